@@ -1,0 +1,64 @@
+// @ts-check
+import eslint from '@eslint/js'
+import tseslint from 'typescript-eslint'
+
+/** Sibling packages, by layer. The layering rules below are also enforced by `turbo boundaries`. */
+const APPS = ['@agent-tracker/cli', '@agent-tracker/cli/*', '@agent-tracker/opencode-plugin', '@agent-tracker/opencode-plugin/*']
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/.turbo/**', '**/coverage/**', 'bench/results/**', '**/test-artifacts/**'] },
+  eslint.configs.recommended,
+  tseslint.configs.strictTypeChecked,
+  tseslint.configs.stylisticTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'separate-type-imports' }],
+      '@typescript-eslint/consistent-type-definitions': 'off',
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: false }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      'no-restricted-syntax': ['error', { selector: 'ExportAllDeclaration', message: 'List exports explicitly: src/index.ts is the public API.' }],
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
+    extends: [tseslint.configs.disableTypeChecked],
+  },
+  {
+    // Layering: core is the pure domain. No I/O, no Node built-ins, no LMDB, no sibling package.
+    files: ['packages/core/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*'], message: 'layering: core is pure — no Node built-ins (do I/O in an adapter).' },
+            { group: ['lmdb', 'lmdb/*'], message: 'layering: core may not import lmdb — storage lives in @agent-tracker/lmdb-store.' },
+            { group: ['@agent-tracker/*'], message: 'layering: core may not import sibling packages — they depend on core, not the reverse.' },
+          ],
+          paths: ['fs', 'fs/promises', 'path', 'os', 'child_process', 'crypto', 'process', 'url', 'util', 'events', 'stream', 'http', 'net'].map((name) => ({
+            name,
+            message: 'layering: core is pure — no Node built-ins (do I/O in an adapter).',
+          })),
+        },
+      ],
+    },
+  },
+  {
+    // Core's test helpers may use vitest; core's tests may use Node (only src outside tests is pure).
+    files: ['packages/core/src/**/*.test.ts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    // Layering: adapters never import the apps that compose them.
+    files: ['packages/lmdb-store/src/**/*.ts', 'packages/write-buffer/src/**/*.ts', 'packages/migrate/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: APPS, message: 'layering: adapters may not import apps (cli, opencode-plugin) — apps compose adapters.' }] },
+      ],
+    },
+  },
+)
