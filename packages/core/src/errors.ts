@@ -1,0 +1,30 @@
+/** Stable machine-readable codes for every error core raises. */
+export type CoreErrorCode =
+  | 'INVALID_GRADE'
+  | 'INVALID_RULES'
+  | 'INVALID_FACT'
+  | 'INVALID_SETUP_ID'
+  | 'INVALID_TIMESTAMP'
+  | 'INVALID_QUERY'
+  | 'NOT_AUTHORISED'
+  | 'UNKNOWN_SETUP'
+  | 'UNKNOWN_COMMIT'
+  | 'AMBIGUOUS_COMMIT'
+  | 'ALREADY_GRADED'
+  | 'STORE_CLOSED'
+
+/** Base class of every error core raises; `code` is stable across releases. */
+export class TrackerError extends Error {
+  readonly code: CoreErrorCode
+
+  constructor(code: CoreErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'TrackerError'
+    this.code = code
+  }
+}
+
+/** True when `error` is a {@link TrackerError}, optionally with the given code. */
+export function isTrackerError(error: unknown, code?: CoreErrorCode): error is TrackerError {
+  return error instanceof TrackerError && (code === undefined || error.code === code)
+}

@@ -1,0 +1,143 @@
+import type { Grade } from './grade.js'
+
+/** Who said something: the agent itself or the human user. */
+export type Party = 'agent' | 'user'
+
+/** Tokens spent by one assistant message (or summed over many). */
+export interface TokenUsage {
+  readonly input: number
+  readonly output: number
+  readonly reasoning: number
+  readonly cacheRead: number
+  readonly cacheWrite: number
+}
+
+/** Fields every fact carries. */
+export interface FactBase {
+  /** Unique id of this fact (assigned by the tracking service). */
+  readonly id: string
+  /** When it happened, ISO 8601 in UTC. */
+  readonly at: string
+  /** Setup id, e.g. `build@anthropic/claude-sonnet-4-5`. */
+  readonly setup: string
+  /** Absolute path of the project folder. */
+  readonly project: string
+  /** Host session id, when there is one. */
+  readonly session?: string
+}
+
+/** A tool call finished; `ok` false for failures (for bash: non-zero exit). */
+export interface ToolCallFact extends FactBase {
+  readonly kind: 'tool_call'
+  readonly tool: string
+  readonly ok: boolean
+  readonly exitCode?: number
+}
+
+/** A slash command was executed. */
+export interface CommandFact extends FactBase {
+  readonly kind: 'command'
+  readonly command: string
+}
+
+/** A commit was made. */
+export interface CommitFact extends FactBase {
+  readonly kind: 'commit'
+  readonly hash: string
+  readonly message: string
+  readonly task?: string
+}
+
+/** A push was made. */
+export interface PushFact extends FactBase {
+  readonly kind: 'push'
+  readonly remote?: string
+  readonly branch?: string
+}
+
+/** A commit was graded: by the agent (its self-grade) or by the user (who may give both grades). */
+export interface GradeFact extends FactBase {
+  readonly kind: 'grade'
+  readonly commit: string
+  readonly by: Party
+  readonly agentGrade?: Grade
+  readonly userGrade?: Grade
+  readonly agentNote?: string
+  readonly userNote?: string
+  readonly task?: string
+}
+
+/** A bug was reported against the setup. */
+export interface BugFact extends FactBase {
+  readonly kind: 'bug'
+  readonly by: Party
+  readonly commit?: string
+  readonly note?: string
+}
+
+/** The user reinstated a halted setup. */
+export interface ReinstateFact extends FactBase {
+  readonly kind: 'reinstate'
+  readonly note?: string
+}
+
+/** Narrative of a commit's retrospective (no grades; those come as {@link GradeFact}). */
+export interface RetrospectiveFact extends FactBase {
+  readonly kind: 'retrospective'
+  readonly commit: string
+  readonly task?: string
+  readonly agentNote?: string
+  readonly userNote?: string
+  /** Extra fields kept from legacy imports (e.g. `sp_before`). */
+  readonly extra?: Readonly<Record<string, unknown>>
+}
+
+/** A journal entry: what was done and decided. */
+export interface ActivityFact extends FactBase {
+  readonly kind: 'activity'
+  readonly task: string
+  readonly actions: string
+  readonly outcome: string
+  readonly decisions: string
+}
+
+/** An assistant message finished: its tokens and cost. */
+export interface UsageFact extends FactBase {
+  readonly kind: 'usage'
+  readonly tokens: TokenUsage
+  readonly cost: number
+  readonly message?: string
+}
+
+/** Everything the tracker records. */
+export type Fact =
+  | ToolCallFact
+  | CommandFact
+  | CommitFact
+  | PushFact
+  | GradeFact
+  | BugFact
+  | ReinstateFact
+  | RetrospectiveFact
+  | ActivityFact
+  | UsageFact
+
+/** The kind tag of a fact. */
+export type FactKind = Fact['kind']
+
+/** Every fact kind. */
+export const FACT_KINDS: readonly FactKind[] = [
+  'tool_call',
+  'command',
+  'commit',
+  'push',
+  'grade',
+  'bug',
+  'reinstate',
+  'retrospective',
+  'activity',
+  'usage',
+]
+
+/** Zero tokens. */
+export const NO_TOKENS: TokenUsage = { input: 0, output: 0, reasoning: 0, cacheRead: 0, cacheWrite: 0 }

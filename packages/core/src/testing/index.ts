@@ -1,0 +1,6 @@
+export type { FactScript, FactScriptOptions } from './fact-script.js'
+export { createFactScript } from './fact-script.js'
+export type { MemoryStoreOptions } from './memory-store.js'
+export { createMemoryStore } from './memory-store.js'
+export type { StoreContractCheck, StoreFactory } from './store-contract.js'
+export { STORE_CONTRACT_CHECKS, describeStoreContract, failingContractChecks } from './store-contract.js'

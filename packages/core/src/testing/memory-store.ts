@@ -1,0 +1,123 @@
+import { TrackerError } from '../errors.js'
+import type { Fact } from '../facts.js'
+import { planFacts } from '../plan-facts.js'
+import type { RecordReader } from '../plan-facts.js'
+import { matchesQuery, normaliseQuery, orderAndLimit } from '../record-query.js'
+import type { CollectionName, CollectionRecords, RecordKey } from '../records.js'
+import { COLLECTIONS, compareKeys, recordKey } from '../records.js'
+import type { ScoringRules, ScoringRulesInput } from '../rules.js'
+import { resolveRules } from '../rules.js'
+import type { AppliedBatch, ImportResult, MigrationRecord, RecordBatch, SyncTrackerStore } from '../store.js'
+import { SCHEMA_VERSION } from '../store.js'
+import { validateFact } from '../validate-fact.js'
+
+/** Options of {@link createMemoryStore}. */
+export interface MemoryStoreOptions {
+  /** Scoring rules (partial rules are merged over the defaults). */
+  readonly rules?: ScoringRulesInput
+}
+
+type Table = Map<string, { readonly key: RecordKey; readonly record: unknown }>
+
+/**
+ * An in-memory store implementing the port, for tests and for hosts that want no persistence.
+ * Records are copied in and out, as a persistent store would.
+ */
+export function createMemoryStore(options: MemoryStoreOptions = {}): SyncTrackerStore {
+  const rules: ScoringRules = resolveRules(options.rules ?? {})
+  const tables = new Map<CollectionName, Table>(COLLECTIONS.map((name) => [name, new Map()]))
+  const migrations = new Map<string, MigrationRecord>()
+  let closed = false
+
+  const table = (collection: CollectionName): Table => {
+    const found = tables.get(collection)
+    if (found === undefined) throw new TrackerError('INVALID_QUERY', `Unknown collection "${collection}".`)
+    return found
+  }
+  const slot = (key: RecordKey): string => JSON.stringify(key)
+  const ensureOpen = (): void => {
+    if (closed) throw new TrackerError('STORE_CLOSED', 'The memory store is closed.')
+  }
+  const reader: RecordReader = {
+    get: <C extends CollectionName>(collection: C, key: RecordKey) =>
+      table(collection).get(slot(key))?.record as CollectionRecords[C] | undefined,
+  }
+  const put = (collection: CollectionName, key: RecordKey, record: unknown): void => {
+    table(collection).set(slot(key), { key, record: copy(record) })
+  }
+
+  const applyFactsSync = (facts: readonly Fact[]): AppliedBatch => {
+    ensureOpen()
+    const checked = facts.map((fact) => validateFact(fact))
+    const plan = planFacts(reader, checked, rules)
+    for (const write of plan.writes) put(write.collection, write.key, write.record)
+    return { deferred: false, applied: plan.applied, skipped: plan.skipped, recordsWritten: plan.writes.length }
+  }
+
+  return {
+    rules,
+    applyFactsSync,
+    applyFacts: (facts) => Promise.resolve().then(() => applyFactsSync(facts)),
+
+    get: <C extends CollectionName>(collection: C, key: RecordKey) =>
+      Promise.resolve().then(() => {
+        ensureOpen()
+        const found = reader.get(collection, key)
+        return found === undefined ? undefined : copy(found)
+      }),
+
+    find: <C extends CollectionName>(collection: C, query = {}) =>
+      Promise.resolve().then(() => {
+        ensureOpen()
+        const normal = normaliseQuery(collection, query)
+        const matching = [...table(collection).values()]
+          .map((entry) => entry.record as CollectionRecords[C])
+          .filter((record) => matchesQuery(collection, record, normal))
+        return orderAndLimit(collection, matching, normal).map(copy)
+      }),
+
+    // eslint-disable-next-line @typescript-eslint/require-await -- the port is async; this store has nothing to wait for
+    async *scan<C extends CollectionName>(collection: C): AsyncIterable<CollectionRecords[C]> {
+      ensureOpen()
+      const entries = [...table(collection).values()].sort((a, b) => compareKeys(a.key, b.key))
+      for (const entry of entries) yield copy(entry.record as CollectionRecords[C])
+    },
+
+    importRecords: (batch: RecordBatch) =>
+      Promise.resolve().then((): ImportResult => {
+        ensureOpen()
+        const fresh = new Map<string, { collection: CollectionName; key: RecordKey; record: unknown }>()
+        let skipped = 0
+        for (const collection of COLLECTIONS) {
+          for (const record of batch[collection] ?? []) {
+            const key = recordKey(collection, record as never)
+            const id = `${collection}:${slot(key)}`
+            if (table(collection).has(slot(key)) || fresh.has(id)) skipped += 1
+            else fresh.set(id, { collection, key, record })
+          }
+        }
+        for (const { collection, key, record } of fresh.values()) put(collection, key, record)
+        return { written: fresh.size, skipped }
+      }),
+
+    schemaVersion: () => Promise.resolve().then(() => (ensureOpen(), SCHEMA_VERSION)),
+    recordMigration: (record) =>
+      Promise.resolve().then(() => {
+        ensureOpen()
+        migrations.set(record.id, copy(record))
+      }),
+    listMigrations: () =>
+      Promise.resolve().then(() => {
+        ensureOpen()
+        return [...migrations.values()].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0)).map(copy)
+      }),
+    close: () => {
+      closed = true
+      return Promise.resolve()
+    },
+  }
+}
+
+function copy<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T
+}

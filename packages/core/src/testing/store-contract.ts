@@ -1,0 +1,353 @@
+import { describe, expect, it } from 'vitest'
+import { initialState } from '../agent-state.js'
+import { applyFacts } from '../apply-fact.js'
+import { isTrackerError } from '../errors.js'
+import type { Fact } from '../facts.js'
+import { COLLECTIONS } from '../records.js'
+import type { ScoringRulesInput } from '../rules.js'
+import type { TrackerStore } from '../store.js'
+import { SCHEMA_VERSION } from '../store.js'
+import { createFactScript } from './fact-script.js'
+
+/** Makes a fresh, empty store for one check; the check closes it. */
+export type StoreFactory = (options: { readonly rules?: ScoringRulesInput }) => Promise<TrackerStore>
+
+/** One behaviour every store must have. `run` throws (an assertion error) when the store lacks it. */
+export interface StoreContractCheck {
+  readonly name: string
+  run(factory: StoreFactory): Promise<void>
+}
+
+const SETUP = 'build@anthropic/claude-sonnet-4-5'
+const OTHER = 'plan@openai/gpt-5'
+const PROJECT = '/home/dev/shop:v2/app'
+const SECOND = '/home/dev/données/api'
+
+async function withStore(factory: StoreFactory, body: (store: TrackerStore) => Promise<void>, rules?: ScoringRulesInput): Promise<void> {
+  const store = await factory(rules === undefined ? {} : { rules })
+  try {
+    await body(store)
+  } finally {
+    await store.close()
+  }
+}
+
+async function expectCode(promise: Promise<unknown>, code: string): Promise<void> {
+  const error = await promise.then(() => undefined, (caught: unknown) => caught)
+  expect(error, `expected the call to fail with ${code}`).toBeDefined()
+  expect(isTrackerError(error) ? error.code : error).toBe(code)
+}
+
+/** A mixed, realistic sequence of facts for one setup. */
+function mixedSequence(): Fact[] {
+  const s = createFactScript({ setup: SETUP, project: PROJECT, session: 'ses_1' })
+  return [
+    ...Array.from({ length: 37 }, (_, i) => s.toolCall(i % 5 === 0 ? 'edit' : 'bash', i % 9 !== 0)),
+    s.command('grade'),
+    s.commit('a1b2c3d4e5', 'add cart'),
+    s.grade('a1b2c3d4e5', { by: 'agent', agentGrade: 2, agentNote: 'went well' }),
+    s.grade('a1b2c3d4e5', { by: 'user', userGrade: 5, userNote: 'great' }),
+    s.push('origin', 'main'),
+    s.usage({ input: 1200, output: 300, reasoning: 50 }, 0.0123),
+    s.bug('user', 'cart total wrong', 'a1b2c3d4e5'),
+    s.activity('cart', 'shipped'),
+    s.commit('f6e5d4c3b2', 'fix total'),
+    ...Array.from({ length: 70 }, () => s.toolCall('read')),
+  ]
+}
+
+/** Every behaviour the port promises. */
+export const STORE_CONTRACT_CHECKS: readonly StoreContractCheck[] = [
+  {
+    name: 'starts empty at the current schema version',
+    run: (factory) =>
+      withStore(factory, async (store) => {
+        expect(await store.schemaVersion()).toBe(SCHEMA_VERSION)
+        for (const collection of COLLECTIONS) expect(await store.find(collection)).toEqual([])
+        expect(await store.get('setups', [SETUP])).toBeUndefined()
+        expect(await store.listMigrations()).toEqual([])
+      }),
+  },
+  {
+    name: 'applies facts with the scoring reducer and reads them back at once',
+    run: (factory) =>
+      withStore(factory, async (store) => {
+        const facts = mixedSequence()
+        const result = await store.applyFacts(facts)
+        expect(result).toEqual(result.deferred ? { deferred: true, accepted: facts.length } : expect.objectContaining({ applied: facts.length, skipped: [] }))
+        const setup = await store.get('setups', [SETUP])
+        expect(setup?.state).toEqual(applyFacts(initialState(store.rules), facts, store.rules))
+        expect(setup).toMatchObject({ agent: 'build', provider: 'anthropic', model: 'claude-sonnet-4-5' })
+        expect(setup?.firstSeenAt).toBe(facts[0]?.at)
+        expect(setup?.lastSeenAt).toBe(facts.at(-1)?.at)
+      }),
+  },
+  {
+    name: 'honours the rules it was opened with',
+    run: (factory) =>
+      withStore(
+        factory,
+        async (store) => {
+          const s = createFactScript({ setup: SETUP, project: PROJECT })
+          await store.applyFacts([s.toolCall(), s.toolCall(), s.commit('abcd1234')])
+          expect((await store.get('setups', [SETUP]))?.state.experience).toBe(2 * 0.5 + 3)
+        },
+        { experience: { toolCall: 0.5, commit: 3 } },
+      ),
+  },
+  {
+    name: 'keys commits by project and hash and finds them by setup, project and time',
+    run: (factory) =>
+      withStore(factory, async (store) => {
+        const a = createFactScript({ setup: SETUP, project: PROJECT, start: '2026-03-01T10:00:00.000Z', stepMs: 3_600_000 })
+        const b = createFactScript({ setup: OTHER, project: SECOND, start: '2026-03-01T10:30:00.000Z', stepMs: 3_600_000 })
+        await store.applyFacts([a.commit('aaaa0001'), b.commit('bbbb0001'), a.commit('aaaa0002'), b.commit('bbbb0002'), a.commit('aaaa0003')])
+        expect(await store.get('commits', [PROJECT, 'aaaa0002'])).toMatchObject({ setup: SETUP, message: 'commit aaaa0002', project: PROJECT })
+        expect(await store.get('commits', [SECOND, 'aaaa0002'])).toBeUndefined()
+        const hashes = async (query: Parameters<TrackerStore['find']>[1]): Promise<string[]> =>
+          (await store.find('commits', query)).map((c) => c.hash)
+        expect(await hashes({ setup: SETUP })).toEqual(['aaaa0003', 'aaaa0002', 'aaaa0001'])
+        expect(await hashes({ setup: SETUP, limit: 2 })).toEqual(['aaaa0003', 'aaaa0002'])
+        expect(await hashes({ setup: SETUP, order: 'oldest', limit: 2 })).toEqual(['aaaa0001', 'aaaa0002'])
+        expect(await hashes({ project: SECOND })).toEqual(['bbbb0002', 'bbbb0001'])
+        expect(await hashes({})).toEqual(['aaaa0003', 'bbbb0002', 'aaaa0002', 'bbbb0001', 'aaaa0001'])
+        expect(await hashes({ since: '2026-03-01T11:00:00Z', until: '2026-03-01T12:00:00Z' })).toEqual(['bbbb0002', 'aaaa0002'])
+        expect(await hashes({ setup: SETUP, since: '2026-03-01T11:00:00+01:00' })).toEqual(['aaaa0003', 'aaaa0002', 'aaaa0001'])
+        expect(await hashes({ setup: 'nobody' })).toEqual([])
+      }),
+  },
+  {
+    name: 'orders events of one instant by id and returns the latest N for a setup',
+    run: (factory) =>
+      withStore(factory, async (store) => {
+        const s = createFactScript({ setup: SETUP, project: PROJECT, stepMs: 0 })
+        const t = createFactScript({ setup: OTHER, project: PROJECT, stepMs: 0 })
+        const mine = Array.from({ length: 12 }, (_, i) => s.activity(`task ${String(i)}`))
+        await store.applyFacts([...mine, t.activity('other')])
+        const latest = await store.find('activities', { setup: SETUP, limit: 3 })
+        expect(latest.map((a) => a.task)).toEqual(['task 11', 'task 10', 'task 9'])
+        expect(latest[0]).toMatchObject({ setup: SETUP, project: PROJECT, actions: 'worked on task 11', outcome: 'done' })
+        expect(await store.find('activities', { setup: OTHER })).toHaveLength(1)
+      }),
+  },
+  {
+    name: 'keeps project paths with colons, spaces and non-ASCII characters intact',
+    run: (factory) =>
+      withStore(factory, async (store) => {
+        const odd = 'C:\\Users\\Zoë\\my app: v3'
+        const s = createFactScript({ setup: SETUP, project: odd })
+        await store.applyFacts([s.commit('deadbeef')])
+        expect(await store.get('projects', [odd])).toMatchObject({ path: odd, name: 'my app: v3' })
+        expect((await store.find('commits', { project: odd }))[0]?.hash).toBe('deadbeef')
+      }),
+  },
+  {
+    name: 'skips a commit recorded twice and counts it once',
+    run: (factory) =>
+      withStore(factory, async (store) => {
+        const s = createFactScript({ setup: SETUP, project: PROJECT })
+        const first = s.commit('c0ffee01')
+        await store.applyFacts([first])
+        const again = s.commit('c0ffee01')
+        const result = await store.applyFacts([again])
+        if (!result.deferred) {
+          expect(result.applied).toBe(0)
+          expect(result.skipped).toEqual([{ id: again.id, reason: expect.stringContaining('already recorded') as unknown }])
+        }
+        expect((await store.get('setups', [SETUP]))?.state).toMatchObject({ commits: 1, experience: 1 })
+      }),
+  },
+  {
+    name: 'merges both grades into one retrospective and keeps each party to one grade',
+    run: (factory) =>
+      withStore(factory, async (store) => {
+        const s = createFactScript({ setup: SETUP, project: PROJECT })
+        await store.applyFacts([s.commit('feed0001', 'add search')])
+        await store.applyFacts([s.grade('feed0001', { by: 'agent', agentGrade: 2, agentNote: 'clean' })])
+        await store.applyFacts([s.grade('feed0001', { by: 'user', userGrade: 5, userNote: 'superb' })])
+        const repeat = await store.applyFacts([s.grade('feed0001', { by: 'agent', agentGrade: 5 })])
+        if (!repeat.deferred) expect(repeat.applied).toBe(0)
+        const retro = await store.get('retrospectives', [SETUP, 'feed0001'])
+        expect(retro).toMatchObject({ task: 'add search', agentGrade: 2, userGrade: 5, agentNote: 'clean', userNote: 'superb', scoreBefore: 60, scoreAfter: 67 })
+        const events = await store.find('gradeEvents', { setup: SETUP, order: 'oldest' })
+        expect(events.map((e) => [e.by, e.scoreBefore, e.scoreAfter])).toEqual([['agent', 60, 62], ['user', 62, 67]])
+        expect((await store.get('setups', [SETUP]))?.state).toMatchObject({ communication: 67, experience: 2 })
+      }),
+  },
+  {
+    name: 'records bugs, halts at zero skill points and reinstates',
+    run: (factory) =>
+      withStore(factory, async (store) => {
+        const s = createFactScript({ setup: SETUP, project: PROJECT })
+        const bug = s.bug('user', 'broke checkout')
+        await store.applyFacts([bug])
+        const halted = await store.get('setups', [SETUP])
+        expect(halted?.state.skillPoints).toBe(0)
+        expect(halted?.haltedAt).toBe(bug.at)
+        expect(await store.find('bugs', { setup: SETUP })).toEqual([expect.objectContaining({ note: 'broke checkout', by: 'user', skillPointsAfter: 0 })])
+        const reinstate = s.reinstate()
+        await store.applyFacts([reinstate])
+        const back = await store.get('setups', [SETUP])
+        expect(back?.state.skillPoints).toBe(1)
+        expect(back?.reinstatedAt).toBe(reinstate.at)
+      }),
+  },
+  {
+    name: 'aggregates tool calls, usage and cost per setup, project and day',
+    run: (factory) =>
+      withStore(factory, async (store) => {
+        const s = createFactScript({ setup: SETUP, project: PROJECT, start: '2026-05-01T22:00:00.000Z', stepMs: 30 * 60_000 })
+        await store.applyFacts([
+          s.toolCall('bash', true), s.toolCall('bash', false, 1), s.usage({ input: 100, output: 20 }, 0.5),
+          s.toolCall('read', true), s.commit('abab0001'), s.push(), s.usage({ input: 10, output: 2, cacheRead: 7 }, 0.25),
+        ])
+        const days = await store.find('usage', { setup: SETUP, order: 'oldest' })
+        expect(days.map((d) => [d.day, d.toolCalls, d.toolFailures, d.messages, d.commits, d.pushes, d.cost])).toEqual([
+          ['2026-05-01', 3, 1, 1, 0, 0, 0.5],
+          ['2026-05-02', 0, 0, 1, 1, 1, 0.25],
+        ])
+        expect(days[1]?.tokens).toEqual({ input: 10, output: 2, reasoning: 0, cacheRead: 7, cacheWrite: 0 })
+        expect(await store.find('usage', { since: '2026-05-02T12:00:00Z' })).toHaveLength(1)
+        expect(await store.find('usage', { until: '2026-05-02' })).toHaveLength(1)
+      }),
+  },
+  {
+    name: 'collapses many facts on one record into one put',
+    run: (factory) =>
+      withStore(factory, async (store) => {
+        const s = createFactScript({ setup: SETUP, project: PROJECT, stepMs: 1 })
+        const result = await store.applyFacts(Array.from({ length: 1000 }, () => s.toolCall()))
+        // A buffering store collapses at flush time; its own tests check that.
+        if (!result.deferred) expect(result).toMatchObject({ applied: 1000, recordsWritten: 3 })
+        expect((await store.get('setups', [SETUP]))?.state.toolCalls).toBe(1000)
+      }),
+  },
+  {
+    name: 'applies a batch atomically: one invalid fact rejects all of it',
+    run: (factory) =>
+      withStore(factory, async (store) => {
+        const s = createFactScript({ setup: SETUP, project: PROJECT })
+        const broken = { ...s.toolCall(), ok: 'yes' } as unknown as Fact
+        await expectCode(store.applyFacts([s.toolCall(), s.commit('aaaa1111'), broken]), 'INVALID_FACT')
+        expect(await store.find('setups')).toEqual([])
+        expect(await store.find('commits')).toEqual([])
+      }),
+  },
+  {
+    name: 'gives the same state whether a sequence is applied whole or in batches',
+    run: async (factory) => {
+      const facts = mixedSequence()
+      const whole = await factory({})
+      const split = await factory({})
+      try {
+        await whole.applyFacts(facts)
+        for (let i = 0; i < facts.length; i += 7) await split.applyFacts(facts.slice(i, i + 7))
+        for (const collection of COLLECTIONS) {
+          expect(await split.find(collection), collection).toEqual(await whole.find(collection))
+        }
+      } finally {
+        await whole.close()
+        await split.close()
+      }
+    },
+  },
+  {
+    name: 'loses no increment when batches are applied concurrently',
+    run: (factory) =>
+      withStore(factory, async (store) => {
+        const scripts = Array.from({ length: 25 }, (_, i) => createFactScript({ setup: SETUP, project: PROJECT, session: `ses_${String(i)}` }))
+        await Promise.all(scripts.map((s) => store.applyFacts(Array.from({ length: 8 }, () => s.toolCall()))))
+        const state = (await store.get('setups', [SETUP]))?.state
+        expect(state?.toolCalls).toBe(200)
+        expect(state).toMatchObject({ skillPoints: 2, experience: 10 })
+      }),
+  },
+  {
+    name: 'imports records additively: never overwrites, idempotent',
+    run: (factory) =>
+      withStore(factory, async (store) => {
+        const s = createFactScript({ setup: SETUP, project: PROJECT })
+        await store.applyFacts([s.commit('1111aaaa', 'mine')])
+        const kept = await store.get('commits', [PROJECT, '1111aaaa'])
+        if (kept === undefined) throw new Error('commit missing')
+        const imported = { ...kept, hash: '2222bbbb', message: 'imported' }
+        const clash = { ...kept, message: 'must not replace' }
+        expect(await store.importRecords({ commits: [imported, clash] })).toEqual({ written: 1, skipped: 1 })
+        expect(await store.importRecords({ commits: [imported, clash] })).toEqual({ written: 0, skipped: 2 })
+        expect((await store.get('commits', [PROJECT, '1111aaaa']))?.message).toBe('mine')
+        expect((await store.get('commits', [PROJECT, '2222bbbb']))?.message).toBe('imported')
+      }),
+  },
+  {
+    name: 'remembers migrations, one record per source id',
+    run: (factory) =>
+      withStore(factory, async (store) => {
+        const first = { id: 'project-db:/p', kind: 'project-database', source: '/p', at: '2026-01-01T00:00:00.000Z', migrated: 3, skipped: 0, errors: 0 } as const
+        await store.recordMigration(first)
+        await store.recordMigration({ ...first, at: '2026-01-02T00:00:00.000Z', migrated: 0, skipped: 3 })
+        await store.recordMigration({ ...first, id: 'merge:/x', kind: 'merge', source: '/x', at: '2026-01-03T00:00:00.000Z' })
+        const list = await store.listMigrations()
+        expect(list.map((m) => [m.id, m.migrated, m.skipped])).toEqual([['project-db:/p', 0, 3], ['merge:/x', 3, 0]])
+      }),
+  },
+  {
+    name: 'scans every record of a collection in key order',
+    run: (factory) =>
+      withStore(factory, async (store) => {
+        const a = createFactScript({ setup: OTHER, project: PROJECT })
+        const b = createFactScript({ setup: SETUP, project: SECOND })
+        await store.applyFacts([a.commit('0003'), b.commit('0001'), a.commit('0002')])
+        const seen: string[] = []
+        for await (const commit of store.scan('commits')) seen.push(`${commit.project}|${commit.hash}`)
+        expect(seen).toEqual([`${SECOND}|0001`, `${PROJECT}|0002`, `${PROJECT}|0003`])
+        const setups: string[] = []
+        for await (const setup of store.scan('setups')) setups.push(setup.id)
+        expect(setups).toEqual([SETUP, OTHER])
+      }),
+  },
+  {
+    name: 'rejects malformed queries with a clear error',
+    run: (factory) =>
+      withStore(factory, async (store) => {
+        await expectCode(store.find('commits', { limit: -1 }), 'INVALID_QUERY')
+        await expectCode(store.find('commits', { since: 'yesterday' }), 'INVALID_TIMESTAMP')
+        await expectCode(store.find('setups', { project: PROJECT }), 'INVALID_QUERY')
+      }),
+  },
+  {
+    name: 'rejects every call after close',
+    run: async (factory) => {
+      const store = await factory({})
+      await store.close()
+      const s = createFactScript({ setup: SETUP, project: PROJECT })
+      await expectCode(store.applyFacts([s.toolCall()]), 'STORE_CLOSED')
+      await expectCode(store.get('setups', [SETUP]), 'STORE_CLOSED')
+      await expectCode(store.find('commits'), 'STORE_CLOSED')
+    },
+  },
+]
+
+/**
+ * Registers the whole contract as a vitest suite: `describeStoreContract('lmdb', factory)`.
+ * Each check gets a fresh store from `factory`.
+ */
+export function describeStoreContract(name: string, factory: StoreFactory): void {
+  describe(`store contract: ${name}`, () => {
+    for (const check of STORE_CONTRACT_CHECKS) {
+      it(check.name, () => check.run(factory))
+    }
+  })
+}
+
+/** Runs every check against a store and returns the names of those it fails (for meta-tests). */
+export async function failingContractChecks(factory: StoreFactory): Promise<string[]> {
+  const failing: string[] = []
+  for (const check of STORE_CONTRACT_CHECKS) {
+    try {
+      await check.run(factory)
+    } catch {
+      failing.push(check.name)
+    }
+  }
+  return failing
+}

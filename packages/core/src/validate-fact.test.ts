@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest'
+import { validateFact } from './validate-fact.js'
+
+const base = { setup: 'build@fake/m1', project: '/p', at: '2026-01-01T10:00:00+01:00', id: 'x1' }
+
+describe('validateFact', () => {
+  it('normalises time and grade labels and drops unknown fields', () => {
+    expect(validateFact({ ...base, kind: 'grade', commit: 'abcd', by: 'user', userGrade: 'Excellence', agentGrade: '2', colour: 'red' })).toEqual({
+      ...base, at: '2026-01-01T09:00:00.000Z', kind: 'grade', commit: 'abcd', by: 'user', userGrade: 5, agentGrade: 2,
+    })
+  })
+
+  it('fills id and time from the defaults when absent', () => {
+    const fact = validateFact({ kind: 'push', setup: 'build', project: '/p' }, { newId: () => 'n1', now: () => new Date('2026-03-03T03:03:03Z') })
+    expect(fact).toEqual({ kind: 'push', id: 'n1', at: '2026-03-03T03:03:03.000Z', setup: 'build', project: '/p' })
+  })
+
+  it.each([
+    [42, 'Invalid fact: a fact must be a JSON object, got 42.'],
+    [{ ...base, kind: 'deploy' }, 'Invalid fact: field "kind" is "deploy"; accepted kinds are tool_call, command, commit, push, grade, bug, reinstate, retrospective, activity, usage.'],
+    [{ ...base, kind: 'tool_call', tool: 'bash' }, 'Invalid tool_call fact: field "ok" must be true or false, got undefined.'],
+    [{ ...base, kind: 'commit' }, 'Invalid commit fact: field "hash" is required: a non-empty string.'],
+    [{ ...base, kind: 'grade', commit: 'a', by: 'user' }, 'Invalid grade fact: needs "agentGrade" or "userGrade" (or both).'],
+    [{ ...base, kind: 'grade', commit: 'a', by: 'agent', userGrade: 5 }, 'Invalid grade fact: an agent may not give a user grade: "userGrade" requires "by": "user".'],
+    [{ ...base, kind: 'grade', commit: 'a', by: 'user', userGrade: 3 }, 'Invalid grade fact: Invalid field "userGrade" 3: accepted values are -1 (bad), 1 (neutral), 2 (good), 5 (excellence).'],
+    [{ ...base, kind: 'bug', by: 'ci' }, 'Invalid bug fact: field "by" is "ci"; accepted are "agent" and "user".'],
+    [{ ...base, kind: 'usage', tokens: { input: -5 } }, 'Invalid fact: field "tokens.input" must be a finite number ≥ 0, got -5.'],
+    [{ ...base, kind: 'push', at: 'soon' }, 'Invalid push fact: Invalid field "at" "soon": use an ISO 8601 date'],
+    [{ ...base, kind: 'push', setup: 'build@x' }, 'Invalid push fact: Invalid setup id "build@x"'],
+    [{ kind: 'push', setup: 'build', project: '/p', at: base.at }, 'Invalid push fact: field "id" is required: a non-empty string.'],
+  ])('rejects %j: %s', (input, message) => {
+    expect(() => validateFact(input)).toThrow(message)
+  })
+})

@@ -1,0 +1,200 @@
+import { describeValue } from './describe-value.js'
+import { TrackerError, isTrackerError } from './errors.js'
+import type { Fact, FactBase, FactKind, Party, TokenUsage } from './facts.js'
+import { FACT_KINDS } from './facts.js'
+import type { Grade } from './grade.js'
+import { parseGrade } from './grade.js'
+import { parseSetupId } from './setup-id.js'
+import { toIsoTimestamp } from './time.js'
+
+/** Providers for the fields a fact may omit on input. */
+export interface FactDefaults {
+  /** Makes an id when the input has none. */
+  readonly newId?: () => string
+  /** The time used when the input has no `at`. */
+  readonly now?: () => Date
+}
+
+type Fields = Readonly<Record<string, unknown>>
+
+/**
+ * Checks a fact given as plain data (e.g. a JSON line from another host) and returns it
+ * normalised: UTC timestamps, numeric grades, no unknown fields.
+ * @throws {TrackerError} INVALID_FACT naming the field, what it held and what is accepted.
+ */
+export function validateFact(input: unknown, defaults: FactDefaults = {}): Fact {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw invalidFact(undefined, `a fact must be a JSON object, got ${describeValue(input)}`)
+  }
+  const fields = input as Fields
+  const kind = fields.kind
+  if (typeof kind !== 'string' || !(FACT_KINDS as readonly string[]).includes(kind)) {
+    throw invalidFact(undefined, `field "kind" is ${describeValue(kind)}; accepted kinds are ${FACT_KINDS.join(', ')}`)
+  }
+  try {
+    return buildFact(kind as FactKind, fields, base(fields, defaults))
+  } catch (error) {
+    if (isTrackerError(error, 'INVALID_FACT')) throw error
+    if (error instanceof TrackerError) throw invalidFact(kind, error.message, error)
+    throw error
+  }
+}
+
+function base(fields: Fields, defaults: FactDefaults): FactBase {
+  const id = optionalText(fields, 'id') ?? defaults.newId?.()
+  if (id === undefined) throw invalidFact(fields.kind, 'field "id" is required: a non-empty string')
+  const rawAt = fields.at ?? defaults.now?.()
+  if (rawAt === undefined) throw invalidFact(fields.kind, 'field "at" is required: an ISO 8601 timestamp')
+  const setup = requiredText(fields, 'setup')
+  parseSetupId(setup)
+  const session = optionalText(fields, 'session')
+  return {
+    id,
+    at: toIsoTimestamp(rawAt, 'field "at"'),
+    setup,
+    project: requiredText(fields, 'project'),
+    ...(session === undefined ? {} : { session }),
+  }
+}
+
+function buildFact(kind: FactKind, f: Fields, b: FactBase): Fact {
+  switch (kind) {
+    case 'tool_call': {
+      const exitCode = optionalInteger(f, 'exitCode')
+      return { ...b, kind, tool: requiredText(f, 'tool'), ok: requiredBoolean(f, 'ok'), ...opt('exitCode', exitCode) }
+    }
+    case 'command':
+      return { ...b, kind, command: requiredText(f, 'command') }
+    case 'commit':
+      return { ...b, kind, hash: requiredText(f, 'hash'), message: optionalText(f, 'message') ?? '', ...opt('task', optionalText(f, 'task')) }
+    case 'push':
+      return { ...b, kind, ...opt('remote', optionalText(f, 'remote')), ...opt('branch', optionalText(f, 'branch')) }
+    case 'grade': {
+      const agentGrade = optionalGrade(f, 'agentGrade')
+      const userGrade = optionalGrade(f, 'userGrade')
+      const by = party(f)
+      if (agentGrade === undefined && userGrade === undefined) {
+        throw invalidFact(kind, 'needs "agentGrade" or "userGrade" (or both)')
+      }
+      if (by === 'agent' && userGrade !== undefined) {
+        throw invalidFact(kind, 'an agent may not give a user grade: "userGrade" requires "by": "user"')
+      }
+      return {
+        ...b,
+        kind,
+        commit: requiredText(f, 'commit'),
+        by,
+        ...opt('agentGrade', agentGrade),
+        ...opt('userGrade', userGrade),
+        ...opt('agentNote', optionalText(f, 'agentNote')),
+        ...opt('userNote', optionalText(f, 'userNote')),
+        ...opt('task', optionalText(f, 'task')),
+      }
+    }
+    case 'bug':
+      return { ...b, kind, by: party(f), ...opt('commit', optionalText(f, 'commit')), ...opt('note', optionalText(f, 'note')) }
+    case 'reinstate':
+      return { ...b, kind, ...opt('note', optionalText(f, 'note')) }
+    case 'retrospective': {
+      const extra = f.extra
+      if (extra !== undefined && (typeof extra !== 'object' || extra === null || Array.isArray(extra))) {
+        throw invalidFact(kind, `field "extra" must be an object, got ${describeValue(extra)}`)
+      }
+      return {
+        ...b,
+        kind,
+        commit: requiredText(f, 'commit'),
+        ...opt('task', optionalText(f, 'task')),
+        ...opt('agentNote', optionalText(f, 'agentNote')),
+        ...opt('userNote', optionalText(f, 'userNote')),
+        ...opt('extra', extra as Record<string, unknown> | undefined),
+      }
+    }
+    case 'activity':
+      return {
+        ...b,
+        kind,
+        task: requiredText(f, 'task'),
+        actions: optionalText(f, 'actions') ?? '',
+        outcome: optionalText(f, 'outcome') ?? '',
+        decisions: optionalText(f, 'decisions') ?? '',
+      }
+    case 'usage':
+      return { ...b, kind, tokens: tokens(f), cost: nonNegative(f, 'cost', 0), ...opt('message', optionalText(f, 'message')) }
+  }
+}
+
+function tokens(f: Fields): TokenUsage {
+  const raw: unknown = f.tokens ?? {}
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw invalidFact(f.kind, `field "tokens" must be an object like {"input": 1200, "output": 300}, got ${describeValue(raw)}`)
+  }
+  const t = raw as Fields
+  return {
+    input: nonNegative(t, 'input', 0, 'tokens.'),
+    output: nonNegative(t, 'output', 0, 'tokens.'),
+    reasoning: nonNegative(t, 'reasoning', 0, 'tokens.'),
+    cacheRead: nonNegative(t, 'cacheRead', 0, 'tokens.'),
+    cacheWrite: nonNegative(t, 'cacheWrite', 0, 'tokens.'),
+  }
+}
+
+function opt<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return (value === undefined ? {} : { [key]: value }) as Partial<Record<K, V>>
+}
+
+function requiredText(f: Fields, field: string): string {
+  const value = optionalText(f, field)
+  if (value === undefined) throw invalidFact(f.kind, `field "${field}" is required: a non-empty string`)
+  return value
+}
+
+function optionalText(f: Fields, field: string): string | undefined {
+  const value = f[field]
+  if (value === undefined || value === null) return undefined
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw invalidFact(f.kind, `field "${field}" must be a non-empty string, got ${describeValue(value)}`)
+  }
+  return value
+}
+
+function requiredBoolean(f: Fields, field: string): boolean {
+  const value = f[field]
+  if (typeof value !== 'boolean') throw invalidFact(f.kind, `field "${field}" must be true or false, got ${describeValue(value)}`)
+  return value
+}
+
+function optionalInteger(f: Fields, field: string): number | undefined {
+  const value = f[field]
+  if (value === undefined || value === null) return undefined
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    throw invalidFact(f.kind, `field "${field}" must be a whole number, got ${describeValue(value)}`)
+  }
+  return value
+}
+
+function nonNegative(f: Fields, field: string, fallback: number, prefix = ''): number {
+  const value = f[field]
+  if (value === undefined || value === null) return fallback
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw invalidFact(undefined, `field "${prefix}${field}" must be a finite number ≥ 0, got ${describeValue(value)}`)
+  }
+  return value
+}
+
+function optionalGrade(f: Fields, field: string): Grade | undefined {
+  const value = f[field]
+  return value === undefined || value === null ? undefined : parseGrade(value, `field "${field}"`)
+}
+
+function party(f: Fields): Party {
+  const value = f.by
+  if (value === 'agent' || value === 'user') return value
+  throw invalidFact(f.kind, `field "by" is ${describeValue(value)}; accepted are "agent" and "user"`)
+}
+
+function invalidFact(kind: unknown, problem: string, cause?: unknown): TrackerError {
+  const what = typeof kind === 'string' ? `Invalid ${kind} fact` : 'Invalid fact'
+  const text = problem.startsWith('Invalid ') ? problem : `${problem}.`
+  return new TrackerError('INVALID_FACT', `${what}: ${text}`, cause === undefined ? undefined : { cause })
+}
