@@ -1,0 +1,6 @@
+export type { WriteBufferErrorCode } from './errors.js'
+export { WriteBufferError } from './errors.js'
+export type { ResolvedWriteBufferOptions, WriteBufferOptions } from './options.js'
+export { DEFAULT_MAX_AGE_MS, DEFAULT_MAX_PENDING, resolveWriteBufferOptions } from './options.js'
+export type { FlushResult, WriteBufferStats } from './write-buffer.js'
+export { WriteBuffer, withWriteBuffer } from './write-buffer.js'

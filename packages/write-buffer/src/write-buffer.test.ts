@@ -1,0 +1,177 @@
+import { createTrackingService } from '@agent-tracker/core'
+import { createFactScript, createMemoryStore, describeStoreContract } from '@agent-tracker/core/testing'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { asyncOnly, instrument } from '../test/helpers.js'
+import { withWriteBuffer } from './write-buffer.js'
+
+const SETUP = 'build@fake/m1'
+const PROJECT = '/home/dev/shop'
+
+describeStoreContract('write buffer over memory (facts pending)', ({ rules }) =>
+  Promise.resolve(withWriteBuffer(createMemoryStore(rules === undefined ? {} : { rules }), { maxPending: false, maxAgeMs: false })),
+)
+
+describeStoreContract('write buffer over memory (flushing after every fact)', ({ rules }) =>
+  Promise.resolve(withWriteBuffer(createMemoryStore(rules === undefined ? {} : { rules }), { maxPending: 1, maxAgeMs: false })),
+)
+
+describeStoreContract('write buffer over an async-only store (flushing after every fact)', ({ rules }) =>
+  Promise.resolve(withWriteBuffer(asyncOnly(createMemoryStore(rules === undefined ? {} : { rules })), { maxPending: 1, maxAgeMs: false })),
+)
+
+describe('withWriteBuffer', () => {
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it('keeps a 10,000-fact burst in memory, then writes it as exactly one batch', async () => {
+    const inner = instrument(createMemoryStore())
+    const buffer = withWriteBuffer(inner, { maxPending: false, maxAgeMs: false })
+    const s = createFactScript({ setup: SETUP, project: PROJECT, stepMs: 1 })
+    for (let i = 0; i < 10_000; i++) buffer.append([s.toolCall()])
+    expect(inner.batches).toHaveLength(0)
+    expect(await inner.find('setups')).toEqual([])
+    expect(buffer.stats.pending).toBe(10_000)
+
+    const result = await buffer.flush()
+    expect(result).toEqual({ factsWritten: 10_000, entriesWritten: 3, skipped: 0, errors: [] })
+    expect(inner.batches.map((batch) => batch.length)).toEqual([10_000])
+    expect((await inner.get('setups', [SETUP]))?.state.toolCalls).toBe(10_000)
+    expect(buffer.stats).toMatchObject({ pending: 0, flushes: 1, factsWritten: 10_000, entriesWritten: 3 })
+    expect(await buffer.flush()).toEqual({ factsWritten: 0, entriesWritten: 0, skipped: 0, errors: [] })
+    expect(inner.batches).toHaveLength(1)
+  })
+
+  it('shows pending facts to readers: status right after a bug report has the lower SP', async () => {
+    const inner = instrument(createMemoryStore())
+    const buffer = withWriteBuffer(inner, { maxPending: false, maxAgeMs: false })
+    const service = createTrackingService({ store: buffer })
+    await service.recordCommit({ setup: SETUP, project: PROJECT, hash: 'abcd1234', message: 'feat' })
+    const status = await service.reportBug({ setup: SETUP, project: PROJECT, by: 'user', note: 'wrong total' })
+    expect(status).toMatchObject({ halted: true })
+    expect(status.state).toMatchObject({ skillPoints: 0, bugs: 1, commits: 1 })
+    expect(inner.batches).toHaveLength(0)
+    const graded = await service.userGrade({ setup: SETUP, userGrade: 'good' })
+    expect(graded.commit.hash).toBe('abcd1234')
+    expect(await buffer.find('bugs', { setup: SETUP })).toHaveLength(1)
+  })
+
+  it('keeps every fact after a failed flush and applies each exactly once when a later flush succeeds', async () => {
+    const inner = instrument(createMemoryStore())
+    const errors: unknown[] = []
+    const buffer = withWriteBuffer(inner, { maxPending: false, maxAgeMs: false, onFlushError: (error) => errors.push(error) })
+    const s = createFactScript({ setup: SETUP, project: PROJECT })
+    await buffer.applyFacts([s.toolCall(), s.commit('c0ffee00'), s.push()])
+    inner.failNext(2, 'MDB_MAP_FULL: database full')
+
+    expect(await buffer.flush()).toEqual({ factsWritten: 0, entriesWritten: 0, skipped: 0, errors: ['MDB_MAP_FULL: database full'] })
+    await buffer.applyFacts([s.toolCall()])
+    expect((await buffer.flush()).errors).toHaveLength(1)
+    expect(buffer.stats).toMatchObject({ pending: 4, failedFlushes: 2, lastError: 'MDB_MAP_FULL: database full' })
+    expect(errors).toHaveLength(2)
+    expect(await inner.find('setups')).toEqual([])
+
+    expect(await buffer.flush()).toMatchObject({ factsWritten: 4, errors: [] })
+    expect((await inner.get('setups', [SETUP]))?.state).toMatchObject({ toolCalls: 2, commits: 1, pushes: 1, skillPoints: 2 })
+    expect(buffer.stats).toMatchObject({ pending: 0, flushes: 1, failedFlushes: 2 })
+  })
+
+  it('never applies a fact twice when flushes are called concurrently while facts keep arriving', async () => {
+    const inner = instrument(createMemoryStore())
+    const buffer = withWriteBuffer(inner, { maxPending: false, maxAgeMs: false })
+    const s = createFactScript({ setup: SETUP, project: PROJECT, stepMs: 1 })
+    const flushes = []
+    for (let round = 0; round < 20; round++) {
+      buffer.append(Array.from({ length: 50 }, () => s.toolCall()))
+      flushes.push(buffer.flush(), buffer.flush())
+    }
+    await Promise.all(flushes)
+    await buffer.flush()
+    const applied = inner.batches.flat().map((fact) => fact.id)
+    expect(applied).toHaveLength(1000)
+    expect(new Set(applied).size).toBe(1000)
+    expect((await inner.get('setups', [SETUP]))?.state.toolCalls).toBe(1000)
+  })
+
+  it('never counts a batch twice while an asynchronous flush is writing it', async () => {
+    const inner = instrument(asyncOnly(createMemoryStore()))
+    const buffer = withWriteBuffer(inner, { maxPending: false, maxAgeMs: false })
+    const s = createFactScript({ setup: SETUP, project: PROJECT })
+    buffer.append(Array.from({ length: 30 }, () => s.toolCall()))
+    const flushing = buffer.flush()
+    const reads = Array.from({ length: 20 }, () => buffer.get('setups', [SETUP]))
+    await flushing
+    for (const setup of await Promise.all(reads)) expect(setup?.state.toolCalls).toBe(30)
+  })
+
+  it('flushes by itself beyond maxPending facts', async () => {
+    const inner = instrument(createMemoryStore())
+    const buffer = withWriteBuffer(inner, { maxPending: 10, maxAgeMs: false })
+    const s = createFactScript({ setup: SETUP, project: PROJECT })
+    buffer.append(Array.from({ length: 10 }, () => s.toolCall()))
+    await Promise.resolve()
+    expect(inner.batches).toHaveLength(0)
+    buffer.append([s.toolCall()])
+    await vi.waitFor(() => {
+      expect(inner.batches.map((b) => b.length)).toEqual([11])
+    })
+  })
+
+  it('flushes by itself once the oldest pending fact is maxAgeMs old', async () => {
+    vi.useFakeTimers()
+    const inner = instrument(createMemoryStore())
+    const buffer = withWriteBuffer(inner, { maxPending: false, maxAgeMs: 5000 })
+    const s = createFactScript({ setup: SETUP, project: PROJECT })
+    buffer.append([s.toolCall()])
+    await vi.advanceTimersByTimeAsync(4999)
+    expect(inner.batches).toHaveLength(0)
+    buffer.append([s.toolCall()])
+    await vi.advanceTimersByTimeAsync(1)
+    expect(inner.batches.map((b) => b.length)).toEqual([2])
+  })
+
+  it('flushes synchronously into a store that can write synchronously', async () => {
+    const inner = createMemoryStore()
+    const buffer = withWriteBuffer(inner, { maxPending: false, maxAgeMs: false })
+    const s = createFactScript({ setup: SETUP, project: PROJECT })
+    buffer.append([s.commit('aaaa1111'), s.commit('aaaa1111')])
+    expect(buffer.flushSync()).toEqual({ factsWritten: 2, entriesWritten: 4, skipped: 1, errors: [] })
+    expect((await inner.get('setups', [SETUP]))?.state.commits).toBe(1)
+  })
+
+  it('reports, without throwing, that a store without synchronous writes cannot flush synchronously', () => {
+    const buffer = withWriteBuffer(asyncOnly(createMemoryStore()), { maxPending: false, maxAgeMs: false })
+    buffer.append([createFactScript({ setup: SETUP, project: PROJECT }).toolCall()])
+    expect(buffer.flushSync().errors).toEqual(['The wrapped store cannot apply facts synchronously; call flush() instead.'])
+    expect(buffer.pendingCount).toBe(1)
+  })
+
+  it('rejects an invalid fact at the call site and keeps the rest of the buffer healthy', async () => {
+    const buffer = withWriteBuffer(createMemoryStore(), { maxPending: false, maxAgeMs: false })
+    const s = createFactScript({ setup: SETUP, project: PROJECT })
+    expect(() => buffer.append([s.toolCall(), { ...s.commit('x'), hash: '' }])).toThrow('Invalid commit fact: field "hash" must be a non-empty string, got "".')
+    expect(buffer.pendingCount).toBe(0)
+    buffer.append([s.toolCall()])
+    expect((await buffer.flush()).errors).toEqual([])
+  })
+
+  it('flushes on close, and refuses to close (keeping the facts) when that flush fails', async () => {
+    const inner = instrument(createMemoryStore())
+    const buffer = withWriteBuffer(inner, { maxPending: false, maxAgeMs: false })
+    buffer.append([createFactScript({ setup: SETUP, project: PROJECT }).toolCall()])
+    inner.failNext(1, 'locked')
+    await expect(buffer.close()).rejects.toThrow('Could not flush 1 pending facts before closing: locked')
+    expect(buffer.pendingCount).toBe(1)
+    await buffer.close()
+    expect(inner.batches.flat()).toHaveLength(1)
+    await expect(buffer.get('setups', [SETUP])).rejects.toMatchObject({ code: 'STORE_CLOSED' })
+  })
+
+  it.each([
+    [{ maxPending: 0 }, 'Invalid write buffer option maxPending: 0; accepted: a whole number ≥ 1, or false to turn it off.'],
+    [{ maxAgeMs: -5 }, 'Invalid write buffer option maxAgeMs: -5; accepted: a whole number ≥ 1, or false to turn it off.'],
+    [{ maxAgeMs: true }, 'Invalid write buffer option maxAgeMs: true'],
+  ])('rejects option %j naming it and what is accepted', (options, message) => {
+    expect(() => withWriteBuffer(createMemoryStore(), options as never)).toThrow(message)
+  })
+})
