@@ -1,5 +1,6 @@
 // @ts-check
 import eslint from '@eslint/js'
+import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
 /** Sibling packages, by layer. The layering rules below are also enforced by `turbo boundaries`. */
@@ -25,6 +26,7 @@ export default tseslint.config(
   {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { globals: globals.node },
   },
   {
     // Layering: core is the pure domain. No I/O, no Node built-ins, no LMDB, no sibling package.

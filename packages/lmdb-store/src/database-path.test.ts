@@ -1,0 +1,71 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { tempFolder } from '../test/temp.js'
+import { MEMORY_PATH, resolveDatabasePath } from './database-path.js'
+import { openLmdbStore } from './lmdb-store.js'
+
+describe('resolveDatabasePath', () => {
+  const home = '/home/zoe'
+
+  it('defaults to ~/.config/opencode/agent-tracker.lmdb', () => {
+    expect(resolveDatabasePath({ homeDir: home, env: {} })).toBe('/home/zoe/.config/opencode/agent-tracker.lmdb')
+  })
+
+  it('resolves relative and ~ paths against the home folder, never the working directory', () => {
+    expect(resolveDatabasePath({ homeDir: home, env: {}, databasePath: 'data/tracker.lmdb' })).toBe('/home/zoe/data/tracker.lmdb')
+    expect(resolveDatabasePath({ homeDir: home, env: {}, databasePath: '~/.config/opencode/agent-tracker.lmdb' })).toBe('/home/zoe/.config/opencode/agent-tracker.lmdb')
+    expect(resolveDatabasePath({ homeDir: home, env: {}, databasePath: './x/../t.lmdb' })).toBe('/home/zoe/t.lmdb')
+  })
+
+  it('keeps absolute paths', () => {
+    expect(resolveDatabasePath({ homeDir: home, env: {}, databasePath: '/var/lib/tracker.lmdb' })).toBe('/var/lib/tracker.lmdb')
+  })
+
+  it('takes AGENT_TRACKER_DB when no path is given, and an explicit path over it', () => {
+    const env = { AGENT_TRACKER_DB: 'shared/team.lmdb' }
+    expect(resolveDatabasePath({ homeDir: home, env })).toBe('/home/zoe/shared/team.lmdb')
+    expect(resolveDatabasePath({ homeDir: home, env, databasePath: '/tmp/x.lmdb' })).toBe('/tmp/x.lmdb')
+    expect(resolveDatabasePath({ homeDir: home, env: { AGENT_TRACKER_DB: '  ' } })).toBe('/home/zoe/.config/opencode/agent-tracker.lmdb')
+  })
+
+  it('passes the in-memory marker through', () => {
+    expect(resolveDatabasePath({ homeDir: home, env: {}, databasePath: MEMORY_PATH })).toBe(MEMORY_PATH)
+  })
+})
+
+describe('the default database under a fake HOME', () => {
+  let saved: { home: string | undefined; db: string | undefined; cwd: string }
+  beforeEach(() => {
+    saved = { home: process.env.HOME, db: process.env.AGENT_TRACKER_DB, cwd: process.cwd() }
+  })
+  afterEach(() => {
+    process.env.HOME = saved.home
+    if (saved.db === undefined) delete process.env.AGENT_TRACKER_DB
+    else process.env.AGENT_TRACKER_DB = saved.db
+    process.chdir(saved.cwd)
+  })
+
+  it('creates the parent folders under $HOME and no literal "~" folder in the working directory', async () => {
+    const home = tempFolder('home-')
+    const project = tempFolder('project-')
+    process.env.HOME = home
+    delete process.env.AGENT_TRACKER_DB
+    process.chdir(project)
+    const store = openLmdbStore()
+    await store.close()
+    expect(store.path).toBe(join(home, '.config', 'opencode', 'agent-tracker.lmdb'))
+    expect(existsSync(store.path)).toBe(true)
+    expect(existsSync(join(project, '~'))).toBe(false)
+  })
+
+  it('uses AGENT_TRACKER_DB from the environment', async () => {
+    const home = tempFolder('home-')
+    process.env.HOME = home
+    process.env.AGENT_TRACKER_DB = 'elsewhere/db.lmdb'
+    const store = openLmdbStore()
+    await store.close()
+    expect(store.path).toBe(join(home, 'elsewhere', 'db.lmdb'))
+    expect(existsSync(store.path)).toBe(true)
+  })
+})

@@ -1,0 +1,116 @@
+import { mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { ActivityFact } from '@agent-tracker/core'
+import { createFactScript } from '@agent-tracker/core/testing'
+import { describe, expect, it } from 'vitest'
+import { tempFolder } from '../test/temp.js'
+import { checkDataFile } from './data-file.js'
+import { isLmdbStoreError } from './errors.js'
+import { openLmdbStore } from './lmdb-store.js'
+
+const SETUP = 'build@fake/m1'
+const PROJECT = '/home/dev/app'
+const MIB = 1024 * 1024
+
+function openError(databasePath: string): unknown {
+  try {
+    openLmdbStore({ databasePath })
+  } catch (error) {
+    return error
+  }
+  throw new Error('expected openLmdbStore to throw')
+}
+
+async function realDatabase(folder: string, entries = 2000): Promise<string> {
+  const databasePath = join(folder, 'real.lmdb')
+  const store = openLmdbStore({ databasePath })
+  const s = createFactScript({ setup: SETUP, project: PROJECT })
+  await store.applyFacts(Array.from({ length: entries }, (_, i) => s.activity(`task ${String(i)} ${'x'.repeat(200)}`)))
+  await store.close()
+  return databasePath
+}
+
+describe('unreadable databases never crash the process', () => {
+  it.each([
+    ['random bytes', Buffer.alloc(64 * 1024, 0x5a), 'it is not an LMDB database file'],
+    ['a text file', Buffer.from('hello, I am not a database\n'), 'it is not an LMDB database file'],
+  ])('rejects %s at the path with DATABASE_UNREADABLE naming the file', (_, content, problem) => {
+    const databasePath = join(tempFolder(), 'agent-tracker.lmdb')
+    writeFileSync(databasePath, content)
+    const error = openError(databasePath)
+    expect(isLmdbStoreError(error, 'DATABASE_UNREADABLE')).toBe(true)
+    expect((error as Error).message).toBe(`The agent-tracker database ${databasePath} is unreadable: ${problem}. Nothing was opened or changed; move the file aside or point databasePath elsewhere.`)
+    expect(readFileSync(databasePath)).toEqual(content)
+  })
+
+  it('rejects a garbage data.mdb inside a database folder', () => {
+    const folder = join(tempFolder(), 'tracker-db')
+    mkdirSync(folder)
+    writeFileSync(join(folder, 'data.mdb'), Buffer.alloc(16 * 1024, 0xab))
+    const error = openError(folder)
+    expect((error as Error).message).toContain(`${join(folder, 'data.mdb')} is unreadable: it is not an LMDB database file`)
+  })
+
+  it('rejects a truncated database (which would otherwise die of a bus error)', async () => {
+    const databasePath = await realDatabase(tempFolder())
+    truncateSync(databasePath, 3 * 4096)
+    expect((openError(databasePath) as Error).message).toMatch(/is unreadable: it is truncated \(12288 bytes, but its pages need \d+\)/)
+  })
+
+  it('accepts real databases, empty files and absent files', async () => {
+    const folder = tempFolder()
+    expect(checkDataFile(await realDatabase(folder))).toMatchObject({ ok: true, exists: true, pageSize: 4096 })
+    writeFileSync(join(folder, 'empty.lmdb'), '')
+    expect(checkDataFile(join(folder, 'empty.lmdb'))).toEqual({ ok: true, exists: false })
+    expect(checkDataFile(join(folder, 'absent.lmdb'))).toEqual({ ok: true, exists: false })
+  })
+})
+
+describe('size limit', () => {
+  it('refuses a batch that would pass maxDatabaseSize, keeps everything stored, and takes it after a raise', async () => {
+    const databasePath = join(tempFolder(), 'small.lmdb')
+    const store = openLmdbStore({ databasePath, maxDatabaseSize: MIB })
+    const s = createFactScript({ setup: SETUP, project: PROJECT, stepMs: 1 })
+    const batch = (): ActivityFact[] => Array.from({ length: 20 }, () => s.activity('y'.repeat(2000)))
+    let stored = 0
+    let failure: unknown
+    for (let round = 0; round < 100 && failure === undefined; round++) {
+      try {
+        await store.applyFacts(batch())
+        stored += 20
+      } catch (error) {
+        failure = error
+      }
+    }
+    expect(isLmdbStoreError(failure, 'DATABASE_FULL')).toBe(true)
+    expect((failure as Error).message).toMatch(/reached its size limit: .* used of maxDatabaseSize 1\.0 MiB\. This batch was not written; everything already stored is intact\. Raise maxDatabaseSize \(up to 2 GiB\)/)
+    expect(stored).toBeGreaterThan(0)
+    expect(await store.find('activities')).toHaveLength(stored)
+    expect(store.info().usedBytes).toBeLessThanOrEqual(MIB)
+    await store.close()
+
+    const bigger = openLmdbStore({ databasePath, maxDatabaseSize: 4 * MIB })
+    expect(await bigger.find('activities')).toHaveLength(stored)
+    await bigger.applyFacts(batch())
+    expect(await bigger.find('activities')).toHaveLength(stored + 20)
+    await bigger.close()
+  })
+})
+
+describe('unwritable and locked locations', () => {
+  it('explains a path whose folder cannot be created', () => {
+    const blocker = join(tempFolder(), 'not-a-folder')
+    writeFileSync(blocker, 'x')
+    const error = openError(join(blocker, 'db.lmdb'))
+    expect(isLmdbStoreError(error, 'DATABASE_UNWRITABLE')).toBe(true)
+    expect((error as Error).message).toContain(`Cannot create the folder ${blocker} for the agent-tracker database`)
+  })
+
+  it('explains, instead of crashing, a lock path that is not a file', () => {
+    const databasePath = join(tempFolder(), 'db.lmdb')
+    mkdirSync(`${databasePath}-lock`)
+    const error = openError(databasePath)
+    expect(isLmdbStoreError(error, 'DATABASE_UNWRITABLE')).toBe(true)
+    expect((error as Error).message).toBe(`The agent-tracker database ${databasePath} cannot be opened: its lock file ${databasePath}-lock is not a regular file. Remove it; LMDB recreates it.`)
+  })
+})

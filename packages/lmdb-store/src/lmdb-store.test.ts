@@ -1,0 +1,53 @@
+import { createFactScript, describeStoreContract } from '@agent-tracker/core/testing'
+import { describe, expect, it } from 'vitest'
+import { tempFolder } from '../test/temp.js'
+import { openLmdbStore } from './lmdb-store.js'
+
+describeStoreContract('lmdb', ({ rules }) => Promise.resolve(openLmdbStore({ databasePath: ':memory:', ...(rules === undefined ? {} : { rules }) })))
+
+const SETUP = 'build@anthropic/claude-sonnet-4-5'
+const PROJECT = '/home/dev/app'
+
+describe('openLmdbStore', () => {
+  it('keeps everything across close and reopen', async () => {
+    const databasePath = `${tempFolder()}/tracker.lmdb`
+    const s = createFactScript({ setup: SETUP, project: PROJECT })
+    const first = openLmdbStore({ databasePath })
+    await first.applyFacts([s.commit('aaaa1111'), s.push(), s.grade('aaaa1111', { by: 'user', userGrade: 5 }), s.activity('ship it')])
+    await first.recordMigration({ id: 'merge:/x', kind: 'merge', source: '/x', at: '2026-01-01T00:00:00.000Z', migrated: 1, skipped: 0, errors: 0 })
+    const before = await first.get('setups', [SETUP])
+    await first.close()
+
+    const again = openLmdbStore({ databasePath })
+    expect(await again.get('setups', [SETUP])).toEqual(before)
+    expect(await again.get('retrospectives', [SETUP, 'aaaa1111'])).toMatchObject({ userGrade: 5 })
+    expect(await again.find('activities', { setup: SETUP })).toHaveLength(1)
+    expect(await again.listMigrations()).toHaveLength(1)
+    expect(await again.schemaVersion()).toBe(1)
+    await again.close()
+  })
+
+  it('reports sizes, readers and record counts for health checks', async () => {
+    const store = openLmdbStore({ databasePath: `${tempFolder()}/tracker.lmdb`, maxDatabaseSize: 8 * 1024 * 1024 })
+    const s = createFactScript({ setup: SETUP, project: PROJECT })
+    await store.applyFacts([s.commit('aaaa1111'), s.toolCall()])
+    const info = store.info()
+    expect(info).toMatchObject({ maxDatabaseSize: 8 * 1024 * 1024, schemaVersion: 1, pageSize: 4096 })
+    expect(info.records).toMatchObject({ setups: 1, commits: 1, usage: 1, projects: 1, activities: 0 })
+    expect(info.usedBytes).toBeGreaterThan(0)
+    expect(info.readers).toBeGreaterThanOrEqual(1)
+    await store.close()
+  })
+
+  it('finds the latest N events of a setup inside a time window with one range read', async () => {
+    const store = openLmdbStore({ databasePath: ':memory:' })
+    const s = createFactScript({ setup: SETUP, project: PROJECT, start: '2026-06-01T00:00:00.000Z', stepMs: 3_600_000 })
+    const other = createFactScript({ setup: SETUP, project: '/home/dev/other', start: '2026-06-01T00:30:00.000Z', stepMs: 3_600_000 })
+    await store.applyFacts(Array.from({ length: 48 }, (_, i) => (i % 2 === 0 ? s : other).activity(`task ${String(i)}`)))
+    const window = await store.find('activities', { setup: SETUP, since: '2026-06-01T10:00:00Z', until: '2026-06-01T20:00:00Z', project: PROJECT, limit: 3 })
+    expect(window.map((a) => a.at)).toEqual(['2026-06-01T19:00:00.000Z', '2026-06-01T18:00:00.000Z', '2026-06-01T17:00:00.000Z'])
+    const oldest = await store.find('activities', { setup: SETUP, order: 'oldest', limit: 2 })
+    expect(oldest.map((a) => a.task)).toEqual(['task 0', 'task 1'])
+    await store.close()
+  })
+})
