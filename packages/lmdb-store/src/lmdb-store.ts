@@ -132,7 +132,10 @@ export class LmdbStore implements SyncTrackerStore {
       throw new LmdbStoreError('DATABASE_UNWRITABLE', `The agent-tracker database ${settings.path} cannot be opened: ${lockProblem}. Remove it; LMDB recreates it.`, { path: lockFile })
     }
     try {
-      this.#root = open({ path: settings.path, noSubdir, mapSize: settings.maxDatabaseSize, maxDbs: 16, readOnly: settings.readOnly })
+      // overlappingSync off: a commit is on disk when transactionSync returns, and lmdb-js then
+      // registers no exit hook of its own — that hook closes environments before a host's own
+      // 'exit' listener can flush, and a transaction on a closed environment segfaults.
+      this.#root = open({ path: settings.path, noSubdir, mapSize: settings.maxDatabaseSize, maxDbs: 16, readOnly: settings.readOnly, overlappingSync: false })
       const openTable = (name: string): AnyDatabase => this.#root.openDB({ name })
       this.#tables = Object.fromEntries(COLLECTIONS.map((c) => [c, openTable(SUB_DATABASES[c])])) as unknown as Tables
       this.#commitIndex = openTable(COMMITS_BY_SETUP) as Database<true>

@@ -10,6 +10,7 @@ import { tempFolder } from './temp.js'
 
 const run = promisify(execFile)
 const child = fileURLToPath(new URL('fixtures/apply-workload.mjs', import.meta.url))
+const writeOnExit = fileURLToPath(new URL('fixtures/write-on-exit.mjs', import.meta.url))
 const WORKERS = 4
 const FACTS_PER_WORKER = 2000
 
@@ -41,5 +42,14 @@ describe('many processes, one database', () => {
     expect(await shared.find('gradeEvents')).toHaveLength(800)
     expect(await shared.find('usage')).toEqual(await reference.find('usage'))
     await shared.close()
+  })
+
+  it('can still write from a process exit listener (lmdb-js must not close the environment first)', async () => {
+    const databasePath = join(tempFolder(), 'exit.lmdb')
+    const { stdout } = await run(process.execPath, [writeOnExit, databasePath])
+    expect(JSON.parse(stdout)).toMatchObject({ applied: 1 })
+    const store = openLmdbStore({ databasePath })
+    expect((await store.get('setups', ['build@fake/m1']))?.state.pushes).toBe(1)
+    await store.close()
   })
 })
