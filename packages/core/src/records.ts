@@ -65,8 +65,11 @@ export interface GradeEventRecord {
   readonly by: Party
   readonly agentGrade?: Grade
   readonly userGrade?: Grade
-  readonly scoreBefore: number
-  readonly scoreAfter: number
+  /** Communication score around this grade (absent for events imported from legacy data). */
+  readonly scoreBefore?: number
+  readonly scoreAfter?: number
+  /** Why the grade was given, when known. */
+  readonly note?: string
 }
 
 /** A reported bug. Key: `[setup, at, id]`. */

@@ -1,0 +1,147 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { createMemoryStore } from '@agent-tracker/core/testing'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { tempFolder } from '../test/legacy-fixtures.js'
+import { importLegacyFiles } from './import-legacy-files.js'
+
+const COMMUNICATION = `[
+  {
+    "commit": "a1b2c3d",
+    "timestamp": "2026-02-23T18:00:00",
+    "task": "Add the cart",
+    "agent_grade": "good",
+    "user_grade": "excellence",
+    "score_before": 60.0,
+    "score_after": 67.0,
+    "agent_note": "asked about VAT first",
+    "user_note": "exactly what I wanted",
+    "sp_before": 1.0,
+    "xp_after": 3.5
+  },
+  {
+    "commit": "e4f5a6b",
+    "timestamp": "2026-02-24T09:30:00Z",
+    "task": "Fix totals",
+    "agent_grade": 2,
+    "user_grade": -1,
+    "agent_note": "",
+    "user_note": "rounding still wrong"
+  },
+  {
+    "commit": "9abcdef",
+    "timestamp": "2026-02-25T10:00:00Z",
+    "task": "Refactor",
+    "agent_grade": "good"
+  },
+  {
+    "commit": "1234567",
+    "timestamp": "2026-02-25T11:00:00Z",
+    "agent_grade": "superb",
+    "user_grade": 1
+  }
+]
+`
+
+const JOURNAL = `# Journal - 2026-02-23
+
+## 09:15
+- **Task**: Set up the cart module
+- **Actions taken**: created cart.ts, wrote tests
+- **Outcome**: tests green
+- **Decisions made**: store money as integer cents
+
+## 14:40
+- **Actions taken**: looked around
+
+## 16:05
+- **Task**: Checkout page
+- **Outcome**: half done
+`
+
+function project(files: Record<string, string>): string {
+  const root = join(tempFolder(), 'shop')
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(join(root, path, '..'), { recursive: true })
+    writeFileSync(join(root, path), content)
+  }
+  return root
+}
+
+describe('importLegacyFiles', () => {
+  let zone: string | undefined
+  beforeEach(() => {
+    zone = process.env.TZ
+    process.env.TZ = 'Europe/Berlin'
+  })
+  afterEach(() => {
+    process.env.TZ = zone
+  })
+
+  it('imports status, retrospectives (label or number grades, zone-less times, extra fields) and journal activities', async () => {
+    const root = project({
+      '.agent/status.json': '{"agent_name": "build", "skill_points": 3.0, "experience_points": 46.0, "total_commits": 12, "total_bugs": 2, "halted": false, "communication_score": 77.0}',
+      '.journal/communication.json': COMMUNICATION,
+      '.journal/2026-02-23.md': JOURNAL,
+    })
+    const store = createMemoryStore()
+    const report = await importLegacyFiles(root, store)
+    expect(report.migrated).toBe(1 + 2 + 2)
+    expect(await store.get('setups', ['build'])).toMatchObject({ state: { skillPoints: 3, experience: 46, communication: 77, commits: 12, bugs: 2 } })
+    expect(await store.get('retrospectives', ['build', 'a1b2c3d'])).toEqual({
+      v: 1, setup: 'build', commit: 'a1b2c3d', project: root, at: '2026-02-23T17:00:00.000Z', updatedAt: '2026-02-23T17:00:00.000Z',
+      task: 'Add the cart', agentGrade: 2, userGrade: 5, agentNote: 'asked about VAT first', userNote: 'exactly what I wanted',
+      scoreBefore: 60, scoreAfter: 67, extra: { sp_before: 1, xp_after: 3.5 },
+    })
+    expect(await store.get('retrospectives', ['build', 'e4f5a6b'])).toMatchObject({ agentGrade: 2, userGrade: -1, userNote: 'rounding still wrong' })
+    expect((await store.get('retrospectives', ['build', 'e4f5a6b']))?.agentNote).toBeUndefined()
+    expect(await store.get('commits', [root, 'a1b2c3d'])).toMatchObject({ setup: 'build', task: 'Add the cart' })
+    const activities = await store.find('activities', { setup: 'build', order: 'oldest' })
+    expect(activities.map((a) => [a.at, a.task, a.actions, a.outcome, a.decisions])).toEqual([
+      ['2026-02-23T08:15:00.000Z', 'Set up the cart module', 'created cart.ts, wrote tests', 'tests green', 'store money as integer cents'],
+      ['2026-02-23T15:05:00.000Z', 'Checkout page', '', 'half done', ''],
+    ])
+  })
+
+  it('reports each bad entry with file and position and imports the rest', async () => {
+    const root = project({ '.journal/communication.json': COMMUNICATION, '.journal/2026-02-23.md': JOURNAL })
+    const report = await importLegacyFiles(root, createMemoryStore(), { setup: 'build@anthropic/claude-sonnet-4-5' })
+    const communication = join(root, '.journal', 'communication.json')
+    expect(report.errors).toEqual([
+      { source: communication, position: 'entry 3 (line 24) (commit 9abcdef)', message: 'missing field "user_grade"' },
+      { source: communication, position: 'entry 4 (line 30) (commit 1234567)', message: 'field "agent_grade" "superb": accepted values are -1 (bad), 1 (neutral), 2 (good), 5 (excellence)' },
+      { source: join(root, '.journal', '2026-02-23.md'), position: 'line 9', message: 'the 14:40 entry has no "- **Task**:" line' },
+    ])
+    expect(report.migrated).toBe(4)
+  })
+
+  it('reports a file that is not JSON by line and column and still imports the other files', async () => {
+    const root = project({
+      '.agent/status.json': '{"agent_name": "build", "skill_points": 2,\n  "total_commits": 4,,\n}',
+      '.journal/communication.json': COMMUNICATION,
+    })
+    const store = createMemoryStore()
+    const report = await importLegacyFiles(root, store, { setup: 'build' })
+    expect(report.errors[0]).toEqual({
+      source: join(root, '.agent', 'status.json'),
+      position: 'line 2, column 22',
+      message: expect.stringMatching(/^not valid JSON: /) as unknown,
+    })
+    expect(await store.find('retrospectives')).toHaveLength(2)
+    expect(await store.get('setups', ['build'])).toBeUndefined()
+  })
+
+  it('is idempotent and never overwrites', async () => {
+    const root = project({ '.journal/communication.json': COMMUNICATION, '.journal/2026-02-23.md': JOURNAL })
+    const store = createMemoryStore()
+    const first = await importLegacyFiles(root, store)
+    const second = await importLegacyFiles(root, store)
+    expect(second).toMatchObject({ migrated: 0, skipped: first.migrated })
+    expect(await store.find('activities')).toHaveLength(2)
+    expect(await store.listMigrations()).toEqual([expect.objectContaining({ id: `legacy-files:${root}`, kind: 'legacy-files', migrated: 0 })])
+  })
+
+  it('does nothing for a project without legacy files', async () => {
+    expect(await importLegacyFiles(tempFolder(), createMemoryStore())).toEqual({ migrated: 0, skipped: 0, errors: [] })
+  })
+})

@@ -1,0 +1,113 @@
+import type { CommitRecord, GradeEventRecord, ProjectRecord, SetupRecord } from '@agent-tracker/core'
+import { formatSetupId, initialState, parseSetupId, projectName, resolveRules } from '@agent-tracker/core'
+import { LegacyShapeError, asFields, grade, number, optionalText, text, timestamp } from './legacy-values.js'
+
+/** An entry of the predecessor's flat database, routed by its key prefix. */
+export type LegacyEntry =
+  | { readonly kind: 'agent'; readonly agentId: string }
+  | { readonly kind: 'commit'; readonly project: string; readonly hash: string }
+  | { readonly kind: 'communication'; readonly agentId: string; readonly hash: string; readonly epochMillis: number }
+
+/**
+ * Routes a legacy key. Project paths and agent ids may contain `:`, hashes and epochs never do,
+ * so the key is split from its end: `commit:<projectPath>:<hash>`,
+ * `communication:<agentId>:<hash>:<epochMillis>`, `agent:<agentId>`.
+ */
+export function parseLegacyKey(key: unknown): LegacyEntry | undefined {
+  if (typeof key !== 'string') return undefined
+  if (key.startsWith('agent:') && key.length > 'agent:'.length) return { kind: 'agent', agentId: key.slice('agent:'.length) }
+  if (key.startsWith('commit:')) {
+    const rest = key.slice('commit:'.length)
+    const cut = rest.lastIndexOf(':')
+    if (cut <= 0 || cut === rest.length - 1) return undefined
+    return { kind: 'commit', project: rest.slice(0, cut), hash: rest.slice(cut + 1) }
+  }
+  if (key.startsWith('communication:')) {
+    const rest = key.slice('communication:'.length)
+    const last = rest.lastIndexOf(':')
+    const middle = rest.lastIndexOf(':', last - 1)
+    const epochMillis = Number(rest.slice(last + 1))
+    if (middle <= 0 || last - middle <= 1 || !Number.isFinite(epochMillis)) return undefined
+    return { kind: 'communication', agentId: rest.slice(0, middle), hash: rest.slice(middle + 1, last), epochMillis }
+  }
+  return undefined
+}
+
+/**
+ * The setup id of a legacy agent: `<name>@<provider>/<model>` when its model names a provider,
+ * else the agent name alone.
+ */
+export function legacySetupId(agent: { readonly id: string; readonly name?: string | undefined; readonly model?: string | undefined }): string {
+  const name = (agent.name ?? agent.id).trim().replaceAll('@', '-') || 'agent'
+  const model = agent.model?.trim()
+  const slash = model?.indexOf('/') ?? -1
+  if (model === undefined || slash <= 0 || slash === model.length - 1) return formatSetupId({ agent: name }, 'agent')
+  return formatSetupId({ agent: name, provider: model.slice(0, slash), model: model.slice(slash + 1) })
+}
+
+/** A legacy agent record as a setup record. */
+export function setupFromLegacyAgent(agentId: string, value: unknown, now: string): SetupRecord {
+  const fields = asFields(value, 'the agent record')
+  const id = legacySetupId({ id: agentId, name: optionalText(fields, 'name'), model: optionalText(fields, 'model') })
+  const rules = resolveRules()
+  const firstSeenAt = timestamp(fields, 'created_at', now)
+  return {
+    v: 1,
+    id,
+    ...parseSetupId(id),
+    state: {
+      ...initialState(rules),
+      skillPoints: Math.max(0, number(fields, 'skill_points', rules.initial.skillPoints)),
+      experience: Math.max(0, number(fields, 'experience_points', 0)),
+      communication: Math.max(0, number(fields, 'communication_score', rules.initial.communication)),
+      commits: Math.max(0, Math.round(number(fields, 'total_commits', 0))),
+      bugs: Math.max(0, Math.round(number(fields, 'total_bugs', 0))),
+    },
+    firstSeenAt,
+    lastSeenAt: timestamp(fields, 'updated_at', firstSeenAt),
+  }
+}
+
+/** A legacy commit record as a commit record (key parts fill missing fields). */
+export function commitFromLegacy(entry: Extract<LegacyEntry, { kind: 'commit' }>, value: unknown, setupOf: (agentId: string) => string): CommitRecord {
+  const fields = asFields(value, 'the commit record')
+  const task = optionalText(fields, 'task_description')
+  return {
+    v: 1,
+    project: optionalText(fields, 'project_path') ?? entry.project,
+    hash: optionalText(fields, 'commit_hash') ?? entry.hash,
+    setup: setupOf(text(fields, 'agent_id')),
+    at: timestamp(fields, 'timestamp'),
+    message: task ?? '',
+    ...(task === undefined ? {} : { task }),
+  }
+}
+
+/**
+ * A legacy grade event. The predecessor did not record who graded, so the grade is kept as the
+ * user's and the note says so.
+ */
+export function gradeEventFromLegacy(entry: Extract<LegacyEntry, { kind: 'communication' }>, value: unknown, setupOf: (agentId: string) => string): GradeEventRecord {
+  const fields = asFields(value, 'the communication record')
+  const agentId = optionalText(fields, 'agent_id') ?? entry.agentId
+  const hash = optionalText(fields, 'commit_hash') ?? entry.hash
+  const project = optionalText(fields, 'project_path')
+  if (project === undefined) throw new LegacyShapeError('missing field "project_path"')
+  const reason = optionalText(fields, 'reason')
+  return {
+    v: 1,
+    id: `legacy-${hash}-${String(entry.epochMillis)}`,
+    setup: setupOf(agentId),
+    project,
+    commit: hash,
+    at: timestamp(fields, 'timestamp', new Date(entry.epochMillis).toISOString()),
+    by: 'user',
+    userGrade: grade(fields, 'grade'),
+    note: reason ?? 'imported from the legacy per-project database (grader not recorded)',
+  }
+}
+
+/** The project record a legacy commit implies. */
+export function projectOf(path: string, at: string): ProjectRecord {
+  return { v: 1, path, name: projectName(path), firstSeenAt: at, lastSeenAt: at }
+}

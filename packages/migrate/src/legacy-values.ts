@@ -1,0 +1,70 @@
+import { describeValue, isGrade, parseGrade, toIsoTimestamp } from '@agent-tracker/core'
+import type { Grade } from '@agent-tracker/core'
+
+/** A legacy object's fields. */
+export type Fields = Readonly<Record<string, unknown>>
+
+/** A legacy value that does not have the shape it should; names the field and what it held. */
+export class LegacyShapeError extends Error {
+  override readonly name = 'LegacyShapeError'
+}
+
+/** The value as an object, or a shape error. */
+export function asFields(value: unknown, what: string): Fields {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Fields
+  throw new LegacyShapeError(`${what} must be a JSON object, got ${describeValue(value)}`)
+}
+
+/** A required non-empty string field. */
+export function text(fields: Fields, name: string): string {
+  const value = fields[name]
+  if (typeof value === 'string' && value.trim() !== '') return value
+  throw new LegacyShapeError(value === undefined ? `missing field "${name}"` : `field "${name}" must be a non-empty string, got ${describeValue(value)}`)
+}
+
+/** An optional string field (empty strings count as absent). */
+export function optionalText(fields: Fields, name: string): string | undefined {
+  const value = fields[name]
+  if (value === undefined || value === null || value === '') return undefined
+  if (typeof value === 'string') return value
+  throw new LegacyShapeError(`field "${name}" must be a string, got ${describeValue(value)}`)
+}
+
+/** A number field (floats like `46.0` included); `fallback` when absent. */
+export function number(fields: Fields, name: string, fallback?: number): number {
+  const value = fields[name]
+  if (value === undefined || value === null) {
+    if (fallback !== undefined) return fallback
+    throw new LegacyShapeError(`missing field "${name}"`)
+  }
+  const parsed = typeof value === 'string' && value.trim() !== '' ? Number(value) : value
+  if (typeof parsed === 'number' && Number.isFinite(parsed)) return parsed
+  throw new LegacyShapeError(`field "${name}" must be a number, got ${describeValue(value)}`)
+}
+
+/** A required grade field, as a label or a number. */
+export function grade(fields: Fields, name: string): Grade {
+  const value = fields[name]
+  if (value === undefined || value === null) throw new LegacyShapeError(`missing field "${name}"`)
+  if (isGrade(value)) return value
+  try {
+    return parseGrade(value, `field "${name}"`)
+  } catch (error) {
+    throw new LegacyShapeError((error as Error).message.replace(/^Invalid /, '').replace(/\.$/, ''))
+  }
+}
+
+/** A timestamp field: ISO text (with or without zone) or epoch milliseconds. */
+export function timestamp(fields: Fields, name: string, fallback?: string): string {
+  const value = fields[name]
+  if (value === undefined || value === null) {
+    if (fallback !== undefined) return fallback
+    throw new LegacyShapeError(`missing field "${name}"`)
+  }
+  if (typeof value === 'number' && Number.isFinite(value)) return new Date(value).toISOString()
+  try {
+    return toIsoTimestamp(value, `field "${name}"`)
+  } catch (error) {
+    throw new LegacyShapeError((error as Error).message.replace(/^Invalid /, '').replace(/\.$/, ''))
+  }
+}

@@ -1,0 +1,168 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { TrackerStore } from '@agent-tracker/core'
+import { openLmdbStore } from '@agent-tracker/lmdb-store'
+import { describe, expect, it } from 'vitest'
+import { shopHistory, tempFolder, writeLegacyDatabase } from '../test/legacy-fixtures.js'
+import { detectLegacy, legacyDatabasePath } from './detect-legacy.js'
+import { migrateProjectDatabase } from './migrate-project-database.js'
+import type { MigrationProgress } from './migration-report.js'
+
+function collectGarbage(): void {
+  const gc = (globalThis as { gc?: () => void }).gc
+  if (gc === undefined) throw new Error('run with --expose-gc (see vitest.config.ts)')
+  gc()
+}
+
+async function withTarget(body: (target: TrackerStore) => Promise<void>): Promise<void> {
+  const target = openLmdbStore({ databasePath: ':memory:' })
+  try {
+    await body(target)
+  } finally {
+    await target.close()
+  }
+}
+
+describe('migrateProjectDatabase', () => {
+  it('brings every agent, commit and grade event home, routing keys whose paths contain ":"', async () => {
+    const project = join(tempFolder(), 'shop:v2')
+    const source = await writeLegacyDatabase(project, shopHistory(project))
+    expect(detectLegacy(project).projectDatabase).toBe(source)
+    await withTarget(async (target) => {
+      const report = await migrateProjectDatabase(project, target)
+      expect(report).toEqual({ migrated: 7, skipped: 0, errors: [] })
+      expect(await target.get('setups', ['build@anthropic/claude-sonnet-4-5'])).toMatchObject({
+        agent: 'build', provider: 'anthropic', model: 'claude-sonnet-4-5',
+        state: { skillPoints: 3, experience: 12.5, communication: 71, commits: 2, bugs: 1 },
+      })
+      expect(await target.get('setups', ['helper'])).toMatchObject({ state: { skillPoints: 1, commits: 1 } })
+      expect(await target.get('commits', [project, 'e4f5a6b'])).toMatchObject({ setup: 'build@anthropic/claude-sonnet-4-5', task: 'fix totals', at: '2026-02-20T10:30:00.000Z' })
+      expect((await target.get('commits', [project, '0c0ffee']))?.setup).toBe('helper')
+      const grades = await target.find('gradeEvents', { setup: 'build@anthropic/claude-sonnet-4-5', order: 'oldest' })
+      expect(grades.map((g) => [g.commit, g.userGrade, g.note])).toEqual([
+        ['a1b2c3d', 5, 'excellent cart'],
+        ['e4f5a6b', 2, 'imported from the legacy per-project database (grader not recorded)'],
+      ])
+      expect(await target.get('projects', [project])).toMatchObject({ name: 'shop:v2', firstSeenAt: '2026-02-20T10:10:00.000Z', lastSeenAt: '2026-02-20T10:40:00.000Z' })
+      expect(await target.listMigrations()).toEqual([expect.objectContaining({ id: `project-database:${source}`, kind: 'project-database', migrated: 7 })])
+    })
+    expect(existsSync(source)).toBe(true)
+  })
+
+  it('is idempotent: a second run migrates nothing and skips everything', async () => {
+    const project = tempFolder()
+    await writeLegacyDatabase(project, shopHistory(project))
+    await withTarget(async (target) => {
+      await migrateProjectDatabase(project, target)
+      const before = await target.find('commits')
+      expect(await migrateProjectDatabase(project, target)).toEqual({ migrated: 0, skipped: 7, errors: [] })
+      expect(await target.find('commits')).toEqual(before)
+    })
+  })
+
+  it('adds only what the target lacks and never overwrites what it has', async () => {
+    const project = tempFolder()
+    const history = shopHistory(project)
+    const half = Object.fromEntries(Object.entries(history).filter(([key]) => key.startsWith('agent:') || key.endsWith('a1b2c3d')))
+    const other = tempFolder()
+    await writeLegacyDatabase(other, half)
+    await writeLegacyDatabase(project, history)
+    await withTarget(async (target) => {
+      expect((await migrateProjectDatabase(other, target)).migrated).toBe(3)
+      await target.applyFacts([{ kind: 'push', id: 'p1', at: '2026-03-01T00:00:00.000Z', setup: 'build@anthropic/claude-sonnet-4-5', project }])
+      const tracked = await target.get('setups', ['build@anthropic/claude-sonnet-4-5'])
+      expect(await migrateProjectDatabase(project, target)).toEqual({ migrated: 4, skipped: 3, errors: [] })
+      expect(await target.get('setups', ['build@anthropic/claude-sonnet-4-5'])).toEqual(tracked)
+    })
+  })
+
+  it('is a no-op without a legacy database', async () => {
+    await withTarget(async (target) => {
+      expect(await migrateProjectDatabase(tempFolder(), target)).toEqual({ migrated: 0, skipped: 0, errors: [] })
+      expect(await target.listMigrations()).toEqual([])
+    })
+  })
+
+  it.each([
+    ['not an LMDB file', 'just some notes\n', 'is unreadable: it is not an LMDB database file'],
+    ['corrupt (random bytes)', Buffer.alloc(32 * 1024, 0x3c), 'is unreadable: it is not an LMDB database file'],
+    ['empty (zero bytes)', Buffer.alloc(0), 'is empty'],
+  ])('reports a source that is %s, keeps the process alive and the target untouched', async (_, content, problem) => {
+    const project = tempFolder()
+    const source = legacyDatabasePath(project)
+    mkdirSync(join(source, '..'), { recursive: true })
+    writeFileSync(source, content)
+    await withTarget(async (target) => {
+      const report = await migrateProjectDatabase(project, target)
+      expect(report.migrated).toBe(0)
+      expect(report.errors).toEqual([{ source, message: expect.stringContaining(problem) as unknown }])
+      expect(await target.find('setups')).toEqual([])
+      expect(await target.listMigrations()).toEqual([])
+    })
+  })
+
+  it('reports a locked real database (lock path taken) without touching the target', async () => {
+    const project = tempFolder()
+    const source = await writeLegacyDatabase(project, shopHistory(project))
+    const { rmSync } = await import('node:fs')
+    rmSync(`${source}-lock`, { force: true })
+    mkdirSync(`${source}-lock`)
+    await withTarget(async (target) => {
+      const report = await migrateProjectDatabase(project, target)
+      expect(report).toEqual({ migrated: 0, skipped: 0, errors: [{ source, message: `${source} is locked or unusable: its lock file ${source}-lock is not a regular file` }] })
+      expect(await target.find('commits')).toEqual([])
+    })
+  })
+
+  it('reports malformed entries by key and migrates the rest', async () => {
+    const project = tempFolder()
+    await writeLegacyDatabase(project, {
+      ...shopHistory(project),
+      'session:xyz': { whatever: true },
+      [`commit:${project}:badc0de`]: { agent_id: 'build', commit_hash: 'badc0de', project_path: project, task_description: 'x' },
+      [`communication:build:a1b2c3d:123`]: { agent_id: 'build', commit_hash: 'a1b2c3d', project_path: project, grade: 3, timestamp: 123 },
+    })
+    await withTarget(async (target) => {
+      const report = await migrateProjectDatabase(project, target)
+      expect(report.migrated).toBe(7)
+      expect(report.errors.map((e) => [e.position, e.message])).toEqual([
+        [`key commit:${project}:badc0de`, 'missing field "timestamp"'],
+        ['key communication:build:a1b2c3d:123', 'field "grade" 3: accepted values are -1 (bad), 1 (neutral), 2 (good), 5 (excellence)'],
+        ['key "session:xyz"', 'not an agent:, commit: or communication: key; left out'],
+      ])
+    })
+  })
+
+  it('streams a 100,000-entry source in chunks with progress and bounded memory', { timeout: 120_000 }, async () => {
+    const project = tempFolder()
+    const count = 100_000
+    function* entries(): Generator<[string, unknown]> {
+      yield ['agent:build', { id: 'build', name: 'build', model: 'fake/m1', skill_points: 4, experience_points: 1, communication_score: 80, total_commits: count - 1, total_bugs: 0, active: true }]
+      for (let i = 1; i < count; i++) {
+        const hash = i.toString(16).padStart(8, '0')
+        yield [`commit:${project}:${hash}`, { agent_id: 'build', commit_hash: hash, project_path: project, task_description: `task number ${String(i)} ${'·'.repeat(40)}`, timestamp: Date.UTC(2025, 0, 1) + i * 60_000 }]
+      }
+    }
+    await writeLegacyDatabase(project, entries())
+    await withTarget(async (target) => {
+      const progress: MigrationProgress[] = []
+      const heap: number[] = []
+      const report = await migrateProjectDatabase(project, target, {
+        chunkSize: 2000,
+        onProgress: (step) => {
+          progress.push(step)
+          collectGarbage()
+          heap.push(process.memoryUsage().heapUsed)
+        },
+      })
+      expect(report).toEqual({ migrated: count, skipped: 0, errors: [] })
+      expect(progress).toHaveLength(50)
+      expect(progress.map((p) => p.processed)).toEqual(Array.from({ length: 50 }, (_, i) => (i + 1) * 2000))
+      expect(progress.every((p) => p.total === count)).toBe(true)
+      // Streaming retains one chunk at a time (under 1 MiB here); holding the source retains ~37 MiB.
+      expect(Math.max(...heap) - Math.min(...heap)).toBeLessThan(16 * 1024 * 1024)
+      expect(await target.find('commits', { limit: 1 })).toHaveLength(1)
+      expect((await target.get('setups', ['build@fake/m1']))?.state.commits).toBe(count - 1)
+    })
+  })
+})

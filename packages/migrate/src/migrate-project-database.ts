@@ -1,0 +1,113 @@
+import type { CommitRecord, GradeEventRecord, ProjectRecord, SetupRecord, TrackerStore } from '@agent-tracker/core'
+import { existsSync } from 'node:fs'
+import { legacyDatabasePath } from './detect-legacy.js'
+import type { LegacyEntry } from './legacy-database-records.js'
+import { commitFromLegacy, gradeEventFromLegacy, legacySetupId, parseLegacyKey, projectOf, setupFromLegacyAgent } from './legacy-database-records.js'
+import type { MigrationIssue, MigrationOptions, MigrationReport } from './migration-report.js'
+import { EMPTY_REPORT, messageOf } from './migration-report.js'
+import { openLegacyDatabase } from './open-legacy-database.js'
+
+/** Options of {@link migrateProjectDatabase}. */
+export interface ProjectDatabaseOptions extends MigrationOptions {
+  /** Source entries per import batch (and per progress report); default 1000. */
+  readonly chunkSize?: number
+  /** Migrate this database instead of `<projectDir>/~/.config/opencode/agent-tracker.lmdb`. */
+  readonly sourcePath?: string
+}
+
+interface Chunk {
+  setups: SetupRecord[]
+  commits: CommitRecord[]
+  gradeEvents: GradeEventRecord[]
+  projects: Map<string, ProjectRecord>
+  entries: number
+}
+
+/**
+ * Copies the predecessor's per-project database into the central store: only records the store
+ * lacks (never overwrites), idempotent, streamed in chunks, with progress. Never throws and never
+ * deletes the source; every problem is an issue in the report. Records the run in the store's meta.
+ */
+export async function migrateProjectDatabase(projectDir: string, target: TrackerStore, options: ProjectDatabaseOptions = {}): Promise<MigrationReport> {
+  const source = options.sourcePath ?? legacyDatabasePath(projectDir)
+  if (!existsSync(source)) return EMPTY_REPORT
+  const opened = openLegacyDatabase(source)
+  if (!opened.ok) return { ...EMPTY_REPORT, errors: [{ source, message: opened.problem }] }
+  const chunkSize = options.chunkSize ?? 1000
+  const now = (options.now ?? (() => new Date()))().toISOString()
+  const errors: MigrationIssue[] = []
+  const setups = new Map<string, string>()
+  const setupOf = (agentId: string): string => setups.get(agentId) ?? legacySetupId({ id: agentId })
+  let migrated = 0
+  let skipped = 0
+  let processed = 0
+  let chunk = emptyChunk()
+  const total = opened.root.getCount()
+
+  const flush = async (): Promise<void> => {
+    if (chunk.entries === 0) return
+    const written = await target.importRecords({ setups: chunk.setups, commits: chunk.commits, gradeEvents: chunk.gradeEvents })
+    await target.importRecords({ projects: [...chunk.projects.values()] })
+    migrated += written.written
+    skipped += written.skipped
+    processed += chunk.entries
+    chunk = emptyChunk()
+    options.onProgress?.({ source, processed, total, migrated, skipped })
+  }
+
+  try {
+    for (const { key, value } of opened.root.getRange({ snapshot: true })) {
+      const entry = parseLegacyKey(key)
+      chunk.entries += 1
+      if (entry === undefined) {
+        errors.push({ source, position: `key ${JSON.stringify(key)}`, message: 'not an agent:, commit: or communication: key; left out' })
+      } else {
+        try {
+          addEntry(chunk, entry, value, now, setups, setupOf)
+        } catch (error) {
+          errors.push({ source, position: `key ${String(key)}`, message: messageOf(error) })
+        }
+      }
+      if (chunk.entries >= chunkSize) await flush()
+    }
+    await flush()
+    await target.recordMigration({ id: `project-database:${source}`, kind: 'project-database', source, at: now, migrated, skipped, errors: errors.length })
+  } catch (error) {
+    errors.push({ source, message: `migration stopped after ${String(processed)} entries: ${messageOf(error)}` })
+  } finally {
+    await opened.root.close().catch(() => undefined)
+  }
+  return { migrated, skipped, errors }
+}
+
+function addEntry(chunk: Chunk, entry: LegacyEntry, value: unknown, now: string, setups: Map<string, string>, setupOf: (agentId: string) => string): void {
+  switch (entry.kind) {
+    case 'agent': {
+      const setup = setupFromLegacyAgent(entry.agentId, value, now)
+      setups.set(entry.agentId, setup.id)
+      chunk.setups.push(setup)
+      return
+    }
+    case 'commit': {
+      const commit = commitFromLegacy(entry, value, setupOf)
+      chunk.commits.push(commit)
+      widenProject(chunk.projects, projectOf(commit.project, commit.at))
+      return
+    }
+    case 'communication':
+      chunk.gradeEvents.push(gradeEventFromLegacy(entry, value, setupOf))
+  }
+}
+
+function widenProject(projects: Map<string, ProjectRecord>, project: ProjectRecord): void {
+  const known = projects.get(project.path)
+  projects.set(project.path, known === undefined ? project : {
+    ...known,
+    firstSeenAt: project.firstSeenAt < known.firstSeenAt ? project.firstSeenAt : known.firstSeenAt,
+    lastSeenAt: project.lastSeenAt > known.lastSeenAt ? project.lastSeenAt : known.lastSeenAt,
+  })
+}
+
+function emptyChunk(): Chunk {
+  return { setups: [], commits: [], gradeEvents: [], projects: new Map(), entries: 0 }
+}
