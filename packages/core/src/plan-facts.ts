@@ -13,6 +13,7 @@ import type {
   UsageRecord,
 } from './records.js'
 import { recordKey } from './records.js'
+import type { ProjectProfile } from './project-profile.js'
 import type { ScoringRules } from './rules.js'
 import { parseSetupId } from './setup-id.js'
 import type { SkippedFact } from './store.js'
@@ -141,6 +142,13 @@ function touchProject(overlay: Overlay, fact: Fact): void {
         lastSeenAt: fact.at > known.lastSeenAt ? fact.at : known.lastSeenAt,
       }
   overlay.put('projects', project)
+}
+
+/** A project record carrying `profile`: the known record updated, or a new one seen now. */
+export function withProfile(known: ProjectRecord | undefined, path: string, profile: ProjectProfile): ProjectRecord {
+  return known === undefined
+    ? { v: 1, path, name: projectName(path), firstSeenAt: profile.profiledAt, lastSeenAt: profile.profiledAt, profile }
+    : { ...known, profile }
 }
 
 /** The last segment of a path, for display. */

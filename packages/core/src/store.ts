@@ -1,5 +1,6 @@
 import type { Fact } from './facts.js'
-import type { CollectionName, CollectionRecords, RecordKey } from './records.js'
+import type { ProjectProfile } from './project-profile.js'
+import type { CollectionName, CollectionRecords, ProjectRecord, RecordKey } from './records.js'
 import type { ScoringRules } from './rules.js'
 
 /** A filter over one collection; every field is optional. */
@@ -91,6 +92,11 @@ export interface TrackerStore {
   scan<C extends CollectionName>(collection: C): AsyncIterable<CollectionRecords[C]>
   /** Writes records whose key is absent; never overwrites. Atomic. */
   importRecords(batch: RecordBatch): Promise<ImportResult>
+  /**
+   * Sets a project's profile, creating the project record if needed; every other field of an
+   * existing record is kept.
+   */
+  saveProjectProfile(path: string, profile: ProjectProfile): Promise<ProjectRecord>
   /** The schema version of the stored data. */
   schemaVersion(): Promise<number>
   /** Remembers that a migration ran (replaces an earlier record with the same id). */

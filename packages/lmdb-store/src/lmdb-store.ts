@@ -9,6 +9,8 @@ import type {
   ImportResult,
   MigrationRecord,
   PlannedRecord,
+  ProjectProfile,
+  ProjectRecord,
   RecordBatch,
   RecordKey,
   RecordQuery,
@@ -28,6 +30,7 @@ import {
   recordKey,
   resolveRules,
   validateFact,
+  withProfile,
 } from '@agent-tracker/core'
 import type { Database, Key, RootDatabase } from 'lmdb'
 import { open } from 'lmdb'
@@ -208,6 +211,18 @@ export class LmdbStore implements SyncTrackerStore {
         this.#ensureRoom(fresh.map((write) => write.record))
         for (const write of fresh) this.#put(write)
         return { written: fresh.length, skipped }
+      })
+    })
+  }
+
+  saveProjectProfile(path: string, profile: ProjectProfile): Promise<ProjectRecord> {
+    return later(() => {
+      this.#ensureOpen()
+      return this.#write(() => {
+        const record = withProfile(this.#tables.projects.get([path]), path, profile)
+        this.#ensureRoom([record])
+        this.#tables.projects.putSync([path], record)
+        return record
       })
     })
   }

@@ -7,6 +7,8 @@ import type {
   ImportResult,
   MigrationRecord,
   PlannedRecord,
+  ProjectProfile,
+  ProjectRecord,
   RecordBatch,
   RecordKey,
   RecordQuery,
@@ -199,10 +201,24 @@ export class WriteBuffer implements TrackerStore {
    * @throws {Error} when the flush before the import fails; nothing is imported then.
    */
   async importRecords(batch: RecordBatch): Promise<ImportResult> {
+    await this.#flushBeforeDirectWrite('importing')
+    return this.#inner.importRecords(batch)
+  }
+
+  /**
+   * Flushes, then saves the profile in the wrapped store, so the store sees writes in the order
+   * they were made.
+   * @throws {Error} when the flush before the write fails; nothing is saved then.
+   */
+  async saveProjectProfile(path: string, profile: ProjectProfile): Promise<ProjectRecord> {
+    await this.#flushBeforeDirectWrite('saving a project profile')
+    return this.#inner.saveProjectProfile(path, profile)
+  }
+
+  async #flushBeforeDirectWrite(what: string): Promise<void> {
     this.#ensureOpen()
     const flushed = await this.flush()
-    if (flushed.errors.length > 0) throw new Error(`Could not flush pending facts before importing: ${flushed.errors.join('; ')}`)
-    return this.#inner.importRecords(batch)
+    if (flushed.errors.length > 0) throw new Error(`Could not flush pending facts before ${what}: ${flushed.errors.join('; ')}`)
   }
 
   schemaVersion(): Promise<number> {

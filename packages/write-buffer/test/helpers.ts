@@ -30,6 +30,7 @@ export function instrument<S extends TrackerStore>(inner: S): InstrumentedStore<
     find: inner.find.bind(inner),
     scan: inner.scan.bind(inner),
     importRecords: inner.importRecords.bind(inner),
+    saveProjectProfile: inner.saveProjectProfile.bind(inner),
     schemaVersion: inner.schemaVersion.bind(inner),
     recordMigration: inner.recordMigration.bind(inner),
     listMigrations: inner.listMigrations.bind(inner),

@@ -1,6 +1,6 @@
 import { TrackerError } from '../errors.js'
 import type { Fact } from '../facts.js'
-import { planFacts } from '../plan-facts.js'
+import { planFacts, withProfile } from '../plan-facts.js'
 import type { RecordReader } from '../plan-facts.js'
 import { matchesQuery, normaliseQuery, orderAndLimit } from '../record-query.js'
 import type { CollectionName, CollectionRecords, RecordKey } from '../records.js'
@@ -98,6 +98,14 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SyncTracker
         }
         for (const { collection, key, record } of fresh.values()) put(collection, key, record)
         return { written: fresh.size, skipped }
+      }),
+
+    saveProjectProfile: (path, profile) =>
+      Promise.resolve().then(() => {
+        ensureOpen()
+        const record = withProfile(reader.get('projects', [path]), path, profile)
+        put('projects', [path], record)
+        return copy(record)
       }),
 
     schemaVersion: () => Promise.resolve().then(() => (ensureOpen(), SCHEMA_VERSION)),

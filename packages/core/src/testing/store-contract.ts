@@ -279,6 +279,21 @@ export const STORE_CONTRACT_CHECKS: readonly StoreContractCheck[] = [
       }),
   },
   {
+    name: 'saves a project profile, keeping the rest of the project record',
+    run: (factory) =>
+      withStore(factory, async (store) => {
+        const profile = { language: 'typescript', framework: 'react', scope: 'web-app', dependencies: ['react'], sources: ['package.json'], fingerprint: 'f1', profiledAt: '2026-04-01T00:00:00.000Z' }
+        const fresh = await store.saveProjectProfile('/home/dev/new', profile)
+        expect(fresh).toMatchObject({ path: '/home/dev/new', name: 'new', profile })
+        const s = createFactScript({ setup: SETUP, project: PROJECT, start: '2026-01-01T00:00:00.000Z' })
+        await store.applyFacts([s.commit('abcd0001')])
+        await store.saveProjectProfile(PROJECT, profile)
+        await store.saveProjectProfile(PROJECT, { ...profile, fingerprint: 'f2' })
+        await store.applyFacts([s.toolCall()])
+        expect(await store.get('projects', [PROJECT])).toMatchObject({ firstSeenAt: '2026-01-01T00:00:00.000Z', lastSeenAt: '2026-01-01T00:01:00.000Z', profile: { fingerprint: 'f2' } })
+      }),
+  },
+  {
     name: 'remembers migrations, one record per source id',
     run: (factory) =>
       withStore(factory, async (store) => {

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest'
+import type { PriorArtRecords } from './prior-art.js'
+import { searchPriorArt, terms } from './prior-art.js'
+
+const base = { v: 1 as const, setup: 'build@fake/m1' }
+const records: PriorArtRecords = {
+  projects: [
+    { v: 1, path: '/w/shop', name: 'shop', firstSeenAt: '', lastSeenAt: '', profile: { language: 'typescript', framework: 'react', scope: 'web-app', dependencies: [], sources: [], fingerprint: '', profiledAt: '' } },
+    { v: 1, path: '/w/api', name: 'api', firstSeenAt: '', lastSeenAt: '', profile: { language: 'python', framework: 'fastapi', scope: 'api', dependencies: [], sources: [], fingerprint: '', profiledAt: '' } },
+  ],
+  retrospectives: [
+    { ...base, commit: 'c1', project: '/w/api', at: '2026-01-01T00:00:00.000Z', updatedAt: '', task: 'Add Stripe payment webhooks', userGrade: 5, userNote: 'idempotency keys on every webhook, great' },
+    { ...base, commit: 'c2', project: '/w/shop', at: '2026-01-02T00:00:00.000Z', updatedAt: '', task: 'Payment form validation', userGrade: 2, agentNote: 'validated card fields on blur' },
+    { ...base, commit: 'c3', project: '/w/shop', at: '2026-01-03T00:00:00.000Z', updatedAt: '', task: 'Refund flow', userGrade: -1, userNote: 'refunded twice: payment webhook retried without idempotency' },
+  ],
+  activities: [{ ...base, id: 'a1', project: '/w/shop', at: '2026-01-04T00:00:00.000Z', task: 'Dark mode', actions: 'css variables', outcome: 'shipped', decisions: 'prefers-color-scheme' }],
+  commits: [{ ...base, project: '/w/shop', hash: 'c9', at: '2026-01-05T00:00:00.000Z', message: 'Payment retries with backoff' }],
+  bugs: [{ ...base, id: 'b1', project: '/w/shop', at: '2026-01-06T00:00:00.000Z', by: 'user', commit: 'c9', note: 'retry storm took the payment provider down', skillPointsAfter: 0 }],
+}
+
+describe('searchPriorArt', () => {
+  it('finds a graded retrospective by words of its task and notes, same scope first', () => {
+    const result = searchPriorArt('payment webhook idempotency', records, { scope: 'web-app' })
+    expect(result.patterns.map((hit) => [hit.kind, hit.title, hit.scope])).toEqual([
+      ['retrospective', 'Payment form validation', 'same'],
+      ['retrospective', 'Add Stripe payment webhooks', 'other'],
+    ])
+    expect(searchPriorArt('card fields blur', records).patterns[0]?.title).toBe('Payment form validation')
+  })
+
+  it('returns bad-graded work, bugs and buggy commits as mistakes to avoid', () => {
+    const result = searchPriorArt('payment retries', records, { scope: 'web-app' })
+    expect(result.mistakes.map((hit) => [hit.kind, hit.title]).sort()).toEqual([
+      ['bug', 'retry storm took the payment provider down'],
+      ['commit', 'Payment retries with backoff'],
+      ['retrospective', 'Refund flow'],
+    ])
+    const relevance = result.mistakes.map((hit) => hit.relevance)
+    expect(relevance).toEqual([...relevance].sort((a, b) => b - a))
+    expect(result.mistakes.find((hit) => hit.kind === 'retrospective')?.grade).toBe(-1)
+    expect(result.patterns.some((hit) => hit.title === 'Refund flow')).toBe(false)
+  })
+
+  it('ignores stopwords and finds nothing for unrelated words', () => {
+    expect(terms('The payments were failing')).toEqual(['payment', 'fail'])
+    expect(terms('retry retries retried')).toEqual(['retry', 'retry', 'retry'])
+    expect(searchPriorArt('kubernetes helm chart', records)).toEqual({ query: 'kubernetes helm chart', patterns: [], mistakes: [] })
+    expect(searchPriorArt('the and of', records).patterns).toEqual([])
+  })
+})

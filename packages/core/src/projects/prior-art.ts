@@ -1,0 +1,132 @@
+import type { Grade } from '../grade.js'
+import type { ActivityRecord, BugRecord, CommitRecord, ProjectRecord, RetrospectiveRecord } from '../records.js'
+
+/** Where prior art can come from. */
+export interface PriorArtRecords {
+  readonly retrospectives: readonly RetrospectiveRecord[]
+  readonly activities: readonly ActivityRecord[]
+  readonly commits: readonly CommitRecord[]
+  readonly bugs: readonly BugRecord[]
+  readonly projects: readonly ProjectRecord[]
+}
+
+/** One piece of earlier work that matches the task. */
+export interface PriorArtHit {
+  readonly kind: 'retrospective' | 'activity' | 'commit' | 'bug'
+  readonly setup: string
+  readonly project: string
+  readonly at: string
+  readonly title: string
+  readonly detail: string
+  readonly grade?: Grade
+  /** Same scope as the current project, or another. */
+  readonly scope: 'same' | 'other'
+  readonly relevance: number
+}
+
+/** Patterns worth repeating and mistakes worth avoiding, most relevant first. */
+export interface PriorArtResult {
+  readonly query: string
+  readonly patterns: readonly PriorArtHit[]
+  readonly mistakes: readonly PriorArtHit[]
+}
+
+interface Document extends Omit<PriorArtHit, 'scope' | 'relevance'> {
+  readonly verdict: 'positive' | 'neutral' | 'mistake'
+  readonly terms: readonly string[]
+}
+
+const STOPWORDS = new Set('a an and are as at be but by for from has have in into is it its of on or our that the their then this to was we were will with add added fix fixed make made use used update updated'.split(' '))
+const FAILURE = /\b(fail(ed|s|ure)?|broke|broken|revert(ed)?|regress(ion|ed)?|wrong|crash(ed)?)\b/i
+
+/**
+ * Finds earlier work relevant to a task: patterns (well-graded retrospectives first, then other
+ * matching work), from the current project's scope before other scopes; and mistakes to avoid
+ * (badly graded retrospectives, bugs, activities whose outcome says something failed).
+ * Relevance is TF-IDF over words of tasks, notes, messages and outcomes.
+ */
+export function searchPriorArt(query: string, records: PriorArtRecords, options: { readonly scope?: string; readonly limit?: number } = {}): PriorArtResult {
+  const wanted = [...new Set(terms(query))]
+  const limit = options.limit ?? 10
+  if (wanted.length === 0) return { query, patterns: [], mistakes: [] }
+  const scopeOf = new Map(records.projects.map((project) => [project.path, project.profile?.scope]))
+  const documents = collect(records)
+  const frequency = new Map<string, number>()
+  for (const document of documents) for (const term of new Set(document.terms)) frequency.set(term, (frequency.get(term) ?? 0) + 1)
+  const hits = documents
+    .map((document) => {
+      let relevance = 0
+      for (const term of wanted) {
+        const count = document.terms.filter((t) => t === term).length
+        if (count > 0) relevance += (count / (count + 1.2)) * Math.log(1 + documents.length / (frequency.get(term) ?? 1))
+      }
+      const scope: 'same' | 'other' = options.scope !== undefined && options.scope !== 'unknown' && scopeOf.get(document.project) === options.scope ? 'same' : 'other'
+      return { document, relevance, scope }
+    })
+    .filter((hit) => hit.relevance > 0)
+  const order = (a: typeof hits[number], b: typeof hits[number]): number =>
+    Number(a.scope === 'other') - Number(b.scope === 'other') || b.relevance - a.relevance || (a.document.at < b.document.at ? 1 : -1)
+  const toHit = ({ document, relevance, scope }: typeof hits[number]): PriorArtHit => {
+    const { verdict: _verdict, terms: _terms, ...rest } = document
+    return { ...rest, scope, relevance: Math.round(relevance * 1000) / 1000 }
+  }
+  const rank = { positive: 0, neutral: 1, mistake: 2 }
+  return {
+    query,
+    patterns: hits
+      .filter((hit) => hit.document.verdict !== 'mistake')
+      .sort((a, b) => Number(a.scope === 'other') - Number(b.scope === 'other') || rank[a.document.verdict] - rank[b.document.verdict] || order(a, b))
+      .slice(0, limit)
+      .map(toHit),
+    mistakes: hits.filter((hit) => hit.document.verdict === 'mistake').sort(order).slice(0, limit).map(toHit),
+  }
+}
+
+function collect(records: PriorArtRecords): Document[] {
+  const retrospectiveCommits = new Set(records.retrospectives.map((r) => `${r.setup}\u0000${r.commit}`))
+  const buggyCommits = new Set(records.bugs.flatMap((b) => (b.commit === undefined ? [] : [`${b.project}\u0000${b.commit}`])))
+  const messageOf = new Map(records.commits.map((c) => [`${c.project}\u0000${c.hash}`, c.message]))
+  const documents: Document[] = []
+  for (const r of records.retrospectives) {
+    const grade = r.userGrade ?? r.agentGrade
+    const detail = [r.userNote, r.agentNote].filter((note) => note !== undefined).join(' · ')
+    const title = r.task ?? messageOf.get(`${r.project}\u0000${r.commit}`) ?? r.commit
+    documents.push({
+      kind: 'retrospective', setup: r.setup, project: r.project, at: r.at, title, detail,
+      ...(grade === undefined ? {} : { grade }),
+      verdict: grade === undefined ? 'neutral' : grade >= 2 ? 'positive' : grade < 0 ? 'mistake' : 'neutral',
+      terms: terms(`${title} ${detail}`),
+    })
+  }
+  for (const a of records.activities) {
+    const detail = [a.actions, a.outcome, a.decisions].filter((part) => part !== '').join(' · ')
+    documents.push({ kind: 'activity', setup: a.setup, project: a.project, at: a.at, title: a.task, detail, verdict: FAILURE.test(a.outcome) ? 'mistake' : 'neutral', terms: terms(`${a.task} ${detail}`) })
+  }
+  for (const c of records.commits) {
+    if (retrospectiveCommits.has(`${c.setup}\u0000${c.hash}`)) continue
+    const buggy = buggyCommits.has(`${c.project}\u0000${c.hash}`)
+    documents.push({ kind: 'commit', setup: c.setup, project: c.project, at: c.at, title: c.message, detail: c.hash, verdict: buggy ? 'mistake' : 'neutral', terms: terms(`${c.message} ${c.task ?? ''}`) })
+  }
+  for (const b of records.bugs) {
+    const message = b.commit === undefined ? undefined : messageOf.get(`${b.project}\u0000${b.commit}`)
+    const title = b.note ?? message ?? 'bug'
+    documents.push({ kind: 'bug', setup: b.setup, project: b.project, at: b.at, title, detail: message ?? '', verdict: 'mistake', terms: terms(`${title} ${message ?? ''}`) })
+  }
+  return documents
+}
+
+/** Lower-case word stems, without stopwords. */
+export function terms(text: string): string[] {
+  return (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])
+    .filter((word) => word.length > 1 && !STOPWORDS.has(word))
+    .map(stem)
+}
+
+function stem(word: string): string {
+  if (word.length > 4 && (word.endsWith('ies') || word.endsWith('ied'))) return `${word.slice(0, -3)}y`
+  if (word.length > 5 && word.endsWith('ing')) return word.slice(0, -3)
+  if (word.length > 4 && word.endsWith('ed')) return word.slice(0, -2)
+  if (word.length > 4 && word.endsWith('es')) return word.slice(0, -2)
+  if (word.length > 3 && word.endsWith('s') && !word.endsWith('ss')) return word.slice(0, -1)
+  return word
+}

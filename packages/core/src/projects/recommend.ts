@@ -1,0 +1,191 @@
+import type { ProjectProfile } from '../project-profile.js'
+import type { BugRecord, CommitRecord, GradeEventRecord, ProjectRecord, UsageRecord } from '../records.js'
+import { SIMILARITY_THRESHOLD, projectSimilarity } from './project-similarity.js'
+
+/** Tuning of {@link recommendSetups}; the defaults are documented in the README. */
+export interface RecommendOptions {
+  /** Graded commits on similar projects a setup needs before it is ranked. Default 5. */
+  readonly minSamples?: number
+  /** Weight of the prior (the similar projects' overall mean), in pseudo-commits. Default 5. */
+  readonly priorStrength?: number
+  /** Grade points one bug per commit costs in the ranking score. Default 2. */
+  readonly bugWeight?: number
+}
+
+/** Records the recommendation is computed from. */
+export interface RecommendRecords {
+  readonly projects: readonly ProjectRecord[]
+  readonly commits: readonly CommitRecord[]
+  readonly gradeEvents: readonly GradeEventRecord[]
+  readonly bugs: readonly BugRecord[]
+  readonly usage: readonly UsageRecord[]
+}
+
+/** One setup's standing for projects like the target. */
+export interface SetupRecommendation {
+  readonly setup: string
+  /** 1 = best; null when there is not enough data to rank it. */
+  readonly rank: number | null
+  readonly enoughData: boolean
+  /** Similar projects this setup worked on. */
+  readonly projects: number
+  readonly commits: number
+  /** User-graded commits on similar projects (the sample size). */
+  readonly samples: number
+  /** Raw mean user grade on similar projects. */
+  readonly meanUserGrade: number | null
+  /** Mean user grade shrunk towards the similar projects' overall mean. */
+  readonly expectedGrade: number
+  /** 90% credible interval of the expected grade. */
+  readonly interval: readonly [number, number]
+  readonly bugsPerCommit: number
+  readonly costPerCommit: number | null
+  /** expectedGrade − bugWeight × bugsPerCommit: what ranks. */
+  readonly score: number
+  readonly reason: string
+}
+
+/** The answer to "which setup for a project like this one?". */
+export interface Recommendation {
+  /** `ranked`: at least one setup has enough data; `not-enough-data`: some data, too little; `no-data`: none. */
+  readonly state: 'ranked' | 'not-enough-data' | 'no-data'
+  readonly profile: ProjectProfile
+  readonly similarProjects: readonly { readonly path: string; readonly similarity: number }[]
+  readonly setups: readonly SetupRecommendation[]
+  readonly message: string
+}
+
+const Z90 = 1.645
+const FALLBACK_SD = 2
+
+interface Sample { weight: number; grade: number }
+
+interface SetupOutcomes {
+  samples: Sample[]
+  commits: number
+  weightedCommits: number
+  weightedBugs: number
+  cost: number
+  /** Assistant messages whose cost was recorded; without any, cost per commit is unknown. */
+  messages: number
+  projects: Set<string>
+}
+
+/**
+ * Ranks setups for a project with the given profile, from outcomes on similar projects
+ * (similarity ≥ 0.4, each weighted by its similarity): user grades shrunk towards the overall
+ * mean of those projects (normal–normal model), bugs per commit shrunk the same way, cost per
+ * commit for information. Setups below `minSamples` graded commits are listed, not ranked.
+ */
+export function recommendSetups(profile: ProjectProfile, records: RecommendRecords, options: RecommendOptions = {}): Recommendation {
+  const minSamples = options.minSamples ?? 5
+  const k = options.priorStrength ?? 5
+  const bugWeight = options.bugWeight ?? 2
+  const similar = records.projects
+    .flatMap((project) => (project.profile === undefined ? [] : [{ path: project.path, similarity: projectSimilarity(profile, project.profile) }]))
+    .filter((entry) => entry.similarity >= SIMILARITY_THRESHOLD)
+    .sort((a, b) => b.similarity - a.similarity || a.path.localeCompare(b.path))
+  const weightOf = new Map(similar.map((entry) => [entry.path, entry.similarity]))
+
+  const per = new Map<string, SetupOutcomes>()
+  const slot = (setup: string, project: string): SetupOutcomes => {
+    const found = per.get(setup) ?? { samples: [], commits: 0, weightedCommits: 0, weightedBugs: 0, cost: 0, messages: 0, projects: new Set<string>() }
+    per.set(setup, found)
+    found.projects.add(project)
+    return found
+  }
+  for (const commit of records.commits) {
+    const weight = weightOf.get(commit.project)
+    if (weight === undefined) continue
+    const s = slot(commit.setup, commit.project)
+    s.commits += 1
+    s.weightedCommits += weight
+  }
+  for (const event of records.gradeEvents) {
+    const weight = weightOf.get(event.project)
+    if (weight === undefined || event.userGrade === undefined) continue
+    slot(event.setup, event.project).samples.push({ weight, grade: event.userGrade })
+  }
+  for (const bug of records.bugs) {
+    const weight = weightOf.get(bug.project)
+    if (weight !== undefined) slot(bug.setup, bug.project).weightedBugs += weight
+  }
+  for (const day of records.usage) {
+    if (!weightOf.has(day.project)) continue
+    const s = slot(day.setup, day.project)
+    s.cost += day.cost
+    s.messages += day.messages
+  }
+
+  const allSamples = [...per.values()].flatMap((s) => s.samples)
+  const prior = weightedMean(allSamples) ?? 0
+  const sd = weightedSd(allSamples, prior) ?? FALLBACK_SD
+  const totalCommits = [...per.values()].reduce((sum, s) => sum + s.weightedCommits, 0)
+  const priorBugRate = totalCommits === 0 ? 0 : [...per.values()].reduce((sum, s) => sum + s.weightedBugs, 0) / totalCommits
+  const describe = describeProfile(profile)
+
+  const setups = [...per].map(([setup, s]): SetupRecommendation => {
+    const n = s.samples.reduce((sum, sample) => sum + sample.weight, 0)
+    const mean = weightedMean(s.samples)
+    const expected = (n * (mean ?? prior) + k * prior) / (n + k)
+    const spread = Z90 * sd / Math.sqrt(n + k)
+    const bugs = (s.weightedBugs + k * priorBugRate) / (s.weightedCommits + k)
+    const costPerCommit = s.commits === 0 || s.messages === 0 ? null : s.cost / s.commits
+    const enoughData = s.samples.length >= minSamples
+    return {
+      setup,
+      rank: null,
+      enoughData,
+      projects: s.projects.size,
+      commits: s.commits,
+      samples: s.samples.length,
+      meanUserGrade: mean,
+      expectedGrade: expected,
+      interval: [expected - spread, expected + spread],
+      bugsPerCommit: bugs,
+      costPerCommit,
+      score: expected - bugWeight * bugs,
+      reason: enoughData
+        ? `expected user grade ${expected.toFixed(1)} (90% ${(expected - spread).toFixed(1)}–${(expected + spread).toFixed(1)}) from ${plural(s.samples.length, 'graded commit')} on ${plural(s.projects.size, 'similar project')}${describe}; ${bugs.toFixed(2)} bugs/commit${costPerCommit === null ? '' : `; $${costPerCommit.toFixed(2)}/commit`}`
+        : `not enough data: ${plural(s.samples.length, 'graded commit')} on similar projects, ${String(minSamples)} needed`,
+    }
+  })
+  const ranked = setups
+    .filter((s) => s.enoughData)
+    .sort((a, b) => b.score - a.score || (a.costPerCommit ?? Infinity) - (b.costPerCommit ?? Infinity) || a.setup.localeCompare(b.setup))
+    .map((s, index) => ({ ...s, rank: index + 1 }))
+  const unranked = setups.filter((s) => !s.enoughData).sort((a, b) => b.samples - a.samples || a.setup.localeCompare(b.setup))
+  const state = ranked.length > 0 ? 'ranked' : setups.length > 0 ? 'not-enough-data' : 'no-data'
+  return {
+    state,
+    profile,
+    similarProjects: similar,
+    setups: [...ranked, ...unranked],
+    message: state === 'ranked'
+      ? `Best for this project: ${ranked[0]?.setup ?? ''}, ${ranked[0]?.reason ?? ''}.`
+      : state === 'not-enough-data'
+        ? `Not enough data to recommend a setup yet: no setup has ${String(minSamples)} user-graded commits on projects like this one${describe}. Grade commits with /grade or agent-tracker grade.`
+        : `No outcomes recorded on projects like this one${describe} yet.`,
+  }
+}
+
+function weightedMean(samples: readonly Sample[]): number | null {
+  const weight = samples.reduce((sum, s) => sum + s.weight, 0)
+  return weight === 0 ? null : samples.reduce((sum, s) => sum + s.weight * s.grade, 0) / weight
+}
+
+function weightedSd(samples: readonly Sample[], mean: number): number | null {
+  const weight = samples.reduce((sum, s) => sum + s.weight, 0)
+  if (samples.length < 3 || weight === 0) return null
+  const variance = samples.reduce((sum, s) => sum + s.weight * (s.grade - mean) ** 2, 0) / weight
+  return Math.max(Math.sqrt(variance), 0.5)
+}
+
+function describeProfile(profile: ProjectProfile): string {
+  const parts = [profile.language, profile.framework, profile.scope].filter((part) => part !== 'unknown')
+  return parts.length === 0 ? '' : ` (${parts.join('/')})`
+}
+
+function plural(count: number, noun: string): string {
+  return `${String(count)} ${noun}${count === 1 ? '' : 's'}`
+}

@@ -1,0 +1,26 @@
+import type { SetupRecord } from '../records.js'
+import type { ScoringRules } from '../rules.js'
+import type { AgentStatus } from '../status.js'
+import { toAgentStatus } from '../status.js'
+import type { SetupFilter } from './setup-filter.js'
+import { matchesSetupFilter } from './setup-filter.js'
+
+/** A leaderboard place. */
+export interface LeaderboardRow {
+  readonly rank: number
+  readonly status: AgentStatus
+}
+
+/** Setups ranked by skill points, then experience, then communication score; halted setups last. */
+export function buildLeaderboard(setups: readonly SetupRecord[], rules: ScoringRules, filter: SetupFilter = {}): LeaderboardRow[] {
+  return setups
+    .filter((setup) => matchesSetupFilter(setup.id, filter))
+    .map((setup) => toAgentStatus(setup, rules))
+    .sort((a, b) =>
+      Number(a.halted) - Number(b.halted)
+      || b.state.skillPoints - a.state.skillPoints
+      || b.state.experience - a.state.experience
+      || b.state.communication - a.state.communication
+      || a.setup.localeCompare(b.setup))
+    .map((status, index) => ({ rank: index + 1, status }))
+}

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest'
+import { toTimeWindow } from '../time-range.js'
+import { createFactScript } from '../testing/fact-script.js'
+import { createMemoryStore } from '../testing/memory-store.js'
+import type { TrackerStore } from '../store.js'
+import { buildHistory } from './history.js'
+import { buildLeaderboard } from './leaderboard.js'
+import { buildSetupReport } from './setup-report.js'
+import { buildTrends, weekOf } from './trends.js'
+
+async function records(store: TrackerStore, query = {}) {
+  return {
+    setups: await store.find('setups'),
+    commits: await store.find('commits', query),
+    gradeEvents: await store.find('gradeEvents', query),
+    bugs: await store.find('bugs', query),
+    usage: await store.find('usage', query),
+    activities: await store.find('activities', query),
+  }
+}
+
+async function history(): Promise<TrackerStore> {
+  const store = createMemoryStore()
+  const sonnet = createFactScript({ setup: 'build@anthropic/claude-sonnet-4-5', project: '/w/shop', start: '2026-03-02T09:00:00.000Z', stepMs: 3_600_000 })
+  const gpt = createFactScript({ setup: 'build@openai/gpt-5', project: '/w/api', start: '2026-03-09T09:00:00.000Z', stepMs: 3_600_000 })
+  await store.applyFacts([
+    sonnet.toolCall('bash', true), sonnet.toolCall('bash', false, 1), sonnet.toolCall('edit', true), sonnet.toolCall('read', true),
+    sonnet.usage({ input: 3000, output: 1000 }, 0.3), sonnet.commit('s1', 'cart'), sonnet.grade('s1', { by: 'user', agentGrade: 2, userGrade: 5 }),
+    sonnet.usage({ input: 1000, output: 1000 }, 0.1), sonnet.commit('s2', 'checkout'), sonnet.grade('s2', { by: 'user', agentGrade: 2, userGrade: 2 }),
+    sonnet.push(),
+    gpt.toolCall('bash', true), gpt.usage({ input: 500, output: 500 }, 0.05), gpt.commit('g1', 'auth'),
+    gpt.grade('g1', { by: 'user', userGrade: -1 }), gpt.bug('user', 'login broken', 'g1'), gpt.activity('auth', 'failed review'),
+  ])
+  return store
+}
+
+describe('buildSetupReport', () => {
+  it('computes commits, bugs per commit, mean grades, failure rate and cost per commit per setup', async () => {
+    const rows = buildSetupReport(await records(await history()))
+    expect(rows.map((r) => r.setup)).toEqual(['build@anthropic/claude-sonnet-4-5', 'build@openai/gpt-5'])
+    expect(rows[0]).toMatchObject({
+      commits: 2, pushes: 1, bugs: 0, bugsPerCommit: 0, agentGrades: 2, meanAgentGrade: 2, userGrades: 2, meanUserGrade: 3.5,
+      toolCalls: 4, toolFailures: 1, toolFailureRate: 0.25, messages: 2, tokensPerCommit: 3000, projects: 1, trustTier: 'Junior',
+    })
+    expect(rows[0]?.costPerCommit).toBeCloseTo(0.2, 10)
+    expect(rows[1]).toMatchObject({ commits: 1, bugs: 1, bugsPerCommit: 1, meanUserGrade: -1, meanAgentGrade: null, toolFailureRate: 0, halted: true })
+  })
+
+  it('filters by agent, model and time window', async () => {
+    const store = await history()
+    expect(buildSetupReport(await records(store), { model: 'openai/gpt-5' }).map((r) => r.setup)).toEqual(['build@openai/gpt-5'])
+    expect(buildSetupReport(await records(store), { model: 'claude-sonnet-4-5' }).map((r) => r.setup)).toEqual(['build@anthropic/claude-sonnet-4-5'])
+    expect(buildSetupReport(await records(store), { agent: 'plan' })).toEqual([])
+    const march2to8 = toTimeWindow({ since: '2026-03-02', until: '2026-03-08' })
+    expect(buildSetupReport(await records(store, march2to8)).map((r) => r.setup)).toEqual(['build@anthropic/claude-sonnet-4-5'])
+  })
+
+  it('ranks the leaderboard by SP, XP, CS with halted setups last', async () => {
+    const store = await history()
+    const board = buildLeaderboard(await store.find('setups'), store.rules)
+    expect(board.map((row) => [row.rank, row.status.setup, row.status.halted])).toEqual([
+      [1, 'build@anthropic/claude-sonnet-4-5', false],
+      [2, 'build@openai/gpt-5', true],
+    ])
+  })
+
+  it('merges a setup history newest first and builds weekly trends', async () => {
+    const store = await history()
+    const gpt = await records(store, { setup: 'build@openai/gpt-5' })
+    expect(buildHistory(gpt).map((entry) => [entry.kind, entry.summary])).toEqual([
+      ['activity', 'auth → failed review'],
+      ['bug', 'reported by the user on g1: login broken'],
+      ['grade', 'g1 graded user bad'],
+      ['commit', 'g1 auth'],
+    ])
+    const trends = buildTrends(await records(store))
+    expect(trends.map((t) => [t.setup, t.points.map((p) => [p.week, p.commits, p.meanUserGrade])])).toEqual([
+      ['build@anthropic/claude-sonnet-4-5', [['2026-03-02', 2, 3.5]]],
+      ['build@openai/gpt-5', [['2026-03-09', 1, -1]]],
+    ])
+    expect(weekOf('2026-03-08T23:59:59.000Z')).toBe('2026-03-02')
+  })
+
+  it('makes a bare --until date include that whole day', () => {
+    expect(toTimeWindow({ since: '2026-03-01', until: '2026-03-31' })).toEqual({ since: '2026-03-01T00:00:00.000Z', until: '2026-04-01T00:00:00.000Z' })
+    expect(toTimeWindow({ until: '2026-03-31T12:00:00Z' })).toEqual({ until: '2026-03-31T12:00:00.000Z' })
+    expect(() => toTimeWindow({ since: 'last week' })).toThrow('Invalid --since "last week": use an ISO 8601 date')
+  })
+})

@@ -1,0 +1,157 @@
+import type { TokenUsage } from '../facts.js'
+import { NO_TOKENS } from '../facts.js'
+import { addTokens } from '../apply-fact.js'
+import { isHalted } from '../agent-state.js'
+import type { BugRecord, CommitRecord, GradeEventRecord, SetupRecord, UsageRecord } from '../records.js'
+import type { CommunicationTier, TrustTier } from '../tiers.js'
+import { communicationTier, trustTier } from '../tiers.js'
+import type { SetupFilter } from './setup-filter.js'
+import { matchesSetupFilter } from './setup-filter.js'
+
+/** Records a report is built from (already narrowed to a project and time window by the store). */
+export interface ReportRecords {
+  readonly setups: readonly SetupRecord[]
+  readonly commits: readonly CommitRecord[]
+  readonly gradeEvents: readonly GradeEventRecord[]
+  readonly bugs: readonly BugRecord[]
+  readonly usage: readonly UsageRecord[]
+}
+
+/** One setup's outcomes across projects. Ratios are null when their denominator is zero. */
+export interface SetupReportRow {
+  readonly setup: string
+  readonly agent: string
+  readonly provider?: string
+  readonly model?: string
+  readonly commits: number
+  readonly pushes: number
+  readonly bugs: number
+  readonly bugsPerCommit: number | null
+  readonly agentGrades: number
+  readonly meanAgentGrade: number | null
+  readonly userGrades: number
+  readonly meanUserGrade: number | null
+  readonly toolCalls: number
+  readonly toolFailures: number
+  readonly toolFailureRate: number | null
+  readonly messages: number
+  readonly tokens: TokenUsage
+  readonly tokensPerCommit: number | null
+  readonly cost: number
+  readonly costPerCommit: number | null
+  readonly projects: number
+  /** Current scores (not narrowed by the window). */
+  readonly skillPoints: number
+  readonly experience: number
+  readonly communication: number
+  readonly trustTier: TrustTier
+  readonly communicationTier: CommunicationTier
+  readonly halted: boolean
+}
+
+interface Tally {
+  commits: number
+  pushes: number
+  bugs: number
+  agentGrades: number
+  agentGradeSum: number
+  userGrades: number
+  userGradeSum: number
+  toolCalls: number
+  toolFailures: number
+  messages: number
+  tokens: TokenUsage
+  cost: number
+  projects: Set<string>
+}
+
+/**
+ * The cross-project report: per setup, commits, bugs per commit, mean agent and user grade,
+ * tool failure rate, tokens and cost per commit, with current SP/XP/CS. Sorted by mean user
+ * grade (best first), then by commits.
+ */
+export function buildSetupReport(records: ReportRecords, filter: SetupFilter = {}): SetupReportRow[] {
+  const tallies = new Map<string, Tally>()
+  const tally = (setup: string, project: string): Tally | undefined => {
+    if (!matchesSetupFilter(setup, filter)) return undefined
+    let found = tallies.get(setup)
+    if (found === undefined) {
+      found = { commits: 0, pushes: 0, bugs: 0, agentGrades: 0, agentGradeSum: 0, userGrades: 0, userGradeSum: 0, toolCalls: 0, toolFailures: 0, messages: 0, tokens: NO_TOKENS, cost: 0, projects: new Set() }
+      tallies.set(setup, found)
+    }
+    found.projects.add(project)
+    return found
+  }
+  for (const commit of records.commits) {
+    const t = tally(commit.setup, commit.project)
+    if (t !== undefined) t.commits += 1
+  }
+  for (const bug of records.bugs) {
+    const t = tally(bug.setup, bug.project)
+    if (t !== undefined) t.bugs += 1
+  }
+  for (const event of records.gradeEvents) {
+    const t = tally(event.setup, event.project)
+    if (t === undefined) continue
+    if (event.agentGrade !== undefined) {
+      t.agentGrades += 1
+      t.agentGradeSum += event.agentGrade
+    }
+    if (event.userGrade !== undefined) {
+      t.userGrades += 1
+      t.userGradeSum += event.userGrade
+    }
+  }
+  for (const day of records.usage) {
+    const t = tally(day.setup, day.project)
+    if (t === undefined) continue
+    t.pushes += day.pushes
+    t.toolCalls += day.toolCalls
+    t.toolFailures += day.toolFailures
+    t.messages += day.messages
+    t.tokens = addTokens(t.tokens, day.tokens)
+    t.cost += day.cost
+  }
+  const bySetup = new Map(records.setups.map((setup) => [setup.id, setup]))
+  const rows: SetupReportRow[] = []
+  for (const [setup, t] of tallies) {
+    const record = bySetup.get(setup)
+    if (record === undefined) continue
+    const { state } = record
+    const totalTokens = t.tokens.input + t.tokens.output + t.tokens.reasoning
+    rows.push({
+      setup,
+      agent: record.agent,
+      ...(record.provider === undefined ? {} : { provider: record.provider }),
+      ...(record.model === undefined ? {} : { model: record.model }),
+      commits: t.commits,
+      pushes: t.pushes,
+      bugs: t.bugs,
+      bugsPerCommit: ratio(t.bugs, t.commits),
+      agentGrades: t.agentGrades,
+      meanAgentGrade: ratio(t.agentGradeSum, t.agentGrades),
+      userGrades: t.userGrades,
+      meanUserGrade: ratio(t.userGradeSum, t.userGrades),
+      toolCalls: t.toolCalls,
+      toolFailures: t.toolFailures,
+      toolFailureRate: ratio(t.toolFailures, t.toolCalls),
+      messages: t.messages,
+      tokens: t.tokens,
+      tokensPerCommit: ratio(totalTokens, t.commits),
+      cost: t.cost,
+      costPerCommit: ratio(t.cost, t.commits),
+      projects: t.projects.size,
+      skillPoints: state.skillPoints,
+      experience: state.experience,
+      communication: state.communication,
+      trustTier: trustTier(state.skillPoints),
+      communicationTier: communicationTier(state.communication),
+      halted: isHalted(state),
+    })
+  }
+  return rows.sort((a, b) => (b.meanUserGrade ?? -Infinity) - (a.meanUserGrade ?? -Infinity) || b.commits - a.commits || a.setup.localeCompare(b.setup))
+}
+
+function ratio(numerator: number, denominator: number): number | null {
+  return denominator === 0 ? null : numerator / denominator
+}
