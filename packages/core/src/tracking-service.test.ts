@@ -122,8 +122,10 @@ describe('TrackingService', () => {
     expect(retro).toMatchObject({ task: 'cart', agentNote: 'should have asked about VAT' })
     expect(retro?.userNote).toBeUndefined()
     await service.logActivity({ ...here, task: 'cart', actions: 'wrote tests', outcome: 'green', decisions: 'use cents' })
-    expect(await store.find('activities', { setup: SETUP })).toEqual([
+    await service.logActivity({ ...here, task: 'just a task' })
+    expect(await store.find('activities', { setup: SETUP, order: 'oldest' })).toEqual([
       expect.objectContaining({ task: 'cart', actions: 'wrote tests', outcome: 'green', decisions: 'use cents', session: 'ses_1' }),
+      expect.objectContaining({ task: 'just a task', actions: '', outcome: '', decisions: '' }),
     ])
   })
 

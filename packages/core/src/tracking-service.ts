@@ -85,8 +85,12 @@ export interface TrackingService {
    * @throws {TrackerError} UNKNOWN_SETUP.
    */
   reinstate(input: FactContext & { note?: string }): Promise<{ reinstated: boolean; status: AgentStatus }>
-  /** Records a retrospective's narrative (task, lessons) for a commit, in the given party's voice. */
-  recordRetrospective(input: FactContext & { by: Party; commit?: string; task?: string; note: string }): Promise<RetrospectiveRecord | undefined>
+  /**
+   * Records a retrospective's narrative (task, lessons) for a commit, in the given party's voice.
+   * `project` only narrows the commit search (default: the setup's latest commit anywhere).
+   * @throws {TrackerError} UNKNOWN_COMMIT or AMBIGUOUS_COMMIT.
+   */
+  recordRetrospective(input: Omit<FactContext, 'project'> & { project?: string; by: Party; commit?: string; task?: string; note: string }): Promise<RetrospectiveRecord | undefined>
   /** Logs a journal entry. */
   logActivity(input: FactContext & { task: string; actions?: string; outcome?: string; decisions?: string }): Promise<void>
   /** The status card of a setup, or undefined for a setup never seen. */

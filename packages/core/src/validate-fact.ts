@@ -115,9 +115,9 @@ function buildFact(kind: FactKind, f: Fields, b: FactBase): Fact {
         ...b,
         kind,
         task: requiredText(f, 'task'),
-        actions: optionalText(f, 'actions') ?? '',
-        outcome: optionalText(f, 'outcome') ?? '',
-        decisions: optionalText(f, 'decisions') ?? '',
+        actions: detailText(f, 'actions'),
+        outcome: detailText(f, 'outcome'),
+        decisions: detailText(f, 'decisions'),
       }
     case 'usage':
       return { ...b, kind, tokens: tokens(f), cost: nonNegative(f, 'cost', 0), ...opt('message', optionalText(f, 'message')) }
@@ -155,6 +155,14 @@ function optionalText(f: Fields, field: string): string | undefined {
   if (typeof value !== 'string' || value.trim() === '') {
     throw invalidFact(f.kind, `field "${field}" must be a non-empty string, got ${describeValue(value)}`)
   }
+  return value
+}
+
+/** A free-text detail that may be empty or absent (as `''`). */
+function detailText(f: Fields, field: string): string {
+  const value = f[field]
+  if (value === undefined || value === null) return ''
+  if (typeof value !== 'string') throw invalidFact(f.kind, `field "${field}" must be a string, got ${describeValue(value)}`)
   return value
 }
 

@@ -1,0 +1,39 @@
+import type { ActivityRecord } from '@agent-tracker/core'
+import { CliError, EXIT } from '../cli-error.js'
+import type { CommandContext } from '../context.js'
+import { truncate, when } from '../format.js'
+import { requireSetup, resolveProject } from './lookups.js'
+import { trackingService } from './tracking.js'
+
+/** `activity [setup]`: lists journal entries; with `--task`, logs one for the setup in this folder. */
+export async function activityCommand(ctx: CommandContext, setup: string | undefined, options: { task?: string; actions?: string; outcome?: string; decisions?: string; project?: string; limit: number }): Promise<void> {
+  if (options.task !== undefined) {
+    if (setup === undefined) throw new CliError('MISSING_SETUP', 'Name the setup the activity belongs to: agent-tracker activity <setup> --task "…".', EXIT.usage)
+    const store = ctx.openStore('write')
+    await requireSetup(store, setup)
+    await trackingService(store).logActivity({
+      setup,
+      project: options.project === undefined ? ctx.io.cwd : await resolveProject(store, options.project, ctx.io.cwd),
+      task: options.task,
+      ...(options.actions === undefined ? {} : { actions: options.actions }),
+      ...(options.outcome === undefined ? {} : { outcome: options.outcome }),
+      ...(options.decisions === undefined ? {} : { decisions: options.decisions }),
+    })
+    ctx.print({ logged: true, setup, task: options.task }, () => `Logged "${options.task ?? ''}" for ${setup}.`)
+    return
+  }
+  const store = ctx.openStore('read')
+  if (setup !== undefined) await requireSetup(store, setup)
+  const project = options.project === undefined ? undefined : await resolveProject(store, options.project, ctx.io.cwd)
+  const entries = await store.find('activities', { ...(setup === undefined ? {} : { setup }), ...(project === undefined ? {} : { project }), limit: options.limit })
+  ctx.print(entries, () => {
+    if (entries.length === 0) return 'No journal entries recorded.'
+    return ctx.table<ActivityRecord>([
+      { header: 'WHEN (UTC)', value: (a) => when(a.at), priority: 8 },
+      { header: 'SETUP', value: (a) => a.setup, priority: setup === undefined ? 9 : 1 },
+      { header: 'TASK', value: (a) => truncate(a.task, 40), priority: 10 },
+      { header: 'OUTCOME', value: (a) => truncate(a.outcome, 40), priority: 7 },
+      { header: 'DECISIONS', value: (a) => truncate(a.decisions, 40), priority: 4 },
+    ], entries)
+  })
+}

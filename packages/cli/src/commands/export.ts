@@ -1,0 +1,73 @@
+import { writeFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { COLLECTIONS, buildLeaderboard, buildSetupReport, buildTrends } from '@agent-tracker/core'
+import { CliError, EXIT } from '../cli-error.js'
+import type { CommandContext } from '../context.js'
+import { renderHtmlReport } from '../html/report-html.js'
+import type { ReportOptions } from './report.js'
+import { reportRecords } from './report.js'
+
+const FORMATS = ['json', 'csv', 'html'] as const
+const TABLES = ['report', ...COLLECTIONS] as const
+
+/** `export --format json|csv|html [--out]`: the data for other tools, or a report for people. */
+export async function exportCommand(ctx: CommandContext, options: ReportOptions & { format: string; out?: string; table?: string }): Promise<void> {
+  const format = options.format as (typeof FORMATS)[number]
+  if (!FORMATS.includes(format)) throw new CliError('INVALID_OPTION', `Invalid --format "${options.format}": accepted are ${FORMATS.join(', ')}.`, EXIT.usage)
+  const table = (options.table ?? 'report') as (typeof TABLES)[number]
+  if (!TABLES.includes(table)) throw new CliError('INVALID_OPTION', `Invalid --table "${options.table ?? ''}": accepted are ${TABLES.join(', ')}.`, EXIT.usage)
+  const store = ctx.openStore('read')
+  let content: string
+  if (format === 'json') {
+    const collections: Record<string, unknown[]> = {}
+    for (const collection of COLLECTIONS) {
+      collections[collection] = []
+      for await (const record of store.scan(collection)) collections[collection].push(record)
+    }
+    content = `${JSON.stringify({ format: 'agent-tracker-export', version: 1, exportedAt: new Date().toISOString(), schemaVersion: await store.schemaVersion(), collections }, null, 2)}\n`
+  } else if (format === 'csv') {
+    const rows = table === 'report'
+      ? buildSetupReport(await reportRecords(ctx, store, options), options)
+      : await store.find(table, { order: 'oldest' })
+    content = toCsv(rows)
+  } else {
+    const records = await reportRecords(ctx, store, options)
+    content = renderHtmlReport({
+      generatedAt: new Date().toISOString(),
+      database: store.path,
+      window: records.window,
+      rows: buildSetupReport(records, options),
+      trends: buildTrends(records, options),
+      leaderboard: buildLeaderboard(records.setups, store.rules, options),
+      projects: new Set(records.commits.map((c) => c.project)).size,
+    })
+  }
+  const out = options.out ?? (format === 'html' ? 'agent-tracker-report.html' : undefined)
+  if (out === undefined) {
+    ctx.io.stdout.write(content)
+    return
+  }
+  const path = resolve(ctx.io.cwd, out)
+  writeFileSync(path, content)
+  ctx.print({ path, format, bytes: Buffer.byteLength(content) }, () => `Wrote the ${format.toUpperCase()} export to ${path}`)
+}
+
+/** Rows as CSV (RFC 4180), nested objects flattened to dotted columns. */
+export function toCsv(rows: readonly object[]): string {
+  const flat = rows.map((row) => flatten(row))
+  const headers = [...new Set(flat.flatMap((row) => Object.keys(row)))]
+  const cell = (value: unknown): string => {
+    const text = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value)
+    return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
+  }
+  return `${[headers.join(','), ...flat.map((row) => headers.map((header) => cell(row[header])).join(','))].join('\r\n')}\r\n`
+}
+
+function flatten(value: object, prefix = ''): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [key, inner] of Object.entries(value)) {
+    if (inner !== null && typeof inner === 'object' && !Array.isArray(inner)) Object.assign(out, flatten(inner as object, `${prefix}${key}.`))
+    else out[`${prefix}${key}`] = inner
+  }
+  return out
+}

@@ -1,0 +1,40 @@
+import { existsSync } from 'node:fs'
+import type { ProjectRecord } from '@agent-tracker/core'
+import { profileProject } from '@agent-tracker/migrate'
+import type { CommandContext } from '../context.js'
+import { when } from '../format.js'
+
+/** `projects [--refresh]`: every project seen, with its profile; `--refresh` re-reads the folders. */
+export async function projectsCommand(ctx: CommandContext, options: { refresh?: boolean }): Promise<void> {
+  const store = ctx.openStore(options.refresh === true ? 'write' : 'read')
+  let projects = await store.find('projects')
+  const refreshed: string[] = []
+  if (options.refresh === true) {
+    for (const project of projects) {
+      if (!existsSync(project.path)) continue
+      const profile = profileProject(project.path)
+      if (profile.fingerprint === project.profile?.fingerprint) continue
+      await store.saveProjectProfile(project.path, profile)
+      refreshed.push(project.path)
+    }
+    projects = await store.find('projects')
+  }
+  const commits = new Map<string, number>()
+  for (const commit of await store.find('commits')) commits.set(commit.project, (commits.get(commit.project) ?? 0) + 1)
+  const rows = projects.map((project) => ({ ...project, commits: commits.get(project.path) ?? 0 }))
+  ctx.print({ projects: rows, refreshed }, () => {
+    if (rows.length === 0) return 'No projects recorded yet.'
+    const table = ctx.table<ProjectRecord & { commits: number }>([
+      { header: 'PROJECT', value: (p) => p.name, priority: 10 },
+      { header: 'LANGUAGE', value: (p) => p.profile?.language ?? '?', priority: 8 },
+      { header: 'FRAMEWORK', value: (p) => p.profile?.framework ?? '?', priority: 6 },
+      { header: 'SCOPE', value: (p) => p.profile?.scope ?? '?', priority: 7 },
+      { header: 'COMMITS', value: (p) => String(p.commits), align: 'right', priority: 9 },
+      { header: 'LAST ACTIVE', value: (p) => when(p.lastSeenAt), priority: 5 },
+      { header: 'PATH', value: (p) => p.path, priority: 3 },
+    ], rows)
+    const unprofiled = rows.filter((p) => p.profile === undefined).length
+    const hint = unprofiled > 0 && options.refresh !== true ? `\n${String(unprofiled)} project(s) have no profile yet; run agent-tracker projects --refresh.` : ''
+    return `${table}${refreshed.length > 0 ? `\nRefreshed ${String(refreshed.length)} profile(s).` : ''}${hint}`
+  })
+}

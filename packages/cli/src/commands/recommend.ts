@@ -1,0 +1,47 @@
+import { existsSync, statSync } from 'node:fs'
+import { resolve } from 'node:path'
+import type { SetupRecommendation } from '@agent-tracker/core'
+import { recommendSetups } from '@agent-tracker/core'
+import { profileProject } from '@agent-tracker/migrate'
+import { CliError, EXIT } from '../cli-error.js'
+import type { CommandContext } from '../context.js'
+import { decimal, money, score } from '../format.js'
+
+/** `recommend [project-dir]`: which setup to use for a project like this one. */
+export async function recommendCommand(ctx: CommandContext, projectDir: string | undefined, options: { minSamples?: string }): Promise<void> {
+  const folder = resolve(ctx.io.cwd, projectDir ?? '.')
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) {
+    throw new CliError('NOT_A_FOLDER', `"${projectDir ?? '.'}" is not a project folder (looked at ${folder}).`, EXIT.usage)
+  }
+  const minSamples = options.minSamples === undefined ? undefined : Number(options.minSamples)
+  if (minSamples !== undefined && (!Number.isInteger(minSamples) || minSamples < 1)) {
+    throw new CliError('INVALID_OPTION', `Invalid --min-samples "${options.minSamples ?? ''}": a whole number ≥ 1.`, EXIT.usage)
+  }
+  const store = ctx.openStore('read')
+  const profile = profileProject(folder)
+  const [projects, commits, gradeEvents, bugs, usage] = await Promise.all([
+    store.find('projects'), store.find('commits'), store.find('gradeEvents'), store.find('bugs'), store.find('usage'),
+  ])
+  const result = recommendSetups(profile, { projects, commits, gradeEvents, bugs, usage }, minSamples === undefined ? {} : { minSamples })
+  ctx.print({ project: folder, ...result }, () => {
+    const c = ctx.colours
+    const kind = [profile.language, profile.framework, profile.scope].join(' / ')
+    const lines = [`${c.bold('Project')}  ${folder}`, `${c.bold('Profile')}  ${kind}${profile.dependencies.length === 0 ? '' : ` · ${profile.dependencies.slice(0, 6).join(', ')}`}`]
+    lines.push(`${c.bold('Similar')}  ${result.similarProjects.length === 0 ? 'none recorded' : result.similarProjects.slice(0, 5).map((p) => `${p.path.split(/[\\/]/).at(-1) ?? p.path} (${p.similarity.toFixed(2)})`).join(', ')}`)
+    if (result.setups.length > 0) {
+      lines.push('', ctx.table<SetupRecommendation>([
+        { header: '#', value: (s) => (s.rank === null ? '–' : String(s.rank)), align: 'right', priority: 10 },
+        { header: 'SETUP', value: (s) => s.setup, priority: 10 },
+        { header: 'EXPECTED GRADE', value: (s) => `${score(s.expectedGrade)} (${score(s.interval[0])}–${score(s.interval[1])})`, priority: 9 },
+        { header: 'N', value: (s) => String(s.samples), align: 'right', priority: 8 },
+        { header: 'SCORE', value: (s) => (s.enoughData ? score(s.score) : '–'), align: 'right', priority: 7 },
+        { header: 'BUGS/C', value: (s) => decimal(s.bugsPerCommit), align: 'right', priority: 6 },
+        { header: 'COST/C', value: (s) => money(s.costPerCommit), align: 'right', priority: 5 },
+        { header: 'WHY', value: (s) => (s.enoughData ? `${String(s.projects)} similar project(s)` : 'not enough data'), priority: 4 },
+      ], result.setups))
+    }
+    if (result.setups.length > 0) lines.push(c.dim('SCORE = expected user grade − 2 × bugs per commit; N = user-graded commits on similar projects.'))
+    lines.push('', result.state === 'ranked' ? c.green(result.message) : c.yellow(result.message))
+    return lines.join('\n')
+  })
+}

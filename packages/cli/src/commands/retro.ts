@@ -1,0 +1,38 @@
+import type { RetrospectiveRecord } from '@agent-tracker/core'
+import { CliError, EXIT } from '../cli-error.js'
+import type { CommandContext } from '../context.js'
+import { shortHash, truncate, when } from '../format.js'
+import { requireSetup, resolveProject } from './lookups.js'
+import { trackingService } from './tracking.js'
+
+/** `retro [setup]`: lists retrospectives; with `--note`, adds the user's note to one. */
+export async function retroCommand(ctx: CommandContext, setup: string | undefined, options: { commit?: string; note?: string; task?: string; project?: string; limit: number }): Promise<void> {
+  if (options.note !== undefined) {
+    if (setup === undefined) throw new CliError('MISSING_SETUP', 'Name the setup whose retrospective the note is for: agent-tracker retro <setup> --commit <hash> --note "…".', EXIT.usage)
+    const store = ctx.openStore('write')
+    await requireSetup(store, setup)
+    const retro = await trackingService(store).recordRetrospective({
+      setup, by: 'user', note: options.note,
+      ...(options.commit === undefined ? {} : { commit: options.commit }),
+      ...(options.task === undefined ? {} : { task: options.task }),
+    })
+    ctx.print(retro, () => `Noted on ${shortHash(retro?.commit ?? '')} of ${setup}.`)
+    return
+  }
+  const store = ctx.openStore('read')
+  if (setup !== undefined) await requireSetup(store, setup)
+  const project = options.project === undefined ? undefined : await resolveProject(store, options.project, ctx.io.cwd)
+  const retros = await store.find('retrospectives', { ...(setup === undefined ? {} : { setup }), ...(project === undefined ? {} : { project }), limit: options.limit })
+  ctx.print(retros, () => {
+    if (retros.length === 0) return 'No retrospectives recorded.'
+    return ctx.table<RetrospectiveRecord>([
+      { header: 'WHEN (UTC)', value: (r) => when(r.at), priority: 7 },
+      { header: 'SETUP', value: (r) => r.setup, priority: setup === undefined ? 9 : 1 },
+      { header: 'COMMIT', value: (r) => shortHash(r.commit), priority: 8 },
+      { header: 'TASK', value: (r) => truncate(r.task ?? '', 40), priority: 6 },
+      { header: 'AGENT', value: (r) => (r.agentGrade === undefined ? '–' : String(r.agentGrade)), align: 'right', priority: 9 },
+      { header: 'USER', value: (r) => (r.userGrade === undefined ? '–' : String(r.userGrade)), align: 'right', priority: 10 },
+      { header: 'NOTES', value: (r) => truncate([r.userNote, r.agentNote].filter((n) => n !== undefined).join(' · '), 60), priority: 5 },
+    ], retros)
+  })
+}

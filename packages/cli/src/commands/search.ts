@@ -1,0 +1,37 @@
+import { resolve } from 'node:path'
+import type { PriorArtHit } from '@agent-tracker/core'
+import { searchPriorArt } from '@agent-tracker/core'
+import { profileProject } from '@agent-tracker/migrate'
+import { CliError, EXIT } from '../cli-error.js'
+import type { CommandContext } from '../context.js'
+import { when } from '../format.js'
+
+/** `search <task...>`: earlier work to learn from — patterns to repeat and mistakes to avoid. */
+export async function searchCommand(ctx: CommandContext, words: readonly string[], options: { project?: string; limit: number }): Promise<void> {
+  const query = words.join(' ').trim()
+  if (query === '') throw new CliError('MISSING_QUERY', 'Give some words describing the task, e.g. agent-tracker search "stripe webhooks".', EXIT.usage)
+  const store = ctx.openStore('read')
+  const folder = resolve(ctx.io.cwd, options.project ?? '.')
+  const known = await store.get('projects', [folder])
+  const scope = known?.profile?.scope ?? profileProject(folder).scope
+  const [retrospectives, activities, commits, bugs, projects] = await Promise.all([
+    store.find('retrospectives'), store.find('activities'), store.find('commits'), store.find('bugs'), store.find('projects'),
+  ])
+  const result = searchPriorArt(query, { retrospectives, activities, commits, bugs, projects }, { scope, limit: options.limit })
+  ctx.print({ ...result, scope }, () => {
+    const c = ctx.colours
+    const line = (hit: PriorArtHit): string => {
+      const grade = hit.grade === undefined ? '' : ` [grade ${String(hit.grade)}]`
+      const where = `${hit.project.split(/[\\/]/).at(-1) ?? hit.project}${hit.scope === 'same' ? '' : ' (other scope)'}`
+      return `  • ${hit.title}${grade} — ${hit.kind}, ${hit.setup}, ${where}, ${when(hit.at)}${hit.detail === '' ? '' : `\n    ${c.dim(hit.detail)}`}`
+    }
+    const sections = [
+      c.bold(`Patterns to repeat (${String(result.patterns.length)})`),
+      ...(result.patterns.length === 0 ? ['  none found'] : result.patterns.map(line)),
+      '',
+      c.bold(`Mistakes to avoid (${String(result.mistakes.length)})`),
+      ...(result.mistakes.length === 0 ? ['  none found'] : result.mistakes.map(line)),
+    ]
+    return sections.join('\n')
+  })
+}

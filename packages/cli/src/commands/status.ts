@@ -1,0 +1,38 @@
+import type { AgentStatus } from '@agent-tracker/core'
+import { formatStatusLine, toAgentStatus } from '@agent-tracker/core'
+import type { CommandContext } from '../context.js'
+import { money, percent, score, tokens, when } from '../format.js'
+import { requireSetup } from './lookups.js'
+
+/** `status [setup]`: one setup's card, or a line per setup. */
+export async function statusCommand(ctx: CommandContext, setup: string | undefined): Promise<void> {
+  const store = ctx.openStore('read')
+  if (setup !== undefined) {
+    const status = await requireSetup(store, setup)
+    ctx.print(status, () => card(ctx, status))
+    return
+  }
+  const all = (await store.find('setups')).map((record) => toAgentStatus(record, store.rules))
+  ctx.print(all, () => (all.length === 0 ? 'No setups recorded yet. Install the OpenCode plugin (agent-tracker init) or feed facts with agent-tracker ingest.' : all.map((s) => formatStatusLine(s)).join('\n')))
+}
+
+function card(ctx: CommandContext, status: AgentStatus): string {
+  const { state } = status
+  const c = ctx.colours
+  const failureRate = state.toolCalls === 0 ? null : state.toolFailures / state.toolCalls
+  const lines = [
+    c.bold(status.setup),
+    `  Skill points   ${score(state.skillPoints)}  ${status.trustTier}`,
+    `  Experience     ${score(state.experience)} / ${score(status.nextLevelAt)} to the next skill point`,
+    `  Communication  ${score(state.communication)}  ${status.communicationTier}`,
+    `  Commits        ${String(state.commits)} (${String(state.pushes)} pushes), ${String(state.bugs)} bugs`,
+    `  Grades         agent ${state.agentGrades.count === 0 ? '–' : score(state.agentGrades.sum / state.agentGrades.count)} (${String(state.agentGrades.count)}), user ${state.userGrades.count === 0 ? '–' : score(state.userGrades.sum / state.userGrades.count)} (${String(state.userGrades.count)})`,
+    `  Tool calls     ${String(state.toolCalls)}, ${percent(failureRate)} failed`,
+    `  Usage          ${tokens(state.tokens.input + state.tokens.output + state.tokens.reasoning)} tokens, ${money(state.cost)} over ${String(state.messages)} messages`,
+    `  Active         ${when(status.firstSeenAt)} – ${when(status.lastSeenAt)}`,
+  ]
+  if (status.halted) {
+    lines.push(c.red(`  HALTED${status.haltedAt === undefined ? '' : ` since ${when(status.haltedAt)}`}: it lost all skill points. Reinstate with /reinstate in OpenCode or: agent-tracker reinstate ${status.setup}`))
+  }
+  return lines.join('\n')
+}

@@ -1,0 +1,98 @@
+import { resolve } from 'node:path'
+import type { LmdbStore } from '@agent-tracker/lmdb-store'
+import { openLmdbStore } from '@agent-tracker/lmdb-store'
+import { SingleBar } from 'cli-progress'
+import pc from 'picocolors'
+import type { Io } from './io.js'
+import { colourEnabled, outputWidth } from './io.js'
+import { parseSize } from './parse-size.js'
+import type { Column } from './table.js'
+import { renderTable } from './table.js'
+
+/** Options every command takes. */
+export interface CommonOptions {
+  readonly json?: boolean
+  readonly db?: string
+  readonly maxSize?: string
+}
+
+/** A progress reporter; a no-op unless stderr is a terminal and output is not JSON. */
+export interface Progress {
+  update(done: number, total?: number, label?: string): void
+  stop(): void
+}
+
+/** What a command runs with: output, colours, the database. */
+export class CommandContext {
+  readonly io: Io
+  readonly json: boolean
+  readonly colours: ReturnType<typeof pc.createColors>
+  readonly #options: CommonOptions
+  readonly #stores: LmdbStore[] = []
+
+  constructor(io: Io, options: CommonOptions) {
+    this.io = io
+    this.#options = options
+    this.json = options.json === true
+    this.colours = pc.createColors(colourEnabled(io))
+  }
+
+  /** The database path given with `--db` (relative to the working directory), if any. */
+  get databasePath(): string | undefined {
+    return this.#options.db === undefined ? undefined : resolve(this.io.cwd, this.#options.db)
+  }
+
+  /** Opens the database: read-only unless the command writes. Closed by {@link close}. */
+  openStore(mode: 'read' | 'write'): LmdbStore {
+    const maxSize = this.#options.maxSize ?? this.io.env.AGENT_TRACKER_MAX_SIZE
+    const store = openLmdbStore({
+      databasePath: this.databasePath,
+      env: this.io.env,
+      readOnly: mode === 'read',
+      ...(maxSize === undefined ? {} : { maxDatabaseSize: parseSize(maxSize, '--max-size') }),
+    })
+    this.#stores.push(store)
+    return store
+  }
+
+  /** Prints the result: JSON of `data` with `--json`, else the text from `render`. */
+  print(data: unknown, render: () => string): void {
+    if (this.json) this.io.stdout.write(`${JSON.stringify(data, null, 2)}\n`)
+    else this.io.stdout.write(`${render()}\n`)
+  }
+
+  /** A note for people (to stderr, never in JSON output). */
+  note(text: string): void {
+    if (!this.json) this.io.stderr.write(`${text}\n`)
+  }
+
+  /** A table fitted to the terminal. */
+  table<Row>(columns: readonly Column<Row>[], rows: readonly Row[]): string {
+    return renderTable(columns, rows, { width: outputWidth(this.io), colour: (text) => this.colours.bold(text) })
+  }
+
+  /** A progress bar on stderr for long work. */
+  progress(label: string): Progress {
+    if (this.json || this.io.stderr.isTTY !== true) return { update: () => undefined, stop: () => undefined }
+    const bar = new SingleBar({ format: `${label} [{bar}] {value}/{total} {label}`, stream: this.io.stderr as NodeJS.WritableStream, hideCursor: true, clearOnComplete: true })
+    let started = false
+    return {
+      update: (done, total, step) => {
+        if (!started) {
+          bar.start(total ?? done, done, { label: step ?? '' })
+          started = true
+        }
+        if (total !== undefined) bar.setTotal(total)
+        bar.update(done, { label: step ?? '' })
+      },
+      stop: () => {
+        if (started) bar.stop()
+      },
+    }
+  }
+
+  /** Closes every store the command opened. */
+  async close(): Promise<void> {
+    await Promise.all(this.#stores.splice(0).map((store) => store.close()))
+  }
+}

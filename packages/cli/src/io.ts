@@ -1,0 +1,32 @@
+/** Where the CLI reads and writes; the real process by default, replaceable in tests. */
+export interface Io {
+  readonly stdout: { write(text: string): unknown; readonly isTTY?: boolean; readonly columns?: number }
+  readonly stderr: { write(text: string): unknown; readonly isTTY?: boolean }
+  readonly stdin: AsyncIterable<string | Buffer> & { readonly isTTY?: boolean }
+  readonly env: Readonly<Record<string, string | undefined>>
+  readonly cwd: string
+}
+
+/** The process's own streams, environment and working directory. */
+export function processIo(): Io {
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() }
+}
+
+/**
+ * Whether to colour output: `NO_COLOR` turns colour off, `FORCE_COLOR` (other than `0`) on;
+ * otherwise only when stdout is a terminal that is not `dumb`.
+ */
+export function colourEnabled(io: Io): boolean {
+  const force = io.env.FORCE_COLOR
+  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false
+  if (force !== undefined && force !== '') return force !== '0' && force !== 'false'
+  return io.stdout.isTTY === true && io.env.TERM !== 'dumb'
+}
+
+/** Width to fit tables into: the terminal's, or `COLUMNS`, or unlimited when piped. */
+export function outputWidth(io: Io): number {
+  const fromEnv = Number(io.env.COLUMNS)
+  if (Number.isInteger(fromEnv) && fromEnv > 20) return fromEnv
+  if (io.stdout.isTTY === true && io.stdout.columns !== undefined && io.stdout.columns > 20) return io.stdout.columns
+  return Number.POSITIVE_INFINITY
+}

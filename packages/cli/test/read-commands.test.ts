@@ -1,0 +1,162 @@
+import { beforeAll, describe, expect, it } from 'vitest'
+import { runCli } from './run-cli.js'
+import type { Seeded } from './seed.js'
+import { GPT, SONNET, seedHistory } from './seed.js'
+
+let seeded: Seeded
+beforeAll(async () => {
+  seeded = await seedHistory()
+}, 60_000)
+
+const COMMANDS = ['status', 'agents', 'report', 'recommend', 'search', 'history', 'projects', 'grade', 'bug', 'reinstate', 'retro', 'activity', 'migrate', 'merge', 'export', 'ingest', 'doctor', 'init', 'demo']
+
+describe('help and usage', () => {
+  it.each(COMMANDS)('%s --help explains the command with an example and exits 0', async (command) => {
+    const { code, stdout } = await runCli([command, '--help'])
+    expect(code).toBe(0)
+    expect(stdout).toContain(`Usage: agent-tracker ${command}`)
+    expect(stdout).toMatch(/Example:\n {2}\$ agent-tracker /)
+    if (command !== 'demo') expect(stdout).toContain('--json')
+  })
+
+  it('exits 2 with usage on no command, an unknown command, option or missing argument', async () => {
+    expect((await runCli([])).code).toBe(2)
+    const unknown = await runCli(['reprot'])
+    expect(unknown.code).toBe(2)
+    expect(unknown.stderr).toContain("unknown command 'reprot'")
+    expect((await runCli(['report', '--colour'])).code).toBe(2)
+    const missing = await runCli(['grade', SONNET, 'abcd'])
+    expect(missing.code).toBe(2)
+    expect(missing.stderr).toContain("required option '--user <grade>' not specified")
+  })
+
+  it('prints a usage error as JSON only, with --json', async () => {
+    const { code, stdout, stderr } = await runCli(['report', '--bogus', '--json'])
+    expect(code).toBe(2)
+    expect(JSON.parse(stdout)).toEqual({ error: { code: 'USAGE', message: "unknown option '--bogus'" } })
+    expect(stderr).toContain("unknown option '--bogus'")
+  })
+})
+
+describe('status and agents', () => {
+  it('shows a status card and, with --json, only the JSON status', async () => {
+    const card = await runCli(['status', SONNET, '--db', seeded.db])
+    expect(card.code).toBe(0)
+    expect(card.stdout).toContain(SONNET)
+    expect(card.stdout).toMatch(/Commits +6 \(0 pushes\), 0 bugs/)
+    const json = await runCli(['status', SONNET, '--db', seeded.db, '--json'])
+    expect(JSON.parse(json.stdout)).toMatchObject({ setup: SONNET, state: { commits: 6 }, halted: false })
+  })
+
+  it('explains an unknown setup and lists the known ones (exit 1)', async () => {
+    const { code, stderr, stdout } = await runCli(['status', 'build@nobody/nothing', '--db', seeded.db])
+    expect(code).toBe(1)
+    expect(stdout).toBe('')
+    expect(stderr).toContain('Unknown setup "build@nobody/nothing". Known setups: build@anthropic/claude-sonnet-4-5, build@openai/gpt-5.')
+  })
+
+  it('ranks the leaderboard with the halted setup last', async () => {
+    const { code, stdout } = await runCli(['agents', '--db', seeded.db, '--json'])
+    expect(code).toBe(0)
+    const rows = JSON.parse(stdout) as { rank: number; status: { setup: string; halted: boolean } }[]
+    expect(rows.map((r) => [r.rank, r.status.setup, r.status.halted])).toEqual([[1, SONNET, false], [2, GPT, true]])
+    expect((await runCli(['agents', '--db', seeded.db])).stdout).toMatch(/1 +build@anthropic\/claude-sonnet-4-5 .*active\n2 +build@openai\/gpt-5 .*halted/)
+  })
+})
+
+describe('report', () => {
+  it('reports per setup with grades, failure rate and cost per commit', async () => {
+    const { code, stdout } = await runCli(['report', '--db', seeded.db, '--json'])
+    expect(code).toBe(0)
+    const report = JSON.parse(stdout) as { setups: { setup: string; commits: number; meanUserGrade: number; toolFailureRate: number; costPerCommit: number; bugsPerCommit: number }[] }
+    expect(report.setups.map((r) => r.setup)).toEqual([SONNET, GPT])
+    expect(report.setups[0]).toMatchObject({ commits: 6, toolFailureRate: 1 / 6, bugsPerCommit: 0 })
+    expect(report.setups[0]?.meanUserGrade).toBeCloseTo((2 + 5 + 2 + 5 + 2) / 5, 10)
+    expect(report.setups[0]?.costPerCommit).toBeCloseTo(0.05, 10)
+    expect(report.setups[1]).toMatchObject({ commits: 3, bugsPerCommit: 1 / 3, meanUserGrade: 1 / 3 })
+  })
+
+  it('filters by project name, model, agent and dates', async () => {
+    const byProject = JSON.parse((await runCli(['report', '--db', seeded.db, '--json', '--project', 'api'])).stdout) as { setups: { setup: string }[] }
+    expect(byProject.setups.map((r) => r.setup)).toEqual([GPT])
+    const byModel = JSON.parse((await runCli(['report', '--db', seeded.db, '--json', '--model', 'claude-sonnet-4-5'])).stdout) as { setups: { setup: string }[] }
+    expect(byModel.setups.map((r) => r.setup)).toEqual([SONNET])
+    const none = await runCli(['report', '--db', seeded.db, '--since', '2026-04-01'])
+    expect(none.stdout).toContain('No recorded work matches these filters.')
+    const window = JSON.parse((await runCli(['report', '--db', seeded.db, '--json', '--since', '2026-03-02', '--until', '2026-03-02'])).stdout) as { filters: Record<string, string> }
+    expect(window.filters).toMatchObject({ since: '2026-03-02T00:00:00.000Z', until: '2026-03-03T00:00:00.000Z' })
+  })
+
+  it('rejects a bad date (exit 2) and an unknown project (exit 1) clearly', async () => {
+    const date = await runCli(['report', '--db', seeded.db, '--since', '03/02/2026'])
+    expect(date.code).toBe(2)
+    expect(date.stderr).toContain('Invalid --since "03/02/2026": use an ISO 8601 date (2026-02-23) or date-time')
+    const project = await runCli(['report', '--db', seeded.db, '--project', 'nowhere'])
+    expect(project.code).toBe(1)
+    expect(project.stderr).toContain('No recorded project matches "nowhere" (as a path or a name). Known projects: ')
+  })
+
+  it('fits narrow terminals by hiding the least important columns', async () => {
+    const { stdout } = await runCli(['report', '--db', seeded.db], { env: { COLUMNS: '70' } })
+    const table = stdout.split('\n').filter((line) => line.includes('build@'))
+    expect(table.every((line) => line.length <= 70)).toBe(true)
+    expect(stdout).toContain('hidden to fit the terminal; widen it or use --json')
+    expect(stdout).toContain('USER⌀')
+  })
+
+  it('colours only when asked to or on a terminal', async () => {
+    expect((await runCli(['agents', '--db', seeded.db], { env: { NO_COLOR: undefined } })).stdout).not.toContain('\u001b[')
+    expect((await runCli(['agents', '--db', seeded.db], { env: { NO_COLOR: undefined, FORCE_COLOR: '1' } })).stdout).toContain('\u001b[')
+    expect((await runCli(['agents', '--db', seeded.db], { env: { FORCE_COLOR: '1', NO_COLOR: '1' } })).stdout).not.toContain('\u001b[')
+  })
+})
+
+describe('history, projects, recommend and search', () => {
+  it('shows a setup history newest first', async () => {
+    const { code, stdout } = await runCli(['history', GPT, '--db', seeded.db, '--json', '--limit', '3'])
+    expect(code).toBe(0)
+    const history = JSON.parse(stdout) as { entries: { kind: string }[] }
+    expect(history.entries.map((e) => e.kind)).toEqual(['bug', 'grade', 'commit'])
+    expect((await runCli(['history', GPT, '--db', seeded.db, '--limit', '0'])).code).toBe(2)
+  })
+
+  it('lists projects and profiles them from their folders with --refresh', async () => {
+    const before = JSON.parse((await runCli(['projects', '--db', seeded.db, '--json'])).stdout) as { projects: { name: string; profile?: unknown }[] }
+    expect(before.projects.map((p) => p.name).sort()).toEqual(['api', 'shop'])
+    const refreshed = JSON.parse((await runCli(['projects', '--db', seeded.db, '--json', '--refresh'])).stdout) as { projects: { name: string; commits: number; profile: { language: string } }[]; refreshed: string[] }
+    expect(refreshed.refreshed).toHaveLength(2)
+    expect(refreshed.projects.map((p) => [p.name, p.profile.language, p.commits]).sort()).toEqual([['api', 'python', 3], ['shop', 'typescript', 6]])
+  })
+
+  it('recommends with sample sizes, and says when there is not enough data', async () => {
+    await runCli(['projects', '--db', seeded.db, '--refresh'])
+    const { code, stdout } = await runCli(['recommend', seeded.shop, '--db', seeded.db, '--json'])
+    expect(code).toBe(0)
+    const result = JSON.parse(stdout) as { state: string; setups: { setup: string; rank: number | null; samples: number }[] }
+    expect(result.state).toBe('ranked')
+    expect(result.setups[0]).toMatchObject({ setup: SONNET, rank: 1, samples: 5 })
+    const python = await runCli(['recommend', seeded.api, '--db', seeded.db])
+    expect(python.stdout).toContain('Not enough data to recommend a setup yet')
+    expect(python.stdout).toContain('not enough data')
+    const notAFolder = await runCli(['recommend', 'no/such/dir', '--db', seeded.db])
+    expect(notAFolder.code).toBe(2)
+    expect(notAFolder.stderr).toContain('"no/such/dir" is not a project folder')
+  })
+
+  it('searches prior art by task words', async () => {
+    const { code, stdout } = await runCli(['search', 'payment', 'webhooks', '--db', seeded.db, '--json'])
+    expect(code).toBe(0)
+    const result = JSON.parse(stdout) as { patterns: { title: string }[]; mistakes: { title: string }[] }
+    expect(result.patterns.map((p) => p.title)).toContain('Stripe payment webhooks')
+    expect(result.mistakes.map((m) => m.title)).toContain('webhook retried twice')
+    expect((await runCli(['search', ' ', '--db', seeded.db])).code).toBe(2)
+  })
+
+  it('lists retrospectives and journal entries', async () => {
+    const retros = JSON.parse((await runCli(['retro', SONNET, '--db', seeded.db, '--json', '--limit', '50'])).stdout) as { commit: string; agentNote?: string }[]
+    expect(retros).toHaveLength(5)
+    expect(retros.find((r) => r.commit === '5a1b0c0ffee')?.agentNote).toBe('rounded in cents')
+    const journal = await runCli(['activity', '--db', seeded.db])
+    expect(journal.stdout).toContain('Stripe payment webhooks')
+  })
+})

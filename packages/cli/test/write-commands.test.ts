@@ -1,0 +1,219 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { factLine, runCli, tempFolder } from './run-cli.js'
+import { GPT, SONNET, seedHistory } from './seed.js'
+
+async function snapshot(db: string): Promise<string> {
+  const [agents, report] = await Promise.all([runCli(['agents', '--db', db, '--json']), runCli(['report', '--db', db, '--json'])])
+  return agents.stdout + report.stdout
+}
+
+describe('grading, bugs and reinstating', () => {
+  it('records the user grade of a commit by hash prefix, once', async () => {
+    const { db } = await seedHistory()
+    const graded = await runCli(['grade', SONNET, '5a6b', '--user', 'Excellence', '--agent', '2', '--note', 'great', '--db', db])
+    expect(graded.code).toBe(0)
+    expect(graded.stdout).toMatch(/^Graded 5a6b0c0f \(shop change 6\) of build@anthropic\/claude-sonnet-4-5: agent good, user excellence\. CS \d+\.\d → \d+\.\d/)
+    const again = await runCli(['grade', SONNET, '5a6b0c0ffee', '--user', 'good', '--db', db])
+    expect(again.code).toBe(1)
+    expect(again.stderr).toContain("Commit 5a6b0c0f already has the user grade (excellence); grades are final.")
+  })
+
+  it('rejects a bad grade (exit 2) listing the accepted values, and stores nothing', async () => {
+    const { db } = await seedHistory()
+    const before = await snapshot(db)
+    const bad = await runCli(['grade', SONNET, '5a6b', '--user', 'great', '--db', db])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toContain('Invalid user grade "great": accepted values are -1 (bad), 1 (neutral), 2 (good), 5 (excellence).')
+    const unknownSetup = await runCli(['grade', 'ghost@x/y', '5a6b', '--user', 'good', '--db', db])
+    expect(unknownSetup.code).toBe(1)
+    const unknownCommit = await runCli(['grade', SONNET, 'ffff', '--user', 'good', '--db', db, '--json'])
+    expect(unknownCommit.code).toBe(1)
+    expect(JSON.parse(unknownCommit.stdout)).toMatchObject({ error: { code: 'UNKNOWN_COMMIT' } })
+    expect(await snapshot(db)).toBe(before)
+  })
+
+  it('reports bugs until the setup halts, then reinstates it', async () => {
+    const { db } = await seedHistory()
+    let status = JSON.parse((await runCli(['status', SONNET, '--db', db, '--json'])).stdout) as { state: { skillPoints: number } }
+    for (let sp = status.state.skillPoints; sp > 0; sp--) expect((await runCli(['bug', SONNET, '--note', 'regression', '--db', db])).code).toBe(0)
+    status = JSON.parse((await runCli(['status', SONNET, '--db', db, '--json'])).stdout) as { state: { skillPoints: number }; halted: boolean }
+    expect(status).toMatchObject({ halted: true, state: { skillPoints: 0 } })
+    const card = await runCli(['status', SONNET, '--db', db])
+    expect(card.stdout).toContain(`Reinstate with /reinstate in OpenCode or: agent-tracker reinstate ${SONNET}`)
+    const reinstated = await runCli(['reinstate', SONNET, '--db', db])
+    expect(reinstated.stdout).toBe(`Reinstated ${SONNET}: SP 1.0, it may work again.\n`)
+    expect((await runCli(['reinstate', SONNET, '--db', db])).stdout).toContain('is not halted')
+    const bugWithCommit = await runCli(['bug', GPT, '--commit', '9e1d', '--note', 'x', '--db', db, '--json'])
+    expect(JSON.parse(bugWithCommit.stdout)).toMatchObject({ setup: GPT, state: { bugs: 2 } })
+  })
+
+  it('adds a user note to a retrospective and logs an activity', async () => {
+    const { db, shop } = await seedHistory()
+    const note = await runCli(['retro', SONNET, '--commit', '5a1b', '--note', 'ask before rounding', '--db', db, '--json'])
+    expect(JSON.parse(note.stdout)).toMatchObject({ commit: '5a1b0c0ffee', userNote: 'ask before rounding', agentNote: 'rounded in cents' })
+    const logged = await runCli(['activity', SONNET, '--task', 'Plan sprint', '--outcome', 'agreed', '--project', 'shop', '--db', db])
+    expect(logged.code).toBe(0)
+    const entries = JSON.parse((await runCli(['activity', SONNET, '--db', db, '--json'])).stdout) as { task: string; project: string }[]
+    expect(entries[0]).toMatchObject({ task: 'Plan sprint', project: shop })
+    expect((await runCli(['activity', '--task', 'x', '--db', db])).code).toBe(2)
+  })
+})
+
+describe('ingest', () => {
+  it('stores every good line and reports each bad line by number (exit 1)', async () => {
+    const db = join(tempFolder(), 'ingest.lmdb')
+    const good = { setup: SONNET, project: '/w/app' }
+    const input = [
+      factLine({ ...good, kind: 'commit', hash: 'aaaa1111', message: 'one' }),
+      '{"kind": "commit", "setup": ',
+      factLine({ ...good, kind: 'deploy' }),
+      '',
+      factLine({ ...good, kind: 'grade', commit: 'aaaa1111', by: 'user', userGrade: 'superb' }),
+      factLine({ ...good, kind: 'tool_call', tool: 'bash', ok: true }),
+      factLine({ ...good, kind: 'commit', hash: 'aaaa1111', message: 'again' }),
+      factLine({ setup: SONNET, kind: 'push' }),
+    ].join('\n')
+    const { code, stdout } = await runCli(['ingest', '--db', db], { input })
+    expect(code).toBe(1)
+    expect(stdout).toContain('Ingested 2 fact(s) from 8 line(s); 1 repeat(s) already recorded were skipped.')
+    expect(stdout).toContain('4 line(s) rejected (nothing from them was stored):')
+    expect(stdout).toMatch(/ {2}line 2: not valid JSON \(/)
+    expect(stdout).toContain('  line 3: Invalid fact: field "kind" is "deploy"; accepted kinds are tool_call, command, commit, push, grade, bug, reinstate, retrospective, activity, usage.')
+    expect(stdout).toContain('  line 5: Invalid grade fact: Invalid field "userGrade" "superb": accepted values are -1 (bad), 1 (neutral), 2 (good), 5 (excellence).')
+    expect(stdout).toContain('  line 8: Invalid push fact: field "project" is required: a non-empty string.')
+    const status = JSON.parse((await runCli(['status', SONNET, '--db', db, '--json'])).stdout) as { state: { commits: number; toolCalls: number } }
+    expect(status.state).toMatchObject({ commits: 1, toolCalls: 1 })
+  })
+
+  it('explains that it reads stdin when given nothing to read', async () => {
+    const { code, stderr } = await runCli(['ingest', '--file', 'missing.jsonl', '--db', join(tempFolder(), 'x.lmdb')])
+    expect(code).toBe(1)
+    expect(stderr).toContain('missing.jsonl')
+  })
+})
+
+describe('migrate, merge and export', () => {
+  it('migrates legacy journal files and reports bad entries (exit 1), then skips everything on a rerun', async () => {
+    const project = tempFolder('legacy-')
+    mkdirSync(join(project, '.journal'))
+    writeFileSync(join(project, '.journal', 'communication.json'), JSON.stringify([
+      { commit: 'abc1234', timestamp: '2026-02-23T18:00:00', task: 'Cart', agent_grade: 'good', user_grade: 'excellence' },
+      { commit: 'def5678', timestamp: '2026-02-24T18:00:00Z', agent_grade: 2 },
+    ]))
+    const db = join(tempFolder(), 'm.lmdb')
+    const first = await runCli(['migrate', project, '--setup', 'build', '--db', db])
+    expect(first.code).toBe(1)
+    expect(first.stdout).toContain('(entry 2 (line 1) (commit def5678)): missing field "user_grade"')
+    const second = await runCli(['migrate', project, '--setup', 'build', '--db', db, '--json'])
+    expect(JSON.parse(second.stdout)).toMatchObject({ folders: [{ files: { migrated: 0, skipped: 1 } }] })
+    const empty = await runCli(['migrate', tempFolder(), '--db', db])
+    expect(empty.code).toBe(0)
+    expect(empty.stdout).toContain('No legacy data found')
+    expect((await runCli(['migrate', 'no/such/folder', '--db', db])).code).toBe(2)
+  })
+
+  it('merges another database idempotently', async () => {
+    const a = await seedHistory()
+    const other = join(tempFolder(), 'other.lmdb')
+    await runCli(['ingest', '--db', other], { input: factLine({ kind: 'commit', setup: 'review@x/y', project: '/w/z', hash: 'beef0001', message: 'm' }) })
+    const merged = await runCli(['merge', other, '--db', a.db, '--json'])
+    expect(JSON.parse(merged.stdout)).toMatchObject({ migrated: 4, skipped: 0, errors: [] })
+    expect(JSON.parse((await runCli(['merge', other, '--db', a.db, '--json'])).stdout)).toMatchObject({ migrated: 0, skipped: 4 })
+    expect((await runCli(['merge', a.db, '--db', a.db])).code).toBe(2)
+  })
+
+  it('exports JSON, CSV and HTML', async () => {
+    const { db, root } = await seedHistory()
+    const json = JSON.parse((await runCli(['export', '--format', 'json', '--db', db])).stdout) as { format: string; collections: Record<string, unknown[]> }
+    expect(json.format).toBe('agent-tracker-export')
+    expect(json.collections.commits).toHaveLength(9)
+    const csv = (await runCli(['export', '--format', 'csv', '--db', db])).stdout.split('\r\n')
+    expect(csv[0]).toMatch(/^setup,agent,provider,model,commits,pushes,bugs,bugsPerCommit,/)
+    expect(csv[1]).toMatch(/^build@anthropic\/claude-sonnet-4-5,build,anthropic,claude-sonnet-4-5,6,/)
+    const commits = (await runCli(['export', '--format', 'csv', '--table', 'commits', '--db', db])).stdout
+    expect(commits.split('\r\n')).toHaveLength(11)
+    const html = await runCli(['export', '--format', 'html', '--out', 'r.html', '--db', db], { cwd: root })
+    expect(html.stdout).toBe(`Wrote the HTML export to ${join(root, 'r.html')}\n`)
+    expect(readFileSync(join(root, 'r.html'), 'utf8')).toContain('<svg')
+    const bad = await runCli(['export', '--format', 'pdf', '--db', db])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toContain('Invalid --format "pdf": accepted are json, csv, html.')
+  })
+})
+
+describe('doctor and init', () => {
+  it('checks a healthy database and finds legacy data in the working folder', async () => {
+    const { db, root } = await seedHistory()
+    mkdirSync(join(root, '.agent'))
+    writeFileSync(join(root, '.agent', 'status.json'), '{}')
+    const { code, stdout } = await runCli(['doctor', '--db', db], { cwd: root })
+    expect(code).toBe(0)
+    expect(stdout).toContain(`✓ Database  ${db} (from --db)`)
+    expect(stdout).toMatch(/✓ Size +[\d.]+ (KiB|MiB) used of the 512\.0 MiB limit/)
+    expect(stdout).toContain('✓ Schema    version 1 (this release reads 1)')
+    expect(stdout).toContain('.agent/status.json — run agent-tracker migrate')
+    expect(stdout).toContain('not configured here or globally — run agent-tracker init')
+  })
+
+  it('adds the plugin to opencode.json without clobbering the rest, once', async () => {
+    const project = tempFolder('oc-')
+    const config = '{\n  // my settings\n  "$schema": "https://opencode.ai/config.json",\n  "model": "anthropic/claude-sonnet-4-5",\n  "plugin": ["opencode-wakatime"],\n}\n'
+    writeFileSync(join(project, 'opencode.jsonc'), config)
+    const first = await runCli(['init'], { cwd: project })
+    expect(first.code).toBe(0)
+    const updated = readFileSync(join(project, 'opencode.jsonc'), 'utf8')
+    expect(updated).toContain('// my settings')
+    expect(updated).toContain('"model": "anthropic/claude-sonnet-4-5"')
+    expect(updated).toMatch(/"plugin": \[\s*"opencode-wakatime",\s*"@agent-tracker\/opencode-plugin"\s*\]/)
+    expect((await runCli(['init'], { cwd: project })).stdout).toContain('is already in')
+    expect(readFileSync(join(project, 'opencode.jsonc'), 'utf8')).toBe(updated)
+  })
+
+  it('creates a global config with plugin options, and refuses to touch an invalid one', async () => {
+    const home = tempFolder('home-')
+    const made = await runCli(['init', '--global', '--database-path', '~/tracker.lmdb', '--max-size', '1GiB'], { home })
+    expect(made.code).toBe(0)
+    const global = JSON.parse(readFileSync(join(home, '.config', 'opencode', 'opencode.json'), 'utf8')) as { plugin: unknown[] }
+    expect(global.plugin).toEqual([['@agent-tracker/opencode-plugin', { databasePath: '~/tracker.lmdb', maxDatabaseSize: 1073741824 }]])
+    const broken = tempFolder('oc-')
+    writeFileSync(join(broken, 'opencode.json'), '{ "plugin": [ }')
+    const refused = await runCli(['init'], { cwd: broken })
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toContain('is not a valid OpenCode config')
+    expect(readFileSync(join(broken, 'opencode.json'), 'utf8')).toBe('{ "plugin": [ }')
+    expect((await runCli(['init', '--max-size', '3GiB'], { cwd: tempFolder() })).code).toBe(2)
+  })
+})
+
+describe('faults', () => {
+  it('reports an unreadable database clearly, survives, and leaves the file untouched', async () => {
+    const folder = tempFolder()
+    const db = join(folder, 'broken.lmdb')
+    writeFileSync(db, Buffer.alloc(8192, 0x42))
+    for (const args of [['status'], ['report'], ['grade', SONNET, 'abcd', '--user', 'good']]) {
+      const { code, stderr } = await runCli([...args, '--db', db])
+      expect(code).toBe(1)
+      expect(stderr).toContain(`The agent-tracker database ${db} is unreadable: it is not an LMDB database file.`)
+    }
+    const doctor = await runCli(['doctor', '--db', db])
+    expect(doctor.code).toBe(1)
+    expect(doctor.stdout).toContain(`✗ File      ${db} is unreadable: it is not an LMDB database file`)
+    expect(readFileSync(db)).toEqual(Buffer.alloc(8192, 0x42))
+  })
+
+  it('says clearly that there is no database yet, for read commands', async () => {
+    const db = join(tempFolder(), 'none.lmdb')
+    const { code, stderr } = await runCli(['agents', '--db', db])
+    expect(code).toBe(1)
+    expect(stderr).toContain(`There is no agent-tracker database at ${db}.`)
+    expect(existsSync(db)).toBe(false)
+  })
+
+  it('rejects an out-of-range size limit (exit 2)', async () => {
+    const { code, stderr } = await runCli(['bug', SONNET, '--db', join(tempFolder(), 'x.lmdb'), '--max-size', '4GiB'])
+    expect(code).toBe(2)
+    expect(stderr).toContain('Invalid maxDatabaseSize 4294967296: accepted is a whole number of bytes from 1048576 (1 MiB) to 2147483648 (2 GiB)')
+  })
+})
