@@ -1,0 +1,106 @@
+import type { AgentStatus } from '@agent-tracker/core'
+import { formatStatusLine, gradeLabel, searchPriorArt } from '@agent-tracker/core'
+import type { ToolContext, ToolDefinition } from '@opencode-ai/plugin'
+import { tool } from '@opencode-ai/plugin'
+import type { SessionSetups } from './session-setups.js'
+import type { TrackerRuntime } from './tracker-runtime.js'
+
+/** The names of the tools the plugin gives agents. */
+export const TRACKER_TOOLS = ['tracker_status', 'tracker_self_grade', 'tracker_report_bug', 'tracker_retrospective', 'tracker_log_activity', 'tracker_prior_art'] as const
+
+/** Tools that only read, so a halted agent may still use them. */
+export const READ_ONLY_TOOLS: ReadonlySet<string> = new Set(['tracker_status', 'tracker_prior_art'])
+
+const z = tool.schema
+
+/** The agent's tools: status, self-grade, bug self-report, retrospective, journal, prior art. */
+export function agentTools(runtime: TrackerRuntime, sessions: SessionSetups, scope: () => Promise<string | undefined>): Record<string, ToolDefinition> {
+  const here = (ctx: ToolContext): { setup: string; project: string; session: string } => {
+    const setup = sessions.setupOf(ctx.sessionID, ctx.agent)
+    if (setup === undefined) throw new Error('agent-tracker does not know this session’s agent yet; try again after your first reply.')
+    runtime.lastSetup = setup
+    return { setup, project: runtime.project, session: ctx.sessionID }
+  }
+  const only = (args: object, allowed: readonly string[], tool: string): void => {
+    const extra = Object.keys(args).filter((key) => !allowed.includes(key))
+    if (extra.includes('userGrade') || extra.includes('user_grade') || extra.includes('user')) {
+      throw new Error(`${tool} records only your own grade. The user grade comes from the user (/grade or the agent-tracker CLI); it was not recorded.`)
+    }
+    if (extra.length > 0) throw new Error(`${tool} does not take ${extra.join(', ')}; it takes ${allowed.join(', ')}.`)
+  }
+  return {
+    tracker_status: tool({
+      description: 'Your agent-tracker status: skill points (trust), experience, communication score, commits, bugs, and whether you are halted.',
+      args: {},
+      async execute(_args, ctx) {
+        const { setup } = here(ctx)
+        const status = await runtime.service.getStatus(setup)
+        return status === undefined ? `${setup} has no recorded work yet.` : statusText(status)
+      },
+    }),
+    tracker_self_grade: tool({
+      description: 'Grade your own latest commit (or a given one): bad, neutral, good or excellence, with a short note. Only your own grade: the user grades separately.',
+      args: {
+        grade: z.string().describe('your grade: bad, neutral, good, excellence (or -1, 1, 2, 5)'),
+        note: z.string().optional().describe('one or two sentences on how it went'),
+        commit: z.string().optional().describe('commit hash or prefix (default: your latest commit here)'),
+      },
+      async execute(args, ctx) {
+        only(args, ['grade', 'note', 'commit'], 'tracker_self_grade')
+        const outcome = await runtime.service.selfGrade({ ...here(ctx), grade: args.grade, ...(args.note === undefined ? {} : { note: args.note }), ...(args.commit === undefined ? {} : { commit: args.commit }) })
+        const grade = outcome.retrospective?.agentGrade
+        return `Recorded your grade ${grade === undefined ? '' : gradeLabel(grade)} for ${outcome.commit.hash.slice(0, 8)} (${outcome.commit.message}). The user's grade comes separately.`
+      },
+    }),
+    tracker_report_bug: tool({
+      description: 'Report a bug you introduced (honest self-reports are valued): costs one skill point.',
+      args: { note: z.string().describe('what is wrong'), commit: z.string().optional().describe('the commit that introduced it') },
+      async execute(args, ctx) {
+        only(args, ['note', 'commit'], 'tracker_report_bug')
+        const status = await runtime.service.reportBug({ ...here(ctx), by: 'agent', note: args.note, ...(args.commit === undefined ? {} : { commit: args.commit }) })
+        return `Bug recorded. ${statusText(status)}`
+      },
+    }),
+    tracker_retrospective: tool({
+      description: 'Write the retrospective of a commit: what the task was and what you learned.',
+      args: { note: z.string().describe('lessons learned'), task: z.string().optional().describe('what the commit was for'), commit: z.string().optional().describe('commit hash or prefix (default: your latest)') },
+      async execute(args, ctx) {
+        only(args, ['note', 'task', 'commit'], 'tracker_retrospective')
+        const retro = await runtime.service.recordRetrospective({ ...here(ctx), by: 'agent', note: args.note, ...(args.task === undefined ? {} : { task: args.task }), ...(args.commit === undefined ? {} : { commit: args.commit }) })
+        return `Retrospective noted for ${retro?.commit.slice(0, 8) ?? 'the commit'}.`
+      },
+    }),
+    tracker_log_activity: tool({
+      description: 'Log a journal entry: the task, what you did, the outcome and decisions made.',
+      args: { task: z.string(), actions: z.string().optional(), outcome: z.string().optional(), decisions: z.string().optional() },
+      async execute(args, ctx) {
+        only(args, ['task', 'actions', 'outcome', 'decisions'], 'tracker_log_activity')
+        await runtime.service.logActivity({ ...here(ctx), task: args.task, ...(args.actions === undefined ? {} : { actions: args.actions }), ...(args.outcome === undefined ? {} : { outcome: args.outcome }), ...(args.decisions === undefined ? {} : { decisions: args.decisions }) })
+        return 'Logged.'
+      },
+    }),
+    tracker_prior_art: tool({
+      description: 'Search earlier work (all projects) for a task: patterns that were graded well, and mistakes to avoid.',
+      args: { task: z.string().describe('words describing the task') },
+      async execute(args) {
+        const store = runtime.buffer
+        const [retrospectives, activities, commits, bugs, projects] = await Promise.all([
+          store.find('retrospectives', { limit: 5000 }), store.find('activities', { limit: 5000 }), store.find('commits', { limit: 5000 }), store.find('bugs', { limit: 5000 }), store.find('projects'),
+        ])
+        const found = await scope()
+        const result = searchPriorArt(args.task, { retrospectives, activities, commits, bugs, projects }, { limit: 5, ...(found === undefined ? {} : { scope: found }) })
+        const line = (hit: (typeof result.patterns)[number]): string => `- ${hit.title}${hit.grade === undefined ? '' : ` (grade ${gradeLabel(hit.grade)})`} — ${hit.project.split(/[\\/]/).at(-1) ?? hit.project}${hit.detail === '' ? '' : `: ${hit.detail}`}`
+        return [
+          `Patterns to repeat (${String(result.patterns.length)}):`, ...result.patterns.map(line),
+          `Mistakes to avoid (${String(result.mistakes.length)}):`, ...result.mistakes.map(line),
+        ].join('\n')
+      },
+    }),
+  }
+}
+
+/** A status card as text for agents and toasts. */
+export function statusText(status: AgentStatus): string {
+  const line = formatStatusLine(status)
+  return status.halted ? `${line}. HALTED: tool calls are blocked until the user runs /reinstate (or agent-tracker reinstate ${status.setup}).` : line
+}

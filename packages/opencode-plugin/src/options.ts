@@ -1,0 +1,97 @@
+import type { ScoringRules, SetupIdentity } from '@agent-tracker/core'
+import { SETUP_IDENTITIES, describeValue, resolveRules } from '@agent-tracker/core'
+import { validateMaxDatabaseSize } from '@agent-tracker/lmdb-store'
+import type { WriteBufferOptions } from '@agent-tracker/write-buffer'
+import { resolveWriteBufferOptions } from '@agent-tracker/write-buffer'
+
+/** What the plugin does with a halted setup's tool calls. */
+export type HaltMode = 'block' | 'warn' | 'off'
+
+/** Where the plugin writes `.agent/status.json`. */
+export type StatusExportMode = 'existing' | 'always' | 'off'
+
+/** The plugin's options, with defaults applied. */
+export interface PluginSettings {
+  readonly databasePath: string | undefined
+  readonly maxDatabaseSize: number | undefined
+  readonly identity: SetupIdentity
+  readonly rules: ScoringRules
+  readonly enforceHalt: HaltMode
+  readonly envProtection: boolean
+  readonly exportStatusFile: StatusExportMode
+  readonly migrateOnStart: boolean
+  readonly flush: WriteBufferOptions
+}
+
+const KNOWN = ['databasePath', 'maxDatabaseSize', 'identity', 'rules', 'enforceHalt', 'envProtection', 'exportStatusFile', 'migrateOnStart', 'flush'] as const
+
+/** An option that cannot be used; the message names it, its value and what is accepted. */
+export class InvalidPluginOptionError extends Error {
+  override readonly name = 'InvalidPluginOptionError'
+}
+
+/**
+ * Reads the options of `["@agent-tracker/opencode-plugin", { … }]`.
+ * @throws {InvalidPluginOptionError} naming the first bad option, its value and what is accepted.
+ */
+export function readPluginOptions(input: unknown): PluginSettings {
+  const options = input ?? {}
+  if (typeof options !== 'object' || Array.isArray(options)) throw invalid('options', options, 'an object')
+  const given = options as Record<string, unknown>
+  const unknown = Object.keys(given).find((key) => !(KNOWN as readonly string[]).includes(key))
+  if (unknown !== undefined) throw new InvalidPluginOptionError(`Unknown agent-tracker option "${unknown}"; known options are ${KNOWN.join(', ')}.`)
+  const wrap = <T>(name: string, read: () => T): T => {
+    try {
+      return read()
+    } catch (error) {
+      if (error instanceof InvalidPluginOptionError) throw error
+      // Errors from core and the adapters already name the option, its value and what is accepted.
+      throw new InvalidPluginOptionError((error as Error).message)
+    }
+  }
+  return {
+    databasePath: optionalString(given, 'databasePath'),
+    maxDatabaseSize: given.maxDatabaseSize === undefined ? undefined : wrap('maxDatabaseSize', () => validateMaxDatabaseSize(given.maxDatabaseSize)),
+    identity: oneOf(given, 'identity', SETUP_IDENTITIES, 'agent+model'),
+    rules: wrap('rules', () => resolveRules(given.rules ?? {})),
+    enforceHalt: boolean(given, 'enforceHalt', { true: 'block', false: 'off' }, ['block', 'warn', 'off'], 'block'),
+    envProtection: oneOf(given, 'envProtection', [true, false], true),
+    exportStatusFile: boolean(given, 'exportStatusFile', { true: 'existing', false: 'off' }, ['existing', 'always', 'off'], 'existing'),
+    migrateOnStart: oneOf(given, 'migrateOnStart', [true, false], true),
+    flush: wrap('flush', () => {
+      const flush: unknown = given.flush ?? {}
+      if (typeof flush !== 'object' || flush === null || Array.isArray(flush)) throw invalid('flush', flush, 'an object like {"maxPending": 1000, "maxAgeMs": 30000}')
+      const { maxPending, maxAgeMs, ...rest } = flush as Record<string, unknown>
+      const extra = Object.keys(rest)[0]
+      if (extra !== undefined) throw new InvalidPluginOptionError(`Unknown agent-tracker option flush.${extra}; known are flush.maxPending and flush.maxAgeMs.`)
+      const chosen = { ...(maxPending === undefined ? {} : { maxPending }), ...(maxAgeMs === undefined ? {} : { maxAgeMs }) } as WriteBufferOptions
+      resolveWriteBufferOptions(chosen)
+      return chosen
+    }),
+  }
+}
+
+function optionalString(given: Record<string, unknown>, name: string): string | undefined {
+  const value = given[name]
+  if (value === undefined) return undefined
+  if (typeof value === 'string' && value.trim() !== '') return value
+  throw invalid(name, value, 'a non-empty path')
+}
+
+function oneOf<T>(given: Record<string, unknown>, name: string, accepted: readonly T[], fallback: T): T {
+  const value = given[name]
+  if (value === undefined) return fallback
+  if ((accepted as readonly unknown[]).includes(value)) return value as T
+  throw invalid(name, value, accepted.map((a) => JSON.stringify(a)).join(' or '))
+}
+
+function boolean<T extends string>(given: Record<string, unknown>, name: string, booleans: { true: T; false: T }, accepted: readonly T[], fallback: T): T {
+  const value = given[name]
+  if (value === true) return booleans.true
+  if (value === false) return booleans.false
+  return oneOf(given, name, accepted, fallback)
+}
+
+function invalid(name: string, value: unknown, accepted: string): InvalidPluginOptionError {
+  return new InvalidPluginOptionError(`Invalid agent-tracker option ${name}: ${describeValue(value)}; accepted: ${accepted}.`)
+}

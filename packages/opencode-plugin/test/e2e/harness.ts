@@ -1,0 +1,106 @@
+import { execFile, execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Step } from './fake-llm.js'
+import { startFakeLlm } from './fake-llm.js'
+
+const OPENCODE = fileURLToPath(new URL('../../node_modules/.bin/opencode', import.meta.url))
+const PLUGIN = new URL('../../dist/index.js', import.meta.url).href
+
+/** A folder for one test suite: a private HOME (shared by its runs so OpenCode's caches warm up). */
+export function suiteFolder(): { root: string; cleanup: () => void } {
+  const root = mkdtempSync(join(tmpdir(), 'opencode-e2e-'))
+  return { root, cleanup: () => { rmSync(root, { recursive: true, force: true }); } }
+}
+
+/** A git project with one commit and a bare `origin` to push to. */
+export function createProject(root: string, name: string, files: Record<string, string> = {}): string {
+  const project = join(root, name)
+  mkdirSync(project, { recursive: true })
+  const git = (...args: string[]): void => {
+    execFileSync('git', args, { cwd: project, stdio: 'ignore' })
+  }
+  git('init', '-q', '-b', 'main')
+  git('config', 'user.email', 'agent@example.com')
+  git('config', 'user.name', 'Agent')
+  git('config', 'commit.gpgsign', 'false')
+  writeFileSync(join(project, 'README.md'), `# ${name}\n`)
+  writeFileSync(join(project, '.gitignore'), 'opencode.json\n')
+  for (const [file, content] of Object.entries(files)) writeFileSync(join(project, file), content)
+  git('add', '-A')
+  git('commit', '-q', '-m', 'initial')
+  execFileSync('git', ['init', '-q', '--bare', join(root, `${name}.git`)], { stdio: 'ignore' })
+  git('remote', 'add', 'origin', join(root, `${name}.git`))
+  return project
+}
+
+/** What one `opencode run` did. */
+export interface OpencodeRun {
+  readonly code: number
+  readonly output: string
+  /** Tool results the fake model was sent. */
+  readonly toolResults: readonly string[]
+  /** User prompts the fake model was sent. */
+  readonly prompts: readonly string[]
+}
+
+/**
+ * Runs the real `opencode run` in a project against a scripted fake model, with the built plugin
+ * and the given options. `command` runs a slash command instead of a message.
+ */
+export async function runOpencode(options: {
+  root: string
+  project: string
+  script: readonly Step[]
+  pluginOptions: Record<string, unknown>
+  message?: string
+  command?: { name: string; arguments: string }
+}): Promise<OpencodeRun> {
+  const llm = await startFakeLlm(options.script)
+  try {
+    writeFileSync(join(options.project, 'opencode.json'), JSON.stringify({
+      $schema: 'https://opencode.ai/config.json',
+      autoupdate: false,
+      share: 'disabled',
+      provider: { fake: { npm: '@ai-sdk/openai-compatible', name: 'Fake', options: { baseURL: llm.baseURL, apiKey: 'test' }, models: { m1: { name: 'Fake model', tool_call: true } } } },
+      model: 'fake/m1',
+      permission: { bash: 'allow', edit: 'allow', read: 'allow' },
+      plugin: [[PLUGIN, options.pluginOptions]],
+    }, null, 2))
+    const home = join(options.root, 'home')
+    const args = options.command === undefined ? ['run', options.message ?? 'Do the task.'] : ['run', '--command', options.command.name, options.command.arguments]
+    const env = {
+      ...process.env,
+      HOME: home,
+      XDG_CONFIG_HOME: join(home, '.config'),
+      XDG_DATA_HOME: join(home, '.local', 'share'),
+      XDG_CACHE_HOME: join(home, '.cache'),
+      XDG_STATE_HOME: join(home, '.local', 'state'),
+      OPENCODE_DISABLE_MODELS_FETCH: '1',
+      OPENCODE_DISABLE_AUTOUPDATE: '1',
+      NO_COLOR: '1',
+    }
+    delete (env as Record<string, string | undefined>).AGENT_TRACKER_DB
+    const { code, output } = await new Promise<{ code: number; output: string }>((resolve) => {
+      const child = execFile(OPENCODE, args, { cwd: options.project, env, timeout: 150_000, maxBuffer: 32 * 1024 * 1024 }, (error, stdout, stderr) => {
+        resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, output: stdout + stderr })
+      })
+      // `opencode run` reads piped stdin as more of the message: give it an empty one.
+      child.stdin?.end()
+    })
+    return { code, output, toolResults: [...llm.toolResults], prompts: [...llm.prompts] }
+  } finally {
+    await llm.close()
+  }
+}
+
+/** OpenCode's own log of a suite (where the plugin's log lines go). */
+export function opencodeLog(root: string): string {
+  try {
+    return readFileSync(join(root, 'home', '.local', 'share', 'opencode', 'log', 'opencode.log'), 'utf8')
+  } catch {
+    return ''
+  }
+}

@@ -1,0 +1,157 @@
+import { execFileSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { openLmdbStore } from '@agent-tracker/lmdb-store'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Step } from './fake-llm.js'
+import { createProject, opencodeLog, runOpencode, suiteFolder } from './harness.js'
+
+const SETUP = 'build@fake/m1'
+const CLI = fileURLToPath(new URL('../../../cli/bin/agent-tracker.js', import.meta.url))
+const bash = (command: string): Step => ({ tool: 'bash', args: { command, description: command.slice(0, 40) } })
+const head = (project: string): string => execFileSync('git', ['rev-parse', 'HEAD'], { cwd: project, encoding: 'utf8' }).trim()
+
+async function readSetup(databasePath: string) {
+  const store = openLmdbStore({ databasePath, readOnly: true })
+  try {
+    return await store.get('setups', [SETUP])
+  } finally {
+    await store.close()
+  }
+}
+
+describe('agent-tracker inside the real opencode binary', { timeout: 240_000 }, () => {
+  let root: string
+  let cleanup: () => void
+  beforeAll(() => {
+    ;({ root, cleanup } = suiteFolder())
+  })
+  afterAll(() => {
+    cleanup()
+  })
+
+  it('1. records the commit of build@fake/m1 with its hash, and the push flushes it to disk mid-session', async () => {
+    const project = createProject(root, 'shop')
+    const databasePath = join(root, 'one.lmdb')
+    const run = await runOpencode({
+      root, project, pluginOptions: { databasePath },
+      script: [
+        bash("echo cart > cart.txt && git add -A && git commit -m 'feat: add cart'"),
+        bash('git push origin main'),
+        bash(`node ${CLI} status ${SETUP} --json --db ${databasePath}`),
+        { text: 'Pushed.' },
+      ],
+    })
+    expect(run.code).toBe(0)
+    const hash = head(project)
+    // Read by another process while the session was still running: the push had already flushed.
+    const midSession = JSON.parse(run.toolResults[2] ?? '{}') as { state?: { commits: number; pushes: number } }
+    expect(midSession.state).toMatchObject({ commits: 1, pushes: 1 })
+    const store = openLmdbStore({ databasePath, readOnly: true })
+    expect(await store.get('commits', [project, hash])).toMatchObject({ setup: SETUP, hash, message: 'feat: add cart' })
+    expect((await store.get('setups', [SETUP]))?.state).toMatchObject({ commits: 1, pushes: 1, toolCalls: 3, skillPoints: 2, experience: 1.3 })
+    expect(await store.get('projects', [project])).toMatchObject({ name: 'shop' })
+    await store.close()
+  })
+
+  it('2. keeps every fact of a session that exits without a push (flushed on dispose and exit)', async () => {
+    const project = createProject(root, 'notes')
+    const databasePath = join(root, 'two.lmdb')
+    const run = await runOpencode({
+      root, project, pluginOptions: { databasePath },
+      script: [bash('echo fine'), bash('exit 3'), { tool: 'read', args: { filePath: join(project, 'README.md') } }, { tool: 'read', args: { filePath: join(project, 'missing.md') } }, { text: 'Done.' }],
+    })
+    expect(run.code).toBe(0)
+    const setup = await readSetup(databasePath)
+    expect(setup?.state).toMatchObject({ toolCalls: 4, toolFailures: 2, commits: 0, pushes: 0, messages: 5 })
+    expect(setup?.state.tokens).toMatchObject({ input: 5000, output: 250 })
+  })
+
+  it('3. /grade records the agent and user grades from the user; the agent channel cannot carry a user grade', async () => {
+    const project = createProject(root, 'api')
+    const databasePath = join(root, 'three.lmdb')
+    const pluginOptions = { databasePath }
+    await runOpencode({ root, project, pluginOptions, script: [bash("echo api > api.txt && git add -A && git commit -m 'feat: api'"), { text: 'Committed.' }] })
+    const hash = head(project)
+    const graded = await runOpencode({ root, project, pluginOptions, command: { name: 'grade', arguments: 'good excellence "clean and tested"' }, script: [{ text: 'Thanks!' }] })
+    expect(graded.code).toBe(0)
+    expect(graded.prompts[0]).toContain(`[agent-tracker] Graded ${hash.slice(0, 8)} (feat: api) of ${SETUP}: agent good, user excellence.`)
+    const agent = await runOpencode({
+      root, project, pluginOptions,
+      script: [{ tool: 'tracker_self_grade', args: { grade: 'bad', userGrade: 5 } }, { tool: 'tracker_self_grade', args: { grade: 'excellence' } }, { text: 'OK.' }],
+    })
+    expect(agent.toolResults[0]).toContain('tracker_self_grade records only your own grade. The user grade comes from the user (/grade or the agent-tracker CLI)')
+    expect(agent.toolResults[1]).toContain("already has the agent's own grade (good); grades are final")
+    const store = openLmdbStore({ databasePath, readOnly: true })
+    expect(await store.get('retrospectives', [SETUP, hash])).toMatchObject({ agentGrade: 2, userGrade: 5, userNote: 'clean and tested', scoreBefore: 60, scoreAfter: 67 })
+    expect((await store.get('setups', [SETUP]))?.state).toMatchObject({ communication: 67, userGrades: { count: 1, sum: 5 } })
+    await store.close()
+  })
+
+  it('4. a setup whose bugs took all its skill points is blocked with the reason, until /reinstate', async () => {
+    const project = createProject(root, 'halt')
+    const databasePath = join(root, 'four.lmdb')
+    const pluginOptions = { databasePath }
+    await runOpencode({ root, project, pluginOptions, script: [bash("echo x > x.txt && git add -A && git commit -m 'feat: x'"), { text: 'Done.' }] })
+    const bug = await runOpencode({ root, project, pluginOptions, command: { name: 'bug', arguments: '"broke the build"' }, script: [{ text: 'Sorry.' }] })
+    expect(bug.prompts[0]).toContain('HALTED')
+    expect((await readSetup(databasePath))?.state).toMatchObject({ skillPoints: 0, bugs: 1 })
+    const blocked = await runOpencode({ root, project, pluginOptions, script: [bash('echo still working'), { text: 'Stopping.' }] })
+    expect(blocked.toolResults[0]).toContain(`agent-tracker blocked this bash call. ${SETUP} is halted: it lost all its skill points to reported bugs. The user can reinstate it with /reinstate (or: agent-tracker reinstate ${SETUP}).`)
+    expect(blocked.toolResults[0]).not.toContain('still working')
+    const reinstated = await runOpencode({ root, project, pluginOptions, command: { name: 'reinstate', arguments: '' }, script: [{ text: 'Thanks.' }] })
+    expect(reinstated.prompts[0]).toContain(`${SETUP} is reinstated and may work again.`)
+    const working = await runOpencode({ root, project, pluginOptions, script: [bash('echo back to work'), { text: 'Done.' }] })
+    expect(working.toolResults[0]).toContain('back to work')
+    expect((await readSetup(databasePath))?.state).toMatchObject({ skillPoints: 1, bugs: 1 })
+  })
+
+  it('5. blocks cat .env and read .env, and lets .env.example through', async () => {
+    const project = createProject(root, 'secrets', { '.env.example': 'API_KEY=changeme\n' })
+    execFileSync('sh', ['-c', 'echo API_KEY=sk-live-secret > .env'], { cwd: project })
+    const run = await runOpencode({
+      root, project, pluginOptions: { databasePath: join(root, 'five.lmdb') },
+      script: [bash('cat .env'), { tool: 'read', args: { filePath: join(project, '.env') } }, { tool: 'read', args: { filePath: join(project, '.env.example') } }, { text: 'OK.' }],
+    })
+    expect(run.code).toBe(0)
+    expect(run.toolResults[0]).toContain('agent-tracker blocked this bash call: it touches .env, a secret env file.')
+    expect(run.toolResults[1]).toContain(`agent-tracker blocked this read call: it touches ${join(project, '.env')}, a secret env file.`)
+    expect(run.toolResults[2]).toContain('API_KEY=changeme')
+    expect(run.toolResults.join('\n')).not.toContain('sk-live-secret')
+  })
+
+  it('6. two opencode processes in two projects writing one database at the same time lose nothing', async () => {
+    const databasePath = join(root, 'six.lmdb')
+    const work = (name: string) => {
+      const project = createProject(root, name)
+      return runOpencode({
+        root, project, pluginOptions: { databasePath },
+        script: [...Array.from({ length: 6 }, (_, i) => bash(`echo ${name} ${String(i)}`)), bash(`echo ${name} > ${name}.txt && git add -A && git commit -m 'feat: ${name}'`), bash('git push origin main'), { text: 'Done.' }],
+      })
+    }
+    const runs = await Promise.all([work('left'), work('right')])
+    expect(runs.map((run) => run.code)).toEqual([0, 0])
+    const store = openLmdbStore({ databasePath, readOnly: true })
+    expect((await store.get('setups', [SETUP]))?.state).toMatchObject({ toolCalls: 16, toolFailures: 0, commits: 2, pushes: 2, messages: 18 })
+    expect(await store.find('commits')).toHaveLength(2)
+    expect(await store.find('projects')).toHaveLength(2)
+    await store.close()
+  })
+
+  it('7. honours databasePath and maxDatabaseSize; an invalid size pauses tracking, never the session', async () => {
+    const project = createProject(root, 'options')
+    const custom = join(root, 'custom', 'place', 'tracker.lmdb')
+    const honoured = await runOpencode({ root, project, pluginOptions: { databasePath: custom, maxDatabaseSize: 1048576 }, script: [bash('echo hi'), { text: 'Done.' }] })
+    expect(honoured.code).toBe(0)
+    expect((await readSetup(custom))?.state.toolCalls).toBe(1)
+
+    const elsewhere = join(root, 'never', 'tracker.lmdb')
+    const invalid = await runOpencode({ root, project, pluginOptions: { databasePath: elsewhere, maxDatabaseSize: 10 }, script: [bash('echo still fine'), { text: 'Finished anyway.' }] })
+    expect(invalid.code).toBe(0)
+    expect(invalid.output).toContain('Finished anyway.')
+    expect(invalid.toolResults[0]).toContain('still fine')
+    expect(existsSync(elsewhere)).toBe(false)
+    expect(opencodeLog(root)).toContain('agent-tracker: tracking is paused — Invalid maxDatabaseSize 10: accepted is a whole number of bytes from 1048576 (1 MiB) to 2147483648 (2 GiB)')
+  })
+})

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Sets up a fresh machine for agent-tracker development: pnpm, the workspace's dependencies,
+# and Chromium for the HTML report's browser test (on Debian/Ubuntu, when it is missing).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PNPM_VERSION="$(node -p "require('./package.json').packageManager.split('@')[1]")"
+
+node -e 'const [major, minor] = process.versions.node.split(".").map(Number); if (major < 20 || (major === 20 && minor < 19)) { console.error(`agent-tracker needs Node.js 20.19 or newer (found ${process.versions.node}).`); process.exit(1) }'
+
+if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm --version)" != "$PNPM_VERSION" ]; then
+  echo "Installing pnpm $PNPM_VERSION"
+  npm install --global --no-fund --no-audit "pnpm@$PNPM_VERSION"
+fi
+
+if ! command -v chromium >/dev/null 2>&1 && [ -z "${CHROMIUM_PATH:-}" ]; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
+    echo "Installing Chromium (for the HTML report's browser test)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "Note: the HTML report's browser test needs Chromium: install it (e.g. sudo apt-get install chromium) or set CHROMIUM_PATH." >&2
+  fi
+fi
+
+pnpm install --frozen-lockfile
