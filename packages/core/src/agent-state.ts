@@ -63,7 +63,7 @@ export function communicationCap(skillPoints: number, rules: ScoringRules): numb
   return Math.max(rules.communication.minimumCap, skillPoints * rules.communication.capPerSkillPoint)
 }
 
-/** Rounds to 6 decimals so that e.g. 100 × 0.1 XP is exactly 10 and levels up. */
+/** Rounds to 6 decimals so that e.g. 100 × 0.1 XP is exactly 10 and levels up; never −0. */
 export function roundScore(value: number): number {
-  return Math.round(value * 1e6) / 1e6
+  return Math.round(value * 1e6) / 1e6 + 0
 }

@@ -47,7 +47,7 @@ const factSequence = fc
   )
 
 const ruleSets = fc.record({
-  experience: fc.record({ toolCall: fc.double({ min: 0, max: 3, noNaN: true }), push: fc.integer({ min: 0, max: 80 }) }),
+  experience: fc.record({ toolCall: fc.oneof(fc.constant(0.1), fc.double({ min: 0, max: 3, noNaN: true })), push: fc.integer({ min: 0, max: 80 }) }),
   bug: fc.record({ skillPointPenalty: fc.integer({ min: 0, max: 3 }) }),
   levelUp: fc.record({ experiencePerSkillPoint: fc.double({ min: 0.5, max: 20, noNaN: true }) }),
 })
@@ -83,6 +83,25 @@ describe('applyFact invariants (property-based)', () => {
     )
   })
 
+  it('plans runs of tool calls to exactly the state the reducer gives fact by fact', async () => {
+    const toolCallHeavy = fc
+      .array(fc.tuple(fc.oneof({ weight: 12, arbitrary: fc.record({ kind: fc.constant('tool_call' as const), tool: fc.constant('bash'), ok: fc.boolean() }) }, factBody), fc.constantFrom(...SETUPS)), { maxLength: 300 })
+      .map((items) => items.map(([body, setup], i): Fact => ({ ...body, id: `r${String(i).padStart(4, '0')}`, at: new Date(Date.UTC(2026, 0, 1) + i * 40 * 60_000).toISOString(), setup, project: '/work/a' })))
+    await fc.assert(
+      fc.asyncProperty(toolCallHeavy, ruleSets, async (facts, input) => {
+        const rules = resolveRules(input)
+        const store = createMemoryStore({ rules: input })
+        await store.applyFacts(facts)
+        const applied = deduplicated(facts)
+        for (const setup of SETUPS) {
+          const stored = (await store.get('setups', [setup]))?.state ?? initialState(rules)
+          expect(stored).toEqual(applyFacts(initialState(rules), applied.filter((fact) => fact.setup === setup), rules))
+        }
+      }),
+      { numRuns: 150 },
+    )
+  })
+
   it('gives the same stored records whether a sequence is applied whole or split into any batches', async () => {
     await fc.assert(
       fc.asyncProperty(factSequence, fc.array(fc.nat(40), { maxLength: 10 }), async (facts, cuts) => {
@@ -99,3 +118,29 @@ describe('applyFact invariants (property-based)', () => {
     )
   })
 })
+
+/** The facts a store applies: a commit already recorded in the project, or a grade a party already gave, is skipped. */
+function deduplicated(facts: readonly Fact[]): Fact[] {
+  const commits = new Set<string>()
+  const graded = new Map<string, { agent: boolean; user: boolean }>()
+  const kept: Fact[] = []
+  for (const fact of facts) {
+    if (fact.kind === 'commit') {
+      if (commits.has(`${fact.project}|${fact.hash}`)) continue
+      commits.add(`${fact.project}|${fact.hash}`)
+    }
+    if (fact.kind === 'grade') {
+      const key = `${fact.setup}|${fact.commit}`
+      const seen = graded.get(key) ?? { agent: false, user: false }
+      const agentGrade = seen.agent ? undefined : fact.agentGrade
+      const userGrade = seen.user ? undefined : fact.userGrade
+      if (agentGrade === undefined && userGrade === undefined) continue
+      graded.set(key, { agent: seen.agent || agentGrade !== undefined, user: seen.user || userGrade !== undefined })
+      const { agentGrade: _a, userGrade: _u, ...rest } = fact
+      kept.push({ ...rest, ...(agentGrade === undefined ? {} : { agentGrade }), ...(userGrade === undefined ? {} : { userGrade }) })
+      continue
+    }
+    kept.push(fact)
+  }
+  return kept
+}

@@ -24,7 +24,7 @@ function applyEffect(state: AgentState, fact: Fact, rules: ScoringRules): AgentS
   switch (fact.kind) {
     case 'tool_call':
       return fact.ok
-        ? { ...state, toolCalls: state.toolCalls + 1, experience: state.experience + gain.toolCall }
+        ? { ...state, toolCalls: state.toolCalls + 1, experience: state.experience + roundScore(gain.toolCall) }
         : { ...state, toolCalls: state.toolCalls + 1, toolFailures: state.toolFailures + 1 }
     case 'command':
       return { ...state, commands: state.commands + 1, experience: state.experience + gain.command }
@@ -59,6 +59,22 @@ function applyEffect(state: AgentState, fact: Fact, rules: ScoringRules): AgentS
     case 'activity':
       return state
   }
+}
+
+/**
+ * Applies a run of consecutive tool calls in one step, with exactly the result of applying them
+ * one by one: each call's gain is rounded as a single call's would be, and level-ups consume
+ * the same thresholds in the same order whether they are checked per call or at the end
+ * (tool calls change no skill point except by levelling up, and no communication score).
+ */
+export function applyToolCallRun(state: AgentState, succeeded: number, failed: number, rules: ScoringRules): AgentState {
+  const gain = roundScore(rules.experience.toolCall)
+  return settle({
+    ...state,
+    toolCalls: state.toolCalls + succeeded + failed,
+    toolFailures: state.toolFailures + failed,
+    experience: state.experience + succeeded * gain,
+  }, rules)
 }
 
 /** Rounds, levels up while XP ≥ factor × SP (never while halted), then clamps CS. */

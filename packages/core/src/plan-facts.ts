@@ -1,7 +1,7 @@
 import type { AgentState } from './agent-state.js'
 import { initialState, isHalted } from './agent-state.js'
-import { addTokens, applyFact } from './apply-fact.js'
-import type { CommitFact, Fact, GradeFact, RetrospectiveFact } from './facts.js'
+import { addTokens, applyFact, applyToolCallRun } from './apply-fact.js'
+import type { CommitFact, Fact, GradeFact, RetrospectiveFact, ToolCallFact } from './facts.js'
 import { NO_TOKENS } from './facts.js'
 import type {
   CollectionName,
@@ -45,11 +45,54 @@ export interface FactPlan {
 export function planFacts(reader: RecordReader, facts: readonly Fact[], rules: ScoringRules): FactPlan {
   const overlay = createOverlay(reader)
   const skipped: SkippedFact[] = []
-  for (const fact of facts) {
+  for (let index = 0; index < facts.length; ) {
+    const end = toolCallRunEnd(facts, index)
+    if (end > index + 1) {
+      planToolCallRun(overlay, facts.slice(index, end) as ToolCallFact[], rules)
+      index = end
+      continue
+    }
+    const fact = facts[index]
+    if (fact === undefined) break
     const reason = planFact(overlay, fact, rules)
     if (reason !== undefined) skipped.push({ id: fact.id, reason })
+    index += 1
   }
   return { writes: overlay.writes(), applied: facts.length - skipped.length, skipped }
+}
+
+/**
+ * Where a run of tool calls by one setup in one project on one day, starting at `start`, ends.
+ * Most facts are tool calls: folding such runs makes a flush cost little more than its puts.
+ */
+function toolCallRunEnd(facts: readonly Fact[], start: number): number {
+  const first = facts[start]
+  if (first?.kind !== 'tool_call') return start + 1
+  const day = dayOf(first.at)
+  let end = start + 1
+  for (let next = facts[end]; next?.kind === 'tool_call' && next.setup === first.setup && next.project === first.project && dayOf(next.at) === day; next = facts[end]) end += 1
+  return end
+}
+
+/** Plans a run of tool calls as one step; the same records as planning them one by one. */
+function planToolCallRun(overlay: Overlay, run: readonly ToolCallFact[], rules: ScoringRules): void {
+  const [first] = run
+  if (first === undefined) return
+  let earliest = first
+  let latest = first
+  let failed = 0
+  for (const fact of run) {
+    if (!fact.ok) failed += 1
+    if (fact.at < earliest.at) earliest = fact
+    if (fact.at > latest.at) latest = fact
+  }
+  const setup = overlay.get('setups', [first.setup]) ?? newSetup(earliest, rules)
+  const after = applyToolCallRun(setup.state, run.length - failed, failed, rules)
+  const widened = { ...nextSetup(setup, setup.state, after, earliest), lastSeenAt: latest.at > setup.lastSeenAt ? latest.at : setup.lastSeenAt }
+  overlay.put('setups', widened)
+  touchProject(overlay, earliest)
+  touchProject(overlay, latest)
+  bumpUsage(overlay, first, (u) => ({ ...u, toolCalls: u.toolCalls + run.length, toolFailures: u.toolFailures + failed }))
 }
 
 interface Overlay extends RecordReader {
@@ -59,7 +102,8 @@ interface Overlay extends RecordReader {
 
 function createOverlay(reader: RecordReader): Overlay {
   const dirty = new Map<string, PlannedRecord>()
-  const slot = (collection: CollectionName, key: RecordKey): string => JSON.stringify([collection, ...key])
+  // Key parts are paths, ids and timestamps, which never contain NUL.
+  const slot = (collection: CollectionName, key: RecordKey): string => `${collection}\u0000${key.join('\u0000')}`
   return {
     get<C extends CollectionName>(collection: C, key: RecordKey): CollectionRecords[C] | undefined {
       const hit = dirty.get(slot(collection, key))

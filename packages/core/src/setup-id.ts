@@ -37,10 +37,22 @@ export function formatSetupId(parts: SetupParts, identity: SetupIdentity = 'agen
  * @throws {TrackerError} INVALID_SETUP_ID naming the id and the accepted shapes.
  */
 export function parseSetupId(id: string): SetupParts {
+  const known = PARSED.get(id)
+  if (known !== undefined) return known
+  const parts = splitSetupId(id)
+  if (PARSED.size >= 512) PARSED.clear()
+  PARSED.set(id, parts)
+  return parts
+}
+
+/** Setup ids already parsed (a session uses the same few over and over); frozen, so safe to share. */
+const PARSED = new Map<string, SetupParts>()
+
+function splitSetupId(id: string): SetupParts {
   const at = id.indexOf('@')
   if (at === -1) {
     if (id.trim() === '' || id !== id.trim()) throw invalidSetupId(id)
-    return { agent: id }
+    return Object.freeze({ agent: id })
   }
   const agent = id.slice(0, at)
   const rest = id.slice(at + 1)
@@ -48,7 +60,7 @@ export function parseSetupId(id: string): SetupParts {
   const provider = slash === -1 ? '' : rest.slice(0, slash)
   const model = slash === -1 ? '' : rest.slice(slash + 1)
   if (agent === '' || provider === '' || model === '') throw invalidSetupId(id)
-  return { agent, provider, model }
+  return Object.freeze({ agent, provider, model })
 }
 
 function invalidSetupId(id: string): TrackerError {

@@ -1,6 +1,7 @@
 import { describeValue } from './describe-value.js'
 import { TrackerError } from './errors.js'
 
+const CANONICAL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\.\d{3}Z$/
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/
 
@@ -11,6 +12,8 @@ const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{
  */
 export function toIsoTimestamp(input: unknown, what = 'timestamp'): string {
   if (input instanceof Date && !Number.isNaN(input.getTime())) return input.toISOString()
+  // Fast path for the form this library writes itself (hooks call this for every fact).
+  if (typeof input === 'string' && isCanonicalTimestamp(input)) return input
   if (typeof input === 'string') {
     const text = input.trim()
     if (ISO_DATE.test(text) || ISO_DATE_TIME.test(text)) {
@@ -27,6 +30,24 @@ export function toIsoTimestamp(input: unknown, what = 'timestamp'): string {
 /** The UTC calendar day (`YYYY-MM-DD`) of a normalised timestamp. */
 export function dayOf(isoTimestamp: string): string {
   return isoTimestamp.slice(0, 10)
+}
+
+/** True for a real UTC time written as `YYYY-MM-DDTHH:mm:ss.sssZ` (JavaScript engines roll Feb 30 over; this does not). */
+function isCanonicalTimestamp(text: string): boolean {
+  const match = CANONICAL.exec(text)
+  if (match === null) return false
+  const year = Number(match[1])
+  const month = Number(match[2])
+  const day = Number(match[3])
+  const hour = Number(match[4])
+  const minute = Number(match[5])
+  const second = Number(match[6])
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) && hour <= 23 && minute <= 59 && second <= 59
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31
 }
 
 function hasValidCalendarDate(text: string): boolean {

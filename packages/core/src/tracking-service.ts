@@ -11,6 +11,7 @@ import type { AgentStatus } from './status.js'
 import { toAgentStatus } from './status.js'
 import type { TrackerStore } from './store.js'
 import { toIsoTimestamp } from './time.js'
+import { validateFact } from './validate-fact.js'
 
 /** Where and when something happened. */
 export interface FactContext {
@@ -108,15 +109,13 @@ export function createTrackingService(options: TrackingServiceOptions): Tracking
   const now = options.now ?? (() => new Date())
   const newId = options.newId ?? createFactIdGenerator()
 
-  const base = (input: FactContext): FactBase => ({
-    id: newId(),
-    at: toIsoTimestamp(input.at ?? now(), 'at'),
-    setup: input.setup,
-    project: input.project,
-    ...(input.session === undefined ? {} : { session: input.session }),
-  })
+  const base = (input: FactContext): FactBase => {
+    const made: { -readonly [K in keyof FactBase]: FactBase[K] } = { id: newId(), at: toIsoTimestamp(input.at ?? now(), 'at'), setup: input.setup, project: input.project }
+    if (input.session !== undefined) made.session = input.session
+    return made
+  }
   const record = async (fact: Fact): Promise<void> => {
-    await store.applyFacts([fact])
+    await store.applyFacts([validateFact(fact)])
   }
   const requireStatus = async (setup: string): Promise<AgentStatus> => {
     const status = await getStatus(setup)
@@ -139,8 +138,15 @@ export function createTrackingService(options: TrackingServiceOptions): Tracking
   }
 
   return {
-    recordToolCall: (input) =>
-      record({ ...base(input), kind: 'tool_call', tool: input.tool, ok: input.ok, ...(input.exitCode === undefined ? {} : { exitCode: input.exitCode }) }),
+    // The hook path: built by assignment rather than spreads, which cost more than the rest.
+    recordToolCall: (input) => {
+      const fact = base(input) as FactBase & { kind: 'tool_call'; tool: string; ok: boolean; exitCode?: number }
+      fact.kind = 'tool_call'
+      fact.tool = input.tool
+      fact.ok = input.ok
+      if (input.exitCode !== undefined) fact.exitCode = input.exitCode
+      return record(fact)
+    },
     recordCommand: (input) => record({ ...base(input), kind: 'command', command: input.command }),
     recordCommit: (input) =>
       record({ ...base(input), kind: 'commit', hash: input.hash, message: input.message, ...(input.task === undefined ? {} : { task: input.task }) }),

@@ -32,3 +32,15 @@ describe('validateFact', () => {
     expect(() => validateFact(input)).toThrow(message)
   })
 })
+
+describe('validateFact memo', () => {
+  it('returns a fact it built before as is', () => {
+    const fact = validateFact({ kind: 'tool_call', id: 'm1', at: '2026-01-01T00:00:00.000Z', setup: 'build', project: '/p', tool: 'bash', ok: true })
+    expect(validateFact(fact)).toBe(fact)
+  })
+
+  it('still checks an equal object it has not seen', () => {
+    const fact = validateFact({ kind: 'tool_call', id: 'm3', at: '2026-01-01T00:00:00.000Z', setup: 'build', project: '/p', tool: 'bash', ok: true })
+    expect(() => validateFact({ ...fact, ok: 'no' })).toThrow('field "ok" must be true or false')
+  })
+})

@@ -18,11 +18,19 @@ export interface FactDefaults {
 type Fields = Readonly<Record<string, unknown>>
 
 /**
+ * Facts this module built and checked. Facts are read-only by type and nothing in this library
+ * changes one, so a fact seen here again need not be checked again.
+ */
+const VALIDATED = new WeakSet<object>()
+
+/**
  * Checks a fact given as plain data (e.g. a JSON line from another host) and returns it
- * normalised: UTC timestamps, numeric grades, no unknown fields.
+ * normalised: UTC timestamps, numeric grades, no unknown fields. A fact this function returned
+ * before is returned as is, so a fact passing through several layers is checked once.
  * @throws {TrackerError} INVALID_FACT naming the field, what it held and what is accepted.
  */
 export function validateFact(input: unknown, defaults: FactDefaults = {}): Fact {
+  if (typeof input === 'object' && input !== null && VALIDATED.has(input)) return input as Fact
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw invalidFact(undefined, `a fact must be a JSON object, got ${describeValue(input)}`)
   }
@@ -32,7 +40,9 @@ export function validateFact(input: unknown, defaults: FactDefaults = {}): Fact 
     throw invalidFact(undefined, `field "kind" is ${describeValue(kind)}; accepted kinds are ${FACT_KINDS.join(', ')}`)
   }
   try {
-    return buildFact(kind as FactKind, fields, base(fields, defaults))
+    const fact = buildFact(kind as FactKind, fields, base(fields, defaults))
+    VALIDATED.add(fact)
+    return fact
   } catch (error) {
     if (isTrackerError(error, 'INVALID_FACT')) throw error
     if (error instanceof TrackerError) throw invalidFact(kind, error.message, error)
@@ -40,6 +50,7 @@ export function validateFact(input: unknown, defaults: FactDefaults = {}): Fact 
   }
 }
 
+/** A new object with the fields every fact has; `buildFact` adds the rest to it. */
 function base(fields: Fields, defaults: FactDefaults): FactBase {
   const id = optionalText(fields, 'id') ?? defaults.newId?.()
   if (id === undefined) throw invalidFact(fields.kind, 'field "id" is required: a non-empty string')
@@ -48,80 +59,84 @@ function base(fields: Fields, defaults: FactDefaults): FactBase {
   const setup = requiredText(fields, 'setup')
   parseSetupId(setup)
   const session = optionalText(fields, 'session')
-  return {
-    id,
-    at: toIsoTimestamp(rawAt, 'field "at"'),
-    setup,
-    project: requiredText(fields, 'project'),
-    ...(session === undefined ? {} : { session }),
-  }
+  const made: { -readonly [K in keyof FactBase]: FactBase[K] } = { id, at: toIsoTimestamp(rawAt, 'field "at"'), setup, project: requiredText(fields, 'project') }
+  if (session !== undefined) made.session = session
+  return made
 }
 
 function buildFact(kind: FactKind, f: Fields, b: FactBase): Fact {
+  // Built by assignment, not by spreading optional fields: this runs for every hook.
+  const fact = b as FactBase & Record<string, unknown>
+  fact.kind = kind
+  const set = (key: string, value: unknown): void => {
+    if (value !== undefined) fact[key] = value
+  }
   switch (kind) {
-    case 'tool_call': {
-      const exitCode = optionalInteger(f, 'exitCode')
-      return { ...b, kind, tool: requiredText(f, 'tool'), ok: requiredBoolean(f, 'ok'), ...opt('exitCode', exitCode) }
-    }
+    case 'tool_call':
+      fact.tool = requiredText(f, 'tool')
+      fact.ok = requiredBoolean(f, 'ok')
+      set('exitCode', optionalInteger(f, 'exitCode'))
+      break
     case 'command':
-      return { ...b, kind, command: requiredText(f, 'command') }
+      fact.command = requiredText(f, 'command')
+      break
     case 'commit':
-      return { ...b, kind, hash: requiredText(f, 'hash'), message: optionalText(f, 'message') ?? '', ...opt('task', optionalText(f, 'task')) }
+      fact.hash = requiredText(f, 'hash')
+      fact.message = optionalText(f, 'message') ?? ''
+      set('task', optionalText(f, 'task'))
+      break
     case 'push':
-      return { ...b, kind, ...opt('remote', optionalText(f, 'remote')), ...opt('branch', optionalText(f, 'branch')) }
+      set('remote', optionalText(f, 'remote'))
+      set('branch', optionalText(f, 'branch'))
+      break
     case 'grade': {
       const agentGrade = optionalGrade(f, 'agentGrade')
       const userGrade = optionalGrade(f, 'userGrade')
       const by = party(f)
-      if (agentGrade === undefined && userGrade === undefined) {
-        throw invalidFact(kind, 'needs "agentGrade" or "userGrade" (or both)')
-      }
-      if (by === 'agent' && userGrade !== undefined) {
-        throw invalidFact(kind, 'an agent may not give a user grade: "userGrade" requires "by": "user"')
-      }
-      return {
-        ...b,
-        kind,
-        commit: requiredText(f, 'commit'),
-        by,
-        ...opt('agentGrade', agentGrade),
-        ...opt('userGrade', userGrade),
-        ...opt('agentNote', optionalText(f, 'agentNote')),
-        ...opt('userNote', optionalText(f, 'userNote')),
-        ...opt('task', optionalText(f, 'task')),
-      }
+      if (agentGrade === undefined && userGrade === undefined) throw invalidFact(kind, 'needs "agentGrade" or "userGrade" (or both)')
+      if (by === 'agent' && userGrade !== undefined) throw invalidFact(kind, 'an agent may not give a user grade: "userGrade" requires "by": "user"')
+      fact.commit = requiredText(f, 'commit')
+      fact.by = by
+      set('agentGrade', agentGrade)
+      set('userGrade', userGrade)
+      set('agentNote', optionalText(f, 'agentNote'))
+      set('userNote', optionalText(f, 'userNote'))
+      set('task', optionalText(f, 'task'))
+      break
     }
     case 'bug':
-      return { ...b, kind, by: party(f), ...opt('commit', optionalText(f, 'commit')), ...opt('note', optionalText(f, 'note')) }
+      fact.by = party(f)
+      set('commit', optionalText(f, 'commit'))
+      set('note', optionalText(f, 'note'))
+      break
     case 'reinstate':
-      return { ...b, kind, ...opt('note', optionalText(f, 'note')) }
+      set('note', optionalText(f, 'note'))
+      break
     case 'retrospective': {
       const extra = f.extra
       if (extra !== undefined && (typeof extra !== 'object' || extra === null || Array.isArray(extra))) {
         throw invalidFact(kind, `field "extra" must be an object, got ${describeValue(extra)}`)
       }
-      return {
-        ...b,
-        kind,
-        commit: requiredText(f, 'commit'),
-        ...opt('task', optionalText(f, 'task')),
-        ...opt('agentNote', optionalText(f, 'agentNote')),
-        ...opt('userNote', optionalText(f, 'userNote')),
-        ...opt('extra', extra as Record<string, unknown> | undefined),
-      }
+      fact.commit = requiredText(f, 'commit')
+      set('task', optionalText(f, 'task'))
+      set('agentNote', optionalText(f, 'agentNote'))
+      set('userNote', optionalText(f, 'userNote'))
+      set('extra', extra)
+      break
     }
     case 'activity':
-      return {
-        ...b,
-        kind,
-        task: requiredText(f, 'task'),
-        actions: detailText(f, 'actions'),
-        outcome: detailText(f, 'outcome'),
-        decisions: detailText(f, 'decisions'),
-      }
+      fact.task = requiredText(f, 'task')
+      fact.actions = detailText(f, 'actions')
+      fact.outcome = detailText(f, 'outcome')
+      fact.decisions = detailText(f, 'decisions')
+      break
     case 'usage':
-      return { ...b, kind, tokens: tokens(f), cost: nonNegative(f, 'cost', 0), ...opt('message', optionalText(f, 'message')) }
+      fact.tokens = tokens(f)
+      fact.cost = nonNegative(f, 'cost', 0)
+      set('message', optionalText(f, 'message'))
+      break
   }
+  return fact as unknown as Fact
 }
 
 function tokens(f: Fields): TokenUsage {
@@ -137,10 +152,6 @@ function tokens(f: Fields): TokenUsage {
     cacheRead: nonNegative(t, 'cacheRead', 0, 'tokens.'),
     cacheWrite: nonNegative(t, 'cacheWrite', 0, 'tokens.'),
   }
-}
-
-function opt<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
-  return (value === undefined ? {} : { [key]: value }) as Partial<Record<K, V>>
 }
 
 function requiredText(f: Fields, field: string): string {

@@ -1,7 +1,7 @@
 import type { AgentStatus } from '@agent-tracker/core'
 import { formatStatusLine, gradeLabel, searchPriorArt } from '@agent-tracker/core'
-import type { ToolContext, ToolDefinition } from '@opencode-ai/plugin'
-import { tool } from '@opencode-ai/plugin'
+import type { ToolContext, ToolDefinition } from '@opencode-ai/plugin/tool'
+import { tool } from '@opencode-ai/plugin/tool'
 import type { SessionSetups } from './session-setups.js'
 import type { TrackerRuntime } from './tracker-runtime.js'
 
@@ -14,12 +14,18 @@ export const READ_ONLY_TOOLS: ReadonlySet<string> = new Set(['tracker_status', '
 const z = tool.schema
 
 /** The agent's tools: status, self-grade, bug self-report, retrospective, journal, prior art. */
-export function agentTools(runtime: TrackerRuntime, sessions: SessionSetups, scope: () => Promise<string | undefined>): Record<string, ToolDefinition> {
-  const here = (ctx: ToolContext): { setup: string; project: string; session: string } => {
+export function agentTools(opened: Promise<TrackerRuntime | undefined>, sessions: SessionSetups, scope: () => Promise<string | undefined>): Record<string, ToolDefinition> {
+  const ready = async (): Promise<TrackerRuntime> => {
+    const runtime = await opened
+    if (runtime === undefined) throw new Error('agent-tracker is paused (see the OpenCode log for why); nothing was recorded.')
+    return runtime
+  }
+  const here = async (ctx: ToolContext): Promise<{ runtime: TrackerRuntime; context: { setup: string; project: string; session: string } }> => {
+    const runtime = await ready()
     const setup = sessions.setupOf(ctx.sessionID, ctx.agent)
     if (setup === undefined) throw new Error('agent-tracker does not know this session’s agent yet; try again after your first reply.')
     runtime.lastSetup = setup
-    return { setup, project: runtime.project, session: ctx.sessionID }
+    return { runtime, context: { setup, project: runtime.project, session: ctx.sessionID } }
   }
   const only = (args: object, allowed: readonly string[], tool: string): void => {
     const extra = Object.keys(args).filter((key) => !allowed.includes(key))
@@ -33,7 +39,7 @@ export function agentTools(runtime: TrackerRuntime, sessions: SessionSetups, sco
       description: 'Your agent-tracker status: skill points (trust), experience, communication score, commits, bugs, and whether you are halted.',
       args: {},
       async execute(_args, ctx) {
-        const { setup } = here(ctx)
+        const { runtime, context: { setup } } = await here(ctx)
         const status = await runtime.service.getStatus(setup)
         return status === undefined ? `${setup} has no recorded work yet.` : statusText(status)
       },
@@ -47,7 +53,8 @@ export function agentTools(runtime: TrackerRuntime, sessions: SessionSetups, sco
       },
       async execute(args, ctx) {
         only(args, ['grade', 'note', 'commit'], 'tracker_self_grade')
-        const outcome = await runtime.service.selfGrade({ ...here(ctx), grade: args.grade, ...(args.note === undefined ? {} : { note: args.note }), ...(args.commit === undefined ? {} : { commit: args.commit }) })
+        const { runtime, context } = await here(ctx)
+        const outcome = await runtime.service.selfGrade({ ...context, grade: args.grade, ...(args.note === undefined ? {} : { note: args.note }), ...(args.commit === undefined ? {} : { commit: args.commit }) })
         const grade = outcome.retrospective?.agentGrade
         return `Recorded your grade ${grade === undefined ? '' : gradeLabel(grade)} for ${outcome.commit.hash.slice(0, 8)} (${outcome.commit.message}). The user's grade comes separately.`
       },
@@ -57,7 +64,8 @@ export function agentTools(runtime: TrackerRuntime, sessions: SessionSetups, sco
       args: { note: z.string().describe('what is wrong'), commit: z.string().optional().describe('the commit that introduced it') },
       async execute(args, ctx) {
         only(args, ['note', 'commit'], 'tracker_report_bug')
-        const status = await runtime.service.reportBug({ ...here(ctx), by: 'agent', note: args.note, ...(args.commit === undefined ? {} : { commit: args.commit }) })
+        const { runtime, context } = await here(ctx)
+        const status = await runtime.service.reportBug({ ...context, by: 'agent', note: args.note, ...(args.commit === undefined ? {} : { commit: args.commit }) })
         return `Bug recorded. ${statusText(status)}`
       },
     }),
@@ -66,7 +74,8 @@ export function agentTools(runtime: TrackerRuntime, sessions: SessionSetups, sco
       args: { note: z.string().describe('lessons learned'), task: z.string().optional().describe('what the commit was for'), commit: z.string().optional().describe('commit hash or prefix (default: your latest)') },
       async execute(args, ctx) {
         only(args, ['note', 'task', 'commit'], 'tracker_retrospective')
-        const retro = await runtime.service.recordRetrospective({ ...here(ctx), by: 'agent', note: args.note, ...(args.task === undefined ? {} : { task: args.task }), ...(args.commit === undefined ? {} : { commit: args.commit }) })
+        const { runtime, context } = await here(ctx)
+        const retro = await runtime.service.recordRetrospective({ ...context, by: 'agent', note: args.note, ...(args.task === undefined ? {} : { task: args.task }), ...(args.commit === undefined ? {} : { commit: args.commit }) })
         return `Retrospective noted for ${retro?.commit.slice(0, 8) ?? 'the commit'}.`
       },
     }),
@@ -75,7 +84,8 @@ export function agentTools(runtime: TrackerRuntime, sessions: SessionSetups, sco
       args: { task: z.string(), actions: z.string().optional(), outcome: z.string().optional(), decisions: z.string().optional() },
       async execute(args, ctx) {
         only(args, ['task', 'actions', 'outcome', 'decisions'], 'tracker_log_activity')
-        await runtime.service.logActivity({ ...here(ctx), task: args.task, ...(args.actions === undefined ? {} : { actions: args.actions }), ...(args.outcome === undefined ? {} : { outcome: args.outcome }), ...(args.decisions === undefined ? {} : { decisions: args.decisions }) })
+        const { runtime, context } = await here(ctx)
+        await runtime.service.logActivity({ ...context, task: args.task, ...(args.actions === undefined ? {} : { actions: args.actions }), ...(args.outcome === undefined ? {} : { outcome: args.outcome }), ...(args.decisions === undefined ? {} : { decisions: args.decisions }) })
         return 'Logged.'
       },
     }),
@@ -83,7 +93,7 @@ export function agentTools(runtime: TrackerRuntime, sessions: SessionSetups, sco
       description: 'Search earlier work (all projects) for a task: patterns that were graded well, and mistakes to avoid.',
       args: { task: z.string().describe('words describing the task') },
       async execute(args) {
-        const store = runtime.buffer
+        const store = (await ready()).buffer
         const [retrospectives, activities, commits, bugs, projects] = await Promise.all([
           store.find('retrospectives', { limit: 5000 }), store.find('activities', { limit: 5000 }), store.find('commits', { limit: 5000 }), store.find('bugs', { limit: 5000 }), store.find('projects'),
         ])

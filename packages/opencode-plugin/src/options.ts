@@ -1,6 +1,6 @@
 import type { ScoringRules, SetupIdentity } from '@agent-tracker/core'
 import { SETUP_IDENTITIES, describeValue, resolveRules } from '@agent-tracker/core'
-import { validateMaxDatabaseSize } from '@agent-tracker/lmdb-store'
+import { validateMaxDatabaseSize } from '@agent-tracker/lmdb-store/config'
 import type { WriteBufferOptions } from '@agent-tracker/write-buffer'
 import { resolveWriteBufferOptions } from '@agent-tracker/write-buffer'
 

@@ -1,13 +1,11 @@
 import { execFile } from 'node:child_process'
 import { resolve } from 'node:path'
 import { gradeLabel } from '@agent-tracker/core'
-import { isLmdbStoreError } from '@agent-tracker/lmdb-store'
-import { detectLegacy, hasLegacyData, importLegacyFiles, migrateProjectDatabase, profileProject } from '@agent-tracker/migrate'
+import { isLmdbStoreError } from '@agent-tracker/lmdb-store/config'
 import type { Config, Hooks, PluginInput } from '@opencode-ai/plugin'
 import { READ_ONLY_TOOLS, TRACKER_TOOLS, agentTools, statusText } from './agent-tools.js'
 import { secretFileIn } from './env-protection.js'
 import { eventOf, failedToolPart, field, finishedUsage, messageSetup, textField } from './event-shapes.js'
-import { flushOnExit } from './exit-flush.js'
 import { gitEventsOf } from './git-events.js'
 import type { Notifier } from './notifier.js'
 import { createNotifier } from './notifier.js'
@@ -16,7 +14,7 @@ import { readPluginOptions } from './options.js'
 import { SessionSetups } from './session-setups.js'
 import type { SlashCommand } from './slash-commands.js'
 import { SLASH_COMMANDS, isSlashCommand, parseGradeArguments, unquote } from './slash-commands.js'
-import { TrackerRuntime } from './tracker-runtime.js'
+import type { TrackerRuntime } from './tracker-runtime.js'
 
 /** Thrown from `tool.execute.before` to stop a tool call; OpenCode shows the message to the agent. */
 export class BlockedToolError extends Error {
@@ -26,9 +24,10 @@ export class BlockedToolError extends Error {
 const OWN_TOOLS: ReadonlySet<string> = new Set(TRACKER_TOOLS)
 
 /**
- * The plugin's server: reads the options, opens the central database and returns the hooks.
- * Bad options or an unusable database pause tracking (one toast and log line); the session keeps
- * working and secrets stay protected.
+ * The plugin's server: reads the options and returns the hooks at once; the central database is
+ * opened in the background (LMDB takes tens of milliseconds to load), long before the first fact
+ * arrives. Bad options or an unusable database pause tracking (one toast and log line); the
+ * session keeps working and secrets stay protected.
  */
 export async function agentTrackerServer(input: PluginInput, options?: Record<string, unknown>): Promise<Hooks> {
   await Promise.resolve()
@@ -39,24 +38,34 @@ export async function agentTrackerServer(input: PluginInput, options?: Record<st
   } catch (error) {
     return paused(notifier, (error as Error).message, true)
   }
-  let runtime: TrackerRuntime
+  const opened = openRuntime(settings, resolve(input.directory), notifier)
+  return trackingHooks(settings, resolve(input.directory), opened, notifier)
+}
+
+/** Opens the database in the background; undefined (tracking paused) when it cannot be used. */
+async function openRuntime(settings: PluginSettings, project: string, notifier: Notifier): Promise<TrackerRuntime | undefined> {
   try {
-    runtime = new TrackerRuntime(settings, resolve(input.directory), (error) => {
+    const { TrackerRuntime } = await import('./tracker-runtime.js')
+    const runtime = new TrackerRuntime(settings, project, (error) => {
       notifier.log('error', `agent-tracker could not write to its database; the facts stay pending: ${(error as Error).message}`)
     })
+    setTimeout(() => void runtime.startBackgroundWork(notifier), 0).unref()
+    return runtime
   } catch (error) {
-    return paused(notifier, isLmdbStoreError(error) ? error.message : `could not open the database: ${(error as Error).message}`, settings.envProtection)
+    pausedNotice(notifier, isLmdbStoreError(error) ? error.message : `could not open the database: ${(error as Error).message}`)
+    return undefined
   }
-  const removeExitFlush = flushOnExit(() => runtime.flushSync())
-  setTimeout(() => void startInBackground(runtime, settings, notifier), 0).unref()
-  return trackingHooks(input, settings, runtime, notifier, removeExitFlush)
+}
+
+function pausedNotice(notifier: Notifier, reason: string): void {
+  const message = `agent-tracker: tracking is paused — ${reason}`
+  notifier.log('warn', message)
+  notifier.toast(message, 'warning')
 }
 
 /** Hooks while tracking is paused: nothing is recorded; secrets are still protected. */
 function paused(notifier: Notifier, reason: string, envProtection: boolean): Hooks {
-  const message = `agent-tracker: tracking is paused — ${reason}`
-  notifier.log('warn', message)
-  notifier.toast(message, 'warning')
+  pausedNotice(notifier, reason)
   if (!envProtection) return {}
   return {
     'tool.execute.before': (input, output) => {
@@ -73,53 +82,32 @@ function protectSecrets(tool: string, args: unknown): void {
   }
 }
 
-/** Migration of legacy data and the project profile, after start-up, never blocking the session. */
-async function startInBackground(runtime: TrackerRuntime, settings: PluginSettings, notifier: Notifier): Promise<void> {
-  try {
-    const done = new Set((await runtime.buffer.listMigrations()).map((migration) => migration.id))
-    const legacy = detectLegacy(runtime.project)
-    if (settings.migrateOnStart && hasLegacyData(legacy)) {
-      const reports = []
-      if (legacy.projectDatabase !== undefined && !done.has(`project-database:${legacy.projectDatabase}`)) reports.push(await migrateProjectDatabase(runtime.project, runtime.buffer))
-      if (!done.has(`legacy-files:${runtime.project}`)) reports.push(await importLegacyFiles(runtime.project, runtime.buffer))
-      const migrated = reports.reduce((sum, report) => sum + report.migrated, 0)
-      const problems = reports.flatMap((report) => report.errors)
-      if (migrated > 0) notifier.toast(`Migrated ${String(migrated)} legacy record(s) of this project into the central database.`, 'success')
-      for (const problem of problems) notifier.log('warn', `agent-tracker migration: ${problem.source}${problem.position === undefined ? '' : ` (${problem.position})`}: ${problem.message}`)
-    }
-    const profile = profileProject(runtime.project)
-    const known = await runtime.buffer.get('projects', [runtime.project])
-    if (known?.profile?.fingerprint !== profile.fingerprint) await runtime.buffer.saveProjectProfile(runtime.project, profile)
-  } catch (error) {
-    notifier.log('warn', `agent-tracker start-up work failed (tracking continues): ${(error as Error).message}`)
-  }
-}
-
-function trackingHooks(input: PluginInput, settings: PluginSettings, runtime: TrackerRuntime, notifier: Notifier, removeExitFlush: () => void): Hooks {
+function trackingHooks(settings: PluginSettings, project: string, opened: Promise<TrackerRuntime | undefined>, notifier: Notifier): Hooks {
   const sessions = new SessionSetups(settings.identity)
   const countedParts = new Set<string>()
   const countedMessages = new Set<string>()
   const gitWork = new Set<Promise<void>>()
-  const project = runtime.project
   const warnedHalted = new Set<string>()
 
-  const guard = <A extends unknown[]>(name: string, hook: (...args: A) => Promise<void> | void) => async (...args: A): Promise<void> => {
+  /** Runs a hook with the runtime, when tracking is on; logs and swallows its failures. */
+  const guard = <A extends unknown[]>(name: string, hook: (runtime: TrackerRuntime, ...args: A) => Promise<void> | void) => async (...args: A): Promise<void> => {
     try {
-      await hook(...args)
+      const runtime = await opened
+      if (runtime !== undefined) await hook(runtime, ...args)
     } catch (error) {
       notifier.log('error', `agent-tracker ${name} hook failed (ignored): ${(error as Error).message}`)
     }
   }
-  const flush = async (reason: string): Promise<void> => {
+  const flush = async (runtime: TrackerRuntime, reason: string): Promise<void> => {
     await Promise.all(gitWork)
     const result = await runtime.flush()
     if (result.errors.length > 0) notifier.log('warn', `agent-tracker flush on ${reason} failed; facts kept for the next flush: ${result.errors.join('; ')}`)
   }
-  const toastStatus = async (setup: string, prefix = ''): Promise<void> => {
+  const toastStatus = async (runtime: TrackerRuntime, setup: string, prefix = ''): Promise<void> => {
     const status = await runtime.service.getStatus(setup)
     if (status !== undefined) notifier.toast(`${prefix}${statusText(status)}`, status.halted ? 'warning' : 'info')
   }
-  const setupForCommand = async (sessionID: string): Promise<string | undefined> => {
+  const setupForCommand = async (runtime: TrackerRuntime, sessionID: string): Promise<string | undefined> => {
     const known = sessions.setupOf(sessionID)
     if (known !== undefined) return known
     const [commit] = await runtime.buffer.find('commits', { project, limit: 1 })
@@ -127,14 +115,14 @@ function trackingHooks(input: PluginInput, settings: PluginSettings, runtime: Tr
     const [usage] = await runtime.buffer.find('usage', { project, limit: 1 })
     return usage?.setup
   }
-  const recordCommit = async (context: { setup: string; project: string; session: string }, shortHash: string, subject: string): Promise<void> => {
+  const recordCommit = async (runtime: TrackerRuntime, context: { setup: string; project: string; session: string }, shortHash: string, subject: string): Promise<void> => {
     const full = await fullCommit(project, shortHash)
     await runtime.service.recordCommit({ ...context, hash: full?.hash ?? shortHash, message: full?.subject ?? subject })
-    await toastStatus(context.setup, `Commit ${shortHash} recorded. `)
+    await toastStatus(runtime, context.setup, `Commit ${shortHash} recorded. `)
   }
 
-  const slashCommand = async (command: SlashCommand, sessionID: string, text: string): Promise<string> => {
-    const setup = await setupForCommand(sessionID)
+  const slashCommand = async (runtime: TrackerRuntime, command: SlashCommand, sessionID: string, text: string): Promise<string> => {
+    const setup = await setupForCommand(runtime, sessionID)
     if (command === 'grade' && setup === undefined) return 'There is no commit by an agent in this project yet, so there is nothing to grade.'
     if (setup === undefined) return 'No agent has worked in this project yet.'
     const context = { setup, project, session: sessionID }
@@ -163,7 +151,7 @@ function trackingHooks(input: PluginInput, settings: PluginSettings, runtime: Tr
   }
 
   return {
-    event: guard('event', async ({ event: raw }: { event: unknown }) => {
+    event: guard('event', async (runtime, { event: raw }: { event: unknown }) => {
       const event = eventOf(raw)
       if (event === undefined) return
       const { type, properties } = event
@@ -187,33 +175,35 @@ function trackingHooks(input: PluginInput, settings: PluginSettings, runtime: Tr
       } else if (type === 'command.executed') {
         const sessionID = textField(properties, 'sessionID') ?? ''
         const name = textField(properties, 'name')
-        const setup = await setupForCommand(sessionID)
+        const setup = await setupForCommand(runtime, sessionID)
         if (name !== undefined && setup !== undefined) await runtime.service.recordCommand({ setup, project, session: sessionID, command: name })
       } else if (type === 'session.created') {
         const info = field(properties, 'info')
         if (info?.parentID === undefined || info.parentID === null) {
           const [latest] = await runtime.buffer.find('usage', { project, limit: 1 })
-          if (latest !== undefined) await toastStatus(latest.setup)
+          if (latest !== undefined) await toastStatus(runtime, latest.setup)
         }
       } else if (type === 'session.idle') {
-        await flush('session.idle')
+        await flush(runtime, 'session.idle')
       } else if (type === 'session.deleted') {
-        await flush('session.deleted')
+        await flush(runtime, 'session.deleted')
         const id = textField(field(properties, 'info') ?? {}, 'id')
         if (id !== undefined) sessions.forget(id)
       }
     }),
 
-    'chat.params': guard('chat.params', (hookInput: { sessionID: string; agent: string; model: { id: string; providerID: string } }) => {
+    'chat.params': (hookInput: { sessionID: string; agent: string; model: { id: string; providerID: string } }) => {
       sessions.observe(hookInput.sessionID, { agent: hookInput.agent, providerID: hookInput.model.providerID, modelID: hookInput.model.id })
-    }),
+      return Promise.resolve()
+    },
 
     'tool.execute.before': async (hookInput, output) => {
       try {
         if (settings.envProtection) protectSecrets(hookInput.tool, output.args)
         if (settings.enforceHalt === 'off' || READ_ONLY_TOOLS.has(hookInput.tool)) return
         const setup = sessions.setupOf(hookInput.sessionID)
-        const status = setup === undefined ? undefined : await runtime.service.getStatus(setup)
+        const runtime = await opened
+        const status = setup === undefined || runtime === undefined ? undefined : await runtime.service.getStatus(setup)
         if (status?.halted !== true || setup === undefined) return
         const why = `${setup} is halted: it lost all its skill points to reported bugs. The user can reinstate it with /reinstate (or: agent-tracker reinstate ${setup}).`
         if (settings.enforceHalt === 'block') throw new BlockedToolError(`agent-tracker blocked this ${hookInput.tool} call. ${why} Stop working and tell the user.`)
@@ -227,7 +217,7 @@ function trackingHooks(input: PluginInput, settings: PluginSettings, runtime: Tr
       }
     },
 
-    'tool.execute.after': guard('tool.execute.after', async (hookInput: { tool: string; sessionID: string; args: unknown }, output: { output: string; metadata: unknown }) => {
+    'tool.execute.after': guard('tool.execute.after', async (runtime, hookInput: { tool: string; sessionID: string; args: unknown }, output: { output: string; metadata: unknown }) => {
       if (OWN_TOOLS.has(hookInput.tool)) return
       const setup = sessions.setupOf(hookInput.sessionID)
       if (setup === undefined) return
@@ -241,7 +231,7 @@ function trackingHooks(input: PluginInput, settings: PluginSettings, runtime: Tr
       const command = (hookInput.args as { command?: unknown } | undefined)?.command
       for (const git of gitEventsOf(typeof command === 'string' ? command : '', output.output, exitCode ?? 0)) {
         if (git.kind === 'commit') {
-          const work = recordCommit(context, git.shortHash, git.subject).catch((error: unknown) => {
+          const work = recordCommit(runtime, context, git.shortHash, git.subject).catch((error: unknown) => {
             notifier.log('error', `agent-tracker could not record commit ${git.shortHash}: ${(error as Error).message}`)
           })
           gitWork.add(work)
@@ -249,17 +239,17 @@ function trackingHooks(input: PluginInput, settings: PluginSettings, runtime: Tr
         } else {
           await Promise.all(gitWork)
           await runtime.service.recordPush({ ...context, ...(git.remote === undefined ? {} : { remote: git.remote }), ...(git.branch === undefined ? {} : { branch: git.branch }) })
-          await flush('push')
-          await toastStatus(setup, 'Pushed; progress saved. ')
+          await flush(runtime, 'push')
+          await toastStatus(runtime, setup, 'Pushed; progress saved. ')
         }
       }
     }),
 
-    'command.execute.before': guard('command.execute.before', async (hookInput: { command: string; sessionID: string; arguments: string }, output: { parts: unknown[] }) => {
+    'command.execute.before': guard('command.execute.before', async (runtime, hookInput: { command: string; sessionID: string; arguments: string }, output: { parts: unknown[] }) => {
       if (!isSlashCommand(hookInput.command)) return
       let reply: string
       try {
-        reply = await slashCommand(hookInput.command, hookInput.sessionID, hookInput.arguments)
+        reply = await slashCommand(runtime, hookInput.command, hookInput.sessionID, hookInput.arguments)
         notifier.toast(reply, 'success')
       } catch (error) {
         reply = `agent-tracker could not do /${hookInput.command}: ${(error as Error).message}`
@@ -268,21 +258,21 @@ function trackingHooks(input: PluginInput, settings: PluginSettings, runtime: Tr
       output.parts.splice(0, output.parts.length, { type: 'text', text: `[agent-tracker] ${reply}\nAcknowledge this to the user in one short sentence. Do not change any files.` })
     }),
 
-    config: guard('config', (config: Config) => {
+    config: (config: Config) => {
       const commands: NonNullable<Config['command']> = config.command ?? {}
       for (const [name, definition] of Object.entries(SLASH_COMMANDS)) {
         if (commands[name] === undefined) commands[name] = { ...definition }
         else notifier.log('info', `agent-tracker: /${name} is defined in your config; keeping yours.`)
       }
       config.command = commands
-    }),
+      return Promise.resolve()
+    },
 
-    tool: agentTools(runtime, sessions, async () => (await runtime.buffer.get('projects', [project]))?.profile?.scope),
+    tool: agentTools(opened, sessions, async () => (await (await opened)?.buffer.get('projects', [project]))?.profile?.scope),
 
-    dispose: guard('dispose', async () => {
+    dispose: guard('dispose', async (runtime) => {
       await Promise.all(gitWork)
       await runtime.close()
-      removeExitFlush()
     }),
   }
 }

@@ -3,14 +3,17 @@ import type { TrackingService } from '@agent-tracker/core'
 import { createTrackingService } from '@agent-tracker/core'
 import type { LmdbStore } from '@agent-tracker/lmdb-store'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
-import { writeStatusExport } from '@agent-tracker/migrate'
+import { detectLegacy, hasLegacyData, importLegacyFiles, migrateProjectDatabase, profileProject, writeStatusExport } from '@agent-tracker/migrate'
 import type { FlushResult, WriteBuffer } from '@agent-tracker/write-buffer'
 import { withWriteBuffer } from '@agent-tracker/write-buffer'
+import { flushOnExit } from './exit-flush.js'
+import type { Notifier } from './notifier.js'
 import type { PluginSettings } from './options.js'
 
 /**
  * Everything the plugin tracks with: the central LMDB store behind a write buffer (hooks only
- * append to memory) and the tracking service over the buffer.
+ * append to memory) and the tracking service over the buffer. The plugin loads this module after
+ * start-up, so LMDB never delays OpenCode's start.
  */
 export class TrackerRuntime {
   readonly store: LmdbStore
@@ -20,6 +23,7 @@ export class TrackerRuntime {
   readonly #settings: PluginSettings
   /** The setup that last worked here, whose status `.agent/status.json` shows. */
   lastSetup: string | undefined
+  readonly #removeExitFlush: () => void
 
   /**
    * Opens the database and the buffer.
@@ -35,6 +39,7 @@ export class TrackerRuntime {
     })
     this.buffer = withWriteBuffer(this.store, { ...settings.flush, onFlushError })
     this.service = createTrackingService({ store: this.buffer, newId: randomUUID })
+    this.#removeExitFlush = flushOnExit(() => this.flushSync())
   }
 
   /** Writes everything pending in one transaction, then refreshes `.agent/status.json`. Never throws. */
@@ -53,6 +58,30 @@ export class TrackerRuntime {
   async close(): Promise<void> {
     await this.flush()
     await this.buffer.close()
+    this.#removeExitFlush()
+  }
+
+  /** Migrates legacy data of the project (once) and refreshes its profile; never throws. */
+  async startBackgroundWork(notifier: Notifier): Promise<void> {
+    try {
+      const done = new Set((await this.buffer.listMigrations()).map((migration) => migration.id))
+      const legacy = detectLegacy(this.project)
+      if (this.#settings.migrateOnStart && hasLegacyData(legacy)) {
+        const reports = []
+        if (legacy.projectDatabase !== undefined && !done.has(`project-database:${legacy.projectDatabase}`)) reports.push(await migrateProjectDatabase(this.project, this.buffer))
+        if (!done.has(`legacy-files:${this.project}`)) reports.push(await importLegacyFiles(this.project, this.buffer))
+        const migrated = reports.reduce((sum, report) => sum + report.migrated, 0)
+        if (migrated > 0) notifier.toast(`Migrated ${String(migrated)} legacy record(s) of this project into the central database.`, 'success')
+        for (const problem of reports.flatMap((report) => report.errors)) {
+          notifier.log('warn', `agent-tracker migration: ${problem.source}${problem.position === undefined ? '' : ` (${problem.position})`}: ${problem.message}`)
+        }
+      }
+      const profile = profileProject(this.project)
+      const known = await this.buffer.get('projects', [this.project])
+      if (known?.profile?.fingerprint !== profile.fingerprint) await this.buffer.saveProjectProfile(this.project, profile)
+    } catch (error) {
+      notifier.log('warn', `agent-tracker start-up work failed (tracking continues): ${(error as Error).message}`)
+    }
   }
 
   async #exportStatus(): Promise<void> {

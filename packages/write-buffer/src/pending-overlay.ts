@@ -73,5 +73,5 @@ export function scopeOfKey(collection: CollectionName, key: RecordKey): Pick<Rec
 
 /** A stable string for a collection and key. */
 export function slotOf(collection: CollectionName, key: RecordKey): string {
-  return JSON.stringify([collection, ...key])
+  return `${collection}\u0000${key.join('\u0000')}`
 }

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest'
+import { formatResults, runBenchmarks } from './run.js'
+
+describe('the benchmark harness (smoke sizes)', () => {
+  it('produces every figure, as finite numbers, and a table of them', async () => {
+    const results = await runBenchmarks('smoke')
+    const numbers = JSON.stringify(results).match(/-?\d+(\.\d+)?(e[+-]?\d+)?|null|NaN|Infinity/g) ?? []
+    expect(numbers).not.toContain('null')
+    expect(numbers).not.toContain('NaN')
+    expect(results.hookCost.buffered.samples).toBe(200)
+    expect(results.hookCost.ratio).toBeGreaterThan(0)
+    expect(results.flush.records).toBeGreaterThan(0)
+    expect(results.scale.report.ms).toBeGreaterThan(0)
+    expect(results.scale.recommend.maxRssMb).toBeGreaterThan(0)
+    expect(results.alternatives.sqlite.ratio).toBeGreaterThan(0)
+    expect(results.startup.bun.totalMs).toBeGreaterThan(0)
+    const table = formatResults(results)
+    for (const section of ['1. hook', '2. flush', '3. status read', '4. report', '5. ', '6. plugin start-up']) expect(table).toContain(section)
+  })
+})

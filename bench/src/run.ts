@@ -1,0 +1,151 @@
+import { execFile } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { compareAlternatives } from './alternatives.js'
+import type { ScaleSizes } from './scale-database.js'
+import { buildScaleDatabase } from './scale-database.js'
+import { median, round, timeMs } from './stats.js'
+import type { WritePathSizes } from './write-path.js'
+import { flushCost, hookCost, statusReads } from './write-path.js'
+
+const run = promisify(execFile)
+const HERE = dirname(fileURLToPath(import.meta.url))
+const BUN = fileURLToPath(new URL('../node_modules/.bin/bun', import.meta.url))
+
+/** How big each benchmark is: `full` for `pnpm bench`, `smoke` to prove the harness runs. */
+export interface BenchSizes {
+  readonly writePath: WritePathSizes
+  readonly scale: ScaleSizes
+  readonly alternatives: { hooks: number; commitEvery: number }
+  readonly startupRuns: number
+  readonly queryRuns: number
+}
+
+export const FULL: BenchSizes = {
+  writePath: { bufferedHooks: 50_000, immediateHooks: 2000, flushFacts: 10_000, flushRepeats: 7, statusReads: 5000 },
+  scale: { commits: 100_000, activities: 1_000_000, setups: 50, projects: 200 },
+  alternatives: { hooks: 5000, commitEvery: 25 },
+  startupRuns: 7,
+  queryRuns: 3,
+}
+
+export const SMOKE: BenchSizes = {
+  writePath: { bufferedHooks: 200, immediateHooks: 50, flushFacts: 300, flushRepeats: 2, statusReads: 50 },
+  scale: { commits: 2000, activities: 5000, setups: 5, projects: 10 },
+  alternatives: { hooks: 200, commitEvery: 25 },
+  startupRuns: 2,
+  queryRuns: 1,
+}
+
+/** Every figure of a run; ratios compare measurements taken in this same run. */
+export interface BenchResults {
+  readonly sizes: 'full' | 'smoke'
+  readonly machine: { node: string; cpus: number; at: string }
+  readonly hookCost: Awaited<ReturnType<typeof hookCost>>
+  readonly flush: Awaited<ReturnType<typeof flushCost>>
+  readonly statusRead: Awaited<ReturnType<typeof statusReads>>
+  readonly scale: { sizes: ScaleSizes; buildMs: number; report: Measured; recommend: Measured }
+  readonly alternatives: Awaited<ReturnType<typeof compareAlternatives>>
+  readonly startup: { node: Startup; bun: Startup }
+}
+
+interface Measured { ms: number; maxRssMb: number }
+interface Startup { importMs: number; serverMs: number; totalMs: number }
+
+async function measureCommand(databasePath: string, command: string[], runs: number): Promise<Measured> {
+  const results: Measured[] = []
+  for (let i = 0; i < runs; i++) {
+    const { stdout } = await run(process.execPath, [join(HERE, 'measure-command.js'), databasePath, ...command], { maxBuffer: 64 * 1024 * 1024 })
+    const parsed = JSON.parse(stdout) as { code: number; ms: number; maxRssMb: number }
+    if (parsed.code !== 0) throw new Error(`${command.join(' ')} failed with exit code ${String(parsed.code)}`)
+    results.push(parsed)
+  }
+  return { ms: round(median(results.map((r) => r.ms))), maxRssMb: round(Math.max(...results.map((r) => r.maxRssMb))) }
+}
+
+async function measureStartup(runtime: string, runs: number): Promise<Startup> {
+  const plugin = fileURLToPath(import.meta.resolve('@agent-tracker/opencode-plugin'))
+  const results: Startup[] = []
+  for (let i = 0; i < runs; i++) {
+    const folder = mkdtempSync(join(tmpdir(), 'bench-start-'))
+    try {
+      mkdirSync(join(folder, 'project'))
+      const { stdout } = await run(runtime, [join(HERE, 'measure-startup.js'), plugin, join(folder, 'db.lmdb'), join(folder, 'project')])
+      results.push(JSON.parse(stdout) as Startup)
+    } finally {
+      rmSync(folder, { recursive: true, force: true })
+    }
+  }
+  return { importMs: round(median(results.map((r) => r.importMs))), serverMs: round(median(results.map((r) => r.serverMs))), totalMs: round(median(results.map((r) => r.totalMs))) }
+}
+
+/** Runs every benchmark at the given sizes. */
+export async function runBenchmarks(kind: 'full' | 'smoke', log: (line: string) => void = () => undefined): Promise<BenchResults> {
+  const sizes = kind === 'full' ? FULL : SMOKE
+  log('1/6 hook cost …')
+  const hooks = await hookCost(sizes.writePath)
+  log('2/6 flush …')
+  const flush = await flushCost(sizes.writePath)
+  log('3/6 status reads …')
+  const status = await statusReads(sizes.writePath)
+  log(`4/6 building ${String(sizes.scale.commits)} commits, ${String(sizes.scale.activities)} activities …`)
+  const folder = mkdtempSync(join(tmpdir(), 'bench-scale-'))
+  let scale: BenchResults['scale']
+  try {
+    const databasePath = join(folder, 'scale.lmdb')
+    const buildMs = await timeMs(() => buildScaleDatabase(databasePath, sizes.scale))
+    const report = await measureCommand(databasePath, ['report'], sizes.queryRuns)
+    const project = join(folder, 'new-project')
+    mkdirSync(project)
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ dependencies: { react: '19' }, devDependencies: { typescript: '5' } }))
+    const recommend = await measureCommand(databasePath, ['recommend', project], sizes.queryRuns)
+    scale = { sizes: sizes.scale, buildMs, report, recommend }
+  } finally {
+    rmSync(folder, { recursive: true, force: true })
+  }
+  log('5/6 alternatives …')
+  const alternatives = await compareAlternatives(sizes.alternatives)
+  log('6/6 plugin start-up …')
+  const startup = { node: await measureStartup(process.execPath, sizes.startupRuns), bun: await measureStartup(BUN, sizes.startupRuns) }
+  return {
+    sizes: kind,
+    machine: { node: process.version, cpus: (await import('node:os')).cpus().length, at: new Date().toISOString() },
+    hookCost: hooks, flush, statusRead: status, scale, alternatives, startup,
+  }
+}
+
+/** The results as a table for people, with the targets. */
+export function formatResults(r: BenchResults): string {
+  const rows: [string, string, string][] = [
+    ['1. hook, buffered (median / p99)', `${String(r.hookCost.buffered.medianUs)} µs / ${String(r.hookCost.buffered.p99Us)} µs`, ''],
+    ['   hook, read+mutate+await put (median / p99)', `${String(r.hookCost.immediate.medianUs)} µs / ${String(r.hookCost.immediate.p99Us)} µs`, ''],
+    ['   → buffered is cheaper by', `${String(r.hookCost.ratio)}×`, `target ≥ 100× ${r.hookCost.ratio >= 100 ? '✓' : '✗'}`],
+    [`2. flush of ${String(r.flush.facts)} facts (${String(r.flush.records)} records)`, `${String(r.flush.flushMs)} ms`, ''],
+    ['   same puts in one bare lmdb transaction', `${String(r.flush.floorMs)} ms`, ''],
+    ['   → flush / floor', `${String(r.flush.ratio)}×`, `target ≤ 2× ${r.flush.ratio <= 2 ? '✓' : '✗'}`],
+    ['3. status read, nothing pending (median / p99)', `${String(r.statusRead.storedOnly.medianUs)} µs / ${String(r.statusRead.storedOnly.p99Us)} µs`, ''],
+    [`   status read, ${String(r.statusRead.pending)} facts pending (median / p99)`, `${String(r.statusRead.withPending.medianUs)} µs / ${String(r.statusRead.withPending.p99Us)} µs`, ''],
+    [`4. report over ${String(r.scale.sizes.commits)} commits, ${String(r.scale.sizes.activities)} activities`, `${String(r.scale.report.ms)} ms, peak ${String(r.scale.report.maxRssMb)} MB`, `target ≤ 1000 ms ${r.scale.report.ms <= 1000 ? '✓' : '✗'}`],
+    [`   recommend (${String(r.scale.sizes.setups)} setups, ${String(r.scale.sizes.projects)} projects)`, `${String(r.scale.recommend.ms)} ms, peak ${String(r.scale.recommend.maxRssMb)} MB`, ''],
+    [`5. ${String(r.alternatives.hooks)} hooks + commits + flush + report: agent-tracker`, `${String(r.alternatives.agentTracker.totalMs)} ms`, ''],
+    ['   SQLite (better-sqlite3, WAL), row per hook', `${String(r.alternatives.sqlite.totalMs)} ms`, `${String(r.alternatives.sqlite.ratio)}× agent-tracker`],
+    ['   legacy JSON files, rewritten per hook', `${String(r.alternatives.jsonFiles.totalMs)} ms`, `${String(r.alternatives.jsonFiles.ratio)}× agent-tracker`],
+    ['6. plugin start-up under Bun (import + open)', `${String(r.startup.bun.totalMs)} ms (${String(r.startup.bun.importMs)} + ${String(r.startup.bun.serverMs)})`, `target ≤ 50 ms ${r.startup.bun.totalMs <= 50 ? '✓' : '✗'}`],
+    ['   plugin start-up under Node (import + open)', `${String(r.startup.node.totalMs)} ms (${String(r.startup.node.importMs)} + ${String(r.startup.node.serverMs)})`, ''],
+  ]
+  const width = Math.max(...rows.map(([label]) => label.length))
+  const value = Math.max(...rows.map(([, v]) => v.length))
+  return [`agent-tracker benchmarks (${r.sizes} sizes, Node ${r.machine.node}, ${String(r.machine.cpus)} CPUs)`, '', ...rows.map(([label, v, note]) => `${label.padEnd(width)}  ${v.padStart(value)}  ${note}`.trimEnd())].join('\n')
+}
+
+const invoked = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]
+if (invoked) {
+  const kind = process.argv.includes('--smoke') ? 'smoke' : 'full'
+  const results = await runBenchmarks(kind, (line) => process.stderr.write(`${line}\n`))
+  const out = join(HERE, '..', 'results.json')
+  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`)
+  process.stdout.write(`${formatResults(results)}\n\nWrote ${out}\n`)
+}
