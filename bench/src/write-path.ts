@@ -21,7 +21,12 @@ export interface WritePathSizes {
 
 function temp(): { path: string; done: () => void } {
   const folder = mkdtempSync(join(tmpdir(), 'bench-'))
-  return { path: join(folder, 'bench.lmdb'), done: () => rmSync(folder, { recursive: true, force: true }) }
+  return {
+    path: join(folder, 'bench.lmdb'),
+    done: () => {
+      rmSync(folder, { recursive: true, force: true })
+    },
+  }
 }
 
 /**
@@ -56,9 +61,10 @@ export async function hookCost(sizes: WritePathSizes): Promise<{ buffered: Timin
  * 2. Flush: N pending facts applied as one batch through the buffer, vs the floor — putting the
  * very same records in one bare lmdb transaction.
  */
-export async function flushCost(sizes: WritePathSizes): Promise<{ facts: number; records: number; flushMs: number; floorMs: number; ratio: number }> {
+export async function flushCost(sizes: WritePathSizes): Promise<{ facts: number; records: number; flushMs: number; floorMs: number; ratio: number; perFactFloorMs: number }> {
   const flushes: number[] = []
   const floors: number[] = []
+  const perFact: number[] = []
   let records = 0
   for (let repeat = 0; repeat < sizes.flushRepeats; repeat++) {
     const facts = mixedFacts(sizes.flushFacts, Date.UTC(2026, 0, 1) + repeat * 1e9)
@@ -76,15 +82,24 @@ export async function flushCost(sizes: WritePathSizes): Promise<{ facts: number;
     const bare = open({ path: b.path, maxDbs: 16, overlappingSync: false })
     const tables = new Map<string, ReturnType<typeof bare.openDB>>()
     for (const write of plan.writes) if (!tables.has(write.collection)) tables.set(write.collection, bare.openDB({ name: write.collection }))
-    floors.push(await timeMs(() => bare.transactionSync(() => {
-      for (const write of plan.writes as PlannedRecord[]) tables.get(write.collection)?.putSync([...write.key], write.record)
-    })))
+    floors.push(await timeMs(() => {
+      bare.transactionSync(() => {
+        for (const write of plan.writes as PlannedRecord[]) tables.get(write.collection)?.putSync([...write.key], write.record)
+      })
+    }))
+    // For context: one put per fact, which a buffer that did not collapse writes would need.
+    const events = bare.openDB({ name: 'facts' })
+    perFact.push(await timeMs(() => {
+      bare.transactionSync(() => {
+        for (const fact of facts) events.putSync([fact.setup, fact.at, fact.id], fact)
+      })
+    }))
     await bare.close()
     b.done()
   }
   const flushMs = median(flushes)
   const floorMs = median(floors)
-  return { facts: sizes.flushFacts, records, flushMs, floorMs, ratio: round(flushMs / floorMs) }
+  return { facts: sizes.flushFacts, records, flushMs, floorMs, ratio: round(flushMs / floorMs), perFactFloorMs: median(perFact) }
 }
 
 /** 3. Status read per call, with nothing pending and with facts pending in the buffer (read-your-writes). */

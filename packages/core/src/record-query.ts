@@ -43,8 +43,8 @@ export function normaliseQuery(collection: CollectionName, query: RecordQuery = 
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) {
     throw new TrackerError('INVALID_QUERY', `Invalid query limit ${describeValue(limit)}: a whole number ≥ 0 is required.`)
   }
-  if (order !== undefined && order !== 'newest' && order !== 'oldest') {
-    throw new TrackerError('INVALID_QUERY', `Invalid query order ${describeValue(order)}: accepted are "newest" and "oldest".`)
+  if (order !== undefined && order !== 'newest' && order !== 'oldest' && order !== 'any') {
+    throw new TrackerError('INVALID_QUERY', `Invalid query order ${describeValue(order)}: accepted are "newest", "oldest" and "any".`)
   }
   return {
     ...query,
@@ -79,10 +79,12 @@ export function orderAndLimit<C extends CollectionName>(
   records: CollectionRecords[C][],
   query: RecordQuery,
 ): CollectionRecords[C][] {
+  if (query.order === 'any') return query.limit === undefined ? records : records.slice(0, query.limit)
   const direction = query.order === 'oldest' ? 1 : -1
+  // Keys are only needed to break ties of time, which are rare: compute them then, not for every record.
   const sorted = records
-    .map((record) => ({ record, time: recordTime(collection, record), key: recordKey(collection, record) }))
-    .sort((a, b) => direction * (a.time === b.time ? compareKeys(a.key, b.key) : a.time < b.time ? -1 : 1))
+    .map((record) => ({ record, time: recordTime(collection, record) }))
+    .sort((a, b) => direction * (a.time === b.time ? compareKeys(recordKey(collection, a.record), recordKey(collection, b.record)) : a.time < b.time ? -1 : 1))
     .map(({ record }) => record)
   return query.limit === undefined ? sorted : sorted.slice(0, query.limit)
 }

@@ -15,8 +15,8 @@ export interface RecordQuery {
   readonly until?: string
   /** At most this many records. */
   readonly limit?: number
-  /** `newest` first (default) or `oldest` first. */
-  readonly order?: 'newest' | 'oldest'
+  /** `newest` first (default), `oldest` first, or `any`: the store's fastest order (for aggregates). */
+  readonly order?: 'newest' | 'oldest' | 'any'
 }
 
 /** A fact the store did not apply, and why (e.g. a commit recorded twice). */

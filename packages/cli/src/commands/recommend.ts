@@ -20,7 +20,7 @@ export async function recommendCommand(ctx: CommandContext, projectDir: string |
   const store = ctx.openStore('read')
   const profile = profileProject(folder)
   const [projects, commits, gradeEvents, bugs, usage] = await Promise.all([
-    store.find('projects'), store.find('commits'), store.find('gradeEvents'), store.find('bugs'), store.find('usage'),
+    store.find('projects', { order: 'any' }), store.find('commits', { order: 'any' }), store.find('gradeEvents', { order: 'any' }), store.find('bugs', { order: 'any' }), store.find('usage', { order: 'any' }),
   ])
   const result = recommendSetups(profile, { projects, commits, gradeEvents, bugs, usage }, minSamples === undefined ? {} : { minSamples })
   ctx.print({ project: folder, ...result }, () => {

@@ -16,11 +16,12 @@ export interface ReportOptions extends SetupFilter {
 export async function reportRecords(ctx: CommandContext, store: TrackerStore, options: ReportOptions): Promise<ReportRecords & { window: Record<string, string> }> {
   const window = toTimeWindow(options)
   const project = options.project === undefined ? undefined : await resolveProject(store, options.project, ctx.io.cwd)
-  const query = { ...window, ...(project === undefined ? {} : { project }) }
+  const query = { ...window, ...(project === undefined ? {} : { project }), order: 'any' as const }
   const [setups, commits, gradeEvents, bugs, usage] = await Promise.all([
     store.find('setups'), store.find('commits', query), store.find('gradeEvents', query), store.find('bugs', query), store.find('usage', query),
   ])
-  return { setups, commits, gradeEvents, bugs, usage, window: query }
+  const { order: _order, ...filters } = query
+  return { setups, commits, gradeEvents, bugs, usage, window: filters }
 }
 
 /** `report`: outcomes per setup across projects. */

@@ -6,6 +6,9 @@ import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { when } from '../format.js'
 
+/** Journal entries searched, newest first: enough for prior art, bounded for very large databases. */
+const SEARCHED_ACTIVITIES = 20_000
+
 /** `search <task...>`: earlier work to learn from — patterns to repeat and mistakes to avoid. */
 export async function searchCommand(ctx: CommandContext, words: readonly string[], options: { project?: string; limit: number }): Promise<void> {
   const query = words.join(' ').trim()
@@ -15,7 +18,7 @@ export async function searchCommand(ctx: CommandContext, words: readonly string[
   const known = await store.get('projects', [folder])
   const scope = known?.profile?.scope ?? profileProject(folder).scope
   const [retrospectives, activities, commits, bugs, projects] = await Promise.all([
-    store.find('retrospectives'), store.find('activities'), store.find('commits'), store.find('bugs'), store.find('projects'),
+    store.find('retrospectives', { order: 'any' }), store.find('activities', { limit: SEARCHED_ACTIVITIES }), store.find('commits', { order: 'any' }), store.find('bugs', { order: 'any' }), store.find('projects', { order: 'any' }),
   ])
   const result = searchPriorArt(query, { retrospectives, activities, commits, bugs, projects }, { scope, limit: options.limit })
   ctx.print({ ...result, scope }, () => {

@@ -114,6 +114,8 @@ export const STORE_CONTRACT_CHECKS: readonly StoreContractCheck[] = [
         expect(await hashes({ since: '2026-03-01T11:00:00Z', until: '2026-03-01T12:00:00Z' })).toEqual(['bbbb0002', 'aaaa0002'])
         expect(await hashes({ setup: SETUP, since: '2026-03-01T11:00:00+01:00' })).toEqual(['aaaa0003', 'aaaa0002', 'aaaa0001'])
         expect(await hashes({ setup: 'nobody' })).toEqual([])
+        expect((await hashes({ order: 'any' })).sort()).toEqual(['aaaa0001', 'aaaa0002', 'aaaa0003', 'bbbb0001', 'bbbb0002'])
+        expect((await hashes({ setup: SETUP, order: 'any', since: '2026-03-01T11:00:00Z' })).sort()).toEqual(['aaaa0002', 'aaaa0003'])
       }),
   },
   {
