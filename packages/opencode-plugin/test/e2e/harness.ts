@@ -12,7 +12,12 @@ const PLUGIN = new URL('../../dist/index.js', import.meta.url).href
 /** A folder for one test suite: a private HOME (shared by its runs so OpenCode's caches warm up). */
 export function suiteFolder(): { root: string; cleanup: () => void } {
   const root = mkdtempSync(join(tmpdir(), 'opencode-e2e-'))
-  return { root, cleanup: () => { rmSync(root, { recursive: true, force: true }); } }
+  return {
+    root,
+    cleanup: () => {
+      rmSync(root, { recursive: true, force: true })
+    },
+  }
 }
 
 /** A git project with one commit and a bare `origin` to push to. */
