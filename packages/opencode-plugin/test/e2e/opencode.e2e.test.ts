@@ -68,7 +68,7 @@ describe('agent-tracker inside the real opencode binary', { timeout: 240_000 }, 
     expect(setup?.state.tokens).toMatchObject({ input: 5000, output: 250 })
   })
 
-  it('3. /grade records the agent and user grades from the user; the agent channel cannot carry a user grade', async () => {
+  it('3. /grade records the agent and user grades from the user; the agent channel cannot carry a user grade; prior art finds the graded work', async () => {
     const project = createProject(root, 'api')
     const databasePath = join(root, 'three.lmdb')
     const pluginOptions = { databasePath }
@@ -79,10 +79,11 @@ describe('agent-tracker inside the real opencode binary', { timeout: 240_000 }, 
     expect(graded.prompts[0]).toContain(`[agent-tracker] Graded ${hash.slice(0, 8)} (feat: api) of ${SETUP}: agent good, user excellence.`)
     const agent = await runOpencode({
       root, project, pluginOptions,
-      script: [{ tool: 'tracker_self_grade', args: { grade: 'bad', userGrade: 5 } }, { tool: 'tracker_self_grade', args: { grade: 'excellence' } }, { text: 'OK.' }],
+      script: [{ tool: 'tracker_self_grade', args: { grade: 'bad', userGrade: 5 } }, { tool: 'tracker_self_grade', args: { grade: 'excellence' } }, { tool: 'tracker_prior_art', args: { task: 'the api' } }, { text: 'OK.' }],
     })
     expect(agent.toolResults[0]).toContain('tracker_self_grade records only your own grade. The user grade comes from the user (/grade or the agent-tracker CLI)')
     expect(agent.toolResults[1]).toContain("already has the agent's own grade (good); grades are final")
+    expect(agent.toolResults[2]).toContain('Patterns to repeat (1):\n- feat: api (grade excellence) — api: clean and tested')
     const store = openLmdbStore({ databasePath, readOnly: true })
     expect(await store.get('retrospectives', [SETUP, hash])).toMatchObject({ agentGrade: 2, userGrade: 5, userNote: 'clean and tested', scoreBefore: 60, scoreAfter: 67 })
     expect((await store.get('setups', [SETUP]))?.state).toMatchObject({ communication: 67, userGrades: { count: 1, sum: 5 } })
