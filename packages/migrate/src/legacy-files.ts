@@ -41,13 +41,8 @@ export function statusAgentName(content: string): string | undefined {
 /** `.agent/status.json`: one object with the setup's scores. */
 export function readStatusFile(source: string, content: string, context: LegacyFileContext): LegacyFileRecords {
   const result = noRecords()
-  let value: unknown
-  try {
-    value = JSON.parse(content)
-  } catch (error) {
-    result.errors.push(jsonIssue(source, content, error))
-    return result
-  }
+  const value = parseJson(source, content, result)
+  if (value === NOT_JSON) return result
   try {
     const fields = asFields(value, 'the status file')
     const rules = resolveRules()
@@ -80,13 +75,8 @@ export function readStatusFile(source: string, content: string, context: LegacyF
  */
 export function readCommunicationFile(source: string, content: string, context: LegacyFileContext): LegacyFileRecords {
   const result = noRecords()
-  let value: unknown
-  try {
-    value = JSON.parse(content)
-  } catch (error) {
-    result.errors.push(jsonIssue(source, content, error))
-    return result
-  }
+  const value = parseJson(source, content, result)
+  if (value === NOT_JSON) return result
   if (!Array.isArray(value)) {
     result.errors.push({ source, message: 'expected a JSON array of retrospectives' })
     return result
@@ -188,6 +178,18 @@ export function readJournalFile(source: string, content: string, context: Legacy
   })
   close()
   return result
+}
+
+const NOT_JSON = Symbol('not JSON')
+
+/** The parsed file, or NOT_JSON after reporting where it stopped being JSON. */
+function parseJson(source: string, content: string, result: LegacyFileRecords): unknown {
+  try {
+    return JSON.parse(content) as unknown
+  } catch (error) {
+    result.errors.push(jsonIssue(source, content, error))
+    return NOT_JSON
+  }
 }
 
 function jsonIssue(source: string, content: string, error: unknown): MigrationIssue {

@@ -170,7 +170,10 @@ export class WriteBuffer implements TrackerStore {
     })
   }
 
-  /** Every record in key order; pending facts are merged in as they stood when the scan began. */
+  /**
+   * Every record in key order. A scan streams for a while and cannot be retried like the other
+   * reads, so it first flushes what is pending and then merges in only facts that arrive meanwhile.
+   */
   async *scan<C extends CollectionName>(collection: C): AsyncIterable<CollectionRecords[C]> {
     this.#ensureOpen()
     await this.flush()
