@@ -31,6 +31,17 @@ describe('write buffer over lmdb', () => {
     await buffer.close()
   })
 
+  it('never counts a batch twice when a read overlaps a flush', async () => {
+    const buffer = withWriteBuffer(openLmdbStore({ databasePath: ':memory:' }), { maxPending: false, maxAgeMs: false })
+    const s = createFactScript({ setup: 'build@fake/m1', project: '/p' })
+    buffer.append(Array.from({ length: 30 }, () => s.toolCall()))
+    const flushing = buffer.flush()
+    const read = buffer.get('setups', ['build@fake/m1'])
+    await flushing
+    expect((await read)?.state.toolCalls).toBe(30)
+    await buffer.close()
+  })
+
   it('keeps every fact when a process flushes synchronously on exit', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'write-buffer-'))
     try {

@@ -104,6 +104,16 @@ describe('withWriteBuffer', () => {
     for (const setup of await Promise.all(reads)) expect(setup?.state.toolCalls).toBe(30)
   })
 
+  it('never counts a batch twice when a read overlaps a flush into a synchronous store', async () => {
+    const buffer = withWriteBuffer(createMemoryStore(), { maxPending: false, maxAgeMs: false })
+    const s = createFactScript({ setup: SETUP, project: PROJECT })
+    buffer.append(Array.from({ length: 30 }, () => s.toolCall()))
+    const flushing = buffer.flush()
+    const read = buffer.get('setups', [SETUP])
+    await flushing
+    expect((await read)?.state.toolCalls).toBe(30)
+  })
+
   it('flushes by itself beyond maxPending facts', async () => {
     const inner = instrument(createMemoryStore())
     const buffer = withWriteBuffer(inner, { maxPending: 10, maxAgeMs: false })

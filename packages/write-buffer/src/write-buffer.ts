@@ -67,7 +67,7 @@ export class WriteBuffer implements TrackerStore {
   #queuedFlushes = 0
   /** The store write of the flush under way, if any; reads wait for it. */
   #writing: Promise<unknown> | undefined
-  /** Bumped when a flush's write starts and ends, so reads can tell they overlapped one. */
+  /** Bumped when a flush's write starts, ends or dequeues facts, so reads can tell they overlapped one. */
   #generation = 0
   #ageTimer: ReturnType<typeof setTimeout> | undefined
   #closed = false
@@ -288,6 +288,9 @@ export class WriteBuffer implements TrackerStore {
   #succeeded(batch: readonly Fact[], result: AppliedBatch | DeferredBatch): FlushResult {
     // Only flushes remove facts and they run one at a time, so the batch is the head of the queue.
     this.#pending.splice(0, batch.length)
+    // A synchronous flush never sets #writing: this bump is what tells an overlapping read that
+    // the facts it planned as pending are now stored.
+    this.#generation += 1
     const entriesWritten = result.deferred ? 0 : result.recordsWritten
     const skipped = result.deferred ? 0 : result.skipped.length
     this.#stats = {
