@@ -20,7 +20,7 @@ const party: fc.Arbitrary<Party> = fc.constantFrom('agent', 'user')
 const factBody = fc.oneof(
   { weight: 6, arbitrary: fc.record({ kind: fc.constant('tool_call' as const), tool: fc.constantFrom('bash', 'edit', 'read'), ok: fc.boolean() }) },
   fc.record({ kind: fc.constant('command' as const), command: fc.constantFrom('grade', 'bug') }),
-  fc.record({ kind: fc.constant('commit' as const), hash: fc.constantFrom(...HASHES), message: fc.string({ minLength: 1, maxLength: 12 }) }),
+  fc.record({ kind: fc.constant('commit' as const), hash: fc.constantFrom(...HASHES), message: fc.string({ minLength: 1, maxLength: 12 }).filter((m) => m.trim() !== '') }),
   fc.record({ kind: fc.constant('push' as const) }),
   fc.record({ kind: fc.constant('grade' as const), commit: fc.constantFrom(...HASHES), by: fc.constant('agent' as const), agentGrade: grade }),
   fc.record({ kind: fc.constant('grade' as const), commit: fc.constantFrom(...HASHES), by: fc.constant('user' as const), userGrade: grade, agentGrade: grade }),
@@ -34,13 +34,16 @@ const factBody = fc.oneof(
   }),
 )
 
+// `size: 'max'` lets sequences reach maxLength: fast-check's default size stops arrays at 10
+// elements, too short for level-up chains or a run of tool calls that crosses midnight.
 const factSequence = fc
-  .array(fc.tuple(factBody, fc.constantFrom(...SETUPS), fc.constantFrom(...PROJECTS)), { maxLength: 120 })
+  .array(fc.tuple(factBody, fc.constantFrom(...SETUPS), fc.constantFrom(...PROJECTS)), { maxLength: 120, size: 'max' })
   .map((items) =>
     items.map(([body, setup, project], i): Fact => ({
       ...body,
       id: `f${String(i).padStart(4, '0')}`,
-      at: new Date(Date.UTC(2026, 0, 1) + i * 97_000).toISOString(),
+      // From 22:30 UTC, so that longer sequences cross midnight (tool calls are grouped per day).
+      at: new Date(Date.UTC(2025, 11, 31, 22, 30) + i * 97_000).toISOString(),
       setup,
       project,
     })),
@@ -83,20 +86,25 @@ describe('applyFact invariants (property-based)', () => {
     )
   })
 
-  it('plans runs of tool calls to exactly the state the reducer gives fact by fact', async () => {
+  it('plans runs of tool calls to exactly the state and records that fact-by-fact application gives', async () => {
     const toolCallHeavy = fc
-      .array(fc.tuple(fc.oneof({ weight: 12, arbitrary: fc.record({ kind: fc.constant('tool_call' as const), tool: fc.constant('bash'), ok: fc.boolean() }) }, factBody), fc.constantFrom(...SETUPS)), { maxLength: 300 })
+      .array(fc.tuple(fc.oneof({ weight: 12, arbitrary: fc.record({ kind: fc.constant('tool_call' as const), tool: fc.constant('bash'), ok: fc.boolean() }) }, factBody), fc.constantFrom(...SETUPS)), { maxLength: 300, size: 'max' })
       .map((items) => items.map(([body, setup], i): Fact => ({ ...body, id: `r${String(i).padStart(4, '0')}`, at: new Date(Date.UTC(2026, 0, 1) + i * 40 * 60_000).toISOString(), setup, project: '/work/a' })))
     await fc.assert(
       fc.asyncProperty(toolCallHeavy, ruleSets, async (facts, input) => {
         const rules = resolveRules(input)
         const store = createMemoryStore({ rules: input })
+        const oneByOne = createMemoryStore({ rules: input })
         await store.applyFacts(facts)
+        for (const fact of facts) await oneByOne.applyFacts([fact])
         const applied = deduplicated(facts)
         for (const setup of SETUPS) {
           const stored = (await store.get('setups', [setup]))?.state ?? initialState(rules)
           expect(stored).toEqual(applyFacts(initialState(rules), applied.filter((fact) => fact.setup === setup), rules))
         }
+        // Runs are planned per setup, project and day: every record, not only the state, must
+        // match what fact-by-fact application stores.
+        for (const collection of COLLECTIONS) expect(await store.find(collection)).toEqual(await oneByOne.find(collection))
       }),
       { numRuns: 150 },
     )
@@ -104,7 +112,7 @@ describe('applyFact invariants (property-based)', () => {
 
   it('gives the same stored records whether a sequence is applied whole or split into any batches', async () => {
     await fc.assert(
-      fc.asyncProperty(factSequence, fc.array(fc.nat(40), { maxLength: 10 }), async (facts, cuts) => {
+      fc.asyncProperty(factSequence, fc.array(fc.nat(120), { maxLength: 10 }), async (facts, cuts) => {
         const whole = createMemoryStore()
         const split = createMemoryStore()
         await whole.applyFacts(facts)
