@@ -19,7 +19,6 @@ interface Chunk {
   setups: SetupRecord[]
   commits: CommitRecord[]
   gradeEvents: GradeEventRecord[]
-  projects: Map<string, ProjectRecord>
   entries: number
 }
 
@@ -42,12 +41,14 @@ export async function migrateProjectDatabase(projectDir: string, target: Tracker
   let skipped = 0
   let processed = 0
   let chunk = emptyChunk()
+  // Whole-run, not per chunk: a project's commits may span chunks, and a project record, once
+  // imported, is never overwritten — so it is imported once, spanning every commit, at the end.
+  const projects = new Map<string, ProjectRecord>()
   const total = opened.root.getCount()
 
   const flush = async (): Promise<void> => {
     if (chunk.entries === 0) return
     const written = await target.importRecords({ setups: chunk.setups, commits: chunk.commits, gradeEvents: chunk.gradeEvents })
-    await target.importRecords({ projects: [...chunk.projects.values()] })
     migrated += written.written
     skipped += written.skipped
     processed += chunk.entries
@@ -63,7 +64,7 @@ export async function migrateProjectDatabase(projectDir: string, target: Tracker
         errors.push({ source, position: `key ${JSON.stringify(key)}`, message: 'not an agent:, commit: or communication: key; left out' })
       } else {
         try {
-          addEntry(chunk, entry, value, now, setups, setupOf)
+          addEntry(chunk, projects, entry, value, now, setups, setupOf)
         } catch (error) {
           errors.push({ source, position: `key ${String(key)}`, message: messageOf(error) })
         }
@@ -71,6 +72,7 @@ export async function migrateProjectDatabase(projectDir: string, target: Tracker
       if (chunk.entries >= chunkSize) await flush()
     }
     await flush()
+    await target.importRecords({ projects: [...projects.values()] })
     await target.recordMigration({ id: `project-database:${source}`, kind: 'project-database', source, at: now, migrated, skipped, errors: errors.length })
   } catch (error) {
     errors.push({ source, message: `migration stopped after ${String(processed)} entries: ${messageOf(error)}` })
@@ -80,7 +82,7 @@ export async function migrateProjectDatabase(projectDir: string, target: Tracker
   return { migrated, skipped, errors }
 }
 
-function addEntry(chunk: Chunk, entry: LegacyEntry, value: unknown, now: string, setups: Map<string, string>, setupOf: (agentId: string) => string): void {
+function addEntry(chunk: Chunk, projects: Map<string, ProjectRecord>, entry: LegacyEntry, value: unknown, now: string, setups: Map<string, string>, setupOf: (agentId: string) => string): void {
   switch (entry.kind) {
     case 'agent': {
       const setup = setupFromLegacyAgent(entry.agentId, value, now)
@@ -91,7 +93,7 @@ function addEntry(chunk: Chunk, entry: LegacyEntry, value: unknown, now: string,
     case 'commit': {
       const commit = commitFromLegacy(entry, value, setupOf)
       chunk.commits.push(commit)
-      widenProject(chunk.projects, projectOf(commit.project, commit.at))
+      widenProject(projects, projectOf(commit.project, commit.at))
       return
     }
     case 'communication':
@@ -109,5 +111,5 @@ function widenProject(projects: Map<string, ProjectRecord>, project: ProjectReco
 }
 
 function emptyChunk(): Chunk {
-  return { setups: [], commits: [], gradeEvents: [], projects: new Map(), entries: 0 }
+  return { setups: [], commits: [], gradeEvents: [], entries: 0 }
 }
