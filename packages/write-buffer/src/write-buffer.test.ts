@@ -76,8 +76,11 @@ describe('withWriteBuffer', () => {
     expect(buffer.stats).toMatchObject({ pending: 0, flushes: 1, failedFlushes: 2 })
   })
 
-  it('never applies a fact twice when flushes are called concurrently while facts keep arriving', async () => {
-    const inner = instrument(createMemoryStore())
+  it.each([
+    ['a synchronous store', () => instrument(createMemoryStore())],
+    ['an async-only store', () => instrument(asyncOnly(createMemoryStore()))],
+  ])('never applies a fact twice when flushes are called concurrently while facts keep arriving, over %s', async (_, makeStore) => {
+    const inner = makeStore()
     const buffer = withWriteBuffer(inner, { maxPending: false, maxAgeMs: false })
     const s = createFactScript({ setup: SETUP, project: PROJECT, stepMs: 1 })
     const flushes = []
@@ -138,6 +141,36 @@ describe('withWriteBuffer', () => {
     buffer.append([s.toolCall()])
     await vi.advanceTimersByTimeAsync(1)
     expect(inner.batches.map((b) => b.length)).toEqual([2])
+  })
+
+  it('never flushes by itself when both safety valves are off', async () => {
+    vi.useFakeTimers()
+    const inner = instrument(createMemoryStore())
+    const buffer = withWriteBuffer(inner, { maxPending: false, maxAgeMs: false })
+    const s = createFactScript({ setup: SETUP, project: PROJECT })
+    for (let i = 0; i < 5000; i++) buffer.append([s.toolCall()])
+    await vi.advanceTimersByTimeAsync(10 * 60_000)
+    expect(inner.batches).toHaveLength(0)
+    expect(buffer.pendingCount).toBe(5000)
+  })
+
+  it('flushes by itself after 30 s, or at 1000 facts, by default', async () => {
+    vi.useFakeTimers()
+    const inner = instrument(createMemoryStore())
+    const buffer = withWriteBuffer(inner)
+    const s = createFactScript({ setup: SETUP, project: PROJECT })
+    buffer.append([s.toolCall()])
+    await vi.advanceTimersByTimeAsync(29_999)
+    expect(inner.batches).toHaveLength(0)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(inner.batches.map((b) => b.length)).toEqual([1])
+
+    buffer.append(Array.from({ length: 999 }, () => s.toolCall()))
+    await vi.advanceTimersByTimeAsync(0)
+    expect(inner.batches).toHaveLength(1)
+    buffer.append(Array.from({ length: 2 }, () => s.toolCall()))
+    await vi.advanceTimersByTimeAsync(0)
+    expect(inner.batches.map((b) => b.length)).toEqual([1, 1001])
   })
 
   it('flushes synchronously into a store that can write synchronously', async () => {
