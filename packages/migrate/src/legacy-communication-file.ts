@@ -1,0 +1,63 @@
+import type { LegacyFileContext, LegacyFileRecords } from './legacy-files.js'
+import { NOT_JSON, noRecords, parseLegacyJson } from './legacy-files.js'
+import { topLevelElementLines } from './json-positions.js'
+import { LegacyShapeError, asFields, grade, number, optionalText, text, timestamp } from './legacy-values.js'
+
+const RETROSPECTIVE_FIELDS = new Set(['commit', 'timestamp', 'task', 'agent_grade', 'user_grade', 'score_before', 'score_after', 'agent_note', 'user_note'])
+
+/**
+ * `.journal/communication.json`: an array of graded retrospectives. Grades may be labels or
+ * numbers, timestamps may lack a zone (read as local time), extra fields are kept. A bad entry
+ * is reported by index and line; the others import.
+ */
+export function readCommunicationFile(source: string, content: string, context: LegacyFileContext): LegacyFileRecords {
+  const result = noRecords()
+  const value = parseLegacyJson(source, content, result)
+  if (value === NOT_JSON) return result
+  if (!Array.isArray(value)) {
+    result.errors.push({ source, message: 'expected a JSON array of retrospectives' })
+    return result
+  }
+  const lines = topLevelElementLines(content)
+  value.forEach((raw: unknown, index) => {
+    const line = lines[index]
+    const position = `entry ${String(index + 1)}${line === undefined ? '' : ` (line ${String(line)})`}`
+    try {
+      addRetrospective(result, asFields(raw, 'the entry'), context)
+    } catch (error) {
+      if (!(error instanceof LegacyShapeError)) throw error
+      const commit = typeof (raw as { commit?: unknown } | null)?.commit === 'string' ? ` (commit ${(raw as { commit: string }).commit})` : ''
+      result.errors.push({ source, position: `${position}${commit}`, message: error.message })
+    }
+  })
+  return result
+}
+
+function addRetrospective(result: LegacyFileRecords, fields: Readonly<Record<string, unknown>>, context: LegacyFileContext): void {
+  const commit = text(fields, 'commit')
+  const at = timestamp(fields, 'timestamp')
+  const agentGrade = grade(fields, 'agent_grade')
+  const userGrade = grade(fields, 'user_grade')
+  const task = optionalText(fields, 'task')
+  const agentNote = optionalText(fields, 'agent_note')
+  const userNote = optionalText(fields, 'user_note')
+  const scoreBefore = fields.score_before === undefined ? undefined : number(fields, 'score_before')
+  const scoreAfter = fields.score_after === undefined ? undefined : number(fields, 'score_after')
+  const extra = Object.fromEntries(Object.entries(fields).filter(([key]) => !RETROSPECTIVE_FIELDS.has(key)))
+  const { setup, project } = context
+  result.retrospectives.push({
+    v: 1, setup, commit, project, at, updatedAt: at, agentGrade, userGrade,
+    ...(task === undefined ? {} : { task }),
+    ...(agentNote === undefined ? {} : { agentNote }),
+    ...(userNote === undefined ? {} : { userNote }),
+    ...(scoreBefore === undefined ? {} : { scoreBefore }),
+    ...(scoreAfter === undefined ? {} : { scoreAfter }),
+    ...(Object.keys(extra).length === 0 ? {} : { extra }),
+  })
+  result.gradeEvents.push({
+    v: 1, id: `legacy-journal-${commit}`, setup, project, commit, at, by: 'user', agentGrade, userGrade,
+    ...(scoreBefore === undefined ? {} : { scoreBefore }),
+    ...(scoreAfter === undefined ? {} : { scoreAfter }),
+  })
+  result.commits.push({ v: 1, project, hash: commit, setup, at, message: task ?? '', ...(task === undefined ? {} : { task }) })
+}
