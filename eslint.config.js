@@ -6,6 +6,9 @@ import tseslint from 'typescript-eslint'
 /** Sibling packages, by layer. The layering rules below are also enforced by `turbo boundaries`. */
 const APPS = ['@agent-tracker/cli', '@agent-tracker/cli/*', '@agent-tracker/opencode-plugin', '@agent-tracker/opencode-plugin/*']
 
+const EXPORT_ALL = { selector: 'ExportAllDeclaration', message: 'List exports explicitly: src/index.ts is the public API.' }
+const EXPORT_DEFAULT = { selector: 'ExportDefaultDeclaration', message: 'Use named exports (only the OpenCode plugin entry may have a default export, because its host demands one).' }
+
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '**/.turbo/**', '**/coverage/**', 'bench/results/**', '**/test-artifacts/**'] },
   eslint.configs.recommended,
@@ -20,8 +23,15 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-definitions': 'off',
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: false }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
-      'no-restricted-syntax': ['error', { selector: 'ExportAllDeclaration', message: 'List exports explicitly: src/index.ts is the public API.' }],
+      'no-restricted-syntax': ['error', EXPORT_ALL],
     },
+  },
+  {
+    // Named exports only in package sources; the OpenCode plugin's entry is the one module whose
+    // host demands a default export.
+    files: ['packages/*/src/**/*.ts', 'bench/src/**/*.ts'],
+    ignores: ['packages/opencode-plugin/src/index.ts'],
+    rules: { 'no-restricted-syntax': ['error', EXPORT_ALL, EXPORT_DEFAULT] },
   },
   {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],

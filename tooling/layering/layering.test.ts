@@ -39,18 +39,26 @@ describe('ESLint no-restricted-imports', () => {
     ])
   })
 
+  it('rejects a default export in a package source, but not in the plugin entry OpenCode loads', async () => {
+    const [probe] = await eslint.lintText('export default function track(): void {}\n', { filePath: join(ROOT, 'packages', 'migrate', 'src', PROBE) })
+    expect(probe?.messages.map((m) => m.message)).toContain('Use named exports (only the OpenCode plugin entry may have a default export, because its host demands one).')
+    const entry = join(ROOT, 'packages', 'opencode-plugin', 'src', 'index.ts')
+    const [plugin] = await eslint.lintText(readFileSync(entry, 'utf8'), { filePath: entry })
+    expect(plugin?.messages.filter((m) => m.ruleId === 'no-restricted-syntax')).toEqual([])
+  })
+
   it('lets apps import adapters and core', async () => {
     expect(await restricted('cli', "import { openLmdbStore } from '@agent-tracker/lmdb-store'\nimport { applyFact } from '@agent-tracker/core'\nexport { openLmdbStore, applyFact }\n")).toEqual([])
   })
 })
 
 describe('pnpm strict dependencies and core without Node types', () => {
-  it('make core fail to compile when it imports Node, lmdb or a sibling', () => {
-    const configPath = join(ROOT, 'packages', 'core', 'tsconfig.build.json')
+  /** What the package's own build reports for a probe file with this text in its src. */
+  const compileProbe = (pkg: string, text: string): string[] => {
+    const configPath = join(ROOT, 'packages', pkg, 'tsconfig.build.json')
     const config = ts.getParsedCommandLineOfConfigFile(configPath, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined })
-    if (config === undefined) throw new Error('cannot read core/tsconfig.build.json')
-    const probe = join(ROOT, 'packages', 'core', 'src', PROBE)
-    const text = "import { readFileSync } from 'node:fs'\nimport { open } from 'lmdb'\nimport { withWriteBuffer } from '@agent-tracker/write-buffer'\nexport const all = [readFileSync, open, withWriteBuffer]\n"
+    if (config === undefined) throw new Error(`cannot read ${pkg}/tsconfig.build.json`)
+    const probe = join(ROOT, 'packages', pkg, 'src', PROBE)
     const host = ts.createCompilerHost(config.options)
     const readFile = host.readFile.bind(host)
     const getSourceFile = host.getSourceFile.bind(host)
@@ -58,12 +66,29 @@ describe('pnpm strict dependencies and core without Node types', () => {
     host.readFile = (file) => (file === probe ? text : readFile(file))
     host.getSourceFile = (file, language) => (file === probe ? ts.createSourceFile(file, text, language) : getSourceFile(file, language))
     const program = ts.createProgram({ rootNames: [probe], options: { ...config.options, noEmit: true }, host })
-    const messages = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'))
-    expect(messages).toEqual(expect.arrayContaining([
+    return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'))
+  }
+
+  it('make core fail to compile when it imports Node, lmdb or a sibling', () => {
+    const text = "import { readFileSync } from 'node:fs'\nimport { open } from 'lmdb'\nimport { withWriteBuffer } from '@agent-tracker/write-buffer'\nexport const all = [readFileSync, open, withWriteBuffer]\n"
+    expect(compileProbe('core', text)).toEqual(expect.arrayContaining([
       "Cannot find module 'node:fs' or its corresponding type declarations.",
       "Cannot find module 'lmdb' or its corresponding type declarations.",
       "Cannot find module '@agent-tracker/write-buffer' or its corresponding type declarations.",
     ]))
+  })
+
+  it('make an adapter fail to compile when it imports an app it cannot declare', () => {
+    const text = "import { main } from '@agent-tracker/cli'\nimport { server } from '@agent-tracker/opencode-plugin'\nexport const all = [main, server]\n"
+    expect(compileProbe('write-buffer', text)).toEqual(expect.arrayContaining([
+      "Cannot find module '@agent-tracker/cli' or its corresponding type declarations.",
+      "Cannot find module '@agent-tracker/opencode-plugin' or its corresponding type declarations.",
+    ]))
+  })
+
+  it('compile the same probe in an app, which declares its adapters', () => {
+    const text = "import { withWriteBuffer } from '@agent-tracker/write-buffer'\nexport const all = [withWriteBuffer]\n"
+    expect(compileProbe('cli', text)).toEqual([])
   })
 })
 
@@ -116,6 +141,18 @@ describe('turbo boundaries', () => {
     const { code, output } = await boundaries(copy)
     expect(code).toBe(1)
     expect(output).toContain('cannot import package `lmdb` because it is not a dependency')
+  })
+
+  it('rejects core depending on an adapter by tag, even when declared', async () => {
+    const copy = workspaceCopy()
+    const manifest = join(copy, 'packages', 'core', 'package.json')
+    const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { dependencies?: Record<string, string> }
+    pkg.dependencies = { ...pkg.dependencies, '@agent-tracker/write-buffer': 'workspace:^' }
+    writeFileSync(manifest, JSON.stringify(pkg))
+    plant(copy, 'packages/core/src/index.ts', "import { withWriteBuffer } from '@agent-tracker/write-buffer'\nexport { withWriteBuffer }\n")
+    const { code, output } = await boundaries(copy)
+    expect(code).toBe(1)
+    expect(output).toMatch(/Package `@agent-tracker\/write-buffer` found with tag listed in denylist\s+\|?\s*for\s+\|?\s*`@agent-tracker\/core`: `adapter`/)
   })
 
   it('rejects an adapter depending on an app by tag, even when declared', async () => {
