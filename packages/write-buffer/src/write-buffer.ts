@@ -15,43 +15,18 @@ import type {
   ScoringRules,
   TrackerStore,
 } from '@agent-tracker/core'
-import {
-  TrackerError,
-  compareKeys,
-  matchesQuery,
-  normaliseQuery,
-  orderAndLimit,
-  recordKey,
-  supportsSyncApply,
-  validateFact,
-} from '@agent-tracker/core'
+import { TrackerError, normaliseQuery, supportsSyncApply, validateFact } from '@agent-tracker/core'
 import { WriteBufferError } from './errors.js'
-import type { ResolvedWriteBufferOptions, WriteBufferOptions } from './options.js'
+import type { FlushResult, WriteBufferStats } from './flush-result.js'
+import { EMPTY_FLUSH } from './flush-result.js'
+import type { WriteBufferOptions } from './options.js'
 import { resolveWriteBufferOptions } from './options.js'
-import { planPending, relevantFacts, scopeOfKey, slotOf } from './pending-overlay.js'
-
-/** What one flush did. A flush never throws: failures are reported in `errors`. */
-export interface FlushResult {
-  /** Facts handed to the store in this flush (0 when it failed or nothing was pending). */
-  readonly factsWritten: number
-  /** Records the store put (facts on one record collapse into one put). */
-  readonly entriesWritten: number
-  /** Facts the store recognised as repeats. */
-  readonly skipped: number
-  /** Why the flush failed; the facts are still pending. Empty on success. */
-  readonly errors: readonly string[]
-}
-
-/** Counters for observability. */
-export interface WriteBufferStats {
-  readonly pending: number
-  readonly flushes: number
-  readonly failedFlushes: number
-  readonly factsWritten: number
-  readonly entriesWritten: number
-  readonly lastError?: string
-  readonly lastFlushAt?: string
-}
+import { mergeFound, mergeInKeyOrder, plannedIn, widenLimit } from './overlay-merge.js'
+import { PendingQueue } from './pending-queue.js'
+import { EMPTY_VIEW, planOnto } from './plan-pending.js'
+import type { ReadScope } from './read-scope.js'
+import { factsInScope, narrowScope, scopeOfKey, slotOf } from './read-scope.js'
+import { SafetyValve } from './safety-valve.js'
 
 /**
  * A store decorator: facts go to memory (no I/O), reads see stored records plus pending facts,
@@ -60,33 +35,33 @@ export interface WriteBufferStats {
 export class WriteBuffer implements TrackerStore {
   readonly rules: ScoringRules
   readonly #inner: TrackerStore
-  readonly #options: ResolvedWriteBufferOptions
-  #pending: Fact[] = []
+  readonly #onFlushError: ((error: unknown) => void) | undefined
+  readonly #queue = new PendingQueue()
+  readonly #valve: SafetyValve
   /** Flushes run one after another on this chain. */
   #flushQueue: Promise<unknown> = Promise.resolve()
   #queuedFlushes = 0
   /** The store write of the flush under way, if any; reads wait for it. */
   #writing: Promise<unknown> | undefined
-  /** Bumped when a flush's write starts, ends or dequeues facts, so reads can tell they overlapped one. */
-  #generation = 0
-  #ageTimer: ReturnType<typeof setTimeout> | undefined
   #closed = false
   #stats: Omit<WriteBufferStats, 'pending'> = { flushes: 0, failedFlushes: 0, factsWritten: 0, entriesWritten: 0 }
 
   constructor(inner: TrackerStore, options: WriteBufferOptions = {}) {
+    const resolved = resolveWriteBufferOptions(options)
     this.#inner = inner
-    this.#options = resolveWriteBufferOptions(options)
+    this.#onFlushError = resolved.onFlushError
+    this.#valve = new SafetyValve(resolved, () => void this.flush())
     this.rules = inner.rules
   }
 
   /** Facts waiting for the next flush. */
   get pendingCount(): number {
-    return this.#pending.length
+    return this.#queue.length
   }
 
   /** Counters: pending facts, flushes, facts and entries written, the last error. */
   get stats(): WriteBufferStats {
-    return { ...this.#stats, pending: this.#pending.length }
+    return { ...this.#stats, pending: this.#queue.length }
   }
 
   /**
@@ -105,8 +80,8 @@ export class WriteBuffer implements TrackerStore {
   append(facts: readonly Fact[]): DeferredBatch {
     this.#ensureOpen()
     const checked = facts.map((fact) => validateFact(fact))
-    for (const fact of checked) this.#pending.push(fact)
-    this.#armSafetyValve()
+    this.#queue.push(checked)
+    this.#checkValve()
     return { deferred: true, accepted: checked.length }
   }
 
@@ -128,13 +103,12 @@ export class WriteBuffer implements TrackerStore {
    * Reports SYNC_FLUSH_UNSUPPORTED when the wrapped store cannot write synchronously.
    */
   flushSync(): FlushResult {
-    if (this.#pending.length === 0) return EMPTY_FLUSH
+    if (this.#queue.length === 0) return EMPTY_FLUSH
     const inner = this.#inner
     if (!supportsSyncApply(inner)) {
-      const error = new WriteBufferError('SYNC_FLUSH_UNSUPPORTED', 'The wrapped store cannot apply facts synchronously; call flush() instead.')
-      return this.#failed(error)
+      return this.#failed(new WriteBufferError('SYNC_FLUSH_UNSUPPORTED', 'The wrapped store cannot apply facts synchronously; call flush() instead.'))
     }
-    const batch = this.#pending.slice()
+    const batch = this.#queue.snapshot()
     try {
       return this.#succeeded(batch, inner.applyFactsSync(batch))
     } catch (error) {
@@ -143,30 +117,18 @@ export class WriteBuffer implements TrackerStore {
   }
 
   get<C extends CollectionName>(collection: C, key: RecordKey): Promise<CollectionRecords[C] | undefined> {
-    return this.#consistentRead(async (pending) => {
-      const facts = relevantFacts(pending, collection, scopeOfKey(collection, key))
-      if (facts.length === 0) return this.#inner.get(collection, key)
-      const slot = slotOf(collection, key)
-      const planned = (await this.#plan(facts)).find((write) => slotOf(write.collection, write.key) === slot)
+    return this.#consistentRead(async () => {
+      const planned = (await this.#planned(narrowScope(collection, scopeOfKey(collection, key)))).get(slotOf(collection, key))
       return planned === undefined ? this.#inner.get(collection, key) : (planned.record as CollectionRecords[C])
     })
   }
 
   find<C extends CollectionName>(collection: C, query: RecordQuery = {}): Promise<CollectionRecords[C][]> {
-    return this.#consistentRead(async (pending) => {
+    return this.#consistentRead(async () => {
       const normal = normaliseQuery(collection, query)
-      const facts = relevantFacts(pending, collection, normal)
-      if (facts.length === 0) return this.#inner.find(collection, normal)
-      const overlay = (await this.#plan(facts)).filter((write): write is PlannedRecord & { collection: C } => write.collection === collection)
-      const widened = normal.limit === undefined ? normal : { ...normal, limit: normal.limit + overlay.length }
-      const merged = new Map<string, CollectionRecords[C]>()
-      for (const record of await this.#inner.find(collection, widened)) merged.set(slotOf(collection, recordKey(collection, record)), record)
-      for (const write of overlay) {
-        const slot = slotOf(collection, write.key)
-        if (matchesQuery(collection, write.record as CollectionRecords[C], normal)) merged.set(slot, write.record as CollectionRecords[C])
-        else merged.delete(slot)
-      }
-      return orderAndLimit(collection, [...merged.values()], normal)
+      const overlay = plannedIn(collection, (await this.#planned(narrowScope(collection, normal))).values())
+      if (overlay.length === 0) return this.#inner.find(collection, normal)
+      return mergeFound(collection, await this.#inner.find(collection, widenLimit(normal, overlay)), overlay, normal)
     })
   }
 
@@ -177,25 +139,8 @@ export class WriteBuffer implements TrackerStore {
   async *scan<C extends CollectionName>(collection: C): AsyncIterable<CollectionRecords[C]> {
     this.#ensureOpen()
     await this.flush()
-    const overlay = (await this.#plan(this.#pending))
-      .filter((write) => write.collection === collection)
-      .sort((a, b) => compareKeys(a.key, b.key))
-    let next = 0
-    for await (const record of this.#inner.scan(collection)) {
-      const key = recordKey(collection, record)
-      let ahead = overlay.at(next)
-      while (ahead !== undefined && compareKeys(ahead.key, key) < 0) {
-        yield ahead.record as CollectionRecords[C]
-        ahead = overlay.at(++next)
-      }
-      if (ahead !== undefined && compareKeys(ahead.key, key) === 0) {
-        yield ahead.record as CollectionRecords[C]
-        next += 1
-      } else {
-        yield record
-      }
-    }
-    for (const rest of overlay.slice(next)) yield rest.record as CollectionRecords[C]
+    const planned = await planOnto(this.#inner, this.rules, this.#queue.snapshot(), EMPTY_VIEW)
+    yield* mergeInKeyOrder(collection, this.#inner.scan(collection), plannedIn(collection, planned.writes.values()))
   }
 
   /**
@@ -218,12 +163,6 @@ export class WriteBuffer implements TrackerStore {
     return this.#inner.saveProjectProfile(path, profile)
   }
 
-  async #flushBeforeDirectWrite(what: string): Promise<void> {
-    this.#ensureOpen()
-    const flushed = await this.flush()
-    if (flushed.errors.length > 0) throw new Error(`Could not flush pending facts before ${what}: ${flushed.errors.join('; ')}`)
-  }
-
   schemaVersion(): Promise<number> {
     return this.#guard(() => this.#inner.schemaVersion())
   }
@@ -244,22 +183,28 @@ export class WriteBuffer implements TrackerStore {
     if (this.#closed) return
     const result = await this.flush()
     if (result.errors.length > 0) {
-      throw new Error(`Could not flush ${String(this.#pending.length)} pending facts before closing: ${result.errors.join('; ')}`)
+      throw new Error(`Could not flush ${String(this.#queue.length)} pending facts before closing: ${result.errors.join('; ')}`)
     }
     this.#closed = true
-    this.#clearAgeTimer()
+    this.#valve.stop()
     await this.#inner.close()
   }
 
+  async #flushBeforeDirectWrite(what: string): Promise<void> {
+    this.#ensureOpen()
+    const flushed = await this.flush()
+    if (flushed.errors.length > 0) throw new Error(`Could not flush pending facts before ${what}: ${flushed.errors.join('; ')}`)
+  }
+
   async #flushOnce(): Promise<FlushResult> {
-    this.#clearAgeTimer()
-    if (this.#pending.length === 0) return EMPTY_FLUSH
+    this.#valve.stop()
+    if (this.#queue.length === 0) return EMPTY_FLUSH
     // A store that writes synchronously applies and dequeues the batch in one step: no reader and
     // no flushSync() can ever see it both stored and pending.
     if (supportsSyncApply(this.#inner)) return this.flushSync()
-    const batch = this.#pending.slice()
+    const batch = this.#queue.snapshot()
     const write = this.#inner.applyFacts(batch)
-    this.#generation += 1
+    this.#queue.touch()
     this.#writing = write
     try {
       return this.#succeeded(batch, await write)
@@ -267,30 +212,34 @@ export class WriteBuffer implements TrackerStore {
       return this.#failed(error)
     } finally {
       this.#writing = undefined
-      this.#generation += 1
+      this.#queue.touch()
     }
   }
 
   /**
-   * Runs a read against a snapshot of the pending facts, again if a flush's write started or
-   * ended meanwhile: otherwise a batch could be counted both as stored and as pending.
+   * Runs a read, again if facts left the queue or a flush's write started or ended meanwhile:
+   * otherwise a batch could be counted both as stored and as pending.
    */
-  async #consistentRead<T>(read: (pending: readonly Fact[]) => Promise<T>): Promise<T> {
+  async #consistentRead<T>(read: () => Promise<T>): Promise<T> {
     this.#ensureOpen()
     for (;;) {
       if (this.#writing !== undefined) await this.#writing.catch(() => undefined)
-      const generation = this.#generation
-      const result = await read(this.#pending.slice())
-      if (generation === this.#generation && this.#writing === undefined) return result
+      const generation = this.#queue.generation
+      const result = await read()
+      if (generation === this.#queue.generation && this.#writing === undefined) return result
     }
+  }
+
+  /** The pending facts of a narrowed scope planned onto the stored records, by slot. */
+  async #planned(scope: ReadScope): Promise<ReadonlyMap<string, PlannedRecord>> {
+    const facts = factsInScope(this.#queue.facts, 0, this.#queue.length, scope)
+    return (await planOnto(this.#inner, this.rules, facts, EMPTY_VIEW)).writes
   }
 
   #succeeded(batch: readonly Fact[], result: AppliedBatch | DeferredBatch): FlushResult {
     // Only flushes remove facts and they run one at a time, so the batch is the head of the queue.
-    this.#pending.splice(0, batch.length)
-    // A synchronous flush never sets #writing: this bump is what tells an overlapping read that
-    // the facts it planned as pending are now stored.
-    this.#generation += 1
+    // Dequeuing starts a new generation, which tells an overlapping read to plan again.
+    this.#queue.dequeue(batch.length)
     const entriesWritten = result.deferred ? 0 : result.recordsWritten
     const skipped = result.deferred ? 0 : result.skipped.length
     this.#stats = {
@@ -300,48 +249,24 @@ export class WriteBuffer implements TrackerStore {
       entriesWritten: this.#stats.entriesWritten + entriesWritten,
       lastFlushAt: new Date().toISOString(),
     }
-    this.#armSafetyValve()
+    this.#checkValve()
     return { factsWritten: batch.length, entriesWritten, skipped, errors: [] }
   }
 
   #failed(error: unknown): FlushResult {
     const message = error instanceof Error ? error.message : String(error)
     this.#stats = { ...this.#stats, failedFlushes: this.#stats.failedFlushes + 1, lastError: message }
-    this.#armSafetyValve()
+    this.#checkValve()
     try {
-      this.#options.onFlushError?.(error)
+      this.#onFlushError?.(error)
     } catch {
       // A failing observer must not turn a reported failure into a thrown one.
     }
     return { factsWritten: 0, entriesWritten: 0, skipped: 0, errors: [message] }
   }
 
-  #plan(facts: readonly Fact[]): Promise<PlannedRecord[]> {
-    return planPending(this.#inner, facts, this.rules).then((plan) => [...plan.writes])
-  }
-
-  #armSafetyValve(): void {
-    const { maxPending, maxAgeMs } = this.#options
-    if (this.#pending.length === 0) {
-      this.#clearAgeTimer()
-      return
-    }
-    if (maxPending !== false && this.#pending.length > maxPending && this.#queuedFlushes === 0) {
-      void this.flush()
-      return
-    }
-    if (maxAgeMs !== false && this.#ageTimer === undefined && !this.#closed) {
-      this.#ageTimer = setTimeout(() => {
-        this.#ageTimer = undefined
-        void this.flush()
-      }, maxAgeMs)
-      this.#ageTimer.unref()
-    }
-  }
-
-  #clearAgeTimer(): void {
-    if (this.#ageTimer !== undefined) clearTimeout(this.#ageTimer)
-    this.#ageTimer = undefined
+  #checkValve(): void {
+    if (!this.#closed) this.#valve.check(this.#queue.length, this.#queuedFlushes > 0)
   }
 
   #ensureOpen(): void {
@@ -361,8 +286,6 @@ export class WriteBuffer implements TrackerStore {
 function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error))
 }
-
-const EMPTY_FLUSH: FlushResult = { factsWritten: 0, entriesWritten: 0, skipped: 0, errors: [] }
 
 /** Wraps a store in a write buffer. */
 export function withWriteBuffer(store: TrackerStore, options?: WriteBufferOptions): WriteBuffer {
