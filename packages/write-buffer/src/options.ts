@@ -3,7 +3,7 @@ import { WriteBufferError } from './errors.js'
 
 /** When the buffer flushes by itself, besides explicit `flush()` calls. */
 export interface WriteBufferOptions {
-  /** Flush once more than this many facts are pending; `false` turns it off. Default 1000. */
+  /** Flush as soon as this many facts (or more) are pending; `false` turns it off. Default 1000. */
   readonly maxPending?: number | false
   /** Flush once the oldest pending fact is this old (ms); `false` turns it off. Default 30 000. */
   readonly maxAgeMs?: number | false
@@ -18,7 +18,7 @@ export interface ResolvedWriteBufferOptions {
   readonly onFlushError: ((error: unknown) => void) | undefined
 }
 
-/** Default safety valve: flush beyond 1000 pending facts. */
+/** Default safety valve: flush once 1000 facts are pending. */
 export const DEFAULT_MAX_PENDING = 1000
 /** Default safety valve: flush when the oldest pending fact is 30 s old. */
 export const DEFAULT_MAX_AGE_MS = 30_000

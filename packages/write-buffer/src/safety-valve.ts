@@ -21,7 +21,7 @@ export class SafetyValve {
       this.stop()
       return
     }
-    if (maxPending !== false && pending > maxPending && !flushQueued) {
+    if (maxPending !== false && pending >= maxPending && !flushQueued) {
       this.#flush()
       return
     }

@@ -117,17 +117,17 @@ describe('withWriteBuffer', () => {
     expect((await read)?.state.toolCalls).toBe(30)
   })
 
-  it('flushes by itself beyond maxPending facts', async () => {
+  it('flushes by itself once maxPending facts are pending', async () => {
+    vi.useFakeTimers()
     const inner = instrument(createMemoryStore())
     const buffer = withWriteBuffer(inner, { maxPending: 10, maxAgeMs: false })
     const s = createFactScript({ setup: SETUP, project: PROJECT })
-    buffer.append(Array.from({ length: 10 }, () => s.toolCall()))
-    await Promise.resolve()
+    buffer.append(Array.from({ length: 9 }, () => s.toolCall()))
+    await vi.advanceTimersByTimeAsync(0)
     expect(inner.batches).toHaveLength(0)
     buffer.append([s.toolCall()])
-    await vi.waitFor(() => {
-      expect(inner.batches.map((b) => b.length)).toEqual([11])
-    })
+    await vi.advanceTimersByTimeAsync(0)
+    expect(inner.batches.map((b) => b.length)).toEqual([10])
   })
 
   it('flushes by itself once the oldest pending fact is maxAgeMs old', async () => {
@@ -168,9 +168,9 @@ describe('withWriteBuffer', () => {
     buffer.append(Array.from({ length: 999 }, () => s.toolCall()))
     await vi.advanceTimersByTimeAsync(0)
     expect(inner.batches).toHaveLength(1)
-    buffer.append(Array.from({ length: 2 }, () => s.toolCall()))
+    buffer.append([s.toolCall()])
     await vi.advanceTimersByTimeAsync(0)
-    expect(inner.batches.map((b) => b.length)).toEqual([1, 1001])
+    expect(inner.batches.map((b) => b.length)).toEqual([1, 1000])
   })
 
   it('flushes synchronously into a store that can write synchronously', async () => {
