@@ -3,8 +3,9 @@ import { join } from 'node:path'
 import { COLLECTIONS } from '@agent-tracker/core'
 import { createFactScript } from '@agent-tracker/core/testing'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
+import { open } from 'lmdb'
 import { describe, expect, it } from 'vitest'
-import { tempFolder } from '../test/legacy-fixtures.js'
+import { shopHistory, tempFolder, writeLegacyDatabase } from '../test/legacy-fixtures.js'
 import { mergeDatabase } from './merge-database.js'
 
 const SETUP = 'build@anthropic/claude-sonnet-4-5'
@@ -53,6 +54,30 @@ describe('mergeDatabase', () => {
     const target = openLmdbStore({ databasePath: ':memory:' })
     const missing = join(tempFolder(), 'nowhere.lmdb')
     expect((await mergeDatabase(missing, target)).errors[0]?.message).toBe(`There is no agent-tracker database at ${missing}.`)
+    await target.close()
+  })
+
+  it('says that a legacy per-project database is one, and that migrate is for those', async () => {
+    const project = tempFolder()
+    const legacy = await writeLegacyDatabase(project, shopHistory(project))
+    const target = openLmdbStore({ databasePath: ':memory:' })
+    const report = await mergeDatabase(legacy, target)
+    expect(report).toEqual({ migrated: 0, skipped: 0, errors: [{
+      source: legacy,
+      message: `${legacy} is not an agent-tracker database (it has no "meta" sub-database): its agent:, commit: and communication: keys make it a legacy per-project database. merge is for agent-tracker databases from other machines; bring legacy ones in with \`agent-tracker migrate <project folder>\`.`,
+    }] })
+    expect(await target.find('commits')).toEqual([])
+    expect(await target.listMigrations()).toEqual([])
+    await target.close()
+  })
+
+  it('says that an LMDB database of some other program is not an agent-tracker database', async () => {
+    const other = join(tempFolder(), 'other.lmdb')
+    const root = open({ path: other })
+    await root.put('hello', 'world')
+    await root.close()
+    const target = openLmdbStore({ databasePath: ':memory:' })
+    expect((await mergeDatabase(other, target)).errors).toEqual([{ source: other, message: `${other} is not an agent-tracker database (it has no "meta" sub-database), so there is nothing to merge from it.` }])
     await target.close()
   })
 })

@@ -5,6 +5,7 @@ import type { LmdbStore } from '@agent-tracker/lmdb-store'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
 import type { MigrationOptions, MigrationReport } from './migration-report.js'
 import { messageOf } from './migration-report.js'
+import { notAnAgentTrackerDatabase } from './merge-source.js'
 
 /** Options of {@link mergeDatabase}. */
 export interface MergeOptions extends MigrationOptions {
@@ -15,10 +16,14 @@ export interface MergeOptions extends MigrationOptions {
 /**
  * Adds another agent-tracker database (e.g. from another machine) to the store: every record the
  * store lacks is copied; records it has are left alone (a setup in both keeps this store's
- * scores). Idempotent; opens the other database read-only; never throws.
+ * scores). Idempotent; opens the other database read-only; never throws. An LMDB file that is not an
+ * agent-tracker database (such as a legacy per-project one, which `migrateProjectDatabase` reads)
+ * is reported as such.
  */
 export async function mergeDatabase(otherPath: string, target: TrackerStore, options: MergeOptions = {}): Promise<MigrationReport> {
   const source = resolve(otherPath)
+  const foreign = await notAnAgentTrackerDatabase(source)
+  if (foreign !== undefined) return { migrated: 0, skipped: 0, errors: [{ source, message: foreign }] }
   let other: LmdbStore
   try {
     other = openLmdbStore({ databasePath: source, readOnly: true })
