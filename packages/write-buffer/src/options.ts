@@ -1,7 +1,10 @@
 import { describeValue } from '@agent-tracker/core'
 import { WriteBufferError } from './errors.js'
 
-/** When the buffer flushes by itself, besides explicit `flush()` calls. */
+/**
+ * When the buffer flushes by itself, besides explicit `flush()` calls. After a failed flush it
+ * waits 1 s before trying again by itself, doubling up to 60 s; `flush()` always tries at once.
+ */
 export interface WriteBufferOptions {
   /** Flush as soon as this many facts (or more) are pending; `false` turns it off. Default 1000. */
   readonly maxPending?: number | false

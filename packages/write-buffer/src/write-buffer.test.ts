@@ -130,6 +130,43 @@ describe('withWriteBuffer', () => {
     expect(inner.batches.map((b) => b.length)).toEqual([10])
   })
 
+  it('backs off after a failed valve flush instead of retrying on every new fact, while flush() always tries', async () => {
+    vi.useFakeTimers()
+    const inner = instrument(createMemoryStore())
+    const buffer = withWriteBuffer(inner, { maxPending: 5, maxAgeMs: false })
+    const s = createFactScript({ setup: SETUP, project: PROJECT })
+    const attempts = () => buffer.stats.failedFlushes + buffer.stats.flushes
+    const recordAfter = async (ms: number) => {
+      await vi.advanceTimersByTimeAsync(ms)
+      buffer.append([s.toolCall()])
+      await vi.advanceTimersByTimeAsync(0)
+    }
+    inner.failNext(1000, 'MDB_MAP_FULL: database full')
+    buffer.append(Array.from({ length: 5 }, () => s.toolCall()))
+    await vi.advanceTimersByTimeAsync(0)
+    expect(attempts()).toBe(1)
+    for (let i = 0; i < 20; i++) await recordAfter(0)
+    await recordAfter(999)
+    expect(attempts()).toBe(1)
+    await recordAfter(1)
+    expect(attempts()).toBe(2)
+    await recordAfter(1999)
+    expect(attempts()).toBe(2)
+    await recordAfter(1)
+    expect(attempts()).toBe(3)
+
+    expect((await buffer.flush()).errors).toEqual(['MDB_MAP_FULL: database full'])
+    expect(attempts()).toBe(4)
+    for (let i = 0; i < 10; i++) await recordAfter(60_000)
+    expect(attempts()).toBe(14)
+
+    inner.failNext(0)
+    expect(await buffer.flush()).toMatchObject({ factsWritten: 39, errors: [] })
+    buffer.append(Array.from({ length: 5 }, () => s.toolCall()))
+    await vi.advanceTimersByTimeAsync(0)
+    expect(inner.batches.map((b) => b.length)).toEqual([39, 5])
+  })
+
   it('flushes by itself once the oldest pending fact is maxAgeMs old', async () => {
     vi.useFakeTimers()
     const inner = instrument(createMemoryStore())

@@ -249,6 +249,7 @@ export class WriteBuffer implements TrackerStore {
       entriesWritten: this.#stats.entriesWritten + entriesWritten,
       lastFlushAt: new Date().toISOString(),
     }
+    this.#valve.succeeded()
     this.#checkValve()
     return { factsWritten: batch.length, entriesWritten, skipped, errors: [] }
   }
@@ -256,6 +257,7 @@ export class WriteBuffer implements TrackerStore {
   #failed(error: unknown): FlushResult {
     const message = error instanceof Error ? error.message : String(error)
     this.#stats = { ...this.#stats, failedFlushes: this.#stats.failedFlushes + 1, lastError: message }
+    this.#valve.failed()
     this.#checkValve()
     try {
       this.#onFlushError?.(error)
