@@ -41,6 +41,32 @@ describe('searchPriorArt', () => {
     expect(result.patterns.some((hit) => hit.title === 'Refund flow')).toBe(false)
   })
 
+  it('lists a well-graded retrospective whose commit had a bug as a mistake, never as a pattern', () => {
+    const buggy: PriorArtRecords = {
+      ...records,
+      retrospectives: [...records.retrospectives, { ...base, commit: 'c4', project: '/w/shop', at: '2026-01-07T00:00:00.000Z', updatedAt: '', task: 'Coupon codes at checkout', userGrade: 5, userNote: 'looked perfect' }],
+      bugs: [...records.bugs, { ...base, id: 'b2', project: '/w/shop', at: '2026-01-08T00:00:00.000Z', by: 'user', commit: 'c4', note: 'coupons applied twice', skillPointsAfter: 0 }],
+    }
+    const result = searchPriorArt('coupon checkout', buggy, { scope: 'web-app' })
+    expect(result.patterns.map((hit) => hit.title)).not.toContain('Coupon codes at checkout')
+    expect(result.mistakes.map((hit) => [hit.kind, hit.title])).toContainEqual(['retrospective', 'Coupon codes at checkout'])
+  })
+
+  it('never takes a self-grade as a user verdict: self-graded work is labelled and ranked below user-graded work', () => {
+    const selfGraded: PriorArtRecords = {
+      ...records,
+      retrospectives: [
+        { ...base, commit: 's1', project: '/w/shop', at: '2026-01-09T00:00:00.000Z', updatedAt: '', task: 'Invoice export to PDF', agentGrade: 5, agentNote: 'invoice export works' },
+        { ...base, commit: 's2', project: '/w/shop', at: '2026-01-01T00:00:00.000Z', updatedAt: '', task: 'Invoice numbering', agentGrade: 5, userGrade: 2, agentNote: 'invoice numbers are sequential' },
+      ],
+    }
+    const result = searchPriorArt('invoice export numbering', selfGraded, { scope: 'web-app' })
+    expect(result.patterns.map((hit) => [hit.title, hit.grade, hit.gradedBy])).toEqual([
+      ['Invoice numbering', 2, 'user'],
+      ['Invoice export to PDF', 5, 'agent'],
+    ])
+  })
+
   it('ignores stopwords and finds nothing for unrelated words', () => {
     expect(terms('The payments were failing')).toEqual(['payment', 'fail'])
     expect(terms('retry retries retried')).toEqual(['retry', 'retry', 'retry'])

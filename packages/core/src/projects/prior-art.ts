@@ -19,6 +19,8 @@ export interface PriorArtHit {
   readonly title: string
   readonly detail: string
   readonly grade?: Grade
+  /** Who gave `grade`: the user, or the agent itself (a self-grade, never taken as a verdict). */
+  readonly gradedBy?: 'user' | 'agent'
   /** Same scope as the current project, or another. */
   readonly scope: 'same' | 'other'
   readonly relevance: number
@@ -33,6 +35,8 @@ export interface PriorArtResult {
 
 interface Document extends Omit<PriorArtHit, 'scope' | 'relevance'> {
   readonly verdict: 'positive' | 'neutral' | 'mistake'
+  /** Order among patterns: user-graded good work, then user-graded neutral, self-graded, ungraded. */
+  readonly standing: number
   readonly terms: readonly string[]
 }
 
@@ -40,9 +44,11 @@ const STOPWORDS = new Set('a an and are as at be but by for from has have in int
 const FAILURE = /\b(fail(ed|s|ure)?|broke|broken|revert(ed)?|regress(ion|ed)?|wrong|crash(ed)?)\b/i
 
 /**
- * Finds earlier work relevant to a task: patterns (well-graded retrospectives first, then other
- * matching work), from the current project's scope before other scopes; and mistakes to avoid
- * (badly graded retrospectives, bugs, activities whose outcome says something failed).
+ * Finds earlier work relevant to a task: patterns (work the user graded good or excellent first,
+ * then user-graded neutral work, then work only the agent graded itself, then ungraded work),
+ * from the current project's scope before other scopes; and mistakes to avoid (badly graded
+ * retrospectives, bugs, commits a bug was reported against — whatever their grade — and
+ * activities whose outcome says something failed). Only a user grade makes a positive pattern.
  * Relevance is TF-IDF over words of tasks, notes, messages and outcomes.
  */
 export function searchPriorArt(query: string, records: PriorArtRecords, options: { readonly scope?: string; readonly limit?: number } = {}): PriorArtResult {
@@ -67,15 +73,14 @@ export function searchPriorArt(query: string, records: PriorArtRecords, options:
   const order = (a: typeof hits[number], b: typeof hits[number]): number =>
     Number(a.scope === 'other') - Number(b.scope === 'other') || b.relevance - a.relevance || (a.document.at < b.document.at ? 1 : -1)
   const toHit = ({ document, relevance, scope }: typeof hits[number]): PriorArtHit => {
-    const { verdict: _verdict, terms: _terms, ...rest } = document
+    const { verdict: _verdict, standing: _standing, terms: _terms, ...rest } = document
     return { ...rest, scope, relevance: Math.round(relevance * 1000) / 1000 }
   }
-  const rank = { positive: 0, neutral: 1, mistake: 2 }
   return {
     query,
     patterns: hits
       .filter((hit) => hit.document.verdict !== 'mistake')
-      .sort((a, b) => Number(a.scope === 'other') - Number(b.scope === 'other') || rank[a.document.verdict] - rank[b.document.verdict] || order(a, b))
+      .sort((a, b) => Number(a.scope === 'other') - Number(b.scope === 'other') || a.document.standing - b.document.standing || order(a, b))
       .slice(0, limit)
       .map(toHit),
     mistakes: hits.filter((hit) => hit.document.verdict === 'mistake').sort(order).slice(0, limit).map(toHit),
@@ -88,31 +93,44 @@ function collect(records: PriorArtRecords): Document[] {
   const messageOf = new Map(records.commits.map((c) => [`${c.project}\u0000${c.hash}`, c.message]))
   const documents: Document[] = []
   for (const r of records.retrospectives) {
+    const gradedBy = r.userGrade !== undefined ? 'user' : r.agentGrade !== undefined ? 'agent' : undefined
     const grade = r.userGrade ?? r.agentGrade
-    const detail = [r.userNote, r.agentNote].filter((note) => note !== undefined).join(' · ')
+    const buggy = buggyCommits.has(`${r.project}\u0000${r.commit}`)
+    const detail = [r.userNote, r.agentNote, buggy ? 'a bug was reported against this commit' : undefined].filter((note) => note !== undefined).join(' · ')
     const title = r.task ?? messageOf.get(`${r.project}\u0000${r.commit}`) ?? r.commit
     documents.push({
       kind: 'retrospective', setup: r.setup, project: r.project, at: r.at, title, detail,
       ...(grade === undefined ? {} : { grade }),
-      verdict: grade === undefined ? 'neutral' : grade >= 2 ? 'positive' : grade < 0 ? 'mistake' : 'neutral',
+      ...(gradedBy === undefined ? {} : { gradedBy }),
+      ...retrospectiveVerdict(r.userGrade, r.agentGrade, buggy),
       terms: terms(`${title} ${detail}`),
     })
   }
   for (const a of records.activities) {
     const detail = [a.actions, a.outcome, a.decisions].filter((part) => part !== '').join(' · ')
-    documents.push({ kind: 'activity', setup: a.setup, project: a.project, at: a.at, title: a.task, detail, verdict: FAILURE.test(a.outcome) ? 'mistake' : 'neutral', terms: terms(`${a.task} ${detail}`) })
+    documents.push({ kind: 'activity', setup: a.setup, project: a.project, at: a.at, title: a.task, detail, verdict: FAILURE.test(a.outcome) ? 'mistake' : 'neutral', standing: UNGRADED, terms: terms(`${a.task} ${detail}`) })
   }
   for (const c of records.commits) {
     if (retrospectiveCommits.has(`${c.setup}\u0000${c.hash}`)) continue
     const buggy = buggyCommits.has(`${c.project}\u0000${c.hash}`)
-    documents.push({ kind: 'commit', setup: c.setup, project: c.project, at: c.at, title: c.message, detail: c.hash, verdict: buggy ? 'mistake' : 'neutral', terms: terms(`${c.message} ${c.task ?? ''}`) })
+    documents.push({ kind: 'commit', setup: c.setup, project: c.project, at: c.at, title: c.message, detail: c.hash, verdict: buggy ? 'mistake' : 'neutral', standing: UNGRADED, terms: terms(`${c.message} ${c.task ?? ''}`) })
   }
   for (const b of records.bugs) {
     const message = b.commit === undefined ? undefined : messageOf.get(`${b.project}\u0000${b.commit}`)
     const title = b.note ?? message ?? 'bug'
-    documents.push({ kind: 'bug', setup: b.setup, project: b.project, at: b.at, title, detail: message ?? '', verdict: 'mistake', terms: terms(`${title} ${message ?? ''}`) })
+    documents.push({ kind: 'bug', setup: b.setup, project: b.project, at: b.at, title, detail: message ?? '', verdict: 'mistake', standing: UNGRADED, terms: terms(`${title} ${message ?? ''}`) })
   }
   return documents
+}
+
+const UNGRADED = 3
+
+/** A user grade decides; a self-grade alone is weaker evidence; a reported bug makes it a mistake. */
+function retrospectiveVerdict(userGrade: Grade | undefined, agentGrade: Grade | undefined, buggy: boolean): Pick<Document, 'verdict' | 'standing'> {
+  if (buggy) return { verdict: 'mistake', standing: UNGRADED }
+  if (userGrade !== undefined) return userGrade >= 2 ? { verdict: 'positive', standing: 0 } : userGrade < 0 ? { verdict: 'mistake', standing: UNGRADED } : { verdict: 'neutral', standing: 1 }
+  if (agentGrade !== undefined) return agentGrade < 0 ? { verdict: 'mistake', standing: UNGRADED } : { verdict: 'neutral', standing: 2 }
+  return { verdict: 'neutral', standing: UNGRADED }
 }
 
 /** Lower-case word stems, without stopwords. */
