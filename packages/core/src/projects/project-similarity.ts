@@ -4,8 +4,12 @@ import { UNKNOWN } from '../project-profile.js'
 /** Weights of the similarity formula; they sum to 1. */
 export const SIMILARITY_WEIGHTS = { language: 0.4, framework: 0.25, scope: 0.15, dependencies: 0.2 } as const
 
-/** Projects at or above this similarity count as "like this one". */
-export const SIMILARITY_THRESHOLD = 0.4
+/**
+ * Projects at or above this similarity count as "like this one". Above the language weight on
+ * purpose: the same language alone (0.4) is not enough; it takes the language plus the scope,
+ * the framework, or a quarter of the dependencies in common.
+ */
+export const SIMILARITY_THRESHOLD = 0.45
 
 const LANGUAGE_FAMILIES: readonly (readonly string[])[] = [['typescript', 'javascript'], ['java', 'kotlin']]
 
@@ -38,4 +42,14 @@ function jaccard(a: readonly string[], b: readonly string[]): number {
 
 function known(value: string): boolean {
   return value !== UNKNOWN && value !== ''
+}
+
+/** True when two projects are alike enough for one's outcomes to inform the other (similarity ≥ {@link SIMILARITY_THRESHOLD}). */
+export function isSimilarProject(a: ProjectProfile, b: ProjectProfile): boolean {
+  return isAboveThreshold(projectSimilarity(a, b))
+}
+
+/** True when a similarity reaches the threshold; sums of weights are compared with a rounding margin. */
+export function isAboveThreshold(similarity: number): boolean {
+  return similarity >= SIMILARITY_THRESHOLD - 1e-9
 }

@@ -113,6 +113,12 @@ describe('recommendSetups', () => {
     expect(sparse.interval[1] - sparse.interval[0]).toBeGreaterThan(rich.interval[1] - rich.interval[0])
   })
 
+  it('does not learn from projects that share only the language', () => {
+    const result = recommendSetups(profile('python', 'pytorch', 'ml', ['torch']), syntheticHistory(8))
+    expect(result.similarProjects).toEqual([])
+    expect(result.state).toBe('no-data')
+  })
+
   it('reports no data for a kind of project never seen', () => {
     const result = recommendSetups(profile('rust', 'axum', 'api', ['axum']), syntheticHistory(3))
     expect(result).toMatchObject({ state: 'no-data', setups: [], similarProjects: [] })

@@ -1,6 +1,6 @@
 import type { ProjectProfile } from '../project-profile.js'
 import type { BugRecord, CommitRecord, GradeEventRecord, ProjectRecord, UsageRecord } from '../records.js'
-import { SIMILARITY_THRESHOLD, projectSimilarity } from './project-similarity.js'
+import { isAboveThreshold, projectSimilarity } from './project-similarity.js'
 
 /** Tuning of {@link recommendSetups}; the defaults are documented in the README. */
 export interface RecommendOptions {
@@ -73,7 +73,7 @@ interface SetupOutcomes {
 
 /**
  * Ranks setups for a project with the given profile, from outcomes on similar projects
- * (similarity ≥ 0.4, each weighted by its similarity): user grades shrunk towards the overall
+ * (similarity ≥ 0.45, each weighted by its similarity): user grades shrunk towards the overall
  * mean of those projects (normal–normal model), bugs per commit shrunk the same way, cost per
  * commit for information. Setups below `minSamples` graded commits are listed, not ranked.
  */
@@ -83,7 +83,7 @@ export function recommendSetups(profile: ProjectProfile, records: RecommendRecor
   const bugWeight = options.bugWeight ?? 2
   const similar = records.projects
     .flatMap((project) => (project.profile === undefined ? [] : [{ path: project.path, similarity: projectSimilarity(profile, project.profile) }]))
-    .filter((entry) => entry.similarity >= SIMILARITY_THRESHOLD)
+    .filter((entry) => isAboveThreshold(entry.similarity))
     .sort((a, b) => b.similarity - a.similarity || a.path.localeCompare(b.path))
   const weightOf = new Map(similar.map((entry) => [entry.path, entry.similarity]))
 
