@@ -1,5 +1,6 @@
-import { existsSync, readdirSync, statSync } from 'node:fs'
+import { readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
+import { locateDataFile } from '@agent-tracker/lmdb-store'
 
 /** Legacy data found in a project folder. */
 export interface LegacyData {
@@ -33,7 +34,7 @@ export function detectLegacy(projectDir: string): LegacyData {
   const communication = join(projectDir, '.journal', 'communication.json')
   return {
     projectDir,
-    ...(isNonEmpty(database) ? { projectDatabase: database } : {}),
+    ...(databaseHasData(database) ? { projectDatabase: database } : {}),
     ...(isFile(status) ? { statusFile: status } : {}),
     ...(isFile(communication) ? { communicationFile: communication } : {}),
     journalFiles: journalFiles(join(projectDir, '.journal')),
@@ -60,10 +61,13 @@ function isFile(path: string): boolean {
   }
 }
 
-function isNonEmpty(path: string): boolean {
+/**
+ * True when an LMDB environment at `path` (a file, or a folder with `data.mdb`) holds any bytes:
+ * absent, an empty folder or an empty data file mean no database. Never throws.
+ */
+export function databaseHasData(path: string): boolean {
   try {
-    const stats = statSync(path)
-    return stats.isDirectory() ? existsSync(join(path, 'data.mdb')) : stats.size > 0
+    return statSync(locateDataFile(path).dataFile).size > 0
   } catch {
     return false
   }

@@ -86,7 +86,6 @@ describe('migrateProjectDatabase', () => {
   it.each([
     ['not an LMDB file', 'just some notes\n', 'is unreadable: it is not an LMDB database file'],
     ['corrupt (random bytes)', Buffer.alloc(32 * 1024, 0x3c), 'is unreadable: it is not an LMDB database file'],
-    ['empty (zero bytes)', Buffer.alloc(0), 'is empty'],
   ])('reports a source that is %s, keeps the process alive and the target untouched', async (_, content, problem) => {
     const project = tempFolder()
     const source = legacyDatabasePath(project)

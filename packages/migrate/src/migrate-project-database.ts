@@ -1,6 +1,5 @@
 import type { CommitRecord, GradeEventRecord, ProjectRecord, SetupRecord, TrackerStore } from '@agent-tracker/core'
-import { existsSync } from 'node:fs'
-import { legacyDatabasePath } from './detect-legacy.js'
+import { databaseHasData, legacyDatabasePath } from './detect-legacy.js'
 import type { LegacyEntry } from './legacy-database-records.js'
 import { commitFromLegacy, gradeEventFromLegacy, legacySetupId, parseLegacyKey, projectOf, setupFromLegacyAgent } from './legacy-database-records.js'
 import type { MigrationIssue, MigrationOptions, MigrationReport } from './migration-report.js'
@@ -26,10 +25,11 @@ interface Chunk {
  * Copies the predecessor's per-project database into the central store: only records the store
  * lacks (never overwrites), idempotent, streamed in chunks, with progress. Never throws and never
  * deletes the source; every problem is an issue in the report. Records the run in the store's meta.
+ * No source (absent, an empty folder or an empty file: what `detectLegacy` finds nothing in) is a no-op.
  */
 export async function migrateProjectDatabase(projectDir: string, target: TrackerStore, options: ProjectDatabaseOptions = {}): Promise<MigrationReport> {
   const source = options.sourcePath ?? legacyDatabasePath(projectDir)
-  if (!existsSync(source)) return EMPTY_REPORT
+  if (!databaseHasData(source)) return EMPTY_REPORT
   const opened = openLegacyDatabase(source)
   if (!opened.ok) return { ...EMPTY_REPORT, errors: [{ source, message: opened.problem }] }
   const chunkSize = options.chunkSize ?? 1000
