@@ -113,6 +113,27 @@ describe('recommendSetups', () => {
     expect(sparse.interval[1] - sparse.interval[0]).toBeGreaterThan(rich.interval[1] - rich.interval[0])
   })
 
+  it('names a best setup only when its interval clears the runner-up\'s', () => {
+    const result = recommendSetups(TYPESCRIPT, syntheticHistory(8))
+    expect(result.contenders).toEqual([A])
+    expect(result.message).toMatch(new RegExp(`^Best for this project: ${A.replace(/[.]/g, '\\.')}, expected user grade`))
+  })
+
+  it('says when the top setups cannot be told apart yet because their intervals overlap', () => {
+    const history = syntheticHistory(8)
+    const C = 'build@example/twin-of-a'
+    const twin = {
+      ...history,
+      commits: [...history.commits, ...history.commits.filter((c) => c.setup === A).map((c) => ({ ...c, setup: C, hash: `${c.hash}-c` }))],
+      gradeEvents: [...history.gradeEvents, ...history.gradeEvents.filter((e) => e.setup === A).map((e) => ({ ...e, setup: C, id: `${e.id}-c`, commit: `${e.commit}-c` }))],
+    }
+    const result = recommendSetups(TYPESCRIPT, twin)
+    expect(result.state).toBe('ranked')
+    expect([...result.contenders].sort()).toEqual([A, C].sort())
+    expect(result.message).toMatch(/^No clear best setup yet: build@\S+ and build@\S+ are not yet distinguishable \(their 90% intervals overlap\)/)
+    expect(result.message).toContain('grade more commits to tell them apart')
+  })
+
   it('does not learn from projects that share only the language', () => {
     const result = recommendSetups(profile('python', 'pytorch', 'ml', ['torch']), syntheticHistory(8))
     expect(result.similarProjects).toEqual([])

@@ -52,6 +52,11 @@ export interface Recommendation {
   readonly profile: ProjectProfile
   readonly similarProjects: readonly { readonly path: string; readonly similarity: number }[]
   readonly setups: readonly SetupRecommendation[]
+  /**
+   * The top-ranked setup and every ranked setup whose 90% interval overlaps its interval: the
+   * setups the data cannot yet tell apart. One entry means a clear best; empty when none is ranked.
+   */
+  readonly contenders: readonly string[]
   readonly message: string
 }
 
@@ -146,7 +151,7 @@ export function recommendSetups(profile: ProjectProfile, records: RecommendRecor
       costPerCommit,
       score: expected - bugWeight * bugs,
       reason: enoughData
-        ? `expected user grade ${expected.toFixed(1)} (90% ${(expected - spread).toFixed(1)}–${(expected + spread).toFixed(1)}) from ${plural(s.samples.length, 'graded commit')} on ${plural(s.projects.size, 'similar project')}${describe}; ${bugs.toFixed(2)} bugs/commit${costPerCommit === null ? '' : `; $${costPerCommit.toFixed(2)}/commit`}`
+        ? `expected user grade ${expected.toFixed(1)} (90% ${(expected - spread).toFixed(1)}–${(expected + spread).toFixed(1)}) from ${plural(s.samples.length, 'graded commit')} on ${plural(s.projects.size, 'similar project')}${describe}; ${bugs.toFixed(2)} bugs/commit${costPerCommit === null ? '' : `; ${dollars(costPerCommit)}/commit`}`
         : `not enough data: ${plural(s.samples.length, 'graded commit')} on similar projects, ${String(minSamples)} needed`,
     }
   })
@@ -156,17 +161,30 @@ export function recommendSetups(profile: ProjectProfile, records: RecommendRecor
     .map((s, index) => ({ ...s, rank: index + 1 }))
   const unranked = setups.filter((s) => !s.enoughData).sort((a, b) => b.samples - a.samples || a.setup.localeCompare(b.setup))
   const state = ranked.length > 0 ? 'ranked' : setups.length > 0 ? 'not-enough-data' : 'no-data'
+  const top = ranked[0]
+  const contenders = top === undefined ? [] : ranked.filter((s) => s === top || overlaps(s.interval, top.interval)).map((s) => s.setup)
   return {
     state,
     profile,
     similarProjects: similar,
     setups: [...ranked, ...unranked],
-    message: state === 'ranked'
-      ? `Best for this project: ${ranked[0]?.setup ?? ''}, ${ranked[0]?.reason ?? ''}.`
+    contenders,
+    message: top !== undefined && contenders.length > 1
+      ? `No clear best setup yet: ${listOf(contenders)} are not yet distinguishable (their 90% intervals overlap); ${top.setup} leads on score for now — grade more commits to tell them apart.`
+      : top !== undefined
+      ? `Best for this project: ${top.setup}, ${top.reason}.`
       : state === 'not-enough-data'
         ? `Not enough data to recommend a setup yet: no setup has ${String(minSamples)} user-graded commits on projects like this one${describe}. Grade commits with /grade or agent-tracker grade.`
         : `No outcomes recorded on projects like this one${describe} yet.`,
   }
+}
+
+function overlaps(a: readonly [number, number], b: readonly [number, number]): boolean {
+  return Math.max(a[0], b[0]) <= Math.min(a[1], b[1])
+}
+
+function listOf(items: readonly string[]): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1) ?? ''}`
 }
 
 function weightedMean(samples: readonly Sample[]): number | null {
@@ -184,6 +202,11 @@ function weightedSd(samples: readonly Sample[], mean: number): number | null {
 function describeProfile(profile: ProjectProfile): string {
   const parts = [profile.language, profile.framework, profile.scope].filter((part) => part !== 'unknown')
   return parts.length === 0 ? '' : ` (${parts.join('/')})`
+}
+
+/** `$1.28`, `$0.084`: cents from a dollar up, two significant digits below. */
+function dollars(value: number): string {
+  return value >= 1 || value === 0 ? `$${value.toFixed(2)}` : `$${value.toPrecision(2)}`
 }
 
 function plural(count: number, noun: string): string {
