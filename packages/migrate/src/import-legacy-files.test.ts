@@ -131,14 +131,15 @@ describe('importLegacyFiles', () => {
     expect(await store.get('setups', ['build'])).toBeUndefined()
   })
 
-  it('is idempotent and never overwrites', async () => {
+  it('is idempotent, never overwrites, and remembers what the first run migrated', async () => {
     const root = project({ '.journal/communication.json': COMMUNICATION, '.journal/2026-02-23.md': JOURNAL })
     const store = createMemoryStore()
     const first = await importLegacyFiles(root, store)
     const second = await importLegacyFiles(root, store)
     expect(second).toMatchObject({ migrated: 0, skipped: first.migrated })
     expect(await store.find('activities')).toHaveLength(2)
-    expect(await store.listMigrations()).toEqual([expect.objectContaining({ id: `legacy-files:${root}`, kind: 'legacy-files', migrated: 0 })])
+    // The record keeps what was migrated over every run; skipped and errors are the latest run's.
+    expect(await store.listMigrations()).toEqual([expect.objectContaining({ id: `legacy-files:${root}`, kind: 'legacy-files', migrated: first.migrated, skipped: first.migrated })])
   })
 
   it('does nothing for a project without legacy files', async () => {

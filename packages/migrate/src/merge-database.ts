@@ -4,6 +4,7 @@ import { COLLECTIONS } from '@agent-tracker/core'
 import type { LmdbStore } from '@agent-tracker/lmdb-store'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
 import type { MigrationOptions, MigrationReport } from './migration-report.js'
+import { recordMigrationRun } from './migration-history.js'
 import { messageOf } from './migration-report.js'
 import { notAnAgentTrackerDatabase } from './merge-source.js'
 
@@ -55,7 +56,7 @@ export async function mergeDatabase(otherPath: string, target: TrackerStore, opt
       }
       await flush()
     }
-    await target.recordMigration({ id: `merge:${source}`, kind: 'merge', source, at: now, migrated, skipped, errors: 0 })
+    await recordMigrationRun(target, { id: `merge:${source}`, kind: 'merge', source, at: now, migrated, skipped, errors: 0 })
   } catch (error) {
     errors.push({ source, message: `merge stopped after ${String(processed)} records: ${messageOf(error)}` })
   } finally {

@@ -53,10 +53,11 @@ describe('migrateProjectDatabase', () => {
     const project = tempFolder()
     await writeLegacyDatabase(project, shopHistory(project))
     await withTarget(async (target) => {
-      await migrateProjectDatabase(project, target)
+      await migrateProjectDatabase(project, target, { now: () => new Date('2026-03-01T00:00:00Z') })
       const before = await target.find('commits')
-      expect(await migrateProjectDatabase(project, target)).toEqual({ migrated: 0, skipped: 7, errors: [] })
+      expect(await migrateProjectDatabase(project, target, { now: () => new Date('2026-03-02T00:00:00Z') })).toEqual({ migrated: 0, skipped: 7, errors: [] })
       expect(await target.find('commits')).toEqual(before)
+      expect(await target.listMigrations()).toEqual([expect.objectContaining({ kind: 'project-database', at: '2026-03-02T00:00:00.000Z', migrated: 7, skipped: 7, errors: 0 })])
     })
   })
 
