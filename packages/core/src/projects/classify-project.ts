@@ -49,7 +49,10 @@ const MAX_DEPENDENCIES = 25
 /**
  * Classifies a project from its AGENTS.md and manifests: language, framework, scope and key
  * dependencies. AGENTS.md lines like `Language: TypeScript` or `- **Scope**: cli` win over what
- * manifests suggest. Malformed files are ignored; whatever cannot be told is `unknown`.
+ * manifests suggest. With manifests of several languages (a Python API with a package.json for
+ * its git hooks), the one with the most evidence — a framework, runtime dependencies — leads,
+ * after any of the language AGENTS.md declares. Malformed files are ignored; whatever cannot be
+ * told is `unknown`.
  */
 export function classifyProject(files: ProjectFiles, profiledAt: string): ProjectProfile {
   const declared = files['AGENTS.md'] === undefined ? {} : agentsMdFields(files['AGENTS.md'])
@@ -59,6 +62,9 @@ export function classifyProject(files: ProjectFiles, profiledAt: string): Projec
       return content === undefined ? undefined : READERS[name](content)
     })
     .filter((found): found is ManifestClues => found !== undefined)
+    .map((clues, index) => ({ clues, index }))
+    .sort((a, b) => Number(b.clues.language === declared.language) - Number(a.clues.language === declared.language) || b.clues.evidence - a.clues.evidence || a.index - b.index)
+    .map(({ clues }) => clues)
   const primary = manifests[0]
   return {
     language: declared.language ?? primary?.language ?? UNKNOWN,

@@ -4,6 +4,11 @@ export interface ManifestClues {
   readonly framework?: string
   readonly scope?: string
   readonly dependencies: readonly string[]
+  /**
+   * How strongly the manifest speaks for its language: its runtime dependencies, plus 10 for a
+   * framework. A package.json with only devDependencies (formatters, git hooks) counts 0.
+   */
+  readonly evidence: number
 }
 
 /** Framework markers by dependency name, most specific first; with the scope they imply. */
@@ -43,7 +48,7 @@ export function packageJsonClues(content: string): ManifestClues | undefined {
   const typed = all.includes('typescript') || typeof manifest.types === 'string' || typeof manifest.typings === 'string'
   const found = frameworkOf(all)
   const scope = manifest.bin !== undefined ? 'cli' : found?.scope ?? (manifest.main !== undefined || manifest.exports !== undefined ? 'library' : undefined)
-  return clues(typed ? 'typescript' : 'javascript', found?.framework, scope, runtime.length > 0 ? runtime : all)
+  return { ...clues(typed ? 'typescript' : 'javascript', found?.framework, scope, runtime.length > 0 ? runtime : all), evidence: new Set(runtime).size + (found === undefined ? 0 : 10) }
 }
 
 /** composer.json. */
@@ -123,7 +128,8 @@ export function gemfileClues(content: string): ManifestClues {
 }
 
 function clues(language: string, framework: string | undefined, scope: string | undefined, dependencies: readonly string[]): ManifestClues {
-  return { language, ...(framework === undefined ? {} : { framework }), ...(scope === undefined ? {} : { scope }), dependencies: [...new Set(dependencies)].sort() }
+  const unique = [...new Set(dependencies)].sort()
+  return { language, ...(framework === undefined ? {} : { framework }), ...(scope === undefined ? {} : { scope }), dependencies: unique, evidence: unique.length + (framework === undefined ? 0 : 10) }
 }
 
 function pythonName(requirement: string): string {

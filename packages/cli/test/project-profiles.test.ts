@@ -1,0 +1,49 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { factLine, runCli, tempFolder } from './run-cli.js'
+
+interface ProjectRow { name: string; profile?: { language: string; framework: string; scope: string; dependencies: string[] } }
+
+/** Project folders with the given files, each recorded in a new database by one ingested commit. */
+async function recordProjects(folders: Record<string, Record<string, string>>): Promise<{ db: string; root: string }> {
+  const root = tempFolder('profiles-')
+  const db = join(root, 'tracker.lmdb')
+  const lines = Object.entries(folders).map(([name, files], index) => {
+    const path = join(root, name)
+    mkdirSync(path)
+    for (const [file, content] of Object.entries(files)) writeFileSync(join(path, file), content)
+    return factLine({ kind: 'commit', setup: 'build@anthropic/claude-sonnet-4-5', project: path, hash: `c0ffee${String(index)}`, message: 'start' })
+  })
+  const ingested = await runCli(['ingest', '--db', db], { input: lines.join('\n') })
+  if (ingested.code !== 0) throw new Error(ingested.stdout + ingested.stderr)
+  return { db, root }
+}
+
+async function profiles(db: string): Promise<Record<string, ProjectRow['profile']>> {
+  const { code, stdout } = await runCli(['projects', '--refresh', '--db', db, '--json'])
+  expect(code).toBe(0)
+  return Object.fromEntries((JSON.parse(stdout) as { projects: ProjectRow[] }).projects.map((p) => [p.name, p.profile]))
+}
+
+describe('projects --refresh classifies project folders', () => {
+  it('reads a Groovy build.gradle (single quotes, no parentheses)', async () => {
+    const { db } = await recordProjects({
+      orders: { 'build.gradle': "plugins {\n  id 'java'\n  id 'org.springframework.boot' version '3.3.0'\n}\n\ndependencies {\n  implementation 'org.springframework.boot:spring-boot-starter-web:3.3.0'\n  implementation \"com.fasterxml.jackson.core:jackson-databind:2.17.0\"\n  testImplementation 'org.junit.jupiter:junit-jupiter:5.10.0'\n}\n" },
+    })
+    expect((await profiles(db)).orders).toMatchObject({ language: 'java', framework: 'spring', scope: 'api', dependencies: ['jackson-databind', 'spring-boot-starter-web'] })
+  })
+
+  it('classifies a folder with both package.json and pyproject.toml by the manifest with more evidence, and by AGENTS.md when it says', async () => {
+    const tooling = JSON.stringify({ private: true, devDependencies: { prettier: '3', husky: '9', 'lint-staged': '15', '@commitlint/cli': '19', '@commitlint/config-conventional': '19', eslint: '9' } })
+    const { db } = await recordProjects({
+      'python-api': { 'package.json': tooling, 'pyproject.toml': '[project]\nname = "api"\ndependencies = ["fastapi>=0.115", "pydantic>=2", "httpx"]\n' },
+      'web-app': { 'package.json': JSON.stringify({ dependencies: { next: '16', react: '19', 'react-dom': '19', zod: '4' }, devDependencies: { typescript: '5' } }), 'pyproject.toml': '[project]\nname = "scripts"\ndependencies = ["requests"]\n' },
+      declared: { 'AGENTS.md': '# Agents\n\n- **Language**: TypeScript\n', 'package.json': tooling, 'pyproject.toml': '[project]\ndependencies = ["fastapi"]\n' },
+    })
+    const found = await profiles(db)
+    expect(found['python-api']).toMatchObject({ language: 'python', framework: 'fastapi', scope: 'api' })
+    expect(found['web-app']).toMatchObject({ language: 'typescript', framework: 'next', scope: 'web-app' })
+    expect(found.declared).toMatchObject({ language: 'typescript' })
+  })
+})
