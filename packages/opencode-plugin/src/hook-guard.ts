@@ -1,0 +1,21 @@
+import type { Notifier } from './notifier.js'
+
+/**
+ * Wraps a hook so that nothing it throws reaches OpenCode: failures are logged and swallowed.
+ * Errors `passThrough` accepts are rethrown (a blocked tool call must reach the host).
+ */
+export function guardHook<A extends unknown[]>(notifier: Notifier, name: string, hook: (...args: A) => Promise<void> | void, passThrough?: (error: unknown) => boolean): (...args: A) => Promise<void> {
+  return async (...args: A): Promise<void> => {
+    try {
+      await hook(...args)
+    } catch (error) {
+      if (passThrough?.(error) === true) throw error
+      notifier.log('error', `agent-tracker ${name} hook failed (ignored): ${messageOf(error)}`)
+    }
+  }
+}
+
+/** An error's message, whatever was thrown. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}

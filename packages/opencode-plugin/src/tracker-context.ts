@@ -1,0 +1,70 @@
+import { statusText } from './agent-tools.js'
+import { guardHook } from './hook-guard.js'
+import type { Notifier } from './notifier.js'
+import type { PluginSettings } from './options.js'
+import { SessionSetups } from './session-setups.js'
+import type { TrackerRuntime } from './tracker-runtime.js'
+
+/** What the plugin's hooks share: settings, the runtime, who runs each session, background work. */
+export interface TrackerContext {
+  readonly settings: PluginSettings
+  readonly project: string
+  /** Resolves to undefined when tracking is paused. */
+  readonly runtime: Promise<TrackerRuntime | undefined>
+  readonly notifier: Notifier
+  readonly sessions: SessionSetups
+  /** A hook that runs only while tracking is on; it logs and swallows its own failures. */
+  whenTracking<A extends unknown[]>(name: string, hook: (runtime: TrackerRuntime, ...args: A) => Promise<void> | void): (...args: A) => Promise<void>
+  /** Keeps background work (recording a commit) that flushes must wait for. */
+  track(work: Promise<void>): void
+  /** Settles when all background work so far has. */
+  settled(): Promise<void>
+  /** Waits for background work, then flushes; a failure is logged, never thrown. */
+  flush(runtime: TrackerRuntime, reason: string): Promise<void>
+  /** Shows the setup's status card as a toast. */
+  toastStatus(runtime: TrackerRuntime, setup: string, prefix?: string): Promise<void>
+  /** The setup a slash command is about: the session's, else the latest to work in the project. */
+  setupForCommand(runtime: TrackerRuntime, sessionID: string): Promise<string | undefined>
+}
+
+/** Creates the state the hooks share. */
+export function createTrackerContext(settings: PluginSettings, project: string, runtime: Promise<TrackerRuntime | undefined>, notifier: Notifier): TrackerContext {
+  const sessions = new SessionSetups(settings.identity)
+  const background = new Set<Promise<void>>()
+  const settled = async (): Promise<void> => {
+    await Promise.all(background)
+  }
+  return {
+    settings,
+    project,
+    runtime,
+    notifier,
+    sessions,
+    whenTracking: (name, hook) => guardHook(notifier, name, async (...args) => {
+      const opened = await runtime
+      if (opened !== undefined) await hook(opened, ...args)
+    }),
+    track: (work) => {
+      background.add(work)
+      void work.finally(() => background.delete(work))
+    },
+    settled,
+    flush: async (opened, reason) => {
+      await settled()
+      const result = await opened.flush()
+      if (result.errors.length > 0) notifier.log('warn', `agent-tracker flush on ${reason} failed; facts kept for the next flush: ${result.errors.join('; ')}`)
+    },
+    toastStatus: async (opened, setup, prefix = '') => {
+      const status = await opened.service.getStatus(setup)
+      if (status !== undefined) notifier.toast(`${prefix}${statusText(status)}`, status.halted ? 'warning' : 'info')
+    },
+    setupForCommand: async (opened, sessionID) => {
+      const known = sessions.setupOf(sessionID)
+      if (known !== undefined) return known
+      const [commit] = await opened.buffer.find('commits', { project, limit: 1 })
+      if (commit !== undefined) return commit.setup
+      const [usage] = await opened.buffer.find('usage', { project, limit: 1 })
+      return usage?.setup
+    },
+  }
+}
