@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { factLine, runCli, tempFolder } from './run-cli.js'
@@ -45,5 +45,58 @@ describe('projects --refresh classifies project folders', () => {
     expect(found['python-api']).toMatchObject({ language: 'python', framework: 'fastapi', scope: 'api' })
     expect(found['web-app']).toMatchObject({ language: 'typescript', framework: 'next', scope: 'web-app' })
     expect(found.declared).toMatchObject({ language: 'typescript' })
+  })
+})
+
+describe('recommend for projects fed through ingest', () => {
+  const SONNET = 'build@anthropic/claude-sonnet-4-5'
+  const GPT = 'build@openai/gpt-5'
+
+  /** Graded commits of two setups in one TypeScript project folder, fed through ingest only. */
+  async function ingestGradedWork(): Promise<{ db: string; root: string; shop: string }> {
+    const root = tempFolder('ingested-')
+    const db = join(root, 'tracker.lmdb')
+    const shop = join(root, 'shop')
+    mkdirSync(shop)
+    writeFileSync(join(shop, 'package.json'), JSON.stringify({ dependencies: { react: '19', zod: '4' }, devDependencies: { typescript: '5' } }))
+    const lines: string[] = []
+    for (const [setup, grade] of [[SONNET, 'excellence'], [GPT, 'bad']] as const) {
+      for (let i = 0; i < 6; i++) {
+        const hash = `${setup === SONNET ? 'aa' : 'bb'}${String(i)}0c0ffee`
+        lines.push(factLine({ kind: 'commit', setup, project: shop, hash, message: `change ${String(i)}` }))
+        lines.push(factLine({ kind: 'grade', setup, project: shop, commit: hash, by: 'user', userGrade: i === 0 ? 'good' : grade }))
+      }
+    }
+    const ingested = await runCli(['ingest', '--db', db], { input: lines.join('\n') })
+    expect(ingested.code).toBe(0)
+    return { db, root, shop }
+  }
+
+  it('profiles known project folders itself, without projects --refresh', async () => {
+    const { db, root } = await ingestGradedWork()
+    const next = join(root, 'next-app')
+    mkdirSync(next)
+    writeFileSync(join(next, 'package.json'), JSON.stringify({ dependencies: { react: '19' }, devDependencies: { typescript: '5' } }))
+    const { code, stdout } = await runCli(['recommend', next, '--db', db, '--json'])
+    expect(code).toBe(0)
+    const result = JSON.parse(stdout) as { state: string; similarProjects: { path: string }[]; setups: { setup: string; rank: number | null }[]; unprofiledProjects: string[] }
+    expect(result.state).toBe('ranked')
+    expect(result.similarProjects.map((p) => p.path)).toEqual([join(root, 'shop')])
+    expect(result.setups.map((s) => [s.setup, s.rank])).toEqual([[SONNET, 1], [GPT, 2]])
+    expect(result.unprofiledProjects).toEqual([])
+  })
+
+  it('says which projects have no profile and points to projects --refresh when their folders are gone', async () => {
+    const { db, root, shop } = await ingestGradedWork()
+    rmSync(shop, { recursive: true })
+    const next = join(root, 'next-app')
+    mkdirSync(next)
+    writeFileSync(join(next, 'package.json'), JSON.stringify({ dependencies: { react: '19' } }))
+    const { code, stdout } = await runCli(['recommend', next, '--db', db])
+    expect(code).toBe(0)
+    expect(stdout).toContain(`1 recorded project has no profile and its folder is not here, so its outcomes were left out: ${shop}.`)
+    expect(stdout).toContain('agent-tracker projects --refresh')
+    const json = JSON.parse((await runCli(['recommend', next, '--db', db, '--json'])).stdout) as { state: string; unprofiledProjects: string[] }
+    expect(json).toMatchObject({ state: 'no-data', unprofiledProjects: [shop] })
   })
 })

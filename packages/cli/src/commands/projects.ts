@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs'
 import type { ProjectRecord } from '@agent-tracker/core'
-import { profileProject } from '@agent-tracker/migrate'
 import type { CommandContext } from '../context.js'
 import { when } from '../format.js'
+import { readFolderProfile } from './project-profiles.js'
 
 /** `projects [--refresh]`: every project seen, with its profile; `--refresh` re-reads the folders. */
 export async function projectsCommand(ctx: CommandContext, options: { refresh?: boolean }): Promise<void> {
@@ -11,9 +10,8 @@ export async function projectsCommand(ctx: CommandContext, options: { refresh?: 
   const refreshed: string[] = []
   if (options.refresh === true) {
     for (const project of projects) {
-      if (!existsSync(project.path)) continue
-      const profile = profileProject(project.path)
-      if (profile.fingerprint === project.profile?.fingerprint) continue
+      const profile = readFolderProfile(project.path)
+      if (profile === undefined || profile.fingerprint === project.profile?.fingerprint) continue
       await store.saveProjectProfile(project.path, profile)
       refreshed.push(project.path)
     }

@@ -6,6 +6,7 @@ import { profileProject } from '@agent-tracker/migrate'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { decimal, money, score } from '../format.js'
+import { unprofiledNote, withFolderProfiles } from './project-profiles.js'
 
 /** `recommend [project-dir]`: which setup to use for a project like this one. */
 export async function recommendCommand(ctx: CommandContext, projectDir: string | undefined, options: { minSamples?: string }): Promise<void> {
@@ -19,11 +20,12 @@ export async function recommendCommand(ctx: CommandContext, projectDir: string |
   }
   const store = ctx.openStore('read')
   const profile = profileProject(folder)
-  const [projects, commits, gradeEvents, bugs, usage] = await Promise.all([
+  const [known, commits, gradeEvents, bugs, usage] = await Promise.all([
     store.find('projects', { order: 'any' }), store.find('commits', { order: 'any' }), store.find('gradeEvents', { order: 'any' }), store.find('bugs', { order: 'any' }), store.find('usage', { order: 'any' }),
   ])
+  const { projects, unprofiled } = withFolderProfiles(known)
   const result = recommendSetups(profile, { projects, commits, gradeEvents, bugs, usage }, minSamples === undefined ? {} : { minSamples })
-  ctx.print({ project: folder, ...result }, () => {
+  ctx.print({ project: folder, ...result, unprofiledProjects: unprofiled }, () => {
     const c = ctx.colours
     const kind = [profile.language, profile.framework, profile.scope].join(' / ')
     const lines = [`${c.bold('Project')}  ${folder}`, `${c.bold('Profile')}  ${kind}${profile.dependencies.length === 0 ? '' : ` · ${profile.dependencies.slice(0, 6).join(', ')}`}`]
@@ -42,6 +44,7 @@ export async function recommendCommand(ctx: CommandContext, projectDir: string |
     }
     if (result.setups.length > 0) lines.push(c.dim('SCORE = expected user grade − 2 × bugs per commit; N = user-graded commits on similar projects.'))
     lines.push('', result.state === 'ranked' ? c.green(result.message) : c.yellow(result.message))
+    if (unprofiled.length > 0) lines.push(c.yellow(unprofiledNote(unprofiled)))
     return lines.join('\n')
   })
 }

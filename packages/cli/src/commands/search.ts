@@ -1,10 +1,11 @@
 import { resolve } from 'node:path'
 import type { PriorArtHit } from '@agent-tracker/core'
-import { searchPriorArt } from '@agent-tracker/core'
+import { gradeLabel, searchPriorArt } from '@agent-tracker/core'
 import { profileProject } from '@agent-tracker/migrate'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { when } from '../format.js'
+import { withFolderProfiles } from './project-profiles.js'
 
 /** Journal entries searched, newest first: enough for prior art, bounded for very large databases. */
 const SEARCHED_ACTIVITIES = 20_000
@@ -17,14 +18,15 @@ export async function searchCommand(ctx: CommandContext, words: readonly string[
   const folder = resolve(ctx.io.cwd, options.project ?? '.')
   const known = await store.get('projects', [folder])
   const scope = known?.profile?.scope ?? profileProject(folder).scope
-  const [retrospectives, activities, commits, bugs, projects] = await Promise.all([
+  const [retrospectives, activities, commits, bugs, recorded] = await Promise.all([
     store.find('retrospectives', { order: 'any' }), store.find('activities', { limit: SEARCHED_ACTIVITIES }), store.find('commits', { order: 'any' }), store.find('bugs', { order: 'any' }), store.find('projects', { order: 'any' }),
   ])
+  const { projects } = withFolderProfiles(recorded)
   const result = searchPriorArt(query, { retrospectives, activities, commits, bugs, projects }, { scope, limit: options.limit })
   ctx.print({ ...result, scope }, () => {
     const c = ctx.colours
     const line = (hit: PriorArtHit): string => {
-      const grade = hit.grade === undefined ? '' : ` [grade ${String(hit.grade)}]`
+      const grade = hit.grade === undefined ? '' : ` [${hit.gradedBy === 'agent' ? 'self-graded' : 'user grade'} ${gradeLabel(hit.grade)}]`
       const where = `${hit.project.split(/[\\/]/).at(-1) ?? hit.project}${hit.scope === 'same' ? '' : ' (other scope)'}`
       return `  • ${hit.title}${grade} — ${hit.kind}, ${hit.setup}, ${where}, ${when(hit.at)}${hit.detail === '' ? '' : `\n    ${c.dim(hit.detail)}`}`
     }
