@@ -1,3 +1,5 @@
+import { jsonSyntaxErrorOffset } from './json-syntax-error.js'
+
 /** 1-based line and column of a character offset in a text. */
 export function lineAndColumn(text: string, offset: number): { line: number; column: number } {
   const before = text.slice(0, Math.max(0, offset))
@@ -5,8 +7,13 @@ export function lineAndColumn(text: string, offset: number): { line: number; col
   return { line, column: offset - before.lastIndexOf('\n') }
 }
 
-/** Where a `JSON.parse` failure happened, as `line L, column C`, when the engine says. */
+/** Where a `JSON.parse` failure happened, as `line L, column C`. */
 export function jsonErrorPosition(text: string, error: unknown): string | undefined {
+  const offset = jsonSyntaxErrorOffset(text)
+  if (offset !== undefined) {
+    const { line, column } = lineAndColumn(text, offset)
+    return `line ${String(line)}, column ${String(column)}`
+  }
   const message = error instanceof Error ? error.message : ''
   const atPosition = /position (\d+)/.exec(message)
   if (atPosition?.[1] !== undefined) {
