@@ -8,7 +8,8 @@ const RETROSPECTIVE_FIELDS = new Set(['commit', 'timestamp', 'task', 'agent_grad
 /**
  * `.journal/communication.json`: an array of graded retrospectives. Grades may be labels or
  * numbers, timestamps may lack a zone (read as local time), extra fields are kept. A bad entry
- * is reported by index and line; the others import.
+ * is reported by index and line, and so is a second entry for a commit already read (the store
+ * keeps one retrospective per setup and commit); the others import.
  */
 export function readCommunicationFile(source: string, content: string, context: LegacyFileContext): LegacyFileRecords {
   const result = noRecords()
@@ -19,15 +20,23 @@ export function readCommunicationFile(source: string, content: string, context: 
     return result
   }
   const lines = topLevelElementLines(content)
+  const imported = new Map<string, string>()
   value.forEach((raw: unknown, index) => {
     const line = lines[index]
     const position = `entry ${String(index + 1)}${line === undefined ? '' : ` (line ${String(line)})`}`
+    const commit = typeof (raw as { commit?: unknown } | null)?.commit === 'string' ? (raw as { commit: string }).commit : undefined
+    const where = `${position}${commit === undefined ? '' : ` (commit ${commit})`}`
+    const first = commit === undefined ? undefined : imported.get(commit)
+    if (first !== undefined) {
+      result.errors.push({ source, position: where, message: `a second retrospective for commit ${String(commit)} (the first is ${first}); only the first was imported` })
+      return
+    }
     try {
       addRetrospective(result, asFields(raw, 'the entry'), context)
+      if (commit !== undefined) imported.set(commit, position)
     } catch (error) {
       if (!(error instanceof LegacyShapeError)) throw error
-      const commit = typeof (raw as { commit?: unknown } | null)?.commit === 'string' ? ` (commit ${(raw as { commit: string }).commit})` : ''
-      result.errors.push({ source, position: `${position}${commit}`, message: error.message })
+      result.errors.push({ source, position: where, message: error.message })
     }
   })
   return result
