@@ -1,5 +1,8 @@
 import { closeSync, fstatSync, lstatSync, openSync, readSync, statSync } from 'node:fs'
 import { join } from 'node:path'
+import { checkTrees } from './check-trees.js'
+import type { MetaRecord } from './lmdb-format.js'
+import { LMDB_DATA_VERSION, LMDB_MAGIC, META_SIZE, PAGE_META, pageType, readMeta, readPageHeader } from './lmdb-format.js'
 
 /** Where an environment keeps its data: a single file (`noSubdir`) or `data.mdb` in a folder. */
 export interface DataFileLocation {
@@ -15,17 +18,6 @@ export interface DataFileLocation {
 export type DataFileCheck =
   | { readonly ok: true; readonly exists: boolean; readonly pageSize?: number; readonly lastPage?: number }
   | { readonly ok: false; readonly problem: string }
-
-const MAGIC = 0xbeefc0de
-const PAGE_HEADER = 24
-const META = {
-  magic: PAGE_HEADER,
-  version: PAGE_HEADER + 4,
-  pageSize: PAGE_HEADER + 24,
-  lastPage: PAGE_HEADER + 120,
-  txnId: PAGE_HEADER + 128,
-  end: PAGE_HEADER + 136,
-}
 
 /** Finds the data file of the environment at `path`: `path` itself, or `path/data.mdb` for a folder. */
 export function locateDataFile(path: string): DataFileLocation {
@@ -52,9 +44,11 @@ export function checkLockFile(lockFile: string): string | undefined {
 
 /**
  * Checks that a data file is an intact LMDB file before it is mapped: LMDB (and lmdb-js) crash the
- * whole process with a segfault or bus error on garbage or truncated files. Reads two meta pages:
- * magic number, format version, page size, and that the file holds every page the newest meta
- * page claims. An absent or empty file is fine (a new database).
+ * whole process with a segfault or bus error on garbage, truncated or overwritten files. Reads the
+ * two meta pages (magic number, format version, page size, that the file holds every page the
+ * newest one claims), then the handful of pages LMDB reads first: the tree roots and the main tree
+ * listing the sub-databases (see {@link checkTrees}). An absent or empty file is fine (a new
+ * database). A failure seen while another process commits is checked again.
  */
 export function checkDataFile(dataFile: string): DataFileCheck {
   let fd: number
@@ -66,28 +60,53 @@ export function checkDataFile(dataFile: string): DataFileCheck {
     return { ok: false, problem: `it cannot be read (${(error as Error).message})` }
   }
   try {
-    const size = fstatSync(fd).size
-    if (size === 0) return { ok: true, exists: false }
-    const first = readAt(fd, 0, META.end)
-    if (first.length < META.end || first.readUInt32LE(META.magic) !== MAGIC) return { ok: false, problem: 'it is not an LMDB database file' }
-    const pageSize = first.readUInt32LE(META.pageSize)
-    if (pageSize < 512 || pageSize > 65_536 || (pageSize & (pageSize - 1)) !== 0) return { ok: false, problem: `its page size (${String(pageSize)}) is invalid` }
-    const second = readAt(fd, pageSize, META.end)
-    if (second.length < META.end || second.readUInt32LE(META.magic) !== MAGIC) return { ok: false, problem: 'its second meta page is missing or damaged' }
-    const metas = [first, second].map((page) => ({
-      version: page.readUInt32LE(META.version),
-      lastPage: Number(page.readBigUInt64LE(META.lastPage)),
-      txnId: page.readBigUInt64LE(META.txnId),
-    }))
-    const unsupported = metas.find((meta) => meta.version !== 1 && meta.version !== 2)
-    if (unsupported !== undefined) return { ok: false, problem: `its format version (${String(unsupported.version)}) is not supported` }
-    const newest = metas[0] !== undefined && metas[1] !== undefined && metas[1].txnId > metas[0].txnId ? metas[1] : metas[0]
-    const needed = ((newest?.lastPage ?? 0) + 1) * pageSize
-    if (needed > size) return { ok: false, problem: `it is truncated (${String(size)} bytes, but its pages need ${String(needed)})` }
-    return { ok: true, exists: true, pageSize, lastPage: newest?.lastPage ?? 0 }
+    for (let attempt = 1; ; attempt++) {
+      const { check, txnId } = inspect(fd)
+      // A writer may have committed between our reads: look again, at most twice.
+      if (check.ok || attempt === 3 || txnId === undefined || newestTxnId(fd) === txnId) return check
+    }
   } finally {
     closeSync(fd)
   }
+}
+
+function inspect(fd: number): { check: DataFileCheck; txnId?: bigint } {
+  if (fstatSync(fd).size === 0) return { check: { ok: true, exists: false } }
+  const metas = readMetas(fd)
+  if (typeof metas === 'string') return { check: { ok: false, problem: metas } }
+  const [first, second] = metas
+  const newest = second.txnId > first.txnId ? second : first
+  const fail = (problem: string): { check: DataFileCheck; txnId: bigint } => ({ check: { ok: false, problem }, txnId: newest.txnId })
+  const { pageSize } = first
+  // The size is read after the meta pages: a writer extends the file before it writes a meta page.
+  const size = fstatSync(fd).size
+  const needed = (newest.lastPage + 1n) * BigInt(pageSize)
+  if (newest.lastPage < 1n || needed > BigInt(size)) return fail(`it is truncated (${String(size)} bytes, but its pages need ${String(needed)})`)
+  const problem = checkTrees(newest, (pgno) => readAt(fd, Number(pgno) * pageSize, pageSize))
+  if (problem !== undefined) return fail(problem)
+  return { check: { ok: true, exists: true, pageSize, lastPage: Number(newest.lastPage) }, txnId: newest.txnId }
+}
+
+function readMetas(fd: number): [MetaRecord, MetaRecord] | string {
+  const firstPage = readAt(fd, 0, META_SIZE)
+  if (firstPage.length < META_SIZE || readMeta(firstPage).magic !== LMDB_MAGIC) return 'it is not an LMDB database file'
+  const first = readMeta(firstPage)
+  const { pageSize } = first
+  if (pageSize < 512 || pageSize > 65_536 || (pageSize & (pageSize - 1)) !== 0) return `its page size (${String(pageSize)}) is invalid`
+  const secondPage = readAt(fd, pageSize, META_SIZE)
+  if (secondPage.length < META_SIZE || readMeta(secondPage).magic !== LMDB_MAGIC) return 'its second meta page is missing or damaged'
+  const second = readMeta(secondPage)
+  const unsupported = [first, second].find((meta) => meta.version !== LMDB_DATA_VERSION)
+  if (unsupported !== undefined) return `its format version (${String(unsupported.version)}) is not supported`
+  const notMeta = [firstPage, secondPage].findIndex((page) => (pageType(readPageHeader(page).flags) & PAGE_META) === 0)
+  if (notMeta !== -1) return `its meta page ${String(notMeta)} is not marked as one`
+  return [first, second]
+}
+
+function newestTxnId(fd: number): bigint | undefined {
+  const metas = readMetas(fd)
+  if (typeof metas === 'string') return undefined
+  return metas[1].txnId > metas[0].txnId ? metas[1].txnId : metas[0].txnId
 }
 
 function readAt(fd: number, position: number, length: number): Buffer {
