@@ -135,6 +135,12 @@ describe('history, projects, recommend and search', () => {
     const result = JSON.parse(stdout) as { state: string; setups: { setup: string; rank: number | null; samples: number }[] }
     expect(result.state).toBe('ranked')
     expect(result.setups[0]).toMatchObject({ setup: SONNET, rank: 1, samples: 5 })
+    for (const folder of [seeded.shop, seeded.api]) {
+      const text = await runCli(['recommend', folder, '--db', seeded.db])
+      const json = JSON.parse((await runCli(['recommend', folder, '--db', seeded.db, '--json'])).stdout) as { setups: { setup: string; reason: string }[] }
+      expect(json.setups.length).toBeGreaterThan(0)
+      for (const setup of json.setups) expect(text.stdout).toContain(`${setup.setup}: ${setup.reason}`)
+    }
     const python = await runCli(['recommend', seeded.api, '--db', seeded.db])
     expect(python.stdout).toContain('Not enough data to recommend a setup yet')
     expect(python.stdout).toContain('not enough data')

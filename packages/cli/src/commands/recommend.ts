@@ -39,10 +39,10 @@ export async function recommendCommand(ctx: CommandContext, projectDir: string |
         { header: 'SCORE', value: (s) => (s.enoughData ? score(s.score) : '–'), align: 'right', priority: 7 },
         { header: 'BUGS/C', value: (s) => decimal(s.bugsPerCommit), align: 'right', priority: 6 },
         { header: 'COST/C', value: (s) => money(s.costPerCommit), align: 'right', priority: 5 },
-        { header: 'WHY', value: (s) => (s.enoughData ? `${String(s.projects)} similar project(s)` : 'not enough data'), priority: 4 },
       ], result.setups))
+      lines.push(c.dim('SCORE = expected user grade − 2 × bugs per commit; N = user-graded commits on similar projects.'))
+      lines.push('', c.bold('Why'), ...result.setups.map((s) => `  ${s.rank === null ? '–' : String(s.rank)}  ${s.setup}: ${s.reason}`))
     }
-    if (result.setups.length > 0) lines.push(c.dim('SCORE = expected user grade − 2 × bugs per commit; N = user-graded commits on similar projects.'))
     lines.push('', result.state === 'ranked' ? c.green(result.message) : c.yellow(result.message))
     if (unprofiled.length > 0) lines.push(c.yellow(unprofiledNote(unprofiled)))
     return lines.join('\n')
