@@ -46,7 +46,7 @@ export function startTracking(client: NotifyClient, project: string, options: un
   const context = createTrackerContext(settings, project, opening.runtime, notifier)
   const hooks: Hooks = {
     event: eventHook(context),
-    'chat.params': chatParamsHook(context.sessions),
+    'chat.params': chatParamsHook(context.sessions, notifier),
     'tool.execute.before': toolGuardHook(context),
     'tool.execute.after': toolResultHook(context),
     'command.execute.before': slashCommandHook(context),

@@ -1,0 +1,85 @@
+import type { Hooks } from '@opencode-ai/plugin'
+import { describe, expect, it } from 'vitest'
+import { SETUP, eventually, fakeClient, startPlugin, tempFolder } from '../test/plugin-fixture.js'
+import { startTracking } from './plugin.js'
+
+const malformed = (): readonly unknown[] => [undefined, null, {}, 'text', 42, { event: null }, { sessionID: 5, agent: {}, model: null, tool: null, args: 7, command: 'x' }]
+
+/** Calls every hook of the plugin with each malformed input; collects anything that escaped. */
+async function escapesOf(hooks: Hooks): Promise<string[]> {
+  const escaped: string[] = []
+  const call = async (name: string, run: () => unknown): Promise<void> => {
+    try {
+      await run()
+    } catch (error) {
+      escaped.push(`${name}: ${(error as Error).message}`)
+    }
+  }
+  for (const [i] of malformed().entries()) {
+    for (const [o] of malformed().entries()) {
+      const input = malformed()[i]
+      const output = malformed()[o]
+      const loose = hooks as Record<string, ((a: unknown, b: unknown) => unknown) | undefined>
+      for (const name of ['event', 'chat.params', 'tool.execute.before', 'tool.execute.after', 'command.execute.before', 'config']) {
+        const hook = loose[name]
+        if (hook !== undefined) await call(`${name}(${JSON.stringify(input)}, ${JSON.stringify(output)})`, () => hook(input, output))
+      }
+    }
+  }
+  await call('dispose', () => hooks.dispose?.())
+  await call('dispose again', () => hooks.dispose?.())
+  return escaped
+}
+
+describe('startTracking', () => {
+  it('never lets a hook throw into OpenCode, whatever it is handed', async () => {
+    const plugin = await startPlugin()
+    expect(await escapesOf(plugin.hooks)).toEqual([])
+    expect(plugin.notices.filter((notice) => notice.level === 'error').length).toBeGreaterThan(0)
+  })
+
+  it('never lets a hook throw while tracking is paused either', async () => {
+    const { hooks } = startTracking(fakeClient(), tempFolder(), { maxDatabaseSize: 10 })
+    expect(await escapesOf(hooks)).toEqual([])
+  })
+
+  it('pauses tracking on an invalid size with one toast and log line saying why, and still protects secrets', async () => {
+    const client = fakeClient()
+    const project = tempFolder()
+    const { hooks, runtime } = startTracking(client, project, { databasePath: `${project}/never.lmdb`, maxDatabaseSize: 10 })
+    expect(await runtime).toBeUndefined()
+    const why = 'agent-tracker: tracking is paused — Invalid maxDatabaseSize 10: accepted is a whole number of bytes from 1048576 (1 MiB) to 2147483648 (2 GiB)'
+    expect(client.notices).toEqual([
+      { kind: 'log', level: 'warn', message: expect.stringContaining(why) as string },
+      { kind: 'toast', level: 'warning', message: expect.stringContaining(why) as string },
+    ])
+    await expect(hooks['tool.execute.before']?.({ tool: 'read', sessionID: 's', callID: 'c' }, { args: { filePath: '.env' } })).rejects.toThrow('agent-tracker blocked this read call')
+  })
+
+  it('flushes on dispose alone', async () => {
+    const plugin = await startPlugin()
+    await plugin.chat('ses_1')
+    await plugin.tool('ses_1', 'read', { filePath: 'README.md' })
+    await plugin.tool('ses_1', 'edit', { filePath: 'README.md', oldString: 'a', newString: 'b' })
+    expect(await plugin.read('setups', [SETUP])).toBeNull()
+    await plugin.dispose()
+    expect((await plugin.read('setups', [SETUP]))?.state.toolCalls).toBe(2)
+  })
+
+  it('flushes by the safety valve alone once facts pile up (flush.maxPending)', async () => {
+    const plugin = await startPlugin({ pluginOptions: { flush: { maxPending: 1, maxAgeMs: false } } })
+    await plugin.chat('ses_1')
+    await plugin.tool('ses_1', 'read', { filePath: 'README.md' })
+    await plugin.tool('ses_1', 'read', { filePath: 'README.md' })
+    await eventually(async () => (await plugin.read('setups', [SETUP]))?.state.toolCalls === 2, 'the safety valve to flush both tool calls')
+  })
+
+  it('keeps facts in memory below the safety valve (the control for the test above)', async () => {
+    const plugin = await startPlugin()
+    await plugin.chat('ses_1')
+    await plugin.tool('ses_1', 'read', { filePath: 'README.md' })
+    await plugin.tool('ses_1', 'read', { filePath: 'README.md' })
+    await new Promise((done) => setTimeout(done, 300))
+    expect(await plugin.read('setups', [SETUP])).toBeNull()
+  })
+})
