@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { tempFolder } from '../test/temp.js'
 import { MEMORY_PATH, resolveDatabasePath } from './database-path.js'
+import { isLmdbStoreError } from './errors.js'
 import { openLmdbStore } from './lmdb-store.js'
 
 describe('resolveDatabasePath', () => {
@@ -16,6 +17,30 @@ describe('resolveDatabasePath', () => {
     expect(resolveDatabasePath({ homeDir: home, env: {}, databasePath: 'data/tracker.lmdb' })).toBe('/home/zoe/data/tracker.lmdb')
     expect(resolveDatabasePath({ homeDir: home, env: {}, databasePath: '~/.config/opencode/agent-tracker.lmdb' })).toBe('/home/zoe/.config/opencode/agent-tracker.lmdb')
     expect(resolveDatabasePath({ homeDir: home, env: {}, databasePath: './x/../t.lmdb' })).toBe('/home/zoe/t.lmdb')
+  })
+
+  it.each([
+    ['~zoe/tracker.lmdb', '"~user" paths are not supported'],
+    ['~root', '"~user" paths are not supported'],
+    ['/home/dev/app/~/.config/opencode/agent-tracker.lmdb', 'a "~" folder inside a path is never expanded'],
+    ['data/~/tracker.lmdb', 'a "~" folder inside a path is never expanded'],
+  ])('rejects %s instead of creating a literal "~" folder', (databasePath, reason) => {
+    let failure: unknown
+    try {
+      resolveDatabasePath({ homeDir: home, env: {}, databasePath })
+    } catch (error) {
+      failure = error
+    }
+    expect(isLmdbStoreError(failure, 'INVALID_OPTION')).toBe(true)
+    expect((failure as Error).message).toBe(`Invalid database path "${databasePath}": ${reason}. Accepted are "~" or "~/..." (the home folder), an absolute path, or a path relative to the home folder.`)
+  })
+
+  it('reports the environment variable when the bad path comes from it', () => {
+    expect(() => resolveDatabasePath({ homeDir: home, env: { AGENT_TRACKER_DB: '~zoe/x.lmdb' } })).toThrow('Invalid AGENT_TRACKER_DB "~zoe/x.lmdb"')
+  })
+
+  it('keeps "~" inside a file or folder name', () => {
+    expect(resolveDatabasePath({ homeDir: home, env: {}, databasePath: 'backups~/tracker~1.lmdb' })).toBe('/home/zoe/backups~/tracker~1.lmdb')
   })
 
   it('keeps absolute paths', () => {
@@ -57,6 +82,13 @@ describe('the default database under a fake HOME', () => {
     expect(store.path).toBe(join(home, '.config', 'opencode', 'agent-tracker.lmdb'))
     expect(existsSync(store.path)).toBe(true)
     expect(existsSync(join(project, '~'))).toBe(false)
+  })
+
+  it('opens no store and creates no folder for a "~user" path', () => {
+    const home = tempFolder('home-')
+    process.env.HOME = home
+    expect(() => openLmdbStore({ databasePath: '~zoe/tracker.lmdb' })).toThrow('"~user" paths are not supported')
+    expect(existsSync(join(home, '~zoe'))).toBe(false)
   })
 
   it('uses AGENT_TRACKER_DB from the environment', async () => {

@@ -1,5 +1,6 @@
 import { homedir } from 'node:os'
 import { isAbsolute, join, resolve } from 'node:path'
+import { LmdbStoreError } from './errors.js'
 
 /** The path that selects a throw-away database in a temporary folder (tests, demos). */
 export const MEMORY_PATH = ':memory:'
@@ -19,17 +20,25 @@ export interface DatabasePathSources {
 
 /**
  * Resolves the central database path: explicit path > `AGENT_TRACKER_DB` > the default
- * `~/.config/opencode/agent-tracker.lmdb`. `~` and relative paths resolve against the home folder,
- * never the working directory, so no project ever gets a stray `~` folder. Returns
+ * `~/.config/opencode/agent-tracker.lmdb`. `~`, `~/...` and relative paths resolve against the home
+ * folder, never the working directory, so no project ever gets a stray `~` folder. Returns
  * {@link MEMORY_PATH} unchanged.
+ * @throws {LmdbStoreError} INVALID_OPTION for `~user/...` or a `~` folder inside the path, which
+ * would otherwise create a literal `~` folder.
  */
 export function resolveDatabasePath(sources: DatabasePathSources = {}): string {
   const home = sources.homeDir ?? homedir()
-  const given = nonEmpty(sources.databasePath) ?? nonEmpty((sources.env ?? process.env)[DATABASE_PATH_VARIABLE])
+  const explicit = nonEmpty(sources.databasePath)
+  const given = explicit ?? nonEmpty((sources.env ?? process.env)[DATABASE_PATH_VARIABLE])
   if (given === undefined) return join(home, '.config', 'opencode', 'agent-tracker.lmdb')
   if (given === MEMORY_PATH) return given
-  if (given === '~') return home
-  if (given.startsWith('~/') || given.startsWith('~\\')) return join(home, given.slice(2))
+  const [first = '', ...rest] = given.split(/[\\/]/)
+  const reason = first.startsWith('~') && first !== '~' ? '"~user" paths are not supported' : rest.includes('~') ? 'a "~" folder inside a path is never expanded' : undefined
+  if (reason !== undefined) {
+    const what = explicit === undefined ? DATABASE_PATH_VARIABLE : 'database path'
+    throw new LmdbStoreError('INVALID_OPTION', `Invalid ${what} "${given}": ${reason}. Accepted are "~" or "~/..." (the home folder), an absolute path, or a path relative to the home folder.`)
+  }
+  if (first === '~') return join(home, ...rest)
   return isAbsolute(given) ? resolve(given) : resolve(home, given)
 }
 
