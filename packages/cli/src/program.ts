@@ -63,8 +63,8 @@ export function buildProgram(io: Io, run: Runner, version: string): Command {
 
   add('status [setup]', 'status card of a setup, or one line per setup', 'agent-tracker status build@anthropic/claude-sonnet-4-5')
     .action((setup: string | undefined, o: Opts) => run((ctx) => statusCommand(ctx, setup), o))
-  reportFilters(add('agents', 'leaderboard: skill points, experience and communication score per setup', 'agent-tracker agents --model gpt-5'))
-    .action((o: Opts & { agent?: string; model?: string }) => run((ctx) => agentsCommand(ctx, { agent: o.agent, model: o.model }), o))
+  reportFilters(add('agents', 'leaderboard: skill points, experience and communication score per setup; with --project/--since/--until, only setups that worked there, with their commits and bugs there', 'agent-tracker agents --model gpt-5 --since 2026-03-01'))
+    .action((o: Opts & { project?: string; since?: string; until?: string; agent?: string; model?: string }) => run((ctx) => agentsCommand(ctx, o), o))
   reportFilters(add('report', 'outcomes per setup across projects: commits, bugs, grades, failures, tokens and cost per commit', 'agent-tracker report --since 2026-01-01 --until 2026-03-31 --project shop'))
     .action((o: Opts & { project?: string; since?: string; until?: string; agent?: string; model?: string }) => run((ctx) => reportCommand(ctx, o), o))
   add('recommend [project-dir]', 'which setup to use for a project like this one (default: the current folder)', 'agent-tracker recommend ~/code/new-app')

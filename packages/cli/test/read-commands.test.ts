@@ -64,6 +64,30 @@ describe('status and agents', () => {
   })
 })
 
+describe('agents with filters', () => {
+  it('rejects a bad date (exit 2) and an unknown project (exit 1), like report', async () => {
+    const date = await runCli(['agents', '--db', seeded.db, '--since', 'garbage', '--project', 'nowhere'])
+    expect(date.code).toBe(2)
+    expect(date.stderr).toContain('Invalid --since "garbage": use an ISO 8601 date')
+    const project = await runCli(['agents', '--db', seeded.db, '--project', 'nowhere'])
+    expect(project.code).toBe(1)
+    expect(project.stderr).toContain('No recorded project matches "nowhere"')
+  })
+
+  it('ranks only setups that worked in the project and window, counting their commits and bugs there', async () => {
+    const api = JSON.parse((await runCli(['agents', '--db', seeded.db, '--json', '--project', 'api'])).stdout) as { rank: number; status: { setup: string }; window: { commits: number; bugs: number } }[]
+    expect(api.map((r) => [r.rank, r.status.setup, r.window])).toEqual([[1, GPT, { commits: 3, bugs: 1 }]])
+    const text = await runCli(['agents', '--db', seeded.db, '--project', 'shop', '--since', '2026-03-01', '--until', '2026-03-02'])
+    expect(text.code).toBe(0)
+    expect(text.stdout).toMatch(/1 +build@anthropic\/claude-sonnet-4-5 .* 6 +0 +active/)
+    expect(text.stdout).not.toContain(GPT)
+    expect(text.stdout).toContain('COMMITS and BUGS count project shop')
+    const later = await runCli(['agents', '--db', seeded.db, '--since', '2026-04-01'])
+    expect(later.code).toBe(0)
+    expect(later.stdout).toContain('No setup worked in this window.')
+  })
+})
+
 describe('report', () => {
   it('reports per setup with grades, failure rate and cost per commit', async () => {
     const { code, stdout } = await runCli(['report', '--db', seeded.db, '--json'])
