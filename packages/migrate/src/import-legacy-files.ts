@@ -9,7 +9,7 @@ import { readStatusFile, statusAgentName } from './legacy-files.js'
 import { readJournalFile } from './legacy-journal-file.js'
 import type { MigrationIssue, MigrationOptions, MigrationReport } from './migration-report.js'
 import { recordMigrationRun } from './migration-history.js'
-import { EMPTY_REPORT, messageOf } from './migration-report.js'
+import { EMPTY_REPORT, messageOf, neverThrowing } from './migration-report.js'
 
 /** Options of {@link importLegacyFiles}. */
 export interface LegacyFilesOptions extends MigrationOptions {
@@ -27,6 +27,10 @@ export const DEFAULT_LEGACY_SETUP = 'build'
  */
 export async function importLegacyFiles(projectDir: string, target: TrackerStore, options: LegacyFilesOptions = {}): Promise<MigrationReport> {
   const project = resolve(projectDir)
+  return neverThrowing(project, () => importFiles(project, target, options))
+}
+
+async function importFiles(project: string, target: TrackerStore, options: LegacyFilesOptions): Promise<MigrationReport> {
   const found = detectLegacy(project)
   const files = [found.statusFile, found.communicationFile, ...found.journalFiles].filter((file): file is string => file !== undefined)
   if (files.length === 0) return EMPTY_REPORT
@@ -46,13 +50,12 @@ export async function importLegacyFiles(projectDir: string, target: TrackerStore
   } catch (error) {
     return { ...EMPTY_REPORT, errors: [...errors, { source: project, message: messageOf(error) }] }
   }
-  const now = (options.now ?? (() => new Date()))().toISOString()
-  const context: LegacyFileContext = { setup, project, now }
-
   let migrated = 0
   let skipped = 0
   let processed = 0
   try {
+    const now = (options.now ?? (() => new Date()))().toISOString()
+    const context: LegacyFileContext = { setup, project, now }
     for (const [file, content] of contents) {
       const records = read(file, content, context, found.statusFile, found.communicationFile)
       errors.push(...records.errors)

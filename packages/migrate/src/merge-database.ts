@@ -5,7 +5,7 @@ import type { LmdbStore } from '@agent-tracker/lmdb-store'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
 import type { MigrationOptions, MigrationReport } from './migration-report.js'
 import { recordMigrationRun } from './migration-history.js'
-import { messageOf } from './migration-report.js'
+import { messageOf, neverThrowing } from './migration-report.js'
 import { notAnAgentTrackerDatabase } from './merge-source.js'
 
 /** Options of {@link mergeDatabase}. */
@@ -23,6 +23,10 @@ export interface MergeOptions extends MigrationOptions {
  */
 export async function mergeDatabase(otherPath: string, target: TrackerStore, options: MergeOptions = {}): Promise<MigrationReport> {
   const source = resolve(otherPath)
+  return neverThrowing(source, () => copyDatabase(source, target, options))
+}
+
+async function copyDatabase(source: string, target: TrackerStore, options: MergeOptions): Promise<MigrationReport> {
   const foreign = await notAnAgentTrackerDatabase(source)
   if (foreign !== undefined) return { migrated: 0, skipped: 0, errors: [{ source, message: foreign }] }
   let other: LmdbStore
@@ -32,13 +36,13 @@ export async function mergeDatabase(otherPath: string, target: TrackerStore, opt
     return { migrated: 0, skipped: 0, errors: [{ source, message: messageOf(error) }] }
   }
   const chunkSize = options.chunkSize ?? 1000
-  const now = (options.now ?? (() => new Date()))().toISOString()
-  const total = Object.values(other.info().records).reduce((sum, count) => sum + count, 0)
   let migrated = 0
   let skipped = 0
   let processed = 0
   const errors: MigrationReport['errors'][number][] = []
   try {
+    const now = (options.now ?? (() => new Date()))().toISOString()
+    const total = Object.values(other.info().records).reduce((sum, count) => sum + count, 0)
     for (const collection of COLLECTIONS) {
       let chunk: unknown[] = []
       const flush = async (): Promise<void> => {
@@ -59,8 +63,11 @@ export async function mergeDatabase(otherPath: string, target: TrackerStore, opt
     await recordMigrationRun(target, { id: `merge:${source}`, kind: 'merge', source, at: now, migrated, skipped, errors: 0 })
   } catch (error) {
     errors.push({ source, message: `merge stopped after ${String(processed)} records: ${messageOf(error)}` })
-  } finally {
+  }
+  try {
     await other.close()
+  } catch (error) {
+    errors.push({ source, message: `could not be closed after merging: ${messageOf(error)}` })
   }
   return { migrated, skipped, errors }
 }

@@ -4,7 +4,7 @@ import type { LegacyEntry } from './legacy-database-records.js'
 import { commitFromLegacy, gradeEventFromLegacy, legacySetupId, parseLegacyKey, projectOf, setupFromLegacyAgent } from './legacy-database-records.js'
 import type { MigrationIssue, MigrationOptions, MigrationReport } from './migration-report.js'
 import { recordMigrationRun } from './migration-history.js'
-import { EMPTY_REPORT, messageOf } from './migration-report.js'
+import { EMPTY_REPORT, messageOf, neverThrowing } from './migration-report.js'
 import { openLegacyDatabase } from './open-legacy-database.js'
 
 /** Options of {@link migrateProjectDatabase}. */
@@ -30,11 +30,14 @@ interface Chunk {
  */
 export async function migrateProjectDatabase(projectDir: string, target: TrackerStore, options: ProjectDatabaseOptions = {}): Promise<MigrationReport> {
   const source = options.sourcePath ?? legacyDatabasePath(projectDir)
+  return neverThrowing(source, () => copyLegacyDatabase(source, target, options))
+}
+
+async function copyLegacyDatabase(source: string, target: TrackerStore, options: ProjectDatabaseOptions): Promise<MigrationReport> {
   if (!databaseHasData(source)) return EMPTY_REPORT
   const opened = openLegacyDatabase(source)
   if (!opened.ok) return { ...EMPTY_REPORT, errors: [{ source, message: opened.problem }] }
   const chunkSize = options.chunkSize ?? 1000
-  const now = (options.now ?? (() => new Date()))().toISOString()
   const errors: MigrationIssue[] = []
   const setups = new Map<string, string>()
   const setupOf = (agentId: string): string => setups.get(agentId) ?? legacySetupId({ id: agentId })
@@ -42,10 +45,11 @@ export async function migrateProjectDatabase(projectDir: string, target: Tracker
   let skipped = 0
   let processed = 0
   let chunk = emptyChunk()
+  let now = ''
+  let total = 0
   // Whole-run, not per chunk: a project's commits may span chunks, and a project record, once
   // imported, is never overwritten — so it is imported once, spanning every commit, at the end.
   const projects = new Map<string, ProjectRecord>()
-  const total = opened.root.getCount()
 
   const flush = async (): Promise<void> => {
     if (chunk.entries === 0) return
@@ -58,6 +62,8 @@ export async function migrateProjectDatabase(projectDir: string, target: Tracker
   }
 
   try {
+    now = (options.now ?? (() => new Date()))().toISOString()
+    total = opened.root.getCount()
     for (const { key, value } of opened.root.getRange({ snapshot: true })) {
       const entry = parseLegacyKey(key)
       chunk.entries += 1

@@ -38,6 +38,18 @@ export interface MigrationOptions {
 /** A report with nothing done. */
 export const EMPTY_REPORT: MigrationReport = { migrated: 0, skipped: 0, errors: [] }
 
+/**
+ * Runs a migration so that it cannot throw: anything escaping it (a failing clock, a source
+ * that cannot even be checked) becomes one issue about `source`.
+ */
+export async function neverThrowing(source: string, migrate: () => Promise<MigrationReport>): Promise<MigrationReport> {
+  try {
+    return await migrate()
+  } catch (error) {
+    return { ...EMPTY_REPORT, errors: [{ source, message: `migration failed: ${messageOf(error)}` }] }
+  }
+}
+
 /** Adds reports together. */
 export function combineReports(reports: readonly MigrationReport[]): MigrationReport {
   return {
