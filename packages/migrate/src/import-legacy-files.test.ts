@@ -86,7 +86,10 @@ describe('importLegacyFiles', () => {
     })
     const store = createMemoryStore()
     const report = await importLegacyFiles(root, store)
-    expect(report.migrated).toBe(1 + 2 + 2)
+    // 1 setup, 2 retrospectives with their 2 commits and 2 grade events, 2 activities.
+    expect(report).toEqual({ migrated: 1 + 2 + 2 + 2 + 2, skipped: 0, errors: expect.any(Array) as unknown })
+    expect(await store.find('commits')).toHaveLength(2)
+    expect(await store.find('gradeEvents')).toHaveLength(2)
     expect(await store.get('setups', ['build'])).toMatchObject({ state: { skillPoints: 3, experience: 46, communication: 77, commits: 12, bugs: 2 } })
     expect(await store.get('retrospectives', ['build', 'a1b2c3d'])).toEqual({
       v: 1, setup: 'build', commit: 'a1b2c3d', project: root, at: '2026-02-23T17:00:00.000Z', updatedAt: '2026-02-23T17:00:00.000Z',
@@ -112,7 +115,7 @@ describe('importLegacyFiles', () => {
       { source: communication, position: 'entry 4 (line 30) (commit 1234567)', message: 'field "agent_grade" "superb": accepted values are -1 (bad), 1 (neutral), 2 (good), 5 (excellence)' },
       { source: join(root, '.journal', '2026-02-23.md'), position: 'line 9', message: 'the 14:40 entry has no "- **Task**:" line' },
     ])
-    expect(report.migrated).toBe(4)
+    expect(report.migrated).toBe(2 + 2 + 2 + 2)
   })
 
   it('reports a file that is not JSON by line and column and still imports the other files', async () => {

@@ -59,10 +59,10 @@ async function importFiles(project: string, target: TrackerStore, options: Legac
     for (const [file, content] of contents) {
       const records = read(file, content, context, found.statusFile, found.communicationFile)
       errors.push(...records.errors)
-      const primary = await target.importRecords({ setups: records.setups, retrospectives: records.retrospectives, activities: records.activities })
-      await target.importRecords({ commits: records.commits, gradeEvents: records.gradeEvents })
-      migrated += primary.written
-      skipped += primary.skipped
+      const { setups, commits, retrospectives, gradeEvents, activities } = records
+      const imported = await target.importRecords({ setups, commits, retrospectives, gradeEvents, activities })
+      migrated += imported.written
+      skipped += imported.skipped
       processed += 1
       options.onProgress?.({ source: file, processed, total: contents.size, migrated, skipped })
     }

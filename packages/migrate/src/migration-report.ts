@@ -9,9 +9,12 @@ export interface MigrationIssue {
 
 /** What a migration did. Migrations never throw; every problem is an issue here. */
 export interface MigrationReport {
-  /** Records written to the target. */
+  /**
+   * Records written to the target, of every collection (setups, commits, retrospectives, grade
+   * events, activities, …); the project records a migration derives from them are not counted.
+   */
   readonly migrated: number
-  /** Records the target already had (left untouched). */
+  /** Records the target already had (left untouched), counted the same way. */
   readonly skipped: number
   readonly errors: readonly MigrationIssue[]
 }
