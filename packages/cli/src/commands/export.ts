@@ -16,27 +16,35 @@ export async function exportCommand(ctx: CommandContext, options: ReportOptions 
   if (!FORMATS.includes(format)) throw new CliError('INVALID_OPTION', `Invalid --format "${options.format}": accepted are ${FORMATS.join(', ')}.`, EXIT.usage)
   const table = (options.table ?? 'report') as (typeof TABLES)[number]
   if (!TABLES.includes(table)) throw new CliError('INVALID_OPTION', `Invalid --table "${options.table ?? ''}": accepted are ${TABLES.join(', ')}.`, EXIT.usage)
+  if (ctx.json && format === 'csv' && options.out === undefined) {
+    throw new CliError('INVALID_OPTION', '--json with --format csv needs --out <file>: the CSV goes to the file and a JSON summary to stdout (or leave out --json to print the CSV).', EXIT.usage)
+  }
   const store = ctx.openStore('read')
   let content: string
+  let rows: number
   if (format === 'json') {
     const collections: Record<string, unknown[]> = {}
     for (const collection of COLLECTIONS) {
       collections[collection] = []
       for await (const record of store.scan(collection)) collections[collection].push(record)
     }
+    rows = Object.values(collections).reduce((sum, records) => sum + records.length, 0)
     content = `${JSON.stringify({ format: 'agent-tracker-export', version: 1, exportedAt: new Date().toISOString(), schemaVersion: await store.schemaVersion(), collections }, null, 2)}\n`
   } else if (format === 'csv') {
-    const rows = table === 'report'
+    const records: readonly object[] = table === 'report'
       ? buildSetupReport(await reportRecords(ctx, store, options), options)
       : await store.find(table, { order: 'oldest' })
-    content = toCsv(rows)
+    content = toCsv(records)
+    rows = records.length
   } else {
     const records = await reportRecords(ctx, store, options)
+    const report = buildSetupReport(records, options)
+    rows = report.length
     content = renderHtmlReport({
       generatedAt: new Date().toISOString(),
       database: store.path,
       window: records.window,
-      rows: buildSetupReport(records, options),
+      rows: report,
       trends: buildTrends(records, options),
       leaderboard: buildLeaderboard(records.setups, store.rules, options),
       projects: new Set(records.commits.map((c) => c.project)).size,
@@ -49,7 +57,7 @@ export async function exportCommand(ctx: CommandContext, options: ReportOptions 
   }
   const path = resolve(ctx.io.cwd, out)
   writeFileSync(path, content)
-  ctx.print({ path, format, bytes: Buffer.byteLength(content) }, () => `Wrote the ${format.toUpperCase()} export to ${path}`)
+  ctx.print({ path, format, bytes: Buffer.byteLength(content), rows }, () => `Wrote the ${format.toUpperCase()} export to ${path}`)
 }
 
 /** Rows as CSV (RFC 4180), nested objects flattened to dotted columns. */

@@ -31,21 +31,31 @@ export async function demoCommand(io: Io, options: { dir?: string; json?: boolea
   writeFileSync(join(pythonApi, 'pyproject.toml'), '[project]\nname = "reporting-api"\ndependencies = ["fastapi>=0.115", "pydantic>=2"]\n')
 
   const htmlPath = join(folder, 'report.html')
-  const sections: [string, (ctx: CommandContext) => Promise<unknown>][] = [
-    ['Leaderboard — agent-tracker agents', (ctx) => agentsCommand(ctx, {})],
-    ['Outcomes per setup across projects — agent-tracker report', (ctx) => reportCommand(ctx, {})],
-    ['Which setup for a new TypeScript web app? — agent-tracker recommend new-projects/checkout-app', (ctx) => recommendCommand(ctx, typescriptApp, {})],
-    ['Which setup for a new Python API? — agent-tracker recommend new-projects/reporting-api', (ctx) => recommendCommand(ctx, pythonApi, {})],
-    ['HTML report — agent-tracker export --format html', (ctx) => exportCommand(ctx, { format: 'html', out: htmlPath })],
+  const sections: readonly { key: string; title: string; run: (ctx: CommandContext) => Promise<unknown> }[] = [
+    { key: 'agents', title: 'Leaderboard — agent-tracker agents', run: (ctx) => agentsCommand(ctx, {}) },
+    { key: 'report', title: 'Outcomes per setup across projects — agent-tracker report', run: (ctx) => reportCommand(ctx, {}) },
+    { key: 'checkout-app', title: 'Which setup for a new TypeScript web app? — agent-tracker recommend new-projects/checkout-app', run: (ctx) => recommendCommand(ctx, typescriptApp, {}) },
+    { key: 'reporting-api', title: 'Which setup for a new Python API? — agent-tracker recommend new-projects/reporting-api', run: (ctx) => recommendCommand(ctx, pythonApi, {}) },
+    { key: 'export', title: 'HTML report — agent-tracker export --format html', run: (ctx) => exportCommand(ctx, { format: 'html', out: htmlPath }) },
   ]
-  for (const [title, run] of sections) {
-    say(`\n━━ ${title}\n`)
-    const ctx = new CommandContext(io, { db: databasePath, ...(options.json === true ? { json: true } : {}) })
+  const results: Record<string, unknown> = {}
+  for (const section of sections) {
+    say(`\n━━ ${section.title}\n`)
+    // With --json each command prints its JSON into a buffer; the demo prints one object at the end.
+    const captured: string[] = []
+    const sectionIo: Io = options.json === true ? { ...io, stdout: { write: (text: string) => captured.push(text), isTTY: false } } : io
+    const ctx = new CommandContext(sectionIo, { db: databasePath, ...(options.json === true ? { json: true } : {}) })
     try {
-      await run(ctx)
+      await section.run(ctx)
     } finally {
       await ctx.close()
     }
+    if (options.json === true) results[section.key] = JSON.parse(captured.join(''))
+  }
+  if (options.json === true) {
+    const { agents, report, export: exported, ...recommend } = results
+    io.stdout.write(`${JSON.stringify({ database: databasePath, played, agents, report, recommend, export: exported }, null, 2)}\n`)
+    return
   }
   say(`\nThe demo database stays at ${databasePath}; explore it, e.g.:`)
   say(`  agent-tracker report --db ${databasePath} --project storefront`)
