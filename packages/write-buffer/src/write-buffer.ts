@@ -6,7 +6,6 @@ import type {
   Fact,
   ImportResult,
   MigrationRecord,
-  PlannedRecord,
   ProjectProfile,
   ProjectRecord,
   RecordBatch,
@@ -22,10 +21,10 @@ import { EMPTY_FLUSH } from './flush-result.js'
 import type { WriteBufferOptions } from './options.js'
 import { resolveWriteBufferOptions } from './options.js'
 import { mergeFound, mergeInKeyOrder, plannedIn, widenLimit } from './overlay-merge.js'
+import { PendingOverlay } from './pending-overlay.js'
 import { PendingQueue } from './pending-queue.js'
 import { EMPTY_VIEW, planOnto } from './plan-pending.js'
-import type { ReadScope } from './read-scope.js'
-import { factsInScope, narrowScope, scopeOfKey, slotOf } from './read-scope.js'
+import { narrowScope, scopeOfKey, slotOf } from './read-scope.js'
 import { SafetyValve } from './safety-valve.js'
 
 /**
@@ -38,6 +37,7 @@ export class WriteBuffer implements TrackerStore {
   readonly #onFlushError: ((error: unknown) => void) | undefined
   readonly #queue = new PendingQueue()
   readonly #valve: SafetyValve
+  readonly #overlay: PendingOverlay
   /** Flushes run one after another on this chain. */
   #flushQueue: Promise<unknown> = Promise.resolve()
   #queuedFlushes = 0
@@ -52,6 +52,7 @@ export class WriteBuffer implements TrackerStore {
     this.#onFlushError = resolved.onFlushError
     this.#valve = new SafetyValve(resolved, () => void this.flush())
     this.rules = inner.rules
+    this.#overlay = new PendingOverlay(inner, inner.rules, this.#queue)
   }
 
   /** Facts waiting for the next flush. */
@@ -118,7 +119,7 @@ export class WriteBuffer implements TrackerStore {
 
   get<C extends CollectionName>(collection: C, key: RecordKey): Promise<CollectionRecords[C] | undefined> {
     return this.#consistentRead(async () => {
-      const planned = (await this.#planned(narrowScope(collection, scopeOfKey(collection, key)))).get(slotOf(collection, key))
+      const planned = (await this.#overlay.writesFor(narrowScope(collection, scopeOfKey(collection, key)))).get(slotOf(collection, key))
       return planned === undefined ? this.#inner.get(collection, key) : (planned.record as CollectionRecords[C])
     })
   }
@@ -126,7 +127,7 @@ export class WriteBuffer implements TrackerStore {
   find<C extends CollectionName>(collection: C, query: RecordQuery = {}): Promise<CollectionRecords[C][]> {
     return this.#consistentRead(async () => {
       const normal = normaliseQuery(collection, query)
-      const overlay = plannedIn(collection, (await this.#planned(narrowScope(collection, normal))).values())
+      const overlay = plannedIn(collection, (await this.#overlay.writesFor(narrowScope(collection, normal))).values())
       if (overlay.length === 0) return this.#inner.find(collection, normal)
       return mergeFound(collection, await this.#inner.find(collection, widenLimit(normal, overlay)), overlay, normal)
     })
@@ -228,12 +229,6 @@ export class WriteBuffer implements TrackerStore {
       const result = await read()
       if (generation === this.#queue.generation && this.#writing === undefined) return result
     }
-  }
-
-  /** The pending facts of a narrowed scope planned onto the stored records, by slot. */
-  async #planned(scope: ReadScope): Promise<ReadonlyMap<string, PlannedRecord>> {
-    const facts = factsInScope(this.#queue.facts, 0, this.#queue.length, scope)
-    return (await planOnto(this.#inner, this.rules, facts, EMPTY_VIEW)).writes
   }
 
   #succeeded(batch: readonly Fact[], result: AppliedBatch | DeferredBatch): FlushResult {

@@ -1,0 +1,113 @@
+import type { CollectionName, Fact, RecordKey, RecordQuery, TrackerStore } from '@agent-tracker/core'
+import { createFactScript, createMemoryStore } from '@agent-tracker/core/testing'
+import { openLmdbStore } from '@agent-tracker/lmdb-store'
+import { describe, expect, it } from 'vitest'
+import { withWriteBuffer } from './write-buffer.js'
+
+const SETUP = 'build@fake/m1'
+const OTHER_SETUP = 'plan@fake/m2'
+const PROJECT = '/home/dev/shop'
+const OTHER_PROJECT = '/home/dev/blog'
+const GRADES = [-1, 1, 2, 5] as const
+
+const stores: [string, () => TrackerStore][] = [
+  ['memory', () => createMemoryStore()],
+  ['lmdb', () => openLmdbStore({ databasePath: ':memory:' })],
+]
+
+describe.each(stores)('reads through the buffer over %s', (_, openStore) => {
+  it('show the stored state as it is now plus the pending facts when another writer changes the same setup', async () => {
+    const store = openStore()
+    const buffer = withWriteBuffer(store, { maxPending: false, maxAgeMs: false })
+    const mine = createFactScript({ setup: SETUP, project: PROJECT, stepMs: 1000 })
+    const theirs = createFactScript({ setup: SETUP, project: OTHER_PROJECT, stepMs: 1000 })
+    const neighbour = createFactScript({ setup: OTHER_SETUP, project: PROJECT, stepMs: 1000 })
+    buffer.append([...Array.from({ length: 10 }, () => mine.toolCall()), mine.commit('aaaa1111')])
+    expect((await buffer.get('setups', [SETUP]))?.state).toMatchObject({ toolCalls: 10, commits: 1 })
+
+    await store.applyFacts(Array.from({ length: 5 }, () => theirs.toolCall()))
+    expect((await buffer.get('setups', [SETUP]))?.state).toMatchObject({ toolCalls: 15, commits: 1 })
+    buffer.append([mine.toolCall()])
+    expect((await buffer.get('setups', [SETUP]))?.state).toMatchObject({ toolCalls: 16, commits: 1 })
+
+    // Another process records the same commit first: the pending one becomes a repeat.
+    await store.applyFacts([neighbour.commit('aaaa1111')])
+    expect((await buffer.get('setups', [SETUP]))?.state).toMatchObject({ toolCalls: 16, commits: 0 })
+    expect((await buffer.find('commits', { project: PROJECT })).map((c) => c.setup)).toEqual([OTHER_SETUP])
+
+    const seen = await buffer.get('setups', [SETUP])
+    expect(await buffer.flush()).toMatchObject({ factsWritten: 12, skipped: 1, errors: [] })
+    expect(await store.get('setups', [SETUP])).toEqual(seen)
+    await buffer.close()
+  })
+
+  it('start over after a flush, also in a scope that had nothing pending', async () => {
+    const buffer = withWriteBuffer(openStore(), { maxPending: false, maxAgeMs: false })
+    const mine = createFactScript({ setup: SETUP, project: PROJECT })
+    const neighbour = createFactScript({ setup: OTHER_SETUP, project: PROJECT })
+    buffer.append(Array.from({ length: 5 }, () => neighbour.toolCall()))
+    expect(await buffer.get('setups', [SETUP])).toBeUndefined()
+    await buffer.flush()
+    buffer.append(Array.from({ length: 3 }, () => mine.toolCall()))
+    expect((await buffer.get('setups', [SETUP]))?.state.toolCalls).toBe(3)
+    await buffer.close()
+  })
+
+  it('answer exactly as planning every pending fact afresh would, while facts, reads, flushes and other writers interleave', async () => {
+    const store = openStore()
+    const buffer = withWriteBuffer(store, { maxPending: false, maxAgeMs: false })
+    const scripts = [SETUP, OTHER_SETUP].flatMap((setup) =>
+      [PROJECT, OTHER_PROJECT].map((project) => createFactScript({ setup, project, stepMs: 3_600_000 })),
+    )
+    // Another process, writing to the same database behind the buffer's back.
+    const outsiders = [SETUP, OTHER_SETUP].map((setup) => createFactScript({ setup, project: PROJECT, start: '2026-01-02T00:00:00.000Z', stepMs: 3_600_000 }))
+    let pending: Fact[] = []
+    let seed = 7
+    const pick = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648
+      return Math.floor((seed / 2147483648) * n)
+    }
+    const nextFact = (): Fact => {
+      const script = scripts[pick(scripts.length)] ?? createFactScript({ setup: SETUP, project: PROJECT })
+      const hash = `c0ffee${String(pick(6))}`
+      switch (pick(8)) {
+        case 0: return script.commit(hash)
+        case 1: return script.grade(hash, pick(2) === 0 ? { by: 'user', userGrade: GRADES[pick(4)] ?? 1 } : { by: 'agent', agentGrade: GRADES[pick(4)] ?? 1 })
+        case 2: return script.bug()
+        case 3: return script.usage({ input: 100 }, 0.01)
+        case 4: return script.activity('task')
+        default: return script.toolCall('bash', pick(5) !== 0)
+      }
+    }
+    const reads: [CollectionName, RecordKey | RecordQuery][] = [
+      ['setups', [SETUP]], ['setups', [OTHER_SETUP]], ['projects', [PROJECT]],
+      ['usage', { setup: SETUP }], ['usage', { project: OTHER_PROJECT }], ['commits', { project: PROJECT }], ['commits', {}],
+      ['retrospectives', { setup: SETUP }], ['gradeEvents', { setup: OTHER_SETUP }], ['bugs', {}], ['activities', { setup: SETUP, limit: 2 }],
+    ]
+    const read = (through: TrackerStore, [collection, target]: [CollectionName, RecordKey | RecordQuery]): Promise<unknown> =>
+      Array.isArray(target) ? through.get(collection, target as RecordKey) : through.find(collection, target as RecordQuery)
+
+    for (let step = 0; step < 300; step++) {
+      const action = pick(20)
+      if (action < 10) {
+        const facts = Array.from({ length: 1 + pick(3) }, nextFact)
+        buffer.append(facts)
+        pending = [...pending, ...facts]
+      } else if (action < 16) {
+        const target = reads[pick(reads.length)] ?? reads[0] ?? ['setups', [SETUP]]
+        const fresh = withWriteBuffer(store, { maxPending: false, maxAgeMs: false })
+        fresh.append(pending)
+        expect(await read(buffer, target)).toEqual(await read(fresh, target))
+      } else if (action < 19) {
+        const outsider = outsiders[pick(outsiders.length)] ?? createFactScript({ setup: SETUP, project: PROJECT })
+        const hash = `c0ffee${String(pick(6))}`
+        const choice = pick(3)
+        await store.applyFacts([choice === 0 ? outsider.toolCall() : choice === 1 ? outsider.commit(hash) : outsider.grade(hash, { by: 'agent', agentGrade: 2 })])
+      } else {
+        expect((await buffer.flush()).errors).toEqual([])
+        pending = []
+      }
+    }
+    await buffer.close()
+  })
+})
