@@ -104,7 +104,7 @@ export function buildProgram(io: Io, run: Runner, version: string): Command {
     .action((dirs: string[], o: Opts & { setup?: string }) => run((ctx) => migrateCommand(ctx, dirs, o), o))
   add('merge <db>', "add another agent-tracker database (e.g. another machine's) to this one", 'agent-tracker merge ~/Downloads/laptop.lmdb')
     .action((other: string, o: Opts) => run((ctx) => mergeCommand(ctx, other), o))
-  reportFilters(add('export', 'export data as JSON or CSV, or a report with charts as one HTML file', 'agent-tracker export --format html --out report.html'))
+  reportFilters(add('export', 'export data as JSON or CSV, or a report with charts as one HTML file; the filters narrow every format', 'agent-tracker export --format html --out report.html'))
     .requiredOption('--format <format>', 'json, csv or html')
     .option('--out <file>', 'write to this file (default: stdout; report.html for html)')
     .option('--table <name>', 'for csv: report (default) or a collection: setups, projects, commits, retrospectives, gradeEvents, bugs, activities, usage')

@@ -4,6 +4,7 @@ import { COLLECTIONS, buildLeaderboard, buildSetupReport, buildTrends } from '@a
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { renderHtmlReport } from '../html/report-html.js'
+import { exportRecords } from './export-records.js'
 import type { ReportOptions } from './report.js'
 import { reportRecords } from './report.js'
 
@@ -23,17 +24,14 @@ export async function exportCommand(ctx: CommandContext, options: ReportOptions 
   let content: string
   let rows: number
   if (format === 'json') {
-    const collections: Record<string, unknown[]> = {}
-    for (const collection of COLLECTIONS) {
-      collections[collection] = []
-      for await (const record of store.scan(collection)) collections[collection].push(record)
-    }
+    const { filters, collections } = await exportRecords(ctx, store, options)
     rows = Object.values(collections).reduce((sum, records) => sum + records.length, 0)
-    content = `${JSON.stringify({ format: 'agent-tracker-export', version: 1, exportedAt: new Date().toISOString(), schemaVersion: await store.schemaVersion(), collections }, null, 2)}\n`
+    const header = { format: 'agent-tracker-export', version: 1, exportedAt: new Date().toISOString(), schemaVersion: await store.schemaVersion() }
+    content = `${JSON.stringify({ ...header, ...(Object.keys(filters).length === 0 ? {} : { filters }), collections }, null, 2)}\n`
   } else if (format === 'csv') {
     const records: readonly object[] = table === 'report'
       ? buildSetupReport(await reportRecords(ctx, store, options), options)
-      : await store.find(table, { order: 'oldest' })
+      : (await exportRecords(ctx, store, options)).collections[table]
     content = toCsv(records)
     rows = records.length
   } else {

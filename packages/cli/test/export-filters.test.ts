@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest'
+import { runCli } from './run-cli.js'
+import { GPT, SONNET, seedHistory } from './seed.js'
+
+interface Export { filters?: Record<string, string>; collections: Record<string, { setup?: string; id?: string; path?: string; project?: string }[]> }
+
+describe('export applies the filters it accepts', () => {
+  it('narrows every collection of a JSON export by project, model and time', async () => {
+    const { db, api } = await seedHistory()
+    const byProject = JSON.parse((await runCli(['export', '--format', 'json', '--project', 'api', '--db', db])).stdout) as Export
+    expect(byProject.filters).toEqual({ project: api })
+    expect(byProject.collections.commits).toHaveLength(3)
+    expect(byProject.collections.bugs).toHaveLength(1)
+    expect(byProject.collections.usage?.every((day) => day.project === api)).toBe(true)
+    expect(byProject.collections.setups?.map((s) => s.id)).toEqual([GPT])
+    expect(byProject.collections.projects?.map((p) => p.path)).toEqual([api])
+    const byModel = JSON.parse((await runCli(['export', '--format', 'json', '--model', 'claude-sonnet-4-5', '--db', db])).stdout) as Export
+    expect(byModel.collections.setups?.map((s) => s.id)).toEqual([SONNET])
+    expect(byModel.collections.commits?.every((c) => c.setup === SONNET)).toBe(true)
+    expect(byModel.collections.commits).toHaveLength(6)
+    const later = JSON.parse((await runCli(['export', '--format', 'json', '--since', '2026-04-01', '--db', db])).stdout) as Export
+    expect(later.collections.commits).toEqual([])
+    expect(later.collections.setups).toEqual([])
+    const unfiltered = JSON.parse((await runCli(['export', '--format', 'json', '--db', db])).stdout) as Export
+    expect(unfiltered.filters).toBeUndefined()
+    expect(unfiltered.collections.commits).toHaveLength(9)
+  })
+
+  it('narrows a CSV collection table, and rejects a bad date (exit 2)', async () => {
+    const { db } = await seedHistory()
+    const commits = (await runCli(['export', '--format', 'csv', '--table', 'commits', '--agent', 'build', '--model', 'gpt-5', '--db', db])).stdout.trim().split('\r\n')
+    expect(commits).toHaveLength(1 + 3)
+    expect(commits.slice(1).every((line) => line.includes(GPT))).toBe(true)
+    const bad = await runCli(['export', '--format', 'json', '--until', 'tomorrow', '--db', db])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toContain('Invalid --until "tomorrow"')
+  })
+})
