@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process'
 import { isTrackerTool } from './agent-tools.js'
+import { bashWorkdir } from './commit-watch.js'
 import { gitEventsOf } from './git-events.js'
 import { messageOf } from './hook-guard.js'
 import type { TrackerContext } from './tracker-context.js'
@@ -8,7 +8,7 @@ type AfterInput = { tool: string; sessionID: string; callID: string; args: unkno
 
 /**
  * The `tool.execute.after` hook: records the tool call (a bash call fails by its exit code), and
- * for bash the commits (in the background: git is asked for the full hash) and pushes (which
+ * for bash the commits (in the background: git confirms each, see CommitWatch) and pushes (which
  * flush, then toast the status card).
  */
 export function toolResultHook(context: TrackerContext): (input: AfterInput, output: { output: string; metadata: unknown }) => Promise<void> {
@@ -24,15 +24,19 @@ export function toolResultHook(context: TrackerContext): (input: AfterInput, out
     const ok = input.tool !== 'bash' || exitCode === undefined || exitCode === 0
     await runtime.service.recordToolCall({ ...facts, tool: input.tool, ok, ...(exitCode === undefined ? {} : { exitCode }) })
     if (input.tool !== 'bash') return
-    const command = (input.args as { command?: unknown } | undefined)?.command
-    for (const git of gitEventsOf(typeof command === 'string' ? command : '', output.output, exitCode ?? 0)) {
+    const given = (input.args as { command?: unknown } | null | undefined)?.command
+    const command = typeof given === 'string' ? given : ''
+    const events = gitEventsOf(command, typeof output.output === 'string' ? output.output : '', exitCode ?? 0)
+    if (!events.some((git) => git.kind === 'commit')) context.commits.forget(input.callID)
+    for (const git of events) {
       if (git.kind === 'commit') {
         context.track((async () => {
-          const full = await fullCommit(project, git.shortHash)
-          await runtime.service.recordCommit({ ...facts, hash: full?.hash ?? git.shortHash, message: full?.subject ?? git.subject })
-          await context.toastStatus(runtime, setup, `Commit ${git.shortHash} recorded. `)
+          for (const commit of await context.commits.commitsAfter(input.callID, command, bashWorkdir(input.args, project), git.hashes)) {
+            await runtime.service.recordCommit({ ...facts, hash: commit.hash, message: commit.subject })
+            await context.toastStatus(runtime, setup, `Commit ${commit.hash.slice(0, 7)} recorded. `)
+          }
         })().catch((error: unknown) => {
-          notifier.log('error', `agent-tracker could not record commit ${git.shortHash}: ${messageOf(error)}`)
+          notifier.log('error', `agent-tracker could not record the commit of \`${command}\`: ${messageOf(error)}`)
         }))
       } else {
         await context.settled()
@@ -44,12 +48,3 @@ export function toolResultHook(context: TrackerContext): (input: AfterInput, out
   })
 }
 
-/** The full hash and subject of a commit, or undefined when git cannot tell. */
-function fullCommit(cwd: string, shortHash: string): Promise<{ hash: string; subject: string } | undefined> {
-  return new Promise((done) => {
-    execFile('git', ['log', '-1', '--format=%H%x1f%s', shortHash], { cwd, timeout: 3000 }, (error, stdout) => {
-      const [hash, subject] = stdout.trim().split('\u001f')
-      done(error === null && hash !== undefined && /^[0-9a-f]{40}$/.test(hash) ? { hash, subject: subject ?? '' } : undefined)
-    })
-  })
-}

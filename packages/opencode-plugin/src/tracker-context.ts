@@ -1,4 +1,5 @@
 import { statusText } from './agent-tools.js'
+import { CommitWatch } from './commit-watch.js'
 import { guardHook } from './hook-guard.js'
 import type { Notifier } from './notifier.js'
 import type { PluginSettings } from './options.js'
@@ -13,6 +14,8 @@ export interface TrackerContext {
   readonly runtime: Promise<TrackerRuntime | undefined>
   readonly notifier: Notifier
   readonly sessions: SessionSetups
+  /** HEAD before and after bash calls that run `git commit`. */
+  readonly commits: CommitWatch
   /** A hook that runs only while tracking is on; it logs and swallows its own failures. */
   whenTracking<A extends unknown[]>(name: string, hook: (runtime: TrackerRuntime, ...args: A) => Promise<void> | void): (...args: A) => Promise<void>
   /** Keeps background work (recording a commit) that flushes must wait for. */
@@ -40,6 +43,7 @@ export function createTrackerContext(settings: PluginSettings, project: string, 
     runtime,
     notifier,
     sessions,
+    commits: new CommitWatch(),
     whenTracking: (name, hook) => guardHook(notifier, name, async (...args) => {
       const opened = await runtime
       if (opened !== undefined) await hook(opened, ...args)
