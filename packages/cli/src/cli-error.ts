@@ -23,8 +23,16 @@ const USAGE_CODES: ReadonlySet<string> = new Set(['INVALID_GRADE', 'INVALID_TIME
 export function describeFailure(error: unknown): { code: string; message: string; exitCode: number } {
   if (error instanceof CliError) return { code: error.code, message: error.message, exitCode: error.exitCode }
   if (error instanceof TrackerError || error instanceof LmdbStoreError) {
-    return { code: error.code, message: error.message, exitCode: USAGE_CODES.has(error.code) ? EXIT.usage : EXIT.failure }
+    const message = error instanceof LmdbStoreError ? inCliTerms(error.message) : error.message
+    return { code: error.code, message, exitCode: USAGE_CODES.has(error.code) ? EXIT.usage : EXIT.failure }
   }
   const message = error instanceof Error ? error.message : String(error)
   return { code: 'UNEXPECTED', message: `Unexpected error: ${message}`, exitCode: EXIT.failure }
+}
+
+/** The store speaks of plugin options (`databasePath`); on the command line that is `--db` or AGENT_TRACKER_DB. */
+function inCliTerms(message: string): string {
+  return message
+    .replace('point databasePath elsewhere', 'point --db or AGENT_TRACKER_DB at another file')
+    .replace(/\bdatabasePath(?: \(or AGENT_TRACKER_DB\))?/g, '--db path (or AGENT_TRACKER_DB)')
 }

@@ -196,6 +196,8 @@ describe('faults', () => {
       const { code, stderr } = await runCli([...args, '--db', db])
       expect(code).toBe(1)
       expect(stderr).toContain(`The agent-tracker database ${db} is unreadable: it is not an LMDB database file.`)
+      expect(stderr).toContain('move the file aside or point --db or AGENT_TRACKER_DB at another file')
+      expect(stderr).not.toContain('databasePath')
     }
     const doctor = await runCli(['doctor', '--db', db])
     expect(doctor.code).toBe(1)
