@@ -1,5 +1,4 @@
 import type {
-  AppliedBatch,
   CollectionName,
   CollectionRecords,
   DeferredBatch,
@@ -14,10 +13,9 @@ import type {
   ScoringRules,
   TrackerStore,
 } from '@agent-tracker/core'
-import { TrackerError, normaliseQuery, supportsSyncApply, validateFact } from '@agent-tracker/core'
-import { WriteBufferError } from './errors.js'
+import { TrackerError, normaliseQuery, validateFact } from '@agent-tracker/core'
 import type { FlushResult, WriteBufferStats } from './flush-result.js'
-import { EMPTY_FLUSH } from './flush-result.js'
+import { FlushRunner } from './flush-runner.js'
 import type { WriteBufferOptions } from './options.js'
 import { resolveWriteBufferOptions } from './options.js'
 import { mergeFound, mergeInKeyOrder, plannedIn, widenLimit } from './overlay-merge.js'
@@ -25,7 +23,6 @@ import { PendingOverlay } from './pending-overlay.js'
 import { PendingQueue } from './pending-queue.js'
 import { EMPTY_VIEW, planOnto } from './plan-pending.js'
 import { narrowScope, scopeOfKey, slotOf } from './read-scope.js'
-import { SafetyValve } from './safety-valve.js'
 
 /**
  * A store decorator: facts go to memory (no I/O), reads see stored records plus pending facts,
@@ -34,24 +31,15 @@ import { SafetyValve } from './safety-valve.js'
 export class WriteBuffer implements TrackerStore {
   readonly rules: ScoringRules
   readonly #inner: TrackerStore
-  readonly #onFlushError: ((error: unknown) => void) | undefined
   readonly #queue = new PendingQueue()
-  readonly #valve: SafetyValve
+  readonly #flusher: FlushRunner
   readonly #overlay: PendingOverlay
-  /** Flushes run one after another on this chain. */
-  #flushQueue: Promise<unknown> = Promise.resolve()
-  #queuedFlushes = 0
-  /** The store write of the flush under way, if any; reads wait for it. */
-  #writing: Promise<unknown> | undefined
   #closed = false
-  #stats: Omit<WriteBufferStats, 'pending'> = { flushes: 0, failedFlushes: 0, factsWritten: 0, entriesWritten: 0 }
 
   constructor(inner: TrackerStore, options: WriteBufferOptions = {}) {
-    const resolved = resolveWriteBufferOptions(options)
     this.#inner = inner
-    this.#onFlushError = resolved.onFlushError
-    this.#valve = new SafetyValve(resolved, () => void this.flush())
     this.rules = inner.rules
+    this.#flusher = new FlushRunner(inner, this.#queue, resolveWriteBufferOptions(options))
     this.#overlay = new PendingOverlay(inner, inner.rules, this.#queue)
   }
 
@@ -62,7 +50,7 @@ export class WriteBuffer implements TrackerStore {
 
   /** Counters: pending facts, flushes, facts and entries written, the last error. */
   get stats(): WriteBufferStats {
-    return { ...this.#stats, pending: this.#queue.length }
+    return this.#flusher.stats
   }
 
   /**
@@ -82,7 +70,7 @@ export class WriteBuffer implements TrackerStore {
     this.#ensureOpen()
     const checked = facts.map((fact) => validateFact(fact))
     this.#queue.push(checked)
-    this.#checkValve()
+    this.#flusher.checkValve()
     return { deferred: true, accepted: checked.length }
   }
 
@@ -91,12 +79,7 @@ export class WriteBuffer implements TrackerStore {
    * twice. On failure every fact stays pending and the error is reported, never thrown.
    */
   flush(): Promise<FlushResult> {
-    this.#queuedFlushes += 1
-    const next = this.#flushQueue.then(() => this.#flushOnce())
-    this.#flushQueue = next.finally(() => {
-      this.#queuedFlushes -= 1
-    })
-    return next
+    return this.#flusher.flush()
   }
 
   /**
@@ -104,17 +87,7 @@ export class WriteBuffer implements TrackerStore {
    * Reports SYNC_FLUSH_UNSUPPORTED when the wrapped store cannot write synchronously.
    */
   flushSync(): FlushResult {
-    if (this.#queue.length === 0) return EMPTY_FLUSH
-    const inner = this.#inner
-    if (!supportsSyncApply(inner)) {
-      return this.#failed(new WriteBufferError('SYNC_FLUSH_UNSUPPORTED', 'The wrapped store cannot apply facts synchronously; call flush() instead.'))
-    }
-    const batch = this.#queue.snapshot()
-    try {
-      return this.#succeeded(batch, inner.applyFactsSync(batch))
-    } catch (error) {
-      return this.#failed(error)
-    }
+    return this.#flusher.flushSync()
   }
 
   get<C extends CollectionName>(collection: C, key: RecordKey): Promise<CollectionRecords[C] | undefined> {
@@ -187,7 +160,7 @@ export class WriteBuffer implements TrackerStore {
       throw new Error(`Could not flush ${String(this.#queue.length)} pending facts before closing: ${result.errors.join('; ')}`)
     }
     this.#closed = true
-    this.#valve.stop()
+    this.#flusher.stop()
     await this.#inner.close()
   }
 
@@ -197,26 +170,6 @@ export class WriteBuffer implements TrackerStore {
     if (flushed.errors.length > 0) throw new Error(`Could not flush pending facts before ${what}: ${flushed.errors.join('; ')}`)
   }
 
-  async #flushOnce(): Promise<FlushResult> {
-    this.#valve.stop()
-    if (this.#queue.length === 0) return EMPTY_FLUSH
-    // A store that writes synchronously applies and dequeues the batch in one step: no reader and
-    // no flushSync() can ever see it both stored and pending.
-    if (supportsSyncApply(this.#inner)) return this.flushSync()
-    const batch = this.#queue.snapshot()
-    const write = this.#inner.applyFacts(batch)
-    this.#queue.touch()
-    this.#writing = write
-    try {
-      return this.#succeeded(batch, await write)
-    } catch (error) {
-      return this.#failed(error)
-    } finally {
-      this.#writing = undefined
-      this.#queue.touch()
-    }
-  }
-
   /**
    * Runs a read, again if facts left the queue or a flush's write started or ended meanwhile:
    * otherwise a batch could be counted both as stored and as pending.
@@ -224,46 +177,12 @@ export class WriteBuffer implements TrackerStore {
   async #consistentRead<T>(read: () => Promise<T>): Promise<T> {
     this.#ensureOpen()
     for (;;) {
-      if (this.#writing !== undefined) await this.#writing.catch(() => undefined)
+      const writing = this.#flusher.writing
+      if (writing !== undefined) await writing.catch(() => undefined)
       const generation = this.#queue.generation
       const result = await read()
-      if (generation === this.#queue.generation && this.#writing === undefined) return result
+      if (generation === this.#queue.generation && this.#flusher.writing === undefined) return result
     }
-  }
-
-  #succeeded(batch: readonly Fact[], result: AppliedBatch | DeferredBatch): FlushResult {
-    // Only flushes remove facts and they run one at a time, so the batch is the head of the queue.
-    // Dequeuing starts a new generation, which tells an overlapping read to plan again.
-    this.#queue.dequeue(batch.length)
-    const entriesWritten = result.deferred ? 0 : result.recordsWritten
-    const skipped = result.deferred ? 0 : result.skipped.length
-    this.#stats = {
-      ...this.#stats,
-      flushes: this.#stats.flushes + 1,
-      factsWritten: this.#stats.factsWritten + batch.length,
-      entriesWritten: this.#stats.entriesWritten + entriesWritten,
-      lastFlushAt: new Date().toISOString(),
-    }
-    this.#valve.succeeded()
-    this.#checkValve()
-    return { factsWritten: batch.length, entriesWritten, skipped, errors: [] }
-  }
-
-  #failed(error: unknown): FlushResult {
-    const message = error instanceof Error ? error.message : String(error)
-    this.#stats = { ...this.#stats, failedFlushes: this.#stats.failedFlushes + 1, lastError: message }
-    this.#valve.failed()
-    this.#checkValve()
-    try {
-      this.#onFlushError?.(error)
-    } catch {
-      // A failing observer must not turn a reported failure into a thrown one.
-    }
-    return { factsWritten: 0, entriesWritten: 0, skipped: 0, errors: [message] }
-  }
-
-  #checkValve(): void {
-    if (!this.#closed) this.#valve.check(this.#queue.length, this.#queuedFlushes > 0)
   }
 
   #ensureOpen(): void {
