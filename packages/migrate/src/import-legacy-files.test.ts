@@ -106,6 +106,13 @@ describe('importLegacyFiles', () => {
     ])
   })
 
+  it('imports a halted agent with no skill points, whatever its status file still says', async () => {
+    const root = project({ '.agent/status.json': '{"agent_name": "build", "skill_points": 4.0, "experience_points": 46.0, "halted": true}' })
+    const store = createMemoryStore()
+    expect(await importLegacyFiles(root, store)).toEqual({ migrated: 1, skipped: 0, errors: [] })
+    expect(await store.get('setups', ['build'])).toMatchObject({ state: { skillPoints: 0, experience: 46 } })
+  })
+
   it('reports each bad entry with file and position and imports the rest', async () => {
     const root = project({ '.journal/communication.json': COMMUNICATION, '.journal/2026-02-23.md': JOURNAL })
     const report = await importLegacyFiles(root, createMemoryStore(), { setup: 'build@anthropic/claude-sonnet-4-5' })
