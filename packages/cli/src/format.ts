@@ -10,10 +10,18 @@ export function percent(value: number | null | undefined): string {
   return value === null || value === undefined ? '–' : `${(value * 100).toFixed(1)}%`
 }
 
-/** Dollars: cents for sums above a dollar, more digits for small amounts. */
-export function money(value: number | null | undefined): string {
-  if (value === null || value === undefined) return '–'
-  return value >= 1 || value === 0 ? `$${value.toFixed(2)}` : `$${value.toFixed(4)}`
+/**
+ * Decimal places that show every amount of a column with one precision: 2 (cents) when every
+ * non-zero amount is at least 10 cents, 3 when at least a cent, else 4.
+ */
+export function moneyDecimals(values: readonly (number | null | undefined)[]): number {
+  const smallest = Math.min(...values.flatMap((value) => (value === null || value === undefined || value === 0 ? [] : [Math.abs(value)])))
+  return smallest >= 0.1 ? 2 : smallest >= 0.01 ? 3 : 4
+}
+
+/** Dollars with the given places (see {@link moneyDecimals}; by default chosen for this amount alone), or `–`. */
+export function money(value: number | null | undefined, places: number = moneyDecimals([value])): string {
+  return value === null || value === undefined ? '–' : `$${value.toFixed(places)}`
 }
 
 /** A token count, shortened: `1.2k`, `3.4M`. */

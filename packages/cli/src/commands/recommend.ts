@@ -5,7 +5,7 @@ import { recommendSetups } from '@agent-tracker/core'
 import { profileProject } from '@agent-tracker/migrate'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
-import { decimal, money, score } from '../format.js'
+import { decimal, money, moneyDecimals, score } from '../format.js'
 import { unprofiledNote, withFolderProfiles } from './project-profiles.js'
 
 /** `recommend [project-dir]`: which setup to use for a project like this one. */
@@ -31,6 +31,7 @@ export async function recommendCommand(ctx: CommandContext, projectDir: string |
     const lines = [`${c.bold('Project')}  ${folder}`, `${c.bold('Profile')}  ${kind}${profile.dependencies.length === 0 ? '' : ` · ${profile.dependencies.slice(0, 6).join(', ')}`}`]
     lines.push(`${c.bold('Similar')}  ${result.similarProjects.length === 0 ? 'none recorded' : result.similarProjects.slice(0, 5).map((p) => `${p.path.split(/[\\/]/).at(-1) ?? p.path} (${p.similarity.toFixed(2)})`).join(', ')}`)
     if (result.setups.length > 0) {
+      const cents = moneyDecimals(result.setups.map((s) => s.costPerCommit))
       lines.push('', ctx.table<SetupRecommendation>([
         { header: '#', value: (s) => (s.rank === null ? '–' : String(s.rank)), align: 'right', priority: 10 },
         { header: 'SETUP', value: (s) => s.setup, priority: 10 },
@@ -38,7 +39,7 @@ export async function recommendCommand(ctx: CommandContext, projectDir: string |
         { header: 'N', value: (s) => String(s.samples), align: 'right', priority: 8 },
         { header: 'SCORE', value: (s) => (s.enoughData ? score(s.score) : '–'), align: 'right', priority: 7 },
         { header: 'BUGS/C', value: (s) => decimal(s.bugsPerCommit), align: 'right', priority: 6 },
-        { header: 'COST/C', value: (s) => money(s.costPerCommit), align: 'right', priority: 5 },
+        { header: 'COST/C', value: (s) => money(s.costPerCommit, cents), align: 'right', priority: 5 },
       ], result.setups))
       lines.push(c.dim('SCORE = expected user grade − 2 × bugs per commit; N = user-graded commits on similar projects.'))
       lines.push('', c.bold('Why'), ...result.setups.map((s) => `  ${s.rank === null ? '–' : String(s.rank)}  ${s.setup}: ${s.reason}`))

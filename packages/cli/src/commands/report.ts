@@ -1,7 +1,7 @@
 import type { ReportRecords, SetupFilter, SetupReportRow, TrackerStore } from '@agent-tracker/core'
 import { buildSetupReport, toTimeWindow } from '@agent-tracker/core'
 import type { CommandContext } from '../context.js'
-import { decimal, money, percent, score, tokens } from '../format.js'
+import { decimal, money, moneyDecimals, percent, score, tokens } from '../format.js'
 import type { Column } from '../table.js'
 import { resolveProject } from './lookups.js'
 
@@ -31,12 +31,13 @@ export async function reportCommand(ctx: CommandContext, options: ReportOptions)
   const rows = buildSetupReport(records, options)
   ctx.print({ filters: { ...records.window, ...filterOf(options) }, setups: rows }, () => {
     if (rows.length === 0) return 'No recorded work matches these filters.'
-    return ctx.table(reportColumns(), rows)
+    return ctx.table(reportColumns(rows), rows)
   })
 }
 
-/** The report table's columns, most important kept on narrow terminals. */
-export function reportColumns(): Column<SetupReportRow>[] {
+/** The report table's columns for these rows, most important kept on narrow terminals. */
+export function reportColumns(rows: readonly SetupReportRow[]): Column<SetupReportRow>[] {
+  const cents = moneyDecimals(rows.map((r) => r.costPerCommit))
   return [
     { header: 'SETUP', value: (r) => r.setup, priority: 10 },
     { header: 'COMMITS', value: (r) => String(r.commits), align: 'right', priority: 9 },
@@ -48,7 +49,7 @@ export function reportColumns(): Column<SetupReportRow>[] {
     { header: 'SP', value: (r) => `${score(r.skillPoints)} ${r.trustTier}${r.halted ? ' (halted)' : ''}`, priority: 6 },
     { header: 'TOOL FAIL', value: (r) => percent(r.toolFailureRate), align: 'right', priority: 3 },
     { header: 'TOKENS/C', value: (r) => tokens(r.tokensPerCommit), align: 'right', priority: 4 },
-    { header: 'COST/C', value: (r) => money(r.costPerCommit), align: 'right', priority: 7 },
+    { header: 'COST/C', value: (r) => money(r.costPerCommit, cents), align: 'right', priority: 7 },
   ]
 }
 

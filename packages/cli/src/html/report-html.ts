@@ -1,6 +1,6 @@
 import type { LeaderboardRow, SetupReportRow, SetupTrend } from '@agent-tracker/core'
 import { formatScore } from '@agent-tracker/core'
-import { decimal, money, percent, score, tokens } from '../format.js'
+import { decimal, money, moneyDecimals, percent, score, tokens } from '../format.js'
 import { PALETTE, barChart, escapeHtml, lineChart } from './svg-charts.js'
 
 /** Everything the HTML report shows. */
@@ -23,6 +23,7 @@ export function renderHtmlReport(data: HtmlReportData): string {
   const commits = data.rows.reduce((sum, row) => sum + row.commits, 0)
   const graded = data.rows.reduce((sum, row) => sum + row.userGrades, 0)
   const cost = data.rows.reduce((sum, row) => sum + row.cost, 0)
+  const cents = moneyDecimals(data.rows.map((row) => row.costPerCommit))
   const best = [...data.rows].filter((row) => row.userGrades >= 3).sort((a, b) => (b.meanUserGrade ?? 0) - (a.meanUserGrade ?? 0))[0]
   const windowText = Object.keys(data.window).length === 0 ? 'all time' : Object.entries(data.window).map(([key, value]) => `${key} ${value}`).join(', ')
   const weekly = (pick: (point: SetupTrend['points'][number]) => number | null) =>
@@ -73,20 +74,20 @@ ${best === undefined ? '' : `<p class="best">Best mean user grade so far: <b>${e
 <div class="charts">
 ${barChart('Mean user grade (−1 bad … 5 excellence)', bars((r) => r.meanUserGrade, (r) => `n=${String(r.userGrades)}`), (v) => v.toFixed(2))}
 ${barChart('Bugs per commit (lower is better)', bars((r) => r.bugsPerCommit, (r) => `${String(r.bugs)} bugs`), (v) => v.toFixed(2))}
-${barChart('Cost per commit', bars((r) => r.costPerCommit), (v) => money(v))}
+${barChart('Cost per commit', bars((r) => r.costPerCommit), (v) => money(v, cents))}
 ${barChart('Commits', bars((r) => r.commits, (r) => `${String(r.projects)} projects`), (v) => String(Math.round(v)))}
 </div>
 <h2>Trends over time</h2>
 <div class="charts">
-${lineChart('Weekly mean user grade', weekly((p) => p.meanUserGrade), (v) => v.toFixed(1))}
-${lineChart('Weekly commits', weekly((p) => p.commits), (v) => String(Math.round(v)))}
-${lineChart('Weekly cost', weekly((p) => p.cost), (v) => money(v))}
+${lineChart('Weekly mean user grade', weekly((p) => p.meanUserGrade), (v, places) => v.toFixed(places ?? 1))}
+${lineChart('Weekly commits', weekly((p) => p.commits), (v, places) => v.toFixed(places ?? 0), { integer: true })}
+${lineChart('Weekly cost', weekly((p) => p.cost), (v, places) => money(v, places === undefined ? undefined : Math.max(2, places)))}
 </div>
 <h2>Report</h2>
 <div class="scroll"><table>
 <thead><tr><th>Setup</th><th>Commits</th><th>Bugs/commit</th><th>User ⌀ (n)</th><th>Agent ⌀</th><th>CS</th><th>SP</th><th>Tool failures</th><th>Tokens/commit</th><th>Cost/commit</th></tr></thead>
 <tbody>
-${data.rows.map((r) => `<tr><td><span class="swatch" style="background:${colour(r.setup)}"></span>${escapeHtml(r.setup)}</td><td>${String(r.commits)}</td><td>${escapeHtml(decimal(r.bugsPerCommit))}</td><td>${escapeHtml(score(r.meanUserGrade))} (${String(r.userGrades)})</td><td>${escapeHtml(score(r.meanAgentGrade))}</td><td>${escapeHtml(score(r.communication))}</td><td>${escapeHtml(`${formatScore(r.skillPoints)} ${r.trustTier}`)}${r.halted ? ' <span class="halted">halted</span>' : ''}</td><td>${escapeHtml(percent(r.toolFailureRate))}</td><td>${escapeHtml(tokens(r.tokensPerCommit))}</td><td>${escapeHtml(money(r.costPerCommit))}</td></tr>`).join('\n')}
+${data.rows.map((r) => `<tr><td><span class="swatch" style="background:${colour(r.setup)}"></span>${escapeHtml(r.setup)}</td><td>${String(r.commits)}</td><td>${escapeHtml(decimal(r.bugsPerCommit))}</td><td>${escapeHtml(score(r.meanUserGrade))} (${String(r.userGrades)})</td><td>${escapeHtml(score(r.meanAgentGrade))}</td><td>${escapeHtml(score(r.communication))}</td><td>${escapeHtml(`${formatScore(r.skillPoints)} ${r.trustTier}`)}${r.halted ? ' <span class="halted">halted</span>' : ''}</td><td>${escapeHtml(percent(r.toolFailureRate))}</td><td>${escapeHtml(tokens(r.tokensPerCommit))}</td><td>${escapeHtml(money(r.costPerCommit, cents))}</td></tr>`).join('\n')}
 </tbody></table></div>
 <h2>Leaderboard</h2>
 <div class="scroll"><table>

@@ -45,8 +45,31 @@ export interface Series {
   readonly points: readonly { readonly x: string; readonly y: number | null }[]
 }
 
-/** A line chart over ordinal x values (e.g. weeks); gaps where a point has no value. */
-export function lineChart(title: string, series: readonly Series[], format: (value: number) => string): string {
+/**
+ * Gridline values for an axis covering [low, high]: about five steps of 1, 2, 2.5 or 5 times a
+ * power of ten (whole steps only for counts), and the decimal places that print them exactly.
+ */
+export function niceTicks(low: number, high: number, options: { readonly integer?: boolean } = {}): { ticks: number[]; places: number } {
+  const raw = (high - low || 1) / 5
+  const power = 10 ** Math.floor(Math.log10(raw))
+  const multipliers = options.integer === true ? [1, 2, 5, 10] : [1, 2, 2.5, 5, 10]
+  let step = (multipliers.find((m) => m * power >= raw - 1e-12) ?? 10) * power
+  if (options.integer === true) step = Math.max(1, Math.round(step))
+  let places = 0
+  while (places < 10 && Math.abs(step * 10 ** places - Math.round(step * 10 ** places)) > 1e-6) places += 1
+  const first = Math.floor(low / step + 1e-9)
+  const last = Math.ceil(high / step - 1e-9)
+  const ticks: number[] = []
+  for (let i = first; i <= last; i++) ticks.push(Number((i * step).toFixed(places)) + 0)
+  return { ticks, places }
+}
+
+/**
+ * A line chart over ordinal x values (e.g. weeks); gaps where a point has no value. `format`
+ * prints point values, and gridline values with the places given; `integer` keeps gridlines on
+ * whole numbers (for counts).
+ */
+export function lineChart(title: string, series: readonly Series[], format: (value: number, places?: number) => string, options: { readonly integer?: boolean } = {}): string {
   const width = 720
   const height = 300
   const left = 56
@@ -56,12 +79,12 @@ export function lineChart(title: string, series: readonly Series[], format: (val
   const xs = [...new Set(series.flatMap((s) => s.points.map((p) => p.x)))].sort()
   const ys = series.flatMap((s) => s.points.flatMap((p) => (p.y === null ? [] : [p.y])))
   if (xs.length === 0 || ys.length === 0) return `<figure class="chart"><p class="muted">${escapeHtml(title)}: no data yet.</p></figure>`
-  const low = Math.min(0, ...ys)
-  const high = Math.max(...ys, low + 1)
+  const axis = niceTicks(Math.min(0, ...ys), Math.max(...ys), options)
+  const low = axis.ticks[0] ?? 0
+  const high = axis.ticks.at(-1) ?? 1
   const x = (value: string): number => left + (xs.length === 1 ? 0.5 : xs.indexOf(value) / (xs.length - 1)) * (width - left - right)
   const y = (value: number): number => top + (1 - (value - low) / (high - low)) * (height - top - bottom)
-  const ticks = [0, 0.25, 0.5, 0.75, 1].map((share) => low + share * (high - low))
-  const grid = ticks.map((tick) => `<line x1="${String(left)}" x2="${String(width - right)}" y1="${y(tick).toFixed(1)}" y2="${y(tick).toFixed(1)}" class="gridline"/><text x="${String(left - 6)}" y="${(y(tick) + 4).toFixed(1)}" text-anchor="end" class="tick">${escapeHtml(format(tick))}</text>`)
+  const grid = axis.ticks.map((tick) => `<line x1="${String(left)}" x2="${String(width - right)}" y1="${y(tick).toFixed(1)}" y2="${y(tick).toFixed(1)}" class="gridline"/><text x="${String(left - 6)}" y="${(y(tick) + 4).toFixed(1)}" text-anchor="end" class="tick">${escapeHtml(format(tick, axis.places))}</text>`)
   const every = Math.max(1, Math.ceil(xs.length / 8))
   const labels = xs.map((value, index) => (index % every === 0 ? `<text x="${x(value).toFixed(1)}" y="${String(height - bottom + 16)}" text-anchor="middle" class="tick">${escapeHtml(value.slice(5))}</text>` : ''))
   const lines = series.map((s) => {
