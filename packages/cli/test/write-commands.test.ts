@@ -87,6 +87,28 @@ describe('ingest', () => {
     expect(status.state).toMatchObject({ commits: 1, toolCalls: 1 })
   })
 
+  it('adds to an existing database without losing or changing anything already stored', async () => {
+    const { db, shop } = await seedHistory()
+    type Dump = { collections: Record<string, unknown[]> }
+    const before = JSON.parse((await runCli(['export', '--format', 'json', '--db', db])).stdout) as Dump
+    const input = [
+      factLine({ kind: 'commit', setup: 'review@x/y', project: '/w/elsewhere', hash: 'f00d0001', message: 'new work' }),
+      factLine({ kind: 'commit', setup: SONNET, project: shop, hash: '5a1b0c0ffee', message: 'a different message for a stored commit' }),
+      '{"kind": "grade", ',
+      factLine({ kind: 'grade', setup: SONNET, project: shop, commit: '5a6b0c0ffee', by: 'user', userGrade: 'perfect' }),
+      factLine({ kind: 'bug', setup: GPT, by: 'nobody', project: shop }),
+    ].join('\n')
+    const { code, stdout } = await runCli(['ingest', '--db', db], { input })
+    expect(code).toBe(1)
+    expect(stdout).toContain('Ingested 1 fact(s) from 5 line(s); 1 repeat(s) already recorded were skipped.')
+    expect(stdout).toContain('3 line(s) rejected')
+    const after = JSON.parse((await runCli(['export', '--format', 'json', '--db', db])).stdout) as Dump
+    for (const [collection, records] of Object.entries(before.collections)) {
+      for (const record of records) expect(after.collections[collection], `${collection} keeps ${JSON.stringify(record)}`).toContainEqual(record)
+    }
+    expect(after.collections.commits).toHaveLength((before.collections.commits?.length ?? 0) + 1)
+  })
+
   it('explains that it reads stdin when given nothing to read', async () => {
     const { code, stderr } = await runCli(['ingest', '--file', 'missing.jsonl', '--db', join(tempFolder(), 'x.lmdb')])
     expect(code).toBe(1)
