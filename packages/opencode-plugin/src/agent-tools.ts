@@ -2,7 +2,7 @@ import type { AgentStatus } from '@agent-tracker/core'
 import { formatStatusLine, gradeLabel, searchPriorArt } from '@agent-tracker/core'
 import type { ToolContext, ToolDefinition } from '@opencode-ai/plugin/tool'
 import { tool } from '@opencode-ai/plugin/tool'
-import type { SessionSetups } from './session-setups.js'
+import type { TrackerContext } from './tracker-context.js'
 import type { TrackerRuntime } from './tracker-runtime.js'
 
 /** The names of the tools the plugin gives agents. */
@@ -20,13 +20,19 @@ export const READ_ONLY_TOOLS: ReadonlySet<string> = new Set(['tracker_status', '
 
 const z = tool.schema
 
-/** The agent's tools: status, self-grade, bug self-report, retrospective, journal, prior art. */
-export function agentTools(opened: Promise<TrackerRuntime | undefined>, sessions: SessionSetups, scope: () => Promise<string | undefined>): Record<string, ToolDefinition> {
+/**
+ * The agent's tools: status, self-grade, bug self-report, retrospective, journal, prior art.
+ * Each waits for commits still being recorded, so the agent can grade the one it just made.
+ */
+export function agentTools(context: Pick<TrackerContext, 'runtime' | 'sessions' | 'settled'>): Record<string, ToolDefinition> {
+  const { sessions } = context
   const ready = async (): Promise<TrackerRuntime> => {
-    const runtime = await opened
+    const runtime = await context.runtime
     if (runtime === undefined) throw new Error('agent-tracker is paused (see the OpenCode log for why); nothing was recorded.')
+    await context.settled()
     return runtime
   }
+  const scope = async (runtime: TrackerRuntime): Promise<string | undefined> => (await runtime.buffer.get('projects', [runtime.project]))?.profile?.scope
   const here = async (ctx: ToolContext): Promise<{ runtime: TrackerRuntime; context: { setup: string; project: string; session: string } }> => {
     const runtime = await ready()
     const setup = sessions.setupOf(ctx.sessionID, ctx.agent)
@@ -100,11 +106,12 @@ export function agentTools(opened: Promise<TrackerRuntime | undefined>, sessions
       description: 'Search earlier work (all projects) for a task: patterns that were graded well, and mistakes to avoid.',
       args: { task: z.string().describe('words describing the task') },
       async execute(args) {
-        const store = (await ready()).buffer
+        const runtime = await ready()
+        const store = runtime.buffer
         const [retrospectives, activities, commits, bugs, projects] = await Promise.all([
           store.find('retrospectives', { limit: 5000 }), store.find('activities', { limit: 5000 }), store.find('commits', { limit: 5000 }), store.find('bugs', { limit: 5000 }), store.find('projects'),
         ])
-        const found = await scope()
+        const found = await scope(runtime)
         const result = searchPriorArt(args.task, { retrospectives, activities, commits, bugs, projects }, { limit: 5, ...(found === undefined ? {} : { scope: found }) })
         const line = (hit: (typeof result.patterns)[number]): string => `- ${hit.title}${hit.grade === undefined ? '' : ` (grade ${gradeLabel(hit.grade)})`} — ${hit.project.split(/[\\/]/).at(-1) ?? hit.project}${hit.detail === '' ? '' : `: ${hit.detail}`}`
         return [

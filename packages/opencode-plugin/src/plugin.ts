@@ -51,7 +51,7 @@ export function startTracking(client: NotifyClient, project: string, options: un
     'tool.execute.after': toolResultHook(context),
     'command.execute.before': slashCommandHook(context),
     config: configHook(notifier),
-    tool: agentTools(opening.runtime, context.sessions, async () => (await (await opening.runtime)?.buffer.get('projects', [project]))?.profile?.scope),
+    tool: agentTools(context),
     dispose: context.whenTracking('dispose', async (runtime) => {
       await context.settled()
       await runtime.close()

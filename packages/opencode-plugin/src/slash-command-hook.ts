@@ -33,6 +33,8 @@ export function slashCommandHook(context: TrackerContext): (input: CommandInput,
  * @throws {TrackerError} for a bad grade or a commit that is already graded.
  */
 export async function runSlashCommand(context: TrackerContext, runtime: TrackerRuntime, command: SlashCommand, sessionID: string, text: string): Promise<string> {
+  // A commit made just before is still being recorded in the background.
+  await context.settled()
   const setup = await context.setupForCommand(runtime, sessionID)
   if (command === 'grade' && setup === undefined) return 'There is no commit by an agent in this project yet, so there is nothing to grade.'
   if (setup === undefined) return 'No agent has worked in this project yet.'
