@@ -6,7 +6,9 @@ import { describe, expect, it } from 'vitest'
 import { tempFolder } from '../test/temp.js'
 import { checkDataFile } from './data-file.js'
 import { isLmdbStoreError } from './errors.js'
+import { MAX_DATABASE_SIZE } from './database-size.js'
 import { openLmdbStore } from './lmdb-store.js'
+import { databaseFullError } from './store-errors.js'
 
 const SETUP = 'build@fake/m1'
 const PROJECT = '/home/dev/app'
@@ -97,7 +99,59 @@ describe('size limit', () => {
   })
 })
 
+describe('size limit with large records', () => {
+  it('counts the real size of a large record, so one big batch cannot push the file past the limit', async () => {
+    const databasePath = join(tempFolder(), 'small.lmdb')
+    const store = openLmdbStore({ databasePath, maxDatabaseSize: MIB })
+    const s = createFactScript({ setup: SETUP, project: PROJECT, stepMs: 1 })
+    // The script repeats the task in `actions`: each record holds 600 KB.
+    await store.applyFacts([s.activity('z'.repeat(300_000))])
+    expect(store.info().usedBytes).toBeGreaterThan(MIB / 2)
+    let failure: unknown
+    try {
+      await store.applyFacts([s.activity('z'.repeat(300_000))])
+    } catch (error) {
+      failure = error
+    }
+    expect(isLmdbStoreError(failure, 'DATABASE_FULL')).toBe(true)
+    expect(store.info().usedBytes).toBeLessThanOrEqual(MIB)
+    expect(await store.find('activities')).toHaveLength(1)
+    await store.close()
+  })
+
+  it('says so when the limit cannot be raised any further', () => {
+    const error = databaseFullError('/data/tracker.lmdb', MAX_DATABASE_SIZE - 4096, MAX_DATABASE_SIZE)
+    expect(error.code).toBe('DATABASE_FULL')
+    expect(error.message).toBe('The agent-tracker database /data/tracker.lmdb reached its size limit: 2.0 GiB used of maxDatabaseSize 2.0 GiB. This batch was not written; everything already stored is intact. maxDatabaseSize is already at its 2 GiB maximum: point databasePath (or AGENT_TRACKER_DB) at a new database, and merge or read this one separately.')
+  })
+
+  it('writes migration records within the limit too', async () => {
+    const store = openLmdbStore({ databasePath: join(tempFolder(), 'small.lmdb'), maxDatabaseSize: MIB })
+    const record = { id: 'merge:/x', kind: 'merge' as const, source: 'x'.repeat(2 * MIB), at: '2026-01-01T00:00:00.000Z', migrated: 0, skipped: 0, errors: 0 }
+    await expect(store.recordMigration(record)).rejects.toMatchObject({ code: 'DATABASE_FULL' })
+    expect(await store.listMigrations()).toEqual([])
+    await store.close()
+  })
+})
+
 describe('unwritable and locked locations', () => {
+  // The tests run as root, for whom permission bits stop nothing: these places refuse root too.
+  it.each([
+    ['a folder where files cannot be created (sysfs)', '/sys/kernel/agent-tracker.lmdb', 'Permission denied'],
+    ['a folder that lets nothing in (a process folder under /proc)', '/proc/1/agent-tracker.lmdb', 'No such file or directory'],
+  ])('explains %s with DATABASE_UNWRITABLE', (_, databasePath, reason) => {
+    const error = openError(databasePath)
+    expect(isLmdbStoreError(error, 'DATABASE_UNWRITABLE')).toBe(true)
+    expect((error as Error).message).toContain(`Cannot create the agent-tracker database ${databasePath}: ${reason}`)
+    expect((error as Error).message).toContain('Check the permissions, or choose another databasePath.')
+  })
+
+  it('explains a folder that cannot be created for lack of permission', () => {
+    const error = openError('/sys/agent-tracker/db.lmdb')
+    expect(isLmdbStoreError(error, 'DATABASE_UNWRITABLE')).toBe(true)
+    expect((error as Error).message).toBe("Cannot create the folder /sys/agent-tracker for the agent-tracker database: EPERM: operation not permitted, mkdir '/sys/agent-tracker'. Choose a writable databasePath.")
+  })
+
   it('explains a path whose folder cannot be created', () => {
     const blocker = join(tempFolder(), 'not-a-folder')
     writeFileSync(blocker, 'x')

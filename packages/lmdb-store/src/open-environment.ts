@@ -1,0 +1,57 @@
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { COLLECTIONS } from '@agent-tracker/core'
+import type { Database, RootDatabase } from 'lmdb'
+import { open } from 'lmdb'
+import { checkDataFile, checkLockFile, locateDataFile } from './data-file.js'
+import { LmdbStoreError } from './errors.js'
+import { COMMITS_BY_SETUP, META, SUB_DATABASES } from './layout.js'
+import type { QueryTables } from './record-queries.js'
+import { translateOpenError } from './store-errors.js'
+
+/** An open environment and its sub-databases. */
+export interface Environment extends QueryTables {
+  readonly root: RootDatabase
+  readonly meta: Database<unknown>
+  readonly dataFile: string
+}
+
+/**
+ * Checks the files at `path` and opens the LMDB environment with every sub-database. Nothing is
+ * mapped before the data file passed {@link checkDataFile}: LMDB crashes the process on damaged files.
+ * @throws {LmdbStoreError} DATABASE_UNREADABLE or DATABASE_UNWRITABLE naming the file or folder.
+ */
+export function openEnvironment(path: string, mapSize: number, readOnly: boolean): Environment {
+  const { dataFile, lockFile, noSubdir } = locateDataFile(path)
+  const check = checkDataFile(dataFile)
+  if (!check.ok) {
+    throw new LmdbStoreError('DATABASE_UNREADABLE', `The agent-tracker database ${dataFile} is unreadable: ${check.problem}. Nothing was opened or changed; move the file aside or point databasePath elsewhere.`, { path: dataFile })
+  }
+  if (readOnly && !check.exists) {
+    throw new LmdbStoreError('DATABASE_UNREADABLE', `There is no agent-tracker database at ${dataFile}.`, { path: dataFile })
+  }
+  ensureFolder(noSubdir ? dirname(path) : path)
+  const lockProblem = checkLockFile(lockFile)
+  if (lockProblem !== undefined) {
+    throw new LmdbStoreError('DATABASE_UNWRITABLE', `The agent-tracker database ${path} cannot be opened: ${lockProblem}. Remove it; LMDB recreates it.`, { path: lockFile })
+  }
+  try {
+    // overlappingSync off: a commit is on disk when transactionSync returns, and lmdb-js then
+    // registers no exit hook of its own — that hook closes environments before a host's own
+    // 'exit' listener can flush, and a transaction on a closed environment segfaults.
+    const root = open({ path, noSubdir, mapSize, maxDbs: 16, readOnly, overlappingSync: false })
+    const openTable = (name: string): Database<unknown> => root.openDB({ name })
+    const tables = Object.fromEntries(COLLECTIONS.map((c) => [c, openTable(SUB_DATABASES[c])])) as unknown as Environment['tables']
+    return { root, tables, commitIndex: openTable(COMMITS_BY_SETUP) as Database<true>, meta: openTable(META), dataFile }
+  } catch (error) {
+    throw translateOpenError(error, path, !check.exists)
+  }
+}
+
+function ensureFolder(folder: string): void {
+  try {
+    mkdirSync(folder, { recursive: true })
+  } catch (error) {
+    throw new LmdbStoreError('DATABASE_UNWRITABLE', `Cannot create the folder ${folder} for the agent-tracker database: ${(error as Error).message}. Choose a writable databasePath.`, { path: folder, cause: error })
+  }
+}
