@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import type { TrackingService } from '@agent-tracker/core'
 import { createTrackingService } from '@agent-tracker/core'
 import type { LmdbStore } from '@agent-tracker/lmdb-store'
@@ -69,7 +70,9 @@ export class TrackerRuntime {
       if (this.#settings.migrateOnStart && hasLegacyData(legacy)) {
         const reports = []
         if (legacy.projectDatabase !== undefined && !done.has(`project-database:${legacy.projectDatabase}`)) reports.push(await migrateProjectDatabase(this.project, this.buffer))
-        if (!done.has(`legacy-files:${this.project}`)) reports.push(await importLegacyFiles(this.project, this.buffer))
+        // The plugin's own `.agent/status.json` export is no legacy agent: it belongs to the setup it names.
+        const exported = legacy.statusFile === undefined ? undefined : exportedSetup(legacy.statusFile)
+        if (!done.has(`legacy-files:${this.project}`)) reports.push(await importLegacyFiles(this.project, this.buffer, exported === undefined ? {} : { setup: exported }))
         const migrated = reports.reduce((sum, report) => sum + report.migrated, 0)
         if (migrated > 0) notifier.toast(`Migrated ${String(migrated)} legacy record(s) of this project into the central database.`, 'success')
         for (const problem of reports.flatMap((report) => report.errors)) {
@@ -88,5 +91,15 @@ export class TrackerRuntime {
     if (this.#settings.exportStatusFile === 'off' || this.lastSetup === undefined) return
     const status = await this.service.getStatus(this.lastSetup)
     if (status !== undefined) writeStatusExport(this.project, status, { force: this.#settings.exportStatusFile === 'always' })
+  }
+}
+
+/** The setup a `.agent/status.json` written by this plugin names; undefined for a hand-written one. */
+function exportedSetup(statusFile: string): string | undefined {
+  try {
+    const fields = JSON.parse(readFileSync(statusFile, 'utf8')) as { setup?: unknown; note?: unknown } | null
+    return typeof fields?.setup === 'string' && typeof fields.note === 'string' && fields.note.startsWith('Written by agent-tracker') ? fields.setup : undefined
+  } catch {
+    return undefined
   }
 }

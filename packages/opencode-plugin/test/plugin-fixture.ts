@@ -113,10 +113,10 @@ let calls = 0
  * temporary folder, and waits for its start-up work. The age safety valve is off unless asked
  * for, so only the trigger under test flushes.
  */
-export async function startPlugin(options: { project?: string; pluginOptions?: Record<string, unknown>; waitForStartup?: boolean } = {}): Promise<PluginUnderTest> {
+export async function startPlugin(options: { project?: string; databasePath?: string; pluginOptions?: Record<string, unknown>; waitForStartup?: boolean } = {}): Promise<PluginUnderTest> {
   const root = tempFolder()
   const project = resolve(options.project ?? gitRepository(join(root, 'project')))
-  const databasePath = join(root, 'tracker.lmdb')
+  const databasePath = options.databasePath ?? join(root, 'tracker.lmdb')
   const client = fakeClient()
   const tracking = startTracking(client, project, { databasePath, flush: { maxAgeMs: false }, ...options.pluginOptions })
   if (options.waitForStartup !== false) await tracking.startup
