@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { tempFolder } from '../test/temp.js'
 import { MEMORY_PATH, resolveDatabasePath } from './database-path.js'
 import { isLmdbStoreError } from './errors.js'
-import { openLmdbStore } from './lmdb-store.js'
+import { openLmdbStore } from './open-lmdb-store.js'
 
 describe('resolveDatabasePath', () => {
   const home = '/home/zoe'

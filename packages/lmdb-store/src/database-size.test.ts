@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { tempFolder } from '../test/temp.js'
 import { DEFAULT_DATABASE_SIZE, formatBytes, validateMaxDatabaseSize } from './database-size.js'
-import { openLmdbStore } from './lmdb-store.js'
+import { openLmdbStore } from './open-lmdb-store.js'
 
 const MIB = 1024 * 1024
 const RANGE = 'accepted is a whole number of bytes from 1048576 (1 MiB) to 2147483648 (2 GiB); the default is 536870912 (512 MiB).'

@@ -7,7 +7,7 @@ import { tempFolder } from '../test/temp.js'
 import { checkDataFile } from './data-file.js'
 import { isLmdbStoreError } from './errors.js'
 import { MAX_DATABASE_SIZE } from './database-size.js'
-import { openLmdbStore } from './lmdb-store.js'
+import { openLmdbStore } from './open-lmdb-store.js'
 import { databaseFullError } from './store-errors.js'
 
 const SETUP = 'build@fake/m1'

@@ -4,7 +4,7 @@ import { open } from 'lmdb'
 import { describe, expect, it } from 'vitest'
 import { tempFolder } from '../test/temp.js'
 import { SUB_DATABASES } from './layout.js'
-import { openLmdbStore } from './lmdb-store.js'
+import { openLmdbStore } from './open-lmdb-store.js'
 
 const SETUP = 'build@anthropic/claude-sonnet-4-5'
 /** A value no msgpack decoder accepts (an extension of an unknown type). */

@@ -1,7 +1,7 @@
 import { createFactScript, describeStoreContract } from '@agent-tracker/core/testing'
 import { describe, expect, it } from 'vitest'
 import { tempFolder } from '../test/temp.js'
-import { openLmdbStore } from './lmdb-store.js'
+import { openLmdbStore } from './open-lmdb-store.js'
 
 describeStoreContract('lmdb', ({ rules }) => Promise.resolve(openLmdbStore({ databasePath: ':memory:', ...(rules === undefined ? {} : { rules }) })))
 

@@ -1,6 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { rmSync } from 'node:fs'
 import type {
   AppliedBatch,
   CollectionName,
@@ -15,14 +13,10 @@ import type {
   RecordKey,
   RecordQuery,
   ScoringRules,
-  ScoringRulesInput,
   SyncTrackerStore,
 } from '@agent-tracker/core'
-import { COLLECTIONS, SCHEMA_VERSION, normaliseQuery, planFacts, recordKey, resolveRules, validateFact, withProfile } from '@agent-tracker/core'
+import { COLLECTIONS, SCHEMA_VERSION, normaliseQuery, planFacts, recordKey, validateFact, withProfile } from '@agent-tracker/core'
 import { createTransactionReader, putRecords } from './batch-writes.js'
-import type { DatabasePathSources } from './database-path.js'
-import { MEMORY_PATH, resolveDatabasePath } from './database-path.js'
-import { validateMaxDatabaseSize } from './database-size.js'
 import { MIGRATION_PREFIX, prefixRange, toLmdbKey } from './layout.js'
 import type { Environment } from './open-environment.js'
 import { openEnvironment } from './open-environment.js'
@@ -30,16 +24,6 @@ import { findRecords } from './record-queries.js'
 import { checkSchemaVersion, storedSchemaVersion } from './schema-version.js'
 import { ensureRoom } from './size-limit.js'
 import { closedError, translateWriteError } from './store-errors.js'
-
-/** Options of {@link openLmdbStore}. */
-export interface LmdbStoreOptions extends DatabasePathSources {
-  /** Size limit of the database file in bytes, 1 MiB..2 GiB; default 512 MiB. */
-  readonly maxDatabaseSize?: number
-  /** Scoring rules the store applies facts with (partial rules merge over the defaults). */
-  readonly rules?: ScoringRulesInput
-  /** Open without writing anything, not even the schema version. */
-  readonly readOnly?: boolean
-}
 
 /** Sizes and counts of an open database, for `doctor`. */
 export interface LmdbStoreInfo {
@@ -55,25 +39,6 @@ export interface LmdbStoreInfo {
   readonly records: Readonly<Record<CollectionName, number>>
 }
 
-/**
- * Opens (creating when absent) the central database. The data file is checked before LMDB maps
- * it, because LMDB crashes the process on garbage or truncated files.
- * @throws {LmdbStoreError} INVALID_OPTION, DATABASE_UNREADABLE, DATABASE_UNWRITABLE, DATABASE_TOO_NEW.
- */
-export function openLmdbStore(options: LmdbStoreOptions = {}): LmdbStore {
-  const maxDatabaseSize = validateMaxDatabaseSize(options.maxDatabaseSize)
-  const rules = resolveRules(options.rules ?? {})
-  const resolved = resolveDatabasePath(options)
-  const temporary = resolved === MEMORY_PATH ? mkdtempSync(join(tmpdir(), 'agent-tracker-')) : undefined
-  const path = temporary === undefined ? resolved : join(temporary, 'agent-tracker.lmdb')
-  try {
-    return new LmdbStore({ path, maxDatabaseSize, rules, readOnly: options.readOnly ?? false, temporary })
-  } catch (error) {
-    if (temporary !== undefined) rmSync(temporary, { recursive: true, force: true })
-    throw error
-  }
-}
-
 /** The LMDB implementation of the store port: one environment, named sub-databases. */
 export class LmdbStore implements SyncTrackerStore {
   readonly rules: ScoringRules
@@ -84,7 +49,7 @@ export class LmdbStore implements SyncTrackerStore {
   readonly #temporary: string | undefined
   #closed = false
 
-  /** Use {@link openLmdbStore}. */
+  /** Use `openLmdbStore`. */
   constructor(settings: { path: string; maxDatabaseSize: number; rules: ScoringRules; readOnly: boolean; temporary: string | undefined }) {
     this.path = settings.path
     this.maxDatabaseSize = settings.maxDatabaseSize

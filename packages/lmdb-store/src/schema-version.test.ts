@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { tempFolder } from '../test/temp.js'
 import { isLmdbStoreError } from './errors.js'
 import { META, SCHEMA_VERSION_KEY } from './layout.js'
-import { openLmdbStore } from './lmdb-store.js'
+import { openLmdbStore } from './open-lmdb-store.js'
 
 /** Reads or writes the meta sub-database with plain lmdb, bypassing the store. */
 async function withRawMeta<T>(databasePath: string, readOnly: boolean, body: (meta: ReturnType<ReturnType<typeof open>['openDB']>) => T): Promise<T> {

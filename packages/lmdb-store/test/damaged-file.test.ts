@@ -6,7 +6,7 @@ import { promisify } from 'node:util'
 import { createFactScript } from '@agent-tracker/core/testing'
 import { describe, expect, it } from 'vitest'
 import { NO_PAGE, PAGE_HEADER_SIZE, readMeta, readNodes, readPageHeader, readTreeRecord } from '../src/lmdb-format.js'
-import { openLmdbStore } from '../src/lmdb-store.js'
+import { openLmdbStore } from '../src/open-lmdb-store.js'
 import { tempFolder } from './temp.js'
 
 const run = promisify(execFile)

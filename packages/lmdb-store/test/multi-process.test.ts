@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { createMemoryStore } from '@agent-tracker/core/testing'
 import { describe, expect, it } from 'vitest'
-import { openLmdbStore } from '../src/lmdb-store.js'
+import { openLmdbStore } from '../src/open-lmdb-store.js'
 import { SETUPS, buildWorkload } from './fixtures/workload.mjs'
 import { tempFolder } from './temp.js'
 
