@@ -4,7 +4,7 @@ import { join } from 'node:path'
 // The plugin declares lmdb only through @agent-tracker/lmdb-store, so lmdb is loaded from there.
 const fromStore = createRequire(createRequire(import.meta.url).resolve('@agent-tracker/lmdb-store/package.json'))
 const lmdb = fromStore('lmdb') as {
-  open(this: void, options: { path: string; compression: boolean }): { transactionSync(body: () => void): void; putSync(key: string, value: unknown): void; close(): Promise<void> }
+  open: (options: { path: string; compression: boolean }) => { transactionSync(body: () => void): void; putSync(key: string, value: unknown): void; close(): Promise<void> }
 }
 
 /**
