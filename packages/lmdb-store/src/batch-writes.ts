@@ -42,7 +42,8 @@ export function putRecords(db: QueryTables, writes: readonly PlannedRecord[], re
   for (const write of writes) {
     const key = toLmdbKey(write.key)
     if (write.collection === 'commits') {
-      const known = reader?.storedBefore('commits', write.key) ?? UNREAD
+      // Not `??`: a commit planning found absent is `undefined`, and known.
+      const known = reader === undefined ? UNREAD : reader.storedBefore('commits', write.key)
       const previous = known === UNREAD ? db.tables.commits.get(key) : known
       if (previous !== undefined && (previous.setup !== write.record.setup || previous.at !== write.record.at)) db.commitIndex.removeSync(commitIndexKey(previous))
       db.commitIndex.putSync(commitIndexKey(write.record), true)

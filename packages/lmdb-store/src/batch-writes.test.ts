@@ -1,0 +1,62 @@
+import { join } from 'node:path'
+import type { CollectionName } from '@agent-tracker/core'
+import { planFacts, resolveRules } from '@agent-tracker/core'
+import { createFactScript } from '@agent-tracker/core/testing'
+import { afterEach, describe, expect, it } from 'vitest'
+import { tempFolder } from '../test/temp.js'
+import { createTransactionReader, putRecords } from './batch-writes.js'
+import type { Environment } from './open-environment.js'
+import { openEnvironment } from './open-environment.js'
+
+const SETUP = 'build@fake/m1'
+const opened: Environment[] = []
+
+function environment(): Environment {
+  const db = openEnvironment(join(tempFolder(), 'batch.lmdb'), 64 * 1024 * 1024, false)
+  opened.push(db)
+  return db
+}
+
+afterEach(async () => {
+  for (const db of opened.splice(0)) await db.root.close()
+})
+
+/** Counts the reads of each sub-database (the real LMDB read still runs). */
+function countReads(db: Environment): Partial<Record<CollectionName, number>> {
+  const reads: Partial<Record<CollectionName, number>> = {}
+  for (const [collection, table] of Object.entries(db.tables) as [CollectionName, Environment['tables'][CollectionName]][]) {
+    const read = table.get.bind(table)
+    table.get = ((key: Parameters<typeof read>[0]) => {
+      reads[collection] = (reads[collection] ?? 0) + 1
+      return read(key)
+    }) as typeof table.get
+  }
+  return reads
+}
+
+describe('applying a batch inside the write transaction', () => {
+  it('reads each key once, absent keys included, and indexes new commits without reading them again', () => {
+    const db = environment()
+    const s = createFactScript({ setup: SETUP, project: '/p' })
+    const reads = countReads(db)
+    db.root.transactionSync(() => {
+      const reader = createTransactionReader(db)
+      const plan = planFacts(reader, [s.commit('c1'), s.grade('c1', { by: 'user', userGrade: 5 }), s.commit('c2'), s.toolCall()], resolveRules())
+      putRecords(db, plan.writes, reader)
+    })
+    expect(reads).toEqual({ setups: 1, projects: 1, usage: 1, commits: 2, retrospectives: 1 })
+    expect([...db.commitIndex.getKeys({})].map((key) => (key as string[]).filter((_, i) => i !== 1))).toEqual([[SETUP, '/p', 'c1'], [SETUP, '/p', 'c2']])
+  })
+
+  it('moves a commit in the by-setup index when its time changes, and leaves no stale entry', () => {
+    const db = environment()
+    const commit = { v: 1 as const, project: '/p', hash: 'c1', setup: SETUP, at: '2026-01-01T00:00:00.000Z', message: 'first' }
+    db.root.transactionSync(() => {
+      putRecords(db, [{ collection: 'commits', key: ['/p', 'c1'], record: commit }])
+    })
+    db.root.transactionSync(() => {
+      putRecords(db, [{ collection: 'commits', key: ['/p', 'c1'], record: { ...commit, at: '2026-02-01T00:00:00.000Z' } }])
+    })
+    expect([...db.commitIndex.getKeys({})]).toEqual([[SETUP, '2026-02-01T00:00:00.000Z', '/p', 'c1']])
+  })
+})
