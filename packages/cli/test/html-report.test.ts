@@ -17,7 +17,10 @@ describe('the demo and its HTML report', () => {
     expect(stdout).toMatch(/Recorded \d{3,} facts from \d+ sessions of 5 setups in \d+ atomic flushes/)
     const report = stdout.slice(stdout.indexOf('━━ Outcomes per setup'), stdout.indexOf('━━ Which setup for a new TypeScript'))
     expect(report.split('\n').filter((line) => /^(build|plan)@/.test(line))).toHaveLength(5)
-    expect(stdout).toMatch(/Best for this project: build@openai\/gpt-5/)
+    const costs = report.split('\n').filter((line) => /^(build|plan)@/.test(line)).map((line) => /\$(\d+\.\d+)$/.exec(line)?.[1] ?? '')
+    expect(new Set(costs.map((cost) => cost.split('.')[1]?.length)).size, `one precision in the COST/C column: ${costs.join(', ')}`).toBe(1)
+    expect(stdout).toContain('Best for this project: build@anthropic/claude-sonnet-4-5, expected user grade')
+    expect(stdout).toContain('No clear best setup yet: build@openai/gpt-5 and build@anthropic/claude-sonnet-4-5 are not yet distinguishable (their 90% intervals overlap)')
     expect(stdout).toContain(`Wrote the HTML export to ${join(folder, 'report.html')}`)
 
     expect(existsSync(CHROMIUM), `headless Chromium is needed at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`).toBe(true)

@@ -6,8 +6,8 @@ import { createTrackingService } from '@agent-tracker/core'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
 import { profileProject } from '@agent-tracker/migrate'
 import { withWriteBuffer } from '@agent-tracker/write-buffer'
-import type { DemoProject, DemoSetup } from './scenario.js'
-import { DEMO_PROJECTS, DEMO_SETUPS, drawGrade, seededRandom } from './scenario.js'
+import type { DemoProject, DemoScenario, DemoSetup } from './scenario.js'
+import { DEMO_SCENARIO, drawGrade, seededRandom } from './scenario.js'
 
 /** What the demo played. */
 export interface PlayedHistory {
@@ -28,7 +28,8 @@ const DAY = 86_400_000
  * service over the write buffer over the LMDB store, flushing on every push and at the end of
  * every session, as the OpenCode plugin does.
  */
-export async function playHistory(folder: string, databasePath: string, seed = 2026): Promise<PlayedHistory> {
+export async function playHistory(folder: string, databasePath: string, scenario: DemoScenario = DEMO_SCENARIO): Promise<PlayedHistory> {
+  const { setups: demoSetups, projects, seed } = scenario
   const random = seededRandom(seed)
   const store = openLmdbStore({ databasePath })
   const buffer = withWriteBuffer(store, { maxPending: 5000, maxAgeMs: false })
@@ -37,14 +38,14 @@ export async function playHistory(folder: string, databasePath: string, seed = 2
   const service = createTrackingService({ store: buffer, now: () => new Date(clock), newId: randomUUID })
   let sessions = 0
   let flushes = 0
-  const setups = new Map(DEMO_SETUPS.map((setup) => [setup.id, setup]))
+  const setups = new Map(demoSetups.map((setup) => [setup.id, setup]))
   const flush = async (): Promise<void> => {
     const result = await buffer.flush()
     if (result.errors.length > 0) throw new Error(`demo flush failed: ${result.errors.join('; ')}`)
     flushes += 1
   }
   const paths = new Map<string, string>()
-  for (const project of DEMO_PROJECTS) {
+  for (const project of projects) {
     const path = join(folder, 'projects', project.name)
     mkdirSync(path, { recursive: true })
     for (const [name, content] of Object.entries(project.files)) writeFileSync(join(path, name), content)
@@ -53,8 +54,8 @@ export async function playHistory(folder: string, databasePath: string, seed = 2
 
   for (let day = 0; day < WEEKS * 7; day++) {
     if (day % 7 >= 5) continue
-    for (const project of DEMO_PROJECTS) {
-      if (random() > 0.42) continue
+    for (const project of projects) {
+      if (random() > 0.6) continue
       const setup = setups.get(project.setups[Math.floor(random() * project.setups.length)] ?? '')
       const path = paths.get(project.name)
       if (setup === undefined || path === undefined) continue
@@ -67,7 +68,7 @@ export async function playHistory(folder: string, databasePath: string, seed = 2
   for (const path of paths.values()) await buffer.saveProjectProfile(path, profileProject(path, new Date(clock)))
   const facts = buffer.stats.factsWritten
   await buffer.close()
-  return { projects: DEMO_PROJECTS.length, setups: DEMO_SETUPS.length, sessions, facts, flushes, from, to: new Date(clock).toISOString() }
+  return { projects: projects.length, setups: demoSetups.length, sessions, facts, flushes, from, to: new Date(clock).toISOString() }
 }
 
 async function playSession(
@@ -82,7 +83,7 @@ async function playSession(
 ): Promise<void> {
   const here = { setup: setup.id, project: path, session }
   const quality = setup.quality[project.language] ?? 0.5
-  const tasks = 1 + Math.floor(random() * 2)
+  const tasks = 1 + Math.floor(random() * 3)
   for (let t = 0; t < tasks; t++) {
     const status = await service.getStatus(setup.id)
     if (status?.halted === true) {
@@ -106,14 +107,16 @@ async function playSession(
     await service.recordCommit({ ...here, hash, message: task, task })
     tick()
     const userGrade: Grade = drawGrade(random, quality)
-    const selfGrade: Grade = drawGrade(random, Math.min(1, quality + 0.15))
-    await service.selfGrade({ ...here, commit: hash, grade: selfGrade, note: 'self-review before handing over' })
+    if (random() < setup.selfGrading.rate) {
+      const selfGrade: Grade = drawGrade(random, Math.min(1, quality + setup.selfGrading.optimism))
+      await service.selfGrade({ ...here, commit: hash, grade: selfGrade, note: 'self-review before handing over' })
+    }
     if (random() < 0.85) {
       tick()
       await service.userGrade({ setup: setup.id, project: path, commit: hash, userGrade, ...(userGrade < 0 ? { note: 'missed the point of the task' } : userGrade === 5 ? { note: 'exactly right, and explained well' } : {}) })
     }
     await service.logActivity({ ...here, task, actions: `${String(calls)} tool calls`, outcome: userGrade < 0 ? 'needed rework' : 'done', decisions: 'kept the change small' })
-    if (random() < setup.bugRate * 2.5) {
+    if (random() < setup.bugRate * (userGrade < 0 ? 3 : userGrade === 5 ? 0.3 : 1)) {
       tick()
       await service.reportBug({ ...here, by: 'user', commit: hash, note: `${task}: broke in review` })
     }

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest'
+import { runCli, tempFolder } from './run-cli.js'
+
+interface DemoJson {
+  agents: { status: { setup: string; communicationTier: string; halted: boolean; state: { communication: number; bugs: number; commits: number } } }[]
+  report: { setups: { setup: string; meanUserGrade: number | null; bugs: number; commits: number }[] }
+  recommend: Record<string, { state: string; contenders: string[]; setups: { setup: string; rank: number | null }[] }>
+}
+
+async function playDemo(): Promise<DemoJson> {
+  const { code, stdout } = await runCli(['demo', '--dir', tempFolder('demo-story-'), '--json'])
+  expect(code).toBe(0)
+  return JSON.parse(stdout) as DemoJson
+}
+
+describe('the demo tells a believable story', () => {
+  it('spreads communication scores and bugs with quality, and plays the same history every time', { timeout: 120_000 }, async () => {
+    const demo = await playDemo()
+    const grade = new Map(demo.report.setups.map((row) => [row.setup, row.meanUserGrade ?? 0]))
+    const tiers = demo.agents.map((row) => row.status.communicationTier)
+    expect(new Set(tiers).size, `tiers ${tiers.join(', ')}`).toBeGreaterThanOrEqual(3)
+    for (const { status } of demo.agents) {
+      if ((grade.get(status.setup) ?? 0) < 2) expect(status.state.communication, `${status.setup} has a mean user grade ${String(grade.get(status.setup))}`).toBeLessThan(100)
+    }
+    const bugs = demo.agents.map((row) => row.status.state.bugs)
+    expect(new Set(bugs).size, `bugs ${bugs.join(', ')}`).toBeGreaterThanOrEqual(4)
+    const worst = [...demo.report.setups].sort((a, b) => (a.meanUserGrade ?? 0) - (b.meanUserGrade ?? 0))[0]
+    const best = [...demo.report.setups].sort((a, b) => (b.meanUserGrade ?? 0) - (a.meanUserGrade ?? 0))[0]
+    if (worst === undefined || best === undefined) throw new Error('empty report')
+    expect(worst.bugs / worst.commits).toBeGreaterThan(3 * (best.bugs / best.commits))
+
+    const again = await playDemo()
+    expect(again.agents).toEqual(demo.agents)
+    expect(again.report).toEqual(demo.report)
+  })
+})
