@@ -37,9 +37,15 @@ export class CommandContext {
     this.colours = pc.createColors(colourEnabled(io))
   }
 
-  /** The database path given with `--db` (relative to the working directory), if any. */
+  /**
+   * The database path given with `--db`, relative to the working directory, if any. A quoted
+   * `~…` path the shell did not expand goes to the store as written: it expands `~` and `~/…`
+   * and rejects `~user` forms, rather than creating a folder named `~` here.
+   */
   get databasePath(): string | undefined {
-    return this.#options.db === undefined ? undefined : resolve(this.io.cwd, this.#options.db)
+    const db = this.#options.db
+    if (db === undefined) return undefined
+    return db.startsWith('~') ? db : resolve(this.io.cwd, db)
   }
 
   /** Opens the database: read-only unless the command writes. Closed by {@link close}. */

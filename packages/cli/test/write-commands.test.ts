@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { factLine, runCli, tempFolder } from './run-cli.js'
@@ -178,6 +178,20 @@ describe('doctor and init', () => {
     expect(stdout).toContain('✓ Schema    version 1 (this release reads 1)')
     expect(stdout).toContain('.agent/status.json — run agent-tracker migrate')
     expect(stdout).toContain('not configured here or globally — run agent-tracker init')
+  })
+
+  it('expands a quoted ~/ database path to the home folder and rejects ~user, creating no ~ folder', async () => {
+    const home = tempFolder('home-')
+    const work = tempFolder('work-')
+    const ok = await runCli(['doctor', '--db', '~/tracker.lmdb', '--json'], { home, cwd: work })
+    expect(JSON.parse(ok.stdout)).toMatchObject({ checks: expect.arrayContaining([{ name: 'Database', ok: true, detail: `${join(home, 'tracker.lmdb')} (from --db)` }]) as unknown[] })
+    const bad = await runCli(['doctor', '--db', '~bob/tracker.lmdb'], { home, cwd: work })
+    expect(bad.code).toBe(1)
+    expect(bad.stdout).toContain('✗ Database  Invalid database path "~bob/tracker.lmdb": "~user" paths are not supported.')
+    const status = await runCli(['status', '--db', '~bob/tracker.lmdb'], { home, cwd: work })
+    expect(status.code).not.toBe(0)
+    expect(status.stderr).toContain('"~user" paths are not supported')
+    expect(readdirSync(work)).toEqual([])
   })
 
   it('adds the plugin to opencode.json without clobbering the rest, once', async () => {

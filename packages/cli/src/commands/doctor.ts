@@ -17,7 +17,13 @@ interface Check {
 /** `doctor`: where the database is, how full, which schema, who reads it, what legacy data waits. */
 export function doctorCommand(ctx: CommandContext): number {
   const checks: Check[] = []
-  const path = resolveDatabasePath({ databasePath: ctx.databasePath, env: ctx.io.env })
+  let path: string
+  try {
+    path = resolveDatabasePath({ databasePath: ctx.databasePath, env: ctx.io.env })
+  } catch (error) {
+    checks.push({ name: 'Database', ok: false, detail: describeFailure(error).message })
+    return report(ctx, checks)
+  }
   const source = ctx.databasePath !== undefined ? '--db' : ctx.io.env[DATABASE_PATH_VARIABLE] !== undefined ? DATABASE_PATH_VARIABLE : 'default'
   checks.push({ name: 'Database', ok: true, detail: `${path} (from ${source})` })
   const { dataFile } = locateDataFile(path)
@@ -45,6 +51,10 @@ export function doctorCommand(ctx: CommandContext): number {
   const configs = [join(ctx.io.cwd, 'opencode.json'), join(ctx.io.cwd, 'opencode.jsonc'), join(ctx.io.env.HOME ?? homedir(), '.config', 'opencode', 'opencode.json'), join(ctx.io.env.HOME ?? homedir(), '.config', 'opencode', 'opencode.jsonc')]
   const configured = configs.filter((config) => existsSync(config) && readFileSync(config, 'utf8').includes(PLUGIN_NAME))
   checks.push({ name: 'Plugin', ok: true, detail: configured.length > 0 ? `configured in ${configured.join(', ')}` : 'not configured here or globally — run agent-tracker init' })
+  return report(ctx, checks)
+}
+
+function report(ctx: CommandContext, checks: readonly Check[]): number {
   const healthy = checks.every((check) => check.ok)
   ctx.print({ healthy, checks }, () => {
     const c = ctx.colours
