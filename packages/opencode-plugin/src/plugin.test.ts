@@ -56,6 +56,20 @@ describe('startTracking', () => {
     await expect(hooks['tool.execute.before']?.({ tool: 'read', sessionID: 's', callID: 'c' }, { args: { filePath: '.env' } })).rejects.toThrow('agent-tracker blocked this read call')
   })
 
+  it('reports a write past maxDatabaseSize with its code, keeps what was stored, and keeps the session going', async () => {
+    const plugin = await startPlugin({ pluginOptions: { maxDatabaseSize: 1048576 } })
+    await plugin.chat('ses_1')
+    await plugin.tool('ses_1', 'read', { filePath: 'README.md' })
+    await plugin.event('session.idle', {})
+    expect(await plugin.agentTool('ses_1', 'tracker_log_activity', { task: 'x'.repeat(1_200_000) })).toBe('Logged.')
+    await plugin.tool('ses_1', 'read', { filePath: 'README.md' })
+    await plugin.event('session.idle', {})
+    await plugin.dispose()
+    const errors = plugin.notices.filter((notice) => notice.kind === 'log' && notice.level === 'error').map((notice) => notice.message)
+    expect(errors).toContainEqual(expect.stringMatching(/^agent-tracker could not write to its database; the facts stay pending: DATABASE_FULL: The agent-tracker database .* reached its size limit: .* of maxDatabaseSize 1\.0 MiB/))
+    expect((await plugin.read('setups', [SETUP]))?.state.toolCalls).toBe(1)
+  })
+
   it('flushes on dispose alone', async () => {
     const plugin = await startPlugin()
     await plugin.chat('ses_1')

@@ -101,6 +101,21 @@ export async function runOpencode(options: {
   }
 }
 
+const LMDB_MAGIC = 0xbeefc0de
+
+/**
+ * The map size each of an LMDB file's two meta pages records (the size LMDB was opened with):
+ * after the magic and version come the map address and then `mm_mapsize`; the page size sits
+ * in the free-list database record that follows.
+ */
+export function mapSizesOf(dataFile: string): number[] {
+  const data = readFileSync(dataFile)
+  const magic = [0, 4, 8, 12, 16, 20, 24, 28, 32].find((offset) => data.readUInt32LE(offset) === LMDB_MAGIC)
+  if (magic === undefined) throw new Error(`${dataFile} has no LMDB meta page`)
+  const pageSize = data.readUInt32LE(magic + 24)
+  return [0, pageSize].map((page) => Number(data.readBigUInt64LE(page + magic + 16)))
+}
+
 /** OpenCode's own log of a suite (where the plugin's log lines go). */
 export function opencodeLog(root: string): string {
   try {

@@ -1,16 +1,16 @@
 import { execFileSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { openLmdbStore } from '@agent-tracker/lmdb-store'
+import { locateDataFile, openLmdbStore } from '@agent-tracker/lmdb-store'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Step } from './fake-llm.js'
-import { createProject, opencodeLog, runOpencode, suiteFolder } from './harness.js'
+import { createProject, mapSizesOf, opencodeLog, runOpencode, suiteFolder } from './harness.js'
 
 const SETUP = 'build@fake/m1'
 const CLI = fileURLToPath(new URL('../../../cli/bin/agent-tracker.js', import.meta.url))
 const bash = (command: string): Step => ({ tool: 'bash', args: { command, description: command.slice(0, 40) } })
-const head = (project: string): string => execFileSync('git', ['rev-parse', 'HEAD'], { cwd: project, encoding: 'utf8' }).trim()
+const head = (project: string, ref = 'HEAD'): string => execFileSync('git', ['rev-parse', ref], { cwd: project, encoding: 'utf8' }).trim()
 
 async function readSetup(databasePath: string) {
   const store = openLmdbStore({ databasePath, readOnly: true })
@@ -31,26 +31,28 @@ describe('agent-tracker inside the real opencode binary', { timeout: 240_000 }, 
     cleanup()
   })
 
-  it('1. records the commit of build@fake/m1 with its hash, and the push flushes it to disk mid-session', async () => {
+  it('1. records both commits of build@fake/m1 (one made with git commit -q) with their hashes, and the push flushes them mid-session', async () => {
     const project = createProject(root, 'shop')
     const databasePath = join(root, 'one.lmdb')
     const run = await runOpencode({
       root, project, pluginOptions: { databasePath },
       script: [
         bash("echo cart > cart.txt && git add -A && git commit -m 'feat: add cart'"),
+        bash("echo total > total.txt && git add -A && git commit -q -m 'feat: quiet total'"),
         bash('git push origin main'),
         bash(`node ${CLI} status ${SETUP} --json --db ${databasePath}`),
         { text: 'Pushed.' },
       ],
     })
     expect(run.code).toBe(0)
-    const hash = head(project)
+    const [cart, total] = [head(project, 'HEAD~1'), head(project)]
     // Read by another process while the session was still running: the push had already flushed.
-    const midSession = JSON.parse(run.toolResults[2] ?? '{}') as { state?: { commits: number; pushes: number } }
-    expect(midSession.state).toMatchObject({ commits: 1, pushes: 1 })
+    const midSession = JSON.parse(run.toolResults[3] ?? '{}') as { state?: { commits: number; pushes: number } }
+    expect(midSession.state).toMatchObject({ commits: 2, pushes: 1 })
     const store = openLmdbStore({ databasePath, readOnly: true })
-    expect(await store.get('commits', [project, hash])).toMatchObject({ setup: SETUP, hash, message: 'feat: add cart' })
-    expect((await store.get('setups', [SETUP]))?.state).toMatchObject({ commits: 1, pushes: 1, toolCalls: 3, skillPoints: 2, experience: 1.3 })
+    expect(await store.get('commits', [project, cart])).toMatchObject({ setup: SETUP, hash: cart, message: 'feat: add cart' })
+    expect(await store.get('commits', [project, total])).toMatchObject({ setup: SETUP, hash: total, message: 'feat: quiet total' })
+    expect((await store.get('setups', [SETUP]))?.state).toMatchObject({ commits: 2, pushes: 1, toolCalls: 4, skillPoints: 2, experience: 2.4 })
     expect(await store.get('projects', [project])).toMatchObject({ name: 'shop' })
     await store.close()
   })
@@ -68,25 +70,42 @@ describe('agent-tracker inside the real opencode binary', { timeout: 240_000 }, 
     expect(setup?.state.tokens).toMatchObject({ input: 5000, output: 250 })
   })
 
-  it('3. /grade records the agent and user grades from the user; the agent channel cannot carry a user grade; prior art finds the graded work', async () => {
+  it('3. /grade takes the user grade from the user; the agent grades itself through its tool, which cannot carry a user grade; the other agent tools land in the database', async () => {
     const project = createProject(root, 'api')
     const databasePath = join(root, 'three.lmdb')
     const pluginOptions = { databasePath }
     await runOpencode({ root, project, pluginOptions, script: [bash("echo api > api.txt && git add -A && git commit -m 'feat: api'"), { text: 'Committed.' }] })
     const hash = head(project)
-    const graded = await runOpencode({ root, project, pluginOptions, command: { name: 'grade', arguments: 'good excellence "clean and tested"' }, script: [{ text: 'Thanks!' }] })
+    const graded = await runOpencode({ root, project, pluginOptions, command: { name: 'grade', arguments: 'excellence "clean and tested"' }, script: [{ text: 'Thanks!' }] })
     expect(graded.code).toBe(0)
-    expect(graded.prompts[0]).toContain(`[agent-tracker] Graded ${hash.slice(0, 8)} (feat: api) of ${SETUP}: agent good, user excellence.`)
+    expect(graded.prompts[0]).toContain(`[agent-tracker] Graded ${hash.slice(0, 8)} (feat: api) of ${SETUP}: user excellence.`)
     const agent = await runOpencode({
       root, project, pluginOptions,
-      script: [{ tool: 'tracker_self_grade', args: { grade: 'bad', userGrade: 5 } }, { tool: 'tracker_self_grade', args: { grade: 'excellence' } }, { tool: 'tracker_prior_art', args: { task: 'the api' } }, { text: 'OK.' }],
+      script: [
+        { tool: 'tracker_self_grade', args: { grade: 'bad', userGrade: 5 } },
+        { tool: 'tracker_self_grade', args: { grade: 'good', note: 'solid work' } },
+        { tool: 'tracker_prior_art', args: { task: 'the api' } },
+        { tool: 'tracker_retrospective', args: { note: 'write the test first', task: 'the api' } },
+        { tool: 'tracker_log_activity', args: { task: 'api endpoint', actions: 'added api.txt', outcome: 'committed', decisions: 'kept it small' } },
+        { tool: 'tracker_report_bug', args: { note: 'api returns 500 on empty input' } },
+        { tool: 'tracker_status', args: {} },
+        { text: 'OK.' },
+      ],
     })
+    expect(agent.code).toBe(0)
     expect(agent.toolResults[0]).toContain('tracker_self_grade records only your own grade. The user grade comes from the user (/grade or the agent-tracker CLI)')
-    expect(agent.toolResults[1]).toContain("already has the agent's own grade (good); grades are final")
-    expect(agent.toolResults[2]).toContain('Patterns to repeat (1):\n- feat: api (grade excellence) — api: clean and tested')
+    expect(agent.toolResults[1]).toContain(`Recorded your grade good for ${hash.slice(0, 8)} (feat: api). The user's grade comes separately.`)
+    expect(agent.toolResults[2]).toContain('Patterns to repeat (1):\n- feat: api (grade excellence) — api')
+    expect(agent.toolResults[3]).toContain(`Retrospective noted for ${hash.slice(0, 8)}.`)
+    expect(agent.toolResults[4]).toContain('Logged.')
+    expect(agent.toolResults[5]).toContain('Bug recorded.')
+    expect(agent.toolResults[6]).toContain(SETUP)
+    expect(agent.toolResults[6]).toContain('HALTED')
     const store = openLmdbStore({ databasePath, readOnly: true })
-    expect(await store.get('retrospectives', [SETUP, hash])).toMatchObject({ agentGrade: 2, userGrade: 5, userNote: 'clean and tested', scoreBefore: 60, scoreAfter: 67 })
-    expect((await store.get('setups', [SETUP]))?.state).toMatchObject({ communication: 67, userGrades: { count: 1, sum: 5 } })
+    expect(await store.get('retrospectives', [SETUP, hash])).toMatchObject({ agentGrade: 2, userGrade: 5, userNote: 'clean and tested', agentNote: 'write the test first', task: 'the api', scoreBefore: 60, scoreAfter: 67 })
+    expect((await store.get('setups', [SETUP]))?.state).toMatchObject({ communication: 67, userGrades: { count: 1, sum: 5 }, agentGrades: { count: 1, sum: 2 }, bugs: 1, skillPoints: 0 })
+    expect(await store.find('activities')).toEqual([expect.objectContaining({ setup: SETUP, project, task: 'api endpoint', actions: 'added api.txt', outcome: 'committed', decisions: 'kept it small' })])
+    expect(await store.find('bugs')).toEqual([expect.objectContaining({ setup: SETUP, by: 'agent', note: 'api returns 500 on empty input' })])
     await store.close()
   })
 
@@ -108,26 +127,37 @@ describe('agent-tracker inside the real opencode binary', { timeout: 240_000 }, 
     expect((await readSetup(databasePath))?.state).toMatchObject({ skillPoints: 1, bugs: 1 })
   })
 
-  it('5. blocks cat .env and read .env, and lets .env.example through', async () => {
+  it('5. blocks cat .env, read .env and globs that reach it; lets .env.example and a mere mention of .env through', async () => {
     const project = createProject(root, 'secrets', { '.env.example': 'API_KEY=changeme\n' })
     execFileSync('sh', ['-c', 'echo API_KEY=sk-live-secret > .env'], { cwd: project })
     const run = await runOpencode({
       root, project, pluginOptions: { databasePath: join(root, 'five.lmdb') },
-      script: [bash('cat .env'), { tool: 'read', args: { filePath: join(project, '.env') } }, { tool: 'read', args: { filePath: join(project, '.env.example') } }, { text: 'OK.' }],
+      script: [
+        bash('cat .env'),
+        { tool: 'read', args: { filePath: join(project, '.env') } },
+        { tool: 'read', args: { filePath: join(project, '.env.example') } },
+        bash('cat .e?v'),
+        { tool: 'glob', args: { pattern: '**/.env*' } },
+        { tool: 'write', args: { filePath: join(project, 'SETUP.md'), content: 'Copy .env.example to config/.env\n' } },
+        { text: 'OK.' },
+      ],
     })
     expect(run.code).toBe(0)
     expect(run.toolResults[0]).toContain('agent-tracker blocked this bash call: it touches .env, a secret env file.')
     expect(run.toolResults[1]).toContain(`agent-tracker blocked this read call: it touches ${join(project, '.env')}, a secret env file.`)
     expect(run.toolResults[2]).toContain('API_KEY=changeme')
+    expect(run.toolResults[3]).toContain('agent-tracker blocked this bash call: it touches .e?v, a secret env file.')
+    expect(run.toolResults[4]).toContain('agent-tracker blocked this glob call: it touches **/.env*, a secret env file.')
+    expect(readFileSync(join(project, 'SETUP.md'), 'utf8')).toBe('Copy .env.example to config/.env\n')
     expect(run.toolResults.join('\n')).not.toContain('sk-live-secret')
   })
 
-  it('6. two opencode processes in two projects writing one database at the same time lose nothing', async () => {
+  it('6. two opencode processes in two projects, each flushing after every fact, writing one database at the same time lose nothing', async () => {
     const databasePath = join(root, 'six.lmdb')
     const work = (name: string) => {
       const project = createProject(root, name)
       return runOpencode({
-        root, project, pluginOptions: { databasePath },
+        root, project, pluginOptions: { databasePath, flush: { maxPending: 1 } },
         script: [...Array.from({ length: 6 }, (_, i) => bash(`echo ${name} ${String(i)}`)), bash(`echo ${name} > ${name}.txt && git add -A && git commit -m 'feat: ${name}'`), bash('git push origin main'), { text: 'Done.' }],
       })
     }
@@ -140,12 +170,23 @@ describe('agent-tracker inside the real opencode binary', { timeout: 240_000 }, 
     await store.close()
   })
 
-  it('7. honours databasePath and maxDatabaseSize; an invalid size pauses tracking, never the session', async () => {
+  it('7. honours databasePath and maxDatabaseSize (the map LMDB opened, and a write past it refused); an invalid size pauses tracking, never the session', async () => {
     const project = createProject(root, 'options')
     const custom = join(root, 'custom', 'place', 'tracker.lmdb')
-    const honoured = await runOpencode({ root, project, pluginOptions: { databasePath: custom, maxDatabaseSize: 1048576 }, script: [bash('echo hi'), { text: 'Done.' }] })
+    const pluginOptions = { databasePath: custom, maxDatabaseSize: 1048576 }
+    const honoured = await runOpencode({ root, project, pluginOptions, script: [bash('echo hi'), { text: 'Done.' }] })
     expect(honoured.code).toBe(0)
     expect((await readSetup(custom))?.state.toolCalls).toBe(1)
+    expect(mapSizesOf(locateDataFile(custom).dataFile)).toEqual([1048576, 1048576])
+
+    // Past the limit: the batch is refused whole (the typed DATABASE_FULL log line is checked in
+    // src/plugin.test.ts: OpenCode drops plugin log lines sent this close to its exit).
+    const full = await runOpencode({ root, project, pluginOptions, script: [bash('echo more'), { tool: 'tracker_log_activity', args: { task: 'x'.repeat(1_200_000) } }, { text: 'Finished regardless.' }] })
+    expect(full.code).toBe(0)
+    expect(full.output).toContain('Finished regardless.')
+    expect(full.toolResults[1]).toContain('Logged.')
+    expect((await readSetup(custom))?.state).toMatchObject({ toolCalls: 1, messages: 2 })
+    expect(mapSizesOf(locateDataFile(custom).dataFile)).toEqual([1048576, 1048576])
 
     const elsewhere = join(root, 'never', 'tracker.lmdb')
     const invalid = await runOpencode({ root, project, pluginOptions: { databasePath: elsewhere, maxDatabaseSize: 10 }, script: [bash('echo still fine'), { text: 'Finished anyway.' }] })
@@ -153,6 +194,7 @@ describe('agent-tracker inside the real opencode binary', { timeout: 240_000 }, 
     expect(invalid.output).toContain('Finished anyway.')
     expect(invalid.toolResults[0]).toContain('still fine')
     expect(existsSync(elsewhere)).toBe(false)
+    // The toast OpenCode shows with this line is not observable headless; src/plugin.test.ts checks it.
     expect(opencodeLog(root)).toContain('agent-tracker: tracking is paused — Invalid maxDatabaseSize 10: accepted is a whole number of bytes from 1048576 (1 MiB) to 2147483648 (2 GiB)')
   })
 })
