@@ -34,6 +34,20 @@ describe('the agent tools', () => {
     expect((await plugin.read('setups', [SETUP]))?.state).toMatchObject({ bugs: 1, commits: 1 })
   })
 
+  it('label prior art by who graded it: the user, or the agent itself', async () => {
+    const plugin = await startPlugin()
+    await plugin.chat('ses_1')
+    await plugin.bash('ses_1', "git commit -q --allow-empty -m 'feat: invoice export'")
+    await plugin.command('ses_1', 'grade', 'excellence')
+    await plugin.bash('ses_1', "git commit -q --allow-empty -m 'feat: invoice totals'")
+    await plugin.agentTool('ses_1', 'tracker_self_grade', { grade: 'good' })
+    await plugin.event('session.idle', {})
+    const found = await plugin.agentTool('ses_1', 'tracker_prior_art', { task: 'invoice' })
+    expect(found).toContain('- feat: invoice export (user grade excellence)')
+    expect(found).toContain('- feat: invoice totals (self-graded good)')
+    expect(found.indexOf('invoice export')).toBeLessThan(found.indexOf('invoice totals'))
+  })
+
   it('say when tracking is paused or the session is not known yet', async () => {
     const paused = await startPlugin({ pluginOptions: { databasePath: '/dev/null/cannot/be/here.lmdb' } })
     expect(await paused.agentTool('ses_1', 'tracker_status', {})).toBe('failed: agent-tracker is paused (see the OpenCode log for why); nothing was recorded.')

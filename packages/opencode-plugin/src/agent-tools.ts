@@ -113,7 +113,8 @@ export function agentTools(context: Pick<TrackerContext, 'runtime' | 'sessions' 
         ])
         const found = await scope(runtime)
         const result = searchPriorArt(args.task, { retrospectives, activities, commits, bugs, projects }, { limit: 5, ...(found === undefined ? {} : { scope: found }) })
-        const line = (hit: (typeof result.patterns)[number]): string => `- ${hit.title}${hit.grade === undefined ? '' : ` (grade ${gradeLabel(hit.grade)})`} — ${hit.project.split(/[\\/]/).at(-1) ?? hit.project}${hit.detail === '' ? '' : `: ${hit.detail}`}`
+        const graded = (hit: (typeof result.patterns)[number]): string => hit.grade === undefined ? '' : ` (${hit.gradedBy === 'agent' ? 'self-graded' : 'user grade'} ${gradeLabel(hit.grade)})`
+        const line = (hit: (typeof result.patterns)[number]): string => `- ${hit.title}${graded(hit)} — ${hit.project.split(/[\\/]/).at(-1) ?? hit.project}${hit.detail === '' ? '' : `: ${hit.detail}`}`
         return [
           `Patterns to repeat (${String(result.patterns.length)}):`, ...result.patterns.map(line),
           `Mistakes to avoid (${String(result.mistakes.length)}):`, ...result.mistakes.map(line),

@@ -95,7 +95,7 @@ describe('agent-tracker inside the real opencode binary', { timeout: 240_000 }, 
     expect(agent.code).toBe(0)
     expect(agent.toolResults[0]).toContain('tracker_self_grade records only your own grade. The user grade comes from the user (/grade or the agent-tracker CLI)')
     expect(agent.toolResults[1]).toContain(`Recorded your grade good for ${hash.slice(0, 8)} (feat: api). The user's grade comes separately.`)
-    expect(agent.toolResults[2]).toContain('Patterns to repeat (1):\n- feat: api (grade excellence) — api')
+    expect(agent.toolResults[2]).toContain('Patterns to repeat (1):\n- feat: api (user grade excellence) — api')
     expect(agent.toolResults[3]).toContain(`Retrospective noted for ${hash.slice(0, 8)}.`)
     expect(agent.toolResults[4]).toContain('Logged.')
     expect(agent.toolResults[5]).toContain('Bug recorded.')
