@@ -1,16 +1,20 @@
-// Child process (Node or Bun): imports the built plugin and starts it as OpenCode would. Prints
-// when its hooks were ready (what OpenCode waits for) and when its database was open (in the
-// background), in milliseconds from the start of the import.
+// Child process (Node or Bun): imports the built plugin as OpenCode does and starts it for a
+// project. Prints, in milliseconds from the start of the import: when its hooks were ready (what
+// OpenCode waits for), when its database was open, and when its start-up work — the legacy
+// migration check and the project profile — was done (both in the background).
 const [pluginPath, databasePath, projectDir] = process.argv.slice(2)
-type Hook = (input: unknown, output: unknown) => Promise<void>
+type Tracking = { hooks: object; runtime: Promise<unknown>; startup: Promise<void> }
 const start = performance.now()
-const plugin = (await import(pluginPath ?? '')) as { default: { server: (input: unknown, options: unknown) => Promise<Record<string, Hook>> } }
+await import(pluginPath ?? '')
+// `server()` is startTracking plus a tick; calling it directly exposes the background work.
+const { startTracking } = (await import(new URL('plugin.js', `file://${pluginPath ?? ''}`).href)) as { startTracking: (client: unknown, project: string, options: unknown) => Tracking }
 const imported = performance.now()
 const client = { tui: { showToast: () => new Promise(() => undefined) }, app: { log: () => Promise.resolve() } }
-const hooks = await plugin.default.server({ client, directory: projectDir, worktree: projectDir, project: {}, serverUrl: new URL('http://127.0.0.1:1'), $: undefined, experimental_workspace: { register: () => undefined } }, { databasePath })
+const tracking = startTracking(client, projectDir ?? '', { databasePath })
 const ready = performance.now()
-// This hook waits for the database: it resolves once the store is open.
-await hooks['tool.execute.before']?.({ tool: 'read', sessionID: 'ses_probe', callID: 'call_probe' }, { args: {} })
+if ((await tracking.runtime) === undefined) throw new Error('tracking is paused: the probe could not open its database')
 const open = performance.now()
-process.stdout.write(JSON.stringify({ importMs: imported - start, hooksReadyMs: ready - start, databaseOpenMs: open - start }))
+await tracking.startup
+const started = performance.now()
+process.stdout.write(JSON.stringify({ importMs: imported - start, hooksReadyMs: ready - start, databaseOpenMs: open - start, startupWorkMs: started - start }))
 process.exit(0)

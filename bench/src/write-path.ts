@@ -33,7 +33,7 @@ function temp(): { path: string; done: () => void } {
  * 1. Hook cost: recording one tool call through the buffer, vs the predecessor's pattern (read the
  * agent, mutate it, `await put` per hook) on a bare lmdb database.
  */
-export async function hookCost(sizes: WritePathSizes): Promise<{ buffered: Timing; immediate: Timing; ratio: number }> {
+export async function hookCost(sizes: WritePathSizes): Promise<{ buffered: Timing; pluginCall: Timing; immediate: Timing; ratio: number; pluginCallRatio: number }> {
   const a = temp()
   const store = openLmdbStore({ databasePath: a.path })
   const buffer = withWriteBuffer(store, { maxPending: false, maxAgeMs: false })
@@ -41,6 +41,14 @@ export async function hookCost(sizes: WritePathSizes): Promise<{ buffered: Timin
   const context = { setup: BENCH_SETUPS[0] ?? 'build', project: '/bench/project', session: 'ses_bench' }
   for (let i = 0; i < 1000; i++) await service.recordToolCall({ ...context, tool: 'bash', ok: true })
   const buffered = summarise(await timeEach(sizes.bufferedHooks, () => service.recordToolCall({ ...context, tool: 'bash', ok: true })))
+  // What the OpenCode plugin does per tool call: a status read for the halt check before the
+  // call, and the record after it, with the session's earlier calls pending — from none up to the
+  // plugin's default safety valve (1,000 pending facts).
+  await buffer.flush()
+  const pluginCall = summarise(await timeEach(Math.min(sizes.bufferedHooks, 1000), async () => {
+    await service.getStatus(context.setup)
+    await service.recordToolCall({ ...context, tool: 'bash', ok: true })
+  }))
   await buffer.close()
   a.done()
 
@@ -54,7 +62,7 @@ export async function hookCost(sizes: WritePathSizes): Promise<{ buffered: Timin
   }))
   await legacy.close()
   b.done()
-  return { buffered, immediate, ratio: round(immediate.medianUs / buffered.medianUs) }
+  return { buffered, pluginCall, immediate, ratio: round(immediate.medianUs / buffered.medianUs), pluginCallRatio: round(immediate.medianUs / pluginCall.medianUs) }
 }
 
 /**
