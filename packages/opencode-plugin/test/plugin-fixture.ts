@@ -1,5 +1,5 @@
-import { execFile, execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { execFile } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -10,6 +10,9 @@ import { afterEach } from 'vitest'
 import type { NotifyClient } from '../src/notifier.js'
 import type { Tracking } from '../src/plugin.js'
 import { startTracking } from '../src/plugin.js'
+import { gitRepository } from './git-repository.js'
+
+export { gitRepository, headOf } from './git-repository.js'
 
 const READER = fileURLToPath(new URL('./fixtures/read-records.mjs', import.meta.url))
 
@@ -56,28 +59,6 @@ export function tempFolder(prefix = 'plugin-'): string {
   const folder = mkdtempSync(join(tmpdir(), prefix))
   folders.push(folder)
   return folder
-}
-
-/** A git repository with one commit. */
-export function gitRepository(folder: string, files: Record<string, string> = {}): string {
-  mkdirSync(folder, { recursive: true })
-  const git = (...args: string[]): void => {
-    execFileSync('git', args, { cwd: folder, stdio: 'ignore' })
-  }
-  git('init', '-q', '-b', 'main')
-  git('config', 'user.email', 'agent@example.com')
-  git('config', 'user.name', 'Agent')
-  git('config', 'commit.gpgsign', 'false')
-  writeFileSync(join(folder, 'README.md'), '# project\n')
-  for (const [file, content] of Object.entries(files)) writeFileSync(join(folder, file), content)
-  git('add', '-A')
-  git('commit', '-q', '-m', 'initial')
-  return folder
-}
-
-/** The HEAD commit of a repository. */
-export function headOf(folder: string): string {
-  return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: folder, encoding: 'utf8' }).trim()
 }
 
 /** The plugin running in a temporary project against a real LMDB database, driven hook by hook. */

@@ -1,10 +1,11 @@
-import { execFile, execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { execFile } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Step } from './fake-llm.js'
 import { startFakeLlm } from './fake-llm.js'
+import { git, gitRepository } from '../git-repository.js'
 
 const OPENCODE = fileURLToPath(new URL('../../node_modules/.bin/opencode', import.meta.url))
 const PLUGIN = new URL('../../dist/index.js', import.meta.url).href
@@ -22,22 +23,9 @@ export function suiteFolder(): { root: string; cleanup: () => void } {
 
 /** A git project with one commit and a bare `origin` to push to. */
 export function createProject(root: string, name: string, files: Record<string, string> = {}): string {
-  const project = join(root, name)
-  mkdirSync(project, { recursive: true })
-  const git = (...args: string[]): void => {
-    execFileSync('git', args, { cwd: project, stdio: 'ignore' })
-  }
-  git('init', '-q', '-b', 'main')
-  git('config', 'user.email', 'agent@example.com')
-  git('config', 'user.name', 'Agent')
-  git('config', 'commit.gpgsign', 'false')
-  writeFileSync(join(project, 'README.md'), `# ${name}\n`)
-  writeFileSync(join(project, '.gitignore'), 'opencode.json\n')
-  for (const [file, content] of Object.entries(files)) writeFileSync(join(project, file), content)
-  git('add', '-A')
-  git('commit', '-q', '-m', 'initial')
-  execFileSync('git', ['init', '-q', '--bare', join(root, `${name}.git`)], { stdio: 'ignore' })
-  git('remote', 'add', 'origin', join(root, `${name}.git`))
+  const project = gitRepository(join(root, name), { 'README.md': `# ${name}\n`, '.gitignore': 'opencode.json\n', ...files })
+  git(root, 'init', '-q', '--bare', join(root, `${name}.git`))
+  git(project, 'remote', 'add', 'origin', join(root, `${name}.git`))
   return project
 }
 
