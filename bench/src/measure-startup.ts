@@ -14,7 +14,11 @@ const tracking = startTracking(client, projectDir ?? '', { databasePath })
 const ready = performance.now()
 if ((await tracking.runtime) === undefined) throw new Error('tracking is paused: the probe could not open its database')
 const open = performance.now()
+// The plugin starts this work on an unref'd timer (it never keeps a host alive); OpenCode's own
+// handles keep the loop running, so the probe holds it open the same way while it waits.
+const keepAlive = setInterval(() => undefined, 1000)
 await tracking.startup
+clearInterval(keepAlive)
 const started = performance.now()
 process.stdout.write(JSON.stringify({ importMs: imported - start, hooksReadyMs: ready - start, databaseOpenMs: open - start, startupWorkMs: started - start }))
 process.exit(0)
