@@ -36,6 +36,8 @@ export { searchPriorArt } from './projects/prior-art.js'
 export { SIMILARITY_THRESHOLD, SIMILARITY_WEIGHTS, projectSimilarity } from './projects/project-similarity.js'
 export type { Recommendation, RecommendOptions, RecommendRecords, SetupRecommendation } from './projects/recommend.js'
 export { recommendSetups } from './projects/recommend.js'
+export type { CommitRef } from './commit-ref.js'
+export { selectCommitRefs, toCommitRef } from './commit-ref.js'
 export { matchesQuery, normaliseQuery, orderAndLimit } from './record-query.js'
 export type {
   ActivityRecord,

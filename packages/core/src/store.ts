@@ -1,3 +1,4 @@
+import type { CommitRef } from './commit-ref.js'
 import type { Fact } from './facts.js'
 import type { ProjectProfile } from './project-profile.js'
 import type { CollectionName, CollectionRecords, ProjectRecord, RecordKey } from './records.js'
@@ -88,6 +89,12 @@ export interface TrackerStore {
    * @throws {TrackerError} INVALID_QUERY for a malformed query.
    */
   find<C extends CollectionName>(collection: C, query?: RecordQuery): Promise<CollectionRecords[C][]>
+  /**
+   * The commits `find('commits', query)` returns, as {@link CommitRef}s (no message or task), in
+   * the same order: a store may answer from an index without reading the records.
+   * @throws {TrackerError} INVALID_QUERY for a malformed query.
+   */
+  findCommitRefs(query?: RecordQuery): Promise<CommitRef[]>
   /** Every record of a collection in key order, without loading them all at once. */
   scan<C extends CollectionName>(collection: C): AsyncIterable<CollectionRecords[C]>
   /** Writes records whose key is absent; never overwrites. Atomic. */

@@ -3,6 +3,7 @@ import type {
   AppliedBatch,
   CollectionName,
   CollectionRecords,
+  CommitRef,
   Fact,
   ImportResult,
   MigrationRecord,
@@ -20,7 +21,7 @@ import { createTransactionReader, putRecords } from './batch-writes.js'
 import { MIGRATION_PREFIX, prefixRange, toLmdbKey } from './layout.js'
 import type { Environment } from './open-environment.js'
 import { openEnvironment } from './open-environment.js'
-import { findRecords } from './record-queries.js'
+import { findCommitRefs, findRecords } from './record-queries.js'
 import { checkSchemaVersion, storedSchemaVersion } from './schema-version.js'
 import { ensureRoom } from './size-limit.js'
 import { closedError, translateWriteError } from './store-errors.js'
@@ -94,6 +95,13 @@ export class LmdbStore implements SyncTrackerStore {
     return later(() => {
       this.#ensureOpen()
       return findRecords(this.#db, collection, normaliseQuery(collection, query))
+    })
+  }
+
+  findCommitRefs(query: RecordQuery = {}): Promise<CommitRef[]> {
+    return later(() => {
+      this.#ensureOpen()
+      return findCommitRefs(this.#db, normaliseQuery('commits', query))
     })
   }
 

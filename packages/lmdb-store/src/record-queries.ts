@@ -1,5 +1,5 @@
-import type { CollectionName, CollectionRecords, RecordQuery } from '@agent-tracker/core'
-import { matchesQuery, orderAndLimit } from '@agent-tracker/core'
+import type { CollectionName, CollectionRecords, CommitRef, RecordQuery } from '@agent-tracker/core'
+import { matchesQuery, orderAndLimit, selectCommitRefs } from '@agent-tracker/core'
 import type { Database, Key } from 'lmdb'
 import { prefixRange } from './layout.js'
 
@@ -60,6 +60,23 @@ function collectInTimeOrder<V, C extends CollectionName>(
     }
   }
   return found
+}
+
+/**
+ * Commit references from the keys of the by-setup index alone — `[setup, at, project, hash]` —
+ * without reading a single commit record; a setup (and its time window) narrows the key range.
+ */
+export function findCommitRefs(db: QueryTables, query: RecordQuery): CommitRef[] {
+  const range = query.setup === undefined ? {} : {
+    start: [query.setup, query.since ?? ''],
+    end: query.until === undefined ? prefixRange([query.setup]).end : [query.setup, query.until],
+  }
+  const refs: CommitRef[] = []
+  for (const key of db.commitIndex.getKeys(range)) {
+    const [setup, at, project, hash] = key as [string, string, string, string]
+    refs.push({ setup, project, hash, at })
+  }
+  return selectCommitRefs(refs, query)
 }
 
 /** The key prefix that narrows a query on a collection, if any. */

@@ -1,6 +1,7 @@
 import type {
   CollectionName,
   CollectionRecords,
+  CommitRef,
   DeferredBatch,
   Fact,
   ImportResult,
@@ -13,7 +14,7 @@ import type {
   ScoringRules,
   TrackerStore,
 } from '@agent-tracker/core'
-import { TrackerError, normaliseQuery, validateFact } from '@agent-tracker/core'
+import { TrackerError, normaliseQuery, toCommitRef, validateFact } from '@agent-tracker/core'
 import type { FlushResult, WriteBufferStats } from './flush-result.js'
 import { FlushRunner } from './flush-runner.js'
 import type { WriteBufferOptions } from './options.js'
@@ -103,6 +104,16 @@ export class WriteBuffer implements TrackerStore {
       const overlay = plannedIn(collection, (await this.#overlay.writesFor(narrowScope(collection, normal))).values())
       if (overlay.length === 0) return this.#inner.find(collection, normal)
       return mergeFound(collection, await this.#inner.find(collection, widenLimit(normal, overlay)), overlay, normal)
+    })
+  }
+
+  /** Commit references: from the wrapped store (its index) when no commit in scope is pending, else as {@link find} sees them. */
+  findCommitRefs(query: RecordQuery = {}): Promise<CommitRef[]> {
+    return this.#consistentRead(async () => {
+      const normal = normaliseQuery('commits', query)
+      const pending = plannedIn('commits', (await this.#overlay.writesFor(narrowScope('commits', normal))).values())
+      if (pending.length === 0) return this.#inner.findCommitRefs(normal)
+      return mergeFound('commits', await this.#inner.find('commits', widenLimit(normal, pending)), pending, normal).map(toCommitRef)
     })
   }
 

@@ -28,6 +28,7 @@ export function instrument<S extends TrackerStore>(inner: S): InstrumentedStore<
     },
     get: inner.get.bind(inner),
     find: inner.find.bind(inner),
+    findCommitRefs: inner.findCommitRefs.bind(inner),
     scan: inner.scan.bind(inner),
     importRecords: inner.importRecords.bind(inner),
     saveProjectProfile: inner.saveProjectProfile.bind(inner),

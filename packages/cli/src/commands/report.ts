@@ -18,7 +18,7 @@ export async function reportRecords(ctx: CommandContext, store: TrackerStore, op
   const project = options.project === undefined ? undefined : await resolveProject(store, options.project, ctx.io.cwd)
   const query = { ...window, ...(project === undefined ? {} : { project }), order: 'any' as const }
   const [setups, commits, gradeEvents, bugs, usage] = await Promise.all([
-    store.find('setups'), store.find('commits', query), store.find('gradeEvents', query), store.find('bugs', query), store.find('usage', query),
+    store.find('setups'), store.findCommitRefs(query), store.find('gradeEvents', query), store.find('bugs', query), store.find('usage', query),
   ])
   const { order: _order, ...filters } = query
   return { setups, commits, gradeEvents, bugs, usage, window: filters }

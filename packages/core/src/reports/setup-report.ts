@@ -2,7 +2,8 @@ import type { TokenUsage } from '../facts.js'
 import { NO_TOKENS } from '../facts.js'
 import { addTokens } from '../apply-fact.js'
 import { isHalted } from '../agent-state.js'
-import type { BugRecord, CommitRecord, GradeEventRecord, SetupRecord, UsageRecord } from '../records.js'
+import type { CommitRef } from '../commit-ref.js'
+import type { BugRecord, GradeEventRecord, SetupRecord, UsageRecord } from '../records.js'
 import type { CommunicationTier, TrustTier } from '../tiers.js'
 import { communicationTier, trustTier } from '../tiers.js'
 import type { SetupFilter } from './setup-filter.js'
@@ -11,7 +12,8 @@ import { matchesSetupFilter } from './setup-filter.js'
 /** Records a report is built from (already narrowed to a project and time window by the store). */
 export interface ReportRecords {
   readonly setups: readonly SetupRecord[]
-  readonly commits: readonly CommitRecord[]
+  /** Commit references suffice: a report counts commits per setup and project. */
+  readonly commits: readonly CommitRef[]
   readonly gradeEvents: readonly GradeEventRecord[]
   readonly bugs: readonly BugRecord[]
   readonly usage: readonly UsageRecord[]

@@ -1,4 +1,5 @@
-import type { CommitRecord, GradeEventRecord, UsageRecord } from '../records.js'
+import type { CommitRef } from '../commit-ref.js'
+import type { GradeEventRecord, UsageRecord } from '../records.js'
 import type { SetupFilter } from './setup-filter.js'
 import { matchesSetupFilter } from './setup-filter.js'
 
@@ -19,7 +20,7 @@ export interface SetupTrend {
 
 /** Weekly commits, mean user grade and cost per setup, for charts of trends over time. */
 export function buildTrends(records: {
-  readonly commits: readonly CommitRecord[]
+  readonly commits: readonly CommitRef[]
   readonly gradeEvents: readonly GradeEventRecord[]
   readonly usage: readonly UsageRecord[]
 }, filter: SetupFilter = {}): SetupTrend[] {

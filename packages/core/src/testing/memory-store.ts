@@ -1,5 +1,6 @@
 import { TrackerError } from '../errors.js'
 import type { Fact } from '../facts.js'
+import { selectCommitRefs, toCommitRef } from '../commit-ref.js'
 import { planFacts, withProfile } from '../plan-facts.js'
 import type { RecordReader } from '../plan-facts.js'
 import { matchesQuery, normaliseQuery, orderAndLimit } from '../record-query.js'
@@ -74,6 +75,13 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SyncTracker
           .map((entry) => entry.record as CollectionRecords[C])
           .filter((record) => matchesQuery(collection, record, normal))
         return orderAndLimit(collection, matching, normal).map(copy)
+      }),
+
+    findCommitRefs: (query = {}) =>
+      Promise.resolve().then(() => {
+        ensureOpen()
+        const refs = [...table('commits').values()].map((entry) => toCommitRef(entry.record as CollectionRecords['commits']))
+        return selectCommitRefs(refs, normaliseQuery('commits', query))
       }),
 
     // eslint-disable-next-line @typescript-eslint/require-await -- the port is async; this store has nothing to wait for

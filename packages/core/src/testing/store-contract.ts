@@ -323,6 +323,33 @@ export const STORE_CONTRACT_CHECKS: readonly StoreContractCheck[] = [
       }),
   },
   {
+    name: 'lists commit references exactly as find lists the commits, for every filter, order and limit',
+    run: (factory) =>
+      withStore(factory, async (store) => {
+        // Two setups in two projects; the same instants across scripts make ties of time.
+        const scripts = [
+          createFactScript({ setup: SETUP, project: PROJECT, stepMs: 3_600_000 }),
+          createFactScript({ setup: OTHER, project: PROJECT, stepMs: 3_600_000 }),
+          createFactScript({ setup: SETUP, project: SECOND, stepMs: 3_600_000 }),
+        ]
+        const facts = scripts.flatMap((s, which) => Array.from({ length: 6 }, (_, i) => s.commit(`${String(9 - i)}${String(which)}c0ffee`, `change ${String(i)}`)))
+        await store.applyFacts(facts)
+        const queries = [
+          {}, { order: 'oldest' as const }, { order: 'any' as const }, { setup: SETUP }, { setup: OTHER, order: 'oldest' as const }, { project: SECOND },
+          { setup: SETUP, project: PROJECT, limit: 2 }, { since: '2026-01-01T02:00:00Z', until: '2026-01-01T04:00:00Z' }, { setup: SETUP, since: '2026-01-01T03:00:00.000Z', limit: 3, order: 'oldest' as const }, { limit: 0 },
+        ]
+        for (const query of queries) {
+          const commits = await store.find('commits', query)
+          const refs = await store.findCommitRefs(query)
+          const expected = commits.map(({ setup, project, hash, at }) => ({ setup, project, hash, at }))
+          if (query.order === 'any') expect(new Set(refs.map((r) => JSON.stringify(r)))).toEqual(new Set(expected.map((r) => JSON.stringify(r))))
+          else expect(refs, JSON.stringify(query)).toEqual(expected)
+        }
+        expect(await store.findCommitRefs()).toHaveLength(18)
+        await expectCode(store.findCommitRefs({ since: 'yesterday' }), 'INVALID_TIMESTAMP')
+      }),
+  },
+  {
     name: 'rejects malformed queries with a clear error',
     run: (factory) =>
       withStore(factory, async (store) => {
