@@ -21,7 +21,7 @@ export async function recommendCommand(ctx: CommandContext, projectDir: string |
   const store = ctx.openStore('read')
   const profile = profileProject(folder)
   const [known, commits, gradeEvents, bugs, usage] = await Promise.all([
-    store.find('projects', { order: 'any' }), store.find('commits', { order: 'any' }), store.find('gradeEvents', { order: 'any' }), store.find('bugs', { order: 'any' }), store.find('usage', { order: 'any' }),
+    store.find('projects', { order: 'any' }), store.findCommitRefs({ order: 'any' }), store.find('gradeEvents', { order: 'any' }), store.find('bugs', { order: 'any' }), store.find('usage', { order: 'any' }),
   ])
   const { projects, unprofiled } = withFolderProfiles(known)
   const result = recommendSetups(profile, { projects, commits, gradeEvents, bugs, usage }, minSamples === undefined ? {} : { minSamples })

@@ -1,5 +1,6 @@
 import type { ProjectProfile } from '../project-profile.js'
-import type { BugRecord, CommitRecord, GradeEventRecord, ProjectRecord, UsageRecord } from '../records.js'
+import type { CommitRef } from '../commit-ref.js'
+import type { BugRecord, GradeEventRecord, ProjectRecord, UsageRecord } from '../records.js'
 import { isAboveThreshold, projectSimilarity } from './project-similarity.js'
 
 /** Tuning of {@link recommendSetups}; the defaults are documented in the README. */
@@ -15,7 +16,8 @@ export interface RecommendOptions {
 /** Records the recommendation is computed from. */
 export interface RecommendRecords {
   readonly projects: readonly ProjectRecord[]
-  readonly commits: readonly CommitRecord[]
+  /** Commit references suffice: commits are counted per setup and project. */
+  readonly commits: readonly CommitRef[]
   readonly gradeEvents: readonly GradeEventRecord[]
   readonly bugs: readonly BugRecord[]
   readonly usage: readonly UsageRecord[]
