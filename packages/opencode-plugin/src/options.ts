@@ -1,8 +1,8 @@
 import type { ScoringRules, SetupIdentity } from '@agent-tracker/core'
 import { SETUP_IDENTITIES, describeValue, resolveRules } from '@agent-tracker/core'
 import { validateMaxDatabaseSize } from '@agent-tracker/lmdb-store/config'
-import type { WriteBufferOptions } from '@agent-tracker/write-buffer'
-import { resolveWriteBufferOptions } from '@agent-tracker/write-buffer'
+import type { WriteBufferOptions } from '@agent-tracker/write-buffer/options'
+import { resolveWriteBufferOptions } from '@agent-tracker/write-buffer/options'
 
 /** What the plugin does with a halted setup's tool calls. */
 export type HaltMode = 'block' | 'warn' | 'off'
