@@ -52,7 +52,7 @@ export type {
   SetupRecord,
   UsageRecord,
 } from './records.js'
-export { COLLECTIONS, RECORD_VERSION, compareKeys, recordKey, recordTime } from './records.js'
+export { COLLECTIONS, RECORD_VERSION, compareKeys, recordKey, recordSlot, recordTime } from './records.js'
 export type { HistoryEntry } from './reports/history.js'
 export { buildHistory } from './reports/history.js'
 export type { LeaderboardRow } from './reports/leaderboard.js'

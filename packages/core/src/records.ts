@@ -182,6 +182,14 @@ export function recordKey<C extends CollectionName>(collection: C, record: Colle
   return PRIMARY_KEYS[collection](record)
 }
 
+/**
+ * A string naming a record's place — collection and key — for maps and sets (key parts are paths,
+ * ids and timestamps, which never contain NUL).
+ */
+export function recordSlot(collection: CollectionName, key: RecordKey): string {
+  return `${collection}\u0000${key.join('\u0000')}`
+}
+
 /** The time a record is ordered by in queries (`day` for usage, `lastSeenAt` for setups and projects). */
 export function recordTime<C extends CollectionName>(collection: C, record: CollectionRecords[C]): string {
   return ORDER_TIMES[collection](record)

@@ -1,4 +1,5 @@
 import type { CollectionName, CollectionRecords, PlannedRecord, RecordKey, RecordReader } from '@agent-tracker/core'
+import { recordSlot } from '@agent-tracker/core'
 import type { Database } from 'lmdb'
 import { commitIndexKey, toLmdbKey } from './layout.js'
 import type { QueryTables } from './record-queries.js'
@@ -20,14 +21,14 @@ export function createTransactionReader(db: QueryTables): TransactionReader {
   const seen = new Map<string, unknown>()
   return {
     get<C extends CollectionName>(collection: C, key: RecordKey): CollectionRecords[C] | undefined {
-      const slot = slotOf(collection, key)
+      const slot = recordSlot(collection, key)
       if (seen.has(slot)) return seen.get(slot) as CollectionRecords[C] | undefined
       const record = (db.tables[collection] as Database<CollectionRecords[C]>).get(toLmdbKey(key))
       seen.set(slot, record)
       return record
     },
     storedBefore<C extends CollectionName>(collection: C, key: RecordKey): CollectionRecords[C] | undefined | typeof UNREAD {
-      const slot = slotOf(collection, key)
+      const slot = recordSlot(collection, key)
       return seen.has(slot) ? (seen.get(slot) as CollectionRecords[C] | undefined) : UNREAD
     },
   }
@@ -50,9 +51,4 @@ export function putRecords(db: QueryTables, writes: readonly PlannedRecord[], re
     }
     ;(db.tables[write.collection] as Database<unknown>).putSync(key, write.record)
   }
-}
-
-/** Key parts are paths, ids and timestamps, which never contain NUL. */
-function slotOf(collection: CollectionName, key: RecordKey): string {
-  return `${collection}\u0000${key.join('\u0000')}`
 }

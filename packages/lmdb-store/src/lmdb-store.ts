@@ -16,7 +16,7 @@ import type {
   ScoringRules,
   SyncTrackerStore,
 } from '@agent-tracker/core'
-import { COLLECTIONS, SCHEMA_VERSION, normaliseQuery, planFacts, recordKey, validateFact, withProfile } from '@agent-tracker/core'
+import { COLLECTIONS, SCHEMA_VERSION, normaliseQuery, planFacts, recordKey, recordSlot, validateFact, withProfile } from '@agent-tracker/core'
 import { createTransactionReader, putRecords } from './batch-writes.js'
 import { MIGRATION_PREFIX, prefixRange, toLmdbKey } from './layout.js'
 import type { Environment } from './open-environment.js'
@@ -122,7 +122,7 @@ export class LmdbStore implements SyncTrackerStore {
         for (const collection of COLLECTIONS) {
           for (const record of batch[collection] ?? []) {
             const key = recordKey(collection, record as never)
-            const slot = JSON.stringify([collection, ...key])
+            const slot = recordSlot(collection, key)
             if (seen.has(slot) || this.#db.tables[collection].doesExist(toLmdbKey(key))) {
               skipped += 1
             } else {

@@ -1,6 +1,5 @@
 import type { CollectionName, CollectionRecords, PlannedRecord, RecordQuery } from '@agent-tracker/core'
-import { compareKeys, matchesQuery, orderAndLimit, recordKey } from '@agent-tracker/core'
-import { slotOf } from './read-scope.js'
+import { compareKeys, matchesQuery, orderAndLimit, recordKey, recordSlot } from '@agent-tracker/core'
 
 /** The planned records of one collection. */
 export function plannedIn<C extends CollectionName>(collection: C, writes: Iterable<PlannedRecord>): (PlannedRecord & { collection: C })[] {
@@ -25,9 +24,9 @@ export function mergeFound<C extends CollectionName>(
   query: RecordQuery,
 ): CollectionRecords[C][] {
   const merged = new Map<string, CollectionRecords[C]>()
-  for (const record of stored) merged.set(slotOf(collection, recordKey(collection, record)), record)
+  for (const record of stored) merged.set(recordSlot(collection, recordKey(collection, record)), record)
   for (const write of overlay) {
-    const slot = slotOf(collection, write.key)
+    const slot = recordSlot(collection, write.key)
     const record = write.record as CollectionRecords[C]
     if (matchesQuery(collection, record, query)) merged.set(slot, record)
     else merged.delete(slot)

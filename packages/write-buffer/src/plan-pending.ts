@@ -1,6 +1,5 @@
 import type { CollectionName, CollectionRecords, Fact, PlannedRecord, RecordKey, RecordReader, ScoringRules, TrackerStore } from '@agent-tracker/core'
-import { planFacts } from '@agent-tracker/core'
-import { slotOf } from './read-scope.js'
+import { planFacts, recordSlot } from '@agent-tracker/core'
 
 /** A stored record (or its absence) that planning read, by slot. */
 export interface FetchedRecord {
@@ -31,7 +30,7 @@ export async function planOnto(inner: TrackerStore, rules: ScoringRules, facts: 
     const missing = new Map<string, { collection: CollectionName; key: RecordKey }>()
     const reader: RecordReader = {
       get: <C extends CollectionName>(collection: C, key: RecordKey) => {
-        const slot = slotOf(collection, key)
+        const slot = recordSlot(collection, key)
         const known = base.writes.get(slot) ?? fetched.get(slot)
         if (known === undefined) missing.set(slot, { collection, key })
         return known?.record as CollectionRecords[C] | undefined
@@ -40,7 +39,7 @@ export async function planOnto(inner: TrackerStore, rules: ScoringRules, facts: 
     const plan = planFacts(reader, facts, rules)
     if (missing.size === 0) {
       const writes = new Map(base.writes)
-      for (const write of plan.writes) writes.set(slotOf(write.collection, write.key), write)
+      for (const write of plan.writes) writes.set(recordSlot(write.collection, write.key), write)
       return { writes, fetched }
     }
     await Promise.all(

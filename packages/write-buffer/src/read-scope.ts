@@ -51,8 +51,3 @@ export function scopeOfKey(collection: CollectionName, key: RecordKey): ReadScop
       return { ...(key[0] === undefined ? {} : { setup: key[0] }) }
   }
 }
-
-/** A stable string for a collection and key. */
-export function slotOf(collection: CollectionName, key: RecordKey): string {
-  return `${collection}\u0000${key.join('\u0000')}`
-}

@@ -14,7 +14,7 @@ import type {
   ScoringRules,
   TrackerStore,
 } from '@agent-tracker/core'
-import { TrackerError, normaliseQuery, toCommitRef, validateFact } from '@agent-tracker/core'
+import { TrackerError, normaliseQuery, recordSlot, toCommitRef, validateFact } from '@agent-tracker/core'
 import type { FlushResult, WriteBufferStats } from './flush-result.js'
 import { FlushRunner } from './flush-runner.js'
 import type { WriteBufferOptions } from './options.js'
@@ -23,7 +23,7 @@ import { mergeFound, mergeInKeyOrder, plannedIn, widenLimit } from './overlay-me
 import { PendingOverlay } from './pending-overlay.js'
 import { PendingQueue } from './pending-queue.js'
 import { EMPTY_VIEW, planOnto } from './plan-pending.js'
-import { narrowScope, scopeOfKey, slotOf } from './read-scope.js'
+import { narrowScope, scopeOfKey } from './read-scope.js'
 
 /**
  * A store decorator: facts go to memory (no I/O), reads see stored records plus pending facts,
@@ -93,7 +93,7 @@ export class WriteBuffer implements TrackerStore {
 
   get<C extends CollectionName>(collection: C, key: RecordKey): Promise<CollectionRecords[C] | undefined> {
     return this.#consistentRead(async () => {
-      const planned = (await this.#overlay.writesFor(narrowScope(collection, scopeOfKey(collection, key)))).get(slotOf(collection, key))
+      const planned = (await this.#overlay.writesFor(narrowScope(collection, scopeOfKey(collection, key)))).get(recordSlot(collection, key))
       return planned === undefined ? this.#inner.get(collection, key) : (planned.record as CollectionRecords[C])
     })
   }
