@@ -1,18 +1,21 @@
 import type { AgentState } from './agent-state.js'
 import { addTokens } from './apply-fact.js'
-import type { CommitFact, Fact, GradeFact, RetrospectiveFact } from './facts.js'
+import type { CommitFact, Fact, GradeFact, RetrospectiveFact, ToolCallFact } from './facts.js'
 import { NO_TOKENS } from './facts.js'
 import type { Mutable } from './mutable.js'
 import type { PlanOverlay, PlanSlot } from './plan-overlay.js'
 import type { CollectionRecords, RetrospectiveRecord, UsageRecord } from './records.js'
 import { dayOf } from './time.js'
 
+/** A fact planned on its own: tool calls are planned in runs instead (see `planFacts`). */
+export type SingleFact = Exclude<Fact, ToolCallFact>
+
 /**
  * The fact as it will be applied, or the reason it changes nothing: a commit already recorded in
  * its project, or a grade whose every given grade the commit already has (a grade repeating only
  * one of two is applied without it).
  */
-export function effectiveFact(overlay: PlanOverlay, fact: Fact): Fact | string {
+export function effectiveFact(overlay: PlanOverlay, fact: SingleFact): SingleFact | string {
   if (fact.kind === 'commit') {
     const known = overlay.slot('commits', fact.project, fact.hash).record
     return known === undefined ? fact : `commit ${fact.hash} in ${fact.project} is already recorded`
@@ -38,15 +41,9 @@ export function effectiveFact(overlay: PlanOverlay, fact: Fact): Fact | string {
  * Plans the records an applied fact adds or changes besides its setup and project, given the
  * setup's communication score before the fact and its state after it.
  */
-export function recordEffect(overlay: PlanOverlay, fact: Fact, communicationBefore: number, after: AgentState): void {
+export function recordEffect(overlay: PlanOverlay, fact: SingleFact, communicationBefore: number, after: AgentState): void {
   const { id, at, setup, project } = fact
   switch (fact.kind) {
-    case 'tool_call': {
-      const usage = usageDraft(overlay, fact)
-      usage.toolCalls = usage.toolCalls + 1
-      usage.toolFailures = usage.toolFailures + (fact.ok ? 0 : 1)
-      break
-    }
     case 'command': {
       const usage = usageDraft(overlay, fact)
       usage.commands = usage.commands + 1

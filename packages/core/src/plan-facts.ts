@@ -3,6 +3,7 @@ import { initialState, isHalted } from './agent-state.js'
 import { applyFactInPlace, applyToolCallRunInPlace } from './apply-fact.js'
 import type { Fact } from './facts.js'
 import type { Mutable } from './mutable.js'
+import type { SingleFact } from './plan-effects.js'
 import { effectiveFact, recordEffect, usageDraft } from './plan-effects.js'
 import type { PlannedRecord, PlanOverlay, RecordReader } from './plan-overlay.js'
 import { createPlanOverlay } from './plan-overlay.js'
@@ -80,8 +81,8 @@ function planToolCallRun(overlay: PlanOverlay, facts: readonly Fact[], start: nu
   return end
 }
 
-/** Plans one fact; returns why it was skipped, or undefined when applied. */
-function planFact(overlay: PlanOverlay, fact: Fact, rules: ScoringRules): string | undefined {
+/** Plans one fact (tool calls go in runs); returns why it was skipped, or undefined when applied. */
+function planFact(overlay: PlanOverlay, fact: SingleFact, rules: ScoringRules): string | undefined {
   const effective = effectiveFact(overlay, fact)
   if (typeof effective === 'string') return effective
   const setup = setupDraft(overlay, fact, rules)
