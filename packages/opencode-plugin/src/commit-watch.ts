@@ -12,6 +12,12 @@ export const GIT_TIMEOUT_MS = 2000
 const MAX_NOTED_CALLS = 64
 const MAX_FOLDERS = 4
 
+/** The command line of a bash call, if its arguments have one. */
+export function bashCommand(args: unknown): string | undefined {
+  const command = (args as { command?: unknown } | null | undefined)?.command
+  return typeof command === 'string' ? command : undefined
+}
+
 /** The folder a bash call runs in: its `workdir` argument (relative to the project), else the project. */
 export function bashWorkdir(args: unknown, project: string): string {
   const workdir = (args as { workdir?: unknown } | null | undefined)?.workdir

@@ -1,5 +1,5 @@
 import { READ_ONLY_TOOLS } from './agent-tools.js'
-import { bashWorkdir } from './commit-watch.js'
+import { bashCommand, bashWorkdir } from './commit-watch.js'
 import { secretFileIn } from './env-protection.js'
 import { runsGitCommit } from './git-events.js'
 import { guardHook } from './hook-guard.js'
@@ -48,8 +48,8 @@ export function toolGuardHook(context: TrackerContext): (input: BeforeInput, out
     const runtime = await context.runtime
     if (runtime === undefined) return
     if (settings.enforceHalt !== 'off' && !READ_ONLY_TOOLS.has(input.tool)) await enforceHalt(runtime, input)
-    const command = (output.args as { command?: unknown } | null | undefined)?.command
-    if (input.tool === 'bash' && typeof command === 'string' && runsGitCommit(command)) await context.commits.noteBefore(input.callID, command, bashWorkdir(output.args, context.project))
+    const command = bashCommand(output.args)
+    if (input.tool === 'bash' && command !== undefined && runsGitCommit(command)) await context.commits.noteBefore(input.callID, command, bashWorkdir(output.args, context.project))
   }, (error) => error instanceof BlockedToolError)
 }
 

@@ -1,5 +1,5 @@
 import { isTrackerTool } from './agent-tools.js'
-import { bashWorkdir } from './commit-watch.js'
+import { bashCommand, bashWorkdir } from './commit-watch.js'
 import { gitEventsOf } from './git-events.js'
 import { messageOf } from './hook-guard.js'
 import type { TrackerContext } from './tracker-context.js'
@@ -24,8 +24,7 @@ export function toolResultHook(context: TrackerContext): (input: AfterInput, out
     const ok = input.tool !== 'bash' || exitCode === undefined || exitCode === 0
     await runtime.service.recordToolCall({ ...facts, tool: input.tool, ok, ...(exitCode === undefined ? {} : { exitCode }) })
     if (input.tool !== 'bash') return
-    const given = (input.args as { command?: unknown } | null | undefined)?.command
-    const command = typeof given === 'string' ? given : ''
+    const command = bashCommand(input.args) ?? ''
     const events = gitEventsOf(command, typeof output.output === 'string' ? output.output : '', exitCode ?? 0)
     if (!events.some((git) => git.kind === 'commit')) context.commits.forget(input.callID)
     for (const git of events) {
