@@ -1,17 +1,16 @@
-import { existsSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { SetupRecommendation } from '@agent-tracker/core'
 import { recommendSetups } from '@agent-tracker/core'
-import { profileProject } from '@agent-tracker/migrate'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { decimal, money, moneyDecimals, score } from '../format.js'
-import { unprofiledNote, withFolderProfiles } from './project-profiles.js'
+import { readFolderProfile, unprofiledNote, withFolderProfiles } from './project-profiles.js'
 
 /** `recommend [project-dir]`: which setup to use for a project like this one. */
 export async function recommendCommand(ctx: CommandContext, projectDir: string | undefined, options: { minSamples?: string }): Promise<void> {
   const folder = resolve(ctx.io.cwd, projectDir ?? '.')
-  if (!existsSync(folder) || !statSync(folder).isDirectory()) {
+  const profile = readFolderProfile(folder)
+  if (profile === undefined) {
     throw new CliError('NOT_A_FOLDER', `"${projectDir ?? '.'}" is not a project folder (looked at ${folder}).`, EXIT.usage)
   }
   const minSamples = options.minSamples === undefined ? undefined : Number(options.minSamples)
@@ -19,7 +18,6 @@ export async function recommendCommand(ctx: CommandContext, projectDir: string |
     throw new CliError('INVALID_OPTION', `Invalid --min-samples "${options.minSamples ?? ''}": a whole number ≥ 1.`, EXIT.usage)
   }
   const store = ctx.openStore('read')
-  const profile = profileProject(folder)
   const [known, commits, gradeEvents, bugs, usage] = await Promise.all([
     store.find('projects', { order: 'any' }), store.findCommitRefs({ order: 'any' }), store.find('gradeEvents', { order: 'any' }), store.find('bugs', { order: 'any' }), store.find('usage', { order: 'any' }),
   ])
