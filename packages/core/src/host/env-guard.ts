@@ -18,9 +18,10 @@ export function couldMatchSecretEnvFile(pattern: string): boolean {
 /**
  * The file argument of a tool call that could touch a secret env file, or undefined. Only file
  * arguments count: for bash every word of the command line (`cat .env*`, `source ./.env.local`);
- * for glob the pattern and path; for grep the file filter and path (not what it searches for);
- * for a patch the files it names; for read, edit, write and any other tool the arguments named
- * like a path or file — never the text written (`newString`, `content`).
+ * for glob the pattern and path; for grep the file filter (`include`, `glob`) and path (not what
+ * it searches for); for a patch the files it names; for read, edit, write and any other tool the
+ * arguments named like a path or file — never the text written (`newString`, `content`). Tool
+ * names are matched without regard to case, so OpenCode's `bash` and Claude Code's `Bash` read alike.
  */
 export function secretFileIn(tool: string, args: unknown): string | undefined {
   return fileArgumentsOf(tool, args).find(couldMatchSecretEnvFile)
@@ -34,13 +35,13 @@ const PATCH_FILE = /^\*\*\* (?:Add|Update|Delete) File: (.+)$|^\*\*\* Move to: (
 function fileArgumentsOf(tool: string, args: unknown): string[] {
   const fields: Fields = typeof args === 'object' && args !== null ? (args as Fields) : {}
   const text = (name: string): string[] => (typeof fields[name] === 'string' ? [fields[name]] : [])
-  switch (tool) {
+  switch (tool.toLowerCase()) {
     case 'bash':
       return text('command').flatMap((command) => command.split(/[\s;&|<>()=:]+/)).filter((word) => word !== '')
     case 'glob':
       return [...text('pattern'), ...text('path')]
     case 'grep':
-      return [...text('include'), ...text('path')]
+      return [...text('include'), ...text('glob'), ...text('path')]
     case 'apply_patch':
     case 'patch':
       return [...text('patchText').flatMap((patch) => [...patch.matchAll(PATCH_FILE)].map((line) => (line[1] ?? line[2] ?? '').trim())), ...pathStrings(fields)]

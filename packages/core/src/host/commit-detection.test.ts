@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { gitEventsOf, runsGitCommit } from './git-events.js'
+import { folderStepsOf, gitEventsOf, runsGitCommit } from './commit-detection.js'
 
 describe('gitEventsOf', () => {
   it.each([
@@ -24,5 +24,17 @@ describe('gitEventsOf', () => {
     expect(gitEventsOf('echo "nothing to commit"', 'nothing to commit', 0)).toEqual([])
     expect(runsGitCommit('git commitment')).toBe(false)
     expect(runsGitCommit('cd sub && git commit -q')).toBe(true)
+  })
+})
+
+describe('folderStepsOf', () => {
+  it.each([
+    ['git commit -q -m x', []],
+    ['cd sub && git commit -m x', [{ target: 'sub', moves: true }]],
+    ['cd "a b" ; pushd c && git commit', [{ target: 'a', moves: true }, { target: 'c', moves: true }]],
+    ['cd /elsewhere && git -C repo commit -m x', [{ target: '/elsewhere', moves: true }, { target: 'repo', moves: false }]],
+    ['cd ~/x && cd $HOME && cd - && git commit', []],
+  ])('reads the folders `%s` names', (command, steps) => {
+    expect(folderStepsOf(command)).toEqual(steps)
   })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { couldMatchSecretEnvFile, isSecretEnvFile, secretFileIn } from './env-protection.js'
+import { couldMatchSecretEnvFile, isSecretEnvFile, secretFileIn } from './env-guard.js'
 
 describe('env protection', () => {
   it.each(['.env', '/app/.env', '.env.local', 'config/.env.production', "'.env'", 'C:\\app\\.env', '.env.template', '.env.dist', '.env.example.bak'])('treats %s as secret', (path) => {
@@ -47,6 +47,14 @@ describe('env protection', () => {
     expect(secretFileIn('grep', { pattern: 'KEY', include: '.env*' })).toBe('.env*')
     expect(secretFileIn('grep', { pattern: String.raw`\.env`, include: '*.ts' })).toBeUndefined()
     expect(secretFileIn('task', { prompt: 'check that .env is in .gitignore', description: 'x' })).toBeUndefined()
+  })
+
+  it("reads other hosts' tools alike: names in any case, Claude Code's file_path and grep glob", () => {
+    expect(secretFileIn('Bash', { command: 'cat .env', description: 'x' })).toBe('.env')
+    expect(secretFileIn('Read', { file_path: '/p/.env.local' })).toBe('/p/.env.local')
+    expect(secretFileIn('Grep', { pattern: 'KEY', glob: '.env*' })).toBe('.env*')
+    expect(secretFileIn('Grep', { pattern: 'KEY', glob: '*.ts', path: '/p/src' })).toBeUndefined()
+    expect(secretFileIn('Glob', { pattern: '**/.env' })).toBe('**/.env')
   })
 
   it('checks the files a patch touches, and path-like arguments of other tools', () => {
