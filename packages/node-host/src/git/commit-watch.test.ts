@@ -1,8 +1,10 @@
 import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { gitRepository, headOf, tempFolder } from '../test/plugin-fixture.js'
-import { CommitWatch, bashWorkdir, commandFolders } from './commit-watch.js'
+import { gitRepository, headOf } from '../../test/git-repository.js'
+import { tempFolder } from '../../test/temp.js'
+import { CommitWatch, commandFolders } from './commit-watch.js'
+import { describeCommit, headCommit } from './read-commits.js'
 
 const sh = (cwd: string, command: string): void => {
   execFileSync('sh', ['-c', command], { cwd, stdio: 'ignore' })
@@ -18,13 +20,6 @@ describe('commandFolders', () => {
     ['cd a && cd b && cd c && cd d && git commit', ['/p', '/p/a', '/p/a/b', '/p/a/b/c']],
   ])('finds where `%s` may commit', (command, folders) => {
     expect(commandFolders(command, '/p')).toEqual(folders)
-  })
-
-  it('reads the bash workdir relative to the project', () => {
-    expect(bashWorkdir({ command: 'x', workdir: 'sub' }, '/p')).toBe('/p/sub')
-    expect(bashWorkdir({ command: 'x', workdir: '/abs' }, '/p')).toBe('/abs')
-    expect(bashWorkdir({ command: 'x' }, '/p')).toBe('/p')
-    expect(bashWorkdir(null, '/p')).toBe('/p')
   })
 })
 
@@ -68,5 +63,17 @@ describe('CommitWatch', () => {
     watch.forget('c3')
     sh(repo, 'git commit -q --allow-empty -m forgotten')
     expect(await watch.commitsAfter('c3', 'git commit -q -m x', repo, [])).toEqual([])
+  })
+})
+
+describe('reading commits with git', () => {
+  it('gives HEAD, null where there is no commit, and describes a commit by an abbreviated hash', async () => {
+    const repo = gitRepository(tempFolder())
+    const head = headOf(repo)
+    expect(await headCommit(repo)).toBe(head)
+    expect(await headCommit(tempFolder())).toBeNull()
+    expect(await describeCommit(repo, head.slice(0, 7))).toEqual({ hash: head, subject: 'initial' })
+    expect(await describeCommit(repo, 'abcdef1')).toBeUndefined()
+    expect(await describeCommit(join(repo, 'missing'), head)).toBeUndefined()
   })
 })

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 
-const CHILD = fileURLToPath(new URL('../test/fixtures/signal-flush.mjs', import.meta.url))
+const CHILD = fileURLToPath(new URL('../../test/fixtures/signal-flush.mjs', import.meta.url))
 
 function signalled(hostListener: boolean): Promise<{ code: number | null; signal: NodeJS.Signals | null; log: string }> {
   const folder = mkdtempSync(join(tmpdir(), 'signal-'))

@@ -1,19 +1,13 @@
-import { createRequire } from 'node:module'
 import { join } from 'node:path'
-
-// The plugin declares lmdb only through @agent-tracker/lmdb-store, so lmdb is loaded from there.
-const fromStore = createRequire(createRequire(import.meta.url).resolve('@agent-tracker/lmdb-store/package.json'))
-const lmdb = fromStore('lmdb') as {
-  open: (options: { path: string; compression: boolean }) => { transactionSync(body: () => void): void; putSync(key: string, value: unknown): void; close(): Promise<void> }
-}
+import { open } from 'lmdb'
 
 /**
- * Writes the predecessor's per-project database as SPEC §4.4 describes it: one unnamed LMDB
- * database with msgpack values and compression, at `<project>/~/.config/opencode/agent-tracker.lmdb`.
+ * Writes the predecessor's per-project database: one unnamed LMDB database with msgpack values
+ * and compression, at `<project>/~/.config/opencode/agent-tracker.lmdb` (its unexpanded `~`).
  */
 export async function writeLegacyDatabase(project: string, entries: Readonly<Record<string, unknown>>): Promise<string> {
   const path = join(project, '~', '.config', 'opencode', 'agent-tracker.lmdb')
-  const root = lmdb.open({ path, compression: true })
+  const root = open({ path, compression: true })
   root.transactionSync(() => {
     for (const [key, value] of Object.entries(entries)) root.putSync(key, value)
   })

@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createTrackingService } from '@agent-tracker/core'
 import { createMemoryStore } from '@agent-tracker/core/testing'
 import { describe, expect, it } from 'vitest'
-import { tempFolder } from '../test/legacy-fixtures.js'
-import { writeStatusExport } from './status-export.js'
+import { tempFolder } from '../../test/temp.js'
+import { exportedStatusSetup, writeStatusExport } from './status-export.js'
 
 async function status(): Promise<NonNullable<Awaited<ReturnType<ReturnType<typeof createTrackingService>['getStatus']>>>> {
   const service = createTrackingService({ store: createMemoryStore() })
@@ -32,5 +32,16 @@ describe('writeStatusExport', () => {
     expect(writeStatusExport(project, await status())).toEqual({ written: false, path: join(project, '.agent', 'status.json'), reason: 'the project has no .agent/ folder' })
     expect(existsSync(join(project, '.agent'))).toBe(false)
     expect(writeStatusExport(project, await status(), { force: true }).written).toBe(true)
+  })
+
+  it('recognises its own export by its note, and not a hand-written status file', async () => {
+    const project = tempFolder()
+    const { path } = writeStatusExport(project, await status(), { force: true })
+    expect(exportedStatusSetup(path)).toBe('build@fake/m1')
+    writeFileSync(path, JSON.stringify({ agent_name: 'build', setup: 'build@fake/m1', skill_points: 3 }))
+    expect(exportedStatusSetup(path)).toBeUndefined()
+    writeFileSync(path, '{ not json')
+    expect(exportedStatusSetup(path)).toBeUndefined()
+    expect(exportedStatusSetup(join(project, 'absent.json'))).toBeUndefined()
   })
 })

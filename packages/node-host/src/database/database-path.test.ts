@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { tempFolder } from '../test/temp.js'
-import { MEMORY_PATH, resolveDatabasePath } from './database-path.js'
-import { isLmdbStoreError } from './errors.js'
-import { openLmdbStore } from './open-lmdb-store.js'
+import { MEMORY_PATH } from '@agent-tracker/lmdb-store'
+import { tempFolder } from '../../test/temp.js'
+import type { NodeHostError } from '../errors.js'
+import { isNodeHostError } from '../errors.js'
+import { locateDatabase, resolveDatabasePath } from './database-path.js'
+import { openDatabase } from './open-database.js'
 
 describe('resolveDatabasePath', () => {
   const home = '/home/zoe'
@@ -20,23 +22,33 @@ describe('resolveDatabasePath', () => {
   })
 
   it.each([
-    ['~zoe/tracker.lmdb', '"~user" paths are not supported'],
-    ['~root', '"~user" paths are not supported'],
-    ['/home/dev/app/~/.config/opencode/agent-tracker.lmdb', 'a "~" folder inside a path is never expanded'],
-    ['data/~/tracker.lmdb', 'a "~" folder inside a path is never expanded'],
-  ])('rejects %s instead of creating a literal "~" folder', (databasePath, reason) => {
+    ['~zoe/tracker.lmdb', '"~user" paths are not supported', 'user-home'],
+    ['~root', '"~user" paths are not supported', 'user-home'],
+    ['/home/dev/app/~/.config/opencode/agent-tracker.lmdb', 'a "~" folder inside a path is never expanded', 'tilde-folder'],
+    ['data/~/tracker.lmdb', 'a "~" folder inside a path is never expanded', 'tilde-folder'],
+  ])('rejects %s instead of creating a literal "~" folder', (databasePath, reason, code) => {
     let failure: unknown
     try {
       resolveDatabasePath({ homeDir: home, env: {}, databasePath })
     } catch (error) {
       failure = error
     }
-    expect(isLmdbStoreError(failure, 'INVALID_OPTION')).toBe(true)
+    expect(isNodeHostError(failure, 'INVALID_DATABASE_PATH')).toBe(true)
     expect((failure as Error).message).toBe(`Invalid database path "${databasePath}": ${reason}. Accepted are "~" or "~/..." (the home folder), an absolute path, or a path relative to the home folder.`)
+    expect((failure as NodeHostError).details).toEqual({ value: databasePath, origin: 'explicit', reason: code })
   })
 
   it('reports the environment variable when the bad path comes from it', () => {
-    expect(() => resolveDatabasePath({ homeDir: home, env: { AGENT_TRACKER_DB: '~zoe/x.lmdb' } })).toThrow('Invalid AGENT_TRACKER_DB "~zoe/x.lmdb"')
+    expect(() => resolveDatabasePath({ homeDir: home, env: { AGENT_TRACKER_DB: '~zoe/x.lmdb' } })).toThrow(expect.objectContaining({
+      message: expect.stringContaining('Invalid AGENT_TRACKER_DB "~zoe/x.lmdb"') as string,
+      details: { value: '~zoe/x.lmdb', origin: 'environment', reason: 'user-home' },
+    }))
+  })
+
+  it('says which source decided the path', () => {
+    expect(locateDatabase({ homeDir: home, env: {} })).toEqual({ path: '/home/zoe/.config/opencode/agent-tracker.lmdb', origin: 'default' })
+    expect(locateDatabase({ homeDir: home, env: { AGENT_TRACKER_DB: '/srv/t.lmdb' } })).toEqual({ path: '/srv/t.lmdb', origin: 'environment' })
+    expect(locateDatabase({ homeDir: home, env: { AGENT_TRACKER_DB: '/srv/t.lmdb' }, databasePath: 't.lmdb' })).toEqual({ path: '/home/zoe/t.lmdb', origin: 'explicit' })
   })
 
   it('keeps "~" inside a file or folder name', () => {
@@ -77,7 +89,7 @@ describe('the default database under a fake HOME', () => {
     process.env.HOME = home
     delete process.env.AGENT_TRACKER_DB
     process.chdir(project)
-    const store = openLmdbStore()
+    const store = openDatabase()
     await store.close()
     expect(store.path).toBe(join(home, '.config', 'opencode', 'agent-tracker.lmdb'))
     expect(existsSync(store.path)).toBe(true)
@@ -87,7 +99,7 @@ describe('the default database under a fake HOME', () => {
   it('opens no store and creates no folder for a "~user" path', () => {
     const home = tempFolder('home-')
     process.env.HOME = home
-    expect(() => openLmdbStore({ databasePath: '~zoe/tracker.lmdb' })).toThrow('"~user" paths are not supported')
+    expect(() => openDatabase({ databasePath: '~zoe/tracker.lmdb' })).toThrow('"~user" paths are not supported')
     expect(existsSync(join(home, '~zoe'))).toBe(false)
   })
 
@@ -95,7 +107,7 @@ describe('the default database under a fake HOME', () => {
     const home = tempFolder('home-')
     process.env.HOME = home
     process.env.AGENT_TRACKER_DB = 'elsewhere/db.lmdb'
-    const store = openLmdbStore()
+    const store = openDatabase()
     await store.close()
     expect(store.path).toBe(join(home, 'elsewhere', 'db.lmdb'))
     expect(existsSync(store.path)).toBe(true)

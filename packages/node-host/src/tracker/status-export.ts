@@ -1,6 +1,12 @@
-import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { AgentStatus } from '@agent-tracker/core'
+
+/** Where the tracker writes `.agent/status.json`: only where an `.agent/` folder exists, always, or never. */
+export type StatusExportMode = 'existing' | 'always' | 'off'
+
+/** The first words of the note in every status file the tracker writes. */
+const EXPORT_NOTE = 'Written by agent-tracker'
 
 /** What {@link writeStatusExport} did. */
 export interface StatusExportResult {
@@ -25,7 +31,7 @@ export function statusExport(status: AgentStatus, now: Date = new Date()): Recor
     trust_tier: status.trustTier,
     communication_tier: status.communicationTier,
     updated_at: now.toISOString(),
-    note: 'Written by agent-tracker from its central database. This file is a read-only view: edits are ignored; use /grade, /bug or the agent-tracker CLI.',
+    note: `${EXPORT_NOTE} from its central database. This file is a read-only view: edits are ignored; use /grade, /bug or the agent-tracker CLI.`,
   }
 }
 
@@ -46,5 +52,18 @@ export function writeStatusExport(projectDir: string, status: AgentStatus, optio
     return { written: true, path }
   } catch (error) {
     return { written: false, path, reason: (error as Error).message }
+  }
+}
+
+/**
+ * The setup a `.agent/status.json` written by {@link writeStatusExport} names; undefined for a
+ * hand-written (legacy) one or a file that cannot be read. Never throws.
+ */
+export function exportedStatusSetup(statusFile: string): string | undefined {
+  try {
+    const fields = JSON.parse(readFileSync(statusFile, 'utf8')) as { setup?: unknown; note?: unknown } | null
+    return typeof fields?.setup === 'string' && typeof fields.note === 'string' && fields.note.startsWith(EXPORT_NOTE) ? fields.setup : undefined
+  } catch {
+    return undefined
   }
 }

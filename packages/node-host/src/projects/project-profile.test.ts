@@ -1,8 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { createMemoryStore } from '@agent-tracker/core/testing'
 import { describe, expect, it } from 'vitest'
-import { tempFolder } from '../test/legacy-fixtures.js'
-import { profileProject } from './project-files.js'
+import { tempFolder } from '../../test/temp.js'
+import { profileFolder, profileProject, refreshProjectProfile, withFolderProfiles } from './project-profile.js'
 
 function folder(files: Record<string, string>): string {
   const root = tempFolder('profile-')
@@ -63,5 +64,34 @@ describe('profileProject on fixture folders', () => {
     expect(second).not.toBe(first)
     writeFileSync(join(root, 'package.json'), '{"dependencies":{"react":"2"}}')
     expect(profileProject(root).fingerprint).not.toBe(second)
+  })
+})
+
+describe('profiles of folders that may not be here', () => {
+  it('profiles a folder on this machine, and nothing for a missing path or a file', () => {
+    const root = folder({ 'go.mod': 'module x\n\nrequire github.com/spf13/cobra v1.8.0\n' })
+    expect(profileFolder(root)).toMatchObject({ language: 'go', framework: 'cobra' })
+    expect(profileFolder(join(root, 'missing'))).toBeUndefined()
+    expect(profileFolder(join(root, 'go.mod'))).toBeUndefined()
+  })
+
+  it('stores a profile only when AGENTS.md or a manifest changed', async () => {
+    const root = folder({ 'package.json': '{"dependencies":{"react":"1"}}' })
+    const store = createMemoryStore()
+    expect(await refreshProjectProfile(store, root)).toMatchObject({ framework: 'react' })
+    expect(await refreshProjectProfile(store, root)).toBeUndefined()
+    writeFileSync(join(root, 'AGENTS.md'), 'Scope: library')
+    expect(await refreshProjectProfile(store, root)).toMatchObject({ scope: 'library' })
+    expect((await store.get('projects', [root]))?.profile?.scope).toBe('library')
+    expect(await refreshProjectProfile(store, join(root, 'missing'))).toBeUndefined()
+  })
+
+  it('profiles known projects from their folders for one run, writing nothing, and lists those it cannot', () => {
+    const here = folder({ 'Cargo.toml': '[dependencies]\naxum = "0.8"\n' })
+    const stored = { language: 'python', framework: 'django', scope: 'web-app', dependencies: [], sources: [], fingerprint: 'f', profiledAt: '2026-01-01T00:00:00.000Z' }
+    const record = (path: string, profile?: typeof stored): { v: 1; path: string; name: string; firstSeenAt: string; lastSeenAt: string; profile?: typeof stored } => ({ v: 1, path, name: path, firstSeenAt: stored.profiledAt, lastSeenAt: stored.profiledAt, ...(profile === undefined ? {} : { profile }) })
+    const { projects, unprofiled } = withFolderProfiles([record(here), record('/nowhere/app'), record('/nowhere/kept', stored)])
+    expect(projects.map((project) => project.profile?.framework)).toEqual(['axum', undefined, 'django'])
+    expect(unprofiled).toEqual(['/nowhere/app'])
   })
 })
