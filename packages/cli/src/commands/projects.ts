@@ -1,7 +1,7 @@
 import type { ProjectRecord } from '@agent-tracker/core'
+import { refreshProjectProfile } from '@agent-tracker/node-host'
 import type { CommandContext } from '../context.js'
 import { when } from '../format.js'
-import { readFolderProfile } from './project-profiles.js'
 
 /** `projects [--refresh]`: every project seen, with its profile; `--refresh` re-reads the folders. */
 export async function projectsCommand(ctx: CommandContext, options: { refresh?: boolean }): Promise<void> {
@@ -10,10 +10,7 @@ export async function projectsCommand(ctx: CommandContext, options: { refresh?: 
   const refreshed: string[] = []
   if (options.refresh === true) {
     for (const project of projects) {
-      const profile = readFolderProfile(project.path)
-      if (profile === undefined || profile.fingerprint === project.profile?.fingerprint) continue
-      await store.saveProjectProfile(project.path, profile)
-      refreshed.push(project.path)
+      if ((await refreshProjectProfile(store, project.path)) !== undefined) refreshed.push(project.path)
     }
     projects = await store.find('projects')
   }

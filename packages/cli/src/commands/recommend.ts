@@ -1,15 +1,16 @@
 import { resolve } from 'node:path'
 import type { SetupRecommendation } from '@agent-tracker/core'
 import { recommendSetups } from '@agent-tracker/core'
+import { profileFolder, withFolderProfiles } from '@agent-tracker/node-host'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { decimal, money, moneyDecimals, score } from '../format.js'
-import { readFolderProfile, unprofiledNote, withFolderProfiles } from './project-profiles.js'
+import { unprofiledNote } from './project-profiles.js'
 
 /** `recommend [project-dir]`: which setup to use for a project like this one. */
 export async function recommendCommand(ctx: CommandContext, projectDir: string | undefined, options: { minSamples?: string }): Promise<void> {
   const folder = resolve(ctx.io.cwd, projectDir ?? '.')
-  const profile = readFolderProfile(folder)
+  const profile = profileFolder(folder)
   if (profile === undefined) {
     throw new CliError('NOT_A_FOLDER', `"${projectDir ?? '.'}" is not a project folder (looked at ${folder}).`, EXIT.usage)
   }

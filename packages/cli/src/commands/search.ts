@@ -1,11 +1,10 @@
 import { resolve } from 'node:path'
 import type { PriorArtHit } from '@agent-tracker/core'
 import { gradeLabel, searchPriorArt } from '@agent-tracker/core'
-import { profileProject } from '@agent-tracker/migrate'
+import { profileProject, withFolderProfiles } from '@agent-tracker/node-host'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { when } from '../format.js'
-import { withFolderProfiles } from './project-profiles.js'
 
 /** Journal entries searched, newest first: enough for prior art, bounded for very large databases. */
 const SEARCHED_ACTIVITIES = 20_000
