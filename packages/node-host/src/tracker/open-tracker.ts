@@ -49,10 +49,15 @@ export interface ProjectPreparation {
  * the tracking service over the buffer, and the project the host works in. Use {@link openTracker}.
  */
 export class Tracker {
+  /** The central database itself: its path and size (`info()`); reads here miss what is pending. */
   readonly store: LmdbStore
+  /** The store hooks write to: facts wait in memory, reads see them; flushed in one transaction. */
   readonly buffer: WriteBuffer
+  /** Records facts and answers status over the buffer. */
   readonly service: TrackingService
+  /** The project folder the host works in, absolute. */
   readonly project: string
+  /** How setups are named (see {@link Tracker.setupId}). */
   readonly identity: SetupIdentity
   readonly #options: OpenTrackerOptions
   readonly #removeExitFlush: () => void
