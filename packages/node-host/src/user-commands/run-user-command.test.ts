@@ -47,6 +47,7 @@ describe('runUserCommand', () => {
     await service.recordCommit({ setup: SETUP, project: PROJECT, hash: 'beef', message: 'x' })
     await service.recordUsage({ setup: 'plan@openai/gpt-5', project: PROJECT, tokens: { input: 10 }, cost: 0.01 })
     expect(await latestSetupIn(store, PROJECT)).toBe(SETUP)
+    expect(await latestSetupIn(store, PROJECT, { by: 'message' })).toBe('plan@openai/gpt-5')
     expect(await latestSetupIn(store, '/elsewhere')).toBeUndefined()
   })
 })

@@ -15,12 +15,15 @@ export interface UserCommandInput {
 }
 
 /**
- * The setup that last worked in a project: the author of its latest commit, else of its latest
- * assistant message (what a user command with no session setup is about).
+ * The setup that last worked in a project: by default the author of its latest commit, else of
+ * its latest assistant message (what a user command with no session setup is about); with
+ * `by: 'message'`, the author of its latest assistant message.
  */
-export async function latestSetupIn(store: TrackerStore, project: string): Promise<string | undefined> {
-  const [commit] = await store.find('commits', { project, limit: 1 })
-  if (commit !== undefined) return commit.setup
+export async function latestSetupIn(store: TrackerStore, project: string, options: { readonly by?: 'commit' | 'message' } = {}): Promise<string | undefined> {
+  if (options.by !== 'message') {
+    const [commit] = await store.find('commits', { project, limit: 1 })
+    if (commit !== undefined) return commit.setup
+  }
   const [usage] = await store.find('usage', { project, limit: 1 })
   return usage?.setup
 }
