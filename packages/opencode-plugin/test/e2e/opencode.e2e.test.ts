@@ -27,9 +27,11 @@ describe('agent-tracker inside the real opencode binary', { timeout: 240_000 }, 
   beforeAll(() => {
     ;({ root, cleanup } = suiteFolder())
   })
+  // The suite folder holds every run's OpenCode install (node_modules): removing it can take
+  // longer than vitest's 10 s hook default on a busy machine.
   afterAll(() => {
     cleanup()
-  })
+  }, 120_000)
 
   it('1. records both commits of build@fake/m1 (one made with git commit -q) with their hashes, and the push flushes them mid-session', async () => {
     const project = createProject(root, 'shop')
