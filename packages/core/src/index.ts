@@ -1,10 +1,10 @@
-export type { AgentState, GradeTally } from './agent-state.js'
-export { communicationCap, initialState, isHalted, roundScore } from './agent-state.js'
-export { addTokens, applyFact, applyFacts } from './apply-fact.js'
+export type { AgentState, GradeTally } from './scoring/agent-state.js'
+export { communicationCap, initialState, isHalted, roundScore } from './scoring/agent-state.js'
+export { addTokens, applyFact, applyFacts } from './scoring/apply-fact.js'
 export { describeValue } from './describe-value.js'
 export type { CoreErrorCode } from './errors.js'
 export { TrackerError, isTrackerError } from './errors.js'
-export { createFactIdGenerator } from './fact-ids.js'
+export { createFactIdGenerator } from './facts/fact-ids.js'
 export type {
   ActivityFact,
   BugFact,
@@ -21,14 +21,14 @@ export type {
   TokenUsage,
   ToolCallFact,
   UsageFact,
-} from './facts.js'
-export { FACT_KINDS, NO_TOKENS } from './facts.js'
-export type { Grade, GradeLabel } from './grade.js'
-export { GRADES, GRADE_LABELS, gradeLabel, isGrade, parseGrade } from './grade.js'
-export type { FactPlan, PlannedRecord, RecordReader } from './plan-facts.js'
-export { planFacts, projectName, withProfile } from './plan-facts.js'
-export type { ProjectProfile } from './project-profile.js'
-export { UNKNOWN } from './project-profile.js'
+} from './facts/facts.js'
+export { FACT_KINDS, NO_TOKENS } from './facts/facts.js'
+export type { Grade, GradeLabel } from './facts/grade.js'
+export { GRADES, GRADE_LABELS, gradeLabel, isGrade, parseGrade } from './facts/grade.js'
+export type { FactPlan, PlannedRecord, RecordReader } from './planning/plan-facts.js'
+export { planFacts, projectName, withProfile } from './planning/plan-facts.js'
+export type { ProjectProfile } from './projects/project-profile.js'
+export { UNKNOWN } from './projects/project-profile.js'
 export type { ProjectFiles } from './projects/classify-project.js'
 export { PROFILE_FILES, classifyProject, normaliseName, profileFingerprint } from './projects/classify-project.js'
 export type { PriorArtHit, PriorArtRecords, PriorArtResult } from './projects/prior-art.js'
@@ -36,9 +36,9 @@ export { searchPriorArt } from './projects/prior-art.js'
 export { SIMILARITY_THRESHOLD, SIMILARITY_WEIGHTS, projectSimilarity } from './projects/project-similarity.js'
 export type { Recommendation, RecommendOptions, RecommendRecords, SetupRecommendation } from './projects/recommend.js'
 export { recommendSetups } from './projects/recommend.js'
-export type { CommitRef } from './commit-ref.js'
-export { selectCommitRefs, toCommitRef } from './commit-ref.js'
-export { matchesQuery, normaliseQuery, orderAndLimit } from './record-query.js'
+export type { CommitRef } from './store/commit-ref.js'
+export { selectCommitRefs, toCommitRef } from './store/commit-ref.js'
+export { matchesQuery, normaliseQuery, orderAndLimit } from './store/record-query.js'
 export type {
   ActivityRecord,
   BugRecord,
@@ -51,8 +51,8 @@ export type {
   RetrospectiveRecord,
   SetupRecord,
   UsageRecord,
-} from './records.js'
-export { COLLECTIONS, RECORD_VERSION, compareKeys, recordKey, recordSlot, recordTime } from './records.js'
+} from './store/records.js'
+export { COLLECTIONS, RECORD_VERSION, compareKeys, recordKey, recordSlot, recordTime } from './store/records.js'
 export type { HistoryEntry } from './reports/history.js'
 export { buildHistory } from './reports/history.js'
 export type { LeaderboardRow } from './reports/leaderboard.js'
@@ -63,12 +63,12 @@ export type { ReportRecords, SetupReportRow } from './reports/setup-report.js'
 export { buildSetupReport } from './reports/setup-report.js'
 export type { SetupTrend, TrendPoint } from './reports/trends.js'
 export { buildTrends, weekOf } from './reports/trends.js'
-export type { ScoringRules, ScoringRulesInput } from './rules.js'
-export { DEFAULT_RULES, resolveRules } from './rules.js'
-export type { SetupIdentity, SetupParts } from './setup-id.js'
-export { SETUP_IDENTITIES, formatSetupId, parseSetupId } from './setup-id.js'
-export type { AgentStatus } from './status.js'
-export { formatScore, formatStatusLine, toAgentStatus } from './status.js'
+export type { ScoringRules, ScoringRulesInput } from './scoring/rules.js'
+export { DEFAULT_RULES, resolveRules } from './scoring/rules.js'
+export type { SetupIdentity, SetupParts } from './facts/setup-id.js'
+export { SETUP_IDENTITIES, formatSetupId, parseSetupId } from './facts/setup-id.js'
+export type { AgentStatus } from './scoring/status.js'
+export { formatScore, formatStatusLine, toAgentStatus } from './scoring/status.js'
 export type {
   AppliedBatch,
   ApplyResult,
@@ -80,12 +80,12 @@ export type {
   SkippedFact,
   SyncTrackerStore,
   TrackerStore,
-} from './store.js'
-export { SCHEMA_VERSION, supportsSyncApply } from './store.js'
-export type { CommunicationTier, TrustTier } from './tiers.js'
-export { communicationTier, trustTier } from './tiers.js'
-export { dayOf, toIsoTimestamp } from './time.js'
-export { toTimeWindow } from './time-range.js'
+} from './store/tracker-store.js'
+export { SCHEMA_VERSION, supportsSyncApply } from './store/tracker-store.js'
+export type { CommunicationTier, TrustTier } from './scoring/tiers.js'
+export { communicationTier, trustTier } from './scoring/tiers.js'
+export { dayOf, toIsoTimestamp } from './time/iso-timestamp.js'
+export { toTimeWindow } from './time/time-window.js'
 export type {
   FactContext,
   GradeOutcome,
@@ -93,7 +93,7 @@ export type {
   TrackingService,
   TrackingServiceOptions,
   UserGradeInput,
-} from './tracking-service.js'
-export { createTrackingService } from './tracking-service.js'
-export type { FactDefaults } from './validate-fact.js'
-export { validateFact } from './validate-fact.js'
+} from './tracking/tracking-service.js'
+export { createTrackingService } from './tracking/tracking-service.js'
+export type { FactDefaults } from './facts/validate-fact.js'
+export { validateFact } from './facts/validate-fact.js'

@@ -1,7 +1,7 @@
-import type { SetupRecord } from '../records.js'
-import type { ScoringRules } from '../rules.js'
-import type { AgentStatus } from '../status.js'
-import { toAgentStatus } from '../status.js'
+import type { SetupRecord } from '../store/records.js'
+import type { ScoringRules } from '../scoring/rules.js'
+import type { AgentStatus } from '../scoring/status.js'
+import { toAgentStatus } from '../scoring/status.js'
 import type { SetupFilter } from './setup-filter.js'
 import { matchesSetupFilter } from './setup-filter.js'
 

@@ -1,5 +1,5 @@
-import type { CommitRef } from '../commit-ref.js'
-import type { GradeEventRecord, UsageRecord } from '../records.js'
+import type { CommitRef } from '../store/commit-ref.js'
+import type { GradeEventRecord, UsageRecord } from '../store/records.js'
 import type { SetupFilter } from './setup-filter.js'
 import { matchesSetupFilter } from './setup-filter.js'
 

@@ -2,12 +2,12 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { communicationCap, initialState } from './agent-state.js'
 import { applyFact, applyFacts } from './apply-fact.js'
-import type { Fact, Party } from './facts.js'
-import type { Grade } from './grade.js'
-import { GRADES } from './grade.js'
-import { COLLECTIONS } from './records.js'
+import type { Fact, Party } from '../facts/facts.js'
+import type { Grade } from '../facts/grade.js'
+import { GRADES } from '../facts/grade.js'
+import { COLLECTIONS } from '../store/records.js'
 import { resolveRules } from './rules.js'
-import { createMemoryStore } from './testing/memory-store.js'
+import { createMemoryStore } from '../testing/memory-store.js'
 
 const SETUPS = ['build@fake/m1', 'plan@fake/m2']
 const PROJECTS = ['/work/a', '/work/b:c']

@@ -1,5 +1,5 @@
-import { describeValue } from './describe-value.js'
-import { TrackerError } from './errors.js'
+import { describeValue } from '../describe-value.js'
+import { TrackerError } from '../errors.js'
 
 const CANONICAL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\.\d{3}Z$/
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/

@@ -1,5 +1,5 @@
-import { describeValue } from './describe-value.js'
-import { TrackerError } from './errors.js'
+import { describeValue } from '../describe-value.js'
+import { TrackerError } from '../errors.js'
 
 /** How a setup is identified: agent and provider/model (default), or the agent name only. */
 export type SetupIdentity = 'agent+model' | 'agent'

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { dayOf, toIsoTimestamp } from './time.js'
+import { dayOf, toIsoTimestamp } from './iso-timestamp.js'
 
 describe('toIsoTimestamp', () => {
   let zone: string | undefined

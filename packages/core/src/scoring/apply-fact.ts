@@ -1,8 +1,8 @@
 import type { AgentState, GradeTally } from './agent-state.js'
 import { communicationCap, isHalted, roundScore } from './agent-state.js'
-import type { Fact, TokenUsage } from './facts.js'
-import type { Grade } from './grade.js'
-import type { Mutable } from './mutable.js'
+import type { Fact, TokenUsage } from '../facts/facts.js'
+import type { Grade } from '../facts/grade.js'
+import type { Mutable } from '../mutable.js'
 import type { ScoringRules } from './rules.js'
 
 /**

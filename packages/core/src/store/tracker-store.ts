@@ -1,8 +1,8 @@
 import type { CommitRef } from './commit-ref.js'
-import type { Fact } from './facts.js'
-import type { ProjectProfile } from './project-profile.js'
+import type { Fact } from '../facts/facts.js'
+import type { ProjectProfile } from '../projects/project-profile.js'
 import type { CollectionName, CollectionRecords, ProjectRecord, RecordKey } from './records.js'
-import type { ScoringRules } from './rules.js'
+import type { ScoringRules } from '../scoring/rules.js'
 
 /** A filter over one collection; every field is optional. */
 export interface RecordQuery {

@@ -1,6 +1,6 @@
 import type { CommitRecord } from './records.js'
 import { compareKeys } from './records.js'
-import type { RecordQuery } from './store.js'
+import type { RecordQuery } from './tracker-store.js'
 
 /** A commit without its message: who made it, in which project, when — all that counting needs. */
 export interface CommitRef {

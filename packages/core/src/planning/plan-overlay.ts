@@ -1,5 +1,5 @@
-import type { CollectionName, CollectionRecords, RecordKey } from './records.js'
-import { recordKey } from './records.js'
+import type { CollectionName, CollectionRecords, RecordKey } from '../store/records.js'
+import { recordKey } from '../store/records.js'
 
 /** Synchronous read access to stored records, as a store has inside its write transaction. */
 export interface RecordReader {

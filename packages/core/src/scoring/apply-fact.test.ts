@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest'
 import type { AgentState } from './agent-state.js'
 import { communicationCap, initialState, isHalted } from './agent-state.js'
 import { applyFact, applyFacts } from './apply-fact.js'
-import type { Fact } from './facts.js'
-import type { Grade } from './grade.js'
+import type { Fact } from '../facts/facts.js'
+import type { Grade } from '../facts/grade.js'
 import { resolveRules } from './rules.js'
-import { createFactScript } from './testing/fact-script.js'
+import { createFactScript } from '../testing/fact-script.js'
 
 const rules = resolveRules()
 const s = createFactScript({ setup: 'build@fake/m1', project: '/p' })
@@ -14,7 +14,7 @@ const at = (state: Partial<AgentState>): AgentState => ({ ...start, ...state })
 const run = (facts: Fact[], from: AgentState = start): AgentState => applyFacts(from, facts, rules)
 const times = <T>(n: number, make: () => T): T[] => Array.from({ length: n }, make)
 
-describe('applyFact: default rules of SPEC §3.4', () => {
+describe('applyFact under the default rules', () => {
   it('starts at SP 1, XP 0, CS 60 with no commits or bugs', () => {
     expect(start).toMatchObject({ skillPoints: 1, experience: 0, communication: 60, commits: 0, bugs: 0 })
   })

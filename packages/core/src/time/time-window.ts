@@ -1,5 +1,5 @@
-import type { RecordQuery } from './store.js'
-import { toIsoTimestamp } from './time.js'
+import type { RecordQuery } from '../store/tracker-store.js'
+import { toIsoTimestamp } from './iso-timestamp.js'
 
 const BARE_DATE = /^\s*\d{4}-\d{2}-\d{2}\s*$/
 

@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest'
-import type { TrackerError } from './errors.js'
-import { isTrackerError } from './errors.js'
-import type { SyncTrackerStore } from './store.js'
-import { createMemoryStore } from './testing/memory-store.js'
+import type { TrackerError } from '../errors.js'
+import { isTrackerError } from '../errors.js'
+import type { SyncTrackerStore } from '../store/tracker-store.js'
+import { createMemoryStore } from '../testing/memory-store.js'
 import type { TrackingService } from './tracking-service.js'
 import { createTrackingService } from './tracking-service.js'
 

@@ -1,9 +1,9 @@
-import { describeValue } from './describe-value.js'
-import { TrackerError } from './errors.js'
+import { describeValue } from '../describe-value.js'
+import { TrackerError } from '../errors.js'
 import type { CollectionName, CollectionRecords } from './records.js'
 import { compareKeys, recordKey, recordTime } from './records.js'
-import type { RecordQuery } from './store.js'
-import { toIsoTimestamp } from './time.js'
+import type { RecordQuery } from './tracker-store.js'
+import { toIsoTimestamp } from '../time/iso-timestamp.js'
 
 const SETUP_OF: { readonly [C in CollectionName]: (record: CollectionRecords[C]) => string | undefined } = {
   setups: (r) => r.id,

@@ -1,5 +1,5 @@
-import { describeValue } from './describe-value.js'
-import { TrackerError } from './errors.js'
+import { describeValue } from '../describe-value.js'
+import { TrackerError } from '../errors.js'
 
 /** A grade for a commit: -1 bad, 1 neutral, 2 good, 5 excellence. */
 export type Grade = -1 | 1 | 2 | 5

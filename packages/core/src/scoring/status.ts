@@ -1,6 +1,6 @@
 import type { AgentState } from './agent-state.js'
 import { isHalted } from './agent-state.js'
-import type { SetupRecord } from './records.js'
+import type { SetupRecord } from '../store/records.js'
 import type { ScoringRules } from './rules.js'
 import type { CommunicationTier, TrustTier } from './tiers.js'
 import { communicationTier, trustTier } from './tiers.js'

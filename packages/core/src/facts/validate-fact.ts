@@ -1,11 +1,11 @@
-import { describeValue } from './describe-value.js'
-import { TrackerError, isTrackerError } from './errors.js'
+import { describeValue } from '../describe-value.js'
+import { TrackerError, isTrackerError } from '../errors.js'
 import type { Fact, FactBase, FactKind, Party, TokenUsage } from './facts.js'
 import { FACT_KINDS } from './facts.js'
 import type { Grade } from './grade.js'
 import { parseGrade } from './grade.js'
 import { parseSetupId } from './setup-id.js'
-import { toIsoTimestamp } from './time.js'
+import { toIsoTimestamp } from '../time/iso-timestamp.js'
 
 /** Providers for the fields a fact may omit on input. */
 export interface FactDefaults {

@@ -1,11 +1,11 @@
-import type { AgentState } from './agent-state.js'
-import { addTokens } from './apply-fact.js'
-import type { CommitFact, Fact, GradeFact, RetrospectiveFact, ToolCallFact } from './facts.js'
-import { NO_TOKENS } from './facts.js'
-import type { Mutable } from './mutable.js'
+import type { AgentState } from '../scoring/agent-state.js'
+import { addTokens } from '../scoring/apply-fact.js'
+import type { CommitFact, Fact, GradeFact, RetrospectiveFact, ToolCallFact } from '../facts/facts.js'
+import { NO_TOKENS } from '../facts/facts.js'
+import type { Mutable } from '../mutable.js'
 import type { PlanOverlay, PlanSlot } from './plan-overlay.js'
-import type { CollectionRecords, RetrospectiveRecord, UsageRecord } from './records.js'
-import { dayOf } from './time.js'
+import type { CollectionRecords, RetrospectiveRecord, UsageRecord } from '../store/records.js'
+import { dayOf } from '../time/iso-timestamp.js'
 
 /** A fact planned on its own: tool calls are planned in runs instead (see `planFacts`). */
 export type SingleFact = Exclude<Fact, ToolCallFact>

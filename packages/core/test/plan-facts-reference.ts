@@ -1,10 +1,10 @@
-import type { AgentState, GradeTally } from '../agent-state.js'
-import { communicationCap, initialState, isHalted, roundScore } from '../agent-state.js'
-import { addTokens } from '../apply-fact.js'
-import type { CommitFact, Fact, GradeFact, RetrospectiveFact, ToolCallFact } from '../facts.js'
-import { NO_TOKENS } from '../facts.js'
-import type { Grade } from '../grade.js'
-import type { FactPlan, PlannedRecord, RecordReader } from '../plan-facts.js'
+import type { AgentState, GradeTally } from '../src/scoring/agent-state.js'
+import { communicationCap, initialState, isHalted, roundScore } from '../src/scoring/agent-state.js'
+import { addTokens } from '../src/scoring/apply-fact.js'
+import type { CommitFact, Fact, GradeFact, RetrospectiveFact, ToolCallFact } from '../src/facts/facts.js'
+import { NO_TOKENS } from '../src/facts/facts.js'
+import type { Grade } from '../src/facts/grade.js'
+import type { FactPlan, PlannedRecord, RecordReader } from '../src/planning/plan-facts.js'
 import type {
   CollectionName,
   CollectionRecords,
@@ -13,12 +13,12 @@ import type {
   RetrospectiveRecord,
   SetupRecord,
   UsageRecord,
-} from '../records.js'
-import { recordKey } from '../records.js'
-import type { ScoringRules } from '../rules.js'
-import { parseSetupId } from '../setup-id.js'
-import type { SkippedFact } from '../store.js'
-import { dayOf } from '../time.js'
+} from '../src/store/records.js'
+import { recordKey } from '../src/store/records.js'
+import type { ScoringRules } from '../src/scoring/rules.js'
+import { parseSetupId } from '../src/facts/setup-id.js'
+import type { SkippedFact } from '../src/store/tracker-store.js'
+import { dayOf } from '../src/time/iso-timestamp.js'
 
 /**
  * `planFacts` as it was before it was optimised, kept verbatim as the reference the optimised

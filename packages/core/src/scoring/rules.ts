@@ -1,7 +1,7 @@
-import { describeValue } from './describe-value.js'
-import { TrackerError } from './errors.js'
+import { describeValue } from '../describe-value.js'
+import { TrackerError } from '../errors.js'
 
-/** Every number the scoring reducer uses; see SPEC §3.4 for the defaults. */
+/** Every number the scoring reducer uses; {@link DEFAULT_RULES} holds the defaults. */
 export interface ScoringRules {
   /** State of a setup seen for the first time. */
   readonly initial: {
@@ -32,7 +32,12 @@ export type ScoringRulesInput = {
   readonly [Section in keyof ScoringRules]?: Partial<ScoringRules[Section]>
 }
 
-/** The default scoring rules of SPEC §3.4. */
+/**
+ * The default scoring rules: a new setup starts at SP 1, XP 0, CS 60; a successful tool call earns
+ * 0.1 XP, a commit 1 XP, a push 10 XP and a user-graded commit 1 XP; a bug costs 1 SP; XP converts
+ * into one SP whenever it reaches 10 × SP; CS stays within [0, max(100, SP × 100)]; a reinstated
+ * setup gets SP 1 back.
+ */
 export const DEFAULT_RULES: ScoringRules = {
   initial: { skillPoints: 1, experience: 0, communication: 60 },
   experience: { toolCall: 0.1, command: 0, commit: 1, push: 10, gradedCommit: 1 },

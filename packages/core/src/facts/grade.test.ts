@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isTrackerError } from './errors.js'
+import { isTrackerError } from '../errors.js'
 import { GRADES, gradeLabel, isGrade, parseGrade } from './grade.js'
 
 describe('parseGrade', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isTrackerError } from './errors.js'
+import { isTrackerError } from '../errors.js'
 import { DEFAULT_RULES, resolveRules } from './rules.js'
 
 function messageOf(input: unknown): string {
@@ -13,7 +13,7 @@ function messageOf(input: unknown): string {
 }
 
 describe('resolveRules', () => {
-  it('gives the defaults of SPEC §3.4', () => {
+  it('gives the default rules: SP 1, XP 0, CS 60, level-up at 10 × SP', () => {
     expect(resolveRules()).toEqual({
       initial: { skillPoints: 1, experience: 0, communication: 60 },
       experience: { toolCall: 0.1, command: 0, commit: 1, push: 10, gradedCommit: 1 },

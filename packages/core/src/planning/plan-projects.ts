@@ -1,8 +1,8 @@
-import type { Fact } from './facts.js'
-import type { Mutable } from './mutable.js'
+import type { Fact } from '../facts/facts.js'
+import type { Mutable } from '../mutable.js'
 import type { PlanOverlay } from './plan-overlay.js'
-import type { ProjectProfile } from './project-profile.js'
-import type { ProjectRecord } from './records.js'
+import type { ProjectProfile } from '../projects/project-profile.js'
+import type { ProjectRecord } from '../store/records.js'
 
 /** Plans the fact's project record: new, or widened to the fact's time when it falls outside. */
 export function touchProject(overlay: PlanOverlay, fact: Fact): void {

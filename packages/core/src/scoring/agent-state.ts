@@ -1,5 +1,5 @@
-import type { TokenUsage } from './facts.js'
-import { NO_TOKENS } from './facts.js'
+import type { TokenUsage } from '../facts/facts.js'
+import { NO_TOKENS } from '../facts/facts.js'
 import type { ScoringRules } from './rules.js'
 
 /** Count and sum of grades, for means. */

@@ -1,7 +1,7 @@
-import type { AgentState } from './agent-state.js'
-import type { Party, TokenUsage } from './facts.js'
-import type { Grade } from './grade.js'
-import type { ProjectProfile } from './project-profile.js'
+import type { AgentState } from '../scoring/agent-state.js'
+import type { Party, TokenUsage } from '../facts/facts.js'
+import type { Grade } from '../facts/grade.js'
+import type { ProjectProfile } from '../projects/project-profile.js'
 
 /** Version of the record shapes below; stored in every record as `v`. */
 export const RECORD_VERSION = 1
