@@ -4,7 +4,8 @@ import { addTokens } from '../src/scoring/apply-fact.js'
 import type { CommitFact, Fact, GradeFact, RetrospectiveFact, ToolCallFact } from '../src/facts/facts.js'
 import { NO_TOKENS } from '../src/facts/facts.js'
 import type { Grade } from '../src/facts/grade.js'
-import type { FactPlan, PlannedRecord, RecordReader } from '../src/planning/plan-facts.js'
+import type { FactPlan } from '../src/planning/plan-facts.js'
+import type { PlannedRecord, RecordReader } from '../src/planning/plan-overlay.js'
 import type {
   CollectionName,
   CollectionRecords,

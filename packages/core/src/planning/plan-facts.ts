@@ -14,8 +14,6 @@ import { parseSetupId } from '../facts/setup-id.js'
 import type { SkippedFact } from '../store/tracker-store.js'
 import { dayOf } from '../time/iso-timestamp.js'
 
-export type { PlannedRecord, RecordReader } from './plan-overlay.js'
-export { projectName, withProfile } from './plan-projects.js'
 
 /** The outcome of planning a batch: the records to put (one per key) and what was skipped. */
 export interface FactPlan {

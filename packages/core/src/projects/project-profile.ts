@@ -17,3 +17,9 @@ export interface ProjectProfile {
 
 /** The value of any profile field that could not be determined. */
 export const UNKNOWN = 'unknown'
+
+/**
+ * Reads a project folder's profile, or returns undefined when the folder is not on this machine.
+ * Hosts inject it where core needs one, since reading files is I/O.
+ */
+export type FolderProfiler = (path: string) => ProjectProfile | undefined
