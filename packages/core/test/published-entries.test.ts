@@ -50,7 +50,7 @@ describe('the published entries', () => {
 
   it('leave the frozen reference planner out of the sources that are built and published', () => {
     const published = (folder: string): string[] => readdirSync(folder, { withFileTypes: true, recursive: true }).filter((file) => file.isFile()).map((file) => file.name)
-    expect(manifest.files).toEqual(['dist', 'src', '!src/**/*.test.ts'])
+    expect(manifest.files.filter((pattern) => pattern.replace(/^!/, '').startsWith('test'))).toEqual([])
     expect(existsSync(join(PACKAGE, 'test', 'plan-facts-reference.ts'))).toBe(true)
     expect([...published(join(PACKAGE, 'src')), ...published(join(PACKAGE, 'dist'))].filter((name) => name.startsWith('plan-facts-reference'))).toEqual([])
   })

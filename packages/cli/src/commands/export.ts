@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { COLLECTIONS, exportRecords, leaderboard, setupReport } from '@agent-tracker/core'
+import { COLLECTIONS, exportRecords, leaderboard, setupReport, setupTrends } from '@agent-tracker/core'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { renderHtmlReport } from '../html/report-html.js'
@@ -40,7 +40,7 @@ export async function exportCommand(ctx: CommandContext, options: ReportOptions 
       database: store.path,
       window: appliedFilters({ since: query.since, until: query.until, project: query.project }),
       rows: report.rows,
-      trends: report.trends,
+      trends: await setupTrends(store, query),
       leaderboard: await leaderboard(store, setupFilterOf(query)),
       projects: report.projects,
     })

@@ -1,19 +1,26 @@
 import { describe, expect, it } from 'vitest'
 import { API, GPT, SHOP, SONNET, storeWithHistory } from '../../test/read-history.js'
 import { exportRecords } from './export-records.js'
-import { setupReport } from './setup-report.js'
+import { setupReport, setupTrends } from './setup-report.js'
 
 describe('setupReport', () => {
-  it('reports outcomes per setup, best mean user grade first, with weekly trends and the projects it spans', async () => {
-    const report = await setupReport(await storeWithHistory())
+  it('reports outcomes per setup, best mean user grade first, with the projects it spans', async () => {
+    const store = await storeWithHistory()
+    const report = await setupReport(store)
     expect(report.rows.map((row) => [row.setup, row.commits, row.bugs, row.userGrades])).toEqual([[SONNET, 6, 0, 5], [GPT, 3, 1, 3]])
     expect(report.rows[0]?.meanUserGrade).toBeCloseTo((2 + 5 + 2 + 5 + 2) / 5, 10)
     expect(report.rows[0]?.toolFailureRate).toBeCloseTo(1 / 6, 10)
-    expect(report.trends.map((trend) => [trend.setup, trend.points.map((point) => [point.week, point.commits])])).toEqual([
-      [SONNET, [['2026-03-02', 6]]],
-      [GPT, [['2026-03-09', 3]]],
-    ].sort((a, b) => String(a[0]).localeCompare(String(b[0]))))
     expect(report.projects).toBe(2)
+  })
+
+  it('gives each setup’s weekly trend in the window', async () => {
+    const store = await storeWithHistory()
+    const trends = await setupTrends(store)
+    expect(trends.map((trend) => [trend.setup, trend.points.map((point) => [point.week, point.commits, point.meanUserGrade])])).toEqual([
+      [SONNET, [['2026-03-02', 6, 16 / 5]]],
+      [GPT, [['2026-03-09', 3, 1 / 3]]],
+    ])
+    expect(await setupTrends(store, { project: API, agent: 'build' })).toEqual([])
   })
 
   it('narrows by project, window and setup filter', async () => {
