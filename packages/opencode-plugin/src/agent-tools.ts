@@ -21,7 +21,7 @@ export const READ_ONLY_TOOLS: ReadonlySet<string> = new Set(['tracker_status', '
 const z = tool.schema
 
 /** Patterns, and mistakes, `tracker_prior_art` lists: a few, to keep the agent's context short. */
-export const PRIOR_ART_HITS = 5
+const PRIOR_ART_HITS = 5
 
 /**
  * The agent's tools: status, self-grade, bug self-report, retrospective, journal, prior art.
