@@ -1,5 +1,5 @@
+import { latestSetupIn } from '@agent-tracker/core'
 import type { Tracker } from '@agent-tracker/node-host'
-import { latestSetupIn } from '@agent-tracker/node-host/hooks'
 import { isTrackerTool } from './agent-tools.js'
 import { eventOf, failedToolPart, field, finishedUsage, messageSetup, textField } from './event-shapes.js'
 import type { TrackerContext } from './tracker-context.js'
@@ -42,7 +42,7 @@ export function eventHook(context: TrackerContext): (input: { event: unknown }) 
     'session.created': async (runtime, properties) => {
       const info = field(properties, 'info')
       if (info?.parentID !== undefined && info.parentID !== null) return
-      const latest = await latestSetupIn(runtime.buffer, project, { by: 'message' })
+      const latest = await latestSetupIn(runtime.buffer, project)
       if (latest !== undefined) await context.toastStatus(runtime, latest)
     },
     'session.idle': (runtime) => context.flush(runtime, 'session.idle'),

@@ -1,5 +1,6 @@
+import { latestSetupIn } from '@agent-tracker/core'
 import type { Tracker } from '@agent-tracker/node-host'
-import { CommitWatch, latestSetupIn, statusCardText } from '@agent-tracker/node-host/hooks'
+import { CommitWatch, statusCardText } from '@agent-tracker/node-host/hooks'
 import { guardHook } from './hook-guard.js'
 import type { Notifier } from './notifier.js'
 import type { PluginSettings } from './options.js'

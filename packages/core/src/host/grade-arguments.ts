@@ -1,5 +1,5 @@
-import type { Grade } from '../grade.js'
-import { parseGrade } from '../grade.js'
+import type { Grade } from '../facts/grade.js'
+import { parseGrade } from '../facts/grade.js'
 
 /** How `/grade` is written, for error messages. */
 export const GRADE_USAGE = '/grade [agent-grade] <your-grade> [note]'

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import type { AgentStatus } from '../status.js'
+import type { AgentStatus } from '../scoring/status.js'
 import { createMemoryStore } from '../testing/memory-store.js'
-import { createTrackingService } from '../tracking-service.js'
+import { createTrackingService } from '../tracking/tracking-service.js'
 import { guardHaltedSetup, guardSecretFiles, guardToolCall } from './tool-call-guard.js'
 
 const SETUP = 'build@fake/m1'

@@ -1,4 +1,4 @@
-import type { AgentStatus } from '../status.js'
+import type { AgentStatus } from '../scoring/status.js'
 import { secretFileIn } from './env-guard.js'
 
 /** What a host does with a tool call before it runs; `message` is for the agent (block) or the user (warn). */

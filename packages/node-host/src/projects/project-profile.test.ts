@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { createMemoryStore } from '@agent-tracker/core/testing'
 import { describe, expect, it } from 'vitest'
 import { tempFolder } from '../../test/temp.js'
-import { profileFolder, profileProject, refreshProjectProfile, withFolderProfiles } from './project-profile.js'
+import { profileFolder, profileProject, refreshProjectProfile } from './project-profile.js'
 
 function folder(files: Record<string, string>): string {
   const root = tempFolder('profile-')
@@ -84,14 +84,5 @@ describe('profiles of folders that may not be here', () => {
     expect(await refreshProjectProfile(store, root)).toMatchObject({ scope: 'library' })
     expect((await store.get('projects', [root]))?.profile?.scope).toBe('library')
     expect(await refreshProjectProfile(store, join(root, 'missing'))).toBeUndefined()
-  })
-
-  it('profiles known projects from their folders for one run, writing nothing, and lists those it cannot', () => {
-    const here = folder({ 'Cargo.toml': '[dependencies]\naxum = "0.8"\n' })
-    const stored = { language: 'python', framework: 'django', scope: 'web-app', dependencies: [], sources: [], fingerprint: 'f', profiledAt: '2026-01-01T00:00:00.000Z' }
-    const record = (path: string, profile?: typeof stored): { v: 1; path: string; name: string; firstSeenAt: string; lastSeenAt: string; profile?: typeof stored } => ({ v: 1, path, name: path, firstSeenAt: stored.profiledAt, lastSeenAt: stored.profiledAt, ...(profile === undefined ? {} : { profile }) })
-    const { projects, unprofiled } = withFolderProfiles([record(here), record('/nowhere/app'), record('/nowhere/kept', stored)])
-    expect(projects.map((project) => project.profile?.framework)).toEqual(['axum', undefined, 'django'])
-    expect(unprofiled).toEqual(['/nowhere/app'])
   })
 })

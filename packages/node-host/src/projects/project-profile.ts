@@ -1,6 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import type { ProjectFiles, ProjectProfile, ProjectRecord, TrackerStore } from '@agent-tracker/core'
+import type { ProjectFiles, ProjectProfile, TrackerStore } from '@agent-tracker/core'
 import { PROFILE_FILES, classifyProject } from '@agent-tracker/core'
 
 /** Files larger than this are not read for a profile (a manifest is never this big). */
@@ -43,29 +43,6 @@ export async function refreshProjectProfile(store: TrackerStore, folder: string,
   if (known?.profile?.fingerprint === profile.fingerprint) return undefined
   await store.saveProjectProfile(folder, profile)
   return profile
-}
-
-/** Known projects, each with a profile where one can be had, and the paths of those without. */
-export interface ProfiledProjects {
-  readonly projects: readonly ProjectRecord[]
-  /** Projects with no stored profile whose folder is not here either. */
-  readonly unprofiled: readonly string[]
-}
-
-/**
- * Gives every known project a profile for this run: the stored one, else one read now from its
- * folder (what {@link refreshProjectProfile} would store). Nothing is written; projects fed only
- * through `ingest` are thus compared like any other. Never throws.
- */
-export function withFolderProfiles(projects: readonly ProjectRecord[]): ProfiledProjects {
-  const unprofiled: string[] = []
-  const profiled = projects.map((project) => {
-    if (project.profile !== undefined) return project
-    const profile = profileFolder(project.path)
-    if (profile === undefined) unprofiled.push(project.path)
-    return profile === undefined ? project : { ...project, profile }
-  })
-  return { projects: profiled, unprofiled }
 }
 
 function isFolder(path: string): boolean {

@@ -1,7 +1,7 @@
 import { createTrackingService } from '@agent-tracker/core'
 import { createMemoryStore } from '@agent-tracker/core/testing'
 import { describe, expect, it } from 'vitest'
-import { latestSetupIn, runUserCommand } from './run-user-command.js'
+import { runUserCommand } from './run-user-command.js'
 
 const PROJECT = '/home/dev/shop'
 const SETUP = 'build@anthropic/claude-sonnet-4-5'
@@ -37,17 +37,5 @@ describe('runUserCommand', () => {
     expect(await runUserCommand(service, store, { command: 'reinstate', arguments: '', project: PROJECT, sessionSetup: other })).toMatch(new RegExp(`^${other} is reinstated and may work again\\. `))
     expect(await runUserCommand(service, store, { command: 'reinstate', arguments: '', project: PROJECT, sessionSetup: other })).toBe(`${other} is not halted; nothing changed.`)
     expect(await runUserCommand(service, store, { command: 'tracker', arguments: '', project: PROJECT, sessionSetup: 'review@x/y' })).toBe('review@x/y has no recorded work yet.')
-  })
-
-  it('takes the author of the latest commit, else of the latest message, as the setup that last worked here', async () => {
-    const { store, service } = tracked()
-    expect(await latestSetupIn(store, PROJECT)).toBeUndefined()
-    await service.recordUsage({ setup: 'plan@openai/gpt-5', project: PROJECT, tokens: { input: 10 }, cost: 0.01 })
-    expect(await latestSetupIn(store, PROJECT)).toBe('plan@openai/gpt-5')
-    await service.recordCommit({ setup: SETUP, project: PROJECT, hash: 'beef', message: 'x' })
-    await service.recordUsage({ setup: 'plan@openai/gpt-5', project: PROJECT, tokens: { input: 10 }, cost: 0.01 })
-    expect(await latestSetupIn(store, PROJECT)).toBe(SETUP)
-    expect(await latestSetupIn(store, PROJECT, { by: 'message' })).toBe('plan@openai/gpt-5')
-    expect(await latestSetupIn(store, '/elsewhere')).toBeUndefined()
   })
 })

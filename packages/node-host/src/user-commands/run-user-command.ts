@@ -1,5 +1,5 @@
 import type { TrackerStore, TrackingService, UserCommand } from '@agent-tracker/core'
-import { gradeLabel, parseGradeArguments, unquoteArguments } from '@agent-tracker/core'
+import { gradeLabel, latestSetupIn, parseGradeArguments, unquoteArguments } from '@agent-tracker/core'
 import { statusCardText } from './status-card.js'
 
 /** A user command as a host received it. */
@@ -12,20 +12,6 @@ export interface UserCommandInput {
   readonly session?: string | undefined
   /** The setup of the session the command was given in, when the host knows it. */
   readonly sessionSetup?: string | undefined
-}
-
-/**
- * The setup that last worked in a project: by default the author of its latest commit, else of
- * its latest assistant message (what a user command with no session setup is about); with
- * `by: 'message'`, the author of its latest assistant message.
- */
-export async function latestSetupIn(store: TrackerStore, project: string, options: { readonly by?: 'commit' | 'message' } = {}): Promise<string | undefined> {
-  if (options.by !== 'message') {
-    const [commit] = await store.find('commits', { project, limit: 1 })
-    if (commit !== undefined) return commit.setup
-  }
-  const [usage] = await store.find('usage', { project, limit: 1 })
-  return usage?.setup
 }
 
 /**
