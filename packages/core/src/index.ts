@@ -25,7 +25,7 @@ export type {
 export { FACT_KINDS, NO_TOKENS } from './facts/facts.js'
 export type { FactDefaults } from './facts/validate-fact.js'
 export { validateFact } from './facts/validate-fact.js'
-export { createFactIdGenerator } from './facts/fact-ids.js'
+export { createFactIdGenerator, hostFactId } from './facts/fact-ids.js'
 export type { Grade, GradeLabel } from './facts/grade.js'
 export { GRADES, GRADE_LABELS, gradeLabel, isGrade, parseGrade } from './facts/grade.js'
 export type { SetupIdentity, SetupParts } from './facts/setup-id.js'
@@ -60,7 +60,9 @@ export type {
   AppliedBatch,
   ApplyResult,
   DeferredBatch,
+  FactLogQuery,
   ImportResult,
+  LoggedFact,
   MigrationRecord,
   RecordBatch,
   RecordQuery,
@@ -68,7 +70,7 @@ export type {
   SyncTrackerStore,
   TrackerStore,
 } from './store/tracker-store.js'
-export { SCHEMA_VERSION } from './store/tracker-store.js'
+export { REPEAT, SCHEMA_VERSION } from './store/tracker-store.js'
 
 export type {
   FactContext,

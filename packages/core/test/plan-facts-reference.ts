@@ -24,25 +24,42 @@ import { dayOf } from '../src/time/iso-timestamp.js'
 /**
  * `planFacts` as it was before it was optimised, kept verbatim as the reference the optimised
  * planner is compared with in property tests: the same writes in the same order, the same
- * applied count and the same skipped facts, for any facts and stored records.
+ * applied count and the same skipped facts, for any facts and stored records. Repeats — facts
+ * whose id the reader or the batch has already — are taken out first, as the plainest reading of
+ * the rule, and reported in their places.
  */
 export function planFactsReference(reader: RecordReader, facts: readonly Fact[], rules: ScoringRules): FactPlan {
+  const fresh: Fact[] = []
+  const places: number[] = []
+  const skippedAt: { place: number; skip: SkippedFact }[] = []
+  facts.forEach((fact, place) => {
+    if (reader.claimFact(fact.id)) {
+      fresh.push(fact)
+      places.push(place)
+    } else {
+      skippedAt.push({ place, skip: { id: fact.id, reason: 'repeat' } })
+    }
+  })
   const overlay = createOverlay(reader)
-  const skipped: SkippedFact[] = []
-  for (let index = 0; index < facts.length; ) {
-    const end = toolCallRunEnd(facts, index)
+  let noEffect = 0
+  for (let index = 0; index < fresh.length; ) {
+    const end = toolCallRunEnd(fresh, index)
     if (end > index + 1) {
-      planToolCallRun(overlay, facts.slice(index, end) as ToolCallFact[], rules)
+      planToolCallRun(overlay, fresh.slice(index, end) as ToolCallFact[], rules)
       index = end
       continue
     }
-    const fact = facts[index]
+    const fact = fresh[index]
     if (fact === undefined) break
     const reason = planFact(overlay, fact, rules)
-    if (reason !== undefined) skipped.push({ id: fact.id, reason })
+    if (reason !== undefined) {
+      skippedAt.push({ place: places[index] ?? -1, skip: { id: fact.id, reason } })
+      noEffect += 1
+    }
     index += 1
   }
-  return { writes: overlay.writes(), applied: facts.length - skipped.length, skipped }
+  const skipped = skippedAt.sort((a, b) => a.place - b.place).map(({ skip }) => skip)
+  return { writes: overlay.writes(), applied: fresh.length - noEffect, skipped, logged: fresh }
 }
 
 /**
@@ -89,6 +106,7 @@ function createOverlay(reader: RecordReader): Overlay {
   // Key parts are paths, ids and timestamps, which never contain NUL.
   const slot = (collection: CollectionName, key: RecordKey): string => `${collection}\u0000${key.join('\u0000')}`
   return {
+    claimFact: (id) => reader.claimFact(id),
     get<C extends CollectionName>(collection: C, key: RecordKey): CollectionRecords[C] | undefined {
       const hit = dirty.get(slot(collection, key))
       return hit === undefined ? reader.get(collection, key) : (hit.record as CollectionRecords[C])

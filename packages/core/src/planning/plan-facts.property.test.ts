@@ -64,7 +64,8 @@ const factSequence = fc
     steps.forEach((item, i) => {
       const repeated = item.repeatOf === null || i === 0 ? undefined : facts[item.repeatOf % i]
       if (repeated !== undefined) {
-        facts.push(repeated)
+        // The same fact again (a repeat, by its id), or the same event under a new id (which may have no effect left).
+        facts.push(item.switchContext % 2 === 0 ? repeated : { ...repeated, id: `r${String(i).padStart(4, '0')}` })
         return
       }
       if (item.switchContext === 0) ({ setup, project } = item)
@@ -97,6 +98,7 @@ interface StoredRecords {
  */
 function storedRecords(plan: FactPlan | undefined, foreign = false): StoredRecords {
   const records = new Map<string, unknown>()
+  const claimed = new Set((plan?.logged ?? []).map((fact) => fact.id))
   for (const write of plan?.writes ?? []) {
     const record = foreign ? reshaped(write.record) : structuredClone(write.record)
     records.set(slotOf(write.collection, write.key), deepFreeze(record))
@@ -105,6 +107,7 @@ function storedRecords(plan: FactPlan | undefined, foreign = false): StoredRecor
   return {
     reads,
     reader: {
+      claimFact: (id) => !claimed.has(id) && Boolean(claimed.add(id)),
       get: <C extends CollectionName>(collection: C, key: RecordKey) => {
         reads.add(slotOf(collection, key))
         return records.get(slotOf(collection, key)) as CollectionRecords[C] | undefined

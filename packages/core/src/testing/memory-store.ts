@@ -9,7 +9,8 @@ import type { CollectionName, CollectionRecords, RecordKey } from '../store/reco
 import { COLLECTIONS, compareKeys, recordKey } from '../store/records.js'
 import type { ScoringRules, ScoringRulesInput } from '../scoring/rules.js'
 import { resolveRules } from '../scoring/rules.js'
-import type { AppliedBatch, ImportResult, MigrationRecord, RecordBatch, SyncTrackerStore } from '../store/tracker-store.js'
+import { checkFactLogQuery } from '../store/fact-log-query.js'
+import type { AppliedBatch, FactLogQuery, ImportResult, LoggedFact, MigrationRecord, RecordBatch, SyncTrackerStore } from '../store/tracker-store.js'
 import { SCHEMA_VERSION } from '../store/tracker-store.js'
 import { validateFact } from '../facts/validate-fact.js'
 
@@ -29,6 +30,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SyncTracker
   const rules: ScoringRules = resolveRules(options.rules ?? {})
   const tables = new Map<CollectionName, Table>(COLLECTIONS.map((name) => [name, new Map()]))
   const migrations = new Map<string, MigrationRecord>()
+  /** The fact log (sequence number = position + 1) and every logged id with its sequence number. */
+  const log: Fact[] = []
+  const factIds = new Map<string, number>()
   let closed = false
 
   const table = (collection: CollectionName): Table => {
@@ -40,10 +44,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SyncTracker
   const ensureOpen = (): void => {
     if (closed) throw new TrackerError('STORE_CLOSED', 'The memory store is closed.')
   }
-  const reader: RecordReader = {
-    get: <C extends CollectionName>(collection: C, key: RecordKey) =>
-      table(collection).get(slot(key))?.record as CollectionRecords[C] | undefined,
-  }
+  const getRecord = <C extends CollectionName>(collection: C, key: RecordKey): CollectionRecords[C] | undefined =>
+    table(collection).get(slot(key))?.record as CollectionRecords[C] | undefined
   const put = (collection: CollectionName, key: RecordKey, record: unknown): void => {
     table(collection).set(slot(key), { key, record: copy(record) })
   }
@@ -51,8 +53,21 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SyncTracker
   const applyFactsSync = (facts: readonly Fact[]): AppliedBatch => {
     ensureOpen()
     const checked = facts.map((fact) => validateFact(fact))
+    const claimed = new Set<string>()
+    const reader: RecordReader = {
+      get: getRecord,
+      claimFact: (id) => {
+        if (factIds.has(id) || claimed.has(id)) return false
+        claimed.add(id)
+        return true
+      },
+    }
     const plan = planFacts(reader, checked, rules)
     for (const write of plan.writes) put(write.collection, write.key, write.record)
+    for (const fact of plan.logged) {
+      log.push(copy(fact))
+      factIds.set(fact.id, log.length)
+    }
     return { deferred: false, applied: plan.applied, skipped: plan.skipped, recordsWritten: plan.writes.length }
   }
 
@@ -64,7 +79,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SyncTracker
     get: <C extends CollectionName>(collection: C, key: RecordKey) =>
       Promise.resolve().then(() => {
         ensureOpen()
-        const found = reader.get(collection, key)
+        const found = getRecord(collection, key)
         return found === undefined ? undefined : copy(found)
       }),
 
@@ -84,6 +99,25 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SyncTracker
         const refs = [...table('commits').values()].map((entry) => toCommitRef(entry.record as CollectionRecords['commits']))
         return selectCommitRefs(refs, normaliseQuery('commits', query))
       }),
+
+    knownFactIds: (ids) =>
+      Promise.resolve().then(() => {
+        ensureOpen()
+        return new Set(ids.filter((id) => factIds.has(id)))
+      }),
+
+    // eslint-disable-next-line @typescript-eslint/require-await -- the port is async; this store has nothing to wait for
+    async *readFactLog(query?: FactLogQuery): AsyncIterable<LoggedFact> {
+      ensureOpen()
+      const { after, limit } = checkFactLogQuery(query)
+      const end = Math.min(log.length, after + limit)
+      for (let seq = after + 1; seq <= end; seq++) {
+        const fact = log[seq - 1]
+        if (fact !== undefined) yield { seq, fact: copy(fact) }
+      }
+    },
+
+    lastFactSeq: () => Promise.resolve().then(() => (ensureOpen(), log.length)),
 
     // eslint-disable-next-line @typescript-eslint/require-await -- the port is async; this store has nothing to wait for
     async *scan<C extends CollectionName>(collection: C): AsyncIterable<CollectionRecords[C]> {
@@ -112,7 +146,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SyncTracker
     saveProjectProfile: (path, profile) =>
       Promise.resolve().then(() => {
         ensureOpen()
-        const record = withProfile(reader.get('projects', [path]), path, profile)
+        const record = withProfile(getRecord('projects', [path]), path, profile)
         put('projects', [path], record)
         return copy(record)
       }),

@@ -6,7 +6,7 @@ import type { Fact } from '../facts/facts.js'
 import { COLLECTIONS } from '../store/records.js'
 import type { ScoringRulesInput } from '../scoring/rules.js'
 import type { TrackerStore } from '../store/tracker-store.js'
-import { SCHEMA_VERSION } from '../store/tracker-store.js'
+import { REPEAT, SCHEMA_VERSION } from '../store/tracker-store.js'
 import { createFactScript } from './fact-script.js'
 
 /** Makes a fresh, empty store for one check; the check closes it. */
@@ -30,6 +30,12 @@ async function withStore(factory: StoreFactory, body: (store: TrackerStore) => P
   } finally {
     await store.close()
   }
+}
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const found: T[] = []
+  for await (const item of items) found.push(item)
+  return found
 }
 
 async function expectCode(promise: Promise<unknown>, code: string): Promise<void> {
@@ -66,6 +72,8 @@ export const STORE_CONTRACT_CHECKS: readonly StoreContractCheck[] = [
         for (const collection of COLLECTIONS) expect(await store.find(collection)).toEqual([])
         expect(await store.get('setups', [SETUP])).toBeUndefined()
         expect(await store.listMigrations()).toEqual([])
+        expect(await store.lastFactSeq()).toBe(0)
+        expect(await collect(store.readFactLog())).toEqual([])
       }),
   },
   {
@@ -157,6 +165,44 @@ export const STORE_CONTRACT_CHECKS: readonly StoreContractCheck[] = [
           expect(result.skipped).toEqual([{ id: again.id, reason: expect.stringContaining('already recorded') as unknown }])
         }
         expect((await store.get('setups', [SETUP]))?.state).toMatchObject({ commits: 1, experience: 1 })
+      }),
+  },
+  {
+    name: 'skips a fact whose id it has taken, in the same batch or a later one, as a repeat',
+    run: (factory) =>
+      withStore(factory, async (store) => {
+        const s = createFactScript({ setup: SETUP, project: PROJECT })
+        const call = s.toolCall()
+        const commit = s.commit('abcd0001')
+        const first = await store.applyFacts([call, call, commit])
+        if (!first.deferred) expect(first).toMatchObject({ applied: 2, skipped: [{ id: call.id, reason: REPEAT }] })
+        // Same ids, other content: still repeats — the id says which fact it is.
+        const later = s.toolCall('edit', false)
+        const again = await store.applyFacts([{ ...later, id: call.id }, { ...s.commit('ffff9999'), id: commit.id }, later])
+        if (!again.deferred) expect(again).toMatchObject({ applied: 1, skipped: [{ id: call.id, reason: REPEAT }, { id: commit.id, reason: REPEAT }] })
+        expect((await store.get('setups', [SETUP]))?.state).toMatchObject({ toolCalls: 2, toolFailures: 1, commits: 1 })
+        expect((await store.find('commits')).map((c) => c.hash)).toEqual(['abcd0001'])
+        expect(await store.knownFactIds([call.id, commit.id, later.id, 'never-seen'])).toEqual(new Set([call.id, commit.id, later.id]))
+      }),
+  },
+  {
+    name: 'logs every fact it takes, applied or without effect, in order with sequence numbers',
+    run: (factory) =>
+      withStore(factory, async (store) => {
+        const facts = mixedSequence()
+        const s = createFactScript({ setup: OTHER, project: PROJECT })
+        const noEffect = s.commit('a1b2c3d4e5')
+        await store.applyFacts(facts)
+        await store.applyFacts([facts[3] ?? noEffect, noEffect])
+        const log = await collect(store.readFactLog())
+        expect(log.map((entry) => entry.seq)).toEqual(Array.from({ length: facts.length + 1 }, (_, i) => i + 1))
+        expect(log.map((entry) => entry.fact)).toEqual([...facts, noEffect])
+        expect(await store.lastFactSeq()).toBe(facts.length + 1)
+        const page = await collect(store.readFactLog({ after: 10, limit: 3 }))
+        expect(page.map((entry) => [entry.seq, entry.fact.id])).toEqual([11, 12, 13].map((seq) => [seq, facts[seq - 1]?.id]))
+        expect(await collect(store.readFactLog({ after: facts.length + 1 }))).toEqual([])
+        await expectCode(collect(store.readFactLog({ after: -1 })), 'INVALID_QUERY')
+        await expectCode(collect(store.readFactLog({ limit: 1.5 })), 'INVALID_QUERY')
       }),
   },
   {
