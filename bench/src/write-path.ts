@@ -85,7 +85,7 @@ export async function flushCost(sizes: WritePathSizes): Promise<{ facts: number;
     await buffer.close()
     a.done()
 
-    const plan = planFacts({ get: () => undefined }, facts, resolveRules())
+    const plan = planFacts({ get: () => undefined, claimFact: () => true }, facts, resolveRules())
     records = plan.writes.length
     const b = temp()
     const bare = open({ path: b.path, maxDbs: 16, overlappingSync: false })

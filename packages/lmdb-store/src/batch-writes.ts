@@ -1,14 +1,17 @@
-import type { CollectionName, CollectionRecords, RecordKey } from '@agent-tracker/core'
+import type { CollectionName, CollectionRecords, Fact, RecordKey } from '@agent-tracker/core'
 import type { PlannedRecord, RecordReader } from '@agent-tracker/core/store'
 import { recordSlot } from '@agent-tracker/core/store'
 import type { Database } from 'lmdb'
-import { commitIndexKey, toLmdbKey } from './layout.js'
+import { encodeFactBatch } from './fact-log-codec.js'
+import { LAST_FACT_SEQ_KEY, commitIndexKey, factIdKey, toLmdbKey } from './layout.js'
 import type { QueryTables } from './record-queries.js'
 
 /** A reader of the write transaction that also tells what a key held before the batch, if it read it. */
 export interface TransactionReader extends RecordReader {
   /** The stored record read for this key, `undefined` if absent, or `unread` if never read. */
   storedBefore<C extends CollectionName>(collection: C, key: RecordKey): CollectionRecords[C] | undefined | typeof UNREAD
+  /** The sequence number the first fact claimed in this transaction got (0 before any claim). */
+  readonly firstClaimedSeq: number
 }
 
 /** What {@link TransactionReader.storedBefore} says about a key the batch never read. */
@@ -16,11 +19,29 @@ export const UNREAD = Symbol('unread')
 
 /**
  * A reader for planning inside the write transaction that reads each key once, absent keys
- * included (planning asks again for records it has not written yet, e.g. a retrospective).
+ * included (planning asks again for records it has not written yet, e.g. a retrospective). A
+ * claimed fact id is put in the id index at once, with the next sequence number, only if absent:
+ * one lookup both detects a repeat and records the id.
  */
 export function createTransactionReader(db: QueryTables): TransactionReader {
   const seen = new Map<string, unknown>()
+  let firstClaimedSeq = 0
+  let nextSeq = 0
   return {
+    get firstClaimedSeq() {
+      return firstClaimedSeq
+    },
+    claimFact(id: string): boolean {
+      if (nextSeq === 0) {
+        nextSeq = lastFactSeq(db) + 1
+        firstClaimedSeq = nextSeq
+      }
+      // lmdb-js returns false when noOverwrite found the key (its typings say void).
+      const added = db.factIds.putSync(factIdKey(id), nextSeq, { noOverwrite: true }) as unknown as boolean
+      if (!added) return false
+      nextSeq += 1
+      return true
+    },
     get<C extends CollectionName>(collection: C, key: RecordKey): CollectionRecords[C] | undefined {
       const slot = recordSlot(collection, key)
       if (seen.has(slot)) return seen.get(slot) as CollectionRecords[C] | undefined
@@ -33,6 +54,22 @@ export function createTransactionReader(db: QueryTables): TransactionReader {
       return seen.has(slot) ? (seen.get(slot) as CollectionRecords[C] | undefined) : UNREAD
     },
   }
+}
+
+/** The sequence number of the newest logged fact; 0 for an empty log. */
+export function lastFactSeq(db: Pick<QueryTables, 'meta'>): number {
+  const value = db.meta.get(LAST_FACT_SEQ_KEY)
+  return typeof value === 'number' ? value : 0
+}
+
+/**
+ * Appends the facts a batch claimed to the fact log, as one entry keyed by the first one's
+ * sequence number, inside the caller's write transaction.
+ */
+export function appendFactLog(db: QueryTables, firstSeq: number, facts: readonly Fact[]): void {
+  if (facts.length === 0) return
+  db.factLog.putSync(firstSeq, encodeFactBatch(facts))
+  db.meta.putSync(LAST_FACT_SEQ_KEY, firstSeq + facts.length - 1)
 }
 
 /**

@@ -5,7 +5,9 @@ import type {
   CollectionRecords,
   CommitRef,
   Fact,
+  FactLogQuery,
   ImportResult,
+  LoggedFact,
   MigrationRecord,
   ProjectProfile,
   ProjectRecord,
@@ -17,9 +19,10 @@ import type {
 } from '@agent-tracker/core'
 import type { PlannedRecord } from '@agent-tracker/core/store'
 import { COLLECTIONS, SCHEMA_VERSION, validateFact } from '@agent-tracker/core'
-import { normaliseQuery, planFacts, recordKey, recordSlot, withProfile } from '@agent-tracker/core/store'
-import { createTransactionReader, putRecords } from './batch-writes.js'
-import { MIGRATION_PREFIX, prefixRange, toLmdbKey } from './layout.js'
+import { checkFactLogQuery, normaliseQuery, planFacts, recordKey, recordSlot, withProfile } from '@agent-tracker/core/store'
+import { appendFactLog, createTransactionReader, lastFactSeq, putRecords } from './batch-writes.js'
+import { readFactLog } from './fact-log.js'
+import { MIGRATION_PREFIX, factIdKey, prefixRange, toLmdbKey } from './layout.js'
 import type { Environment } from './open-environment.js'
 import { openEnvironment } from './open-environment.js'
 import { findCommitRefs, findRecords } from './record-queries.js'
@@ -77,6 +80,7 @@ export class LmdbStore implements SyncTrackerStore {
       const plan = planFacts(reader, checked, this.rules)
       this.#ensureRoom(plan.writes)
       putRecords(this.#db, plan.writes, reader)
+      appendFactLog(this.#db, reader.firstClaimedSeq, plan.logged)
       return { deferred: false, applied: plan.applied, skipped: plan.skipped, recordsWritten: plan.writes.length }
     })
   }
@@ -103,6 +107,26 @@ export class LmdbStore implements SyncTrackerStore {
     return later(() => {
       this.#ensureOpen()
       return findCommitRefs(this.#db, normaliseQuery('commits', query))
+    })
+  }
+
+  knownFactIds(ids: readonly string[]): Promise<ReadonlySet<string>> {
+    return later(() => {
+      this.#ensureOpen()
+      return new Set(ids.filter((id) => this.#db.factIds.doesExist(factIdKey(id))))
+    })
+  }
+
+  async *readFactLog(query?: FactLogQuery): AsyncIterable<LoggedFact> {
+    this.#ensureOpen()
+    const { after, limit } = checkFactLogQuery(query)
+    yield* readFactLog(this.#db, after, limit)
+  }
+
+  lastFactSeq(): Promise<number> {
+    return later(() => {
+      this.#ensureOpen()
+      return lastFactSeq(this.#db)
     })
   }
 

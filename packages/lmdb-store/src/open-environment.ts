@@ -5,14 +5,14 @@ import type { Database, RootDatabase } from 'lmdb'
 import { open } from 'lmdb'
 import { checkDataFile, checkLockFile, locateDataFile } from './data-file.js'
 import { LmdbStoreError } from './errors.js'
-import { COMMITS_BY_SETUP, META, SUB_DATABASES } from './layout.js'
+import type { StoredFactBatch } from './fact-log-codec.js'
+import { COMMITS_BY_SETUP, FACT_IDS, FACT_LOG, META, SUB_DATABASES } from './layout.js'
 import type { QueryTables } from './record-queries.js'
 import { translateOpenError } from './store-errors.js'
 
 /** An open environment and its sub-databases. */
 export interface Environment extends QueryTables {
   readonly root: RootDatabase
-  readonly meta: Database<unknown>
   readonly dataFile: string
 }
 
@@ -39,10 +39,18 @@ export function openEnvironment(path: string, mapSize: number, readOnly: boolean
     // overlappingSync off: a commit is on disk when transactionSync returns, and lmdb-js then
     // registers no exit hook of its own — that hook closes environments before a host's own
     // 'exit' listener can flush, and a transaction on a closed environment segfaults.
-    const root = open({ path, noSubdir, mapSize, maxDbs: 16, readOnly, overlappingSync: false })
+    const root = open({ path, noSubdir, mapSize, maxDbs: 32, readOnly, overlappingSync: false })
     const openTable = (name: string): Database<unknown> => root.openDB({ name })
     const tables = Object.fromEntries(COLLECTIONS.map((c) => [c, openTable(SUB_DATABASES[c])])) as unknown as Environment['tables']
-    return { root, tables, commitIndex: openTable(COMMITS_BY_SETUP) as Database<true>, meta: openTable(META), dataFile }
+    return {
+      root,
+      tables,
+      commitIndex: openTable(COMMITS_BY_SETUP) as Database<true>,
+      factLog: openTable(FACT_LOG) as Database<StoredFactBatch>,
+      factIds: openTable(FACT_IDS) as Database<number>,
+      meta: openTable(META),
+      dataFile,
+    }
   } catch (error) {
     throw translateOpenError(error, path, !check.exists)
   }

@@ -1,6 +1,7 @@
 import type { CollectionName, CollectionRecords, CommitRef, RecordQuery } from '@agent-tracker/core'
 import { matchesQuery, orderAndLimit, selectCommitRefs } from '@agent-tracker/core/store'
 import type { Database, Key } from 'lmdb'
+import type { StoredFactBatch } from './fact-log-codec.js'
 import { prefixRange } from './layout.js'
 
 /** The sub-databases a query reads. */
@@ -8,6 +9,12 @@ export interface QueryTables {
   readonly tables: { readonly [C in CollectionName]: Database<CollectionRecords[C]> }
   /** Commits by setup and time: `[setup, at, project, hash]` → `true`. */
   readonly commitIndex: Database<true>
+  /** The fact log: batches keyed by the sequence number of their first fact. */
+  readonly factLog: Database<StoredFactBatch>
+  /** Fact ids taken: `id` → sequence number. */
+  readonly factIds: Database<number>
+  /** Schema version, migration records, the last fact sequence number. */
+  readonly meta: Database<unknown>
 }
 
 const TIME_KEYED: ReadonlySet<CollectionName> = new Set(['gradeEvents', 'bugs', 'activities'])
