@@ -54,7 +54,7 @@ export async function buildScaleDatabase(databasePath: string, sizes: ScaleSizes
   for (let s = 0; s < setupIds.length; s++) {
     for (let p = 0; p < 40; p++) {
       for (let d = 0; d < 10; d++) {
-        usage.push({ v: 1, setup: setupIds[s] ?? '', project: projectPaths[(s * 13 + p) % projectPaths.length] ?? '', day: at(d * 60, 600).slice(0, 10), toolCalls: 120, toolFailures: 6, commands: 2, commits: 3, pushes: 1, messages: 30, tokens: { input: 300_000, output: 20_000, reasoning: 0, cacheRead: 150_000, cacheWrite: 0 }, cost: 1.5 })
+        usage.push({ v: 2, setup: setupIds[s] ?? '', project: projectPaths[(s * 13 + p) % projectPaths.length] ?? '', day: at(d * 60, 600).slice(0, 10), toolCalls: 120, toolFailures: 6, commands: 2, commits: 3, pushes: 1, messages: 30, tokens: { input: 300_000, output: 20_000, reasoning: 0, cacheRead: 150_000, cacheWrite: 0 }, cost: 1.5, bugs: 0, grades: { agent: { count: 0, sum: 0, squares: 0 }, user: { count: 0, sum: 0, squares: 0 } } })
       }
     }
   }

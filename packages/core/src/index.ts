@@ -48,10 +48,13 @@ export type {
   CollectionRecords,
   CommitRecord,
   GradeEventRecord,
+  GradeRollup,
+  GradeSums,
   ProjectRecord,
   RecordKey,
   RetrospectiveRecord,
   SetupRecord,
+  UsageCounters,
   UsageRecord,
 } from './store/records.js'
 export { COLLECTIONS } from './store/records.js'
@@ -124,6 +127,9 @@ export { retrospectives } from './read-services/retrospectives.js'
 export { setupStatuses } from './read-services/setup-statuses.js'
 export type { ReportQuery, SetupReport } from './read-services/setup-report.js'
 export { setupReport, setupTrends } from './read-services/setup-report.js'
+
+export type { RollupCheck, RollupDrift } from './rollups/check-rollups.js'
+export { checkRollups } from './rollups/check-rollups.js'
 
 export { toIsoTimestamp } from './time/iso-timestamp.js'
 export { toTimeWindow } from './time/time-window.js'

@@ -215,6 +215,7 @@ function recordEffect(overlay: Overlay, fact: Fact, before: AgentState, after: A
       overlay.put('commits', commitRecord(fact))
       break
     case 'grade':
+      bumpUsage(overlay, fact, (u) => ({ ...u, grades: gradesWith(u.grades, fact) }))
       overlay.put('gradeEvents', {
         v: 1, id, setup, project, at, commit: fact.commit, by: fact.by,
         ...(fact.agentGrade === undefined ? {} : { agentGrade: fact.agentGrade }),
@@ -228,6 +229,7 @@ function recordEffect(overlay: Overlay, fact: Fact, before: AgentState, after: A
       overlay.put('retrospectives', mergeNarrative(overlay, fact))
       break
     case 'bug':
+      bumpUsage(overlay, fact, (u) => ({ ...u, bugs: u.bugs + 1 }))
       overlay.put('bugs', {
         v: 1, id, setup, project, at, by: fact.by,
         ...(fact.commit === undefined ? {} : { commit: fact.commit }),
@@ -253,10 +255,18 @@ function bumpUsage(overlay: Overlay, fact: Fact, bump: (usage: UsageRecord) => U
 }
 
 function emptyUsage(setup: string, project: string, day: string): UsageRecord {
+  const none = { count: 0, sum: 0, squares: 0 }
   return {
-    v: 1, setup, project, day,
+    v: 2, setup, project, day,
     toolCalls: 0, toolFailures: 0, commands: 0, commits: 0, pushes: 0, messages: 0, tokens: NO_TOKENS, cost: 0,
+    bugs: 0, grades: { agent: none, user: none },
   }
+}
+
+function gradesWith(grades: UsageRecord['grades'], fact: GradeFact): UsageRecord['grades'] {
+  const add = (sums: UsageRecord['grades']['agent'], grade: Grade | undefined): UsageRecord['grades']['agent'] =>
+    grade === undefined ? sums : { count: sums.count + 1, sum: sums.sum + grade, squares: sums.squares + grade * grade }
+  return { agent: add(grades.agent, fact.agentGrade), user: add(grades.user, fact.userGrade) }
 }
 
 function commitRecord(fact: CommitFact): CollectionRecords['commits'] {

@@ -3,7 +3,9 @@ import type { PlannedRecord, RecordReader } from '@agent-tracker/core/store'
 import { recordSlot } from '@agent-tracker/core/store'
 import type { Database } from 'lmdb'
 import { encodeFactBatch } from './fact-log-codec.js'
-import { LAST_FACT_SEQ_KEY, commitIndexKey, factIdKey, toLmdbKey } from './layout.js'
+import type { SecondaryIndex } from './indexes.js'
+import { SECONDARY_INDEXES, sameKey } from './indexes.js'
+import { LAST_FACT_SEQ_KEY, factIdKey, toLmdbKey } from './layout.js'
 import type { QueryTables } from './record-queries.js'
 
 /** A reader of the write transaction that also tells what a key held before the batch, if it read it. */
@@ -73,20 +75,40 @@ export function appendFactLog(db: QueryTables, firstSeq: number, facts: readonly
 }
 
 /**
- * Puts planned records inside the caller's write transaction and keeps the by-setup commit index
- * in step (a commit whose setup or time changed leaves its old entry). The stored version of a
- * commit comes from `reader` when planning read it, so it is not read twice.
+ * Puts planned records inside the caller's write transaction and keeps the secondary indexes in
+ * step: a record that moved in an index (a commit whose setup or time changed) leaves no stale
+ * entry. The stored version of a record comes from `reader` when planning read it, so it is not
+ * read twice; `fresh` says every key is new (an import), so nothing stored is looked up at all.
  */
-export function putRecords(db: QueryTables, writes: readonly PlannedRecord[], reader?: TransactionReader): void {
+export function putRecords(db: QueryTables, writes: readonly PlannedRecord[], reader?: TransactionReader, fresh = false): void {
   for (const write of writes) {
     const key = toLmdbKey(write.key)
-    if (write.collection === 'commits') {
-      // Not `??`: a commit planning found absent is `undefined`, and known.
-      const known = reader === undefined ? UNREAD : reader.storedBefore('commits', write.key)
-      const previous = known === UNREAD ? db.tables.commits.get(key) : known
-      if (previous !== undefined && (previous.setup !== write.record.setup || previous.at !== write.record.at)) db.commitIndex.removeSync(commitIndexKey(previous))
-      db.commitIndex.putSync(commitIndexKey(write.record), true)
+    const indexes = SECONDARY_INDEXES[write.collection] as readonly SecondaryIndex[]
+    if (indexes.length > 0) {
+      const movable = !fresh && indexes.some((index) => !index.fixed)
+      // Not `??`: a record planning found absent is `undefined`, and known.
+      const known = !movable ? undefined : reader === undefined ? UNREAD : reader.storedBefore(write.collection, write.key)
+      const previous = known === UNREAD ? (db.tables[write.collection] as Database<unknown>).get(key) : known
+      indexRecord(db, indexes, write.record, previous)
     }
     ;(db.tables[write.collection] as Database<unknown>).putSync(key, write.record)
+  }
+}
+
+function indexRecord(db: QueryTables, indexes: readonly SecondaryIndex[], record: unknown, previous: unknown): void {
+  for (const index of indexes) {
+    const table = db.indexes[index.name]
+    const key = index.key(record as never)
+    const value = index.value(record as never)
+    if (previous !== undefined) {
+      if (index.fixed) continue
+      const old = index.key(previous as never)
+      if (sameKey(old, key)) {
+        if (JSON.stringify(index.value(previous as never)) === JSON.stringify(value)) continue
+      } else {
+        table.removeSync(old)
+      }
+    }
+    table.putSync(key, value)
   }
 }

@@ -5,6 +5,7 @@ export type LmdbStoreErrorCode =
   | 'DATABASE_UNREADABLE'
   | 'DATABASE_UNWRITABLE'
   | 'DATABASE_TOO_NEW'
+  | 'DATABASE_NEEDS_UPGRADE'
 
 /**
  * What each error is about, by code: the facts a host needs to phrase the fix in its own words
@@ -21,6 +22,8 @@ export interface LmdbStoreErrorDetails {
   readonly DATABASE_UNWRITABLE: { readonly path: string; readonly reason: 'create' | 'permission' | 'folder' | 'lock-file' | 'write' }
   /** A database written by a newer release. */
   readonly DATABASE_TOO_NEW: { readonly path: string; readonly schemaVersion: number; readonly supportedVersion: number }
+  /** A database of an older schema, opened read-only with upgrades turned off: it must be opened for writing once to upgrade in place. */
+  readonly DATABASE_NEEDS_UPGRADE: { readonly path: string; readonly schemaVersion: number; readonly supportedVersion: number }
 }
 
 /** Base class of every error lmdb-store raises; `code` is stable across releases and `details` says what it is about. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { CollectionName, CollectionRecords, RecordKey } from '@agent-tracker/core'
+import type { CollectionName, RecordKey } from '@agent-tracker/core'
 import type { Key } from 'lmdb'
 
 /** The named sub-database of each collection (SPEC §4.2 names where the spec gives them). */
@@ -17,6 +17,21 @@ export const SUB_DATABASES: Readonly<Record<CollectionName, string>> = {
 /** Index of commits by setup and time: `[setup, at, project, hash]` → `true`. */
 export const COMMITS_BY_SETUP = 'commits-by-setup'
 
+/** The secondary indexes besides {@link COMMITS_BY_SETUP}: each a sub-database of its own (see `indexes.ts`). */
+export const INDEX_DATABASES = {
+  commitsByTime: 'commits-by-time',
+  commitsByProject: 'commits-by-project',
+  commitsByHash: 'commits-by-hash',
+  retrospectivesBySetup: 'retrospectives-by-setup',
+  retrospectivesByTime: 'retrospectives-by-time',
+  gradeEventsByTime: 'communication-by-time',
+  bugsByTime: 'bugs-by-time',
+  activitiesByTime: 'activities-by-time',
+} as const
+
+/** The name of a secondary index. */
+export type IndexName = keyof typeof INDEX_DATABASES
+
 /** The fact log: the facts of each write as one batch, keyed by the sequence number of its first fact. */
 export const FACT_LOG = 'facts'
 
@@ -32,20 +47,32 @@ export const LAST_FACT_SEQ_KEY = 'lastFactSeq'
 /** Meta key of the schema version. */
 export const SCHEMA_VERSION_KEY = 'schemaVersion'
 
+/**
+ * The key under which every record table and the fact log keep their msgpack shared structures
+ * (the field names of each record shape, stored once per table). Every process and release must
+ * use this same key, or it would not find the structures the records refer to.
+ */
+export const STRUCTURES_KEY = Symbol.for('structures')
+
+/** Every sub-database of schema 2, for recognising a database as ours. */
+export const ALL_SUB_DATABASES: readonly string[] = [
+  ...Object.values(SUB_DATABASES),
+  COMMITS_BY_SETUP,
+  ...Object.values(INDEX_DATABASES),
+  FACT_LOG,
+  FACT_IDS,
+  META,
+]
+
 /** Meta key prefix of migration records: `['migration', id]`. */
 export const MIGRATION_PREFIX = 'migration'
 
 /** A string above every real string in a key part, to bound prefix ranges. */
-const ABOVE_ANY_STRING = '\u{10ffff}'
+export const ABOVE_ANY_STRING = '\u{10ffff}'
 
 /** The range of every key that starts with `prefix`. */
 export function prefixRange(prefix: readonly string[]): { start: Key; end: Key } {
   return { start: [...prefix], end: [...prefix, ABOVE_ANY_STRING] }
-}
-
-/** The key of a commit in the by-setup index. */
-export function commitIndexKey(commit: CollectionRecords['commits']): Key {
-  return [commit.setup, commit.at, commit.project, commit.hash]
 }
 
 /** A core record key as an LMDB key. */

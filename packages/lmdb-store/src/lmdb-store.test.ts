@@ -1,3 +1,4 @@
+import { SCHEMA_VERSION } from '@agent-tracker/core'
 import { createFactScript } from '@agent-tracker/core/testing'
 import { describeStoreContract } from '@agent-tracker/core/testing/contract'
 import { describe, expect, it } from 'vitest'
@@ -24,7 +25,7 @@ describe('openLmdbStore', () => {
     expect(await again.get('retrospectives', [SETUP, 'aaaa1111'])).toMatchObject({ userGrade: 5 })
     expect(await again.find('activities', { setup: SETUP })).toHaveLength(1)
     expect(await again.listMigrations()).toHaveLength(1)
-    expect(await again.schemaVersion()).toBe(1)
+    expect(await again.schemaVersion()).toBe(SCHEMA_VERSION)
     await again.close()
   })
 
@@ -33,7 +34,7 @@ describe('openLmdbStore', () => {
     const s = createFactScript({ setup: SETUP, project: PROJECT })
     await store.applyFacts([s.commit('aaaa1111'), s.toolCall()])
     const info = store.info()
-    expect(info).toMatchObject({ maxDatabaseSize: 8 * 1024 * 1024, schemaVersion: 1, pageSize: 4096 })
+    expect(info).toMatchObject({ maxDatabaseSize: 8 * 1024 * 1024, schemaVersion: SCHEMA_VERSION, pageSize: 4096 })
     expect(info.records).toMatchObject({ setups: 1, commits: 1, usage: 1, projects: 1, activities: 0 })
     expect(info.usedBytes).toBeGreaterThan(0)
     expect(info.readers).toBeGreaterThanOrEqual(1)

@@ -19,15 +19,15 @@ import type {
 } from '@agent-tracker/core'
 import type { PlannedRecord } from '@agent-tracker/core/store'
 import { COLLECTIONS, SCHEMA_VERSION, validateFact } from '@agent-tracker/core'
-import { checkFactLogQuery, normaliseQuery, planFacts, recordKey, recordSlot, withProfile } from '@agent-tracker/core/store'
+import { checkFactLogQuery, normaliseQuery, planFacts, planImport, withProfile } from '@agent-tracker/core/store'
 import { appendFactLog, createTransactionReader, lastFactSeq, putRecords } from './batch-writes.js'
 import { readFactLog } from './fact-log.js'
-import { MIGRATION_PREFIX, factIdKey, prefixRange, toLmdbKey } from './layout.js'
+import { MIGRATION_PREFIX, STRUCTURES_KEY, factIdKey, prefixRange, toLmdbKey } from './layout.js'
 import type { Environment } from './open-environment.js'
-import { openEnvironment } from './open-environment.js'
+import { openEnvironment, reloadStructures } from './open-environment.js'
 import { findCommitRefs, findRecords } from './record-queries.js'
 import { checkSchemaVersion, storedSchemaVersion } from './schema-version.js'
-import { ensureRoom } from './size-limit.js'
+import { ensureRoom, factLogSizeBound, indexSizeBound } from './size-limit.js'
 import { closedError, translateWriteError } from './store-errors.js'
 
 /** Sizes and counts of an open database, for `doctor`. */
@@ -62,8 +62,8 @@ export class LmdbStore implements SyncTrackerStore {
     this.#temporary = settings.temporary
     this.#db = openEnvironment(settings.path, settings.maxDatabaseSize, settings.readOnly)
     try {
-      checkSchemaVersion(this.#db.meta, this.path, settings.readOnly, (body) => {
-        this.#write(body)
+      this.#guardWrite(() => {
+        checkSchemaVersion(this.#db.root, this.#db, this.path, settings.readOnly)
       })
     } catch (error) {
       void this.#db.root.close()
@@ -78,7 +78,7 @@ export class LmdbStore implements SyncTrackerStore {
       // Each setup is re-read here, inside the write transaction: never a state computed earlier.
       const reader = createTransactionReader(this.#db)
       const plan = planFacts(reader, checked, this.rules)
-      this.#ensureRoom(plan.writes)
+      this.#ensureRoom(plan.writes, factLogSizeBound(plan.logged))
       putRecords(this.#db, plan.writes, reader)
       appendFactLog(this.#db, reader.firstClaimedSeq, plan.logged)
       return { deferred: false, applied: plan.applied, skipped: plan.skipped, recordsWritten: plan.writes.length }
@@ -141,24 +141,11 @@ export class LmdbStore implements SyncTrackerStore {
     return later(() => {
       this.#ensureOpen()
       return this.#write(() => {
-        const fresh: PlannedRecord[] = []
-        const seen = new Set<string>()
-        let skipped = 0
-        for (const collection of COLLECTIONS) {
-          for (const record of batch[collection] ?? []) {
-            const key = recordKey(collection, record as never)
-            const slot = recordSlot(collection, key)
-            if (seen.has(slot) || this.#db.tables[collection].doesExist(toLmdbKey(key))) {
-              skipped += 1
-            } else {
-              seen.add(slot)
-              fresh.push({ collection, key, record } as PlannedRecord)
-            }
-          }
-        }
-        this.#ensureRoom(fresh)
-        putRecords(this.#db, fresh)
-        return { written: fresh.length, skipped }
+        const plan = planImport(createTransactionReader(this.#db), batch)
+        this.#ensureRoom(plan.writes)
+        // Imported records are new keys (planning skipped the rest); only rollups it read are not.
+        putRecords(this.#db, plan.writes, undefined, true)
+        return { written: plan.written, skipped: plan.skipped }
       })
     })
   }
@@ -204,7 +191,12 @@ export class LmdbStore implements SyncTrackerStore {
   info(): LmdbStoreInfo {
     this.#ensureOpen()
     const stats = this.#db.root.getStats() as { pageSize: number; lastPageNumber: number; numReaders: number; maxReaders: number }
-    const records = Object.fromEntries(COLLECTIONS.map((c) => [c, this.#db.tables[c].getCount()])) as Record<CollectionName, number>
+    // The page statistics count entries without visiting them; the shared structures are one entry more.
+    const records = Object.fromEntries(COLLECTIONS.map((c) => {
+      const table = this.#db.tables[c]
+      const entries = (table.getStats() as { entryCount: number }).entryCount
+      return [c, table.doesExist(STRUCTURES_KEY as never) ? entries - 1 : entries]
+    })) as Record<CollectionName, number>
     return {
       path: this.path,
       dataFile: this.#db.dataFile,
@@ -229,14 +221,24 @@ export class LmdbStore implements SyncTrackerStore {
   /** Runs `body` in one synchronous write transaction; a throw rolls everything back. */
   #write<T>(body: () => T): T {
     try {
-      return this.#db.root.transactionSync(body)
+      return this.#guardWrite(() => this.#db.root.transactionSync(body))
     } catch (error) {
       throw translateWriteError(error, { path: this.path, maxDatabaseSize: this.maxDatabaseSize, closed: this.#closed })
     }
   }
 
-  #ensureRoom(writes: readonly PlannedRecord[]): void {
-    ensureRoom(this.#db.root, this.maxDatabaseSize, this.path, writes.map((write) => write.record))
+  /** Runs a write; when it fails, shared structures it added in memory are dropped (the database rolled them back). */
+  #guardWrite<T>(write: () => T): T {
+    try {
+      return write()
+    } catch (error) {
+      reloadStructures(this.#db)
+      throw error
+    }
+  }
+
+  #ensureRoom(writes: readonly PlannedRecord[], extraBytes = 0): void {
+    ensureRoom(this.#db.root, this.maxDatabaseSize, this.path, writes.map((write) => write.record), extraBytes + indexSizeBound(writes))
   }
 
   #ensureOpen(): void {

@@ -14,6 +14,8 @@ export interface RecordQuery {
   readonly since?: string
   /** Only records before this ISO timestamp (exclusive). */
   readonly until?: string
+  /** Commits (and retrospectives) only: only those whose commit hash starts with this. */
+  readonly hashPrefix?: string
   /** At most this many records. */
   readonly limit?: number
   /** `newest` first (default), `oldest` first, or `any`: the store's fastest order (for aggregates). */
@@ -161,4 +163,4 @@ export function supportsSyncApply(store: TrackerStore): store is SyncTrackerStor
 }
 
 /** The schema version this release of core reads and writes. */
-export const SCHEMA_VERSION = 1
+export const SCHEMA_VERSION = 2

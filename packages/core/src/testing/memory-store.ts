@@ -2,11 +2,12 @@ import { TrackerError } from '../errors.js'
 import type { Fact } from '../facts/facts.js'
 import { selectCommitRefs, toCommitRef } from '../store/commit-ref.js'
 import { planFacts } from '../planning/plan-facts.js'
+import { planImport } from '../planning/plan-import.js'
 import type { RecordReader } from '../planning/plan-overlay.js'
 import { withProfile } from '../planning/plan-projects.js'
 import { matchesQuery, normaliseQuery, orderAndLimit } from '../store/record-query.js'
 import type { CollectionName, CollectionRecords, RecordKey } from '../store/records.js'
-import { COLLECTIONS, compareKeys, recordKey } from '../store/records.js'
+import { COLLECTIONS, compareKeys } from '../store/records.js'
 import type { ScoringRules, ScoringRulesInput } from '../scoring/rules.js'
 import { resolveRules } from '../scoring/rules.js'
 import { checkFactLogQuery } from '../store/fact-log-query.js'
@@ -129,18 +130,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SyncTracker
     importRecords: (batch: RecordBatch) =>
       Promise.resolve().then((): ImportResult => {
         ensureOpen()
-        const fresh = new Map<string, { collection: CollectionName; key: RecordKey; record: unknown }>()
-        let skipped = 0
-        for (const collection of COLLECTIONS) {
-          for (const record of batch[collection] ?? []) {
-            const key = recordKey(collection, record as never)
-            const id = `${collection}:${slot(key)}`
-            if (table(collection).has(slot(key)) || fresh.has(id)) skipped += 1
-            else fresh.set(id, { collection, key, record })
-          }
-        }
-        for (const { collection, key, record } of fresh.values()) put(collection, key, record)
-        return { written: fresh.size, skipped }
+        const plan = planImport({ get: getRecord, claimFact: () => true }, batch)
+        for (const write of plan.writes) put(write.collection, write.key, write.record)
+        return { written: plan.written, skipped: plan.skipped }
       }),
 
     saveProjectProfile: (path, profile) =>

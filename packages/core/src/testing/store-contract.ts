@@ -260,6 +260,48 @@ export const STORE_CONTRACT_CHECKS: readonly StoreContractCheck[] = [
       }),
   },
   {
+    name: 'rolls commits, bugs and grades up per setup, project and day, beside tool calls, tokens and cost',
+    run: (factory) =>
+      withStore(factory, async (store) => {
+        const s = createFactScript({ setup: SETUP, project: PROJECT, start: '2026-05-01T08:00:00.000Z', stepMs: 60 * 60_000 })
+        const t = createFactScript({ setup: SETUP, project: SECOND, start: '2026-05-01T08:30:00.000Z', stepMs: 60 * 60_000 })
+        await store.applyFacts([
+          s.commit('cafe0001'), s.grade('cafe0001', { by: 'user', userGrade: 5, agentGrade: 2 }), s.bug('user', 'typo'),
+          s.commit('cafe0002'), s.grade('cafe0002', { by: 'agent', agentGrade: -1 }), t.commit('cafe0003'), t.toolCall(),
+        ])
+        const rows = await store.find('usage', { order: 'oldest' })
+        expect(rows.map((row) => [row.project, row.commits, row.bugs, row.grades, row.toolCalls])).toEqual([
+          [PROJECT, 2, 1, { agent: { count: 2, sum: 1, squares: 5 }, user: { count: 1, sum: 5, squares: 25 } }, 0],
+          [SECOND, 1, 0, { agent: { count: 0, sum: 0, squares: 0 }, user: { count: 0, sum: 0, squares: 0 } }, 1],
+        ].sort((a, b) => String(a[0]).localeCompare(String(b[0]))))
+        expect(rows.every((row) => row.baseline === undefined)).toBe(true)
+      }),
+  },
+  {
+    name: 'imports keep the day rollups exact, and an imported rollup adds its counters once',
+    run: (factory) =>
+      withStore(factory, async (store) => {
+        const s = createFactScript({ setup: SETUP, project: PROJECT, start: '2026-05-03T08:00:00.000Z' })
+        await store.applyFacts([s.toolCall(), s.toolCall()])
+        const [own] = await store.find('usage')
+        if (own === undefined) throw new Error('rollup missing')
+        const at = '2026-05-03T12:00:00.000Z'
+        const imported = { ...own, toolCalls: 5, toolFailures: 1, commits: 9, cost: 1.5, messages: 3 }
+        const commit = { v: 1 as const, project: PROJECT, hash: 'beef0001', setup: SETUP, at, message: 'imported' }
+        const grade = { v: 1 as const, id: 'g-imported', setup: SETUP, project: PROJECT, commit: 'beef0001', at, by: 'user' as const, userGrade: 2 as const }
+        const bug = { v: 1 as const, id: 'b-imported', setup: SETUP, project: PROJECT, at, by: 'user' as const, skillPointsAfter: 0 }
+        expect(await store.importRecords({ usage: [imported], commits: [commit], gradeEvents: [grade], bugs: [bug] })).toEqual({ written: 4, skipped: 0 })
+        const expected = {
+          toolCalls: 7, toolFailures: 1, commits: 1, bugs: 1, cost: 1.5, messages: 3,
+          grades: { agent: { count: 0, sum: 0, squares: 0 }, user: { count: 1, sum: 2, squares: 4 } },
+          baseline: { toolCalls: 5, toolFailures: 1, commands: 0, pushes: 0, messages: 3, tokens: own.tokens, cost: 1.5 },
+        }
+        expect(await store.get('usage', [SETUP, PROJECT, '2026-05-03'])).toMatchObject(expected)
+        expect(await store.importRecords({ usage: [imported], commits: [commit], gradeEvents: [grade], bugs: [bug] })).toEqual({ written: 0, skipped: 4 })
+        expect(await store.get('usage', [SETUP, PROJECT, '2026-05-03'])).toMatchObject(expected)
+      }),
+  },
+  {
     name: 'collapses many facts on one record into one put',
     run: (factory) =>
       withStore(factory, async (store) => {
