@@ -54,6 +54,7 @@ export class CommandContext {
     const store = openLmdbStore({
       databasePath: this.databasePath,
       env: this.io.env,
+      homeDir: this.io.homeDir,
       readOnly: mode === 'read',
       ...(maxSize === undefined ? {} : { maxDatabaseSize: parseSize(maxSize, '--max-size') }),
     })
