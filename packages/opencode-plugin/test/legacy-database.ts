@@ -8,8 +8,8 @@ const lmdb = fromStore('lmdb') as {
 }
 
 /**
- * Writes the predecessor's per-project database as SPEC §4.4 describes it: one unnamed LMDB
- * database with msgpack values and compression, at `<project>/~/.config/opencode/agent-tracker.lmdb`.
+ * Writes the predecessor's per-project database as it wrote it (see docs/legacy-formats.md): one
+ * unnamed LMDB database with msgpack values and compression, at `<project>/~/.config/opencode/agent-tracker.lmdb`.
  */
 export async function writeLegacyDatabase(project: string, entries: Readonly<Record<string, unknown>>): Promise<string> {
   const path = join(project, '~', '.config', 'opencode', 'agent-tracker.lmdb')
