@@ -9,7 +9,9 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'opencode-plugin', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], exclude: ['test/e2e/**'] },
+        // A hang guard, not a speed check: hook tests open real LMDB files and run git, and share
+        // two cores with the end-to-end suite under `pnpm test`.
+        test: { name: 'opencode-plugin', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], exclude: ['test/e2e/**'], testTimeout: 30_000 },
       },
       {
         extends: true,
