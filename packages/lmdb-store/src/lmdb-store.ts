@@ -7,7 +7,6 @@ import type {
   Fact,
   ImportResult,
   MigrationRecord,
-  PlannedRecord,
   ProjectProfile,
   ProjectRecord,
   RecordBatch,
@@ -16,7 +15,9 @@ import type {
   ScoringRules,
   SyncTrackerStore,
 } from '@agent-tracker/core'
-import { COLLECTIONS, SCHEMA_VERSION, normaliseQuery, planFacts, recordKey, recordSlot, validateFact, withProfile } from '@agent-tracker/core'
+import type { PlannedRecord } from '@agent-tracker/core/store'
+import { COLLECTIONS, SCHEMA_VERSION, validateFact } from '@agent-tracker/core'
+import { normaliseQuery, planFacts, recordKey, recordSlot, withProfile } from '@agent-tracker/core/store'
 import { createTransactionReader, putRecords } from './batch-writes.js'
 import { MIGRATION_PREFIX, prefixRange, toLmdbKey } from './layout.js'
 import type { Environment } from './open-environment.js'

@@ -1,5 +1,5 @@
 import type { CollectionName, CollectionRecords, CommitRef, RecordQuery } from '@agent-tracker/core'
-import { matchesQuery, orderAndLimit, selectCommitRefs } from '@agent-tracker/core'
+import { matchesQuery, orderAndLimit, selectCommitRefs } from '@agent-tracker/core/store'
 import type { Database, Key } from 'lmdb'
 import { prefixRange } from './layout.js'
 

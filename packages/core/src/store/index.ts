@@ -1,0 +1,12 @@
+// Helpers for store implementers: plan a batch of facts inside a write transaction, answer
+// queries the way every store must, and place records by key. The port itself (`TrackerStore`)
+// and the record types come from `@agent-tracker/core`.
+
+export type { FactPlan } from '../planning/plan-facts.js'
+export type { PlannedRecord, RecordReader } from '../planning/plan-overlay.js'
+export { planFacts } from '../planning/plan-facts.js'
+export { projectName, withProfile } from '../planning/plan-projects.js'
+export { matchesQuery, normaliseQuery, orderAndLimit } from './record-query.js'
+export { RECORD_VERSION, compareKeys, recordKey, recordSlot, recordTime } from './records.js'
+export { selectCommitRefs, toCommitRef } from './commit-ref.js'
+export { supportsSyncApply } from './tracker-store.js'

@@ -1,0 +1,129 @@
+import type { CommitRef } from './commit-ref.js'
+import type { Fact } from '../facts/facts.js'
+import type { ProjectProfile } from '../projects/project-profile.js'
+import type { CollectionName, CollectionRecords, ProjectRecord, RecordKey } from './records.js'
+import type { ScoringRules } from '../scoring/rules.js'
+
+/** A filter over one collection; every field is optional. */
+export interface RecordQuery {
+  /** Only records of this setup. */
+  readonly setup?: string
+  /** Only records of this project path. */
+  readonly project?: string
+  /** Only records at or after this ISO timestamp. */
+  readonly since?: string
+  /** Only records before this ISO timestamp (exclusive). */
+  readonly until?: string
+  /** At most this many records. */
+  readonly limit?: number
+  /** `newest` first (default), `oldest` first, or `any`: the store's fastest order (for aggregates). */
+  readonly order?: 'newest' | 'oldest' | 'any'
+}
+
+/** A fact the store did not apply, and why (e.g. a commit recorded twice). */
+export interface SkippedFact {
+  readonly id: string
+  readonly reason: string
+}
+
+/** What one atomic batch did when the store wrote it at once. */
+export interface AppliedBatch {
+  readonly deferred: false
+  /** Facts applied. */
+  readonly applied: number
+  /** Facts recognised as repeats and left out; they changed nothing. */
+  readonly skipped: readonly SkippedFact[]
+  /** Records put (several facts on one record collapse into one put). */
+  readonly recordsWritten: number
+}
+
+/** A batch a buffering store accepted for a later atomic write; reads already reflect it. */
+export interface DeferredBatch {
+  readonly deferred: true
+  /** Facts accepted. */
+  readonly accepted: number
+}
+
+/** What {@link TrackerStore.applyFacts} did with a batch. */
+export type ApplyResult = AppliedBatch | DeferredBatch
+
+/** Records to import, by collection. */
+export type RecordBatch = { readonly [C in CollectionName]?: readonly CollectionRecords[C][] }
+
+/** What an additive import did: records written, and records already present and left alone. */
+export interface ImportResult {
+  readonly written: number
+  readonly skipped: number
+}
+
+/** A migration or merge that ran against the store. */
+export interface MigrationRecord {
+  /** Stable id of the source, e.g. `project-db:/home/me/app`. */
+  readonly id: string
+  readonly kind: 'project-database' | 'legacy-files' | 'merge'
+  readonly source: string
+  readonly at: string
+  readonly migrated: number
+  readonly skipped: number
+  readonly errors: number
+}
+
+/**
+ * The store port. State changes cross it only as facts, which the store applies to the
+ * current stored state inside its own atomic write, so that no concurrent writer's increment
+ * is ever lost. Reads return plain, versioned records.
+ */
+export interface TrackerStore {
+  /** The scoring rules this store applies facts with. */
+  readonly rules: ScoringRules
+  /**
+   * Applies a batch atomically: all facts or none. A buffering store may accept it for a later
+   * atomic write instead (a {@link DeferredBatch}); its reads must then already reflect it.
+   * @throws {TrackerError} INVALID_FACT (nothing applied) or a store-specific error (nothing applied).
+   */
+  applyFacts(facts: readonly Fact[]): Promise<ApplyResult>
+  /** One record by its primary key (see `recordKey`). */
+  get<C extends CollectionName>(collection: C, key: RecordKey): Promise<CollectionRecords[C] | undefined>
+  /**
+   * Records matching the query, newest first unless `order: 'oldest'`.
+   * @throws {TrackerError} INVALID_QUERY for a malformed query.
+   */
+  find<C extends CollectionName>(collection: C, query?: RecordQuery): Promise<CollectionRecords[C][]>
+  /**
+   * The commits `find('commits', query)` returns, as {@link CommitRef}s (no message or task), in
+   * the same order: a store may answer from an index without reading the records.
+   * @throws {TrackerError} INVALID_QUERY for a malformed query.
+   */
+  findCommitRefs(query?: RecordQuery): Promise<CommitRef[]>
+  /** Every record of a collection in key order, without loading them all at once. */
+  scan<C extends CollectionName>(collection: C): AsyncIterable<CollectionRecords[C]>
+  /** Writes records whose key is absent; never overwrites. Atomic. */
+  importRecords(batch: RecordBatch): Promise<ImportResult>
+  /**
+   * Sets a project's profile, creating the project record if needed; every other field of an
+   * existing record is kept.
+   */
+  saveProjectProfile(path: string, profile: ProjectProfile): Promise<ProjectRecord>
+  /** The schema version of the stored data. */
+  schemaVersion(): Promise<number>
+  /** Remembers that a migration ran (replaces an earlier record with the same id). */
+  recordMigration(record: MigrationRecord): Promise<void>
+  /** Every migration recorded, oldest first. */
+  listMigrations(): Promise<MigrationRecord[]>
+  /** Releases the store; later calls reject with STORE_CLOSED. */
+  close(): Promise<void>
+}
+
+/** A store that can also apply a batch synchronously (for process-exit paths). */
+export interface SyncTrackerStore extends TrackerStore {
+  /** Like {@link TrackerStore.applyFacts}, synchronously and always written at once. */
+  applyFactsSync(facts: readonly Fact[]): AppliedBatch
+}
+
+/** True when the store can apply facts synchronously. */
+export function supportsSyncApply(store: TrackerStore): store is SyncTrackerStore {
+  return typeof (store as Partial<SyncTrackerStore>).applyFactsSync === 'function'
+}
+
+/** The schema version this release of core reads and writes. */
+export const SCHEMA_VERSION = 1
