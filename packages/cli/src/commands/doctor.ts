@@ -1,5 +1,4 @@
 import { existsSync, readFileSync, statSync } from 'node:fs'
-import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { SCHEMA_VERSION } from '@agent-tracker/core'
 import { checkDataFile, formatBytes, locateDataFile } from '@agent-tracker/lmdb-store'
@@ -20,7 +19,7 @@ export function doctorCommand(ctx: CommandContext): number {
   const checks: Check[] = []
   let path: string
   try {
-    const located = locateDatabase({ databasePath: ctx.databasePath, env: ctx.io.env })
+    const located = locateDatabase({ databasePath: ctx.databasePath, env: ctx.io.env, homeDir: ctx.io.homeDir })
     path = located.path
     const source = { explicit: '--db', environment: DATABASE_PATH_VARIABLE, default: 'default' }[located.origin]
     checks.push({ name: 'Database', ok: true, detail: `${path} (from ${source})` })
@@ -50,7 +49,7 @@ export function doctorCommand(ctx: CommandContext): number {
   const legacy = detectLegacy(ctx.io.cwd)
   const found = [legacy.projectDatabase === undefined ? undefined : 'a per-project database', legacy.statusFile === undefined ? undefined : '.agent/status.json', legacy.communicationFile === undefined ? undefined : '.journal/communication.json', legacy.journalFiles.length === 0 ? undefined : `${String(legacy.journalFiles.length)} journal file(s)`].filter((part) => part !== undefined)
   checks.push({ name: 'Legacy', ok: true, detail: hasLegacyData(legacy) ? `found in ${ctx.io.cwd}: ${found.join(', ')} — run agent-tracker migrate` : `none in ${ctx.io.cwd}` })
-  const configs = [join(ctx.io.cwd, 'opencode.json'), join(ctx.io.cwd, 'opencode.jsonc'), join(ctx.io.env.HOME ?? homedir(), '.config', 'opencode', 'opencode.json'), join(ctx.io.env.HOME ?? homedir(), '.config', 'opencode', 'opencode.jsonc')]
+  const configs = [join(ctx.io.cwd, 'opencode.json'), join(ctx.io.cwd, 'opencode.jsonc'), join(ctx.io.homeDir, '.config', 'opencode', 'opencode.json'), join(ctx.io.homeDir, '.config', 'opencode', 'opencode.jsonc')]
   const configured = configs.filter((config) => existsSync(config) && readFileSync(config, 'utf8').includes(PLUGIN_NAME))
   checks.push({ name: 'Plugin', ok: true, detail: configured.length > 0 ? `configured in ${configured.join(', ')}` : 'not configured here or globally — run agent-tracker init' })
   return report(ctx, checks)
