@@ -191,7 +191,7 @@ describe('doctor and init', () => {
     expect(code).toBe(0)
     expect(stdout).toContain(`✓ Database  ${db} (from --db)`)
     expect(stdout).toMatch(/✓ Size +[\d.]+ (KiB|MiB) used of the 512\.0 MiB limit/)
-    expect(stdout).toContain('✓ Schema    version 1 (this release reads 1)')
+    expect(stdout).toContain('✓ Schema    version 2 (this release reads 2)')
     expect(stdout).toContain('.agent/status.json — run agent-tracker migrate')
     expect(stdout).toContain('not configured here or globally — run agent-tracker init')
   })

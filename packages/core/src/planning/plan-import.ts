@@ -1,6 +1,6 @@
 import type { CountedRecord } from '../rollups/usage-rollup.js'
 import { COUNTED_COLLECTIONS, addCountersInPlace, countInRollup, countersOf } from '../rollups/usage-rollup.js'
-import type { CollectionName, CollectionRecords, UsageRecord } from '../store/records.js'
+import type { CollectionName, CollectionRecords, UsageCounters, UsageRecord } from '../store/records.js'
 import { COLLECTIONS, recordKey } from '../store/records.js'
 import type { ImportResult, RecordBatch } from '../store/tracker-store.js'
 import { dayOf } from '../time/iso-timestamp.js'
@@ -16,10 +16,11 @@ export interface ImportPlan extends ImportResult {
 /**
  * Plans an additive import: a record whose key is stored (or earlier in the batch) is skipped,
  * never overwritten. The day rollups stay exact: an imported commit, bug or grade event is counted
- * in its setup's rollup of its project and day, and an imported rollup's counters (tool calls,
- * tokens, cost, …) are added to the stored one and remembered as its `baseline` — once: a rollup
- * that has a baseline already is skipped. Imported rollups' own commit, bug and grade counts are
- * left out; the imported records themselves count them. Pure, like `planFacts`.
+ * in its setup's rollup of its project and day, and an imported rollup gives its counters (tool
+ * calls, tokens, cost, …) as the `baseline` of a rollup that has none of its own yet — a new one,
+ * or one only imported events made; a rollup with counters of its own is left alone, like any
+ * stored record. Imported rollups' commit, bug and grade counts are left out: the imported
+ * records themselves count them. Pure, like `planFacts`.
  */
 export function planImport(reader: RecordReader, batch: RecordBatch): ImportPlan {
   const overlay = createPlanOverlay(reader)
@@ -54,10 +55,16 @@ function importRecord<C extends CollectionName>(overlay: PlanOverlay, collection
 
 function importRollup(overlay: PlanOverlay, incoming: UsageRecord): boolean {
   const slot = overlay.slot('usage', incoming.setup, incoming.project, incoming.day)
-  if (slot.record?.baseline !== undefined) return false
+  if (slot.record !== undefined && (slot.record.baseline !== undefined || hasCounters(slot.record) || !hasCounters(incoming))) return false
   const rollup = rollupDraft(overlay, incoming.setup, incoming.project, incoming.day)
   const counters = countersOf(incoming)
   addCountersInPlace(rollup, counters)
   rollup.baseline = counters
   return true
+}
+
+function hasCounters(rollup: UsageCounters): boolean {
+  const { tokens } = rollup
+  return rollup.toolCalls + rollup.toolFailures + rollup.commands + rollup.pushes + rollup.messages + rollup.cost
+    + tokens.input + tokens.output + tokens.reasoning + tokens.cacheRead + tokens.cacheWrite > 0
 }

@@ -278,27 +278,35 @@ export const STORE_CONTRACT_CHECKS: readonly StoreContractCheck[] = [
       }),
   },
   {
-    name: 'imports keep the day rollups exact, and an imported rollup adds its counters once',
+    name: 'imports keep the day rollups exact, and an imported rollup gives its counters once, where none are counted yet',
     run: (factory) =>
       withStore(factory, async (store) => {
-        const s = createFactScript({ setup: SETUP, project: PROJECT, start: '2026-05-03T08:00:00.000Z' })
+        const s = createFactScript({ setup: SETUP, project: PROJECT, start: '2026-05-02T08:00:00.000Z' })
         await store.applyFacts([s.toolCall(), s.toolCall()])
         const [own] = await store.find('usage')
         if (own === undefined) throw new Error('rollup missing')
+        // A rollup with counters of its own is kept as it is, like any stored record.
+        expect(await store.importRecords({ usage: [{ ...own, toolCalls: 40 }] })).toEqual({ written: 0, skipped: 1 })
+        expect((await store.get('usage', [SETUP, PROJECT, '2026-05-02']))?.toolCalls).toBe(2)
         const at = '2026-05-03T12:00:00.000Z'
-        const imported = { ...own, toolCalls: 5, toolFailures: 1, commits: 9, cost: 1.5, messages: 3 }
+        const imported = { ...own, day: '2026-05-03', toolCalls: 5, toolFailures: 1, commits: 9, cost: 1.5, messages: 3 }
         const commit = { v: 1 as const, project: PROJECT, hash: 'beef0001', setup: SETUP, at, message: 'imported' }
         const grade = { v: 1 as const, id: 'g-imported', setup: SETUP, project: PROJECT, commit: 'beef0001', at, by: 'user' as const, userGrade: 2 as const }
         const bug = { v: 1 as const, id: 'b-imported', setup: SETUP, project: PROJECT, at, by: 'user' as const, skillPointsAfter: 0 }
         expect(await store.importRecords({ usage: [imported], commits: [commit], gradeEvents: [grade], bugs: [bug] })).toEqual({ written: 4, skipped: 0 })
         const expected = {
-          toolCalls: 7, toolFailures: 1, commits: 1, bugs: 1, cost: 1.5, messages: 3,
+          toolCalls: 5, toolFailures: 1, commits: 1, bugs: 1, cost: 1.5, messages: 3,
           grades: { agent: { count: 0, sum: 0, squares: 0 }, user: { count: 1, sum: 2, squares: 4 } },
           baseline: { toolCalls: 5, toolFailures: 1, commands: 0, pushes: 0, messages: 3, tokens: own.tokens, cost: 1.5 },
         }
         expect(await store.get('usage', [SETUP, PROJECT, '2026-05-03'])).toMatchObject(expected)
         expect(await store.importRecords({ usage: [imported], commits: [commit], gradeEvents: [grade], bugs: [bug] })).toEqual({ written: 0, skipped: 4 })
         expect(await store.get('usage', [SETUP, PROJECT, '2026-05-03'])).toMatchObject(expected)
+        // Events imported first make a rollup without counters; a rollup imported after them still gives its counters.
+        const next = { ...commit, hash: 'beef0002', at: '2026-05-04T12:00:00.000Z' }
+        expect(await store.importRecords({ commits: [next] })).toEqual({ written: 1, skipped: 0 })
+        expect(await store.importRecords({ usage: [{ ...imported, day: '2026-05-04' }] })).toEqual({ written: 1, skipped: 0 })
+        expect(await store.get('usage', [SETUP, PROJECT, '2026-05-04'])).toMatchObject({ commits: 1, toolCalls: 5, baseline: { toolCalls: 5 } })
       }),
   },
   {
