@@ -68,3 +68,9 @@ function hasCounters(rollup: UsageCounters): boolean {
   return rollup.toolCalls + rollup.toolFailures + rollup.commands + rollup.pushes + rollup.messages + rollup.cost
     + tokens.input + tokens.output + tokens.reasoning + tokens.cacheRead + tokens.cacheWrite > 0
 }
+
+/** The day rollups a batch of records alone adds up to (its commits, bugs, grade events and rollups), by key. */
+export function rollUpRecords(batch: RecordBatch): UsageRecord[] {
+  const plan = planImport({ get: () => undefined, claimFact: () => true }, batch)
+  return plan.writes.flatMap((write) => (write.collection === 'usage' ? [write.record] : []))
+}

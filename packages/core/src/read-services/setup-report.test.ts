@@ -23,6 +23,22 @@ describe('setupReport', () => {
     expect(await setupTrends(store, { project: API, agent: 'build' })).toEqual([])
   })
 
+  it('counts commits, bugs and grades exactly on a day the window cuts, from that day’s records', async () => {
+    // Sonnet's facts run from 09:00 on 2 March, a minute apart; GPT's bug comes on 9 March.
+    const store = await storeWithHistory()
+    const commitsOf = async (query: Parameters<typeof setupReport>[1]): Promise<number[]> => (await setupReport(store, query)).rows.map((row) => row.commits)
+    expect(await commitsOf({ setup: SONNET })).toEqual([6])
+    expect(await commitsOf({ setup: SONNET, since: '2026-03-02T09:10:00Z' })).toEqual([4])
+    expect(await commitsOf({ setup: SONNET, until: '2026-03-02T09:10:00Z' })).toEqual([2])
+    expect(await commitsOf({ setup: SONNET, since: '2026-03-02T09:05:00Z', until: '2026-03-02T09:10:00Z' })).toEqual([1])
+    const cut = await setupReport(store, { setup: SONNET, since: '2026-03-02T09:10:00Z' })
+    expect(cut.rows[0]).toMatchObject({ userGrades: 3, meanUserGrade: (2 + 5 + 2) / 3 })
+    // Tool calls and cost are kept per day: a cut day keeps all of them.
+    expect(cut.rows[0]?.toolCalls).toBe(6)
+    expect((await setupReport(store, { setup: GPT, since: '2026-03-09T09:06:00Z' })).rows[0]).toMatchObject({ commits: 0, bugs: 1 })
+    expect((await setupReport(store, { limit: 1 })).rows).toHaveLength(1)
+  })
+
   it('narrows by project, window and setup filter', async () => {
     const store = await storeWithHistory()
     expect((await setupReport(store, { project: API })).rows.map((row) => row.setup)).toEqual([GPT])
