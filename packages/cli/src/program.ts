@@ -1,25 +1,32 @@
 import { Command, InvalidArgumentError, Option } from 'commander'
-import { activityCommand } from './commands/activity.js'
-import { agentsCommand } from './commands/agents.js'
-import { bugCommand } from './commands/bug.js'
-import { doctorCommand } from './commands/doctor.js'
-import { exportCommand } from './commands/export.js'
-import { gradeCommand } from './commands/grade.js'
-import { historyCommand } from './commands/history.js'
-import { ingestCommand } from './commands/ingest.js'
-import { initCommand } from './commands/init.js'
-import { mergeCommand } from './commands/merge.js'
-import { migrateCommand } from './commands/migrate.js'
-import { projectsCommand } from './commands/projects.js'
-import { recommendCommand } from './commands/recommend.js'
-import { reinstateCommand } from './commands/reinstate.js'
-import { reportCommand } from './commands/report.js'
-import { retroCommand } from './commands/retro.js'
-import { searchCommand } from './commands/search.js'
-import { statusCommand } from './commands/status.js'
 import type { CommandContext, CommonOptions } from './context.js'
-import { demoCommand } from './demo/run-demo.js'
 import type { Io } from './io.js'
+
+/**
+ * Each command's module, loaded only when that command runs: `--help`, a usage error or one
+ * command never pay for loading the others (or the database, for commands without one).
+ */
+const load = {
+  activity: () => import('./commands/activity.js'),
+  agents: () => import('./commands/agents.js'),
+  bug: () => import('./commands/bug.js'),
+  doctor: () => import('./commands/doctor.js'),
+  export: () => import('./commands/export.js'),
+  grade: () => import('./commands/grade.js'),
+  history: () => import('./commands/history.js'),
+  ingest: () => import('./commands/ingest.js'),
+  init: () => import('./commands/init.js'),
+  merge: () => import('./commands/merge.js'),
+  migrate: () => import('./commands/migrate.js'),
+  projects: () => import('./commands/projects.js'),
+  recommend: () => import('./commands/recommend.js'),
+  reinstate: () => import('./commands/reinstate.js'),
+  report: () => import('./commands/report.js'),
+  retro: () => import('./commands/retro.js'),
+  search: () => import('./commands/search.js'),
+  status: () => import('./commands/status.js'),
+  demo: () => import('./demo/run-demo.js'),
+}
 
 /** Runs a command with a context; returns its exit code. */
 export type Runner = (run: (ctx: CommandContext) => unknown, options: CommonOptions) => Promise<void>
@@ -62,54 +69,54 @@ export function buildProgram(io: Io, run: Runner, version: string): Command {
   const add = (name: string, description: string, example: string): Command => common(program.command(name).description(description), example).exitOverride()
 
   add('status [setup]', 'status card of a setup, or one line per setup', 'agent-tracker status build@anthropic/claude-sonnet-4-5')
-    .action((setup: string | undefined, o: Opts) => run((ctx) => statusCommand(ctx, setup), o))
+    .action((setup: string | undefined, o: Opts) => run(async (ctx) => (await load.status()).statusCommand(ctx, setup), o))
   reportFilters(add('agents', 'leaderboard: skill points, experience and communication score per setup; with --project/--since/--until, only setups that worked there, with their commits and bugs there', 'agent-tracker agents --model gpt-5 --since 2026-03-01'))
-    .action((o: Opts & { project?: string; since?: string; until?: string; agent?: string; model?: string }) => run((ctx) => agentsCommand(ctx, o), o))
+    .action((o: Opts & { project?: string; since?: string; until?: string; agent?: string; model?: string }) => run(async (ctx) => (await load.agents()).agentsCommand(ctx, o), o))
   reportFilters(add('report', 'outcomes per setup across projects: commits, bugs, grades, failures, tokens and cost per commit', 'agent-tracker report --since 2026-01-01 --until 2026-03-31 --project shop'))
-    .action((o: Opts & { project?: string; since?: string; until?: string; agent?: string; model?: string }) => run((ctx) => reportCommand(ctx, o), o))
+    .action((o: Opts & { project?: string; since?: string; until?: string; agent?: string; model?: string }) => run(async (ctx) => (await load.report()).reportCommand(ctx, o), o))
   add('recommend [project-dir]', 'which setup to use for a project like this one (default: the current folder)', 'agent-tracker recommend ~/code/new-app')
     .option('--min-samples <n>', 'graded commits a setup needs on similar projects before it is ranked (default 5)')
-    .action((dir: string | undefined, o: Opts & { minSamples?: string }) => run((ctx) => recommendCommand(ctx, dir, o), o))
+    .action((dir: string | undefined, o: Opts & { minSamples?: string }) => run(async (ctx) => (await load.recommend()).recommendCommand(ctx, dir, o), o))
   add('search <task...>', 'prior art: earlier work on similar tasks — patterns to repeat, mistakes to avoid', 'agent-tracker search stripe webhook retries')
     .option('--project <dir>', 'the project whose scope to prefer (default: the current folder)')
     .addOption(limitOption().default(10))
-    .action((words: string[], o: Opts & { project?: string; limit: number }) => run((ctx) => searchCommand(ctx, words, o), o))
+    .action((words: string[], o: Opts & { project?: string; limit: number }) => run(async (ctx) => (await load.search()).searchCommand(ctx, words, o), o))
   add('history <setup>', "a setup's commits, grades, bugs and journal, newest first", 'agent-tracker history build@openai/gpt-5 --limit 50')
     .option('--project <path-or-name>', 'only this project').option('--since <date>', 'from this date').option('--until <date>', 'to this date').addOption(limitOption())
-    .action((setup: string, o: Opts & { project?: string; since?: string; until?: string; limit: number }) => run((ctx) => historyCommand(ctx, setup, o), o))
+    .action((setup: string, o: Opts & { project?: string; since?: string; until?: string; limit: number }) => run(async (ctx) => (await load.history()).historyCommand(ctx, setup, o), o))
   add('projects', 'every project seen, with its language, framework and scope', 'agent-tracker projects --refresh')
     .option('--refresh', 're-read AGENTS.md and manifests of project folders that changed')
-    .action((o: Opts & { refresh?: boolean }) => run((ctx) => projectsCommand(ctx, o), o))
+    .action((o: Opts & { refresh?: boolean }) => run(async (ctx) => (await load.projects()).projectsCommand(ctx, o), o))
   add('grade <setup> <commit>', "record your grade of a commit (and the agent's, if it gave none)", 'agent-tracker grade build@openai/gpt-5 a1b2c3d --user excellence --agent good --note "clean diff"')
     .requiredOption('--user <grade>', 'your grade: bad, neutral, good, excellence (or -1, 1, 2, 5)')
     .option('--agent <grade>', "the agent's grade, when it did not grade itself")
     .option('--note <text>', 'why')
-    .action((setup: string, commit: string, o: Opts & { user: string; agent?: string; note?: string }) => run((ctx) => gradeCommand(ctx, setup, commit, o), o))
+    .action((setup: string, commit: string, o: Opts & { user: string; agent?: string; note?: string }) => run(async (ctx) => (await load.grade()).gradeCommand(ctx, setup, commit, o), o))
   add('bug <setup>', 'report a bug made by a setup: SP −1, halted at 0', 'agent-tracker bug build@google/gemini-2.5-pro --commit a1b2c3d --note "broke login"')
     .option('--commit <hash>', 'the commit that caused it').option('--note <text>', 'what went wrong')
-    .action((setup: string, o: Opts & { commit?: string; note?: string }) => run((ctx) => bugCommand(ctx, setup, o), o))
+    .action((setup: string, o: Opts & { commit?: string; note?: string }) => run(async (ctx) => (await load.bug()).bugCommand(ctx, setup, o), o))
   add('reinstate <setup>', 'let a halted setup work again (SP back to 1)', 'agent-tracker reinstate build@ollama/qwen3-coder')
     .option('--note <text>', 'why')
-    .action((setup: string, o: Opts & { note?: string }) => run((ctx) => reinstateCommand(ctx, setup, o), o))
+    .action((setup: string, o: Opts & { note?: string }) => run(async (ctx) => (await load.reinstate()).reinstateCommand(ctx, setup, o), o))
   add('retro [setup]', 'list retrospectives; with --note, add your note to one', 'agent-tracker retro build@openai/gpt-5 --commit a1b2c3d --note "ask before changing the schema"')
     .option('--commit <hash>', 'the commit (default: the latest)').option('--note <text>', 'your note').option('--task <text>', 'what the commit was for')
     .option('--project <path-or-name>', 'only this project').addOption(limitOption())
-    .action((setup: string | undefined, o: Opts & { commit?: string; note?: string; task?: string; project?: string; limit: number }) => run((ctx) => retroCommand(ctx, setup, o), o))
+    .action((setup: string | undefined, o: Opts & { commit?: string; note?: string; task?: string; project?: string; limit: number }) => run(async (ctx) => (await load.retro()).retroCommand(ctx, setup, o), o))
   add('activity [setup]', 'list journal entries; with --task, log one', 'agent-tracker activity build@openai/gpt-5 --task "migrate to v2" --outcome done')
     .option('--task <text>').option('--actions <text>').option('--outcome <text>').option('--decisions <text>')
     .option('--project <path-or-name>', 'the project (default: the current folder)').addOption(limitOption())
-    .action((setup: string | undefined, o: Opts & { task?: string; actions?: string; outcome?: string; decisions?: string; project?: string; limit: number }) => run((ctx) => activityCommand(ctx, setup, o), o))
+    .action((setup: string | undefined, o: Opts & { task?: string; actions?: string; outcome?: string; decisions?: string; project?: string; limit: number }) => run(async (ctx) => (await load.activity()).activityCommand(ctx, setup, o), o))
   add('migrate [dir...]', "bring old per-project databases and .agent/ .journal/ files into the central database", 'agent-tracker migrate ~/code/shop ~/code/api')
     .option('--setup <id>', 'the setup legacy journal files belong to (default: .agent/status.json agent_name, else build)')
     .option('--again', 'also repeat migrations that finished before (to pick up legacy data added since)')
-    .action((dirs: string[], o: Opts & { setup?: string; again?: boolean }) => run((ctx) => migrateCommand(ctx, dirs, o), o))
+    .action((dirs: string[], o: Opts & { setup?: string; again?: boolean }) => run(async (ctx) => (await load.migrate()).migrateCommand(ctx, dirs, o), o))
   add('merge <db>', "add another agent-tracker database (e.g. another machine's) to this one", 'agent-tracker merge ~/Downloads/laptop.lmdb')
-    .action((other: string, o: Opts) => run((ctx) => mergeCommand(ctx, other), o))
+    .action((other: string, o: Opts) => run(async (ctx) => (await load.merge()).mergeCommand(ctx, other), o))
   reportFilters(add('export', 'export data as JSON or CSV, or a report with charts as one HTML file; the filters narrow every format', 'agent-tracker export --format html --out report.html'))
     .requiredOption('--format <format>', 'json, csv or html')
     .option('--out <file>', 'write to this file (default: stdout; report.html for html)')
     .option('--table <name>', 'for csv: report (default) or a collection: setups, projects, commits, retrospectives, gradeEvents, bugs, activities, usage')
-    .action((o: Opts & { format: string; out?: string; table?: string; project?: string; since?: string; until?: string; agent?: string; model?: string }) => run((ctx) => exportCommand(ctx, o), o))
+    .action((o: Opts & { format: string; out?: string; table?: string; project?: string; since?: string; until?: string; agent?: string; model?: string }) => run(async (ctx) => (await load.export()).exportCommand(ctx, o), o))
   add('ingest', 'record facts from JSON lines on stdin (one fact per line), e.g. from another agent host', 'agent-tracker ingest < facts.jsonl')
     .option('--file <path>', 'read this file instead of stdin')
     .addHelpText('after', `
@@ -120,18 +127,18 @@ One fact per line; "id" and "at" (ISO 8601) are optional. Kinds and their fields
   usage {tokens: {input, output, reasoning, cacheRead, cacheWrite}, cost}
 Every fact has "setup" (agent@provider/model) and "project" (absolute path), e.g.
   {"kind":"commit","setup":"build@anthropic/claude-sonnet-4-5","project":"/home/me/shop","hash":"a1b2c3d","message":"Add cart"}`)
-    .action((o: Opts & { file?: string }) => run((ctx) => ingestCommand(ctx, o), o))
+    .action((o: Opts & { file?: string }) => run(async (ctx) => (await load.ingest()).ingestCommand(ctx, o), o))
   add('doctor', 'check the database: path, size and limit, schema, readers, legacy data, plugin config', 'agent-tracker doctor')
-    .action((o: Opts) => run((ctx) => doctorCommand(ctx), o))
+    .action((o: Opts) => run(async (ctx) => (await load.doctor()).doctorCommand(ctx), o))
   add('init', 'add the plugin to opencode.json (this project, or --global)', 'agent-tracker init --global')
     .option('--global', 'configure ~/.config/opencode/opencode.json instead of ./opencode.json')
     .option('--database-path <path>', 'plugin option databasePath')
-    .action((o: Opts & { global?: boolean; databasePath?: string }) => run((ctx) => { initCommand(ctx, o) }, o))
+    .action((o: Opts & { global?: boolean; databasePath?: string }) => run(async (ctx) => { (await load.init()).initCommand(ctx, o) }, o))
   program.command('demo').description('play a realistic multi-project history into a temporary database and show the report and recommendations')
     .option('--dir <folder>', 'where to create the demo (default: a new temporary folder)')
     .option('--json', 'print only JSON on stdout')
     .addHelpText('after', '\nExample:\n  $ agent-tracker demo')
     .exitOverride()
-    .action((o: { dir?: string; json?: boolean }) => run(() => demoCommand(io, o), {}))
+    .action((o: { dir?: string; json?: boolean }) => run(async () => (await load.demo()).demoCommand(io, o), {}))
   return program
 }

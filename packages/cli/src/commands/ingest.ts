@@ -3,7 +3,8 @@ import { createReadStream } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Fact } from '@agent-tracker/core'
 import { validateFact } from '@agent-tracker/core'
-import { CliError, EXIT, describeFailure } from '../cli-error.js'
+import { CliError, EXIT } from '../cli-error.js'
+import { describeFailure } from '../describe-failure.js'
 import type { CommandContext } from '../context.js'
 
 const BATCH = 1000
