@@ -97,14 +97,14 @@ export class LmdbStore implements SyncTrackerStore {
   }
 
   find<C extends CollectionName>(collection: C, query: RecordQuery = {}): Promise<CollectionRecords[C][]> {
-    return later(() => {
+    return (isLarge(query) ? nextTurn : later)(() => {
       this.#ensureOpen()
       return findRecords(this.#db, collection, normaliseQuery(collection, query))
     })
   }
 
   findCommitRefs(query: RecordQuery = {}): Promise<CommitRef[]> {
-    return later(() => {
+    return (isLarge(query) ? nextTurn : later)(() => {
       this.#ensureOpen()
       return findCommitRefs(this.#db, normaliseQuery('commits', query))
     })
@@ -249,4 +249,21 @@ export class LmdbStore implements SyncTrackerStore {
 /** Runs synchronous work on a later microtask, turning a throw into a rejection. */
 function later<T>(work: () => T): Promise<T> {
   return Promise.resolve().then(work)
+}
+
+/** Reads without a limit, or with a large one, above which a read waits for the host's next event-loop turn. */
+const LARGE_READ = 500
+
+function isLarge(query: RecordQuery): boolean {
+  return query.limit === undefined || query.limit > LARGE_READ
+}
+
+/**
+ * Runs synchronous work on the event loop's next turn: a host (OpenCode) gets its turn between
+ * the large reads one question makes, instead of waiting for all of them at once.
+ */
+function nextTurn<T>(work: () => T): Promise<T> {
+  return new Promise<void>((resolve) => {
+    setImmediate(resolve)
+  }).then(work)
 }

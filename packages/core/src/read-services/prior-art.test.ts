@@ -45,7 +45,7 @@ describe('priorArt', () => {
     const { store, finds } = recordingFinds(await storeWithHistory())
     await priorArt(store, { task: 'shop change', limit: 2 })
     expect(finds.filter((find) => find.collection !== 'projects').map((find) => [find.collection, find.query?.limit])).toEqual([
-      ['retrospectives', 10_000], ['activities', 10_000], ['commits', 10_000], ['bugs', 10_000],
+      ['retrospectives', 2000], ['activities', 2000], ['commits', 2000], ['bugs', 2000],
     ])
     const titles = async (query: { depth?: number }): Promise<string[]> => {
       const answer = await priorArt(store, { task: 'change', limit: 20, ...query })

@@ -17,7 +17,7 @@ export interface PriorArtQuery extends TimeWindow {
   readonly scope?: string | undefined
   /** Patterns, and mistakes, returned at most; default 10. */
   readonly limit?: number | undefined
-  /** Newest records of each kind searched; default 10 000. */
+  /** Newest records of each kind searched; default 2,000 (give a window to search older work). */
   readonly depth?: number | undefined
 }
 
