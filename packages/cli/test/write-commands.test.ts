@@ -179,7 +179,13 @@ describe('migrate, merge and export', () => {
     expect(readFileSync(join(root, 'r.html'), 'utf8')).toContain('<svg')
     const bad = await runCli(['export', '--format', 'pdf', '--db', db])
     expect(bad.code).toBe(2)
-    expect(bad.stderr).toContain('Invalid --format "pdf": accepted are json, csv, html.')
+    expect(bad.stderr).toContain('Invalid --format "pdf": accepted are json, jsonl, csv, html.')
+    // JSON lines: one record per line, the same records as the JSON document.
+    const lines = (await runCli(['export', '--format', 'jsonl', '--db', db])).stdout.trim().split('\n').map((line) => JSON.parse(line) as { collection: string; record: unknown })
+    for (const [collection, records] of Object.entries(json.collections)) {
+      expect(lines.filter((line) => line.collection === collection).map((line) => line.record), collection).toEqual(records)
+    }
+    expect(Object.keys(json.collections).sort()).toEqual(['activities', 'bugs', 'commits', 'gradeEvents', 'projects', 'retrospectives', 'setups', 'usage'])
   })
 })
 

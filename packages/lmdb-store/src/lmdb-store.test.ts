@@ -53,3 +53,23 @@ describe('openLmdbStore', () => {
     await store.close()
   })
 })
+
+describe('relieveMemory', () => {
+  it('maps the file again between reads, and never during a scan', async () => {
+    const store = openLmdbStore({ databasePath: `${tempFolder()}/tracker.lmdb` })
+    const s = createFactScript({ setup: SETUP, project: PROJECT })
+    await store.applyFacts([s.commit('aaaa1111'), s.activity('one'), s.activity('two')])
+    expect(store.relieveMemory(Number.POSITIVE_INFINITY)).toBe(false)
+    expect(store.relieveMemory(-1)).toBe(true)
+    expect((await store.find('activities')).map((a) => a.task)).toEqual(['two', 'one'])
+    const scan = store.scan('activities')[Symbol.asyncIterator]()
+    expect((await scan.next()).value).toMatchObject({ task: 'one' })
+    expect(store.relieveMemory(-1)).toBe(false)
+    expect((await scan.next()).value).toMatchObject({ task: 'two' })
+    expect((await scan.next()).done).toBe(true)
+    expect(store.relieveMemory(-1)).toBe(true)
+    await store.applyFacts([s.activity('three')])
+    expect(await store.find('activities')).toHaveLength(3)
+    await store.close()
+  })
+})

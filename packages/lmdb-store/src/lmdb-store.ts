@@ -50,9 +50,14 @@ export class LmdbStore implements SyncTrackerStore {
   /** The resolved database path. */
   readonly path: string
   readonly maxDatabaseSize: number
-  readonly #db: Environment
+  #db: Environment
+  readonly #readOnly: boolean
   readonly #temporary: string | undefined
   #closed = false
+  /** Scans and fact-log reads under way: they hold the environment across awaits. */
+  #streams = 0
+  /** Resident memory when the file was last mapped (see {@link relieveMemory}). */
+  #residentMark = 0
 
   /** Use `openLmdbStore`. */
   constructor(settings: { path: string; maxDatabaseSize: number; rules: ScoringRules; readOnly: boolean; temporary: string | undefined }) {
@@ -60,7 +65,9 @@ export class LmdbStore implements SyncTrackerStore {
     this.maxDatabaseSize = settings.maxDatabaseSize
     this.rules = settings.rules
     this.#temporary = settings.temporary
+    this.#readOnly = settings.readOnly
     this.#db = openEnvironment(settings.path, settings.maxDatabaseSize, settings.readOnly)
+    this.#residentMark = process.memoryUsage.rss()
     try {
       this.#guardWrite(() => {
         checkSchemaVersion(this.#db.root, this.#db, this.path, settings.readOnly)
@@ -120,7 +127,12 @@ export class LmdbStore implements SyncTrackerStore {
   async *readFactLog(query?: FactLogQuery): AsyncIterable<LoggedFact> {
     this.#ensureOpen()
     const { after, limit } = checkFactLogQuery(query)
-    yield* readFactLog(this.#db, after, limit)
+    this.#streams += 1
+    try {
+      yield* readFactLog(this.#db, after, limit)
+    } finally {
+      this.#streams -= 1
+    }
   }
 
   lastFactSeq(): Promise<number> {
@@ -132,9 +144,31 @@ export class LmdbStore implements SyncTrackerStore {
 
   async *scan<C extends CollectionName>(collection: C): AsyncIterable<CollectionRecords[C]> {
     this.#ensureOpen()
-    for (const { value } of this.#db.tables[collection].getRange({ snapshot: true })) {
-      yield await Promise.resolve(value)
+    this.#streams += 1
+    try {
+      for (const { value } of this.#db.tables[collection].getRange({ snapshot: true })) {
+        yield await Promise.resolve(value)
+      }
+    } finally {
+      this.#streams -= 1
     }
+  }
+
+  /**
+   * Lets the pages a long read touched leave the process's resident memory: LMDB maps the file,
+   * and every page read stays resident until it is unmapped. When the process grew by more than
+   * `budgetBytes` since the file was mapped, it is unmapped and mapped again. For a long export,
+   * between its reads; it does nothing while a scan or fact-log read is under way.
+   * @returns true when the file was mapped again.
+   */
+  relieveMemory(budgetBytes = 48 * 1024 * 1024): boolean {
+    if (this.#closed || this.#streams > 0) return false
+    if (process.memoryUsage.rss() - this.#residentMark <= budgetBytes) return false
+    // lmdb-js closes an environment without pending asynchronous writes at once.
+    void this.#db.root.close()
+    this.#db = openEnvironment(this.path, this.maxDatabaseSize, this.#readOnly)
+    this.#residentMark = process.memoryUsage.rss()
+    return true
   }
 
   importRecords(batch: RecordBatch): Promise<ImportResult> {

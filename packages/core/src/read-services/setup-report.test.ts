@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { API, GPT, SHOP, SONNET, storeWithHistory } from '../../test/read-history.js'
-import { exportRecords } from './export-records.js'
+import { createFactScript } from '../testing/fact-script.js'
+import { createMemoryStore } from '../testing/memory-store.js'
+import { exportRecordStream, exportRecords } from './export-records.js'
 import { setupReport, setupTrends } from './setup-report.js'
 
 describe('setupReport', () => {
@@ -44,6 +46,23 @@ describe('setupReport', () => {
     expect((await setupReport(store, { project: API })).rows.map((row) => row.setup)).toEqual([GPT])
     expect((await setupReport(store, { agent: 'build' })).projects).toBe(1)
     expect((await setupReport(store, { since: '2026-04-01' })).rows).toEqual([])
+  })
+})
+
+describe('exportRecordStream', () => {
+  it('gives every record once, oldest first, a page at a time, also when many share one instant', async () => {
+    const store = createMemoryStore()
+    const tied = createFactScript({ setup: SONNET, project: SHOP, start: '2026-04-01T00:00:00.000Z', stepMs: 0 })
+    const later = createFactScript({ setup: GPT, project: API, start: '2026-04-02T00:00:00.000Z', stepMs: 1000 })
+    await store.applyFacts([...Array.from({ length: 7 }, (_, i) => tied.activity(`tied ${String(i)}`)), ...Array.from({ length: 5 }, (_, i) => later.activity(`later ${String(i)}`))])
+    let pauses = 0
+    const streamed: string[] = []
+    for await (const item of exportRecordStream(store, {}, { pageSize: 2, betweenPages: () => { pauses += 1 } })) {
+      if (item.collection === 'activities') streamed.push(item.record.task)
+    }
+    expect(streamed).toEqual((await store.find('activities', { order: 'oldest' })).map((a) => a.task))
+    expect(streamed).toHaveLength(12)
+    expect(pauses).toBeGreaterThan(3)
   })
 })
 
