@@ -161,7 +161,7 @@ export class LmdbStore implements SyncTrackerStore {
    * between its reads; it does nothing while a scan or fact-log read is under way.
    * @returns true when the file was mapped again.
    */
-  relieveMemory(budgetBytes = 48 * 1024 * 1024): boolean {
+  relieveMemory(budgetBytes = 24 * 1024 * 1024): boolean {
     if (this.#closed || this.#streams > 0) return false
     if (process.memoryUsage.rss() - this.#residentMark <= budgetBytes) return false
     // lmdb-js closes an environment without pending asynchronous writes at once.
