@@ -128,8 +128,9 @@ One fact per line; "id" and "at" (ISO 8601) are optional. Kinds and their fields
 Every fact has "setup" (agent@provider/model) and "project" (absolute path), e.g.
   {"kind":"commit","setup":"build@anthropic/claude-sonnet-4-5","project":"/home/me/shop","hash":"a1b2c3d","message":"Add cart"}`)
     .action((o: Opts & { file?: string }) => run(async (ctx) => (await load.ingest()).ingestCommand(ctx, o), o))
-  add('doctor', 'check the database: path, size and limit, schema, readers, legacy data, plugin config', 'agent-tracker doctor')
-    .action((o: Opts) => run(async (ctx) => (await load.doctor()).doctorCommand(ctx), o))
+  add('doctor', 'check the database: path, size and limit, schema, readers, legacy data, plugin config', 'agent-tracker doctor --check')
+    .option('--check', 'also recompute the day rollups from the records and the fact log, and report any drift (reads everything)')
+    .action((o: Opts & { check?: boolean }) => run(async (ctx) => (await load.doctor()).doctorCommand(ctx, o), o))
   add('init', 'add the plugin to opencode.json (this project, or --global)', 'agent-tracker init --global')
     .option('--global', 'configure ~/.config/opencode/opencode.json instead of ./opencode.json')
     .option('--database-path <path>', 'plugin option databasePath')

@@ -201,6 +201,9 @@ describe('doctor and init', () => {
     expect(stdout).toContain('✓ Schema    version 2 (this release reads 2)')
     expect(stdout).toContain('.agent/status.json — run agent-tracker migrate')
     expect(stdout).toContain('not configured here or globally — run agent-tracker init')
+    const checked = await runCli(['doctor', '--check', '--db', db], { cwd: root })
+    expect(checked.code).toBe(0)
+    expect(checked.stdout).toMatch(/✓ Rollups +\d+ day rollups against the records and \d+ logged facts: no drift/)
   })
 
   it('expands a quoted ~/ database path to the home folder and rejects ~user, creating no ~ folder', async () => {

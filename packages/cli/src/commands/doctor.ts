@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { SCHEMA_VERSION } from '@agent-tracker/core'
+import type { RollupCheck } from '@agent-tracker/core'
+import { SCHEMA_VERSION, checkRollups } from '@agent-tracker/core'
 import { checkDataFile, formatBytes, locateDataFile } from '@agent-tracker/lmdb-store'
 import { detectLegacy, hasLegacyData } from '@agent-tracker/migrate'
 import { DATABASE_PATH_VARIABLE, locateDatabase } from '@agent-tracker/node-host'
@@ -15,8 +16,14 @@ interface Check {
   readonly detail: string
 }
 
-/** `doctor`: where the database is, how full, which schema, who reads it, what legacy data waits. */
-export function doctorCommand(ctx: CommandContext): number {
+/** Drift lines `doctor --check` prints at most (JSON output lists every one). */
+const DRIFT_SHOWN = 20
+
+/**
+ * `doctor`: where the database is, how full, which schema, who reads it, what legacy data waits;
+ * with `check`, also recomputes the day rollups from the records and the fact log and reports drift.
+ */
+export async function doctorCommand(ctx: CommandContext, options: { check?: boolean } = {}): Promise<number> {
   const checks: Check[] = []
   let path: string
   try {
@@ -43,6 +50,7 @@ export function doctorCommand(ctx: CommandContext): number {
       checks.push({ name: 'Schema', ok: info.schemaVersion <= SCHEMA_VERSION, detail: `version ${String(info.schemaVersion)} (this release reads ${String(SCHEMA_VERSION)})` })
       checks.push({ name: 'Readers', ok: info.readers < info.maxReaders, detail: `${String(info.readers)} of ${String(info.maxReaders)} reader slots in use` })
       checks.push({ name: 'Records', ok: true, detail: Object.entries(info.records).map(([name, count]) => `${String(count)} ${name}`).join(', ') })
+      if (options.check === true) checks.push(await rollupCheck(ctx))
     } catch (error) {
       checks.push({ name: 'Open', ok: false, detail: describeFailure(error).message })
     }
@@ -54,6 +62,18 @@ export function doctorCommand(ctx: CommandContext): number {
   const configured = configs.filter((config) => existsSync(config) && readFileSync(config, 'utf8').includes(PLUGIN_NAME))
   checks.push({ name: 'Plugin', ok: true, detail: configured.length > 0 ? `configured in ${configured.join(', ')}` : 'not configured here or globally — run agent-tracker init' })
   return report(ctx, checks)
+}
+
+/** Recomputes the day rollups and names where they drifted from what the records and facts add up to. */
+async function rollupCheck(ctx: CommandContext): Promise<Check & { readonly drift: RollupCheck['drift'] }> {
+  const progress = ctx.progress('Checking rollups')
+  const result = await checkRollups(ctx.openStore('read')).finally(() => { progress.stop() })
+  const { rollups, facts, drift } = result
+  const counted = `${String(rollups)} day rollups against the records and ${String(facts)} logged facts`
+  if (drift.length === 0) return { name: 'Rollups', ok: true, detail: `${counted}: no drift`, drift }
+  const lines = drift.slice(0, DRIFT_SHOWN).map((d) => `\n    ${d.key.join(' · ')} ${d.field}: stored ${String(d.stored)}, expected ${String(d.expected)}`)
+  const more = drift.length > DRIFT_SHOWN ? `\n    … and ${String(drift.length - DRIFT_SHOWN)} more (--json lists every one)` : ''
+  return { name: 'Rollups', ok: false, detail: `${counted}: ${String(drift.length)} number(s) drifted${lines.join('')}${more}`, drift }
 }
 
 function report(ctx: CommandContext, checks: readonly Check[]): number {
