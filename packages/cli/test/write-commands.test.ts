@@ -189,6 +189,22 @@ describe('migrate, merge and export', () => {
   })
 })
 
+describe('ingest', () => {
+  it('counts nothing twice when the same lines come again: a fact with a known id is a repeat', async () => {
+    const db = join(tempFolder(), 'tracker.lmdb')
+    const lines = [
+      factLine({ id: 'h:1', kind: 'tool_call', setup: 'build@x/y', project: '/w/p', tool: 'bash', ok: true }),
+      factLine({ id: 'h:2', kind: 'usage', setup: 'build@x/y', project: '/w/p', tokens: { input: 10 }, cost: 0.5 }),
+      factLine({ id: 'h:3', kind: 'bug', setup: 'build@x/y', project: '/w/p', by: 'user', note: 'oops' }),
+    ].join('\n')
+    const first = JSON.parse((await runCli(['ingest', '--db', db, '--json'], { input: lines })).stdout) as { ingested: number; repeats: number }
+    const again = JSON.parse((await runCli(['ingest', '--db', db, '--json'], { input: lines })).stdout) as { ingested: number; repeats: number }
+    expect([first.ingested, first.repeats, again.ingested, again.repeats]).toEqual([3, 0, 0, 3])
+    const status = JSON.parse((await runCli(['status', 'build@x/y', '--db', db, '--json'])).stdout) as { state: { toolCalls: number; bugs: number; cost: number } }
+    expect(status.state).toMatchObject({ toolCalls: 1, bugs: 1, cost: 0.5 })
+  })
+})
+
 describe('doctor and init', () => {
   it('checks a healthy database and finds legacy data in the working folder', async () => {
     const { db, root } = await seedHistory()

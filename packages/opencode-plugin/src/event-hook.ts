@@ -1,7 +1,7 @@
 import { latestSetupIn } from '@agent-tracker/core'
 import type { Tracker } from '@agent-tracker/node-host'
 import { isTrackerTool } from './agent-tools.js'
-import { eventOf, failedToolPart, field, finishedUsage, messageSetup, textField } from './event-shapes.js'
+import { eventOf, failedToolPart, field, finishedUsage, messageSetup, openCodeFactId, textField } from './event-shapes.js'
 import type { TrackerContext } from './tracker-context.js'
 
 /**
@@ -23,7 +23,8 @@ export function eventHook(context: TrackerContext): (input: { event: unknown }) 
       const setup = sessions.setupOf(seen.sessionID, seen.agent)
       if (usage === undefined || setup === undefined || countedMessages.has(usage.id)) return
       countedMessages.add(usage.id)
-      await runtime.service.recordUsage({ setup, project, session: seen.sessionID, tokens: usage.tokens, cost: usage.cost, message: usage.id })
+      const id = openCodeFactId(usage.id)
+      await runtime.service.recordUsage({ setup, project, session: seen.sessionID, tokens: usage.tokens, cost: usage.cost, message: usage.id, ...(id === undefined ? {} : { id }) })
     },
     'message.part.updated': async (runtime, properties) => {
       const part = field(properties, 'part')
@@ -31,7 +32,8 @@ export function eventHook(context: TrackerContext): (input: { event: unknown }) 
       if (failed === undefined || countedParts.has(failed.id) || isTrackerTool(failed.tool)) return
       countedParts.add(failed.id)
       const setup = sessions.setupOf(failed.sessionID)
-      if (setup !== undefined) await runtime.service.recordToolCall({ setup, project, session: failed.sessionID, tool: failed.tool, ok: false })
+      const id = openCodeFactId(failed.sessionID, failed.callID ?? failed.id)
+      if (setup !== undefined) await runtime.service.recordToolCall({ setup, project, session: failed.sessionID, tool: failed.tool, ok: false, ...(id === undefined ? {} : { id }) })
     },
     'command.executed': async (runtime, properties) => {
       const sessionID = textField(properties, 'sessionID') ?? ''
