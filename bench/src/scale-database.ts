@@ -33,16 +33,9 @@ const CHUNK = 20_000
 export async function buildScaleDatabase(databasePath: string, sizes: ScaleSizes): Promise<ScaleContent> {
   const store = openLmdbStore({ databasePath, maxDatabaseSize: 2048 * 1024 * 1024 })
   const rules = resolveRules()
-  const start = Date.UTC(2025, 0, 1)
-  const setupIds = Array.from({ length: sizes.setups }, (_, i) => `agent${String(i % 5)}@provider${String(i % 7)}/model-${String(i)}`)
-  const projectPaths = Array.from({ length: sizes.projects }, (_, i) => `/home/dev/code/project-${String(i)}`)
-  const sessions = Math.max(1, Math.ceil(sizes.commits / COMMITS_PER_SESSION))
-  // Session s: its setup, project and day; sessions are spread evenly over the days.
-  const sessionOf = (s: number): { setup: string; project: string; dayStart: number } => ({
-    setup: setupIds[(s * 7) % setupIds.length] ?? '',
-    project: projectPaths[(s * 13 + Math.floor(s / setupIds.length)) % projectPaths.length] ?? '',
-    dayStart: start + Math.floor((s / sessions) * DAYS) * 86_400_000,
-  })
+  const start = START
+  const { setupIds, projectPaths } = namesOf(sizes)
+  const { sessions, sessionOf } = sessionsOf(sizes)
   const iso = (ms: number): string => new Date(ms).toISOString()
   const setups: SetupRecord[] = setupIds.map((id) => ({ v: 1, id, ...parseSetupId(id), state: { ...initialState(rules), commits: Math.round(sizes.commits / sizes.setups) }, firstSeenAt: iso(start), lastSeenAt: iso(start + DAYS * 86_400_000) }))
   const projects: ProjectRecord[] = projectPaths.map((path, i) => {
@@ -80,18 +73,53 @@ export async function buildScaleDatabase(databasePath: string, sizes: ScaleSizes
     if (batch.commits.length >= CHUNK) await flush()
   }
   await flush()
-  const perSession = sizes.activities / sessions
-  for (let from = 0; from < sizes.activities; from += CHUNK) {
+  await store.close()
+  await addActivities(databasePath, sizes, 0, sizes.activities)
+  return { sessions, rollups: usage.length }
+}
+
+/**
+ * Adds journal entries `from` … `from + count − 1` of a database built by {@link buildScaleDatabase}
+ * with these sizes: spread over its sessions, in the sessions' setups, projects and days.
+ */
+export async function addActivities(databasePath: string, sizes: ScaleSizes, from: number, count: number): Promise<void> {
+  const store = openLmdbStore({ databasePath, maxDatabaseSize: 2048 * 1024 * 1024 })
+  const { sessions, sessionOf } = sessionsOf(sizes)
+  const iso = (ms: number): string => new Date(ms).toISOString()
+  const perSession = Math.max(sizes.activities, from + count) / sessions
+  for (let chunkStart = from; chunkStart < from + count; chunkStart += CHUNK) {
     const activities: ActivityRecord[] = []
-    for (let i = from; i < Math.min(sizes.activities, from + CHUNK); i++) {
-      const s = Math.min(sessions - 1, Math.floor(i / perSession))
+    for (let i = chunkStart; i < Math.min(from + count, chunkStart + CHUNK); i++) {
+      const s = Math.min(sessions - 1, Math.floor((i % sizes.activities) / (sizes.activities / sessions)))
       const { setup, project, dayStart } = sessionOf(s)
-      const at = iso(dayStart + 8 * 3_600_000 + Math.floor(((i - s * perSession) / perSession) * 10 * 3_600_000))
+      const at = iso(dayStart + 8 * 3_600_000 + Math.floor(((i - s * perSession) / perSession) * 10 * 3_600_000) + i)
       const task = TASKS[i % TASKS.length] ?? 'work'
       activities.push({ v: 1, id: `a${String(i).padStart(8, '0')}`, setup, project, at, task: `${task} ${String(i % 5000)}`, actions: 'edited files and ran the tests', outcome: i % 40 === 0 ? 'tests failed, reverted' : 'done', decisions: 'kept the change small' })
     }
     await store.importRecords({ activities })
   }
-  await store.close()
-  return { sessions, rollups: usage.length }
+
+}
+
+const START = Date.UTC(2025, 0, 1)
+
+function namesOf(sizes: ScaleSizes): { setupIds: string[]; projectPaths: string[] } {
+  return {
+    setupIds: Array.from({ length: sizes.setups }, (_, i) => `agent${String(i % 5)}@provider${String(i % 7)}/model-${String(i)}`),
+    projectPaths: Array.from({ length: sizes.projects }, (_, i) => `/home/dev/code/project-${String(i)}`),
+  }
+}
+
+/** The sessions of a database of these sizes: session s's setup, project and day, spread evenly over the days. */
+function sessionsOf(sizes: ScaleSizes): { sessions: number; sessionOf: (s: number) => { setup: string; project: string; dayStart: number } } {
+  const { setupIds, projectPaths } = namesOf(sizes)
+  const sessions = Math.max(1, Math.ceil(sizes.commits / COMMITS_PER_SESSION))
+  return {
+    sessions,
+    sessionOf: (s) => ({
+      setup: setupIds[(s * 7) % setupIds.length] ?? '',
+      project: projectPaths[(s * 13 + Math.floor(s / setupIds.length)) % projectPaths.length] ?? '',
+      dayStart: START + Math.floor((s / sessions) * DAYS) * 86_400_000,
+    }),
+  }
 }

@@ -1,6 +1,6 @@
 import { TrackerError } from '@agent-tracker/core'
 import { formatBytes, isLmdbStoreError } from '@agent-tracker/lmdb-store'
-import { isNodeHostError } from '@agent-tracker/node-host'
+import { isNodeHostError } from '@agent-tracker/node-host/hooks'
 import { isWriteBufferError } from '@agent-tracker/write-buffer'
 import { CliError, EXIT } from './cli-error.js'
 
