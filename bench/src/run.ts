@@ -88,7 +88,7 @@ export interface BenchResults {
   readonly startup: { node: Startup; bun: Startup }
 }
 
-interface EventLoopFigures { readonly maxBlockMs: number; readonly callMs: number }
+interface EventLoopFigures { readonly maxBlockMs: number; readonly maxBlockCpuMs: number; readonly callMs: number }
 
 /** Wall times of `node -e 0`, the floor every process pays. */
 async function nodeBaseline(runs: number): Promise<number[]> {
@@ -154,8 +154,8 @@ async function measureStartup(runtime: string, runs: number): Promise<Startup> {
 async function measureEventLoop(runtime: string, databasePath: string, project: string): Promise<EventLoopFigures> {
   const plugin = fileURLToPath(import.meta.resolve('@agent-tracker/opencode-plugin'))
   const { stdout } = await run(runtime, [join(CHILDREN, 'measure-event-loop.js'), plugin, databasePath, project, 'tracker_prior_art', '5'], { maxBuffer: 16 * 1024 * 1024 })
-  const parsed = JSON.parse(stdout) as { maxBlockMs: number; callMs: number[] }
-  return { maxBlockMs: round(parsed.maxBlockMs), callMs: round(median(parsed.callMs)) }
+  const parsed = JSON.parse(stdout) as { maxBlockMs: number; maxBlockCpuMs: number; callMs: number[] }
+  return { maxBlockMs: round(parsed.maxBlockMs), maxBlockCpuMs: round(parsed.maxBlockCpuMs), callMs: round(median(parsed.callMs)) }
 }
 
 /** Runs every benchmark at the given sizes. */
@@ -243,7 +243,9 @@ export function formatResults(r: BenchResults): string {
   }
   const e = s.export
   row(`   export --format json of ${String(e.activities)} activities`, `${String(round(e.commandMs / 1000))} s, RSS ${String(e.maxRssMb)} MB`, `completes, RSS ≤ 200 MB ${mark(e.maxRssMb <= 200)}; reads ${e.reads}`)
-  row('   plugin tool tracker_prior_art: event loop blocked (Bun / Node)', `${ms(s.eventLoop.bun.maxBlockMs)} / ${ms(s.eventLoop.node.maxBlockMs)}`, `≤ 50 ms ${mark(Math.max(s.eventLoop.bun.maxBlockMs, s.eventLoop.node.maxBlockMs) <= 50)}; a call takes ${ms(s.eventLoop.bun.callMs)} / ${ms(s.eventLoop.node.callMs)}`)
+  const loop = s.eventLoop
+  row('   plugin tool tracker_prior_art: longest own work between event-loop turns (Bun / Node)', `${ms(loop.bun.maxBlockCpuMs)} / ${ms(loop.node.maxBlockCpuMs)}`, `≤ 50 ms ${mark(Math.max(loop.bun.maxBlockCpuMs, loop.node.maxBlockCpuMs) <= 50)}: the CPU the process spent between two 1 ms ticks`)
+  row('      longest gap between ticks, as the loop saw it (Bun / Node)', `${ms(loop.bun.maxBlockMs)} / ${ms(loop.node.maxBlockMs)}`, `≤ 50 ms ${mark(Math.max(loop.bun.maxBlockMs, loop.node.maxBlockMs) <= 50)}: includes time the OS gave other processes; a call takes ${ms(loop.bun.callMs)} / ${ms(loop.node.callMs)}`)
   const u = r.upgrade
   row(`5. upgrade in place of a schema-1 database of ${String(u.records)} records`, `${String(round(u.upgradeMs / 1000))} s`, `rollup drift after: ${String(u.drift)} ${mark(u.drift === 0)}`)
   row('   bytes per stored record, schema 1 → 2', `${String(u.bytesPerRecord.schema1)} → ${String(u.bytesPerRecord.schema2)}`, `smaller ${mark(u.bytesPerRecord.schema2 < u.bytesPerRecord.schema1)}; indexes add ${String(round(u.indexBytes / 1e6))} MB`)

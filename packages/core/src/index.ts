@@ -107,7 +107,7 @@ export type { SetupFilter } from './reports/setup-filter.js'
 export type { SetupReportRow } from './reports/setup-report.js'
 export type { SetupTrend, TrendPoint } from './reports/trends.js'
 
-export type { ListQuery, ProfileOptions, TimeWindow } from './read-services/read-query.js'
+export type { ListQuery, ProfileOptions, ReadOptions, TimeWindow } from './read-services/read-query.js'
 export { activity } from './read-services/activity.js'
 export type { ExportOptions, ExportedRecord, ExportedRecords } from './read-services/export-records.js'
 export { EXPORT_ORDER, exportFilters, exportRecordStream, exportRecords } from './read-services/export-records.js'

@@ -44,6 +44,25 @@ interface Document extends Omit<PriorArtHit, 'scope' | 'relevance'> {
 const STOPWORDS = new Set('a an and are as at be but by for from has have in into is it its of on or our that the their then this to was we were will with add added fix fixed make made use used update updated'.split(' '))
 const FAILURE = /\b(fail(ed|s|ure)?|broke|broken|revert(ed)?|regress(ion|ed)?|wrong|crash(ed)?)\b/i
 
+/** What a prior-art search is told besides the records: the scope to prefer and how many hits to give. */
+export interface PriorArtOptions {
+  readonly scope?: string
+  readonly limit?: number
+}
+
+/**
+ * A prior-art search under way, to be run a slice of documents at a time (a host's event loop gets
+ * a turn between slices): `scan` every index in `[0, size)`, then take the `result`.
+ */
+export interface PriorArtSearch {
+  /** Documents to scan. */
+  readonly size: number
+  /** Scores documents `from` … `to − 1`. */
+  scan(from: number, to: number): void
+  /** The patterns and mistakes found, once every document is scanned. */
+  result(): PriorArtResult
+}
+
 /**
  * Finds earlier work relevant to a task: patterns (work the user graded good or excellent first,
  * then user-graded neutral work, then work only the agent graded itself, then ungraded work),
@@ -52,32 +71,50 @@ const FAILURE = /\b(fail(ed|s|ure)?|broke|broken|revert(ed)?|regress(ion|ed)?|wr
  * activities whose outcome says something failed). Only a user grade makes a positive pattern.
  * Relevance is TF-IDF over words of tasks, notes, messages and outcomes.
  */
-export function searchPriorArt(query: string, records: PriorArtRecords, options: { readonly scope?: string; readonly limit?: number } = {}): PriorArtResult {
+export function searchPriorArt(query: string, records: PriorArtRecords, options: PriorArtOptions = {}): PriorArtResult {
+  const search = startPriorArtSearch(query, records, options)
+  search.scan(0, search.size)
+  return search.result()
+}
+
+/** {@link searchPriorArt} as a search to run a slice at a time. */
+export function startPriorArtSearch(query: string, records: PriorArtRecords, options: PriorArtOptions = {}): PriorArtSearch {
   const wanted = [...new Set(terms(query))]
   const limit = options.limit ?? 10
-  if (wanted.length === 0) return { query, patterns: [], mistakes: [] }
-  const scopeOf = new Map(records.projects.map((project) => [project.path, project.profile?.scope]))
-  const documents = collect(records)
+  const documents = wanted.length === 0 ? [] : collect(records)
   // A document holding a wanted term holds the term less its last letter (stems only shorten or
   // swap the end): documents without any such probe need no tokenising.
   const probes = wanted.map((term) => (term.length > 2 ? term.slice(0, -1) : term))
   const candidates: { document: Document; terms: readonly string[] }[] = []
   const frequency = new Map<string, number>()
-  for (const document of documents) {
-    const lower = document.text.toLowerCase()
-    if (!probes.some((probe) => lower.includes(probe))) continue
-    const found = terms(document.text)
-    candidates.push({ document, terms: found })
-    for (const term of new Set(found)) if (wanted.includes(term)) frequency.set(term, (frequency.get(term) ?? 0) + 1)
+  return {
+    size: documents.length,
+    scan(from, to) {
+      for (let index = from; index < Math.min(to, documents.length); index++) {
+        const document = documents[index]
+        if (document === undefined) continue
+        const lower = document.text.toLowerCase()
+        if (!probes.some((probe) => lower.includes(probe))) continue
+        const found = terms(document.text)
+        candidates.push({ document, terms: found })
+        for (const term of new Set(found)) if (wanted.includes(term)) frequency.set(term, (frequency.get(term) ?? 0) + 1)
+      }
+    },
+    result: () => rank(query, wanted, candidates, frequency, documents.length, records, options.scope, limit),
   }
+}
+
+function rank(query: string, wanted: readonly string[], candidates: readonly { document: Document; terms: readonly string[] }[], frequency: ReadonlyMap<string, number>, documents: number, records: PriorArtRecords, preferred: string | undefined, limit: number): PriorArtResult {
+  if (wanted.length === 0) return { query, patterns: [], mistakes: [] }
+  const scopeOf = new Map(records.projects.map((project) => [project.path, project.profile?.scope]))
   const hits = candidates
     .map(({ document, terms: found }) => {
       let relevance = 0
       for (const term of wanted) {
         const count = found.filter((t) => t === term).length
-        if (count > 0) relevance += (count / (count + 1.2)) * Math.log(1 + documents.length / (frequency.get(term) ?? 1))
+        if (count > 0) relevance += (count / (count + 1.2)) * Math.log(1 + documents / (frequency.get(term) ?? 1))
       }
-      const scope: 'same' | 'other' = options.scope !== undefined && options.scope !== 'unknown' && scopeOf.get(document.project) === options.scope ? 'same' : 'other'
+      const scope: 'same' | 'other' = preferred !== undefined && preferred !== 'unknown' && scopeOf.get(document.project) === preferred ? 'same' : 'other'
       return { document, relevance, scope }
     })
     .filter((hit) => hit.relevance > 0)

@@ -1,9 +1,11 @@
 import { matchesSetupFilter } from '../reports/setup-filter.js'
 import { matchesQuery, normaliseQuery } from '../store/record-query.js'
 import type { CollectionName, CollectionRecords } from '../store/records.js'
-import { COLLECTIONS, recordKey, recordSlot, recordTime } from '../store/records.js'
-import type { RecordQuery, TrackerStore } from '../store/tracker-store.js'
+import { COLLECTIONS } from '../store/records.js'
+import type { TrackerStore } from '../store/tracker-store.js'
 import type { ReportQuery } from './setup-report.js'
+import type { PagedRead } from './paged-reads.js'
+import { pagesInTime } from './paged-reads.js'
 import { windowQuery } from './read-query.js'
 
 /** Every collection's records as exported, and the filters applied (empty when none). */
@@ -15,13 +17,8 @@ export interface ExportedRecords {
 /** One exported record and its collection. */
 export type ExportedRecord = { readonly [C in CollectionName]: { readonly collection: C; readonly record: CollectionRecords[C] } }[CollectionName]
 
-/** How an export reads. */
-export interface ExportOptions {
-  /** Records read per store query; default 1,000. */
-  readonly pageSize?: number | undefined
-  /** Called between pages: a store may release memory there (see `LmdbStore.relieveMemory`). */
-  readonly betweenPages?: (() => unknown) | undefined
-}
+/** How an export reads: pages, and what to do between them (a store may release memory there: see `LmdbStore.relieveMemory`). */
+export type ExportOptions = PagedRead
 
 /** The order collections are exported in: the records in time, then the setups and projects they name. */
 export const EXPORT_ORDER: readonly CollectionName[] = ['commits', 'retrospectives', 'gradeEvents', 'bugs', 'activities', 'usage', 'setups', 'projects']
@@ -55,7 +52,7 @@ export async function* exportRecordStream(store: TrackerStore, query: ReportQuer
     projects.add(record.project)
   }
   for (const collection of TIMED) {
-    for await (const record of pagesInTime(store, collection, scope, options)) {
+    for await (const record of pagesInTime(store, collection, { ...scope, order: 'oldest' }, options)) {
       const named = record as { readonly setup: string; readonly project: string }
       if (!matchesSetupFilter(named.setup, query)) continue
       note(named)
@@ -74,35 +71,6 @@ export async function* exportRecordStream(store: TrackerStore, query: ReportQuer
   for (const project of await store.find('projects', { order: 'oldest', ...(query.project === undefined ? {} : { project: query.project }) })) {
     if (filtered && !projects.has(project.path)) continue
     yield { collection: 'projects', record: project }
-  }
-}
-
-/**
- * A timed collection's records in the scope, oldest first, read a page at a time: each page starts
- * at the time the last one ended, leaving out the records of that instant already given.
- */
-async function* pagesInTime<C extends CollectionName>(store: TrackerStore, collection: C, scope: RecordQuery, options: ExportOptions): AsyncGenerator<CollectionRecords[C]> {
-  const pageSize = options.pageSize ?? 1000
-  let since = scope.since
-  let givenAtSince = new Set<string>()
-  for (;;) {
-    const limit = pageSize + givenAtSince.size
-    const page = await store.find(collection, { ...scope, ...(since === undefined ? {} : { since }), order: 'oldest', limit })
-    let fresh = 0
-    for (const record of page) {
-      const slot = recordSlot(collection, recordKey(collection, record))
-      const time = recordTime(collection, record)
-      if (time === since && givenAtSince.has(slot)) continue
-      if (time !== since) {
-        since = time
-        givenAtSince = new Set()
-      }
-      givenAtSince.add(slot)
-      fresh += 1
-      yield record
-    }
-    if (fresh === 0 || page.length < limit) return
-    await options.betweenPages?.()
   }
 }
 

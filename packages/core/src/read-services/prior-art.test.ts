@@ -66,4 +66,14 @@ describe('priorArt', () => {
       expect(isTrackerError(error, 'INVALID_QUERY')).toBe(true)
     }
   })
+
+  it('gives the same answer a page and a slice at a time, pausing in between, when the host asks for pauses', async () => {
+    const store = await storeWithHistory()
+    let pauses = 0
+    for (const query of [{ task: 'payment webhooks' }, { task: 'shop change', project: SHOP, depth: 3 }, { task: 'api change', since: '2026-03-09T09:02:00Z' }]) {
+      const paused = await priorArt(store, query, { pause: () => { pauses += 1 } })
+      expect(paused).toEqual(await priorArt(store, query))
+    }
+    expect(pauses).toBeGreaterThanOrEqual(3)
+  })
 })
