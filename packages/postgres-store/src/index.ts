@@ -1,0 +1,6 @@
+export type { PostgresStoreErrorCode, PostgresStoreErrorDetails } from './errors.js'
+export { PostgresStoreError, isPostgresStoreError, redactUrl } from './errors.js'
+export { LATEST_MIGRATION } from './migrations.js'
+export type { PostgresStoreOptions } from './open-postgres-store.js'
+export { DEFAULT_SCHEMA, openPostgresStore } from './open-postgres-store.js'
+export { PostgresStore } from './postgres-store.js'

@@ -1,0 +1,335 @@
+import type {
+  AppliedBatch,
+  CollectionName,
+  CollectionRecords,
+  CommitRef,
+  Fact,
+  FactLogQuery,
+  ImportResult,
+  LoggedFact,
+  MigrationRecord,
+  ProjectProfile,
+  ProjectRecord,
+  RecordBatch,
+  RecordKey,
+  RecordQuery,
+  ScoringRules,
+  TrackerStore,
+} from '@agent-tracker/core'
+import { SCHEMA_VERSION, TrackerError, validateFact } from '@agent-tracker/core'
+import type { FactPlan, PlannedRecord, RecordReader } from '@agent-tracker/core/store'
+import { checkFactLogQuery, normaliseQuery, planFacts, planImport, toCommitRef, withProfile } from '@agent-tracker/core/store'
+import type { Pool, PoolClient } from 'pg'
+import { translatePgError } from './errors.js'
+import { quoteIdentifier } from './migrations.js'
+import { findStatement, keyColumns, writeColumns } from './record-rows.js'
+
+/** Rows read per round trip by scans and fact-log reads. */
+const PAGE = 1000
+
+/** Where one store's data lives: the pool, the schema's quoted name, the member ('' for the whole team). */
+export interface StoreLocation {
+  readonly pool: Pool
+  readonly url: string
+  readonly schema: string
+  readonly member: string
+}
+
+/** Every key a plan may read, loaded inside the transaction before planning runs. */
+type RecordCache = Map<string, unknown>
+
+const slotOf = (collection: string, key: RecordKey): string => `${collection}\u0000${keyColumns(key).join('\u0000')}`
+
+/**
+ * The PostgreSQL implementation of the store port. Writes serialise per member on a
+ * transaction-scoped advisory lock (as LMDB serialises its writers), so each batch re-reads the
+ * records it changes inside its own transaction and no concurrent increment is lost; fact ids are
+ * claimed and the fact log appended in the same transaction. Every statement is parameterised.
+ */
+export class PostgresStore implements TrackerStore {
+  readonly rules: ScoringRules
+  /** The team member whose share this store reads and writes; '' for the whole team. */
+  readonly member: string
+  readonly schema: string
+  readonly #pool: Pool
+  readonly #url: string
+  readonly #s: string
+  readonly #ownsPool: boolean
+  #closed = false
+
+  /** Use `openPostgresStore`. */
+  constructor(location: StoreLocation, rules: ScoringRules, ownsPool: boolean) {
+    this.#pool = location.pool
+    this.#url = location.url
+    this.schema = location.schema
+    this.member = location.member
+    this.#s = quoteIdentifier(location.schema)
+    this.rules = rules
+    this.#ownsPool = ownsPool
+  }
+
+  /** The same database seen as another member's share (sharing this store's connections). */
+  forMember(member: string): PostgresStore {
+    return new PostgresStore({ pool: this.#pool, url: this.#url, schema: this.schema, member }, this.rules, false)
+  }
+
+  applyFacts(facts: readonly Fact[]): Promise<AppliedBatch> {
+    return this.#run(async () => {
+      const checked = facts.map((fact) => validateFact(fact))
+      return this.#transaction((client) => this.applyInTransaction(client, checked))
+    })
+  }
+
+  /**
+   * Applies checked facts inside the caller's transaction: locks this member's writes, claims the
+   * ids, plans against the records as stored now, writes them and appends the fact log.
+   * @internal For sync, which applies one batch to the team and to the member in one transaction.
+   */
+  async applyInTransaction(client: PoolClient, facts: readonly Fact[]): Promise<AppliedBatch> {
+    await this.#lock(client)
+    const known = await this.#knownIds(client, facts.map((fact) => fact.id))
+    const plan = await this.#plan(client, (reader) => planFacts(reader, facts, this.rules), known)
+    await this.#putRecords(client, plan.writes)
+    await this.#appendLog(client, plan.logged)
+    return { deferred: false, applied: plan.applied, skipped: plan.skipped, recordsWritten: plan.writes.length }
+  }
+
+  get<C extends CollectionName>(collection: C, key: RecordKey): Promise<CollectionRecords[C] | undefined> {
+    return this.#run(async () => {
+      const [k1, k2, k3] = keyColumns(key)
+      const result = await this.#pool.query<{ record: CollectionRecords[C] }>(
+        `SELECT record FROM ${this.#s}.records WHERE member = $1 AND collection = $2 AND k1 = $3 AND k2 = $4 AND k3 = $5`,
+        [this.member, collection, k1, k2, k3])
+      return result.rows[0]?.record
+    })
+  }
+
+  find<C extends CollectionName>(collection: C, query: RecordQuery = {}): Promise<CollectionRecords[C][]> {
+    return this.#run(async () => {
+      const statement = findStatement(`${this.#s}.records`, this.member, collection, normaliseQuery(collection, query))
+      const result = await this.#pool.query<{ record: CollectionRecords[C] }>(statement)
+      return result.rows.map((row) => row.record)
+    })
+  }
+
+  async findCommitRefs(query: RecordQuery = {}): Promise<CommitRef[]> {
+    return (await this.find('commits', query)).map(toCommitRef)
+  }
+
+  knownFactIds(ids: readonly string[]): Promise<ReadonlySet<string>> {
+    return this.#run(async () => this.#knownIds(this.#pool, ids))
+  }
+
+  async *readFactLog(query?: FactLogQuery): AsyncIterable<LoggedFact> {
+    this.#ensureOpen()
+    const { after, limit } = checkFactLogQuery(query)
+    let seq = after
+    let left = limit
+    while (left > 0) {
+      const page = Math.min(PAGE, left)
+      const result = await this.#run(() => this.#pool.query<{ seq: string; fact: Fact }>(
+        `SELECT seq, fact FROM ${this.#s}.fact_log WHERE member = $1 AND seq > $2 ORDER BY seq LIMIT $3`, [this.member, seq, page]))
+      for (const row of result.rows) {
+        seq = Number(row.seq)
+        yield { seq, fact: row.fact }
+      }
+      left -= result.rows.length
+      if (result.rows.length < page) return
+    }
+  }
+
+  lastFactSeq(): Promise<number> {
+    return this.#run(async () => this.#lastSeq(this.#pool))
+  }
+
+  async *scan<C extends CollectionName>(collection: C): AsyncIterable<CollectionRecords[C]> {
+    this.#ensureOpen()
+    let last: [string, string, string] | undefined
+    for (;;) {
+      const after = last === undefined ? '' : ' AND (k1, k2, k3) > ($3, $4, $5)'
+      const values = last === undefined ? [this.member, collection] : [this.member, collection, ...last]
+      const result = await this.#run(() => this.#pool.query<{ k1: string; k2: string; k3: string; record: CollectionRecords[C] }>(
+        `SELECT k1, k2, k3, record FROM ${this.#s}.records WHERE member = $1 AND collection = $2${after} ORDER BY k1, k2, k3 LIMIT ${String(PAGE)}`, values))
+      for (const row of result.rows) yield row.record
+      const tail = result.rows.at(-1)
+      if (tail === undefined || result.rows.length < PAGE) return
+      last = [tail.k1, tail.k2, tail.k3]
+    }
+  }
+
+  importRecords(batch: RecordBatch): Promise<ImportResult> {
+    return this.#run(() => this.#transaction(async (client) => {
+      await this.#lock(client)
+      const plan = await this.#plan(client, (reader) => planImport(reader, batch), new Set())
+      await this.#putRecords(client, plan.writes)
+      return { written: plan.written, skipped: plan.skipped }
+    }))
+  }
+
+  saveProjectProfile(path: string, profile: ProjectProfile): Promise<ProjectRecord> {
+    return this.#run(() => this.#transaction(async (client) => {
+      await this.#lock(client)
+      const stored = await this.#loadRecords(client, [['projects', [path]]])
+      const record = withProfile(stored.get(slotOf('projects', [path])) as ProjectRecord | undefined, path, profile)
+      await this.#putRecords(client, [{ collection: 'projects', key: [path], record }])
+      return record
+    }))
+  }
+
+  schemaVersion(): Promise<number> {
+    return this.#run(async () => {
+      const result = await this.#pool.query<{ value: string }>(`SELECT value FROM ${this.#s}.meta WHERE name = 'schema_version'`)
+      return result.rows[0] === undefined ? SCHEMA_VERSION : Number(result.rows[0].value)
+    })
+  }
+
+  recordMigration(record: MigrationRecord): Promise<void> {
+    return this.#run(async () => {
+      await this.#pool.query(
+        `INSERT INTO ${this.#s}.migrations (member, id, at, record) VALUES ($1, $2, $3, $4::jsonb)
+         ON CONFLICT (member, id) DO UPDATE SET at = excluded.at, record = excluded.record`,
+        [this.member, record.id, record.at, JSON.stringify(record)])
+    })
+  }
+
+  listMigrations(): Promise<MigrationRecord[]> {
+    return this.#run(async () => {
+      const result = await this.#pool.query<{ record: MigrationRecord }>(`SELECT record FROM ${this.#s}.migrations WHERE member = $1 ORDER BY at, id`, [this.member])
+      return result.rows.map((row) => row.record)
+    })
+  }
+
+  /** Closes the connections (unless this store shares another's); later calls reject with STORE_CLOSED. */
+  async close(): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
+    if (this.#ownsPool) await this.#pool.end()
+  }
+
+  /** Runs work in one transaction on one connection: committed when it returns, rolled back when it throws. */
+  async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    return this.#run(() => this.#transaction(work))
+  }
+
+  async #transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.#pool.connect()
+    let unusable: Error | undefined
+    try {
+      await client.query('BEGIN')
+      const result = await work(client)
+      await client.query('COMMIT')
+      return result
+    } catch (error) {
+      await client.query('ROLLBACK').catch((rollback: unknown) => {
+        // A connection that cannot even roll back is dropped rather than reused.
+        unusable = rollback instanceof Error ? rollback : new Error(String(rollback))
+      })
+      throw error
+    } finally {
+      client.release(unusable)
+    }
+  }
+
+  /** Serialises this member's writes until the transaction ends. */
+  async #lock(client: PoolClient): Promise<void> {
+    await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`agent-tracker:write:${this.schema}:${this.member}`])
+  }
+
+  async #knownIds(client: Pick<PoolClient, 'query'>, ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set()
+    const result = await client.query<{ id: string }>(`SELECT id FROM ${this.#s}.fact_ids WHERE member = $1 AND id = ANY($2::text[])`, [this.member, [...new Set(ids)]])
+    return new Set(result.rows.map((row) => row.id))
+  }
+
+  async #lastSeq(client: Pick<PoolClient, 'query'>): Promise<number> {
+    const result = await client.query<{ seq: string | null }>(`SELECT max(seq) AS seq FROM ${this.#s}.fact_log WHERE member = $1`, [this.member])
+    return Number(result.rows[0]?.seq ?? 0)
+  }
+
+  /**
+   * Runs a pure planner against the records of this transaction. Planning reads synchronously:
+   * it runs once with what is loaded, noting every key it missed; those are loaded and it runs
+   * again, until it misses none (usually twice: setups, projects and rollups, then what a fact's
+   * records lead to).
+   */
+  async #plan<P extends { readonly writes: readonly PlannedRecord[] }>(client: PoolClient, planner: (reader: RecordReader) => P, known: ReadonlySet<string>): Promise<P> {
+    const cache: RecordCache = new Map()
+    for (;;) {
+      const missing = new Map<string, [CollectionName, RecordKey]>()
+      const claimed = new Set<string>()
+      const reader: RecordReader = {
+        get: <C extends CollectionName>(collection: C, key: RecordKey) => {
+          const slot = slotOf(collection, key)
+          if (cache.has(slot)) return cache.get(slot) as CollectionRecords[C] | undefined
+          missing.set(slot, [collection, key])
+          return undefined
+        },
+        claimFact: (id) => {
+          if (known.has(id) || claimed.has(id)) return false
+          claimed.add(id)
+          return true
+        },
+      }
+      const plan = planner(reader)
+      if (missing.size === 0) return plan
+      const loaded = await this.#loadRecords(client, [...missing.values()])
+      for (const slot of missing.keys()) cache.set(slot, loaded.get(slot))
+    }
+  }
+
+  async #loadRecords(client: PoolClient, keys: readonly [CollectionName, RecordKey][]): Promise<Map<string, unknown>> {
+    const columns: string[][] = [[], [], [], []]
+    for (const [collection, key] of keys) {
+      const [k1, k2, k3] = keyColumns(key)
+      columns[0]?.push(collection)
+      columns[1]?.push(k1)
+      columns[2]?.push(k2)
+      columns[3]?.push(k3)
+    }
+    const result = await client.query<{ collection: string; k1: string; k2: string; k3: string; record: unknown }>(
+      `SELECT r.collection, r.k1, r.k2, r.k3, r.record FROM ${this.#s}.records r
+       JOIN unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS wanted(collection, k1, k2, k3)
+         ON r.collection = wanted.collection AND r.k1 = wanted.k1 AND r.k2 = wanted.k2 AND r.k3 = wanted.k3
+       WHERE r.member = $1`,
+      [this.member, ...columns])
+    return new Map(result.rows.map((row) => [`${row.collection}\u0000${row.k1}\u0000${row.k2}\u0000${row.k3}`, row.record]))
+  }
+
+  async #putRecords(client: PoolClient, writes: readonly PlannedRecord[]): Promise<void> {
+    if (writes.length === 0) return
+    await client.query(
+      `INSERT INTO ${this.#s}.records (member, collection, k1, k2, k3, at, setup, project, record)
+       SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[])
+       ON CONFLICT (member, collection, k1, k2, k3) DO UPDATE SET at = excluded.at, setup = excluded.setup, project = excluded.project, record = excluded.record`,
+      [this.member, ...writeColumns(writes)])
+  }
+
+  async #appendLog(client: PoolClient, logged: FactPlan['logged']): Promise<void> {
+    if (logged.length === 0) return
+    const first = (await this.#lastSeq(client)) + 1
+    const ids = logged.map((fact) => fact.id)
+    const facts = logged.map((fact) => JSON.stringify(fact))
+    await client.query(
+      `INSERT INTO ${this.#s}.fact_log (member, seq, fact)
+       SELECT $1, $2::bigint + ordinality - 1, fact FROM unnest($3::jsonb[]) WITH ORDINALITY AS f(fact, ordinality)`,
+      [this.member, first, facts])
+    await client.query(
+      `INSERT INTO ${this.#s}.fact_ids (member, id, seq)
+       SELECT $1, id, $2::bigint + ordinality - 1 FROM unnest($3::text[]) WITH ORDINALITY AS f(id, ordinality)`,
+      [this.member, first, ids])
+  }
+
+  /** Runs a call: STORE_CLOSED once closed, and `pg`'s errors as the store's own. */
+  async #run<T>(work: () => Promise<T>): Promise<T> {
+    this.#ensureOpen()
+    try {
+      return await work()
+    } catch (error) {
+      throw translatePgError(error, this.#url)
+    }
+  }
+
+  #ensureOpen(): void {
+    if (this.#closed) throw new TrackerError('STORE_CLOSED', 'The team database store is closed.')
+  }
+}

@@ -1,0 +1,4 @@
+// Test helpers for a real PostgreSQL: a throwaway cluster in a temporary folder (Node only).
+
+export type { PostgresServer, PostgresServerOptions } from './postgres-server.js'
+export { startPostgresServer } from './postgres-server.js'
