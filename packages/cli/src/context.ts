@@ -1,8 +1,10 @@
 import { resolve } from 'node:path'
+import type { TrackerStore } from '@agent-tracker/core'
 import type { LmdbStore } from '@agent-tracker/lmdb-store'
 import { openDatabase } from '@agent-tracker/node-host/database'
 import { SingleBar } from 'cli-progress'
 import pc from 'picocolors'
+import { CliError, EXIT } from './cli-error.js'
 import type { Io } from './io.js'
 import { colourEnabled, outputWidth } from './io.js'
 import { parseSizeLimit } from './parse-size.js'
@@ -14,6 +16,10 @@ export interface CommonOptions {
   readonly json?: boolean
   readonly db?: string
   readonly maxSize?: string
+  /** Read commands: answer from the team database instead of this machine's. */
+  readonly team?: boolean
+  /** Read commands with `--team`: only this member's share. */
+  readonly member?: string
 }
 
 /** A progress reporter; a no-op unless stderr is a terminal and output is not JSON. */
@@ -29,6 +35,7 @@ export class CommandContext {
   readonly colours: ReturnType<typeof pc.createColors>
   readonly #options: CommonOptions
   readonly #stores: LmdbStore[] = []
+  readonly #closers: (() => Promise<void>)[] = []
 
   constructor(io: Io, options: CommonOptions) {
     this.io = io
@@ -54,6 +61,12 @@ export class CommandContext {
    * @throws {CliError} for a bad `--max-size`; the kit's and the store's errors for the database.
    */
   openStore(mode: 'read' | 'write'): LmdbStore {
+    if (this.#options.team === true && mode === 'write') {
+      throw new CliError('USAGE', '--team reads the team database; this command writes to this machine\'s database (run sync to send it on).', EXIT.usage)
+    }
+    if (this.teamUrl !== undefined) {
+      throw new CliError('USAGE', `--db ${this.teamUrl.replace(/:[^:@/]*@/, ':***@')} names a team database: only read commands take one (with --team, they read the configured one); this command works on this machine's database.`, EXIT.usage)
+    }
     const flag = this.#options.maxSize
     const maxSize = flag ?? this.io.env.AGENT_TRACKER_MAX_SIZE
     const store = openDatabase({
@@ -65,6 +78,42 @@ export class CommandContext {
     })
     this.#stores.push(store)
     return store
+  }
+
+  /** The team database URL given with `--db postgres://…`, if any. */
+  get teamUrl(): string | undefined {
+    const db = this.#options.db
+    return db !== undefined && /^postgres(ql)?:\/\//.test(db) ? db : undefined
+  }
+
+  /**
+   * Opens the store a read command answers from: the team database with `--team` (or
+   * `--db postgres://…`), for one member's share with `--member`; else this machine's database,
+   * read-only. Closed by {@link close}.
+   * @throws {CliError} when no team database is configured or the member has never synced; the stores' errors.
+   */
+  async openReadStore(): Promise<TrackerStore> {
+    if (this.#options.team !== true && this.teamUrl === undefined) {
+      if (this.#options.member !== undefined) throw new CliError('USAGE', '--member filters the team database: add --team (or --db postgres://…).', EXIT.usage)
+      return this.openStore('read')
+    }
+    const { openTeamStore, requireTeamSettings } = await import('./team.js')
+    const settings = requireTeamSettings(this.io, { url: this.teamUrl })
+    const member = this.#options.member
+    const store = await openTeamStore(settings, 'read', member ?? '')
+    this.onClose(() => store.close())
+    if (member !== undefined) {
+      const members = await store.members()
+      if (!members.includes(member)) {
+        throw new CliError('UNKNOWN_MEMBER', `No member "${member}" has synced to the team database${members.length === 0 ? ' yet' : `; members: ${members.join(', ')}`}.`, EXIT.usage)
+      }
+    }
+    return store
+  }
+
+  /** Runs `closer` when the command ends (e.g. to close a connection it opened). */
+  onClose(closer: () => Promise<void>): void {
+    this.#closers.push(closer)
   }
 
   /** Prints the result: JSON of `data` with `--json`, else the text from `render`. */
@@ -105,6 +154,6 @@ export class CommandContext {
 
   /** Closes every store the command opened. */
   async close(): Promise<void> {
-    await Promise.all(this.#stores.splice(0).map((store) => store.close()))
+    await Promise.all([...this.#stores.splice(0).map((store) => store.close()), ...this.#closers.splice(0).map((closer) => closer())])
   }
 }

@@ -24,6 +24,7 @@ const load = {
   report: () => import('./commands/report.js'),
   retro: () => import('./commands/retro.js'),
   search: () => import('./commands/search.js'),
+  sync: () => import('./commands/sync.js'),
   status: () => import('./commands/status.js'),
   demo: () => import('./demo/run-demo.js'),
 }
@@ -47,6 +48,13 @@ function common(command: Command, example: string): Command {
     .addHelpText('after', `\nExample:\n  $ ${example}`)
 }
 
+/** `--team` and `--member` of the read commands. */
+function teamReads(command: Command): Command {
+  return command
+    .option('--team', 'answer from the team database ($AGENT_TRACKER_TEAM_URL, else team.url in ~/.config/agent-tracker/config.json); --db postgres://… names one')
+    .option('--member <name>', 'with --team: only what this member synced')
+}
+
 function reportFilters(command: Command): Command {
   return command
     .option('--project <path-or-name>', 'only this project')
@@ -68,23 +76,23 @@ export function buildProgram(io: Io, run: Runner, version: string): Command {
   type Opts = CommonOptions & Record<string, unknown>
   const add = (name: string, description: string, example: string): Command => common(program.command(name).description(description), example).exitOverride()
 
-  add('status [setup]', 'status card of a setup, or one line per setup', 'agent-tracker status build@anthropic/claude-sonnet-4-5')
+  teamReads(add('status [setup]', 'status card of a setup, or one line per setup', 'agent-tracker status build@anthropic/claude-sonnet-4-5'))
     .action((setup: string | undefined, o: Opts) => run(async (ctx) => (await load.status()).statusCommand(ctx, setup), o))
-  reportFilters(add('agents', 'leaderboard: skill points, experience and communication score per setup; with --project/--since/--until, only setups that worked there, with their commits and bugs there', 'agent-tracker agents --model gpt-5 --since 2026-03-01'))
+  reportFilters(teamReads(add('agents', 'leaderboard: skill points, experience and communication score per setup; with --project/--since/--until, only setups that worked there, with their commits and bugs there', 'agent-tracker agents --model gpt-5 --since 2026-03-01')))
     .action((o: Opts & { project?: string; since?: string; until?: string; agent?: string; model?: string }) => run(async (ctx) => (await load.agents()).agentsCommand(ctx, o), o))
-  reportFilters(add('report', 'outcomes per setup across projects: commits, bugs, grades, failures, tokens and cost per commit', 'agent-tracker report --since 2026-01-01 --until 2026-03-31 --project shop'))
+  reportFilters(teamReads(add('report', 'outcomes per setup across projects: commits, bugs, grades, failures, tokens and cost per commit', 'agent-tracker report --since 2026-01-01 --until 2026-03-31 --project shop')))
     .action((o: Opts & { project?: string; since?: string; until?: string; agent?: string; model?: string }) => run(async (ctx) => (await load.report()).reportCommand(ctx, o), o))
-  add('recommend [project-dir]', 'which setup to use for a project like this one (default: the current folder)', 'agent-tracker recommend ~/code/new-app')
+  teamReads(add('recommend [project-dir]', 'which setup to use for a project like this one (default: the current folder)', 'agent-tracker recommend ~/code/new-app'))
     .option('--min-samples <n>', 'graded commits a setup needs on similar projects before it is ranked (default 5)')
     .action((dir: string | undefined, o: Opts & { minSamples?: string }) => run(async (ctx) => (await load.recommend()).recommendCommand(ctx, dir, o), o))
-  add('search <task...>', 'prior art: earlier work on similar tasks — patterns to repeat, mistakes to avoid', 'agent-tracker search stripe webhook retries')
+  teamReads(add('search <task...>', 'prior art: earlier work on similar tasks — patterns to repeat, mistakes to avoid', 'agent-tracker search stripe webhook retries'))
     .option('--project <dir>', 'the project whose scope to prefer (default: the current folder)')
     .addOption(limitOption().default(10))
     .action((words: string[], o: Opts & { project?: string; limit: number }) => run(async (ctx) => (await load.search()).searchCommand(ctx, words, o), o))
-  add('history <setup>', "a setup's commits, grades, bugs and journal, newest first", 'agent-tracker history build@openai/gpt-5 --limit 50')
+  teamReads(add('history <setup>', "a setup's commits, grades, bugs and journal, newest first", 'agent-tracker history build@openai/gpt-5 --limit 50'))
     .option('--project <path-or-name>', 'only this project').option('--since <date>', 'from this date').option('--until <date>', 'to this date').addOption(limitOption())
     .action((setup: string, o: Opts & { project?: string; since?: string; until?: string; limit: number }) => run(async (ctx) => (await load.history()).historyCommand(ctx, setup, o), o))
-  add('projects', 'every project seen, with its language, framework and scope', 'agent-tracker projects --refresh')
+  teamReads(add('projects', 'every project seen, with its language, framework and scope', 'agent-tracker projects --refresh'))
     .option('--refresh', 're-read AGENTS.md and manifests of project folders that changed')
     .action((o: Opts & { refresh?: boolean }) => run(async (ctx) => (await load.projects()).projectsCommand(ctx, o), o))
   add('grade <setup> <commit>', "record your grade of a commit (and the agent's, if it gave none)", 'agent-tracker grade build@openai/gpt-5 a1b2c3d --user excellence --agent good --note "clean diff"')
@@ -98,11 +106,11 @@ export function buildProgram(io: Io, run: Runner, version: string): Command {
   add('reinstate <setup>', 'let a halted setup work again (SP back to 1)', 'agent-tracker reinstate build@ollama/qwen3-coder')
     .option('--note <text>', 'why')
     .action((setup: string, o: Opts & { note?: string }) => run(async (ctx) => (await load.reinstate()).reinstateCommand(ctx, setup, o), o))
-  add('retro [setup]', 'list retrospectives; with --note, add your note to one', 'agent-tracker retro build@openai/gpt-5 --commit a1b2c3d --note "ask before changing the schema"')
+  teamReads(add('retro [setup]', 'list retrospectives; with --note, add your note to one', 'agent-tracker retro build@openai/gpt-5 --commit a1b2c3d --note "ask before changing the schema"'))
     .option('--commit <hash>', 'the commit (default: the latest)').option('--note <text>', 'your note').option('--task <text>', 'what the commit was for')
     .option('--project <path-or-name>', 'only this project').addOption(limitOption())
     .action((setup: string | undefined, o: Opts & { commit?: string; note?: string; task?: string; project?: string; limit: number }) => run(async (ctx) => (await load.retro()).retroCommand(ctx, setup, o), o))
-  add('activity [setup]', 'list journal entries; with --task, log one', 'agent-tracker activity build@openai/gpt-5 --task "migrate to v2" --outcome done')
+  teamReads(add('activity [setup]', 'list journal entries; with --task, log one', 'agent-tracker activity build@openai/gpt-5 --task "migrate to v2" --outcome done'))
     .option('--task <text>').option('--actions <text>').option('--outcome <text>').option('--decisions <text>')
     .option('--project <path-or-name>', 'the project (default: the current folder)').addOption(limitOption())
     .action((setup: string | undefined, o: Opts & { task?: string; actions?: string; outcome?: string; decisions?: string; project?: string; limit: number }) => run(async (ctx) => (await load.activity()).activityCommand(ctx, setup, o), o))
@@ -112,7 +120,7 @@ export function buildProgram(io: Io, run: Runner, version: string): Command {
     .action((dirs: string[], o: Opts & { setup?: string; again?: boolean }) => run(async (ctx) => (await load.migrate()).migrateCommand(ctx, dirs, o), o))
   add('merge <db>', "add another agent-tracker database (e.g. another machine's) to this one", 'agent-tracker merge ~/Downloads/laptop.lmdb')
     .action((other: string, o: Opts) => run(async (ctx) => (await load.merge()).mergeCommand(ctx, other), o))
-  reportFilters(add('export', 'export data as JSON, JSON lines or CSV (streamed: any size, little memory), or a report with charts as one HTML file; the filters narrow every format', 'agent-tracker export --format html --out report.html'))
+  reportFilters(teamReads(add('export', 'export data as JSON, JSON lines or CSV (streamed: any size, little memory), or a report with charts as one HTML file; the filters narrow every format', 'agent-tracker export --format html --out report.html')))
     .requiredOption('--format <format>', 'json (one document), jsonl (one record per line: {"collection", "record"}), csv or html')
     .option('--out <file>', 'write to this file (default: stdout; report.html for html)')
     .option('--table <name>', 'for csv: report (default) or a collection: setups, projects, commits, retrospectives, gradeEvents, bugs, activities, usage')
@@ -128,6 +136,11 @@ One fact per line; "id" and "at" (ISO 8601) are optional. Kinds and their fields
 Every fact has "setup" (agent@provider/model) and "project" (absolute path), e.g.
   {"kind":"commit","setup":"build@anthropic/claude-sonnet-4-5","project":"/home/me/shop","hash":"a1b2c3d","message":"Add cart"}`)
     .action((o: Opts & { file?: string }) => run(async (ctx) => (await load.ingest()).ingestCommand(ctx, o), o))
+  add('sync', "send this machine's new facts to the team database (idempotent; resumes where it stopped)", 'AGENT_TRACKER_TEAM_URL=postgres://me@db.example.com/tracker agent-tracker sync')
+    .option('--url <postgres-url>', 'the team database (default: $AGENT_TRACKER_TEAM_URL, else team.url in ~/.config/agent-tracker/config.json); passwords go in PGPASSWORD or ~/.pgpass')
+    .option('--member <name>', 'your name in the team (default: $AGENT_TRACKER_TEAM_MEMBER, else team.member, else your login name)')
+    .addOption(new Option('--batch-size <n>', 'facts per transaction').default(1000).argParser(positiveInteger))
+    .action((o: Opts & { url?: string; member?: string; batchSize?: number }) => run(async (ctx) => (await load.sync()).syncCommand(ctx, o), o))
   add('doctor', 'check the database: path, size and limit, schema, readers, legacy data, plugin config', 'agent-tracker doctor --check')
     .option('--check', 'also recompute the day rollups from the records and the fact log, and report any drift (reads everything)')
     .action((o: Opts & { check?: boolean }) => run(async (ctx) => (await load.doctor()).doctorCommand(ctx, o), o))

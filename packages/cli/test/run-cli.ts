@@ -39,7 +39,7 @@ export interface RunOptions {
 
 /** The environment a run sees: a private HOME, no colour unless asked, none of the tracker's variables unless given. */
 function environment(base: Record<string, string | undefined>, home: string, options: RunOptions): Record<string, string> {
-  const merged = { ...base, HOME: home, NO_COLOR: '1', AGENT_TRACKER_DB: undefined, AGENT_TRACKER_MAX_SIZE: undefined, FORCE_COLOR: undefined, ...options.env }
+  const merged = { ...base, HOME: home, NO_COLOR: '1', AGENT_TRACKER_DB: undefined, AGENT_TRACKER_MAX_SIZE: undefined, AGENT_TRACKER_TEAM_URL: undefined, AGENT_TRACKER_TEAM_MEMBER: undefined, AGENT_TRACKER_TEAM_SCHEMA: undefined, FORCE_COLOR: undefined, ...options.env }
   return Object.fromEntries(Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined))
 }
 

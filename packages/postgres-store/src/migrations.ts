@@ -15,14 +15,15 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
         member text NOT NULL, collection text NOT NULL,
         k1 text COLLATE "C" NOT NULL, k2 text COLLATE "C" NOT NULL, k3 text COLLATE "C" NOT NULL,
         at text COLLATE "C" NOT NULL, setup text COLLATE "C", project text COLLATE "C",
-        record jsonb NOT NULL,
+        record json NOT NULL,
         PRIMARY KEY (member, collection, k1, k2, k3))`,
       'CREATE INDEX records_by_time ON {S}.records (member, collection, at)',
       'CREATE INDEX records_by_setup ON {S}.records (member, collection, setup, at)',
       'CREATE INDEX records_by_project ON {S}.records (member, collection, project, at)',
       'CREATE TABLE {S}.fact_ids (member text NOT NULL, id text NOT NULL, seq bigint NOT NULL, PRIMARY KEY (member, id))',
-      'CREATE TABLE {S}.fact_log (member text NOT NULL, seq bigint NOT NULL, fact jsonb NOT NULL, PRIMARY KEY (member, seq))',
-      'CREATE TABLE {S}.migrations (member text NOT NULL, id text NOT NULL, at text COLLATE "C" NOT NULL, record jsonb NOT NULL, PRIMARY KEY (member, id))',
+      // `source` names the machine's database a synced fact came from (null for facts applied directly).
+      'CREATE TABLE {S}.fact_log (member text NOT NULL, seq bigint NOT NULL, fact json NOT NULL, source text, PRIMARY KEY (member, seq))',
+      'CREATE TABLE {S}.migrations (member text NOT NULL, id text NOT NULL, at text COLLATE "C" NOT NULL, record json NOT NULL, PRIMARY KEY (member, id))',
       `CREATE TABLE {S}.sync_sources (
         source text PRIMARY KEY, member text NOT NULL, machine text NOT NULL,
         acked_seq bigint NOT NULL, facts bigint NOT NULL, last_sync_at timestamptz NOT NULL)`,

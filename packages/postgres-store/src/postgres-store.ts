@@ -16,13 +16,43 @@ import type {
   ScoringRules,
   TrackerStore,
 } from '@agent-tracker/core'
-import { SCHEMA_VERSION, TrackerError, validateFact } from '@agent-tracker/core'
+import { REPEAT, SCHEMA_VERSION, TrackerError, validateFact } from '@agent-tracker/core'
 import type { FactPlan, PlannedRecord, RecordReader } from '@agent-tracker/core/store'
 import { checkFactLogQuery, normaliseQuery, planFacts, planImport, toCommitRef, withProfile } from '@agent-tracker/core/store'
 import type { Pool, PoolClient } from 'pg'
 import { translatePgError } from './errors.js'
 import { quoteIdentifier } from './migrations.js'
 import { findStatement, keyColumns, writeColumns } from './record-rows.js'
+
+/** Who sends a batch: one machine's database, and the team member it belongs to. */
+export interface SyncSource {
+  /** Stable id of the sending database, e.g. `<machine>:<database path>`. */
+  readonly source: string
+  /** The member's chosen name. */
+  readonly member: string
+  /** The machine's name. */
+  readonly machine: string
+}
+
+/** What the team database did with a batch. */
+export interface ReceivedBatch {
+  /** The source's acknowledged sequence number after the batch. */
+  readonly acknowledged: number
+  /** Facts newer than what the source had acknowledged. */
+  readonly received: number
+  /** Facts that changed the team's records. */
+  readonly applied: number
+  /** Facts whose id the team database had already (from another machine, or an earlier send). */
+  readonly repeats: number
+}
+
+/** A source's sync progress. */
+export interface SyncSourceStatus extends SyncSource {
+  readonly acknowledged: number
+  /** Facts received from it in all. */
+  readonly facts: number
+  readonly lastSyncAt: string
+}
 
 /** Rows read per round trip by scans and fact-log reads. */
 const PAGE = 1000
@@ -85,12 +115,12 @@ export class PostgresStore implements TrackerStore {
    * ids, plans against the records as stored now, writes them and appends the fact log.
    * @internal For sync, which applies one batch to the team and to the member in one transaction.
    */
-  async applyInTransaction(client: PoolClient, facts: readonly Fact[]): Promise<AppliedBatch> {
+  async applyInTransaction(client: PoolClient, facts: readonly Fact[], source?: string): Promise<AppliedBatch> {
     await this.#lock(client)
     const known = await this.#knownIds(client, facts.map((fact) => fact.id))
     const plan = await this.#plan(client, (reader) => planFacts(reader, facts, this.rules), known)
     await this.#putRecords(client, plan.writes)
-    await this.#appendLog(client, plan.logged)
+    await this.#appendLog(client, plan.logged, source)
     return { deferred: false, applied: plan.applied, skipped: plan.skipped, recordsWritten: plan.writes.length }
   }
 
@@ -186,7 +216,7 @@ export class PostgresStore implements TrackerStore {
   recordMigration(record: MigrationRecord): Promise<void> {
     return this.#run(async () => {
       await this.#pool.query(
-        `INSERT INTO ${this.#s}.migrations (member, id, at, record) VALUES ($1, $2, $3, $4::jsonb)
+        `INSERT INTO ${this.#s}.migrations (member, id, at, record) VALUES ($1, $2, $3, $4::json)
          ON CONFLICT (member, id) DO UPDATE SET at = excluded.at, record = excluded.record`,
         [this.member, record.id, record.at, JSON.stringify(record)])
     })
@@ -196,6 +226,72 @@ export class PostgresStore implements TrackerStore {
     return this.#run(async () => {
       const result = await this.#pool.query<{ record: MigrationRecord }>(`SELECT record FROM ${this.#s}.migrations WHERE member = $1 ORDER BY at, id`, [this.member])
       return result.rows.map((row) => row.record)
+    })
+  }
+
+  /**
+   * Takes one batch of a machine's fact log, in one transaction: the facts after what this source
+   * had acknowledged are applied to the whole team and to the member's share (each skipping ids it
+   * has, so a resend changes nothing), and the source's acknowledged sequence number moves to the
+   * batch's last. Concurrent batches of one source wait for each other.
+   */
+  receive(from: SyncSource, batch: readonly LoggedFact[]): Promise<ReceivedBatch> {
+    return this.#run(() => this.#transaction(async (client) => {
+      const table = `${this.#s}.sync_sources`
+      await client.query(
+        `INSERT INTO ${table} (source, member, machine, acked_seq, facts, last_sync_at) VALUES ($1, $2, $3, 0, 0, now()) ON CONFLICT (source) DO NOTHING`,
+        [from.source, from.member, from.machine])
+      const row = await client.query<{ acked_seq: string }>(`SELECT acked_seq FROM ${table} WHERE source = $1 FOR UPDATE`, [from.source])
+      const acked = Number(row.rows[0]?.acked_seq ?? 0)
+      const fresh = batch.filter((entry) => entry.seq > acked)
+      const facts = fresh.map((entry) => validateFact(entry.fact))
+      const team = await this.applyInTransaction(client, facts, from.source)
+      await this.forMember(from.member).applyInTransaction(client, facts, from.source)
+      const last = Math.max(acked, ...fresh.map((entry) => entry.seq))
+      await client.query(
+        `UPDATE ${table} SET member = $2, machine = $3, acked_seq = $4, facts = facts + $5, last_sync_at = now() WHERE source = $1`,
+        [from.source, from.member, from.machine, last, fresh.length])
+      return { acknowledged: last, received: fresh.length, applied: team.applied, repeats: team.skipped.filter((s) => s.reason === REPEAT).length }
+    }))
+  }
+
+  /** The last sequence number the team database acknowledged from a source; 0 for a new source. */
+  acknowledged(source: string): Promise<number> {
+    return this.#run(async () => {
+      const result = await this.#pool.query<{ acked_seq: string }>(`SELECT acked_seq FROM ${this.#s}.sync_sources WHERE source = $1`, [source])
+      return Number(result.rows[0]?.acked_seq ?? 0)
+    })
+  }
+
+  /** Forgets what a source had acknowledged, so that its whole log is sent again (repeats are skipped by id). */
+  resetSource(source: string): Promise<void> {
+    return this.#run(async () => {
+      await this.#pool.query(`UPDATE ${this.#s}.sync_sources SET acked_seq = 0 WHERE source = $1`, [source])
+    })
+  }
+
+  /** Every machine database that has synced, with its member and progress, most recent first. */
+  syncSources(): Promise<SyncSourceStatus[]> {
+    return this.#run(async () => {
+      const result = await this.#pool.query<{ source: string; member: string; machine: string; acked_seq: string; facts: string; last_sync_at: Date }>(
+        `SELECT source, member, machine, acked_seq, facts, last_sync_at FROM ${this.#s}.sync_sources ORDER BY last_sync_at DESC, source`)
+      return result.rows.map((row) => ({
+        source: row.source, member: row.member, machine: row.machine,
+        acknowledged: Number(row.acked_seq), facts: Number(row.facts), lastSyncAt: row.last_sync_at.toISOString(),
+      }))
+    })
+  }
+
+  /** The names of the members who have synced, sorted. */
+  async members(): Promise<string[]> {
+    return [...new Set((await this.syncSources()).map((source) => source.member))].sort()
+  }
+
+  /** The newest schema migration applied to the team database. */
+  migration(): Promise<number> {
+    return this.#run(async () => {
+      const result = await this.#pool.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${this.#s}.schema_migrations`)
+      return result.rows[0]?.version ?? 0
     })
   }
 
@@ -299,20 +395,20 @@ export class PostgresStore implements TrackerStore {
     if (writes.length === 0) return
     await client.query(
       `INSERT INTO ${this.#s}.records (member, collection, k1, k2, k3, at, setup, project, record)
-       SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[])
+       SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::json[])
        ON CONFLICT (member, collection, k1, k2, k3) DO UPDATE SET at = excluded.at, setup = excluded.setup, project = excluded.project, record = excluded.record`,
       [this.member, ...writeColumns(writes)])
   }
 
-  async #appendLog(client: PoolClient, logged: FactPlan['logged']): Promise<void> {
+  async #appendLog(client: PoolClient, logged: FactPlan['logged'], source: string | undefined): Promise<void> {
     if (logged.length === 0) return
     const first = (await this.#lastSeq(client)) + 1
     const ids = logged.map((fact) => fact.id)
     const facts = logged.map((fact) => JSON.stringify(fact))
     await client.query(
-      `INSERT INTO ${this.#s}.fact_log (member, seq, fact)
-       SELECT $1, $2::bigint + ordinality - 1, fact FROM unnest($3::jsonb[]) WITH ORDINALITY AS f(fact, ordinality)`,
-      [this.member, first, facts])
+      `INSERT INTO ${this.#s}.fact_log (member, seq, fact, source)
+       SELECT $1, $2::bigint + ordinality - 1, fact, $4 FROM unnest($3::json[]) WITH ORDINALITY AS f(fact, ordinality)`,
+      [this.member, first, facts, source ?? null])
     await client.query(
       `INSERT INTO ${this.#s}.fact_ids (member, id, seq)
        SELECT $1, id, $2::bigint + ordinality - 1 FROM unnest($3::text[]) WITH ORDINALITY AS f(id, ordinality)`,

@@ -23,7 +23,7 @@ export async function activityCommand(ctx: CommandContext, setup: string | undef
     ctx.print({ logged: true, setup, task: options.task }, () => `Logged "${options.task ?? ''}" for ${setup}.`)
     return
   }
-  const store = ctx.openStore('read')
+  const store = await ctx.openReadStore()
   if (setup !== undefined) await requireSetup(store, setup)
   const project = options.project === undefined ? undefined : await resolveProject(store, options.project, ctx.io.cwd)
   const entries = await activity(store, { setup, project, limit: options.limit })

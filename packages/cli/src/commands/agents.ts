@@ -10,7 +10,7 @@ import { reportQuery } from './report.js'
  * that worked there and then, with their commits and bugs there; SP, XP and CS stay current.
  */
 export async function agentsCommand(ctx: CommandContext, options: ReportOptions): Promise<void> {
-  const store = ctx.openStore('read')
+  const store = await ctx.openReadStore()
   const scoped = options.project !== undefined || options.since !== undefined || options.until !== undefined
   const rows = await leaderboard(store, await reportQuery(ctx, store, options))
   ctx.print(rows, () => {

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path'
-import type { CollectionName, ReportQuery } from '@agent-tracker/core'
+import type { CollectionName, ReportQuery, TrackerStore } from '@agent-tracker/core'
 import { COLLECTIONS, EXPORT_ORDER, exportFilters, exportRecordStream, leaderboard, setupReport, setupTrends } from '@agent-tracker/core'
-import type { LmdbStore } from '@agent-tracker/lmdb-store'
+import { LmdbStore } from '@agent-tracker/lmdb-store'
+import { PostgresStore } from '@agent-tracker/postgres-store'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { CSV_COLUMNS, csvHeader, csvLine, toCsv } from '../export/csv.js'
@@ -26,7 +27,7 @@ export async function exportCommand(ctx: CommandContext, options: ReportOptions 
   if (ctx.json && (format === 'csv' || format === 'jsonl') && options.out === undefined) {
     throw new CliError('INVALID_OPTION', `--json with --format ${format} needs --out <file>: the export goes to the file and a JSON summary to stdout (or leave out --json to print the export).`, EXIT.usage)
   }
-  const store = ctx.openStore('read')
+  const store = await ctx.openReadStore()
   const query = await reportQuery(ctx, store, options)
   const outFile = options.out ?? (format === 'html' ? 'agent-tracker-report.html' : undefined)
   const path = outFile === undefined ? undefined : resolve(ctx.io.cwd, outFile)
@@ -42,14 +43,14 @@ export async function exportCommand(ctx: CommandContext, options: ReportOptions 
   if (path !== undefined) ctx.print({ path, format, bytes: sink.bytes, rows }, () => `Wrote the ${format.toUpperCase()} export to ${path}`)
 }
 
-async function writeExport(store: LmdbStore, query: ReportQuery, format: (typeof FORMATS)[number], table: (typeof TABLES)[number], sink: OutputSink, onRecord: (done: number) => void): Promise<number> {
+async function writeExport(store: TrackerStore, query: ReportQuery, format: (typeof FORMATS)[number], table: (typeof TABLES)[number], sink: OutputSink, onRecord: (done: number) => void): Promise<number> {
   if (format === 'html') return writeHtml(store, query, sink)
   if (format === 'csv' && table === 'report') {
     const { rows } = await setupReport(store, query)
     await sink.write(toCsv(rows))
     return rows.length
   }
-  const records = exportRecordStream(store, query, { betweenPages: () => store.relieveMemory() })
+  const records = exportRecordStream(store, query, { betweenPages: () => (store instanceof LmdbStore ? store.relieveMemory() : false) })
   let count = 0
   const counted = async function* () {
     for await (const item of records) {
@@ -75,7 +76,7 @@ async function writeExport(store: LmdbStore, query: ReportQuery, format: (typeof
  * The JSON export document — `{format, version, exportedAt, schemaVersion, filters?, collections}` —
  * written as the records arrive, each collection an array of records.
  */
-async function writeJsonDocument(store: LmdbStore, query: ReportQuery, records: AsyncIterable<{ collection: CollectionName; record: object }>, sink: OutputSink): Promise<void> {
+async function writeJsonDocument(store: TrackerStore, query: ReportQuery, records: AsyncIterable<{ collection: CollectionName; record: object }>, sink: OutputSink): Promise<void> {
   const filters = exportFilters(query)
   const header = { format: 'agent-tracker-export', version: 1, exportedAt: new Date().toISOString(), schemaVersion: await store.schemaVersion(), ...(Object.keys(filters).length === 0 ? {} : { filters }) }
   await sink.write(`${JSON.stringify(header, null, 2).slice(0, -2)},\n  "collections": {\n`)
@@ -101,11 +102,11 @@ function indent(text: string, by: string): string {
   return `${by}${text.replaceAll('\n', `\n${by}`)}`
 }
 
-async function writeHtml(store: LmdbStore, query: ReportQuery, sink: OutputSink): Promise<number> {
+async function writeHtml(store: TrackerStore, query: ReportQuery, sink: OutputSink): Promise<number> {
   const report = await setupReport(store, query)
   await sink.write(renderHtmlReport({
     generatedAt: new Date().toISOString(),
-    database: store.path,
+    database: store instanceof LmdbStore ? store.path : store instanceof PostgresStore ? `team database ${store.schema}${store.member === '' ? '' : ` (${store.member})`}` : 'database',
     window: appliedFilters({ since: query.since, until: query.until, project: query.project }),
     rows: report.rows,
     trends: await setupTrends(store, query),

@@ -6,7 +6,7 @@ import { requireSetup, resolveProject } from './lookups.js'
 
 /** `history <setup>`: a setup's commits, grades, bugs and journal, newest first. */
 export async function historyCommand(ctx: CommandContext, setup: string, options: { project?: string; since?: string; until?: string; limit: number }): Promise<void> {
-  const store = ctx.openStore('read')
+  const store = await ctx.openReadStore()
   await requireSetup(store, setup)
   const project = options.project === undefined ? undefined : await resolveProject(store, options.project, ctx.io.cwd)
   const entries = await history(store, { setup, ...toTimeWindow(options), ...(project === undefined ? {} : { project }), limit: options.limit })

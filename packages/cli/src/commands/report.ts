@@ -36,7 +36,7 @@ export function appliedFilters(query: ReportQuery): Record<string, string> {
 
 /** `report`: outcomes per setup across projects. */
 export async function reportCommand(ctx: CommandContext, options: ReportOptions): Promise<void> {
-  const store = ctx.openStore('read')
+  const store = await ctx.openReadStore()
   const query = await reportQuery(ctx, store, options)
   const { rows } = await setupReport(store, query)
   ctx.print({ filters: appliedFilters(query), setups: rows }, () => {

@@ -20,7 +20,7 @@ export async function retroCommand(ctx: CommandContext, setup: string | undefine
     ctx.print(retro, () => `Noted on ${shortHash(retro?.commit ?? '')} of ${setup}.`)
     return
   }
-  const store = ctx.openStore('read')
+  const store = await ctx.openReadStore()
   if (setup !== undefined) await requireSetup(store, setup)
   const project = options.project === undefined ? undefined : await resolveProject(store, options.project, ctx.io.cwd)
   const retros = await retrospectives(store, { setup, project, limit: options.limit })
