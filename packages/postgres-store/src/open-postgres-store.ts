@@ -65,6 +65,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   pool.on('error', () => undefined)
   try {
     const client = await pool.connect()
+    const ignore = (): void => undefined
+    client.on('error', ignore)
     try {
       const applied = await appliedMigration(client, schema)
       if (applied > LATEST_MIGRATION) {
@@ -78,6 +80,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         }
       }
     } finally {
+      client.off('error', ignore)
       client.release()
     }
   } catch (error) {

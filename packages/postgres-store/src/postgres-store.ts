@@ -310,6 +310,12 @@ export class PostgresStore implements TrackerStore {
   async #transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.#pool.connect()
     let unusable: Error | undefined
+    // The server can go away mid-transaction (a restart): the statement under way rejects, and
+    // the connection's own error event must not crash the process.
+    const onError = (error: Error): void => {
+      unusable = error
+    }
+    client.on('error', onError)
     try {
       await client.query('BEGIN')
       const result = await work(client)
@@ -322,6 +328,7 @@ export class PostgresStore implements TrackerStore {
       })
       throw error
     } finally {
+      client.off('error', onError)
       client.release(unusable)
     }
   }
