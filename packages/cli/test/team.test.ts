@@ -1,5 +1,6 @@
 import type { PostgresServer } from '@agent-tracker/postgres-store/testing'
 import { startPostgresServer } from '@agent-tracker/postgres-store/testing'
+import { hostname } from 'node:os'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { factLine, runCli, tempFolder } from './run-cli.js'
 import type { Seeded } from './seed.js'
@@ -85,5 +86,27 @@ describe('sync and team reads', () => {
     expect(down.stderr).toContain('cannot be reached')
     expect(down.stderr).toContain('the next sync resumes where this one stopped')
     expect(down.stderr).not.toContain('s3cret')
+  })
+
+  it('doctor checks the team connection and schema, and says how far this machine lags', async () => {
+    const checks = async (extra: Record<string, string> = {}): Promise<{ code: number; checks: { name: string; ok: boolean; detail: string }[] }> => {
+      const run = await runCli(['doctor', '--db', seeded.db, '--json'], { env: { ...env, ...extra }, cwd: seeded.root })
+      return { code: run.code, checks: (json(run.stdout) as { checks: { name: string; ok: boolean; detail: string }[] }).checks }
+    }
+    const synced = await checks()
+    expect(synced.code).toBe(0)
+    expect(synced.checks.filter((c) => c.name.startsWith('Team') || c.name === 'Sync')).toEqual([
+      { name: 'Team', ok: true, detail: `${server.url} (from AGENT_TRACKER_TEAM_URL), schema "team_cli", as ana on ${hostname()}` },
+      { name: 'Team schema', ok: true, detail: 'migration 1 (this release knows 1)' },
+      { name: 'Sync', ok: true, detail: expect.stringMatching(/^up to date \(\d+ facts acknowledged; last sync 20\d\d-/) as unknown },
+    ])
+    const more = [{ kind: 'tool_call', setup: SONNET, project: seeded.shop, tool: 'bash', ok: true }, { kind: 'tool_call', setup: SONNET, project: seeded.shop, tool: 'bash', ok: true }]
+    expect((await runCli(['ingest', '--db', seeded.db], { input: more.map(factLine).join('\n') })).code).toBe(0)
+    expect((await checks()).checks.find((c) => c.name === 'Sync')?.detail).toMatch(/^2 fact\(s\) not sent yet \(last sync .*\) — run agent-tracker sync$/)
+    const down = await checks({ AGENT_TRACKER_TEAM_URL: 'postgres://me@127.0.0.1:1/none' })
+    expect(down.code).toBe(1)
+    expect(down.checks.find((c) => c.name === 'Team')).toMatchObject({ ok: false, detail: expect.stringContaining('cannot be reached') as unknown })
+    const none = await runCli(['doctor', '--db', seeded.db, '--json'])
+    expect((json(none.stdout) as { checks: { name: string; detail: string }[] }).checks.find((c) => c.name === 'Team')?.detail).toMatch(/^not configured/)
   })
 })

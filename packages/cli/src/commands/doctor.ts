@@ -8,6 +8,7 @@ import { DATABASE_PATH_VARIABLE, locateDatabase } from '@agent-tracker/node-host
 import { EXIT } from '../cli-error.js'
 import { describeFailure } from '../describe-failure.js'
 import type { CommandContext } from '../context.js'
+import { TEAM_URL_VARIABLE, openTeamStore, teamSettings } from '../team.js'
 import { PLUGIN_NAME } from './init.js'
 
 interface Check {
@@ -61,7 +62,42 @@ export async function doctorCommand(ctx: CommandContext, options: { check?: bool
   const configs = [join(ctx.io.cwd, 'opencode.json'), join(ctx.io.cwd, 'opencode.jsonc'), join(ctx.io.homeDir, '.config', 'opencode', 'opencode.json'), join(ctx.io.homeDir, '.config', 'opencode', 'opencode.jsonc')]
   const configured = configs.filter((config) => existsSync(config) && readFileSync(config, 'utf8').includes(PLUGIN_NAME))
   checks.push({ name: 'Plugin', ok: true, detail: configured.length > 0 ? `configured in ${configured.join(', ')}` : 'not configured here or globally — run agent-tracker init' })
+  checks.push(...await teamChecks(ctx, path, file.ok && file.exists))
   return report(ctx, checks)
+}
+
+/** The team database: reachable, its schema, and how many of this machine's facts it has not acknowledged yet. */
+async function teamChecks(ctx: CommandContext, path: string, hasData: boolean): Promise<Check[]> {
+  let settings
+  try {
+    settings = teamSettings(ctx.io)
+  } catch (error) {
+    return [{ name: 'Team', ok: false, detail: describeFailure(error).message }]
+  }
+  if (settings === undefined) return [{ name: 'Team', ok: true, detail: `not configured (to share with a team: ${TEAM_URL_VARIABLE}, then agent-tracker sync)` }]
+  const { LATEST_MIGRATION, redactUrl } = await import('@agent-tracker/postgres-store')
+  let team
+  try {
+    team = await openTeamStore(settings, 'read')
+  } catch (error) {
+    return [{ name: 'Team', ok: false, detail: `${redactUrl(settings.url)} (from ${settings.origin}): ${describeFailure(error).message}` }]
+  }
+  try {
+    const checks: Check[] = [{ name: 'Team', ok: true, detail: `${redactUrl(settings.url)} (from ${settings.origin}), schema "${team.schema}", as ${settings.member} on ${settings.machine}` }]
+    const migration = await team.migration()
+    checks.push({ name: 'Team schema', ok: migration <= LATEST_MIGRATION, detail: `migration ${String(migration)} (this release knows ${String(LATEST_MIGRATION)})` })
+    const source = (await team.syncSources()).find((s) => s.source === `${settings.machine}:${path}`)
+    const local = hasData ? await ctx.openStore('read').lastFactSeq() : 0
+    const acknowledged = source?.acknowledged ?? 0
+    const lag = Math.max(0, local - acknowledged)
+    const since = source === undefined ? 'never synced' : `last sync ${source.lastSyncAt}`
+    checks.push({ name: 'Sync', ok: true, detail: lag === 0 ? `up to date (${String(acknowledged)} facts acknowledged; ${since})` : `${String(lag)} fact(s) not sent yet (${since}) — run agent-tracker sync` })
+    return checks
+  } catch (error) {
+    return [{ name: 'Team', ok: false, detail: describeFailure(error).message }]
+  } finally {
+    await team.close()
+  }
 }
 
 /** Recomputes the day rollups and names where they drifted from what the records and facts add up to. */
