@@ -11,6 +11,8 @@ import { addActivities, buildScaleDatabase } from './scale-database.js'
 import type { UpgradeFigures } from './schema-upgrade.js'
 import { upgradeFigures } from './schema-upgrade.js'
 import type { Spread } from './stats.js'
+import type { TeamFigures, TeamSizes } from './team-database.js'
+import { teamFigures } from './team-database.js'
 import { median, round, spread, timeMs } from './stats.js'
 import type { FlushFigures, HookFigures, WritePathSizes } from './write-path.js'
 import { flushCost, hookCost, statusReads } from './write-path.js'
@@ -32,6 +34,7 @@ export interface BenchSizes {
   readonly alternatives: WorkloadSizes
   readonly startupRuns: number
   readonly queryRuns: number
+  readonly team: TeamSizes
 }
 
 export const FULL: BenchSizes = {
@@ -42,6 +45,7 @@ export const FULL: BenchSizes = {
   alternatives: { hooks: 5000, commitEvery: 25, runs: 5 },
   startupRuns: 7,
   queryRuns: 5,
+  team: { syncFacts: 20_000, syncRuns: 3, members: 20, activitiesPerMember: 100_000, commitsPerMember: 2000, setups: 50, projects: 200 },
 }
 
 export const SMOKE: BenchSizes = {
@@ -52,6 +56,7 @@ export const SMOKE: BenchSizes = {
   alternatives: { hooks: 200, commitEvery: 25, runs: 1 },
   startupRuns: 2,
   queryRuns: 2,
+  team: { syncFacts: 1000, syncRuns: 1, members: 2, activitiesPerMember: 2000, commitsPerMember: 100, setups: 5, projects: 10 },
 }
 
 /** A command in a fresh process: its own time (the process's wall time less `node -e 0`'s in the same run), CPU and peak memory. */
@@ -86,6 +91,7 @@ export interface BenchResults {
   readonly upgrade: UpgradeFigures
   readonly alternatives: AlternativeFigures
   readonly startup: { node: Startup; bun: Startup }
+  readonly team: TeamFigures
 }
 
 interface EventLoopFigures { readonly maxBlockMs: number; readonly maxBlockCpuMs: number; readonly callMs: number }
@@ -203,10 +209,12 @@ export async function runBenchmarks(kind: 'full' | 'smoke', log: (line: string) 
   const alternatives = await compareAlternatives(sizes.alternatives)
   log('7/8 plugin start-up …')
   const startup = { node: await measureStartup(process.execPath, sizes.startupRuns), bun: await measureStartup(BUN, sizes.startupRuns) }
+  log(`8/8 team database: sync of ${String(sizes.team.syncFacts)} facts; report over ${String(sizes.team.members)} members × ${String(sizes.team.activitiesPerMember)} activities …`)
+  const team = await teamFigures(sizes.team, sizes.queryRuns, measureCommand)
   return {
     sizes: kind,
     machine: { node: process.version, cpus: cpus().length, at: new Date().toISOString(), loadAverage: (await import('node:os')).loadavg().map(round) },
-    hookCost: hooks, flush, statusRead: status, scale, upgrade, alternatives, startup,
+    hookCost: hooks, flush, statusRead: status, scale, upgrade, alternatives, startup, team,
   }
 }
 
@@ -251,7 +259,7 @@ export function formatResults(r: BenchResults): string {
   row('   bytes per stored record, schema 1 → 2', `${String(u.bytesPerRecord.schema1)} → ${String(u.bytesPerRecord.schema2)}`, `smaller ${mark(u.bytesPerRecord.schema2 < u.bytesPerRecord.schema1)}; indexes add ${String(round(u.indexBytes / 1e6))} MB`)
   const a = r.alternatives
   const alt = (label: string, c: { total: Spread; write: Spread; report: Spread; cpuMs: number }, note: string): void => {
-    row(label, `${range(c.total)}`, `${note}; write ${ms(c.write.median)}, report ${ms(c.report.median)}, CPU ${ms(c.cpuMs)}${label.includes('SQLite') ? '; WAL, synchronous=FULL' : ''}`)
+    row(label, range(c.total), `${note}; write ${ms(c.write.median)}, report ${ms(c.report.median)}, CPU ${ms(c.cpuMs)}${label.includes('SQLite') ? '; WAL, synchronous=FULL' : ''}`)
   }
   alt(`6. ${String(a.hooks)} hooks, commits, flushes, report: agent-tracker`, a.agentTracker, 'total (LMDB, fsync per flush)')
   alt('   SQLite buffered the same way', a.sqliteBuffered, `agent-tracker ahead ${mark(a.sqliteBuffered.ratio > 1)} (${String(a.sqliteBuffered.ratio)}×)`)
@@ -261,6 +269,15 @@ export function formatResults(r: BenchResults): string {
   row('   database open, in the background', ms(r.startup.bun.databaseOpenMs), '')
   row('   + migration check and project profile, in the background', ms(r.startup.bun.startupWorkMs), `≤ 50 ms ${mark(r.startup.bun.startupWorkMs <= 50)}`)
   row('   under Node: hooks ready / database open / start-up work done', `${String(r.startup.node.hooksReadyMs)} / ${String(r.startup.node.databaseOpenMs)} / ${String(r.startup.node.startupWorkMs)} ms`, '')
+  const t = r.team
+  row(`8. sync of ${String(t.sync.facts)} facts to an empty team database (PostgreSQL, 1,000 per transaction)`, range(t.sync.send), `${String(t.sync.factsPerSecond)} facts/s; each fact applied to the team and the member's share, acknowledged in the same transaction`)
+  row('   baseline: the same facts into an empty local database', range(t.sync.local), `${String(t.sync.localFactsPerSecond)} facts/s (LMDB, fsync per batch)`)
+  row('   → sync / local', `${String(t.sync.ratio)}×`, 'context: a network database, written twice per fact')
+  row('   resend of them all (a replaced local database)', range(t.sync.resend), 'every fact skipped by its id')
+  row(`   team database: ${String(t.sizes.members)} members × ${String(t.sizes.activitiesPerMember)} activities`, `built in ${String(round(t.database.buildMs / 1000))} s`, `${String(t.database.commits)} commits, ${String(t.database.rollups)} day rollups in the team's share`)
+  for (const [name, c] of [['report --team', t.report], ['report --team --member', t.memberReport]] as const) {
+    row(`   ${name}: command / own time`, `${ms(c.commandMs)} / ${ms(c.ownMs)}`, `target ≤ 1 s ${mark(c.commandMs <= 1000)}; reads ${c.reads}; peak RSS ${String(c.maxRssMb)} MB`)
+  }
   const width = Math.max(...rows.map(([label]) => label.length))
   const value = Math.max(...rows.map(([, v]) => v.length))
   return [
