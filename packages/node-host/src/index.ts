@@ -10,6 +10,8 @@ export { GIT_TIMEOUT_MS, describeCommit, headCommit } from './git/read-commits.j
 export type { MigrateProjectOptions, ProjectMigration, SourceMigration } from './projects/migrate-project.js'
 export { migrateProject } from './projects/migrate-project.js'
 export { MAX_PROFILE_FILE_BYTES, profileFolder, profileProject, readProjectFiles, refreshProjectProfile } from './projects/project-profile.js'
+export type { BackgroundSync, TeamSyncOptions } from './team/background-sync.js'
+export { createBackgroundSync } from './team/background-sync.js'
 export { flushOnExit } from './tracker/exit-flush.js'
 export { timeOrderedId } from './tracker/fact-id.js'
 export type { OpenTrackerOptions, ProjectPreparation } from './tracker/open-tracker.js'
