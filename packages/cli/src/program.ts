@@ -136,7 +136,7 @@ One fact per line; "id" and "at" (ISO 8601) are optional. Kinds and their fields
 Every fact has "setup" (agent@provider/model) and "project" (absolute path), e.g.
   {"kind":"commit","setup":"build@anthropic/claude-sonnet-4-5","project":"/home/me/shop","hash":"a1b2c3d","message":"Add cart"}`)
     .action((o: Opts & { file?: string }) => run(async (ctx) => (await load.ingest()).ingestCommand(ctx, o), o))
-  add('sync', "send this machine's new facts to the team database (idempotent; resumes where it stopped)", 'AGENT_TRACKER_TEAM_URL=postgres://me@db.example.com/tracker agent-tracker sync')
+  add('sync', "send this machine's new facts to the team database (idempotent; resumes where it stopped)", 'agent-tracker sync --url postgres://me@db.example.com/tracker --member ana')
     .option('--url <postgres-url>', 'the team database (default: $AGENT_TRACKER_TEAM_URL, else team.url in ~/.config/agent-tracker/config.json); passwords go in PGPASSWORD or ~/.pgpass')
     .option('--member <name>', 'your name in the team (default: $AGENT_TRACKER_TEAM_MEMBER, else team.member, else your login name)')
     .addOption(new Option('--batch-size <n>', 'facts per transaction').default(1000).argParser(positiveInteger))
