@@ -21,6 +21,7 @@ describe('the benchmark harness (smoke sizes)', () => {
     expect(results.startup.bun.databaseOpenMs).toBeGreaterThanOrEqual(results.startup.bun.hooksReadyMs)
     expect(results.team.sync.factsPerSecond).toBeGreaterThan(0)
     expect(results.team.database.rollups).toBeGreaterThan(0)
+    expect(results.team.concurrency.serializable.factsPerSecond).toBeGreaterThan(0)
     expect(results.team.report.commandMs).toBeGreaterThan(0)
     const table = formatResults(results)
     for (const section of ['1. hook', '2. flush', '3. status read', '4. ', '5. upgrade', '6. ', '7. plugin start-up', '8. sync']) expect(table).toContain(section)

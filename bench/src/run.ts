@@ -274,6 +274,9 @@ export function formatResults(r: BenchResults): string {
   row('   baseline: the same facts into an empty local database', range(t.sync.local), `${String(t.sync.localFactsPerSecond)} facts/s (LMDB, fsync per batch)`)
   row('   → sync / local', `${String(t.sync.ratio)}×`, 'context: a network database, written twice per fact')
   row('   resend of them all (a replaced local database)', range(t.sync.resend), 'every fact skipped by its id')
+  const c = t.concurrency
+  row(`   ${String(c.writers)} writers at once, ${String(c.facts)} facts on the same setups: advisory lock`, ms(c.lock.ms), `${String(c.lock.factsPerSecond)} facts/s (the store's way)`)
+  row('      the same as SERIALIZABLE transactions, retried on conflict', ms(c.serializable.ms), `${String(c.serializable.factsPerSecond)} facts/s, ${String(c.serializable.retries)} retries; lock ahead ${mark(c.lock.ms <= c.serializable.ms)}`)
   row(`   team database: ${String(t.sizes.members)} members × ${String(t.sizes.activitiesPerMember)} activities`, `built in ${String(round(t.database.buildMs / 1000))} s`, `${String(t.database.commits)} commits, ${String(t.database.rollups)} day rollups in the team's share`)
   for (const [name, c] of [['report --team', t.report], ['report --team --member', t.memberReport]] as const) {
     row(`   ${name}: command / own time`, `${ms(c.commandMs)} / ${ms(c.ownMs)}`, `target ≤ 1 s ${mark(c.commandMs <= 1000)}; reads ${c.reads}; peak RSS ${String(c.maxRssMb)} MB`)

@@ -52,6 +52,13 @@ export interface TeamFigures {
     /** Sending them all again (a replaced local database): every one skipped by id. */
     readonly resend: Spread
   }
+  /** Eight writers at once on the same setups, with each way of keeping them apart. */
+  readonly concurrency: {
+    readonly writers: number
+    readonly facts: number
+    readonly lock: { readonly ms: number; readonly factsPerSecond: number }
+    readonly serializable: { readonly ms: number; readonly factsPerSecond: number; readonly retries: number }
+  }
   readonly database: { readonly activities: number; readonly commits: number; readonly rollups: number; readonly buildMs: number }
   readonly report: MeasuredCommand
   readonly memberReport: MeasuredCommand
@@ -66,6 +73,7 @@ export async function teamFigures(sizes: TeamSizes, queryRuns: number, measure: 
   const folder = mkdtempSync(join(tmpdir(), 'bench-team-'))
   try {
     const sync = await syncThroughput(server.url, folder, sizes)
+    const concurrency = await concurrentWrites(server.url, sizes)
     let database: Omit<TeamFigures['database'], 'buildMs'> = { activities: 0, commits: 0, rollups: 0 }
     const buildMs = await timeMs(async () => {
       database = await buildTeamDatabase(server.url, 'bench_team', sizes)
@@ -76,7 +84,7 @@ export async function teamFigures(sizes: TeamSizes, queryRuns: number, measure: 
       const rollups = `the team's ${String(sizes.setups)} setups and ${String(database.rollups)} day rollups`
       const report = await measure(server.url, ['report'], queryRuns, rollups)
       const memberReport = await measure(server.url, ['report', '--member', 'member-1'], queryRuns, "one member's setups and day rollups")
-      return { sizes, sync, database: { ...database, buildMs: round(buildMs) }, report, memberReport }
+      return { sizes, sync, concurrency, database: { ...database, buildMs: round(buildMs) }, report, memberReport }
     } finally {
       if (schema === undefined) delete process.env.AGENT_TRACKER_TEAM_SCHEMA
       else process.env.AGENT_TRACKER_TEAM_SCHEMA = schema
@@ -117,6 +125,33 @@ async function syncThroughput(url: string, folder: string, sizes: TeamSizes): Pr
     ratio: round(sendSpread.median / localSpread.median),
     resend: spread(resend),
   }
+}
+
+/**
+ * Eight writers, each with its own connection, apply batches of 100 facts on the same setups at
+ * once: first taking turns on the advisory lock, then as SERIALIZABLE transactions that retry
+ * when they conflict (every batch changes the same setup records, so most do).
+ */
+async function concurrentWrites(url: string, sizes: TeamSizes): Promise<TeamFigures['concurrency']> {
+  const writers = 8
+  const perWriter = Math.max(100, Math.floor(sizes.syncFacts / writers / 100) * 100)
+  const measure = async (concurrency: 'lock' | 'serializable'): Promise<{ ms: number; retries: number }> => {
+    const stores = await Promise.all(Array.from({ length: writers }, () => openPostgresStore({ url, schema: `bench_${concurrency}`, concurrency, maxConnections: 1 })))
+    try {
+      const ms = await timeMs(() => Promise.all(stores.map(async (store, w) => {
+        const facts = mixedFacts(perWriter, START + w * 3_600_000)
+        for (let i = 0; i < facts.length; i += 100) await store.applyFacts(facts.slice(i, i + 100))
+      })))
+      return { ms: round(ms), retries: stores.reduce((sum, store) => sum + store.retries, 0) }
+    } finally {
+      await Promise.all(stores.map((store) => store.close()))
+    }
+  }
+  const lock = await measure('lock')
+  const serializable = await measure('serializable')
+  const facts = writers * perWriter
+  const rate = (ms: number): number => Math.round(facts / (ms / 1000))
+  return { writers, facts, lock: { ms: lock.ms, factsPerSecond: rate(lock.ms) }, serializable: { ...serializable, factsPerSecond: rate(serializable.ms) } }
 }
 
 /**

@@ -4,6 +4,7 @@ import type { PoolConfig } from 'pg'
 import pg from 'pg'
 import { PostgresStoreError, redactUrl, translatePgError } from './errors.js'
 import { LATEST_MIGRATION, appliedMigration, migrate } from './migrations.js'
+import type { WriteConcurrency } from './postgres-store.js'
 import { PostgresStore } from './postgres-store.js'
 
 /** Options of {@link openPostgresStore}. */
@@ -30,6 +31,8 @@ export interface PostgresStoreOptions {
   readonly maxConnections?: number
   /** How long to wait for a connection, in milliseconds (default 10 000). */
   readonly connectTimeoutMs?: number
+  /** How concurrent writes are kept apart: `lock` (default) or `serializable` (see {@link WriteConcurrency}). */
+  readonly concurrency?: WriteConcurrency
 }
 
 /** The default schema of the tracker's tables. */
@@ -87,5 +90,5 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     await pool.end().catch(() => undefined)
     throw translatePgError(error, url)
   }
-  return new PostgresStore({ pool, url, schema, member }, rules, true)
+  return new PostgresStore({ pool, url, schema, member, concurrency: options.concurrency ?? 'lock' }, rules, true)
 }

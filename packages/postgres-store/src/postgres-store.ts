@@ -63,7 +63,20 @@ export interface StoreLocation {
   readonly url: string
   readonly schema: string
   readonly member: string
+  /** How concurrent writes are kept apart (see {@link WriteConcurrency}). */
+  readonly concurrency: WriteConcurrency
 }
+
+/**
+ * `lock` (the default): writers to one share take turns on a transaction-scoped advisory lock, as
+ * LMDB's writers do. `serializable`: no lock; transactions run SERIALIZABLE and a batch that
+ * conflicts with another is retried. The benchmark measures both.
+ */
+export type WriteConcurrency = 'lock' | 'serializable'
+
+/** SQLSTATEs of a transaction that lost a race and may simply run again: serialization failure, deadlock, a key taken meanwhile. */
+const RETRYABLE = new Set(['40001', '40P01', '23505'])
+const MAX_ATTEMPTS = 50
 
 /** Every key a plan may read, loaded inside the transaction before planning runs. */
 type RecordCache = Map<string, unknown>
@@ -85,7 +98,9 @@ export class PostgresStore implements TrackerStore {
   readonly #url: string
   readonly #s: string
   readonly #ownsPool: boolean
+  readonly #concurrency: WriteConcurrency
   #closed = false
+  #retries = 0
 
   /** Use `openPostgresStore`. */
   constructor(location: StoreLocation, rules: ScoringRules, ownsPool: boolean) {
@@ -96,11 +111,17 @@ export class PostgresStore implements TrackerStore {
     this.#s = quoteIdentifier(location.schema)
     this.rules = rules
     this.#ownsPool = ownsPool
+    this.#concurrency = location.concurrency
+  }
+
+  /** Transactions run again after losing a race (only with `serializable` writes). */
+  get retries(): number {
+    return this.#retries
   }
 
   /** The same database seen as another member's share (sharing this store's connections). */
   forMember(member: string): PostgresStore {
-    return new PostgresStore({ pool: this.#pool, url: this.#url, schema: this.schema, member }, this.rules, false)
+    return new PostgresStore({ pool: this.#pool, url: this.#url, schema: this.schema, member, concurrency: this.#concurrency }, this.rules, false)
   }
 
   applyFacts(facts: readonly Fact[]): Promise<AppliedBatch> {
@@ -312,12 +333,24 @@ export class PostgresStore implements TrackerStore {
     if (this.#ownsPool) await this.#pool.end()
   }
 
-  /** Runs work in one transaction on one connection: committed when it returns, rolled back when it throws. */
-  async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    return this.#run(() => this.#transaction(work))
+  /**
+   * Runs work in one transaction on one connection: committed when it returns, rolled back when it
+   * throws. With `serializable` writes, a transaction that lost a race runs again from the start.
+   */
+  async #transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#transactionOnce(work)
+      } catch (error) {
+        const state = (error as { code?: unknown }).code
+        if (this.#concurrency !== 'serializable' || attempt >= MAX_ATTEMPTS || typeof state !== 'string' || !RETRYABLE.has(state)) throw error
+        this.#retries += 1
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 2 ** attempt)))
+      }
+    }
   }
 
-  async #transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+  async #transactionOnce<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.#pool.connect()
     let unusable: Error | undefined
     // The server can go away mid-transaction (a restart): the statement under way rejects, and
@@ -327,7 +360,7 @@ export class PostgresStore implements TrackerStore {
     }
     client.on('error', onError)
     try {
-      await client.query('BEGIN')
+      await client.query(this.#concurrency === 'serializable' ? 'BEGIN ISOLATION LEVEL SERIALIZABLE' : 'BEGIN')
       const result = await work(client)
       await client.query('COMMIT')
       return result
@@ -345,6 +378,7 @@ export class PostgresStore implements TrackerStore {
 
   /** Serialises this member's writes until the transaction ends. */
   async #lock(client: PoolClient): Promise<void> {
+    if (this.#concurrency === 'serializable') return
     await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`agent-tracker:write:${this.schema}:${this.member}`])
   }
 
