@@ -1,3 +1,7 @@
+import type { AgentSession } from '@agent-tracker/core'
+import { agentSessionOf } from '@agent-tracker/core'
+import { detectAgentSession } from '@agent-tracker/node-host'
+
 /** Where the CLI reads and writes; the real process by default, replaceable in tests. */
 export interface Io {
   readonly stdout: { write(text: string): unknown; readonly isTTY?: boolean; readonly columns?: number }
@@ -5,11 +9,18 @@ export interface Io {
   readonly stdin: AsyncIterable<string | Buffer> & { readonly isTTY?: boolean }
   readonly env: Readonly<Record<string, string | undefined>>
   readonly cwd: string
+  /** The agent session the CLI runs under; default: read from `env` alone (the real process also looks at its ancestors). */
+  readonly agentSession?: () => AgentSession | undefined
 }
 
 /** The process's own streams, environment and working directory. */
 export function processIo(): Io {
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() }
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd(), agentSession: () => detectAgentSession(process.env) }
+}
+
+/** The agent session the CLI runs under (see core's `agentSessionOf`), if any. */
+export function agentSessionOfIo(io: Io): AgentSession | undefined {
+  return io.agentSession === undefined ? agentSessionOf(io.env) : io.agentSession()
 }
 
 /**
