@@ -22,13 +22,17 @@ const STDIN_INTERPRETERS = /^(?:python(?:[0-9.]*)?|pypy[0-9.]*|node|nodejs|bun|d
 const SHELLS = /^(?:sh|bash|zsh|dash|ksh|mksh|ash|fish|rbash)$/
 /** Programs whose first operand is a program in their own language: awk and sed scripts can open files. */
 const SCRIPT_OPERAND = /^(?:awk|gawk|mawk|nawk|sed|gsed)$/
+/** Every program that may run code: a quick test before the detailed ones. */
+const RUNS_CODE = new RegExp([...CODE_OPTIONS.map(([program]) => program.source), STDIN_INTERPRETERS.source, SHELLS.source, SCRIPT_OPERAND.source, '^deno$'].join('|'))
+const NONE: InlineCode[] = []
 
 /**
  * The code a command runs inline: `python -c`, `node -e`/`-p`, `ruby -e`, `perl -e`/`-ne`,
  * `bun -e`, `deno eval`, `php -r`, awk and sed programs; and code an interpreter or shell reads
  * from stdin — a here-document, a here-string, or the text `echo`/`printf`/`cat <<…` pipe into it.
  */
-export function inlineCodeOf(run: RunCommand): InlineCode[] {
+export function inlineCodeOf(run: RunCommand, options: { stdin?: boolean } = {}): InlineCode[] {
+  if (!RUNS_CODE.test(run.name)) return NONE
   const found: InlineCode[] = []
   const args = run.args
   for (const [program, option] of CODE_OPTIONS) {
@@ -46,7 +50,7 @@ export function inlineCodeOf(run: RunCommand): InlineCode[] {
     const given = args.flatMap((arg, index) => (/^(?:-e|--expression)$/.test(arg.text) ? [args[index + 1]?.text ?? ''] : []))
     found.push(...(given.length > 0 ? given : program === undefined ? [] : [program.text]).map((code) => ({ language: 'program' as const, code })))
   }
-  const readsStdin = (STDIN_INTERPRETERS.test(run.name) || SHELLS.test(run.name)) && !args.some((arg) => !arg.text.startsWith('-') || /^-[A-Za-z]*[ceEr]$/.test(arg.text)) || args.some((arg) => arg.text === '-')
+  const readsStdin = options.stdin !== false && (((STDIN_INTERPRETERS.test(run.name) || SHELLS.test(run.name)) && !args.some((arg) => !arg.text.startsWith('-') || /^-[A-Za-z]*[ceEr]$/.test(arg.text))) || args.some((arg) => arg.text === '-'))
   if (readsStdin) {
     const language = SHELLS.test(run.name) ? 'shell' : 'program'
     for (const text of stdinTexts(run)) found.push({ language, code: text })

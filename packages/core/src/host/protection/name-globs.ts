@@ -87,31 +87,22 @@ export function accepts(token: NameToken, char: string): boolean {
   }
 }
 
-/** True when the tokens match the whole name; `dotWildcards` false reads them as a shell does. */
-export function matchesName(tokens: readonly NameToken[], name: string, dotWildcards: boolean): boolean {
-  const chars = Array.from(name)
-  // Positions in the name each token index can stand at, advanced token by token.
-  let positions = new Set([0])
-  for (const token of tokens) {
-    const next = new Set<number>()
-    for (const at of positions) {
-      if (token.kind === 'star') {
-        for (let end = at; end <= chars.length; end++) {
-          next.add(end)
-          const char = chars[end]
-          if (char === undefined || (end === 0 && char === '.' && !dotWildcards)) break
-        }
-      } else {
-        const char = chars[at]
-        if (char === undefined) continue
-        if (at === 0 && char === '.' && token.kind !== 'char' && !dotWildcards) continue
-        if (accepts(token, char)) next.add(at + 1)
-      }
+/** A regular expression matching the names the tokens match, wildcards matching a leading dot. */
+export function nameRegExp(tokens: readonly NameToken[]): RegExp {
+  const escape = (char: string): string => char.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')
+  const source = tokens.map((token) => {
+    switch (token.kind) {
+      case 'char':
+        return escape(token.char)
+      case 'any':
+        return '.'
+      case 'star':
+        return '.*'
+      case 'class':
+        return `[${token.negated ? '^' : ''}${Array.from(token.chars).map(escape).join('')}${token.ranges.map(([from, to]) => `${escape(from)}-${escape(to)}`).join('')}]`
     }
-    positions = next
-    if (positions.size === 0) return false
-  }
-  return positions.has(chars.length)
+  }).join('')
+  return new RegExp(`^${source}$`, 'su')
 }
 
 /** Characters a wildcard is tried with besides the literal characters of either glob. */

@@ -1,8 +1,8 @@
-import picomatch from 'picomatch/posix.js'
+import { globMatcher } from './glob-matcher.js'
 import { TrackerError } from '../../errors.js'
 import { describeValue } from '../../describe-value.js'
 import type { NameToken } from './name-globs.js'
-import { commonNames, expandBraces, matchesName, nameTokens } from './name-globs.js'
+import { commonNames, expandBraces, nameRegExp, nameTokens } from './name-globs.js'
 
 /** The files protected when nothing else is configured: `.env` and `.env.*`, but not the templates that hold no secrets. */
 export const DEFAULT_PROTECTED_FILES: readonly string[] = ['.env', '.env.*', '!.env.example', '!.env.sample', '!.env.template']
@@ -16,6 +16,8 @@ interface CompiledPattern {
   /** Patterns without a `/` are matched against file names, with one against paths. */
   readonly byName: boolean
   readonly alternatives: readonly (readonly NameToken[])[]
+  /** The name alternatives as regular expressions (faster to test than the tokens). */
+  readonly names: readonly RegExp[]
   readonly matchPath: (path: string) => boolean
 }
 
@@ -58,8 +60,9 @@ function compile(source: string): CompiledPattern {
     negated,
     byName,
     alternatives: byName ? expandBraces(body).map(nameTokens) : [],
+    names: byName ? expandBraces(body).map((alternative) => nameRegExp(nameTokens(alternative))) : [],
     // Where the project starts is not known here, so a path pattern matches at any depth.
-    matchPath: picomatch(`**/${path}`, { dot: true, noextglob: true }),
+    matchPath: globMatcher(`**/${path}`, { dotWildcards: true }),
   }
 }
 
@@ -77,7 +80,7 @@ function decides(protection: ProtectedFiles, path: string): boolean {
   const relative = path.replace(/^(?:\.\/)+/, '').replace(/^\/+/, '')
   let isProtected = false
   for (const pattern of protection.compiled) {
-    const hit = pattern.byName ? pattern.alternatives.some((tokens) => matchesName(tokens, name, true)) : pattern.matchPath(relative)
+    const hit = pattern.byName ? pattern.names.some((regex) => regex.test(name)) : pattern.matchPath(relative)
     if (hit) isProtected = !pattern.negated
   }
   return isProtected
@@ -96,6 +99,7 @@ function watchedNames(protection: ProtectedFiles): readonly string[] {
 
 /** A path read as written, with quotes left by a caller undone, and backslashes as separators or escapes. */
 function pathReadings(path: string): string[] {
+  if (!/["'`\\]/.test(path)) return [path]
   const unquoted = path.replace(/["'`]/g, '')
   const windows = unquoted.replace(/\\/g, '/')
   const shell = unquoted.replace(/\\(.)/g, '$1')

@@ -1,4 +1,4 @@
-import picomatch from 'picomatch/posix.js'
+import { globMatcher } from './glob-matcher.js'
 import type { RunCommand } from '../shell/commands-run.js'
 import { commandsRun } from '../shell/commands-run.js'
 import type { ShellWord } from '../shell/parse-shell.js'
@@ -173,7 +173,7 @@ function fileWords(run: RunCommand): readonly ShellWord[] {
     if (pattern !== undefined) dropped.add(pattern)
   }
   // Code is judged as code (see codeAccess), not as a file name.
-  for (const code of inlineCodeOf({ ...run, source: { ...run.source, redirects: [] } })) {
+  for (const code of inlineCodeOf(run, { stdin: false })) {
     const word = args.find((arg) => arg.text === code.code)
     if (word !== undefined) dropped.add(word)
   }
@@ -200,7 +200,7 @@ function protectedWord(word: ShellWord, context: SecretGuardContext & { protecti
       if (protectedNameMatching(context.protection, piece, dotglob) !== undefined) return piece
       continue
     }
-    const match = picomatch(piece.slice(slash + 1), { dot: dotglob, noextglob: true })
+    const match = globMatcher(piece.slice(slash + 1), { dotWildcards: dotglob })
     const found = present.find((file) => match(baseName(file)))
     if (found !== undefined) return slash === -1 ? baseName(found) : `${folder}/${baseName(found)}`
   }

@@ -1,4 +1,4 @@
-import picomatch from 'picomatch/posix.js'
+import { globMatcher } from './glob-matcher.js'
 import type { RunCommand } from '../shell/commands-run.js'
 import type { ShellWord } from '../shell/parse-shell.js'
 
@@ -190,27 +190,30 @@ function longValues(text: readonly string[], option: string): string[] {
 
 /** A glob over file names, matching leading dots as `fnmatch` without `FNM_PERIOD` does. */
 function nameGlob(glob: string, ignoreCase = false): FileFilter {
-  const match = picomatch(glob, { dot: true, noextglob: true, nocase: ignoreCase })
+  const match = globMatcher(glob, { dotWildcards: true, ignoreCase })
   return (_path, name) => match(name)
 }
 
 /** A folder name glob: excludes files under such a folder. */
 function folderGlob(glob: string): FileFilter {
-  const match = picomatch(glob, { dot: true, noextglob: true })
+  const match = globMatcher(glob, { dotWildcards: true })
   return (path) => path.split('/').slice(0, -1).some((folder) => match(folder))
 }
 
-/** ripgrep's glob: without a `/` it matches a file name at any depth, with one the path from the tree; `*` matches leading dots. */
+/**
+ * ripgrep's `--glob`: without a `/` it matches a file name at any depth, with one the path from
+ * the searched folder; `*` and `?` match a leading dot; `{a,b}`, `[…]` and `**` as in ripgrep.
+ */
 export function rgGlob(glob: string): FileFilter {
   const anchored = glob.includes('/') && !glob.startsWith('**/')
-  const match = picomatch(glob.replace(/^\//, ''), { dot: true, noextglob: true, basename: !glob.includes('/') })
+  const match = globMatcher(glob.replace(/^\//, ''), { dotWildcards: true, basename: !glob.includes('/') })
   return (path, name) => (anchored ? match(path) : match(path) || match(name))
 }
 
 /** A glob that matches names, or paths when it holds a `/`, at any depth (tar, rsync, zip, pathspecs). */
 function pathOrNameGlob(glob: string): FileFilter {
   const cleaned = glob.replace(/^\.\//, '').replace(/\/+$/, '')
-  const match = picomatch(cleaned.includes('/') ? `**/${cleaned.replace(/^\//, '')}` : cleaned, { dot: true, noextglob: true })
+  const match = globMatcher(cleaned.includes('/') ? `**/${cleaned.replace(/^\//, '')}` : cleaned, { dotWildcards: true })
   return (path, name) => match(name) || match(path) || path.split('/').some((part) => match(part))
 }
 

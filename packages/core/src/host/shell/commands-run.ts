@@ -51,10 +51,21 @@ const MAX_NESTING = 6
  * `sh -c`/`bash -lc`/`eval`/`su -c`/`script -c` parsed in turn, and the programs `xargs` and
  * `find -exec` run marked as such.
  */
-export function commandsRun(script: string, nesting = 0): RunCommand[] {
+export function commandsRun(script: string, nesting = 0): readonly RunCommand[] {
+  const known = nesting === 0 ? RECENT.get(script) : undefined
+  if (known !== undefined) return known
   const parsed = parseShell(script)
-  return parsed.commands.flatMap((command) => unwrap(command, command.words, parsed.commands, nesting))
+  const runs = parsed.commands.flatMap((command) => unwrap(command, command.words, parsed.commands, nesting))
+  if (nesting === 0) {
+    // Every guard of a tool call reads the same command line: parse it once.
+    if (RECENT.size >= MAX_RECENT) RECENT.delete(RECENT.keys().next().value ?? '')
+    RECENT.set(script, runs)
+  }
+  return runs
 }
+
+const MAX_RECENT = 32
+const RECENT = new Map<string, readonly RunCommand[]>()
 
 function unwrap(source: ShellCommand, words: readonly ShellWord[], script: readonly ShellCommand[], nesting: number, feeder?: RunCommand['feeder']): RunCommand[] {
   let rest = words
