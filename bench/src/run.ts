@@ -157,12 +157,12 @@ export function formatResults(r: BenchResults): string {
     ['   SQLite (better-sqlite3, WAL), a transaction per hook', alternative(r.alternatives.sqlite), `${String(r.alternatives.sqlite.ratio)}× agent-tracker`],
     ['   SQLite, buffered like agent-tracker, a transaction per push', alternative(r.alternatives.sqliteBuffered), `${String(r.alternatives.sqliteBuffered.ratio)}× agent-tracker`],
     ['   legacy JSON files, rewritten per hook', alternative(r.alternatives.jsonFiles), `${String(r.alternatives.jsonFiles.ratio)}× agent-tracker`],
-    ['7. tool-call guard, everyday calls, project index warm (median / p99)', `${String(r.guard.guard.medianUs)} µs / ${String(r.guard.guard.p99Us)} µs`, `target ≤ 100 µs ${r.guard.guard.medianUs <= 100 ? '✓' : '✗'}`],
-    ['   → guard / recording one tool call', `${String(r.guard.ratio)}×`, ''],
     ['6. plugin start-up under Bun: hooks ready (what OpenCode waits for)', `${String(r.startup.bun.hooksReadyMs)} ms`, `target ≤ 50 ms ${r.startup.bun.hooksReadyMs <= 50 ? '✓' : '✗'}`],
     ['   database open, in the background', `${String(r.startup.bun.databaseOpenMs)} ms`, ''],
     ['   + migration check and project profile, in the background', `${String(r.startup.bun.startupWorkMs)} ms`, `open + migration check ≤ 50 ms ${r.startup.bun.startupWorkMs <= 50 ? '✓' : '✗'}`],
     ['   under Node: hooks ready / database open / start-up work done', `${String(r.startup.node.hooksReadyMs)} / ${String(r.startup.node.databaseOpenMs)} / ${String(r.startup.node.startupWorkMs)} ms`, ''],
+    ['7. tool-call guard, everyday calls, project index warm (median / p99)', `${String(r.guard.guard.medianUs)} µs / ${String(r.guard.guard.p99Us)} µs`, `target ≤ 100 µs ${r.guard.guard.medianUs <= 100 ? '✓' : '✗'}`],
+    ['   → guard / recording one tool call', `${String(r.guard.ratio)}×`, ''],
   ]
   const width = Math.max(...rows.map(([label]) => label.length))
   const value = Math.max(...rows.map(([, v]) => v.length))
