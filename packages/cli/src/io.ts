@@ -1,21 +1,27 @@
+import { homedir } from 'node:os'
 import type { AgentSession } from '@agent-tracker/core'
 import { agentSessionOf } from '@agent-tracker/core'
 import { detectAgentSession } from '@agent-tracker/node-host'
 
-/** Where the CLI reads and writes; the real process by default, replaceable in tests. */
+/**
+ * Everything the CLI takes from its process: streams, environment, working and home folders. The
+ * real process by default; tests run the CLI in-process with their own.
+ */
 export interface Io {
   readonly stdout: { write(text: string): unknown; readonly isTTY?: boolean; readonly columns?: number }
   readonly stderr: { write(text: string): unknown; readonly isTTY?: boolean }
   readonly stdin: AsyncIterable<string | Buffer> & { readonly isTTY?: boolean }
   readonly env: Readonly<Record<string, string | undefined>>
   readonly cwd: string
+  /** The user's home folder: where `~` and relative database paths resolve, and the global OpenCode config lives. */
+  readonly homeDir: string
   /** The agent session the CLI runs under; default: read from `env` alone (the real process also looks at its ancestors). */
   readonly agentSession?: () => AgentSession | undefined
 }
 
-/** The process's own streams, environment and working directory. */
+/** The process's own streams, environment, working directory and home folder. */
 export function processIo(): Io {
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd(), agentSession: () => detectAgentSession(process.env) }
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd(), homeDir: homedir(), agentSession: () => detectAgentSession(process.env) }
 }
 
 /** The agent session the CLI runs under (see core's `agentSessionOf`), if any. */
