@@ -92,6 +92,8 @@ const TABLE: readonly (readonly [string, [string, unknown], Decision])[] = [
   ['glob for .env files', ['glob', { pattern: '**/.env*' }], 'secret'],
   ['patch that edits .env', ['apply_patch', { patchText: '*** Begin Patch\n*** Update File: config/.env\n@@\n-A=1\n+A=2\n*** End Patch' }], 'secret'],
   ["Claude Code's Read", ['Read', { file_path: '/p/.env' }], 'secret'],
+  ["Claude Code's Grep, glob *", ['Grep', { pattern: 'SECRET', glob: '*', path: '/p' }], 'secret'],
+  ["Claude Code's Grep, a type", ['Grep', { pattern: 'SECRET', type: 'ts', path: '/p' }], 'allow'],
   // Let through: reads nothing protected, or names it without reading it.
   ['.gitignore entry', bash('echo .env >> .gitignore'), 'allow'],
   ['commit message', bash("git commit -m 'docs: explain .env'"), 'allow'],

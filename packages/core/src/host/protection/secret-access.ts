@@ -101,9 +101,12 @@ function namedIn(paths: readonly string[], protection: ProtectedFiles): SecretAc
   return undefined
 }
 
-/** OpenCode's grep tool searches hidden files: its folder may not hold a protected file its `include` lets through. */
+/** A grep tool (OpenCode's searches hidden files) may not search a folder holding a protected file its `include` lets through. */
 function grepToolAccess(fields: Fields, context: SecretGuardContext & { protection: ProtectedFiles }): SecretAccess | undefined {
-  const include = typeof fields.include === 'string' && fields.include.trim() !== '' ? fields.include : undefined
+  // OpenCode names the filter `include`, Claude Code `glob` (and `type`, a ripgrep file type).
+  const filter = [fields.include, fields.glob].find((value): value is string => typeof value === 'string' && value.trim() !== '')
+  if (filter === undefined && typeof fields.type === 'string' && fields.type.trim() !== '') return undefined
+  const include = filter
   const path = typeof fields.path === 'string' && fields.path.trim() !== '' ? fields.path : '.'
   const read: TreeRead = {
     trees: [path],
