@@ -54,7 +54,7 @@ describe('--json prints exactly one JSON document', () => {
       healthy: true,
       checks: expect.arrayContaining([
         expect.objectContaining({ name: 'Database' }),
-        expect.objectContaining({ name: 'Secrets', detail: expect.stringMatching(/^\.env \.env\.\* !\.env\.example !\.env\.sample !\.env\.template \*\.pem \(more with AGENT_TRACKER_PROTECTED_FILES or the plugin's protectedFiles\); 2 in .*: (\.env, server\.pem|server\.pem, \.env)$/) }),
+        expect.objectContaining({ name: 'Secrets', detail: expect.stringMatching(/^\.env \.env\.\* !\.env\.example !\.env\.sample !\.env\.template \*\.pem \(more with AGENT_TRACKER_PROTECTED_FILES or the plugin's protectedFiles\); 2 in .*: (\.env, server\.pem|server\.pem, \.env)$/) as unknown }),
         expect.objectContaining({ name: 'Grades', detail: 'given here at a terminal, they count as yours (cli-terminal)' }),
       ]) as unknown[],
     })

@@ -30,7 +30,9 @@ type BeforeInput = { tool: string; sessionID: string; callID: string }
  */
 export function toolGuardHook(context: TrackerContext): (input: BeforeInput, output: { args: unknown }) => Promise<void> {
   const { settings, sessions, notifier, project } = context
-  const policy: ToolCallPolicy = { envProtection: settings.envProtection, protectedFiles: settings.protection, lookup: new ProtectedFileIndex(project, settings.protection), enforceHalt: settings.enforceHalt }
+  const lookup = new ProtectedFileIndex(project, settings.protection)
+  if (settings.envProtection) lookup.warmUp()
+  const policy: ToolCallPolicy = { envProtection: settings.envProtection, protectedFiles: settings.protection, lookup, enforceHalt: settings.enforceHalt }
   const warnedHalted = new Set<string>()
   const statusOf = async (runtime: Tracker | undefined, input: BeforeInput): Promise<AgentStatus | undefined> => {
     if (runtime === undefined || settings.enforceHalt === 'off' || READ_ONLY_TOOLS.has(input.tool)) return undefined

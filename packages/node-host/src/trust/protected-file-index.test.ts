@@ -24,6 +24,16 @@ describe('ProtectedFileIndex', () => {
     expect(new ProtectedFileIndex(root, protectedFiles(['id_rsa*'])).filesUnder(join(root, 'sub'))?.length).toBe(2)
   })
 
+  it('warms up in the background', async () => {
+    const root = project()
+    const index = new ProtectedFileIndex(root)
+    index.warmUp()
+    await index.settled()
+    writeFileSync(join(root, 'src', '.env.late'), 'x')
+    // The look-up answers from the warm-up's scan: it did not scan again.
+    expect(index.filesUnder(join(root, 'src'))).toEqual([])
+  })
+
   it('says it cannot tell for folders a scan cut short', () => {
     const root = project()
     const index = new ProtectedFileIndex(root, undefined, { maxEntries: 3 })

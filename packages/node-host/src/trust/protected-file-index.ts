@@ -59,9 +59,14 @@ export class ProtectedFileIndex implements ProtectedFileLookup {
     return target === this.root ? scan.files : scan.files.filter((file) => file.startsWith(`${target}${sep}`))
   }
 
-  /** Scans the project now, synchronously (a host may call it at start, before the first look-up). */
+  /** Scans the project now, synchronously. */
   refresh(): void {
     this.#scanNow()
+  }
+
+  /** Starts the first scan in the background (a host calls it at start), so that the first look-up need not wait for one. */
+  warmUp(): void {
+    if (this.#scan === undefined) this.#refreshInBackground()
   }
 
   #scanNow(): Scan {
