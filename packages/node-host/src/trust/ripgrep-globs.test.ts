@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { tempFolder } from '../../test/temp.js'
 
 const FILES = ['.env', '.env.local', '.env.example', 'README.md', 'a.ts', '.hidden.ts', 'src/app.ts', 'src/.env', 'src/deep/b.tsx', 'src/deep/.env.production', 'config/id_rsa', 'config/server.pem', 'x.env', 'env', '.envrc', 'docs/guide.md']
-const GLOBS = ['*', '*.ts', '*.{ts,tsx}', '.env*', '.env', '**/.env', 'src/*', 'src/**', 'src/**/*.ts', '**/*.pem', '?env', '.e?v*', '[.]env', '[!.]*', '*env*', '*.env', 'src/deep/*', '**', '.*', '**/deep/*.{tsx,production}', 'id_rsa*', '*/*.md']
+const GLOBS = ['*', '*.ts', '*.{ts,tsx}', '.env*', '.env', '**/.env', 'src/*', 'src/**', 'src/**/*.ts', '**/*.pem', '?env', '.e?v*', '[.]env', '[!.]*', '[^.]*', '*env*', '*.env', 'src/deep/*', '**', '.*', '**/deep/*.{tsx,production}', 'id_rsa*', '*/*.md', '{src,docs}/**', '*.{env,envrc,md}', '[a-f]*', '**/*.e*', 'src/**/.env*', '\\.env']
 
 /** The files ripgrep itself lists for a glob, with hidden and ignored files included. */
 function ripgrepFiles(root: string, glob: string): string[] {
