@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { SETUP, startPlugin } from '../test/plugin-fixture.js'
+import { SETUP, gitRepository, startPlugin, tempFolder } from '../test/plugin-fixture.js'
 import type { PluginUnderTest } from '../test/plugin-fixture.js'
 
 const before = (plugin: PluginUnderTest, tool: string, args: Record<string, unknown>, sessionID = 'ses_1') => plugin.hooks['tool.execute.before']?.({ tool, sessionID, callID: 'call_x' }, { args })
@@ -16,9 +16,10 @@ async function halted(pluginOptions: Record<string, unknown> = {}): Promise<Plug
 
 describe('the tool.execute.before hook', () => {
   it('blocks protected files named, globbed or searched by any tool, and lets the templates and mere mentions through', async () => {
-    const plugin = await startPlugin({ pluginOptions: { protectedFiles: ['*.pem'] } })
-    writeFileSync(join(plugin.project, '.env'), 'SECRET=1\n')
-    writeFileSync(join(plugin.project, 'server.pem'), 'KEY\n')
+    const project = gitRepository(join(tempFolder(), 'project'))
+    writeFileSync(join(project, '.env'), 'SECRET=1\n')
+    writeFileSync(join(project, 'server.pem'), 'KEY\n')
+    const plugin = await startPlugin({ project, pluginOptions: { protectedFiles: ['*.pem'] } })
     await expect(before(plugin, 'bash', { command: 'cat .env*' })).rejects.toThrow("agent-tracker blocked this bash call: it touches .env, a protected file. Protected files hold the user's secrets: use .env.example for placeholders")
     await expect(before(plugin, 'bash', { command: 'cat .e?v' })).rejects.toThrow('it touches .env, a protected file')
     await expect(before(plugin, 'bash', { command: 'grep -r SECRET .' })).rejects.toThrow('it reads every file under ., which holds the protected file ')

@@ -29,6 +29,7 @@ const TABLE: readonly (readonly [string, [string, unknown], Decision])[] = [
   ['read from a redirect', bash('read -r line < .env'), 'secret'],
   ['glob the shell expands to .env', bash('cat .e?v'), 'secret'],
   ['.env* glob', bash('tail .env*'), 'secret'],
+  ['a dotfile glob for a file the index has not seen yet', bash('cat config/.env.prod*'), 'secret'],
   ['docker --env-file=', bash('docker run --env-file=.env app'), 'secret'],
   ['git show a blob', bash('git show HEAD:.env'), 'secret'],
   ['base64', bash('base64 -w0 .env'), 'secret'],

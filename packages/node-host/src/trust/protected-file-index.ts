@@ -7,7 +7,7 @@ import { isProtectedFile, protectedFiles } from '@agent-tracker/core'
 
 /** Options of {@link ProtectedFileIndex}. */
 export interface ProtectedFileIndexOptions {
-  /** How old the index may get before a look-up starts a new scan in the background; default 30 s. */
+  /** How old the index may get before a look-up starts a new scan in the background; default 10 s. */
   readonly refreshMs?: number
   /** Entries a scan reads at most; past that the index knows only the folders it finished. Default 200 000. */
   readonly maxEntries?: number
@@ -44,7 +44,7 @@ export class ProtectedFileIndex implements ProtectedFileLookup {
   constructor(root: string, protection: ProtectedFiles = protectedFiles(), options: ProtectedFileIndexOptions = {}) {
     this.root = resolve(root)
     this.protection = protection
-    this.#refreshMs = options.refreshMs ?? 30_000
+    this.#refreshMs = options.refreshMs ?? 10_000
     this.#maxEntries = options.maxEntries ?? 200_000
     this.#now = options.now ?? Date.now
   }

@@ -185,8 +185,9 @@ function fileWords(run: RunCommand): readonly ShellWord[] {
 
 /**
  * A protected file a word names, looking inside `--opt=value`, `ref:path` and `@file`. A glob is
- * expanded as the shell would: against the protected files of its folder when the lookup knows
- * them, else against every name a protected pattern stands for.
+ * expanded as the shell would, against every name a protected pattern stands for; where the
+ * lookup knows the folder, a glob that does not spell out a leading dot (`*`, `deploy/*`) counts
+ * only when a protected file there matches it.
  */
 function protectedWord(word: ShellWord, context: SecretGuardContext & { protection: ProtectedFiles }, dotglob: boolean): string | undefined {
   const pieces = [word.text, ...word.text.split(/[=:,]/).slice(1), word.text.replace(/^@/, '')]
@@ -196,16 +197,18 @@ function protectedWord(word: ShellWord, context: SecretGuardContext & { protecti
       if (isProtectedFile(context.protection, piece)) return piece
       continue
     }
+    const witness = protectedNameMatching(context.protection, piece, dotglob)
+    if (witness === undefined) continue
     const slash = piece.lastIndexOf('/')
     const folder = slash === -1 ? '.' : piece.slice(0, slash) || '/'
+    const name = piece.slice(slash + 1)
     const present = /[*?[{]/.test(folder) ? undefined : filesIn(context, folder)
-    if (present === undefined) {
-      if (protectedNameMatching(context.protection, piece, dotglob) !== undefined) return piece
-      continue
-    }
-    const match = globMatcher(piece.slice(slash + 1), { dotWildcards: dotglob })
-    const found = present.find((file) => match(baseName(file)))
+    const match = globMatcher(name, { dotWildcards: dotglob })
+    const found = present?.find((file) => match(baseName(file)))
     if (found !== undefined) return slash === -1 ? baseName(found) : `${folder}/${baseName(found)}`
+    // A glob that spells out a leading dot can only be after hidden files: held back even before
+    // such a file appears (the index may be seconds old). A broad one (`*`) counts what is there.
+    if (present === undefined || name.startsWith('.')) return piece
   }
   return undefined
 }
