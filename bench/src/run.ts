@@ -16,6 +16,7 @@ import { teamFigures } from './team-database.js'
 import { median, round, spread, timeMs } from './stats.js'
 import type { FlushFigures, HookFigures, WritePathSizes } from './write-path.js'
 import { flushCost, hookCost, statusReads } from './write-path.js'
+import { guardCost } from './guard-cost.js'
 
 const run = promisify(execFile)
 const HERE = dirname(fileURLToPath(import.meta.url))
@@ -34,6 +35,7 @@ export interface BenchSizes {
   readonly alternatives: WorkloadSizes
   readonly startupRuns: number
   readonly queryRuns: number
+  readonly guardCalls: number
   readonly team: TeamSizes
 }
 
@@ -45,6 +47,7 @@ export const FULL: BenchSizes = {
   alternatives: { hooks: 5000, commitEvery: 25, runs: 5 },
   startupRuns: 7,
   queryRuns: 5,
+  guardCalls: 12_000,
   team: { syncFacts: 20_000, syncRuns: 3, members: 20, activitiesPerMember: 100_000, commitsPerMember: 2000, setups: 50, projects: 200 },
 }
 
@@ -56,6 +59,7 @@ export const SMOKE: BenchSizes = {
   alternatives: { hooks: 200, commitEvery: 25, runs: 1 },
   startupRuns: 2,
   queryRuns: 2,
+  guardCalls: 120,
   team: { syncFacts: 1000, syncRuns: 1, members: 2, activitiesPerMember: 2000, commitsPerMember: 100, setups: 5, projects: 10 },
 }
 
@@ -91,6 +95,7 @@ export interface BenchResults {
   readonly upgrade: UpgradeFigures
   readonly alternatives: AlternativeFigures
   readonly startup: { node: Startup; bun: Startup }
+  readonly guard: ReturnType<typeof guardCost> & { ratio: number }
   readonly team: TeamFigures
 }
 
@@ -167,12 +172,12 @@ async function measureEventLoop(runtime: string, databasePath: string, project: 
 /** Runs every benchmark at the given sizes. */
 export async function runBenchmarks(kind: 'full' | 'smoke', log: (line: string) => void = () => undefined): Promise<BenchResults> {
   const sizes = kind === 'full' ? FULL : SMOKE
-  log('1–2/8 flush and hook cost …')
+  log('1–2/9 flush and hook cost …')
   const flush = await flushCost(sizes.writePath)
   const hooks = await hookCost(sizes.writePath, flush)
-  log('3/8 status reads …')
+  log('3/9 status reads …')
   const status = await statusReads(sizes.writePath)
-  log(`4/8 building ${String(sizes.scale.commits)} commits, ${String(sizes.scale.activities)} activities …`)
+  log(`4/9 building ${String(sizes.scale.commits)} commits, ${String(sizes.scale.activities)} activities …`)
   const folder = mkdtempSync(join(tmpdir(), 'bench-scale-'))
   let scale: BenchResults['scale']
   try {
@@ -203,18 +208,21 @@ export async function runBenchmarks(kind: 'full' | 'smoke', log: (line: string) 
   } finally {
     rmSync(folder, { recursive: true, force: true })
   }
-  log('5/8 upgrading a database of schema 1 …')
+  log('5/9 upgrading a database of schema 1 …')
   const upgrade = await upgradeFigures(sizes.upgrade)
-  log('6/8 alternatives …')
+  log('6/9 alternatives …')
   const alternatives = await compareAlternatives(sizes.alternatives)
-  log('7/8 plugin start-up …')
+  log('7/9 plugin start-up …')
   const startup = { node: await measureStartup(process.execPath, sizes.startupRuns), bun: await measureStartup(BUN, sizes.startupRuns) }
-  log(`8/8 team database: sync of ${String(sizes.team.syncFacts)} facts; report over ${String(sizes.team.members)} members × ${String(sizes.team.activitiesPerMember)} activities …`)
+  log('8/9 tool-call guard …')
+  const guard = guardCost(sizes.guardCalls)
+  log(`9/9 team database: sync of ${String(sizes.team.syncFacts)} facts; report over ${String(sizes.team.members)} members × ${String(sizes.team.activitiesPerMember)} activities …`)
   const team = await teamFigures(sizes.team, sizes.queryRuns, measureCommand)
   return {
     sizes: kind,
     machine: { node: process.version, cpus: cpus().length, at: new Date().toISOString(), loadAverage: (await import('node:os')).loadavg().map(round) },
     hookCost: hooks, flush, statusRead: status, scale, upgrade, alternatives, startup, team,
+    guard: { ...guard, ratio: round(guard.guard.medianUs / Math.max(0.001, hooks.buffered.medianUs)) },
   }
 }
 
@@ -269,8 +277,9 @@ export function formatResults(r: BenchResults): string {
   row('   database open, in the background', ms(r.startup.bun.databaseOpenMs), '')
   row('   + migration check and project profile, in the background', ms(r.startup.bun.startupWorkMs), `≤ 50 ms ${mark(r.startup.bun.startupWorkMs <= 50)}`)
   row('   under Node: hooks ready / database open / start-up work done', `${String(r.startup.node.hooksReadyMs)} / ${String(r.startup.node.databaseOpenMs)} / ${String(r.startup.node.startupWorkMs)} ms`, '')
+  row('8. tool-call guard, everyday calls, project index warm (median / p99)', `${String(r.guard.guard.medianUs)} / ${String(r.guard.guard.p99Us)} µs`, `target ≤ 100 µs ${mark(r.guard.guard.medianUs <= 100)}; ${String(r.guard.ratio)}× recording one tool call`)
   const t = r.team
-  row(`8. sync of ${String(t.sync.facts)} facts to an empty team database (PostgreSQL, 1,000 per transaction)`, range(t.sync.send), `${String(t.sync.factsPerSecond)} facts/s; each fact applied to the team and the member's share, acknowledged in the same transaction`)
+  row(`9. sync of ${String(t.sync.facts)} facts to an empty team database (PostgreSQL, 1,000 per transaction)`, range(t.sync.send), `${String(t.sync.factsPerSecond)} facts/s; each fact applied to the team and the member's share, acknowledged in the same transaction`)
   row('   baseline: the same facts into an empty local database', range(t.sync.local), `${String(t.sync.localFactsPerSecond)} facts/s (LMDB, fsync per batch)`)
   row('   → sync / local', `${String(t.sync.ratio)}×`, 'context: a network database, written twice per fact')
   row('   resend of them all (a replaced local database)', range(t.sync.resend), 'every fact skipped by its id')

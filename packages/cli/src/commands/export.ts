@@ -112,6 +112,7 @@ async function writeHtml(store: TrackerStore, query: ReportQuery, sink: OutputSi
     trends: await setupTrends(store, query),
     leaderboard: await leaderboard(store, setupFilterOf(query)),
     projects: report.projects,
+    nonUserChannels: report.nonUserChannels,
   }))
   return report.rows.length
 }
