@@ -1,0 +1,5 @@
+export type { HistoryCounts, HistorySize } from './history.js'
+export { historyCounts, predecessorCentralHistory, predecessorProjectHistory } from './history.js'
+export { PREDECESSOR_FILES, PREDECESSOR_PROJECT, copyPredecessorProjectFiles, readPredecessorFile } from './project-files.js'
+export type { CentralVersion, PredecessorEntries, PredecessorWrite } from './write-database.js'
+export { writePredecessorCentralDatabase, writePredecessorProjectDatabase } from './write-database.js'
