@@ -1,6 +1,8 @@
 export type { AgentState, GradeTally } from './agent-state.js'
 export { communicationCap, initialState, isHalted, roundScore } from './agent-state.js'
-export { addTokens, applyFact, applyFacts } from './apply-fact.js'
+export { addTokens, applyFact, applyFacts, settleState } from './apply-fact.js'
+export type { SetupCombination, SetupImportPlan } from './combine-setups.js'
+export { combineSetup, planSetupImport } from './combine-setups.js'
 export { describeValue } from './describe-value.js'
 export type { CoreErrorCode } from './errors.js'
 export { TrackerError, isTrackerError } from './errors.js'
@@ -27,6 +29,8 @@ export type { Grade, GradeLabel } from './grade.js'
 export { GRADES, GRADE_LABELS, gradeLabel, isGrade, parseGrade } from './grade.js'
 export type { FactPlan, PlannedRecord, RecordReader } from './plan-facts.js'
 export { planFacts, projectName, withProfile } from './plan-facts.js'
+export type { DeletedRecord, ReattributedCollection, ReattributionInput, ReattributionPlan } from './plan-reattribution.js'
+export { REATTRIBUTED_COLLECTIONS, planReattribution } from './plan-reattribution.js'
 export type { ProjectProfile } from './project-profile.js'
 export { UNKNOWN } from './project-profile.js'
 export type { ProjectFiles } from './projects/classify-project.js'
@@ -75,8 +79,11 @@ export type {
   DeferredBatch,
   ImportResult,
   MigrationRecord,
+  Reattribution,
+  ReattributeResult,
   RecordBatch,
   RecordQuery,
+  SetupImportResult,
   SkippedFact,
   SyncTrackerStore,
   TrackerStore,

@@ -1,7 +1,10 @@
 import { TrackerError } from '../errors.js'
 import type { Fact } from '../facts.js'
 import { selectCommitRefs, toCommitRef } from '../commit-ref.js'
+import { planSetupImport } from '../combine-setups.js'
 import { planFacts, withProfile } from '../plan-facts.js'
+import type { ReattributionInput } from '../plan-reattribution.js'
+import { REATTRIBUTED_COLLECTIONS, planReattribution } from '../plan-reattribution.js'
 import type { RecordReader } from '../plan-facts.js'
 import { matchesQuery, normaliseQuery, orderAndLimit } from '../record-query.js'
 import type { CollectionName, CollectionRecords, RecordKey } from '../records.js'
@@ -28,6 +31,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SyncTracker
   const rules: ScoringRules = resolveRules(options.rules ?? {})
   const tables = new Map<CollectionName, Table>(COLLECTIONS.map((name) => [name, new Map()]))
   const migrations = new Map<string, MigrationRecord>()
+  // How this store names itself as an import source (see `combineSetup`).
+  const ownSource = `database:memory-${String(Date.now())}-${Math.random().toString(36).slice(2)}`
   let closed = false
 
   const table = (collection: CollectionName): Table => {
@@ -106,6 +111,27 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SyncTracker
         }
         for (const { collection, key, record } of fresh.values()) put(collection, key, record)
         return { written: fresh.size, skipped }
+      }),
+
+    importSetups: (source, setups) =>
+      Promise.resolve().then(() => {
+        ensureOpen()
+        const plan = planSetupImport((id) => reader.get('setups', [id]), setups, source, rules, ownSource)
+        for (const record of plan.puts) put('setups', [record.id], record)
+        return copy(plan.result)
+      }),
+
+    reattribute: (move) =>
+      Promise.resolve().then(() => {
+        ensureOpen()
+        const ofFrom = (collection: CollectionName): unknown[] => [...table(collection).values()].map((entry) => entry.record).filter((record) => (record as { setup?: string }).setup === move.from)
+        const inProject = (record: unknown): boolean => (record as { project?: string }).project === move.project
+        const records = Object.fromEntries(REATTRIBUTED_COLLECTIONS.map((c) => [c, ofFrom(c).filter(inProject)])) as unknown as ReattributionInput['records']
+        const fromHasOtherRecords = REATTRIBUTED_COLLECTIONS.some((c) => ofFrom(c).some((record) => !inProject(record)))
+        const plan = planReattribution(move, { records, get: (collection, key) => reader.get(collection, key), fromHasOtherRecords }, rules)
+        for (const { collection, key } of plan.deletes) table(collection).delete(slot(key))
+        for (const write of plan.puts) put(write.collection, write.key, write.record)
+        return plan.result
       }),
 
     saveProjectProfile: (path, profile) =>
