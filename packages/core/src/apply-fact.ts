@@ -90,16 +90,6 @@ export function applyToolCallRunInPlace(state: Mutable<AgentState>, succeeded: n
   settle(state, rules)
 }
 
-/**
- * A state with the reducer's rounding, level-ups and bounds applied, as after every fact — for
- * states not reached by facts (scores combined from two databases): SP and XP never below 0.
- */
-export function settleState(state: AgentState, rules: ScoringRules): AgentState {
-  const next: Mutable<AgentState> = { ...state, skillPoints: Math.max(0, state.skillPoints), experience: Math.max(0, state.experience) }
-  settle(next, rules)
-  return next
-}
-
 /** Rounds, levels up while XP ≥ factor × SP (never while halted), then clamps CS. */
 function settle(state: Mutable<AgentState>, rules: ScoringRules): void {
   let skillPoints = roundScore(state.skillPoints)

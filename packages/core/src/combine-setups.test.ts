@@ -18,12 +18,12 @@ function combined(outcome: ReturnType<typeof combineSetup>): SetupRecord {
 }
 
 describe('combineSetup', () => {
-  it('sums counters and moves scores by what they moved in the source, levelling up once', () => {
+  it('sums counters and moves scores by what they moved in the source, leaving level-ups to the next fact', () => {
     const stored = setup({ skillPoints: 2, experience: 15, communication: 64, commits: 10, bugs: 1, toolCalls: 40, toolFailures: 4, cost: 1.25, userGrades: { count: 2, sum: 7 } })
     const incoming = setup({ skillPoints: 1, experience: 8, communication: 70, commits: 5, bugs: 2, toolCalls: 10, cost: 0.5, userGrades: { count: 1, sum: 5 } }, { firstSeenAt: '2026-01-01T00:00:00.000Z' })
     const record = combined(combineSetup(stored, incoming, 'merge:/b', DEFAULT_RULES))
-    // XP 15 + 8 = 23 ≥ 20 = 10 × SP 2: one level-up, 3 left; CS 64 + 10.
-    expect(record.state).toMatchObject({ skillPoints: 3, experience: 3, communication: 74, commits: 15, bugs: 3, toolCalls: 50, toolFailures: 4, cost: 1.75, userGrades: { count: 3, sum: 12 } })
+    // SP 2 + 0, XP 15 + 8 (a level-up waits for the next fact), CS 64 + 10.
+    expect(record.state).toMatchObject({ skillPoints: 2, experience: 23, communication: 74, commits: 15, bugs: 3, toolCalls: 50, toolFailures: 4, cost: 1.75, userGrades: { count: 3, sum: 12 } })
     expect(record.firstSeenAt).toBe('2026-01-01T00:00:00.000Z')
     expect(record.imports).toEqual({ 'merge:/b': incoming.state })
   })

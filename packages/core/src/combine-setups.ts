@@ -1,6 +1,5 @@
 import type { AgentState, GradeTally } from './agent-state.js'
 import { initialState, roundScore } from './agent-state.js'
-import { settleState } from './apply-fact.js'
 import type { TokenUsage } from './facts.js'
 import type { Mutable } from './mutable.js'
 import type { SetupRecord } from './records.js'
@@ -21,7 +20,8 @@ export type SetupCombination =
  * setup to the stored record, as if both histories had happened to one setup. Counters — commits,
  * pushes, bugs, tool calls and failures, commands, grades, messages, tokens, cost — are summed;
  * skill points, experience and communication score move by as much as they moved in the source
- * (from the rules' starting values), then level-ups and bounds apply once. Nothing is counted
+ * (from the rules' starting values). Plain sums (never below 0), so the order of sources does not
+ * matter; level-ups and the communication cap apply with the setup's next fact. Nothing is counted
  * twice: each source's part is remembered in `imports`, so importing it again adds only what
  * changed since; parts the incoming record itself imported are combined as their own sources
  * (skipped when the store has them already, or when they are the store's own, `ownSource`).
@@ -41,10 +41,11 @@ export function combineSetup(stored: SetupRecord | undefined, incoming: SetupRec
     imports[id] = part
     changed = true
   }
-  if (!changed) return stored === undefined ? { change: 'added', record: { ...incoming, imports: {} } } : { change: 'unchanged' }
-  const settled = settleState(state, rules)
-  if (stored === undefined) return { change: 'added', record: { ...incoming, state: settled, imports } }
-  return { change: 'combined', record: { ...stored, state: settled, imports, ...spanOf(stored, incoming) } }
+  // A setup new to the store remembers its source even when it adds nothing (so the part can move later).
+  if (!changed) return stored === undefined ? { change: 'added', record: { ...incoming, imports: { [source]: parts[0]?.[1] ?? start } } } : { change: 'unchanged' }
+  const combined = notBelowZero(state)
+  if (stored === undefined) return { change: 'added', record: { ...incoming, state: combined, imports } }
+  return { change: 'combined', record: { ...stored, state: combined, imports, ...spanOf(stored, incoming) } }
 }
 
 /** The writes and the report of {@link TrackerStore.importSetups}. */
@@ -86,7 +87,7 @@ export function withoutSource(record: SetupRecord, source: string, rules: Scorin
   if (part === undefined) return undefined
   const start = initialState(rules)
   const { [source]: _removed, ...imports } = record.imports ?? {}
-  const state = settleState(subtractStates(record.state, subtractStates(part, start)), rules)
+  const state = notBelowZero(subtractStates(record.state, subtractStates(part, start)))
   return { record: { ...record, state, imports }, part }
 }
 
@@ -149,6 +150,11 @@ function zipTally(a: GradeTally, b: GradeTally, n: Combine): GradeTally {
 
 function zipTokens(a: TokenUsage, b: TokenUsage, n: Combine): TokenUsage {
   return { input: n(a.input, b.input), output: n(a.output, b.output), reasoning: n(a.reasoning, b.reasoning), cacheRead: n(a.cacheRead, b.cacheRead), cacheWrite: n(a.cacheWrite, b.cacheWrite) }
+}
+
+/** Scores and counters of a combined state never go below zero. */
+function notBelowZero(state: AgentState): AgentState {
+  return { ...state, skillPoints: Math.max(0, state.skillPoints), experience: Math.max(0, state.experience), communication: Math.max(0, state.communication) }
 }
 
 function addStates(a: AgentState, b: AgentState): AgentState {

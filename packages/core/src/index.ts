@@ -1,6 +1,6 @@
 export type { AgentState, GradeTally } from './agent-state.js'
 export { communicationCap, initialState, isHalted, roundScore } from './agent-state.js'
-export { addTokens, applyFact, applyFacts, settleState } from './apply-fact.js'
+export { addTokens, applyFact, applyFacts } from './apply-fact.js'
 export type { SetupCombination, SetupImportPlan } from './combine-setups.js'
 export { combineSetup, planSetupImport } from './combine-setups.js'
 export { describeValue } from './describe-value.js'

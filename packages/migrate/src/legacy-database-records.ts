@@ -1,5 +1,6 @@
 import type { CommitRecord, GradeEventRecord, ProjectRecord, SetupRecord } from '@agent-tracker/core'
 import { formatSetupId, initialState, parseSetupId, projectName, resolveRules } from '@agent-tracker/core'
+import type { LegacyTimeZone } from './legacy-time.js'
 import { LegacyShapeError, asFields, grade, number, optionalText, text, timestamp } from './legacy-values.js'
 
 /** An entry of the predecessor's flat database, routed by its key prefix. */
@@ -45,12 +46,12 @@ export function legacySetupId(agent: { readonly id: string; readonly name?: stri
   return formatSetupId({ agent: name, provider: model.slice(0, slash), model: model.slice(slash + 1) })
 }
 
-/** A legacy agent record as a setup record. */
-export function setupFromLegacyAgent(agentId: string, value: unknown, now: string): SetupRecord {
+/** A legacy agent record as a setup record (its `model` may be a provider/model string or `{providerID, modelID}`). */
+export function setupFromLegacyAgent(agentId: string, value: unknown, now: string, zone: LegacyTimeZone): SetupRecord {
   const fields = asFields(value, 'the agent record')
-  const id = legacySetupId({ id: agentId, name: optionalText(fields, 'name'), model: optionalText(fields, 'model') })
+  const id = legacySetupId({ id: agentId, name: optionalText(fields, 'name'), model: modelOf(fields.model) })
   const rules = resolveRules()
-  const firstSeenAt = timestamp(fields, 'created_at', now)
+  const firstSeenAt = timestamp(fields, 'created_at', zone, now)
   return {
     v: 1,
     id,
@@ -64,12 +65,12 @@ export function setupFromLegacyAgent(agentId: string, value: unknown, now: strin
       bugs: Math.max(0, Math.round(number(fields, 'total_bugs', 0))),
     },
     firstSeenAt,
-    lastSeenAt: timestamp(fields, 'updated_at', firstSeenAt),
+    lastSeenAt: timestamp(fields, 'updated_at', zone, firstSeenAt),
   }
 }
 
 /** A legacy commit record as a commit record (key parts fill missing fields). */
-export function commitFromLegacy(entry: Extract<LegacyEntry, { kind: 'commit' }>, value: unknown, setupOf: (agentId: string) => string): CommitRecord {
+export function commitFromLegacy(entry: Extract<LegacyEntry, { kind: 'commit' }>, value: unknown, setupOf: (agentId: string) => string, zone: LegacyTimeZone): CommitRecord {
   const fields = asFields(value, 'the commit record')
   const task = optionalText(fields, 'task_description')
   return {
@@ -77,7 +78,7 @@ export function commitFromLegacy(entry: Extract<LegacyEntry, { kind: 'commit' }>
     project: optionalText(fields, 'project_path') ?? entry.project,
     hash: optionalText(fields, 'commit_hash') ?? entry.hash,
     setup: setupOf(text(fields, 'agent_id')),
-    at: timestamp(fields, 'timestamp'),
+    at: timestamp(fields, 'timestamp', zone),
     message: task ?? '',
     ...(task === undefined ? {} : { task }),
   }
@@ -87,7 +88,7 @@ export function commitFromLegacy(entry: Extract<LegacyEntry, { kind: 'commit' }>
  * A legacy grade event. The predecessor did not record who graded, so the grade is kept as the
  * user's and the note says so.
  */
-export function gradeEventFromLegacy(entry: Extract<LegacyEntry, { kind: 'communication' }>, value: unknown, setupOf: (agentId: string) => string): GradeEventRecord {
+export function gradeEventFromLegacy(entry: Extract<LegacyEntry, { kind: 'communication' }>, value: unknown, setupOf: (agentId: string) => string, zone: LegacyTimeZone): GradeEventRecord {
   const fields = asFields(value, 'the communication record')
   const agentId = optionalText(fields, 'agent_id') ?? entry.agentId
   const hash = optionalText(fields, 'commit_hash') ?? entry.hash
@@ -100,11 +101,19 @@ export function gradeEventFromLegacy(entry: Extract<LegacyEntry, { kind: 'commun
     setup: setupOf(agentId),
     project,
     commit: hash,
-    at: timestamp(fields, 'timestamp', new Date(entry.epochMillis).toISOString()),
+    at: timestamp(fields, 'timestamp', zone, new Date(entry.epochMillis).toISOString()),
     by: 'user',
     userGrade: grade(fields, 'grade'),
     note: reason ?? 'imported from the legacy per-project database (grader not recorded)',
   }
+}
+
+/** A legacy agent's model as `provider/model` text: its sessions stored a string, or `{providerID, modelID}`. */
+function modelOf(model: unknown): string | undefined {
+  if (typeof model === 'string') return model === 'unknown' ? undefined : model
+  if (typeof model !== 'object' || model === null) return undefined
+  const { providerID, modelID } = model as { providerID?: unknown; modelID?: unknown }
+  return typeof providerID === 'string' && typeof modelID === 'string' ? `${providerID}/${modelID}` : undefined
 }
 
 /** The project record a legacy commit implies. */

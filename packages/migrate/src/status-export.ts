@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { AgentStatus } from '@agent-tracker/core'
+import { STATUS_EXPORT_MARKER } from './own-status-export.js'
 
 /** What {@link writeStatusExport} did. */
 export interface StatusExportResult {
@@ -10,10 +11,14 @@ export interface StatusExportResult {
   readonly reason?: string
 }
 
-/** The legacy `.agent/status.json` shape, plus the tracker's own fields. Read-only: edits are ignored. */
+/**
+ * The legacy `.agent/status.json` shape, plus the tracker's own fields and the marker that tells
+ * migrations it is not legacy data. Read-only: edits are ignored.
+ */
 export function statusExport(status: AgentStatus, now: Date = new Date()): Record<string, unknown> {
   const { state } = status
   return {
+    [STATUS_EXPORT_MARKER.field]: STATUS_EXPORT_MARKER.value,
     agent_name: status.agent,
     setup: status.setup,
     skill_points: state.skillPoints,

@@ -3,3 +3,5 @@ export { historyCounts, predecessorCentralHistory, predecessorProjectHistory } f
 export { PREDECESSOR_FILES, PREDECESSOR_PROJECT, copyPredecessorProjectFiles, readPredecessorFile } from './project-files.js'
 export type { CentralVersion, PredecessorEntries, PredecessorWrite } from './write-database.js'
 export { writePredecessorCentralDatabase, writePredecessorProjectDatabase } from './write-database.js'
+export type { JournalExpectations } from './journal-lines.js'
+export { journalExpectations, missingJournalLines } from './journal-lines.js'
