@@ -1,3 +1,4 @@
+import { resolveTimeZone } from '@agent-tracker/migrate'
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { activityCommand } from './commands/activity.js'
 import { agentsCommand } from './commands/agents.js'
@@ -8,7 +9,7 @@ import { gradeCommand } from './commands/grade.js'
 import { historyCommand } from './commands/history.js'
 import { ingestCommand } from './commands/ingest.js'
 import { initCommand } from './commands/init.js'
-import { mergeCommand } from './commands/merge.js'
+import { MERGE_HELP, mergeCommand } from './commands/merge.js'
 import { migrateCommand } from './commands/migrate.js'
 import { projectsCommand } from './commands/projects.js'
 import { recommendCommand } from './commands/recommend.js'
@@ -23,6 +24,16 @@ import type { Io } from './io.js'
 
 /** Runs a command with a context; returns its exit code. */
 export type Runner = (run: (ctx: CommandContext) => unknown, options: CommonOptions) => Promise<void>
+
+const timezoneOption = (): Option => new Option('--timezone <zone>', 'the zone legacy times written without one are read in: an IANA name (Europe/Stockholm), UTC or an offset (+01:00); default this machine\'s').argParser(timeZoneName)
+
+function timeZoneName(value: string): string {
+  try {
+    return resolveTimeZone(value).name
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message)
+  }
+}
 
 const limitOption = (): Option => new Option('--limit <n>', 'at most this many entries').default(20).argParser(positiveInteger)
 
@@ -100,10 +111,13 @@ export function buildProgram(io: Io, run: Runner, version: string): Command {
     .option('--project <path-or-name>', 'the project (default: the current folder)').addOption(limitOption())
     .action((setup: string | undefined, o: Opts & { task?: string; actions?: string; outcome?: string; decisions?: string; project?: string; limit: number }) => run((ctx) => activityCommand(ctx, setup, o), o))
   add('migrate [dir...]', "bring old per-project databases and .agent/ .journal/ files into the central database", 'agent-tracker migrate ~/code/shop ~/code/api')
-    .option('--setup <id>', 'the setup legacy journal files belong to (default: .agent/status.json agent_name, else build)')
-    .action((dirs: string[], o: Opts & { setup?: string }) => run((ctx) => migrateCommand(ctx, dirs, o), o))
-  add('merge <db>', "add another agent-tracker database (e.g. another machine's) to this one", 'agent-tracker merge ~/Downloads/laptop.lmdb')
-    .action((other: string, o: Opts) => run((ctx) => mergeCommand(ctx, other), o))
+    .option('--setup <id>', 'the setup legacy journal files belong to (default: the one .agent/status.json names; files it cannot name go to a setup "unattributed-<folder>" that a later --setup moves)')
+    .addOption(timezoneOption())
+    .action((dirs: string[], o: Opts & { setup?: string; timezone?: string }) => run((ctx) => migrateCommand(ctx, dirs, o), o))
+  add('merge <db>', "add another agent-tracker database (e.g. another machine's) to this one; a setup in both gets their scores added together", 'agent-tracker merge ~/Downloads/laptop.lmdb')
+    .addOption(timezoneOption())
+    .addHelpText('after', MERGE_HELP)
+    .action((other: string, o: Opts & { timezone?: string }) => run((ctx) => mergeCommand(ctx, other, o), o))
   reportFilters(add('export', 'export data as JSON or CSV, or a report with charts as one HTML file; the filters narrow every format', 'agent-tracker export --format html --out report.html'))
     .requiredOption('--format <format>', 'json, csv or html')
     .option('--out <file>', 'write to this file (default: stdout; report.html for html)')

@@ -129,8 +129,9 @@ describe('migrate, merge and export', () => {
     expect(first.code).toBe(1)
     expect(first.stdout).toContain('(entry 2 (line 1) (commit def5678)): missing field "user_grade"')
     const second = await runCli(['migrate', project, '--setup', 'build', '--db', db, '--json'])
-    // The one valid entry wrote a retrospective, its commit and a grade event: all three are found present.
-    expect(JSON.parse(second.stdout)).toMatchObject({ folders: [{ files: { migrated: 0, skipped: 3 } }] })
+    // The one valid entry wrote a retrospective, its commit and a grade event, and its grade went to the
+    // setup's scores: all four are found present.
+    expect(JSON.parse(second.stdout)).toMatchObject({ folders: [{ files: { migrated: 0, skipped: 4 } }] })
     const empty = await runCli(['migrate', tempFolder(), '--db', db])
     expect(empty.code).toBe(0)
     expect(empty.stdout).toContain('No legacy data found')

@@ -13,7 +13,7 @@ interface FolderResult {
 }
 
 /** `migrate [dir…]`: brings each project's legacy database and journal files into the central database. */
-export async function migrateCommand(ctx: CommandContext, dirs: readonly string[], options: { setup?: string }): Promise<number> {
+export async function migrateCommand(ctx: CommandContext, dirs: readonly string[], options: { setup?: string; timezone?: string }): Promise<number> {
   const folders = (dirs.length === 0 ? ['.'] : dirs).map((dir) => resolve(ctx.io.cwd, dir))
   const missing = folders.find((folder) => !existsSync(folder) || !statSync(folder).isDirectory())
   if (missing !== undefined) throw new CliError('NOT_A_FOLDER', `${missing} is not a folder.`, EXIT.usage)
@@ -23,8 +23,9 @@ export async function migrateCommand(ctx: CommandContext, dirs: readonly string[
     const legacy = detectLegacy(folder)
     const progress = ctx.progress(`Migrating ${folder}`)
     try {
-      const database = await migrateProjectDatabase(folder, store, { onProgress: (p) => { progress.update(p.processed, p.total, `${String(p.migrated)} new`) } })
-      const files = await importLegacyFiles(folder, store, options.setup === undefined ? {} : { setup: options.setup })
+      const zone = options.timezone === undefined ? {} : { timeZone: options.timezone }
+      const database = await migrateProjectDatabase(folder, store, { ...zone, onProgress: (p) => { progress.update(p.processed, p.total, `${String(p.migrated)} new`) } })
+      const files = await importLegacyFiles(folder, store, { ...zone, ...(options.setup === undefined ? {} : { setup: options.setup }) })
       if (hasLegacyData(legacy)) await store.saveProjectProfile(folder, profileProject(folder))
       results.push({ folder, found: hasLegacyData(legacy), database, files })
     } finally {
