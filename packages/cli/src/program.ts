@@ -134,8 +134,8 @@ One fact per line; "id" and "at" (ISO 8601) are optional. Kinds and their fields
 Every fact has "setup" (agent@provider/model) and "project" (absolute path), e.g.
   {"kind":"commit","setup":"build@anthropic/claude-sonnet-4-5","project":"/home/me/shop","hash":"a1b2c3d","message":"Add cart"}`)
     .action((o: Opts & { file?: string }) => run((ctx) => ingestCommand(ctx, o), o))
-  add('doctor', 'check the database: path, size and limit, schema, readers, legacy data, plugin config', 'agent-tracker doctor')
-    .action((o: Opts) => run((ctx) => doctorCommand(ctx), o))
+  add('doctor [folder]', 'check the database (path, what it is, size and limit, schema, readers, migrations) and a project folder\'s legacy data (default: the current folder), and the plugin config', 'agent-tracker doctor ~/code/shop')
+    .action((folder: string | undefined, o: Opts) => run((ctx) => doctorCommand(ctx, folder), o))
   add('init', 'add the plugin to opencode.json (this project, or --global)', 'agent-tracker init --global')
     .option('--global', 'configure ~/.config/opencode/opencode.json instead of ./opencode.json')
     .option('--database-path <path>', 'plugin option databasePath')

@@ -53,3 +53,14 @@ describe('a predecessor\'s central database at the default path', () => {
     expect(bytesOf(database)).toBe(fingerprint)
   })
 })
+
+describe('doctor', () => {
+  it('names the predecessor\'s database as what it is, finds problems, and changes nothing', async () => {
+    const { code, stdout } = await runCli(['doctor'], { home })
+    expect(code).toBe(1)
+    expect(stdout).toMatch(new RegExp(`✗ Format +${database} is the central database of agent-tracker's predecessor`))
+    expect(stdout).toContain('Run `agent-tracker upgrade`')
+    expect(stdout).not.toContain('All good')
+    expect(bytesOf(database)).toBe(fingerprint)
+  })
+})

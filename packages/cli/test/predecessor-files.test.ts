@@ -44,3 +44,21 @@ describe('the predecessor\'s own project files, migrated', () => {
     expect(stdout).toContain('--timezone <zone>')
   })
 })
+
+describe('doctor on a project folder', () => {
+  it('says whether its legacy data was migrated, when, under which setup and in which time zone', async () => {
+    const project = join(tempFolder(), 'opencode-agent-tracker')
+    copyPredecessorProjectFiles(project)
+    const db = join(tempFolder(), 'tracker.lmdb')
+    await runCli(['status', '--db', db])
+    const before = await runCli(['doctor', project, '--db', db, '--json'])
+    const legacyBefore = (JSON.parse(before.stdout) as { checks: { name: string; detail: string }[] }).checks.find((check) => check.name === 'Legacy')
+    expect(legacyBefore?.detail).toBe(`${project}: 3 legacy file(s): not migrated yet — run agent-tracker migrate ${project}`)
+    await runCli(['migrate', project, '--db', db, '--timezone', 'Europe/Stockholm'])
+    const after = await runCli(['doctor', project, '--db', db])
+    expect(after.stdout).toMatch(new RegExp(`Legacy +${project}: 3 legacy file\\(s\\): migrated on \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}, under the setup AgentTracker-Core, times without a zone read as Europe/Stockholm`))
+    expect(after.stdout).not.toContain('run agent-tracker migrate')
+    expect(after.stdout).toMatch(/Migrations +1 recorded; times without a zone read as Europe\/Stockholm/)
+    expect(after.stdout).toMatch(/Format +agent-tracker database, schema version 1/)
+  })
+})

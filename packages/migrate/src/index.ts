@@ -8,6 +8,8 @@ export type { PredecessorImportOptions, PredecessorImportReport, PredecessorKind
 export { PREDECESSOR_KINDS, importPredecessorDatabase } from './import-predecessor-database.js'
 export type { LegacyEntry } from './legacy-database-records.js'
 export { legacySetupId, parseLegacyKey } from './legacy-database-records.js'
+export type { FolderLegacyStatus, LegacySourceStatus } from './legacy-status.js'
+export { folderLegacyStatus } from './legacy-status.js'
 export type { LegacyTimeZone } from './legacy-time.js'
 export { machineTimeZone, resolveTimeZone } from './legacy-time.js'
 export type { MergeOptions } from './merge-database.js'

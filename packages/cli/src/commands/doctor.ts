@@ -1,11 +1,14 @@
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { homedir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
+import type { MigrationRecord } from '@agent-tracker/core'
 import { SCHEMA_VERSION } from '@agent-tracker/core'
-import { DATABASE_PATH_VARIABLE, checkDataFile, formatBytes, locateDataFile, resolveDatabasePath } from '@agent-tracker/lmdb-store'
-import { detectLegacy, hasLegacyData } from '@agent-tracker/migrate'
-import { EXIT, describeFailure } from '../cli-error.js'
+import { DATABASE_PATH_VARIABLE, checkDataFile, describeDatabaseFormat, formatBytes, locateDataFile, recogniseDatabase, resolveDatabasePath } from '@agent-tracker/lmdb-store'
+import type { FolderLegacyStatus } from '@agent-tracker/migrate'
+import { folderLegacyStatus } from '@agent-tracker/migrate'
+import { EXIT, describeFailure, notOursAdvice } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
+import { when } from '../format.js'
 import { PLUGIN_NAME } from './init.js'
 
 interface Check {
@@ -14,8 +17,8 @@ interface Check {
   readonly detail: string
 }
 
-/** `doctor`: where the database is, how full, which schema, who reads it, what legacy data waits. */
-export function doctorCommand(ctx: CommandContext): number {
+/** `doctor [folder]`: where the database is, what it is, how full, which schema, who reads it, what legacy data waits. */
+export async function doctorCommand(ctx: CommandContext, folder?: string): Promise<number> {
   const checks: Check[] = []
   let path: string
   try {
@@ -28,30 +31,66 @@ export function doctorCommand(ctx: CommandContext): number {
   checks.push({ name: 'Database', ok: true, detail: `${path} (from ${source})` })
   const { dataFile } = locateDataFile(path)
   const file = checkDataFile(dataFile)
+  const format = recogniseDatabase(path)
+  let migrations: MigrationRecord[] = []
   if (!file.ok) {
     checks.push({ name: 'File', ok: false, detail: `${dataFile} is unreadable: ${file.problem}` })
   } else if (!file.exists) {
     checks.push({ name: 'File', ok: true, detail: 'not created yet (it is created on the first write)' })
+  } else if (format.kind !== 'agent-tracker') {
+    checks.push({ name: 'File', ok: true, detail: `${formatBytes(statSync(dataFile).size)} on disk` })
+    const usable = format.kind === 'empty'
+    checks.push({ name: 'Format', ok: usable, detail: usable ? `${describeDatabaseFormat(format)}; it is set up as an agent-tracker database on the first write` : notOursAdvice(path, format) })
   } else {
     checks.push({ name: 'File', ok: true, detail: `${formatBytes(statSync(dataFile).size)} on disk` })
     try {
-      const info = ctx.openStore('read').info()
+      const store = ctx.openStore('read')
+      const info = store.info()
+      checks.push({ name: 'Format', ok: true, detail: `agent-tracker database, schema version ${String(info.schemaVersion)}` })
       const share = info.usedBytes / info.maxDatabaseSize
       checks.push({ name: 'Size', ok: share < 0.9, detail: `${formatBytes(info.usedBytes)} used of the ${formatBytes(info.maxDatabaseSize)} limit (${(share * 100).toFixed(1)}%)${share >= 0.9 ? ' — raise maxDatabaseSize soon' : ''}` })
       checks.push({ name: 'Schema', ok: info.schemaVersion <= SCHEMA_VERSION, detail: `version ${String(info.schemaVersion)} (this release reads ${String(SCHEMA_VERSION)})` })
       checks.push({ name: 'Readers', ok: info.readers < info.maxReaders, detail: `${String(info.readers)} of ${String(info.maxReaders)} reader slots in use` })
       checks.push({ name: 'Records', ok: true, detail: Object.entries(info.records).map(([name, count]) => `${String(count)} ${name}`).join(', ') })
+      migrations = await store.listMigrations()
+      checks.push({ name: 'Migrations', ok: true, detail: describeMigrations(migrations) })
     } catch (error) {
       checks.push({ name: 'Open', ok: false, detail: describeFailure(error).message })
     }
   }
-  const legacy = detectLegacy(ctx.io.cwd)
-  const found = [legacy.projectDatabase === undefined ? undefined : 'a per-project database', legacy.statusFile === undefined ? undefined : '.agent/status.json', legacy.communicationFile === undefined ? undefined : '.journal/communication.json', legacy.journalFiles.length === 0 ? undefined : `${String(legacy.journalFiles.length)} journal file(s)`].filter((part) => part !== undefined)
-  checks.push({ name: 'Legacy', ok: true, detail: hasLegacyData(legacy) ? `found in ${ctx.io.cwd}: ${found.join(', ')} — run agent-tracker migrate` : `none in ${ctx.io.cwd}` })
+  const project = resolve(ctx.io.cwd, folder ?? '.')
+  checks.push({ name: 'Legacy', ok: true, detail: describeLegacy(folderLegacyStatus(project, migrations)) })
   const configs = [join(ctx.io.cwd, 'opencode.json'), join(ctx.io.cwd, 'opencode.jsonc'), join(ctx.io.env.HOME ?? homedir(), '.config', 'opencode', 'opencode.json'), join(ctx.io.env.HOME ?? homedir(), '.config', 'opencode', 'opencode.jsonc')]
   const configured = configs.filter((config) => existsSync(config) && readFileSync(config, 'utf8').includes(PLUGIN_NAME))
   checks.push({ name: 'Plugin', ok: true, detail: configured.length > 0 ? `configured in ${configured.join(', ')}` : 'not configured here or globally — run agent-tracker init' })
   return report(ctx, checks)
+}
+
+/** How many migrations ran, and the zones their zone-less times were read in. */
+function describeMigrations(migrations: readonly MigrationRecord[]): string {
+  if (migrations.length === 0) return 'none recorded'
+  const zones = [...new Set(migrations.flatMap((record) => (record.timeZone === undefined ? [] : [record.timeZone])))]
+  const latest = migrations.at(-1)
+  const last = latest === undefined ? '' : `; latest: ${latest.kind} of ${latest.source} on ${when(latest.at)}`
+  return `${String(migrations.length)} recorded${zones.length === 0 ? '' : `; times without a zone read as ${zones.join(', ')}`}${last}`
+}
+
+/** What a folder's legacy data is, and whether it was migrated. */
+function describeLegacy(status: FolderLegacyStatus): string {
+  const own = status.ownStatusExport ? ' (.agent/status.json is agent-tracker\'s own export)' : ''
+  if (status.sources.length === 0) return `none in ${status.folder}${own}`
+  const parts = status.sources.map((source) => {
+    const what = source.kind === 'project-database' ? 'its per-project database' : `${String(source.found.length)} legacy file(s)`
+    const run = source.migration
+    if (run === undefined) return `${what}: not migrated yet — run agent-tracker migrate ${status.folder}`
+    const by = run.migratedBy === undefined ? '' : ` by ${run.migratedBy}`
+    const zone = run.timeZone === undefined ? '' : `, times without a zone read as ${run.timeZone}`
+    const setup = run.setup === undefined ? '' : `, under the setup ${run.setup}`
+    const changed = source.changedSince.length === 0 ? '' : `; ${String(source.changedSince.length)} changed since — run agent-tracker migrate ${status.folder} to look at them again`
+    const issues = run.errors === 0 ? '' : ` with ${String(run.errors)} issue(s)`
+    return `${source.found.length === 0 ? `${what} (gone now)` : what}: migrated${by} on ${when(run.at)}${issues}${setup}${zone}${changed}`
+  })
+  return `${status.folder}${own}: ${parts.join('; ')}`
 }
 
 function report(ctx: CommandContext, checks: readonly Check[]): number {
