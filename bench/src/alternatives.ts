@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { buildSetupReport, createTrackingService } from '@agent-tracker/core'
+import { createTrackingService, setupReport } from '@agent-tracker/core'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
 import { withWriteBuffer } from '@agent-tracker/write-buffer'
 import Database from 'better-sqlite3'
@@ -45,8 +45,7 @@ async function agentTracker(folder: string, sizes: WorkloadSizes): Promise<Outco
     await buffer.flush()
   })
   const reportMs = await timeMs(async () => {
-    const [setups, commits, gradeEvents, bugs, usage] = await Promise.all([store.find('setups'), store.find('commits'), store.find('gradeEvents'), store.find('bugs'), store.find('usage')])
-    buildSetupReport({ setups, commits, gradeEvents, bugs, usage })
+    await setupReport(store)
   })
   await buffer.close()
   return { writeMs, reportMs }

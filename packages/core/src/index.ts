@@ -1,12 +1,10 @@
-export type { AgentState, GradeTally } from './agent-state.js'
-export { communicationCap, initialState, isHalted, roundScore } from './agent-state.js'
-export { addTokens, applyFact, applyFacts } from './apply-fact.js'
-export type { SetupCombination, SetupImportPlan } from './combine-setups.js'
-export { combineSetup, planSetupImport } from './combine-setups.js'
-export { describeValue } from './describe-value.js'
+// The domain API hosts and apps use. Store implementers' helpers live in `@agent-tracker/core/store`,
+// test helpers in `@agent-tracker/core/testing`.
+
 export type { CoreErrorCode } from './errors.js'
 export { TrackerError, isTrackerError } from './errors.js'
-export { createFactIdGenerator } from './fact-ids.js'
+export { describeValue } from './describe-value.js'
+
 export type {
   ActivityFact,
   BugFact,
@@ -23,26 +21,26 @@ export type {
   TokenUsage,
   ToolCallFact,
   UsageFact,
-} from './facts.js'
-export { FACT_KINDS, NO_TOKENS } from './facts.js'
-export type { Grade, GradeLabel } from './grade.js'
-export { GRADES, GRADE_LABELS, gradeLabel, isGrade, parseGrade } from './grade.js'
-export type { FactPlan, PlannedRecord, RecordReader } from './plan-facts.js'
-export { planFacts, projectName, withProfile } from './plan-facts.js'
-export type { DeletedRecord, ReattributedCollection, ReattributionInput, ReattributionPlan } from './plan-reattribution.js'
-export { REATTRIBUTED_COLLECTIONS, planReattribution } from './plan-reattribution.js'
-export type { ProjectProfile } from './project-profile.js'
-export { UNKNOWN } from './project-profile.js'
-export type { ProjectFiles } from './projects/classify-project.js'
-export { PROFILE_FILES, classifyProject, normaliseName, profileFingerprint } from './projects/classify-project.js'
-export type { PriorArtHit, PriorArtRecords, PriorArtResult } from './projects/prior-art.js'
-export { searchPriorArt } from './projects/prior-art.js'
-export { SIMILARITY_THRESHOLD, SIMILARITY_WEIGHTS, projectSimilarity } from './projects/project-similarity.js'
-export type { Recommendation, RecommendOptions, RecommendRecords, SetupRecommendation } from './projects/recommend.js'
-export { recommendSetups } from './projects/recommend.js'
-export type { CommitRef } from './commit-ref.js'
-export { selectCommitRefs, toCommitRef } from './commit-ref.js'
-export { matchesQuery, normaliseQuery, orderAndLimit } from './record-query.js'
+} from './facts/facts.js'
+export { FACT_KINDS, NO_TOKENS } from './facts/facts.js'
+export type { FactDefaults } from './facts/validate-fact.js'
+export { validateFact } from './facts/validate-fact.js'
+export { createFactIdGenerator } from './facts/fact-ids.js'
+export type { Grade, GradeLabel } from './facts/grade.js'
+export { GRADES, GRADE_LABELS, gradeLabel, isGrade, parseGrade } from './facts/grade.js'
+export type { SetupIdentity, SetupParts } from './facts/setup-id.js'
+export { SETUP_IDENTITIES, formatSetupId, parseSetupId } from './facts/setup-id.js'
+
+export type { AgentState, GradeTally } from './scoring/agent-state.js'
+export { initialState, isHalted } from './scoring/agent-state.js'
+export { applyFact, applyFacts } from './scoring/apply-fact.js'
+export type { ScoringRules, ScoringRulesInput } from './scoring/rules.js'
+export { DEFAULT_RULES, resolveRules } from './scoring/rules.js'
+export type { CommunicationTier, TrustTier } from './scoring/tiers.js'
+export { communicationTier, trustTier } from './scoring/tiers.js'
+export type { AgentStatus } from './scoring/status.js'
+export { formatScore, formatStatusLine, toAgentStatus } from './scoring/status.js'
+
 export type {
   ActivityRecord,
   BugRecord,
@@ -55,24 +53,9 @@ export type {
   RetrospectiveRecord,
   SetupRecord,
   UsageRecord,
-} from './records.js'
-export { COLLECTIONS, RECORD_VERSION, compareKeys, recordKey, recordSlot, recordTime } from './records.js'
-export type { HistoryEntry } from './reports/history.js'
-export { buildHistory } from './reports/history.js'
-export type { LeaderboardRow } from './reports/leaderboard.js'
-export { buildLeaderboard } from './reports/leaderboard.js'
-export type { SetupFilter } from './reports/setup-filter.js'
-export { matchesSetupFilter } from './reports/setup-filter.js'
-export type { ReportRecords, SetupReportRow } from './reports/setup-report.js'
-export { buildSetupReport } from './reports/setup-report.js'
-export type { SetupTrend, TrendPoint } from './reports/trends.js'
-export { buildTrends, weekOf } from './reports/trends.js'
-export type { ScoringRules, ScoringRulesInput } from './rules.js'
-export { DEFAULT_RULES, resolveRules } from './rules.js'
-export type { SetupIdentity, SetupParts } from './setup-id.js'
-export { SETUP_IDENTITIES, formatSetupId, parseSetupId } from './setup-id.js'
-export type { AgentStatus } from './status.js'
-export { formatScore, formatStatusLine, toAgentStatus } from './status.js'
+} from './store/records.js'
+export { COLLECTIONS } from './store/records.js'
+export type { CommitRef } from './store/commit-ref.js'
 export type {
   AppliedBatch,
   ApplyResult,
@@ -87,12 +70,9 @@ export type {
   SkippedFact,
   SyncTrackerStore,
   TrackerStore,
-} from './store.js'
-export { SCHEMA_VERSION, supportsSyncApply } from './store.js'
-export type { CommunicationTier, TrustTier } from './tiers.js'
-export { communicationTier, trustTier } from './tiers.js'
-export { dayOf, toIsoTimestamp } from './time.js'
-export { toTimeWindow } from './time-range.js'
+} from './store/tracker-store.js'
+export { SCHEMA_VERSION } from './store/tracker-store.js'
+
 export type {
   FactContext,
   GradeOutcome,
@@ -100,7 +80,41 @@ export type {
   TrackingService,
   TrackingServiceOptions,
   UserGradeInput,
-} from './tracking-service.js'
-export { createTrackingService } from './tracking-service.js'
-export type { FactDefaults } from './validate-fact.js'
-export { validateFact } from './validate-fact.js'
+} from './tracking/tracking-service.js'
+export { createTrackingService } from './tracking/tracking-service.js'
+export { refreshProjectProfiles } from './tracking/refresh-profiles.js'
+
+export type { FolderProfiler, ProjectProfile } from './projects/project-profile.js'
+export type { ProjectFiles } from './projects/classify-project.js'
+export { PROFILE_FILES, classifyProject } from './projects/classify-project.js'
+export type { PriorArtHit, PriorArtResult } from './projects/prior-art.js'
+export type { Recommendation, RecommendOptions, SetupRecommendation } from './projects/recommend.js'
+export type { HistoryEntry } from './reports/history.js'
+export type { LeaderboardRow, WindowCounts } from './reports/leaderboard.js'
+export type { SetupFilter } from './reports/setup-filter.js'
+export type { SetupReportRow } from './reports/setup-report.js'
+export type { SetupTrend, TrendPoint } from './reports/trends.js'
+
+export type { ListQuery, ProfileOptions, TimeWindow } from './read-services/read-query.js'
+export { activity } from './read-services/activity.js'
+export type { ExportedRecords } from './read-services/export-records.js'
+export { exportRecords } from './read-services/export-records.js'
+export type { HistoryQuery } from './read-services/history.js'
+export { history } from './read-services/history.js'
+export type { LeaderboardQuery } from './read-services/leaderboard.js'
+export { leaderboard } from './read-services/leaderboard.js'
+export type { ProjectReference } from './read-services/lookups.js'
+export { latestProjectOf, latestSetupIn, resolveProject, suggestSetups } from './read-services/lookups.js'
+export type { PriorArtAnswer, PriorArtQuery } from './read-services/prior-art.js'
+export { priorArt } from './read-services/prior-art.js'
+export type { ProjectSummary } from './read-services/project-list.js'
+export { projectList } from './read-services/project-list.js'
+export type { RecommendAnswer, RecommendQuery } from './read-services/recommend.js'
+export { recommend } from './read-services/recommend.js'
+export { retrospectives } from './read-services/retrospectives.js'
+export { setupStatuses } from './read-services/setup-statuses.js'
+export type { ReportQuery, SetupReport } from './read-services/setup-report.js'
+export { setupReport, setupTrends } from './read-services/setup-report.js'
+
+export { toIsoTimestamp } from './time/iso-timestamp.js'
+export { toTimeWindow } from './time/time-window.js'

@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import type { CollectionName } from '@agent-tracker/core'
-import { planFacts, resolveRules } from '@agent-tracker/core'
+import { resolveRules } from '@agent-tracker/core'
+import { planFacts } from '@agent-tracker/core/store'
 import { createFactScript } from '@agent-tracker/core/testing'
 import { afterEach, describe, expect, it } from 'vitest'
 import { tempFolder } from '../test/temp.js'

@@ -1,5 +1,6 @@
-import type { CollectionName, CollectionRecords, PlannedRecord, RecordKey, RecordReader } from '@agent-tracker/core'
-import { recordSlot } from '@agent-tracker/core'
+import type { CollectionName, CollectionRecords, RecordKey } from '@agent-tracker/core'
+import type { PlannedRecord, RecordReader } from '@agent-tracker/core/store'
+import { recordSlot } from '@agent-tracker/core/store'
 import type { Database } from 'lmdb'
 import { commitIndexKey, toLmdbKey } from './layout.js'
 import type { QueryTables } from './record-queries.js'

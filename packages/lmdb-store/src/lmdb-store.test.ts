@@ -1,4 +1,5 @@
-import { createFactScript, describeStoreContract } from '@agent-tracker/core/testing'
+import { createFactScript } from '@agent-tracker/core/testing'
+import { describeStoreContract } from '@agent-tracker/core/testing/contract'
 import { describe, expect, it } from 'vitest'
 import { tempFolder } from '../test/temp.js'
 import { openLmdbStore } from './open-lmdb-store.js'

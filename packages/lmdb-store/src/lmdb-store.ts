@@ -8,7 +8,6 @@ import type {
   Fact,
   ImportResult,
   MigrationRecord,
-  PlannedRecord,
   ProjectProfile,
   ProjectRecord,
   RecordBatch,
@@ -21,7 +20,9 @@ import type {
   SetupRecord,
   SyncTrackerStore,
 } from '@agent-tracker/core'
-import { COLLECTIONS, SCHEMA_VERSION, normaliseQuery, planFacts, planReattribution, planSetupImport, recordKey, recordSlot, validateFact, withProfile } from '@agent-tracker/core'
+import type { PlannedRecord } from '@agent-tracker/core/store'
+import { COLLECTIONS, SCHEMA_VERSION, validateFact } from '@agent-tracker/core'
+import { normaliseQuery, planFacts, planReattribution, planSetupImport, recordKey, recordSlot, withProfile } from '@agent-tracker/core/store'
 import { createTransactionReader, putRecords } from './batch-writes.js'
 import { DATABASE_ID_KEY, MIGRATION_PREFIX, prefixRange, toLmdbKey } from './layout.js'
 import type { Environment } from './open-environment.js'

@@ -1,5 +1,6 @@
-import type { CollectionName, CollectionRecords, CommitRef, ReattributedCollection, ReattributionInput, RecordQuery } from '@agent-tracker/core'
-import { matchesQuery, orderAndLimit, selectCommitRefs } from '@agent-tracker/core'
+import type { CollectionName, CollectionRecords, CommitRef, RecordQuery } from '@agent-tracker/core'
+import type { ReattributedCollection, ReattributionInput } from '@agent-tracker/core/store'
+import { matchesQuery, orderAndLimit, selectCommitRefs } from '@agent-tracker/core/store'
 import type { Database, Key } from 'lmdb'
 import { prefixRange } from './layout.js'
 

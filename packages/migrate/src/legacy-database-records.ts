@@ -1,5 +1,6 @@
 import type { CommitRecord, GradeEventRecord, ProjectRecord, SetupRecord } from '@agent-tracker/core'
-import { formatSetupId, initialState, parseSetupId, projectName, resolveRules } from '@agent-tracker/core'
+import { formatSetupId, initialState, parseSetupId, resolveRules } from '@agent-tracker/core'
+import { projectName } from '@agent-tracker/core/store'
 import type { LegacyTimeZone } from './legacy-time.js'
 import { LegacyShapeError, asFields, grade, number, optionalText, text, timestamp } from './legacy-values.js'
 

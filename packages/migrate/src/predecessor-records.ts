@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { ActivityRecord, GradeEventRecord, MigrationRecord, ProjectProfile, ProjectRecord, RetrospectiveRecord } from '@agent-tracker/core'
-import { projectName } from '@agent-tracker/core'
+import { projectName } from '@agent-tracker/core/store'
 import type { LegacyTimeZone } from './legacy-time.js'
 import type { Fields } from './legacy-values.js'
 import { asFields, grade, number, optionalText, text, timestamp } from './legacy-values.js'

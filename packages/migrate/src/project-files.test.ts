@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tempFolder } from '../test/legacy-fixtures.js'
-import { profileProject } from './project-files.js'
+import { profileFolder, profileProject } from './project-files.js'
 
 function folder(files: Record<string, string>): string {
   const root = tempFolder('profile-')
@@ -63,5 +63,14 @@ describe('profileProject on fixture folders', () => {
     expect(second).not.toBe(first)
     writeFileSync(join(root, 'package.json'), '{"dependencies":{"react":"2"}}')
     expect(profileProject(root).fingerprint).not.toBe(second)
+  })
+})
+
+describe('profileFolder', () => {
+  it('profiles a folder that is here, and gives undefined for a path that is no folder', () => {
+    const root = folder({ 'package.json': JSON.stringify({ bin: { tool: 'cli.js' } }) })
+    expect(profileFolder(root)).toMatchObject({ language: 'javascript', scope: 'cli' })
+    expect(profileFolder(join(root, 'gone'))).toBeUndefined()
+    expect(profileFolder(join(root, 'package.json'))).toBeUndefined()
   })
 })

@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ProjectFiles, ProjectProfile } from '@agent-tracker/core'
 import { PROFILE_FILES, classifyProject } from '@agent-tracker/core'
@@ -22,6 +22,19 @@ export function readProjectFiles(projectDir: string): ProjectFiles {
 /** Classifies a project folder (see core's `classifyProject`). Never throws. */
 export function profileProject(projectDir: string, now: Date = new Date()): ProjectProfile {
   return classifyProject(readProjectFiles(projectDir), now.toISOString())
+}
+
+/**
+ * Classifies a project folder, or returns undefined when no folder is at that path (a project
+ * recorded on another machine): the folder profiler core's read services take. Never throws.
+ */
+export function profileFolder(projectDir: string, now?: Date): ProjectProfile | undefined {
+  try {
+    if (!statSync(projectDir).isDirectory()) return undefined
+  } catch {
+    return undefined
+  }
+  return profileProject(projectDir, now)
 }
 
 function readSmallFile(path: string): string | undefined {

@@ -1,5 +1,5 @@
 import type { AgentStatus } from '@agent-tracker/core'
-import { formatStatusLine, gradeLabel, searchPriorArt } from '@agent-tracker/core'
+import { formatStatusLine, gradeLabel, priorArt } from '@agent-tracker/core'
 import type { ToolContext, ToolDefinition } from '@opencode-ai/plugin/tool'
 import { tool } from '@opencode-ai/plugin/tool'
 import type { TrackerContext } from './tracker-context.js'
@@ -20,6 +20,9 @@ export const READ_ONLY_TOOLS: ReadonlySet<string> = new Set(['tracker_status', '
 
 const z = tool.schema
 
+/** Patterns, and mistakes, `tracker_prior_art` lists: a few, to keep the agent's context short. */
+const PRIOR_ART_HITS = 5
+
 /**
  * The agent's tools: status, self-grade, bug self-report, retrospective, journal, prior art.
  * Each waits for commits still being recorded, so the agent can grade the one it just made.
@@ -32,7 +35,6 @@ export function agentTools(context: Pick<TrackerContext, 'runtime' | 'sessions' 
     await context.settled()
     return runtime
   }
-  const scope = async (runtime: TrackerRuntime): Promise<string | undefined> => (await runtime.buffer.get('projects', [runtime.project]))?.profile?.scope
   const here = async (ctx: ToolContext): Promise<{ runtime: TrackerRuntime; context: { setup: string; project: string; session: string } }> => {
     const runtime = await ready()
     const setup = sessions.setupOf(ctx.sessionID, ctx.agent)
@@ -107,12 +109,7 @@ export function agentTools(context: Pick<TrackerContext, 'runtime' | 'sessions' 
       args: { task: z.string().describe('words describing the task') },
       async execute(args) {
         const runtime = await ready()
-        const store = runtime.buffer
-        const [retrospectives, activities, commits, bugs, projects] = await Promise.all([
-          store.find('retrospectives', { limit: 5000 }), store.find('activities', { limit: 5000 }), store.find('commits', { limit: 5000 }), store.find('bugs', { limit: 5000 }), store.find('projects'),
-        ])
-        const found = await scope(runtime)
-        const result = searchPriorArt(args.task, { retrospectives, activities, commits, bugs, projects }, { limit: 5, ...(found === undefined ? {} : { scope: found }) })
+        const result = await priorArt(runtime.buffer, { task: args.task, project: runtime.project, limit: PRIOR_ART_HITS }, { profileFolder: runtime.profileFolder })
         const graded = (hit: (typeof result.patterns)[number]): string => hit.grade === undefined ? '' : ` (${hit.gradedBy === 'agent' ? 'self-graded' : 'user grade'} ${gradeLabel(hit.grade)})`
         const line = (hit: (typeof result.patterns)[number]): string => `- ${hit.title}${graded(hit)} — ${hit.project.split(/[\\/]/).at(-1) ?? hit.project}${hit.detail === '' ? '' : `: ${hit.detail}`}`
         return [

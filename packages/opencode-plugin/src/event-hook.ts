@@ -1,3 +1,4 @@
+import { latestSetupIn } from '@agent-tracker/core'
 import { isTrackerTool } from './agent-tools.js'
 import { eventOf, failedToolPart, field, finishedUsage, messageSetup, textField } from './event-shapes.js'
 import type { TrackerContext } from './tracker-context.js'
@@ -41,8 +42,8 @@ export function eventHook(context: TrackerContext): (input: { event: unknown }) 
     'session.created': async (runtime, properties) => {
       const info = field(properties, 'info')
       if (info?.parentID !== undefined && info.parentID !== null) return
-      const [latest] = await runtime.buffer.find('usage', { project, limit: 1 })
-      if (latest !== undefined) await context.toastStatus(runtime, latest.setup)
+      const latest = await latestSetupIn(runtime.buffer, project)
+      if (latest !== undefined) await context.toastStatus(runtime, latest)
     },
     'session.idle': (runtime) => context.flush(runtime, 'session.idle'),
     'session.deleted': async (runtime, properties) => {

@@ -1,3 +1,4 @@
+import { latestSetupIn } from '@agent-tracker/core'
 import { statusText } from './agent-tools.js'
 import { CommitWatch } from './commit-watch.js'
 import { guardHook } from './hook-guard.js'
@@ -63,12 +64,7 @@ export function createTrackerContext(settings: PluginSettings, project: string, 
       if (status !== undefined) notifier.toast(`${prefix}${statusText(status)}`, status.halted ? 'warning' : 'info')
     },
     setupForCommand: async (opened, sessionID) => {
-      const known = sessions.setupOf(sessionID)
-      if (known !== undefined) return known
-      const [commit] = await opened.buffer.find('commits', { project, limit: 1 })
-      if (commit !== undefined) return commit.setup
-      const [usage] = await opened.buffer.find('usage', { project, limit: 1 })
-      return usage?.setup
+      return sessions.setupOf(sessionID) ?? (await latestSetupIn(opened.buffer, project))
     },
   }
 }

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import type { TrackingService } from '@agent-tracker/core'
+import type { FolderProfiler, TrackingService } from '@agent-tracker/core'
 import { createTrackingService } from '@agent-tracker/core'
 import type { LmdbStore } from '@agent-tracker/lmdb-store'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
-import { detectLegacy, hasLegacyData, importLegacyFiles, migrateProjectDatabase, profileProject, writeStatusExport } from '@agent-tracker/migrate'
+import { detectLegacy, hasLegacyData, importLegacyFiles, migrateProjectDatabase, profileFolder, profileProject, writeStatusExport } from '@agent-tracker/migrate'
 import type { FlushResult, WriteBuffer } from '@agent-tracker/write-buffer'
 import { withWriteBuffer } from '@agent-tracker/write-buffer'
 import { flushOnExit } from './exit-flush.js'
@@ -21,6 +21,8 @@ export class TrackerRuntime {
   readonly buffer: WriteBuffer
   readonly service: TrackingService
   readonly project: string
+  /** Profiles project folders with no stored profile, for the read questions agents ask. */
+  readonly profileFolder: FolderProfiler = profileFolder
   readonly #settings: PluginSettings
   /** The setup that last worked here, whose status `.agent/status.json` shows. */
   lastSetup: string | undefined

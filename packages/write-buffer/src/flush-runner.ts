@@ -1,5 +1,5 @@
 import type { AppliedBatch, DeferredBatch, Fact, TrackerStore } from '@agent-tracker/core'
-import { supportsSyncApply } from '@agent-tracker/core'
+import { supportsSyncApply } from '@agent-tracker/core/store'
 import { WriteBufferError } from './errors.js'
 import type { FlushResult, WriteBufferStats } from './flush-result.js'
 import { EMPTY_FLUSH } from './flush-result.js'

@@ -1,5 +1,6 @@
-import type { CollectionName, CollectionRecords, PlannedRecord, RecordQuery } from '@agent-tracker/core'
-import { compareKeys, matchesQuery, orderAndLimit, recordKey, recordSlot } from '@agent-tracker/core'
+import type { CollectionName, CollectionRecords, RecordQuery } from '@agent-tracker/core'
+import type { PlannedRecord } from '@agent-tracker/core/store'
+import { compareKeys, matchesQuery, orderAndLimit, recordKey, recordSlot } from '@agent-tracker/core/store'
 
 /** The planned records of one collection. */
 export function plannedIn<C extends CollectionName>(collection: C, writes: Iterable<PlannedRecord>): (PlannedRecord & { collection: C })[] {

@@ -1,4 +1,5 @@
-import type { PlannedRecord, ScoringRules, TrackerStore } from '@agent-tracker/core'
+import type { ScoringRules, TrackerStore } from '@agent-tracker/core'
+import type { PlannedRecord } from '@agent-tracker/core/store'
 import type { PendingQueue } from './pending-queue.js'
 import type { FetchedRecord, PlannedView } from './plan-pending.js'
 import { EMPTY_VIEW, planOnto } from './plan-pending.js'

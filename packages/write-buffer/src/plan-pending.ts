@@ -1,5 +1,6 @@
-import type { CollectionName, CollectionRecords, Fact, PlannedRecord, RecordKey, RecordReader, ScoringRules, TrackerStore } from '@agent-tracker/core'
-import { planFacts, recordSlot } from '@agent-tracker/core'
+import type { CollectionName, CollectionRecords, Fact, RecordKey, ScoringRules, TrackerStore } from '@agent-tracker/core'
+import type { PlannedRecord, RecordReader } from '@agent-tracker/core/store'
+import { planFacts, recordSlot } from '@agent-tracker/core/store'
 
 /** A stored record (or its absence) that planning read, by slot. */
 export interface FetchedRecord {

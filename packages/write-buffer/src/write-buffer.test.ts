@@ -1,5 +1,6 @@
 import { createTrackingService } from '@agent-tracker/core'
-import { createFactScript, createMemoryStore, describeStoreContract } from '@agent-tracker/core/testing'
+import { createFactScript, createMemoryStore } from '@agent-tracker/core/testing'
+import { describeStoreContract } from '@agent-tracker/core/testing/contract'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { asyncOnly, instrument } from '../test/helpers.js'
 import { withWriteBuffer } from './write-buffer.js'

@@ -18,7 +18,8 @@ import type {
   SetupRecord,
   TrackerStore,
 } from '@agent-tracker/core'
-import { TrackerError, normaliseQuery, recordSlot, toCommitRef, validateFact } from '@agent-tracker/core'
+import { TrackerError, validateFact } from '@agent-tracker/core'
+import { normaliseQuery, recordSlot, toCommitRef } from '@agent-tracker/core/store'
 import type { FlushResult, WriteBufferStats } from './flush-result.js'
 import { FlushRunner } from './flush-runner.js'
 import type { WriteBufferOptions } from './options.js'

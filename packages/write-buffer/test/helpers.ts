@@ -1,5 +1,5 @@
 import type { AppliedBatch, Fact, TrackerStore } from '@agent-tracker/core'
-import { supportsSyncApply } from '@agent-tracker/core'
+import { supportsSyncApply } from '@agent-tracker/core/store'
 
 /** A store wrapper that records every batch handed to it, sync or async, and can fail the next N. */
 export type InstrumentedStore<S extends TrackerStore> = S & {

@@ -1,4 +1,5 @@
 import type { ActivityRecord } from '@agent-tracker/core'
+import { activity } from '@agent-tracker/core'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { truncate, when } from '../format.js'
@@ -25,7 +26,7 @@ export async function activityCommand(ctx: CommandContext, setup: string | undef
   const store = ctx.openStore('read')
   if (setup !== undefined) await requireSetup(store, setup)
   const project = options.project === undefined ? undefined : await resolveProject(store, options.project, ctx.io.cwd)
-  const entries = await store.find('activities', { ...(setup === undefined ? {} : { setup }), ...(project === undefined ? {} : { project }), limit: options.limit })
+  const entries = await activity(store, { setup, project, limit: options.limit })
   ctx.print(entries, () => {
     if (entries.length === 0) return 'No journal entries recorded.'
     return ctx.table<ActivityRecord>([

@@ -1,14 +1,9 @@
 import type { LeaderboardRow } from '@agent-tracker/core'
-import { buildLeaderboard } from '@agent-tracker/core'
+import { leaderboard } from '@agent-tracker/core'
 import type { CommandContext } from '../context.js'
 import { score } from '../format.js'
 import type { ReportOptions } from './report.js'
-import { reportRecords } from './report.js'
-
-/** A leaderboard place with the setup's commits and bugs inside the chosen project and time window. */
-interface ScopedRow extends LeaderboardRow {
-  readonly window?: { readonly commits: number; readonly bugs: number }
-}
+import { reportQuery } from './report.js'
 
 /**
  * `agents`: the leaderboard. With `--project`, `--since` or `--until` it lists only the setups
@@ -17,26 +12,10 @@ interface ScopedRow extends LeaderboardRow {
 export async function agentsCommand(ctx: CommandContext, options: ReportOptions): Promise<void> {
   const store = ctx.openStore('read')
   const scoped = options.project !== undefined || options.since !== undefined || options.until !== undefined
-  let rows: ScopedRow[]
-  if (scoped) {
-    const records = await reportRecords(ctx, store, options)
-    const counts = new Map<string, { commits: number; bugs: number }>()
-    const count = (setup: string): { commits: number; bugs: number } => {
-      const found = counts.get(setup) ?? { commits: 0, bugs: 0 }
-      counts.set(setup, found)
-      return found
-    }
-    for (const commit of records.commits) count(commit.setup).commits += 1
-    for (const bug of records.bugs) count(bug.setup).bugs += 1
-    for (const record of [...records.gradeEvents, ...records.usage]) count(record.setup)
-    rows = buildLeaderboard(records.setups.filter((setup) => counts.has(setup.id)), store.rules, options)
-      .map((row) => ({ ...row, window: counts.get(row.status.setup) ?? { commits: 0, bugs: 0 } }))
-  } else {
-    rows = buildLeaderboard(await store.find('setups'), store.rules, options)
-  }
+  const rows = await leaderboard(store, await reportQuery(ctx, store, options))
   ctx.print(rows, () => {
     if (rows.length === 0) return scoped ? 'No setup worked in this window.' : 'No setups recorded yet.'
-    const table = ctx.table<ScopedRow>([
+    const table = ctx.table<LeaderboardRow>([
       { header: '#', value: (r) => String(r.rank), align: 'right', priority: 9 },
       { header: 'SETUP', value: (r) => r.status.setup, priority: 10 },
       { header: 'SP', value: (r) => score(r.status.state.skillPoints), align: 'right', priority: 8 },

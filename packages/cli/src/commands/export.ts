@@ -1,12 +1,11 @@
 import { writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { COLLECTIONS, buildLeaderboard, buildSetupReport, buildTrends } from '@agent-tracker/core'
+import { COLLECTIONS, exportRecords, leaderboard, setupReport, setupTrends } from '@agent-tracker/core'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { renderHtmlReport } from '../html/report-html.js'
-import { exportRecords } from './export-records.js'
 import type { ReportOptions } from './report.js'
-import { reportRecords } from './report.js'
+import { appliedFilters, reportQuery, setupFilterOf } from './report.js'
 
 const FORMATS = ['json', 'csv', 'html'] as const
 const TABLES = ['report', ...COLLECTIONS] as const
@@ -21,31 +20,29 @@ export async function exportCommand(ctx: CommandContext, options: ReportOptions 
     throw new CliError('INVALID_OPTION', '--json with --format csv needs --out <file>: the CSV goes to the file and a JSON summary to stdout (or leave out --json to print the CSV).', EXIT.usage)
   }
   const store = ctx.openStore('read')
+  const query = await reportQuery(ctx, store, options)
   let content: string
   let rows: number
   if (format === 'json') {
-    const { filters, collections } = await exportRecords(ctx, store, options)
+    const { filters, collections } = await exportRecords(store, query)
     rows = Object.values(collections).reduce((sum, records) => sum + records.length, 0)
     const header = { format: 'agent-tracker-export', version: 1, exportedAt: new Date().toISOString(), schemaVersion: await store.schemaVersion() }
     content = `${JSON.stringify({ ...header, ...(Object.keys(filters).length === 0 ? {} : { filters }), collections }, null, 2)}\n`
   } else if (format === 'csv') {
-    const records: readonly object[] = table === 'report'
-      ? buildSetupReport(await reportRecords(ctx, store, options), options)
-      : (await exportRecords(ctx, store, options)).collections[table]
+    const records: readonly object[] = table === 'report' ? (await setupReport(store, query)).rows : (await exportRecords(store, query)).collections[table]
     content = toCsv(records)
     rows = records.length
   } else {
-    const records = await reportRecords(ctx, store, options)
-    const report = buildSetupReport(records, options)
-    rows = report.length
+    const report = await setupReport(store, query)
+    rows = report.rows.length
     content = renderHtmlReport({
       generatedAt: new Date().toISOString(),
       database: store.path,
-      window: records.window,
-      rows: report,
-      trends: buildTrends(records, options),
-      leaderboard: buildLeaderboard(records.setups, store.rules, options),
-      projects: new Set(records.commits.map((c) => c.project)).size,
+      window: appliedFilters({ since: query.since, until: query.until, project: query.project }),
+      rows: report.rows,
+      trends: await setupTrends(store, query),
+      leaderboard: await leaderboard(store, setupFilterOf(query)),
+      projects: report.projects,
     })
   }
   const out = options.out ?? (format === 'html' ? 'agent-tracker-report.html' : undefined)

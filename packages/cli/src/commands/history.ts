@@ -1,5 +1,5 @@
 import type { HistoryEntry } from '@agent-tracker/core'
-import { buildHistory, toTimeWindow } from '@agent-tracker/core'
+import { history, toTimeWindow } from '@agent-tracker/core'
 import type { CommandContext } from '../context.js'
 import { when } from '../format.js'
 import { requireSetup, resolveProject } from './lookups.js'
@@ -9,11 +9,7 @@ export async function historyCommand(ctx: CommandContext, setup: string, options
   const store = ctx.openStore('read')
   await requireSetup(store, setup)
   const project = options.project === undefined ? undefined : await resolveProject(store, options.project, ctx.io.cwd)
-  const query = { setup, ...toTimeWindow(options), ...(project === undefined ? {} : { project }), limit: options.limit }
-  const [commits, gradeEvents, bugs, activities] = await Promise.all([
-    store.find('commits', query), store.find('gradeEvents', query), store.find('bugs', query), store.find('activities', query),
-  ])
-  const entries = buildHistory({ commits, gradeEvents, bugs, activities }, options.limit)
+  const entries = await history(store, { setup, ...toTimeWindow(options), ...(project === undefined ? {} : { project }), limit: options.limit })
   ctx.print({ setup, entries }, () => {
     if (entries.length === 0) return `Nothing recorded for ${setup} in this window.`
     return ctx.table<HistoryEntry>([

@@ -1,28 +1,17 @@
-import type { ProjectRecord } from '@agent-tracker/core'
+import type { ProjectSummary } from '@agent-tracker/core'
+import { projectList, refreshProjectProfiles } from '@agent-tracker/core'
+import { profileFolder } from '@agent-tracker/migrate'
 import type { CommandContext } from '../context.js'
 import { when } from '../format.js'
-import { readFolderProfile } from './project-profiles.js'
 
 /** `projects [--refresh]`: every project seen, with its profile; `--refresh` re-reads the folders. */
 export async function projectsCommand(ctx: CommandContext, options: { refresh?: boolean }): Promise<void> {
   const store = ctx.openStore(options.refresh === true ? 'write' : 'read')
-  let projects = await store.find('projects')
-  const refreshed: string[] = []
-  if (options.refresh === true) {
-    for (const project of projects) {
-      const profile = readFolderProfile(project.path)
-      if (profile === undefined || profile.fingerprint === project.profile?.fingerprint) continue
-      await store.saveProjectProfile(project.path, profile)
-      refreshed.push(project.path)
-    }
-    projects = await store.find('projects')
-  }
-  const commits = new Map<string, number>()
-  for (const commit of await store.find('commits')) commits.set(commit.project, (commits.get(commit.project) ?? 0) + 1)
-  const rows = projects.map((project) => ({ ...project, commits: commits.get(project.path) ?? 0 }))
+  const refreshed = options.refresh === true ? await refreshProjectProfiles(store, profileFolder) : []
+  const rows = await projectList(store)
   ctx.print({ projects: rows, refreshed }, () => {
     if (rows.length === 0) return 'No projects recorded yet.'
-    const table = ctx.table<ProjectRecord & { commits: number }>([
+    const table = ctx.table<ProjectSummary>([
       { header: 'PROJECT', value: (p) => p.name, priority: 10 },
       { header: 'LANGUAGE', value: (p) => p.profile?.language ?? '?', priority: 8 },
       { header: 'FRAMEWORK', value: (p) => p.profile?.framework ?? '?', priority: 6 },

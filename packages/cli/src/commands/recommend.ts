@@ -1,15 +1,15 @@
 import { resolve } from 'node:path'
 import type { SetupRecommendation } from '@agent-tracker/core'
-import { recommendSetups } from '@agent-tracker/core'
+import { recommend } from '@agent-tracker/core'
+import { profileFolder } from '@agent-tracker/migrate'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { decimal, money, moneyDecimals, score } from '../format.js'
-import { readFolderProfile, unprofiledNote, withFolderProfiles } from './project-profiles.js'
 
 /** `recommend [project-dir]`: which setup to use for a project like this one. */
 export async function recommendCommand(ctx: CommandContext, projectDir: string | undefined, options: { minSamples?: string }): Promise<void> {
   const folder = resolve(ctx.io.cwd, projectDir ?? '.')
-  const profile = readFolderProfile(folder)
+  const profile = profileFolder(folder)
   if (profile === undefined) {
     throw new CliError('NOT_A_FOLDER', `"${projectDir ?? '.'}" is not a project folder (looked at ${folder}).`, EXIT.usage)
   }
@@ -18,12 +18,8 @@ export async function recommendCommand(ctx: CommandContext, projectDir: string |
     throw new CliError('INVALID_OPTION', `Invalid --min-samples "${options.minSamples ?? ''}": a whole number ≥ 1.`, EXIT.usage)
   }
   const store = ctx.openStore('read')
-  const [known, commits, gradeEvents, bugs, usage] = await Promise.all([
-    store.find('projects', { order: 'any' }), store.findCommitRefs({ order: 'any' }), store.find('gradeEvents', { order: 'any' }), store.find('bugs', { order: 'any' }), store.find('usage', { order: 'any' }),
-  ])
-  const { projects, unprofiled } = withFolderProfiles(known)
-  const result = recommendSetups(profile, { projects, commits, gradeEvents, bugs, usage }, minSamples === undefined ? {} : { minSamples })
-  ctx.print({ project: folder, ...result, unprofiledProjects: unprofiled }, () => {
+  const result = await recommend(store, { project: folder, profile, ...(minSamples === undefined ? {} : { minSamples }) }, { profileFolder })
+  ctx.print(result, () => {
     const c = ctx.colours
     const kind = [profile.language, profile.framework, profile.scope].join(' / ')
     const lines = [`${c.bold('Project')}  ${folder}`, `${c.bold('Profile')}  ${kind}${profile.dependencies.length === 0 ? '' : ` · ${profile.dependencies.slice(0, 6).join(', ')}`}`]
@@ -43,7 +39,16 @@ export async function recommendCommand(ctx: CommandContext, projectDir: string |
       lines.push('', c.bold('Why'), ...result.setups.map((s) => `  ${s.rank === null ? '–' : String(s.rank)}  ${s.setup}: ${s.reason}`))
     }
     lines.push('', result.state === 'ranked' ? c.green(result.message) : c.yellow(result.message))
-    if (unprofiled.length > 0) lines.push(c.yellow(unprofiledNote(unprofiled)))
+    if (result.unprofiledProjects.length > 0) lines.push(c.yellow(unprofiledNote(result.unprofiledProjects)))
     return lines.join('\n')
   })
+}
+
+/** A sentence about projects left out for lack of a profile. */
+function unprofiledNote(unprofiled: readonly string[]): string {
+  const listed = `${unprofiled.slice(0, 5).join(', ')}${unprofiled.length > 5 ? `, and ${String(unprofiled.length - 5)} more` : ''}`
+  const head = unprofiled.length === 1
+    ? '1 recorded project has no profile and its folder is not here, so its outcomes were left out'
+    : `${String(unprofiled.length)} recorded projects have no profile and their folders are not here, so their outcomes were left out`
+  return `${head}: ${listed}. Run agent-tracker projects --refresh on a machine that has them.`
 }

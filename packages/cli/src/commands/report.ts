@@ -1,35 +1,45 @@
-import type { ReportRecords, SetupFilter, SetupReportRow, TrackerStore } from '@agent-tracker/core'
-import { buildSetupReport, toTimeWindow } from '@agent-tracker/core'
+import type { ReportQuery, SetupFilter, SetupReportRow, TrackerStore } from '@agent-tracker/core'
+import { setupReport, toTimeWindow } from '@agent-tracker/core'
 import type { CommandContext } from '../context.js'
 import { decimal, money, moneyDecimals, percent, score, tokens } from '../format.js'
 import type { Column } from '../table.js'
 import { resolveProject } from './lookups.js'
 
-/** Filters of `report`, `export` and `history`. */
+/** Filters of `report`, `agents` and `export`. */
 export interface ReportOptions extends SetupFilter {
   readonly project?: string
   readonly since?: string
   readonly until?: string
 }
 
-/** The records of a report window, narrowed by project and time in the store. */
-export async function reportRecords(ctx: CommandContext, store: TrackerStore, options: ReportOptions): Promise<ReportRecords & { window: Record<string, string> }> {
+/**
+ * The query of the report filters: `--since/--until` as a window (a bare `--until` date includes
+ * that day), `--project` resolved to a recorded path.
+ * @throws {TrackerError} INVALID_TIMESTAMP on a bad date, UNKNOWN_PROJECT or AMBIGUOUS_PROJECT.
+ */
+export async function reportQuery(ctx: CommandContext, store: TrackerStore, options: ReportOptions): Promise<ReportQuery> {
   const window = toTimeWindow(options)
   const project = options.project === undefined ? undefined : await resolveProject(store, options.project, ctx.io.cwd)
-  const query = { ...window, ...(project === undefined ? {} : { project }), order: 'any' as const }
-  const [setups, commits, gradeEvents, bugs, usage] = await Promise.all([
-    store.find('setups'), store.findCommitRefs(query), store.find('gradeEvents', query), store.find('bugs', query), store.find('usage', query),
-  ])
-  const { order: _order, ...filters } = query
-  return { setups, commits, gradeEvents, bugs, usage, window: filters }
+  return { ...window, ...(project === undefined ? {} : { project }), ...setupFilterOf(options) }
+}
+
+/** The setup filter of the options: only the fields given. */
+export function setupFilterOf(options: SetupFilter): SetupFilter {
+  return Object.fromEntries(Object.entries({ setup: options.setup, agent: options.agent, model: options.model }).filter((entry) => entry[1] !== undefined))
+}
+
+/** The filters a query applies, as JSON output shows them: window and project, then setup filter. */
+export function appliedFilters(query: ReportQuery): Record<string, string> {
+  const { since, until, project, setup, agent, model } = query
+  return Object.fromEntries(Object.entries({ since, until, project, setup, agent, model }).filter((entry): entry is [string, string] => entry[1] !== undefined))
 }
 
 /** `report`: outcomes per setup across projects. */
 export async function reportCommand(ctx: CommandContext, options: ReportOptions): Promise<void> {
   const store = ctx.openStore('read')
-  const records = await reportRecords(ctx, store, options)
-  const rows = buildSetupReport(records, options)
-  ctx.print({ filters: { ...records.window, ...filterOf(options) }, setups: rows }, () => {
+  const query = await reportQuery(ctx, store, options)
+  const { rows } = await setupReport(store, query)
+  ctx.print({ filters: appliedFilters(query), setups: rows }, () => {
     if (rows.length === 0) return 'No recorded work matches these filters.'
     return ctx.table(reportColumns(rows), rows)
   })
@@ -51,8 +61,4 @@ export function reportColumns(rows: readonly SetupReportRow[]): Column<SetupRepo
     { header: 'TOKENS/C', value: (r) => tokens(r.tokensPerCommit), align: 'right', priority: 4 },
     { header: 'COST/C', value: (r) => money(r.costPerCommit, cents), align: 'right', priority: 7 },
   ]
-}
-
-function filterOf(options: ReportOptions): Record<string, string> {
-  return Object.fromEntries(Object.entries({ agent: options.agent, model: options.model }).filter((entry): entry is [string, string] => entry[1] !== undefined))
 }

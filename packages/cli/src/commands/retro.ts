@@ -1,4 +1,5 @@
 import type { RetrospectiveRecord } from '@agent-tracker/core'
+import { retrospectives } from '@agent-tracker/core'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { shortHash, truncate, when } from '../format.js'
@@ -22,7 +23,7 @@ export async function retroCommand(ctx: CommandContext, setup: string | undefine
   const store = ctx.openStore('read')
   if (setup !== undefined) await requireSetup(store, setup)
   const project = options.project === undefined ? undefined : await resolveProject(store, options.project, ctx.io.cwd)
-  const retros = await store.find('retrospectives', { ...(setup === undefined ? {} : { setup }), ...(project === undefined ? {} : { project }), limit: options.limit })
+  const retros = await retrospectives(store, { setup, project, limit: options.limit })
   ctx.print(retros, () => {
     if (retros.length === 0) return 'No retrospectives recorded.'
     return ctx.table<RetrospectiveRecord>([

@@ -1,29 +1,19 @@
 import { resolve } from 'node:path'
 import type { PriorArtHit } from '@agent-tracker/core'
-import { gradeLabel, searchPriorArt } from '@agent-tracker/core'
-import { profileProject } from '@agent-tracker/migrate'
+import { gradeLabel, priorArt } from '@agent-tracker/core'
+import { profileFolder } from '@agent-tracker/migrate'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { when } from '../format.js'
-import { withFolderProfiles } from './project-profiles.js'
-
-/** Journal entries searched, newest first: enough for prior art, bounded for very large databases. */
-const SEARCHED_ACTIVITIES = 20_000
 
 /** `search <task...>`: earlier work to learn from — patterns to repeat and mistakes to avoid. */
 export async function searchCommand(ctx: CommandContext, words: readonly string[], options: { project?: string; limit: number }): Promise<void> {
   const query = words.join(' ').trim()
   if (query === '') throw new CliError('MISSING_QUERY', 'Give some words describing the task, e.g. agent-tracker search "stripe webhooks".', EXIT.usage)
   const store = ctx.openStore('read')
-  const folder = resolve(ctx.io.cwd, options.project ?? '.')
-  const known = await store.get('projects', [folder])
-  const scope = known?.profile?.scope ?? profileProject(folder).scope
-  const [retrospectives, activities, commits, bugs, recorded] = await Promise.all([
-    store.find('retrospectives', { order: 'any' }), store.find('activities', { limit: SEARCHED_ACTIVITIES }), store.find('commits', { order: 'any' }), store.find('bugs', { order: 'any' }), store.find('projects', { order: 'any' }),
-  ])
-  const { projects } = withFolderProfiles(recorded)
-  const result = searchPriorArt(query, { retrospectives, activities, commits, bugs, projects }, { scope, limit: options.limit })
-  ctx.print({ ...result, scope }, () => {
+  const project = resolve(ctx.io.cwd, options.project ?? '.')
+  const result = await priorArt(store, { task: query, project, limit: options.limit }, { profileFolder })
+  ctx.print(result, () => {
     const c = ctx.colours
     const line = (hit: PriorArtHit): string => {
       const grade = hit.grade === undefined ? '' : ` [${hit.gradedBy === 'agent' ? 'self-graded' : 'user grade'} ${gradeLabel(hit.grade)}]`

@@ -1,5 +1,5 @@
 import type { AgentStatus } from '@agent-tracker/core'
-import { formatStatusLine, toAgentStatus } from '@agent-tracker/core'
+import { formatStatusLine, setupStatuses } from '@agent-tracker/core'
 import type { CommandContext } from '../context.js'
 import { money, percent, score, tokens, when } from '../format.js'
 import { requireSetup } from './lookups.js'
@@ -12,7 +12,7 @@ export async function statusCommand(ctx: CommandContext, setup: string | undefin
     ctx.print(status, () => card(ctx, status))
     return
   }
-  const all = (await store.find('setups')).map((record) => toAgentStatus(record, store.rules))
+  const all = await setupStatuses(store)
   ctx.print(all, () => (all.length === 0 ? 'No setups recorded yet. Install the OpenCode plugin (agent-tracker init) or feed facts with agent-tracker ingest.' : all.map((s) => formatStatusLine(s)).join('\n')))
 }
 

@@ -1,5 +1,5 @@
-import type { ProjectProfile } from '../project-profile.js'
-import { UNKNOWN } from '../project-profile.js'
+import type { ProjectProfile } from './project-profile.js'
+import { UNKNOWN } from './project-profile.js'
 import type { ManifestClues } from './manifest-clues.js'
 import {
   cargoClues,

@@ -1,5 +1,5 @@
-import type { Grade } from '../grade.js'
-import type { ActivityRecord, BugRecord, CommitRecord, ProjectRecord, RetrospectiveRecord } from '../records.js'
+import type { Grade } from '../facts/grade.js'
+import type { ActivityRecord, BugRecord, CommitRecord, ProjectRecord, RetrospectiveRecord } from '../store/records.js'
 
 /** Where prior art can come from. */
 export interface PriorArtRecords {

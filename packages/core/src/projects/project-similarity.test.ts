@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { ProjectProfile } from '../project-profile.js'
+import type { ProjectProfile } from './project-profile.js'
 import { SIMILARITY_THRESHOLD, SIMILARITY_WEIGHTS, isSimilarProject, projectSimilarity } from './project-similarity.js'
 
 function profile(language: string, framework: string, scope: string, dependencies: string[] = []): ProjectProfile {

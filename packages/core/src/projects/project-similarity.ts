@@ -1,5 +1,5 @@
-import type { ProjectProfile } from '../project-profile.js'
-import { UNKNOWN } from '../project-profile.js'
+import type { ProjectProfile } from './project-profile.js'
+import { UNKNOWN } from './project-profile.js'
 
 /** Weights of the similarity formula; they sum to 1. */
 export const SIMILARITY_WEIGHTS = { language: 0.4, framework: 0.25, scope: 0.15, dependencies: 0.2 } as const

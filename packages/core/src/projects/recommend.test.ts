@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import type { Grade } from '../grade.js'
-import type { ProjectProfile } from '../project-profile.js'
-import type { CommitRecord, GradeEventRecord, ProjectRecord } from '../records.js'
+import type { Grade } from '../facts/grade.js'
+import type { ProjectProfile } from './project-profile.js'
+import type { CommitRecord, GradeEventRecord, ProjectRecord } from '../store/records.js'
 import type { RecommendRecords } from './recommend.js'
 import { recommendSetups } from './recommend.js'
 

@@ -1,6 +1,6 @@
-import type { ProjectProfile } from '../project-profile.js'
-import type { CommitRef } from '../commit-ref.js'
-import type { BugRecord, GradeEventRecord, ProjectRecord, UsageRecord } from '../records.js'
+import type { ProjectProfile } from './project-profile.js'
+import type { CommitRef } from '../store/commit-ref.js'
+import type { BugRecord, GradeEventRecord, ProjectRecord, UsageRecord } from '../store/records.js'
 import { isAboveThreshold, projectSimilarity } from './project-similarity.js'
 
 /** Tuning of {@link recommendSetups}; the defaults are documented in the README. */

@@ -1,5 +1,5 @@
-import { gradeLabel } from '../grade.js'
-import type { ActivityRecord, BugRecord, CommitRecord, GradeEventRecord } from '../records.js'
+import { gradeLabel } from '../facts/grade.js'
+import type { ActivityRecord, BugRecord, CommitRecord, GradeEventRecord } from '../store/records.js'
 
 /** One line of a setup's history. */
 export interface HistoryEntry {

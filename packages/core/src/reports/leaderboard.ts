@@ -1,14 +1,21 @@
-import type { SetupRecord } from '../records.js'
-import type { ScoringRules } from '../rules.js'
-import type { AgentStatus } from '../status.js'
-import { toAgentStatus } from '../status.js'
+import type { SetupRecord } from '../store/records.js'
+import type { ScoringRules } from '../scoring/rules.js'
+import type { AgentStatus } from '../scoring/status.js'
+import { toAgentStatus } from '../scoring/status.js'
 import type { SetupFilter } from './setup-filter.js'
 import { matchesSetupFilter } from './setup-filter.js'
 
-/** A leaderboard place. */
+/** A setup's commits and bugs inside a project or time window. */
+export interface WindowCounts {
+  readonly commits: number
+  readonly bugs: number
+}
+
+/** A leaderboard place; `window` is present when the leaderboard is narrowed to a project or time window. */
 export interface LeaderboardRow {
   readonly rank: number
   readonly status: AgentStatus
+  readonly window?: WindowCounts
 }
 
 /** Setups ranked by skill points, then experience, then communication score; halted setups last. */

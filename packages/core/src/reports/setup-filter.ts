@@ -1,4 +1,4 @@
-import { parseSetupId } from '../setup-id.js'
+import { parseSetupId } from '../facts/setup-id.js'
 
 /** Which setups a report covers; every field optional. */
 export interface SetupFilter {

@@ -1,5 +1,5 @@
-import type { CommitRef } from '../commit-ref.js'
-import type { GradeEventRecord, UsageRecord } from '../records.js'
+import type { CommitRef } from '../store/commit-ref.js'
+import type { GradeEventRecord, UsageRecord } from '../store/records.js'
 import type { SetupFilter } from './setup-filter.js'
 import { matchesSetupFilter } from './setup-filter.js'
 
@@ -25,11 +25,18 @@ export function buildTrends(records: {
   readonly usage: readonly UsageRecord[]
 }, filter: SetupFilter = {}): SetupTrend[] {
   const series = new Map<string, Map<string, { commits: number; grades: number; gradeSum: number; cost: number }>>()
+  // Records of one day share a week: computing it once per day, not per record, keeps large windows cheap.
+  const weekOfDay = new Map<string, string>()
   const bucket = (setup: string, at: string): { commits: number; grades: number; gradeSum: number; cost: number } | undefined => {
     if (!matchesSetupFilter(setup, filter)) return undefined
     const weeks = series.get(setup) ?? new Map<string, { commits: number; grades: number; gradeSum: number; cost: number }>()
     series.set(setup, weeks)
-    const week = weekOf(at)
+    const day = at.slice(0, 10)
+    let week = weekOfDay.get(day)
+    if (week === undefined) {
+      week = weekOf(`${day}T00:00:00.000Z`)
+      weekOfDay.set(day, week)
+    }
     const found = weeks.get(week) ?? { commits: 0, grades: 0, gradeSum: 0, cost: 0 }
     weeks.set(week, found)
     return found

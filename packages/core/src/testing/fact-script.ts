@@ -12,9 +12,9 @@ import type {
   TokenUsage,
   ToolCallFact,
   UsageFact,
-} from '../facts.js'
-import { NO_TOKENS } from '../facts.js'
-import type { Grade } from '../grade.js'
+} from '../facts/facts.js'
+import { NO_TOKENS } from '../facts/facts.js'
+import type { Grade } from '../facts/grade.js'
 
 /** Where a scripted sequence of facts happens. */
 export interface FactScriptOptions {

@@ -1,6 +1,7 @@
+// Test helpers with no test runner behind them: an in-memory store and a script of well-formed
+// facts. The store contract suite, which needs vitest, is `@agent-tracker/core/testing/contract`.
+
 export type { FactScript, FactScriptOptions } from './fact-script.js'
 export { createFactScript } from './fact-script.js'
 export type { MemoryStoreOptions } from './memory-store.js'
 export { createMemoryStore } from './memory-store.js'
-export type { StoreContractCheck, StoreFactory } from './store-contract.js'
-export { STORE_CONTRACT_CHECKS, describeStoreContract, failingContractChecks } from './store-contract.js'

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { Fact } from '../facts.js'
-import type { TrackerStore } from '../store.js'
+import type { Fact } from '../facts/facts.js'
+import type { TrackerStore } from '../store/tracker-store.js'
 import { createMemoryStore } from './memory-store.js'
 import { describeStoreContract, failingContractChecks } from './store-contract.js'
 

@@ -27,9 +27,11 @@ describe('agent-tracker inside the real opencode binary', { timeout: 240_000 }, 
   beforeAll(() => {
     ;({ root, cleanup } = suiteFolder())
   })
+  // OpenCode installs packages into each run's config folder: removing them all takes longer than
+  // the default hook timeout when the machine is busy.
   afterAll(() => {
     cleanup()
-  })
+  }, 120_000)
 
   it('1. records both commits of build@fake/m1 (one made with git commit -q) with their hashes, and the push flushes them mid-session', async () => {
     const project = createProject(root, 'shop')

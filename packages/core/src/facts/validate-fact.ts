@@ -1,0 +1,219 @@
+import { describeValue } from '../describe-value.js'
+import { TrackerError, isTrackerError } from '../errors.js'
+import type { Fact, FactBase, FactKind, Party, TokenUsage } from './facts.js'
+import { FACT_KINDS } from './facts.js'
+import type { Grade } from './grade.js'
+import { parseGrade } from './grade.js'
+import { parseSetupId } from './setup-id.js'
+import { toIsoTimestamp } from '../time/iso-timestamp.js'
+
+/** Providers for the fields a fact may omit on input. */
+export interface FactDefaults {
+  /** Makes an id when the input has none. */
+  readonly newId?: () => string
+  /** The time used when the input has no `at`. */
+  readonly now?: () => Date
+}
+
+type Fields = Readonly<Record<string, unknown>>
+
+/**
+ * Facts this module built and checked. Facts are read-only by type and nothing in this library
+ * changes one, so a fact seen here again need not be checked again.
+ */
+const VALIDATED = new WeakSet<object>()
+
+/**
+ * Checks a fact given as plain data (e.g. a JSON line from another host) and returns it
+ * normalised: UTC timestamps, numeric grades, no unknown fields. A fact this function returned
+ * before is returned as is, so a fact passing through several layers is checked once.
+ * @throws {TrackerError} INVALID_FACT naming the field, what it held and what is accepted.
+ */
+export function validateFact(input: unknown, defaults: FactDefaults = {}): Fact {
+  if (typeof input === 'object' && input !== null && VALIDATED.has(input)) return input as Fact
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw invalidFact(undefined, `a fact must be a JSON object, got ${describeValue(input)}`)
+  }
+  const fields = input as Fields
+  const kind = fields.kind
+  if (typeof kind !== 'string' || !(FACT_KINDS as readonly string[]).includes(kind)) {
+    throw invalidFact(undefined, `field "kind" is ${describeValue(kind)}; accepted kinds are ${FACT_KINDS.join(', ')}`)
+  }
+  try {
+    const fact = buildFact(kind as FactKind, fields, base(fields, defaults))
+    VALIDATED.add(fact)
+    return fact
+  } catch (error) {
+    if (isTrackerError(error, 'INVALID_FACT')) throw error
+    if (error instanceof TrackerError) throw invalidFact(kind, error.message, error)
+    throw error
+  }
+}
+
+/** A new object with the fields every fact has; `buildFact` adds the rest to it. */
+function base(fields: Fields, defaults: FactDefaults): FactBase {
+  const id = optionalText(fields, 'id') ?? defaults.newId?.()
+  if (id === undefined) throw invalidFact(fields.kind, 'field "id" is required: a non-empty string')
+  const rawAt = fields.at ?? defaults.now?.()
+  if (rawAt === undefined) throw invalidFact(fields.kind, 'field "at" is required: an ISO 8601 timestamp')
+  const setup = requiredText(fields, 'setup')
+  parseSetupId(setup)
+  const session = optionalText(fields, 'session')
+  const made: { -readonly [K in keyof FactBase]: FactBase[K] } = { id, at: toIsoTimestamp(rawAt, 'field "at"'), setup, project: requiredText(fields, 'project') }
+  if (session !== undefined) made.session = session
+  return made
+}
+
+function buildFact(kind: FactKind, f: Fields, b: FactBase): Fact {
+  // Built by assignment, not by spreading optional fields: this runs for every hook.
+  const fact = b as FactBase & Record<string, unknown>
+  fact.kind = kind
+  const set = (key: string, value: unknown): void => {
+    if (value !== undefined) fact[key] = value
+  }
+  switch (kind) {
+    case 'tool_call':
+      fact.tool = requiredText(f, 'tool')
+      fact.ok = requiredBoolean(f, 'ok')
+      set('exitCode', optionalInteger(f, 'exitCode'))
+      break
+    case 'command':
+      fact.command = requiredText(f, 'command')
+      break
+    case 'commit':
+      fact.hash = requiredText(f, 'hash')
+      fact.message = optionalText(f, 'message') ?? ''
+      set('task', optionalText(f, 'task'))
+      break
+    case 'push':
+      set('remote', optionalText(f, 'remote'))
+      set('branch', optionalText(f, 'branch'))
+      break
+    case 'grade': {
+      const agentGrade = optionalGrade(f, 'agentGrade')
+      const userGrade = optionalGrade(f, 'userGrade')
+      const by = party(f)
+      if (agentGrade === undefined && userGrade === undefined) throw invalidFact(kind, 'needs "agentGrade" or "userGrade" (or both)')
+      if (by === 'agent' && userGrade !== undefined) throw invalidFact(kind, 'an agent may not give a user grade: "userGrade" requires "by": "user"')
+      fact.commit = requiredText(f, 'commit')
+      fact.by = by
+      set('agentGrade', agentGrade)
+      set('userGrade', userGrade)
+      set('agentNote', optionalText(f, 'agentNote'))
+      set('userNote', optionalText(f, 'userNote'))
+      set('task', optionalText(f, 'task'))
+      break
+    }
+    case 'bug':
+      fact.by = party(f)
+      set('commit', optionalText(f, 'commit'))
+      set('note', optionalText(f, 'note'))
+      break
+    case 'reinstate':
+      set('note', optionalText(f, 'note'))
+      break
+    case 'retrospective': {
+      const extra = f.extra
+      if (extra !== undefined && (typeof extra !== 'object' || extra === null || Array.isArray(extra))) {
+        throw invalidFact(kind, `field "extra" must be an object, got ${describeValue(extra)}`)
+      }
+      fact.commit = requiredText(f, 'commit')
+      set('task', optionalText(f, 'task'))
+      set('agentNote', optionalText(f, 'agentNote'))
+      set('userNote', optionalText(f, 'userNote'))
+      set('extra', extra)
+      break
+    }
+    case 'activity':
+      fact.task = requiredText(f, 'task')
+      fact.actions = detailText(f, 'actions')
+      fact.outcome = detailText(f, 'outcome')
+      fact.decisions = detailText(f, 'decisions')
+      break
+    case 'usage':
+      fact.tokens = tokens(f)
+      fact.cost = nonNegative(f, 'cost', 0)
+      set('message', optionalText(f, 'message'))
+      break
+  }
+  return fact as unknown as Fact
+}
+
+function tokens(f: Fields): TokenUsage {
+  const raw: unknown = f.tokens ?? {}
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw invalidFact(f.kind, `field "tokens" must be an object like {"input": 1200, "output": 300}, got ${describeValue(raw)}`)
+  }
+  const t = raw as Fields
+  return {
+    input: nonNegative(t, 'input', 0, 'tokens.'),
+    output: nonNegative(t, 'output', 0, 'tokens.'),
+    reasoning: nonNegative(t, 'reasoning', 0, 'tokens.'),
+    cacheRead: nonNegative(t, 'cacheRead', 0, 'tokens.'),
+    cacheWrite: nonNegative(t, 'cacheWrite', 0, 'tokens.'),
+  }
+}
+
+function requiredText(f: Fields, field: string): string {
+  const value = optionalText(f, field)
+  if (value === undefined) throw invalidFact(f.kind, `field "${field}" is required: a non-empty string`)
+  return value
+}
+
+function optionalText(f: Fields, field: string): string | undefined {
+  const value = f[field]
+  if (value === undefined || value === null) return undefined
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw invalidFact(f.kind, `field "${field}" must be a non-empty string, got ${describeValue(value)}`)
+  }
+  return value
+}
+
+/** A free-text detail that may be empty or absent (as `''`). */
+function detailText(f: Fields, field: string): string {
+  const value = f[field]
+  if (value === undefined || value === null) return ''
+  if (typeof value !== 'string') throw invalidFact(f.kind, `field "${field}" must be a string, got ${describeValue(value)}`)
+  return value
+}
+
+function requiredBoolean(f: Fields, field: string): boolean {
+  const value = f[field]
+  if (typeof value !== 'boolean') throw invalidFact(f.kind, `field "${field}" must be true or false, got ${describeValue(value)}`)
+  return value
+}
+
+function optionalInteger(f: Fields, field: string): number | undefined {
+  const value = f[field]
+  if (value === undefined || value === null) return undefined
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    throw invalidFact(f.kind, `field "${field}" must be a whole number, got ${describeValue(value)}`)
+  }
+  return value
+}
+
+function nonNegative(f: Fields, field: string, fallback: number, prefix = ''): number {
+  const value = f[field]
+  if (value === undefined || value === null) return fallback
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw invalidFact(undefined, `field "${prefix}${field}" must be a finite number ≥ 0, got ${describeValue(value)}`)
+  }
+  return value
+}
+
+function optionalGrade(f: Fields, field: string): Grade | undefined {
+  const value = f[field]
+  return value === undefined || value === null ? undefined : parseGrade(value, `field "${field}"`)
+}
+
+function party(f: Fields): Party {
+  const value = f.by
+  if (value === 'agent' || value === 'user') return value
+  throw invalidFact(f.kind, `field "by" is ${describeValue(value)}; accepted are "agent" and "user"`)
+}
+
+function invalidFact(kind: unknown, problem: string, cause?: unknown): TrackerError {
+  const what = typeof kind === 'string' ? `Invalid ${kind} fact` : 'Invalid fact'
+  const text = problem.startsWith('Invalid ') ? problem : `${problem}.`
+  return new TrackerError('INVALID_FACT', `${what}: ${text}`, cause === undefined ? undefined : { cause })
+}

@@ -1,0 +1,166 @@
+import type { AgentState } from '../scoring/agent-state.js'
+import { addTokens } from '../scoring/apply-fact.js'
+import type { CommitFact, Fact, GradeFact, RetrospectiveFact, ToolCallFact } from '../facts/facts.js'
+import { NO_TOKENS } from '../facts/facts.js'
+import type { Mutable } from '../mutable.js'
+import type { PlanOverlay, PlanSlot } from './plan-overlay.js'
+import type { CollectionRecords, RetrospectiveRecord, UsageRecord } from '../store/records.js'
+import { dayOf } from '../time/iso-timestamp.js'
+
+/** A fact planned on its own: tool calls are planned in runs instead (see `planFacts`). */
+export type SingleFact = Exclude<Fact, ToolCallFact>
+
+/**
+ * The fact as it will be applied, or the reason it changes nothing: a commit already recorded in
+ * its project, or a grade whose every given grade the commit already has (a grade repeating only
+ * one of two is applied without it).
+ */
+export function effectiveFact(overlay: PlanOverlay, fact: SingleFact): SingleFact | string {
+  if (fact.kind === 'commit') {
+    const known = overlay.slot('commits', fact.project, fact.hash).record
+    return known === undefined ? fact : `commit ${fact.hash} in ${fact.project} is already recorded`
+  }
+  if (fact.kind !== 'grade') return fact
+  const retro = overlay.slot('retrospectives', fact.setup, fact.commit).record
+  const agentGrade = retro?.agentGrade === undefined ? fact.agentGrade : undefined
+  const userGrade = retro?.userGrade === undefined ? fact.userGrade : undefined
+  if (agentGrade === undefined && userGrade === undefined) {
+    return `commit ${fact.commit} already has the ${fact.userGrade === undefined ? 'agent' : 'user'} grade`
+  }
+  // Only the fields of the effective fact are read, so the fact itself serves when it drops nothing.
+  if (agentGrade === fact.agentGrade && userGrade === fact.userGrade) return fact
+  const { agentGrade: _agent, userGrade: _user, ...rest } = fact
+  return {
+    ...rest,
+    ...(agentGrade === undefined ? {} : { agentGrade }),
+    ...(userGrade === undefined ? {} : { userGrade }),
+  }
+}
+
+/**
+ * Plans the records an applied fact adds or changes besides its setup and project, given the
+ * setup's communication score before the fact and its state after it.
+ */
+export function recordEffect(overlay: PlanOverlay, fact: SingleFact, communicationBefore: number, after: AgentState): void {
+  const { id, at, setup, project } = fact
+  switch (fact.kind) {
+    case 'command': {
+      const usage = usageDraft(overlay, fact)
+      usage.commands = usage.commands + 1
+      break
+    }
+    case 'push': {
+      const usage = usageDraft(overlay, fact)
+      usage.pushes = usage.pushes + 1
+      break
+    }
+    case 'usage': {
+      const usage = usageDraft(overlay, fact)
+      usage.messages = usage.messages + 1
+      usage.tokens = addTokens(usage.tokens, fact.tokens)
+      usage.cost = usage.cost + fact.cost
+      break
+    }
+    case 'commit': {
+      const usage = usageDraft(overlay, fact)
+      usage.commits = usage.commits + 1
+      overlay.put(overlay.slot('commits', fact.project, fact.hash), commitRecord(fact))
+      break
+    }
+    case 'grade': {
+      overlay.putNew('gradeEvents', {
+        v: 1, id, setup, project, at, commit: fact.commit, by: fact.by,
+        ...(fact.agentGrade === undefined ? {} : { agentGrade: fact.agentGrade }),
+        ...(fact.userGrade === undefined ? {} : { userGrade: fact.userGrade }),
+        scoreBefore: communicationBefore,
+        scoreAfter: after.communication,
+      })
+      const slot = overlay.slot('retrospectives', fact.setup, fact.commit)
+      overlay.put(slot, mergeGrade(overlay, slot, fact, communicationBefore, after))
+      break
+    }
+    case 'retrospective': {
+      const slot = overlay.slot('retrospectives', fact.setup, fact.commit)
+      overlay.put(slot, mergeNarrative(overlay, slot, fact))
+      break
+    }
+    case 'bug':
+      overlay.putNew('bugs', {
+        v: 1, id, setup, project, at, by: fact.by,
+        ...(fact.commit === undefined ? {} : { commit: fact.commit }),
+        ...(fact.note === undefined ? {} : { note: fact.note }),
+        skillPointsAfter: after.skillPoints,
+      })
+      break
+    case 'activity':
+      overlay.putNew('activities', {
+        v: 1, id, setup, project, at, task: fact.task, actions: fact.actions, outcome: fact.outcome, decisions: fact.decisions,
+        ...(fact.session === undefined ? {} : { session: fact.session }),
+      })
+      break
+    case 'reinstate':
+      break
+  }
+}
+
+/**
+ * The usage record of the fact's setup, project and day, planned and the plan's own to change:
+ * the one planned already, else a copy of the stored one, else a new one counting nothing.
+ */
+export function usageDraft(overlay: PlanOverlay, fact: Fact): Mutable<UsageRecord> {
+  const day = dayOf(fact.at)
+  const slot = overlay.slot('usage', fact.setup, fact.project, day)
+  const known = slot.record
+  if (slot.planned && known !== undefined) return known
+  const draft: Mutable<UsageRecord> = known === undefined ? emptyUsage(fact.setup, fact.project, day) : { ...known }
+  overlay.put(slot, draft)
+  return draft
+}
+
+function emptyUsage(setup: string, project: string, day: string): UsageRecord {
+  return {
+    v: 1, setup, project, day,
+    toolCalls: 0, toolFailures: 0, commands: 0, commits: 0, pushes: 0, messages: 0, tokens: NO_TOKENS, cost: 0,
+  }
+}
+
+function commitRecord(fact: CommitFact): CollectionRecords['commits'] {
+  return {
+    v: 1, project: fact.project, hash: fact.hash, setup: fact.setup, at: fact.at, message: fact.message,
+    ...(fact.task === undefined ? {} : { task: fact.task }),
+    ...(fact.session === undefined ? {} : { session: fact.session }),
+  }
+}
+
+/** A new copy of the commit's retrospective, or a new one naming the commit's task. */
+function baseRetrospective(overlay: PlanOverlay, known: RetrospectiveRecord | undefined, fact: GradeFact | RetrospectiveFact): Mutable<RetrospectiveRecord> {
+  if (known !== undefined) return { ...known, updatedAt: fact.at > known.updatedAt ? fact.at : known.updatedAt }
+  const commit = overlay.slot('commits', fact.project, fact.commit).record
+  const task = commit?.task ?? commit?.message
+  return {
+    v: 1, setup: fact.setup, commit: fact.commit, project: fact.project, at: fact.at, updatedAt: fact.at,
+    ...(task === undefined || task === '' ? {} : { task }),
+  }
+}
+
+// Assigning to the new copy places each field as spreading it would: in place, or last when new.
+function mergeGrade(overlay: PlanOverlay, slot: PlanSlot<'retrospectives'>, fact: GradeFact, communicationBefore: number, after: AgentState): RetrospectiveRecord {
+  const retro = baseRetrospective(overlay, slot.record, fact)
+  if (fact.task !== undefined) retro.task = fact.task
+  if (fact.agentGrade !== undefined) retro.agentGrade = fact.agentGrade
+  if (fact.userGrade !== undefined) retro.userGrade = fact.userGrade
+  if (fact.agentNote !== undefined) retro.agentNote = fact.agentNote
+  if (fact.userNote !== undefined) retro.userNote = fact.userNote
+  retro.scoreBefore = retro.scoreBefore ?? communicationBefore
+  retro.scoreAfter = after.communication
+  return retro
+}
+
+function mergeNarrative(overlay: PlanOverlay, slot: PlanSlot<'retrospectives'>, fact: RetrospectiveFact): RetrospectiveRecord {
+  const retro = baseRetrospective(overlay, slot.record, fact)
+  if (fact.task !== undefined) retro.task = fact.task
+  if (fact.agentNote !== undefined) retro.agentNote = fact.agentNote
+  if (fact.userNote !== undefined) retro.userNote = fact.userNote
+  if (fact.extra !== undefined) retro.extra = { ...retro.extra, ...fact.extra }
+  return retro
+}

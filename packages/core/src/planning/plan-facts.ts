@@ -1,0 +1,121 @@
+import type { AgentState } from '../scoring/agent-state.js'
+import { initialState, isHalted } from '../scoring/agent-state.js'
+import { applyFactInPlace, applyToolCallRunInPlace } from '../scoring/apply-fact.js'
+import type { Fact } from '../facts/facts.js'
+import type { Mutable } from '../mutable.js'
+import type { SingleFact } from './plan-effects.js'
+import { effectiveFact, recordEffect, usageDraft } from './plan-effects.js'
+import type { PlannedRecord, PlanOverlay, RecordReader } from './plan-overlay.js'
+import { createPlanOverlay } from './plan-overlay.js'
+import { touchProject } from './plan-projects.js'
+import type { SetupRecord } from '../store/records.js'
+import type { ScoringRules } from '../scoring/rules.js'
+import { parseSetupId } from '../facts/setup-id.js'
+import type { SkippedFact } from '../store/tracker-store.js'
+import { dayOf } from '../time/iso-timestamp.js'
+
+
+/** The outcome of planning a batch: the records to put (one per key) and what was skipped. */
+export interface FactPlan {
+  readonly writes: readonly PlannedRecord[]
+  readonly applied: number
+  readonly skipped: readonly SkippedFact[]
+}
+
+/**
+ * Plans a batch of facts against the stored records: re-reads each setup, applies the facts with
+ * the scoring reducer and returns every record to put. Several facts on one record collapse into
+ * one put. Repeats (a commit already recorded, a grade already given) are skipped, not applied.
+ * Pure: a store runs it inside its write transaction with a reader of that transaction.
+ */
+export function planFacts(reader: RecordReader, facts: readonly Fact[], rules: ScoringRules): FactPlan {
+  const overlay = createPlanOverlay(reader)
+  const skipped: SkippedFact[] = []
+  for (let index = 0; index < facts.length; ) {
+    const fact = facts[index]
+    if (fact === undefined) break
+    if (fact.kind === 'tool_call') {
+      index = planToolCallRun(overlay, facts, index, rules)
+      continue
+    }
+    const reason = planFact(overlay, fact, rules)
+    if (reason !== undefined) skipped.push({ id: fact.id, reason })
+    index += 1
+  }
+  return { writes: overlay.writes(), applied: facts.length - skipped.length, skipped }
+}
+
+/**
+ * Plans the run of tool calls by one setup in one project on one day that starts at `start` as
+ * one step, with the same records as planning them one by one; returns where the run ends.
+ * Most facts are tool calls: folding such runs makes a flush cost little more than its puts.
+ */
+function planToolCallRun(overlay: PlanOverlay, facts: readonly Fact[], start: number, rules: ScoringRules): number {
+  const first = facts[start]
+  if (first?.kind !== 'tool_call') return start + 1
+  const day = dayOf(first.at)
+  let earliest: Fact = first
+  let latest: Fact = first
+  let failed = first.ok ? 0 : 1
+  let end = start + 1
+  for (let next = facts[end]; next?.kind === 'tool_call' && next.setup === first.setup && next.project === first.project; next = facts[++end]) {
+    const at = next.at
+    if (dayOf(at) !== day) break
+    if (!next.ok) failed += 1
+    if (at < earliest.at) earliest = next
+    else if (at > latest.at) latest = next
+  }
+  const calls = end - start
+  const setup = setupDraft(overlay, earliest, rules)
+  const wasHalted = isHalted(setup.state)
+  applyToolCallRunInPlace(setup.state, calls - failed, failed, rules)
+  markSeen(setup, wasHalted, earliest)
+  if (latest.at > setup.lastSeenAt) setup.lastSeenAt = latest.at
+  touchProject(overlay, earliest)
+  touchProject(overlay, latest)
+  const usage = usageDraft(overlay, first)
+  usage.toolCalls = usage.toolCalls + calls
+  usage.toolFailures = usage.toolFailures + failed
+  return end
+}
+
+/** Plans one fact (tool calls go in runs); returns why it was skipped, or undefined when applied. */
+function planFact(overlay: PlanOverlay, fact: SingleFact, rules: ScoringRules): string | undefined {
+  const effective = effectiveFact(overlay, fact)
+  if (typeof effective === 'string') return effective
+  const setup = setupDraft(overlay, fact, rules)
+  const state = setup.state
+  const wasHalted = isHalted(state)
+  const communicationBefore = state.communication
+  applyFactInPlace(state, effective, rules)
+  markSeen(setup, wasHalted, fact)
+  touchProject(overlay, fact)
+  recordEffect(overlay, effective, communicationBefore, state)
+  return undefined
+}
+
+type SetupDraft = Mutable<SetupRecord> & { state: Mutable<AgentState> }
+
+/**
+ * The fact's setup record, planned and the plan's own to change: the one planned already, else a
+ * copy of the stored one (state included), else a new one first seen at the fact.
+ */
+function setupDraft(overlay: PlanOverlay, fact: Fact, rules: ScoringRules): SetupDraft {
+  const slot = overlay.slot('setups', fact.setup)
+  const known = slot.record
+  if (slot.planned && known !== undefined) return known
+  const draft: SetupDraft = known === undefined
+    ? { v: 1, id: fact.setup, ...parseSetupId(fact.setup), state: initialState(rules), firstSeenAt: fact.at, lastSeenAt: fact.at }
+    : { ...known, state: { ...known.state } }
+  overlay.put(slot, draft)
+  return draft
+}
+
+/** Widens the setup's seen range to the fact, and notes when the fact halted or reinstated it. */
+function markSeen(setup: SetupDraft, wasHalted: boolean, fact: Fact): void {
+  setup.firstSeenAt = fact.at < setup.firstSeenAt ? fact.at : setup.firstSeenAt
+  setup.lastSeenAt = fact.at > setup.lastSeenAt ? fact.at : setup.lastSeenAt
+  const halted = isHalted(setup.state)
+  if (!wasHalted && halted) setup.haltedAt = fact.at
+  if (wasHalted && !halted) setup.reinstatedAt = fact.at
+}

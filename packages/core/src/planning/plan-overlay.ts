@@ -1,0 +1,118 @@
+import type { CollectionName, CollectionRecords, RecordKey } from '../store/records.js'
+import { recordKey } from '../store/records.js'
+
+/** Synchronous read access to stored records, as a store has inside its write transaction. */
+export interface RecordReader {
+  get<C extends CollectionName>(collection: C, key: RecordKey): CollectionRecords[C] | undefined
+}
+
+/** One record to put. */
+export type PlannedRecord = {
+  readonly [C in CollectionName]: { readonly collection: C; readonly key: RecordKey; readonly record: CollectionRecords[C] }
+}[CollectionName]
+
+/**
+ * One key of a plan: its record as planned so far, else as stored (undefined when absent). A
+ * planned record is the plan's own until {@link PlanOverlay.writes} hands it out, so a planner may
+ * change it in place; a stored record it must copy first.
+ */
+export interface PlanSlot<C extends CollectionName> {
+  readonly collection: C
+  readonly key: RecordKey
+  readonly record: CollectionRecords[C] | undefined
+  readonly planned: boolean
+}
+
+/**
+ * The stored records seen through the records planned so far. Each key is read from the store at
+ * most once. The last slot of each collection is remembered, so that the facts of one session —
+ * one setup, project and day after another — find theirs without building a lookup key.
+ */
+export interface PlanOverlay {
+  /** The slot of the key made of `parts` (as many as the collection's key has), read from the store when new. */
+  slot<C extends CollectionName>(collection: C, ...parts: KeyParts): PlanSlot<C>
+  /** Plans `record` for the slot's key; a key keeps the place of its first put in {@link writes}. */
+  put<C extends CollectionName>(slot: PlanSlot<C>, record: CollectionRecords[C]): void
+  /** Plans a record under its own key without reading what is stored there. */
+  putNew<C extends CollectionName>(collection: C, record: CollectionRecords[C]): void
+  /** Every planned record, one per key, in the order of their keys' first puts. */
+  writes(): PlannedRecord[]
+}
+
+/** The parts of a key: one to three strings. */
+export type KeyParts = [string] | [string, string] | [string, string, string]
+
+interface Slot<C extends CollectionName> {
+  readonly collection: C
+  readonly key: RecordKey
+  record: CollectionRecords[C] | undefined
+  planned: boolean
+}
+
+interface Table {
+  readonly slots: Map<string, Slot<CollectionName>>
+  last: Slot<CollectionName> | undefined
+}
+
+// Key parts are paths, ids and timestamps, which never contain NUL.
+const SEPARATOR = '\u0000'
+
+/** An overlay of no planned records over `reader`. */
+export function createPlanOverlay(reader: RecordReader): PlanOverlay {
+  const tables = new Map<CollectionName, Table>()
+  const order: Slot<CollectionName>[] = []
+  const tableOf = (collection: CollectionName): Table => {
+    let table = tables.get(collection)
+    if (table === undefined) {
+      table = { slots: new Map(), last: undefined }
+      tables.set(collection, table)
+    }
+    return table
+  }
+  const write = (slot: Slot<CollectionName>, record: unknown): void => {
+    slot.record = record as CollectionRecords[CollectionName]
+    if (slot.planned) return
+    slot.planned = true
+    order.push(slot)
+  }
+  return {
+    slot<C extends CollectionName>(collection: C, ...parts: KeyParts): PlanSlot<C> {
+      const table = tableOf(collection)
+      const last = table.last
+      if (last !== undefined && sameKey(last.key, parts)) return last as Slot<C>
+      const id = slotId(parts)
+      let found = table.slots.get(id)
+      if (found === undefined) {
+        found = { collection, key: parts, record: reader.get(collection, parts), planned: false }
+        table.slots.set(id, found)
+      }
+      table.last = found
+      return found as Slot<C>
+    },
+    put<C extends CollectionName>(slot: PlanSlot<C>, record: CollectionRecords[C]): void {
+      write(slot, record)
+    },
+    putNew<C extends CollectionName>(collection: C, record: CollectionRecords[C]): void {
+      const key = recordKey(collection, record)
+      const slots = tableOf(collection).slots
+      const id = slotId(key)
+      let found = slots.get(id)
+      if (found === undefined) {
+        found = { collection, key, record: undefined, planned: false }
+        slots.set(id, found)
+      }
+      write(found, record)
+    },
+    writes: () => order.map((slot) => ({ collection: slot.collection, key: slot.key, record: slot.record }) as PlannedRecord),
+  }
+}
+
+function sameKey(key: RecordKey, parts: KeyParts): boolean {
+  return key.length === parts.length && key[0] === parts[0] && key[1] === parts[1] && key[2] === parts[2]
+}
+
+function slotId(parts: RecordKey): string {
+  if (parts.length === 1) return parts[0] ?? ''
+  if (parts.length === 2) return `${parts[0] ?? ''}${SEPARATOR}${parts[1] ?? ''}`
+  return parts.join(SEPARATOR)
+}

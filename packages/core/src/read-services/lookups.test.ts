@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest'
+import { isTrackerError } from '../errors.js'
+import { createMemoryStore } from '../testing/memory-store.js'
+import { API, GPT, SHOP, SONNET, storeWithHistory } from '../../test/read-history.js'
+import { latestProjectOf, latestSetupIn, resolveProject, suggestSetups } from './lookups.js'
+import { projectList } from './project-list.js'
+import { setupStatuses } from './setup-statuses.js'
+
+async function failure(promise: Promise<unknown>): Promise<Error & { code?: string }> {
+  const error = await promise.then(() => undefined, (caught: unknown) => caught)
+  if (!isTrackerError(error)) throw new Error(`expected a TrackerError, got ${String(error)}`)
+  return error
+}
+
+describe('resolveProject', () => {
+  it('finds a project by its path as typed or as resolved, else by its name', async () => {
+    const store = await storeWithHistory()
+    expect(await resolveProject(store, { ref: SHOP })).toBe(SHOP)
+    expect(await resolveProject(store, { ref: '../api', path: API })).toBe(API)
+    expect(await resolveProject(store, { ref: 'shop', path: '/elsewhere/shop' })).toBe(SHOP)
+  })
+
+  it('names the known projects when nothing matches, and the paths when a name is ambiguous', async () => {
+    const store = await storeWithHistory()
+    const unknown = await failure(resolveProject(store, { ref: 'nowhere' }))
+    expect(unknown.code).toBe('UNKNOWN_PROJECT')
+    expect(unknown.message).toBe('No recorded project matches "nowhere" (as a path or a name). Known projects: api, shop.')
+    await store.applyFacts([{ id: 'x1', kind: 'command', command: 'grade', setup: SONNET, project: '/other/shop', at: '2026-03-20T00:00:00.000Z' }])
+    const ambiguous = await failure(resolveProject(store, { ref: 'shop' }))
+    expect(ambiguous.code).toBe('AMBIGUOUS_PROJECT')
+    expect(ambiguous.message).toBe(`Several projects are named "shop": /other/shop, ${SHOP}. Give the path.`)
+    expect((await failure(resolveProject(createMemoryStore(), { ref: 'shop' }))).message).toBe('No recorded project matches "shop" (as a path or a name).')
+  })
+})
+
+describe('setup lookups', () => {
+  it('suggest setups close to an unknown id, else the most recently active', async () => {
+    const store = await storeWithHistory()
+    expect(await suggestSetups(store, 'plan@nobody/nothing')).toEqual([GPT])
+    expect(await suggestSetups(store, 'review')).toEqual([GPT, SONNET])
+    expect(await suggestSetups(createMemoryStore(), 'build')).toEqual([])
+  })
+
+  it('find where a setup worked last, and who worked in a project last: its latest committer first', async () => {
+    const store = await storeWithHistory()
+    expect(await latestProjectOf(store, SONNET)).toBe(SHOP)
+    expect(await latestProjectOf(store, 'ghost')).toBeUndefined()
+    expect(await latestSetupIn(store, API)).toBe(GPT)
+    await store.applyFacts([{ id: 'u1', kind: 'usage', tokens: { input: 1, output: 1, reasoning: 0, cacheRead: 0, cacheWrite: 0 }, cost: 0, setup: 'review@fake/m1', project: '/work/docs', at: '2026-03-20T00:00:00.000Z' }])
+    expect(await latestSetupIn(store, '/work/docs')).toBe('review@fake/m1')
+    expect(await latestSetupIn(store, '/work/none')).toBeUndefined()
+  })
+})
+
+describe('catalogues', () => {
+  it('list every setup’s status and every project with its commits, most recently active first', async () => {
+    const store = await storeWithHistory()
+    expect((await setupStatuses(store)).map((status) => [status.setup, status.halted])).toEqual([[GPT, true], [SONNET, false]])
+    expect(await setupStatuses(store, { limit: 1 })).toHaveLength(1)
+    expect((await projectList(store)).map((project) => [project.path, project.commits, project.profile?.scope])).toEqual([[API, 3, undefined], [SHOP, 6, 'web-app']])
+  })
+})

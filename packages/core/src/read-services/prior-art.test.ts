@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest'
+import { isTrackerError } from '../errors.js'
+import type { CollectionName, CollectionRecords } from '../store/records.js'
+import type { RecordQuery, TrackerStore } from '../store/tracker-store.js'
+import { API, PYTHON_API, SHOP, WEB_APP, storeWithHistory } from '../../test/read-history.js'
+import { priorArt } from './prior-art.js'
+
+/** The store, with every `find` it answers written down. */
+function recordingFinds(store: TrackerStore): { store: TrackerStore; finds: { collection: CollectionName; query: RecordQuery | undefined }[] } {
+  const finds: { collection: CollectionName; query: RecordQuery | undefined }[] = []
+  const find = <C extends CollectionName>(collection: C, query?: RecordQuery): Promise<CollectionRecords[C][]> => {
+    finds.push({ collection, query })
+    return store.find(collection, query)
+  }
+  return { store: { ...store, find }, finds }
+}
+
+describe('priorArt', () => {
+  it('finds patterns and mistakes across projects, preferring the project’s stored scope', async () => {
+    const store = await storeWithHistory()
+    const answer = await priorArt(store, { task: 'payment webhooks', project: SHOP })
+    expect(answer.scope).toBe('web-app')
+    expect(answer.patterns.map((hit) => [hit.title, hit.scope])).toEqual([['Stripe payment webhooks', 'same']])
+    expect(answer.mistakes.map((hit) => [hit.kind, hit.title, hit.scope])).toEqual([['bug', 'payment webhook retried twice', 'other']])
+  })
+
+  it('profiles folders through the injected profiler where no profile is stored, and only then', async () => {
+    const store = await storeWithHistory()
+    const asked: string[] = []
+    const profileFolder = (path: string): typeof PYTHON_API | undefined => {
+      asked.push(path)
+      return path === API ? PYTHON_API : undefined
+    }
+    const stored = await priorArt(store, { task: 'payment webhook', project: API })
+    expect(stored.scope).toBe('unknown')
+    expect(stored.mistakes.every((hit) => hit.scope === 'other')).toBe(true)
+    const profiled = await priorArt(store, { task: 'payment webhook', project: API }, { profileFolder })
+    expect(profiled.scope).toBe('api')
+    expect(profiled.mistakes.map((hit) => [hit.title, hit.scope])).toEqual([['payment webhook retried twice', 'same']])
+    expect(asked).toEqual([API, API])
+    expect(await priorArt(store, { task: 'payment webhook', scope: WEB_APP.scope }, { profileFolder })).toMatchObject({ scope: 'web-app' })
+  })
+
+  it('searches a bounded number of the newest records of each kind, in the window', async () => {
+    const { store, finds } = recordingFinds(await storeWithHistory())
+    await priorArt(store, { task: 'shop change', limit: 2 })
+    expect(finds.filter((find) => find.collection !== 'projects').map((find) => [find.collection, find.query?.limit])).toEqual([
+      ['retrospectives', 10_000], ['activities', 10_000], ['commits', 10_000], ['bugs', 10_000],
+    ])
+    const titles = async (query: { depth?: number }): Promise<string[]> => {
+      const answer = await priorArt(store, { task: 'change', limit: 20, ...query })
+      return [...answer.patterns, ...answer.mistakes].map((hit) => hit.title)
+    }
+    expect(await titles({})).toContain('shop change 2')
+    expect(await titles({ depth: 2 })).toEqual(expect.arrayContaining(['api change 3', 'api change 2']))
+    expect((await titles({ depth: 2 })).filter((title) => title.startsWith('shop'))).toEqual([])
+    const windowed = await priorArt(store, { task: 'change', since: '2026-03-09', limit: 10 })
+    expect(windowed.patterns.every((hit) => hit.title.startsWith('api change'))).toBe(true)
+  })
+
+  it('returns at most `limit` of each, and rejects a bad limit or depth', async () => {
+    const store = await storeWithHistory()
+    expect((await priorArt(store, { task: 'shop change', limit: 2 })).patterns).toHaveLength(2)
+    for (const query of [{ task: 'x', limit: -1 }, { task: 'x', depth: 1.5 }]) {
+      const error = await priorArt(store, query).then(() => undefined, (caught: unknown) => caught)
+      expect(isTrackerError(error, 'INVALID_QUERY')).toBe(true)
+    }
+  })
+})

@@ -1,0 +1,41 @@
+import { TrackerError } from '../errors.js'
+import type { ProjectProfile } from '../projects/project-profile.js'
+import type { Recommendation, RecommendOptions } from '../projects/recommend.js'
+import { recommendSetups } from '../projects/recommend.js'
+import type { TrackerStore } from '../store/tracker-store.js'
+import { withProfiles } from './profiled-projects.js'
+import type { ProfileOptions } from './read-query.js'
+
+/** A recommendation question: which setup for this project? */
+export interface RecommendQuery extends RecommendOptions {
+  /** The project's path. */
+  readonly project: string
+  /** Its profile, when the caller has read it; else it is read through `profileFolder`, else the stored one is used. */
+  readonly profile?: ProjectProfile | undefined
+}
+
+/** The recommendation for a project, and which recorded projects it could not compare. */
+export interface RecommendAnswer extends Recommendation {
+  readonly project: string
+  /** Recorded projects left out: no stored profile, and their folders could not be profiled. */
+  readonly unprofiledProjects: readonly string[]
+}
+
+/**
+ * Ranks setups for a project from their outcomes on similar projects (see `recommendSetups`).
+ * Every recorded outcome counts, so it reads the whole store (commits as references only).
+ * @throws {TrackerError} UNKNOWN_PROJECT when the project has no profile to compare by.
+ */
+export async function recommend(store: TrackerStore, query: RecommendQuery, options: ProfileOptions = {}): Promise<RecommendAnswer> {
+  const { project, profile: given, ...tuning } = query
+  const profile = given ?? options.profileFolder?.(project) ?? (await store.get('projects', [project]))?.profile
+  if (profile === undefined) {
+    throw new TrackerError('UNKNOWN_PROJECT', `No profile of ${project}: it has no stored profile and its folder cannot be read here, so there is nothing to compare other projects with.`)
+  }
+  const all = { order: 'any' } as const
+  const [recorded, commits, gradeEvents, bugs, usage] = await Promise.all([
+    store.find('projects', all), store.findCommitRefs(all), store.find('gradeEvents', all), store.find('bugs', all), store.find('usage', all),
+  ])
+  const { projects, unprofiled } = withProfiles(recorded, options.profileFolder)
+  return { project, ...recommendSetups(profile, { projects, commits, gradeEvents, bugs, usage }, tuning), unprofiledProjects: unprofiled }
+}

@@ -1,0 +1,16 @@
+// Helpers for store implementers: plan a batch of facts inside a write transaction, answer
+// queries the way every store must, and place records by key. The port itself (`TrackerStore`)
+// and the record types come from `@agent-tracker/core`.
+
+export type { FactPlan } from '../planning/plan-facts.js'
+export type { PlannedRecord, RecordReader } from '../planning/plan-overlay.js'
+export { planFacts } from '../planning/plan-facts.js'
+export { projectName, withProfile } from '../planning/plan-projects.js'
+export type { DeletedRecord, ReattributedCollection, ReattributionInput, ReattributionPlan } from '../planning/plan-reattribution.js'
+export { REATTRIBUTED_COLLECTIONS, planReattribution } from '../planning/plan-reattribution.js'
+export type { SetupCombination, SetupImportPlan } from '../scoring/combine-setups.js'
+export { combineSetup, planSetupImport } from '../scoring/combine-setups.js'
+export { matchesQuery, normaliseQuery, orderAndLimit } from './record-query.js'
+export { RECORD_VERSION, compareKeys, recordKey, recordSlot, recordTime } from './records.js'
+export { selectCommitRefs, toCommitRef } from './commit-ref.js'
+export { supportsSyncApply } from './tracker-store.js'

@@ -1,0 +1,184 @@
+import type { CommitRef } from './commit-ref.js'
+import type { Fact } from '../facts/facts.js'
+import type { ProjectProfile } from '../projects/project-profile.js'
+import type { AgentState } from '../scoring/agent-state.js'
+import type { CollectionName, CollectionRecords, ProjectRecord, RecordKey, SetupRecord } from './records.js'
+import type { ScoringRules } from '../scoring/rules.js'
+
+/** A filter over one collection; every field is optional. */
+export interface RecordQuery {
+  /** Only records of this setup. */
+  readonly setup?: string
+  /** Only records of this project path. */
+  readonly project?: string
+  /** Only records at or after this ISO timestamp. */
+  readonly since?: string
+  /** Only records before this ISO timestamp (exclusive). */
+  readonly until?: string
+  /** At most this many records. */
+  readonly limit?: number
+  /** `newest` first (default), `oldest` first, or `any`: the store's fastest order (for aggregates). */
+  readonly order?: 'newest' | 'oldest' | 'any'
+}
+
+/** A fact the store did not apply, and why (e.g. a commit recorded twice). */
+export interface SkippedFact {
+  readonly id: string
+  readonly reason: string
+}
+
+/** What one atomic batch did when the store wrote it at once. */
+export interface AppliedBatch {
+  readonly deferred: false
+  /** Facts applied. */
+  readonly applied: number
+  /** Facts recognised as repeats and left out; they changed nothing. */
+  readonly skipped: readonly SkippedFact[]
+  /** Records put (several facts on one record collapse into one put). */
+  readonly recordsWritten: number
+}
+
+/** A batch a buffering store accepted for a later atomic write; reads already reflect it. */
+export interface DeferredBatch {
+  readonly deferred: true
+  /** Facts accepted. */
+  readonly accepted: number
+}
+
+/** What {@link TrackerStore.applyFacts} did with a batch. */
+export type ApplyResult = AppliedBatch | DeferredBatch
+
+/** Records to import, by collection. */
+export type RecordBatch = { readonly [C in CollectionName]?: readonly CollectionRecords[C][] }
+
+/** What an additive import did: records written, and records already present and left alone. */
+export interface ImportResult {
+  readonly written: number
+  readonly skipped: number
+}
+
+/** A migration or merge that ran against the store. */
+export interface MigrationRecord {
+  /** Stable id of the source, e.g. `project-db:/home/me/app`. */
+  readonly id: string
+  readonly kind: 'project-database' | 'legacy-files' | 'merge' | 'upgrade'
+  readonly source: string
+  readonly at: string
+  readonly migrated: number
+  readonly skipped: number
+  readonly errors: number
+  /** The time zone that times written without one were read in (an IANA name or `UTC±hh:mm`). */
+  readonly timeZone?: string
+  /** Legacy files: the setup they were imported under. */
+  readonly setup?: string
+  /** Setups present before whose scores this source added to. */
+  readonly combinedSetups?: readonly string[]
+  /** The program that ran the migration, when it was not agent-tracker (e.g. its predecessor). */
+  readonly migratedBy?: string
+}
+
+/** What {@link TrackerStore.importSetups} did with each setup. */
+export interface SetupImportResult {
+  /** Setups the store lacked, now written. */
+  readonly written: number
+  /** Setups the store had, with the source's scores added: before and after. */
+  readonly combined: readonly { readonly id: string; readonly before: AgentState; readonly after: AgentState }[]
+  /** Setups whose every score from this source the store already had. */
+  readonly skipped: number
+}
+
+/** Which records {@link TrackerStore.reattribute} moves. */
+export interface Reattribution {
+  /** The setup the records were imported under. */
+  readonly from: string
+  /** The setup they belong to. */
+  readonly to: string
+  /** Only records of this project move. */
+  readonly project: string
+  /** The import source whose part of `from`'s scores moves with them (see `SetupRecord.imports`). */
+  readonly source: string
+}
+
+/** What {@link TrackerStore.reattribute} did. */
+export interface ReattributeResult {
+  /** Records now under the new setup. */
+  readonly moved: number
+  /** Records the new setup already had; the copies under the old one were dropped. */
+  readonly dropped: number
+  /** True when the old setup was left with nothing and removed. */
+  readonly removedSetup: boolean
+}
+
+/**
+ * The store port. State changes cross it only as facts, which the store applies to the
+ * current stored state inside its own atomic write, so that no concurrent writer's increment
+ * is ever lost. Reads return plain, versioned records.
+ */
+export interface TrackerStore {
+  /** The scoring rules this store applies facts with. */
+  readonly rules: ScoringRules
+  /**
+   * Applies a batch atomically: all facts or none. A buffering store may accept it for a later
+   * atomic write instead (a {@link DeferredBatch}); its reads must then already reflect it.
+   * @throws {TrackerError} INVALID_FACT (nothing applied) or a store-specific error (nothing applied).
+   */
+  applyFacts(facts: readonly Fact[]): Promise<ApplyResult>
+  /** One record by its primary key (see `recordKey`). */
+  get<C extends CollectionName>(collection: C, key: RecordKey): Promise<CollectionRecords[C] | undefined>
+  /**
+   * Records matching the query, newest first unless `order: 'oldest'`.
+   * @throws {TrackerError} INVALID_QUERY for a malformed query.
+   */
+  find<C extends CollectionName>(collection: C, query?: RecordQuery): Promise<CollectionRecords[C][]>
+  /**
+   * The commits `find('commits', query)` returns, as {@link CommitRef}s (no message or task), in
+   * the same order: a store may answer from an index without reading the records.
+   * @throws {TrackerError} INVALID_QUERY for a malformed query.
+   */
+  findCommitRefs(query?: RecordQuery): Promise<CommitRef[]>
+  /** Every record of a collection in key order, without loading them all at once. */
+  scan<C extends CollectionName>(collection: C): AsyncIterable<CollectionRecords[C]>
+  /** Writes records whose key is absent; never overwrites. Atomic. */
+  importRecords(batch: RecordBatch): Promise<ImportResult>
+  /**
+   * Adds setups another database reports (`source` names it, e.g. `merge:/path`): a setup the
+   * store lacks is written; one it has gets the source's scores added (see `combineSetup`), once —
+   * importing the same source again adds only what changed there. Atomic.
+   */
+  importSetups(source: string, setups: readonly SetupRecord[]): Promise<SetupImportResult>
+  /**
+   * Moves what one import put under the wrong setup to the right one, in one atomic write: every
+   * record of `from` in `project` is re-keyed under `to` (records `to` already has are kept and the
+   * old copies dropped), and `source`'s part of `from`'s scores moves to `to`. `from` is removed
+   * when nothing is left of it.
+   * @throws {TrackerError} INVALID_SETUP_ID for a malformed setup id.
+   */
+  reattribute(move: Reattribution): Promise<ReattributeResult>
+  /**
+   * Sets a project's profile, creating the project record if needed; every other field of an
+   * existing record is kept.
+   */
+  saveProjectProfile(path: string, profile: ProjectProfile): Promise<ProjectRecord>
+  /** The schema version of the stored data. */
+  schemaVersion(): Promise<number>
+  /** Remembers that a migration ran (replaces an earlier record with the same id). */
+  recordMigration(record: MigrationRecord): Promise<void>
+  /** Every migration recorded, oldest first. */
+  listMigrations(): Promise<MigrationRecord[]>
+  /** Releases the store; later calls reject with STORE_CLOSED. */
+  close(): Promise<void>
+}
+
+/** A store that can also apply a batch synchronously (for process-exit paths). */
+export interface SyncTrackerStore extends TrackerStore {
+  /** Like {@link TrackerStore.applyFacts}, synchronously and always written at once. */
+  applyFactsSync(facts: readonly Fact[]): AppliedBatch
+}
+
+/** True when the store can apply facts synchronously. */
+export function supportsSyncApply(store: TrackerStore): store is SyncTrackerStore {
+  return typeof (store as Partial<SyncTrackerStore>).applyFactsSync === 'function'
+}
+
+/** The schema version this release of core reads and writes. */
+export const SCHEMA_VERSION = 1

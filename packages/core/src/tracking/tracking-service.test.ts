@@ -1,0 +1,138 @@
+import { beforeEach, describe, expect, it } from 'vitest'
+import type { TrackerError } from '../errors.js'
+import { isTrackerError } from '../errors.js'
+import type { SyncTrackerStore } from '../store/tracker-store.js'
+import { createMemoryStore } from '../testing/memory-store.js'
+import type { TrackingService } from './tracking-service.js'
+import { createTrackingService } from './tracking-service.js'
+
+const SETUP = 'build@fake/m1'
+const PROJECT = '/home/dev/shop'
+const here = { setup: SETUP, project: PROJECT, session: 'ses_1' }
+
+async function failure(promise: Promise<unknown>): Promise<TrackerError> {
+  const error = await promise.then(() => undefined, (caught: unknown) => caught)
+  if (!isTrackerError(error)) throw new Error(`expected a TrackerError, got ${String(error)}`)
+  return error
+}
+
+describe('TrackingService', () => {
+  let store: SyncTrackerStore
+  let service: TrackingService
+  let clock: number
+
+  beforeEach(() => {
+    store = createMemoryStore()
+    clock = Date.parse('2026-04-01T09:00:00Z')
+    let id = 0
+    service = createTrackingService({
+      store,
+      now: () => new Date((clock += 1000)),
+      newId: () => `id-${String((id += 1))}`,
+    })
+  })
+
+  it('records tool calls, commands, commits, pushes and usage as facts with time and ids', async () => {
+    await service.recordToolCall({ ...here, tool: 'bash', ok: true })
+    await service.recordToolCall({ ...here, tool: 'bash', ok: false, exitCode: 1 })
+    await service.recordCommand({ ...here, command: 'tracker' })
+    await service.recordCommit({ ...here, hash: 'a1b2c3d4', message: 'feat: cart' })
+    await service.recordPush({ ...here, remote: 'origin', branch: 'main' })
+    await service.recordUsage({ ...here, tokens: { input: 900, output: 100 }, cost: 0.01 })
+    const status = await service.getStatus(SETUP)
+    expect(status?.state).toMatchObject({ toolCalls: 2, toolFailures: 1, commands: 1, commits: 1, pushes: 1, messages: 1, skillPoints: 2 })
+    expect(status?.state.experience).toBeCloseTo(1.1, 9)
+    expect(await store.get('commits', [PROJECT, 'a1b2c3d4'])).toMatchObject({ setup: SETUP, session: 'ses_1', at: '2026-04-01T09:00:04.000Z' })
+  })
+
+  it('lets the agent self-grade its latest commit in the project, once', async () => {
+    await service.recordCommit({ ...here, hash: 'a1b2c3d4', message: 'feat: cart' })
+    await service.recordCommit({ ...here, hash: 'e5f6a7b8', message: 'fix: total' })
+    const outcome = await service.selfGrade({ ...here, grade: 'good', note: 'tests pass' })
+    expect(outcome.commit.hash).toBe('e5f6a7b8')
+    expect(outcome.retrospective).toMatchObject({ agentGrade: 2, agentNote: 'tests pass', task: 'fix: total' })
+    expect(outcome.status.state.communication).toBe(62)
+    const again = await failure(service.selfGrade({ ...here, grade: 5 }))
+    expect(again.code).toBe('ALREADY_GRADED')
+    expect(again.message).toBe("Commit e5f6a7b8 already has the agent's own grade (good); grades are final.")
+  })
+
+  it('never lets the agent channel carry a user grade', async () => {
+    await service.recordCommit({ ...here, hash: 'a1b2c3d4', message: 'x' })
+    const sneaky = { ...here, grade: 2, userGrade: 5 } as Parameters<TrackingService['selfGrade']>[0]
+    const error = await failure(service.selfGrade(sneaky))
+    expect(error.code).toBe('NOT_AUTHORISED')
+    expect(error.message).toContain('the user grade comes from the user')
+    expect(await store.get('retrospectives', [SETUP, 'a1b2c3d4'])).toBeUndefined()
+  })
+
+  it('takes the user grade (and optionally the agent grade) from the user channel', async () => {
+    await service.recordCommit({ ...here, hash: 'a1b2c3d4', message: 'feat: cart' })
+    const outcome = await service.userGrade({ setup: SETUP, commit: 'a1b2', agentGrade: 'good', userGrade: 'excellence', note: 'lovely' })
+    expect(outcome.retrospective).toMatchObject({ agentGrade: 2, userGrade: 5, userNote: 'lovely', scoreBefore: 60, scoreAfter: 67 })
+    expect(outcome.status.state.experience).toBe(2)
+    expect((await failure(service.userGrade({ setup: SETUP, userGrade: 1 }))).code).toBe('ALREADY_GRADED')
+  })
+
+  it('refuses a user-entered agent grade when the agent already graded itself', async () => {
+    await service.recordCommit({ ...here, hash: 'a1b2c3d4', message: 'x' })
+    await service.selfGrade({ ...here, grade: -1 })
+    const error = await failure(service.userGrade({ setup: SETUP, agentGrade: 5, userGrade: 5 }))
+    expect(error.message).toContain("already has the agent's grade (bad); give only your own grade")
+    const ok = await service.userGrade({ setup: SETUP, userGrade: 5 })
+    expect(ok.retrospective).toMatchObject({ agentGrade: -1, userGrade: 5 })
+  })
+
+  it('explains unknown, ambiguous and foreign commit references', async () => {
+    await service.recordCommit({ ...here, hash: 'abcd1111', message: 'one' })
+    await service.recordCommit({ ...here, hash: 'abcd2222', message: 'two' })
+    await service.recordCommit({ setup: 'plan@fake/m2', project: PROJECT, hash: 'ffff0000', message: 'theirs' })
+    expect((await failure(service.resolveCommit(SETUP, 'abcd'))).code).toBe('AMBIGUOUS_COMMIT')
+    expect((await failure(service.resolveCommit(SETUP, 'ffff'))).message).toBe('Commit ffff0000 was made by plan@fake/m2, not build@fake/m1.')
+    const unknown = await failure(service.resolveCommit(SETUP, '9999'))
+    expect(unknown.code).toBe('UNKNOWN_COMMIT')
+    expect(unknown.message).toContain('Recent commits of build@fake/m1: abcd2222, abcd1111.')
+    expect((await failure(service.resolveCommit(SETUP, 'ab'))).message).toContain('too short')
+    expect((await service.resolveCommit(SETUP, 'abcd1')).hash).toBe('abcd1111')
+    expect((await failure(service.resolveCommit('new@fake/m3'))).message).toBe('new@fake/m3 has no recorded commit yet, so there is nothing to grade.')
+  })
+
+  it('reports an unknown setup with the known ones', async () => {
+    await service.recordToolCall({ ...here, tool: 'bash', ok: true })
+    const error = await failure(service.userGrade({ setup: 'ghost@x/y', userGrade: 2 }))
+    expect(error.code).toBe('UNKNOWN_SETUP')
+    expect(error.message).toBe('Unknown setup "ghost@x/y". Known setups include: build@fake/m1.')
+    expect(await service.getStatus('ghost@x/y')).toBeUndefined()
+  })
+
+  it('halts on a bug at SP 1 and reinstates only a halted setup', async () => {
+    await service.recordToolCall({ ...here, tool: 'bash', ok: true })
+    expect((await service.reinstate(here)).reinstated).toBe(false)
+    const halted = await service.reportBug({ ...here, by: 'user', note: 'broke the build' })
+    expect(halted).toMatchObject({ halted: true, trustTier: 'Probation' })
+    expect(halted.state.skillPoints).toBe(0)
+    const back = await service.reinstate({ ...here, note: 'second chance' })
+    expect(back.reinstated).toBe(true)
+    expect(back.status).toMatchObject({ halted: false, reinstatedAt: '2026-04-01T09:00:03.000Z' })
+  })
+
+  it('records retrospective narratives in the caller’s voice and journal activities', async () => {
+    await service.recordCommit({ ...here, hash: 'a1b2c3d4', message: 'feat' })
+    const retro = await service.recordRetrospective({ ...here, by: 'agent', task: 'cart', note: 'should have asked about VAT' })
+    expect(retro).toMatchObject({ task: 'cart', agentNote: 'should have asked about VAT' })
+    expect(retro?.userNote).toBeUndefined()
+    await service.logActivity({ ...here, task: 'cart', actions: 'wrote tests', outcome: 'green', decisions: 'use cents' })
+    await service.logActivity({ ...here, task: 'just a task' })
+    expect(await store.find('activities', { setup: SETUP, order: 'oldest' })).toEqual([
+      expect.objectContaining({ task: 'cart', actions: 'wrote tests', outcome: 'green', decisions: 'use cents', session: 'ses_1' }),
+      expect.objectContaining({ task: 'just a task', actions: '', outcome: '', decisions: '' }),
+    ])
+  })
+
+  it('rejects a malformed fact before anything is stored', async () => {
+    const error = await failure(service.recordToolCall({ ...here, tool: '', ok: true }))
+    expect(error.code).toBe('INVALID_FACT')
+    expect(error.message).toBe('Invalid tool_call fact: field "tool" must be a non-empty string, got "".')
+    expect(await store.find('setups')).toEqual([])
+  })
+})

@@ -1,0 +1,309 @@
+import { describeValue } from '../describe-value.js'
+import { TrackerError } from '../errors.js'
+import { createFactIdGenerator } from '../facts/fact-ids.js'
+import type { Fact, FactBase, Party, TokenUsage } from '../facts/facts.js'
+import { NO_TOKENS } from '../facts/facts.js'
+import type { Grade } from '../facts/grade.js'
+import { gradeLabel, parseGrade } from '../facts/grade.js'
+import type { CommitRecord, RetrospectiveRecord } from '../store/records.js'
+import { parseSetupId } from '../facts/setup-id.js'
+import type { AgentStatus } from '../scoring/status.js'
+import { toAgentStatus } from '../scoring/status.js'
+import type { TrackerStore } from '../store/tracker-store.js'
+import { toIsoTimestamp } from '../time/iso-timestamp.js'
+import { validateFact } from '../facts/validate-fact.js'
+
+/** Where and when something happened. */
+export interface FactContext {
+  readonly setup: string
+  readonly project: string
+  readonly session?: string
+  /** Defaults to now. */
+  readonly at?: string | Date
+}
+
+/** A grade given through the agent's own channel: its self-grade only. */
+export interface SelfGradeInput extends FactContext {
+  /** Commit hash or unique prefix; defaults to the setup's latest commit in the project. */
+  readonly commit?: string
+  readonly grade: Grade | string
+  readonly note?: string
+}
+
+/** A grade given by the user (slash command, CLI); the user may also enter the agent's grade. */
+export interface UserGradeInput extends Omit<FactContext, 'project'> {
+  /** Narrows the commit search to one project; defaults the commit to the latest there. */
+  readonly project?: string
+  readonly commit?: string
+  readonly userGrade: Grade | string
+  readonly agentGrade?: Grade | string
+  readonly note?: string
+}
+
+/** What a grade did. */
+export interface GradeOutcome {
+  readonly commit: CommitRecord
+  readonly retrospective: RetrospectiveRecord | undefined
+  readonly status: AgentStatus
+}
+
+/** The tracking service's dependencies. */
+export interface TrackingServiceOptions {
+  readonly store: TrackerStore
+  readonly now?: () => Date
+  readonly newId?: () => string
+}
+
+/** The host-agnostic API that records facts and answers status questions. */
+export interface TrackingService {
+  /** Records a finished tool call. */
+  recordToolCall(input: FactContext & { tool: string; ok: boolean; exitCode?: number }): Promise<void>
+  /** Records an executed slash command. */
+  recordCommand(input: FactContext & { command: string }): Promise<void>
+  /** Records a commit (a repeat of a known hash is ignored by the store). */
+  recordCommit(input: FactContext & { hash: string; message: string; task?: string }): Promise<void>
+  /** Records a push. */
+  recordPush(input: FactContext & { remote?: string; branch?: string }): Promise<void>
+  /** Records the tokens and cost of one finished assistant message. */
+  recordUsage(input: FactContext & { tokens: Partial<TokenUsage>; cost: number; message?: string }): Promise<void>
+  /**
+   * The agent grades its own commit. It cannot give a user grade.
+   * @throws {TrackerError} NOT_AUTHORISED, INVALID_GRADE, UNKNOWN_COMMIT, AMBIGUOUS_COMMIT, ALREADY_GRADED.
+   */
+  selfGrade(input: SelfGradeInput): Promise<GradeOutcome>
+  /**
+   * The user grades a commit, optionally also entering the agent's grade.
+   * @throws {TrackerError} INVALID_GRADE, UNKNOWN_SETUP, UNKNOWN_COMMIT, AMBIGUOUS_COMMIT, ALREADY_GRADED.
+   */
+  userGrade(input: UserGradeInput): Promise<GradeOutcome>
+  /**
+   * Reports a bug: SP −1, and a halt at SP ≤ 0.
+   * @throws {TrackerError} UNKNOWN_COMMIT when a given commit is not the setup's.
+   */
+  reportBug(input: FactContext & { by: Party; commit?: string; note?: string }): Promise<AgentStatus>
+  /**
+   * Gives a halted setup its skill points back; a setup that is not halted is left alone.
+   * @throws {TrackerError} UNKNOWN_SETUP.
+   */
+  reinstate(input: FactContext & { note?: string }): Promise<{ reinstated: boolean; status: AgentStatus }>
+  /**
+   * Records a retrospective's narrative (task, lessons) for a commit, in the given party's voice.
+   * `project` only narrows the commit search (default: the setup's latest commit anywhere).
+   * @throws {TrackerError} UNKNOWN_COMMIT or AMBIGUOUS_COMMIT.
+   */
+  recordRetrospective(input: Omit<FactContext, 'project'> & { project?: string; by: Party; commit?: string; task?: string; note: string }): Promise<RetrospectiveRecord | undefined>
+  /** Logs a journal entry. */
+  logActivity(input: FactContext & { task: string; actions?: string; outcome?: string; decisions?: string }): Promise<void>
+  /** The status card of a setup, or undefined for a setup never seen. */
+  getStatus(setup: string): Promise<AgentStatus | undefined>
+  /**
+   * Finds a commit of the setup by hash or unique prefix, or its latest (in `project`, if given).
+   * @throws {TrackerError} UNKNOWN_COMMIT or AMBIGUOUS_COMMIT.
+   */
+  resolveCommit(setup: string, ref?: string, project?: string): Promise<CommitRecord>
+}
+
+/** Creates the tracking service over a store. */
+export function createTrackingService(options: TrackingServiceOptions): TrackingService {
+  const { store } = options
+  const now = options.now ?? (() => new Date())
+  const newId = options.newId ?? createFactIdGenerator()
+
+  const base = (input: FactContext): FactBase => {
+    const made: { -readonly [K in keyof FactBase]: FactBase[K] } = { id: newId(), at: toIsoTimestamp(input.at ?? now(), 'at'), setup: input.setup, project: input.project }
+    if (input.session !== undefined) made.session = input.session
+    return made
+  }
+  const record = async (fact: Fact): Promise<void> => {
+    await store.applyFacts([validateFact(fact)])
+  }
+  const requireStatus = async (setup: string): Promise<AgentStatus> => {
+    const status = await getStatus(setup)
+    if (status === undefined) throw unknownSetup(setup, await knownSetups(store))
+    return status
+  }
+  const getStatus = async (setup: string): Promise<AgentStatus | undefined> => {
+    const found = await store.get('setups', [setup])
+    return found === undefined ? undefined : toAgentStatus(found, store.rules)
+  }
+  const resolveCommit = (setup: string, ref?: string, project?: string): Promise<CommitRecord> =>
+    findCommit(store, setup, ref, project)
+  const grade = async (setup: string, commit: CommitRecord, fact: Fact): Promise<GradeOutcome> => {
+    await record(fact)
+    return {
+      commit,
+      retrospective: await store.get('retrospectives', [setup, commit.hash]),
+      status: await requireStatus(setup),
+    }
+  }
+
+  return {
+    // The hook path: built by assignment rather than spreads, which cost more than the rest.
+    recordToolCall: (input) => {
+      const fact = base(input) as FactBase & { kind: 'tool_call'; tool: string; ok: boolean; exitCode?: number }
+      fact.kind = 'tool_call'
+      fact.tool = input.tool
+      fact.ok = input.ok
+      if (input.exitCode !== undefined) fact.exitCode = input.exitCode
+      return record(fact)
+    },
+    recordCommand: (input) => record({ ...base(input), kind: 'command', command: input.command }),
+    recordCommit: (input) =>
+      record({ ...base(input), kind: 'commit', hash: input.hash, message: input.message, ...(input.task === undefined ? {} : { task: input.task }) }),
+    recordPush: (input) =>
+      record({
+        ...base(input),
+        kind: 'push',
+        ...(input.remote === undefined ? {} : { remote: input.remote }),
+        ...(input.branch === undefined ? {} : { branch: input.branch }),
+      }),
+    recordUsage: (input) =>
+      record({
+        ...base(input),
+        kind: 'usage',
+        tokens: { ...NO_TOKENS, ...input.tokens },
+        cost: input.cost,
+        ...(input.message === undefined ? {} : { message: input.message }),
+      }),
+
+    async selfGrade(input) {
+      if ('userGrade' in input) {
+        throw new TrackerError('NOT_AUTHORISED', 'An agent may only grade itself: the user grade comes from the user (/grade or the agent-tracker CLI).')
+      }
+      const agentGrade = parseGrade(input.grade, 'agent grade')
+      const commit = await resolveCommit(input.setup, input.commit, input.project)
+      const retro = await store.get('retrospectives', [input.setup, commit.hash])
+      if (retro?.agentGrade !== undefined) throw alreadyGraded(commit, 'agent', retro.agentGrade)
+      return grade(input.setup, commit, {
+        ...base({ ...input, project: commit.project }),
+        kind: 'grade',
+        commit: commit.hash,
+        by: 'agent',
+        agentGrade,
+        ...(input.note === undefined ? {} : { agentNote: input.note }),
+      })
+    },
+
+    async userGrade(input) {
+      const userGrade = parseGrade(input.userGrade, 'user grade')
+      const agentGrade = input.agentGrade === undefined ? undefined : parseGrade(input.agentGrade, 'agent grade')
+      await requireStatus(input.setup)
+      const commit = await resolveCommit(input.setup, input.commit, input.project)
+      const retro = await store.get('retrospectives', [input.setup, commit.hash])
+      if (retro?.userGrade !== undefined) throw alreadyGraded(commit, 'user', retro.userGrade)
+      if (agentGrade !== undefined && retro?.agentGrade !== undefined) {
+        throw new TrackerError(
+          'ALREADY_GRADED',
+          `Commit ${short(commit.hash)} already has the agent's grade (${gradeLabel(retro.agentGrade)}); give only your own grade.`,
+        )
+      }
+      return grade(input.setup, commit, {
+        ...base({ ...input, project: commit.project }),
+        kind: 'grade',
+        commit: commit.hash,
+        by: 'user',
+        userGrade,
+        ...(agentGrade === undefined ? {} : { agentGrade }),
+        ...(input.note === undefined ? {} : { userNote: input.note }),
+      })
+    },
+
+    async reportBug(input) {
+      const commit = input.commit === undefined ? undefined : await resolveCommit(input.setup, input.commit)
+      await record({
+        ...base(input),
+        kind: 'bug',
+        by: input.by,
+        ...(commit === undefined ? {} : { commit: commit.hash }),
+        ...(input.note === undefined ? {} : { note: input.note }),
+      })
+      return requireStatus(input.setup)
+    },
+
+    async reinstate(input) {
+      const before = await requireStatus(input.setup)
+      if (!before.halted) return { reinstated: false, status: before }
+      await record({ ...base(input), kind: 'reinstate', ...(input.note === undefined ? {} : { note: input.note }) })
+      return { reinstated: true, status: await requireStatus(input.setup) }
+    },
+
+    async recordRetrospective(input) {
+      const commit = await resolveCommit(input.setup, input.commit, input.project)
+      await record({
+        ...base({ ...input, project: commit.project }),
+        kind: 'retrospective',
+        commit: commit.hash,
+        ...(input.task === undefined ? {} : { task: input.task }),
+        ...(input.by === 'agent' ? { agentNote: input.note } : { userNote: input.note }),
+      })
+      return store.get('retrospectives', [input.setup, commit.hash])
+    },
+
+    logActivity: (input) =>
+      record({
+        ...base(input),
+        kind: 'activity',
+        task: input.task,
+        actions: input.actions ?? '',
+        outcome: input.outcome ?? '',
+        decisions: input.decisions ?? '',
+      }),
+
+    getStatus,
+    resolveCommit,
+  }
+}
+
+const MIN_PREFIX = 4
+
+async function findCommit(store: TrackerStore, setup: string, ref: string | undefined, project?: string): Promise<CommitRecord> {
+  parseSetupId(setup)
+  if (ref === undefined || ref.trim() === '') {
+    const [latest] = await store.find('commits', { setup, ...(project === undefined ? {} : { project }), limit: 1 })
+    if (latest !== undefined) return latest
+    const where = project === undefined ? '' : ` in ${project}`
+    throw new TrackerError('UNKNOWN_COMMIT', `${setup} has no recorded commit${where} yet, so there is nothing to grade.`)
+  }
+  const wanted = ref.trim()
+  if (project !== undefined) {
+    const exact = await store.get('commits', [project, wanted])
+    if (exact?.setup === setup) return exact
+  }
+  if (wanted.length < MIN_PREFIX) {
+    throw new TrackerError('UNKNOWN_COMMIT', `Commit reference ${describeValue(ref)} is too short: give at least ${String(MIN_PREFIX)} characters of the hash.`)
+  }
+  const scope = project === undefined ? {} : { project }
+  const mine = (await store.find('commits', { setup, ...scope })).filter((c) => c.hash.startsWith(wanted))
+  if (mine.length === 1 && mine[0] !== undefined) return mine[0]
+  if (mine.length > 1) {
+    throw new TrackerError(
+      'AMBIGUOUS_COMMIT',
+      `Commit reference ${describeValue(ref)} matches ${String(mine.length)} commits of ${setup} (${mine.slice(0, 5).map((c) => short(c.hash)).join(', ')}); give more characters.`,
+    )
+  }
+  const elsewhere = (await store.find('commits', scope)).find((c) => c.hash.startsWith(wanted))
+  if (elsewhere !== undefined) {
+    throw new TrackerError('UNKNOWN_COMMIT', `Commit ${short(elsewhere.hash)} was made by ${elsewhere.setup}, not ${setup}.`)
+  }
+  const recent = await store.find('commits', { setup, limit: 5 })
+  const hint = recent.length === 0 ? `${setup} has no recorded commits.` : `Recent commits of ${setup}: ${recent.map((c) => short(c.hash)).join(', ')}.`
+  throw new TrackerError('UNKNOWN_COMMIT', `No commit ${describeValue(ref)} is recorded for ${setup}. ${hint}`)
+}
+
+async function knownSetups(store: TrackerStore): Promise<string[]> {
+  return (await store.find('setups', { limit: 8 })).map((s) => s.id)
+}
+
+function unknownSetup(setup: string, known: readonly string[]): TrackerError {
+  const hint = known.length === 0 ? 'No setups are recorded yet.' : `Known setups include: ${known.join(', ')}.`
+  return new TrackerError('UNKNOWN_SETUP', `Unknown setup ${describeValue(setup)}. ${hint}`)
+}
+
+function alreadyGraded(commit: CommitRecord, party: Party, given: Grade): TrackerError {
+  const who = party === 'agent' ? "the agent's own grade" : 'the user grade'
+  return new TrackerError('ALREADY_GRADED', `Commit ${short(commit.hash)} already has ${who} (${gradeLabel(given)}); grades are final.`)
+}
+
+function short(hash: string): string {
+  return hash.slice(0, 8)
+}

@@ -1,0 +1,367 @@
+import type { AgentState, GradeTally } from '../src/scoring/agent-state.js'
+import { communicationCap, initialState, isHalted, roundScore } from '../src/scoring/agent-state.js'
+import { addTokens } from '../src/scoring/apply-fact.js'
+import type { CommitFact, Fact, GradeFact, RetrospectiveFact, ToolCallFact } from '../src/facts/facts.js'
+import { NO_TOKENS } from '../src/facts/facts.js'
+import type { Grade } from '../src/facts/grade.js'
+import type { FactPlan } from '../src/planning/plan-facts.js'
+import type { PlannedRecord, RecordReader } from '../src/planning/plan-overlay.js'
+import type {
+  CollectionName,
+  CollectionRecords,
+  RecordKey,
+  ProjectRecord,
+  RetrospectiveRecord,
+  SetupRecord,
+  UsageRecord,
+} from '../src/store/records.js'
+import { recordKey } from '../src/store/records.js'
+import type { ScoringRules } from '../src/scoring/rules.js'
+import { parseSetupId } from '../src/facts/setup-id.js'
+import type { SkippedFact } from '../src/store/tracker-store.js'
+import { dayOf } from '../src/time/iso-timestamp.js'
+
+/**
+ * `planFacts` as it was before it was optimised, kept verbatim as the reference the optimised
+ * planner is compared with in property tests: the same writes in the same order, the same
+ * applied count and the same skipped facts, for any facts and stored records.
+ */
+export function planFactsReference(reader: RecordReader, facts: readonly Fact[], rules: ScoringRules): FactPlan {
+  const overlay = createOverlay(reader)
+  const skipped: SkippedFact[] = []
+  for (let index = 0; index < facts.length; ) {
+    const end = toolCallRunEnd(facts, index)
+    if (end > index + 1) {
+      planToolCallRun(overlay, facts.slice(index, end) as ToolCallFact[], rules)
+      index = end
+      continue
+    }
+    const fact = facts[index]
+    if (fact === undefined) break
+    const reason = planFact(overlay, fact, rules)
+    if (reason !== undefined) skipped.push({ id: fact.id, reason })
+    index += 1
+  }
+  return { writes: overlay.writes(), applied: facts.length - skipped.length, skipped }
+}
+
+/**
+ * Where a run of tool calls by one setup in one project on one day, starting at `start`, ends.
+ * Most facts are tool calls: folding such runs makes a flush cost little more than its puts.
+ */
+function toolCallRunEnd(facts: readonly Fact[], start: number): number {
+  const first = facts[start]
+  if (first?.kind !== 'tool_call') return start + 1
+  const day = dayOf(first.at)
+  let end = start + 1
+  for (let next = facts[end]; next?.kind === 'tool_call' && next.setup === first.setup && next.project === first.project && dayOf(next.at) === day; next = facts[end]) end += 1
+  return end
+}
+
+/** Plans a run of tool calls as one step; the same records as planning them one by one. */
+function planToolCallRun(overlay: Overlay, run: readonly ToolCallFact[], rules: ScoringRules): void {
+  const [first] = run
+  if (first === undefined) return
+  let earliest = first
+  let latest = first
+  let failed = 0
+  for (const fact of run) {
+    if (!fact.ok) failed += 1
+    if (fact.at < earliest.at) earliest = fact
+    if (fact.at > latest.at) latest = fact
+  }
+  const setup = overlay.get('setups', [first.setup]) ?? newSetup(earliest, rules)
+  const after = applyToolCallRun(setup.state, run.length - failed, failed, rules)
+  const widened = { ...nextSetup(setup, setup.state, after, earliest), lastSeenAt: latest.at > setup.lastSeenAt ? latest.at : setup.lastSeenAt }
+  overlay.put('setups', widened)
+  touchProject(overlay, earliest)
+  touchProject(overlay, latest)
+  bumpUsage(overlay, first, (u) => ({ ...u, toolCalls: u.toolCalls + run.length, toolFailures: u.toolFailures + failed }))
+}
+
+interface Overlay extends RecordReader {
+  put<C extends CollectionName>(collection: C, record: CollectionRecords[C]): void
+  writes(): PlannedRecord[]
+}
+
+function createOverlay(reader: RecordReader): Overlay {
+  const dirty = new Map<string, PlannedRecord>()
+  // Key parts are paths, ids and timestamps, which never contain NUL.
+  const slot = (collection: CollectionName, key: RecordKey): string => `${collection}\u0000${key.join('\u0000')}`
+  return {
+    get<C extends CollectionName>(collection: C, key: RecordKey): CollectionRecords[C] | undefined {
+      const hit = dirty.get(slot(collection, key))
+      return hit === undefined ? reader.get(collection, key) : (hit.record as CollectionRecords[C])
+    },
+    put<C extends CollectionName>(collection: C, record: CollectionRecords[C]): void {
+      const key = recordKey(collection, record)
+      dirty.set(slot(collection, key), { collection, key, record } as PlannedRecord)
+    },
+    writes: () => [...dirty.values()],
+  }
+}
+
+/** Plans one fact; returns why it was skipped, or undefined when applied. */
+function planFact(overlay: Overlay, fact: Fact, rules: ScoringRules): string | undefined {
+  const effective = effectiveFact(overlay, fact)
+  if (typeof effective === 'string') return effective
+  const setup = overlay.get('setups', [fact.setup]) ?? newSetup(fact, rules)
+  const before = setup.state
+  const after = applyFactReference(before, effective, rules)
+  overlay.put('setups', nextSetup(setup, before, after, fact))
+  touchProject(overlay, fact)
+  recordEffect(overlay, effective, before, after)
+  return undefined
+}
+
+/** The fact as it will be applied, or the reason it changes nothing. */
+function effectiveFact(overlay: Overlay, fact: Fact): Fact | string {
+  if (fact.kind === 'commit') {
+    const known = overlay.get('commits', [fact.project, fact.hash])
+    return known === undefined ? fact : `commit ${fact.hash} in ${fact.project} is already recorded`
+  }
+  if (fact.kind !== 'grade') return fact
+  const retro = overlay.get('retrospectives', [fact.setup, fact.commit])
+  const agentGrade = retro?.agentGrade === undefined ? fact.agentGrade : undefined
+  const userGrade = retro?.userGrade === undefined ? fact.userGrade : undefined
+  if (agentGrade === undefined && userGrade === undefined) {
+    return `commit ${fact.commit} already has the ${fact.userGrade === undefined ? 'agent' : 'user'} grade`
+  }
+  const { agentGrade: _agent, userGrade: _user, ...rest } = fact
+  return {
+    ...rest,
+    ...(agentGrade === undefined ? {} : { agentGrade }),
+    ...(userGrade === undefined ? {} : { userGrade }),
+  }
+}
+
+function newSetup(fact: Fact, rules: ScoringRules): SetupRecord {
+  return {
+    v: 1,
+    id: fact.setup,
+    ...parseSetupId(fact.setup),
+    state: initialState(rules),
+    firstSeenAt: fact.at,
+    lastSeenAt: fact.at,
+  }
+}
+
+function nextSetup(setup: SetupRecord, before: AgentState, after: AgentState, fact: Fact): SetupRecord {
+  const haltedNow = !isHalted(before) && isHalted(after)
+  const reinstatedNow = isHalted(before) && !isHalted(after)
+  return {
+    ...setup,
+    state: after,
+    firstSeenAt: fact.at < setup.firstSeenAt ? fact.at : setup.firstSeenAt,
+    lastSeenAt: fact.at > setup.lastSeenAt ? fact.at : setup.lastSeenAt,
+    ...(haltedNow ? { haltedAt: fact.at } : {}),
+    ...(reinstatedNow ? { reinstatedAt: fact.at } : {}),
+  }
+}
+
+function touchProject(overlay: Overlay, fact: Fact): void {
+  const known = overlay.get('projects', [fact.project])
+  if (known !== undefined && known.firstSeenAt <= fact.at && known.lastSeenAt >= fact.at) return
+  const project: ProjectRecord = known === undefined
+    ? { v: 1, path: fact.project, name: projectName(fact.project), firstSeenAt: fact.at, lastSeenAt: fact.at }
+    : {
+        ...known,
+        firstSeenAt: fact.at < known.firstSeenAt ? fact.at : known.firstSeenAt,
+        lastSeenAt: fact.at > known.lastSeenAt ? fact.at : known.lastSeenAt,
+      }
+  overlay.put('projects', project)
+}
+
+function projectName(path: string): string {
+  const segments = path.split(/[\\/]+/).filter((segment) => segment !== '')
+  return segments.at(-1) ?? path
+}
+
+function recordEffect(overlay: Overlay, fact: Fact, before: AgentState, after: AgentState): void {
+  const { id, at, setup, project } = fact
+  switch (fact.kind) {
+    case 'tool_call':
+      bumpUsage(overlay, fact, (u) => ({ ...u, toolCalls: u.toolCalls + 1, toolFailures: u.toolFailures + (fact.ok ? 0 : 1) }))
+      break
+    case 'command':
+      bumpUsage(overlay, fact, (u) => ({ ...u, commands: u.commands + 1 }))
+      break
+    case 'push':
+      bumpUsage(overlay, fact, (u) => ({ ...u, pushes: u.pushes + 1 }))
+      break
+    case 'usage':
+      bumpUsage(overlay, fact, (u) => ({ ...u, messages: u.messages + 1, tokens: addTokens(u.tokens, fact.tokens), cost: u.cost + fact.cost }))
+      break
+    case 'commit':
+      bumpUsage(overlay, fact, (u) => ({ ...u, commits: u.commits + 1 }))
+      overlay.put('commits', commitRecord(fact))
+      break
+    case 'grade':
+      overlay.put('gradeEvents', {
+        v: 1, id, setup, project, at, commit: fact.commit, by: fact.by,
+        ...(fact.agentGrade === undefined ? {} : { agentGrade: fact.agentGrade }),
+        ...(fact.userGrade === undefined ? {} : { userGrade: fact.userGrade }),
+        scoreBefore: before.communication,
+        scoreAfter: after.communication,
+      })
+      overlay.put('retrospectives', mergeGrade(overlay, fact, before, after))
+      break
+    case 'retrospective':
+      overlay.put('retrospectives', mergeNarrative(overlay, fact))
+      break
+    case 'bug':
+      overlay.put('bugs', {
+        v: 1, id, setup, project, at, by: fact.by,
+        ...(fact.commit === undefined ? {} : { commit: fact.commit }),
+        ...(fact.note === undefined ? {} : { note: fact.note }),
+        skillPointsAfter: after.skillPoints,
+      })
+      break
+    case 'activity':
+      overlay.put('activities', {
+        v: 1, id, setup, project, at, task: fact.task, actions: fact.actions, outcome: fact.outcome, decisions: fact.decisions,
+        ...(fact.session === undefined ? {} : { session: fact.session }),
+      })
+      break
+    case 'reinstate':
+      break
+  }
+}
+
+function bumpUsage(overlay: Overlay, fact: Fact, bump: (usage: UsageRecord) => UsageRecord): void {
+  const day = dayOf(fact.at)
+  const usage = overlay.get('usage', [fact.setup, fact.project, day]) ?? emptyUsage(fact.setup, fact.project, day)
+  overlay.put('usage', bump(usage))
+}
+
+function emptyUsage(setup: string, project: string, day: string): UsageRecord {
+  return {
+    v: 1, setup, project, day,
+    toolCalls: 0, toolFailures: 0, commands: 0, commits: 0, pushes: 0, messages: 0, tokens: NO_TOKENS, cost: 0,
+  }
+}
+
+function commitRecord(fact: CommitFact): CollectionRecords['commits'] {
+  return {
+    v: 1, project: fact.project, hash: fact.hash, setup: fact.setup, at: fact.at, message: fact.message,
+    ...(fact.task === undefined ? {} : { task: fact.task }),
+    ...(fact.session === undefined ? {} : { session: fact.session }),
+  }
+}
+
+function baseRetrospective(overlay: Overlay, fact: GradeFact | RetrospectiveFact): RetrospectiveRecord {
+  const known = overlay.get('retrospectives', [fact.setup, fact.commit])
+  if (known !== undefined) return { ...known, updatedAt: fact.at > known.updatedAt ? fact.at : known.updatedAt }
+  const commit = overlay.get('commits', [fact.project, fact.commit])
+  const task = commit?.task ?? commit?.message
+  return {
+    v: 1, setup: fact.setup, commit: fact.commit, project: fact.project, at: fact.at, updatedAt: fact.at,
+    ...(task === undefined || task === '' ? {} : { task }),
+  }
+}
+
+function mergeGrade(overlay: Overlay, fact: GradeFact, before: AgentState, after: AgentState): RetrospectiveRecord {
+  const retro = baseRetrospective(overlay, fact)
+  return {
+    ...retro,
+    ...(fact.task === undefined ? {} : { task: fact.task }),
+    ...(fact.agentGrade === undefined ? {} : { agentGrade: fact.agentGrade }),
+    ...(fact.userGrade === undefined ? {} : { userGrade: fact.userGrade }),
+    ...(fact.agentNote === undefined ? {} : { agentNote: fact.agentNote }),
+    ...(fact.userNote === undefined ? {} : { userNote: fact.userNote }),
+    scoreBefore: retro.scoreBefore ?? before.communication,
+    scoreAfter: after.communication,
+  }
+}
+
+function mergeNarrative(overlay: Overlay, fact: RetrospectiveFact): RetrospectiveRecord {
+  const retro = baseRetrospective(overlay, fact)
+  return {
+    ...retro,
+    ...(fact.task === undefined ? {} : { task: fact.task }),
+    ...(fact.agentNote === undefined ? {} : { agentNote: fact.agentNote }),
+    ...(fact.userNote === undefined ? {} : { userNote: fact.userNote }),
+    ...(fact.extra === undefined ? {} : { extra: { ...retro.extra, ...fact.extra } }),
+  }
+}
+
+/** `applyFact` as it was before it was optimised, kept verbatim as the reference for property tests. */
+export function applyFactReference(state: AgentState, fact: Fact, rules: ScoringRules): AgentState {
+  return settle(applyEffect(state, fact, rules), rules)
+}
+
+function applyEffect(state: AgentState, fact: Fact, rules: ScoringRules): AgentState {
+  const gain = rules.experience
+  switch (fact.kind) {
+    case 'tool_call':
+      return fact.ok
+        ? { ...state, toolCalls: state.toolCalls + 1, experience: state.experience + roundScore(gain.toolCall) }
+        : { ...state, toolCalls: state.toolCalls + 1, toolFailures: state.toolFailures + 1 }
+    case 'command':
+      return { ...state, commands: state.commands + 1, experience: state.experience + gain.command }
+    case 'commit':
+      return { ...state, commits: state.commits + 1, experience: state.experience + gain.commit }
+    case 'push':
+      return { ...state, pushes: state.pushes + 1, experience: state.experience + gain.push }
+    case 'grade':
+      return {
+        ...state,
+        communication: state.communication + (fact.agentGrade ?? 0) + (fact.userGrade ?? 0),
+        experience: state.experience + (fact.userGrade === undefined ? 0 : gain.gradedCommit),
+        agentGrades: tally(state.agentGrades, fact.agentGrade),
+        userGrades: tally(state.userGrades, fact.userGrade),
+      }
+    case 'bug':
+      return {
+        ...state,
+        bugs: state.bugs + 1,
+        skillPoints: Math.max(0, state.skillPoints - rules.bug.skillPointPenalty),
+      }
+    case 'reinstate':
+      return isHalted(state) ? { ...state, skillPoints: rules.reinstate.skillPoints } : state
+    case 'usage':
+      return {
+        ...state,
+        messages: state.messages + 1,
+        tokens: addTokens(state.tokens, fact.tokens),
+        cost: state.cost + fact.cost,
+      }
+    case 'retrospective':
+    case 'activity':
+      return state
+  }
+}
+
+/**
+ * Applies a run of consecutive tool calls in one step, with exactly the result of applying them
+ * one by one: each call's gain is rounded as a single call's would be, and level-ups consume
+ * the same thresholds in the same order whether they are checked per call or at the end
+ * (tool calls change no skill point except by levelling up, and no communication score).
+ */
+function applyToolCallRun(state: AgentState, succeeded: number, failed: number, rules: ScoringRules): AgentState {
+  const gain = roundScore(rules.experience.toolCall)
+  return settle({
+    ...state,
+    toolCalls: state.toolCalls + succeeded + failed,
+    toolFailures: state.toolFailures + failed,
+    experience: state.experience + succeeded * gain,
+  }, rules)
+}
+
+/** Rounds, levels up while XP ≥ factor × SP (never while halted), then clamps CS. */
+function settle(state: AgentState, rules: ScoringRules): AgentState {
+  let skillPoints = roundScore(state.skillPoints)
+  let experience = roundScore(state.experience)
+  const factor = rules.levelUp.experiencePerSkillPoint
+  while (skillPoints > 0 && experience >= roundScore(factor * skillPoints)) {
+    experience = roundScore(experience - factor * skillPoints)
+    skillPoints = roundScore(skillPoints + 1)
+  }
+  const cap = communicationCap(skillPoints, rules)
+  const communication = roundScore(Math.min(cap, Math.max(0, state.communication)))
+  return { ...state, skillPoints, experience, communication }
+}
+
+function tally(current: GradeTally, grade: Grade | undefined): GradeTally {
+  return grade === undefined ? current : { count: current.count + 1, sum: current.sum + grade }
+}
