@@ -48,9 +48,14 @@ export class CommandContext {
     return db.startsWith('~') ? db : resolve(this.io.cwd, db)
   }
 
+  /** The size limit given with `--max-size` or `AGENT_TRACKER_MAX_SIZE`, as written. */
+  get maxSize(): string | undefined {
+    return this.#options.maxSize ?? this.io.env.AGENT_TRACKER_MAX_SIZE
+  }
+
   /** Opens the database: read-only unless the command writes. Closed by {@link close}. */
   openStore(mode: 'read' | 'write'): LmdbStore {
-    const maxSize = this.#options.maxSize ?? this.io.env.AGENT_TRACKER_MAX_SIZE
+    const { maxSize } = this
     const store = openLmdbStore({
       databasePath: this.databasePath,
       env: this.io.env,

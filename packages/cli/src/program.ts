@@ -18,6 +18,7 @@ import { reportCommand } from './commands/report.js'
 import { retroCommand } from './commands/retro.js'
 import { searchCommand } from './commands/search.js'
 import { statusCommand } from './commands/status.js'
+import { upgradeCommand } from './commands/upgrade.js'
 import type { CommandContext, CommonOptions } from './context.js'
 import { demoCommand } from './demo/run-demo.js'
 import type { Io } from './io.js'
@@ -114,6 +115,14 @@ export function buildProgram(io: Io, run: Runner, version: string): Command {
     .option('--setup <id>', 'the setup legacy journal files belong to (default: the one .agent/status.json names; files it cannot name go to a setup "unattributed-<folder>" that a later --setup moves)')
     .addOption(timezoneOption())
     .action((dirs: string[], o: Opts & { setup?: string; timezone?: string }) => run((ctx) => migrateCommand(ctx, dirs, o), o))
+  add('upgrade', "replace the predecessor's (opencode-agent-tracker) central database at the path with agent-tracker's, importing everything it holds; the old one is kept beside it", 'agent-tracker upgrade --dry-run')
+    .option('--dry-run', 'only say what would be imported and where the old database would be kept')
+    .addOption(timezoneOption())
+    .addHelpText('after', `
+The old database is kept, unchanged, as <database>.predecessor-<time>. Stopped at any moment, the
+upgrade leaves either the old database at the path or the new one complete; run it again to finish.
+Close OpenCode (with the old plugin) first: an upgrade waits while another process has the database open.`)
+    .action((o: Opts & { dryRun?: boolean; timezone?: string }) => run((ctx) => upgradeCommand(ctx, o), o))
   add('merge <db>', "add another agent-tracker database (e.g. another machine's) to this one; a setup in both gets their scores added together", 'agent-tracker merge ~/Downloads/laptop.lmdb')
     .addOption(timezoneOption())
     .addHelpText('after', MERGE_HELP)

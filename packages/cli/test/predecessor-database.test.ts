@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { predecessorCentralHistory, writePredecessorCentralDatabase } from '@agent-tracker/predecessor'
+import { historyCounts, predecessorCentralHistory, writePredecessorCentralDatabase } from '@agent-tracker/predecessor'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { runCli, tempFolder } from './run-cli.js'
 
@@ -62,5 +62,35 @@ describe('doctor', () => {
     expect(stdout).toContain('Run `agent-tracker upgrade`')
     expect(stdout).not.toContain('All good')
     expect(bytesOf(database)).toBe(fingerprint)
+  })
+})
+
+describe('agent-tracker upgrade', () => {
+  it('says on --dry-run what would be imported and where the old database would be kept, and changes nothing', async () => {
+    const { code, stdout } = await runCli(['upgrade', '--dry-run'], { home })
+    expect(code).toBe(0)
+    expect(stdout).toContain(`${database} is the central database of agent-tracker's predecessor (opencode-agent-tracker). An upgrade would import:`)
+    expect(stdout).toMatch(/ +18 commits → commits\n/)
+    expect(stdout).toMatch(new RegExp(`and keep the old database, unchanged, as ${database}\\.predecessor-\\d{4}-\\d{2}-\\d{2}T\\d{2}-\\d{2}-\\d{2}Z\\. Nothing was changed`))
+    expect(bytesOf(database)).toBe(fingerprint)
+  })
+
+  it('imports every record, then the read commands work and a second upgrade has nothing to do', async () => {
+    const copy = tempFolder('home-')
+    const path = join(copy, '.config', 'opencode', 'agent-tracker.lmdb')
+    mkdirSync(join(path, '..'), { recursive: true })
+    copyFileSync(database, path)
+    const upgraded = await runCli(['upgrade', '--timezone', 'UTC', '--json'], { home: copy })
+    expect(upgraded.code).toBe(0)
+    const outcome = JSON.parse(upgraded.stdout) as { status: string; report: { read: Record<string, number> } }
+    expect(outcome.status).toBe('upgraded')
+    expect(outcome.report.read).toEqual(historyCounts(predecessorCentralHistory()))
+    const agents = await runCli(['agents', '--json'], { home: copy })
+    expect(agents.code).toBe(0)
+    expect((JSON.parse(agents.stdout) as unknown[]).length).toBe(3)
+    const again = await runCli(['upgrade'], { home: copy })
+    expect(again.stdout).toMatch(/^Nothing to upgrade: .* was upgraded from the predecessor's database on /)
+    const doctor = await runCli(['doctor'], { home: copy })
+    expect(doctor.stdout).toMatch(/Migrations +\d+ recorded; times without a zone read as UTC/)
   })
 })

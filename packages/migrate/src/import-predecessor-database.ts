@@ -23,11 +23,15 @@ export interface PredecessorImportOptions extends MigrationOptions {
   readonly chunkSize?: number
   /** How the run is recorded: `upgrade` (the database at our path, moved aside) or `merge`. Default `merge`. */
   readonly kind?: 'upgrade' | 'merge'
+  /** The source to record, when it is not `path` (an upgrade records where the old database is kept). */
+  readonly recordedSource?: string
 }
 
 /** What {@link importPredecessorDatabase} did, with how many records each sub-database held. */
 export interface PredecessorImportReport extends MigrationReport {
   readonly read: Readonly<Record<PredecessorKind, number>>
+  /** True when every sub-database was read to its end and the run was recorded (entries it reports as issues aside). */
+  readonly completed: boolean
 }
 
 const NOTHING_READ: Record<PredecessorKind, number> = { agents: 0, commits: 0, communication: 0, retrospectives: 0, activities: 0, projects: 0, migrations: 0 }
@@ -43,18 +47,19 @@ const NOTHING_READ: Record<PredecessorKind, number> = { agents: 0, commits: 0, c
  */
 export async function importPredecessorDatabase(path: string, target: TrackerStore, options: PredecessorImportOptions = {}): Promise<PredecessorImportReport> {
   const report = await neverThrowing(path, () => importDatabase(path, target, options))
-  return { read: NOTHING_READ, ...report }
+  return { read: NOTHING_READ, completed: false, ...report }
 }
 
 async function importDatabase(source: string, target: TrackerStore, options: PredecessorImportOptions): Promise<PredecessorImportReport> {
   const format = recogniseDatabase(source)
-  if (format.kind !== 'predecessor-central') return { ...EMPTY_REPORT, read: NOTHING_READ, errors: [{ source, message: `${source} is not the predecessor's central database (it is ${format.kind}).` }] }
+  if (format.kind !== 'predecessor-central') return { ...EMPTY_REPORT, read: NOTHING_READ, completed: false, errors: [{ source, message: `${source} is not the predecessor's central database (it is ${format.kind}).` }] }
   const zone = resolveTimeZone(options.timeZone)
   const opened = openLegacyDatabase(source, { maxDbs: 16 })
-  if (!opened.ok) return { ...EMPTY_REPORT, read: NOTHING_READ, errors: [{ source, message: opened.problem }] }
+  if (!opened.ok) return { ...EMPTY_REPORT, read: NOTHING_READ, completed: false, errors: [{ source, message: opened.problem }] }
   const run = new PredecessorImport(source, target, opened.root, zone, options)
   try {
     await run.importAll(format.subDatabases)
+    run.completed = true
   } catch (error) {
     run.errors.push({ source, message: `import stopped: ${messageOf(error)}` })
   } finally {
@@ -66,6 +71,7 @@ async function importDatabase(source: string, target: TrackerStore, options: Pre
 /** One import run: what it read, wrote and found wrong. */
 class PredecessorImport {
   readonly errors: MigrationIssue[] = []
+  completed = false
   readonly #read: Record<PredecessorKind, number> = { ...NOTHING_READ }
   readonly #agents = new Map<string, SetupRecord>()
   readonly #grades = new Map<string, { agent: { count: number; sum: number }; user: { count: number; sum: number } }>()
@@ -127,14 +133,14 @@ class PredecessorImport {
     if (this.#unplaced > 0) this.#notes.push(`${String(this.#unplaced)} activities and retrospectives name no project (the predecessor did not record one for them); they were imported without one.`)
     const kind = this.options.kind ?? 'merge'
     await recordMigrationRun(this.target, {
-      id: `${kind}:${this.source}`, kind, source: this.source, at: this.#now, migrated: this.#migrated, skipped: this.#skipped, errors: this.errors.length, timeZone: this.zone.name,
+      id: `${kind}:${this.source}`, kind, source: this.options.recordedSource ?? this.source, at: this.#now, migrated: this.#migrated, skipped: this.#skipped, errors: this.errors.length, timeZone: this.zone.name,
       ...(this.#combined.length === 0 ? {} : { combinedSetups: this.#combined.map((entry) => entry.id) }),
     })
   }
 
   report(): PredecessorImportReport {
     return {
-      migrated: this.#migrated, skipped: this.#skipped, errors: this.errors, read: this.#read, timeZone: this.zone.name,
+      migrated: this.#migrated, skipped: this.#skipped, errors: this.errors, read: this.#read, completed: this.completed, timeZone: this.zone.name,
       ...(this.#combined.length === 0 ? {} : { combined: this.#combined }), ...(this.#notes.length === 0 ? {} : { notes: this.#notes }),
     }
   }
