@@ -81,7 +81,7 @@ describe('opening a database that is not ours', () => {
         error = thrown
       }
       expect(isLmdbStoreError(error, 'NOT_AGENT_TRACKER_DATABASE')).toBe(true)
-      expect((error as { format: { kind: string } }).format.kind).toBe(kind)
+      expect((error as { details: { format: { kind: string } } }).details.format.kind).toBe(kind)
       expect((error as Error).message).toContain('it was not opened or changed')
     }
     expect(fingerprint(path)).toEqual(before)

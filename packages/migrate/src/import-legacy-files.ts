@@ -10,7 +10,7 @@ import { readStatusFile } from './legacy-files.js'
 import { readJournalFile } from './legacy-journal-file.js'
 import { resolveTimeZone } from './legacy-time.js'
 import type { MigrationIssue, MigrationOptions, MigrationReport } from './migration-report.js'
-import { recordMigrationRun } from './migration-history.js'
+import { migrationId, recordMigrationRun } from './migration-history.js'
 import { EMPTY_REPORT, messageOf, neverThrowing } from './migration-report.js'
 import { withoutZoneShiftedCopies } from './zone-shifted-copies.js'
 
@@ -26,7 +26,7 @@ export interface LegacyFilesOptions extends MigrationOptions {
 
 /** The id of the legacy-files migration of a project folder. */
 export function legacyFilesMigrationId(project: string): string {
-  return `legacy-files:${resolve(project)}`
+  return migrationId('legacy-files', resolve(project))
 }
 
 /**

@@ -6,7 +6,7 @@ import { commitFromLegacy, gradeEventFromLegacy, legacySetupId, projectOf, setup
 import type { LegacyTimeZone } from './legacy-time.js'
 import { resolveTimeZone } from './legacy-time.js'
 import type { MigrationIssue, MigrationOptions, MigrationReport } from './migration-report.js'
-import { recordMigrationRun } from './migration-history.js'
+import { migrationId, recordMigrationRun } from './migration-history.js'
 import { EMPTY_REPORT, messageOf, neverThrowing } from './migration-report.js'
 import { openLegacyDatabase } from './open-legacy-database.js'
 import { activityFromPredecessor, migrationFromPredecessor, projectFromPredecessor, retrospectiveFromPredecessor } from './predecessor-records.js'
@@ -133,7 +133,7 @@ class PredecessorImport {
     if (this.#unplaced > 0) this.#notes.push(`${String(this.#unplaced)} activities and retrospectives name no project (the predecessor did not record one for them); they were imported without one.`)
     const kind = this.options.kind ?? 'merge'
     await recordMigrationRun(this.target, {
-      id: `${kind}:${this.source}`, kind, source: this.options.recordedSource ?? this.source, at: this.#now, migrated: this.#migrated, skipped: this.#skipped, errors: this.errors.length, timeZone: this.zone.name,
+      id: migrationId(kind, this.source), kind, source: this.options.recordedSource ?? this.source, at: this.#now, migrated: this.#migrated, skipped: this.#skipped, errors: this.errors.length, timeZone: this.zone.name,
       ...(this.#combined.length === 0 ? {} : { combinedSetups: this.#combined.map((entry) => entry.id) }),
     })
   }

@@ -4,6 +4,7 @@ import type { MigrationRecord } from '@agent-tracker/core'
 import type { LegacyData } from './detect-legacy.js'
 import { detectLegacy, legacyDatabasePath } from './detect-legacy.js'
 import { legacyFilesMigrationId } from './import-legacy-files.js'
+import { migrationId } from './migration-history.js'
 import { isOwnStatusExport } from './own-status-export.js'
 
 /** Where one kind of a folder's legacy data stands. */
@@ -40,7 +41,7 @@ export function folderLegacyStatus(folder: string, migrations: readonly Migratio
   const database = legacyDatabasePath(project)
   const byId = new Map(migrations.map((record) => [record.id, record]))
   const sources: LegacySourceStatus[] = [
-    status('project-database', database, legacy.projectDatabase === undefined ? [] : [legacy.projectDatabase], byId.get(`project-database:${database}`)),
+    status('project-database', database, legacy.projectDatabase === undefined ? [] : [legacy.projectDatabase], byId.get(migrationId('project-database', database))),
     status('legacy-files', project, files, byId.get(legacyFilesMigrationId(project))),
   ]
   return { folder: project, sources: sources.filter((source) => source.found.length > 0 || source.migration !== undefined), ownStatusExport: own }

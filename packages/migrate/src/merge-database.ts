@@ -5,7 +5,7 @@ import type { LmdbStore } from '@agent-tracker/lmdb-store'
 import { openLmdbStore, recogniseDatabase } from '@agent-tracker/lmdb-store'
 import { importPredecessorDatabase } from './import-predecessor-database.js'
 import type { MigrationOptions, MigrationReport } from './migration-report.js'
-import { recordMigrationRun } from './migration-history.js'
+import { migrationId, recordMigrationRun } from './migration-history.js'
 import { messageOf, neverThrowing } from './migration-report.js'
 import { mergeSourceProblem } from './merge-source.js'
 import { withoutZoneShiftedCopies } from './zone-shifted-copies.js'
@@ -80,7 +80,7 @@ async function copyDatabase(source: string, target: TrackerStore, options: Merge
       await flush()
     }
     await recordMigrationRun(target, {
-      id: `merge:${source}`, kind: 'merge', source, at: now, migrated, skipped, errors: 0,
+      id: migrationId('merge', source), kind: 'merge', source, at: now, migrated, skipped, errors: 0,
       ...(combined.length === 0 ? {} : { combinedSetups: combined.map((entry) => entry.id) }),
     })
   } catch (error) {

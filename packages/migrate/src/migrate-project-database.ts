@@ -3,7 +3,7 @@ import { databaseHasData, legacyDatabasePath } from './detect-legacy.js'
 import { commitFromLegacy, gradeEventFromLegacy, legacySetupId, parseLegacyKey, projectOf, setupFromLegacyAgent } from './legacy-database-records.js'
 import { resolveTimeZone } from './legacy-time.js'
 import type { MigrationIssue, MigrationOptions, MigrationReport } from './migration-report.js'
-import { recordMigrationRun } from './migration-history.js'
+import { migrationId, recordMigrationRun } from './migration-history.js'
 import { EMPTY_REPORT, messageOf, neverThrowing } from './migration-report.js'
 import { openLegacyDatabase } from './open-legacy-database.js'
 
@@ -94,7 +94,7 @@ async function copyLegacyDatabase(source: string, target: TrackerStore, options:
     }
     await target.importRecords({ projects: [...projects.values()] })
     await recordMigrationRun(target, {
-      id: `project-database:${source}`, kind: 'project-database', source, at: now, migrated, skipped, errors: errors.length, timeZone: zone.name,
+      id: migrationId('project-database', source), kind: 'project-database', source, at: now, migrated, skipped, errors: errors.length, timeZone: zone.name,
       ...(combined.length === 0 ? {} : { combinedSetups: combined.map((entry) => entry.id) }),
     })
   } catch (error) {

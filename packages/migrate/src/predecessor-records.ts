@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import type { ActivityRecord, GradeEventRecord, MigrationRecord, ProjectProfile, ProjectRecord, RetrospectiveRecord } from '@agent-tracker/core'
 import { projectName } from '@agent-tracker/core/store'
 import type { LegacyTimeZone } from './legacy-time.js'
+import { migrationId } from './migration-history.js'
 import type { Fields } from './legacy-values.js'
 import { asFields, grade, number, optionalText, text, timestamp } from './legacy-values.js'
 
@@ -85,7 +86,7 @@ export function migrationFromPredecessor(folder: string, value: unknown, legacyP
   const source = legacyPath(optionalText(fields, 'sourcePath') ?? folder)
   const version = optionalText(fields, 'version')
   return {
-    id: `project-database:${source}`,
+    id: migrationId('project-database', source),
     kind: 'project-database',
     source,
     at: timestamp(fields, 'timestamp', zone),

@@ -6,25 +6,25 @@ describe('readPluginOptions', () => {
   it('applies defaults', () => {
     expect(readPluginOptions(undefined)).toEqual({
       databasePath: undefined, maxDatabaseSize: undefined, identity: 'agent+model', rules: DEFAULT_RULES,
-      enforceHalt: 'block', envProtection: true, exportStatusFile: 'existing', migrateOnStart: true, flush: {},
+      enforceHalt: 'block', envProtection: true, exportStatusFile: 'existing', migrateOnStart: true, upgradeOnStart: true, flush: {},
     })
   })
 
   it('reads every option, booleans included', () => {
     expect(readPluginOptions({
       databasePath: '~/t.lmdb', maxDatabaseSize: 1048576, identity: 'agent', rules: { experience: { push: 5 } },
-      enforceHalt: 'warn', envProtection: false, exportStatusFile: false, migrateOnStart: false, flush: { maxPending: 50, maxAgeMs: false },
-    })).toMatchObject({ databasePath: '~/t.lmdb', maxDatabaseSize: 1048576, identity: 'agent', enforceHalt: 'warn', envProtection: false, exportStatusFile: 'off', migrateOnStart: false, flush: { maxPending: 50, maxAgeMs: false } })
+      enforceHalt: 'warn', envProtection: false, exportStatusFile: false, migrateOnStart: false, upgradeOnStart: false, flush: { maxPending: 50, maxAgeMs: false },
+    })).toMatchObject({ databasePath: '~/t.lmdb', maxDatabaseSize: 1048576, identity: 'agent', enforceHalt: 'warn', envProtection: false, exportStatusFile: 'off', migrateOnStart: false, upgradeOnStart: false, flush: { maxPending: 50, maxAgeMs: false } })
     expect(readPluginOptions({ enforceHalt: false, exportStatusFile: 'always' })).toMatchObject({ enforceHalt: 'off', exportStatusFile: 'always' })
   })
 
   it.each([
-    [{ databasePth: 'x' }, 'Unknown agent-tracker option "databasePth"; known options are databasePath, maxDatabaseSize, identity, rules, enforceHalt, envProtection, exportStatusFile, migrateOnStart, flush.'],
+    [{ databasePth: 'x' }, 'Unknown agent-tracker option "databasePth"; known options are databasePath, maxDatabaseSize, identity, rules, enforceHalt, envProtection, exportStatusFile, migrateOnStart, upgradeOnStart, flush.'],
     [{ maxDatabaseSize: 10 }, 'Invalid maxDatabaseSize 10: accepted is a whole number of bytes from 1048576 (1 MiB) to 2147483648 (2 GiB)'],
     [{ identity: 'model' }, 'Invalid agent-tracker option identity: "model"; accepted: "agent+model" or "agent".'],
     [{ enforceHalt: 'maybe' }, 'Invalid agent-tracker option enforceHalt: "maybe"; accepted: "block" or "warn" or "off".'],
     [{ rules: { bug: { skillPointPenalty: -1 } } }, 'Invalid scoring rule rules.bug.skillPointPenalty: is -1; accepted: a finite number ≥ 0.'],
-    [{ flush: { maxPending: 0 } }, 'Invalid write buffer option maxPending: 0'],
+    [{ flush: { maxPending: 0 } }, 'Invalid agent-tracker option flush.maxPending: 0; accepted: a whole number ≥ 1, or false to turn it off.'],
     [{ flush: { every: 5 } }, 'Unknown agent-tracker option flush.every; known are flush.maxPending and flush.maxAgeMs.'],
     [{ databasePath: '' }, 'Invalid agent-tracker option databasePath: ""; accepted: a non-empty path.'],
     ['fast', 'Invalid agent-tracker option options: "fast"; accepted: an object.'],

@@ -1,14 +1,10 @@
-import type { ScoringRules, SetupIdentity } from '@agent-tracker/core'
+import type { HaltMode, ScoringRules, SetupIdentity } from '@agent-tracker/core'
 import { SETUP_IDENTITIES, describeValue, resolveRules } from '@agent-tracker/core'
 import { validateMaxDatabaseSize } from '@agent-tracker/lmdb-store/config'
+import type { StatusExportMode } from '@agent-tracker/node-host/hooks'
 import type { WriteBufferOptions } from '@agent-tracker/write-buffer/options'
 import { resolveWriteBufferOptions } from '@agent-tracker/write-buffer/options'
-
-/** What the plugin does with a halted setup's tool calls. */
-export type HaltMode = 'block' | 'warn' | 'off'
-
-/** Where the plugin writes `.agent/status.json`. */
-export type StatusExportMode = 'existing' | 'always' | 'off'
+import { inPluginTerms } from './plugin-errors.js'
 
 /** The plugin's options, with defaults applied. */
 export interface PluginSettings {
@@ -20,10 +16,12 @@ export interface PluginSettings {
   readonly envProtection: boolean
   readonly exportStatusFile: StatusExportMode
   readonly migrateOnStart: boolean
+  /** Replace the predecessor's central database at the path with agent-tracker's on start (see `agent-tracker upgrade`). */
+  readonly upgradeOnStart: boolean
   readonly flush: WriteBufferOptions
 }
 
-const KNOWN = ['databasePath', 'maxDatabaseSize', 'identity', 'rules', 'enforceHalt', 'envProtection', 'exportStatusFile', 'migrateOnStart', 'flush'] as const
+const KNOWN = ['databasePath', 'maxDatabaseSize', 'identity', 'rules', 'enforceHalt', 'envProtection', 'exportStatusFile', 'migrateOnStart', 'upgradeOnStart', 'flush'] as const
 
 /** An option that cannot be used; the message names it, its value and what is accepted. */
 export class InvalidPluginOptionError extends Error {
@@ -45,8 +43,9 @@ export function readPluginOptions(input: unknown): PluginSettings {
       return read()
     } catch (error) {
       if (error instanceof InvalidPluginOptionError) throw error
-      // Errors from core and the adapters already name the option, its value and what is accepted.
-      throw new InvalidPluginOptionError((error as Error).message)
+      // Errors from core and the adapters name the option, its value and what is accepted; the
+      // plugin says it in its own option names where they differ.
+      throw new InvalidPluginOptionError(inPluginTerms(error), { cause: error })
     }
   }
   return {
@@ -58,6 +57,7 @@ export function readPluginOptions(input: unknown): PluginSettings {
     envProtection: oneOf(given, 'envProtection', [true, false], true),
     exportStatusFile: boolean(given, 'exportStatusFile', { true: 'existing', false: 'off' }, ['existing', 'always', 'off'], 'existing'),
     migrateOnStart: oneOf(given, 'migrateOnStart', [true, false], true),
+    upgradeOnStart: oneOf(given, 'upgradeOnStart', [true, false], true),
     flush: wrap('flush', () => {
       const flush: unknown = given.flush ?? {}
       if (typeof flush !== 'object' || flush === null || Array.isArray(flush)) throw invalid('flush', flush, 'an object like {"maxPending": 1000, "maxAgeMs": 30000}')

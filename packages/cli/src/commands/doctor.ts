@@ -3,9 +3,10 @@ import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { MigrationRecord } from '@agent-tracker/core'
 import { SCHEMA_VERSION } from '@agent-tracker/core'
-import { DATABASE_PATH_VARIABLE, checkDataFile, describeDatabaseFormat, formatBytes, locateDataFile, recogniseDatabase, resolveDatabasePath } from '@agent-tracker/lmdb-store'
+import { checkDataFile, describeDatabaseFormat, formatBytes, locateDataFile, recogniseDatabase } from '@agent-tracker/lmdb-store'
 import type { FolderLegacyStatus } from '@agent-tracker/migrate'
 import { folderLegacyStatus } from '@agent-tracker/migrate'
+import { DATABASE_PATH_VARIABLE, locateDatabase } from '@agent-tracker/node-host'
 import { EXIT, describeFailure, notOursAdvice } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { when } from '../format.js'
@@ -22,13 +23,14 @@ export async function doctorCommand(ctx: CommandContext, folder?: string): Promi
   const checks: Check[] = []
   let path: string
   try {
-    path = resolveDatabasePath({ databasePath: ctx.databasePath, env: ctx.io.env })
+    const located = locateDatabase({ databasePath: ctx.databasePath, env: ctx.io.env })
+    path = located.path
+    const source = { explicit: '--db', environment: DATABASE_PATH_VARIABLE, default: 'default' }[located.origin]
+    checks.push({ name: 'Database', ok: true, detail: `${path} (from ${source})` })
   } catch (error) {
     checks.push({ name: 'Database', ok: false, detail: describeFailure(error).message })
     return report(ctx, checks)
   }
-  const source = ctx.databasePath !== undefined ? '--db' : ctx.io.env[DATABASE_PATH_VARIABLE] !== undefined ? DATABASE_PATH_VARIABLE : 'default'
-  checks.push({ name: 'Database', ok: true, detail: `${path} (from ${source})` })
   const { dataFile } = locateDataFile(path)
   const file = checkDataFile(dataFile)
   const format = recogniseDatabase(path)
@@ -48,7 +50,7 @@ export async function doctorCommand(ctx: CommandContext, folder?: string): Promi
       const info = store.info()
       checks.push({ name: 'Format', ok: true, detail: `agent-tracker database, schema version ${String(info.schemaVersion)}` })
       const share = info.usedBytes / info.maxDatabaseSize
-      checks.push({ name: 'Size', ok: share < 0.9, detail: `${formatBytes(info.usedBytes)} used of the ${formatBytes(info.maxDatabaseSize)} limit (${(share * 100).toFixed(1)}%)${share >= 0.9 ? ' — raise maxDatabaseSize soon' : ''}` })
+      checks.push({ name: 'Size', ok: share < 0.9, detail: `${formatBytes(info.usedBytes)} used of the ${formatBytes(info.maxDatabaseSize)} limit (${(share * 100).toFixed(1)}%)${share >= 0.9 ? ' — raise the limit soon (--max-size here, maxDatabaseSize in the plugin options)' : ''}` })
       checks.push({ name: 'Schema', ok: info.schemaVersion <= SCHEMA_VERSION, detail: `version ${String(info.schemaVersion)} (this release reads ${String(SCHEMA_VERSION)})` })
       checks.push({ name: 'Readers', ok: info.readers < info.maxReaders, detail: `${String(info.readers)} of ${String(info.maxReaders)} reader slots in use` })
       checks.push({ name: 'Records', ok: true, detail: Object.entries(info.records).map(([name, count]) => `${String(count)} ${name}`).join(', ') })

@@ -3,10 +3,9 @@ import { homedir } from 'node:os'
 import { dirname, join } from 'node:path'
 import type { ParseError } from 'jsonc-parser'
 import { applyEdits, modify, parse, printParseErrorCode } from 'jsonc-parser'
-import { validateMaxDatabaseSize } from '@agent-tracker/lmdb-store'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
-import { parseSize } from '../parse-size.js'
+import { parseSizeLimit } from '../parse-size.js'
 
 /** The package name OpenCode loads the plugin by. */
 export const PLUGIN_NAME = '@agent-tracker/opencode-plugin'
@@ -27,7 +26,7 @@ export function initCommand(ctx: CommandContext, options: { global?: boolean; da
   }
   const pluginOptions = {
     ...(options.databasePath === undefined ? {} : { databasePath: options.databasePath }),
-    ...(options.maxSize === undefined ? {} : { maxDatabaseSize: validateMaxDatabaseSize(parseSize(options.maxSize, '--max-size')) }),
+    ...(options.maxSize === undefined ? {} : { maxDatabaseSize: parseSizeLimit(options.maxSize, '--max-size') }),
   }
   const entry = Object.keys(pluginOptions).length === 0 ? PLUGIN_NAME : [PLUGIN_NAME, pluginOptions]
   const plugins: unknown = (config as { plugin?: unknown }).plugin

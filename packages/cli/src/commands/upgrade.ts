@@ -1,10 +1,10 @@
+import { describeDatabaseFormat } from '@agent-tracker/lmdb-store'
 import type { PredecessorKind, UpgradeOutcome, UpgradePlan } from '@agent-tracker/migrate'
-import { upgradeDatabase } from '@agent-tracker/migrate'
-import { describeDatabaseFormat, resolveDatabasePath } from '@agent-tracker/lmdb-store'
+import { locateDatabase, upgradePredecessorDatabase } from '@agent-tracker/node-host'
 import { EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { when } from '../format.js'
-import { parseSize } from '../parse-size.js'
+import { parseSizeLimit } from '../parse-size.js'
 
 /** What each of the predecessor's sub-databases becomes. */
 const BECOMES: Readonly<Record<PredecessorKind, string>> = {
@@ -19,13 +19,14 @@ const BECOMES: Readonly<Record<PredecessorKind, string>> = {
 
 /** `upgrade`: replaces the predecessor's central database at the path with agent-tracker's, importing everything. */
 export async function upgradeCommand(ctx: CommandContext, options: { dryRun?: boolean; timezone?: string }): Promise<number> {
-  const path = resolveDatabasePath({ databasePath: ctx.databasePath, env: ctx.io.env })
+  const { path } = locateDatabase({ databasePath: ctx.databasePath, env: ctx.io.env })
   const maxSize = ctx.maxSize
   const progress = ctx.progress('Upgrading')
-  const outcome = await upgradeDatabase(path, {
+  const outcome = await upgradePredecessorDatabase({
+    databasePath: path,
     dryRun: options.dryRun === true,
     ...(options.timezone === undefined ? {} : { timeZone: options.timezone }),
-    ...(maxSize === undefined ? {} : { maxDatabaseSize: parseSize(maxSize, '--max-size') }),
+    ...(maxSize === undefined ? {} : { maxDatabaseSize: parseSizeLimit(maxSize, ctx.maxSizeOrigin) }),
     onProgress: (p) => { progress.update(p.processed, p.total) },
   }).finally(() => { progress.stop() })
   ctx.print(outcome, () => describeUpgrade(path, outcome))
