@@ -46,7 +46,8 @@ describe('upgradeDatabase', () => {
     const [setups, , commits] = await contents(path) as unknown[][]
     expect(setups).toHaveLength(historyCounts(history).agents ?? -1)
     expect(commits).toHaveLength(historyCounts(history).commits ?? -1)
-    const again = await upgradeDatabase(path, { now: NOW })
+    expect(await upgradeDatabase(path, { now: NOW })).toEqual({ status: 'nothing-to-upgrade', format: { kind: 'agent-tracker', marked: true } })
+    const again = await upgradeDatabase(path, { now: NOW, lookBack: true })
     expect(again).toMatchObject({ status: 'nothing-to-upgrade', upgradedBefore: { kind: 'upgrade', id: `upgrade:${path}`, source: outcome.plan.backup } })
   })
 

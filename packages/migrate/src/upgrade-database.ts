@@ -1,5 +1,5 @@
 import type { Stats } from 'node:fs'
-import { closeSync, copyFileSync, fsyncSync, linkSync, mkdirSync, mkdtempSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs'
+import { closeSync, copyFileSync, existsSync, fsyncSync, linkSync, mkdirSync, mkdtempSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, dirname, join, resolve } from 'node:path'
 import type { MigrationRecord } from '@agent-tracker/core'
@@ -19,6 +19,11 @@ export interface UpgradeOptions extends MigrationOptions {
   readonly dryRun?: boolean
   /** Size limit of the new database, in bytes (see lmdb-store); default 512 MiB. */
   readonly maxDatabaseSize?: number
+  /**
+   * When the path already holds agent-tracker's database, also find the record of the upgrade that
+   * put it there (opens it read-only; a host's start leaves this off). Default false.
+   */
+  readonly lookBack?: boolean
 }
 
 /** What an upgrade of the predecessor's database at a path moves, and where the old one is kept. */
@@ -65,7 +70,7 @@ export async function upgradeDatabase(path: string, options: UpgradeOptions = {}
   const format = recogniseDatabase(database)
   if (format.kind !== 'predecessor-central') {
     if (format.kind === 'foreign' || format.kind === 'unreadable' || format.kind === 'predecessor-project') return { status: 'refused', format }
-    return finishedBefore(database, format)
+    return finishedBefore(database, format, options.lookBack === true)
   }
   let lock
   try {
@@ -243,14 +248,18 @@ function syncFolder(folder: string): void {
   }
 }
 
-/** Nothing to upgrade: says whether an earlier upgrade put agent-tracker's database here, and tidies what it left. */
-async function finishedBefore(database: string, format: DatabaseFormat): Promise<UpgradeOutcome> {
+/** Nothing to upgrade: tidies what an earlier upgrade stopped after its rename left, and (`lookBack`) finds its record. */
+async function finishedBefore(database: string, format: DatabaseFormat, lookBack: boolean): Promise<UpgradeOutcome> {
   if (format.kind !== 'agent-tracker') return { status: 'nothing-to-upgrade', format }
-  const lock = claimUpgradeLock(database)
-  if (!('heldBy' in lock)) {
-    removeDatabaseFiles(stagingPath(database))
-    lock.release()
+  const staging = stagingPath(database)
+  if ([staging, `${staging}-lock`, `${database}.upgrade-lock`].some((leftover) => existsSync(leftover))) {
+    const lock = claimUpgradeLock(database)
+    if (!('heldBy' in lock)) {
+      removeDatabaseFiles(staging)
+      lock.release()
+    }
   }
+  if (!lookBack) return { status: 'nothing-to-upgrade', format }
   try {
     const store = openLmdbStore({ databasePath: database, readOnly: true })
     try {

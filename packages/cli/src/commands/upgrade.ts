@@ -25,6 +25,7 @@ export async function upgradeCommand(ctx: CommandContext, options: { dryRun?: bo
   const outcome = await upgradePredecessorDatabase({
     databasePath: path,
     dryRun: options.dryRun === true,
+    lookBack: true,
     ...(options.timezone === undefined ? {} : { timeZone: options.timezone }),
     ...(maxSize === undefined ? {} : { maxDatabaseSize: parseSizeLimit(maxSize, ctx.maxSizeOrigin) }),
     onProgress: (p) => { progress.update(p.processed, p.total) },
