@@ -218,3 +218,14 @@ describe('legacy files whose status file does not say which setup wrote them', (
     expect((await store.find('setups')).map((setup) => setup.id)).toEqual(['build'])
   })
 })
+
+describe('legacy files after agent-tracker\'s own export took the status file\'s place', () => {
+  it('keep to the setup they were imported under, with nothing new and no issue', async () => {
+    const root = project({ '.agent/status.json': '{"agent_name": "AgentTracker-Core", "skill_points": 2.7}', '.journal/2026-02-23.md': JOURNAL })
+    const store = createMemoryStore()
+    expect(await importLegacyFiles(root, store, { timeZone: 'UTC' })).toMatchObject({ setup: 'AgentTracker-Core', errors: [] })
+    writeFileSync(join(root, '.agent', 'status.json'), JSON.stringify({ written_by: 'agent-tracker', agent_name: 'build', setup: 'build@fake/m1' }))
+    expect(await importLegacyFiles(root, store, { timeZone: 'UTC' })).toMatchObject({ migrated: 0, setup: 'AgentTracker-Core', errors: [] })
+    expect((await store.find('setups')).map((setup) => setup.id)).toEqual(['AgentTracker-Core'])
+  })
+})

@@ -130,14 +130,18 @@ interface ChosenSetup {
 function chooseSetup(project: string, given: string | undefined, status: StatusFile | undefined, previous: MigrationRecord | undefined): ChosenSetup {
   const placeholder = placeholderSetup(project)
   const earlier = previous?.setup
-  const named = given ?? (status?.kind === 'legacy' || status?.kind === 'own' ? status.setup : undefined)
+  // Who says which setup wrote the files: the user, or the legacy status file. The tracker's own
+  // export only names who worked here last: a hint after an earlier import's choice.
+  const named = given ?? (status?.kind === 'legacy' ? status.setup : undefined)
   if (earlier !== undefined && earlier !== placeholder && named !== undefined && named !== earlier) {
     return {
       setup: earlier,
       issues: [{ source: project, message: `its legacy files were imported under the setup "${earlier}" on ${previous?.at.slice(0, 10) ?? 'an earlier run'}, so they stay there (only an import under "${placeholder}" is moved to another setup); nothing was imported under "${named}".` }],
     }
   }
-  const setup = named ?? earlier ?? placeholder
+  // A placeholder moves only when someone names the setup, never on the export's hint.
+  const hint = status?.kind === 'own' ? status.setup : undefined
+  const setup = named ?? earlier ?? hint ?? placeholder
   if (setup === placeholder) {
     const why = status === undefined ? 'no .agent/status.json names the agent that wrote them' : status.kind === 'unreadable' ? '.agent/status.json, which names the agent that wrote them, cannot be read' : '.agent/status.json names no agent'
     return { setup, issues: [{ source: project, message: `${why}: the journal was imported under the setup "${placeholder}". Run \`agent-tracker migrate ${project} --setup <agent or agent@provider/model>\` to move it to the setup it belongs to.` }] }
