@@ -69,6 +69,7 @@ export class CommandContext {
     const store = openDatabase({
       databasePath: this.databasePath,
       env: this.io.env,
+      homeDir: this.io.homeDir,
       readOnly: mode === 'read',
       ...(maxSize === undefined ? {} : { maxDatabaseSize: parseSizeLimit(maxSize, flag === undefined ? 'AGENT_TRACKER_MAX_SIZE' : '--max-size') }),
     })

@@ -1,5 +1,4 @@
 import { existsSync, readFileSync, statSync } from 'node:fs'
-import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { MigrationRecord } from '@agent-tracker/core'
 import { SCHEMA_VERSION } from '@agent-tracker/core'
@@ -23,7 +22,7 @@ export async function doctorCommand(ctx: CommandContext, folder?: string): Promi
   const checks: Check[] = []
   let path: string
   try {
-    const located = locateDatabase({ databasePath: ctx.databasePath, env: ctx.io.env })
+    const located = locateDatabase({ databasePath: ctx.databasePath, env: ctx.io.env, homeDir: ctx.io.homeDir })
     path = located.path
     const source = { explicit: '--db', environment: DATABASE_PATH_VARIABLE, default: 'default' }[located.origin]
     checks.push({ name: 'Database', ok: true, detail: `${path} (from ${source})` })
@@ -62,7 +61,7 @@ export async function doctorCommand(ctx: CommandContext, folder?: string): Promi
   }
   const project = resolve(ctx.io.cwd, folder ?? '.')
   checks.push({ name: 'Legacy', ok: true, detail: describeLegacy(folderLegacyStatus(project, migrations)) })
-  const configs = [join(ctx.io.cwd, 'opencode.json'), join(ctx.io.cwd, 'opencode.jsonc'), join(ctx.io.env.HOME ?? homedir(), '.config', 'opencode', 'opencode.json'), join(ctx.io.env.HOME ?? homedir(), '.config', 'opencode', 'opencode.jsonc')]
+  const configs = [join(ctx.io.cwd, 'opencode.json'), join(ctx.io.cwd, 'opencode.jsonc'), join(ctx.io.homeDir, '.config', 'opencode', 'opencode.json'), join(ctx.io.homeDir, '.config', 'opencode', 'opencode.jsonc')]
   const configured = configs.filter((config) => existsSync(config) && readFileSync(config, 'utf8').includes(PLUGIN_NAME))
   checks.push({ name: 'Plugin', ok: true, detail: configured.length > 0 ? `configured in ${configured.join(', ')}` : 'not configured here or globally — run agent-tracker init' })
   return report(ctx, checks)

@@ -1,5 +1,4 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { homedir } from 'node:os'
 import { dirname, join } from 'node:path'
 import type { ParseError } from 'jsonc-parser'
 import { applyEdits, modify, parse, printParseErrorCode } from 'jsonc-parser'
@@ -14,7 +13,7 @@ const NEW_CONFIG = '{\n  "$schema": "https://opencode.ai/config.json"\n}\n'
 
 /** `init [--global]`: adds the plugin to opencode.json, keeping the rest of the file (comments too). */
 export function initCommand(ctx: CommandContext, options: { global?: boolean; databasePath?: string; maxSize?: string }): void {
-  const folder = options.global === true ? join(ctx.io.env.HOME ?? homedir(), '.config', 'opencode') : ctx.io.cwd
+  const folder = options.global === true ? join(ctx.io.homeDir, '.config', 'opencode') : ctx.io.cwd
   const file = [join(folder, 'opencode.jsonc'), join(folder, 'opencode.json')].find((candidate) => existsSync(candidate)) ?? join(folder, 'opencode.json')
   const text = existsSync(file) ? readFileSync(file, 'utf8') : NEW_CONFIG
   const errors: ParseError[] = []

@@ -19,7 +19,7 @@ const BECOMES: Readonly<Record<PredecessorKind, string>> = {
 
 /** `upgrade`: replaces the predecessor's central database at the path with agent-tracker's, importing everything. */
 export async function upgradeCommand(ctx: CommandContext, options: { dryRun?: boolean; timezone?: string }): Promise<number> {
-  const { path } = locateDatabase({ databasePath: ctx.databasePath, env: ctx.io.env })
+  const { path } = locateDatabase({ databasePath: ctx.databasePath, env: ctx.io.env, homeDir: ctx.io.homeDir })
   const maxSize = ctx.maxSize
   const progress = ctx.progress('Upgrading')
   const outcome = await upgradePredecessorDatabase({

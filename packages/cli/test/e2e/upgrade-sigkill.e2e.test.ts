@@ -6,9 +6,9 @@ import { fileURLToPath } from 'node:url'
 import { recogniseDatabase } from '@agent-tracker/lmdb-store'
 import { historyCounts, predecessorCentralHistory, writePredecessorCentralDatabase } from '@agent-tracker/predecessor'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { runCli, tempFolder } from './run-cli.js'
+import { runBuiltCli, runCli, tempFolder } from '../run-cli.js'
 
-const BIN = fileURLToPath(new URL('../bin/agent-tracker.js', import.meta.url))
+const BIN = fileURLToPath(new URL('../../bin/agent-tracker.js', import.meta.url))
 const KILLS = 20
 const HISTORY = predecessorCentralHistory({ projects: 12, commitsPerProject: 250 })
 
@@ -54,7 +54,7 @@ beforeAll(async () => {
   goldenHash = sha(golden)
   const { home } = homeWithPredecessor()
   const started = Date.now()
-  const run = await runCli(['upgrade', '--timezone', 'UTC'], { home })
+  const run = await runBuiltCli(['upgrade', '--timezone', 'UTC'], { home })
   uninterruptedMs = Date.now() - started
   expect(run.code, run.stderr + run.stdout).toBe(0)
   baseline = await exported(home)
@@ -86,7 +86,7 @@ describe('agent-tracker upgrade killed with SIGKILL at random moments', () => {
         expect(await exported(home), context).toBe(baseline)
         outcomes.push({ delayMs, atPath: 'new' })
       }
-      const rerun = await runCli(['upgrade', '--timezone', 'UTC'], { home })
+      const rerun = await runBuiltCli(['upgrade', '--timezone', 'UTC'], { home })
       expect(rerun.code, `${context}: ${rerun.stdout}${rerun.stderr}`).toBe(0)
       expect(await exported(home), context).toBe(baseline)
       const backups = readdirSync(join(database, '..')).filter((name) => name.includes('.predecessor-'))

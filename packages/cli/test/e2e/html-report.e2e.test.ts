@@ -4,15 +4,15 @@ import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { chromium } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
-import { runCli, tempFolder } from './run-cli.js'
+import { runBuiltCli, tempFolder } from '../run-cli.js'
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/', import.meta.url))
+const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url))
 
 describe('the demo and its HTML report', () => {
   it('plays a history, prints a non-empty report and recommendations, and writes the HTML report', { timeout: 120_000 }, async () => {
     const folder = tempFolder('demo-')
-    const { code, stdout } = await runCli(['demo', '--dir', folder])
+    const { code, stdout } = await runBuiltCli(['demo', '--dir', folder])
     expect(code).toBe(0)
     expect(stdout).toMatch(/Recorded \d{3,} facts from \d+ sessions of 5 setups in \d+ atomic flushes/)
     const report = stdout.slice(stdout.indexOf('━━ Outcomes per setup'), stdout.indexOf('━━ Which setup for a new TypeScript'))
