@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { COLLECTIONS } from '@agent-tracker/core'
 import { openLmdbStore, recogniseDatabase } from '@agent-tracker/lmdb-store'
-import { historyCounts, predecessorCentralHistory, writePredecessorCentralDatabase } from '@agent-tracker/predecessor'
+import { historyCounts, holdPredecessorDatabaseOpen, predecessorCentralHistory, writePredecessorCentralDatabase } from '@agent-tracker/predecessor'
 import { describe, expect, it } from 'vitest'
 import { tempFolder } from '../test/legacy-fixtures.js'
 import { stagingPath, upgradeDatabase } from './upgrade-database.js'
@@ -91,19 +90,13 @@ describe('upgradeDatabase', () => {
     writeFileSync(`${path}.upgrade-lock`, String(process.ppid))
     expect(await upgradeDatabase(path)).toEqual({ status: 'busy', pid: process.ppid })
     writeFileSync(`${path}.upgrade-lock`, '999999')
-    const reader = spawn(process.execPath, ['--input-type=module', '-e', `
-      import { open } from 'lmdb'
-      const root = open({ path: ${JSON.stringify(path)}, readOnly: true, maxDbs: 10, compression: true })
-      root.openDB('agents', { sharedStructuresKey: Symbol.for('structures:agents') }).get('build')
-      process.stdout.write('open\\n')
-      setInterval(() => {}, 1000)
-    `], { cwd: join(import.meta.dirname, '..'), stdio: ['ignore', 'pipe', 'inherit'] })
+    // The predecessor's plugin in a running OpenCode, with its own lmdb release.
+    const reader = await holdPredecessorDatabaseOpen(path)
     try {
-      await new Promise((resolve) => reader.stdout.once('data', resolve))
       expect(await upgradeDatabase(path)).toEqual({ status: 'in-use', pids: [reader.pid] })
       expect(recogniseDatabase(path).kind).toBe('predecessor-central')
     } finally {
-      reader.kill('SIGKILL')
+      await reader.close()
     }
   })
 

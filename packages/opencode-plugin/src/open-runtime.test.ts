@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { recogniseDatabase } from '@agent-tracker/lmdb-store'
-import { historyCounts, predecessorCentralHistory, writePredecessorCentralDatabase } from '@agent-tracker/predecessor'
+import { historyCounts, holdPredecessorDatabaseOpen, predecessorCentralHistory, writePredecessorCentralDatabase } from '@agent-tracker/predecessor'
 import { describe, expect, it } from 'vitest'
 import { fakeClient, tempFolder } from '../test/plugin-fixture.js'
 import { createNotifier } from './notifier.js'
@@ -66,5 +66,27 @@ describe('openRuntime on the predecessor\'s central database', () => {
     expect(client.notices.map((notice) => [notice.kind, notice.level])).toEqual([['log', 'warn'], ['toast', 'warning']])
     expect(client.notices[1]?.message).toBe(`agent-tracker: tracking is paused — ${path} holds the central database of agent-tracker's predecessor, opencode-agent-tracker (sub-databases activities, agents, commits, communication, migrations, projects, retrospectives), not an agent-tracker database; it was not opened or changed. Turn the upgradeOnStart option back on, or run agent-tracker upgrade, to move it aside and import everything it holds; or set databasePath to another file.`)
     expect(readFileSync(path)).toEqual(before)
+  })
+})
+
+describe('openRuntime while the predecessor\'s plugin still has its database open', () => {
+  it('pauses tracking with one toast and one log line saying which process to close, and changes nothing', async () => {
+    const folder = tempFolder()
+    const path = join(folder, 'agent-tracker.lmdb')
+    writePredecessorCentralDatabase(path, predecessorCentralHistory())
+    const before = readFileSync(path)
+    const holder = await holdPredecessorDatabaseOpen(path)
+    try {
+      const client = fakeClient()
+      const { runtime, startup } = openRuntime(readPluginOptions({ databasePath: path }), folder, createNotifier(client))
+      expect(await runtime).toBeUndefined()
+      await startup
+      expect(client.notices.map((notice) => [notice.kind, notice.level])).toEqual([['log', 'warn'], ['toast', 'warning']])
+      expect(client.notices[1]?.message).toBe(`agent-tracker: tracking is paused — the predecessor's database at the database path is open in process ${String(holder.pid)} (OpenCode with the old plugin?); close it and start OpenCode again to upgrade it.`)
+      expect(readFileSync(path)).toEqual(before)
+      expect(recogniseDatabase(path).kind).toBe('predecessor-central')
+    } finally {
+      await holder.close()
+    }
   })
 })

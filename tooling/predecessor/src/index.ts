@@ -5,3 +5,5 @@ export type { CentralVersion, PredecessorEntries, PredecessorWrite } from './wri
 export { writePredecessorCentralDatabase, writePredecessorProjectDatabase } from './write-database.js'
 export type { JournalExpectations } from './journal-lines.js'
 export { journalExpectations, missingJournalLines } from './journal-lines.js'
+export type { OpenPredecessor } from './hold-open.js'
+export { holdPredecessorDatabaseOpen } from './hold-open.js'

@@ -10,7 +10,7 @@ import { runBuiltCli, runCli, tempFolder } from '../run-cli.js'
 
 const BIN = fileURLToPath(new URL('../../bin/agent-tracker.js', import.meta.url))
 const KILLS = 20
-const HISTORY = predecessorCentralHistory({ projects: 12, commitsPerProject: 250 })
+const HISTORY = predecessorCentralHistory({ projects: 10, commitsPerProject: 120 })
 
 /** The predecessor's database, written once; each run upgrades a byte-for-byte copy of it. */
 let golden: string
