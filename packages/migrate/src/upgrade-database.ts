@@ -1,7 +1,6 @@
-import type { Stats } from 'node:fs'
-import { closeSync, copyFileSync, existsSync, fsyncSync, linkSync, mkdirSync, mkdtempSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { basename, dirname, join, resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import type { MigrationRecord } from '@agent-tracker/core'
 import type { DatabaseFormat } from '@agent-tracker/lmdb-store'
 import { locateDataFile, openLmdbStore, recogniseDatabase } from '@agent-tracker/lmdb-store'
@@ -11,6 +10,7 @@ import { PREDECESSOR_KINDS, importPredecessorDatabase } from './import-predecess
 import type { MigrationOptions } from './migration-report.js'
 import { messageOf } from './migration-report.js'
 import { openLegacyDatabase } from './open-legacy-database.js'
+import { backupPath, existingBackup, keepBackup, removeDatabaseFiles, swapIn } from './upgrade-files.js'
 import { claimUpgradeLock, isAlive } from './upgrade-lock.js'
 
 /** Options of {@link upgradeDatabase}. */
@@ -170,82 +170,6 @@ function countRecords(root: RootDatabase, database: string): Record<PredecessorK
 /** Pids in LMDB's reader table, as lmdb-js prints it ("pid thread txnid" lines). */
 function readerPids(list: string): number[] {
   return [...new Set(list.split('\n').slice(1).map((line) => Number(line.trim().split(/\s+/)[0])).filter((pid) => Number.isInteger(pid) && pid > 0))]
-}
-
-/** `<path>.predecessor-<UTC time>`. */
-function backupPath(database: string, now: Date): string {
-  return `${database}.predecessor-${now.toISOString().replace(/\.\d+Z$/, 'Z').replaceAll(':', '-')}`
-}
-
-/** A backup an interrupted run already made: a name of the very file at the path. */
-function existingBackup(database: string): string | undefined {
-  const data = locateDataFile(database).dataFile
-  const folder = dirname(database)
-  const prefix = `${basename(database)}.predecessor-`
-  try {
-    const original = statSync(data)
-    for (const name of readdirSync(folder)) {
-      if (!name.startsWith(prefix)) continue
-      const candidate = join(folder, name)
-      const file = locateDataFile(candidate).dataFile
-      if (sameFile(statSync(file, { throwIfNoEntry: false }), original)) return candidate
-    }
-  } catch {
-    // None usable: a new backup is made.
-  }
-  return undefined
-}
-
-function sameFile(a: Stats | undefined, b: Stats): boolean {
-  return a?.ino === b.ino && a.dev === b.dev
-}
-
-/** Gives the old data file a second name (or, where links are not allowed, a copy) before the path moves on. */
-function keepBackup(database: string, backup: string, folderLayout: boolean): void {
-  const source = locateDataFile(database).dataFile
-  const target = folderLayout ? join(backup, 'data.mdb') : backup
-  if (folderLayout) mkdirSync(backup, { recursive: true })
-  if (sameFile(statSync(target, { throwIfNoEntry: false }), statSync(source))) return
-  rmSync(target, { force: true })
-  try {
-    linkSync(source, target)
-  } catch {
-    copyFileSync(source, `${target}.partial`)
-    renameSync(`${target}.partial`, target)
-  }
-  syncFolder(dirname(target))
-}
-
-/** One rename puts the new database at the path; the old lock file goes (LMDB makes a new one). */
-function swapIn(staging: string, database: string, folderLayout: boolean): void {
-  if (folderLayout) {
-    // The data file of a folder-layout database is the same format as a single-file one.
-    renameSync(staging, join(database, 'data.mdb'))
-    rmSync(join(database, 'lock.mdb'), { force: true })
-  } else {
-    renameSync(staging, database)
-    rmSync(`${database}-lock`, { force: true })
-  }
-  rmSync(`${staging}-lock`, { force: true })
-  syncFolder(dirname(database))
-}
-
-/** A database's files: the staging one of an earlier, stopped run, or this run's after a failed import. */
-function removeDatabaseFiles(path: string): void {
-  rmSync(path, { recursive: true, force: true })
-  rmSync(`${path}-lock`, { force: true })
-}
-
-function syncFolder(folder: string): void {
-  let fd: number | undefined
-  try {
-    fd = openSync(folder, 'r')
-    fsyncSync(fd)
-  } catch {
-    // Not every platform syncs folders; the rename is atomic either way.
-  } finally {
-    if (fd !== undefined) closeSync(fd)
-  }
 }
 
 /** Nothing to upgrade: tidies what an earlier upgrade stopped after its rename left, and (`lookBack`) finds its record. */
