@@ -6,22 +6,22 @@ describe('readPluginOptions', () => {
   it('applies defaults', () => {
     expect(readPluginOptions(undefined, {})).toEqual({
       databasePath: undefined, maxDatabaseSize: undefined, identity: 'agent+model', rules: DEFAULT_RULES,
-      enforceHalt: 'block', envProtection: true, protection: expect.objectContaining({ patterns: DEFAULT_PROTECTED_FILES }) as unknown, exportStatusFile: 'existing', migrateOnStart: true, flush: {}, team: undefined,
+      enforceHalt: 'block', envProtection: true, protection: expect.objectContaining({ patterns: DEFAULT_PROTECTED_FILES }) as unknown, exportStatusFile: 'existing', migrateOnStart: true, upgradeOnStart: true, flush: {}, team: undefined,
     })
   })
 
   it('reads every option, booleans included', () => {
     expect(readPluginOptions({
       databasePath: '~/t.lmdb', maxDatabaseSize: 1048576, identity: 'agent', rules: { experience: { push: 5 } },
-      enforceHalt: 'warn', envProtection: false, exportStatusFile: false, migrateOnStart: false, flush: { maxPending: 50, maxAgeMs: false },
-    })).toMatchObject({ databasePath: '~/t.lmdb', maxDatabaseSize: 1048576, identity: 'agent', enforceHalt: 'warn', envProtection: false, exportStatusFile: 'off', migrateOnStart: false, flush: { maxPending: 50, maxAgeMs: false } })
+      enforceHalt: 'warn', envProtection: false, exportStatusFile: false, migrateOnStart: false, upgradeOnStart: false, flush: { maxPending: 50, maxAgeMs: false },
+    })).toMatchObject({ databasePath: '~/t.lmdb', maxDatabaseSize: 1048576, identity: 'agent', enforceHalt: 'warn', envProtection: false, exportStatusFile: 'off', migrateOnStart: false, upgradeOnStart: false, flush: { maxPending: 50, maxAgeMs: false } })
     expect(readPluginOptions({ enforceHalt: false, exportStatusFile: 'always' })).toMatchObject({ enforceHalt: 'off', exportStatusFile: 'always' })
     expect(readPluginOptions({ team: { url: 'postgres://me@db.example.com/tracker', member: 'ana' } }).team).toEqual({ url: 'postgres://me@db.example.com/tracker', member: 'ana' })
     expect(readPluginOptions({ protectedFiles: ['*.pem'] }, { AGENT_TRACKER_PROTECTED_FILES: 'id_rsa*' }).protection.patterns).toEqual([...DEFAULT_PROTECTED_FILES, '*.pem', 'id_rsa*'])
   })
 
   it.each([
-    [{ databasePth: 'x' }, 'Unknown agent-tracker option "databasePth"; known options are databasePath, maxDatabaseSize, identity, rules, enforceHalt, envProtection, protectedFiles, exportStatusFile, migrateOnStart, flush, team.'],
+    [{ databasePth: 'x' }, 'Unknown agent-tracker option "databasePth"; known options are databasePath, maxDatabaseSize, identity, rules, enforceHalt, envProtection, protectedFiles, exportStatusFile, migrateOnStart, upgradeOnStart, flush, team.'],
     [{ protectedFiles: '*.pem' }, 'Invalid agent-tracker option protectedFiles: "*.pem"; accepted: an array of file name or path globs, e.g. ["*.pem", "id_rsa*", "!.env.test"].'],
     [{ protectedFiles: ['*.pem', 7] }, 'Invalid protected file pattern 7: give a file name or path glob such as "*.pem" or "config/secrets.json", or "!name" to un-protect one.'],
     [{ team: { url: 'postgres://me:pw@db/t' } }, 'Invalid agent-tracker option team.url: it holds a password; remove it and give it in PGPASSWORD or ~/.pgpass'],

@@ -28,6 +28,8 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
         source text PRIMARY KEY, member text NOT NULL, machine text NOT NULL,
         acked_seq bigint NOT NULL, facts bigint NOT NULL, last_sync_at timestamptz NOT NULL)`,
       'CREATE TABLE {S}.meta (name text PRIMARY KEY, value text NOT NULL)',
+      // Reattributions in the order made: how the fact log reads facts whose records moved to another setup.
+      'CREATE TABLE {S}.reattributions (member text NOT NULL, n integer NOT NULL, move json NOT NULL, PRIMARY KEY (member, n))',
     ],
   },
 ]

@@ -12,13 +12,17 @@ import type {
   ProjectRecord,
   RecordBatch,
   RecordKey,
+  ReattributeResult,
+  Reattribution,
   RecordQuery,
   ScoringRules,
+  SetupImportResult,
+  SetupRecord,
   TrackerStore,
 } from '@agent-tracker/core'
 import { REPEAT, SCHEMA_VERSION, TrackerError, validateFact } from '@agent-tracker/core'
-import type { FactPlan, PlannedRecord, RecordReader } from '@agent-tracker/core/store'
-import { checkFactLogQuery, normaliseQuery, planFacts, planImport, toCommitRef, withProfile } from '@agent-tracker/core/store'
+import type { DeletedRecord, FactPlan, LoggedReattribution, PlannedRecord, ReattributedCollection, ReattributionInput, RecordReader } from '@agent-tracker/core/store'
+import { REATTRIBUTED_COLLECTIONS, attributedFact, checkFactLogQuery, normaliseQuery, planFacts, planImport, planReattribution, planSetupImport, toCommitRef, withProfile } from '@agent-tracker/core/store'
 import type { Pool, PoolClient } from 'pg'
 import { translatePgError } from './errors.js'
 import { quoteIdentifier } from './migrations.js'
@@ -174,6 +178,8 @@ export class PostgresStore implements TrackerStore {
   async *readFactLog(query?: FactLogQuery): AsyncIterable<LoggedFact> {
     this.#ensureOpen()
     const { after, limit } = checkFactLogQuery(query)
+    const moves = (await this.#run(() => this.#pool.query<{ move: LoggedReattribution }>(
+      `SELECT move FROM ${this.#s}.reattributions WHERE member = $1 ORDER BY n`, [this.member]))).rows.map((row) => row.move)
     let seq = after
     let left = limit
     while (left > 0) {
@@ -182,7 +188,7 @@ export class PostgresStore implements TrackerStore {
         `SELECT seq, fact FROM ${this.#s}.fact_log WHERE member = $1 AND seq > $2 ORDER BY seq LIMIT $3`, [this.member, seq, page]))
       for (const row of result.rows) {
         seq = Number(row.seq)
-        yield { seq, fact: row.fact }
+        yield { seq, fact: moves.length === 0 ? row.fact : attributedFact(row.fact, seq, moves) }
       }
       left -= result.rows.length
       if (result.rows.length < page) return
@@ -214,6 +220,44 @@ export class PostgresStore implements TrackerStore {
       const plan = await this.#plan(client, (reader) => planImport(reader, batch), new Set())
       await this.#putRecords(client, plan.writes)
       return { written: plan.written, skipped: plan.skipped }
+    }))
+  }
+
+  importSetups(source: string, setups: readonly SetupRecord[]): Promise<SetupImportResult> {
+    return this.#run(() => this.#transaction(async (client) => {
+      await this.#lock(client)
+      const own = `database:${await this.#databaseId(client)}`
+      const stored = await this.#loadRecords(client, setups.map((setup): [CollectionName, RecordKey] => ['setups', [setup.id]]))
+      const plan = planSetupImport((id) => stored.get(slotOf('setups', [id])) as SetupRecord | undefined, setups, source, this.rules, own)
+      await this.#putRecords(client, plan.puts.map((record) => ({ collection: 'setups', key: [record.id], record })))
+      return plan.result
+    }))
+  }
+
+  reattribute(move: Reattribution): Promise<ReattributeResult> {
+    return this.#run(() => this.#transaction(async (client) => {
+      await this.#lock(client)
+      const collections = [...REATTRIBUTED_COLLECTIONS]
+      const found = await client.query<{ collection: ReattributedCollection; record: unknown }>(
+        `SELECT collection, record FROM ${this.#s}.records WHERE member = $1 AND collection = ANY($2::text[]) AND setup = $3 AND project = $4`,
+        [this.member, collections, move.from, move.project])
+      const records = Object.fromEntries(collections.map((c) => [c, found.rows.filter((row) => row.collection === c).map((row) => row.record)])) as unknown as ReattributionInput['records']
+      const other = await client.query<{ found: boolean }>(
+        `SELECT EXISTS (SELECT 1 FROM ${this.#s}.records WHERE member = $1 AND collection = ANY($2::text[]) AND setup = $3 AND project <> $4) AS found`,
+        [this.member, collections, move.from, move.project])
+      const fromHasOtherRecords = other.rows[0]?.found === true
+      const plan = await this.#plan(client, (reader) => planReattribution(move, { records, fromHasOtherRecords, get: (collection, key) => reader.get(collection, key) }, this.rules), new Set())
+      await this.#deleteRecords(client, plan.deletes)
+      await this.#putRecords(client, plan.puts)
+      // Facts logged so far under `from` in the project are read as `to`'s from now on.
+      const throughSeq = await this.#lastSeq(client)
+      if (throughSeq > 0) {
+        const logged: LoggedReattribution = { from: move.from, to: move.to, project: move.project, throughSeq }
+        await client.query(
+          `INSERT INTO ${this.#s}.reattributions (member, n, move) SELECT $1, coalesce(max(n), 0) + 1, $2::json FROM ${this.#s}.reattributions WHERE member = $1`,
+          [this.member, JSON.stringify(logged)])
+      }
+      return plan.result
     }))
   }
 
@@ -399,7 +443,7 @@ export class PostgresStore implements TrackerStore {
    * again, until it misses none (usually twice: setups, projects and rollups, then what a fact's
    * records lead to).
    */
-  async #plan<P extends { readonly writes: readonly PlannedRecord[] }>(client: PoolClient, planner: (reader: RecordReader) => P, known: ReadonlySet<string>): Promise<P> {
+  async #plan<P>(client: PoolClient, planner: (reader: RecordReader) => P, known: ReadonlySet<string>): Promise<P> {
     const cache: RecordCache = new Map()
     for (;;) {
       const missing = new Map<string, [CollectionName, RecordKey]>()
@@ -440,6 +484,22 @@ export class PostgresStore implements TrackerStore {
        WHERE r.member = $1`,
       [this.member, ...columns])
     return new Map(result.rows.map((row) => [`${row.collection}\u0000${row.k1}\u0000${row.k2}\u0000${row.k3}`, row.record]))
+  }
+
+  async #deleteRecords(client: PoolClient, deletes: readonly DeletedRecord[]): Promise<void> {
+    if (deletes.length === 0) return
+    const columns = deletes.map((d) => [d.collection, ...keyColumns(d.key)])
+    await client.query(
+      `DELETE FROM ${this.#s}.records r USING unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS gone(collection, k1, k2, k3)
+       WHERE r.member = $1 AND r.collection = gone.collection AND r.k1 = gone.k1 AND r.k2 = gone.k2 AND r.k3 = gone.k3`,
+      [this.member, ...[0, 1, 2, 3].map((i) => columns.map((c) => c[i]))])
+  }
+
+  /** This database's id (made on first use): what marks its own scores in setups other databases import. */
+  async #databaseId(client: PoolClient): Promise<string> {
+    await client.query(`INSERT INTO ${this.#s}.meta (name, value) VALUES ('database_id', gen_random_uuid()::text) ON CONFLICT (name) DO NOTHING`)
+    const result = await client.query<{ value: string }>(`SELECT value FROM ${this.#s}.meta WHERE name = 'database_id'`)
+    return `${result.rows[0]?.value ?? ''}${this.member === '' ? '' : `:${this.member}`}`
   }
 
   async #putRecords(client: PoolClient, writes: readonly PlannedRecord[]): Promise<void> {
