@@ -7,9 +7,9 @@ import { openPostgresStore } from '@agent-tracker/postgres-store'
 import type { PostgresServer } from '@agent-tracker/postgres-store/testing'
 import { startPostgresServer } from '@agent-tracker/postgres-store/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { SETUPS, buildWorkload } from '../../../lmdb-store/test/fixtures/workload.mjs'
 import type { CliRun } from '../run-cli.js'
 import { runBuiltCli, tempFolder } from '../run-cli.js'
+import { SHARED_SETUPS, machineFacts } from './machine-workload.js'
 
 // Eight machines' databases, 2,000 facts each on the same two setups, synced at once by eight
 // real `agent-tracker sync` processes to one real PostgreSQL — once straight through, and once
@@ -30,7 +30,7 @@ beforeAll(async () => {
   databases = []
   for (let machine = 0; machine < MACHINES; machine++) {
     const databasePath = join(folder, `machine-${String(machine)}.lmdb`)
-    const facts: Fact[] = buildWorkload(machine, FACTS)
+    const facts: Fact[] = machineFacts(machine, FACTS)
     const local = openLmdbStore({ databasePath })
     for (let i = 0; i < facts.length; i += 500) await local.applyFacts(facts.slice(i, i + 500))
     await local.close()
@@ -57,7 +57,7 @@ function syncAll(schema: string, batchSize: number): Promise<CliRun[]> {
 async function expectExactTotals(schema: string): Promise<void> {
   const team = await openPostgresStore({ url: server.url, schema })
   try {
-    for (const setup of SETUPS) {
+    for (const setup of SHARED_SETUPS) {
       const state = (await team.get('setups', [setup]))?.state
       expect(state).toEqual((await reference.get('setups', [setup]))?.state)
       expect(state).toMatchObject({ toolCalls: 6400, toolFailures: 800, commits: 800, userGrades: { count: 800, sum: 800 } })
@@ -67,7 +67,7 @@ async function expectExactTotals(schema: string): Promise<void> {
     expect(await team.lastFactSeq()).toBe(MACHINES * FACTS)
     for (const [member, share] of shares) {
       const mine = team.forMember(member)
-      for (const setup of SETUPS) expect((await mine.get('setups', [setup]))?.state, member).toEqual((await share.get('setups', [setup]))?.state)
+      for (const setup of SHARED_SETUPS) expect((await mine.get('setups', [setup]))?.state, member).toEqual((await share.get('setups', [setup]))?.state)
       expect(await mine.lastFactSeq()).toBe(2 * FACTS)
     }
     expect((await team.syncSources()).map((source) => source.acknowledged)).toEqual(Array.from({ length: MACHINES }, () => FACTS))
