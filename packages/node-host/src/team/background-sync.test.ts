@@ -46,9 +46,10 @@ describe('sync to the team database after each flush', () => {
 
   it('keeps tracking while the server is down, and catches up once it is back', async () => {
     const outcomes: string[] = []
+    const clock = { ms: 0 }
     const tracker = openTracker({
       databasePath: join(tempFolder('db-'), 'tracker.lmdb'), project: tempFolder('project-'), flush: { maxPending: false, maxAgeMs: false },
-      team: { url: server.url, schema: 'server_down', member: 'ana', retryAfterMs: 200, onSync: ({ error }) => outcomes.push(error === undefined ? 'ok' : 'failed') },
+      team: { url: server.url, schema: 'server_down', member: 'ana', retryAfterMs: 60_000, now: () => clock.ms, onSync: ({ error }) => outcomes.push(error === undefined ? 'ok' : 'failed') },
     })
     const call = (): Promise<unknown> => tracker.service.recordToolCall({ setup: SETUP, project: tracker.project, tool: 'bash', ok: true })
     await call()
@@ -62,6 +63,7 @@ describe('sync to the team database after each flush', () => {
       await tracker.teamSync?.idle()
       expect(outcomes).toEqual(['ok', 'failed'])
       // Within the back-off, flushes do not knock on the server again.
+      clock.ms += 59_000
       await call()
       await tracker.flush()
       await tracker.teamSync?.idle()
@@ -69,7 +71,7 @@ describe('sync to the team database after each flush', () => {
     } finally {
       await server.start()
     }
-    await new Promise((resolve) => setTimeout(resolve, 250))
+    clock.ms += 2_000
     await call()
     await tracker.flush()
     await tracker.teamSync?.idle()

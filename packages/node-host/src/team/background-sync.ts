@@ -12,6 +12,8 @@ export interface TeamSyncOptions {
   readonly ssl?: PostgresStoreOptions['ssl']
   /** After a failed sync, how long to leave the team database alone before trying again; default 60 000 ms, doubling to 16 times that. */
   readonly retryAfterMs?: number | undefined
+  /** The clock the back-off is measured by, in milliseconds; default `Date.now`. */
+  readonly now?: (() => number) | undefined
   /** Called after each sync with what it did, or why it failed; never in the hook's way. */
   readonly onSync?: ((outcome: { readonly progress?: SyncProgress; readonly error?: unknown }) => void) | undefined
 }
@@ -36,6 +38,7 @@ export function createBackgroundSync(local: TrackerStore, source: string, option
   const machine = hostname()
   const member = options.member ?? loginName()
   const retryAfterMs = options.retryAfterMs ?? 60_000
+  const now = options.now ?? Date.now
   let team: Promise<PostgresStore> | undefined
   let running: Promise<void> | undefined
   /** `again`: a flush asked for a sync while one was under way. */
@@ -63,12 +66,12 @@ export function createBackgroundSync(local: TrackerStore, source: string, option
       options.onSync?.({ progress })
     } catch (error) {
       state.failures += 1
-      state.quietUntil = Date.now() + retryAfterMs * 2 ** Math.min(4, state.failures - 1)
+      state.quietUntil = now() + retryAfterMs * 2 ** Math.min(4, state.failures - 1)
       options.onSync?.({ error })
     }
   }
 
-  const askedAgain = (): boolean => state.again && !state.closed && Date.now() >= state.quietUntil
+  const askedAgain = (): boolean => state.again && !state.closed && now() >= state.quietUntil
   const run = (): void => {
     running = (async () => {
       do {
@@ -87,7 +90,7 @@ export function createBackgroundSync(local: TrackerStore, source: string, option
         state.again = true
         return
       }
-      if (Date.now() < state.quietUntil) return
+      if (now() < state.quietUntil) return
       run()
     },
     idle: async () => {
