@@ -4,18 +4,7 @@ import type { ProjectProfile } from './project-profile.js'
 import type { CommitRecord, GradeEventRecord, ProjectRecord } from '../store/records.js'
 import type { RecommendRecords } from './recommend.js'
 import { recommendSetups } from './recommend.js'
-
-/** A small seeded generator, so the synthetic history is the same on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { seededRandom } from '../stats/seeded-random.js'
 
 function profile(language: string, framework: string, scope: string, dependencies: string[]): ProjectProfile {
   return { language, framework, scope, dependencies, sources: [], fingerprint: 'x', profiledAt: '2026-01-01T00:00:00.000Z' }
@@ -39,7 +28,7 @@ function draw(next: () => number, weights: readonly number[]): Grade {
 
 /** Setup A is truly better on TypeScript projects and worse on Python ones; B the reverse. */
 function syntheticHistory(commitsPerSetupAndProject: number, seed = 7): RecommendRecords {
-  const next = random(seed)
+  const next = seededRandom(seed)
   const good: [number, number, number, number] = [0.05, 0.2, 0.45, 0.3]
   const poor: [number, number, number, number] = [0.35, 0.45, 0.15, 0.05]
   const projects: ProjectRecord[] = []
@@ -113,13 +102,34 @@ describe('recommendSetups', () => {
     expect(sparse.interval[1] - sparse.interval[0]).toBeGreaterThan(rich.interval[1] - rich.interval[0])
   })
 
-  it('names a best setup only when its interval clears the runner-up\'s', () => {
+  it('names a best setup only when no other has a 5% chance of doing as well, and then suggests no exploration', () => {
     const result = recommendSetups(TYPESCRIPT, syntheticHistory(8))
     expect(result.contenders).toEqual([A])
     expect(result.message).toMatch(new RegExp(`^Best for this project: ${A.replace(/[.]/g, '\\.')}, expected user grade`))
+    expect(result.setups[0]?.chanceBest).toBeGreaterThan(0.95)
+    expect(result.explore).toBeNull()
   })
 
-  it('says when the top setups cannot be told apart yet because their intervals overlap', () => {
+  it('names a newcomer with a few excellent grades as the setup to try next, and holds back the verdict for it', () => {
+    const history = syntheticHistory(8)
+    const N = 'build@example/newcomer'
+    const hashes = ['n1', 'n2', 'n3']
+    const withNewcomer = {
+      ...history,
+      commits: [...history.commits, ...hashes.map((hash, index) => ({ v: 1 as const, project: '/work/ts-0', hash, setup: N, at: `2026-02-0${String(index + 1)}T10:00:00.000Z`, message: 'work' }))],
+      gradeEvents: [...history.gradeEvents, ...hashes.map((hash, index) => ({ v: 1 as const, id: hash, setup: N, project: '/work/ts-0', commit: hash, at: `2026-02-0${String(index + 1)}T11:00:00.000Z`, by: 'user' as const, userGrade: 5 as const }))],
+    }
+    const result = recommendSetups(TYPESCRIPT, withNewcomer)
+    const newcomer = result.setups.find((s) => s.setup === N)
+    expect(newcomer?.rank).toBeNull()
+    expect(result.explore?.setup).toBe(N)
+    expect(result.explore?.chanceBest).toBe(newcomer?.chanceBest)
+    expect(result.explore?.reason).toMatch(/^\d+% chance of being the best from 3 graded commits: a trial would narrow its interval/)
+    expect(result.contenders).toContain(N)
+    expect(result.message).toContain(`${N} has 3 graded commits`)
+  })
+
+  it('says when the top setups cannot be told apart yet, and offers the runner-up to learn from', () => {
     const history = syntheticHistory(8)
     const C = 'build@example/twin-of-a'
     const twin = {
@@ -130,8 +140,10 @@ describe('recommendSetups', () => {
     const result = recommendSetups(TYPESCRIPT, twin)
     expect(result.state).toBe('ranked')
     expect([...result.contenders].sort()).toEqual([A, C].sort())
-    expect(result.message).toMatch(/^No clear best setup yet: build@\S+ and build@\S+ are not yet distinguishable \(their 90% intervals overlap\)/)
+    expect(result.message).toMatch(/^No clear best setup yet: build@\S+ and build@\S+ are not yet distinguishable — each challenger still has at least a 5% chance of doing as well; /)
     expect(result.message).toContain('grade more commits to tell them apart')
+    expect(result.explore?.setup).toBe(result.setups[1]?.setup)
+    expect((result.setups[0]?.chanceBest ?? 0) + (result.setups[1]?.chanceBest ?? 0)).toBeCloseTo(1, 2)
   })
 
   it('does not learn from projects that share only the language', () => {
