@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest'
+import { classifyProject } from '../projects/classify-project.js'
+import { isSimilarProject } from '../projects/project-similarity.js'
+import { generateHistory } from './generate-history.js'
+import type { HistoryScenario } from './history-scenario.js'
+import { KNOWN_TRUTH_SCENARIOS } from './known-truth-scenarios.js'
+import { truthAt } from './known-truth.js'
+
+const scenario = (name: string): HistoryScenario => {
+  const found = KNOWN_TRUTH_SCENARIOS.find((s) => s.name === name)
+  if (found === undefined) throw new Error(`no scenario ${name}`)
+  return found
+}
+
+describe('generateHistory', () => {
+  it('gives the same history for the same seed, step for step, and another for another seed', () => {
+    const drift = scenario('drift')
+    const once = generateHistory(drift, 7)
+    expect(generateHistory(drift, 7)).toEqual(once)
+    expect(generateHistory(drift, 8).sessions).not.toEqual(once.sessions)
+    expect(once.sessions.length).toBeGreaterThan(100)
+    for (const session of once.sessions) expect(session.steps.map((s) => s.at)).toEqual(session.steps.map((s) => s.at).sort())
+    const starts = once.sessions.map((s) => s.steps[0]?.at ?? '')
+    expect(starts).toEqual([...starts].sort())
+    const steps = once.sessions.flatMap((s) => s.steps)
+    expect(new Set(steps.filter((s) => s.kind === 'commit').map((s) => s.hash)).size).toBe(steps.filter((s) => s.kind === 'commit').length)
+  })
+
+  it('has the five scenarios the backtest is judged on, each with distinct names and seeds', () => {
+    expect(KNOWN_TRUTH_SCENARIOS.map((s) => s.name)).toEqual(['clear-winner', 'closer-than-noise', 'web-vs-api', 'newcomer', 'drift'])
+    expect(new Set(KNOWN_TRUTH_SCENARIOS.map((s) => s.seed)).size).toBe(5)
+  })
+
+  it('draws grades around each setup\'s true mean and bugs at its true rate', () => {
+    const history = generateHistory(scenario('clear-winner'), 3)
+    for (const setup of scenario('clear-winner').setups) {
+      const steps = history.sessions.filter((s) => s.setup === setup.id).flatMap((s) => s.steps)
+      const grades = steps.flatMap((s) => (s.kind === 'user-grade' ? [s.grade] : []))
+      const commits = steps.filter((s) => s.kind === 'commit').length
+      const truth = setup.outcomes['web-app']
+      expect(grades.length).toBeGreaterThan(40)
+      expect(Math.abs(grades.reduce((sum, g) => sum + g, 0) / grades.length - (truth?.meanGrade ?? 0)), setup.id).toBeLessThan(0.6)
+      expect(steps.filter((s) => s.kind === 'bug').length / commits).toBeLessThan((truth?.bugRate ?? 0) + 0.1)
+    }
+  })
+
+  it('changes the truth at the drift, keeps a newcomer out until its first day, and records the truth per project', () => {
+    const drift = generateHistory(scenario('drift'), 1)
+    const sonnet = 'build@anthropic/claude-sonnet-4-5'
+    expect(truthAt(drift.truth, sonnet, 'web-1', '2026-02-01T00:00:00.000Z')).toEqual({ setup: sonnet, kind: 'web-app', from: '2026-01-05T00:00:00.000Z', meanGrade: 3.3, bugRate: 0.05 })
+    expect(truthAt(drift.truth, sonnet, 'web-1', '2026-02-16T09:00:00.000Z')).toMatchObject({ from: '2026-02-16T00:00:00.000Z', meanGrade: 1.8, bugRate: 0.1 })
+    expect(truthAt(drift.truth, sonnet, 'elsewhere', '2026-02-16T09:00:00.000Z')).toBeUndefined()
+    const newcomer = generateHistory(scenario('newcomer'), 1)
+    const first = newcomer.sessions.find((s) => s.setup === 'build@moonshot/kimi-k2')?.steps[0]?.at ?? ''
+    expect(first >= '2026-03-02').toBe(true)
+  })
+
+  it('gives web apps profiles alike each other and unlike the APIs, so outcomes stay with their kind', () => {
+    const history = generateHistory(scenario('web-vs-api'), 1)
+    const profiles = new Map(history.projects.map((p) => [p.name, { kind: p.kind, profile: classifyProject(p.files, history.from) }]))
+    for (const [a, left] of profiles) {
+      for (const [b, right] of profiles) {
+        if (a !== b) expect(isSimilarProject(left.profile, right.profile), `${a} ~ ${b}`).toBe(left.kind === right.kind)
+      }
+    }
+  })
+})
