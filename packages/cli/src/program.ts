@@ -1,6 +1,8 @@
+import { KNOWN_TRUTH_SCENARIOS } from '@agent-tracker/core/backtest'
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { activityCommand } from './commands/activity.js'
 import { agentsCommand } from './commands/agents.js'
+import { backtestCommand } from './commands/backtest.js'
 import { bugCommand } from './commands/bug.js'
 import { doctorCommand } from './commands/doctor.js'
 import { exportCommand } from './commands/export.js'
@@ -70,6 +72,16 @@ export function buildProgram(io: Io, run: Runner, version: string): Command {
   add('recommend [project-dir]', 'which setup to use for a project like this one (default: the current folder)', 'agent-tracker recommend ~/code/new-app')
     .option('--min-samples <n>', 'graded commits a setup needs on similar projects before it is ranked (default 5)')
     .action((dir: string | undefined, o: Opts & { minSamples?: string }) => run((ctx) => recommendCommand(ctx, dir, o), o))
+  add('backtest', "replay the database and check recommend's answers against what happened after; --scenario judges it on histories with known truth", 'agent-tracker backtest --scenario all --seeds 20')
+    .option('--every <n>', 'a decision point at each project\'s first commit and after every n of its commits (default 10)')
+    .option('--horizon <n>', 'judge a setup by its next n graded commits on similar projects (default 20)')
+    .option('--min-samples <n>', 'graded commits a setup needs before it is ranked, as for recommend (default 5)')
+    .option('--scenario <name>', `play histories with known truth instead: all, ${KNOWN_TRUTH_SCENARIOS.map((s) => s.name).join(', ')}`)
+    .option('--seeds <n>', 'with --scenario: histories per scenario (default 5)')
+    .option('--seed <n>', 'with --scenario: the first seed (default 1)')
+    .option('--no-save', 'do not save the result beside the database for the HTML report')
+    .option('--decisions', 'with --json: every decision point, judged')
+    .action((o: Opts & { every?: string; horizon?: string; minSamples?: string; scenario?: string; seeds?: string; seed?: string; save?: boolean; decisions?: boolean }) => run((ctx) => backtestCommand(ctx, o), o))
   add('search <task...>', 'prior art: earlier work on similar tasks — patterns to repeat, mistakes to avoid', 'agent-tracker search stripe webhook retries')
     .option('--project <dir>', 'the project whose scope to prefer (default: the current folder)')
     .addOption(limitOption().default(10))

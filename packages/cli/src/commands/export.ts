@@ -3,6 +3,7 @@ import { resolve } from 'node:path'
 import { COLLECTIONS, exportRecords, leaderboard, setupReport, setupTrends } from '@agent-tracker/core'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
+import { loadBacktest } from '../backtest-file.js'
 import { renderHtmlReport } from '../html/report-html.js'
 import type { ReportOptions } from './report.js'
 import { appliedFilters, reportQuery, setupFilterOf } from './report.js'
@@ -43,6 +44,7 @@ export async function exportCommand(ctx: CommandContext, options: ReportOptions 
       trends: await setupTrends(store, query),
       leaderboard: await leaderboard(store, setupFilterOf(query)),
       projects: report.projects,
+      backtest: loadBacktest(store.path),
     })
   }
   const out = options.out ?? (format === 'html' ? 'agent-tracker-report.html' : undefined)

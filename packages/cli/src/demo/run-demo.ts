@@ -1,13 +1,16 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { generateHistory } from '@agent-tracker/core/backtest'
 import { agentsCommand } from '../commands/agents.js'
+import { backtestCommand } from '../commands/backtest.js'
 import { exportCommand } from '../commands/export.js'
 import { recommendCommand } from '../commands/recommend.js'
 import { reportCommand } from '../commands/report.js'
 import { CommandContext } from '../context.js'
 import type { Io } from '../io.js'
 import { playHistory } from './play-history.js'
+import { DEMO_SCENARIO } from './scenario.js'
 
 /** `demo`: plays a realistic history into a fresh database, then shows what the tracker makes of it. */
 export async function demoCommand(io: Io, options: { dir?: string; json?: boolean }): Promise<void> {
@@ -19,7 +22,7 @@ export async function demoCommand(io: Io, options: { dir?: string; json?: boolea
   }
   say(`agent-tracker demo — playing 8 weeks of work on 6 projects through the real tracking path`)
   say(`(tracking service → write buffer → LMDB store, flushing on every push and session end)\n`)
-  const played = await playHistory(folder, databasePath)
+  const { truth: _truth, ...played } = await playHistory(folder, databasePath, generateHistory(DEMO_SCENARIO))
   say(`Recorded ${String(played.facts)} facts from ${String(played.sessions)} sessions of ${String(played.setups)} setups in ${String(played.flushes)} atomic flushes into ${databasePath}\n`)
 
   const newProjects = join(folder, 'new-projects')
@@ -36,6 +39,7 @@ export async function demoCommand(io: Io, options: { dir?: string; json?: boolea
     { key: 'report', title: 'Outcomes per setup across projects — agent-tracker report', run: (ctx) => reportCommand(ctx, {}) },
     { key: 'checkout-app', title: 'Which setup for a new TypeScript web app? — agent-tracker recommend new-projects/checkout-app', run: (ctx) => recommendCommand(ctx, typescriptApp, {}) },
     { key: 'reporting-api', title: 'Which setup for a new Python API? — agent-tracker recommend new-projects/reporting-api', run: (ctx) => recommendCommand(ctx, pythonApi, {}) },
+    { key: 'backtest', title: 'Would those answers have held up? — agent-tracker backtest', run: (ctx) => backtestCommand(ctx, {}) },
     { key: 'export', title: 'HTML report — agent-tracker export --format html', run: (ctx) => exportCommand(ctx, { format: 'html', out: htmlPath }) },
   ]
   const results: Record<string, unknown> = {}
@@ -53,8 +57,8 @@ export async function demoCommand(io: Io, options: { dir?: string; json?: boolea
     if (options.json === true) results[section.key] = JSON.parse(captured.join(''))
   }
   if (options.json === true) {
-    const { agents, report, export: exported, ...recommend } = results
-    io.stdout.write(`${JSON.stringify({ database: databasePath, played, agents, report, recommend, export: exported }, null, 2)}\n`)
+    const { agents, report, backtest, export: exported, ...recommend } = results
+    io.stdout.write(`${JSON.stringify({ database: databasePath, played, agents, report, recommend, backtest, export: exported }, null, 2)}\n`)
     return
   }
   say(`\nThe demo database stays at ${databasePath}; explore it, e.g.:`)

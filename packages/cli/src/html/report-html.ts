@@ -1,7 +1,9 @@
 import type { LeaderboardRow, SetupReportRow, SetupTrend } from '@agent-tracker/core'
 import { formatScore } from '@agent-tracker/core'
 import { decimal, money, moneyDecimals, percent, score, tokens } from '../format.js'
+import type { SavedBacktest } from '../backtest-file.js'
 import { PALETTE, barChart, escapeHtml, lineChart } from './svg-charts.js'
+import { backtestSection } from './backtest-section.js'
 
 /** Everything the HTML report shows. */
 export interface HtmlReportData {
@@ -12,6 +14,8 @@ export interface HtmlReportData {
   readonly trends: readonly SetupTrend[]
   readonly leaderboard: readonly LeaderboardRow[]
   readonly projects: number
+  /** The last backtest saved beside the database, if any. */
+  readonly backtest?: SavedBacktest | undefined
 }
 
 /** A single self-contained HTML page (inline CSS and SVG, no scripts, no network) with charts and tables. */
@@ -46,6 +50,7 @@ export function renderHtmlReport(data: HtmlReportData): string {
   .kpi { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 14px 16px; }
   .kpi b { display: block; font-size: 24px; } .kpi span { color: var(--muted); font-size: 13px; }
   .best { margin-top: 16px; padding: 12px 16px; border-left: 4px solid #16a34a; background: #f0fdf4; border-radius: 6px; }
+  .kpis + .charts { margin-top: 16px; }
   .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(520px, 1fr)); gap: 16px; }
   .chart { margin: 0; background: #fff; border: 1px solid var(--line); border-radius: 10px; padding: 14px; }
   .chart svg { width: 100%; height: auto; display: block; }
@@ -83,6 +88,7 @@ ${lineChart('Weekly mean user grade', weekly((p) => p.meanUserGrade), (v, places
 ${lineChart('Weekly commits', weekly((p) => p.commits), (v, places) => v.toFixed(places ?? 0), { integer: true })}
 ${lineChart('Weekly cost', weekly((p) => p.cost), (v, places) => money(v, places === undefined ? undefined : Math.max(2, places)))}
 </div>
+${backtestSection(data.backtest)}
 <h2>Report</h2>
 <div class="scroll"><table>
 <thead><tr><th>Setup</th><th>Commits</th><th>Bugs/commit</th><th>User ⌀ (n)</th><th>Agent ⌀</th><th>CS</th><th>SP</th><th>Tool failures</th><th>Tokens/commit</th><th>Cost/commit</th></tr></thead>
