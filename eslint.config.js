@@ -65,7 +65,7 @@ export default tseslint.config(
   },
   {
     // Layering: adapters never import the apps that compose them.
-    files: ['packages/lmdb-store/src/**/*.ts', 'packages/write-buffer/src/**/*.ts', 'packages/migrate/src/**/*.ts'],
+    files: ['packages/lmdb-store/src/**/*.ts', 'packages/write-buffer/src/**/*.ts', 'packages/migrate/src/**/*.ts', 'packages/node-host/src/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -1,11 +1,12 @@
 // Child process: runs one CLI command against a database in this fresh process, silently, and
 // prints its wall time and the process's peak memory.
+import { homedir } from 'node:os'
 import { main } from '@agent-tracker/cli'
 
 const [databasePath, ...command] = process.argv.slice(2)
 let bytes = 0
 const sink = { write: (text: string) => (bytes += text.length), isTTY: false }
 const start = process.hrtime.bigint()
-const code = await main([...command, '--db', databasePath ?? '', '--json'], { stdout: sink, stderr: sink, stdin: process.stdin, env: process.env, cwd: process.cwd() })
+const code = await main([...command, '--db', databasePath ?? '', '--json'], { stdout: sink, stderr: sink, stdin: process.stdin, env: process.env, cwd: process.cwd(), homeDir: homedir() })
 const ms = Number(process.hrtime.bigint() - start) / 1e6
 process.stdout.write(JSON.stringify({ code, ms, maxRssMb: process.resourceUsage().maxRSS / 1024, outputBytes: bytes }))

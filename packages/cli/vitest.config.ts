@@ -1,12 +1,22 @@
-import { defineProject } from 'vitest/config'
+import { defineConfig } from 'vitest/config'
 
-export default defineProject({
+// Two projects: `pnpm test` runs the CLI in-process through main(argv, io) (seconds);
+// `pnpm test:e2e` runs the built binary as child processes and opens the HTML report in headless
+// Chromium. The repository's `pnpm test` runs both.
+export default defineConfig({
   resolve: { conditions: ['@agent-tracker/source'] },
   ssr: { resolve: { conditions: ['@agent-tracker/source'] } },
   test: {
-    name: 'cli',
-    // Integration tests run the built CLI as child processes (~0.3 s each on an idle machine),
-    // often a dozen per test, while the OpenCode end-to-end suite shares the same two cores.
-    testTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        // A hang guard, not a speed check: a test runs a few dozen commands against real LMDB files.
+        test: { name: 'cli', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], exclude: ['test/e2e/**'], testTimeout: 30_000 },
+      },
+      {
+        extends: true,
+        test: { name: 'cli:e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 60_000 },
+      },
+    ],
   },
 })

@@ -1,12 +1,23 @@
-import { defineProject } from 'vitest/config'
+import { defineConfig } from 'vitest/config'
 
-export default defineProject({
+// Two projects: `pnpm test` runs the unit tests (seconds); `pnpm test:e2e` drives the real
+// opencode binary (minutes), and the repository's `pnpm test` runs both.
+export default defineConfig({
   resolve: { conditions: ['@agent-tracker/source'] },
   ssr: { resolve: { conditions: ['@agent-tracker/source'] } },
   test: {
-    name: 'opencode-plugin',
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    // Each end-to-end scenario drives several real opencode processes.
-    testTimeout: 240_000,
+    projects: [
+      {
+        extends: true,
+        // A hang guard, not a speed check: hook tests open real LMDB files and run git, and share
+        // two cores with the end-to-end suite under `pnpm test`.
+        test: { name: 'opencode-plugin', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], exclude: ['test/e2e/**'], testTimeout: 30_000 },
+      },
+      {
+        extends: true,
+        // Each end-to-end scenario drives several real opencode processes.
+        test: { name: 'opencode-plugin:e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 240_000 },
+      },
+    ],
   },
 })

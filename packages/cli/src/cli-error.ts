@@ -1,5 +1,7 @@
 import { TrackerError } from '@agent-tracker/core'
-import { LmdbStoreError } from '@agent-tracker/lmdb-store'
+import { formatBytes, isLmdbStoreError } from '@agent-tracker/lmdb-store'
+import { isNodeHostError } from '@agent-tracker/node-host'
+import { isWriteBufferError } from '@agent-tracker/write-buffer'
 
 /** Exit codes: 0 success, 1 failure, 2 usage (a malformed command or value). */
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const
@@ -17,22 +19,36 @@ export class CliError extends Error {
   }
 }
 
-const USAGE_CODES: ReadonlySet<string> = new Set(['INVALID_GRADE', 'INVALID_TIMESTAMP', 'INVALID_QUERY', 'INVALID_SETUP_ID', 'INVALID_RULES', 'INVALID_OPTION'])
+const USAGE_CODES: ReadonlySet<string> = new Set(['INVALID_GRADE', 'INVALID_TIMESTAMP', 'INVALID_QUERY', 'INVALID_SETUP_ID', 'INVALID_RULES', 'INVALID_OPTION', 'INVALID_DATABASE_PATH'])
 
-/** The code, message and exit code of anything thrown by a command. */
+/**
+ * The code, message and exit code of anything thrown by a command. Errors of core and the
+ * adapters keep their code; where the fix depends on how the CLI is told things, it is added in
+ * the CLI's own terms (`--db`, `--max-size`, `AGENT_TRACKER_DB`), from the error's code and data.
+ */
 export function describeFailure(error: unknown): { code: string; message: string; exitCode: number } {
   if (error instanceof CliError) return { code: error.code, message: error.message, exitCode: error.exitCode }
-  if (error instanceof TrackerError || error instanceof LmdbStoreError) {
-    const message = error instanceof LmdbStoreError ? inCliTerms(error.message) : error.message
-    return { code: error.code, message, exitCode: USAGE_CODES.has(error.code) ? EXIT.usage : EXIT.failure }
+  if (error instanceof TrackerError || isLmdbStoreError(error) || isNodeHostError(error) || isWriteBufferError(error)) {
+    const code: string = error.code
+    const fix = fixInCliTerms(error) ?? fixInCliTerms(error.cause)
+    return { code, message: fix === undefined ? error.message : `${error.message} ${fix}`, exitCode: USAGE_CODES.has(code) ? EXIT.usage : EXIT.failure }
   }
   const message = error instanceof Error ? error.message : String(error)
   return { code: 'UNEXPECTED', message: `Unexpected error: ${message}`, exitCode: EXIT.failure }
 }
 
-/** The store speaks of plugin options (`databasePath`); on the command line that is `--db` or AGENT_TRACKER_DB. */
-function inCliTerms(message: string): string {
-  return message
-    .replace('point databasePath elsewhere', 'point --db or AGENT_TRACKER_DB at another file')
-    .replace(/\bdatabasePath(?: \(or AGENT_TRACKER_DB\))?/g, '--db path (or AGENT_TRACKER_DB)')
+function fixInCliTerms(error: unknown): string | undefined {
+  if (isLmdbStoreError(error, 'DATABASE_FULL')) {
+    const { limitBytes, maximumBytes } = error.details
+    return limitBytes >= maximumBytes
+      ? `The limit is already at its ${formatBytes(maximumBytes)} maximum: point --db (or AGENT_TRACKER_DB) at a new database; this one stays readable with --db.`
+      : `Raise the limit with --max-size or AGENT_TRACKER_MAX_SIZE (up to ${formatBytes(maximumBytes)}).`
+  }
+  if (isLmdbStoreError(error, 'DATABASE_UNREADABLE') && (error.details.reason === 'damaged' || error.details.reason === 'open')) {
+    return 'Move the file aside, or point --db (or AGENT_TRACKER_DB) at another database.'
+  }
+  if (isLmdbStoreError(error, 'DATABASE_UNWRITABLE') && (error.details.reason === 'create' || error.details.reason === 'permission' || error.details.reason === 'folder')) {
+    return 'Check its permissions, or point --db (or AGENT_TRACKER_DB) at a writable place.'
+  }
+  return undefined
 }

@@ -1,11 +1,11 @@
 import { resolve } from 'node:path'
 import type { LmdbStore } from '@agent-tracker/lmdb-store'
-import { openLmdbStore } from '@agent-tracker/lmdb-store'
+import { openDatabase } from '@agent-tracker/node-host'
 import { SingleBar } from 'cli-progress'
 import pc from 'picocolors'
 import type { Io } from './io.js'
 import { colourEnabled, outputWidth } from './io.js'
-import { parseSize } from './parse-size.js'
+import { parseSizeLimit } from './parse-size.js'
 import type { Column } from './table.js'
 import { renderTable } from './table.js'
 
@@ -48,14 +48,20 @@ export class CommandContext {
     return db.startsWith('~') ? db : resolve(this.io.cwd, db)
   }
 
-  /** Opens the database: read-only unless the command writes. Closed by {@link close}. */
+  /**
+   * Opens the database (`--db`, else `AGENT_TRACKER_DB`, else the default): read-only unless the
+   * command writes. Closed by {@link close}.
+   * @throws {CliError} for a bad `--max-size`; the kit's and the store's errors for the database.
+   */
   openStore(mode: 'read' | 'write'): LmdbStore {
-    const maxSize = this.#options.maxSize ?? this.io.env.AGENT_TRACKER_MAX_SIZE
-    const store = openLmdbStore({
+    const flag = this.#options.maxSize
+    const maxSize = flag ?? this.io.env.AGENT_TRACKER_MAX_SIZE
+    const store = openDatabase({
       databasePath: this.databasePath,
       env: this.io.env,
+      homeDir: this.io.homeDir,
       readOnly: mode === 'read',
-      ...(maxSize === undefined ? {} : { maxDatabaseSize: parseSize(maxSize, '--max-size') }),
+      ...(maxSize === undefined ? {} : { maxDatabaseSize: parseSizeLimit(maxSize, flag === undefined ? 'AGENT_TRACKER_MAX_SIZE' : '--max-size') }),
     })
     this.#stores.push(store)
     return store

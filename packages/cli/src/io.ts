@@ -1,15 +1,22 @@
-/** Where the CLI reads and writes; the real process by default, replaceable in tests. */
+import { homedir } from 'node:os'
+
+/**
+ * Everything the CLI takes from its process: streams, environment, working and home folders. The
+ * real process by default; tests run the CLI in-process with their own.
+ */
 export interface Io {
   readonly stdout: { write(text: string): unknown; readonly isTTY?: boolean; readonly columns?: number }
   readonly stderr: { write(text: string): unknown; readonly isTTY?: boolean }
   readonly stdin: AsyncIterable<string | Buffer> & { readonly isTTY?: boolean }
   readonly env: Readonly<Record<string, string | undefined>>
   readonly cwd: string
+  /** The user's home folder: where `~` and relative database paths resolve, and the global OpenCode config lives. */
+  readonly homeDir: string
 }
 
-/** The process's own streams, environment and working directory. */
+/** The process's own streams, environment, working directory and home folder. */
 export function processIo(): Io {
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() }
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd(), homeDir: homedir() }
 }
 
 /**

@@ -2,8 +2,11 @@ import { execFile } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Readable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import { afterAll } from 'vitest'
+import type { Io } from '../src/io.js'
+import { main } from '../src/main.js'
 
 const BIN = fileURLToPath(new URL('../bin/agent-tracker.js', import.meta.url))
 const folders: string[] = []
@@ -19,23 +22,55 @@ afterAll(() => {
   for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true })
 })
 
-/** What a run of the built CLI printed and returned. */
+/** What a run of the CLI printed and returned. */
 export interface CliRun {
   readonly code: number
   readonly stdout: string
   readonly stderr: string
 }
 
-/** Runs the built `agent-tracker` as a child process, with a private HOME and no colour unless asked. */
-export function runCli(args: readonly string[], options: { cwd?: string; input?: string; env?: Record<string, string | undefined>; home?: string } = {}): Promise<CliRun> {
+/** How to run the CLI: working folder, stdin, environment (a variable set to undefined is removed) and home folder. */
+export interface RunOptions {
+  readonly cwd?: string
+  readonly input?: string
+  readonly env?: Record<string, string | undefined>
+  readonly home?: string
+}
+
+/** The environment a run sees: a private HOME, no colour unless asked, none of the tracker's variables unless given. */
+function environment(base: Record<string, string | undefined>, home: string, options: RunOptions): Record<string, string> {
+  const merged = { ...base, HOME: home, NO_COLOR: '1', AGENT_TRACKER_DB: undefined, AGENT_TRACKER_MAX_SIZE: undefined, FORCE_COLOR: undefined, ...options.env }
+  return Object.fromEntries(Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined))
+}
+
+/**
+ * Runs the CLI in this process through `main(argv, io)`, with stdout, stderr and stdin of its own
+ * (not terminals), an environment of only what the run sets, and a private home folder.
+ */
+export async function runCli(args: readonly string[], options: RunOptions = {}): Promise<CliRun> {
   const home = options.home ?? tempFolder('home-')
-  // A variable set to undefined in options.env is removed; the tracker's own are unset unless given.
-  const merged = { ...process.env, HOME: home, NO_COLOR: '1', AGENT_TRACKER_DB: undefined, AGENT_TRACKER_MAX_SIZE: undefined, FORCE_COLOR: undefined, ...options.env }
-  const env = Object.fromEntries(Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined))
+  let stdout = ''
+  let stderr = ''
+  const io: Io = {
+    stdout: { write: (text: string) => (stdout += text), isTTY: false },
+    stderr: { write: (text: string) => (stderr += text), isTTY: false },
+    stdin: Readable.from(options.input === undefined ? [] : [options.input]),
+    env: environment({}, home, options),
+    cwd: options.cwd ?? home,
+    homeDir: home,
+  }
+  const code = await main(args, io)
+  return { code, stdout, stderr }
+}
+
+/** Runs the built `agent-tracker` binary as a child process, with the same private HOME and environment rules as {@link runCli}. */
+export function runBuiltCli(args: readonly string[], options: RunOptions = {}): Promise<CliRun & { readonly signal: NodeJS.Signals | null }> {
+  const home = options.home ?? tempFolder('home-')
+  const env = environment(process.env, home, options)
   return new Promise((resolve) => {
     const child = execFile(process.execPath, [BIN, ...args], { cwd: options.cwd ?? home, env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1
-      resolve({ code, stdout, stderr })
+      resolve({ code, stdout, stderr, signal: error?.signal ?? null })
     })
     child.stdin?.end(options.input ?? '')
   })

@@ -137,6 +137,22 @@ describe('migrate, merge and export', () => {
     expect((await runCli(['migrate', 'no/such/folder', '--db', db])).code).toBe(2)
   })
 
+  it('does not repeat a migration that finished without problems, unless asked --again', async () => {
+    const project = tempFolder('legacy-')
+    mkdirSync(join(project, '.journal'))
+    writeFileSync(join(project, '.journal', 'communication.json'), JSON.stringify([{ commit: 'abc1234', timestamp: '2026-02-23T18:00:00Z', agent_grade: 'good', user_grade: 'excellence' }]))
+    const db = join(tempFolder(), 'm.lmdb')
+    expect((await runCli(['migrate', project, '--db', db])).code).toBe(0)
+    const repeat = await runCli(['migrate', project, '--db', db])
+    expect(repeat.code).toBe(0)
+    expect(repeat.stdout).toMatch(/ done \d{4}-\d{2}-\d{2} \d{2}:\d{2} /)
+    expect(repeat.stdout).toContain('Migrations done before were not repeated; add --again to look for legacy data added since.')
+    const json = JSON.parse((await runCli(['migrate', project, '--db', db, '--json'])).stdout) as { folders: { files: { outcome: string; previousRun: { migrated: number } } }[] }
+    expect(json.folders[0]?.files).toMatchObject({ outcome: 'done-before', previousRun: { migrated: 3 } })
+    const again = await runCli(['migrate', project, '--again', '--db', db, '--json'])
+    expect(JSON.parse(again.stdout)).toMatchObject({ folders: [{ files: { outcome: 'migrated', migrated: 0, skipped: 3 } }] })
+  })
+
   it('merges another database idempotently', async () => {
     const a = await seedHistory()
     const other = join(tempFolder(), 'other.lmdb')
@@ -233,7 +249,7 @@ describe('faults', () => {
       const { code, stderr } = await runCli([...args, '--db', db])
       expect(code).toBe(1)
       expect(stderr).toContain(`The agent-tracker database ${db} is unreadable: it is not an LMDB database file.`)
-      expect(stderr).toContain('move the file aside or point --db or AGENT_TRACKER_DB at another file')
+      expect(stderr).toContain('Move the file aside, or point --db (or AGENT_TRACKER_DB) at another database.')
       expect(stderr).not.toContain('databasePath')
     }
     const doctor = await runCli(['doctor', '--db', db])
@@ -253,6 +269,22 @@ describe('faults', () => {
   it('rejects an out-of-range size limit (exit 2)', async () => {
     const { code, stderr } = await runCli(['bug', SONNET, '--db', join(tempFolder(), 'x.lmdb'), '--max-size', '4GiB'])
     expect(code).toBe(2)
-    expect(stderr).toContain('Invalid maxDatabaseSize 4294967296: accepted is a whole number of bytes from 1048576 (1 MiB) to 2147483648 (2 GiB)')
+    expect(stderr).toContain('Invalid --max-size "4GiB": accepted are sizes from 1.0 MiB to 2.0 GiB, like 512MiB; the default is 512.0 MiB.')
+    const fromEnvironment = await runCli(['bug', SONNET, '--db', join(tempFolder(), 'x.lmdb')], { env: { AGENT_TRACKER_MAX_SIZE: '10' } })
+    expect(fromEnvironment.code).toBe(2)
+    expect(fromEnvironment.stderr).toContain('Invalid AGENT_TRACKER_MAX_SIZE "10": accepted are sizes from 1.0 MiB')
+    expect(stderr + fromEnvironment.stderr).not.toContain('maxDatabaseSize')
+  })
+
+  it('says how to get room in its own words when the database is full, and keeps what was stored', async () => {
+    const db = join(tempFolder(), 'small.lmdb')
+    const small = factLine({ kind: 'activity', setup: SONNET, project: '/w/app', task: 'small' })
+    expect((await runCli(['ingest', '--db', db, '--max-size', '1MiB'], { input: small })).code).toBe(0)
+    const huge = factLine({ kind: 'activity', setup: SONNET, project: '/w/app', task: 'x'.repeat(1_200_000) })
+    const { code, stderr } = await runCli(['ingest', '--db', db, '--max-size', '1MiB'], { input: huge })
+    expect(code).toBe(1)
+    expect(stderr).toMatch(/reached its size limit: .* used of 1\.0 MiB\. This batch was not written; everything already stored is intact\. Raise the limit with --max-size or AGENT_TRACKER_MAX_SIZE \(up to 2\.0 GiB\)\./)
+    expect(stderr).not.toContain('maxDatabaseSize')
+    expect(JSON.parse((await runCli(['activity', '--db', db, '--json'])).stdout)).toHaveLength(1)
   })
 })

@@ -81,6 +81,16 @@ export type {
 export { createTrackingService } from './tracking/tracking-service.js'
 export { refreshProjectProfiles } from './tracking/refresh-profiles.js'
 
+// What every agent host decides the same way (pure; the Node host kit does the I/O around it).
+export type { FolderStep, GitEvent } from './host/commit-detection.js'
+export { folderStepsOf, gitEventsOf, runsGitCommit } from './host/commit-detection.js'
+export { isSecretEnvFile, secretFileIn } from './host/env-guard.js'
+export { parseGradeArguments, unquoteArguments } from './host/grade-arguments.js'
+export type { HaltMode, ToolCallPolicy, ToolCallVerdict } from './host/tool-call-guard.js'
+export { guardHaltedSetup, guardSecretFiles, guardToolCall } from './host/tool-call-guard.js'
+export type { UserCommand } from './host/user-commands.js'
+export { USER_COMMANDS, isUserCommand } from './host/user-commands.js'
+
 export type { FolderProfiler, ProjectProfile } from './projects/project-profile.js'
 export type { ProjectFiles } from './projects/classify-project.js'
 export { PROFILE_FILES, classifyProject } from './projects/classify-project.js'

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { tempFolder } from '../test/temp.js'
 import { DEFAULT_DATABASE_SIZE, formatBytes, validateMaxDatabaseSize } from './database-size.js'
+import type { LmdbStoreError } from './errors.js'
+import { isLmdbStoreError } from './errors.js'
 import { openLmdbStore } from './open-lmdb-store.js'
 
 const MIB = 1024 * 1024
@@ -22,6 +24,17 @@ describe('validateMaxDatabaseSize', () => {
     ['512MB', '"512MB"'],
   ])('rejects %s naming the option, the value and the range', (value, shown) => {
     expect(() => validateMaxDatabaseSize(value)).toThrow(`Invalid maxDatabaseSize ${shown}: ${RANGE}`)
+  })
+
+  it('carries the option, the value and the range as data, for hosts to phrase in their own terms', () => {
+    let failure: unknown
+    try {
+      validateMaxDatabaseSize(10)
+    } catch (error) {
+      failure = error
+    }
+    expect(isLmdbStoreError(failure, 'INVALID_OPTION')).toBe(true)
+    expect((failure as LmdbStoreError).details).toEqual({ option: 'maxDatabaseSize', value: 10, minimumBytes: MIB, maximumBytes: 2048 * MIB, defaultBytes: DEFAULT_DATABASE_SIZE })
   })
 
   it('refuses to open a database with an out-of-range size and creates nothing', async () => {

@@ -19,6 +19,7 @@ export function validateMaxDatabaseSize(value: unknown = DEFAULT_DATABASE_SIZE):
   throw new LmdbStoreError(
     'INVALID_OPTION',
     `Invalid maxDatabaseSize ${describeValue(value)}: accepted is a whole number of bytes from ${String(MIN_DATABASE_SIZE)} (1 MiB) to ${String(MAX_DATABASE_SIZE)} (2 GiB); the default is ${String(DEFAULT_DATABASE_SIZE)} (512 MiB).`,
+    { option: 'maxDatabaseSize', value, minimumBytes: MIN_DATABASE_SIZE, maximumBytes: MAX_DATABASE_SIZE, defaultBytes: DEFAULT_DATABASE_SIZE },
   )
 }
 

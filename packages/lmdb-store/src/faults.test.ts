@@ -5,6 +5,7 @@ import { createFactScript } from '@agent-tracker/core/testing'
 import { describe, expect, it } from 'vitest'
 import { tempFolder } from '../test/temp.js'
 import { checkDataFile } from './data-file.js'
+import type { LmdbStoreError } from './errors.js'
 import { isLmdbStoreError } from './errors.js'
 import { MAX_DATABASE_SIZE } from './database-size.js'
 import { openLmdbStore } from './open-lmdb-store.js'
@@ -41,7 +42,8 @@ describe('unreadable databases never crash the process', () => {
     writeFileSync(databasePath, content)
     const error = openError(databasePath)
     expect(isLmdbStoreError(error, 'DATABASE_UNREADABLE')).toBe(true)
-    expect((error as Error).message).toBe(`The agent-tracker database ${databasePath} is unreadable: ${problem}. Nothing was opened or changed; move the file aside or point databasePath elsewhere.`)
+    expect((error as Error).message).toBe(`The agent-tracker database ${databasePath} is unreadable: ${problem}. Nothing was opened or changed.`)
+    expect((error as LmdbStoreError).details).toEqual({ path: databasePath, reason: 'damaged' })
     expect(readFileSync(databasePath)).toEqual(content)
   })
 
@@ -85,7 +87,8 @@ describe('size limit', () => {
       }
     }
     expect(isLmdbStoreError(failure, 'DATABASE_FULL')).toBe(true)
-    expect((failure as Error).message).toMatch(/reached its size limit: .* used of maxDatabaseSize 1\.0 MiB\. This batch was not written; everything already stored is intact\. Raise maxDatabaseSize \(up to 2 GiB\)/)
+    expect((failure as Error).message).toMatch(/reached its size limit: .* used of 1\.0 MiB\. This batch was not written; everything already stored is intact\.$/)
+    expect((failure as LmdbStoreError).details).toMatchObject({ path: databasePath, limitBytes: MIB, maximumBytes: MAX_DATABASE_SIZE, usedBytes: expect.any(Number) as number })
     expect(stored).toBeGreaterThan(0)
     expect(await store.find('activities')).toHaveLength(stored)
     expect(store.info().usedBytes).toBeLessThanOrEqual(MIB)
@@ -119,10 +122,12 @@ describe('size limit with large records', () => {
     await store.close()
   })
 
-  it('says so when the limit cannot be raised any further', () => {
+  it('gives the use, the limit and the largest limit, for the host to say whether raising it helps', () => {
     const error = databaseFullError('/data/tracker.lmdb', MAX_DATABASE_SIZE - 4096, MAX_DATABASE_SIZE)
     expect(error.code).toBe('DATABASE_FULL')
-    expect(error.message).toBe('The agent-tracker database /data/tracker.lmdb reached its size limit: 2.0 GiB used of maxDatabaseSize 2.0 GiB. This batch was not written; everything already stored is intact. maxDatabaseSize is already at its 2 GiB maximum: point databasePath (or AGENT_TRACKER_DB) at a new database, and merge or read this one separately.')
+    expect(error.message).toBe('The agent-tracker database /data/tracker.lmdb reached its size limit: 2.0 GiB used of 2.0 GiB. This batch was not written; everything already stored is intact.')
+    expect(error.details).toEqual({ path: '/data/tracker.lmdb', usedBytes: MAX_DATABASE_SIZE - 4096, limitBytes: MAX_DATABASE_SIZE, maximumBytes: MAX_DATABASE_SIZE })
+    expect(error.path).toBe('/data/tracker.lmdb')
   })
 
   it('writes migration records within the limit too', async () => {
@@ -143,13 +148,15 @@ describe('unwritable and locked locations', () => {
     const error = openError(databasePath)
     expect(isLmdbStoreError(error, 'DATABASE_UNWRITABLE')).toBe(true)
     expect((error as Error).message).toContain(`Cannot create the agent-tracker database ${databasePath}: ${reason}`)
-    expect((error as Error).message).toContain('Check the permissions, or choose another databasePath.')
+    expect((error as LmdbStoreError).details).toEqual({ path: databasePath, reason: 'create' })
   })
 
   it('explains a folder that cannot be created for lack of permission', () => {
     const error = openError('/sys/agent-tracker/db.lmdb')
     expect(isLmdbStoreError(error, 'DATABASE_UNWRITABLE')).toBe(true)
-    expect((error as Error).message).toBe("Cannot create the folder /sys/agent-tracker for the agent-tracker database: EPERM: operation not permitted, mkdir '/sys/agent-tracker'. Choose a writable databasePath.")
+    expect((error as Error).message).toBe("Cannot create the folder /sys/agent-tracker for the agent-tracker database: EPERM: operation not permitted, mkdir '/sys/agent-tracker'.")
+    expect((error as LmdbStoreError).details).toEqual({ path: '/sys/agent-tracker', reason: 'folder' })
+    expect((error as Error).cause).toMatchObject({ code: 'EPERM' })
   })
 
   it('explains a path whose folder cannot be created', () => {
@@ -166,5 +173,6 @@ describe('unwritable and locked locations', () => {
     const error = openError(databasePath)
     expect(isLmdbStoreError(error, 'DATABASE_UNWRITABLE')).toBe(true)
     expect((error as Error).message).toBe(`The agent-tracker database ${databasePath} cannot be opened: its lock file ${databasePath}-lock is not a regular file. Remove it; LMDB recreates it.`)
+    expect((error as LmdbStoreError).details).toEqual({ path: `${databasePath}-lock`, reason: 'lock-file' })
   })
 })

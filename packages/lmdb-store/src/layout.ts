@@ -1,7 +1,10 @@
 import type { CollectionName, CollectionRecords, RecordKey } from '@agent-tracker/core'
 import type { Key } from 'lmdb'
 
-/** The named sub-database of each collection (SPEC §4.2 names where the spec gives them). */
+/**
+ * The named sub-database of each collection. Setups live in `agents` and grade events in
+ * `communication`, the names the predecessor gave that data; docs/database.md describes them all.
+ */
 export const SUB_DATABASES: Readonly<Record<CollectionName, string>> = {
   setups: 'agents',
   projects: 'projects',

@@ -25,15 +25,15 @@ export function openEnvironment(path: string, mapSize: number, readOnly: boolean
   const { dataFile, lockFile, noSubdir } = locateDataFile(path)
   const check = checkDataFile(dataFile)
   if (!check.ok) {
-    throw new LmdbStoreError('DATABASE_UNREADABLE', `The agent-tracker database ${dataFile} is unreadable: ${check.problem}. Nothing was opened or changed; move the file aside or point databasePath elsewhere.`, { path: dataFile })
+    throw new LmdbStoreError('DATABASE_UNREADABLE', `The agent-tracker database ${dataFile} is unreadable: ${check.problem}. Nothing was opened or changed.`, { path: dataFile, reason: 'damaged' })
   }
   if (readOnly && !check.exists) {
-    throw new LmdbStoreError('DATABASE_UNREADABLE', `There is no agent-tracker database at ${dataFile}.`, { path: dataFile })
+    throw new LmdbStoreError('DATABASE_UNREADABLE', `There is no agent-tracker database at ${dataFile}.`, { path: dataFile, reason: 'missing' })
   }
   ensureFolder(noSubdir ? dirname(path) : path)
   const lockProblem = checkLockFile(lockFile)
   if (lockProblem !== undefined) {
-    throw new LmdbStoreError('DATABASE_UNWRITABLE', `The agent-tracker database ${path} cannot be opened: ${lockProblem}. Remove it; LMDB recreates it.`, { path: lockFile })
+    throw new LmdbStoreError('DATABASE_UNWRITABLE', `The agent-tracker database ${path} cannot be opened: ${lockProblem}. Remove it; LMDB recreates it.`, { path: lockFile, reason: 'lock-file' })
   }
   try {
     // overlappingSync off: a commit is on disk when transactionSync returns, and lmdb-js then
@@ -52,6 +52,6 @@ function ensureFolder(folder: string): void {
   try {
     mkdirSync(folder, { recursive: true })
   } catch (error) {
-    throw new LmdbStoreError('DATABASE_UNWRITABLE', `Cannot create the folder ${folder} for the agent-tracker database: ${(error as Error).message}. Choose a writable databasePath.`, { path: folder, cause: error })
+    throw new LmdbStoreError('DATABASE_UNWRITABLE', `Cannot create the folder ${folder} for the agent-tracker database: ${(error as Error).message}.`, { path: folder, reason: 'folder' }, { cause: error })
   }
 }

@@ -1,15 +1,21 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { isAbsolute, join, resolve } from 'node:path'
 import type { ScoringRulesInput } from '@agent-tracker/core'
-import { resolveRules } from '@agent-tracker/core'
-import type { DatabasePathSources } from './database-path.js'
-import { MEMORY_PATH, resolveDatabasePath } from './database-path.js'
+import { describeValue, resolveRules } from '@agent-tracker/core'
 import { validateMaxDatabaseSize } from './database-size.js'
+import { LmdbStoreError } from './errors.js'
 import { LmdbStore } from './lmdb-store.js'
+import { MEMORY_PATH } from './memory-path.js'
 
 /** Options of {@link openLmdbStore}. */
-export interface LmdbStoreOptions extends DatabasePathSources {
+export interface LmdbStoreOptions {
+  /**
+   * The database: an absolute path (a file, or a folder holding `data.mdb`), or
+   * {@link MEMORY_PATH}. Where a host's database lives by default, and how its users name it, is
+   * the host's business (the Node host kit resolves `AGENT_TRACKER_DB` and the home folder).
+   */
+  readonly databasePath: string
   /** Size limit of the database file in bytes, 1 MiB..2 GiB; default 512 MiB. */
   readonly maxDatabaseSize?: number
   /** Scoring rules the store applies facts with (partial rules merge over the defaults). */
@@ -19,16 +25,16 @@ export interface LmdbStoreOptions extends DatabasePathSources {
 }
 
 /**
- * Opens (creating when absent) the central database. The data file is checked before LMDB maps
- * it, because LMDB crashes the process on garbage or truncated files.
- * @throws {LmdbStoreError} INVALID_OPTION, DATABASE_UNREADABLE, DATABASE_UNWRITABLE, DATABASE_TOO_NEW.
+ * Opens (creating when absent) the database at an absolute path. The data file is checked before
+ * LMDB maps it, because LMDB crashes the process on garbage or truncated files.
+ * @throws {LmdbStoreError} INVALID_OPTION (a relative path, a bad size), DATABASE_UNREADABLE, DATABASE_UNWRITABLE, DATABASE_TOO_NEW.
  */
-export function openLmdbStore(options: LmdbStoreOptions = {}): LmdbStore {
+export function openLmdbStore(options: LmdbStoreOptions): LmdbStore {
   const maxDatabaseSize = validateMaxDatabaseSize(options.maxDatabaseSize)
   const rules = resolveRules(options.rules ?? {})
-  const resolved = resolveDatabasePath(options)
-  const temporary = resolved === MEMORY_PATH ? mkdtempSync(join(tmpdir(), 'agent-tracker-')) : undefined
-  const path = temporary === undefined ? resolved : join(temporary, 'agent-tracker.lmdb')
+  const given = checkedPath(options.databasePath)
+  const temporary = given === MEMORY_PATH ? mkdtempSync(join(tmpdir(), 'agent-tracker-')) : undefined
+  const path = temporary === undefined ? given : join(temporary, 'agent-tracker.lmdb')
   try {
     return new LmdbStore({ path, maxDatabaseSize, rules, readOnly: options.readOnly ?? false, temporary })
   } catch (error) {
@@ -37,3 +43,9 @@ export function openLmdbStore(options: LmdbStoreOptions = {}): LmdbStore {
   }
 }
 
+/** A relative path would land wherever the process happens to run, so the store takes only absolute ones. */
+function checkedPath(value: unknown): string {
+  if (value === MEMORY_PATH) return value
+  if (typeof value === 'string' && value.trim() !== '' && isAbsolute(value)) return resolve(value)
+  throw new LmdbStoreError('INVALID_OPTION', `Invalid databasePath ${describeValue(value)}: accepted is an absolute path, or "${MEMORY_PATH}" for a throw-away database.`, { option: 'databasePath', value })
+}

@@ -11,7 +11,7 @@ export function storedSchemaVersion(meta: Database<unknown>, path: string): numb
   const value = meta.get(SCHEMA_VERSION_KEY)
   if (value === undefined) return undefined
   if (typeof value === 'number' && Number.isInteger(value) && value >= 1) return value
-  throw new LmdbStoreError('DATABASE_UNREADABLE', `The agent-tracker database ${path} has an unreadable schema version (${describeValue(value)}); a whole number ≥ 1 is expected. Nothing was changed.`, { path })
+  throw new LmdbStoreError('DATABASE_UNREADABLE', `The agent-tracker database ${path} has an unreadable schema version (${describeValue(value)}); a whole number ≥ 1 is expected. Nothing was changed.`, { path, reason: 'schema' })
 }
 
 /**
@@ -22,7 +22,7 @@ export function storedSchemaVersion(meta: Database<unknown>, path: string): numb
 export function checkSchemaVersion(meta: Database<unknown>, path: string, readOnly: boolean, write: (body: () => void) => void): void {
   const stored = storedSchemaVersion(meta, path)
   if (stored !== undefined && stored > SCHEMA_VERSION) {
-    throw new LmdbStoreError('DATABASE_TOO_NEW', `The agent-tracker database ${path} has schema version ${String(stored)}, newer than this release understands (${String(SCHEMA_VERSION)}). Upgrade agent-tracker.`, { path })
+    throw new LmdbStoreError('DATABASE_TOO_NEW', `The agent-tracker database ${path} has schema version ${String(stored)}, newer than this release understands (${String(SCHEMA_VERSION)}). Upgrade agent-tracker.`, { path, schemaVersion: stored, supportedVersion: SCHEMA_VERSION })
   }
   if (stored !== undefined || readOnly) return
   write(() => {

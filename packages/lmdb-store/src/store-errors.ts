@@ -4,15 +4,16 @@ import { LmdbStoreError, isLmdbStoreError } from './errors.js'
 
 const MAP_FULL = -30792
 
-/** The DATABASE_FULL error: the limit, the use, that nothing was lost, and how to get room. */
-export function databaseFullError(path: string, used: number, limit: number, cause?: unknown): LmdbStoreError {
-  const remedy = limit >= MAX_DATABASE_SIZE
-    ? 'maxDatabaseSize is already at its 2 GiB maximum: point databasePath (or AGENT_TRACKER_DB) at a new database, and merge or read this one separately.'
-    : 'Raise maxDatabaseSize (up to 2 GiB) in the plugin options, or with --max-size / AGENT_TRACKER_MAX_SIZE for the CLI.'
+/**
+ * The DATABASE_FULL error: the limit, the use, and that nothing was lost. How to get room (a
+ * larger limit, up to `maximumBytes`, or a new database) is the host's to say in its own terms.
+ */
+export function databaseFullError(path: string, used: number, limit: number, cause?: unknown): LmdbStoreError<'DATABASE_FULL'> {
   return new LmdbStoreError(
     'DATABASE_FULL',
-    `The agent-tracker database ${path} reached its size limit: ${formatBytes(used)} used of maxDatabaseSize ${formatBytes(limit)}. This batch was not written; everything already stored is intact. ${remedy}`,
-    { path, cause },
+    `The agent-tracker database ${path} reached its size limit: ${formatBytes(used)} used of ${formatBytes(limit)}. This batch was not written; everything already stored is intact.`,
+    { path, usedBytes: used, limitBytes: limit, maximumBytes: MAX_DATABASE_SIZE },
+    { cause },
   )
 }
 
@@ -23,7 +24,7 @@ export function translateWriteError(error: unknown, store: { path: string; maxDa
   const message = error instanceof Error ? error.message : String(error)
   if (code === MAP_FULL || message.includes('MDB_MAP_FULL')) return databaseFullError(store.path, store.maxDatabaseSize, store.maxDatabaseSize, error)
   if (store.closed) return closedError()
-  return new LmdbStoreError('DATABASE_UNWRITABLE', `Could not write to the agent-tracker database ${store.path}: ${message}. Nothing from this batch was written.`, { path: store.path, cause: error })
+  return new LmdbStoreError('DATABASE_UNWRITABLE', `Could not write to the agent-tracker database ${store.path}: ${message}. Nothing from this batch was written.`, { path: store.path, reason: 'write' }, { cause: error })
 }
 
 /**
@@ -34,12 +35,12 @@ export function translateOpenError(error: unknown, path: string, creating: boole
   const message = (error as Error).message
   const code = (error as NodeJS.ErrnoException).code
   if (creating) {
-    return new LmdbStoreError('DATABASE_UNWRITABLE', `Cannot create the agent-tracker database ${path}: ${message}. Check the permissions, or choose another databasePath.`, { path, cause: error })
+    return new LmdbStoreError('DATABASE_UNWRITABLE', `Cannot create the agent-tracker database ${path}: ${message}.`, { path, reason: 'create' }, { cause: error })
   }
   if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || /permission denied|read-only file system/i.test(message)) {
-    return new LmdbStoreError('DATABASE_UNWRITABLE', `Cannot open the agent-tracker database ${path}: ${message}. Check the permissions, or choose another databasePath.`, { path, cause: error })
+    return new LmdbStoreError('DATABASE_UNWRITABLE', `Cannot open the agent-tracker database ${path}: ${message}.`, { path, reason: 'permission' }, { cause: error })
   }
-  return new LmdbStoreError('DATABASE_UNREADABLE', `Cannot open the agent-tracker database ${path}: ${message}.`, { path, cause: error })
+  return new LmdbStoreError('DATABASE_UNREADABLE', `Cannot open the agent-tracker database ${path}: ${message}.`, { path, reason: 'open' }, { cause: error })
 }
 
 /** The error of any call on a closed store. */

@@ -9,7 +9,7 @@ import { readCommunicationFile } from './legacy-communication-file.js'
 import { readStatusFile, statusAgentName } from './legacy-files.js'
 import { readJournalFile } from './legacy-journal-file.js'
 import type { MigrationIssue, MigrationOptions, MigrationReport } from './migration-report.js'
-import { recordMigrationRun } from './migration-history.js'
+import { migrationId, recordMigrationRun } from './migration-history.js'
 import { EMPTY_REPORT, messageOf, neverThrowing } from './migration-report.js'
 
 /** Options of {@link importLegacyFiles}. */
@@ -68,7 +68,7 @@ async function importFiles(project: string, target: TrackerStore, options: Legac
       options.onProgress?.({ source: file, processed, total: contents.size, migrated, skipped })
     }
     await target.importRecords({ projects: [{ v: 1, path: project, name: projectName(project), firstSeenAt: now, lastSeenAt: now }] })
-    await recordMigrationRun(target, { id: `legacy-files:${project}`, kind: 'legacy-files', source: project, at: now, migrated, skipped, errors: errors.length })
+    await recordMigrationRun(target, { id: migrationId('legacy-files', project), kind: 'legacy-files', source: project, at: now, migrated, skipped, errors: errors.length })
   } catch (error) {
     errors.push({ source: project, message: `import stopped: ${messageOf(error)}` })
   }

@@ -4,7 +4,7 @@ import { COLLECTIONS } from '@agent-tracker/core'
 import type { LmdbStore } from '@agent-tracker/lmdb-store'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
 import type { MigrationOptions, MigrationReport } from './migration-report.js'
-import { recordMigrationRun } from './migration-history.js'
+import { migrationId, recordMigrationRun } from './migration-history.js'
 import { messageOf, neverThrowing } from './migration-report.js'
 import { notAnAgentTrackerDatabase } from './merge-source.js'
 
@@ -60,7 +60,7 @@ async function copyDatabase(source: string, target: TrackerStore, options: Merge
       }
       await flush()
     }
-    await recordMigrationRun(target, { id: `merge:${source}`, kind: 'merge', source, at: now, migrated, skipped, errors: 0 })
+    await recordMigrationRun(target, { id: migrationId('merge', source), kind: 'merge', source, at: now, migrated, skipped, errors: 0 })
   } catch (error) {
     errors.push({ source, message: `merge stopped after ${String(processed)} records: ${messageOf(error)}` })
   }

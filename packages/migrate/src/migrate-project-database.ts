@@ -3,7 +3,7 @@ import { databaseHasData, legacyDatabasePath } from './detect-legacy.js'
 import type { LegacyEntry } from './legacy-database-records.js'
 import { commitFromLegacy, gradeEventFromLegacy, legacySetupId, parseLegacyKey, projectOf, setupFromLegacyAgent } from './legacy-database-records.js'
 import type { MigrationIssue, MigrationOptions, MigrationReport } from './migration-report.js'
-import { recordMigrationRun } from './migration-history.js'
+import { migrationId, recordMigrationRun } from './migration-history.js'
 import { EMPTY_REPORT, messageOf, neverThrowing } from './migration-report.js'
 import { openLegacyDatabase } from './open-legacy-database.js'
 
@@ -80,7 +80,7 @@ async function copyLegacyDatabase(source: string, target: TrackerStore, options:
     }
     await flush()
     await target.importRecords({ projects: [...projects.values()] })
-    await recordMigrationRun(target, { id: `project-database:${source}`, kind: 'project-database', source, at: now, migrated, skipped, errors: errors.length })
+    await recordMigrationRun(target, { id: migrationId('project-database', source), kind: 'project-database', source, at: now, migrated, skipped, errors: errors.length })
   } catch (error) {
     errors.push({ source, message: `migration stopped after ${String(processed)} entries: ${messageOf(error)}` })
   } finally {

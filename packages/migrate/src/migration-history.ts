@@ -1,5 +1,10 @@
 import type { MigrationRecord, TrackerStore } from '@agent-tracker/core'
 
+/** The id a migration of `source` is recorded under in the store's meta: one record per kind and source. */
+export function migrationId(kind: MigrationRecord['kind'], source: string): string {
+  return `${kind}:${source}`
+}
+
 /**
  * Records one run of a migration without losing earlier runs: the stored record's `migrated` is
  * the total over every run of that source; `at`, `skipped` and `errors` describe the latest run.

@@ -1,9 +1,9 @@
-import type { AgentStatus } from '@agent-tracker/core'
-import { formatStatusLine, gradeLabel, priorArt } from '@agent-tracker/core'
+import { gradeLabel, priorArt } from '@agent-tracker/core'
+import type { Tracker } from '@agent-tracker/node-host'
+import { profileFolder, statusCardText } from '@agent-tracker/node-host/hooks'
 import type { ToolContext, ToolDefinition } from '@opencode-ai/plugin/tool'
 import { tool } from '@opencode-ai/plugin/tool'
 import type { TrackerContext } from './tracker-context.js'
-import type { TrackerRuntime } from './tracker-runtime.js'
 
 /** The names of the tools the plugin gives agents. */
 export const TRACKER_TOOLS = ['tracker_status', 'tracker_self_grade', 'tracker_report_bug', 'tracker_retrospective', 'tracker_log_activity', 'tracker_prior_art'] as const
@@ -29,17 +29,17 @@ const PRIOR_ART_HITS = 5
  */
 export function agentTools(context: Pick<TrackerContext, 'runtime' | 'sessions' | 'settled'>): Record<string, ToolDefinition> {
   const { sessions } = context
-  const ready = async (): Promise<TrackerRuntime> => {
+  const ready = async (): Promise<Tracker> => {
     const runtime = await context.runtime
     if (runtime === undefined) throw new Error('agent-tracker is paused (see the OpenCode log for why); nothing was recorded.')
     await context.settled()
     return runtime
   }
-  const here = async (ctx: ToolContext): Promise<{ runtime: TrackerRuntime; context: { setup: string; project: string; session: string } }> => {
+  const here = async (ctx: ToolContext): Promise<{ runtime: Tracker; context: { setup: string; project: string; session: string } }> => {
     const runtime = await ready()
     const setup = sessions.setupOf(ctx.sessionID, ctx.agent)
     if (setup === undefined) throw new Error('agent-tracker does not know this session’s agent yet; try again after your first reply.')
-    runtime.lastSetup = setup
+    runtime.noteWork(setup)
     return { runtime, context: { setup, project: runtime.project, session: ctx.sessionID } }
   }
   const only = (args: object, allowed: readonly string[], tool: string): void => {
@@ -56,7 +56,7 @@ export function agentTools(context: Pick<TrackerContext, 'runtime' | 'sessions' 
       async execute(_args, ctx) {
         const { runtime, context: { setup } } = await here(ctx)
         const status = await runtime.service.getStatus(setup)
-        return status === undefined ? `${setup} has no recorded work yet.` : statusText(status)
+        return status === undefined ? `${setup} has no recorded work yet.` : statusCardText(status)
       },
     }),
     tracker_self_grade: tool({
@@ -81,7 +81,7 @@ export function agentTools(context: Pick<TrackerContext, 'runtime' | 'sessions' 
         only(args, ['note', 'commit'], 'tracker_report_bug')
         const { runtime, context } = await here(ctx)
         const status = await runtime.service.reportBug({ ...context, by: 'agent', note: args.note, ...(args.commit === undefined ? {} : { commit: args.commit }) })
-        return `Bug recorded. ${statusText(status)}`
+        return `Bug recorded. ${statusCardText(status)}`
       },
     }),
     tracker_retrospective: tool({
@@ -109,7 +109,7 @@ export function agentTools(context: Pick<TrackerContext, 'runtime' | 'sessions' 
       args: { task: z.string().describe('words describing the task') },
       async execute(args) {
         const runtime = await ready()
-        const result = await priorArt(runtime.buffer, { task: args.task, project: runtime.project, limit: PRIOR_ART_HITS }, { profileFolder: runtime.profileFolder })
+        const result = await priorArt(runtime.buffer, { task: args.task, project: runtime.project, limit: PRIOR_ART_HITS }, { profileFolder })
         const graded = (hit: (typeof result.patterns)[number]): string => hit.grade === undefined ? '' : ` (${hit.gradedBy === 'agent' ? 'self-graded' : 'user grade'} ${gradeLabel(hit.grade)})`
         const line = (hit: (typeof result.patterns)[number]): string => `- ${hit.title}${graded(hit)} — ${hit.project.split(/[\\/]/).at(-1) ?? hit.project}${hit.detail === '' ? '' : `: ${hit.detail}`}`
         return [
@@ -119,10 +119,4 @@ export function agentTools(context: Pick<TrackerContext, 'runtime' | 'sessions' 
       },
     }),
   }
-}
-
-/** A status card as text for agents and toasts. */
-export function statusText(status: AgentStatus): string {
-  const line = formatStatusLine(status)
-  return status.halted ? `${line}. HALTED: tool calls are blocked until the user runs /reinstate (or agent-tracker reinstate ${status.setup}).` : line
 }

@@ -1,8 +1,8 @@
 import { latestSetupIn } from '@agent-tracker/core'
+import type { Tracker } from '@agent-tracker/node-host'
 import { isTrackerTool } from './agent-tools.js'
 import { eventOf, failedToolPart, field, finishedUsage, messageSetup, textField } from './event-shapes.js'
 import type { TrackerContext } from './tracker-context.js'
-import type { TrackerRuntime } from './tracker-runtime.js'
 
 /**
  * The `event` hook: learns each session's agent and model, records token usage of finished
@@ -13,7 +13,7 @@ export function eventHook(context: TrackerContext): (input: { event: unknown }) 
   const { sessions, project } = context
   const countedParts = new Set<string>()
   const countedMessages = new Set<string>()
-  const handlers = new Map<string, (runtime: TrackerRuntime, properties: Readonly<Record<string, unknown>>) => Promise<void>>(Object.entries({
+  const handlers = new Map<string, (runtime: Tracker, properties: Readonly<Record<string, unknown>>) => Promise<void>>(Object.entries({
     'message.updated': async (runtime, properties) => {
       const info = field(properties, 'info')
       const seen = info === undefined ? undefined : messageSetup(info)

@@ -1,4 +1,5 @@
 import type { Notifier } from './notifier.js'
+import { inPluginTerms } from './plugin-errors.js'
 
 /**
  * Wraps a hook so that nothing it throws reaches OpenCode: failures are logged and swallowed.
@@ -10,12 +11,7 @@ export function guardHook<A extends unknown[]>(notifier: Notifier, name: string,
       await hook(...args)
     } catch (error) {
       if (passThrough?.(error) === true) throw error
-      notifier.log('error', `agent-tracker ${name} hook failed (ignored): ${messageOf(error)}`)
+      notifier.log('error', `agent-tracker ${name} hook failed (ignored): ${inPluginTerms(error)}`)
     }
   }
-}
-
-/** An error's message, whatever was thrown. */
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
 }

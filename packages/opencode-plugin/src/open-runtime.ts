@@ -1,31 +1,43 @@
-import { isLmdbStoreError } from '@agent-tracker/lmdb-store/config'
-import { messageOf } from './hook-guard.js'
+import type { Tracker } from '@agent-tracker/node-host'
 import type { Notifier } from './notifier.js'
 import type { PluginSettings } from './options.js'
-import type { TrackerRuntime } from './tracker-runtime.js'
+import { inPluginTerms } from './plugin-errors.js'
 
-/** The runtime being opened, and the start-up work (migration, project profile) that follows it. */
+/** The tracker being opened, and the start-up work (migration, project profile) that follows it. */
 export interface OpeningRuntime {
   /** Resolves to undefined when tracking is paused. */
-  readonly runtime: Promise<TrackerRuntime | undefined>
+  readonly runtime: Promise<Tracker | undefined>
   /** Settles when the start-up work is done (never rejects). */
   readonly startup: Promise<void>
 }
 
 /**
- * Opens the database in the background (LMDB takes tens of milliseconds to load, so it stays off
- * OpenCode's start-up path), then migrates and profiles the project on a later tick. An unusable
- * database pauses tracking with one toast and log line; nothing here throws.
+ * Opens the tracker in the background (LMDB takes tens of milliseconds to load, so the kit is
+ * imported only now, off OpenCode's start-up path), then prepares the project — legacy migration,
+ * profile — on a later tick. An unusable database pauses tracking with one toast and log line;
+ * nothing here throws.
  */
 export function openRuntime(settings: PluginSettings, project: string, notifier: Notifier): OpeningRuntime {
-  const runtime = (async (): Promise<TrackerRuntime | undefined> => {
+  const runtime = (async (): Promise<Tracker | undefined> => {
     try {
-      const { TrackerRuntime } = await import('./tracker-runtime.js')
-      return new TrackerRuntime(settings, project, (error) => {
-        notifier.log('error', `agent-tracker could not write to its database; the facts stay pending: ${describeError(error)}`)
+      const { openTracker } = await import('@agent-tracker/node-host')
+      return openTracker({
+        project,
+        databasePath: settings.databasePath,
+        maxDatabaseSize: settings.maxDatabaseSize,
+        rules: settings.rules,
+        identity: settings.identity,
+        migrateOnStart: settings.migrateOnStart,
+        exportStatusFile: settings.exportStatusFile,
+        flush: {
+          ...settings.flush,
+          onFlushError: (error) => {
+            notifier.log('error', `agent-tracker could not write to its database; the facts stay pending: ${describeError(error)}`)
+          },
+        },
       })
     } catch (error) {
-      pausedNotice(notifier, isLmdbStoreError(error) ? error.message : `could not open the database: ${messageOf(error)}`)
+      pausedNotice(notifier, inPluginTerms(error))
       return undefined
     }
   })()
@@ -34,7 +46,7 @@ export function openRuntime(settings: PluginSettings, project: string, notifier:
       done()
       return
     }
-    setTimeout(() => void opened.startBackgroundWork(notifier).finally(done), 0).unref()
+    setTimeout(() => void prepareProject(opened, notifier).finally(done), 0).unref()
   }))
   return { runtime, startup }
 }
@@ -46,7 +58,18 @@ export function pausedNotice(notifier: Notifier, reason: string): void {
   notifier.toast(message, 'warning')
 }
 
+/** Migrates the project's legacy data and refreshes its profile, telling the user what came in and what could not. */
+async function prepareProject(tracker: Tracker, notifier: Notifier): Promise<void> {
+  const { migration, problems } = await tracker.prepareProject()
+  const migrated = (migration?.database.migrated ?? 0) + (migration?.files.migrated ?? 0)
+  if (migrated > 0) notifier.toast(`Migrated ${String(migrated)} legacy record(s) of this project into the central database.`, 'success')
+  for (const issue of migration?.issues ?? []) {
+    notifier.log('warn', `agent-tracker migration: ${issue.source}${issue.position === undefined ? '' : ` (${issue.position})`}: ${issue.message}`)
+  }
+  for (const problem of problems) notifier.log('warn', `agent-tracker start-up work failed (tracking continues): ${problem}`)
+}
+
 function describeError(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code
-  return typeof code === 'string' ? `${code}: ${messageOf(error)}` : messageOf(error)
+  return typeof code === 'string' ? `${code}: ${inPluginTerms(error)}` : inPluginTerms(error)
 }

@@ -24,7 +24,7 @@ describe('readPluginOptions', () => {
     [{ identity: 'model' }, 'Invalid agent-tracker option identity: "model"; accepted: "agent+model" or "agent".'],
     [{ enforceHalt: 'maybe' }, 'Invalid agent-tracker option enforceHalt: "maybe"; accepted: "block" or "warn" or "off".'],
     [{ rules: { bug: { skillPointPenalty: -1 } } }, 'Invalid scoring rule rules.bug.skillPointPenalty: is -1; accepted: a finite number ≥ 0.'],
-    [{ flush: { maxPending: 0 } }, 'Invalid write buffer option maxPending: 0'],
+    [{ flush: { maxPending: 0 } }, 'Invalid agent-tracker option flush.maxPending: 0; accepted: a whole number ≥ 1, or false to turn it off.'],
     [{ flush: { every: 5 } }, 'Unknown agent-tracker option flush.every; known are flush.maxPending and flush.maxAgeMs.'],
     [{ databasePath: '' }, 'Invalid agent-tracker option databasePath: ""; accepted: a non-empty path.'],
     ['fast', 'Invalid agent-tracker option options: "fast"; accepted: an object.'],

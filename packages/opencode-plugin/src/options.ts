@@ -1,14 +1,10 @@
-import type { ScoringRules, SetupIdentity } from '@agent-tracker/core'
+import type { HaltMode, ScoringRules, SetupIdentity } from '@agent-tracker/core'
 import { SETUP_IDENTITIES, describeValue, resolveRules } from '@agent-tracker/core'
 import { validateMaxDatabaseSize } from '@agent-tracker/lmdb-store/config'
+import type { StatusExportMode } from '@agent-tracker/node-host/hooks'
 import type { WriteBufferOptions } from '@agent-tracker/write-buffer/options'
 import { resolveWriteBufferOptions } from '@agent-tracker/write-buffer/options'
-
-/** What the plugin does with a halted setup's tool calls. */
-export type HaltMode = 'block' | 'warn' | 'off'
-
-/** Where the plugin writes `.agent/status.json`. */
-export type StatusExportMode = 'existing' | 'always' | 'off'
+import { inPluginTerms } from './plugin-errors.js'
 
 /** The plugin's options, with defaults applied. */
 export interface PluginSettings {
@@ -45,8 +41,9 @@ export function readPluginOptions(input: unknown): PluginSettings {
       return read()
     } catch (error) {
       if (error instanceof InvalidPluginOptionError) throw error
-      // Errors from core and the adapters already name the option, its value and what is accepted.
-      throw new InvalidPluginOptionError((error as Error).message)
+      // Errors from core and the adapters name the option, its value and what is accepted; the
+      // plugin says it in its own option names where they differ.
+      throw new InvalidPluginOptionError(inPluginTerms(error), { cause: error })
     }
   }
   return {

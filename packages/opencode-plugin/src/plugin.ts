@@ -4,13 +4,13 @@ import { agentTools } from './agent-tools.js'
 import { chatParamsHook } from './chat-params-hook.js'
 import { configHook } from './config-hook.js'
 import { eventHook } from './event-hook.js'
-import { messageOf } from './hook-guard.js'
 import type { NotifyClient } from './notifier.js'
 import { createNotifier } from './notifier.js'
 import type { OpeningRuntime } from './open-runtime.js'
 import { openRuntime, pausedNotice } from './open-runtime.js'
 import type { PluginSettings } from './options.js'
 import { readPluginOptions } from './options.js'
+import { inPluginTerms } from './plugin-errors.js'
 import { slashCommandHook } from './slash-command-hook.js'
 import { pausedToolGuardHook, toolGuardHook } from './tool-guard-hook.js'
 import { toolResultHook } from './tool-result-hook.js'
@@ -39,7 +39,7 @@ export function startTracking(client: NotifyClient, project: string, options: un
   try {
     settings = readPluginOptions(options)
   } catch (error) {
-    pausedNotice(notifier, messageOf(error))
+    pausedNotice(notifier, inPluginTerms(error))
     return { hooks: { 'tool.execute.before': pausedToolGuardHook({ notifier }) }, runtime: Promise.resolve(undefined), startup: Promise.resolve() }
   }
   const opening = openRuntime(settings, project, notifier)

@@ -1,26 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { parseGradeArguments, unquote } from './slash-commands.js'
+import { SLASH_COMMANDS } from './slash-commands.js'
 
-describe('/grade arguments', () => {
-  it.each([
-    ['excellence', { userGrade: 5 }],
-    ['good excellence', { agentGrade: 2, userGrade: 5 }],
-    ['"good excellence clean and tested"', { agentGrade: 2, userGrade: 5, note: 'clean and tested' }],
-    ['good excellence "clean and tested"', { agentGrade: 2, userGrade: 5, note: 'clean and tested' }],
-    ['"good excellence \\"clean and tested\\""', { agentGrade: 2, userGrade: 5, note: 'clean and tested' }],
-    ['-1 needs work', { userGrade: -1, note: 'needs work' }],
-    ['2 5', { agentGrade: 2, userGrade: 5 }],
-  ])('reads %s', (text, expected) => {
-    expect(parseGradeArguments(text)).toEqual(expected)
-  })
-
-  it.each(['', 'great', '"superb work"'])('rejects %j with the accepted values and the usage', (text) => {
-    expect(() => parseGradeArguments(text)).toThrow(/Invalid grade \(usage: \/grade \[agent-grade\] <your-grade> \[note\]\) .*: accepted values are -1 \(bad\), 1 \(neutral\), 2 \(good\), 5 \(excellence\)\./)
-  })
-
-  it('unquotes what opencode run --command passes', () => {
-    expect(unquote('"broke the build"')).toBe('broke the build')
-    expect(unquote("'x'")).toBe('x')
-    expect(unquote('plain')).toBe('plain')
+describe('the slash commands', () => {
+  it('describe each user command with its usage, and pass the arguments to the prompt', () => {
+    expect(SLASH_COMMANDS).toEqual({
+      grade: { description: 'agent-tracker: grade the latest commit — /grade [agent-grade] <your-grade> [note]', template: 'The user graded the latest commit: $ARGUMENTS' },
+      bug: { description: 'agent-tracker: report a bug in the agent’s work — /bug [note]', template: 'The user reported a bug: $ARGUMENTS' },
+      reinstate: { description: 'agent-tracker: let a halted agent work again', template: 'The user reinstated the agent.' },
+      tracker: { description: 'agent-tracker: show the agent’s status card', template: 'Show the agent-tracker status.' },
+    })
   })
 })

@@ -1,14 +1,14 @@
+import { gitEventsOf } from '@agent-tracker/core'
 import { isTrackerTool } from './agent-tools.js'
-import { bashCommand, bashWorkdir } from './commit-watch.js'
-import { gitEventsOf } from './git-events.js'
-import { messageOf } from './hook-guard.js'
+import { bashCommand, bashWorkdir } from './bash-args.js'
+import { inPluginTerms } from './plugin-errors.js'
 import type { TrackerContext } from './tracker-context.js'
 
 type AfterInput = { tool: string; sessionID: string; callID: string; args: unknown }
 
 /**
  * The `tool.execute.after` hook: records the tool call (a bash call fails by its exit code), and
- * for bash the commits (in the background: git confirms each, see CommitWatch) and pushes (which
+ * for bash the commits (in the background: git confirms each, see the kit's CommitWatch) and pushes (which
  * flush, then toast the status card).
  */
 export function toolResultHook(context: TrackerContext): (input: AfterInput, output: { output: string; metadata: unknown }) => Promise<void> {
@@ -17,7 +17,7 @@ export function toolResultHook(context: TrackerContext): (input: AfterInput, out
     if (isTrackerTool(input.tool)) return
     const setup = sessions.setupOf(input.sessionID)
     if (setup === undefined) return
-    runtime.lastSetup = setup
+    runtime.noteWork(setup)
     const facts = { setup, project, session: input.sessionID }
     const exit = (output.metadata as { exit?: unknown } | undefined)?.exit
     const exitCode = typeof exit === 'number' ? exit : undefined
@@ -35,7 +35,7 @@ export function toolResultHook(context: TrackerContext): (input: AfterInput, out
             await context.toastStatus(runtime, setup, `Commit ${commit.hash.slice(0, 7)} recorded. `)
           }
         })().catch((error: unknown) => {
-          notifier.log('error', `agent-tracker could not record the commit of \`${command}\`: ${messageOf(error)}`)
+          notifier.log('error', `agent-tracker could not record the commit of \`${command}\`: ${inPluginTerms(error)}`)
         }))
       } else {
         await context.settled()

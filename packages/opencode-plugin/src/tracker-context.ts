@@ -1,38 +1,37 @@
 import { latestSetupIn } from '@agent-tracker/core'
-import { statusText } from './agent-tools.js'
-import { CommitWatch } from './commit-watch.js'
+import type { Tracker } from '@agent-tracker/node-host'
+import { CommitWatch, statusCardText } from '@agent-tracker/node-host/hooks'
 import { guardHook } from './hook-guard.js'
 import type { Notifier } from './notifier.js'
 import type { PluginSettings } from './options.js'
 import { SessionSetups } from './session-setups.js'
-import type { TrackerRuntime } from './tracker-runtime.js'
 
 /** What the plugin's hooks share: settings, the runtime, who runs each session, background work. */
 export interface TrackerContext {
   readonly settings: PluginSettings
   readonly project: string
   /** Resolves to undefined when tracking is paused. */
-  readonly runtime: Promise<TrackerRuntime | undefined>
+  readonly runtime: Promise<Tracker | undefined>
   readonly notifier: Notifier
   readonly sessions: SessionSetups
   /** HEAD before and after bash calls that run `git commit`. */
   readonly commits: CommitWatch
   /** A hook that runs only while tracking is on; it logs and swallows its own failures. */
-  whenTracking<A extends unknown[]>(name: string, hook: (runtime: TrackerRuntime, ...args: A) => Promise<void> | void): (...args: A) => Promise<void>
+  whenTracking<A extends unknown[]>(name: string, hook: (runtime: Tracker, ...args: A) => Promise<void> | void): (...args: A) => Promise<void>
   /** Keeps background work (recording a commit) that flushes must wait for. */
   track(work: Promise<void>): void
   /** Settles when all background work so far has. */
   settled(): Promise<void>
   /** Waits for background work, then flushes; a failure is logged, never thrown. */
-  flush(runtime: TrackerRuntime, reason: string): Promise<void>
+  flush(runtime: Tracker, reason: string): Promise<void>
   /** Shows the setup's status card as a toast. */
-  toastStatus(runtime: TrackerRuntime, setup: string, prefix?: string): Promise<void>
+  toastStatus(runtime: Tracker, setup: string, prefix?: string): Promise<void>
   /** The setup a slash command is about: the session's, else the latest to work in the project. */
-  setupForCommand(runtime: TrackerRuntime, sessionID: string): Promise<string | undefined>
+  setupForCommand(runtime: Tracker, sessionID: string): Promise<string | undefined>
 }
 
 /** Creates the state the hooks share. */
-export function createTrackerContext(settings: PluginSettings, project: string, runtime: Promise<TrackerRuntime | undefined>, notifier: Notifier): TrackerContext {
+export function createTrackerContext(settings: PluginSettings, project: string, runtime: Promise<Tracker | undefined>, notifier: Notifier): TrackerContext {
   const sessions = new SessionSetups(settings.identity)
   const background = new Set<Promise<void>>()
   const settled = async (): Promise<void> => {
@@ -61,7 +60,7 @@ export function createTrackerContext(settings: PluginSettings, project: string, 
     },
     toastStatus: async (opened, setup, prefix = '') => {
       const status = await opened.service.getStatus(setup)
-      if (status !== undefined) notifier.toast(`${prefix}${statusText(status)}`, status.halted ? 'warning' : 'info')
+      if (status !== undefined) notifier.toast(`${prefix}${statusCardText(status)}`, status.halted ? 'warning' : 'info')
     },
     setupForCommand: async (opened, sessionID) => {
       return sessions.setupOf(sessionID) ?? (await latestSetupIn(opened.buffer, project))

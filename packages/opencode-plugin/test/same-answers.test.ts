@@ -20,6 +20,7 @@ async function cli(args: readonly string[], cwd: string): Promise<{ code: number
     stdin: Readable.from([]),
     env: { HOME: cwd, NO_COLOR: '1' },
     cwd,
+    homeDir: cwd,
   }
   const code = await main(args, io)
   return { code, stdout, stderr }

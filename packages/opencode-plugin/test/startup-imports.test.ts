@@ -45,9 +45,9 @@ describe('the plugin at start-up', () => {
   it('loads neither LMDB nor the stores, the buffer or the migrations before its hooks exist', () => {
     const { specifiers, dynamic } = eagerSpecifiers(ENTRY)
     // The walk reaches what start-up does need (so an empty walk cannot pass)...
-    for (const needed of ['@agent-tracker/core', '@agent-tracker/lmdb-store/config', '@agent-tracker/write-buffer/options']) expect(specifiers).toContain(needed)
+    for (const needed of ['@agent-tracker/core', '@agent-tracker/node-host/hooks', '@agent-tracker/lmdb-store/config', '@agent-tracker/write-buffer/options']) expect(specifiers).toContain(needed)
     // ...and none of what opening the database needs, which is imported later, in the background.
-    for (const heavy of ['lmdb', '@agent-tracker/lmdb-store', '@agent-tracker/write-buffer', '@agent-tracker/migrate']) expect(specifiers).not.toContain(heavy)
-    expect(dynamic).toContain('./tracker-runtime.js')
+    for (const heavy of ['lmdb', '@agent-tracker/lmdb-store', '@agent-tracker/write-buffer', '@agent-tracker/migrate', '@agent-tracker/node-host']) expect(specifiers).not.toContain(heavy)
+    expect(dynamic).toContain('@agent-tracker/node-host')
   })
 })

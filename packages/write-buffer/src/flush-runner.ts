@@ -22,6 +22,7 @@ export class FlushRunner {
   #writing: Promise<unknown> | undefined
   #stopped = false
   #stats: Omit<WriteBufferStats, 'pending'> = { flushes: 0, failedFlushes: 0, factsWritten: 0, entriesWritten: 0 }
+  #lastFailure: unknown
 
   constructor(inner: TrackerStore, queue: PendingQueue, options: ResolvedWriteBufferOptions) {
     this.#inner = inner
@@ -55,7 +56,7 @@ export class FlushRunner {
     if (this.#queue.length === 0) return EMPTY_FLUSH
     const inner = this.#inner
     if (!supportsSyncApply(inner)) {
-      return this.#failed(new WriteBufferError('SYNC_FLUSH_UNSUPPORTED', 'The wrapped store cannot apply facts synchronously; call flush() instead.'))
+      return this.#failed(new WriteBufferError('SYNC_FLUSH_UNSUPPORTED', 'The wrapped store cannot apply facts synchronously; call flush() instead.', { operation: 'flushSync' }))
     }
     const batch = this.#queue.snapshot()
     try {
@@ -114,7 +115,13 @@ export class FlushRunner {
     return { factsWritten: batch.length, entriesWritten, skipped, errors: [] }
   }
 
+  /** What the latest failed flush threw (for errors that report it as their cause). */
+  get lastFailure(): unknown {
+    return this.#lastFailure
+  }
+
   #failed(error: unknown): FlushResult {
+    this.#lastFailure = error
     const message = error instanceof Error ? error.message : String(error)
     this.#stats = { ...this.#stats, failedFlushes: this.#stats.failedFlushes + 1, lastError: message }
     this.#valve.failed()

@@ -38,12 +38,13 @@ export function resolveWriteBufferOptions(options: WriteBufferOptions = {}): Res
   }
 }
 
-function limit(name: string, value: unknown, fallback: number, minimum: number): number | false {
+function limit(name: 'maxPending' | 'maxAgeMs', value: unknown, fallback: number, minimum: number): number | false {
   if (value === undefined) return fallback
   if (value === false) return false
   if (typeof value === 'number' && Number.isInteger(value) && value >= minimum) return value
   throw new WriteBufferError(
     'INVALID_OPTION',
     `Invalid write buffer option ${name}: ${describeValue(value)}; accepted: a whole number ≥ ${String(minimum)}, or false to turn it off.`,
+    { option: name, value, minimum },
   )
 }

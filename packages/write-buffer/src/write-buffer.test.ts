@@ -3,6 +3,8 @@ import { createFactScript, createMemoryStore } from '@agent-tracker/core/testing
 import { describeStoreContract } from '@agent-tracker/core/testing/contract'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { asyncOnly, instrument } from '../test/helpers.js'
+import type { WriteBufferError } from './errors.js'
+import { isWriteBufferError } from './errors.js'
 import { withWriteBuffer } from './write-buffer.js'
 
 const SETUP = 'build@fake/m1'
@@ -241,7 +243,11 @@ describe('withWriteBuffer', () => {
     const buffer = withWriteBuffer(inner, { maxPending: false, maxAgeMs: false })
     buffer.append([createFactScript({ setup: SETUP, project: PROJECT }).toolCall()])
     inner.failNext(1, 'locked')
-    await expect(buffer.close()).rejects.toThrow('Could not flush 1 pending facts before closing: locked')
+    const failure = await buffer.close().catch((error: unknown) => error)
+    expect(isWriteBufferError(failure, 'FLUSH_FAILED')).toBe(true)
+    expect((failure as WriteBufferError<'FLUSH_FAILED'>).message).toBe('Could not flush 1 pending facts before closing: locked')
+    expect((failure as WriteBufferError<'FLUSH_FAILED'>).details).toEqual({ pending: 1, errors: ['locked'] })
+    expect((failure as Error).cause).toMatchObject({ message: 'locked' })
     expect(buffer.pendingCount).toBe(1)
     await buffer.close()
     expect(inner.batches.flat()).toHaveLength(1)
@@ -254,5 +260,17 @@ describe('withWriteBuffer', () => {
     [{ maxAgeMs: true }, 'Invalid write buffer option maxAgeMs: true'],
   ])('rejects option %j naming it and what is accepted', (options, message) => {
     expect(() => withWriteBuffer(createMemoryStore(), options as never)).toThrow(message)
+  })
+
+  it('carries the option, the value and the minimum as data, for hosts to phrase in their own terms', () => {
+    const failure = (() => {
+      try {
+        return withWriteBuffer(createMemoryStore(), { maxPending: 0 })
+      } catch (error) {
+        return error
+      }
+    })()
+    expect(isWriteBufferError(failure, 'INVALID_OPTION')).toBe(true)
+    expect((failure as WriteBufferError<'INVALID_OPTION'>).details).toEqual({ option: 'maxPending', value: 0, minimum: 1 })
   })
 })

@@ -17,6 +17,7 @@ import type {
 import { TrackerError, validateFact } from '@agent-tracker/core'
 import { normaliseQuery, recordSlot, toCommitRef } from '@agent-tracker/core/store'
 import type { FlushResult, WriteBufferStats } from './flush-result.js'
+import { WriteBufferError } from './errors.js'
 import { FlushRunner } from './flush-runner.js'
 import type { WriteBufferOptions } from './options.js'
 import { resolveWriteBufferOptions } from './options.js'
@@ -163,13 +164,14 @@ export class WriteBuffer implements TrackerStore {
 
   /**
    * Flushes, then closes the wrapped store.
-   * @throws {Error} when the final flush fails; the buffer then stays open with its facts pending.
+   * @throws {WriteBufferError} FLUSH_FAILED when the final flush fails; the buffer then stays open with its facts pending.
    */
   async close(): Promise<void> {
     if (this.#closed) return
     const result = await this.flush()
     if (result.errors.length > 0) {
-      throw new Error(`Could not flush ${String(this.#queue.length)} pending facts before closing: ${result.errors.join('; ')}`)
+      const pending = this.#queue.length
+      throw new WriteBufferError('FLUSH_FAILED', `Could not flush ${String(pending)} pending facts before closing: ${result.errors.join('; ')}`, { pending, errors: result.errors }, { cause: this.#flusher.lastFailure })
     }
     this.#closed = true
     this.#flusher.stop()
@@ -179,7 +181,9 @@ export class WriteBuffer implements TrackerStore {
   async #flushBeforeDirectWrite(what: string): Promise<void> {
     this.#ensureOpen()
     const flushed = await this.flush()
-    if (flushed.errors.length > 0) throw new Error(`Could not flush pending facts before ${what}: ${flushed.errors.join('; ')}`)
+    if (flushed.errors.length > 0) {
+      throw new WriteBufferError('FLUSH_FAILED', `Could not flush pending facts before ${what}: ${flushed.errors.join('; ')}`, { pending: this.#queue.length, errors: flushed.errors }, { cause: this.#flusher.lastFailure })
+    }
   }
 
   /**

@@ -1,12 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { homedir } from 'node:os'
 import { dirname, join } from 'node:path'
 import type { ParseError } from 'jsonc-parser'
 import { applyEdits, modify, parse, printParseErrorCode } from 'jsonc-parser'
-import { validateMaxDatabaseSize } from '@agent-tracker/lmdb-store'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
-import { parseSize } from '../parse-size.js'
+import { parseSizeLimit } from '../parse-size.js'
 
 /** The package name OpenCode loads the plugin by. */
 export const PLUGIN_NAME = '@agent-tracker/opencode-plugin'
@@ -15,7 +13,7 @@ const NEW_CONFIG = '{\n  "$schema": "https://opencode.ai/config.json"\n}\n'
 
 /** `init [--global]`: adds the plugin to opencode.json, keeping the rest of the file (comments too). */
 export function initCommand(ctx: CommandContext, options: { global?: boolean; databasePath?: string; maxSize?: string }): void {
-  const folder = options.global === true ? join(ctx.io.env.HOME ?? homedir(), '.config', 'opencode') : ctx.io.cwd
+  const folder = options.global === true ? join(ctx.io.homeDir, '.config', 'opencode') : ctx.io.cwd
   const file = [join(folder, 'opencode.jsonc'), join(folder, 'opencode.json')].find((candidate) => existsSync(candidate)) ?? join(folder, 'opencode.json')
   const text = existsSync(file) ? readFileSync(file, 'utf8') : NEW_CONFIG
   const errors: ParseError[] = []
@@ -27,7 +25,7 @@ export function initCommand(ctx: CommandContext, options: { global?: boolean; da
   }
   const pluginOptions = {
     ...(options.databasePath === undefined ? {} : { databasePath: options.databasePath }),
-    ...(options.maxSize === undefined ? {} : { maxDatabaseSize: validateMaxDatabaseSize(parseSize(options.maxSize, '--max-size')) }),
+    ...(options.maxSize === undefined ? {} : { maxDatabaseSize: parseSizeLimit(options.maxSize, '--max-size') }),
   }
   const entry = Object.keys(pluginOptions).length === 0 ? PLUGIN_NAME : [PLUGIN_NAME, pluginOptions]
   const plugins: unknown = (config as { plugin?: unknown }).plugin

@@ -1,47 +1,44 @@
 import { existsSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
-import type { MigrationIssue, MigrationReport } from '@agent-tracker/migrate'
-import { detectLegacy, hasLegacyData, importLegacyFiles, migrateProjectDatabase, profileProject } from '@agent-tracker/migrate'
+import type { ProjectMigration, SourceMigration } from '@agent-tracker/node-host'
+import { migrateProject } from '@agent-tracker/node-host'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
-
-interface FolderResult {
-  readonly folder: string
-  readonly found: boolean
-  readonly database: MigrationReport
-  readonly files: MigrationReport
-}
+import { when } from '../format.js'
 
 /** `migrate [dir…]`: brings each project's legacy database and journal files into the central database. */
-export async function migrateCommand(ctx: CommandContext, dirs: readonly string[], options: { setup?: string }): Promise<number> {
+export async function migrateCommand(ctx: CommandContext, dirs: readonly string[], options: { setup?: string; again?: boolean }): Promise<number> {
   const folders = (dirs.length === 0 ? ['.'] : dirs).map((dir) => resolve(ctx.io.cwd, dir))
   const missing = folders.find((folder) => !existsSync(folder) || !statSync(folder).isDirectory())
   if (missing !== undefined) throw new CliError('NOT_A_FOLDER', `${missing} is not a folder.`, EXIT.usage)
   const store = ctx.openStore('write')
-  const results: FolderResult[] = []
+  const results: ProjectMigration[] = []
   for (const folder of folders) {
-    const legacy = detectLegacy(folder)
     const progress = ctx.progress(`Migrating ${folder}`)
     try {
-      const database = await migrateProjectDatabase(folder, store, { onProgress: (p) => { progress.update(p.processed, p.total, `${String(p.migrated)} new`) } })
-      const files = await importLegacyFiles(folder, store, options.setup === undefined ? {} : { setup: options.setup })
-      if (hasLegacyData(legacy)) await store.saveProjectProfile(folder, profileProject(folder))
-      results.push({ folder, found: hasLegacyData(legacy), database, files })
+      results.push(await migrateProject(folder, store, { setup: options.setup, again: options.again, onProgress: (p) => { progress.update(p.processed, p.total, `${String(p.migrated)} new`) } }))
     } finally {
       progress.stop()
     }
   }
-  const issues: MigrationIssue[] = results.flatMap((r) => [...r.database.errors, ...r.files.errors])
+  const issues = results.flatMap((result) => result.issues)
   ctx.print({ folders: results, issues: issues.length }, () => {
-    const table = ctx.table<FolderResult>([
+    const table = ctx.table<ProjectMigration>([
       { header: 'FOLDER', value: (r) => r.folder, priority: 10 },
-      { header: 'DATABASE NEW/KNOWN', value: (r) => (r.found ? `${String(r.database.migrated)}/${String(r.database.skipped)}` : '–'), align: 'right', priority: 8 },
-      { header: 'FILES NEW/KNOWN', value: (r) => (r.found ? `${String(r.files.migrated)}/${String(r.files.skipped)}` : '–'), align: 'right', priority: 8 },
-      { header: 'ISSUES', value: (r) => String(r.database.errors.length + r.files.errors.length), align: 'right', priority: 9 },
+      { header: 'DATABASE NEW/KNOWN', value: (r) => counts(r.database), align: 'right', priority: 8 },
+      { header: 'FILES NEW/KNOWN', value: (r) => counts(r.files), align: 'right', priority: 8 },
+      { header: 'ISSUES', value: (r) => String(r.issues.length), align: 'right', priority: 9 },
     ], results)
     const none = results.every((r) => !r.found) ? '\nNo legacy data found (looked for ~/.config/opencode/agent-tracker.lmdb, .agent/status.json and .journal/ inside each folder).' : ''
+    const before = results.some((r) => r.database.outcome === 'done-before' || r.files.outcome === 'done-before') ? '\nMigrations done before were not repeated; add --again to look for legacy data added since.' : ''
     const listed = issues.map((issue) => `  ${issue.source}${issue.position === undefined ? '' : ` (${issue.position})`}: ${issue.message}`)
-    return [table + none, ...(listed.length === 0 ? [] : ['', ctx.colours.yellow(`${String(issues.length)} issue(s); everything else was migrated and nothing was deleted:`), ...listed])].join('\n')
+    return [table + none + before, ...(listed.length === 0 ? [] : ['', ctx.colours.yellow(`${String(issues.length)} issue(s); everything else was migrated and nothing was deleted:`), ...listed])].join('\n')
   })
   return issues.length > 0 ? EXIT.failure : EXIT.ok
+}
+
+function counts(source: SourceMigration): string {
+  if (source.outcome === 'none') return '–'
+  if (source.outcome === 'done-before') return `done ${source.previousRun === undefined ? 'before' : when(source.previousRun.at)}`
+  return `${String(source.migrated)}/${String(source.skipped)}`
 }

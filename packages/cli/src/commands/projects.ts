@@ -1,6 +1,6 @@
 import type { ProjectSummary } from '@agent-tracker/core'
 import { projectList, refreshProjectProfiles } from '@agent-tracker/core'
-import { profileFolder } from '@agent-tracker/migrate'
+import { profileFolder } from '@agent-tracker/node-host'
 import type { CommandContext } from '../context.js'
 import { when } from '../format.js'
 

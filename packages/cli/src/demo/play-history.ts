@@ -6,7 +6,7 @@ import { createTrackingService } from '@agent-tracker/core'
 import type { GeneratedHistory } from '@agent-tracker/core/backtest'
 import { playGeneratedHistory, rekeyTruth } from '@agent-tracker/core/backtest'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
-import { profileProject } from '@agent-tracker/migrate'
+import { profileProject } from '@agent-tracker/node-host'
 import { withWriteBuffer } from '@agent-tracker/write-buffer'
 
 /** What was played. */

@@ -27,8 +27,8 @@ describe('agent-tracker inside the real opencode binary', { timeout: 240_000 }, 
   beforeAll(() => {
     ;({ root, cleanup } = suiteFolder())
   })
-  // OpenCode installs packages into each run's config folder: removing them all takes longer than
-  // the default hook timeout when the machine is busy.
+  // The suite folder holds every run's OpenCode install (node_modules): removing it can take
+  // longer than vitest's 10 s hook default on a busy machine.
   afterAll(() => {
     cleanup()
   }, 120_000)

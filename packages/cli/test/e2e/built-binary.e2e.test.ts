@@ -1,0 +1,53 @@
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { factLine, runBuiltCli, tempFolder } from '../run-cli.js'
+
+// The rest of the suite runs the CLI in-process through main(argv, io). These few run the built
+// binary, for what only a real process shows: exit codes, streams, the environment it starts with.
+
+const SETUP = 'build@anthropic/claude-sonnet-4-5'
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version
+
+describe('the built agent-tracker binary', () => {
+  it('exits 0 with its version, and 2 with usage on an unknown command', async () => {
+    const version = await runBuiltCli(['--version'])
+    expect(version).toMatchObject({ code: 0, stdout: `${VERSION}\n` })
+    const unknown = await runBuiltCli(['reprot'])
+    expect(unknown.code).toBe(2)
+    expect(unknown.stderr).toContain("unknown command 'reprot'")
+  })
+
+  it('ingests JSON lines piped to stdin and prints status as exactly one JSON document on stdout', async () => {
+    const db = join(tempFolder(), 'smoke.lmdb')
+    const ingest = await runBuiltCli(['ingest', '--db', db], { input: `${factLine({ kind: 'commit', setup: SETUP, project: '/w/app', hash: 'abcd1234', message: 'one' })}\n` })
+    expect(ingest.code).toBe(0)
+    expect(ingest.stdout).toContain('Ingested 1 fact(s) from 1 line(s)')
+    const status = await runBuiltCli(['status', SETUP, '--db', db, '--json'])
+    expect(status.code).toBe(0)
+    expect(status.stderr).toBe('')
+    expect(JSON.parse(status.stdout)).toMatchObject({ setup: SETUP, state: { commits: 1 } })
+  })
+
+  it('finds the database through AGENT_TRACKER_DB and resolves ~ against its own HOME', async () => {
+    const home = tempFolder('home-')
+    const db = join(home, 'from-env.lmdb')
+    await runBuiltCli(['ingest', '--db', db], { home, input: factLine({ kind: 'commit', setup: SETUP, project: '/w/app', hash: 'abcd1234' }) })
+    const viaEnv = await runBuiltCli(['status', SETUP, '--json'], { home, env: { AGENT_TRACKER_DB: db } })
+    expect(JSON.parse(viaEnv.stdout)).toMatchObject({ state: { commits: 1 } })
+    const viaTilde = await runBuiltCli(['status', SETUP, '--json', '--db', '~/from-env.lmdb'], { home })
+    expect(JSON.parse(viaTilde.stdout)).toMatchObject({ state: { commits: 1 } })
+  })
+
+  it('exits 1 with the reason on stderr, and survives a file LMDB would crash on', async () => {
+    const folder = tempFolder()
+    const missing = await runBuiltCli(['agents', '--db', join(folder, 'none.lmdb')])
+    expect(missing).toMatchObject({ code: 1, stdout: '', signal: null })
+    expect(missing.stderr).toContain('There is no agent-tracker database at')
+    const garbage = join(folder, 'broken.lmdb')
+    writeFileSync(garbage, Buffer.alloc(8192, 0x42))
+    const broken = await runBuiltCli(['report', '--db', garbage, '--json'])
+    expect(broken).toMatchObject({ code: 1, signal: null })
+    expect(JSON.parse(broken.stdout)).toMatchObject({ error: { code: 'DATABASE_UNREADABLE' } })
+  })
+})

@@ -1,0 +1,2 @@
+/** The path that selects a throw-away database in a temporary folder (tests, demos). */
+export const MEMORY_PATH = ':memory:'

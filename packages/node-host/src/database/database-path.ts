@@ -1,0 +1,64 @@
+import { homedir } from 'node:os'
+import { isAbsolute, join, resolve } from 'node:path'
+import { MEMORY_PATH } from '@agent-tracker/lmdb-store/config'
+import { NodeHostError } from '../errors.js'
+
+/** The environment variable every host reads the database path from. */
+export const DATABASE_PATH_VARIABLE = 'AGENT_TRACKER_DB'
+
+/** Where the database path comes from. */
+export interface DatabasePathSources {
+  /** An explicit path (a plugin option, a `--db` flag); wins over everything else. */
+  readonly databasePath?: string | undefined
+  /** The environment to read `AGENT_TRACKER_DB` from; default `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>
+  /** The home folder; default `os.homedir()`. */
+  readonly homeDir?: string
+}
+
+/** Which source decided the database path. */
+export type DatabasePathOrigin = 'explicit' | 'environment' | 'default'
+
+/** The database every host shares unless told otherwise: `~/.config/opencode/agent-tracker.lmdb`. */
+export function defaultDatabasePath(homeDir: string = homedir()): string {
+  return join(homeDir, '.config', 'opencode', 'agent-tracker.lmdb')
+}
+
+/**
+ * Finds the central database path and says where it came from: explicit path > `AGENT_TRACKER_DB`
+ * > the default. `~`, `~/...` and relative paths resolve against the home folder, never the
+ * working directory, so no project ever gets a stray `~` folder. `:memory:` passes unchanged.
+ * @throws {NodeHostError} INVALID_DATABASE_PATH for `~user/...` or a `~` folder inside the path,
+ * which would otherwise create a literal `~` folder.
+ */
+export function locateDatabase(sources: DatabasePathSources = {}): { readonly path: string; readonly origin: DatabasePathOrigin } {
+  const home = sources.homeDir ?? homedir()
+  const explicit = nonEmpty(sources.databasePath)
+  const fromEnvironment = explicit === undefined ? nonEmpty((sources.env ?? process.env)[DATABASE_PATH_VARIABLE]) : undefined
+  const given = explicit ?? fromEnvironment
+  if (given === undefined) return { path: defaultDatabasePath(home), origin: 'default' }
+  const origin = explicit === undefined ? 'environment' : 'explicit'
+  if (given === MEMORY_PATH) return { path: given, origin }
+  const [first = '', ...rest] = given.split(/[\\/]/)
+  const reason = first.startsWith('~') && first !== '~' ? 'user-home' : rest.includes('~') ? 'tilde-folder' : undefined
+  if (reason !== undefined) {
+    const what = origin === 'environment' ? DATABASE_PATH_VARIABLE : 'database path'
+    const why = reason === 'user-home' ? '"~user" paths are not supported' : 'a "~" folder inside a path is never expanded'
+    throw new NodeHostError('INVALID_DATABASE_PATH', `Invalid ${what} "${given}": ${why}. Accepted are "~" or "~/..." (the home folder), an absolute path, or a path relative to the home folder.`, { value: given, origin, reason })
+  }
+  if (first === '~') return { path: join(home, ...rest), origin }
+  return { path: isAbsolute(given) ? resolve(given) : resolve(home, given), origin }
+}
+
+/**
+ * The central database path (see {@link locateDatabase}).
+ * @throws {NodeHostError} INVALID_DATABASE_PATH.
+ */
+export function resolveDatabasePath(sources: DatabasePathSources = {}): string {
+  return locateDatabase(sources).path
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim()
+  return trimmed === undefined || trimmed === '' ? undefined : trimmed
+}

@@ -1,0 +1,30 @@
+import type { ScoringRulesInput } from '@agent-tracker/core'
+import type { LmdbStore } from '@agent-tracker/lmdb-store'
+import { openLmdbStore } from '@agent-tracker/lmdb-store'
+import type { DatabasePathSources } from './database-path.js'
+import { resolveDatabasePath } from './database-path.js'
+
+/** Where the database is and how to open it. */
+export interface DatabaseOptions extends DatabasePathSources {
+  /** Size limit of the database file in bytes, 1 MiB..2 GiB; default 512 MiB. */
+  readonly maxDatabaseSize?: number | undefined
+  /** Scoring rules facts are applied with (partial rules merge over the defaults). */
+  readonly rules?: ScoringRulesInput | undefined
+  /** Open without writing anything (reads only; the database must exist). */
+  readonly readOnly?: boolean | undefined
+}
+
+/**
+ * Opens the central database by the path rules every host shares (explicit path >
+ * `AGENT_TRACKER_DB` > `~/.config/opencode/agent-tracker.lmdb`), creating it and its folders
+ * when absent (unless read-only).
+ * @throws {NodeHostError} INVALID_DATABASE_PATH; {LmdbStoreError} INVALID_OPTION, DATABASE_UNREADABLE, DATABASE_UNWRITABLE, DATABASE_TOO_NEW.
+ */
+export function openDatabase(options: DatabaseOptions = {}): LmdbStore {
+  return openLmdbStore({
+    databasePath: resolveDatabasePath(options),
+    ...(options.maxDatabaseSize === undefined ? {} : { maxDatabaseSize: options.maxDatabaseSize }),
+    ...(options.rules === undefined ? {} : { rules: options.rules }),
+    readOnly: options.readOnly ?? false,
+  })
+}

@@ -1,0 +1,30 @@
+/** Stable codes of the errors the Node host kit raises (its adapters raise their own: `LmdbStoreError`, `WriteBufferError`). */
+export type NodeHostErrorCode = 'INVALID_DATABASE_PATH'
+
+/** What each error is about, by code: the facts a host needs to phrase the fix in its own words. */
+export interface NodeHostErrorDetails {
+  /**
+   * A database path the kit will not use. `origin`: given explicitly (an option, a flag) or read
+   * from `AGENT_TRACKER_DB`. `reason`: `user-home` for `~user/…`, `tilde-folder` for a `~` folder
+   * inside the path — both would otherwise create a literal `~` folder.
+   */
+  readonly INVALID_DATABASE_PATH: { readonly value: string; readonly origin: 'explicit' | 'environment'; readonly reason: 'user-home' | 'tilde-folder' }
+}
+
+/** Base class of every error the kit raises; `code` is stable across releases and `details` says what it is about. */
+export class NodeHostError<C extends NodeHostErrorCode = NodeHostErrorCode> extends Error {
+  readonly code: C
+  readonly details: NodeHostErrorDetails[C]
+
+  constructor(code: C, message: string, details: NodeHostErrorDetails[C], options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'NodeHostError'
+    this.code = code
+    this.details = details
+  }
+}
+
+/** True when `error` is a {@link NodeHostError}, optionally with the given code (which then types its details). */
+export function isNodeHostError<C extends NodeHostErrorCode = NodeHostErrorCode>(error: unknown, code?: C): error is NodeHostError<C> {
+  return error instanceof NodeHostError && (code === undefined || error.code === code)
+}

@@ -1,0 +1,79 @@
+import { execFileSync } from 'node:child_process'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { gitRepository, headOf } from '../../test/git-repository.js'
+import { tempFolder } from '../../test/temp.js'
+import { CommitWatch, commandFolders } from './commit-watch.js'
+import { describeCommit, headCommit } from './read-commits.js'
+
+const sh = (cwd: string, command: string): void => {
+  execFileSync('sh', ['-c', command], { cwd, stdio: 'ignore' })
+}
+
+describe('commandFolders', () => {
+  it.each([
+    ['git commit -q -m x', ['/p']],
+    ['cd sub && git commit -m x', ['/p', '/p/sub']],
+    ['cd "a b" ; cd c && git commit', ['/p', '/p/a', '/p/a/c']],
+    ['cd /elsewhere && git -C repo commit -m x', ['/p', '/elsewhere', '/elsewhere/repo']],
+    ['cd ~/x && cd $HOME && cd - && git commit', ['/p']],
+    ['cd a && cd b && cd c && cd d && git commit', ['/p', '/p/a', '/p/a/b', '/p/a/b/c']],
+  ])('finds where `%s` may commit', (command, folders) => {
+    expect(commandFolders(command, '/p')).toEqual(folders)
+  })
+})
+
+describe('CommitWatch', () => {
+  it('finds a quiet commit by the HEAD it moved, with its full hash and subject', async () => {
+    const repo = gitRepository(tempFolder())
+    const watch = new CommitWatch()
+    const command = "echo a > a.txt && git add a.txt && git commit -q -m 'feat: a'"
+    await watch.noteBefore('c1', command, repo)
+    sh(repo, command)
+    expect(await watch.commitsAfter('c1', command, repo, [])).toEqual([{ hash: headOf(repo), subject: 'feat: a' }])
+  })
+
+  it('finds the root commit of a repository made by the command itself', async () => {
+    const folder = tempFolder()
+    const command = "mkdir fresh && cd fresh && git init -q && git -c user.email=a@b -c user.name=A commit -q --allow-empty -m 'root'"
+    const watch = new CommitWatch()
+    await watch.noteBefore('c1', command, folder)
+    sh(folder, command)
+    expect(await watch.commitsAfter('c1', command, folder, [])).toEqual([{ hash: headOf(join(folder, 'fresh')), subject: 'root' }])
+  })
+
+  it('confirms every commit git reported, and ignores hashes git does not know', async () => {
+    const repo = gitRepository(tempFolder())
+    const watch = new CommitWatch()
+    const command = 'git commit -q --allow-empty -m one && git commit --allow-empty -m two'
+    await watch.noteBefore('c1', command, repo)
+    sh(repo, command)
+    const one = execFileSync('git', ['rev-parse', 'HEAD~1'], { cwd: repo, encoding: 'utf8' }).trim()
+    expect(await watch.commitsAfter('c1', command, repo, [one.slice(0, 7), 'abcdef1'])).toEqual([{ hash: one, subject: 'one' }, { hash: headOf(repo), subject: 'two' }])
+  })
+
+  it('finds nothing when HEAD did not move, when nothing was noted, or after forget', async () => {
+    const repo = gitRepository(tempFolder())
+    const watch = new CommitWatch()
+    await watch.noteBefore('c1', 'git commit -q -m nothing', repo)
+    expect(await watch.commitsAfter('c1', 'git commit -q -m nothing', repo, [])).toEqual([])
+    sh(repo, 'git commit -q --allow-empty -m unseen')
+    expect(await watch.commitsAfter('c2', 'git commit -q -m x', repo, [])).toEqual([])
+    await watch.noteBefore('c3', 'git commit -q -m x', repo)
+    watch.forget('c3')
+    sh(repo, 'git commit -q --allow-empty -m forgotten')
+    expect(await watch.commitsAfter('c3', 'git commit -q -m x', repo, [])).toEqual([])
+  })
+})
+
+describe('reading commits with git', () => {
+  it('gives HEAD, null where there is no commit, and describes a commit by an abbreviated hash', async () => {
+    const repo = gitRepository(tempFolder())
+    const head = headOf(repo)
+    expect(await headCommit(repo)).toBe(head)
+    expect(await headCommit(tempFolder())).toBeNull()
+    expect(await describeCommit(repo, head.slice(0, 7))).toEqual({ hash: head, subject: 'initial' })
+    expect(await describeCommit(repo, 'abcdef1')).toBeUndefined()
+    expect(await describeCommit(join(repo, 'missing'), head)).toBeUndefined()
+  })
+})

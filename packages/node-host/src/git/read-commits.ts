@@ -1,0 +1,44 @@
+import { execFile } from 'node:child_process'
+
+/** A commit git confirmed: full hash and subject. */
+export interface MadeCommit {
+  readonly hash: string
+  readonly subject: string
+}
+
+/** How long one git call may take before the kit stops waiting (a host must not stall). */
+export const GIT_TIMEOUT_MS = 2000
+
+const FULL_HASH = /^[0-9a-f]{40,64}$/
+
+/**
+ * HEAD's full hash (`git rev-parse --verify HEAD^{commit}`); null when there is none (no
+ * repository, no commit yet); undefined when git did not answer in time. Never throws.
+ */
+export async function headCommit(folder: string, timeoutMs: number = GIT_TIMEOUT_MS): Promise<string | null | undefined> {
+  const answer = await runGit(folder, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], timeoutMs)
+  if (answer === undefined) return undefined
+  const hash = answer.stdout.trim()
+  return answer.ok && FULL_HASH.test(hash) ? hash : null
+}
+
+/** The commit a ref or (abbreviated) hash names in a folder's repository, or undefined when git does not know it. Never throws. */
+export async function describeCommit(folder: string, ref: string, timeoutMs: number = GIT_TIMEOUT_MS): Promise<MadeCommit | undefined> {
+  const answer = await runGit(folder, ['log', '-1', '--format=%H%x1f%s', ref, '--'], timeoutMs)
+  if (answer?.ok !== true) return undefined
+  const [hash, subject] = answer.stdout.trim().split('\u001f')
+  return hash !== undefined && FULL_HASH.test(hash) ? { hash, subject: subject ?? '' } : undefined
+}
+
+/** Runs git; undefined when it timed out, `ok: false` when it failed or could not start. */
+function runGit(cwd: string, args: readonly string[], timeoutMs: number): Promise<{ ok: boolean; stdout: string } | undefined> {
+  return new Promise((done) => {
+    try {
+      execFile('git', args, { cwd, timeout: timeoutMs, windowsHide: true }, (error, stdout) => {
+        done(error?.killed ? undefined : { ok: error === null, stdout })
+      })
+    } catch {
+      done({ ok: false, stdout: '' })
+    }
+  })
+}

@@ -1,0 +1,18 @@
+/**
+ * The parts of the kit a host's hooks need that load neither LMDB nor the store: git commit
+ * detection, user commands, status cards, folder profiles, the database path rules and the kit's errors. A host
+ * that must start fast (the OpenCode plugin, a hook process per tool call) imports this entry
+ * eagerly and `@agent-tracker/node-host` (which opens the tracker) lazily.
+ */
+export type { DatabasePathOrigin, DatabasePathSources } from './database/database-path.js'
+export { DATABASE_PATH_VARIABLE, defaultDatabasePath, locateDatabase, resolveDatabasePath } from './database/database-path.js'
+export type { NodeHostErrorCode, NodeHostErrorDetails } from './errors.js'
+export { NodeHostError, isNodeHostError } from './errors.js'
+export { CommitWatch, commandFolders } from './git/commit-watch.js'
+export type { MadeCommit } from './git/read-commits.js'
+export { GIT_TIMEOUT_MS, describeCommit, headCommit } from './git/read-commits.js'
+export { profileFolder } from './projects/project-profile.js'
+export type { StatusExportMode } from './tracker/status-export.js'
+export type { UserCommandInput } from './user-commands/run-user-command.js'
+export { runUserCommand } from './user-commands/run-user-command.js'
+export { statusCardText } from './user-commands/status-card.js'

@@ -1,0 +1,92 @@
+import { resolve } from 'node:path'
+import type { MigrationRecord, ProjectProfile, TrackerStore } from '@agent-tracker/core'
+import type { MigrationIssue, MigrationProgress, MigrationReport } from '@agent-tracker/migrate'
+import { detectLegacy, hasLegacyData, importLegacyFiles, migrateProjectDatabase, migrationId } from '@agent-tracker/migrate'
+import { exportedStatusSetup } from '../tracker/status-export.js'
+import { refreshProjectProfile } from './project-profile.js'
+
+/** Options of {@link migrateProject}. */
+export interface MigrateProjectOptions {
+  /** The setup legacy journal files belong to; default the one `.agent/status.json` names, else `build`. */
+  readonly setup?: string | undefined
+  /** Run even the migrations that finished before (to pick up legacy files added since); default false. */
+  readonly again?: boolean | undefined
+  /** Called after every chunk of the legacy database. */
+  readonly onProgress?: ((progress: MigrationProgress) => void) | undefined
+  /** The current time, for migration records and the profile; default now. */
+  readonly now?: (() => Date) | undefined
+}
+
+/** What became of one kind of legacy data in a project folder. */
+export interface SourceMigration extends MigrationReport {
+  /**
+   * `none`: the folder holds no such data; `migrated`: imported now (into what the store lacked);
+   * `done-before`: an earlier run finished without problems (see `previousRun`), so it was not repeated.
+   */
+  readonly outcome: 'none' | 'migrated' | 'done-before'
+  /** The earlier run that made this one unnecessary. */
+  readonly previousRun?: MigrationRecord
+}
+
+/** What {@link migrateProject} did in one folder. */
+export interface ProjectMigration {
+  readonly folder: string
+  /** True when the folder holds legacy data of any kind (imported now or before). */
+  readonly found: boolean
+  /** The predecessor's per-project database (`<folder>/~/.config/opencode/agent-tracker.lmdb`). */
+  readonly database: SourceMigration
+  /** `.agent/status.json`, `.journal/communication.json` and `.journal/YYYY-MM-DD.md`. */
+  readonly files: SourceMigration
+  /** The profile stored now (AGENTS.md and manifests changed, or none was stored); undefined when unchanged. */
+  readonly profile?: ProjectProfile
+  /** Every problem, from both sources and the profile; everything else was migrated and nothing deleted. */
+  readonly issues: readonly MigrationIssue[]
+}
+
+const NOTHING: MigrationReport = { migrated: 0, skipped: 0, errors: [] }
+
+/**
+ * Brings a project folder's legacy data into the central store, the one way every host does it:
+ * detects what is there, imports the per-project database and the legacy files — each only once:
+ * a kind whose earlier run finished without problems is not repeated — and stores the project's
+ * profile when the folder holds legacy data or the project is known already. A `.agent/status.json`
+ * this tracker wrote itself is no legacy agent: its files belong to the setup it names. Additive
+ * and idempotent; never throws (every problem is an issue) and never deletes anything.
+ */
+export async function migrateProject(folder: string, store: TrackerStore, options: MigrateProjectOptions = {}): Promise<ProjectMigration> {
+  const project = resolve(folder)
+  const legacy = detectLegacy(project)
+  const found = hasLegacyData(legacy)
+  const issues: MigrationIssue[] = []
+  let finished: readonly MigrationRecord[] = []
+  try {
+    finished = options.again === true ? [] : (await store.listMigrations()).filter((record) => record.errors === 0)
+  } catch (error) {
+    issues.push({ source: project, message: `could not read which migrations already ran: ${messageOf(error)}` })
+  }
+  const migrate = async (kind: 'project-database' | 'legacy-files', source: string | undefined, run: () => Promise<MigrationReport>): Promise<SourceMigration> => {
+    if (source === undefined) return { ...NOTHING, outcome: 'none' }
+    const id = migrationId(kind, source)
+    const previousRun = finished.find((record) => record.id === id)
+    if (previousRun !== undefined) return { ...NOTHING, outcome: 'done-before', previousRun }
+    const report = await run()
+    issues.push(...report.errors)
+    return { ...report, outcome: 'migrated' }
+  }
+  const migrationOptions = { ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }), ...(options.now === undefined ? {} : { now: options.now }) }
+  const database = await migrate('project-database', legacy.projectDatabase, () => migrateProjectDatabase(project, store, migrationOptions))
+  const hasFiles = legacy.statusFile !== undefined || legacy.communicationFile !== undefined || legacy.journalFiles.length > 0
+  const setup = options.setup ?? (legacy.statusFile === undefined ? undefined : exportedStatusSetup(legacy.statusFile))
+  const files = await migrate('legacy-files', hasFiles ? project : undefined, () => importLegacyFiles(project, store, { ...migrationOptions, ...(setup === undefined ? {} : { setup }) }))
+  let profile: ProjectProfile | undefined
+  try {
+    if (found || (await store.get('projects', [project])) !== undefined) profile = await refreshProjectProfile(store, project, options.now?.())
+  } catch (error) {
+    issues.push({ source: project, message: `could not store the project profile: ${messageOf(error)}` })
+  }
+  return { folder: project, found, database, files, ...(profile === undefined ? {} : { profile }), issues }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}

@@ -1,0 +1,140 @@
+import { spawn } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { openLmdbStore } from '@agent-tracker/lmdb-store'
+import { afterEach, describe, expect, it } from 'vitest'
+import { legacyHistory, writeLegacyDatabase } from '../../test/legacy-database.js'
+import { tempFolder } from '../../test/temp.js'
+import type { OpenTrackerOptions, Tracker } from './open-tracker.js'
+import { openTracker } from './open-tracker.js'
+
+const SETUP = 'build@fake/m1'
+const LEGACY_SETUP = 'build@anthropic/claude-sonnet-4-5'
+const CHILD = fileURLToPath(new URL('../../test/fixtures/tracker-exit.mjs', import.meta.url))
+
+const open: Tracker[] = []
+afterEach(async () => {
+  for (const tracker of open.splice(0)) await tracker.close()
+})
+
+function tracker(options: Partial<OpenTrackerOptions> = {}): Tracker {
+  const opened = openTracker({ databasePath: join(tempFolder('db-'), 'tracker.lmdb'), project: tempFolder('project-'), flush: { maxPending: false, maxAgeMs: false }, ...options })
+  open.push(opened)
+  return opened
+}
+
+async function storedToolCalls(databasePath: string): Promise<number | undefined> {
+  const store = openLmdbStore({ databasePath, readOnly: true })
+  try {
+    return (await store.get('setups', [SETUP]))?.state.toolCalls
+  } finally {
+    await store.close()
+  }
+}
+
+describe('openTracker', () => {
+  it('opens the database by the path rules: AGENT_TRACKER_DB relative to the home folder', () => {
+    const home = tempFolder('home-')
+    const opened = tracker({ databasePath: undefined, env: { AGENT_TRACKER_DB: 'data/team.lmdb' }, homeDir: home })
+    expect(opened.store.path).toBe(join(home, 'data', 'team.lmdb'))
+    expect(existsSync(opened.store.path)).toBe(true)
+  })
+
+  it('keeps facts in memory until a flush writes them in one batch, and reads its own writes before', async () => {
+    const opened = tracker()
+    await opened.service.recordToolCall({ setup: SETUP, project: opened.project, tool: 'read', ok: true })
+    expect((await opened.service.getStatus(SETUP))?.state.toolCalls).toBe(1)
+    expect(await storedToolCalls(opened.store.path)).toBeUndefined()
+    expect(await opened.flush()).toMatchObject({ factsWritten: 1, errors: [] })
+    expect(await storedToolCalls(opened.store.path)).toBe(1)
+  })
+
+  it('refreshes .agent/status.json after a flush where .agent/ exists, for the setup that last worked', async () => {
+    const opened = tracker()
+    mkdirSync(join(opened.project, '.agent'))
+    await opened.service.recordToolCall({ setup: SETUP, project: opened.project, tool: 'read', ok: true })
+    await opened.flush()
+    expect(existsSync(join(opened.project, '.agent', 'status.json'))).toBe(false)
+    opened.noteWork(SETUP)
+    await opened.service.recordPush({ setup: SETUP, project: opened.project })
+    await opened.flush()
+    expect(JSON.parse(readFileSync(join(opened.project, '.agent', 'status.json'), 'utf8'))).toMatchObject({ setup: SETUP, agent_name: 'build', skill_points: 2 })
+  })
+
+  it.each([
+    ['existing', false, false],
+    ['always', false, true],
+    ['off', true, false],
+  ] as const)('with exportStatusFile %s (.agent/ present: %s) writes the status file: %s', async (mode, withFolder, written) => {
+    const opened = tracker({ exportStatusFile: mode })
+    if (withFolder) mkdirSync(join(opened.project, '.agent'))
+    opened.noteWork(SETUP)
+    await opened.service.recordToolCall({ setup: SETUP, project: opened.project, tool: 'read', ok: true })
+    await opened.flush()
+    expect(existsSync(join(opened.project, '.agent', 'status.json'))).toBe(written)
+  })
+
+  it('names setups by its identity rule', () => {
+    expect(tracker().setupId({ agent: 'build', provider: 'anthropic', model: 'claude-sonnet-4-5' })).toBe('build@anthropic/claude-sonnet-4-5')
+    expect(tracker({ identity: 'agent' }).setupId({ agent: 'build', provider: 'anthropic', model: 'claude-sonnet-4-5' })).toBe('build')
+  })
+
+  it("prepares the project: migrates its legacy database once and stores its profile", async () => {
+    const project = tempFolder('legacy-')
+    await writeLegacyDatabase(project, legacyHistory(project))
+    const databasePath = join(tempFolder('db-'), 'tracker.lmdb')
+    const first = tracker({ databasePath, project })
+    const prepared = await first.prepareProject()
+    expect(prepared.problems).toEqual([])
+    expect(prepared.migration?.database).toMatchObject({ outcome: 'migrated', migrated: 4 })
+    expect(prepared.profile).toBeDefined()
+    await first.close()
+    open.splice(0)
+    const again = tracker({ databasePath, project })
+    expect((await again.prepareProject()).migration?.database.outcome).toBe('done-before')
+    expect(await again.buffer.get('setups', [LEGACY_SETUP])).toMatchObject({ state: { skillPoints: 3, experience: 12.5, communication: 71, commits: 2, bugs: 1 } })
+    expect((await again.buffer.get('commits', [project, 'e4f5a6b']))?.task).toBe('fix totals')
+  })
+
+  it('without migrateOnStart leaves legacy data alone but still profiles the project', async () => {
+    const project = tempFolder('legacy-')
+    await writeLegacyDatabase(project, legacyHistory(project))
+    const opened = tracker({ project, migrateOnStart: false })
+    const prepared = await opened.prepareProject()
+    expect(prepared.migration).toBeUndefined()
+    expect(prepared.profile).toBeDefined()
+    expect(await opened.buffer.find('setups')).toEqual([])
+  })
+
+  it('flushes on exit by itself, and adds no exit listener when told not to', async () => {
+    const exits = process.listenerCount('exit')
+    const quiet = tracker({ flushOnExit: false })
+    expect(process.listenerCount('exit')).toBe(exits)
+    const listening = tracker()
+    expect(process.listenerCount('exit')).toBe(exits + 1)
+    await listening.close()
+    open.splice(open.indexOf(listening), 1)
+    expect(process.listenerCount('exit')).toBe(exits)
+    await quiet.close()
+    open.splice(0)
+  })
+
+  it.each([['process.exit()', 'exit'], ['SIGTERM', 'signal']])('writes pending facts when the host process ends by %s', async (_, how) => {
+    const databasePath = join(tempFolder('db-'), 'tracker.lmdb')
+    const ended = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => {
+      const child = spawn(process.execPath, [CHILD, databasePath, tempFolder('project-'), how])
+      child.stdout.once('data', () => child.kill('SIGTERM'))
+      child.once('exit', (code, signal) => {
+        done({ code, signal })
+      })
+    })
+    expect(how === 'exit' ? ended.code : ended.signal).toBe(how === 'exit' ? 0 : 'SIGTERM')
+    expect(await storedToolCalls(databasePath)).toBe(1)
+  })
+
+  it('opens nothing for a bad database path, naming it', () => {
+    const home = tempFolder('home-')
+    expect(() => openTracker({ databasePath: '~bob/t.lmdb', homeDir: home, project: home })).toThrow(expect.objectContaining({ code: 'INVALID_DATABASE_PATH' }))
+  })
+})

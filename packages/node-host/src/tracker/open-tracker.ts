@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto'
+import { resolve } from 'node:path'
+import type { SetupIdentity, SetupParts, TrackingService } from '@agent-tracker/core'
+import { createTrackingService, formatSetupId } from '@agent-tracker/core'
+import type { LmdbStore } from '@agent-tracker/lmdb-store'
+import type { FlushResult, WriteBuffer, WriteBufferOptions } from '@agent-tracker/write-buffer'
+import { withWriteBuffer } from '@agent-tracker/write-buffer'
+import type { DatabaseOptions } from '../database/open-database.js'
+import { openDatabase } from '../database/open-database.js'
+import type { ProjectMigration } from '../projects/migrate-project.js'
+import { migrateProject } from '../projects/migrate-project.js'
+import { refreshProjectProfile } from '../projects/project-profile.js'
+import { flushOnExit } from './exit-flush.js'
+import type { StatusExportMode } from './status-export.js'
+import { writeStatusExport } from './status-export.js'
+
+/** Options of {@link openTracker}: where the database is, the project the host works in, and how it tracks. */
+export interface OpenTrackerOptions extends Omit<DatabaseOptions, 'readOnly'> {
+  /** The project folder the host works in (resolved against the working directory). */
+  readonly project: string
+  /** How setups are named: `agent+model` (default, `build@anthropic/claude-sonnet-4-5`) or `agent`. */
+  readonly identity?: SetupIdentity | undefined
+  /** Bring the project's legacy data in at {@link Tracker.prepareProject}; default true. */
+  readonly migrateOnStart?: boolean | undefined
+  /** Where `.agent/status.json` is refreshed after flushes; default `existing` (only where `.agent/` exists). */
+  readonly exportStatusFile?: StatusExportMode | undefined
+  /** The write buffer's safety valve and its flush-failure callback. */
+  readonly flush?: WriteBufferOptions | undefined
+  /** Flush synchronously on process exit, SIGINT and SIGTERM (keeping the host's own signal handling); default true. */
+  readonly flushOnExit?: boolean | undefined
+  /** Fact ids; default random UUIDs, unique across processes. */
+  readonly newId?: (() => string) | undefined
+  /** The clock; default the system's. */
+  readonly now?: (() => Date) | undefined
+}
+
+/** What {@link Tracker.prepareProject} did: the legacy migration (when on) and the profile stored. Never a thrown error. */
+export interface ProjectPreparation {
+  /** The migration of the project's legacy data; undefined with `migrateOnStart: false`. */
+  readonly migration?: ProjectMigration
+  /** The profile stored now; undefined when AGENTS.md and the manifests did not change. */
+  readonly profile?: ProjectMigration['profile']
+  /** What failed besides the migration (whose issues it reports itself); tracking goes on regardless. */
+  readonly problems: readonly string[]
+}
+
+/**
+ * A host's tracker: the central LMDB store behind a write buffer (hooks only append to memory),
+ * the tracking service over the buffer, and the project the host works in. Use {@link openTracker}.
+ */
+export class Tracker {
+  /** The central database itself: its path and size (`info()`); reads here miss what is pending. */
+  readonly store: LmdbStore
+  /** The store hooks write to: facts wait in memory, reads see them; flushed in one transaction. */
+  readonly buffer: WriteBuffer
+  /** Records facts and answers status over the buffer. */
+  readonly service: TrackingService
+  /** The project folder the host works in, absolute. */
+  readonly project: string
+  /** How setups are named (see {@link Tracker.setupId}). */
+  readonly identity: SetupIdentity
+  readonly #options: OpenTrackerOptions
+  readonly #removeExitFlush: () => void
+  #lastSetup: string | undefined
+
+  /** Use {@link openTracker}. */
+  constructor(store: LmdbStore, options: OpenTrackerOptions) {
+    this.#options = options
+    this.store = store
+    this.project = resolve(options.project)
+    this.identity = options.identity ?? 'agent+model'
+    this.buffer = withWriteBuffer(store, options.flush ?? {})
+    this.service = createTrackingService({ store: this.buffer, newId: options.newId ?? randomUUID, ...(options.now === undefined ? {} : { now: options.now }) })
+    this.#removeExitFlush = options.flushOnExit === false ? () => undefined : flushOnExit(() => this.flushSync())
+  }
+
+  /** The setup that last worked in the project: the one `.agent/status.json` shows. */
+  get lastSetup(): string | undefined {
+    return this.#lastSetup
+  }
+
+  /** Notes that a setup just worked in the project (its status is what the status file shows). */
+  noteWork(setup: string): void {
+    this.#lastSetup = setup
+  }
+
+  /**
+   * The id of the setup running an agent on a provider/model, by this tracker's identity rule.
+   * @throws {TrackerError} INVALID_SETUP_ID for an empty agent name or one with `@` or `/`.
+   */
+  setupId(parts: SetupParts): string {
+    return formatSetupId(parts, this.identity)
+  }
+
+  /**
+   * Brings in the project's legacy data (once; see `migrateProject`) when `migrateOnStart` is on,
+   * and stores the project's profile when its AGENTS.md or manifests changed. Hosts run it off their
+   * start-up path. Never throws: problems are returned.
+   */
+  async prepareProject(): Promise<ProjectPreparation> {
+    const problems: string[] = []
+    let migration: ProjectMigration | undefined
+    let profile: ProjectMigration['profile']
+    try {
+      if (this.#options.migrateOnStart !== false) migration = await migrateProject(this.project, this.buffer, { ...(this.#options.now === undefined ? {} : { now: this.#options.now }) })
+      profile = migration?.profile ?? (await refreshProjectProfile(this.buffer, this.project, this.#options.now?.()))
+    } catch (error) {
+      problems.push(error instanceof Error ? error.message : String(error))
+    }
+    return { ...(migration === undefined ? {} : { migration }), ...(profile === undefined ? {} : { profile }), problems }
+  }
+
+  /** Writes everything pending in one transaction, then refreshes `.agent/status.json`. Never throws. */
+  async flush(): Promise<FlushResult> {
+    const result = await this.buffer.flush()
+    if (result.errors.length === 0 && result.factsWritten > 0) await this.#exportStatus()
+    return result
+  }
+
+  /** Writes everything pending synchronously (process exit). Never throws. */
+  flushSync(): FlushResult {
+    return this.buffer.flushSync()
+  }
+
+  /**
+   * Flushes, closes the database and stops flushing on exit.
+   * @throws {WriteBufferError} FLUSH_FAILED when the last flush fails (the facts stay pending and the database open).
+   */
+  async close(): Promise<void> {
+    await this.flush()
+    await this.buffer.close()
+    this.#removeExitFlush()
+  }
+
+  async #exportStatus(): Promise<void> {
+    const mode = this.#options.exportStatusFile ?? 'existing'
+    if (mode === 'off' || this.#lastSetup === undefined) return
+    const status = await this.service.getStatus(this.#lastSetup)
+    if (status !== undefined) writeStatusExport(this.project, status, { force: mode === 'always' })
+  }
+}
+
+/**
+ * Opens a host's tracker: the central database by the shared path rules (explicit path >
+ * `AGENT_TRACKER_DB` > `~/.config/opencode/agent-tracker.lmdb`), a write buffer, the tracking
+ * service, and a synchronous flush on exit. Loads LMDB: hosts that must start fast import this
+ * module lazily.
+ * @throws {NodeHostError} INVALID_DATABASE_PATH; {LmdbStoreError} INVALID_OPTION, DATABASE_UNREADABLE, DATABASE_UNWRITABLE, DATABASE_TOO_NEW; {WriteBufferError} INVALID_OPTION.
+ */
+export function openTracker(options: OpenTrackerOptions): Tracker {
+  const store = openDatabase(options)
+  try {
+    return new Tracker(store, options)
+  } catch (error) {
+    void store.close()
+    throw error
+  }
+}

@@ -1,0 +1,34 @@
+import { describeValue } from '@agent-tracker/core'
+import { formatBytes, isLmdbStoreError } from '@agent-tracker/lmdb-store/config'
+import { isWriteBufferError } from '@agent-tracker/write-buffer/options'
+
+/**
+ * An error as the plugin tells its user: what went wrong, and the fix in terms of the plugin's
+ * options (`databasePath`, `maxDatabaseSize`, `flush.*`), phrased from the error's code and data
+ * (or its cause's: a flush that failed on a full database says how to get room).
+ */
+export function inPluginTerms(error: unknown): string {
+  if (isWriteBufferError(error, 'INVALID_OPTION')) {
+    const { option, value, minimum } = error.details
+    return `Invalid agent-tracker option flush.${option}: ${describeValue(value)}; accepted: a whole number ≥ ${String(minimum)}, or false to turn it off.`
+  }
+  const message = error instanceof Error ? error.message : String(error)
+  const fix = fixFor(error) ?? fixFor((error as { cause?: unknown } | null)?.cause)
+  return fix === undefined ? message : `${message} ${fix}`
+}
+
+function fixFor(error: unknown): string | undefined {
+  if (isLmdbStoreError(error, 'DATABASE_FULL')) {
+    const { limitBytes, maximumBytes } = error.details
+    return limitBytes >= maximumBytes
+      ? `maxDatabaseSize is already at its ${formatBytes(maximumBytes)} maximum: set databasePath to a new database (this one stays readable with agent-tracker --db).`
+      : `Raise the maxDatabaseSize option (up to ${formatBytes(maximumBytes)}).`
+  }
+  if (isLmdbStoreError(error, 'DATABASE_UNREADABLE') && (error.details.reason === 'damaged' || error.details.reason === 'open')) {
+    return 'Move the file aside, or set the databasePath option to another file.'
+  }
+  if (isLmdbStoreError(error, 'DATABASE_UNWRITABLE') && (error.details.reason === 'create' || error.details.reason === 'permission' || error.details.reason === 'folder')) {
+    return 'Check its permissions, or set the databasePath option to a writable place.'
+  }
+  return undefined
+}
