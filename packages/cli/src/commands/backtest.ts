@@ -6,7 +6,7 @@ import { backtest, backtestFigures, combineBacktests } from '@agent-tracker/core
 import type { HistoryScenario } from '@agent-tracker/core/backtest'
 import { KNOWN_TRUTH_SCENARIOS, generateHistory, median } from '@agent-tracker/core/backtest'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
-import { profileFolder } from '@agent-tracker/migrate'
+import { profileFolder } from '@agent-tracker/node-host'
 import { saveBacktest } from '../backtest-file.js'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
@@ -140,6 +140,7 @@ function renderScenarios(ctx: CommandContext, runs: readonly ScenarioRun[], over
     '',
     `Calibration (nominal → realised): ${overall.calibration.map((cal) => `${String(Math.round(cal.level * 100))}% → ${percent(cal.scored === 0 ? null : cal.covered / cal.scored)}`).join(' · ')}`,
     `90% coverage by graded commits: ${overall.coverageBySamples.filter((b) => b.scored > 0).map((b) => `${b.label} ${percent(b.covered / b.scored)} (${String(b.scored)})`).join(' · ')}`,
+    ...(overall.spread === null ? [] : [`At the measured spread of one grade (${overall.spread.toFixed(2)}), naming the better of two setups takes about ${overall.separation.map((s) => `${String(s.planned?.even ?? '–')} graded commits each ${s.gap.toFixed(1)} points apart (${String(s.planned?.likely ?? '–')} for an 80% chance)`).join(', and ')}.`]),
   ]
   for (const run of runs.filter((r) => r.summary.drift.length > 0)) {
     const delays = run.summary.drift.map((d) => d.commitsUntilSwitch)

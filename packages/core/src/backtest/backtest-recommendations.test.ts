@@ -14,7 +14,7 @@ const minute = (m: number, s = 0): string => `2026-01-01T00:${String(m).padStart
  */
 const WORK: readonly (readonly [minute: number, setup: 'A' | 'B', project: string, grade: Grade])[] = [
   [0, 'A', '/one', 5], [1, 'A', '/one', 5], [2, 'A', '/one', 2], [3, 'B', '/one', 1], [4, 'B', '/one', -1], [5, 'B', '/one', 1],
-  [6, 'A', '/one', 5], [7, 'B', '/one', 2], [8, 'A', '/one', 2], [9, 'B', '/two', 1], [10, 'A', '/two', 5], [11, 'B', '/two', -1],
+  [6, 'A', '/one', 5], [7, 'B', '/one', -1], [8, 'A', '/one', 2], [9, 'B', '/two', 1], [10, 'A', '/two', 5], [11, 'B', '/two', -1],
 ]
 
 const RECORDS: RecommendRecords = {
@@ -63,10 +63,10 @@ describe('backtestRecommendations on a hand-checked history', () => {
   it('judges by the grades that followed when the truth is unknown', () => {
     const { decisions, summary } = backtestRecommendations(RECORDS, { every: 3 })
     // Minute 3: A's next grades 5, 2, 5 (mean 4); B had no grades yet, so is not judged.
-    // Minute 6: A's next 5, 2, 5 (4), B's next 2, 1, −1 (0.67). Minute 9: fewer than 3 grades follow for either.
-    expect(decisions.map((d) => d.intervals.map((i) => [i.setup, Number(i.value.toFixed(2))]))).toEqual([[], [['A', 4]], [['A', 4], ['B', 0.67]], []])
+    // Minute 6: A's next 5, 2, 5 (4), B's next −1, 1, −1 (−0.33). Minute 9: fewer than 3 grades follow for either.
+    expect(decisions.map((d) => d.intervals.map((i) => [i.setup, Number(i.value.toFixed(2))]))).toEqual([[], [['A', 4]], [['A', 4], ['B', -0.33]], []])
     expect(decisions[2]?.trueBest).toBe('A')
-    expect(decisions[2]?.regret).toBeCloseTo((0 + (4 - 2 / 3)) / 2, 12)
+    expect(decisions[2]?.regret).toBeCloseTo((0 + (4 + 1 / 3)) / 2, 12)
     expect(summary).toMatchObject({ mode: 'realised', comparableDecisions: 1, regret: { decisions: 1 } })
   })
 

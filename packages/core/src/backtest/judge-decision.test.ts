@@ -47,11 +47,12 @@ describe('judgeDecision', () => {
     const twoContenders = (truthA: number, truthB: number) => judgeDecision(
       recommendation([setup('A', 1, 20, 2.6, 0.6), setup('B', 2, 20, 2.4, 0.6)], ['A', 'B']),
       outcomes({ A: [truthA, truthA], B: [truthB, truthB] }), WHERE)
-    // sd of each from its 90% half-width 0.6: 0.6 / 1.645 = 0.365; of the difference 0.516; 1.645 × 0.516 = 0.85.
+    // sd of each from its 90% half-width 0.6: 0.6 / 1.645 = 0.365; of the difference 0.516; 1.96 × 0.516 = 1.01.
     expect(twoContenders(2.0, 2.9)).toMatchObject({ verdict: 'not-distinguishable', warranted: true })
     expect(twoContenders(2.0, 2.9).regret).toBeCloseTo(0.9, 12)
     expect(twoContenders(2.6, 2.0)).toMatchObject({ warranted: true, regret: 0 })
-    expect(twoContenders(3.0, 2.0)).toMatchObject({ warranted: false, regret: 0 })
+    expect(twoContenders(2.6, 1.7)).toMatchObject({ warranted: true, regret: 0 })
+    expect(twoContenders(3.1, 2.0)).toMatchObject({ warranted: false, regret: 0 })
   })
 
   it('charges a guess among the candidates when nothing is ranked', () => {

@@ -1,4 +1,5 @@
 import type { Recommendation, SetupRecommendation } from '../projects/recommend.js'
+import { CONTENDER_CHANCE } from '../projects/recommend.js'
 import { normalQuantile } from '../stats/normal.js'
 
 /** Interval levels every decision's intervals are checked at (the 90% one is the one `recommend` shows). */
@@ -60,14 +61,17 @@ export interface JudgedDecision {
   readonly separations: readonly Separation[]
 }
 
-const Z_HOLD_BACK = normalQuantile(0.95)
+/** The naming rule's test: a challenger with less than this chance of doing as well is told apart. */
+const Z_NINETY = normalQuantile(0.95)
+const Z_HOLD_BACK = normalQuantile(1 - CONTENDER_CHANCE)
 
 /**
  * Judges one recommendation against the outcomes of its setups (truth or realised; setups without
  * one are left out): the intervals at each calibration level, whether a named best was the true
  * best, the regret of the best bet, and whether holding back was warranted — it is when the
- * leader was not the true best, or when the true gap to the runner-up is under 1.645 standard
- * deviations of their difference, so that a calibrated 95% test would more often hold back too.
+ * leader was not the true best, or when the true gap to the runner-up is under z standard
+ * deviations of their difference, z the naming rule's (1.96), so that the rule would more often
+ * hold back there too.
  */
 export function judgeDecision(
   recommendation: Recommendation,
@@ -123,7 +127,7 @@ function holdingBackWarranted(among: readonly SetupRecommendation[], leader: str
   const others = among.filter((s) => s.setup !== leader)
   if (others.length === 0) return false
   const runnerUp = others.reduce((a, b) => (score(b.setup) > score(a.setup) ? b : a))
-  const sd = (s: SetupRecommendation): number => (s.interval[1] - s.interval[0]) / (2 * Z_HOLD_BACK)
+  const sd = (s: SetupRecommendation): number => (s.interval[1] - s.interval[0]) / (2 * Z_NINETY)
   return score(leader) - score(runnerUp.setup) < Z_HOLD_BACK * Math.hypot(sd(trueBest), sd(runnerUp))
 }
 

@@ -47,8 +47,8 @@ describe('summariseBacktest', () => {
     expect(both.decisionPoints).toBe(4)
     expect(both.verdicts).toMatchObject({ named: 2, notEnoughData: 2, heldBackJudged: 2, heldBackWarranted: 2 })
     expect(both.regret).toEqual({ decisions: 4, total: 1 })
-    // 2 × (1.645 × 1.7 / 0.5)² = 62.6 → 63; with 80% power, 2 × ((1.645 + 0.842) × 1.7 / 0.5)² = 143.
-    expect(both.separation.map((s) => s.planned)).toEqual([{ even: 63, likely: 143 }, { even: 16, likely: 36 }])
+    // 2 × (1.96 × 1.7 / 0.5)² = 88.8 → 89; with 80% power, 2 × ((1.96 + 0.842) × 1.7 / 0.5)² = 181.5 → 182.
+    expect(both.separation.map((s) => s.planned)).toEqual([{ even: 89, likely: 182 }, { even: 23, likely: 46 }])
     expect(backtestFigures(both)).toMatchObject({ noWinnerRate: 0.5, heldBackWarranted: 1, regret: 0.25 })
   })
 

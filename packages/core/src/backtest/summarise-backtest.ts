@@ -1,3 +1,4 @@
+import { CONTENDER_CHANCE } from '../projects/recommend.js'
 import { normalQuantile } from '../stats/normal.js'
 import type { JudgedDecision } from './judge-decision.js'
 import { CALIBRATION_LEVELS } from './judge-decision.js'
@@ -121,10 +122,10 @@ export function summariseBacktest(
   }
 }
 
-/** Graded commits per setup for the naming rule (P(challenger ≥ leader) < 5%) to tell a gap apart half the time (even) and 80% of the time (likely). */
+/** Graded commits per setup for the naming rule (P(challenger ≥ leader) < {@link CONTENDER_CHANCE}) to tell a gap apart half the time (even) and 80% of the time (likely). */
 function planned(gap: number, spread: number | null): SeparationCount['planned'] {
   if (spread === null) return null
-  const z = normalQuantile(0.95)
+  const z = normalQuantile(1 - CONTENDER_CHANCE)
   return { even: Math.ceil(2 * (z * spread / gap) ** 2), likely: Math.ceil(2 * ((z + normalQuantile(0.8)) * spread / gap) ** 2) }
 }
 

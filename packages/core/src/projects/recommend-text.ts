@@ -26,13 +26,14 @@ export function recommendationMessage(input: {
   top: (Described & { reason: string }) | undefined
   contenders: readonly Described[]
   minSamples: number
+  contenderChance: number
 }): string {
   const { state, top, contenders, minSamples } = input
   const describe = describeProfile(input.profile)
   if (top !== undefined && contenders.length > 1) {
     const few = contenders.filter((s) => !s.enoughData)
     const fewNote = few.length === 0 ? '' : ` (${listOf(few.map((s) => `${s.setup} has ${plural(s.samples, 'graded commit')}`))})`
-    return `No clear best setup yet: ${listOf(contenders.map((s) => s.setup))} are not yet distinguishable — each challenger still has at least a 5% chance of doing as well${fewNote}; ${top.setup} leads for now — grade more commits to tell them apart.`
+    return `No clear best setup yet: ${listOf(contenders.map((s) => s.setup))} are not yet distinguishable — each challenger still has at least a ${String(input.contenderChance * 100)}% chance of doing as well${fewNote}; ${top.setup} leads for now — grade more commits to tell them apart.`
   }
   if (top !== undefined) return `Best for this project: ${top.setup}, ${top.reason}.`
   return state === 'not-enough-data'

@@ -102,7 +102,7 @@ describe('recommendSetups', () => {
     expect(sparse.interval[1] - sparse.interval[0]).toBeGreaterThan(rich.interval[1] - rich.interval[0])
   })
 
-  it('names a best setup only when no other has a 5% chance of doing as well, and then suggests no exploration', () => {
+  it('names a best setup only when no other has a 2.5% chance of doing as well, and then suggests no exploration', () => {
     const result = recommendSetups(TYPESCRIPT, syntheticHistory(8))
     expect(result.contenders).toEqual([A])
     expect(result.message).toMatch(new RegExp(`^Best for this project: ${A.replace(/[.]/g, '\\.')}, expected user grade`))
@@ -140,7 +140,7 @@ describe('recommendSetups', () => {
     const result = recommendSetups(TYPESCRIPT, twin)
     expect(result.state).toBe('ranked')
     expect([...result.contenders].sort()).toEqual([A, C].sort())
-    expect(result.message).toMatch(/^No clear best setup yet: build@\S+ and build@\S+ are not yet distinguishable — each challenger still has at least a 5% chance of doing as well; /)
+    expect(result.message).toMatch(/^No clear best setup yet: build@\S+ and build@\S+ are not yet distinguishable — each challenger still has at least a 2.5% chance of doing as well; /)
     expect(result.message).toContain('grade more commits to tell them apart')
     expect(result.explore?.setup).toBe(result.setups[1]?.setup)
     expect((result.setups[0]?.chanceBest ?? 0) + (result.setups[1]?.chanceBest ?? 0)).toBeCloseTo(1, 2)

@@ -97,7 +97,7 @@ export interface Recommendation {
 }
 
 /** A challenger this likely to score at least as well as the leader keeps the leader from being named best. */
-export const CONTENDER_CHANCE = 0.05
+export const CONTENDER_CHANCE = 0.025
 /** Exploration is suggested for a setup with at least this chance of being the best. */
 export const EXPLORE_CHANCE = 0.05
 
@@ -109,7 +109,7 @@ const DEFAULTS = { minSamples: 5, priorStrength: 5, bugWeight: 2, changeRate: 0.
  * user grades (see `fitGradeModel`) gives each setup's expected grade with a 90% credible
  * interval, bugs per commit are shrunk towards the pooled rate, cost per commit is for
  * information. Setups below `minSamples` graded commits are listed, not ranked. A best setup is
- * named only when no other graded setup has a 5% chance of scoring at least as well.
+ * named only when no other graded setup has a {@link CONTENDER_CHANCE} chance of scoring at least as well.
  */
 export function recommendSetups(profile: ProjectProfile, records: RecommendRecords, options: RecommendOptions = {}): Recommendation {
   const minSamples = options.minSamples ?? DEFAULTS.minSamples
@@ -143,7 +143,7 @@ export function recommendSetups(profile: ProjectProfile, records: RecommendRecor
     setups: listed,
     contenders,
     explore,
-    message: recommendationMessage({ state, profile, top, contenders: contenders.map((setup) => listed.find((s) => s.setup === setup) ?? top).filter((s) => s !== undefined), minSamples }),
+    message: recommendationMessage({ state, profile, top, contenders: contenders.map((setup) => listed.find((s) => s.setup === setup) ?? top).filter((s) => s !== undefined), minSamples, contenderChance: CONTENDER_CHANCE }),
   }
 }
 
