@@ -30,7 +30,7 @@ describe('--json prints exactly one JSON document', () => {
     const { code, stdout } = await runCli(['demo', '--dir', folder, '--json'])
     expect(code).toBe(0)
     const demo = onlyJson(stdout) as Record<string, unknown>
-    expect(Object.keys(demo).sort()).toEqual(['agents', 'database', 'export', 'played', 'recommend', 'report'])
+    expect(Object.keys(demo).sort()).toEqual(['agents', 'backtest', 'database', 'export', 'played', 'recommend', 'report'])
     expect(demo).toMatchObject({ database: join(folder, 'agent-tracker.lmdb'), export: { path: join(folder, 'report.html'), format: 'html' } })
     expect(demo.agents).toHaveLength(5)
     expect((demo.recommend as Record<string, { state: string }>)['checkout-app']?.state).toBeDefined()

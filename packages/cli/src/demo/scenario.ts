@@ -65,7 +65,7 @@ export const DEMO_PROJECTS: readonly ScenarioProject[] = [
 export const DEMO_SCENARIO: HistoryScenario = {
   name: 'demo',
   description: 'six projects in four languages, five setups with different strengths',
-  seed: 2031,
+  seed: 2029,
   start: '2026-09-07T00:00:00.000Z',
   days: 56,
   sessionChance: 0.6,
