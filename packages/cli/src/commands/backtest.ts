@@ -42,8 +42,7 @@ export async function backtestCommand(ctx: CommandContext, options: BacktestOpti
   }
   const store = ctx.openStore('read')
   const progress = ctx.progress('Replaying')
-  progress.update(0, 1, 'reading the history')
-  const result = await backtest(store, { every, horizon, minSamples }, { profileFolder })
+  const result = await backtest(store, { every, horizon, minSamples, onDecision: (done, total) => { progress.update(done, total, 'decision points') } }, { profileFolder })
   progress.stop()
   const figures = backtestFigures(result.summary)
   const savedTo = options.save === false ? null : saveBacktest({ format: 'agent-tracker-backtest', version: 1, at: new Date().toISOString(), database: store.path, every, horizon, summary: result.summary, figures })

@@ -70,6 +70,12 @@ describe('backtestRecommendations on a hand-checked history', () => {
     expect(summary).toMatchObject({ mode: 'realised', comparableDecisions: 1, regret: { decisions: 1 } })
   })
 
+  it('reports its progress after each decision point', () => {
+    const calls: [number, number][] = []
+    backtestRecommendations(RECORDS, { every: 3, truth: TRUTH, onDecision: (done, total) => calls.push([done, total]) })
+    expect(calls).toEqual([[1, 4], [2, 4], [3, 4], [4, 4]])
+  })
+
   it('replays nothing for projects without a profile', () => {
     const unprofiled = { ...RECORDS, projects: RECORDS.projects.map((p) => ({ v: p.v, path: p.path, name: p.name, firstSeenAt: p.firstSeenAt, lastSeenAt: p.lastSeenAt })) }
     expect(backtestRecommendations(unprofiled).summary.decisionPoints).toBe(0)

@@ -20,6 +20,8 @@ export interface BacktestOptions extends Omit<RecommendOptions, 'levels'> {
   readonly truth?: KnownTruth
   /** Realised outcomes: a setup is judged by its next this many grades on similar projects. Default 20. */
   readonly horizon?: number
+  /** Called after each decision point is judged, e.g. to show progress on a long history. */
+  readonly onDecision?: (done: number, total: number) => void
 }
 
 /** A replay's decisions, judged, and their summary. */
@@ -54,19 +56,22 @@ export function backtestRecommendations(records: RecommendRecords, options: Back
     return profile === undefined ? [] : commits.filter((_, index) => index % every === 0).map((commit) => ({ project, profile, at: commit.at }))
   })
     .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.project.localeCompare(b.project)))
-  const tuning: RecommendOptions = { ...options, levels: CALIBRATION_LEVELS }
-  const realised = options.truth === undefined ? realisedOutcomes(timeline, profiles, { bugWeight, horizon: options.horizon ?? 20 }) : undefined
+  const { truth, horizon, onDecision, every: _every, ...recommendOptions } = options
+  const tuning: RecommendOptions = { ...recommendOptions, levels: CALIBRATION_LEVELS }
+  const realised = truth === undefined ? realisedOutcomes(timeline, profiles, { bugWeight, horizon: horizon ?? 20 }) : undefined
 
-  const decisions = points.map(({ project, profile, at }) => {
+  const decisions = points.map(({ project, profile, at }, index) => {
     const recommendation = recommendSetups(profile, timeline.before(at), tuning)
     const outcomes = new Map<string, JudgedOutcome>()
     for (const setup of recommendation.setups) {
-      const outcome = options.truth === undefined ? realised?.(setup.setup, project, at) : trueOutcome(options.truth, setup.setup, project, at, bugWeight)
+      const outcome = truth === undefined ? realised?.(setup.setup, project, at) : trueOutcome(truth, setup.setup, project, at, bugWeight)
       if (outcome !== undefined) outcomes.set(setup.setup, outcome)
     }
-    return judgeDecision(recommendation, outcomes, { project, at })
+    const judged = judgeDecision(recommendation, outcomes, { project, at })
+    onDecision?.(index + 1, points.length)
+    return judged
   })
-  return { decisions, summary: summariseBacktest(decisions, { mode: options.truth === undefined ? 'realised' : 'known-truth', timeline, truth: options.truth, spread: pooledSpread(timeline), bugWeight }) }
+  return { decisions, summary: summariseBacktest(decisions, { mode: truth === undefined ? 'realised' : 'known-truth', timeline, truth, spread: pooledSpread(timeline), bugWeight }) }
 }
 
 function trueOutcome(truth: KnownTruth, setup: string, project: string, at: string, bugWeight: number): JudgedOutcome | undefined {
