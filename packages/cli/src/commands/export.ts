@@ -45,6 +45,7 @@ export async function exportCommand(ctx: CommandContext, options: ReportOptions 
       leaderboard: await leaderboard(store, setupFilterOf(query)),
       projects: report.projects,
       backtest: loadBacktest(store.path),
+      nonUserChannels: report.nonUserChannels,
     })
   }
   const out = options.out ?? (format === 'html' ? 'agent-tracker-report.html' : undefined)

@@ -1,3 +1,4 @@
+import { isCountedGrade } from '../facts/grade-channel.js'
 import type { ProjectProfile } from '../projects/project-profile.js'
 import { isAboveThreshold, projectSimilarity } from '../projects/project-similarity.js'
 import type { RecommendOptions, RecommendRecords } from '../projects/recommend.js'
@@ -79,7 +80,7 @@ function trueOutcome(truth: KnownTruth, setup: string, project: string, at: stri
   return outcome === undefined ? undefined : { grade: outcome.meanGrade, score: outcome.meanGrade - bugWeight * outcome.bugRate }
 }
 
-/** Outcomes realised after a decision: a setup's next `horizon` grades on projects similar to the target, and its bug rate over the same span. */
+/** Outcomes realised after a decision: a setup's next `horizon` counted user grades on projects similar to the target, and its bug rate over the same span. */
 function realisedOutcomes(timeline: RecordTimeline, profiles: ReadonlyMap<string, ProjectProfile>, options: { bugWeight: number; horizon: number }) {
   const similarCache = new Map<string, ReadonlySet<string>>()
   const similarTo = (project: string): ReadonlySet<string> => {
@@ -93,7 +94,7 @@ function realisedOutcomes(timeline: RecordTimeline, profiles: ReadonlyMap<string
   return (setup: string, project: string, at: string): JudgedOutcome | undefined => {
     const similar = similarTo(project)
     const grades = timeline.gradeEvents.slice(countBefore(timeline.gradeEvents, (e) => e.at, at))
-      .filter((e) => e.setup === setup && e.userGrade !== undefined && similar.has(e.project))
+      .filter((e) => e.setup === setup && e.userGrade !== undefined && isCountedGrade(e) && similar.has(e.project))
       .slice(0, options.horizon)
     if (grades.length < MIN_REALISED_GRADES) return undefined
     const until = grades.at(-1)?.at ?? at
@@ -109,7 +110,7 @@ function realisedOutcomes(timeline: RecordTimeline, profiles: ReadonlyMap<string
 function pooledSpread(timeline: RecordTimeline): number | null {
   const groups = new Map<string, number[]>()
   for (const event of timeline.gradeEvents) {
-    if (event.userGrade === undefined) continue
+    if (event.userGrade === undefined || !isCountedGrade(event)) continue
     const key = `${event.setup}\u0000${event.project}`
     const grades = groups.get(key) ?? []
     grades.push(event.userGrade)

@@ -43,7 +43,7 @@ export async function playGeneratedHistory(service: TrackingService, history: Ge
           await service.selfGrade({ ...here, at, commit: step.commit, grade: step.grade, note: 'self-review before handing over' })
           break
         case 'user-grade':
-          await service.userGrade({ setup: session.setup, project: here.project, at, commit: step.commit, userGrade: step.grade, ...(step.grade < 0 ? { note: 'missed the point of the task' } : step.grade === 5 ? { note: 'exactly right, and explained well' } : {}) })
+          await service.userGrade({ setup: session.setup, project: here.project, at, commit: step.commit, channel: 'slash-command', userGrade: step.grade, ...(step.grade < 0 ? { note: 'missed the point of the task' } : step.grade === 5 ? { note: 'exactly right, and explained well' } : {}) })
           break
         case 'activity':
           await service.logActivity({ ...here, at, task: step.task, actions: `${String(step.toolCalls)} tool calls`, outcome: step.outcome, decisions: 'kept the change small' })

@@ -1,3 +1,4 @@
+import { isCountedGrade } from '../facts/grade-channel.js'
 import type { CommitRef } from '../store/commit-ref.js'
 import type { BugRecord, GradeEventRecord, UsageRecord } from '../store/records.js'
 import type { SetupEvidence, TimedWeight } from './grade-model.js'
@@ -27,7 +28,9 @@ export interface OutcomeSources {
 
 /**
  * Gathers each setup's outcomes on the similar projects (`similarity` by project path): its
- * grades, commits and bugs in time order, each weighted by its project's similarity.
+ * grades, commits and bugs in time order, each weighted by its project's similarity. Only grades
+ * that count (see `isCountedGrade`) are read: a user grade that came through a channel not the
+ * user's own, unvouched, says nothing about the setup.
  */
 export function collectOutcomes(sources: OutcomeSources, similarity: ReadonlyMap<string, number>): SetupOutcomes[] {
   interface Mutable { grades: TimedGrade[]; commits: TimedWeight[]; bugs: TimedWeight[]; projects: Set<string>; cost: number; messages: number }
@@ -44,7 +47,7 @@ export function collectOutcomes(sources: OutcomeSources, similarity: ReadonlyMap
   }
   for (const event of sources.gradeEvents) {
     const weight = similarity.get(event.project)
-    if (weight !== undefined && event.userGrade !== undefined) slot(event.setup, event.project).grades.push({ grade: event.userGrade, weight, at: event.at })
+    if (weight !== undefined && event.userGrade !== undefined && isCountedGrade(event)) slot(event.setup, event.project).grades.push({ grade: event.userGrade, weight, at: event.at })
   }
   for (const bug of sources.bugs) {
     const weight = similarity.get(bug.project)
