@@ -70,6 +70,13 @@ describe('backtestRecommendations on a hand-checked history', () => {
     expect(summary).toMatchObject({ mode: 'realised', comparableDecisions: 1, regret: { decisions: 1 } })
   })
 
+  it('neither learns from nor judges by grades that do not count (a script\'s, unvouched)', () => {
+    const scripted = [4, 5, 6, 7, 8].map((m) => ({ v: 1 as const, id: `s${String(m)}`, setup: 'B', project: '/one', commit: `c${String(m)}`, at: minute(m, 45), by: 'user' as const, userGrade: 5 as const, channel: 'cli-script' as const }))
+    const withScripted = { ...RECORDS, gradeEvents: [...RECORDS.gradeEvents, ...scripted] }
+    expect(backtestRecommendations(withScripted, { every: 3 })).toEqual(backtestRecommendations(RECORDS, { every: 3 }))
+    expect(backtestRecommendations(withScripted, { every: 3, truth: TRUTH })).toEqual(backtestRecommendations(RECORDS, { every: 3, truth: TRUTH }))
+  })
+
   it('reports its progress after each decision point', () => {
     const calls: [number, number][] = []
     backtestRecommendations(RECORDS, { every: 3, truth: TRUTH, onDecision: (done, total) => calls.push([done, total]) })

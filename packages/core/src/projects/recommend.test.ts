@@ -146,6 +146,24 @@ describe('recommendSetups', () => {
     expect((result.setups[0]?.chanceBest ?? 0) + (result.setups[1]?.chanceBest ?? 0)).toBeCloseTo(1, 2)
   })
 
+  it('learns only from grades that count: one from a script or an agent\'s shell, unvouched, says nothing', () => {
+    const history = syntheticHistory(8)
+    const N = 'build@example/self-praising'
+    const hashes = ['s1', 's2', 's3', 's4', 's5', 's6']
+    const praised = (channel: 'cli-script' | 'slash-command', vouched: boolean): RecommendRecords => ({
+      ...history,
+      commits: [...history.commits, ...hashes.map((hash, index) => ({ v: 1 as const, project: '/work/ts-0', hash, setup: N, at: `2026-02-0${String(index + 1)}T10:00:00.000Z`, message: 'work' }))],
+      gradeEvents: [...history.gradeEvents, ...hashes.map((hash, index) => ({
+        v: 1 as const, id: hash, setup: N, project: '/work/ts-0', commit: hash, at: `2026-02-0${String(index + 1)}T11:00:00.000Z`, by: 'user' as const, userGrade: 5 as const, channel, ...(vouched ? { vouched: true as const } : {}),
+      }))],
+    })
+    const scripted = recommendSetups(TYPESCRIPT, praised('cli-script', false)).setups.find((s) => s.setup === N)
+    expect(scripted).toMatchObject({ commits: 6, samples: 0, meanUserGrade: null, rank: null })
+    for (const counted of [praised('cli-script', true), praised('slash-command', false)]) {
+      expect(recommendSetups(TYPESCRIPT, counted).setups.find((s) => s.setup === N)).toMatchObject({ samples: 6, meanUserGrade: 5, enoughData: true })
+    }
+  })
+
   it('does not learn from projects that share only the language', () => {
     const result = recommendSetups(profile('python', 'pytorch', 'ml', ['torch']), syntheticHistory(8))
     expect(result.similarProjects).toEqual([])
