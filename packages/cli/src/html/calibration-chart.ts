@@ -28,10 +28,16 @@ export function calibrationChart(title: string, points: readonly CalibrationPoin
   const grid = ticks.map((t) => `<line x1="${x(t).toFixed(1)}" x2="${x(t).toFixed(1)}" y1="${String(top)}" y2="${String(top + plot)}" class="gridline"/><line x1="${String(left)}" x2="${String(left + plot)}" y1="${y(t).toFixed(1)}" y2="${y(t).toFixed(1)}" class="gridline"/><text x="${x(t).toFixed(1)}" y="${String(top + plot + 16)}" text-anchor="middle" class="tick">${String(Math.round(t * 100))}%</text><text x="${String(left - 6)}" y="${(y(t) + 4).toFixed(1)}" text-anchor="end" class="tick">${String(Math.round(t * 100))}%</text>`)
   const diagonal = `<line x1="${x(low).toFixed(1)}" y1="${y(low).toFixed(1)}" x2="${x(1).toFixed(1)}" y2="${y(1).toFixed(1)}" stroke="#9ca3af" stroke-dasharray="5 4"/>`
   const path = scored.map((p) => `${x(p.level).toFixed(1)},${y(p.covered / p.scored).toFixed(1)}`).join(' ')
-  const dots = scored.map((p) => {
+  const dots = scored.map((p, index) => {
     const share = p.covered / p.scored
     const text = `${String(Math.round(p.level * 100))}% intervals held ${(share * 100).toFixed(1)}% of ${String(p.scored)}`
-    return `<circle cx="${x(p.level).toFixed(1)}" cy="${y(share).toFixed(1)}" r="5" fill="#4f46e5"><title>${escapeHtml(text)}</title></circle><text x="${(x(p.level) + 8).toFixed(1)}" y="${(y(share) + 14).toFixed(1)}" class="value">${escapeHtml(`${(share * 100).toFixed(0)}%`)}</text>`
+    // Below right of its dot, unless the next dot is close enough for the labels to collide (90% and 95%): then above left.
+    const next = scored[index + 1]
+    const crowded = next !== undefined && x(next.level) - x(p.level) < 36
+    const label = crowded
+      ? `<text x="${(x(p.level) - 8).toFixed(1)}" y="${(y(share) - 8).toFixed(1)}" text-anchor="end" class="value">`
+      : `<text x="${(x(p.level) + 8).toFixed(1)}" y="${(y(share) + 14).toFixed(1)}" class="value">`
+    return `<circle cx="${x(p.level).toFixed(1)}" cy="${y(share).toFixed(1)}" r="5" fill="#4f46e5"><title>${escapeHtml(text)}</title></circle>${label}${escapeHtml(`${(share * 100).toFixed(0)}%`)}</text>`
   })
   const legend = `<g transform="translate(${String(left + plot + 28)},${String(top + 10)})"><line x2="22" stroke="#9ca3af" stroke-dasharray="5 4"/><text x="28" y="4" class="legend">perfectly calibrated</text><circle cx="11" cy="22" r="5" fill="#4f46e5"/><text x="28" y="26" class="legend">recommend's intervals</text><text y="52" class="muted">above the line: cautious</text><text y="68" class="muted">below: overconfident</text></g>`
   const axes = `<text x="${String(left + plot / 2)}" y="${String(size - 10)}" text-anchor="middle" class="label">interval level (nominal)</text><text transform="translate(14,${String(top + plot / 2)}) rotate(-90)" text-anchor="middle" class="label">share that held the outcome</text>`
