@@ -31,7 +31,7 @@ describe('generateHistory', () => {
     expect(new Set(KNOWN_TRUTH_SCENARIOS.map((s) => s.seed)).size).toBe(5)
   })
 
-  it('draws grades around each setup\'s true mean and bugs at its true rate', () => {
+  it('draws grades around each setup\'s true mean, bugs at its true rate and costs around its true cost per commit', () => {
     const history = generateHistory(scenario('clear-winner'), 3)
     for (const setup of scenario('clear-winner').setups) {
       const steps = history.sessions.filter((s) => s.setup === setup.id).flatMap((s) => s.steps)
@@ -41,14 +41,17 @@ describe('generateHistory', () => {
       expect(grades.length).toBeGreaterThan(40)
       expect(Math.abs(grades.reduce((sum, g) => sum + g, 0) / grades.length - (truth?.meanGrade ?? 0)), setup.id).toBeLessThan(0.6)
       expect(steps.filter((s) => s.kind === 'bug').length / commits).toBeLessThan((truth?.bugRate ?? 0) + 0.1)
+      const cost = steps.reduce((sum, s) => sum + (s.kind === 'usage' ? s.cost : 0), 0)
+      // A commit's cost varies by about a third (its tokens are drawn); over a hundred commits the mean is within a tenth.
+      expect(Math.abs(cost / commits / (truth?.costPerCommit ?? Number.NaN) - 1), setup.id).toBeLessThan(0.12)
     }
   })
 
   it('changes the truth at the drift, keeps a newcomer out until its first day, and records the truth per project', () => {
     const drift = generateHistory(scenario('drift'), 1)
     const sonnet = 'build@anthropic/claude-sonnet-4-5'
-    expect(truthAt(drift.truth, sonnet, 'web-1', '2026-02-01T00:00:00.000Z')).toEqual({ setup: sonnet, kind: 'web-app', from: '2026-01-05T00:00:00.000Z', meanGrade: 3.3, bugRate: 0.05 })
-    expect(truthAt(drift.truth, sonnet, 'web-1', '2026-02-16T09:00:00.000Z')).toMatchObject({ from: '2026-02-16T00:00:00.000Z', meanGrade: 1.8, bugRate: 0.1 })
+    expect(truthAt(drift.truth, sonnet, 'web-1', '2026-02-01T00:00:00.000Z')).toEqual({ setup: sonnet, kind: 'web-app', from: '2026-01-05T00:00:00.000Z', meanGrade: 3.3, bugRate: 0.05, costPerCommit: 0.3 })
+    expect(truthAt(drift.truth, sonnet, 'web-1', '2026-02-16T09:00:00.000Z')).toMatchObject({ from: '2026-02-16T00:00:00.000Z', meanGrade: 1.8, bugRate: 0.1, costPerCommit: 0.36 })
     expect(truthAt(drift.truth, sonnet, 'elsewhere', '2026-02-16T09:00:00.000Z')).toBeUndefined()
     const newcomer = generateHistory(scenario('newcomer'), 1)
     const first = newcomer.sessions.find((s) => s.setup === 'build@moonshot/kimi-k2')?.steps[0]?.at ?? ''

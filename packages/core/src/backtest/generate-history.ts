@@ -98,6 +98,8 @@ function sessionSteps(scenario: HistoryScenario, setup: ScenarioSetup, project: 
   const bugScale = outcome.bugRate / gradeChances(quality).reduce((sum, [grade, p]) => sum + p * BUG_LIKELIHOOD[grade], 0)
   const selfGrading = setup.selfGrading ?? { rate: 0.8, optimism: 0.05 }
   const price = setup.price ?? { input: 3, output: 15 }
+  // With a true cost per commit, each usage's cost at the token price is scaled so that a commit costs that much on average.
+  const costScale = outcome.costPerCommit === undefined ? 1 : outcome.costPerCommit / expectedCostPerTask(scenario, price)
   const failureRate = setup.toolFailureRate ?? 0.05
   const tasks = project.tasks ?? DEFAULT_TASKS
   for (let t = between(random, scenario.tasksPerSession); t > 0; t--) {
@@ -108,7 +110,7 @@ function sessionSteps(scenario: HistoryScenario, setup: ScenarioSetup, project: 
       if (c % 6 === 5 || c === calls - 1) {
         const input = 6000 + Math.floor(random() * 30_000)
         const output = 400 + Math.floor(random() * 3000)
-        steps.push({ kind: 'usage', at: tick(), tokens: { input, output, cacheRead: Math.floor(input * 0.6) }, cost: (input * price.input + output * price.output) / 1e6 })
+        steps.push({ kind: 'usage', at: tick(), tokens: { input, output, cacheRead: Math.floor(input * 0.6) }, cost: (costScale * (input * price.input + output * price.output)) / 1e6 })
       }
     }
     const hash = hexHash(random)
@@ -136,12 +138,26 @@ function truthOf(scenario: HistoryScenario): KnownTruth {
       outcomes.push({ setup: setup.id, kind, from: new Date(start).toISOString(), ...current })
       for (const change of [...(setup.changes ?? [])].sort((a, b) => a.fromDay - b.fromDay)) {
         if (change.kind !== undefined && change.kind !== kind) continue
-        current = { meanGrade: change.meanGrade ?? current.meanGrade, bugRate: change.bugRate ?? current.bugRate }
+        const costPerCommit = change.costPerCommit ?? current.costPerCommit
+        current = { meanGrade: change.meanGrade ?? current.meanGrade, bugRate: change.bugRate ?? current.bugRate, ...(costPerCommit === undefined ? {} : { costPerCommit }) }
         outcomes.push({ setup: setup.id, kind, from: new Date(start + change.fromDay * DAY).toISOString(), ...current })
       }
     }
   }
   return { projects: Object.fromEntries(scenario.projects.map((p) => [p.name, p.kind])), outcomes }
+}
+
+/** Tokens of one usage step: input 6,000 + U[0, 30,000), output 400 + U[0, 3,000) (see `sessionSteps`). */
+const MEAN_USAGE = { input: 6000 + 29_999 / 2, output: 400 + 2999 / 2 }
+
+/** The mean cost of a task (one commit) at a token price: usage steps per task (one per six tool calls, and one after the last) times a step's mean cost. */
+function expectedCostPerTask(scenario: HistoryScenario, price: { readonly input: number; readonly output: number }): number {
+  const [low, high] = scenario.toolCallsPerTask
+  let usages = 0
+  for (let calls = low; calls <= high; calls++) {
+    for (let c = 0; c < calls; c++) if (c % 6 === 5 || c === calls - 1) usages += 1 / (high - low + 1)
+  }
+  return (usages * (MEAN_USAGE.input * price.input + MEAN_USAGE.output * price.output)) / 1e6
 }
 
 function outcomeOn(segments: readonly TruthSegment[], setup: string, kind: string, at: string): TrueOutcome | undefined {

@@ -7,6 +7,7 @@ export interface OutcomeChange {
   readonly kind?: string
   readonly meanGrade?: number
   readonly bugRate?: number
+  readonly costPerCommit?: number
 }
 
 /** A setup in a scenario, with its true outcome per kind of project. */
@@ -20,7 +21,7 @@ export interface ScenarioSetup {
   readonly selfGrading?: { readonly rate: number; readonly optimism: number }
   /** Default 0.05. */
   readonly toolFailureRate?: number
-  /** Dollars per million input and output tokens. Default 3 and 15. */
+  /** Dollars per million input and output tokens. Default 3 and 15. An outcome's `costPerCommit`, where given, sets the mean cost per commit instead. */
   readonly price?: { readonly input: number; readonly output: number }
 }
 

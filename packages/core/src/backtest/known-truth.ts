@@ -4,6 +4,8 @@ export interface TrueOutcome {
   readonly meanGrade: number
   /** Chance that a commit gets a bug report. */
   readonly bugRate: number
+  /** Mean dollars a commit costs; absent: cost follows the setup's token price. */
+  readonly costPerCommit?: number
 }
 
 /** A setup's true outcome on a kind of project from a time on (until the next segment). */
