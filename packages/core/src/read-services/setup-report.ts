@@ -1,3 +1,7 @@
+import { describeValue } from '../describe-value.js'
+import { TrackerError } from '../errors.js'
+import type { ReportGroup, ReportGrouping } from '../reports/report-groups.js'
+import { REPORT_GROUPINGS, buildReportGroups } from '../reports/report-groups.js'
 import type { SetupFilter } from '../reports/setup-filter.js'
 import { matchesSetupFilter } from '../reports/setup-filter.js'
 import type { SetupReportRow } from '../reports/setup-report.js'
@@ -5,6 +9,7 @@ import { buildSetupReport } from '../reports/setup-report.js'
 import type { SetupTrend } from '../reports/trends.js'
 import { buildTrends } from '../reports/trends.js'
 import type { RecordQuery, TrackerStore } from '../store/tracker-store.js'
+import { checkTimeZone } from '../time/calendar.js'
 import type { TimeWindow } from './read-query.js'
 import { windowQuery } from './read-query.js'
 
@@ -34,7 +39,7 @@ export async function setupReport(store: TrackerStore, query: ReportQuery = {}):
     store.find('setups'), store.findCommitRefs(scope), store.find('gradeEvents', scope), store.find('bugs', scope), store.find('usage', scope),
   ])
   return {
-    rows: buildSetupReport({ setups, commits, gradeEvents, bugs, usage }, query),
+    rows: buildSetupReport({ setups, commits, gradeEvents, bugs, usage }, query, store.rules),
     projects: new Set(commits.filter((commit) => matchesSetupFilter(commit.setup, query)).map((commit) => commit.project)).size,
   }
 }
@@ -52,4 +57,36 @@ export async function setupTrends(store: TrackerStore, query: ReportQuery = {}):
 
 function windowScope(query: ReportQuery): RecordQuery {
   return { ...windowQuery(query), ...(query.project === undefined ? {} : { project: query.project }), order: 'any' }
+}
+
+/** A grouped report question: the report split by period, project or agent. */
+export interface GroupedReportQuery extends ReportQuery {
+  readonly by: ReportGrouping
+  /** The IANA zone calendar periods are counted in; default UTC. */
+  readonly timeZone?: string | undefined
+}
+
+/** A report split into groups. */
+export interface GroupedReport {
+  readonly by: ReportGrouping
+  readonly timeZone: string
+  readonly groups: readonly ReportGroup[]
+}
+
+/**
+ * The report of each day, week (from Monday), month, project or agent in the window (see
+ * `buildReportGroups`), each group's rows ranked as in {@link setupReport}.
+ * @throws {TrackerError} INVALID_QUERY for an unknown grouping or time zone, INVALID_TIMESTAMP for a bad window.
+ */
+export async function groupedReport(store: TrackerStore, query: GroupedReportQuery): Promise<GroupedReport> {
+  if (!REPORT_GROUPINGS.includes(query.by)) {
+    throw new TrackerError('INVALID_QUERY', `Invalid grouping ${describeValue(query.by)}: accepted are ${REPORT_GROUPINGS.join(', ')}.`)
+  }
+  const timeZone = checkTimeZone(query.timeZone ?? 'UTC')
+  const scope = windowScope(query)
+  const [setups, commits, gradeEvents, bugs, usage] = await Promise.all([
+    store.find('setups'), store.findCommitRefs(scope), store.find('gradeEvents', scope), store.find('bugs', scope), store.find('usage', scope),
+  ])
+  const groups = buildReportGroups({ setups, commits, gradeEvents, bugs, usage }, query.by, { timeZone, filter: query, rules: store.rules })
+  return { by: query.by, timeZone, groups }
 }

@@ -1,7 +1,9 @@
 import type { TokenUsage } from '../facts/facts.js'
 import { NO_TOKENS } from '../facts/facts.js'
 import { addTokens } from '../scoring/apply-fact.js'
-import { isHalted } from '../scoring/agent-state.js'
+import { isHalted, roundScore } from '../scoring/agent-state.js'
+import type { ScoringRules } from '../scoring/rules.js'
+import { DEFAULT_RULES } from '../scoring/rules.js'
 import type { CommitRef } from '../store/commit-ref.js'
 import type { BugRecord, GradeEventRecord, SetupRecord, UsageRecord } from '../store/records.js'
 import type { CommunicationTier, TrustTier } from '../scoring/tiers.js'
@@ -33,6 +35,8 @@ export interface SetupReportRow {
   readonly meanAgentGrade: number | null
   readonly userGrades: number
   readonly meanUserGrade: number | null
+  /** 90% interval of the mean user grade (normal approximation; wide while few commits are graded); null without grades. */
+  readonly userGradeInterval: readonly [number, number] | null
   readonly toolCalls: number
   readonly toolFailures: number
   readonly toolFailureRate: number | null
@@ -42,6 +46,10 @@ export interface SetupReportRow {
   readonly cost: number
   readonly costPerCommit: number | null
   readonly projects: number
+  /** Experience earned by the work counted here (before level-ups turn experience into skill points). */
+  readonly experienceGained: number
+  /** How much the grades counted here moved the communication score (after its bounds, where recorded). */
+  readonly communicationGained: number
   /** Current scores (not narrowed by the window). */
   readonly skillPoints: number
   readonly experience: number
@@ -59,6 +67,9 @@ interface Tally {
   agentGradeSum: number
   userGrades: number
   userGradeSum: number
+  userGradeSquares: number
+  communicationGained: number
+  commands: number
   toolCalls: number
   toolFailures: number
   messages: number
@@ -69,16 +80,16 @@ interface Tally {
 
 /**
  * The cross-project report: per setup, commits, bugs per commit, mean agent and user grade,
- * tool failure rate, tokens and cost per commit, with current SP/XP/CS. Sorted by mean user
- * grade (best first), then by commits.
+ * tool failure rate, tokens and cost per commit, the XP and CS the counted work earned (by
+ * `rules`), with current SP/XP/CS. Sorted by mean user grade (best first), then by commits.
  */
-export function buildSetupReport(records: ReportRecords, filter: SetupFilter = {}): SetupReportRow[] {
+export function buildSetupReport(records: ReportRecords, filter: SetupFilter = {}, rules: ScoringRules = DEFAULT_RULES): SetupReportRow[] {
   const tallies = new Map<string, Tally>()
   const tally = (setup: string, project: string): Tally | undefined => {
     if (!matchesSetupFilter(setup, filter)) return undefined
     let found = tallies.get(setup)
     if (found === undefined) {
-      found = { commits: 0, pushes: 0, bugs: 0, agentGrades: 0, agentGradeSum: 0, userGrades: 0, userGradeSum: 0, toolCalls: 0, toolFailures: 0, messages: 0, tokens: NO_TOKENS, cost: 0, projects: new Set() }
+      found = { commits: 0, pushes: 0, bugs: 0, agentGrades: 0, agentGradeSum: 0, userGrades: 0, userGradeSum: 0, userGradeSquares: 0, communicationGained: 0, commands: 0, toolCalls: 0, toolFailures: 0, messages: 0, tokens: NO_TOKENS, cost: 0, projects: new Set() }
       tallies.set(setup, found)
     }
     found.projects.add(project)
@@ -102,12 +113,17 @@ export function buildSetupReport(records: ReportRecords, filter: SetupFilter = {
     if (event.userGrade !== undefined) {
       t.userGrades += 1
       t.userGradeSum += event.userGrade
+      t.userGradeSquares += event.userGrade ** 2
     }
+    t.communicationGained += event.scoreBefore !== undefined && event.scoreAfter !== undefined
+      ? event.scoreAfter - event.scoreBefore
+      : (event.agentGrade ?? 0) + (event.userGrade ?? 0)
   }
   for (const day of records.usage) {
     const t = tally(day.setup, day.project)
     if (t === undefined) continue
     t.pushes += day.pushes
+    t.commands += day.commands
     t.toolCalls += day.toolCalls
     t.toolFailures += day.toolFailures
     t.messages += day.messages
@@ -134,6 +150,7 @@ export function buildSetupReport(records: ReportRecords, filter: SetupFilter = {
       meanAgentGrade: ratio(t.agentGradeSum, t.agentGrades),
       userGrades: t.userGrades,
       meanUserGrade: ratio(t.userGradeSum, t.userGrades),
+      userGradeInterval: meanInterval(t.userGrades, t.userGradeSum, t.userGradeSquares),
       toolCalls: t.toolCalls,
       toolFailures: t.toolFailures,
       toolFailureRate: ratio(t.toolFailures, t.toolCalls),
@@ -143,6 +160,8 @@ export function buildSetupReport(records: ReportRecords, filter: SetupFilter = {
       cost: t.cost,
       costPerCommit: ratio(t.cost, t.commits),
       projects: t.projects.size,
+      experienceGained: experienceEarned(t, rules),
+      communicationGained: roundScore(t.communicationGained),
       skillPoints: state.skillPoints,
       experience: state.experience,
       communication: state.communication,
@@ -152,6 +171,26 @@ export function buildSetupReport(records: ReportRecords, filter: SetupFilter = {
     })
   }
   return rows.sort((a, b) => (b.meanUserGrade ?? -Infinity) - (a.meanUserGrade ?? -Infinity) || b.commits - a.commits || a.setup.localeCompare(b.setup))
+}
+
+/** The experience the rules award for the tallied work (the reducer's gains, summed). */
+function experienceEarned(t: Tally, rules: ScoringRules): number {
+  const gain = rules.experience
+  return roundScore((t.toolCalls - t.toolFailures) * gain.toolCall + t.commands * gain.command + t.commits * gain.commit + t.pushes * gain.push + t.userGrades * gain.gradedCommit)
+}
+
+/** z of a two-sided 90% interval. */
+const Z90 = 1.645
+/** Spread of grades assumed while fewer than three are known (grades run −1…5). */
+const FALLBACK_SD = 2
+
+/** The 90% interval of a mean from its count, sum and sum of squares; the spread is at least 0.5 grade points. */
+function meanInterval(count: number, sum: number, squares: number): readonly [number, number] | null {
+  if (count === 0) return null
+  const mean = sum / count
+  const sd = count < 3 ? FALLBACK_SD : Math.max(0.5, Math.sqrt(Math.max(0, squares / count - mean ** 2) * count / (count - 1)))
+  const half = Z90 * sd / Math.sqrt(count)
+  return [mean - half, mean + half]
 }
 
 function ratio(numerator: number, denominator: number): number | null {
