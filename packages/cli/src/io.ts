@@ -12,6 +12,8 @@ export interface Io {
   readonly cwd: string
   /** The user's home folder: where `~` and relative database paths resolve, and the global OpenCode config lives. */
   readonly homeDir: string
+  /** The clock; default the system's. Tests and reproducible reports give their own. */
+  readonly now?: () => Date
 }
 
 /** The process's own streams, environment, working directory and home folder. */

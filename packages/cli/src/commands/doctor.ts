@@ -1,17 +1,26 @@
-import { existsSync, readFileSync, statSync } from 'node:fs'
-import { join } from 'node:path'
+import { statSync } from 'node:fs'
 import { SCHEMA_VERSION } from '@agent-tracker/core'
 import { checkDataFile, formatBytes, locateDataFile } from '@agent-tracker/lmdb-store'
 import { detectLegacy, hasLegacyData } from '@agent-tracker/migrate'
 import { DATABASE_PATH_VARIABLE, locateDatabase } from '@agent-tracker/node-host'
 import { EXIT, describeFailure } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
-import { PLUGIN_NAME } from './init.js'
+import { plural } from '../format.js'
+import { findPlugin, openCodeConfigFiles } from '../opencode-config.js'
+
+/** How a check came out: fine, a finding to look at (nothing broken), or a problem. */
+type Level = 'ok' | 'finding' | 'problem'
 
 interface Check {
   readonly name: string
+  /** False for a problem; a finding is ok. */
   readonly ok: boolean
+  readonly level: Level
   readonly detail: string
+}
+
+function check(name: string, level: Level, detail: string): Check {
+  return { name, ok: level !== 'problem', level, detail }
 }
 
 /** `doctor`: where the database is, how full, which schema, who reads it, what legacy data waits. */
@@ -22,45 +31,61 @@ export function doctorCommand(ctx: CommandContext): number {
     const located = locateDatabase({ databasePath: ctx.databasePath, env: ctx.io.env, homeDir: ctx.io.homeDir })
     path = located.path
     const source = { explicit: '--db', environment: DATABASE_PATH_VARIABLE, default: 'default' }[located.origin]
-    checks.push({ name: 'Database', ok: true, detail: `${path} (from ${source})` })
+    checks.push(check('Database', 'ok', `${path} (from ${source})`))
   } catch (error) {
-    checks.push({ name: 'Database', ok: false, detail: describeFailure(error).message })
+    checks.push(check('Database', 'problem', describeFailure(error).message))
     return report(ctx, checks)
   }
   const { dataFile } = locateDataFile(path)
   const file = checkDataFile(dataFile)
   if (!file.ok) {
-    checks.push({ name: 'File', ok: false, detail: `${dataFile} is unreadable: ${file.problem}` })
+    checks.push(check('File', 'problem', `${dataFile} is unreadable: ${file.problem}`))
   } else if (!file.exists) {
-    checks.push({ name: 'File', ok: true, detail: 'not created yet (it is created on the first write)' })
+    const start = ctx.hasCommand('import') ? 'agent-tracker init, import, or demo to try it' : 'agent-tracker init, or demo to try it'
+    checks.push(check('File', 'finding', `no database yet, so nothing is recorded: it is created when the plugin records its first session (run ${start})`))
   } else {
-    checks.push({ name: 'File', ok: true, detail: `${formatBytes(statSync(dataFile).size)} on disk` })
+    checks.push(check('File', 'ok', `${formatBytes(statSync(dataFile).size)} on disk`))
     try {
       const info = ctx.openStore('read').info()
       const share = info.usedBytes / info.maxDatabaseSize
-      checks.push({ name: 'Size', ok: share < 0.9, detail: `${formatBytes(info.usedBytes)} used of the ${formatBytes(info.maxDatabaseSize)} limit (${(share * 100).toFixed(1)}%)${share >= 0.9 ? ' — raise the limit soon (--max-size here, maxDatabaseSize in the plugin options)' : ''}` })
-      checks.push({ name: 'Schema', ok: info.schemaVersion <= SCHEMA_VERSION, detail: `version ${String(info.schemaVersion)} (this release reads ${String(SCHEMA_VERSION)})` })
-      checks.push({ name: 'Readers', ok: info.readers < info.maxReaders, detail: `${String(info.readers)} of ${String(info.maxReaders)} reader slots in use` })
-      checks.push({ name: 'Records', ok: true, detail: Object.entries(info.records).map(([name, count]) => `${String(count)} ${name}`).join(', ') })
+      checks.push(check('Size', share < 0.9 ? 'ok' : 'problem', `${formatBytes(info.usedBytes)} used of the ${formatBytes(info.maxDatabaseSize)} limit (${(share * 100).toFixed(1)}%)${share >= 0.9 ? ' — raise the limit soon (--max-size on a writing command, maxDatabaseSize in the plugin options)' : ''}`))
+      checks.push(check('Schema', info.schemaVersion <= SCHEMA_VERSION ? 'ok' : 'problem', `version ${String(info.schemaVersion)} (this release reads ${String(SCHEMA_VERSION)})`))
+      checks.push(check('Readers', info.readers < info.maxReaders ? 'ok' : 'problem', `${String(info.readers)} of ${String(info.maxReaders)} reader slots in use`))
+      checks.push(check('Records', 'ok', Object.entries(info.records).map(([name, count]) => `${String(count)} ${name}`).join(', ')))
     } catch (error) {
-      checks.push({ name: 'Open', ok: false, detail: describeFailure(error).message })
+      checks.push(check('Open', 'problem', describeFailure(error).message))
     }
   }
   const legacy = detectLegacy(ctx.io.cwd)
-  const found = [legacy.projectDatabase === undefined ? undefined : 'a per-project database', legacy.statusFile === undefined ? undefined : '.agent/status.json', legacy.communicationFile === undefined ? undefined : '.journal/communication.json', legacy.journalFiles.length === 0 ? undefined : `${String(legacy.journalFiles.length)} journal file(s)`].filter((part) => part !== undefined)
-  checks.push({ name: 'Legacy', ok: true, detail: hasLegacyData(legacy) ? `found in ${ctx.io.cwd}: ${found.join(', ')} — run agent-tracker migrate` : `none in ${ctx.io.cwd}` })
-  const configs = [join(ctx.io.cwd, 'opencode.json'), join(ctx.io.cwd, 'opencode.jsonc'), join(ctx.io.homeDir, '.config', 'opencode', 'opencode.json'), join(ctx.io.homeDir, '.config', 'opencode', 'opencode.jsonc')]
-  const configured = configs.filter((config) => existsSync(config) && readFileSync(config, 'utf8').includes(PLUGIN_NAME))
-  checks.push({ name: 'Plugin', ok: true, detail: configured.length > 0 ? `configured in ${configured.join(', ')}` : 'not configured here or globally — run agent-tracker init' })
+  const found = [legacy.projectDatabase === undefined ? undefined : 'a per-project database', legacy.statusFile === undefined ? undefined : '.agent/status.json', legacy.communicationFile === undefined ? undefined : '.journal/communication.json', legacy.journalFiles.length === 0 ? undefined : plural(legacy.journalFiles.length, 'journal file')].filter((part) => part !== undefined)
+  checks.push(check('Legacy', hasLegacyData(legacy) ? 'finding' : 'ok', hasLegacyData(legacy) ? `found in ${ctx.io.cwd}: ${found.join(', ')} — run agent-tracker migrate` : `none in ${ctx.io.cwd}`))
+  checks.push(pluginCheck(ctx))
   return report(ctx, checks)
 }
 
+/** Whether OpenCode loads the plugin here: its global config, or this project's (up to the repository root). */
+function pluginCheck(ctx: CommandContext): Check {
+  const files = openCodeConfigFiles(ctx.io)
+  const { configuredIn, unreadable } = findPlugin([...files.global, ...files.project])
+  const broken = unreadable.map((entry) => `${entry.file} cannot be read (${entry.problem})`).join('; ')
+  if (configuredIn.length > 0) return check('Plugin', unreadable.length === 0 ? 'ok' : 'finding', `configured in ${configuredIn.join(', ')}${broken === '' ? '' : `; ${broken}`}`)
+  const looked = files.global.length + files.project.length === 0 ? 'no OpenCode config here or globally' : `not in ${[...files.global, ...files.project].join(', ')}`
+  return check('Plugin', 'finding', `${looked}${broken === '' ? '' : `; ${broken}`} — so OpenCode records nothing: run agent-tracker init (this project) or agent-tracker init --global`)
+}
+
+/** Prints the checks; exit 1 when one found a problem (findings alone exit 0, but are never "All good"). */
 function report(ctx: CommandContext, checks: readonly Check[]): number {
-  const healthy = checks.every((check) => check.ok)
-  ctx.print({ healthy, checks }, () => {
+  const problems = checks.filter((entry) => entry.level === 'problem').length
+  const findings = checks.filter((entry) => entry.level === 'finding').length
+  const healthy = problems === 0 && findings === 0
+  ctx.print({ healthy, problems, findings, checks }, () => {
     const c = ctx.colours
-    const width = Math.max(...checks.map((check) => check.name.length))
-    return [...checks.map((check) => `${check.ok ? c.green('✓') : c.red('✗')} ${check.name.padEnd(width)}  ${check.detail}`), '', healthy ? c.green('All good.') : c.red('Problems found (✗ above).')].join('\n')
+    const mark = { ok: c.green('✓'), finding: c.yellow('!'), problem: c.red('✗') }
+    const width = Math.max(...checks.map((entry) => entry.name.length))
+    const summary = problems > 0
+      ? c.red(`${plural(problems, 'problem')} found (✗ above)${findings > 0 ? `, and ${plural(findings, 'thing')} to look at (!)` : ''}.`)
+      : findings > 0 ? c.yellow(`Nothing is broken; ${plural(findings, 'thing')} to look at (! above).`) : c.green('All good.')
+    return [...checks.map((entry) => `${mark[entry.level]} ${entry.name.padEnd(width)}  ${entry.detail}`), '', summary].join('\n')
   })
-  return healthy ? EXIT.ok : EXIT.failure
+  return problems === 0 ? EXIT.ok : EXIT.failure
 }

@@ -4,7 +4,7 @@ import type { ProjectMigration, SourceMigration } from '@agent-tracker/node-host
 import { migrateProject } from '@agent-tracker/node-host'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
-import { when } from '../format.js'
+import { plural, when } from '../format.js'
 
 /** `migrate [dir…]`: brings each project's legacy database and journal files into the central database. */
 export async function migrateCommand(ctx: CommandContext, dirs: readonly string[], options: { setup?: string; again?: boolean }): Promise<number> {
@@ -32,7 +32,7 @@ export async function migrateCommand(ctx: CommandContext, dirs: readonly string[
     const none = results.every((r) => !r.found) ? '\nNo legacy data found (looked for ~/.config/opencode/agent-tracker.lmdb, .agent/status.json and .journal/ inside each folder).' : ''
     const before = results.some((r) => r.database.outcome === 'done-before' || r.files.outcome === 'done-before') ? '\nMigrations done before were not repeated; add --again to look for legacy data added since.' : ''
     const listed = issues.map((issue) => `  ${issue.source}${issue.position === undefined ? '' : ` (${issue.position})`}: ${issue.message}`)
-    return [table + none + before, ...(listed.length === 0 ? [] : ['', ctx.colours.yellow(`${String(issues.length)} issue(s); everything else was migrated and nothing was deleted:`), ...listed])].join('\n')
+    return [table + none + before, ...(listed.length === 0 ? [] : ['', ctx.colours.yellow(`${plural(issues.length, 'issue')}; everything else was migrated and nothing was deleted:`), ...listed])].join('\n')
   })
   return issues.length > 0 ? EXIT.failure : EXIT.ok
 }

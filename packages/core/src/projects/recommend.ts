@@ -206,9 +206,9 @@ function describeProfile(profile: ProjectProfile): string {
   return parts.length === 0 ? '' : ` (${parts.join('/')})`
 }
 
-/** `$1.28`, `$0.084`: cents from a dollar up, two significant digits below. */
+/** A cost per commit to a tenth of a cent, `$0.084`, as every app shows it. */
 function dollars(value: number): string {
-  return value >= 1 || value === 0 ? `$${value.toFixed(2)}` : `$${value.toPrecision(2)}`
+  return `$${value.toFixed(3)}`
 }
 
 function plural(count: number, noun: string): string {

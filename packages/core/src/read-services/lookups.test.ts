@@ -37,7 +37,8 @@ describe('resolveProject', () => {
 describe('setup lookups', () => {
   it('suggest setups close to an unknown id, else the most recently active', async () => {
     const store = await storeWithHistory()
-    expect(await suggestSetups(store, 'plan@nobody/nothing')).toEqual({ close: [GPT], recent: [GPT, SONNET] })
+    expect(await suggestSetups(store, 'plan@openai/gpt-6')).toEqual({ close: [GPT], recent: [GPT, SONNET] })
+    expect(await suggestSetups(store, 'plan@nobody/nothing')).toEqual({ close: [], recent: [GPT, SONNET] })
     expect(await suggestSetups(store, 'gpt5')).toEqual({ close: [GPT], recent: [GPT, SONNET] })
     expect((await suggestSetups(store, 'Claude Sonet')).close).toEqual([SONNET])
     expect(await suggestSetups(store, 'review')).toEqual({ close: [], recent: [GPT, SONNET] })

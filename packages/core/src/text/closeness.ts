@@ -26,7 +26,8 @@ function allowedEdits(length: number): number {
 
 /**
  * How close `typed` is to one of `names` (lower is closer), or undefined when it is not close:
- * the same in loose form, contained in one, containing one, or a few edits away from one.
+ * the same in loose form, contained in one, containing one that makes up at least half of it,
+ * or a few edits away from one.
  */
 export function closeness(typed: string, names: readonly string[]): number | undefined {
   const want = looseForm(typed)
@@ -39,7 +40,7 @@ export function closeness(typed: string, names: readonly string[]): number | und
       ? 0
       : have.includes(want) && want.length >= 2
         ? 1 + (have.length - want.length) / 1000
-        : want.includes(have) && have.length >= 3
+        : want.includes(have) && have.length >= 3 && have.length * 2 >= want.length
           ? 2 + (want.length - have.length) / 1000
           : 3 + editDistance(want, have)
     if (score >= 3 && score - 3 > allowedEdits(want.length)) continue
