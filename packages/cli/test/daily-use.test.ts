@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import stringWidth from 'string-width'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { factLine, jsonData, runCli, tempFolder } from './run-cli.js'
 import type { Seeded } from './seed.js'
@@ -124,7 +125,7 @@ describe('time windows', () => {
   const commits = async (...args: string[]): Promise<number> => {
     const { code, stdout, stderr } = await runCli(['report', '--db', db, '--json', ...args], { now })
     expect(code, stderr).toBe(0)
-    return jsonData<{ setups: { commits: number }[] }>(stdout, 'report').setups[0]?.commits ?? 0
+    return (jsonData(stdout, 'report') as { setups: { commits: number }[] }).setups[0]?.commits ?? 0
   }
 
   it('accepts ISO dates, YYYYMMDD, today, yesterday, 7d, 4w and --days', async () => {
@@ -144,7 +145,7 @@ describe('time windows', () => {
     expect(await commits('--since', '2026-10-16', '--timezone', 'Europe/Berlin')).toBe(1)
     expect(await commits('--since', '2026-10-16')).toBe(0)
     const byEnv = await runCli(['report', '--db', db, '--json', '--since', '2026-10-16'], { now, env: { TZ: 'Europe/Berlin' } })
-    expect(jsonData<{ setups: unknown[]; timeZone: string }>(byEnv.stdout, 'report')).toMatchObject({ timeZone: 'Europe/Berlin', setups: [{ commits: 1 }] })
+    expect((jsonData(byEnv.stdout, 'report') as { setups: unknown[]; timeZone: string })).toMatchObject({ timeZone: 'Europe/Berlin', setups: [{ commits: 1 }] })
   })
 
   it.each([
@@ -164,7 +165,7 @@ describe('time windows', () => {
   })
 
   it('report --by day, week, month, project and agent, days in the time zone', async () => {
-    const groups = async (...args: string[]) => jsonData<{ groups: { key: string; setups: { commits: number }[] }[] }>((await runCli(['report', '--db', db, '--json', ...args], { now })).stdout, 'report').groups.map((group) => [group.key, group.setups.reduce((sum, row) => sum + row.commits, 0)])
+    const groups = async (...args: string[]) => (jsonData((await runCli(['report', '--db', db, '--json', ...args], { now })).stdout, 'report') as { groups: { key: string; setups: { commits: number }[] }[] }).groups.map((group) => [group.key, group.setups.reduce((sum, row) => sum + row.commits, 0)])
     expect(await groups('--by', 'day')).toEqual([['2026-10-12', 1], ['2026-10-14', 1], ['2026-10-15', 1]])
     expect(await groups('--by', 'day', '--timezone', 'Europe/Berlin')).toEqual([['2026-10-12', 0], ['2026-10-13', 1], ['2026-10-14', 0], ['2026-10-15', 1], ['2026-10-16', 1]])
     expect(await groups('--by', 'week')).toEqual([['2026-10-12', 3]])
@@ -185,7 +186,7 @@ describe('time windows', () => {
     const all = await runCli(['report', '--db', db], { now })
     expect(all.stdout).toMatch(/SETUP +COMMITS +BUGS\/C +USER⌀ +AGENT⌀ +CS +XP +SP /)
     const agents = await runCli(['agents', '--db', db, '--since', '2026-10-14'], { now })
-    expect(agents.stdout).toMatch(/#  SETUP +SP NOW +TRUST +XP NOW +CS NOW/)
+    expect(agents.stdout).toMatch(/# {2}SETUP +SP NOW +TRUST +XP NOW +CS NOW/)
   })
 })
 
@@ -252,7 +253,7 @@ describe('one voice', () => {
     const rows = stdout.trimEnd().split('\n')
     const outcomeAt = rows.map((row) => {
       const index = row.lastIndexOf('ok')
-      return index === -1 ? -1 : [...row.slice(0, index)].reduce((width, char) => width + (/[\u3000-\u9fff\uff00-\uffef]|\p{Extended_Pictographic}/u.test(char) ? 2 : 1), 0)
+      return index === -1 ? -1 : stringWidth(row.slice(0, index))
     }).filter((at) => at !== -1)
     expect(outcomeAt).toHaveLength(2)
     expect(outcomeAt[0]).toBe(outcomeAt[1])

@@ -10,7 +10,7 @@ interface DemoJson {
 async function playDemo(): Promise<DemoJson> {
   const { code, stdout } = await runCli(['demo', '--dir', tempFolder('demo-story-'), '--json'])
   expect(code).toBe(0)
-  return jsonData<DemoJson>(stdout, 'demo')
+  return (jsonData(stdout, 'demo') as DemoJson)
 }
 
 describe('the demo tells a believable story', () => {

@@ -98,7 +98,7 @@ describe('--json prints one envelope { version: 1, command, data } for every com
     const folder = tempFolder('demo-json-')
     const { code, stdout } = await runCli(['demo', '--dir', folder, '--json'])
     expect(code).toBe(0)
-    const demo = jsonData<Record<string, unknown>>(stdout, 'demo')
+    const demo = (jsonData(stdout, 'demo') as Record<string, unknown>)
     expect(Object.keys(demo).sort()).toEqual(['agents', 'database', 'export', 'kept', 'played', 'recommend', 'report'])
     expect(demo).toMatchObject({ database: join(folder, 'agent-tracker.lmdb'), kept: true, export: { path: join(folder, 'report.html'), format: 'html' } })
     expect(demo.agents).toHaveLength(5)

@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { factLine, jsonData, jsonError, runCli, tempFolder } from './run-cli.js'
+import { factLine, jsonData, runCli, tempFolder } from './run-cli.js'
 
 interface ProjectRow { name: string; profile?: { language: string; framework: string; scope: string; dependencies: string[] } }
 
@@ -23,7 +23,7 @@ async function recordProjects(folders: Record<string, Record<string, string>>): 
 async function profiles(db: string): Promise<Record<string, ProjectRow['profile']>> {
   const { code, stdout } = await runCli(['projects', '--refresh', '--db', db, '--json'])
   expect(code).toBe(0)
-  return Object.fromEntries(jsonData<{ projects: ProjectRow[] }>(stdout, 'projects').projects.map((p) => [p.name, p.profile]))
+  return Object.fromEntries((jsonData(stdout, 'projects') as { projects: ProjectRow[] }).projects.map((p) => [p.name, p.profile]))
 }
 
 describe('projects --refresh classifies project folders', () => {

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { jsonData, jsonError, runCli } from './run-cli.js'
+import { jsonData, runCli } from './run-cli.js'
 import type { Seeded } from './seed.js'
 import { GPT, SONNET, seedHistory } from './seed.js'
 

@@ -104,11 +104,11 @@ export function envelope(stdout: string): Envelope {
 }
 
 /** The answer of a `--json` run of `command`: the envelope's data, checking the envelope names the command. */
-export function jsonData<T = unknown>(stdout: string, command: string): T {
+export function jsonData(stdout: string, command: string): unknown {
   const parsed = envelope(stdout)
   if (parsed.command !== command) throw new Error(`expected the envelope of ${command}, got ${String(parsed.command)}`)
   if (!('data' in parsed)) throw new Error(`expected an answer, got ${stdout.slice(0, 300)}`)
-  return parsed.data as T
+  return parsed.data
 }
 
 /** The error of a `--json` run: the envelope's error. */

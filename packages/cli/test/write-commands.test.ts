@@ -286,6 +286,6 @@ describe('faults', () => {
     expect(code).toBe(1)
     expect(stderr).toMatch(/reached its size limit: .* used of 1\.0 MiB\. This batch was not written; everything already stored is intact\. Raise the limit with --max-size or AGENT_TRACKER_MAX_SIZE \(up to 2\.0 GiB\)\./)
     expect(stderr).not.toContain('maxDatabaseSize')
-    expect(jsonData<{ entries: unknown[] }>((await runCli(['activity', '--db', db, '--json'])).stdout, 'activity').entries).toHaveLength(1)
+    expect((jsonData((await runCli(['activity', '--db', db, '--json'])).stdout, 'activity') as { entries: unknown[] }).entries).toHaveLength(1)
   })
 })
