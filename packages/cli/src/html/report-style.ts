@@ -31,13 +31,15 @@ export const REPORT_STYLE = `
   .chart { margin: 0; background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 12px; min-width: 0; }
   .chart.featured { max-width: 760px; }
   figcaption { font-weight: 600; font-size: 14px; margin-bottom: 6px; }
-  .chart svg { width: 100%; height: auto; display: block; overflow: visible; }
+  .chart svg { width: 100%; height: auto; display: block; overflow: hidden; }
   svg text { fill: var(--ink); font-size: 12px; } svg .tick, svg .muted { fill: var(--muted); } svg .axis-label { font-size: 12.5px; font-weight: 600; fill: var(--muted); }
   svg .label { font-size: 12.5px; } svg .value { font-size: 12px; }
   svg .gridline { stroke: var(--grid); } svg .axis { stroke: var(--axis); }
   svg .whisker { stroke-width: 2; } svg .interval { stroke-width: 6; stroke-linecap: round; opacity: .55; }
   svg .front { fill: none; stroke: var(--muted); stroke-width: 1.5; stroke-dasharray: 5 4; } svg .front-ring { fill: none; stroke: var(--ink); stroke-width: 1.5; }
-  svg .faint { opacity: .45; }
+  svg .faint { opacity: .45; } svg .inside { fill: #fff; font-weight: 600; }
+  /* Charts scale with their box: on a phone, larger text in chart units keeps it readable. */
+  @media (max-width: 600px) { svg text { font-size: 16px; } svg .label, svg .value, svg .axis-label { font-size: 16px; } }
   .legend { list-style: none; margin: 8px 0 0; padding: 0; display: flex; flex-wrap: wrap; gap: 4px 14px; font-size: 13px; }
   .legend li { display: flex; align-items: center; overflow-wrap: anywhere; min-width: 0; }
   .swatch { display: inline-block; flex: none; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; }
@@ -45,6 +47,6 @@ export const REPORT_STYLE = `
   table { border-collapse: collapse; width: 100%; font-size: 13px; }
   th, td { padding: 6px 8px; border-bottom: 1px solid var(--line); text-align: left; white-space: nowrap; }
   th { color: var(--muted); font-weight: 600; } td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
-  .muted { color: var(--muted); } .halted { color: var(--bad); font-weight: 600; }
+  .muted { color: var(--muted); } tr.front-row td:first-child { font-weight: 600; } .halted { color: var(--bad); font-weight: 600; }
   footer { margin-top: 48px; color: var(--muted); font-size: 12px; overflow-wrap: anywhere; }
 `

@@ -51,7 +51,7 @@ export function yAxis(scale: LinearScale, area: PlotArea, label: string, format:
     return `<line x1="${px(area.left)}" x2="${px(area.right)}" y1="${y}" y2="${y}" class="gridline"/><text x="${px(area.left - 6)}" y="${px(scale.at(tick) + 4)}" text-anchor="end" class="tick">${escapeHtml(format(tick, scale.places))}</text>`
   })
   const middle = (area.top + area.bottom) / 2
-  return `${lines.join('')}<text class="axis-label y" transform="translate(13 ${px(middle)}) rotate(-90)" text-anchor="middle">${escapeHtml(label)}</text>`
+  return `${lines.join('')}<text class="axis-label y" transform="translate(17 ${px(middle)}) rotate(-90)" text-anchor="middle">${escapeHtml(label)}</text>`
 }
 
 /** Vertical gridlines with tick labels for an x scale, and the x axis label (under the ticks). */
@@ -70,5 +70,5 @@ export function xAxisLabel(area: PlotArea, label: string): string {
 
 /** The standard plot area: room for y ticks and label at the left, x ticks and label below. */
 export function plotArea(height: number, options: { readonly left?: number } = {}): PlotArea {
-  return { left: options.left ?? 62, right: CHART_WIDTH - 14, top: 12, bottom: height - 46 }
+  return { left: options.left ?? 74, right: CHART_WIDTH - 14, top: 12, bottom: height - 46 }
 }

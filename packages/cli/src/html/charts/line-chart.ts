@@ -16,12 +16,12 @@ const HEIGHT = 250
  * `format` prints values, and gridline values with the places given; `integer` keeps gridlines
  * on whole numbers (counts).
  */
-export function lineChart(title: string, series: readonly Series[], axis: { readonly x: string; readonly y: string; readonly format: (value: number, places?: number) => string; readonly integer?: boolean }): string {
+export function lineChart(title: string, series: readonly Series[], axis: { readonly x: string; readonly y: string; readonly format: (value: number, places?: number) => string; readonly integer?: boolean; readonly include?: readonly number[] }): string {
   const xs = [...new Set(series.flatMap((s) => s.points.map((p) => p.x)))].sort()
   const ys = series.flatMap((s) => s.points.flatMap((p) => (p.y === null ? [] : [p.y])))
   if (xs.length === 0 || ys.length === 0) return emptyFigure(title, 'No data in this window yet.')
   const area = plotArea(HEIGHT)
-  const y = linearScale(ys, { from: area.bottom, to: area.top }, { include: [0], ...(axis.integer === true ? { integer: true } : {}) })
+  const y = linearScale(ys, { from: area.bottom, to: area.top }, { include: axis.include ?? [0], ...(axis.integer === true ? { integer: true } : {}) })
   const inset = 10
   const x = (value: string): number => area.left + inset + (xs.length === 1 ? 0.5 : xs.indexOf(value) / (xs.length - 1)) * (area.right - area.left - 2 * inset)
   const every = Math.max(1, Math.ceil(xs.length / 6))

@@ -24,7 +24,7 @@ function card(entry: ProfileRecommendation, colourOf: (setup: string) => string)
         interval: setup.interval,
         ranked: setup.enoughData,
         detail: setup.reason,
-      })), { label: 'Expected user grade, 90% interval (−1 bad … 5 excellence)', format: (v, places) => v.toFixed(places ?? 1), domain: [-1, 5] })
+      })), { label: 'Expected user grade, 90% interval', format: (v, places) => v.toFixed(places ?? 1), domain: [-1, 5] })
   return `<article class="card verdict-${verdictOf(entry)}"><h3>${escapeHtml(kindLabel(entry.kind))}</h3><p class="sub">${escapeHtml(plural(names.length, 'project'))}: ${escapeHtml(names.join(', '))}</p>${verdict(entry)}${chart}</article>`
 }
 
