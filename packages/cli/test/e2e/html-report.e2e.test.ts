@@ -77,7 +77,7 @@ describe('the demo and its HTML report', () => {
           const style = getComputedStyle(label)
           return {
             axis,
-            text: label.textContent ?? '',
+            text: label.textContent,
             visible: rect.width > 0 && rect.height > 0 && style.visibility === 'visible' && style.display !== 'none' && Number(style.opacity) > 0,
             inside: rect.left >= box.left - 1 && rect.right <= box.right + 1 && rect.top >= box.top - 1 && rect.bottom <= box.bottom + 1,
             height: rect.height,
