@@ -52,6 +52,9 @@ describe('groupedReport', () => {
     // The commit falls on the 3rd in Berlin; usage, kept per UTC day, stays with the 2nd.
     const berlin = await groupedReport(store, { by: 'day', timeZone: 'Europe/Berlin' })
     expect(berlin.groups.map((group) => [group.key, group.rows.map((row) => row.commits)])).toEqual([['2026-03-02', [0]], ['2026-03-03', [1]]])
+    // From Berlin's midnight of the 3rd, the day of usage whose noon falls before it stays out.
+    const fromThird = await groupedReport(store, { by: 'day', timeZone: 'Europe/Berlin', since: '2026-03-02T23:00:00.000Z' })
+    expect(fromThird.groups.map((group) => [group.key, group.rows.map((row) => row.commits)])).toEqual([['2026-03-03', [1]]])
     await expect(groupedReport(store, { by: 'member' as 'day' })).rejects.toThrow('Invalid grouping "member": accepted are day, week, month, project, agent.')
     await expect(groupedReport(store, { by: 'day', timeZone: 'Nowhere/Land' })).rejects.toThrow('Invalid time zone "Nowhere/Land"')
   })

@@ -8,7 +8,9 @@ import type { SetupReportRow } from '../reports/setup-report.js'
 import { buildSetupReport } from '../reports/setup-report.js'
 import type { SetupTrend } from '../reports/trends.js'
 import { buildTrends } from '../reports/trends.js'
+import type { UsageRecord } from '../store/records.js'
 import type { RecordQuery, TrackerStore } from '../store/tracker-store.js'
+import { toIsoTimestamp } from '../time/iso-timestamp.js'
 import { checkTimeZone } from '../time/calendar.js'
 import type { TimeWindow } from './read-query.js'
 import { windowQuery } from './read-query.js'
@@ -35,9 +37,10 @@ export interface SetupReport {
  */
 export async function setupReport(store: TrackerStore, query: ReportQuery = {}): Promise<SetupReport> {
   const scope = windowScope(query)
-  const [setups, commits, gradeEvents, bugs, usage] = await Promise.all([
+  const [setups, commits, gradeEvents, bugs, days] = await Promise.all([
     store.find('setups'), store.findCommitRefs(scope), store.find('gradeEvents', scope), store.find('bugs', scope), store.find('usage', scope),
   ])
+  const usage = usageInWindow(days, query)
   return {
     rows: buildSetupReport({ setups, commits, gradeEvents, bugs, usage }, query, store.rules),
     projects: new Set(commits.filter((commit) => matchesSetupFilter(commit.setup, query)).map((commit) => commit.project)).size,
@@ -53,6 +56,20 @@ export async function setupTrends(store: TrackerStore, query: ReportQuery = {}):
   const scope = windowScope(query)
   const [commits, gradeEvents, usage] = await Promise.all([store.findCommitRefs(scope), store.find('gradeEvents', scope), store.find('usage', scope)])
   return buildTrends({ commits, gradeEvents, usage }, query)
+}
+
+/**
+ * Usage is kept per UTC day; a window that starts or ends within a day (a day in another time zone)
+ * counts the days whose noon (UTC) falls inside it — for a window of whole UTC days, every day in it.
+ */
+function usageInWindow(days: readonly UsageRecord[], window: TimeWindow): UsageRecord[] {
+  if (window.since === undefined && window.until === undefined) return [...days]
+  const since = window.since === undefined ? undefined : toIsoTimestamp(window.since, 'since')
+  const until = window.until === undefined ? undefined : toIsoTimestamp(window.until, 'until')
+  return days.filter((day) => {
+    const noon = `${day.day}T12:00:00.000Z`
+    return (since === undefined || noon >= since) && (until === undefined || noon < until)
+  })
 }
 
 function windowScope(query: ReportQuery): RecordQuery {
@@ -84,9 +101,9 @@ export async function groupedReport(store: TrackerStore, query: GroupedReportQue
   }
   const timeZone = checkTimeZone(query.timeZone ?? 'UTC')
   const scope = windowScope(query)
-  const [setups, commits, gradeEvents, bugs, usage] = await Promise.all([
+  const [setups, commits, gradeEvents, bugs, days] = await Promise.all([
     store.find('setups'), store.findCommitRefs(scope), store.find('gradeEvents', scope), store.find('bugs', scope), store.find('usage', scope),
   ])
-  const groups = buildReportGroups({ setups, commits, gradeEvents, bugs, usage }, query.by, { timeZone, filter: query, rules: store.rules })
+  const groups = buildReportGroups({ setups, commits, gradeEvents, bugs, usage: usageInWindow(days, query) }, query.by, { timeZone, filter: query, rules: store.rules })
   return { by: query.by, timeZone, groups }
 }
