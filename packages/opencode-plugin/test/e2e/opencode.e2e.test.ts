@@ -49,8 +49,8 @@ describe('agent-tracker inside the real opencode binary', { timeout: 240_000 }, 
     expect(run.code).toBe(0)
     const [cart, total] = [head(project, 'HEAD~1'), head(project)]
     // Read by another process while the session was still running: the push had already flushed.
-    const midSession = JSON.parse(run.toolResults[3] ?? '{}') as { state?: { commits: number; pushes: number } }
-    expect(midSession.state).toMatchObject({ commits: 2, pushes: 1 })
+    const midSession = JSON.parse(run.toolResults[3] ?? '{}') as { command?: string; data?: { state?: { commits: number; pushes: number } } }
+    expect(midSession).toMatchObject({ command: 'status', data: { state: { commits: 2, pushes: 1 } } })
     const store = openLmdbStore({ databasePath, readOnly: true })
     expect(await store.get('commits', [project, cart])).toMatchObject({ setup: SETUP, hash: cart, message: 'feat: add cart' })
     expect(await store.get('commits', [project, total])).toMatchObject({ setup: SETUP, hash: total, message: 'feat: quiet total' })
