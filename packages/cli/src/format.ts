@@ -51,10 +51,7 @@ export function tokens(value: number | null | undefined): string {
   return String(Math.round(value))
 }
 
-/** `1 commit`, `2 commits`; `irregular` for nouns that do not just take an s. */
-export function plural(count: number, noun: string, irregular?: string): string {
-  return `${String(count)} ${count === 1 ? noun : (irregular ?? `${noun}s`)}`
-}
+export { plural } from '@agent-tracker/core'
 
 /** `2026-03-04 09:15` from an ISO timestamp (UTC). */
 export function when(iso: string): string {

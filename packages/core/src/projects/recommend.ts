@@ -2,6 +2,7 @@ import type { ProjectProfile } from './project-profile.js'
 import type { CommitRef } from '../store/commit-ref.js'
 import type { BugRecord, GradeEventRecord, ProjectRecord, UsageRecord } from '../store/records.js'
 import { isAboveThreshold, projectSimilarity } from './project-similarity.js'
+import { plural } from '../text/plural.js'
 
 /** Tuning of {@link recommendSetups}; the defaults are documented in the README. */
 export interface RecommendOptions {
@@ -209,8 +210,4 @@ function describeProfile(profile: ProjectProfile): string {
 /** A cost per commit to a tenth of a cent, `$0.084`, as every app shows it. */
 function dollars(value: number): string {
   return `$${value.toFixed(3)}`
-}
-
-function plural(count: number, noun: string): string {
-  return `${String(count)} ${noun}${count === 1 ? '' : 's'}`
 }
