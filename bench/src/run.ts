@@ -11,6 +11,7 @@ import { buildScaleDatabase } from './scale-database.js'
 import { median, round, timeMs } from './stats.js'
 import type { WritePathSizes } from './write-path.js'
 import { flushCost, hookCost, statusReads } from './write-path.js'
+import { guardCost } from './guard-cost.js'
 
 const run = promisify(execFile)
 const HERE = dirname(fileURLToPath(import.meta.url))
@@ -25,6 +26,7 @@ export interface BenchSizes {
   readonly alternatives: WorkloadSizes
   readonly startupRuns: number
   readonly queryRuns: number
+  readonly guardCalls: number
 }
 
 export const FULL: BenchSizes = {
@@ -33,6 +35,7 @@ export const FULL: BenchSizes = {
   alternatives: { hooks: 5000, commitEvery: 25, runs: 3 },
   startupRuns: 7,
   queryRuns: 3,
+  guardCalls: 12_000,
 }
 
 export const SMOKE: BenchSizes = {
@@ -41,6 +44,7 @@ export const SMOKE: BenchSizes = {
   alternatives: { hooks: 200, commitEvery: 25, runs: 1 },
   startupRuns: 2,
   queryRuns: 1,
+  guardCalls: 120,
 }
 
 /** Every figure of a run; ratios compare measurements taken in this same run. */
@@ -53,6 +57,7 @@ export interface BenchResults {
   readonly scale: { sizes: ScaleSizes; buildMs: number; report: Measured; recommend: Measured }
   readonly alternatives: Awaited<ReturnType<typeof compareAlternatives>>
   readonly startup: { node: Startup; bun: Startup }
+  readonly guard: ReturnType<typeof guardCost> & { ratio: number }
 }
 
 interface Measured { ms: number; processMs: number; maxRssMb: number }
@@ -95,6 +100,7 @@ export async function runBenchmarks(kind: 'full' | 'smoke', log: (line: string) 
   const sizes = kind === 'full' ? FULL : SMOKE
   log('1/6 hook cost …')
   const hooks = await hookCost(sizes.writePath)
+  const guard = guardCost(sizes.guardCalls)
   log('2/6 flush …')
   const flush = await flushCost(sizes.writePath)
   log('3/6 status reads …')
@@ -122,6 +128,7 @@ export async function runBenchmarks(kind: 'full' | 'smoke', log: (line: string) 
     sizes: kind,
     machine: { node: process.version, cpus: (await import('node:os')).cpus().length, at: new Date().toISOString() },
     hookCost: hooks, flush, statusRead: status, scale, alternatives, startup,
+    guard: { ...guard, ratio: round(guard.guard.medianUs / Math.max(0.001, hooks.buffered.medianUs)) },
   }
 }
 
@@ -154,6 +161,8 @@ export function formatResults(r: BenchResults): string {
     ['   database open, in the background', `${String(r.startup.bun.databaseOpenMs)} ms`, ''],
     ['   + migration check and project profile, in the background', `${String(r.startup.bun.startupWorkMs)} ms`, `open + migration check ≤ 50 ms ${r.startup.bun.startupWorkMs <= 50 ? '✓' : '✗'}`],
     ['   under Node: hooks ready / database open / start-up work done', `${String(r.startup.node.hooksReadyMs)} / ${String(r.startup.node.databaseOpenMs)} / ${String(r.startup.node.startupWorkMs)} ms`, ''],
+    ['7. tool-call guard, everyday calls, project index warm (median / p99)', `${String(r.guard.guard.medianUs)} µs / ${String(r.guard.guard.p99Us)} µs`, `target ≤ 100 µs ${r.guard.guard.medianUs <= 100 ? '✓' : '✗'}`],
+    ['   → guard / recording one tool call', `${String(r.guard.ratio)}×`, ''],
   ]
   const width = Math.max(...rows.map(([label]) => label.length))
   const value = Math.max(...rows.map(([, v]) => v.length))

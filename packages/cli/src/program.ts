@@ -106,7 +106,12 @@ groups by the setup's agent.`)
     .requiredOption('--user <grade>', 'your grade: bad, neutral, good, excellence (or -1, 1, 2, 5)')
     .option('--agent <grade>', "the agent's grade, when it did not grade itself")
     .option('--note <text>', 'why')
-    .action((setup: string, commit: string, o: Opts & { user: string; agent?: string; note?: string }) => run((ctx) => gradeCommand(ctx, setup, commit, o), o))
+    .option('--trust', 'count the grade as yours though agent-tracker is not run at an interactive terminal (e.g. from your own script); refused inside an agent session')
+    .addHelpText('after', `
+A grade counts as yours when you give it at an interactive terminal that no agent session runs, or
+with --trust. Otherwise (run from a script, a pipe, or by an agent) it is recorded as a cli-script
+grade: reports show it by channel, and it counts for nothing.`)
+    .action((setup: string, commit: string, o: Opts & { user: string; agent?: string; note?: string; trust?: boolean }) => run((ctx) => gradeCommand(ctx, setup, commit, o), o))
   addWriting('bug <setup>', 'report a bug made by a setup: SP −1, halted at 0', 'agent-tracker bug build@google/gemini-2.5-pro --commit a1b2c3d --note "broke login"')
     .option('--commit <hash>', 'the commit that caused it').option('--note <text>', 'what went wrong')
     .action((setup: string, o: Opts & { commit?: string; note?: string }) => run((ctx) => bugCommand(ctx, setup, o), o))
@@ -134,7 +139,9 @@ groups by the setup's agent.`)
     .action((o: Opts & ReportOptions & { format: string; out?: string; table?: string }) => run((ctx) => exportCommand(ctx, o), o))
   addWriting('ingest', 'record facts from JSON lines on stdin (one fact per line), e.g. from another agent host', 'agent-tracker ingest < facts.jsonl')
     .option('--file <path>', 'read this file instead of stdin')
+    .option('--trust', 'count the user grades in the input as yours (they come from your own tool); refused inside an agent session')
     .addHelpText('after', `
+Grades are recorded with the channel "ingest"; user grades count as yours only with --trust.
 One fact per line; "id" and "at" (ISO 8601) are optional. Kinds and their fields:
   tool_call {tool, ok, exitCode?}   command {command}   commit {hash, message?, task?}   push {remote?, branch?}
   grade {commit, by: "user"|"agent", userGrade?, agentGrade?, userNote?, agentNote?}   bug {by, commit?, note?}
@@ -142,8 +149,8 @@ One fact per line; "id" and "at" (ISO 8601) are optional. Kinds and their fields
   usage {tokens: {input, output, reasoning, cacheRead, cacheWrite}, cost}
 Every fact has "setup" (agent@provider/model) and "project" (absolute path), e.g.
   {"kind":"commit","setup":"build@anthropic/claude-sonnet-4-5","project":"/home/me/shop","hash":"a1b2c3d","message":"Add cart"}`)
-    .action((o: Opts & { file?: string }) => run((ctx) => ingestCommand(ctx, o), o))
-  add('doctor', 'check the database: path, size and limit, schema, readers, legacy data, plugin config', 'agent-tracker doctor')
+    .action((o: Opts & { file?: string; trust?: boolean }) => run((ctx) => ingestCommand(ctx, o), o))
+  add('doctor', 'check the database (path, size and limit, schema, readers), legacy data, the plugin in OpenCode\'s config, protected files, and whether grades given here count', 'agent-tracker doctor')
     .action((o: Opts) => run((ctx) => doctorCommand(ctx), o))
   add('init', 'add the plugin to opencode.json (this project, or --global), keeping the file\'s comments and layout', 'agent-tracker init --global')
     .option('--global', 'configure OpenCode\'s global config ($XDG_CONFIG_HOME/opencode, else ~/.config/opencode) instead of ./opencode.json')

@@ -119,7 +119,7 @@ describe('time windows', () => {
       factLine({ kind: 'commit', setup: SONNET, project: '/w/shop', hash: `c0ffee0${String(index)}`, at: `${day}T23:30:00Z` }),
       factLine({ kind: 'grade', setup: SONNET, project: '/w/shop', commit: `c0ffee0${String(index)}`, by: 'user', userGrade: 'good', agentGrade: 'good', at: `${day}T23:40:00Z` }),
     ])
-    expect((await runCli(['ingest', '--db', db], { input: lines.join('\n') })).code).toBe(0)
+    expect((await runCli(['ingest', '--trust', '--db', db], { input: lines.join('\n') })).code).toBe(0)
   })
   const now = new Date('2026-10-16T12:00:00Z')
   const commits = async (...args: string[]): Promise<number> => {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Seeded } from './seed.js'
@@ -20,8 +20,8 @@ const ANSWERS: readonly (readonly [string, () => string[], string[] | 'array'])[
   ['status', () => ['status'], 'array'],
   ['status', () => ['status', SONNET], ['agent', 'communicationTier', 'firstSeenAt', 'halted', 'lastSeenAt', 'model', 'nextLevelAt', 'provider', 'setup', 'state', 'trustTier']],
   ['agents', () => ['agents'], 'array'],
-  ['report', () => ['report'], ['filters', 'setups']],
-  ['report', () => ['report', '--since', '2026-03-01'], ['filters', 'setups', 'timeZone']],
+  ['report', () => ['report'], ['filters', 'nonUserChannels', 'setups']],
+  ['report', () => ['report', '--since', '2026-03-01'], ['filters', 'nonUserChannels', 'setups', 'timeZone']],
   ['report', () => ['report', '--by', 'week'], ['by', 'filters', 'groups', 'timeZone']],
   ['recommend', () => ['recommend', seeded.shop], ['contenders', 'message', 'profile', 'project', 'setups', 'similarProjects', 'state', 'unprofiledProjects']],
   ['search', () => ['search', 'webhooks'], ['mistakes', 'patterns', 'query', 'scope']],
@@ -50,7 +50,7 @@ describe('--json prints one envelope { version: 1, command, data } for every com
     const ingest = await run(['ingest'], [factLine({ kind: 'commit', setup: SONNET, project: '/w/app', hash: 'abcd1234', message: 'one' }), 'not json'].join('\n'))
     expect(ingest.code).toBe(1)
     expect(jsonData(ingest.stdout, 'ingest')).toMatchObject({ lines: 2, ingested: 1, repeats: 0, rejected: [{ line: 2 }] })
-    expect(shape(jsonData((await run(['grade', SONNET, 'abcd1234', '--user', 'good'])).stdout, 'grade'))).toEqual(['commit', 'retrospective', 'status'])
+    expect(shape(jsonData((await run(['grade', SONNET, 'abcd1234', '--user', 'good', '--trust'])).stdout, 'grade'))).toEqual(['channel', 'commit', 'counted', 'retrospective', 'status'])
     expect(jsonData((await run(['bug', SONNET])).stdout, 'bug')).toMatchObject({ setup: SONNET, halted: true })
     expect(jsonData((await run(['reinstate', SONNET])).stdout, 'reinstate')).toMatchObject({ reinstated: true })
     expect(jsonData((await run(['retro', SONNET, '--note', 'keep it small'])).stdout, 'retro')).toMatchObject({ userNote: 'keep it small' })
@@ -103,6 +103,24 @@ describe('--json prints one envelope { version: 1, command, data } for every com
     expect(demo).toMatchObject({ database: join(folder, 'agent-tracker.lmdb'), kept: true, export: { path: join(folder, 'report.html'), format: 'html' } })
     expect(demo.agents).toHaveLength(5)
     expect((demo.recommend as Record<string, { state: string }>)['checkout-app']?.state).toBeDefined()
+    expect((demo.recommend as Record<string, { state: string }>)['reporting-api']?.state).toBeDefined()
     expect(readFileSync(join(folder, 'report.html'), 'utf8')).toContain('<h2>Which setup for which kind of project</h2>')
+  })
+
+  it("doctor: the guard's protected files here, and whether grades given here count", async () => {
+    const project = tempFolder('oc-')
+    const db = join(tempFolder(), 'j.lmdb')
+    writeFileSync(join(project, '.env'), 'SECRET=1\n')
+    writeFileSync(join(project, 'server.pem'), 'KEY\n')
+    const doctor = await runCli(['doctor', '--db', db, '--json'], { cwd: project, env: { AGENT_TRACKER_PROTECTED_FILES: '*.pem' } })
+    expect(doctor.code).toBe(0)
+    expect(jsonData(doctor.stdout, 'doctor')).toMatchObject({
+      problems: 0,
+      checks: expect.arrayContaining([
+        expect.objectContaining({ name: 'Database', level: 'ok' }),
+        expect.objectContaining({ name: 'Secrets', level: 'ok', detail: expect.stringMatching(/^\.env \.env\.\* !\.env\.example !\.env\.sample !\.env\.template \*\.pem \(more with AGENT_TRACKER_PROTECTED_FILES or the plugin's protectedFiles\); 2 in .*: (\.env, server\.pem|server\.pem, \.env)$/) as unknown }),
+        expect.objectContaining({ name: 'Grades', level: 'ok', detail: 'given here at a terminal, they count as yours (cli-terminal)' }),
+      ]) as unknown[],
+    })
   })
 })

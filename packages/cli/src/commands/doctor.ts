@@ -1,11 +1,13 @@
 import { statSync } from 'node:fs'
+import { relative } from 'node:path'
 import { SCHEMA_VERSION } from '@agent-tracker/core'
 import { checkDataFile, formatBytes, locateDataFile } from '@agent-tracker/lmdb-store'
 import { detectLegacy, hasLegacyData } from '@agent-tracker/migrate'
-import { DATABASE_PATH_VARIABLE, locateDatabase } from '@agent-tracker/node-host'
+import { DATABASE_PATH_VARIABLE, PROTECTED_FILES_VARIABLE, ProtectedFileIndex, locateDatabase, resolveProtectedFiles } from '@agent-tracker/node-host'
 import { EXIT, describeFailure } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { plural } from '../format.js'
+import { agentSessionOfIo } from '../io.js'
 import { findPlugin, openCodeConfigFiles } from '../opencode-config.js'
 
 /** How a check came out: fine, a finding to look at (nothing broken), or a problem. */
@@ -23,7 +25,11 @@ function check(name: string, level: Level, detail: string): Check {
   return { name, ok: level !== 'problem', level, detail }
 }
 
-/** `doctor`: where the database is, how full, which schema, who reads it, what legacy data waits. */
+/**
+ * `doctor`: where the database is, how full, which schema, who reads it, what legacy data waits,
+ * whether OpenCode loads the plugin, which files the guard protects here, and whether grades
+ * given here would count.
+ */
 export function doctorCommand(ctx: CommandContext): number {
   const checks: Check[] = []
   let path: string
@@ -60,7 +66,22 @@ export function doctorCommand(ctx: CommandContext): number {
   const found = [legacy.projectDatabase === undefined ? undefined : 'a per-project database', legacy.statusFile === undefined ? undefined : '.agent/status.json', legacy.communicationFile === undefined ? undefined : '.journal/communication.json', legacy.journalFiles.length === 0 ? undefined : plural(legacy.journalFiles.length, 'journal file')].filter((part) => part !== undefined)
   checks.push(check('Legacy', hasLegacyData(legacy) ? 'finding' : 'ok', hasLegacyData(legacy) ? `found in ${ctx.io.cwd}: ${found.join(', ')} — run agent-tracker migrate` : `none in ${ctx.io.cwd}`))
   checks.push(pluginCheck(ctx))
+  checks.push(protectionCheck(ctx))
+  const session = agentSessionOfIo(ctx.io)
+  checks.push(check('Grades', 'ok', session === undefined ? 'given here at a terminal, they count as yours (cli-terminal)' : `this runs inside an agent session (${session.evidence}): grades given here are recorded as cli-script and do not count`))
   return report(ctx, checks)
+}
+
+/** Which files the hosts' guard protects (defaults and `AGENT_TRACKER_PROTECTED_FILES`), and which of them this folder holds. */
+function protectionCheck(ctx: CommandContext): Check {
+  try {
+    const protection = resolveProtectedFiles([], ctx.io.env)
+    const files = new ProtectedFileIndex(ctx.io.cwd, protection, { maxEntries: 50_000 }).filesUnder(ctx.io.cwd)
+    const here = files === undefined ? 'too many files here to list them' : files.length === 0 ? `none in ${ctx.io.cwd}` : `${String(files.length)} in ${ctx.io.cwd}: ${files.slice(0, 5).map((file) => relative(ctx.io.cwd, file)).join(', ')}${files.length > 5 ? ', …' : ''}`
+    return check('Secrets', 'ok', `${protection.patterns.join(' ')} (more with ${PROTECTED_FILES_VARIABLE} or the plugin's protectedFiles); ${here}`)
+  } catch (error) {
+    return check('Secrets', 'problem', `${PROTECTED_FILES_VARIABLE}: ${describeFailure(error).message}`)
+  }
 }
 
 /** Whether OpenCode loads the plugin here: its global config, or this project's (up to the repository root). */

@@ -72,6 +72,7 @@ async function htmlReportData(ctx: CommandContext, store: ReadStore, query: Repo
     window,
     rows: report.rows,
     projectCount: report.projects,
+    nonUserChannels: report.nonUserChannels,
     trends,
     leaderboard: board,
     projects: byProject.groups

@@ -3,6 +3,7 @@ import { REPORT_GROUPINGS, groupedReport, setupReport } from '@agent-tracker/cor
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { gain, grade, moneyPerCommit, percent, perCommit, score, tokens } from '../format.js'
+import { CHANNELS_EXPLAINED, channelCell, channelsOf } from '../grade-channels.js'
 import type { Column } from '../table.js'
 import type { ResolvedWindow, WindowFlags } from '../time/time-window.js'
 import { resolveProject } from './lookups.js'
@@ -48,17 +49,22 @@ export function appliedFilters(query: ReportQuery): Record<string, string> {
   return Object.fromEntries(Object.entries({ since, until, project, setup, agent, model }).filter((entry): entry is [string, string] => entry[1] !== undefined))
 }
 
-/** `report [--by …]`: outcomes per setup across projects, or per day, week, month, project or agent. */
+/**
+ * `report [--by …]`: outcomes per setup across projects, or per day, week, month, project or
+ * agent. When any user grade came through a channel not the user's own, a second table shows
+ * user grades by channel.
+ */
 export async function reportCommand(ctx: CommandContext, options: ReportOptions & { by?: string }): Promise<void> {
   const by = options.by === undefined ? undefined : groupingOf(options.by)
   const store = ctx.readStore()
   const { query, window, narrowed } = await reportScope(ctx, store, options)
   const filters = appliedFilters(query)
   if (by === undefined) {
-    const { rows } = await setupReport(store, query)
-    ctx.print({ filters, ...(narrowed ? { timeZone: window.timeZone } : {}), setups: rows }, () => {
+    const { rows, nonUserChannels } = await setupReport(store, query)
+    ctx.print({ filters, ...(narrowed ? { timeZone: window.timeZone } : {}), setups: rows, nonUserChannels }, () => {
       if (rows.length === 0) return 'No recorded work matches these filters.'
-      return [heading(window), ctx.table(reportColumns(rows, { narrowed }), rows), narrowed ? ctx.colours.dim(EARNED_NOTE) : ''].filter((part) => part !== '').join('\n')
+      const report = [heading(window), ctx.table(reportColumns(rows, { narrowed }), rows), narrowed ? ctx.colours.dim(EARNED_NOTE) : ''].filter((part) => part !== '').join('\n')
+      return nonUserChannels.length === 0 ? report : [report, '', channelTable(ctx, rows)].join('\n')
     })
     return
   }
@@ -70,6 +76,13 @@ export async function reportCommand(ctx: CommandContext, options: ReportOptions 
     const sections = report.groups.map((group) => `${title(group)}\n${ctx.table(reportColumns(group.rows, { narrowed: true }), group.rows)}`)
     return [heading(window), sections.join('\n\n'), ctx.colours.dim(EARNED_NOTE)].filter((part) => part !== '').join('\n')
   })
+}
+
+/** User grades by the channel they came through, shown when any came through a channel not the user's own. */
+function channelTable(ctx: CommandContext, rows: readonly SetupReportRow[]): string {
+  const graded = rows.filter((row) => row.userGradesByChannel.length > 0)
+  const channels: Column<SetupReportRow>[] = channelsOf(graded).map((channel) => ({ header: channel.toUpperCase(), value: (r) => channelCell(r, channel), align: 'right', priority: 5 }))
+  return [ctx.colours.bold('User grades by channel'), CHANNELS_EXPLAINED, ctx.table([{ header: 'SETUP', value: (r) => r.setup, priority: 10 }, ...channels], graded)].join('\n')
 }
 
 const EARNED_NOTE = 'XP+ and CS± are what the work shown earned; SP NOW is the current total.'

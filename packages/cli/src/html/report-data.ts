@@ -33,6 +33,8 @@ export interface HtmlReportData {
   readonly trends: readonly SetupTrend[]
   readonly leaderboard: readonly LeaderboardRow[]
   readonly projects: readonly ProjectReport[]
+  /** Channels other than the user's own that brought user grades; the evidence section says what counts. */
+  readonly nonUserChannels: readonly string[]
   readonly recommendations: readonly ProfileRecommendation[]
   readonly extraSections?: readonly HtmlSection[]
 }

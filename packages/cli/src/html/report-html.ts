@@ -27,7 +27,7 @@ export function renderHtmlReport(data: HtmlReportData): string {
     section('recommendations', 'Which setup for which kind of project', 'For each kind of project recorded: the setup to use, with its expected user grade and 90% interval — or why the data cannot say yet.', recommendationsSection(data.recommendations, colourOf)),
     section('cost-quality', 'Cost against quality', 'Cheaper is left, better graded is up. Setups on the Pareto front are the ones worth choosing between.', `<div class="charts">${costQualitySection(data.rows, colourOf)}</div>`),
     section('compared', 'Setups compared', undefined, `<div class="charts">${comparisonCharts(data.rows, colourOf)}</div>`),
-    section('evidence', 'Evidence by channel', 'Where each setup\'s grades and bugs come from.', evidenceSection(data.rows, colourOf)),
+    section('evidence', 'Evidence by channel', 'Where each setup\'s grades and bugs come from.', evidenceSection(data.rows, data.nonUserChannels, colourOf)),
     section('trends', 'Trends over time', undefined, `<div class="charts">${trendCharts(data.trends, colourOf)}</div>`),
     section('projects', 'Projects', 'Who worked on each project, and how it went there.', projectsSection(data.projects, colourOf)),
     ...(data.extraSections ?? []),

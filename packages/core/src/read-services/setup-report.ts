@@ -5,7 +5,8 @@ import { REPORT_GROUPINGS, buildReportGroups } from '../reports/report-groups.js
 import type { SetupFilter } from '../reports/setup-filter.js'
 import { matchesSetupFilter } from '../reports/setup-filter.js'
 import type { SetupReportRow } from '../reports/setup-report.js'
-import { buildSetupReport } from '../reports/setup-report.js'
+import { buildSetupReport, nonUserChannels } from '../reports/setup-report.js'
+import type { GradeChannel } from '../facts/grade-channel.js'
 import type { SetupTrend } from '../reports/trends.js'
 import { buildTrends } from '../reports/trends.js'
 import type { UsageRecord } from '../store/records.js'
@@ -27,6 +28,11 @@ export interface SetupReport {
   readonly rows: readonly SetupReportRow[]
   /** Projects the reported setups committed to in the window. */
   readonly projects: number
+  /**
+   * Channels other than the user's own that brought user grades in the window; when there are
+   * any, apps show user grades by channel (`userGradesByChannel` of each row).
+   */
+  readonly nonUserChannels: readonly GradeChannel[]
 }
 
 /**
@@ -41,8 +47,10 @@ export async function setupReport(store: TrackerStore, query: ReportQuery = {}):
     store.find('setups'), store.findCommitRefs(scope), store.find('gradeEvents', scope), store.find('bugs', scope), store.find('usage', scope),
   ])
   const usage = usageInWindow(days, query)
+  const rows = buildSetupReport({ setups, commits, gradeEvents, bugs, usage }, query, store.rules)
   return {
-    rows: buildSetupReport({ setups, commits, gradeEvents, bugs, usage }, query, store.rules),
+    rows,
+    nonUserChannels: nonUserChannels(rows),
     projects: new Set(commits.filter((commit) => matchesSetupFilter(commit.setup, query)).map((commit) => commit.project)).size,
   }
 }

@@ -1,4 +1,6 @@
 import type { TokenUsage } from '../facts/facts.js'
+import type { GradeChannel, ShownGradeChannel } from '../facts/grade-channel.js'
+import { GRADE_CHANNELS, UNRECORDED_CHANNEL, isCountedGrade, isUserChannel, shownChannel } from '../facts/grade-channel.js'
 import { NO_TOKENS } from '../facts/facts.js'
 import { addTokens } from '../scoring/apply-fact.js'
 import { isHalted, roundScore } from '../scoring/agent-state.js'
@@ -21,6 +23,17 @@ export interface ReportRecords {
   readonly usage: readonly UsageRecord[]
 }
 
+/** The user grades a setup received through one channel. */
+export interface ChannelGrades {
+  readonly channel: ShownGradeChannel
+  /** User grades received this way. */
+  readonly grades: number
+  /** How many of them count (the rest came through a channel not the user's own, unvouched). */
+  readonly counted: number
+  /** Mean of all of them, counted or not; null when none. */
+  readonly meanGrade: number | null
+}
+
 /** One setup's outcomes across projects. Ratios are null when their denominator is zero. */
 export interface SetupReportRow {
   readonly setup: string
@@ -33,10 +46,13 @@ export interface SetupReportRow {
   readonly bugsPerCommit: number | null
   readonly agentGrades: number
   readonly meanAgentGrade: number | null
+  /** Counted user grades only (see `isCountedGrade`). */
   readonly userGrades: number
   readonly meanUserGrade: number | null
   /** 90% interval of the mean user grade (normal approximation; wide while few commits are graded); null without grades. */
   readonly userGradeInterval: readonly [number, number] | null
+  /** Every user grade, counted or not, by the channel it came through, in channel order. */
+  readonly userGradesByChannel: readonly ChannelGrades[]
   readonly toolCalls: number
   readonly toolFailures: number
   readonly toolFailureRate: number | null
@@ -70,6 +86,7 @@ interface Tally {
   userGradeSquares: number
   communicationGained: number
   commands: number
+  channels: Map<ShownGradeChannel, { grades: number; counted: number; sum: number }>
   toolCalls: number
   toolFailures: number
   messages: number
@@ -89,7 +106,7 @@ export function buildSetupReport(records: ReportRecords, filter: SetupFilter = {
     if (!matchesSetupFilter(setup, filter)) return undefined
     let found = tallies.get(setup)
     if (found === undefined) {
-      found = { commits: 0, pushes: 0, bugs: 0, agentGrades: 0, agentGradeSum: 0, userGrades: 0, userGradeSum: 0, userGradeSquares: 0, communicationGained: 0, commands: 0, toolCalls: 0, toolFailures: 0, messages: 0, tokens: NO_TOKENS, cost: 0, projects: new Set() }
+      found = { commits: 0, pushes: 0, bugs: 0, agentGrades: 0, agentGradeSum: 0, userGrades: 0, userGradeSum: 0, userGradeSquares: 0, channels: new Map(), communicationGained: 0, commands: 0, toolCalls: 0, toolFailures: 0, messages: 0, tokens: NO_TOKENS, cost: 0, projects: new Set() }
       tallies.set(setup, found)
     }
     found.projects.add(project)
@@ -110,14 +127,23 @@ export function buildSetupReport(records: ReportRecords, filter: SetupFilter = {
       t.agentGrades += 1
       t.agentGradeSum += event.agentGrade
     }
-    if (event.userGrade !== undefined) {
+    // What the grade moved CS by (nothing when it counts for nothing); legacy records carry no scores.
+    t.communicationGained += event.scoreBefore !== undefined && event.scoreAfter !== undefined
+      ? event.scoreAfter - event.scoreBefore
+      : isCountedGrade(event) ? (event.agentGrade ?? 0) + (event.userGrade ?? 0) : 0
+    if (event.userGrade === undefined) continue
+    const counted = isCountedGrade(event)
+    if (counted) {
       t.userGrades += 1
       t.userGradeSum += event.userGrade
       t.userGradeSquares += event.userGrade ** 2
     }
-    t.communicationGained += event.scoreBefore !== undefined && event.scoreAfter !== undefined
-      ? event.scoreAfter - event.scoreBefore
-      : (event.agentGrade ?? 0) + (event.userGrade ?? 0)
+    const channel = shownChannel(event)
+    const byChannel = t.channels.get(channel) ?? { grades: 0, counted: 0, sum: 0 }
+    t.channels.set(channel, byChannel)
+    byChannel.grades += 1
+    byChannel.sum += event.userGrade
+    if (counted) byChannel.counted += 1
   }
   for (const day of records.usage) {
     const t = tally(day.setup, day.project)
@@ -151,6 +177,7 @@ export function buildSetupReport(records: ReportRecords, filter: SetupFilter = {
       userGrades: t.userGrades,
       meanUserGrade: ratio(t.userGradeSum, t.userGrades),
       userGradeInterval: meanInterval(t.userGrades, t.userGradeSum, t.userGradeSquares),
+      userGradesByChannel: [...t.channels].sort(([a], [b]) => channelOrder(a) - channelOrder(b)).map(([channel, c]) => ({ channel, grades: c.grades, counted: c.counted, meanGrade: ratio(c.sum, c.grades) })),
       toolCalls: t.toolCalls,
       toolFailures: t.toolFailures,
       toolFailureRate: ratio(t.toolFailures, t.toolCalls),
@@ -191,6 +218,23 @@ function meanInterval(count: number, sum: number, squares: number): readonly [nu
   const sd = count < 3 ? FALLBACK_SD : Math.max(0.5, Math.sqrt(Math.max(0, squares / count - mean ** 2) * count / (count - 1)))
   const half = Z90 * sd / Math.sqrt(count)
   return [mean - half, mean + half]
+}
+
+/**
+ * The channels other than the user's own that brought any user grade to these rows (grades
+ * recorded before channels existed are the user's: they were counted then). Reports show user
+ * grades by channel when there is one.
+ */
+export function nonUserChannels(rows: readonly Pick<SetupReportRow, 'userGradesByChannel'>[]): GradeChannel[] {
+  const found = new Set<GradeChannel>()
+  for (const row of rows) {
+    for (const { channel } of row.userGradesByChannel) if (channel !== UNRECORDED_CHANNEL && !isUserChannel(channel)) found.add(channel)
+  }
+  return [...found].sort((a, b) => channelOrder(a) - channelOrder(b))
+}
+
+function channelOrder(channel: ShownGradeChannel): number {
+  return channel === UNRECORDED_CHANNEL ? GRADE_CHANNELS.length : GRADE_CHANNELS.indexOf(channel)
 }
 
 function ratio(numerator: number, denominator: number): number | null {
