@@ -9,7 +9,7 @@ import { gradeCommand } from './commands/grade.js'
 import { historyCommand } from './commands/history.js'
 import { ingestCommand } from './commands/ingest.js'
 import { initCommand } from './commands/init.js'
-import { mergeCommand } from './commands/merge.js'
+import { MERGE_HELP, mergeCommand } from './commands/merge.js'
 import { migrateCommand } from './commands/migrate.js'
 import { projectsCommand } from './commands/projects.js'
 import { recommendCommand } from './commands/recommend.js'
@@ -19,6 +19,7 @@ import { retroCommand } from './commands/retro.js'
 import { searchCommand } from './commands/search.js'
 import { statusCommand } from './commands/status.js'
 import type { ReportOptions } from './commands/report.js'
+import { upgradeCommand } from './commands/upgrade.js'
 import type { CommandContext, CommonOptions } from './context.js'
 import { demoCommand } from './demo/run-demo.js'
 import type { Io } from './io.js'
@@ -26,6 +27,11 @@ import type { WindowFlags } from './time/time-window.js'
 
 /** Runs a command with a context; returns its exit code. */
 export type Runner = (run: (ctx: CommandContext) => unknown, options: CommonOptions) => Promise<void>
+
+/** The zones `--timezone` accepts, and its default: one option, read one way, wherever it appears. */
+const ZONES = 'an IANA name (Europe/Stockholm), UTC or an offset (+01:00); default $TZ, else this machine\'s'
+/** `--timezone` of the commands that read legacy data. */
+const LEGACY_ZONE = `the zone legacy times written without one are read in: ${ZONES}`
 
 const limitOption = (): Option => new Option('--limit <n>', 'at most this many entries').default(20).argParser(positiveInteger)
 
@@ -54,7 +60,7 @@ function windowFilters(command: Command): Command {
     .option('--since <when>', 'from this day or time (inclusive): 2026-10-15, 20261015, 2026-10-15T09:00, today, yesterday, 7d, 4w, 3m')
     .option('--until <when>', 'to this day (inclusive) or time (exclusive), same forms; 7d ends where --since 7d starts')
     .option('--days <n>', 'the last n days, today included (instead of --since)')
-    .option('--timezone <zone>', 'the IANA zone days are counted in, e.g. Europe/Berlin (default: $TZ, else this machine\'s)')
+    .option('--timezone <zone>', `the zone dates are read and days counted in: ${ZONES}`)
 }
 
 function reportFilters(command: Command): Command {
@@ -127,11 +133,22 @@ grade: reports show it by channel, and it counts for nothing.`)
     .option('--project <path-or-name>', 'the project (default: the current folder)').addOption(limitOption())
     .action((setup: string | undefined, o: Opts & { task?: string; actions?: string; outcome?: string; decisions?: string; project?: string; limit: number }) => run((ctx) => activityCommand(ctx, setup, o), o))
   addWriting('migrate [dir...]', "bring old per-project databases and .agent/ .journal/ files into the central database", 'agent-tracker migrate ~/code/shop ~/code/api')
-    .option('--setup <id>', 'the setup legacy journal files belong to (default: .agent/status.json agent_name, else build)')
+    .option('--setup <id>', 'the setup legacy journal files belong to (default: the one .agent/status.json names; files it cannot name go to a setup "unattributed-<folder>" that a later --setup moves)')
     .option('--again', 'also repeat migrations that finished before (to pick up legacy data added since)')
-    .action((dirs: string[], o: Opts & { setup?: string; again?: boolean }) => run((ctx) => migrateCommand(ctx, dirs, o), o))
-  addWriting('merge <db>', "add another agent-tracker database (e.g. another machine's) to this one", 'agent-tracker merge ~/Downloads/laptop.lmdb')
-    .action((other: string, o: Opts) => run((ctx) => mergeCommand(ctx, other), o))
+    .option('--timezone <zone>', LEGACY_ZONE)
+    .action((dirs: string[], o: Opts & { setup?: string; again?: boolean; timezone?: string }) => run((ctx) => migrateCommand(ctx, dirs, o), o))
+  addWriting('upgrade', "replace the predecessor's (opencode-agent-tracker) central database at the path with agent-tracker's, importing everything it holds; the old one is kept beside it", 'agent-tracker upgrade --dry-run')
+    .option('--dry-run', 'only say what would be imported and where the old database would be kept')
+    .option('--timezone <zone>', LEGACY_ZONE)
+    .addHelpText('after', `
+The old database is kept, unchanged, as <database>.predecessor-<time>. Stopped at any moment, the
+upgrade leaves either the old database at the path or the new one complete; run it again to finish.
+Close OpenCode (with the old plugin) first: an upgrade waits while another process has the database open.`)
+    .action((o: Opts & { dryRun?: boolean; timezone?: string }) => run((ctx) => upgradeCommand(ctx, o), o))
+  addWriting('merge <db>', "add another agent-tracker database (e.g. another machine's) to this one; a setup in both gets their scores added together", 'agent-tracker merge ~/Downloads/laptop.lmdb')
+    .option('--timezone <zone>', LEGACY_ZONE)
+    .addHelpText('after', MERGE_HELP)
+    .action((other: string, o: Opts & { timezone?: string }) => run((ctx) => mergeCommand(ctx, other), o))
   reportFilters(add('export', 'export data as JSON or CSV, or a report with charts as one HTML file; the filters narrow every format', 'agent-tracker export --format html --out report.html'))
     .requiredOption('--format <format>', 'json, csv or html')
     .option('--out <file>', 'write to this file (default: stdout; report.html for html)')
@@ -150,8 +167,8 @@ One fact per line; "id" and "at" (ISO 8601) are optional. Kinds and their fields
 Every fact has "setup" (agent@provider/model) and "project" (absolute path), e.g.
   {"kind":"commit","setup":"build@anthropic/claude-sonnet-4-5","project":"/home/me/shop","hash":"a1b2c3d","message":"Add cart"}`)
     .action((o: Opts & { file?: string; trust?: boolean }) => run((ctx) => ingestCommand(ctx, o), o))
-  add('doctor', 'check the database (path, size and limit, schema, readers), legacy data, the plugin in OpenCode\'s config, protected files, and whether grades given here count', 'agent-tracker doctor')
-    .action((o: Opts) => run((ctx) => doctorCommand(ctx), o))
+  add('doctor [folder]', 'check the database (path, what it is, size and limit, schema, readers, migrations), a project folder\'s legacy data (default: the current folder), the plugin in OpenCode\'s config, protected files, and whether grades given here count', 'agent-tracker doctor ~/code/shop')
+    .action((folder: string | undefined, o: Opts) => run((ctx) => doctorCommand(ctx, folder), o))
   add('init', 'add the plugin to opencode.json (this project, or --global), keeping the file\'s comments and layout', 'agent-tracker init --global')
     .option('--global', 'configure OpenCode\'s global config ($XDG_CONFIG_HOME/opencode, else ~/.config/opencode) instead of ./opencode.json')
     .option('--database-path <path>', 'plugin option databasePath: where the plugin keeps the database')

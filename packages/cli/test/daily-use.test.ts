@@ -52,14 +52,14 @@ describe('first run: no database yet', () => {
     mkdirSync(join(xdg, 'opencode'), { recursive: true })
     writeFileSync(join(xdg, 'opencode', 'opencode.json'), '{ "plugin": ["@agent-tracker/opencode-plugin@0.1.0"] }')
     const global = await runCli(['doctor', '--db', seeded.db], { home, env: { XDG_CONFIG_HOME: xdg } })
-    expect(global.stdout).toContain(`✓ Plugin    configured in ${join(xdg, 'opencode', 'opencode.json')}`)
+    expect(global.stdout).toMatch(new RegExp(`✓ Plugin +configured in ${join(xdg, 'opencode', 'opencode.json')}\n`))
     expect((await runCli(['doctor', '--db', seeded.db], { home })).stdout).toContain('! Plugin')
     const repo = tempFolder('repo-')
     mkdirSync(join(repo, '.git'))
     mkdirSync(join(repo, 'src'))
     writeFileSync(join(repo, 'opencode.jsonc'), '{\n  // ours\n  "plugin": [["@agent-tracker/opencode-plugin", { "exportStatus": "always" }]]\n}\n')
     const project = await runCli(['doctor', '--db', seeded.db], { home, cwd: join(repo, 'src') })
-    expect(project.stdout).toContain(`✓ Plugin    configured in ${join(repo, 'opencode.jsonc')}`)
+    expect(project.stdout).toMatch(new RegExp(`✓ Plugin +configured in ${join(repo, 'opencode.jsonc')}\n`))
     writeFileSync(join(repo, 'opencode.jsonc'), '{ "plugin": [ "other" // no closing')
     expect((await runCli(['doctor', '--db', seeded.db], { home, cwd: repo })).stdout).toContain(`${join(repo, 'opencode.jsonc')} cannot be read (`)
   })
@@ -146,6 +146,11 @@ describe('time windows', () => {
     expect(await commits('--since', '2026-10-16')).toBe(0)
     const byEnv = await runCli(['report', '--db', db, '--json', '--since', '2026-10-16'], { now, env: { TZ: 'Europe/Berlin' } })
     expect((jsonData(byEnv.stdout, 'report') as { setups: unknown[]; timeZone: string })).toMatchObject({ timeZone: 'Europe/Berlin', setups: [{ commits: 1 }] })
+    // A fixed offset works as a zone too (Berlin is UTC+2 in October), spelled canonically.
+    const byOffset = await runCli(['report', '--db', db, '--json', '--since', '2026-10-16', '--timezone', '+02:00'], { now })
+    expect((jsonData(byOffset.stdout, 'report') as { setups: unknown[]; timeZone: string })).toMatchObject({ timeZone: 'UTC+02:00', setups: [{ commits: 1 }] })
+    const days = async (zone: string) => (jsonData((await runCli(['report', '--db', db, '--json', '--by', 'day', '--timezone', zone], { now })).stdout, 'report') as { groups: { key: string }[] }).groups.map((group) => group.key)
+    expect(await days('UTC+2')).toEqual(await days('Europe/Berlin'))
   })
 
   it.each([
@@ -155,7 +160,7 @@ describe('time windows', () => {
     [['--since', '20261301'], 'Invalid --since "20261301"'],
     [['--days', '0'], 'Invalid --days "0": a whole number of days from 1'],
     [['--days', '7', '--since', '2026-10-01'], '--days and --since both set where the window starts'],
-    [['--timezone', 'Mars/Olympus'], 'Invalid --timezone "Mars/Olympus": use an IANA zone such as Europe/Berlin'],
+    [['--timezone', 'Mars/Olympus'], 'Invalid --timezone "Mars/Olympus": use an IANA name such as Europe/Stockholm or America/New_York, UTC, or an offset such as +01:00.'],
     [['--by', 'year'], 'Invalid --by "year": accepted are day, week, month, project, agent.'],
     [['--by', 'member'], '--by member needs to know who did the work'],
   ])('rejects %j as a usage error (exit 2)', async (args, message) => {

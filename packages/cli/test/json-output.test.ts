@@ -57,6 +57,7 @@ describe('--json prints one envelope { version: 1, command, data } for every com
     expect(jsonData((await run(['activity', SONNET, '--task', 'tidy'])).stdout, 'activity')).toEqual({ logged: true, setup: SONNET, task: 'tidy' })
     expect(shape(jsonData((await run(['migrate', tempFolder()])).stdout, 'migrate'))).toEqual(['folders', 'issues'])
     expect(jsonData((await run(['merge', seeded.db])).stdout, 'merge')).toMatchObject({ source: seeded.db, errors: [] })
+    expect(jsonData((await run(['upgrade', '--dry-run'])).stdout, 'upgrade')).toMatchObject({ status: 'nothing-to-upgrade', format: { kind: 'agent-tracker' } })
     const project = tempFolder('oc-')
     const init = await runCli(['init', '--json'], { cwd: project })
     expect(jsonData(init.stdout, 'init')).toMatchObject({ changed: true, created: true, file: join(project, 'opencode.json'), changes: [{ kind: 'plugin-added' }] })

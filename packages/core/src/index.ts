@@ -66,8 +66,11 @@ export type {
   DeferredBatch,
   ImportResult,
   MigrationRecord,
+  Reattribution,
+  ReattributeResult,
   RecordBatch,
   RecordQuery,
+  SetupImportResult,
   SkippedFact,
   SyncTrackerStore,
   TrackerStore,
@@ -143,4 +146,4 @@ export { groupedReport, setupReport, setupTrends } from './read-services/setup-r
 export { toIsoTimestamp } from './time/iso-timestamp.js'
 export { toTimeWindow } from './time/time-window.js'
 export type { CalendarPeriod } from './time/calendar.js'
-export { calendarDayIn, checkTimeZone, periodOfDay } from './time/calendar.js'
+export { TIME_ZONE_FORMS, calendarDayIn, checkTimeZone, periodOfDay } from './time/calendar.js'

@@ -1,12 +1,14 @@
 import { statSync } from 'node:fs'
-import { relative } from 'node:path'
+import { relative, resolve } from 'node:path'
+import type { MigrationRecord } from '@agent-tracker/core'
 import { SCHEMA_VERSION } from '@agent-tracker/core'
-import { checkDataFile, formatBytes, locateDataFile } from '@agent-tracker/lmdb-store'
-import { detectLegacy, hasLegacyData } from '@agent-tracker/migrate'
+import { checkDataFile, describeDatabaseFormat, formatBytes, locateDataFile, recogniseDatabase } from '@agent-tracker/lmdb-store'
+import type { FolderLegacyStatus } from '@agent-tracker/migrate'
+import { folderLegacyStatus } from '@agent-tracker/migrate'
 import { DATABASE_PATH_VARIABLE, PROTECTED_FILES_VARIABLE, ProtectedFileIndex, locateDatabase, resolveProtectedFiles } from '@agent-tracker/node-host'
-import { EXIT, describeFailure } from '../cli-error.js'
+import { EXIT, describeFailure, notOursAdvice } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
-import { plural } from '../format.js'
+import { plural, when } from '../format.js'
 import { agentSessionOfIo } from '../io.js'
 import { findPlugin, openCodeConfigFiles } from '../opencode-config.js'
 
@@ -26,11 +28,11 @@ function check(name: string, level: Level, detail: string): Check {
 }
 
 /**
- * `doctor`: where the database is, how full, which schema, who reads it, what legacy data waits,
- * whether OpenCode loads the plugin, which files the guard protects here, and whether grades
- * given here would count.
+ * `doctor [folder]`: where the database is, what it is, how full, which schema, who reads it,
+ * what legacy data waits in the folder, whether OpenCode loads the plugin there, which files the
+ * guard protects in the folder, and whether grades given here would count.
  */
-export function doctorCommand(ctx: CommandContext): number {
+export async function doctorCommand(ctx: CommandContext, folder?: string): Promise<number> {
   const checks: Check[] = []
   let path: string
   try {
@@ -44,49 +46,86 @@ export function doctorCommand(ctx: CommandContext): number {
   }
   const { dataFile } = locateDataFile(path)
   const file = checkDataFile(dataFile)
+  const format = recogniseDatabase(path)
+  let migrations: MigrationRecord[] = []
   if (!file.ok) {
     checks.push(check('File', 'problem', `${dataFile} is unreadable: ${file.problem}`))
   } else if (!file.exists) {
     const start = ctx.hasCommand('import') ? 'agent-tracker init, import, or demo to try it' : 'agent-tracker init, or demo to try it'
     checks.push(check('File', 'finding', `no database yet, so nothing is recorded: it is created when the plugin records its first session (run ${start})`))
+  } else if (format.kind !== 'agent-tracker') {
+    checks.push(check('File', 'ok', `${formatBytes(statSync(dataFile).size)} on disk`))
+    const usable = format.kind === 'empty'
+    checks.push(check('Format', usable ? 'ok' : 'problem', usable ? `${describeDatabaseFormat(format)}; it is set up as an agent-tracker database on the first write` : notOursAdvice(path, format)))
   } else {
     checks.push(check('File', 'ok', `${formatBytes(statSync(dataFile).size)} on disk`))
     try {
-      const info = ctx.openStore('read').info()
+      const store = ctx.openStore('read')
+      const info = store.info()
+      checks.push(check('Format', 'ok', `agent-tracker database, schema version ${String(info.schemaVersion)}`))
       const share = info.usedBytes / info.maxDatabaseSize
       checks.push(check('Size', share < 0.9 ? 'ok' : 'problem', `${formatBytes(info.usedBytes)} used of the ${formatBytes(info.maxDatabaseSize)} limit (${(share * 100).toFixed(1)}%)${share >= 0.9 ? ' — raise the limit soon (--max-size on a writing command, maxDatabaseSize in the plugin options)' : ''}`))
       checks.push(check('Schema', info.schemaVersion <= SCHEMA_VERSION ? 'ok' : 'problem', `version ${String(info.schemaVersion)} (this release reads ${String(SCHEMA_VERSION)})`))
       checks.push(check('Readers', info.readers < info.maxReaders ? 'ok' : 'problem', `${String(info.readers)} of ${String(info.maxReaders)} reader slots in use`))
       checks.push(check('Records', 'ok', Object.entries(info.records).map(([name, count]) => `${String(count)} ${name}`).join(', ')))
+      migrations = await store.listMigrations()
+      checks.push(check('Migrations', 'ok', describeMigrations(migrations)))
     } catch (error) {
       checks.push(check('Open', 'problem', describeFailure(error).message))
     }
   }
-  const legacy = detectLegacy(ctx.io.cwd)
-  const found = [legacy.projectDatabase === undefined ? undefined : 'a per-project database', legacy.statusFile === undefined ? undefined : '.agent/status.json', legacy.communicationFile === undefined ? undefined : '.journal/communication.json', legacy.journalFiles.length === 0 ? undefined : plural(legacy.journalFiles.length, 'journal file')].filter((part) => part !== undefined)
-  checks.push(check('Legacy', hasLegacyData(legacy) ? 'finding' : 'ok', hasLegacyData(legacy) ? `found in ${ctx.io.cwd}: ${found.join(', ')} — run agent-tracker migrate` : `none in ${ctx.io.cwd}`))
-  checks.push(pluginCheck(ctx))
-  checks.push(protectionCheck(ctx))
+  const project = resolve(ctx.io.cwd, folder ?? '.')
+  checks.push(legacyCheck(folderLegacyStatus(project, migrations)))
+  checks.push(pluginCheck(ctx, project))
+  checks.push(protectionCheck(ctx, project))
   const session = agentSessionOfIo(ctx.io)
   checks.push(check('Grades', 'ok', session === undefined ? 'given here at a terminal, they count as yours (cli-terminal)' : `this runs inside an agent session (${session.evidence}): grades given here are recorded as cli-script and do not count`))
   return report(ctx, checks)
 }
 
-/** Which files the hosts' guard protects (defaults and `AGENT_TRACKER_PROTECTED_FILES`), and which of them this folder holds. */
-function protectionCheck(ctx: CommandContext): Check {
+/** Which files the hosts' guard protects (defaults and `AGENT_TRACKER_PROTECTED_FILES`), and which of them `folder` holds. */
+function protectionCheck(ctx: CommandContext, folder: string): Check {
   try {
     const protection = resolveProtectedFiles([], ctx.io.env)
-    const files = new ProtectedFileIndex(ctx.io.cwd, protection, { maxEntries: 50_000 }).filesUnder(ctx.io.cwd)
-    const here = files === undefined ? 'too many files here to list them' : files.length === 0 ? `none in ${ctx.io.cwd}` : `${String(files.length)} in ${ctx.io.cwd}: ${files.slice(0, 5).map((file) => relative(ctx.io.cwd, file)).join(', ')}${files.length > 5 ? ', …' : ''}`
+    const files = new ProtectedFileIndex(folder, protection, { maxEntries: 50_000 }).filesUnder(folder)
+    const here = files === undefined ? 'too many files here to list them' : files.length === 0 ? `none in ${folder}` : `${String(files.length)} in ${folder}: ${files.slice(0, 5).map((file) => relative(folder, file)).join(', ')}${files.length > 5 ? ', …' : ''}`
     return check('Secrets', 'ok', `${protection.patterns.join(' ')} (more with ${PROTECTED_FILES_VARIABLE} or the plugin's protectedFiles); ${here}`)
   } catch (error) {
     return check('Secrets', 'problem', `${PROTECTED_FILES_VARIABLE}: ${describeFailure(error).message}`)
   }
 }
 
-/** Whether OpenCode loads the plugin here: its global config, or this project's (up to the repository root). */
-function pluginCheck(ctx: CommandContext): Check {
-  const files = openCodeConfigFiles(ctx.io)
+/** How many migrations ran, and the zones their zone-less times were read in. */
+function describeMigrations(migrations: readonly MigrationRecord[]): string {
+  if (migrations.length === 0) return 'none recorded'
+  const zones = [...new Set(migrations.flatMap((record) => (record.timeZone === undefined ? [] : [record.timeZone])))]
+  const latest = migrations.at(-1)
+  const last = latest === undefined ? '' : `; latest: ${latest.kind} of ${latest.source} on ${when(latest.at)}`
+  return `${String(migrations.length)} recorded${zones.length === 0 ? '' : `; times without a zone read as ${zones.join(', ')}`}${last}`
+}
+
+/** What a folder's legacy data is, and whether it was migrated: a finding while some waits to be migrated (again). */
+function legacyCheck(status: FolderLegacyStatus): Check {
+  const own = status.ownStatusExport ? ' (.agent/status.json is agent-tracker\'s own export)' : ''
+  if (status.sources.length === 0) return check('Legacy', 'ok', `none in ${status.folder}${own}`)
+  const parts = status.sources.map((source) => {
+    const what = source.kind === 'project-database' ? 'its per-project database' : plural(source.found.length, 'legacy file')
+    const run = source.migration
+    if (run === undefined) return `${what}: not migrated yet — run agent-tracker migrate ${status.folder}`
+    const by = run.migratedBy === undefined ? '' : ` by ${run.migratedBy}`
+    const zone = run.timeZone === undefined ? '' : `, times without a zone read as ${run.timeZone}`
+    const setup = run.setup === undefined ? '' : `, under the setup ${run.setup}`
+    const changed = source.changedSince.length === 0 ? '' : `; ${String(source.changedSince.length)} changed since — run agent-tracker migrate ${status.folder} to look at them again`
+    const issues = run.errors === 0 ? '' : ` with ${plural(run.errors, 'issue')}`
+    return `${source.found.length === 0 ? `${what} (gone now)` : what}: migrated${by} on ${when(run.at)}${issues}${setup}${zone}${changed}`
+  })
+  const waiting = status.sources.some((source) => source.migration === undefined || source.changedSince.length > 0)
+  return check('Legacy', waiting ? 'finding' : 'ok', `${status.folder}${own}: ${parts.join('; ')}`)
+}
+
+/** Whether OpenCode loads the plugin for the folder: its global config, or the folder's project config (up to the repository root). */
+function pluginCheck(ctx: CommandContext, folder: string): Check {
+  const files = openCodeConfigFiles({ ...ctx.io, cwd: folder })
   const { configuredIn, unreadable } = findPlugin([...files.global, ...files.project])
   const broken = unreadable.map((entry) => `${entry.file} cannot be read (${entry.problem})`).join('; ')
   if (configuredIn.length > 0) return check('Plugin', unreadable.length === 0 ? 'ok' : 'finding', `configured in ${configuredIn.join(', ')}${broken === '' ? '' : `; ${broken}`}`)
