@@ -216,7 +216,7 @@ describe('agent-tracker inside the real opencode binary', { timeout: 240_000 }, 
     // Not lost: kept byte for byte beside the export that took its place.
     expect(readFileSync(join(project, '.agent', 'status.legacy.json'), 'utf8')).toBe(original)
     expect(JSON.parse(readFileSync(join(project, '.agent', 'status.json'), 'utf8'))).toMatchObject({ written_by: 'agent-tracker', setup: SETUP })
-    const migrate = (...args: string[]) => JSON.parse(execFileSync(process.execPath, [CLI, 'migrate', project, '--db', databasePath, '--json', ...args], { encoding: 'utf8' })) as { folders: { files: { outcome: string; migrated: number } }[]; issues: number }
+    const migrate = (...args: string[]) => (JSON.parse(execFileSync(process.execPath, [CLI, 'migrate', project, '--db', databasePath, '--json', ...args], { encoding: 'utf8' })) as { data: { folders: { files: { outcome: string; migrated: number } }[]; issues: number } }).data
     expect(migrate()).toMatchObject({ folders: [{ files: { outcome: 'done-before' } }], issues: 0 })
     expect(migrate('--again')).toMatchObject({ folders: [{ files: { outcome: 'migrated', migrated: 0 } }], issues: 0 })
   })
