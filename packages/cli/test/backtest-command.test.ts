@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { runCli } from './run-cli.js'
+import { jsonData, runCli } from './run-cli.js'
 import type { Seeded } from './seed.js'
 import { seedHistory } from './seed.js'
 
@@ -22,12 +22,12 @@ describe('backtest', () => {
     const file = `${seeded.db}-backtest.json`
     const unsaved = await runCli(['backtest', '--db', seeded.db, '--every', '2', '--no-save', '--json'])
     expect(unsaved.code).toBe(0)
-    expect((JSON.parse(unsaved.stdout) as BacktestJson).savedTo).toBeNull()
+    expect((jsonData(unsaved.stdout, 'backtest') as BacktestJson).savedTo).toBeNull()
     expect(existsSync(file)).toBe(false)
 
     const { code, stdout } = await runCli(['backtest', '--db', seeded.db, '--every', '2', '--json'])
     expect(code).toBe(0)
-    const result = JSON.parse(stdout) as BacktestJson
+    const result = jsonData(stdout, 'backtest') as BacktestJson
     // shop's commits 1, 3 and 5 and api's 1 and 3 are decision points.
     expect(result.summary).toMatchObject({ mode: 'realised', decisionPoints: 5 })
     expect(result.summary.calibration.map((c) => c.level)).toEqual([0.5, 0.8, 0.9, 0.95])
@@ -56,7 +56,7 @@ describe('backtest', () => {
   it('judges recommend on a history with known truth, played through the tracking path', { timeout: 60_000 }, async () => {
     const { code, stdout } = await runCli(['backtest', '--scenario', 'clear-winner', '--seeds', '1', '--json'])
     expect(code).toBe(0)
-    const result = JSON.parse(stdout) as { seeds: number[]; scenarios: { name: string; histories: number; commits: number; summary: { mode: string; decisionPoints: number }; figures: { coverage: number } }[]; overall: { figures: { coverage: number } } }
+    const result = jsonData(stdout, 'backtest') as { seeds: number[]; scenarios: { name: string; histories: number; commits: number; summary: { mode: string; decisionPoints: number }; figures: { coverage: number } }[]; overall: { figures: { coverage: number } } }
     expect(result.seeds).toEqual([1])
     expect(result.scenarios).toHaveLength(1)
     expect(result.scenarios[0]).toMatchObject({ name: 'clear-winner', histories: 1, summary: { mode: 'known-truth' } })

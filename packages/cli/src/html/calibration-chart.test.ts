@@ -3,7 +3,7 @@ import { calibrationChart } from './calibration-chart.js'
 
 /** Each point's dot and value label, as drawn. */
 function points(svg: string): { cx: number; cy: number; labelX: number; labelY: number; label: string; title: string }[] {
-  return [...svg.matchAll(/<circle cx="([\d.]+)" cy="([\d.]+)" r="5" fill="#4f46e5"><title>([^<]*)<\/title><\/circle><text x="([\d.]+)" y="([\d.]+)"[^>]*class="value">([^<]*)<\/text>/g)]
+  return [...svg.matchAll(/<circle cx="([\d.]+)" cy="([\d.]+)" r="5" fill="var\(--c0\)"><title>([^<]*)<\/title><\/circle><text x="([\d.]+)" y="([\d.]+)"[^>]*class="value">([^<]*)<\/text>/g)]
     .map((m) => ({ cx: Number(m[1]), cy: Number(m[2]), title: m[3] ?? '', labelX: Number(m[4]), labelY: Number(m[5]), label: m[6] ?? '' }))
 }
 
@@ -36,6 +36,6 @@ describe('calibrationChart', () => {
   })
 
   it('says so when no interval could be judged', () => {
-    expect(calibrationChart('Calibration', [{ level: 0.9, scored: 0, covered: 0 }])).toContain('Calibration: no intervals could be judged yet.')
+    expect(calibrationChart('Calibration', [{ level: 0.9, scored: 0, covered: 0 }])).toContain('No intervals could be judged yet.')
   })
 })

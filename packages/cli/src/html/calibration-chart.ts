@@ -1,4 +1,4 @@
-import { escapeHtml } from './svg-charts.js'
+import { emptyFigure, escapeHtml, figure, seriesColour } from './charts/svg.js'
 
 /** One level of a calibration plot: the interval's nominal level and the share of outcomes it held. */
 export interface CalibrationPoint {
@@ -14,9 +14,9 @@ export interface CalibrationPoint {
  */
 export function calibrationChart(title: string, points: readonly CalibrationPoint[]): string {
   const scored = points.filter((p) => p.scored > 0)
-  if (scored.length === 0) return `<figure class="chart"><p class="muted">${escapeHtml(title)}: no intervals could be judged yet.</p></figure>`
-  const width = 560
+  if (scored.length === 0) return emptyFigure(title, 'No intervals could be judged yet.')
   const size = 300
+  const colour = seriesColour(0)
   const left = 64
   const top = 34
   const bottom = 48
@@ -26,7 +26,7 @@ export function calibrationChart(title: string, points: readonly CalibrationPoin
   const y = (share: number): number => top + (1 - (share - low) / (1 - low)) * plot
   const ticks = [0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1].filter((t) => t >= low)
   const grid = ticks.map((t) => `<line x1="${x(t).toFixed(1)}" x2="${x(t).toFixed(1)}" y1="${String(top)}" y2="${String(top + plot)}" class="gridline"/><line x1="${String(left)}" x2="${String(left + plot)}" y1="${y(t).toFixed(1)}" y2="${y(t).toFixed(1)}" class="gridline"/><text x="${x(t).toFixed(1)}" y="${String(top + plot + 16)}" text-anchor="middle" class="tick">${String(Math.round(t * 100))}%</text><text x="${String(left - 6)}" y="${(y(t) + 4).toFixed(1)}" text-anchor="end" class="tick">${String(Math.round(t * 100))}%</text>`)
-  const diagonal = `<line x1="${x(low).toFixed(1)}" y1="${y(low).toFixed(1)}" x2="${x(1).toFixed(1)}" y2="${y(1).toFixed(1)}" stroke="#9ca3af" stroke-dasharray="5 4"/>`
+  const diagonal = `<line x1="${x(low).toFixed(1)}" y1="${y(low).toFixed(1)}" x2="${x(1).toFixed(1)}" y2="${y(1).toFixed(1)}" stroke="var(--muted)" stroke-dasharray="5 4"/>`
   const path = scored.map((p) => `${x(p.level).toFixed(1)},${y(p.covered / p.scored).toFixed(1)}`).join(' ')
   const dots = scored.map((p, index) => {
     const share = p.covered / p.scored
@@ -37,9 +37,14 @@ export function calibrationChart(title: string, points: readonly CalibrationPoin
     const label = crowded
       ? `<text x="${(x(p.level) - 8).toFixed(1)}" y="${(y(share) - 8).toFixed(1)}" text-anchor="end" class="value">`
       : `<text x="${(x(p.level) + 8).toFixed(1)}" y="${(y(share) + 14).toFixed(1)}" class="value">`
-    return `<circle cx="${x(p.level).toFixed(1)}" cy="${y(share).toFixed(1)}" r="5" fill="#4f46e5"><title>${escapeHtml(text)}</title></circle>${label}${escapeHtml(`${(share * 100).toFixed(0)}%`)}</text>`
+    return `<circle cx="${x(p.level).toFixed(1)}" cy="${y(share).toFixed(1)}" r="5" fill="${colour}"><title>${escapeHtml(text)}</title></circle>${label}${escapeHtml(`${(share * 100).toFixed(0)}%`)}</text>`
   })
-  const legend = `<g transform="translate(${String(left + plot + 28)},${String(top + 10)})"><line x2="22" stroke="#9ca3af" stroke-dasharray="5 4"/><text x="28" y="4" class="legend">perfectly calibrated</text><circle cx="11" cy="22" r="5" fill="#4f46e5"/><text x="28" y="26" class="legend">recommend's intervals</text><text y="52" class="muted">above the line: cautious</text><text y="68" class="muted">below: overconfident</text></g>`
-  const axes = `<text x="${String(left + plot / 2)}" y="${String(size - 10)}" text-anchor="middle" class="label">interval level (nominal)</text><text transform="translate(14,${String(top + plot / 2)}) rotate(-90)" text-anchor="middle" class="label">share that held the outcome</text>`
-  return `<figure class="chart"><svg viewBox="0 0 ${String(width)} ${String(size)}" role="img" aria-label="${escapeHtml(title)}"><text x="0" y="18" class="title">${escapeHtml(title)}</text>${grid.join('')}${diagonal}<polyline points="${path}" fill="none" stroke="#4f46e5" stroke-width="2"/>${dots.join('')}${legend}${axes}</svg></figure>`
+  const axes = `<text x="${String(left + plot / 2)}" y="${String(size - 10)}" text-anchor="middle" class="axis-label x">interval level (nominal)</text><text transform="translate(17 ${String(top + plot / 2)}) rotate(-90)" text-anchor="middle" class="axis-label y">share that held</text>`
+  return figure({
+    title,
+    svg: `<title>${escapeHtml(title)}</title>${grid.join('')}${diagonal}<polyline points="${path}" fill="none" stroke="${colour}" stroke-width="2"/>${dots.join('')}${axes}`,
+    height: size,
+    legend: [{ name: 'perfectly calibrated (dashed)', colour: 'var(--muted)' }, { name: "recommend's intervals", colour }],
+    note: 'Above the diagonal: cautious intervals; below it: overconfident ones.',
+  })
 }

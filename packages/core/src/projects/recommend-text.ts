@@ -1,4 +1,5 @@
 import type { ProjectProfile } from './project-profile.js'
+import { plural } from '../text/plural.js'
 
 interface Described {
   readonly setup: string
@@ -50,11 +51,7 @@ function describeProfile(profile: ProjectProfile): string {
   return parts.length === 0 ? '' : ` (${parts.join('/')})`
 }
 
-/** `$1.28`, `$0.084`: cents from a dollar up, two significant digits below. */
+/** A cost per commit to a tenth of a cent, `$0.084`, as every app shows it. */
 function dollars(value: number): string {
-  return value >= 1 || value === 0 ? `$${value.toFixed(2)}` : `$${value.toPrecision(2)}`
-}
-
-function plural(count: number, noun: string): string {
-  return `${String(count)} ${noun}${count === 1 ? '' : 's'}`
+  return `$${value.toFixed(3)}`
 }
