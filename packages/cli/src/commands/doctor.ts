@@ -10,7 +10,7 @@ import { EXIT } from '../cli-error.js'
 import { describeFailure, notOursAdvice } from '../describe-failure.js'
 import type { CommandContext } from '../context.js'
 import { when } from '../format.js'
-import { agentSessionOfIo } from '../io.js'
+import { agentSessionOfIo } from '../trust.js'
 import { PLUGIN_NAME } from './init.js'
 
 interface Check {
