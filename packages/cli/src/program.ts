@@ -1,31 +1,46 @@
-import { KNOWN_TRUTH_SCENARIOS } from '@agent-tracker/core/backtest'
-import { REPORT_GROUPINGS } from '@agent-tracker/core'
 import { Command, InvalidArgumentError, Option } from 'commander'
-import { activityCommand } from './commands/activity.js'
-import { agentsCommand } from './commands/agents.js'
-import { backtestCommand } from './commands/backtest.js'
-import { bugCommand } from './commands/bug.js'
-import { doctorCommand } from './commands/doctor.js'
-import { exportCommand } from './commands/export.js'
-import { gradeCommand } from './commands/grade.js'
-import { historyCommand } from './commands/history.js'
-import { ingestCommand } from './commands/ingest.js'
-import { initCommand } from './commands/init.js'
-import { MERGE_HELP, mergeCommand } from './commands/merge.js'
-import { migrateCommand } from './commands/migrate.js'
-import { projectsCommand } from './commands/projects.js'
-import { recommendCommand } from './commands/recommend.js'
-import { reinstateCommand } from './commands/reinstate.js'
-import { reportCommand } from './commands/report.js'
-import { retroCommand } from './commands/retro.js'
-import { searchCommand } from './commands/search.js'
-import { statusCommand } from './commands/status.js'
+import { MERGE_HELP } from './commands/merge-help.js'
 import type { ReportOptions } from './commands/report.js'
-import { upgradeCommand } from './commands/upgrade.js'
 import type { CommandContext, CommonOptions } from './context.js'
-import { demoCommand } from './demo/run-demo.js'
 import type { Io } from './io.js'
 import type { WindowFlags } from './time/time-window.js'
+
+/**
+ * Each command's module, loaded only when that command runs: `--help`, a usage error or one
+ * command never pay for loading the others (or the database, for commands without one).
+ */
+const load = {
+  activity: () => import('./commands/activity.js'),
+  agents: () => import('./commands/agents.js'),
+  backtest: () => import('./commands/backtest.js'),
+  bug: () => import('./commands/bug.js'),
+  doctor: () => import('./commands/doctor.js'),
+  export: () => import('./commands/export.js'),
+  grade: () => import('./commands/grade.js'),
+  history: () => import('./commands/history.js'),
+  ingest: () => import('./commands/ingest.js'),
+  init: () => import('./commands/init.js'),
+  merge: () => import('./commands/merge.js'),
+  migrate: () => import('./commands/migrate.js'),
+  projects: () => import('./commands/projects.js'),
+  recommend: () => import('./commands/recommend.js'),
+  reinstate: () => import('./commands/reinstate.js'),
+  report: () => import('./commands/report.js'),
+  retro: () => import('./commands/retro.js'),
+  search: () => import('./commands/search.js'),
+  status: () => import('./commands/status.js'),
+  upgrade: () => import('./commands/upgrade.js'),
+  demo: () => import('./demo/run-demo.js'),
+}
+
+/**
+ * How `report --by` can group (core's `REPORT_GROUPINGS`, which a test holds this to): written
+ * out here so that `--help` need not load core.
+ */
+export const REPORT_GROUPINGS_HELP: readonly string[] = ['day', 'week', 'month', 'project', 'agent']
+
+/** The names of core's `KNOWN_TRUTH_SCENARIOS` for `backtest --scenario` (a test holds this to them), so that `--help` need not load core. */
+export const BACKTEST_SCENARIOS_HELP: readonly string[] = ['clear-winner', 'closer-than-noise', 'web-vs-api', 'newcomer', 'drift']
 
 /** Runs a command with a context; returns its exit code. */
 export type Runner = (run: (ctx: CommandContext) => unknown, options: CommonOptions) => Promise<void>
@@ -86,40 +101,40 @@ export function buildProgram(io: Io, run: Runner, version: string): Command {
   const addWriting = (name: string, description: string, example: string): Command => writes(add(name, description, example))
 
   add('status [setup]', 'status card of a setup, or one line per setup', 'agent-tracker status build@anthropic/claude-sonnet-4-5')
-    .action((setup: string | undefined, o: Opts) => run((ctx) => statusCommand(ctx, setup), o))
+    .action((setup: string | undefined, o: Opts) => run(async (ctx) => (await load.status()).statusCommand(ctx, setup), o))
   reportFilters(add('agents', 'leaderboard: skill points, experience and communication score per setup; with --project or a window, only setups that worked there, with their commits, bugs and the XP and CS they earned there', 'agent-tracker agents --model gpt-5 --since 2026-03-01'))
-    .action((o: Opts & ReportOptions) => run((ctx) => agentsCommand(ctx, o), o))
+    .action((o: Opts & ReportOptions) => run(async (ctx) => (await load.agents()).agentsCommand(ctx, o), o))
   reportFilters(add('report', 'outcomes per setup across projects: commits, bugs, grades, failures, tokens and cost per commit; --by splits them by day, week, month, project or agent', 'agent-tracker report --since 7d --by day'))
-    .option('--by <group>', `one table per ${REPORT_GROUPINGS.join(', ')} (member: not yet, see --help)`)
+    .option('--by <group>', `one table per ${REPORT_GROUPINGS_HELP.join(', ')} (member: not yet, see --help)`)
     .addHelpText('after', `
 A window (--since, --until, --days) counts commits, bugs, grades, cost and the XP and CS earned in it
 (XP+ and CS±); SP is always the current total. Days, weeks (from Monday) and months are counted in
 --timezone. Grouping by member (who did the work) comes with team databases; until then --by agent
 groups by the setup's agent.`)
-    .action((o: Opts & ReportOptions & { by?: string }) => run((ctx) => reportCommand(ctx, o), o))
+    .action((o: Opts & ReportOptions & { by?: string }) => run(async (ctx) => (await load.report()).reportCommand(ctx, o), o))
   add('recommend [project-dir]', 'which setup to use for a project like this one (default: the current folder)', 'agent-tracker recommend ~/code/new-app')
     .option('--min-samples <n>', 'graded commits a setup needs on similar projects before it is ranked (default 5)')
-    .action((dir: string | undefined, o: Opts & { minSamples?: string }) => run((ctx) => recommendCommand(ctx, dir, o), o))
+    .action((dir: string | undefined, o: Opts & { minSamples?: string }) => run(async (ctx) => (await load.recommend()).recommendCommand(ctx, dir, o), o))
   add('backtest', "replay the database and check recommend's answers against what happened after; --scenario judges it on histories with known truth", 'agent-tracker backtest --scenario all --seeds 20')
     .option('--every <n>', 'a decision point at each project\'s first commit and after every n of its commits (default 10)')
     .option('--horizon <n>', 'judge a setup by its next n graded commits on similar projects (default 20)')
     .option('--min-samples <n>', 'graded commits a setup needs before it is ranked, as for recommend (default 5)')
-    .option('--scenario <name>', `play histories with known truth instead: all, ${KNOWN_TRUTH_SCENARIOS.map((s) => s.name).join(', ')}`)
+    .option('--scenario <name>', `play histories with known truth instead: all, ${BACKTEST_SCENARIOS_HELP.join(', ')}`)
     .option('--seeds <n>', 'with --scenario: histories per scenario (default 5)')
     .option('--seed <n>', 'with --scenario: the first seed (default 1)')
     .option('--no-save', 'do not save the result beside the database for the HTML report')
     .option('--decisions', 'with --json: every decision point, judged')
-    .action((o: Opts & { every?: string; horizon?: string; minSamples?: string; scenario?: string; seeds?: string; seed?: string; save?: boolean; decisions?: boolean }) => run((ctx) => backtestCommand(ctx, o), o))
+    .action((o: Opts & { every?: string; horizon?: string; minSamples?: string; scenario?: string; seeds?: string; seed?: string; save?: boolean; decisions?: boolean }) => run(async (ctx) => (await load.backtest()).backtestCommand(ctx, o), o))
   add('search <task...>', 'prior art: earlier work on similar tasks — patterns to repeat, mistakes to avoid', 'agent-tracker search stripe webhook retries')
     .option('--project <dir>', 'the project whose scope to prefer (default: the current folder)')
     .addOption(limitOption().default(10))
-    .action((words: string[], o: Opts & { project?: string; limit: number }) => run((ctx) => searchCommand(ctx, words, o), o))
+    .action((words: string[], o: Opts & { project?: string; limit: number }) => run(async (ctx) => (await load.search()).searchCommand(ctx, words, o), o))
   windowFilters(add('history <setup>', "a setup's commits, grades, bugs and journal, newest first", 'agent-tracker history build@openai/gpt-5 --limit 50'))
     .option('--project <path-or-name>', 'only this project').addOption(limitOption())
-    .action((setup: string, o: Opts & WindowFlags & { project?: string; limit: number }) => run((ctx) => historyCommand(ctx, setup, o), o))
+    .action((setup: string, o: Opts & WindowFlags & { project?: string; limit: number }) => run(async (ctx) => (await load.history()).historyCommand(ctx, setup, o), o))
   addWriting('projects', 'every project seen, with its language, framework and scope', 'agent-tracker projects --refresh')
     .option('--refresh', 're-read AGENTS.md and manifests of project folders that changed')
-    .action((o: Opts & { refresh?: boolean }) => run((ctx) => projectsCommand(ctx, o), o))
+    .action((o: Opts & { refresh?: boolean }) => run(async (ctx) => (await load.projects()).projectsCommand(ctx, o), o))
   addWriting('grade <setup> <commit>', "record your grade of a commit (and the agent's, if it gave none)", 'agent-tracker grade build@openai/gpt-5 a1b2c3d --user excellence --agent good --note "clean diff"')
     .requiredOption('--user <grade>', 'your grade: bad, neutral, good, excellence (or -1, 1, 2, 5)')
     .option('--agent <grade>', "the agent's grade, when it did not grade itself")
@@ -129,26 +144,26 @@ groups by the setup's agent.`)
 A grade counts as yours when you give it at an interactive terminal that no agent session runs, or
 with --trust. Otherwise (run from a script, a pipe, or by an agent) it is recorded as a cli-script
 grade: reports show it by channel, and it counts for nothing.`)
-    .action((setup: string, commit: string, o: Opts & { user: string; agent?: string; note?: string; trust?: boolean }) => run((ctx) => gradeCommand(ctx, setup, commit, o), o))
+    .action((setup: string, commit: string, o: Opts & { user: string; agent?: string; note?: string; trust?: boolean }) => run(async (ctx) => (await load.grade()).gradeCommand(ctx, setup, commit, o), o))
   addWriting('bug <setup>', 'report a bug made by a setup: SP −1, halted at 0', 'agent-tracker bug build@google/gemini-2.5-pro --commit a1b2c3d --note "broke login"')
     .option('--commit <hash>', 'the commit that caused it').option('--note <text>', 'what went wrong')
-    .action((setup: string, o: Opts & { commit?: string; note?: string }) => run((ctx) => bugCommand(ctx, setup, o), o))
+    .action((setup: string, o: Opts & { commit?: string; note?: string }) => run(async (ctx) => (await load.bug()).bugCommand(ctx, setup, o), o))
   addWriting('reinstate <setup>', 'let a halted setup work again (SP back to 1)', 'agent-tracker reinstate build@ollama/qwen3-coder')
     .option('--note <text>', 'why')
-    .action((setup: string, o: Opts & { note?: string }) => run((ctx) => reinstateCommand(ctx, setup, o), o))
+    .action((setup: string, o: Opts & { note?: string }) => run(async (ctx) => (await load.reinstate()).reinstateCommand(ctx, setup, o), o))
   addWriting('retro [setup]', 'list retrospectives; with --note, add your note to one', 'agent-tracker retro build@openai/gpt-5 --commit a1b2c3d --note "ask before changing the schema"')
     .option('--commit <hash>', 'the commit (default: the latest)').option('--note <text>', 'your note').option('--task <text>', 'what the commit was for')
     .option('--project <path-or-name>', 'only this project').addOption(limitOption())
-    .action((setup: string | undefined, o: Opts & { commit?: string; note?: string; task?: string; project?: string; limit: number }) => run((ctx) => retroCommand(ctx, setup, o), o))
+    .action((setup: string | undefined, o: Opts & { commit?: string; note?: string; task?: string; project?: string; limit: number }) => run(async (ctx) => (await load.retro()).retroCommand(ctx, setup, o), o))
   addWriting('activity [setup]', 'list journal entries; with --task, log one', 'agent-tracker activity build@openai/gpt-5 --task "migrate to v2" --outcome done')
     .option('--task <text>').option('--actions <text>').option('--outcome <text>').option('--decisions <text>')
     .option('--project <path-or-name>', 'the project (default: the current folder)').addOption(limitOption())
-    .action((setup: string | undefined, o: Opts & { task?: string; actions?: string; outcome?: string; decisions?: string; project?: string; limit: number }) => run((ctx) => activityCommand(ctx, setup, o), o))
+    .action((setup: string | undefined, o: Opts & { task?: string; actions?: string; outcome?: string; decisions?: string; project?: string; limit: number }) => run(async (ctx) => (await load.activity()).activityCommand(ctx, setup, o), o))
   addWriting('migrate [dir...]', "bring old per-project databases and .agent/ .journal/ files into the central database", 'agent-tracker migrate ~/code/shop ~/code/api')
     .option('--setup <id>', 'the setup legacy journal files belong to (default: the one .agent/status.json names; files it cannot name go to a setup "unattributed-<folder>" that a later --setup moves)')
     .option('--again', 'also repeat migrations that finished before (to pick up legacy data added since)')
     .option('--timezone <zone>', LEGACY_ZONE)
-    .action((dirs: string[], o: Opts & { setup?: string; again?: boolean; timezone?: string }) => run((ctx) => migrateCommand(ctx, dirs, o), o))
+    .action((dirs: string[], o: Opts & { setup?: string; again?: boolean; timezone?: string }) => run(async (ctx) => (await load.migrate()).migrateCommand(ctx, dirs, o), o))
   addWriting('upgrade', "replace the predecessor's (opencode-agent-tracker) central database at the path with agent-tracker's, importing everything it holds; the old one is kept beside it", 'agent-tracker upgrade --dry-run')
     .option('--dry-run', 'only say what would be imported and where the old database would be kept')
     .option('--timezone <zone>', LEGACY_ZONE)
@@ -156,16 +171,16 @@ grade: reports show it by channel, and it counts for nothing.`)
 The old database is kept, unchanged, as <database>.predecessor-<time>. Stopped at any moment, the
 upgrade leaves either the old database at the path or the new one complete; run it again to finish.
 Close OpenCode (with the old plugin) first: an upgrade waits while another process has the database open.`)
-    .action((o: Opts & { dryRun?: boolean; timezone?: string }) => run((ctx) => upgradeCommand(ctx, o), o))
+    .action((o: Opts & { dryRun?: boolean; timezone?: string }) => run(async (ctx) => (await load.upgrade()).upgradeCommand(ctx, o), o))
   addWriting('merge <db>', "add another agent-tracker database (e.g. another machine's) to this one; a setup in both gets their scores added together", 'agent-tracker merge ~/Downloads/laptop.lmdb')
     .option('--timezone <zone>', LEGACY_ZONE)
     .addHelpText('after', MERGE_HELP)
-    .action((other: string, o: Opts & { timezone?: string }) => run((ctx) => mergeCommand(ctx, other), o))
-  reportFilters(add('export', 'export data as JSON or CSV, or a report with charts as one HTML file; the filters narrow every format', 'agent-tracker export --format html --out report.html'))
-    .requiredOption('--format <format>', 'json, csv or html')
+    .action((other: string, o: Opts & { timezone?: string }) => run(async (ctx) => (await load.merge()).mergeCommand(ctx, other), o))
+  reportFilters(add('export', 'export data as JSON, JSON lines or CSV (streamed: any size, little memory), or a report with charts as one HTML file; the filters narrow every format', 'agent-tracker export --format html --out report.html'))
+    .requiredOption('--format <format>', 'json (one document), jsonl (one record per line: {"collection", "record"}), csv or html')
     .option('--out <file>', 'write to this file (default: stdout; report.html for html)')
     .option('--table <name>', 'for csv: report (default) or a collection: setups, projects, commits, retrospectives, gradeEvents, bugs, activities, usage')
-    .action((o: Opts & ReportOptions & { format: string; out?: string; table?: string }) => run((ctx) => exportCommand(ctx, o), o))
+    .action((o: Opts & ReportOptions & { format: string; out?: string; table?: string }) => run(async (ctx) => (await load.export()).exportCommand(ctx, o), o))
   addWriting('ingest', 'record facts from JSON lines on stdin (one fact per line), e.g. from another agent host', 'agent-tracker ingest < facts.jsonl')
     .option('--file <path>', 'read this file instead of stdin')
     .option('--trust', 'count the user grades in the input as yours (they come from your own tool); refused inside an agent session')
@@ -178,19 +193,20 @@ One fact per line; "id" and "at" (ISO 8601) are optional. Kinds and their fields
   usage {tokens: {input, output, reasoning, cacheRead, cacheWrite}, cost}
 Every fact has "setup" (agent@provider/model) and "project" (absolute path), e.g.
   {"kind":"commit","setup":"build@anthropic/claude-sonnet-4-5","project":"/home/me/shop","hash":"a1b2c3d","message":"Add cart"}`)
-    .action((o: Opts & { file?: string; trust?: boolean }) => run((ctx) => ingestCommand(ctx, o), o))
-  add('doctor [folder]', 'check the database (path, what it is, size and limit, schema, readers, migrations), a project folder\'s legacy data (default: the current folder), the plugin in OpenCode\'s config, protected files, and whether grades given here count', 'agent-tracker doctor ~/code/shop')
-    .action((folder: string | undefined, o: Opts) => run((ctx) => doctorCommand(ctx, folder), o))
+    .action((o: Opts & { file?: string; trust?: boolean }) => run(async (ctx) => (await load.ingest()).ingestCommand(ctx, o), o))
+  add('doctor [folder]', 'check the database (path, what it is, size and limit, schema, readers, migrations), a project folder\'s legacy data (default: the current folder), the plugin in OpenCode\'s config, protected files, and whether grades given here count', 'agent-tracker doctor ~/code/shop --check')
+    .option('--check', 'also recompute the day rollups from the records and the fact log, and report any drift (reads everything)')
+    .action((folder: string | undefined, o: Opts & { check?: boolean }) => run(async (ctx) => (await load.doctor()).doctorCommand(ctx, folder, o), o))
   add('init', 'add the plugin to opencode.json (this project, or --global), keeping the file\'s comments and layout', 'agent-tracker init --global')
     .option('--global', 'configure OpenCode\'s global config ($XDG_CONFIG_HOME/opencode, else ~/.config/opencode) instead of ./opencode.json')
     .option('--database-path <path>', 'plugin option databasePath: where the plugin keeps the database')
     .option('--max-size <size>', 'plugin option maxDatabaseSize, e.g. 1GiB')
-    .action((o: Opts & { global?: boolean; databasePath?: string }) => run((ctx) => { initCommand(ctx, o) }, o))
+    .action((o: Opts & { global?: boolean; databasePath?: string }) => run(async (ctx) => { (await load.init()).initCommand(ctx, o) }, o))
   program.command('demo').description('play a realistic multi-project history into a temporary database and show the report and recommendations')
     .option('--dir <folder>', 'where to create the demo (default: a new temporary folder)')
     .option('--json', 'print only JSON on stdout')
     .addHelpText('after', '\nExample:\n  $ agent-tracker demo')
     .exitOverride()
-    .action((o: { dir?: string; json?: boolean }) => run(() => demoCommand(io, o), {}))
+    .action((o: { dir?: string; json?: boolean }) => run(async () => (await load.demo()).demoCommand(io, o), {}))
   return program
 }

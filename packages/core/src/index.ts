@@ -27,7 +27,7 @@ export type {
 export { FACT_KINDS, NO_TOKENS } from './facts/facts.js'
 export type { FactDefaults } from './facts/validate-fact.js'
 export { validateFact } from './facts/validate-fact.js'
-export { createFactIdGenerator } from './facts/fact-ids.js'
+export { createFactIdGenerator, hostFactId } from './facts/fact-ids.js'
 export type { GradeChannel, GradeProvenance, ShownGradeChannel } from './facts/grade-channel.js'
 export { GRADE_CHANNELS, UNRECORDED_CHANNEL, USER_CHANNELS, isCountedGrade, isGradeChannel, isUserChannel, shownChannel } from './facts/grade-channel.js'
 export type { Grade, GradeLabel } from './facts/grade.js'
@@ -52,10 +52,13 @@ export type {
   CollectionRecords,
   CommitRecord,
   GradeEventRecord,
+  GradeRollup,
+  GradeSums,
   ProjectRecord,
   RecordKey,
   RetrospectiveRecord,
   SetupRecord,
+  UsageCounters,
   UsageRecord,
 } from './store/records.js'
 export { COLLECTIONS } from './store/records.js'
@@ -64,7 +67,9 @@ export type {
   AppliedBatch,
   ApplyResult,
   DeferredBatch,
+  FactLogQuery,
   ImportResult,
+  LoggedFact,
   MigrationRecord,
   Reattribution,
   ReattributeResult,
@@ -75,7 +80,7 @@ export type {
   SyncTrackerStore,
   TrackerStore,
 } from './store/tracker-store.js'
-export { SCHEMA_VERSION } from './store/tracker-store.js'
+export { REPEAT, SCHEMA_VERSION } from './store/tracker-store.js'
 
 export type {
   FactContext,
@@ -122,10 +127,10 @@ export { REPORT_GROUPINGS } from './reports/report-groups.js'
 export type { ChannelGrades, SetupReportRow } from './reports/setup-report.js'
 export type { SetupTrend, TrendPoint } from './reports/trends.js'
 
-export type { ListQuery, ProfileOptions, TimeWindow } from './read-services/read-query.js'
+export type { ListQuery, ProfileOptions, ReadOptions, TimeWindow } from './read-services/read-query.js'
 export { activity } from './read-services/activity.js'
-export type { ExportedRecords } from './read-services/export-records.js'
-export { exportRecords } from './read-services/export-records.js'
+export type { ExportOptions, ExportedRecord, ExportedRecords } from './read-services/export-records.js'
+export { EXPORT_ORDER, exportFilters, exportRecordStream, exportRecords } from './read-services/export-records.js'
 export type { HistoryQuery } from './read-services/history.js'
 export { history } from './read-services/history.js'
 export type { LeaderboardQuery } from './read-services/leaderboard.js'
@@ -151,6 +156,9 @@ export { retrospectives } from './read-services/retrospectives.js'
 export { setupStatuses } from './read-services/setup-statuses.js'
 export type { GroupedReport, GroupedReportQuery, ReportQuery, SetupReport } from './read-services/setup-report.js'
 export { groupedReport, setupReport, setupTrends } from './read-services/setup-report.js'
+
+export type { RollupCheck, RollupDrift } from './rollups/check-rollups.js'
+export { checkRollups } from './rollups/check-rollups.js'
 
 export { toIsoTimestamp } from './time/iso-timestamp.js'
 export { toTimeWindow } from './time/time-window.js'

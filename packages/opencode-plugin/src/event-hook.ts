@@ -1,7 +1,7 @@
 import { isUserCommand, latestSetupIn } from '@agent-tracker/core'
 import type { Tracker } from '@agent-tracker/node-host'
 import { isTrackerTool } from './agent-tools.js'
-import { eventOf, failedToolPart, field, finishedUsage, messageSetup, textField } from './event-shapes.js'
+import { eventOf, failedToolPart, field, finishedUsage, messageSetup, openCodeFactId, textField } from './event-shapes.js'
 import type { TrackerContext } from './tracker-context.js'
 
 /**
@@ -19,15 +19,16 @@ export function eventHook(context: TrackerContext): (input: { event: unknown }) 
       const seen = info === undefined ? undefined : messageSetup(info)
       if (info === undefined || seen === undefined) return
       // The turn that answers the user's slash command is no setup's work.
-      const id = textField(info, 'id')
-      if (info.role === 'user' && id !== undefined && commandTurns.claim(seen.sessionID, id)) return
+      const messageID = textField(info, 'id')
+      if (info.role === 'user' && messageID !== undefined && commandTurns.claim(seen.sessionID, messageID)) return
       if (info.role === 'assistant' && commandTurns.answers(textField(info, 'parentID'))) return
       sessions.observe(seen.sessionID, seen)
       const usage = finishedUsage(info)
       const setup = sessions.setupOf(seen.sessionID, seen.agent)
       if (usage === undefined || setup === undefined || countedMessages.has(usage.id)) return
       countedMessages.add(usage.id)
-      await runtime.service.recordUsage({ setup, project, session: seen.sessionID, tokens: usage.tokens, cost: usage.cost, message: usage.id })
+      const id = openCodeFactId(usage.id)
+      await runtime.service.recordUsage({ setup, project, session: seen.sessionID, tokens: usage.tokens, cost: usage.cost, message: usage.id, ...(id === undefined ? {} : { id }) })
     },
     'message.part.updated': async (runtime, properties) => {
       const part = field(properties, 'part')
@@ -35,7 +36,8 @@ export function eventHook(context: TrackerContext): (input: { event: unknown }) 
       if (failed === undefined || countedParts.has(failed.id) || isTrackerTool(failed.tool)) return
       countedParts.add(failed.id)
       const setup = sessions.setupOf(failed.sessionID)
-      if (setup !== undefined) await runtime.service.recordToolCall({ setup, project, session: failed.sessionID, tool: failed.tool, ok: false })
+      const id = openCodeFactId(failed.sessionID, failed.callID ?? failed.id)
+      if (setup !== undefined) await runtime.service.recordToolCall({ setup, project, session: failed.sessionID, tool: failed.tool, ok: false, ...(id === undefined ? {} : { id }) })
     },
     'command.executed': async (runtime, properties) => {
       const sessionID = textField(properties, 'sessionID') ?? ''

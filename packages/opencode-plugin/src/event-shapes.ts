@@ -1,3 +1,5 @@
+import { hostFactId } from '@agent-tracker/core'
+
 /** The parts of OpenCode events the plugin reads, checked at run time (the SDK's types lag the runtime). */
 
 type Fields = Readonly<Record<string, unknown>>
@@ -45,13 +47,24 @@ export function finishedUsage(info: Fields): { id: string; tokens: { input: numb
   }
 }
 
-/** A tool part that ended in an error (a tool that threw, or one the plugin blocked). */
-export function failedToolPart(part: Fields): { id: string; sessionID: string; tool: string } | undefined {
+/** A tool part that ended in an error (a tool that threw, or one the plugin blocked), with the call's id when it has one. */
+export function failedToolPart(part: Fields): { id: string; sessionID: string; tool: string; callID?: string } | undefined {
   const id = text(part.id)
   const sessionID = text(part.sessionID)
   const tool = text(part.tool)
+  const callID = text(part.callID)
   if (part.type !== 'tool' || fields(part.state)?.status !== 'error' || id === undefined || sessionID === undefined || tool === undefined) return undefined
-  return { id, sessionID, tool }
+  return { id, sessionID, tool, ...(callID === undefined ? {} : { callID }) }
+}
+
+/**
+ * The id of a fact OpenCode's own ids identify — `opencode:<sessionID>:<callID>` for a tool call,
+ * `opencode:<messageID>` for a message's usage — so the same call or message is counted once
+ * however often it is recorded; undefined (a fresh id) when a part is missing.
+ */
+export function openCodeFactId(...parts: readonly (string | undefined)[]): string | undefined {
+  if (parts.some((part) => part === undefined || part.trim() === '')) return undefined
+  return hostFactId('opencode', ...(parts as string[]))
 }
 
 /** The properties object's field as an object. */

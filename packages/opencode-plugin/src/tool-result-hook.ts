@@ -1,6 +1,7 @@
 import { gitEventsOf } from '@agent-tracker/core'
 import { isTrackerTool } from './agent-tools.js'
 import { bashCommand, bashWorkdir } from './bash-args.js'
+import { openCodeFactId } from './event-shapes.js'
 import { inPluginTerms } from './plugin-errors.js'
 import type { TrackerContext } from './tracker-context.js'
 
@@ -22,7 +23,8 @@ export function toolResultHook(context: TrackerContext): (input: AfterInput, out
     const exit = (output.metadata as { exit?: unknown } | undefined)?.exit
     const exitCode = typeof exit === 'number' ? exit : undefined
     const ok = input.tool !== 'bash' || exitCode === undefined || exitCode === 0
-    await runtime.service.recordToolCall({ ...facts, tool: input.tool, ok, ...(exitCode === undefined ? {} : { exitCode }) })
+    const id = openCodeFactId(input.sessionID, input.callID)
+    await runtime.service.recordToolCall({ ...facts, tool: input.tool, ok, ...(exitCode === undefined ? {} : { exitCode }), ...(id === undefined ? {} : { id }) })
     if (input.tool !== 'bash') return
     const command = bashCommand(input.args) ?? ''
     const events = gitEventsOf(command, typeof output.output === 'string' ? output.output : '', exitCode ?? 0)

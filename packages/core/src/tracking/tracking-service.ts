@@ -15,13 +15,20 @@ import type { TrackerStore } from '../store/tracker-store.js'
 import { toIsoTimestamp } from '../time/iso-timestamp.js'
 import { validateFact } from '../facts/validate-fact.js'
 
-/** Where and when something happened. */
+/** Where and when something happened, and which fact it is. */
 export interface FactContext {
   readonly setup: string
   readonly project: string
   readonly session?: string
   /** Defaults to now. */
   readonly at?: string | Date
+  /**
+   * The fact's stable id. Give one derived from the host's own ids where the host has them
+   * (`opencode:<sessionID>:<callID>`, see `hostFactId`), so that the same event recorded twice —
+   * resent, re-ingested, imported from the host's history — counts once: the store skips a fact
+   * whose id it has. Default: a new unique id.
+   */
+  readonly id?: string
 }
 
 /** A grade given through the agent's own channel: its self-grade only. */
@@ -123,7 +130,7 @@ export function createTrackingService(options: TrackingServiceOptions): Tracking
   const newId = options.newId ?? createFactIdGenerator()
 
   const base = (input: FactContext): FactBase => {
-    const made: { -readonly [K in keyof FactBase]: FactBase[K] } = { id: newId(), at: toIsoTimestamp(input.at ?? now(), 'at'), setup: input.setup, project: input.project }
+    const made: { -readonly [K in keyof FactBase]: FactBase[K] } = { id: input.id ?? newId(), at: toIsoTimestamp(input.at ?? now(), 'at'), setup: input.setup, project: input.project }
     if (input.session !== undefined) made.session = input.session
     return made
   }
@@ -291,7 +298,8 @@ async function findCommit(store: TrackerStore, setup: string, ref: string | unde
     throw new TrackerError('UNKNOWN_COMMIT', `Commit reference ${describeValue(ref)} is too short: give at least ${String(MIN_PREFIX)} characters of the hash.`)
   }
   const scope = project === undefined ? {} : { project }
-  const mine = (await store.find('commits', { setup, ...scope })).filter((c) => c.hash.startsWith(wanted))
+  // The by-hash lookup reads the commits with this prefix only, however many the setup made.
+  const mine = await store.find('commits', { setup, ...scope, hashPrefix: wanted })
   if (mine.length === 1 && mine[0] !== undefined) return mine[0]
   if (mine.length > 1) {
     throw new TrackerError(
@@ -299,7 +307,7 @@ async function findCommit(store: TrackerStore, setup: string, ref: string | unde
       `Commit reference ${describeValue(ref)} matches ${String(mine.length)} commits of ${setup} (${mine.slice(0, 5).map((c) => short(c.hash)).join(', ')}); give more characters.`,
     )
   }
-  const elsewhere = (await store.find('commits', scope)).find((c) => c.hash.startsWith(wanted))
+  const [elsewhere] = await store.find('commits', { ...scope, hashPrefix: wanted, limit: 1 })
   if (elsewhere !== undefined) {
     throw new TrackerError('UNKNOWN_COMMIT', `Commit ${short(elsewhere.hash)} was made by ${elsewhere.setup}, not ${setup}.`)
   }
