@@ -2,7 +2,7 @@ import type { PostgresServer } from '@agent-tracker/postgres-store/testing'
 import { startPostgresServer } from '@agent-tracker/postgres-store/testing'
 import { hostname } from 'node:os'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { factLine, runCli, tempFolder } from './run-cli.js'
+import { factLine, jsonData, runCli, tempFolder } from './run-cli.js'
 import type { Seeded } from './seed.js'
 import { GPT, SONNET, seedHistory } from './seed.js'
 
@@ -21,13 +21,11 @@ afterAll(async () => {
   await server.destroy()
 })
 
-const json = (stdout: string): unknown => JSON.parse(stdout)
-
 describe('sync and team reads', () => {
   it('sends every fact once; a second sync sends nothing', async () => {
     const first = await runCli(['sync', '--db', seeded.db, '--json'], { env })
     expect(first.code, first.stderr).toBe(0)
-    const sent = json(first.stdout) as { sent: number; applied: number; repeats: number; acknowledged: number; local: number; member: string }
+    const sent = jsonData(first.stdout, 'sync') as { sent: number; applied: number; repeats: number; acknowledged: number; local: number; member: string }
     expect(sent).toMatchObject({ member: 'ana', repeats: 0 })
     expect(sent.sent).toBeGreaterThan(30)
     expect(sent.acknowledged).toBe(sent.local)
@@ -61,7 +59,7 @@ describe('sync and team reads', () => {
     expect((await runCli(['ingest', '--db', ben], { input: facts.map(factLine).join('\n') })).code).toBe(0)
     expect((await runCli(['sync', '--db', ben], { env: { ...env, AGENT_TRACKER_TEAM_MEMBER: 'ben' } })).code).toBe(0)
     const setups = async (...args: string[]): Promise<string[]> =>
-      ((json((await runCli(['agents', '--team', '--json', ...args], { env })).stdout) as { status: { setup: string } }[]).map((row) => row.status.setup)).sort()
+      ((jsonData((await runCli(['agents', '--team', '--json', ...args], { env })).stdout, 'agents') as { status: { setup: string } }[]).map((row) => row.status.setup)).sort()
     expect(await setups()).toEqual([SONNET, GPT, 'plan@google/gemini-2.5-pro'].sort())
     expect(await setups('--member', 'ben')).toEqual(['plan@google/gemini-2.5-pro'])
     expect(await setups('--member', 'ana')).toEqual([SONNET, GPT].sort())
@@ -89,24 +87,26 @@ describe('sync and team reads', () => {
   })
 
   it('doctor checks the team connection and schema, and says how far this machine lags', async () => {
-    const checks = async (extra: Record<string, string> = {}): Promise<{ code: number; checks: { name: string; ok: boolean; detail: string }[] }> => {
+    const checks = async (extra: Record<string, string> = {}): Promise<{ code: number; checks: { name: string; ok: boolean; level: string; detail: string }[] }> => {
       const run = await runCli(['doctor', '--db', seeded.db, '--json'], { env: { ...env, ...extra }, cwd: seeded.root })
-      return { code: run.code, checks: (json(run.stdout) as { checks: { name: string; ok: boolean; detail: string }[] }).checks }
+      return { code: run.code, checks: (jsonData(run.stdout, 'doctor') as { checks: { name: string; ok: boolean; level: string; detail: string }[] }).checks }
     }
     const synced = await checks()
     expect(synced.code).toBe(0)
     expect(synced.checks.filter((c) => c.name.startsWith('Team') || c.name === 'Sync')).toEqual([
-      { name: 'Team', ok: true, detail: `${server.url} (from AGENT_TRACKER_TEAM_URL), schema "team_cli", as ana on ${hostname()}` },
-      { name: 'Team schema', ok: true, detail: 'migration 1 (this release knows 1)' },
-      { name: 'Sync', ok: true, detail: expect.stringMatching(/^up to date \(\d+ facts acknowledged; last sync 20\d\d-/) as unknown },
+      { name: 'Team', ok: true, level: 'ok', detail: `${server.url} (from AGENT_TRACKER_TEAM_URL), schema "team_cli", as ana on ${hostname()}` },
+      { name: 'Team schema', ok: true, level: 'ok', detail: 'migration 1 (this release knows 1)' },
+      { name: 'Sync', ok: true, level: 'ok', detail: expect.stringMatching(/^up to date \(\d+ facts acknowledged; last sync 20\d\d-/) as unknown },
     ])
     const more = [{ kind: 'tool_call', setup: SONNET, project: seeded.shop, tool: 'bash', ok: true }, { kind: 'tool_call', setup: SONNET, project: seeded.shop, tool: 'bash', ok: true }]
     expect((await runCli(['ingest', '--db', seeded.db], { input: more.map(factLine).join('\n') })).code).toBe(0)
-    expect((await checks()).checks.find((c) => c.name === 'Sync')?.detail).toMatch(/^2 fact\(s\) not sent yet \(last sync .*\) — run agent-tracker sync$/)
+    const lagging = (await checks()).checks.find((c) => c.name === 'Sync')
+    expect(lagging).toMatchObject({ ok: true, level: 'finding' })
+    expect(lagging?.detail).toMatch(/^2 facts not sent yet \(last sync .*\) — run agent-tracker sync$/)
     const down = await checks({ AGENT_TRACKER_TEAM_URL: 'postgres://me@127.0.0.1:1/none' })
     expect(down.code).toBe(1)
-    expect(down.checks.find((c) => c.name === 'Team')).toMatchObject({ ok: false, detail: expect.stringContaining('cannot be reached') as unknown })
+    expect(down.checks.find((c) => c.name === 'Team')).toMatchObject({ ok: false, level: 'problem', detail: expect.stringContaining('cannot be reached') as unknown })
     const none = await runCli(['doctor', '--db', seeded.db, '--json'])
-    expect((json(none.stdout) as { checks: { name: string; detail: string }[] }).checks.find((c) => c.name === 'Team')?.detail).toMatch(/^not configured/)
+    expect((jsonData(none.stdout, 'doctor') as { checks: { name: string; detail: string }[] }).checks.find((c) => c.name === 'Team')?.detail).toMatch(/^not configured/)
   })
 })
