@@ -8,7 +8,7 @@ import type { PostgresServer } from '@agent-tracker/postgres-store/testing'
 import { startPostgresServer } from '@agent-tracker/postgres-store/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CliRun } from '../run-cli.js'
-import { runBuiltCli, tempFolder } from '../run-cli.js'
+import { jsonData, jsonError, runBuiltCli, tempFolder } from '../run-cli.js'
 import { SHARED_SETUPS, machineFacts } from './machine-workload.js'
 
 // Eight machines' databases, 2,000 facts each on the same two setups, synced at once by eight
@@ -81,7 +81,7 @@ describe('eight machines sync to one team database at once', () => {
     const runs = await syncAll('straight', 100)
     for (const run of runs) {
       expect(run.code, run.stderr).toBe(0)
-      expect(JSON.parse(run.stdout)).toMatchObject({ sent: FACTS, applied: FACTS, repeats: 0, acknowledged: FACTS, local: FACTS })
+      expect(jsonData(run.stdout, 'sync')).toMatchObject({ sent: FACTS, applied: FACTS, repeats: 0, acknowledged: FACTS, local: FACTS })
     }
     await expectExactTotals('straight')
   })
@@ -108,15 +108,15 @@ describe('eight machines sync to one team database at once', () => {
     for (const run of failed) {
       expect(run.code, run.stderr).toBe(1)
       expect(run.stdout, run.stderr).not.toBe('')
-      expect(JSON.parse(run.stdout), run.stderr).toMatchObject({ error: { code: 'TEAM_UNREACHABLE' } })
+      expect(jsonError(run.stdout), run.stderr).toMatchObject({ code: 'TEAM_UNREACHABLE' })
     }
     await server.start()
     const resumed = await syncAll(schema, 500)
     for (const run of resumed) expect(run.code, run.stderr).toBe(0)
     // Together the two runs sent each fact once: each resumed from what the server had acknowledged.
-    const sentAgain = resumed.reduce((sum, run) => sum + (JSON.parse(run.stdout) as { sent: number }).sent, 0)
+    const sentAgain = resumed.reduce((sum, run) => sum + (jsonData(run.stdout, 'sync') as { sent: number }).sent, 0)
     expect(sentAgain).toBeLessThan(MACHINES * FACTS)
-    expect(resumed.every((run) => (JSON.parse(run.stdout) as { repeats: number }).repeats === 0)).toBe(true)
+    expect(resumed.every((run) => (jsonData(run.stdout, 'sync') as { repeats: number }).repeats === 0)).toBe(true)
     await expectExactTotals(schema)
   })
 })
