@@ -25,7 +25,7 @@ export type {
 export { FACT_KINDS, NO_TOKENS } from './facts/facts.js'
 export type { FactDefaults } from './facts/validate-fact.js'
 export { validateFact } from './facts/validate-fact.js'
-export { createFactIdGenerator } from './facts/fact-ids.js'
+export { createFactIdGenerator, hostFactId } from './facts/fact-ids.js'
 export type { Grade, GradeLabel } from './facts/grade.js'
 export { GRADES, GRADE_LABELS, gradeLabel, isGrade, parseGrade } from './facts/grade.js'
 export type { SetupIdentity, SetupParts } from './facts/setup-id.js'

@@ -13,13 +13,20 @@ import type { TrackerStore } from '../store/tracker-store.js'
 import { toIsoTimestamp } from '../time/iso-timestamp.js'
 import { validateFact } from '../facts/validate-fact.js'
 
-/** Where and when something happened. */
+/** Where and when something happened, and which fact it is. */
 export interface FactContext {
   readonly setup: string
   readonly project: string
   readonly session?: string
   /** Defaults to now. */
   readonly at?: string | Date
+  /**
+   * The fact's stable id. Give one derived from the host's own ids where the host has them
+   * (`opencode:<sessionID>:<callID>`, see `hostFactId`), so that the same event recorded twice —
+   * resent, re-ingested, imported from the host's history — counts once: the store skips a fact
+   * whose id it has. Default: a new unique id.
+   */
+  readonly id?: string
 }
 
 /** A grade given through the agent's own channel: its self-grade only. */
@@ -110,7 +117,7 @@ export function createTrackingService(options: TrackingServiceOptions): Tracking
   const newId = options.newId ?? createFactIdGenerator()
 
   const base = (input: FactContext): FactBase => {
-    const made: { -readonly [K in keyof FactBase]: FactBase[K] } = { id: newId(), at: toIsoTimestamp(input.at ?? now(), 'at'), setup: input.setup, project: input.project }
+    const made: { -readonly [K in keyof FactBase]: FactBase[K] } = { id: input.id ?? newId(), at: toIsoTimestamp(input.at ?? now(), 'at'), setup: input.setup, project: input.project }
     if (input.session !== undefined) made.session = input.session
     return made
   }
