@@ -10,6 +10,7 @@ export type {
   BugFact,
   CommandFact,
   CommitFact,
+  CostSource,
   Fact,
   FactBase,
   FactKind,
@@ -22,7 +23,7 @@ export type {
   ToolCallFact,
   UsageFact,
 } from './facts/facts.js'
-export { FACT_KINDS, NO_TOKENS } from './facts/facts.js'
+export { COST_SOURCES, FACT_KINDS, NO_TOKENS } from './facts/facts.js'
 export type { FactDefaults } from './facts/validate-fact.js'
 export { validateFact } from './facts/validate-fact.js'
 export { createFactIdGenerator, hostFactId } from './facts/fact-ids.js'
@@ -83,7 +84,43 @@ export { refreshProjectProfiles } from './tracking/refresh-profiles.js'
 
 // What every agent host decides the same way (pure; the Node host kit does the I/O around it).
 export type { FolderStep, GitEvent } from './host/commit-detection.js'
-export { folderStepsOf, gitEventsOf, runsGitCommit } from './host/commit-detection.js'
+export { folderStepsOf, gitEventsOf, reportedCommitsOf, runsGitCommit } from './host/commit-detection.js'
+export type { CostEstimator, HostEventContext, HostName, HostToolCall, HostUsage, ResponseCost } from './host/host-facts.js'
+export {
+  commitFactId,
+  hostCommitFact,
+  hostPushFact,
+  hostToolCallFact,
+  hostUsageFact,
+  pushFactId,
+  responseCost,
+  toolCallFactId,
+  usageFactId,
+} from './host/host-facts.js'
+export type { OpencodeToolOutcome } from './host/opencode-records.js'
+export {
+  OPENCODE_TITLE_AGENT,
+  TRACKER_TOOLS,
+  isTrackerTool,
+  opencodeCallSucceeded,
+  opencodeExitCode,
+  opencodeMessageSetup,
+  opencodeMessageUsage,
+  opencodeToolOutcome,
+} from './host/opencode-records.js'
+export type { ClaudeCodeCallOutcome } from './host/claude-code-records.js'
+export {
+  CLAUDE_CODE_AGENT,
+  CLAUDE_CODE_SYNTHETIC_MODEL,
+  claudeCodeCommand,
+  claudeCodeFailure,
+  claudeCodeResultOutcome,
+  claudeCodeResultText,
+  claudeCodeSetupParts,
+  claudeCodeShellResult,
+  claudeCodeTokens,
+} from './host/claude-code-records.js'
+export { CODEX_AGENT, codexCallOutput, codexSetupParts, codexShellCall, codexTokens, tokensSince } from './host/codex-records.js'
 export { isSecretEnvFile, secretFileIn } from './host/env-guard.js'
 export { parseGradeArguments, unquoteArguments } from './host/grade-arguments.js'
 export type { HaltMode, ToolCallPolicy, ToolCallVerdict } from './host/tool-call-guard.js'
