@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { gitRepository, headOf } from '../../test/git-repository.js'
 import { tempFolder } from '../../test/temp.js'
-import { commitsOfFinishedCall } from './finished-call.js'
+import { commitMessageOf, commitsOfFinishedCall } from './finished-call.js'
 
 const sh = (cwd: string, command: string): string => execFileSync('sh', ['-c', command], { cwd, encoding: 'utf8' })
 
@@ -19,7 +19,6 @@ describe('commitsOfFinishedCall', () => {
   it('finds a quiet commit by the time the call ran, and nothing outside it', async () => {
     const repo = gitRepository(tempFolder())
     const sub = gitRepository(join(repo, 'sub'))
-    await new Promise((resolve) => setTimeout(resolve, 2100))
     const from = new Date()
     const command = "cd sub && git commit -q --allow-empty -m 'feat: quiet'"
     sh(repo, command)
@@ -27,6 +26,25 @@ describe('commitsOfFinishedCall', () => {
     expect(await commitsOfFinishedCall({ command, workdir: repo, reported: [], ranFrom: from, ranTo: to })).toEqual({ checked: true, commits: [{ hash: headOf(sub), subject: 'feat: quiet' }] })
     const later = new Date(to.getTime() + 60_000)
     expect((await commitsOfFinishedCall({ command, workdir: repo, reported: [], ranFrom: later, ranTo: later })).commits).toEqual([])
+  })
+
+  it('takes only the commit with the message the command gave from the window', async () => {
+    const repo = gitRepository(tempFolder())
+    const from = new Date()
+    sh(repo, "git commit -q --allow-empty -m 'someone else'")
+    const command = 'git commit -q --allow-empty -m "feat: mine"'
+    sh(repo, command)
+    expect((await commitsOfFinishedCall({ command, workdir: repo, reported: [], ranFrom: from, ranTo: new Date() })).commits).toEqual([{ hash: headOf(repo), subject: 'feat: mine' }])
+  })
+
+  it.each([
+    ["git commit -q -m 'feat: a b'", 'feat: a b'],
+    ['git add . && git commit -am "fix: \\"quoted\\"" && git push', 'fix: "quoted"'],
+    ['git -C sub commit --message=wip', 'wip'],
+    ['git commit --amend --no-edit', undefined],
+    ["echo -m 'x'", undefined],
+  ])('reads the message of `%s`', (command, message) => {
+    expect(commitMessageOf(command)).toBe(message)
   })
 
   it('drops a hash git does not know, and says when there is no repository to ask', async () => {

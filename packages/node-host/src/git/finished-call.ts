@@ -24,6 +24,16 @@ export interface FinishedCallCommits {
 
 const SLACK_MS = 1000
 
+/** The message a `git commit` command line gives with `-m`/`--message` (its first, unquoted), if any. */
+export function commitMessageOf(command: string): string | undefined {
+  const commit = /(^|[\s;&|(])git(\s+-[Cc]\s+\S+)*\s+commit\b/.exec(command)
+  if (commit === null) return undefined
+  const rest = command.slice(commit.index + commit[0].length)
+  const option = /\s(?:-[a-zA-Z]*m|--message)(?:=|\s*)("((?:[^"\\]|\\.)*)"|'([^']*)'|([^\s;&|]+))/.exec(rest)
+  if (option === null) return undefined
+  return option[2]?.replace(/\\(.)/g, '$1') ?? option[3] ?? option[4]
+}
+
 /**
  * The commits a finished shell call made, confirmed by git, for a host that could not note HEAD
  * before the call (a hook per process, a history read later): each reported hash is looked up in
@@ -49,7 +59,11 @@ export async function commitsOfFinishedCall(call: FinishedShellCall, timeoutMs: 
   if (call.reported.length === 0 && call.ranFrom !== undefined) {
     const from = new Date(call.ranFrom.getTime() - SLACK_MS)
     const to = new Date((call.ranTo ?? call.ranFrom).getTime() + SLACK_MS)
-    for (const folder of folders) for (const commit of await commitsBetween(folder, from, to, timeoutMs)) found.set(commit.hash, commit)
+    // Other commits may fall in the window (the user's, an earlier call's): where the command gives its message, only a commit with that subject is the call's.
+    const subject = commitMessageOf(call.command)?.split('\n')[0]?.trim()
+    for (const folder of folders) {
+      for (const commit of await commitsBetween(folder, from, to, timeoutMs)) if (subject === undefined || commit.subject === subject) found.set(commit.hash, commit)
+    }
   }
   return { checked: true, commits: [...found.values()] }
 }
