@@ -1,4 +1,5 @@
 import { TrackerError } from '@agent-tracker/core'
+import { isHostImportError } from '@agent-tracker/host-import'
 import { formatBytes, isLmdbStoreError } from '@agent-tracker/lmdb-store'
 import { isNodeHostError } from '@agent-tracker/node-host'
 import { isWriteBufferError } from '@agent-tracker/write-buffer'
@@ -32,6 +33,9 @@ export function describeFailure(error: unknown): { code: string; message: string
     const code: string = error.code
     const fix = fixInCliTerms(error) ?? fixInCliTerms(error.cause)
     return { code, message: fix === undefined ? error.message : `${error.message} ${fix}`, exitCode: USAGE_CODES.has(code) ? EXIT.usage : EXIT.failure }
+  }
+  if (isHostImportError(error, 'SQLITE_UNAVAILABLE')) {
+    return { code: error.code, message: `${error.message} Reinstall agent-tracker where better-sqlite3 can be built (npm rebuild better-sqlite3), or import the other sources: agent-tracker import claude-code, agent-tracker import codex.`, exitCode: EXIT.failure }
   }
   const message = error instanceof Error ? error.message : String(error)
   return { code: 'UNEXPECTED', message: `Unexpected error: ${message}`, exitCode: EXIT.failure }

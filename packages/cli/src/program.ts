@@ -6,6 +6,7 @@ import { doctorCommand } from './commands/doctor.js'
 import { exportCommand } from './commands/export.js'
 import { gradeCommand } from './commands/grade.js'
 import { historyCommand } from './commands/history.js'
+import { IMPORT_SOURCES, importCommand } from './commands/import.js'
 import { ingestCommand } from './commands/ingest.js'
 import { initCommand } from './commands/init.js'
 import { mergeCommand } from './commands/merge.js'
@@ -121,6 +122,19 @@ One fact per line; "id" and "at" (ISO 8601) are optional. Kinds and their fields
 Every fact has "setup" (agent@provider/model) and "project" (absolute path), e.g.
   {"kind":"commit","setup":"build@anthropic/claude-sonnet-4-5","project":"/home/me/shop","hash":"a1b2c3d","message":"Add cart"}`)
     .action((o: Opts & { file?: string }) => run((ctx) => ingestCommand(ctx, o), o))
+  add('import [source]', `bring in the history agent hosts keep on disk: ${IMPORT_SOURCES.join(', ')} (default all: every one found)`, 'agent-tracker import claude-code --since 2026-01-01')
+    .option('--since <date>', 'only what happened from this ISO date or date-time on')
+    .option('--dry-run', 'read and count, but write nothing')
+    .option('--from <path>', "read this file or folder instead of the host's own (one source only)")
+    .option('--identity <identity>', 'how setups are named: agent+model (default) or agent, as your live tracking names them')
+    .addHelpText('after', `
+Where each host keeps its history:
+  opencode     $XDG_DATA_HOME/opencode (else ~/.local/share/opencode): opencode*.db (or $OPENCODE_DB), and storage/ of versions before 1.2
+  claude-code  <config>/projects/**/*.jsonl for each folder of $CLAUDE_CONFIG_DIR (comma-separated), else ~/.claude and ~/.config/claude
+  codex        $CODEX_HOME (else ~/.codex): sessions/**/rollout-*.jsonl and archived_sessions/
+Rerunning an import, or importing sessions tracked live, adds nothing: facts keep the host's own ids.
+Costs are the host's own figures where it records them (OpenCode), else estimated from list prices.`)
+    .action((source: string | undefined, o: Opts & { since?: string; dryRun?: boolean; from?: string; identity?: string }) => run((ctx) => importCommand(ctx, source, o), o))
   add('doctor', 'check the database: path, size and limit, schema, readers, legacy data, plugin config', 'agent-tracker doctor')
     .action((o: Opts) => run((ctx) => doctorCommand(ctx), o))
   add('init', 'add the plugin to opencode.json (this project, or --global)', 'agent-tracker init --global')

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { Transcript } from '../../test/claude-fixtures.js'
+import { Transcript } from '../testing/claude-code-transcript.js'
 import { tempFolder } from '../../test/temp.js'
 import type { HistoryEvent } from '../history-events.js'
 import { claudeCodeHistory, transcriptEvents } from './transcript-events.js'

@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { Rollout, USAGE } from '../../test/codex-fixtures.js'
+import { Rollout, USAGE } from '../testing/codex-rollout.js'
 import { tempFolder } from '../../test/temp.js'
 import type { HistoryEvent } from '../history-events.js'
 import { codexHistory, rolloutEvents } from './rollout-events.js'
