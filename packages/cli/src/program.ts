@@ -6,6 +6,7 @@ import { doctorCommand } from './commands/doctor.js'
 import { exportCommand } from './commands/export.js'
 import { gradeCommand } from './commands/grade.js'
 import { historyCommand } from './commands/history.js'
+import { hooksInstallCommand } from './commands/hooks-install.js'
 import { IMPORT_SOURCES, importCommand } from './commands/import.js'
 import { ingestCommand } from './commands/ingest.js'
 import { initCommand } from './commands/init.js'
@@ -20,6 +21,7 @@ import { searchCommand } from './commands/search.js'
 import { statusCommand } from './commands/status.js'
 import type { CommandContext, CommonOptions } from './context.js'
 import { demoCommand } from './demo/run-demo.js'
+import { runHookCommand } from './hook-command.js'
 import type { Io } from './io.js'
 
 /** Runs a command with a context; returns its exit code. */
@@ -135,6 +137,22 @@ Where each host keeps its history:
 Rerunning an import, or importing sessions tracked live, adds nothing: facts keep the host's own ids.
 Costs are the host's own figures where it records them (OpenCode), else estimated from list prices.`)
     .action((source: string | undefined, o: Opts & { since?: string; dryRun?: boolean; from?: string; identity?: string }) => run((ctx) => importCommand(ctx, source, o), o))
+  const hooks = program.command('hooks').description("set up an agent host's hooks (Claude Code) to track it live")
+  common(hooks.command('install <host>').description("write agent-tracker's hooks into Claude Code's settings.json (this project's .claude/, or yours with --global), keeping what is there, and the /grade /bug /reinstate /tracker commands"), 'agent-tracker hooks install claude-code --global')
+    .option('--global', "install for every project: $CLAUDE_CONFIG_DIR or ~/.claude instead of ./.claude")
+    .option('--command <command>', 'how Claude Code runs agent-tracker (default: agent-tracker, from your PATH)')
+    .exitOverride()
+    .action((host: string, o: Opts & { global?: boolean; command?: string }) => run((ctx) => { hooksInstallCommand(ctx, host, o) }, o))
+  program.command('hook <host>').description('the hook handler an agent host runs for each event (JSON on stdin): claude-code')
+    .allowUnknownOption()
+    .addHelpText('after', `
+Installed by: agent-tracker hooks install claude-code. Options: --db <path>, --identity agent+model|agent,
+--enforce-halt block|warn|off (what a halted setup's tool calls get), --no-env-protection.
+
+Example:
+  $ echo '{"hook_event_name":"Stop",…}' | agent-tracker hook claude-code`)
+    .exitOverride()
+    .action((_host: string, _o: unknown, command: Command) => run(() => runHookCommand(command.args, io), {}))
   add('doctor', 'check the database: path, size and limit, schema, readers, legacy data, plugin config', 'agent-tracker doctor')
     .action((o: Opts) => run((ctx) => doctorCommand(ctx), o))
   add('init', 'add the plugin to opencode.json (this project, or --global)', 'agent-tracker init --global')

@@ -1,0 +1,45 @@
+import type { AgentStatus } from '@agent-tracker/core'
+import { guardHaltedSetup, guardSecretFiles, toAgentStatus } from '@agent-tracker/core'
+import type { HookInput } from './hook-input.js'
+import type { HookOptions } from './hook-options.js'
+import { hookSetup } from './hook-options.js'
+import type { HookReply } from './hook-reply.js'
+import { denyToolCall, warnUser } from './hook-reply.js'
+
+/**
+ * `PreToolUse`: the `.env` guard (no database needed), then the halt: a halted setup's call is
+ * denied with the reason and how the user reinstates it (or, with `enforceHalt: warn`, the user
+ * is warned). Reads the database only for the setup's status.
+ */
+export async function preToolUseHook(input: HookInput, options: HookOptions): Promise<HookReply> {
+  const tool = typeof input.fields.tool_name === 'string' ? input.fields.tool_name : ''
+  if (options.envProtection !== false) {
+    const secret = guardSecretFiles(tool, input.fields.tool_input)
+    if (secret.action === 'block') return denyToolCall(secret.message)
+  }
+  const mode = options.enforceHalt ?? 'block'
+  if (mode === 'off') return { exitCode: 0 }
+  const setup = hookSetup(input, options, typeof input.fields.tool_use_id === 'string' ? input.fields.tool_use_id : undefined)
+  const verdict = guardHaltedSetup(tool, setup === undefined ? undefined : await statusOf(setup, options), mode)
+  if (verdict.action === 'block') return denyToolCall(verdict.message)
+  return verdict.action === 'warn' ? warnUser(verdict.message) : { exitCode: 0 }
+}
+
+/** The setup's status from the database; undefined when it or the database is not there yet. */
+async function statusOf(setup: string, options: HookOptions): Promise<AgentStatus | undefined> {
+  const { isLmdbStoreError } = await import('@agent-tracker/lmdb-store')
+  const { openDatabase } = await import('@agent-tracker/node-host')
+  let store
+  try {
+    store = openDatabase({ databasePath: options.databasePath, env: options.env, homeDir: options.homeDir, readOnly: true })
+  } catch (error) {
+    if (isLmdbStoreError(error, 'DATABASE_UNREADABLE') && error.details.reason === 'missing') return undefined
+    throw error
+  }
+  try {
+    const record = await store.get('setups', [setup])
+    return record === undefined ? undefined : toAgentStatus(record, store.rules)
+  } finally {
+    await store.close()
+  }
+}
