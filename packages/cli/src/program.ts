@@ -145,6 +145,7 @@ Costs are the host's own figures where it records them (OpenCode), else estimate
     .action((host: string, o: Opts & { global?: boolean; command?: string }) => run((ctx) => { hooksInstallCommand(ctx, host, o) }, o))
   program.command('hook <host>').description('the hook handler an agent host runs for each event (JSON on stdin): claude-code')
     .allowUnknownOption()
+    .allowExcessArguments()
     .addHelpText('after', `
 Installed by: agent-tracker hooks install claude-code. Options: --db <path>, --identity agent+model|agent,
 --enforce-halt block|warn|off (what a halted setup's tool calls get), --no-env-protection.
