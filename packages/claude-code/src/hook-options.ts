@@ -1,5 +1,5 @@
-import type { CostEstimator, HaltMode, HostEventContext, SetupIdentity } from '@agent-tracker/core'
-import { claudeCodeSetupParts, formatSetupId } from '@agent-tracker/core'
+import type { CostEstimator, HaltMode, HostEventContext, SetupIdentity } from '@agent-tracker/core/host'
+import { claudeCodeSetupParts, formatSetupId } from '@agent-tracker/core/host'
 import type { HookInput } from './hook-input.js'
 import { responseModel, subagentTranscript } from './transcript-tail.js'
 

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { USER_COMMANDS } from '@agent-tracker/core'
+import { USER_COMMANDS } from '@agent-tracker/core/host'
 import { CLAUDE_CODE_HOOK_EVENTS } from './hook-input.js'
 
 /** The events whose hooks take a tool matcher. */

@@ -1,5 +1,6 @@
-import type { AgentStatus } from '@agent-tracker/core'
-import { guardHaltedSetup, guardSecretFiles, toAgentStatus } from '@agent-tracker/core'
+import type { AgentStatus } from '@agent-tracker/core/host'
+import { DEFAULT_RULES, guardHaltedSetup, guardSecretFiles, toAgentStatus } from '@agent-tracker/core/host'
+import { resolveDatabasePath } from '@agent-tracker/node-host/database-path'
 import type { HookInput } from './hook-input.js'
 import type { HookOptions } from './hook-options.js'
 import { hookSetup } from './hook-options.js'
@@ -25,21 +26,10 @@ export async function preToolUseHook(input: HookInput, options: HookOptions): Pr
   return verdict.action === 'warn' ? warnUser(verdict.message) : { exitCode: 0 }
 }
 
-/** The setup's status from the database; undefined when it or the database is not there yet. */
+/** The setup's status from the database (one record read, without opening the store); undefined when it or the database is not there yet. */
 async function statusOf(setup: string, options: HookOptions): Promise<AgentStatus | undefined> {
-  const { isLmdbStoreError } = await import('@agent-tracker/lmdb-store')
-  const { openDatabase } = await import('@agent-tracker/node-host')
-  let store
-  try {
-    store = openDatabase({ databasePath: options.databasePath, env: options.env, homeDir: options.homeDir, readOnly: true })
-  } catch (error) {
-    if (isLmdbStoreError(error, 'DATABASE_UNREADABLE') && error.details.reason === 'missing') return undefined
-    throw error
-  }
-  try {
-    const record = await store.get('setups', [setup])
-    return record === undefined ? undefined : toAgentStatus(record, store.rules)
-  } finally {
-    await store.close()
-  }
+  const { peekRecord } = await import('@agent-tracker/lmdb-store/peek')
+  const record = peekRecord(resolveDatabasePath({ databasePath: options.databasePath, env: options.env, homeDir: options.homeDir }), 'setups', [setup])
+  // A halt is SP ≤ 0 under any rules; the default rules only name the tiers of the status card.
+  return record === undefined ? undefined : toAgentStatus(record, DEFAULT_RULES)
 }

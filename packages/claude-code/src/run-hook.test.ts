@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process'
+import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
 import { describe, expect, it } from 'vitest'
@@ -36,12 +37,25 @@ describe('the Claude Code hook', () => {
     expect(await session.call('toolu_1', 'Bash', { command: commit }, () => bash(repo, commit))).toEqual({ exitCode: 0 })
     expect(await session.call('toolu_2', 'Bash', { command: 'ls /nowhere' }, () => bash(repo, 'ls /nowhere'))).toEqual({ exitCode: 0 })
     expect(await session.call('toolu_3', 'Read', { file_path: join(repo, 'README.md') }, () => ({ response: { type: 'text' } }))).toEqual({ exitCode: 0 })
+    expect(readdirSync(`${databasePath}.pending`)).toEqual(['s1.jsonl'])
+    expect(existsSync(databasePath)).toBe(false)
     session.transcript.response('msg_end', [{ type: 'text', text: 'Committed.' }])
     expect(await session.send('Stop', { stop_hook_active: false, last_assistant_message: 'Committed.' })).toEqual({ exitCode: 0 })
     const { setup, commits } = await stored(databasePath)
     expect(setup?.state).toMatchObject({ toolCalls: 3, toolFailures: 1, commits: 1, messages: 4, tokens: { input: 400, output: 80, cacheRead: 120, cacheWrite: 200 } })
     expect(setup?.state.cost).toBeCloseTo(4 * 0.0013275, 10)
     expect(commits).toEqual([expect.objectContaining({ hash: headOf(repo), message: 'feat: a', setup: SETUP, session: 's1' })])
+    expect(readdirSync(`${databasePath}.pending`)).toEqual([])
+  })
+
+  it('writes at once after a push, with what was pending', async () => {
+    const repo = gitRepository(join(tempFolder('repo-'), 'shop'))
+    execFileSync('sh', ['-c', 'git init -q --bare ../shop.git && git remote add origin ../shop.git'], { cwd: repo })
+    const databasePath = join(tempFolder('db-'), 'tracker.lmdb')
+    const session = new HookSession('s5', repo, databasePath)
+    await session.call('toolu_1', 'Bash', { command: 'true' }, () => bash(repo, 'true'))
+    await session.call('toolu_2', 'Bash', { command: 'git push -q origin main' }, () => bash(repo, 'git push -q origin main'))
+    expect((await stored(databasePath)).setup?.state).toMatchObject({ toolCalls: 2, pushes: 1 })
   })
 
   it('denies reading .env, and a halted setup’s calls with how to reinstate it, until the user reinstates it', async () => {

@@ -1,6 +1,6 @@
 import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
-import { CLAUDE_CODE_SYNTHETIC_MODEL } from '@agent-tracker/core'
+import { CLAUDE_CODE_SYNTHETIC_MODEL } from '@agent-tracker/core/host'
 
 const TAIL_BYTES = 1024 * 1024
 

@@ -1,12 +1,12 @@
 import { readdirSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
-import type { Fact } from '@agent-tracker/core'
-import { hostUsageFact, responseCost } from '@agent-tracker/core'
+import type { Fact } from '@agent-tracker/core/host'
+import { hostUsageFact, responseCost } from '@agent-tracker/core/host'
 import { loadPriceCatalogue, transcriptEvents } from '@agent-tracker/host-import/claude-code'
-import { openTracker } from '@agent-tracker/node-host'
 import type { HookInput } from './hook-input.js'
 import type { HookOptions } from './hook-options.js'
 import type { HookReply } from './hook-reply.js'
+import { withHookTracker } from './open-hook-tracker.js'
 import { waitForResponse } from './transcript-tail.js'
 
 const STOP_WAIT_MS = 300
@@ -14,7 +14,7 @@ const STOP_WAIT_MS = 300
 /**
  * `Stop`, `SubagentStop` and `SessionEnd`: the tokens of every response in the transcript (the
  * session's, a subagent's, or at the end all of them), priced from the catalogue (Claude Code
- * records no cost) and written. Fact ids come from the responses' own ids, so a response counted at
+ * records no cost), written with the tool hooks' pending facts. Fact ids come from the responses' own ids, so a response counted at
  * an earlier Stop, or by an import, counts once. The Stop hook gives Claude Code a moment to write
  * its final response; one it has not written yet is counted at the next Stop or at the session's end.
  */
@@ -31,13 +31,9 @@ export async function usageHook(input: HookInput, options: HookOptions): Promise
       facts.push(hostUsageFact(event.context, { responseIds: event.responseIds, tokens: event.tokens, cost, message: event.message }))
     }
   }
-  if (facts.length === 0) return { exitCode: 0 }
-  const tracker = openTracker({ databasePath: options.databasePath, env: options.env, homeDir: options.homeDir, project: input.cwd, flushOnExit: false })
-  try {
-    await tracker.buffer.applyFacts(facts)
-  } finally {
-    await tracker.close()
-  }
+  await withHookTracker(input, options, async (tracker) => {
+    if (facts.length > 0) await tracker.buffer.applyFacts(facts)
+  })
   return { exitCode: 0 }
 }
 

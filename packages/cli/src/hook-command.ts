@@ -58,7 +58,7 @@ export async function runHookCommand(args: readonly string[], io: Io): Promise<n
   }
   let stdin = ''
   for await (const chunk of io.stdin) stdin += typeof chunk === 'string' ? chunk : chunk.toString('utf8')
-  const { runClaudeCodeHook } = await import('@agent-tracker/claude-code')
+  const { runClaudeCodeHook } = await import('@agent-tracker/claude-code/hook')
   const databasePath = flags.db === undefined || flags.db.startsWith('~') ? flags.db : (await import('node:path')).resolve(io.cwd, flags.db)
   const reply = await runClaudeCodeHook(stdin, {
     databasePath, env: io.env, homeDir: io.homeDir, envProtection: flags.envProtection,
