@@ -80,7 +80,7 @@ export function codexCallOutput(output: unknown): { exitCode?: number; text: str
 function shellLine(command: unknown): string | undefined {
   if (typeof command === 'string') return command
   if (!Array.isArray(command) || !command.every((word) => typeof word === 'string')) return undefined
-  const words = command as string[]
+  const words = command
   // `bash -lc "<script>"`: the script is the command line.
   const script = words.findIndex((word) => word === '-c' || word === '-lc')
   return script !== -1 && words[script + 1] !== undefined ? words.slice(script + 1).join(' ') : words.join(' ')
