@@ -39,7 +39,7 @@ export async function startFakeResponses(scripts: Readonly<Record<string, readon
       const input = parsed.input ?? []
       const results = input.filter((item) => item.type === 'function_call_output' || item.type === 'custom_tool_call_output')
       const last = input.at(-1)
-      if (last?.type === 'function_call_output') outputs.push(String(last.output))
+      if (last?.type === 'function_call_output') outputs.push(typeof last.output === 'string' ? last.output : JSON.stringify(last.output))
       const users = input.filter((item) => item.role === 'user').map(textOf)
       const marker = Object.keys(scripts).find((key) => users.some((text) => text.includes(key)))
       const step: CodexStep = (marker === undefined ? undefined : scripts[marker]?.[results.length]) ?? { text: 'Done.' }
@@ -53,7 +53,8 @@ export async function startFakeResponses(scripts: Readonly<Record<string, readon
       if ('shell' in step) {
         item = { type: 'function_call', id: `fc_${id}`, status: 'completed', call_id: `call_${id}`, name: 'exec_command', arguments: JSON.stringify({ cmd: step.shell }) }
       } else if ('call' in step) {
-        const previous = String(results.at(-1)?.output ?? '')
+        const output = results.at(-1)?.output
+        const previous = typeof output === 'string' ? output : JSON.stringify(output ?? '')
         const agent = /"agent_id"\s*:\s*"([^"]+)"/.exec(previous)?.[1] ?? 'unknown'
         item = { type: 'function_call', id: `fc_${id}`, status: 'completed', call_id: `call_${id}`, name: step.call, ...(step.namespace === undefined ? {} : { namespace: step.namespace }), arguments: JSON.stringify(step.args).replaceAll('$LAST_ID', agent) }
       } else {
