@@ -5,6 +5,8 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import type { WorkloadSizes } from './alternatives.js'
+import type { HistoryImportFigure, HookProcessFigure } from './history-import.js'
+import { historyImport, hookProcesses } from './history-import.js'
 import { compareAlternatives } from './alternatives.js'
 import type { ScaleSizes } from './scale-database.js'
 import { buildScaleDatabase } from './scale-database.js'
@@ -25,6 +27,9 @@ export interface BenchSizes {
   readonly alternatives: WorkloadSizes
   readonly startupRuns: number
   readonly queryRuns: number
+  readonly importLines: number
+  readonly importRuns: number
+  readonly hookRuns: number
 }
 
 export const FULL: BenchSizes = {
@@ -33,6 +38,9 @@ export const FULL: BenchSizes = {
   alternatives: { hooks: 5000, commitEvery: 25, runs: 3 },
   startupRuns: 7,
   queryRuns: 3,
+  importLines: 100_000,
+  importRuns: 3,
+  hookRuns: 15,
 }
 
 export const SMOKE: BenchSizes = {
@@ -41,6 +49,9 @@ export const SMOKE: BenchSizes = {
   alternatives: { hooks: 200, commitEvery: 25, runs: 1 },
   startupRuns: 2,
   queryRuns: 1,
+  importLines: 2000,
+  importRuns: 1,
+  hookRuns: 2,
 }
 
 /** Every figure of a run; ratios compare measurements taken in this same run. */
@@ -53,6 +64,8 @@ export interface BenchResults {
   readonly scale: { sizes: ScaleSizes; buildMs: number; report: Measured; recommend: Measured }
   readonly alternatives: Awaited<ReturnType<typeof compareAlternatives>>
   readonly startup: { node: Startup; bun: Startup }
+  readonly historyImport: HistoryImportFigure
+  readonly hookProcesses: HookProcessFigure
 }
 
 interface Measured { ms: number; processMs: number; maxRssMb: number }
@@ -93,13 +106,13 @@ async function measureStartup(runtime: string, runs: number): Promise<Startup> {
 /** Runs every benchmark at the given sizes. */
 export async function runBenchmarks(kind: 'full' | 'smoke', log: (line: string) => void = () => undefined): Promise<BenchResults> {
   const sizes = kind === 'full' ? FULL : SMOKE
-  log('1/6 hook cost …')
+  log('1/8 hook cost …')
   const hooks = await hookCost(sizes.writePath)
-  log('2/6 flush …')
+  log('2/8 flush …')
   const flush = await flushCost(sizes.writePath)
-  log('3/6 status reads …')
+  log('3/8 status reads …')
   const status = await statusReads(sizes.writePath)
-  log(`4/6 building ${String(sizes.scale.commits)} commits, ${String(sizes.scale.activities)} activities …`)
+  log(`4/8 building ${String(sizes.scale.commits)} commits, ${String(sizes.scale.activities)} activities …`)
   const folder = mkdtempSync(join(tmpdir(), 'bench-scale-'))
   let scale: BenchResults['scale']
   try {
@@ -114,14 +127,18 @@ export async function runBenchmarks(kind: 'full' | 'smoke', log: (line: string) 
   } finally {
     rmSync(folder, { recursive: true, force: true })
   }
-  log('5/6 alternatives …')
+  log('5/8 alternatives …')
   const alternatives = await compareAlternatives(sizes.alternatives)
-  log('6/6 plugin start-up …')
+  log('6/8 plugin start-up …')
   const startup = { node: await measureStartup(process.execPath, sizes.startupRuns), bun: await measureStartup(BUN, sizes.startupRuns) }
+  log(`7/8 importing ${String(sizes.importLines)} Claude Code transcript lines …`)
+  const history = await historyImport(sizes.importLines, sizes.importRuns)
+  log('8/8 Claude Code hook processes …')
+  const hookRuns = await hookProcesses(sizes.hookRuns)
   return {
     sizes: kind,
     machine: { node: process.version, cpus: (await import('node:os')).cpus().length, at: new Date().toISOString() },
-    hookCost: hooks, flush, statusRead: status, scale, alternatives, startup,
+    hookCost: hooks, flush, statusRead: status, scale, alternatives, startup, historyImport: history, hookProcesses: hookRuns,
   }
 }
 
@@ -154,6 +171,10 @@ export function formatResults(r: BenchResults): string {
     ['   database open, in the background', `${String(r.startup.bun.databaseOpenMs)} ms`, ''],
     ['   + migration check and project profile, in the background', `${String(r.startup.bun.startupWorkMs)} ms`, `open + migration check ≤ 50 ms ${r.startup.bun.startupWorkMs <= 50 ? '✓' : '✗'}`],
     ['   under Node: hooks ready / database open / start-up work done', `${String(r.startup.node.hooksReadyMs)} / ${String(r.startup.node.databaseOpenMs)} / ${String(r.startup.node.startupWorkMs)} ms`, ''],
+    [`7. import claude-code of ${String(r.historyImport.lines)} transcript lines (${String(r.historyImport.files)} files, ${String(r.historyImport.facts)} facts)`, `${String(r.historyImport.importMs)} ms, peak ${String(r.historyImport.importMaxRssMb)} MB`, `target < 10000 ms ${r.historyImport.importMs < 10_000 ? '✓' : '✗'}`],
+    ['   the floor: the same lines streamed and parsed', `${String(r.historyImport.floorMs)} ms, peak ${String(r.historyImport.floorMaxRssMb)} MB`, `import / floor ${String(r.historyImport.ratio)}×`],
+    [`8. a Claude Code hook process (median of ${String(r.hookProcesses.runs)}); node -e 0 takes`, `${String(r.hookProcesses.nodeMs)} ms`, ''],
+    ...r.hookProcesses.events.map((e): [string, string, string] => [`   ${e.event}`, `${String(e.ms)} ms, own ${String(e.ownMs)} ms`, `target own ≤ 100 ms ${e.ownMs <= 100 ? '✓' : '✗'}`]),
   ]
   const width = Math.max(...rows.map(([label]) => label.length))
   const value = Math.max(...rows.map(([, v]) => v.length))
