@@ -7,7 +7,7 @@ import { runCli, tempFolder } from './run-cli.js'
 /** A home folder holding the history of all three hosts where they keep it by default. */
 function homeWithHistory(): string {
   const home = tempFolder('home-')
-  new Transcript('s-claude', '/work/shop').prompt('do it').call('toolu_1', 'Bash', { command: 'ls' }, { content: 'a.txt' }).call('toolu_2', 'Bash', { command: 'false' }, { content: 'Exit code 1', isError: true })
+  new Transcript('s-claude', '/work/shop').prompt('do it').call('toolu_1', 'Bash', { command: "git commit -m 'feat: cart'" }, { content: '[main abcdef1] feat: cart' }).call('toolu_2', 'Bash', { command: 'false' }, { content: 'Exit code 1', isError: true })
     .write(join(home, '.claude', 'projects', '-work-shop', 's-claude.jsonl'), '{"cut')
   new Rollout('t-codex', '/work/api').exec('call_1', 'ls', 'a\n', 0).write(join(home, '.codex', 'sessions', '2026', '11', '29', 'rollout-2026-11-29T05-03-29-t-codex.jsonl'))
   const data = join(home, '.local', 'share', 'opencode')
@@ -31,6 +31,9 @@ describe('agent-tracker import', () => {
     ])
     expect(result.sources[0]).toMatchObject({ cost: 0.25, estimatedCost: 0 })
     expect(result.sources[1]?.estimatedCost).toBeCloseTo(2 * 0.0013275, 10)
+    const report = await runCli(['report'], { home })
+    expect(report.stdout).toMatch(/claude-code@anthropic\/claude-opus-4-8 .* ~\$0\.0027\n/)
+    expect(report.stdout).toContain('~ cost includes estimates from list prices, where the agent host recorded no cost (Claude Code, Codex).')
     const agents = await runCli(['agents', '--json'], { home })
     expect((JSON.parse(agents.stdout) as { status: { setup: string } }[]).map((row) => row.status.setup).sort()).toEqual(['build@fake/m1', 'claude-code@anthropic/claude-opus-4-8', 'codex@openai/gpt-5-codex'])
   })
@@ -40,7 +43,7 @@ describe('agent-tracker import', () => {
     const imported = await runCli(['import', 'claude-code'], { home })
     expect(imported.code).toBe(0)
     const file = join(home, '.claude', 'projects', '-work-shop', 's-claude.jsonl')
-    expect(imported.stdout).toContain(`Claude Code (${join(home, '.claude', 'projects')})\n  1 session · 1 setup: claude-code@anthropic/claude-opus-4-8\n  2 tool calls (1 failed) · 0 commits · 0 pushes\n  2 responses · 200 input, 40 output, 60 cache-read tokens · $0.0027 ($0.0027 of it estimated from list prices)\n`)
+    expect(imported.stdout).toContain(`Claude Code (${join(home, '.claude', 'projects')})\n  1 session · 1 setup: claude-code@anthropic/claude-opus-4-8\n  2 tool calls (1 failed) · 1 commit · 0 pushes\n  2 responses · 200 input, 40 output, 60 cache-read tokens · $0.0027 ($0.0027 of it estimated from list prices)\n`)
     expect(imported.stdout).toContain(`  1 part could not be read and was skipped:\n    ${file}:7: the last line is incomplete (the file may still be being written); it was left out`)
     expect(imported.stdout).not.toContain('OpenCode')
   })

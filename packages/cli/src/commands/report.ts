@@ -41,7 +41,7 @@ export async function reportCommand(ctx: CommandContext, options: ReportOptions)
   const { rows } = await setupReport(store, query)
   ctx.print({ filters: appliedFilters(query), setups: rows }, () => {
     if (rows.length === 0) return 'No recorded work matches these filters.'
-    return ctx.table(reportColumns(rows), rows)
+    return [ctx.table(reportColumns(rows), rows), ...costNotes(rows)].join('\n')
   })
 }
 
@@ -59,6 +59,15 @@ export function reportColumns(rows: readonly SetupReportRow[]): Column<SetupRepo
     { header: 'SP', value: (r) => `${score(r.skillPoints)} ${r.trustTier}${r.halted ? ' (halted)' : ''}`, priority: 6 },
     { header: 'TOOL FAIL', value: (r) => percent(r.toolFailureRate), align: 'right', priority: 3 },
     { header: 'TOKENS/C', value: (r) => tokens(r.tokensPerCommit), align: 'right', priority: 4 },
-    { header: 'COST/C', value: (r) => money(r.costPerCommit, cents), align: 'right', priority: 7 },
+    { header: 'COST/C', value: (r) => `${r.estimatedCost > 0 && r.costPerCommit !== null ? '~' : ''}${money(r.costPerCommit, cents)}`, align: 'right', priority: 7 },
+  ]
+}
+
+/** What the cost column does not say by itself: which costs are estimates, and which models have no price. */
+export function costNotes(rows: readonly SetupReportRow[]): string[] {
+  const unpriced = rows.reduce((sum, row) => sum + row.unpricedMessages, 0)
+  return [
+    ...(rows.some((row) => row.estimatedCost > 0 && row.costPerCommit !== null) ? ['~ cost includes estimates from list prices, where the agent host recorded no cost (Claude Code, Codex).'] : []),
+    ...(unpriced > 0 ? [`${String(unpriced)} response(s) of models without a known price are not in the cost.`] : []),
   ]
 }

@@ -1,3 +1,4 @@
+import { costNotes } from '../commands/report.js'
 import type { LeaderboardRow, SetupReportRow, SetupTrend } from '@agent-tracker/core'
 import { formatScore } from '@agent-tracker/core'
 import { decimal, money, moneyDecimals, percent, score, tokens } from '../format.js'
@@ -87,7 +88,7 @@ ${lineChart('Weekly cost', weekly((p) => p.cost), (v, places) => money(v, places
 <div class="scroll"><table>
 <thead><tr><th>Setup</th><th>Commits</th><th>Bugs/commit</th><th>User ⌀ (n)</th><th>Agent ⌀</th><th>CS</th><th>SP</th><th>Tool failures</th><th>Tokens/commit</th><th>Cost/commit</th></tr></thead>
 <tbody>
-${data.rows.map((r) => `<tr><td><span class="swatch" style="background:${colour(r.setup)}"></span>${escapeHtml(r.setup)}</td><td>${String(r.commits)}</td><td>${escapeHtml(decimal(r.bugsPerCommit))}</td><td>${escapeHtml(score(r.meanUserGrade))} (${String(r.userGrades)})</td><td>${escapeHtml(score(r.meanAgentGrade))}</td><td>${escapeHtml(score(r.communication))}</td><td>${escapeHtml(`${formatScore(r.skillPoints)} ${r.trustTier}`)}${r.halted ? ' <span class="halted">halted</span>' : ''}</td><td>${escapeHtml(percent(r.toolFailureRate))}</td><td>${escapeHtml(tokens(r.tokensPerCommit))}</td><td>${escapeHtml(money(r.costPerCommit, cents))}</td></tr>`).join('\n')}
+${data.rows.map((r) => `<tr><td><span class="swatch" style="background:${colour(r.setup)}"></span>${escapeHtml(r.setup)}</td><td>${String(r.commits)}</td><td>${escapeHtml(decimal(r.bugsPerCommit))}</td><td>${escapeHtml(score(r.meanUserGrade))} (${String(r.userGrades)})</td><td>${escapeHtml(score(r.meanAgentGrade))}</td><td>${escapeHtml(score(r.communication))}</td><td>${escapeHtml(`${formatScore(r.skillPoints)} ${r.trustTier}`)}${r.halted ? ' <span class="halted">halted</span>' : ''}</td><td>${escapeHtml(percent(r.toolFailureRate))}</td><td>${escapeHtml(tokens(r.tokensPerCommit))}</td><td>${escapeHtml(`${r.estimatedCost > 0 && r.costPerCommit !== null ? '~' : ''}${money(r.costPerCommit, cents)}`)}</td></tr>`).join('\n')}
 </tbody></table></div>
 <h2>Leaderboard</h2>
 <div class="scroll"><table>
@@ -95,7 +96,7 @@ ${data.rows.map((r) => `<tr><td><span class="swatch" style="background:${colour(
 <tbody>
 ${data.leaderboard.map(({ rank, status }) => `<tr><td>${String(rank)}</td><td>${escapeHtml(status.setup)}${status.halted ? ' <span class="halted">halted</span>' : ''}</td><td>${escapeHtml(formatScore(status.state.skillPoints))}</td><td>${escapeHtml(status.trustTier)}</td><td>${escapeHtml(formatScore(status.state.experience))}</td><td>${escapeHtml(formatScore(status.state.communication))}</td><td>${escapeHtml(status.communicationTier)}</td><td>${String(status.state.commits)}</td><td>${String(status.state.bugs)}</td></tr>`).join('\n')}
 </tbody></table></div>
-<footer>Database: ${escapeHtml(data.database)}. Scores: SP skill points (trust), XP experience, CS communication score. Grades: −1 bad, 1 neutral, 2 good, 5 excellence.</footer>
+<footer>Database: ${escapeHtml(data.database)}. Scores: SP skill points (trust), XP experience, CS communication score. Grades: −1 bad, 1 neutral, 2 good, 5 excellence.${escapeHtml(costNotes(data.rows).map((note) => ` ${note}`).join(''))}</footer>
 </main>
 </body>
 </html>

@@ -59,6 +59,8 @@ export function recordEffect(overlay: PlanOverlay, fact: SingleFact, communicati
       usage.messages = usage.messages + 1
       usage.tokens = addTokens(usage.tokens, fact.tokens)
       usage.cost = usage.cost + fact.cost
+      if (fact.costSource === 'estimate') usage.estimatedCost = (usage.estimatedCost ?? 0) + fact.cost
+      if (fact.costSource === 'unknown') usage.unpricedMessages = (usage.unpricedMessages ?? 0) + 1
       break
     }
     case 'commit': {

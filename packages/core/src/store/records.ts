@@ -113,6 +113,10 @@ export interface UsageRecord {
   readonly messages: number
   readonly tokens: TokenUsage
   readonly cost: number
+  /** The part of `cost` estimated from a price catalogue (the host recorded no cost); absent when none is. */
+  readonly estimatedCost?: number
+  /** Responses whose model has no known price (their cost is unknown, counted as 0); absent when none. */
+  readonly unpricedMessages?: number
 }
 
 /** A project folder the tracker has seen. Key: `[path]`. */
