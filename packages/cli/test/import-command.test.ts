@@ -78,4 +78,12 @@ describe('agent-tracker import', () => {
     expect(await runCli(['import', 'cursor'], { home })).toMatchObject({ code: 2, stderr: expect.stringContaining('Unknown source "cursor": accepted are all, opencode, claude-code, codex.') as unknown })
     expect(await runCli(['import', '--from', data], { home })).toMatchObject({ code: 2 })
   })
+
+  it('is offered by init when the machine holds agent history, and not otherwise', async () => {
+    const home = homeWithHistory()
+    const offered = await runCli(['init', '--global'], { home })
+    expect(offered.stdout).toContain('This machine already holds OpenCode, Claude Code, Codex history: bring it in with `agent-tracker import` (try --dry-run first).')
+    expect(JSON.parse((await runCli(['init', '--global', '--json'], { home })).stdout)).toMatchObject({ changed: false, importable: ['opencode', 'claude-code', 'codex'] })
+    expect((await runCli(['init', '--global'], { home: tempFolder('home-') })).stdout).not.toContain('agent-tracker import')
+  })
 })
