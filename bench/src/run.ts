@@ -13,6 +13,7 @@ import { buildScaleDatabase } from './scale-database.js'
 import { median, round, timeMs } from './stats.js'
 import type { WritePathSizes } from './write-path.js'
 import { flushCost, hookCost, statusReads } from './write-path.js'
+import { guardCost } from './guard-cost.js'
 
 const run = promisify(execFile)
 const HERE = dirname(fileURLToPath(import.meta.url))
@@ -30,6 +31,7 @@ export interface BenchSizes {
   readonly importLines: number
   readonly importRuns: number
   readonly hookRuns: number
+  readonly guardCalls: number
 }
 
 export const FULL: BenchSizes = {
@@ -41,6 +43,7 @@ export const FULL: BenchSizes = {
   importLines: 100_000,
   importRuns: 3,
   hookRuns: 15,
+  guardCalls: 12_000,
 }
 
 export const SMOKE: BenchSizes = {
@@ -52,6 +55,7 @@ export const SMOKE: BenchSizes = {
   importLines: 2000,
   importRuns: 1,
   hookRuns: 2,
+  guardCalls: 120,
 }
 
 /** Every figure of a run; ratios compare measurements taken in this same run. */
@@ -66,6 +70,7 @@ export interface BenchResults {
   readonly startup: { node: Startup; bun: Startup }
   readonly historyImport: HistoryImportFigure
   readonly hookProcesses: HookProcessFigure
+  readonly guard: ReturnType<typeof guardCost> & { ratio: number }
 }
 
 interface Measured { ms: number; processMs: number; maxRssMb: number }
@@ -106,8 +111,9 @@ async function measureStartup(runtime: string, runs: number): Promise<Startup> {
 /** Runs every benchmark at the given sizes. */
 export async function runBenchmarks(kind: 'full' | 'smoke', log: (line: string) => void = () => undefined): Promise<BenchResults> {
   const sizes = kind === 'full' ? FULL : SMOKE
-  log('1/8 hook cost …')
+  log('1/8 hook cost and tool-call guard …')
   const hooks = await hookCost(sizes.writePath)
+  const guard = guardCost(sizes.guardCalls)
   log('2/8 flush …')
   const flush = await flushCost(sizes.writePath)
   log('3/8 status reads …')
@@ -139,6 +145,7 @@ export async function runBenchmarks(kind: 'full' | 'smoke', log: (line: string) 
     sizes: kind,
     machine: { node: process.version, cpus: (await import('node:os')).cpus().length, at: new Date().toISOString() },
     hookCost: hooks, flush, statusRead: status, scale, alternatives, startup, historyImport: history, hookProcesses: hookRuns,
+    guard: { ...guard, ratio: round(guard.guard.medianUs / Math.max(0.001, hooks.buffered.medianUs)) },
   }
 }
 
@@ -171,9 +178,11 @@ export function formatResults(r: BenchResults): string {
     ['   database open, in the background', `${String(r.startup.bun.databaseOpenMs)} ms`, ''],
     ['   + migration check and project profile, in the background', `${String(r.startup.bun.startupWorkMs)} ms`, `open + migration check ≤ 50 ms ${r.startup.bun.startupWorkMs <= 50 ? '✓' : '✗'}`],
     ['   under Node: hooks ready / database open / start-up work done', `${String(r.startup.node.hooksReadyMs)} / ${String(r.startup.node.databaseOpenMs)} / ${String(r.startup.node.startupWorkMs)} ms`, ''],
-    [`7. import claude-code of ${String(r.historyImport.lines)} transcript lines (${String(r.historyImport.files)} files, ${String(r.historyImport.facts)} facts)`, `${String(r.historyImport.importMs)} ms, peak ${String(r.historyImport.importMaxRssMb)} MB`, `target < 10000 ms ${r.historyImport.importMs < 10_000 ? '✓' : '✗'}`],
+    ['7. tool-call guard, everyday calls, project index warm (median / p99)', `${String(r.guard.guard.medianUs)} µs / ${String(r.guard.guard.p99Us)} µs`, `target ≤ 100 µs ${r.guard.guard.medianUs <= 100 ? '✓' : '✗'}`],
+    ['   → guard / recording one tool call', `${String(r.guard.ratio)}×`, ''],
+    [`8. import claude-code of ${String(r.historyImport.lines)} transcript lines (${String(r.historyImport.files)} files, ${String(r.historyImport.facts)} facts)`, `${String(r.historyImport.importMs)} ms, peak ${String(r.historyImport.importMaxRssMb)} MB`, `target < 10000 ms ${r.historyImport.importMs < 10_000 ? '✓' : '✗'}`],
     ['   the floor: the same lines streamed and parsed', `${String(r.historyImport.floorMs)} ms, peak ${String(r.historyImport.floorMaxRssMb)} MB`, `import / floor ${String(r.historyImport.ratio)}×`],
-    [`8. a Claude Code hook process (median of ${String(r.hookProcesses.runs)}); node -e 0 takes`, `${String(r.hookProcesses.nodeMs)} ms`, ''],
+    [`9. a Claude Code hook process (median of ${String(r.hookProcesses.runs)}); node -e 0 takes`, `${String(r.hookProcesses.nodeMs)} ms`, ''],
     ...r.hookProcesses.events.map((e): [string, string, string] => [`   ${e.event}`, `${String(e.ms)} ms, own ${String(e.ownMs)} ms`, `target own ≤ 100 ms ${e.ownMs <= 100 ? '✓' : '✗'}`]),
   ]
   const width = Math.max(...rows.map(([label]) => label.length))

@@ -62,7 +62,7 @@ describe('the Claude Code hook', () => {
     const repo = gitRepository(tempFolder('repo-'))
     const session = new HookSession('s2', repo, join(tempFolder('db-'), 'tracker.lmdb'))
     const env = await session.call('toolu_1', 'Read', { file_path: join(repo, '.env') }, () => ({ response: {} }))
-    expect(JSON.parse(env.stdout ?? '{}')).toEqual({ hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'deny', permissionDecisionReason: `agent-tracker blocked this Read call: it touches ${join(repo, '.env')}, a secret env file. Use .env.example for placeholders, and ask the user for any value you need.` } })
+    expect(JSON.parse(env.stdout ?? '{}')).toEqual({ hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'deny', permissionDecisionReason: `agent-tracker blocked this Read call: it touches ${join(repo, '.env')}, a protected file. Protected files hold the user's secrets: use .env.example for placeholders, and ask the user for any value you need.` } })
     await session.call('toolu_2', 'Bash', { command: 'true' }, () => bash(repo, 'true'))
     for (const note of ['broke it', 'broke it again']) await session.send('UserPromptSubmit', { prompt: `/bug ${note}` })
     const halted = await session.call('toolu_3', 'Bash', { command: 'ls' }, () => bash(repo, 'ls'))

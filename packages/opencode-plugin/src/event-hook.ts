@@ -1,4 +1,4 @@
-import { isTrackerTool, latestSetupIn, opencodeMessageSetup, opencodeMessageUsage, opencodeToolOutcome, toolCallFactId, usageFactId } from '@agent-tracker/core'
+import { isTrackerTool, isUserCommand, latestSetupIn, opencodeMessageSetup, opencodeMessageUsage, opencodeToolOutcome, toolCallFactId, usageFactId } from '@agent-tracker/core'
 import type { Tracker } from '@agent-tracker/node-host'
 import { eventOf, field, textField } from './event-shapes.js'
 import type { TrackerContext } from './tracker-context.js'
@@ -9,7 +9,7 @@ import type { TrackerContext } from './tracker-context.js'
  * status card at session start, and flushes on `session.idle` and `session.deleted`.
  */
 export function eventHook(context: TrackerContext): (input: { event: unknown }) => Promise<void> {
-  const { sessions, project } = context
+  const { sessions, project, commandTurns } = context
   const countedParts = new Set<string>()
   const countedMessages = new Set<string>()
   const handlers = new Map<string, (runtime: Tracker, properties: Readonly<Record<string, unknown>>) => Promise<void>>(Object.entries({
@@ -17,6 +17,10 @@ export function eventHook(context: TrackerContext): (input: { event: unknown }) 
       const info = field(properties, 'info')
       const seen = info === undefined ? undefined : opencodeMessageSetup(info)
       if (info === undefined || seen === undefined) return
+      // The turn that answers the user's slash command is no setup's work.
+      const id = textField(info, 'id')
+      if (info.role === 'user' && id !== undefined && commandTurns.claim(seen.sessionID, id)) return
+      if (info.role === 'assistant' && commandTurns.answers(textField(info, 'parentID'))) return
       sessions.observe(seen.sessionID, seen)
       const usage = opencodeMessageUsage(info)
       const setup = sessions.setupOf(seen.sessionID, seen.agent)
@@ -35,8 +39,9 @@ export function eventHook(context: TrackerContext): (input: { event: unknown }) 
     'command.executed': async (runtime, properties) => {
       const sessionID = textField(properties, 'sessionID') ?? ''
       const name = textField(properties, 'name')
+      if (name === undefined || isUserCommand(name)) return
       const setup = await context.setupForCommand(runtime, sessionID)
-      if (name !== undefined && setup !== undefined) await runtime.service.recordCommand({ setup, project, session: sessionID, command: name })
+      if (setup !== undefined) await runtime.service.recordCommand({ setup, project, session: sessionID, command: name })
     },
     'session.created': async (runtime, properties) => {
       const info = field(properties, 'info')
@@ -44,7 +49,11 @@ export function eventHook(context: TrackerContext): (input: { event: unknown }) 
       const latest = await latestSetupIn(runtime.buffer, project)
       if (latest !== undefined) await context.toastStatus(runtime, latest)
     },
-    'session.idle': (runtime) => context.flush(runtime, 'session.idle'),
+    'session.idle': (runtime, properties) => {
+      const sessionID = textField(properties, 'sessionID')
+      if (sessionID !== undefined) commandTurns.settle(sessionID)
+      return context.flush(runtime, 'session.idle')
+    },
     'session.deleted': async (runtime, properties) => {
       await context.flush(runtime, 'session.deleted')
       const id = textField(field(properties, 'info') ?? {}, 'id')

@@ -1,11 +1,12 @@
 import { existsSync, readFileSync, statSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 import { SCHEMA_VERSION } from '@agent-tracker/core'
 import { checkDataFile, formatBytes, locateDataFile } from '@agent-tracker/lmdb-store'
 import { detectLegacy, hasLegacyData } from '@agent-tracker/migrate'
-import { DATABASE_PATH_VARIABLE, locateDatabase } from '@agent-tracker/node-host'
+import { DATABASE_PATH_VARIABLE, PROTECTED_FILES_VARIABLE, ProtectedFileIndex, locateDatabase, resolveProtectedFiles } from '@agent-tracker/node-host'
 import { EXIT, describeFailure } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
+import { agentSessionOfIo } from '../io.js'
 import { PLUGIN_NAME } from './init.js'
 
 interface Check {
@@ -14,7 +15,10 @@ interface Check {
   readonly detail: string
 }
 
-/** `doctor`: where the database is, how full, which schema, who reads it, what legacy data waits. */
+/**
+ * `doctor`: where the database is, how full, which schema, who reads it, what legacy data waits,
+ * which files the guard protects here, and whether grades given here would count.
+ */
 export function doctorCommand(ctx: CommandContext): number {
   const checks: Check[] = []
   let path: string
@@ -52,7 +56,22 @@ export function doctorCommand(ctx: CommandContext): number {
   const configs = [join(ctx.io.cwd, 'opencode.json'), join(ctx.io.cwd, 'opencode.jsonc'), join(ctx.io.homeDir, '.config', 'opencode', 'opencode.json'), join(ctx.io.homeDir, '.config', 'opencode', 'opencode.jsonc')]
   const configured = configs.filter((config) => existsSync(config) && readFileSync(config, 'utf8').includes(PLUGIN_NAME))
   checks.push({ name: 'Plugin', ok: true, detail: configured.length > 0 ? `configured in ${configured.join(', ')}` : 'not configured here or globally — run agent-tracker init' })
+  checks.push(protectionCheck(ctx))
+  const session = agentSessionOfIo(ctx.io)
+  checks.push({ name: 'Grades', ok: true, detail: session === undefined ? 'given here at a terminal, they count as yours (cli-terminal)' : `this runs inside an agent session (${session.evidence}): grades given here are recorded as cli-script and do not count` })
   return report(ctx, checks)
+}
+
+/** Which files the hosts' guard protects (defaults and `AGENT_TRACKER_PROTECTED_FILES`), and which of them this folder holds. */
+function protectionCheck(ctx: CommandContext): Check {
+  try {
+    const protection = resolveProtectedFiles([], ctx.io.env)
+    const files = new ProtectedFileIndex(ctx.io.cwd, protection, { maxEntries: 50_000 }).filesUnder(ctx.io.cwd)
+    const here = files === undefined ? 'too many files here to list them' : files.length === 0 ? `none in ${ctx.io.cwd}` : `${String(files.length)} in ${ctx.io.cwd}: ${files.slice(0, 5).map((file) => relative(ctx.io.cwd, file)).join(', ')}${files.length > 5 ? ', …' : ''}`
+    return { name: 'Secrets', ok: true, detail: `${protection.patterns.join(' ')} (more with ${PROTECTED_FILES_VARIABLE} or the plugin's protectedFiles); ${here}` }
+  } catch (error) {
+    return { name: 'Secrets', ok: false, detail: `${PROTECTED_FILES_VARIABLE}: ${describeFailure(error).message}` }
+  }
 }
 
 function report(ctx: CommandContext, checks: readonly Check[]): number {

@@ -43,6 +43,7 @@ export async function exportCommand(ctx: CommandContext, options: ReportOptions 
       trends: await setupTrends(store, query),
       leaderboard: await leaderboard(store, setupFilterOf(query)),
       projects: report.projects,
+      nonUserChannels: report.nonUserChannels,
     })
   }
   const out = options.out ?? (format === 'html' ? 'agent-tracker-report.html' : undefined)

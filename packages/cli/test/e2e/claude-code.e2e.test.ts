@@ -81,7 +81,7 @@ describe('agent-tracker with the real Claude Code CLI', { timeout: 300_000 }, ()
       const work = await claude(home, shop, fake.baseURL, 'WORK-TASK: commit a file, push it and list the files')
       expect(work.code, work.result).toBe(0)
       expect(fake.toolResults.join('\n')).toContain('[main ')
-      expect(fake.toolResults[2]).toContain(`agent-tracker blocked this Read call: it touches ${join(shop, '.env')}, a secret env file.`)
+      expect(fake.toolResults[2]).toContain(`agent-tracker blocked this Read call: it touches ${join(shop, '.env')}, a protected file.`)
       expect(fake.toolResults.join('\n')).not.toContain('sk-live-secret')
       const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: shop, encoding: 'utf8' }).trim()
 

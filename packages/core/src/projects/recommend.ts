@@ -1,4 +1,5 @@
 import type { ProjectProfile } from './project-profile.js'
+import { isCountedGrade } from '../facts/grade-channel.js'
 import type { CommitRef } from '../store/commit-ref.js'
 import type { BugRecord, GradeEventRecord, ProjectRecord, UsageRecord } from '../store/records.js'
 import { isAboveThreshold, projectSimilarity } from './project-similarity.js'
@@ -110,7 +111,7 @@ export function recommendSetups(profile: ProjectProfile, records: RecommendRecor
   }
   for (const event of records.gradeEvents) {
     const weight = weightOf.get(event.project)
-    if (weight === undefined || event.userGrade === undefined) continue
+    if (weight === undefined || event.userGrade === undefined || !isCountedGrade(event)) continue
     slot(event.setup, event.project).samples.push({ weight, grade: event.userGrade })
   }
   for (const bug of records.bugs) {

@@ -1,7 +1,8 @@
 import type { SetupFilter } from '../reports/setup-filter.js'
 import { matchesSetupFilter } from '../reports/setup-filter.js'
 import type { SetupReportRow } from '../reports/setup-report.js'
-import { buildSetupReport } from '../reports/setup-report.js'
+import { buildSetupReport, nonUserChannels } from '../reports/setup-report.js'
+import type { GradeChannel } from '../facts/grade-channel.js'
 import type { SetupTrend } from '../reports/trends.js'
 import { buildTrends } from '../reports/trends.js'
 import type { RecordQuery, TrackerStore } from '../store/tracker-store.js'
@@ -20,6 +21,11 @@ export interface SetupReport {
   readonly rows: readonly SetupReportRow[]
   /** Projects the reported setups committed to in the window. */
   readonly projects: number
+  /**
+   * Channels other than the user's own that brought user grades in the window; when there are
+   * any, apps show user grades by channel (`userGradesByChannel` of each row).
+   */
+  readonly nonUserChannels: readonly GradeChannel[]
 }
 
 /**
@@ -33,8 +39,10 @@ export async function setupReport(store: TrackerStore, query: ReportQuery = {}):
   const [setups, commits, gradeEvents, bugs, usage] = await Promise.all([
     store.find('setups'), store.findCommitRefs(scope), store.find('gradeEvents', scope), store.find('bugs', scope), store.find('usage', scope),
   ])
+  const rows = buildSetupReport({ setups, commits, gradeEvents, bugs, usage }, query)
   return {
-    rows: buildSetupReport({ setups, commits, gradeEvents, bugs, usage }, query),
+    rows,
+    nonUserChannels: nonUserChannels(rows),
     projects: new Set(commits.filter((commit) => matchesSetupFilter(commit.setup, query)).map((commit) => commit.project)).size,
   }
 }

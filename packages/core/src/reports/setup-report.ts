@@ -1,4 +1,6 @@
 import type { TokenUsage } from '../facts/facts.js'
+import type { GradeChannel, ShownGradeChannel } from '../facts/grade-channel.js'
+import { GRADE_CHANNELS, UNRECORDED_CHANNEL, isCountedGrade, isUserChannel, shownChannel } from '../facts/grade-channel.js'
 import { NO_TOKENS } from '../facts/facts.js'
 import { addTokens } from '../scoring/apply-fact.js'
 import { isHalted } from '../scoring/agent-state.js'
@@ -19,6 +21,17 @@ export interface ReportRecords {
   readonly usage: readonly UsageRecord[]
 }
 
+/** The user grades a setup received through one channel. */
+export interface ChannelGrades {
+  readonly channel: ShownGradeChannel
+  /** User grades received this way. */
+  readonly grades: number
+  /** How many of them count (the rest came through a channel not the user's own, unvouched). */
+  readonly counted: number
+  /** Mean of all of them, counted or not; null when none. */
+  readonly meanGrade: number | null
+}
+
 /** One setup's outcomes across projects. Ratios are null when their denominator is zero. */
 export interface SetupReportRow {
   readonly setup: string
@@ -31,8 +44,11 @@ export interface SetupReportRow {
   readonly bugsPerCommit: number | null
   readonly agentGrades: number
   readonly meanAgentGrade: number | null
+  /** Counted user grades only (see `isCountedGrade`). */
   readonly userGrades: number
   readonly meanUserGrade: number | null
+  /** Every user grade, counted or not, by the channel it came through, in channel order. */
+  readonly userGradesByChannel: readonly ChannelGrades[]
   readonly toolCalls: number
   readonly toolFailures: number
   readonly toolFailureRate: number | null
@@ -63,6 +79,7 @@ interface Tally {
   agentGradeSum: number
   userGrades: number
   userGradeSum: number
+  channels: Map<ShownGradeChannel, { grades: number; counted: number; sum: number }>
   toolCalls: number
   toolFailures: number
   messages: number
@@ -84,7 +101,7 @@ export function buildSetupReport(records: ReportRecords, filter: SetupFilter = {
     if (!matchesSetupFilter(setup, filter)) return undefined
     let found = tallies.get(setup)
     if (found === undefined) {
-      found = { commits: 0, pushes: 0, bugs: 0, agentGrades: 0, agentGradeSum: 0, userGrades: 0, userGradeSum: 0, toolCalls: 0, toolFailures: 0, messages: 0, tokens: NO_TOKENS, cost: 0, estimatedCost: 0, unpricedMessages: 0, projects: new Set() }
+      found = { commits: 0, pushes: 0, bugs: 0, agentGrades: 0, agentGradeSum: 0, userGrades: 0, userGradeSum: 0, channels: new Map(), toolCalls: 0, toolFailures: 0, messages: 0, tokens: NO_TOKENS, cost: 0, estimatedCost: 0, unpricedMessages: 0, projects: new Set() }
       tallies.set(setup, found)
     }
     found.projects.add(project)
@@ -105,10 +122,18 @@ export function buildSetupReport(records: ReportRecords, filter: SetupFilter = {
       t.agentGrades += 1
       t.agentGradeSum += event.agentGrade
     }
-    if (event.userGrade !== undefined) {
+    if (event.userGrade === undefined) continue
+    const counted = isCountedGrade(event)
+    if (counted) {
       t.userGrades += 1
       t.userGradeSum += event.userGrade
     }
+    const channel = shownChannel(event)
+    const byChannel = t.channels.get(channel) ?? { grades: 0, counted: 0, sum: 0 }
+    t.channels.set(channel, byChannel)
+    byChannel.grades += 1
+    byChannel.sum += event.userGrade
+    if (counted) byChannel.counted += 1
   }
   for (const day of records.usage) {
     const t = tally(day.setup, day.project)
@@ -142,6 +167,7 @@ export function buildSetupReport(records: ReportRecords, filter: SetupFilter = {
       meanAgentGrade: ratio(t.agentGradeSum, t.agentGrades),
       userGrades: t.userGrades,
       meanUserGrade: ratio(t.userGradeSum, t.userGrades),
+      userGradesByChannel: [...t.channels].sort(([a], [b]) => channelOrder(a) - channelOrder(b)).map(([channel, c]) => ({ channel, grades: c.grades, counted: c.counted, meanGrade: ratio(c.sum, c.grades) })),
       toolCalls: t.toolCalls,
       toolFailures: t.toolFailures,
       toolFailureRate: ratio(t.toolFailures, t.toolCalls),
@@ -162,6 +188,23 @@ export function buildSetupReport(records: ReportRecords, filter: SetupFilter = {
     })
   }
   return rows.sort((a, b) => (b.meanUserGrade ?? -Infinity) - (a.meanUserGrade ?? -Infinity) || b.commits - a.commits || a.setup.localeCompare(b.setup))
+}
+
+/**
+ * The channels other than the user's own that brought any user grade to these rows (grades
+ * recorded before channels existed are the user's: they were counted then). Reports show user
+ * grades by channel when there is one.
+ */
+export function nonUserChannels(rows: readonly Pick<SetupReportRow, 'userGradesByChannel'>[]): GradeChannel[] {
+  const found = new Set<GradeChannel>()
+  for (const row of rows) {
+    for (const { channel } of row.userGradesByChannel) if (channel !== UNRECORDED_CHANNEL && !isUserChannel(channel)) found.add(channel)
+  }
+  return [...found].sort((a, b) => channelOrder(a) - channelOrder(b))
+}
+
+function channelOrder(channel: ShownGradeChannel): number {
+  return channel === UNRECORDED_CHANNEL ? GRADE_CHANNELS.length : GRADE_CHANNELS.indexOf(channel)
 }
 
 function ratio(numerator: number, denominator: number): number | null {

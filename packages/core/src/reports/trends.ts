@@ -1,3 +1,4 @@
+import { isCountedGrade } from '../facts/grade-channel.js'
 import type { CommitRef } from '../store/commit-ref.js'
 import type { GradeEventRecord, UsageRecord } from '../store/records.js'
 import type { SetupFilter } from './setup-filter.js'
@@ -46,7 +47,7 @@ export function buildTrends(records: {
     if (b !== undefined) b.commits += 1
   }
   for (const event of records.gradeEvents) {
-    if (event.userGrade === undefined) continue
+    if (event.userGrade === undefined || !isCountedGrade(event)) continue
     const b = bucket(event.setup, event.at)
     if (b === undefined) continue
     b.grades += 1

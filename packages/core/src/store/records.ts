@@ -1,6 +1,7 @@
 import type { AgentState } from '../scoring/agent-state.js'
 import type { Party, TokenUsage } from '../facts/facts.js'
 import type { Grade } from '../facts/grade.js'
+import type { GradeChannel } from '../facts/grade-channel.js'
 import type { ProjectProfile } from '../projects/project-profile.js'
 
 /** Version of the record shapes below; stored in every record as `v`. */
@@ -47,6 +48,12 @@ export interface RetrospectiveRecord {
   readonly userGrade?: Grade
   readonly agentNote?: string
   readonly userNote?: string
+  /**
+   * The channels the two grades came through (absent when recorded before grades carried one).
+   * A retrospective holds only counted grades: a user grade that does not count stays a grade event.
+   */
+  readonly agentGradeChannel?: GradeChannel
+  readonly userGradeChannel?: GradeChannel
   /** Communication score before the first and after the latest grade. */
   readonly scoreBefore?: number
   readonly scoreAfter?: number
@@ -65,6 +72,10 @@ export interface GradeEventRecord {
   readonly by: Party
   readonly agentGrade?: Grade
   readonly userGrade?: Grade
+  /** The channel the grade came through; absent on events recorded before grades carried one. */
+  readonly channel?: GradeChannel
+  /** Present (true) when the user vouched for a grade from a channel not their own. */
+  readonly vouched?: true
   /** Communication score around this grade (absent for events imported from legacy data). */
   readonly scoreBefore?: number
   readonly scoreAfter?: number

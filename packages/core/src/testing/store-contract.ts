@@ -177,6 +177,28 @@ export const STORE_CONTRACT_CHECKS: readonly StoreContractCheck[] = [
       }),
   },
   {
+    name: 'keeps a user grade from a channel not the user\'s own as a grade event that changes no score and takes no retrospective slot',
+    run: (factory) =>
+      withStore(factory, async (store) => {
+        const s = createFactScript({ setup: SETUP, project: PROJECT })
+        await store.applyFacts([s.commit('feed0002', 'add cart')])
+        const forged = s.grade('feed0002', { by: 'user', userGrade: 5, agentGrade: 5, channel: 'cli-script' })
+        const result = await store.applyFacts([forged])
+        if (!result.deferred) expect(result.applied).toBe(1)
+        expect(await store.get('retrospectives', [SETUP, 'feed0002'])).toBeUndefined()
+        expect((await store.get('setups', [SETUP]))?.state).toMatchObject({ communication: 60, experience: 1, userGrades: { count: 0, sum: 0 }, agentGrades: { count: 0, sum: 0 } })
+        await store.applyFacts([s.grade('feed0002', { by: 'user', userGrade: 2, channel: 'slash-command' }), s.grade('feed0002', { by: 'agent', agentGrade: 1, channel: 'agent-tool' })])
+        expect(await store.get('retrospectives', [SETUP, 'feed0002'])).toMatchObject({ userGrade: 2, userGradeChannel: 'slash-command', agentGrade: 1, agentGradeChannel: 'agent-tool' })
+        await store.applyFacts([s.grade('feed0002', { by: 'user', userGrade: -1, channel: 'ingest', vouched: true })])
+        const events = await store.find('gradeEvents', { setup: SETUP, order: 'oldest' })
+        expect(events.map((e) => [e.channel, e.vouched, e.userGrade ?? e.agentGrade, e.scoreBefore, e.scoreAfter])).toEqual([
+          ['cli-script', undefined, 5, 60, 60], ['slash-command', undefined, 2, 60, 62], ['agent-tool', undefined, 1, 62, 63],
+        ])
+        // A vouched grade counts as the user's own, so it finds the commit graded already.
+        expect((await store.get('setups', [SETUP]))?.state).toMatchObject({ communication: 63, userGrades: { count: 1, sum: 2 } })
+      }),
+  },
+  {
     name: 'records bugs, halts at zero skill points and reinstates',
     run: (factory) =>
       withStore(factory, async (store) => {
