@@ -1,7 +1,7 @@
 import type { AgentStatus, ToolCall, ToolCallPolicy } from '@agent-tracker/core/host'
 import { DEFAULT_RULES, guardToolCall, toAgentStatus } from '@agent-tracker/core/host'
 import { resolveDatabasePath } from '@agent-tracker/node-host/database-path'
-import { ProtectedFileIndex, resolveProtectedFiles } from '@agent-tracker/node-host/protected-files'
+import { ProtectedFileIndex, resolveProtectedFiles } from '@agent-tracker/node-host/trust'
 import type { HookInput } from './hook-input.js'
 import type { HookOptions } from './hook-options.js'
 import { hookSetup } from './hook-options.js'

@@ -1,7 +1,7 @@
 import { homedir } from 'node:os'
-import type { AgentSession } from '@agent-tracker/core'
-import { agentSessionOf } from '@agent-tracker/core'
-import { detectAgentSession } from '@agent-tracker/node-host'
+import type { AgentSession } from '@agent-tracker/core/host'
+import { agentSessionOf } from '@agent-tracker/core/host'
+import { detectAgentSession } from '@agent-tracker/node-host/trust'
 
 /**
  * Everything the CLI takes from its process: streams, environment, working and home folders. The

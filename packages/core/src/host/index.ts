@@ -1,6 +1,8 @@
 // What an agent host's hooks decide, without the rest of the domain: for a hook process that must
 // start fast (one per event), the same functions `@agent-tracker/core` exports, in a few modules.
 
+export type { AgentSession, AncestorProcess, CliRun } from './agent-session.js'
+export { agentSessionOf, cliGradeChannel } from './agent-session.js'
 export type { FolderStep, GitEvent } from './commit-detection.js'
 export { folderStepsOf, gitEventsOf, reportedCommitsOf, runsGitCommit } from './commit-detection.js'
 export type { ProtectedFiles } from './protection/protected-files.js'
