@@ -1,3 +1,4 @@
+import { resolveTimeZone } from '@agent-tracker/migrate'
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { activityCommand } from './commands/activity.js'
 import { agentsCommand } from './commands/agents.js'
@@ -10,7 +11,7 @@ import { hooksInstallCommand } from './commands/hooks-install.js'
 import { IMPORT_SOURCES, importCommand } from './commands/import.js'
 import { ingestCommand } from './commands/ingest.js'
 import { initCommand } from './commands/init.js'
-import { mergeCommand } from './commands/merge.js'
+import { MERGE_HELP, mergeCommand } from './commands/merge.js'
 import { migrateCommand } from './commands/migrate.js'
 import { projectsCommand } from './commands/projects.js'
 import { recommendCommand } from './commands/recommend.js'
@@ -19,6 +20,7 @@ import { reportCommand } from './commands/report.js'
 import { retroCommand } from './commands/retro.js'
 import { searchCommand } from './commands/search.js'
 import { statusCommand } from './commands/status.js'
+import { upgradeCommand } from './commands/upgrade.js'
 import type { CommandContext, CommonOptions } from './context.js'
 import { demoCommand } from './demo/run-demo.js'
 import { runHookCommand } from './hook-command.js'
@@ -26,6 +28,16 @@ import type { Io } from './io.js'
 
 /** Runs a command with a context; returns its exit code. */
 export type Runner = (run: (ctx: CommandContext) => unknown, options: CommonOptions) => Promise<void>
+
+const timezoneOption = (): Option => new Option('--timezone <zone>', 'the zone legacy times written without one are read in: an IANA name (Europe/Stockholm), UTC or an offset (+01:00); default this machine\'s').argParser(timeZoneName)
+
+function timeZoneName(value: string): string {
+  try {
+    return resolveTimeZone(value).name
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message)
+  }
+}
 
 const limitOption = (): Option => new Option('--limit <n>', 'at most this many entries').default(20).argParser(positiveInteger)
 
@@ -108,11 +120,22 @@ grade: reports show it by channel, and it counts for nothing.`)
     .option('--project <path-or-name>', 'the project (default: the current folder)').addOption(limitOption())
     .action((setup: string | undefined, o: Opts & { task?: string; actions?: string; outcome?: string; decisions?: string; project?: string; limit: number }) => run((ctx) => activityCommand(ctx, setup, o), o))
   add('migrate [dir...]', "bring old per-project databases and .agent/ .journal/ files into the central database", 'agent-tracker migrate ~/code/shop ~/code/api')
-    .option('--setup <id>', 'the setup legacy journal files belong to (default: .agent/status.json agent_name, else build)')
+    .option('--setup <id>', 'the setup legacy journal files belong to (default: the one .agent/status.json names; files it cannot name go to a setup "unattributed-<folder>" that a later --setup moves)')
     .option('--again', 'also repeat migrations that finished before (to pick up legacy data added since)')
-    .action((dirs: string[], o: Opts & { setup?: string; again?: boolean }) => run((ctx) => migrateCommand(ctx, dirs, o), o))
-  add('merge <db>', "add another agent-tracker database (e.g. another machine's) to this one", 'agent-tracker merge ~/Downloads/laptop.lmdb')
-    .action((other: string, o: Opts) => run((ctx) => mergeCommand(ctx, other), o))
+    .addOption(timezoneOption())
+    .action((dirs: string[], o: Opts & { setup?: string; again?: boolean; timezone?: string }) => run((ctx) => migrateCommand(ctx, dirs, o), o))
+  add('upgrade', "replace the predecessor's (opencode-agent-tracker) central database at the path with agent-tracker's, importing everything it holds; the old one is kept beside it", 'agent-tracker upgrade --dry-run')
+    .option('--dry-run', 'only say what would be imported and where the old database would be kept')
+    .addOption(timezoneOption())
+    .addHelpText('after', `
+The old database is kept, unchanged, as <database>.predecessor-<time>. Stopped at any moment, the
+upgrade leaves either the old database at the path or the new one complete; run it again to finish.
+Close OpenCode (with the old plugin) first: an upgrade waits while another process has the database open.`)
+    .action((o: Opts & { dryRun?: boolean; timezone?: string }) => run((ctx) => upgradeCommand(ctx, o), o))
+  add('merge <db>', "add another agent-tracker database (e.g. another machine's) to this one; a setup in both gets their scores added together", 'agent-tracker merge ~/Downloads/laptop.lmdb')
+    .addOption(timezoneOption())
+    .addHelpText('after', MERGE_HELP)
+    .action((other: string, o: Opts & { timezone?: string }) => run((ctx) => mergeCommand(ctx, other, o), o))
   reportFilters(add('export', 'export data as JSON or CSV, or a report with charts as one HTML file; the filters narrow every format', 'agent-tracker export --format html --out report.html'))
     .requiredOption('--format <format>', 'json, csv or html')
     .option('--out <file>', 'write to this file (default: stdout; report.html for html)')
@@ -161,8 +184,8 @@ Example:
   $ echo '{"hook_event_name":"Stop",…}' | agent-tracker hook claude-code`)
     .exitOverride()
     .action((_host: string, _o: unknown, command: Command) => run(() => runHookCommand(command.args, io), {}))
-  add('doctor', 'check the database: path, size and limit, schema, readers, legacy data, plugin config', 'agent-tracker doctor')
-    .action((o: Opts) => run((ctx) => doctorCommand(ctx), o))
+  add('doctor [folder]', 'check the database (path, what it is, size and limit, schema, readers, migrations) and a project folder\'s legacy data (default: the current folder), and the plugin config', 'agent-tracker doctor ~/code/shop')
+    .action((folder: string | undefined, o: Opts) => run((ctx) => doctorCommand(ctx, folder), o))
   add('init', 'add the plugin to opencode.json (this project, or --global)', 'agent-tracker init --global')
     .option('--global', 'configure ~/.config/opencode/opencode.json instead of ./opencode.json')
     .option('--database-path <path>', 'plugin option databasePath')

@@ -1,3 +1,5 @@
+import type { DatabaseFormat } from './database-format.js'
+
 /** Stable codes of the errors lmdb-store raises. */
 export type LmdbStoreErrorCode =
   | 'INVALID_OPTION'
@@ -5,6 +7,7 @@ export type LmdbStoreErrorCode =
   | 'DATABASE_UNREADABLE'
   | 'DATABASE_UNWRITABLE'
   | 'DATABASE_TOO_NEW'
+  | 'NOT_AGENT_TRACKER_DATABASE'
 
 /**
  * What each error is about, by code: the facts a host needs to phrase the fix in its own words
@@ -21,6 +24,8 @@ export interface LmdbStoreErrorDetails {
   readonly DATABASE_UNWRITABLE: { readonly path: string; readonly reason: 'create' | 'permission' | 'folder' | 'lock-file' | 'write' }
   /** A database written by a newer release. */
   readonly DATABASE_TOO_NEW: { readonly path: string; readonly schemaVersion: number; readonly supportedVersion: number }
+  /** A file at the path that holds something else: the predecessor's database, another program's; never opened. */
+  readonly NOT_AGENT_TRACKER_DATABASE: { readonly path: string; readonly format: DatabaseFormat }
 }
 
 /** Base class of every error lmdb-store raises; `code` is stable across releases and `details` says what it is about. */

@@ -25,6 +25,9 @@ export const META = 'meta'
 /** Meta key of the schema version. */
 export const SCHEMA_VERSION_KEY = 'schemaVersion'
 
+/** Meta key of the database's own id, which names it as a source when it is merged elsewhere. */
+export const DATABASE_ID_KEY = 'databaseId'
+
 /** Meta key prefix of migration records: `['migration', id]`. */
 export const MIGRATION_PREFIX = 'migration'
 

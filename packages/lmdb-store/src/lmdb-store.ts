@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { rmSync } from 'node:fs'
 import type {
   AppliedBatch,
@@ -12,17 +13,21 @@ import type {
   RecordBatch,
   RecordKey,
   RecordQuery,
+  Reattribution,
+  ReattributeResult,
   ScoringRules,
+  SetupImportResult,
+  SetupRecord,
   SyncTrackerStore,
 } from '@agent-tracker/core'
 import type { PlannedRecord } from '@agent-tracker/core/store'
 import { COLLECTIONS, SCHEMA_VERSION, validateFact } from '@agent-tracker/core'
-import { normaliseQuery, planFacts, recordKey, recordSlot, withProfile } from '@agent-tracker/core/store'
+import { normaliseQuery, planFacts, planReattribution, planSetupImport, recordKey, recordSlot, withProfile } from '@agent-tracker/core/store'
 import { createTransactionReader, putRecords } from './batch-writes.js'
-import { MIGRATION_PREFIX, prefixRange, toLmdbKey } from './layout.js'
+import { DATABASE_ID_KEY, MIGRATION_PREFIX, prefixRange, toLmdbKey } from './layout.js'
 import type { Environment } from './open-environment.js'
 import { openEnvironment } from './open-environment.js'
-import { findCommitRefs, findRecords } from './record-queries.js'
+import { findCommitRefs, findRecords, findSetupRecords } from './record-queries.js'
 import { checkSchemaVersion, storedSchemaVersion } from './schema-version.js'
 import { ensureRoom } from './size-limit.js'
 import { closedError, translateWriteError } from './store-errors.js'
@@ -38,6 +43,8 @@ export interface LmdbStoreInfo {
   readonly readers: number
   readonly maxReaders: number
   readonly schemaVersion: number
+  /** The id another database names this one by when merging it (absent until first needed). */
+  readonly databaseId: string | undefined
   readonly records: Readonly<Record<CollectionName, number>>
 }
 
@@ -139,6 +146,33 @@ export class LmdbStore implements SyncTrackerStore {
     })
   }
 
+  importSetups(source: string, setups: readonly SetupRecord[]): Promise<SetupImportResult> {
+    return later(() => {
+      this.#ensureOpen()
+      return this.#write(() => {
+        const own = `database:${this.#databaseId(true) ?? ''}`
+        const plan = planSetupImport((id) => this.#db.tables.setups.get([id]), setups, source, this.rules, own)
+        this.#ensureRoom(plan.puts.map((record) => ({ collection: 'setups', key: [record.id], record })))
+        for (const record of plan.puts) this.#db.tables.setups.putSync([record.id], record)
+        return plan.result
+      })
+    })
+  }
+
+  reattribute(move: Reattribution): Promise<ReattributeResult> {
+    return later(() => {
+      this.#ensureOpen()
+      return this.#write(() => {
+        const { records, fromHasOtherRecords } = findSetupRecords(this.#db, move.from, move.project)
+        const plan = planReattribution(move, { records, fromHasOtherRecords, get: (collection, key) => this.#db.tables[collection].get(toLmdbKey(key)) }, this.rules)
+        this.#ensureRoom(plan.puts)
+        for (const { collection, key } of plan.deletes) this.#db.tables[collection].removeSync(toLmdbKey(key))
+        putRecords(this.#db, plan.puts)
+        return plan.result
+      })
+    })
+  }
+
   saveProjectProfile(path: string, profile: ProjectProfile): Promise<ProjectRecord> {
     return later(() => {
       this.#ensureOpen()
@@ -190,6 +224,7 @@ export class LmdbStore implements SyncTrackerStore {
       readers: stats.numReaders,
       maxReaders: stats.maxReaders,
       schemaVersion: storedSchemaVersion(this.#db.meta, this.path) ?? SCHEMA_VERSION,
+      databaseId: this.#databaseId(false),
       records,
     }
   }
@@ -200,6 +235,18 @@ export class LmdbStore implements SyncTrackerStore {
     this.#closed = true
     await this.#db.root.close()
     if (this.#temporary !== undefined) rmSync(this.#temporary, { recursive: true, force: true })
+  }
+
+  /**
+   * This database's id, created on first need when `create` (inside a write transaction); another
+   * database that merges this one names it by the id, so its scores never come back twice.
+   */
+  #databaseId(create: boolean): string | undefined {
+    const stored = this.#db.meta.get(DATABASE_ID_KEY)
+    if (typeof stored === 'string' || !create) return typeof stored === 'string' ? stored : undefined
+    const id = randomUUID()
+    this.#db.meta.putSync(DATABASE_ID_KEY, id)
+    return id
   }
 
   /** Runs `body` in one synchronous write transaction; a throw rolls everything back. */

@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto'
 import { SCHEMA_VERSION, describeValue } from '@agent-tracker/core'
 import type { Database } from 'lmdb'
 import { LmdbStoreError } from './errors.js'
-import { SCHEMA_VERSION_KEY } from './layout.js'
+import { DATABASE_ID_KEY, SCHEMA_VERSION_KEY } from './layout.js'
 
 /**
  * The schema version stored in `meta`, or undefined when none is stored yet (a new database).
@@ -27,6 +28,8 @@ export function checkSchemaVersion(meta: Database<unknown>, path: string, readOn
   if (stored !== undefined || readOnly) return
   write(() => {
     // Another process may have created the database meanwhile: only the first one writes.
-    if (meta.get(SCHEMA_VERSION_KEY) === undefined) meta.putSync(SCHEMA_VERSION_KEY, SCHEMA_VERSION)
+    if (meta.get(SCHEMA_VERSION_KEY) !== undefined) return
+    meta.putSync(SCHEMA_VERSION_KEY, SCHEMA_VERSION)
+    meta.putSync(DATABASE_ID_KEY, randomUUID())
   })
 }

@@ -31,6 +31,8 @@ export function instrument<S extends TrackerStore>(inner: S): InstrumentedStore<
     findCommitRefs: inner.findCommitRefs.bind(inner),
     scan: inner.scan.bind(inner),
     importRecords: inner.importRecords.bind(inner),
+    importSetups: inner.importSetups.bind(inner),
+    reattribute: inner.reattribute.bind(inner),
     saveProjectProfile: inner.saveProjectProfile.bind(inner),
     schemaVersion: inner.schemaVersion.bind(inner),
     recordMigration: inner.recordMigration.bind(inner),

@@ -4,6 +4,9 @@ import { selectCommitRefs, toCommitRef } from '../store/commit-ref.js'
 import { planFacts } from '../planning/plan-facts.js'
 import type { RecordReader } from '../planning/plan-overlay.js'
 import { withProfile } from '../planning/plan-projects.js'
+import type { ReattributionInput } from '../planning/plan-reattribution.js'
+import { REATTRIBUTED_COLLECTIONS, planReattribution } from '../planning/plan-reattribution.js'
+import { planSetupImport } from '../scoring/combine-setups.js'
 import { matchesQuery, normaliseQuery, orderAndLimit } from '../store/record-query.js'
 import type { CollectionName, CollectionRecords, RecordKey } from '../store/records.js'
 import { COLLECTIONS, compareKeys, recordKey } from '../store/records.js'
@@ -29,6 +32,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SyncTracker
   const rules: ScoringRules = resolveRules(options.rules ?? {})
   const tables = new Map<CollectionName, Table>(COLLECTIONS.map((name) => [name, new Map()]))
   const migrations = new Map<string, MigrationRecord>()
+  // How this store names itself as an import source (see `combineSetup`).
+  const ownSource = `database:memory-${String(Date.now())}-${Math.random().toString(36).slice(2)}`
   let closed = false
 
   const table = (collection: CollectionName): Table => {
@@ -107,6 +112,27 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SyncTracker
         }
         for (const { collection, key, record } of fresh.values()) put(collection, key, record)
         return { written: fresh.size, skipped }
+      }),
+
+    importSetups: (source, setups) =>
+      Promise.resolve().then(() => {
+        ensureOpen()
+        const plan = planSetupImport((id) => reader.get('setups', [id]), setups, source, rules, ownSource)
+        for (const record of plan.puts) put('setups', [record.id], record)
+        return copy(plan.result)
+      }),
+
+    reattribute: (move) =>
+      Promise.resolve().then(() => {
+        ensureOpen()
+        const ofFrom = (collection: CollectionName): unknown[] => [...table(collection).values()].map((entry) => entry.record).filter((record) => (record as { setup?: string }).setup === move.from)
+        const inProject = (record: unknown): boolean => (record as { project?: string }).project === move.project
+        const records = Object.fromEntries(REATTRIBUTED_COLLECTIONS.map((c) => [c, ofFrom(c).filter(inProject)])) as unknown as ReattributionInput['records']
+        const fromHasOtherRecords = REATTRIBUTED_COLLECTIONS.some((c) => ofFrom(c).some((record) => !inProject(record)))
+        const plan = planReattribution(move, { records, get: (collection, key) => reader.get(collection, key), fromHasOtherRecords }, rules)
+        for (const { collection, key } of plan.deletes) table(collection).delete(slot(key))
+        for (const write of plan.puts) put(write.collection, write.key, write.record)
+        return plan.result
       }),
 
     saveProjectProfile: (path, profile) =>

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest'
+import type { AgentState } from '../scoring/agent-state.js'
 import { initialState } from '../scoring/agent-state.js'
 import { applyFacts } from '../scoring/apply-fact.js'
 import { isTrackerError } from '../errors.js'
 import type { Fact } from '../facts/facts.js'
+import { parseSetupId } from '../facts/setup-id.js'
+import type { SetupRecord } from '../store/records.js'
 import { COLLECTIONS } from '../store/records.js'
 import type { ScoringRulesInput } from '../scoring/rules.js'
 import type { TrackerStore } from '../store/tracker-store.js'
@@ -36,6 +39,11 @@ async function expectCode(promise: Promise<unknown>, code: string): Promise<void
   const error = await promise.then(() => undefined, (caught: unknown) => caught)
   expect(error, `expected the call to fail with ${code}`).toBeDefined()
   expect(isTrackerError(error) ? error.code : error).toBe(code)
+}
+
+/** A setup record as another database would hold it. */
+function importedSetup(id: string, state: AgentState): SetupRecord {
+  return { v: 1, id, ...parseSetupId(id), state, firstSeenAt: '2025-12-01T00:00:00.000Z', lastSeenAt: '2025-12-31T00:00:00.000Z' }
 }
 
 /** A mixed, realistic sequence of facts for one setup. */
@@ -300,6 +308,55 @@ export const STORE_CONTRACT_CHECKS: readonly StoreContractCheck[] = [
         expect(await store.importRecords({ commits: [imported, clash] })).toEqual({ written: 0, skipped: 2 })
         expect((await store.get('commits', [PROJECT, '1111aaaa']))?.message).toBe('mine')
         expect((await store.get('commits', [PROJECT, '2222bbbb']))?.message).toBe('imported')
+      }),
+  },
+  {
+    name: 'imports setups from other databases: adds the absent, combines the present once per source',
+    run: (factory) =>
+      withStore(factory, async (store) => {
+        const s = createFactScript({ setup: SETUP, project: PROJECT })
+        await store.applyFacts([s.commit('aaaa0001'), s.bug('user')])
+        const start = initialState(store.rules)
+        const theirs = importedSetup(SETUP, { ...start, skillPoints: 3, experience: 4, communication: 70, commits: 12, bugs: 2, userGrades: { count: 4, sum: 11 } })
+        const first = await store.importSetups('merge:/laptop.lmdb', [theirs, importedSetup(OTHER, { ...start, commits: 1 })])
+        expect(first).toMatchObject({ written: 1, skipped: 0, combined: [{ id: SETUP, before: { commits: 1, bugs: 1 }, after: { commits: 13, bugs: 3 } }] })
+        const combined = await store.get('setups', [SETUP])
+        expect(combined?.state).toMatchObject({ commits: 13, bugs: 3, skillPoints: 2, experience: 5, communication: 70, userGrades: { count: 4, sum: 11 } })
+        expect(await store.importSetups('merge:/laptop.lmdb', [theirs])).toEqual({ written: 0, combined: [], skipped: 1 })
+        expect((await store.get('setups', [SETUP]))?.state).toEqual(combined?.state)
+        await store.importSetups('merge:/laptop.lmdb', [importedSetup(SETUP, { ...theirs.state, commits: 15 })])
+        expect((await store.get('setups', [SETUP]))?.state.commits).toBe(16)
+        expect((await store.get('setups', [OTHER]))?.state.commits).toBe(1)
+      }),
+  },
+  {
+    name: 'moves what an import put under the wrong setup to the right one',
+    run: (factory) =>
+      withStore(factory, async (store) => {
+        const wrong = 'unattributed-shop'
+        const source = `legacy-files:${PROJECT}`
+        const at = '2026-02-23T17:00:00.000Z'
+        const mine = createFactScript({ setup: SETUP, project: PROJECT })
+        await store.applyFacts([mine.commit('bbbb0002'), mine.grade('bbbb0002', { by: 'user', userGrade: 2 })])
+        await store.importRecords({
+          commits: [{ v: 1, project: PROJECT, hash: 'cccc0003', setup: wrong, at, message: 'legacy' }],
+          retrospectives: [
+            { v: 1, setup: wrong, commit: 'cccc0003', project: PROJECT, at, updatedAt: at, userGrade: 5 },
+            { v: 1, setup: wrong, commit: 'bbbb0002', project: PROJECT, at, updatedAt: at, userGrade: 1 },
+          ],
+          activities: [{ v: 1, id: 'legacy-1', setup: wrong, project: PROJECT, at, task: 'journal', actions: '', outcome: '', decisions: '' }],
+        })
+        await store.importSetups(source, [importedSetup(wrong, { ...initialState(store.rules), userGrades: { count: 2, sum: 6 } })])
+        const result = await store.reattribute({ from: wrong, to: SETUP, project: PROJECT, source })
+        expect(result).toEqual({ moved: 3, dropped: 1, removedSetup: true })
+        expect(await store.get('setups', [wrong])).toBeUndefined()
+        expect((await store.get('setups', [SETUP]))?.state.userGrades).toEqual({ count: 3, sum: 8 })
+        expect((await store.find('commits', { setup: SETUP })).map((c) => c.hash).sort()).toEqual(['bbbb0002', 'cccc0003'])
+        expect(await store.find('commits', { setup: wrong })).toEqual([])
+        expect((await store.get('retrospectives', [SETUP, 'bbbb0002']))?.userGrade).toBe(2)
+        expect(await store.find('activities', { setup: SETUP })).toMatchObject([{ id: 'legacy-1', setup: SETUP }])
+        for (const collection of COLLECTIONS) expect((await store.find(collection)).filter((record) => (record as { setup?: string }).setup === wrong)).toEqual([])
+        await expectCode(store.reattribute({ from: wrong, to: 'bad@id', project: PROJECT, source }), 'INVALID_SETUP_ID')
       }),
   },
   {
