@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Transcript } from '@agent-tracker/host-import/testing'
 import { describe, expect, it } from 'vitest'
@@ -32,7 +32,10 @@ describe('agent-tracker hook claude-code', () => {
     expect(built.stdout).toBe(inProcess.stdout)
     const recorded = await runBuiltCli(['hook', 'claude-code', '--db', join(home, 'x.lmdb')], { home, input: JSON.stringify({ session_id: 's1', transcript_path: transcript, cwd, hook_event_name: 'PostToolUse', tool_name: 'Read', tool_input: {}, tool_use_id: 'toolu_1', tool_response: {} }) })
     expect(recorded).toMatchObject({ code: 0, stdout: '', stderr: '' })
-    expect(JSON.parse((await runCli(['status', '--db', join(home, 'x.lmdb'), '--json'], { home })).stdout)).toEqual([expect.objectContaining({ setup: 'claude-code@anthropic/claude-opus-4-8', state: expect.objectContaining({ toolCalls: 1 }) as unknown })])
+    expect(existsSync(join(home, 'x.lmdb'))).toBe(false)
+    const stopped = await runBuiltCli(['hook', 'claude-code', '--db', join(home, 'x.lmdb')], { home, input: JSON.stringify({ session_id: 's1', transcript_path: transcript, cwd, hook_event_name: 'Stop', stop_hook_active: false }) })
+    expect(stopped).toMatchObject({ code: 0, stdout: '', stderr: '' })
+    expect(JSON.parse((await runCli(['status', '--db', join(home, 'x.lmdb'), '--json'], { home })).stdout)).toEqual([expect.objectContaining({ setup: 'claude-code@anthropic/claude-opus-4-8', state: expect.objectContaining({ toolCalls: 1, messages: 1 }) as unknown })])
   })
 
   it('says what is wrong with its arguments or input, as a hook error that never stops Claude Code', async () => {
