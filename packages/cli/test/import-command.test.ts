@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Rollout, Transcript, assistant, bashPart, opencodeDatabase } from '@agent-tracker/host-import/testing'
 import { describe, expect, it } from 'vitest'
-import { runCli, tempFolder } from './run-cli.js'
+import { runCli, runCliAtTerminal, tempFolder } from './run-cli.js'
 
 /** A home folder holding the history of all three hosts where they keep it by default. */
 function homeWithHistory(): string {
@@ -46,6 +46,20 @@ describe('agent-tracker import', () => {
     expect(imported.stdout).toContain(`Claude Code (${join(home, '.claude', 'projects')})\n  1 session · 1 setup: claude-code@anthropic/claude-opus-4-8\n  2 tool calls (1 failed) · 1 commit · 0 pushes\n  2 responses · 200 input, 40 output, 60 cache-read tokens · $0.0027 ($0.0027 of it estimated from list prices)\n`)
     expect(imported.stdout).toContain(`  1 part could not be read and was skipped:\n    ${file}:7: the last line is incomplete (the file may still be being written); it was left out`)
     expect(imported.stdout).not.toContain('OpenCode')
+  })
+
+  it('takes only what happened since --since, and shows its progress on a terminal', async () => {
+    const home = homeWithHistory()
+    const later = await runCli(['import', '--since', '2099-01-01', '--json'], { home })
+    expect(later.code).toBe(0)
+    const result = JSON.parse(later.stdout) as { since: string; sources: { source: string; facts: number }[] }
+    expect(result.since).toBe('2099-01-01T00:00:00.000Z')
+    expect(result.sources.map(({ source, facts }) => [source, facts])).toEqual([['opencode', 0], ['claude-code', 0], ['codex', 0]])
+    expect(await runCli(['import', '--since', 'last tuesday'], { home })).toMatchObject({ code: 2 })
+    const shown = await runCliAtTerminal(['import', 'claude-code'], { home })
+    expect(shown.code).toBe(0)
+    expect(shown.stdout).toMatch(/Importing \[=+\] 1\/1 Claude Code/)
+    expect(shown.stdout).toContain('1 session · 1 setup: claude-code@anthropic/claude-opus-4-8')
   })
 
   it('writes nothing on a dry run, not even a new database', async () => {
