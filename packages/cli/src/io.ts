@@ -15,6 +15,8 @@ export interface Io {
   readonly cwd: string
   /** The user's home folder: where `~` and relative database paths resolve, and the global OpenCode config lives. */
   readonly homeDir: string
+  /** The clock; default the system's. Tests and reproducible reports give their own. */
+  readonly now?: () => Date
   /** The agent session the CLI runs under; default: read from `env` alone (the real process also looks at its ancestors). */
   readonly agentSession?: () => AgentSession | undefined
 }

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Transcript } from '@agent-tracker/host-import/testing'
 import { describe, expect, it } from 'vitest'
-import { runBuiltCli, runCli, tempFolder } from './run-cli.js'
+import { jsonData, runBuiltCli, runCli, tempFolder } from './run-cli.js'
 
 describe('agent-tracker hooks install claude-code', () => {
   it("writes the hooks into the project's .claude/settings.json, or the user's with --global, naming the database given", async () => {
@@ -10,7 +10,7 @@ describe('agent-tracker hooks install claude-code', () => {
     const project = tempFolder('project-')
     const installed = await runCli(['hooks', 'install', 'claude-code', '--json'], { home, cwd: project })
     expect(installed.code).toBe(0)
-    expect(JSON.parse(installed.stdout)).toMatchObject({ settingsFile: join(project, '.claude', 'settings.json'), changed: true, command: 'agent-tracker hook claude-code' })
+    expect(jsonData(installed.stdout, 'install')).toMatchObject({ settingsFile: join(project, '.claude', 'settings.json'), changed: true, command: 'agent-tracker hook claude-code' })
     const global = await runCli(['hooks', 'install', 'claude-code', '--global', '--db', 'tracker.lmdb', '--command', 'npx agent-tracker'], { home, cwd: project })
     expect(global.stdout).toContain(`Installed agent-tracker's Claude Code hooks in ${join(home, '.claude', 'settings.json')} (command: npx agent-tracker hook claude-code --db "${join(project, 'tracker.lmdb')}").`)
     const settings = JSON.parse(readFileSync(join(home, '.claude', 'settings.json'), 'utf8')) as { hooks: Record<string, { hooks: { command: string }[] }[]> }
@@ -35,7 +35,7 @@ describe('agent-tracker hook claude-code', () => {
     expect(existsSync(join(home, 'x.lmdb'))).toBe(false)
     const stopped = await runBuiltCli(['hook', 'claude-code', '--db', join(home, 'x.lmdb')], { home, input: JSON.stringify({ session_id: 's1', transcript_path: transcript, cwd, hook_event_name: 'Stop', stop_hook_active: false }) })
     expect(stopped).toMatchObject({ code: 0, stdout: '', stderr: '' })
-    expect(JSON.parse((await runCli(['status', '--db', join(home, 'x.lmdb'), '--json'], { home })).stdout)).toEqual([expect.objectContaining({ setup: 'claude-code@anthropic/claude-opus-4-8', state: expect.objectContaining({ toolCalls: 1, messages: 1 }) as unknown })])
+    expect(jsonData((await runCli(['status', '--db', join(home, 'x.lmdb'), '--json'], { home })).stdout, 'status')).toEqual([expect.objectContaining({ setup: 'claude-code@anthropic/claude-opus-4-8', state: expect.objectContaining({ toolCalls: 1, messages: 1 }) as unknown })])
   })
 
   it('says what is wrong with its arguments or input, as a hook error that never stops Claude Code', async () => {

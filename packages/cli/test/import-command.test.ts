@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Rollout, Transcript, assistant, bashPart, opencodeDatabase } from '@agent-tracker/host-import/testing'
 import { describe, expect, it } from 'vitest'
-import { runCli, runCliAtTerminal, tempFolder } from './run-cli.js'
+import { jsonData, runCli, runCliAtTerminal, tempFolder } from './run-cli.js'
 
 /** A home folder holding the history of all three hosts where they keep it by default. */
 function homeWithHistory(): string {
@@ -21,7 +21,7 @@ describe('agent-tracker import', () => {
     const home = homeWithHistory()
     const imported = await runCli(['import', '--json'], { home })
     expect(imported.code).toBe(0)
-    const result = JSON.parse(imported.stdout) as { dryRun: boolean; sources: { source: string; setups: string[]; toolCalls: number; toolFailures: number; messages: number; cost: number; estimatedCost: number; imported: number; problemCount: number }[]; notFound: unknown[] }
+    const result = jsonData(imported.stdout, 'import') as { dryRun: boolean; sources: { source: string; setups: string[]; toolCalls: number; toolFailures: number; messages: number; cost: number; estimatedCost: number; imported: number; problemCount: number }[]; notFound: unknown[] }
     expect(result.dryRun).toBe(false)
     expect(result.notFound).toEqual([])
     expect(result.sources.map(({ source, setups, toolCalls, toolFailures, messages, problemCount }) => ({ source, setups, toolCalls, toolFailures, messages, problemCount }))).toEqual([
@@ -32,10 +32,10 @@ describe('agent-tracker import', () => {
     expect(result.sources[0]).toMatchObject({ cost: 0.25, estimatedCost: 0 })
     expect(result.sources[1]?.estimatedCost).toBeCloseTo(2 * 0.0013275, 10)
     const report = await runCli(['report'], { home })
-    expect(report.stdout).toMatch(/claude-code@anthropic\/claude-opus-4-8 .* ~\$0\.0027\n/)
+    expect(report.stdout).toMatch(/claude-code@anthropic\/claude-opus-4-8 .* ~\$0\.003\n/)
     expect(report.stdout).toContain('~ cost includes estimates from list prices, where the agent host recorded no cost (Claude Code, Codex).')
     const agents = await runCli(['agents', '--json'], { home })
-    expect((JSON.parse(agents.stdout) as { status: { setup: string } }[]).map((row) => row.status.setup).sort()).toEqual(['build@fake/m1', 'claude-code@anthropic/claude-opus-4-8', 'codex@openai/gpt-5-codex'])
+    expect((jsonData(agents.stdout, 'agents') as { status: { setup: string } }[]).map((row) => row.status.setup).sort()).toEqual(['build@fake/m1', 'claude-code@anthropic/claude-opus-4-8', 'codex@openai/gpt-5-codex'])
   })
 
   it('prints a summary per source, with the lines it skipped by file and line', async () => {
@@ -43,7 +43,7 @@ describe('agent-tracker import', () => {
     const imported = await runCli(['import', 'claude-code'], { home })
     expect(imported.code).toBe(0)
     const file = join(home, '.claude', 'projects', '-work-shop', 's-claude.jsonl')
-    expect(imported.stdout).toContain(`Claude Code (${join(home, '.claude', 'projects')})\n  1 session · 1 setup: claude-code@anthropic/claude-opus-4-8\n  2 tool calls (1 failed) · 1 commit · 0 pushes\n  2 responses · 200 input, 40 output, 60 cache-read tokens · $0.0027 ($0.0027 of it estimated from list prices)\n`)
+    expect(imported.stdout).toContain(`Claude Code (${join(home, '.claude', 'projects')})\n  1 session · 1 setup: claude-code@anthropic/claude-opus-4-8\n  2 tool calls (1 failed) · 1 commit · 0 pushes\n  2 responses · 200 input, 40 output, 60 cache-read tokens · $0.00 ($0.00 of it estimated from list prices)\n`)
     expect(imported.stdout).toContain(`  1 part could not be read and was skipped:\n    ${file}:7: the last line is incomplete (the file may still be being written); it was left out`)
     expect(imported.stdout).not.toContain('OpenCode')
   })
@@ -52,7 +52,7 @@ describe('agent-tracker import', () => {
     const home = homeWithHistory()
     const later = await runCli(['import', '--since', '2099-01-01', '--json'], { home })
     expect(later.code).toBe(0)
-    const result = JSON.parse(later.stdout) as { since: string; sources: { source: string; facts: number }[] }
+    const result = jsonData(later.stdout, 'import') as { since: string; sources: { source: string; facts: number }[] }
     expect(result.since).toBe('2099-01-01T00:00:00.000Z')
     expect(result.sources.map(({ source, facts }) => [source, facts])).toEqual([['opencode', 0], ['claude-code', 0], ['codex', 0]])
     expect(await runCli(['import', '--since', 'last tuesday'], { home })).toMatchObject({ code: 2 })
@@ -78,7 +78,7 @@ describe('agent-tracker import', () => {
     const backup = tempFolder('backup-')
     new Rollout('t9', '/work/x').exec('call_1', 'ls', '', 0).write(join(backup, 'rollout-old.jsonl'))
     const from = await runCli(['import', 'codex', '--from', backup, '--json'], { home })
-    expect(JSON.parse(from.stdout)).toMatchObject({ sources: [{ source: 'codex', toolCalls: 1 }] })
+    expect(jsonData(from.stdout, 'import')).toMatchObject({ sources: [{ source: 'codex', toolCalls: 1 }] })
   })
 
   it('fails (exit 1) when nothing could be read, and refuses an unknown source or --from without one (exit 2)', async () => {
@@ -96,8 +96,8 @@ describe('agent-tracker import', () => {
   it('is offered by init when the machine holds agent history, and not otherwise', async () => {
     const home = homeWithHistory()
     const offered = await runCli(['init', '--global'], { home })
-    expect(offered.stdout).toContain('This machine already holds OpenCode, Claude Code, Codex history: bring it in with `agent-tracker import` (try --dry-run first).')
-    expect(JSON.parse((await runCli(['init', '--global', '--json'], { home })).stdout)).toMatchObject({ changed: false, importable: ['opencode', 'claude-code', 'codex'] })
-    expect((await runCli(['init', '--global'], { home: tempFolder('home-') })).stdout).not.toContain('agent-tracker import')
+    expect(offered.stdout).toMatch(/agent-tracker import +bring in the OpenCode, Claude Code, Codex history already on this machine \(try --dry-run first\)/)
+    expect(jsonData((await runCli(['init', '--global', '--json'], { home })).stdout, 'init')).toMatchObject({ changed: false, importable: ['opencode', 'claude-code', 'codex'] })
+    expect((await runCli(['init', '--global'], { home: tempFolder('home-') })).stdout).not.toContain('history already on this machine')
   })
 })

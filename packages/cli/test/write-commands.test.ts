@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { factLine, runCli, tempFolder } from './run-cli.js'
+import { factLine, jsonData, jsonError, runCli, tempFolder } from './run-cli.js'
 import { GPT, SONNET, seedHistory } from './seed.js'
 
 async function snapshot(db: string): Promise<string> {
@@ -30,15 +30,15 @@ describe('grading, bugs and reinstating', () => {
     expect(unknownSetup.code).toBe(1)
     const unknownCommit = await runCli(['grade', SONNET, 'ffff', '--user', 'good', '--db', db, '--json'])
     expect(unknownCommit.code).toBe(1)
-    expect(JSON.parse(unknownCommit.stdout)).toMatchObject({ error: { code: 'UNKNOWN_COMMIT' } })
+    expect(jsonError(unknownCommit.stdout)).toMatchObject({ code: 'UNKNOWN_COMMIT' })
     expect(await snapshot(db)).toBe(before)
   })
 
   it('reports bugs until the setup halts, then reinstates it', async () => {
     const { db } = await seedHistory()
-    let status = JSON.parse((await runCli(['status', SONNET, '--db', db, '--json'])).stdout) as { state: { skillPoints: number } }
+    let status = jsonData((await runCli(['status', SONNET, '--db', db, '--json'])).stdout, 'status') as { state: { skillPoints: number } }
     for (let sp = status.state.skillPoints; sp > 0; sp--) expect((await runCli(['bug', SONNET, '--note', 'regression', '--db', db])).code).toBe(0)
-    status = JSON.parse((await runCli(['status', SONNET, '--db', db, '--json'])).stdout) as { state: { skillPoints: number }; halted: boolean }
+    status = jsonData((await runCli(['status', SONNET, '--db', db, '--json'])).stdout, 'status') as { state: { skillPoints: number }; halted: boolean }
     expect(status).toMatchObject({ halted: true, state: { skillPoints: 0 } })
     const card = await runCli(['status', SONNET, '--db', db])
     expect(card.stdout).toContain(`Reinstate with /reinstate in OpenCode or: agent-tracker reinstate ${SONNET}`)
@@ -46,16 +46,16 @@ describe('grading, bugs and reinstating', () => {
     expect(reinstated.stdout).toBe(`Reinstated ${SONNET}: SP 1.0, it may work again.\n`)
     expect((await runCli(['reinstate', SONNET, '--db', db])).stdout).toContain('is not halted')
     const bugWithCommit = await runCli(['bug', GPT, '--commit', '9e1d', '--note', 'x', '--db', db, '--json'])
-    expect(JSON.parse(bugWithCommit.stdout)).toMatchObject({ setup: GPT, state: { bugs: 2 } })
+    expect(jsonData(bugWithCommit.stdout, 'bug')).toMatchObject({ setup: GPT, state: { bugs: 2 } })
   })
 
   it('adds a user note to a retrospective and logs an activity', async () => {
     const { db, shop } = await seedHistory()
     const note = await runCli(['retro', SONNET, '--commit', '5a1b', '--note', 'ask before rounding', '--db', db, '--json'])
-    expect(JSON.parse(note.stdout)).toMatchObject({ commit: '5a1b0c0ffee', userNote: 'ask before rounding', agentNote: 'rounded in cents' })
+    expect(jsonData(note.stdout, 'retro')).toMatchObject({ commit: '5a1b0c0ffee', userNote: 'ask before rounding', agentNote: 'rounded in cents' })
     const logged = await runCli(['activity', SONNET, '--task', 'Plan sprint', '--outcome', 'agreed', '--project', 'shop', '--db', db])
     expect(logged.code).toBe(0)
-    const entries = JSON.parse((await runCli(['activity', SONNET, '--db', db, '--json'])).stdout) as { task: string; project: string }[]
+    const { entries } = jsonData((await runCli(['activity', SONNET, '--db', db, '--json'])).stdout, 'activity') as { entries: { task: string; project: string }[] }
     expect(entries[0]).toMatchObject({ task: 'Plan sprint', project: shop })
     expect((await runCli(['activity', '--task', 'x', '--db', db])).code).toBe(2)
   })
@@ -77,13 +77,13 @@ describe('ingest', () => {
     ].join('\n')
     const { code, stdout } = await runCli(['ingest', '--db', db], { input })
     expect(code).toBe(1)
-    expect(stdout).toContain('Ingested 2 fact(s) from 8 line(s); 1 repeat(s) already recorded were skipped.')
-    expect(stdout).toContain('4 line(s) rejected (nothing from them was stored):')
+    expect(stdout).toContain('Ingested 2 facts from 8 lines; 1 repeat already recorded was skipped.')
+    expect(stdout).toContain('4 lines rejected (nothing from them was stored):')
     expect(stdout).toMatch(/ {2}line 2: not valid JSON \(/)
     expect(stdout).toContain('  line 3: Invalid fact: field "kind" is "deploy"; accepted kinds are tool_call, command, commit, push, grade, bug, reinstate, retrospective, activity, usage.')
     expect(stdout).toContain('  line 5: Invalid grade fact: Invalid field "userGrade" "superb": accepted values are -1 (bad), 1 (neutral), 2 (good), 5 (excellence).')
     expect(stdout).toContain('  line 8: Invalid push fact: field "project" is required: a non-empty string.')
-    const status = JSON.parse((await runCli(['status', SONNET, '--db', db, '--json'])).stdout) as { state: { commits: number; toolCalls: number } }
+    const status = jsonData((await runCli(['status', SONNET, '--db', db, '--json'])).stdout, 'status') as { state: { commits: number; toolCalls: number } }
     expect(status.state).toMatchObject({ commits: 1, toolCalls: 1 })
   })
 
@@ -100,8 +100,8 @@ describe('ingest', () => {
     ].join('\n')
     const { code, stdout } = await runCli(['ingest', '--db', db], { input })
     expect(code).toBe(1)
-    expect(stdout).toContain('Ingested 1 fact(s) from 5 line(s); 1 repeat(s) already recorded were skipped.')
-    expect(stdout).toContain('3 line(s) rejected')
+    expect(stdout).toContain('Ingested 1 fact from 5 lines; 1 repeat already recorded was skipped.')
+    expect(stdout).toContain('3 lines rejected')
     const after = JSON.parse((await runCli(['export', '--format', 'json', '--db', db])).stdout) as Dump
     for (const [collection, records] of Object.entries(before.collections)) {
       for (const record of records) expect(after.collections[collection], `${collection} keeps ${JSON.stringify(record)}`).toContainEqual(record)
@@ -131,7 +131,7 @@ describe('migrate, merge and export', () => {
     const second = await runCli(['migrate', project, '--setup', 'build', '--db', db, '--json'])
     // The one valid entry wrote a retrospective, its commit and a grade event, and its grade went to the
     // setup's scores: all four are found present.
-    expect(JSON.parse(second.stdout)).toMatchObject({ folders: [{ files: { migrated: 0, skipped: 4 } }] })
+    expect(jsonData(second.stdout, 'migrate')).toMatchObject({ folders: [{ files: { migrated: 0, skipped: 4 } }] })
     const empty = await runCli(['migrate', tempFolder(), '--db', db])
     expect(empty.code).toBe(0)
     expect(empty.stdout).toContain('No legacy data found')
@@ -149,10 +149,10 @@ describe('migrate, merge and export', () => {
     expect(repeat.code).toBe(0)
     expect(repeat.stdout).toMatch(/ done \d{4}-\d{2}-\d{2} \d{2}:\d{2} /)
     expect(repeat.stdout).toContain('Migrations done before were not repeated; add --again to look for legacy data added since.')
-    const json = JSON.parse((await runCli(['migrate', project, '--db', db, '--json'])).stdout) as { folders: { files: { outcome: string; previousRun: { migrated: number } } }[] }
+    const json = jsonData((await runCli(['migrate', project, '--db', db, '--json'])).stdout, 'migrate') as { folders: { files: { outcome: string; previousRun: { migrated: number } } }[] }
     expect(json.folders[0]?.files).toMatchObject({ outcome: 'done-before', previousRun: { migrated: 4 } })
     const again = await runCli(['migrate', project, '--again', '--db', db, '--json'])
-    expect(JSON.parse(again.stdout)).toMatchObject({ folders: [{ files: { outcome: 'migrated', migrated: 0, skipped: 4 } }] })
+    expect(jsonData(again.stdout, 'migrate')).toMatchObject({ folders: [{ files: { outcome: 'migrated', migrated: 0, skipped: 4 } }] })
   })
 
   it('merges another database idempotently', async () => {
@@ -160,8 +160,8 @@ describe('migrate, merge and export', () => {
     const other = join(tempFolder(), 'other.lmdb')
     await runCli(['ingest', '--db', other], { input: factLine({ kind: 'commit', setup: 'review@x/y', project: '/w/z', hash: 'beef0001', message: 'm' }) })
     const merged = await runCli(['merge', other, '--db', a.db, '--json'])
-    expect(JSON.parse(merged.stdout)).toMatchObject({ migrated: 4, skipped: 0, errors: [] })
-    expect(JSON.parse((await runCli(['merge', other, '--db', a.db, '--json'])).stdout)).toMatchObject({ migrated: 0, skipped: 4 })
+    expect(jsonData(merged.stdout, 'merge')).toMatchObject({ migrated: 4, skipped: 0, errors: [] })
+    expect(jsonData((await runCli(['merge', other, '--db', a.db, '--json'])).stdout, 'merge')).toMatchObject({ migrated: 0, skipped: 4 })
     expect((await runCli(['merge', a.db, '--db', a.db])).code).toBe(2)
   })
 
@@ -194,15 +194,16 @@ describe('doctor and init', () => {
     expect(stdout).toMatch(new RegExp(`✓ Database +${db} \\(from --db\\)`))
     expect(stdout).toMatch(/✓ Size +[\d.]+ (KiB|MiB) used of the 512\.0 MiB limit/)
     expect(stdout).toMatch(/✓ Schema +version 1 \(this release reads 1\)/)
-    expect(stdout).toContain(`${root}: 1 legacy file(s): not migrated yet — run agent-tracker migrate ${root}`)
-    expect(stdout).toContain('not configured here or globally — run agent-tracker init')
+    expect(stdout).toMatch(new RegExp(`! Legacy +${root}: 1 legacy file: not migrated yet — run agent-tracker migrate ${root}\n`))
+    expect(stdout).toMatch(/! Plugin +no OpenCode config here or globally — so OpenCode records nothing: run agent-tracker init \(this project\) or agent-tracker init --global/)
+    expect(stdout).toContain('Nothing is broken; 2 things to look at (! above).')
   })
 
   it('expands a quoted ~/ database path to the home folder and rejects ~user, creating no ~ folder', async () => {
     const home = tempFolder('home-')
     const work = tempFolder('work-')
     const ok = await runCli(['doctor', '--db', '~/tracker.lmdb', '--json'], { home, cwd: work })
-    expect(JSON.parse(ok.stdout)).toMatchObject({ checks: expect.arrayContaining([{ name: 'Database', ok: true, detail: `${join(home, 'tracker.lmdb')} (from --db)` }]) as unknown[] })
+    expect(jsonData(ok.stdout, 'doctor')).toMatchObject({ checks: expect.arrayContaining([{ name: 'Database', ok: true, level: 'ok', detail: `${join(home, 'tracker.lmdb')} (from --db)` }]) as unknown[] })
     const bad = await runCli(['doctor', '--db', '~bob/tracker.lmdb'], { home, cwd: work })
     expect(bad.code).toBe(1)
     expect(bad.stdout).toContain('✗ Database  Invalid database path "~bob/tracker.lmdb": "~user" paths are not supported.')
@@ -260,11 +261,11 @@ describe('faults', () => {
     expect(readFileSync(db)).toEqual(Buffer.alloc(8192, 0x42))
   })
 
-  it('says clearly that there is no database yet, for read commands', async () => {
+  it('says there is no data yet, and what to do, when there is no database (exit 0, nothing created)', async () => {
     const db = join(tempFolder(), 'none.lmdb')
-    const { code, stderr } = await runCli(['agents', '--db', db])
-    expect(code).toBe(1)
-    expect(stderr).toContain(`There is no agent-tracker database at ${db}.`)
+    const { code, stdout, stderr } = await runCli(['agents', '--db', db])
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' })
+    expect(stdout).toContain(`No data yet: there is no agent-tracker database at ${db}.`)
     expect(existsSync(db)).toBe(false)
   })
 
@@ -287,6 +288,6 @@ describe('faults', () => {
     expect(code).toBe(1)
     expect(stderr).toMatch(/reached its size limit: .* used of 1\.0 MiB\. This batch was not written; everything already stored is intact\. Raise the limit with --max-size or AGENT_TRACKER_MAX_SIZE \(up to 2\.0 GiB\)\./)
     expect(stderr).not.toContain('maxDatabaseSize')
-    expect(JSON.parse((await runCli(['activity', '--db', db, '--json'])).stdout)).toHaveLength(1)
+    expect((jsonData((await runCli(['activity', '--db', db, '--json'])).stdout, 'activity') as { entries: unknown[] }).entries).toHaveLength(1)
   })
 })

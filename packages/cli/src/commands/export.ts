@@ -1,11 +1,14 @@
 import { writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { COLLECTIONS, exportRecords, leaderboard, setupReport, setupTrends } from '@agent-tracker/core'
+import type { ReportQuery } from '@agent-tracker/core'
+import { COLLECTIONS, exportRecords, groupedReport, leaderboard, projectList, recommendByProfile, setupReport, setupTrends } from '@agent-tracker/core'
+import { profileFolder } from '@agent-tracker/node-host'
 import { CliError, EXIT } from '../cli-error.js'
-import type { CommandContext } from '../context.js'
+import type { CommandContext, ReadStore } from '../context.js'
+import type { HtmlReportData } from '../html/report-data.js'
 import { renderHtmlReport } from '../html/report-html.js'
 import type { ReportOptions } from './report.js'
-import { appliedFilters, reportQuery, setupFilterOf } from './report.js'
+import { reportScope, setupFilterOf } from './report.js'
 
 const FORMATS = ['json', 'csv', 'html'] as const
 const TABLES = ['report', ...COLLECTIONS] as const
@@ -19,32 +22,32 @@ export async function exportCommand(ctx: CommandContext, options: ReportOptions 
   if (ctx.json && format === 'csv' && options.out === undefined) {
     throw new CliError('INVALID_OPTION', '--json with --format csv needs --out <file>: the CSV goes to the file and a JSON summary to stdout (or leave out --json to print the CSV).', EXIT.usage)
   }
-  const store = ctx.openStore('read')
-  const query = await reportQuery(ctx, store, options)
+  const store = ctx.readStore()
+  const { query, window } = await reportScope(ctx, store, options)
+  if (ctx.missingDatabase) {
+    ctx.print({ path: null, format, bytes: 0, rows: 0 }, () => '')
+    return
+  }
   let content: string
   let rows: number
   if (format === 'json') {
     const { filters, collections } = await exportRecords(store, query)
     rows = Object.values(collections).reduce((sum, records) => sum + records.length, 0)
-    const header = { format: 'agent-tracker-export', version: 1, exportedAt: new Date().toISOString(), schemaVersion: await store.schemaVersion() }
-    content = `${JSON.stringify({ ...header, ...(Object.keys(filters).length === 0 ? {} : { filters }), collections }, null, 2)}\n`
+    const header = { format: 'agent-tracker-export', version: 1, exportedAt: ctx.now().toISOString(), schemaVersion: await store.schemaVersion() }
+    const document = { ...header, ...(Object.keys(filters).length === 0 ? {} : { filters }), collections }
+    if (ctx.json && options.out === undefined) {
+      ctx.print(document, () => '')
+      return
+    }
+    content = `${JSON.stringify(document, null, 2)}\n`
   } else if (format === 'csv') {
     const records: readonly object[] = table === 'report' ? (await setupReport(store, query)).rows : (await exportRecords(store, query)).collections[table]
     content = toCsv(records)
     rows = records.length
   } else {
-    const report = await setupReport(store, query)
-    rows = report.rows.length
-    content = renderHtmlReport({
-      generatedAt: new Date().toISOString(),
-      database: store.path,
-      window: appliedFilters({ since: query.since, until: query.until, project: query.project }),
-      rows: report.rows,
-      trends: await setupTrends(store, query),
-      leaderboard: await leaderboard(store, setupFilterOf(query)),
-      projects: report.projects,
-      nonUserChannels: report.nonUserChannels,
-    })
+    const data = await htmlReportData(ctx, store, query, window.description)
+    rows = data.rows.length
+    content = renderHtmlReport(data)
   }
   const out = options.out ?? (format === 'html' ? 'agent-tracker-report.html' : undefined)
   if (out === undefined) {
@@ -54,6 +57,33 @@ export async function exportCommand(ctx: CommandContext, options: ReportOptions 
   const path = resolve(ctx.io.cwd, out)
   writeFileSync(path, content)
   ctx.print({ path, format, bytes: Buffer.byteLength(content), rows }, () => `Wrote the ${format.toUpperCase()} export to ${path}`)
+}
+
+/** What the HTML report shows, from the read services: the report, trends, projects and a recommendation per kind of project. */
+async function htmlReportData(ctx: CommandContext, store: ReadStore, query: ReportQuery, window: string): Promise<HtmlReportData> {
+  const [report, trends, board, byProject, known, recommendations] = await Promise.all([
+    setupReport(store, query), setupTrends(store, query), leaderboard(store, setupFilterOf(query)),
+    groupedReport(store, { ...query, by: 'project' }), projectList(store), recommendByProfile(store, {}, { profileFolder }),
+  ])
+  const projects = new Map(known.map((project) => [project.path, project]))
+  return {
+    generatedAt: ctx.now().toISOString(),
+    database: store.path,
+    window,
+    rows: report.rows,
+    projectCount: report.projects,
+    nonUserChannels: report.nonUserChannels,
+    trends,
+    leaderboard: board,
+    projects: byProject.groups
+      .map((group) => {
+        const project = projects.get(group.key)
+        const profile = project?.profile
+        return { path: group.key, name: project?.name ?? group.key.split(/[\\/]/).at(-1) ?? group.key, ...(profile === undefined ? {} : { kind: [profile.language, profile.framework, profile.scope].join('/') }), rows: group.rows }
+      })
+      .sort((a, b) => b.rows.reduce((sum, row) => sum + row.commits, 0) - a.rows.reduce((sum, row) => sum + row.commits, 0) || a.name.localeCompare(b.name)),
+    recommendations,
+  }
 }
 
 /** Rows as CSV (RFC 4180), nested objects flattened to dotted columns. */

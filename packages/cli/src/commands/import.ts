@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { HostName, SetupIdentity } from '@agent-tracker/core'
-import { SETUP_IDENTITIES, toTimeWindow } from '@agent-tracker/core'
+import { SETUP_IDENTITIES } from '@agent-tracker/core'
 import type { SourceSummary } from '@agent-tracker/host-import'
 import { givenLocation, historyLocations, importHistory } from '@agent-tracker/host-import'
 import type { LmdbStore } from '@agent-tracker/lmdb-store'
@@ -38,7 +38,7 @@ export async function importCommand(ctx: CommandContext, source: string | undefi
     throw new CliError('INVALID_SOURCE', '--from names one source\'s history: give the source too, e.g. agent-tracker import claude-code --from ~/backup/projects.', EXIT.usage)
   }
   const identity = identityOf(options.identity)
-  const { since } = toTimeWindow({ since: options.since })
+  const { since } = ctx.window({ since: options.since })
   const found = historyLocations({ env: ctx.io.env, homeDir: ctx.io.homeDir })
   const hosts = chosen === 'all' ? (Object.keys(NAMES) as HostName[]) : [chosen as HostName]
   const locations = hosts.map((host) => (options.from === undefined ? found[host] : givenLocation(host, resolve(ctx.io.cwd, options.from))))

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { runCli, tempFolder } from '../run-cli.js'
+import { jsonData, runCli, tempFolder } from '../run-cli.js'
 import type { ClaudeStep } from './fake-anthropic.js'
 import { startFakeAnthropic } from './fake-anthropic.js'
 
@@ -90,7 +90,7 @@ describe('agent-tracker with the real Claude Code CLI', { timeout: 300_000 }, ()
       expect(graded.result).toContain(`[agent-tracker] Graded ${head.slice(0, 8)} (feat: a) of ${MAIN}: user excellence.`)
       expect(fake.requests).toBe(asked)
 
-      const live = async (): Promise<Setup[]> => JSON.parse((await runCli(['status', '--json'], { home })).stdout) as Setup[]
+      const live = async (): Promise<Setup[]> => jsonData((await runCli(['status', '--json'], { home })).stdout, 'status') as Setup[]
       const before = await live()
       expect(before.find((row) => row.setup === MAIN)?.state).toMatchObject({ toolCalls: 3, toolFailures: 1, commits: 1, pushes: 1, userGrades: { count: 1, sum: 5 } })
       expect(before.find((row) => row.setup === SUBAGENT)?.state).toMatchObject({ toolCalls: 1, toolFailures: 0, messages: 2 })
@@ -107,8 +107,9 @@ describe('agent-tracker with the real Claude Code CLI', { timeout: 300_000 }, ()
       const fresh = join(tempFolder('cc-import-'), 'imported.lmdb')
       const imported = await runCli(['import', 'claude-code', '--db', fresh, '--json'], { home })
       expect(imported.code, imported.stdout).toBe(0)
-      expect(JSON.parse(imported.stdout)).toMatchObject({ sources: [{ source: 'claude-code', sessions: 3, problemCount: 0 }] })
-      const importedNumbers = (JSON.parse((await runCli(['status', '--db', fresh, '--json'], { home })).stdout) as Setup[]).map(numbers)
+      // Two sessions did work: the one that ran /grade sent the model nothing.
+      expect(jsonData(imported.stdout, 'import')).toMatchObject({ sources: [{ source: 'claude-code', sessions: 2, problemCount: 0 }] })
+      const importedNumbers = (jsonData((await runCli(['status', '--db', fresh, '--json'], { home })).stdout, 'status') as Setup[]).map(numbers)
       expect(importedNumbers).toEqual(tracked)
     } finally {
       await fake.close()

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { runCli, tempFolder } from '../run-cli.js'
+import { jsonData, runCli, tempFolder } from '../run-cli.js'
 import { startFakeResponses } from './fake-responses.js'
 
 // The real Codex CLI (the npm package, pinned), driven headless (`codex exec`) against a scripted
@@ -62,14 +62,14 @@ describe('agent-tracker with the real Codex CLI', { timeout: 300_000 }, () => {
       const db = join(home, 'tracker.lmdb')
       const imported = await runCli(['import', 'codex', '--db', db, '--json'], { home, env: { CODEX_HOME: codexHome } })
       expect(imported.code, imported.stdout).toBe(0)
-      const [summary] = (JSON.parse(imported.stdout) as { sources: Record<string, unknown>[] }).sources
+      const [summary] = (jsonData(imported.stdout, 'import') as { sources: Record<string, unknown>[] }).sources
       expect(summary).toMatchObject({
         source: 'codex', sessions: 2, setups: [SETUP], toolCalls: 5, toolFailures: 1, commits: 1, pushes: 1, messages: 7,
         tokens: { input: 5600, output: 301, reasoning: 49, cacheRead: 1400, cacheWrite: 0 }, unpricedMessages: 0, problemCount: 0,
       })
       expect(summary?.estimatedCost).toBeGreaterThan(0)
       expect(summary?.estimatedCost).toBe(summary?.cost)
-      const { entries } = JSON.parse((await runCli(['history', SETUP, '--db', db, '--json'], { home })).stdout) as { entries: { kind: string; project: string; summary: string }[] }
+      const { entries } = jsonData((await runCli(['history', SETUP, '--db', db, '--json'], { home })).stdout, 'history') as { entries: { kind: string; project: string; summary: string }[] }
       expect(entries).toEqual([{ at: expect.any(String) as unknown, kind: 'commit', project: api, summary: `${head.slice(0, 8)} feat: a` }])
     } finally {
       await fake.close()

@@ -22,6 +22,9 @@ function cli(home: string, args: readonly string[]): Promise<{ code: number; std
   })
 }
 
+/** The answer of a `--json` run: the data of its envelope. */
+const data = (stdout: string): unknown => (JSON.parse(stdout) as { data: unknown }).data
+
 const numbers = ({ setup, state }: Setup): object => ({ setup, toolCalls: state.toolCalls, toolFailures: state.toolFailures, commits: state.commits, pushes: state.pushes, messages: state.messages, tokens: state.tokens, cost: state.cost.toFixed(9) })
 
 describe('importing the history of the real opencode binary', { timeout: 300_000 }, () => {
@@ -57,7 +60,7 @@ describe('importing the history of the real opencode binary', { timeout: 300_000
     })
     expect(reviewed.code, reviewed.output).toBe(0)
 
-    const live = JSON.parse((await cli(home, ['status', '--db', databasePath, '--json'])).stdout) as Setup[]
+    const live = data((await cli(home, ['status', '--db', databasePath, '--json'])).stdout) as Setup[]
     expect(live.map((row) => row.setup).sort()).toEqual(['build@fake/m1', 'general@fake/m1', 'reviewer@fake/m1'])
     expect(live.find((row) => row.setup === 'build@fake/m1')?.state).toMatchObject({ toolCalls: 4, toolFailures: 2, commits: 1, pushes: 1 })
     expect(live.find((row) => row.setup === 'reviewer@fake/m1')?.state).toMatchObject({ toolCalls: 2, toolFailures: 1, commits: 1 })
@@ -65,8 +68,8 @@ describe('importing the history of the real opencode binary', { timeout: 300_000
     const fresh = join(root, 'imported.lmdb')
     const imported = await cli(home, ['import', 'opencode', '--db', fresh, '--json'])
     expect(imported.code, imported.stdout).toBe(0)
-    expect(JSON.parse(imported.stdout)).toMatchObject({ sources: [{ source: 'opencode', paths: [join(home, '.local', 'share', 'opencode', 'opencode.db')], sessions: 3, problemCount: 0 }] })
-    const importedSetups = JSON.parse((await cli(home, ['status', '--db', fresh, '--json'])).stdout) as Setup[]
+    expect(data(imported.stdout)).toMatchObject({ sources: [{ source: 'opencode', paths: [join(home, '.local', 'share', 'opencode', 'opencode.db')], sessions: 3, problemCount: 0 }] })
+    const importedSetups = data((await cli(home, ['status', '--db', fresh, '--json'])).stdout) as Setup[]
     expect(importedSetups.map(numbers)).toEqual(live.map(numbers))
     const commits = (db: string): string => execFileSync(process.execPath, [CLI, 'export', '--format', 'csv', '--table', 'commits', '--db', db], { env: { ...process.env, HOME: home }, encoding: 'utf8' }).split('\n').map((line) => line.split(',').filter((cell) => !/^\d{4}-\d\d-\d\dT/.test(cell)).join(',')).sort().join('\n')
     expect(commits(fresh)).toBe(commits(databasePath))
