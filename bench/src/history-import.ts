@@ -77,7 +77,8 @@ export async function historyImport(lines: number, runs: number): Promise<Histor
 
 async function countFacts(database: string): Promise<number> {
   const { stdout } = await run(process.execPath, [CLI, 'status', '--db', database, '--json'], { maxBuffer: 64 * 1024 * 1024 })
-  return (JSON.parse(stdout) as { state: { toolCalls: number; commits: number; messages: number } }[]).reduce((sum, row) => sum + row.state.toolCalls + row.state.commits + row.state.messages, 0)
+  // The answer of `status --json`: the data of its envelope.
+  return (JSON.parse(stdout) as { data: { state: { toolCalls: number; commits: number; messages: number } }[] }).data.reduce((sum, row) => sum + row.state.toolCalls + row.state.commits + row.state.messages, 0)
 }
 
 /** What figure 8 measured: one hook process per event, against `node -e 0` run by turns. */
