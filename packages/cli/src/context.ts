@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
 import type { LmdbStore } from '@agent-tracker/lmdb-store'
-import { openDatabase } from '@agent-tracker/node-host'
+import { openDatabase } from '@agent-tracker/node-host/database'
 import { SingleBar } from 'cli-progress'
 import pc from 'picocolors'
 import type { Io } from './io.js'

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { CommanderError } from 'commander'
-import { EXIT, describeFailure } from './cli-error.js'
-import { CommandContext } from './context.js'
+import { EXIT } from './cli-error.js'
 import type { Io } from './io.js'
 import { processIo } from './io.js'
 import type { Runner } from './program.js'
@@ -14,11 +13,14 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   let exitCode: number = EXIT.ok
   const wantsJson = argv.includes('--json')
   const run: Runner = async (command, options) => {
+    // Loaded when a command runs: `--help` and usage errors never load the database code.
+    const { CommandContext } = await import('./context.js')
     const ctx = new CommandContext(io, options)
     try {
       const code = await command(ctx)
       if (typeof code === 'number') exitCode = code
     } catch (error) {
+      const { describeFailure } = await import('./describe-failure.js')
       const failure = describeFailure(error)
       exitCode = failure.exitCode
       if (ctx.json) io.stdout.write(`${JSON.stringify({ error: { code: failure.code, message: failure.message } }, null, 2)}\n`)

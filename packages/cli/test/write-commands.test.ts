@@ -160,7 +160,8 @@ describe('migrate, merge and export', () => {
     const other = join(tempFolder(), 'other.lmdb')
     await runCli(['ingest', '--db', other], { input: factLine({ kind: 'commit', setup: 'review@x/y', project: '/w/z', hash: 'beef0001', message: 'm' }) })
     const merged = await runCli(['merge', other, '--db', a.db, '--json'])
-    expect(JSON.parse(merged.stdout)).toMatchObject({ migrated: 4, skipped: 0, errors: [] })
+    // The setup, the project and the commit; the commit made the day's rollup, so the copied one is already there.
+    expect(JSON.parse(merged.stdout)).toMatchObject({ migrated: 3, skipped: 1, errors: [] })
     expect(JSON.parse((await runCli(['merge', other, '--db', a.db, '--json'])).stdout)).toMatchObject({ migrated: 0, skipped: 4 })
     expect((await runCli(['merge', a.db, '--db', a.db])).code).toBe(2)
   })
@@ -180,7 +181,29 @@ describe('migrate, merge and export', () => {
     expect(readFileSync(join(root, 'r.html'), 'utf8')).toContain('<svg')
     const bad = await runCli(['export', '--format', 'pdf', '--db', db])
     expect(bad.code).toBe(2)
-    expect(bad.stderr).toContain('Invalid --format "pdf": accepted are json, csv, html.')
+    expect(bad.stderr).toContain('Invalid --format "pdf": accepted are json, jsonl, csv, html.')
+    // JSON lines: one record per line, the same records as the JSON document.
+    const lines = (await runCli(['export', '--format', 'jsonl', '--db', db])).stdout.trim().split('\n').map((line) => JSON.parse(line) as { collection: string; record: unknown })
+    for (const [collection, records] of Object.entries(json.collections)) {
+      expect(lines.filter((line) => line.collection === collection).map((line) => line.record), collection).toEqual(records)
+    }
+    expect(Object.keys(json.collections).sort()).toEqual(['activities', 'bugs', 'commits', 'gradeEvents', 'projects', 'retrospectives', 'setups', 'usage'])
+  })
+})
+
+describe('ingest', () => {
+  it('counts nothing twice when the same lines come again: a fact with a known id is a repeat', async () => {
+    const db = join(tempFolder(), 'tracker.lmdb')
+    const lines = [
+      factLine({ id: 'h:1', kind: 'tool_call', setup: 'build@x/y', project: '/w/p', tool: 'bash', ok: true }),
+      factLine({ id: 'h:2', kind: 'usage', setup: 'build@x/y', project: '/w/p', tokens: { input: 10 }, cost: 0.5 }),
+      factLine({ id: 'h:3', kind: 'bug', setup: 'build@x/y', project: '/w/p', by: 'user', note: 'oops' }),
+    ].join('\n')
+    const first = JSON.parse((await runCli(['ingest', '--db', db, '--json'], { input: lines })).stdout) as { ingested: number; repeats: number }
+    const again = JSON.parse((await runCli(['ingest', '--db', db, '--json'], { input: lines })).stdout) as { ingested: number; repeats: number }
+    expect([first.ingested, first.repeats, again.ingested, again.repeats]).toEqual([3, 0, 0, 3])
+    const status = JSON.parse((await runCli(['status', 'build@x/y', '--db', db, '--json'])).stdout) as { state: { toolCalls: number; bugs: number; cost: number } }
+    expect(status.state).toMatchObject({ toolCalls: 1, bugs: 1, cost: 0.5 })
   })
 })
 
@@ -193,9 +216,12 @@ describe('doctor and init', () => {
     expect(code).toBe(0)
     expect(stdout).toMatch(new RegExp(`✓ Database +${db} \\(from --db\\)`))
     expect(stdout).toMatch(/✓ Size +[\d.]+ (KiB|MiB) used of the 512\.0 MiB limit/)
-    expect(stdout).toMatch(/✓ Schema +version 1 \(this release reads 1\)/)
+    expect(stdout).toMatch(/✓ Schema +version 2 \(this release reads 2\)/)
     expect(stdout).toContain(`${root}: 1 legacy file(s): not migrated yet — run agent-tracker migrate ${root}`)
     expect(stdout).toContain('not configured here or globally — run agent-tracker init')
+    const checked = await runCli(['doctor', '--check', '--db', db], { cwd: root })
+    expect(checked.code).toBe(0)
+    expect(checked.stdout).toMatch(/✓ Rollups +\d+ day rollups against the records and \d+ logged facts: no drift/)
   })
 
   it('expands a quoted ~/ database path to the home folder and rejects ~user, creating no ~ folder', async () => {

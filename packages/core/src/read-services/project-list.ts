@@ -12,10 +12,10 @@ export interface ProjectSummary extends ProjectRecord {
  * @throws {TrackerError} INVALID_QUERY for a bad limit.
  */
 export async function projectList(store: TrackerStore, query: { readonly limit?: number | undefined } = {}): Promise<ProjectSummary[]> {
-  const [projects, commits] = await Promise.all([
-    store.find('projects', { limit: boundOf(query.limit, DEFAULT_CATALOGUE_LIMIT) }), store.findCommitRefs({ order: 'any' }),
+  const [projects, rollups] = await Promise.all([
+    store.find('projects', { limit: boundOf(query.limit, DEFAULT_CATALOGUE_LIMIT) }), store.find('usage', { order: 'any' }),
   ])
   const counts = new Map<string, number>()
-  for (const commit of commits) counts.set(commit.project, (counts.get(commit.project) ?? 0) + 1)
+  for (const day of rollups) counts.set(day.project, (counts.get(day.project) ?? 0) + day.commits)
   return projects.map((project) => ({ ...project, commits: counts.get(project.path) ?? 0 }))
 }

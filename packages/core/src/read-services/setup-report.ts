@@ -5,7 +5,10 @@ import { buildSetupReport, nonUserChannels } from '../reports/setup-report.js'
 import type { GradeChannel } from '../facts/grade-channel.js'
 import type { SetupTrend } from '../reports/trends.js'
 import { buildTrends } from '../reports/trends.js'
-import type { RecordQuery, TrackerStore } from '../store/tracker-store.js'
+import type { TrackerStore } from '../store/tracker-store.js'
+import { DEFAULT_CATALOGUE_LIMIT, boundOf } from './read-limits.js'
+import type { RollupScope } from './window-rollups.js'
+import { windowRollups } from './window-rollups.js'
 import type { TimeWindow } from './read-query.js'
 import { windowQuery } from './read-query.js'
 
@@ -13,6 +16,8 @@ import { windowQuery } from './read-query.js'
 export interface ReportQuery extends SetupFilter, TimeWindow {
   /** Only work in this project (its path). */
   readonly project?: string | undefined
+  /** At most this many rows (setups); default 1000. */
+  readonly limit?: number | undefined
 }
 
 /** The cross-project report of a window. */
@@ -30,34 +35,29 @@ export interface SetupReport {
 
 /**
  * The cross-project report: per setup, commits, bugs per commit, mean grades, tool failure rate,
- * tokens and cost per commit, with current scores. Every outcome in the window counts, so it reads
- * the window whole (commits as references only).
- * @throws {TrackerError} INVALID_TIMESTAMP for a bad window.
+ * tokens and cost per commit, with current scores. Built from the day rollups of the window, so
+ * it reads O(setups × projects × days), never the commits and grades themselves (but for a day the
+ * window cuts: see `windowRollups`).
+ * @throws {TrackerError} INVALID_QUERY for a bad limit, INVALID_TIMESTAMP for a bad window.
  */
 export async function setupReport(store: TrackerStore, query: ReportQuery = {}): Promise<SetupReport> {
-  const scope = windowScope(query)
-  const [setups, commits, gradeEvents, bugs, usage] = await Promise.all([
-    store.find('setups'), store.findCommitRefs(scope), store.find('gradeEvents', scope), store.find('bugs', scope), store.find('usage', scope),
-  ])
-  const rows = buildSetupReport({ setups, commits, gradeEvents, bugs, usage }, query)
-  return {
-    rows,
-    nonUserChannels: nonUserChannels(rows),
-    projects: new Set(commits.filter((commit) => matchesSetupFilter(commit.setup, query)).map((commit) => commit.project)).size,
-  }
+  const limit = boundOf(query.limit, DEFAULT_CATALOGUE_LIMIT)
+  const [setups, rollups] = await Promise.all([store.find('setups'), windowRollups(store, rollupScope(query))])
+  const committed = new Set(rollups.filter((day) => day.commits > 0 && matchesSetupFilter(day.setup, query)).map((day) => day.project))
+  const rows = buildSetupReport({ setups, rollups }, query).slice(0, limit)
+  return { rows, nonUserChannels: nonUserChannels(rows), projects: committed.size }
 }
 
 /**
  * Each setup's weekly commits, mean user grade and cost in the window, oldest week first, for
- * charts of trends over time.
- * @throws {TrackerError} INVALID_TIMESTAMP for a bad window.
+ * charts of trends over time; from the day rollups.
+ * @throws {TrackerError} INVALID_QUERY for a bad limit, INVALID_TIMESTAMP for a bad window.
  */
 export async function setupTrends(store: TrackerStore, query: ReportQuery = {}): Promise<SetupTrend[]> {
-  const scope = windowScope(query)
-  const [commits, gradeEvents, usage] = await Promise.all([store.findCommitRefs(scope), store.find('gradeEvents', scope), store.find('usage', scope)])
-  return buildTrends({ commits, gradeEvents, usage }, query)
+  const limit = boundOf(query.limit, DEFAULT_CATALOGUE_LIMIT)
+  return buildTrends(await windowRollups(store, rollupScope(query)), query).slice(0, limit)
 }
 
-function windowScope(query: ReportQuery): RecordQuery {
-  return { ...windowQuery(query), ...(query.project === undefined ? {} : { project: query.project }), order: 'any' }
+function rollupScope(query: ReportQuery): RollupScope {
+  return { ...windowQuery(query), ...(query.project === undefined ? {} : { project: query.project }), ...(query.setup === undefined ? {} : { setup: query.setup }) }
 }

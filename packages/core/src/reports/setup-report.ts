@@ -1,24 +1,19 @@
 import type { TokenUsage } from '../facts/facts.js'
 import type { GradeChannel, ShownGradeChannel } from '../facts/grade-channel.js'
-import { GRADE_CHANNELS, UNRECORDED_CHANNEL, isCountedGrade, isUserChannel, shownChannel } from '../facts/grade-channel.js'
+import { GRADE_CHANNELS, UNRECORDED_CHANNEL, isUserChannel } from '../facts/grade-channel.js'
 import { NO_TOKENS } from '../facts/facts.js'
 import { addTokens } from '../scoring/apply-fact.js'
 import { isHalted } from '../scoring/agent-state.js'
-import type { CommitRef } from '../store/commit-ref.js'
-import type { BugRecord, GradeEventRecord, SetupRecord, UsageRecord } from '../store/records.js'
+import type { ChannelSums, SetupRecord, UsageRecord } from '../store/records.js'
 import type { CommunicationTier, TrustTier } from '../scoring/tiers.js'
 import { communicationTier, trustTier } from '../scoring/tiers.js'
 import type { SetupFilter } from './setup-filter.js'
 import { matchesSetupFilter } from './setup-filter.js'
 
-/** Records a report is built from (already narrowed to a project and time window by the store). */
+/** Records a report is built from: the setups, and the day rollups of the window and project reported. */
 export interface ReportRecords {
   readonly setups: readonly SetupRecord[]
-  /** Commit references suffice: a report counts commits per setup and project. */
-  readonly commits: readonly CommitRef[]
-  readonly gradeEvents: readonly GradeEventRecord[]
-  readonly bugs: readonly BugRecord[]
-  readonly usage: readonly UsageRecord[]
+  readonly rollups: readonly UsageRecord[]
 }
 
 /** The user grades a setup received through one channel. */
@@ -107,37 +102,22 @@ export function buildSetupReport(records: ReportRecords, filter: SetupFilter = {
     found.projects.add(project)
     return found
   }
-  for (const commit of records.commits) {
-    const t = tally(commit.setup, commit.project)
-    if (t !== undefined) t.commits += 1
-  }
-  for (const bug of records.bugs) {
-    const t = tally(bug.setup, bug.project)
-    if (t !== undefined) t.bugs += 1
-  }
-  for (const event of records.gradeEvents) {
-    const t = tally(event.setup, event.project)
-    if (t === undefined) continue
-    if (event.agentGrade !== undefined) {
-      t.agentGrades += 1
-      t.agentGradeSum += event.agentGrade
-    }
-    if (event.userGrade === undefined) continue
-    const counted = isCountedGrade(event)
-    if (counted) {
-      t.userGrades += 1
-      t.userGradeSum += event.userGrade
-    }
-    const channel = shownChannel(event)
-    const byChannel = t.channels.get(channel) ?? { grades: 0, counted: 0, sum: 0 }
-    t.channels.set(channel, byChannel)
-    byChannel.grades += 1
-    byChannel.sum += event.userGrade
-    if (counted) byChannel.counted += 1
-  }
-  for (const day of records.usage) {
+  for (const day of records.rollups) {
     const t = tally(day.setup, day.project)
     if (t === undefined) continue
+    t.commits += day.commits
+    t.bugs += day.bugs
+    t.agentGrades += day.grades.agent.count
+    t.agentGradeSum += day.grades.agent.sum
+    t.userGrades += day.grades.user.count
+    t.userGradeSum += day.grades.user.sum
+    for (const [channel, sums] of Object.entries(day.grades.userByChannel) as [ShownGradeChannel, ChannelSums][]) {
+      const byChannel = t.channels.get(channel) ?? { grades: 0, counted: 0, sum: 0 }
+      t.channels.set(channel, byChannel)
+      byChannel.grades += sums.grades
+      byChannel.counted += sums.counted
+      byChannel.sum += sums.sum
+    }
     t.pushes += day.pushes
     t.toolCalls += day.toolCalls
     t.toolFailures += day.toolFailures
