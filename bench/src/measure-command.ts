@@ -1,5 +1,6 @@
-// Child process: runs one CLI command against a database in this fresh process, silently, and
-// prints its wall time and the process's peak memory.
+// Child process: runs one CLI command (as the `agent-tracker` binary does: its entry, then the
+// command) against a database in this fresh process, silently, and prints the command's wall
+// time, the whole process's CPU time and its peak memory.
 import { homedir } from 'node:os'
 import { main } from '@agent-tracker/cli'
 
@@ -9,4 +10,5 @@ const sink = { write: (text: string) => (bytes += text.length), isTTY: false }
 const start = process.hrtime.bigint()
 const code = await main([...command, '--db', databasePath ?? '', '--json'], { stdout: sink, stderr: sink, stdin: process.stdin, env: process.env, cwd: process.cwd(), homeDir: homedir() })
 const ms = Number(process.hrtime.bigint() - start) / 1e6
-process.stdout.write(JSON.stringify({ code, ms, maxRssMb: process.resourceUsage().maxRSS / 1024, outputBytes: bytes }))
+const usage = process.resourceUsage()
+process.stdout.write(JSON.stringify({ code, ms, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000, maxRssMb: usage.maxRSS / 1024, outputBytes: bytes }))

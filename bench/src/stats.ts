@@ -50,3 +50,21 @@ export function median(values: readonly number[]): number {
 export function round(value: number): number {
   return Math.round(value * 1000) / 1000
 }
+
+/** Median and range of repeated measurements. */
+export interface Spread {
+  readonly median: number
+  readonly min: number
+  readonly max: number
+  readonly runs: number
+}
+
+/** The median and range of measurements. */
+export function spread(values: readonly number[]): Spread {
+  return { median: round(median(values)), min: round(Math.min(...values)), max: round(Math.max(...values)), runs: values.length }
+}
+
+/** Milliseconds of CPU (user + system) in a `process.cpuUsage` delta. */
+export function cpuMs(usage: NodeJS.CpuUsage): number {
+  return round((usage.user + usage.system) / 1000)
+}

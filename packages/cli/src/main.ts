@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs'
 import type { Command } from 'commander'
 import { CommanderError } from 'commander'
-import { EXIT, describeFailure } from './cli-error.js'
-import { CommandContext } from './context.js'
+import { EXIT } from './cli-error.js'
 import type { Io } from './io.js'
 import { processIo } from './io.js'
 import { errorEnvelope, toJsonText } from './json-envelope.js'
@@ -21,11 +20,14 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   let running: string | null = null
   let known: readonly string[] = []
   const run: Runner = async (command, options) => {
+    // Loaded when a command runs: `--help` and usage errors never load the database code.
+    const { CommandContext } = await import('./context.js')
     const ctx = new CommandContext(io, options, { command: running, commands: known })
     try {
       const code = await command(ctx)
       if (typeof code === 'number') exitCode = code
     } catch (error) {
+      const { describeFailure } = await import('./describe-failure.js')
       const failure = describeFailure(error)
       if (ctx.missingDatabase && EMPTY_WITHOUT_DATABASE.has(failure.code)) {
         ctx.print(null, () => '')

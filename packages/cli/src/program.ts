@@ -1,32 +1,46 @@
-import { REPORT_GROUPINGS } from '@agent-tracker/core'
 import { Command, InvalidArgumentError, Option } from 'commander'
-import { activityCommand } from './commands/activity.js'
-import { agentsCommand } from './commands/agents.js'
-import { bugCommand } from './commands/bug.js'
-import { doctorCommand } from './commands/doctor.js'
-import { exportCommand } from './commands/export.js'
-import { gradeCommand } from './commands/grade.js'
-import { historyCommand } from './commands/history.js'
-import { hooksInstallCommand } from './commands/hooks-install.js'
-import { IMPORT_SOURCES, importCommand } from './commands/import.js'
-import { ingestCommand } from './commands/ingest.js'
-import { initCommand } from './commands/init.js'
-import { MERGE_HELP, mergeCommand } from './commands/merge.js'
-import { migrateCommand } from './commands/migrate.js'
-import { projectsCommand } from './commands/projects.js'
-import { recommendCommand } from './commands/recommend.js'
-import { reinstateCommand } from './commands/reinstate.js'
-import { reportCommand } from './commands/report.js'
-import { retroCommand } from './commands/retro.js'
-import { searchCommand } from './commands/search.js'
-import { statusCommand } from './commands/status.js'
+import { IMPORT_SOURCES } from './commands/import-sources.js'
+import { MERGE_HELP } from './commands/merge-help.js'
 import type { ReportOptions } from './commands/report.js'
-import { upgradeCommand } from './commands/upgrade.js'
 import type { CommandContext, CommonOptions } from './context.js'
-import { demoCommand } from './demo/run-demo.js'
-import { runHookCommand } from './hook-command.js'
 import type { Io } from './io.js'
 import type { WindowFlags } from './time/time-window.js'
+
+/**
+ * Each command's module, loaded only when that command runs: `--help`, a usage error or one
+ * command never pay for loading the others (or the database, for commands without one).
+ */
+const load = {
+  activity: () => import('./commands/activity.js'),
+  agents: () => import('./commands/agents.js'),
+  bug: () => import('./commands/bug.js'),
+  doctor: () => import('./commands/doctor.js'),
+  export: () => import('./commands/export.js'),
+  grade: () => import('./commands/grade.js'),
+  history: () => import('./commands/history.js'),
+  hook: () => import('./hook-command.js'),
+  hooksInstall: () => import('./commands/hooks-install.js'),
+  import: () => import('./commands/import.js'),
+  ingest: () => import('./commands/ingest.js'),
+  init: () => import('./commands/init.js'),
+  merge: () => import('./commands/merge.js'),
+  migrate: () => import('./commands/migrate.js'),
+  projects: () => import('./commands/projects.js'),
+  recommend: () => import('./commands/recommend.js'),
+  reinstate: () => import('./commands/reinstate.js'),
+  report: () => import('./commands/report.js'),
+  retro: () => import('./commands/retro.js'),
+  search: () => import('./commands/search.js'),
+  status: () => import('./commands/status.js'),
+  upgrade: () => import('./commands/upgrade.js'),
+  demo: () => import('./demo/run-demo.js'),
+}
+
+/**
+ * How `report --by` can group (core's `REPORT_GROUPINGS`, which a test holds this to): written
+ * out here so that `--help` need not load core.
+ */
+export const REPORT_GROUPINGS_HELP: readonly string[] = ['day', 'week', 'month', 'project', 'agent']
 
 /** Runs a command with a context; returns its exit code. */
 export type Runner = (run: (ctx: CommandContext) => unknown, options: CommonOptions) => Promise<void>
@@ -87,30 +101,30 @@ export function buildProgram(io: Io, run: Runner, version: string): Command {
   const addWriting = (name: string, description: string, example: string): Command => writes(add(name, description, example))
 
   add('status [setup]', 'status card of a setup, or one line per setup', 'agent-tracker status build@anthropic/claude-sonnet-4-5')
-    .action((setup: string | undefined, o: Opts) => run((ctx) => statusCommand(ctx, setup), o))
+    .action((setup: string | undefined, o: Opts) => run(async (ctx) => (await load.status()).statusCommand(ctx, setup), o))
   reportFilters(add('agents', 'leaderboard: skill points, experience and communication score per setup; with --project or a window, only setups that worked there, with their commits, bugs and the XP and CS they earned there', 'agent-tracker agents --model gpt-5 --since 2026-03-01'))
-    .action((o: Opts & ReportOptions) => run((ctx) => agentsCommand(ctx, o), o))
+    .action((o: Opts & ReportOptions) => run(async (ctx) => (await load.agents()).agentsCommand(ctx, o), o))
   reportFilters(add('report', 'outcomes per setup across projects: commits, bugs, grades, failures, tokens and cost per commit; --by splits them by day, week, month, project or agent', 'agent-tracker report --since 7d --by day'))
-    .option('--by <group>', `one table per ${REPORT_GROUPINGS.join(', ')} (member: not yet, see --help)`)
+    .option('--by <group>', `one table per ${REPORT_GROUPINGS_HELP.join(', ')} (member: not yet, see --help)`)
     .addHelpText('after', `
 A window (--since, --until, --days) counts commits, bugs, grades, cost and the XP and CS earned in it
 (XP+ and CS±); SP is always the current total. Days, weeks (from Monday) and months are counted in
 --timezone. Grouping by member (who did the work) comes with team databases; until then --by agent
 groups by the setup's agent.`)
-    .action((o: Opts & ReportOptions & { by?: string }) => run((ctx) => reportCommand(ctx, o), o))
+    .action((o: Opts & ReportOptions & { by?: string }) => run(async (ctx) => (await load.report()).reportCommand(ctx, o), o))
   add('recommend [project-dir]', 'which setup to use for a project like this one (default: the current folder)', 'agent-tracker recommend ~/code/new-app')
     .option('--min-samples <n>', 'graded commits a setup needs on similar projects before it is ranked (default 5)')
-    .action((dir: string | undefined, o: Opts & { minSamples?: string }) => run((ctx) => recommendCommand(ctx, dir, o), o))
+    .action((dir: string | undefined, o: Opts & { minSamples?: string }) => run(async (ctx) => (await load.recommend()).recommendCommand(ctx, dir, o), o))
   add('search <task...>', 'prior art: earlier work on similar tasks — patterns to repeat, mistakes to avoid', 'agent-tracker search stripe webhook retries')
     .option('--project <dir>', 'the project whose scope to prefer (default: the current folder)')
     .addOption(limitOption().default(10))
-    .action((words: string[], o: Opts & { project?: string; limit: number }) => run((ctx) => searchCommand(ctx, words, o), o))
+    .action((words: string[], o: Opts & { project?: string; limit: number }) => run(async (ctx) => (await load.search()).searchCommand(ctx, words, o), o))
   windowFilters(add('history <setup>', "a setup's commits, grades, bugs and journal, newest first", 'agent-tracker history build@openai/gpt-5 --limit 50'))
     .option('--project <path-or-name>', 'only this project').addOption(limitOption())
-    .action((setup: string, o: Opts & WindowFlags & { project?: string; limit: number }) => run((ctx) => historyCommand(ctx, setup, o), o))
+    .action((setup: string, o: Opts & WindowFlags & { project?: string; limit: number }) => run(async (ctx) => (await load.history()).historyCommand(ctx, setup, o), o))
   addWriting('projects', 'every project seen, with its language, framework and scope', 'agent-tracker projects --refresh')
     .option('--refresh', 're-read AGENTS.md and manifests of project folders that changed')
-    .action((o: Opts & { refresh?: boolean }) => run((ctx) => projectsCommand(ctx, o), o))
+    .action((o: Opts & { refresh?: boolean }) => run(async (ctx) => (await load.projects()).projectsCommand(ctx, o), o))
   addWriting('grade <setup> <commit>', "record your grade of a commit (and the agent's, if it gave none)", 'agent-tracker grade build@openai/gpt-5 a1b2c3d --user excellence --agent good --note "clean diff"')
     .requiredOption('--user <grade>', 'your grade: bad, neutral, good, excellence (or -1, 1, 2, 5)')
     .option('--agent <grade>', "the agent's grade, when it did not grade itself")
@@ -120,26 +134,26 @@ groups by the setup's agent.`)
 A grade counts as yours when you give it at an interactive terminal that no agent session runs, or
 with --trust. Otherwise (run from a script, a pipe, or by an agent) it is recorded as a cli-script
 grade: reports show it by channel, and it counts for nothing.`)
-    .action((setup: string, commit: string, o: Opts & { user: string; agent?: string; note?: string; trust?: boolean }) => run((ctx) => gradeCommand(ctx, setup, commit, o), o))
+    .action((setup: string, commit: string, o: Opts & { user: string; agent?: string; note?: string; trust?: boolean }) => run(async (ctx) => (await load.grade()).gradeCommand(ctx, setup, commit, o), o))
   addWriting('bug <setup>', 'report a bug made by a setup: SP −1, halted at 0', 'agent-tracker bug build@google/gemini-2.5-pro --commit a1b2c3d --note "broke login"')
     .option('--commit <hash>', 'the commit that caused it').option('--note <text>', 'what went wrong')
-    .action((setup: string, o: Opts & { commit?: string; note?: string }) => run((ctx) => bugCommand(ctx, setup, o), o))
+    .action((setup: string, o: Opts & { commit?: string; note?: string }) => run(async (ctx) => (await load.bug()).bugCommand(ctx, setup, o), o))
   addWriting('reinstate <setup>', 'let a halted setup work again (SP back to 1)', 'agent-tracker reinstate build@ollama/qwen3-coder')
     .option('--note <text>', 'why')
-    .action((setup: string, o: Opts & { note?: string }) => run((ctx) => reinstateCommand(ctx, setup, o), o))
+    .action((setup: string, o: Opts & { note?: string }) => run(async (ctx) => (await load.reinstate()).reinstateCommand(ctx, setup, o), o))
   addWriting('retro [setup]', 'list retrospectives; with --note, add your note to one', 'agent-tracker retro build@openai/gpt-5 --commit a1b2c3d --note "ask before changing the schema"')
     .option('--commit <hash>', 'the commit (default: the latest)').option('--note <text>', 'your note').option('--task <text>', 'what the commit was for')
     .option('--project <path-or-name>', 'only this project').addOption(limitOption())
-    .action((setup: string | undefined, o: Opts & { commit?: string; note?: string; task?: string; project?: string; limit: number }) => run((ctx) => retroCommand(ctx, setup, o), o))
+    .action((setup: string | undefined, o: Opts & { commit?: string; note?: string; task?: string; project?: string; limit: number }) => run(async (ctx) => (await load.retro()).retroCommand(ctx, setup, o), o))
   addWriting('activity [setup]', 'list journal entries; with --task, log one', 'agent-tracker activity build@openai/gpt-5 --task "migrate to v2" --outcome done')
     .option('--task <text>').option('--actions <text>').option('--outcome <text>').option('--decisions <text>')
     .option('--project <path-or-name>', 'the project (default: the current folder)').addOption(limitOption())
-    .action((setup: string | undefined, o: Opts & { task?: string; actions?: string; outcome?: string; decisions?: string; project?: string; limit: number }) => run((ctx) => activityCommand(ctx, setup, o), o))
+    .action((setup: string | undefined, o: Opts & { task?: string; actions?: string; outcome?: string; decisions?: string; project?: string; limit: number }) => run(async (ctx) => (await load.activity()).activityCommand(ctx, setup, o), o))
   addWriting('migrate [dir...]', "bring old per-project databases and .agent/ .journal/ files into the central database", 'agent-tracker migrate ~/code/shop ~/code/api')
     .option('--setup <id>', 'the setup legacy journal files belong to (default: the one .agent/status.json names; files it cannot name go to a setup "unattributed-<folder>" that a later --setup moves)')
     .option('--again', 'also repeat migrations that finished before (to pick up legacy data added since)')
     .option('--timezone <zone>', LEGACY_ZONE)
-    .action((dirs: string[], o: Opts & { setup?: string; again?: boolean; timezone?: string }) => run((ctx) => migrateCommand(ctx, dirs, o), o))
+    .action((dirs: string[], o: Opts & { setup?: string; again?: boolean; timezone?: string }) => run(async (ctx) => (await load.migrate()).migrateCommand(ctx, dirs, o), o))
   addWriting('upgrade', "replace the predecessor's (opencode-agent-tracker) central database at the path with agent-tracker's, importing everything it holds; the old one is kept beside it", 'agent-tracker upgrade --dry-run')
     .option('--dry-run', 'only say what would be imported and where the old database would be kept')
     .option('--timezone <zone>', LEGACY_ZONE)
@@ -147,16 +161,16 @@ grade: reports show it by channel, and it counts for nothing.`)
 The old database is kept, unchanged, as <database>.predecessor-<time>. Stopped at any moment, the
 upgrade leaves either the old database at the path or the new one complete; run it again to finish.
 Close OpenCode (with the old plugin) first: an upgrade waits while another process has the database open.`)
-    .action((o: Opts & { dryRun?: boolean; timezone?: string }) => run((ctx) => upgradeCommand(ctx, o), o))
+    .action((o: Opts & { dryRun?: boolean; timezone?: string }) => run(async (ctx) => (await load.upgrade()).upgradeCommand(ctx, o), o))
   addWriting('merge <db>', "add another agent-tracker database (e.g. another machine's) to this one; a setup in both gets their scores added together", 'agent-tracker merge ~/Downloads/laptop.lmdb')
     .option('--timezone <zone>', LEGACY_ZONE)
     .addHelpText('after', MERGE_HELP)
-    .action((other: string, o: Opts & { timezone?: string }) => run((ctx) => mergeCommand(ctx, other), o))
-  reportFilters(add('export', 'export data as JSON or CSV, or a report with charts as one HTML file; the filters narrow every format', 'agent-tracker export --format html --out report.html'))
-    .requiredOption('--format <format>', 'json, csv or html')
+    .action((other: string, o: Opts & { timezone?: string }) => run(async (ctx) => (await load.merge()).mergeCommand(ctx, other), o))
+  reportFilters(add('export', 'export data as JSON, JSON lines or CSV (streamed: any size, little memory), or a report with charts as one HTML file; the filters narrow every format', 'agent-tracker export --format html --out report.html'))
+    .requiredOption('--format <format>', 'json (one document), jsonl (one record per line: {"collection", "record"}), csv or html')
     .option('--out <file>', 'write to this file (default: stdout; report.html for html)')
     .option('--table <name>', 'for csv: report (default) or a collection: setups, projects, commits, retrospectives, gradeEvents, bugs, activities, usage')
-    .action((o: Opts & ReportOptions & { format: string; out?: string; table?: string }) => run((ctx) => exportCommand(ctx, o), o))
+    .action((o: Opts & ReportOptions & { format: string; out?: string; table?: string }) => run(async (ctx) => (await load.export()).exportCommand(ctx, o), o))
   addWriting('ingest', 'record facts from JSON lines on stdin (one fact per line), e.g. from another agent host', 'agent-tracker ingest < facts.jsonl')
     .option('--file <path>', 'read this file instead of stdin')
     .option('--trust', 'count the user grades in the input as yours (they come from your own tool); refused inside an agent session')
@@ -169,7 +183,7 @@ One fact per line; "id" and "at" (ISO 8601) are optional. Kinds and their fields
   usage {tokens: {input, output, reasoning, cacheRead, cacheWrite}, cost}
 Every fact has "setup" (agent@provider/model) and "project" (absolute path), e.g.
   {"kind":"commit","setup":"build@anthropic/claude-sonnet-4-5","project":"/home/me/shop","hash":"a1b2c3d","message":"Add cart"}`)
-    .action((o: Opts & { file?: string; trust?: boolean }) => run((ctx) => ingestCommand(ctx, o), o))
+    .action((o: Opts & { file?: string; trust?: boolean }) => run(async (ctx) => (await load.ingest()).ingestCommand(ctx, o), o))
   writes(add('import [source]', `bring in the history agent hosts keep on disk: ${IMPORT_SOURCES.join(', ')} (default all: every one found)`, 'agent-tracker import claude-code --since 30d'))
     .option('--since <when>', 'only what happened from this day or time on: 2026-10-15, 20261015, 2026-10-15T09:00, today, yesterday, 7d, 4w, 3m')
     .option('--timezone <zone>', `the zone --since is read in: ${ZONES}`)
@@ -183,13 +197,13 @@ Where each host keeps its history:
   codex        $CODEX_HOME (else ~/.codex): sessions/**/rollout-*.jsonl and archived_sessions/
 Rerunning an import, or importing sessions tracked live, adds nothing: facts keep the host's own ids.
 Costs are the host's own figures where it records them (OpenCode), else estimated from list prices.`)
-    .action((source: string | undefined, o: Opts & { since?: string; timezone?: string; dryRun?: boolean; from?: string; identity?: string }) => run((ctx) => importCommand(ctx, source, o), o))
+    .action((source: string | undefined, o: Opts & { since?: string; timezone?: string; dryRun?: boolean; from?: string; identity?: string }) => run(async (ctx) => (await load.import()).importCommand(ctx, source, o), o))
   const hooks = program.command('hooks').description("set up an agent host's hooks (Claude Code) to track it live")
   common(hooks.command('install <host>').description("write agent-tracker's hooks into Claude Code's settings.json (this project's .claude/, or yours with --global), keeping what is there, and the /grade /bug /reinstate /tracker commands"), 'agent-tracker hooks install claude-code --global')
     .option('--global', "install for every project: $CLAUDE_CONFIG_DIR or ~/.claude instead of ./.claude")
     .option('--command <command>', 'how Claude Code runs agent-tracker (default: agent-tracker, from your PATH)')
     .exitOverride()
-    .action((host: string, o: Opts & { global?: boolean; command?: string }) => run((ctx) => { hooksInstallCommand(ctx, host, o) }, o))
+    .action((host: string, o: Opts & { global?: boolean; command?: string }) => run(async (ctx) => { (await load.hooksInstall()).hooksInstallCommand(ctx, host, o) }, o))
   program.command('hook <host>').description('the hook handler an agent host runs for each event (JSON on stdin): claude-code')
     .allowUnknownOption()
     .allowExcessArguments()
@@ -200,19 +214,20 @@ Installed by: agent-tracker hooks install claude-code. Options: --db <path>, --i
 Example:
   $ echo '{"hook_event_name":"Stop",…}' | agent-tracker hook claude-code`)
     .exitOverride()
-    .action((_host: string, _o: unknown, command: Command) => run(() => runHookCommand(command.args, io), {}))
-  add('doctor [folder]', 'check the database (path, what it is, size and limit, schema, readers, migrations), a project folder\'s legacy data (default: the current folder), the plugin in OpenCode\'s config, protected files, and whether grades given here count', 'agent-tracker doctor ~/code/shop')
-    .action((folder: string | undefined, o: Opts) => run((ctx) => doctorCommand(ctx, folder), o))
+    .action((_host: string, _o: unknown, command: Command) => run(async () => (await load.hook()).runHookCommand(command.args, io), {}))
+  add('doctor [folder]', 'check the database (path, what it is, size and limit, schema, readers, migrations), a project folder\'s legacy data (default: the current folder), the plugin in OpenCode\'s config, protected files, and whether grades given here count', 'agent-tracker doctor ~/code/shop --check')
+    .option('--check', 'also recompute the day rollups from the records and the fact log, and report any drift (reads everything)')
+    .action((folder: string | undefined, o: Opts & { check?: boolean }) => run(async (ctx) => (await load.doctor()).doctorCommand(ctx, folder, o), o))
   add('init', 'add the plugin to opencode.json (this project, or --global), keeping the file\'s comments and layout', 'agent-tracker init --global')
     .option('--global', 'configure OpenCode\'s global config ($XDG_CONFIG_HOME/opencode, else ~/.config/opencode) instead of ./opencode.json')
     .option('--database-path <path>', 'plugin option databasePath: where the plugin keeps the database')
     .option('--max-size <size>', 'plugin option maxDatabaseSize, e.g. 1GiB')
-    .action((o: Opts & { global?: boolean; databasePath?: string }) => run((ctx) => { initCommand(ctx, o) }, o))
+    .action((o: Opts & { global?: boolean; databasePath?: string }) => run(async (ctx) => { (await load.init()).initCommand(ctx, o) }, o))
   program.command('demo').description('play a realistic multi-project history into a temporary database and show the report and recommendations')
     .option('--dir <folder>', 'where to create the demo (default: a new temporary folder)')
     .option('--json', 'print only JSON on stdout')
     .addHelpText('after', '\nExample:\n  $ agent-tracker demo')
     .exitOverride()
-    .action((o: { dir?: string; json?: boolean }) => run(() => demoCommand(io, o), {}))
+    .action((o: { dir?: string; json?: boolean }) => run(async () => (await load.demo()).demoCommand(io, o), {}))
   return program
 }

@@ -160,7 +160,8 @@ describe('migrate, merge and export', () => {
     const other = join(tempFolder(), 'other.lmdb')
     await runCli(['ingest', '--db', other], { input: factLine({ kind: 'commit', setup: 'review@x/y', project: '/w/z', hash: 'beef0001', message: 'm' }) })
     const merged = await runCli(['merge', other, '--db', a.db, '--json'])
-    expect(jsonData(merged.stdout, 'merge')).toMatchObject({ migrated: 4, skipped: 0, errors: [] })
+    // The setup, the project and the commit; the commit made the day's rollup, so the copied one is already there.
+    expect(jsonData(merged.stdout, 'merge')).toMatchObject({ migrated: 3, skipped: 1, errors: [] })
     expect(jsonData((await runCli(['merge', other, '--db', a.db, '--json'])).stdout, 'merge')).toMatchObject({ migrated: 0, skipped: 4 })
     expect((await runCli(['merge', a.db, '--db', a.db])).code).toBe(2)
   })
@@ -170,6 +171,8 @@ describe('migrate, merge and export', () => {
     const json = JSON.parse((await runCli(['export', '--format', 'json', '--db', db])).stdout) as { format: string; collections: Record<string, unknown[]> }
     expect(json.format).toBe('agent-tracker-export')
     expect(json.collections.commits).toHaveLength(9)
+    // With --json the streamed document is the answer inside the envelope.
+    expect(jsonData((await runCli(['export', '--format', 'json', '--json', '--db', db])).stdout, 'export')).toMatchObject({ format: 'agent-tracker-export', collections: { commits: json.collections.commits } })
     const csv = (await runCli(['export', '--format', 'csv', '--db', db])).stdout.split('\r\n')
     expect(csv[0]).toMatch(/^setup,agent,provider,model,commits,pushes,bugs,bugsPerCommit,/)
     expect(csv[1]).toMatch(/^build@anthropic\/claude-sonnet-4-5,build,anthropic,claude-sonnet-4-5,6,/)
@@ -180,7 +183,29 @@ describe('migrate, merge and export', () => {
     expect(readFileSync(join(root, 'r.html'), 'utf8')).toContain('<svg')
     const bad = await runCli(['export', '--format', 'pdf', '--db', db])
     expect(bad.code).toBe(2)
-    expect(bad.stderr).toContain('Invalid --format "pdf": accepted are json, csv, html.')
+    expect(bad.stderr).toContain('Invalid --format "pdf": accepted are json, jsonl, csv, html.')
+    // JSON lines: one record per line, the same records as the JSON document.
+    const lines = (await runCli(['export', '--format', 'jsonl', '--db', db])).stdout.trim().split('\n').map((line) => JSON.parse(line) as { collection: string; record: unknown })
+    for (const [collection, records] of Object.entries(json.collections)) {
+      expect(lines.filter((line) => line.collection === collection).map((line) => line.record), collection).toEqual(records)
+    }
+    expect(Object.keys(json.collections).sort()).toEqual(['activities', 'bugs', 'commits', 'gradeEvents', 'projects', 'retrospectives', 'setups', 'usage'])
+  })
+})
+
+describe('ingest', () => {
+  it('counts nothing twice when the same lines come again: a fact with a known id is a repeat', async () => {
+    const db = join(tempFolder(), 'tracker.lmdb')
+    const lines = [
+      factLine({ id: 'h:1', kind: 'tool_call', setup: 'build@x/y', project: '/w/p', tool: 'bash', ok: true }),
+      factLine({ id: 'h:2', kind: 'usage', setup: 'build@x/y', project: '/w/p', tokens: { input: 10 }, cost: 0.5 }),
+      factLine({ id: 'h:3', kind: 'bug', setup: 'build@x/y', project: '/w/p', by: 'user', note: 'oops' }),
+    ].join('\n')
+    const first = jsonData((await runCli(['ingest', '--db', db, '--json'], { input: lines })).stdout, 'ingest') as { ingested: number; repeats: number }
+    const again = jsonData((await runCli(['ingest', '--db', db, '--json'], { input: lines })).stdout, 'ingest') as { ingested: number; repeats: number }
+    expect([first.ingested, first.repeats, again.ingested, again.repeats]).toEqual([3, 0, 0, 3])
+    const status = jsonData((await runCli(['status', 'build@x/y', '--db', db, '--json'])).stdout, 'status') as { state: { toolCalls: number; bugs: number; cost: number } }
+    expect(status.state).toMatchObject({ toolCalls: 1, bugs: 1, cost: 0.5 })
   })
 })
 
@@ -193,10 +218,12 @@ describe('doctor and init', () => {
     expect(code).toBe(0)
     expect(stdout).toMatch(new RegExp(`✓ Database +${db} \\(from --db\\)`))
     expect(stdout).toMatch(/✓ Size +[\d.]+ (KiB|MiB) used of the 512\.0 MiB limit/)
-    expect(stdout).toMatch(/✓ Schema +version 1 \(this release reads 1\)/)
+    expect(stdout).toMatch(/✓ Schema +version 2 \(this release reads 2\)/)
     expect(stdout).toMatch(new RegExp(`! Legacy +${root}: 1 legacy file: not migrated yet — run agent-tracker migrate ${root}\n`))
     expect(stdout).toMatch(/! Plugin +no OpenCode config here or globally — so OpenCode records nothing: run agent-tracker init \(this project\) or agent-tracker init --global/)
     expect(stdout).toContain('Nothing is broken; 2 things to look at (! above).')
+    const checked = await runCli(['doctor', '--check', '--db', db], { cwd: root })
+    expect(checked.stdout).toMatch(/✓ Rollups +\d+ day rollups against the records and \d+ logged facts: no drift/)
   })
 
   it('expands a quoted ~/ database path to the home folder and rejects ~user, creating no ~ folder', async () => {

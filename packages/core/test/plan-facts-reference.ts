@@ -24,25 +24,42 @@ import { dayOf } from '../src/time/iso-timestamp.js'
 /**
  * `planFacts` as it was before it was optimised, kept verbatim as the reference the optimised
  * planner is compared with in property tests: the same writes in the same order, the same
- * applied count and the same skipped facts, for any facts and stored records.
+ * applied count and the same skipped facts, for any facts and stored records. Repeats — facts
+ * whose id the reader or the batch has already — are taken out first, as the plainest reading of
+ * the rule, and reported in their places.
  */
 export function planFactsReference(reader: RecordReader, facts: readonly Fact[], rules: ScoringRules): FactPlan {
+  const fresh: Fact[] = []
+  const places: number[] = []
+  const skippedAt: { place: number; skip: SkippedFact }[] = []
+  facts.forEach((fact, place) => {
+    if (reader.claimFact(fact.id)) {
+      fresh.push(fact)
+      places.push(place)
+    } else {
+      skippedAt.push({ place, skip: { id: fact.id, reason: 'repeat' } })
+    }
+  })
   const overlay = createOverlay(reader)
-  const skipped: SkippedFact[] = []
-  for (let index = 0; index < facts.length; ) {
-    const end = toolCallRunEnd(facts, index)
+  let noEffect = 0
+  for (let index = 0; index < fresh.length; ) {
+    const end = toolCallRunEnd(fresh, index)
     if (end > index + 1) {
-      planToolCallRun(overlay, facts.slice(index, end) as ToolCallFact[], rules)
+      planToolCallRun(overlay, fresh.slice(index, end) as ToolCallFact[], rules)
       index = end
       continue
     }
-    const fact = facts[index]
+    const fact = fresh[index]
     if (fact === undefined) break
     const reason = planFact(overlay, fact, rules)
-    if (reason !== undefined) skipped.push({ id: fact.id, reason })
+    if (reason !== undefined) {
+      skippedAt.push({ place: places[index] ?? -1, skip: { id: fact.id, reason } })
+      noEffect += 1
+    }
     index += 1
   }
-  return { writes: overlay.writes(), applied: facts.length - skipped.length, skipped }
+  const skipped = skippedAt.sort((a, b) => a.place - b.place).map(({ skip }) => skip)
+  return { writes: overlay.writes(), applied: fresh.length - noEffect, skipped, logged: fresh }
 }
 
 /**
@@ -89,6 +106,7 @@ function createOverlay(reader: RecordReader): Overlay {
   // Key parts are paths, ids and timestamps, which never contain NUL.
   const slot = (collection: CollectionName, key: RecordKey): string => `${collection}\u0000${key.join('\u0000')}`
   return {
+    claimFact: (id) => reader.claimFact(id),
     get<C extends CollectionName>(collection: C, key: RecordKey): CollectionRecords[C] | undefined {
       const hit = dirty.get(slot(collection, key))
       return hit === undefined ? reader.get(collection, key) : (hit.record as CollectionRecords[C])
@@ -120,7 +138,7 @@ function effectiveFact(overlay: Overlay, fact: Fact): Fact | string {
     const known = overlay.get('commits', [fact.project, fact.hash])
     return known === undefined ? fact : `commit ${fact.hash} in ${fact.project} is already recorded`
   }
-  if (fact.kind !== 'grade') return fact
+  if (fact.kind !== 'grade' || !counts(fact)) return fact
   const retro = overlay.get('retrospectives', [fact.setup, fact.commit])
   const agentGrade = retro?.agentGrade === undefined ? fact.agentGrade : undefined
   const userGrade = retro?.userGrade === undefined ? fact.userGrade : undefined
@@ -201,19 +219,23 @@ function recordEffect(overlay: Overlay, fact: Fact, before: AgentState, after: A
       overlay.put('commits', commitRecord(fact))
       break
     case 'grade':
+      bumpUsage(overlay, fact, (u) => ({ ...u, grades: gradesWith(u.grades, fact) }))
       overlay.put('gradeEvents', {
         v: 1, id, setup, project, at, commit: fact.commit, by: fact.by,
         ...(fact.agentGrade === undefined ? {} : { agentGrade: fact.agentGrade }),
         ...(fact.userGrade === undefined ? {} : { userGrade: fact.userGrade }),
+        ...(fact.channel === undefined ? {} : { channel: fact.channel }),
+        ...(fact.vouched === true ? { vouched: true } : {}),
         scoreBefore: before.communication,
         scoreAfter: after.communication,
       })
-      overlay.put('retrospectives', mergeGrade(overlay, fact, before, after))
+      if (counts(fact)) overlay.put('retrospectives', mergeGrade(overlay, fact, before, after))
       break
     case 'retrospective':
       overlay.put('retrospectives', mergeNarrative(overlay, fact))
       break
     case 'bug':
+      bumpUsage(overlay, fact, (u) => ({ ...u, bugs: u.bugs + 1 }))
       overlay.put('bugs', {
         v: 1, id, setup, project, at, by: fact.by,
         ...(fact.commit === undefined ? {} : { commit: fact.commit }),
@@ -239,9 +261,26 @@ function bumpUsage(overlay: Overlay, fact: Fact, bump: (usage: UsageRecord) => U
 }
 
 function emptyUsage(setup: string, project: string, day: string): UsageRecord {
+  const none = { count: 0, sum: 0, squares: 0 }
   return {
-    v: 1, setup, project, day,
+    v: 2, setup, project, day,
     toolCalls: 0, toolFailures: 0, commands: 0, commits: 0, pushes: 0, messages: 0, tokens: NO_TOKENS, cost: 0,
+    bugs: 0, grades: { agent: none, user: none, userByChannel: {} },
+  }
+}
+
+function gradesWith(grades: UsageRecord['grades'], fact: GradeFact): UsageRecord['grades'] {
+  const add = (sums: UsageRecord['grades']['agent'], grade: Grade | undefined): UsageRecord['grades']['agent'] =>
+    grade === undefined ? sums : { count: sums.count + 1, sum: sums.sum + grade, squares: sums.squares + grade * grade }
+  const { userGrade } = fact
+  if (userGrade === undefined) return { ...grades, agent: add(grades.agent, fact.agentGrade) }
+  const counted = counts(fact)
+  const channel = fact.channel ?? 'unrecorded'
+  const before = grades.userByChannel[channel] ?? { grades: 0, counted: 0, sum: 0 }
+  return {
+    agent: add(grades.agent, fact.agentGrade),
+    user: counted ? add(grades.user, userGrade) : grades.user,
+    userByChannel: { ...grades.userByChannel, [channel]: { grades: before.grades + 1, counted: before.counted + (counted ? 1 : 0), sum: before.sum + userGrade } },
   }
 }
 
@@ -270,7 +309,9 @@ function mergeGrade(overlay: Overlay, fact: GradeFact, before: AgentState, after
     ...retro,
     ...(fact.task === undefined ? {} : { task: fact.task }),
     ...(fact.agentGrade === undefined ? {} : { agentGrade: fact.agentGrade }),
+    ...(fact.agentGrade === undefined || fact.channel === undefined ? {} : { agentGradeChannel: fact.channel }),
     ...(fact.userGrade === undefined ? {} : { userGrade: fact.userGrade }),
+    ...(fact.userGrade === undefined || fact.channel === undefined ? {} : { userGradeChannel: fact.channel }),
     ...(fact.agentNote === undefined ? {} : { agentNote: fact.agentNote }),
     ...(fact.userNote === undefined ? {} : { userNote: fact.userNote }),
     scoreBefore: retro.scoreBefore ?? before.communication,
@@ -308,6 +349,7 @@ function applyEffect(state: AgentState, fact: Fact, rules: ScoringRules): AgentS
     case 'push':
       return { ...state, pushes: state.pushes + 1, experience: state.experience + gain.push }
     case 'grade':
+      if (!counts(fact)) return state
       return {
         ...state,
         communication: state.communication + (fact.agentGrade ?? 0) + (fact.userGrade ?? 0),
@@ -368,4 +410,9 @@ function settle(state: AgentState, rules: ScoringRules): AgentState {
 
 function tally(current: GradeTally, grade: Grade | undefined): GradeTally {
   return grade === undefined ? current : { count: current.count + 1, sum: current.sum + grade }
+}
+
+/** Whether a grade counts: the agent's own always; a user grade from the user's own channels, vouched for, or recorded without a channel. */
+function counts(fact: GradeFact): boolean {
+  return fact.by === 'agent' || fact.channel === undefined || fact.vouched === true || fact.channel === 'slash-command' || fact.channel === 'cli-terminal'
 }

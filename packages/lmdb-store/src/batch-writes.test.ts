@@ -46,7 +46,7 @@ describe('applying a batch inside the write transaction', () => {
       putRecords(db, plan.writes, reader)
     })
     expect(reads).toEqual({ setups: 1, projects: 1, usage: 1, commits: 2, retrospectives: 1 })
-    expect([...db.commitIndex.getKeys({})].map((key) => (key as string[]).filter((_, i) => i !== 1))).toEqual([[SETUP, '/p', 'c1'], [SETUP, '/p', 'c2']])
+    expect([...db.indexes.commitsBySetup.getKeys({})].map((key) => (key as string[]).filter((_, i) => i !== 1))).toEqual([[SETUP, '/p', 'c1'], [SETUP, '/p', 'c2']])
   })
 
   it('moves a commit in the by-setup index when its time changes, and leaves no stale entry', () => {
@@ -58,6 +58,9 @@ describe('applying a batch inside the write transaction', () => {
     db.root.transactionSync(() => {
       putRecords(db, [{ collection: 'commits', key: ['/p', 'c1'], record: { ...commit, at: '2026-02-01T00:00:00.000Z' } }])
     })
-    expect([...db.commitIndex.getKeys({})]).toEqual([[SETUP, '2026-02-01T00:00:00.000Z', '/p', 'c1']])
+    expect([...db.indexes.commitsBySetup.getKeys({})]).toEqual([[SETUP, '2026-02-01T00:00:00.000Z', '/p', 'c1']])
+    expect([...db.indexes.commitsByTime.getRange({})].map(({ key, value }) => [key, value])).toEqual([[['2026-02-01T00:00:00.000Z', '/p', 'c1'], SETUP]])
+    expect([...db.indexes.commitsByProject.getKeys({})]).toEqual([['/p', '2026-02-01T00:00:00.000Z', 'c1']])
+    expect([...db.indexes.commitsByHash.getRange({})].map(({ key, value }) => [key, value])).toEqual([[['c1', '/p'], [SETUP, '2026-02-01T00:00:00.000Z']]])
   })
 })

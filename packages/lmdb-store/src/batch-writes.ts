@@ -1,14 +1,19 @@
-import type { CollectionName, CollectionRecords, RecordKey } from '@agent-tracker/core'
-import type { PlannedRecord, RecordReader } from '@agent-tracker/core/store'
+import type { CollectionName, CollectionRecords, Fact, RecordKey } from '@agent-tracker/core'
+import type { DeletedRecord, PlannedRecord, RecordReader } from '@agent-tracker/core/store'
 import { recordSlot } from '@agent-tracker/core/store'
 import type { Database } from 'lmdb'
-import { commitIndexKey, toLmdbKey } from './layout.js'
+import { encodeFactBatch } from './fact-log-codec.js'
+import type { SecondaryIndex } from './indexes.js'
+import { SECONDARY_INDEXES, sameKey } from './indexes.js'
+import { LAST_FACT_SEQ_KEY, factIdKey, toLmdbKey } from './layout.js'
 import type { QueryTables } from './record-queries.js'
 
 /** A reader of the write transaction that also tells what a key held before the batch, if it read it. */
 export interface TransactionReader extends RecordReader {
   /** The stored record read for this key, `undefined` if absent, or `unread` if never read. */
   storedBefore<C extends CollectionName>(collection: C, key: RecordKey): CollectionRecords[C] | undefined | typeof UNREAD
+  /** The sequence number the first fact claimed in this transaction got (0 before any claim). */
+  readonly firstClaimedSeq: number
 }
 
 /** What {@link TransactionReader.storedBefore} says about a key the batch never read. */
@@ -16,11 +21,30 @@ export const UNREAD = Symbol('unread')
 
 /**
  * A reader for planning inside the write transaction that reads each key once, absent keys
- * included (planning asks again for records it has not written yet, e.g. a retrospective).
+ * included (planning asks again for records it has not written yet, e.g. a retrospective). A
+ * claimed fact id is put in the id index at once, with the next sequence number, only if absent:
+ * one lookup both detects a repeat and records the id.
  */
 export function createTransactionReader(db: QueryTables): TransactionReader {
   const seen = new Map<string, unknown>()
+  let firstClaimedSeq = 0
+  let nextSeq = 0
   return {
+    get firstClaimedSeq() {
+      return firstClaimedSeq
+    },
+    claimFact(id: string): boolean {
+      if (nextSeq === 0) {
+        nextSeq = lastFactSeq(db) + 1
+        firstClaimedSeq = nextSeq
+      }
+      // lmdb-js returns false when noOverwrite found the key (its typings say void).
+      // eslint-disable-next-line @typescript-eslint/no-confusing-void-expression
+      const added = db.factIds.putSync(factIdKey(id), nextSeq, { noOverwrite: true }) as unknown as boolean
+      if (!added) return false
+      nextSeq += 1
+      return true
+    },
     get<C extends CollectionName>(collection: C, key: RecordKey): CollectionRecords[C] | undefined {
       const slot = recordSlot(collection, key)
       if (seen.has(slot)) return seen.get(slot) as CollectionRecords[C] | undefined
@@ -35,21 +59,69 @@ export function createTransactionReader(db: QueryTables): TransactionReader {
   }
 }
 
+/** The sequence number of the newest logged fact; 0 for an empty log. */
+export function lastFactSeq(db: Pick<QueryTables, 'meta'>): number {
+  const value = db.meta.get(LAST_FACT_SEQ_KEY)
+  return typeof value === 'number' ? value : 0
+}
+
 /**
- * Puts planned records inside the caller's write transaction and keeps the by-setup commit index
- * in step (a commit whose setup or time changed leaves its old entry). The stored version of a
- * commit comes from `reader` when planning read it, so it is not read twice.
+ * Appends the facts a batch claimed to the fact log, as one entry keyed by the first one's
+ * sequence number, inside the caller's write transaction.
  */
-export function putRecords(db: QueryTables, writes: readonly PlannedRecord[], reader?: TransactionReader): void {
+export function appendFactLog(db: QueryTables, firstSeq: number, facts: readonly Fact[]): void {
+  if (facts.length === 0) return
+  db.factLog.putSync(firstSeq, encodeFactBatch(facts))
+  db.meta.putSync(LAST_FACT_SEQ_KEY, firstSeq + facts.length - 1)
+}
+
+/**
+ * Puts planned records inside the caller's write transaction and keeps the secondary indexes in
+ * step: a record that moved in an index (a commit whose setup or time changed) leaves no stale
+ * entry. The stored version of a record comes from `reader` when planning read it, so it is not
+ * read twice; `fresh` says every key is new (an import), so nothing stored is looked up at all.
+ */
+export function putRecords(db: QueryTables, writes: readonly PlannedRecord[], reader?: TransactionReader, fresh = false): void {
   for (const write of writes) {
     const key = toLmdbKey(write.key)
-    if (write.collection === 'commits') {
-      // Not `??`: a commit planning found absent is `undefined`, and known.
-      const known = reader === undefined ? UNREAD : reader.storedBefore('commits', write.key)
-      const previous = known === UNREAD ? db.tables.commits.get(key) : known
-      if (previous !== undefined && (previous.setup !== write.record.setup || previous.at !== write.record.at)) db.commitIndex.removeSync(commitIndexKey(previous))
-      db.commitIndex.putSync(commitIndexKey(write.record), true)
+    const indexes = SECONDARY_INDEXES[write.collection] as readonly SecondaryIndex[]
+    if (indexes.length > 0) {
+      const movable = !fresh && indexes.some((index) => !index.fixed)
+      // Not `??`: a record planning found absent is `undefined`, and known.
+      const known = !movable ? undefined : reader === undefined ? UNREAD : reader.storedBefore(write.collection, write.key)
+      const previous = known === UNREAD ? (db.tables[write.collection] as Database<unknown>).get(key) : known
+      indexRecord(db, indexes, write.record, previous)
     }
     ;(db.tables[write.collection] as Database<unknown>).putSync(key, write.record)
+  }
+}
+
+/** Deletes records inside the caller's write transaction, with their secondary index entries. */
+export function deleteRecords(db: QueryTables, deletes: readonly DeletedRecord[]): void {
+  for (const { collection, key } of deletes) {
+    const table = db.tables[collection] as Database<unknown>
+    const lmdbKey = toLmdbKey(key)
+    const stored = table.get(lmdbKey)
+    if (stored === undefined) continue
+    for (const index of SECONDARY_INDEXES[collection] as readonly SecondaryIndex[]) db.indexes[index.name].removeSync(index.key(stored as never))
+    table.removeSync(lmdbKey)
+  }
+}
+
+function indexRecord(db: QueryTables, indexes: readonly SecondaryIndex[], record: unknown, previous: unknown): void {
+  for (const index of indexes) {
+    const table = db.indexes[index.name]
+    const key = index.key(record as never)
+    const value = index.value(record as never)
+    if (previous !== undefined) {
+      if (index.fixed) continue
+      const old = index.key(previous as never)
+      if (sameKey(old, key)) {
+        if (JSON.stringify(index.value(previous as never)) === JSON.stringify(value)) continue
+      } else {
+        table.removeSync(old)
+      }
+    }
+    table.putSync(key, value)
   }
 }

@@ -3,7 +3,7 @@ import type { DataFileCheck } from './data-file.js'
 import { checkDataFile, locateDataFile } from './data-file.js'
 import type { PageNode, TreeRecord } from './lmdb-format.js'
 import { META_SIZE, NODE_SUB_DATABASE, NO_PAGE, PAGE_BRANCH, PAGE_LEAF, pageType, readMeta, readNodes, readPageHeader, readTreeRecord } from './lmdb-format.js'
-import { COMMITS_BY_SETUP, META, SCHEMA_VERSION_KEY, SUB_DATABASES } from './layout.js'
+import { ALL_SUB_DATABASES, META, SCHEMA_VERSION_KEY } from './layout.js'
 
 /**
  * What a file at the database path holds, told from its bytes alone (nothing is mapped, locked or
@@ -33,7 +33,7 @@ export type DatabaseFormatKind = DatabaseFormat['kind']
 /** Sub-databases of the predecessor's central database, over its releases. */
 export const PREDECESSOR_SUB_DATABASES: readonly string[] = ['agents', 'commits', 'communication', 'retrospectives', 'activities', 'migrations', 'projects']
 
-const OWN_SUB_DATABASES: ReadonlySet<string> = new Set([...Object.values(SUB_DATABASES), COMMITS_BY_SETUP, META])
+const OWN_SUB_DATABASES: ReadonlySet<string> = new Set(ALL_SUB_DATABASES)
 const LEGACY_KEY = /^(agent|commit|communication):./
 /** Pages read at most per tree: the main tree lists a dozen sub-databases, `meta` a few records. */
 const PAGE_BUDGET = 64

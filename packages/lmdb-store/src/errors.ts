@@ -7,6 +7,7 @@ export type LmdbStoreErrorCode =
   | 'DATABASE_UNREADABLE'
   | 'DATABASE_UNWRITABLE'
   | 'DATABASE_TOO_NEW'
+  | 'DATABASE_NEEDS_UPGRADE'
   | 'NOT_AGENT_TRACKER_DATABASE'
 
 /**
@@ -24,6 +25,8 @@ export interface LmdbStoreErrorDetails {
   readonly DATABASE_UNWRITABLE: { readonly path: string; readonly reason: 'create' | 'permission' | 'folder' | 'lock-file' | 'write' }
   /** A database written by a newer release. */
   readonly DATABASE_TOO_NEW: { readonly path: string; readonly schemaVersion: number; readonly supportedVersion: number }
+  /** A database of an older schema, opened read-only with upgrades turned off: it must be opened for writing once to upgrade in place. */
+  readonly DATABASE_NEEDS_UPGRADE: { readonly path: string; readonly schemaVersion: number; readonly supportedVersion: number }
   /** A file at the path that holds something else: the predecessor's database, another program's; never opened. */
   readonly NOT_AGENT_TRACKER_DATABASE: { readonly path: string; readonly format: DatabaseFormat }
 }

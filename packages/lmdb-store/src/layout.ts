@@ -1,4 +1,5 @@
-import type { CollectionName, CollectionRecords, RecordKey } from '@agent-tracker/core'
+import { createHash } from 'node:crypto'
+import type { CollectionName, RecordKey } from '@agent-tracker/core'
 import type { Key } from 'lmdb'
 
 /**
@@ -19,32 +20,85 @@ export const SUB_DATABASES: Readonly<Record<CollectionName, string>> = {
 /** Index of commits by setup and time: `[setup, at, project, hash]` → `true`. */
 export const COMMITS_BY_SETUP = 'commits-by-setup'
 
-/** Schema version, migration records. */
+/** The secondary indexes besides {@link COMMITS_BY_SETUP}: each a sub-database of its own (see `indexes.ts`). */
+export const INDEX_DATABASES = {
+  commitsByTime: 'commits-by-time',
+  commitsByProject: 'commits-by-project',
+  commitsByHash: 'commits-by-hash',
+  retrospectivesBySetup: 'retrospectives-by-setup',
+  retrospectivesByTime: 'retrospectives-by-time',
+  gradeEventsByTime: 'communication-by-time',
+  bugsByTime: 'bugs-by-time',
+  activitiesByTime: 'activities-by-time',
+} as const
+
+/** The name of a secondary index. */
+export type IndexName = keyof typeof INDEX_DATABASES
+
+/** The fact log: the facts of each write as one batch, keyed by the sequence number of its first fact. */
+export const FACT_LOG = 'facts'
+
+/** Every fact id the store took: `id` → its sequence number in the fact log. */
+export const FACT_IDS = 'fact-ids'
+
+/** Schema version, migration records, the fact log's last sequence number. */
 export const META = 'meta'
+
+/** Meta key of the sequence number of the newest logged fact. */
+export const LAST_FACT_SEQ_KEY = 'lastFactSeq'
 
 /** Meta key of the schema version. */
 export const SCHEMA_VERSION_KEY = 'schemaVersion'
 
+/**
+ * The key under which every record table and the fact log keep their msgpack shared structures
+ * (the field names of each record shape, stored once per table). Every process and release must
+ * use this same key, or it would not find the structures the records refer to.
+ */
+export const STRUCTURES_KEY = Symbol.for('structures')
+
+/** Every sub-database of schema 2, for recognising a database as ours. */
+export const ALL_SUB_DATABASES: readonly string[] = [
+  ...Object.values(SUB_DATABASES),
+  COMMITS_BY_SETUP,
+  ...Object.values(INDEX_DATABASES),
+  FACT_LOG,
+  FACT_IDS,
+  META,
+]
+
 /** Meta key of the database's own id, which names it as a source when it is merged elsewhere. */
 export const DATABASE_ID_KEY = 'databaseId'
+
+/**
+ * Meta key prefix of reattributions, in the order they were made: `['reattribution', n]`, n = 1, 2, …
+ * (see `LoggedReattribution`): how the fact log reads facts whose records moved to another setup.
+ */
+export const REATTRIBUTION_PREFIX = 'reattribution'
 
 /** Meta key prefix of migration records: `['migration', id]`. */
 export const MIGRATION_PREFIX = 'migration'
 
 /** A string above every real string in a key part, to bound prefix ranges. */
-const ABOVE_ANY_STRING = '\u{10ffff}'
+export const ABOVE_ANY_STRING = '\u{10ffff}'
 
 /** The range of every key that starts with `prefix`. */
 export function prefixRange(prefix: readonly string[]): { start: Key; end: Key } {
   return { start: [...prefix], end: [...prefix, ABOVE_ANY_STRING] }
 }
 
-/** The key of a commit in the by-setup index. */
-export function commitIndexKey(commit: CollectionRecords['commits']): Key {
-  return [commit.setup, commit.at, commit.project, commit.hash]
-}
-
 /** A core record key as an LMDB key. */
 export function toLmdbKey(key: RecordKey): Key {
   return [...key]
+}
+
+/** Ids up to this many characters are their own key; longer ones are keyed by their digest. */
+const LONGEST_PLAIN_ID = 256
+
+/**
+ * The key of a fact id in the id index: the id itself, or — past {@link LONGEST_PLAIN_ID}
+ * characters, where LMDB's key size limit looms — `#sha256:` and its digest.
+ */
+export function factIdKey(id: string): string {
+  return id.length <= LONGEST_PLAIN_ID ? id : `#sha256:${createHash('sha256').update(id).digest('hex')}`
 }

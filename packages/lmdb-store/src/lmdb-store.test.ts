@@ -1,3 +1,4 @@
+import { SCHEMA_VERSION } from '@agent-tracker/core'
 import { createFactScript } from '@agent-tracker/core/testing'
 import { describeStoreContract } from '@agent-tracker/core/testing/contract'
 import { describe, expect, it } from 'vitest'
@@ -24,7 +25,7 @@ describe('openLmdbStore', () => {
     expect(await again.get('retrospectives', [SETUP, 'aaaa1111'])).toMatchObject({ userGrade: 5 })
     expect(await again.find('activities', { setup: SETUP })).toHaveLength(1)
     expect(await again.listMigrations()).toHaveLength(1)
-    expect(await again.schemaVersion()).toBe(1)
+    expect(await again.schemaVersion()).toBe(SCHEMA_VERSION)
     await again.close()
   })
 
@@ -33,7 +34,7 @@ describe('openLmdbStore', () => {
     const s = createFactScript({ setup: SETUP, project: PROJECT })
     await store.applyFacts([s.commit('aaaa1111'), s.toolCall()])
     const info = store.info()
-    expect(info).toMatchObject({ maxDatabaseSize: 8 * 1024 * 1024, schemaVersion: 1, pageSize: 4096 })
+    expect(info).toMatchObject({ maxDatabaseSize: 8 * 1024 * 1024, schemaVersion: SCHEMA_VERSION, pageSize: 4096 })
     expect(info.records).toMatchObject({ setups: 1, commits: 1, usage: 1, projects: 1, activities: 0 })
     expect(info.usedBytes).toBeGreaterThan(0)
     expect(info.readers).toBeGreaterThanOrEqual(1)
@@ -49,6 +50,26 @@ describe('openLmdbStore', () => {
     expect(window.map((a) => a.at)).toEqual(['2026-06-01T19:00:00.000Z', '2026-06-01T18:00:00.000Z', '2026-06-01T17:00:00.000Z'])
     const oldest = await store.find('activities', { setup: SETUP, order: 'oldest', limit: 2 })
     expect(oldest.map((a) => a.task)).toEqual(['task 0', 'task 1'])
+    await store.close()
+  })
+})
+
+describe('relieveMemory', () => {
+  it('maps the file again between reads, and never during a scan', async () => {
+    const store = openLmdbStore({ databasePath: `${tempFolder()}/tracker.lmdb` })
+    const s = createFactScript({ setup: SETUP, project: PROJECT })
+    await store.applyFacts([s.commit('aaaa1111'), s.activity('one'), s.activity('two')])
+    expect(store.relieveMemory(Number.POSITIVE_INFINITY)).toBe(false)
+    expect(store.relieveMemory(-1)).toBe(true)
+    expect((await store.find('activities')).map((a) => a.task)).toEqual(['two', 'one'])
+    const scan = store.scan('activities')[Symbol.asyncIterator]()
+    expect((await scan.next()).value).toMatchObject({ task: 'one' })
+    expect(store.relieveMemory(-1)).toBe(false)
+    expect((await scan.next()).value).toMatchObject({ task: 'two' })
+    expect((await scan.next()).done).toBe(true)
+    expect(store.relieveMemory(-1)).toBe(true)
+    await store.applyFacts([s.activity('three')])
+    expect(await store.find('activities')).toHaveLength(3)
     await store.close()
   })
 })

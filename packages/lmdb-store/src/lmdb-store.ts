@@ -6,7 +6,9 @@ import type {
   CollectionRecords,
   CommitRef,
   Fact,
+  FactLogQuery,
   ImportResult,
+  LoggedFact,
   MigrationRecord,
   ProjectProfile,
   ProjectRecord,
@@ -22,14 +24,16 @@ import type {
 } from '@agent-tracker/core'
 import type { PlannedRecord } from '@agent-tracker/core/store'
 import { COLLECTIONS, SCHEMA_VERSION, validateFact } from '@agent-tracker/core'
-import { normaliseQuery, planFacts, planReattribution, planSetupImport, recordKey, recordSlot, withProfile } from '@agent-tracker/core/store'
-import { createTransactionReader, putRecords } from './batch-writes.js'
-import { DATABASE_ID_KEY, MIGRATION_PREFIX, prefixRange, toLmdbKey } from './layout.js'
+import { attributedFact, checkFactLogQuery, normaliseQuery, planFacts, planImport, planReattribution, planSetupImport, withProfile } from '@agent-tracker/core/store'
+import type { LoggedReattribution } from '@agent-tracker/core/store'
+import { appendFactLog, createTransactionReader, deleteRecords, lastFactSeq, putRecords } from './batch-writes.js'
+import { readFactLog } from './fact-log.js'
+import { DATABASE_ID_KEY, MIGRATION_PREFIX, REATTRIBUTION_PREFIX, STRUCTURES_KEY, factIdKey, prefixRange, toLmdbKey } from './layout.js'
 import type { Environment } from './open-environment.js'
-import { openEnvironment } from './open-environment.js'
+import { openEnvironment, reloadStructures } from './open-environment.js'
 import { findCommitRefs, findRecords, findSetupRecords } from './record-queries.js'
 import { checkSchemaVersion, storedSchemaVersion } from './schema-version.js'
-import { ensureRoom } from './size-limit.js'
+import { ensureRoom, factLogSizeBound, indexSizeBound } from './size-limit.js'
 import { closedError, translateWriteError } from './store-errors.js'
 
 /** Sizes and counts of an open database, for `doctor`. */
@@ -54,9 +58,14 @@ export class LmdbStore implements SyncTrackerStore {
   /** The resolved database path. */
   readonly path: string
   readonly maxDatabaseSize: number
-  readonly #db: Environment
+  #db: Environment
+  readonly #readOnly: boolean
   readonly #temporary: string | undefined
   #closed = false
+  /** Scans and fact-log reads under way: they hold the environment across awaits. */
+  #streams = 0
+  /** Resident memory when the file was last mapped (see {@link relieveMemory}). */
+  #residentMark = 0
 
   /** Use `openLmdbStore`. */
   constructor(settings: { path: string; maxDatabaseSize: number; rules: ScoringRules; readOnly: boolean; temporary: string | undefined }) {
@@ -64,10 +73,12 @@ export class LmdbStore implements SyncTrackerStore {
     this.maxDatabaseSize = settings.maxDatabaseSize
     this.rules = settings.rules
     this.#temporary = settings.temporary
+    this.#readOnly = settings.readOnly
     this.#db = openEnvironment(settings.path, settings.maxDatabaseSize, settings.readOnly)
+    this.#residentMark = process.memoryUsage.rss()
     try {
-      checkSchemaVersion(this.#db.meta, this.path, settings.readOnly, (body) => {
-        this.#write(body)
+      this.#guardWrite(() => {
+        checkSchemaVersion(this.#db.root, this.#db, this.path, settings.readOnly)
       })
     } catch (error) {
       void this.#db.root.close()
@@ -82,8 +93,9 @@ export class LmdbStore implements SyncTrackerStore {
       // Each setup is re-read here, inside the write transaction: never a state computed earlier.
       const reader = createTransactionReader(this.#db)
       const plan = planFacts(reader, checked, this.rules)
-      this.#ensureRoom(plan.writes)
+      this.#ensureRoom(plan.writes, factLogSizeBound(plan.logged))
       putRecords(this.#db, plan.writes, reader)
+      appendFactLog(this.#db, reader.firstClaimedSeq, plan.logged)
       return { deferred: false, applied: plan.applied, skipped: plan.skipped, recordsWritten: plan.writes.length }
     })
   }
@@ -100,48 +112,85 @@ export class LmdbStore implements SyncTrackerStore {
   }
 
   find<C extends CollectionName>(collection: C, query: RecordQuery = {}): Promise<CollectionRecords[C][]> {
-    return later(() => {
+    return (isLarge(query) ? nextTurn : later)(() => {
       this.#ensureOpen()
       return findRecords(this.#db, collection, normaliseQuery(collection, query))
     })
   }
 
   findCommitRefs(query: RecordQuery = {}): Promise<CommitRef[]> {
-    return later(() => {
+    return (isLarge(query) ? nextTurn : later)(() => {
       this.#ensureOpen()
       return findCommitRefs(this.#db, normaliseQuery('commits', query))
     })
   }
 
+  knownFactIds(ids: readonly string[]): Promise<ReadonlySet<string>> {
+    return later(() => {
+      this.#ensureOpen()
+      return new Set(ids.filter((id) => this.#db.factIds.doesExist(factIdKey(id))))
+    })
+  }
+
+  async *readFactLog(query?: FactLogQuery): AsyncIterable<LoggedFact> {
+    this.#ensureOpen()
+    const { after, limit } = checkFactLogQuery(query)
+    this.#streams += 1
+    try {
+      const moves = readReattributions(this.#db.meta)
+      for await (const logged of readFactLog(this.#db, after, limit)) {
+        yield moves.length === 0 ? logged : { seq: logged.seq, fact: attributedFact(logged.fact, logged.seq, moves) }
+      }
+    } finally {
+      this.#streams -= 1
+    }
+  }
+
+  lastFactSeq(): Promise<number> {
+    return later(() => {
+      this.#ensureOpen()
+      return lastFactSeq(this.#db)
+    })
+  }
+
   async *scan<C extends CollectionName>(collection: C): AsyncIterable<CollectionRecords[C]> {
     this.#ensureOpen()
-    for (const { value } of this.#db.tables[collection].getRange({ snapshot: true })) {
-      yield await Promise.resolve(value)
+    this.#streams += 1
+    try {
+      for (const { value } of this.#db.tables[collection].getRange({ snapshot: true })) {
+        yield await Promise.resolve(value)
+      }
+    } finally {
+      this.#streams -= 1
     }
+  }
+
+  /**
+   * Lets the pages a long read touched leave the process's resident memory: LMDB maps the file,
+   * and every page read stays resident until it is unmapped. When the process grew by more than
+   * `budgetBytes` since the file was mapped, it is unmapped and mapped again. For a long export,
+   * between its reads; it does nothing while a scan or fact-log read is under way.
+   * @returns true when the file was mapped again.
+   */
+  relieveMemory(budgetBytes = 24 * 1024 * 1024): boolean {
+    if (this.#closed || this.#streams > 0) return false
+    if (process.memoryUsage.rss() - this.#residentMark <= budgetBytes) return false
+    // lmdb-js closes an environment without pending asynchronous writes at once.
+    void this.#db.root.close()
+    this.#db = openEnvironment(this.path, this.maxDatabaseSize, this.#readOnly)
+    this.#residentMark = process.memoryUsage.rss()
+    return true
   }
 
   importRecords(batch: RecordBatch): Promise<ImportResult> {
     return later(() => {
       this.#ensureOpen()
       return this.#write(() => {
-        const fresh: PlannedRecord[] = []
-        const seen = new Set<string>()
-        let skipped = 0
-        for (const collection of COLLECTIONS) {
-          for (const record of batch[collection] ?? []) {
-            const key = recordKey(collection, record as never)
-            const slot = recordSlot(collection, key)
-            if (seen.has(slot) || this.#db.tables[collection].doesExist(toLmdbKey(key))) {
-              skipped += 1
-            } else {
-              seen.add(slot)
-              fresh.push({ collection, key, record } as PlannedRecord)
-            }
-          }
-        }
-        this.#ensureRoom(fresh)
-        putRecords(this.#db, fresh)
-        return { written: fresh.length, skipped }
+        const plan = planImport(createTransactionReader(this.#db), batch)
+        this.#ensureRoom(plan.writes)
+        // Imported records are new keys (planning skipped the rest); only rollups it read are not.
+        putRecords(this.#db, plan.writes, undefined, true)
+        return { written: plan.written, skipped: plan.skipped }
       })
     })
   }
@@ -151,9 +200,10 @@ export class LmdbStore implements SyncTrackerStore {
       this.#ensureOpen()
       return this.#write(() => {
         const own = `database:${this.#databaseId(true) ?? ''}`
-        const plan = planSetupImport((id) => this.#db.tables.setups.get([id]), setups, source, this.rules, own)
-        this.#ensureRoom(plan.puts.map((record) => ({ collection: 'setups', key: [record.id], record })))
-        for (const record of plan.puts) this.#db.tables.setups.putSync([record.id], record)
+        const plan = planSetupImport((id) => this.#db.tables.setups.get(toLmdbKey([id])), setups, source, this.rules, own)
+        const writes = plan.puts.map((record): PlannedRecord => ({ collection: 'setups', key: [record.id], record }))
+        this.#ensureRoom(writes)
+        putRecords(this.#db, writes)
         return plan.result
       })
     })
@@ -166,8 +216,14 @@ export class LmdbStore implements SyncTrackerStore {
         const { records, fromHasOtherRecords } = findSetupRecords(this.#db, move.from, move.project)
         const plan = planReattribution(move, { records, fromHasOtherRecords, get: (collection, key) => this.#db.tables[collection].get(toLmdbKey(key)) }, this.rules)
         this.#ensureRoom(plan.puts)
-        for (const { collection, key } of plan.deletes) this.#db.tables[collection].removeSync(toLmdbKey(key))
+        deleteRecords(this.#db, plan.deletes)
         putRecords(this.#db, plan.puts)
+        // Facts logged so far under `from` in the project are read as `to`'s from now on.
+        const throughSeq = lastFactSeq(this.#db)
+        if (throughSeq > 0) {
+          const made = readReattributions(this.#db.meta).length
+          this.#db.meta.putSync([REATTRIBUTION_PREFIX, made + 1], { from: move.from, to: move.to, project: move.project, throughSeq } satisfies LoggedReattribution)
+        }
         return plan.result
       })
     })
@@ -214,7 +270,12 @@ export class LmdbStore implements SyncTrackerStore {
   info(): LmdbStoreInfo {
     this.#ensureOpen()
     const stats = this.#db.root.getStats() as { pageSize: number; lastPageNumber: number; numReaders: number; maxReaders: number }
-    const records = Object.fromEntries(COLLECTIONS.map((c) => [c, this.#db.tables[c].getCount()])) as Record<CollectionName, number>
+    // The page statistics count entries without visiting them; the shared structures are one entry more.
+    const records = Object.fromEntries(COLLECTIONS.map((c) => {
+      const table = this.#db.tables[c]
+      const entries = (table.getStats() as { entryCount: number }).entryCount
+      return [c, table.doesExist(STRUCTURES_KEY) ? entries - 1 : entries]
+    })) as Record<CollectionName, number>
     return {
       path: this.path,
       dataFile: this.#db.dataFile,
@@ -252,14 +313,24 @@ export class LmdbStore implements SyncTrackerStore {
   /** Runs `body` in one synchronous write transaction; a throw rolls everything back. */
   #write<T>(body: () => T): T {
     try {
-      return this.#db.root.transactionSync(body)
+      return this.#guardWrite(() => this.#db.root.transactionSync(body))
     } catch (error) {
       throw translateWriteError(error, { path: this.path, maxDatabaseSize: this.maxDatabaseSize, closed: this.#closed })
     }
   }
 
-  #ensureRoom(writes: readonly PlannedRecord[]): void {
-    ensureRoom(this.#db.root, this.maxDatabaseSize, this.path, writes.map((write) => write.record))
+  /** Runs a write; when it fails, shared structures it added in memory are dropped (the database rolled them back). */
+  #guardWrite<T>(write: () => T): T {
+    try {
+      return write()
+    } catch (error) {
+      reloadStructures(this.#db)
+      throw error
+    }
+  }
+
+  #ensureRoom(writes: readonly PlannedRecord[], extraBytes = 0): void {
+    ensureRoom(this.#db.root, this.maxDatabaseSize, this.path, writes.map((write) => write.record), extraBytes + indexSizeBound(writes))
   }
 
   #ensureOpen(): void {
@@ -267,7 +338,29 @@ export class LmdbStore implements SyncTrackerStore {
   }
 }
 
+/** The reattributions made, in order (see `LoggedReattribution`). */
+function readReattributions(meta: Environment['meta']): LoggedReattribution[] {
+  return [...meta.getRange(prefixRange([REATTRIBUTION_PREFIX]))].map(({ value }) => value as LoggedReattribution)
+}
+
 /** Runs synchronous work on a later microtask, turning a throw into a rejection. */
 function later<T>(work: () => T): Promise<T> {
   return Promise.resolve().then(work)
+}
+
+/** Reads without a limit, or with a large one, above which a read waits for the host's next event-loop turn. */
+const LARGE_READ = 500
+
+function isLarge(query: RecordQuery): boolean {
+  return query.limit === undefined || query.limit > LARGE_READ
+}
+
+/**
+ * Runs synchronous work on the event loop's next turn: a host (OpenCode) gets its turn between
+ * the large reads one question makes, instead of waiting for all of them at once.
+ */
+function nextTurn<T>(work: () => T): Promise<T> {
+  return new Promise<void>((resolve) => {
+    setImmediate(resolve)
+  }).then(work)
 }

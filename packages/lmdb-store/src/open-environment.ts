@@ -7,14 +7,14 @@ import { checkDataFile, checkLockFile, locateDataFile } from './data-file.js'
 import type { DatabaseFormat } from './database-format.js'
 import { describeDatabaseFormat, recogniseDataFile } from './database-format.js'
 import { LmdbStoreError } from './errors.js'
-import { COMMITS_BY_SETUP, META, SUB_DATABASES } from './layout.js'
+import type { StoredFactBatch } from './fact-log-codec.js'
+import { COMMITS_BY_SETUP, FACT_IDS, FACT_LOG, INDEX_DATABASES, META, STRUCTURES_KEY, SUB_DATABASES } from './layout.js'
 import type { QueryTables } from './record-queries.js'
 import { translateOpenError } from './store-errors.js'
 
 /** An open environment and its sub-databases. */
 export interface Environment extends QueryTables {
   readonly root: RootDatabase
-  readonly meta: Database<unknown>
   readonly dataFile: string
 }
 
@@ -42,12 +42,44 @@ export function openEnvironment(path: string, mapSize: number, readOnly: boolean
     // overlappingSync off: a commit is on disk when transactionSync returns, and lmdb-js then
     // registers no exit hook of its own — that hook closes environments before a host's own
     // 'exit' listener can flush, and a transaction on a closed environment segfaults.
-    const root = open({ path, noSubdir, mapSize, maxDbs: 16, readOnly, overlappingSync: false })
-    const openTable = (name: string): Database<unknown> => root.openDB({ name })
-    const tables = Object.fromEntries(COLLECTIONS.map((c) => [c, openTable(SUB_DATABASES[c])])) as unknown as Environment['tables']
-    return { root, tables, commitIndex: openTable(COMMITS_BY_SETUP) as Database<true>, meta: openTable(META), dataFile }
+    const root = open({ path, noSubdir, mapSize, maxDbs: 32, readOnly, overlappingSync: false })
+    return { root, ...openTables(root), dataFile }
   } catch (error) {
     throw translateOpenError(error, path, !check.exists)
+  }
+}
+
+/**
+ * Opens every sub-database of schema 2. Record tables and the fact log keep their records' field
+ * names once, as shared structures under {@link STRUCTURES_KEY}; indexes hold small plain values.
+ */
+export function openTables(root: RootDatabase): QueryTables {
+  const structured = (name: string): Database<unknown> => root.openDB({ name, sharedStructuresKey: STRUCTURES_KEY })
+  const plain = (name: string): Database<unknown> => root.openDB({ name })
+  const tables = Object.fromEntries(COLLECTIONS.map((c) => [c, structured(SUB_DATABASES[c])])) as unknown as QueryTables['tables']
+  const indexes = Object.fromEntries([
+    ['commitsBySetup', plain(COMMITS_BY_SETUP)],
+    ...Object.entries(INDEX_DATABASES).map(([name, database]) => [name, plain(database)]),
+  ]) as QueryTables['indexes']
+  return {
+    tables,
+    indexes,
+    factLog: structured(FACT_LOG) as Database<StoredFactBatch>,
+    factIds: plain(FACT_IDS) as Database<number>,
+    meta: plain(META),
+  }
+}
+
+/**
+ * Makes every table that keeps shared structures load them from the database again before its
+ * next write. After a write transaction rolls back, structures it added exist only in memory; a
+ * record written with one of them later would be unreadable to every other process.
+ */
+export function reloadStructures(db: QueryTables): void {
+  // Read-only, a sub-database an earlier schema lacks is not there to open.
+  for (const table of [...Object.values(db.tables), db.factLog] as unknown[]) {
+    const structures = (table as { encoder?: { structures?: { uninitialized?: boolean } } } | undefined)?.encoder?.structures
+    if (structures !== undefined) structures.uninitialized = true
   }
 }
 

@@ -4,7 +4,7 @@ import { isAbsolute, join, resolve } from 'node:path'
 import type { ScoringRulesInput } from '@agent-tracker/core'
 import { describeValue, resolveRules } from '@agent-tracker/core'
 import { validateMaxDatabaseSize } from './database-size.js'
-import { LmdbStoreError } from './errors.js'
+import { LmdbStoreError, isLmdbStoreError } from './errors.js'
 import { LmdbStore } from './lmdb-store.js'
 import { MEMORY_PATH } from './memory-path.js'
 
@@ -22,12 +22,19 @@ export interface LmdbStoreOptions {
   readonly rules?: ScoringRulesInput
   /** Open without writing anything, not even the schema version. */
   readonly readOnly?: boolean
+  /**
+   * What to do with a database an earlier release wrote: upgrade it in place (default; also when
+   * opening read-only, through a short writable open first), or refuse it with
+   * DATABASE_NEEDS_UPGRADE (`false`; for files that must stay as they are, like a merge source).
+   */
+  readonly upgrade?: boolean
 }
 
 /**
  * Opens (creating when absent) the database at an absolute path. The data file is checked before
  * LMDB maps it, because LMDB crashes the process on garbage or truncated files.
- * @throws {LmdbStoreError} INVALID_OPTION (a relative path, a bad size), DATABASE_UNREADABLE, DATABASE_UNWRITABLE, DATABASE_TOO_NEW.
+ * A database of an earlier schema is upgraded in place (see `upgrade`).
+ * @throws {LmdbStoreError} INVALID_OPTION (a relative path, a bad size), DATABASE_UNREADABLE, DATABASE_UNWRITABLE, DATABASE_TOO_NEW, DATABASE_NEEDS_UPGRADE.
  */
 export function openLmdbStore(options: LmdbStoreOptions): LmdbStore {
   const maxDatabaseSize = validateMaxDatabaseSize(options.maxDatabaseSize)
@@ -35,12 +42,17 @@ export function openLmdbStore(options: LmdbStoreOptions): LmdbStore {
   const given = checkedPath(options.databasePath)
   const temporary = given === MEMORY_PATH ? mkdtempSync(join(tmpdir(), 'agent-tracker-')) : undefined
   const path = temporary === undefined ? given : join(temporary, 'agent-tracker.lmdb')
+  const readOnly = options.readOnly ?? false
   try {
-    return new LmdbStore({ path, maxDatabaseSize, rules, readOnly: options.readOnly ?? false, temporary })
+    return new LmdbStore({ path, maxDatabaseSize, rules, readOnly, temporary })
   } catch (error) {
     if (temporary !== undefined) rmSync(temporary, { recursive: true, force: true })
-    throw error
+    if (!readOnly || options.upgrade === false || !isLmdbStoreError(error, 'DATABASE_NEEDS_UPGRADE')) throw error
   }
+  // An earlier release's database, opened read-only: a writable open upgrades it in place (lmdb-js
+  // closes an environment without pending asynchronous writes at once), then it is opened as asked.
+  void new LmdbStore({ path, maxDatabaseSize, rules, readOnly: false, temporary: undefined }).close()
+  return new LmdbStore({ path, maxDatabaseSize, rules, readOnly: true, temporary: undefined })
 }
 
 /** A relative path would land wherever the process happens to run, so the store takes only absolute ones. */

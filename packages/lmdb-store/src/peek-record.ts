@@ -2,7 +2,7 @@ import type { CollectionName, CollectionRecords, RecordKey } from '@agent-tracke
 import { open } from 'lmdb'
 import { checkDataFile, locateDataFile } from './data-file.js'
 import { LmdbStoreError } from './errors.js'
-import { SUB_DATABASES, toLmdbKey } from './layout.js'
+import { STRUCTURES_KEY, SUB_DATABASES, toLmdbKey } from './layout.js'
 
 /**
  * Reads one record without opening the store, for a process that reads one thing and exits (a
@@ -18,12 +18,13 @@ export function peekRecord<C extends CollectionName>(databasePath: string, colle
   if (!check.exists) return undefined
   let root
   try {
-    root = open({ path: databasePath, noSubdir, maxDbs: 16, readOnly: true })
+    root = open({ path: databasePath, noSubdir, maxDbs: 32, readOnly: true })
   } catch (error) {
     throw new LmdbStoreError('DATABASE_UNREADABLE', `The agent-tracker database ${dataFile} cannot be opened: ${(error as Error).message}.`, { path: dataFile, reason: 'open' }, { cause: error })
   }
   try {
-    return root.openDB({ name: SUB_DATABASES[collection] }).get(toLmdbKey(key)) as CollectionRecords[C] | undefined
+    // Records keep their field names as shared structures: the table must know where they are.
+    return root.openDB({ name: SUB_DATABASES[collection], sharedStructuresKey: STRUCTURES_KEY }).get(toLmdbKey(key)) as CollectionRecords[C] | undefined
   } finally {
     void root.close()
   }

@@ -1,33 +1,69 @@
 import type { CollectionName, CollectionRecords, CommitRef, RecordQuery } from '@agent-tracker/core'
 import type { ReattributedCollection, ReattributionInput } from '@agent-tracker/core/store'
 import { matchesQuery, orderAndLimit, selectCommitRefs } from '@agent-tracker/core/store'
-import type { Database, Key } from 'lmdb'
-import { prefixRange } from './layout.js'
+import type { Database, Key, RangeOptions } from 'lmdb'
+import type { StoredFactBatch } from './fact-log-codec.js'
+import type { IndexEntry, SecondaryIndex, TimeScope } from './indexes.js'
+import { KEYED_BY_SETUP_AND_TIME, SECONDARY_INDEXES, timeIndex } from './indexes.js'
+import type { IndexName } from './layout.js'
+import { ABOVE_ANY_STRING, prefixRange } from './layout.js'
 
 /** The sub-databases a query reads. */
 export interface QueryTables {
   readonly tables: { readonly [C in CollectionName]: Database<CollectionRecords[C]> }
-  /** Commits by setup and time: `[setup, at, project, hash]` → `true`. */
-  readonly commitIndex: Database<true>
+  /** The secondary indexes (see `indexes.ts`). */
+  readonly indexes: Readonly<Record<IndexName | 'commitsBySetup', Database<unknown>>>
+  /** The fact log: batches keyed by the sequence number of their first fact. */
+  readonly factLog: Database<StoredFactBatch>
+  /** Fact ids taken: `id` → sequence number. */
+  readonly factIds: Database<number>
+  /** Schema version, migration records, the last fact sequence number. */
+  readonly meta: Database<unknown>
 }
 
-const TIME_KEYED: ReadonlySet<CollectionName> = new Set(['gradeEvents', 'bugs', 'activities'])
+const TIME_ORDERED: ReadonlySet<CollectionName> = new Set(['commits', 'retrospectives', 'gradeEvents', 'bugs', 'activities'])
+
+/** How a query walks a collection in time order: a table whose keys run `[scope part?, at, …]`. */
+interface TimeWalk {
+  readonly table: Database<unknown>
+  /** The setup or project the keys start with; undefined when they start with the time. */
+  readonly prefix: string | undefined
+  /** The entry of a key and value; undefined when the value is the record itself. */
+  readonly index: SecondaryIndex | undefined
+}
 
 /**
- * Runs a normalised query. With a setup, events (keyed `[setup, at, id]`) and commits (through
- * their by-setup index) come from one ordered range read, newest first unless asked otherwise,
- * that stops at the limit; everything else is narrowed by its best key prefix, then filtered,
- * ordered and limited.
+ * Runs a normalised query. Commits, retrospectives, grade events, bugs and activities are read in
+ * time order from the table or index whose keys start with the query's setup (or project, or
+ * nothing) and then the time: one range read between `since` and `until`, newest first unless
+ * asked otherwise, that filters on the index entries alone and reads a record only when it
+ * matches — so it stops at the limit, whatever the size of the database. Setups, projects and day
+ * rollups are narrowed by their key prefix, then filtered, ordered and limited.
  */
 export function findRecords<C extends CollectionName>(db: QueryTables, collection: C, query: RecordQuery): CollectionRecords[C][] {
-  if (query.setup !== undefined && TIME_KEYED.has(collection)) {
-    return collectInTimeOrder(db.tables[collection] as Database<CollectionRecords[C]>, collection, query, (entry) => entry.value)
+  if (query.limit === 0) return []
+  if (query.hashPrefix !== undefined && collection === 'commits') {
+    const refs = commitRefsByHash(db, query)
+    return refs.flatMap((ref) => db.tables.commits.get([ref.project, ref.hash]) ?? []) as CollectionRecords[C][]
   }
-  if (query.setup !== undefined && collection === 'commits') {
-    return collectInTimeOrder(db.commitIndex, collection, query, ({ key }) => {
-      const [, , project, hash] = key as [string, string, string, string]
-      return db.tables.commits.get([project, hash]) as CollectionRecords[C] | undefined
-    })
+  const walk = TIME_ORDERED.has(collection) && !(query.order === 'any' && query.since === undefined && query.until === undefined) ? timeWalk(db, collection, query) : undefined
+  if (walk !== undefined) {
+    const found: CollectionRecords[C][] = []
+    const table = db.tables[collection] as Database<CollectionRecords[C]>
+    for (const { key, value } of walk.table.getRange(rangeOf(walk, query))) {
+      let record: CollectionRecords[C] | undefined
+      if (walk.index === undefined) {
+        record = value as CollectionRecords[C]
+      } else {
+        const entry = walk.index.entry(key, value)
+        if (!entryMatches(entry, query)) continue
+        record = table.get(entry.primaryKey as Key)
+      }
+      if (record === undefined || !matchesQuery(collection, record, query)) continue
+      found.push(record)
+      if (found.length === query.limit) break
+    }
+    return found
   }
   const prefix = prefixOf(collection, query)
   const matching: CollectionRecords[C][] = []
@@ -38,46 +74,75 @@ export function findRecords<C extends CollectionName>(db: QueryTables, collectio
 }
 
 /**
- * Reads keys `[setup, at, ...]` between `since` and `until` in time order, keeping records that
- * match, until `limit` of them. Key order within one time is the key order stores break ties by.
- */
-function collectInTimeOrder<V, C extends CollectionName>(
-  table: Database<V>,
-  collection: C,
-  query: RecordQuery,
-  recordOf: (entry: { key: Key; value: V }) => CollectionRecords[C] | undefined,
-): CollectionRecords[C][] {
-  const setup = query.setup ?? ''
-  const low: Key = [setup, query.since ?? '']
-  const high: Key = query.until === undefined ? prefixRange([setup]).end : [setup, query.until]
-  const range = query.order === 'oldest' || query.order === 'any' ? { start: low, end: high } : { start: high, end: low, reverse: true }
-  const found: CollectionRecords[C][] = []
-  if (query.limit === 0) return found
-  for (const entry of table.getRange(range)) {
-    const record = recordOf(entry)
-    if (record !== undefined && matchesQuery(collection, record, query)) {
-      found.push(record)
-      if (found.length === query.limit) break
-    }
-  }
-  return found
-}
-
-/**
- * Commit references from the keys of the by-setup index alone — `[setup, at, project, hash]` —
- * without reading a single commit record; a setup (and its time window) narrows the key range.
+ * Commit references from index entries alone, without reading a single commit record: the
+ * by-setup, by-project or by-time index in time order, or the by-hash index for a hash prefix.
  */
 export function findCommitRefs(db: QueryTables, query: RecordQuery): CommitRef[] {
-  const range = query.setup === undefined ? {} : {
-    start: [query.setup, query.since ?? ''],
-    end: query.until === undefined ? prefixRange([query.setup]).end : [query.setup, query.until],
-  }
+  if (query.limit === 0) return []
+  if (query.hashPrefix !== undefined) return commitRefsByHash(db, query)
+  // In any order and without a window, a whole prefix of the narrowest index serves.
+  const anyOrder = query.order === 'any' && query.since === undefined && query.until === undefined
+  const walk = timeWalk(db, 'commits', query)
+  const index = walk.index
+  if (index === undefined) return []
   const refs: CommitRef[] = []
-  for (const key of db.commitIndex.getKeys(range)) {
-    const [setup, at, project, hash] = key as [string, string, string, string]
-    refs.push({ setup, project, hash, at })
+  const range = anyOrder ? (walk.prefix === undefined ? {} : prefixRange([walk.prefix])) : rangeOf(walk, query)
+  for (const { key, value } of walk.table.getRange(range)) {
+    const entry = index.entry(key, value)
+    if (!entryMatches(entry, query)) continue
+    refs.push({ setup: entry.setup, project: entry.project, hash: entry.primaryKey[1] ?? '', at: entry.at })
+    if (refs.length === query.limit) break
+  }
+  return refs
+}
+
+/** Commits whose hash starts with the query's prefix, from the by-hash index, in the query's order. */
+function commitRefsByHash(db: QueryTables, query: RecordQuery): CommitRef[] {
+  const prefix = query.hashPrefix ?? ''
+  const index = SECONDARY_INDEXES.commits.find((candidate) => candidate.name === 'commitsByHash')
+  if (index === undefined) return []
+  const refs: CommitRef[] = []
+  for (const { key, value } of db.indexes.commitsByHash.getRange({ start: [prefix], end: [`${prefix}${ABOVE_ANY_STRING}`] })) {
+    const entry = index.entry(key, value)
+    refs.push({ setup: entry.setup, project: entry.project, hash: entry.primaryKey[1] ?? '', at: entry.at })
   }
   return selectCommitRefs(refs, query)
+}
+
+/** The table or index to walk for a time-ordered query, narrowest first: by setup, by project, else by time. */
+function timeWalk(db: QueryTables, collection: CollectionName, query: RecordQuery): TimeWalk {
+  const scoped = (scope: TimeScope, prefix: string | undefined): TimeWalk | undefined => {
+    const index = timeIndex(collection, scope)
+    return index === undefined ? undefined : { table: db.indexes[index.name], prefix, index: index }
+  }
+  if (query.setup !== undefined) {
+    if (KEYED_BY_SETUP_AND_TIME.has(collection)) return { table: db.tables[collection], prefix: query.setup, index: undefined }
+    const bySetup = scoped('setup', query.setup)
+    if (bySetup !== undefined) return bySetup
+  }
+  if (query.project !== undefined) {
+    const byProject = scoped('project', query.project)
+    if (byProject !== undefined) return byProject
+  }
+  const byTime = scoped('all', undefined)
+  if (byTime === undefined) throw new Error(`no time index for ${collection}`)
+  return byTime
+}
+
+/** The key range of a walk between the query's `since` (inclusive) and `until` (exclusive), in its order. */
+function rangeOf(walk: TimeWalk, query: RecordQuery): RangeOptions {
+  const head = walk.prefix === undefined ? [] : [walk.prefix]
+  const low: Key = [...head, query.since ?? '']
+  const high: Key = [...head, query.until ?? ABOVE_ANY_STRING]
+  return query.order === 'oldest' || query.order === 'any' ? { start: low, end: high } : { start: high, end: low, reverse: true }
+}
+
+/** True when an index entry passes the query's setup, project and time filters. */
+function entryMatches(entry: IndexEntry, query: RecordQuery): boolean {
+  return (query.setup === undefined || entry.setup === query.setup)
+    && (query.project === undefined || entry.project === query.project)
+    && (query.since === undefined || entry.at >= query.since)
+    && (query.until === undefined || entry.at < query.until)
 }
 
 /** The key prefix that narrows a query on a collection, if any. */
@@ -109,7 +174,7 @@ export function findSetupRecords(db: QueryTables, setup: string, project: string
   }
   const ranged = <C extends Exclude<ReattributedCollection, 'commits'>>(collection: C): CollectionRecords[C][] =>
     [...(db.tables[collection] as Database<CollectionRecords[C]>).getRange(prefixRange([setup]))].map(({ value }) => value).filter(keep)
-  const commits = [...db.commitIndex.getKeys(prefixRange([setup]))].map((key) => {
+  const commits = [...db.indexes.commitsBySetup.getKeys(prefixRange([setup]))].map((key) => {
     const [, , commitProject, hash] = key as [string, string, string, string]
     return db.tables.commits.get([commitProject, hash])
   }).filter(keep)

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import { SCHEMA_VERSION, describeValue } from '@agent-tracker/core'
-import type { Database } from 'lmdb'
+import type { Database, RootDatabase } from 'lmdb'
 import { LmdbStoreError } from './errors.js'
 import { DATABASE_ID_KEY, SCHEMA_VERSION_KEY } from './layout.js'
+import type { QueryTables } from './record-queries.js'
+import { upgradeFromSchema1 } from './upgrade-schema-1.js'
 
 /**
  * The schema version stored in `meta`, or undefined when none is stored yet (a new database).
@@ -16,20 +18,29 @@ export function storedSchemaVersion(meta: Database<unknown>, path: string): numb
 }
 
 /**
- * Checks the stored schema version on open and, unless read-only, records this release's version
- * in a database that has none yet (`write` runs its callback in a write transaction).
- * @throws {LmdbStoreError} DATABASE_TOO_NEW for a newer schema; DATABASE_UNREADABLE for a garbled one.
+ * Checks the stored schema version on open: records this release's version in a database that has
+ * none yet, and upgrades a database of an older schema in place, in one write transaction (which
+ * another process may have run first: the version is read again inside it). Read-only, neither
+ * happens: an older schema is refused instead.
+ * @throws {LmdbStoreError} DATABASE_TOO_NEW for a newer schema; DATABASE_NEEDS_UPGRADE for an older one read-only; DATABASE_UNREADABLE for a garbled one.
  */
-export function checkSchemaVersion(meta: Database<unknown>, path: string, readOnly: boolean, write: (body: () => void) => void): void {
-  const stored = storedSchemaVersion(meta, path)
+export function checkSchemaVersion(root: RootDatabase, db: QueryTables, path: string, readOnly: boolean): void {
+  const stored = storedSchemaVersion(db.meta, path)
   if (stored !== undefined && stored > SCHEMA_VERSION) {
     throw new LmdbStoreError('DATABASE_TOO_NEW', `The agent-tracker database ${path} has schema version ${String(stored)}, newer than this release understands (${String(SCHEMA_VERSION)}). Upgrade agent-tracker.`, { path, schemaVersion: stored, supportedVersion: SCHEMA_VERSION })
   }
-  if (stored !== undefined || readOnly) return
-  write(() => {
-    // Another process may have created the database meanwhile: only the first one writes.
-    if (meta.get(SCHEMA_VERSION_KEY) !== undefined) return
-    meta.putSync(SCHEMA_VERSION_KEY, SCHEMA_VERSION)
-    meta.putSync(DATABASE_ID_KEY, randomUUID())
+  if (stored === SCHEMA_VERSION) return
+  if (readOnly) {
+    if (stored === undefined) return
+    throw new LmdbStoreError('DATABASE_NEEDS_UPGRADE', `The agent-tracker database ${path} has schema version ${String(stored)} of an earlier release; this release upgrades it in place (to ${String(SCHEMA_VERSION)}) when it opens it for writing. Nothing was changed.`, { path, schemaVersion: stored, supportedVersion: SCHEMA_VERSION })
+  }
+  root.transactionSync(() => {
+    // Another process may have created or upgraded the database meanwhile: only the first one writes.
+    const now = storedSchemaVersion(db.meta, path)
+    if (now === undefined) {
+      db.meta.putSync(SCHEMA_VERSION_KEY, SCHEMA_VERSION)
+      db.meta.putSync(DATABASE_ID_KEY, randomUUID())
+    }
+    else if (now === 1) upgradeFromSchema1(root, db)
   })
 }

@@ -1,4 +1,7 @@
+import type { Fact } from '@agent-tracker/core'
+import type { PlannedRecord } from '@agent-tracker/core/store'
 import type { RootDatabase } from 'lmdb'
+import { SECONDARY_INDEXES } from './indexes.js'
 import { PAGE_HEADER_SIZE } from './lmdb-format.js'
 import { databaseFullError } from './store-errors.js'
 
@@ -10,14 +13,15 @@ const ENTRY_OVERHEAD = 256
  * grows its map on demand, so LMDB itself never says MDB_MAP_FULL. The committed size already
  * includes every other process's writes. Counts two fresh pages per record (copy-on-write of its
  * leaf and branch) plus an upper bound of the record's encoded size, so even one huge record
- * cannot slip past.
+ * cannot slip past. `extraBytes` covers what else the batch writes (index entries, the fact log).
  * @throws {LmdbStoreError} DATABASE_FULL; the caller's transaction then rolls back.
  */
-export function ensureRoom(root: RootDatabase, limit: number, path: string, records: readonly unknown[]): void {
+export function ensureRoom(root: RootDatabase, limit: number, path: string, records: readonly unknown[], extraBytes = 0): void {
   const stats = root.getStats() as { pageSize: number; lastPageNumber: number }
   const { pageSize } = stats
   const used = (stats.lastPageNumber + 1) * pageSize
-  let needed = used + records.length * 2 * pageSize
+  let needed = used + records.length * 2 * pageSize + extraBytes
+  if (needed > limit) throw databaseFullError(path, used, limit)
   for (const record of records) {
     const size = encodedSizeBound(record) + ENTRY_OVERHEAD
     // A value too big for a leaf goes to whole overflow pages.
@@ -53,4 +57,30 @@ export function encodedSizeBound(value: unknown): number {
     default:
       return 9
   }
+}
+
+/** Bytes an index entry or fact id takes at most, beside its key text. */
+const SMALL_ENTRY = 64
+
+/**
+ * An upper bound of the bytes the fact log and the id index grow by for these facts: each fact's
+ * id twice (log and index), and its encoded size (a tool call's is small and fixed-shape).
+ */
+export function factLogSizeBound(facts: readonly Fact[]): number {
+  let bytes = 0
+  for (const fact of facts) {
+    bytes += 2 * (SMALL_ENTRY + 3 * fact.id.length)
+    bytes += fact.kind === 'tool_call' ? SMALL_ENTRY + 3 * fact.tool.length : encodedSizeBound(fact)
+  }
+  return bytes
+}
+
+/** An upper bound of the bytes the secondary index entries of these records take. */
+export function indexSizeBound(writes: readonly PlannedRecord[]): number {
+  let bytes = 0
+  for (const write of writes) {
+    const indexes = SECONDARY_INDEXES[write.collection].length
+    if (indexes > 0) bytes += indexes * (SMALL_ENTRY + 3 * write.key.reduce((sum, part) => sum + part.length, 0))
+  }
+  return bytes
 }

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
+import { checkRollups } from '@agent-tracker/core'
 import { createMemoryStore } from '@agent-tracker/core/testing'
 import { describe, expect, it } from 'vitest'
 import { openLmdbStore } from '../src/open-lmdb-store.js'
@@ -11,21 +12,23 @@ import { tempFolder } from './temp.js'
 const run = promisify(execFile)
 const child = fileURLToPath(new URL('fixtures/apply-workload.mjs', import.meta.url))
 const writeOnExit = fileURLToPath(new URL('fixtures/write-on-exit.mjs', import.meta.url))
-const WORKERS = 4
+const WORKERS = 8
 const FACTS_PER_WORKER = 2000
 
 describe('many processes, one database', () => {
-  it('loses no update when 4 processes apply 2,000 facts each to the same setups at once', { timeout: 120_000 }, async () => {
+  it('loses no update and counts no fact twice when 8 processes apply 2,000 facts each to the same setups at once, twice over', { timeout: 240_000 }, async () => {
     const databasePath = join(tempFolder(), 'shared.lmdb')
     await openLmdbStore({ databasePath }).close()
-    const startAt = String(Date.now() + 1500)
+    const startAt = String(Date.now() + 2500)
     const outputs = await Promise.all(
       Array.from({ length: WORKERS }, (_, worker) =>
-        run(process.execPath, [child, databasePath, String(worker), String(FACTS_PER_WORKER), startAt, '25']),
+        run(process.execPath, [child, databasePath, String(worker), String(FACTS_PER_WORKER), startAt, '25', '2']),
       ),
     )
-    const spans = outputs.map(({ stdout }) => JSON.parse(stdout) as { first: number; last: number; batches: number })
-    expect(spans.map((span) => span.batches)).toEqual([80, 80, 80, 80])
+    const spans = outputs.map(({ stdout }) => JSON.parse(stdout) as { first: number; last: number; batches: number; repeats: number })
+    expect(spans.map((span) => span.batches)).toEqual(Array.from({ length: WORKERS }, () => 160))
+    // The second pass sent every fact again: each was recognised by its id, in its own process's transaction.
+    expect(spans.map((span) => span.repeats)).toEqual(Array.from({ length: WORKERS }, () => FACTS_PER_WORKER))
     // The workers really wrote at the same time: every one started before any finished.
     expect(Math.max(...spans.map((span) => span.first))).toBeLessThan(Math.min(...spans.map((span) => span.last)))
 
@@ -35,12 +38,18 @@ describe('many processes, one database', () => {
     for (const setup of SETUPS) {
       const actual = (await shared.get('setups', [setup]))?.state
       expect(actual).toEqual((await reference.get('setups', [setup]))?.state)
-      expect(actual).toMatchObject({ toolCalls: 3200, toolFailures: 400, commits: 400, userGrades: { count: 400, sum: 400 }, communication: 860 })
+      expect(actual).toMatchObject({ toolCalls: 6400, toolFailures: 800, commits: 800, userGrades: { count: 800, sum: 800 }, communication: 1660 })
     }
-    expect(await shared.find('commits')).toHaveLength(800)
-    expect(await shared.find('retrospectives')).toHaveLength(800)
-    expect(await shared.find('gradeEvents')).toHaveLength(800)
+    expect(await shared.find('commits')).toHaveLength(1600)
+    expect(await shared.find('retrospectives')).toHaveLength(1600)
+    expect(await shared.find('gradeEvents')).toHaveLength(1600)
     expect(await shared.find('usage')).toEqual(await reference.find('usage'))
+    // The fact log holds every fact once, and the day rollups add up to it (what `doctor --check` checks).
+    expect(await shared.lastFactSeq()).toBe(WORKERS * FACTS_PER_WORKER)
+    const logged = new Set<string>()
+    for await (const { fact } of shared.readFactLog()) logged.add(fact.id)
+    expect(logged.size).toBe(WORKERS * FACTS_PER_WORKER)
+    expect(await checkRollups(shared)).toEqual({ rollups: (await shared.find('usage')).length, facts: WORKERS * FACTS_PER_WORKER, drift: [] })
     await shared.close()
   })
 

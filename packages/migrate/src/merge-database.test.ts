@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { COLLECTIONS } from '@agent-tracker/core'
+import { COLLECTIONS, checkRollups } from '@agent-tracker/core'
 import { createFactScript } from '@agent-tracker/core/testing'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
 import { copyPredecessorProjectFiles } from '@agent-tracker/predecessor'
@@ -33,6 +33,8 @@ describe('mergeDatabase', () => {
     expect(first.errors).toEqual([])
     expect(first.combined).toEqual([{ id: SETUP, before: expect.objectContaining({ commits: 1, bugs: 1 }) as unknown, after: expect.objectContaining({ commits: 2, bugs: 1 }) as unknown }])
     expect(await laptop.find('commits')).toHaveLength(3)
+    // The day rollups the merge brought across add up to the records and facts behind them.
+    expect((await checkRollups(laptop)).drift).toEqual([])
     expect(await laptop.find('activities')).toHaveLength(1)
     expect((await laptop.get('setups', [SETUP]))?.state).toMatchObject({ commits: 2, bugs: 1, userGrades: { count: 1, sum: 5 } })
     expect(await laptop.get('setups', ['plan@openai/gpt-5'])).toMatchObject({ state: { commits: 1, bugs: 1 } })

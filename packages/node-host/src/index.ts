@@ -16,6 +16,7 @@ export type { MigrateProjectOptions, ProjectMigration, SourceMigration } from '.
 export { migrateProject } from './projects/migrate-project.js'
 export { MAX_PROFILE_FILE_BYTES, profileFolder, profileProject, readProjectFiles, refreshProjectProfile } from './projects/project-profile.js'
 export { flushOnExit } from './tracker/exit-flush.js'
+export { timeOrderedId } from './tracker/fact-id.js'
 export type { OpenTrackerOptions, ProjectPreparation } from './tracker/open-tracker.js'
 export { Tracker, openTracker } from './tracker/open-tracker.js'
 export type { StatusExportMode, StatusExportOptions, StatusExportResult } from './tracker/status-export.js'

@@ -10,6 +10,13 @@ export const READ_ONLY_TOOLS: ReadonlySet<string> = new Set(['tracker_status', '
 
 const z = tool.schema
 
+/** Resolves on the event loop's next turn, after whatever OpenCode has waiting. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => {
+    setImmediate(resolve)
+  })
+}
+
 /** Patterns, and mistakes, `tracker_prior_art` lists: a few, to keep the agent's context short. */
 const PRIOR_ART_HITS = 5
 
@@ -99,7 +106,8 @@ export function agentTools(context: Pick<TrackerContext, 'runtime' | 'sessions' 
       args: { task: z.string().describe('words describing the task') },
       async execute(args) {
         const runtime = await ready()
-        const result = await priorArt(runtime.buffer, { task: args.task, project: runtime.project, limit: PRIOR_ART_HITS }, { profileFolder })
+        // A page of records, then a slice of scoring, then OpenCode's event loop turns: never a long block.
+        const result = await priorArt(runtime.buffer, { task: args.task, project: runtime.project, limit: PRIOR_ART_HITS }, { profileFolder, pause: nextTurn })
         const graded = (hit: (typeof result.patterns)[number]): string => hit.grade === undefined ? '' : ` (${hit.gradedBy === 'agent' ? 'self-graded' : 'user grade'} ${gradeLabel(hit.grade)})`
         const line = (hit: (typeof result.patterns)[number]): string => `- ${hit.title}${graded(hit)} — ${hit.project.split(/[\\/]/).at(-1) ?? hit.project}${hit.detail === '' ? '' : `: ${hit.detail}`}`
         return [

@@ -18,8 +18,8 @@ export function eventHook(context: TrackerContext): (input: { event: unknown }) 
       const seen = info === undefined ? undefined : opencodeMessageSetup(info)
       if (info === undefined || seen === undefined) return
       // The turn that answers the user's slash command is no setup's work.
-      const id = textField(info, 'id')
-      if (info.role === 'user' && id !== undefined && commandTurns.claim(seen.sessionID, id)) return
+      const messageID = textField(info, 'id')
+      if (info.role === 'user' && messageID !== undefined && commandTurns.claim(seen.sessionID, messageID)) return
       if (info.role === 'assistant' && commandTurns.answers(textField(info, 'parentID'))) return
       sessions.observe(seen.sessionID, seen)
       const usage = opencodeMessageUsage(info)

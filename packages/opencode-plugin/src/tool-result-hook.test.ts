@@ -13,6 +13,19 @@ describe('the tool.execute.after hook', () => {
     expect((await plugin.read('setups', [SETUP]))?.state).toMatchObject({ toolCalls: 3, toolFailures: 1 })
   })
 
+  it('counts a call OpenCode reports twice once: its fact id is the session and call id', async () => {
+    const plugin = await startPlugin()
+    await plugin.chat('ses_1')
+    const after = plugin.hooks['tool.execute.after']
+    for (let i = 0; i < 2; i++) await after?.({ tool: 'read', sessionID: 'ses_1', callID: 'call_same', args: {} }, { title: 'read', output: '', metadata: {} })
+    await plugin.event('session.idle', {})
+    expect((await plugin.read('setups', [SETUP]))?.state.toolCalls).toBe(1)
+    // Recorded again by another process (or imported from OpenCode's history): still a repeat.
+    await after?.({ tool: 'read', sessionID: 'ses_1', callID: 'call_same', args: {} }, { title: 'read', output: '', metadata: {} })
+    await plugin.event('session.idle', {})
+    expect((await plugin.read('setups', [SETUP]))?.state.toolCalls).toBe(1)
+  })
+
   it('records a quiet commit (git commit -q prints nothing) by the HEAD it made', async () => {
     const plugin = await startPlugin()
     await plugin.chat('ses_1')

@@ -28,6 +28,11 @@ export class PendingOverlay {
   readonly #rules: ScoringRules
   readonly #queue: PendingQueue
   readonly #plans = new Map<string, ScopePlan>()
+  /**
+   * Pending fact ids looked up in the store: true when stored (for good: the id index only grows),
+   * false when not — until another process writes, which drops the answers.
+   */
+  readonly #storedIds = new Map<string, boolean>()
   /** The queue generation the plans belong to. */
   #generation = 0
 
@@ -49,24 +54,27 @@ export class PendingOverlay {
     if (this.#generation !== generation) {
       // Plans of an earlier generation are never used again; drop them all at once.
       this.#plans.clear()
+      this.#storedIds.clear()
       this.#generation = generation
     }
     const base = this.#plans.get(key)
     const scanned = queue.length
     // Taken before any await: appends after this point belong to the next read.
-    const added = factsInScope(queue.facts, base?.scanned ?? 0, scanned, scope)
+    const added = factsInScope(queue, base?.scanned ?? 0, scanned, scope)
     let view: PlannedView
     if (base === undefined) {
-      view = await planOnto(this.#inner, this.#rules, added, EMPTY_VIEW)
+      view = await planOnto(this.#inner, this.#rules, added, EMPTY_VIEW, this.#storedIds)
     } else {
       const now = await this.#changedRecords(base.fetched)
       if (now === undefined) {
-        view = await planOnto(this.#inner, this.#rules, added, base)
+        view = await planOnto(this.#inner, this.#rules, added, base, this.#storedIds)
       } else {
         // Positions before `scanned` keep their facts while the generation holds.
         if (queue.generation !== generation) return EMPTY_VIEW.writes
-        const all = factsInScope(queue.facts, 0, scanned, scope)
-        view = await planOnto(this.#inner, this.#rules, all, { writes: EMPTY_VIEW.writes, fetched: now })
+        // Another process wrote: it may have taken some of these ids meanwhile.
+        this.#forgetUnstoredIds()
+        const all = factsInScope(queue, 0, scanned, scope)
+        view = await planOnto(this.#inner, this.#rules, all, { writes: EMPTY_VIEW.writes, fetched: now }, this.#storedIds)
       }
     }
     if (queue.generation === generation) this.#remember(key, { ...view, scanned })
@@ -80,6 +88,10 @@ export class PendingOverlay {
     const records = await Promise.all(entries.map(([, { collection, key }]) => this.#inner.get(collection, key)))
     if (entries.every(([, known], index) => sameValue(known.record, records[index]))) return undefined
     return new Map(entries.map(([slot, known], index) => [slot, { ...known, record: records[index] }]))
+  }
+
+  #forgetUnstoredIds(): void {
+    for (const [id, stored] of this.#storedIds) if (!stored) this.#storedIds.delete(id)
   }
 
   #remember(key: string, plan: ScopePlan): void {

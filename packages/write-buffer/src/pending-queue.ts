@@ -7,6 +7,8 @@ import type { Fact } from '@agent-tracker/core'
  */
 export class PendingQueue {
   readonly #facts: Fact[] = []
+  /** Where each pending id first occurs: a later fact with the same id is a repeat. */
+  readonly #firstAt = new Map<string, number>()
   #generation = 0
 
   /** Facts waiting. */
@@ -26,7 +28,21 @@ export class PendingQueue {
 
   /** Adds facts at the end; the generation stays. */
   push(facts: readonly Fact[]): void {
-    for (const fact of facts) this.#facts.push(fact)
+    for (const fact of facts) {
+      if (!this.#firstAt.has(fact.id)) this.#firstAt.set(fact.id, this.#facts.length)
+      this.#facts.push(fact)
+    }
+  }
+
+  /** True when an earlier pending fact has the id of the fact at `position`: a flush skips this one as a repeat. */
+  isRepeatAt(position: number): boolean {
+    const fact = this.#facts[position]
+    return fact !== undefined && this.#firstAt.get(fact.id) !== position
+  }
+
+  /** True when a pending fact has this id. */
+  hasId(id: string): boolean {
+    return this.#firstAt.has(id)
   }
 
   /** A copy of every waiting fact, for a flush. */
@@ -37,6 +53,10 @@ export class PendingQueue {
   /** Removes the oldest `count` facts, which a flush has stored, and starts a new generation. */
   dequeue(count: number): void {
     this.#facts.splice(0, count)
+    this.#firstAt.clear()
+    this.#facts.forEach((fact, position) => {
+      if (!this.#firstAt.has(fact.id)) this.#firstAt.set(fact.id, position)
+    })
     this.#generation += 1
   }
 

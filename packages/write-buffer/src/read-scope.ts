@@ -1,4 +1,5 @@
 import type { CollectionName, Fact, RecordKey, RecordQuery } from '@agent-tracker/core'
+import type { PendingQueue } from './pending-queue.js'
 
 const SETUP_SCOPED: ReadonlySet<CollectionName> = new Set(['setups', 'retrospectives', 'gradeEvents', 'bugs', 'activities', 'usage'])
 
@@ -20,21 +21,34 @@ export function scopeKey(scope: ReadScope): string {
   return `${scope.setup === undefined ? '*' : `=${scope.setup}`}\u0000${scope.project === undefined ? '*' : `=${scope.project}`}`
 }
 
+/** Pending facts to plan, and for each whether an earlier pending fact has its id (a repeat). */
+export interface PendingFacts {
+  readonly facts: readonly Fact[]
+  readonly repeats: readonly boolean[]
+}
+
+/** No pending facts. */
+export const NO_PENDING_FACTS: PendingFacts = { facts: [], repeats: [] }
+
 /**
- * The facts in `facts[from, to)` that can change records in a narrowed scope: that setup's (or
- * project's) facts, plus every commit, since commits are shared by project and decide which later
- * commit facts are repeats.
+ * The facts at queue positions `[from, to)` that can change records in a narrowed scope: that
+ * setup's (or project's) facts, plus every commit, since commits are shared by project and decide
+ * which later commit facts have no effect.
  */
-export function factsInScope(facts: readonly Fact[], from: number, to: number, scope: ReadScope): Fact[] {
+export function factsInScope(queue: PendingQueue, from: number, to: number, scope: ReadScope): PendingFacts {
   const { setup, project } = scope
-  if (setup === undefined && project === undefined) return facts.slice(from, to)
-  const found: Fact[] = []
+  const all = queue.facts
+  const facts: Fact[] = []
+  const repeats: boolean[] = []
   for (let index = from; index < to; index++) {
-    const fact = facts[index]
+    const fact = all[index]
     if (fact === undefined) break
-    if (fact.kind === 'commit' || ((setup === undefined || fact.setup === setup) && (project === undefined || fact.project === project))) found.push(fact)
+    if (fact.kind === 'commit' || ((setup === undefined || fact.setup === setup) && (project === undefined || fact.project === project))) {
+      facts.push(fact)
+      repeats.push(queue.isRepeatAt(index))
+    }
   }
-  return found
+  return { facts, repeats }
 }
 
 /** The setup and project a primary key pins down, to narrow the facts to plan. */

@@ -41,6 +41,22 @@ describe.each(stores)('reads through the buffer over %s', (_, openStore) => {
     await buffer.close()
   })
 
+  it('count a pending fact whose id is stored already (or pending already) as nothing, as the flush will', async () => {
+    const store = openStore()
+    const buffer = withWriteBuffer(store, { maxPending: false, maxAgeMs: false })
+    const mine = createFactScript({ setup: SETUP, project: PROJECT })
+    const call = mine.toolCall()
+    const commit = mine.commit('bbbb2222')
+    await store.applyFacts([call, commit])
+    const fresh = mine.toolCall()
+    buffer.append([{ ...call, ok: false }, commit, fresh, fresh])
+    expect((await buffer.get('setups', [SETUP]))?.state).toMatchObject({ toolCalls: 2, toolFailures: 0, commits: 1 })
+    expect(await buffer.find('usage', { setup: SETUP })).toEqual([expect.objectContaining({ toolCalls: 2, commits: 1 })])
+    expect(await buffer.flush()).toMatchObject({ factsWritten: 4, skipped: 3 })
+    expect((await store.get('setups', [SETUP]))?.state).toMatchObject({ toolCalls: 2, toolFailures: 0, commits: 1 })
+    await buffer.close()
+  })
+
   it('start over after a flush, also in a scope that had nothing pending', async () => {
     const buffer = withWriteBuffer(openStore(), { maxPending: false, maxAgeMs: false })
     const mine = createFactScript({ setup: SETUP, project: PROJECT })
@@ -62,6 +78,7 @@ describe.each(stores)('reads through the buffer over %s', (_, openStore) => {
     // Another process, writing to the same database behind the buffer's back.
     const outsiders = [SETUP, OTHER_SETUP].map((setup) => createFactScript({ setup, project: PROJECT, start: '2026-01-02T00:00:00.000Z', stepMs: 3_600_000 }))
     let pending: Fact[] = []
+    const sent: Fact[] = []
     let seed = 7
     const pick = (n: number): number => {
       seed = (seed * 1103515245 + 12345) % 2147483648
@@ -70,6 +87,9 @@ describe.each(stores)('reads through the buffer over %s', (_, openStore) => {
     const nextFact = (): Fact => {
       const script = scripts[pick(scripts.length)] ?? createFactScript({ setup: SETUP, project: PROJECT })
       const hash = `c0ffee${String(pick(6))}`
+      // Now and then a fact sent before comes again (pending or stored): a repeat by its id.
+      const again = pick(10) === 0 ? sent[pick(sent.length)] : undefined
+      if (again !== undefined) return again
       switch (pick(8)) {
         case 0: return script.commit(hash)
         case 1: return script.grade(hash, pick(2) === 0 ? { by: 'user', userGrade: GRADES[pick(4)] ?? 1 } : { by: 'agent', agentGrade: GRADES[pick(4)] ?? 1 })
@@ -93,6 +113,7 @@ describe.each(stores)('reads through the buffer over %s', (_, openStore) => {
         const facts = Array.from({ length: 1 + pick(3) }, nextFact)
         buffer.append(facts)
         pending = [...pending, ...facts]
+        sent.push(...facts)
       } else if (action < 16) {
         const target = reads[pick(reads.length)] ?? reads[0] ?? ['setups', [SETUP]]
         const fresh = withWriteBuffer(store, { maxPending: false, maxAgeMs: false })
@@ -101,10 +122,15 @@ describe.each(stores)('reads through the buffer over %s', (_, openStore) => {
       } else if (action < 19) {
         const outsider = outsiders[pick(outsiders.length)] ?? createFactScript({ setup: SETUP, project: PROJECT })
         const hash = `c0ffee${String(pick(6))}`
-        const choice = pick(3)
-        await store.applyFacts([choice === 0 ? outsider.toolCall() : choice === 1 ? outsider.commit(hash) : outsider.grade(hash, { by: 'agent', agentGrade: 2 })])
+        const choice = pick(4)
+        // The outsider may also send a fact this buffer holds pending (a host resending it).
+        const resent = choice === 3 ? pending[pick(pending.length)] : undefined
+        await store.applyFacts([resent ?? (choice === 0 ? outsider.toolCall() : choice === 1 ? outsider.commit(hash) : outsider.grade(hash, { by: 'agent', agentGrade: 2 }))])
       } else {
+        // What the buffer shows before a flush is what is stored after it.
+        const before = await Promise.all(reads.map((target) => read(buffer, target)))
         expect((await buffer.flush()).errors).toEqual([])
+        expect(await Promise.all(reads.map((target) => read(store, target)))).toEqual(before)
         pending = []
       }
     }

@@ -4,7 +4,9 @@ import type {
   CommitRef,
   DeferredBatch,
   Fact,
+  FactLogQuery,
   ImportResult,
+  LoggedFact,
   MigrationRecord,
   ProjectProfile,
   ProjectRecord,
@@ -19,7 +21,7 @@ import type {
   TrackerStore,
 } from '@agent-tracker/core'
 import { TrackerError, validateFact } from '@agent-tracker/core'
-import { normaliseQuery, recordSlot, toCommitRef } from '@agent-tracker/core/store'
+import { checkFactLogQuery, normaliseQuery, recordSlot, toCommitRef } from '@agent-tracker/core/store'
 import type { FlushResult, WriteBufferStats } from './flush-result.js'
 import { WriteBufferError } from './errors.js'
 import { FlushRunner } from './flush-runner.js'
@@ -29,7 +31,7 @@ import { mergeFound, mergeInKeyOrder, plannedIn, widenLimit } from './overlay-me
 import { PendingOverlay } from './pending-overlay.js'
 import { PendingQueue } from './pending-queue.js'
 import { EMPTY_VIEW, planOnto } from './plan-pending.js'
-import { narrowScope, scopeOfKey } from './read-scope.js'
+import { factsInScope, narrowScope, scopeOfKey } from './read-scope.js'
 
 /**
  * A store decorator: facts go to memory (no I/O), reads see stored records plus pending facts,
@@ -123,6 +125,29 @@ export class WriteBuffer implements TrackerStore {
     })
   }
 
+  /** The ids the wrapped store has taken, and those of pending facts (which a flush will take). */
+  knownFactIds(ids: readonly string[]): Promise<ReadonlySet<string>> {
+    return this.#guard(async () => {
+      const stored = await this.#inner.knownFactIds(ids)
+      return new Set(ids.filter((id) => stored.has(id) || this.#queue.hasId(id)))
+    })
+  }
+
+  /** The fact log: what is pending is flushed first, so the log holds every fact taken so far. */
+  async *readFactLog(query?: FactLogQuery): AsyncIterable<LoggedFact> {
+    this.#ensureOpen()
+    checkFactLogQuery(query)
+    await this.flush()
+    yield* this.#inner.readFactLog(query)
+  }
+
+  /** The newest sequence number, once what is pending is flushed. */
+  async lastFactSeq(): Promise<number> {
+    this.#ensureOpen()
+    await this.flush()
+    return this.#inner.lastFactSeq()
+  }
+
   /**
    * Every record in key order. A scan streams for a while and cannot be retried like the other
    * reads, so it first flushes what is pending and then merges in only facts that arrive meanwhile.
@@ -130,7 +155,7 @@ export class WriteBuffer implements TrackerStore {
   async *scan<C extends CollectionName>(collection: C): AsyncIterable<CollectionRecords[C]> {
     this.#ensureOpen()
     await this.flush()
-    const planned = await planOnto(this.#inner, this.rules, this.#queue.snapshot(), EMPTY_VIEW)
+    const planned = await planOnto(this.#inner, this.rules, factsInScope(this.#queue, 0, this.#queue.length, {}), EMPTY_VIEW, new Map())
     yield* mergeInKeyOrder(collection, this.#inner.scan(collection), plannedIn(collection, planned.writes.values()))
   }
 

@@ -1,12 +1,13 @@
 import { statSync } from 'node:fs'
 import { relative, resolve } from 'node:path'
-import type { MigrationRecord } from '@agent-tracker/core'
-import { SCHEMA_VERSION } from '@agent-tracker/core'
+import type { MigrationRecord, RollupCheck } from '@agent-tracker/core'
+import { SCHEMA_VERSION, checkRollups } from '@agent-tracker/core'
 import { checkDataFile, describeDatabaseFormat, formatBytes, locateDataFile, recogniseDatabase } from '@agent-tracker/lmdb-store'
 import type { FolderLegacyStatus } from '@agent-tracker/migrate'
 import { folderLegacyStatus } from '@agent-tracker/migrate'
 import { DATABASE_PATH_VARIABLE, PROTECTED_FILES_VARIABLE, ProtectedFileIndex, locateDatabase, resolveProtectedFiles } from '@agent-tracker/node-host'
-import { EXIT, describeFailure, notOursAdvice } from '../cli-error.js'
+import { EXIT } from '../cli-error.js'
+import { describeFailure, notOursAdvice } from '../describe-failure.js'
 import type { CommandContext } from '../context.js'
 import { plural, when } from '../format.js'
 import { agentSessionOfIo } from '../io.js'
@@ -27,12 +28,16 @@ function check(name: string, level: Level, detail: string): Check {
   return { name, ok: level !== 'problem', level, detail }
 }
 
+/** Drift lines `doctor --check` prints at most (JSON output lists every one). */
+const DRIFT_SHOWN = 20
+
 /**
  * `doctor [folder]`: where the database is, what it is, how full, which schema, who reads it,
  * what legacy data waits in the folder, whether OpenCode loads the plugin there, which files the
- * guard protects in the folder, and whether grades given here would count.
+ * guard protects in the folder, and whether grades given here would count; with `check`, also
+ * recomputes the day rollups from the records and the fact log and reports drift.
  */
-export async function doctorCommand(ctx: CommandContext, folder?: string): Promise<number> {
+export async function doctorCommand(ctx: CommandContext, folder?: string, options: { check?: boolean } = {}): Promise<number> {
   const checks: Check[] = []
   let path: string
   try {
@@ -70,6 +75,7 @@ export async function doctorCommand(ctx: CommandContext, folder?: string): Promi
       checks.push(check('Records', 'ok', Object.entries(info.records).map(([name, count]) => `${String(count)} ${name}`).join(', ')))
       migrations = await store.listMigrations()
       checks.push(check('Migrations', 'ok', describeMigrations(migrations)))
+      if (options.check === true) checks.push(await rollupCheck(ctx))
     } catch (error) {
       checks.push(check('Open', 'problem', describeFailure(error).message))
     }
@@ -81,6 +87,18 @@ export async function doctorCommand(ctx: CommandContext, folder?: string): Promi
   const session = agentSessionOfIo(ctx.io)
   checks.push(check('Grades', 'ok', session === undefined ? 'given here at a terminal, they count as yours (cli-terminal)' : `this runs inside an agent session (${session.evidence}): grades given here are recorded as cli-script and do not count`))
   return report(ctx, checks)
+}
+
+/** Recomputes the day rollups and names where they drifted from what the records and facts add up to. */
+async function rollupCheck(ctx: CommandContext): Promise<Check & { readonly drift: RollupCheck['drift'] }> {
+  const progress = ctx.progress('Checking rollups')
+  const result = await checkRollups(ctx.openStore('read')).finally(() => { progress.stop() })
+  const { rollups, facts, drift } = result
+  const counted = `${String(rollups)} day rollups against the records and ${String(facts)} logged facts`
+  if (drift.length === 0) return { ...check('Rollups', 'ok', `${counted}: no drift`), drift }
+  const lines = drift.slice(0, DRIFT_SHOWN).map((d) => `\n    ${d.key.join(' · ')} ${d.field}: stored ${String(d.stored)}, expected ${String(d.expected)}`)
+  const more = drift.length > DRIFT_SHOWN ? `\n    … and ${String(drift.length - DRIFT_SHOWN)} more (--json lists every one)` : ''
+  return { ...check('Rollups', 'problem', `${counted}: ${String(drift.length)} number(s) drifted${lines.join('')}${more}`), drift }
 }
 
 /** Which files the hosts' guard protects (defaults and `AGENT_TRACKER_PROTECTED_FILES`), and which of them `folder` holds. */

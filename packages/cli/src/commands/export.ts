@@ -1,26 +1,35 @@
-import { writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
-import type { ReportQuery } from '@agent-tracker/core'
-import { COLLECTIONS, exportRecords, groupedReport, leaderboard, projectList, recommendByProfile, setupReport, setupTrends } from '@agent-tracker/core'
-import { profileFolder } from '@agent-tracker/node-host'
+import type { CollectionName, ReportQuery } from '@agent-tracker/core'
+import { COLLECTIONS, EXPORT_ORDER, exportFilters, exportRecordStream, groupedReport, leaderboard, projectList, recommendByProfile, setupReport, setupTrends } from '@agent-tracker/core'
+import { profileFolder } from '@agent-tracker/node-host/hooks'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext, ReadStore } from '../context.js'
+import { CSV_COLUMNS, csvHeader, csvLine, toCsv } from '../export/csv.js'
+import type { OutputSink } from '../export/output-sink.js'
+import { outputSink } from '../export/output-sink.js'
 import type { HtmlReportData } from '../html/report-data.js'
 import { renderHtmlReport } from '../html/report-html.js'
+import { JSON_ENVELOPE_VERSION } from '../json-envelope.js'
 import type { ReportOptions } from './report.js'
 import { reportScope, setupFilterOf } from './report.js'
 
-const FORMATS = ['json', 'csv', 'html'] as const
+const FORMATS = ['json', 'jsonl', 'csv', 'html'] as const
 const TABLES = ['report', ...COLLECTIONS] as const
 
-/** `export --format json|csv|html [--out]`: the data for other tools, or a report for people. */
+type Format = (typeof FORMATS)[number]
+type Table = (typeof TABLES)[number]
+
+/**
+ * `export --format json|jsonl|csv|html [--out]`: the data for other tools, or a report for people.
+ * Records stream a page at a time to the output, so memory stays flat whatever the database's size.
+ */
 export async function exportCommand(ctx: CommandContext, options: ReportOptions & { format: string; out?: string; table?: string }): Promise<void> {
-  const format = options.format as (typeof FORMATS)[number]
+  const format = options.format as Format
   if (!FORMATS.includes(format)) throw new CliError('INVALID_OPTION', `Invalid --format "${options.format}": accepted are ${FORMATS.join(', ')}.`, EXIT.usage)
-  const table = (options.table ?? 'report') as (typeof TABLES)[number]
+  const table = (options.table ?? 'report') as Table
   if (!TABLES.includes(table)) throw new CliError('INVALID_OPTION', `Invalid --table "${options.table ?? ''}": accepted are ${TABLES.join(', ')}.`, EXIT.usage)
-  if (ctx.json && format === 'csv' && options.out === undefined) {
-    throw new CliError('INVALID_OPTION', '--json with --format csv needs --out <file>: the CSV goes to the file and a JSON summary to stdout (or leave out --json to print the CSV).', EXIT.usage)
+  if (ctx.json && (format === 'csv' || format === 'jsonl') && options.out === undefined) {
+    throw new CliError('INVALID_OPTION', `--json with --format ${format} needs --out <file>: the export goes to the file and a JSON summary to stdout (or leave out --json to print the export).`, EXIT.usage)
   }
   const store = ctx.readStore()
   const { query, window } = await reportScope(ctx, store, options)
@@ -28,35 +37,91 @@ export async function exportCommand(ctx: CommandContext, options: ReportOptions 
     ctx.print({ path: null, format, bytes: 0, rows: 0 }, () => '')
     return
   }
-  let content: string
+  const outFile = options.out ?? (format === 'html' ? 'agent-tracker-report.html' : undefined)
+  const path = outFile === undefined ? undefined : resolve(ctx.io.cwd, outFile)
+  const sink = outputSink(ctx.io, path)
+  // With --json and no file, the JSON document is the answer: streamed inside the envelope.
+  const enveloped = ctx.json && path === undefined
+  const progress = ctx.progress('Exporting')
   let rows: number
-  if (format === 'json') {
-    const { filters, collections } = await exportRecords(store, query)
-    rows = Object.values(collections).reduce((sum, records) => sum + records.length, 0)
-    const header = { format: 'agent-tracker-export', version: 1, exportedAt: ctx.now().toISOString(), schemaVersion: await store.schemaVersion() }
-    const document = { ...header, ...(Object.keys(filters).length === 0 ? {} : { filters }), collections }
-    if (ctx.json && options.out === undefined) {
-      ctx.print(document, () => '')
-      return
+  try {
+    if (enveloped) await sink.write(`{\n  "version": ${String(JSON_ENVELOPE_VERSION)},\n  "command": "export",\n  "data": `)
+    rows = await writeExport(ctx, store, { query, window: window.description }, format, table, sink, (done) => { progress.update(done) })
+    if (enveloped) await sink.write('}\n')
+  } finally {
+    progress.stop()
+    await sink.end()
+  }
+  if (path !== undefined) ctx.print({ path, format, bytes: sink.bytes, rows }, () => `Wrote the ${format.toUpperCase()} export to ${path}`)
+}
+
+async function writeExport(ctx: CommandContext, store: ReadStore, scope: { query: ReportQuery; window: string }, format: Format, table: Table, sink: OutputSink, onRecord: (done: number) => void): Promise<number> {
+  const { query } = scope
+  if (format === 'html') {
+    const data = await htmlReportData(ctx, store, query, scope.window)
+    await sink.write(renderHtmlReport(data))
+    return data.rows.length
+  }
+  if (format === 'csv' && table === 'report') {
+    const { rows } = await setupReport(store, query)
+    await sink.write(toCsv(rows))
+    return rows.length
+  }
+  const records = exportRecordStream(store, query, { betweenPages: () => { relieveMemory(store); } })
+  let count = 0
+  const counted = async function* () {
+    for await (const item of records) {
+      count += 1
+      if (count % 1000 === 0) onRecord(count)
+      yield item
     }
-    content = `${JSON.stringify(document, null, 2)}\n`
+  }
+  if (format === 'jsonl') {
+    for await (const item of counted()) await sink.write(`${JSON.stringify(item)}\n`)
   } else if (format === 'csv') {
-    const records: readonly object[] = table === 'report' ? (await setupReport(store, query)).rows : (await exportRecords(store, query)).collections[table]
-    content = toCsv(records)
-    rows = records.length
+    const columns = CSV_COLUMNS[table as CollectionName]
+    await sink.write(csvHeader(columns))
+    for await (const item of counted()) if (item.collection === table) await sink.write(csvLine(columns, item.record))
   } else {
-    const data = await htmlReportData(ctx, store, query, window.description)
-    rows = data.rows.length
-    content = renderHtmlReport(data)
+    await writeJsonDocument(ctx, store, query, counted(), sink)
   }
-  const out = options.out ?? (format === 'html' ? 'agent-tracker-report.html' : undefined)
-  if (out === undefined) {
-    ctx.io.stdout.write(content)
-    return
+  return count
+}
+
+/** Lets a long export's pages leave resident memory (see `LmdbStore.relieveMemory`); other stores hold nothing mapped. */
+function relieveMemory(store: ReadStore): void {
+  const lmdb = store as ReadStore & { relieveMemory?: () => boolean }
+  lmdb.relieveMemory?.()
+}
+
+/**
+ * The JSON export document — `{format, version, exportedAt, schemaVersion, filters?, collections}` —
+ * written as the records arrive, each collection an array of records.
+ */
+async function writeJsonDocument(ctx: CommandContext, store: ReadStore, query: ReportQuery, records: AsyncIterable<{ collection: CollectionName; record: object }>, sink: OutputSink): Promise<void> {
+  const filters = exportFilters(query)
+  const header = { format: 'agent-tracker-export', version: 1, exportedAt: ctx.now().toISOString(), schemaVersion: await store.schemaVersion(), ...(Object.keys(filters).length === 0 ? {} : { filters }) }
+  await sink.write(`${JSON.stringify(header, null, 2).slice(0, -2)},\n  "collections": {\n`)
+  let index = -1
+  let empty = true
+  const openNext = async (): Promise<void> => {
+    if (index >= 0) await sink.write(empty ? '],\n' : '\n    ],\n')
+    index += 1
+    await sink.write(`    ${JSON.stringify(EXPORT_ORDER[index])}: [`)
+    empty = true
   }
-  const path = resolve(ctx.io.cwd, out)
-  writeFileSync(path, content)
-  ctx.print({ path, format, bytes: Buffer.byteLength(content), rows }, () => `Wrote the ${format.toUpperCase()} export to ${path}`)
+  for await (const { collection, record } of records) {
+    const target = EXPORT_ORDER.indexOf(collection)
+    while (index < target) await openNext()
+    await sink.write(`${empty ? '\n' : ',\n'}${indent(JSON.stringify(record, null, 2), '      ')}`)
+    empty = false
+  }
+  while (index < EXPORT_ORDER.length - 1) await openNext()
+  await sink.write(empty ? ']\n  }\n}\n' : '\n    ]\n  }\n}\n')
+}
+
+function indent(text: string, by: string): string {
+  return `${by}${text.replaceAll('\n', `\n${by}`)}`
 }
 
 /** What the HTML report shows, from the read services: the report, trends, projects and a recommendation per kind of project. */
@@ -84,24 +149,4 @@ async function htmlReportData(ctx: CommandContext, store: ReadStore, query: Repo
       .sort((a, b) => b.rows.reduce((sum, row) => sum + row.commits, 0) - a.rows.reduce((sum, row) => sum + row.commits, 0) || a.name.localeCompare(b.name)),
     recommendations,
   }
-}
-
-/** Rows as CSV (RFC 4180), nested objects flattened to dotted columns. */
-export function toCsv(rows: readonly object[]): string {
-  const flat = rows.map((row) => flatten(row))
-  const headers = [...new Set(flat.flatMap((row) => Object.keys(row)))]
-  const cell = (value: unknown): string => {
-    const text = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value)
-    return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
-  }
-  return `${[headers.join(','), ...flat.map((row) => headers.map((header) => cell(row[header])).join(','))].join('\r\n')}\r\n`
-}
-
-function flatten(value: object, prefix = ''): Record<string, unknown> {
-  const out: Record<string, unknown> = {}
-  for (const [key, inner] of Object.entries(value)) {
-    if (inner !== null && typeof inner === 'object' && !Array.isArray(inner)) Object.assign(out, flatten(inner as object, `${prefix}${key}.`))
-    else out[`${prefix}${key}`] = inner
-  }
-  return out
 }

@@ -3,15 +3,14 @@ import { resolve } from 'node:path'
 import type { HostName, SetupIdentity } from '@agent-tracker/core'
 import { SETUP_IDENTITIES } from '@agent-tracker/core'
 import type { SourceSummary } from '@agent-tracker/host-import'
-import { givenLocation, historyLocations, importHistory } from '@agent-tracker/host-import'
+import { givenLocation, historyLocations, importHistory, isHostImportError } from '@agent-tracker/host-import'
 import type { LmdbStore } from '@agent-tracker/lmdb-store'
 import { locateDatabase } from '@agent-tracker/node-host'
 import { CliError, EXIT } from '../cli-error.js'
+import { IMPORT_SOURCES } from './import-sources.js'
 import type { CommandContext } from '../context.js'
 import { money, tokens } from '../format.js'
 
-/** The sources `import` reads, and `all` (every one found). */
-export const IMPORT_SOURCES = ['all', 'opencode', 'claude-code', 'codex'] as const
 
 const NAMES: Record<HostName, string> = { opencode: 'OpenCode', 'claude-code': 'Claude Code', codex: 'Codex' }
 
@@ -62,6 +61,11 @@ export async function importCommand(ctx: CommandContext, source: string | undefi
         progress.update(done, total, NAMES[host])
       },
     })
+  } catch (error) {
+    if (isHostImportError(error, 'SQLITE_UNAVAILABLE')) {
+      throw new CliError(error.code, `${error.message} Reinstall agent-tracker where better-sqlite3 can be built (npm rebuild better-sqlite3), or import the other sources: agent-tracker import claude-code, agent-tracker import codex.`, EXIT.failure, { cause: error })
+    }
+    throw error
   } finally {
     progress.stop()
   }

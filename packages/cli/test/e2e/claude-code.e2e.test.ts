@@ -111,6 +111,15 @@ describe('agent-tracker with the real Claude Code CLI', { timeout: 300_000 }, ()
       expect(jsonData(imported.stdout, 'import')).toMatchObject({ sources: [{ source: 'claude-code', sessions: 2, problemCount: 0 }] })
       const importedNumbers = (jsonData((await runCli(['status', '--db', fresh, '--json'], { home })).stdout, 'status') as Setup[]).map(numbers)
       expect(importedNumbers).toEqual(tracked)
+
+      // The transcripts imported into the database the hooks wrote live, twice: nothing counts twice.
+      for (let run = 0; run < 2; run++) {
+        const again = await runCli(['import', 'claude-code', '--json'], { home })
+        expect(again.code, again.stdout).toBe(0)
+        const [summary] = (jsonData(again.stdout, 'import') as { sources: { facts: number; imported: number; repeats: number }[] }).sources
+        expect(summary).toMatchObject({ imported: 0, repeats: summary?.facts })
+        expect((await live()).map(numbers)).toEqual(tracked)
+      }
     } finally {
       await fake.close()
     }

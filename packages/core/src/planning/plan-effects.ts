@@ -1,12 +1,11 @@
 import type { AgentState } from '../scoring/agent-state.js'
-import { addTokens } from '../scoring/apply-fact.js'
 import type { CommitFact, Fact, GradeFact, RetrospectiveFact, ToolCallFact } from '../facts/facts.js'
 import { isCountedGrade } from '../facts/grade-channel.js'
-import { NO_TOKENS } from '../facts/facts.js'
 import type { Mutable } from '../mutable.js'
 import type { PlanOverlay, PlanSlot } from './plan-overlay.js'
 import type { CollectionRecords, RetrospectiveRecord, UsageRecord } from '../store/records.js'
 import { dayOf } from '../time/iso-timestamp.js'
+import { countUsageInPlace, emptyUsage, withGrades } from '../rollups/usage-rollup.js'
 
 /** A fact planned on its own: tool calls are planned in runs instead (see `planFacts`). */
 export type SingleFact = Exclude<Fact, ToolCallFact>
@@ -57,12 +56,7 @@ export function recordEffect(overlay: PlanOverlay, fact: SingleFact, communicati
       break
     }
     case 'usage': {
-      const usage = usageDraft(overlay, fact)
-      usage.messages = usage.messages + 1
-      usage.tokens = addTokens(usage.tokens, fact.tokens)
-      usage.cost = usage.cost + fact.cost
-      if (fact.costSource === 'estimate') usage.estimatedCost = (usage.estimatedCost ?? 0) + fact.cost
-      if (fact.costSource === 'unknown') usage.unpricedMessages = (usage.unpricedMessages ?? 0) + 1
+      countUsageInPlace(usageDraft(overlay, fact), fact)
       break
     }
     case 'commit': {
@@ -72,6 +66,8 @@ export function recordEffect(overlay: PlanOverlay, fact: SingleFact, communicati
       break
     }
     case 'grade': {
+      const usage = usageDraft(overlay, fact)
+      usage.grades = withGrades(usage.grades, fact)
       overlay.putNew('gradeEvents', {
         v: 1, id, setup, project, at, commit: fact.commit, by: fact.by,
         ...(fact.agentGrade === undefined ? {} : { agentGrade: fact.agentGrade }),
@@ -91,7 +87,9 @@ export function recordEffect(overlay: PlanOverlay, fact: SingleFact, communicati
       overlay.put(slot, mergeNarrative(overlay, slot, fact))
       break
     }
-    case 'bug':
+    case 'bug': {
+      const usage = usageDraft(overlay, fact)
+      usage.bugs = usage.bugs + 1
       overlay.putNew('bugs', {
         v: 1, id, setup, project, at, by: fact.by,
         ...(fact.commit === undefined ? {} : { commit: fact.commit }),
@@ -99,6 +97,7 @@ export function recordEffect(overlay: PlanOverlay, fact: SingleFact, communicati
         skillPointsAfter: after.skillPoints,
       })
       break
+    }
     case 'activity':
       overlay.putNew('activities', {
         v: 1, id, setup, project, at, task: fact.task, actions: fact.actions, outcome: fact.outcome, decisions: fact.decisions,
@@ -110,25 +109,22 @@ export function recordEffect(overlay: PlanOverlay, fact: SingleFact, communicati
   }
 }
 
-/**
- * The usage record of the fact's setup, project and day, planned and the plan's own to change:
- * the one planned already, else a copy of the stored one, else a new one counting nothing.
- */
+/** The rollup of the fact's setup, project and day, planned and the plan's own to change. */
 export function usageDraft(overlay: PlanOverlay, fact: Fact): Mutable<UsageRecord> {
-  const day = dayOf(fact.at)
-  const slot = overlay.slot('usage', fact.setup, fact.project, day)
-  const known = slot.record
-  if (slot.planned && known !== undefined) return known
-  const draft: Mutable<UsageRecord> = known === undefined ? emptyUsage(fact.setup, fact.project, day) : { ...known }
-  overlay.put(slot, draft)
-  return draft
+  return rollupDraft(overlay, fact.setup, fact.project, dayOf(fact.at))
 }
 
-function emptyUsage(setup: string, project: string, day: string): UsageRecord {
-  return {
-    v: 1, setup, project, day,
-    toolCalls: 0, toolFailures: 0, commands: 0, commits: 0, pushes: 0, messages: 0, tokens: NO_TOKENS, cost: 0,
-  }
+/**
+ * The rollup of a setup, project and day, planned and the plan's own to change: the one planned
+ * already, else a copy of the stored one, else a new one counting nothing.
+ */
+export function rollupDraft(overlay: PlanOverlay, setup: string, project: string, day: string): Mutable<UsageRecord> {
+  const slot = overlay.slot('usage', setup, project, day)
+  const known = slot.record
+  if (slot.planned && known !== undefined) return known
+  const draft: Mutable<UsageRecord> = known === undefined ? emptyUsage(setup, project, day) : { ...known }
+  overlay.put(slot, draft)
+  return draft
 }
 
 function commitRecord(fact: CommitFact): CollectionRecords['commits'] {

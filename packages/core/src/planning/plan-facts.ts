@@ -12,37 +12,67 @@ import type { SetupRecord } from '../store/records.js'
 import type { ScoringRules } from '../scoring/rules.js'
 import { parseSetupId } from '../facts/setup-id.js'
 import type { SkippedFact } from '../store/tracker-store.js'
+import { REPEAT } from '../store/tracker-store.js'
 import { dayOf } from '../time/iso-timestamp.js'
 
-
-/** The outcome of planning a batch: the records to put (one per key) and what was skipped. */
+/** The outcome of planning a batch: the records to put (one per key), what was skipped, and what to log. */
 export interface FactPlan {
   readonly writes: readonly PlannedRecord[]
+  /** Facts that changed something. */
   readonly applied: number
+  /** Facts that changed nothing: repeats (reason {@link REPEAT}) and facts with no effect left. */
   readonly skipped: readonly SkippedFact[]
+  /** Every fact whose id was new, in order — applied or without effect: what the fact log appends. */
+  readonly logged: readonly Fact[]
 }
 
 /**
  * Plans a batch of facts against the stored records: re-reads each setup, applies the facts with
  * the scoring reducer and returns every record to put. Several facts on one record collapse into
- * one put. Repeats (a commit already recorded, a grade already given) are skipped, not applied.
+ * one put. A fact whose id the store (or the batch, earlier) has already is a repeat and changes
+ * nothing; so do facts with no effect left (a commit already recorded, a grade already given).
  * Pure: a store runs it inside its write transaction with a reader of that transaction.
  */
 export function planFacts(reader: RecordReader, facts: readonly Fact[], rules: ScoringRules): FactPlan {
-  const overlay = createPlanOverlay(reader)
-  const skipped: SkippedFact[] = []
-  for (let index = 0; index < facts.length; ) {
+  // Ids first, in order: what remains is planned as if the repeats had never been sent.
+  const logged: Fact[] = []
+  const repeats: number[] = []
+  for (let index = 0; index < facts.length; index++) {
     const fact = facts[index]
+    if (fact === undefined) continue
+    if (reader.claimFact(fact.id)) logged.push(fact)
+    else repeats.push(index)
+  }
+  const overlay = createPlanOverlay(reader)
+  const noEffect = new Map<string, string>()
+  for (let index = 0; index < logged.length; ) {
+    const fact = logged[index]
     if (fact === undefined) break
     if (fact.kind === 'tool_call') {
-      index = planToolCallRun(overlay, facts, index, rules)
+      index = planToolCallRun(overlay, logged, index, rules)
       continue
     }
     const reason = planFact(overlay, fact, rules)
-    if (reason !== undefined) skipped.push({ id: fact.id, reason })
+    if (reason !== undefined) noEffect.set(fact.id, reason)
     index += 1
   }
-  return { writes: overlay.writes(), applied: facts.length - skipped.length, skipped }
+  const skipped: SkippedFact[] = []
+  if (repeats.length === 0) {
+    for (const [id, reason] of noEffect) skipped.push({ id, reason })
+  } else {
+    for (let index = 0, next = 0; index < facts.length; index++) {
+      const fact = facts[index]
+      if (fact === undefined) continue
+      if (repeats[next] === index) {
+        skipped.push({ id: fact.id, reason: REPEAT })
+        next += 1
+        continue
+      }
+      const reason = noEffect.get(fact.id)
+      if (reason !== undefined) skipped.push({ id: fact.id, reason })
+    }
+  }
+  return { writes: overlay.writes(), applied: logged.length - noEffect.size, skipped, logged }
 }
 
 /**

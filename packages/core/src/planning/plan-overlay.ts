@@ -1,9 +1,16 @@
 import type { CollectionName, CollectionRecords, RecordKey } from '../store/records.js'
 import { recordKey } from '../store/records.js'
 
-/** Synchronous read access to stored records, as a store has inside its write transaction. */
+/** Synchronous access to stored records and fact ids, as a store has inside its write transaction. */
 export interface RecordReader {
   get<C extends CollectionName>(collection: C, key: RecordKey): CollectionRecords[C] | undefined
+  /**
+   * Claims a fact id for the batch being planned: true when it is new, false when the store — or
+   * this batch, earlier — has it already (the fact is a repeat). Planning claims every fact's id
+   * once, in order, and logs every fact it claims, so a store may record the claim (and the
+   * fact's sequence number) at once, inside its write transaction.
+   */
+  claimFact(id: string): boolean
 }
 
 /** One record to put. */

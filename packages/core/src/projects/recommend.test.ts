@@ -4,6 +4,7 @@ import type { ProjectProfile } from './project-profile.js'
 import type { CommitRecord, GradeEventRecord, ProjectRecord } from '../store/records.js'
 import type { RecommendRecords } from './recommend.js'
 import { recommendSetups } from './recommend.js'
+import { rollUpRecords } from '../planning/plan-import.js'
 
 /** A small seeded generator, so the synthetic history is the same on every run. */
 function random(seed: number): () => number {
@@ -37,8 +38,19 @@ function draw(next: () => number, weights: readonly number[]): Grade {
   return 5
 }
 
+interface History {
+  readonly projects: ProjectRecord[]
+  readonly commits: CommitRecord[]
+  readonly gradeEvents: GradeEventRecord[]
+}
+
+/** The records a recommendation reads: the projects, and the day rollups of the commits and grades. */
+function recordsOf(history: History): RecommendRecords {
+  return { projects: history.projects, rollups: rollUpRecords({ commits: history.commits, gradeEvents: history.gradeEvents }) }
+}
+
 /** Setup A is truly better on TypeScript projects and worse on Python ones; B the reverse. */
-function syntheticHistory(commitsPerSetupAndProject: number, seed = 7): RecommendRecords {
+function syntheticHistory(commitsPerSetupAndProject: number, seed = 7): History {
   const next = random(seed)
   const good: [number, number, number, number] = [0.05, 0.2, 0.45, 0.3]
   const poor: [number, number, number, number] = [0.35, 0.45, 0.15, 0.05]
@@ -65,14 +77,14 @@ function syntheticHistory(commitsPerSetupAndProject: number, seed = 7): Recommen
       }
     }
   }
-  return { projects, commits, gradeEvents, bugs: [], usage: [] }
+  return { projects, commits, gradeEvents }
 }
 
 describe('recommendSetups', () => {
   it('picks A for a TypeScript folder and B for a Python one from a noisy synthetic history', () => {
     const history = syntheticHistory(8)
-    const forTypescript = recommendSetups(profile('typescript', 'react', 'web-app', ['react']), history)
-    const forPython = recommendSetups(profile('python', 'fastapi', 'api', ['fastapi']), history)
+    const forTypescript = recommendSetups(profile('typescript', 'react', 'web-app', ['react']), recordsOf(history))
+    const forPython = recommendSetups(profile('python', 'fastapi', 'api', ['fastapi']), recordsOf(history))
     expect(forTypescript.state).toBe('ranked')
     expect(forTypescript.setups.map((s) => [s.setup, s.rank])).toEqual([[A, 1], [B, 2]])
     expect(forPython.setups.map((s) => [s.setup, s.rank])).toEqual([[B, 1], [A, 2]])
@@ -86,15 +98,15 @@ describe('recommendSetups', () => {
   it('holds across seeds: the truly better setup wins in every one of 20 histories', () => {
     for (let seed = 1; seed <= 20; seed++) {
       const history = syntheticHistory(8, seed)
-      expect(recommendSetups(TYPESCRIPT, history).setups[0]?.setup, `seed ${String(seed)}`).toBe(A)
-      expect(recommendSetups(PYTHON, history).setups[0]?.setup, `seed ${String(seed)}`).toBe(B)
+      expect(recommendSetups(TYPESCRIPT, recordsOf(history)).setups[0]?.setup, `seed ${String(seed)}`).toBe(A)
+      expect(recommendSetups(PYTHON, recordsOf(history)).setups[0]?.setup, `seed ${String(seed)}`).toBe(B)
     }
   })
 
   it('says "not enough data" instead of ranking with two data points', () => {
     const history = syntheticHistory(1)
     const twoPoints = { ...history, gradeEvents: history.gradeEvents.filter((e) => e.project === '/work/ts-0') }
-    const result = recommendSetups(TYPESCRIPT, twoPoints)
+    const result = recommendSetups(TYPESCRIPT, recordsOf(twoPoints))
     expect(twoPoints.gradeEvents).toHaveLength(2)
     expect(result.state).toBe('not-enough-data')
     expect(result.setups.every((s) => s.rank === null && !s.enoughData)).toBe(true)
@@ -105,7 +117,7 @@ describe('recommendSetups', () => {
   it('shrinks a small sample towards the overall mean and widens its interval', () => {
     const history = syntheticHistory(8)
     const few = { ...history, gradeEvents: history.gradeEvents.filter((e) => e.setup !== B || e.at < '2026-01-01T00:20:00.000Z') }
-    const result = recommendSetups(TYPESCRIPT, few, { minSamples: 1 })
+    const result = recommendSetups(TYPESCRIPT, recordsOf(few), { minSamples: 1 })
     const sparse = result.setups.find((s) => s.setup === B)
     const rich = result.setups.find((s) => s.setup === A)
     if (sparse === undefined || rich === undefined || sparse.meanUserGrade === null) throw new Error('missing setups')
@@ -114,7 +126,7 @@ describe('recommendSetups', () => {
   })
 
   it('names a best setup only when its interval clears the runner-up\'s', () => {
-    const result = recommendSetups(TYPESCRIPT, syntheticHistory(8))
+    const result = recommendSetups(TYPESCRIPT, recordsOf(syntheticHistory(8)))
     expect(result.contenders).toEqual([A])
     expect(result.message).toMatch(new RegExp(`^Best for this project: ${A.replace(/[.]/g, '\\.')}, expected user grade`))
   })
@@ -127,7 +139,7 @@ describe('recommendSetups', () => {
       commits: [...history.commits, ...history.commits.filter((c) => c.setup === A).map((c) => ({ ...c, setup: C, hash: `${c.hash}-c` }))],
       gradeEvents: [...history.gradeEvents, ...history.gradeEvents.filter((e) => e.setup === A).map((e) => ({ ...e, setup: C, id: `${e.id}-c`, commit: `${e.commit}-c` }))],
     }
-    const result = recommendSetups(TYPESCRIPT, twin)
+    const result = recommendSetups(TYPESCRIPT, recordsOf(twin))
     expect(result.state).toBe('ranked')
     expect([...result.contenders].sort()).toEqual([A, C].sort())
     expect(result.message).toMatch(/^No clear best setup yet: build@\S+ and build@\S+ are not yet distinguishable \(their 90% intervals overlap\)/)
@@ -135,13 +147,13 @@ describe('recommendSetups', () => {
   })
 
   it('does not learn from projects that share only the language', () => {
-    const result = recommendSetups(profile('python', 'pytorch', 'ml', ['torch']), syntheticHistory(8))
+    const result = recommendSetups(profile('python', 'pytorch', 'ml', ['torch']), recordsOf(syntheticHistory(8)))
     expect(result.similarProjects).toEqual([])
     expect(result.state).toBe('no-data')
   })
 
   it('reports no data for a kind of project never seen', () => {
-    const result = recommendSetups(profile('rust', 'axum', 'api', ['axum']), syntheticHistory(3))
+    const result = recommendSetups(profile('rust', 'axum', 'api', ['axum']), recordsOf(syntheticHistory(3)))
     expect(result).toMatchObject({ state: 'no-data', setups: [], similarProjects: [] })
     expect(result.message).toBe('No outcomes recorded on projects like this one (rust/axum/api) yet.')
   })

@@ -1,7 +1,5 @@
 import type { ProjectProfile } from './project-profile.js'
-import { isCountedGrade } from '../facts/grade-channel.js'
-import type { CommitRef } from '../store/commit-ref.js'
-import type { BugRecord, GradeEventRecord, ProjectRecord, UsageRecord } from '../store/records.js'
+import type { ProjectRecord, UsageRecord } from '../store/records.js'
 import { isAboveThreshold, projectSimilarity } from './project-similarity.js'
 import { plural } from '../text/plural.js'
 
@@ -15,14 +13,10 @@ export interface RecommendOptions {
   readonly bugWeight?: number
 }
 
-/** Records the recommendation is computed from. */
+/** Records the recommendation is computed from: projects and the day rollups of every setup's work. */
 export interface RecommendRecords {
   readonly projects: readonly ProjectRecord[]
-  /** Commit references suffice: commits are counted per setup and project. */
-  readonly commits: readonly CommitRef[]
-  readonly gradeEvents: readonly GradeEventRecord[]
-  readonly bugs: readonly BugRecord[]
-  readonly usage: readonly UsageRecord[]
+  readonly rollups: readonly UsageRecord[]
 }
 
 /** One setup's standing for projects like the target. */
@@ -67,10 +61,11 @@ export interface Recommendation {
 const Z90 = 1.645
 const FALLBACK_SD = 2
 
-interface Sample { weight: number; grade: number }
+/** Weighted user grades: how many, the weights' sum, and the weighted sums of grades and squares. */
+interface Samples { count: number; weight: number; sum: number; squares: number }
 
 interface SetupOutcomes {
-  samples: Sample[]
+  samples: Samples
   commits: number
   weightedCommits: number
   weightedBugs: number
@@ -97,57 +92,51 @@ export function recommendSetups(profile: ProjectProfile, records: RecommendRecor
   const weightOf = new Map(similar.map((entry) => [entry.path, entry.similarity]))
 
   const per = new Map<string, SetupOutcomes>()
-  const slot = (setup: string, project: string): SetupOutcomes => {
-    const found = per.get(setup) ?? { samples: [], commits: 0, weightedCommits: 0, weightedBugs: 0, cost: 0, messages: 0, projects: new Set<string>() }
-    per.set(setup, found)
-    found.projects.add(project)
-    return found
-  }
-  for (const commit of records.commits) {
-    const weight = weightOf.get(commit.project)
+  const all: Samples = { count: 0, weight: 0, sum: 0, squares: 0 }
+  for (const day of records.rollups) {
+    const weight = weightOf.get(day.project)
     if (weight === undefined) continue
-    const s = slot(commit.setup, commit.project)
-    s.commits += 1
-    s.weightedCommits += weight
-  }
-  for (const event of records.gradeEvents) {
-    const weight = weightOf.get(event.project)
-    if (weight === undefined || event.userGrade === undefined || !isCountedGrade(event)) continue
-    slot(event.setup, event.project).samples.push({ weight, grade: event.userGrade })
-  }
-  for (const bug of records.bugs) {
-    const weight = weightOf.get(bug.project)
-    if (weight !== undefined) slot(bug.setup, bug.project).weightedBugs += weight
-  }
-  for (const day of records.usage) {
-    if (!weightOf.has(day.project)) continue
-    const s = slot(day.setup, day.project)
+    let s = per.get(day.setup)
+    if (s === undefined) {
+      s = { samples: { count: 0, weight: 0, sum: 0, squares: 0 }, commits: 0, weightedCommits: 0, weightedBugs: 0, cost: 0, messages: 0, projects: new Set<string>() }
+      per.set(day.setup, s)
+    }
+    s.projects.add(day.project)
+    s.commits += day.commits
+    s.weightedCommits += weight * day.commits
+    s.weightedBugs += weight * day.bugs
     s.cost += day.cost
     s.messages += day.messages
+    for (const samples of [s.samples, all]) {
+      const { count, sum, squares } = day.grades.user
+      samples.count += count
+      samples.weight += weight * count
+      samples.sum += weight * sum
+      samples.squares += weight * squares
+    }
   }
 
-  const allSamples = [...per.values()].flatMap((s) => s.samples)
-  const prior = weightedMean(allSamples) ?? 0
-  const sd = weightedSd(allSamples, prior) ?? FALLBACK_SD
+  const prior = weightedMean(all) ?? 0
+  const sd = weightedSd(all, prior) ?? FALLBACK_SD
   const totalCommits = [...per.values()].reduce((sum, s) => sum + s.weightedCommits, 0)
   const priorBugRate = totalCommits === 0 ? 0 : [...per.values()].reduce((sum, s) => sum + s.weightedBugs, 0) / totalCommits
   const describe = describeProfile(profile)
 
   const setups = [...per].map(([setup, s]): SetupRecommendation => {
-    const n = s.samples.reduce((sum, sample) => sum + sample.weight, 0)
+    const n = s.samples.weight
     const mean = weightedMean(s.samples)
     const expected = (n * (mean ?? prior) + k * prior) / (n + k)
     const spread = Z90 * sd / Math.sqrt(n + k)
     const bugs = (s.weightedBugs + k * priorBugRate) / (s.weightedCommits + k)
     const costPerCommit = s.commits === 0 || s.messages === 0 ? null : s.cost / s.commits
-    const enoughData = s.samples.length >= minSamples
+    const enoughData = s.samples.count >= minSamples
     return {
       setup,
       rank: null,
       enoughData,
       projects: s.projects.size,
       commits: s.commits,
-      samples: s.samples.length,
+      samples: s.samples.count,
       meanUserGrade: mean,
       expectedGrade: expected,
       interval: [expected - spread, expected + spread],
@@ -155,8 +144,8 @@ export function recommendSetups(profile: ProjectProfile, records: RecommendRecor
       costPerCommit,
       score: expected - bugWeight * bugs,
       reason: enoughData
-        ? `expected user grade ${expected.toFixed(1)} (90% ${(expected - spread).toFixed(1)}–${(expected + spread).toFixed(1)}) from ${plural(s.samples.length, 'graded commit')} on ${plural(s.projects.size, 'similar project')}${describe}; ${bugs.toFixed(2)} bugs/commit${costPerCommit === null ? '' : `; ${dollars(costPerCommit)}/commit`}`
-        : `not enough data: ${plural(s.samples.length, 'graded commit')} on similar projects, ${String(minSamples)} needed`,
+        ? `expected user grade ${expected.toFixed(1)} (90% ${(expected - spread).toFixed(1)}–${(expected + spread).toFixed(1)}) from ${plural(s.samples.count, 'graded commit')} on ${plural(s.projects.size, 'similar project')}${describe}; ${bugs.toFixed(2)} bugs/commit${costPerCommit === null ? '' : `; ${dollars(costPerCommit)}/commit`}`
+        : `not enough data: ${plural(s.samples.count, 'graded commit')} on similar projects, ${String(minSamples)} needed`,
     }
   })
   const ranked = setups
@@ -191,15 +180,14 @@ function listOf(items: readonly string[]): string {
   return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1) ?? ''}`
 }
 
-function weightedMean(samples: readonly Sample[]): number | null {
-  const weight = samples.reduce((sum, s) => sum + s.weight, 0)
-  return weight === 0 ? null : samples.reduce((sum, s) => sum + s.weight * s.grade, 0) / weight
+function weightedMean(samples: Samples): number | null {
+  return samples.weight === 0 ? null : samples.sum / samples.weight
 }
 
-function weightedSd(samples: readonly Sample[], mean: number): number | null {
-  const weight = samples.reduce((sum, s) => sum + s.weight, 0)
-  if (samples.length < 3 || weight === 0) return null
-  const variance = samples.reduce((sum, s) => sum + s.weight * (s.grade - mean) ** 2, 0) / weight
+/** Σw(g − mean)² / Σw, from the weighted sums of grades and squares (never below 0 from rounding). */
+function weightedSd(samples: Samples, mean: number): number | null {
+  if (samples.count < 3 || samples.weight === 0) return null
+  const variance = Math.max(0, samples.squares / samples.weight - 2 * mean * (samples.sum / samples.weight) + mean * mean)
   return Math.max(Math.sqrt(variance), 0.5)
 }
 

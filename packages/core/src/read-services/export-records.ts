@@ -1,8 +1,11 @@
 import { matchesSetupFilter } from '../reports/setup-filter.js'
+import { matchesQuery, normaliseQuery } from '../store/record-query.js'
 import type { CollectionName, CollectionRecords } from '../store/records.js'
 import { COLLECTIONS } from '../store/records.js'
 import type { TrackerStore } from '../store/tracker-store.js'
 import type { ReportQuery } from './setup-report.js'
+import type { PagedRead } from './paged-reads.js'
+import { pagesInTime } from './paged-reads.js'
 import { windowQuery } from './read-query.js'
 
 /** Every collection's records as exported, and the filters applied (empty when none). */
@@ -11,37 +14,73 @@ export interface ExportedRecords {
   readonly collections: { [C in CollectionName]: CollectionRecords[C][] }
 }
 
+/** One exported record and its collection. */
+export type ExportedRecord = { readonly [C in CollectionName]: { readonly collection: C; readonly record: CollectionRecords[C] } }[CollectionName]
+
+/** How an export reads: pages, and what to do between them (a store may release memory there: see `LmdbStore.relieveMemory`). */
+export type ExportOptions = PagedRead
+
+/** The order collections are exported in: the records in time, then the setups and projects they name. */
+export const EXPORT_ORDER: readonly CollectionName[] = ['commits', 'retrospectives', 'gradeEvents', 'bugs', 'activities', 'usage', 'setups', 'projects']
+
+const TIMED: readonly CollectionName[] = ['commits', 'retrospectives', 'gradeEvents', 'bugs', 'activities']
+
+/** The filters an export query applies, as the export names them; empty when none. */
+export function exportFilters(query: ReportQuery): Record<string, string> {
+  const { project } = query
+  return Object.fromEntries(
+    Object.entries({ project, ...windowQuery(query), setup: query.setup, agent: query.agent, model: query.model }).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  )
+}
+
 /**
- * The records of every collection, oldest first, narrowed by project, time window and setup
- * filter — a dump, so it reads whatever matches. Narrowed by project or time, the setups and
- * projects are those the narrowed records name; narrowed by setup alone, the projects are.
+ * Every record, narrowed by project, time window and setup filter, streamed a page at a time so
+ * that memory stays flat however large the database: each timed collection oldest first, then
+ * the day rollups (by key), then the setups and projects. Narrowed by project or time, the setups
+ * and projects are those the exported records name; narrowed by setup alone, the projects are.
+ * @throws {TrackerError} INVALID_TIMESTAMP for a bad window.
+ */
+export async function* exportRecordStream(store: TrackerStore, query: ReportQuery = {}, options: ExportOptions = {}): AsyncGenerator<ExportedRecord> {
+  const window = windowQuery(query)
+  const scope = normaliseQuery('commits', { ...window, ...(query.project === undefined ? {} : { project: query.project }) })
+  const filtered = Object.keys(exportFilters(query)).length > 0
+  const scoped = query.project !== undefined || Object.keys(window).length > 0
+  const setups = new Set<string>()
+  const projects = new Set<string>()
+  const note = (record: { readonly setup: string; readonly project: string }): void => {
+    setups.add(record.setup)
+    projects.add(record.project)
+  }
+  for (const collection of TIMED) {
+    for await (const record of pagesInTime(store, collection, { ...scope, order: 'oldest' }, options)) {
+      const named = record as { readonly setup: string; readonly project: string }
+      if (!matchesSetupFilter(named.setup, query)) continue
+      note(named)
+      yield { collection, record } as ExportedRecord
+    }
+  }
+  for await (const rollup of store.scan('usage')) {
+    if (!matchesQuery('usage', rollup, scope) || !matchesSetupFilter(rollup.setup, query)) continue
+    note(rollup)
+    yield { collection: 'usage', record: rollup }
+  }
+  for (const setup of await store.find('setups', { order: 'oldest' })) {
+    if (!matchesSetupFilter(setup.id, query) || (scoped && !setups.has(setup.id))) continue
+    yield { collection: 'setups', record: setup }
+  }
+  for (const project of await store.find('projects', { order: 'oldest', ...(query.project === undefined ? {} : { project: query.project }) })) {
+    if (filtered && !projects.has(project.path)) continue
+    yield { collection: 'projects', record: project }
+  }
+}
+
+/**
+ * The records of every collection, as {@link exportRecordStream} gives them, gathered in memory:
+ * for small databases and tests. Large exports stream.
  * @throws {TrackerError} INVALID_TIMESTAMP for a bad window.
  */
 export async function exportRecords(store: TrackerStore, query: ReportQuery = {}): Promise<ExportedRecords> {
-  const { project } = query
-  const window = windowQuery(query)
-  const filters = Object.fromEntries(
-    Object.entries({ project, ...window, setup: query.setup, agent: query.agent, model: query.model }).filter((entry): entry is [string, string] => entry[1] !== undefined),
-  )
-  const scoped = project !== undefined || Object.keys(window).length > 0
-  const scope = { ...window, ...(project === undefined ? {} : { project }), order: 'oldest' as const }
-  const bySetup = <R extends { readonly setup: string }>(records: R[]): R[] => records.filter((record) => matchesSetupFilter(record.setup, query))
-  const collections = {
-    setups: (await store.find('setups', { order: 'oldest' })).filter((setup) => matchesSetupFilter(setup.id, query)),
-    projects: await store.find('projects', { order: 'oldest', ...(project === undefined ? {} : { project }) }),
-    commits: bySetup(await store.find('commits', scope)),
-    retrospectives: bySetup(await store.find('retrospectives', scope)),
-    gradeEvents: bySetup(await store.find('gradeEvents', scope)),
-    bugs: bySetup(await store.find('bugs', scope)),
-    activities: bySetup(await store.find('activities', scope)),
-    usage: bySetup(await store.find('usage', scope)),
-  } satisfies ExportedRecords['collections']
-  if (Object.keys(filters).length > 0) {
-    const timed = COLLECTIONS.filter((name) => name !== 'setups' && name !== 'projects').flatMap((name) => collections[name] as readonly { setup: string; project: string }[])
-    const setups = new Set(timed.map((record) => record.setup))
-    const projects = new Set(timed.map((record) => record.project))
-    if (scoped) collections.setups = collections.setups.filter((setup) => setups.has(setup.id))
-    collections.projects = collections.projects.filter((p) => projects.has(p.path))
-  }
-  return { filters, collections }
+  const collections = Object.fromEntries(COLLECTIONS.map((collection) => [collection, []])) as unknown as { [C in CollectionName]: CollectionRecords[C][] }
+  for await (const { collection, record } of exportRecordStream(store, query)) (collections[collection] as unknown[]).push(record)
+  return { filters: exportFilters(query), collections }
 }

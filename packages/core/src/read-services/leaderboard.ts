@@ -5,6 +5,7 @@ import type { TrackerStore } from '../store/tracker-store.js'
 import { DEFAULT_CATALOGUE_LIMIT, boundOf } from './read-limits.js'
 import type { TimeWindow } from './read-query.js'
 import { windowQuery } from './read-query.js'
+import { windowRollups } from './window-rollups.js'
 
 /** A leaderboard question: setups by filter, optionally only those that worked in a project or window. */
 export interface LeaderboardQuery extends SetupFilter, TimeWindow {
@@ -17,7 +18,8 @@ export interface LeaderboardQuery extends SetupFilter, TimeWindow {
 /**
  * The leaderboard: setups ranked by skill points, then experience, then communication score,
  * halted setups last. Narrowed to a project or time window, it ranks only the setups that worked
- * there, each with its commits and bugs there (`window`); scores stay current totals.
+ * there, each with its commits and bugs there (`window`, from the day rollups); scores stay
+ * current totals.
  * @throws {TrackerError} INVALID_QUERY for a bad limit, INVALID_TIMESTAMP for a bad window.
  */
 export async function leaderboard(store: TrackerStore, query: LeaderboardQuery = {}): Promise<LeaderboardRow[]> {
@@ -26,19 +28,14 @@ export async function leaderboard(store: TrackerStore, query: LeaderboardQuery =
   if (query.project === undefined && query.since === undefined && query.until === undefined) {
     return buildLeaderboard(setups, store.rules, query).slice(0, limit)
   }
-  const scope = { ...windowQuery(query), ...(query.project === undefined ? {} : { project: query.project }), order: 'any' as const }
-  const [commits, bugs, gradeEvents, usage] = await Promise.all([
-    store.findCommitRefs(scope), store.find('bugs', scope), store.find('gradeEvents', scope), store.find('usage', scope),
-  ])
+  const rollups = await windowRollups(store, { ...windowQuery(query), ...(query.project === undefined ? {} : { project: query.project }) })
   const counts = new Map<string, { commits: number; bugs: number }>()
-  const count = (setup: string): { commits: number; bugs: number } => {
-    const found = counts.get(setup) ?? { commits: 0, bugs: 0 }
-    counts.set(setup, found)
-    return found
+  for (const day of rollups) {
+    const found = counts.get(day.setup) ?? { commits: 0, bugs: 0 }
+    found.commits += day.commits
+    found.bugs += day.bugs
+    counts.set(day.setup, found)
   }
-  for (const commit of commits) count(commit.setup).commits += 1
-  for (const bug of bugs) count(bug.setup).bugs += 1
-  for (const record of [...gradeEvents, ...usage]) count(record.setup)
   return buildLeaderboard(setups.filter((setup) => counts.has(setup.id)), store.rules, query)
     .slice(0, limit)
     .map((row): LeaderboardRow => ({ ...row, window: counts.get(row.status.setup) ?? { commits: 0, bugs: 0 } }))

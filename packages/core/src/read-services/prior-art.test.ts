@@ -45,7 +45,7 @@ describe('priorArt', () => {
     const { store, finds } = recordingFinds(await storeWithHistory())
     await priorArt(store, { task: 'shop change', limit: 2 })
     expect(finds.filter((find) => find.collection !== 'projects').map((find) => [find.collection, find.query?.limit])).toEqual([
-      ['retrospectives', 10_000], ['activities', 10_000], ['commits', 10_000], ['bugs', 10_000],
+      ['retrospectives', 2000], ['activities', 2000], ['commits', 2000], ['bugs', 2000],
     ])
     const titles = async (query: { depth?: number }): Promise<string[]> => {
       const answer = await priorArt(store, { task: 'change', limit: 20, ...query })
@@ -65,5 +65,15 @@ describe('priorArt', () => {
       const error = await priorArt(store, query).then(() => undefined, (caught: unknown) => caught)
       expect(isTrackerError(error, 'INVALID_QUERY')).toBe(true)
     }
+  })
+
+  it('gives the same answer a page and a slice at a time, pausing in between, when the host asks for pauses', async () => {
+    const store = await storeWithHistory()
+    let pauses = 0
+    for (const query of [{ task: 'payment webhooks' }, { task: 'shop change', project: SHOP, depth: 3 }, { task: 'api change', since: '2026-03-09T09:02:00Z' }]) {
+      const paused = await priorArt(store, query, { pause: () => { pauses += 1 } })
+      expect(paused).toEqual(await priorArt(store, query))
+    }
+    expect(pauses).toBeGreaterThanOrEqual(3)
   })
 })

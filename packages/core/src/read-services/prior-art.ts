@@ -1,10 +1,12 @@
 import type { PriorArtResult } from '../projects/prior-art.js'
-import { searchPriorArt } from '../projects/prior-art.js'
+import { startPriorArtSearch } from '../projects/prior-art.js'
 import { UNKNOWN } from '../projects/project-profile.js'
 import type { TrackerStore } from '../store/tracker-store.js'
 import { DEFAULT_PRIOR_ART_LIMIT, DEFAULT_SEARCH_DEPTH, boundOf } from './read-limits.js'
 import { withProfiles } from './profiled-projects.js'
-import type { ProfileOptions, TimeWindow } from './read-query.js'
+import type { CollectionRecords } from '../store/records.js'
+import { pagesInTime } from './paged-reads.js'
+import type { ProfileOptions, ReadOptions, TimeWindow } from './read-query.js'
 import { windowQuery } from './read-query.js'
 
 /** A prior-art question: earlier work relevant to a task. */
@@ -17,7 +19,7 @@ export interface PriorArtQuery extends TimeWindow {
   readonly scope?: string | undefined
   /** Patterns, and mistakes, returned at most; default 10. */
   readonly limit?: number | undefined
-  /** Newest records of each kind searched; default 10 000. */
+  /** Newest records of each kind searched; default 2,000 (give a window to search older work). */
   readonly depth?: number | undefined
 }
 
@@ -33,19 +35,36 @@ export interface PriorArtAnswer extends PriorArtResult {
  * stored profile's, else its folder's through `profileFolder`.
  * @throws {TrackerError} INVALID_QUERY for a bad limit or depth, INVALID_TIMESTAMP for a bad window.
  */
-export async function priorArt(store: TrackerStore, query: PriorArtQuery, options: ProfileOptions = {}): Promise<PriorArtAnswer> {
+export async function priorArt(store: TrackerStore, query: PriorArtQuery, options: ReadOptions = {}): Promise<PriorArtAnswer> {
   const limit = boundOf(query.limit, DEFAULT_PRIOR_ART_LIMIT)
   const newest = { ...windowQuery(query), limit: boundOf(query.depth, DEFAULT_SEARCH_DEPTH, 'depth') }
   const scope = query.scope ?? (query.project === undefined ? UNKNOWN : await scopeOf(store, query.project, options))
-  const [retrospectives, activities, commits, bugs] = await Promise.all([
-    store.find('retrospectives', newest), store.find('activities', newest), store.find('commits', newest), store.find('bugs', newest),
-  ])
+  // With a pause, records come a page at a time and are scored a slice at a time, the host's
+  // event loop turning in between; without one, in one read per kind.
+  const read = async <C extends 'retrospectives' | 'activities' | 'commits' | 'bugs'>(collection: C): Promise<CollectionRecords[C][]> => {
+    if (options.pause === undefined) return store.find(collection, newest)
+    const found: CollectionRecords[C][] = []
+    for await (const record of pagesInTime(store, collection, newest, { pageSize: SLICE, betweenPages: options.pause })) found.push(record)
+    return found
+  }
+  const retrospectives = await read('retrospectives')
+  const activities = await read('activities')
+  const commits = await read('commits')
+  const bugs = await read('bugs')
   // Scopes only tell same-scope work from other work: without a scope to prefer, no profile is needed.
   const worked = new Set([...retrospectives, ...activities, ...commits, ...bugs].map((record) => record.project))
   const recorded = scope === UNKNOWN ? [] : (await store.find('projects', { order: 'any' })).filter((project) => worked.has(project.path))
   const { projects } = withProfiles(recorded, options.profileFolder)
-  return { ...searchPriorArt(query.task, { retrospectives, activities, commits, bugs, projects }, { scope, limit }), scope }
+  const search = startPriorArtSearch(query.task, { retrospectives, activities, commits, bugs, projects }, { scope, limit })
+  for (let from = 0; from < search.size; from += SLICE) {
+    search.scan(from, from + SLICE)
+    await options.pause?.()
+  }
+  return { ...search.result(), scope }
 }
+
+/** Records read per page, and documents scored per slice, when the host asks for pauses. */
+const SLICE = 250
 
 async function scopeOf(store: TrackerStore, project: string, options: ProfileOptions): Promise<string> {
   const stored = (await store.get('projects', [project]))?.profile

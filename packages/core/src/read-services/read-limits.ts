@@ -12,9 +12,10 @@ export const DEFAULT_PRIOR_ART_LIMIT = 10
 
 /**
  * Newest records of each kind (retrospectives, journal entries, commits, bugs) prior art searches
- * when the query names no depth: enough for years of work, bounded for very large databases.
+ * when the query names no depth: months of busy work, and a bound on what one search reads and
+ * scores however large the database (a time window reaches older work).
  */
-export const DEFAULT_SEARCH_DEPTH = 10_000
+export const DEFAULT_SEARCH_DEPTH = 2_000
 
 /**
  * The query's bound, or the default when it names none.

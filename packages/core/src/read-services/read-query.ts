@@ -23,6 +23,16 @@ export interface ProfileOptions {
   readonly profileFolder?: FolderProfiler | undefined
 }
 
+/** What a read service may reach beyond the store, and how it shares the host's event loop. */
+export interface ReadOptions extends ProfileOptions {
+  /**
+   * Called between pages of a long read and slices of its work: a host resolves it on its event
+   * loop's next turn (`setImmediate`), so a long question never blocks the host for long.
+   * Without it, a read service reads and works in as few steps as it can.
+   */
+  readonly pause?: (() => unknown) | undefined
+}
+
 /** The store query of a list question: only the fields it gives. */
 export function recordQuery(query: ListQuery, limit?: number): RecordQuery {
   return {

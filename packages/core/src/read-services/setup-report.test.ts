@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { API, GPT, SHOP, SONNET, storeWithHistory } from '../../test/read-history.js'
-import { exportRecords } from './export-records.js'
 import { createFactScript } from '../testing/fact-script.js'
 import { createMemoryStore } from '../testing/memory-store.js'
+import { exportRecordStream, exportRecords } from './export-records.js'
 import { groupedReport, setupReport, setupTrends } from './setup-report.js'
 
 describe('setupReport', () => {
@@ -25,11 +25,44 @@ describe('setupReport', () => {
     expect(await setupTrends(store, { project: API, agent: 'build' })).toEqual([])
   })
 
+  it('counts commits, bugs and grades exactly on a day the window cuts, from that day’s records', async () => {
+    // Sonnet's facts run from 09:00 on 2 March, a minute apart; GPT's bug comes on 9 March.
+    const store = await storeWithHistory()
+    const commitsOf = async (query: Parameters<typeof setupReport>[1]): Promise<number[]> => (await setupReport(store, query)).rows.map((row) => row.commits)
+    expect(await commitsOf({ setup: SONNET })).toEqual([6])
+    expect(await commitsOf({ setup: SONNET, since: '2026-03-02T09:10:00Z' })).toEqual([4])
+    expect(await commitsOf({ setup: SONNET, until: '2026-03-02T09:10:00Z' })).toEqual([2])
+    expect(await commitsOf({ setup: SONNET, since: '2026-03-02T09:05:00Z', until: '2026-03-02T09:10:00Z' })).toEqual([1])
+    const cut = await setupReport(store, { setup: SONNET, since: '2026-03-02T09:10:00Z' })
+    expect(cut.rows[0]).toMatchObject({ userGrades: 3, meanUserGrade: (2 + 5 + 2) / 3 })
+    // Tool calls and cost are kept per day: a cut day keeps all of them.
+    expect(cut.rows[0]?.toolCalls).toBe(6)
+    expect((await setupReport(store, { setup: GPT, since: '2026-03-09T09:06:00Z' })).rows[0]).toMatchObject({ commits: 0, bugs: 1 })
+    expect((await setupReport(store, { limit: 1 })).rows).toHaveLength(1)
+  })
+
   it('narrows by project, window and setup filter', async () => {
     const store = await storeWithHistory()
     expect((await setupReport(store, { project: API })).rows.map((row) => row.setup)).toEqual([GPT])
     expect((await setupReport(store, { agent: 'build' })).projects).toBe(1)
     expect((await setupReport(store, { since: '2026-04-01' })).rows).toEqual([])
+  })
+})
+
+describe('exportRecordStream', () => {
+  it('gives every record once, oldest first, a page at a time, also when many share one instant', async () => {
+    const store = createMemoryStore()
+    const tied = createFactScript({ setup: SONNET, project: SHOP, start: '2026-04-01T00:00:00.000Z', stepMs: 0 })
+    const later = createFactScript({ setup: GPT, project: API, start: '2026-04-02T00:00:00.000Z', stepMs: 1000 })
+    await store.applyFacts([...Array.from({ length: 7 }, (_, i) => tied.activity(`tied ${String(i)}`)), ...Array.from({ length: 5 }, (_, i) => later.activity(`later ${String(i)}`))])
+    let pauses = 0
+    const streamed: string[] = []
+    for await (const item of exportRecordStream(store, {}, { pageSize: 2, betweenPages: () => { pauses += 1 } })) {
+      if (item.collection === 'activities') streamed.push(item.record.task)
+    }
+    expect(streamed).toEqual((await store.find('activities', { order: 'oldest' })).map((a) => a.task))
+    expect(streamed).toHaveLength(12)
+    expect(pauses).toBeGreaterThan(3)
   })
 })
 

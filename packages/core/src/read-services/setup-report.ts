@@ -15,11 +15,16 @@ import { toIsoTimestamp } from '../time/iso-timestamp.js'
 import { checkTimeZone } from '../time/calendar.js'
 import type { TimeWindow } from './read-query.js'
 import { windowQuery } from './read-query.js'
+import { DEFAULT_CATALOGUE_LIMIT, boundOf } from './read-limits.js'
+import type { RollupScope } from './window-rollups.js'
+import { windowRollups } from './window-rollups.js'
 
 /** A report question: outcomes per setup, narrowed by setup, project and time window. */
 export interface ReportQuery extends SetupFilter, TimeWindow {
   /** Only work in this project (its path). */
   readonly project?: string | undefined
+  /** At most this many rows (setups); default 1000. */
+  readonly limit?: number | undefined
 }
 
 /** The cross-project report of a window. */
@@ -47,7 +52,7 @@ export async function setupReport(store: TrackerStore, query: ReportQuery = {}):
     store.find('setups'), store.findCommitRefs(scope), store.find('gradeEvents', scope), store.find('bugs', scope), store.find('usage', scope),
   ])
   const usage = usageInWindow(days, query)
-  const rows = buildSetupReport({ setups, commits, gradeEvents, bugs, usage }, query, store.rules)
+  const rows = buildSetupReport({ setups, commits, gradeEvents, bugs, usage }, query, store.rules).slice(0, boundOf(query.limit, DEFAULT_CATALOGUE_LIMIT))
   return {
     rows,
     nonUserChannels: nonUserChannels(rows),
@@ -57,13 +62,16 @@ export async function setupReport(store: TrackerStore, query: ReportQuery = {}):
 
 /**
  * Each setup's weekly commits, mean user grade and cost in the window, oldest week first, for
- * charts of trends over time.
- * @throws {TrackerError} INVALID_TIMESTAMP for a bad window.
+ * charts of trends over time; from the day rollups.
+ * @throws {TrackerError} INVALID_QUERY for a bad limit, INVALID_TIMESTAMP for a bad window.
  */
 export async function setupTrends(store: TrackerStore, query: ReportQuery = {}): Promise<SetupTrend[]> {
-  const scope = windowScope(query)
-  const [commits, gradeEvents, usage] = await Promise.all([store.findCommitRefs(scope), store.find('gradeEvents', scope), store.find('usage', scope)])
-  return buildTrends({ commits, gradeEvents, usage }, query)
+  const limit = boundOf(query.limit, DEFAULT_CATALOGUE_LIMIT)
+  return buildTrends(await windowRollups(store, rollupScope(query)), query).slice(0, limit)
+}
+
+function rollupScope(query: ReportQuery): RollupScope {
+  return { ...windowQuery(query), ...(query.project === undefined ? {} : { project: query.project }), ...(query.setup === undefined ? {} : { setup: query.setup }) }
 }
 
 /**

@@ -15,6 +15,7 @@ async function records(store: TrackerStore, query = {}) {
     gradeEvents: await store.find('gradeEvents', query),
     bugs: await store.find('bugs', query),
     usage: await store.find('usage', query),
+    rollups: await store.find('usage', query),
     activities: await store.find('activities', query),
   }
 }
@@ -82,7 +83,7 @@ describe('buildSetupReport', () => {
     ])
     expect(nonUserChannels(rows)).toEqual(['cli-script', 'ingest'])
     expect(nonUserChannels(buildSetupReport(await records(await history())))).toEqual([])
-    const [week] = buildTrends(await records(store))[0]?.points ?? []
+    const [week] = buildTrends((await records(store)).rollups)[0]?.points ?? []
     expect(week?.meanUserGrade).toBe(2)
     expect(buildHistory(await records(store)).filter((entry) => entry.kind === 'grade').map((entry) => entry.summary)).toEqual([
       'c3 graded agent excellence via agent-tool',
@@ -134,7 +135,7 @@ describe('buildSetupReport', () => {
       ['grade', 'g1 graded user bad'],
       ['commit', 'g1 auth'],
     ])
-    const trends = buildTrends(await records(store))
+    const trends = buildTrends((await records(store)).rollups)
     expect(trends.map((t) => [t.setup, t.points.map((p) => [p.week, p.commits, p.meanUserGrade])])).toEqual([
       ['build@anthropic/claude-sonnet-4-5', [['2026-03-02', 2, 3.5]]],
       ['build@openai/gpt-5', [['2026-03-09', 1, -1]]],

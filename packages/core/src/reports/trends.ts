@@ -1,6 +1,4 @@
-import { isCountedGrade } from '../facts/grade-channel.js'
-import type { CommitRef } from '../store/commit-ref.js'
-import type { GradeEventRecord, UsageRecord } from '../store/records.js'
+import type { UsageRecord } from '../store/records.js'
 import type { SetupFilter } from './setup-filter.js'
 import { matchesSetupFilter } from './setup-filter.js'
 
@@ -19,12 +17,8 @@ export interface SetupTrend {
   readonly points: readonly TrendPoint[]
 }
 
-/** Weekly commits, mean user grade and cost per setup, for charts of trends over time. */
-export function buildTrends(records: {
-  readonly commits: readonly CommitRef[]
-  readonly gradeEvents: readonly GradeEventRecord[]
-  readonly usage: readonly UsageRecord[]
-}, filter: SetupFilter = {}): SetupTrend[] {
+/** Weekly commits, mean user grade and cost per setup, from day rollups, for charts of trends over time. */
+export function buildTrends(rollups: readonly UsageRecord[], filter: SetupFilter = {}): SetupTrend[] {
   const series = new Map<string, Map<string, { commits: number; grades: number; gradeSum: number; cost: number }>>()
   // Records of one day share a week: computing it once per day, not per record, keeps large windows cheap.
   const weekOfDay = new Map<string, string>()
@@ -42,20 +36,13 @@ export function buildTrends(records: {
     weeks.set(week, found)
     return found
   }
-  for (const commit of records.commits) {
-    const b = bucket(commit.setup, commit.at)
-    if (b !== undefined) b.commits += 1
-  }
-  for (const event of records.gradeEvents) {
-    if (event.userGrade === undefined || !isCountedGrade(event)) continue
-    const b = bucket(event.setup, event.at)
-    if (b === undefined) continue
-    b.grades += 1
-    b.gradeSum += event.userGrade
-  }
-  for (const day of records.usage) {
+  for (const day of rollups) {
     const b = bucket(day.setup, `${day.day}T00:00:00.000Z`)
-    if (b !== undefined) b.cost += day.cost
+    if (b === undefined) continue
+    b.commits += day.commits
+    b.grades += day.grades.user.count
+    b.gradeSum += day.grades.user.sum
+    b.cost += day.cost
   }
   return [...series]
     .map(([setup, weeks]) => ({

@@ -20,9 +20,9 @@ export function toCommitRef(commit: Pick<CommitRecord, 'setup' | 'project' | 'ha
  * order `find('commits', query)` gives (by time, ties by project then hash).
  */
 export function selectCommitRefs(refs: readonly CommitRef[], query: RecordQuery): CommitRef[] {
-  const { setup, project, since, until } = query
+  const { setup, project, since, until, hashPrefix } = query
   const matching = refs.filter((r) => (setup === undefined || r.setup === setup) && (project === undefined || r.project === project)
-    && (since === undefined || r.at >= since) && (until === undefined || r.at < until))
+    && (since === undefined || r.at >= since) && (until === undefined || r.at < until) && (hashPrefix === undefined || r.hash.startsWith(hashPrefix)))
   if (query.order !== 'any') {
     const direction = query.order === 'oldest' ? 1 : -1
     matching.sort((a, b) => direction * (a.at === b.at ? compareKeys([a.project, a.hash], [b.project, b.hash]) : a.at < b.at ? -1 : 1))

@@ -38,6 +38,12 @@ export function normaliseQuery(collection: CollectionName, query: RecordQuery = 
   if (query.project !== undefined && collection === 'setups') {
     throw new TrackerError('INVALID_QUERY', 'Setups cannot be filtered by project; filter commits or usage by project instead.')
   }
+  if (query.hashPrefix !== undefined && collection !== 'commits' && collection !== 'retrospectives') {
+    throw new TrackerError('INVALID_QUERY', `Only commits and retrospectives can be filtered by hash prefix, not ${collection}.`)
+  }
+  if (query.hashPrefix !== undefined && (typeof query.hashPrefix !== 'string' || query.hashPrefix === '')) {
+    throw new TrackerError('INVALID_QUERY', `Invalid hash prefix ${describeValue(query.hashPrefix)}: a non-empty string is required.`)
+  }
   const { limit } = query
   const order: unknown = query.order
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) {
@@ -61,6 +67,7 @@ export function matchesQuery<C extends CollectionName>(
 ): boolean {
   if (query.setup !== undefined && SETUP_OF[collection](record) !== query.setup) return false
   if (query.project !== undefined && PROJECT_OF[collection](record) !== query.project) return false
+  if (query.hashPrefix !== undefined && !hashOf(collection, record).startsWith(query.hashPrefix)) return false
   const time = recordTime(collection, record)
   if (collection === 'usage') {
     // A day matches when it overlaps [since, until).
@@ -87,4 +94,10 @@ export function orderAndLimit<C extends CollectionName>(
     .sort((a, b) => direction * (a.time === b.time ? compareKeys(recordKey(collection, a.record), recordKey(collection, b.record)) : a.time < b.time ? -1 : 1))
     .map(({ record }) => record)
   return query.limit === undefined ? sorted : sorted.slice(0, query.limit)
+}
+
+function hashOf<C extends CollectionName>(collection: C, record: CollectionRecords[C]): string {
+  if (collection === 'commits') return (record as CollectionRecords['commits']).hash
+  if (collection === 'retrospectives') return (record as CollectionRecords['retrospectives']).commit
+  return ''
 }

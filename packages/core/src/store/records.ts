@@ -1,11 +1,20 @@
 import type { AgentState } from '../scoring/agent-state.js'
 import type { Party, TokenUsage } from '../facts/facts.js'
 import type { Grade } from '../facts/grade.js'
-import type { GradeChannel } from '../facts/grade-channel.js'
+import type { GradeChannel, ShownGradeChannel } from '../facts/grade-channel.js'
 import type { ProjectProfile } from '../projects/project-profile.js'
 
-/** Version of the record shapes below; stored in every record as `v`. */
-export const RECORD_VERSION = 1
+/** Version of each record shape below, stored in every record as `v`: 2 for day rollups (which gained bugs and grades), 1 for the rest. */
+export const RECORD_VERSIONS: { readonly [C in CollectionName]: CollectionRecords[C]['v'] } = {
+  setups: 1,
+  projects: 1,
+  commits: 1,
+  retrospectives: 1,
+  gradeEvents: 1,
+  bugs: 1,
+  activities: 1,
+  usage: 2,
+}
 
 /** A scored setup (agent + provider/model). Key: `[id]`. */
 export interface SetupRecord {
@@ -117,16 +126,36 @@ export interface ActivityRecord {
   readonly notes?: string
 }
 
-/** Per setup, project and UTC day: counts, tokens and cost. Key: `[setup, project, day]`. */
-export interface UsageRecord {
-  readonly v: 1
-  readonly setup: string
-  readonly project: string
-  readonly day: string
+/** Count, sum and sum of squares of grades: what means and spreads need. */
+export interface GradeSums {
+  readonly count: number
+  readonly sum: number
+  readonly squares: number
+}
+
+/** User grades that came through one channel: how many, how many count, and their sum. */
+export interface ChannelSums {
+  readonly grades: number
+  readonly counted: number
+  readonly sum: number
+}
+
+/**
+ * The grades a rollup holds: every agent grade; the user grades that count (see `isCountedGrade`);
+ * and every user grade, counted or not, by the channel it came through (`unrecorded` for grades
+ * recorded before grades carried one).
+ */
+export interface GradeRollup {
+  readonly agent: GradeSums
+  readonly user: GradeSums
+  readonly userByChannel: Readonly<Partial<Record<ShownGradeChannel, ChannelSums>>>
+}
+
+/** The counters facts add to a rollup directly: nothing stored records could count them again from. */
+export interface UsageCounters {
   readonly toolCalls: number
   readonly toolFailures: number
   readonly commands: number
-  readonly commits: number
   readonly pushes: number
   readonly messages: number
   readonly tokens: TokenUsage
@@ -135,6 +164,27 @@ export interface UsageRecord {
   readonly estimatedCost?: number
   /** Responses whose model has no known price (their cost is unknown, counted as 0); absent when none. */
   readonly unpricedMessages?: number
+}
+
+/**
+ * The rollup of one setup's work in one project on one UTC day: tool calls and failures, commands,
+ * pushes, messages, tokens and cost (added by facts), and commits, bugs and grades (the day's
+ * commit, bug and grade-event records, counted as they are stored). Reports read these, not the
+ * events. Key: `[setup, project, day]`.
+ */
+export interface UsageRecord extends UsageCounters {
+  readonly v: 2
+  readonly setup: string
+  readonly project: string
+  readonly day: string
+  readonly commits: number
+  readonly bugs: number
+  readonly grades: GradeRollup
+  /**
+   * The part of the counters that no fact in the fact log backs: counted before the log existed
+   * (databases upgraded from schema 1) or brought in by an import.
+   */
+  readonly baseline?: UsageCounters
 }
 
 /** A project folder the tracker has seen. Key: `[path]`. */

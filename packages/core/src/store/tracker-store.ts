@@ -15,16 +15,36 @@ export interface RecordQuery {
   readonly since?: string
   /** Only records before this ISO timestamp (exclusive). */
   readonly until?: string
+  /** Commits (and retrospectives) only: only those whose commit hash starts with this. */
+  readonly hashPrefix?: string
   /** At most this many records. */
   readonly limit?: number
   /** `newest` first (default), `oldest` first, or `any`: the store's fastest order (for aggregates). */
   readonly order?: 'newest' | 'oldest' | 'any'
 }
 
-/** A fact the store did not apply, and why (e.g. a commit recorded twice). */
+/** A fact the store did not apply, and why: {@link REPEAT}, or a sentence (e.g. a commit recorded twice). */
 export interface SkippedFact {
   readonly id: string
   readonly reason: string
+}
+
+/** The reason of a skipped fact whose id the store had already: it was sent or ingested again. */
+export const REPEAT = 'repeat'
+
+/** One entry of the fact log: a fact as applied, and its local sequence number. */
+export interface LoggedFact {
+  /** Position in this store's log: 1, 2, 3, … in apply order, across processes. Local to one store. */
+  readonly seq: number
+  readonly fact: Fact
+}
+
+/** Which part of the fact log to read: facts after a sequence number, at most so many. */
+export interface FactLogQuery {
+  /** Only facts with a greater sequence number (e.g. the last one a team database acknowledged); default 0. */
+  readonly after?: number
+  /** At most this many facts. */
+  readonly limit?: number
 }
 
 /** What one atomic batch did when the store wrote it at once. */
@@ -32,7 +52,7 @@ export interface AppliedBatch {
   readonly deferred: false
   /** Facts applied. */
   readonly applied: number
-  /** Facts recognised as repeats and left out; they changed nothing. */
+  /** Facts that changed nothing: repeats of a stored id (reason {@link REPEAT}) and facts with no effect left. */
   readonly skipped: readonly SkippedFact[]
   /** Records put (several facts on one record collapse into one put). */
   readonly recordsWritten: number
@@ -112,7 +132,10 @@ export interface ReattributeResult {
 /**
  * The store port. State changes cross it only as facts, which the store applies to the
  * current stored state inside its own atomic write, so that no concurrent writer's increment
- * is ever lost. Reads return plain, versioned records.
+ * is ever lost. Every fact has a stable id: the store remembers the ids it has seen, in the same
+ * write, and skips a fact whose id it has (a {@link REPEAT}), so reruns and resends never count
+ * twice. It keeps every fact it took in an append-only log with a local sequence number, for
+ * recomputing, merging and syncing. Reads return plain, versioned records.
  */
 export interface TrackerStore {
   /** The scoring rules this store applies facts with. */
@@ -136,6 +159,20 @@ export interface TrackerStore {
    * @throws {TrackerError} INVALID_QUERY for a malformed query.
    */
   findCommitRefs(query?: RecordQuery): Promise<CommitRef[]>
+  /**
+   * Which of these fact ids the store has taken already (applied, or found without effect): a fact
+   * with one of them would be skipped as a {@link REPEAT}.
+   */
+  knownFactIds(ids: readonly string[]): Promise<ReadonlySet<string>>
+  /**
+   * The fact log in sequence order, after `after` and up to `limit` facts, read lazily: every fact
+   * the store took (applied, or found without effect), as it was given. A buffering store writes
+   * what is pending first.
+   * @throws {TrackerError} INVALID_QUERY for a malformed query.
+   */
+  readFactLog(query?: FactLogQuery): AsyncIterable<LoggedFact>
+  /** The sequence number of the newest logged fact; 0 while the log is empty. */
+  lastFactSeq(): Promise<number>
   /** Every record of a collection in key order, without loading them all at once. */
   scan<C extends CollectionName>(collection: C): AsyncIterable<CollectionRecords[C]>
   /** Writes records whose key is absent; never overwrites. Atomic. */
@@ -181,4 +218,4 @@ export function supportsSyncApply(store: TrackerStore): store is SyncTrackerStor
 }
 
 /** The schema version this release of core reads and writes. */
-export const SCHEMA_VERSION = 1
+export const SCHEMA_VERSION = 2

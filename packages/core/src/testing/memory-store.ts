@@ -2,17 +2,19 @@ import { TrackerError } from '../errors.js'
 import type { Fact } from '../facts/facts.js'
 import { selectCommitRefs, toCommitRef } from '../store/commit-ref.js'
 import { planFacts } from '../planning/plan-facts.js'
+import { planImport } from '../planning/plan-import.js'
 import type { RecordReader } from '../planning/plan-overlay.js'
 import { withProfile } from '../planning/plan-projects.js'
-import type { ReattributionInput } from '../planning/plan-reattribution.js'
-import { REATTRIBUTED_COLLECTIONS, planReattribution } from '../planning/plan-reattribution.js'
+import type { LoggedReattribution, ReattributionInput } from '../planning/plan-reattribution.js'
+import { REATTRIBUTED_COLLECTIONS, attributedFact, planReattribution } from '../planning/plan-reattribution.js'
 import { planSetupImport } from '../scoring/combine-setups.js'
 import { matchesQuery, normaliseQuery, orderAndLimit } from '../store/record-query.js'
 import type { CollectionName, CollectionRecords, RecordKey } from '../store/records.js'
-import { COLLECTIONS, compareKeys, recordKey } from '../store/records.js'
+import { COLLECTIONS, compareKeys } from '../store/records.js'
 import type { ScoringRules, ScoringRulesInput } from '../scoring/rules.js'
 import { resolveRules } from '../scoring/rules.js'
-import type { AppliedBatch, ImportResult, MigrationRecord, RecordBatch, SyncTrackerStore } from '../store/tracker-store.js'
+import { checkFactLogQuery } from '../store/fact-log-query.js'
+import type { AppliedBatch, FactLogQuery, ImportResult, LoggedFact, MigrationRecord, RecordBatch, SyncTrackerStore } from '../store/tracker-store.js'
 import { SCHEMA_VERSION } from '../store/tracker-store.js'
 import { validateFact } from '../facts/validate-fact.js'
 
@@ -32,6 +34,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SyncTracker
   const rules: ScoringRules = resolveRules(options.rules ?? {})
   const tables = new Map<CollectionName, Table>(COLLECTIONS.map((name) => [name, new Map()]))
   const migrations = new Map<string, MigrationRecord>()
+  /** The fact log (sequence number = position + 1) and every logged id with its sequence number. */
+  const log: Fact[] = []
+  const factIds = new Map<string, number>()
+  /** Reattributions, for reading the log (see `attributedFact`). */
+  const reattributions: LoggedReattribution[] = []
   // How this store names itself as an import source (see `combineSetup`).
   const ownSource = `database:memory-${String(Date.now())}-${Math.random().toString(36).slice(2)}`
   let closed = false
@@ -45,10 +52,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SyncTracker
   const ensureOpen = (): void => {
     if (closed) throw new TrackerError('STORE_CLOSED', 'The memory store is closed.')
   }
-  const reader: RecordReader = {
-    get: <C extends CollectionName>(collection: C, key: RecordKey) =>
-      table(collection).get(slot(key))?.record as CollectionRecords[C] | undefined,
-  }
+  const getRecord = <C extends CollectionName>(collection: C, key: RecordKey): CollectionRecords[C] | undefined =>
+    table(collection).get(slot(key))?.record as CollectionRecords[C] | undefined
   const put = (collection: CollectionName, key: RecordKey, record: unknown): void => {
     table(collection).set(slot(key), { key, record: copy(record) })
   }
@@ -56,8 +61,21 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SyncTracker
   const applyFactsSync = (facts: readonly Fact[]): AppliedBatch => {
     ensureOpen()
     const checked = facts.map((fact) => validateFact(fact))
+    const claimed = new Set<string>()
+    const reader: RecordReader = {
+      get: getRecord,
+      claimFact: (id) => {
+        if (factIds.has(id) || claimed.has(id)) return false
+        claimed.add(id)
+        return true
+      },
+    }
     const plan = planFacts(reader, checked, rules)
     for (const write of plan.writes) put(write.collection, write.key, write.record)
+    for (const fact of plan.logged) {
+      log.push(copy(fact))
+      factIds.set(fact.id, log.length)
+    }
     return { deferred: false, applied: plan.applied, skipped: plan.skipped, recordsWritten: plan.writes.length }
   }
 
@@ -69,7 +87,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SyncTracker
     get: <C extends CollectionName>(collection: C, key: RecordKey) =>
       Promise.resolve().then(() => {
         ensureOpen()
-        const found = reader.get(collection, key)
+        const found = getRecord(collection, key)
         return found === undefined ? undefined : copy(found)
       }),
 
@@ -90,6 +108,25 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SyncTracker
         return selectCommitRefs(refs, normaliseQuery('commits', query))
       }),
 
+    knownFactIds: (ids) =>
+      Promise.resolve().then(() => {
+        ensureOpen()
+        return new Set(ids.filter((id) => factIds.has(id)))
+      }),
+
+    // eslint-disable-next-line @typescript-eslint/require-await -- the port is async; this store has nothing to wait for
+    async *readFactLog(query?: FactLogQuery): AsyncIterable<LoggedFact> {
+      ensureOpen()
+      const { after, limit } = checkFactLogQuery(query)
+      const end = Math.min(log.length, after + limit)
+      for (let seq = after + 1; seq <= end; seq++) {
+        const fact = log[seq - 1]
+        if (fact !== undefined) yield { seq, fact: attributedFact(copy(fact), seq, reattributions) }
+      }
+    },
+
+    lastFactSeq: () => Promise.resolve().then(() => (ensureOpen(), log.length)),
+
     // eslint-disable-next-line @typescript-eslint/require-await -- the port is async; this store has nothing to wait for
     async *scan<C extends CollectionName>(collection: C): AsyncIterable<CollectionRecords[C]> {
       ensureOpen()
@@ -100,24 +137,15 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SyncTracker
     importRecords: (batch: RecordBatch) =>
       Promise.resolve().then((): ImportResult => {
         ensureOpen()
-        const fresh = new Map<string, { collection: CollectionName; key: RecordKey; record: unknown }>()
-        let skipped = 0
-        for (const collection of COLLECTIONS) {
-          for (const record of batch[collection] ?? []) {
-            const key = recordKey(collection, record as never)
-            const id = `${collection}:${slot(key)}`
-            if (table(collection).has(slot(key)) || fresh.has(id)) skipped += 1
-            else fresh.set(id, { collection, key, record })
-          }
-        }
-        for (const { collection, key, record } of fresh.values()) put(collection, key, record)
-        return { written: fresh.size, skipped }
+        const plan = planImport({ get: getRecord, claimFact: () => true }, batch)
+        for (const write of plan.writes) put(write.collection, write.key, write.record)
+        return { written: plan.written, skipped: plan.skipped }
       }),
 
     importSetups: (source, setups) =>
       Promise.resolve().then(() => {
         ensureOpen()
-        const plan = planSetupImport((id) => reader.get('setups', [id]), setups, source, rules, ownSource)
+        const plan = planSetupImport((id) => getRecord('setups', [id]), setups, source, rules, ownSource)
         for (const record of plan.puts) put('setups', [record.id], record)
         return copy(plan.result)
       }),
@@ -129,16 +157,17 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SyncTracker
         const inProject = (record: unknown): boolean => (record as { project?: string }).project === move.project
         const records = Object.fromEntries(REATTRIBUTED_COLLECTIONS.map((c) => [c, ofFrom(c).filter(inProject)])) as unknown as ReattributionInput['records']
         const fromHasOtherRecords = REATTRIBUTED_COLLECTIONS.some((c) => ofFrom(c).some((record) => !inProject(record)))
-        const plan = planReattribution(move, { records, get: (collection, key) => reader.get(collection, key), fromHasOtherRecords }, rules)
+        const plan = planReattribution(move, { records, get: getRecord, fromHasOtherRecords }, rules)
         for (const { collection, key } of plan.deletes) table(collection).delete(slot(key))
         for (const write of plan.puts) put(write.collection, write.key, write.record)
+        if (log.length > 0) reattributions.push({ from: move.from, to: move.to, project: move.project, throughSeq: log.length })
         return plan.result
       }),
 
     saveProjectProfile: (path, profile) =>
       Promise.resolve().then(() => {
         ensureOpen()
-        const record = withProfile(reader.get('projects', [path]), path, profile)
+        const record = withProfile(getRecord('projects', [path]), path, profile)
         put('projects', [path], record)
         return copy(record)
       }),

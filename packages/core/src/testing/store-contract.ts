@@ -9,7 +9,9 @@ import type { SetupRecord } from '../store/records.js'
 import { COLLECTIONS } from '../store/records.js'
 import type { ScoringRulesInput } from '../scoring/rules.js'
 import type { TrackerStore } from '../store/tracker-store.js'
-import { SCHEMA_VERSION } from '../store/tracker-store.js'
+import { REPEAT, SCHEMA_VERSION } from '../store/tracker-store.js'
+import { checkRollups } from '../rollups/check-rollups.js'
+import { NO_GRADES } from '../rollups/usage-rollup.js'
 import { createFactScript } from './fact-script.js'
 
 /** Makes a fresh, empty store for one check; the check closes it. */
@@ -33,6 +35,12 @@ async function withStore(factory: StoreFactory, body: (store: TrackerStore) => P
   } finally {
     await store.close()
   }
+}
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const found: T[] = []
+  for await (const item of items) found.push(item)
+  return found
 }
 
 async function expectCode(promise: Promise<unknown>, code: string): Promise<void> {
@@ -74,6 +82,8 @@ export const STORE_CONTRACT_CHECKS: readonly StoreContractCheck[] = [
         for (const collection of COLLECTIONS) expect(await store.find(collection)).toEqual([])
         expect(await store.get('setups', [SETUP])).toBeUndefined()
         expect(await store.listMigrations()).toEqual([])
+        expect(await store.lastFactSeq()).toBe(0)
+        expect(await collect(store.readFactLog())).toEqual([])
       }),
   },
   {
@@ -168,6 +178,44 @@ export const STORE_CONTRACT_CHECKS: readonly StoreContractCheck[] = [
       }),
   },
   {
+    name: 'skips a fact whose id it has taken, in the same batch or a later one, as a repeat',
+    run: (factory) =>
+      withStore(factory, async (store) => {
+        const s = createFactScript({ setup: SETUP, project: PROJECT })
+        const call = s.toolCall()
+        const commit = s.commit('abcd0001')
+        const first = await store.applyFacts([call, call, commit])
+        if (!first.deferred) expect(first).toMatchObject({ applied: 2, skipped: [{ id: call.id, reason: REPEAT }] })
+        // Same ids, other content: still repeats — the id says which fact it is.
+        const later = s.toolCall('edit', false)
+        const again = await store.applyFacts([{ ...later, id: call.id }, { ...s.commit('ffff9999'), id: commit.id }, later])
+        if (!again.deferred) expect(again).toMatchObject({ applied: 1, skipped: [{ id: call.id, reason: REPEAT }, { id: commit.id, reason: REPEAT }] })
+        expect((await store.get('setups', [SETUP]))?.state).toMatchObject({ toolCalls: 2, toolFailures: 1, commits: 1 })
+        expect((await store.find('commits')).map((c) => c.hash)).toEqual(['abcd0001'])
+        expect(await store.knownFactIds([call.id, commit.id, later.id, 'never-seen'])).toEqual(new Set([call.id, commit.id, later.id]))
+      }),
+  },
+  {
+    name: 'logs every fact it takes, applied or without effect, in order with sequence numbers',
+    run: (factory) =>
+      withStore(factory, async (store) => {
+        const facts = mixedSequence()
+        const s = createFactScript({ setup: OTHER, project: PROJECT })
+        const noEffect = s.commit('a1b2c3d4e5')
+        await store.applyFacts(facts)
+        await store.applyFacts([facts[3] ?? noEffect, noEffect])
+        const log = await collect(store.readFactLog())
+        expect(log.map((entry) => entry.seq)).toEqual(Array.from({ length: facts.length + 1 }, (_, i) => i + 1))
+        expect(log.map((entry) => entry.fact)).toEqual([...facts, noEffect])
+        expect(await store.lastFactSeq()).toBe(facts.length + 1)
+        const page = await collect(store.readFactLog({ after: 10, limit: 3 }))
+        expect(page.map((entry) => [entry.seq, entry.fact.id])).toEqual([11, 12, 13].map((seq) => [seq, facts[seq - 1]?.id]))
+        expect(await collect(store.readFactLog({ after: facts.length + 1 }))).toEqual([])
+        await expectCode(collect(store.readFactLog({ after: -1 })), 'INVALID_QUERY')
+        await expectCode(collect(store.readFactLog({ limit: 1.5 })), 'INVALID_QUERY')
+      }),
+  },
+  {
     name: 'merges both grades into one retrospective and keeps each party to one grade',
     run: (factory) =>
       withStore(factory, async (store) => {
@@ -241,6 +289,58 @@ export const STORE_CONTRACT_CHECKS: readonly StoreContractCheck[] = [
         expect(days[1]?.tokens).toEqual({ input: 10, output: 2, reasoning: 0, cacheRead: 7, cacheWrite: 0 })
         expect(await store.find('usage', { since: '2026-05-02T12:00:00Z' })).toHaveLength(1)
         expect(await store.find('usage', { until: '2026-05-02' })).toHaveLength(1)
+      }),
+  },
+  {
+    name: 'rolls commits, bugs and grades up per setup, project and day, beside tool calls, tokens and cost',
+    run: (factory) =>
+      withStore(factory, async (store) => {
+        const s = createFactScript({ setup: SETUP, project: PROJECT, start: '2026-05-01T08:00:00.000Z', stepMs: 60 * 60_000 })
+        const t = createFactScript({ setup: SETUP, project: SECOND, start: '2026-05-01T08:30:00.000Z', stepMs: 60 * 60_000 })
+        await store.applyFacts([
+          s.commit('cafe0001'), s.grade('cafe0001', { by: 'user', userGrade: 5, agentGrade: 2 }), s.bug('user', 'typo'),
+          s.commit('cafe0002'), s.grade('cafe0002', { by: 'agent', agentGrade: -1 }), t.commit('cafe0003'), t.toolCall(),
+          t.grade('cafe0003', { by: 'user', userGrade: 2, channel: 'cli-script' }), t.grade('cafe0003', { by: 'user', userGrade: -1, channel: 'slash-command' }),
+        ])
+        const rows = await store.find('usage', { order: 'oldest' })
+        expect(rows.map((row) => [row.project, row.commits, row.bugs, row.grades, row.toolCalls])).toEqual([
+          [PROJECT, 2, 1, { agent: { count: 2, sum: 1, squares: 5 }, user: { count: 1, sum: 5, squares: 25 }, userByChannel: { unrecorded: { grades: 1, counted: 1, sum: 5 } } }, 0],
+          // A user grade from a channel not the user's counts for nothing, but shows by channel.
+          [SECOND, 1, 0, { agent: { count: 0, sum: 0, squares: 0 }, user: { count: 1, sum: -1, squares: 1 }, userByChannel: { 'cli-script': { grades: 1, counted: 0, sum: 2 }, 'slash-command': { grades: 1, counted: 1, sum: -1 } } }, 1],
+        ].sort((a, b) => (a[0] as string).localeCompare(b[0] as string)))
+        expect(rows.every((row) => row.baseline === undefined)).toBe(true)
+      }),
+  },
+  {
+    name: 'imports keep the day rollups exact, and an imported rollup gives its counters once, where none are counted yet',
+    run: (factory) =>
+      withStore(factory, async (store) => {
+        const s = createFactScript({ setup: SETUP, project: PROJECT, start: '2026-05-02T08:00:00.000Z' })
+        await store.applyFacts([s.toolCall(), s.toolCall()])
+        const [own] = await store.find('usage')
+        if (own === undefined) throw new Error('rollup missing')
+        // A rollup with counters of its own is kept as it is, like any stored record.
+        expect(await store.importRecords({ usage: [{ ...own, toolCalls: 40 }] })).toEqual({ written: 0, skipped: 1 })
+        expect((await store.get('usage', [SETUP, PROJECT, '2026-05-02']))?.toolCalls).toBe(2)
+        const at = '2026-05-03T12:00:00.000Z'
+        const imported = { ...own, day: '2026-05-03', toolCalls: 5, toolFailures: 1, commits: 9, cost: 1.5, messages: 3 }
+        const commit = { v: 1 as const, project: PROJECT, hash: 'beef0001', setup: SETUP, at, message: 'imported' }
+        const grade = { v: 1 as const, id: 'g-imported', setup: SETUP, project: PROJECT, commit: 'beef0001', at, by: 'user' as const, userGrade: 2 as const }
+        const bug = { v: 1 as const, id: 'b-imported', setup: SETUP, project: PROJECT, at, by: 'user' as const, skillPointsAfter: 0 }
+        expect(await store.importRecords({ usage: [imported], commits: [commit], gradeEvents: [grade], bugs: [bug] })).toEqual({ written: 4, skipped: 0 })
+        const expected = {
+          toolCalls: 5, toolFailures: 1, commits: 1, bugs: 1, cost: 1.5, messages: 3,
+          grades: { agent: { count: 0, sum: 0, squares: 0 }, user: { count: 1, sum: 2, squares: 4 } },
+          baseline: { toolCalls: 5, toolFailures: 1, commands: 0, pushes: 0, messages: 3, tokens: own.tokens, cost: 1.5 },
+        }
+        expect(await store.get('usage', [SETUP, PROJECT, '2026-05-03'])).toMatchObject(expected)
+        expect(await store.importRecords({ usage: [imported], commits: [commit], gradeEvents: [grade], bugs: [bug] })).toEqual({ written: 0, skipped: 4 })
+        expect(await store.get('usage', [SETUP, PROJECT, '2026-05-03'])).toMatchObject(expected)
+        // Events imported first make a rollup without counters; a rollup imported after them still gives its counters.
+        const next = { ...commit, hash: 'beef0002', at: '2026-05-04T12:00:00.000Z' }
+        expect(await store.importRecords({ commits: [next] })).toEqual({ written: 1, skipped: 0 })
+        expect(await store.importRecords({ usage: [{ ...imported, day: '2026-05-04' }] })).toEqual({ written: 1, skipped: 0 })
+        expect(await store.get('usage', [SETUP, PROJECT, '2026-05-04'])).toMatchObject({ commits: 1, toolCalls: 5, baseline: { toolCalls: 5 } })
       }),
   },
   {
@@ -357,6 +457,37 @@ export const STORE_CONTRACT_CHECKS: readonly StoreContractCheck[] = [
         expect(await store.find('activities', { setup: SETUP })).toMatchObject([{ id: 'legacy-1', setup: SETUP }])
         for (const collection of COLLECTIONS) expect((await store.find(collection)).filter((record) => (record as { setup?: string }).setup === wrong)).toEqual([])
         await expectCode(store.reattribute({ from: wrong, to: 'bad@id', project: PROJECT, source }), 'INVALID_SETUP_ID')
+      }),
+  },
+  {
+    name: 'keeps the day rollups exact across a reattribution, and reads the facts logged before it as the new setup\'s',
+    run: (factory) =>
+      withStore(factory, async (store) => {
+        const wrong = 'unattributed-app'
+        const start = '2026-02-23T09:00:00.000Z'
+        const mine = createFactScript({ setup: SETUP, project: PROJECT, start })
+        const theirs = createFactScript({ setup: wrong, project: PROJECT, start: '2026-02-23T12:00:00.000Z' })
+        const elsewhere = createFactScript({ setup: wrong, project: SECOND, start })
+        await store.applyFacts([mine.commit('dddd0001'), mine.toolCall(), mine.usage({ input: 100 }, 0.5)])
+        await store.applyFacts([theirs.commit('eeee0002'), theirs.toolCall('bash', false), theirs.usage({ input: 50 }, 0.25), theirs.grade('eeee0002', { by: 'user', userGrade: 5 }), elsewhere.toolCall()])
+        const counters = { toolCalls: 7, toolFailures: 0, commands: 0, pushes: 0, messages: 0, tokens: { input: 0, output: 0, reasoning: 0, cacheRead: 0, cacheWrite: 0 }, cost: 1 }
+        // A day an import brought, whose counters no logged fact backs.
+        await store.importRecords({ usage: [{ v: 2, setup: wrong, project: PROJECT, day: '2026-02-20', ...counters, commits: 0, bugs: 0, grades: NO_GRADES, baseline: counters }] })
+        await store.reattribute({ from: wrong, to: SETUP, project: PROJECT, source: `legacy-files:${PROJECT}` })
+        expect((await checkRollups(store)).drift).toEqual([])
+        const days = await store.find('usage', { setup: SETUP, order: 'oldest' })
+        expect(days.map((day) => [day.day, day.commits, day.toolCalls, day.toolFailures, day.messages, day.tokens.input, day.cost, day.grades.user.count, day.baseline?.toolCalls])).toEqual([
+          ['2026-02-20', 0, 7, 0, 0, 0, 1, 0, 7],
+          ['2026-02-23', 2, 2, 1, 2, 150, 0.75, 1, undefined],
+        ])
+        expect((await store.find('usage', { setup: wrong })).map((day) => [day.project, day.toolCalls])).toEqual([[SECOND, 1]])
+        const after = theirs.toolCall()
+        await store.applyFacts([after])
+        const logged = []
+        for await (const entry of store.readFactLog()) logged.push(entry.fact)
+        expect(logged.filter((fact) => fact.project === PROJECT && fact.id !== after.id).every((fact) => fact.setup === SETUP)).toBe(true)
+        expect(logged.filter((fact) => fact.project === SECOND || fact.id === after.id).map((fact) => fact.setup)).toEqual([wrong, wrong])
+        expect((await checkRollups(store)).drift).toEqual([])
       }),
   },
   {

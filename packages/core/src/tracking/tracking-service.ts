@@ -299,7 +299,8 @@ async function findCommit(store: TrackerStore, setup: string, ref: string | unde
     throw new TrackerError('UNKNOWN_COMMIT', `Commit reference ${describeValue(ref)} is too short: give at least ${String(MIN_PREFIX)} characters of the hash.`)
   }
   const scope = project === undefined ? {} : { project }
-  const mine = (await store.find('commits', { setup, ...scope })).filter((c) => c.hash.startsWith(wanted))
+  // The by-hash lookup reads the commits with this prefix only, however many the setup made.
+  const mine = await store.find('commits', { setup, ...scope, hashPrefix: wanted })
   if (mine.length === 1 && mine[0] !== undefined) return mine[0]
   if (mine.length > 1) {
     throw new TrackerError(
@@ -307,7 +308,7 @@ async function findCommit(store: TrackerStore, setup: string, ref: string | unde
       `Commit reference ${describeValue(ref)} matches ${String(mine.length)} commits of ${setup} (${mine.slice(0, 5).map((c) => short(c.hash)).join(', ')}); give more characters.`,
     )
   }
-  const elsewhere = (await store.find('commits', scope)).find((c) => c.hash.startsWith(wanted))
+  const [elsewhere] = await store.find('commits', { ...scope, hashPrefix: wanted, limit: 1 })
   if (elsewhere !== undefined) {
     throw new TrackerError('UNKNOWN_COMMIT', `Commit ${short(elsewhere.hash)} was made by ${elsewhere.setup}, not ${setup}.`)
   }

@@ -65,6 +65,12 @@ describe('importHistory', () => {
       expect(await store.get('commits', [repo, quiet])).toMatchObject({ message: 'feat: quiet b' })
       expect(await store.get('commits', ['/nowhere/old-project', '1234abc'])).toMatchObject({ message: 'old work' })
       expect((await store.get('setups', ['claude-code@anthropic/claude-opus-4-8']))?.state).toMatchObject({ toolCalls: 4, toolFailures: 1, commits: 3, pushes: 1, messages: 4 })
+
+      // A rerun finds every fact's id taken already, counts it a repeat and changes nothing.
+      const setups = await store.find('setups')
+      const rerun = await importHistory({ store, locations: [givenLocation('claude-code', projects), givenLocation('codex', codex), givenLocation('opencode', opencode)] })
+      expect(rerun.map((summary) => [summary.imported, summary.repeats])).toEqual(summaries.map((summary) => [0, summary.facts]))
+      expect(await store.find('setups')).toEqual(setups)
     } finally {
       await store.close()
     }
@@ -78,6 +84,10 @@ describe('importHistory', () => {
       const [summary] = await importHistory({ store, dryRun: true, locations: [givenLocation('claude-code', projects)] })
       expect(summary).toMatchObject({ messages: 1, facts: 1, imported: 1, problemCount: 1, problems: [{ kind: 'problem', file, line: 2, reason: 'the last line is incomplete (the file may still be being written); it was left out' }] })
       expect(await store.find('setups')).toEqual([])
+      // After a real import, a dry run tells the facts the store has from new ones.
+      await importHistory({ store, locations: [givenLocation('claude-code', projects)] })
+      const [again] = await importHistory({ store, dryRun: true, locations: [givenLocation('claude-code', projects)] })
+      expect(again).toMatchObject({ facts: 1, imported: 0, repeats: 1 })
     } finally {
       await store.close()
     }

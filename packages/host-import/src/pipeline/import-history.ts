@@ -14,7 +14,7 @@ import { shellFacts } from './shell-facts.js'
 export interface ImportHistoryOptions {
   /** The hosts' histories to read (see `historyLocations`). */
   readonly locations: readonly HistoryLocation[]
-  /** Where the facts go; with `dryRun`, only asked which facts it has (and may be absent). */
+  /** Where the facts go; with `dryRun`, only asked which fact ids it has taken (and may be absent). */
   readonly store?: TrackerStore | undefined
   /** Read and count, but write nothing. */
   readonly dryRun?: boolean | undefined
@@ -26,8 +26,6 @@ export interface ImportHistoryOptions {
   readonly estimator?: CostEstimator | undefined
   /** Facts written per transaction; default 5,000 (each transaction waits for the disk once). */
   readonly batchSize?: number | undefined
-  /** Which of these fact ids are recorded already (for a dry run's count of new facts). */
-  readonly knownFactIds?: ((ids: readonly string[]) => Promise<ReadonlySet<string>>) | undefined
   /** Called as each source's files or sessions are read. */
   readonly onProgress?: ((source: HostName, done: number, total: number) => void) | undefined
 }
@@ -54,7 +52,7 @@ export async function importHistory(options: ImportHistoryOptions): Promise<Sour
       pending = []
       if (batch.length === 0) return
       if (options.dryRun === true || options.store === undefined) {
-        const known = (await options.knownFactIds?.(batch.map((fact) => fact.id))) ?? new Set<string>()
+        const known = (await options.store?.knownFactIds(batch.map((fact) => fact.id))) ?? new Set<string>()
         tally.addApplied(batch.length - known.size, known.size)
         return
       }

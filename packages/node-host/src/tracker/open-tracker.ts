@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto'
 import { join, resolve } from 'node:path'
 import type { SetupIdentity, SetupParts, TrackingService } from '@agent-tracker/core'
 import { createTrackingService, formatSetupId } from '@agent-tracker/core'
@@ -12,6 +11,7 @@ import type { ProjectMigration } from '../projects/migrate-project.js'
 import { migrateProject } from '../projects/migrate-project.js'
 import { refreshProjectProfile } from '../projects/project-profile.js'
 import { flushOnExit } from './exit-flush.js'
+import { timeOrderedId } from './fact-id.js'
 import type { StatusExportMode } from './status-export.js'
 import { writeStatusExport } from './status-export.js'
 
@@ -29,7 +29,7 @@ export interface OpenTrackerOptions extends Omit<DatabaseOptions, 'readOnly'> {
   readonly flush?: WriteBufferOptions | undefined
   /** Flush synchronously on process exit, SIGINT and SIGTERM (keeping the host's own signal handling); default true. */
   readonly flushOnExit?: boolean | undefined
-  /** Fact ids; default random UUIDs, unique across processes. */
+  /** Fact ids where the host gives none; default time-ordered UUIDs (version 7), unique across processes. */
   readonly newId?: (() => string) | undefined
   /** The clock; default the system's. */
   readonly now?: (() => Date) | undefined
@@ -71,7 +71,7 @@ export class Tracker {
     this.project = resolve(options.project)
     this.identity = options.identity ?? 'agent+model'
     this.buffer = withWriteBuffer(store, options.flush ?? {})
-    this.service = createTrackingService({ store: this.buffer, newId: options.newId ?? randomUUID, ...(options.now === undefined ? {} : { now: options.now }) })
+    this.service = createTrackingService({ store: this.buffer, newId: options.newId ?? (() => timeOrderedId()), ...(options.now === undefined ? {} : { now: options.now }) })
     this.#removeExitFlush = options.flushOnExit === false ? () => undefined : flushOnExit(() => this.flushSync())
   }
 

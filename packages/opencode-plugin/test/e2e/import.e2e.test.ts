@@ -37,7 +37,7 @@ describe('importing the history of the real opencode binary', { timeout: 300_000
     cleanup()
   }, 120_000)
 
-  it('reproduces what the plugin recorded live — setups of two agents and a subagent, tool calls, commits, a push, tokens and cost', async () => {
+  it('reproduces what the plugin recorded live — setups of two agents and a subagent, tool calls, commits, a push, tokens and cost — and adds nothing to the live database', async () => {
     const home = join(root, 'home')
     const project = createProject(root, 'store')
     const databasePath = join(root, 'live.lmdb')
@@ -73,5 +73,15 @@ describe('importing the history of the real opencode binary', { timeout: 300_000
     expect(importedSetups.map(numbers)).toEqual(live.map(numbers))
     const commits = (db: string): string => execFileSync(process.execPath, [CLI, 'export', '--format', 'csv', '--table', 'commits', '--db', db], { env: { ...process.env, HOME: home }, encoding: 'utf8' }).split('\n').map((line) => line.split(',').filter((cell) => !/^\d{4}-\d\d-\d\dT/.test(cell)).join(',')).sort().join('\n')
     expect(commits(fresh)).toBe(commits(databasePath))
+
+    // The same history imported into the database the plugin wrote live, and again: nothing counts twice.
+    for (let run = 0; run < 2; run++) {
+      const again = await cli(home, ['import', 'opencode', '--db', databasePath, '--json'])
+      expect(again.code, again.stdout).toBe(0)
+      const [summary] = (JSON.parse(again.stdout) as { sources: { facts: number; imported: number; repeats: number }[] }).sources
+      expect(summary).toMatchObject({ imported: 0, repeats: summary?.facts })
+      const after = JSON.parse((await cli(home, ['status', '--db', databasePath, '--json'])).stdout) as Setup[]
+      expect(after.map(numbers)).toEqual(live.map(numbers))
+    }
   })
 })

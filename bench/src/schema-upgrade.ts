@@ -1,0 +1,95 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { checkRollups } from '@agent-tracker/core'
+import { openLmdbStore } from '@agent-tracker/lmdb-store'
+import { open } from 'lmdb'
+import type { ScaleSizes } from './scale-database.js'
+import { buildScaleDatabase } from './scale-database.js'
+import { timeMs } from './stats.js'
+
+/** The record tables of both schemas (schema 1's names; schema 2 kept them). */
+const RECORD_TABLES = ['agents', 'projects', 'commits', 'retrospectives', 'communication', 'bugs', 'activities', 'usage']
+
+/** What upgrading a schema-1 database in place took, and what its records weigh before and after. */
+export interface UpgradeFigures {
+  readonly records: number
+  readonly upgradeMs: number
+  /** Mean bytes of a stored record value, over every record, in each schema. */
+  readonly bytesPerRecord: { readonly schema1: number; readonly schema2: number }
+  /** Bytes of the secondary indexes schema 2 adds (pages). */
+  readonly indexBytes: number
+  /** Rollup numbers `doctor --check` finds drifted after the upgrade. */
+  readonly drift: number
+}
+
+/**
+ * 8. A database as release 0.1.0 wrote it — the records of a generated database, copied into schema
+ * 1's sub-databases with lmdb-js's default encoding (each record with its field names), its commit
+ * index and its day rollups (no bugs or grades) — opened by this release, which upgrades it in place.
+ */
+export async function upgradeFigures(sizes: ScaleSizes): Promise<UpgradeFigures> {
+  const folder = mkdtempSync(join(tmpdir(), 'bench-upgrade-'))
+  try {
+    const source = join(folder, 'schema-2.lmdb')
+    const target = join(folder, 'schema-1.lmdb')
+    await buildScaleDatabase(source, sizes)
+    const from = open({ path: source, noSubdir: true, maxDbs: 32, readOnly: true })
+    const to = open({ path: target, noSubdir: true, maxDbs: 16, overlappingSync: false })
+    let records = 0
+    let schema1Bytes = 0
+    for (const name of RECORD_TABLES) {
+      const read = from.openDB({ name, sharedStructuresKey: Symbol.for('structures') })
+      const write = to.openDB({ name })
+      const index = name === 'commits' ? to.openDB({ name: 'commits-by-setup' }) : undefined
+      let batch: { key: unknown; value: Record<string, unknown> }[] = []
+      const flush = (): void => {
+        to.transactionSync(() => {
+          for (const { key, value } of batch) {
+            write.putSync(key as never, schemaOne(name, value))
+            if (index !== undefined) index.putSync([value.setup, value.at, value.project, value.hash] as never, true)
+          }
+        })
+        batch = []
+      }
+      for (const { key, value } of read.getRange({})) {
+        batch.push({ key, value: value as Record<string, unknown> })
+        if (batch.length >= 20_000) flush()
+      }
+      flush()
+      for (const { value } of to.openDB({ name, encoding: 'binary' }).getRange({})) {
+        records += 1
+        schema1Bytes += (value as Buffer).length
+      }
+    }
+    to.openDB({ name: 'meta' }).putSync('schemaVersion', 1)
+    await from.close()
+    await to.close()
+
+    const upgradeMs = await timeMs(async () => {
+      await openLmdbStore({ databasePath: target, maxDatabaseSize: 2048 * 1024 * 1024 }).close()
+    })
+    const root = open({ path: target, noSubdir: true, maxDbs: 32, readOnly: true })
+    let schema2Bytes = 0
+    for (const name of RECORD_TABLES) for (const { value } of root.openDB({ name, encoding: 'binary' }).getRange({})) schema2Bytes += (value as Buffer).length
+    let indexBytes = 0
+    for (const name of [...root.getKeys()].map(String).filter((table) => table.includes('-by-'))) {
+      const stats = root.openDB({ name }).getStats() as { pageSize: number; treeBranchPageCount: number; treeLeafPageCount: number; overflowPages: number }
+      indexBytes += (stats.treeBranchPageCount + stats.treeLeafPageCount + stats.overflowPages) * stats.pageSize
+    }
+    await root.close()
+    const store = openLmdbStore({ databasePath: target, readOnly: true })
+    const { drift } = await checkRollups(store)
+    await store.close()
+    return { records, upgradeMs, bytesPerRecord: { schema1: Math.round(schema1Bytes / records), schema2: Math.round(schema2Bytes / records) }, indexBytes, drift: drift.length }
+  } finally {
+    rmSync(folder, { recursive: true, force: true })
+  }
+}
+
+/** A record as schema 1 stored it: rollups without bugs, grades or baseline. */
+function schemaOne(table: string, record: Record<string, unknown>): unknown {
+  if (table !== 'usage') return record
+  const { v: _v, bugs: _bugs, grades: _grades, baseline: _baseline, ...rest } = record
+  return { v: 1, ...rest }
+}

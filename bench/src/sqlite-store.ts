@@ -1,0 +1,82 @@
+import type { AppliedBatch, CollectionName, CollectionRecords, Fact, RecordKey, RecordQuery, SyncTrackerStore } from '@agent-tracker/core'
+import { resolveRules, validateFact } from '@agent-tracker/core'
+import { matchesQuery, normaliseQuery, orderAndLimit, planFacts } from '@agent-tracker/core/store'
+import Database from 'better-sqlite3'
+
+/**
+ * The store port on SQLite (better-sqlite3, WAL, `synchronous = FULL`: every commit is fsync'd,
+ * as every LMDB flush is), with agent-tracker's own design: the same planner inside one
+ * transaction per batch, fact ids claimed in a unique index, the facts of a batch logged as one
+ * row, records as JSON keyed by collection and key, and commits indexed by setup, time, project
+ * and hash as the LMDB store indexes them. Only what the benchmark's workload and report use is
+ * implemented; it isolates the storage engine from everything else.
+ */
+export function openSqliteStore(path: string): SyncTrackerStore {
+  const db = new Database(path)
+  db.pragma('journal_mode = WAL')
+  db.pragma('synchronous = FULL')
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS records (collection TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (collection, key)) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS commit_index (project TEXT NOT NULL, hash TEXT NOT NULL, setup TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (project, hash)) WITHOUT ROWID;
+    CREATE INDEX IF NOT EXISTS commits_by_setup ON commit_index (setup, at);
+    CREATE INDEX IF NOT EXISTS commits_by_time ON commit_index (at);
+    CREATE INDEX IF NOT EXISTS commits_by_project ON commit_index (project, at);
+    CREATE INDEX IF NOT EXISTS commits_by_hash ON commit_index (hash);
+    CREATE TABLE IF NOT EXISTS fact_ids (id TEXT PRIMARY KEY, seq INTEGER NOT NULL) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS facts (seq INTEGER PRIMARY KEY, batch TEXT NOT NULL);
+  `)
+  const rules = resolveRules()
+  const select = db.prepare<[string, string], { value: string }>('SELECT value FROM records WHERE collection = ? AND key = ?')
+  const selectAll = db.prepare<[string], { value: string }>('SELECT value FROM records WHERE collection = ?')
+  const upsert = db.prepare('INSERT OR REPLACE INTO records (collection, key, value) VALUES (?, ?, ?)')
+  const indexCommit = db.prepare('INSERT OR REPLACE INTO commit_index (project, hash, setup, at) VALUES (?, ?, ?, ?)')
+  const claim = db.prepare('INSERT OR IGNORE INTO fact_ids (id, seq) VALUES (?, ?)')
+  const lastSeq = db.prepare<[], { seq: number | null }>('SELECT MAX(seq) AS seq FROM fact_ids')
+  const log = db.prepare('INSERT INTO facts (seq, batch) VALUES (?, ?)')
+  const getRecord = <C extends CollectionName>(collection: C, key: RecordKey): CollectionRecords[C] | undefined => {
+    const row = select.get(collection, JSON.stringify(key))
+    return row === undefined ? undefined : (JSON.parse(row.value) as CollectionRecords[C])
+  }
+  const apply = db.transaction((facts: readonly Fact[]): AppliedBatch => {
+    let next = (lastSeq.get()?.seq ?? 0) + 1
+    const first = next
+    const plan = planFacts({ get: getRecord, claimFact: (id) => claim.run(id, next).changes === 1 && Boolean(next++) }, facts, rules)
+    for (const write of plan.writes) {
+      upsert.run(write.collection, JSON.stringify(write.key), JSON.stringify(write.record))
+      if (write.collection === 'commits') indexCommit.run(write.record.project, write.record.hash, write.record.setup, write.record.at)
+    }
+    if (plan.logged.length > 0) log.run(first, JSON.stringify(plan.logged))
+    return { deferred: false, applied: plan.applied, skipped: plan.skipped, recordsWritten: plan.writes.length }
+  })
+  const unused = (): never => {
+    throw new Error('not used by the benchmark')
+  }
+  const later = <T>(work: () => T): Promise<T> => Promise.resolve().then(work)
+  return {
+    rules,
+    applyFactsSync: (facts) => apply(facts.map((fact) => validateFact(fact))),
+    applyFacts: (facts) => later(() => apply(facts.map((fact) => validateFact(fact)))),
+    get: (collection, key) => later(() => getRecord(collection, key)),
+    find: <C extends CollectionName>(collection: C, query: RecordQuery = {}) => later(() => {
+      const normal = normaliseQuery(collection, query)
+      const records = selectAll.all(collection).map((row) => JSON.parse(row.value) as CollectionRecords[C]).filter((record) => matchesQuery(collection, record, normal))
+      return orderAndLimit(collection, records, normal)
+    }),
+    findCommitRefs: unused,
+    knownFactIds: unused,
+    readFactLog: unused,
+    lastFactSeq: unused,
+    scan: unused,
+    importRecords: unused,
+    importSetups: unused,
+    reattribute: unused,
+    saveProjectProfile: unused,
+    schemaVersion: () => Promise.resolve(2),
+    recordMigration: unused,
+    listMigrations: unused,
+    close: () => {
+      db.close()
+      return Promise.resolve()
+    },
+  }
+}

@@ -1,0 +1,56 @@
+import { TrackerError } from '@agent-tracker/core'
+import type { DatabaseFormat } from '@agent-tracker/lmdb-store'
+import { describeDatabaseFormat, formatBytes, isLmdbStoreError } from '@agent-tracker/lmdb-store'
+import { isNodeHostError } from '@agent-tracker/node-host/hooks'
+import { isWriteBufferError } from '@agent-tracker/write-buffer'
+import { CliError, EXIT } from './cli-error.js'
+
+const USAGE_CODES: ReadonlySet<string> = new Set(['INVALID_GRADE', 'INVALID_TIMESTAMP', 'INVALID_QUERY', 'INVALID_SETUP_ID', 'INVALID_RULES', 'INVALID_OPTION', 'INVALID_DATABASE_PATH'])
+
+/**
+ * The code, message and exit code of anything thrown by a command. Errors of core and the
+ * adapters keep their code; where the fix depends on how the CLI is told things, it is added in
+ * the CLI's own terms (`--db`, `--max-size`, `AGENT_TRACKER_DB`), from the error's code and data.
+ */
+export function describeFailure(error: unknown): { code: string; message: string; exitCode: number } {
+  if (error instanceof CliError) return { code: error.code, message: error.message, exitCode: error.exitCode }
+  if (isLmdbStoreError(error, 'NOT_AGENT_TRACKER_DATABASE')) {
+    return { code: error.code, message: notOursAdvice(error.details.path, error.details.format), exitCode: EXIT.failure }
+  }
+  if (error instanceof TrackerError || isLmdbStoreError(error) || isNodeHostError(error) || isWriteBufferError(error)) {
+    const code: string = error.code
+    const fix = fixInCliTerms(error) ?? fixInCliTerms(error.cause)
+    return { code, message: fix === undefined ? error.message : `${error.message} ${fix}`, exitCode: USAGE_CODES.has(code) ? EXIT.usage : EXIT.failure }
+  }
+  const message = error instanceof Error ? error.message : String(error)
+  return { code: 'UNEXPECTED', message: `Unexpected error: ${message}`, exitCode: EXIT.failure }
+}
+
+/** One line: what is at the database path instead of an agent-tracker database, and what to do. */
+export function notOursAdvice(path: string, format: DatabaseFormat): string {
+  const found = `${path} is ${describeDatabaseFormat(format)}, not an agent-tracker database; nothing was changed.`
+  switch (format.kind) {
+    case 'predecessor-central':
+      return `${found} Run \`agent-tracker upgrade\` to move it aside and import everything it holds (see what would move with --dry-run), or point --db at another database.`
+    case 'predecessor-project':
+      return `${found} Bring it in with \`agent-tracker migrate <project folder>\`, and point --db (or AGENT_TRACKER_DB) at your agent-tracker database.`
+    default:
+      return `${found} Move it aside, or point --db (or AGENT_TRACKER_DB) at another file.`
+  }
+}
+
+function fixInCliTerms(error: unknown): string | undefined {
+  if (isLmdbStoreError(error, 'DATABASE_FULL')) {
+    const { limitBytes, maximumBytes } = error.details
+    return limitBytes >= maximumBytes
+      ? `The limit is already at its ${formatBytes(maximumBytes)} maximum: point --db (or AGENT_TRACKER_DB) at a new database; this one stays readable with --db.`
+      : `Raise the limit with --max-size or AGENT_TRACKER_MAX_SIZE (up to ${formatBytes(maximumBytes)}).`
+  }
+  if (isLmdbStoreError(error, 'DATABASE_UNREADABLE') && (error.details.reason === 'damaged' || error.details.reason === 'open')) {
+    return 'Move the file aside, or point --db (or AGENT_TRACKER_DB) at another database.'
+  }
+  if (isLmdbStoreError(error, 'DATABASE_UNWRITABLE') && (error.details.reason === 'create' || error.details.reason === 'permission' || error.details.reason === 'folder')) {
+    return 'Check its permissions, or point --db (or AGENT_TRACKER_DB) at a writable place.'
+  }
+  return undefined
+}

@@ -1,0 +1,65 @@
+import type { CollectionName } from '@agent-tracker/core'
+
+const TOKENS = ['tokens.input', 'tokens.output', 'tokens.reasoning', 'tokens.cacheRead', 'tokens.cacheWrite']
+const STATE = ['skillPoints', 'experience', 'communication', 'commits', 'pushes', 'bugs', 'toolCalls', 'toolFailures', 'commands', 'agentGrades.count', 'agentGrades.sum', 'userGrades.count', 'userGrades.sum', 'messages', ...TOKENS.map((t) => t), 'cost'].map((field) => `state.${field}`)
+const SUMS = ['count', 'sum', 'squares']
+
+/**
+ * The columns of each collection's CSV table, fixed so that a table streams without looking at
+ * every record first: dotted paths into the record; a value that is itself an object (a legacy
+ * retrospective's `extra`, a profile's dependency list, a rollup's user grades by channel) is
+ * written as JSON.
+ */
+export const CSV_COLUMNS: Readonly<Record<CollectionName, readonly string[]>> = {
+  setups: ['v', 'id', 'agent', 'provider', 'model', ...STATE, 'firstSeenAt', 'lastSeenAt', 'haltedAt', 'reinstatedAt'],
+  projects: ['v', 'path', 'name', 'firstSeenAt', 'lastSeenAt', 'profile.language', 'profile.framework', 'profile.scope', 'profile.dependencies', 'profile.profiledAt'],
+  commits: ['v', 'project', 'hash', 'setup', 'at', 'message', 'task', 'session'],
+  retrospectives: ['v', 'setup', 'commit', 'project', 'at', 'updatedAt', 'task', 'agentGrade', 'userGrade', 'agentGradeChannel', 'userGradeChannel', 'agentNote', 'userNote', 'scoreBefore', 'scoreAfter', 'extra'],
+  gradeEvents: ['v', 'id', 'setup', 'project', 'commit', 'at', 'by', 'agentGrade', 'userGrade', 'channel', 'vouched', 'scoreBefore', 'scoreAfter', 'note'],
+  bugs: ['v', 'id', 'setup', 'project', 'at', 'by', 'commit', 'note', 'skillPointsAfter'],
+  activities: ['v', 'id', 'setup', 'project', 'at', 'session', 'task', 'actions', 'outcome', 'decisions'],
+  usage: [
+    'v', 'setup', 'project', 'day', 'toolCalls', 'toolFailures', 'commands', 'commits', 'pushes', 'messages', ...TOKENS, 'cost', 'bugs',
+    ...SUMS.map((sum) => `grades.agent.${sum}`), ...SUMS.map((sum) => `grades.user.${sum}`), 'grades.userByChannel',
+    ...['toolCalls', 'toolFailures', 'commands', 'pushes', 'messages', ...TOKENS, 'cost'].map((field) => `baseline.${field}`),
+  ],
+}
+
+/** One CSV line (RFC 4180, CRLF) of the values at `columns` in `row`. */
+export function csvLine(columns: readonly string[], row: object): string {
+  return `${columns.map((column) => csvCell(valueAt(row, column))).join(',')}\r\n`
+}
+
+/** The header line of `columns`. */
+export function csvHeader(columns: readonly string[]): string {
+  return `${columns.map(csvCell).join(',')}\r\n`
+}
+
+/** Rows as CSV, nested objects flattened to dotted columns (for small tables, like the report). */
+export function toCsv(rows: readonly object[]): string {
+  const columns = [...new Set(rows.flatMap((row) => Object.keys(flatten(row))))]
+  return csvHeader(columns) + rows.map((row) => csvLine(columns, row)).join('')
+}
+
+function csvCell(value: unknown): string {
+  const text = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value)
+  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
+}
+
+function valueAt(row: object, path: string): unknown {
+  let value: unknown = row
+  for (const part of path.split('.')) {
+    if (typeof value !== 'object' || value === null) return undefined
+    value = (value as Record<string, unknown>)[part]
+  }
+  return value
+}
+
+function flatten(value: object, prefix = ''): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [key, inner] of Object.entries(value)) {
+    if (inner !== null && typeof inner === 'object' && !Array.isArray(inner)) Object.assign(out, flatten(inner as object, `${prefix}${key}.`))
+    else out[`${prefix}${key}`] = inner
+  }
+  return out
+}

@@ -1,0 +1,116 @@
+import type { Fact } from '../facts/facts.js'
+import type { Mutable } from '../mutable.js'
+import type { CollectionName, RecordKey, UsageRecord } from '../store/records.js'
+import { recordSlot } from '../store/records.js'
+import type { TrackerStore } from '../store/tracker-store.js'
+import { dayOf } from '../time/iso-timestamp.js'
+import { addCountersInPlace, countInRollup, countUsageInPlace, emptyUsage } from './usage-rollup.js'
+
+/** One number of one day rollup that differs from what the facts and records add up to. */
+export interface RollupDrift {
+  /** The rollup's key: setup, project, day. */
+  readonly key: RecordKey
+  /** The field, dotted for nested ones: `commits`, `tokens.input`, `grades.user.sum`. */
+  readonly field: string
+  readonly stored: number
+  readonly expected: number
+}
+
+/** What {@link checkRollups} found. */
+export interface RollupCheck {
+  /** Day rollups stored. */
+  readonly rollups: number
+  /** Facts of the fact log replayed. */
+  readonly facts: number
+  /** Every difference; empty when the rollups are exact. */
+  readonly drift: readonly RollupDrift[]
+}
+
+type Draft = Mutable<UsageRecord>
+
+/**
+ * Recomputes every day rollup from what backs it and compares: commits, bugs and grades from the
+ * stored commit, bug and grade-event records; tool calls, commands, pushes, messages, tokens and
+ * cost from the fact log plus each rollup's `baseline` (what no logged fact backs). Reads every
+ * rollup, those records and the whole log, a piece at a time; a check, not a hot path.
+ */
+export async function checkRollups(store: TrackerStore): Promise<RollupCheck> {
+  const stored = new Map<string, UsageRecord>()
+  const expected = new Map<string, Draft>()
+  const draftOf = (setup: string, project: string, day: string): Draft => {
+    const slot = recordSlot('usage', [setup, project, day])
+    let draft = expected.get(slot)
+    if (draft === undefined) {
+      draft = emptyUsage(setup, project, day)
+      expected.set(slot, draft)
+    }
+    return draft
+  }
+  for await (const rollup of store.scan('usage')) {
+    stored.set(recordSlot('usage', [rollup.setup, rollup.project, rollup.day]), rollup)
+    if (rollup.baseline !== undefined) addCountersInPlace(draftOf(rollup.setup, rollup.project, rollup.day), rollup.baseline)
+  }
+  for (const collection of ['commits', 'bugs', 'gradeEvents'] as const satisfies readonly CollectionName[]) {
+    for await (const record of store.scan(collection)) {
+      const counted = record
+      countInRollup(draftOf(counted.setup, counted.project, dayOf(counted.at)), collection, counted)
+    }
+  }
+  let facts = 0
+  for await (const { fact } of store.readFactLog()) {
+    facts += 1
+    countFact(draftOf(fact.setup, fact.project, dayOf(fact.at)), fact)
+  }
+  const drift: RollupDrift[] = []
+  for (const [slot, draft] of expected) compare(drift, [draft.setup, draft.project, draft.day], stored.get(slot), draft)
+  for (const [slot, rollup] of stored) if (!expected.has(slot)) compare(drift, [rollup.setup, rollup.project, rollup.day], rollup, emptyUsage(rollup.setup, rollup.project, rollup.day))
+  return { rollups: stored.size, facts, drift }
+}
+
+/** Adds what a logged fact adds to its day rollup directly (commits, bugs and grades are counted from records). */
+function countFact(draft: Draft, fact: Fact): void {
+  switch (fact.kind) {
+    case 'tool_call':
+      draft.toolCalls += 1
+      if (!fact.ok) draft.toolFailures += 1
+      return
+    case 'command':
+      draft.commands += 1
+      return
+    case 'push':
+      draft.pushes += 1
+      return
+    case 'usage':
+      countUsageInPlace(draft, fact)
+      return
+    default:
+      return
+  }
+}
+
+/** The numbers of a rollup by dotted field name. */
+function numbersOf(rollup: UsageRecord): [string, number][] {
+  const { tokens, grades } = rollup
+  const dotted = (prefix: string, sums: object): [string, number][] =>
+    Object.entries(sums as Readonly<Record<string, number>>).map(([name, value]) => [`${prefix}.${name}`, value])
+  return [
+    ['toolCalls', rollup.toolCalls], ['toolFailures', rollup.toolFailures], ['commands', rollup.commands], ['pushes', rollup.pushes],
+    ['messages', rollup.messages], ['cost', rollup.cost], ['estimatedCost', rollup.estimatedCost ?? 0], ['unpricedMessages', rollup.unpricedMessages ?? 0],
+    ['commits', rollup.commits], ['bugs', rollup.bugs],
+    ...dotted('tokens', tokens),
+    ...dotted('grades.agent', grades.agent),
+    ...dotted('grades.user', grades.user),
+    ...Object.entries(grades.userByChannel).flatMap(([channel, sums]) => dotted(`grades.userByChannel.${channel}`, sums)),
+  ]
+}
+
+function compare(drift: RollupDrift[], key: RecordKey, stored: UsageRecord | undefined, expected: UsageRecord): void {
+  const have = new Map(stored === undefined ? [] : numbersOf(stored))
+  const want = new Map(numbersOf(expected))
+  for (const field of new Set([...want.keys(), ...have.keys()])) {
+    const value = want.get(field) ?? 0
+    const actual = have.get(field) ?? 0
+    // Sums of costs added in another order may differ in their last bits.
+    if (Math.abs(actual - value) > 1e-9 * Math.max(1, Math.abs(actual), Math.abs(value))) drift.push({ key, field, stored: actual, expected: value })
+  }
+}

@@ -1,0 +1,103 @@
+import type { TokenUsage, UsageFact } from '../facts/facts.js'
+import type { GradeProvenance } from '../facts/grade-channel.js'
+import { isCountedGrade, shownChannel } from '../facts/grade-channel.js'
+import { NO_TOKENS } from '../facts/facts.js'
+import type { Grade } from '../facts/grade.js'
+import type { Mutable } from '../mutable.js'
+import { addTokens } from '../scoring/apply-fact.js'
+import type { CollectionName, CollectionRecords, GradeRollup, GradeSums, UsageCounters, UsageRecord } from '../store/records.js'
+
+/** No grades. */
+export const NO_GRADE_SUMS: GradeSums = { count: 0, sum: 0, squares: 0 }
+
+/** No grades from either party. */
+export const NO_GRADES: GradeRollup = { agent: NO_GRADE_SUMS, user: NO_GRADE_SUMS, userByChannel: {} }
+
+/** Counters that count nothing. */
+export const NO_COUNTERS: UsageCounters = { toolCalls: 0, toolFailures: 0, commands: 0, pushes: 0, messages: 0, tokens: NO_TOKENS, cost: 0 }
+
+/** The names of the {@link UsageCounters} that are plain numbers. */
+export const COUNTER_FIELDS = ['toolCalls', 'toolFailures', 'commands', 'pushes', 'messages', 'cost'] as const
+
+/** The rollup of a setup's work in a project on a day, counting nothing yet. */
+export function emptyUsage(setup: string, project: string, day: string): UsageRecord {
+  return {
+    v: 2, setup, project, day,
+    toolCalls: 0, toolFailures: 0, commands: 0, commits: 0, pushes: 0, messages: 0, tokens: NO_TOKENS, cost: 0,
+    bugs: 0, grades: NO_GRADES,
+  }
+}
+
+/** Grade sums with one more grade. */
+export function addGrade(sums: GradeSums, grade: number): GradeSums {
+  return { count: sums.count + 1, sum: sums.sum + grade, squares: sums.squares + grade * grade }
+}
+
+/**
+ * The rollup's grades with one grade event's grades added: the agent's; the user's where it counts
+ * (see `isCountedGrade`); and the user's by channel, counted or not. Every grade a rollup holds goes
+ * through here, so a further dimension is added in this one place.
+ */
+export function withGrades(grades: GradeRollup, event: GradeProvenance & { readonly agentGrade?: Grade | undefined; readonly userGrade?: Grade | undefined }): GradeRollup {
+  const { userGrade } = event
+  if (userGrade === undefined) return event.agentGrade === undefined ? grades : { ...grades, agent: addGrade(grades.agent, event.agentGrade) }
+  const counted = isCountedGrade(event)
+  const channel = shownChannel(event)
+  const before = grades.userByChannel[channel] ?? { grades: 0, counted: 0, sum: 0 }
+  return {
+    agent: event.agentGrade === undefined ? grades.agent : addGrade(grades.agent, event.agentGrade),
+    user: counted ? addGrade(grades.user, userGrade) : grades.user,
+    userByChannel: { ...grades.userByChannel, [channel]: { grades: before.grades + 1, counted: before.counted + (counted ? 1 : 0), sum: before.sum + userGrade } },
+  }
+}
+
+
+
+
+/** The counters of a rollup (or baseline) alone. */
+export function countersOf(record: UsageCounters): UsageCounters {
+  return {
+    toolCalls: record.toolCalls, toolFailures: record.toolFailures, commands: record.commands, pushes: record.pushes,
+    messages: record.messages, tokens: record.tokens, cost: record.cost,
+    ...(record.estimatedCost === undefined ? {} : { estimatedCost: record.estimatedCost }),
+    ...(record.unpricedMessages === undefined ? {} : { unpricedMessages: record.unpricedMessages }),
+  }
+}
+
+/** Adds `more` to `counters` in place. */
+export function addCountersInPlace(counters: Mutable<UsageCounters>, more: UsageCounters): void {
+  for (const field of COUNTER_FIELDS) counters[field] = counters[field] + more[field]
+  counters.tokens = addTokens(counters.tokens, more.tokens)
+  if (more.estimatedCost !== undefined) counters.estimatedCost = (counters.estimatedCost ?? 0) + more.estimatedCost
+  if (more.unpricedMessages !== undefined) counters.unpricedMessages = (counters.unpricedMessages ?? 0) + more.unpricedMessages
+}
+
+/**
+ * Counts one model response's usage in place: a message, its tokens and cost, and — where the cost
+ * is no host's own figure — the estimated part of the cost, or a response without a known price.
+ */
+export function countUsageInPlace(counters: Mutable<UsageCounters>, fact: Pick<UsageFact, 'tokens' | 'cost' | 'costSource'>): void {
+  counters.messages = counters.messages + 1
+  counters.tokens = addTokens(counters.tokens, fact.tokens)
+  counters.cost = counters.cost + fact.cost
+  if (fact.costSource === 'estimate') counters.estimatedCost = (counters.estimatedCost ?? 0) + fact.cost
+  if (fact.costSource === 'unknown') counters.unpricedMessages = (counters.unpricedMessages ?? 0) + 1
+}
+
+/** True when two token counts are equal. */
+export function sameTokens(a: TokenUsage, b: TokenUsage): boolean {
+  return a.input === b.input && a.output === b.output && a.reasoning === b.reasoning && a.cacheRead === b.cacheRead && a.cacheWrite === b.cacheWrite
+}
+
+/** Records a day rollup counts as they are stored: commits, bugs and grade events. */
+export type CountedRecord = CollectionRecords['commits'] | CollectionRecords['bugs'] | CollectionRecords['gradeEvents']
+
+/** The collections of {@link CountedRecord}s. */
+export const COUNTED_COLLECTIONS: ReadonlySet<CollectionName> = new Set(['commits', 'bugs', 'gradeEvents'])
+
+/** Counts a stored commit, bug or grade event in its day's rollup, in place. */
+export function countInRollup(rollup: Mutable<UsageRecord>, collection: CollectionName, record: CountedRecord): void {
+  if (collection === 'commits') rollup.commits = rollup.commits + 1
+  else if (collection === 'bugs') rollup.bugs = rollup.bugs + 1
+  else if (collection === 'gradeEvents') rollup.grades = withGrades(rollup.grades, record as CollectionRecords['gradeEvents'])
+}
