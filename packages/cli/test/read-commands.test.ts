@@ -1,4 +1,6 @@
+import { REPORT_GROUPINGS } from '@agent-tracker/core'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { REPORT_GROUPINGS_HELP } from '../src/program.js'
 import { jsonData, runCli } from './run-cli.js'
 import type { Seeded } from './seed.js'
 import { GPT, SONNET, seedHistory } from './seed.js'
@@ -17,6 +19,11 @@ describe('help and usage', () => {
     expect(stdout).toContain(`Usage: agent-tracker ${command}`)
     expect(stdout).toMatch(/Example:\n {2}\$ agent-tracker /)
     if (command !== 'demo') expect(stdout).toContain('--json')
+  })
+
+  it('names in report --help every grouping core offers (written out so that --help loads no core)', async () => {
+    expect(REPORT_GROUPINGS_HELP).toEqual(REPORT_GROUPINGS)
+    expect((await runCli(['report', '--help'])).stdout).toContain(`one table per ${REPORT_GROUPINGS.join(', ')}`)
   })
 
   it('exits 2 with usage on no command, an unknown command, option or missing argument', async () => {

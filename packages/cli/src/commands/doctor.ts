@@ -10,7 +10,7 @@ import { EXIT } from '../cli-error.js'
 import { describeFailure, notOursAdvice } from '../describe-failure.js'
 import type { CommandContext } from '../context.js'
 import { plural, when } from '../format.js'
-import { agentSessionOfIo } from '../io.js'
+import { agentSessionOfIo } from '../trust.js'
 import { findPlugin, openCodeConfigFiles } from '../opencode-config.js'
 
 /** How a check came out: fine, a finding to look at (nothing broken), or a problem. */

@@ -54,10 +54,8 @@ export interface ProfileRecommendation {
  * projects first. Reads the whole store once.
  */
 export async function recommendByProfile(store: TrackerStore, tuning: RecommendOptions = {}, options: ProfileOptions = {}): Promise<ProfileRecommendation[]> {
-  const all = { order: 'any' } as const
-  const [recorded, commits, gradeEvents, bugs, usage] = await Promise.all([
-    store.find('projects'), store.findCommitRefs(all), store.find('gradeEvents', all), store.find('bugs', all), store.find('usage', all),
-  ])
+  // The day rollups carry every count a recommendation weighs: O(setups × projects × days).
+  const [recorded, rollups] = await Promise.all([store.find('projects'), store.find('usage', { order: 'any' })])
   const { projects } = withProfiles(recorded, options.profileFolder)
   const kinds = new Map<string, { profile: ProjectProfile; projects: string[] }>()
   for (const project of projects) {
@@ -68,6 +66,6 @@ export async function recommendByProfile(store: TrackerStore, tuning: RecommendO
     found.projects.push(project.path)
   }
   return [...kinds]
-    .map(([kind, found]) => ({ kind, projects: found.projects, recommendation: recommendSetups(found.profile, { projects, commits, gradeEvents, bugs, usage }, tuning) }))
+    .map(([kind, found]) => ({ kind, projects: found.projects, recommendation: recommendSetups(found.profile, { projects, rollups }, tuning) }))
     .sort((a, b) => b.projects.length - a.projects.length || a.kind.localeCompare(b.kind))
 }

@@ -15,7 +15,6 @@ async function records(store: TrackerStore, query = {}) {
     gradeEvents: await store.find('gradeEvents', query),
     bugs: await store.find('bugs', query),
     usage: await store.find('usage', query),
-    rollups: await store.find('usage', query),
     activities: await store.find('activities', query),
   }
 }
@@ -83,7 +82,7 @@ describe('buildSetupReport', () => {
     ])
     expect(nonUserChannels(rows)).toEqual(['cli-script', 'ingest'])
     expect(nonUserChannels(buildSetupReport(await records(await history())))).toEqual([])
-    const [week] = buildTrends((await records(store)).rollups)[0]?.points ?? []
+    const [week] = buildTrends((await records(store)).usage)[0]?.points ?? []
     expect(week?.meanUserGrade).toBe(2)
     expect(buildHistory(await records(store)).filter((entry) => entry.kind === 'grade').map((entry) => entry.summary)).toEqual([
       'c3 graded agent excellence via agent-tool',
@@ -135,7 +134,7 @@ describe('buildSetupReport', () => {
       ['grade', 'g1 graded user bad'],
       ['commit', 'g1 auth'],
     ])
-    const trends = buildTrends((await records(store)).rollups)
+    const trends = buildTrends((await records(store)).usage)
     expect(trends.map((t) => [t.setup, t.points.map((p) => [p.week, p.commits, p.meanUserGrade])])).toEqual([
       ['build@anthropic/claude-sonnet-4-5', [['2026-03-02', 2, 3.5]]],
       ['build@openai/gpt-5', [['2026-03-09', 1, -1]]],
