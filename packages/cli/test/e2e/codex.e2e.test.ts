@@ -72,11 +72,11 @@ describe('agent-tracker with the real Codex CLI', { timeout: 300_000 }, () => {
       const { entries } = jsonData((await runCli(['history', SETUP, '--db', db, '--json'], { home })).stdout, 'history') as { entries: { kind: string; project: string; summary: string }[] }
       expect(entries).toEqual([{ at: expect.any(String) as unknown, kind: 'commit', project: api, summary: `${head.slice(0, 8)} feat: a` }])
 
-      const status = async (): Promise<unknown> => JSON.parse((await runCli(['status', '--db', db, '--json'], { home })).stdout)
+      const status = async (): Promise<unknown> => jsonData((await runCli(['status', '--db', db, '--json'], { home })).stdout, 'status')
       const before = await status()
       const rerun = await runCli(['import', 'codex', '--db', db, '--json'], { home, env: { CODEX_HOME: codexHome } })
       expect(rerun.code, rerun.stdout).toBe(0)
-      const [again] = (JSON.parse(rerun.stdout) as { sources: { facts: number; imported: number; repeats: number }[] }).sources
+      const [again] = (jsonData(rerun.stdout, 'import') as { sources: { facts: number; imported: number; repeats: number }[] }).sources
       expect(again).toMatchObject({ imported: 0, repeats: again?.facts })
       expect(await status()).toEqual(before)
     } finally {
