@@ -78,9 +78,9 @@ describe('importing the history of the real opencode binary', { timeout: 300_000
     for (let run = 0; run < 2; run++) {
       const again = await cli(home, ['import', 'opencode', '--db', databasePath, '--json'])
       expect(again.code, again.stdout).toBe(0)
-      const [summary] = (JSON.parse(again.stdout) as { sources: { facts: number; imported: number; repeats: number }[] }).sources
+      const [summary] = (data(again.stdout) as { sources: { facts: number; imported: number; repeats: number }[] }).sources
       expect(summary).toMatchObject({ imported: 0, repeats: summary?.facts })
-      const after = JSON.parse((await cli(home, ['status', '--db', databasePath, '--json'])).stdout) as Setup[]
+      const after = data((await cli(home, ['status', '--db', databasePath, '--json'])).stdout) as Setup[]
       expect(after.map(numbers)).toEqual(live.map(numbers))
     }
   })
