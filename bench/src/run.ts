@@ -17,6 +17,8 @@ import { median, round, spread, timeMs } from './stats.js'
 import type { FlushFigures, HookFigures, WritePathSizes } from './write-path.js'
 import { flushCost, hookCost, statusReads } from './write-path.js'
 import { guardCost } from './guard-cost.js'
+import type { HistoryImportFigure, HookProcessFigure } from './history-import.js'
+import { historyImport, hookProcesses } from './history-import.js'
 
 const run = promisify(execFile)
 const HERE = dirname(fileURLToPath(import.meta.url))
@@ -37,6 +39,9 @@ export interface BenchSizes {
   readonly queryRuns: number
   readonly guardCalls: number
   readonly team: TeamSizes
+  readonly importLines: number
+  readonly importRuns: number
+  readonly hookRuns: number
 }
 
 export const FULL: BenchSizes = {
@@ -49,6 +54,9 @@ export const FULL: BenchSizes = {
   queryRuns: 5,
   guardCalls: 12_000,
   team: { syncFacts: 20_000, syncRuns: 3, members: 20, activitiesPerMember: 100_000, commitsPerMember: 2000, setups: 50, projects: 200 },
+  importLines: 100_000,
+  importRuns: 3,
+  hookRuns: 15,
 }
 
 export const SMOKE: BenchSizes = {
@@ -61,6 +69,9 @@ export const SMOKE: BenchSizes = {
   queryRuns: 2,
   guardCalls: 120,
   team: { syncFacts: 1000, syncRuns: 1, members: 2, activitiesPerMember: 2000, commitsPerMember: 100, setups: 5, projects: 10 },
+  importLines: 2000,
+  importRuns: 1,
+  hookRuns: 2,
 }
 
 /** A command in a fresh process: its own time (the process's wall time less `node -e 0`'s in the same run), CPU and peak memory. */
@@ -97,6 +108,8 @@ export interface BenchResults {
   readonly startup: { node: Startup; bun: Startup }
   readonly guard: ReturnType<typeof guardCost> & { ratio: number }
   readonly team: TeamFigures
+  readonly historyImport: HistoryImportFigure
+  readonly hookProcesses: HookProcessFigure
 }
 
 interface EventLoopFigures { readonly maxBlockMs: number; readonly maxBlockCpuMs: number; readonly callMs: number }
@@ -172,12 +185,12 @@ async function measureEventLoop(runtime: string, databasePath: string, project: 
 /** Runs every benchmark at the given sizes. */
 export async function runBenchmarks(kind: 'full' | 'smoke', log: (line: string) => void = () => undefined): Promise<BenchResults> {
   const sizes = kind === 'full' ? FULL : SMOKE
-  log('1–2/9 flush and hook cost …')
+  log('1–2/11 flush and hook cost …')
   const flush = await flushCost(sizes.writePath)
   const hooks = await hookCost(sizes.writePath, flush)
-  log('3/9 status reads …')
+  log('3/11 status reads …')
   const status = await statusReads(sizes.writePath)
-  log(`4/9 building ${String(sizes.scale.commits)} commits, ${String(sizes.scale.activities)} activities …`)
+  log(`4/11 building ${String(sizes.scale.commits)} commits, ${String(sizes.scale.activities)} activities …`)
   const folder = mkdtempSync(join(tmpdir(), 'bench-scale-'))
   let scale: BenchResults['scale']
   try {
@@ -208,21 +221,27 @@ export async function runBenchmarks(kind: 'full' | 'smoke', log: (line: string) 
   } finally {
     rmSync(folder, { recursive: true, force: true })
   }
-  log('5/9 upgrading a database of schema 1 …')
+  log('5/11 upgrading a database of schema 1 …')
   const upgrade = await upgradeFigures(sizes.upgrade)
-  log('6/9 alternatives …')
+  log('6/11 alternatives …')
   const alternatives = await compareAlternatives(sizes.alternatives)
-  log('7/9 plugin start-up …')
+  log('7/11 plugin start-up …')
   const startup = { node: await measureStartup(process.execPath, sizes.startupRuns), bun: await measureStartup(BUN, sizes.startupRuns) }
-  log('8/9 tool-call guard …')
+  log('8/11 tool-call guard …')
   const guard = guardCost(sizes.guardCalls)
-  log(`9/9 team database: sync of ${String(sizes.team.syncFacts)} facts; report over ${String(sizes.team.members)} members × ${String(sizes.team.activitiesPerMember)} activities …`)
+  log(`9/11 team database: sync of ${String(sizes.team.syncFacts)} facts; report over ${String(sizes.team.members)} members × ${String(sizes.team.activitiesPerMember)} activities …`)
   const team = await teamFigures(sizes.team, sizes.queryRuns, measureCommand)
+  log(`10/11 importing ${String(sizes.importLines)} Claude Code transcript lines …`)
+  const history = await historyImport(sizes.importLines, sizes.importRuns)
+  log('11/11 Claude Code hook processes …')
+  const hookRuns = await hookProcesses(sizes.hookRuns)
   return {
     sizes: kind,
     machine: { node: process.version, cpus: cpus().length, at: new Date().toISOString(), loadAverage: (await import('node:os')).loadavg().map(round) },
     hookCost: hooks, flush, statusRead: status, scale, upgrade, alternatives, startup, team,
     guard: { ...guard, ratio: round(guard.guard.medianUs / Math.max(0.001, hooks.buffered.medianUs)) },
+    historyImport: history,
+    hookProcesses: hookRuns,
   }
 }
 
@@ -290,6 +309,12 @@ export function formatResults(r: BenchResults): string {
   for (const [name, c] of [['report --team', t.report], ['report --team --member', t.memberReport]] as const) {
     row(`   ${name}: command / own time`, `${ms(c.commandMs)} / ${ms(c.ownMs)}`, `target ≤ 1 s ${mark(c.commandMs <= 1000)}; reads ${c.reads}; peak RSS ${String(c.maxRssMb)} MB`)
   }
+  const i = r.historyImport
+  row(`10. import claude-code of ${String(i.lines)} transcript lines (${String(i.files)} files, ${String(i.facts)} facts), fresh process`, `${ms(i.importMs)}, RSS ${String(i.importMaxRssMb)} MB`, `target < 10000 ms ${mark(i.importMs < 10_000)}; streamed, facts written in batches`)
+  row('   floor: the same lines streamed and parsed, nothing more', `${ms(i.floorMs)}, RSS ${String(i.floorMaxRssMb)} MB`, `import / floor ${String(i.ratio)}×`)
+  const p = r.hookProcesses
+  row(`11. a Claude Code hook process per event (median of ${String(p.runs)}); node -e 0 takes`, ms(p.nodeMs), 'run by turns with the hooks')
+  for (const e of p.events) row(`   ${e.event}`, `${ms(e.ms)}, own ${ms(e.ownMs)}`, `target own ≤ 100 ms ${mark(e.ownMs <= 100)}`)
   const width = Math.max(...rows.map(([label]) => label.length))
   const value = Math.max(...rows.map(([, v]) => v.length))
   return [

@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander'
+import { IMPORT_SOURCES } from './commands/import-sources.js'
 import { MERGE_HELP } from './commands/merge-help.js'
 import type { ReportOptions } from './commands/report.js'
 import type { CommandContext, CommonOptions } from './context.js'
@@ -18,6 +19,9 @@ const load = {
   export: () => import('./commands/export.js'),
   grade: () => import('./commands/grade.js'),
   history: () => import('./commands/history.js'),
+  hook: () => import('./hook-command.js'),
+  hooksInstall: () => import('./commands/hooks-install.js'),
+  import: () => import('./commands/import.js'),
   ingest: () => import('./commands/ingest.js'),
   init: () => import('./commands/init.js'),
   merge: () => import('./commands/merge.js'),
@@ -207,6 +211,37 @@ Every fact has "setup" (agent@provider/model) and "project" (absolute path), e.g
     .option('--member <name>', 'your name in the team (default: $AGENT_TRACKER_TEAM_MEMBER, else team.member, else your login name)')
     .addOption(new Option('--batch-size <n>', 'facts per transaction').default(1000).argParser(positiveInteger))
     .action((o: Opts & { url?: string; member?: string; batchSize?: number }) => run(async (ctx) => (await load.sync()).syncCommand(ctx, o), o))
+  writes(add('import [source]', `bring in the history agent hosts keep on disk: ${IMPORT_SOURCES.join(', ')} (default all: every one found)`, 'agent-tracker import claude-code --since 30d'))
+    .option('--since <when>', 'only what happened from this day or time on: 2026-10-15, 20261015, 2026-10-15T09:00, today, yesterday, 7d, 4w, 3m')
+    .option('--timezone <zone>', `the zone --since is read in: ${ZONES}`)
+    .option('--dry-run', 'read and count, but write nothing')
+    .option('--from <path>', "read this file or folder instead of the host's own (one source only)")
+    .option('--identity <identity>', 'how setups are named: agent+model (default) or agent, as your live tracking names them')
+    .addHelpText('after', `
+Where each host keeps its history:
+  opencode     $XDG_DATA_HOME/opencode (else ~/.local/share/opencode): opencode*.db (or $OPENCODE_DB), and storage/ of versions before 1.2
+  claude-code  <config>/projects/**/*.jsonl for each folder of $CLAUDE_CONFIG_DIR (comma-separated), else ~/.claude and ~/.config/claude
+  codex        $CODEX_HOME (else ~/.codex): sessions/**/rollout-*.jsonl and archived_sessions/
+Rerunning an import, or importing sessions tracked live, adds nothing: facts keep the host's own ids.
+Costs are the host's own figures where it records them (OpenCode), else estimated from list prices.`)
+    .action((source: string | undefined, o: Opts & { since?: string; timezone?: string; dryRun?: boolean; from?: string; identity?: string }) => run(async (ctx) => (await load.import()).importCommand(ctx, source, o), o))
+  const hooks = program.command('hooks').description("set up an agent host's hooks (Claude Code) to track it live")
+  common(hooks.command('install <host>').description("write agent-tracker's hooks into Claude Code's settings.json (this project's .claude/, or yours with --global), keeping what is there, and the /grade /bug /reinstate /tracker commands"), 'agent-tracker hooks install claude-code --global')
+    .option('--global', "install for every project: $CLAUDE_CONFIG_DIR or ~/.claude instead of ./.claude")
+    .option('--command <command>', 'how Claude Code runs agent-tracker (default: agent-tracker, from your PATH)')
+    .exitOverride()
+    .action((host: string, o: Opts & { global?: boolean; command?: string }) => run(async (ctx) => { (await load.hooksInstall()).hooksInstallCommand(ctx, host, o) }, o))
+  program.command('hook <host>').description('the hook handler an agent host runs for each event (JSON on stdin): claude-code')
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .addHelpText('after', `
+Installed by: agent-tracker hooks install claude-code. Options: --db <path>, --identity agent+model|agent,
+--enforce-halt block|warn|off (what a halted setup's tool calls get), --no-env-protection.
+
+Example:
+  $ echo '{"hook_event_name":"Stop",…}' | agent-tracker hook claude-code`)
+    .exitOverride()
+    .action((_host: string, _o: unknown, command: Command) => run(async () => (await load.hook()).runHookCommand(command.args, io), {}))
   add('doctor [folder]', 'check the database (path, what it is, size and limit, schema, readers, migrations), a project folder\'s legacy data (default: the current folder), the plugin in OpenCode\'s config, protected files, and whether grades given here count', 'agent-tracker doctor ~/code/shop --check')
     .option('--check', 'also recompute the day rollups from the records and the fact log, and report any drift (reads everything)')
     .action((folder: string | undefined, o: Opts & { check?: boolean }) => run(async (ctx) => (await load.doctor()).doctorCommand(ctx, folder, o), o))
