@@ -96,7 +96,11 @@ describe('agent-tracker with the real Claude Code CLI', { timeout: 300_000 }, ()
       expect(before.find((row) => row.setup === SUBAGENT)?.state).toMatchObject({ toolCalls: 1, toolFailures: 0, messages: 2 })
       expect(before.find((row) => row.setup === MAIN)?.state.messages).toBe(5)
 
-      for (const note of ['broke the build', 'broke it again']) await runCli(['bug', MAIN, '--note', note], { home })
+      for (const note of ['broke the build', 'broke it again']) {
+        const filed = await runCli(['bug', MAIN, '--note', note], { home })
+        expect(filed.code, filed.stdout + filed.stderr).toBe(0)
+      }
+      expect((await live()).find((row) => row.setup === MAIN), 'two bugs take the setup to a halt before the next session').toMatchObject({ halted: true })
       const halted = await claude(home, shop, fake.baseURL, 'HALTED-TASK: keep working')
       expect(halted.code, halted.result).toBe(0)
       expect(fake.toolResults.at(-1)).toContain(`agent-tracker blocked this Bash call. ${MAIN} is halted: it lost all its skill points to reported bugs.`)
