@@ -24,7 +24,24 @@ export interface Io {
 
 /** The process's own streams, environment, working directory and home folder. */
 export function processIo(): Io {
+  stopWhenReaderLeaves()
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd(), homeDir: homedir(), agentSession: 'process' }
+}
+
+let watchingStdout = false
+
+/**
+ * When the reader of stdout goes away (`agent-tracker export | head`), the command stops quietly
+ * with status 0, as Unix tools do, rather than failing on the next write (EPIPE). Pending facts
+ * are still flushed by the exit handlers of the hosts that hold any.
+ */
+function stopWhenReaderLeaves(): void {
+  if (watchingStdout) return
+  watchingStdout = true
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0)
+    throw error
+  })
 }
 
 /**

@@ -8,7 +8,9 @@ import { afterAll } from 'vitest'
 import type { Io } from '../src/io.js'
 import { main } from '../src/main.js'
 
-const BIN = fileURLToPath(new URL('../bin/agent-tracker.js', import.meta.url))
+/** The built binary, as a user runs it. */
+export const BUILT_BIN = fileURLToPath(new URL('../bin/agent-tracker.js', import.meta.url))
+const BIN = BUILT_BIN
 const folders: string[] = []
 
 /** A temporary folder, removed when the test file ends. */

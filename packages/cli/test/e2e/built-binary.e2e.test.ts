@@ -1,7 +1,8 @@
+import { spawn } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { factLine, jsonData, jsonError, runBuiltCli, tempFolder } from '../run-cli.js'
+import { BUILT_BIN, factLine, jsonData, jsonError, runBuiltCli, tempFolder } from '../run-cli.js'
 
 // The rest of the suite runs the CLI in-process through main(argv, io). These few run the built
 // binary, for what only a real process shows: exit codes, streams, the environment it starts with.
@@ -16,6 +17,18 @@ describe('the built agent-tracker binary', () => {
     const unknown = await runBuiltCli(['reprot'])
     expect(unknown.code).toBe(2)
     expect(unknown.stderr).toContain("unknown command 'reprot'")
+  })
+
+  it('stops quietly with status 0 when the reader of its output goes away (agent-tracker … | head)', async () => {
+    for (const args of [['report', '--help'], ['--help']]) {
+      const child = spawn(process.execPath, [BUILT_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+      // The reader is gone before the first line is written: that write fails with EPIPE.
+      child.stdout.destroy()
+      let stderr = ''
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+      expect({ args, code, stderr }).toEqual({ args, code: 0, stderr: '' })
+    }
   })
 
   it('ingests JSON lines piped to stdin and prints status as exactly one JSON document on stdout', async () => {
