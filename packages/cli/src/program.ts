@@ -115,7 +115,7 @@ export function buildProgram(io: Io, run: Runner, version: string): Command {
   reportFilters(add('export', 'export data as JSON, JSON lines or CSV (streamed: any size, little memory), or a report with charts as one HTML file; the filters narrow every format', 'agent-tracker export --format html --out report.html'))
     .requiredOption('--format <format>', 'json (one document), jsonl (one record per line: {"collection", "record"}), csv or html')
     .option('--out <file>', 'write to this file (default: stdout; report.html for html)')
-    .option('--table <name>', 'for csv: report (default) or a collection: setups, projects, commits, retrospectives, gradeEvents, bugs, activities, usage')
+    .option('--table <name>', 'for csv: report (default) or a collection: setups, projects, commits, retrospectives, gradeEvents, bugs, activities, evidence, usage')
     .action((o: Opts & { format: string; out?: string; table?: string; project?: string; since?: string; until?: string; agent?: string; model?: string }) => run(async (ctx) => (await load.export()).exportCommand(ctx, o), o))
   add('ingest', 'record facts from JSON lines on stdin (one fact per line), e.g. from another agent host', 'agent-tracker ingest < facts.jsonl')
     .option('--file <path>', 'read this file instead of stdin')

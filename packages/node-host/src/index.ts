@@ -19,3 +19,5 @@ export { exportedStatusSetup, statusExport, writeStatusExport } from './tracker/
 export type { UserCommandInput } from './user-commands/run-user-command.js'
 export { runUserCommand } from './user-commands/run-user-command.js'
 export { statusCardText } from './user-commands/status-card.js'
+export type { EvidenceScan, ScanEvidenceOptions } from './evidence/scan-evidence.js'
+export { scanEvidence } from './evidence/scan-evidence.js'
