@@ -11,6 +11,7 @@ const load = {
   agents: () => import('./commands/agents.js'),
   bug: () => import('./commands/bug.js'),
   doctor: () => import('./commands/doctor.js'),
+  evidence: () => import('./commands/evidence.js'),
   export: () => import('./commands/export.js'),
   grade: () => import('./commands/grade.js'),
   history: () => import('./commands/history.js'),
@@ -92,9 +93,16 @@ export function buildProgram(io: Io, run: Runner, version: string): Command {
     .option('--agent <grade>', "the agent's grade, when it did not grade itself")
     .option('--note <text>', 'why')
     .action((setup: string, commit: string, o: Opts & { user: string; agent?: string; note?: string }) => run(async (ctx) => (await load.grade()).gradeCommand(ctx, setup, commit, o), o))
-  add('bug <setup>', 'report a bug made by a setup: SP −1, halted at 0', 'agent-tracker bug build@google/gemini-2.5-pro --commit a1b2c3d --note "broke login"')
+  add('bug [setup]', 'report a bug made by a setup (SP −1, halted at 0); or confirm or dismiss a suspected bug found in git; alone, list the suspected bugs waiting for a verdict', 'agent-tracker bug build@google/gemini-2.5-pro --commit a1b2c3d --note "broke login"')
     .option('--commit <hash>', 'the commit that caused it').option('--note <text>', 'what went wrong')
-    .action((setup: string, o: Opts & { commit?: string; note?: string }) => run(async (ctx) => (await load.bug()).bugCommand(ctx, setup, o), o))
+    .option('--confirm <handle>', 'confirm a suspected bug (as agent-tracker evidence lists it): it becomes a bug, SP −1')
+    .option('--dismiss <handle>', 'dismiss a suspected bug: the fix did not fix a bug of this commit')
+    .action((setup: string | undefined, o: Opts & { commit?: string; note?: string; confirm?: string; dismiss?: string }) => run(async (ctx) => (await load.bug()).bugCommand(ctx, setup, o), o))
+  add('evidence [folder...]', "read each project's git history for evidence about agent commits — suspected bugs (fixes that changed their lines), reverts, lines that survive — and show it per setup", 'agent-tracker evidence ~/code/shop')
+    .option('--full', 'scan the whole history again, not only the commits since the last scan')
+    .option('--fix-pattern <regex...>', 'commit-message patterns that mark a fix (default: fix, bug, hotfix, regression, issue references)')
+    .option('--list', 'only show the recorded evidence; read no git history')
+    .action((folders: string[], o: Opts & { full?: boolean; fixPattern?: string[]; list?: boolean }) => run(async (ctx) => (await load.evidence()).evidenceCommand(ctx, folders, o), o))
   add('reinstate <setup>', 'let a halted setup work again (SP back to 1)', 'agent-tracker reinstate build@ollama/qwen3-coder')
     .option('--note <text>', 'why')
     .action((setup: string, o: Opts & { note?: string }) => run(async (ctx) => (await load.reinstate()).reinstateCommand(ctx, setup, o), o))
