@@ -31,11 +31,12 @@ export async function recommendCommand(ctx: CommandContext, projectDir: string |
         { header: 'SETUP', value: (s) => s.setup, priority: 10 },
         { header: 'EXPECTED GRADE', value: (s) => `${score(s.expectedGrade)} (${score(s.interval[0])}–${score(s.interval[1])})`, priority: 9 },
         { header: 'N', value: (s) => String(s.samples), align: 'right', priority: 8 },
+        { header: 'GIT', value: (s) => (s.evidence === null ? '–' : String(s.evidence.commits)), align: 'right', priority: 6 },
         { header: 'SCORE', value: (s) => (s.enoughData ? score(s.score) : '–'), align: 'right', priority: 7 },
         { header: 'BUGS/C', value: (s) => decimal(s.bugsPerCommit), align: 'right', priority: 6 },
         { header: 'COST/C', value: (s) => money(s.costPerCommit, cents), align: 'right', priority: 5 },
       ], result.setups))
-      lines.push(c.dim('SCORE = expected user grade − 2 × bugs per commit; N = user-graded commits on similar projects.'))
+      lines.push(c.dim('SCORE = expected user grade − 2 × bugs per commit; N = user-graded commits on similar projects; GIT = commits with git evidence (agent-tracker evidence), each worth a quarter of a grade.'))
       lines.push('', c.bold('Why'), ...result.setups.map((s) => `  ${s.rank === null ? '–' : String(s.rank)}  ${s.setup}: ${s.reason}`))
     }
     lines.push('', result.state === 'ranked' ? c.green(result.message) : c.yellow(result.message))

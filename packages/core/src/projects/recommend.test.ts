@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Grade } from '../facts/grade.js'
 import type { ProjectProfile } from './project-profile.js'
-import type { CommitRecord, GradeEventRecord, ProjectRecord } from '../store/records.js'
+import type { CommitRecord, EvidenceRecord, GradeEventRecord, ProjectRecord } from '../store/records.js'
 import type { RecommendRecords } from './recommend.js'
 import { recommendSetups } from './recommend.js'
 import { rollUpRecords } from '../planning/plan-import.js'
@@ -156,5 +156,33 @@ describe('recommendSetups', () => {
     const result = recommendSetups(profile('rust', 'axum', 'api', ['axum']), recordsOf(syntheticHistory(3)))
     expect(result).toMatchObject({ state: 'no-data', setups: [], similarProjects: [] })
     expect(result.message).toBe('No outcomes recorded on projects like this one (rust/axum/api) yet.')
+  })
+
+  it('takes git evidence as a second, weaker signal: few grades but many commits with evidence get an estimate with an honest interval', () => {
+    const history = syntheticHistory(8)
+    const fewGrades = { ...history, gradeEvents: history.gradeEvents.filter((e) => e.project === '/work/ts-0' && e.commit.endsWith('0')) }
+    const withoutEvidence = recommendSetups(TYPESCRIPT, recordsOf(fewGrades))
+    expect(withoutEvidence.state).toBe('not-enough-data')
+    // A's commits lasted; half of B's were fixed later.
+    const evidence: EvidenceRecord[] = history.commits.filter((c) => c.project.startsWith('/work/ts')).map((c, index): EvidenceRecord => {
+      const suspected = c.setup === B && index % 2 === 0
+      return suspected
+        ? { v: 1, id: `bug-${c.hash}`, setup: c.setup, project: c.project, commit: c.hash, at: c.at, signal: 'suspected-bug', source: 'f1x', status: 'open' }
+        : { v: 1, id: `surv-${c.hash}`, setup: c.setup, project: c.project, commit: c.hash, at: c.at, signal: 'survival', source: 'head', days: 30, added: 10, surviving: c.setup === A ? 10 : 6, status: 'open' }
+    })
+    const dismissed: EvidenceRecord = { v: 1, id: 'dismissed', setup: A, project: '/work/ts-1', commit: 'ts1a0', at: '2026-01-02T00:00:00.000Z', signal: 'suspected-bug', source: 'f2x', status: 'dismissed' }
+    const result = recommendSetups(TYPESCRIPT, { ...recordsOf(fewGrades), evidence: [...evidence, dismissed] })
+    expect(result.state).toBe('ranked')
+    expect(result.setups.map((s) => s.setup)).toEqual([A, B])
+    const [a, b] = result.setups
+    expect(a).toMatchObject({ samples: 1, effectiveSamples: 1 + 0.25 * 24, evidence: { commits: 24, suspectedBugs: 0, reverts: 0, survival: 1 } })
+    expect(b?.evidence).toMatchObject({ commits: 24, suspectedBugs: 12, survival: 0.6 })
+    expect(a?.reason).toContain('from 1 graded commit and git evidence on 24 commits (each 0.25 of a grade: 0 suspected bugs, 0 reverts, 100% of lines lasting) on 3 similar projects')
+    // Evidence narrows the interval less than as many real grades would.
+    const graded = recommendSetups(TYPESCRIPT, recordsOf(history)).setups.find((s) => s.setup === A)
+    const width = (s: typeof a): number => (s === undefined ? 0 : s.interval[1] - s.interval[0])
+    expect(width(a)).toBeGreaterThan(width(graded))
+    expect(width(a)).toBeLessThan(width(withoutEvidence.setups.find((s) => s.setup === A)))
+    expect(recommendSetups(TYPESCRIPT, { ...recordsOf(fewGrades), evidence }, { evidenceWeight: 0 }).state).toBe('not-enough-data')
   })
 })

@@ -1,5 +1,7 @@
 import type { ProjectProfile } from './project-profile.js'
-import type { ProjectRecord, UsageRecord } from '../store/records.js'
+import type { EvidenceRecord, ProjectRecord, UsageRecord } from '../store/records.js'
+import type { EvidenceSamples } from '../evidence/evidence-grades.js'
+import { evidenceSamples } from '../evidence/evidence-grades.js'
 import { isAboveThreshold, projectSimilarity } from './project-similarity.js'
 
 /** Tuning of {@link recommendSetups}; the defaults are documented in the README. */
@@ -10,12 +12,27 @@ export interface RecommendOptions {
   readonly priorStrength?: number
   /** Grade points one bug per commit costs in the ranking score. Default 2. */
   readonly bugWeight?: number
+  /**
+   * What the git evidence on one commit counts for, as a share of one user grade: a second,
+   * weaker signal. Default 0.25 (evidence on four commits weighs as much as one grade).
+   */
+  readonly evidenceWeight?: number
 }
 
-/** Records the recommendation is computed from: projects and the day rollups of every setup's work. */
+/** Records the recommendation is computed from: projects, the day rollups of every setup's work, and git evidence. */
 export interface RecommendRecords {
   readonly projects: readonly ProjectRecord[]
   readonly rollups: readonly UsageRecord[]
+  readonly evidence?: readonly EvidenceRecord[]
+}
+
+/** The git evidence a setup's recommendation used: commits with evidence on similar projects and what it said. */
+export interface EvidenceUsed {
+  readonly commits: number
+  readonly suspectedBugs: number
+  readonly reverts: number
+  /** Share of added lines that survived; null when none was measured. */
+  readonly survival: number | null
 }
 
 /** One setup's standing for projects like the target. */
@@ -29,6 +46,10 @@ export interface SetupRecommendation {
   readonly commits: number
   /** User-graded commits on similar projects (the sample size). */
   readonly samples: number
+  /** Git evidence on similar projects, the second and weaker signal; null without any. */
+  readonly evidence: EvidenceUsed | null
+  /** User grades plus evidence at its weight: what `minSamples` is compared with. */
+  readonly effectiveSamples: number
   /** Raw mean user grade on similar projects. */
   readonly meanUserGrade: number | null
   /** Mean user grade shrunk towards the similar projects' overall mean. */
@@ -84,6 +105,7 @@ export function recommendSetups(profile: ProjectProfile, records: RecommendRecor
   const minSamples = options.minSamples ?? 5
   const k = options.priorStrength ?? 5
   const bugWeight = options.bugWeight ?? 2
+  const evidenceWeight = options.evidenceWeight ?? 0.25
   const similar = records.projects
     .flatMap((project) => (project.profile === undefined ? [] : [{ path: project.path, similarity: projectSimilarity(profile, project.profile) }]))
     .filter((entry) => isAboveThreshold(entry.similarity))
@@ -115,6 +137,7 @@ export function recommendSetups(profile: ProjectProfile, records: RecommendRecor
     }
   }
 
+  const evidence = evidenceSamples(records.evidence ?? [], (project) => weightOf.get(project))
   const prior = weightedMean(all) ?? 0
   const sd = weightedSd(all, prior) ?? FALLBACK_SD
   const totalCommits = [...per.values()].reduce((sum, s) => sum + s.weightedCommits, 0)
@@ -122,13 +145,18 @@ export function recommendSetups(profile: ProjectProfile, records: RecommendRecor
   const describe = describeProfile(profile)
 
   const setups = [...per].map(([setup, s]): SetupRecommendation => {
-    const n = s.samples.weight
+    const git = evidence.get(setup)
+    const combined = withEvidence(s.samples, git, evidenceWeight)
+    const n = combined.weight
     const mean = weightedMean(s.samples)
-    const expected = (n * (mean ?? prior) + k * prior) / (n + k)
+    const expected = (n * (weightedMean(combined) ?? prior) + k * prior) / (n + k)
     const spread = Z90 * sd / Math.sqrt(n + k)
     const bugs = (s.weightedBugs + k * priorBugRate) / (s.weightedCommits + k)
     const costPerCommit = s.commits === 0 || s.messages === 0 ? null : s.cost / s.commits
-    const enoughData = s.samples.count >= minSamples
+    const effectiveSamples = s.samples.count + evidenceWeight * (git?.commits ?? 0)
+    const enoughData = effectiveSamples >= minSamples
+    const used: EvidenceUsed | null = git === undefined || git.commits === 0 ? null : { commits: git.commits, suspectedBugs: git.suspectedBugs, reverts: git.reverts, survival: git.survival }
+    const evidenceText = used === null ? '' : ` and git evidence on ${plural(used.commits, 'commit')} (each ${String(evidenceWeight)} of a grade: ${plural(used.suspectedBugs, 'suspected bug')}, ${plural(used.reverts, 'revert')}${used.survival === null ? '' : `, ${String(Math.round(used.survival * 100))}% of lines lasting`})`
     return {
       setup,
       rank: null,
@@ -136,6 +164,8 @@ export function recommendSetups(profile: ProjectProfile, records: RecommendRecor
       projects: s.projects.size,
       commits: s.commits,
       samples: s.samples.count,
+      evidence: used,
+      effectiveSamples,
       meanUserGrade: mean,
       expectedGrade: expected,
       interval: [expected - spread, expected + spread],
@@ -143,8 +173,10 @@ export function recommendSetups(profile: ProjectProfile, records: RecommendRecor
       costPerCommit,
       score: expected - bugWeight * bugs,
       reason: enoughData
-        ? `expected user grade ${expected.toFixed(1)} (90% ${(expected - spread).toFixed(1)}–${(expected + spread).toFixed(1)}) from ${plural(s.samples.count, 'graded commit')} on ${plural(s.projects.size, 'similar project')}${describe}; ${bugs.toFixed(2)} bugs/commit${costPerCommit === null ? '' : `; ${dollars(costPerCommit)}/commit`}`
-        : `not enough data: ${plural(s.samples.count, 'graded commit')} on similar projects, ${String(minSamples)} needed`,
+        ? `expected user grade ${expected.toFixed(1)} (90% ${(expected - spread).toFixed(1)}–${(expected + spread).toFixed(1)}) from ${plural(s.samples.count, 'graded commit')}${evidenceText} on ${plural(s.projects.size, 'similar project')}${describe}; ${bugs.toFixed(2)} bugs/commit${costPerCommit === null ? '' : `; ${dollars(costPerCommit)}/commit`}`
+        : used === null
+          ? `not enough data: ${plural(s.samples.count, 'graded commit')} on similar projects, ${String(minSamples)} needed`
+          : `not enough data: ${plural(s.samples.count, 'graded commit')}${evidenceText} on similar projects count as ${effectiveSamples.toFixed(1)}, ${String(minSamples)} needed`,
     }
   })
   const ranked = setups
@@ -166,9 +198,15 @@ export function recommendSetups(profile: ProjectProfile, records: RecommendRecor
       : top !== undefined
       ? `Best for this project: ${top.setup}, ${top.reason}.`
       : state === 'not-enough-data'
-        ? `Not enough data to recommend a setup yet: no setup has ${String(minSamples)} user-graded commits on projects like this one${describe}. Grade commits with /grade or agent-tracker grade.`
+        ? `Not enough data to recommend a setup yet: no setup has ${String(minSamples)} user-graded commits (or git evidence worth as much) on projects like this one${describe}. Grade commits with /grade or agent-tracker grade, or gather evidence from git with agent-tracker evidence.`
         : `No outcomes recorded on projects like this one${describe} yet.`,
   }
+}
+
+/** User grades with git evidence added at its weight. */
+function withEvidence(grades: Samples, git: EvidenceSamples | undefined, weight: number): Samples {
+  if (git === undefined) return grades
+  return { count: grades.count + git.commits, weight: grades.weight + weight * git.weight, sum: grades.sum + weight * git.sum, squares: grades.squares + weight * git.squares }
 }
 
 function overlaps(a: readonly [number, number], b: readonly [number, number]): boolean {

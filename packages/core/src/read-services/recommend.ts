@@ -34,7 +34,8 @@ export async function recommend(store: TrackerStore, query: RecommendQuery, opti
   if (profile === undefined) {
     throw new TrackerError('UNKNOWN_PROJECT', `No profile of ${project}: it has no stored profile and its folder cannot be read here, so there is nothing to compare other projects with.`)
   }
-  const [recorded, rollups] = await Promise.all([store.find('projects', { order: 'any' }), windowRollups(store, windowQuery(query))])
+  const window = windowQuery(query)
+  const [recorded, rollups, evidence] = await Promise.all([store.find('projects', { order: 'any' }), windowRollups(store, window), store.find('evidence', { ...window, order: 'any' })])
   const { projects, unprofiled } = withProfiles(recorded, options.profileFolder)
-  return { project, ...recommendSetups(profile, { projects, rollups }, tuning), unprofiledProjects: unprofiled }
+  return { project, ...recommendSetups(profile, { projects, rollups, evidence }, tuning), unprofiledProjects: unprofiled }
 }
