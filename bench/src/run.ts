@@ -6,6 +6,9 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import type { AlternativeFigures, WorkloadSizes } from './alternatives.js'
 import { compareAlternatives } from './alternatives.js'
+import type { HistorySizes } from './evidence-history.js'
+import type { EvidenceFigures } from './evidence-scan.js'
+import { evidenceFigures } from './evidence-scan.js'
 import type { ScaleContent, ScaleSizes } from './scale-database.js'
 import { addActivities, buildScaleDatabase } from './scale-database.js'
 import type { UpgradeFigures } from './schema-upgrade.js'
@@ -32,6 +35,7 @@ export interface BenchSizes {
   readonly alternatives: WorkloadSizes
   readonly startupRuns: number
   readonly queryRuns: number
+  readonly evidence: HistorySizes
 }
 
 export const FULL: BenchSizes = {
@@ -42,6 +46,7 @@ export const FULL: BenchSizes = {
   alternatives: { hooks: 5000, commitEvery: 25, runs: 5 },
   startupRuns: 7,
   queryRuns: 5,
+  evidence: { commits: 5000, tracked: 2000, files: 120, days: 180 },
 }
 
 export const SMOKE: BenchSizes = {
@@ -52,6 +57,7 @@ export const SMOKE: BenchSizes = {
   alternatives: { hooks: 200, commitEvery: 25, runs: 1 },
   startupRuns: 2,
   queryRuns: 2,
+  evidence: { commits: 200, tracked: 80, files: 20, days: 60 },
 }
 
 /** A command in a fresh process: its own time (the process's wall time less `node -e 0`'s in the same run), CPU and peak memory. */
@@ -86,6 +92,7 @@ export interface BenchResults {
   readonly upgrade: UpgradeFigures
   readonly alternatives: AlternativeFigures
   readonly startup: { node: Startup; bun: Startup }
+  readonly evidence: EvidenceFigures
 }
 
 interface EventLoopFigures { readonly maxBlockMs: number; readonly maxBlockCpuMs: number; readonly callMs: number }
@@ -203,10 +210,12 @@ export async function runBenchmarks(kind: 'full' | 'smoke', log: (line: string) 
   const alternatives = await compareAlternatives(sizes.alternatives)
   log('7/8 plugin start-up …')
   const startup = { node: await measureStartup(process.execPath, sizes.startupRuns), bun: await measureStartup(BUN, sizes.startupRuns) }
+  log(`8/8 evidence from git over ${String(sizes.evidence.commits)} commits (${String(sizes.evidence.tracked)} tracked) …`)
+  const evidence = await evidenceFigures(sizes.evidence)
   return {
     sizes: kind,
     machine: { node: process.version, cpus: cpus().length, at: new Date().toISOString(), loadAverage: (await import('node:os')).loadavg().map(round) },
-    hookCost: hooks, flush, statusRead: status, scale, upgrade, alternatives, startup,
+    hookCost: hooks, flush, statusRead: status, scale, upgrade, alternatives, startup, evidence,
   }
 }
 
@@ -261,6 +270,10 @@ export function formatResults(r: BenchResults): string {
   row('   database open, in the background', ms(r.startup.bun.databaseOpenMs), '')
   row('   + migration check and project profile, in the background', ms(r.startup.bun.startupWorkMs), `≤ 50 ms ${mark(r.startup.bun.startupWorkMs <= 50)}`)
   row('   under Node: hooks ready / database open / start-up work done', `${String(r.startup.node.hooksReadyMs)} / ${String(r.startup.node.databaseOpenMs)} / ${String(r.startup.node.startupWorkMs)} ms`, '')
+  const g = r.evidence
+  row(`8. evidence from git over ${String(g.sizes.commits)} commits (${String(g.sizes.tracked)} tracked): first scan`, `${String(round(g.firstMs / 1000))} s`, `${String(g.found.fixesBlamed)} fixes blamed: ${String(g.found.suspectedBugs)} suspected bugs, ${String(g.found.reverts)} reverts, ${String(g.found.survival)} survival measurements; history generated in ${String(round(g.generateMs / 1000))} s`)
+  row('   incremental scan, nothing new', ms(g.incrementalMs), `target ≤ 1 s ${mark(g.incrementalMs <= 1000)}`)
+  row(`   incremental scan after ${String(g.incrementalNewRead)} new commits (one a fix)`, ms(g.incrementalNewMs), `target ≤ 1 s ${mark(g.incrementalNewMs <= 1000)}`)
   const width = Math.max(...rows.map(([label]) => label.length))
   const value = Math.max(...rows.map(([, v]) => v.length))
   return [

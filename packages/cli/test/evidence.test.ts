@@ -65,6 +65,12 @@ describe('agent-tracker evidence and bug --confirm', () => {
     const again = JSON.parse((await runCli(['evidence', repo, '--db', db, '--json'])).stdout) as EvidenceOutput
     expect(again.scans).toEqual([expect.objectContaining({ mode: 'incremental', recorded: 0 })])
     expect(again.setups).toEqual([expect.objectContaining({ suspectedBugs: 1, pending: 0, confirmed: 1 })])
+    const report = JSON.parse((await runCli(['report', '--db', db, '--json'])).stdout) as { evidence: { setup: string; commits: number; suspectedBugs: number; suspectedBugsPerCommit: number }[] }
+    expect(report.evidence).toEqual([expect.objectContaining({ setup: SONNET, commits: 1, suspectedBugs: 1, suspectedBugsPerCommit: 1 })])
+    const reportText = (await runCli(['report', '--db', db])).stdout
+    expect(reportText).toContain('Git evidence (all time)')
+    expect(reportText).toMatch(/SUSPECTED BUGS/)
+    expect(JSON.parse((await runCli(['report', '--agent', 'plan', '--db', db, '--json'])).stdout)).toMatchObject({ evidence: [] })
     const twice = await runCli(['bug', '--confirm', handle, '--db', db])
     expect(twice.stdout).toContain('is already confirmed; nothing recorded.')
     expect(JSON.parse((await runCli(['status', SONNET, '--db', db, '--json'])).stdout)).toMatchObject({ state: { bugs: after.state.bugs } })

@@ -4,7 +4,8 @@ import { evidenceHandle, evidenceSummaries, listEvidence, parseFixPatterns } fro
 import type { EvidenceScan } from '@agent-tracker/node-host'
 import { scanEvidence } from '@agent-tracker/node-host'
 import type { CommandContext } from '../context.js'
-import { decimal, percent, shortHash, truncate, when } from '../format.js'
+import { evidenceTable } from '../evidence-table.js'
+import { shortHash, truncate, when } from '../format.js'
 
 /** Options of `evidence`. */
 export interface EvidenceOptions {
@@ -60,15 +61,7 @@ function render(ctx: CommandContext, scans: readonly EvidenceScan[], summaries: 
     lines.push('No evidence yet: no scanned project has tracked agent commits.')
     return lines.join('\n')
   }
-  lines.push('', ctx.table<EvidenceSummary>([
-    { header: 'SETUP', value: (s) => s.setup, priority: 10 },
-    { header: 'COMMITS', value: (s) => String(s.commits), align: 'right', priority: 9 },
-    { header: 'SUSPECTED BUGS', value: (s) => `${String(s.suspectedBugs)}${s.pending === 0 ? '' : ` (${String(s.pending)} pending)`}`, align: 'right', priority: 9 },
-    { header: 'PER COMMIT', value: (s) => decimal(s.suspectedBugsPerCommit), align: 'right', priority: 8 },
-    { header: 'REVERTED', value: (s) => `${String(s.reverted)} (${percent(s.revertRate)})`, align: 'right', priority: 7 },
-    { header: '30-DAY SURVIVAL', value: (s) => `${percent(s.survival30.share)} of ${String(s.survival30.commits)}`, align: 'right', priority: 6 },
-  ], summaries))
-  lines.push(c.dim('Evidence from git, not from you: it never changes scores by itself. 30-day survival: share of added lines still at HEAD, of so many commits.'))
+  lines.push('', ...evidenceTable(ctx, summaries))
   if (pending.length > 0) {
     lines.push('', c.bold('Suspected bugs waiting for your verdict'))
     for (const record of pending) {

@@ -1,5 +1,6 @@
 import type { ReportQuery, SetupFilter, SetupReportRow, TrackerStore } from '@agent-tracker/core'
-import { setupReport, toTimeWindow } from '@agent-tracker/core'
+import { evidenceSummaries, setupReport, toTimeWindow } from '@agent-tracker/core'
+import { evidenceTable } from '../evidence-table.js'
 import type { CommandContext } from '../context.js'
 import { decimal, money, moneyDecimals, percent, score, tokens } from '../format.js'
 import type { Column } from '../table.js'
@@ -39,9 +40,12 @@ export async function reportCommand(ctx: CommandContext, options: ReportOptions)
   const store = ctx.openStore('read')
   const query = await reportQuery(ctx, store, options)
   const { rows } = await setupReport(store, query)
-  ctx.print({ filters: appliedFilters(query), setups: rows }, () => {
+  // Git evidence (agent-tracker evidence) beside the grades: all of it, for the project and setups asked about.
+  const evidence = await evidenceSummaries(store, { ...setupFilterOf(query), ...(query.project === undefined ? {} : { project: query.project }) })
+  ctx.print({ filters: appliedFilters(query), setups: rows, evidence }, () => {
     if (rows.length === 0) return 'No recorded work matches these filters.'
-    return ctx.table(reportColumns(rows), rows)
+    const table = ctx.table(reportColumns(rows), rows)
+    return evidence.length === 0 ? table : [table, '', ctx.colours.bold('Git evidence (all time)'), ...evidenceTable(ctx, evidence)].join('\n')
   })
 }
 

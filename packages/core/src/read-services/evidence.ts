@@ -6,6 +6,8 @@ import { evidenceHandle, summariseEvidence } from '../evidence/evidence-summary.
 import type { EvidenceRecord, EvidenceStatus } from '../store/records.js'
 import type { EvidenceSignal } from '../facts/facts.js'
 import type { TrackerStore } from '../store/tracker-store.js'
+import type { SetupFilter } from '../reports/setup-filter.js'
+import { matchesSetupFilter } from '../reports/setup-filter.js'
 
 /** Which evidence to list. */
 export interface EvidenceQuery {
@@ -63,10 +65,10 @@ export function verdictFacts(record: EvidenceRecord, verdict: Exclude<EvidenceVe
 }
 
 /**
- * Evidence per setup (see `summariseEvidence`), in the scanned projects (or one of them): the
- * sample is each setup's tracked commits in those projects.
+ * Evidence per setup (see `summariseEvidence`), in the scanned projects (or one of them), for the
+ * setups the filter passes: the sample is each setup's tracked commits in those projects.
  */
-export async function evidenceSummaries(store: TrackerStore, query: Pick<EvidenceQuery, 'setup' | 'project'> = {}): Promise<EvidenceSummary[]> {
+export async function evidenceSummaries(store: TrackerStore, query: SetupFilter & { readonly project?: string | undefined } = {}): Promise<EvidenceSummary[]> {
   const scanned = (await store.listMigrations())
     .filter((record) => record.kind === 'evidence-scan' && (query.project === undefined || record.source === query.project))
     .map((record) => record.source)
@@ -76,6 +78,9 @@ export async function evidenceSummaries(store: TrackerStore, query: Pick<Evidenc
       commits.set(ref.setup, (commits.get(ref.setup) ?? 0) + 1)
     }
   }
-  const records = (await listEvidence(store, query)).filter((record) => scanned.includes(record.project))
-  return summariseEvidence(records, commits)
+  const records = (await listEvidence(store, {
+    ...(query.setup === undefined ? {} : { setup: query.setup }),
+    ...(query.project === undefined ? {} : { project: query.project }),
+  })).filter((record) => scanned.includes(record.project))
+  return summariseEvidence(records, commits).filter((summary) => matchesSetupFilter(summary.setup, query))
 }

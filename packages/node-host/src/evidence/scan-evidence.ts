@@ -48,6 +48,8 @@ export interface EvidenceScan {
 }
 
 const SCAN_PREFIX = 'evidence-scan:'
+/** Fixes blamed at once. */
+const FIX_CONCURRENCY = 3
 const DAY_MS = 24 * 60 * 60 * 1000
 
 /**
@@ -89,6 +91,7 @@ export async function scanEvidence(store: TrackerStore, folder: string, options:
   const resolveTracked = (hash: string): CommitRef | undefined => tracked.get(hash) ?? (hash.length < 40 ? refs.find((ref) => ref.hash.startsWith(hash)) : undefined)
 
   const range = full ? head : `${last?.cursor ?? head}..${head}`
+  const fixes: { commit: GitCommit; pattern: string }[] = []
   for await (const commit of readHistory(project, range, git)) {
     commitsRead += 1
     reachable.add(commit.hash)
@@ -101,11 +104,21 @@ export async function scanEvidence(store: TrackerStore, folder: string, options:
       continue
     }
     const pattern = matchFixPattern(commit.message, patterns)
-    if (pattern === undefined) continue
+    if (pattern !== undefined) fixes.push({ commit, pattern })
+  }
+  progress('history', commitsRead, commitsRead)
+  // Fixes are blamed a few at a time: each is a diff and a blame per file, mostly waiting on git.
+  let blamed = 0
+  const outcomes = await inPool(fixes, FIX_CONCURRENCY, async ({ commit }) => {
     const outcome = await blameFix(project, commit, limits, git)
+    progress('fixes', ++blamed, fixes.length)
+    return outcome
+  })
+  fixes.forEach(({ commit, pattern }, index) => {
+    const outcome = outcomes[index]
     if (outcome === undefined) {
       fixesSkipped += 1
-      continue
+      return
     }
     fixesBlamed += 1
     for (const [origin, { lines, files }] of outcome) {
@@ -113,8 +126,7 @@ export async function scanEvidence(store: TrackerStore, folder: string, options:
       if (ref === undefined || origin === commit.hash) continue
       add(suspectedBugFact(project, ref, commit, pattern, lines, files))
     }
-  }
-  progress('history', commitsRead, commitsRead)
+  })
 
   const now = (options.now ?? (() => new Date()))()
   const survival = await measureSurvival(store, project, head, refs, full ? reachable : undefined, options.survivalDays ?? [7, 30], now, git, progress)
@@ -225,4 +237,19 @@ async function applyInBatches(store: TrackerStore, facts: readonly Fact[]): Prom
     applied += result.deferred ? result.accepted : result.applied
   }
   return applied
+}
+
+/** Maps items through `work`, at most `size` at a time, keeping their order. */
+async function inPool<T, R>(items: readonly T[], size: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length)
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++
+      const item = items[index]
+      if (item !== undefined) results[index] = await work(item)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker))
+  return results
 }
