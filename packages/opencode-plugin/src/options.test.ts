@@ -6,7 +6,7 @@ describe('readPluginOptions', () => {
   it('applies defaults', () => {
     expect(readPluginOptions(undefined)).toEqual({
       databasePath: undefined, maxDatabaseSize: undefined, identity: 'agent+model', rules: DEFAULT_RULES,
-      enforceHalt: 'block', envProtection: true, exportStatusFile: 'existing', migrateOnStart: true, flush: {},
+      enforceHalt: 'block', envProtection: true, exportStatusFile: 'existing', migrateOnStart: true, flush: {}, gitEvidence: true,
     })
   })
 
@@ -19,7 +19,7 @@ describe('readPluginOptions', () => {
   })
 
   it.each([
-    [{ databasePth: 'x' }, 'Unknown agent-tracker option "databasePth"; known options are databasePath, maxDatabaseSize, identity, rules, enforceHalt, envProtection, exportStatusFile, migrateOnStart, flush.'],
+    [{ databasePth: 'x' }, 'Unknown agent-tracker option "databasePth"; known options are databasePath, maxDatabaseSize, identity, rules, enforceHalt, envProtection, exportStatusFile, migrateOnStart, flush, gitEvidence.'],
     [{ maxDatabaseSize: 10 }, 'Invalid maxDatabaseSize 10: accepted is a whole number of bytes from 1048576 (1 MiB) to 2147483648 (2 GiB)'],
     [{ identity: 'model' }, 'Invalid agent-tracker option identity: "model"; accepted: "agent+model" or "agent".'],
     [{ enforceHalt: 'maybe' }, 'Invalid agent-tracker option enforceHalt: "maybe"; accepted: "block" or "warn" or "off".'],

@@ -17,9 +17,11 @@ export interface PluginSettings {
   readonly exportStatusFile: StatusExportMode
   readonly migrateOnStart: boolean
   readonly flush: WriteBufferOptions
+  /** Scan the project's git history for evidence (suspected bugs, reverts, survival) in the background after each push. */
+  readonly gitEvidence: boolean
 }
 
-const KNOWN = ['databasePath', 'maxDatabaseSize', 'identity', 'rules', 'enforceHalt', 'envProtection', 'exportStatusFile', 'migrateOnStart', 'flush'] as const
+const KNOWN = ['databasePath', 'maxDatabaseSize', 'identity', 'rules', 'enforceHalt', 'envProtection', 'exportStatusFile', 'migrateOnStart', 'flush', 'gitEvidence'] as const
 
 /** An option that cannot be used; the message names it, its value and what is accepted. */
 export class InvalidPluginOptionError extends Error {
@@ -55,6 +57,7 @@ export function readPluginOptions(input: unknown): PluginSettings {
     envProtection: oneOf(given, 'envProtection', [true, false], true),
     exportStatusFile: boolean(given, 'exportStatusFile', { true: 'existing', false: 'off' }, ['existing', 'always', 'off'], 'existing'),
     migrateOnStart: oneOf(given, 'migrateOnStart', [true, false], true),
+    gitEvidence: oneOf(given, 'gitEvidence', [true, false], true),
     flush: wrap('flush', () => {
       const flush: unknown = given.flush ?? {}
       if (typeof flush !== 'object' || flush === null || Array.isArray(flush)) throw invalid('flush', flush, 'an object like {"maxPending": 1000, "maxAgeMs": 30000}')
