@@ -260,7 +260,7 @@ export function formatResults(r: BenchResults): string {
   row('   bytes per stored record, schema 1 → 2', `${String(u.bytesPerRecord.schema1)} → ${String(u.bytesPerRecord.schema2)}`, `smaller ${mark(u.bytesPerRecord.schema2 < u.bytesPerRecord.schema1)}; indexes add ${String(round(u.indexBytes / 1e6))} MB`)
   const a = r.alternatives
   const alt = (label: string, c: { total: Spread; write: Spread; report: Spread; cpuMs: number }, note: string): void => {
-    row(label, `${range(c.total)}`, `${note}; write ${ms(c.write.median)}, report ${ms(c.report.median)}, CPU ${ms(c.cpuMs)}${label.includes('SQLite') ? '; WAL, synchronous=FULL' : ''}`)
+    row(label, range(c.total), `${note}; write ${ms(c.write.median)}, report ${ms(c.report.median)}, CPU ${ms(c.cpuMs)}${label.includes('SQLite') ? '; WAL, synchronous=FULL' : ''}`)
   }
   alt(`6. ${String(a.hooks)} hooks, commits, flushes, report: agent-tracker`, a.agentTracker, 'total (LMDB, fsync per flush)')
   alt('   SQLite buffered the same way', a.sqliteBuffered, `agent-tracker ahead ${mark(a.sqliteBuffered.ratio > 1)} (${String(a.sqliteBuffered.ratio)}×)`)

@@ -31,8 +31,12 @@ export async function* gitRecords(folder: string, args: readonly string[], separ
     if (stderr.length < 4096) stderr += text
   })
   const exited = new Promise<number | null>((done) => {
-    child.on('close', (code) => done(code))
-    child.on('error', () => done(-1))
+    child.on('close', (code) => {
+      done(code)
+    })
+    child.on('error', () => {
+      done(-1)
+    })
   })
   child.stdin.on('error', () => undefined)
   child.stdin.end(options.input ?? '')

@@ -90,7 +90,8 @@ export async function scanEvidence(store: TrackerStore, folder: string, options:
   }
   const resolveTracked = (hash: string): CommitRef | undefined => tracked.get(hash) ?? (hash.length < 40 ? refs.find((ref) => ref.hash.startsWith(hash)) : undefined)
 
-  const range = full ? head : `${last?.cursor ?? head}..${head}`
+  const cursor = full ? undefined : last.cursor
+  const range = cursor === undefined ? head : `${cursor}..${head}`
   const fixes: { commit: GitCommit; pattern: string }[] = []
   for await (const commit of readHistory(project, range, git)) {
     commitsRead += 1
@@ -205,7 +206,9 @@ async function measureSurvival(
   const pathsOf = (hash: string, at: string): string[] => (additions.get(hash)?.files ?? []).map((path) => followRenames(path, at, renames)).filter((path) => present.has(path))
   const wanted = new Set(open.flatMap((entry) => pathsOf(entry.ref.hash, entry.ref.at)))
   let blamed = 0
-  const counts = await blameFilesAt(project, head, wanted, git, () => progress('survival', ++blamed, wanted.size))
+  const counts = await blameFilesAt(project, head, wanted, git, () => {
+    progress('survival', ++blamed, wanted.size)
+  })
   return open.flatMap(({ ref, days, id }) => {
     const added = additions.get(ref.hash)?.added ?? 0
     if (added === 0) return []

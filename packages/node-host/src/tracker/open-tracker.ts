@@ -145,7 +145,10 @@ export class Tracker {
       .finally(() => {
         this.#evidenceScan = undefined
       })
-    this.#evidenceScan = { scan, stop: () => controller.abort() }
+    const stop = (): void => {
+      controller.abort()
+    }
+    this.#evidenceScan = { scan, stop }
     return scan
   }
 
