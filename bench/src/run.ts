@@ -17,6 +17,7 @@ import type { Spread } from './stats.js'
 import { median, round, spread, timeMs } from './stats.js'
 import type { FlushFigures, HookFigures, WritePathSizes } from './write-path.js'
 import { flushCost, hookCost, statusReads } from './write-path.js'
+import { guardCost } from './guard-cost.js'
 
 const run = promisify(execFile)
 const HERE = dirname(fileURLToPath(import.meta.url))
@@ -35,6 +36,7 @@ export interface BenchSizes {
   readonly alternatives: WorkloadSizes
   readonly startupRuns: number
   readonly queryRuns: number
+  readonly guardCalls: number
   readonly evidence: HistorySizes
 }
 
@@ -46,6 +48,7 @@ export const FULL: BenchSizes = {
   alternatives: { hooks: 5000, commitEvery: 25, runs: 5 },
   startupRuns: 7,
   queryRuns: 5,
+  guardCalls: 12_000,
   evidence: { commits: 5000, tracked: 2000, files: 120, days: 180 },
 }
 
@@ -57,6 +60,7 @@ export const SMOKE: BenchSizes = {
   alternatives: { hooks: 200, commitEvery: 25, runs: 1 },
   startupRuns: 2,
   queryRuns: 2,
+  guardCalls: 120,
   evidence: { commits: 200, tracked: 80, files: 20, days: 60 },
 }
 
@@ -92,6 +96,7 @@ export interface BenchResults {
   readonly upgrade: UpgradeFigures
   readonly alternatives: AlternativeFigures
   readonly startup: { node: Startup; bun: Startup }
+  readonly guard: ReturnType<typeof guardCost> & { ratio: number }
   readonly evidence: EvidenceFigures
 }
 
@@ -210,12 +215,16 @@ export async function runBenchmarks(kind: 'full' | 'smoke', log: (line: string) 
   const alternatives = await compareAlternatives(sizes.alternatives)
   log('7/8 plugin start-up …')
   const startup = { node: await measureStartup(process.execPath, sizes.startupRuns), bun: await measureStartup(BUN, sizes.startupRuns) }
-  log(`8/8 evidence from git over ${String(sizes.evidence.commits)} commits (${String(sizes.evidence.tracked)} tracked) …`)
+  log('8/9 tool-call guard …')
+  const guard = guardCost(sizes.guardCalls)
+  log(`9/9 evidence from git over ${String(sizes.evidence.commits)} commits (${String(sizes.evidence.tracked)} tracked) …`)
   const evidence = await evidenceFigures(sizes.evidence)
   return {
     sizes: kind,
     machine: { node: process.version, cpus: cpus().length, at: new Date().toISOString(), loadAverage: (await import('node:os')).loadavg().map(round) },
-    hookCost: hooks, flush, statusRead: status, scale, upgrade, alternatives, startup, evidence,
+    hookCost: hooks, flush, statusRead: status, scale, upgrade, alternatives, startup,
+    guard: { ...guard, ratio: round(guard.guard.medianUs / Math.max(0.001, hooks.buffered.medianUs)) },
+    evidence,
   }
 }
 
@@ -270,8 +279,9 @@ export function formatResults(r: BenchResults): string {
   row('   database open, in the background', ms(r.startup.bun.databaseOpenMs), '')
   row('   + migration check and project profile, in the background', ms(r.startup.bun.startupWorkMs), `≤ 50 ms ${mark(r.startup.bun.startupWorkMs <= 50)}`)
   row('   under Node: hooks ready / database open / start-up work done', `${String(r.startup.node.hooksReadyMs)} / ${String(r.startup.node.databaseOpenMs)} / ${String(r.startup.node.startupWorkMs)} ms`, '')
+  row('8. tool-call guard, everyday calls, project index warm (median / p99)', `${String(r.guard.guard.medianUs)} / ${String(r.guard.guard.p99Us)} µs`, `target ≤ 100 µs ${mark(r.guard.guard.medianUs <= 100)}; ${String(r.guard.ratio)}× recording one tool call`)
   const g = r.evidence
-  row(`8. evidence from git over ${String(g.sizes.commits)} commits (${String(g.sizes.tracked)} tracked): first scan`, `${String(round(g.firstMs / 1000))} s`, `${String(g.found.fixesBlamed)} fixes blamed: ${String(g.found.suspectedBugs)} suspected bugs, ${String(g.found.reverts)} reverts, ${String(g.found.survival)} survival measurements; history generated in ${String(round(g.generateMs / 1000))} s`)
+  row(`9. evidence from git over ${String(g.sizes.commits)} commits (${String(g.sizes.tracked)} tracked): first scan`, `${String(round(g.firstMs / 1000))} s`, `${String(g.found.fixesBlamed)} fixes blamed: ${String(g.found.suspectedBugs)} suspected bugs, ${String(g.found.reverts)} reverts, ${String(g.found.survival)} survival measurements; history generated in ${String(round(g.generateMs / 1000))} s`)
   row('   incremental scan, nothing new', ms(g.incrementalMs), `target ≤ 1 s ${mark(g.incrementalMs <= 1000)}`)
   row(`   incremental scan after ${String(g.incrementalNewRead)} new commits (one a fix)`, ms(g.incrementalNewMs), `target ≤ 1 s ${mark(g.incrementalNewMs <= 1000)}`)
   const width = Math.max(...rows.map(([label]) => label.length))

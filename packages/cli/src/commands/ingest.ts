@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { resolve } from 'node:path'
-import type { Fact } from '@agent-tracker/core'
-import { validateFact } from '@agent-tracker/core'
+import type { Fact, GradeFact } from '@agent-tracker/core'
+import { isCountedGrade, validateFact } from '@agent-tracker/core'
 import { CliError, EXIT } from '../cli-error.js'
 import { describeFailure } from '../describe-failure.js'
 import type { CommandContext } from '../context.js'
+import { gradeProvenanceOf, uncountedGradeNote } from '../trust.js'
 
 const BATCH = 1000
 
@@ -15,23 +16,29 @@ export interface IngestSummary {
   readonly ingested: number
   readonly repeats: number
   readonly rejected: readonly { readonly line: number; readonly message: string }[]
+  /** User grades stored with channel `ingest` that do not count as the user's (no `--trust`). */
+  readonly uncountedGrades: number
 }
 
 /**
  * `ingest`: one fact per JSON line on stdin (or `--file`), the way other agent hosts feed the
- * tracker. Bad lines are reported by number; every good line is stored, in batches.
+ * tracker. Bad lines are reported by number; every good line is stored, in batches. Grades carry
+ * the channel `ingest` whatever a line says; user grades count only with `--trust`.
+ * @throws {CliError} NO_INPUT at a terminal without `--file`; TRUST_REFUSED for `--trust` inside an agent session.
  */
-export async function ingestCommand(ctx: CommandContext, options: { file?: string }): Promise<number> {
+export async function ingestCommand(ctx: CommandContext, options: { file?: string; trust?: boolean }): Promise<number> {
   const input = options.file === undefined ? ctx.io.stdin : createReadStream(resolve(ctx.io.cwd, options.file), 'utf8')
   if (options.file === undefined && ctx.io.stdin.isTTY === true) {
     throw new CliError('NO_INPUT', 'ingest reads JSON lines from stdin: pipe them in (some-host | agent-tracker ingest) or pass --file <path>.', EXIT.usage)
   }
+  const provenance = gradeProvenanceOf(ctx.io, { trust: options.trust, channel: 'ingest' })
   const store = ctx.openStore('write')
   const rejected: { line: number; message: string }[] = []
   let pending: Fact[] = []
   let lines = 0
   let ingested = 0
   let repeats = 0
+  let uncountedGrades = 0
   const progress = ctx.progress('Ingesting')
   const flush = async (): Promise<void> => {
     if (pending.length === 0) return
@@ -46,7 +53,13 @@ export async function ingestCommand(ctx: CommandContext, options: { file?: strin
       lines += 1
       if (text.trim() === '') continue
       try {
-        pending.push(validateFact(JSON.parse(text), { newId: randomUUID, now: () => new Date() }))
+        const fact = validateFact(JSON.parse(text), { newId: randomUUID, now: () => new Date() })
+        if (fact.kind === 'grade') {
+          const { vouched: _claimed, ...claims } = fact
+          const graded = validateFact({ ...claims, channel: provenance.channel, ...(provenance.vouched ? { vouched: true } : {}) }) as GradeFact
+          if (!isCountedGrade(graded)) uncountedGrades += 1
+          pending.push(graded)
+        } else pending.push(fact)
       } catch (error) {
         const message = error instanceof SyntaxError ? `not valid JSON (${error.message})` : describeFailure(error).message
         rejected.push({ line: lines, message })
@@ -57,9 +70,10 @@ export async function ingestCommand(ctx: CommandContext, options: { file?: strin
   } finally {
     progress.stop()
   }
-  const summary: IngestSummary = { lines, ingested, repeats, rejected }
+  const summary: IngestSummary = { lines, ingested, repeats, rejected, uncountedGrades }
+  const uncounted = uncountedGrades === 0 ? undefined : uncountedGradeNote(provenance)
   ctx.print(summary, () => {
-    const head = `Ingested ${String(ingested)} fact(s) from ${String(lines)} line(s)${repeats > 0 ? `; ${String(repeats)} repeat(s) already recorded were skipped` : ''}.`
+    const head = `Ingested ${String(ingested)} fact(s) from ${String(lines)} line(s)${repeats > 0 ? `; ${String(repeats)} repeat(s) already recorded were skipped` : ''}.${uncounted === undefined ? '' : `\n${ctx.colours.yellow(`${String(uncountedGrades)} user grade(s): ${uncounted}`)}`}`
     if (rejected.length === 0) return head
     return [head, ctx.colours.red(`${String(rejected.length)} line(s) rejected (nothing from them was stored):`), ...rejected.map((r) => `  line ${String(r.line)}: ${r.message}`)].join('\n')
   })

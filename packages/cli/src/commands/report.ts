@@ -3,6 +3,7 @@ import { evidenceSummaries, setupReport, toTimeWindow } from '@agent-tracker/cor
 import { evidenceTable } from '../evidence-table.js'
 import type { CommandContext } from '../context.js'
 import { decimal, money, moneyDecimals, percent, score, tokens } from '../format.js'
+import { CHANNELS_EXPLAINED, channelCell, channelsOf } from '../grade-channels.js'
 import type { Column } from '../table.js'
 import { resolveProject } from './lookups.js'
 
@@ -35,17 +36,24 @@ export function appliedFilters(query: ReportQuery): Record<string, string> {
   return Object.fromEntries(Object.entries({ since, until, project, setup, agent, model }).filter((entry): entry is [string, string] => entry[1] !== undefined))
 }
 
-/** `report`: outcomes per setup across projects. */
+/**
+ * `report`: outcomes per setup across projects; when any user grade came through a channel not
+ * the user's own, a second table shows user grades by channel.
+ */
 export async function reportCommand(ctx: CommandContext, options: ReportOptions): Promise<void> {
   const store = ctx.openStore('read')
   const query = await reportQuery(ctx, store, options)
-  const { rows } = await setupReport(store, query)
+  const { rows, nonUserChannels } = await setupReport(store, query)
   // Git evidence (agent-tracker evidence) beside the grades: all of it, for the project and setups asked about.
   const evidence = await evidenceSummaries(store, { ...setupFilterOf(query), ...(query.project === undefined ? {} : { project: query.project }) })
-  ctx.print({ filters: appliedFilters(query), setups: rows, evidence }, () => {
+  ctx.print({ filters: appliedFilters(query), setups: rows, nonUserChannels, evidence }, () => {
     if (rows.length === 0) return 'No recorded work matches these filters.'
-    const table = ctx.table(reportColumns(rows), rows)
-    return evidence.length === 0 ? table : [table, '', ctx.colours.bold('Git evidence (all time)'), ...evidenceTable(ctx, evidence)].join('\n')
+    const report = ctx.table(reportColumns(rows), rows)
+    const evidenceLines = evidence.length === 0 ? [] : ['', ctx.colours.bold('Git evidence (all time)'), ...evidenceTable(ctx, evidence)]
+    if (nonUserChannels.length === 0) return [report, ...evidenceLines].join('\n')
+    const graded = rows.filter((row) => row.userGradesByChannel.length > 0)
+    const channels: Column<SetupReportRow>[] = channelsOf(graded).map((channel) => ({ header: channel.toUpperCase(), value: (r) => channelCell(r, channel), align: 'right', priority: 5 }))
+    return [report, '', ctx.colours.bold('User grades by channel'), CHANNELS_EXPLAINED, ctx.table([{ header: 'SETUP', value: (r) => r.setup, priority: 10 }, ...channels], graded), ...evidenceLines].join('\n')
   })
 }
 
