@@ -38,7 +38,9 @@ export async function evidenceCommand(ctx: CommandContext, folders: readonly str
             signal: controller.signal,
             ...(options.full === true ? { full: true } : {}),
             ...(fixPatterns === undefined ? {} : { fixPatterns }),
-            onProgress: (step, done, total) => progress.update(done, total, step),
+            onProgress: (step, done, total) => {
+              progress.update(done, total, step)
+            },
           }))
         } finally {
           progress.stop()
