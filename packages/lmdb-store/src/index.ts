@@ -1,5 +1,7 @@
 export type { DataFileCheck, DataFileLocation } from './data-file.js'
 export { checkDataFile, checkLockFile, locateDataFile } from './data-file.js'
+export type { DatabaseFormat, DatabaseFormatKind } from './database-format.js'
+export { PREDECESSOR_SUB_DATABASES, describeDatabaseFormat, recogniseDatabase } from './database-format.js'
 export { DEFAULT_DATABASE_SIZE, MAX_DATABASE_SIZE, MIN_DATABASE_SIZE, formatBytes, validateMaxDatabaseSize } from './database-size.js'
 export type { LmdbStoreErrorCode, LmdbStoreErrorDetails } from './errors.js'
 export { LmdbStoreError, isLmdbStoreError } from './errors.js'

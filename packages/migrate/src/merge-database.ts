@@ -1,12 +1,14 @@
 import { resolve } from 'node:path'
-import type { CollectionName, RecordBatch, TrackerStore } from '@agent-tracker/core'
+import type { CollectionName, RecordBatch, SetupRecord, TrackerStore } from '@agent-tracker/core'
 import { COLLECTIONS } from '@agent-tracker/core'
 import type { LmdbStore } from '@agent-tracker/lmdb-store'
-import { openLmdbStore } from '@agent-tracker/lmdb-store'
+import { openLmdbStore, recogniseDatabase } from '@agent-tracker/lmdb-store'
+import { importPredecessorDatabase } from './import-predecessor-database.js'
 import type { MigrationOptions, MigrationReport } from './migration-report.js'
 import { migrationId, recordMigrationRun } from './migration-history.js'
 import { messageOf, neverThrowing } from './migration-report.js'
-import { notAnAgentTrackerDatabase } from './merge-source.js'
+import { mergeSourceProblem } from './merge-source.js'
+import { withoutZoneShiftedCopies } from './zone-shifted-copies.js'
 
 /** Options of {@link mergeDatabase}. */
 export interface MergeOptions extends MigrationOptions {
@@ -16,10 +18,13 @@ export interface MergeOptions extends MigrationOptions {
 
 /**
  * Adds another agent-tracker database (e.g. from another machine) to the store: every record the
- * store lacks is copied; records it has are left alone (a setup in both keeps this store's
- * scores). Idempotent; opens the other database read-only; never throws. An LMDB file that is not an
- * agent-tracker database (such as a legacy per-project one, which `migrateProjectDatabase` reads)
- * is reported as such.
+ * store lacks is copied and records it has are left alone, while a setup in both gets the other's
+ * scores added to its own (see `TrackerStore.importSetups`: counters summed, merging the same
+ * database again adds only what changed there, and scores that came from this store never come
+ * back twice). Entries made from legacy data that the store has under another time, the same
+ * journal read in another time zone, are recognised as the same. The predecessor's central
+ * database is imported whole (see `importPredecessorDatabase`). Idempotent; opens the other
+ * database read-only; never throws. Any other file is reported for what it is.
  */
 export async function mergeDatabase(otherPath: string, target: TrackerStore, options: MergeOptions = {}): Promise<MigrationReport> {
   const source = resolve(otherPath)
@@ -27,8 +32,10 @@ export async function mergeDatabase(otherPath: string, target: TrackerStore, opt
 }
 
 async function copyDatabase(source: string, target: TrackerStore, options: MergeOptions): Promise<MigrationReport> {
-  const foreign = await notAnAgentTrackerDatabase(source)
-  if (foreign !== undefined) return { migrated: 0, skipped: 0, errors: [{ source, message: foreign }] }
+  const format = recogniseDatabase(source)
+  if (format.kind === 'predecessor-central') return importPredecessorDatabase(source, target, { ...options, kind: 'merge' })
+  const problem = mergeSourceProblem(source, format)
+  if (problem !== undefined) return { migrated: 0, skipped: 0, errors: [{ source, message: problem }] }
   let other: LmdbStore
   try {
     other = openLmdbStore({ databasePath: source, readOnly: true })
@@ -39,17 +46,29 @@ async function copyDatabase(source: string, target: TrackerStore, options: Merge
   let migrated = 0
   let skipped = 0
   let processed = 0
+  let combined: NonNullable<MigrationReport['combined']> = []
   const errors: MigrationReport['errors'][number][] = []
   try {
     const now = (options.now ?? (() => new Date()))().toISOString()
-    const total = Object.values(other.info().records).reduce((sum, count) => sum + count, 0)
+    const info = other.info()
+    // Named by its own id when it has one, so a copy of it at another path is still the same source.
+    const name = info.databaseId === undefined ? `merge:${source}` : `database:${info.databaseId}`
+    const total = Object.values(info.records).reduce((sum, count) => sum + count, 0)
     for (const collection of COLLECTIONS) {
       let chunk: unknown[] = []
       const flush = async (): Promise<void> => {
         if (chunk.length === 0) return
-        const result = await target.importRecords(batchOf(collection, chunk))
-        migrated += result.written
-        skipped += result.skipped
+        if (collection === 'setups') {
+          const result = await target.importSetups(name, chunk as SetupRecord[])
+          migrated += result.written
+          skipped += result.skipped
+          combined = [...combined, ...result.combined]
+        } else {
+          const fresh = await withoutZoneShiftedCopies(target, batchOf(collection, chunk))
+          const result = await target.importRecords(fresh.batch)
+          migrated += result.written
+          skipped += result.skipped + fresh.dropped
+        }
         processed += chunk.length
         chunk = []
         options.onProgress?.({ source, processed, total, migrated, skipped })
@@ -60,7 +79,10 @@ async function copyDatabase(source: string, target: TrackerStore, options: Merge
       }
       await flush()
     }
-    await recordMigrationRun(target, { id: migrationId('merge', source), kind: 'merge', source, at: now, migrated, skipped, errors: 0 })
+    await recordMigrationRun(target, {
+      id: migrationId('merge', source), kind: 'merge', source, at: now, migrated, skipped, errors: 0,
+      ...(combined.length === 0 ? {} : { combinedSetups: combined.map((entry) => entry.id) }),
+    })
   } catch (error) {
     errors.push({ source, message: `merge stopped after ${String(processed)} records: ${messageOf(error)}` })
   }
@@ -69,7 +91,7 @@ async function copyDatabase(source: string, target: TrackerStore, options: Merge
   } catch (error) {
     errors.push({ source, message: `could not be closed after merging: ${messageOf(error)}` })
   }
-  return { migrated, skipped, errors }
+  return { migrated, skipped, errors, ...(combined.length === 0 ? {} : { combined }) }
 }
 
 function batchOf(collection: CollectionName, records: unknown[]): RecordBatch {

@@ -1,6 +1,6 @@
 import type { ProjectSummary } from '@agent-tracker/core'
 import { projectList, refreshProjectProfiles } from '@agent-tracker/core'
-import { profileFolder } from '@agent-tracker/node-host'
+import { profileFolder } from '@agent-tracker/node-host/hooks'
 import type { CommandContext } from '../context.js'
 import { when } from '../format.js'
 

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path'
 import type { SetupRecommendation } from '@agent-tracker/core'
 import { recommend } from '@agent-tracker/core'
-import { profileFolder } from '@agent-tracker/node-host'
+import { profileFolder } from '@agent-tracker/node-host/hooks'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { decimal, money, moneyDecimals, score } from '../format.js'
