@@ -13,6 +13,8 @@ export interface Io {
   readonly cwd: string
   /** The user's home folder: where `~` and relative database paths resolve, and the global OpenCode config lives. */
   readonly homeDir: string
+  /** The clock; default the system's. Tests and reproducible reports give their own. */
+  readonly now?: () => Date
   /**
    * The agent session the CLI runs under: `process` for the real process (its environment and its
    * ancestors, looked at when a command asks); default: read from `env` alone. See `agentSessionOfIo`.

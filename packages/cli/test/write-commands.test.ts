@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { factLine, runCli, tempFolder } from './run-cli.js'
+import { factLine, jsonData, jsonError, runCli, tempFolder } from './run-cli.js'
 import { GPT, SONNET, seedHistory } from './seed.js'
 
 async function snapshot(db: string): Promise<string> {
@@ -30,15 +30,15 @@ describe('grading, bugs and reinstating', () => {
     expect(unknownSetup.code).toBe(1)
     const unknownCommit = await runCli(['grade', SONNET, 'ffff', '--user', 'good', '--db', db, '--json'])
     expect(unknownCommit.code).toBe(1)
-    expect(JSON.parse(unknownCommit.stdout)).toMatchObject({ error: { code: 'UNKNOWN_COMMIT' } })
+    expect(jsonError(unknownCommit.stdout)).toMatchObject({ code: 'UNKNOWN_COMMIT' })
     expect(await snapshot(db)).toBe(before)
   })
 
   it('reports bugs until the setup halts, then reinstates it', async () => {
     const { db } = await seedHistory()
-    let status = JSON.parse((await runCli(['status', SONNET, '--db', db, '--json'])).stdout) as { state: { skillPoints: number } }
+    let status = jsonData((await runCli(['status', SONNET, '--db', db, '--json'])).stdout, 'status') as { state: { skillPoints: number } }
     for (let sp = status.state.skillPoints; sp > 0; sp--) expect((await runCli(['bug', SONNET, '--note', 'regression', '--db', db])).code).toBe(0)
-    status = JSON.parse((await runCli(['status', SONNET, '--db', db, '--json'])).stdout) as { state: { skillPoints: number }; halted: boolean }
+    status = jsonData((await runCli(['status', SONNET, '--db', db, '--json'])).stdout, 'status') as { state: { skillPoints: number }; halted: boolean }
     expect(status).toMatchObject({ halted: true, state: { skillPoints: 0 } })
     const card = await runCli(['status', SONNET, '--db', db])
     expect(card.stdout).toContain(`Reinstate with /reinstate in OpenCode or: agent-tracker reinstate ${SONNET}`)
@@ -46,16 +46,16 @@ describe('grading, bugs and reinstating', () => {
     expect(reinstated.stdout).toBe(`Reinstated ${SONNET}: SP 1.0, it may work again.\n`)
     expect((await runCli(['reinstate', SONNET, '--db', db])).stdout).toContain('is not halted')
     const bugWithCommit = await runCli(['bug', GPT, '--commit', '9e1d', '--note', 'x', '--db', db, '--json'])
-    expect(JSON.parse(bugWithCommit.stdout)).toMatchObject({ setup: GPT, state: { bugs: 2 } })
+    expect(jsonData(bugWithCommit.stdout, 'bug')).toMatchObject({ setup: GPT, state: { bugs: 2 } })
   })
 
   it('adds a user note to a retrospective and logs an activity', async () => {
     const { db, shop } = await seedHistory()
     const note = await runCli(['retro', SONNET, '--commit', '5a1b', '--note', 'ask before rounding', '--db', db, '--json'])
-    expect(JSON.parse(note.stdout)).toMatchObject({ commit: '5a1b0c0ffee', userNote: 'ask before rounding', agentNote: 'rounded in cents' })
+    expect(jsonData(note.stdout, 'retro')).toMatchObject({ commit: '5a1b0c0ffee', userNote: 'ask before rounding', agentNote: 'rounded in cents' })
     const logged = await runCli(['activity', SONNET, '--task', 'Plan sprint', '--outcome', 'agreed', '--project', 'shop', '--db', db])
     expect(logged.code).toBe(0)
-    const entries = JSON.parse((await runCli(['activity', SONNET, '--db', db, '--json'])).stdout) as { task: string; project: string }[]
+    const { entries } = jsonData((await runCli(['activity', SONNET, '--db', db, '--json'])).stdout, 'activity') as { entries: { task: string; project: string }[] }
     expect(entries[0]).toMatchObject({ task: 'Plan sprint', project: shop })
     expect((await runCli(['activity', '--task', 'x', '--db', db])).code).toBe(2)
   })
@@ -77,13 +77,13 @@ describe('ingest', () => {
     ].join('\n')
     const { code, stdout } = await runCli(['ingest', '--db', db], { input })
     expect(code).toBe(1)
-    expect(stdout).toContain('Ingested 2 fact(s) from 8 line(s); 1 repeat(s) already recorded were skipped.')
-    expect(stdout).toContain('4 line(s) rejected (nothing from them was stored):')
+    expect(stdout).toContain('Ingested 2 facts from 8 lines; 1 repeat already recorded was skipped.')
+    expect(stdout).toContain('4 lines rejected (nothing from them was stored):')
     expect(stdout).toMatch(/ {2}line 2: not valid JSON \(/)
     expect(stdout).toContain('  line 3: Invalid fact: field "kind" is "deploy"; accepted kinds are tool_call, command, commit, push, grade, bug, reinstate, retrospective, activity, usage, evidence, verdict.')
     expect(stdout).toContain('  line 5: Invalid grade fact: Invalid field "userGrade" "superb": accepted values are -1 (bad), 1 (neutral), 2 (good), 5 (excellence).')
     expect(stdout).toContain('  line 8: Invalid push fact: field "project" is required: a non-empty string.')
-    const status = JSON.parse((await runCli(['status', SONNET, '--db', db, '--json'])).stdout) as { state: { commits: number; toolCalls: number } }
+    const status = jsonData((await runCli(['status', SONNET, '--db', db, '--json'])).stdout, 'status') as { state: { commits: number; toolCalls: number } }
     expect(status.state).toMatchObject({ commits: 1, toolCalls: 1 })
   })
 
@@ -100,8 +100,8 @@ describe('ingest', () => {
     ].join('\n')
     const { code, stdout } = await runCli(['ingest', '--db', db], { input })
     expect(code).toBe(1)
-    expect(stdout).toContain('Ingested 1 fact(s) from 5 line(s); 1 repeat(s) already recorded were skipped.')
-    expect(stdout).toContain('3 line(s) rejected')
+    expect(stdout).toContain('Ingested 1 fact from 5 lines; 1 repeat already recorded was skipped.')
+    expect(stdout).toContain('3 lines rejected')
     const after = JSON.parse((await runCli(['export', '--format', 'json', '--db', db])).stdout) as Dump
     for (const [collection, records] of Object.entries(before.collections)) {
       for (const record of records) expect(after.collections[collection], `${collection} keeps ${JSON.stringify(record)}`).toContainEqual(record)
@@ -131,7 +131,7 @@ describe('migrate, merge and export', () => {
     const second = await runCli(['migrate', project, '--setup', 'build', '--db', db, '--json'])
     // The one valid entry wrote a retrospective, its commit and a grade event, and its grade went to the
     // setup's scores: all four are found present.
-    expect(JSON.parse(second.stdout)).toMatchObject({ folders: [{ files: { migrated: 0, skipped: 4 } }] })
+    expect(jsonData(second.stdout, 'migrate')).toMatchObject({ folders: [{ files: { migrated: 0, skipped: 4 } }] })
     const empty = await runCli(['migrate', tempFolder(), '--db', db])
     expect(empty.code).toBe(0)
     expect(empty.stdout).toContain('No legacy data found')
@@ -149,10 +149,10 @@ describe('migrate, merge and export', () => {
     expect(repeat.code).toBe(0)
     expect(repeat.stdout).toMatch(/ done \d{4}-\d{2}-\d{2} \d{2}:\d{2} /)
     expect(repeat.stdout).toContain('Migrations done before were not repeated; add --again to look for legacy data added since.')
-    const json = JSON.parse((await runCli(['migrate', project, '--db', db, '--json'])).stdout) as { folders: { files: { outcome: string; previousRun: { migrated: number } } }[] }
+    const json = jsonData((await runCli(['migrate', project, '--db', db, '--json'])).stdout, 'migrate') as { folders: { files: { outcome: string; previousRun: { migrated: number } } }[] }
     expect(json.folders[0]?.files).toMatchObject({ outcome: 'done-before', previousRun: { migrated: 4 } })
     const again = await runCli(['migrate', project, '--again', '--db', db, '--json'])
-    expect(JSON.parse(again.stdout)).toMatchObject({ folders: [{ files: { outcome: 'migrated', migrated: 0, skipped: 4 } }] })
+    expect(jsonData(again.stdout, 'migrate')).toMatchObject({ folders: [{ files: { outcome: 'migrated', migrated: 0, skipped: 4 } }] })
   })
 
   it('merges another database idempotently', async () => {
@@ -161,8 +161,8 @@ describe('migrate, merge and export', () => {
     await runCli(['ingest', '--db', other], { input: factLine({ kind: 'commit', setup: 'review@x/y', project: '/w/z', hash: 'beef0001', message: 'm' }) })
     const merged = await runCli(['merge', other, '--db', a.db, '--json'])
     // The setup, the project and the commit; the commit made the day's rollup, so the copied one is already there.
-    expect(JSON.parse(merged.stdout)).toMatchObject({ migrated: 3, skipped: 1, errors: [] })
-    expect(JSON.parse((await runCli(['merge', other, '--db', a.db, '--json'])).stdout)).toMatchObject({ migrated: 0, skipped: 4 })
+    expect(jsonData(merged.stdout, 'merge')).toMatchObject({ migrated: 3, skipped: 1, errors: [] })
+    expect(jsonData((await runCli(['merge', other, '--db', a.db, '--json'])).stdout, 'merge')).toMatchObject({ migrated: 0, skipped: 4 })
     expect((await runCli(['merge', a.db, '--db', a.db])).code).toBe(2)
   })
 
@@ -171,6 +171,8 @@ describe('migrate, merge and export', () => {
     const json = JSON.parse((await runCli(['export', '--format', 'json', '--db', db])).stdout) as { format: string; collections: Record<string, unknown[]> }
     expect(json.format).toBe('agent-tracker-export')
     expect(json.collections.commits).toHaveLength(9)
+    // With --json the streamed document is the answer inside the envelope.
+    expect(jsonData((await runCli(['export', '--format', 'json', '--json', '--db', db])).stdout, 'export')).toMatchObject({ format: 'agent-tracker-export', collections: { commits: json.collections.commits } })
     const csv = (await runCli(['export', '--format', 'csv', '--db', db])).stdout.split('\r\n')
     expect(csv[0]).toMatch(/^setup,agent,provider,model,commits,pushes,bugs,bugsPerCommit,/)
     expect(csv[1]).toMatch(/^build@anthropic\/claude-sonnet-4-5,build,anthropic,claude-sonnet-4-5,6,/)
@@ -199,10 +201,10 @@ describe('ingest', () => {
       factLine({ id: 'h:2', kind: 'usage', setup: 'build@x/y', project: '/w/p', tokens: { input: 10 }, cost: 0.5 }),
       factLine({ id: 'h:3', kind: 'bug', setup: 'build@x/y', project: '/w/p', by: 'user', note: 'oops' }),
     ].join('\n')
-    const first = JSON.parse((await runCli(['ingest', '--db', db, '--json'], { input: lines })).stdout) as { ingested: number; repeats: number }
-    const again = JSON.parse((await runCli(['ingest', '--db', db, '--json'], { input: lines })).stdout) as { ingested: number; repeats: number }
+    const first = jsonData((await runCli(['ingest', '--db', db, '--json'], { input: lines })).stdout, 'ingest') as { ingested: number; repeats: number }
+    const again = jsonData((await runCli(['ingest', '--db', db, '--json'], { input: lines })).stdout, 'ingest') as { ingested: number; repeats: number }
     expect([first.ingested, first.repeats, again.ingested, again.repeats]).toEqual([3, 0, 0, 3])
-    const status = JSON.parse((await runCli(['status', 'build@x/y', '--db', db, '--json'])).stdout) as { state: { toolCalls: number; bugs: number; cost: number } }
+    const status = jsonData((await runCli(['status', 'build@x/y', '--db', db, '--json'])).stdout, 'status') as { state: { toolCalls: number; bugs: number; cost: number } }
     expect(status.state).toMatchObject({ toolCalls: 1, bugs: 1, cost: 0.5 })
   })
 })
@@ -217,10 +219,10 @@ describe('doctor and init', () => {
     expect(stdout).toMatch(new RegExp(`✓ Database +${db} \\(from --db\\)`))
     expect(stdout).toMatch(/✓ Size +[\d.]+ (KiB|MiB) used of the 512\.0 MiB limit/)
     expect(stdout).toMatch(/✓ Schema +version 2 \(this release reads 2\)/)
-    expect(stdout).toContain(`${root}: 1 legacy file(s): not migrated yet — run agent-tracker migrate ${root}`)
-    expect(stdout).toContain('not configured here or globally — run agent-tracker init')
+    expect(stdout).toMatch(new RegExp(`! Legacy +${root}: 1 legacy file: not migrated yet — run agent-tracker migrate ${root}\n`))
+    expect(stdout).toMatch(/! Plugin +no OpenCode config here or globally — so OpenCode records nothing: run agent-tracker init \(this project\) or agent-tracker init --global/)
+    expect(stdout).toContain('Nothing is broken; 2 things to look at (! above).')
     const checked = await runCli(['doctor', '--check', '--db', db], { cwd: root })
-    expect(checked.code).toBe(0)
     expect(checked.stdout).toMatch(/✓ Rollups +\d+ day rollups against the records and \d+ logged facts: no drift/)
   })
 
@@ -228,7 +230,7 @@ describe('doctor and init', () => {
     const home = tempFolder('home-')
     const work = tempFolder('work-')
     const ok = await runCli(['doctor', '--db', '~/tracker.lmdb', '--json'], { home, cwd: work })
-    expect(JSON.parse(ok.stdout)).toMatchObject({ checks: expect.arrayContaining([{ name: 'Database', ok: true, detail: `${join(home, 'tracker.lmdb')} (from --db)` }]) as unknown[] })
+    expect(jsonData(ok.stdout, 'doctor')).toMatchObject({ checks: expect.arrayContaining([{ name: 'Database', ok: true, level: 'ok', detail: `${join(home, 'tracker.lmdb')} (from --db)` }]) as unknown[] })
     const bad = await runCli(['doctor', '--db', '~bob/tracker.lmdb'], { home, cwd: work })
     expect(bad.code).toBe(1)
     expect(bad.stdout).toContain('✗ Database  Invalid database path "~bob/tracker.lmdb": "~user" paths are not supported.')
@@ -286,11 +288,11 @@ describe('faults', () => {
     expect(readFileSync(db)).toEqual(Buffer.alloc(8192, 0x42))
   })
 
-  it('says clearly that there is no database yet, for read commands', async () => {
+  it('says there is no data yet, and what to do, when there is no database (exit 0, nothing created)', async () => {
     const db = join(tempFolder(), 'none.lmdb')
-    const { code, stderr } = await runCli(['agents', '--db', db])
-    expect(code).toBe(1)
-    expect(stderr).toContain(`There is no agent-tracker database at ${db}.`)
+    const { code, stdout, stderr } = await runCli(['agents', '--db', db])
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' })
+    expect(stdout).toContain(`No data yet: there is no agent-tracker database at ${db}.`)
     expect(existsSync(db)).toBe(false)
   })
 
@@ -313,6 +315,6 @@ describe('faults', () => {
     expect(code).toBe(1)
     expect(stderr).toMatch(/reached its size limit: .* used of 1\.0 MiB\. This batch was not written; everything already stored is intact\. Raise the limit with --max-size or AGENT_TRACKER_MAX_SIZE \(up to 2\.0 GiB\)\./)
     expect(stderr).not.toContain('maxDatabaseSize')
-    expect(JSON.parse((await runCli(['activity', '--db', db, '--json'])).stdout)).toHaveLength(1)
+    expect((jsonData((await runCli(['activity', '--db', db, '--json'])).stdout, 'activity') as { entries: unknown[] }).entries).toHaveLength(1)
   })
 })

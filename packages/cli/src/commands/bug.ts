@@ -2,7 +2,7 @@ import type { EvidenceRecord } from '@agent-tracker/core'
 import { evidenceHandle, findEvidence, listEvidence, verdictFacts } from '@agent-tracker/core'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
-import { score, shortHash } from '../format.js'
+import { plural, score, shortHash } from '../format.js'
 import { latestProjectOf, requireSetup } from './lookups.js'
 import { trackingService } from './tracking.js'
 
@@ -46,7 +46,7 @@ export async function bugCommand(ctx: CommandContext, setup: string | undefined,
   })
   ctx.print(status, () => {
     const halted = status.halted ? ctx.colours.red(` ${setup} is now HALTED: its tool calls are blocked until you run agent-tracker reinstate ${setup}.`) : ''
-    return `Bug recorded against ${setup}: SP now ${score(status.state.skillPoints)} (${status.trustTier}), ${String(status.state.bugs)} bugs.${halted}`
+    return `Bug recorded against ${setup}: SP now ${score(status.state.skillPoints)} (${status.trustTier}), ${plural(status.state.bugs, 'bug')}.${halted}`
   })
 }
 
@@ -62,12 +62,12 @@ async function judgeSuspectedBug(ctx: CommandContext, setup: string | undefined,
     if (!recorded) return `${what} is already ${judged?.status ?? verdict}; nothing recorded.`
     if (verdict === 'dismissed') return `Dismissed suspected bug ${what}.`
     const halted = status?.halted === true ? ctx.colours.red(` ${record.setup} is now HALTED: its tool calls are blocked until you run agent-tracker reinstate ${record.setup}.`) : ''
-    return `Confirmed suspected bug ${what} as a bug: SP now ${score(status?.state.skillPoints)} (${status?.trustTier ?? '–'}), ${String(status?.state.bugs ?? 0)} bugs.${halted}`
+    return `Confirmed suspected bug ${what} as a bug: SP now ${score(status?.state.skillPoints)} (${status?.trustTier ?? '–'}), ${plural(status?.state.bugs ?? 0, 'bug')}.${halted}`
   })
 }
 
 async function listPending(ctx: CommandContext): Promise<void> {
-  const store = ctx.openStore('read')
+  const store = ctx.readStore()
   const pending = await listEvidence(store, { signal: 'suspected-bug', status: 'open' })
   ctx.print({ pending: pending.map((record) => ({ handle: evidenceHandle(record), ...record })) }, () => pendingText(pending))
 }

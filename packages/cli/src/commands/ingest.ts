@@ -6,6 +6,7 @@ import { isCountedGrade, validateFact } from '@agent-tracker/core'
 import { CliError, EXIT } from '../cli-error.js'
 import { describeFailure } from '../describe-failure.js'
 import type { CommandContext } from '../context.js'
+import { plural } from '../format.js'
 import { gradeProvenanceOf, uncountedGradeNote } from '../trust.js'
 
 const BATCH = 1000
@@ -73,9 +74,9 @@ export async function ingestCommand(ctx: CommandContext, options: { file?: strin
   const summary: IngestSummary = { lines, ingested, repeats, rejected, uncountedGrades }
   const uncounted = uncountedGrades === 0 ? undefined : uncountedGradeNote(provenance)
   ctx.print(summary, () => {
-    const head = `Ingested ${String(ingested)} fact(s) from ${String(lines)} line(s)${repeats > 0 ? `; ${String(repeats)} repeat(s) already recorded were skipped` : ''}.${uncounted === undefined ? '' : `\n${ctx.colours.yellow(`${String(uncountedGrades)} user grade(s): ${uncounted}`)}`}`
+    const head = `Ingested ${plural(ingested, 'fact')} from ${plural(lines, 'line')}${repeats > 0 ? `; ${plural(repeats, 'repeat')} already recorded ${repeats === 1 ? 'was' : 'were'} skipped` : ''}.${uncounted === undefined ? '' : `\n${ctx.colours.yellow(`${plural(uncountedGrades, 'user grade')}: ${uncounted}`)}`}`
     if (rejected.length === 0) return head
-    return [head, ctx.colours.red(`${String(rejected.length)} line(s) rejected (nothing from them was stored):`), ...rejected.map((r) => `  line ${String(r.line)}: ${r.message}`)].join('\n')
+    return [head, ctx.colours.red(`${plural(rejected.length, 'line')} rejected (nothing from ${rejected.length === 1 ? 'it' : 'them'} was stored):`), ...rejected.map((r) => `  line ${String(r.line)}: ${r.message}`)].join('\n')
   })
   return rejected.length > 0 ? EXIT.failure : EXIT.ok
 }

@@ -4,15 +4,16 @@ import type { MigrationReport } from '@agent-tracker/migrate'
 import { mergeDatabase } from '@agent-tracker/migrate'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
-import { score } from '../format.js'
+import { plural, score } from '../format.js'
 
 /** `merge <db>`: adds another agent-tracker database (e.g. from another machine) to this one. */
-export async function mergeCommand(ctx: CommandContext, other: string, options: { timezone?: string } = {}): Promise<number> {
+export async function mergeCommand(ctx: CommandContext, other: string): Promise<number> {
+  const timeZone = ctx.timeZone
   const store = ctx.openStore('write')
   const source = resolve(ctx.io.cwd, other)
   if (source === store.path) throw new CliError('SAME_DATABASE', `${source} is the database being merged into; give another one.`, EXIT.usage)
   const progress = ctx.progress('Merging')
-  const report = await mergeDatabase(source, store, { ...(options.timezone === undefined ? {} : { timeZone: options.timezone }), onProgress: (p) => { progress.update(p.processed, p.total) } }).finally(() => { progress.stop() })
+  const report = await mergeDatabase(source, store, { timeZone, onProgress: (p) => { progress.update(p.processed, p.total) } }).finally(() => { progress.stop() })
   ctx.print({ source, ...report }, () => describeMerge(ctx, source, report))
   return report.errors.length > 0 ? EXIT.failure : EXIT.ok
 }
@@ -20,9 +21,9 @@ export async function mergeCommand(ctx: CommandContext, other: string, options: 
 /** The lines that say what a merge (or an import of the predecessor's database) did. */
 export function describeMerge(ctx: CommandContext, source: string, report: MigrationReport): string {
   const combined = report.combined ?? []
-  const lines = [`Merged ${source}: ${String(report.migrated)} record(s) added, ${String(report.skipped)} already present.`]
+  const lines = [`Merged ${source}: ${plural(report.migrated, 'record')} added, ${String(report.skipped)} already present.`]
   if (combined.length > 0) {
-    lines.push(`${String(combined.length)} setup(s) were in both databases; their scores were added together (before → after):`)
+    lines.push(`${plural(combined.length, 'setup')} ${combined.length === 1 ? 'was' : 'were'} in both databases; ${combined.length === 1 ? 'its' : 'their'} scores were added together (before → after):`)
     for (const { id, before, after } of combined) lines.push(`  ${id}: ${scoreChanges(before, after)}`)
   }
   for (const note of report.notes ?? []) lines.push(note)
