@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { factLine, runCli, tempFolder } from './run-cli.js'
+import { factLine, jsonData, runCli, tempFolder } from './run-cli.js'
 
 const SONNET = 'build@anthropic/claude-sonnet-4-5'
 
@@ -45,7 +45,7 @@ describe('agent-tracker evidence and bug --confirm', () => {
     const { db, repo, agentCommit, fix } = await agentCommitThenFix()
     const first = await runCli(['evidence', repo, '--db', db, '--json'])
     expect(first.code).toBe(0)
-    const found = JSON.parse(first.stdout) as EvidenceOutput
+    const found = jsonData(first.stdout, 'evidence') as EvidenceOutput
     expect(found.setups).toEqual([expect.objectContaining({ setup: SONNET, commits: 1, suspectedBugs: 1, pending: 1 })])
     expect(found.pending).toEqual([expect.objectContaining({ handle: `${agentCommit.slice(0, 7)}-${fix.slice(0, 7)}`, commit: agentCommit, source: fix })])
 
@@ -54,26 +54,26 @@ describe('agent-tracker evidence and bug --confirm', () => {
     expect(text.stdout).toContain('changed 1 of its lines in cart.js')
     expect((await runCli(['bug', '--db', db])).stdout).toContain('Suspected bugs waiting for your verdict (1):')
 
-    const before = JSON.parse((await runCli(['status', SONNET, '--db', db, '--json'])).stdout) as { state: { skillPoints: number; bugs: number } }
+    const before = jsonData((await runCli(['status', SONNET, '--db', db, '--json'])).stdout, 'status') as { state: { skillPoints: number; bugs: number } }
     const handle = found.pending[0]?.handle ?? ''
     const confirmed = await runCli(['bug', '--confirm', handle, '--db', db])
     expect(confirmed.code).toBe(0)
     expect(confirmed.stdout).toContain(`Confirmed suspected bug ${handle}`)
-    const after = JSON.parse((await runCli(['status', SONNET, '--db', db, '--json'])).stdout) as { state: { skillPoints: number; bugs: number } }
+    const after = jsonData((await runCli(['status', SONNET, '--db', db, '--json'])).stdout, 'status') as { state: { skillPoints: number; bugs: number } }
     expect(after.state).toMatchObject({ bugs: before.state.bugs + 1, skillPoints: before.state.skillPoints - 1 })
 
-    const again = JSON.parse((await runCli(['evidence', repo, '--db', db, '--json'])).stdout) as EvidenceOutput
+    const again = jsonData((await runCli(['evidence', repo, '--db', db, '--json'])).stdout, 'evidence') as EvidenceOutput
     expect(again.scans).toEqual([expect.objectContaining({ mode: 'incremental', recorded: 0 })])
     expect(again.setups).toEqual([expect.objectContaining({ suspectedBugs: 1, pending: 0, confirmed: 1 })])
-    const report = JSON.parse((await runCli(['report', '--db', db, '--json'])).stdout) as { evidence: { setup: string; commits: number; suspectedBugs: number; suspectedBugsPerCommit: number }[] }
+    const report = jsonData((await runCli(['report', '--db', db, '--json'])).stdout, 'report') as { evidence: { setup: string; commits: number; suspectedBugs: number; suspectedBugsPerCommit: number }[] }
     expect(report.evidence).toEqual([expect.objectContaining({ setup: SONNET, commits: 1, suspectedBugs: 1, suspectedBugsPerCommit: 1 })])
     const reportText = (await runCli(['report', '--db', db])).stdout
     expect(reportText).toContain('Git evidence (all time)')
     expect(reportText).toMatch(/SUSPECTED BUGS/)
-    expect(JSON.parse((await runCli(['report', '--agent', 'plan', '--db', db, '--json'])).stdout)).toMatchObject({ evidence: [] })
+    expect(jsonData((await runCli(['report', '--agent', 'plan', '--db', db, '--json'])).stdout, 'report')).toMatchObject({ evidence: [] })
     const twice = await runCli(['bug', '--confirm', handle, '--db', db])
     expect(twice.stdout).toContain('is already confirmed; nothing recorded.')
-    expect(JSON.parse((await runCli(['status', SONNET, '--db', db, '--json'])).stdout)).toMatchObject({ state: { bugs: after.state.bugs } })
+    expect(jsonData((await runCli(['status', SONNET, '--db', db, '--json'])).stdout, 'status')).toMatchObject({ state: { bugs: after.state.bugs } })
     const dismiss = await runCli(['bug', '--dismiss', handle, '--db', db])
     expect(dismiss.code).toBe(1)
     expect(dismiss.stderr).toContain('was confirmed as a bug already; a confirmed bug stays')

@@ -249,7 +249,9 @@ describe('agent-tracker inside the real opencode binary', { timeout: 240_000 }, 
     const fix = head(project)
     const cli = (...args: string[]): string => execFileSync(process.execPath, [CLI, ...args, '--db', databasePath], { cwd: project, encoding: 'utf8' })
 
-    const found = JSON.parse(cli('evidence', project, '--json')) as { setups: { setup: string; suspectedBugs: number; pending: number }[]; pending: { handle: string; commit: string; source: string }[] }
+    // `--json` prints the envelope { version, command, data } (docs/json-output.md).
+    const evidenceData = (): unknown => (JSON.parse(cli('evidence', project, '--json')) as { command: string; data: unknown }).data
+    const found = evidenceData() as { setups: { setup: string; suspectedBugs: number; pending: number }[]; pending: { handle: string; commit: string; source: string }[] }
     expect(found.setups).toEqual([expect.objectContaining({ setup: SETUP, suspectedBugs: 1, pending: 1 })])
     expect(found.pending).toEqual([expect.objectContaining({ commit: agentCommit, source: fix })])
     const handle = found.pending[0]?.handle ?? ''
@@ -261,7 +263,7 @@ describe('agent-tracker inside the real opencode binary', { timeout: 240_000 }, 
 
     expect(cli('bug', '--confirm', handle)).toContain(`Confirmed suspected bug ${handle}`)
     expect((await readSetup(databasePath))?.state).toMatchObject({ bugs: 1, skillPoints: (before?.skillPoints ?? 0) - 1 })
-    const again = JSON.parse(cli('evidence', project, '--json')) as { scans: { recorded: number }[]; setups: { suspectedBugs: number; confirmed: number; pending: number }[] }
+    const again = evidenceData() as { scans: { recorded: number }[]; setups: { suspectedBugs: number; confirmed: number; pending: number }[] }
     expect(again.scans).toEqual([expect.objectContaining({ recorded: 0 })])
     expect(again.setups).toEqual([expect.objectContaining({ suspectedBugs: 1, confirmed: 1, pending: 0 })])
     const store = openLmdbStore({ databasePath, readOnly: true })
