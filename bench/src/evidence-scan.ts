@@ -8,7 +8,7 @@ import type { HistorySizes } from './evidence-history.js'
 import { generateHistory } from './evidence-history.js'
 import { round, timeMs } from './stats.js'
 
-/** The evidence scan over a generated history: first run, an incremental run with nothing new, and one after a few new commits. */
+/** 12. The evidence scan over a generated history: first run, an incremental run with nothing new, and one after a few new commits. */
 export interface EvidenceFigures {
   readonly sizes: HistorySizes
   readonly generateMs: number

@@ -106,7 +106,7 @@ describe('init', () => {
 
   it('offers the next steps', async () => {
     const { stdout } = await runCli(['init'], { cwd: tempFolder('oc-') })
-    expect(stdout).toMatch(/Next:\n {2}agent-tracker doctor +check the database and the plugin configuration/)
+    expect(stdout).toMatch(/Next:\n {2}agent-tracker import +bring in the agent sessions you already had\n {2}agent-tracker doctor +check the database and the plugin configuration/)
   })
 })
 

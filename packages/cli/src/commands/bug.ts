@@ -67,7 +67,7 @@ async function judgeSuspectedBug(ctx: CommandContext, setup: string | undefined,
 }
 
 async function listPending(ctx: CommandContext): Promise<void> {
-  const store = ctx.readStore()
+  const store = await ctx.readStore()
   const pending = await listEvidence(store, { signal: 'suspected-bug', status: 'open' })
   ctx.print({ pending: pending.map((record) => ({ handle: evidenceHandle(record), ...record })) }, () => pendingText(pending))
 }

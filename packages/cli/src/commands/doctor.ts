@@ -12,6 +12,7 @@ import type { CommandContext } from '../context.js'
 import { plural, when } from '../format.js'
 import { agentSessionOfIo } from '../trust.js'
 import { findPlugin, openCodeConfigFiles } from '../opencode-config.js'
+import { TEAM_URL_VARIABLE, openTeamStore, teamSettings } from '../team.js'
 
 /** How a check came out: fine, a finding to look at (nothing broken), or a problem. */
 type Level = 'ok' | 'finding' | 'problem'
@@ -86,7 +87,44 @@ export async function doctorCommand(ctx: CommandContext, folder?: string, option
   checks.push(protectionCheck(ctx, project))
   const session = agentSessionOfIo(ctx.io)
   checks.push(check('Grades', 'ok', session === undefined ? 'given here at a terminal, they count as yours (cli-terminal)' : `this runs inside an agent session (${session.evidence}): grades given here are recorded as cli-script and do not count`))
+  checks.push(...await teamChecks(ctx, path, file.ok && file.exists))
   return report(ctx, checks)
+}
+
+/** The team database: reachable, its schema, and how many of this machine's facts it has not acknowledged yet. */
+async function teamChecks(ctx: CommandContext, path: string, hasData: boolean): Promise<Check[]> {
+  let settings
+  try {
+    settings = teamSettings(ctx.io)
+  } catch (error) {
+    return [check('Team', 'problem', describeFailure(error).message)]
+  }
+  if (settings === undefined) return [check('Team', 'ok', `not configured (to share with a team: ${TEAM_URL_VARIABLE}, then agent-tracker sync)`)]
+  const { LATEST_MIGRATION, redactUrl } = await import('@agent-tracker/postgres-store')
+  let team
+  try {
+    team = await openTeamStore(settings, 'read')
+  } catch (error) {
+    return [check('Team', 'problem', `${redactUrl(settings.url)} (from ${settings.origin}): ${describeFailure(error).message}`)]
+  }
+  try {
+    const checks: Check[] = [check('Team', 'ok', `${redactUrl(settings.url)} (from ${settings.origin}), schema "${team.schema}", as ${settings.member} on ${settings.machine}`)]
+    const migration = await team.migration()
+    checks.push(check('Team schema', migration <= LATEST_MIGRATION ? 'ok' : 'problem', `migration ${String(migration)} (this release knows ${String(LATEST_MIGRATION)})`))
+    const source = (await team.syncSources()).find((s) => s.source === `${settings.machine}:${path}`)
+    const local = hasData ? await ctx.openStore('read').lastFactSeq() : 0
+    const acknowledged = source?.acknowledged ?? 0
+    const lag = Math.max(0, local - acknowledged)
+    const since = source === undefined ? 'never synced' : `last sync ${source.lastSyncAt}`
+    checks.push(lag === 0
+      ? check('Sync', 'ok', `up to date (${String(acknowledged)} facts acknowledged; ${since})`)
+      : check('Sync', 'finding', `${plural(lag, 'fact')} not sent yet (${since}) — run agent-tracker sync`))
+    return checks
+  } catch (error) {
+    return [check('Team', 'problem', describeFailure(error).message)]
+  } finally {
+    await team.close()
+  }
 }
 
 /** Recomputes the day rollups and names where they drifted from what the records and facts add up to. */

@@ -21,7 +21,7 @@ export interface EvidenceOptions {
  */
 export async function evidenceCommand(ctx: CommandContext, folders: readonly string[], options: EvidenceOptions): Promise<void> {
   const projects = (folders.length === 0 ? ['.'] : folders).map((folder) => resolve(ctx.io.cwd, folder))
-  const store = ctx.openStore(options.list === true ? 'read' : 'write')
+  const store = options.list === true ? await ctx.readStore() : ctx.openStore('write')
   const scans: EvidenceScan[] = []
   if (options.list !== true) {
     const fixPatterns = options.fixPattern === undefined || options.fixPattern.length === 0 ? undefined : parseFixPatterns(options.fixPattern)

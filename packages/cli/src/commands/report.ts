@@ -3,7 +3,8 @@ import { REPORT_GROUPINGS, evidenceSummaries, groupedReport, setupReport } from 
 import { CliError, EXIT } from '../cli-error.js'
 import { evidenceTable } from '../evidence-table.js'
 import type { CommandContext } from '../context.js'
-import { gain, grade, moneyPerCommit, percent, perCommit, score, tokens } from '../format.js'
+import { costNotes, costPerCommitCell } from '../estimated-cost.js'
+import { gain, grade, percent, perCommit, score, tokens } from '../format.js'
 import { CHANNELS_EXPLAINED, channelCell, channelsOf } from '../grade-channels.js'
 import type { Column } from '../table.js'
 import type { ResolvedWindow, WindowFlags } from '../time/time-window.js'
@@ -57,7 +58,7 @@ export function appliedFilters(query: ReportQuery): Record<string, string> {
  */
 export async function reportCommand(ctx: CommandContext, options: ReportOptions & { by?: string }): Promise<void> {
   const by = options.by === undefined ? undefined : groupingOf(options.by)
-  const store = ctx.readStore()
+  const store = await ctx.readStore()
   const { query, window, narrowed } = await reportScope(ctx, store, options)
   const filters = appliedFilters(query)
   if (by === undefined) {
@@ -66,7 +67,7 @@ export async function reportCommand(ctx: CommandContext, options: ReportOptions 
     const evidence = await evidenceSummaries(store, { ...setupFilterOf(query), ...(query.project === undefined ? {} : { project: query.project }) })
     ctx.print({ filters, ...(narrowed ? { timeZone: window.timeZone } : {}), setups: rows, nonUserChannels, evidence }, () => {
       if (rows.length === 0) return 'No recorded work matches these filters.'
-      const report = [heading(window), ctx.table(reportColumns(rows, { narrowed }), rows), narrowed ? ctx.colours.dim(EARNED_NOTE) : ''].filter((part) => part !== '').join('\n')
+      const report = [heading(window), ctx.table(reportColumns(rows, { narrowed }), rows), ...costNotes(rows), narrowed ? ctx.colours.dim(EARNED_NOTE) : ''].filter((part) => part !== '').join('\n')
       const evidenceLines = evidence.length === 0 ? [] : ['', ctx.colours.bold('Git evidence (all time)'), ...evidenceTable(ctx, evidence)]
       return [report, ...(nonUserChannels.length === 0 ? [] : ['', channelTable(ctx, rows)]), ...evidenceLines].join('\n')
     })
@@ -78,7 +79,7 @@ export async function reportCommand(ctx: CommandContext, options: ReportOptions 
     if (groups.length === 0) return 'No recorded work matches these filters.'
     const title = (group: ReportGroup): string => ctx.colours.bold(groupTitle(by, group.key, report.timeZone))
     const sections = report.groups.map((group) => `${title(group)}\n${ctx.table(reportColumns(group.rows, { narrowed: true }), group.rows)}`)
-    return [heading(window), sections.join('\n\n'), ctx.colours.dim(EARNED_NOTE)].filter((part) => part !== '').join('\n')
+    return [heading(window), sections.join('\n\n'), ...costNotes(report.groups.flatMap((group) => group.rows)), ctx.colours.dim(EARNED_NOTE)].filter((part) => part !== '').join('\n')
   })
 }
 
@@ -139,6 +140,6 @@ export function reportColumns(rows: readonly SetupReportRow[], options: { readon
     ...scores,
     { header: 'TOOL FAIL', value: (r) => percent(r.toolFailureRate), align: 'right', priority: 3 },
     { header: 'TOKENS/C', value: (r) => tokens(r.tokensPerCommit), align: 'right', priority: 4 },
-    { header: 'COST/C', value: (r) => moneyPerCommit(r.costPerCommit), align: 'right', priority: 7 },
+    { header: 'COST/C', value: (r) => costPerCommitCell(r), align: 'right', priority: 7 },
   ]
 }

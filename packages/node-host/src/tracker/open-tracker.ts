@@ -1,3 +1,4 @@
+import { hostname } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { SetupIdentity, SetupParts, TrackingService } from '@agent-tracker/core'
 import { createTrackingService, formatSetupId } from '@agent-tracker/core'
@@ -13,6 +14,8 @@ import { refreshProjectProfile } from '../projects/project-profile.js'
 import type { EvidenceScan } from '../evidence/scan-evidence.js'
 import { scanEvidence } from '../evidence/scan-evidence.js'
 import { isNodeHostError } from '../errors.js'
+import type { BackgroundSync, TeamSyncOptions } from '../team/background-sync.js'
+import { createBackgroundSync } from '../team/background-sync.js'
 import { flushOnExit } from './exit-flush.js'
 import { timeOrderedId } from './fact-id.js'
 import type { StatusExportMode } from './status-export.js'
@@ -36,6 +39,8 @@ export interface OpenTrackerOptions extends Omit<DatabaseOptions, 'readOnly'> {
   readonly newId?: (() => string) | undefined
   /** The clock; default the system's. */
   readonly now?: (() => Date) | undefined
+  /** A team database to sync to in the background after each flush that wrote facts; none by default. */
+  readonly team?: TeamSyncOptions | undefined
 }
 
 /** What {@link Tracker.prepareProject} did: the legacy migration (when on) and the profile stored. Never a thrown error. */
@@ -65,6 +70,8 @@ export class Tracker {
   readonly identity: SetupIdentity
   readonly #options: OpenTrackerOptions
   readonly #removeExitFlush: () => void
+  /** The background sync to the team database, when one is configured. */
+  readonly teamSync: BackgroundSync | undefined
   #evidenceScan: { readonly scan: Promise<EvidenceScan | undefined>; readonly stop: () => void } | undefined
   #lastSetup: string | undefined
 
@@ -77,6 +84,7 @@ export class Tracker {
     this.buffer = withWriteBuffer(store, options.flush ?? {})
     this.service = createTrackingService({ store: this.buffer, newId: options.newId ?? (() => timeOrderedId()), ...(options.now === undefined ? {} : { now: options.now }) })
     this.#removeExitFlush = options.flushOnExit === false ? () => undefined : flushOnExit(() => this.flushSync())
+    this.teamSync = options.team === undefined ? undefined : createBackgroundSync(store, `${hostname()}:${store.path}`, options.team)
   }
 
   /** The setup that last worked in the project: the one `.agent/status.json` shows. */
@@ -115,10 +123,16 @@ export class Tracker {
     return { ...(migration === undefined ? {} : { migration }), ...(profile === undefined ? {} : { profile }), problems }
   }
 
-  /** Writes everything pending in one transaction, then refreshes `.agent/status.json`. Never throws. */
+  /**
+   * Writes everything pending in one transaction, then refreshes `.agent/status.json` and, with a
+   * team database, asks for a background sync (never awaited here). Never throws.
+   */
   async flush(): Promise<FlushResult> {
     const result = await this.buffer.flush()
-    if (result.errors.length === 0 && result.factsWritten > 0) await this.#exportStatus()
+    if (result.errors.length === 0 && result.factsWritten > 0) {
+      await this.#exportStatus()
+      this.teamSync?.request()
+    }
     return result
   }
 
@@ -162,6 +176,7 @@ export class Tracker {
     evidence?.stop()
     await evidence?.scan
     await this.flush()
+    await this.teamSync?.close()
     await this.buffer.close()
     this.#removeExitFlush()
   }
