@@ -135,9 +135,11 @@ groups by the setup's agent.`)
     .option('--scenario <name>', `play histories with known truth instead: all, ${BACKTEST_SCENARIOS_HELP.join(', ')}`)
     .option('--seeds <n>', 'with --scenario: histories per scenario (default 5)')
     .option('--seed <n>', 'with --scenario: the first seed (default 1)')
+    .option('--evidence-weight <w>', 'what git evidence on one commit counts for, as a share of a grade (default 0.1, as recommend; 0 leaves evidence out)')
+    .option('--grade-rate <share>', 'with --scenario: the share of commits the user grades (default: each scenario\'s own), e.g. 0.1 to judge sparse grading')
     .option('--no-save', 'do not save the result beside the database for the HTML report')
     .option('--decisions', 'with --json: every decision point, judged')
-    .action((o: Opts & { every?: string; horizon?: string; minSamples?: string; scenario?: string; seeds?: string; seed?: string; save?: boolean; decisions?: boolean }) => run(async (ctx) => (await load.backtest()).backtestCommand(ctx, o), o))
+    .action((o: Opts & { every?: string; horizon?: string; minSamples?: string; scenario?: string; seeds?: string; seed?: string; evidenceWeight?: string; gradeRate?: string; save?: boolean; decisions?: boolean }) => run(async (ctx) => (await load.backtest()).backtestCommand(ctx, o), o))
   teamReads(add('search <task...>', 'prior art: earlier work on similar tasks — patterns to repeat, mistakes to avoid', 'agent-tracker search stripe webhook retries'))
     .option('--project <dir>', 'the project whose scope to prefer (default: the current folder)')
     .addOption(limitOption().default(10))
@@ -226,14 +228,16 @@ Every fact has "setup" (agent@provider/model) and "project" (absolute path), e.g
     .option('--dry-run', 'read and count, but write nothing')
     .option('--from <path>', "read this file or folder instead of the host's own (one source only)")
     .option('--identity <identity>', 'how setups are named: agent+model (default) or agent, as your live tracking names them')
+    .option('--no-evidence', "do not read the imported projects' git histories for evidence afterwards (agent-tracker evidence does it later)")
     .addHelpText('after', `
 Where each host keeps its history:
   opencode     $XDG_DATA_HOME/opencode (else ~/.local/share/opencode): opencode*.db (or $OPENCODE_DB), and storage/ of versions before 1.2
   claude-code  <config>/projects/**/*.jsonl for each folder of $CLAUDE_CONFIG_DIR (comma-separated), else ~/.claude and ~/.config/claude
   codex        $CODEX_HOME (else ~/.codex): sessions/**/rollout-*.jsonl and archived_sessions/
 Rerunning an import, or importing sessions tracked live, adds nothing: facts keep the host's own ids.
-Costs are the host's own figures where it records them (OpenCode), else estimated from list prices.`)
-    .action((source: string | undefined, o: Opts & { since?: string; timezone?: string; dryRun?: boolean; from?: string; identity?: string }) => run(async (ctx) => (await load.import()).importCommand(ctx, source, o), o))
+Costs are the host's own figures where it records them (OpenCode), else estimated from list prices.
+Then each imported project's git history is read for evidence (suspected bugs, reverts, lines that last), as agent-tracker evidence does.`)
+    .action((source: string | undefined, o: Opts & { since?: string; timezone?: string; dryRun?: boolean; from?: string; identity?: string; evidence?: boolean }) => run(async (ctx) => (await load.import()).importCommand(ctx, source, o), o))
   const hooks = program.command('hooks').description("set up an agent host's hooks (Claude Code) to track it live")
   common(hooks.command('install <host>').description("write agent-tracker's hooks into Claude Code's settings.json (this project's .claude/, or yours with --global), keeping what is there, and the /grade /bug /reinstate /tracker commands"), 'agent-tracker hooks install claude-code --global')
     .option('--global', "install for every project: $CLAUDE_CONFIG_DIR or ~/.claude instead of ./.claude")

@@ -76,6 +76,7 @@ export { confirmedBugFactId, evidenceFactId, verdictFactId } from './evidence/ev
 export type { EvidenceSummary, SurvivalFigure } from './evidence/evidence-summary.js'
 export { countsAgainst, evidenceHandle, summariseEvidence } from './evidence/evidence-summary.js'
 export type { EvidenceQuery } from './read-services/evidence.js'
+export { EVIDENCE_BIAS_SD, EVIDENCE_WEIGHT } from './evidence/evidence-grades.js'
 export { evidenceSummaries, findEvidence, listEvidence, verdictFacts } from './read-services/evidence.js'
 export type { CommitRef } from './store/commit-ref.js'
 export type {
