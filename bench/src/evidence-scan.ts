@@ -13,7 +13,7 @@ export interface EvidenceFigures {
   readonly sizes: HistorySizes
   readonly generateMs: number
   readonly firstMs: number
-  readonly found: { readonly suspectedBugs: number; readonly reverts: number; readonly survival: number; readonly fixesBlamed: number }
+  readonly found: { readonly suspectedBugs: number; readonly reverts: number; readonly survival: number; readonly churn: number; readonly fixesBlamed: number }
   readonly incrementalMs: number
   /** After 10 new commits (one of them a fix of agent lines). */
   readonly incrementalNewMs: number
@@ -57,7 +57,7 @@ export async function evidenceFigures(sizes: HistorySizes): Promise<EvidenceFigu
       return {
         sizes, generateMs: round(generateMs), firstMs: round(firstMs), incrementalMs: round(incrementalMs), incrementalNewMs: round(incrementalNewMs),
         incrementalNewRead: latest?.commitsRead ?? 0,
-        found: { suspectedBugs: first?.suspectedBugs ?? 0, reverts: first?.reverts ?? 0, survival: first?.survival ?? 0, fixesBlamed: first?.fixesBlamed ?? 0 },
+        found: { suspectedBugs: first?.suspectedBugs ?? 0, reverts: first?.reverts ?? 0, survival: first?.survival ?? 0, churn: first?.churn ?? 0, fixesBlamed: first?.fixesBlamed ?? 0 },
       }
     } finally {
       await store.close()

@@ -326,7 +326,7 @@ export function formatResults(r: BenchResults): string {
   row(`11. a Claude Code hook process per event (median of ${String(p.runs)}); node -e 0 takes`, ms(p.nodeMs), 'run by turns with the hooks')
   for (const e of p.events) row(`   ${e.event}`, `${ms(e.ms)}, own ${ms(e.ownMs)}`, `target own ≤ 100 ms ${mark(e.ownMs <= 100)}`)
   const g = r.evidence
-  row(`12. evidence from git over ${String(g.sizes.commits)} commits (${String(g.sizes.tracked)} tracked): first scan`, `${String(round(g.firstMs / 1000))} s`, `${String(g.found.fixesBlamed)} fixes blamed: ${String(g.found.suspectedBugs)} suspected bugs, ${String(g.found.reverts)} reverts, ${String(g.found.survival)} survival measurements; history generated in ${String(round(g.generateMs / 1000))} s`)
+  row(`12. evidence from git over ${String(g.sizes.commits)} commits (${String(g.sizes.tracked)} tracked): first scan`, `${String(round(g.firstMs / 1000))} s`, `${String(g.found.fixesBlamed)} fixes blamed: ${String(g.found.suspectedBugs)} suspected bugs, ${String(g.found.reverts)} reverts, ${String(g.found.survival)} survival measurements, ${String(g.found.churn)} churned commits; history generated in ${String(round(g.generateMs / 1000))} s`)
   row('   incremental scan, nothing new', ms(g.incrementalMs), `target ≤ 1 s ${mark(g.incrementalMs <= 1000)}`)
   row(`   incremental scan after ${String(g.incrementalNewRead)} new commits (one a fix)`, ms(g.incrementalNewMs), `target ≤ 1 s ${mark(g.incrementalNewMs <= 1000)}`)
   const width = Math.max(...rows.map(([label]) => label.length))

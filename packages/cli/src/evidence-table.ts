@@ -12,7 +12,8 @@ export function evidenceTable(ctx: CommandContext, summaries: readonly EvidenceS
       { header: 'PER COMMIT', value: (s) => perCommit(s.suspectedBugsPerCommit), align: 'right', priority: 8 },
       { header: 'REVERTED', value: (s) => `${String(s.reverted)} (${percent(s.revertRate)})`, align: 'right', priority: 7 },
       { header: '30-DAY SURVIVAL', value: (s) => `${percent(s.survival30.share)} of ${String(s.survival30.commits)}`, align: 'right', priority: 6 },
+      { header: 'CHURN 3D', value: (s) => (s.churned === 0 ? '0' : `${String(s.churned)} (${String(s.churnedLines)} lines)`), align: 'right', priority: 5 },
     ], summaries),
-    ctx.colours.dim('Evidence from git, not from you: it never changes scores by itself. 30-day survival: share of added lines still at HEAD, of so many commits.'),
+    ctx.colours.dim('Evidence from git, not from you: it never changes scores by itself. 30-day survival: share of added lines still at HEAD, of so many commits. Churn 3d: commits whose lines the same setup rewrote within 3 days.'),
   ]
 }

@@ -213,7 +213,7 @@ One fact per line; "id" and "at" (ISO 8601) are optional. Kinds and their fields
   grade {commit, by: "user"|"agent", userGrade?, agentGrade?, userNote?, agentNote?}   bug {by, commit?, note?}
   reinstate {note?}   retrospective {commit, task?, agentNote?, userNote?}   activity {task, actions?, outcome?, decisions?}
   usage {tokens: {input, output, reasoning, cacheRead, cacheWrite}, cost}
-  evidence {signal: "suspected-bug"|"revert"|"survival", commit, source, …}   verdict {evidence, verdict: "confirmed"|"dismissed"|"retracted"}
+  evidence {signal: "suspected-bug"|"revert"|"survival"|"churn", commit, source, …}   verdict {evidence, verdict: "confirmed"|"dismissed"|"retracted"}
 Every fact has "setup" (agent@provider/model) and "project" (absolute path), e.g.
   {"kind":"commit","setup":"build@anthropic/claude-sonnet-4-5","project":"/home/me/shop","hash":"a1b2c3d","message":"Add cart"}`)
     .action((o: Opts & { file?: string; trust?: boolean }) => run(async (ctx) => (await load.ingest()).ingestCommand(ctx, o), o))

@@ -18,6 +18,9 @@ export interface EvidenceSummary {
   /** Lines still there 30 days on: commits measured, lines they added, lines surviving, and the share. */
   readonly survival30: SurvivalFigure
   readonly survival7: SurvivalFigure
+  /** Commits whose lines the same setup rewrote within 3 days (churn), and how many lines. */
+  readonly churned: number
+  readonly churnedLines: number
 }
 
 /** Survival of added lines at one age. */
@@ -31,7 +34,7 @@ export interface SurvivalFigure {
 
 /** True when a piece of evidence counts against its commit: a suspected bug or revert that is open or confirmed. */
 export function countsAgainst(record: EvidenceRecord): boolean {
-  return record.signal !== 'survival' && (record.status === 'open' || record.status === 'confirmed')
+  return (record.signal === 'suspected-bug' || record.signal === 'revert') && (record.status === 'open' || record.status === 'confirmed')
 }
 
 /**
@@ -46,6 +49,7 @@ export function summariseEvidence(records: readonly EvidenceRecord[], commitsByS
     const bugs = mine.filter((record) => record.signal === 'suspected-bug')
     const suspected = bugs.filter(countsAgainst).length
     const reverted = new Set(mine.filter((record) => record.signal === 'revert' && countsAgainst(record)).map((record) => record.commit)).size
+    const churn = mine.filter((record) => record.signal === 'churn' && record.status !== 'retracted')
     return {
       setup,
       commits,
@@ -58,6 +62,8 @@ export function summariseEvidence(records: readonly EvidenceRecord[], commitsByS
       revertRate: commits === 0 ? null : reverted / commits,
       survival30: survivalAt(mine, 30),
       survival7: survivalAt(mine, 7),
+      churned: new Set(churn.map((record) => record.commit)).size,
+      churnedLines: churn.reduce((sum, record) => sum + (record.lines ?? 0), 0),
     }
   })
 }

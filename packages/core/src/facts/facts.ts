@@ -129,10 +129,10 @@ export interface UsageFact extends FactBase {
 }
 
 /** What a project's git history says about an agent commit (see {@link EvidenceFact}). */
-export type EvidenceSignal = 'suspected-bug' | 'revert' | 'survival'
+export type EvidenceSignal = 'suspected-bug' | 'revert' | 'survival' | 'churn'
 
 /** Every evidence signal. */
-export const EVIDENCE_SIGNALS: readonly EvidenceSignal[] = ['suspected-bug', 'revert', 'survival']
+export const EVIDENCE_SIGNALS: readonly EvidenceSignal[] = ['suspected-bug', 'revert', 'survival', 'churn']
 
 /**
  * Evidence from git about a tracked agent commit, found without asking the user: a later fix
@@ -151,7 +151,7 @@ export interface EvidenceFact extends FactBase {
   readonly subject?: string
   /** Suspected bug: the files (at the fix's parent) whose lines the fix changed. */
   readonly files?: readonly string[]
-  /** Suspected bug: lines of the agent commit the fix changed or deleted. */
+  /** Suspected bug: lines of the agent commit the fix changed or deleted; churn: those the same setup rewrote. */
   readonly lines?: number
   /** Suspected bug: the fix pattern the source's message matched; revert: how it was recognised. */
   readonly pattern?: string

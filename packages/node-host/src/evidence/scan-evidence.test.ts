@@ -151,4 +151,70 @@ describe('scanEvidence', () => {
       [GPT, 2, 1, 1, 2, 5 / 10],
     ])
   })
+
+  it('finds a revert by its inverse diff, without the revert message, and only for the commit it undid', async () => {
+    const history = new ScriptedHistory(join(tempFolder('evidence-'), 'undo'), 20)
+    const store = createMemoryStore()
+    const names: Record<string, string> = {}
+    const agent = async (name: string, setup: string, message: string, files: Record<string, string>): Promise<string> => {
+      const at = history.now
+      const hash = history.commit(message, files)
+      names[hash] = name
+      await track(store, history, setup, hash, at)
+      return hash
+    }
+    names[history.commit('initial', { 'a.ts': lines('a', 4), 'b.ts': lines('b', 4) })] = 'init'
+    await agent('widen', SONNET, 'Widen a', { 'a.ts': lines('a', 4) + lines('w', 3) })
+    await agent('bee', GPT, 'Extend b', { 'b.ts': lines('b', 4) + lines('x', 2) })
+    history.wait(1)
+    // By hand: put a.ts back as it was, with a message that says nothing of a revert.
+    names[history.commit('Simplify a again', { 'a.ts': lines('a', 4) })] = 'undo-widen'
+    // Not an inverse: b.ts loses only one of the two lines bee added.
+    names[history.commit('Trim b', { 'b.ts': lines('b', 4) + lines('x', 1) })] = 'trim-b'
+    const scan = await scanEvidence(store, history.folder, { survivalDays: [] })
+    expect(described(await store.find('evidence'), names)).toEqual(['revert widen ← undo-widen [open]'])
+    expect((await store.find('evidence'))[0]).toMatchObject({ pattern: 'inverse diff', subject: 'Simplify a again', setup: SONNET })
+    expect(scan).toMatchObject({ reverts: 1 })
+    // A `git revert` (also an inverse diff) is found once, by its message.
+    await agent('cee', GPT, 'Add c', { 'c.ts': lines('c', 2) })
+    history.git('revert', '--no-edit', 'HEAD')
+    names[history.head()] = 'revert-cee'
+    const next = await scanEvidence(store, history.folder, { survivalDays: [] })
+    expect(next).toMatchObject({ mode: 'incremental', reverts: 1, recorded: 1 })
+    expect(described(await store.find('evidence'), names)).toEqual(['revert cee ← revert-cee [open]', 'revert widen ← undo-widen [open]'])
+  })
+
+  it('finds churn: lines an agent commit added that the same setup rewrote within three days, not another setup\'s or later rewrites', async () => {
+    const history = new ScriptedHistory(join(tempFolder('evidence-'), 'churn'), 20)
+    const store = createMemoryStore()
+    const names: Record<string, string> = {}
+    const agent = async (name: string, setup: string, message: string, files: Record<string, string>): Promise<string> => {
+      const at = history.now
+      const hash = history.commit(message, files)
+      names[hash] = name
+      await track(store, history, setup, hash, at)
+      return hash
+    }
+    history.commit('initial', { 'README.md': '# x\n' })
+    await agent('parse', SONNET, 'Add the parser', { 'parse.ts': lines('p', 6) })
+    history.wait(1)
+    // The same setup a day later rewrites two of those lines: churn.
+    await agent('rework', SONNET, 'Rework the parser', { 'parse.ts': lines('p', 6).replace('p2 = 2', 'p2 = 22').replace('p5 = 5', 'p5 = 55') })
+    await agent('fmt', GPT, 'Add a formatter', { 'fmt.ts': lines('f', 4) })
+    history.wait(1)
+    // Another setup rewrites GPT's line: not churn (another setup).
+    await agent('tweak', SONNET, 'Tweak the formatter', { 'fmt.ts': lines('f', 4).replace('f1 = 1', 'f1 = 11') })
+    await agent('lex', GPT, 'Add the lexer', { 'lex.ts': lines('l', 4) })
+    history.wait(5)
+    // GPT again, five days on: too late to be churn.
+    await agent('relex', GPT, 'Rework the lexer', { 'lex.ts': lines('l', 4).replace('l3 = 3', 'l3 = 33') })
+    const scan = await scanEvidence(store, history.folder, { survivalDays: [] })
+    const churn = (await store.find('evidence')).filter((record) => record.signal === 'churn')
+    expect(described(churn, names)).toEqual(['churn parse ← rework [open]'])
+    expect(churn[0]).toMatchObject({ setup: SONNET, lines: 2, files: ['parse.ts'], subject: 'Rework the parser' })
+    expect(scan).toMatchObject({ churn: 1, suspectedBugs: 0, reverts: 0 })
+    const summary = (await evidenceSummaries(store)).find((s) => s.setup === SONNET)
+    expect(summary).toMatchObject({ churned: 1, churnedLines: 2, suspectedBugs: 0, reverted: 0 })
+    expect(await scanEvidence(store, history.folder, { survivalDays: [] })).toMatchObject({ mode: 'incremental', recorded: 0 })
+  })
 })

@@ -8,6 +8,7 @@ import { changedLines } from './fix-diff.js'
 import type { GitCommit } from './git-history.js'
 import { filesAt, isAncestor, readHistory, resolveHead } from './git-history.js'
 import { blameFilesAt, commitAdditions, followRenames, renamesSince } from './survival.js'
+import { inverseReverts } from './inverse-diff.js'
 
 /** Options of {@link scanEvidence}. */
 export interface ScanEvidenceOptions {
@@ -42,6 +43,8 @@ export interface EvidenceScan {
   readonly suspectedBugs: number
   readonly reverts: number
   readonly survival: number
+  /** Agent commits whose lines the same setup rewrote within {@link CHURN_DAYS} days. */
+  readonly churn: number
   readonly recorded: number
   /** Evidence a rewritten history no longer supports, retracted now. */
   readonly retracted: number
@@ -51,12 +54,15 @@ const SCAN_PREFIX = 'evidence-scan:'
 /** Fixes blamed at once. */
 const FIX_CONCURRENCY = 3
 const DAY_MS = 24 * 60 * 60 * 1000
+/** Lines an agent commit added that the same setup rewrote within this many days are churn. */
+export const CHURN_DAYS = 3
 
 /**
  * Reads a project's git history and records evidence about its tracked agent commits: reverts
- * (`This reverts commit …`), suspected bugs (fix commits whose changed or deleted lines blame,
+ * (`This reverts commit …`, or a later commit whose diff is exactly the commit's inverse), suspected bugs (fix commits whose changed or deleted lines blame,
  * at the fix's parent, to an agent commit: SZZ) and survival (the share of a commit's added lines
- * still there at HEAD once it is 7 and 30 days old). Incremental: only commits after the last
+ * still there at HEAD once it is 7 and 30 days old) and churn (lines the same setup rewrote
+ * within {@link CHURN_DAYS} days: its later tracked commits' changed lines, blamed like a fix's). Incremental: only commits after the last
  * scanned HEAD, unless the history was rewritten (then everything, retracting what no longer holds).
  * Evidence ids come from the commits, so nothing is recorded twice.
  * @throws {NodeHostError} NOT_A_REPOSITORY, GIT_FAILED, CANCELLED; the store's errors.
@@ -93,6 +99,7 @@ export async function scanEvidence(store: TrackerStore, folder: string, options:
   const cursor = full ? undefined : last.cursor
   const range = cursor === undefined ? head : `${cursor}..${head}`
   const fixes: { commit: GitCommit; pattern: string }[] = []
+  const others: GitCommit[] = []
   for await (const commit of readHistory(project, range, git)) {
     commitsRead += 1
     reachable.add(commit.hash)
@@ -101,19 +108,50 @@ export async function scanEvidence(store: TrackerStore, folder: string, options:
     const reverted = revertedCommit(commit.message)
     if (reverted !== undefined) {
       const origin = resolveTracked(reverted)
-      if (origin !== undefined && origin.hash !== commit.hash) add(revertFact(project, origin, commit))
+      if (origin !== undefined && origin.hash !== commit.hash) add(revertFact(project, origin, commit, 'This reverts commit'))
       continue
     }
+    others.push(commit)
     const pattern = matchFixPattern(commit.message, patterns)
     if (pattern !== undefined) fixes.push({ commit, pattern })
   }
   progress('history', commitsRead, commitsRead)
+  // Reverts without the message: a later commit whose diff is exactly the inverse of an agent commit's.
+  const byHash = new Map(others.map((commit) => [commit.hash, commit]))
+  for (const [reverter, origin] of await inverseReverts(project, others, refs, git)) {
+    const commit = byHash.get(reverter)
+    const ref = tracked.get(origin)
+    if (commit !== undefined && ref !== undefined) add(revertFact(project, ref, commit, 'inverse diff'))
+  }
+  // Churn: a tracked commit that follows one of the same setup within CHURN_DAYS is blamed too.
+  const bySetup = new Map<string, CommitRef[]>()
+  for (const ref of refs) bySetup.set(ref.setup, [...(bySetup.get(ref.setup) ?? []), ref])
+  const churnOf = (commit: GitCommit): CommitRef | undefined => {
+    const ref = tracked.get(commit.hash)
+    if (ref === undefined) return undefined
+    const since = new Date(Date.parse(ref.at) - CHURN_DAYS * DAY_MS).toISOString()
+    return (bySetup.get(ref.setup) ?? []).some((other) => other.hash !== ref.hash && other.at >= since && other.at <= ref.at) ? ref : undefined
+  }
+  const fixHashes = new Set(fixes.map(({ commit }) => commit.hash))
+  const rewrites = others.filter((commit) => !fixHashes.has(commit.hash) && churnOf(commit) !== undefined)
+  const toBlame = [...fixes.map(({ commit }) => commit), ...rewrites]
   // Fixes are blamed a few at a time: each is a diff and a blame per file, mostly waiting on git.
   let blamed = 0
-  const outcomes = await inPool(fixes, FIX_CONCURRENCY, async ({ commit }) => {
+  const blames = await inPool(toBlame, FIX_CONCURRENCY, async (commit) => {
     const outcome = await blameFix(project, commit, limits, git)
-    progress('fixes', ++blamed, fixes.length)
+    progress('fixes', ++blamed, toBlame.length)
     return outcome
+  })
+  const outcomes = blames.slice(0, fixes.length)
+  toBlame.forEach((commit, index) => {
+    const ref = churnOf(commit)
+    const outcome = blames[index]
+    if (ref === undefined || outcome === undefined) return
+    for (const [origin, { lines, files }] of outcome) {
+      const earlier = tracked.get(origin)
+      if (earlier === undefined || earlier.setup !== ref.setup || origin === commit.hash || Date.parse(ref.at) - Date.parse(earlier.at) > CHURN_DAYS * DAY_MS) continue
+      add(churnFact(project, earlier, commit, lines, files))
+    }
   })
   fixes.forEach(({ commit, pattern }, index) => {
     const outcome = outcomes[index]
@@ -144,6 +182,7 @@ export async function scanEvidence(store: TrackerStore, folder: string, options:
     suspectedBugs: facts.filter((fact) => fact.kind === 'evidence' && fact.signal === 'suspected-bug').length,
     reverts: facts.filter((fact) => fact.kind === 'evidence' && fact.signal === 'revert').length,
     survival: survival.length,
+    churn: facts.filter((fact) => fact.kind === 'evidence' && fact.signal === 'churn').length,
     recorded,
     retracted: retractions.length,
   }
@@ -174,10 +213,17 @@ function suspectedBugFact(project: string, ref: CommitRef, fix: GitCommit, patte
   }
 }
 
-function revertFact(project: string, ref: CommitRef, revert: GitCommit): EvidenceFact {
+function churnFact(project: string, ref: CommitRef, rewrite: GitCommit, lines: number, files: readonly string[]): EvidenceFact {
+  return {
+    id: evidenceFactId('churn', project, ref.hash, rewrite.hash), kind: 'evidence', signal: 'churn',
+    at: rewrite.at, setup: ref.setup, project, commit: ref.hash, source: rewrite.hash, subject: rewrite.subject, files: [...files].sort(), lines,
+  }
+}
+
+function revertFact(project: string, ref: CommitRef, revert: GitCommit, pattern: 'This reverts commit' | 'inverse diff'): EvidenceFact {
   return {
     id: evidenceFactId('revert', project, ref.hash, revert.hash), kind: 'evidence', signal: 'revert',
-    at: revert.at, setup: ref.setup, project, commit: ref.hash, source: revert.hash, subject: revert.subject, pattern: 'This reverts commit',
+    at: revert.at, setup: ref.setup, project, commit: ref.hash, source: revert.hash, subject: revert.subject, pattern,
   }
 }
 
