@@ -149,7 +149,7 @@ export async function scanEvidence(store: TrackerStore, folder: string, options:
     if (ref === undefined || outcome === undefined) return
     for (const [origin, { lines, files }] of outcome) {
       const earlier = tracked.get(origin)
-      if (earlier === undefined || earlier.setup !== ref.setup || origin === commit.hash || Date.parse(ref.at) - Date.parse(earlier.at) > CHURN_DAYS * DAY_MS) continue
+      if (earlier?.setup !== ref.setup || origin === commit.hash || Date.parse(ref.at) - Date.parse(earlier.at) > CHURN_DAYS * DAY_MS) continue
       add(churnFact(project, earlier, commit, lines, files))
     }
   })
