@@ -165,7 +165,7 @@ grade: reports show it by channel, and it counts for nothing.`)
     .option('--confirm <handle>', 'confirm a suspected bug (as agent-tracker evidence lists it): it becomes a bug, SP −1')
     .option('--dismiss <handle>', 'dismiss a suspected bug: the fix did not fix a bug of this commit')
     .action((setup: string | undefined, o: Opts & { commit?: string; note?: string; confirm?: string; dismiss?: string }) => run(async (ctx) => (await load.bug()).bugCommand(ctx, setup, o), o))
-  addWriting('evidence [folder...]', "read each project's git history for evidence about agent commits — suspected bugs (fixes that changed their lines), reverts, lines that survive — and show it per setup", 'agent-tracker evidence ~/code/shop')
+  addWriting('evidence [folder...]', "read each project's git history for evidence about agent commits — suspected bugs (fixes that changed their lines), reverts, lines that survive, churn — and show it per setup", 'agent-tracker evidence ~/code/shop')
     .option('--full', 'scan the whole history again, not only the commits since the last scan')
     .option('--fix-pattern <regex...>', 'commit-message patterns that mark a fix (default: fix, bug, hotfix, regression, issue references)')
     .option('--list', 'only show the recorded evidence; read no git history')
@@ -236,7 +236,7 @@ Where each host keeps its history:
   codex        $CODEX_HOME (else ~/.codex): sessions/**/rollout-*.jsonl and archived_sessions/
 Rerunning an import, or importing sessions tracked live, adds nothing: facts keep the host's own ids.
 Costs are the host's own figures where it records them (OpenCode), else estimated from list prices.
-Then each imported project's git history is read for evidence (suspected bugs, reverts, lines that last), as agent-tracker evidence does.`)
+Then each imported project's git history is read for evidence (suspected bugs, reverts, lines that last, churn), as agent-tracker evidence does.`)
     .action((source: string | undefined, o: Opts & { since?: string; timezone?: string; dryRun?: boolean; from?: string; identity?: string; evidence?: boolean }) => run(async (ctx) => (await load.import()).importCommand(ctx, source, o), o))
   const hooks = program.command('hooks').description("set up an agent host's hooks (Claude Code) to track it live")
   common(hooks.command('install <host>').description("write agent-tracker's hooks into Claude Code's settings.json (this project's .claude/, or yours with --global), keeping what is there, and the /grade /bug /reinstate /tracker commands"), 'agent-tracker hooks install claude-code --global')
