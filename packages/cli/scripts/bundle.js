@@ -18,7 +18,8 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  external: ['lmdb', 'pg'],
+  // Native modules stay outside: better-sqlite3's bindings look for its .node file next to its own __filename.
+  external: ['lmdb', 'pg', 'better-sqlite3'],
   // Bundled CommonJS packages (commander, jsonc-parser) call require for Node's own modules.
   banner: { js: "import { createRequire as __agentTrackerRequire } from 'node:module'; const require = __agentTrackerRequire(import.meta.url);" },
   minifySyntax: true,

@@ -219,7 +219,7 @@ function recordEffect(overlay: Overlay, fact: Fact, before: AgentState, after: A
       overlay.put('commits', commitRecord(fact))
       break
     case 'grade':
-      bumpUsage(overlay, fact, (u) => ({ ...u, grades: { ...gradesWith(u.grades, fact), communication: u.grades.communication + after.communication - before.communication } }))
+      bumpUsage(overlay, fact, (u) => ({ ...u, grades: { ...gradesWith(u.grades, fact), communication: u.grades.communication + (after.communication - before.communication) } }))
       overlay.put('gradeEvents', {
         v: 1, id, setup, project, at, commit: fact.commit, by: fact.by,
         ...(fact.agentGrade === undefined ? {} : { agentGrade: fact.agentGrade }),

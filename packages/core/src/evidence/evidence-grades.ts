@@ -35,8 +35,9 @@ export interface SetupGitEvidence {
  * open suspected bug or a revert; otherwise −1 + 3 × the share of its added lines that survived
  * (at the longest age measured), so 2 (good) when every line lasted. A dismissed or retracted
  * suspect says nothing; a confirmed one is a real bug already (it counts in the bug rate), so it
- * is not counted again here. Each pseudo-grade is dated by its commit (`commitTimes`, else the
- * evidence's own time) and weighted by its project's similarity; projects without one are left out.
+ * is not counted again here. Each pseudo-grade is dated by its commit (`commitTimes`; else a
+ * survival record's time less its age, else the evidence's own time) and weighted by its project's
+ * similarity; projects without one are left out.
  */
 export function gitEvidenceBySetup(
   records: readonly EvidenceRecord[],
@@ -49,7 +50,7 @@ export function gitEvidenceBySetup(
     const weight = similarity.get(record.project)
     if (weight === undefined || record.status === 'retracted' || record.status === 'dismissed') continue
     const key = `${record.setup}\u0000${record.project}\u0000${record.commit}`
-    const entry = commits.get(key) ?? { setup: record.setup, weight, at: commitTimes.get(record.commit) ?? record.at, against: false, suspected: 0, reverts: 0, days: 0, added: 0, surviving: 0 }
+    const entry = commits.get(key) ?? { setup: record.setup, weight, at: commitTimes.get(record.commit) ?? madeAt(record), against: false, suspected: 0, reverts: 0, days: 0, added: 0, surviving: 0 }
     commits.set(key, entry)
     if (record.signal === 'suspected-bug' && record.status === 'open') {
       entry.against = true
@@ -82,4 +83,9 @@ export function gitEvidenceBySetup(
     reverts: s.reverts,
     survival: s.added === 0 ? null : s.surviving / s.added,
   }]))
+}
+
+/** When the commit a piece of evidence is about was made, as far as the record tells: survival is measured `days` after it. */
+function madeAt(record: EvidenceRecord): string {
+  return record.signal === 'survival' && record.days !== undefined ? new Date(Date.parse(record.at) - record.days * 86_400_000).toISOString() : record.at
 }
