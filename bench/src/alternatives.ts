@@ -151,7 +151,7 @@ export interface AlternativeFigures {
 }
 
 /**
- * 5. The same workload on agent-tracker, SQLite buffered exactly like it (the storage engine alone
+ * 6. The same workload on agent-tracker, SQLite buffered exactly like it (the storage engine alone
  * differs), SQLite per hook, and JSON files. Each runs `runs` times, the approaches taking turns
  * so that drift in the machine's load falls on all of them; totals (recording + report) compared.
  */

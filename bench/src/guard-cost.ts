@@ -23,7 +23,7 @@ const CALLS: readonly { tool: string; args: Record<string, unknown> }[] = [
 ]
 
 /**
- * 7. The tool-call guard's cost per call — the user's channels, protected files (with the Node
+ * 8. The tool-call guard's cost per call — the user's channels, protected files (with the Node
  * kit's cached index of a project of a few hundred files holding .env files), the halt — over a
  * mix of everyday calls.
  */

@@ -6,6 +6,9 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import type { AlternativeFigures, WorkloadSizes } from './alternatives.js'
 import { compareAlternatives } from './alternatives.js'
+import type { HistorySizes } from './evidence-history.js'
+import type { EvidenceFigures } from './evidence-scan.js'
+import { evidenceFigures } from './evidence-scan.js'
 import type { ScaleContent, ScaleSizes } from './scale-database.js'
 import { addActivities, buildScaleDatabase } from './scale-database.js'
 import type { UpgradeFigures } from './schema-upgrade.js'
@@ -42,6 +45,7 @@ export interface BenchSizes {
   readonly importLines: number
   readonly importRuns: number
   readonly hookRuns: number
+  readonly evidence: HistorySizes
 }
 
 export const FULL: BenchSizes = {
@@ -57,6 +61,7 @@ export const FULL: BenchSizes = {
   importLines: 100_000,
   importRuns: 3,
   hookRuns: 15,
+  evidence: { commits: 5000, tracked: 2000, files: 120, days: 180 },
 }
 
 export const SMOKE: BenchSizes = {
@@ -72,6 +77,7 @@ export const SMOKE: BenchSizes = {
   importLines: 2000,
   importRuns: 1,
   hookRuns: 2,
+  evidence: { commits: 200, tracked: 80, files: 20, days: 60 },
 }
 
 /** A command in a fresh process: its own time (the process's wall time less `node -e 0`'s in the same run), CPU and peak memory. */
@@ -110,6 +116,7 @@ export interface BenchResults {
   readonly team: TeamFigures
   readonly historyImport: HistoryImportFigure
   readonly hookProcesses: HookProcessFigure
+  readonly evidence: EvidenceFigures
 }
 
 interface EventLoopFigures { readonly maxBlockMs: number; readonly maxBlockCpuMs: number; readonly callMs: number }
@@ -185,12 +192,12 @@ async function measureEventLoop(runtime: string, databasePath: string, project: 
 /** Runs every benchmark at the given sizes. */
 export async function runBenchmarks(kind: 'full' | 'smoke', log: (line: string) => void = () => undefined): Promise<BenchResults> {
   const sizes = kind === 'full' ? FULL : SMOKE
-  log('1–2/11 flush and hook cost …')
+  log('1–2/12 flush and hook cost …')
   const flush = await flushCost(sizes.writePath)
   const hooks = await hookCost(sizes.writePath, flush)
-  log('3/11 status reads …')
+  log('3/12 status reads …')
   const status = await statusReads(sizes.writePath)
-  log(`4/11 building ${String(sizes.scale.commits)} commits, ${String(sizes.scale.activities)} activities …`)
+  log(`4/12 building ${String(sizes.scale.commits)} commits, ${String(sizes.scale.activities)} activities …`)
   const folder = mkdtempSync(join(tmpdir(), 'bench-scale-'))
   let scale: BenchResults['scale']
   try {
@@ -221,20 +228,22 @@ export async function runBenchmarks(kind: 'full' | 'smoke', log: (line: string) 
   } finally {
     rmSync(folder, { recursive: true, force: true })
   }
-  log('5/11 upgrading a database of schema 1 …')
+  log('5/12 upgrading a database of schema 1 …')
   const upgrade = await upgradeFigures(sizes.upgrade)
-  log('6/11 alternatives …')
+  log('6/12 alternatives …')
   const alternatives = await compareAlternatives(sizes.alternatives)
-  log('7/11 plugin start-up …')
+  log('7/12 plugin start-up …')
   const startup = { node: await measureStartup(process.execPath, sizes.startupRuns), bun: await measureStartup(BUN, sizes.startupRuns) }
-  log('8/11 tool-call guard …')
+  log('8/12 tool-call guard …')
   const guard = guardCost(sizes.guardCalls)
-  log(`9/11 team database: sync of ${String(sizes.team.syncFacts)} facts; report over ${String(sizes.team.members)} members × ${String(sizes.team.activitiesPerMember)} activities …`)
+  log(`9/12 team database: sync of ${String(sizes.team.syncFacts)} facts; report over ${String(sizes.team.members)} members × ${String(sizes.team.activitiesPerMember)} activities …`)
   const team = await teamFigures(sizes.team, sizes.queryRuns, measureCommand)
-  log(`10/11 importing ${String(sizes.importLines)} Claude Code transcript lines …`)
+  log(`10/12 importing ${String(sizes.importLines)} Claude Code transcript lines …`)
   const history = await historyImport(sizes.importLines, sizes.importRuns)
-  log('11/11 Claude Code hook processes …')
+  log('11/12 Claude Code hook processes …')
   const hookRuns = await hookProcesses(sizes.hookRuns)
+  log(`12/12 evidence from git over ${String(sizes.evidence.commits)} commits (${String(sizes.evidence.tracked)} tracked) …`)
+  const evidence = await evidenceFigures(sizes.evidence)
   return {
     sizes: kind,
     machine: { node: process.version, cpus: cpus().length, at: new Date().toISOString(), loadAverage: (await import('node:os')).loadavg().map(round) },
@@ -242,6 +251,7 @@ export async function runBenchmarks(kind: 'full' | 'smoke', log: (line: string) 
     guard: { ...guard, ratio: round(guard.guard.medianUs / Math.max(0.001, hooks.buffered.medianUs)) },
     historyImport: history,
     hookProcesses: hookRuns,
+    evidence,
   }
 }
 
@@ -315,6 +325,10 @@ export function formatResults(r: BenchResults): string {
   const p = r.hookProcesses
   row(`11. a Claude Code hook process per event (median of ${String(p.runs)}); node -e 0 takes`, ms(p.nodeMs), 'run by turns with the hooks')
   for (const e of p.events) row(`   ${e.event}`, `${ms(e.ms)}, own ${ms(e.ownMs)}`, `target own ≤ 100 ms ${mark(e.ownMs <= 100)}`)
+  const g = r.evidence
+  row(`12. evidence from git over ${String(g.sizes.commits)} commits (${String(g.sizes.tracked)} tracked): first scan`, `${String(round(g.firstMs / 1000))} s`, `${String(g.found.fixesBlamed)} fixes blamed: ${String(g.found.suspectedBugs)} suspected bugs, ${String(g.found.reverts)} reverts, ${String(g.found.survival)} survival measurements, ${String(g.found.churn)} churned commits; history generated in ${String(round(g.generateMs / 1000))} s`)
+  row('   incremental scan, nothing new', ms(g.incrementalMs), `target ≤ 1 s ${mark(g.incrementalMs <= 1000)}`)
+  row(`   incremental scan after ${String(g.incrementalNewRead)} new commits (one a fix)`, ms(g.incrementalNewMs), `target ≤ 1 s ${mark(g.incrementalNewMs <= 1000)}`)
   const width = Math.max(...rows.map(([label]) => label.length))
   const value = Math.max(...rows.map(([, v]) => v.length))
   return [

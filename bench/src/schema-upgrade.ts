@@ -24,7 +24,7 @@ export interface UpgradeFigures {
 }
 
 /**
- * 8. A database as release 0.1.0 wrote it — the records of a generated database, copied into schema
+ * 5. A database as release 0.1.0 wrote it — the records of a generated database, copied into schema
  * 1's sub-databases with lmdb-js's default encoding (each record with its field names), its commit
  * index and its day rollups (no bugs or grades) — opened by this release, which upgrades it in place.
  */

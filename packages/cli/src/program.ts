@@ -16,6 +16,7 @@ const load = {
   backtest: () => import('./commands/backtest.js'),
   bug: () => import('./commands/bug.js'),
   doctor: () => import('./commands/doctor.js'),
+  evidence: () => import('./commands/evidence.js'),
   export: () => import('./commands/export.js'),
   grade: () => import('./commands/grade.js'),
   history: () => import('./commands/history.js'),
@@ -134,9 +135,11 @@ groups by the setup's agent.`)
     .option('--scenario <name>', `play histories with known truth instead: all, ${BACKTEST_SCENARIOS_HELP.join(', ')}`)
     .option('--seeds <n>', 'with --scenario: histories per scenario (default 5)')
     .option('--seed <n>', 'with --scenario: the first seed (default 1)')
+    .option('--evidence-weight <w>', 'what git evidence on one commit counts for, as a share of a grade (default 0.1, as recommend; 0 leaves evidence out)')
+    .option('--grade-rate <share>', 'with --scenario: the share of commits the user grades (default: each scenario\'s own), e.g. 0.1 to judge sparse grading')
     .option('--no-save', 'do not save the result beside the database for the HTML report')
     .option('--decisions', 'with --json: every decision point, judged')
-    .action((o: Opts & { every?: string; horizon?: string; minSamples?: string; scenario?: string; seeds?: string; seed?: string; save?: boolean; decisions?: boolean }) => run(async (ctx) => (await load.backtest()).backtestCommand(ctx, o), o))
+    .action((o: Opts & { every?: string; horizon?: string; minSamples?: string; scenario?: string; seeds?: string; seed?: string; evidenceWeight?: string; gradeRate?: string; save?: boolean; decisions?: boolean }) => run(async (ctx) => (await load.backtest()).backtestCommand(ctx, o), o))
   teamReads(add('search <task...>', 'prior art: earlier work on similar tasks — patterns to repeat, mistakes to avoid', 'agent-tracker search stripe webhook retries'))
     .option('--project <dir>', 'the project whose scope to prefer (default: the current folder)')
     .addOption(limitOption().default(10))
@@ -157,9 +160,16 @@ A grade counts as yours when you give it at an interactive terminal that no agen
 with --trust. Otherwise (run from a script, a pipe, or by an agent) it is recorded as a cli-script
 grade: reports show it by channel, and it counts for nothing.`)
     .action((setup: string, commit: string, o: Opts & { user: string; agent?: string; note?: string; trust?: boolean }) => run(async (ctx) => (await load.grade()).gradeCommand(ctx, setup, commit, o), o))
-  addWriting('bug <setup>', 'report a bug made by a setup: SP −1, halted at 0', 'agent-tracker bug build@google/gemini-2.5-pro --commit a1b2c3d --note "broke login"')
+  addWriting('bug [setup]', 'report a bug made by a setup (SP −1, halted at 0); or confirm or dismiss a suspected bug found in git; alone, list the suspected bugs waiting for a verdict', 'agent-tracker bug build@google/gemini-2.5-pro --commit a1b2c3d --note "broke login"')
     .option('--commit <hash>', 'the commit that caused it').option('--note <text>', 'what went wrong')
-    .action((setup: string, o: Opts & { commit?: string; note?: string }) => run(async (ctx) => (await load.bug()).bugCommand(ctx, setup, o), o))
+    .option('--confirm <handle>', 'confirm a suspected bug (as agent-tracker evidence lists it): it becomes a bug, SP −1')
+    .option('--dismiss <handle>', 'dismiss a suspected bug: the fix did not fix a bug of this commit')
+    .action((setup: string | undefined, o: Opts & { commit?: string; note?: string; confirm?: string; dismiss?: string }) => run(async (ctx) => (await load.bug()).bugCommand(ctx, setup, o), o))
+  addWriting('evidence [folder...]', "read each project's git history for evidence about agent commits — suspected bugs (fixes that changed their lines), reverts, lines that survive, churn — and show it per setup", 'agent-tracker evidence ~/code/shop')
+    .option('--full', 'scan the whole history again, not only the commits since the last scan')
+    .option('--fix-pattern <regex...>', 'commit-message patterns that mark a fix (default: fix, bug, hotfix, regression, issue references)')
+    .option('--list', 'only show the recorded evidence; read no git history')
+    .action((folders: string[], o: Opts & { full?: boolean; fixPattern?: string[]; list?: boolean }) => run(async (ctx) => (await load.evidence()).evidenceCommand(ctx, folders, o), o))
   addWriting('reinstate <setup>', 'let a halted setup work again (SP back to 1)', 'agent-tracker reinstate build@ollama/qwen3-coder')
     .option('--note <text>', 'why')
     .action((setup: string, o: Opts & { note?: string }) => run(async (ctx) => (await load.reinstate()).reinstateCommand(ctx, setup, o), o))
@@ -191,7 +201,7 @@ Close OpenCode (with the old plugin) first: an upgrade waits while another proce
   reportFilters(teamReads(add('export', 'export data as JSON, JSON lines or CSV (streamed: any size, little memory), or a report with charts as one HTML file; the filters narrow every format', 'agent-tracker export --format html --out report.html')))
     .requiredOption('--format <format>', 'json (one document), jsonl (one record per line: {"collection", "record"}), csv or html')
     .option('--out <file>', 'write to this file (default: stdout; report.html for html)')
-    .option('--table <name>', 'for csv: report (default) or a collection: setups, projects, commits, retrospectives, gradeEvents, bugs, activities, usage')
+    .option('--table <name>', 'for csv: report (default) or a collection: setups, projects, commits, retrospectives, gradeEvents, bugs, activities, evidence, usage')
     .action((o: Opts & ReportOptions & { format: string; out?: string; table?: string }) => run(async (ctx) => (await load.export()).exportCommand(ctx, o), o))
   addWriting('ingest', 'record facts from JSON lines on stdin (one fact per line), e.g. from another agent host', 'agent-tracker ingest < facts.jsonl')
     .option('--file <path>', 'read this file instead of stdin')
@@ -203,6 +213,7 @@ One fact per line; "id" and "at" (ISO 8601) are optional. Kinds and their fields
   grade {commit, by: "user"|"agent", userGrade?, agentGrade?, userNote?, agentNote?}   bug {by, commit?, note?}
   reinstate {note?}   retrospective {commit, task?, agentNote?, userNote?}   activity {task, actions?, outcome?, decisions?}
   usage {tokens: {input, output, reasoning, cacheRead, cacheWrite}, cost}
+  evidence {signal: "suspected-bug"|"revert"|"survival"|"churn", commit, source, …}   verdict {evidence, verdict: "confirmed"|"dismissed"|"retracted"}
 Every fact has "setup" (agent@provider/model) and "project" (absolute path), e.g.
   {"kind":"commit","setup":"build@anthropic/claude-sonnet-4-5","project":"/home/me/shop","hash":"a1b2c3d","message":"Add cart"}`)
     .action((o: Opts & { file?: string; trust?: boolean }) => run(async (ctx) => (await load.ingest()).ingestCommand(ctx, o), o))
@@ -217,14 +228,16 @@ Every fact has "setup" (agent@provider/model) and "project" (absolute path), e.g
     .option('--dry-run', 'read and count, but write nothing')
     .option('--from <path>', "read this file or folder instead of the host's own (one source only)")
     .option('--identity <identity>', 'how setups are named: agent+model (default) or agent, as your live tracking names them')
+    .option('--no-evidence', "do not read the imported projects' git histories for evidence afterwards (agent-tracker evidence does it later)")
     .addHelpText('after', `
 Where each host keeps its history:
   opencode     $XDG_DATA_HOME/opencode (else ~/.local/share/opencode): opencode*.db (or $OPENCODE_DB), and storage/ of versions before 1.2
   claude-code  <config>/projects/**/*.jsonl for each folder of $CLAUDE_CONFIG_DIR (comma-separated), else ~/.claude and ~/.config/claude
   codex        $CODEX_HOME (else ~/.codex): sessions/**/rollout-*.jsonl and archived_sessions/
 Rerunning an import, or importing sessions tracked live, adds nothing: facts keep the host's own ids.
-Costs are the host's own figures where it records them (OpenCode), else estimated from list prices.`)
-    .action((source: string | undefined, o: Opts & { since?: string; timezone?: string; dryRun?: boolean; from?: string; identity?: string }) => run(async (ctx) => (await load.import()).importCommand(ctx, source, o), o))
+Costs are the host's own figures where it records them (OpenCode), else estimated from list prices.
+Then each imported project's git history is read for evidence (suspected bugs, reverts, lines that last, churn), as agent-tracker evidence does.`)
+    .action((source: string | undefined, o: Opts & { since?: string; timezone?: string; dryRun?: boolean; from?: string; identity?: string; evidence?: boolean }) => run(async (ctx) => (await load.import()).importCommand(ctx, source, o), o))
   const hooks = program.command('hooks').description("set up an agent host's hooks (Claude Code) to track it live")
   common(hooks.command('install <host>').description("write agent-tracker's hooks into Claude Code's settings.json (this project's .claude/, or yours with --global), keeping what is there, and the /grade /bug /reinstate /tracker commands"), 'agent-tracker hooks install claude-code --global')
     .option('--global', "install for every project: $CLAUDE_CONFIG_DIR or ~/.claude instead of ./.claude")

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Rollout, Transcript, assistant, bashPart, opencodeDatabase } from '@agent-tracker/host-import/testing'
@@ -99,5 +100,46 @@ describe('agent-tracker import', () => {
     expect(offered.stdout).toMatch(/agent-tracker import +bring in the OpenCode, Claude Code, Codex history already on this machine \(try --dry-run first\)/)
     expect(jsonData((await runCli(['init', '--global', '--json'], { home })).stdout, 'init')).toMatchObject({ changed: false, importable: ['opencode', 'claude-code', 'codex'] })
     expect((await runCli(['init', '--global'], { home: tempFolder('home-') })).stdout).not.toContain('history already on this machine')
+  })
+
+  it('reads the git history of the projects it imported for evidence: the human fix of an imported agent commit is a suspected bug, once', async () => {
+    const git = (folder: string, ...args: string[]): string => execFileSync('git', args, { cwd: folder, encoding: 'utf8' }).trim()
+    const commit = (folder: string, message: string, file: string, content: string): string => {
+      writeFileSync(join(folder, file), content)
+      git(folder, 'add', '-A')
+      git(folder, 'commit', '-q', '-m', message)
+      return git(folder, 'rev-parse', 'HEAD')
+    }
+    const home = tempFolder('home-')
+    const repo = join(tempFolder('projects-'), 'shop')
+    mkdirSync(repo)
+    git(repo, 'init', '-q', '-b', 'main')
+    git(repo, 'config', 'user.email', 'dev@example.com')
+    git(repo, 'config', 'user.name', 'Dev')
+    commit(repo, 'initial', 'README.md', '# shop\n')
+    const agent = commit(repo, 'Add the cart total', 'cart.js', 'export function total(items) {\n  return items.length\n}\n')
+    const fix = commit(repo, 'fix: the total sums prices', 'cart.js', 'export function total(items) {\n  return items.reduce((sum, item) => sum + item.price, 0)\n}\n')
+    new Transcript('s-cart', repo).prompt('add a cart total')
+      .call('toolu_1', 'Bash', { command: "git commit -m 'Add the cart total'" }, { content: `[main ${agent.slice(0, 7)}] Add the cart total\n 1 file changed, 3 insertions(+)` })
+      .write(join(home, '.claude', 'projects', repo.replaceAll('/', '-'), 's-cart.jsonl'))
+    // A session that made no commit: its folder (gone, too) is not read for evidence.
+    new Transcript('s-gone', '/work/gone').prompt('x').write(join(home, '.claude', 'projects', '-work-gone', 's-gone.jsonl'))
+
+    const first = await runCli(['import', 'claude-code', '--json'], { home })
+    expect(first.code).toBe(0)
+    const imported = jsonData(first.stdout, 'import') as { sources: { projects: string[] }[]; evidence: { scans: { project: string; tracked: number; suspectedBugs: number; recorded: number }[]; skipped: unknown[] } }
+    expect(imported.sources[0]?.projects).toEqual([repo])
+    expect(imported.evidence.scans).toEqual([expect.objectContaining({ project: repo, tracked: 1, suspectedBugs: 1, recorded: 1 })])
+    const pending = jsonData((await runCli(['bug', '--json'], { home })).stdout, 'bug') as { pending: { commit: string; source: string }[] }
+    expect(pending.pending).toEqual([expect.objectContaining({ commit: agent, source: fix })])
+
+    // Again: the facts are repeats, and the incremental scan finds nothing new.
+    const again = jsonData((await runCli(['import', 'claude-code', '--json'], { home })).stdout, 'import') as typeof imported
+    expect(again.evidence.scans).toEqual([expect.objectContaining({ project: repo, recorded: 0 })])
+    const text = await runCli(['import', 'claude-code'], { home })
+    expect(text.stdout).toContain('Evidence from git: 1 project read')
+    // --no-evidence leaves git alone.
+    const without = jsonData((await runCli(['import', 'claude-code', '--no-evidence', '--json'], { home })).stdout, 'import') as Partial<typeof imported>
+    expect(without.evidence).toBeUndefined()
   })
 })

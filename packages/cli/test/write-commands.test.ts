@@ -80,7 +80,7 @@ describe('ingest', () => {
     expect(stdout).toContain('Ingested 2 facts from 8 lines; 1 repeat already recorded was skipped.')
     expect(stdout).toContain('4 lines rejected (nothing from them was stored):')
     expect(stdout).toMatch(/ {2}line 2: not valid JSON \(/)
-    expect(stdout).toContain('  line 3: Invalid fact: field "kind" is "deploy"; accepted kinds are tool_call, command, commit, push, grade, bug, reinstate, retrospective, activity, usage.')
+    expect(stdout).toContain('  line 3: Invalid fact: field "kind" is "deploy"; accepted kinds are tool_call, command, commit, push, grade, bug, reinstate, retrospective, activity, usage, evidence, verdict.')
     expect(stdout).toContain('  line 5: Invalid grade fact: Invalid field "userGrade" "superb": accepted values are -1 (bad), 1 (neutral), 2 (good), 5 (excellence).')
     expect(stdout).toContain('  line 8: Invalid push fact: field "project" is required: a non-empty string.')
     const status = jsonData((await runCli(['status', SONNET, '--db', db, '--json'])).stdout, 'status') as { state: { commits: number; toolCalls: number } }
@@ -189,7 +189,7 @@ describe('migrate, merge and export', () => {
     for (const [collection, records] of Object.entries(json.collections)) {
       expect(lines.filter((line) => line.collection === collection).map((line) => line.record), collection).toEqual(records)
     }
-    expect(Object.keys(json.collections).sort()).toEqual(['activities', 'bugs', 'commits', 'gradeEvents', 'projects', 'retrospectives', 'setups', 'usage'])
+    expect(Object.keys(json.collections).sort()).toEqual(['activities', 'bugs', 'commits', 'evidence', 'gradeEvents', 'projects', 'retrospectives', 'setups', 'usage'])
   })
 })
 

@@ -14,6 +14,8 @@ export type CoreErrorCode =
   | 'UNKNOWN_COMMIT'
   | 'AMBIGUOUS_COMMIT'
   | 'ALREADY_GRADED'
+  | 'UNKNOWN_EVIDENCE'
+  | 'AMBIGUOUS_EVIDENCE'
   | 'STORE_CLOSED'
 
 /** Base class of every error core raises; `code` is stable across releases. */

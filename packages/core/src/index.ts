@@ -13,6 +13,9 @@ export type {
   CommandFact,
   CommitFact,
   CostSource,
+  EvidenceFact,
+  EvidenceSignal,
+  EvidenceVerdict,
   Fact,
   FactBase,
   FactKind,
@@ -24,8 +27,9 @@ export type {
   TokenUsage,
   ToolCallFact,
   UsageFact,
+  VerdictFact,
 } from './facts/facts.js'
-export { COST_SOURCES, FACT_KINDS, NO_TOKENS } from './facts/facts.js'
+export { COST_SOURCES, EVIDENCE_SIGNALS, FACT_KINDS, NO_TOKENS } from './facts/facts.js'
 export type { FactDefaults } from './facts/validate-fact.js'
 export { validateFact } from './facts/validate-fact.js'
 export { createFactIdGenerator, hostFactId } from './facts/fact-ids.js'
@@ -52,6 +56,8 @@ export type {
   CollectionName,
   CollectionRecords,
   CommitRecord,
+  EvidenceRecord,
+  EvidenceStatus,
   GradeEventRecord,
   GradeRollup,
   GradeSums,
@@ -63,6 +69,15 @@ export type {
   UsageRecord,
 } from './store/records.js'
 export { COLLECTIONS } from './store/records.js'
+
+export type { FixPattern } from './evidence/fix-patterns.js'
+export { DEFAULT_FIX_PATTERNS, matchFixPattern, parseFixPatterns, revertedCommit } from './evidence/fix-patterns.js'
+export { confirmedBugFactId, evidenceFactId, verdictFactId } from './evidence/evidence-ids.js'
+export type { EvidenceSummary, SurvivalFigure } from './evidence/evidence-summary.js'
+export { countsAgainst, evidenceHandle, summariseEvidence } from './evidence/evidence-summary.js'
+export type { EvidenceQuery } from './read-services/evidence.js'
+export { EVIDENCE_BIAS_SD, EVIDENCE_WEIGHT } from './evidence/evidence-grades.js'
+export { evidenceSummaries, findEvidence, listEvidence, verdictFacts } from './read-services/evidence.js'
 export type { CommitRef } from './store/commit-ref.js'
 export type {
   AppliedBatch,

@@ -374,6 +374,8 @@ function applyEffect(state: AgentState, fact: Fact, rules: ScoringRules): AgentS
         cost: state.cost + fact.cost,
       }
     case 'retrospective':
+    case 'evidence':
+    case 'verdict':
     case 'activity':
       return state
   }

@@ -87,6 +87,7 @@ export const SECONDARY_INDEXES: { readonly [C in CollectionName]: readonly Secon
   setups: [],
   projects: [],
   usage: [],
+  evidence: [],
   commits: [commitsBySetup, commitsByTime, commitsByProject, commitsByHash],
   retrospectives: [retrospectivesBySetup, retrospectivesByTime],
   gradeEvents: [eventsByTime('gradeEventsByTime', 'gradeEvents')],

@@ -15,6 +15,7 @@ export const SUB_DATABASES: Readonly<Record<CollectionName, string>> = {
   bugs: 'bugs',
   activities: 'activities',
   usage: 'usage',
+  evidence: 'evidence',
 }
 
 /** Index of commits by setup and time: `[setup, at, project, hash]` → `true`. */

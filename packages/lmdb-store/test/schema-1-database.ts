@@ -8,7 +8,9 @@ import { open } from 'lmdb'
  * named them. Kept here, not taken from the store's layout, so that a later change there cannot
  * quietly change what "a database of the earlier release" means in the upgrade tests.
  */
-const SCHEMA_1_NAMES: Readonly<Record<CollectionName, string>> = {
+type Schema1Collection = Exclude<CollectionName, 'evidence'>
+
+const SCHEMA_1_NAMES: Readonly<Record<Schema1Collection, string>> = {
   setups: 'agents', projects: 'projects', commits: 'commits', retrospectives: 'retrospectives',
   gradeEvents: 'communication', bugs: 'bugs', activities: 'activities', usage: 'usage',
 }
@@ -29,13 +31,15 @@ export interface Schema1Content {
  */
 export async function writeSchema1Database(path: string, content: Schema1Content): Promise<void> {
   const root = open({ path, noSubdir: true, maxDbs: 16, overlappingSync: false })
-  const tables = Object.fromEntries(COLLECTIONS.map((c) => [c, root.openDB({ name: SCHEMA_1_NAMES[c] })])) as Record<CollectionName, ReturnType<typeof root.openDB>>
+  const schema1 = COLLECTIONS.filter((c): c is Schema1Collection => c !== 'evidence')
+  const tables = Object.fromEntries(schema1.map((c) => [c, root.openDB({ name: SCHEMA_1_NAMES[c] })])) as Record<Schema1Collection, ReturnType<typeof root.openDB>>
   const commitIndex = root.openDB({ name: 'commits-by-setup' })
   const meta = root.openDB({ name: 'meta' })
   root.transactionSync(() => {
     meta.putSync('schemaVersion', 1)
     const plan = planFacts({ get: () => undefined, claimFact: () => true }, content.facts, resolveRules())
     for (const write of plan.writes) {
+      if (write.collection === 'evidence') continue
       const record = write.collection === 'usage' ? schema1Rollup(write.record) : write.record
       tables[write.collection].putSync([...write.key], record)
       if (write.collection === 'commits') commitIndex.putSync([write.record.setup, write.record.at, write.record.project, write.record.hash], true)

@@ -1,5 +1,5 @@
 /** Stable codes of the errors the Node host kit raises (its adapters raise their own: `LmdbStoreError`, `WriteBufferError`). */
-export type NodeHostErrorCode = 'INVALID_DATABASE_PATH'
+export type NodeHostErrorCode = 'INVALID_DATABASE_PATH' | 'GIT_FAILED' | 'NOT_A_REPOSITORY' | 'CANCELLED'
 
 /** What each error is about, by code: the facts a host needs to phrase the fix in its own words. */
 export interface NodeHostErrorDetails {
@@ -9,6 +9,12 @@ export interface NodeHostErrorDetails {
    * inside the path — both would otherwise create a literal `~` folder.
    */
   readonly INVALID_DATABASE_PATH: { readonly value: string; readonly origin: 'explicit' | 'environment'; readonly reason: 'user-home' | 'tilde-folder' }
+  /** A git command failed: the folder, its arguments, its exit code and what it wrote to stderr. */
+  readonly GIT_FAILED: { readonly folder: string; readonly args: readonly string[]; readonly exitCode: number | null; readonly stderr: string }
+  /** A folder to scan for evidence is not in a git repository with a commit. */
+  readonly NOT_A_REPOSITORY: { readonly folder: string }
+  /** Long work stopped because its caller cancelled it. */
+  readonly CANCELLED: { readonly folder: string }
 }
 
 /** Base class of every error the kit raises; `code` is stable across releases and `details` says what it is about. */

@@ -26,6 +26,8 @@ export { LEGACY_STATUS_BACKUP, exportedStatusSetup, statusExport, writeStatusExp
 export type { UserCommandInput } from './user-commands/run-user-command.js'
 export { runUserCommand } from './user-commands/run-user-command.js'
 export { statusCardText } from './user-commands/status-card.js'
+export type { EvidenceScan, ScanEvidenceOptions } from './evidence/scan-evidence.js'
+export { scanEvidence } from './evidence/scan-evidence.js'
 export { ancestorProcesses, detectAgentSession } from './trust/agent-session.js'
 export type { ProtectedFileIndexOptions } from './trust/protected-file-index.js'
 export { PROTECTED_FILES_VARIABLE, ProtectedFileIndex, resolveProtectedFiles } from './trust/protected-file-index.js'

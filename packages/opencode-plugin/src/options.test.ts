@@ -6,7 +6,7 @@ describe('readPluginOptions', () => {
   it('applies defaults', () => {
     expect(readPluginOptions(undefined, {})).toEqual({
       databasePath: undefined, maxDatabaseSize: undefined, identity: 'agent+model', rules: DEFAULT_RULES,
-      enforceHalt: 'block', envProtection: true, protection: expect.objectContaining({ patterns: DEFAULT_PROTECTED_FILES }) as unknown, exportStatusFile: 'existing', migrateOnStart: true, upgradeOnStart: true, flush: {}, team: undefined,
+      enforceHalt: 'block', envProtection: true, protection: expect.objectContaining({ patterns: DEFAULT_PROTECTED_FILES }) as unknown, exportStatusFile: 'existing', migrateOnStart: true, upgradeOnStart: true, flush: {}, gitEvidence: true, team: undefined,
     })
   })
 
@@ -21,7 +21,7 @@ describe('readPluginOptions', () => {
   })
 
   it.each([
-    [{ databasePth: 'x' }, 'Unknown agent-tracker option "databasePth"; known options are databasePath, maxDatabaseSize, identity, rules, enforceHalt, envProtection, protectedFiles, exportStatusFile, migrateOnStart, upgradeOnStart, flush, team.'],
+    [{ databasePth: 'x' }, 'Unknown agent-tracker option "databasePth"; known options are databasePath, maxDatabaseSize, identity, rules, enforceHalt, envProtection, protectedFiles, exportStatusFile, migrateOnStart, upgradeOnStart, flush, gitEvidence, team.'],
     [{ protectedFiles: '*.pem' }, 'Invalid agent-tracker option protectedFiles: "*.pem"; accepted: an array of file name or path globs, e.g. ["*.pem", "id_rsa*", "!.env.test"].'],
     [{ protectedFiles: ['*.pem', 7] }, 'Invalid protected file pattern 7: give a file name or path glob such as "*.pem" or "config/secrets.json", or "!name" to un-protect one.'],
     [{ team: { url: 'postgres://me:pw@db/t' } }, 'Invalid agent-tracker option team.url: it holds a password; remove it and give it in PGPASSWORD or ~/.pgpass'],

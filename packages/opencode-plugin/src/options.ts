@@ -22,6 +22,8 @@ export interface PluginSettings {
   /** Replace the predecessor's central database at the path with agent-tracker's on start (see `agent-tracker upgrade`). */
   readonly upgradeOnStart: boolean
   readonly flush: WriteBufferOptions
+  /** Scan the project's git history for evidence (suspected bugs, reverts, survival) in the background after each push. */
+  readonly gitEvidence: boolean
   /** The team database to sync to after flushes (else `AGENT_TRACKER_TEAM_URL`); none by default. */
   readonly team: TeamOption | undefined
 }
@@ -33,7 +35,7 @@ export interface TeamOption {
   readonly schema?: string
 }
 
-const KNOWN = ['databasePath', 'maxDatabaseSize', 'identity', 'rules', 'enforceHalt', 'envProtection', 'protectedFiles', 'exportStatusFile', 'migrateOnStart', 'upgradeOnStart', 'flush', 'team'] as const
+const KNOWN = ['databasePath', 'maxDatabaseSize', 'identity', 'rules', 'enforceHalt', 'envProtection', 'protectedFiles', 'exportStatusFile', 'migrateOnStart', 'upgradeOnStart', 'flush', 'gitEvidence', 'team'] as const
 
 /** An option that cannot be used; the message names it, its value and what is accepted. */
 export class InvalidPluginOptionError extends Error {
@@ -74,6 +76,7 @@ export function readPluginOptions(input: unknown, env: Readonly<Record<string, s
     }),
     exportStatusFile: boolean(given, 'exportStatusFile', { true: 'existing', false: 'off' }, ['existing', 'always', 'off'], 'existing'),
     migrateOnStart: oneOf(given, 'migrateOnStart', [true, false], true),
+    gitEvidence: oneOf(given, 'gitEvidence', [true, false], true),
     upgradeOnStart: oneOf(given, 'upgradeOnStart', [true, false], true),
     flush: wrap('flush', () => {
       const flush: unknown = given.flush ?? {}

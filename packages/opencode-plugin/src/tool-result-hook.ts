@@ -40,6 +40,12 @@ export function toolResultHook(context: TrackerContext): (input: AfterInput, out
         await runtime.service.recordPush({ ...facts, id: pushFactId('opencode', input.sessionID, input.callID), ...(git.remote === undefined ? {} : { remote: git.remote }), ...(git.branch === undefined ? {} : { branch: git.branch }) })
         await context.flush(runtime, 'push')
         await context.toastStatus(runtime, setup, 'Pushed; progress saved. ')
+        // Not awaited, and not tracked: flushes never wait for it, and closing the tracker stops it.
+        if (context.settings.gitEvidence) {
+          void runtime.scanEvidenceInBackground((error) => {
+            notifier.log('warn', `agent-tracker could not read git evidence in ${project}: ${inPluginTerms(error)}`)
+          })
+        }
       }
     }
   })

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { BacktestFigures, BacktestSummary } from '@agent-tracker/core'
-import { backtest, backtestFigures, combineBacktests } from '@agent-tracker/core'
+import { EVIDENCE_WEIGHT, backtest, backtestFigures, combineBacktests } from '@agent-tracker/core'
 import type { HistoryScenario } from '@agent-tracker/core/backtest'
 import { KNOWN_TRUTH_SCENARIOS, generateHistory, median } from '@agent-tracker/core/backtest'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
@@ -22,6 +22,8 @@ export interface BacktestOptions {
   readonly scenario?: string
   readonly seeds?: string
   readonly seed?: string
+  readonly evidenceWeight?: string
+  readonly gradeRate?: string
   readonly save?: boolean
   readonly decisions?: boolean
 }
@@ -36,13 +38,16 @@ export async function backtestCommand(ctx: CommandContext, options: BacktestOpti
   const every = wholeNumber(options.every, '--every', 10)
   const horizon = wholeNumber(options.horizon, '--horizon', 20)
   const minSamples = wholeNumber(options.minSamples, '--min-samples', 5)
+  const evidenceWeight = share(options.evidenceWeight, '--evidence-weight', EVIDENCE_WEIGHT)
   if (options.scenario !== undefined) {
-    await scenarioBacktest(ctx, { scenario: options.scenario, seeds: wholeNumber(options.seeds, '--seeds', 5), seed: wholeNumber(options.seed, '--seed', 1), every, minSamples })
+    const gradeRate = options.gradeRate === undefined ? undefined : share(options.gradeRate, '--grade-rate', 0)
+    await scenarioBacktest(ctx, { scenario: options.scenario, seeds: wholeNumber(options.seeds, '--seeds', 5), seed: wholeNumber(options.seed, '--seed', 1), every, minSamples, evidenceWeight, gradeRate })
     return
   }
+  if (options.gradeRate !== undefined) throw new CliError('USAGE', '--grade-rate changes generated histories: use it with --scenario.', EXIT.usage)
   const store = ctx.openStore('read')
   const progress = ctx.progress('Replaying')
-  const result = await backtest(store, { every, horizon, minSamples, onDecision: (done, total) => { progress.update(done, total, 'decision points') } }, { profileFolder })
+  const result = await backtest(store, { every, horizon, minSamples, evidenceWeight, onDecision: (done, total) => { progress.update(done, total, 'decision points') } }, { profileFolder })
   progress.stop()
   const figures = backtestFigures(result.summary)
   const savedTo = options.save === false ? null : saveBacktest({ format: 'agent-tracker-backtest', version: 1, at: new Date().toISOString(), database: store.path, every, horizon, summary: result.summary, figures })
@@ -68,7 +73,7 @@ interface ScenarioRun {
   readonly figures: BacktestFigures
 }
 
-async function scenarioBacktest(ctx: CommandContext, options: { scenario: string; seeds: number; seed: number; every: number; minSamples: number }): Promise<void> {
+async function scenarioBacktest(ctx: CommandContext, options: { scenario: string; seeds: number; seed: number; every: number; minSamples: number; evidenceWeight: number; gradeRate: number | undefined }): Promise<void> {
   const chosen = options.scenario === 'all' ? KNOWN_TRUTH_SCENARIOS : KNOWN_TRUTH_SCENARIOS.filter((s) => s.name === options.scenario)
   if (chosen.length === 0) {
     throw new CliError('INVALID_OPTION', `Unknown --scenario "${options.scenario}": accepted are all, ${KNOWN_TRUTH_SCENARIOS.map((s) => s.name).join(', ')}.`, EXIT.usage)
@@ -85,11 +90,11 @@ async function scenarioBacktest(ctx: CommandContext, options: { scenario: string
       const folder = mkdtempSync(join(tmpdir(), 'agent-tracker-backtest-'))
       try {
         const databasePath = join(folder, 'agent-tracker.lmdb')
-        const played = await playHistory(folder, databasePath, generateHistory(scenario, scenario.seed * 1000 + seed))
+        const played = await playHistory(folder, databasePath, generateHistory(options.gradeRate === undefined ? scenario : { ...scenario, userGradeRate: options.gradeRate }, scenario.seed * 1000 + seed), { evidence: options.evidenceWeight > 0 })
         commits += played.commits
         const store = openLmdbStore({ databasePath, readOnly: true })
         try {
-          summaries.push((await backtest(store, { truth: played.truth, every: options.every, minSamples: options.minSamples })).summary)
+          summaries.push((await backtest(store, { truth: played.truth, every: options.every, minSamples: options.minSamples, evidenceWeight: options.evidenceWeight })).summary)
         } finally {
           await store.close()
         }
@@ -106,12 +111,15 @@ async function scenarioBacktest(ctx: CommandContext, options: { scenario: string
   ctx.print({
     seeds,
     every: options.every,
+    evidenceWeight: options.evidenceWeight,
+    ...(options.gradeRate === undefined ? {} : { gradeRate: options.gradeRate }),
     scenarios: runs.map((r) => ({ name: r.scenario.name, description: r.scenario.description, histories: r.seeds.length, commits: r.commits, summary: r.summary, figures: r.figures })),
     overall: { summary: overall, figures: overallFigures },
-  }, () => renderScenarios(ctx, runs, overall, overallFigures, options.every))
+  }, () => renderScenarios(ctx, runs, overall, overallFigures, options))
 }
 
-function renderScenarios(ctx: CommandContext, runs: readonly ScenarioRun[], overall: BacktestSummary, figures: BacktestFigures, every: number): string {
+function renderScenarios(ctx: CommandContext, runs: readonly ScenarioRun[], overall: BacktestSummary, figures: BacktestFigures, options: { every: number; evidenceWeight: number; gradeRate: number | undefined }): string {
+  const { every } = options
   const c = ctx.colours
   const seeds = runs[0]?.seeds ?? []
   type Row = { name: string; summary: BacktestSummary; figures: BacktestFigures }
@@ -121,7 +129,7 @@ function renderScenarios(ctx: CommandContext, runs: readonly ScenarioRun[], over
     return s === undefined || s.pairs === 0 ? '–' : s.median === null ? `– (0/${String(s.pairs)})` : `${String(s.median)} (${String(s.separated)}/${String(s.pairs)})`
   }
   const lines = [
-    `${c.bold('Backtest on histories with known truth')}: ${String(runs.length)} scenario${runs.length === 1 ? '' : 's'} × ${String(seeds.length)} seed${seeds.length === 1 ? '' : 's'} (${String(seeds[0] ?? 0)}–${String(seeds.at(-1) ?? 0)}), each played through the tracking path into a temporary LMDB database and replayed with a decision point at each project's first commit and every ${String(every)} commits after.`,
+    `${c.bold('Backtest on histories with known truth')}: ${String(runs.length)} scenario${runs.length === 1 ? '' : 's'} × ${String(seeds.length)} seed${seeds.length === 1 ? '' : 's'} (${String(seeds[0] ?? 0)}–${String(seeds.at(-1) ?? 0)}), each played through the tracking path into a temporary LMDB database and replayed with a decision point at each project's first commit and every ${String(every)} commits after; ${options.evidenceWeight > 0 ? `git evidence recorded and weighed at ${String(options.evidenceWeight)} of a grade per commit` : 'no git evidence'}${options.gradeRate === undefined ? '' : `; the user grades ${String(Math.round(options.gradeRate * 100))}% of commits`}.`,
     '',
     ctx.table<Row>([
       { header: 'SCENARIO', value: (r) => r.name, priority: 10 },
@@ -153,6 +161,13 @@ function renderScenarios(ctx: CommandContext, runs: readonly ScenarioRun[], over
     lines.push(`Drift (${run.scenario.name}): the best bet followed the drift after a median of ${String(median(followed) ?? '–')} commits on that kind of project (${String(median(changed) ?? '–')} by the setup that changed)${within}; range ${String(Math.min(...followed))}–${String(Math.max(...followed))}; ${String(delays.length - followed.length)} of ${String(delays.length)} histories did not follow within the history.`)
   }
   return lines.join('\n')
+}
+
+function share(value: string | undefined, option: string, fallback: number): number {
+  if (value === undefined) return fallback
+  const parsed = Number(value)
+  if (value.trim() === '' || !Number.isFinite(parsed) || parsed < 0 || parsed > 1) throw new CliError('INVALID_OPTION', `Invalid ${option} "${value}": a number from 0 to 1.`, EXIT.usage)
+  return parsed
 }
 
 function wholeNumber(value: string | undefined, option: string, fallback: number): number {

@@ -1,11 +1,12 @@
-import { existsSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { HostName, SetupIdentity } from '@agent-tracker/core'
 import { SETUP_IDENTITIES } from '@agent-tracker/core'
 import type { SourceSummary } from '@agent-tracker/host-import'
 import { givenLocation, historyLocations, importHistory, isHostImportError } from '@agent-tracker/host-import'
 import type { LmdbStore } from '@agent-tracker/lmdb-store'
-import { locateDatabase } from '@agent-tracker/node-host'
+import type { EvidenceScan } from '@agent-tracker/node-host'
+import { isNodeHostError, locateDatabase, scanEvidence } from '@agent-tracker/node-host'
 import { CliError, EXIT } from '../cli-error.js'
 import { IMPORT_SOURCES } from './import-sources.js'
 import type { CommandContext } from '../context.js'
@@ -20,13 +21,16 @@ export interface ImportCommandOptions {
   readonly dryRun?: boolean
   readonly from?: string
   readonly identity?: string
+  /** false (`--no-evidence`): do not read the imported projects' git histories for evidence. */
+  readonly evidence?: boolean
 }
 
 /**
  * `import [source]`: brings the history agent hosts keep on disk into the tracker — OpenCode's
  * database and older storage, Claude Code's transcripts, Codex's rollouts — as live tracking would
  * have recorded it, so rerunning it, or running it over sessions tracked live, adds nothing.
- * Exit 1 only when nothing could be read.
+ * Then, unless `--no-evidence` or a dry run, reads the git history of each project it imported
+ * commits of for evidence (as `agent-tracker evidence` does). Exit 1 only when nothing could be read.
  */
 export async function importCommand(ctx: CommandContext, source: string | undefined, options: ImportCommandOptions): Promise<number> {
   const chosen = source ?? 'all'
@@ -70,10 +74,71 @@ export async function importCommand(ctx: CommandContext, source: string | undefi
     progress.stop()
   }
   const missing = locations.filter((location) => location.paths.length === 0)
-  ctx.print({ dryRun: options.dryRun === true, ...(since === undefined ? {} : { since }), sources: summaries, notFound: missing.map((location) => ({ source: location.host, searched: location.searched })) }, () =>
-    [...summaries.map((summary) => describeSummary(summary, options.dryRun === true)), ...missing.map((location) => `${NAMES[location.host]}: nothing found (looked in ${location.searched.join(', ')}).`)].join('\n\n'))
+  const evidence = store === undefined || options.dryRun === true || options.evidence === false ? undefined : await scanImported(ctx, store, summaries)
+  ctx.print({ dryRun: options.dryRun === true, ...(since === undefined ? {} : { since }), sources: summaries, notFound: missing.map((location) => ({ source: location.host, searched: location.searched })), ...(evidence === undefined ? {} : { evidence }) }, () =>
+    [
+      ...summaries.map((summary) => describeSummary(summary, options.dryRun === true)),
+      ...missing.map((location) => `${NAMES[location.host]}: nothing found (looked in ${location.searched.join(', ')}).`),
+      ...(evidence === undefined ? [] : [describeEvidence(evidence)]),
+    ].join('\n\n'))
   const nothingRead = summaries.every((summary) => summary.facts === 0 && summary.problemCount > 0)
   return nothingRead ? EXIT.failure : EXIT.ok
+}
+
+/** What the evidence scan after an import did: the scans, and the projects it could not read. */
+interface ImportedEvidence {
+  readonly scans: readonly EvidenceScan[]
+  /** Folders that are gone, or no git repository. */
+  readonly skipped: readonly { readonly project: string; readonly reason: string }[]
+}
+
+/** Reads each imported project's git history for evidence; a project that cannot be read is skipped, with why. Ctrl-C stops cleanly. */
+async function scanImported(ctx: CommandContext, store: LmdbStore, summaries: readonly SourceSummary[]): Promise<ImportedEvidence> {
+  const projects = [...new Set(summaries.flatMap((summary) => summary.projects))].sort()
+  const scans: EvidenceScan[] = []
+  const skipped: { project: string; reason: string }[] = []
+  const controller = new AbortController()
+  const cancel = (): void => {
+    controller.abort()
+  }
+  process.once('SIGINT', cancel)
+  const progress = ctx.progress('Evidence from git')
+  try {
+    for (const [index, project] of projects.entries()) {
+      if (!isFolder(project)) {
+        skipped.push({ project, reason: 'the folder is not there' })
+        continue
+      }
+      progress.update(index, projects.length, project)
+      try {
+        scans.push(await scanEvidence(store, project, { signal: controller.signal }))
+      } catch (error) {
+        if (isNodeHostError(error, 'CANCELLED')) break
+        if (!isNodeHostError(error, 'NOT_A_REPOSITORY')) throw error
+        skipped.push({ project, reason: 'not a git repository' })
+      }
+    }
+  } finally {
+    progress.stop()
+    process.removeListener('SIGINT', cancel)
+  }
+  return { scans, skipped }
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory()
+  } catch {
+    return false
+  }
+}
+
+function describeEvidence(evidence: ImportedEvidence): string {
+  const sum = (pick: (scan: EvidenceScan) => number): number => evidence.scans.reduce((total, scan) => total + pick(scan), 0)
+  const lines = [`Evidence from git: ${String(evidence.scans.length)} project${evidence.scans.length === 1 ? '' : 's'} read, ${String(sum((s) => s.commitsRead))} commits (${String(sum((s) => s.tracked))} tracked agent commits); ${String(sum((s) => s.suspectedBugs))} suspected bugs, ${String(sum((s) => s.reverts))} reverts, ${String(sum((s) => s.survival))} survival measurements; ${String(sum((s) => s.recorded))} new facts.`]
+  for (const skip of evidence.skipped) lines.push(`  ${skip.project}: skipped, ${skip.reason}.`)
+  if (sum((s) => s.suspectedBugs) > 0) lines.push('  agent-tracker evidence --list shows them; agent-tracker bug lists the suspected bugs waiting for your verdict.')
+  return lines.join('\n')
 }
 
 function identityOf(value: string | undefined): SetupIdentity {

@@ -1,6 +1,7 @@
 import type { ReportGroup, ReportQuery, SetupFilter, SetupReportRow, TrackerStore } from '@agent-tracker/core'
-import { REPORT_GROUPINGS, groupedReport, setupReport } from '@agent-tracker/core'
+import { REPORT_GROUPINGS, evidenceSummaries, groupedReport, setupReport } from '@agent-tracker/core'
 import { CliError, EXIT } from '../cli-error.js'
+import { evidenceTable } from '../evidence-table.js'
 import type { CommandContext } from '../context.js'
 import { costNotes, costPerCommitCell } from '../estimated-cost.js'
 import { gain, grade, percent, perCommit, score, tokens } from '../format.js'
@@ -62,10 +63,13 @@ export async function reportCommand(ctx: CommandContext, options: ReportOptions 
   const filters = appliedFilters(query)
   if (by === undefined) {
     const { rows, nonUserChannels } = await setupReport(store, query)
-    ctx.print({ filters, ...(narrowed ? { timeZone: window.timeZone } : {}), setups: rows, nonUserChannels }, () => {
+    // Git evidence (agent-tracker evidence) beside the grades: all of it, for the project and setups asked about.
+    const evidence = await evidenceSummaries(store, { ...setupFilterOf(query), ...(query.project === undefined ? {} : { project: query.project }) })
+    ctx.print({ filters, ...(narrowed ? { timeZone: window.timeZone } : {}), setups: rows, nonUserChannels, evidence }, () => {
       if (rows.length === 0) return 'No recorded work matches these filters.'
       const report = [heading(window), ctx.table(reportColumns(rows, { narrowed }), rows), ...costNotes(rows), narrowed ? ctx.colours.dim(EARNED_NOTE) : ''].filter((part) => part !== '').join('\n')
-      return nonUserChannels.length === 0 ? report : [report, '', channelTable(ctx, rows)].join('\n')
+      const evidenceLines = evidence.length === 0 ? [] : ['', ctx.colours.bold('Git evidence (all time)'), ...evidenceTable(ctx, evidence)]
+      return [report, ...(nonUserChannels.length === 0 ? [] : ['', channelTable(ctx, rows)]), ...evidenceLines].join('\n')
     })
     return
   }

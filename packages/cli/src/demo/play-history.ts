@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
-import type { KnownTruth } from '@agent-tracker/core'
+import type { EvidenceFact, KnownTruth } from '@agent-tracker/core'
 import { createTrackingService } from '@agent-tracker/core'
 import type { GeneratedHistory } from '@agent-tracker/core/backtest'
 import { playGeneratedHistory, rekeyTruth } from '@agent-tracker/core/backtest'
@@ -27,9 +27,10 @@ export interface PlayedHistory {
  * Plays a generated history through the real tracking path — the tracking service over the
  * write buffer over the LMDB store at `databasePath`, flushing on every push and at the end of
  * every session, as the OpenCode plugin does — with each project in a folder under `folder`
- * holding its manifest files, profiled at the end as `projects --refresh` would.
+ * holding its manifest files, profiled at the end as `projects --refresh` would. With `evidence`,
+ * the history's git evidence is recorded too, as `agent-tracker evidence` would.
  */
-export async function playHistory(folder: string, databasePath: string, history: GeneratedHistory): Promise<PlayedHistory> {
+export async function playHistory(folder: string, databasePath: string, history: GeneratedHistory, options: { readonly evidence?: boolean } = {}): Promise<PlayedHistory> {
   const paths = new Map<string, string>()
   for (const project of history.projects) {
     const path = join(folder, 'projects', project.name)
@@ -49,6 +50,7 @@ export async function playHistory(folder: string, databasePath: string, history:
         if (result.errors.length > 0) throw new Error(`flush failed while playing ${history.scenario}: ${result.errors.join('; ')}`)
         flushes += 1
       },
+      ...(options.evidence === true ? { recordEvidence: async (facts: readonly EvidenceFact[]) => { await buffer.applyFacts(facts) } } : {}),
     })
     for (const path of paths.values()) await buffer.saveProjectProfile(path, profileProject(path, new Date(history.to)))
     return {

@@ -18,6 +18,7 @@ export const CSV_COLUMNS: Readonly<Record<CollectionName, readonly string[]>> = 
   gradeEvents: ['v', 'id', 'setup', 'project', 'commit', 'at', 'by', 'agentGrade', 'userGrade', 'channel', 'vouched', 'scoreBefore', 'scoreAfter', 'note'],
   bugs: ['v', 'id', 'setup', 'project', 'at', 'by', 'commit', 'note', 'skillPointsAfter'],
   activities: ['v', 'id', 'setup', 'project', 'at', 'session', 'task', 'actions', 'outcome', 'decisions'],
+  evidence: ['v', 'id', 'setup', 'project', 'commit', 'at', 'signal', 'source', 'subject', 'files', 'lines', 'pattern', 'days', 'added', 'surviving', 'status', 'decidedAt', 'note'],
   usage: [
     'v', 'setup', 'project', 'day', 'toolCalls', 'toolFailures', 'commands', 'commits', 'pushes', 'messages', ...TOKENS, 'cost', 'bugs',
     ...SUMS.map((sum) => `grades.agent.${sum}`), ...SUMS.map((sum) => `grades.user.${sum}`), 'grades.userByChannel',

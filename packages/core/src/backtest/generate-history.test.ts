@@ -86,4 +86,25 @@ describe('generateHistory', () => {
       }
     }
   })
+
+  it('holds the git evidence the commits would get: from each setup\'s truth, only for its commits, found after them and before the end', () => {
+    const history = generateHistory(scenario('clear-winner'), 3)
+    expect(generateHistory(scenario('clear-winner'), 3).evidence).toEqual(history.evidence)
+    const commits = new Map(history.sessions.flatMap((s) => s.steps.flatMap((step) => (step.kind === 'commit' ? [[step.hash, { setup: s.setup, at: step.at }] as const] : []))))
+    for (const e of history.evidence) {
+      expect(commits.get(e.commit)?.setup).toBe(e.setup)
+      expect(e.at > (commits.get(e.commit)?.at ?? '')).toBe(true)
+      expect(e.at <= history.to).toBe(true)
+    }
+    // The better setup's lines last longer and it gets fewer suspected bugs per commit.
+    const of = (setup: string) => {
+      const mine = history.evidence.filter((e) => e.setup === setup)
+      const made = [...commits.values()].filter((c) => c.setup === setup).length
+      const survival = mine.filter((e) => e.signal === 'survival')
+      return { bugs: mine.filter((e) => e.signal === 'suspected-bug').length / made, lasting: survival.reduce((sum, e) => sum + (e.surviving ?? 0), 0) / survival.reduce((sum, e) => sum + (e.added ?? 0), 0) }
+    }
+    const [best, worst] = [of(history.truth.outcomes[0]?.setup ?? ''), of(history.truth.outcomes.at(-1)?.setup ?? '')]
+    expect(best.lasting).toBeGreaterThan(worst.lasting + 0.1)
+    expect(best.bugs).toBeLessThan(worst.bugs)
+  })
 })

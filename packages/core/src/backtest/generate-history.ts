@@ -1,6 +1,8 @@
 import type { Grade } from '../facts/grade.js'
 import type { RandomSource } from '../stats/seeded-random.js'
 import { seededRandom } from '../stats/seeded-random.js'
+import type { GeneratedEvidence } from './generate-evidence.js'
+import { generateEvidence, trueCommits } from './generate-evidence.js'
 import { drawGrade, gradeChances, qualityForMeanGrade } from './grade-distribution.js'
 import type { HistoryScenario, ScenarioProject, ScenarioSetup } from './history-scenario.js'
 import type { KnownTruth, TrueOutcome, TruthSegment } from './known-truth.js'
@@ -35,6 +37,8 @@ export interface GeneratedHistory {
   readonly truth: KnownTruth
   readonly from: string
   readonly to: string
+  /** What `agent-tracker evidence` would find in the projects' git histories by the end (see `generateEvidence`); a host may record it or not. */
+  readonly evidence: readonly GeneratedEvidence[]
 }
 
 const DAY = 86_400_000
@@ -77,18 +81,21 @@ export function generateHistory(scenario: HistoryScenario, seed: number = scenar
       last = Math.max(last, clock)
     }
   }
+  // In the order they began (projects' sessions of a day overlap, as several OpenCode processes do).
+  const ordered = sessions
+    .map((session, index) => ({ session, index, start: session.steps[0]?.at ?? '' }))
+    .sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.index - b.index))
+    .map(({ session }, index) => ({ id: `ses_${String(index + 1)}`, ...session }))
+  const to = new Date(last).toISOString()
   return {
     scenario: scenario.name,
     seed,
     projects: scenario.projects.map((p) => ({ name: p.name, kind: p.kind, files: p.files })),
-    // In the order they began (projects' sessions of a day overlap, as several OpenCode processes do).
-    sessions: sessions
-      .map((session, index) => ({ session, index, start: session.steps[0]?.at ?? '' }))
-      .sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.index - b.index))
-      .map(({ session }, index) => ({ id: `ses_${String(index + 1)}`, ...session })),
+    sessions: ordered,
     truth,
     from: new Date(start).toISOString(),
-    to: new Date(last).toISOString(),
+    to,
+    evidence: generateEvidence(trueCommits(ordered, truth), seed, to),
   }
 }
 

@@ -5,6 +5,8 @@
 export type { BacktestOptions } from './backtest-recommendations.js'
 export { MIN_REALISED_GRADES, backtestRecommendations } from './backtest-recommendations.js'
 export { median } from './backtest-figures.js'
+export type { GeneratedEvidence, TrueCommit } from './generate-evidence.js'
+export { evidenceFacts, generateEvidence } from './generate-evidence.js'
 export type { GeneratedHistory, GeneratedSession, WorkStep } from './generate-history.js'
 export { generateHistory } from './generate-history.js'
 export { MEAN_GRADE_RANGE, drawGrade, gradeChances, meanGradeOf, qualityForMeanGrade } from './grade-distribution.js'

@@ -9,7 +9,7 @@ const WHERE = { project: '/p', at: '2026-02-01T00:00:00.000Z' }
 /** A setup whose intervals at every calibration level are `width` × (level's share of the 90% one) around `centre`. */
 function setup(name: string, rank: number | null, samples: number, centre: number, halfWidth: number, score = centre): SetupRecommendation {
   return {
-    setup: name, rank, enoughData: rank !== null, projects: 1, commits: samples, samples, meanUserGrade: centre, expectedGrade: centre,
+    setup: name, rank, enoughData: rank !== null, projects: 1, commits: samples, samples, evidence: null, effectiveSamples: samples, meanUserGrade: centre, expectedGrade: centre,
     interval: [centre - halfWidth, centre + halfWidth],
     intervals: CALIBRATION_LEVELS.map((level) => ({ level, low: centre - halfWidth * level / 0.9, high: centre + halfWidth * level / 0.9 })),
     gradeSpread: 1.7, bugsPerCommit: 0, costPerCommit: null, score, chanceBest: 0.5, reason: '',

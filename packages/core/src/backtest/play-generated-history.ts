@@ -1,4 +1,6 @@
+import type { EvidenceFact } from '../facts/facts.js'
 import type { TrackingService } from '../tracking/tracking-service.js'
+import { evidenceFacts } from './generate-evidence.js'
 import type { GeneratedHistory } from './generate-history.js'
 
 /** Hooks of {@link playGeneratedHistory}: where projects live, and what to do when a host would flush. */
@@ -7,6 +9,8 @@ export interface PlayHooks {
   readonly projectPath?: (name: string) => string
   /** Called after each push and at the end of each session, as the OpenCode plugin flushes. */
   readonly flush?: () => Promise<void>
+  /** Records the history's git evidence (as `agent-tracker evidence` would, after the sessions); without it, none is recorded. */
+  readonly recordEvidence?: (facts: readonly EvidenceFact[]) => Promise<void>
 }
 
 /** What a play recorded. */
@@ -57,6 +61,10 @@ export async function playGeneratedHistory(service: TrackingService, history: Ge
           break
       }
     }
+    await hooks.flush?.()
+  }
+  if (hooks.recordEvidence !== undefined && history.evidence.length > 0) {
+    await hooks.recordEvidence(evidenceFacts(history.evidence, pathOf))
     await hooks.flush?.()
   }
   return { sessions: history.sessions.length, commits }

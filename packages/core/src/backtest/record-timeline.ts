@@ -1,13 +1,13 @@
 import type { RecommendRecords } from '../projects/recommend.js'
 import type { CommitRef } from '../store/commit-ref.js'
-import type { BugRecord, GradeEventRecord, UsageRecord } from '../store/records.js'
+import type { BugRecord, EvidenceRecord, GradeEventRecord, UsageRecord } from '../store/records.js'
 
 /** The records of a database in time order, cut at any time to what was known then. */
 export interface RecordTimeline {
   readonly commits: readonly CommitRef[]
   readonly gradeEvents: readonly GradeEventRecord[]
   readonly bugs: readonly BugRecord[]
-  /** Every record recorded strictly before `at` (usage: days before its day); projects first seen by then. */
+  /** Every record recorded strictly before `at` (usage: days before its day; evidence: found before it); projects first seen by then. */
   before(at: string): RecommendRecords
 }
 
@@ -19,6 +19,7 @@ export function recordTimeline(records: RecommendRecords): RecordTimeline {
   const bugs = byTime(records.bugs, (b) => b.at)
   const usage = byTime(records.usage, (u: UsageRecord) => u.day)
   const projects = byTime(records.projects, (p) => p.firstSeenAt)
+  const evidence = byTime(records.evidence ?? [], (e: EvidenceRecord) => e.at)
   return {
     commits,
     gradeEvents,
@@ -31,6 +32,7 @@ export function recordTimeline(records: RecommendRecords): RecordTimeline {
         gradeEvents: gradeEvents.slice(0, countBefore(gradeEvents, (e) => e.at, at)),
         bugs: bugs.slice(0, countBefore(bugs, (b: BugRecord) => b.at, at)),
         usage: usage.slice(0, countBefore(usage, (u) => u.day, day)),
+        evidence: evidence.slice(0, countBefore(evidence, (e: EvidenceRecord) => e.at, at)),
       }
     },
   }

@@ -128,6 +128,52 @@ export interface UsageFact extends FactBase {
   readonly message?: string
 }
 
+/** What a project's git history says about an agent commit (see {@link EvidenceFact}). */
+export type EvidenceSignal = 'suspected-bug' | 'revert' | 'survival' | 'churn'
+
+/** Every evidence signal. */
+export const EVIDENCE_SIGNALS: readonly EvidenceSignal[] = ['suspected-bug', 'revert', 'survival', 'churn']
+
+/**
+ * Evidence from git about a tracked agent commit, found without asking the user: a later fix
+ * changed its lines (a suspected bug), a later commit reverted it, or a share of its lines
+ * survived so many days. Its id is derived from the commits involved, so a rerun records nothing
+ * twice. Evidence never changes a setup's scores; a confirmed suspected bug becomes a {@link BugFact}.
+ */
+export interface EvidenceFact extends FactBase {
+  readonly kind: 'evidence'
+  readonly signal: EvidenceSignal
+  /** The agent commit the evidence is about (full hash). */
+  readonly commit: string
+  /** The later commit that gave the evidence: the fix, or the revert; for survival, the HEAD measured. */
+  readonly source: string
+  /** The source commit's subject line. */
+  readonly subject?: string
+  /** Suspected bug: the files (at the fix's parent) whose lines the fix changed. */
+  readonly files?: readonly string[]
+  /** Suspected bug: lines of the agent commit the fix changed or deleted; churn: those the same setup rewrote. */
+  readonly lines?: number
+  /** Suspected bug: the fix pattern the source's message matched; revert: how it was recognised. */
+  readonly pattern?: string
+  /** Survival: the age in days it was measured at (7 or 30). */
+  readonly days?: number
+  /** Survival: lines the commit added. */
+  readonly added?: number
+  /** Survival: of those, lines still there at the measured HEAD. */
+  readonly surviving?: number
+}
+
+/** What became of a piece of evidence: the user confirmed or dismissed it, or a rewritten history retracted it. */
+export type EvidenceVerdict = 'confirmed' | 'dismissed' | 'retracted'
+
+/** A verdict on a piece of evidence (by its id), of the evidence's setup and project. */
+export interface VerdictFact extends FactBase {
+  readonly kind: 'verdict'
+  readonly evidence: string
+  readonly verdict: EvidenceVerdict
+  readonly note?: string
+}
+
 /** Everything the tracker records. */
 export type Fact =
   | ToolCallFact
@@ -140,6 +186,8 @@ export type Fact =
   | RetrospectiveFact
   | ActivityFact
   | UsageFact
+  | EvidenceFact
+  | VerdictFact
 
 /** The kind tag of a fact. */
 export type FactKind = Fact['kind']
@@ -156,6 +204,8 @@ export const FACT_KINDS: readonly FactKind[] = [
   'retrospective',
   'activity',
   'usage',
+  'evidence',
+  'verdict',
 ]
 
 /** Zero tokens. */

@@ -1,7 +1,7 @@
 import { describeValue } from '../describe-value.js'
 import { TrackerError, isTrackerError } from '../errors.js'
-import type { Fact, FactBase, FactKind, Party, TokenUsage } from './facts.js'
-import { COST_SOURCES, FACT_KINDS } from './facts.js'
+import type { EvidenceSignal, EvidenceVerdict, Fact, FactBase, FactKind, Party, TokenUsage } from './facts.js'
+import { COST_SOURCES, EVIDENCE_SIGNALS, FACT_KINDS } from './facts.js'
 import type { Grade } from './grade.js'
 import type { GradeChannel } from './grade-channel.js'
 import { GRADE_CHANNELS, isGradeChannel } from './grade-channel.js'
@@ -137,6 +137,23 @@ function buildFact(kind: FactKind, f: Fields, b: FactBase): Fact {
       fact.outcome = detailText(f, 'outcome')
       fact.decisions = detailText(f, 'decisions')
       break
+    case 'evidence':
+      fact.signal = oneOf<EvidenceSignal>(f, 'signal', EVIDENCE_SIGNALS)
+      fact.commit = requiredText(f, 'commit')
+      fact.source = requiredText(f, 'source')
+      set('subject', optionalText(f, 'subject'))
+      set('files', optionalTextList(f, 'files'))
+      set('lines', optionalCount(f, 'lines'))
+      set('pattern', optionalText(f, 'pattern'))
+      set('days', optionalCount(f, 'days'))
+      set('added', optionalCount(f, 'added'))
+      set('surviving', optionalCount(f, 'surviving'))
+      break
+    case 'verdict':
+      fact.evidence = requiredText(f, 'evidence')
+      fact.verdict = oneOf<EvidenceVerdict>(f, 'verdict', EVIDENCE_VERDICTS)
+      set('note', optionalText(f, 'note'))
+      break
     case 'usage':
       fact.tokens = tokens(f)
       fact.cost = nonNegative(f, 'cost', 0)
@@ -190,6 +207,29 @@ function detailText(f: Fields, field: string): string {
   const value = f[field]
   if (value === undefined || value === null) return ''
   if (typeof value !== 'string') throw invalidFact(f.kind, `field "${field}" must be a string, got ${describeValue(value)}`)
+  return value
+}
+
+const EVIDENCE_VERDICTS: readonly EvidenceVerdict[] = ['confirmed', 'dismissed', 'retracted']
+
+function oneOf<T extends string>(f: Fields, field: string, accepted: readonly T[]): T {
+  const value = f[field]
+  if (typeof value === 'string' && (accepted as readonly string[]).includes(value)) return value as T
+  throw invalidFact(f.kind, `field "${field}" is ${describeValue(value)}; accepted are ${accepted.map((a) => `"${a}"`).join(', ')}`)
+}
+
+function optionalTextList(f: Fields, field: string): readonly string[] | undefined {
+  const value = f[field]
+  if (value === undefined || value === null) return undefined
+  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string' || item === '')) {
+    throw invalidFact(f.kind, `field "${field}" must be a list of non-empty strings, got ${describeValue(value)}`)
+  }
+  return [...(value as string[])]
+}
+
+function optionalCount(f: Fields, field: string): number | undefined {
+  const value = optionalInteger(f, field)
+  if (value !== undefined && value < 0) throw invalidFact(f.kind, `field "${field}" must be a whole number ≥ 0, got ${describeValue(value)}`)
   return value
 }
 

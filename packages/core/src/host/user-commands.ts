@@ -7,7 +7,7 @@ import { GRADE_USAGE } from './grade-arguments.js'
  */
 export const USER_COMMANDS: Readonly<Record<'grade' | 'bug' | 'reinstate' | 'tracker', { readonly description: string; readonly usage?: string }>> = {
   grade: { description: 'grade the latest commit', usage: GRADE_USAGE },
-  bug: { description: 'report a bug in the agent’s work', usage: '/bug [note]' },
+  bug: { description: 'report a bug in the agent’s work', usage: '/bug [note | confirm <handle> | dismiss <handle>]' },
   reinstate: { description: 'let a halted agent work again' },
   tracker: { description: 'show the agent’s status card' },
 }

@@ -105,6 +105,8 @@ export function recordEffect(overlay: PlanOverlay, fact: SingleFact, communicati
       })
       break
     case 'reinstate':
+    case 'evidence':
+    case 'verdict':
       break
   }
 }

@@ -5,6 +5,7 @@ import type { Fact } from '../facts/facts.js'
 import type { Mutable } from '../mutable.js'
 import type { SingleFact } from './plan-effects.js'
 import { effectiveFact, recordEffect, usageDraft } from './plan-effects.js'
+import { planEvidence } from './plan-evidence.js'
 import type { PlannedRecord, PlanOverlay, RecordReader } from './plan-overlay.js'
 import { createPlanOverlay } from './plan-overlay.js'
 import { touchProject } from './plan-projects.js'
@@ -111,6 +112,7 @@ function planToolCallRun(overlay: PlanOverlay, facts: readonly Fact[], start: nu
 
 /** Plans one fact (tool calls go in runs); returns why it was skipped, or undefined when applied. */
 function planFact(overlay: PlanOverlay, fact: SingleFact, rules: ScoringRules): string | undefined {
+  if (fact.kind === 'evidence' || fact.kind === 'verdict') return planEvidence(overlay, fact)
   const effective = effectiveFact(overlay, fact)
   if (typeof effective === 'string') return effective
   const setup = setupDraft(overlay, fact, rules)

@@ -1,4 +1,4 @@
-import type { RunHypothesis } from './change-point.js'
+import type { RunHypothesis, TimedGrade } from './change-point.js'
 import { currentLevel } from './change-point.js'
 import type { SetupEvidence } from './grade-model.js'
 
@@ -9,6 +9,8 @@ const SPREAD_PRIOR_DF = 4
 /** Scale of the half-normal prior on τ, the spread of setups' expected grades around their common mean. */
 export const TAU_PRIOR_SCALE = 2
 const TAU_GRID = Array.from({ length: 20 }, (_, index) => (index + 0.5) * 0.2)
+/** Prior standard deviation of δ, the offset between user grades and git evidence's pseudo-grades, before any setup has both. */
+export const EVIDENCE_OFFSET_PRIOR_SD = 1
 /** Used only when no setup has a single grade: a prior over the whole grade scale. */
 const FALLBACK = { mean: 1.5, sd: 1.5 }
 /** Prior standard deviation of a setup's new level after a change, around the setups' overall mean. */
@@ -36,6 +38,14 @@ export interface SetupSummary {
   readonly spread: number
   readonly levels: readonly LevelSummary[]
   readonly relevance: (at: string) => number
+  /** The share of its current level's precision that came from git evidence (0 without any; 1 with evidence alone). */
+  readonly evidenceShare: number
+}
+
+/** How git evidence enters the model: a pseudo-grade's worth as a share of one grade, and the floor of its standard error. */
+export interface EvidenceTuning {
+  readonly weight: number
+  readonly biasSd: number
 }
 
 /** One point of the τ grid: its posterior weight and μ's conditional posterior there. */
@@ -50,7 +60,7 @@ export interface GridPoint {
  * Each setup's spread (its own, pooled with every setup's and a prior of {@link PRIOR_GRADE_SPREAD}),
  * then its current level by change-point detection, kept as its most probable run hypotheses.
  */
-export function summariseSetups(evidence: readonly SetupEvidence[], hazard: number): SetupSummary[] {
+export function summariseSetups(evidence: readonly SetupEvidence[], hazard: number, tuning?: EvidenceTuning): SetupSummary[] {
   const own = evidence.map((e) => {
     const total = e.grades.reduce((sum, g) => sum + g.weight, 0)
     const squares = e.grades.reduce((sum, g) => sum + g.weight ** 2, 0)
@@ -65,15 +75,76 @@ export function summariseSetups(evidence: readonly SetupEvidence[], hazard: numb
   const reference = (SPREAD_PRIOR_DF * PRIOR_GRADE_SPREAD ** 2 + pooledSquares) / (SPREAD_PRIOR_DF + pooledDf)
   const graded = own.filter((s) => s.mean !== null)
   const overall = graded.length === 0 ? FALLBACK.mean : graded.reduce((sum, s) => sum + s.mean * s.n, 0) / graded.reduce((sum, s) => sum + s.n, 0)
-  return own.map(({ e, n, mean, variance }): SetupSummary => {
+  const summaries = own.map(({ e, n, mean, variance }): SetupSummary => {
     const spread = Math.max(Math.sqrt(variance === null ? reference : (SPREAD_PRIOR_DF * reference + (n - 1) * variance) / (SPREAD_PRIOR_DF + n - 1)), 0.5)
-    if (mean === null) return { setup: e.setup, n: 0, mean: null, v: Infinity, spread, levels: [{ start: 0, probability: 1, mean: null, v: Infinity }], relevance: () => 1 }
+    if (mean === null) return { setup: e.setup, n: 0, mean: null, v: Infinity, spread, levels: [{ start: 0, probability: 1, mean: null, v: Infinity }], relevance: () => 1, evidenceShare: 0 }
     const level = currentLevel(e.grades, { hazard, spread, prior: { mean: overall, sd: NEW_LEVEL_SD } })
     const levels = keepLikeliest(level.runs).map((run) => ({ start: run.start, probability: run.probability, mean: run.mean, v: inflated(run.variance, spread) }))
-    const mixtureMean = levels.reduce((sum, l) => sum + l.probability * l.mean, 0)
-    const v = levels.reduce((sum, l) => sum + l.probability * (l.v + (l.mean - mixtureMean) ** 2), 0)
-    return { setup: e.setup, n: spread ** 2 / level.variance, mean: mixtureMean, v, spread, levels, relevance: level.relevance }
+    return summaryOf(e.setup, spread, levels, level.relevance, 0, spread ** 2 / level.variance)
   })
+  if (tuning === undefined || tuning.weight <= 0) return summaries
+  return withGitEvidence(summaries, evidence, tuning)
+}
+
+/**
+ * Adds each setup's git evidence to its current level as one more, weaker observation of it.
+ * A setup's evidence is the weighted mean of its pseudo-grades (n the effective number of commits
+ * with evidence, each weighted by similarity and by how relevant its time is to the current
+ * level), shifted by δ, the offset between user grades and pseudo-grades, learnt from the other
+ * setups that have both (a normal prior N(0, {@link EVIDENCE_OFFSET_PRIOR_SD}²); leaving the setup
+ * itself out, so that its own grades are not counted twice). Its variance is σ²/(weight × n) +
+ * biasSd² + Var(δ): how survival and suspected bugs map onto user grades is a model, not a
+ * measurement, so evidence alone never gives a tight interval.
+ */
+function withGitEvidence(summaries: readonly SetupSummary[], evidence: readonly SetupEvidence[], tuning: EvidenceTuning): SetupSummary[] {
+  const git = summaries.map((s, index) => {
+    const g = weightedMean(evidence[index]?.gitEvidence ?? [], s.relevance)
+    return g === null ? null : { ...g, v: s.spread ** 2 / (tuning.weight * g.n) + tuning.biasSd ** 2 }
+  })
+  // Each setup with grades and evidence observes δ as (its level − its evidence), with variance v + v_e.
+  const offsets = summaries.map((s, index) => {
+    const g = git[index]
+    return g === null || g === undefined || s.mean === null ? null : { precision: 1 / (s.v + g.v), value: s.mean - g.mean }
+  })
+  const prior = 1 / EVIDENCE_OFFSET_PRIOR_SD ** 2
+  const precision = offsets.reduce((sum, o) => sum + (o?.precision ?? 0), prior)
+  const weighted = offsets.reduce((sum, o) => sum + (o === null ? 0 : o.precision * o.value), 0)
+  return summaries.map((s, index) => {
+    const g = git[index]
+    if (g === null || g === undefined) return s
+    const own = offsets[index]
+    const othersPrecision = precision - (own?.precision ?? 0)
+    const delta = (weighted - (own === null || own === undefined ? 0 : own.precision * own.value)) / othersPrecision
+    const observed = g.mean + delta
+    const ve = g.v + 1 / othersPrecision
+    const levels = s.levels.map((level) => {
+      if (level.mean === null) return { ...level, mean: observed, v: ve }
+      const precision = 1 / level.v + 1 / ve
+      return { ...level, mean: (level.mean / level.v + observed / ve) / precision, v: 1 / precision }
+    })
+    return summaryOf(s.setup, s.spread, levels, s.relevance, s.mean === null ? 1 : (1 / ve) / (1 / s.v + 1 / ve))
+  })
+}
+
+/** The weighted mean of pseudo-grades and their effective number (Σw)²/Σw²; null without any. */
+function weightedMean(grades: readonly TimedGrade[], relevance: (at: string) => number): { mean: number; n: number } | null {
+  let total = 0
+  let squares = 0
+  let sum = 0
+  for (const g of grades) {
+    const w = g.weight * relevance(g.at)
+    total += w
+    squares += w * w
+    sum += w * g.grade
+  }
+  return total <= 0 ? null : { mean: sum / total, n: total ** 2 / squares }
+}
+
+/** A setup's summary from its level hypotheses, moment-matched; `n` defaults to σ² over the level's variance. */
+function summaryOf(setup: string, spread: number, levels: readonly LevelSummary[], relevance: (at: string) => number, evidenceShare: number, n?: number): SetupSummary {
+  const mean = levels.reduce((sum, l) => sum + l.probability * (l.mean ?? 0), 0)
+  const v = levels.reduce((sum, l) => sum + l.probability * (l.v + ((l.mean ?? 0) - mean) ** 2), 0)
+  return { setup, n: n ?? spread ** 2 / v, mean, v, spread, levels, relevance, evidenceShare }
 }
 
 /** The variance of a mean of n = σ²/v grades, × ν/(ν − 2) with ν = n + {@link SPREAD_PRIOR_DF} − 1: a t's variance, as σ is estimated. */

@@ -3,7 +3,7 @@ import { mixtureMean } from '../stats/normal-mixture.js'
 import { normalCdf } from '../stats/normal.js'
 import type { TimedGrade } from './change-point.js'
 import { chanceOfBest } from './chance-of-best.js'
-import type { SetupSummary } from './grade-hierarchy.js'
+import type { EvidenceTuning, SetupSummary } from './grade-hierarchy.js'
 import { conditionalLevel, summariseSetups, tauPosterior } from './grade-hierarchy.js'
 
 /** Something that happened at a time, and how much it counts (its project's similarity). */
@@ -18,6 +18,8 @@ export interface SetupEvidence {
   readonly grades: readonly TimedGrade[]
   readonly commits: readonly TimedWeight[]
   readonly bugs: readonly TimedWeight[]
+  /** Pseudo-grades from git evidence, one per commit with evidence (see `gitEvidenceBySetup`), in time order. */
+  readonly gitEvidence?: readonly TimedGrade[]
 }
 
 /** Tuning of {@link fitGradeModel}. */
@@ -28,6 +30,8 @@ export interface GradeModelOptions {
   readonly bugPriorStrength: number
   /** Prior chance per graded commit that a setup's level changes; 0 assumes it never does. */
   readonly changeHazard: number
+  /** How git evidence enters, as a second and weaker observation of each setup's level; without it, evidence is left out. */
+  readonly evidence?: EvidenceTuning
 }
 
 /** A posterior bug rate (Gamma). */
@@ -53,6 +57,8 @@ export interface SetupPosterior {
   readonly expectedScore: number
   /** Probability that its level changed during the history (the current level began after its first grade). */
   readonly changed: number
+  /** Share of its current level's precision that came from git evidence: 0 without any, 1 from evidence alone. */
+  readonly evidenceShare: number
 }
 
 /** The fitted model: a posterior per setup, and chances computed from the joint posterior. */
@@ -75,7 +81,7 @@ export interface GradeModel {
  * bugs of the current level.
  */
 export function fitGradeModel(evidence: readonly SetupEvidence[], options: GradeModelOptions): GradeModel {
-  const summaries = summariseSetups(evidence, options.changeHazard)
+  const summaries = summariseSetups(evidence, options.changeHazard, options.evidence)
   const grid = tauPosterior(summaries.filter((s) => s.mean !== null))
   const bugs = bugRates(evidence, summaries, options.bugPriorStrength)
   const parts = new Map(summaries.map((s) => [s.setup, s.levels.map((level) => grid.map((g) => conditionalLevel(level, g)))]))
@@ -95,6 +101,7 @@ export function fitGradeModel(evidence: readonly SetupEvidence[], options: Grade
       bugRate: bug,
       expectedScore: expectedGrade - options.bugWeight * bug.mean,
       changed: s.levels.filter((level) => level.start > 0).reduce((sum, level) => sum + level.probability, 0),
+      evidenceShare: s.evidenceShare,
     }
   })
 

@@ -6,6 +6,8 @@ interface Described {
   readonly enoughData: boolean
   readonly projects: number
   readonly samples: number
+  readonly evidence: { readonly commits: number; readonly suspectedBugs: number; readonly reverts: number; readonly survival: number | null; readonly share: number } | null
+  readonly effectiveSamples: number
   readonly expectedGrade: number
   readonly interval: readonly [number, number]
   readonly bugsPerCommit: number
@@ -13,11 +15,23 @@ interface Described {
 }
 
 /** The one-line reason shown beside a setup. */
-export function setupReason(s: Described, context: { minSamples: number; profile: ProjectProfile }): string {
-  if (!s.enoughData) return `not enough data: ${plural(s.samples, 'graded commit')} on similar projects, ${String(context.minSamples)} needed`
+export function setupReason(s: Described, context: { minSamples: number; profile: ProjectProfile; evidenceWeight: number }): string {
+  const git = s.evidence === null ? '' : ` and git evidence on ${plural(s.evidence.commits, 'commit')} (${evidenceFigures(s.evidence)}; each worth ${String(context.evidenceWeight)} of a grade)`
+  if (!s.enoughData) {
+    return s.evidence === null
+      ? `not enough data: ${plural(s.samples, 'graded commit')} on similar projects, ${String(context.minSamples)} needed`
+      : `not enough data: ${plural(s.samples, 'graded commit')}${git} on similar projects count as ${s.effectiveSamples.toFixed(1)}, ${String(context.minSamples)} needed`
+  }
   const interval = `90% ${s.interval[0].toFixed(1)}–${s.interval[1].toFixed(1)}`
   const cost = s.costPerCommit === null ? '' : `; ${dollars(s.costPerCommit)}/commit`
-  return `expected user grade ${s.expectedGrade.toFixed(1)} (${interval}) from ${plural(s.samples, 'graded commit')} on ${plural(s.projects, 'similar project')}${describeProfile(context.profile)}; ${s.bugsPerCommit.toFixed(2)} bugs/commit${cost}`
+  const share = s.evidence === null ? '' : `; ${String(Math.round(s.evidence.share * 100))}% of the estimate from git evidence`
+  return `expected user grade ${s.expectedGrade.toFixed(1)} (${interval}) from ${plural(s.samples, 'graded commit')}${git} on ${plural(s.projects, 'similar project')}${describeProfile(context.profile)}${share}; ${s.bugsPerCommit.toFixed(2)} bugs/commit${cost}`
+}
+
+function evidenceFigures(e: { readonly suspectedBugs: number; readonly reverts: number; readonly survival: number | null }): string {
+  const parts = [plural(e.suspectedBugs, 'open suspected bug'), plural(e.reverts, 'revert')]
+  if (e.survival !== null) parts.push(`${String(Math.round(e.survival * 100))}% of lines lasting`)
+  return parts.join(', ')
 }
 
 /** The sentence that answers the question. */
@@ -38,7 +52,7 @@ export function recommendationMessage(input: {
   }
   if (top !== undefined) return `Best for this project: ${top.setup}, ${top.reason}.`
   return state === 'not-enough-data'
-    ? `Not enough data to recommend a setup yet: no setup has ${String(minSamples)} user-graded commits on projects like this one${describe}. Grade commits with /grade or agent-tracker grade.`
+    ? `Not enough data to recommend a setup yet: no setup has ${String(minSamples)} user-graded commits (or git evidence worth as much) on projects like this one${describe}. Grade commits with /grade or agent-tracker grade, or read git history for evidence with agent-tracker evidence.`
     : `No outcomes recorded on projects like this one${describe} yet.`
 }
 

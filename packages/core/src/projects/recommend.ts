@@ -1,6 +1,7 @@
 import type { ProjectProfile } from './project-profile.js'
 import type { CommitRef } from '../store/commit-ref.js'
-import type { BugRecord, GradeEventRecord, ProjectRecord, UsageRecord } from '../store/records.js'
+import { EVIDENCE_BIAS_SD, EVIDENCE_WEIGHT } from '../evidence/evidence-grades.js'
+import type { BugRecord, EvidenceRecord, GradeEventRecord, ProjectRecord, UsageRecord } from '../store/records.js'
 import { mixtureInterval } from '../stats/normal-mixture.js'
 import type { GradeModel, SetupPosterior } from './grade-model.js'
 import { fitGradeModel } from './grade-model.js'
@@ -21,6 +22,11 @@ export interface RecommendOptions {
   readonly changeRate?: number
   /** Besides the 90% interval, credible intervals at these levels (each in (0, 1)), e.g. for calibration checks. */
   readonly levels?: readonly number[]
+  /**
+   * What git evidence on one commit counts for, as a share of one user grade — the second, weaker
+   * signal (see `gitEvidenceBySetup`); 0 leaves evidence out. Default {@link EVIDENCE_WEIGHT} (0.1).
+   */
+  readonly evidenceWeight?: number
 }
 
 /** Records the recommendation is computed from. */
@@ -35,6 +41,21 @@ export interface RecommendRecords {
   readonly gradeEvents: readonly GradeEventRecord[]
   readonly bugs: readonly BugRecord[]
   readonly usage: readonly UsageRecord[]
+  /** Git evidence on commits (agent-tracker evidence); without it, only grades and bugs count. */
+  readonly evidence?: readonly EvidenceRecord[]
+}
+
+/** The git evidence a setup's estimate used: commits with evidence on similar projects, what it said, and its share. */
+export interface EvidenceUsed {
+  /** Commits with evidence (a pseudo-grade each). */
+  readonly commits: number
+  /** Open suspected bugs and reverts among them. */
+  readonly suspectedBugs: number
+  readonly reverts: number
+  /** Share of added lines that survived at the longest age measured; null when none was measured. */
+  readonly survival: number | null
+  /** Share of the estimate's precision that came from the evidence: 0–1. */
+  readonly share: number
 }
 
 /** A central credible interval of a setup's expected user grade. */
@@ -55,6 +76,10 @@ export interface SetupRecommendation {
   readonly commits: number
   /** User-graded commits on similar projects (the sample size). */
   readonly samples: number
+  /** Git evidence the estimate used; null without any. */
+  readonly evidence: EvidenceUsed | null
+  /** Graded commits plus commits with evidence at the evidence's weight: what `minSamples` is compared with. */
+  readonly effectiveSamples: number
   /** Plain mean user grade on similar projects; null without any. */
   readonly meanUserGrade: number | null
   /** Posterior mean of its expected user grade: its own grades, weighted, pooled with the other setups'. */
@@ -112,8 +137,12 @@ const DEFAULTS = { minSamples: 5, priorStrength: 5, bugWeight: 2, changeRate: 0.
  * (similarity ≥ 0.45, each weighted by its similarity and by recency): a hierarchical model of
  * user grades (see `fitGradeModel`) gives each setup's expected grade with a 90% credible
  * interval, bugs per commit are shrunk towards the pooled rate, cost per commit is for
- * information. Setups below `minSamples` graded commits are listed, not ranked. A best setup is
- * named only when no other graded setup has a {@link CONTENDER_CHANCE} chance of scoring at least as well.
+ * information. Git evidence, where given, is a second and weaker observation of each setup's
+ * expected grade (each commit with evidence worth `evidenceWeight` of a grade, never more precise
+ * than {@link EVIDENCE_BIAS_SD}). Setups below `minSamples` graded commits (evidence counted at its
+ * weight) are listed, not ranked. A best setup is named only when it has `minSamples` graded
+ * commits of its own and no other setup with grades or evidence has a {@link CONTENDER_CHANCE}
+ * chance of scoring at least as well: evidence alone never names a best.
  */
 export function recommendSetups(profile: ProjectProfile, records: RecommendRecords, options: RecommendOptions = {}): Recommendation {
   const minSamples = options.minSamples ?? DEFAULTS.minSamples
@@ -123,10 +152,16 @@ export function recommendSetups(profile: ProjectProfile, records: RecommendRecor
     .filter((entry) => isAboveThreshold(entry.similarity))
     .sort((a, b) => b.similarity - a.similarity || a.path.localeCompare(b.path))
   const outcomes = collectOutcomes(records, new Map(similar.map((entry) => [entry.path, entry.similarity])))
-  const model = fitGradeModel(outcomes, { bugWeight, bugPriorStrength: options.priorStrength ?? DEFAULTS.priorStrength, changeHazard: options.changeRate ?? DEFAULTS.changeRate })
+  const evidenceWeight = options.evidenceWeight ?? EVIDENCE_WEIGHT
+  const model = fitGradeModel(outcomes, {
+    bugWeight,
+    bugPriorStrength: options.priorStrength ?? DEFAULTS.priorStrength,
+    changeHazard: options.changeRate ?? DEFAULTS.changeRate,
+    ...(evidenceWeight > 0 ? { evidence: { weight: evidenceWeight, biasSd: EVIDENCE_BIAS_SD } } : {}),
+  })
   const posteriors = new Map(model.setups.map((p) => [p.setup, p]))
 
-  const setups = outcomes.map((o) => describeSetup(o, posteriors.get(o.setup), model, { minSamples, profile, levels: options.levels ?? [] }))
+  const setups = outcomes.map((o) => describeSetup(o, posteriors.get(o.setup), model, { minSamples, profile, levels: options.levels ?? [], evidenceWeight }))
   const ranked = setups
     .filter((s) => s.enoughData)
     .sort((a, b) => b.score - a.score || (a.costPerCommit ?? Infinity) - (b.costPerCommit ?? Infinity) || a.setup.localeCompare(b.setup))
@@ -134,9 +169,11 @@ export function recommendSetups(profile: ProjectProfile, records: RecommendRecor
   const unranked = setups.filter((s) => !s.enoughData).sort((a, b) => b.samples - a.samples || b.score - a.score || a.setup.localeCompare(b.setup))
   const state = ranked.length > 0 ? 'ranked' : setups.length > 0 ? 'not-enough-data' : 'no-data'
   const top = ranked[0]
+  // Evidence alone never names a best: a leader short of minSamples grades of its own has every setup with data beside it.
+  const graded = top !== undefined && top.samples >= minSamples
   const contenders = top === undefined
     ? []
-    : [top.setup, ...setups.filter((s) => s.setup !== top.setup && s.samples > 0 && model.chanceAtLeast(top.setup, s.setup) >= CONTENDER_CHANCE)
+    : [top.setup, ...setups.filter((s) => s.setup !== top.setup && (s.samples > 0 || s.evidence !== null) && (!graded || model.chanceAtLeast(top.setup, s.setup) >= CONTENDER_CHANCE))
       .sort((a, b) => b.score - a.score || a.setup.localeCompare(b.setup)).map((s) => s.setup)]
   const explore = exploration(setups, top?.setup)
   const listed = [...ranked, ...unranked]
@@ -155,14 +192,19 @@ function describeSetup(
   o: SetupOutcomes,
   posterior: SetupPosterior | undefined,
   model: GradeModel,
-  context: { minSamples: number; profile: ProjectProfile; levels: readonly number[] },
+  context: { minSamples: number; profile: ProjectProfile; levels: readonly number[]; evidenceWeight: number },
 ): SetupRecommendation {
   const grade = posterior?.grade ?? []
   const interval = mixtureInterval(grade, 0.9)
   const expectedGrade = posterior?.expectedGrade ?? 0
   const bugsPerCommit = posterior?.bugRate.mean ?? 0
   const costPerCommit = o.commitCount === 0 || o.messages === 0 ? null : o.cost / o.commitCount
-  const enoughData = o.gradeCount >= context.minSamples
+  const git = context.evidenceWeight > 0 ? o.git : null
+  const evidence: EvidenceUsed | null = git === null
+    ? null
+    : { commits: git.grades.length, suspectedBugs: git.suspectedBugs, reverts: git.reverts, survival: git.survival, share: posterior?.evidenceShare ?? 0 }
+  const effectiveSamples = o.gradeCount + context.evidenceWeight * (evidence?.commits ?? 0)
+  const enoughData = effectiveSamples >= context.minSamples
   const described = {
     setup: o.setup,
     rank: null,
@@ -170,6 +212,8 @@ function describeSetup(
     projects: o.projects.size,
     commits: o.commitCount,
     samples: o.gradeCount,
+    evidence,
+    effectiveSamples,
     meanUserGrade: o.rawMeanGrade,
     expectedGrade,
     interval,
@@ -183,7 +227,7 @@ function describeSetup(
     score: posterior?.expectedScore ?? 0,
     chanceBest: model.chanceBest.get(o.setup) ?? 0,
   }
-  return { ...described, reason: setupReason(described, context) }
+  return { ...described, reason: setupReason(described, { ...context, evidenceWeight: context.evidenceWeight }) }
 }
 
 function exploration(setups: readonly SetupRecommendation[], bestBet: string | undefined): ExplorationSuggestion | null {

@@ -1,6 +1,8 @@
+import type { SetupGitEvidence } from '../evidence/evidence-grades.js'
+import { gitEvidenceBySetup } from '../evidence/evidence-grades.js'
 import { isCountedGrade } from '../facts/grade-channel.js'
 import type { CommitRef } from '../store/commit-ref.js'
-import type { BugRecord, GradeEventRecord, UsageRecord } from '../store/records.js'
+import type { BugRecord, EvidenceRecord, GradeEventRecord, UsageRecord } from '../store/records.js'
 import type { SetupEvidence, TimedWeight } from './grade-model.js'
 import type { TimedGrade } from './change-point.js'
 
@@ -16,6 +18,8 @@ export interface SetupOutcomes extends SetupEvidence {
   readonly cost: number
   /** Assistant messages whose cost was recorded; without any, cost per commit is unknown. */
   readonly messages: number
+  /** Its git evidence on the similar projects; null without any that counts. */
+  readonly git: SetupGitEvidence | null
 }
 
 /** What {@link collectOutcomes} reads: records of similar projects count, weighted by similarity. */
@@ -25,13 +29,16 @@ export interface OutcomeSources {
   readonly gradeEvents: readonly GradeEventRecord[]
   readonly bugs: readonly BugRecord[]
   readonly usage: readonly UsageRecord[]
+  /** Git evidence (see `gitEvidenceBySetup`); left out when absent. */
+  readonly evidence?: readonly EvidenceRecord[]
 }
 
 /**
  * Gathers each setup's outcomes on the similar projects (`similarity` by project path): its
  * grades, commits and bugs in time order, each weighted by its project's similarity. Only grades
  * that count (see `isCountedGrade`) are read: a user grade that came through a channel not the
- * user's own, unvouched, says nothing about the setup.
+ * user's own, unvouched, says nothing about the setup. Git evidence, where given, becomes one
+ * pseudo-grade per commit with evidence, dated by its commit.
  */
 export function collectOutcomes(sources: OutcomeSources, similarity: ReadonlyMap<string, number>): SetupOutcomes[] {
   interface Mutable { grades: TimedGrade[]; commits: TimedWeight[]; bugs: TimedWeight[]; projects: Set<string>; cost: number; messages: number }
@@ -68,6 +75,9 @@ export function collectOutcomes(sources: OutcomeSources, similarity: ReadonlyMap
     s.commits.push({ weight: weight * day.commits, at: `${day.day}T12:00:00.000Z` })
     commitCounts.set(day.setup, (commitCounts.get(day.setup) ?? 0) + day.commits)
   }
+  const commitTimes = new Map((sources.commits ?? []).map((commit) => [commit.hash, commit.at]))
+  const git = gitEvidenceBySetup(sources.evidence ?? [], similarity, commitTimes)
+  for (const record of sources.evidence ?? []) if (git.has(record.setup) && similarity.has(record.project)) slot(record.setup, record.project)
   const byTime = <T extends { at: string }>(items: T[]): T[] => items.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))
   return [...per].map(([setup, s]) => ({
     setup,
@@ -80,5 +90,10 @@ export function collectOutcomes(sources: OutcomeSources, similarity: ReadonlyMap
     projects: s.projects,
     cost: s.cost,
     messages: s.messages,
+    ...gitOf(git.get(setup)),
   }))
+}
+
+function gitOf(git: SetupGitEvidence | undefined): { git: SetupGitEvidence | null; gitEvidence?: SetupGitEvidence['grades'] } {
+  return git === undefined || git.grades.length === 0 ? { git: null } : { git, gitEvidence: git.grades }
 }

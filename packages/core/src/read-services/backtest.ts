@@ -17,13 +17,14 @@ export interface BacktestAnswer extends BacktestResult {
  * Replays the whole store in time order and judges what `recommend` would have said at each
  * decision point, given only what was known then (see `backtestRecommendations`): against
  * `query.truth` when the history was generated with a known truth, else against the outcomes
- * each setup realised afterwards. Reads every commit reference, grade, bug and usage record.
+ * each setup realised afterwards. Reads every commit reference, grade, bug, usage and evidence record; evidence counts from
+ * the time it was found (a fix's, a revert's, or the age survival was measured at).
  */
 export async function backtest(store: TrackerStore, query: BacktestQuery = {}, options: ProfileOptions = {}): Promise<BacktestAnswer> {
   const all = { order: 'any' } as const
-  const [recorded, commits, gradeEvents, bugs, usage] = await Promise.all([
-    store.find('projects', all), store.findCommitRefs(all), store.find('gradeEvents', all), store.find('bugs', all), store.find('usage', all),
+  const [recorded, commits, gradeEvents, bugs, usage, evidence] = await Promise.all([
+    store.find('projects', all), store.findCommitRefs(all), store.find('gradeEvents', all), store.find('bugs', all), store.find('usage', all), store.find('evidence', all),
   ])
   const { projects, unprofiled } = withProfiles(recorded, options.profileFolder)
-  return { ...backtestRecommendations({ projects, commits, gradeEvents, bugs, usage }, query), unprofiledProjects: unprofiled }
+  return { ...backtestRecommendations({ projects, commits, gradeEvents, bugs, usage, evidence }, query), unprofiledProjects: unprofiled }
 }

@@ -21,7 +21,7 @@ export type ExportedRecord = { readonly [C in CollectionName]: { readonly collec
 export type ExportOptions = PagedRead
 
 /** The order collections are exported in: the records in time, then the setups and projects they name. */
-export const EXPORT_ORDER: readonly CollectionName[] = ['commits', 'retrospectives', 'gradeEvents', 'bugs', 'activities', 'usage', 'setups', 'projects']
+export const EXPORT_ORDER: readonly CollectionName[] = ['commits', 'retrospectives', 'gradeEvents', 'bugs', 'activities', 'evidence', 'usage', 'setups', 'projects']
 
 const TIMED: readonly CollectionName[] = ['commits', 'retrospectives', 'gradeEvents', 'bugs', 'activities']
 
@@ -58,6 +58,11 @@ export async function* exportRecordStream(store: TrackerStore, query: ReportQuer
       note(named)
       yield { collection, record } as ExportedRecord
     }
+  }
+  for (const evidence of await store.find('evidence', { ...scope, order: 'oldest' })) {
+    if (!matchesSetupFilter(evidence.setup, query)) continue
+    note(evidence)
+    yield { collection: 'evidence', record: evidence }
   }
   for await (const rollup of store.scan('usage')) {
     if (!matchesQuery('usage', rollup, scope) || !matchesSetupFilter(rollup.setup, query)) continue

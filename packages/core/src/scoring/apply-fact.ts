@@ -75,6 +75,8 @@ function applyEffect(state: Mutable<AgentState>, fact: Fact, rules: ScoringRules
       return
     case 'retrospective':
     case 'activity':
+    case 'evidence':
+    case 'verdict':
       return
   }
 }

@@ -14,6 +14,7 @@ const SETUP_OF: { readonly [C in CollectionName]: (record: CollectionRecords[C])
   bugs: (r) => r.setup,
   activities: (r) => r.setup,
   usage: (r) => r.setup,
+  evidence: (r) => r.setup,
 }
 
 const PROJECT_OF: { readonly [C in CollectionName]: (record: CollectionRecords[C]) => string | undefined } = {
@@ -25,6 +26,7 @@ const PROJECT_OF: { readonly [C in CollectionName]: (record: CollectionRecords[C
   bugs: (r) => r.project,
   activities: (r) => r.project,
   usage: (r) => r.project,
+  evidence: (r) => r.project,
 }
 
 /**

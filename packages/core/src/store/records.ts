@@ -1,5 +1,5 @@
 import type { AgentState } from '../scoring/agent-state.js'
-import type { Party, TokenUsage } from '../facts/facts.js'
+import type { EvidenceSignal, EvidenceVerdict, Party, TokenUsage } from '../facts/facts.js'
 import type { Grade } from '../facts/grade.js'
 import type { GradeChannel, ShownGradeChannel } from '../facts/grade-channel.js'
 import type { ProjectProfile } from '../projects/project-profile.js'
@@ -14,6 +14,7 @@ export const RECORD_VERSIONS: { readonly [C in CollectionName]: CollectionRecord
   bugs: 1,
   activities: 1,
   usage: 2,
+  evidence: 1,
 }
 
 /** A scored setup (agent + provider/model). Key: `[id]`. */
@@ -189,6 +190,35 @@ export interface UsageRecord extends UsageCounters {
   readonly baseline?: UsageCounters
 }
 
+/** Where a piece of evidence stands: open (not yet judged), or its verdict. */
+export type EvidenceStatus = 'open' | EvidenceVerdict
+
+/**
+ * Evidence from git about an agent commit (see `EvidenceFact`) and its verdict. Key: `[setup, id]`.
+ * `at` is when the source commit was made (for survival: when it was measured).
+ */
+export interface EvidenceRecord {
+  readonly v: 1
+  readonly id: string
+  readonly setup: string
+  readonly project: string
+  readonly commit: string
+  readonly at: string
+  readonly signal: EvidenceSignal
+  readonly source: string
+  readonly subject?: string
+  readonly files?: readonly string[]
+  readonly lines?: number
+  readonly pattern?: string
+  readonly days?: number
+  readonly added?: number
+  readonly surviving?: number
+  readonly status: EvidenceStatus
+  /** When the verdict was given. */
+  readonly decidedAt?: string
+  readonly note?: string
+}
+
 /** A project folder the tracker has seen. Key: `[path]`. */
 export interface ProjectRecord {
   readonly v: 1
@@ -209,6 +239,7 @@ export interface CollectionRecords {
   readonly activities: ActivityRecord
   readonly usage: UsageRecord
   readonly projects: ProjectRecord
+  readonly evidence: EvidenceRecord
 }
 
 /** The name of a collection of records. */
@@ -224,6 +255,7 @@ export const COLLECTIONS: readonly CollectionName[] = [
   'bugs',
   'activities',
   'usage',
+  'evidence',
 ]
 
 /** A composite, ordered key. */
@@ -238,6 +270,7 @@ const PRIMARY_KEYS: { readonly [C in CollectionName]: (record: CollectionRecords
   bugs: (r) => [r.setup, r.at, r.id],
   activities: (r) => [r.setup, r.at, r.id],
   usage: (r) => [r.setup, r.project, r.day],
+  evidence: (r) => [r.setup, r.id],
 }
 
 const ORDER_TIMES: { readonly [C in CollectionName]: (record: CollectionRecords[C]) => string } = {
@@ -249,6 +282,7 @@ const ORDER_TIMES: { readonly [C in CollectionName]: (record: CollectionRecords[
   bugs: (r) => r.at,
   activities: (r) => r.at,
   usage: (r) => r.day,
+  evidence: (r) => r.at,
 }
 
 /** The primary key of a record in its collection. */

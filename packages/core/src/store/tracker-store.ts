@@ -81,8 +81,10 @@ export interface ImportResult {
 export interface MigrationRecord {
   /** Stable id of the source, e.g. `project-db:/home/me/app`. */
   readonly id: string
-  readonly kind: 'project-database' | 'legacy-files' | 'merge' | 'upgrade'
+  readonly kind: 'project-database' | 'legacy-files' | 'merge' | 'upgrade' | 'evidence-scan'
   readonly source: string
+  /** Where the next incremental run resumes: for an evidence scan, the HEAD it scanned up to. */
+  readonly cursor?: string
   readonly at: string
   readonly migrated: number
   readonly skipped: number

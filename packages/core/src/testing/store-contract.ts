@@ -13,6 +13,8 @@ import { REPEAT, SCHEMA_VERSION } from '../store/tracker-store.js'
 import { checkRollups } from '../rollups/check-rollups.js'
 import { NO_GRADES } from '../rollups/usage-rollup.js'
 import { createFactScript } from './fact-script.js'
+import { evidenceFactId } from '../evidence/evidence-ids.js'
+import { verdictFacts } from '../read-services/evidence.js'
 
 /** Makes a fresh, empty store for one check; the check closes it. */
 export type StoreFactory = (options: { readonly rules?: ScoringRulesInput }) => Promise<TrackerStore>
@@ -47,6 +49,11 @@ async function expectCode(promise: Promise<unknown>, code: string): Promise<void
   const error = await promise.then(() => undefined, (caught: unknown) => caught)
   expect(error, `expected the call to fail with ${code}`).toBeDefined()
   expect(isTrackerError(error) ? error.code : error).toBe(code)
+}
+
+function withoutKind(fact: Fact): Omit<Fact, 'kind'> {
+  const { kind: _kind, ...rest } = fact
+  return rest
 }
 
 /** A setup record as another database would hold it. */
@@ -369,6 +376,38 @@ export const STORE_CONTRACT_CHECKS: readonly StoreContractCheck[] = [
         await expectCode(store.applyFacts([s.toolCall(), s.commit('aaaa1111'), broken]), 'INVALID_FACT')
         expect(await store.find('setups')).toEqual([])
         expect(await store.find('commits')).toEqual([])
+      }),
+  },
+  {
+    name: 'keeps git evidence apart from the scores: recorded once, judged by verdicts, a confirmation scored once as a bug',
+    run: (factory) =>
+      withStore(factory, async (store) => {
+        const s = createFactScript({ setup: SETUP, project: PROJECT })
+        await store.applyFacts([s.commit('a1b2c3d4e5', 'add cart')])
+        const before = (await store.get('setups', [SETUP]))?.state
+        const id = evidenceFactId('suspected-bug', PROJECT, 'a1b2c3d4e5', 'f0f0f0f0f0')
+        const evidence: Fact = {
+          id, kind: 'evidence', signal: 'suspected-bug', at: '2026-03-02T10:00:00.000Z', setup: SETUP, project: PROJECT,
+          commit: 'a1b2c3d4e5', source: 'f0f0f0f0f0', subject: 'fix: cart total', files: ['src/cart.ts'], lines: 2, pattern: 'fix',
+        }
+        await store.applyFacts([evidence])
+        await store.applyFacts([evidence])
+        expect((await store.get('setups', [SETUP]))?.state).toEqual(before)
+        const stored = await store.get('evidence', [SETUP, id])
+        expect(stored).toEqual({ v: 1, ...withoutKind(evidence), status: 'open' })
+        expect(await store.find('evidence', { project: PROJECT })).toEqual([stored])
+        if (stored === undefined) throw new Error('evidence missing')
+
+        const confirm = verdictFacts(stored, 'confirmed', '2026-03-03T09:00:00.000Z')
+        await store.applyFacts(confirm)
+        await store.applyFacts(verdictFacts(stored, 'confirmed', '2026-03-04T09:00:00.000Z'))
+        expect(await store.get('evidence', [SETUP, id])).toMatchObject({ status: 'confirmed', decidedAt: '2026-03-03T09:00:00.000Z' })
+        expect((await store.get('setups', [SETUP]))?.state).toMatchObject({ bugs: 1, skillPoints: (before?.skillPoints ?? 0) - 1 })
+        const retract: Fact = { id: `${id}:retracted`, kind: 'verdict', verdict: 'retracted', evidence: id, at: '2026-03-05T09:00:00.000Z', setup: SETUP, project: PROJECT }
+        await store.applyFacts([retract])
+        expect(await store.get('evidence', [SETUP, id])).toMatchObject({ status: 'confirmed' })
+        expect(await store.find('bugs', { setup: SETUP })).toHaveLength(1)
+        expect(await store.knownFactIds([id, confirm[1]?.id ?? '', retract.id])).toEqual(new Set([id, confirm[1]?.id, retract.id]))
       }),
   },
   {

@@ -14,6 +14,8 @@ export interface SourceSummary {
   readonly toolCalls: number
   readonly toolFailures: number
   readonly commits: number
+  /** The project folders those commits were made in, sorted. */
+  readonly projects: readonly string[]
   readonly pushes: number
   /** Model responses with usage. */
   readonly messages: number
@@ -44,6 +46,7 @@ export class SummaryTally {
   readonly #location: HistoryLocation
   readonly #sessions = new Set<string>()
   readonly #setups = new Set<string>()
+  readonly #projects = new Set<string>()
   readonly #problems: HistoryProblem[] = []
   #problemCount = 0
   #counts = { toolCalls: 0, toolFailures: 0, commits: 0, pushes: 0, messages: 0, cost: 0, estimatedCost: 0, unpricedMessages: 0, facts: 0, imported: 0, repeats: 0 }
@@ -66,6 +69,7 @@ export class SummaryTally {
         break
       case 'commit':
         counts.commits += 1
+        this.#projects.add(fact.project)
         break
       case 'push':
         counts.pushes += 1
@@ -103,6 +107,7 @@ export class SummaryTally {
       source: host, paths, searched,
       sessions: this.#sessions.size,
       setups: [...this.#setups].sort(),
+      projects: [...this.#projects].sort(),
       ...this.#counts,
       tokens: this.#tokens,
       problems: [...this.#problems],

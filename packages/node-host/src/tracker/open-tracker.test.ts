@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
 import { afterEach, describe, expect, it } from 'vitest'
 import { legacyHistory, writeLegacyDatabase } from '../../test/legacy-database.js'
+import { ScriptedHistory, lines } from '../../test/scripted-history.js'
 import { tempFolder } from '../../test/temp.js'
 import type { OpenTrackerOptions, Tracker } from './open-tracker.js'
 import { openTracker } from './open-tracker.js'
@@ -136,6 +137,24 @@ describe('openTracker', () => {
   it('opens nothing for a bad database path, naming it', () => {
     const home = tempFolder('home-')
     expect(() => openTracker({ databasePath: '~bob/t.lmdb', homeDir: home, project: home })).toThrow(expect.objectContaining({ code: 'INVALID_DATABASE_PATH' }))
+  })
+
+  it('scans git evidence in the background, one scan at a time, and says nothing for a folder without git', async () => {
+    const history = new ScriptedHistory(join(tempFolder('repo-'), 'shop'), 2)
+    history.commit('initial', { 'a.js': lines('a', 3) })
+    const opened = tracker({ project: history.folder })
+    const agentCommit = history.commit('Add b', { 'b.js': lines('b', 3) })
+    await opened.service.recordCommit({ setup: SETUP, project: history.folder, hash: agentCommit, message: 'Add b' })
+    await opened.flush()
+    history.commit('fix: b2', { 'b.js': lines('b', 3).replace('b2 = 2', 'b2 = 3') })
+    const errors: unknown[] = []
+    const first = opened.scanEvidenceInBackground((error) => errors.push(error))
+    expect(await opened.scanEvidenceInBackground()).toBeUndefined()
+    expect(await first).toMatchObject({ suspectedBugs: 1, recorded: 1 })
+    expect(await opened.buffer.find('evidence')).toEqual([expect.objectContaining({ setup: SETUP, commit: agentCommit, signal: 'suspected-bug' })])
+    expect(errors).toEqual([])
+    expect(await tracker().scanEvidenceInBackground((error) => errors.push(error))).toBeUndefined()
+    expect(errors).toEqual([])
   })
 })
 

@@ -11,6 +11,9 @@ import { openDatabase } from '../database/open-database.js'
 import type { ProjectMigration } from '../projects/migrate-project.js'
 import { migrateProject } from '../projects/migrate-project.js'
 import { refreshProjectProfile } from '../projects/project-profile.js'
+import type { EvidenceScan } from '../evidence/scan-evidence.js'
+import { scanEvidence } from '../evidence/scan-evidence.js'
+import { isNodeHostError } from '../errors.js'
 import type { BackgroundSync, TeamSyncOptions } from '../team/background-sync.js'
 import { createBackgroundSync } from '../team/background-sync.js'
 import { flushOnExit } from './exit-flush.js'
@@ -69,6 +72,7 @@ export class Tracker {
   readonly #removeExitFlush: () => void
   /** The background sync to the team database, when one is configured. */
   readonly teamSync: BackgroundSync | undefined
+  #evidenceScan: { readonly scan: Promise<EvidenceScan | undefined>; readonly stop: () => void } | undefined
   #lastSetup: string | undefined
 
   /** Use {@link openTracker}. */
@@ -138,10 +142,39 @@ export class Tracker {
   }
 
   /**
+   * Scans the project's git history for evidence in the background (see `scanEvidence`), one scan
+   * at a time: a scan asked for while one runs is skipped. {@link close} stops a scan under way.
+   * Never throws; the promise resolves with the scan, or undefined when skipped, failed (`onError`
+   * hears why, unless it was stopped by close) or not a git repository.
+   */
+  scanEvidenceInBackground(onError: (error: unknown) => void = () => undefined): Promise<EvidenceScan | undefined> {
+    if (this.#evidenceScan !== undefined) return Promise.resolve(undefined)
+    const controller = new AbortController()
+    // Straight to the database, not through the buffer: each batch of evidence is written before
+    // the scan records how far it got, so a crash never leaves the cursor ahead of the facts.
+    const scan = scanEvidence(this.store, this.project, { signal: controller.signal })
+      .catch((error: unknown) => {
+        if (!isNodeHostError(error, 'CANCELLED') && !isNodeHostError(error, 'NOT_A_REPOSITORY')) onError(error)
+        return undefined
+      })
+      .finally(() => {
+        this.#evidenceScan = undefined
+      })
+    const stop = (): void => {
+      controller.abort()
+    }
+    this.#evidenceScan = { scan, stop }
+    return scan
+  }
+
+  /**
    * Flushes, closes the database and stops flushing on exit.
    * @throws {WriteBufferError} FLUSH_FAILED when the last flush fails (the facts stay pending and the database open).
    */
   async close(): Promise<void> {
+    const evidence = this.#evidenceScan
+    evidence?.stop()
+    await evidence?.scan
     await this.flush()
     await this.teamSync?.close()
     await this.buffer.close()

@@ -1,5 +1,5 @@
 import type { TrackerStore, TrackingService, UserCommand } from '@agent-tracker/core'
-import { gradeLabel, latestSetupIn, parseGradeArguments, unquoteArguments } from '@agent-tracker/core'
+import { evidenceHandle, findEvidence, gradeLabel, latestSetupIn, listEvidence, parseGradeArguments, unquoteArguments, verdictFacts } from '@agent-tracker/core'
 import { statusCardText } from './status-card.js'
 
 /** A user command as a host received it. */
@@ -21,6 +21,10 @@ export interface UserCommandInput {
  * @throws {TrackerError} for a bad grade, a commit that is already graded, or a store failure.
  */
 export async function runUserCommand(service: TrackingService, store: TrackerStore, input: UserCommandInput): Promise<string> {
+  if (input.command === 'bug') {
+    const answer = await suspectedBugCommand(service, store, input)
+    if (answer !== undefined) return answer
+  }
   const setup = input.sessionSetup ?? (await latestSetupIn(store, input.project))
   if (input.command === 'grade' && setup === undefined) return 'There is no commit by an agent in this project yet, so there is nothing to grade.'
   if (setup === undefined) return 'No agent has worked in this project yet.'
@@ -47,4 +51,34 @@ export async function runUserCommand(service: TrackingService, store: TrackerSto
       return status === undefined ? `${setup} has no recorded work yet.` : statusCardText(status)
     }
   }
+}
+
+const VERDICT = /^(confirm|dismiss)\s+(\S+)\s*(.*)$/s
+
+/**
+ * `/bug confirm <handle> [note]` and `/bug dismiss <handle> [note]`: the user's verdict on a
+ * suspected bug git evidence found; `/bug` alone, while the project has suspected bugs waiting,
+ * lists them. Undefined when the command is an ordinary bug report.
+ */
+async function suspectedBugCommand(service: TrackingService, store: TrackerStore, input: UserCommandInput): Promise<string | undefined> {
+  const text = unquoteArguments(input.arguments).trim()
+  const verdict = VERDICT.exec(text)
+  if (verdict !== null) {
+    const record = await findEvidence(store, verdict[2] ?? '', { signal: 'suspected-bug' })
+    const note = (verdict[3] ?? '').trim()
+    const decision = verdict[1] === 'confirm' ? 'confirmed' : 'dismissed'
+    await store.applyFacts(verdictFacts(record, decision, new Date().toISOString(), note === '' ? undefined : note))
+    const what = `suspected bug ${evidenceHandle(record)} (commit ${record.commit.slice(0, 8)} of ${record.setup}, fixed by ${record.source.slice(0, 8)})`
+    if (decision === 'dismissed') return `Dismissed the ${what}.`
+    const status = await service.getStatus(record.setup)
+    return `Confirmed the ${what} as a bug.${status === undefined ? '' : ` ${statusCardText(status)}`}`
+  }
+  if (text !== '') return undefined
+  const pending = await listEvidence(store, { project: input.project, signal: 'suspected-bug', status: 'open' })
+  if (pending.length === 0) return undefined
+  return [
+    `Suspected bugs from git evidence waiting for your verdict (${String(pending.length)}):`,
+    ...pending.map((record) => `- ${evidenceHandle(record)}: commit ${record.commit.slice(0, 8)} of ${record.setup}; fix ${record.source.slice(0, 8)} "${record.subject ?? ''}" changed ${String(record.lines ?? 0)} of its lines`),
+    'Confirm one with /bug confirm <handle> (it becomes a bug, SP −1), dismiss it with /bug dismiss <handle>, or report a new bug with /bug <what went wrong>.',
+  ].join('\n')
 }

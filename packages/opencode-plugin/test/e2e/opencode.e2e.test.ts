@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { existsSync, readFileSync, readdirSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { locateDataFile, openLmdbStore, recogniseDatabase } from '@agent-tracker/lmdb-store'
@@ -234,5 +234,41 @@ describe('agent-tracker inside the real opencode binary', { timeout: 240_000 }, 
     await store.close()
     expect(readdirSync(join(databasePath, '..')).filter((name) => name.startsWith('agent-tracker.lmdb.predecessor-'))).toHaveLength(1)
     expect(opencodeLog(root)).toContain("agent-tracker: upgraded the predecessor's database to agent-tracker's")
+  })
+
+  it('10. git evidence: a human fix of lines the agent committed is a suspected bug of its setup; /bug lists it, bug --confirm makes it a bug (SP −1), and running evidence again adds nothing', async () => {
+    const project = createProject(root, 'evidence')
+    const databasePath = join(root, 'ten.lmdb')
+    const pluginOptions = { databasePath }
+    const write = "printf 'export function total(items) {\\n  return items.length\\n}\\n' > cart.js"
+    const agent = await runOpencode({ root, project, pluginOptions, script: [bash(`${write} && git add -A && git commit -m 'feat: cart total'`), { text: 'Committed.' }] })
+    expect(agent.code).toBe(0)
+    const agentCommit = head(project)
+    writeFileSync(join(project, 'cart.js'), 'export function total(items) {\n  return items.reduce((sum, item) => sum + item.price, 0)\n}\n')
+    execFileSync('git', ['-c', 'user.name=Human', '-c', 'user.email=human@example.com', 'commit', '-q', '-am', 'fix: the total sums prices'], { cwd: project })
+    const fix = head(project)
+    const cli = (...args: string[]): string => execFileSync(process.execPath, [CLI, ...args, '--db', databasePath], { cwd: project, encoding: 'utf8' })
+
+    // `--json` prints the envelope { version, command, data } (docs/json-output.md).
+    const evidenceData = (): unknown => (JSON.parse(cli('evidence', project, '--json')) as { command: string; data: unknown }).data
+    const found = evidenceData() as { setups: { setup: string; suspectedBugs: number; pending: number }[]; pending: { handle: string; commit: string; source: string }[] }
+    expect(found.setups).toEqual([expect.objectContaining({ setup: SETUP, suspectedBugs: 1, pending: 1 })])
+    expect(found.pending).toEqual([expect.objectContaining({ commit: agentCommit, source: fix })])
+    const handle = found.pending[0]?.handle ?? ''
+
+    const listed = await runOpencode({ root, project, pluginOptions, command: { name: 'bug', arguments: '' }, script: [{ text: 'I will look.' }] })
+    expect(listed.prompts[0]).toContain(`- ${handle}: commit ${agentCommit.slice(0, 8)} of ${SETUP}; fix ${fix.slice(0, 8)} "fix: the total sums prices" changed 1 of its lines`)
+    const before = (await readSetup(databasePath))?.state
+    expect(before?.bugs).toBe(0)
+
+    expect(cli('bug', '--confirm', handle)).toContain(`Confirmed suspected bug ${handle}`)
+    expect((await readSetup(databasePath))?.state).toMatchObject({ bugs: 1, skillPoints: (before?.skillPoints ?? 0) - 1 })
+    const again = evidenceData() as { scans: { recorded: number }[]; setups: { suspectedBugs: number; confirmed: number; pending: number }[] }
+    expect(again.scans).toEqual([expect.objectContaining({ recorded: 0 })])
+    expect(again.setups).toEqual([expect.objectContaining({ suspectedBugs: 1, confirmed: 1, pending: 0 })])
+    const store = openLmdbStore({ databasePath, readOnly: true })
+    expect(await store.find('evidence')).toHaveLength(1)
+    expect(await store.find('bugs')).toEqual([expect.objectContaining({ setup: SETUP, by: 'user', commit: agentCommit })])
+    await store.close()
   })
 })

@@ -1,0 +1,75 @@
+import { resolve } from 'node:path'
+import type { EvidenceRecord, EvidenceSummary } from '@agent-tracker/core'
+import { evidenceHandle, evidenceSummaries, listEvidence, parseFixPatterns } from '@agent-tracker/core'
+import type { EvidenceScan } from '@agent-tracker/node-host'
+import { scanEvidence } from '@agent-tracker/node-host'
+import type { CommandContext } from '../context.js'
+import { evidenceTable } from '../evidence-table.js'
+import { shortHash, truncate, when } from '../format.js'
+
+/** Options of `evidence`. */
+export interface EvidenceOptions {
+  readonly full?: boolean
+  readonly fixPattern?: readonly string[]
+  readonly list?: boolean
+}
+
+/**
+ * `evidence [folder…]`: reads each project's git history for evidence about its agent commits
+ * (suspected bugs, reverts, survival), records what is new, and shows the evidence per setup and
+ * the suspected bugs waiting for a verdict. `--list` only shows. Ctrl-C stops a scan cleanly.
+ */
+export async function evidenceCommand(ctx: CommandContext, folders: readonly string[], options: EvidenceOptions): Promise<void> {
+  const projects = (folders.length === 0 ? ['.'] : folders).map((folder) => resolve(ctx.io.cwd, folder))
+  const store = options.list === true ? await ctx.readStore() : ctx.openStore('write')
+  const scans: EvidenceScan[] = []
+  if (options.list !== true) {
+    const fixPatterns = options.fixPattern === undefined || options.fixPattern.length === 0 ? undefined : parseFixPatterns(options.fixPattern)
+    const controller = new AbortController()
+    const cancel = (): void => {
+      controller.abort()
+    }
+    process.once('SIGINT', cancel)
+    try {
+      for (const project of projects) {
+        const progress = ctx.progress(`evidence ${truncate(project, 30)}`)
+        try {
+          scans.push(await scanEvidence(store, project, {
+            signal: controller.signal,
+            ...(options.full === true ? { full: true } : {}),
+            ...(fixPatterns === undefined ? {} : { fixPatterns }),
+            onProgress: (step, done, total) => {
+              progress.update(done, total, step)
+            },
+          }))
+        } finally {
+          progress.stop()
+        }
+      }
+    } finally {
+      process.removeListener('SIGINT', cancel)
+    }
+  }
+  const scope = projects.length === 1 && projects[0] !== undefined ? { project: projects[0] } : {}
+  const summaries = await evidenceSummaries(store, folders.length === 0 && options.list === true ? {} : scope)
+  const pending = (await listEvidence(store, { ...scope, signal: 'suspected-bug', status: 'open' })).map((record) => ({ handle: evidenceHandle(record), ...record }))
+  ctx.print({ scans, setups: summaries, pending }, () => render(ctx, scans, summaries, pending))
+}
+
+function render(ctx: CommandContext, scans: readonly EvidenceScan[], summaries: readonly EvidenceSummary[], pending: readonly EvidenceRecord[]): string {
+  const c = ctx.colours
+  const lines = scans.map((scan) => `${c.bold(scan.project)}: ${scan.mode} scan to ${shortHash(scan.head)}, ${String(scan.commitsRead)} commits read, ${String(scan.fixesBlamed)} fixes blamed${scan.fixesSkipped === 0 ? '' : ` (${String(scan.fixesSkipped)} skipped: formatting-only or too large)`}; ${String(scan.recorded)} new facts${scan.retracted === 0 ? '' : `, ${String(scan.retracted)} retracted (history rewritten)`}.`)
+  if (summaries.length === 0) {
+    lines.push('No evidence yet: no scanned project has tracked agent commits.')
+    return lines.join('\n')
+  }
+  lines.push('', ...evidenceTable(ctx, summaries))
+  if (pending.length > 0) {
+    lines.push('', c.bold('Suspected bugs waiting for your verdict'))
+    for (const record of pending) {
+      lines.push(`  ${evidenceHandle(record)}  ${record.setup}: ${shortHash(record.commit)} — fix ${shortHash(record.source)} ${when(record.at)} "${truncate(record.subject ?? '', 50)}" changed ${String(record.lines ?? 0)} of its lines in ${(record.files ?? []).join(', ')}`)
+    }
+    lines.push(c.dim('Confirm one as a bug (SP −1) with agent-tracker bug --confirm <handle>, or dismiss it with --dismiss <handle>.'))
+  }
+  return lines.join('\n')
+}

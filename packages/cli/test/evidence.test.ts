@@ -1,0 +1,95 @@
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { factLine, jsonData, runCli, tempFolder } from './run-cli.js'
+
+const SONNET = 'build@anthropic/claude-sonnet-4-5'
+
+function git(folder: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd: folder, encoding: 'utf8' }).trim()
+}
+
+function commitFiles(folder: string, message: string, files: Record<string, string>): string {
+  for (const [file, content] of Object.entries(files)) writeFileSync(join(folder, file), content)
+  git(folder, 'add', '-A')
+  git(folder, 'commit', '-q', '-m', message)
+  return git(folder, 'rev-parse', 'HEAD')
+}
+
+/** A repository with an agent commit (tracked through ingest) and a human fix of one of its lines. */
+async function agentCommitThenFix(): Promise<{ db: string; repo: string; agentCommit: string; fix: string }> {
+  const root = tempFolder('evidence-cli-')
+  const repo = join(root, 'shop')
+  mkdirSync(repo)
+  git(repo, 'init', '-q', '-b', 'main')
+  git(repo, 'config', 'user.email', 'dev@example.com')
+  git(repo, 'config', 'user.name', 'Dev')
+  commitFiles(repo, 'initial', { 'README.md': '# shop\n' })
+  const agentCommit = commitFiles(repo, 'Add the cart total', { 'cart.js': 'export function total(items) {\n  return items.length\n}\n' })
+  const db = join(root, 'tracker.lmdb')
+  const ingested = await runCli(['ingest', '--db', db], { input: factLine({ kind: 'commit', setup: SONNET, project: repo, hash: agentCommit, message: 'Add the cart total' }) })
+  expect(ingested.code).toBe(0)
+  const fix = commitFiles(repo, 'fix: the total sums prices', { 'cart.js': 'export function total(items) {\n  return items.reduce((sum, item) => sum + item.price, 0)\n}\n' })
+  return { db, repo, agentCommit, fix }
+}
+
+interface EvidenceOutput {
+  scans: { recorded: number; mode: string }[]
+  setups: { setup: string; commits: number; suspectedBugs: number; pending: number; confirmed: number }[]
+  pending: { handle: string; commit: string; source: string }[]
+}
+
+describe('agent-tracker evidence and bug --confirm', () => {
+  it('finds the suspected bug, confirms it into a bug once, and records nothing on a rerun', async () => {
+    const { db, repo, agentCommit, fix } = await agentCommitThenFix()
+    const first = await runCli(['evidence', repo, '--db', db, '--json'])
+    expect(first.code).toBe(0)
+    const found = jsonData(first.stdout, 'evidence') as EvidenceOutput
+    expect(found.setups).toEqual([expect.objectContaining({ setup: SONNET, commits: 1, suspectedBugs: 1, pending: 1 })])
+    expect(found.pending).toEqual([expect.objectContaining({ handle: `${agentCommit.slice(0, 7)}-${fix.slice(0, 7)}`, commit: agentCommit, source: fix })])
+
+    const text = await runCli(['evidence', repo, '--db', db, '--list'])
+    expect(text.stdout).toContain(`${agentCommit.slice(0, 7)}-${fix.slice(0, 7)}  ${SONNET}`)
+    expect(text.stdout).toContain('changed 1 of its lines in cart.js')
+    expect((await runCli(['bug', '--db', db])).stdout).toContain('Suspected bugs waiting for your verdict (1):')
+
+    const before = jsonData((await runCli(['status', SONNET, '--db', db, '--json'])).stdout, 'status') as { state: { skillPoints: number; bugs: number } }
+    const handle = found.pending[0]?.handle ?? ''
+    const confirmed = await runCli(['bug', '--confirm', handle, '--db', db])
+    expect(confirmed.code).toBe(0)
+    expect(confirmed.stdout).toContain(`Confirmed suspected bug ${handle}`)
+    const after = jsonData((await runCli(['status', SONNET, '--db', db, '--json'])).stdout, 'status') as { state: { skillPoints: number; bugs: number } }
+    expect(after.state).toMatchObject({ bugs: before.state.bugs + 1, skillPoints: before.state.skillPoints - 1 })
+
+    const again = jsonData((await runCli(['evidence', repo, '--db', db, '--json'])).stdout, 'evidence') as EvidenceOutput
+    expect(again.scans).toEqual([expect.objectContaining({ mode: 'incremental', recorded: 0 })])
+    expect(again.setups).toEqual([expect.objectContaining({ suspectedBugs: 1, pending: 0, confirmed: 1 })])
+    const report = jsonData((await runCli(['report', '--db', db, '--json'])).stdout, 'report') as { evidence: { setup: string; commits: number; suspectedBugs: number; suspectedBugsPerCommit: number }[] }
+    expect(report.evidence).toEqual([expect.objectContaining({ setup: SONNET, commits: 1, suspectedBugs: 1, suspectedBugsPerCommit: 1 })])
+    const reportText = (await runCli(['report', '--db', db])).stdout
+    expect(reportText).toContain('Git evidence (all time)')
+    expect(reportText).toMatch(/SUSPECTED BUGS/)
+    expect(jsonData((await runCli(['report', '--agent', 'plan', '--db', db, '--json'])).stdout, 'report')).toMatchObject({ evidence: [] })
+    const twice = await runCli(['bug', '--confirm', handle, '--db', db])
+    expect(twice.stdout).toContain('is already confirmed; nothing recorded.')
+    expect(jsonData((await runCli(['status', SONNET, '--db', db, '--json'])).stdout, 'status')).toMatchObject({ state: { bugs: after.state.bugs } })
+    const dismiss = await runCli(['bug', '--dismiss', handle, '--db', db])
+    expect(dismiss.code).toBe(1)
+    expect(dismiss.stderr).toContain('was confirmed as a bug already; a confirmed bug stays')
+  })
+
+  it('names what was wrong: an unknown handle, a folder without git, a bad fix pattern', async () => {
+    const { db, repo } = await agentCommitThenFix()
+    const unknown = await runCli(['bug', '--confirm', 'abcdef0-1234567', '--db', db])
+    expect(unknown.code).toBe(1)
+    expect(unknown.stderr).toContain('No evidence "abcdef0-1234567"')
+    const plain = tempFolder('plain-')
+    const noGit = await runCli(['evidence', plain, '--db', db])
+    expect(noGit.code).toBe(1)
+    expect(noGit.stderr).toContain(`${plain} is not a git repository with a commit`)
+    const badPattern = await runCli(['evidence', repo, '--fix-pattern', 'fix(', '--db', db])
+    expect(badPattern.code).not.toBe(0)
+    expect(badPattern.stderr).toContain('Invalid fix pattern "fix("')
+  })
+})

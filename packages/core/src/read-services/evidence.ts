@@ -1,0 +1,86 @@
+import { TrackerError } from '../errors.js'
+import type { EvidenceVerdict, Fact } from '../facts/facts.js'
+import { confirmedBugFactId, verdictFactId } from '../evidence/evidence-ids.js'
+import type { EvidenceSummary } from '../evidence/evidence-summary.js'
+import { evidenceHandle, summariseEvidence } from '../evidence/evidence-summary.js'
+import type { EvidenceRecord, EvidenceStatus } from '../store/records.js'
+import type { EvidenceSignal } from '../facts/facts.js'
+import type { TrackerStore } from '../store/tracker-store.js'
+import type { SetupFilter } from '../reports/setup-filter.js'
+import { matchesSetupFilter } from '../reports/setup-filter.js'
+
+/** Which evidence to list. */
+export interface EvidenceQuery {
+  readonly setup?: string
+  readonly project?: string
+  readonly signal?: EvidenceSignal
+  readonly status?: EvidenceStatus
+}
+
+/** Evidence records matching the query, newest first. */
+export async function listEvidence(store: TrackerStore, query: EvidenceQuery = {}): Promise<EvidenceRecord[]> {
+  const records = await store.find('evidence', {
+    ...(query.setup === undefined ? {} : { setup: query.setup }),
+    ...(query.project === undefined ? {} : { project: query.project }),
+  })
+  return records.filter((record) => (query.signal === undefined || record.signal === query.signal) && (query.status === undefined || record.status === query.status))
+}
+
+/**
+ * One piece of evidence by its id or its handle (`<commit>-<source>` prefixes, as listed).
+ * @throws {TrackerError} UNKNOWN_EVIDENCE, or AMBIGUOUS_EVIDENCE naming the candidates.
+ */
+export async function findEvidence(store: TrackerStore, idOrHandle: string, query: EvidenceQuery = {}): Promise<EvidenceRecord> {
+  const wanted = idOrHandle.trim()
+  const records = await listEvidence(store, query)
+  const exact = records.find((record) => record.id === wanted)
+  if (exact !== undefined) return exact
+  const [commit = '', source = ''] = wanted.split('-')
+  const matches = commit.length < 4 ? [] : records.filter((record) => {
+    const handle = evidenceHandle(record).split('-')
+    return record.commit.startsWith(commit) && (source === '' || (record.signal === 'survival' ? handle[1] === source : record.source.startsWith(source)))
+  })
+  const only = matches[0]
+  if (matches.length === 1 && only !== undefined) return only
+  if (matches.length === 0) {
+    throw new TrackerError('UNKNOWN_EVIDENCE', `No evidence "${wanted}": give an id or a handle like a1b2c3d-9f8e7d6 (the agent commit and the fix) as agent-tracker evidence lists them.`)
+  }
+  throw new TrackerError('AMBIGUOUS_EVIDENCE', `"${wanted}" names ${String(matches.length)} pieces of evidence: ${matches.slice(0, 5).map(evidenceHandle).join(', ')}. Give more of the hashes.`)
+}
+
+/**
+ * The facts that record a verdict on a suspected bug: the verdict, and for a confirmation the
+ * user's bug against the commit (SP −1). Their ids derive from the evidence's, so giving the same
+ * verdict again records nothing.
+ * @throws {TrackerError} INVALID_FACT when the evidence is not a suspected bug, or was confirmed already and is being dismissed.
+ */
+export function verdictFacts(record: EvidenceRecord, verdict: Exclude<EvidenceVerdict, 'retracted'>, at: string, note?: string): Fact[] {
+  if (record.signal !== 'suspected-bug') throw new TrackerError('INVALID_FACT', `Only suspected bugs are confirmed or dismissed; ${evidenceHandle(record)} is ${record.signal} evidence.`)
+  if (record.status === 'confirmed' && verdict === 'dismissed') throw new TrackerError('INVALID_FACT', `${evidenceHandle(record)} was confirmed as a bug already; a confirmed bug stays.`)
+  const base = { at, setup: record.setup, project: record.project }
+  const verdictFact: Fact = { ...base, id: verdictFactId(record.id, verdict), kind: 'verdict', evidence: record.id, verdict, ...(note === undefined ? {} : { note }) }
+  if (verdict === 'dismissed') return [verdictFact]
+  const text = note ?? `confirmed suspected bug: ${record.source.slice(0, 7)} ${record.subject ?? ''} fixed lines of it`.trim()
+  return [verdictFact, { ...base, id: confirmedBugFactId(record.id), kind: 'bug', by: 'user', commit: record.commit, note: text }]
+}
+
+/**
+ * Evidence per setup (see `summariseEvidence`), in the scanned projects (or one of them), for the
+ * setups the filter passes: the sample is each setup's tracked commits in those projects.
+ */
+export async function evidenceSummaries(store: TrackerStore, query: SetupFilter & { readonly project?: string | undefined } = {}): Promise<EvidenceSummary[]> {
+  const scanned = (await store.listMigrations())
+    .filter((record) => record.kind === 'evidence-scan' && (query.project === undefined || record.source === query.project))
+    .map((record) => record.source)
+  const commits = new Map<string, number>()
+  for (const project of scanned) {
+    for (const ref of await store.findCommitRefs({ project, order: 'any', ...(query.setup === undefined ? {} : { setup: query.setup }) })) {
+      commits.set(ref.setup, (commits.get(ref.setup) ?? 0) + 1)
+    }
+  }
+  const records = (await listEvidence(store, {
+    ...(query.setup === undefined ? {} : { setup: query.setup }),
+    ...(query.project === undefined ? {} : { project: query.project }),
+  })).filter((record) => scanned.includes(record.project))
+  return summariseEvidence(records, commits).filter((summary) => matchesSetupFilter(summary.setup, query))
+}

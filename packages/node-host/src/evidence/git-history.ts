@@ -1,0 +1,64 @@
+import type { GitCallOptions } from './git-process.js'
+import { gitOutput, gitRecords } from './git-process.js'
+
+/** One commit of a history, as `git log` gives it. */
+export interface GitCommit {
+  readonly hash: string
+  readonly parents: readonly string[]
+  /** Committer time, ISO 8601 UTC. */
+  readonly at: string
+  readonly author: string
+  readonly subject: string
+  readonly message: string
+}
+
+const FIELD = '\u001f'
+const RECORD = '\u001e'
+
+/**
+ * The commits of a revision range (e.g. `HEAD`, `<last scanned>..HEAD`), oldest first, streamed.
+ * @throws {NodeHostError} GIT_FAILED or CANCELLED.
+ */
+export async function* readHistory(folder: string, range: string, options: GitCallOptions = {}): AsyncGenerator<GitCommit> {
+  const format = ['%H', '%P', '%cI', '%ae', '%s', '%B'].join('%x1f') + '%x1e'
+  for await (const record of gitRecords(folder, ['log', '--reverse', '--topo-order', `--format=${format}`, range, '--'], RECORD, options)) {
+    const [hash, parents, at, author, subject, message] = record.replace(/^\n/, '').split(FIELD)
+    if (hash === undefined || hash === '') continue
+    yield {
+      hash,
+      parents: (parents ?? '').split(' ').filter((parent) => parent !== ''),
+      at: new Date(at ?? '').toISOString(),
+      author: author ?? '',
+      subject: subject ?? '',
+      message: message ?? '',
+    }
+  }
+}
+
+/** HEAD's full hash, or undefined when the folder has no repository or no commit. Never throws but CANCELLED. */
+export async function resolveHead(folder: string, options: GitCallOptions = {}): Promise<string | undefined> {
+  try {
+    return (await gitOutput(folder, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], options)).trim() || undefined
+  } catch (error) {
+    if ((error as { code?: string }).code === 'CANCELLED') throw error
+    return undefined
+  }
+}
+
+/** True when `ancestor` is reachable from `descendant` (both known commits). */
+export async function isAncestor(folder: string, ancestor: string, descendant: string, options: GitCallOptions = {}): Promise<boolean> {
+  try {
+    await gitOutput(folder, ['merge-base', '--is-ancestor', ancestor, descendant], options)
+    return true
+  } catch (error) {
+    if ((error as { code?: string }).code === 'CANCELLED') throw error
+    return false
+  }
+}
+
+/** Every file path at a commit. */
+export async function filesAt(folder: string, commit: string, options: GitCallOptions = {}): Promise<Set<string>> {
+  const files = new Set<string>()
+  for await (const path of gitRecords(folder, ['ls-tree', '-r', '--name-only', '-z', commit], '\u0000', options)) if (path !== '') files.add(path)
+  return files
+}

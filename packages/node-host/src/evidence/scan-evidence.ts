@@ -1,0 +1,304 @@
+import { resolve } from 'node:path'
+import type { CommitRef, EvidenceFact, Fact, FixPattern, TrackerStore, VerdictFact } from '@agent-tracker/core'
+import { DEFAULT_FIX_PATTERNS, evidenceFactId, matchFixPattern, revertedCommit, verdictFactId } from '@agent-tracker/core'
+import { NodeHostError } from '../errors.js'
+import { blameOrigins } from './blame.js'
+import type { ChangeLimits } from './fix-diff.js'
+import { changedLines } from './fix-diff.js'
+import type { GitCommit } from './git-history.js'
+import { filesAt, isAncestor, readHistory, resolveHead } from './git-history.js'
+import { blameFilesAt, commitAdditions, followRenames, renamesSince } from './survival.js'
+import { inverseReverts } from './inverse-diff.js'
+
+/** Options of {@link scanEvidence}. */
+export interface ScanEvidenceOptions {
+  /** Commit-message patterns that mark a fix; default {@link DEFAULT_FIX_PATTERNS}. */
+  readonly fixPatterns?: readonly FixPattern[]
+  /** A fix touching more files or lines than these is skipped (too large to blame usefully); default 50 files, 2,000 lines. */
+  readonly limits?: Partial<ChangeLimits>
+  /** Ages at which survival is measured, in days; default 7 and 30. */
+  readonly survivalDays?: readonly number[]
+  /** Scan the whole history again instead of only what is new since the last scan. */
+  readonly full?: boolean
+  /** The time survival ages are measured against; default now. */
+  readonly now?: () => Date
+  readonly signal?: AbortSignal
+  /** Progress: the step, and how far it is. */
+  readonly onProgress?: (step: string, done: number, total?: number) => void
+}
+
+/** What a scan of one project found and recorded. */
+export interface EvidenceScan {
+  readonly project: string
+  readonly head: string
+  /** `full`: the whole history; `incremental`: commits since the last scan. */
+  readonly mode: 'full' | 'incremental'
+  /** Commits read from git, and how many of them are tracked agent commits. */
+  readonly commitsRead: number
+  readonly tracked: number
+  /** Fix commits blamed, and those skipped as formatting-only or too large. */
+  readonly fixesBlamed: number
+  readonly fixesSkipped: number
+  /** Evidence found, by signal, and how much of it was new. */
+  readonly suspectedBugs: number
+  readonly reverts: number
+  readonly survival: number
+  /** Agent commits whose lines the same setup rewrote within {@link CHURN_DAYS} days. */
+  readonly churn: number
+  readonly recorded: number
+  /** Evidence a rewritten history no longer supports, retracted now. */
+  readonly retracted: number
+}
+
+const SCAN_PREFIX = 'evidence-scan:'
+/** Fixes blamed at once. */
+const FIX_CONCURRENCY = 3
+const DAY_MS = 24 * 60 * 60 * 1000
+/** Lines an agent commit added that the same setup rewrote within this many days are churn. */
+export const CHURN_DAYS = 3
+
+/**
+ * Reads a project's git history and records evidence about its tracked agent commits: reverts
+ * (`This reverts commit …`, or a later commit whose diff is exactly the commit's inverse), suspected bugs (fix commits whose changed or deleted lines blame,
+ * at the fix's parent, to an agent commit: SZZ) and survival (the share of a commit's added lines
+ * still there at HEAD once it is 7 and 30 days old) and churn (lines the same setup rewrote
+ * within {@link CHURN_DAYS} days: its later tracked commits' changed lines, blamed like a fix's). Incremental: only commits after the last
+ * scanned HEAD, unless the history was rewritten (then everything, retracting what no longer holds).
+ * Evidence ids come from the commits, so nothing is recorded twice.
+ * @throws {NodeHostError} NOT_A_REPOSITORY, GIT_FAILED, CANCELLED; the store's errors.
+ */
+export async function scanEvidence(store: TrackerStore, folder: string, options: ScanEvidenceOptions = {}): Promise<EvidenceScan> {
+  const project = resolve(folder)
+  const git = { signal: options.signal }
+  const progress = options.onProgress ?? (() => undefined)
+  const head = await resolveHead(project, git)
+  if (head === undefined) throw new NodeHostError('NOT_A_REPOSITORY', `${project} is not a git repository with a commit; evidence comes from a project's git history.`, { folder: project })
+  const limits: ChangeLimits = { maxFiles: options.limits?.maxFiles ?? 50, maxLines: options.limits?.maxLines ?? 2000 }
+  const patterns = options.fixPatterns ?? DEFAULT_FIX_PATTERNS
+
+  const refs = await store.findCommitRefs({ project, order: 'oldest' })
+  const tracked = new Map<string, CommitRef>(refs.map((ref) => [ref.hash, ref]))
+  const scanId = `${SCAN_PREFIX}${project}`
+  const last = (await store.listMigrations()).find((record) => record.id === scanId)
+  const resumable = options.full !== true && last?.cursor !== undefined && (await isAncestor(project, last.cursor, head, git))
+  const full = !resumable
+  const rewritten = last?.cursor !== undefined && !resumable && options.full !== true
+
+  const facts: Fact[] = []
+  const found = new Set<string>()
+  const reachable = new Set<string>()
+  let commitsRead = 0
+  let fixesBlamed = 0
+  let fixesSkipped = 0
+  const add = (fact: EvidenceFact): void => {
+    found.add(fact.id)
+    facts.push(fact)
+  }
+  const resolveTracked = (hash: string): CommitRef | undefined => tracked.get(hash) ?? (hash.length < 40 ? refs.find((ref) => ref.hash.startsWith(hash)) : undefined)
+
+  const cursor = full ? undefined : last.cursor
+  const range = cursor === undefined ? head : `${cursor}..${head}`
+  const fixes: { commit: GitCommit; pattern: string }[] = []
+  const others: GitCommit[] = []
+  for await (const commit of readHistory(project, range, git)) {
+    commitsRead += 1
+    reachable.add(commit.hash)
+    if (commitsRead % 100 === 0) progress('history', commitsRead)
+    if (commit.parents.length !== 1) continue
+    const reverted = revertedCommit(commit.message)
+    if (reverted !== undefined) {
+      const origin = resolveTracked(reverted)
+      if (origin !== undefined && origin.hash !== commit.hash) add(revertFact(project, origin, commit, 'This reverts commit'))
+      continue
+    }
+    others.push(commit)
+    const pattern = matchFixPattern(commit.message, patterns)
+    if (pattern !== undefined) fixes.push({ commit, pattern })
+  }
+  progress('history', commitsRead, commitsRead)
+  // Reverts without the message: a later commit whose diff is exactly the inverse of an agent commit's.
+  const byHash = new Map(others.map((commit) => [commit.hash, commit]))
+  for (const [reverter, origin] of await inverseReverts(project, others, refs, git)) {
+    const commit = byHash.get(reverter)
+    const ref = tracked.get(origin)
+    if (commit !== undefined && ref !== undefined) add(revertFact(project, ref, commit, 'inverse diff'))
+  }
+  // Churn: a tracked commit that follows one of the same setup within CHURN_DAYS is blamed too.
+  const bySetup = new Map<string, CommitRef[]>()
+  for (const ref of refs) bySetup.set(ref.setup, [...(bySetup.get(ref.setup) ?? []), ref])
+  const churnOf = (commit: GitCommit): CommitRef | undefined => {
+    const ref = tracked.get(commit.hash)
+    if (ref === undefined) return undefined
+    const since = new Date(Date.parse(ref.at) - CHURN_DAYS * DAY_MS).toISOString()
+    return (bySetup.get(ref.setup) ?? []).some((other) => other.hash !== ref.hash && other.at >= since && other.at <= ref.at) ? ref : undefined
+  }
+  const fixHashes = new Set(fixes.map(({ commit }) => commit.hash))
+  const rewrites = others.filter((commit) => !fixHashes.has(commit.hash) && churnOf(commit) !== undefined)
+  const toBlame = [...fixes.map(({ commit }) => commit), ...rewrites]
+  // Fixes are blamed a few at a time: each is a diff and a blame per file, mostly waiting on git.
+  let blamed = 0
+  const blames = await inPool(toBlame, FIX_CONCURRENCY, async (commit) => {
+    const outcome = await blameFix(project, commit, limits, git)
+    progress('fixes', ++blamed, toBlame.length)
+    return outcome
+  })
+  const outcomes = blames.slice(0, fixes.length)
+  toBlame.forEach((commit, index) => {
+    const ref = churnOf(commit)
+    const outcome = blames[index]
+    if (ref === undefined || outcome === undefined) return
+    for (const [origin, { lines, files }] of outcome) {
+      const earlier = tracked.get(origin)
+      if (earlier?.setup !== ref.setup || origin === commit.hash || Date.parse(ref.at) - Date.parse(earlier.at) > CHURN_DAYS * DAY_MS) continue
+      add(churnFact(project, earlier, commit, lines, files))
+    }
+  })
+  fixes.forEach(({ commit, pattern }, index) => {
+    const outcome = outcomes[index]
+    if (outcome === undefined) {
+      fixesSkipped += 1
+      return
+    }
+    fixesBlamed += 1
+    for (const [origin, { lines, files }] of outcome) {
+      const ref = tracked.get(origin)
+      if (ref === undefined || origin === commit.hash) continue
+      add(suspectedBugFact(project, ref, commit, pattern, lines, files))
+    }
+  })
+
+  const now = (options.now ?? (() => new Date()))()
+  const survival = await measureSurvival(store, project, head, refs, full ? reachable : undefined, options.survivalDays ?? [7, 30], now, git, progress)
+  for (const fact of survival) add(fact)
+
+  const retractions = rewritten ? await retract(store, project, found, now) : []
+  const recorded = await applyInBatches(store, [...facts, ...retractions])
+  await store.recordMigration({
+    id: scanId, kind: 'evidence-scan', source: project, cursor: head, at: now.toISOString(),
+    migrated: recorded, skipped: facts.length + retractions.length - recorded, errors: 0,
+  })
+  return {
+    project, head, mode: full ? 'full' : 'incremental', commitsRead, tracked: refs.length, fixesBlamed, fixesSkipped,
+    suspectedBugs: facts.filter((fact) => fact.kind === 'evidence' && fact.signal === 'suspected-bug').length,
+    reverts: facts.filter((fact) => fact.kind === 'evidence' && fact.signal === 'revert').length,
+    survival: survival.length,
+    churn: facts.filter((fact) => fact.kind === 'evidence' && fact.signal === 'churn').length,
+    recorded,
+    retracted: retractions.length,
+  }
+}
+
+/** Blames what a fix changed at its parent: lines and files per origin commit; undefined when skipped. */
+async function blameFix(project: string, fix: GitCommit, limits: ChangeLimits, git: { signal: AbortSignal | undefined }): Promise<Map<string, { lines: number; files: string[] }> | undefined> {
+  const parent = fix.parents[0]
+  if (parent === undefined) return undefined
+  const changed = await changedLines(project, parent, fix.hash, limits, git)
+  if (typeof changed === 'string') return undefined
+  const origins = new Map<string, { lines: number; files: string[] }>()
+  for (const file of changed.files) {
+    for (const [origin, lines] of await blameOrigins(project, parent, file.path, file.ranges, git)) {
+      const entry = origins.get(origin) ?? { lines: 0, files: [] }
+      entry.lines += lines
+      if (!entry.files.includes(file.path)) entry.files.push(file.path)
+      origins.set(origin, entry)
+    }
+  }
+  return origins
+}
+
+function suspectedBugFact(project: string, ref: CommitRef, fix: GitCommit, pattern: string, lines: number, files: readonly string[]): EvidenceFact {
+  return {
+    id: evidenceFactId('suspected-bug', project, ref.hash, fix.hash), kind: 'evidence', signal: 'suspected-bug',
+    at: fix.at, setup: ref.setup, project, commit: ref.hash, source: fix.hash, subject: fix.subject, files: [...files].sort(), lines, pattern,
+  }
+}
+
+function churnFact(project: string, ref: CommitRef, rewrite: GitCommit, lines: number, files: readonly string[]): EvidenceFact {
+  return {
+    id: evidenceFactId('churn', project, ref.hash, rewrite.hash), kind: 'evidence', signal: 'churn',
+    at: rewrite.at, setup: ref.setup, project, commit: ref.hash, source: rewrite.hash, subject: rewrite.subject, files: [...files].sort(), lines,
+  }
+}
+
+function revertFact(project: string, ref: CommitRef, revert: GitCommit, pattern: 'This reverts commit' | 'inverse diff'): EvidenceFact {
+  return {
+    id: evidenceFactId('revert', project, ref.hash, revert.hash), kind: 'evidence', signal: 'revert',
+    at: revert.at, setup: ref.setup, project, commit: ref.hash, source: revert.hash, subject: revert.subject, pattern,
+  }
+}
+
+/**
+ * Survival facts for the tracked commits old enough for each age and not yet measured: the lines
+ * each added, and how many of them HEAD still has (blaming each file involved once).
+ */
+async function measureSurvival(
+  store: TrackerStore, project: string, head: string, refs: readonly CommitRef[], reachable: ReadonlySet<string> | undefined,
+  ages: readonly number[], now: Date, git: { signal: AbortSignal | undefined }, progress: (step: string, done: number, total?: number) => void,
+): Promise<EvidenceFact[]> {
+  const due = refs.flatMap((ref) => ages.filter((days) => Date.parse(ref.at) + days * DAY_MS <= now.getTime()).map((days) => ({ ref, days, id: evidenceFactId('survival', project, ref.hash, head, days) })))
+  if (due.length === 0) return []
+  const known = await store.knownFactIds(due.map((entry) => entry.id))
+  const open: typeof due = []
+  for (const entry of due) {
+    if (known.has(entry.id)) continue
+    const inHistory = reachable === undefined ? await isAncestor(project, entry.ref.hash, head, git) : reachable.has(entry.ref.hash)
+    if (inHistory) open.push(entry)
+  }
+  if (open.length === 0) return []
+  const additions = await commitAdditions(project, [...new Set(open.map((entry) => entry.ref.hash))], git)
+  const oldest = open.reduce((min, entry) => (entry.ref.at < min ? entry.ref.at : min), open[0]?.ref.at ?? now.toISOString())
+  const renames = await renamesSince(project, head, oldest, git)
+  const present = await filesAt(project, head, git)
+  const pathsOf = (hash: string, at: string): string[] => (additions.get(hash)?.files ?? []).map((path) => followRenames(path, at, renames)).filter((path) => present.has(path))
+  const wanted = new Set(open.flatMap((entry) => pathsOf(entry.ref.hash, entry.ref.at)))
+  let blamed = 0
+  const counts = await blameFilesAt(project, head, wanted, git, () => {
+    progress('survival', ++blamed, wanted.size)
+  })
+  return open.flatMap(({ ref, days, id }) => {
+    const added = additions.get(ref.hash)?.added ?? 0
+    if (added === 0) return []
+    const surviving = Math.min(added, pathsOf(ref.hash, ref.at).reduce((sum, path) => sum + (counts.get(path)?.get(ref.hash) ?? 0), 0))
+    const fact: EvidenceFact = {
+      id, kind: 'evidence', signal: 'survival', at: new Date(Date.parse(ref.at) + days * DAY_MS).toISOString(),
+      setup: ref.setup, project, commit: ref.hash, source: head, days, added, surviving,
+    }
+    return [fact]
+  })
+}
+
+/** Retractions of the project's open suspected bugs and reverts that a full rescan no longer found. */
+async function retract(store: TrackerStore, project: string, found: ReadonlySet<string>, now: Date): Promise<VerdictFact[]> {
+  const known = await store.find('evidence', { project, order: 'oldest' })
+  return known
+    .filter((record) => record.status === 'open' && record.signal !== 'survival' && !found.has(record.id))
+    .map((record) => ({
+      id: verdictFactId(record.id, 'retracted'), kind: 'verdict', verdict: 'retracted', evidence: record.id,
+      at: now.toISOString(), setup: record.setup, project, note: 'the rewritten history no longer has the commits it rests on',
+    }))
+}
+
+/** Applies facts a thousand at a time; returns how many the store applied (repeats are not). */
+async function applyInBatches(store: TrackerStore, facts: readonly Fact[]): Promise<number> {
+  let applied = 0
+  for (let start = 0; start < facts.length; start += 1000) {
+    const result = await store.applyFacts(facts.slice(start, start + 1000))
+    applied += result.deferred ? result.accepted : result.applied
+  }
+  return applied
+}
+
+/** Maps items through `work`, at most `size` at a time, keeping their order. */
+async function inPool<T, R>(items: readonly T[], size: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length)
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++
+      const item = items[index]
+      if (item !== undefined) results[index] = await work(item)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker))
+  return results
+}
