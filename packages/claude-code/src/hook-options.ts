@@ -17,6 +17,8 @@ export interface HookOptions {
   readonly envProtection?: boolean | undefined
   /** How long the Stop hook waits for Claude Code to write its final response; default 300 ms. */
   readonly stopWaitMs?: number | undefined
+  /** How long `PreToolUse` waits for the transcript to name the model of a session that names none yet; default 3000 ms. */
+  readonly modelWaitMs?: number | undefined
   /** Prices responses (Claude Code records no cost); default the price catalogue. */
   readonly estimator?: CostEstimator | undefined
   readonly now?: (() => Date) | undefined

@@ -21,10 +21,28 @@ export async function preToolUseHook(input: HookInput, options: HookOptions): Pr
   const first = guardToolCall(call, { ...policy, enforceHalt: 'off' })
   if (first.action === 'block') return denyToolCall(first.message)
   if (options.enforceHalt === 'off') return { exitCode: 0 }
-  const setup = hookSetup(input, options, typeof input.fields.tool_use_id === 'string' ? input.fields.tool_use_id : undefined)
+  const setup = await awaitSetup(input, options, typeof input.fields.tool_use_id === 'string' ? input.fields.tool_use_id : undefined)
   const verdict = setup === undefined ? first : guardToolCall({ ...call, status: await statusOf(setup, options) }, policy)
   if (verdict.action === 'block') return denyToolCall(verdict.message)
   return verdict.action === 'warn' ? warnUser(verdict.message) : { exitCode: 0 }
+}
+
+/** How long a first tool call of a session waits for the transcript to name its model. */
+const MODEL_WAIT_MS = 3000
+
+/**
+ * The setup making the call. Claude Code may run the hook before its transcript holds the response
+ * that asked for the call (it writes the transcript on its own schedule, later on a busy machine):
+ * in a session whose transcript names no model yet, the hook waits for it rather than let a halted
+ * setup's first call through unchecked.
+ */
+async function awaitSetup(input: HookInput, options: HookOptions, toolUseId: string | undefined): Promise<string | undefined> {
+  const deadline = Date.now() + (options.modelWaitMs ?? MODEL_WAIT_MS)
+  for (;;) {
+    const setup = hookSetup(input, options, toolUseId)
+    if (setup !== undefined || input.transcriptPath === undefined || Date.now() >= deadline) return setup
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
 }
 
 /** The setup's status from the database (one record read, without opening the store); undefined when it or the database is not there yet. */

@@ -72,6 +72,28 @@ describe('the Claude Code hook', () => {
     expect(await session.call('toolu_4', 'Bash', { command: 'ls' }, () => bash(repo, 'ls'))).toEqual({ exitCode: 0 })
   })
 
+  it('waits for the transcript to name the model of a new session, so a halted setup’s first call is not let through unchecked', async () => {
+    const repo = gitRepository(tempFolder('repo-'))
+    const databasePath = join(tempFolder('db-'), 'tracker.lmdb')
+    const first = new HookSession('s6', repo, databasePath)
+    await first.call('toolu_1', 'Bash', { command: 'true' }, () => bash(repo, 'true'))
+    for (const note of ['broke it', 'broke it again']) await first.send('UserPromptSubmit', { prompt: `/bug ${note}` })
+    // A new session whose hook runs before Claude Code wrote the response asking for the call.
+    const next = new HookSession('s7', repo, databasePath)
+    const call = { tool_name: 'Bash', tool_input: { command: 'ls' }, tool_use_id: 'toolu_9' }
+    const early = next.send('PreToolUse', call)
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    next.transcript.response('msg_toolu_9', [{ type: 'tool_use', id: 'toolu_9', name: 'Bash', input: call.tool_input }])
+    next.transcript.write(next.transcriptPath)
+    expect((await early).stdout).toContain(`agent-tracker blocked this Bash call. ${SETUP} is halted`)
+    // The wait is bounded: a transcript that never names a model lets the call through after it.
+    const silent = new HookSession('s8', repo, databasePath)
+    const started = Date.now()
+    const reply = await runClaudeCodeHook(JSON.stringify({ session_id: 's8', transcript_path: silent.transcriptPath, cwd: repo, hook_event_name: 'PreToolUse', ...call }), { ...silent.options, modelWaitMs: 200 })
+    expect(reply).toEqual({ exitCode: 0 })
+    expect(Date.now() - started).toBeGreaterThanOrEqual(200)
+  })
+
   it("takes the user's /grade from the prompt, keeping it from the model; other prompts pass untouched", async () => {
     const repo = gitRepository(tempFolder('repo-'))
     const session = new HookSession('s3', repo, join(tempFolder('db-'), 'tracker.lmdb'))
