@@ -1,81 +1,175 @@
-import { randomUUID } from 'node:crypto'
-import { createReadStream } from 'node:fs'
+import { createReadStream, statSync } from 'node:fs'
 import { resolve } from 'node:path'
-import type { Fact } from '@agent-tracker/core'
-import { validateFact } from '@agent-tracker/core'
+import type { Fact, SkippedFact } from '@agent-tracker/core'
+import { REPEAT, validateFact } from '@agent-tracker/core'
+import { isLmdbStoreError } from '@agent-tracker/lmdb-store'
 import { CliError, EXIT } from '../cli-error.js'
 import { describeFailure } from '../describe-failure.js'
 import type { CommandContext } from '../context.js'
+import { numberedLines } from '../ingest/json-lines.js'
+import { lineFactId } from '../ingest/line-fact-id.js'
 
 const BATCH = 1000
+
+/** A line that was not stored, and why. */
+export interface IngestedLine {
+  readonly line: number
+  readonly message: string
+}
 
 /** What `ingest` did. */
 export interface IngestSummary {
   readonly lines: number
   readonly ingested: number
+  /** Facts already stored (same id): sent or ingested before. */
   readonly repeats: number
-  readonly rejected: readonly { readonly line: number; readonly message: string }[]
+  /** The last line of the last batch written: everything up to it is stored. */
+  readonly lastCommittedLine: number
+  /** Lines that were not facts, or failed a check: nothing from them was stored. */
+  readonly rejected: readonly IngestedLine[]
+  /** Facts that were valid but changed nothing (e.g. a grade for a commit never recorded). */
+  readonly ignored: readonly IngestedLine[]
+  /** Set when a signal stopped the run early. */
+  readonly interrupted?: NodeJS.Signals
 }
+
+const SIGNAL_CODES: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 }
 
 /**
  * `ingest`: one fact per JSON line on stdin (or `--file`), the way other agent hosts feed the
- * tracker. Bad lines are reported by number; every good line is stored, in batches.
+ * tracker. Every fact has a stable id (its own, or one derived from the line), so ingesting the
+ * same input again stores nothing twice. Bad lines are reported by number and skipped; every good
+ * line is stored, in batches, each at once. Stopped by a signal, it says up to which line the
+ * input is stored.
  */
 export async function ingestCommand(ctx: CommandContext, options: { file?: string }): Promise<number> {
-  const input = options.file === undefined ? ctx.io.stdin : createReadStream(resolve(ctx.io.cwd, options.file), 'utf8')
-  if (options.file === undefined && ctx.io.stdin.isTTY === true) {
-    throw new CliError('NO_INPUT', 'ingest reads JSON lines from stdin: pipe them in (some-host | agent-tracker ingest) or pass --file <path>.', EXIT.usage)
-  }
+  const input = openInput(ctx, options.file)
   const store = ctx.openStore('write')
-  const rejected: { line: number; message: string }[] = []
-  let pending: Fact[] = []
+  const rejected: IngestedLine[] = []
+  const ignored: IngestedLine[] = []
+  let pending: { line: number; fact: Fact }[] = []
   let lines = 0
   let ingested = 0
   let repeats = 0
+  let lastCommittedLine = 0
+  let interrupted: NodeJS.Signals | undefined
   const progress = ctx.progress('Ingesting')
+  const noteSkipped = (skipped: readonly SkippedFact[], lineOf: ReadonlyMap<string, number>): void => {
+    for (const { id, reason } of skipped) {
+      if (reason === REPEAT) repeats += 1
+      else ignored.push({ line: lineOf.get(id) ?? 0, message: reason })
+    }
+  }
+  const write = async (batch: readonly { line: number; fact: Fact }[]): Promise<void> => {
+    const result = await store.applyFacts(batch.map((entry) => entry.fact))
+    ingested += result.applied
+    noteSkipped(result.deferred ? [] : result.skipped, new Map(batch.map((entry) => [entry.fact.id, entry.line])))
+  }
   const flush = async (): Promise<void> => {
     if (pending.length === 0) return
-    const result = await store.applyFacts(pending)
-    ingested += result.applied
-    repeats += result.skipped.length
+    const batch = pending
     pending = []
+    try {
+      await write(batch)
+    } catch (error) {
+      if (!isItemError(error)) throw stoppedAt(error, lastCommittedLine)
+      // One extreme line must not sink its batch: write the lines one by one to find it.
+      await writeOneByOne(batch, write, rejected, lastCommittedLine)
+    }
+    lastCommittedLine = batch.at(-1)?.line ?? lastCommittedLine
     progress.update(lines, undefined, `${String(ingested)} stored`)
   }
+  const stop = (signal: NodeJS.Signals): void => {
+    interrupted = signal
+    if ('destroy' in input && typeof input.destroy === 'function') input.destroy()
+  }
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP']
+  for (const signal of signals) process.once(signal, stop)
   try {
-    for await (const text of linesOf(input)) {
-      lines += 1
-      if (text.trim() === '') continue
-      try {
-        pending.push(validateFact(JSON.parse(text), { newId: randomUUID, now: () => new Date() }))
-      } catch (error) {
-        const message = error instanceof SyntaxError ? `not valid JSON (${error.message})` : describeFailure(error).message
-        rejected.push({ line: lines, message })
+    try {
+      for await (const { line, text } of numberedLines(input)) {
+        lines = line
+        if (text.trim() === '') continue
+        try {
+          pending.push({ line, fact: validateFact(JSON.parse(text), { newId: () => lineFactId(line, text), now: () => new Date() }) })
+        } catch (error) {
+          const message = error instanceof SyntaxError ? `not valid JSON (${error.message})` : describeFailure(error).message
+          rejected.push({ line, message })
+        }
+        if (pending.length >= BATCH) await flush()
+        if (interrupted !== undefined) break
       }
-      if (pending.length >= BATCH) await flush()
+    } catch (error) {
+      // A stream destroyed by the signal handler ends with a premature close: not a failure.
+      if (interrupted === undefined) throw error
     }
     await flush()
   } finally {
+    for (const signal of signals) process.removeListener(signal, stop)
     progress.stop()
   }
-  const summary: IngestSummary = { lines, ingested, repeats, rejected }
-  ctx.print(summary, () => {
-    const head = `Ingested ${String(ingested)} fact(s) from ${String(lines)} line(s)${repeats > 0 ? `; ${String(repeats)} repeat(s) already recorded were skipped` : ''}.`
-    if (rejected.length === 0) return head
-    return [head, ctx.colours.red(`${String(rejected.length)} line(s) rejected (nothing from them was stored):`), ...rejected.map((r) => `  line ${String(r.line)}: ${r.message}`)].join('\n')
-  })
+  const summary: IngestSummary = { lines, ingested, repeats, lastCommittedLine, rejected, ignored, ...(interrupted === undefined ? {} : { interrupted }) }
+  ctx.print(summary, () => renderSummary(ctx, summary))
+  if (interrupted !== undefined) return SIGNAL_CODES[interrupted] ?? EXIT.failure
   return rejected.length > 0 ? EXIT.failure : EXIT.ok
 }
 
-async function* linesOf(input: AsyncIterable<string | Buffer>): AsyncGenerator<string> {
-  let rest = ''
-  for await (const chunk of input) {
-    rest += typeof chunk === 'string' ? chunk : chunk.toString('utf8')
-    let newline = rest.indexOf('\n')
-    while (newline !== -1) {
-      yield rest.slice(0, newline).replace(/\r$/, '')
-      rest = rest.slice(newline + 1)
-      newline = rest.indexOf('\n')
+function openInput(ctx: CommandContext, file: string | undefined): AsyncIterable<string | Buffer> {
+  if (file === undefined) {
+    if (ctx.io.stdin.isTTY === true) {
+      throw new CliError('NO_INPUT', 'ingest reads JSON lines from stdin: pipe them in (some-host | agent-tracker ingest) or pass --file <path>.', EXIT.usage)
+    }
+    return ctx.io.stdin
+  }
+  const path = resolve(ctx.io.cwd, file)
+  let isFile = false
+  try {
+    isFile = statSync(path).isFile()
+  } catch {
+    throw new CliError('NO_INPUT', `--file ${file}: no such file (looked for ${path}). Give a file of JSON lines, or pipe them to stdin.`, EXIT.usage)
+  }
+  if (!isFile) throw new CliError('NO_INPUT', `--file ${file}: ${path} is not a file. Give a file of JSON lines, or pipe them to stdin.`, EXIT.usage)
+  return createReadStream(path)
+}
+
+/** True for an error one fact can cause (a value the database refuses); false for the database's own state (full, unwritable, closed). */
+function isItemError(error: unknown): boolean {
+  if (isLmdbStoreError(error, 'DATABASE_UNWRITABLE')) return error.details.reason === 'write'
+  if (isLmdbStoreError(error)) return false
+  return !(error instanceof CliError)
+}
+
+/** Lines of one batch written alone; those that fail are rejected. Gives up when the database itself fails every write. */
+async function writeOneByOne(batch: readonly { line: number; fact: Fact }[], write: (batch: readonly { line: number; fact: Fact }[]) => Promise<void>, rejected: IngestedLine[], lastCommittedLine: number): Promise<void> {
+  let failedInARow = 0
+  let committed = lastCommittedLine
+  for (const entry of batch) {
+    try {
+      await write([entry])
+      failedInARow = 0
+      committed = entry.line
+    } catch (error) {
+      failedInARow += 1
+      if (!isItemError(error) || failedInARow >= 10) throw stoppedAt(error, committed)
+      rejected.push({ line: entry.line, message: describeFailure(error).message })
     }
   }
-  if (rest !== '') yield rest
+}
+
+/** The error of a write that stopped the ingest, saying how far the input is stored. */
+function stoppedAt(error: unknown, lastCommittedLine: number): CliError {
+  const failure = describeFailure(error)
+  const stored = lastCommittedLine === 0 ? 'No line was stored.' : `Lines 1–${String(lastCommittedLine)} are stored.`
+  return new CliError(failure.code, `${failure.message} ${stored} Fix this and run the same input again: lines already stored are skipped as repeats.`, failure.exitCode, { cause: error })
+}
+
+function renderSummary(ctx: CommandContext, summary: IngestSummary): string {
+  const { lines, ingested, repeats, rejected, ignored } = summary
+  const out = [`Ingested ${String(ingested)} fact(s) from ${String(lines)} line(s)${repeats > 0 ? `; ${String(repeats)} repeat(s) already recorded were skipped` : ''}.`]
+  if (summary.interrupted !== undefined) {
+    out.push(ctx.colours.yellow(`Stopped by ${summary.interrupted}: lines 1–${String(summary.lastCommittedLine)} are stored. Run the same input again to finish: lines already stored are skipped as repeats.`))
+  }
+  if (ignored.length > 0) out.push(`${String(ignored.length)} fact(s) changed nothing:`, ...ignored.map((r) => `  line ${String(r.line)}: ${r.message}`))
+  if (rejected.length > 0) out.push(ctx.colours.red(`${String(rejected.length)} line(s) rejected (nothing from them was stored):`), ...rejected.map((r) => `  line ${String(r.line)}: ${r.message}`))
+  return out.join('\n')
 }

@@ -6,6 +6,7 @@ import type { Grade } from './grade.js'
 import { parseGrade } from './grade.js'
 import { parseSetupId } from './setup-id.js'
 import { toIsoTimestamp } from '../time/iso-timestamp.js'
+import { LIMITS, nestingDepth, utf8Bytes } from '../validation/limits.js'
 
 /** Providers for the fields a fact may omit on input. */
 export interface FactDefaults {
@@ -52,14 +53,14 @@ export function validateFact(input: unknown, defaults: FactDefaults = {}): Fact 
 
 /** A new object with the fields every fact has; `buildFact` adds the rest to it. */
 function base(fields: Fields, defaults: FactDefaults): FactBase {
-  const id = optionalText(fields, 'id') ?? defaults.newId?.()
+  const id = optionalText(fields, 'id', LIMITS.idBytes) ?? defaults.newId?.()
   if (id === undefined) throw invalidFact(fields.kind, 'field "id" is required: a non-empty string')
   const rawAt = fields.at ?? defaults.now?.()
   if (rawAt === undefined) throw invalidFact(fields.kind, 'field "at" is required: an ISO 8601 timestamp')
-  const setup = requiredText(fields, 'setup')
+  const setup = requiredText(fields, 'setup', LIMITS.keyPartBytes)
   parseSetupId(setup)
-  const session = optionalText(fields, 'session')
-  const made: { -readonly [K in keyof FactBase]: FactBase[K] } = { id, at: toIsoTimestamp(rawAt, 'field "at"'), setup, project: requiredText(fields, 'project') }
+  const session = optionalText(fields, 'session', LIMITS.keyPartBytes)
+  const made: { -readonly [K in keyof FactBase]: FactBase[K] } = { id, at: toIsoTimestamp(rawAt, 'field "at"'), setup, project: requiredText(fields, 'project', LIMITS.projectBytes) }
   if (session !== undefined) made.session = session
   return made
 }
@@ -73,15 +74,15 @@ function buildFact(kind: FactKind, f: Fields, b: FactBase): Fact {
   }
   switch (kind) {
     case 'tool_call':
-      fact.tool = requiredText(f, 'tool')
+      fact.tool = requiredText(f, 'tool', LIMITS.keyPartBytes)
       fact.ok = requiredBoolean(f, 'ok')
       set('exitCode', optionalInteger(f, 'exitCode'))
       break
     case 'command':
-      fact.command = requiredText(f, 'command')
+      fact.command = requiredText(f, 'command', LIMITS.keyPartBytes)
       break
     case 'commit':
-      fact.hash = requiredText(f, 'hash')
+      fact.hash = requiredText(f, 'hash', LIMITS.keyPartBytes)
       fact.message = optionalText(f, 'message') ?? ''
       set('task', optionalText(f, 'task'))
       break
@@ -95,7 +96,7 @@ function buildFact(kind: FactKind, f: Fields, b: FactBase): Fact {
       const by = party(f)
       if (agentGrade === undefined && userGrade === undefined) throw invalidFact(kind, 'needs "agentGrade" or "userGrade" (or both)')
       if (by === 'agent' && userGrade !== undefined) throw invalidFact(kind, 'an agent may not give a user grade: "userGrade" requires "by": "user"')
-      fact.commit = requiredText(f, 'commit')
+      fact.commit = requiredText(f, 'commit', LIMITS.keyPartBytes)
       fact.by = by
       set('agentGrade', agentGrade)
       set('userGrade', userGrade)
@@ -106,7 +107,7 @@ function buildFact(kind: FactKind, f: Fields, b: FactBase): Fact {
     }
     case 'bug':
       fact.by = party(f)
-      set('commit', optionalText(f, 'commit'))
+      set('commit', optionalText(f, 'commit', LIMITS.keyPartBytes))
       set('note', optionalText(f, 'note'))
       break
     case 'reinstate':
@@ -117,7 +118,8 @@ function buildFact(kind: FactKind, f: Fields, b: FactBase): Fact {
       if (extra !== undefined && (typeof extra !== 'object' || extra === null || Array.isArray(extra))) {
         throw invalidFact(kind, `field "extra" must be an object, got ${describeValue(extra)}`)
       }
-      fact.commit = requiredText(f, 'commit')
+      if (extra !== undefined) checkExtra(kind, extra)
+      fact.commit = requiredText(f, 'commit', LIMITS.keyPartBytes)
       set('task', optionalText(f, 'task'))
       set('agentNote', optionalText(f, 'agentNote'))
       set('userNote', optionalText(f, 'userNote'))
@@ -132,7 +134,7 @@ function buildFact(kind: FactKind, f: Fields, b: FactBase): Fact {
       break
     case 'usage':
       fact.tokens = tokens(f)
-      fact.cost = nonNegative(f, 'cost', 0)
+      fact.cost = nonNegative(f, 'cost', LIMITS.costPerMessage)
       set('message', optionalText(f, 'message'))
       break
   }
@@ -146,27 +148,42 @@ function tokens(f: Fields): TokenUsage {
   }
   const t = raw as Fields
   return {
-    input: nonNegative(t, 'input', 0, 'tokens.'),
-    output: nonNegative(t, 'output', 0, 'tokens.'),
-    reasoning: nonNegative(t, 'reasoning', 0, 'tokens.'),
-    cacheRead: nonNegative(t, 'cacheRead', 0, 'tokens.'),
-    cacheWrite: nonNegative(t, 'cacheWrite', 0, 'tokens.'),
+    input: nonNegative(t, 'input', LIMITS.tokensPerMessage, 'tokens.'),
+    output: nonNegative(t, 'output', LIMITS.tokensPerMessage, 'tokens.'),
+    reasoning: nonNegative(t, 'reasoning', LIMITS.tokensPerMessage, 'tokens.'),
+    cacheRead: nonNegative(t, 'cacheRead', LIMITS.tokensPerMessage, 'tokens.'),
+    cacheWrite: nonNegative(t, 'cacheWrite', LIMITS.tokensPerMessage, 'tokens.'),
   }
 }
 
-function requiredText(f: Fields, field: string): string {
-  const value = optionalText(f, field)
+function requiredText(f: Fields, field: string, maxBytes: number = LIMITS.textBytes): string {
+  const value = optionalText(f, field, maxBytes)
   if (value === undefined) throw invalidFact(f.kind, `field "${field}" is required: a non-empty string`)
   return value
 }
 
-function optionalText(f: Fields, field: string): string | undefined {
+function optionalText(f: Fields, field: string, maxBytes: number = LIMITS.textBytes): string | undefined {
   const value = f[field]
   if (value === undefined || value === null) return undefined
   if (typeof value !== 'string' || value.trim() === '') {
     throw invalidFact(f.kind, `field "${field}" must be a non-empty string, got ${describeValue(value)}`)
   }
+  checkLength(f, field, value, maxBytes)
   return value
+}
+
+function checkLength(f: Fields, field: string, value: string, maxBytes: number): void {
+  // Cheap first: a UTF-8 byte is at most one UTF-16 unit, and at most three bytes make one.
+  if (value.length * 3 <= maxBytes) return
+  const bytes = utf8Bytes(value)
+  if (bytes > maxBytes) throw invalidFact(f.kind, `field "${field}" is ${String(bytes)} bytes long; at most ${String(maxBytes)} bytes (UTF-8) are accepted`)
+}
+
+/** A legacy `extra` may hold anything JSON holds, but not nested past the limit nor larger than a note. */
+function checkExtra(kind: string, extra: object): void {
+  if (nestingDepth(extra) > LIMITS.depth) throw invalidFact(kind, `field "extra" nests deeper than ${String(LIMITS.depth)} levels`)
+  const bytes = utf8Bytes(JSON.stringify(extra))
+  if (bytes > LIMITS.textBytes) throw invalidFact(kind, `field "extra" is ${String(bytes)} bytes as JSON; at most ${String(LIMITS.textBytes)} are accepted`)
 }
 
 /** A free-text detail that may be empty or absent (as `''`). */
@@ -174,6 +191,7 @@ function detailText(f: Fields, field: string): string {
   const value = f[field]
   if (value === undefined || value === null) return ''
   if (typeof value !== 'string') throw invalidFact(f.kind, `field "${field}" must be a string, got ${describeValue(value)}`)
+  checkLength(f, field, value, LIMITS.textBytes)
   return value
 }
 
@@ -192,11 +210,12 @@ function optionalInteger(f: Fields, field: string): number | undefined {
   return value
 }
 
-function nonNegative(f: Fields, field: string, fallback: number, prefix = ''): number {
+/** A number from 0 to `max`; 0 when absent. */
+function nonNegative(f: Fields, field: string, max: number, prefix = ''): number {
   const value = f[field]
-  if (value === undefined || value === null) return fallback
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw invalidFact(undefined, `field "${prefix}${field}" must be a finite number ≥ 0, got ${describeValue(value)}`)
+  if (value === undefined || value === null) return 0
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > max) {
+    throw invalidFact(undefined, `field "${prefix}${field}" must be a number from 0 to ${String(max)}, got ${describeValue(value)}`)
   }
   return value
 }

@@ -12,8 +12,8 @@ export type SingleFact = Exclude<Fact, ToolCallFact>
 
 /**
  * The fact as it will be applied, or the reason it changes nothing: a commit already recorded in
- * its project, or a grade whose every given grade the commit already has (a grade repeating only
- * one of two is applied without it).
+ * its project, a grade for a commit not recorded in its project, or a grade whose every given
+ * grade the commit already has (a grade repeating only one of two is applied without it).
  */
 export function effectiveFact(overlay: PlanOverlay, fact: SingleFact): SingleFact | string {
   if (fact.kind === 'commit') {
@@ -22,6 +22,10 @@ export function effectiveFact(overlay: PlanOverlay, fact: SingleFact): SingleFac
   }
   if (fact.kind !== 'grade') return fact
   const retro = overlay.slot('retrospectives', fact.setup, fact.commit).record
+  // A grade needs its commit: one for a commit never recorded would plant an orphan retrospective.
+  if (overlay.slot('commits', fact.project, fact.commit).record === undefined) {
+    return `no commit ${fact.commit} is recorded in ${fact.project}; a grade needs its commit`
+  }
   const agentGrade = retro?.agentGrade === undefined ? fact.agentGrade : undefined
   const userGrade = retro?.userGrade === undefined ? fact.userGrade : undefined
   if (agentGrade === undefined && userGrade === undefined) {
