@@ -19,6 +19,8 @@ export const LIMITS = {
   tokensPerMessage: 1e9,
   /** Cost one message may report. */
   costPerMessage: 1e6,
+  /** Cost summed over a setup's life or a day. */
+  cost: 1e9,
   /** Any stored counter (commits, tool calls, tokens summed over a setup's life). */
   counter: 1e15,
   /** Skill points a setup may hold: each level needs ten times more experience than the last. */
