@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander'
 import type { CommandContext, CommonOptions } from './context.js'
 import type { Io } from './io.js'
+import { CliError, EXIT } from './cli-error.js'
 
 /**
  * Each command's module, loaded only when that command runs: `--help`, a usage error or one
@@ -110,8 +111,16 @@ export function buildProgram(io: Io, run: Runner, version: string): Command {
     .option('--setup <id>', 'the setup legacy journal files belong to (default: .agent/status.json agent_name, else build)')
     .option('--again', 'also repeat migrations that finished before (to pick up legacy data added since)')
     .action((dirs: string[], o: Opts & { setup?: string; again?: boolean }) => run(async (ctx) => (await load.migrate()).migrateCommand(ctx, dirs, o), o))
-  add('merge <db>', "add another agent-tracker database (e.g. another machine's) to this one", 'agent-tracker merge ~/Downloads/laptop.lmdb')
-    .action((other: string, o: Opts) => run(async (ctx) => (await load.merge()).mergeCommand(ctx, other), o))
+  add('merge [db]', "add another agent-tracker database (e.g. another machine's) to this one, recomputed from its facts; every merge can be undone", 'agent-tracker merge ~/Downloads/laptop.lmdb --dry-run')
+    .option('--dry-run', 'merge into a scratch copy and say what would change; change nothing')
+    .option('--undo <id>', 'put the database back as it was before that merge (its id is printed by the merge)')
+    .option('--force', 'with --undo: undo even though facts were recorded after the merge (they are lost)')
+    .action((other: string | undefined, o: Opts & { dryRun?: boolean; undo?: string; force?: boolean }) => run(async (ctx) => {
+      const merge = await load.merge()
+      if (o.undo !== undefined) return merge.undoMergeCommand(ctx, o.undo, o)
+      if (other === undefined) throw new CliError('USAGE', 'merge needs the database to merge from (agent-tracker merge <db>), or --undo <id>.', EXIT.usage)
+      return merge.mergeCommand(ctx, other, o)
+    }, o))
   reportFilters(add('export', 'export data as JSON, JSON lines or CSV (streamed: any size, little memory), or a report with charts as one HTML file; the filters narrow every format', 'agent-tracker export --format html --out report.html'))
     .requiredOption('--format <format>', 'json (one document), jsonl (one record per line: {"collection", "record"}), csv or html')
     .option('--out <file>', 'write to this file (default: stdout; report.html for html)')

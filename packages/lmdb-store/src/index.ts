@@ -1,3 +1,4 @@
+export { restoreBackup } from './backup.js'
 export type { DataFileCheck, DataFileLocation } from './data-file.js'
 export { checkDataFile, checkLockFile, locateDataFile } from './data-file.js'
 export { DEFAULT_DATABASE_SIZE, MAX_DATABASE_SIZE, MIN_DATABASE_SIZE, formatBytes, validateMaxDatabaseSize } from './database-size.js'

@@ -20,6 +20,9 @@ import type {
 import type { PlannedRecord } from '@agent-tracker/core/store'
 import { COLLECTIONS, SCHEMA_VERSION, validateFact } from '@agent-tracker/core'
 import { checkFactLogQuery, normaliseQuery, planFacts, planImport, withProfile } from '@agent-tracker/core/store'
+import { prepareBackupPlace } from './backup.js'
+import { locateDataFile } from './data-file.js'
+import { LmdbStoreError } from './errors.js'
 import { appendFactLog, createTransactionReader, lastFactSeq, putRecords } from './batch-writes.js'
 import { readFactLog } from './fact-log.js'
 import { MIGRATION_PREFIX, STRUCTURES_KEY, factIdKey, prefixRange, toLmdbKey } from './layout.js'
@@ -241,6 +244,23 @@ export class LmdbStore implements SyncTrackerStore {
       maxReaders: stats.maxReaders,
       schemaVersion: storedSchemaVersion(this.#db.meta, this.path) ?? SCHEMA_VERSION,
       records,
+    }
+  }
+
+  /**
+   * Writes a compact copy of the database as it is now to `to` (a file, or a folder holding
+   * `data.mdb` when this database is a folder): a consistent snapshot even while other processes
+   * write, for an undo point or a dry run.
+   * @throws {LmdbStoreError} DATABASE_UNWRITABLE when `to` exists or cannot be written.
+   */
+  async backup(to: string): Promise<void> {
+    this.#ensureOpen()
+    const { noSubdir } = locateDataFile(this.path)
+    prepareBackupPlace(to, noSubdir)
+    try {
+      await this.#db.root.backup(to, true)
+    } catch (error) {
+      throw new LmdbStoreError('DATABASE_UNWRITABLE', `Could not back up ${this.path} to ${to}: ${(error as Error).message}.`, { path: to, reason: 'write' }, { cause: error })
     }
   }
 
