@@ -1,4 +1,7 @@
 #!/usr/bin/env node
-import { main } from '../dist/main.js'
+import { fileURLToPath } from 'node:url'
+import { runSupervised } from '../dist/supervise.js'
 
-process.exitCode = await main(process.argv.slice(2))
+// The command runs in a child process: a crash of the native database library on a damaged file
+// becomes a clear error (exit 1), not a signal. main.js is loaded in the child only.
+process.exitCode = await runSupervised(fileURLToPath(import.meta.url), process.argv.slice(2), async (argv) => (await import('../dist/main.js')).main(argv))

@@ -29,7 +29,10 @@ function fixInCliTerms(error: unknown): string | undefined {
       ? `The limit is already at its ${formatBytes(maximumBytes)} maximum: point --db (or AGENT_TRACKER_DB) at a new database; this one stays readable with --db.`
       : `Raise the limit with --max-size or AGENT_TRACKER_MAX_SIZE (up to ${formatBytes(maximumBytes)}).`
   }
-  if (isLmdbStoreError(error, 'DATABASE_UNREADABLE') && (error.details.reason === 'damaged' || error.details.reason === 'open')) {
+  if (isLmdbStoreError(error, 'DATABASE_UNREADABLE') && error.details.reason === 'damaged') {
+    return 'Run agent-tracker doctor --deep to see where; restore a backup, or move the file aside, or point --db (or AGENT_TRACKER_DB) at another database.'
+  }
+  if (isLmdbStoreError(error, 'DATABASE_UNREADABLE') && error.details.reason === 'open') {
     return 'Move the file aside, or point --db (or AGENT_TRACKER_DB) at another database.'
   }
   if (isLmdbStoreError(error, 'DATABASE_UNWRITABLE') && (error.details.reason === 'create' || error.details.reason === 'permission' || error.details.reason === 'folder')) {

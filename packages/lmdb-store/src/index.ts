@@ -1,4 +1,8 @@
 export { restoreBackup } from './backup.js'
+export type { DeepCheck, TreeCheck } from './deep-check.js'
+export { deepCheck } from './deep-check.js'
+export type { DamageMark } from './damage-mark.js'
+export { clearDamage, damageMark, damageMarkFile, markDamaged } from './damage-mark.js'
 export type { DataFileCheck, DataFileLocation } from './data-file.js'
 export { checkDataFile, checkLockFile, locateDataFile } from './data-file.js'
 export { DEFAULT_DATABASE_SIZE, MAX_DATABASE_SIZE, MIN_DATABASE_SIZE, formatBytes, validateMaxDatabaseSize } from './database-size.js'

@@ -72,6 +72,10 @@ export class LmdbStore implements SyncTrackerStore {
     this.#db = openEnvironment(settings.path, settings.maxDatabaseSize, settings.readOnly)
     this.#residentMark = process.memoryUsage.rss()
     try {
+      // Read-only, lmdb-js gives undefined for a sub-database that does not exist: a file killed while being created.
+      if ((this.#db.meta as unknown) === undefined) {
+        throw new LmdbStoreError('DATABASE_UNREADABLE', `The agent-tracker database ${this.path} holds no data yet: it was never fully created. It is set up on the first write.`, { path: this.path, reason: 'missing' })
+      }
       this.#guardWrite(() => {
         checkSchemaVersion(this.#db.root, this.#db, this.path, settings.readOnly)
       })

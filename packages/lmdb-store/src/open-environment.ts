@@ -3,6 +3,7 @@ import { dirname } from 'node:path'
 import { COLLECTIONS } from '@agent-tracker/core'
 import type { Database, RootDatabase } from 'lmdb'
 import { open } from 'lmdb'
+import { damageMark } from './damage-mark.js'
 import { checkDataFile, checkLockFile, locateDataFile } from './data-file.js'
 import { LmdbStoreError } from './errors.js'
 import type { StoredFactBatch } from './fact-log-codec.js'
@@ -26,6 +27,10 @@ export function openEnvironment(path: string, mapSize: number, readOnly: boolean
   const check = checkDataFile(dataFile)
   if (!check.ok) {
     throw new LmdbStoreError('DATABASE_UNREADABLE', `The agent-tracker database ${dataFile} is unreadable: ${check.problem}. Nothing was opened or changed.`, { path: dataFile, reason: 'damaged' })
+  }
+  const damage = readOnly ? undefined : damageMark(path)
+  if (damage !== undefined) {
+    throw new LmdbStoreError('DATABASE_UNREADABLE', `The agent-tracker database ${dataFile} was found damaged (${damage.at}: ${damage.problem}); nothing is written to it until a deep check finds it intact.`, { path: dataFile, reason: 'damaged' })
   }
   if (readOnly && !check.exists) {
     throw new LmdbStoreError('DATABASE_UNREADABLE', `There is no agent-tracker database at ${dataFile}.`, { path: dataFile, reason: 'missing' })

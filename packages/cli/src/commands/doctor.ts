@@ -1,8 +1,9 @@
-import { existsSync, readFileSync, statSync } from 'node:fs'
-import { join } from 'node:path'
+import { accessSync, constants, existsSync, readFileSync, statSync, statfsSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import type { RollupCheck } from '@agent-tracker/core'
 import { SCHEMA_VERSION, checkRollups } from '@agent-tracker/core'
-import { checkDataFile, formatBytes, locateDataFile } from '@agent-tracker/lmdb-store'
+import type { DeepCheck } from '@agent-tracker/lmdb-store'
+import { checkDataFile, clearDamage, damageMark, deepCheck, formatBytes, locateDataFile, markDamaged } from '@agent-tracker/lmdb-store'
 import { detectLegacy, hasLegacyData } from '@agent-tracker/migrate'
 import { DATABASE_PATH_VARIABLE, locateDatabase } from '@agent-tracker/node-host'
 import { EXIT } from '../cli-error.js'
@@ -16,6 +17,9 @@ interface Check {
   readonly detail: string
 }
 
+/** Below this much free disk space, writes are about to fail. */
+const LOW_DISK_BYTES = 1024 * 1024
+
 /** Drift lines `doctor --check` prints at most (JSON output lists every one). */
 const DRIFT_SHOWN = 20
 
@@ -23,7 +27,7 @@ const DRIFT_SHOWN = 20
  * `doctor`: where the database is, how full, which schema, who reads it, what legacy data waits;
  * with `check`, also recomputes the day rollups from the records and the fact log and reports drift.
  */
-export async function doctorCommand(ctx: CommandContext, options: { check?: boolean } = {}): Promise<number> {
+export async function doctorCommand(ctx: CommandContext, options: { check?: boolean; deep?: boolean } = {}): Promise<number> {
   const checks: Check[] = []
   let path: string
   try {
@@ -36,6 +40,9 @@ export async function doctorCommand(ctx: CommandContext, options: { check?: bool
     return report(ctx, checks)
   }
   const { dataFile } = locateDataFile(path)
+  if (options.deep === true) checks.push(await deepDamageCheck(ctx, path))
+  const damage = damageMark(path)
+  if (damage !== undefined) checks.push({ name: 'Damage', ok: false, detail: `found damaged (${damage.at}): ${damage.problem}. Writes are refused until doctor --deep finds it intact: restore a backup (merge undo points are kept in ${path}.undo), or move the file aside.` })
   const file = checkDataFile(dataFile)
   if (!file.ok) {
     checks.push({ name: 'File', ok: false, detail: `${dataFile} is unreadable: ${file.problem}` })
@@ -43,6 +50,7 @@ export async function doctorCommand(ctx: CommandContext, options: { check?: bool
     checks.push({ name: 'File', ok: true, detail: 'not created yet (it is created on the first write)' })
   } else {
     checks.push({ name: 'File', ok: true, detail: `${formatBytes(statSync(dataFile).size)} on disk` })
+    checks.push(writableCheck(dataFile))
     try {
       const info = ctx.openStore('read').info()
       const share = info.usedBytes / info.maxDatabaseSize
@@ -62,6 +70,40 @@ export async function doctorCommand(ctx: CommandContext, options: { check?: bool
   const configured = configs.filter((config) => existsSync(config) && readFileSync(config, 'utf8').includes(PLUGIN_NAME))
   checks.push({ name: 'Plugin', ok: true, detail: configured.length > 0 ? `configured in ${configured.join(', ')}` : 'not configured here or globally — run agent-tracker init' })
   return report(ctx, checks)
+}
+
+/** Whether writes can reach the file: its permissions, a read-only file system, a full disk. */
+function writableCheck(dataFile: string): Check {
+  try {
+    accessSync(dataFile, constants.W_OK)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    const why = code === 'EROFS' ? 'it is on a read-only file system' : `it is not writable (${code ?? (error as Error).message})`
+    return { name: 'Writable', ok: false, detail: `${why}: nothing can be recorded. Reads still work.` }
+  }
+  try {
+    const { bavail, bsize } = statfsSync(dirname(dataFile))
+    const free = bavail * bsize
+    if (free < LOW_DISK_BYTES) return { name: 'Writable', ok: false, detail: `the disk holding it has ${formatBytes(free)} free: writes will fail. Free some space.` }
+    return { name: 'Writable', ok: true, detail: `yes; ${formatBytes(free)} free on its disk` }
+  } catch {
+    return { name: 'Writable', ok: true, detail: 'yes' }
+  }
+}
+
+/** Walks every page and reads every value (in a child process); remembers the verdict for writers. */
+async function deepDamageCheck(ctx: CommandContext, path: string): Promise<Check & { readonly trees?: DeepCheck['trees'] }> {
+  const progress = ctx.progress('Deep check')
+  const result = await deepCheck(path).finally(() => { progress.stop() })
+  if (result.intact) {
+    clearDamage(path)
+    const entries = result.trees.reduce((sum, tree) => sum + tree.entries, 0)
+    return { name: 'Deep check', ok: true, detail: `every page of ${String(result.trees.length)} trees and all ${String(entries)} entries read back`, trees: result.trees }
+  }
+  const damaged = result.problem === undefined ? result.trees.filter((tree) => tree.problem !== undefined).map((tree) => `${tree.name}: ${String(tree.problem)}`) : [`the file: ${result.problem}`]
+  markDamaged(path, damaged.join('; '))
+  const fix = 'Restore a backup (merge undo points are kept beside the database, in its .undo folder), or move the file aside and start a new one; writes to it are refused until a deep check finds it intact.'
+  return { name: 'Deep check', ok: false, detail: `damage found in ${String(damaged.length)} place(s):${damaged.map((line) => `\n    ${line}`).join('')}\n    ${fix}`, trees: result.trees }
 }
 
 /** Recomputes the day rollups and names where they drifted from what the records and facts add up to. */

@@ -84,7 +84,7 @@ export async function ingestCommand(ctx: CommandContext, options: { file?: strin
     if ('destroy' in input && typeof input.destroy === 'function') input.destroy()
   }
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP']
-  for (const signal of signals) process.once(signal, stop)
+  for (const signal of signals) process.on(signal, stop)
   try {
     try {
       for await (const { line, text } of numberedLines(input)) {

@@ -1,0 +1,63 @@
+import { spawn } from 'node:child_process'
+import { homedir } from 'node:os'
+import { resolve } from 'node:path'
+import { markDamaged } from '@agent-tracker/lmdb-store'
+import { locateDatabase } from '@agent-tracker/node-host/database'
+
+/** Set in the environment of the process that runs the command, under its supervisor. */
+const SUPERVISED = 'AGENT_TRACKER_SUPERVISED'
+
+/** Signals by which the native LMDB library dies on a damaged file. */
+const CRASHES: ReadonlySet<string> = new Set(['SIGSEGV', 'SIGBUS', 'SIGABRT', 'SIGILL', 'SIGFPE', 'SIGTRAP'])
+
+/** Signals passed on to the command, which decides what they mean (ingest says how far it got). */
+const PASSED_ON: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP']
+
+/**
+ * Runs the CLI in a child process and waits for it, so that a crash of the native database
+ * library on a damaged file (a segfault or bus error no JavaScript can catch) becomes a clear
+ * error and exit code 1 instead of the shell's "Segmentation fault"; the database is then
+ * remembered as damaged, so writers refuse it until `doctor --deep` finds it intact. The child
+ * (`AGENT_TRACKER_SUPERVISED` set) runs `runCommand`. Returns the exit code to exit with.
+ */
+export async function runSupervised(script: string, argv: readonly string[], runCommand: (argv: readonly string[]) => Promise<number>): Promise<number> {
+  if (process.env[SUPERVISED] === '1') {
+    // Killed outright, the supervisor can pass nothing on: the command dies with it, as one process would.
+    process.channel?.unref()
+    process.on('disconnect', () => process.kill(process.pid, 'SIGKILL'))
+    return runCommand(argv)
+  }
+  const child = spawn(process.execPath, [...process.execArgv, script, ...argv], { stdio: ['inherit', 'inherit', 'inherit', 'ipc'], env: { ...process.env, [SUPERVISED]: '1' } })
+  const passOn = (signal: NodeJS.Signals): void => {
+    child.kill(signal)
+  }
+  for (const signal of PASSED_ON) process.on(signal, passOn)
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((done) => child.on('exit', (exitCode, exitSignal) => { done([exitCode, exitSignal]) }))
+  for (const passed of PASSED_ON) process.removeListener(passed, passOn)
+  if (signal === null) return code ?? 1
+  if (!CRASHES.has(signal)) return 128 + signalNumber(signal)
+  const path = databaseOf(argv)
+  const problem = `reading it crashed agent-tracker (${signal})`
+  if (path !== undefined) markDamaged(path, problem)
+  const where = path === undefined ? 'the database' : path
+  const message = `agent-tracker stopped: ${problem.replace('it', where)}; its file is probably damaged. Run agent-tracker doctor --deep to see where, then restore a backup or move the file aside. Writes to it are refused until a deep check finds it intact.`
+  if (argv.includes('--json')) process.stdout.write(`${JSON.stringify({ error: { code: 'DATABASE_CRASHED', message } }, null, 2)}\n`)
+  else process.stderr.write(`error ${message}\n`)
+  return 1
+}
+
+/** The database a command line names (`--db`, else AGENT_TRACKER_DB, else the default), or undefined when that cannot be told. */
+function databaseOf(argv: readonly string[]): string | undefined {
+  const index = argv.findIndex((arg) => arg === '--db' || arg.startsWith('--db='))
+  const given = index === -1 ? undefined : argv[index]?.startsWith('--db=') === true ? argv[index]?.slice(5) : argv[index + 1]
+  try {
+    const explicit = given === undefined || given.startsWith('~') ? given : resolve(given)
+    return locateDatabase({ databasePath: explicit, env: process.env, homeDir: homedir() }).path
+  } catch {
+    return undefined
+  }
+}
+
+function signalNumber(signal: NodeJS.Signals): number {
+  return ({ SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 } as Record<string, number>)[signal] ?? 0
+}
