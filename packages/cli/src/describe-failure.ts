@@ -19,6 +19,10 @@ export function describeFailure(error: unknown): { code: string; message: string
     return { code, message: fix === undefined ? error.message : `${error.message} ${fix}`, exitCode: USAGE_CODES.has(code) ? EXIT.usage : EXIT.failure }
   }
   const message = error instanceof Error ? error.message : String(error)
+  const lmdbCode = /\bMDB_(CORRUPTED|PAGE_NOTFOUND|BAD_TXN|BAD_VALSIZE|BAD_DBI|INVALID|PANIC|TLS_FULL|INCOMPATIBLE|VERSION_MISMATCH|KEYEXIST|NOTFOUND)\b/.exec(message)
+  if (lmdbCode !== null) {
+    return { code: 'DATABASE_DAMAGED', message: `The database could not be read (${lmdbCode[0]}): its file is probably damaged. Run agent-tracker doctor --deep to see where; restore a backup, or move the file aside.`, exitCode: EXIT.failure }
+  }
   return { code: 'UNEXPECTED', message: `Unexpected error: ${message}`, exitCode: EXIT.failure }
 }
 
