@@ -27,7 +27,8 @@ export function damageMark(path: string): DamageMark | undefined {
     const mark = JSON.parse(readFileSync(damageMarkFile(path), 'utf8')) as Partial<DamageMark>
     return { at: String(mark.at), problem: String(mark.problem) }
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined
     return { at: 'unknown', problem: 'its damage mark is unreadable' }
   }
 }

@@ -87,3 +87,4 @@ function read(fd: number, position: number, length: number): Buffer {
   const got = readSync(fd, buffer, 0, length, position)
   return buffer.subarray(0, got)
 }
+

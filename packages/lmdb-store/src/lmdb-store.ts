@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs'
+import type { Database } from 'lmdb'
 import type {
   AppliedBatch,
   CollectionName,
@@ -30,7 +31,8 @@ import type { Environment } from './open-environment.js'
 import { openEnvironment, reloadStructures } from './open-environment.js'
 import { findCommitRefs, findRecords } from './record-queries.js'
 import { checkSchemaVersion, storedSchemaVersion } from './schema-version.js'
-import { ensureRoom, factLogSizeBound, indexSizeBound } from './size-limit.js'
+import { SECONDARY_INDEXES } from './indexes.js'
+import { encodedSizeBound, ensureRoom, ensureRoomByPages, factLogSizeBound, indexSizeBound } from './size-limit.js'
 import { closedError, translateWriteError } from './store-errors.js'
 
 /** Sizes and counts of an open database, for `doctor`. */
@@ -92,7 +94,7 @@ export class LmdbStore implements SyncTrackerStore {
       // Each setup is re-read here, inside the write transaction: never a state computed earlier.
       const reader = createTransactionReader(this.#db)
       const plan = planFacts(reader, checked, this.rules)
-      this.#ensureRoom(plan.writes, factLogSizeBound(plan.logged))
+      this.#ensureRoomFor(plan.writes, plan.logged)
       putRecords(this.#db, plan.writes, reader)
       appendFactLog(this.#db, reader.firstClaimedSeq, plan.logged)
       return { deferred: false, applied: plan.applied, skipped: plan.skipped, recordsWritten: plan.writes.length }
@@ -183,7 +185,7 @@ export class LmdbStore implements SyncTrackerStore {
       this.#ensureOpen()
       return this.#write(() => {
         const plan = planImport(createTransactionReader(this.#db), batch)
-        this.#ensureRoom(plan.writes)
+        this.#ensureRoomFor(plan.writes, [])
         // Imported records are new keys (planning skipped the rest); only rollups it read are not.
         putRecords(this.#db, plan.writes, undefined, true)
         return { written: plan.written, skipped: plan.skipped }
@@ -293,6 +295,27 @@ export class LmdbStore implements SyncTrackerStore {
       reloadStructures(this.#db)
       throw error
     }
+  }
+
+  /** Refuses a batch that would not fit, by the pages it would really dirty and add (see `ensureRoomByPages`). */
+  #ensureRoomFor(writes: readonly PlannedRecord[], logged: readonly Fact[]): void {
+    const trees = new Map<Database<unknown>, { entries: number; bytes: number }>()
+    const add = (tree: Database<unknown>, entries: number, bytes: number): void => {
+      const known = trees.get(tree) ?? { entries: 0, bytes: 0 }
+      trees.set(tree, { entries: known.entries + entries, bytes: known.bytes + bytes })
+    }
+    for (const write of writes) {
+      const keyBytes = write.key.reduce((sum, part) => sum + 3 * part.length, 16)
+      add(this.#db.tables[write.collection] as Database<unknown>, 1, keyBytes + encodedSizeBound(write.record))
+      for (const index of SECONDARY_INDEXES[write.collection]) add(this.#db.indexes[index.name] as Database<unknown>, 1, 2 * keyBytes)
+    }
+    if (logged.length > 0) {
+      add(this.#db.factLog as Database<unknown>, 1, factLogSizeBound(logged))
+      add(this.#db.factIds as Database<unknown>, logged.length, logged.reduce((sum, fact) => sum + 3 * Math.min(fact.id.length, 80) + 24, 0))
+      add(this.#db.meta, 1, 32)
+    }
+    // Free pages are not counted as room: a reader anywhere (lmdb-js keeps one per process) can pin them.
+    ensureRoomByPages(this.#db.root, this.maxDatabaseSize, this.path, [...trees].map(([tree, size]) => ({ tree, ...size })))
   }
 
   #ensureRoom(writes: readonly PlannedRecord[], extraBytes = 0): void {

@@ -65,17 +65,28 @@ export async function ingestCommand(ctx: CommandContext, options: { file?: strin
     ingested += result.applied
     noteSkipped(result.deferred ? [] : result.skipped, new Map(batch.map((entry) => [entry.fact.id, entry.line])))
   }
-  const flush = async (): Promise<void> => {
-    if (pending.length === 0) return
-    const batch = pending
-    pending = []
+  /** Writes a batch; when the database is nearly full, as much of it as fits, in halves, before giving up. */
+  const writeFitting = async (batch: readonly { line: number; fact: Fact }[]): Promise<void> => {
     try {
       await write(batch)
     } catch (error) {
+      if (isLmdbStoreError(error, 'DATABASE_FULL') && batch.length > 1) {
+        const half = Math.ceil(batch.length / 2)
+        await writeFitting(batch.slice(0, half))
+        lastCommittedLine = batch[half - 1]?.line ?? lastCommittedLine
+        await writeFitting(batch.slice(half))
+        return
+      }
       if (!isItemError(error)) throw stoppedAt(error, lastCommittedLine)
       // One extreme line must not sink its batch: write the lines one by one to find it.
       await writeOneByOne(batch, write, rejected, lastCommittedLine)
     }
+  }
+  const flush = async (): Promise<void> => {
+    if (pending.length === 0) return
+    const batch = pending
+    pending = []
+    await writeFitting(batch)
     lastCommittedLine = batch.at(-1)?.line ?? lastCommittedLine
     progress.update(lines, undefined, `${String(ingested)} stored`)
   }
