@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine for agent-tracker development: pnpm, the workspace's dependencies,
-# and Chromium for the HTML report's browser test (on Debian/Ubuntu, when it is missing).
+# Chromium for the HTML report's browser test, and ripgrep (OpenCode's grep tool runs it, and a
+# test checks the guard's glob reading against it) — on Debian/Ubuntu, when they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +21,16 @@ if ! command -v chromium >/dev/null 2>&1 && [ -z "${CHROMIUM_PATH:-}" ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
   else
     echo "Note: the HTML report's browser test needs Chromium: install it (e.g. sudo apt-get install chromium) or set CHROMIUM_PATH." >&2
+  fi
+fi
+
+if ! command -v rg >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
+    echo "Installing ripgrep (OpenCode's grep tool and the guard's glob test use it)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ripgrep >/dev/null
+  else
+    echo "Note: OpenCode's grep tool and the guard's glob test need ripgrep: install it (e.g. sudo apt-get install ripgrep)." >&2
   fi
 fi
 

@@ -14,6 +14,7 @@ import type { Spread } from './stats.js'
 import { median, round, spread, timeMs } from './stats.js'
 import type { FlushFigures, HookFigures, WritePathSizes } from './write-path.js'
 import { flushCost, hookCost, statusReads } from './write-path.js'
+import { guardCost } from './guard-cost.js'
 
 const run = promisify(execFile)
 const HERE = dirname(fileURLToPath(import.meta.url))
@@ -32,6 +33,7 @@ export interface BenchSizes {
   readonly alternatives: WorkloadSizes
   readonly startupRuns: number
   readonly queryRuns: number
+  readonly guardCalls: number
 }
 
 export const FULL: BenchSizes = {
@@ -42,6 +44,7 @@ export const FULL: BenchSizes = {
   alternatives: { hooks: 5000, commitEvery: 25, runs: 5 },
   startupRuns: 7,
   queryRuns: 5,
+  guardCalls: 12_000,
 }
 
 export const SMOKE: BenchSizes = {
@@ -52,6 +55,7 @@ export const SMOKE: BenchSizes = {
   alternatives: { hooks: 200, commitEvery: 25, runs: 1 },
   startupRuns: 2,
   queryRuns: 2,
+  guardCalls: 120,
 }
 
 /** A command in a fresh process: its own time (the process's wall time less `node -e 0`'s in the same run), CPU and peak memory. */
@@ -86,6 +90,7 @@ export interface BenchResults {
   readonly upgrade: UpgradeFigures
   readonly alternatives: AlternativeFigures
   readonly startup: { node: Startup; bun: Startup }
+  readonly guard: ReturnType<typeof guardCost> & { ratio: number }
 }
 
 interface EventLoopFigures { readonly maxBlockMs: number; readonly maxBlockCpuMs: number; readonly callMs: number }
@@ -203,10 +208,13 @@ export async function runBenchmarks(kind: 'full' | 'smoke', log: (line: string) 
   const alternatives = await compareAlternatives(sizes.alternatives)
   log('7/8 plugin start-up …')
   const startup = { node: await measureStartup(process.execPath, sizes.startupRuns), bun: await measureStartup(BUN, sizes.startupRuns) }
+  log('8/8 tool-call guard …')
+  const guard = guardCost(sizes.guardCalls)
   return {
     sizes: kind,
     machine: { node: process.version, cpus: cpus().length, at: new Date().toISOString(), loadAverage: (await import('node:os')).loadavg().map(round) },
     hookCost: hooks, flush, statusRead: status, scale, upgrade, alternatives, startup,
+    guard: { ...guard, ratio: round(guard.guard.medianUs / Math.max(0.001, hooks.buffered.medianUs)) },
   }
 }
 
@@ -251,7 +259,7 @@ export function formatResults(r: BenchResults): string {
   row('   bytes per stored record, schema 1 → 2', `${String(u.bytesPerRecord.schema1)} → ${String(u.bytesPerRecord.schema2)}`, `smaller ${mark(u.bytesPerRecord.schema2 < u.bytesPerRecord.schema1)}; indexes add ${String(round(u.indexBytes / 1e6))} MB`)
   const a = r.alternatives
   const alt = (label: string, c: { total: Spread; write: Spread; report: Spread; cpuMs: number }, note: string): void => {
-    row(label, `${range(c.total)}`, `${note}; write ${ms(c.write.median)}, report ${ms(c.report.median)}, CPU ${ms(c.cpuMs)}${label.includes('SQLite') ? '; WAL, synchronous=FULL' : ''}`)
+    row(label, range(c.total), `${note}; write ${ms(c.write.median)}, report ${ms(c.report.median)}, CPU ${ms(c.cpuMs)}${label.includes('SQLite') ? '; WAL, synchronous=FULL' : ''}`)
   }
   alt(`6. ${String(a.hooks)} hooks, commits, flushes, report: agent-tracker`, a.agentTracker, 'total (LMDB, fsync per flush)')
   alt('   SQLite buffered the same way', a.sqliteBuffered, `agent-tracker ahead ${mark(a.sqliteBuffered.ratio > 1)} (${String(a.sqliteBuffered.ratio)}×)`)
@@ -261,6 +269,7 @@ export function formatResults(r: BenchResults): string {
   row('   database open, in the background', ms(r.startup.bun.databaseOpenMs), '')
   row('   + migration check and project profile, in the background', ms(r.startup.bun.startupWorkMs), `≤ 50 ms ${mark(r.startup.bun.startupWorkMs <= 50)}`)
   row('   under Node: hooks ready / database open / start-up work done', `${String(r.startup.node.hooksReadyMs)} / ${String(r.startup.node.databaseOpenMs)} / ${String(r.startup.node.startupWorkMs)} ms`, '')
+  row('8. tool-call guard, everyday calls, project index warm (median / p99)', `${String(r.guard.guard.medianUs)} / ${String(r.guard.guard.p99Us)} µs`, `target ≤ 100 µs ${mark(r.guard.guard.medianUs <= 100)}; ${String(r.guard.ratio)}× recording one tool call`)
   const width = Math.max(...rows.map(([label]) => label.length))
   const value = Math.max(...rows.map(([, v]) => v.length))
   return [

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { factLine, runCli, tempFolder } from './run-cli.js'
@@ -46,8 +46,17 @@ describe('--json prints exactly one JSON document', () => {
     const ingest = await runCli(['ingest', '--db', db, '--json'], { input: [factLine({ kind: 'commit', setup: SONNET, project: '/w/app', hash: 'abcd1234', message: 'one' }), 'not json'].join('\n') })
     expect(ingest.code).toBe(1)
     expect(onlyJson(ingest.stdout)).toMatchObject({ lines: 2, ingested: 1, rejected: [{ line: 2 }] })
-    const doctor = await runCli(['doctor', '--db', db, '--json'], { cwd: project })
+    writeFileSync(join(project, '.env'), 'SECRET=1\n')
+    writeFileSync(join(project, 'server.pem'), 'KEY\n')
+    const doctor = await runCli(['doctor', '--db', db, '--json'], { cwd: project, env: { AGENT_TRACKER_PROTECTED_FILES: '*.pem' } })
     expect(doctor.code).toBe(0)
-    expect(onlyJson(doctor.stdout)).toMatchObject({ healthy: true, checks: expect.arrayContaining([expect.objectContaining({ name: 'Database' })]) as unknown[] })
+    expect(onlyJson(doctor.stdout)).toMatchObject({
+      healthy: true,
+      checks: expect.arrayContaining([
+        expect.objectContaining({ name: 'Database' }),
+        expect.objectContaining({ name: 'Secrets', detail: expect.stringMatching(/^\.env \.env\.\* !\.env\.example !\.env\.sample !\.env\.template \*\.pem \(more with AGENT_TRACKER_PROTECTED_FILES or the plugin's protectedFiles\); 2 in .*: (\.env, server\.pem|server\.pem, \.env)$/) as unknown }),
+        expect.objectContaining({ name: 'Grades', detail: 'given here at a terminal, they count as yours (cli-terminal)' }),
+      ]) as unknown[],
+    })
   })
 })

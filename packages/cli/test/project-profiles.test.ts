@@ -67,7 +67,7 @@ describe('recommend for projects fed through ingest', () => {
         lines.push(factLine({ kind: 'grade', setup, project: shop, commit: hash, by: 'user', userGrade: i === 0 ? 'good' : grade }))
       }
     }
-    const ingested = await runCli(['ingest', '--db', db], { input: lines.join('\n') })
+    const ingested = await runCli(['ingest', '--trust', '--db', db], { input: lines.join('\n') })
     expect(ingested.code).toBe(0)
     return { db, root, shop }
   }

@@ -37,9 +37,16 @@ export interface RunOptions {
   readonly home?: string
 }
 
-/** The environment a run sees: a private HOME, no colour unless asked, none of the tracker's variables unless given. */
+/**
+ * Agent hosts' variables, unset: a run must not look as if an agent ran it when the suite itself
+ * runs inside an agent session. (The built CLI also looks for an agent host among its ancestor
+ * processes: run the suite from your own terminal for the tests that run it as a child.)
+ */
+const NO_AGENT_SESSION = { OPENCODE: undefined, OPENCODE_PID: undefined, CLAUDECODE: undefined, CLAUDE_CODE_ENTRYPOINT: undefined, CODEX_SANDBOX: undefined, CODEX_SANDBOX_NETWORK_DISABLED: undefined, AGENT: undefined }
+
+/** The environment a run sees: a private HOME, no colour unless asked, none of the tracker's or agent hosts' variables unless given. */
 function environment(base: Record<string, string | undefined>, home: string, options: RunOptions): Record<string, string> {
-  const merged = { ...base, HOME: home, NO_COLOR: '1', AGENT_TRACKER_DB: undefined, AGENT_TRACKER_MAX_SIZE: undefined, FORCE_COLOR: undefined, ...options.env }
+  const merged = { ...base, HOME: home, NO_COLOR: '1', AGENT_TRACKER_DB: undefined, AGENT_TRACKER_MAX_SIZE: undefined, FORCE_COLOR: undefined, ...NO_AGENT_SESSION, ...options.env }
   return Object.fromEntries(Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined))
 }
 
@@ -73,6 +80,23 @@ export function runBuiltCli(args: readonly string[], options: RunOptions = {}): 
       resolve({ code, stdout, stderr, signal: error?.signal ?? null })
     })
     child.stdin?.end(options.input ?? '')
+  })
+}
+
+/**
+ * Runs the built `agent-tracker` at a terminal, as a person would: util-linux `script` gives it
+ * a pseudo-terminal for stdin and stdout (its output comes back with CRLF line ends, as a
+ * terminal shows them, here turned back into LF).
+ */
+export function runCliAtTerminal(args: readonly string[], options: RunOptions = {}): Promise<CliRun> {
+  const quote = (word: string): string => `'${word.replaceAll("'", "'\\''")}'`
+  const command = [process.execPath, BIN, ...args].map(quote).join(' ')
+  const home = options.home ?? tempFolder('home-')
+  return new Promise((resolve) => {
+    const child = execFile('script', ['-qec', command, '/dev/null'], { cwd: options.cwd ?? home, env: environment(process.env, home, options) }, (error, stdout, stderr) => {
+      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout: stdout.replaceAll('\r\n', '\n'), stderr })
+    })
+    child.stdin?.end()
   })
 }
 

@@ -40,7 +40,7 @@ export async function seedHistory(): Promise<Seeded> {
   lines.push(factLine({ setup: GPT, project: api, kind: 'bug', by: 'user', commit: '9e2d00dbeef', note: 'webhook retried twice', at: at() }))
   lines.push(factLine({ setup: SONNET, project: shop, kind: 'activity', task: 'Stripe payment webhooks', actions: 'added idempotency keys', outcome: 'shipped', decisions: 'store event ids', at: at() }))
   lines.push(factLine({ setup: SONNET, project: shop, kind: 'retrospective', commit: '5a1b0c0ffee', task: 'Cart totals', agentNote: 'rounded in cents', at: at() }))
-  const result = await runCli(['ingest', '--db', db], { input: `${lines.join('\n')}\n` })
+  const result = await runCli(['ingest', '--trust', '--db', db], { input: `${lines.join('\n')}\n` })
   if (result.code !== 0) throw new Error(`seeding failed: ${result.stdout}${result.stderr}`)
   return { root, db, shop, api }
 }

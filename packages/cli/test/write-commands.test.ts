@@ -16,7 +16,7 @@ async function snapshot(db: string): Promise<string> {
 describe('grading, bugs and reinstating', () => {
   it('records the user grade of a commit by hash prefix, once', async () => {
     const { db } = await seedHistory()
-    const graded = await runCli(['grade', SONNET, '5a6b', '--user', 'Excellence', '--agent', '2', '--note', 'great', '--db', db])
+    const graded = await runCli(['grade', SONNET, '5a6b', '--user', 'Excellence', '--agent', '2', '--note', 'great', '--trust', '--db', db])
     expect(graded.code).toBe(0)
     expect(graded.stdout).toMatch(/^Graded 5a6b0c0f \(shop change 6\) of build@anthropic\/claude-sonnet-4-5: agent good, user excellence\. CS \d+\.\d → \d+\.\d/)
     const again = await runCli(['grade', SONNET, '5a6b0c0ffee', '--user', 'good', '--db', db])

@@ -7,6 +7,7 @@ export type CoreErrorCode =
   | 'INVALID_SETUP_ID'
   | 'INVALID_TIMESTAMP'
   | 'INVALID_QUERY'
+  | 'INVALID_OPTION'
   | 'NOT_AUTHORISED'
   | 'UNKNOWN_SETUP'
   | 'UNKNOWN_PROJECT'

@@ -138,7 +138,7 @@ function effectiveFact(overlay: Overlay, fact: Fact): Fact | string {
     const known = overlay.get('commits', [fact.project, fact.hash])
     return known === undefined ? fact : `commit ${fact.hash} in ${fact.project} is already recorded`
   }
-  if (fact.kind !== 'grade') return fact
+  if (fact.kind !== 'grade' || !counts(fact)) return fact
   const retro = overlay.get('retrospectives', [fact.setup, fact.commit])
   if (overlay.get('commits', [fact.project, fact.commit]) === undefined) {
     return `no commit ${fact.commit} is recorded in ${fact.project}; a grade needs its commit`
@@ -223,10 +223,12 @@ function recordEffect(overlay: Overlay, fact: Fact, before: AgentState, after: A
         v: 1, id, setup, project, at, commit: fact.commit, by: fact.by,
         ...(fact.agentGrade === undefined ? {} : { agentGrade: fact.agentGrade }),
         ...(fact.userGrade === undefined ? {} : { userGrade: fact.userGrade }),
+        ...(fact.channel === undefined ? {} : { channel: fact.channel }),
+        ...(fact.vouched === true ? { vouched: true } : {}),
         scoreBefore: before.communication,
         scoreAfter: after.communication,
       })
-      overlay.put('retrospectives', mergeGrade(overlay, fact, before, after))
+      if (counts(fact)) overlay.put('retrospectives', mergeGrade(overlay, fact, before, after))
       break
     case 'retrospective':
       overlay.put('retrospectives', mergeNarrative(overlay, fact))
@@ -262,14 +264,23 @@ function emptyUsage(setup: string, project: string, day: string): UsageRecord {
   return {
     v: 2, setup, project, day,
     toolCalls: 0, toolFailures: 0, commands: 0, commits: 0, pushes: 0, messages: 0, tokens: NO_TOKENS, cost: 0,
-    bugs: 0, grades: { agent: none, user: none },
+    bugs: 0, grades: { agent: none, user: none, userByChannel: {} },
   }
 }
 
 function gradesWith(grades: UsageRecord['grades'], fact: GradeFact): UsageRecord['grades'] {
   const add = (sums: UsageRecord['grades']['agent'], grade: Grade | undefined): UsageRecord['grades']['agent'] =>
     grade === undefined ? sums : { count: sums.count + 1, sum: sums.sum + grade, squares: sums.squares + grade * grade }
-  return { agent: add(grades.agent, fact.agentGrade), user: add(grades.user, fact.userGrade) }
+  const { userGrade } = fact
+  if (userGrade === undefined) return { ...grades, agent: add(grades.agent, fact.agentGrade) }
+  const counted = counts(fact)
+  const channel = fact.channel ?? 'unrecorded'
+  const before = grades.userByChannel[channel] ?? { grades: 0, counted: 0, sum: 0 }
+  return {
+    agent: add(grades.agent, fact.agentGrade),
+    user: counted ? add(grades.user, userGrade) : grades.user,
+    userByChannel: { ...grades.userByChannel, [channel]: { grades: before.grades + 1, counted: before.counted + (counted ? 1 : 0), sum: before.sum + userGrade } },
+  }
 }
 
 function commitRecord(fact: CommitFact): CollectionRecords['commits'] {
@@ -297,7 +308,9 @@ function mergeGrade(overlay: Overlay, fact: GradeFact, before: AgentState, after
     ...retro,
     ...(fact.task === undefined ? {} : { task: fact.task }),
     ...(fact.agentGrade === undefined ? {} : { agentGrade: fact.agentGrade }),
+    ...(fact.agentGrade === undefined || fact.channel === undefined ? {} : { agentGradeChannel: fact.channel }),
     ...(fact.userGrade === undefined ? {} : { userGrade: fact.userGrade }),
+    ...(fact.userGrade === undefined || fact.channel === undefined ? {} : { userGradeChannel: fact.channel }),
     ...(fact.agentNote === undefined ? {} : { agentNote: fact.agentNote }),
     ...(fact.userNote === undefined ? {} : { userNote: fact.userNote }),
     scoreBefore: retro.scoreBefore ?? before.communication,
@@ -335,6 +348,7 @@ function applyEffect(state: AgentState, fact: Fact, rules: ScoringRules): AgentS
     case 'push':
       return { ...state, pushes: state.pushes + 1, experience: state.experience + gain.push }
     case 'grade':
+      if (!counts(fact)) return state
       return {
         ...state,
         communication: state.communication + (fact.agentGrade ?? 0) + (fact.userGrade ?? 0),
@@ -395,4 +409,9 @@ function settle(state: AgentState, rules: ScoringRules): AgentState {
 
 function tally(current: GradeTally, grade: Grade | undefined): GradeTally {
   return grade === undefined ? current : { count: current.count + 1, sum: current.sum + grade }
+}
+
+/** Whether a grade counts: the agent's own always; a user grade from the user's own channels, vouched for, or recorded without a channel. */
+function counts(fact: GradeFact): boolean {
+  return fact.by === 'agent' || fact.channel === undefined || fact.vouched === true || fact.channel === 'slash-command' || fact.channel === 'cli-terminal'
 }

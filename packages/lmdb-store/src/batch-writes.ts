@@ -39,6 +39,7 @@ export function createTransactionReader(db: QueryTables): TransactionReader {
         firstClaimedSeq = nextSeq
       }
       // lmdb-js returns false when noOverwrite found the key (its typings say void).
+      // eslint-disable-next-line @typescript-eslint/no-confusing-void-expression
       const added = db.factIds.putSync(factIdKey(id), nextSeq, { noOverwrite: true }) as unknown as boolean
       if (!added) return false
       nextSeq += 1

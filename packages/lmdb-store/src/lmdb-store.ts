@@ -238,7 +238,7 @@ export class LmdbStore implements SyncTrackerStore {
     const records = Object.fromEntries(COLLECTIONS.map((c) => {
       const table = this.#db.tables[c]
       const entries = (table.getStats() as { entryCount: number }).entryCount
-      return [c, table.doesExist(STRUCTURES_KEY as never) ? entries - 1 : entries]
+      return [c, table.doesExist(STRUCTURES_KEY) ? entries - 1 : entries]
     })) as Record<CollectionName, number>
     return {
       path: this.path,

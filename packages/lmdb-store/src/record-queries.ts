@@ -11,7 +11,7 @@ import { ABOVE_ANY_STRING, prefixRange } from './layout.js'
 export interface QueryTables {
   readonly tables: { readonly [C in CollectionName]: Database<CollectionRecords[C]> }
   /** The secondary indexes (see `indexes.ts`). */
-  readonly indexes: { readonly [N in IndexName | 'commitsBySetup']: Database<unknown> }
+  readonly indexes: Readonly<Record<IndexName | 'commitsBySetup', Database<unknown>>>
   /** The fact log: batches keyed by the sequence number of their first fact. */
   readonly factLog: Database<StoredFactBatch>
   /** Fact ids taken: `id` → sequence number. */
@@ -112,10 +112,10 @@ function commitRefsByHash(db: QueryTables, query: RecordQuery): CommitRef[] {
 function timeWalk(db: QueryTables, collection: CollectionName, query: RecordQuery): TimeWalk {
   const scoped = (scope: TimeScope, prefix: string | undefined): TimeWalk | undefined => {
     const index = timeIndex(collection, scope)
-    return index === undefined ? undefined : { table: db.indexes[index.name], prefix, index: index as SecondaryIndex }
+    return index === undefined ? undefined : { table: db.indexes[index.name], prefix, index: index }
   }
   if (query.setup !== undefined) {
-    if (KEYED_BY_SETUP_AND_TIME.has(collection)) return { table: db.tables[collection] as Database<unknown>, prefix: query.setup, index: undefined }
+    if (KEYED_BY_SETUP_AND_TIME.has(collection)) return { table: db.tables[collection], prefix: query.setup, index: undefined }
     const bySetup = scoped('setup', query.setup)
     if (bySetup !== undefined) return bySetup
   }

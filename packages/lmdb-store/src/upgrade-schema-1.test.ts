@@ -88,7 +88,7 @@ describe('a database written by release 0.1.0 (schema 1)', () => {
     await writeSchema1Database(databasePath, history())
     const raw = (): Buffer | undefined => {
       const root = open({ path: databasePath, noSubdir: true, maxDbs: 32, readOnly: true })
-      const value = root.openDB({ name: SUB_DATABASES.setups, encoding: 'binary' }).getBinary([SONNET]) as Buffer | undefined
+      const value = root.openDB({ name: SUB_DATABASES.setups, encoding: 'binary' }).getBinary([SONNET])
       void root.close()
       return value === undefined ? undefined : Buffer.from(value)
     }

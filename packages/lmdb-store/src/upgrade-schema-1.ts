@@ -41,7 +41,7 @@ export function upgradeFromSchema1(root: RootDatabase, db: QueryTables): void {
       for (const [, record] of chunk) countRecord(rollups, collection, record as CountedRecord)
     }
   }
-  const usage = db.tables.usage as Database<UsageRecord>
+  const usage = db.tables.usage
   for (const rollup of rollups.values()) usage.putSync([rollup.setup, rollup.project, rollup.day], rollup)
   db.meta.putSync(LAST_FACT_SEQ_KEY, 0)
   db.meta.putSync(SCHEMA_VERSION_KEY, SCHEMA_VERSION)

@@ -94,8 +94,10 @@ describe('importLegacyFiles', () => {
     expect(await store.get('retrospectives', ['build', 'a1b2c3d'])).toEqual({
       v: 1, setup: 'build', commit: 'a1b2c3d', project: root, at: '2026-02-23T17:00:00.000Z', updatedAt: '2026-02-23T17:00:00.000Z',
       task: 'Add the cart', agentGrade: 2, userGrade: 5, agentNote: 'asked about VAT first', userNote: 'exactly what I wanted',
-      scoreBefore: 60, scoreAfter: 67, extra: { sp_before: 1, xp_after: 3.5 },
+      agentGradeChannel: 'import', userGradeChannel: 'import', scoreBefore: 60, scoreAfter: 67, extra: { sp_before: 1, xp_after: 3.5 },
     })
+    // The predecessor's grades were the user's: imported with channel import, vouched for, they count.
+    expect(await store.find('gradeEvents')).toEqual(expect.arrayContaining([expect.objectContaining({ commit: 'a1b2c3d', by: 'user', userGrade: 5, channel: 'import', vouched: true })]))
     expect(await store.get('retrospectives', ['build', 'e4f5a6b'])).toMatchObject({ agentGrade: 2, userGrade: -1, userNote: 'rounding still wrong' })
     expect((await store.get('retrospectives', ['build', 'e4f5a6b']))?.agentNote).toBeUndefined()
     expect(await store.get('commits', [root, 'a1b2c3d'])).toMatchObject({ setup: 'build', task: 'Add the cart' })

@@ -1,7 +1,7 @@
 import type { LegacyFileContext, LegacyFileRecords } from './legacy-files.js'
 import { NOT_JSON, noRecords, parseLegacyJson } from './legacy-files.js'
 import { topLevelElementLines } from './json-positions.js'
-import { LegacyShapeError, asFields, grade, number, optionalText, text, timestamp } from './legacy-values.js'
+import { IMPORTED_GRADE, LegacyShapeError, asFields, grade, number, optionalText, text, timestamp } from './legacy-values.js'
 
 const RETROSPECTIVE_FIELDS = new Set(['commit', 'timestamp', 'task', 'agent_grade', 'user_grade', 'score_before', 'score_after', 'agent_note', 'user_note'])
 
@@ -55,7 +55,7 @@ function addRetrospective(result: LegacyFileRecords, fields: Readonly<Record<str
   const extra = Object.fromEntries(Object.entries(fields).filter(([key]) => !RETROSPECTIVE_FIELDS.has(key)))
   const { setup, project } = context
   result.retrospectives.push({
-    v: 1, setup, commit, project, at, updatedAt: at, agentGrade, userGrade,
+    v: 1, setup, commit, project, at, updatedAt: at, agentGrade, userGrade, agentGradeChannel: 'import', userGradeChannel: 'import',
     ...(task === undefined ? {} : { task }),
     ...(agentNote === undefined ? {} : { agentNote }),
     ...(userNote === undefined ? {} : { userNote }),
@@ -64,7 +64,7 @@ function addRetrospective(result: LegacyFileRecords, fields: Readonly<Record<str
     ...(Object.keys(extra).length === 0 ? {} : { extra }),
   })
   result.gradeEvents.push({
-    v: 1, id: `legacy-journal-${commit}`, setup, project, commit, at, by: 'user', agentGrade, userGrade,
+    v: 1, id: `legacy-journal-${commit}`, setup, project, commit, at, by: 'user', agentGrade, userGrade, ...IMPORTED_GRADE,
     ...(scoreBefore === undefined ? {} : { scoreBefore }),
     ...(scoreAfter === undefined ? {} : { scoreAfter }),
   })

@@ -1,7 +1,7 @@
 import type { CommitRecord, GradeEventRecord, ProjectRecord, SetupRecord } from '@agent-tracker/core'
 import { formatSetupId, initialState, parseSetupId, resolveRules } from '@agent-tracker/core'
 import { projectName } from '@agent-tracker/core/store'
-import { LegacyShapeError, asFields, grade, number, optionalText, text, timestamp } from './legacy-values.js'
+import { IMPORTED_GRADE, LegacyShapeError, asFields, grade, number, optionalText, text, timestamp } from './legacy-values.js'
 
 /** An entry of the predecessor's flat database, routed by its key prefix. */
 export type LegacyEntry =
@@ -86,7 +86,7 @@ export function commitFromLegacy(entry: Extract<LegacyEntry, { kind: 'commit' }>
 
 /**
  * A legacy grade event. The predecessor did not record who graded, so the grade is kept as the
- * user's and the note says so.
+ * user's (see {@link IMPORTED_GRADE}) and the note says so.
  */
 export function gradeEventFromLegacy(entry: Extract<LegacyEntry, { kind: 'communication' }>, value: unknown, setupOf: (agentId: string) => string): GradeEventRecord {
   const fields = asFields(value, 'the communication record')
@@ -104,6 +104,7 @@ export function gradeEventFromLegacy(entry: Extract<LegacyEntry, { kind: 'commun
     at: timestamp(fields, 'timestamp', new Date(entry.epochMillis).toISOString()),
     by: 'user',
     userGrade: grade(fields, 'grade'),
+    ...IMPORTED_GRADE,
     note: reason ?? 'imported from the legacy per-project database (grader not recorded)',
   }
 }

@@ -68,3 +68,11 @@ export function timestamp(fields: Fields, name: string, fallback?: string): stri
     throw new LegacyShapeError((error as Error).message.replace(/^Invalid /, '').replace(/\.$/, ''))
   }
 }
+
+/**
+ * The provenance of a grade brought in from the predecessor's records: channel `import`, vouched
+ * for — the predecessor recorded these as the user's grades, and bringing them in is the user's
+ * own act (`agent-tracker migrate`, or the host's import of a project's legacy data), so they
+ * count as they did there.
+ */
+export const IMPORTED_GRADE = { channel: 'import', vouched: true } as const

@@ -19,3 +19,6 @@ export { exportedStatusSetup, statusExport, writeStatusExport } from './tracker/
 export type { UserCommandInput } from './user-commands/run-user-command.js'
 export { runUserCommand } from './user-commands/run-user-command.js'
 export { statusCardText } from './user-commands/status-card.js'
+export { ancestorProcesses, detectAgentSession } from './trust/agent-session.js'
+export type { ProtectedFileIndexOptions } from './trust/protected-file-index.js'
+export { PROTECTED_FILES_VARIABLE, ProtectedFileIndex, resolveProtectedFiles } from './trust/protected-file-index.js'

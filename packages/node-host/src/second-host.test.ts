@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gitEventsOf, guardToolCall, isUserCommand } from '@agent-tracker/core'
 import { describe, expect, it } from 'vitest'
 import { gitRepository, headOf } from '../test/git-repository.js'
 import { tempFolder } from '../test/temp.js'
-import { CommitWatch, openTracker, runUserCommand } from './index.js'
+import { CommitWatch, ProtectedFileIndex, openTracker, resolveProtectedFiles, runUserCommand } from './index.js'
 
 /**
  * The design proof of the kit: a host whose every hook is its own process (as Claude Code's are)
@@ -27,7 +28,11 @@ function handlers(databasePath: string): {
   return {
     async preToolUse(hook) {
       const { tracker, setup } = open(hook)
-      const verdict = guardToolCall({ tool: hook.tool_name, args: hook.tool_input, status: await tracker.service.getStatus(setup) })
+      const protection = resolveProtectedFiles([], {})
+      const verdict = guardToolCall(
+        { tool: hook.tool_name, args: hook.tool_input, cwd: hook.cwd, status: await tracker.service.getStatus(setup) },
+        { protectedFiles: protection, lookup: new ProtectedFileIndex(hook.cwd, protection) },
+      )
       await tracker.close()
       return verdict.action === 'block' ? { blocked: verdict.message } : {}
     },
@@ -77,6 +82,10 @@ describe('a second host built on the kit alone', () => {
     const setup = `claude-code@anthropic/${MODEL}`
 
     expect((await host.preToolUse({ ...hook, tool_name: 'Read', tool_input: { file_path: join(cwd, '.env') } })).blocked).toContain('it touches')
+    writeFileSync(join(cwd, '.env'), 'SECRET=1\n')
+    expect((await host.preToolUse({ ...hook, tool_name: 'Bash', tool_input: { command: 'grep -r SECRET .' } })).blocked).toContain('which holds the protected file .env')
+    expect((await host.preToolUse({ ...hook, tool_name: 'Grep', tool_input: { pattern: 'SECRET', path: cwd } })).blocked).toContain('which holds the protected file .env')
+    expect((await host.preToolUse({ ...hook, tool_name: 'Bash', tool_input: { command: `npx @agent-tracker/cli grade ${setup} HEAD --user excellence` } })).blocked).toContain('it runs agent-tracker grade, which only the user may use')
     const command = "git commit -q --allow-empty -m 'feat: second host'"
     expect(await host.preToolUse({ ...hook, tool_name: 'Bash', tool_input: { command } })).toEqual({})
     const ran = bash(cwd, `${command} && git log -1 --format='[main %h] %s'`)

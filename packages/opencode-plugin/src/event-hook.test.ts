@@ -57,6 +57,25 @@ describe('the event hook', () => {
     expect((await plugin.read('setups', [SETUP]))?.state.commands).toBe(1)
   })
 
+  it('records nothing of the turn that answers the user\'s slash command: no command, message or cost, and no setup', async () => {
+    const plugin = await startPlugin()
+    await plugin.chat('ses_1')
+    await plugin.bash('ses_1', "git commit -q --allow-empty -m 'feat: x'")
+    expect(await plugin.command('ses_1', 'grade', 'good')).toContain('Graded')
+    const reviewer = { sessionID: 'ses_1', role: 'user', agent: 'reviewer', model: { providerID: 'acme', modelID: 'coder-mini' } }
+    await plugin.event('message.updated', { info: { ...reviewer, id: 'msg_cmd' } })
+    await plugin.event('message.updated', { info: { ...assistant('ses_1', 'msg_reply', 'reviewer').info, providerID: 'acme', modelID: 'coder-mini', parentID: 'msg_cmd' } })
+    await plugin.event('command.executed', { name: 'grade', sessionID: 'ses_1', arguments: 'good' })
+    await plugin.event('session.idle', { sessionID: 'ses_1' })
+    expect(await plugin.read('setups', ['reviewer@acme/coder-mini'])).toBeNull()
+    expect((await plugin.read('setups', [SETUP]))?.state).toMatchObject({ commands: 0, messages: 0, cost: 0 })
+    // The next turn is the agent's work again.
+    await plugin.event('message.updated', { info: { ...reviewer, id: 'msg_next' } })
+    await plugin.event('message.updated', { info: { ...assistant('ses_1', 'msg_work').info, parentID: 'msg_next' } })
+    await plugin.event('session.idle', { sessionID: 'ses_1' })
+    expect((await plugin.read('setups', [SETUP]))?.state).toMatchObject({ messages: 1, cost: 0.25 })
+  })
+
   it('records a tool that threw (seen only as a failed tool part) once, and never its own tools', async () => {
     const plugin = await startPlugin()
     await plugin.chat('ses_1')

@@ -1,4 +1,4 @@
-import { latestSetupIn } from '@agent-tracker/core'
+import { isUserCommand, latestSetupIn } from '@agent-tracker/core'
 import type { Tracker } from '@agent-tracker/node-host'
 import { isTrackerTool } from './agent-tools.js'
 import { eventOf, failedToolPart, field, finishedUsage, messageSetup, openCodeFactId, textField } from './event-shapes.js'
@@ -10,7 +10,7 @@ import type { TrackerContext } from './tracker-context.js'
  * status card at session start, and flushes on `session.idle` and `session.deleted`.
  */
 export function eventHook(context: TrackerContext): (input: { event: unknown }) => Promise<void> {
-  const { sessions, project } = context
+  const { sessions, project, commandTurns } = context
   const countedParts = new Set<string>()
   const countedMessages = new Set<string>()
   const handlers = new Map<string, (runtime: Tracker, properties: Readonly<Record<string, unknown>>) => Promise<void>>(Object.entries({
@@ -18,6 +18,10 @@ export function eventHook(context: TrackerContext): (input: { event: unknown }) 
       const info = field(properties, 'info')
       const seen = info === undefined ? undefined : messageSetup(info)
       if (info === undefined || seen === undefined) return
+      // The turn that answers the user's slash command is no setup's work.
+      const messageID = textField(info, 'id')
+      if (info.role === 'user' && messageID !== undefined && commandTurns.claim(seen.sessionID, messageID)) return
+      if (info.role === 'assistant' && commandTurns.answers(textField(info, 'parentID'))) return
       sessions.observe(seen.sessionID, seen)
       const usage = finishedUsage(info)
       const setup = sessions.setupOf(seen.sessionID, seen.agent)
@@ -38,8 +42,9 @@ export function eventHook(context: TrackerContext): (input: { event: unknown }) 
     'command.executed': async (runtime, properties) => {
       const sessionID = textField(properties, 'sessionID') ?? ''
       const name = textField(properties, 'name')
+      if (name === undefined || isUserCommand(name)) return
       const setup = await context.setupForCommand(runtime, sessionID)
-      if (name !== undefined && setup !== undefined) await runtime.service.recordCommand({ setup, project, session: sessionID, command: name })
+      if (setup !== undefined) await runtime.service.recordCommand({ setup, project, session: sessionID, command: name })
     },
     'session.created': async (runtime, properties) => {
       const info = field(properties, 'info')
@@ -47,7 +52,11 @@ export function eventHook(context: TrackerContext): (input: { event: unknown }) 
       const latest = await latestSetupIn(runtime.buffer, project)
       if (latest !== undefined) await context.toastStatus(runtime, latest)
     },
-    'session.idle': (runtime) => context.flush(runtime, 'session.idle'),
+    'session.idle': (runtime, properties) => {
+      const sessionID = textField(properties, 'sessionID')
+      if (sessionID !== undefined) commandTurns.settle(sessionID)
+      return context.flush(runtime, 'session.idle')
+    },
     'session.deleted': async (runtime, properties) => {
       await context.flush(runtime, 'session.deleted')
       const id = textField(field(properties, 'info') ?? {}, 'id')

@@ -1,7 +1,8 @@
-import type { HaltMode, ScoringRules, SetupIdentity } from '@agent-tracker/core'
+import type { HaltMode, ProtectedFiles, ScoringRules, SetupIdentity } from '@agent-tracker/core'
 import { SETUP_IDENTITIES, describeValue, resolveRules } from '@agent-tracker/core'
 import { validateMaxDatabaseSize } from '@agent-tracker/lmdb-store/config'
 import type { StatusExportMode } from '@agent-tracker/node-host/hooks'
+import { resolveProtectedFiles } from '@agent-tracker/node-host/hooks'
 import type { WriteBufferOptions } from '@agent-tracker/write-buffer/options'
 import { resolveWriteBufferOptions } from '@agent-tracker/write-buffer/options'
 import { inPluginTerms } from './plugin-errors.js'
@@ -14,12 +15,14 @@ export interface PluginSettings {
   readonly rules: ScoringRules
   readonly enforceHalt: HaltMode
   readonly envProtection: boolean
+  /** The files the guard protects: the defaults, the `protectedFiles` option's patterns, then `AGENT_TRACKER_PROTECTED_FILES`'s. */
+  readonly protection: ProtectedFiles
   readonly exportStatusFile: StatusExportMode
   readonly migrateOnStart: boolean
   readonly flush: WriteBufferOptions
 }
 
-const KNOWN = ['databasePath', 'maxDatabaseSize', 'identity', 'rules', 'enforceHalt', 'envProtection', 'exportStatusFile', 'migrateOnStart', 'flush'] as const
+const KNOWN = ['databasePath', 'maxDatabaseSize', 'identity', 'rules', 'enforceHalt', 'envProtection', 'protectedFiles', 'exportStatusFile', 'migrateOnStart', 'flush'] as const
 
 /** An option that cannot be used; the message names it, its value and what is accepted. */
 export class InvalidPluginOptionError extends Error {
@@ -30,7 +33,7 @@ export class InvalidPluginOptionError extends Error {
  * Reads the options of `["@agent-tracker/opencode-plugin", { … }]`.
  * @throws {InvalidPluginOptionError} naming the first bad option, its value and what is accepted.
  */
-export function readPluginOptions(input: unknown): PluginSettings {
+export function readPluginOptions(input: unknown, env: Readonly<Record<string, string | undefined>> = process.env): PluginSettings {
   const options = input ?? {}
   if (typeof options !== 'object' || Array.isArray(options)) throw invalid('options', options, 'an object')
   const given = options as Record<string, unknown>
@@ -53,6 +56,11 @@ export function readPluginOptions(input: unknown): PluginSettings {
     rules: wrap('rules', () => resolveRules(given.rules ?? {})),
     enforceHalt: boolean(given, 'enforceHalt', { true: 'block', false: 'off' }, ['block', 'warn', 'off'], 'block'),
     envProtection: oneOf(given, 'envProtection', [true, false], true),
+    protection: wrap('protectedFiles', () => {
+      const patterns: unknown = given.protectedFiles ?? []
+      if (!Array.isArray(patterns)) throw invalid('protectedFiles', patterns, 'an array of file name or path globs, e.g. ["*.pem", "id_rsa*", "!.env.test"]')
+      return resolveProtectedFiles(patterns, env)
+    }),
     exportStatusFile: boolean(given, 'exportStatusFile', { true: 'existing', false: 'off' }, ['existing', 'always', 'off'], 'existing'),
     migrateOnStart: oneOf(given, 'migrateOnStart', [true, false], true),
     flush: wrap('flush', () => {

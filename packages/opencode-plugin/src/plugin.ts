@@ -40,13 +40,13 @@ export function startTracking(client: NotifyClient, project: string, options: un
     settings = readPluginOptions(options)
   } catch (error) {
     pausedNotice(notifier, inPluginTerms(error))
-    return { hooks: { 'tool.execute.before': pausedToolGuardHook({ notifier }) }, runtime: Promise.resolve(undefined), startup: Promise.resolve() }
+    return { hooks: { 'tool.execute.before': pausedToolGuardHook({ notifier, project }) }, runtime: Promise.resolve(undefined), startup: Promise.resolve() }
   }
   const opening = openRuntime(settings, project, notifier)
   const context = createTrackerContext(settings, project, opening.runtime, notifier)
   const hooks: Hooks = {
     event: eventHook(context),
-    'chat.params': chatParamsHook(context.sessions, notifier),
+    'chat.params': chatParamsHook(context.sessions, context.commandTurns, notifier),
     'tool.execute.before': toolGuardHook(context),
     'tool.execute.after': toolResultHook(context),
     'command.execute.before': slashCommandHook(context),

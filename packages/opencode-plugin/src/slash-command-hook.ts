@@ -15,6 +15,7 @@ type CommandInput = { command: string; sessionID: string; arguments: string }
 export function slashCommandHook(context: TrackerContext): (input: CommandInput, output: { parts: unknown[] }) => Promise<void> {
   return context.whenTracking('command.execute.before', async (runtime, input: CommandInput, output: { parts: unknown[] }) => {
     if (!isUserCommand(input.command)) return
+    context.commandTurns.expect(input.sessionID)
     let reply: string
     try {
       reply = await runSlashCommand(context, runtime, input.command, input.sessionID, input.arguments)

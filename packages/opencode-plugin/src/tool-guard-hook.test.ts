@@ -1,5 +1,7 @@
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { SETUP, startPlugin } from '../test/plugin-fixture.js'
+import { SETUP, gitRepository, startPlugin, tempFolder } from '../test/plugin-fixture.js'
 import type { PluginUnderTest } from '../test/plugin-fixture.js'
 
 const before = (plugin: PluginUnderTest, tool: string, args: Record<string, unknown>, sessionID = 'ses_1') => plugin.hooks['tool.execute.before']?.({ tool, sessionID, callID: 'call_x' }, { args })
@@ -13,20 +15,31 @@ async function halted(pluginOptions: Record<string, unknown> = {}): Promise<Plug
 }
 
 describe('the tool.execute.before hook', () => {
-  it('blocks secret env files named or globbed by any tool, and lets the templates and mere mentions through', async () => {
-    const plugin = await startPlugin()
-    await expect(before(plugin, 'bash', { command: 'cat .env*' })).rejects.toThrow('agent-tracker blocked this bash call: it touches .env*, a secret env file. Use .env.example for placeholders')
-    await expect(before(plugin, 'bash', { command: 'cat .e?v' })).rejects.toThrow('it touches .e?v, a secret env file')
+  it('blocks protected files named, globbed or searched by any tool, and lets the templates and mere mentions through', async () => {
+    const project = gitRepository(join(tempFolder(), 'project'))
+    writeFileSync(join(project, '.env'), 'SECRET=1\n')
+    writeFileSync(join(project, 'server.pem'), 'KEY\n')
+    const plugin = await startPlugin({ project, pluginOptions: { protectedFiles: ['*.pem'] } })
+    await expect(before(plugin, 'bash', { command: 'cat .env*' })).rejects.toThrow("agent-tracker blocked this bash call: it touches .env, a protected file. Protected files hold the user's secrets: use .env.example for placeholders")
+    await expect(before(plugin, 'bash', { command: 'cat .e?v' })).rejects.toThrow('it touches .env, a protected file')
+    await expect(before(plugin, 'bash', { command: 'grep -r SECRET .' })).rejects.toThrow('it reads every file under ., which holds the protected file ')
+    await expect(before(plugin, 'bash', { command: "grep -r --exclude='.env' --exclude='*.pem' SECRET ." })).resolves.toBeUndefined()
+    await expect(before(plugin, 'grep', { pattern: 'SECRET', include: '*' })).rejects.toThrow('agent-tracker blocked this grep call: it searches files matching "*" under ., which holds the protected file ')
+    await expect(before(plugin, 'bash', { command: 'cat server.pem' })).rejects.toThrow('it touches server.pem, a protected file')
     await expect(before(plugin, 'glob', { pattern: '**/.env*' })).rejects.toThrow('agent-tracker blocked this glob call: it touches **/.env*')
-    await expect(before(plugin, 'read', { filePath: `${plugin.project}/.env.template` })).rejects.toThrow('agent-tracker blocked this read call')
+    await expect(before(plugin, 'read', { filePath: `${plugin.project}/.env.local` })).rejects.toThrow('agent-tracker blocked this read call')
+    await expect(before(plugin, 'read', { filePath: `${plugin.project}/.env.template` })).resolves.toBeUndefined()
     await expect(before(plugin, 'read', { filePath: `${plugin.project}/.env.example` })).resolves.toBeUndefined()
+    await expect(before(plugin, 'bash', { command: 'echo .env >> .gitignore' })).resolves.toBeUndefined()
     await expect(before(plugin, 'edit', { filePath: `${plugin.project}/src/config.ts`, oldString: 'x', newString: "dotenv.config({ path: 'config/.env' })" })).resolves.toBeUndefined()
     await expect(before(plugin, 'glob', { pattern: '**/*' })).resolves.toBeUndefined()
   })
 
-  it('lets everything through with envProtection off', async () => {
+  it('lets protected files through with envProtection off, but never the user\'s channels', async () => {
     const plugin = await startPlugin({ pluginOptions: { envProtection: false } })
     await expect(before(plugin, 'bash', { command: 'cat .env' })).resolves.toBeUndefined()
+    await expect(before(plugin, 'bash', { command: `npx agent-tracker grade ${SETUP} HEAD --user excellence` })).rejects.toThrow('agent-tracker blocked this bash call: it runs agent-tracker grade, which only the user may use')
+    await expect(before(plugin, 'bash', { command: 'opencode run --command grade excellence' })).rejects.toThrow('it runs opencode --command grade')
   })
 
   it('blocks a halted setup with why and how to reinstate, except read-only tracker tools, until /reinstate', async () => {

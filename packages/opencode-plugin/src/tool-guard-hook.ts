@@ -1,6 +1,7 @@
-import type { ToolCallVerdict } from '@agent-tracker/core'
-import { guardHaltedSetup, guardSecretFiles, runsGitCommit } from '@agent-tracker/core'
+import type { AgentStatus, ToolCallPolicy, ToolCallVerdict } from '@agent-tracker/core'
+import { guardToolCall, runsGitCommit } from '@agent-tracker/core'
 import type { Tracker } from '@agent-tracker/node-host'
+import { ProtectedFileIndex, resolveProtectedFiles } from '@agent-tracker/node-host/hooks'
 import { READ_ONLY_TOOLS } from './agent-tools.js'
 import { bashCommand, bashWorkdir } from './bash-args.js'
 import { guardHook } from './hook-guard.js'
@@ -22,35 +23,41 @@ function enforce(verdict: ToolCallVerdict): void {
 type BeforeInput = { tool: string; sessionID: string; callID: string }
 
 /**
- * The `tool.execute.before` hook: the `.env` guard, then the halt (block, or warn once per
- * session), then — for a bash call that runs `git commit` — HEAD is noted, so the commit can be
- * told afterwards. Only a {@link BlockedToolError} ever leaves it.
+ * The `tool.execute.before` hook: the kit's guard (`guardToolCall`: the user's channels, protected
+ * files, then the halt — block, or warn once per session), then — for a bash call that runs
+ * `git commit` — HEAD is noted, so the commit can be told afterwards. Only a
+ * {@link BlockedToolError} ever leaves it.
  */
 export function toolGuardHook(context: TrackerContext): (input: BeforeInput, output: { args: unknown }) => Promise<void> {
-  const { settings, sessions, notifier } = context
+  const { settings, sessions, notifier, project } = context
+  const lookup = new ProtectedFileIndex(project, settings.protection)
+  if (settings.envProtection) lookup.warmUp()
+  const policy: ToolCallPolicy = { envProtection: settings.envProtection, protectedFiles: settings.protection, lookup, enforceHalt: settings.enforceHalt }
   const warnedHalted = new Set<string>()
-  const enforceHalt = async (runtime: Tracker, input: BeforeInput): Promise<void> => {
+  const statusOf = async (runtime: Tracker | undefined, input: BeforeInput): Promise<AgentStatus | undefined> => {
+    if (runtime === undefined || settings.enforceHalt === 'off' || READ_ONLY_TOOLS.has(input.tool)) return undefined
     const setup = sessions.setupOf(input.sessionID)
-    const verdict = guardHaltedSetup(input.tool, setup === undefined ? undefined : await runtime.service.getStatus(setup), settings.enforceHalt)
+    return setup === undefined ? undefined : runtime.service.getStatus(setup)
+  }
+  return guardHook(notifier, 'tool.execute.before', async (input: BeforeInput, output: { args: unknown }) => {
+    const cwd = input.tool === 'bash' ? bashWorkdir(output.args, project) : project
+    const runtime = await context.runtime
+    const verdict = guardToolCall({ tool: input.tool, args: output.args, cwd, status: await statusOf(runtime, input) }, policy)
     enforce(verdict)
     if (verdict.action === 'warn' && !warnedHalted.has(input.sessionID)) {
       warnedHalted.add(input.sessionID)
       notifier.toast(verdict.message, 'warning')
     }
-  }
-  return guardHook(notifier, 'tool.execute.before', async (input: BeforeInput, output: { args: unknown }) => {
-    if (settings.envProtection) enforce(guardSecretFiles(input.tool, output.args))
-    const runtime = await context.runtime
-    if (runtime === undefined) return
-    if (settings.enforceHalt !== 'off' && !READ_ONLY_TOOLS.has(input.tool)) await enforceHalt(runtime, input)
     const command = bashCommand(output.args)
-    if (input.tool === 'bash' && command !== undefined && runsGitCommit(command)) await context.commits.noteBefore(input.callID, command, bashWorkdir(output.args, context.project))
+    if (runtime !== undefined && input.tool === 'bash' && command !== undefined && runsGitCommit(command)) await context.commits.noteBefore(input.callID, command, bashWorkdir(output.args, project))
   }, (error) => error instanceof BlockedToolError)
 }
 
-/** The hooks while tracking is paused: nothing is recorded, secrets are still protected. */
-export function pausedToolGuardHook(context: Pick<TrackerContext, 'notifier'>): (input: BeforeInput, output: { args: unknown }) => Promise<void> {
+/** The hooks while tracking is paused (bad options): nothing is recorded; secrets and the user's channels are still guarded, with the default protection. */
+export function pausedToolGuardHook(context: Pick<TrackerContext, 'notifier' | 'project'>): (input: BeforeInput, output: { args: unknown }) => Promise<void> {
+  const protection = resolveProtectedFiles([])
+  const policy: ToolCallPolicy = { protectedFiles: protection, lookup: new ProtectedFileIndex(context.project, protection), enforceHalt: 'off' }
   return guardHook(context.notifier, 'tool.execute.before', (input: BeforeInput, output: { args: unknown }) => {
-    enforce(guardSecretFiles(input.tool, output.args))
+    enforce(guardToolCall({ tool: input.tool, args: output.args, cwd: input.tool === 'bash' ? bashWorkdir(output.args, context.project) : context.project }, policy))
   }, (error) => error instanceof BlockedToolError)
 }

@@ -4,6 +4,7 @@ import { CommitWatch, statusCardText } from '@agent-tracker/node-host/hooks'
 import { guardHook } from './hook-guard.js'
 import type { Notifier } from './notifier.js'
 import type { PluginSettings } from './options.js'
+import { CommandTurns } from './command-turns.js'
 import { SessionSetups } from './session-setups.js'
 
 /** What the plugin's hooks share: settings, the runtime, who runs each session, background work. */
@@ -14,6 +15,8 @@ export interface TrackerContext {
   readonly runtime: Promise<Tracker | undefined>
   readonly notifier: Notifier
   readonly sessions: SessionSetups
+  /** The turns that answer the user's slash commands, which no setup is credited with. */
+  readonly commandTurns: CommandTurns
   /** HEAD before and after bash calls that run `git commit`. */
   readonly commits: CommitWatch
   /** A hook that runs only while tracking is on; it logs and swallows its own failures. */
@@ -43,6 +46,7 @@ export function createTrackerContext(settings: PluginSettings, project: string, 
     runtime,
     notifier,
     sessions,
+    commandTurns: new CommandTurns(),
     commits: new CommitWatch(),
     whenTracking: (name, hook) => guardHook(notifier, name, async (...args) => {
       const opened = await runtime

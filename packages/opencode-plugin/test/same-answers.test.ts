@@ -54,7 +54,7 @@ async function ingestOtherProjects(root: string, databasePath: string): Promise<
     { kind: 'activity', project: billing, task: 'Payment webhook replay', outcome: 'failed: replays broke the ledger', at: at(7) },
   ].map((fact) => JSON.stringify({ setup: OTHER, ...fact }))
   writeFileSync(join(root, 'facts.jsonl'), `${facts.join('\n')}\n`)
-  const ingested = await cli(['ingest', '--file', 'facts.jsonl', '--db', databasePath], root)
+  const ingested = await cli(['ingest', '--trust', '--file', 'facts.jsonl', '--db', databasePath], root)
   expect(ingested.code, ingested.stdout + ingested.stderr).toBe(0)
 }
 

@@ -54,7 +54,7 @@ describe('withWriteBuffer', () => {
     expect(status).toMatchObject({ halted: true })
     expect(status.state).toMatchObject({ skillPoints: 0, bugs: 1, commits: 1 })
     expect(inner.batches).toHaveLength(0)
-    const graded = await service.userGrade({ setup: SETUP, userGrade: 'good' })
+    const graded = await service.userGrade({ setup: SETUP, userGrade: 'good', channel: 'slash-command' })
     expect(graded.commit.hash).toBe('abcd1234')
     expect(await buffer.find('bugs', { setup: SETUP })).toHaveLength(1)
   })

@@ -1,14 +1,15 @@
 import { accessSync, constants, existsSync, readFileSync, statSync, statfsSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { dirname, join, relative } from 'node:path'
 import type { RollupCheck } from '@agent-tracker/core'
 import { SCHEMA_VERSION, checkRollups } from '@agent-tracker/core'
 import type { DeepCheck } from '@agent-tracker/lmdb-store'
 import { checkDataFile, clearDamage, damageMark, deepCheck, formatBytes, locateDataFile, markDamaged } from '@agent-tracker/lmdb-store'
 import { detectLegacy, hasLegacyData } from '@agent-tracker/migrate'
-import { DATABASE_PATH_VARIABLE, locateDatabase } from '@agent-tracker/node-host'
+import { DATABASE_PATH_VARIABLE, PROTECTED_FILES_VARIABLE, ProtectedFileIndex, locateDatabase, resolveProtectedFiles } from '@agent-tracker/node-host'
 import { EXIT } from '../cli-error.js'
 import { describeFailure } from '../describe-failure.js'
 import type { CommandContext } from '../context.js'
+import { agentSessionOfIo } from '../io.js'
 import { PLUGIN_NAME } from './init.js'
 
 interface Check {
@@ -24,8 +25,9 @@ const LOW_DISK_BYTES = 1024 * 1024
 const DRIFT_SHOWN = 20
 
 /**
- * `doctor`: where the database is, how full, which schema, who reads it, what legacy data waits;
- * with `check`, also recomputes the day rollups from the records and the fact log and reports drift.
+ * `doctor`: where the database is, how full, which schema, who reads it, what legacy data waits,
+ * which files the guard protects here, and whether grades given here would count; with `check`,
+ * also recomputes the day rollups from the records and the fact log and reports drift.
  */
 export async function doctorCommand(ctx: CommandContext, options: { check?: boolean; deep?: boolean } = {}): Promise<number> {
   const checks: Check[] = []
@@ -69,6 +71,9 @@ export async function doctorCommand(ctx: CommandContext, options: { check?: bool
   const configs = [join(ctx.io.cwd, 'opencode.json'), join(ctx.io.cwd, 'opencode.jsonc'), join(ctx.io.homeDir, '.config', 'opencode', 'opencode.json'), join(ctx.io.homeDir, '.config', 'opencode', 'opencode.jsonc')]
   const configured = configs.filter((config) => existsSync(config) && readFileSync(config, 'utf8').includes(PLUGIN_NAME))
   checks.push({ name: 'Plugin', ok: true, detail: configured.length > 0 ? `configured in ${configured.join(', ')}` : 'not configured here or globally — run agent-tracker init' })
+  checks.push(protectionCheck(ctx))
+  const session = agentSessionOfIo(ctx.io)
+  checks.push({ name: 'Grades', ok: true, detail: session === undefined ? 'given here at a terminal, they count as yours (cli-terminal)' : `this runs inside an agent session (${session.evidence}): grades given here are recorded as cli-script and do not count` })
   return report(ctx, checks)
 }
 
@@ -116,6 +121,18 @@ async function rollupCheck(ctx: CommandContext): Promise<Check & { readonly drif
   const lines = drift.slice(0, DRIFT_SHOWN).map((d) => `\n    ${d.key.join(' · ')} ${d.field}: stored ${String(d.stored)}, expected ${String(d.expected)}`)
   const more = drift.length > DRIFT_SHOWN ? `\n    … and ${String(drift.length - DRIFT_SHOWN)} more (--json lists every one)` : ''
   return { name: 'Rollups', ok: false, detail: `${counted}: ${String(drift.length)} number(s) drifted${lines.join('')}${more}`, drift }
+}
+
+/** Which files the hosts' guard protects (defaults and `AGENT_TRACKER_PROTECTED_FILES`), and which of them this folder holds. */
+function protectionCheck(ctx: CommandContext): Check {
+  try {
+    const protection = resolveProtectedFiles([], ctx.io.env)
+    const files = new ProtectedFileIndex(ctx.io.cwd, protection, { maxEntries: 50_000 }).filesUnder(ctx.io.cwd)
+    const here = files === undefined ? 'too many files here to list them' : files.length === 0 ? `none in ${ctx.io.cwd}` : `${String(files.length)} in ${ctx.io.cwd}: ${files.slice(0, 5).map((file) => relative(ctx.io.cwd, file)).join(', ')}${files.length > 5 ? ', …' : ''}`
+    return { name: 'Secrets', ok: true, detail: `${protection.patterns.join(' ')} (more with ${PROTECTED_FILES_VARIABLE} or the plugin's protectedFiles); ${here}` }
+  } catch (error) {
+    return { name: 'Secrets', ok: false, detail: `${PROTECTED_FILES_VARIABLE}: ${describeFailure(error).message}` }
+  }
 }
 
 function report(ctx: CommandContext, checks: readonly Check[]): number {

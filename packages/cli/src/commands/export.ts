@@ -111,6 +111,7 @@ async function writeHtml(store: LmdbStore, query: ReportQuery, sink: OutputSink)
     trends: await setupTrends(store, query),
     leaderboard: await leaderboard(store, setupFilterOf(query)),
     projects: report.projects,
+    nonUserChannels: report.nonUserChannels,
   }))
   return report.rows.length
 }

@@ -1,11 +1,17 @@
 import { gradeLabel } from '@agent-tracker/core'
 import type { CommandContext } from '../context.js'
 import { score, shortHash } from '../format.js'
+import { gradeProvenanceOf, uncountedGradeNote } from '../trust.js'
 import { requireSetup } from './lookups.js'
 import { trackingService } from './tracking.js'
 
-/** `grade <setup> <commit> --user <grade> [--agent <grade>] [--note]`: the user's grade. */
-export async function gradeCommand(ctx: CommandContext, setup: string, commit: string, options: { user: string; agent?: string; note?: string }): Promise<void> {
+/**
+ * `grade <setup> <commit> --user <grade> [--agent <grade>] [--note] [--trust]`: the user's grade.
+ * It counts as the user's when given at an interactive terminal no agent session runs, or with
+ * `--trust`; otherwise it is recorded as a `cli-script` grade that counts for nothing.
+ */
+export async function gradeCommand(ctx: CommandContext, setup: string, commit: string, options: { user: string; agent?: string; note?: string; trust?: boolean }): Promise<void> {
+  const provenance = gradeProvenanceOf(ctx.io, options)
   const store = ctx.openStore('write')
   await requireSetup(store, setup)
   const outcome = await trackingService(store).userGrade({
@@ -14,13 +20,18 @@ export async function gradeCommand(ctx: CommandContext, setup: string, commit: s
     userGrade: options.user,
     ...(options.agent === undefined ? {} : { agentGrade: options.agent }),
     ...(options.note === undefined ? {} : { note: options.note }),
+    channel: provenance.channel,
+    vouched: provenance.vouched,
   })
+  const uncounted = outcome.counted ? undefined : uncountedGradeNote(provenance)
   ctx.print(outcome, () => {
+    const commitText = `${shortHash(outcome.commit.hash)} (${outcome.commit.message}) of ${setup}`
+    if (uncounted !== undefined) return ctx.colours.yellow(`${commitText}: ${uncounted}`)
     const retro = outcome.retrospective
     const grades = [
       retro?.agentGrade === undefined ? undefined : `agent ${gradeLabel(retro.agentGrade)}`,
       retro?.userGrade === undefined ? undefined : `user ${gradeLabel(retro.userGrade)}`,
     ].filter((part) => part !== undefined)
-    return `Graded ${shortHash(outcome.commit.hash)} (${outcome.commit.message}) of ${setup}: ${grades.join(', ')}. CS ${score(retro?.scoreBefore)} → ${score(outcome.status.state.communication)} (${outcome.status.communicationTier}).`
+    return `Graded ${commitText}: ${grades.join(', ')}. CS ${score(retro?.scoreBefore)} → ${score(outcome.status.state.communication)} (${outcome.status.communicationTier}).`
   })
 }

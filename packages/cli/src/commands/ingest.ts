@@ -1,13 +1,14 @@
 import { createReadStream, statSync } from 'node:fs'
 import { resolve } from 'node:path'
-import type { Fact, SkippedFact } from '@agent-tracker/core'
-import { REPEAT, validateFact } from '@agent-tracker/core'
+import type { Fact, GradeFact, SkippedFact } from '@agent-tracker/core'
+import { REPEAT, isCountedGrade, validateFact } from '@agent-tracker/core'
 import { isLmdbStoreError } from '@agent-tracker/lmdb-store'
 import { CliError, EXIT } from '../cli-error.js'
 import { describeFailure } from '../describe-failure.js'
 import type { CommandContext } from '../context.js'
 import { numberedLines } from '../ingest/json-lines.js'
 import { lineFactId } from '../ingest/line-fact-id.js'
+import { gradeProvenanceOf, uncountedGradeNote } from '../trust.js'
 
 const BATCH = 1000
 
@@ -29,6 +30,8 @@ export interface IngestSummary {
   readonly rejected: readonly IngestedLine[]
   /** Facts that were valid but changed nothing (e.g. a grade for a commit never recorded). */
   readonly ignored: readonly IngestedLine[]
+  /** User grades stored with channel `ingest` that do not count as the user's (no `--trust`). */
+  readonly uncountedGrades: number
   /** Set when a signal stopped the run early. */
   readonly interrupted?: NodeJS.Signals
 }
@@ -40,10 +43,13 @@ const SIGNAL_CODES: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 1
  * tracker. Every fact has a stable id (its own, or one derived from the line), so ingesting the
  * same input again stores nothing twice. Bad lines are reported by number and skipped; every good
  * line is stored, in batches, each at once. Stopped by a signal, it says up to which line the
- * input is stored.
+ * input is stored. Grades carry the channel `ingest` whatever a line says; user grades count only
+ * with `--trust`.
+ * @throws {CliError} NO_INPUT at a terminal without `--file` or for a missing file; TRUST_REFUSED for `--trust` inside an agent session.
  */
-export async function ingestCommand(ctx: CommandContext, options: { file?: string }): Promise<number> {
+export async function ingestCommand(ctx: CommandContext, options: { file?: string; trust?: boolean }): Promise<number> {
   const input = openInput(ctx, options.file)
+  const provenance = gradeProvenanceOf(ctx.io, { trust: options.trust, channel: 'ingest' })
   const store = ctx.openStore('write')
   const rejected: IngestedLine[] = []
   const ignored: IngestedLine[] = []
@@ -53,6 +59,7 @@ export async function ingestCommand(ctx: CommandContext, options: { file?: strin
   let repeats = 0
   let lastCommittedLine = 0
   let interrupted: NodeJS.Signals | undefined
+  let uncountedGrades = 0
   const progress = ctx.progress('Ingesting')
   const noteSkipped = (skipped: readonly SkippedFact[], lineOf: ReadonlyMap<string, number>): void => {
     for (const { id, reason } of skipped) {
@@ -102,7 +109,13 @@ export async function ingestCommand(ctx: CommandContext, options: { file?: strin
         lines = line
         if (text.trim() === '') continue
         try {
-          pending.push({ line, fact: validateFact(JSON.parse(text), { newId: () => lineFactId(line, text), now: () => new Date() }) })
+          const fact = validateFact(JSON.parse(text), { newId: () => lineFactId(line, text), now: () => new Date() })
+          if (fact.kind === 'grade') {
+            const { vouched: _claimed, ...claims } = fact
+            const graded = validateFact({ ...claims, channel: provenance.channel, ...(provenance.vouched ? { vouched: true } : {}) }) as GradeFact
+            if (!isCountedGrade(graded)) uncountedGrades += 1
+            pending.push({ line, fact: graded })
+          } else pending.push({ line, fact })
         } catch (error) {
           const message = error instanceof SyntaxError ? `not valid JSON (${error.message})` : describeFailure(error).message
           rejected.push({ line, message })
@@ -119,8 +132,9 @@ export async function ingestCommand(ctx: CommandContext, options: { file?: strin
     for (const signal of signals) process.removeListener(signal, stop)
     progress.stop()
   }
-  const summary: IngestSummary = { lines, ingested, repeats, lastCommittedLine, rejected, ignored, ...(interrupted === undefined ? {} : { interrupted }) }
-  ctx.print(summary, () => renderSummary(ctx, summary))
+  const summary: IngestSummary = { lines, ingested, repeats, lastCommittedLine, rejected, ignored, uncountedGrades, ...(interrupted === undefined ? {} : { interrupted }) }
+  const uncounted = uncountedGrades === 0 ? undefined : uncountedGradeNote(provenance)
+  ctx.print(summary, () => renderSummary(ctx, summary, uncounted))
   if (interrupted !== undefined) return SIGNAL_CODES[interrupted] ?? EXIT.failure
   return rejected.length > 0 ? EXIT.failure : EXIT.ok
 }
@@ -174,9 +188,10 @@ function stoppedAt(error: unknown, lastCommittedLine: number): CliError {
   return new CliError(failure.code, `${failure.message} ${stored} Fix this and run the same input again: lines already stored are skipped as repeats.`, failure.exitCode, { cause: error })
 }
 
-function renderSummary(ctx: CommandContext, summary: IngestSummary): string {
+function renderSummary(ctx: CommandContext, summary: IngestSummary, uncounted: string | undefined): string {
   const { lines, ingested, repeats, rejected, ignored } = summary
   const out = [`Ingested ${String(ingested)} fact(s) from ${String(lines)} line(s)${repeats > 0 ? `; ${String(repeats)} repeat(s) already recorded were skipped` : ''}.`]
+  if (uncounted !== undefined) out.push(ctx.colours.yellow(`${String(summary.uncountedGrades)} user grade(s): ${uncounted}`))
   if (summary.interrupted !== undefined) {
     out.push(ctx.colours.yellow(`Stopped by ${summary.interrupted}: lines 1–${String(summary.lastCommittedLine)} are stored. Run the same input again to finish: lines already stored are skipped as repeats.`))
   }

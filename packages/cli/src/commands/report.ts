@@ -2,6 +2,7 @@ import type { ReportQuery, SetupFilter, SetupReportRow, TrackerStore } from '@ag
 import { setupReport, toTimeWindow } from '@agent-tracker/core'
 import type { CommandContext } from '../context.js'
 import { decimal, money, moneyDecimals, percent, score, tokens } from '../format.js'
+import { CHANNELS_EXPLAINED, channelCell, channelsOf } from '../grade-channels.js'
 import type { Column } from '../table.js'
 import { resolveProject } from './lookups.js'
 
@@ -34,14 +35,21 @@ export function appliedFilters(query: ReportQuery): Record<string, string> {
   return Object.fromEntries(Object.entries({ since, until, project, setup, agent, model }).filter((entry): entry is [string, string] => entry[1] !== undefined))
 }
 
-/** `report`: outcomes per setup across projects. */
+/**
+ * `report`: outcomes per setup across projects; when any user grade came through a channel not
+ * the user's own, a second table shows user grades by channel.
+ */
 export async function reportCommand(ctx: CommandContext, options: ReportOptions): Promise<void> {
   const store = ctx.openStore('read')
   const query = await reportQuery(ctx, store, options)
-  const { rows } = await setupReport(store, query)
-  ctx.print({ filters: appliedFilters(query), setups: rows }, () => {
+  const { rows, nonUserChannels } = await setupReport(store, query)
+  ctx.print({ filters: appliedFilters(query), setups: rows, nonUserChannels }, () => {
     if (rows.length === 0) return 'No recorded work matches these filters.'
-    return ctx.table(reportColumns(rows), rows)
+    const report = ctx.table(reportColumns(rows), rows)
+    if (nonUserChannels.length === 0) return report
+    const graded = rows.filter((row) => row.userGradesByChannel.length > 0)
+    const channels: Column<SetupReportRow>[] = channelsOf(graded).map((channel) => ({ header: channel.toUpperCase(), value: (r) => channelCell(r, channel), align: 'right', priority: 5 }))
+    return [report, '', ctx.colours.bold('User grades by channel'), CHANNELS_EXPLAINED, ctx.table([{ header: 'SETUP', value: (r) => r.setup, priority: 10 }, ...channels], graded)].join('\n')
   })
 }
 

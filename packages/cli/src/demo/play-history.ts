@@ -113,7 +113,7 @@ async function playSession(
     }
     if (random() < 0.85) {
       tick()
-      await service.userGrade({ setup: setup.id, project: path, commit: hash, userGrade, ...(userGrade < 0 ? { note: 'missed the point of the task' } : userGrade === 5 ? { note: 'exactly right, and explained well' } : {}) })
+      await service.userGrade({ setup: setup.id, project: path, commit: hash, channel: 'slash-command', userGrade, ...(userGrade < 0 ? { note: 'missed the point of the task' } : userGrade === 5 ? { note: 'exactly right, and explained well' } : {}) })
     }
     await service.logActivity({ ...here, task, actions: `${String(calls)} tool calls`, outcome: userGrade < 0 ? 'needed rework' : 'done', decisions: 'kept the change small' })
     if (random() < setup.bugRate * (userGrade < 0 ? 3 : userGrade === 5 ? 0.3 : 1)) {

@@ -7,19 +7,20 @@ const SUMS = ['count', 'sum', 'squares']
 /**
  * The columns of each collection's CSV table, fixed so that a table streams without looking at
  * every record first: dotted paths into the record; a value that is itself an object (a legacy
- * retrospective's `extra`, a profile's dependency list) is written as JSON.
+ * retrospective's `extra`, a profile's dependency list, a rollup's user grades by channel) is
+ * written as JSON.
  */
-export const CSV_COLUMNS: { readonly [C in CollectionName]: readonly string[] } = {
+export const CSV_COLUMNS: Readonly<Record<CollectionName, readonly string[]>> = {
   setups: ['v', 'id', 'agent', 'provider', 'model', ...STATE, 'firstSeenAt', 'lastSeenAt', 'haltedAt', 'reinstatedAt'],
   projects: ['v', 'path', 'name', 'firstSeenAt', 'lastSeenAt', 'profile.language', 'profile.framework', 'profile.scope', 'profile.dependencies', 'profile.profiledAt'],
   commits: ['v', 'project', 'hash', 'setup', 'at', 'message', 'task', 'session'],
-  retrospectives: ['v', 'setup', 'commit', 'project', 'at', 'updatedAt', 'task', 'agentGrade', 'userGrade', 'agentNote', 'userNote', 'scoreBefore', 'scoreAfter', 'extra'],
-  gradeEvents: ['v', 'id', 'setup', 'project', 'commit', 'at', 'by', 'agentGrade', 'userGrade', 'scoreBefore', 'scoreAfter', 'note'],
+  retrospectives: ['v', 'setup', 'commit', 'project', 'at', 'updatedAt', 'task', 'agentGrade', 'userGrade', 'agentGradeChannel', 'userGradeChannel', 'agentNote', 'userNote', 'scoreBefore', 'scoreAfter', 'extra'],
+  gradeEvents: ['v', 'id', 'setup', 'project', 'commit', 'at', 'by', 'agentGrade', 'userGrade', 'channel', 'vouched', 'scoreBefore', 'scoreAfter', 'note'],
   bugs: ['v', 'id', 'setup', 'project', 'at', 'by', 'commit', 'note', 'skillPointsAfter'],
   activities: ['v', 'id', 'setup', 'project', 'at', 'session', 'task', 'actions', 'outcome', 'decisions'],
   usage: [
     'v', 'setup', 'project', 'day', 'toolCalls', 'toolFailures', 'commands', 'commits', 'pushes', 'messages', ...TOKENS, 'cost', 'bugs',
-    ...SUMS.map((sum) => `grades.agent.${sum}`), ...SUMS.map((sum) => `grades.user.${sum}`),
+    ...SUMS.map((sum) => `grades.agent.${sum}`), ...SUMS.map((sum) => `grades.user.${sum}`), 'grades.userByChannel',
     ...['toolCalls', 'toolFailures', 'commands', 'pushes', 'messages', ...TOKENS, 'cost'].map((field) => `baseline.${field}`),
   ],
 }

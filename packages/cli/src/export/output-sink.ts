@@ -20,7 +20,7 @@ export function outputSink(io: Io, path: string | undefined): OutputSink {
   const file = path === undefined ? undefined : createWriteStream(path)
   const target: Drainable = file ?? io.stdout
   let bytes = 0
-  let failure: unknown
+  let failure: Error | undefined
   file?.on('error', (error) => {
     failure = error
   })
@@ -33,15 +33,18 @@ export function outputSink(io: Io, path: string | undefined): OutputSink {
       bytes += Buffer.byteLength(text)
       if (target.write(text) === false && target.once !== undefined) {
         await new Promise<void>((resolve, reject) => {
-          target.once?.('drain', () => resolve())
-          target.once?.('error', (error) => reject(error instanceof Error ? error : new Error(String(error))))
+          target.once?.('drain', () => { resolve(); })
+          target.once?.('error', (error) => { reject(error instanceof Error ? error : new Error(String(error))); })
         })
       }
     },
     async end(): Promise<void> {
       if (file === undefined) return
       await new Promise<void>((resolve, reject) => {
-        file.end((error?: Error | null) => (error ? reject(error) : resolve()))
+        file.end((error?: Error | null) => {
+          if (error) reject(error)
+          else resolve()
+        })
       })
       if (failure !== undefined) throw failure
     },

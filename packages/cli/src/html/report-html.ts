@@ -1,6 +1,7 @@
 import type { LeaderboardRow, SetupReportRow, SetupTrend } from '@agent-tracker/core'
 import { formatScore } from '@agent-tracker/core'
 import { decimal, money, moneyDecimals, percent, score, tokens } from '../format.js'
+import { CHANNELS_EXPLAINED, channelCell, channelsOf } from '../grade-channels.js'
 import { PALETTE, barChart, escapeHtml, lineChart } from './svg-charts.js'
 
 /** Everything the HTML report shows. */
@@ -12,6 +13,8 @@ export interface HtmlReportData {
   readonly trends: readonly SetupTrend[]
   readonly leaderboard: readonly LeaderboardRow[]
   readonly projects: number
+  /** Channels other than the user's own that brought user grades; when any, the page shows user grades by channel. */
+  readonly nonUserChannels: readonly string[]
 }
 
 /** A single self-contained HTML page (inline CSS and SVG, no scripts, no network) with charts and tables. */
@@ -55,6 +58,7 @@ export function renderHtmlReport(data: HtmlReportData): string {
   th:first-child, td:first-child, th:nth-child(2), td:nth-child(2) { text-align: left; } th { color: var(--muted); font-weight: 600; } .scroll { overflow-x: auto; }
   .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; }
   .halted { color: #dc2626; font-weight: 600; }
+  .note { color: var(--muted); margin: 0 0 8px; }
   footer { margin-top: 48px; color: var(--muted); font-size: 12px; }
 </style>
 </head>
@@ -89,7 +93,7 @@ ${lineChart('Weekly cost', weekly((p) => p.cost), (v, places) => money(v, places
 <tbody>
 ${data.rows.map((r) => `<tr><td><span class="swatch" style="background:${colour(r.setup)}"></span>${escapeHtml(r.setup)}</td><td>${String(r.commits)}</td><td>${escapeHtml(decimal(r.bugsPerCommit))}</td><td>${escapeHtml(score(r.meanUserGrade))} (${String(r.userGrades)})</td><td>${escapeHtml(score(r.meanAgentGrade))}</td><td>${escapeHtml(score(r.communication))}</td><td>${escapeHtml(`${formatScore(r.skillPoints)} ${r.trustTier}`)}${r.halted ? ' <span class="halted">halted</span>' : ''}</td><td>${escapeHtml(percent(r.toolFailureRate))}</td><td>${escapeHtml(tokens(r.tokensPerCommit))}</td><td>${escapeHtml(money(r.costPerCommit, cents))}</td></tr>`).join('\n')}
 </tbody></table></div>
-<h2>Leaderboard</h2>
+${data.nonUserChannels.length === 0 ? '' : channelTable(data.rows, colour)}<h2>Leaderboard</h2>
 <div class="scroll"><table>
 <thead><tr><th>#</th><th>Setup</th><th>SP</th><th>Trust</th><th>XP</th><th>CS</th><th>Communication</th><th>Commits</th><th>Bugs</th></tr></thead>
 <tbody>
@@ -99,5 +103,19 @@ ${data.leaderboard.map(({ rank, status }) => `<tr><td>${String(rank)}</td><td>${
 </main>
 </body>
 </html>
+`
+}
+
+/** The table of user grades by channel, with what counts said above it. */
+function channelTable(rows: readonly SetupReportRow[], colour: (setup: string) => string): string {
+  const graded = rows.filter((row) => row.userGradesByChannel.length > 0)
+  const channels = channelsOf(graded)
+  return `<h2>User grades by channel</h2>
+<p class="note">${escapeHtml(CHANNELS_EXPLAINED)}</p>
+<div class="scroll"><table>
+<thead><tr><th>Setup</th>${channels.map((channel) => `<th>${escapeHtml(channel)}</th>`).join('')}</tr></thead>
+<tbody>
+${graded.map((row) => `<tr><td><span class="swatch" style="background:${colour(row.setup)}"></span>${escapeHtml(row.setup)}</td>${channels.map((channel) => `<td>${escapeHtml(channelCell(row, channel))}</td>`).join('')}</tr>`).join('\n')}
+</tbody></table></div>
 `
 }

@@ -1,3 +1,4 @@
+import type { GradeChannel } from './grade-channel.js'
 import type { Grade } from './grade.js'
 
 /** Who said something: the agent itself or the human user. */
@@ -65,6 +66,13 @@ export interface GradeFact extends FactBase {
   readonly agentNote?: string
   readonly userNote?: string
   readonly task?: string
+  /**
+   * The channel the grade came through; absent on grades recorded before grades carried one.
+   * A user grade counts only from the user's own channel or when vouched for (see `isCountedGrade`).
+   */
+  readonly channel?: GradeChannel
+  /** Present (true) when the user vouched (`--trust`) that this grade, from a channel not their own, is theirs. */
+  readonly vouched?: true
 }
 
 /** A bug was reported against the setup. */

@@ -10,6 +10,14 @@ describe('validateFact', () => {
     })
   })
 
+  it('keeps a grade\'s channel and a vouch, and drops a vouch that is false', () => {
+    const grade = { ...base, kind: 'grade', commit: 'abcd', by: 'user', userGrade: 5 }
+    expect(validateFact({ ...grade, channel: 'ingest', vouched: true })).toMatchObject({ channel: 'ingest', vouched: true })
+    expect(validateFact({ ...grade, id: 'x2', channel: 'cli-script', vouched: false })).not.toHaveProperty('vouched')
+    expect(validateFact({ ...grade, id: 'x3' })).not.toHaveProperty('channel')
+    expect(validateFact({ ...grade, id: 'x4', by: 'agent', userGrade: undefined, agentGrade: 2, channel: 'agent-tool' })).toMatchObject({ by: 'agent', channel: 'agent-tool' })
+  })
+
   it('fills id and time from the defaults when absent', () => {
     const fact = validateFact({ kind: 'push', setup: 'build', project: '/p' }, { newId: () => 'n1', now: () => new Date('2026-03-03T03:03:03Z') })
     expect(fact).toEqual({ kind: 'push', id: 'n1', at: '2026-03-03T03:03:03.000Z', setup: 'build', project: '/p' })
@@ -23,6 +31,9 @@ describe('validateFact', () => {
     [{ ...base, kind: 'grade', commit: 'a', by: 'user' }, 'Invalid grade fact: needs "agentGrade" or "userGrade" (or both).'],
     [{ ...base, kind: 'grade', commit: 'a', by: 'agent', userGrade: 5 }, 'Invalid grade fact: an agent may not give a user grade: "userGrade" requires "by": "user".'],
     [{ ...base, kind: 'grade', commit: 'a', by: 'user', userGrade: 3 }, 'Invalid grade fact: Invalid field "userGrade" 3: accepted values are -1 (bad), 1 (neutral), 2 (good), 5 (excellence).'],
+    [{ ...base, kind: 'grade', commit: 'a', by: 'user', userGrade: 5, channel: 'email' }, 'Invalid grade fact: field "channel" is "email"; accepted are "slash-command", "cli-terminal", "cli-script", "ingest", "agent-tool", "import".'],
+    [{ ...base, kind: 'grade', commit: 'a', by: 'user', userGrade: 5, channel: 'agent-tool' }, 'Invalid grade fact: a grade "by": "user" cannot come through the "agent-tool" channel.'],
+    [{ ...base, kind: 'grade', commit: 'a', by: 'user', userGrade: 5, vouched: 'yes' }, 'Invalid grade fact: field "vouched" must be true or false, got "yes".'],
     [{ ...base, kind: 'bug', by: 'ci' }, 'Invalid bug fact: field "by" is "ci"; accepted are "agent" and "user".'],
     [{ ...base, kind: 'usage', tokens: { input: -5 } }, 'Invalid fact: field "tokens.input" must be a number from 0 to 1000000000, got -5.'],
     [{ ...base, kind: 'push', at: 'soon' }, 'Invalid push fact: Invalid field "at" "soon": use an ISO 8601 date'],

@@ -3,6 +3,8 @@ import { TrackerError, isTrackerError } from '../errors.js'
 import type { Fact, FactBase, FactKind, Party, TokenUsage } from './facts.js'
 import { FACT_KINDS } from './facts.js'
 import type { Grade } from './grade.js'
+import type { GradeChannel } from './grade-channel.js'
+import { GRADE_CHANNELS, isGradeChannel } from './grade-channel.js'
 import { parseGrade } from './grade.js'
 import { parseSetupId } from './setup-id.js'
 import { toIsoTimestamp } from '../time/iso-timestamp.js'
@@ -96,6 +98,9 @@ function buildFact(kind: FactKind, f: Fields, b: FactBase): Fact {
       const by = party(f)
       if (agentGrade === undefined && userGrade === undefined) throw invalidFact(kind, 'needs "agentGrade" or "userGrade" (or both)')
       if (by === 'agent' && userGrade !== undefined) throw invalidFact(kind, 'an agent may not give a user grade: "userGrade" requires "by": "user"')
+      const channel = gradeChannel(f)
+      if (by === 'user' && channel === 'agent-tool') throw invalidFact(kind, 'a grade "by": "user" cannot come through the "agent-tool" channel')
+      const vouched = optionalBoolean(f, 'vouched')
       fact.commit = requiredText(f, 'commit', LIMITS.keyPartBytes)
       fact.by = by
       set('agentGrade', agentGrade)
@@ -103,6 +108,8 @@ function buildFact(kind: FactKind, f: Fields, b: FactBase): Fact {
       set('agentNote', optionalText(f, 'agentNote'))
       set('userNote', optionalText(f, 'userNote'))
       set('task', optionalText(f, 'task'))
+      set('channel', channel)
+      if (vouched === true) fact.vouched = true
       break
     }
     case 'bug':
@@ -196,9 +203,23 @@ function detailText(f: Fields, field: string): string {
 }
 
 function requiredBoolean(f: Fields, field: string): boolean {
+  const value = optionalBoolean(f, field)
+  if (value === undefined) throw invalidFact(f.kind, `field "${field}" must be true or false, got ${describeValue(f[field])}`)
+  return value
+}
+
+function optionalBoolean(f: Fields, field: string): boolean | undefined {
   const value = f[field]
+  if (value === undefined || value === null) return undefined
   if (typeof value !== 'boolean') throw invalidFact(f.kind, `field "${field}" must be true or false, got ${describeValue(value)}`)
   return value
+}
+
+function gradeChannel(f: Fields): GradeChannel | undefined {
+  const value = f.channel
+  if (value === undefined || value === null) return undefined
+  if (isGradeChannel(value)) return value
+  throw invalidFact(f.kind, `field "channel" is ${describeValue(value)}; accepted are ${GRADE_CHANNELS.map((channel) => `"${channel}"`).join(', ')}`)
 }
 
 function optionalInteger(f: Fields, field: string): number | undefined {

@@ -15,12 +15,32 @@ async function statuses(): Promise<{ working: AgentStatus; halted: AgentStatus }
 }
 
 describe('the tool-call guard', () => {
-  it('blocks a secret file with the file named and what to do instead', () => {
-    expect(guardSecretFiles('read', { filePath: '/p/.env' })).toEqual({
-      action: 'block', reason: 'secret-file', file: '/p/.env',
-      message: 'agent-tracker blocked this read call: it touches /p/.env, a secret env file. Use .env.example for placeholders, and ask the user for any value you need.',
+  it('blocks a protected file with the file named and what to do instead', () => {
+    const instead = "Protected files hold the user's secrets: use .env.example for placeholders, and ask the user for any value you need."
+    expect(guardSecretFiles({ tool: 'read', args: { filePath: '/p/.env' } })).toEqual({
+      action: 'block', reason: 'secret-file', file: '/p/.env', message: `agent-tracker blocked this read call: it touches /p/.env, a protected file. ${instead}`,
     })
-    expect(guardSecretFiles('read', { filePath: '/p/.env.example' })).toEqual({ action: 'allow' })
+    expect(guardSecretFiles({ tool: 'read', args: { filePath: '/p/.env.example' } })).toEqual({ action: 'allow' })
+    // The file is named as the shell reads it: no stray quote.
+    expect(guardSecretFiles({ tool: 'bash', args: { command: 'cat ".env" | head' } })).toMatchObject({ file: '.env', message: `agent-tracker blocked this bash call: it touches .env, a protected file. ${instead}` })
+    const lookup = { filesUnder: (folder: string) => (folder === '/p' ? ['/p/.env'] : undefined) }
+    expect(guardSecretFiles({ tool: 'bash', args: { command: 'grep -r SECRET .' }, cwd: '/p' }, { lookup })).toMatchObject({
+      file: '.env', message: `agent-tracker blocked this bash call: it reads every file under ., which holds the protected file .env. Leave it out: --exclude='.env'. ${instead}`,
+    })
+    expect(guardSecretFiles({ tool: 'grep', args: { pattern: 'SECRET', include: '*' }, cwd: '/p' }, { lookup })).toMatchObject({
+      message: `agent-tracker blocked this grep call: it searches files matching "*" under ., which holds the protected file .env. Pass an include that names the files you need (e.g. "*.ts" or "*.{js,json,md}"), or a path below it that holds no protected file. ${instead}`,
+    })
+  })
+
+  it("blocks the user's channels with the command named, before anything else", async () => {
+    const { halted } = await statuses()
+    const verdict = guardToolCall({ tool: 'bash', args: { command: 'cat .env; npx agent-tracker grade x y --user 5' }, status: halted })
+    expect(verdict).toEqual({
+      action: 'block', reason: 'user-channel', command: 'agent-tracker grade',
+      message: 'agent-tracker blocked this bash call: it runs agent-tracker grade, which only the user may use — grades, bug reports, reinstating a halted agent and bringing in records come from the user. Grade your own work and report your own bugs with your tracker tools, and tell the user what you think they should record.',
+    })
+    // Even with env protection off, and for Claude Code's Bash.
+    expect(guardToolCall({ tool: 'Bash', args: { command: 'opencode run --command grade excellence' } }, { envProtection: false })).toMatchObject({ reason: 'user-channel', command: 'opencode --command grade' })
   })
 
   it('blocks or warns about a halted setup, saying how the user reinstates it', async () => {

@@ -1,10 +1,14 @@
 import type { AgentStatus } from '../scoring/status.js'
-import { secretFileIn } from './env-guard.js'
+import type { ProtectedFileLookup } from './protection/secret-access.js'
+import { secretAccessIn } from './protection/secret-access.js'
+import type { ProtectedFiles } from './protection/protected-files.js'
+import { userChannelIn } from './user-channel-guard.js'
 
 /** What a host does with a tool call before it runs; `message` is for the agent (block) or the user (warn). */
 export type ToolCallVerdict =
   | { readonly action: 'allow' }
   | { readonly action: 'block'; readonly reason: 'secret-file'; readonly file: string; readonly message: string }
+  | { readonly action: 'block'; readonly reason: 'user-channel'; readonly command: string; readonly message: string }
   | { readonly action: 'block' | 'warn'; readonly reason: 'halted'; readonly setup: string; readonly message: string }
 
 /** What a host does with a halted setup's tool calls: stop them, let them run with a warning, or ignore the halt. */
@@ -12,19 +16,53 @@ export type HaltMode = 'block' | 'warn' | 'off'
 
 /** How a host guards tool calls. */
 export interface ToolCallPolicy {
-  /** Stop tool calls that touch `.env`-style secret files; default true. */
-  readonly envProtection?: boolean
+  /** Stop tool calls that read or write protected files; default true. */
+  readonly envProtection?: boolean | undefined
+  /** Which files are protected (see `protectedFiles`); default `.env` and `.env.*` but the templates. */
+  readonly protectedFiles?: ProtectedFiles | undefined
+  /** Which protected files a folder holds (the host's cached view); without it every folder may hold some. */
+  readonly lookup?: ProtectedFileLookup | undefined
   /** What happens to a halted setup's tool calls; default `block`. */
-  readonly enforceHalt?: HaltMode
+  readonly enforceHalt?: HaltMode | undefined
+}
+
+/** A tool call as a host sees it before it runs. */
+export interface ToolCall {
+  readonly tool: string
+  readonly args: unknown
+  /** The status of the setup making the call, for the halt. */
+  readonly status?: AgentStatus | undefined
+  /** The absolute folder the call works in (a bash call's working folder), for relative paths. */
+  readonly cwd?: string | undefined
 }
 
 const ALLOW: ToolCallVerdict = { action: 'allow' }
 
-/** Blocks a tool call that could touch a `.env`-style secret file (see `secretFileIn`), naming the file and what to do instead. */
-export function guardSecretFiles(tool: string, args: unknown): ToolCallVerdict {
-  const file = secretFileIn(tool, args)
-  if (file === undefined) return ALLOW
-  return { action: 'block', reason: 'secret-file', file, message: `agent-tracker blocked this ${tool} call: it touches ${file}, a secret env file. Use .env.example for placeholders, and ask the user for any value you need.` }
+/**
+ * Blocks a tool call that would read or write a protected file (see `secretAccessIn`), naming the
+ * file, how the call reaches it, and how to do without it.
+ */
+export function guardSecretFiles(call: ToolCall, policy: Pick<ToolCallPolicy, 'protectedFiles' | 'lookup'> = {}): ToolCallVerdict {
+  const access = secretAccessIn(call.tool, call.args, { protection: policy.protectedFiles, cwd: call.cwd, lookup: policy.lookup })
+  if (access === undefined) return ALLOW
+  const fix = access.fix === undefined ? '' : ` ${access.fix}`
+  return { action: 'block', reason: 'secret-file', file: access.file, message: `agent-tracker blocked this ${call.tool} call: it ${access.what}.${fix} Protected files hold the user's secrets: use .env.example for placeholders, and ask the user for any value you need.` }
+}
+
+/**
+ * Blocks a shell tool call that would use one of the user's own channels (see `userChannelIn`):
+ * grading, reporting bugs, reinstating, or bringing in records through the tracker's CLI or a
+ * nested OpenCode run.
+ */
+export function guardUserChannels(call: ToolCall): ToolCallVerdict {
+  const command = (call.args as { command?: unknown } | null | undefined)?.command
+  if (call.tool.toLowerCase() !== 'bash' || typeof command !== 'string') return ALLOW
+  const use = userChannelIn(command)
+  if (use === undefined) return ALLOW
+  return {
+    action: 'block', reason: 'user-channel', command: use.command,
+    message: `agent-tracker blocked this ${call.tool} call: it runs ${use.command}, which only the user may use — grades, bug reports, reinstating a halted agent and bringing in records come from the user. Grade your own work and report your own bugs with your tracker tools, and tell the user what you think they should record.`,
+  }
 }
 
 /** Blocks (or warns about) a tool call of a halted setup, saying why and how the user reinstates it. */
@@ -38,10 +76,14 @@ export function guardHaltedSetup(tool: string, status: AgentStatus | undefined, 
 }
 
 /**
- * Decides on a tool call before it runs: the `.env` guard first, then the halt (given the status
- * of the setup making the call). The first verdict that is not `allow` wins.
+ * Decides on a tool call before it runs — the one entry point every host adapter calls: the
+ * user's channels first (always guarded), then protected files (unless `envProtection` is off),
+ * then the halt (given the status of the setup making the call). The first verdict that is not
+ * `allow` wins.
  */
-export function guardToolCall(call: { readonly tool: string; readonly args: unknown; readonly status?: AgentStatus | undefined }, policy: ToolCallPolicy = {}): ToolCallVerdict {
-  const secret = policy.envProtection === false ? ALLOW : guardSecretFiles(call.tool, call.args)
+export function guardToolCall(call: ToolCall, policy: ToolCallPolicy = {}): ToolCallVerdict {
+  const channel = guardUserChannels(call)
+  if (channel.action !== 'allow') return channel
+  const secret = policy.envProtection === false ? ALLOW : guardSecretFiles(call, policy)
   return secret.action !== 'allow' ? secret : guardHaltedSetup(call.tool, call.status, policy.enforceHalt)
 }

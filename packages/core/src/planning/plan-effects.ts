@@ -1,6 +1,7 @@
 import type { AgentState } from '../scoring/agent-state.js'
 import { addTokens } from '../scoring/apply-fact.js'
 import type { CommitFact, Fact, GradeFact, RetrospectiveFact, ToolCallFact } from '../facts/facts.js'
+import { isCountedGrade } from '../facts/grade-channel.js'
 import type { Mutable } from '../mutable.js'
 import type { PlanOverlay, PlanSlot } from './plan-overlay.js'
 import type { CollectionRecords, RetrospectiveRecord, UsageRecord } from '../store/records.js'
@@ -20,7 +21,8 @@ export function effectiveFact(overlay: PlanOverlay, fact: SingleFact): SingleFac
     const known = overlay.slot('commits', fact.project, fact.hash).record
     return known === undefined ? fact : `commit ${fact.hash} in ${fact.project} is already recorded`
   }
-  if (fact.kind !== 'grade') return fact
+  // A grade that counts for nothing takes no place in the retrospective: it is only recorded.
+  if (fact.kind !== 'grade' || !isCountedGrade(fact)) return fact
   const retro = overlay.slot('retrospectives', fact.setup, fact.commit).record
   // A grade needs its commit: one for a commit never recorded would plant an orphan retrospective.
   if (overlay.slot('commits', fact.project, fact.commit).record === undefined) {
@@ -78,9 +80,12 @@ export function recordEffect(overlay: PlanOverlay, fact: SingleFact, communicati
         v: 1, id, setup, project, at, commit: fact.commit, by: fact.by,
         ...(fact.agentGrade === undefined ? {} : { agentGrade: fact.agentGrade }),
         ...(fact.userGrade === undefined ? {} : { userGrade: fact.userGrade }),
+        ...(fact.channel === undefined ? {} : { channel: fact.channel }),
+        ...(fact.vouched === true ? { vouched: true } : {}),
         scoreBefore: communicationBefore,
         scoreAfter: after.communication,
       })
+      if (!isCountedGrade(fact)) break
       const slot = overlay.slot('retrospectives', fact.setup, fact.commit)
       overlay.put(slot, mergeGrade(overlay, slot, fact, communicationBefore, after))
       break
@@ -153,8 +158,14 @@ function baseRetrospective(overlay: PlanOverlay, known: RetrospectiveRecord | un
 function mergeGrade(overlay: PlanOverlay, slot: PlanSlot<'retrospectives'>, fact: GradeFact, communicationBefore: number, after: AgentState): RetrospectiveRecord {
   const retro = baseRetrospective(overlay, slot.record, fact)
   if (fact.task !== undefined) retro.task = fact.task
-  if (fact.agentGrade !== undefined) retro.agentGrade = fact.agentGrade
-  if (fact.userGrade !== undefined) retro.userGrade = fact.userGrade
+  if (fact.agentGrade !== undefined) {
+    retro.agentGrade = fact.agentGrade
+    if (fact.channel !== undefined) retro.agentGradeChannel = fact.channel
+  }
+  if (fact.userGrade !== undefined) {
+    retro.userGrade = fact.userGrade
+    if (fact.channel !== undefined) retro.userGradeChannel = fact.channel
+  }
   if (fact.agentNote !== undefined) retro.agentNote = fact.agentNote
   if (fact.userNote !== undefined) retro.userNote = fact.userNote
   retro.scoreBefore = retro.scoreBefore ?? communicationBefore

@@ -5,6 +5,7 @@ import { applyFact } from '../scoring/apply-fact.js'
 import type { Fact, Party } from '../facts/facts.js'
 import type { Grade } from '../facts/grade.js'
 import { GRADES } from '../facts/grade.js'
+import { GRADE_CHANNELS } from '../facts/grade-channel.js'
 import type { FactPlan } from './plan-facts.js'
 import type { RecordReader } from './plan-overlay.js'
 import { planFacts } from './plan-facts.js'
@@ -31,7 +32,7 @@ const factBody = fc.oneof(
   fc.record({ kind: fc.constant('commit' as const), hash, message: text, task: text, session: fc.constant('ses_1') }, { requiredKeys: ['kind', 'hash', 'message'] }),
   fc.record({ kind: fc.constant('push' as const), remote: fc.constant('origin') }, { requiredKeys: ['kind'] }),
   fc.record({ kind: fc.constant('grade' as const), commit: hash, by: fc.constant('agent' as const), agentGrade: grade, agentNote: text, task: text }, { requiredKeys: ['kind', 'commit', 'by', 'agentGrade'] }),
-  fc.record({ kind: fc.constant('grade' as const), commit: hash, by: fc.constant('user' as const), userGrade: grade, agentGrade: grade, userNote: text }, { requiredKeys: ['kind', 'commit', 'by', 'userGrade'] }),
+  fc.record({ kind: fc.constant('grade' as const), commit: hash, by: fc.constant('user' as const), userGrade: grade, agentGrade: grade, userNote: text, channel: fc.constantFrom(...GRADE_CHANNELS), vouched: fc.constant(true as const) }, { requiredKeys: ['kind', 'commit', 'by', 'userGrade'] }),
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('bug' as const), by: party, commit: hash, note: text }, { requiredKeys: ['kind', 'by'] }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('reinstate' as const), note: text }, { requiredKeys: ['kind'] }) },
   fc.record({ kind: fc.constant('retrospective' as const), commit: hash, task: text, agentNote: text, userNote: text, extra: fc.dictionary(fc.constantFrom('sp_before', 'mood'), fc.integer()) }, { requiredKeys: ['kind', 'commit'] }),

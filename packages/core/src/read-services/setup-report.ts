@@ -1,7 +1,8 @@
 import type { SetupFilter } from '../reports/setup-filter.js'
 import { matchesSetupFilter } from '../reports/setup-filter.js'
 import type { SetupReportRow } from '../reports/setup-report.js'
-import { buildSetupReport } from '../reports/setup-report.js'
+import { buildSetupReport, nonUserChannels } from '../reports/setup-report.js'
+import type { GradeChannel } from '../facts/grade-channel.js'
 import type { SetupTrend } from '../reports/trends.js'
 import { buildTrends } from '../reports/trends.js'
 import type { TrackerStore } from '../store/tracker-store.js'
@@ -25,6 +26,11 @@ export interface SetupReport {
   readonly rows: readonly SetupReportRow[]
   /** Projects the reported setups committed to in the window. */
   readonly projects: number
+  /**
+   * Channels other than the user's own that brought user grades in the window; when there are
+   * any, apps show user grades by channel (`userGradesByChannel` of each row).
+   */
+  readonly nonUserChannels: readonly GradeChannel[]
 }
 
 /**
@@ -38,7 +44,8 @@ export async function setupReport(store: TrackerStore, query: ReportQuery = {}):
   const limit = boundOf(query.limit, DEFAULT_CATALOGUE_LIMIT)
   const [setups, rollups] = await Promise.all([store.find('setups'), windowRollups(store, rollupScope(query))])
   const committed = new Set(rollups.filter((day) => day.commits > 0 && matchesSetupFilter(day.setup, query)).map((day) => day.project))
-  return { rows: buildSetupReport({ setups, rollups }, query).slice(0, limit), projects: committed.size }
+  const rows = buildSetupReport({ setups, rollups }, query).slice(0, limit)
+  return { rows, nonUserChannels: nonUserChannels(rows), projects: committed.size }
 }
 
 /**

@@ -1,4 +1,5 @@
 import { gradeLabel } from '../facts/grade.js'
+import { isCountedGrade } from '../facts/grade-channel.js'
 import type { ActivityRecord, BugRecord, CommitRecord, GradeEventRecord } from '../store/records.js'
 
 /** One line of a setup's history. */
@@ -31,5 +32,7 @@ function describeGrade(event: GradeEventRecord): string {
     event.agentGrade === undefined ? undefined : `agent ${gradeLabel(event.agentGrade)}`,
     event.userGrade === undefined ? undefined : `user ${gradeLabel(event.userGrade)}`,
   ].filter((part) => part !== undefined)
-  return `${event.commit.slice(0, 8)} graded ${parts.join(', ')}${event.note === undefined ? '' : ` (${event.note})`}`
+  const via = event.channel === undefined ? '' : ` via ${event.channel}${event.vouched === true ? ' (vouched for)' : ''}`
+  const uncounted = isCountedGrade(event) ? '' : ' — not counted: not the user\'s own channel'
+  return `${event.commit.slice(0, 8)} graded ${parts.join(', ')}${via}${event.note === undefined ? '' : ` (${event.note})`}${uncounted}`
 }

@@ -5,7 +5,7 @@ import { createMemoryStore } from '../testing/memory-store.js'
 import type { TrackerStore } from '../store/tracker-store.js'
 import { buildHistory } from './history.js'
 import { buildLeaderboard } from './leaderboard.js'
-import { buildSetupReport } from './setup-report.js'
+import { buildSetupReport, nonUserChannels } from './setup-report.js'
 import { buildTrends, weekOf } from './trends.js'
 
 async function records(store: TrackerStore, query = {}) {
@@ -45,6 +45,35 @@ describe('buildSetupReport', () => {
     })
     expect(rows[0]?.costPerCommit).toBeCloseTo(0.2, 10)
     expect(rows[1]).toMatchObject({ commits: 1, bugs: 1, bugsPerCommit: 1, meanUserGrade: -1, meanAgentGrade: null, toolFailureRate: 0, halted: true })
+  })
+
+  it('counts only counted user grades, and shows every user grade by channel', async () => {
+    const store = createMemoryStore()
+    const s = createFactScript({ setup: 'build@fake/m1', project: '/w/shop' })
+    await store.applyFacts([
+      s.commit('c1'), s.grade('c1', { by: 'user', userGrade: 2 }),
+      s.commit('c2'), s.grade('c2', { by: 'user', userGrade: 5, channel: 'cli-script' }), s.grade('c2', { by: 'user', userGrade: -1, channel: 'slash-command' }),
+      s.commit('c3'), s.grade('c3', { by: 'user', userGrade: 5, channel: 'ingest', vouched: true }), s.grade('c3', { by: 'agent', agentGrade: 5, channel: 'agent-tool' }),
+    ])
+    const rows = buildSetupReport(await records(store))
+    expect(rows[0]).toMatchObject({ userGrades: 3, meanUserGrade: 2, agentGrades: 1 })
+    expect(rows[0]?.userGradesByChannel).toEqual([
+      { channel: 'slash-command', grades: 1, counted: 1, meanGrade: -1 },
+      { channel: 'cli-script', grades: 1, counted: 0, meanGrade: 5 },
+      { channel: 'ingest', grades: 1, counted: 1, meanGrade: 5 },
+      { channel: 'unrecorded', grades: 1, counted: 1, meanGrade: 2 },
+    ])
+    expect(nonUserChannels(rows)).toEqual(['cli-script', 'ingest'])
+    expect(nonUserChannels(buildSetupReport(await records(await history())))).toEqual([])
+    const [week] = buildTrends((await records(store)).rollups)[0]?.points ?? []
+    expect(week?.meanUserGrade).toBe(2)
+    expect(buildHistory(await records(store)).filter((entry) => entry.kind === 'grade').map((entry) => entry.summary)).toEqual([
+      'c3 graded agent excellence via agent-tool',
+      'c3 graded user excellence via ingest (vouched for)',
+      'c2 graded user bad via slash-command',
+      "c2 graded user excellence via cli-script — not counted: not the user's own channel",
+      'c1 graded user good',
+    ])
   })
 
   it('filters by agent, model and time window', async () => {

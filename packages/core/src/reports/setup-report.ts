@@ -1,8 +1,10 @@
 import type { TokenUsage } from '../facts/facts.js'
+import type { GradeChannel, ShownGradeChannel } from '../facts/grade-channel.js'
+import { GRADE_CHANNELS, UNRECORDED_CHANNEL, isUserChannel } from '../facts/grade-channel.js'
 import { NO_TOKENS } from '../facts/facts.js'
 import { addTokens } from '../scoring/apply-fact.js'
 import { isHalted } from '../scoring/agent-state.js'
-import type { SetupRecord, UsageRecord } from '../store/records.js'
+import type { ChannelSums, SetupRecord, UsageRecord } from '../store/records.js'
 import type { CommunicationTier, TrustTier } from '../scoring/tiers.js'
 import { communicationTier, trustTier } from '../scoring/tiers.js'
 import type { SetupFilter } from './setup-filter.js'
@@ -12,6 +14,17 @@ import { matchesSetupFilter } from './setup-filter.js'
 export interface ReportRecords {
   readonly setups: readonly SetupRecord[]
   readonly rollups: readonly UsageRecord[]
+}
+
+/** The user grades a setup received through one channel. */
+export interface ChannelGrades {
+  readonly channel: ShownGradeChannel
+  /** User grades received this way. */
+  readonly grades: number
+  /** How many of them count (the rest came through a channel not the user's own, unvouched). */
+  readonly counted: number
+  /** Mean of all of them, counted or not; null when none. */
+  readonly meanGrade: number | null
 }
 
 /** One setup's outcomes across projects. Ratios are null when their denominator is zero. */
@@ -26,8 +39,11 @@ export interface SetupReportRow {
   readonly bugsPerCommit: number | null
   readonly agentGrades: number
   readonly meanAgentGrade: number | null
+  /** Counted user grades only (see `isCountedGrade`). */
   readonly userGrades: number
   readonly meanUserGrade: number | null
+  /** Every user grade, counted or not, by the channel it came through, in channel order. */
+  readonly userGradesByChannel: readonly ChannelGrades[]
   readonly toolCalls: number
   readonly toolFailures: number
   readonly toolFailureRate: number | null
@@ -54,6 +70,7 @@ interface Tally {
   agentGradeSum: number
   userGrades: number
   userGradeSum: number
+  channels: Map<ShownGradeChannel, { grades: number; counted: number; sum: number }>
   toolCalls: number
   toolFailures: number
   messages: number
@@ -73,7 +90,7 @@ export function buildSetupReport(records: ReportRecords, filter: SetupFilter = {
     if (!matchesSetupFilter(setup, filter)) return undefined
     let found = tallies.get(setup)
     if (found === undefined) {
-      found = { commits: 0, pushes: 0, bugs: 0, agentGrades: 0, agentGradeSum: 0, userGrades: 0, userGradeSum: 0, toolCalls: 0, toolFailures: 0, messages: 0, tokens: NO_TOKENS, cost: 0, projects: new Set() }
+      found = { commits: 0, pushes: 0, bugs: 0, agentGrades: 0, agentGradeSum: 0, userGrades: 0, userGradeSum: 0, channels: new Map(), toolCalls: 0, toolFailures: 0, messages: 0, tokens: NO_TOKENS, cost: 0, projects: new Set() }
       tallies.set(setup, found)
     }
     found.projects.add(project)
@@ -88,6 +105,13 @@ export function buildSetupReport(records: ReportRecords, filter: SetupFilter = {
     t.agentGradeSum += day.grades.agent.sum
     t.userGrades += day.grades.user.count
     t.userGradeSum += day.grades.user.sum
+    for (const [channel, sums] of Object.entries(day.grades.userByChannel) as [ShownGradeChannel, ChannelSums][]) {
+      const byChannel = t.channels.get(channel) ?? { grades: 0, counted: 0, sum: 0 }
+      t.channels.set(channel, byChannel)
+      byChannel.grades += sums.grades
+      byChannel.counted += sums.counted
+      byChannel.sum += sums.sum
+    }
     t.pushes += day.pushes
     t.toolCalls += day.toolCalls
     t.toolFailures += day.toolFailures
@@ -115,6 +139,7 @@ export function buildSetupReport(records: ReportRecords, filter: SetupFilter = {
       meanAgentGrade: ratio(t.agentGradeSum, t.agentGrades),
       userGrades: t.userGrades,
       meanUserGrade: ratio(t.userGradeSum, t.userGrades),
+      userGradesByChannel: [...t.channels].sort(([a], [b]) => channelOrder(a) - channelOrder(b)).map(([channel, c]) => ({ channel, grades: c.grades, counted: c.counted, meanGrade: ratio(c.sum, c.grades) })),
       toolCalls: t.toolCalls,
       toolFailures: t.toolFailures,
       toolFailureRate: ratio(t.toolFailures, t.toolCalls),
@@ -133,6 +158,23 @@ export function buildSetupReport(records: ReportRecords, filter: SetupFilter = {
     })
   }
   return rows.sort((a, b) => (b.meanUserGrade ?? -Infinity) - (a.meanUserGrade ?? -Infinity) || b.commits - a.commits || a.setup.localeCompare(b.setup))
+}
+
+/**
+ * The channels other than the user's own that brought any user grade to these rows (grades
+ * recorded before channels existed are the user's: they were counted then). Reports show user
+ * grades by channel when there is one.
+ */
+export function nonUserChannels(rows: readonly Pick<SetupReportRow, 'userGradesByChannel'>[]): GradeChannel[] {
+  const found = new Set<GradeChannel>()
+  for (const row of rows) {
+    for (const { channel } of row.userGradesByChannel) if (channel !== UNRECORDED_CHANNEL && !isUserChannel(channel)) found.add(channel)
+  }
+  return [...found].sort((a, b) => channelOrder(a) - channelOrder(b))
+}
+
+function channelOrder(channel: ShownGradeChannel): number {
+  return channel === UNRECORDED_CHANNEL ? GRADE_CHANNELS.length : GRADE_CHANNELS.indexOf(channel)
 }
 
 function ratio(numerator: number, denominator: number): number | null {

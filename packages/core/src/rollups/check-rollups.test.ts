@@ -15,7 +15,7 @@ function withAlteredRollups(store: TrackerStore, alter: (rollup: CollectionRecor
     scan: async function* <C extends CollectionName>(collection: C): AsyncIterable<CollectionRecords[C]> {
       for await (const record of store.scan(collection)) yield (collection === 'usage' ? alter(record as CollectionRecords['usage']) : record) as CollectionRecords[C]
     },
-  } as TrackerStore
+  }
 }
 
 describe('checkRollups', () => {

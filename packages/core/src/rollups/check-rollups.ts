@@ -5,7 +5,6 @@ import type { CollectionName, RecordKey, UsageRecord } from '../store/records.js
 import { recordSlot } from '../store/records.js'
 import type { TrackerStore } from '../store/tracker-store.js'
 import { dayOf } from '../time/iso-timestamp.js'
-import type { CountedRecord } from './usage-rollup.js'
 import { addCountersInPlace, countInRollup, emptyUsage } from './usage-rollup.js'
 
 /** One number of one day rollup that differs from what the facts and records add up to. */
@@ -54,7 +53,7 @@ export async function checkRollups(store: TrackerStore): Promise<RollupCheck> {
   }
   for (const collection of ['commits', 'bugs', 'gradeEvents'] as const satisfies readonly CollectionName[]) {
     for await (const record of store.scan(collection)) {
-      const counted = record as CountedRecord
+      const counted = record
       countInRollup(draftOf(counted.setup, counted.project, dayOf(counted.at)), collection, counted)
     }
   }
@@ -95,17 +94,23 @@ function countFact(draft: Draft, fact: Fact): void {
 /** The numbers of a rollup by dotted field name. */
 function numbersOf(rollup: UsageRecord): [string, number][] {
   const { tokens, grades } = rollup
+  const dotted = (prefix: string, sums: object): [string, number][] =>
+    Object.entries(sums as Readonly<Record<string, number>>).map(([name, value]) => [`${prefix}.${name}`, value])
   return [
     ['toolCalls', rollup.toolCalls], ['toolFailures', rollup.toolFailures], ['commands', rollup.commands], ['pushes', rollup.pushes],
     ['messages', rollup.messages], ['cost', rollup.cost], ['commits', rollup.commits], ['bugs', rollup.bugs],
-    ...Object.entries(tokens).map(([name, value]): [string, number] => [`tokens.${name}`, value]),
-    ...(['agent', 'user'] as const).flatMap((party) => Object.entries(grades[party]).map(([name, value]): [string, number] => [`grades.${party}.${name}`, value])),
+    ...dotted('tokens', tokens),
+    ...dotted('grades.agent', grades.agent),
+    ...dotted('grades.user', grades.user),
+    ...Object.entries(grades.userByChannel).flatMap(([channel, sums]) => dotted(`grades.userByChannel.${channel}`, sums)),
   ]
 }
 
 function compare(drift: RollupDrift[], key: RecordKey, stored: UsageRecord | undefined, expected: UsageRecord): void {
   const have = new Map(stored === undefined ? [] : numbersOf(stored))
-  for (const [field, value] of numbersOf(expected)) {
+  const want = new Map(numbersOf(expected))
+  for (const field of new Set([...want.keys(), ...have.keys()])) {
+    const value = want.get(field) ?? 0
     const actual = have.get(field) ?? 0
     // Sums of costs added in another order may differ in their last bits.
     if (Math.abs(actual - value) > 1e-9 * Math.max(1, Math.abs(actual), Math.abs(value))) drift.push({ key, field, stored: actual, expected: value })

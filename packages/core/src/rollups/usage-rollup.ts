@@ -1,4 +1,6 @@
-import type { Party, TokenUsage } from '../facts/facts.js'
+import type { TokenUsage } from '../facts/facts.js'
+import type { GradeProvenance } from '../facts/grade-channel.js'
+import { isCountedGrade, shownChannel } from '../facts/grade-channel.js'
 import { NO_TOKENS } from '../facts/facts.js'
 import type { Grade } from '../facts/grade.js'
 import type { Mutable } from '../mutable.js'
@@ -9,7 +11,7 @@ import type { CollectionName, CollectionRecords, GradeRollup, GradeSums, UsageCo
 export const NO_GRADE_SUMS: GradeSums = { count: 0, sum: 0, squares: 0 }
 
 /** No grades from either party. */
-export const NO_GRADES: GradeRollup = { agent: NO_GRADE_SUMS, user: NO_GRADE_SUMS }
+export const NO_GRADES: GradeRollup = { agent: NO_GRADE_SUMS, user: NO_GRADE_SUMS, userByChannel: {} }
 
 /** Counters that count nothing. */
 export const NO_COUNTERS: UsageCounters = { toolCalls: 0, toolFailures: 0, commands: 0, pushes: 0, messages: 0, tokens: NO_TOKENS, cost: 0 }
@@ -27,36 +29,30 @@ export function emptyUsage(setup: string, project: string, day: string): UsageRe
 }
 
 /** Grade sums with one more grade. */
-export function addGrade(sums: GradeSums, grade: Grade | number): GradeSums {
+export function addGrade(sums: GradeSums, grade: number): GradeSums {
   return { count: sums.count + 1, sum: sums.sum + grade, squares: sums.squares + grade * grade }
 }
 
 /**
- * The rollup's grades with one grade event's grades added: the agent's and the user's. Every grade
- * a rollup counts goes through here, so a further dimension (the channel a grade came through)
- * is added in this one place.
+ * The rollup's grades with one grade event's grades added: the agent's; the user's where it counts
+ * (see `isCountedGrade`); and the user's by channel, counted or not. Every grade a rollup holds goes
+ * through here, so a further dimension is added in this one place.
  */
-export function withGrades(grades: GradeRollup, event: { readonly agentGrade?: Grade | undefined; readonly userGrade?: Grade | undefined }): GradeRollup {
+export function withGrades(grades: GradeRollup, event: GradeProvenance & { readonly agentGrade?: Grade | undefined; readonly userGrade?: Grade | undefined }): GradeRollup {
+  const { userGrade } = event
+  if (userGrade === undefined) return event.agentGrade === undefined ? grades : { ...grades, agent: addGrade(grades.agent, event.agentGrade) }
+  const counted = isCountedGrade(event)
+  const channel = shownChannel(event)
+  const before = grades.userByChannel[channel] ?? { grades: 0, counted: 0, sum: 0 }
   return {
     agent: event.agentGrade === undefined ? grades.agent : addGrade(grades.agent, event.agentGrade),
-    user: event.userGrade === undefined ? grades.user : addGrade(grades.user, event.userGrade),
+    user: counted ? addGrade(grades.user, userGrade) : grades.user,
+    userByChannel: { ...grades.userByChannel, [channel]: { grades: before.grades + 1, counted: before.counted + (counted ? 1 : 0), sum: before.sum + userGrade } },
   }
 }
 
-/** The grades given by one party. */
-export function gradesBy(grades: GradeRollup, party: Party): GradeSums {
-  return party === 'agent' ? grades.agent : grades.user
-}
 
-/** Two grade sums added. */
-export function addGradeSums(a: GradeSums, b: GradeSums): GradeSums {
-  return { count: a.count + b.count, sum: a.sum + b.sum, squares: a.squares + b.squares }
-}
 
-/** Two grade rollups added. */
-export function addGradeRollups(a: GradeRollup, b: GradeRollup): GradeRollup {
-  return { agent: addGradeSums(a.agent, b.agent), user: addGradeSums(a.user, b.user) }
-}
 
 /** The counters of a rollup (or baseline) alone. */
 export function countersOf(record: UsageCounters): UsageCounters {

@@ -2,6 +2,7 @@ import type { AgentState, GradeTally } from './agent-state.js'
 import { communicationCap, isHalted, roundScore } from './agent-state.js'
 import type { Fact, TokenUsage } from '../facts/facts.js'
 import type { Grade } from '../facts/grade.js'
+import { isCountedGrade } from '../facts/grade-channel.js'
 import type { Mutable } from '../mutable.js'
 import type { ScoringRules } from './rules.js'
 
@@ -53,6 +54,8 @@ function applyEffect(state: Mutable<AgentState>, fact: Fact, rules: ScoringRules
       state.experience = state.experience + gain.push
       return
     case 'grade':
+      // A user grade from a channel not the user's, not vouched for, is kept as a record only.
+      if (!isCountedGrade(fact)) return
       state.communication = state.communication + (fact.agentGrade ?? 0) + (fact.userGrade ?? 0)
       state.experience = state.experience + (fact.userGrade === undefined ? 0 : gain.gradedCommit)
       state.agentGrades = tally(state.agentGrades, fact.agentGrade)

@@ -1,6 +1,7 @@
 import type { AgentState } from '../scoring/agent-state.js'
 import type { Party, TokenUsage } from '../facts/facts.js'
 import type { Grade } from '../facts/grade.js'
+import type { GradeChannel, ShownGradeChannel } from '../facts/grade-channel.js'
 import type { ProjectProfile } from '../projects/project-profile.js'
 
 /** Version of each record shape below, stored in every record as `v`: 2 for day rollups (which gained bugs and grades), 1 for the rest. */
@@ -56,6 +57,12 @@ export interface RetrospectiveRecord {
   readonly userGrade?: Grade
   readonly agentNote?: string
   readonly userNote?: string
+  /**
+   * The channels the two grades came through (absent when recorded before grades carried one).
+   * A retrospective holds only counted grades: a user grade that does not count stays a grade event.
+   */
+  readonly agentGradeChannel?: GradeChannel
+  readonly userGradeChannel?: GradeChannel
   /** Communication score before the first and after the latest grade. */
   readonly scoreBefore?: number
   readonly scoreAfter?: number
@@ -74,6 +81,10 @@ export interface GradeEventRecord {
   readonly by: Party
   readonly agentGrade?: Grade
   readonly userGrade?: Grade
+  /** The channel the grade came through; absent on events recorded before grades carried one. */
+  readonly channel?: GradeChannel
+  /** Present (true) when the user vouched for a grade from a channel not their own. */
+  readonly vouched?: true
   /** Communication score around this grade (absent for events imported from legacy data). */
   readonly scoreBefore?: number
   readonly scoreAfter?: number
@@ -115,10 +126,22 @@ export interface GradeSums {
   readonly squares: number
 }
 
-/** The grades a rollup holds, by who gave them. */
+/** User grades that came through one channel: how many, how many count, and their sum. */
+export interface ChannelSums {
+  readonly grades: number
+  readonly counted: number
+  readonly sum: number
+}
+
+/**
+ * The grades a rollup holds: every agent grade; the user grades that count (see `isCountedGrade`);
+ * and every user grade, counted or not, by the channel it came through (`unrecorded` for grades
+ * recorded before grades carried one).
+ */
 export interface GradeRollup {
   readonly agent: GradeSums
   readonly user: GradeSums
+  readonly userByChannel: Readonly<Partial<Record<ShownGradeChannel, ChannelSums>>>
 }
 
 /** The counters facts add to a rollup directly: nothing stored records could count them again from. */

@@ -15,6 +15,7 @@ import type {
 } from '../facts/facts.js'
 import { NO_TOKENS } from '../facts/facts.js'
 import type { Grade } from '../facts/grade.js'
+import type { GradeChannel } from '../facts/grade-channel.js'
 
 /** Where a scripted sequence of facts happens. */
 export interface FactScriptOptions {
@@ -33,7 +34,7 @@ export interface FactScript {
   command(command: string): CommandFact
   commit(hash: string, message?: string): CommitFact
   push(remote?: string, branch?: string): PushFact
-  grade(commit: string, grades: { by: Party; agentGrade?: Grade; userGrade?: Grade; agentNote?: string; userNote?: string }): GradeFact
+  grade(commit: string, grades: { by: Party; agentGrade?: Grade; userGrade?: Grade; agentNote?: string; userNote?: string; channel?: GradeChannel; vouched?: true }): GradeFact
   bug(by?: Party, note?: string, commit?: string): BugFact
   reinstate(note?: string): ReinstateFact
   retrospective(commit: string, narrative: { task?: string; agentNote?: string; userNote?: string; extra?: Record<string, unknown> }): RetrospectiveFact

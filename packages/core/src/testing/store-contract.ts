@@ -223,6 +223,28 @@ export const STORE_CONTRACT_CHECKS: readonly StoreContractCheck[] = [
       }),
   },
   {
+    name: 'keeps a user grade from a channel not the user\'s own as a grade event that changes no score and takes no retrospective slot',
+    run: (factory) =>
+      withStore(factory, async (store) => {
+        const s = createFactScript({ setup: SETUP, project: PROJECT })
+        await store.applyFacts([s.commit('feed0002', 'add cart')])
+        const forged = s.grade('feed0002', { by: 'user', userGrade: 5, agentGrade: 5, channel: 'cli-script' })
+        const result = await store.applyFacts([forged])
+        if (!result.deferred) expect(result.applied).toBe(1)
+        expect(await store.get('retrospectives', [SETUP, 'feed0002'])).toBeUndefined()
+        expect((await store.get('setups', [SETUP]))?.state).toMatchObject({ communication: 60, experience: 1, userGrades: { count: 0, sum: 0 }, agentGrades: { count: 0, sum: 0 } })
+        await store.applyFacts([s.grade('feed0002', { by: 'user', userGrade: 2, channel: 'slash-command' }), s.grade('feed0002', { by: 'agent', agentGrade: 1, channel: 'agent-tool' })])
+        expect(await store.get('retrospectives', [SETUP, 'feed0002'])).toMatchObject({ userGrade: 2, userGradeChannel: 'slash-command', agentGrade: 1, agentGradeChannel: 'agent-tool' })
+        await store.applyFacts([s.grade('feed0002', { by: 'user', userGrade: -1, channel: 'ingest', vouched: true })])
+        const events = await store.find('gradeEvents', { setup: SETUP, order: 'oldest' })
+        expect(events.map((e) => [e.channel, e.vouched, e.userGrade ?? e.agentGrade, e.scoreBefore, e.scoreAfter])).toEqual([
+          ['cli-script', undefined, 5, 60, 60], ['slash-command', undefined, 2, 60, 62], ['agent-tool', undefined, 1, 62, 63],
+        ])
+        // A vouched grade counts as the user's own, so it finds the commit graded already.
+        expect((await store.get('setups', [SETUP]))?.state).toMatchObject({ communication: 63, userGrades: { count: 1, sum: 2 } })
+      }),
+  },
+  {
     name: 'records bugs, halts at zero skill points and reinstates',
     run: (factory) =>
       withStore(factory, async (store) => {
@@ -268,12 +290,14 @@ export const STORE_CONTRACT_CHECKS: readonly StoreContractCheck[] = [
         await store.applyFacts([
           s.commit('cafe0001'), s.grade('cafe0001', { by: 'user', userGrade: 5, agentGrade: 2 }), s.bug('user', 'typo'),
           s.commit('cafe0002'), s.grade('cafe0002', { by: 'agent', agentGrade: -1 }), t.commit('cafe0003'), t.toolCall(),
+          t.grade('cafe0003', { by: 'user', userGrade: 2, channel: 'cli-script' }), t.grade('cafe0003', { by: 'user', userGrade: -1, channel: 'slash-command' }),
         ])
         const rows = await store.find('usage', { order: 'oldest' })
         expect(rows.map((row) => [row.project, row.commits, row.bugs, row.grades, row.toolCalls])).toEqual([
-          [PROJECT, 2, 1, { agent: { count: 2, sum: 1, squares: 5 }, user: { count: 1, sum: 5, squares: 25 } }, 0],
-          [SECOND, 1, 0, { agent: { count: 0, sum: 0, squares: 0 }, user: { count: 0, sum: 0, squares: 0 } }, 1],
-        ].sort((a, b) => String(a[0]).localeCompare(String(b[0]))))
+          [PROJECT, 2, 1, { agent: { count: 2, sum: 1, squares: 5 }, user: { count: 1, sum: 5, squares: 25 }, userByChannel: { unrecorded: { grades: 1, counted: 1, sum: 5 } } }, 0],
+          // A user grade from a channel not the user's counts for nothing, but shows by channel.
+          [SECOND, 1, 0, { agent: { count: 0, sum: 0, squares: 0 }, user: { count: 1, sum: -1, squares: 1 }, userByChannel: { 'cli-script': { grades: 1, counted: 0, sum: 2 }, 'slash-command': { grades: 1, counted: 1, sum: -1 } } }, 1],
+        ].sort((a, b) => (a[0] as string).localeCompare(b[0] as string)))
         expect(rows.every((row) => row.baseline === undefined)).toBe(true)
       }),
   },

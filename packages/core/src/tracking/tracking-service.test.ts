@@ -68,18 +68,39 @@ describe('TrackingService', () => {
 
   it('takes the user grade (and optionally the agent grade) from the user channel', async () => {
     await service.recordCommit({ ...here, hash: 'a1b2c3d4', message: 'feat: cart' })
-    const outcome = await service.userGrade({ setup: SETUP, commit: 'a1b2', agentGrade: 'good', userGrade: 'excellence', note: 'lovely' })
-    expect(outcome.retrospective).toMatchObject({ agentGrade: 2, userGrade: 5, userNote: 'lovely', scoreBefore: 60, scoreAfter: 67 })
+    const outcome = await service.userGrade({ setup: SETUP, commit: 'a1b2', agentGrade: 'good', userGrade: 'excellence', note: 'lovely', channel: 'slash-command' })
+    expect(outcome.retrospective).toMatchObject({ agentGrade: 2, userGrade: 5, userNote: 'lovely', scoreBefore: 60, scoreAfter: 67, agentGradeChannel: 'slash-command', userGradeChannel: 'slash-command' })
+    expect(outcome).toMatchObject({ channel: 'slash-command', counted: true })
     expect(outcome.status.state.experience).toBe(2)
-    expect((await failure(service.userGrade({ setup: SETUP, userGrade: 1 }))).code).toBe('ALREADY_GRADED')
+    expect((await failure(service.userGrade({ setup: SETUP, userGrade: 1, channel: 'cli-terminal' }))).code).toBe('ALREADY_GRADED')
+  })
+
+  it('keeps a user grade from a channel not the user\'s own as a record that counts for nothing, until vouched for', async () => {
+    await service.recordCommit({ ...here, hash: 'a1b2c3d4', message: 'feat: cart' })
+    const scripted = await service.userGrade({ setup: SETUP, userGrade: 'excellence', agentGrade: 'excellence', channel: 'cli-script' })
+    expect(scripted).toMatchObject({ channel: 'cli-script', counted: false, retrospective: undefined })
+    expect(scripted.status.state).toMatchObject({ communication: 60, experience: 1, userGrades: { count: 0, sum: 0 }, agentGrades: { count: 0, sum: 0 } })
+    const ingested = await service.userGrade({ setup: SETUP, userGrade: 5, channel: 'ingest' })
+    expect(ingested.counted).toBe(false)
+    expect(await store.find('gradeEvents', { setup: SETUP, order: 'oldest' })).toEqual([
+      expect.objectContaining({ by: 'user', userGrade: 5, agentGrade: 5, channel: 'cli-script', scoreBefore: 60, scoreAfter: 60 }),
+      expect.objectContaining({ by: 'user', userGrade: 5, channel: 'ingest' }),
+    ])
+    // The user's own grade still finds the slot free, and the agent its own.
+    const vouched = await service.userGrade({ setup: SETUP, userGrade: 'good', channel: 'cli-script', vouched: true })
+    expect(vouched).toMatchObject({ counted: true, retrospective: { userGrade: 2, userGradeChannel: 'cli-script' } })
+    expect((await store.find('gradeEvents', { setup: SETUP, limit: 1 }))[0]).toMatchObject({ channel: 'cli-script', vouched: true })
+    const self = await service.selfGrade({ ...here, grade: 'good' })
+    expect(self).toMatchObject({ channel: 'agent-tool', counted: true, retrospective: { agentGrade: 2, agentGradeChannel: 'agent-tool', userGrade: 2 } })
+    expect(self.status.state).toMatchObject({ communication: 64, userGrades: { count: 1, sum: 2 }, agentGrades: { count: 1, sum: 2 } })
   })
 
   it('refuses a user-entered agent grade when the agent already graded itself', async () => {
     await service.recordCommit({ ...here, hash: 'a1b2c3d4', message: 'x' })
     await service.selfGrade({ ...here, grade: -1 })
-    const error = await failure(service.userGrade({ setup: SETUP, agentGrade: 5, userGrade: 5 }))
+    const error = await failure(service.userGrade({ setup: SETUP, agentGrade: 5, userGrade: 5, channel: 'slash-command' }))
     expect(error.message).toContain("already has the agent's grade (bad); give only your own grade")
-    const ok = await service.userGrade({ setup: SETUP, userGrade: 5 })
+    const ok = await service.userGrade({ setup: SETUP, userGrade: 5, channel: 'slash-command' })
     expect(ok.retrospective).toMatchObject({ agentGrade: -1, userGrade: 5 })
   })
 
@@ -99,7 +120,7 @@ describe('TrackingService', () => {
 
   it('reports an unknown setup with the known ones', async () => {
     await service.recordToolCall({ ...here, tool: 'bash', ok: true })
-    const error = await failure(service.userGrade({ setup: 'ghost@x/y', userGrade: 2 }))
+    const error = await failure(service.userGrade({ setup: 'ghost@x/y', userGrade: 2, channel: 'cli-terminal' }))
     expect(error.code).toBe('UNKNOWN_SETUP')
     expect(error.message).toBe('Unknown setup "ghost@x/y". Known setups include: build@fake/m1.')
     expect(await service.getStatus('ghost@x/y')).toBeUndefined()

@@ -1,7 +1,9 @@
 import { describeValue } from '../describe-value.js'
 import { TrackerError } from '../errors.js'
 import { createFactIdGenerator } from '../facts/fact-ids.js'
-import type { Fact, FactBase, Party, TokenUsage } from '../facts/facts.js'
+import type { Fact, FactBase, GradeFact, Party, TokenUsage } from '../facts/facts.js'
+import type { GradeChannel } from '../facts/grade-channel.js'
+import { isCountedGrade } from '../facts/grade-channel.js'
 import { NO_TOKENS } from '../facts/facts.js'
 import type { Grade } from '../facts/grade.js'
 import { gradeLabel, parseGrade } from '../facts/grade.js'
@@ -37,7 +39,11 @@ export interface SelfGradeInput extends FactContext {
   readonly note?: string
 }
 
-/** A grade given by the user (slash command, CLI); the user may also enter the agent's grade. */
+/**
+ * A grade given by the user (slash command, CLI, another host); the user may also enter the
+ * agent's grade. The channel says how it arrived: a grade from a channel not the user's own counts
+ * only when `vouched` (see `isCountedGrade`).
+ */
 export interface UserGradeInput extends Omit<FactContext, 'project'> {
   /** Narrows the commit search to one project; defaults the commit to the latest there. */
   readonly project?: string
@@ -45,6 +51,9 @@ export interface UserGradeInput extends Omit<FactContext, 'project'> {
   readonly userGrade: Grade | string
   readonly agentGrade?: Grade | string
   readonly note?: string
+  readonly channel: Exclude<GradeChannel, 'agent-tool'>
+  /** The user vouches that a grade from a channel not their own is theirs (`--trust`). */
+  readonly vouched?: boolean
 }
 
 /** What a grade did. */
@@ -52,6 +61,10 @@ export interface GradeOutcome {
   readonly commit: CommitRecord
   readonly retrospective: RetrospectiveRecord | undefined
   readonly status: AgentStatus
+  /** The channel the grade was recorded with. */
+  readonly channel: GradeChannel
+  /** False for a user grade kept only as a record: it came through a channel not the user's own, unvouched. */
+  readonly counted: boolean
 }
 
 /** The tracking service's dependencies. */
@@ -135,12 +148,14 @@ export function createTrackingService(options: TrackingServiceOptions): Tracking
   }
   const resolveCommit = (setup: string, ref?: string, project?: string): Promise<CommitRecord> =>
     findCommit(store, setup, ref, project)
-  const grade = async (setup: string, commit: CommitRecord, fact: Fact): Promise<GradeOutcome> => {
+  const grade = async (setup: string, commit: CommitRecord, fact: GradeFact & { channel: GradeChannel }): Promise<GradeOutcome> => {
     await record(fact)
     return {
       commit,
       retrospective: await store.get('retrospectives', [setup, commit.hash]),
       status: await requireStatus(setup),
+      channel: fact.channel,
+      counted: isCountedGrade(fact),
     }
   }
 
@@ -188,6 +203,7 @@ export function createTrackingService(options: TrackingServiceOptions): Tracking
         by: 'agent',
         agentGrade,
         ...(input.note === undefined ? {} : { agentNote: input.note }),
+        channel: 'agent-tool',
       })
     },
 
@@ -212,6 +228,8 @@ export function createTrackingService(options: TrackingServiceOptions): Tracking
         userGrade,
         ...(agentGrade === undefined ? {} : { agentGrade }),
         ...(input.note === undefined ? {} : { userNote: input.note }),
+        channel: input.channel,
+        ...(input.vouched === true ? { vouched: true } : {}),
       })
     },
 

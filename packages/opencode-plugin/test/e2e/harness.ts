@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { delimiter, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Step } from './fake-llm.js'
 import { startFakeLlm } from './fake-llm.js'
@@ -9,6 +9,19 @@ import { git, gitRepository } from '../git-repository.js'
 
 const OPENCODE = fileURLToPath(new URL('../../node_modules/.bin/opencode', import.meta.url))
 const PLUGIN = new URL('../../dist/index.js', import.meta.url).href
+const CLI = fileURLToPath(new URL('../../../cli/bin/agent-tracker.js', import.meta.url))
+
+/**
+ * A folder of shims for the programs an agent's shell may call: `agent-tracker` (the built CLI)
+ * and `opencode` (the real binary), put first on the PATH of the opencode process.
+ */
+function shimFolder(root: string): string {
+  const bin = join(root, 'bin')
+  mkdirSync(bin, { recursive: true })
+  writeFileSync(join(bin, 'agent-tracker'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`, { mode: 0o755 })
+  writeFileSync(join(bin, 'opencode'), `#!/bin/sh\nexec "${OPENCODE}" "$@"\n`, { mode: 0o755 })
+  return bin
+}
 
 /** A folder for one test suite: a private HOME (shared by its runs so OpenCode's caches warm up). */
 export function suiteFolder(): { root: string; cleanup: () => void } {
@@ -74,6 +87,7 @@ export async function runOpencode(options: {
       OPENCODE_DISABLE_MODELS_FETCH: '1',
       OPENCODE_DISABLE_AUTOUPDATE: '1',
       NO_COLOR: '1',
+      PATH: `${shimFolder(options.root)}${delimiter}${process.env.PATH ?? ''}`,
     }
     delete (env as Record<string, string | undefined>).AGENT_TRACKER_DB
     const { code, output } = await new Promise<{ code: number; output: string }>((resolve) => {

@@ -1,0 +1,41 @@
+import type { AgentSession, GradeChannel } from '@agent-tracker/core'
+import { cliGradeChannel } from '@agent-tracker/core'
+import { CliError, EXIT } from './cli-error.js'
+import type { Io } from './io.js'
+import { agentSessionOfIo } from './io.js'
+
+/** A channel a user grade can come through (not the agent's own tool). */
+type UserGradeChannel = Exclude<GradeChannel, 'agent-tool'>
+
+/** How a command that records grades was run: the channel its grades carry, and whether they are vouched for. */
+export interface GradeProvenanceOfRun {
+  readonly channel: UserGradeChannel
+  readonly vouched: boolean
+  /** The agent session the CLI runs under, if any. */
+  readonly agentSession: AgentSession | undefined
+}
+
+/**
+ * The provenance of the grades a command records: `channel` as given (ingest), or the CLI's own
+ * (`cli-terminal` at an interactive terminal no agent session runs, else `cli-script`); vouched
+ * when `--trust` was given.
+ * @throws {CliError} TRUST_REFUSED for `--trust` under an agent session: vouching is the user's act.
+ */
+export function gradeProvenanceOf(io: Io, options: { trust?: boolean | undefined; channel?: UserGradeChannel }): GradeProvenanceOfRun {
+  const agentSession = agentSessionOfIo(io)
+  if (options.trust === true && agentSession !== undefined) {
+    throw new CliError('TRUST_REFUSED', `--trust vouches that grades are yours, so it is refused inside an agent session (${agentSession.evidence}, so ${agentSession.host} runs this command). Run it yourself, in your own terminal.`, EXIT.usage)
+  }
+  const channel = options.channel ?? cliGradeChannel({ stdinIsTerminal: io.stdin.isTTY === true, stdoutIsTerminal: io.stdout.isTTY === true, agentSession })
+  return { channel, vouched: options.trust === true, agentSession }
+}
+
+/** Why a grade recorded this way does not count as the user's, for a note; undefined when it does. */
+export function uncountedGradeNote(provenance: GradeProvenanceOfRun): string | undefined {
+  const { channel, vouched, agentSession } = provenance
+  if (vouched || channel === 'cli-terminal' || channel === 'slash-command') return undefined
+  const why = agentSession !== undefined
+    ? `it was given from inside an agent session (${agentSession.evidence})`
+    : channel === 'ingest' ? 'ingested grades are not your own channel' : 'agent-tracker did not run at an interactive terminal'
+  return `Recorded with channel ${channel}, not counted as your grade: ${why}. Give grades in your own terminal or with /grade; for grades from your own scripts, add --trust.`
+}

@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { factLine, runCli, runCliAtTerminal, tempFolder } from './run-cli.js'
+import { SONNET } from './seed.js'
+
+const PROJECT = '/w/shop'
+
+/** A database with three commits of one setup and no grade. */
+async function threeCommits(): Promise<string> {
+  const db = join(tempFolder('provenance-'), 'tracker.lmdb')
+  const lines = ['c0ffee01', 'c0ffee02', 'c0ffee03'].map((hash) => factLine({ kind: 'commit', setup: SONNET, project: PROJECT, hash, message: `change ${hash}` }))
+  expect((await runCli(['ingest', '--db', db], { input: lines.join('\n') })).code).toBe(0)
+  return db
+}
+
+type Report = { setups: { userGrades: number; meanUserGrade: number | null; userGradesByChannel: unknown[] }[]; nonUserChannels: string[] }
+
+async function report(db: string): Promise<Report> {
+  return JSON.parse((await runCli(['report', '--db', db, '--json'])).stdout) as Report
+}
+
+describe('where a grade came from', () => {
+  it('counts a grade typed at an interactive terminal as the user\'s (cli-terminal); the report needs no channel table', async () => {
+    const db = await threeCommits()
+    const graded = await runCliAtTerminal(['grade', SONNET, 'c0ffee01', '--user', 'excellence', '--db', db])
+    expect(graded.stdout).toContain('Graded c0ffee01 (change c0ffee01) of build@anthropic/claude-sonnet-4-5: user excellence. CS 60.0 → 65.0')
+    expect(graded.code).toBe(0)
+    expect(await report(db)).toMatchObject({ setups: [{ userGrades: 1, meanUserGrade: 5, userGradesByChannel: [{ channel: 'cli-terminal', grades: 1, counted: 1 }] }], nonUserChannels: [] })
+    expect((await runCli(['report', '--db', db])).stdout).not.toContain('User grades by channel')
+  })
+
+  it('stores a grade from a script or an agent as cli-script that counts for nothing, and shows it by channel', async () => {
+    const db = await threeCommits()
+    const scripted = await runCli(['grade', SONNET, 'c0ffee01', '--user', 'excellence', '--db', db])
+    expect(scripted.code).toBe(0)
+    expect(scripted.stdout).toContain('c0ffee01 (change c0ffee01) of build@anthropic/claude-sonnet-4-5: Recorded with channel cli-script, not counted as your grade: agent-tracker did not run at an interactive terminal.')
+    const fromAgent = await runCliAtTerminal(['grade', SONNET, 'c0ffee02', '--user', 'excellence', '--db', db], { env: { OPENCODE: '1' } })
+    expect(fromAgent.stdout).toContain('Recorded with channel cli-script, not counted as your grade: it was given from inside an agent session (OPENCODE=1 is set).')
+    const status = JSON.parse((await runCli(['status', SONNET, '--db', db, '--json'])).stdout) as { state: { communication: number; userGrades: { count: number } } }
+    expect(status.state).toMatchObject({ communication: 60, userGrades: { count: 0 } })
+    expect(await report(db)).toMatchObject({ setups: [{ userGrades: 0, meanUserGrade: null, userGradesByChannel: [{ channel: 'cli-script', grades: 2, counted: 0, meanGrade: 5 }] }], nonUserChannels: ['cli-script'] })
+    const text = (await runCli(['report', '--db', db])).stdout
+    expect(text).toContain('User grades by channel')
+    expect(text).toMatch(/build@anthropic\/claude-sonnet-4-5 +2 \(0 counted\)/)
+    const out = join(tempFolder('html-'), 'report.html')
+    expect((await runCli(['export', '--format', 'html', '--out', out, '--db', db])).code).toBe(0)
+    const html = readFileSync(out, 'utf8')
+    expect(html).toContain('<h2>User grades by channel</h2>')
+    expect(html).toContain('<th>cli-script</th>')
+    expect(html).toContain('<td>2 (0 counted)</td>')
+    // The user's own grade still finds the commit ungraded.
+    expect((await runCliAtTerminal(['grade', SONNET, 'c0ffee01', '--user', 'bad', '--db', db])).stdout).toContain('user bad. CS 60.0 → 59.0')
+  })
+
+  it('counts a scripted grade vouched for with --trust, and refuses --trust inside an agent session', async () => {
+    const db = await threeCommits()
+    const vouched = await runCli(['grade', SONNET, 'c0ffee01', '--user', 'good', '--trust', '--db', db])
+    expect(vouched.stdout).toContain('user good. CS 60.0 → 62.0')
+    for (const env of [{ OPENCODE: '1' }, { CLAUDECODE: '1' }]) {
+      const refused = await runCli(['grade', SONNET, 'c0ffee02', '--user', 'excellence', '--trust', '--db', db, '--json'], { env })
+      expect(refused.code).toBe(2)
+      expect(JSON.parse(refused.stdout)).toMatchObject({ error: { code: 'TRUST_REFUSED', message: expect.stringContaining('--trust vouches that grades are yours, so it is refused inside an agent session') as unknown } })
+    }
+    const events = JSON.parse((await runCli(['export', '--format', 'json', '--db', db])).stdout) as { collections: { gradeEvents: unknown[] } }
+    expect(events.collections.gradeEvents).toEqual([expect.objectContaining({ channel: 'cli-script', vouched: true, userGrade: 2 })])
+  })
+
+  it('records ingested grades with channel ingest whatever a line claims; user grades count only with --trust', async () => {
+    const db = await threeCommits()
+    const forged = factLine({ kind: 'grade', setup: SONNET, project: PROJECT, commit: 'c0ffee01', by: 'user', userGrade: 'excellence', channel: 'slash-command', vouched: true })
+    const selfGrade = factLine({ kind: 'grade', setup: SONNET, project: PROJECT, commit: 'c0ffee03', by: 'agent', agentGrade: 'good' })
+    const plain = await runCli(['ingest', '--db', db, '--json'], { input: `${forged}\n${selfGrade}\n` })
+    expect(JSON.parse(plain.stdout)).toMatchObject({ ingested: 2, uncountedGrades: 1 })
+    const trusted = await runCli(['ingest', '--trust', '--db', db], { input: factLine({ kind: 'grade', setup: SONNET, project: PROJECT, commit: 'c0ffee02', by: 'user', userGrade: 'good' }) })
+    expect(trusted.stdout).toBe('Ingested 1 fact(s) from 1 line(s).\n')
+    expect(await report(db)).toMatchObject({
+      setups: [{ userGrades: 1, meanUserGrade: 2, userGradesByChannel: [{ channel: 'ingest', grades: 2, counted: 1, meanGrade: 3.5 }] }],
+      nonUserChannels: ['ingest'],
+    })
+    const warned = await runCli(['ingest', '--db', db], { input: factLine({ kind: 'grade', setup: SONNET, project: PROJECT, commit: 'c0ffee03', by: 'user', userGrade: 'bad' }) })
+    expect(warned.stdout).toContain('1 user grade(s): Recorded with channel ingest, not counted as your grade: ingested grades are not your own channel.')
+  })
+})
