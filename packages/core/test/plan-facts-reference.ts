@@ -140,9 +140,6 @@ function effectiveFact(overlay: Overlay, fact: Fact): Fact | string {
   }
   if (fact.kind !== 'grade' || !counts(fact)) return fact
   const retro = overlay.get('retrospectives', [fact.setup, fact.commit])
-  if (overlay.get('commits', [fact.project, fact.commit]) === undefined) {
-    return `no commit ${fact.commit} is recorded in ${fact.project}; a grade needs its commit`
-  }
   const agentGrade = retro?.agentGrade === undefined ? fact.agentGrade : undefined
   const userGrade = retro?.userGrade === undefined ? fact.userGrade : undefined
   if (agentGrade === undefined && userGrade === undefined) {

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
 import type { CollectionName, Fact, RecordBatch, SetupRecord, TrackerStore, UsageRecord } from '@agent-tracker/core'
-import { COLLECTIONS, REPEAT, validateFact, validateRecord } from '@agent-tracker/core'
+import { COLLECTIONS, REPEAT, gradeWithoutCommitReason, gradesWithoutCommit, validateFact, validateRecord } from '@agent-tracker/core'
 import { emptyUsage } from '@agent-tracker/core/store'
 import type { LmdbStore } from '@agent-tracker/lmdb-store'
 import { MEMORY_PATH, openLmdbStore } from '@agent-tracker/lmdb-store'
@@ -99,8 +99,13 @@ class MergeRun {
   /** Applies the other database's fact log here, checked fact by fact, in its order. */
   async replayFacts(other: LmdbStore): Promise<void> {
     let batch: Fact[] = []
+    let seqs: number[] = []
     const flush = async (): Promise<void> => {
       if (batch.length === 0) return
+      // A grade needs its commit, here or earlier in the other database's log.
+      const orphans = new Set(await gradesWithoutCommit(this.#target, batch))
+      for (const index of orphans) this.#refuse(`fact #${String(seqs[index])}`, gradeWithoutCommitReason(batch[index] as Fact))
+      if (orphans.size > 0) batch = batch.filter((_, index) => !orphans.has(index))
       const result = await this.#target.applyFacts(batch)
       this.#replay.applyFactsSync(batch)
       if (!result.deferred) {
@@ -114,10 +119,12 @@ class MergeRun {
       }
       this.#progress(batch.length)
       batch = []
+      seqs = []
     }
     for await (const { seq, fact } of other.readFactLog()) {
       try {
         batch.push(validateFact(fact))
+        seqs.push(seq)
       } catch (error) {
         this.#refuse(`fact #${String(seq)}`, error)
       }
@@ -188,8 +195,9 @@ class MergeRun {
     }
   }
 
-  #refuse(position: string, error: unknown): void {
-    this.errors.push({ source: this.#source, position, message: `${messageOf(error)} Skipped.` })
+  #refuse(position: string, problem: unknown): void {
+    const message = typeof problem === 'string' ? `${problem}.` : messageOf(problem)
+    this.errors.push({ source: this.#source, position, message: `${message} Skipped.` })
   }
 
   #progress(items: number): void {

@@ -61,7 +61,8 @@ describe('startTracking', () => {
     await plugin.chat('ses_1')
     await plugin.tool('ses_1', 'read', { filePath: 'README.md' })
     await plugin.event('session.idle', {})
-    expect(await plugin.agentTool('ses_1', 'tracker_log_activity', { task: 'x'.repeat(1_200_000) })).toBe('Logged.')
+    // Five notes just under the 256 kB a note may hold: together past the 1 MiB limit.
+    for (let n = 0; n < 5; n++) expect(await plugin.agentTool('ses_1', 'tracker_log_activity', { task: `${String(n)}${'x'.repeat(250_000)}` })).toBe('Logged.')
     await plugin.tool('ses_1', 'read', { filePath: 'README.md' })
     await plugin.event('session.idle', {})
     await plugin.dispose()

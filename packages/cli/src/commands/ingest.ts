@@ -1,7 +1,7 @@
 import { createReadStream, statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Fact, GradeFact, SkippedFact } from '@agent-tracker/core'
-import { REPEAT, isCountedGrade, validateFact } from '@agent-tracker/core'
+import { REPEAT, gradeWithoutCommitReason, gradesWithoutCommit, isCountedGrade, validateFact } from '@agent-tracker/core'
 import { isLmdbStoreError } from '@agent-tracker/lmdb-store'
 import { CliError, EXIT } from '../cli-error.js'
 import { describeFailure } from '../describe-failure.js'
@@ -67,7 +67,14 @@ export async function ingestCommand(ctx: CommandContext, options: { file?: strin
       else ignored.push({ line: lineOf.get(id) ?? 0, message: reason })
     }
   }
-  const write = async (batch: readonly { line: number; fact: Fact }[]): Promise<void> => {
+  const write = async (entries: readonly { line: number; fact: Fact }[]): Promise<void> => {
+    // A grade needs its commit: one for a commit never recorded is held back, by line.
+    const orphans = new Set(await gradesWithoutCommit(store, entries.map((entry) => entry.fact)))
+    const batch = orphans.size === 0 ? entries : entries.filter((_, index) => !orphans.has(index))
+    for (const index of orphans) {
+      const entry = entries[index]
+      if (entry !== undefined) ignored.push({ line: entry.line, message: gradeWithoutCommitReason(entry.fact) })
+    }
     const result = await store.applyFacts(batch.map((entry) => entry.fact))
     ingested += result.applied
     noteSkipped(result.deferred ? [] : result.skipped, new Map(batch.map((entry) => [entry.fact.id, entry.line])))

@@ -13,8 +13,8 @@ export type SingleFact = Exclude<Fact, ToolCallFact>
 
 /**
  * The fact as it will be applied, or the reason it changes nothing: a commit already recorded in
- * its project, a grade for a commit not recorded in its project, or a grade whose every given
- * grade the commit already has (a grade repeating only one of two is applied without it).
+ * its project, or a grade whose every given grade the commit already has (a grade repeating only
+ * one of two is applied without it).
  */
 export function effectiveFact(overlay: PlanOverlay, fact: SingleFact): SingleFact | string {
   if (fact.kind === 'commit') {
@@ -24,10 +24,6 @@ export function effectiveFact(overlay: PlanOverlay, fact: SingleFact): SingleFac
   // A grade that counts for nothing takes no place in the retrospective: it is only recorded.
   if (fact.kind !== 'grade' || !isCountedGrade(fact)) return fact
   const retro = overlay.slot('retrospectives', fact.setup, fact.commit).record
-  // A grade needs its commit: one for a commit never recorded would plant an orphan retrospective.
-  if (overlay.slot('commits', fact.project, fact.commit).record === undefined) {
-    return `no commit ${fact.commit} is recorded in ${fact.project}; a grade needs its commit`
-  }
   const agentGrade = retro?.agentGrade === undefined ? fact.agentGrade : undefined
   const userGrade = retro?.userGrade === undefined ? fact.userGrade : undefined
   if (agentGrade === undefined && userGrade === undefined) {

@@ -138,9 +138,7 @@ function deduplicated(facts: readonly Fact[]): Fact[] {
       commits.add(`${fact.project}|${fact.hash}`)
     }
     if (fact.kind === 'grade') {
-      // A grade needs its commit recorded first, in its project.
       const key = `${fact.setup}|${fact.commit}`
-      if (!commits.has(`${fact.project}|${fact.commit}`)) continue
       const seen = graded.get(key) ?? { agent: false, user: false }
       const agentGrade = seen.agent ? undefined : fact.agentGrade
       const userGrade = seen.user ? undefined : fact.userGrade
