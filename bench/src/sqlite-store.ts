@@ -68,6 +68,8 @@ export function openSqliteStore(path: string): SyncTrackerStore {
     lastFactSeq: unused,
     scan: unused,
     importRecords: unused,
+    importSetups: unused,
+    reattribute: unused,
     saveProjectProfile: unused,
     schemaVersion: () => Promise.resolve(2),
     recordMigration: unused,

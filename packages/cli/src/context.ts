@@ -48,6 +48,16 @@ export class CommandContext {
     return db.startsWith('~') ? db : resolve(this.io.cwd, db)
   }
 
+  /** The size limit given with `--max-size` or `AGENT_TRACKER_MAX_SIZE`, as written. */
+  get maxSize(): string | undefined {
+    return this.#options.maxSize ?? this.io.env.AGENT_TRACKER_MAX_SIZE
+  }
+
+  /** Where {@link maxSize} came from, as the user would name it. */
+  get maxSizeOrigin(): string {
+    return this.#options.maxSize === undefined ? 'AGENT_TRACKER_MAX_SIZE' : '--max-size'
+  }
+
   /**
    * Opens the database (`--db`, else `AGENT_TRACKER_DB`, else the default): read-only unless the
    * command writes. Closed by {@link close}.

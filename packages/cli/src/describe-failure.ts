@@ -1,5 +1,6 @@
 import { TrackerError } from '@agent-tracker/core'
-import { formatBytes, isLmdbStoreError } from '@agent-tracker/lmdb-store'
+import type { DatabaseFormat } from '@agent-tracker/lmdb-store'
+import { describeDatabaseFormat, formatBytes, isLmdbStoreError } from '@agent-tracker/lmdb-store'
 import { isNodeHostError } from '@agent-tracker/node-host/hooks'
 import { isWriteBufferError } from '@agent-tracker/write-buffer'
 import { CliError, EXIT } from './cli-error.js'
@@ -13,6 +14,9 @@ const USAGE_CODES: ReadonlySet<string> = new Set(['INVALID_GRADE', 'INVALID_TIME
  */
 export function describeFailure(error: unknown): { code: string; message: string; exitCode: number } {
   if (error instanceof CliError) return { code: error.code, message: error.message, exitCode: error.exitCode }
+  if (isLmdbStoreError(error, 'NOT_AGENT_TRACKER_DATABASE')) {
+    return { code: error.code, message: notOursAdvice(error.details.path, error.details.format), exitCode: EXIT.failure }
+  }
   if (error instanceof TrackerError || isLmdbStoreError(error) || isNodeHostError(error) || isWriteBufferError(error)) {
     const code: string = error.code
     const fix = fixInCliTerms(error) ?? fixInCliTerms(error.cause)
@@ -24,6 +28,19 @@ export function describeFailure(error: unknown): { code: string; message: string
     return { code: 'DATABASE_DAMAGED', message: `The database could not be read (${lmdbCode[0]}): its file is probably damaged. Run agent-tracker doctor --deep to see where; restore a backup, or move the file aside.`, exitCode: EXIT.failure }
   }
   return { code: 'UNEXPECTED', message: `Unexpected error: ${message}`, exitCode: EXIT.failure }
+}
+
+/** One line: what is at the database path instead of an agent-tracker database, and what to do. */
+export function notOursAdvice(path: string, format: DatabaseFormat): string {
+  const found = `${path} is ${describeDatabaseFormat(format)}, not an agent-tracker database; nothing was changed.`
+  switch (format.kind) {
+    case 'predecessor-central':
+      return `${found} Run \`agent-tracker upgrade\` to move it aside and import everything it holds (see what would move with --dry-run), or point --db at another database.`
+    case 'predecessor-project':
+      return `${found} Bring it in with \`agent-tracker migrate <project folder>\`, and point --db (or AGENT_TRACKER_DB) at your agent-tracker database.`
+    default:
+      return `${found} Move it aside, or point --db (or AGENT_TRACKER_DB) at another file.`
+  }
 }
 
 function fixInCliTerms(error: unknown): string | undefined {

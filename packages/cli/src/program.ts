@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander'
+import { MERGE_HELP } from './commands/merge-help.js'
 import type { CommandContext, CommonOptions } from './context.js'
 import type { Io } from './io.js'
 import { CliError, EXIT } from './cli-error.js'
@@ -26,11 +27,29 @@ const load = {
   retro: () => import('./commands/retro.js'),
   search: () => import('./commands/search.js'),
   status: () => import('./commands/status.js'),
+  upgrade: () => import('./commands/upgrade.js'),
   demo: () => import('./demo/run-demo.js'),
 }
 
 /** Runs a command with a context; returns its exit code. */
 export type Runner = (run: (ctx: CommandContext) => unknown, options: CommonOptions) => Promise<void>
+
+const timezoneOption = (): Option => new Option('--timezone <zone>', 'the zone legacy times written without one are read in: an IANA name (Europe/Stockholm), UTC or an offset (+01:00); default this machine\'s')
+
+/**
+ * The `--timezone` given, by its canonical name; checked when the command runs (the zone rules
+ * live in the migrate package, which `--help` and every other command need not load).
+ * @throws {CliError} INVALID_OPTION (a usage error) for a zone not known.
+ */
+async function withTimeZone<O extends { timezone?: string }>(options: O): Promise<O> {
+  if (options.timezone === undefined) return options
+  const { resolveTimeZone } = await import('@agent-tracker/migrate')
+  try {
+    return { ...options, timezone: resolveTimeZone(options.timezone).name }
+  } catch (error) {
+    throw new CliError('INVALID_OPTION', (error as Error).message, EXIT.usage)
+  }
+}
 
 const limitOption = (): Option => new Option('--limit <n>', 'at most this many entries').default(20).argParser(positiveInteger)
 
@@ -113,18 +132,29 @@ grade: reports show it by channel, and it counts for nothing.`)
     .option('--project <path-or-name>', 'the project (default: the current folder)').addOption(limitOption())
     .action((setup: string | undefined, o: Opts & { task?: string; actions?: string; outcome?: string; decisions?: string; project?: string; limit: number }) => run(async (ctx) => (await load.activity()).activityCommand(ctx, setup, o), o))
   add('migrate [dir...]', "bring old per-project databases and .agent/ .journal/ files into the central database", 'agent-tracker migrate ~/code/shop ~/code/api')
-    .option('--setup <id>', 'the setup legacy journal files belong to (default: .agent/status.json agent_name, else build)')
+    .option('--setup <id>', 'the setup legacy journal files belong to (default: the one .agent/status.json names; files it cannot name go to a setup "unattributed-<folder>" that a later --setup moves)')
     .option('--again', 'also repeat migrations that finished before (to pick up legacy data added since)')
-    .action((dirs: string[], o: Opts & { setup?: string; again?: boolean }) => run(async (ctx) => (await load.migrate()).migrateCommand(ctx, dirs, o), o))
+    .addOption(timezoneOption())
+    .action((dirs: string[], o: Opts & { setup?: string; again?: boolean; timezone?: string }) => run(async (ctx) => (await load.migrate()).migrateCommand(ctx, dirs, await withTimeZone(o)), o))
+  add('upgrade', "replace the predecessor's (opencode-agent-tracker) central database at the path with agent-tracker's, importing everything it holds; the old one is kept beside it", 'agent-tracker upgrade --dry-run')
+    .option('--dry-run', 'only say what would be imported and where the old database would be kept')
+    .addOption(timezoneOption())
+    .addHelpText('after', `
+The old database is kept, unchanged, as <database>.predecessor-<time>. Stopped at any moment, the
+upgrade leaves either the old database at the path or the new one complete; run it again to finish.
+Close OpenCode (with the old plugin) first: an upgrade waits while another process has the database open.`)
+    .action((o: Opts & { dryRun?: boolean; timezone?: string }) => run(async (ctx) => (await load.upgrade()).upgradeCommand(ctx, await withTimeZone(o)), o))
   add('merge [db]', "add another agent-tracker database (e.g. another machine's) to this one, recomputed from its facts; every merge can be undone", 'agent-tracker merge ~/Downloads/laptop.lmdb --dry-run')
     .option('--dry-run', 'merge into a scratch copy and say what would change; change nothing')
     .option('--undo <id>', 'put the database back as it was before that merge (its id is printed by the merge)')
     .option('--force', 'with --undo: undo even though facts were recorded after the merge (they are lost)')
-    .action((other: string | undefined, o: Opts & { dryRun?: boolean; undo?: string; force?: boolean }) => run(async (ctx) => {
+    .addOption(timezoneOption())
+    .addHelpText('after', MERGE_HELP)
+    .action((other: string | undefined, o: Opts & { dryRun?: boolean; undo?: string; force?: boolean; timezone?: string }) => run(async (ctx) => {
       const merge = await load.merge()
       if (o.undo !== undefined) return merge.undoMergeCommand(ctx, o.undo, o)
       if (other === undefined) throw new CliError('USAGE', 'merge needs the database to merge from (agent-tracker merge <db>), or --undo <id>.', EXIT.usage)
-      return merge.mergeCommand(ctx, other, o)
+      return merge.mergeCommand(ctx, other, await withTimeZone(o))
     }, o))
   reportFilters(add('export', 'export data as JSON, JSON lines or CSV (streamed: any size, little memory), or a report with charts as one HTML file; the filters narrow every format', 'agent-tracker export --format html --out report.html'))
     .requiredOption('--format <format>', 'json (one document), jsonl (one record per line: {"collection", "record"}), csv or html')
@@ -144,10 +174,10 @@ One fact per line; "id" and "at" (ISO 8601) are optional. Kinds and their fields
 Every fact has "setup" (agent@provider/model) and "project" (absolute path), e.g.
   {"kind":"commit","setup":"build@anthropic/claude-sonnet-4-5","project":"/home/me/shop","hash":"a1b2c3d","message":"Add cart"}`)
     .action((o: Opts & { file?: string; trust?: boolean }) => run(async (ctx) => (await load.ingest()).ingestCommand(ctx, o), o))
-  add('doctor', 'check the database: path, size and limit, schema, readers, legacy data, protected files, plugin config', 'agent-tracker doctor --check')
+  add('doctor [folder]', 'check the database (path, what it is, size and limit, schema, readers, migrations), a project folder\'s legacy data (default: the current folder), protected files and the plugin config', 'agent-tracker doctor ~/code/shop --check')
     .option('--check', 'also recompute the day rollups from the records and the fact log, and report any drift (reads everything)')
     .option('--deep', 'also walk every page and read every value (in a child process), and report damage by sub-database')
-    .action((o: Opts & { check?: boolean; deep?: boolean }) => run(async (ctx) => (await load.doctor()).doctorCommand(ctx, o), o))
+    .action((folder: string | undefined, o: Opts & { check?: boolean; deep?: boolean }) => run(async (ctx) => (await load.doctor()).doctorCommand(ctx, folder, o), o))
   add('init', 'add the plugin to opencode.json (this project, or --global)', 'agent-tracker init --global')
     .option('--global', 'configure ~/.config/opencode/opencode.json instead of ./opencode.json')
     .option('--database-path <path>', 'plugin option databasePath')

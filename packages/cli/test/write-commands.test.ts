@@ -136,8 +136,9 @@ describe('migrate, merge and export', () => {
     expect(first.code).toBe(1)
     expect(first.stdout).toContain('(entry 2 (line 1) (commit def5678)): missing field "user_grade"')
     const second = await runCli(['migrate', project, '--setup', 'build', '--db', db, '--json'])
-    // The one valid entry wrote a retrospective, its commit and a grade event: all three are found present.
-    expect(JSON.parse(second.stdout)).toMatchObject({ folders: [{ files: { migrated: 0, skipped: 3 } }] })
+    // The one valid entry wrote a retrospective, its commit and a grade event, and its grade went to the
+    // setup's scores: all four are found present.
+    expect(JSON.parse(second.stdout)).toMatchObject({ folders: [{ files: { migrated: 0, skipped: 4 } }] })
     const empty = await runCli(['migrate', tempFolder(), '--db', db])
     expect(empty.code).toBe(0)
     expect(empty.stdout).toContain('No legacy data found')
@@ -149,15 +150,16 @@ describe('migrate, merge and export', () => {
     mkdirSync(join(project, '.journal'))
     writeFileSync(join(project, '.journal', 'communication.json'), JSON.stringify([{ commit: 'abc1234', timestamp: '2026-02-23T18:00:00Z', agent_grade: 'good', user_grade: 'excellence' }]))
     const db = join(tempFolder(), 'm.lmdb')
-    expect((await runCli(['migrate', project, '--db', db])).code).toBe(0)
-    const repeat = await runCli(['migrate', project, '--db', db])
+    // The retrospective, its commit and grade event, and the setup `build` they make (the files name none).
+    expect((await runCli(['migrate', project, '--setup', 'build', '--db', db])).code).toBe(0)
+    const repeat = await runCli(['migrate', project, '--setup', 'build', '--db', db])
     expect(repeat.code).toBe(0)
     expect(repeat.stdout).toMatch(/ done \d{4}-\d{2}-\d{2} \d{2}:\d{2} /)
     expect(repeat.stdout).toContain('Migrations done before were not repeated; add --again to look for legacy data added since.')
     const json = JSON.parse((await runCli(['migrate', project, '--db', db, '--json'])).stdout) as { folders: { files: { outcome: string; previousRun: { migrated: number } } }[] }
-    expect(json.folders[0]?.files).toMatchObject({ outcome: 'done-before', previousRun: { migrated: 3 } })
+    expect(json.folders[0]?.files).toMatchObject({ outcome: 'done-before', previousRun: { migrated: 4 } })
     const again = await runCli(['migrate', project, '--again', '--db', db, '--json'])
-    expect(JSON.parse(again.stdout)).toMatchObject({ folders: [{ files: { outcome: 'migrated', migrated: 0, skipped: 3 } }] })
+    expect(JSON.parse(again.stdout)).toMatchObject({ folders: [{ files: { outcome: 'migrated', migrated: 0, skipped: 4 } }] })
   })
 
   it('merges another database idempotently', async () => {
@@ -288,10 +290,10 @@ describe('doctor and init', () => {
     writeFileSync(join(root, '.agent', 'status.json'), '{}')
     const { code, stdout } = await runCli(['doctor', '--db', db], { cwd: root })
     expect(code).toBe(0)
-    expect(stdout).toContain(`✓ Database  ${db} (from --db)`)
+    expect(stdout).toMatch(new RegExp(`✓ Database +${db} \\(from --db\\)`))
     expect(stdout).toMatch(/✓ Size +[\d.]+ (KiB|MiB) used of the 512\.0 MiB limit/)
-    expect(stdout).toContain('✓ Schema    version 2 (this release reads 2)')
-    expect(stdout).toContain('.agent/status.json — run agent-tracker migrate')
+    expect(stdout).toMatch(/✓ Schema +version 2 \(this release reads 2\)/)
+    expect(stdout).toContain(`${root}: 1 legacy file(s): not migrated yet — run agent-tracker migrate ${root}`)
     expect(stdout).toContain('not configured here or globally — run agent-tracker init')
     const checked = await runCli(['doctor', '--check', '--db', db], { cwd: root })
     expect(checked.code).toBe(0)

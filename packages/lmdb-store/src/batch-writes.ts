@@ -1,5 +1,5 @@
 import type { CollectionName, CollectionRecords, Fact, RecordKey } from '@agent-tracker/core'
-import type { PlannedRecord, RecordReader } from '@agent-tracker/core/store'
+import type { DeletedRecord, PlannedRecord, RecordReader } from '@agent-tracker/core/store'
 import { recordSlot } from '@agent-tracker/core/store'
 import type { Database } from 'lmdb'
 import { encodeFactBatch } from './fact-log-codec.js'
@@ -93,6 +93,18 @@ export function putRecords(db: QueryTables, writes: readonly PlannedRecord[], re
       indexRecord(db, indexes, write.record, previous)
     }
     ;(db.tables[write.collection] as Database<unknown>).putSync(key, write.record)
+  }
+}
+
+/** Deletes records inside the caller's write transaction, with their secondary index entries. */
+export function deleteRecords(db: QueryTables, deletes: readonly DeletedRecord[]): void {
+  for (const { collection, key } of deletes) {
+    const table = db.tables[collection] as Database<unknown>
+    const lmdbKey = toLmdbKey(key)
+    const stored = table.get(lmdbKey)
+    if (stored === undefined) continue
+    for (const index of SECONDARY_INDEXES[collection] as readonly SecondaryIndex[]) db.indexes[index.name].removeSync(index.key(stored as never))
+    table.removeSync(lmdbKey)
   }
 }
 

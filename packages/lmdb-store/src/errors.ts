@@ -1,3 +1,5 @@
+import type { DatabaseFormat } from './database-format.js'
+
 /** Stable codes of the errors lmdb-store raises. */
 export type LmdbStoreErrorCode =
   | 'INVALID_OPTION'
@@ -6,6 +8,7 @@ export type LmdbStoreErrorCode =
   | 'DATABASE_UNWRITABLE'
   | 'DATABASE_TOO_NEW'
   | 'DATABASE_NEEDS_UPGRADE'
+  | 'NOT_AGENT_TRACKER_DATABASE'
 
 /**
  * What each error is about, by code: the facts a host needs to phrase the fix in its own words
@@ -24,6 +27,8 @@ export interface LmdbStoreErrorDetails {
   readonly DATABASE_TOO_NEW: { readonly path: string; readonly schemaVersion: number; readonly supportedVersion: number }
   /** A database of an older schema, opened read-only with upgrades turned off: it must be opened for writing once to upgrade in place. */
   readonly DATABASE_NEEDS_UPGRADE: { readonly path: string; readonly schemaVersion: number; readonly supportedVersion: number }
+  /** A file at the path that holds something else: the predecessor's database, another program's; never opened. */
+  readonly NOT_AGENT_TRACKER_DATABASE: { readonly path: string; readonly format: DatabaseFormat }
 }
 
 /** Base class of every error lmdb-store raises; `code` is stable across releases and `details` says what it is about. */

@@ -67,6 +67,15 @@ export const ALL_SUB_DATABASES: readonly string[] = [
   META,
 ]
 
+/** Meta key of the database's own id, which names it as a source when it is merged elsewhere. */
+export const DATABASE_ID_KEY = 'databaseId'
+
+/**
+ * Meta key prefix of reattributions, in the order they were made: `['reattribution', n]`, n = 1, 2, …
+ * (see `LoggedReattribution`): how the fact log reads facts whose records moved to another setup.
+ */
+export const REATTRIBUTION_PREFIX = 'reattribution'
+
 /** Meta key prefix of migration records: `['migration', id]`. */
 export const MIGRATION_PREFIX = 'migration'
 

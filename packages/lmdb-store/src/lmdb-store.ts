@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { rmSync } from 'node:fs'
 import type { Database } from 'lmdb'
 import type {
@@ -15,21 +16,26 @@ import type {
   RecordBatch,
   RecordKey,
   RecordQuery,
+  Reattribution,
+  ReattributeResult,
   ScoringRules,
+  SetupImportResult,
+  SetupRecord,
   SyncTrackerStore,
 } from '@agent-tracker/core'
 import type { PlannedRecord } from '@agent-tracker/core/store'
 import { COLLECTIONS, SCHEMA_VERSION, validateFact } from '@agent-tracker/core'
-import { checkFactLogQuery, normaliseQuery, planFacts, planImport, withProfile } from '@agent-tracker/core/store'
+import { attributedFact, checkFactLogQuery, normaliseQuery, planFacts, planImport, planReattribution, planSetupImport, withProfile } from '@agent-tracker/core/store'
+import type { LoggedReattribution } from '@agent-tracker/core/store'
+import { appendFactLog, createTransactionReader, deleteRecords, lastFactSeq, putRecords } from './batch-writes.js'
 import { prepareBackupPlace } from './backup.js'
 import { locateDataFile } from './data-file.js'
 import { LmdbStoreError } from './errors.js'
-import { appendFactLog, createTransactionReader, lastFactSeq, putRecords } from './batch-writes.js'
 import { readFactLog } from './fact-log.js'
-import { MIGRATION_PREFIX, STRUCTURES_KEY, factIdKey, prefixRange, toLmdbKey } from './layout.js'
+import { DATABASE_ID_KEY, MIGRATION_PREFIX, REATTRIBUTION_PREFIX, STRUCTURES_KEY, factIdKey, prefixRange, toLmdbKey } from './layout.js'
 import type { Environment } from './open-environment.js'
 import { openEnvironment, reloadStructures } from './open-environment.js'
-import { findCommitRefs, findRecords } from './record-queries.js'
+import { findCommitRefs, findRecords, findSetupRecords } from './record-queries.js'
 import { checkSchemaVersion, storedSchemaVersion } from './schema-version.js'
 import { SECONDARY_INDEXES } from './indexes.js'
 import { encodedSizeBound, ensureRoom, ensureRoomByPages, factLogSizeBound, indexSizeBound } from './size-limit.js'
@@ -46,6 +52,8 @@ export interface LmdbStoreInfo {
   readonly readers: number
   readonly maxReaders: number
   readonly schemaVersion: number
+  /** The id another database names this one by when merging it (absent until first needed). */
+  readonly databaseId: string | undefined
   readonly records: Readonly<Record<CollectionName, number>>
 }
 
@@ -138,7 +146,10 @@ export class LmdbStore implements SyncTrackerStore {
     const { after, limit } = checkFactLogQuery(query)
     this.#streams += 1
     try {
-      yield* readFactLog(this.#db, after, limit)
+      const moves = readReattributions(this.#db.meta)
+      for await (const logged of readFactLog(this.#db, after, limit)) {
+        yield moves.length === 0 ? logged : { seq: logged.seq, fact: attributedFact(logged.fact, logged.seq, moves) }
+      }
     } finally {
       this.#streams -= 1
     }
@@ -189,6 +200,40 @@ export class LmdbStore implements SyncTrackerStore {
         // Imported records are new keys (planning skipped the rest); only rollups it read are not.
         putRecords(this.#db, plan.writes, undefined, true)
         return { written: plan.written, skipped: plan.skipped }
+      })
+    })
+  }
+
+  importSetups(source: string, setups: readonly SetupRecord[]): Promise<SetupImportResult> {
+    return later(() => {
+      this.#ensureOpen()
+      return this.#write(() => {
+        const own = `database:${this.#databaseId(true) ?? ''}`
+        const plan = planSetupImport((id) => this.#db.tables.setups.get(toLmdbKey([id])), setups, source, this.rules, own)
+        const writes = plan.puts.map((record): PlannedRecord => ({ collection: 'setups', key: [record.id], record }))
+        this.#ensureRoom(writes)
+        putRecords(this.#db, writes)
+        return plan.result
+      })
+    })
+  }
+
+  reattribute(move: Reattribution): Promise<ReattributeResult> {
+    return later(() => {
+      this.#ensureOpen()
+      return this.#write(() => {
+        const { records, fromHasOtherRecords } = findSetupRecords(this.#db, move.from, move.project)
+        const plan = planReattribution(move, { records, fromHasOtherRecords, get: (collection, key) => this.#db.tables[collection].get(toLmdbKey(key)) }, this.rules)
+        this.#ensureRoom(plan.puts)
+        deleteRecords(this.#db, plan.deletes)
+        putRecords(this.#db, plan.puts)
+        // Facts logged so far under `from` in the project are read as `to`'s from now on.
+        const throughSeq = lastFactSeq(this.#db)
+        if (throughSeq > 0) {
+          const made = readReattributions(this.#db.meta).length
+          this.#db.meta.putSync([REATTRIBUTION_PREFIX, made + 1], { from: move.from, to: move.to, project: move.project, throughSeq } satisfies LoggedReattribution)
+        }
+        return plan.result
       })
     })
   }
@@ -249,6 +294,7 @@ export class LmdbStore implements SyncTrackerStore {
       readers: stats.numReaders,
       maxReaders: stats.maxReaders,
       schemaVersion: storedSchemaVersion(this.#db.meta, this.path) ?? SCHEMA_VERSION,
+      databaseId: this.#databaseId(false),
       records,
     }
   }
@@ -276,6 +322,18 @@ export class LmdbStore implements SyncTrackerStore {
     this.#closed = true
     await this.#db.root.close()
     if (this.#temporary !== undefined) rmSync(this.#temporary, { recursive: true, force: true })
+  }
+
+  /**
+   * This database's id, created on first need when `create` (inside a write transaction); another
+   * database that merges this one names it by the id, so its scores never come back twice.
+   */
+  #databaseId(create: boolean): string | undefined {
+    const stored = this.#db.meta.get(DATABASE_ID_KEY)
+    if (typeof stored === 'string' || !create) return typeof stored === 'string' ? stored : undefined
+    const id = randomUUID()
+    this.#db.meta.putSync(DATABASE_ID_KEY, id)
+    return id
   }
 
   /** Runs `body` in one synchronous write transaction; a throw rolls everything back. */
@@ -325,6 +383,11 @@ export class LmdbStore implements SyncTrackerStore {
   #ensureOpen(): void {
     if (this.#closed) throw closedError()
   }
+}
+
+/** The reattributions made, in order (see `LoggedReattribution`). */
+function readReattributions(meta: Environment['meta']): LoggedReattribution[] {
+  return [...meta.getRange(prefixRange([REATTRIBUTION_PREFIX]))].map(({ value }) => value as LoggedReattribution)
 }
 
 /** Runs synchronous work on a later microtask, turning a throw into a rejection. */

@@ -5,6 +5,8 @@ import type { Database, RootDatabase } from 'lmdb'
 import { open } from 'lmdb'
 import { damageMark } from './damage-mark.js'
 import { checkDataFile, checkLockFile, locateDataFile } from './data-file.js'
+import type { DatabaseFormat } from './database-format.js'
+import { describeDatabaseFormat, recogniseDataFile } from './database-format.js'
 import { LmdbStoreError } from './errors.js'
 import type { StoredFactBatch } from './fact-log-codec.js'
 import { COMMITS_BY_SETUP, FACT_IDS, FACT_LOG, INDEX_DATABASES, META, STRUCTURES_KEY, SUB_DATABASES } from './layout.js'
@@ -35,6 +37,7 @@ export function openEnvironment(path: string, mapSize: number, readOnly: boolean
   if (readOnly && !check.exists) {
     throw new LmdbStoreError('DATABASE_UNREADABLE', `There is no agent-tracker database at ${dataFile}.`, { path: dataFile, reason: 'missing' })
   }
+  if (check.exists) refuseOtherFormats(path, recogniseDataFile(dataFile, check), readOnly)
   ensureFolder(noSubdir ? dirname(path) : path)
   const lockProblem = checkLockFile(lockFile)
   if (lockProblem !== undefined) {
@@ -83,6 +86,21 @@ export function reloadStructures(db: QueryTables): void {
     const structures = (table as { encoder?: { structures?: { uninitialized?: boolean } } } | undefined)?.encoder?.structures
     if (structures !== undefined) structures.uninitialized = true
   }
+}
+
+/**
+ * Lets only our own database (or an LMDB file holding nothing) be opened: anything else at the
+ * path — the predecessor's databases, another program's — is never mapped, locked or written.
+ * @throws {LmdbStoreError} NOT_AGENT_TRACKER_DATABASE with the format found; DATABASE_UNREADABLE
+ * for a read of a database that holds no data yet.
+ */
+function refuseOtherFormats(path: string, format: DatabaseFormat, readOnly: boolean): void {
+  if (format.kind === 'agent-tracker' && (format.marked || !readOnly)) return
+  if (format.kind === 'empty' || format.kind === 'agent-tracker') {
+    if (!readOnly) return
+    throw new LmdbStoreError('DATABASE_UNREADABLE', `There is no agent-tracker data at ${path} yet.`, { path, reason: 'missing' })
+  }
+  throw new LmdbStoreError('NOT_AGENT_TRACKER_DATABASE', `${path} holds ${describeDatabaseFormat(format)}, not an agent-tracker database; it was not opened or changed.`, { path, format })
 }
 
 function ensureFolder(folder: string): void {

@@ -1,4 +1,5 @@
 import type { CollectionName, CollectionRecords, CommitRef, RecordQuery } from '@agent-tracker/core'
+import type { ReattributedCollection, ReattributionInput } from '@agent-tracker/core/store'
 import { matchesQuery, orderAndLimit, selectCommitRefs } from '@agent-tracker/core/store'
 import type { Database, Key, RangeOptions } from 'lmdb'
 import type { StoredFactBatch } from './fact-log-codec.js'
@@ -158,4 +159,25 @@ function prefixOf(collection: CollectionName, query: RecordQuery): string[] | un
     default:
       return query.setup === undefined ? undefined : [query.setup]
   }
+}
+
+/**
+ * Every record of a setup that moves with a reattribution, split by whether it belongs to
+ * `project`: one prefix range per collection (commits through their by-setup index).
+ */
+export function findSetupRecords(db: QueryTables, setup: string, project: string): { records: ReattributionInput['records']; fromHasOtherRecords: boolean } {
+  let fromHasOtherRecords = false
+  const keep = <R extends { readonly project: string }>(record: R | undefined): record is R => {
+    if (record === undefined) return false
+    if (record.project !== project) fromHasOtherRecords = true
+    return record.project === project
+  }
+  const ranged = <C extends Exclude<ReattributedCollection, 'commits'>>(collection: C): CollectionRecords[C][] =>
+    [...(db.tables[collection] as Database<CollectionRecords[C]>).getRange(prefixRange([setup]))].map(({ value }) => value).filter(keep)
+  const commits = [...db.indexes.commitsBySetup.getKeys(prefixRange([setup]))].map((key) => {
+    const [, , commitProject, hash] = key as [string, string, string, string]
+    return db.tables.commits.get([commitProject, hash])
+  }).filter(keep)
+  const records = { commits, retrospectives: ranged('retrospectives'), gradeEvents: ranged('gradeEvents'), bugs: ranged('bugs'), activities: ranged('activities'), usage: ranged('usage') }
+  return { records, fromHasOtherRecords }
 }

@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto'
 import { SCHEMA_VERSION, describeValue } from '@agent-tracker/core'
 import type { Database, RootDatabase } from 'lmdb'
 import { LmdbStoreError } from './errors.js'
-import { SCHEMA_VERSION_KEY } from './layout.js'
+import { DATABASE_ID_KEY, SCHEMA_VERSION_KEY } from './layout.js'
 import type { QueryTables } from './record-queries.js'
 import { upgradeFromSchema1 } from './upgrade-schema-1.js'
 
@@ -36,7 +37,10 @@ export function checkSchemaVersion(root: RootDatabase, db: QueryTables, path: st
   root.transactionSync(() => {
     // Another process may have created or upgraded the database meanwhile: only the first one writes.
     const now = storedSchemaVersion(db.meta, path)
-    if (now === undefined) db.meta.putSync(SCHEMA_VERSION_KEY, SCHEMA_VERSION)
+    if (now === undefined) {
+      db.meta.putSync(SCHEMA_VERSION_KEY, SCHEMA_VERSION)
+      db.meta.putSync(DATABASE_ID_KEY, randomUUID())
+    }
     else if (now === 1) upgradeFromSchema1(root, db)
   })
 }

@@ -86,11 +86,12 @@ describe('importLegacyFiles', () => {
     })
     const store = createMemoryStore()
     const report = await importLegacyFiles(root, store)
-    // 1 setup, 2 retrospectives with their 2 commits and 2 grade events, 2 activities.
-    expect(report).toEqual({ migrated: 1 + 2 + 2 + 2 + 2, skipped: 0, errors: expect.any(Array) as unknown })
+    // 1 setup, 2 retrospectives with their 2 commits and 2 grade events, 3 activities (one without a task).
+    expect(report).toEqual({ migrated: 1 + 2 + 2 + 2 + 3, skipped: 0, errors: expect.any(Array) as unknown, setup: 'build', timeZone: 'Europe/Berlin' })
     expect(await store.find('commits')).toHaveLength(2)
     expect(await store.find('gradeEvents')).toHaveLength(2)
-    expect(await store.get('setups', ['build'])).toMatchObject({ state: { skillPoints: 3, experience: 46, communication: 77, commits: 12, bugs: 2 } })
+    // The status file's scores, and the grades of the two readable retrospectives.
+    expect(await store.get('setups', ['build'])).toMatchObject({ state: { skillPoints: 3, experience: 46, communication: 77, commits: 12, bugs: 2, agentGrades: { count: 2, sum: 4 }, userGrades: { count: 2, sum: 4 } } })
     expect(await store.get('retrospectives', ['build', 'a1b2c3d'])).toEqual({
       v: 1, setup: 'build', commit: 'a1b2c3d', project: root, at: '2026-02-23T17:00:00.000Z', updatedAt: '2026-02-23T17:00:00.000Z',
       task: 'Add the cart', agentGrade: 2, userGrade: 5, agentNote: 'asked about VAT first', userNote: 'exactly what I wanted',
@@ -104,6 +105,7 @@ describe('importLegacyFiles', () => {
     const activities = await store.find('activities', { setup: 'build', order: 'oldest' })
     expect(activities.map((a) => [a.at, a.task, a.actions, a.outcome, a.decisions])).toEqual([
       ['2026-02-23T08:15:00.000Z', 'Set up the cart module', 'created cart.ts, wrote tests', 'tests green', 'store money as integer cents'],
+      ['2026-02-23T13:40:00.000Z', 'Journal entry of 2026-02-23 14:40', 'looked around', '', ''],
       ['2026-02-23T15:05:00.000Z', 'Checkout page', '', 'half done', ''],
     ])
   })
@@ -111,7 +113,7 @@ describe('importLegacyFiles', () => {
   it('imports a halted agent with no skill points, whatever its status file still says', async () => {
     const root = project({ '.agent/status.json': '{"agent_name": "build", "skill_points": 4.0, "experience_points": 46.0, "halted": true}' })
     const store = createMemoryStore()
-    expect(await importLegacyFiles(root, store)).toEqual({ migrated: 1, skipped: 0, errors: [] })
+    expect(await importLegacyFiles(root, store)).toEqual({ migrated: 1, skipped: 0, errors: [], setup: 'build', timeZone: 'Europe/Berlin' })
     expect(await store.get('setups', ['build'])).toMatchObject({ state: { skillPoints: 0, experience: 46 } })
   })
 
@@ -122,9 +124,9 @@ describe('importLegacyFiles', () => {
     expect(report.errors).toEqual([
       { source: communication, position: 'entry 3 (line 24) (commit 9abcdef)', message: 'missing field "user_grade"' },
       { source: communication, position: 'entry 4 (line 30) (commit 1234567)', message: 'field "agent_grade" "superb": accepted values are -1 (bad), 1 (neutral), 2 (good), 5 (excellence)' },
-      { source: join(root, '.journal', '2026-02-23.md'), position: 'line 9', message: 'the 14:40 entry has no "- **Task**:" line' },
     ])
-    expect(report.migrated).toBe(2 + 2 + 2 + 2)
+    // 2 retrospectives, their commits and grade events, 3 activities, and the setup.
+    expect(report.migrated).toBe(2 + 2 + 2 + 3 + 1)
   })
 
   it('reports a file that is not JSON by line and column and still imports the other files', async () => {
@@ -140,7 +142,8 @@ describe('importLegacyFiles', () => {
       message: expect.stringMatching(/^not valid JSON: /) as unknown,
     })
     expect(await store.find('retrospectives')).toHaveLength(2)
-    expect(await store.get('setups', ['build'])).toBeUndefined()
+    // No scores from the unreadable file: only the grades and commits the journal records.
+    expect((await store.get('setups', ['build']))?.state).toMatchObject({ skillPoints: 1, experience: 0, commits: 2, userGrades: { count: 2, sum: 4 } })
   })
 
   it('is idempotent, never overwrites, and remembers what the first run migrated', async () => {
@@ -149,12 +152,82 @@ describe('importLegacyFiles', () => {
     const first = await importLegacyFiles(root, store)
     const second = await importLegacyFiles(root, store)
     expect(second).toMatchObject({ migrated: 0, skipped: first.migrated })
-    expect(await store.find('activities')).toHaveLength(2)
+    expect(await store.find('activities')).toHaveLength(3)
     // The record keeps what was migrated over every run; skipped and errors are the latest run's.
     expect(await store.listMigrations()).toEqual([expect.objectContaining({ id: `legacy-files:${root}`, kind: 'legacy-files', migrated: first.migrated, skipped: first.migrated })])
   })
 
   it('does nothing for a project without legacy files', async () => {
     expect(await importLegacyFiles(tempFolder(), createMemoryStore())).toEqual({ migrated: 0, skipped: 0, errors: [] })
+  })
+
+  it('leaves agent-tracker\'s own .agent/status.json export out, and imports the journal under the setup it names', async () => {
+    const own = JSON.stringify({ written_by: 'agent-tracker', agent_name: 'build', setup: 'build@openai/gpt-5', skill_points: 9, total_commits: 99 })
+    const store = createMemoryStore()
+    expect(await importLegacyFiles(project({ '.agent/status.json': own }), store)).toEqual({ migrated: 0, skipped: 0, errors: [] })
+    expect(await store.find('setups')).toEqual([])
+    expect(await store.listMigrations()).toEqual([])
+    const report = await importLegacyFiles(project({ '.agent/status.json': own, '.journal/2026-02-23.md': JOURNAL }), store)
+    expect(report).toMatchObject({ setup: 'build@openai/gpt-5', errors: [] })
+    expect((await store.find('setups')).map((setup) => [setup.id, setup.state.commits, setup.state.skillPoints])).toEqual([['build@openai/gpt-5', 0, 1]])
+  })
+})
+
+describe('legacy files whose status file does not say which setup wrote them', () => {
+  const TRUNCATED = '{"agent_name": "build", "skill_points": 3.0, "experi'
+
+  it('imports the journal under a placeholder setup, says so and how to fix it, and moves it on a later run with --setup', async () => {
+    const root = project({ '.agent/status.json': TRUNCATED, '.journal/communication.json': COMMUNICATION, '.journal/2026-02-23.md': JOURNAL })
+    const store = createMemoryStore()
+    const first = await importLegacyFiles(root, store, { timeZone: 'UTC' })
+    expect(first.setup).toBe('unattributed-shop')
+    expect(first.errors.map((issue) => issue.message)).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^not valid JSON: /),
+      `.agent/status.json, which names the agent that wrote them, cannot be read: the journal was imported under the setup "unattributed-shop". Run \`agent-tracker migrate ${root} --setup <agent or agent@provider/model>\` to move it to the setup it belongs to.`,
+    ]))
+    expect((await store.find('activities')).map((activity) => activity.setup)).toEqual(['unattributed-shop', 'unattributed-shop', 'unattributed-shop'])
+    const counts = await Promise.all((['commits', 'retrospectives', 'gradeEvents', 'activities'] as const).map(async (c) => (await store.find(c)).length))
+
+    const second = await importLegacyFiles(root, store, { setup: 'build@anthropic/claude-sonnet-4-5', timeZone: 'UTC' })
+    expect(second).toMatchObject({ migrated: 0, setup: 'build@anthropic/claude-sonnet-4-5', moved: { from: 'unattributed-shop', to: 'build@anthropic/claude-sonnet-4-5', records: 2 + 2 + 2 + 3 } })
+    expect(await store.get('setups', ['unattributed-shop'])).toBeUndefined()
+    expect(await Promise.all((['commits', 'retrospectives', 'gradeEvents', 'activities'] as const).map(async (c) => (await store.find(c)).length))).toEqual(counts)
+    for (const collection of ['commits', 'retrospectives', 'gradeEvents', 'activities'] as const) {
+      expect(new Set((await store.find(collection)).map((record) => record.setup))).toEqual(new Set(['build@anthropic/claude-sonnet-4-5']))
+    }
+    expect((await store.get('setups', ['build@anthropic/claude-sonnet-4-5']))?.state).toMatchObject({ commits: 2, userGrades: { count: 2, sum: 4 } })
+    expect(await importLegacyFiles(root, store, { timeZone: 'UTC' })).toMatchObject({ migrated: 0, setup: 'build@anthropic/claude-sonnet-4-5' })
+  })
+
+  it('moves the placeholder\'s records when the status file has been repaired, and adds its scores', async () => {
+    const root = project({ '.agent/status.json': TRUNCATED, '.journal/2026-02-23.md': JOURNAL })
+    const store = createMemoryStore()
+    await importLegacyFiles(root, store, { timeZone: 'UTC' })
+    writeFileSync(join(root, '.agent', 'status.json'), '{"agent_name": "build", "skill_points": 3.0, "experience_points": 4, "total_commits": 12}')
+    const repaired = await importLegacyFiles(root, store, { timeZone: 'UTC' })
+    expect(repaired).toMatchObject({ setup: 'build', moved: { from: 'unattributed-shop', to: 'build', records: 3 }, errors: [] })
+    expect((await store.find('setups')).map((setup) => [setup.id, setup.state.skillPoints, setup.state.commits])).toEqual([['build', 3, 12]])
+    expect(await store.find('activities', { setup: 'build' })).toHaveLength(3)
+  })
+
+  it('never moves an import that went to a named setup, and says so', async () => {
+    const root = project({ '.agent/status.json': '{"agent_name": "build"}', '.journal/2026-02-23.md': JOURNAL })
+    const store = createMemoryStore()
+    await importLegacyFiles(root, store, { timeZone: 'UTC' })
+    const report = await importLegacyFiles(root, store, { setup: 'plan', timeZone: 'UTC' })
+    expect(report.setup).toBe('build')
+    expect(report.errors).toEqual([expect.objectContaining({ message: expect.stringContaining('were imported under the setup "build"') as unknown })])
+    expect((await store.find('setups')).map((setup) => setup.id)).toEqual(['build'])
+  })
+})
+
+describe('legacy files after agent-tracker\'s own export took the status file\'s place', () => {
+  it('keep to the setup they were imported under, with nothing new and no issue', async () => {
+    const root = project({ '.agent/status.json': '{"agent_name": "AgentTracker-Core", "skill_points": 2.7}', '.journal/2026-02-23.md': JOURNAL })
+    const store = createMemoryStore()
+    expect(await importLegacyFiles(root, store, { timeZone: 'UTC' })).toMatchObject({ setup: 'AgentTracker-Core', errors: [] })
+    writeFileSync(join(root, '.agent', 'status.json'), JSON.stringify({ written_by: 'agent-tracker', agent_name: 'build', setup: 'build@fake/m1' }))
+    expect(await importLegacyFiles(root, store, { timeZone: 'UTC' })).toMatchObject({ migrated: 0, setup: 'AgentTracker-Core', errors: [] })
+    expect((await store.find('setups')).map((setup) => setup.id)).toEqual(['AgentTracker-Core'])
   })
 })

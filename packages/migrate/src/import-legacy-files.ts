@@ -1,30 +1,50 @@
 import { readFileSync } from 'node:fs'
 import { basename, resolve } from 'node:path'
-import type { TrackerStore } from '@agent-tracker/core'
-import { parseSetupId } from '@agent-tracker/core'
+import type { AgentState, GradeEventRecord, MigrationRecord, SetupRecord, TrackerStore } from '@agent-tracker/core'
+import { initialState, parseSetupId } from '@agent-tracker/core'
 import { projectName } from '@agent-tracker/core/store'
 import { detectLegacy } from './detect-legacy.js'
-import type { LegacyFileContext, LegacyFileRecords } from './legacy-files.js'
+import type { LegacyFileContext, LegacyFileRecords, StatusFile } from './legacy-files.js'
 import { readCommunicationFile } from './legacy-communication-file.js'
-import { readStatusFile, statusAgentName } from './legacy-files.js'
+import { readStatusFile } from './legacy-files.js'
 import { readJournalFile } from './legacy-journal-file.js'
+import { resolveTimeZone } from './legacy-time.js'
 import type { MigrationIssue, MigrationOptions, MigrationReport } from './migration-report.js'
 import { migrationId, recordMigrationRun } from './migration-history.js'
 import { EMPTY_REPORT, messageOf, neverThrowing } from './migration-report.js'
+import { withoutZoneShiftedCopies } from './zone-shifted-copies.js'
 
 /** Options of {@link importLegacyFiles}. */
 export interface LegacyFilesOptions extends MigrationOptions {
-  /** The setup the files belong to; default the status file's `agent_name`, else `build`. */
+  /**
+   * The setup the files belong to; default the one `.agent/status.json` names (`agent_name`, or the
+   * `setup` of agent-tracker's own export), else the one an earlier import used, else a placeholder
+   * (see {@link placeholderSetup}) that a later import with the right setup moves.
+   */
   readonly setup?: string
 }
 
-/** The agent OpenCode runs by default, assumed for journal files that name none. */
-export const DEFAULT_LEGACY_SETUP = 'build'
+/** The id of the legacy-files migration of a project folder. */
+export function legacyFilesMigrationId(project: string): string {
+  return migrationId('legacy-files', resolve(project))
+}
+
+/**
+ * The setup legacy files are imported under when nothing says which setup wrote them (no readable
+ * `.agent/status.json`): visible in every listing, one per project folder, and moved to the right
+ * setup by the next import that knows it.
+ */
+export function placeholderSetup(project: string): string {
+  const name = basename(resolve(project)).replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '')
+  return `unattributed-${name === '' ? 'project' : name}`
+}
 
 /**
  * Imports a project's hand-written `.agent/status.json`, `.journal/communication.json` and
- * `.journal/YYYY-MM-DD.md` files: additive and idempotent. Malformed files and entries are
- * reported with file and position; everything else imports. Never throws.
+ * `.journal/YYYY-MM-DD.md` files: additive and idempotent. agent-tracker's own status export is not
+ * legacy data and is left out. The status file's scores, with the grades and commits of the
+ * journal, are added to the setup's (see `TrackerStore.importSetups`). Malformed files and entries
+ * are reported with file and position; everything else imports. Never throws.
  */
 export async function importLegacyFiles(projectDir: string, target: TrackerStore, options: LegacyFilesOptions = {}): Promise<MigrationReport> {
   const project = resolve(projectDir)
@@ -35,6 +55,7 @@ async function importFiles(project: string, target: TrackerStore, options: Legac
   const found = detectLegacy(project)
   const files = [found.statusFile, found.communicationFile, ...found.journalFiles].filter((file): file is string => file !== undefined)
   if (files.length === 0) return EMPTY_REPORT
+  const zone = resolveTimeZone(options.timeZone)
   const errors: MigrationIssue[] = []
   const contents = new Map<string, string>()
   for (const file of files) {
@@ -44,39 +65,112 @@ async function importFiles(project: string, target: TrackerStore, options: Legac
       errors.push({ source: file, message: `cannot be read: ${messageOf(error)}` })
     }
   }
-  const status = found.statusFile === undefined ? undefined : contents.get(found.statusFile)
-  const setup = options.setup ?? (status === undefined ? undefined : statusAgentName(status)) ?? DEFAULT_LEGACY_SETUP
+  const statusContent = found.statusFile === undefined ? undefined : contents.get(found.statusFile)
+  const status = found.statusFile === undefined || statusContent === undefined ? undefined : readStatusFile(found.statusFile, statusContent, target.rules)
+  if (status?.kind === 'unreadable') errors.push(status.issue)
+  const id = legacyFilesMigrationId(project)
+  const previous = (await target.listMigrations()).find((record) => record.id === id)
+  const chosen = chooseSetup(project, options.setup, status, previous)
+  errors.push(...chosen.issues)
+  const { setup } = chosen
   try {
     parseSetupId(setup)
   } catch (error) {
     return { ...EMPTY_REPORT, errors: [...errors, { source: project, message: messageOf(error) }] }
   }
+  const records = [...contents].filter(([file]) => file !== found.statusFile)
+  if (records.length === 0 && status?.kind !== 'legacy') return { ...EMPTY_REPORT, errors }
   let migrated = 0
   let skipped = 0
   let processed = 0
+  let moved: MigrationReport['moved']
+  let combined: MigrationReport['combined'] = []
   try {
     const now = (options.now ?? (() => new Date()))().toISOString()
-    const context: LegacyFileContext = { setup, project, now }
-    for (const [file, content] of contents) {
-      const records = read(file, content, context, found.statusFile, found.communicationFile)
-      errors.push(...records.errors)
-      const { setups, commits, retrospectives, gradeEvents, activities } = records
-      const imported = await target.importRecords({ setups, commits, retrospectives, gradeEvents, activities })
+    if (chosen.moveFrom !== undefined) {
+      const result = await target.reattribute({ from: chosen.moveFrom, to: setup, project, source: id })
+      moved = { from: chosen.moveFrom, to: setup, records: result.moved + result.dropped }
+    }
+    const context: LegacyFileContext = { setup, project, now, zone }
+    const read: LegacyFileRecords[] = []
+    for (const [file, content] of records) {
+      const fileRecords = file === found.communicationFile ? readCommunicationFile(file, content, context) : readJournalFile(file, content, context, basename(file, '.md'))
+      read.push(fileRecords)
+      errors.push(...fileRecords.errors)
+      const { commits, retrospectives, gradeEvents, activities } = fileRecords
+      const fresh = await withoutZoneShiftedCopies(target, { commits, retrospectives, gradeEvents, activities })
+      const imported = await target.importRecords(fresh.batch)
       migrated += imported.written
-      skipped += imported.skipped
+      skipped += imported.skipped + fresh.dropped
       processed += 1
       options.onProgress?.({ source: file, processed, total: contents.size, migrated, skipped })
     }
+    const setups = await target.importSetups(id, [importedSetup(setup, contribution(status, read, target), read, now)])
+    migrated += setups.written
+    skipped += setups.skipped
+    combined = setups.combined
     await target.importRecords({ projects: [{ v: 1, path: project, name: projectName(project), firstSeenAt: now, lastSeenAt: now }] })
-    await recordMigrationRun(target, { id: migrationId('legacy-files', project), kind: 'legacy-files', source: project, at: now, migrated, skipped, errors: errors.length })
+    await recordMigrationRun(target, {
+      id, kind: 'legacy-files', source: project, at: now, migrated, skipped, errors: errors.length, timeZone: zone.name, setup,
+      ...(combined.length === 0 ? {} : { combinedSetups: combined.map((entry) => entry.id) }),
+    })
   } catch (error) {
     errors.push({ source: project, message: `import stopped: ${messageOf(error)}` })
   }
-  return { migrated, skipped, errors }
+  return { migrated, skipped, errors, setup, timeZone: zone.name, ...(moved === undefined ? {} : { moved }), ...(combined.length === 0 ? {} : { combined }) }
 }
 
-function read(file: string, content: string, context: LegacyFileContext, statusFile: string | undefined, communicationFile: string | undefined): LegacyFileRecords {
-  if (file === statusFile) return readStatusFile(file, content, context)
-  if (file === communicationFile) return readCommunicationFile(file, content, context)
-  return readJournalFile(file, content, context, basename(file, '.md'))
+interface ChosenSetup {
+  readonly setup: string
+  /** A placeholder an earlier import used, whose records now move to `setup`. */
+  readonly moveFrom?: string
+  readonly issues: MigrationIssue[]
+}
+
+function chooseSetup(project: string, given: string | undefined, status: StatusFile | undefined, previous: MigrationRecord | undefined): ChosenSetup {
+  const placeholder = placeholderSetup(project)
+  const earlier = previous?.setup
+  // Who says which setup wrote the files: the user, or the legacy status file. The tracker's own
+  // export only names who worked here last: a hint after an earlier import's choice.
+  const named = given ?? (status?.kind === 'legacy' ? status.setup : undefined)
+  if (earlier !== undefined && earlier !== placeholder && named !== undefined && named !== earlier) {
+    return {
+      setup: earlier,
+      issues: [{ source: project, message: `its legacy files were imported under the setup "${earlier}" on ${previous?.at.slice(0, 10) ?? 'an earlier run'}, so they stay there (only an import under "${placeholder}" is moved to another setup); nothing was imported under "${named}".` }],
+    }
+  }
+  // A placeholder moves only when someone names the setup, never on the export's hint.
+  const hint = status?.kind === 'own' ? status.setup : undefined
+  const setup = named ?? earlier ?? hint ?? placeholder
+  if (setup === placeholder) {
+    const why = status === undefined ? 'no .agent/status.json names the agent that wrote them' : status.kind === 'unreadable' ? '.agent/status.json, which names the agent that wrote them, cannot be read' : '.agent/status.json names no agent'
+    return { setup, issues: [{ source: project, message: `${why}: the journal was imported under the setup "${placeholder}". Run \`agent-tracker migrate ${project} --setup <agent or agent@provider/model>\` to move it to the setup it belongs to.` }] }
+  }
+  return earlier === placeholder ? { setup, moveFrom: placeholder, issues: [] } : { setup, issues: [] }
+}
+
+/**
+ * What these files add to their setup's scores: the status file's (when it is legacy data), plus
+ * the grades the journal records; with no status file to count them, the journal's commits too.
+ */
+function contribution(status: StatusFile | undefined, read: readonly LegacyFileRecords[], target: TrackerStore): AgentState {
+  const start = status?.kind === 'legacy' ? status.state : initialState(target.rules)
+  const events: GradeEventRecord[] = read.flatMap((records) => records.gradeEvents)
+  const tally = (grades: readonly (number | undefined)[]): { count: number; sum: number } => {
+    const given = grades.filter((grade): grade is number => grade !== undefined)
+    return { count: given.length, sum: given.reduce((sum, grade) => sum + grade, 0) }
+  }
+  const commits = new Set(read.flatMap((records) => records.commits.map((commit) => commit.hash))).size
+  return {
+    ...start,
+    commits: status?.kind === 'legacy' ? start.commits : commits,
+    agentGrades: tally(events.map((event) => event.agentGrade)),
+    userGrades: tally(events.map((event) => event.userGrade)),
+  }
+}
+
+/** The setup as these files know it: seen from their first entry to their last (or now, when they have none). */
+function importedSetup(id: string, state: AgentState, read: readonly LegacyFileRecords[], now: string): SetupRecord {
+  const times = read.flatMap((records) => [...records.commits, ...records.retrospectives, ...records.gradeEvents, ...records.activities].map((record) => record.at)).sort()
+  return { v: 1, id, ...parseSetupId(id), state, firstSeenAt: times[0] ?? now, lastSeenAt: times.at(-1) ?? now }
 }

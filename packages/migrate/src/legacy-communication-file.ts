@@ -7,7 +7,7 @@ const RETROSPECTIVE_FIELDS = new Set(['commit', 'timestamp', 'task', 'agent_grad
 
 /**
  * `.journal/communication.json`: an array of graded retrospectives. Grades may be labels or
- * numbers, timestamps may lack a zone (read as local time), extra fields are kept. A bad entry
+ * numbers, timestamps may lack a zone (read in the context's zone), extra fields are kept. A bad entry
  * is reported by index and line, and so is a second entry for a commit already read (the store
  * keeps one retrospective per setup and commit); the others import.
  */
@@ -44,7 +44,7 @@ export function readCommunicationFile(source: string, content: string, context: 
 
 function addRetrospective(result: LegacyFileRecords, fields: Readonly<Record<string, unknown>>, context: LegacyFileContext): void {
   const commit = text(fields, 'commit')
-  const at = timestamp(fields, 'timestamp')
+  const at = timestamp(fields, 'timestamp', context.zone)
   const agentGrade = grade(fields, 'agent_grade')
   const userGrade = grade(fields, 'user_grade')
   const task = optionalText(fields, 'task')

@@ -1,6 +1,7 @@
 import type { CommitRecord, GradeEventRecord, ProjectRecord, SetupRecord } from '@agent-tracker/core'
 import { formatSetupId, initialState, parseSetupId, resolveRules } from '@agent-tracker/core'
 import { projectName } from '@agent-tracker/core/store'
+import type { LegacyTimeZone } from './legacy-time.js'
 import { IMPORTED_GRADE, LegacyShapeError, asFields, grade, number, optionalText, text, timestamp } from './legacy-values.js'
 
 /** An entry of the predecessor's flat database, routed by its key prefix. */
@@ -46,12 +47,12 @@ export function legacySetupId(agent: { readonly id: string; readonly name?: stri
   return formatSetupId({ agent: name, provider: model.slice(0, slash), model: model.slice(slash + 1) })
 }
 
-/** A legacy agent record as a setup record. */
-export function setupFromLegacyAgent(agentId: string, value: unknown, now: string): SetupRecord {
+/** A legacy agent record as a setup record (its `model` may be a provider/model string or `{providerID, modelID}`). */
+export function setupFromLegacyAgent(agentId: string, value: unknown, now: string, zone: LegacyTimeZone): SetupRecord {
   const fields = asFields(value, 'the agent record')
-  const id = legacySetupId({ id: agentId, name: optionalText(fields, 'name'), model: optionalText(fields, 'model') })
+  const id = legacySetupId({ id: agentId, name: optionalText(fields, 'name'), model: modelOf(fields.model) })
   const rules = resolveRules()
-  const firstSeenAt = timestamp(fields, 'created_at', now)
+  const firstSeenAt = timestamp(fields, 'created_at', zone, now)
   return {
     v: 1,
     id,
@@ -65,12 +66,12 @@ export function setupFromLegacyAgent(agentId: string, value: unknown, now: strin
       bugs: Math.max(0, Math.round(number(fields, 'total_bugs', 0))),
     },
     firstSeenAt,
-    lastSeenAt: timestamp(fields, 'updated_at', firstSeenAt),
+    lastSeenAt: timestamp(fields, 'updated_at', zone, firstSeenAt),
   }
 }
 
 /** A legacy commit record as a commit record (key parts fill missing fields). */
-export function commitFromLegacy(entry: Extract<LegacyEntry, { kind: 'commit' }>, value: unknown, setupOf: (agentId: string) => string): CommitRecord {
+export function commitFromLegacy(entry: Extract<LegacyEntry, { kind: 'commit' }>, value: unknown, setupOf: (agentId: string) => string, zone: LegacyTimeZone): CommitRecord {
   const fields = asFields(value, 'the commit record')
   const task = optionalText(fields, 'task_description')
   return {
@@ -78,7 +79,7 @@ export function commitFromLegacy(entry: Extract<LegacyEntry, { kind: 'commit' }>
     project: optionalText(fields, 'project_path') ?? entry.project,
     hash: optionalText(fields, 'commit_hash') ?? entry.hash,
     setup: setupOf(text(fields, 'agent_id')),
-    at: timestamp(fields, 'timestamp'),
+    at: timestamp(fields, 'timestamp', zone),
     message: task ?? '',
     ...(task === undefined ? {} : { task }),
   }
@@ -88,7 +89,7 @@ export function commitFromLegacy(entry: Extract<LegacyEntry, { kind: 'commit' }>
  * A legacy grade event. The predecessor did not record who graded, so the grade is kept as the
  * user's (see {@link IMPORTED_GRADE}) and the note says so.
  */
-export function gradeEventFromLegacy(entry: Extract<LegacyEntry, { kind: 'communication' }>, value: unknown, setupOf: (agentId: string) => string): GradeEventRecord {
+export function gradeEventFromLegacy(entry: Extract<LegacyEntry, { kind: 'communication' }>, value: unknown, setupOf: (agentId: string) => string, zone: LegacyTimeZone): GradeEventRecord {
   const fields = asFields(value, 'the communication record')
   const agentId = optionalText(fields, 'agent_id') ?? entry.agentId
   const hash = optionalText(fields, 'commit_hash') ?? entry.hash
@@ -101,12 +102,20 @@ export function gradeEventFromLegacy(entry: Extract<LegacyEntry, { kind: 'commun
     setup: setupOf(agentId),
     project,
     commit: hash,
-    at: timestamp(fields, 'timestamp', new Date(entry.epochMillis).toISOString()),
+    at: timestamp(fields, 'timestamp', zone, new Date(entry.epochMillis).toISOString()),
     by: 'user',
     userGrade: grade(fields, 'grade'),
     ...IMPORTED_GRADE,
     note: reason ?? 'imported from the legacy per-project database (grader not recorded)',
   }
+}
+
+/** A legacy agent's model as `provider/model` text: its sessions stored a string, or `{providerID, modelID}`. */
+function modelOf(model: unknown): string | undefined {
+  if (typeof model === 'string') return model === 'unknown' ? undefined : model
+  if (typeof model !== 'object' || model === null) return undefined
+  const { providerID, modelID } = model as { providerID?: unknown; modelID?: unknown }
+  return typeof providerID === 'string' && typeof modelID === 'string' ? `${providerID}/${modelID}` : undefined
 }
 
 /** The project record a legacy commit implies. */

@@ -1,12 +1,13 @@
-import type { ActivityRecord, CommitRecord, GradeEventRecord, RetrospectiveRecord, SetupRecord } from '@agent-tracker/core'
+import type { ActivityRecord, AgentState, CommitRecord, GradeEventRecord, RetrospectiveRecord, ScoringRules } from '@agent-tracker/core'
 import { formatSetupId, initialState, parseSetupId, resolveRules } from '@agent-tracker/core'
 import type { MigrationIssue } from './migration-report.js'
 import { jsonErrorPosition } from './json-positions.js'
-import { asFields, number } from './legacy-values.js'
+import type { LegacyTimeZone } from './legacy-time.js'
+import { asFields, number, optionalText } from './legacy-values.js'
+import { isOwnStatusExport } from './own-status-export.js'
 
 /** Records read from one legacy file, and what could not be read. */
 export interface LegacyFileRecords {
-  readonly setups: SetupRecord[]
   readonly commits: CommitRecord[]
   readonly retrospectives: RetrospectiveRecord[]
   readonly gradeEvents: GradeEventRecord[]
@@ -19,51 +20,59 @@ export interface LegacyFileContext {
   readonly setup: string
   readonly project: string
   readonly now: string
+  /** The zone times written without one are read in. */
+  readonly zone: LegacyTimeZone
 }
 
 /** An empty result. */
 export function noRecords(): LegacyFileRecords {
-  return { setups: [], commits: [], retrospectives: [], gradeEvents: [], activities: [], errors: [] }
+  return { commits: [], retrospectives: [], gradeEvents: [], activities: [], errors: [] }
 }
 
-/** The setup named by `.agent/status.json` (`agent_name`), if the file says. */
-export function statusAgentName(content: string): string | undefined {
-  try {
-    const name = (JSON.parse(content) as { agent_name?: unknown } | null)?.agent_name
-    return typeof name === 'string' && name.trim() !== '' ? formatSetupId({ agent: name.trim().replaceAll('@', '-') }, 'agent') : undefined
-  } catch {
-    return undefined
+/** What a project's `.agent/status.json` turned out to be. */
+export type StatusFile =
+  /** The predecessor's (or a person's) file: a setup's scores. */
+  | { readonly kind: 'legacy'; readonly setup: string | undefined; readonly state: AgentState }
+  /** agent-tracker's own export: no legacy data; it names the setup that last worked here. */
+  | { readonly kind: 'own'; readonly setup: string | undefined }
+  /** Not readable: why, and where. */
+  | { readonly kind: 'unreadable'; readonly issue: MigrationIssue }
+
+/** Reads `.agent/status.json`: `{agent_name, skill_points, experience_points, communication_score, total_commits, total_bugs, halted}`. */
+export function readStatusFile(source: string, content: string, rules: ScoringRules = resolveRules()): StatusFile {
+  const parsed = noRecords()
+  const value = parseLegacyJson(source, content, parsed)
+  const issue = parsed.errors[0]
+  if (value === NOT_JSON && issue !== undefined) return { kind: 'unreadable', issue }
+  if (isOwnStatusExport(value)) {
+    const setup = (value as { setup?: unknown }).setup
+    return { kind: 'own', setup: typeof setup === 'string' && isSetupId(setup) ? setup : undefined }
   }
-}
-
-/** `.agent/status.json`: one object with the setup's scores. */
-export function readStatusFile(source: string, content: string, context: LegacyFileContext): LegacyFileRecords {
-  const result = noRecords()
-  const value = parseLegacyJson(source, content, result)
-  if (value === NOT_JSON) return result
   try {
     const fields = asFields(value, 'the status file')
-    const rules = resolveRules()
+    const name = optionalText(fields, 'agent_name')?.trim().replaceAll('@', '-')
     const halted = fields.halted === true
-    result.setups.push({
-      v: 1,
-      id: context.setup,
-      ...parseSetupId(context.setup),
-      state: {
-        ...initialState(rules),
-        skillPoints: halted ? 0 : Math.max(0, number(fields, 'skill_points', rules.initial.skillPoints)),
-        experience: Math.max(0, number(fields, 'experience_points', 0)),
-        communication: Math.max(0, number(fields, 'communication_score', rules.initial.communication)),
-        commits: Math.max(0, Math.round(number(fields, 'total_commits', 0))),
-        bugs: Math.max(0, Math.round(number(fields, 'total_bugs', 0))),
-      },
-      firstSeenAt: context.now,
-      lastSeenAt: context.now,
-    })
+    const state: AgentState = {
+      ...initialState(rules),
+      skillPoints: halted ? 0 : Math.max(0, number(fields, 'skill_points', rules.initial.skillPoints)),
+      experience: Math.max(0, number(fields, 'experience_points', 0)),
+      communication: Math.max(0, number(fields, 'communication_score', rules.initial.communication)),
+      commits: Math.max(0, Math.round(number(fields, 'total_commits', 0))),
+      bugs: Math.max(0, Math.round(number(fields, 'total_bugs', 0))),
+    }
+    return { kind: 'legacy', setup: name === undefined || name === '' ? undefined : formatSetupId({ agent: name }, 'agent'), state }
   } catch (error) {
-    result.errors.push({ source, message: (error as Error).message })
+    return { kind: 'unreadable', issue: { source, message: (error as Error).message } }
   }
-  return result
+}
+
+function isSetupId(id: string): boolean {
+  try {
+    parseSetupId(id)
+    return true
+  } catch {
+    return false
+  }
 }
 
 /** What {@link parseLegacyJson} returns for text that is not JSON. */

@@ -1,89 +1,182 @@
 import { createHash } from 'node:crypto'
 import type { LegacyFileContext, LegacyFileRecords } from './legacy-files.js'
 import { noRecords } from './legacy-files.js'
-import { timestamp } from './legacy-values.js'
 
-type JournalField = 'task' | 'actions' | 'outcome' | 'decisions'
+type JournalField = 'task' | 'actions' | 'outcome' | 'decisions' | 'notes'
 
-interface Section {
+interface Entry {
   readonly line: number
+  /** Local date and time of the entry (a heading's own date wins; `24:00` is the next day). */
+  readonly date: string
   readonly time: string
-  readonly fields: Partial<Record<JournalField, string>>
-  current?: JournalField
+  readonly fields: Partial<Record<JournalField, string[]>>
+  current: JournalField
 }
 
-const JOURNAL_TITLE = /^#\s+Journal\s*-\s*(\d{4}-\d{2}-\d{2})\s*$/
-const SECTION = /^##\s+(\d{1,2}):(\d{2})\s*$/
-const BULLET = /^\s*[-*]\s+\*\*(Task|Actions taken|Outcome|Decisions made)\*\*\s*:\s*(.*)$/i
-const FIELD_OF: Readonly<Record<string, JournalField>> = {
-  'task': 'task',
-  'actions taken': 'actions',
-  'outcome': 'outcome',
-  'decisions made': 'decisions',
+const DATE = /(\d{4})-(\d{2})-(\d{2})/
+const TIME = /(?<![\d:])(\d{1,2}):(\d{2})(?![\d:])/
+const TITLE = /^#\s+(.*?)\s*$/
+const ENTRY = /^##\s+(.*?)\s*$/
+const SUBHEADING = /^#{3,6}\s+(.*?)\s*$/
+/** `- **Task**: text`, `**Task:** text`, `* **Outcome** - text`. */
+const LABELLED = /^\s*(?:[-*+]\s+)?\*\*([^*]+?)\*\*\s*(.*)$/
+const FIELDS: Readonly<Record<string, JournalField>> = {
+  'task': 'task', 'tasks': 'task',
+  'actions': 'actions', 'actions taken': 'actions', 'action taken': 'actions', 'actions performed': 'actions',
+  'outcome': 'outcome', 'outcomes': 'outcome', 'result': 'outcome', 'results': 'outcome',
+  'decisions': 'decisions', 'decisions made': 'decisions', 'decision': 'decisions', 'decision made': 'decisions',
 }
 
 /**
- * `.journal/YYYY-MM-DD.md`: `## HH:MM` sections with `- **Task**: …`, `- **Actions taken**: …`,
- * `- **Outcome**: …`, `- **Decisions made**: …` bullets become activities; lines after a bullet
- * (continuations, sub-bullets) belong to its field. A section without a task, and text that
- * belongs to no field, are reported by line; the rest imports.
+ * `.journal/YYYY-MM-DD.md`: every `## …` heading with a time is an activity of its own —
+ * `## 18:00`, `## 19:00 - Title`, `## 16:00 — Title`, `## 02:00 (2026-02-24)` (a date in the
+ * heading wins over the file's), `## 24:00` (the next day's 00:00). Inside an entry, fields come as
+ * `- **Task**: …` or `**Task:** …` labels or as `### Task` sub-headings (task; actions / actions
+ * taken; outcome / result; decisions / decisions made), each followed by continuation lines.
+ * Everything else — a heading's title, other labels, other sub-headings and what follows them —
+ * is kept in the entry's notes, never in a neighbour. Times are wall-clock times in the context's
+ * zone. A heading without a readable time, and text outside any entry, are reported by line.
  */
 export function readJournalFile(source: string, content: string, context: LegacyFileContext, fileDate: string): LegacyFileRecords {
   const result = noRecords()
   const lines = content.split(/\r?\n/)
-  const date = lines.map((line) => JOURNAL_TITLE.exec(line)?.[1]).find((found) => found !== undefined) ?? fileDate
-  const occurrences = new Map<string, number>()
-  let section: Section | undefined
-  const close = (): void => {
-    if (section === undefined) return
-    const occurrence = (occurrences.get(section.time) ?? 0) + 1
-    occurrences.set(section.time, occurrence)
-    const { task, actions = '', outcome = '', decisions = '' } = section.fields
-    if (task === undefined || task.trim() === '') {
-      result.errors.push({ source, position: `line ${String(section.line)}`, message: `the ${section.time} entry has no "- **Task**:" line` })
-      return
-    }
-    try {
-      const at = timestamp({ at: `${date}T${section.time}:00` }, 'at')
-      result.activities.push({
-        v: 1, id: activityId(context.project, date, section.time, occurrence), setup: context.setup, project: context.project, at,
-        task: task.trim(), actions: actions.trim(), outcome: outcome.trim(), decisions: decisions.trim(),
-      })
-    } catch (error) {
-      result.errors.push({ source, position: `line ${String(section.line)}`, message: (error as Error).message })
-    }
+  const titleDate = DATE.exec(lines.map((line) => TITLE.exec(line)?.[1]).find((title) => title !== undefined) ?? '')?.[0]
+  const date = titleDate ?? fileDate
+  const entries: Entry[] = []
+  let entry: Entry | undefined
+  // An entry whose heading cannot be read: reported once, with the lines it spans.
+  let unreadable: { line: number; last: number; reason: string; heading: string } | undefined
+  const reportUnreadable = (): void => {
+    if (unreadable === undefined) return
+    const { line, last, reason, heading } = unreadable
+    const position = last > line ? `lines ${String(line)}-${String(last)}` : `line ${String(line)}`
+    result.errors.push({ source, position, message: `${reason}, so this entry was not imported; give it one (e.g. "## 14:30") and migrate again: ${JSON.stringify(heading)}` })
+    unreadable = undefined
   }
-  lines.forEach((line, index) => {
-    const heading = SECTION.exec(line)
+  const title = firstNonEmpty(lines)
+  lines.forEach((raw, index) => {
+    const line = raw.trimEnd()
+    const number = index + 1
+    const heading = ENTRY.exec(line)
     if (heading !== null) {
-      close()
-      section = { line: index + 1, time: `${(heading[1] ?? '0').padStart(2, '0')}:${heading[2] ?? '00'}`, fields: {} }
+      reportUnreadable()
+      const opened = openEntry(heading[1] ?? '', number, date)
+      entry = typeof opened === 'string' ? undefined : opened
+      if (typeof opened === 'string') unreadable = { line: number, last: number, reason: opened, heading: line }
+      else entries.push(opened)
       return
     }
-    const bullet = BULLET.exec(line)
-    const field = bullet?.[1] === undefined ? undefined : FIELD_OF[bullet[1].toLowerCase()]
-    if (section !== undefined && field !== undefined) {
-      section.fields[field] = bullet?.[2] ?? ''
-      section.current = field
+    if (line.trim() === '' || (index === title && TITLE.test(line))) return
+    if (unreadable !== undefined) {
+      unreadable.last = number
       return
     }
-    const text = line.trim()
-    if (text === '' || JOURNAL_TITLE.test(line)) return
-    if (section?.current !== undefined) {
-      const before = section.fields[section.current] ?? ''
-      section.fields[section.current] = before.trim() === '' ? text : `${before}\n${text}`
+    if (entry === undefined) {
+      result.errors.push({ source, position: `line ${String(number)}`, message: `text outside any "## HH:MM" entry was not imported: ${JSON.stringify(line.trim())}` })
       return
     }
-    const where = section === undefined ? 'outside any "## HH:MM" entry' : `before the first "- **Field**:" bullet of the ${section.time} entry`
-    result.errors.push({ source, position: `line ${String(index + 1)}`, message: `text ${where} was not imported: ${JSON.stringify(text)}` })
+    addLine(entry, line)
   })
-  close()
+  reportUnreadable()
+  const occurrences = new Map<string, number>()
+  for (const found of entries) {
+    const when = `${found.date} ${found.time}`
+    const occurrence = (occurrences.get(when) ?? 0) + 1
+    occurrences.set(when, occurrence)
+    result.activities.push(toActivity(found, occurrence, context))
+  }
   return result
 }
 
+/** Opens an entry for a `## …` heading, or says why its time cannot be read. */
+function openEntry(heading: string, line: number, fileDate: string): Entry | string {
+  const time = TIME.exec(heading)
+  if (time === null) return `the heading has no "HH:MM" time`
+  const hour = Number(time[1])
+  const minute = Number(time[2])
+  if (minute > 59 || hour > 24 || (hour === 24 && minute > 0)) return `the heading's time ${time[0]} is not a time of day`
+  const own = DATE.exec(heading)
+  const day = own?.[0] ?? fileDate
+  if (!isRealDate(day)) return `the date ${day} is not a real date`
+  const date = hour === 24 ? nextDay(day) : day
+  const title = heading.replace(time[0], ' ').replace(own?.[0] ?? '\0', ' ').replace(/\(\s*\)/g, ' ').replace(/^[\s\-–—:|,]+|[\s\-–—:|,]+$/g, '').replace(/\s{2,}/g, ' ')
+  const fields: Entry['fields'] = title === '' ? {} : { notes: [title] }
+  return { line, date, time: `${String(hour % 24).padStart(2, '0')}:${String(minute).padStart(2, '0')}`, fields, current: 'notes' }
+}
+
+function addLine(entry: Entry, text: string): void {
+  const sub = SUBHEADING.exec(text)
+  if (sub !== null) {
+    const field = FIELDS[normaliseLabel(sub[1] ?? '')]
+    entry.current = field ?? 'notes'
+    if (field === undefined) append(entry, 'notes', text.trim())
+    return
+  }
+  const labelled = LABELLED.exec(text)
+  if (labelled !== null) {
+    const field = FIELDS[normaliseLabel(labelled[1] ?? '')]
+    if (field !== undefined) {
+      entry.current = field
+      const value = (labelled[2] ?? '').replace(/^[:\-–—]\s*/, '').trim()
+      if (value !== '') append(entry, field, value)
+      return
+    }
+    // A label no field takes (e.g. `- **What went wrong**: …`): the whole line goes to the notes.
+    entry.current = 'notes'
+    append(entry, 'notes', text.trim())
+    return
+  }
+  append(entry, entry.current, entry.current === 'notes' ? text.trim() : text.replace(/^\s{0,2}/, ''))
+}
+
+function append(entry: Entry, field: JournalField, text: string): void {
+  const lines = entry.fields[field] ?? []
+  lines.push(text)
+  entry.fields[field] = lines
+}
+
+function toActivity(entry: Entry, occurrence: number, context: LegacyFileContext): LegacyFileRecords['activities'][number] {
+  const text = (field: JournalField): string => (entry.fields[field] ?? []).join('\n').trim()
+  const [year, month, day] = entry.date.split('-').map(Number) as [number, number, number]
+  const [hour, minute] = entry.time.split(':').map(Number) as [number, number]
+  const notes = text('notes')
+  const task = text('task') || (entry.fields.notes?.[0] ?? '') || `Journal entry of ${entry.date} ${entry.time}`
+  return {
+    v: 1,
+    id: activityId(context.project, entry.date, entry.time, occurrence),
+    setup: context.setup,
+    project: context.project,
+    at: context.zone.toUtc({ year, month, day, hour, minute, second: 0 }),
+    task,
+    actions: text('actions'),
+    outcome: text('outcome'),
+    decisions: text('decisions'),
+    ...(notes === '' ? {} : { notes }),
+  }
+}
+
+function normaliseLabel(label: string): string {
+  return label.trim().replace(/[:.]+$/, '').trim().toLowerCase()
+}
+
+function nextDay(date: string): string {
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number]
+  return new Date(Date.UTC(year, month - 1, day + 1)).toISOString().slice(0, 10)
+}
+
+function isRealDate(date: string): boolean {
+  const [year = 0, month = 0, day = 0] = date.split('-').map(Number)
+  const check = new Date(Date.UTC(year, month - 1, day))
+  return /^\d{4}-\d{2}-\d{2}$/.test(date) && check.getUTCFullYear() === year && check.getUTCMonth() === month - 1 && check.getUTCDate() === day
+}
+
+function firstNonEmpty(lines: readonly string[]): number {
+  return lines.findIndex((line) => line.trim() !== '')
+}
+
 /**
- * A journal activity's id: stable across re-imports and edits elsewhere in the file, and unique
- * across projects (the store keys activities by setup, time and id).
+ * A journal activity's id: stable across re-imports, edits elsewhere in the file and the time zone
+ * it is read in, and unique across projects (the store keys activities by setup, time and id).
  */
 function activityId(project: string, date: string, time: string, occurrence: number): string {
   const projectHash = createHash('sha256').update(project).digest('hex').slice(0, 10)

@@ -1,5 +1,6 @@
 import { describeValue, isGrade, parseGrade, toIsoTimestamp } from '@agent-tracker/core'
 import type { Grade } from '@agent-tracker/core'
+import type { LegacyTimeZone, LocalDateTime } from './legacy-time.js'
 
 /** A legacy object's fields. */
 export type Fields = Readonly<Record<string, unknown>>
@@ -54,14 +55,19 @@ export function grade(fields: Fields, name: string): Grade {
   }
 }
 
-/** A timestamp field: ISO text (with or without zone) or epoch milliseconds. */
-export function timestamp(fields: Fields, name: string, fallback?: string): string {
+/**
+ * A timestamp field: a Date, epoch milliseconds, or ISO text — text without a zone
+ * (`2026-02-23T18:00:00`, `2026-02-23`) is a wall-clock time in `zone`.
+ */
+export function timestamp(fields: Fields, name: string, zone: LegacyTimeZone, fallback?: string): string {
   const value = fields[name]
   if (value === undefined || value === null) {
     if (fallback !== undefined) return fallback
     throw new LegacyShapeError(`missing field "${name}"`)
   }
   if (typeof value === 'number' && Number.isFinite(value)) return new Date(value).toISOString()
+  const local = typeof value === 'string' ? zonelessTime(value) : undefined
+  if (local !== undefined) return zone.toUtc(local)
   try {
     return toIsoTimestamp(value, `field "${name}"`)
   } catch (error) {
@@ -76,3 +82,16 @@ export function timestamp(fields: Fields, name: string, fallback?: string): stri
  * count as they did there.
  */
 export const IMPORTED_GRADE = { channel: 'import', vouched: true } as const
+
+const ZONELESS = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?)?$/
+
+/** The wall-clock time of ISO text without a zone, or undefined (text with a zone, or no real date). */
+export function zonelessTime(text: string): LocalDateTime | undefined {
+  const match = ZONELESS.exec(text.trim())
+  if (match === null) return undefined
+  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((index) => Number(match[index] ?? '0')) as [number, number, number, number, number, number]
+  const millisecond = Number((match[7] ?? '0').padEnd(3, '0'))
+  const check = new Date(Date.UTC(year, month - 1, day))
+  const real = check.getUTCFullYear() === year && check.getUTCMonth() === month - 1 && check.getUTCDate() === day && hour < 24 && minute < 60 && second < 60
+  return real ? { year, month, day, hour, minute, second, millisecond } : undefined
+}

@@ -1,45 +1,58 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { COLLECTIONS } from '@agent-tracker/core'
+import { COLLECTIONS, checkRollups } from '@agent-tracker/core'
 import { createFactScript } from '@agent-tracker/core/testing'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
+import { copyPredecessorProjectFiles } from '@agent-tracker/predecessor'
 import { open } from 'lmdb'
 import { describe, expect, it } from 'vitest'
 import { shopHistory, tempFolder, writeLegacyDatabase } from '../test/legacy-fixtures.js'
+import { importLegacyFiles } from './import-legacy-files.js'
 import { mergeDatabase } from './merge-database.js'
 
 const SETUP = 'build@anthropic/claude-sonnet-4-5'
 
 describe('mergeDatabase', () => {
-  it('takes the union of two databases that share records, without duplicates, idempotently', async () => {
+  it('takes the union of two databases\' records, combines the scores of a setup in both, and never counts a part twice', async () => {
     const folder = tempFolder()
     const laptop = openLmdbStore({ databasePath: join(folder, 'laptop.lmdb') })
     const desktop = openLmdbStore({ databasePath: join(folder, 'desktop.lmdb') })
-    const shared = createFactScript({ setup: SETUP, project: '/work/shop', start: '2026-01-01T00:00:00.000Z' })
-    const both = [shared.commit('aaaa0001'), shared.activity('shared work')]
-    await laptop.applyFacts(both)
-    await desktop.applyFacts(both)
-    const onDesktop = createFactScript({ setup: 'plan@openai/gpt-5', project: '/work/api', start: '2026-02-01T00:00:00.000Z' })
-    await desktop.applyFacts([onDesktop.commit('bbbb0001'), onDesktop.grade('bbbb0001', { by: 'user', userGrade: 2 }), onDesktop.bug('user', 'oops')])
+    const onLaptop = createFactScript({ setup: SETUP, project: '/work/shop', start: '2026-01-01T00:00:00.000Z' })
+    await laptop.applyFacts([onLaptop.commit('aaaa0001'), onLaptop.bug('user', 'typo')])
+    const onDesktop = createFactScript({ setup: SETUP, project: '/work/shop', start: '2026-01-02T00:00:00.000Z' })
+    await desktop.applyFacts([onDesktop.commit('cccc0003'), onDesktop.grade('cccc0003', { by: 'user', userGrade: 5 })])
+    const other = createFactScript({ setup: 'plan@openai/gpt-5', project: '/work/api', start: '2026-02-01T00:00:00.000Z' })
+    await desktop.applyFacts([other.commit('bbbb0001'), other.grade('bbbb0001', { by: 'user', userGrade: 2 }), other.bug('user', 'oops')])
+    // A record both have (the same legacy journal entry, migrated on each machine).
+    const shared = { v: 1 as const, id: 'legacy-journal-x-2026-01-01-0900-1', setup: SETUP, project: '/work/shop', at: '2026-01-01T09:00:00.000Z', task: 'shared work', actions: '', outcome: '', decisions: '' }
+    await laptop.importRecords({ activities: [shared] })
+    await desktop.importRecords({ activities: [shared] })
     await desktop.close()
-    const laptopSetup = await laptop.get('setups', [SETUP])
 
     const first = await mergeDatabase(join(folder, 'desktop.lmdb'), laptop)
     expect(first.errors).toEqual([])
-    // The desktop's facts are replayed here: the shared two are repeats, its own three apply.
-    expect(first.facts).toEqual({ applied: 3, repeats: 2, withoutEffect: 0 })
-    expect(await laptop.find('commits')).toHaveLength(2)
+    // Recomputed, not copied: the desktop's five facts are replayed here, and its setup needs no part beyond them.
+    expect(first.facts).toEqual({ applied: 5, repeats: 0, withoutEffect: 0 })
+    expect(first.combined).toBeUndefined()
+    expect(await laptop.find('commits')).toHaveLength(3)
+    // The day rollups the merge brought across add up to the records and facts behind them.
+    expect((await checkRollups(laptop)).drift).toEqual([])
     expect(await laptop.find('activities')).toHaveLength(1)
-    expect(await laptop.find('bugs')).toHaveLength(1)
-    expect(await laptop.get('setups', [SETUP])).toEqual(laptopSetup)
-    expect(await laptop.get('setups', ['plan@openai/gpt-5'])).toMatchObject({ state: { commits: 1, bugs: 1, userGrades: { count: 1, sum: 2 } } })
+    expect((await laptop.get('setups', [SETUP]))?.state).toMatchObject({ commits: 2, bugs: 1, userGrades: { count: 1, sum: 5 } })
+    expect(await laptop.get('setups', ['plan@openai/gpt-5'])).toMatchObject({ state: { commits: 1, bugs: 1 } })
 
     const snapshot = await Promise.all(COLLECTIONS.map((c) => laptop.find(c)))
-    const again = await mergeDatabase(join(folder, 'desktop.lmdb'), laptop)
-    expect(again).toMatchObject({ migrated: 0, errors: [], facts: { applied: 0, repeats: 5 } })
+    expect(await mergeDatabase(join(folder, 'desktop.lmdb'), laptop)).toMatchObject({ migrated: 0, errors: [], facts: { applied: 0, repeats: 5 } })
     expect(await Promise.all(COLLECTIONS.map((c) => laptop.find(c)))).toEqual(snapshot)
     expect(await laptop.listMigrations()).toEqual([expect.objectContaining({ kind: 'merge', migrated: first.migrated })])
     await laptop.close()
+
+    // Merging back: the desktop gets the laptop's own commit, not its own one again.
+    const back = openLmdbStore({ databasePath: join(folder, 'desktop.lmdb') })
+    await mergeDatabase(join(folder, 'laptop.lmdb'), back)
+    expect((await back.get('setups', [SETUP]))?.state).toMatchObject({ commits: 2, bugs: 1, userGrades: { count: 1, sum: 5 } })
+    expect(await back.find('commits')).toHaveLength(3)
+    await back.close()
   })
 
   it('reports an unreadable other database and changes nothing', async () => {
@@ -66,7 +79,7 @@ describe('mergeDatabase', () => {
     const report = await mergeDatabase(legacy, target)
     expect(report).toMatchObject({ migrated: 0, skipped: 0, errors: [{
       source: legacy,
-      message: `${legacy} is not an agent-tracker database (it has no "meta" sub-database): its agent:, commit: and communication: keys make it a legacy per-project database. merge is for agent-tracker databases from other machines; bring legacy ones in with \`agent-tracker migrate <project folder>\`.`,
+      message: `${legacy} is a per-project database of agent-tracker's predecessor, opencode-agent-tracker (agent:, commit: and communication: keys). merge is for agent-tracker databases from other machines; bring this one in with \`agent-tracker migrate <project folder>\`.`,
     }] })
     expect(await target.find('commits')).toEqual([])
     expect(await target.listMigrations()).toEqual([])
@@ -79,7 +92,27 @@ describe('mergeDatabase', () => {
     await root.put('hello', 'world')
     await root.close()
     const target = openLmdbStore({ databasePath: ':memory:' })
-    expect((await mergeDatabase(other, target)).errors).toEqual([{ source: other, message: `${other} is not an agent-tracker database (it has no "meta" sub-database), so there is nothing to merge from it.` }])
+    expect((await mergeDatabase(other, target)).errors).toEqual([{ source: other, message: `${other} is an LMDB database of another program, not an agent-tracker database, so there is nothing to merge from it.` }])
     await target.close()
+  })
+})
+
+describe('mergeDatabase of databases that migrated the same legacy files', () => {
+  it('recognises the same journal read in two time zones as the same entries, and counts its scores once', async () => {
+    const project = tempFolder()
+    copyPredecessorProjectFiles(project)
+    const folder = tempFolder()
+    const stockholm = openLmdbStore({ databasePath: join(folder, 'stockholm.lmdb') })
+    const newYork = openLmdbStore({ databasePath: join(folder, 'new-york.lmdb') })
+    expect((await importLegacyFiles(project, stockholm, { timeZone: 'Europe/Stockholm' })).errors).toEqual([])
+    expect((await importLegacyFiles(project, newYork, { timeZone: 'America/New_York' })).errors).toEqual([])
+    await newYork.close()
+    const before = await stockholm.get('setups', ['AgentTracker-Core'])
+    const report = await mergeDatabase(join(folder, 'new-york.lmdb'), stockholm)
+    expect(report).toMatchObject({ migrated: 0, errors: [] })
+    expect(await stockholm.find('gradeEvents')).toHaveLength(13)
+    expect(await stockholm.find('activities')).toHaveLength(22)
+    expect(await stockholm.get('setups', ['AgentTracker-Core'])).toEqual(before)
+    await stockholm.close()
   })
 })

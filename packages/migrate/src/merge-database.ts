@@ -3,12 +3,14 @@ import type { CollectionName, Fact, RecordBatch, SetupRecord, TrackerStore, Usag
 import { COLLECTIONS, REPEAT, gradeWithoutCommitReason, gradesWithoutCommit, validateFact, validateRecord } from '@agent-tracker/core'
 import { emptyUsage } from '@agent-tracker/core/store'
 import type { LmdbStore } from '@agent-tracker/lmdb-store'
-import { MEMORY_PATH, openLmdbStore } from '@agent-tracker/lmdb-store'
+import { MEMORY_PATH, openLmdbStore, recogniseDatabase } from '@agent-tracker/lmdb-store'
+import { importPredecessorDatabase } from './import-predecessor-database.js'
 import type { MigrationIssue, MigrationOptions, MigrationReport } from './migration-report.js'
 import { migrationId, recordMigrationRun } from './migration-history.js'
 import { messageOf, neverThrowing } from './migration-report.js'
-import { notAnAgentTrackerDatabase } from './merge-source.js'
+import { mergeSourceProblem } from './merge-source.js'
 import { baselineOf } from './setup-baseline.js'
+import { withoutZoneShiftedCopies } from './zone-shifted-copies.js'
 
 /** Options of {@link mergeDatabase}. */
 export interface MergeOptions extends MigrationOptions {
@@ -32,7 +34,11 @@ const COPIED: readonly CollectionName[] = COLLECTIONS.filter((c) => c !== 'setup
  *   skipped when this store has its id already (so merging again adds nothing);
  * - records no fact backs (legacy imports) are checked and added where their key is free;
  * - what a setup or day rollup holds beyond its facts (a baseline from a legacy import) is checked
- *   and added as that database's part, once.
+ *   and added as that database's part, once (see `TrackerStore.importSetups`: a setup in both gets
+ *   the other's part added to its own, and merging the same database again adds only what changed);
+ * - entries made from legacy data that the store has under another time (the same journal read in
+ *   another time zone) are recognised as the same.
+ * The predecessor's central database is imported whole (see `importPredecessorDatabase`).
  * Every item that fails a check is reported with its place (fact sequence number or record key)
  * and skipped; the rest goes in. Opens the other database read-only; never throws.
  */
@@ -44,8 +50,10 @@ export async function mergeDatabase(otherPath: string, target: TrackerStore, opt
 
 async function mergeFrom(source: string, target: TrackerStore, options: MergeOptions): Promise<MergeReport> {
   const none = { applied: 0, repeats: 0, withoutEffect: 0 }
-  const foreign = await notAnAgentTrackerDatabase(source)
-  if (foreign !== undefined) return { migrated: 0, skipped: 0, errors: [{ source, message: foreign }], facts: none }
+  const format = recogniseDatabase(source)
+  if (format.kind === 'predecessor-central') return { ...(await importPredecessorDatabase(source, target, { ...options, kind: 'merge' })), facts: none }
+  const problem = mergeSourceProblem(source, format)
+  if (problem !== undefined) return { migrated: 0, skipped: 0, errors: [{ source, message: problem }], facts: none }
   let other: LmdbStore
   try {
     other = openLmdbStore({ databasePath: source, readOnly: true })
@@ -54,14 +62,19 @@ async function mergeFrom(source: string, target: TrackerStore, options: MergeOpt
   }
   // The other database's facts replayed alone, to tell what its setups hold beyond them.
   const replay = openLmdbStore({ databasePath: MEMORY_PATH, rules: target.rules, maxDatabaseSize: 2 * 1024 ** 3 })
-  const merge = new MergeRun(source, target, replay, options)
+  // Named by its own id when it has one, so a copy of it at another path is still the same source.
+  const databaseId = other.info().databaseId
+  const merge = new MergeRun(source, databaseId === undefined ? `merge:${source}` : `database:${databaseId}`, target, replay, options)
   try {
     const now = (options.now ?? (() => new Date()))().toISOString()
     await merge.replayFacts(other)
     for (const collection of COPIED) await merge.copyRecords(other, collection)
     await merge.addRollupBaselines(other)
     await merge.addSetupBaselines(other)
-    await recordMigrationRun(target, { id: migrationId('merge', source), kind: 'merge', source, at: now, migrated: merge.migrated, skipped: merge.skipped, errors: merge.errors.length })
+    await recordMigrationRun(target, {
+      id: migrationId('merge', source), kind: 'merge', source, at: now, migrated: merge.migrated, skipped: merge.skipped, errors: merge.errors.length,
+      ...(merge.combined.length === 0 ? {} : { combinedSetups: merge.combined.map((entry) => entry.id) }),
+    })
   } catch (error) {
     merge.errors.push({ source, message: `merge stopped after ${String(merge.processed)} items: ${messageOf(error)}` })
   } finally {
@@ -72,7 +85,7 @@ async function mergeFrom(source: string, target: TrackerStore, options: MergeOpt
   } catch (error) {
     merge.errors.push({ source, message: `could not be closed after merging: ${messageOf(error)}` })
   }
-  return { migrated: merge.migrated, skipped: merge.skipped, errors: merge.errors, facts: merge.facts }
+  return { migrated: merge.migrated, skipped: merge.skipped, errors: merge.errors, facts: merge.facts, ...(merge.combined.length === 0 ? {} : { combined: merge.combined }) }
 }
 
 /** The counts and the refused items of one merge, and its steps. */
@@ -82,14 +95,18 @@ class MergeRun {
   processed = 0
   readonly errors: MigrationIssue[] = []
   readonly facts = { applied: 0, repeats: 0, withoutEffect: 0 }
+  combined: NonNullable<MigrationReport['combined']> = []
   readonly #source: string
+  /** The name this database's part of a setup is kept under in the target. */
+  readonly #name: string
   readonly #target: TrackerStore
   readonly #replay: LmdbStore
   readonly #options: MergeOptions
   readonly #chunkSize: number
 
-  constructor(source: string, target: TrackerStore, replay: LmdbStore, options: MergeOptions) {
+  constructor(source: string, name: string, target: TrackerStore, replay: LmdbStore, options: MergeOptions) {
     this.#source = source
+    this.#name = name
     this.#target = target
     this.#replay = replay
     this.#options = options
@@ -175,13 +192,19 @@ class MergeRun {
       const baseline = baselineOf(checked, replayed, this.#target.rules)
       if (baseline !== undefined) baselines.push(baseline)
     }
-    if (baselines.length > 0) await this.#import({ setups: baselines }, baselines.length)
+    if (baselines.length === 0) return
+    const result = await this.#target.importSetups(this.#name, baselines)
+    this.migrated += result.written
+    this.skipped += result.skipped
+    this.combined = [...this.combined, ...result.combined]
+    this.#progress(baselines.length)
   }
 
   async #import(batch: RecordBatch, size: number): Promise<void> {
-    const result = await this.#target.importRecords(batch)
+    const fresh = await withoutZoneShiftedCopies(this.#target, batch)
+    const result = await this.#target.importRecords(fresh.batch)
     this.migrated += result.written
-    this.skipped += result.skipped
+    this.skipped += result.skipped + fresh.dropped
     this.#progress(size)
   }
 

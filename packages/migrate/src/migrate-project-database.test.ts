@@ -29,11 +29,11 @@ describe('migrateProjectDatabase', () => {
     const source = await writeLegacyDatabase(project, shopHistory(project))
     expect(detectLegacy(project).projectDatabase).toBe(source)
     await withTarget(async (target) => {
-      const report = await migrateProjectDatabase(project, target)
-      expect(report).toEqual({ migrated: 7, skipped: 0, errors: [] })
+      const report = await migrateProjectDatabase(project, target, { timeZone: 'UTC' })
+      expect(report).toEqual({ migrated: 7, skipped: 0, errors: [], timeZone: 'UTC' })
       expect(await target.get('setups', ['build@anthropic/claude-sonnet-4-5'])).toMatchObject({
         agent: 'build', provider: 'anthropic', model: 'claude-sonnet-4-5',
-        state: { skillPoints: 3, experience: 12.5, communication: 71, commits: 2, bugs: 1 },
+        state: { skillPoints: 3, experience: 12.5, communication: 71, commits: 2, bugs: 1, userGrades: { count: 2, sum: 7 } },
       })
       expect(await target.get('setups', ['helper'])).toMatchObject({ state: { skillPoints: 1, commits: 1 } })
       expect(await target.get('commits', [project, 'e4f5a6b'])).toMatchObject({ setup: 'build@anthropic/claude-sonnet-4-5', task: 'fix totals', at: '2026-02-20T10:30:00.000Z' })
@@ -44,7 +44,7 @@ describe('migrateProjectDatabase', () => {
         ['e4f5a6b', 2, 'imported from the legacy per-project database (grader not recorded)'],
       ])
       expect(await target.get('projects', [project])).toMatchObject({ name: 'shop:v2', firstSeenAt: '2026-02-20T10:10:00.000Z', lastSeenAt: '2026-02-20T10:40:00.000Z' })
-      expect(await target.listMigrations()).toEqual([expect.objectContaining({ id: `project-database:${source}`, kind: 'project-database', migrated: 7 })])
+      expect(await target.listMigrations()).toEqual([expect.objectContaining({ id: `project-database:${source}`, kind: 'project-database', migrated: 7, timeZone: 'UTC' })])
     })
     expect(existsSync(source)).toBe(true)
   })
@@ -53,27 +53,38 @@ describe('migrateProjectDatabase', () => {
     const project = tempFolder()
     await writeLegacyDatabase(project, shopHistory(project))
     await withTarget(async (target) => {
-      await migrateProjectDatabase(project, target, { now: () => new Date('2026-03-01T00:00:00Z') })
-      const before = await target.find('commits')
-      expect(await migrateProjectDatabase(project, target, { now: () => new Date('2026-03-02T00:00:00Z') })).toEqual({ migrated: 0, skipped: 7, errors: [] })
-      expect(await target.find('commits')).toEqual(before)
+      await migrateProjectDatabase(project, target, { now: () => new Date('2026-03-01T00:00:00Z'), timeZone: 'UTC' })
+      const before = await Promise.all([target.find('commits'), target.find('setups')])
+      expect(await migrateProjectDatabase(project, target, { now: () => new Date('2026-03-02T00:00:00Z'), timeZone: 'UTC' })).toEqual({ migrated: 0, skipped: 7, errors: [], timeZone: 'UTC' })
+      expect(await Promise.all([target.find('commits'), target.find('setups')])).toEqual(before)
       expect(await target.listMigrations()).toEqual([expect.objectContaining({ kind: 'project-database', at: '2026-03-02T00:00:00.000Z', migrated: 7, skipped: 7, errors: 0 })])
     })
   })
 
-  it('adds only what the target lacks and never overwrites what it has', async () => {
+  it('adds only the records the target lacks, and adds the same agent\'s scores from a second database to its own', async () => {
     const project = tempFolder()
     const history = shopHistory(project)
-    const half = Object.fromEntries(Object.entries(history).filter(([key]) => key.startsWith('agent:') || key.endsWith('a1b2c3d')))
     const other = tempFolder()
-    await writeLegacyDatabase(other, half)
+    // Another project's database: the same two agents, and one of this project's commits.
+    await writeLegacyDatabase(other, Object.fromEntries(Object.entries(history).filter(([key]) => key.startsWith('agent:') || key.endsWith('a1b2c3d'))))
     await writeLegacyDatabase(project, history)
+    const sonnet = 'build@anthropic/claude-sonnet-4-5'
     await withTarget(async (target) => {
-      expect((await migrateProjectDatabase(other, target)).migrated).toBe(3)
-      await target.applyFacts([{ kind: 'push', id: 'p1', at: '2026-03-01T00:00:00.000Z', setup: 'build@anthropic/claude-sonnet-4-5', project }])
-      const tracked = await target.get('setups', ['build@anthropic/claude-sonnet-4-5'])
-      expect(await migrateProjectDatabase(project, target)).toEqual({ migrated: 4, skipped: 3, errors: [] })
-      expect(await target.get('setups', ['build@anthropic/claude-sonnet-4-5'])).toEqual(tracked)
+      expect((await migrateProjectDatabase(other, target, { timeZone: 'UTC' })).migrated).toBe(3)
+      await target.applyFacts([{ kind: 'push', id: 'p1', at: '2026-03-01T00:00:00.000Z', setup: sonnet, project }])
+      const tracked = await target.get('setups', [sonnet])
+      const report = await migrateProjectDatabase(project, target, { timeZone: 'UTC' })
+      expect(report).toMatchObject({ migrated: 4, skipped: 1, errors: [] })
+      expect(report.combined?.map((entry) => entry.id)).toEqual([sonnet, 'helper'])
+      // Both databases' 2 commits and 1 bug each, the push in between kept, the grades this one records.
+      expect((await target.get('setups', [sonnet]))?.state).toMatchObject({ commits: 4, bugs: 2, pushes: 1, skillPoints: 5, experience: 35, communication: 82, userGrades: { count: 2, sum: 7 } })
+      expect(tracked?.state).toMatchObject({ commits: 2, pushes: 1, experience: 22.5 })
+      expect((await target.get('commits', [project, 'a1b2c3d']))?.task).toBe('add cart')
+      // Migrating either again adds nothing.
+      const settled = await target.find('setups')
+      await migrateProjectDatabase(other, target, { timeZone: 'UTC' })
+      await migrateProjectDatabase(project, target, { timeZone: 'UTC' })
+      expect(await target.find('setups')).toEqual(settled)
     })
   })
 
@@ -167,13 +178,14 @@ describe('migrateProjectDatabase', () => {
       const before = process.memoryUsage().heapUsed
       const report = await migrateProjectDatabase(project, target, {
         chunkSize: 2000,
+        timeZone: 'UTC',
         onProgress: (step) => {
           progress.push(step)
           collectGarbage()
           heap.push(process.memoryUsage().heapUsed)
         },
       })
-      expect(report).toEqual({ migrated: count, skipped: 0, errors: [] })
+      expect(report).toEqual({ migrated: count, skipped: 0, errors: [], timeZone: 'UTC' })
       expect(progress).toHaveLength(50)
       expect(progress.map((p) => p.processed)).toEqual(Array.from({ length: 50 }, (_, i) => (i + 1) * 2000))
       expect(progress.every((p) => p.total === count)).toBe(true)

@@ -1,7 +1,7 @@
 import type { CommitRecord, GradeEventRecord, ProjectRecord, SetupRecord, TrackerStore } from '@agent-tracker/core'
 import { databaseHasData, legacyDatabasePath } from './detect-legacy.js'
-import type { LegacyEntry } from './legacy-database-records.js'
 import { commitFromLegacy, gradeEventFromLegacy, legacySetupId, parseLegacyKey, projectOf, setupFromLegacyAgent } from './legacy-database-records.js'
+import { resolveTimeZone } from './legacy-time.js'
 import type { MigrationIssue, MigrationOptions, MigrationReport } from './migration-report.js'
 import { migrationId, recordMigrationRun } from './migration-history.js'
 import { EMPTY_REPORT, messageOf, neverThrowing } from './migration-report.js'
@@ -16,7 +16,6 @@ export interface ProjectDatabaseOptions extends MigrationOptions {
 }
 
 interface Chunk {
-  setups: SetupRecord[]
   commits: CommitRecord[]
   gradeEvents: GradeEventRecord[]
   entries: number
@@ -24,9 +23,11 @@ interface Chunk {
 
 /**
  * Copies the predecessor's per-project database into the central store: only records the store
- * lacks (never overwrites), idempotent, streamed in chunks, with progress. Never throws and never
- * deletes the source; every problem is an issue in the report. Records the run in the store's meta.
- * No source (absent, an empty folder or an empty file: what `detectLegacy` finds nothing in) is a no-op.
+ * lacks (never overwrites), idempotent, streamed in chunks, with progress. Its agents' scores, with
+ * the grades its events record, are added to the setups' (see `TrackerStore.importSetups`) —
+ * once: migrating it again adds nothing. Never throws and never deletes the source; every problem
+ * is an issue in the report. Records the run in the store's meta. No source (absent, an empty
+ * folder or an empty file: what `detectLegacy` finds nothing in) is a no-op.
  */
 export async function migrateProjectDatabase(projectDir: string, target: TrackerStore, options: ProjectDatabaseOptions = {}): Promise<MigrationReport> {
   const source = options.sourcePath ?? legacyDatabasePath(projectDir)
@@ -35,25 +36,28 @@ export async function migrateProjectDatabase(projectDir: string, target: Tracker
 
 async function copyLegacyDatabase(source: string, target: TrackerStore, options: ProjectDatabaseOptions): Promise<MigrationReport> {
   if (!databaseHasData(source)) return EMPTY_REPORT
+  const zone = resolveTimeZone(options.timeZone)
   const opened = openLegacyDatabase(source)
   if (!opened.ok) return { ...EMPTY_REPORT, errors: [{ source, message: opened.problem }] }
   const chunkSize = options.chunkSize ?? 1000
   const errors: MigrationIssue[] = []
-  const setups = new Map<string, string>()
-  const setupOf = (agentId: string): string => setups.get(agentId) ?? legacySetupId({ id: agentId })
+  const agents = new Map<string, SetupRecord>()
+  const setupOf = (agentId: string): string => agents.get(agentId)?.id ?? legacySetupId({ id: agentId })
+  const grades = new Map<string, { count: number; sum: number }>()
   let migrated = 0
   let skipped = 0
   let processed = 0
   let chunk = emptyChunk()
   let now = ''
   let total = 0
+  let combined: MigrationReport['combined'] = []
   // Whole-run, not per chunk: a project's commits may span chunks, and a project record, once
   // imported, is never overwritten — so it is imported once, spanning every commit, at the end.
   const projects = new Map<string, ProjectRecord>()
 
   const flush = async (): Promise<void> => {
     if (chunk.entries === 0) return
-    const written = await target.importRecords({ setups: chunk.setups, commits: chunk.commits, gradeEvents: chunk.gradeEvents })
+    const written = await target.importRecords({ commits: chunk.commits, gradeEvents: chunk.gradeEvents })
     migrated += written.written
     skipped += written.skipped
     processed += chunk.entries
@@ -71,7 +75,9 @@ async function copyLegacyDatabase(source: string, target: TrackerStore, options:
         errors.push({ source, position: `key ${JSON.stringify(key)}`, message: 'not an agent:, commit: or communication: key; left out' })
       } else {
         try {
-          addEntry(chunk, projects, entry, value, now, setups, setupOf)
+          if (entry.kind === 'agent') agents.set(entry.agentId, setupFromLegacyAgent(entry.agentId, value, now, zone))
+          else if (entry.kind === 'commit') addCommit(chunk, projects, commitFromLegacy(entry, value, setupOf, zone))
+          else addGradeEvent(chunk, grades, entry.agentId, gradeEventFromLegacy(entry, value, setupOf, zone))
         } catch (error) {
           errors.push({ source, position: `key ${String(key)}`, message: messageOf(error) })
         }
@@ -79,33 +85,35 @@ async function copyLegacyDatabase(source: string, target: TrackerStore, options:
       if (chunk.entries >= chunkSize) await flush()
     }
     await flush()
+    // Each agent is its own source: two agents of one database never count as one re-imported part.
+    for (const [agentId, setup] of agents) {
+      const result = await target.importSetups(`project-database:${source}#${agentId}`, [{ ...setup, state: { ...setup.state, userGrades: grades.get(agentId) ?? setup.state.userGrades } }])
+      migrated += result.written
+      skipped += result.skipped
+      combined = [...combined, ...result.combined]
+    }
     await target.importRecords({ projects: [...projects.values()] })
-    await recordMigrationRun(target, { id: migrationId('project-database', source), kind: 'project-database', source, at: now, migrated, skipped, errors: errors.length })
+    await recordMigrationRun(target, {
+      id: migrationId('project-database', source), kind: 'project-database', source, at: now, migrated, skipped, errors: errors.length, timeZone: zone.name,
+      ...(combined.length === 0 ? {} : { combinedSetups: combined.map((entry) => entry.id) }),
+    })
   } catch (error) {
     errors.push({ source, message: `migration stopped after ${String(processed)} entries: ${messageOf(error)}` })
   } finally {
     await opened.root.close().catch(() => undefined)
   }
-  return { migrated, skipped, errors }
+  return { migrated, skipped, errors, timeZone: zone.name, ...(combined.length === 0 ? {} : { combined }) }
 }
 
-function addEntry(chunk: Chunk, projects: Map<string, ProjectRecord>, entry: LegacyEntry, value: unknown, now: string, setups: Map<string, string>, setupOf: (agentId: string) => string): void {
-  switch (entry.kind) {
-    case 'agent': {
-      const setup = setupFromLegacyAgent(entry.agentId, value, now)
-      setups.set(entry.agentId, setup.id)
-      chunk.setups.push(setup)
-      return
-    }
-    case 'commit': {
-      const commit = commitFromLegacy(entry, value, setupOf)
-      chunk.commits.push(commit)
-      widenProject(projects, projectOf(commit.project, commit.at))
-      return
-    }
-    case 'communication':
-      chunk.gradeEvents.push(gradeEventFromLegacy(entry, value, setupOf))
-  }
+function addCommit(chunk: Chunk, projects: Map<string, ProjectRecord>, commit: CommitRecord): void {
+  chunk.commits.push(commit)
+  widenProject(projects, projectOf(commit.project, commit.at))
+}
+
+function addGradeEvent(chunk: Chunk, grades: Map<string, { count: number; sum: number }>, agentId: string, event: GradeEventRecord): void {
+  chunk.gradeEvents.push(event)
+  const tally = grades.get(agentId) ?? { count: 0, sum: 0 }
+  grades.set(agentId, { count: tally.count + 1, sum: tally.sum + (event.userGrade ?? 0) })
 }
 
 function widenProject(projects: Map<string, ProjectRecord>, project: ProjectRecord): void {
@@ -118,5 +126,5 @@ function widenProject(projects: Map<string, ProjectRecord>, project: ProjectReco
 }
 
 function emptyChunk(): Chunk {
-  return { setups: [], commits: [], gradeEvents: [], entries: 0 }
+  return { commits: [], gradeEvents: [], entries: 0 }
 }

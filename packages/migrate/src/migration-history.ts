@@ -6,12 +6,14 @@ export function migrationId(kind: MigrationRecord['kind'], source: string): stri
 }
 
 /**
- * Records one run of a migration without losing earlier runs: the stored record's `migrated` is
- * the total over every run of that source; `at`, `skipped` and `errors` describe the latest run.
- * (The store keeps one record per id, and a re-run migrates nothing new.)
+ * Records one run of a migration without losing earlier runs: the stored record's `migrated` and
+ * `combinedSetups` cover every run of that source; `at`, `skipped`, `errors`, `timeZone` and
+ * `setup` describe the latest run. (The store keeps one record per id, and a re-run migrates
+ * nothing new.)
  * @throws whatever the store's `listMigrations` or `recordMigration` throws.
  */
 export async function recordMigrationRun(target: TrackerStore, run: MigrationRecord): Promise<void> {
   const previous = (await target.listMigrations()).find((record) => record.id === run.id)
-  await target.recordMigration({ ...run, migrated: (previous?.migrated ?? 0) + run.migrated })
+  const combined = [...new Set([...(previous?.combinedSetups ?? []), ...(run.combinedSetups ?? [])])]
+  await target.recordMigration({ ...run, migrated: (previous?.migrated ?? 0) + run.migrated, ...(combined.length === 0 ? {} : { combinedSetups: combined }) })
 }

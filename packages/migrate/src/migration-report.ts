@@ -1,3 +1,5 @@
+import type { SetupImportResult } from '@agent-tracker/core'
+
 /** A problem with one source, entry or file; the rest still migrates. */
 export interface MigrationIssue {
   /** The file or database the problem is in. */
@@ -17,6 +19,16 @@ export interface MigrationReport {
   /** Records the target already had (left untouched), counted the same way. */
   readonly skipped: number
   readonly errors: readonly MigrationIssue[]
+  /** Setups the target already had whose scores the source added to: before and after. */
+  readonly combined?: SetupImportResult['combined']
+  /** Records an earlier import put under a placeholder setup, moved to the right one. */
+  readonly moved?: { readonly from: string; readonly to: string; readonly records: number }
+  /** Legacy files: the setup they were imported under. */
+  readonly setup?: string
+  /** The zone times written without one were read in. */
+  readonly timeZone?: string
+  /** What the user should know that is not a problem (e.g. records imported without a project). */
+  readonly notes?: readonly string[]
 }
 
 /** Progress of a long migration. */
@@ -36,6 +48,11 @@ export interface MigrationOptions {
   readonly onProgress?: (progress: MigrationProgress) => void
   /** The current time, for migration records; default now. */
   readonly now?: () => Date
+  /**
+   * The zone legacy times written without one are read in (an IANA name or an offset such as
+   * `+01:00`); default the machine's. Recorded with the migration.
+   */
+  readonly timeZone?: string
 }
 
 /** A report with nothing done. */
@@ -53,12 +70,18 @@ export async function neverThrowing(source: string, migrate: () => Promise<Migra
   }
 }
 
-/** Adds reports together. */
+/** Adds reports together (combined setups listed once each, with the first before and last after). */
 export function combineReports(reports: readonly MigrationReport[]): MigrationReport {
+  const combined = new Map<string, NonNullable<MigrationReport['combined']>[number]>()
+  for (const entry of reports.flatMap((report) => report.combined ?? [])) {
+    const known = combined.get(entry.id)
+    combined.set(entry.id, known === undefined ? entry : { ...known, after: entry.after })
+  }
   return {
     migrated: reports.reduce((sum, report) => sum + report.migrated, 0),
     skipped: reports.reduce((sum, report) => sum + report.skipped, 0),
     errors: reports.flatMap((report) => report.errors),
+    ...(combined.size === 0 ? {} : { combined: [...combined.values()] }),
   }
 }
 

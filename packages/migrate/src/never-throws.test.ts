@@ -19,6 +19,8 @@ async function everything(): Promise<{ project: string; other: string }> {
   await writeLegacyDatabase(project, shopHistory(project))
   mkdirSync(join(project, '.journal'))
   writeFileSync(join(project, '.journal', '2026-02-23.md'), '## 09:15\n- **Task**: Cart\n')
+  mkdirSync(join(project, '.agent'))
+  writeFileSync(join(project, '.agent', 'status.json'), '{"agent_name": "build", "skill_points": 2}')
   const other = join(tempFolder(), 'other.lmdb')
   const store = openLmdbStore({ databasePath: other })
   await store.applyFacts([createFactScript({ setup: 'build@fake/m1', project }).commit('aaaa0001')])

@@ -6,10 +6,10 @@ import { open } from 'lmdb'
 export type OpenedLegacyDatabase = { readonly ok: true; readonly root: RootDatabase } | { readonly ok: false; readonly problem: string }
 
 /**
- * Opens a flat (single unnamed database) LMDB file read-only, after checking it is intact — LMDB
+ * Opens a legacy LMDB file read-only (`maxDbs` for one with named sub-databases), after checking it is intact — LMDB
  * crashes the process on garbage or truncated files — so that a bad source never takes the host down.
  */
-export function openLegacyDatabase(path: string): OpenedLegacyDatabase {
+export function openLegacyDatabase(path: string, options: { readonly maxDbs?: number } = {}): OpenedLegacyDatabase {
   const { dataFile, lockFile, noSubdir } = locateDataFile(path)
   const check = checkDataFile(dataFile)
   if (!check.ok) return { ok: false, problem: `${dataFile} is unreadable: ${check.problem}` }
@@ -17,7 +17,7 @@ export function openLegacyDatabase(path: string): OpenedLegacyDatabase {
   const lockProblem = checkLockFile(lockFile)
   if (lockProblem !== undefined) return { ok: false, problem: `${path} is locked or unusable: ${lockProblem}` }
   try {
-    return { ok: true, root: open({ path, noSubdir, readOnly: true, compression: true, overlappingSync: false }) }
+    return { ok: true, root: open({ path, noSubdir, readOnly: true, compression: true, overlappingSync: false, ...(options.maxDbs === undefined ? {} : { maxDbs: options.maxDbs }) }) }
   } catch (error) {
     return { ok: false, problem: `${path} cannot be opened: ${(error as Error).message}` }
   }

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { open } from 'lmdb'
+import { writePredecessorProjectDatabase } from '@agent-tracker/predecessor'
 import { afterEach } from 'vitest'
 import { legacyDatabasePath } from '../src/detect-legacy.js'
 
@@ -22,23 +22,19 @@ afterEach(() => {
 export type LegacyEntries = Readonly<Record<string, unknown>>
 
 /**
- * Writes the predecessor's per-project database: one unnamed LMDB database with msgpack values
- * and compression, at `<project>/~/.config/opencode/agent-tracker.lmdb` (its unexpanded `~`).
+ * Writes the predecessor's per-project database at `<project>/~/.config/opencode/agent-tracker.lmdb`
+ * (its unexpanded `~`) with the predecessor's own lmdb release and options, in a child process.
  */
-export async function writeLegacyDatabase(projectDir: string, entries: LegacyEntries | Iterable<[string, unknown]>): Promise<string> {
+export function writeLegacyDatabase(projectDir: string, entries: LegacyEntries | Iterable<[string, unknown]>): Promise<string> {
   const path = legacyDatabasePath(projectDir)
-  const root = open({ path, compression: true })
-  const pairs = Symbol.iterator in entries ? (entries) : Object.entries(entries)
-  root.transactionSync(() => {
-    for (const [key, value] of pairs) root.putSync(key, value)
-  })
-  await root.close()
-  return path
+  const pairs = Symbol.iterator in entries ? [...entries] : Object.entries(entries)
+  writePredecessorProjectDatabase(path, pairs)
+  return Promise.resolve(path)
 }
 
-/** The shop project's history: two agents, commits in a path with a colon, grade events. */
+/** The shop project's history: two agents, commits in a path with a colon, grade events (times as the Dates it stored). */
 export function shopHistory(project: string): LegacyEntries {
-  const at = (minute: number): string => new Date(Date.UTC(2026, 1, 20, 10, minute)).toISOString()
+  const at = (minute: number): Date => new Date(Date.UTC(2026, 1, 20, 10, minute))
   return {
     'agent:build': {
       id: 'build', name: 'build', model: 'anthropic/claude-sonnet-4-5', scope: 'project', skill_points: 3.0, experience_points: 12.5,
@@ -57,10 +53,10 @@ export function shopHistory(project: string): LegacyEntries {
     [`commit:${project}:0c0ffee`]: {
       agent_id: 'helper-7', commit_hash: '0c0ffee', project_path: project, task_description: 'docs', experience_gained: 1, communication_score_change: 0, timestamp: at(40),
     },
-    [`communication:build:a1b2c3d:${String(Date.parse(at(11)))}`]: {
+    [`communication:build:a1b2c3d:${String(at(11).getTime())}`]: {
       agent_id: 'build', commit_hash: 'a1b2c3d', project_path: project, grade: 5, timestamp: at(11), reason: 'excellent cart',
     },
-    [`communication:build:e4f5a6b:${String(Date.parse(at(31)))}`]: {
+    [`communication:build:e4f5a6b:${String(at(31).getTime())}`]: {
       agent_id: 'build', commit_hash: 'e4f5a6b', project_path: project, grade: 2, timestamp: at(31),
     },
   }

@@ -1,5 +1,7 @@
-import { writeFileSync } from 'node:fs'
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { recogniseDatabase } from '@agent-tracker/lmdb-store'
+import { historyCounts, holdPredecessorDatabaseOpen, predecessorCentralHistory, writePredecessorCentralDatabase } from '@agent-tracker/predecessor'
 import { describe, expect, it } from 'vitest'
 import { fakeClient, tempFolder } from '../test/plugin-fixture.js'
 import { createNotifier } from './notifier.js'
@@ -27,5 +29,64 @@ describe('openRuntime', () => {
     await startup
     expect(client.notices.map((notice) => [notice.kind, notice.level])).toEqual([['log', 'warn'], ['toast', 'warning']])
     expect(client.notices[0]?.message).toMatch(/^agent-tracker: tracking is paused — .*corrupt\.lmdb/)
+  })
+})
+
+describe('openRuntime on the predecessor\'s central database', () => {
+  function predecessorAt(folder: string): string {
+    const path = join(folder, 'agent-tracker.lmdb')
+    expect(writePredecessorCentralDatabase(path, predecessorCentralHistory()).available).toBe(true)
+    return path
+  }
+
+  it('upgrades it on the first start, says so once, and tracks into the new database', async () => {
+    const folder = tempFolder()
+    const path = predecessorAt(folder)
+    const client = fakeClient()
+    const { runtime, startup } = openRuntime(readPluginOptions({ databasePath: path }), folder, createNotifier(client))
+    const opened = await runtime
+    await startup
+    expect(opened).toBeDefined()
+    expect(recogniseDatabase(path)).toEqual({ kind: 'agent-tracker', marked: true })
+    expect(await opened?.buffer.find('commits')).toHaveLength(historyCounts(predecessorCentralHistory()).commits ?? -1)
+    await opened?.close()
+    expect(client.notices.map((notice) => [notice.kind, notice.level])).toEqual([['log', 'info'], ['toast', 'success']])
+    expect(client.notices[1]?.message).toMatch(/^agent-tracker: upgraded the predecessor's database to agent-tracker's, \d+ record\(s\) imported; the old one is kept as .*agent-tracker\.lmdb\.predecessor-/)
+    expect(readdirSync(folder).filter((name) => name.includes('.predecessor-'))).toHaveLength(1)
+  })
+
+  it('with upgradeOnStart off, pauses tracking with one toast and one log line, and leaves it as it was', async () => {
+    const folder = tempFolder()
+    const path = predecessorAt(folder)
+    const before = readFileSync(path)
+    const client = fakeClient()
+    const { runtime, startup } = openRuntime(readPluginOptions({ databasePath: path, upgradeOnStart: false }), folder, createNotifier(client))
+    expect(await runtime).toBeUndefined()
+    await startup
+    expect(client.notices.map((notice) => [notice.kind, notice.level])).toEqual([['log', 'warn'], ['toast', 'warning']])
+    expect(client.notices[1]?.message).toBe(`agent-tracker: tracking is paused — ${path} holds the central database of agent-tracker's predecessor, opencode-agent-tracker (sub-databases activities, agents, commits, communication, migrations, projects, retrospectives), not an agent-tracker database; it was not opened or changed. Turn the upgradeOnStart option back on, or run agent-tracker upgrade, to move it aside and import everything it holds; or set databasePath to another file.`)
+    expect(readFileSync(path)).toEqual(before)
+  })
+})
+
+describe('openRuntime while the predecessor\'s plugin still has its database open', () => {
+  it('pauses tracking with one toast and one log line saying which process to close, and changes nothing', async () => {
+    const folder = tempFolder()
+    const path = join(folder, 'agent-tracker.lmdb')
+    writePredecessorCentralDatabase(path, predecessorCentralHistory())
+    const before = readFileSync(path)
+    const holder = await holdPredecessorDatabaseOpen(path)
+    try {
+      const client = fakeClient()
+      const { runtime, startup } = openRuntime(readPluginOptions({ databasePath: path }), folder, createNotifier(client))
+      expect(await runtime).toBeUndefined()
+      await startup
+      expect(client.notices.map((notice) => [notice.kind, notice.level])).toEqual([['log', 'warn'], ['toast', 'warning']])
+      expect(client.notices[1]?.message).toBe(`agent-tracker: tracking is paused — the predecessor's database at the database path is open in process ${String(holder.pid)} (OpenCode with the old plugin?); close it and start OpenCode again to upgrade it.`)
+      expect(readFileSync(path)).toEqual(before)
+      expect(recogniseDatabase(path).kind).toBe('predecessor-central')
+    } finally {
+      await holder.close()
+    }
   })
 })

@@ -1,4 +1,4 @@
-import type { Tracker } from '@agent-tracker/node-host'
+import type { Tracker, UpgradeOutcome } from '@agent-tracker/node-host'
 import type { Notifier } from './notifier.js'
 import type { PluginSettings } from './options.js'
 import { inPluginTerms } from './plugin-errors.js'
@@ -20,7 +20,14 @@ export interface OpeningRuntime {
 export function openRuntime(settings: PluginSettings, project: string, notifier: Notifier): OpeningRuntime {
   const runtime = (async (): Promise<Tracker | undefined> => {
     try {
-      const { openTracker } = await import('@agent-tracker/node-host')
+      const { openTracker, upgradePredecessorDatabase } = await import('@agent-tracker/node-host')
+      if (settings.upgradeOnStart) {
+        const stopped = upgradeNotice(await upgradePredecessorDatabase({ databasePath: settings.databasePath, ...(settings.maxDatabaseSize === undefined ? {} : { maxDatabaseSize: settings.maxDatabaseSize }), waitMs: UPGRADE_WAIT_MS }), notifier)
+        if (stopped !== undefined) {
+          pausedNotice(notifier, stopped)
+          return undefined
+        }
+      }
       return openTracker({
         project,
         databasePath: settings.databasePath,
@@ -49,6 +56,35 @@ export function openRuntime(settings: PluginSettings, project: string, notifier:
     setTimeout(() => void prepareProject(opened, notifier).finally(done), 0).unref()
   }))
   return { runtime, startup }
+}
+
+/** How long a start waits for another OpenCode that is upgrading the predecessor's database. */
+const UPGRADE_WAIT_MS = 120_000
+
+/**
+ * Tells the user what an upgrade on start did (one toast and one log line when it upgraded), and
+ * returns why tracking must pause when the predecessor's database is still at the path.
+ */
+function upgradeNotice(outcome: UpgradeOutcome, notifier: Notifier): string | undefined {
+  switch (outcome.status) {
+    case 'upgraded': {
+      const { report, plan } = outcome
+      const message = `agent-tracker: upgraded the predecessor's database to agent-tracker's, ${String(report.migrated)} record(s) imported; the old one is kept as ${plan.backup}.`
+      notifier.log('info', report.errors.length === 0 ? message : `${message} ${String(report.errors.length)} entr${report.errors.length === 1 ? 'y' : 'ies'} could not be read: ${report.errors.map((issue) => `${issue.position ?? ''} ${issue.message}`.trim()).join('; ')}`)
+      notifier.toast(message, 'success')
+      return undefined
+    }
+    case 'in-use':
+      return `the predecessor's database at the database path is open in process ${outcome.pids.join(', ')} (OpenCode with the old plugin?); close it and start OpenCode again to upgrade it.`
+    case 'busy':
+      return `process ${String(outcome.pid)} is still upgrading the predecessor's database; tracking starts with the next session.`
+    case 'failed':
+      return `upgrading the predecessor's database failed, and it is still at the database path, unchanged: ${outcome.report.errors.map((issue) => issue.message).join('; ')}. Run agent-tracker upgrade to see more.`
+    case 'error':
+      return `upgrading the predecessor's database stopped (${outcome.message}); it is still at the database path. Run agent-tracker upgrade to see more.`
+    default:
+      return undefined
+  }
 }
 
 /** Tells the user, once, that tracking is paused and why. */

@@ -6,21 +6,21 @@ describe('readPluginOptions', () => {
   it('applies defaults', () => {
     expect(readPluginOptions(undefined, {})).toEqual({
       databasePath: undefined, maxDatabaseSize: undefined, identity: 'agent+model', rules: DEFAULT_RULES,
-      enforceHalt: 'block', envProtection: true, protection: expect.objectContaining({ patterns: DEFAULT_PROTECTED_FILES }) as unknown, exportStatusFile: 'existing', migrateOnStart: true, flush: {},
+      enforceHalt: 'block', envProtection: true, protection: expect.objectContaining({ patterns: DEFAULT_PROTECTED_FILES }) as unknown, exportStatusFile: 'existing', migrateOnStart: true, upgradeOnStart: true, flush: {},
     })
   })
 
   it('reads every option, booleans included', () => {
     expect(readPluginOptions({
       databasePath: '~/t.lmdb', maxDatabaseSize: 1048576, identity: 'agent', rules: { experience: { push: 5 } },
-      enforceHalt: 'warn', envProtection: false, exportStatusFile: false, migrateOnStart: false, flush: { maxPending: 50, maxAgeMs: false },
-    })).toMatchObject({ databasePath: '~/t.lmdb', maxDatabaseSize: 1048576, identity: 'agent', enforceHalt: 'warn', envProtection: false, exportStatusFile: 'off', migrateOnStart: false, flush: { maxPending: 50, maxAgeMs: false } })
+      enforceHalt: 'warn', envProtection: false, exportStatusFile: false, migrateOnStart: false, upgradeOnStart: false, flush: { maxPending: 50, maxAgeMs: false },
+    })).toMatchObject({ databasePath: '~/t.lmdb', maxDatabaseSize: 1048576, identity: 'agent', enforceHalt: 'warn', envProtection: false, exportStatusFile: 'off', migrateOnStart: false, upgradeOnStart: false, flush: { maxPending: 50, maxAgeMs: false } })
     expect(readPluginOptions({ enforceHalt: false, exportStatusFile: 'always' })).toMatchObject({ enforceHalt: 'off', exportStatusFile: 'always' })
     expect(readPluginOptions({ protectedFiles: ['*.pem'] }, { AGENT_TRACKER_PROTECTED_FILES: 'id_rsa*' }).protection.patterns).toEqual([...DEFAULT_PROTECTED_FILES, '*.pem', 'id_rsa*'])
   })
 
   it.each([
-    [{ databasePth: 'x' }, 'Unknown agent-tracker option "databasePth"; known options are databasePath, maxDatabaseSize, identity, rules, enforceHalt, envProtection, protectedFiles, exportStatusFile, migrateOnStart, flush.'],
+    [{ databasePth: 'x' }, 'Unknown agent-tracker option "databasePth"; known options are databasePath, maxDatabaseSize, identity, rules, enforceHalt, envProtection, protectedFiles, exportStatusFile, migrateOnStart, upgradeOnStart, flush.'],
     [{ protectedFiles: '*.pem' }, 'Invalid agent-tracker option protectedFiles: "*.pem"; accepted: an array of file name or path globs, e.g. ["*.pem", "id_rsa*", "!.env.test"].'],
     [{ protectedFiles: ['*.pem', 7] }, 'Invalid protected file pattern 7: give a file name or path glob such as "*.pem" or "config/secrets.json", or "!name" to un-protect one.'],
     [{ maxDatabaseSize: 10 }, 'Invalid maxDatabaseSize 10: accepted is a whole number of bytes from 1048576 (1 MiB) to 2147483648 (2 GiB)'],

@@ -19,10 +19,12 @@ export interface PluginSettings {
   readonly protection: ProtectedFiles
   readonly exportStatusFile: StatusExportMode
   readonly migrateOnStart: boolean
+  /** Replace the predecessor's central database at the path with agent-tracker's on start (see `agent-tracker upgrade`). */
+  readonly upgradeOnStart: boolean
   readonly flush: WriteBufferOptions
 }
 
-const KNOWN = ['databasePath', 'maxDatabaseSize', 'identity', 'rules', 'enforceHalt', 'envProtection', 'protectedFiles', 'exportStatusFile', 'migrateOnStart', 'flush'] as const
+const KNOWN = ['databasePath', 'maxDatabaseSize', 'identity', 'rules', 'enforceHalt', 'envProtection', 'protectedFiles', 'exportStatusFile', 'migrateOnStart', 'upgradeOnStart', 'flush'] as const
 
 /** An option that cannot be used; the message names it, its value and what is accepted. */
 export class InvalidPluginOptionError extends Error {
@@ -63,6 +65,7 @@ export function readPluginOptions(input: unknown, env: Readonly<Record<string, s
     }),
     exportStatusFile: boolean(given, 'exportStatusFile', { true: 'existing', false: 'off' }, ['existing', 'always', 'off'], 'existing'),
     migrateOnStart: oneOf(given, 'migrateOnStart', [true, false], true),
+    upgradeOnStart: oneOf(given, 'upgradeOnStart', [true, false], true),
     flush: wrap('flush', () => {
       const flush: unknown = given.flush ?? {}
       if (typeof flush !== 'object' || flush === null || Array.isArray(flush)) throw invalid('flush', flush, 'an object like {"maxPending": 1000, "maxAgeMs": 30000}')

@@ -18,6 +18,12 @@ export function inPluginTerms(error: unknown): string {
 }
 
 function fixFor(error: unknown): string | undefined {
+  if (isLmdbStoreError(error, 'NOT_AGENT_TRACKER_DATABASE')) {
+    const { kind } = error.details.format
+    return kind === 'predecessor-central'
+      ? 'Turn the upgradeOnStart option back on, or run agent-tracker upgrade, to move it aside and import everything it holds; or set databasePath to another file.'
+      : 'Move it aside, or set the databasePath option to another file.'
+  }
   if (isLmdbStoreError(error, 'DATABASE_FULL')) {
     const { limitBytes, maximumBytes } = error.details
     return limitBytes >= maximumBytes

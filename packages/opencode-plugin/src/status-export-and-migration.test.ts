@@ -51,14 +51,14 @@ describe('the status file and legacy data of the project', () => {
     writeFileSync(join(project, '.journal', 'communication.json'), JSON.stringify([
       { commit: 'a1b2c3d', timestamp: '2026-02-20T10:11:00Z', task: 'add cart', agent_grade: 'good', user_grade: 'excellence' },
     ]))
-    writeFileSync(join(project, '.journal', '2026-02-21.md'), '# Journal - 2026-02-21\n\n## 09:00\n- **Outcome**: no task line\n')
+    writeFileSync(join(project, '.journal', '2026-02-21.md'), '# Journal - 2026-02-21\n\n## Morning\n- **Outcome**: an entry without a time\n')
     mkdirSync(join(project, '.agent'))
     writeFileSync(join(project, '.agent', 'status.json'), JSON.stringify({ agent_name: 'build', skill_points: 3, experience_points: 12.5, total_commits: 2, total_bugs: 1, halted: false, communication_score: 71 }))
     const plugin = await startPlugin({ project, waitForStartup: false })
     await plugin.chat('ses_1')
     await plugin.tool('ses_1', 'read', { filePath: 'README.md' })
     await plugin.tracking.startup
-    const problem = { kind: 'log', level: 'warn', message: expect.stringMatching(new RegExp(`^agent-tracker migration: ${join(project, '.journal', '2026-02-21.md')} \\(line \\d+\\): the 09:00 entry has no "- \\*\\*Task\\*\\*:" line$`)) as string }
+    const problem = { kind: 'log', level: 'warn', message: expect.stringMatching(new RegExp(`^agent-tracker migration: ${join(project, '.journal', '2026-02-21.md')} \\(lines 3-4\\): the heading has no "HH:MM" time, so this entry was not imported`)) as string }
     expect(plugin.notices).toContainEqual({ kind: 'toast', level: 'success', message: 'Migrated 4 legacy record(s) of this project into the central database.' })
     expect(plugin.notices).toContainEqual(problem)
     await plugin.dispose()

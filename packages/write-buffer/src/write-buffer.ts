@@ -10,10 +10,14 @@ import type {
   MigrationRecord,
   ProjectProfile,
   ProjectRecord,
+  Reattribution,
+  ReattributeResult,
   RecordBatch,
   RecordKey,
   RecordQuery,
   ScoringRules,
+  SetupImportResult,
+  SetupRecord,
   TrackerStore,
 } from '@agent-tracker/core'
 import { TrackerError, validateFact } from '@agent-tracker/core'
@@ -163,6 +167,25 @@ export class WriteBuffer implements TrackerStore {
   async importRecords(batch: RecordBatch): Promise<ImportResult> {
     await this.#flushBeforeDirectWrite('importing')
     return this.#inner.importRecords(batch)
+  }
+
+  /**
+   * Flushes, then imports the setups into the wrapped store, which combines their scores with the
+   * stored ones (pending facts on them must be stored first, or they would apply twice).
+   * @throws {Error} when the flush before the import fails; nothing is imported then.
+   */
+  async importSetups(source: string, setups: readonly SetupRecord[]): Promise<SetupImportResult> {
+    await this.#flushBeforeDirectWrite('importing setups')
+    return this.#inner.importSetups(source, setups)
+  }
+
+  /**
+   * Flushes, then moves the records in the wrapped store, so no pending fact lands on the old setup afterwards.
+   * @throws {Error} when the flush before the move fails; nothing moves then.
+   */
+  async reattribute(move: Reattribution): Promise<ReattributeResult> {
+    await this.#flushBeforeDirectWrite('moving records to another setup')
+    return this.#inner.reattribute(move)
   }
 
   /**

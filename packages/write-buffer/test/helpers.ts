@@ -34,6 +34,8 @@ export function instrument<S extends TrackerStore>(inner: S): InstrumentedStore<
     readFactLog: inner.readFactLog.bind(inner),
     lastFactSeq: inner.lastFactSeq.bind(inner),
     importRecords: inner.importRecords.bind(inner),
+    importSetups: inner.importSetups.bind(inner),
+    reattribute: inner.reattribute.bind(inner),
     saveProjectProfile: inner.saveProjectProfile.bind(inner),
     schemaVersion: inner.schemaVersion.bind(inner),
     recordMigration: inner.recordMigration.bind(inner),

@@ -1,14 +1,16 @@
 import { accessSync, constants, existsSync, readFileSync, statSync, statfsSync } from 'node:fs'
-import { dirname, join, relative } from 'node:path'
-import type { RollupCheck } from '@agent-tracker/core'
+import { dirname, join, relative, resolve } from 'node:path'
+import type { MigrationRecord, RollupCheck } from '@agent-tracker/core'
 import { SCHEMA_VERSION, checkRollups } from '@agent-tracker/core'
 import type { DeepCheck } from '@agent-tracker/lmdb-store'
-import { checkDataFile, clearDamage, damageMark, deepCheck, formatBytes, locateDataFile, markDamaged } from '@agent-tracker/lmdb-store'
-import { detectLegacy, hasLegacyData } from '@agent-tracker/migrate'
+import { checkDataFile, clearDamage, damageMark, deepCheck, describeDatabaseFormat, formatBytes, locateDataFile, markDamaged, recogniseDatabase } from '@agent-tracker/lmdb-store'
+import type { FolderLegacyStatus } from '@agent-tracker/migrate'
+import { folderLegacyStatus } from '@agent-tracker/migrate'
 import { DATABASE_PATH_VARIABLE, PROTECTED_FILES_VARIABLE, ProtectedFileIndex, locateDatabase, resolveProtectedFiles } from '@agent-tracker/node-host'
 import { EXIT } from '../cli-error.js'
-import { describeFailure } from '../describe-failure.js'
+import { describeFailure, notOursAdvice } from '../describe-failure.js'
 import type { CommandContext } from '../context.js'
+import { when } from '../format.js'
 import { agentSessionOfIo } from '../io.js'
 import { PLUGIN_NAME } from './init.js'
 
@@ -25,11 +27,11 @@ const LOW_DISK_BYTES = 1024 * 1024
 const DRIFT_SHOWN = 20
 
 /**
- * `doctor`: where the database is, how full, which schema, who reads it, what legacy data waits,
- * which files the guard protects here, and whether grades given here would count; with `check`,
- * also recomputes the day rollups from the records and the fact log and reports drift.
+ * `doctor [folder]`: where the database is, what it is, how full, which schema, who reads it, what
+ * legacy data waits, which files the guard protects in the folder, and whether grades given here would count;
+ * with `check`, also recomputes the day rollups from the records and the fact log and reports drift.
  */
-export async function doctorCommand(ctx: CommandContext, options: { check?: boolean; deep?: boolean } = {}): Promise<number> {
+export async function doctorCommand(ctx: CommandContext, folder?: string, options: { check?: boolean; deep?: boolean } = {}): Promise<number> {
   const checks: Check[] = []
   let path: string
   try {
@@ -46,32 +48,41 @@ export async function doctorCommand(ctx: CommandContext, options: { check?: bool
   const damage = damageMark(path)
   if (damage !== undefined) checks.push({ name: 'Damage', ok: false, detail: `found damaged (${damage.at}): ${damage.problem}. Writes are refused until doctor --deep finds it intact: restore a backup (merge undo points are kept in ${path}.undo), or move the file aside.` })
   const file = checkDataFile(dataFile)
+  const format = recogniseDatabase(path)
+  let migrations: MigrationRecord[] = []
   if (!file.ok) {
     checks.push({ name: 'File', ok: false, detail: `${dataFile} is unreadable: ${file.problem}` })
   } else if (!file.exists) {
     checks.push({ name: 'File', ok: true, detail: 'not created yet (it is created on the first write)' })
+  } else if (format.kind !== 'agent-tracker') {
+    checks.push({ name: 'File', ok: true, detail: `${formatBytes(statSync(dataFile).size)} on disk` })
+    const usable = format.kind === 'empty'
+    checks.push({ name: 'Format', ok: usable, detail: usable ? `${describeDatabaseFormat(format)}; it is set up as an agent-tracker database on the first write` : notOursAdvice(path, format) })
   } else {
     checks.push({ name: 'File', ok: true, detail: `${formatBytes(statSync(dataFile).size)} on disk` })
     checks.push(writableCheck(dataFile))
     try {
-      const info = ctx.openStore('read').info()
+      const store = ctx.openStore('read')
+      const info = store.info()
+      checks.push({ name: 'Format', ok: true, detail: `agent-tracker database, schema version ${String(info.schemaVersion)}` })
       const share = info.usedBytes / info.maxDatabaseSize
       checks.push({ name: 'Size', ok: share < 0.9, detail: `${formatBytes(info.usedBytes)} used of the ${formatBytes(info.maxDatabaseSize)} limit (${(share * 100).toFixed(1)}%)${share >= 0.9 ? ' — raise the limit soon (--max-size here, maxDatabaseSize in the plugin options)' : ''}` })
       checks.push({ name: 'Schema', ok: info.schemaVersion <= SCHEMA_VERSION, detail: `version ${String(info.schemaVersion)} (this release reads ${String(SCHEMA_VERSION)})` })
       checks.push({ name: 'Readers', ok: info.readers < info.maxReaders, detail: `${String(info.readers)} of ${String(info.maxReaders)} reader slots in use` })
       checks.push({ name: 'Records', ok: true, detail: Object.entries(info.records).map(([name, count]) => `${String(count)} ${name}`).join(', ') })
+      migrations = await store.listMigrations()
+      checks.push({ name: 'Migrations', ok: true, detail: describeMigrations(migrations) })
       if (options.check === true) checks.push(await rollupCheck(ctx))
     } catch (error) {
       checks.push({ name: 'Open', ok: false, detail: describeFailure(error).message })
     }
   }
-  const legacy = detectLegacy(ctx.io.cwd)
-  const found = [legacy.projectDatabase === undefined ? undefined : 'a per-project database', legacy.statusFile === undefined ? undefined : '.agent/status.json', legacy.communicationFile === undefined ? undefined : '.journal/communication.json', legacy.journalFiles.length === 0 ? undefined : `${String(legacy.journalFiles.length)} journal file(s)`].filter((part) => part !== undefined)
-  checks.push({ name: 'Legacy', ok: true, detail: hasLegacyData(legacy) ? `found in ${ctx.io.cwd}: ${found.join(', ')} — run agent-tracker migrate` : `none in ${ctx.io.cwd}` })
+  const project = resolve(ctx.io.cwd, folder ?? '.')
+  checks.push({ name: 'Legacy', ok: true, detail: describeLegacy(folderLegacyStatus(project, migrations)) })
   const configs = [join(ctx.io.cwd, 'opencode.json'), join(ctx.io.cwd, 'opencode.jsonc'), join(ctx.io.homeDir, '.config', 'opencode', 'opencode.json'), join(ctx.io.homeDir, '.config', 'opencode', 'opencode.jsonc')]
   const configured = configs.filter((config) => existsSync(config) && readFileSync(config, 'utf8').includes(PLUGIN_NAME))
   checks.push({ name: 'Plugin', ok: true, detail: configured.length > 0 ? `configured in ${configured.join(', ')}` : 'not configured here or globally — run agent-tracker init' })
-  checks.push(protectionCheck(ctx))
+  checks.push(protectionCheck(ctx, project))
   const session = agentSessionOfIo(ctx.io)
   checks.push({ name: 'Grades', ok: true, detail: session === undefined ? 'given here at a terminal, they count as yours (cli-terminal)' : `this runs inside an agent session (${session.evidence}): grades given here are recorded as cli-script and do not count` })
   return report(ctx, checks)
@@ -123,16 +134,43 @@ async function rollupCheck(ctx: CommandContext): Promise<Check & { readonly drif
   return { name: 'Rollups', ok: false, detail: `${counted}: ${String(drift.length)} number(s) drifted${lines.join('')}${more}`, drift }
 }
 
-/** Which files the hosts' guard protects (defaults and `AGENT_TRACKER_PROTECTED_FILES`), and which of them this folder holds. */
-function protectionCheck(ctx: CommandContext): Check {
+/** Which files the hosts' guard protects (defaults and `AGENT_TRACKER_PROTECTED_FILES`), and which of them `folder` holds. */
+function protectionCheck(ctx: CommandContext, folder: string): Check {
   try {
     const protection = resolveProtectedFiles([], ctx.io.env)
-    const files = new ProtectedFileIndex(ctx.io.cwd, protection, { maxEntries: 50_000 }).filesUnder(ctx.io.cwd)
-    const here = files === undefined ? 'too many files here to list them' : files.length === 0 ? `none in ${ctx.io.cwd}` : `${String(files.length)} in ${ctx.io.cwd}: ${files.slice(0, 5).map((file) => relative(ctx.io.cwd, file)).join(', ')}${files.length > 5 ? ', …' : ''}`
+    const files = new ProtectedFileIndex(folder, protection, { maxEntries: 50_000 }).filesUnder(folder)
+    const here = files === undefined ? 'too many files here to list them' : files.length === 0 ? `none in ${folder}` : `${String(files.length)} in ${folder}: ${files.slice(0, 5).map((file) => relative(folder, file)).join(', ')}${files.length > 5 ? ', …' : ''}`
     return { name: 'Secrets', ok: true, detail: `${protection.patterns.join(' ')} (more with ${PROTECTED_FILES_VARIABLE} or the plugin's protectedFiles); ${here}` }
   } catch (error) {
     return { name: 'Secrets', ok: false, detail: `${PROTECTED_FILES_VARIABLE}: ${describeFailure(error).message}` }
   }
+}
+
+/** How many migrations ran, and the zones their zone-less times were read in. */
+function describeMigrations(migrations: readonly MigrationRecord[]): string {
+  if (migrations.length === 0) return 'none recorded'
+  const zones = [...new Set(migrations.flatMap((record) => (record.timeZone === undefined ? [] : [record.timeZone])))]
+  const latest = migrations.at(-1)
+  const last = latest === undefined ? '' : `; latest: ${latest.kind} of ${latest.source} on ${when(latest.at)}`
+  return `${String(migrations.length)} recorded${zones.length === 0 ? '' : `; times without a zone read as ${zones.join(', ')}`}${last}`
+}
+
+/** What a folder's legacy data is, and whether it was migrated. */
+function describeLegacy(status: FolderLegacyStatus): string {
+  const own = status.ownStatusExport ? ' (.agent/status.json is agent-tracker\'s own export)' : ''
+  if (status.sources.length === 0) return `none in ${status.folder}${own}`
+  const parts = status.sources.map((source) => {
+    const what = source.kind === 'project-database' ? 'its per-project database' : `${String(source.found.length)} legacy file(s)`
+    const run = source.migration
+    if (run === undefined) return `${what}: not migrated yet — run agent-tracker migrate ${status.folder}`
+    const by = run.migratedBy === undefined ? '' : ` by ${run.migratedBy}`
+    const zone = run.timeZone === undefined ? '' : `, times without a zone read as ${run.timeZone}`
+    const setup = run.setup === undefined ? '' : `, under the setup ${run.setup}`
+    const changed = source.changedSince.length === 0 ? '' : `; ${String(source.changedSince.length)} changed since — run agent-tracker migrate ${status.folder} to look at them again`
+    const issues = run.errors === 0 ? '' : ` with ${String(run.errors)} issue(s)`
+    return `${source.found.length === 0 ? `${what} (gone now)` : what}: migrated${by} on ${when(run.at)}${issues}${setup}${zone}${changed}`
+  })
+  return `${status.folder}${own}: ${parts.join('; ')}`
 }
 
 function report(ctx: CommandContext, checks: readonly Check[]): number {

@@ -1,12 +1,14 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import type { AgentState } from '@agent-tracker/core'
 import type { LmdbStore } from '@agent-tracker/lmdb-store'
 import { openLmdbStore, restoreBackup } from '@agent-tracker/lmdb-store'
-import type { MergeReport } from '@agent-tracker/migrate'
+import type { MergeReport, MigrationReport } from '@agent-tracker/migrate'
 import { mergeDatabase } from '@agent-tracker/migrate'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
+import { score } from '../format.js'
 
 /** An undo point: the database as it was before a merge, and how far its fact log reached after it. */
 interface UndoPoint {
@@ -26,11 +28,11 @@ const SHOWN = 20
  * compact backup) that `merge --undo <id>` restores; `--dry-run` merges into a scratch copy and
  * changes nothing.
  */
-export async function mergeCommand(ctx: CommandContext, other: string, options: { dryRun?: boolean } = {}): Promise<number> {
+export async function mergeCommand(ctx: CommandContext, other: string, options: { dryRun?: boolean; timezone?: string } = {}): Promise<number> {
   const store = ctx.openStore('write')
   const source = resolve(ctx.io.cwd, other)
   if (source === store.path) throw new CliError('SAME_DATABASE', `${source} is the database being merged into; give another one.`, EXIT.usage)
-  if (options.dryRun === true) return dryRun(ctx, store, source)
+  if (options.dryRun === true) return dryRun(ctx, store, source, options.timezone)
   const at = new Date()
   const stamp = `merge-${at.toISOString().replace(/[-:]/g, '').replace('.', '-')}`
   let id = stamp
@@ -38,11 +40,12 @@ export async function mergeCommand(ctx: CommandContext, other: string, options: 
   const folder = join(undoFolder(store.path), id)
   mkdirSync(folder, { recursive: true })
   await store.backup(join(folder, 'before.lmdb'))
-  const report = await runMerge(ctx, store, source)
+  const report = await runMerge(ctx, store, source, options.timezone)
   const point: UndoPoint = { id, source, at: at.toISOString(), factSeqAfter: await store.lastFactSeq() }
   writeFileSync(join(folder, 'undo.json'), `${JSON.stringify(point, null, 2)}\n`)
   ctx.print({ source, undo: id, ...report }, () => [
     `Merged ${source}: ${String(report.facts.applied)} fact(s) applied (${String(report.facts.repeats)} already here), ${String(report.migrated - report.facts.applied)} record(s) added.`,
+    ...combinedLines(report),
     ...refusals(ctx, report),
     `Undo with: agent-tracker merge --undo ${id}`,
   ].join('\n'))
@@ -73,7 +76,7 @@ export async function undoMergeCommand(ctx: CommandContext, id: string, options:
   return EXIT.ok
 }
 
-async function dryRun(ctx: CommandContext, store: LmdbStore, source: string): Promise<number> {
+async function dryRun(ctx: CommandContext, store: LmdbStore, source: string, timezone: string | undefined): Promise<number> {
   const scratch = mkdtempSync(join(tmpdir(), 'agent-tracker-dry-run-'))
   try {
     const copyPath = join(scratch, 'copy.lmdb')
@@ -81,12 +84,13 @@ async function dryRun(ctx: CommandContext, store: LmdbStore, source: string): Pr
     const copy = openLmdbStore({ databasePath: copyPath, maxDatabaseSize: store.maxDatabaseSize, rules: store.rules })
     let report: MergeReport
     try {
-      report = await runMerge(ctx, copy, source)
+      report = await runMerge(ctx, copy, source, timezone)
     } finally {
       await copy.close()
     }
     ctx.print({ source, dryRun: true, ...report }, () => [
       `Dry run, nothing was changed. Merging ${source} would apply ${String(report.facts.applied)} fact(s) (${String(report.facts.repeats)} already here) and add ${String(report.migrated - report.facts.applied)} record(s).`,
+      ...combinedLines(report),
       ...refusals(ctx, report),
     ].join('\n'))
     return report.errors.length > 0 ? EXIT.failure : EXIT.ok
@@ -95,13 +99,21 @@ async function dryRun(ctx: CommandContext, store: LmdbStore, source: string): Pr
   }
 }
 
-async function runMerge(ctx: CommandContext, target: LmdbStore, source: string): Promise<MergeReport> {
+async function runMerge(ctx: CommandContext, target: LmdbStore, source: string, timezone: string | undefined): Promise<MergeReport> {
   const progress = ctx.progress('Merging')
   try {
-    return await mergeDatabase(source, target, { onProgress: (p) => { progress.update(p.processed, p.total) } })
+    return await mergeDatabase(source, target, { ...(timezone === undefined ? {} : { timeZone: timezone }), onProgress: (p) => { progress.update(p.processed, p.total) } })
   } finally {
     progress.stop()
   }
+}
+
+/** The setups whose parts beyond their facts (legacy imports) were added to one already here, and the notes of the merge. */
+function combinedLines(report: MigrationReport): string[] {
+  const combined = report.combined ?? []
+  const lines = combined.length === 0 ? [] : [`${String(combined.length)} setup(s) had scores beyond their facts (legacy imports) that were added to the ones here (before → after):`]
+  for (const { id, before, after } of combined) lines.push(`  ${id}: ${scoreChanges(before, after)}`)
+  return [...lines, ...(report.notes ?? [])]
 }
 
 function refusals(ctx: CommandContext, report: MergeReport): string[] {
@@ -114,4 +126,28 @@ function refusals(ctx: CommandContext, report: MergeReport): string[] {
 /** Where the undo points of merges into the database at `path` are kept: beside it. */
 function undoFolder(path: string): string {
   return `${path}.undo`
+}
+
+/** The lines that say what a merge (or an import of the predecessor's database) did. */
+export function describeMerge(ctx: CommandContext, source: string, report: MigrationReport): string {
+  const combined = report.combined ?? []
+  const lines = [`Merged ${source}: ${String(report.migrated)} record(s) added, ${String(report.skipped)} already present.`]
+  if (combined.length > 0) {
+    lines.push(`${String(combined.length)} setup(s) were in both databases; their scores were added together (before → after):`)
+    for (const { id, before, after } of combined) lines.push(`  ${id}: ${scoreChanges(before, after)}`)
+  }
+  for (const note of report.notes ?? []) lines.push(note)
+  for (const error of report.errors) lines.push(ctx.colours.red(`  ${error.position === undefined ? '' : `${error.position}: `}${error.message}`))
+  return lines.join('\n')
+}
+
+/** `commits 3 → 5, bugs 1 → 2, …`: the counters and scores a combination changed. */
+export function scoreChanges(before: AgentState, after: AgentState): string {
+  const fields: [string, (state: AgentState) => number, (value: number) => string][] = [
+    ['commits', (s) => s.commits, String], ['bugs', (s) => s.bugs, String], ['pushes', (s) => s.pushes, String],
+    ['grades', (s) => s.agentGrades.count + s.userGrades.count, String], ['tool calls', (s) => s.toolCalls, String],
+    ['SP', (s) => s.skillPoints, score], ['XP', (s) => s.experience, score], ['CS', (s) => s.communication, score],
+  ]
+  const changed = fields.filter(([, read]) => read(before) !== read(after)).map(([name, read, show]) => `${name} ${show(read(before))} → ${show(read(after))}`)
+  return changed.length === 0 ? 'no change' : changed.join(', ')
 }

@@ -30,6 +30,11 @@ export interface SetupRecord {
   readonly haltedAt?: string
   /** When the setup was last reinstated after a halt, if ever. */
   readonly reinstatedAt?: string
+  /**
+   * Scores imported from other databases (legacy files, another machine's database), by source:
+   * each source's part of `state`, so a later import of the same source adds only what changed.
+   */
+  readonly imports?: Readonly<Record<string, AgentState>>
 }
 
 /** A commit made by a setup. Key: `[project, hash]`. */
@@ -117,6 +122,8 @@ export interface ActivityRecord {
   readonly actions: string
   readonly outcome: string
   readonly decisions: string
+  /** Text that fits none of the fields above (e.g. from a legacy journal), kept as written. */
+  readonly notes?: string
 }
 
 /** Count, sum and sum of squares of grades: what means and spreads need. */

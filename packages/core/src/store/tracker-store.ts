@@ -1,7 +1,8 @@
 import type { CommitRef } from './commit-ref.js'
 import type { Fact } from '../facts/facts.js'
 import type { ProjectProfile } from '../projects/project-profile.js'
-import type { CollectionName, CollectionRecords, ProjectRecord, RecordKey } from './records.js'
+import type { AgentState } from '../scoring/agent-state.js'
+import type { CollectionName, CollectionRecords, ProjectRecord, RecordKey, SetupRecord } from './records.js'
 import type { ScoringRules } from '../scoring/rules.js'
 
 /** A filter over one collection; every field is optional. */
@@ -80,12 +81,52 @@ export interface ImportResult {
 export interface MigrationRecord {
   /** Stable id of the source, e.g. `project-db:/home/me/app`. */
   readonly id: string
-  readonly kind: 'project-database' | 'legacy-files' | 'merge'
+  readonly kind: 'project-database' | 'legacy-files' | 'merge' | 'upgrade'
   readonly source: string
   readonly at: string
   readonly migrated: number
   readonly skipped: number
   readonly errors: number
+  /** The time zone that times written without one were read in (an IANA name or `UTC±hh:mm`). */
+  readonly timeZone?: string
+  /** Legacy files: the setup they were imported under. */
+  readonly setup?: string
+  /** Setups present before whose scores this source added to. */
+  readonly combinedSetups?: readonly string[]
+  /** The program that ran the migration, when it was not agent-tracker (e.g. its predecessor). */
+  readonly migratedBy?: string
+}
+
+/** What {@link TrackerStore.importSetups} did with each setup. */
+export interface SetupImportResult {
+  /** Setups the store lacked, now written. */
+  readonly written: number
+  /** Setups the store had, with the source's scores added: before and after. */
+  readonly combined: readonly { readonly id: string; readonly before: AgentState; readonly after: AgentState }[]
+  /** Setups whose every score from this source the store already had. */
+  readonly skipped: number
+}
+
+/** Which records {@link TrackerStore.reattribute} moves. */
+export interface Reattribution {
+  /** The setup the records were imported under. */
+  readonly from: string
+  /** The setup they belong to. */
+  readonly to: string
+  /** Only records of this project move. */
+  readonly project: string
+  /** The import source whose part of `from`'s scores moves with them (see `SetupRecord.imports`). */
+  readonly source: string
+}
+
+/** What {@link TrackerStore.reattribute} did. */
+export interface ReattributeResult {
+  /** Records now under the new setup. */
+  readonly moved: number
+  /** Records the new setup already had; the copies under the old one were dropped. */
+  readonly dropped: number
+  /** True when the old setup was left with nothing and removed. */
+  readonly removedSetup: boolean
 }
 
 /**
@@ -136,6 +177,20 @@ export interface TrackerStore {
   scan<C extends CollectionName>(collection: C): AsyncIterable<CollectionRecords[C]>
   /** Writes records whose key is absent; never overwrites. Atomic. */
   importRecords(batch: RecordBatch): Promise<ImportResult>
+  /**
+   * Adds setups another database reports (`source` names it, e.g. `merge:/path`): a setup the
+   * store lacks is written; one it has gets the source's scores added (see `combineSetup`), once —
+   * importing the same source again adds only what changed there. Atomic.
+   */
+  importSetups(source: string, setups: readonly SetupRecord[]): Promise<SetupImportResult>
+  /**
+   * Moves what one import put under the wrong setup to the right one, in one atomic write: every
+   * record of `from` in `project` is re-keyed under `to` (records `to` already has are kept and the
+   * old copies dropped), and `source`'s part of `from`'s scores moves to `to`. `from` is removed
+   * when nothing is left of it.
+   * @throws {TrackerError} INVALID_SETUP_ID for a malformed setup id.
+   */
+  reattribute(move: Reattribution): Promise<ReattributeResult>
   /**
    * Sets a project's profile, creating the project record if needed; every other field of an
    * existing record is kept.

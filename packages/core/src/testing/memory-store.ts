@@ -5,6 +5,9 @@ import { planFacts } from '../planning/plan-facts.js'
 import { planImport } from '../planning/plan-import.js'
 import type { RecordReader } from '../planning/plan-overlay.js'
 import { withProfile } from '../planning/plan-projects.js'
+import type { LoggedReattribution, ReattributionInput } from '../planning/plan-reattribution.js'
+import { REATTRIBUTED_COLLECTIONS, attributedFact, planReattribution } from '../planning/plan-reattribution.js'
+import { planSetupImport } from '../scoring/combine-setups.js'
 import { matchesQuery, normaliseQuery, orderAndLimit } from '../store/record-query.js'
 import type { CollectionName, CollectionRecords, RecordKey } from '../store/records.js'
 import { COLLECTIONS, compareKeys } from '../store/records.js'
@@ -34,6 +37,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SyncTracker
   /** The fact log (sequence number = position + 1) and every logged id with its sequence number. */
   const log: Fact[] = []
   const factIds = new Map<string, number>()
+  /** Reattributions, for reading the log (see `attributedFact`). */
+  const reattributions: LoggedReattribution[] = []
+  // How this store names itself as an import source (see `combineSetup`).
+  const ownSource = `database:memory-${String(Date.now())}-${Math.random().toString(36).slice(2)}`
   let closed = false
 
   const table = (collection: CollectionName): Table => {
@@ -114,7 +121,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SyncTracker
       const end = Math.min(log.length, after + limit)
       for (let seq = after + 1; seq <= end; seq++) {
         const fact = log[seq - 1]
-        if (fact !== undefined) yield { seq, fact: copy(fact) }
+        if (fact !== undefined) yield { seq, fact: attributedFact(copy(fact), seq, reattributions) }
       }
     },
 
@@ -133,6 +140,28 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SyncTracker
         const plan = planImport({ get: getRecord, claimFact: () => true }, batch)
         for (const write of plan.writes) put(write.collection, write.key, write.record)
         return { written: plan.written, skipped: plan.skipped }
+      }),
+
+    importSetups: (source, setups) =>
+      Promise.resolve().then(() => {
+        ensureOpen()
+        const plan = planSetupImport((id) => getRecord('setups', [id]), setups, source, rules, ownSource)
+        for (const record of plan.puts) put('setups', [record.id], record)
+        return copy(plan.result)
+      }),
+
+    reattribute: (move) =>
+      Promise.resolve().then(() => {
+        ensureOpen()
+        const ofFrom = (collection: CollectionName): unknown[] => [...table(collection).values()].map((entry) => entry.record).filter((record) => (record as { setup?: string }).setup === move.from)
+        const inProject = (record: unknown): boolean => (record as { project?: string }).project === move.project
+        const records = Object.fromEntries(REATTRIBUTED_COLLECTIONS.map((c) => [c, ofFrom(c).filter(inProject)])) as unknown as ReattributionInput['records']
+        const fromHasOtherRecords = REATTRIBUTED_COLLECTIONS.some((c) => ofFrom(c).some((record) => !inProject(record)))
+        const plan = planReattribution(move, { records, get: getRecord, fromHasOtherRecords }, rules)
+        for (const { collection, key } of plan.deletes) table(collection).delete(slot(key))
+        for (const write of plan.puts) put(write.collection, write.key, write.record)
+        if (log.length > 0) reattributions.push({ from: move.from, to: move.to, project: move.project, throughSeq: log.length })
+        return plan.result
       }),
 
     saveProjectProfile: (path, profile) =>

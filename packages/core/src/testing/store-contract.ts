@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest'
+import type { AgentState } from '../scoring/agent-state.js'
 import { initialState } from '../scoring/agent-state.js'
 import { applyFacts } from '../scoring/apply-fact.js'
 import { isTrackerError } from '../errors.js'
 import type { Fact } from '../facts/facts.js'
+import { parseSetupId } from '../facts/setup-id.js'
+import type { SetupRecord } from '../store/records.js'
 import { COLLECTIONS } from '../store/records.js'
 import type { ScoringRulesInput } from '../scoring/rules.js'
 import type { TrackerStore } from '../store/tracker-store.js'
 import { REPEAT, SCHEMA_VERSION } from '../store/tracker-store.js'
+import { checkRollups } from '../rollups/check-rollups.js'
+import { NO_GRADES } from '../rollups/usage-rollup.js'
 import { createFactScript } from './fact-script.js'
 
 /** Makes a fresh, empty store for one check; the check closes it. */
@@ -42,6 +47,11 @@ async function expectCode(promise: Promise<unknown>, code: string): Promise<void
   const error = await promise.then(() => undefined, (caught: unknown) => caught)
   expect(error, `expected the call to fail with ${code}`).toBeDefined()
   expect(isTrackerError(error) ? error.code : error).toBe(code)
+}
+
+/** A setup record as another database would hold it. */
+function importedSetup(id: string, state: AgentState): SetupRecord {
+  return { v: 1, id, ...parseSetupId(id), state, firstSeenAt: '2025-12-01T00:00:00.000Z', lastSeenAt: '2025-12-31T00:00:00.000Z' }
 }
 
 /** A mixed, realistic sequence of facts for one setup. */
@@ -398,6 +408,86 @@ export const STORE_CONTRACT_CHECKS: readonly StoreContractCheck[] = [
         expect(await store.importRecords({ commits: [imported, clash] })).toEqual({ written: 0, skipped: 2 })
         expect((await store.get('commits', [PROJECT, '1111aaaa']))?.message).toBe('mine')
         expect((await store.get('commits', [PROJECT, '2222bbbb']))?.message).toBe('imported')
+      }),
+  },
+  {
+    name: 'imports setups from other databases: adds the absent, combines the present once per source',
+    run: (factory) =>
+      withStore(factory, async (store) => {
+        const s = createFactScript({ setup: SETUP, project: PROJECT })
+        await store.applyFacts([s.commit('aaaa0001'), s.bug('user')])
+        const start = initialState(store.rules)
+        const theirs = importedSetup(SETUP, { ...start, skillPoints: 3, experience: 4, communication: 70, commits: 12, bugs: 2, userGrades: { count: 4, sum: 11 } })
+        const first = await store.importSetups('merge:/laptop.lmdb', [theirs, importedSetup(OTHER, { ...start, commits: 1 })])
+        expect(first).toMatchObject({ written: 1, skipped: 0, combined: [{ id: SETUP, before: { commits: 1, bugs: 1 }, after: { commits: 13, bugs: 3 } }] })
+        const combined = await store.get('setups', [SETUP])
+        expect(combined?.state).toMatchObject({ commits: 13, bugs: 3, skillPoints: 2, experience: 5, communication: 70, userGrades: { count: 4, sum: 11 } })
+        expect(await store.importSetups('merge:/laptop.lmdb', [theirs])).toEqual({ written: 0, combined: [], skipped: 1 })
+        expect((await store.get('setups', [SETUP]))?.state).toEqual(combined?.state)
+        await store.importSetups('merge:/laptop.lmdb', [importedSetup(SETUP, { ...theirs.state, commits: 15 })])
+        expect((await store.get('setups', [SETUP]))?.state.commits).toBe(16)
+        expect((await store.get('setups', [OTHER]))?.state.commits).toBe(1)
+      }),
+  },
+  {
+    name: 'moves what an import put under the wrong setup to the right one',
+    run: (factory) =>
+      withStore(factory, async (store) => {
+        const wrong = 'unattributed-shop'
+        const source = `legacy-files:${PROJECT}`
+        const at = '2026-02-23T17:00:00.000Z'
+        const mine = createFactScript({ setup: SETUP, project: PROJECT })
+        await store.applyFacts([mine.commit('bbbb0002'), mine.grade('bbbb0002', { by: 'user', userGrade: 2 })])
+        await store.importRecords({
+          commits: [{ v: 1, project: PROJECT, hash: 'cccc0003', setup: wrong, at, message: 'legacy' }],
+          retrospectives: [
+            { v: 1, setup: wrong, commit: 'cccc0003', project: PROJECT, at, updatedAt: at, userGrade: 5 },
+            { v: 1, setup: wrong, commit: 'bbbb0002', project: PROJECT, at, updatedAt: at, userGrade: 1 },
+          ],
+          activities: [{ v: 1, id: 'legacy-1', setup: wrong, project: PROJECT, at, task: 'journal', actions: '', outcome: '', decisions: '' }],
+        })
+        await store.importSetups(source, [importedSetup(wrong, { ...initialState(store.rules), userGrades: { count: 2, sum: 6 } })])
+        const result = await store.reattribute({ from: wrong, to: SETUP, project: PROJECT, source })
+        expect(result).toEqual({ moved: 3, dropped: 1, removedSetup: true })
+        expect(await store.get('setups', [wrong])).toBeUndefined()
+        expect((await store.get('setups', [SETUP]))?.state.userGrades).toEqual({ count: 3, sum: 8 })
+        expect((await store.find('commits', { setup: SETUP })).map((c) => c.hash).sort()).toEqual(['bbbb0002', 'cccc0003'])
+        expect(await store.find('commits', { setup: wrong })).toEqual([])
+        expect((await store.get('retrospectives', [SETUP, 'bbbb0002']))?.userGrade).toBe(2)
+        expect(await store.find('activities', { setup: SETUP })).toMatchObject([{ id: 'legacy-1', setup: SETUP }])
+        for (const collection of COLLECTIONS) expect((await store.find(collection)).filter((record) => (record as { setup?: string }).setup === wrong)).toEqual([])
+        await expectCode(store.reattribute({ from: wrong, to: 'bad@id', project: PROJECT, source }), 'INVALID_SETUP_ID')
+      }),
+  },
+  {
+    name: 'keeps the day rollups exact across a reattribution, and reads the facts logged before it as the new setup\'s',
+    run: (factory) =>
+      withStore(factory, async (store) => {
+        const wrong = 'unattributed-app'
+        const start = '2026-02-23T09:00:00.000Z'
+        const mine = createFactScript({ setup: SETUP, project: PROJECT, start })
+        const theirs = createFactScript({ setup: wrong, project: PROJECT, start: '2026-02-23T12:00:00.000Z' })
+        const elsewhere = createFactScript({ setup: wrong, project: SECOND, start })
+        await store.applyFacts([mine.commit('dddd0001'), mine.toolCall(), mine.usage({ input: 100 }, 0.5)])
+        await store.applyFacts([theirs.commit('eeee0002'), theirs.toolCall('bash', false), theirs.usage({ input: 50 }, 0.25), theirs.grade('eeee0002', { by: 'user', userGrade: 5 }), elsewhere.toolCall()])
+        const counters = { toolCalls: 7, toolFailures: 0, commands: 0, pushes: 0, messages: 0, tokens: { input: 0, output: 0, reasoning: 0, cacheRead: 0, cacheWrite: 0 }, cost: 1 }
+        // A day an import brought, whose counters no logged fact backs.
+        await store.importRecords({ usage: [{ v: 2, setup: wrong, project: PROJECT, day: '2026-02-20', ...counters, commits: 0, bugs: 0, grades: NO_GRADES, baseline: counters }] })
+        await store.reattribute({ from: wrong, to: SETUP, project: PROJECT, source: `legacy-files:${PROJECT}` })
+        expect((await checkRollups(store)).drift).toEqual([])
+        const days = await store.find('usage', { setup: SETUP, order: 'oldest' })
+        expect(days.map((day) => [day.day, day.commits, day.toolCalls, day.toolFailures, day.messages, day.tokens.input, day.cost, day.grades.user.count, day.baseline?.toolCalls])).toEqual([
+          ['2026-02-20', 0, 7, 0, 0, 0, 1, 0, 7],
+          ['2026-02-23', 2, 2, 1, 2, 150, 0.75, 1, undefined],
+        ])
+        expect((await store.find('usage', { setup: wrong })).map((day) => [day.project, day.toolCalls])).toEqual([[SECOND, 1]])
+        const after = theirs.toolCall()
+        await store.applyFacts([after])
+        const logged = []
+        for await (const entry of store.readFactLog()) logged.push(entry.fact)
+        expect(logged.filter((fact) => fact.project === PROJECT && fact.id !== after.id).every((fact) => fact.setup === SETUP)).toBe(true)
+        expect(logged.filter((fact) => fact.project === SECOND || fact.id === after.id).map((fact) => fact.setup)).toEqual([wrong, wrong])
+        expect((await checkRollups(store)).drift).toEqual([])
       }),
   },
   {

@@ -122,8 +122,17 @@ const STATE = nested({
   toolCalls: count(), toolFailures: count(), commands: count(), agentGrades: TALLY, userGrades: TALLY, messages: count(), tokens: TOKENS, cost: amount(LIMITS.cost),
 })
 
+/** The parts other databases added to a setup, by source: each a state like the setup's own. */
+const IMPORTS: FieldCheck = (value, field, record) => {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(field, value, 'an object of states by source')
+  for (const [source, state] of Object.entries(value as Fields)) {
+    key(LIMITS.keyPartBytes)(source, `${field} key`, record)
+    STATE(state, `${field}.${source}`, record)
+  }
+}
+
 const SHAPES: { readonly [C in CollectionName]: Readonly<Record<string, FieldCheck>> } = {
-  setups: { id: setupId, agent: key(LIMITS.keyPartBytes), provider: optional(NOTE), model: optional(NOTE), state: STATE, firstSeenAt: time, lastSeenAt: time, haltedAt: optional(time), reinstatedAt: optional(time) },
+  setups: { imports: optional(IMPORTS), id: setupId, agent: key(LIMITS.keyPartBytes), provider: optional(NOTE), model: optional(NOTE), state: STATE, firstSeenAt: time, lastSeenAt: time, haltedAt: optional(time), reinstatedAt: optional(time) },
   projects: { path: PROJECT, name: NOTE, firstSeenAt: time, lastSeenAt: time },
   commits: { project: PROJECT, hash: HASH, setup: setupId, at: time, message: NOTE, task: optional(NOTE), session: optional(key(LIMITS.keyPartBytes)) },
   retrospectives: {

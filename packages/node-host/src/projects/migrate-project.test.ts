@@ -44,7 +44,8 @@ describe('migrateProject', () => {
     expect(first).toMatchObject({ folder: project, found: true, issues: [], profile: { language: 'javascript', framework: 'react' } })
     expect(first.database).toMatchObject({ outcome: 'migrated', migrated: 4, skipped: 0, errors: [] })
     expect(first.files).toMatchObject({ outcome: 'migrated', migrated: 3, skipped: 0, errors: [] })
-    expect(await store.get('setups', [LEGACY_SETUP])).toMatchObject({ state: { skillPoints: 3, commits: 2, bugs: 1 } })
+    // Its database's 2 commits and 1 bug, and the commit its journal grades.
+    expect(await store.get('setups', [LEGACY_SETUP])).toMatchObject({ state: { skillPoints: 3, commits: 3, bugs: 1, agentGrades: { count: 1, sum: 2 } } })
     expect(await store.get('retrospectives', [LEGACY_SETUP, 'abc1234'])).toMatchObject({ userGrade: 5, agentGrade: 2 })
     expect((await store.get('projects', [project]))?.profile?.framework).toBe('react')
 
@@ -57,7 +58,8 @@ describe('migrateProject', () => {
     writeFileSync(join(project, '.journal', '2026-02-25.md'), '# Journal - 2026-02-25\n\n## 10:00\n- **Task**: Added later\n')
     const again = await migrateProject(project, store, { setup: LEGACY_SETUP, now: NOW, again: true })
     expect(again.database).toMatchObject({ outcome: 'migrated', migrated: 0, skipped: 4 })
-    expect(again.files).toMatchObject({ outcome: 'migrated', migrated: 1, skipped: 3 })
+    // The three records and the setup's part are there already.
+    expect(again.files).toMatchObject({ outcome: 'migrated', migrated: 1, skipped: 4 })
     expect((await store.find('activities')).map((activity) => activity.task)).toEqual(['Added later'])
   })
 
@@ -65,7 +67,8 @@ describe('migrateProject', () => {
     const project = projectWith({ '.journal/communication.json': JSON.stringify([RETROSPECTIVE, UNGRADED]) })
     const store = centralStore()
     const first = await migrateProject(project, store, { setup: 'build' })
-    expect(first.files).toMatchObject({ outcome: 'migrated', migrated: 3 })
+    // The retrospective, its commit and grade event, and the setup they belong to.
+    expect(first.files).toMatchObject({ outcome: 'migrated', migrated: 4 })
     expect(first.issues).toEqual([expect.objectContaining({ source: join(project, '.journal', 'communication.json'), message: 'missing field "user_grade"' })])
     writeFileSync(join(project, '.journal', 'communication.json'), JSON.stringify([RETROSPECTIVE, { ...UNGRADED, user_grade: 'good' }]))
     const second = await migrateProject(project, store, { setup: 'build' })

@@ -2,12 +2,14 @@ import { resolve } from 'node:path'
 import type { MigrationRecord, ProjectProfile, TrackerStore } from '@agent-tracker/core'
 import type { MigrationIssue, MigrationProgress, MigrationReport } from '@agent-tracker/migrate'
 import { detectLegacy, hasLegacyData, importLegacyFiles, migrateProjectDatabase, migrationId } from '@agent-tracker/migrate'
-import { exportedStatusSetup } from '../tracker/status-export.js'
 import { refreshProjectProfile } from './project-profile.js'
 
 /** Options of {@link migrateProject}. */
 export interface MigrateProjectOptions {
-  /** The setup legacy journal files belong to; default the one `.agent/status.json` names, else `build`. */
+  /**
+   * The setup legacy journal files belong to; default the one `.agent/status.json` names, else a
+   * visible `unattributed-<folder>` setup that a later migration with the right setup moves.
+   */
   readonly setup?: string | undefined
   /** Run even the migrations that finished before (to pick up legacy files added since); default false. */
   readonly again?: boolean | undefined
@@ -15,6 +17,8 @@ export interface MigrateProjectOptions {
   readonly onProgress?: ((progress: MigrationProgress) => void) | undefined
   /** The current time, for migration records and the profile; default now. */
   readonly now?: (() => Date) | undefined
+  /** The zone legacy times written without one are read in (IANA name or offset); default the machine's. */
+  readonly timeZone?: string | undefined
 }
 
 /** What became of one kind of legacy data in a project folder. */
@@ -50,7 +54,7 @@ const NOTHING: MigrationReport = { migrated: 0, skipped: 0, errors: [] }
  * detects what is there, imports the per-project database and the legacy files — each only once:
  * a kind whose earlier run finished without problems is not repeated — and stores the project's
  * profile when the folder holds legacy data or the project is known already. A `.agent/status.json`
- * this tracker wrote itself is no legacy agent: its files belong to the setup it names. Additive
+ * this tracker wrote itself is no legacy agent (see `importLegacyFiles`). Additive
  * and idempotent; never throws (every problem is an issue) and never deletes anything.
  */
 export async function migrateProject(folder: string, store: TrackerStore, options: MigrateProjectOptions = {}): Promise<ProjectMigration> {
@@ -73,10 +77,15 @@ export async function migrateProject(folder: string, store: TrackerStore, option
     issues.push(...report.errors)
     return { ...report, outcome: 'migrated' }
   }
-  const migrationOptions = { ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }), ...(options.now === undefined ? {} : { now: options.now }) }
+  const migrationOptions = {
+    ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+    ...(options.now === undefined ? {} : { now: options.now }),
+    ...(options.timeZone === undefined ? {} : { timeZone: options.timeZone }),
+  }
   const database = await migrate('project-database', legacy.projectDatabase, () => migrateProjectDatabase(project, store, migrationOptions))
   const hasFiles = legacy.statusFile !== undefined || legacy.communicationFile !== undefined || legacy.journalFiles.length > 0
-  const setup = options.setup ?? (legacy.statusFile === undefined ? undefined : exportedStatusSetup(legacy.statusFile))
+  // The tracker's own `.agent/status.json` is no legacy data; importLegacyFiles takes it for the hint it is.
+  const { setup } = options
   const files = await migrate('legacy-files', hasFiles ? project : undefined, () => importLegacyFiles(project, store, { ...migrationOptions, ...(setup === undefined ? {} : { setup }) }))
   let profile: ProjectProfile | undefined
   try {

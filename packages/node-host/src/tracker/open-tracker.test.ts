@@ -138,3 +138,38 @@ describe('openTracker', () => {
     expect(() => openTracker({ databasePath: '~bob/t.lmdb', homeDir: home, project: home })).toThrow(expect.objectContaining({ code: 'INVALID_DATABASE_PATH' }))
   })
 })
+
+describe('a hand-written .agent/status.json', () => {
+  const HAND_WRITTEN = `${JSON.stringify({ agent_name: 'AgentTracker-Core', skill_points: 2.7, experience_points: 26.7, total_commits: 46.0, total_bugs: 3.0, halted: false, communication_score: 6.0 }, null, 2)}\n`
+
+  async function work(opened: Tracker): Promise<void> {
+    opened.noteWork(SETUP)
+    await opened.service.recordPush({ setup: SETUP, project: opened.project })
+    await opened.flush()
+  }
+
+  it('is imported on start, then kept as status.legacy.json when the export takes its place', async () => {
+    const project = tempFolder('project-')
+    mkdirSync(join(project, '.agent'))
+    const { writeFileSync } = await import('node:fs')
+    writeFileSync(join(project, '.agent', 'status.json'), HAND_WRITTEN)
+    const opened = tracker({ project })
+    expect((await opened.prepareProject()).migration?.files).toMatchObject({ outcome: 'migrated', migrated: 1 })
+    expect((await opened.buffer.get('setups', ['AgentTracker-Core']))?.state).toMatchObject({ skillPoints: 2.7, commits: 46, bugs: 3 })
+    await work(opened)
+    expect(readFileSync(join(project, '.agent', 'status.legacy.json'), 'utf8')).toBe(HAND_WRITTEN)
+    expect(JSON.parse(readFileSync(join(project, '.agent', 'status.json'), 'utf8'))).toMatchObject({ written_by: 'agent-tracker', setup: SETUP })
+  })
+
+  it('is left alone when it was not imported (migrateOnStart off)', async () => {
+    const project = tempFolder('project-')
+    mkdirSync(join(project, '.agent'))
+    const { writeFileSync } = await import('node:fs')
+    writeFileSync(join(project, '.agent', 'status.json'), HAND_WRITTEN)
+    const opened = tracker({ project, migrateOnStart: false })
+    await opened.prepareProject()
+    await work(opened)
+    expect(readFileSync(join(project, '.agent', 'status.json'), 'utf8')).toBe(HAND_WRITTEN)
+    expect(existsSync(join(project, '.agent', 'status.legacy.json'))).toBe(false)
+  })
+})

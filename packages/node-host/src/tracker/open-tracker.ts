@@ -1,9 +1,10 @@
-import { resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import type { SetupIdentity, SetupParts, TrackingService } from '@agent-tracker/core'
 import { createTrackingService, formatSetupId } from '@agent-tracker/core'
 import type { LmdbStore } from '@agent-tracker/lmdb-store'
 import type { FlushResult, WriteBuffer, WriteBufferOptions } from '@agent-tracker/write-buffer'
 import { withWriteBuffer } from '@agent-tracker/write-buffer'
+import { folderLegacyStatus } from '@agent-tracker/migrate'
 import type { DatabaseOptions } from '../database/open-database.js'
 import { openDatabase } from '../database/open-database.js'
 import type { ProjectMigration } from '../projects/migrate-project.js'
@@ -136,7 +137,14 @@ export class Tracker {
     const mode = this.#options.exportStatusFile ?? 'existing'
     if (mode === 'off' || this.#lastSetup === undefined) return
     const status = await this.service.getStatus(this.#lastSetup)
-    if (status !== undefined) writeStatusExport(this.project, status, { force: mode === 'always' })
+    if (status !== undefined) writeStatusExport(this.project, status, { force: mode === 'always', replaceImported: await this.#statusFileImported() })
+  }
+
+  /** True when the project's hand-written `.agent/status.json` came in with a legacy migration that had no problem, unchanged since. */
+  async #statusFileImported(): Promise<boolean> {
+    const files = folderLegacyStatus(this.project, await this.buffer.listMigrations()).sources.find((source) => source.kind === 'legacy-files')
+    const statusFile = join(this.project, '.agent', 'status.json')
+    return files?.migration?.errors === 0 && files.found.includes(statusFile) && !files.changedSince.includes(statusFile)
   }
 }
 

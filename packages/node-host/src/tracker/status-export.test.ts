@@ -45,3 +45,28 @@ describe('writeStatusExport', () => {
     expect(exportedStatusSetup(join(project, 'absent.json'))).toBeUndefined()
   })
 })
+
+describe('writeStatusExport over a status file it did not write', () => {
+  const HAND_WRITTEN = `${JSON.stringify({ agent_name: 'AgentTracker-Core', skill_points: 2.7, total_commits: 46.0 }, null, 2)}\n`
+
+  it('leaves a hand-written file alone until it was imported', async () => {
+    const project = tempFolder()
+    mkdirSync(join(project, '.agent'))
+    writeFileSync(join(project, '.agent', 'status.json'), HAND_WRITTEN)
+    const result = writeStatusExport(project, await status())
+    expect(result).toMatchObject({ written: false, reason: 'a .agent/status.json the tracker did not write is there and was not imported yet; it is left alone' })
+    expect(readFileSync(join(project, '.agent', 'status.json'), 'utf8')).toBe(HAND_WRITTEN)
+  })
+
+  it('keeps an imported one as status.legacy.json, byte for byte, before writing its own', async () => {
+    const project = tempFolder()
+    mkdirSync(join(project, '.agent'))
+    writeFileSync(join(project, '.agent', 'status.json'), HAND_WRITTEN)
+    expect(writeStatusExport(project, await status(), { replaceImported: true }).written).toBe(true)
+    expect(readFileSync(join(project, '.agent', 'status.legacy.json'), 'utf8')).toBe(HAND_WRITTEN)
+    expect(exportedStatusSetup(join(project, '.agent', 'status.json'))).toBe('build@fake/m1')
+    // Its own export is simply replaced the next time.
+    expect(writeStatusExport(project, await status(), { replaceImported: true }).written).toBe(true)
+    expect(readdirSync(join(project, '.agent')).sort()).toEqual(['status.json', 'status.legacy.json'])
+  })
+})

@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { locateDataFile, openLmdbStore } from '@agent-tracker/lmdb-store'
+import { locateDataFile, openLmdbStore, recogniseDatabase } from '@agent-tracker/lmdb-store'
+import { copyPredecessorProjectFiles, historyCounts, predecessorCentralHistory, readPredecessorFile, writePredecessorCentralDatabase } from '@agent-tracker/predecessor'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Step } from './fake-llm.js'
 import { createProject, mapSizesOf, opencodeLog, runOpencode, suiteFolder } from './harness.js'
@@ -198,5 +199,40 @@ describe('agent-tracker inside the real opencode binary', { timeout: 240_000 }, 
     expect(existsSync(elsewhere)).toBe(false)
     // The toast OpenCode shows with this line is not observable headless; src/plugin.test.ts checks it.
     expect(opencodeLog(root)).toContain('agent-tracker: tracking is paused — Invalid maxDatabaseSize 10: accepted is a whole number of bytes from 1048576 (1 MiB) to 2147483648 (2 GiB)')
+  })
+
+  it('8. imports a hand-written .agent/status.json (the predecessor\'s own) on start and keeps it; a CLI migrate of the folder afterwards adds nothing', async () => {
+    const project = createProject(root, 'predecessor')
+    copyPredecessorProjectFiles(project)
+    const original = readPredecessorFile('status')
+    const databasePath = join(root, 'eight.lmdb')
+    const run = await runOpencode({ root, project, pluginOptions: { databasePath }, script: [bash("echo work > work.txt && git add work.txt && git commit -m 'feat: work'"), { text: 'Done.' }] })
+    expect(run.code).toBe(0)
+    const store = openLmdbStore({ databasePath, readOnly: true })
+    // The file's scores, with the grades of the journal's 13 graded retrospectives.
+    expect((await store.get('setups', ['AgentTracker-Core']))?.state).toMatchObject({ skillPoints: 2.7, experience: 26.7, communication: 6, commits: 46, bugs: 3, userGrades: { count: 13 } })
+    expect(await store.find('activities')).toHaveLength(22)
+    await store.close()
+    // Not lost: kept byte for byte beside the export that took its place.
+    expect(readFileSync(join(project, '.agent', 'status.legacy.json'), 'utf8')).toBe(original)
+    expect(JSON.parse(readFileSync(join(project, '.agent', 'status.json'), 'utf8'))).toMatchObject({ written_by: 'agent-tracker', setup: SETUP })
+    const migrate = (...args: string[]) => JSON.parse(execFileSync(process.execPath, [CLI, 'migrate', project, '--db', databasePath, '--json', ...args], { encoding: 'utf8' })) as { folders: { files: { outcome: string; migrated: number } }[]; issues: number }
+    expect(migrate()).toMatchObject({ folders: [{ files: { outcome: 'done-before' } }], issues: 0 })
+    expect(migrate('--again')).toMatchObject({ folders: [{ files: { outcome: 'migrated', migrated: 0 } }], issues: 0 })
+  })
+
+  it('9. upgrades the predecessor\'s central database at the default path on the first start, and tracks the session into it', async () => {
+    const project = createProject(root, 'upgrade')
+    const databasePath = join(root, 'home', '.config', 'opencode', 'agent-tracker.lmdb')
+    expect(writePredecessorCentralDatabase(databasePath, predecessorCentralHistory()).available).toBe(true)
+    const run = await runOpencode({ root, project, pluginOptions: {}, script: [bash('echo upgraded'), { text: 'Done.' }] })
+    expect(run.code).toBe(0)
+    expect(recogniseDatabase(databasePath).kind).toBe('agent-tracker')
+    const store = openLmdbStore({ databasePath, readOnly: true })
+    expect(await store.find('commits')).toHaveLength(historyCounts(predecessorCentralHistory()).commits ?? -1)
+    expect((await store.get('setups', [SETUP]))?.state.toolCalls).toBe(1)
+    await store.close()
+    expect(readdirSync(join(databasePath, '..')).filter((name) => name.startsWith('agent-tracker.lmdb.predecessor-'))).toHaveLength(1)
+    expect(opencodeLog(root)).toContain("agent-tracker: upgraded the predecessor's database to agent-tracker's")
   })
 })

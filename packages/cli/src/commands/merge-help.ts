@@ -1,0 +1,13 @@
+/** What `merge --help` says happens to records and scores. */
+export const MERGE_HELP = `
+What merging does:
+  Records either database has (commits, grades, bugs, journal entries, usage, projects) are kept
+  once; records only the other has are added. Nothing here is overwritten or deleted.
+  A setup in both databases gets the other's scores added to its own, as if one setup had done
+  both histories: commits, bugs, pushes, grades, tool calls, tokens and cost are summed, and skill
+  points, experience and communication score move by as much as they moved there. The output lists
+  each such setup with its counts before and after.
+  Merging the same database again adds only what changed there since; scores that came from this
+  database (say, merged into the other before) are never counted twice. Entries imported from the
+  same legacy journal on two machines count once, whatever time zone each read it in.
+  The predecessor's central database (opencode-agent-tracker) is imported whole.`

@@ -1,0 +1,64 @@
+import { join } from 'node:path'
+import { copyPredecessorProjectFiles, missingJournalLines, readPredecessorFile } from '@agent-tracker/predecessor'
+import { describe, expect, it } from 'vitest'
+import { runCli, tempFolder } from './run-cli.js'
+
+/** Every string anywhere in a JSON value. */
+function strings(value: unknown): string[] {
+  if (typeof value === 'string') return [value]
+  if (Array.isArray(value)) return value.flatMap(strings)
+  if (typeof value === 'object' && value !== null) return Object.values(value).flatMap(strings)
+  return []
+}
+
+describe('the predecessor\'s own project files, migrated', () => {
+  it('keep every line of its journal, show its graded retrospectives on the status card, and migrate once', async () => {
+    const project = join(tempFolder(), 'opencode-agent-tracker')
+    copyPredecessorProjectFiles(project)
+    const db = join(tempFolder(), 'tracker.lmdb')
+    const migrated = await runCli(['migrate', project, '--db', db, '--timezone', 'Europe/Stockholm', '--json'])
+    expect(migrated.code).toBe(0)
+    const exported = await runCli(['export', '--format', 'json', '--db', db])
+    expect(exported.code).toBe(0)
+    const all = (JSON.parse(exported.stdout) as { collections: { activities: unknown[] } }).collections
+    expect(all.activities).toHaveLength(22)
+    expect(missingJournalLines(readPredecessorFile('journal'), strings(all))).toEqual([])
+    const card = await runCli(['status', 'AgentTracker-Core', '--db', db])
+    expect(card.stdout).toMatch(/Grades +agent 1\.\d \(13\), user [\d.]+ \(13\)/)
+    expect(card.stdout).toMatch(/Commits +46 \(0 pushes\), 3 bugs/)
+    const again = await runCli(['migrate', project, '--db', db, '--timezone', 'America/New_York', '--json'])
+    expect(again.code).toBe(0)
+    expect(JSON.parse(again.stdout)).toMatchObject({ folders: [{ files: { migrated: 0 } }] })
+    expect((JSON.parse((await runCli(['export', '--format', 'json', '--db', db])).stdout) as { collections: { activities: unknown[] } }).collections.activities).toHaveLength(22)
+  })
+
+  it('rejects a time zone it does not know, naming what is accepted', async () => {
+    const { code, stderr } = await runCli(['migrate', tempFolder(), '--timezone', 'Mars/Olympus'])
+    expect(code).toBe(2)
+    expect(stderr).toContain('Invalid time zone "Mars/Olympus": use an IANA name such as Europe/Stockholm or America/New_York, UTC, or an offset such as +01:00.')
+  })
+
+  it('explains in merge --help what happens to a setup in both databases', async () => {
+    const { stdout } = await runCli(['merge', '--help'])
+    expect(stdout).toContain('A setup in both databases gets the other\'s scores added to its own')
+    expect(stdout).toContain('--timezone <zone>')
+  })
+})
+
+describe('doctor on a project folder', () => {
+  it('says whether its legacy data was migrated, when, under which setup and in which time zone', async () => {
+    const project = join(tempFolder(), 'opencode-agent-tracker')
+    copyPredecessorProjectFiles(project)
+    const db = join(tempFolder(), 'tracker.lmdb')
+    await runCli(['status', '--db', db])
+    const before = await runCli(['doctor', project, '--db', db, '--json'])
+    const legacyBefore = (JSON.parse(before.stdout) as { checks: { name: string; detail: string }[] }).checks.find((check) => check.name === 'Legacy')
+    expect(legacyBefore?.detail).toBe(`${project}: 3 legacy file(s): not migrated yet — run agent-tracker migrate ${project}`)
+    await runCli(['migrate', project, '--db', db, '--timezone', 'Europe/Stockholm'])
+    const after = await runCli(['doctor', project, '--db', db])
+    expect(after.stdout).toMatch(new RegExp(`Legacy +${project}: 3 legacy file\\(s\\): migrated on \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}, under the setup AgentTracker-Core, times without a zone read as Europe/Stockholm`))
+    expect(after.stdout).not.toContain('run agent-tracker migrate')
+    expect(after.stdout).toMatch(/Migrations +1 recorded; times without a zone read as Europe\/Stockholm/)
+    expect(after.stdout).toMatch(/Format +agent-tracker database, schema version 2/)
+  })
+})

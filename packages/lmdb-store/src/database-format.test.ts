@@ -1,0 +1,100 @@
+import { createHash } from 'node:crypto'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { predecessorCentralHistory, predecessorProjectHistory, writePredecessorCentralDatabase, writePredecessorProjectDatabase } from '@agent-tracker/predecessor'
+import { open } from 'lmdb'
+import { describe, expect, it } from 'vitest'
+import { tempFolder } from '../test/temp.js'
+import { describeDatabaseFormat, recogniseDatabase } from './database-format.js'
+import { isLmdbStoreError } from './errors.js'
+import { openLmdbStore } from './open-lmdb-store.js'
+
+function predecessorCentral(version: 'final' | 'm3' = 'final'): string {
+  const path = join(tempFolder(), version === 'final' ? 'agent-tracker.lmdb' : 'tracker')
+  expect(writePredecessorCentralDatabase(path, predecessorCentralHistory(), version).available).toBe(true)
+  return path
+}
+
+/** The predecessor's per-project database, written where it lived (a literal `~` folder) or at `path`. */
+function predecessorProject(path?: string): string {
+  const project = tempFolder()
+  const at = path ?? join(project, '~', '.config', 'opencode', 'agent-tracker.lmdb')
+  writePredecessorProjectDatabase(at, predecessorProjectHistory(project))
+  return at
+}
+
+async function foreignDatabase(names: readonly string[], rootKeys: Record<string, unknown> = {}): Promise<string> {
+  const path = join(tempFolder(), 'other.lmdb')
+  const root = open({ path, maxDbs: 8 })
+  for (const name of names) await root.openDB({ name }).put('key', { name })
+  for (const [key, value] of Object.entries(rootKeys)) await root.put(key, value)
+  await root.close()
+  return path
+}
+
+function fingerprint(path: string): string[] {
+  return [path, `${path}-lock`].map((file) => (existsSync(file) ? createHash('sha256').update(readFileSync(file)).digest('hex') : 'absent'))
+}
+
+describe('recogniseDatabase', () => {
+  it('knows its own database by the schema marker', async () => {
+    const path = join(tempFolder(), 'agent-tracker.lmdb')
+    await openLmdbStore({ databasePath: path }).close()
+    expect(recogniseDatabase(path)).toEqual({ kind: 'agent-tracker', marked: true })
+  })
+
+  it('knows the predecessor\'s central database of its last commit, and of the commit that introduced it', () => {
+    expect(recogniseDatabase(predecessorCentral())).toEqual({ kind: 'predecessor-central', subDatabases: ['activities', 'agents', 'commits', 'communication', 'migrations', 'projects', 'retrospectives'] })
+    expect(recogniseDatabase(predecessorCentral('m3'))).toEqual({ kind: 'predecessor-central', subDatabases: ['activities', 'agents', 'commits', 'communication', 'retrospectives'] })
+  })
+
+  it('knows the predecessor\'s per-project database', () => {
+    expect(recogniseDatabase(predecessorProject())).toEqual({ kind: 'predecessor-project' })
+  })
+
+  it('tells an empty LMDB file, another program\'s database, an absent and an unreadable one apart', async () => {
+    expect(recogniseDatabase(await foreignDatabase([]))).toEqual({ kind: 'empty' })
+    expect(recogniseDatabase(await foreignDatabase(['users', 'sessions']))).toEqual({ kind: 'foreign', subDatabases: ['sessions', 'users'] })
+    expect(recogniseDatabase(await foreignDatabase(['meta', 'users']))).toEqual({ kind: 'foreign', subDatabases: ['meta', 'users'] })
+    expect(recogniseDatabase(await foreignDatabase([], { 'user:1': 'ada' }))).toEqual({ kind: 'foreign', subDatabases: [] })
+    expect(recogniseDatabase(join(tempFolder(), 'none.lmdb'))).toEqual({ kind: 'absent' })
+    const garbage = join(tempFolder(), 'garbage.lmdb')
+    writeFileSync(garbage, 'not a database')
+    expect(recogniseDatabase(garbage)).toEqual({ kind: 'unreadable', problem: 'it is not an LMDB database file' })
+  })
+})
+
+describe('opening a database that is not ours', () => {
+  it.each([
+    ['the predecessor\'s central database', () => Promise.resolve(predecessorCentral()), 'predecessor-central'],
+    // Copied out of its `~` folder: openLmdbStore never accepts a path through a literal `~`.
+    ['the predecessor\'s per-project database', () => Promise.resolve(predecessorProject(join(tempFolder(), 'agent-tracker.lmdb'))), 'predecessor-project'],
+    ['another program\'s database', () => foreignDatabase(['users']), 'foreign'],
+  ] as const)('refuses %s for reading and writing, and leaves its bytes unchanged', async (_, make, kind) => {
+    const path = await make()
+    const before = fingerprint(path)
+    for (const readOnly of [true, false]) {
+      let error: unknown
+      try {
+        openLmdbStore({ databasePath: path, readOnly })
+      } catch (thrown) {
+        error = thrown
+      }
+      expect(isLmdbStoreError(error, 'NOT_AGENT_TRACKER_DATABASE')).toBe(true)
+      expect((error as { details: { format: { kind: string } } }).details.format.kind).toBe(kind)
+      expect((error as Error).message).toContain('it was not opened or changed')
+    }
+    expect(fingerprint(path)).toEqual(before)
+  })
+
+  it('sets up an empty LMDB file as a new database, but a read of it says it holds no data', async () => {
+    const path = await foreignDatabase([])
+    expect(() => openLmdbStore({ databasePath: path, readOnly: true })).toThrow(`There is no agent-tracker data at ${path} yet.`)
+    await openLmdbStore({ databasePath: path }).close()
+    expect(recogniseDatabase(path)).toEqual({ kind: 'agent-tracker', marked: true })
+  })
+
+  it('describes every format in words', () => {
+    expect(describeDatabaseFormat({ kind: 'predecessor-central', subDatabases: ['agents', 'commits'] })).toBe("the central database of agent-tracker's predecessor, opencode-agent-tracker (sub-databases agents, commits)")
+  })
+})

@@ -1,0 +1,152 @@
+import { closeSync, openSync, readSync } from 'node:fs'
+import type { DataFileCheck } from './data-file.js'
+import { checkDataFile, locateDataFile } from './data-file.js'
+import type { PageNode, TreeRecord } from './lmdb-format.js'
+import { META_SIZE, NODE_SUB_DATABASE, NO_PAGE, PAGE_BRANCH, PAGE_LEAF, pageType, readMeta, readNodes, readPageHeader, readTreeRecord } from './lmdb-format.js'
+import { ALL_SUB_DATABASES, META, SCHEMA_VERSION_KEY } from './layout.js'
+
+/**
+ * What a file at the database path holds, told from its bytes alone (nothing is mapped, locked or
+ * written):
+ * - `absent`: no file, an empty file or a folder without `data.mdb` — a new database goes there;
+ * - `agent-tracker`: this tool's database (its `meta` sub-database with the schema marker);
+ * - `empty`: an LMDB file that holds nothing at all;
+ * - `predecessor-central`: the central database of agent-tracker's predecessor
+ *   (opencode-agent-tracker 0.0.x): sub-databases `agents`, `commits`, `communication`, … and no `meta`;
+ * - `predecessor-project`: the predecessor's older per-project database (one unnamed database with
+ *   `agent:`, `commit:` and `communication:` keys);
+ * - `foreign`: an LMDB database of some other program;
+ * - `unreadable`: not an intact LMDB file (`problem` says why).
+ */
+export type DatabaseFormat =
+  | { readonly kind: 'absent' }
+  | { readonly kind: 'agent-tracker'; readonly marked: boolean }
+  | { readonly kind: 'empty' }
+  | { readonly kind: 'predecessor-central'; readonly subDatabases: readonly string[] }
+  | { readonly kind: 'predecessor-project' }
+  | { readonly kind: 'foreign'; readonly subDatabases: readonly string[] }
+  | { readonly kind: 'unreadable'; readonly problem: string }
+
+/** The kinds of {@link DatabaseFormat}. */
+export type DatabaseFormatKind = DatabaseFormat['kind']
+
+/** Sub-databases of the predecessor's central database, over its releases. */
+export const PREDECESSOR_SUB_DATABASES: readonly string[] = ['agents', 'commits', 'communication', 'retrospectives', 'activities', 'migrations', 'projects']
+
+const OWN_SUB_DATABASES: ReadonlySet<string> = new Set(ALL_SUB_DATABASES)
+const LEGACY_KEY = /^(agent|commit|communication):./
+/** Pages read at most per tree: the main tree lists a dozen sub-databases, `meta` a few records. */
+const PAGE_BUDGET = 64
+/** Keys of the unnamed database looked at to recognise the per-project format. */
+const KEYS_SAMPLED = 200
+
+/** Tells what the file at `path` (a file, or a folder with `data.mdb`) holds. Never throws. */
+export function recogniseDatabase(path: string): DatabaseFormat {
+  const { dataFile } = locateDataFile(path)
+  return recogniseDataFile(dataFile, checkDataFile(dataFile))
+}
+
+/** {@link recogniseDatabase} of a data file already checked with `checkDataFile`. Never throws. */
+export function recogniseDataFile(dataFile: string, check: DataFileCheck): DatabaseFormat {
+  if (!check.ok) return { kind: 'unreadable', problem: check.problem }
+  if (!check.exists || check.pageSize === undefined) return { kind: 'absent' }
+  let fd: number | undefined
+  try {
+    fd = openSync(dataFile, 'r')
+    const file = fd
+    const pageSize = check.pageSize
+    const readPage = (pgno: bigint): Buffer => {
+      const page = Buffer.alloc(pageSize)
+      readSync(file, page, 0, pageSize, Number(pgno) * pageSize)
+      return page
+    }
+    const metas = [readPage(0n).subarray(0, META_SIZE), readPage(1n).subarray(0, META_SIZE)].map(readMeta)
+    const newest = (metas[1]?.txnId ?? 0n) > (metas[0]?.txnId ?? 0n) ? metas[1] : metas[0]
+    if (newest === undefined) return { kind: 'unreadable', problem: 'its meta pages cannot be read' }
+    return classify(newest.mainTree, readPage)
+  } catch (error) {
+    return { kind: 'unreadable', problem: `it cannot be read (${(error as Error).message})` }
+  } finally {
+    if (fd !== undefined) closeSync(fd)
+  }
+}
+
+function classify(mainTree: TreeRecord, readPage: (pgno: bigint) => Buffer): DatabaseFormat {
+  const subDatabases = new Map<string, TreeRecord>()
+  const keys: string[] = []
+  let plainKeys = 0
+  walkLeaves(mainTree, readPage, (node) => {
+    if ((node.flags & NODE_SUB_DATABASE) !== 0) {
+      // lmdb-js stores names with their terminating NUL.
+      subDatabases.set(node.key.toString('utf8').replace(/\0$/, ''), readTreeRecord(node.data, 0))
+      return
+    }
+    plainKeys += 1
+    if (keys.length < KEYS_SAMPLED) keys.push(node.key.toString('utf8'))
+  })
+  const names = [...subDatabases.keys()].sort()
+  if (names.length === 0 && plainKeys === 0) return { kind: 'empty' }
+  const meta = subDatabases.get(META)
+  if (meta !== undefined) {
+    const marked = treeHasKey(meta, readPage, SCHEMA_VERSION_KEY)
+    // A `meta` of another program is not our marker; our own, before its first write, holds only our names.
+    if (marked || names.every((name) => OWN_SUB_DATABASES.has(name))) return { kind: 'agent-tracker', marked }
+  }
+  if (names.length === 0 && keys.some((key) => LEGACY_KEY.test(key))) return { kind: 'predecessor-project' }
+  if (subDatabases.has('agents') && meta === undefined && names.every((name) => PREDECESSOR_SUB_DATABASES.includes(name))) {
+    return { kind: 'predecessor-central', subDatabases: names }
+  }
+  return { kind: 'foreign', subDatabases: names }
+}
+
+function treeHasKey(tree: TreeRecord, readPage: (pgno: bigint) => Buffer, key: string): boolean {
+  const wanted = Buffer.from(key, 'utf8')
+  let found = false
+  walkLeaves(tree, readPage, (node) => {
+    if (node.key.equals(wanted)) found = true
+  })
+  return found
+}
+
+/** Visits the leaf nodes of a tree, reading at most {@link PAGE_BUDGET} pages; stops at damage. */
+function walkLeaves(tree: TreeRecord, readPage: (pgno: bigint) => Buffer, visit: (node: PageNode) => void): void {
+  if (tree.root === NO_PAGE) return
+  const pending = [tree.root]
+  let budget = PAGE_BUDGET
+  for (let pgno = pending.shift(); pgno !== undefined && budget > 0; pgno = pending.shift()) {
+    budget -= 1
+    const page = readPage(pgno)
+    const header = readPageHeader(page)
+    const type = pageType(header.flags)
+    if (header.pgno !== pgno || (type !== PAGE_BRANCH && type !== PAGE_LEAF)) return
+    const nodes = readNodes(page, header)
+    if (typeof nodes === 'string') return
+    for (const node of nodes) {
+      if (type === PAGE_BRANCH) {
+        if (node.page !== undefined) pending.push(node.page)
+      } else {
+        visit(node)
+      }
+    }
+  }
+}
+
+/** What a format is, in a few words: "the central database of agent-tracker's predecessor (…)". */
+export function describeDatabaseFormat(format: DatabaseFormat): string {
+  switch (format.kind) {
+    case 'absent':
+      return 'no database yet'
+    case 'agent-tracker':
+      return 'an agent-tracker database'
+    case 'empty':
+      return 'an empty LMDB database (it holds no data)'
+    case 'predecessor-central':
+      return `the central database of agent-tracker's predecessor, opencode-agent-tracker (sub-databases ${format.subDatabases.join(', ')})`
+    case 'predecessor-project':
+      return "a per-project database of agent-tracker's predecessor, opencode-agent-tracker (agent:, commit: and communication: keys)"
+    case 'foreign':
+      return format.subDatabases.length === 0 ? 'an LMDB database of another program' : `an LMDB database of another program (sub-databases ${format.subDatabases.join(', ')})`
+    case 'unreadable':
+      return `an unreadable file: ${format.problem}`
+  }
+}

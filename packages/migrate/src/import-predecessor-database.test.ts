@@ -1,0 +1,86 @@
+import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { COLLECTIONS } from '@agent-tracker/core'
+import { openLmdbStore } from '@agent-tracker/lmdb-store'
+import { historyCounts, predecessorCentralHistory, writePredecessorCentralDatabase } from '@agent-tracker/predecessor'
+import { describe, expect, it } from 'vitest'
+import { tempFolder } from '../test/legacy-fixtures.js'
+import { legacyDatabasePath } from './detect-legacy.js'
+import { importPredecessorDatabase } from './import-predecessor-database.js'
+import { mergeDatabase } from './merge-database.js'
+
+function central(version: 'final' | 'm3' = 'final'): { path: string; history: ReturnType<typeof predecessorCentralHistory> } {
+  const path = join(tempFolder(), version === 'final' ? 'agent-tracker.lmdb' : 'tracker')
+  const history = predecessorCentralHistory()
+  expect(writePredecessorCentralDatabase(path, history, version).available).toBe(true)
+  return { path, history }
+}
+
+describe('importPredecessorDatabase', () => {
+  it('imports every record of the predecessor\'s last central database, one of ours for each', async () => {
+    const { path, history } = central()
+    const counts = historyCounts(history)
+    const target = openLmdbStore({ databasePath: ':memory:' })
+    const report = await importPredecessorDatabase(path, target, { timeZone: 'UTC', kind: 'upgrade' })
+    expect(report.read).toEqual(counts)
+    expect(report.errors).toEqual([])
+    expect(report.notes).toEqual([`${String(counts.activities)} activities and retrospectives name no project (the predecessor did not record one for them); they were imported without one.`])
+    const events = await target.find('gradeEvents')
+    expect(await target.find('setups')).toHaveLength(counts.agents ?? -1)
+    expect(await target.find('commits')).toHaveLength(counts.commits ?? -1)
+    expect(events.filter((event) => !event.id.startsWith('legacy-retro-'))).toHaveLength(counts.communication ?? -1)
+    expect(events.filter((event) => event.id.startsWith('legacy-retro-'))).toHaveLength(counts.retrospectives ?? -1)
+    expect(await target.find('retrospectives')).toHaveLength(counts.retrospectives ?? -1)
+    expect(await target.find('activities')).toHaveLength(counts.activities ?? -1)
+    expect((await target.find('projects')).filter((project) => project.profile !== undefined)).toHaveLength(counts.projects ?? -1)
+    const migrations = await target.listMigrations()
+    expect(migrations.filter((record) => record.migratedBy?.startsWith('opencode-agent-tracker') === true)).toHaveLength(counts.migrations ?? -1)
+    expect(migrations.find((record) => record.kind === 'upgrade')).toMatchObject({ id: `upgrade:${path}`, source: path, timeZone: 'UTC' })
+    await target.close()
+  })
+
+  it('keeps the scores, converts the shapes and knows a migrated folder', async () => {
+    const { path } = central()
+    const target = openLmdbStore({ databasePath: ':memory:' })
+    await importPredecessorDatabase(path, target, { timeZone: 'UTC' })
+    const build = await target.get('setups', ['build'])
+    expect(build?.state).toMatchObject({ skillPoints: 2.7, bugs: 3 })
+    expect(build?.state.userGrades.count).toBeGreaterThan(0)
+    expect(build?.firstSeenAt).toBe('2026-02-23T15:00:00.000Z')
+    expect(await target.get('setups', ['plan@anthropic/claude-sonnet-4-5'])).toBeDefined()
+    const odd = (await target.find('commits', { project: '/home/dev/work:1/api' }))
+    expect(odd.length).toBeGreaterThan(0)
+    expect((await target.get('projects', ['/home/dev/code/project-0']))?.profile).toMatchObject({ language: 'typescript', framework: 'react', scope: 'web-app', sources: ['AGENTS.md', 'package.json'] })
+    // The activity whose timestamp had no zone was read in the zone given.
+    expect((await target.find('activities')).map((activity) => activity.at)).toContain('2026-02-23T19:45:00.000Z')
+    expect((await target.listMigrations()).map((record) => record.id)).toContain(`project-database:${legacyDatabasePath('/home/dev/code/project-0')}`)
+    const retrospective = (await target.find('retrospectives'))[0]
+    expect(retrospective?.project).not.toBe('')
+    await target.close()
+  })
+
+  it('is idempotent, reads the source without changing it, and takes the first release\'s database too', async () => {
+    const { path } = central('m3')
+    const before = createHash('sha256').update(readFileSync(join(path, 'data.mdb'))).digest('hex')
+    const target = openLmdbStore({ databasePath: ':memory:' })
+    const first = await importPredecessorDatabase(path, target, { timeZone: 'UTC' })
+    expect(first.read).toMatchObject({ migrations: 0, projects: 0 })
+    expect(first.migrated).toBeGreaterThan(0)
+    const snapshot = await Promise.all(COLLECTIONS.map((c) => target.find(c)))
+    expect(await importPredecessorDatabase(path, target, { timeZone: 'UTC' })).toMatchObject({ migrated: 0 })
+    expect(await Promise.all(COLLECTIONS.map((c) => target.find(c)))).toEqual(snapshot)
+    expect(createHash('sha256').update(readFileSync(join(path, 'data.mdb'))).digest('hex')).toBe(before)
+    await target.close()
+  })
+
+  it('is what merge does with the predecessor\'s central database', async () => {
+    const { path, history } = central()
+    const target = openLmdbStore({ databasePath: ':memory:' })
+    const report = await mergeDatabase(path, target, { timeZone: 'UTC' })
+    expect(report.migrated).toBeGreaterThan(0)
+    expect(await target.find('commits')).toHaveLength(historyCounts(history).commits ?? -1)
+    expect((await target.listMigrations()).find((record) => record.kind === 'merge')?.id).toBe(`merge:${path}`)
+    await target.close()
+  })
+})
