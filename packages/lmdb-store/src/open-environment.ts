@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { COLLECTIONS } from '@agent-tracker/core'
 import type { Database, RootDatabase } from 'lmdb'
@@ -26,6 +26,10 @@ export interface Environment extends QueryTables {
  */
 export function openEnvironment(path: string, mapSize: number, readOnly: boolean): Environment {
   const { dataFile, lockFile, noSubdir } = locateDataFile(path)
+  if (!noSubdir && !existsSync(dataFile) && readdirSync(path).length > 0) {
+    // `--db ~` or any folder of one's own: LMDB would put data.mdb and lock.mdb among its files.
+    throw new LmdbStoreError('INVALID_OPTION', `Invalid databasePath ${path}: it is a folder with other files in it and no agent-tracker database. Give a file path in it instead, e.g. ${path}/agent-tracker.lmdb.`, { option: 'databasePath', value: path })
+  }
   const check = checkDataFile(dataFile)
   if (!check.ok) {
     throw new LmdbStoreError('DATABASE_UNREADABLE', `The agent-tracker database ${dataFile} is unreadable: ${check.problem}. Nothing was opened or changed.`, { path: dataFile, reason: 'damaged' })
@@ -104,9 +108,14 @@ function refuseOtherFormats(path: string, format: DatabaseFormat, readOnly: bool
 }
 
 function ensureFolder(folder: string): void {
+  // mkdirSync's recursion never ends under /proc/<pid>/…, and would freeze the host.
+  if (!existsSync(folder) && /^\/proc(\/|$)/.test(folder)) {
+    throw new LmdbStoreError('DATABASE_UNWRITABLE', `Cannot create the folder ${folder} for the agent-tracker database: it is inside /proc, where no folder can be made.`, { path: folder, reason: 'folder' })
+  }
   try {
     mkdirSync(folder, { recursive: true })
   } catch (error) {
     throw new LmdbStoreError('DATABASE_UNWRITABLE', `Cannot create the folder ${folder} for the agent-tracker database: ${(error as Error).message}.`, { path: folder, reason: 'folder' }, { cause: error })
   }
 }
+
