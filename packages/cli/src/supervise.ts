@@ -39,7 +39,7 @@ export async function runSupervised(script: string, argv: readonly string[], run
   const path = databaseOf(argv)
   const problem = `reading it crashed agent-tracker (${signal})`
   if (path !== undefined) markDamaged(path, problem)
-  const where = path === undefined ? 'the database' : path
+  const where = path ?? 'the database'
   const message = `agent-tracker stopped: ${problem.replace('it', where)}; its file is probably damaged. Run agent-tracker doctor --deep to see where, then restore a backup or move the file aside. Writes to it are refused until a deep check finds it intact.`
   if (argv.includes('--json')) process.stdout.write(`${JSON.stringify({ error: { code: 'DATABASE_CRASHED', message } }, null, 2)}\n`)
   else process.stderr.write(`error ${message}\n`)
@@ -49,7 +49,8 @@ export async function runSupervised(script: string, argv: readonly string[], run
 /** The database a command line names (`--db`, else AGENT_TRACKER_DB, else the default), or undefined when that cannot be told. */
 function databaseOf(argv: readonly string[]): string | undefined {
   const index = argv.findIndex((arg) => arg === '--db' || arg.startsWith('--db='))
-  const given = index === -1 ? undefined : argv[index]?.startsWith('--db=') === true ? argv[index]?.slice(5) : argv[index + 1]
+  const flag = index === -1 ? undefined : argv[index]
+  const given = flag === undefined ? undefined : flag.startsWith('--db=') ? flag.slice(5) : argv[index + 1]
   try {
     const explicit = given === undefined || given.startsWith('~') ? given : resolve(given)
     return locateDatabase({ databasePath: explicit, env: process.env, homeDir: homedir() }).path

@@ -364,12 +364,12 @@ export class LmdbStore implements SyncTrackerStore {
     }
     for (const write of writes) {
       const keyBytes = write.key.reduce((sum, part) => sum + 3 * part.length, 16)
-      add(this.#db.tables[write.collection] as Database<unknown>, 1, keyBytes + encodedSizeBound(write.record))
-      for (const index of SECONDARY_INDEXES[write.collection]) add(this.#db.indexes[index.name] as Database<unknown>, 1, 2 * keyBytes)
+      add(this.#db.tables[write.collection], 1, keyBytes + encodedSizeBound(write.record))
+      for (const index of SECONDARY_INDEXES[write.collection]) add(this.#db.indexes[index.name], 1, 2 * keyBytes)
     }
     if (logged.length > 0) {
-      add(this.#db.factLog as Database<unknown>, 1, factLogSizeBound(logged))
-      add(this.#db.factIds as Database<unknown>, logged.length, logged.reduce((sum, fact) => sum + 3 * Math.min(fact.id.length, 80) + 24, 0))
+      add(this.#db.factLog, 1, factLogSizeBound(logged))
+      add(this.#db.factIds, logged.length, logged.reduce((sum, fact) => sum + 3 * Math.min(fact.id.length, 80) + 24, 0))
       add(this.#db.meta, 1, 32)
     }
     // Free pages are not counted as room: a reader anywhere (lmdb-js keeps one per process) can pin them.

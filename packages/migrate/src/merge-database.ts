@@ -121,7 +121,10 @@ class MergeRun {
       if (batch.length === 0) return
       // A grade needs its commit, here or earlier in the other database's log.
       const orphans = new Set(await gradesWithoutCommit(this.#target, batch))
-      for (const index of orphans) this.#refuse(`fact #${String(seqs[index])}`, gradeWithoutCommitReason(batch[index] as Fact))
+      for (const index of orphans) {
+        const orphan = batch[index]
+        if (orphan !== undefined) this.#refuse(`fact #${String(seqs[index])}`, gradeWithoutCommitReason(orphan))
+      }
       if (orphans.size > 0) batch = batch.filter((_, index) => !orphans.has(index))
       const result = await this.#target.applyFacts(batch)
       this.#replay.applyFactsSync(batch)

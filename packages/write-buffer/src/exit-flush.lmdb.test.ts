@@ -16,7 +16,7 @@ async function pendingAtSignal(signal: NodeJS.Signals, install: boolean): Promis
     const endedBy = await new Promise<NodeJS.Signals | null>((resolve) => {
       const child = spawn(process.execPath, [CHILD, databasePath, '500', install ? 'install' : 'none'])
       child.stdout.once('data', () => child.kill(signal))
-      child.once('exit', (_code, by) => resolve(by))
+      child.once('exit', (_code, by) => { resolve(by); })
     })
     const store = openLmdbStore({ databasePath, readOnly: true })
     const stored = (await store.get('setups', ['build@fake/m1']))?.state.toolCalls ?? 0

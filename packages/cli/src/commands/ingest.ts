@@ -77,7 +77,7 @@ export async function ingestCommand(ctx: CommandContext, options: { file?: strin
     }
     const result = await store.applyFacts(batch.map((entry) => entry.fact))
     ingested += result.applied
-    noteSkipped(result.deferred ? [] : result.skipped, new Map(batch.map((entry) => [entry.fact.id, entry.line])))
+    noteSkipped(result.skipped, new Map(batch.map((entry) => [entry.fact.id, entry.line])))
   }
   /** Writes a batch; when the database is nearly full, as much of it as fits, in halves, before giving up. */
   const writeFitting = async (batch: readonly { line: number; fact: Fact }[]): Promise<void> => {
@@ -106,7 +106,7 @@ export async function ingestCommand(ctx: CommandContext, options: { file?: strin
   }
   const stop = (signal: NodeJS.Signals): void => {
     interrupted = signal
-    if ('destroy' in input && typeof input.destroy === 'function') input.destroy()
+    ;(input as { destroy?: () => void }).destroy?.()
   }
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP']
   for (const signal of signals) process.on(signal, stop)

@@ -75,7 +75,7 @@ describe('ingest, killed at random points and run again', () => {
     // Wait until every line is stored and the ingest waits for more.
     for (let waited = 0; (await storedFacts(db)) < 3000 && waited < 60_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100))
     child.kill('SIGTERM')
-    const code = await new Promise<number | null>((resolve) => child.on('exit', (exitCode) => resolve(exitCode)))
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (exitCode) => { resolve(exitCode); }))
     expect(code).toBe(143)
     expect(stdout).toContain('Stopped by SIGTERM: lines 1–3000 are stored.')
     expect((await databaseContents(db)).facts).toBe(3000)

@@ -131,7 +131,7 @@ const IMPORTS: FieldCheck = (value, field, record) => {
   }
 }
 
-const SHAPES: { readonly [C in CollectionName]: Readonly<Record<string, FieldCheck>> } = {
+const SHAPES: Readonly<Record<CollectionName, Readonly<Record<string, FieldCheck>>>> = {
   setups: { imports: optional(IMPORTS), id: setupId, agent: key(LIMITS.keyPartBytes), provider: optional(NOTE), model: optional(NOTE), state: STATE, firstSeenAt: time, lastSeenAt: time, haltedAt: optional(time), reinstatedAt: optional(time) },
   projects: { path: PROJECT, name: NOTE, firstSeenAt: time, lastSeenAt: time },
   commits: { project: PROJECT, hash: HASH, setup: setupId, at: time, message: NOTE, task: optional(NOTE), session: optional(key(LIMITS.keyPartBytes)) },
