@@ -1,6 +1,6 @@
-import type { AppliedBatch, CollectionName, CollectionRecords, Fact, RecordKey, RecordQuery, SyncTrackerStore } from '@agent-tracker/core'
+import type { AppliedBatch, CollectionName, CollectionRecords, CommitRef, Fact, RecordKey, RecordQuery, SyncTrackerStore } from '@agent-tracker/core'
 import { resolveRules, validateFact } from '@agent-tracker/core'
-import { matchesQuery, normaliseQuery, orderAndLimit, planFacts } from '@agent-tracker/core/store'
+import { matchesQuery, normaliseQuery, orderAndLimit, planFacts, selectCommitRefs } from '@agent-tracker/core/store'
 import Database from 'better-sqlite3'
 
 /**
@@ -28,6 +28,7 @@ export function openSqliteStore(path: string): SyncTrackerStore {
   const rules = resolveRules()
   const select = db.prepare<[string, string], { value: string }>('SELECT value FROM records WHERE collection = ? AND key = ?')
   const selectAll = db.prepare<[string], { value: string }>('SELECT value FROM records WHERE collection = ?')
+  const commitRefs = db.prepare<[], CommitRef>('SELECT setup, project, hash, at FROM commit_index')
   const upsert = db.prepare('INSERT OR REPLACE INTO records (collection, key, value) VALUES (?, ?, ?)')
   const indexCommit = db.prepare('INSERT OR REPLACE INTO commit_index (project, hash, setup, at) VALUES (?, ?, ?, ?)')
   const claim = db.prepare('INSERT OR IGNORE INTO fact_ids (id, seq) VALUES (?, ?)')
@@ -62,7 +63,7 @@ export function openSqliteStore(path: string): SyncTrackerStore {
       const records = selectAll.all(collection).map((row) => JSON.parse(row.value) as CollectionRecords[C]).filter((record) => matchesQuery(collection, record, normal))
       return orderAndLimit(collection, records, normal)
     }),
-    findCommitRefs: unused,
+    findCommitRefs: (query: RecordQuery = {}) => later(() => selectCommitRefs(commitRefs.all(), normaliseQuery('commits', query))),
     knownFactIds: unused,
     readFactLog: unused,
     lastFactSeq: unused,

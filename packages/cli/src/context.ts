@@ -1,20 +1,41 @@
 import { resolve } from 'node:path'
+import type { TrackerStore } from '@agent-tracker/core'
+import { createMemoryStore } from '@agent-tracker/core/testing'
 import type { LmdbStore } from '@agent-tracker/lmdb-store'
-import { openDatabase } from '@agent-tracker/node-host/database'
+import { checkDataFile, isLmdbStoreError, locateDataFile } from '@agent-tracker/lmdb-store'
+import { locateDatabase, openDatabase } from '@agent-tracker/node-host/database'
 import { SingleBar } from 'cli-progress'
 import pc from 'picocolors'
+import { firstRunText, noDatabaseNotice } from './first-run.js'
 import type { Io } from './io.js'
 import { colourEnabled, outputWidth } from './io.js'
+import type { JsonNotice } from './json-envelope.js'
+import { answerEnvelope, toJsonText } from './json-envelope.js'
 import { parseSizeLimit } from './parse-size.js'
 import type { Column } from './table.js'
 import { renderTable } from './table.js'
+import { resolveTimeZone } from './time/time-zone.js'
+import type { ResolvedWindow, WindowFlags } from './time/time-window.js'
+import { resolveWindow } from './time/time-window.js'
 
 /** Options every command takes. */
 export interface CommonOptions {
   readonly json?: boolean
   readonly db?: string
+  /** Only on commands that write. */
   readonly maxSize?: string
+  /** Only on commands that count days or read dates. */
+  readonly timezone?: string
 }
+
+/** Which command runs, and which the CLI has (what first steps it can offer). */
+export interface CommandIdentity {
+  readonly command: string | null
+  readonly commands: readonly string[]
+}
+
+/** A store to answer questions from, and where it is (an empty one when there is no database yet). */
+export type ReadStore = TrackerStore & { readonly path: string }
 
 /** A progress reporter; a no-op unless stderr is a terminal and output is not JSON. */
 export interface Progress {
@@ -28,13 +49,54 @@ export class CommandContext {
   readonly json: boolean
   readonly colours: ReturnType<typeof pc.createColors>
   readonly #options: CommonOptions
-  readonly #stores: LmdbStore[] = []
+  readonly #identity: CommandIdentity
+  readonly #stores: TrackerStore[] = []
+  readonly #notices: JsonNotice[] = []
+  /** The database path, when a read found no database there. */
+  #missingDatabase: string | undefined
 
-  constructor(io: Io, options: CommonOptions) {
+  constructor(io: Io, options: CommonOptions, identity: CommandIdentity = { command: null, commands: [] }) {
     this.io = io
     this.#options = options
+    this.#identity = identity
     this.json = options.json === true
     this.colours = pc.createColors(colourEnabled(io))
+  }
+
+  /** The current time (the Io's clock, for tests and reproducible reports). */
+  now(): Date {
+    return this.io.now?.() ?? new Date()
+  }
+
+  /**
+   * The zone dates are read and days counted in: `--timezone`, else `TZ`, else the machine's.
+   * @throws {CliError} INVALID_OPTION (usage) for an unknown zone.
+   */
+  get timeZone(): string {
+    return resolveTimeZone(this.#options.timezone, this.io.env)
+  }
+
+  /**
+   * The window of `--since`, `--until` and `--days`, in {@link timeZone}.
+   * @throws {CliError} INVALID_OPTION (usage) for a bad value or an empty window.
+   */
+  window(flags: WindowFlags): ResolvedWindow {
+    return resolveWindow(flags, { timeZone: this.timeZone, now: this.now() })
+  }
+
+  /** True when this CLI has the command (so a hint may offer it). */
+  hasCommand(name: string): boolean {
+    return this.#identity.commands.includes(name)
+  }
+
+  /** The commands this CLI has. */
+  get commands(): readonly string[] {
+    return this.#identity.commands
+  }
+
+  /** True when a read found no database: the answer is empty because nothing was recorded yet. */
+  get missingDatabase(): boolean {
+    return this.#missingDatabase !== undefined
   }
 
   /**
@@ -59,8 +121,34 @@ export class CommandContext {
   }
 
   /**
-   * Opens the database (`--db`, else `AGENT_TRACKER_DB`, else the default): read-only unless the
-   * command writes. Closed by {@link close}.
+   * Opens the database (`--db`, else `AGENT_TRACKER_DB`, else the default) to answer questions. When
+   * there is none yet, an empty store answers (and {@link print} says how to start instead).
+   * @throws the kit's and the store's errors for a database that is there but cannot be read.
+   */
+  readStore(): ReadStore {
+    const { path } = locateDatabase({ databasePath: this.databasePath, env: this.io.env, homeDir: this.io.homeDir })
+    const file = checkDataFile(locateDataFile(path).dataFile)
+    if (file.ok && !file.exists) return this.#emptyStore(path)
+    try {
+      return this.openStore('read')
+    } catch (error) {
+      // Removed between the check and the open.
+      if (isLmdbStoreError(error, 'DATABASE_UNREADABLE') && error.details.reason === 'missing') return this.#emptyStore(path)
+      throw error
+    }
+  }
+
+  #emptyStore(path: string): ReadStore {
+    this.#missingDatabase = path
+    this.#notices.push(noDatabaseNotice(path))
+    const store = Object.assign(createMemoryStore(), { path })
+    this.#stores.push(store)
+    return store
+  }
+
+  /**
+   * Opens the database (`--db`, else `AGENT_TRACKER_DB`, else the default): read-only (it must
+   * exist) or to write (created when absent, within `--max-size`). Closed by {@link close}.
    * @throws {CliError} for a bad `--max-size`; the kit's and the store's errors for the database.
    */
   openStore(mode: 'read' | 'write'): LmdbStore {
@@ -77,9 +165,14 @@ export class CommandContext {
     return store
   }
 
-  /** Prints the result: JSON of `data` with `--json`, else the text from `render`. */
+  /**
+   * Prints the answer: with `--json` the envelope `{ version, command, data }` (see
+   * docs/json-output.md), else the text from `render` — or, when there is no database yet, what to
+   * do to start.
+   */
   print(data: unknown, render: () => string): void {
-    if (this.json) this.io.stdout.write(`${JSON.stringify(data, null, 2)}\n`)
+    if (this.json) this.io.stdout.write(toJsonText(answerEnvelope(this.#identity.command, data, this.#notices)))
+    else if (this.#missingDatabase !== undefined) this.io.stdout.write(`${firstRunText(this.#missingDatabase, this.#identity.commands)}\n`)
     else this.io.stdout.write(`${render()}\n`)
   }
 

@@ -1,23 +1,26 @@
 import { describe, expect, it } from 'vitest'
-import { money, moneyDecimals } from './format.js'
+import { gain, money, moneyPerCommit, plural, truncate } from './format.js'
 
-describe('money', () => {
-  it('gives a column of amounts one precision: cents when every amount is at least 10 cents', () => {
-    const column = [1.28, 0.1971, 0.25, 0]
-    const places = moneyDecimals(column)
-    expect(column.map((value) => money(value, places))).toEqual(['$1.28', '$0.20', '$0.25', '$0.00'])
+describe('one precision per quantity', () => {
+  it('prints money spent in cents and cost per commit to a tenth of a cent, whatever the amount', () => {
+    expect([12.5, 0.0844, 0, 0.06375000000000003].map(money)).toEqual(['$12.50', '$0.08', '$0.00', '$0.06'])
+    expect([1.28, 0.197, 0.0844, 0.06375000000000003, null].map(moneyPerCommit)).toEqual(['$1.280', '$0.197', '$0.084', '$0.064', '–'])
   })
 
-  it('adds places for the whole column when some amount is below 10 cents, up to 4', () => {
-    const column = [1.28, 0.1971, 0.0844, null]
-    expect(column.map((value) => money(value, moneyDecimals(column)))).toEqual(['$1.280', '$0.197', '$0.084', '–'])
-    expect(moneyDecimals([0.0031, 12])).toBe(4)
-    expect(moneyDecimals([0.00001])).toBe(4)
+  it('signs what a window earned', () => {
+    expect([12.34, -4, 0, -0.01].map(gain)).toEqual(['+12.3', '−4.0', '0.0', '0.0'])
+  })
+})
+
+describe('words', () => {
+  it('agree with their count', () => {
+    expect(plural(1, 'commit')).toBe('1 commit')
+    expect(plural(0, 'commit')).toBe('0 commits')
+    expect(plural(2, 'entry', 'entries')).toBe('2 entries')
   })
 
-  it('formats a single amount by the same rule', () => {
-    expect(money(12.5)).toBe('$12.50')
-    expect(money(0.0844)).toBe('$0.084')
-    expect(money(0)).toBe('$0.00')
+  it('are cut by display width, wide characters counting two columns', () => {
+    expect(truncate('支払いのウェブフック', 9)).toBe('支払いの…')
+    expect(truncate('short', 9)).toBe('short')
   })
 })

@@ -1,8 +1,26 @@
 import { formatScore } from '@agent-tracker/core'
+import stringWidth from 'string-width'
 
-/** A score with one decimal, or `–` when absent. */
+// One precision per quantity, in every table, card, chart and sentence:
+//   scores (SP, XP, CS) and grades 1 decimal · what a window earned signed, 1 decimal ·
+//   rates 1 decimal of a percent · bugs per commit 2 decimals · money spent 2 decimals ·
+//   cost per commit 3 decimals · tokens shortened (1.2k, 3.4M).
+
+/** A score (SP, XP, CS) with one decimal, or `–` when absent. */
 export function score(value: number | null | undefined): string {
   return value === null || value === undefined ? '–' : formatScore(value)
+}
+
+/** A mean grade with one decimal, or `–`. */
+export function grade(value: number | null | undefined): string {
+  return score(value)
+}
+
+/** What a window earned, signed, with one decimal: `+12.3`, `−4.0`, `0.0`. */
+export function gain(value: number | null | undefined): string {
+  if (value === null || value === undefined) return '–'
+  const text = formatScore(Math.abs(value))
+  return text === '0.0' ? text : `${value < 0 ? '−' : '+'}${text}`
 }
 
 /** A ratio as a percentage, e.g. `12.5%`. */
@@ -10,18 +28,19 @@ export function percent(value: number | null | undefined): string {
   return value === null || value === undefined ? '–' : `${(value * 100).toFixed(1)}%`
 }
 
-/**
- * Decimal places that show every amount of a column with one precision: 2 (cents) when every
- * non-zero amount is at least 10 cents, 3 when at least a cent, else 4.
- */
-export function moneyDecimals(values: readonly (number | null | undefined)[]): number {
-  const smallest = Math.min(...values.flatMap((value) => (value === null || value === undefined || value === 0 ? [] : [Math.abs(value)])))
-  return smallest >= 0.1 ? 2 : smallest >= 0.01 ? 3 : 4
+/** Bugs per commit, with two decimals. */
+export function perCommit(value: number | null | undefined): string {
+  return value === null || value === undefined ? '–' : value.toFixed(2)
 }
 
-/** Dollars with the given places (see {@link moneyDecimals}; by default chosen for this amount alone), or `–`. */
-export function money(value: number | null | undefined, places: number = moneyDecimals([value])): string {
-  return value === null || value === undefined ? '–' : `$${value.toFixed(places)}`
+/** Money spent, in dollars and cents: `$12.34`. */
+export function money(value: number | null | undefined): string {
+  return value === null || value === undefined ? '–' : `$${value.toFixed(2)}`
+}
+
+/** Cost per commit, to a tenth of a cent: `$0.084`. */
+export function moneyPerCommit(value: number | null | undefined): string {
+  return value === null || value === undefined ? '–' : `$${value.toFixed(3)}`
 }
 
 /** A token count, shortened: `1.2k`, `3.4M`. */
@@ -32,10 +51,7 @@ export function tokens(value: number | null | undefined): string {
   return String(Math.round(value))
 }
 
-/** A decimal with two places, e.g. bugs per commit. */
-export function decimal(value: number | null | undefined, places = 2): string {
-  return value === null || value === undefined ? '–' : value.toFixed(places)
-}
+export { plural } from '@agent-tracker/core'
 
 /** `2026-03-04 09:15` from an ISO timestamp (UTC). */
 export function when(iso: string): string {
@@ -47,7 +63,13 @@ export function shortHash(hash: string): string {
   return hash.slice(0, 8)
 }
 
-/** Text cut to a width with an ellipsis. */
+/** Text cut to a display width (wide characters count two columns) with an ellipsis. */
 export function truncate(text: string, width: number): string {
-  return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`
+  if (stringWidth(text) <= width) return text
+  let cut = ''
+  for (const char of text) {
+    if (stringWidth(`${cut}${char}`) > width - 1) break
+    cut += char
+  }
+  return `${cut}…`
 }

@@ -1,7 +1,5 @@
 import { homedir } from 'node:os'
 import type { AgentSession } from '@agent-tracker/core'
-import { agentSessionOf } from '@agent-tracker/core'
-import { detectAgentSession } from '@agent-tracker/node-host'
 
 /**
  * Everything the CLI takes from its process: streams, environment, working and home folders. The
@@ -15,18 +13,18 @@ export interface Io {
   readonly cwd: string
   /** The user's home folder: where `~` and relative database paths resolve, and the global OpenCode config lives. */
   readonly homeDir: string
-  /** The agent session the CLI runs under; default: read from `env` alone (the real process also looks at its ancestors). */
-  readonly agentSession?: () => AgentSession | undefined
+  /** The clock; default the system's. Tests and reproducible reports give their own. */
+  readonly now?: () => Date
+  /**
+   * The agent session the CLI runs under: `process` for the real process (its environment and its
+   * ancestors, looked at when a command asks); default: read from `env` alone. See `agentSessionOfIo`.
+   */
+  readonly agentSession?: (() => AgentSession | undefined) | 'process'
 }
 
 /** The process's own streams, environment, working directory and home folder. */
 export function processIo(): Io {
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd(), homeDir: homedir(), agentSession: () => detectAgentSession(process.env) }
-}
-
-/** The agent session the CLI runs under (see core's `agentSessionOf`), if any. */
-export function agentSessionOfIo(io: Io): AgentSession | undefined {
-  return io.agentSession === undefined ? agentSessionOf(io.env) : io.agentSession()
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd(), homeDir: homedir(), agentSession: 'process' }
 }
 
 /**

@@ -1,35 +1,51 @@
 import { readFileSync } from 'node:fs'
+import type { Command } from 'commander'
 import { CommanderError } from 'commander'
 import { EXIT } from './cli-error.js'
 import type { Io } from './io.js'
 import { processIo } from './io.js'
+import { errorEnvelope, toJsonText } from './json-envelope.js'
 import type { Runner } from './program.js'
 import { buildProgram } from './program.js'
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version
 
+/** Errors that, when there is no database yet, only mean nothing was recorded: the answer is empty. */
+const EMPTY_WITHOUT_DATABASE: ReadonlySet<string> = new Set(['UNKNOWN_SETUP', 'UNKNOWN_PROJECT'])
+
 /** Runs the CLI with the given arguments and returns the exit code: 0 ok, 1 failure, 2 usage. */
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
   let exitCode: number = EXIT.ok
   const wantsJson = argv.includes('--json')
+  let running: string | null = null
+  let known: readonly string[] = []
   const run: Runner = async (command, options) => {
     // Loaded when a command runs: `--help` and usage errors never load the database code.
     const { CommandContext } = await import('./context.js')
-    const ctx = new CommandContext(io, options)
+    const ctx = new CommandContext(io, options, { command: running, commands: known })
     try {
       const code = await command(ctx)
       if (typeof code === 'number') exitCode = code
     } catch (error) {
       const { describeFailure } = await import('./describe-failure.js')
       const failure = describeFailure(error)
+      if (ctx.missingDatabase && EMPTY_WITHOUT_DATABASE.has(failure.code)) {
+        ctx.print(null, () => '')
+        exitCode = EXIT.ok
+        return
+      }
       exitCode = failure.exitCode
-      if (ctx.json) io.stdout.write(`${JSON.stringify({ error: { code: failure.code, message: failure.message } }, null, 2)}\n`)
-      else io.stderr.write(`${ctx.colours.red('error')} ${failure.message}\n`)
+      if (ctx.json) io.stdout.write(toJsonText(errorEnvelope(running, failure.code, failure.message)))
+      else io.stderr.write(`${ctx.colours.red('error:')} ${failure.message}\n`)
     } finally {
       await ctx.close()
     }
   }
-  const program = buildProgram(io, run, VERSION)
+  const program: Command = buildProgram(io, run, VERSION)
+  known = program.commands.map((command) => command.name())
+  program.hook('preAction', (_, action) => {
+    running = action.name()
+  })
   if (argv.length === 0) {
     program.outputHelp()
     return EXIT.usage
@@ -39,7 +55,10 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   } catch (error) {
     if (!(error instanceof CommanderError)) throw error
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok
-    if (wantsJson) io.stdout.write(`${JSON.stringify({ error: { code: 'USAGE', message: error.message.replace(/^error: /, '') } }, null, 2)}\n`)
+    if (wantsJson) {
+      const named = argv.find((arg) => known.includes(arg)) ?? null
+      io.stdout.write(toJsonText(errorEnvelope(named, 'USAGE', error.message.replace(/^error: /, ''))))
+    }
     return EXIT.usage
   }
   return exitCode

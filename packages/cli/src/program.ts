@@ -1,8 +1,10 @@
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { MERGE_HELP } from './commands/merge-help.js'
+import type { ReportOptions } from './commands/report.js'
 import type { CommandContext, CommonOptions } from './context.js'
 import type { Io } from './io.js'
 import { CliError, EXIT } from './cli-error.js'
+import type { WindowFlags } from './time/time-window.js'
 
 /**
  * Each command's module, loaded only when that command runs: `--help`, a usage error or one
@@ -31,25 +33,19 @@ const load = {
   demo: () => import('./demo/run-demo.js'),
 }
 
+/**
+ * How `report --by` can group (core's `REPORT_GROUPINGS`, which a test holds this to): written
+ * out here so that `--help` need not load core.
+ */
+export const REPORT_GROUPINGS_HELP: readonly string[] = ['day', 'week', 'month', 'project', 'agent']
+
 /** Runs a command with a context; returns its exit code. */
 export type Runner = (run: (ctx: CommandContext) => unknown, options: CommonOptions) => Promise<void>
 
-const timezoneOption = (): Option => new Option('--timezone <zone>', 'the zone legacy times written without one are read in: an IANA name (Europe/Stockholm), UTC or an offset (+01:00); default this machine\'s')
-
-/**
- * The `--timezone` given, by its canonical name; checked when the command runs (the zone rules
- * live in the migrate package, which `--help` and every other command need not load).
- * @throws {CliError} INVALID_OPTION (a usage error) for a zone not known.
- */
-async function withTimeZone<O extends { timezone?: string }>(options: O): Promise<O> {
-  if (options.timezone === undefined) return options
-  const { resolveTimeZone } = await import('@agent-tracker/migrate')
-  try {
-    return { ...options, timezone: resolveTimeZone(options.timezone).name }
-  } catch (error) {
-    throw new CliError('INVALID_OPTION', (error as Error).message, EXIT.usage)
-  }
-}
+/** The zones `--timezone` accepts, and its default: one option, read one way, wherever it appears. */
+const ZONES = 'an IANA name (Europe/Stockholm), UTC or an offset (+01:00); default $TZ, else this machine\'s'
+/** `--timezone` of the commands that read legacy data. */
+const LEGACY_ZONE = `the zone legacy times written without one are read in: ${ZONES}`
 
 const limitOption = (): Option => new Option('--limit <n>', 'at most this many entries').default(20).argParser(positiveInteger)
 
@@ -59,19 +55,31 @@ function positiveInteger(value: string): number {
   return parsed
 }
 
+/** Options of every command: JSON output and the database. */
 function common(command: Command, example: string): Command {
   return command
-    .option('--json', 'print only JSON on stdout')
+    .option('--json', 'print only JSON on stdout: { "version": 1, "command", "data" } (see docs/json-output.md)')
     .option('--db <path>', 'database path (default: $AGENT_TRACKER_DB, else ~/.config/opencode/agent-tracker.lmdb)')
-    .option('--max-size <size>', 'size limit for writes, e.g. 512MiB (default: $AGENT_TRACKER_MAX_SIZE, else 512 MiB)')
     .addHelpText('after', `\nExample:\n  $ ${example}`)
 }
 
-function reportFilters(command: Command): Command {
+/** The size limit, for commands that write to the database. */
+function writes(command: Command): Command {
+  return command.option('--max-size <size>', 'size limit for writes, e.g. 512MiB (default: $AGENT_TRACKER_MAX_SIZE, else 512 MiB)')
+}
+
+/** The time window, for commands that narrow by time. */
+function windowFilters(command: Command): Command {
   return command
+    .option('--since <when>', 'from this day or time (inclusive): 2026-10-15, 20261015, 2026-10-15T09:00, today, yesterday, 7d, 4w, 3m')
+    .option('--until <when>', 'to this day (inclusive) or time (exclusive), same forms; 7d ends where --since 7d starts')
+    .option('--days <n>', 'the last n days, today included (instead of --since)')
+    .option('--timezone <zone>', `the zone dates are read and days counted in: ${ZONES}`)
+}
+
+function reportFilters(command: Command): Command {
+  return windowFilters(command)
     .option('--project <path-or-name>', 'only this project')
-    .option('--since <date>', 'from this ISO date or date-time (inclusive)')
-    .option('--until <date>', 'to this ISO date (inclusive) or date-time (exclusive)')
     .option('--agent <name>', 'only setups of this agent, e.g. build')
     .option('--model <model>', 'only this model, e.g. anthropic/claude-sonnet-4-5 or gpt-5')
 }
@@ -87,13 +95,20 @@ export function buildProgram(io: Io, run: Runner, version: string): Command {
 
   type Opts = CommonOptions & Record<string, unknown>
   const add = (name: string, description: string, example: string): Command => common(program.command(name).description(description), example).exitOverride()
+  const addWriting = (name: string, description: string, example: string): Command => writes(add(name, description, example))
 
   add('status [setup]', 'status card of a setup, or one line per setup', 'agent-tracker status build@anthropic/claude-sonnet-4-5')
     .action((setup: string | undefined, o: Opts) => run(async (ctx) => (await load.status()).statusCommand(ctx, setup), o))
-  reportFilters(add('agents', 'leaderboard: skill points, experience and communication score per setup; with --project/--since/--until, only setups that worked there, with their commits and bugs there', 'agent-tracker agents --model gpt-5 --since 2026-03-01'))
-    .action((o: Opts & { project?: string; since?: string; until?: string; agent?: string; model?: string }) => run(async (ctx) => (await load.agents()).agentsCommand(ctx, o), o))
-  reportFilters(add('report', 'outcomes per setup across projects: commits, bugs, grades, failures, tokens and cost per commit', 'agent-tracker report --since 2026-01-01 --until 2026-03-31 --project shop'))
-    .action((o: Opts & { project?: string; since?: string; until?: string; agent?: string; model?: string }) => run(async (ctx) => (await load.report()).reportCommand(ctx, o), o))
+  reportFilters(add('agents', 'leaderboard: skill points, experience and communication score per setup; with --project or a window, only setups that worked there, with their commits, bugs and the XP and CS they earned there', 'agent-tracker agents --model gpt-5 --since 2026-03-01'))
+    .action((o: Opts & ReportOptions) => run(async (ctx) => (await load.agents()).agentsCommand(ctx, o), o))
+  reportFilters(add('report', 'outcomes per setup across projects: commits, bugs, grades, failures, tokens and cost per commit; --by splits them by day, week, month, project or agent', 'agent-tracker report --since 7d --by day'))
+    .option('--by <group>', `one table per ${REPORT_GROUPINGS_HELP.join(', ')} (member: not yet, see --help)`)
+    .addHelpText('after', `
+A window (--since, --until, --days) counts commits, bugs, grades, cost and the XP and CS earned in it
+(XP+ and CS±); SP is always the current total. Days, weeks (from Monday) and months are counted in
+--timezone. Grouping by member (who did the work) comes with team databases; until then --by agent
+groups by the setup's agent.`)
+    .action((o: Opts & ReportOptions & { by?: string }) => run(async (ctx) => (await load.report()).reportCommand(ctx, o), o))
   add('recommend [project-dir]', 'which setup to use for a project like this one (default: the current folder)', 'agent-tracker recommend ~/code/new-app')
     .option('--min-samples <n>', 'graded commits a setup needs on similar projects before it is ranked (default 5)')
     .action((dir: string | undefined, o: Opts & { minSamples?: string }) => run(async (ctx) => (await load.recommend()).recommendCommand(ctx, dir, o), o))
@@ -101,13 +116,13 @@ export function buildProgram(io: Io, run: Runner, version: string): Command {
     .option('--project <dir>', 'the project whose scope to prefer (default: the current folder)')
     .addOption(limitOption().default(10))
     .action((words: string[], o: Opts & { project?: string; limit: number }) => run(async (ctx) => (await load.search()).searchCommand(ctx, words, o), o))
-  add('history <setup>', "a setup's commits, grades, bugs and journal, newest first", 'agent-tracker history build@openai/gpt-5 --limit 50')
-    .option('--project <path-or-name>', 'only this project').option('--since <date>', 'from this date').option('--until <date>', 'to this date').addOption(limitOption())
-    .action((setup: string, o: Opts & { project?: string; since?: string; until?: string; limit: number }) => run(async (ctx) => (await load.history()).historyCommand(ctx, setup, o), o))
-  add('projects', 'every project seen, with its language, framework and scope', 'agent-tracker projects --refresh')
+  windowFilters(add('history <setup>', "a setup's commits, grades, bugs and journal, newest first", 'agent-tracker history build@openai/gpt-5 --limit 50'))
+    .option('--project <path-or-name>', 'only this project').addOption(limitOption())
+    .action((setup: string, o: Opts & WindowFlags & { project?: string; limit: number }) => run(async (ctx) => (await load.history()).historyCommand(ctx, setup, o), o))
+  addWriting('projects', 'every project seen, with its language, framework and scope', 'agent-tracker projects --refresh')
     .option('--refresh', 're-read AGENTS.md and manifests of project folders that changed')
     .action((o: Opts & { refresh?: boolean }) => run(async (ctx) => (await load.projects()).projectsCommand(ctx, o), o))
-  add('grade <setup> <commit>', "record your grade of a commit (and the agent's, if it gave none)", 'agent-tracker grade build@openai/gpt-5 a1b2c3d --user excellence --agent good --note "clean diff"')
+  addWriting('grade <setup> <commit>', "record your grade of a commit (and the agent's, if it gave none)", 'agent-tracker grade build@openai/gpt-5 a1b2c3d --user excellence --agent good --note "clean diff"')
     .requiredOption('--user <grade>', 'your grade: bad, neutral, good, excellence (or -1, 1, 2, 5)')
     .option('--agent <grade>', "the agent's grade, when it did not grade itself")
     .option('--note <text>', 'why')
@@ -117,51 +132,51 @@ A grade counts as yours when you give it at an interactive terminal that no agen
 with --trust. Otherwise (run from a script, a pipe, or by an agent) it is recorded as a cli-script
 grade: reports show it by channel, and it counts for nothing.`)
     .action((setup: string, commit: string, o: Opts & { user: string; agent?: string; note?: string; trust?: boolean }) => run(async (ctx) => (await load.grade()).gradeCommand(ctx, setup, commit, o), o))
-  add('bug <setup>', 'report a bug made by a setup: SP −1, halted at 0', 'agent-tracker bug build@google/gemini-2.5-pro --commit a1b2c3d --note "broke login"')
+  addWriting('bug <setup>', 'report a bug made by a setup: SP −1, halted at 0', 'agent-tracker bug build@google/gemini-2.5-pro --commit a1b2c3d --note "broke login"')
     .option('--commit <hash>', 'the commit that caused it').option('--note <text>', 'what went wrong')
     .action((setup: string, o: Opts & { commit?: string; note?: string }) => run(async (ctx) => (await load.bug()).bugCommand(ctx, setup, o), o))
-  add('reinstate <setup>', 'let a halted setup work again (SP back to 1)', 'agent-tracker reinstate build@ollama/qwen3-coder')
+  addWriting('reinstate <setup>', 'let a halted setup work again (SP back to 1)', 'agent-tracker reinstate build@ollama/qwen3-coder')
     .option('--note <text>', 'why')
     .action((setup: string, o: Opts & { note?: string }) => run(async (ctx) => (await load.reinstate()).reinstateCommand(ctx, setup, o), o))
-  add('retro [setup]', 'list retrospectives; with --note, add your note to one', 'agent-tracker retro build@openai/gpt-5 --commit a1b2c3d --note "ask before changing the schema"')
+  addWriting('retro [setup]', 'list retrospectives; with --note, add your note to one', 'agent-tracker retro build@openai/gpt-5 --commit a1b2c3d --note "ask before changing the schema"')
     .option('--commit <hash>', 'the commit (default: the latest)').option('--note <text>', 'your note').option('--task <text>', 'what the commit was for')
     .option('--project <path-or-name>', 'only this project').addOption(limitOption())
     .action((setup: string | undefined, o: Opts & { commit?: string; note?: string; task?: string; project?: string; limit: number }) => run(async (ctx) => (await load.retro()).retroCommand(ctx, setup, o), o))
-  add('activity [setup]', 'list journal entries; with --task, log one', 'agent-tracker activity build@openai/gpt-5 --task "migrate to v2" --outcome done')
+  addWriting('activity [setup]', 'list journal entries; with --task, log one', 'agent-tracker activity build@openai/gpt-5 --task "migrate to v2" --outcome done')
     .option('--task <text>').option('--actions <text>').option('--outcome <text>').option('--decisions <text>')
     .option('--project <path-or-name>', 'the project (default: the current folder)').addOption(limitOption())
     .action((setup: string | undefined, o: Opts & { task?: string; actions?: string; outcome?: string; decisions?: string; project?: string; limit: number }) => run(async (ctx) => (await load.activity()).activityCommand(ctx, setup, o), o))
-  add('migrate [dir...]', "bring old per-project databases and .agent/ .journal/ files into the central database", 'agent-tracker migrate ~/code/shop ~/code/api')
+  addWriting('migrate [dir...]', "bring old per-project databases and .agent/ .journal/ files into the central database", 'agent-tracker migrate ~/code/shop ~/code/api')
     .option('--setup <id>', 'the setup legacy journal files belong to (default: the one .agent/status.json names; files it cannot name go to a setup "unattributed-<folder>" that a later --setup moves)')
     .option('--again', 'also repeat migrations that finished before (to pick up legacy data added since)')
-    .addOption(timezoneOption())
-    .action((dirs: string[], o: Opts & { setup?: string; again?: boolean; timezone?: string }) => run(async (ctx) => (await load.migrate()).migrateCommand(ctx, dirs, await withTimeZone(o)), o))
-  add('upgrade', "replace the predecessor's (opencode-agent-tracker) central database at the path with agent-tracker's, importing everything it holds; the old one is kept beside it", 'agent-tracker upgrade --dry-run')
+    .option('--timezone <zone>', LEGACY_ZONE)
+    .action((dirs: string[], o: Opts & { setup?: string; again?: boolean; timezone?: string }) => run(async (ctx) => (await load.migrate()).migrateCommand(ctx, dirs, o), o))
+  addWriting('upgrade', "replace the predecessor's (opencode-agent-tracker) central database at the path with agent-tracker's, importing everything it holds; the old one is kept beside it", 'agent-tracker upgrade --dry-run')
     .option('--dry-run', 'only say what would be imported and where the old database would be kept')
-    .addOption(timezoneOption())
+    .option('--timezone <zone>', LEGACY_ZONE)
     .addHelpText('after', `
 The old database is kept, unchanged, as <database>.predecessor-<time>. Stopped at any moment, the
 upgrade leaves either the old database at the path or the new one complete; run it again to finish.
 Close OpenCode (with the old plugin) first: an upgrade waits while another process has the database open.`)
-    .action((o: Opts & { dryRun?: boolean; timezone?: string }) => run(async (ctx) => (await load.upgrade()).upgradeCommand(ctx, await withTimeZone(o)), o))
-  add('merge [db]', "add another agent-tracker database (e.g. another machine's) to this one, recomputed from its facts; every merge can be undone", 'agent-tracker merge ~/Downloads/laptop.lmdb --dry-run')
+    .action((o: Opts & { dryRun?: boolean; timezone?: string }) => run(async (ctx) => (await load.upgrade()).upgradeCommand(ctx, o), o))
+  addWriting('merge [db]', "add another agent-tracker database (e.g. another machine's) to this one, recomputed from its facts; every merge can be undone", 'agent-tracker merge ~/Downloads/laptop.lmdb --dry-run')
     .option('--dry-run', 'merge into a scratch copy and say what would change; change nothing')
     .option('--undo <id>', 'put the database back as it was before that merge (its id is printed by the merge)')
     .option('--force', 'with --undo: undo even though facts were recorded after the merge (they are lost)')
-    .addOption(timezoneOption())
+    .option('--timezone <zone>', LEGACY_ZONE)
     .addHelpText('after', MERGE_HELP)
     .action((other: string | undefined, o: Opts & { dryRun?: boolean; undo?: string; force?: boolean; timezone?: string }) => run(async (ctx) => {
       const merge = await load.merge()
       if (o.undo !== undefined) return merge.undoMergeCommand(ctx, o.undo, o)
       if (other === undefined) throw new CliError('USAGE', 'merge needs the database to merge from (agent-tracker merge <db>), or --undo <id>.', EXIT.usage)
-      return merge.mergeCommand(ctx, other, await withTimeZone(o))
+      return merge.mergeCommand(ctx, other, o)
     }, o))
   reportFilters(add('export', 'export data as JSON, JSON lines or CSV (streamed: any size, little memory), or a report with charts as one HTML file; the filters narrow every format', 'agent-tracker export --format html --out report.html'))
     .requiredOption('--format <format>', 'json (one document), jsonl (one record per line: {"collection", "record"}), csv or html')
     .option('--out <file>', 'write to this file (default: stdout; report.html for html)')
     .option('--table <name>', 'for csv: report (default) or a collection: setups, projects, commits, retrospectives, gradeEvents, bugs, activities, usage')
-    .action((o: Opts & { format: string; out?: string; table?: string; project?: string; since?: string; until?: string; agent?: string; model?: string }) => run(async (ctx) => (await load.export()).exportCommand(ctx, o), o))
-  add('ingest', 'record facts from JSON lines on stdin (one fact per line), e.g. from another agent host', 'agent-tracker ingest < facts.jsonl')
+    .action((o: Opts & ReportOptions & { format: string; out?: string; table?: string }) => run(async (ctx) => (await load.export()).exportCommand(ctx, o), o))
+  addWriting('ingest', 'record facts from JSON lines on stdin (one fact per line), e.g. from another agent host', 'agent-tracker ingest < facts.jsonl')
     .option('--file <path>', 'read this file instead of stdin')
     .option('--trust', 'count the user grades in the input as yours (they come from your own tool); refused inside an agent session')
     .addHelpText('after', `
@@ -174,13 +189,14 @@ One fact per line; "id" and "at" (ISO 8601) are optional. Kinds and their fields
 Every fact has "setup" (agent@provider/model) and "project" (absolute path), e.g.
   {"kind":"commit","setup":"build@anthropic/claude-sonnet-4-5","project":"/home/me/shop","hash":"a1b2c3d","message":"Add cart"}`)
     .action((o: Opts & { file?: string; trust?: boolean }) => run(async (ctx) => (await load.ingest()).ingestCommand(ctx, o), o))
-  add('doctor [folder]', 'check the database (path, what it is, size and limit, schema, readers, migrations), a project folder\'s legacy data (default: the current folder), protected files and the plugin config', 'agent-tracker doctor ~/code/shop --check')
+  add('doctor [folder]', 'check the database (path, what it is, size and limit, schema, readers, migrations), a project folder\'s legacy data (default: the current folder), the plugin in OpenCode\'s config, protected files, and whether grades given here count', 'agent-tracker doctor ~/code/shop --check')
     .option('--check', 'also recompute the day rollups from the records and the fact log, and report any drift (reads everything)')
     .option('--deep', 'also walk every page and read every value (in a child process), and report damage by sub-database')
     .action((folder: string | undefined, o: Opts & { check?: boolean; deep?: boolean }) => run(async (ctx) => (await load.doctor()).doctorCommand(ctx, folder, o), o))
-  add('init', 'add the plugin to opencode.json (this project, or --global)', 'agent-tracker init --global')
-    .option('--global', 'configure ~/.config/opencode/opencode.json instead of ./opencode.json')
-    .option('--database-path <path>', 'plugin option databasePath')
+  add('init', 'add the plugin to opencode.json (this project, or --global), keeping the file\'s comments and layout', 'agent-tracker init --global')
+    .option('--global', 'configure OpenCode\'s global config ($XDG_CONFIG_HOME/opencode, else ~/.config/opencode) instead of ./opencode.json')
+    .option('--database-path <path>', 'plugin option databasePath: where the plugin keeps the database')
+    .option('--max-size <size>', 'plugin option maxDatabaseSize, e.g. 1GiB')
     .action((o: Opts & { global?: boolean; databasePath?: string }) => run(async (ctx) => { (await load.init()).initCommand(ctx, o) }, o))
   program.command('demo').description('play a realistic multi-project history into a temporary database and show the report and recommendations')
     .option('--dir <folder>', 'where to create the demo (default: a new temporary folder)')

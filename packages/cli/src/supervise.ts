@@ -3,6 +3,7 @@ import { homedir } from 'node:os'
 import { resolve } from 'node:path'
 import { markDamaged } from '@agent-tracker/lmdb-store'
 import { locateDatabase } from '@agent-tracker/node-host/database'
+import { errorEnvelope, toJsonText } from './json-envelope.js'
 
 /** Set in the environment of the process that runs the command, under its supervisor. */
 const SUPERVISED = 'AGENT_TRACKER_SUPERVISED'
@@ -41,7 +42,7 @@ export async function runSupervised(script: string, argv: readonly string[], run
   if (path !== undefined) markDamaged(path, problem)
   const where = path ?? 'the database'
   const message = `agent-tracker stopped: ${problem.replace('it', where)}; its file is probably damaged. Run agent-tracker doctor --deep to see where, then restore a backup or move the file aside. Writes to it are refused until a deep check finds it intact.`
-  if (argv.includes('--json')) process.stdout.write(`${JSON.stringify({ error: { code: 'DATABASE_CRASHED', message } }, null, 2)}\n`)
+  if (argv.includes('--json')) process.stdout.write(toJsonText(errorEnvelope(argv.find((arg) => !arg.startsWith('-')) ?? null, 'DATABASE_CRASHED', message)))
   else process.stderr.write(`error ${message}\n`)
   return 1
 }

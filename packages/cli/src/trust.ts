@@ -1,8 +1,18 @@
 import type { AgentSession, GradeChannel } from '@agent-tracker/core'
-import { cliGradeChannel } from '@agent-tracker/core'
+import { agentSessionOf, cliGradeChannel } from '@agent-tracker/core'
+import { detectAgentSession } from '@agent-tracker/node-host/hooks'
 import { CliError, EXIT } from './cli-error.js'
 import type { Io } from './io.js'
-import { agentSessionOfIo } from './io.js'
+
+/**
+ * The agent session the CLI runs under (see core's `agentSessionOf`), if any: for the real process
+ * from its environment and ancestors; for another `Io`, as it says. Here, not in `io.ts`, so that
+ * only commands that ask load the process inspection.
+ */
+export function agentSessionOfIo(io: Io): AgentSession | undefined {
+  if (io.agentSession === 'process') return detectAgentSession(io.env)
+  return io.agentSession === undefined ? agentSessionOf(io.env) : io.agentSession()
+}
 
 /** A channel a user grade can come through (not the agent's own tool). */
 type UserGradeChannel = Exclude<GradeChannel, 'agent-tool'>

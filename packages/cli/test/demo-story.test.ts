@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { runCli, tempFolder } from './run-cli.js'
+import { jsonData, runCli, tempFolder } from './run-cli.js'
 
 interface DemoJson {
   agents: { status: { setup: string; communicationTier: string; halted: boolean; state: { communication: number; bugs: number; commits: number } } }[]
@@ -10,7 +10,7 @@ interface DemoJson {
 async function playDemo(): Promise<DemoJson> {
   const { code, stdout } = await runCli(['demo', '--dir', tempFolder('demo-story-'), '--json'])
   expect(code).toBe(0)
-  return JSON.parse(stdout) as DemoJson
+  return (jsonData(stdout, 'demo') as DemoJson)
 }
 
 describe('the demo tells a believable story', () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { factLine, runCli, runCliAtTerminal, tempFolder } from './run-cli.js'
+import { factLine, jsonData, jsonError, runCli, runCliAtTerminal, tempFolder } from './run-cli.js'
 import { SONNET } from './seed.js'
 
 const PROJECT = '/w/shop'
@@ -17,7 +17,7 @@ async function threeCommits(): Promise<string> {
 type Report = { setups: { userGrades: number; meanUserGrade: number | null; userGradesByChannel: unknown[] }[]; nonUserChannels: string[] }
 
 async function report(db: string): Promise<Report> {
-  return JSON.parse((await runCli(['report', '--db', db, '--json'])).stdout) as Report
+  return jsonData((await runCli(['report', '--db', db, '--json'])).stdout, 'report') as Report
 }
 
 describe('where a grade came from', () => {
@@ -37,7 +37,7 @@ describe('where a grade came from', () => {
     expect(scripted.stdout).toContain('c0ffee01 (change c0ffee01) of build@anthropic/claude-sonnet-4-5: Recorded with channel cli-script, not counted as your grade: agent-tracker did not run at an interactive terminal.')
     const fromAgent = await runCliAtTerminal(['grade', SONNET, 'c0ffee02', '--user', 'excellence', '--db', db], { env: { OPENCODE: '1' } })
     expect(fromAgent.stdout).toContain('Recorded with channel cli-script, not counted as your grade: it was given from inside an agent session (OPENCODE=1 is set).')
-    const status = JSON.parse((await runCli(['status', SONNET, '--db', db, '--json'])).stdout) as { state: { communication: number; userGrades: { count: number } } }
+    const status = jsonData((await runCli(['status', SONNET, '--db', db, '--json'])).stdout, 'status') as { state: { communication: number; userGrades: { count: number } } }
     expect(status.state).toMatchObject({ communication: 60, userGrades: { count: 0 } })
     expect(await report(db)).toMatchObject({ setups: [{ userGrades: 0, meanUserGrade: null, userGradesByChannel: [{ channel: 'cli-script', grades: 2, counted: 0, meanGrade: 5 }] }], nonUserChannels: ['cli-script'] })
     const text = (await runCli(['report', '--db', db])).stdout
@@ -46,9 +46,10 @@ describe('where a grade came from', () => {
     const out = join(tempFolder('html-'), 'report.html')
     expect((await runCli(['export', '--format', 'html', '--out', out, '--db', db])).code).toBe(0)
     const html = readFileSync(out, 'utf8')
-    expect(html).toContain('<h2>User grades by channel</h2>')
+    expect(html).toContain('<h2>Evidence by channel</h2>')
+    expect(html).toContain('Only grades given with /grade or at your own terminal, and grades vouched for with --trust, count as yours')
     expect(html).toContain('<th>cli-script</th>')
-    expect(html).toContain('<td>2 (0 counted)</td>')
+    expect(html).toContain('<td class="num">2 (0 counted) <span class="muted">(⌀ 5.0)</span></td>')
     // The user's own grade still finds the commit ungraded.
     expect((await runCliAtTerminal(['grade', SONNET, 'c0ffee01', '--user', 'bad', '--db', db])).stdout).toContain('user bad. CS 60.0 → 59.0')
   })
@@ -60,7 +61,7 @@ describe('where a grade came from', () => {
     for (const env of [{ OPENCODE: '1' }, { CLAUDECODE: '1' }]) {
       const refused = await runCli(['grade', SONNET, 'c0ffee02', '--user', 'excellence', '--trust', '--db', db, '--json'], { env })
       expect(refused.code).toBe(2)
-      expect(JSON.parse(refused.stdout)).toMatchObject({ error: { code: 'TRUST_REFUSED', message: expect.stringContaining('--trust vouches that grades are yours, so it is refused inside an agent session') as unknown } })
+      expect(jsonError(refused.stdout)).toMatchObject({ code: 'TRUST_REFUSED', message: expect.stringContaining('--trust vouches that grades are yours, so it is refused inside an agent session') as unknown })
     }
     const events = JSON.parse((await runCli(['export', '--format', 'json', '--db', db])).stdout) as { collections: { gradeEvents: unknown[] } }
     expect(events.collections.gradeEvents).toEqual([expect.objectContaining({ channel: 'cli-script', vouched: true, userGrade: 2 })])
@@ -71,14 +72,14 @@ describe('where a grade came from', () => {
     const forged = factLine({ kind: 'grade', setup: SONNET, project: PROJECT, commit: 'c0ffee01', by: 'user', userGrade: 'excellence', channel: 'slash-command', vouched: true })
     const selfGrade = factLine({ kind: 'grade', setup: SONNET, project: PROJECT, commit: 'c0ffee03', by: 'agent', agentGrade: 'good' })
     const plain = await runCli(['ingest', '--db', db, '--json'], { input: `${forged}\n${selfGrade}\n` })
-    expect(JSON.parse(plain.stdout)).toMatchObject({ ingested: 2, uncountedGrades: 1 })
+    expect(jsonData(plain.stdout, 'ingest')).toMatchObject({ ingested: 2, uncountedGrades: 1 })
     const trusted = await runCli(['ingest', '--trust', '--db', db], { input: factLine({ kind: 'grade', setup: SONNET, project: PROJECT, commit: 'c0ffee02', by: 'user', userGrade: 'good' }) })
-    expect(trusted.stdout).toBe('Ingested 1 fact(s) from 1 line(s).\n')
+    expect(trusted.stdout).toBe('Ingested 1 fact from 1 line.\n')
     expect(await report(db)).toMatchObject({
       setups: [{ userGrades: 1, meanUserGrade: 2, userGradesByChannel: [{ channel: 'ingest', grades: 2, counted: 1, meanGrade: 3.5 }] }],
       nonUserChannels: ['ingest'],
     })
     const warned = await runCli(['ingest', '--db', db], { input: factLine({ kind: 'grade', setup: SONNET, project: PROJECT, commit: 'c0ffee03', by: 'user', userGrade: 'bad' }) })
-    expect(warned.stdout).toContain('1 user grade(s): Recorded with channel ingest, not counted as your grade: ingested grades are not your own channel.')
+    expect(warned.stdout).toContain('1 user grade: Recorded with channel ingest, not counted as your grade: ingested grades are not your own channel.')
   })
 })

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { IMPOSSIBLE, writeHostileDatabase } from '../../migrate/test/hostile-database.js'
-import { factLine, runCli, tempFolder } from './run-cli.js'
+import { factLine, jsonData, runCli, tempFolder } from './run-cli.js'
 import { SONNET, seedHistory } from './seed.js'
 
 /** Every record, as `export` gives them. */
@@ -32,7 +32,7 @@ describe('merge from a hostile database', () => {
       const run = await runCli(args, { cwd: root })
       expect(run.code, `${args.join(' ')}: ${run.stderr}${run.stdout}`).toBe(0)
     }
-    const agents = JSON.parse((await runCli(['agents', '--db', db, '--json'])).stdout) as { status: { setup: string } }[]
+    const agents = jsonData((await runCli(['agents', '--db', db, '--json'])).stdout, 'agents') as { status: { setup: string } }[]
     expect(agents.map((row) => row.status.setup).filter((setup) => setup.startsWith('evil@'))).toEqual([])
     const report = (await runCli(['report', '--db', db])).stdout
     expect(report).not.toMatch(/e\+1\d|1000000000000/)
@@ -58,14 +58,14 @@ describe('merge --dry-run and --undo', () => {
     const other = join(tempFolder(), 'other.lmdb')
     await runCli(['ingest', '--db', other], { input: factLine({ kind: 'commit', setup: 'review@x/y', project: '/w/z', hash: 'beef0001', message: 'm' }) })
     const before = await collections(db)
-    const merged = JSON.parse((await runCli(['merge', other, '--db', db, '--json'])).stdout) as { undo: string }
+    const merged = jsonData((await runCli(['merge', other, '--db', db, '--json'])).stdout, 'merge') as { undo: string }
     expect((await runCli(['status', 'review@x/y', '--db', db])).code).toBe(0)
     const undone = await runCli(['merge', '--undo', merged.undo, '--db', db])
     expect(undone.stdout).toContain(`Undid merge ${merged.undo}`)
     expect(await collections(db)).toEqual(before)
     expect((await runCli(['merge', '--undo', merged.undo, '--db', db])).stderr).toContain(`No merge ${merged.undo} to undo`)
 
-    const again = JSON.parse((await runCli(['merge', other, '--db', db, '--json'])).stdout) as { undo: string }
+    const again = jsonData((await runCli(['merge', other, '--db', db, '--json'])).stdout, 'merge') as { undo: string }
     await runCli(['ingest', '--db', db], { input: factLine({ kind: 'tool_call', setup: SONNET, project: '/w/later', tool: 'bash', ok: true }) })
     const refused = await runCli(['merge', '--undo', again.undo, '--db', db])
     expect(refused.code).toBe(1)

@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { historyCounts, predecessorCentralHistory, writePredecessorCentralDatabase } from '@agent-tracker/predecessor'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { runCli, tempFolder } from './run-cli.js'
+import { jsonData, jsonError, runCli, tempFolder } from './run-cli.js'
 
 /** A home whose default database path holds the predecessor's central database, as its last release left it. */
 let home: string
@@ -31,14 +31,14 @@ describe('a predecessor\'s central database at the default path', () => {
     expect(stdout).toBe('')
     const lines = stderr.trimEnd().split('\n')
     expect(lines).toHaveLength(1)
-    expect(lines[0]).toBe(`error ${database} is the central database of agent-tracker's predecessor, opencode-agent-tracker (sub-databases activities, agents, commits, communication, migrations, projects, retrospectives), not an agent-tracker database; nothing was changed. Run \`agent-tracker upgrade\` to move it aside and import everything it holds (see what would move with --dry-run), or point --db at another database.`)
+    expect(lines[0]).toBe(`error: ${database} is the central database of agent-tracker's predecessor, opencode-agent-tracker (sub-databases activities, agents, commits, communication, migrations, projects, retrospectives), not an agent-tracker database; nothing was changed. Run \`agent-tracker upgrade\` to move it aside and import everything it holds (see what would move with --dry-run), or point --db at another database.`)
     expect(bytesOf(database)).toBe(fingerprint)
   })
 
   it('says so as JSON with --json', async () => {
     const { code, stdout } = await runCli(['agents', '--json'], { home })
     expect(code).toBe(1)
-    expect(JSON.parse(stdout)).toMatchObject({ error: { code: 'NOT_AGENT_TRACKER_DATABASE', message: expect.stringContaining('agent-tracker upgrade') as unknown } })
+    expect(jsonError(stdout)).toMatchObject({ code: 'NOT_AGENT_TRACKER_DATABASE', message: expect.stringContaining('agent-tracker upgrade') as unknown })
     expect(bytesOf(database)).toBe(fingerprint)
   })
 
@@ -82,12 +82,12 @@ describe('agent-tracker upgrade', () => {
     copyFileSync(database, path)
     const upgraded = await runCli(['upgrade', '--timezone', 'UTC', '--json'], { home: copy })
     expect(upgraded.code).toBe(0)
-    const outcome = JSON.parse(upgraded.stdout) as { status: string; report: { read: Record<string, number> } }
+    const outcome = jsonData(upgraded.stdout, 'upgrade') as { status: string; report: { read: Record<string, number> } }
     expect(outcome.status).toBe('upgraded')
     expect(outcome.report.read).toEqual(historyCounts(predecessorCentralHistory()))
     const agents = await runCli(['agents', '--json'], { home: copy })
     expect(agents.code).toBe(0)
-    expect((JSON.parse(agents.stdout) as unknown[]).length).toBe(3)
+    expect((jsonData(agents.stdout, 'agents') as unknown[]).length).toBe(3)
     const again = await runCli(['upgrade'], { home: copy })
     expect(again.stdout).toMatch(/^Nothing to upgrade: .* was upgraded from the predecessor's database on /)
     const doctor = await runCli(['doctor'], { home: copy })

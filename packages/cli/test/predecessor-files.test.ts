@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { copyPredecessorProjectFiles, missingJournalLines, readPredecessorFile } from '@agent-tracker/predecessor'
 import { describe, expect, it } from 'vitest'
-import { runCli, tempFolder } from './run-cli.js'
+import { jsonData, runCli, tempFolder } from './run-cli.js'
 
 /** Every string anywhere in a JSON value. */
 function strings(value: unknown): string[] {
@@ -28,14 +28,26 @@ describe('the predecessor\'s own project files, migrated', () => {
     expect(card.stdout).toMatch(/Commits +46 \(0 pushes\), 3 bugs/)
     const again = await runCli(['migrate', project, '--db', db, '--timezone', 'America/New_York', '--json'])
     expect(again.code).toBe(0)
-    expect(JSON.parse(again.stdout)).toMatchObject({ folders: [{ files: { migrated: 0 } }] })
+    expect(jsonData(again.stdout, 'migrate')).toMatchObject({ folders: [{ files: { migrated: 0 } }] })
     expect((JSON.parse((await runCli(['export', '--format', 'json', '--db', db])).stdout) as { collections: { activities: unknown[] } }).collections.activities).toHaveLength(22)
+  })
+
+  it('reads --timezone as report windows do: an offset, or TZ when the flag is left out', async () => {
+    for (const [options, zone] of [[{ args: ['--timezone', '+05:30'] }, 'UTC+05:30'], [{ env: { TZ: 'Asia/Tokyo' } }, 'Asia/Tokyo']] as const) {
+      const project = join(tempFolder(), 'opencode-agent-tracker')
+      copyPredecessorProjectFiles(project)
+      const db = join(tempFolder(), 'tracker.lmdb')
+      const args = 'args' in options ? options.args : []
+      const migrated = await runCli(['migrate', project, '--db', db, '--json', ...args], 'env' in options ? { env: options.env } : {})
+      expect(migrated.code, migrated.stdout).toBe(0)
+      expect(jsonData(migrated.stdout, 'migrate')).toMatchObject({ folders: [{ files: { timeZone: zone } }] })
+    }
   })
 
   it('rejects a time zone it does not know, naming what is accepted', async () => {
     const { code, stderr } = await runCli(['migrate', tempFolder(), '--timezone', 'Mars/Olympus'])
     expect(code).toBe(2)
-    expect(stderr).toContain('Invalid time zone "Mars/Olympus": use an IANA name such as Europe/Stockholm or America/New_York, UTC, or an offset such as +01:00.')
+    expect(stderr).toContain('error: Invalid --timezone "Mars/Olympus": use an IANA name such as Europe/Stockholm or America/New_York, UTC, or an offset such as +01:00.')
   })
 
   it('explains in merge --help what happens to a setup in both databases', async () => {
@@ -52,11 +64,11 @@ describe('doctor on a project folder', () => {
     const db = join(tempFolder(), 'tracker.lmdb')
     await runCli(['status', '--db', db])
     const before = await runCli(['doctor', project, '--db', db, '--json'])
-    const legacyBefore = (JSON.parse(before.stdout) as { checks: { name: string; detail: string }[] }).checks.find((check) => check.name === 'Legacy')
-    expect(legacyBefore?.detail).toBe(`${project}: 3 legacy file(s): not migrated yet — run agent-tracker migrate ${project}`)
+    const legacyBefore = (jsonData(before.stdout, 'doctor') as { checks: { name: string; detail: string }[] }).checks.find((check) => check.name === 'Legacy')
+    expect(legacyBefore?.detail).toBe(`${project}: 3 legacy files: not migrated yet — run agent-tracker migrate ${project}`)
     await runCli(['migrate', project, '--db', db, '--timezone', 'Europe/Stockholm'])
     const after = await runCli(['doctor', project, '--db', db])
-    expect(after.stdout).toMatch(new RegExp(`Legacy +${project}: 3 legacy file\\(s\\): migrated on \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}, under the setup AgentTracker-Core, times without a zone read as Europe/Stockholm`))
+    expect(after.stdout).toMatch(new RegExp(`Legacy +${project}: 3 legacy files: migrated on \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}, under the setup AgentTracker-Core, times without a zone read as Europe/Stockholm`))
     expect(after.stdout).not.toContain('run agent-tracker migrate')
     expect(after.stdout).toMatch(/Migrations +1 recorded; times without a zone read as Europe\/Stockholm/)
     expect(after.stdout).toMatch(/Format +agent-tracker database, schema version 2/)

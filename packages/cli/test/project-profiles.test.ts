@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { factLine, runCli, tempFolder } from './run-cli.js'
+import { factLine, jsonData, runCli, tempFolder } from './run-cli.js'
 
 interface ProjectRow { name: string; profile?: { language: string; framework: string; scope: string; dependencies: string[] } }
 
@@ -23,7 +23,7 @@ async function recordProjects(folders: Record<string, Record<string, string>>): 
 async function profiles(db: string): Promise<Record<string, ProjectRow['profile']>> {
   const { code, stdout } = await runCli(['projects', '--refresh', '--db', db, '--json'])
   expect(code).toBe(0)
-  return Object.fromEntries((JSON.parse(stdout) as { projects: ProjectRow[] }).projects.map((p) => [p.name, p.profile]))
+  return Object.fromEntries((jsonData(stdout, 'projects') as { projects: ProjectRow[] }).projects.map((p) => [p.name, p.profile]))
 }
 
 describe('projects --refresh classifies project folders', () => {
@@ -79,7 +79,7 @@ describe('recommend for projects fed through ingest', () => {
     writeFileSync(join(next, 'package.json'), JSON.stringify({ dependencies: { react: '19' }, devDependencies: { typescript: '5' } }))
     const { code, stdout } = await runCli(['recommend', next, '--db', db, '--json'])
     expect(code).toBe(0)
-    const result = JSON.parse(stdout) as { state: string; similarProjects: { path: string }[]; setups: { setup: string; rank: number | null }[]; unprofiledProjects: string[] }
+    const result = jsonData(stdout, 'recommend') as { state: string; similarProjects: { path: string }[]; setups: { setup: string; rank: number | null }[]; unprofiledProjects: string[] }
     expect(result.state).toBe('ranked')
     expect(result.similarProjects.map((p) => p.path)).toEqual([join(root, 'shop')])
     expect(result.setups.map((s) => [s.setup, s.rank])).toEqual([[SONNET, 1], [GPT, 2]])
@@ -96,7 +96,7 @@ describe('recommend for projects fed through ingest', () => {
     expect(code).toBe(0)
     expect(stdout).toContain(`1 recorded project has no profile and its folder is not here, so its outcomes were left out: ${shop}.`)
     expect(stdout).toContain('agent-tracker projects --refresh')
-    const json = JSON.parse((await runCli(['recommend', next, '--db', db, '--json'])).stdout) as { state: string; unprofiledProjects: string[] }
+    const json = jsonData((await runCli(['recommend', next, '--db', db, '--json'])).stdout, 'recommend') as { state: string; unprofiledProjects: string[] }
     expect(json).toMatchObject({ state: 'no-data', unprofiledProjects: [shop] })
   })
 })

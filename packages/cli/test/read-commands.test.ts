@@ -1,5 +1,7 @@
+import { REPORT_GROUPINGS } from '@agent-tracker/core'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { runCli } from './run-cli.js'
+import { REPORT_GROUPINGS_HELP } from '../src/program.js'
+import { jsonData, runCli } from './run-cli.js'
 import type { Seeded } from './seed.js'
 import { GPT, SONNET, seedHistory } from './seed.js'
 
@@ -19,6 +21,11 @@ describe('help and usage', () => {
     if (command !== 'demo') expect(stdout).toContain('--json')
   })
 
+  it('names in report --help every grouping core offers (written out so that --help loads no core)', async () => {
+    expect(REPORT_GROUPINGS_HELP).toEqual(REPORT_GROUPINGS)
+    expect((await runCli(['report', '--help'])).stdout).toContain(`one table per ${REPORT_GROUPINGS.join(', ')}`)
+  })
+
   it('exits 2 with usage on no command, an unknown command, option or missing argument', async () => {
     expect((await runCli([])).code).toBe(2)
     const unknown = await runCli(['reprot'])
@@ -33,7 +40,7 @@ describe('help and usage', () => {
   it('prints a usage error as JSON only, with --json', async () => {
     const { code, stdout, stderr } = await runCli(['report', '--bogus', '--json'])
     expect(code).toBe(2)
-    expect(JSON.parse(stdout)).toEqual({ error: { code: 'USAGE', message: "unknown option '--bogus'" } })
+    expect(JSON.parse(stdout)).toEqual({ version: 1, command: 'report', error: { code: 'USAGE', message: "unknown option '--bogus'" } })
     expect(stderr).toContain("unknown option '--bogus'")
   })
 })
@@ -45,20 +52,20 @@ describe('status and agents', () => {
     expect(card.stdout).toContain(SONNET)
     expect(card.stdout).toMatch(/Commits +6 \(0 pushes\), 0 bugs/)
     const json = await runCli(['status', SONNET, '--db', seeded.db, '--json'])
-    expect(JSON.parse(json.stdout)).toMatchObject({ setup: SONNET, state: { commits: 6 }, halted: false })
+    expect(jsonData(json.stdout, 'status')).toMatchObject({ setup: SONNET, state: { commits: 6 }, halted: false })
   })
 
   it('explains an unknown setup and lists the known ones (exit 1)', async () => {
     const { code, stderr, stdout } = await runCli(['status', 'build@nobody/nothing', '--db', seeded.db])
     expect(code).toBe(1)
     expect(stdout).toBe('')
-    expect(stderr).toContain('Unknown setup "build@nobody/nothing". Known setups: build@anthropic/claude-sonnet-4-5, build@openai/gpt-5.')
+    expect(stderr).toBe('error: Unknown setup "build@nobody/nothing". Known setups: build@anthropic/claude-sonnet-4-5, build@openai/gpt-5. Run `agent-tracker agents` to list them.\n')
   })
 
   it('ranks the leaderboard with the halted setup last', async () => {
     const { code, stdout } = await runCli(['agents', '--db', seeded.db, '--json'])
     expect(code).toBe(0)
-    const rows = JSON.parse(stdout) as { rank: number; status: { setup: string; halted: boolean } }[]
+    const rows = jsonData(stdout, 'agents') as { rank: number; status: { setup: string; halted: boolean } }[]
     expect(rows.map((r) => [r.rank, r.status.setup, r.status.halted])).toEqual([[1, SONNET, false], [2, GPT, true]])
     expect((await runCli(['agents', '--db', seeded.db])).stdout).toMatch(/1 +build@anthropic\/claude-sonnet-4-5 .*active\n2 +build@openai\/gpt-5 .*halted/)
   })
@@ -68,14 +75,14 @@ describe('agents with filters', () => {
   it('rejects a bad date (exit 2) and an unknown project (exit 1), like report', async () => {
     const date = await runCli(['agents', '--db', seeded.db, '--since', 'garbage', '--project', 'nowhere'])
     expect(date.code).toBe(2)
-    expect(date.stderr).toContain('Invalid --since "garbage": use an ISO 8601 date')
+    expect(date.stderr).toContain('error: Invalid --since "garbage": use a date (2026-10-15 or 20261015)')
     const project = await runCli(['agents', '--db', seeded.db, '--project', 'nowhere'])
     expect(project.code).toBe(1)
     expect(project.stderr).toContain('No recorded project matches "nowhere"')
   })
 
   it('ranks only setups that worked in the project and window, counting their commits and bugs there', async () => {
-    const api = JSON.parse((await runCli(['agents', '--db', seeded.db, '--json', '--project', 'api'])).stdout) as { rank: number; status: { setup: string }; window: { commits: number; bugs: number } }[]
+    const api = jsonData((await runCli(['agents', '--db', seeded.db, '--json', '--project', 'api'])).stdout, 'agents') as { rank: number; status: { setup: string }; window: { commits: number; bugs: number } }[]
     expect(api.map((r) => [r.rank, r.status.setup, r.window])).toEqual([[1, GPT, { commits: 3, bugs: 1 }]])
     const text = await runCli(['agents', '--db', seeded.db, '--project', 'shop', '--since', '2026-03-01', '--until', '2026-03-02'])
     expect(text.code).toBe(0)
@@ -92,29 +99,32 @@ describe('report', () => {
   it('reports per setup with grades, failure rate and cost per commit', async () => {
     const { code, stdout } = await runCli(['report', '--db', seeded.db, '--json'])
     expect(code).toBe(0)
-    const report = JSON.parse(stdout) as { setups: { setup: string; commits: number; meanUserGrade: number; toolFailureRate: number; costPerCommit: number; bugsPerCommit: number }[] }
+    const report = jsonData(stdout, 'report') as { setups: { setup: string; commits: number; meanUserGrade: number; toolFailureRate: number; costPerCommit: number; bugsPerCommit: number }[] }
     expect(report.setups.map((r) => r.setup)).toEqual([SONNET, GPT])
-    expect(report.setups[0]).toMatchObject({ commits: 6, toolFailureRate: 1 / 6, bugsPerCommit: 0 })
+    expect(report.setups[0]).toMatchObject({ commits: 6, bugsPerCommit: 0 })
+    expect(report.setups[0]?.toolFailureRate).toBeCloseTo(1 / 6, 10)
     expect(report.setups[0]?.meanUserGrade).toBeCloseTo((2 + 5 + 2 + 5 + 2) / 5, 10)
     expect(report.setups[0]?.costPerCommit).toBeCloseTo(0.05, 10)
-    expect(report.setups[1]).toMatchObject({ commits: 3, bugsPerCommit: 1 / 3, meanUserGrade: 1 / 3 })
+    expect(report.setups[1]).toMatchObject({ commits: 3 })
+    expect(report.setups[1]?.bugsPerCommit).toBeCloseTo(1 / 3, 10)
+    expect(report.setups[1]?.meanUserGrade).toBeCloseTo(1 / 3, 10)
   })
 
   it('filters by project name, model, agent and dates', async () => {
-    const byProject = JSON.parse((await runCli(['report', '--db', seeded.db, '--json', '--project', 'api'])).stdout) as { setups: { setup: string }[] }
+    const byProject = jsonData((await runCli(['report', '--db', seeded.db, '--json', '--project', 'api'])).stdout, 'report') as { setups: { setup: string }[] }
     expect(byProject.setups.map((r) => r.setup)).toEqual([GPT])
-    const byModel = JSON.parse((await runCli(['report', '--db', seeded.db, '--json', '--model', 'claude-sonnet-4-5'])).stdout) as { setups: { setup: string }[] }
+    const byModel = jsonData((await runCli(['report', '--db', seeded.db, '--json', '--model', 'claude-sonnet-4-5'])).stdout, 'report') as { setups: { setup: string }[] }
     expect(byModel.setups.map((r) => r.setup)).toEqual([SONNET])
     const none = await runCli(['report', '--db', seeded.db, '--since', '2026-04-01'])
     expect(none.stdout).toContain('No recorded work matches these filters.')
-    const window = JSON.parse((await runCli(['report', '--db', seeded.db, '--json', '--since', '2026-03-02', '--until', '2026-03-02'])).stdout) as { filters: Record<string, string> }
+    const window = jsonData((await runCli(['report', '--db', seeded.db, '--json', '--since', '2026-03-02', '--until', '2026-03-02'])).stdout, 'report') as { filters: Record<string, string> }
     expect(window.filters).toMatchObject({ since: '2026-03-02T00:00:00.000Z', until: '2026-03-03T00:00:00.000Z' })
   })
 
   it('rejects a bad date (exit 2) and an unknown project (exit 1) clearly', async () => {
     const date = await runCli(['report', '--db', seeded.db, '--since', '03/02/2026'])
     expect(date.code).toBe(2)
-    expect(date.stderr).toContain('Invalid --since "03/02/2026": use an ISO 8601 date (2026-02-23) or date-time')
+    expect(date.stderr).toContain('error: Invalid --since "03/02/2026": use a date (2026-10-15 or 20261015), a date-time (2026-10-15T09:00, with Z or +02:00 for another zone), or a time back from now (today, yesterday, 12h, 7d, 4w, 3m, 1y).')
     const project = await runCli(['report', '--db', seeded.db, '--project', 'nowhere'])
     expect(project.code).toBe(1)
     expect(project.stderr).toContain('No recorded project matches "nowhere" (as a path or a name). Known projects: ')
@@ -139,15 +149,15 @@ describe('history, projects, recommend and search', () => {
   it('shows a setup history newest first', async () => {
     const { code, stdout } = await runCli(['history', GPT, '--db', seeded.db, '--json', '--limit', '3'])
     expect(code).toBe(0)
-    const history = JSON.parse(stdout) as { entries: { kind: string }[] }
+    const history = jsonData(stdout, 'history') as { entries: { kind: string }[] }
     expect(history.entries.map((e) => e.kind)).toEqual(['bug', 'grade', 'commit'])
     expect((await runCli(['history', GPT, '--db', seeded.db, '--limit', '0'])).code).toBe(2)
   })
 
   it('lists projects and profiles them from their folders with --refresh', async () => {
-    const before = JSON.parse((await runCli(['projects', '--db', seeded.db, '--json'])).stdout) as { projects: { name: string; profile?: unknown }[] }
+    const before = jsonData((await runCli(['projects', '--db', seeded.db, '--json'])).stdout, 'projects') as { projects: { name: string; profile?: unknown }[] }
     expect(before.projects.map((p) => p.name).sort()).toEqual(['api', 'shop'])
-    const refreshed = JSON.parse((await runCli(['projects', '--db', seeded.db, '--json', '--refresh'])).stdout) as { projects: { name: string; commits: number; profile: { language: string } }[]; refreshed: string[] }
+    const refreshed = jsonData((await runCli(['projects', '--db', seeded.db, '--json', '--refresh'])).stdout, 'projects') as { projects: { name: string; commits: number; profile: { language: string } }[]; refreshed: string[] }
     expect(refreshed.refreshed).toHaveLength(2)
     expect(refreshed.projects.map((p) => [p.name, p.profile.language, p.commits]).sort()).toEqual([['api', 'python', 3], ['shop', 'typescript', 6]])
   })
@@ -156,12 +166,12 @@ describe('history, projects, recommend and search', () => {
     await runCli(['projects', '--db', seeded.db, '--refresh'])
     const { code, stdout } = await runCli(['recommend', seeded.shop, '--db', seeded.db, '--json'])
     expect(code).toBe(0)
-    const result = JSON.parse(stdout) as { state: string; setups: { setup: string; rank: number | null; samples: number }[] }
+    const result = jsonData(stdout, 'recommend') as { state: string; setups: { setup: string; rank: number | null; samples: number }[] }
     expect(result.state).toBe('ranked')
     expect(result.setups[0]).toMatchObject({ setup: SONNET, rank: 1, samples: 5 })
     for (const folder of [seeded.shop, seeded.api]) {
       const text = await runCli(['recommend', folder, '--db', seeded.db])
-      const json = JSON.parse((await runCli(['recommend', folder, '--db', seeded.db, '--json'])).stdout) as { setups: { setup: string; reason: string }[] }
+      const json = jsonData((await runCli(['recommend', folder, '--db', seeded.db, '--json'])).stdout, 'recommend') as { setups: { setup: string; reason: string }[] }
       expect(json.setups.length).toBeGreaterThan(0)
       for (const setup of json.setups) expect(text.stdout).toContain(`${setup.setup}: ${setup.reason}`)
     }
@@ -176,15 +186,16 @@ describe('history, projects, recommend and search', () => {
   it('searches prior art by task words', async () => {
     const { code, stdout } = await runCli(['search', 'payment', 'webhooks', '--db', seeded.db, '--json'])
     expect(code).toBe(0)
-    const result = JSON.parse(stdout) as { patterns: { title: string }[]; mistakes: { title: string }[] }
+    const result = jsonData(stdout, 'search') as { patterns: { title: string }[]; mistakes: { title: string }[] }
     expect(result.patterns.map((p) => p.title)).toContain('Stripe payment webhooks')
     expect(result.mistakes.map((m) => m.title)).toContain('webhook retried twice')
     expect((await runCli(['search', ' ', '--db', seeded.db])).code).toBe(2)
   })
 
   it('lists retrospectives and journal entries', async () => {
-    const retros = JSON.parse((await runCli(['retro', SONNET, '--db', seeded.db, '--json', '--limit', '50'])).stdout) as { commit: string; agentNote?: string }[]
+    const { entries: retros, more } = jsonData((await runCli(['retro', SONNET, '--db', seeded.db, '--json', '--limit', '50'])).stdout, 'retro') as { entries: { commit: string; agentNote?: string }[]; more: boolean }
     expect(retros).toHaveLength(5)
+    expect(more).toBe(false)
     expect(retros.find((r) => r.commit === '5a1b0c0ffee')?.agentNote).toBe('rounded in cents')
     const journal = await runCli(['activity', '--db', seeded.db])
     expect(journal.stdout).toContain('Stripe payment webhooks')

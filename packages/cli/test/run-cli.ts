@@ -29,12 +29,14 @@ export interface CliRun {
   readonly stderr: string
 }
 
-/** How to run the CLI: working folder, stdin, environment (a variable set to undefined is removed) and home folder. */
+/** How to run the CLI: working folder, stdin, environment (a variable set to undefined is removed), home folder and clock. */
 export interface RunOptions {
   readonly cwd?: string
   readonly input?: string
   readonly env?: Record<string, string | undefined>
   readonly home?: string
+  /** The time the in-process CLI sees as now. */
+  readonly now?: Date
 }
 
 /**
@@ -44,9 +46,12 @@ export interface RunOptions {
  */
 const NO_AGENT_SESSION = { OPENCODE: undefined, OPENCODE_PID: undefined, CLAUDECODE: undefined, CLAUDE_CODE_ENTRYPOINT: undefined, CODEX_SANDBOX: undefined, CODEX_SANDBOX_NETWORK_DISABLED: undefined, AGENT: undefined }
 
-/** The environment a run sees: a private HOME, no colour unless asked, none of the tracker's or agent hosts' variables unless given. */
+/**
+ * The environment a run sees: a private HOME, days counted in UTC, no colour unless asked, none of
+ * the tracker's or agent hosts' variables (nor XDG_CONFIG_HOME) unless given.
+ */
 function environment(base: Record<string, string | undefined>, home: string, options: RunOptions): Record<string, string> {
-  const merged = { ...base, HOME: home, NO_COLOR: '1', AGENT_TRACKER_DB: undefined, AGENT_TRACKER_MAX_SIZE: undefined, FORCE_COLOR: undefined, ...NO_AGENT_SESSION, ...options.env }
+  const merged = { ...base, HOME: home, TZ: 'UTC', NO_COLOR: '1', AGENT_TRACKER_DB: undefined, AGENT_TRACKER_MAX_SIZE: undefined, FORCE_COLOR: undefined, XDG_CONFIG_HOME: undefined, ...NO_AGENT_SESSION, ...options.env }
   return Object.fromEntries(Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined))
 }
 
@@ -65,6 +70,7 @@ export async function runCli(args: readonly string[], options: RunOptions = {}):
     env: environment({}, home, options),
     cwd: options.cwd ?? home,
     homeDir: home,
+    ...(options.now === undefined ? {} : { now: () => options.now ?? new Date() }),
   }
   const code = await main(args, io)
   return { code, stdout, stderr }
@@ -103,4 +109,35 @@ export function runCliAtTerminal(args: readonly string[], options: RunOptions = 
 /** One JSON line of a fact for `ingest`. */
 export function factLine(fact: Record<string, unknown>): string {
   return JSON.stringify(fact)
+}
+
+/** A `--json` envelope as the CLI prints it (see docs/json-output.md). */
+export interface Envelope {
+  readonly version: number
+  readonly command: string | null
+  readonly data?: unknown
+  readonly notices?: readonly { readonly code: string; readonly message: string }[]
+  readonly error?: { readonly code: string; readonly message: string }
+}
+
+/** stdout as exactly one JSON envelope of version 1 (JSON.parse throws on anything else). */
+export function envelope(stdout: string): Envelope {
+  const parsed = JSON.parse(stdout) as Envelope
+  if (parsed.version !== 1 || !('command' in parsed)) throw new Error(`not a version 1 envelope: ${stdout.slice(0, 200)}`)
+  return parsed
+}
+
+/** The answer of a `--json` run of `command`: the envelope's data, checking the envelope names the command. */
+export function jsonData(stdout: string, command: string): unknown {
+  const parsed = envelope(stdout)
+  if (parsed.command !== command) throw new Error(`expected the envelope of ${command}, got ${String(parsed.command)}`)
+  if (!('data' in parsed)) throw new Error(`expected an answer, got ${stdout.slice(0, 300)}`)
+  return parsed.data
+}
+
+/** The error of a `--json` run: the envelope's error. */
+export function jsonError(stdout: string): { readonly code: string; readonly message: string } {
+  const parsed = envelope(stdout)
+  if (parsed.error === undefined) throw new Error(`expected an error, got ${stdout.slice(0, 300)}`)
+  return parsed.error
 }

@@ -1,7 +1,7 @@
 import { statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { runCli, tempFolder } from './run-cli.js'
+import { jsonData, runCli, tempFolder } from './run-cli.js'
 
 const LIMIT = 1024 * 1024
 
@@ -24,7 +24,7 @@ describe('the size limit, by real page use', () => {
       expect(statSync(db).size).toBeLessThanOrEqual(LIMIT)
     }
     expect(refused?.stderr).toMatch(/reached its size limit: .* used of 1\.0 MiB\. This batch was not written; everything already stored is intact\..* Lines 1–\d+ are stored\./)
-    const doctor = JSON.parse((await runCli(['doctor', '--db', db, '--max-size', '1MiB', '--json'])).stdout) as { checks: { name: string; ok: boolean; detail: string }[] }
+    const doctor = jsonData((await runCli(['doctor', '--db', db, '--max-size', '1MiB', '--json'])).stdout, 'doctor') as { checks: { name: string; ok: boolean; detail: string }[] }
     const size = doctor.checks.find((check) => check.name === 'Size')
     const share = Number(/\((\d+\.\d)%\)/.exec(size?.detail ?? '')?.[1])
     expect(share).toBeGreaterThanOrEqual(90)

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import type { IngestSummary } from '../src/commands/ingest.js'
 import { main } from '../src/main.js'
 import { databaseContents, ingestHistory } from './ingest-history.js'
-import { factLine, runCli, tempFolder } from './run-cli.js'
+import { factLine, jsonData, jsonError, runCli, tempFolder } from './run-cli.js'
 import { GPT, SONNET, seedHistory } from './seed.js'
 
 async function snapshot(db: string): Promise<string> {
@@ -34,15 +34,15 @@ describe('grading, bugs and reinstating', () => {
     expect(unknownSetup.code).toBe(1)
     const unknownCommit = await runCli(['grade', SONNET, 'ffff', '--user', 'good', '--db', db, '--json'])
     expect(unknownCommit.code).toBe(1)
-    expect(JSON.parse(unknownCommit.stdout)).toMatchObject({ error: { code: 'UNKNOWN_COMMIT' } })
+    expect(jsonError(unknownCommit.stdout)).toMatchObject({ code: 'UNKNOWN_COMMIT' })
     expect(await snapshot(db)).toBe(before)
   })
 
   it('reports bugs until the setup halts, then reinstates it', async () => {
     const { db } = await seedHistory()
-    let status = JSON.parse((await runCli(['status', SONNET, '--db', db, '--json'])).stdout) as { state: { skillPoints: number } }
+    let status = jsonData((await runCli(['status', SONNET, '--db', db, '--json'])).stdout, 'status') as { state: { skillPoints: number } }
     for (let sp = status.state.skillPoints; sp > 0; sp--) expect((await runCli(['bug', SONNET, '--note', 'regression', '--db', db])).code).toBe(0)
-    status = JSON.parse((await runCli(['status', SONNET, '--db', db, '--json'])).stdout) as { state: { skillPoints: number }; halted: boolean }
+    status = jsonData((await runCli(['status', SONNET, '--db', db, '--json'])).stdout, 'status') as { state: { skillPoints: number }; halted: boolean }
     expect(status).toMatchObject({ halted: true, state: { skillPoints: 0 } })
     const card = await runCli(['status', SONNET, '--db', db])
     expect(card.stdout).toContain(`Reinstate with /reinstate in OpenCode or: agent-tracker reinstate ${SONNET}`)
@@ -50,16 +50,16 @@ describe('grading, bugs and reinstating', () => {
     expect(reinstated.stdout).toBe(`Reinstated ${SONNET}: SP 1.0, it may work again.\n`)
     expect((await runCli(['reinstate', SONNET, '--db', db])).stdout).toContain('is not halted')
     const bugWithCommit = await runCli(['bug', GPT, '--commit', '9e1d', '--note', 'x', '--db', db, '--json'])
-    expect(JSON.parse(bugWithCommit.stdout)).toMatchObject({ setup: GPT, state: { bugs: 2 } })
+    expect(jsonData(bugWithCommit.stdout, 'bug')).toMatchObject({ setup: GPT, state: { bugs: 2 } })
   })
 
   it('adds a user note to a retrospective and logs an activity', async () => {
     const { db, shop } = await seedHistory()
     const note = await runCli(['retro', SONNET, '--commit', '5a1b', '--note', 'ask before rounding', '--db', db, '--json'])
-    expect(JSON.parse(note.stdout)).toMatchObject({ commit: '5a1b0c0ffee', userNote: 'ask before rounding', agentNote: 'rounded in cents' })
+    expect(jsonData(note.stdout, 'retro')).toMatchObject({ commit: '5a1b0c0ffee', userNote: 'ask before rounding', agentNote: 'rounded in cents' })
     const logged = await runCli(['activity', SONNET, '--task', 'Plan sprint', '--outcome', 'agreed', '--project', 'shop', '--db', db])
     expect(logged.code).toBe(0)
-    const entries = JSON.parse((await runCli(['activity', SONNET, '--db', db, '--json'])).stdout) as { task: string; project: string }[]
+    const { entries } = jsonData((await runCli(['activity', SONNET, '--db', db, '--json'])).stdout, 'activity') as { entries: { task: string; project: string }[] }
     expect(entries[0]).toMatchObject({ task: 'Plan sprint', project: shop })
     expect((await runCli(['activity', '--task', 'x', '--db', db])).code).toBe(2)
   })
@@ -88,7 +88,7 @@ describe('ingest', () => {
     expect(stdout).toContain('  line 3: Invalid fact: field "kind" is "deploy"; accepted kinds are tool_call, command, commit, push, grade, bug, reinstate, retrospective, activity, usage.')
     expect(stdout).toContain('  line 5: Invalid grade fact: Invalid field "userGrade" "superb": accepted values are -1 (bad), 1 (neutral), 2 (good), 5 (excellence).')
     expect(stdout).toContain('  line 8: Invalid push fact: field "project" is required: a non-empty string.')
-    const status = JSON.parse((await runCli(['status', SONNET, '--db', db, '--json'])).stdout) as { state: { commits: number; toolCalls: number } }
+    const status = jsonData((await runCli(['status', SONNET, '--db', db, '--json'])).stdout, 'status') as { state: { commits: number; toolCalls: number } }
     expect(status.state).toMatchObject({ commits: 1, toolCalls: 1 })
   })
 
@@ -138,7 +138,7 @@ describe('migrate, merge and export', () => {
     const second = await runCli(['migrate', project, '--setup', 'build', '--db', db, '--json'])
     // The one valid entry wrote a retrospective, its commit and a grade event, and its grade went to the
     // setup's scores: all four are found present.
-    expect(JSON.parse(second.stdout)).toMatchObject({ folders: [{ files: { migrated: 0, skipped: 4 } }] })
+    expect(jsonData(second.stdout, 'migrate')).toMatchObject({ folders: [{ files: { migrated: 0, skipped: 4 } }] })
     const empty = await runCli(['migrate', tempFolder(), '--db', db])
     expect(empty.code).toBe(0)
     expect(empty.stdout).toContain('No legacy data found')
@@ -156,10 +156,10 @@ describe('migrate, merge and export', () => {
     expect(repeat.code).toBe(0)
     expect(repeat.stdout).toMatch(/ done \d{4}-\d{2}-\d{2} \d{2}:\d{2} /)
     expect(repeat.stdout).toContain('Migrations done before were not repeated; add --again to look for legacy data added since.')
-    const json = JSON.parse((await runCli(['migrate', project, '--db', db, '--json'])).stdout) as { folders: { files: { outcome: string; previousRun: { migrated: number } } }[] }
+    const json = jsonData((await runCli(['migrate', project, '--db', db, '--json'])).stdout, 'migrate') as { folders: { files: { outcome: string; previousRun: { migrated: number } } }[] }
     expect(json.folders[0]?.files).toMatchObject({ outcome: 'done-before', previousRun: { migrated: 4 } })
     const again = await runCli(['migrate', project, '--again', '--db', db, '--json'])
-    expect(JSON.parse(again.stdout)).toMatchObject({ folders: [{ files: { outcome: 'migrated', migrated: 0, skipped: 4 } }] })
+    expect(jsonData(again.stdout, 'migrate')).toMatchObject({ folders: [{ files: { outcome: 'migrated', migrated: 0, skipped: 4 } }] })
   })
 
   it('merges another database idempotently', async () => {
@@ -168,8 +168,8 @@ describe('migrate, merge and export', () => {
     await runCli(['ingest', '--db', other], { input: factLine({ kind: 'commit', setup: 'review@x/y', project: '/w/z', hash: 'beef0001', message: 'm' }) })
     const merged = await runCli(['merge', other, '--db', a.db, '--json'])
     // The other database's one fact (a commit) is replayed here; everything it made is then here already.
-    expect(JSON.parse(merged.stdout)).toMatchObject({ facts: { applied: 1, repeats: 0 }, errors: [] })
-    expect(JSON.parse((await runCli(['merge', other, '--db', a.db, '--json'])).stdout)).toMatchObject({ migrated: 0, facts: { applied: 0, repeats: 1 } })
+    expect(jsonData(merged.stdout, 'merge')).toMatchObject({ facts: { applied: 1, repeats: 0 }, errors: [] })
+    expect(jsonData((await runCli(['merge', other, '--db', a.db, '--json'])).stdout, 'merge')).toMatchObject({ migrated: 0, facts: { applied: 0, repeats: 1 } })
     expect((await runCli(['merge', a.db, '--db', a.db])).code).toBe(2)
   })
 
@@ -178,6 +178,8 @@ describe('migrate, merge and export', () => {
     const json = JSON.parse((await runCli(['export', '--format', 'json', '--db', db])).stdout) as { format: string; collections: Record<string, unknown[]> }
     expect(json.format).toBe('agent-tracker-export')
     expect(json.collections.commits).toHaveLength(9)
+    // With --json the streamed document is the answer inside the envelope.
+    expect(jsonData((await runCli(['export', '--format', 'json', '--json', '--db', db])).stdout, 'export')).toMatchObject({ format: 'agent-tracker-export', collections: { commits: json.collections.commits } })
     const csv = (await runCli(['export', '--format', 'csv', '--db', db])).stdout.split('\r\n')
     expect(csv[0]).toMatch(/^setup,agent,provider,model,commits,pushes,bugs,bugsPerCommit,/)
     expect(csv[1]).toMatch(/^build@anthropic\/claude-sonnet-4-5,build,anthropic,claude-sonnet-4-5,6,/)
@@ -206,10 +208,10 @@ describe('ingest', () => {
       factLine({ id: 'h:2', kind: 'usage', setup: 'build@x/y', project: '/w/p', tokens: { input: 10 }, cost: 0.5 }),
       factLine({ id: 'h:3', kind: 'bug', setup: 'build@x/y', project: '/w/p', by: 'user', note: 'oops' }),
     ].join('\n')
-    const first = JSON.parse((await runCli(['ingest', '--db', db, '--json'], { input: lines })).stdout) as { ingested: number; repeats: number }
-    const again = JSON.parse((await runCli(['ingest', '--db', db, '--json'], { input: lines })).stdout) as { ingested: number; repeats: number }
+    const first = jsonData((await runCli(['ingest', '--db', db, '--json'], { input: lines })).stdout, 'ingest') as { ingested: number; repeats: number }
+    const again = jsonData((await runCli(['ingest', '--db', db, '--json'], { input: lines })).stdout, 'ingest') as { ingested: number; repeats: number }
     expect([first.ingested, first.repeats, again.ingested, again.repeats]).toEqual([3, 0, 0, 3])
-    const status = JSON.parse((await runCli(['status', 'build@x/y', '--db', db, '--json'])).stdout) as { state: { toolCalls: number; bugs: number; cost: number } }
+    const status = jsonData((await runCli(['status', 'build@x/y', '--db', db, '--json'])).stdout, 'status') as { state: { toolCalls: number; bugs: number; cost: number } }
     expect(status.state).toMatchObject({ toolCalls: 1, bugs: 1, cost: 0.5 })
   })
 })
@@ -219,12 +221,12 @@ describe('ingest, safe to run again', () => {
     const db = join(tempFolder(), 'twice.lmdb')
     const file = join(tempFolder(), 'history.jsonl')
     writeFileSync(file, ingestHistory(2500))
-    const first = JSON.parse((await runCli(['ingest', '--file', file, '--db', db, '--json'])).stdout) as IngestSummary
+    const first = jsonData((await runCli(['ingest', '--file', file, '--db', db, '--json'])).stdout, 'ingest') as IngestSummary
     const once = await databaseContents(db)
-    const again = JSON.parse((await runCli(['ingest', '--file', file, '--db', db, '--json'])).stdout) as IngestSummary
+    const again = jsonData((await runCli(['ingest', '--file', file, '--db', db, '--json'])).stdout, 'ingest') as IngestSummary
     expect([first.ingested, first.repeats, again.ingested, again.repeats, again.lastCommittedLine]).toEqual([2500, 0, 0, 2500, 2500])
     expect(await databaseContents(db)).toEqual(once)
-    const status = JSON.parse((await runCli(['status', 'build@anthropic/claude-sonnet-4-5', '--db', db, '--json'])).stdout) as { state: { toolCalls: number; bugs: number } }
+    const status = jsonData((await runCli(['status', 'build@anthropic/claude-sonnet-4-5', '--db', db, '--json'])).stdout, 'status') as { state: { toolCalls: number; bugs: number } }
     expect(status.state.toolCalls).toBeGreaterThan(1000)
     expect(status.state.bugs).toBe(once.records.bugs.filter((bug) => (bug as { setup: string }).setup === 'build@anthropic/claude-sonnet-4-5').length)
   })
@@ -236,7 +238,7 @@ describe('ingest, safe to run again', () => {
       factLine({ kind: 'grade', setup: SONNET, project: '/w/app', commit: 'aaaa1111', by: 'user', userGrade: 'good' }),
       factLine({ kind: 'grade', setup: SONNET, project: '/w/app', commit: 'ffff9999', by: 'user', userGrade: 'excellence' }),
     ].join('\n')
-    const summary = JSON.parse((await runCli(['ingest', '--db', db, '--json'], { input })).stdout) as IngestSummary
+    const summary = jsonData((await runCli(['ingest', '--db', db, '--json'], { input })).stdout, 'ingest') as IngestSummary
     expect(summary.ingested).toBe(2)
     expect(summary.ignored).toEqual([{ line: 3, message: 'no commit ffff9999 is recorded in /w/app; a grade needs its commit' }])
     const contents = await databaseContents(db)
@@ -261,7 +263,7 @@ describe('ingest, safe to run again', () => {
     ].join('\n')
     const { code, stdout } = await runCli(['ingest', '--db', db, '--json'], { input })
     expect(code).toBe(1)
-    const summary = JSON.parse(stdout) as IngestSummary
+    const summary = jsonData(stdout, 'ingest') as IngestSummary
     expect(summary.ingested).toBe(3)
     expect(summary.rejected.map((r) => r.line)).toEqual([2, 4, 5, 6])
     expect(summary.rejected[0]?.message).toContain('field "project" is 2103 bytes long; at most 1000 bytes')
@@ -293,10 +295,10 @@ describe('doctor and init', () => {
     expect(stdout).toMatch(new RegExp(`✓ Database +${db} \\(from --db\\)`))
     expect(stdout).toMatch(/✓ Size +[\d.]+ (KiB|MiB) used of the 512\.0 MiB limit/)
     expect(stdout).toMatch(/✓ Schema +version 2 \(this release reads 2\)/)
-    expect(stdout).toContain(`${root}: 1 legacy file(s): not migrated yet — run agent-tracker migrate ${root}`)
-    expect(stdout).toContain('not configured here or globally — run agent-tracker init')
+    expect(stdout).toMatch(new RegExp(`! Legacy +${root}: 1 legacy file: not migrated yet — run agent-tracker migrate ${root}\n`))
+    expect(stdout).toMatch(/! Plugin +no OpenCode config here or globally — so OpenCode records nothing: run agent-tracker init \(this project\) or agent-tracker init --global/)
+    expect(stdout).toContain('Nothing is broken; 2 things to look at (! above).')
     const checked = await runCli(['doctor', '--check', '--db', db], { cwd: root })
-    expect(checked.code).toBe(0)
     expect(checked.stdout).toMatch(/✓ Rollups +\d+ day rollups against the records and \d+ logged facts: no drift/)
   })
 
@@ -304,7 +306,7 @@ describe('doctor and init', () => {
     const home = tempFolder('home-')
     const work = tempFolder('work-')
     const ok = await runCli(['doctor', '--db', '~/tracker.lmdb', '--json'], { home, cwd: work })
-    expect(JSON.parse(ok.stdout)).toMatchObject({ checks: expect.arrayContaining([{ name: 'Database', ok: true, detail: `${join(home, 'tracker.lmdb')} (from --db)` }]) as unknown[] })
+    expect(jsonData(ok.stdout, 'doctor')).toMatchObject({ checks: expect.arrayContaining([{ name: 'Database', ok: true, level: 'ok', detail: `${join(home, 'tracker.lmdb')} (from --db)` }]) as unknown[] })
     const bad = await runCli(['doctor', '--db', '~bob/tracker.lmdb'], { home, cwd: work })
     expect(bad.code).toBe(1)
     expect(bad.stdout).toContain('✗ Database  Invalid database path "~bob/tracker.lmdb": "~user" paths are not supported.')
@@ -362,11 +364,11 @@ describe('faults', () => {
     expect(readFileSync(db)).toEqual(Buffer.alloc(8192, 0x42))
   })
 
-  it('says clearly that there is no database yet, for read commands', async () => {
+  it('says there is no data yet, and what to do, when there is no database (exit 0, nothing created)', async () => {
     const db = join(tempFolder(), 'none.lmdb')
-    const { code, stderr } = await runCli(['agents', '--db', db])
-    expect(code).toBe(1)
-    expect(stderr).toContain(`There is no agent-tracker database at ${db}.`)
+    const { code, stdout, stderr } = await runCli(['agents', '--db', db])
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' })
+    expect(stdout).toContain(`No data yet: there is no agent-tracker database at ${db}.`)
     expect(existsSync(db)).toBe(false)
   })
 
@@ -393,6 +395,6 @@ describe('faults', () => {
     // What fitted of the six is stored, and said: the small note and as many large ones as the stderr names.
     const stored = Number(/Lines 1–(\d) are stored/.exec(stderr)?.[1])
     expect(stored).toBeGreaterThanOrEqual(1)
-    expect(JSON.parse((await runCli(['activity', '--db', db, '--json'])).stdout)).toHaveLength(1 + stored)
+    expect((jsonData((await runCli(['activity', '--db', db, '--json'])).stdout, 'activity') as { entries: unknown[] }).entries).toHaveLength(1 + stored)
   })
 })

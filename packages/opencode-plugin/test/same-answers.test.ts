@@ -76,7 +76,7 @@ describe('the plugin and the CLI', () => {
 
     const search = await cli(['search', 'payment', 'webhooks', '--project', project, '--limit', '5', '--json', '--db', databasePath], root)
     expect(search.code, search.stderr).toBe(0)
-    const answer = JSON.parse(search.stdout) as PriorArtAnswer
+    const answer = (JSON.parse(search.stdout) as { data: PriorArtAnswer }).data
     // The question reaches every project, and the ingested storefront counts as the same scope
     // only because its folder was profiled on the fly; its note names webhooks once more.
     expect(answer.scope).toBe('web-app')
@@ -92,7 +92,7 @@ describe('the plugin and the CLI', () => {
 
     const status = await cli(['status', SETUP, '--json', '--db', databasePath], root)
     expect(status.code, status.stderr).toBe(0)
-    expect(toolStatus).toBe(formatStatusLine(JSON.parse(status.stdout) as AgentStatus))
+    expect(toolStatus).toBe(formatStatusLine((JSON.parse(status.stdout) as { data: AgentStatus }).data))
     expect(toolStatus).toContain(`${SETUP} · SP 1.0`)
   })
 })

@@ -3,6 +3,7 @@ import { activity } from '@agent-tracker/core'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { truncate, when } from '../format.js'
+import { moreHint, pageOf } from '../pagination.js'
 import { requireSetup, resolveProject } from './lookups.js'
 import { trackingService } from './tracking.js'
 
@@ -23,18 +24,19 @@ export async function activityCommand(ctx: CommandContext, setup: string | undef
     ctx.print({ logged: true, setup, task: options.task }, () => `Logged "${options.task ?? ''}" for ${setup}.`)
     return
   }
-  const store = ctx.openStore('read')
+  const store = ctx.readStore()
   if (setup !== undefined) await requireSetup(store, setup)
   const project = options.project === undefined ? undefined : await resolveProject(store, options.project, ctx.io.cwd)
-  const entries = await activity(store, { setup, project, limit: options.limit })
-  ctx.print(entries, () => {
-    if (entries.length === 0) return 'No journal entries recorded.'
-    return ctx.table<ActivityRecord>([
+  const page = pageOf(await activity(store, { setup, project, limit: options.limit + 1 }), options.limit)
+  ctx.print({ entries: page.entries, more: page.more }, () => {
+    if (page.entries.length === 0) return 'No journal entries recorded.'
+    const table = ctx.table<ActivityRecord>([
       { header: 'WHEN (UTC)', value: (a) => when(a.at), priority: 8 },
       { header: 'SETUP', value: (a) => a.setup, priority: setup === undefined ? 9 : 1 },
       { header: 'TASK', value: (a) => truncate(a.task, 40), priority: 10 },
       { header: 'OUTCOME', value: (a) => truncate(a.outcome, 40), priority: 7 },
       { header: 'DECISIONS', value: (a) => truncate(a.decisions, 40), priority: 4 },
-    ], entries)
+    ], page.entries)
+    return page.more ? `${table}\n${ctx.colours.dim(moreHint(page, 'journal entry', 'journal entries'))}` : table
   })
 }

@@ -1,5 +1,5 @@
 import type { CommandContext } from '../context.js'
-import { score } from '../format.js'
+import { plural, score } from '../format.js'
 import { latestProjectOf, requireSetup } from './lookups.js'
 import { trackingService } from './tracking.js'
 
@@ -19,6 +19,6 @@ export async function bugCommand(ctx: CommandContext, setup: string, options: { 
   })
   ctx.print(status, () => {
     const halted = status.halted ? ctx.colours.red(` ${setup} is now HALTED: its tool calls are blocked until you run agent-tracker reinstate ${setup}.`) : ''
-    return `Bug recorded against ${setup}: SP now ${score(status.state.skillPoints)} (${status.trustTier}), ${String(status.state.bugs)} bugs.${halted}`
+    return `Bug recorded against ${setup}: SP now ${score(status.state.skillPoints)} (${status.trustTier}), ${plural(status.state.bugs, 'bug')}.${halted}`
   })
 }

@@ -1,40 +1,53 @@
 import { resolve } from 'node:path'
 import type { CollectionName, ReportQuery } from '@agent-tracker/core'
-import { COLLECTIONS, EXPORT_ORDER, exportFilters, exportRecordStream, leaderboard, setupReport, setupTrends } from '@agent-tracker/core'
-import type { LmdbStore } from '@agent-tracker/lmdb-store'
+import { COLLECTIONS, EXPORT_ORDER, exportFilters, exportRecordStream, groupedReport, leaderboard, projectList, recommendByProfile, setupReport, setupTrends } from '@agent-tracker/core'
+import { profileFolder } from '@agent-tracker/node-host/hooks'
 import { CliError, EXIT } from '../cli-error.js'
-import type { CommandContext } from '../context.js'
+import type { CommandContext, ReadStore } from '../context.js'
 import { CSV_COLUMNS, csvHeader, csvLine, toCsv } from '../export/csv.js'
 import type { OutputSink } from '../export/output-sink.js'
 import { outputSink } from '../export/output-sink.js'
+import type { HtmlReportData } from '../html/report-data.js'
 import { renderHtmlReport } from '../html/report-html.js'
+import { JSON_ENVELOPE_VERSION } from '../json-envelope.js'
 import type { ReportOptions } from './report.js'
-import { appliedFilters, reportQuery, setupFilterOf } from './report.js'
+import { reportScope, setupFilterOf } from './report.js'
 
 const FORMATS = ['json', 'jsonl', 'csv', 'html'] as const
 const TABLES = ['report', ...COLLECTIONS] as const
+
+type Format = (typeof FORMATS)[number]
+type Table = (typeof TABLES)[number]
 
 /**
  * `export --format json|jsonl|csv|html [--out]`: the data for other tools, or a report for people.
  * Records stream a page at a time to the output, so memory stays flat whatever the database's size.
  */
 export async function exportCommand(ctx: CommandContext, options: ReportOptions & { format: string; out?: string; table?: string }): Promise<void> {
-  const format = options.format as (typeof FORMATS)[number]
+  const format = options.format as Format
   if (!FORMATS.includes(format)) throw new CliError('INVALID_OPTION', `Invalid --format "${options.format}": accepted are ${FORMATS.join(', ')}.`, EXIT.usage)
-  const table = (options.table ?? 'report') as (typeof TABLES)[number]
+  const table = (options.table ?? 'report') as Table
   if (!TABLES.includes(table)) throw new CliError('INVALID_OPTION', `Invalid --table "${options.table ?? ''}": accepted are ${TABLES.join(', ')}.`, EXIT.usage)
   if (ctx.json && (format === 'csv' || format === 'jsonl') && options.out === undefined) {
     throw new CliError('INVALID_OPTION', `--json with --format ${format} needs --out <file>: the export goes to the file and a JSON summary to stdout (or leave out --json to print the export).`, EXIT.usage)
   }
-  const store = ctx.openStore('read')
-  const query = await reportQuery(ctx, store, options)
+  const store = ctx.readStore()
+  const { query, window } = await reportScope(ctx, store, options)
+  if (ctx.missingDatabase) {
+    ctx.print({ path: null, format, bytes: 0, rows: 0 }, () => '')
+    return
+  }
   const outFile = options.out ?? (format === 'html' ? 'agent-tracker-report.html' : undefined)
   const path = outFile === undefined ? undefined : resolve(ctx.io.cwd, outFile)
   const sink = outputSink(ctx.io, path)
+  // With --json and no file, the JSON document is the answer: streamed inside the envelope.
+  const enveloped = ctx.json && path === undefined
   const progress = ctx.progress('Exporting')
   let rows: number
   try {
-    rows = await writeExport(store, query, format, table, sink, (done) => { progress.update(done) })
+    if (enveloped) await sink.write(`{\n  "version": ${String(JSON_ENVELOPE_VERSION)},\n  "command": "export",\n  "data": `)
+    rows = await writeExport(ctx, store, { query, window: window.description }, format, table, sink, (done) => { progress.update(done) })
+    if (enveloped) await sink.write('}\n')
   } finally {
     progress.stop()
     await sink.end()
@@ -42,14 +55,19 @@ export async function exportCommand(ctx: CommandContext, options: ReportOptions 
   if (path !== undefined) ctx.print({ path, format, bytes: sink.bytes, rows }, () => `Wrote the ${format.toUpperCase()} export to ${path}`)
 }
 
-async function writeExport(store: LmdbStore, query: ReportQuery, format: (typeof FORMATS)[number], table: (typeof TABLES)[number], sink: OutputSink, onRecord: (done: number) => void): Promise<number> {
-  if (format === 'html') return writeHtml(store, query, sink)
+async function writeExport(ctx: CommandContext, store: ReadStore, scope: { query: ReportQuery; window: string }, format: Format, table: Table, sink: OutputSink, onRecord: (done: number) => void): Promise<number> {
+  const { query } = scope
+  if (format === 'html') {
+    const data = await htmlReportData(ctx, store, query, scope.window)
+    await sink.write(renderHtmlReport(data))
+    return data.rows.length
+  }
   if (format === 'csv' && table === 'report') {
     const { rows } = await setupReport(store, query)
     await sink.write(toCsv(rows))
     return rows.length
   }
-  const records = exportRecordStream(store, query, { betweenPages: () => store.relieveMemory() })
+  const records = exportRecordStream(store, query, { betweenPages: () => { relieveMemory(store); } })
   let count = 0
   const counted = async function* () {
     for await (const item of records) {
@@ -64,20 +82,25 @@ async function writeExport(store: LmdbStore, query: ReportQuery, format: (typeof
     const columns = CSV_COLUMNS[table as CollectionName]
     await sink.write(csvHeader(columns))
     for await (const item of counted()) if (item.collection === table) await sink.write(csvLine(columns, item.record))
-    return count
   } else {
-    await writeJsonDocument(store, query, counted(), sink)
+    await writeJsonDocument(ctx, store, query, counted(), sink)
   }
   return count
+}
+
+/** Lets a long export's pages leave resident memory (see `LmdbStore.relieveMemory`); other stores hold nothing mapped. */
+function relieveMemory(store: ReadStore): void {
+  const lmdb = store as ReadStore & { relieveMemory?: () => boolean }
+  lmdb.relieveMemory?.()
 }
 
 /**
  * The JSON export document — `{format, version, exportedAt, schemaVersion, filters?, collections}` —
  * written as the records arrive, each collection an array of records.
  */
-async function writeJsonDocument(store: LmdbStore, query: ReportQuery, records: AsyncIterable<{ collection: CollectionName; record: object }>, sink: OutputSink): Promise<void> {
+async function writeJsonDocument(ctx: CommandContext, store: ReadStore, query: ReportQuery, records: AsyncIterable<{ collection: CollectionName; record: object }>, sink: OutputSink): Promise<void> {
   const filters = exportFilters(query)
-  const header = { format: 'agent-tracker-export', version: 1, exportedAt: new Date().toISOString(), schemaVersion: await store.schemaVersion(), ...(Object.keys(filters).length === 0 ? {} : { filters }) }
+  const header = { format: 'agent-tracker-export', version: 1, exportedAt: ctx.now().toISOString(), schemaVersion: await store.schemaVersion(), ...(Object.keys(filters).length === 0 ? {} : { filters }) }
   await sink.write(`${JSON.stringify(header, null, 2).slice(0, -2)},\n  "collections": {\n`)
   let index = -1
   let empty = true
@@ -101,17 +124,29 @@ function indent(text: string, by: string): string {
   return `${by}${text.replaceAll('\n', `\n${by}`)}`
 }
 
-async function writeHtml(store: LmdbStore, query: ReportQuery, sink: OutputSink): Promise<number> {
-  const report = await setupReport(store, query)
-  await sink.write(renderHtmlReport({
-    generatedAt: new Date().toISOString(),
+/** What the HTML report shows, from the read services: the report, trends, projects and a recommendation per kind of project. */
+async function htmlReportData(ctx: CommandContext, store: ReadStore, query: ReportQuery, window: string): Promise<HtmlReportData> {
+  const [report, trends, board, byProject, known, recommendations] = await Promise.all([
+    setupReport(store, query), setupTrends(store, query), leaderboard(store, setupFilterOf(query)),
+    groupedReport(store, { ...query, by: 'project' }), projectList(store), recommendByProfile(store, {}, { profileFolder }),
+  ])
+  const projects = new Map(known.map((project) => [project.path, project]))
+  return {
+    generatedAt: ctx.now().toISOString(),
     database: store.path,
-    window: appliedFilters({ since: query.since, until: query.until, project: query.project }),
+    window,
     rows: report.rows,
-    trends: await setupTrends(store, query),
-    leaderboard: await leaderboard(store, setupFilterOf(query)),
-    projects: report.projects,
+    projectCount: report.projects,
     nonUserChannels: report.nonUserChannels,
-  }))
-  return report.rows.length
+    trends,
+    leaderboard: board,
+    projects: byProject.groups
+      .map((group) => {
+        const project = projects.get(group.key)
+        const profile = project?.profile
+        return { path: group.key, name: project?.name ?? group.key.split(/[\\/]/).at(-1) ?? group.key, ...(profile === undefined ? {} : { kind: [profile.language, profile.framework, profile.scope].join('/') }), rows: group.rows }
+      })
+      .sort((a, b) => b.rows.reduce((sum, row) => sum + row.commits, 0) - a.rows.reduce((sum, row) => sum + row.commits, 0) || a.name.localeCompare(b.name)),
+    recommendations,
+  }
 }

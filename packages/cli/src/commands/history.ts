@@ -1,23 +1,34 @@
 import type { HistoryEntry } from '@agent-tracker/core'
-import { history, toTimeWindow } from '@agent-tracker/core'
+import { history } from '@agent-tracker/core'
 import type { CommandContext } from '../context.js'
 import { when } from '../format.js'
+import { moreHint, pageOf } from '../pagination.js'
+import type { WindowFlags } from '../time/time-window.js'
 import { requireSetup, resolveProject } from './lookups.js'
 
-/** `history <setup>`: a setup's commits, grades, bugs and journal, newest first. */
-export async function historyCommand(ctx: CommandContext, setup: string, options: { project?: string; since?: string; until?: string; limit: number }): Promise<void> {
-  const store = ctx.openStore('read')
+/** `history <setup>`: a setup's commits, grades, bugs and journal, newest first, a page at a time. */
+export async function historyCommand(ctx: CommandContext, setup: string, options: WindowFlags & { project?: string; limit: number }): Promise<void> {
+  const store = ctx.readStore()
+  const window = ctx.window(options)
   await requireSetup(store, setup)
   const project = options.project === undefined ? undefined : await resolveProject(store, options.project, ctx.io.cwd)
-  const entries = await history(store, { setup, ...toTimeWindow(options), ...(project === undefined ? {} : { project }), limit: options.limit })
-  ctx.print({ setup, entries }, () => {
-    if (entries.length === 0) return `Nothing recorded for ${setup} in this window.`
-    return ctx.table<HistoryEntry>([
+  const read = await history(store, {
+    setup, limit: options.limit + 1,
+    ...(window.since === undefined ? {} : { since: window.since }),
+    ...(window.until === undefined ? {} : { until: window.until }),
+    ...(project === undefined ? {} : { project }),
+  })
+  const page = pageOf(read, options.limit)
+  ctx.print({ setup, entries: page.entries, more: page.more }, () => {
+    if (page.entries.length === 0) return `Nothing recorded for ${setup}${window.description === '' ? '' : ` in ${window.description}`}.`
+    const table = ctx.table<HistoryEntry>([
       { header: 'WHEN (UTC)', value: (e) => when(e.at), priority: 9 },
       { header: 'WHAT', value: (e) => kindLabel(ctx, e.kind), priority: 8 },
       { header: 'PROJECT', value: (e) => e.project.split(/[\\/]/).at(-1) ?? e.project, priority: 4 },
       { header: 'DETAIL', value: (e) => e.summary, priority: 10 },
-    ], entries)
+    ], page.entries)
+    const hint = moreHint(page, 'entry', 'entries')
+    return hint === '' ? table : `${table}\n${ctx.colours.dim(hint)}`
   })
 }
 

@@ -1,44 +1,60 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import type { ParseError } from 'jsonc-parser'
-import { applyEdits, modify, parse, printParseErrorCode } from 'jsonc-parser'
-import { CliError, EXIT } from '../cli-error.js'
+import { dirname } from 'node:path'
+import { formatBytes } from '@agent-tracker/lmdb-store'
+import { CliError } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
+import { listSteps, stepsAfterInit } from '../first-run.js'
+import type { ConfigChange } from '../init/edit-config.js'
+import { addPluginToConfig } from '../init/edit-config.js'
+import { PLUGIN_NAME, configFileIn, globalConfigFolder, parseConfig } from '../opencode-config.js'
 import { parseSizeLimit } from '../parse-size.js'
-
-/** The package name OpenCode loads the plugin by. */
-export const PLUGIN_NAME = '@agent-tracker/opencode-plugin'
 
 const NEW_CONFIG = '{\n  "$schema": "https://opencode.ai/config.json"\n}\n'
 
-/** `init [--global]`: adds the plugin to opencode.json, keeping the rest of the file (comments too). */
+/**
+ * `init [--global]`: adds the plugin to OpenCode's config — this project's, or the global one in
+ * `$XDG_CONFIG_HOME/opencode` (else `~/.config/opencode`) — with the smallest edit: comments,
+ * indentation and other entries stay as they were; options already set are kept unless given.
+ */
 export function initCommand(ctx: CommandContext, options: { global?: boolean; databasePath?: string; maxSize?: string }): void {
-  const folder = options.global === true ? join(ctx.io.homeDir, '.config', 'opencode') : ctx.io.cwd
-  const file = [join(folder, 'opencode.jsonc'), join(folder, 'opencode.json')].find((candidate) => existsSync(candidate)) ?? join(folder, 'opencode.json')
-  const text = existsSync(file) ? readFileSync(file, 'utf8') : NEW_CONFIG
-  const errors: ParseError[] = []
-  const config: unknown = parse(text, errors, { allowTrailingComma: true })
-  if (errors.length > 0 || typeof config !== 'object' || config === null || Array.isArray(config)) {
-    const first = errors[0]
-    const where = first === undefined ? '' : ` (${printParseErrorCode(first.error)} at offset ${String(first.offset)})`
-    throw new CliError('INVALID_CONFIG', `${file} is not a valid OpenCode config${where}; fix it first — nothing was changed.`)
+  const folder = options.global === true ? globalConfigFolder(ctx.io) : ctx.io.cwd
+  const file = configFileIn(folder, options.global === true)
+  const created = !existsSync(file)
+  const text = created ? NEW_CONFIG : readFileSync(file, 'utf8')
+  const parsed = parseConfig(text)
+  if (!parsed.ok) throw new CliError('INVALID_CONFIG', `${file} is not a valid OpenCode config (${parsed.problem}); fix it first — nothing was changed.`)
+  if (parsed.config.plugin !== undefined && !Array.isArray(parsed.config.plugin)) {
+    throw new CliError('INVALID_CONFIG', `${file} has a "plugin" field that is not a list; fix it first — nothing was changed.`)
   }
   const pluginOptions = {
     ...(options.databasePath === undefined ? {} : { databasePath: options.databasePath }),
     ...(options.maxSize === undefined ? {} : { maxDatabaseSize: parseSizeLimit(options.maxSize, '--max-size') }),
   }
-  const entry = Object.keys(pluginOptions).length === 0 ? PLUGIN_NAME : [PLUGIN_NAME, pluginOptions]
-  const plugins: unknown = (config as { plugin?: unknown }).plugin
-  if (plugins !== undefined && !Array.isArray(plugins)) throw new CliError('INVALID_CONFIG', `${file} has a "plugin" field that is not a list; fix it first — nothing was changed.`, EXIT.failure)
-  const list = (plugins ?? []) as unknown[]
-  const index = list.findIndex((item) => item === PLUGIN_NAME || (Array.isArray(item) && item[0] === PLUGIN_NAME))
-  if (index !== -1 && entry === PLUGIN_NAME) {
-    ctx.print({ file, changed: false }, () => `${PLUGIN_NAME} is already in ${file}; nothing changed.`)
-    return
+  const edit = addPluginToConfig(text, pluginOptions)
+  const nextSteps = stepsAfterInit(ctx.commands)
+  const changed = edit.changes.length > 0
+  if (changed) {
+    mkdirSync(dirname(file), { recursive: true })
+    writeFileSync(file, edit.text)
   }
-  const path = index === -1 ? ['plugin', list.length] : ['plugin', index]
-  const edits = modify(text, plugins === undefined ? ['plugin'] : path, plugins === undefined ? [entry] : entry, { formattingOptions: { insertSpaces: true, tabSize: 2 } })
-  mkdirSync(dirname(file), { recursive: true })
-  writeFileSync(file, applyEdits(text, edits))
-  ctx.print({ file, changed: true, entry }, () => `Added ${PLUGIN_NAME} to ${file}. OpenCode installs it on its next start.`)
+  ctx.print({ file, created, changed, changes: edit.changes, keptOptions: edit.keptOptions, nextSteps }, () => {
+    const head = !changed
+      ? `${PLUGIN_NAME} is already in ${file}${Object.keys(pluginOptions).length > 0 ? ' with these options' : ''}; nothing changed.`
+      : edit.changes.some((change) => change.kind === 'plugin-added')
+        ? `Added ${PLUGIN_NAME} to ${file}${created ? ' (a new file)' : ''}. OpenCode installs it on its next start.`
+        : `Updated the ${PLUGIN_NAME} options in ${file}.`
+    const details = edit.changes.flatMap((change) => describeChange(change))
+    const kept = edit.keptOptions.length === 0 || !changed ? [] : [`  kept as they were: ${edit.keptOptions.join(', ')}`]
+    const next = nextSteps.length === 0 ? [] : ['', 'Next:', listSteps(nextSteps)]
+    return [head, ...details, ...kept, ...next].join('\n')
+  })
+}
+
+function describeChange(change: ConfigChange): string[] {
+  const shown = (option: string, value: unknown): string => (option === 'maxDatabaseSize' && typeof value === 'number' ? formatBytes(value) : JSON.stringify(value))
+  switch (change.kind) {
+    case 'plugin-added': return []
+    case 'option-added': return [`  ${change.option}: ${shown(change.option, change.value)} (added)`]
+    case 'option-changed': return [`  ${change.option}: ${shown(change.option, change.from)} → ${shown(change.option, change.to)}`]
+  }
 }

@@ -5,13 +5,15 @@ import { CliError } from '../cli-error.js'
 
 /**
  * The status of a known setup.
- * @throws {CliError} UNKNOWN_SETUP listing the setups the user may have meant.
+ * @throws {CliError} UNKNOWN_SETUP naming the setups the user may have meant (close to what was typed), else the known ones.
  */
 export async function requireSetup(store: TrackerStore, setup: string): Promise<AgentStatus> {
   const status = await createTrackingService({ store }).getStatus(setup)
   if (status !== undefined) return status
-  const suggested = await suggestSetups(store, setup)
-  const hint = suggested.length === 0 ? 'No setups are recorded yet.' : `Known setups: ${suggested.join(', ')}.`
+  const { close, recent } = await suggestSetups(store, setup)
+  const hint = close.length > 0
+    ? `Did you mean ${close.length === 1 ? close[0] ?? '' : `one of ${close.join(', ')}`}?`
+    : recent.length === 0 ? 'No setups are recorded yet.' : `Known setups: ${recent.join(', ')}.`
   throw new CliError('UNKNOWN_SETUP', `Unknown setup "${setup}". ${hint} Run \`agent-tracker agents\` to list them.`)
 }
 

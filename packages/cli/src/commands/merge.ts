@@ -8,7 +8,7 @@ import type { MergeReport, MigrationReport } from '@agent-tracker/migrate'
 import { mergeDatabase } from '@agent-tracker/migrate'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
-import { score } from '../format.js'
+import { plural, score } from '../format.js'
 
 /** An undo point: the database as it was before a merge, and how far its fact log reached after it. */
 interface UndoPoint {
@@ -28,11 +28,12 @@ const SHOWN = 20
  * compact backup) that `merge --undo <id>` restores; `--dry-run` merges into a scratch copy and
  * changes nothing.
  */
-export async function mergeCommand(ctx: CommandContext, other: string, options: { dryRun?: boolean; timezone?: string } = {}): Promise<number> {
+export async function mergeCommand(ctx: CommandContext, other: string, options: { dryRun?: boolean } = {}): Promise<number> {
+  const timezone = ctx.timeZone
   const store = ctx.openStore('write')
   const source = resolve(ctx.io.cwd, other)
   if (source === store.path) throw new CliError('SAME_DATABASE', `${source} is the database being merged into; give another one.`, EXIT.usage)
-  if (options.dryRun === true) return dryRun(ctx, store, source, options.timezone)
+  if (options.dryRun === true) return dryRun(ctx, store, source, timezone)
   const at = new Date()
   const stamp = `merge-${at.toISOString().replace(/[-:]/g, '').replace('.', '-')}`
   let id = stamp
@@ -40,7 +41,7 @@ export async function mergeCommand(ctx: CommandContext, other: string, options: 
   const folder = join(undoFolder(store.path), id)
   mkdirSync(folder, { recursive: true })
   await store.backup(join(folder, 'before.lmdb'))
-  const report = await runMerge(ctx, store, source, options.timezone)
+  const report = await runMerge(ctx, store, source, timezone)
   const point: UndoPoint = { id, source, at: at.toISOString(), factSeqAfter: await store.lastFactSeq() }
   writeFileSync(join(folder, 'undo.json'), `${JSON.stringify(point, null, 2)}\n`)
   ctx.print({ source, undo: id, ...report }, () => [
@@ -131,9 +132,9 @@ function undoFolder(path: string): string {
 /** The lines that say what a merge (or an import of the predecessor's database) did. */
 export function describeMerge(ctx: CommandContext, source: string, report: MigrationReport): string {
   const combined = report.combined ?? []
-  const lines = [`Merged ${source}: ${String(report.migrated)} record(s) added, ${String(report.skipped)} already present.`]
+  const lines = [`Merged ${source}: ${plural(report.migrated, 'record')} added, ${String(report.skipped)} already present.`]
   if (combined.length > 0) {
-    lines.push(`${String(combined.length)} setup(s) were in both databases; their scores were added together (before → after):`)
+    lines.push(`${plural(combined.length, 'setup')} ${combined.length === 1 ? 'was' : 'were'} in both databases; ${combined.length === 1 ? 'its' : 'their'} scores were added together (before → after):`)
     for (const { id, before, after } of combined) lines.push(`  ${id}: ${scoreChanges(before, after)}`)
   }
   for (const note of report.notes ?? []) lines.push(note)

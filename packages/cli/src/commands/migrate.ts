@@ -4,11 +4,12 @@ import type { ProjectMigration, SourceMigration } from '@agent-tracker/node-host
 import { migrateProject } from '@agent-tracker/node-host'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
-import { when } from '../format.js'
+import { plural, when } from '../format.js'
 import { scoreChanges } from './merge.js'
 
 /** `migrate [dir…]`: brings each project's legacy database and journal files into the central database. */
-export async function migrateCommand(ctx: CommandContext, dirs: readonly string[], options: { setup?: string; again?: boolean; timezone?: string }): Promise<number> {
+export async function migrateCommand(ctx: CommandContext, dirs: readonly string[], options: { setup?: string; again?: boolean }): Promise<number> {
+  const timeZone = ctx.timeZone
   const folders = (dirs.length === 0 ? ['.'] : dirs).map((dir) => resolve(ctx.io.cwd, dir))
   const missing = folders.find((folder) => !existsSync(folder) || !statSync(folder).isDirectory())
   if (missing !== undefined) throw new CliError('NOT_A_FOLDER', `${missing} is not a folder.`, EXIT.usage)
@@ -17,7 +18,7 @@ export async function migrateCommand(ctx: CommandContext, dirs: readonly string[
   for (const folder of folders) {
     const progress = ctx.progress(`Migrating ${folder}`)
     try {
-      results.push(await migrateProject(folder, store, { setup: options.setup, again: options.again, timeZone: options.timezone, onProgress: (p) => { progress.update(p.processed, p.total, `${String(p.migrated)} new`) } }))
+      results.push(await migrateProject(folder, store, { setup: options.setup, again: options.again, timeZone, onProgress: (p) => { progress.update(p.processed, p.total, `${String(p.migrated)} new`) } }))
     } finally {
       progress.stop()
     }
@@ -33,7 +34,7 @@ export async function migrateCommand(ctx: CommandContext, dirs: readonly string[
     const none = results.every((r) => !r.found) ? '\nNo legacy data found (looked for ~/.config/opencode/agent-tracker.lmdb, .agent/status.json and .journal/ inside each folder).' : ''
     const before = results.some((r) => r.database.outcome === 'done-before' || r.files.outcome === 'done-before') ? '\nMigrations done before were not repeated; add --again to look for legacy data added since.' : ''
     const listed = issues.map((issue) => `  ${issue.source}${issue.position === undefined ? '' : ` (${issue.position})`}: ${issue.message}`)
-    return [table + none + before, ...results.flatMap(whatHappened), ...(listed.length === 0 ? [] : ['', ctx.colours.yellow(`${String(issues.length)} issue(s); everything else was migrated and nothing was deleted:`), ...listed])].join('\n')
+    return [table + none + before, ...results.flatMap(whatHappened), ...(listed.length === 0 ? [] : ['', ctx.colours.yellow(`${plural(issues.length, 'issue')}; everything else was migrated and nothing was deleted:`), ...listed])].join('\n')
   })
   return issues.length > 0 ? EXIT.failure : EXIT.ok
 }
@@ -42,7 +43,7 @@ export async function migrateCommand(ctx: CommandContext, dirs: readonly string[
 function whatHappened(result: ProjectMigration): string[] {
   const lines: string[] = []
   const { moved } = result.files
-  if (moved !== undefined) lines.push(`${result.folder}: moved ${String(moved.records)} record(s) an earlier migration put under ${moved.from} to ${moved.to}.`)
+  if (moved !== undefined) lines.push(`${result.folder}: moved ${plural(moved.records, 'record')} an earlier migration put under ${moved.from} to ${moved.to}.`)
   for (const source of [result.database, result.files]) {
     for (const { id, before, after } of source.combined ?? []) lines.push(`${result.folder}: ${id} was already known; its scores were added to (${scoreChanges(before, after)}).`)
   }

@@ -1,12 +1,12 @@
 import type { ProjectSummary } from '@agent-tracker/core'
 import { projectList, refreshProjectProfiles } from '@agent-tracker/core'
-import { profileFolder } from '@agent-tracker/node-host'
+import { profileFolder } from '@agent-tracker/node-host/hooks'
 import type { CommandContext } from '../context.js'
-import { when } from '../format.js'
+import { plural, when } from '../format.js'
 
 /** `projects [--refresh]`: every project seen, with its profile; `--refresh` re-reads the folders. */
 export async function projectsCommand(ctx: CommandContext, options: { refresh?: boolean }): Promise<void> {
-  const store = ctx.openStore(options.refresh === true ? 'write' : 'read')
+  const store = options.refresh === true ? ctx.openStore('write') : ctx.readStore()
   const refreshed = options.refresh === true ? await refreshProjectProfiles(store, profileFolder) : []
   const rows = await projectList(store)
   ctx.print({ projects: rows, refreshed }, () => {
@@ -17,11 +17,12 @@ export async function projectsCommand(ctx: CommandContext, options: { refresh?: 
       { header: 'FRAMEWORK', value: (p) => p.profile?.framework ?? '?', priority: 6 },
       { header: 'SCOPE', value: (p) => p.profile?.scope ?? '?', priority: 7 },
       { header: 'COMMITS', value: (p) => String(p.commits), align: 'right', priority: 9 },
+      { header: 'FIRST SEEN', value: (p) => when(p.firstSeenAt), priority: 4 },
       { header: 'LAST ACTIVE', value: (p) => when(p.lastSeenAt), priority: 5 },
       { header: 'PATH', value: (p) => p.path, priority: 3 },
     ], rows)
     const unprofiled = rows.filter((p) => p.profile === undefined).length
-    const hint = unprofiled > 0 && options.refresh !== true ? `\n${String(unprofiled)} project(s) have no profile yet; run agent-tracker projects --refresh.` : ''
-    return `${table}${refreshed.length > 0 ? `\nRefreshed ${String(refreshed.length)} profile(s).` : ''}${hint}`
+    const hint = unprofiled > 0 && options.refresh !== true ? `\n${unprofiled === 1 ? '1 project has' : `${String(unprofiled)} projects have`} no profile yet; run agent-tracker projects --refresh.` : ''
+    return `${table}${refreshed.length > 0 ? `\nRefreshed ${plural(refreshed.length, 'profile')}.` : ''}${hint}`
   })
 }

@@ -1,10 +1,10 @@
 import { resolve } from 'node:path'
 import type { SetupRecommendation } from '@agent-tracker/core'
 import { recommend } from '@agent-tracker/core'
-import { profileFolder } from '@agent-tracker/node-host'
+import { profileFolder } from '@agent-tracker/node-host/hooks'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
-import { decimal, money, moneyDecimals, score } from '../format.js'
+import { grade, moneyPerCommit, perCommit, plural, score } from '../format.js'
 
 /** `recommend [project-dir]`: which setup to use for a project like this one. */
 export async function recommendCommand(ctx: CommandContext, projectDir: string | undefined, options: { minSamples?: string }): Promise<void> {
@@ -17,7 +17,7 @@ export async function recommendCommand(ctx: CommandContext, projectDir: string |
   if (minSamples !== undefined && (!Number.isInteger(minSamples) || minSamples < 1)) {
     throw new CliError('INVALID_OPTION', `Invalid --min-samples "${options.minSamples ?? ''}": a whole number ≥ 1.`, EXIT.usage)
   }
-  const store = ctx.openStore('read')
+  const store = ctx.readStore()
   const result = await recommend(store, { project: folder, profile, ...(minSamples === undefined ? {} : { minSamples }) }, { profileFolder })
   ctx.print(result, () => {
     const c = ctx.colours
@@ -25,15 +25,14 @@ export async function recommendCommand(ctx: CommandContext, projectDir: string |
     const lines = [`${c.bold('Project')}  ${folder}`, `${c.bold('Profile')}  ${kind}${profile.dependencies.length === 0 ? '' : ` · ${profile.dependencies.slice(0, 6).join(', ')}`}`]
     lines.push(`${c.bold('Similar')}  ${result.similarProjects.length === 0 ? 'none recorded' : result.similarProjects.slice(0, 5).map((p) => `${p.path.split(/[\\/]/).at(-1) ?? p.path} (${p.similarity.toFixed(2)})`).join(', ')}`)
     if (result.setups.length > 0) {
-      const cents = moneyDecimals(result.setups.map((s) => s.costPerCommit))
       lines.push('', ctx.table<SetupRecommendation>([
         { header: '#', value: (s) => (s.rank === null ? '–' : String(s.rank)), align: 'right', priority: 10 },
         { header: 'SETUP', value: (s) => s.setup, priority: 10 },
-        { header: 'EXPECTED GRADE', value: (s) => `${score(s.expectedGrade)} (${score(s.interval[0])}–${score(s.interval[1])})`, priority: 9 },
+        { header: 'EXPECTED GRADE', value: (s) => `${grade(s.expectedGrade)} (${grade(s.interval[0])}–${grade(s.interval[1])})`, priority: 9 },
         { header: 'N', value: (s) => String(s.samples), align: 'right', priority: 8 },
         { header: 'SCORE', value: (s) => (s.enoughData ? score(s.score) : '–'), align: 'right', priority: 7 },
-        { header: 'BUGS/C', value: (s) => decimal(s.bugsPerCommit), align: 'right', priority: 6 },
-        { header: 'COST/C', value: (s) => money(s.costPerCommit, cents), align: 'right', priority: 5 },
+        { header: 'BUGS/C', value: (s) => perCommit(s.bugsPerCommit), align: 'right', priority: 6 },
+        { header: 'COST/C', value: (s) => moneyPerCommit(s.costPerCommit), align: 'right', priority: 5 },
       ], result.setups))
       lines.push(c.dim('SCORE = expected user grade − 2 × bugs per commit; N = user-graded commits on similar projects.'))
       lines.push('', c.bold('Why'), ...result.setups.map((s) => `  ${s.rank === null ? '–' : String(s.rank)}  ${s.setup}: ${s.reason}`))
@@ -49,6 +48,6 @@ function unprofiledNote(unprofiled: readonly string[]): string {
   const listed = `${unprofiled.slice(0, 5).join(', ')}${unprofiled.length > 5 ? `, and ${String(unprofiled.length - 5)} more` : ''}`
   const head = unprofiled.length === 1
     ? '1 recorded project has no profile and its folder is not here, so its outcomes were left out'
-    : `${String(unprofiled.length)} recorded projects have no profile and their folders are not here, so their outcomes were left out`
+    : `${plural(unprofiled.length, 'recorded project')} have no profile and their folders are not here, so their outcomes were left out`
   return `${head}: ${listed}. Run agent-tracker projects --refresh on a machine that has them.`
 }

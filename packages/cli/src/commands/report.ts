@@ -1,27 +1,41 @@
-import type { ReportQuery, SetupFilter, SetupReportRow, TrackerStore } from '@agent-tracker/core'
-import { setupReport, toTimeWindow } from '@agent-tracker/core'
+import type { ReportGroup, ReportQuery, SetupFilter, SetupReportRow, TrackerStore } from '@agent-tracker/core'
+import { REPORT_GROUPINGS, groupedReport, setupReport } from '@agent-tracker/core'
+import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
-import { decimal, money, moneyDecimals, percent, score, tokens } from '../format.js'
+import { gain, grade, moneyPerCommit, percent, perCommit, score, tokens } from '../format.js'
 import { CHANNELS_EXPLAINED, channelCell, channelsOf } from '../grade-channels.js'
 import type { Column } from '../table.js'
+import type { ResolvedWindow, WindowFlags } from '../time/time-window.js'
 import { resolveProject } from './lookups.js'
 
 /** Filters of `report`, `agents` and `export`. */
-export interface ReportOptions extends SetupFilter {
+export interface ReportOptions extends SetupFilter, WindowFlags {
   readonly project?: string
-  readonly since?: string
-  readonly until?: string
+}
+
+/** The question the report filters ask, and the window they set. */
+export interface ReportScope {
+  readonly query: ReportQuery
+  readonly window: ResolvedWindow
+  /** True when the work counted is narrowed by project or time: current totals then differ from what it earned. */
+  readonly narrowed: boolean
 }
 
 /**
- * The query of the report filters: `--since/--until` as a window (a bare `--until` date includes
- * that day), `--project` resolved to a recorded path.
- * @throws {TrackerError} INVALID_TIMESTAMP on a bad date, UNKNOWN_PROJECT or AMBIGUOUS_PROJECT.
+ * The scope of the report filters: the window in the time zone, `--project` resolved to a
+ * recorded path, the setup filter.
+ * @throws {CliError} INVALID_OPTION (usage) for a bad window; {TrackerError} UNKNOWN_PROJECT or AMBIGUOUS_PROJECT.
  */
-export async function reportQuery(ctx: CommandContext, store: TrackerStore, options: ReportOptions): Promise<ReportQuery> {
-  const window = toTimeWindow(options)
+export async function reportScope(ctx: CommandContext, store: TrackerStore, options: ReportOptions): Promise<ReportScope> {
+  const window = ctx.window(options)
   const project = options.project === undefined ? undefined : await resolveProject(store, options.project, ctx.io.cwd)
-  return { ...window, ...(project === undefined ? {} : { project }), ...setupFilterOf(options) }
+  const query = {
+    ...(window.since === undefined ? {} : { since: window.since }),
+    ...(window.until === undefined ? {} : { until: window.until }),
+    ...(project === undefined ? {} : { project }),
+    ...setupFilterOf(options),
+  }
+  return { query, window, narrowed: project !== undefined || window.description !== '' }
 }
 
 /** The setup filter of the options: only the fields given. */
@@ -36,37 +50,91 @@ export function appliedFilters(query: ReportQuery): Record<string, string> {
 }
 
 /**
- * `report`: outcomes per setup across projects; when any user grade came through a channel not
- * the user's own, a second table shows user grades by channel.
+ * `report [--by …]`: outcomes per setup across projects, or per day, week, month, project or
+ * agent. When any user grade came through a channel not the user's own, a second table shows
+ * user grades by channel.
  */
-export async function reportCommand(ctx: CommandContext, options: ReportOptions): Promise<void> {
-  const store = ctx.openStore('read')
-  const query = await reportQuery(ctx, store, options)
-  const { rows, nonUserChannels } = await setupReport(store, query)
-  ctx.print({ filters: appliedFilters(query), setups: rows, nonUserChannels }, () => {
-    if (rows.length === 0) return 'No recorded work matches these filters.'
-    const report = ctx.table(reportColumns(rows), rows)
-    if (nonUserChannels.length === 0) return report
-    const graded = rows.filter((row) => row.userGradesByChannel.length > 0)
-    const channels: Column<SetupReportRow>[] = channelsOf(graded).map((channel) => ({ header: channel.toUpperCase(), value: (r) => channelCell(r, channel), align: 'right', priority: 5 }))
-    return [report, '', ctx.colours.bold('User grades by channel'), CHANNELS_EXPLAINED, ctx.table([{ header: 'SETUP', value: (r) => r.setup, priority: 10 }, ...channels], graded)].join('\n')
+export async function reportCommand(ctx: CommandContext, options: ReportOptions & { by?: string }): Promise<void> {
+  const by = options.by === undefined ? undefined : groupingOf(options.by)
+  const store = ctx.readStore()
+  const { query, window, narrowed } = await reportScope(ctx, store, options)
+  const filters = appliedFilters(query)
+  if (by === undefined) {
+    const { rows, nonUserChannels } = await setupReport(store, query)
+    ctx.print({ filters, ...(narrowed ? { timeZone: window.timeZone } : {}), setups: rows, nonUserChannels }, () => {
+      if (rows.length === 0) return 'No recorded work matches these filters.'
+      const report = [heading(window), ctx.table(reportColumns(rows, { narrowed }), rows), narrowed ? ctx.colours.dim(EARNED_NOTE) : ''].filter((part) => part !== '').join('\n')
+      return nonUserChannels.length === 0 ? report : [report, '', channelTable(ctx, rows)].join('\n')
+    })
+    return
+  }
+  const report = await groupedReport(store, { ...query, by, timeZone: window.timeZone })
+  const groups = report.groups.map((group) => ({ key: group.key, setups: group.rows }))
+  ctx.print({ filters, by, timeZone: report.timeZone, groups }, () => {
+    if (groups.length === 0) return 'No recorded work matches these filters.'
+    const title = (group: ReportGroup): string => ctx.colours.bold(groupTitle(by, group.key, report.timeZone))
+    const sections = report.groups.map((group) => `${title(group)}\n${ctx.table(reportColumns(group.rows, { narrowed: true }), group.rows)}`)
+    return [heading(window), sections.join('\n\n'), ctx.colours.dim(EARNED_NOTE)].filter((part) => part !== '').join('\n')
   })
 }
 
-/** The report table's columns for these rows, most important kept on narrow terminals. */
-export function reportColumns(rows: readonly SetupReportRow[]): Column<SetupReportRow>[] {
-  const cents = moneyDecimals(rows.map((r) => r.costPerCommit))
+/** User grades by the channel they came through, shown when any came through a channel not the user's own. */
+function channelTable(ctx: CommandContext, rows: readonly SetupReportRow[]): string {
+  const graded = rows.filter((row) => row.userGradesByChannel.length > 0)
+  const channels: Column<SetupReportRow>[] = channelsOf(graded).map((channel) => ({ header: channel.toUpperCase(), value: (r) => channelCell(r, channel), align: 'right', priority: 5 }))
+  return [ctx.colours.bold('User grades by channel'), CHANNELS_EXPLAINED, ctx.table([{ header: 'SETUP', value: (r) => r.setup, priority: 10 }, ...channels], graded)].join('\n')
+}
+
+const EARNED_NOTE = 'XP+ and CS± are what the work shown earned; SP NOW is the current total.'
+
+function heading(window: ResolvedWindow): string {
+  return window.description === '' ? '' : `Window: ${window.description}\n`
+}
+
+function groupingOf(value: string): (typeof REPORT_GROUPINGS)[number] {
+  if (value === 'member') {
+    throw new CliError('INVALID_OPTION', '--by member needs to know who did the work, which agent-tracker does not record yet (it comes with team databases). Use --by agent to group by the setup\'s agent.', EXIT.usage)
+  }
+  const grouping = REPORT_GROUPINGS.find((known) => known === value)
+  if (grouping === undefined) throw new CliError('INVALID_OPTION', `Invalid --by "${value}": accepted are ${REPORT_GROUPINGS.join(', ')}.`, EXIT.usage)
+  return grouping
+}
+
+function groupTitle(by: string, key: string, timeZone: string): string {
+  switch (by) {
+    case 'day': return `${key} (${timeZone})`
+    case 'week': return `Week of ${key} (${timeZone})`
+    case 'month': return `${key} (${timeZone})`
+    case 'project': return `Project ${key}`
+    default: return `Agent ${key}`
+  }
+}
+
+/**
+ * The report table's columns for these rows, most important kept on narrow terminals. Narrowed
+ * to a project or window, XP and CS are what the work earned there, SP the current total.
+ */
+export function reportColumns(rows: readonly SetupReportRow[], options: { readonly narrowed: boolean } = { narrowed: false }): Column<SetupReportRow>[] {
+  const scores: Column<SetupReportRow>[] = options.narrowed
+    ? [
+        { header: 'CS±', value: (r) => gain(r.communicationGained), align: 'right', priority: 5 },
+        { header: 'XP+', value: (r) => gain(r.experienceGained), align: 'right', priority: 2 },
+        { header: 'SP NOW', value: (r) => `${score(r.skillPoints)} ${r.trustTier}${r.halted ? ' (halted)' : ''}`, priority: 6 },
+      ]
+    : [
+        { header: 'CS', value: (r) => score(r.communication), align: 'right', priority: 5 },
+        { header: 'XP', value: (r) => score(r.experience), align: 'right', priority: 2 },
+        { header: 'SP', value: (r) => `${score(r.skillPoints)} ${r.trustTier}${r.halted ? ' (halted)' : ''}`, priority: 6 },
+      ]
   return [
     { header: 'SETUP', value: (r) => r.setup, priority: 10 },
     { header: 'COMMITS', value: (r) => String(r.commits), align: 'right', priority: 9 },
-    { header: 'BUGS/C', value: (r) => decimal(r.bugsPerCommit), align: 'right', priority: 8 },
-    { header: 'USER⌀', value: (r) => (r.meanUserGrade === null ? '–' : `${score(r.meanUserGrade)} (${String(r.userGrades)})`), align: 'right', priority: 9 },
-    { header: 'AGENT⌀', value: (r) => score(r.meanAgentGrade), align: 'right', priority: 4 },
-    { header: 'CS', value: (r) => score(r.communication), align: 'right', priority: 5 },
-    { header: 'XP', value: (r) => score(r.experience), align: 'right', priority: 2 },
-    { header: 'SP', value: (r) => `${score(r.skillPoints)} ${r.trustTier}${r.halted ? ' (halted)' : ''}`, priority: 6 },
+    { header: 'BUGS/C', value: (r) => perCommit(r.bugsPerCommit), align: 'right', priority: 8 },
+    { header: 'USER⌀', value: (r) => (r.meanUserGrade === null ? '–' : `${grade(r.meanUserGrade)} (${String(r.userGrades)})`), align: 'right', priority: 9 },
+    { header: 'AGENT⌀', value: (r) => grade(r.meanAgentGrade), align: 'right', priority: 4 },
+    ...scores,
     { header: 'TOOL FAIL', value: (r) => percent(r.toolFailureRate), align: 'right', priority: 3 },
     { header: 'TOKENS/C', value: (r) => tokens(r.tokensPerCommit), align: 'right', priority: 4 },
-    { header: 'COST/C', value: (r) => money(r.costPerCommit, cents), align: 'right', priority: 7 },
+    { header: 'COST/C', value: (r) => moneyPerCommit(r.costPerCommit), align: 'right', priority: 7 },
   ]
 }

@@ -3,6 +3,7 @@ import { retrospectives } from '@agent-tracker/core'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { shortHash, truncate, when } from '../format.js'
+import { moreHint, pageOf } from '../pagination.js'
 import { requireSetup, resolveProject } from './lookups.js'
 import { trackingService } from './tracking.js'
 
@@ -20,13 +21,13 @@ export async function retroCommand(ctx: CommandContext, setup: string | undefine
     ctx.print(retro, () => `Noted on ${shortHash(retro?.commit ?? '')} of ${setup}.`)
     return
   }
-  const store = ctx.openStore('read')
+  const store = ctx.readStore()
   if (setup !== undefined) await requireSetup(store, setup)
   const project = options.project === undefined ? undefined : await resolveProject(store, options.project, ctx.io.cwd)
-  const retros = await retrospectives(store, { setup, project, limit: options.limit })
-  ctx.print(retros, () => {
-    if (retros.length === 0) return 'No retrospectives recorded.'
-    return ctx.table<RetrospectiveRecord>([
+  const page = pageOf(await retrospectives(store, { setup, project, limit: options.limit + 1 }), options.limit)
+  ctx.print({ entries: page.entries, more: page.more }, () => {
+    if (page.entries.length === 0) return 'No retrospectives recorded.'
+    const table = ctx.table<RetrospectiveRecord>([
       { header: 'WHEN (UTC)', value: (r) => when(r.at), priority: 7 },
       { header: 'SETUP', value: (r) => r.setup, priority: setup === undefined ? 9 : 1 },
       { header: 'COMMIT', value: (r) => shortHash(r.commit), priority: 8 },
@@ -34,6 +35,7 @@ export async function retroCommand(ctx: CommandContext, setup: string | undefine
       { header: 'AGENT', value: (r) => (r.agentGrade === undefined ? '–' : String(r.agentGrade)), align: 'right', priority: 9 },
       { header: 'USER', value: (r) => (r.userGrade === undefined ? '–' : String(r.userGrade)), align: 'right', priority: 10 },
       { header: 'NOTES', value: (r) => truncate([r.userNote, r.agentNote].filter((n) => n !== undefined).join(' · '), 60), priority: 5 },
-    ], retros)
+    ], page.entries)
+    return page.more ? `${table}\n${ctx.colours.dim(moreHint(page, 'retrospective'))}` : table
   })
 }

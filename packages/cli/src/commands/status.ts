@@ -1,12 +1,12 @@
 import type { AgentStatus } from '@agent-tracker/core'
 import { formatStatusLine, setupStatuses } from '@agent-tracker/core'
 import type { CommandContext } from '../context.js'
-import { money, percent, score, tokens, when } from '../format.js'
+import { grade, money, percent, plural, score, tokens, when } from '../format.js'
 import { requireSetup } from './lookups.js'
 
 /** `status [setup]`: one setup's card, or a line per setup. */
 export async function statusCommand(ctx: CommandContext, setup: string | undefined): Promise<void> {
-  const store = ctx.openStore('read')
+  const store = ctx.readStore()
   if (setup !== undefined) {
     const status = await requireSetup(store, setup)
     ctx.print(status, () => card(ctx, status))
@@ -25,10 +25,10 @@ function card(ctx: CommandContext, status: AgentStatus): string {
     `  Skill points   ${score(state.skillPoints)}  ${status.trustTier}`,
     `  Experience     ${score(state.experience)} / ${score(status.nextLevelAt)} to the next skill point`,
     `  Communication  ${score(state.communication)}  ${status.communicationTier}`,
-    `  Commits        ${String(state.commits)} (${String(state.pushes)} pushes), ${String(state.bugs)} bugs`,
-    `  Grades         agent ${state.agentGrades.count === 0 ? '–' : score(state.agentGrades.sum / state.agentGrades.count)} (${String(state.agentGrades.count)}), user ${state.userGrades.count === 0 ? '–' : score(state.userGrades.sum / state.userGrades.count)} (${String(state.userGrades.count)})`,
+    `  Commits        ${String(state.commits)} (${plural(state.pushes, 'push', 'pushes')}), ${plural(state.bugs, 'bug')}`,
+    `  Grades         agent ${state.agentGrades.count === 0 ? '–' : grade(state.agentGrades.sum / state.agentGrades.count)} (${String(state.agentGrades.count)}), user ${state.userGrades.count === 0 ? '–' : grade(state.userGrades.sum / state.userGrades.count)} (${String(state.userGrades.count)})`,
     `  Tool calls     ${String(state.toolCalls)}, ${percent(failureRate)} failed`,
-    `  Usage          ${tokens(state.tokens.input + state.tokens.output + state.tokens.reasoning)} tokens, ${money(state.cost)} over ${String(state.messages)} messages`,
+    `  Usage          ${tokens(state.tokens.input + state.tokens.output + state.tokens.reasoning)} tokens, ${money(state.cost)} over ${plural(state.messages, 'message')}`,
     `  Active         ${when(status.firstSeenAt)} – ${when(status.lastSeenAt)}`,
   ]
   if (status.halted) {

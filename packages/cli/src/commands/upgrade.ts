@@ -3,7 +3,7 @@ import type { PredecessorKind, UpgradeOutcome, UpgradePlan } from '@agent-tracke
 import { locateDatabase, upgradePredecessorDatabase } from '@agent-tracker/node-host'
 import { EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
-import { when } from '../format.js'
+import { plural, when } from '../format.js'
 import { parseSizeLimit } from '../parse-size.js'
 
 /** What each of the predecessor's sub-databases becomes. */
@@ -18,7 +18,8 @@ const BECOMES: Readonly<Record<PredecessorKind, string>> = {
 }
 
 /** `upgrade`: replaces the predecessor's central database at the path with agent-tracker's, importing everything. */
-export async function upgradeCommand(ctx: CommandContext, options: { dryRun?: boolean; timezone?: string }): Promise<number> {
+export async function upgradeCommand(ctx: CommandContext, options: { dryRun?: boolean }): Promise<number> {
+  const timeZone = ctx.timeZone
   const { path } = locateDatabase({ databasePath: ctx.databasePath, env: ctx.io.env, homeDir: ctx.io.homeDir })
   const maxSize = ctx.maxSize
   const progress = ctx.progress('Upgrading')
@@ -26,7 +27,7 @@ export async function upgradeCommand(ctx: CommandContext, options: { dryRun?: bo
     databasePath: path,
     dryRun: options.dryRun === true,
     lookBack: true,
-    ...(options.timezone === undefined ? {} : { timeZone: options.timezone }),
+    timeZone,
     ...(maxSize === undefined ? {} : { maxDatabaseSize: parseSizeLimit(maxSize, ctx.maxSizeOrigin) }),
     onProgress: (p) => { progress.update(p.processed, p.total) },
   }).finally(() => { progress.stop() })
@@ -41,11 +42,11 @@ function describeUpgrade(path: string, outcome: UpgradeOutcome): string {
     case 'upgraded': {
       const { report, plan } = outcome
       return [
-        `Upgraded ${path} to an agent-tracker database: ${String(report.migrated)} record(s) imported from:`,
+        `Upgraded ${path} to an agent-tracker database: ${plural(report.migrated, 'record')} imported from:`,
         ...moves(plan),
         `The predecessor's database is kept, unchanged, as ${plan.backup}.`,
         ...(report.notes ?? []),
-        ...(report.errors.length === 0 ? [] : [`${String(report.errors.length)} entr${report.errors.length === 1 ? 'y' : 'ies'} could not be read; everything else was imported:`, ...report.errors.map((issue) => `  ${issue.position === undefined ? '' : `${issue.position}: `}${issue.message}`)]),
+        ...(report.errors.length === 0 ? [] : [`${plural(report.errors.length, 'entry', 'entries')} could not be read; everything else was imported:`, ...report.errors.map((issue) => `  ${issue.position === undefined ? '' : `${issue.position}: `}${issue.message}`)]),
       ].join('\n')
     }
     case 'nothing-to-upgrade': {

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { agentsCommand } from '../commands/agents.js'
@@ -7,11 +7,27 @@ import { recommendCommand } from '../commands/recommend.js'
 import { reportCommand } from '../commands/report.js'
 import { CommandContext } from '../context.js'
 import type { Io } from '../io.js'
+import { answerEnvelope, toJsonText } from '../json-envelope.js'
 import { playHistory } from './play-history.js'
 
-/** `demo`: plays a realistic history into a fresh database, then shows what the tracker makes of it. */
+/**
+ * `demo`: plays a realistic history into a fresh database, then shows what the tracker makes of
+ * it. Without `--dir` it works in a temporary folder and removes it at the end, whatever happens.
+ */
 export async function demoCommand(io: Io, options: { dir?: string; json?: boolean }): Promise<void> {
-  const folder = options.dir === undefined ? mkdtempSync(join(tmpdir(), 'agent-tracker-demo-')) : resolve(io.cwd, options.dir)
+  if (options.dir !== undefined) {
+    await playDemo(io, resolve(io.cwd, options.dir), options, true)
+    return
+  }
+  const folder = mkdtempSync(join(tmpdir(), 'agent-tracker-demo-'))
+  try {
+    await playDemo(io, folder, options, false)
+  } finally {
+    rmSync(folder, { recursive: true, force: true, maxRetries: 3 })
+  }
+}
+
+async function playDemo(io: Io, folder: string, options: { json?: boolean }, kept: boolean): Promise<void> {
   mkdirSync(folder, { recursive: true })
   const databasePath = join(folder, 'agent-tracker.lmdb')
   const say = (text: string): void => {
@@ -31,12 +47,12 @@ export async function demoCommand(io: Io, options: { dir?: string; json?: boolea
   writeFileSync(join(pythonApi, 'pyproject.toml'), '[project]\nname = "reporting-api"\ndependencies = ["fastapi>=0.115", "pydantic>=2"]\n')
 
   const htmlPath = join(folder, 'report.html')
-  const sections: readonly { key: string; title: string; run: (ctx: CommandContext) => Promise<unknown> }[] = [
-    { key: 'agents', title: 'Leaderboard — agent-tracker agents', run: (ctx) => agentsCommand(ctx, {}) },
-    { key: 'report', title: 'Outcomes per setup across projects — agent-tracker report', run: (ctx) => reportCommand(ctx, {}) },
-    { key: 'checkout-app', title: 'Which setup for a new TypeScript web app? — agent-tracker recommend new-projects/checkout-app', run: (ctx) => recommendCommand(ctx, typescriptApp, {}) },
-    { key: 'reporting-api', title: 'Which setup for a new Python API? — agent-tracker recommend new-projects/reporting-api', run: (ctx) => recommendCommand(ctx, pythonApi, {}) },
-    { key: 'export', title: 'HTML report — agent-tracker export --format html', run: (ctx) => exportCommand(ctx, { format: 'html', out: htmlPath }) },
+  const sections: readonly { key: string; command: string; title: string; run: (ctx: CommandContext) => Promise<unknown> }[] = [
+    { key: 'agents', command: 'agents', title: 'Leaderboard — agent-tracker agents', run: (ctx) => agentsCommand(ctx, {}) },
+    { key: 'report', command: 'report', title: 'Outcomes per setup across projects — agent-tracker report', run: (ctx) => reportCommand(ctx, {}) },
+    { key: 'checkout-app', command: 'recommend', title: 'Which setup for a new TypeScript web app? — agent-tracker recommend new-projects/checkout-app', run: (ctx) => recommendCommand(ctx, typescriptApp, {}) },
+    { key: 'reporting-api', command: 'recommend', title: 'Which setup for a new Python API? — agent-tracker recommend new-projects/reporting-api', run: (ctx) => recommendCommand(ctx, pythonApi, {}) },
+    { key: 'export', command: 'export', title: 'HTML report — agent-tracker export --format html', run: (ctx) => exportCommand(ctx, { format: 'html', out: htmlPath }) },
   ]
   const results: Record<string, unknown> = {}
   for (const section of sections) {
@@ -44,21 +60,26 @@ export async function demoCommand(io: Io, options: { dir?: string; json?: boolea
     // With --json each command prints its JSON into a buffer; the demo prints one object at the end.
     const captured: string[] = []
     const sectionIo: Io = options.json === true ? { ...io, stdout: { write: (text: string) => captured.push(text), isTTY: false } } : io
-    const ctx = new CommandContext(sectionIo, { db: databasePath, ...(options.json === true ? { json: true } : {}) })
+    const ctx = new CommandContext(sectionIo, { db: databasePath, ...(options.json === true ? { json: true } : {}) }, { command: section.command, commands: [] })
     try {
       await section.run(ctx)
     } finally {
       await ctx.close()
     }
-    if (options.json === true) results[section.key] = JSON.parse(captured.join(''))
+    if (options.json === true) results[section.key] = (JSON.parse(captured.join('')) as { data: unknown }).data
   }
   if (options.json === true) {
     const { agents, report, export: exported, ...recommend } = results
-    io.stdout.write(`${JSON.stringify({ database: databasePath, played, agents, report, recommend, export: exported }, null, 2)}\n`)
+    io.stdout.write(toJsonText(answerEnvelope('demo', { database: databasePath, kept, played, agents, report, recommend, export: exported })))
+    return
+  }
+  if (!kept) {
+    say('\nThe demo ran in a temporary folder, removed now. To keep its database and HTML report, give it a folder:')
+    say('  agent-tracker demo --dir ./agent-tracker-demo')
     return
   }
   say(`\nThe demo database stays at ${databasePath}; explore it, e.g.:`)
-  say(`  agent-tracker report --db ${databasePath} --project storefront`)
+  say(`  agent-tracker report --db ${databasePath} --by week`)
   say(`  agent-tracker history build@anthropic/claude-sonnet-4-5 --db ${databasePath}`)
   say(`  open ${htmlPath}`)
 }

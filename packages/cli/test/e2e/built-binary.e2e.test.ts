@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { factLine, runBuiltCli, tempFolder } from '../run-cli.js'
+import { factLine, jsonData, jsonError, runBuiltCli, tempFolder } from '../run-cli.js'
 
 // The rest of the suite runs the CLI in-process through main(argv, io). These few run the built
 // binary, for what only a real process shows: exit codes, streams, the environment it starts with.
@@ -22,11 +22,11 @@ describe('the built agent-tracker binary', () => {
     const db = join(tempFolder(), 'smoke.lmdb')
     const ingest = await runBuiltCli(['ingest', '--db', db], { input: `${factLine({ kind: 'commit', setup: SETUP, project: '/w/app', hash: 'abcd1234', message: 'one' })}\n` })
     expect(ingest.code).toBe(0)
-    expect(ingest.stdout).toContain('Ingested 1 fact(s) from 1 line(s)')
+    expect(ingest.stdout).toBe('Ingested 1 fact from 1 line.\n')
     const status = await runBuiltCli(['status', SETUP, '--db', db, '--json'])
     expect(status.code).toBe(0)
     expect(status.stderr).toBe('')
-    expect(JSON.parse(status.stdout)).toMatchObject({ setup: SETUP, state: { commits: 1 } })
+    expect(jsonData(status.stdout, 'status')).toMatchObject({ setup: SETUP, state: { commits: 1 } })
   })
 
   it('finds the database through AGENT_TRACKER_DB and resolves ~ against its own HOME', async () => {
@@ -34,20 +34,22 @@ describe('the built agent-tracker binary', () => {
     const db = join(home, 'from-env.lmdb')
     await runBuiltCli(['ingest', '--db', db], { home, input: factLine({ kind: 'commit', setup: SETUP, project: '/w/app', hash: 'abcd1234' }) })
     const viaEnv = await runBuiltCli(['status', SETUP, '--json'], { home, env: { AGENT_TRACKER_DB: db } })
-    expect(JSON.parse(viaEnv.stdout)).toMatchObject({ state: { commits: 1 } })
+    expect(jsonData(viaEnv.stdout, 'status')).toMatchObject({ state: { commits: 1 } })
     const viaTilde = await runBuiltCli(['status', SETUP, '--json', '--db', '~/from-env.lmdb'], { home })
-    expect(JSON.parse(viaTilde.stdout)).toMatchObject({ state: { commits: 1 } })
+    expect(jsonData(viaTilde.stdout, 'status')).toMatchObject({ state: { commits: 1 } })
   })
 
-  it('exits 1 with the reason on stderr, and survives a file LMDB would crash on', async () => {
+  it('answers "no data yet" with exit 0 where there is no database, exits 1 with the reason on stderr, and survives a file LMDB would crash on', async () => {
     const folder = tempFolder()
     const missing = await runBuiltCli(['agents', '--db', join(folder, 'none.lmdb')])
-    expect(missing).toMatchObject({ code: 1, stdout: '', signal: null })
-    expect(missing.stderr).toContain('There is no agent-tracker database at')
+    expect(missing).toMatchObject({ code: 0, stderr: '', signal: null })
+    expect(missing.stdout).toContain(`No data yet: there is no agent-tracker database at ${join(folder, 'none.lmdb')}.`)
     const garbage = join(folder, 'broken.lmdb')
     writeFileSync(garbage, Buffer.alloc(8192, 0x42))
     const broken = await runBuiltCli(['report', '--db', garbage, '--json'])
     expect(broken).toMatchObject({ code: 1, signal: null })
-    expect(JSON.parse(broken.stdout)).toMatchObject({ error: { code: 'DATABASE_UNREADABLE' } })
+    expect(jsonError(broken.stdout)).toMatchObject({ code: 'DATABASE_UNREADABLE' })
+    const text = await runBuiltCli(['report', '--db', garbage])
+    expect(text.stderr).toMatch(/^error: The agent-tracker database .* is unreadable/)
   })
 })

@@ -2,7 +2,7 @@ import { copyFileSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ingestHistory } from '../ingest-history.js'
-import { runBuiltCli, tempFolder } from '../run-cli.js'
+import { jsonData, runBuiltCli, tempFolder } from '../run-cli.js'
 
 const PAGE = 4096
 
@@ -61,7 +61,7 @@ describe('a database with damaged pages', () => {
       if (exported.code !== 0) {
         exportFailed += 1
         expect(deep.code, `${context}: export failed (${exported.stderr.trim()}) but doctor --deep said ${deep.stdout}`).toBe(1)
-        const checks = (JSON.parse(deep.stdout) as { checks: { name: string; ok: boolean }[] }).checks
+        const checks = (jsonData(deep.stdout, 'doctor') as { checks: { name: string; ok: boolean }[] }).checks
         expect(checks.some((check) => !check.ok && (check.name === 'Deep check' || check.name === 'File')), context).toBe(true)
       }
     }

@@ -1,59 +1,134 @@
 /// <reference lib="dom" />
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import type { Browser } from 'playwright-core'
 import { chromium } from 'playwright-core'
-import { describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runBuiltCli, tempFolder } from '../run-cli.js'
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url))
+/** Where the README's screenshots go (docs/screenshots, kept out of git). */
+const SCREENSHOTS = fileURLToPath(new URL('../../../../docs/screenshots/', import.meta.url))
+
+let folder: string
+let stdout: string
+let browser: Browser
+
+beforeAll(async () => {
+  folder = tempFolder('demo-')
+  const run = await runBuiltCli(['demo', '--dir', folder])
+  expect(run.code, run.stderr).toBe(0)
+  stdout = run.stdout
+  expect(existsSync(CHROMIUM), `headless Chromium is needed at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`).toBe(true)
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  })
+}, 180_000)
+
+afterAll(async () => {
+  await browser.close()
+})
+
+/** Opens the demo's report at a width and colour scheme; collects console errors and any request off the file. */
+async function openReport(width: number, colorScheme: 'light' | 'dark') {
+  const page = await browser.newPage({ viewport: { width, height: 900 }, colorScheme })
+  const problems: string[] = []
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(message.text())
+  })
+  page.on('pageerror', (error) => problems.push(error.message))
+  page.on('request', (request) => {
+    if (!request.url().startsWith('file:')) problems.push(`network request to ${request.url()}`)
+  })
+  await page.goto(pathToFileURL(join(folder, 'report.html')).href)
+  return { page, problems }
+}
 
 describe('the demo and its HTML report', () => {
-  it('plays a history, prints a non-empty report and recommendations, and writes the HTML report', { timeout: 120_000 }, async () => {
-    const folder = tempFolder('demo-')
-    const { code, stdout } = await runBuiltCli(['demo', '--dir', folder])
-    expect(code).toBe(0)
+  it('plays a history, prints a non-empty report and recommendations, and writes the HTML report', () => {
     expect(stdout).toMatch(/Recorded \d{3,} facts from \d+ sessions of 5 setups in \d+ atomic flushes/)
     const report = stdout.slice(stdout.indexOf('━━ Outcomes per setup'), stdout.indexOf('━━ Which setup for a new TypeScript'))
-    expect(report.split('\n').filter((line) => /^(build|plan)@/.test(line))).toHaveLength(5)
-    const costs = report.split('\n').filter((line) => /^(build|plan)@/.test(line)).map((line) => /\$(\d+\.\d+)$/.exec(line)?.[1] ?? '')
+    const rows = report.split('\n').filter((line) => /^(build|plan)@/.test(line))
+    expect(rows).toHaveLength(5)
+    const costs = rows.map((line) => /\$(\d+\.\d+)$/.exec(line)?.[1] ?? '')
     expect(new Set(costs.map((cost) => cost.split('.')[1]?.length)).size, `one precision in the COST/C column: ${costs.join(', ')}`).toBe(1)
     expect(stdout).toContain('Best for this project: build@anthropic/claude-sonnet-4-5, expected user grade')
     expect(stdout).toContain('No clear best setup yet: build@openai/gpt-5 and build@anthropic/claude-sonnet-4-5 are not yet distinguishable (their 90% intervals overlap)')
     expect(stdout).toContain(`Wrote the HTML export to ${join(folder, 'report.html')}`)
+  })
 
-    expect(existsSync(CHROMIUM), `headless Chromium is needed at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`).toBe(true)
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    })
+  it.each([
+    [1400, 'light'], [1400, 'dark'], [390, 'light'], [390, 'dark'],
+  ] as const)('at %i px in %s mode: no sideways scroll, labelled axes on every chart, the recommendation and the scatter; screenshot', { timeout: 60_000 }, async (width, scheme) => {
+    const { page, problems } = await openReport(width, scheme)
     try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
-      const problems: string[] = []
-      page.on('console', (message) => {
-        if (message.type() === 'error') problems.push(message.text())
-      })
-      page.on('pageerror', (error) => problems.push(error.message))
-      page.on('request', (request) => {
-        if (!request.url().startsWith('file:')) problems.push(`network request to ${request.url()}`)
-      })
-      await page.goto(pathToFileURL(join(folder, 'report.html')).href)
-      const charts = await page.locator('svg').evaluateAll((svgs) =>
-        svgs.map((svg) => ({ width: svg.getBoundingClientRect().width, height: svg.getBoundingClientRect().height, marks: svg.querySelectorAll('rect, polyline, circle').length })))
-      expect(charts).toHaveLength(7)
+      const sizes = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }))
+      expect(sizes.scrollWidth, 'the page scrolls sideways').toBeLessThanOrEqual(sizes.innerWidth)
+
+      // Every chart: an x and a y axis label, with text, drawn inside the chart and big enough to read.
+      const charts = await page.locator('figure.chart svg').evaluateAll((svgs) => svgs.map((svg) => {
+        const box = svg.getBoundingClientRect()
+        const labels = ['x', 'y'].map((axis) => {
+          const label = svg.querySelector(`.axis-label.${axis}`)
+          if (label === null) return { axis, text: '', visible: false, inside: false, height: 0 }
+          const rect = label.getBoundingClientRect()
+          const style = getComputedStyle(label)
+          return {
+            axis,
+            text: label.textContent,
+            visible: rect.width > 0 && rect.height > 0 && style.visibility === 'visible' && style.display !== 'none' && Number(style.opacity) > 0,
+            inside: rect.left >= box.left - 1 && rect.right <= box.right + 1 && rect.top >= box.top - 1 && rect.bottom <= box.bottom + 1,
+            height: rect.height,
+          }
+        })
+        return { title: svg.getAttribute('aria-label') ?? '', width: box.width, marks: svg.querySelectorAll('rect, polyline, circle, line.interval').length, labels }
+      }))
+      expect(charts.length).toBeGreaterThanOrEqual(14)
       for (const chart of charts) {
-        expect(chart.width).toBeGreaterThan(200)
-        expect(chart.height).toBeGreaterThan(100)
-        expect(chart.marks).toBeGreaterThan(4)
+        expect(chart.width, chart.title).toBeGreaterThan(250)
+        expect(chart.marks, chart.title).toBeGreaterThan(2)
+        for (const label of chart.labels) {
+          expect(label.text.trim(), `${chart.title}: ${label.axis} axis label`).not.toBe('')
+          expect(label.visible && label.inside, `${chart.title}: ${label.axis} axis label "${label.text}" visible inside the chart`).toBe(true)
+          expect(label.height, `${chart.title}: ${label.axis} axis label readable`).toBeGreaterThanOrEqual(9)
+        }
       }
-      expect(await page.locator('table tbody tr').count()).toBe(10)
-      mkdirSync(ARTIFACTS, { recursive: true })
-      await page.screenshot({ path: join(ARTIFACTS, 'html-report.png'), fullPage: true })
+
+      // The recommendation for each kind of project, with its verdict, and the cost–quality scatter with its front.
+      const verdicts = await page.locator('#recommendations .verdict').allTextContents()
+      expect(verdicts.length).toBeGreaterThanOrEqual(3)
+      expect(verdicts.join('\n')).toMatch(/Use build@anthropic\/claude-sonnet-4-5: expected user grade \d\.\d \(90% \d\.\d–\d\.\d\)/)
+      expect(verdicts.join('\n')).toContain('Not yet distinguishable:')
+      await expect.poll(() => page.locator('#recommendations').isVisible()).toBe(true)
+      const scatter = page.locator('#cost-quality svg').first()
+      expect(await scatter.locator('circle').count()).toBeGreaterThanOrEqual(5)
+      expect(await scatter.locator('polyline.front').count()).toBe(1)
+      expect(await page.locator('#evidence table tbody tr').count()).toBe(5)
+      expect(await page.locator('#projects article').count()).toBe(6)
+
+      const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor)
+      const [r = 0, g = 0, b = 0] = (background.match(/\d+/g) ?? []).map(Number)
+      if (scheme === 'dark') expect(r + g + b, `dark background, got ${background}`).toBeLessThan(120)
+      else expect(r + g + b, `light background, got ${background}`).toBeGreaterThan(700)
+
+      mkdirSync(SCREENSHOTS, { recursive: true })
+      const file = join(SCREENSHOTS, `report-${String(width)}-${scheme}.png`)
+      await page.screenshot({ path: file, fullPage: true })
+      expect(statSync(file).size).toBeGreaterThan(50_000)
       expect(problems).toEqual([])
     } finally {
-      await browser.close()
+      await page.close()
     }
-    expect(existsSync(join(ARTIFACTS, 'html-report.png'))).toBe(true)
+  })
+
+  it('never scrolls sideways on the narrowest phones (360 px)', async () => {
+    const { page } = await openReport(360, 'light')
+    try {
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0)
+    } finally {
+      await page.close()
+    }
   })
 })

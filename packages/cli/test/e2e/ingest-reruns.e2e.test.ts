@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { databaseContents, ingestHistory } from '../ingest-history.js'
-import { runBuiltCli, tempFolder } from '../run-cli.js'
+import { jsonData, runBuiltCli, tempFolder } from '../run-cli.js'
 
 const BIN = fileURLToPath(new URL('../../bin/agent-tracker.js', import.meta.url))
 
@@ -52,7 +52,7 @@ describe('ingest, killed at random points and run again', () => {
       if (stored > 0 && stored < 4000) cutMidway += 1
       const rerun = await runBuiltCli(['ingest', '--file', file, '--db', db, '--json'])
       expect(rerun.code, rerun.stderr).toBe(0)
-      const summary = JSON.parse(rerun.stdout) as { ingested: number; repeats: number; lastCommittedLine: number }
+      const summary = jsonData(rerun.stdout, 'ingest') as { ingested: number; repeats: number; lastCommittedLine: number }
       expect(summary.ingested + summary.repeats).toBe(4000)
       expect(summary.lastCommittedLine).toBe(4000)
       expect(await databaseContents(db), `trial ${String(trial)}`).toEqual(expected)

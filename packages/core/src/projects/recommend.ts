@@ -1,6 +1,7 @@
 import type { ProjectProfile } from './project-profile.js'
 import type { ProjectRecord, UsageRecord } from '../store/records.js'
 import { isAboveThreshold, projectSimilarity } from './project-similarity.js'
+import { plural } from '../text/plural.js'
 
 /** Tuning of {@link recommendSetups}; the defaults are documented in the README. */
 export interface RecommendOptions {
@@ -195,11 +196,7 @@ function describeProfile(profile: ProjectProfile): string {
   return parts.length === 0 ? '' : ` (${parts.join('/')})`
 }
 
-/** `$1.28`, `$0.084`: cents from a dollar up, two significant digits below. */
+/** A cost per commit to a tenth of a cent, `$0.084`, as every app shows it. */
 function dollars(value: number): string {
-  return value >= 1 || value === 0 ? `$${value.toFixed(2)}` : `$${value.toPrecision(2)}`
-}
-
-function plural(count: number, noun: string): string {
-  return `${String(count)} ${noun}${count === 1 ? '' : 's'}`
+  return `$${value.toFixed(3)}`
 }

@@ -25,6 +25,7 @@ describe('resolveProject', () => {
     const unknown = await failure(resolveProject(store, { ref: 'nowhere' }))
     expect(unknown.code).toBe('UNKNOWN_PROJECT')
     expect(unknown.message).toBe('No recorded project matches "nowhere" (as a path or a name). Known projects: api, shop.')
+    expect((await failure(resolveProject(store, { ref: 'shpo' }))).message).toBe('No recorded project matches "shpo" (as a path or a name). Did you mean shop? Known projects: api, shop.')
     await store.applyFacts([{ id: 'x1', kind: 'command', command: 'grade', setup: SONNET, project: '/other/shop', at: '2026-03-20T00:00:00.000Z' }])
     const ambiguous = await failure(resolveProject(store, { ref: 'shop' }))
     expect(ambiguous.code).toBe('AMBIGUOUS_PROJECT')
@@ -36,9 +37,12 @@ describe('resolveProject', () => {
 describe('setup lookups', () => {
   it('suggest setups close to an unknown id, else the most recently active', async () => {
     const store = await storeWithHistory()
-    expect(await suggestSetups(store, 'plan@nobody/nothing')).toEqual([GPT])
-    expect(await suggestSetups(store, 'review')).toEqual([GPT, SONNET])
-    expect(await suggestSetups(createMemoryStore(), 'build')).toEqual([])
+    expect(await suggestSetups(store, 'plan@openai/gpt-6')).toEqual({ close: [GPT], recent: [GPT, SONNET] })
+    expect(await suggestSetups(store, 'plan@nobody/nothing')).toEqual({ close: [], recent: [GPT, SONNET] })
+    expect(await suggestSetups(store, 'gpt5')).toEqual({ close: [GPT], recent: [GPT, SONNET] })
+    expect((await suggestSetups(store, 'Claude Sonet')).close).toEqual([SONNET])
+    expect(await suggestSetups(store, 'review')).toEqual({ close: [], recent: [GPT, SONNET] })
+    expect(await suggestSetups(createMemoryStore(), 'build')).toEqual({ close: [], recent: [] })
   })
 
   it('find where a setup worked last, and who worked in a project last: its latest committer first', async () => {
@@ -58,5 +62,17 @@ describe('catalogues', () => {
     expect((await setupStatuses(store)).map((status) => [status.setup, status.halted])).toEqual([[GPT, true], [SONNET, false]])
     expect(await setupStatuses(store, { limit: 1 })).toHaveLength(1)
     expect((await projectList(store)).map((project) => [project.path, project.commits, project.profile?.scope])).toEqual([[API, 3, undefined], [SHOP, 6, 'web-app']])
+  })
+
+  it('date a project by its first and last recorded work, not by when a migration wrote its record', async () => {
+    const store = createMemoryStore()
+    await store.importRecords({
+      projects: [{ v: 1, path: '/old/app', name: 'app', firstSeenAt: '2026-06-01T12:00:00.000Z', lastSeenAt: '2026-06-01T12:00:00.000Z' }],
+      commits: [
+        { v: 1, project: '/old/app', hash: 'a1', setup: SONNET, at: '2025-11-03T10:00:00.000Z', message: 'first' },
+        { v: 1, project: '/old/app', hash: 'a2', setup: SONNET, at: '2025-12-24T18:00:00.000Z', message: 'last' },
+      ],
+    })
+    expect((await projectList(store)).map((project) => [project.firstSeenAt, project.lastSeenAt])).toEqual([['2025-11-03T10:00:00.000Z', '2025-12-24T18:00:00.000Z']])
   })
 })

@@ -1,5 +1,6 @@
 import { TrackerError } from '../errors.js'
 import type { TrackerStore } from '../store/tracker-store.js'
+import { closestMatches } from '../text/closeness.js'
 
 /** Setups {@link suggestSetups} names at most. */
 const SUGGESTED = 8
@@ -30,18 +31,39 @@ export async function resolveProject(store: TrackerStore, reference: ProjectRefe
   if (named.length > 1) {
     throw new TrackerError('AMBIGUOUS_PROJECT', `Several projects are named "${ref}": ${named.map((p) => p.path).join(', ')}. Give the path.`)
   }
+  const close = [...new Set(closestMatches(ref, projects, (project) => [project.name, project.path]).map((project) => project.name))].slice(0, 3)
   const names = projects.map((project) => project.name).slice(0, LISTED_PROJECTS)
-  throw new TrackerError('UNKNOWN_PROJECT', `No recorded project matches "${ref}" (as a path or a name).${names.length === 0 ? '' : ` Known projects: ${names.join(', ')}.`}`)
+  const meant = close.length === 0 ? '' : ` Did you mean ${orList(close)}?`
+  throw new TrackerError('UNKNOWN_PROJECT', `No recorded project matches "${ref}" (as a path or a name).${meant}${names.length === 0 ? '' : ` Known projects: ${names.join(', ')}.`}`)
+}
+
+/** Setups a user may have meant by an id that is not recorded. */
+export interface SetupSuggestions {
+  /** Setups close to what was typed, closest first: `gpt5` finds `build@openai/gpt-5`. */
+  readonly close: readonly string[]
+  /** The most recently active setups, to list when none is close. */
+  readonly recent: readonly string[]
 }
 
 /**
- * Setups a user may have meant by an unknown id: those whose id contains it or whose agent it
- * names, else the most recently active; at most eight, empty when none is recorded.
+ * Setups a user may have meant by an unknown id (compared loosely: case, punctuation and a typo
+ * or two do not matter; the agent, provider, model and each word of the id count), and the most
+ * recently active ones; at most eight of each, empty when none is recorded.
  */
-export async function suggestSetups(store: TrackerStore, setup: string): Promise<string[]> {
+export async function suggestSetups(store: TrackerStore, setup: string): Promise<SetupSuggestions> {
   const known = (await store.find('setups')).map((record) => record.id)
-  const close = known.filter((id) => id.includes(setup) || setup.includes(id.split('@')[0] ?? id))
-  return (close.length > 0 ? close : known).slice(0, SUGGESTED)
+  const close = closestMatches(setup, known, setupNames)
+  return { close: close.slice(0, SUGGESTED), recent: known.slice(0, SUGGESTED) }
+}
+
+/** What a setup id can be called by: the whole id, its agent, provider, model, provider/model and each word of them. */
+function setupNames(id: string): string[] {
+  const [agent = id, model = ''] = id.split('@')
+  return [id, agent, model, ...model.split('/'), ...id.split(/[@/\-_.:\s]+/).filter((word) => word.length >= 3)]
+}
+
+function orList(items: readonly string[]): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items.at(-1) ?? ''}`
 }
 
 /** The project a setup worked in most recently (by day of work), if any. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { isTrackerError } from '../errors.js'
-import { API, SHOP, SONNET, WEB_APP, storeWithHistory } from '../../test/read-history.js'
-import { recommend } from './recommend.js'
+import { API, PYTHON_API, SHOP, SONNET, WEB_APP, storeWithHistory } from '../../test/read-history.js'
+import { recommend, recommendByProfile } from './recommend.js'
 
 describe('recommend', () => {
   it('ranks setups for a project by its stored profile, saying which projects it could not compare', async () => {
@@ -26,5 +26,16 @@ describe('recommend', () => {
     const error = await recommend(await storeWithHistory(), { project: API }).then(() => undefined, (caught: unknown) => caught)
     expect(isTrackerError(error, 'UNKNOWN_PROJECT')).toBe(true)
     expect((error as Error).message).toBe(`No profile of ${API}: it has no stored profile and its folder cannot be read here, so there is nothing to compare other projects with.`)
+  })
+})
+
+describe('recommendByProfile', () => {
+  it('recommends for each kind of project recorded, by the projects of that kind', async () => {
+    const store = await storeWithHistory()
+    const byKind = await recommendByProfile(store)
+    expect(byKind.map((entry) => [entry.kind, entry.projects, entry.recommendation.state])).toEqual([['typescript/react/web-app', [SHOP], 'ranked']])
+    expect(byKind[0]?.recommendation.setups[0]).toMatchObject({ setup: SONNET, rank: 1 })
+    const withApi = await recommendByProfile(store, { minSamples: 3 }, { profileFolder: (path) => (path === API ? PYTHON_API : undefined) })
+    expect(withApi.map((entry) => [entry.kind, entry.recommendation.state])).toEqual([['python/fastapi/api', 'ranked'], ['typescript/react/web-app', 'ranked']])
   })
 })

@@ -38,3 +38,34 @@ export async function recommend(store: TrackerStore, query: RecommendQuery, opti
   const { projects, unprofiled } = withProfiles(recorded, options.profileFolder)
   return { project, ...recommendSetups(profile, { projects, rollups }, tuning), unprofiledProjects: unprofiled }
 }
+
+/** The recommendation for projects of one kind (language, framework and scope) the tracker has seen. */
+export interface ProfileRecommendation {
+  /** `language/framework/scope`, e.g. `typescript/react/web-app`. */
+  readonly kind: string
+  /** The recorded projects of this kind (their paths), most recently active first. */
+  readonly projects: readonly string[]
+  readonly recommendation: Recommendation
+}
+
+/**
+ * The recommendation for each kind of project recorded (see {@link recommend}): one per distinct
+ * language, framework and scope, judged by the profile of its most recently active project, most
+ * projects first. Reads the whole store once.
+ */
+export async function recommendByProfile(store: TrackerStore, tuning: RecommendOptions = {}, options: ProfileOptions = {}): Promise<ProfileRecommendation[]> {
+  // The day rollups carry every count a recommendation weighs: O(setups × projects × days).
+  const [recorded, rollups] = await Promise.all([store.find('projects'), store.find('usage', { order: 'any' })])
+  const { projects } = withProfiles(recorded, options.profileFolder)
+  const kinds = new Map<string, { profile: ProjectProfile; projects: string[] }>()
+  for (const project of projects) {
+    if (project.profile === undefined) continue
+    const kind = [project.profile.language, project.profile.framework, project.profile.scope].join('/')
+    const found = kinds.get(kind) ?? { profile: project.profile, projects: [] }
+    kinds.set(kind, found)
+    found.projects.push(project.path)
+  }
+  return [...kinds]
+    .map(([kind, found]) => ({ kind, projects: found.projects, recommendation: recommendSetups(found.profile, { projects, rollups }, tuning) }))
+    .sort((a, b) => b.projects.length - a.projects.length || a.kind.localeCompare(b.kind))
+}

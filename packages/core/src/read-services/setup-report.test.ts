@@ -3,7 +3,7 @@ import { API, GPT, SHOP, SONNET, storeWithHistory } from '../../test/read-histor
 import { createFactScript } from '../testing/fact-script.js'
 import { createMemoryStore } from '../testing/memory-store.js'
 import { exportRecordStream, exportRecords } from './export-records.js'
-import { setupReport, setupTrends } from './setup-report.js'
+import { groupedReport, setupReport, setupTrends } from './setup-report.js'
 
 describe('setupReport', () => {
   it('reports outcomes per setup, best mean user grade first, with the projects it spans', async () => {
@@ -63,6 +63,33 @@ describe('exportRecordStream', () => {
     expect(streamed).toEqual((await store.find('activities', { order: 'oldest' })).map((a) => a.task))
     expect(streamed).toHaveLength(12)
     expect(pauses).toBeGreaterThan(3)
+  })
+})
+
+describe('groupedReport', () => {
+  it('splits the report by week, project and agent', async () => {
+    const store = await storeWithHistory()
+    const weeks = await groupedReport(store, { by: 'week' })
+    expect(weeks).toMatchObject({ by: 'week', timeZone: 'UTC' })
+    expect(weeks.groups.map((group) => [group.key, group.rows.map((row) => [row.setup, row.commits])])).toEqual([['2026-03-02', [[SONNET, 6]]], ['2026-03-09', [[GPT, 3]]]])
+    expect((await groupedReport(store, { by: 'project' })).groups.map((group) => group.key)).toEqual([API, SHOP])
+    expect((await groupedReport(store, { by: 'agent' })).groups.map((group) => [group.key, group.rows.length])).toEqual([['build', 1], ['plan', 1]])
+    expect((await groupedReport(store, { by: 'month', since: '2026-03-09' })).groups.map((group) => [group.key, group.rows.map((row) => row.setup)])).toEqual([['2026-03', [GPT]]])
+  })
+
+  it('counts calendar days in the time zone asked for', async () => {
+    const store = createMemoryStore()
+    const late = createFactScript({ setup: SONNET, project: SHOP, start: '2026-03-02T23:30:00.000Z' })
+    await store.applyFacts([late.commit('a1', 'late at night in London, early morning in Berlin')])
+    expect((await groupedReport(store, { by: 'day' })).groups.map((group) => group.key)).toEqual(['2026-03-02'])
+    // The commit falls on the 3rd in Berlin; usage, kept per UTC day, stays with the 2nd.
+    const berlin = await groupedReport(store, { by: 'day', timeZone: 'Europe/Berlin' })
+    expect(berlin.groups.map((group) => [group.key, group.rows.map((row) => row.commits)])).toEqual([['2026-03-02', [0]], ['2026-03-03', [1]]])
+    // From Berlin's midnight of the 3rd, the day of usage whose noon falls before it stays out.
+    const fromThird = await groupedReport(store, { by: 'day', timeZone: 'Europe/Berlin', since: '2026-03-02T23:00:00.000Z' })
+    expect(fromThird.groups.map((group) => [group.key, group.rows.map((row) => row.commits)])).toEqual([['2026-03-03', [1]]])
+    await expect(groupedReport(store, { by: 'member' as 'day' })).rejects.toThrow('Invalid grouping "member": accepted are day, week, month, project, agent.')
+    await expect(groupedReport(store, { by: 'day', timeZone: 'Nowhere/Land' })).rejects.toThrow('Invalid time zone "Nowhere/Land"')
   })
 })
 

@@ -1,3 +1,7 @@
+import { describeValue } from '../describe-value.js'
+import { TrackerError } from '../errors.js'
+import type { ReportGroup, ReportGrouping } from '../reports/report-groups.js'
+import { REPORT_GROUPINGS, buildReportGroups } from '../reports/report-groups.js'
 import type { SetupFilter } from '../reports/setup-filter.js'
 import { matchesSetupFilter } from '../reports/setup-filter.js'
 import type { SetupReportRow } from '../reports/setup-report.js'
@@ -5,12 +9,15 @@ import { buildSetupReport, nonUserChannels } from '../reports/setup-report.js'
 import type { GradeChannel } from '../facts/grade-channel.js'
 import type { SetupTrend } from '../reports/trends.js'
 import { buildTrends } from '../reports/trends.js'
-import type { TrackerStore } from '../store/tracker-store.js'
+import type { UsageRecord } from '../store/records.js'
+import type { RecordQuery, TrackerStore } from '../store/tracker-store.js'
+import { toIsoTimestamp } from '../time/iso-timestamp.js'
+import { checkTimeZone } from '../time/calendar.js'
+import type { TimeWindow } from './read-query.js'
+import { windowQuery } from './read-query.js'
 import { DEFAULT_CATALOGUE_LIMIT, boundOf } from './read-limits.js'
 import type { RollupScope } from './window-rollups.js'
 import { windowRollups } from './window-rollups.js'
-import type { TimeWindow } from './read-query.js'
-import { windowQuery } from './read-query.js'
 
 /** A report question: outcomes per setup, narrowed by setup, project and time window. */
 export interface ReportQuery extends SetupFilter, TimeWindow {
@@ -35,17 +42,22 @@ export interface SetupReport {
 
 /**
  * The cross-project report: per setup, commits, bugs per commit, mean grades, tool failure rate,
- * tokens and cost per commit, with current scores. Built from the day rollups of the window, so
- * it reads O(setups × projects × days), never the commits and grades themselves (but for a day the
- * window cuts: see `windowRollups`).
- * @throws {TrackerError} INVALID_QUERY for a bad limit, INVALID_TIMESTAMP for a bad window.
+ * tokens and cost per commit, with current scores. Every outcome in the window counts, so it reads
+ * the window whole (commits as references only).
+ * @throws {TrackerError} INVALID_TIMESTAMP for a bad window.
  */
 export async function setupReport(store: TrackerStore, query: ReportQuery = {}): Promise<SetupReport> {
-  const limit = boundOf(query.limit, DEFAULT_CATALOGUE_LIMIT)
-  const [setups, rollups] = await Promise.all([store.find('setups'), windowRollups(store, rollupScope(query))])
-  const committed = new Set(rollups.filter((day) => day.commits > 0 && matchesSetupFilter(day.setup, query)).map((day) => day.project))
-  const rows = buildSetupReport({ setups, rollups }, query).slice(0, limit)
-  return { rows, nonUserChannels: nonUserChannels(rows), projects: committed.size }
+  const scope = windowScope(query)
+  const [setups, commits, gradeEvents, bugs, days] = await Promise.all([
+    store.find('setups'), store.findCommitRefs(scope), store.find('gradeEvents', scope), store.find('bugs', scope), store.find('usage', scope),
+  ])
+  const usage = usageInWindow(days, query)
+  const rows = buildSetupReport({ setups, commits, gradeEvents, bugs, usage }, query, store.rules).slice(0, boundOf(query.limit, DEFAULT_CATALOGUE_LIMIT))
+  return {
+    rows,
+    nonUserChannels: nonUserChannels(rows),
+    projects: new Set(commits.filter((commit) => matchesSetupFilter(commit.setup, query)).map((commit) => commit.project)).size,
+  }
 }
 
 /**
@@ -60,4 +72,54 @@ export async function setupTrends(store: TrackerStore, query: ReportQuery = {}):
 
 function rollupScope(query: ReportQuery): RollupScope {
   return { ...windowQuery(query), ...(query.project === undefined ? {} : { project: query.project }), ...(query.setup === undefined ? {} : { setup: query.setup }) }
+}
+
+/**
+ * Usage is kept per UTC day; a window that starts or ends within a day (a day in another time zone)
+ * counts the days whose noon (UTC) falls inside it — for a window of whole UTC days, every day in it.
+ */
+function usageInWindow(days: readonly UsageRecord[], window: TimeWindow): UsageRecord[] {
+  if (window.since === undefined && window.until === undefined) return [...days]
+  const since = window.since === undefined ? undefined : toIsoTimestamp(window.since, 'since')
+  const until = window.until === undefined ? undefined : toIsoTimestamp(window.until, 'until')
+  return days.filter((day) => {
+    const noon = `${day.day}T12:00:00.000Z`
+    return (since === undefined || noon >= since) && (until === undefined || noon < until)
+  })
+}
+
+function windowScope(query: ReportQuery): RecordQuery {
+  return { ...windowQuery(query), ...(query.project === undefined ? {} : { project: query.project }), order: 'any' }
+}
+
+/** A grouped report question: the report split by period, project or agent. */
+export interface GroupedReportQuery extends ReportQuery {
+  readonly by: ReportGrouping
+  /** The IANA zone calendar periods are counted in; default UTC. */
+  readonly timeZone?: string | undefined
+}
+
+/** A report split into groups. */
+export interface GroupedReport {
+  readonly by: ReportGrouping
+  readonly timeZone: string
+  readonly groups: readonly ReportGroup[]
+}
+
+/**
+ * The report of each day, week (from Monday), month, project or agent in the window (see
+ * `buildReportGroups`), each group's rows ranked as in {@link setupReport}.
+ * @throws {TrackerError} INVALID_QUERY for an unknown grouping or time zone, INVALID_TIMESTAMP for a bad window.
+ */
+export async function groupedReport(store: TrackerStore, query: GroupedReportQuery): Promise<GroupedReport> {
+  if (!REPORT_GROUPINGS.includes(query.by)) {
+    throw new TrackerError('INVALID_QUERY', `Invalid grouping ${describeValue(query.by)}: accepted are ${REPORT_GROUPINGS.join(', ')}.`)
+  }
+  const timeZone = checkTimeZone(query.timeZone ?? 'UTC')
+  const scope = windowScope(query)
+  const [setups, commits, gradeEvents, bugs, days] = await Promise.all([
+    store.find('setups'), store.findCommitRefs(scope), store.find('gradeEvents', scope), store.find('bugs', scope), store.find('usage', scope),
+  ])
+  const groups = buildReportGroups({ setups, commits, gradeEvents, bugs, usage: usageInWindow(days, query) }, query.by, { timeZone, filter: query, rules: store.rules })
+  return { by: query.by, timeZone, groups }
 }

@@ -15,7 +15,6 @@ async function records(store: TrackerStore, query = {}) {
     gradeEvents: await store.find('gradeEvents', query),
     bugs: await store.find('bugs', query),
     usage: await store.find('usage', query),
-    rollups: await store.find('usage', query),
     activities: await store.find('activities', query),
   }
 }
@@ -44,6 +43,9 @@ describe('buildSetupReport', () => {
       toolCalls: 4, toolFailures: 1, toolFailureRate: 0.25, messages: 2, tokensPerCommit: 3000, projects: 1, trustTier: 'Junior',
     })
     expect(rows[0]?.costPerCommit).toBeCloseTo(0.2, 10)
+    // Two grades: the assumed spread of 2 grade points, 1.645 × 2 / √2 either side of the mean.
+    expect(rows[0]?.userGradeInterval?.[0]).toBeCloseTo(3.5 - 1.645 * 2 / Math.SQRT2, 10)
+    expect(rows[0]?.userGradeInterval?.[1]).toBeCloseTo(3.5 + 1.645 * 2 / Math.SQRT2, 10)
     expect(rows[1]).toMatchObject({ commits: 1, bugs: 1, bugsPerCommit: 1, meanUserGrade: -1, meanAgentGrade: null, toolFailureRate: 0, halted: true })
   })
 
@@ -56,7 +58,8 @@ describe('buildSetupReport', () => {
       s.commit('c3'), s.grade('c3', { by: 'user', userGrade: 5, channel: 'ingest', vouched: true }), s.grade('c3', { by: 'agent', agentGrade: 5, channel: 'agent-tool' }),
     ])
     const rows = buildSetupReport(await records(store))
-    expect(rows[0]).toMatchObject({ userGrades: 3, meanUserGrade: 2, agentGrades: 1 })
+    // The uncounted cli-script grade moved CS by nothing: 2 − 1 + 5 (vouched) + 5 (self-grade).
+    expect(rows[0]).toMatchObject({ userGrades: 3, meanUserGrade: 2, agentGrades: 1, communicationGained: 11 })
     expect(rows[0]?.userGradesByChannel).toEqual([
       { channel: 'slash-command', grades: 1, counted: 1, meanGrade: -1 },
       { channel: 'cli-script', grades: 1, counted: 0, meanGrade: 5 },
@@ -65,7 +68,7 @@ describe('buildSetupReport', () => {
     ])
     expect(nonUserChannels(rows)).toEqual(['cli-script', 'ingest'])
     expect(nonUserChannels(buildSetupReport(await records(await history())))).toEqual([])
-    const [week] = buildTrends((await records(store)).rollups)[0]?.points ?? []
+    const [week] = buildTrends((await records(store)).usage)[0]?.points ?? []
     expect(week?.meanUserGrade).toBe(2)
     expect(buildHistory(await records(store)).filter((entry) => entry.kind === 'grade').map((entry) => entry.summary)).toEqual([
       'c3 graded agent excellence via agent-tool',
@@ -83,6 +86,20 @@ describe('buildSetupReport', () => {
     expect(buildSetupReport(await records(store), { agent: 'plan' })).toEqual([])
     const march2to8 = toTimeWindow({ since: '2026-03-02', until: '2026-03-08' })
     expect(buildSetupReport(await records(store, march2to8)).map((r) => r.setup)).toEqual(['build@anthropic/claude-sonnet-4-5'])
+  })
+
+  it('gives the XP and CS the counted work earned, by the rules, not the current totals', async () => {
+    const store = await history()
+    const [sonnet, gpt] = buildSetupReport(await records(store), {}, store.rules)
+    // 3 successful tool calls × 0.1 + 2 commits × 1 + 1 push × 10 + 2 user-graded commits × 1
+    expect(sonnet).toMatchObject({ experienceGained: 14.3, communicationGained: 11 })
+    // The level-up turned 10 of those 14.3 XP into a skill point: the current total is smaller than what was earned.
+    expect(sonnet?.experience).toBeCloseTo(4.3, 10)
+    expect(gpt).toMatchObject({ experienceGained: 2.1, communicationGained: -1 })
+    const doubled = buildSetupReport(await records(store), {}, { ...store.rules, experience: { ...store.rules.experience, push: 20 } })
+    expect(doubled[0]?.experienceGained).toBe(24.3)
+    const secondWeek = buildSetupReport(await records(store, toTimeWindow({ since: '2026-03-09' })), {}, store.rules)
+    expect(secondWeek.map((row) => [row.setup, row.experienceGained, row.communicationGained])).toEqual([['build@openai/gpt-5', 2.1, -1]])
   })
 
   it('ranks the leaderboard by SP, XP, CS with halted setups last', async () => {
@@ -103,7 +120,7 @@ describe('buildSetupReport', () => {
       ['grade', 'g1 graded user bad'],
       ['commit', 'g1 auth'],
     ])
-    const trends = buildTrends((await records(store)).rollups)
+    const trends = buildTrends((await records(store)).usage)
     expect(trends.map((t) => [t.setup, t.points.map((p) => [p.week, p.commits, p.meanUserGrade])])).toEqual([
       ['build@anthropic/claude-sonnet-4-5', [['2026-03-02', 2, 3.5]]],
       ['build@openai/gpt-5', [['2026-03-09', 1, -1]]],

@@ -1,19 +1,26 @@
 import type { TokenUsage } from '../facts/facts.js'
 import type { GradeChannel, ShownGradeChannel } from '../facts/grade-channel.js'
-import { GRADE_CHANNELS, UNRECORDED_CHANNEL, isUserChannel } from '../facts/grade-channel.js'
+import { GRADE_CHANNELS, UNRECORDED_CHANNEL, isCountedGrade, isUserChannel, shownChannel } from '../facts/grade-channel.js'
 import { NO_TOKENS } from '../facts/facts.js'
 import { addTokens } from '../scoring/apply-fact.js'
-import { isHalted } from '../scoring/agent-state.js'
-import type { ChannelSums, SetupRecord, UsageRecord } from '../store/records.js'
+import { isHalted, roundScore } from '../scoring/agent-state.js'
+import type { ScoringRules } from '../scoring/rules.js'
+import { DEFAULT_RULES } from '../scoring/rules.js'
+import type { CommitRef } from '../store/commit-ref.js'
+import type { BugRecord, GradeEventRecord, SetupRecord, UsageRecord } from '../store/records.js'
 import type { CommunicationTier, TrustTier } from '../scoring/tiers.js'
 import { communicationTier, trustTier } from '../scoring/tiers.js'
 import type { SetupFilter } from './setup-filter.js'
 import { matchesSetupFilter } from './setup-filter.js'
 
-/** Records a report is built from: the setups, and the day rollups of the window and project reported. */
+/** Records a report is built from (already narrowed to a project and time window by the store). */
 export interface ReportRecords {
   readonly setups: readonly SetupRecord[]
-  readonly rollups: readonly UsageRecord[]
+  /** Commit references suffice: a report counts commits per setup and project. */
+  readonly commits: readonly CommitRef[]
+  readonly gradeEvents: readonly GradeEventRecord[]
+  readonly bugs: readonly BugRecord[]
+  readonly usage: readonly UsageRecord[]
 }
 
 /** The user grades a setup received through one channel. */
@@ -42,6 +49,8 @@ export interface SetupReportRow {
   /** Counted user grades only (see `isCountedGrade`). */
   readonly userGrades: number
   readonly meanUserGrade: number | null
+  /** 90% interval of the mean user grade (normal approximation; wide while few commits are graded); null without grades. */
+  readonly userGradeInterval: readonly [number, number] | null
   /** Every user grade, counted or not, by the channel it came through, in channel order. */
   readonly userGradesByChannel: readonly ChannelGrades[]
   readonly toolCalls: number
@@ -53,6 +62,10 @@ export interface SetupReportRow {
   readonly cost: number
   readonly costPerCommit: number | null
   readonly projects: number
+  /** Experience earned by the work counted here (before level-ups turn experience into skill points). */
+  readonly experienceGained: number
+  /** How much the grades counted here moved the communication score (after its bounds, where recorded). */
+  readonly communicationGained: number
   /** Current scores (not narrowed by the window). */
   readonly skillPoints: number
   readonly experience: number
@@ -70,6 +83,9 @@ interface Tally {
   agentGradeSum: number
   userGrades: number
   userGradeSum: number
+  userGradeSquares: number
+  communicationGained: number
+  commands: number
   channels: Map<ShownGradeChannel, { grades: number; counted: number; sum: number }>
   toolCalls: number
   toolFailures: number
@@ -81,38 +97,59 @@ interface Tally {
 
 /**
  * The cross-project report: per setup, commits, bugs per commit, mean agent and user grade,
- * tool failure rate, tokens and cost per commit, with current SP/XP/CS. Sorted by mean user
- * grade (best first), then by commits.
+ * tool failure rate, tokens and cost per commit, the XP and CS the counted work earned (by
+ * `rules`), with current SP/XP/CS. Sorted by mean user grade (best first), then by commits.
  */
-export function buildSetupReport(records: ReportRecords, filter: SetupFilter = {}): SetupReportRow[] {
+export function buildSetupReport(records: ReportRecords, filter: SetupFilter = {}, rules: ScoringRules = DEFAULT_RULES): SetupReportRow[] {
   const tallies = new Map<string, Tally>()
   const tally = (setup: string, project: string): Tally | undefined => {
     if (!matchesSetupFilter(setup, filter)) return undefined
     let found = tallies.get(setup)
     if (found === undefined) {
-      found = { commits: 0, pushes: 0, bugs: 0, agentGrades: 0, agentGradeSum: 0, userGrades: 0, userGradeSum: 0, channels: new Map(), toolCalls: 0, toolFailures: 0, messages: 0, tokens: NO_TOKENS, cost: 0, projects: new Set() }
+      found = { commits: 0, pushes: 0, bugs: 0, agentGrades: 0, agentGradeSum: 0, userGrades: 0, userGradeSum: 0, userGradeSquares: 0, channels: new Map(), communicationGained: 0, commands: 0, toolCalls: 0, toolFailures: 0, messages: 0, tokens: NO_TOKENS, cost: 0, projects: new Set() }
       tallies.set(setup, found)
     }
     found.projects.add(project)
     return found
   }
-  for (const day of records.rollups) {
+  for (const commit of records.commits) {
+    const t = tally(commit.setup, commit.project)
+    if (t !== undefined) t.commits += 1
+  }
+  for (const bug of records.bugs) {
+    const t = tally(bug.setup, bug.project)
+    if (t !== undefined) t.bugs += 1
+  }
+  for (const event of records.gradeEvents) {
+    const t = tally(event.setup, event.project)
+    if (t === undefined) continue
+    if (event.agentGrade !== undefined) {
+      t.agentGrades += 1
+      t.agentGradeSum += event.agentGrade
+    }
+    // What the grade moved CS by (nothing when it counts for nothing); legacy records carry no scores.
+    t.communicationGained += event.scoreBefore !== undefined && event.scoreAfter !== undefined
+      ? event.scoreAfter - event.scoreBefore
+      : isCountedGrade(event) ? (event.agentGrade ?? 0) + (event.userGrade ?? 0) : 0
+    if (event.userGrade === undefined) continue
+    const counted = isCountedGrade(event)
+    if (counted) {
+      t.userGrades += 1
+      t.userGradeSum += event.userGrade
+      t.userGradeSquares += event.userGrade ** 2
+    }
+    const channel = shownChannel(event)
+    const byChannel = t.channels.get(channel) ?? { grades: 0, counted: 0, sum: 0 }
+    t.channels.set(channel, byChannel)
+    byChannel.grades += 1
+    byChannel.sum += event.userGrade
+    if (counted) byChannel.counted += 1
+  }
+  for (const day of records.usage) {
     const t = tally(day.setup, day.project)
     if (t === undefined) continue
-    t.commits += day.commits
-    t.bugs += day.bugs
-    t.agentGrades += day.grades.agent.count
-    t.agentGradeSum += day.grades.agent.sum
-    t.userGrades += day.grades.user.count
-    t.userGradeSum += day.grades.user.sum
-    for (const [channel, sums] of Object.entries(day.grades.userByChannel) as [ShownGradeChannel, ChannelSums][]) {
-      const byChannel = t.channels.get(channel) ?? { grades: 0, counted: 0, sum: 0 }
-      t.channels.set(channel, byChannel)
-      byChannel.grades += sums.grades
-      byChannel.counted += sums.counted
-      byChannel.sum += sums.sum
-    }
     t.pushes += day.pushes
+    t.commands += day.commands
     t.toolCalls += day.toolCalls
     t.toolFailures += day.toolFailures
     t.messages += day.messages
@@ -139,6 +176,7 @@ export function buildSetupReport(records: ReportRecords, filter: SetupFilter = {
       meanAgentGrade: ratio(t.agentGradeSum, t.agentGrades),
       userGrades: t.userGrades,
       meanUserGrade: ratio(t.userGradeSum, t.userGrades),
+      userGradeInterval: meanInterval(t.userGrades, t.userGradeSum, t.userGradeSquares),
       userGradesByChannel: [...t.channels].sort(([a], [b]) => channelOrder(a) - channelOrder(b)).map(([channel, c]) => ({ channel, grades: c.grades, counted: c.counted, meanGrade: ratio(c.sum, c.grades) })),
       toolCalls: t.toolCalls,
       toolFailures: t.toolFailures,
@@ -149,6 +187,8 @@ export function buildSetupReport(records: ReportRecords, filter: SetupFilter = {
       cost: t.cost,
       costPerCommit: ratio(t.cost, t.commits),
       projects: t.projects.size,
+      experienceGained: experienceEarned(t, rules),
+      communicationGained: roundScore(t.communicationGained),
       skillPoints: state.skillPoints,
       experience: state.experience,
       communication: state.communication,
@@ -158,6 +198,26 @@ export function buildSetupReport(records: ReportRecords, filter: SetupFilter = {
     })
   }
   return rows.sort((a, b) => (b.meanUserGrade ?? -Infinity) - (a.meanUserGrade ?? -Infinity) || b.commits - a.commits || a.setup.localeCompare(b.setup))
+}
+
+/** The experience the rules award for the tallied work (the reducer's gains, summed). */
+function experienceEarned(t: Tally, rules: ScoringRules): number {
+  const gain = rules.experience
+  return roundScore((t.toolCalls - t.toolFailures) * gain.toolCall + t.commands * gain.command + t.commits * gain.commit + t.pushes * gain.push + t.userGrades * gain.gradedCommit)
+}
+
+/** z of a two-sided 90% interval. */
+const Z90 = 1.645
+/** Spread of grades assumed while fewer than three are known (grades run −1…5). */
+const FALLBACK_SD = 2
+
+/** The 90% interval of a mean from its count, sum and sum of squares; the spread is at least 0.5 grade points. */
+function meanInterval(count: number, sum: number, squares: number): readonly [number, number] | null {
+  if (count === 0) return null
+  const mean = sum / count
+  const sd = count < 3 ? FALLBACK_SD : Math.max(0.5, Math.sqrt(Math.max(0, squares / count - mean ** 2) * count / (count - 1)))
+  const half = Z90 * sd / Math.sqrt(count)
+  return [mean - half, mean + half]
 }
 
 /**

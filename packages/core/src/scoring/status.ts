@@ -1,3 +1,4 @@
+import { plural } from '../text/plural.js'
 import type { AgentState } from './agent-state.js'
 import { isHalted } from './agent-state.js'
 import type { SetupRecord } from '../store/records.js'
@@ -56,8 +57,8 @@ export function formatStatusLine(status: AgentStatus): string {
     `SP ${formatScore(state.skillPoints)} (${status.trustTier})`,
     `XP ${formatScore(state.experience)}/${formatScore(status.nextLevelAt)}`,
     `CS ${formatScore(state.communication)} (${status.communicationTier})`,
-    `${String(state.commits)} commits`,
-    `${String(state.bugs)} bugs`,
+    plural(state.commits, 'commit'),
+    plural(state.bugs, 'bug'),
   ]
   if (status.halted) parts.push('HALTED')
   return parts.join(' · ')

@@ -50,8 +50,8 @@ describe('agent-tracker inside the real opencode binary', { timeout: 240_000 }, 
     expect(run.code).toBe(0)
     const [cart, total] = [head(project, 'HEAD~1'), head(project)]
     // Read by another process while the session was still running: the push had already flushed.
-    const midSession = JSON.parse(run.toolResults[3] ?? '{}') as { state?: { commits: number; pushes: number } }
-    expect(midSession.state).toMatchObject({ commits: 2, pushes: 1 })
+    const midSession = JSON.parse(run.toolResults[3] ?? '{}') as { command?: string; data?: { state?: { commits: number; pushes: number } } }
+    expect(midSession).toMatchObject({ command: 'status', data: { state: { commits: 2, pushes: 1 } } })
     const store = openLmdbStore({ databasePath, readOnly: true })
     expect(await store.get('commits', [project, cart])).toMatchObject({ setup: SETUP, hash: cart, message: 'feat: add cart' })
     expect(await store.get('commits', [project, total])).toMatchObject({ setup: SETUP, hash: total, message: 'feat: quiet total' })
@@ -216,7 +216,7 @@ describe('agent-tracker inside the real opencode binary', { timeout: 240_000 }, 
     // Not lost: kept byte for byte beside the export that took its place.
     expect(readFileSync(join(project, '.agent', 'status.legacy.json'), 'utf8')).toBe(original)
     expect(JSON.parse(readFileSync(join(project, '.agent', 'status.json'), 'utf8'))).toMatchObject({ written_by: 'agent-tracker', setup: SETUP })
-    const migrate = (...args: string[]) => JSON.parse(execFileSync(process.execPath, [CLI, 'migrate', project, '--db', databasePath, '--json', ...args], { encoding: 'utf8' })) as { folders: { files: { outcome: string; migrated: number } }[]; issues: number }
+    const migrate = (...args: string[]) => (JSON.parse(execFileSync(process.execPath, [CLI, 'migrate', project, '--db', databasePath, '--json', ...args], { encoding: 'utf8' })) as { data: { folders: { files: { outcome: string; migrated: number } }[]; issues: number } }).data
     expect(migrate()).toMatchObject({ folders: [{ files: { outcome: 'done-before' } }], issues: 0 })
     expect(migrate('--again')).toMatchObject({ folders: [{ files: { outcome: 'migrated', migrated: 0 } }], issues: 0 })
   })

@@ -15,7 +15,7 @@ const SECRET = 'sk-live-0123456789'
 interface Report { setups: { setup: string; userGrades: number; userGradesByChannel: { channel: string; grades: number; counted: number }[] }[]; nonUserChannels: string[] }
 
 function report(databasePath: string): Report {
-  return JSON.parse(execFileSync(process.execPath, [CLI, 'report', '--json', '--db', databasePath], { encoding: 'utf8' })) as Report
+  return (JSON.parse(execFileSync(process.execPath, [CLI, 'report', '--json', '--db', databasePath], { encoding: 'utf8' })) as { data: Report }).data
 }
 
 describe('trust inside the real opencode binary', { timeout: 300_000 }, () => {

@@ -1,0 +1,92 @@
+import { parse } from 'jsonc-parser'
+import { describe, expect, it } from 'vitest'
+import { addPluginToConfig } from './edit-config.js'
+
+const PLUGIN = '@agent-tracker/opencode-plugin'
+
+describe('addPluginToConfig makes the smallest edit', () => {
+  it('adds the entry after the last one, leaving its comment on its line', () => {
+    const text = `{
+  "$schema": "https://opencode.ai/config.json",
+  "plugin": [
+    "opencode-wakatime", // keep this one
+  ],
+  "model": "anthropic/claude-sonnet-4-5" // the default model
+}
+`
+    expect(addPluginToConfig(text, {}).text).toBe(`{
+  "$schema": "https://opencode.ai/config.json",
+  "plugin": [
+    "opencode-wakatime", // keep this one
+    "${PLUGIN}",
+  ],
+  "model": "anthropic/claude-sonnet-4-5" // the default model
+}
+`)
+  })
+
+  it('puts a missing comma before a comment, not after it', () => {
+    const text = '{\n  "plugin": [\n    "opencode-wakatime" // keep this one\n  ]\n}\n'
+    expect(addPluginToConfig(text, {}).text).toBe(`{\n  "plugin": [\n    "opencode-wakatime", // keep this one\n    "${PLUGIN}"\n  ]\n}\n`)
+  })
+
+  it('adds a plugin list after the last property, leaving a trailing comment after "model" where it was', () => {
+    const text = '{\n  "$schema": "https://opencode.ai/config.json",\n  "model": "anthropic/claude-sonnet-4-5" // the default model\n}\n'
+    const edit = addPluginToConfig(text, {})
+    expect(edit.text).toBe(`{\n  "$schema": "https://opencode.ai/config.json",\n  "model": "anthropic/claude-sonnet-4-5", // the default model\n  "plugin": ["${PLUGIN}"]\n}\n`)
+    expect(edit.changes).toEqual([{ kind: 'plugin-added' }])
+  })
+
+  it('keeps the file\'s indentation (tabs, four spaces) and line endings, touching no other line', () => {
+    const tabs = '{\n\t"plugin": [\n\t\t"opencode-wakatime" // keep\n\t],\n\t"theme": "dark"\n}\n'
+    expect(addPluginToConfig(tabs, {}).text).toBe(`{\n\t"plugin": [\n\t\t"opencode-wakatime", // keep\n\t\t"${PLUGIN}"\n\t],\n\t"theme": "dark"\n}\n`)
+    const four = '{\r\n    "theme": "dark",\r\n    "share": "disabled"\r\n}\r\n'
+    expect(addPluginToConfig(four, {}).text).toBe(`{\r\n    "theme": "dark",\r\n    "share": "disabled",\r\n    "plugin": ["${PLUGIN}"]\r\n}\r\n`)
+    const inline = '{ "plugin": ["opencode-wakatime"], "theme": "dark" }'
+    expect(addPluginToConfig(inline, {}).text).toBe(`{ "plugin": ["opencode-wakatime", "${PLUGIN}"], "theme": "dark" }`)
+    expect(addPluginToConfig('{}', {}).text).toBe(`{\n  "plugin": ["${PLUGIN}"]\n}`)
+    expect(addPluginToConfig('{ "plugin": [] }', {}).text).toBe(`{ "plugin": ["${PLUGIN}"] }`)
+  })
+
+  it('keeps existing plugin options, adds new ones and changes only those given, saying which', () => {
+    const text = `{
+  "plugin": [
+    ["${PLUGIN}", {
+      "exportStatus": "always", // write .agent/status.json everywhere
+      "databasePath": "~/old.lmdb"
+    }]
+  ]
+}
+`
+    const edit = addPluginToConfig(text, { databasePath: '~/tracker.lmdb', maxDatabaseSize: 1073741824 })
+    expect(edit.text).toBe(`{
+  "plugin": [
+    ["${PLUGIN}", {
+      "exportStatus": "always", // write .agent/status.json everywhere
+      "databasePath": "~/tracker.lmdb",
+      "maxDatabaseSize": 1073741824
+    }]
+  ]
+}
+`)
+    expect(edit.changes).toEqual([
+      { kind: 'option-changed', option: 'databasePath', from: '~/old.lmdb', to: '~/tracker.lmdb' },
+      { kind: 'option-added', option: 'maxDatabaseSize', value: 1073741824 },
+    ])
+    expect(edit.keptOptions).toEqual(['exportStatus'])
+  })
+
+  it('turns a bare entry into one with options in place, and changes nothing when all is as asked', () => {
+    const bare = `{\n  "plugin": ["opencode-wakatime", "${PLUGIN}"] // both\n}\n`
+    const edit = addPluginToConfig(bare, { databasePath: '/data/t.lmdb' })
+    expect(edit.text).toBe(`{\n  "plugin": ["opencode-wakatime", ["${PLUGIN}", { "databasePath": "/data/t.lmdb" }]] // both\n}\n`)
+    expect(parse(edit.text)).toEqual({ plugin: ['opencode-wakatime', [PLUGIN, { databasePath: '/data/t.lmdb' }]] })
+    expect(addPluginToConfig(edit.text, { databasePath: '/data/t.lmdb' })).toEqual({ text: edit.text, changes: [], keptOptions: [] })
+    expect(addPluginToConfig(bare, {})).toEqual({ text: bare, changes: [], keptOptions: [] })
+  })
+
+  it('recognises the plugin by a versioned name', () => {
+    const text = `{ "plugin": ["${PLUGIN}@0.1.0"] }`
+    expect(addPluginToConfig(text, {}).changes).toEqual([])
+  })
+})

@@ -1,0 +1,115 @@
+import type { Node } from 'jsonc-parser'
+import { findNodeAtLocation, getNodeValue, parseTree } from 'jsonc-parser'
+import { PLUGIN_NAME, isOurPluginEntry } from '../opencode-config.js'
+import type { Layout } from './jsonc-layout.js'
+import { detectLayout, endOfChildLine, indentOfLineAt, isMultiLine } from './jsonc-layout.js'
+
+/** One change `init` made to the plugin's entry. */
+export type ConfigChange =
+  | { readonly kind: 'plugin-added' }
+  | { readonly kind: 'option-added'; readonly option: string; readonly value: unknown }
+  | { readonly kind: 'option-changed'; readonly option: string; readonly from: unknown; readonly to: unknown }
+
+/** The edited text, what changed, and the plugin options the file keeps untouched. */
+export interface ConfigEdit {
+  readonly text: string
+  readonly changes: readonly ConfigChange[]
+  readonly keptOptions: readonly string[]
+}
+
+interface Insertion {
+  readonly at: number
+  readonly remove?: number
+  readonly text: string
+}
+
+/**
+ * Adds the plugin to an OpenCode config's `plugin` list, or merges `options` into its entry, with
+ * the smallest edits: every other character — comments, indentation, line endings, trailing
+ * commas — stays where it was. New lines take the indentation of their neighbours.
+ * The text must parse (check with `parseConfig` first).
+ */
+export function addPluginToConfig(text: string, options: Readonly<Record<string, unknown>>): ConfigEdit {
+  const layout = detectLayout(text)
+  const root = parseTree(text, [], { allowTrailingComma: true })
+  if (root?.type !== 'object') throw new Error('addPluginToConfig needs a config object')
+  const list = findNodeAtLocation(root, ['plugin'])
+  const withOptions = Object.keys(options).length > 0
+  const entryText = withOptions ? `[${JSON.stringify(PLUGIN_NAME)}, ${inlineObject(options)}]` : JSON.stringify(PLUGIN_NAME)
+  if (list === undefined) {
+    return done(text, [appendChildren(text, root, [`"plugin": [${entryText}]`], layout)], [{ kind: 'plugin-added' }, ...added(options)], [])
+  }
+  const entry = list.children?.find((child) => isOurPluginEntry(getNodeValue(child)))
+  if (entry === undefined) return done(text, [appendChildren(text, list, [entryText], layout)], [{ kind: 'plugin-added' }, ...added(options)], [])
+  if (entry.type === 'string' || entry.type !== 'array') {
+    return withOptions ? done(text, [{ at: entry.offset, remove: entry.length, text: entryText }], added(options), []) : done(text, [], [], [])
+  }
+  const given = entry.children?.[1]
+  if (given?.type !== 'object') {
+    if (!withOptions) return done(text, [], [], [])
+    const name = entry.children?.[0]
+    const at = name === undefined ? entry.offset + 1 : name.offset + name.length
+    return done(text, [{ at, text: `, ${inlineObject(options)}` }], added(options), [])
+  }
+  const existing = getNodeValue(given) as Record<string, unknown>
+  const insertions: Insertion[] = []
+  const changes: ConfigChange[] = []
+  const newProperties: string[] = []
+  for (const [option, value] of Object.entries(options)) {
+    const property = findNodeAtLocation(given, [option])
+    if (property === undefined) {
+      newProperties.push(`${JSON.stringify(option)}: ${JSON.stringify(value)}`)
+      changes.push({ kind: 'option-added', option, value })
+    } else if (JSON.stringify(existing[option]) !== JSON.stringify(value)) {
+      insertions.push({ at: property.offset, remove: property.length, text: JSON.stringify(value) })
+      changes.push({ kind: 'option-changed', option, from: existing[option], to: value })
+    }
+  }
+  if (newProperties.length > 0) insertions.push(appendChildren(text, given, newProperties, layout))
+  return done(text, insertions, changes, Object.keys(existing).filter((option) => !(option in options)))
+}
+
+function done(text: string, insertions: readonly Insertion[], changes: readonly ConfigChange[], keptOptions: readonly string[]): ConfigEdit {
+  let result = text
+  for (const insertion of [...insertions].sort((a, b) => b.at - a.at)) {
+    result = result.slice(0, insertion.at) + insertion.text + result.slice(insertion.at + (insertion.remove ?? 0))
+  }
+  return { text: result, changes, keptOptions }
+}
+
+function added(options: Readonly<Record<string, unknown>>): ConfigChange[] {
+  return Object.entries(options).map(([option, value]) => ({ kind: 'option-added', option, value }))
+}
+
+/** `{ "a": 1, "b": "x" }`: the compact form a plugin entry's options take on one line. */
+function inlineObject(value: Readonly<Record<string, unknown>>): string {
+  const entries = Object.entries(value).map(([key, inner]) => `${JSON.stringify(key)}: ${JSON.stringify(inner)}`)
+  return entries.length === 0 ? '{}' : `{ ${entries.join(', ')} }`
+}
+
+/**
+ * Adds children after the last child of an array or object — after its comma and its comment —
+ * in the container's own style: on lines of their own with the last child's indentation when the
+ * children are one per line (keeping a trailing comma if the file uses them), else inline.
+ */
+function appendChildren(text: string, container: Node, children: readonly string[], layout: Layout): Insertion {
+  const last = container.children?.at(-1)
+  const close = container.offset + container.length - 1
+  const outer = indentOfLineAt(text, container.offset)
+  const ownLines = (indent: string, trailing: boolean): string => children.map((child, index) => `${layout.eol}${indent}${child}${index < children.length - 1 || trailing ? ',' : ''}`).join('')
+  if (last === undefined) {
+    const inside = text.slice(container.offset + 1, close)
+    if (inside.trim() !== '') return { at: container.offset + 1, text: ownLines(outer + layout.indent, true) }
+    if (container.type === 'array' || !inside.includes('\n') && container.offset > 0) return { at: container.offset + 1, remove: inside.length, text: children.join(', ') }
+    return { at: container.offset + 1, remove: inside.length, text: `${ownLines(outer + layout.indent, false)}${layout.eol}${outer}` }
+  }
+  const { end, comma } = endOfChildLine(text, last)
+  const afterLast = last.offset + last.length
+  if (!isMultiLine(text, container)) {
+    return comma === undefined ? { at: afterLast, text: `, ${children.join(', ')}` } : { at: comma + 1, text: ` ${children.join(', ')}` }
+  }
+  const lines = ownLines(indentOfLineAt(text, last.offset), comma !== undefined)
+  if (comma !== undefined) return { at: end, text: lines }
+  // The comma goes right after the last child, before its comment; the new lines after the comment.
+  return { at: afterLast, remove: end - afterLast, text: `,${text.slice(afterLast, end)}${lines}` }
+}

@@ -1,0 +1,31 @@
+/** The version of the `--json` envelope; it changes only when the envelope's own shape does. */
+export const JSON_ENVELOPE_VERSION = 1
+
+/** Something a command wants a JSON reader to know besides its answer, e.g. that there is no database yet. */
+export interface JsonNotice {
+  readonly code: string
+  readonly message: string
+}
+
+/** What every command prints with `--json` (see docs/json-output.md). */
+export type JsonEnvelope =
+  | { readonly version: typeof JSON_ENVELOPE_VERSION; readonly command: string | null; readonly data: unknown; readonly notices?: readonly JsonNotice[] }
+  | { readonly version: typeof JSON_ENVELOPE_VERSION; readonly command: string | null; readonly error: { readonly code: string; readonly message: string } }
+
+/**
+ * JSON text of a value, pretty-printed, with every fractional number rounded to 12 significant
+ * digits: sums of floats such as 0.06375000000000003 print as 0.06375.
+ */
+export function toJsonText(value: unknown): string {
+  return `${JSON.stringify(value, (_, inner: unknown) => (typeof inner === 'number' && !Number.isInteger(inner) && Number.isFinite(inner) ? Number(inner.toPrecision(12)) : inner), 2)}\n`
+}
+
+/** The envelope of a command's answer. */
+export function answerEnvelope(command: string | null, data: unknown, notices: readonly JsonNotice[] = []): JsonEnvelope {
+  return { version: JSON_ENVELOPE_VERSION, command, data, ...(notices.length === 0 ? {} : { notices }) }
+}
+
+/** The envelope of a command's failure. */
+export function errorEnvelope(command: string | null, code: string, message: string): JsonEnvelope {
+  return { version: JSON_ENVELOPE_VERSION, command, error: { code, message } }
+}

@@ -1,0 +1,19 @@
+import { plural } from './format.js'
+
+/** A page of a newest-first list: read one more than the limit to know whether more are there. */
+export interface Page<T> {
+  readonly entries: readonly T[]
+  /** More entries match than the page shows. */
+  readonly more: boolean
+  readonly limit: number
+}
+
+/** The page of `limit` entries from a list read with `limit + 1`. */
+export function pageOf<T>(entries: readonly T[], limit: number): Page<T> {
+  return { entries: entries.slice(0, limit), more: entries.length > limit, limit }
+}
+
+/** The line under a page that is not the whole list: how many it shows and how to see more. */
+export function moreHint(page: Page<unknown>, noun: string, irregular?: string): string {
+  return page.more ? `Showing the newest ${plural(page.limit, noun, irregular)}; there are more: add --limit ${String(page.limit * 2)} (or narrow with --since/--project) to see them.` : ''
+}

@@ -1,0 +1,285 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import stringWidth from 'string-width'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { factLine, jsonData, runCli, tempFolder } from './run-cli.js'
+import type { Seeded } from './seed.js'
+import { GPT, SONNET, seedHistory } from './seed.js'
+
+let seeded: Seeded
+beforeAll(async () => {
+  seeded = await seedHistory()
+}, 60_000)
+
+describe('first run: no database yet', () => {
+  it.each([['agents'], ['report'], ['status'], ['projects'], ['history', SONNET], ['status', SONNET], ['retro'], ['search', 'webhooks']])('%s says there is no data yet and how to start, exit 0', async (...args) => {
+    const home = tempFolder('fresh-')
+    const { code, stdout, stderr } = await runCli(args, { home })
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' })
+    expect(stdout).toContain(`No data yet: there is no agent-tracker database at ${join(home, '.config', 'opencode', 'agent-tracker.lmdb')}.`)
+    expect(stdout).toContain('agent-tracker init --global')
+    expect(stdout).toContain('agent-tracker demo')
+    expect(existsSync(join(home, '.config', 'opencode', 'agent-tracker.lmdb'))).toBe(false)
+  })
+
+  it('recommend and export say the same, and write nothing', async () => {
+    const home = tempFolder('fresh-')
+    const project = tempFolder('app-')
+    writeFileSync(join(project, 'package.json'), '{"dependencies":{"react":"19"}}')
+    const recommend = await runCli(['recommend', project], { home })
+    expect(recommend.code).toBe(0)
+    expect(recommend.stdout).toContain('No data yet')
+    const exported = await runCli(['export', '--format', 'html'], { home, cwd: project })
+    expect(exported.code).toBe(0)
+    expect(exported.stdout).toContain('No data yet')
+    expect(readdirSync(project)).toEqual(['package.json'])
+  })
+
+  it('doctor reports the missing database and the plugin missing from OpenCode\'s config as findings, not "All good."', async () => {
+    const home = tempFolder('fresh-')
+    const { code, stdout } = await runCli(['doctor'], { home })
+    expect(code).toBe(0)
+    expect(stdout).toContain('! File      no database yet, so nothing is recorded')
+    expect(stdout).toContain('! Plugin    no OpenCode config here or globally')
+    expect(stdout).toContain('Nothing is broken; 2 things to look at (! above).')
+    expect(stdout).not.toContain('All good.')
+  })
+
+  it('doctor finds the plugin in the global config under XDG_CONFIG_HOME, and in a project\'s opencode.jsonc up to the repository root', async () => {
+    const home = tempFolder('home-')
+    const xdg = join(home, 'xdg')
+    mkdirSync(join(xdg, 'opencode'), { recursive: true })
+    writeFileSync(join(xdg, 'opencode', 'opencode.json'), '{ "plugin": ["@agent-tracker/opencode-plugin@0.1.0"] }')
+    const global = await runCli(['doctor', '--db', seeded.db], { home, env: { XDG_CONFIG_HOME: xdg } })
+    expect(global.stdout).toMatch(new RegExp(`✓ Plugin +configured in ${join(xdg, 'opencode', 'opencode.json')}\n`))
+    expect((await runCli(['doctor', '--db', seeded.db], { home })).stdout).toContain('! Plugin')
+    const repo = tempFolder('repo-')
+    mkdirSync(join(repo, '.git'))
+    mkdirSync(join(repo, 'src'))
+    writeFileSync(join(repo, 'opencode.jsonc'), '{\n  // ours\n  "plugin": [["@agent-tracker/opencode-plugin", { "exportStatus": "always" }]]\n}\n')
+    const project = await runCli(['doctor', '--db', seeded.db], { home, cwd: join(repo, 'src') })
+    expect(project.stdout).toMatch(new RegExp(`✓ Plugin +configured in ${join(repo, 'opencode.jsonc')}\n`))
+    writeFileSync(join(repo, 'opencode.jsonc'), '{ "plugin": [ "other" // no closing')
+    expect((await runCli(['doctor', '--db', seeded.db], { home, cwd: repo })).stdout).toContain(`${join(repo, 'opencode.jsonc')} cannot be read (`)
+  })
+})
+
+describe('init', () => {
+  it('keeps a comment after an existing plugin on its line', async () => {
+    const project = tempFolder('oc-')
+    writeFileSync(join(project, 'opencode.jsonc'), '{\n  "plugin": [\n    "opencode-wakatime", // keep this one\n  ],\n}\n')
+    expect((await runCli(['init'], { cwd: project })).code).toBe(0)
+    expect(readFileSync(join(project, 'opencode.jsonc'), 'utf8')).toBe('{\n  "plugin": [\n    "opencode-wakatime", // keep this one\n    "@agent-tracker/opencode-plugin",\n  ],\n}\n')
+  })
+
+  it('keeps a trailing comment after "model" on its line, and the file\'s indentation', async () => {
+    const project = tempFolder('oc-')
+    writeFileSync(join(project, 'opencode.json'), '{\n    "$schema": "https://opencode.ai/config.json",\n    "model": "anthropic/claude-sonnet-4-5" // the default\n}\n')
+    const { stdout } = await runCli(['init'], { cwd: project })
+    expect(stdout).toContain(`Added @agent-tracker/opencode-plugin to ${join(project, 'opencode.json')}. OpenCode installs it on its next start.`)
+    expect(readFileSync(join(project, 'opencode.json'), 'utf8')).toBe('{\n    "$schema": "https://opencode.ai/config.json",\n    "model": "anthropic/claude-sonnet-4-5", // the default\n    "plugin": ["@agent-tracker/opencode-plugin"]\n}\n')
+  })
+
+  it('keeps existing plugin options when given new ones, and says what changed', async () => {
+    const project = tempFolder('oc-')
+    writeFileSync(join(project, 'opencode.json'), '{\n  "plugin": [["@agent-tracker/opencode-plugin", { "exportStatus": "always", "databasePath": "~/old.lmdb" }]]\n}\n')
+    const { code, stdout } = await runCli(['init', '--database-path', '~/new.lmdb', '--max-size', '1GiB'], { cwd: project })
+    expect(code).toBe(0)
+    expect(stdout).toContain(`Updated the @agent-tracker/opencode-plugin options in ${join(project, 'opencode.json')}.`)
+    expect(stdout).toContain('  databasePath: "~/old.lmdb" → "~/new.lmdb"')
+    expect(stdout).toContain('  maxDatabaseSize: 1.0 GiB (added)')
+    expect(stdout).toContain('  kept as they were: exportStatus')
+    expect(stdout).not.toContain('Added')
+    expect(JSON.parse(readFileSync(join(project, 'opencode.json'), 'utf8'))).toEqual({ plugin: [['@agent-tracker/opencode-plugin', { exportStatus: 'always', databasePath: '~/new.lmdb', maxDatabaseSize: 1073741824 }]] })
+  })
+
+  it('--global writes to $XDG_CONFIG_HOME/opencode when it is set, else ~/.config/opencode', async () => {
+    const home = tempFolder('home-')
+    const xdg = join(home, 'elsewhere')
+    expect((await runCli(['init', '--global'], { home, env: { XDG_CONFIG_HOME: xdg } })).code).toBe(0)
+    expect(JSON.parse(readFileSync(join(xdg, 'opencode', 'opencode.json'), 'utf8'))).toMatchObject({ plugin: ['@agent-tracker/opencode-plugin'] })
+    expect(existsSync(join(home, '.config', 'opencode'))).toBe(false)
+    expect((await runCli(['init', '--global'], { home })).code).toBe(0)
+    expect(existsSync(join(home, '.config', 'opencode', 'opencode.json'))).toBe(true)
+  })
+
+  it('offers the next steps', async () => {
+    const { stdout } = await runCli(['init'], { cwd: tempFolder('oc-') })
+    expect(stdout).toMatch(/Next:\n {2}agent-tracker doctor +check the database and the plugin configuration/)
+  })
+})
+
+describe('time windows', () => {
+  let db: string
+  // Commits at 23:30 UTC on three days: in Berlin they fall on the next day.
+  beforeAll(async () => {
+    db = join(tempFolder(), 'days.lmdb')
+    const lines = ['2026-10-12', '2026-10-14', '2026-10-15'].flatMap((day, index) => [
+      factLine({ kind: 'commit', setup: SONNET, project: '/w/shop', hash: `c0ffee0${String(index)}`, at: `${day}T23:30:00Z` }),
+      factLine({ kind: 'grade', setup: SONNET, project: '/w/shop', commit: `c0ffee0${String(index)}`, by: 'user', userGrade: 'good', agentGrade: 'good', at: `${day}T23:40:00Z` }),
+    ])
+    expect((await runCli(['ingest', '--trust', '--db', db], { input: lines.join('\n') })).code).toBe(0)
+  })
+  const now = new Date('2026-10-16T12:00:00Z')
+  const commits = async (...args: string[]): Promise<number> => {
+    const { code, stdout, stderr } = await runCli(['report', '--db', db, '--json', ...args], { now })
+    expect(code, stderr).toBe(0)
+    return (jsonData(stdout, 'report') as { setups: { commits: number }[] }).setups[0]?.commits ?? 0
+  }
+
+  it('accepts ISO dates, YYYYMMDD, today, yesterday, 7d, 4w and --days', async () => {
+    expect(await commits('--since', '2026-10-14')).toBe(2)
+    expect(await commits('--since', '20261014', '--until', '20261014')).toBe(1)
+    expect(await commits('--since', 'yesterday')).toBe(1)
+    expect(await commits('--since', 'today')).toBe(0)
+    expect(await commits('--since', '3d')).toBe(2)
+    expect(await commits('--days', '5')).toBe(3)
+    expect(await commits('--since', '4w')).toBe(3)
+    expect(await commits('--since', '2026-10-14T23:00', '--until', '2026-10-15T00:00')).toBe(1)
+  })
+
+  it('counts days in --timezone (default: TZ, else the machine\'s)', async () => {
+    expect(await commits('--since', '2026-10-15', '--until', '2026-10-15')).toBe(1)
+    expect(await commits('--since', '2026-10-15', '--until', '2026-10-15', '--timezone', 'Europe/Berlin')).toBe(1)
+    expect(await commits('--since', '2026-10-16', '--timezone', 'Europe/Berlin')).toBe(1)
+    expect(await commits('--since', '2026-10-16')).toBe(0)
+    const byEnv = await runCli(['report', '--db', db, '--json', '--since', '2026-10-16'], { now, env: { TZ: 'Europe/Berlin' } })
+    expect((jsonData(byEnv.stdout, 'report') as { setups: unknown[]; timeZone: string })).toMatchObject({ timeZone: 'Europe/Berlin', setups: [{ commits: 1 }] })
+    // A fixed offset works as a zone too (Berlin is UTC+2 in October), spelled canonically.
+    const byOffset = await runCli(['report', '--db', db, '--json', '--since', '2026-10-16', '--timezone', '+02:00'], { now })
+    expect((jsonData(byOffset.stdout, 'report') as { setups: unknown[]; timeZone: string })).toMatchObject({ timeZone: 'UTC+02:00', setups: [{ commits: 1 }] })
+    const days = async (zone: string) => (jsonData((await runCli(['report', '--db', db, '--json', '--by', 'day', '--timezone', zone], { now })).stdout, 'report') as { groups: { key: string }[] }).groups.map((group) => group.key)
+    expect(await days('UTC+2')).toEqual(await days('Europe/Berlin'))
+  })
+
+  it.each([
+    [['--since', '2026-10-20', '--until', '2026-10-15'], 'The window is empty: --since 2026-10-20 is not before --until 2026-10-15'],
+    [['--since', 'next tuesday'], 'Invalid --since "next tuesday": use a date (2026-10-15 or 20261015)'],
+    [['--until', '2026-02-30'], 'Invalid --until "2026-02-30"'],
+    [['--since', '20261301'], 'Invalid --since "20261301"'],
+    [['--days', '0'], 'Invalid --days "0": a whole number of days from 1'],
+    [['--days', '7', '--since', '2026-10-01'], '--days and --since both set where the window starts'],
+    [['--timezone', 'Mars/Olympus'], 'Invalid --timezone "Mars/Olympus": use an IANA name such as Europe/Stockholm or America/New_York, UTC, or an offset such as +01:00.'],
+    [['--by', 'year'], 'Invalid --by "year": accepted are day, week, month, project, agent.'],
+    [['--by', 'member'], '--by member needs to know who did the work'],
+  ])('rejects %j as a usage error (exit 2)', async (args, message) => {
+    const { code, stdout, stderr } = await runCli(['report', '--db', db, ...args], { now })
+    expect({ code, stdout }).toEqual({ code: 2, stdout: '' })
+    expect(stderr).toContain(`error: ${message}`)
+  })
+
+  it('report --by day, week, month, project and agent, days in the time zone', async () => {
+    const groups = async (...args: string[]) => (jsonData((await runCli(['report', '--db', db, '--json', ...args], { now })).stdout, 'report') as { groups: { key: string; setups: { commits: number }[] }[] }).groups.map((group) => [group.key, group.setups.reduce((sum, row) => sum + row.commits, 0)])
+    expect(await groups('--by', 'day')).toEqual([['2026-10-12', 1], ['2026-10-14', 1], ['2026-10-15', 1]])
+    expect(await groups('--by', 'day', '--timezone', 'Europe/Berlin')).toEqual([['2026-10-12', 0], ['2026-10-13', 1], ['2026-10-14', 0], ['2026-10-15', 1], ['2026-10-16', 1]])
+    expect(await groups('--by', 'week')).toEqual([['2026-10-12', 3]])
+    expect(await groups('--by', 'month')).toEqual([['2026-10', 3]])
+    expect(await groups('--by', 'project')).toEqual([['/w/shop', 3]])
+    expect(await groups('--by', 'agent')).toEqual([['build', 3]])
+    const text = await runCli(['report', '--db', db, '--by', 'week', '--since', '7d'], { now })
+    expect(text.stdout).toContain('Window: 2026-10-10 – now (UTC)')
+    expect(text.stdout).toContain('Week of 2026-10-12 (UTC)')
+  })
+
+  it('shows what a window earned (XP+, CS±) beside the current SP, labelled, instead of all-time totals', async () => {
+    const windowed = await runCli(['report', '--db', db, '--since', '2026-10-14'], { now })
+    expect(windowed.stdout).toMatch(/SETUP +COMMITS +BUGS\/C +USER⌀ +AGENT⌀ +CS± +XP\+ +SP NOW/)
+    // Two commits (2 XP) and two graded commits (2 XP); two grades of good + good (+8 CS).
+    expect(windowed.stdout).toMatch(/build@anthropic\/claude-sonnet-4-5 +2 +0\.00 +2\.0 \(2\) +2\.0 +\+8\.0 +\+4\.0 +1\.0 Probation/)
+    expect(windowed.stdout).toContain('XP+ and CS± are what the work shown earned; SP NOW is the current total.')
+    const all = await runCli(['report', '--db', db], { now })
+    expect(all.stdout).toMatch(/SETUP +COMMITS +BUGS\/C +USER⌀ +AGENT⌀ +CS +XP +SP /)
+    const agents = await runCli(['agents', '--db', db, '--since', '2026-10-14'], { now })
+    expect(agents.stdout).toMatch(/# {2}SETUP +SP NOW +TRUST +XP NOW +CS NOW/)
+  })
+})
+
+describe('one voice', () => {
+  it('every error reads "error: …" on stderr', async () => {
+    const failures = await Promise.all([
+      runCli(['status', 'nobody', '--db', seeded.db]),
+      runCli(['report', '--since', 'soon', '--db', seeded.db]),
+      runCli(['report', '--bogus']),
+      runCli(['grade', SONNET, 'abc', '--user', 'great', '--db', seeded.db]),
+    ])
+    for (const { stderr } of failures) expect(stderr).toMatch(/^error: \S/)
+  })
+
+  it('suggests the setup or project that was probably meant', async () => {
+    const setup = await runCli(['history', 'gpt5', '--db', seeded.db])
+    expect(setup.code).toBe(1)
+    expect(setup.stderr).toBe(`error: Unknown setup "gpt5". Did you mean ${GPT}? Run \`agent-tracker agents\` to list them.\n`)
+    const sonnet = await runCli(['status', 'claude-sonet', '--db', seeded.db])
+    expect(sonnet.stderr).toContain(`Did you mean ${SONNET}?`)
+    const project = await runCli(['report', '--project', 'shpo', '--db', seeded.db])
+    expect(project.stderr).toContain('No recorded project matches "shpo" (as a path or a name). Did you mean shop?')
+  })
+
+  it('agrees in number: 1 bug, 1 push, 1 project', async () => {
+    const db = join(tempFolder(), 'one.lmdb')
+    await runCli(['ingest', '--db', db], { input: [factLine({ kind: 'commit', setup: SONNET, project: '/w/app', hash: 'abcd1234' }), factLine({ kind: 'push', setup: SONNET, project: '/w/app' })].join('\n') })
+    const bug = await runCli(['bug', SONNET, '--db', db])
+    expect(bug.stdout).toContain('1 bug.')
+    expect((await runCli(['status', SONNET, '--db', db])).stdout).toMatch(/Commits +1 \(1 push\), 1 bug\n/)
+    expect((await runCli(['ingest', '--db', db], { input: factLine({ kind: 'push', setup: SONNET, project: '/w/app' }) })).stdout).toBe('Ingested 1 fact from 1 line.\n')
+  })
+
+  it('prints a cost per commit with one precision everywhere', async () => {
+    const report = await runCli(['report', '--db', seeded.db])
+    expect(report.stdout).toMatch(/\$0\.050\n/)
+    const recommend = await runCli(['recommend', seeded.shop, '--db', seeded.db])
+    expect(recommend.stdout).toContain('$0.050/commit')
+  })
+
+  it('offers --max-size only where the command writes', async () => {
+    for (const command of ['status', 'agents', 'report', 'recommend', 'search', 'history', 'export', 'doctor']) {
+      expect((await runCli([command, '--help'])).stdout, command).not.toContain('--max-size')
+    }
+    for (const command of ['grade', 'bug', 'reinstate', 'retro', 'activity', 'migrate', 'merge', 'ingest', 'projects']) {
+      expect((await runCli([command, '--help'])).stdout, command).toContain('--max-size')
+    }
+    expect((await runCli(['report', '--max-size', '1GiB', '--db', seeded.db])).code).toBe(2)
+  })
+
+  it('says when a list has more than it shows, and how to see them', async () => {
+    const page = await runCli(['history', SONNET, '--limit', '3', '--db', seeded.db])
+    expect(page.stdout).toContain('Showing the newest 3 entries; there are more: add --limit 6 (or narrow with --since/--project) to see them.')
+    expect(jsonData(page.stdout === '' ? '' : (await runCli(['history', SONNET, '--limit', '3', '--json', '--db', seeded.db])).stdout, 'history')).toMatchObject({ more: true })
+    const all = await runCli(['history', SONNET, '--limit', '100', '--db', seeded.db])
+    expect(all.stdout).not.toContain('Showing the newest')
+    expect((await runCli(['retro', '--limit', '2', '--db', seeded.db])).stdout).toContain('Showing the newest 2 retrospectives; there are more')
+  })
+
+  it('aligns tables by display width: CJK and emoji count two columns', async () => {
+    const db = join(tempFolder(), 'wide.lmdb')
+    await runCli(['ingest', '--db', db], { input: [factLine({ kind: 'activity', setup: SONNET, project: '/w/app', task: '支払いのウェブフック', outcome: 'ok' }), factLine({ kind: 'activity', setup: SONNET, project: '/w/app', task: 'cart 🛒 fixes', outcome: 'ok' })].join('\n') })
+    const { stdout } = await runCli(['activity', '--db', db])
+    const rows = stdout.trimEnd().split('\n')
+    const outcomeAt = rows.map((row) => {
+      const index = row.lastIndexOf('ok')
+      return index === -1 ? -1 : stringWidth(row.slice(0, index))
+    }).filter((at) => at !== -1)
+    expect(outcomeAt).toHaveLength(2)
+    expect(outcomeAt[0]).toBe(outcomeAt[1])
+  })
+})
+
+describe('projects and the demo', () => {
+  it('dates a project from its first recorded work', async () => {
+    const db = join(tempFolder(), 'p.lmdb')
+    await runCli(['ingest', '--db', db], { input: [factLine({ kind: 'commit', setup: SONNET, project: '/w/old', hash: 'aaaa1111', at: '2025-11-03T10:00:00Z' }), factLine({ kind: 'commit', setup: SONNET, project: '/w/old', hash: 'aaaa2222', at: '2026-01-05T10:00:00Z' })].join('\n') })
+    const { stdout } = await runCli(['projects', '--db', db])
+    expect(stdout).toMatch(/FIRST SEEN +LAST ACTIVE/)
+    expect(stdout).toMatch(/2025-11-03 10:00 +2026-01-05 10:00/)
+  })
+
+  it('removes its temporary folder unless given --dir', { timeout: 120_000 }, async () => {
+    const before = new Set(readdirSync(tmpdir()).filter((name) => name.startsWith('agent-tracker-demo-')))
+    const { code, stdout } = await runCli(['demo'])
+    expect(code).toBe(0)
+    expect(stdout).toContain('The demo ran in a temporary folder, removed now.')
+    const left = readdirSync(tmpdir()).filter((name) => name.startsWith('agent-tracker-demo-') && !before.has(name))
+    expect(left).toEqual([])
+  })
+})

@@ -1,0 +1,58 @@
+import { parseSetupId } from '../facts/setup-id.js'
+import type { ScoringRules } from '../scoring/rules.js'
+import type { CalendarPeriod } from '../time/calendar.js'
+import { calendarDayIn, periodOfDay } from '../time/calendar.js'
+import type { SetupFilter } from './setup-filter.js'
+import type { ReportRecords, SetupReportRow } from './setup-report.js'
+import { buildSetupReport } from './setup-report.js'
+
+/** What a grouped report splits the work by: a calendar period in a time zone, the project, or the setup's agent. */
+export type ReportGrouping = CalendarPeriod | 'project' | 'agent'
+
+/** Every grouping, in the order help texts list them. */
+export const REPORT_GROUPINGS: readonly ReportGrouping[] = ['day', 'week', 'month', 'project', 'agent']
+
+/** One group of a grouped report: its key and the report of the work in it. */
+export interface ReportGroup {
+  /** `YYYY-MM-DD` (a day, or the Monday of a week), `YYYY-MM`, a project's path, or an agent's name. */
+  readonly key: string
+  readonly rows: readonly SetupReportRow[]
+}
+
+/**
+ * Splits the records by `by` and reports each part (see `buildSetupReport`). Calendar groups take
+ * each record's day in `timeZone`; usage (tokens, cost, tool calls) is kept per UTC day, so it joins
+ * the group of that day. Periods come oldest first, projects and agents by name.
+ */
+export function buildReportGroups(records: ReportRecords, by: ReportGrouping, options: { readonly timeZone: string; readonly filter?: SetupFilter; readonly rules?: ScoringRules }): ReportGroup[] {
+  const keyOf = groupKey(by, options.timeZone)
+  const parts = new Map<string, { commits: ReportRecords['commits'][number][]; gradeEvents: ReportRecords['gradeEvents'][number][]; bugs: ReportRecords['bugs'][number][]; usage: ReportRecords['usage'][number][] }>()
+  const part = (key: string) => {
+    let found = parts.get(key)
+    if (found === undefined) {
+      found = { commits: [], gradeEvents: [], bugs: [], usage: [] }
+      parts.set(key, found)
+    }
+    return found
+  }
+  for (const commit of records.commits) part(keyOf(commit, commit.at)).commits.push(commit)
+  for (const event of records.gradeEvents) part(keyOf(event, event.at)).gradeEvents.push(event)
+  for (const bug of records.bugs) part(keyOf(bug, bug.at)).bugs.push(bug)
+  // Noon UTC falls on the same calendar day in every zone from UTC−12 to UTC+11.
+  for (const day of records.usage) part(keyOf(day, `${day.day}T12:00:00.000Z`)).usage.push(day)
+  return [...parts]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([key, recordsOfGroup]) => ({ key, rows: buildSetupReport({ setups: records.setups, ...recordsOfGroup }, options.filter, options.rules) }))
+    .filter((group) => group.rows.length > 0)
+}
+
+function groupKey(by: ReportGrouping, timeZone: string): (record: { readonly setup: string; readonly project: string }, at: string) => string {
+  switch (by) {
+    case 'project':
+      return (record) => record.project
+    case 'agent':
+      return (record) => parseSetupId(record.setup).agent
+    default:
+      return (_, at) => periodOfDay(calendarDayIn(at, timeZone), by)
+  }
+}

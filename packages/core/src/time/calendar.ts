@@ -1,0 +1,89 @@
+import { TrackerError } from '../errors.js'
+
+/** Calendar periods reports group by. */
+export type CalendarPeriod = 'day' | 'week' | 'month'
+
+/** What a time zone may be given as, for errors and help texts. */
+export const TIME_ZONE_FORMS = 'an IANA name such as Europe/Stockholm or America/New_York, UTC, or an offset such as +01:00'
+
+/** `+01:00`, `-0530`, `UTC+2`, `GMT-03:30`: a fixed offset from UTC. */
+const OFFSET = /^(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?$/i
+/** The canonical name of a fixed offset, `UTC+05:30` (what {@link checkTimeZone} gives). */
+const CANONICAL_OFFSET = /^UTC([+-])(\d{2}):(\d{2})$/
+
+const formats = new Map<string, Intl.DateTimeFormat>()
+const days = new Map<string, string>()
+
+/**
+ * Reads a time zone and gives it in its canonical spelling: an IANA name (`Europe/Berlin`,
+ * `america/new_york` → `America/New_York`), `UTC` (also `GMT`, `Z`), or a fixed offset (`+01:00`,
+ * `-0530`, `UTC+2` → `UTC+01:00`, `UTC-05:30`, `UTC+02:00`; up to ±14:00). Every part of
+ * agent-tracker reads zones with this one function, and the canonical names are what date
+ * libraries (`@date-fns/tz`) and {@link calendarDayIn} take.
+ * @throws {TrackerError} INVALID_QUERY naming the value and what is accepted.
+ */
+export function checkTimeZone(timeZone: string): string {
+  const text = timeZone.trim()
+  if (/^(utc|gmt|z)$/i.test(text)) return 'UTC'
+  const offset = OFFSET.exec(text)
+  if (offset !== null) {
+    const hours = Number(offset[2])
+    const minutes = Number(offset[3] ?? '0')
+    if (hours <= 14 && minutes < 60 && hours * 60 + minutes <= 14 * 60) {
+      return hours + minutes === 0 ? 'UTC' : `UTC${offset[1] ?? '+'}${String(hours).padStart(2, '0')}:${String(minutes).padStart(2, '0')}`
+    }
+  } else if (text !== '') {
+    try {
+      return formatOf(text).resolvedOptions().timeZone
+    } catch {
+      // Reported below.
+    }
+  }
+  throw new TrackerError('INVALID_QUERY', `Invalid time zone "${timeZone}": use ${TIME_ZONE_FORMS}.`)
+}
+
+/** The calendar day (`YYYY-MM-DD`) an ISO timestamp falls on in a time zone (a name {@link checkTimeZone} gave). */
+export function calendarDayIn(isoTimestamp: string, timeZone: string): string {
+  const offset = offsetMinutes(timeZone)
+  if (offset !== undefined) return new Date(Date.parse(isoTimestamp) + offset * 60_000).toISOString().slice(0, 10)
+  // Records come in bursts: the same minute recurs, and no zone changes its offset within a minute.
+  const key = `${timeZone} ${isoTimestamp.slice(0, 16)}`
+  let day = days.get(key)
+  if (day === undefined) {
+    const parts = Object.fromEntries(formatOf(timeZone).formatToParts(new Date(isoTimestamp)).map((part) => [part.type, part.value]))
+    day = `${parts.year ?? '0000'}-${parts.month ?? '01'}-${parts.day ?? '01'}`
+    if (days.size > 50_000) days.clear()
+    days.set(key, day)
+  }
+  return day
+}
+
+/** The period a calendar day belongs to: the day itself, the Monday of its week, or its month (`YYYY-MM`). */
+export function periodOfDay(day: string, period: CalendarPeriod): string {
+  if (period === 'day') return day
+  if (period === 'month') return day.slice(0, 7)
+  const [year = 1970, month = 1, date = 1] = day.split('-').map(Number)
+  const utc = new Date(Date.UTC(year, month - 1, date))
+  return new Date(utc.getTime() - ((utc.getUTCDay() + 6) % 7) * 86_400_000).toISOString().slice(0, 10)
+}
+
+/** Minutes a canonical fixed offset (`UTC+05:30`) is ahead of UTC; undefined for a named zone. */
+function offsetMinutes(timeZone: string): number | undefined {
+  const match = CANONICAL_OFFSET.exec(timeZone)
+  if (match === null) return undefined
+  const minutes = Number(match[2]) * 60 + Number(match[3])
+  return match[1] === '-' ? -minutes : minutes
+}
+
+function formatOf(timeZone: string): Intl.DateTimeFormat {
+  let format = formats.get(timeZone)
+  if (format === undefined) {
+    try {
+      format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })
+    } catch (error) {
+      throw new TrackerError('INVALID_QUERY', `Invalid time zone "${timeZone}": use ${TIME_ZONE_FORMS}.`, { cause: error })
+    }
+    formats.set(timeZone, format)
+  }
+  return format
+}
