@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { IMPOSSIBLE, writeHostileDatabase } from '../../migrate/test/hostile-database.js'
+import { IMPOSSIBLE, writeHostileDatabase } from './hostile-database.js'
 import { factLine, jsonData, runCli, tempFolder } from './run-cli.js'
 import { SONNET, seedHistory } from './seed.js'
 
