@@ -13,6 +13,7 @@ import type { WindowFlags } from './time/time-window.js'
 const load = {
   activity: () => import('./commands/activity.js'),
   agents: () => import('./commands/agents.js'),
+  backtest: () => import('./commands/backtest.js'),
   bug: () => import('./commands/bug.js'),
   doctor: () => import('./commands/doctor.js'),
   export: () => import('./commands/export.js'),
@@ -38,6 +39,9 @@ const load = {
  * out here so that `--help` need not load core.
  */
 export const REPORT_GROUPINGS_HELP: readonly string[] = ['day', 'week', 'month', 'project', 'agent']
+
+/** The names of core's `KNOWN_TRUTH_SCENARIOS` for `backtest --scenario` (a test holds this to them), so that `--help` need not load core. */
+export const BACKTEST_SCENARIOS_HELP: readonly string[] = ['clear-winner', 'closer-than-noise', 'web-vs-api', 'newcomer', 'drift']
 
 /** Runs a command with a context; returns its exit code. */
 export type Runner = (run: (ctx: CommandContext) => unknown, options: CommonOptions) => Promise<void>
@@ -112,6 +116,16 @@ groups by the setup's agent.`)
   add('recommend [project-dir]', 'which setup to use for a project like this one (default: the current folder)', 'agent-tracker recommend ~/code/new-app')
     .option('--min-samples <n>', 'graded commits a setup needs on similar projects before it is ranked (default 5)')
     .action((dir: string | undefined, o: Opts & { minSamples?: string }) => run(async (ctx) => (await load.recommend()).recommendCommand(ctx, dir, o), o))
+  add('backtest', "replay the database and check recommend's answers against what happened after; --scenario judges it on histories with known truth", 'agent-tracker backtest --scenario all --seeds 20')
+    .option('--every <n>', 'a decision point at each project\'s first commit and after every n of its commits (default 10)')
+    .option('--horizon <n>', 'judge a setup by its next n graded commits on similar projects (default 20)')
+    .option('--min-samples <n>', 'graded commits a setup needs before it is ranked, as for recommend (default 5)')
+    .option('--scenario <name>', `play histories with known truth instead: all, ${BACKTEST_SCENARIOS_HELP.join(', ')}`)
+    .option('--seeds <n>', 'with --scenario: histories per scenario (default 5)')
+    .option('--seed <n>', 'with --scenario: the first seed (default 1)')
+    .option('--no-save', 'do not save the result beside the database for the HTML report')
+    .option('--decisions', 'with --json: every decision point, judged')
+    .action((o: Opts & { every?: string; horizon?: string; minSamples?: string; scenario?: string; seeds?: string; seed?: string; save?: boolean; decisions?: boolean }) => run(async (ctx) => (await load.backtest()).backtestCommand(ctx, o), o))
   add('search <task...>', 'prior art: earlier work on similar tasks — patterns to repeat, mistakes to avoid', 'agent-tracker search stripe webhook retries')
     .option('--project <dir>', 'the project whose scope to prefer (default: the current folder)')
     .addOption(limitOption().default(10))

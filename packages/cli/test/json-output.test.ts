@@ -23,7 +23,8 @@ const ANSWERS: readonly (readonly [string, () => string[], string[] | 'array'])[
   ['report', () => ['report'], ['filters', 'nonUserChannels', 'setups']],
   ['report', () => ['report', '--since', '2026-03-01'], ['filters', 'nonUserChannels', 'setups', 'timeZone']],
   ['report', () => ['report', '--by', 'week'], ['by', 'filters', 'groups', 'timeZone']],
-  ['recommend', () => ['recommend', seeded.shop], ['contenders', 'message', 'profile', 'project', 'setups', 'similarProjects', 'state', 'unprofiledProjects']],
+  ['recommend', () => ['recommend', seeded.shop], ['contenders', 'explore', 'message', 'profile', 'project', 'setups', 'similarProjects', 'state', 'unprofiledProjects']],
+  ['backtest', () => ['backtest', '--no-save'], ['database', 'every', 'figures', 'horizon', 'savedTo', 'summary', 'unprofiledProjects']],
   ['search', () => ['search', 'webhooks'], ['mistakes', 'patterns', 'query', 'scope']],
   ['history', () => ['history', GPT], ['entries', 'more', 'setup']],
   ['projects', () => ['projects'], ['projects', 'refreshed']],
@@ -100,7 +101,7 @@ describe('--json prints one envelope { version: 1, command, data } for every com
     const { code, stdout } = await runCli(['demo', '--dir', folder, '--json'])
     expect(code).toBe(0)
     const demo = (jsonData(stdout, 'demo') as Record<string, unknown>)
-    expect(Object.keys(demo).sort()).toEqual(['agents', 'database', 'export', 'kept', 'played', 'recommend', 'report'])
+    expect(Object.keys(demo).sort()).toEqual(['agents', 'backtest', 'database', 'export', 'kept', 'played', 'recommend', 'report'])
     expect(demo).toMatchObject({ database: join(folder, 'agent-tracker.lmdb'), kept: true, export: { path: join(folder, 'report.html'), format: 'html' } })
     expect(demo.agents).toHaveLength(5)
     expect((demo.recommend as Record<string, { state: string }>)['checkout-app']?.state).toBeDefined()

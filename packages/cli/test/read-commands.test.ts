@@ -1,6 +1,7 @@
 import { REPORT_GROUPINGS } from '@agent-tracker/core'
+import { KNOWN_TRUTH_SCENARIOS } from '@agent-tracker/core/backtest'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { REPORT_GROUPINGS_HELP } from '../src/program.js'
+import { BACKTEST_SCENARIOS_HELP, REPORT_GROUPINGS_HELP } from '../src/program.js'
 import { jsonData, runCli } from './run-cli.js'
 import type { Seeded } from './seed.js'
 import { GPT, SONNET, seedHistory } from './seed.js'
@@ -10,7 +11,7 @@ beforeAll(async () => {
   seeded = await seedHistory()
 }, 60_000)
 
-const COMMANDS = ['status', 'agents', 'report', 'recommend', 'search', 'history', 'projects', 'grade', 'bug', 'reinstate', 'retro', 'activity', 'migrate', 'merge', 'upgrade', 'export', 'ingest', 'doctor', 'init', 'demo']
+const COMMANDS = ['status', 'agents', 'report', 'recommend', 'backtest', 'search', 'history', 'projects', 'grade', 'bug', 'reinstate', 'retro', 'activity', 'migrate', 'merge', 'upgrade', 'export', 'ingest', 'doctor', 'init', 'demo']
 
 describe('help and usage', () => {
   it.each(COMMANDS)('%s --help explains the command with an example and exits 0', async (command) => {
@@ -24,6 +25,11 @@ describe('help and usage', () => {
   it('names in report --help every grouping core offers (written out so that --help loads no core)', async () => {
     expect(REPORT_GROUPINGS_HELP).toEqual(REPORT_GROUPINGS)
     expect((await runCli(['report', '--help'])).stdout).toContain(`one table per ${REPORT_GROUPINGS.join(', ')}`)
+  })
+
+  it('names in backtest --help every scenario core can play (written out so that --help loads no core)', async () => {
+    expect(BACKTEST_SCENARIOS_HELP).toEqual(KNOWN_TRUTH_SCENARIOS.map((scenario) => scenario.name))
+    expect((await runCli(['backtest', '--help'])).stdout.replace(/\s+/g, ' ')).toContain(`all, ${BACKTEST_SCENARIOS_HELP.join(', ')}`)
   })
 
   it('exits 2 with usage on no command, an unknown command, option or missing argument', async () => {

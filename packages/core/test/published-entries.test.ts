@@ -36,7 +36,7 @@ function built(entry: string): string {
 describe('the published entries', () => {
   it('list the source condition first, then types and default, each pointing at a file that exists', () => {
     const entries = Object.entries(manifest.exports).filter(([name]) => name !== './package.json')
-    expect(entries.map(([name]) => name)).toEqual(['.', './store', './testing', './testing/contract'])
+    expect(entries.map(([name]) => name)).toEqual(['.', './backtest', './store', './testing', './testing/contract'])
     for (const [name, target] of entries) {
       expect(typeof target === 'object' ? Object.keys(target) : target, name).toEqual(['@agent-tracker/source', 'types', 'default'])
       for (const path of Object.values(target)) expect(existsSync(join(PACKAGE, path)), `${name}: ${path}`).toBe(true)
@@ -45,7 +45,7 @@ describe('the published entries', () => {
 
   it('load vitest only from the contract suite, so the testing helpers work under any runner', () => {
     expect(bareImports(built('./testing/contract'))).toContain('vitest')
-    for (const entry of ['.', './store', './testing']) expect([...bareImports(built(entry))], entry).toEqual([])
+    for (const entry of ['.', './backtest', './store', './testing']) expect([...bareImports(built(entry))], entry).toEqual([])
   })
 
   it('leave the frozen reference planner out of the sources that are built and published', () => {

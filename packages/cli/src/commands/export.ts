@@ -8,6 +8,8 @@ import { CSV_COLUMNS, csvHeader, csvLine, toCsv } from '../export/csv.js'
 import type { OutputSink } from '../export/output-sink.js'
 import { outputSink } from '../export/output-sink.js'
 import type { HtmlReportData } from '../html/report-data.js'
+import { loadBacktest } from '../backtest-file.js'
+import { backtestSection } from '../html/backtest-section.js'
 import { renderHtmlReport } from '../html/report-html.js'
 import { JSON_ENVELOPE_VERSION } from '../json-envelope.js'
 import type { ReportOptions } from './report.js'
@@ -124,7 +126,7 @@ function indent(text: string, by: string): string {
   return `${by}${text.replaceAll('\n', `\n${by}`)}`
 }
 
-/** What the HTML report shows, from the read services: the report, trends, projects and a recommendation per kind of project. */
+/** What the HTML report shows, from the read services: the report, trends, projects, a recommendation per kind of project, and the last backtest saved beside the database. */
 async function htmlReportData(ctx: CommandContext, store: ReadStore, query: ReportQuery, window: string): Promise<HtmlReportData> {
   const [report, trends, board, byProject, known, recommendations] = await Promise.all([
     setupReport(store, query), setupTrends(store, query), leaderboard(store, setupFilterOf(query)),
@@ -148,5 +150,6 @@ async function htmlReportData(ctx: CommandContext, store: ReadStore, query: Repo
       })
       .sort((a, b) => b.rows.reduce((sum, row) => sum + row.commits, 0) - a.rows.reduce((sum, row) => sum + row.commits, 0) || a.name.localeCompare(b.name)),
     recommendations,
+    extraSections: [backtestSection(loadBacktest(store.path))],
   }
 }

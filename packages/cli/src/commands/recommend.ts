@@ -31,13 +31,15 @@ export async function recommendCommand(ctx: CommandContext, projectDir: string |
         { header: 'EXPECTED GRADE', value: (s) => `${grade(s.expectedGrade)} (${grade(s.interval[0])}–${grade(s.interval[1])})`, priority: 9 },
         { header: 'N', value: (s) => String(s.samples), align: 'right', priority: 8 },
         { header: 'SCORE', value: (s) => (s.enoughData ? score(s.score) : '–'), align: 'right', priority: 7 },
+        { header: 'P(BEST)', value: (s) => `${String(Math.round(s.chanceBest * 100))}%`, align: 'right', priority: 6 },
         { header: 'BUGS/C', value: (s) => perCommit(s.bugsPerCommit), align: 'right', priority: 6 },
         { header: 'COST/C', value: (s) => moneyPerCommit(s.costPerCommit), align: 'right', priority: 5 },
       ], result.setups))
-      lines.push(c.dim('SCORE = expected user grade − 2 × bugs per commit; N = user-graded commits on similar projects.'))
+      lines.push(c.dim('SCORE = expected user grade − 2 × bugs per commit; N = user-graded commits on similar projects; P(BEST) = chance its score is the highest.'))
       lines.push('', c.bold('Why'), ...result.setups.map((s) => `  ${s.rank === null ? '–' : String(s.rank)}  ${s.setup}: ${s.reason}`))
     }
     lines.push('', result.state === 'ranked' ? c.green(result.message) : c.yellow(result.message))
+    if (result.explore !== null) lines.push(`${c.cyan('To learn (exploration, not the best bet):')} give the next task to ${result.explore.setup} — ${result.explore.reason}.`)
     if (result.unprofiledProjects.length > 0) lines.push(c.yellow(unprofiledNote(result.unprofiledProjects)))
     return lines.join('\n')
   })

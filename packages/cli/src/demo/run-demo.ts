@@ -1,7 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { generateHistory } from '@agent-tracker/core/backtest'
 import { agentsCommand } from '../commands/agents.js'
+import { backtestCommand } from '../commands/backtest.js'
 import { exportCommand } from '../commands/export.js'
 import { recommendCommand } from '../commands/recommend.js'
 import { reportCommand } from '../commands/report.js'
@@ -9,6 +11,7 @@ import { CommandContext } from '../context.js'
 import type { Io } from '../io.js'
 import { answerEnvelope, toJsonText } from '../json-envelope.js'
 import { playHistory } from './play-history.js'
+import { DEMO_SCENARIO } from './scenario.js'
 
 /**
  * `demo`: plays a realistic history into a fresh database, then shows what the tracker makes of
@@ -35,7 +38,7 @@ async function playDemo(io: Io, folder: string, options: { json?: boolean }, kep
   }
   say(`agent-tracker demo — playing 8 weeks of work on 6 projects through the real tracking path`)
   say(`(tracking service → write buffer → LMDB store, flushing on every push and session end)\n`)
-  const played = await playHistory(folder, databasePath)
+  const { truth: _truth, ...played } = await playHistory(folder, databasePath, generateHistory(DEMO_SCENARIO))
   say(`Recorded ${String(played.facts)} facts from ${String(played.sessions)} sessions of ${String(played.setups)} setups in ${String(played.flushes)} atomic flushes into ${databasePath}\n`)
 
   const newProjects = join(folder, 'new-projects')
@@ -52,6 +55,7 @@ async function playDemo(io: Io, folder: string, options: { json?: boolean }, kep
     { key: 'report', command: 'report', title: 'Outcomes per setup across projects — agent-tracker report', run: (ctx) => reportCommand(ctx, {}) },
     { key: 'checkout-app', command: 'recommend', title: 'Which setup for a new TypeScript web app? — agent-tracker recommend new-projects/checkout-app', run: (ctx) => recommendCommand(ctx, typescriptApp, {}) },
     { key: 'reporting-api', command: 'recommend', title: 'Which setup for a new Python API? — agent-tracker recommend new-projects/reporting-api', run: (ctx) => recommendCommand(ctx, pythonApi, {}) },
+    { key: 'backtest', command: 'backtest', title: 'Would those answers have held up? — agent-tracker backtest', run: (ctx) => backtestCommand(ctx, {}) },
     { key: 'export', command: 'export', title: 'HTML report — agent-tracker export --format html', run: (ctx) => exportCommand(ctx, { format: 'html', out: htmlPath }) },
   ]
   const results: Record<string, unknown> = {}
@@ -69,8 +73,8 @@ async function playDemo(io: Io, folder: string, options: { json?: boolean }, kep
     if (options.json === true) results[section.key] = (JSON.parse(captured.join('')) as { data: unknown }).data
   }
   if (options.json === true) {
-    const { agents, report, export: exported, ...recommend } = results
-    io.stdout.write(toJsonText(answerEnvelope('demo', { database: databasePath, kept, played, agents, report, recommend, export: exported })))
+    const { agents, report, backtest, export: exported, ...recommend } = results
+    io.stdout.write(toJsonText(answerEnvelope('demo', { database: databasePath, kept, played, agents, report, recommend, backtest, export: exported })))
     return
   }
   if (!kept) {

@@ -55,7 +55,9 @@ describe('the demo and its HTML report', () => {
     const costs = rows.map((line) => /\$(\d+\.\d+)$/.exec(line)?.[1] ?? '')
     expect(new Set(costs.map((cost) => cost.split('.')[1]?.length)).size, `one precision in the COST/C column: ${costs.join(', ')}`).toBe(1)
     expect(stdout).toContain('Best for this project: build@anthropic/claude-sonnet-4-5, expected user grade')
-    expect(stdout).toContain('No clear best setup yet: build@openai/gpt-5 and build@anthropic/claude-sonnet-4-5 are not yet distinguishable (their 90% intervals overlap)')
+    expect(stdout).toContain('No clear best setup yet: plan@anthropic/claude-opus-4-1, build@openai/gpt-5 and build@anthropic/claude-sonnet-4-5 are not yet distinguishable')
+    expect(stdout).toContain('To learn (exploration, not the best bet): give the next task to build@openai/gpt-5')
+    expect(stdout).toMatch(/90% intervals: \d+\.\d% held the realised mean grade/)
     expect(stdout).toContain(`Wrote the HTML export to ${join(folder, 'report.html')}`)
   })
 
@@ -107,6 +109,9 @@ describe('the demo and its HTML report', () => {
       expect(await scatter.locator('polyline.front').count()).toBe(1)
       expect(await page.locator('#evidence table tbody tr').count()).toBe(5)
       expect(await page.locator('#projects article').count()).toBe(6)
+      // The last backtest: its calibration plot (a dot per interval level) and coverage by sample size.
+      expect(await page.locator('#calibration svg').count()).toBe(2)
+      expect(await page.locator('#calibration svg').first().locator('circle').count()).toBe(4)
 
       const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor)
       const [r = 0, g = 0, b = 0] = (background.match(/\d+/g) ?? []).map(Number)

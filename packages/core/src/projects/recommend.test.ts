@@ -4,19 +4,7 @@ import type { ProjectProfile } from './project-profile.js'
 import type { CommitRecord, GradeEventRecord, ProjectRecord } from '../store/records.js'
 import type { RecommendRecords } from './recommend.js'
 import { recommendSetups } from './recommend.js'
-import { rollUpRecords } from '../planning/plan-import.js'
-
-/** A small seeded generator, so the synthetic history is the same on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { seededRandom } from '../stats/seeded-random.js'
 
 function profile(language: string, framework: string, scope: string, dependencies: string[]): ProjectProfile {
   return { language, framework, scope, dependencies, sources: [], fingerprint: 'x', profiledAt: '2026-01-01T00:00:00.000Z' }
@@ -38,20 +26,9 @@ function draw(next: () => number, weights: readonly number[]): Grade {
   return 5
 }
 
-interface History {
-  readonly projects: ProjectRecord[]
-  readonly commits: CommitRecord[]
-  readonly gradeEvents: GradeEventRecord[]
-}
-
-/** The records a recommendation reads: the projects, and the day rollups of the commits and grades. */
-function recordsOf(history: History): RecommendRecords {
-  return { projects: history.projects, rollups: rollUpRecords({ commits: history.commits, gradeEvents: history.gradeEvents }) }
-}
-
 /** Setup A is truly better on TypeScript projects and worse on Python ones; B the reverse. */
-function syntheticHistory(commitsPerSetupAndProject: number, seed = 7): History {
-  const next = random(seed)
+function syntheticHistory(commitsPerSetupAndProject: number, seed = 7): RecommendRecords {
+  const next = seededRandom(seed)
   const good: [number, number, number, number] = [0.05, 0.2, 0.45, 0.3]
   const poor: [number, number, number, number] = [0.35, 0.45, 0.15, 0.05]
   const projects: ProjectRecord[] = []
@@ -77,14 +54,14 @@ function syntheticHistory(commitsPerSetupAndProject: number, seed = 7): History 
       }
     }
   }
-  return { projects, commits, gradeEvents }
+  return { projects, commits, gradeEvents, bugs: [], usage: [] }
 }
 
 describe('recommendSetups', () => {
   it('picks A for a TypeScript folder and B for a Python one from a noisy synthetic history', () => {
     const history = syntheticHistory(8)
-    const forTypescript = recommendSetups(profile('typescript', 'react', 'web-app', ['react']), recordsOf(history))
-    const forPython = recommendSetups(profile('python', 'fastapi', 'api', ['fastapi']), recordsOf(history))
+    const forTypescript = recommendSetups(profile('typescript', 'react', 'web-app', ['react']), history)
+    const forPython = recommendSetups(profile('python', 'fastapi', 'api', ['fastapi']), history)
     expect(forTypescript.state).toBe('ranked')
     expect(forTypescript.setups.map((s) => [s.setup, s.rank])).toEqual([[A, 1], [B, 2]])
     expect(forPython.setups.map((s) => [s.setup, s.rank])).toEqual([[B, 1], [A, 2]])
@@ -98,15 +75,15 @@ describe('recommendSetups', () => {
   it('holds across seeds: the truly better setup wins in every one of 20 histories', () => {
     for (let seed = 1; seed <= 20; seed++) {
       const history = syntheticHistory(8, seed)
-      expect(recommendSetups(TYPESCRIPT, recordsOf(history)).setups[0]?.setup, `seed ${String(seed)}`).toBe(A)
-      expect(recommendSetups(PYTHON, recordsOf(history)).setups[0]?.setup, `seed ${String(seed)}`).toBe(B)
+      expect(recommendSetups(TYPESCRIPT, history).setups[0]?.setup, `seed ${String(seed)}`).toBe(A)
+      expect(recommendSetups(PYTHON, history).setups[0]?.setup, `seed ${String(seed)}`).toBe(B)
     }
   })
 
   it('says "not enough data" instead of ranking with two data points', () => {
     const history = syntheticHistory(1)
     const twoPoints = { ...history, gradeEvents: history.gradeEvents.filter((e) => e.project === '/work/ts-0') }
-    const result = recommendSetups(TYPESCRIPT, recordsOf(twoPoints))
+    const result = recommendSetups(TYPESCRIPT, twoPoints)
     expect(twoPoints.gradeEvents).toHaveLength(2)
     expect(result.state).toBe('not-enough-data')
     expect(result.setups.every((s) => s.rank === null && !s.enoughData)).toBe(true)
@@ -117,7 +94,7 @@ describe('recommendSetups', () => {
   it('shrinks a small sample towards the overall mean and widens its interval', () => {
     const history = syntheticHistory(8)
     const few = { ...history, gradeEvents: history.gradeEvents.filter((e) => e.setup !== B || e.at < '2026-01-01T00:20:00.000Z') }
-    const result = recommendSetups(TYPESCRIPT, recordsOf(few), { minSamples: 1 })
+    const result = recommendSetups(TYPESCRIPT, few, { minSamples: 1 })
     const sparse = result.setups.find((s) => s.setup === B)
     const rich = result.setups.find((s) => s.setup === A)
     if (sparse === undefined || rich === undefined || sparse.meanUserGrade === null) throw new Error('missing setups')
@@ -125,13 +102,34 @@ describe('recommendSetups', () => {
     expect(sparse.interval[1] - sparse.interval[0]).toBeGreaterThan(rich.interval[1] - rich.interval[0])
   })
 
-  it('names a best setup only when its interval clears the runner-up\'s', () => {
-    const result = recommendSetups(TYPESCRIPT, recordsOf(syntheticHistory(8)))
+  it('names a best setup only when no other has a 2.5% chance of doing as well, and then suggests no exploration', () => {
+    const result = recommendSetups(TYPESCRIPT, syntheticHistory(8))
     expect(result.contenders).toEqual([A])
     expect(result.message).toMatch(new RegExp(`^Best for this project: ${A.replace(/[.]/g, '\\.')}, expected user grade`))
+    expect(result.setups[0]?.chanceBest).toBeGreaterThan(0.95)
+    expect(result.explore).toBeNull()
   })
 
-  it('says when the top setups cannot be told apart yet because their intervals overlap', () => {
+  it('names a newcomer with a few excellent grades as the setup to try next, and holds back the verdict for it', () => {
+    const history = syntheticHistory(8)
+    const N = 'build@example/newcomer'
+    const hashes = ['n1', 'n2', 'n3']
+    const withNewcomer = {
+      ...history,
+      commits: [...history.commits, ...hashes.map((hash, index) => ({ v: 1 as const, project: '/work/ts-0', hash, setup: N, at: `2026-02-0${String(index + 1)}T10:00:00.000Z`, message: 'work' }))],
+      gradeEvents: [...history.gradeEvents, ...hashes.map((hash, index) => ({ v: 1 as const, id: hash, setup: N, project: '/work/ts-0', commit: hash, at: `2026-02-0${String(index + 1)}T11:00:00.000Z`, by: 'user' as const, userGrade: 5 as const }))],
+    }
+    const result = recommendSetups(TYPESCRIPT, withNewcomer)
+    const newcomer = result.setups.find((s) => s.setup === N)
+    expect(newcomer?.rank).toBeNull()
+    expect(result.explore?.setup).toBe(N)
+    expect(result.explore?.chanceBest).toBe(newcomer?.chanceBest)
+    expect(result.explore?.reason).toMatch(/^\d+% chance of being the best from 3 graded commits: a trial would narrow its interval/)
+    expect(result.contenders).toContain(N)
+    expect(result.message).toContain(`${N} has 3 graded commits`)
+  })
+
+  it('says when the top setups cannot be told apart yet, and offers the runner-up to learn from', () => {
     const history = syntheticHistory(8)
     const C = 'build@example/twin-of-a'
     const twin = {
@@ -139,21 +137,41 @@ describe('recommendSetups', () => {
       commits: [...history.commits, ...history.commits.filter((c) => c.setup === A).map((c) => ({ ...c, setup: C, hash: `${c.hash}-c` }))],
       gradeEvents: [...history.gradeEvents, ...history.gradeEvents.filter((e) => e.setup === A).map((e) => ({ ...e, setup: C, id: `${e.id}-c`, commit: `${e.commit}-c` }))],
     }
-    const result = recommendSetups(TYPESCRIPT, recordsOf(twin))
+    const result = recommendSetups(TYPESCRIPT, twin)
     expect(result.state).toBe('ranked')
     expect([...result.contenders].sort()).toEqual([A, C].sort())
-    expect(result.message).toMatch(/^No clear best setup yet: build@\S+ and build@\S+ are not yet distinguishable \(their 90% intervals overlap\)/)
+    expect(result.message).toMatch(/^No clear best setup yet: build@\S+ and build@\S+ are not yet distinguishable — each challenger still has at least a 2.5% chance of doing as well; /)
     expect(result.message).toContain('grade more commits to tell them apart')
+    expect(result.explore?.setup).toBe(result.setups[1]?.setup)
+    expect((result.setups[0]?.chanceBest ?? 0) + (result.setups[1]?.chanceBest ?? 0)).toBeCloseTo(1, 2)
+  })
+
+  it('learns only from grades that count: one from a script or an agent\'s shell, unvouched, says nothing', () => {
+    const history = syntheticHistory(8)
+    const N = 'build@example/self-praising'
+    const hashes = ['s1', 's2', 's3', 's4', 's5', 's6']
+    const praised = (channel: 'cli-script' | 'slash-command', vouched: boolean): RecommendRecords => ({
+      ...history,
+      commits: [...history.commits, ...hashes.map((hash, index) => ({ v: 1 as const, project: '/work/ts-0', hash, setup: N, at: `2026-02-0${String(index + 1)}T10:00:00.000Z`, message: 'work' }))],
+      gradeEvents: [...history.gradeEvents, ...hashes.map((hash, index) => ({
+        v: 1 as const, id: hash, setup: N, project: '/work/ts-0', commit: hash, at: `2026-02-0${String(index + 1)}T11:00:00.000Z`, by: 'user' as const, userGrade: 5 as const, channel, ...(vouched ? { vouched: true as const } : {}),
+      }))],
+    })
+    const scripted = recommendSetups(TYPESCRIPT, praised('cli-script', false)).setups.find((s) => s.setup === N)
+    expect(scripted).toMatchObject({ commits: 6, samples: 0, meanUserGrade: null, rank: null })
+    for (const counted of [praised('cli-script', true), praised('slash-command', false)]) {
+      expect(recommendSetups(TYPESCRIPT, counted).setups.find((s) => s.setup === N)).toMatchObject({ samples: 6, meanUserGrade: 5, enoughData: true })
+    }
   })
 
   it('does not learn from projects that share only the language', () => {
-    const result = recommendSetups(profile('python', 'pytorch', 'ml', ['torch']), recordsOf(syntheticHistory(8)))
+    const result = recommendSetups(profile('python', 'pytorch', 'ml', ['torch']), syntheticHistory(8))
     expect(result.similarProjects).toEqual([])
     expect(result.state).toBe('no-data')
   })
 
   it('reports no data for a kind of project never seen', () => {
-    const result = recommendSetups(profile('rust', 'axum', 'api', ['axum']), recordsOf(syntheticHistory(3)))
+    const result = recommendSetups(profile('rust', 'axum', 'api', ['axum']), syntheticHistory(3))
     expect(result).toMatchObject({ state: 'no-data', setups: [], similarProjects: [] })
     expect(result.message).toBe('No outcomes recorded on projects like this one (rust/axum/api) yet.')
   })

@@ -1,22 +1,43 @@
 import type { ProjectProfile } from './project-profile.js'
-import type { ProjectRecord, UsageRecord } from '../store/records.js'
+import type { CommitRef } from '../store/commit-ref.js'
+import type { BugRecord, GradeEventRecord, ProjectRecord, UsageRecord } from '../store/records.js'
+import { mixtureInterval } from '../stats/normal-mixture.js'
+import type { GradeModel, SetupPosterior } from './grade-model.js'
+import { fitGradeModel } from './grade-model.js'
 import { isAboveThreshold, projectSimilarity } from './project-similarity.js'
-import { plural } from '../text/plural.js'
+import type { SetupOutcomes } from './setup-evidence.js'
+import { collectOutcomes } from './setup-evidence.js'
+import { recommendationMessage, setupReason } from './recommend-text.js'
 
-/** Tuning of {@link recommendSetups}; the defaults are documented in the README. */
+/** Tuning of {@link recommendSetups}; the defaults are documented in docs/recommendation.md. */
 export interface RecommendOptions {
   /** Graded commits on similar projects a setup needs before it is ranked. Default 5. */
   readonly minSamples?: number
-  /** Weight of the prior (the similar projects' overall mean), in pseudo-commits. Default 5. */
+  /** Weight of the pooled bug rate in each setup's bug rate, in pseudo-commits. Default 5. */
   readonly priorStrength?: number
   /** Grade points one bug per commit costs in the ranking score. Default 2. */
   readonly bugWeight?: number
+  /** Prior chance, per graded commit, that a setup's level changes (a model update behind the same name); 0 turns change detection off. Default 0.004. */
+  readonly changeRate?: number
+  /** Besides the 90% interval, credible intervals at these levels (each in (0, 1)), e.g. for calibration checks. */
+  readonly levels?: readonly number[]
 }
 
-/** Records the recommendation is computed from: projects and the day rollups of every setup's work. */
+/** Records the recommendation is computed from. */
 export interface RecommendRecords {
   readonly projects: readonly ProjectRecord[]
-  readonly rollups: readonly UsageRecord[]
+  /** Commit references suffice: commits are counted per setup and project. */
+  readonly commits: readonly CommitRef[]
+  readonly gradeEvents: readonly GradeEventRecord[]
+  readonly bugs: readonly BugRecord[]
+  readonly usage: readonly UsageRecord[]
+}
+
+/** A central credible interval of a setup's expected user grade. */
+export interface CredibleInterval {
+  readonly level: number
+  readonly low: number
+  readonly high: number
 }
 
 /** One setup's standing for projects like the target. */
@@ -30,16 +51,30 @@ export interface SetupRecommendation {
   readonly commits: number
   /** User-graded commits on similar projects (the sample size). */
   readonly samples: number
-  /** Raw mean user grade on similar projects. */
+  /** Plain mean user grade on similar projects; null without any. */
   readonly meanUserGrade: number | null
-  /** Mean user grade shrunk towards the similar projects' overall mean. */
+  /** Posterior mean of its expected user grade: its own grades, weighted, pooled with the other setups'. */
   readonly expectedGrade: number
   /** 90% credible interval of the expected grade. */
   readonly interval: readonly [number, number]
+  /** Credible intervals at the levels asked for in {@link RecommendOptions.levels}. */
+  readonly intervals?: readonly CredibleInterval[]
+  /** Estimated standard deviation of one of its grades (how much one commit's grade varies). */
+  readonly gradeSpread: number
   readonly bugsPerCommit: number
   readonly costPerCommit: number | null
   /** expectedGrade − bugWeight × bugsPerCommit: what ranks. */
   readonly score: number
+  /** Posterior probability that its score is the highest of the setups listed (what Thompson sampling picks by). */
+  readonly chanceBest: number
+  readonly reason: string
+}
+
+/** A setup worth a trial to learn from: exploration, not the best bet. */
+export interface ExplorationSuggestion {
+  readonly setup: string
+  readonly chanceBest: number
+  readonly samples: number
   readonly reason: string
 }
 
@@ -51,152 +86,114 @@ export interface Recommendation {
   readonly similarProjects: readonly { readonly path: string; readonly similarity: number }[]
   readonly setups: readonly SetupRecommendation[]
   /**
-   * The top-ranked setup and every ranked setup whose 90% interval overlaps its interval: the
-   * setups the data cannot yet tell apart. One entry means a clear best; empty when none is ranked.
+   * The top-ranked setup and every graded setup with at least a {@link CONTENDER_CHANCE} chance of
+   * scoring at least as well: the setups the data cannot yet tell apart. One entry means a clear
+   * best; empty when none is ranked.
    */
   readonly contenders: readonly string[]
+  /** The setup whose next task would teach the most (highest chance of being best after the best bet); null when the data settle it. */
+  readonly explore: ExplorationSuggestion | null
   readonly message: string
 }
 
-const Z90 = 1.645
-const FALLBACK_SD = 2
+/** A challenger this likely to score at least as well as the leader keeps the leader from being named best. */
+export const CONTENDER_CHANCE = 0.025
+/** Exploration is suggested for a setup with at least this chance of being the best. */
+export const EXPLORE_CHANCE = 0.05
 
-/** Weighted user grades: how many, the weights' sum, and the weighted sums of grades and squares. */
-interface Samples { count: number; weight: number; sum: number; squares: number }
-
-interface SetupOutcomes {
-  samples: Samples
-  commits: number
-  weightedCommits: number
-  weightedBugs: number
-  cost: number
-  /** Assistant messages whose cost was recorded; without any, cost per commit is unknown. */
-  messages: number
-  projects: Set<string>
-}
+const DEFAULTS = { minSamples: 5, priorStrength: 5, bugWeight: 2, changeRate: 0.004 } as const
 
 /**
- * Ranks setups for a project with the given profile, from outcomes on similar projects
- * (similarity ≥ 0.45, each weighted by its similarity): user grades shrunk towards the overall
- * mean of those projects (normal–normal model), bugs per commit shrunk the same way, cost per
- * commit for information. Setups below `minSamples` graded commits are listed, not ranked.
+ * Ranks setups for a project with the given profile from their outcomes on similar projects
+ * (similarity ≥ 0.45, each weighted by its similarity and by recency): a hierarchical model of
+ * user grades (see `fitGradeModel`) gives each setup's expected grade with a 90% credible
+ * interval, bugs per commit are shrunk towards the pooled rate, cost per commit is for
+ * information. Setups below `minSamples` graded commits are listed, not ranked. A best setup is
+ * named only when no other graded setup has a {@link CONTENDER_CHANCE} chance of scoring at least as well.
  */
 export function recommendSetups(profile: ProjectProfile, records: RecommendRecords, options: RecommendOptions = {}): Recommendation {
-  const minSamples = options.minSamples ?? 5
-  const k = options.priorStrength ?? 5
-  const bugWeight = options.bugWeight ?? 2
+  const minSamples = options.minSamples ?? DEFAULTS.minSamples
+  const bugWeight = options.bugWeight ?? DEFAULTS.bugWeight
   const similar = records.projects
     .flatMap((project) => (project.profile === undefined ? [] : [{ path: project.path, similarity: projectSimilarity(profile, project.profile) }]))
     .filter((entry) => isAboveThreshold(entry.similarity))
     .sort((a, b) => b.similarity - a.similarity || a.path.localeCompare(b.path))
-  const weightOf = new Map(similar.map((entry) => [entry.path, entry.similarity]))
+  const outcomes = collectOutcomes(records, new Map(similar.map((entry) => [entry.path, entry.similarity])))
+  const model = fitGradeModel(outcomes, { bugWeight, bugPriorStrength: options.priorStrength ?? DEFAULTS.priorStrength, changeHazard: options.changeRate ?? DEFAULTS.changeRate })
+  const posteriors = new Map(model.setups.map((p) => [p.setup, p]))
 
-  const per = new Map<string, SetupOutcomes>()
-  const all: Samples = { count: 0, weight: 0, sum: 0, squares: 0 }
-  for (const day of records.rollups) {
-    const weight = weightOf.get(day.project)
-    if (weight === undefined) continue
-    let s = per.get(day.setup)
-    if (s === undefined) {
-      s = { samples: { count: 0, weight: 0, sum: 0, squares: 0 }, commits: 0, weightedCommits: 0, weightedBugs: 0, cost: 0, messages: 0, projects: new Set<string>() }
-      per.set(day.setup, s)
-    }
-    s.projects.add(day.project)
-    s.commits += day.commits
-    s.weightedCommits += weight * day.commits
-    s.weightedBugs += weight * day.bugs
-    s.cost += day.cost
-    s.messages += day.messages
-    for (const samples of [s.samples, all]) {
-      const { count, sum, squares } = day.grades.user
-      samples.count += count
-      samples.weight += weight * count
-      samples.sum += weight * sum
-      samples.squares += weight * squares
-    }
-  }
-
-  const prior = weightedMean(all) ?? 0
-  const sd = weightedSd(all, prior) ?? FALLBACK_SD
-  const totalCommits = [...per.values()].reduce((sum, s) => sum + s.weightedCommits, 0)
-  const priorBugRate = totalCommits === 0 ? 0 : [...per.values()].reduce((sum, s) => sum + s.weightedBugs, 0) / totalCommits
-  const describe = describeProfile(profile)
-
-  const setups = [...per].map(([setup, s]): SetupRecommendation => {
-    const n = s.samples.weight
-    const mean = weightedMean(s.samples)
-    const expected = (n * (mean ?? prior) + k * prior) / (n + k)
-    const spread = Z90 * sd / Math.sqrt(n + k)
-    const bugs = (s.weightedBugs + k * priorBugRate) / (s.weightedCommits + k)
-    const costPerCommit = s.commits === 0 || s.messages === 0 ? null : s.cost / s.commits
-    const enoughData = s.samples.count >= minSamples
-    return {
-      setup,
-      rank: null,
-      enoughData,
-      projects: s.projects.size,
-      commits: s.commits,
-      samples: s.samples.count,
-      meanUserGrade: mean,
-      expectedGrade: expected,
-      interval: [expected - spread, expected + spread],
-      bugsPerCommit: bugs,
-      costPerCommit,
-      score: expected - bugWeight * bugs,
-      reason: enoughData
-        ? `expected user grade ${expected.toFixed(1)} (90% ${(expected - spread).toFixed(1)}–${(expected + spread).toFixed(1)}) from ${plural(s.samples.count, 'graded commit')} on ${plural(s.projects.size, 'similar project')}${describe}; ${bugs.toFixed(2)} bugs/commit${costPerCommit === null ? '' : `; ${dollars(costPerCommit)}/commit`}`
-        : `not enough data: ${plural(s.samples.count, 'graded commit')} on similar projects, ${String(minSamples)} needed`,
-    }
-  })
+  const setups = outcomes.map((o) => describeSetup(o, posteriors.get(o.setup), model, { minSamples, profile, levels: options.levels ?? [] }))
   const ranked = setups
     .filter((s) => s.enoughData)
     .sort((a, b) => b.score - a.score || (a.costPerCommit ?? Infinity) - (b.costPerCommit ?? Infinity) || a.setup.localeCompare(b.setup))
     .map((s, index) => ({ ...s, rank: index + 1 }))
-  const unranked = setups.filter((s) => !s.enoughData).sort((a, b) => b.samples - a.samples || a.setup.localeCompare(b.setup))
+  const unranked = setups.filter((s) => !s.enoughData).sort((a, b) => b.samples - a.samples || b.score - a.score || a.setup.localeCompare(b.setup))
   const state = ranked.length > 0 ? 'ranked' : setups.length > 0 ? 'not-enough-data' : 'no-data'
   const top = ranked[0]
-  const contenders = top === undefined ? [] : ranked.filter((s) => s === top || overlaps(s.interval, top.interval)).map((s) => s.setup)
+  const contenders = top === undefined
+    ? []
+    : [top.setup, ...setups.filter((s) => s.setup !== top.setup && s.samples > 0 && model.chanceAtLeast(top.setup, s.setup) >= CONTENDER_CHANCE)
+      .sort((a, b) => b.score - a.score || a.setup.localeCompare(b.setup)).map((s) => s.setup)]
+  const explore = exploration(setups, top?.setup)
+  const listed = [...ranked, ...unranked]
   return {
     state,
     profile,
     similarProjects: similar,
-    setups: [...ranked, ...unranked],
+    setups: listed,
     contenders,
-    message: top !== undefined && contenders.length > 1
-      ? `No clear best setup yet: ${listOf(contenders)} are not yet distinguishable (their 90% intervals overlap); ${top.setup} leads on score for now — grade more commits to tell them apart.`
-      : top !== undefined
-      ? `Best for this project: ${top.setup}, ${top.reason}.`
-      : state === 'not-enough-data'
-        ? `Not enough data to recommend a setup yet: no setup has ${String(minSamples)} user-graded commits on projects like this one${describe}. Grade commits with /grade or agent-tracker grade.`
-        : `No outcomes recorded on projects like this one${describe} yet.`,
+    explore,
+    message: recommendationMessage({ state, profile, top, contenders: contenders.map((setup) => listed.find((s) => s.setup === setup) ?? top).filter((s) => s !== undefined), minSamples, contenderChance: CONTENDER_CHANCE }),
   }
 }
 
-function overlaps(a: readonly [number, number], b: readonly [number, number]): boolean {
-  return Math.max(a[0], b[0]) <= Math.min(a[1], b[1])
+function describeSetup(
+  o: SetupOutcomes,
+  posterior: SetupPosterior | undefined,
+  model: GradeModel,
+  context: { minSamples: number; profile: ProjectProfile; levels: readonly number[] },
+): SetupRecommendation {
+  const grade = posterior?.grade ?? []
+  const interval = mixtureInterval(grade, 0.9)
+  const expectedGrade = posterior?.expectedGrade ?? 0
+  const bugsPerCommit = posterior?.bugRate.mean ?? 0
+  const costPerCommit = o.commitCount === 0 || o.messages === 0 ? null : o.cost / o.commitCount
+  const enoughData = o.gradeCount >= context.minSamples
+  const described = {
+    setup: o.setup,
+    rank: null,
+    enoughData,
+    projects: o.projects.size,
+    commits: o.commitCount,
+    samples: o.gradeCount,
+    meanUserGrade: o.rawMeanGrade,
+    expectedGrade,
+    interval,
+    ...(context.levels.length === 0 ? {} : { intervals: context.levels.map((level) => {
+      const [low, high] = mixtureInterval(grade, level)
+      return { level, low, high }
+    }) }),
+    gradeSpread: posterior?.spread ?? 0,
+    bugsPerCommit,
+    costPerCommit,
+    score: posterior?.expectedScore ?? 0,
+    chanceBest: model.chanceBest.get(o.setup) ?? 0,
+  }
+  return { ...described, reason: setupReason(described, context) }
 }
 
-function listOf(items: readonly string[]): string {
-  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1) ?? ''}`
-}
-
-function weightedMean(samples: Samples): number | null {
-  return samples.weight === 0 ? null : samples.sum / samples.weight
-}
-
-/** Σw(g − mean)² / Σw, from the weighted sums of grades and squares (never below 0 from rounding). */
-function weightedSd(samples: Samples, mean: number): number | null {
-  if (samples.count < 3 || samples.weight === 0) return null
-  const variance = Math.max(0, samples.squares / samples.weight - 2 * mean * (samples.sum / samples.weight) + mean * mean)
-  return Math.max(Math.sqrt(variance), 0.5)
-}
-
-function describeProfile(profile: ProjectProfile): string {
-  const parts = [profile.language, profile.framework, profile.scope].filter((part) => part !== 'unknown')
-  return parts.length === 0 ? '' : ` (${parts.join('/')})`
-}
-
-/** A cost per commit to a tenth of a cent, `$0.084`, as every app shows it. */
-function dollars(value: number): string {
-  return `$${value.toFixed(3)}`
+function exploration(setups: readonly SetupRecommendation[], bestBet: string | undefined): ExplorationSuggestion | null {
+  const candidate = setups
+    .filter((s) => s.setup !== bestBet)
+    .sort((a, b) => b.chanceBest - a.chanceBest || a.samples - b.samples || a.setup.localeCompare(b.setup))[0]
+  if (candidate === undefined || candidate.chanceBest < EXPLORE_CHANCE) return null
+  const chance = `${String(Math.round(candidate.chanceBest * 100))}% chance of being the best`
+  return {
+    setup: candidate.setup,
+    chanceBest: candidate.chanceBest,
+    samples: candidate.samples,
+    reason: candidate.samples === 0
+      ? `no graded commits on projects like this one yet, ${chance} on what is known of setups here`
+      : `${chance} from ${String(candidate.samples)} graded commit${candidate.samples === 1 ? '' : 's'}: a trial would narrow its interval (${candidate.interval[0].toFixed(1)}–${candidate.interval[1].toFixed(1)}) most usefully`,
+  }
 }

@@ -4,12 +4,10 @@ import type { Recommendation, RecommendOptions } from '../projects/recommend.js'
 import { recommendSetups } from '../projects/recommend.js'
 import type { TrackerStore } from '../store/tracker-store.js'
 import { withProfiles } from './profiled-projects.js'
-import type { ProfileOptions, TimeWindow } from './read-query.js'
-import { windowQuery } from './read-query.js'
-import { windowRollups } from './window-rollups.js'
+import type { ProfileOptions } from './read-query.js'
 
-/** A recommendation question: which setup for this project, judged on the outcomes of a window (default: all)? */
-export interface RecommendQuery extends RecommendOptions, TimeWindow {
+/** A recommendation question: which setup for this project? */
+export interface RecommendQuery extends RecommendOptions {
   /** The project's path. */
   readonly project: string
   /** Its profile, when the caller has read it; else it is read through `profileFolder`, else the stored one is used. */
@@ -24,19 +22,22 @@ export interface RecommendAnswer extends Recommendation {
 }
 
 /**
- * Ranks setups for a project from their outcomes on similar projects (see `recommendSetups`), in
- * the time window if one is given: read from the day rollups, O(setups × projects × days).
+ * Ranks setups for a project from their outcomes on similar projects (see `recommendSetups`).
+ * Every recorded outcome counts, so it reads the whole store (commits as references only).
  * @throws {TrackerError} UNKNOWN_PROJECT when the project has no profile to compare by.
  */
 export async function recommend(store: TrackerStore, query: RecommendQuery, options: ProfileOptions = {}): Promise<RecommendAnswer> {
-  const { project, profile: given, since: _since, until: _until, ...tuning } = query
+  const { project, profile: given, ...tuning } = query
   const profile = given ?? options.profileFolder?.(project) ?? (await store.get('projects', [project]))?.profile
   if (profile === undefined) {
     throw new TrackerError('UNKNOWN_PROJECT', `No profile of ${project}: it has no stored profile and its folder cannot be read here, so there is nothing to compare other projects with.`)
   }
-  const [recorded, rollups] = await Promise.all([store.find('projects', { order: 'any' }), windowRollups(store, windowQuery(query))])
+  const all = { order: 'any' } as const
+  const [recorded, commits, gradeEvents, bugs, usage] = await Promise.all([
+    store.find('projects', all), store.findCommitRefs(all), store.find('gradeEvents', all), store.find('bugs', all), store.find('usage', all),
+  ])
   const { projects, unprofiled } = withProfiles(recorded, options.profileFolder)
-  return { project, ...recommendSetups(profile, { projects, rollups }, tuning), unprofiledProjects: unprofiled }
+  return { project, ...recommendSetups(profile, { projects, commits, gradeEvents, bugs, usage }, tuning), unprofiledProjects: unprofiled }
 }
 
 /** The recommendation for projects of one kind (language, framework and scope) the tracker has seen. */
@@ -54,8 +55,10 @@ export interface ProfileRecommendation {
  * projects first. Reads the whole store once.
  */
 export async function recommendByProfile(store: TrackerStore, tuning: RecommendOptions = {}, options: ProfileOptions = {}): Promise<ProfileRecommendation[]> {
-  // The day rollups carry every count a recommendation weighs: O(setups × projects × days).
-  const [recorded, rollups] = await Promise.all([store.find('projects'), store.find('usage', { order: 'any' })])
+  const all = { order: 'any' } as const
+  const [recorded, commits, gradeEvents, bugs, usage] = await Promise.all([
+    store.find('projects'), store.findCommitRefs(all), store.find('gradeEvents', all), store.find('bugs', all), store.find('usage', all),
+  ])
   const { projects } = withProfiles(recorded, options.profileFolder)
   const kinds = new Map<string, { profile: ProjectProfile; projects: string[] }>()
   for (const project of projects) {
@@ -66,6 +69,6 @@ export async function recommendByProfile(store: TrackerStore, tuning: RecommendO
     found.projects.push(project.path)
   }
   return [...kinds]
-    .map(([kind, found]) => ({ kind, projects: found.projects, recommendation: recommendSetups(found.profile, { projects, rollups }, tuning) }))
+    .map(([kind, found]) => ({ kind, projects: found.projects, recommendation: recommendSetups(found.profile, { projects, commits, gradeEvents, bugs, usage }, tuning) }))
     .sort((a, b) => b.projects.length - a.projects.length || a.kind.localeCompare(b.kind))
 }

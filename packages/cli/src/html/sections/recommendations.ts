@@ -39,7 +39,7 @@ function verdict(entry: ProfileRecommendation): string {
   const top = ranked[0]
   if (recommendation.state === 'ranked' && top !== undefined) {
     if (recommendation.contenders.length > 1) {
-      return `<p class="verdict"><b>Not yet distinguishable:</b> ${listOf(recommendation.contenders.map((setup) => `<b>${escapeHtml(setup)}</b>`))} — their 90% intervals overlap. ${escapeHtml(top.setup)} leads for now (${estimate(top)}); grade more commits to tell them apart.</p>`
+      return `<p class="verdict"><b>Not yet distinguishable:</b> ${listOf(recommendation.contenders.map((setup) => `<b>${escapeHtml(setup)}</b>`))} — each still has at least a 2.5% chance of doing as well as the leader. ${escapeHtml(top.setup)} leads for now (${estimate(top)}); grade more commits to tell them apart.</p>${exploration(recommendation)}`
     }
     return `<p class="verdict"><b>Use ${escapeHtml(top.setup)}</b>: ${estimate(top)}, ${escapeHtml(plural(top.samples, 'graded commit'))} on similar projects.</p>`
   }
@@ -62,4 +62,10 @@ export function kindLabel(kind: string): string {
 
 function listOf(items: readonly string[]): string {
   return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1) ?? ''}`
+}
+
+/** The setup whose next task would teach the most, labelled as exploration (not the best bet). */
+function exploration(recommendation: ProfileRecommendation['recommendation']): string {
+  const explore = recommendation.explore
+  return explore === null ? '' : `<p class="note">To learn (exploration, not the best bet): give the next task to <b>${escapeHtml(explore.setup)}</b> — ${escapeHtml(explore.reason)}.</p>`
 }

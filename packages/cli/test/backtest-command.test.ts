@@ -1,0 +1,76 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { jsonData, runCli } from './run-cli.js'
+import type { Seeded } from './seed.js'
+import { seedHistory } from './seed.js'
+
+let seeded: Seeded
+beforeAll(async () => {
+  seeded = await seedHistory()
+}, 60_000)
+
+interface BacktestJson {
+  database: string
+  savedTo: string | null
+  summary: { mode: string; decisionPoints: number; calibration: { level: number; scored: number; covered: number }[] }
+  figures: { coverage: number | null }
+}
+
+describe('backtest', () => {
+  it('replays the database, judges by realised outcomes, and keeps the result beside the database unless told not to', async () => {
+    const file = `${seeded.db}-backtest.json`
+    const unsaved = await runCli(['backtest', '--db', seeded.db, '--every', '2', '--no-save', '--json'])
+    expect(unsaved.code).toBe(0)
+    expect((jsonData(unsaved.stdout, 'backtest') as BacktestJson).savedTo).toBeNull()
+    expect(existsSync(file)).toBe(false)
+
+    const { code, stdout } = await runCli(['backtest', '--db', seeded.db, '--every', '2', '--json'])
+    expect(code).toBe(0)
+    const result = jsonData(stdout, 'backtest') as BacktestJson
+    // shop's commits 1, 3 and 5 and api's 1 and 3 are decision points.
+    expect(result.summary).toMatchObject({ mode: 'realised', decisionPoints: 5 })
+    expect(result.summary.calibration.map((c) => c.level)).toEqual([0.5, 0.8, 0.9, 0.95])
+    expect(result.savedTo).toBe(file)
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ format: 'agent-tracker-backtest', version: 1, every: 2, horizon: 20, summary: { decisionPoints: 5 } })
+
+    const text = await runCli(['backtest', '--db', seeded.db, '--every', '2', '--no-save'])
+    expect(text.stdout).toContain('5 decision points on 2 projects')
+    expect(text.stdout).toMatch(/90% intervals: (\d+\.\d%|–) held the realised mean grade/)
+    expect(text.stdout).toContain('Calibration: 50% →')
+  })
+
+  it('puts the last backtest into the HTML report as a calibration plot, and says how to get one before', async () => {
+    const before = await runCli(['export', '--format', 'html', '--db', seeded.db, '--out', join(seeded.root, 'before.html')])
+    expect(before.code).toBe(0)
+    const backtested = await runCli(['backtest', '--db', seeded.db, '--every', '2'])
+    expect(backtested.code).toBe(0)
+    await runCli(['export', '--format', 'html', '--db', seeded.db, '--out', join(seeded.root, 'after.html')])
+    const after = readFileSync(join(seeded.root, 'after.html'), 'utf8')
+    expect(after).toContain('Is the recommendation right?')
+    expect(after).toContain('Last backtest')
+    expect(after).toContain('aria-label="Calibration: interval level vs share that held"')
+    expect(after).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/)
+  })
+
+  it('judges recommend on a history with known truth, played through the tracking path', { timeout: 60_000 }, async () => {
+    const { code, stdout } = await runCli(['backtest', '--scenario', 'clear-winner', '--seeds', '1', '--json'])
+    expect(code).toBe(0)
+    const result = jsonData(stdout, 'backtest') as { seeds: number[]; scenarios: { name: string; histories: number; commits: number; summary: { mode: string; decisionPoints: number }; figures: { coverage: number } }[]; overall: { figures: { coverage: number } } }
+    expect(result.seeds).toEqual([1])
+    expect(result.scenarios).toHaveLength(1)
+    expect(result.scenarios[0]).toMatchObject({ name: 'clear-winner', histories: 1, summary: { mode: 'known-truth' } })
+    expect(result.scenarios[0]?.commits).toBeGreaterThan(200)
+    expect(result.scenarios[0]?.figures.coverage).toBeGreaterThan(0.7)
+    expect(result.overall.figures.coverage).toBe(result.scenarios[0]?.figures.coverage)
+  })
+
+  it('names what it accepts when an option is wrong', async () => {
+    const scenario = await runCli(['backtest', '--scenario', 'nope'])
+    expect(scenario.code).toBe(2)
+    expect(scenario.stderr).toContain('Unknown --scenario "nope": accepted are all, clear-winner, closer-than-noise, web-vs-api, newcomer, drift.')
+    const every = await runCli(['backtest', '--db', seeded.db, '--every', '0'])
+    expect(every.code).toBe(2)
+    expect(every.stderr).toContain('Invalid --every "0": a whole number ≥ 1.')
+  })
+})

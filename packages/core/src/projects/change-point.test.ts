@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest'
+import { drawGrade, qualityForMeanGrade } from '../backtest/grade-distribution.js'
+import { seededRandom } from '../stats/seeded-random.js'
+import type { TimedGrade } from './change-point.js'
+import { currentLevel } from './change-point.js'
+
+function grades(means: readonly number[], seed: number): TimedGrade[] {
+  const random = seededRandom(seed)
+  return means.map((mean, index) => ({ grade: drawGrade(random, qualityForMeanGrade(mean)), weight: 1, at: `2026-01-01T00:${String(Math.floor(index / 60)).padStart(2, '0')}:${String(index % 60).padStart(2, '0')}.000Z` }))
+}
+
+const OPTIONS = { hazard: 0.004, spread: 1.7, prior: { mean: 2, sd: 1.5 } }
+
+describe('currentLevel (change-point detection)', () => {
+  it('keeps the mass on the whole history while a setup stays the same (about its prior, 0.996⁸⁰ ≈ 0.73)', () => {
+    const steady = grades(Array.from({ length: 80 }, () => 2.8), 3)
+    const level = currentLevel(steady, OPTIONS)
+    const whole = level.runs.find((run) => run.start === 0)
+    expect(whole?.probability).toBeGreaterThan(0.6)
+    expect(level.mean).toBeCloseTo(steady.reduce((sum, g) => sum + g.grade, 0) / steady.length, 0)
+    expect(level.relevance(steady[0]?.at ?? '')).toBeGreaterThan(0.6)
+  })
+
+  it('moves to the recent run after a drop of a grade and a half, and forgets the old level', () => {
+    const dropped = grades([...Array.from({ length: 60 }, () => 3.3), ...Array.from({ length: 25 }, () => 1.8)], 5)
+    const level = currentLevel(dropped, OPTIONS)
+    const recent = level.runs.filter((run) => run.start >= 50).reduce((sum, run) => sum + run.probability, 0)
+    expect(recent).toBeGreaterThan(0.7)
+    expect(level.mean).toBeLessThan(2.6)
+    expect(level.relevance(dropped[10]?.at ?? '')).toBeLessThan(0.3)
+  })
+
+  it('never changes level with a hazard of 0', () => {
+    const level = currentLevel(grades([3, 3, 3, 0, 0, 0], 1), { ...OPTIONS, hazard: 0 })
+    expect(level.runs).toHaveLength(1)
+    expect(level.runs[0]?.probability).toBe(1)
+  })
+})

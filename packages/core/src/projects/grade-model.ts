@@ -1,0 +1,148 @@
+import type { NormalMixture } from '../stats/normal-mixture.js'
+import { mixtureMean } from '../stats/normal-mixture.js'
+import { normalCdf } from '../stats/normal.js'
+import type { TimedGrade } from './change-point.js'
+import { chanceOfBest } from './chance-of-best.js'
+import type { SetupSummary } from './grade-hierarchy.js'
+import { conditionalLevel, summariseSetups, tauPosterior } from './grade-hierarchy.js'
+
+/** Something that happened at a time, and how much it counts (its project's similarity). */
+export interface TimedWeight {
+  readonly weight: number
+  readonly at: string
+}
+
+/** What is known about one setup on projects like the target, each list in time order. */
+export interface SetupEvidence {
+  readonly setup: string
+  readonly grades: readonly TimedGrade[]
+  readonly commits: readonly TimedWeight[]
+  readonly bugs: readonly TimedWeight[]
+}
+
+/** Tuning of {@link fitGradeModel}. */
+export interface GradeModelOptions {
+  /** Grade points one bug per commit costs in the score. */
+  readonly bugWeight: number
+  /** Weight of the pooled bug rate in a setup's bug rate, in pseudo-commits. */
+  readonly bugPriorStrength: number
+  /** Prior chance per graded commit that a setup's level changes; 0 assumes it never does. */
+  readonly changeHazard: number
+}
+
+/** A posterior bug rate (Gamma). */
+export interface BugRatePosterior {
+  readonly shape: number
+  readonly rate: number
+  readonly mean: number
+  readonly variance: number
+}
+
+/** The posterior of one setup's expected grade, bug rate and score. */
+export interface SetupPosterior {
+  readonly setup: string
+  /** Grades behind its current level, after weighting and change detection. */
+  readonly effectiveSamples: number
+  /** Estimated standard deviation of one grade of this setup. */
+  readonly spread: number
+  /** Posterior of its expected grade: a normal mixture over when its current level began and over τ. */
+  readonly grade: NormalMixture
+  readonly expectedGrade: number
+  readonly bugRate: BugRatePosterior
+  /** expectedGrade − bugWeight × bug rate. */
+  readonly expectedScore: number
+  /** Probability that its level changed during the history (the current level began after its first grade). */
+  readonly changed: number
+}
+
+/** The fitted model: a posterior per setup, and chances computed from the joint posterior. */
+export interface GradeModel {
+  readonly setups: readonly SetupPosterior[]
+  /** P(score of `challenger` ≥ score of `leader`) under the joint posterior. */
+  chanceAtLeast(leader: string, challenger: string): number
+  /** P(the setup has the highest score of all), by a fixed-seed Monte Carlo over the joint posterior. */
+  readonly chanceBest: ReadonlyMap<string, number>
+}
+
+/**
+ * Fits the recommendation model. Per setup, a change-point posterior over its grades says when
+ * its current level began (see `currentLevel`); across setups, a hierarchical normal model —
+ * θ_s ~ N(μ, τ²), flat prior on μ, half-normal prior on τ, integrated over a grid of τ — pulls
+ * setups with little data towards the others as far as the others' spread warrants. Each
+ * setup's posterior is the resulting mixture; its spread σ_s pools its own with every setup's,
+ * and the variance of a mean from n grades is inflated by (ν)/(ν − 2), ν = n + 3, for σ_s being
+ * estimated. Bug rates are Gamma–Poisson, shrunk towards the pooled rate, counting commits and
+ * bugs of the current level.
+ */
+export function fitGradeModel(evidence: readonly SetupEvidence[], options: GradeModelOptions): GradeModel {
+  const summaries = summariseSetups(evidence, options.changeHazard)
+  const grid = tauPosterior(summaries.filter((s) => s.mean !== null))
+  const bugs = bugRates(evidence, summaries, options.bugPriorStrength)
+  const parts = new Map(summaries.map((s) => [s.setup, s.levels.map((level) => grid.map((g) => conditionalLevel(level, g)))]))
+
+  const setups = summaries.map((s): SetupPosterior => {
+    const byLevel = parts.get(s.setup) ?? []
+    const grade = s.levels.flatMap((level, l) => grid.map((g, index) => ({ weight: level.probability * g.weight, ...pick(byLevel[l]?.[index]) })))
+      .filter((c) => c.weight > 1e-5)
+    const expectedGrade = mixtureMean(grade) / grade.reduce((sum, c) => sum + c.weight, 0)
+    const bug = bugs.get(s.setup) ?? { shape: 0, rate: 0, mean: 0, variance: 0 }
+    return {
+      setup: s.setup,
+      effectiveSamples: s.n,
+      spread: s.spread,
+      grade: normalise(grade),
+      expectedGrade,
+      bugRate: bug,
+      expectedScore: expectedGrade - options.bugWeight * bug.mean,
+      changed: s.levels.filter((level) => level.start > 0).reduce((sum, level) => sum + level.probability, 0),
+    }
+  })
+
+  const chanceAtLeast = (leader: string, challenger: string): number => {
+    const a = summaries.find((s) => s.setup === leader)
+    const b = summaries.find((s) => s.setup === challenger)
+    const bugA = bugs.get(leader)
+    const bugB = bugs.get(challenger)
+    if (a === undefined || b === undefined || bugA === undefined || bugB === undefined) return 0
+    const w = options.bugWeight
+    const bugMean = -w * (bugB.mean - bugA.mean)
+    const bugVariance = w * w * (bugA.variance + bugB.variance)
+    return grid.reduce((sum, g) => sum + g.weight * a.levels.reduce((inner, la) => inner + la.probability * b.levels.reduce((acc, lb) => {
+      const ca = conditionalLevel(la, g)
+      const cb = conditionalLevel(lb, g)
+      const mean = cb.mean - ca.mean + bugMean
+      // θ_a and θ_b share μ: Var(θ_b − θ_a) = V_a(1 − B_a) + V_b(1 − B_b) + (B_a − B_b)² Var(μ).
+      const variance = ca.own + cb.own + (ca.shrink - cb.shrink) ** 2 * g.muVariance + bugVariance
+      return acc + lb.probability * (variance <= 0 ? Number(mean >= 0) : normalCdf(mean / Math.sqrt(variance)))
+    }, 0), 0), 0)
+  }
+
+  return { setups, chanceAtLeast, chanceBest: chanceOfBest(summaries, grid, bugs, options.bugWeight) }
+}
+
+function pick(c: { mean: number; variance: number } | undefined): { mean: number; variance: number } {
+  return { mean: c?.mean ?? 0, variance: c?.variance ?? 0 }
+}
+
+function normalise(mixture: NormalMixture): NormalMixture {
+  const total = mixture.reduce((sum, c) => sum + c.weight, 0)
+  return mixture.map((c) => ({ ...c, weight: c.weight / total }))
+}
+
+/** Gamma–Poisson bug rates: commits and bugs of the setup's current level, with the pooled rate as prior. */
+function bugRates(evidence: readonly SetupEvidence[], summaries: readonly SetupSummary[], strength: number): Map<string, BugRatePosterior> {
+  const relevance = new Map(summaries.map((s) => [s.setup, s.relevance]))
+  const counted = (setup: string, items: readonly TimedWeight[]): number => {
+    const relevant = relevance.get(setup) ?? (() => 1)
+    return items.reduce((sum, item) => sum + item.weight * relevant(item.at), 0)
+  }
+  const totals = evidence.map((e) => ({ setup: e.setup, commits: counted(e.setup, e.commits), bugs: counted(e.setup, e.bugs) }))
+  const totalCommits = totals.reduce((sum, t) => sum + t.commits, 0)
+  const pooledRate = totalCommits === 0 ? 0 : totals.reduce((sum, t) => sum + t.bugs, 0) / totalCommits
+  return new Map(totals.map((t) => {
+    const shape = strength * pooledRate + t.bugs
+    const rate = strength + t.commits
+    return [t.setup, { shape, rate, mean: shape / rate, variance: shape / rate ** 2 }]
+  }))
+}
+

@@ -1,0 +1,57 @@
+import type { ProjectProfile } from './project-profile.js'
+import { plural } from '../text/plural.js'
+
+interface Described {
+  readonly setup: string
+  readonly enoughData: boolean
+  readonly projects: number
+  readonly samples: number
+  readonly expectedGrade: number
+  readonly interval: readonly [number, number]
+  readonly bugsPerCommit: number
+  readonly costPerCommit: number | null
+}
+
+/** The one-line reason shown beside a setup. */
+export function setupReason(s: Described, context: { minSamples: number; profile: ProjectProfile }): string {
+  if (!s.enoughData) return `not enough data: ${plural(s.samples, 'graded commit')} on similar projects, ${String(context.minSamples)} needed`
+  const interval = `90% ${s.interval[0].toFixed(1)}–${s.interval[1].toFixed(1)}`
+  const cost = s.costPerCommit === null ? '' : `; ${dollars(s.costPerCommit)}/commit`
+  return `expected user grade ${s.expectedGrade.toFixed(1)} (${interval}) from ${plural(s.samples, 'graded commit')} on ${plural(s.projects, 'similar project')}${describeProfile(context.profile)}; ${s.bugsPerCommit.toFixed(2)} bugs/commit${cost}`
+}
+
+/** The sentence that answers the question. */
+export function recommendationMessage(input: {
+  state: 'ranked' | 'not-enough-data' | 'no-data'
+  profile: ProjectProfile
+  top: (Described & { reason: string }) | undefined
+  contenders: readonly Described[]
+  minSamples: number
+  contenderChance: number
+}): string {
+  const { state, top, contenders, minSamples } = input
+  const describe = describeProfile(input.profile)
+  if (top !== undefined && contenders.length > 1) {
+    const few = contenders.filter((s) => !s.enoughData)
+    const fewNote = few.length === 0 ? '' : ` (${listOf(few.map((s) => `${s.setup} has ${plural(s.samples, 'graded commit')}`))})`
+    return `No clear best setup yet: ${listOf(contenders.map((s) => s.setup))} are not yet distinguishable — each challenger still has at least a ${String(input.contenderChance * 100)}% chance of doing as well${fewNote}; ${top.setup} leads for now — grade more commits to tell them apart.`
+  }
+  if (top !== undefined) return `Best for this project: ${top.setup}, ${top.reason}.`
+  return state === 'not-enough-data'
+    ? `Not enough data to recommend a setup yet: no setup has ${String(minSamples)} user-graded commits on projects like this one${describe}. Grade commits with /grade or agent-tracker grade.`
+    : `No outcomes recorded on projects like this one${describe} yet.`
+}
+
+function listOf(items: readonly string[]): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1) ?? ''}`
+}
+
+function describeProfile(profile: ProjectProfile): string {
+  const parts = [profile.language, profile.framework, profile.scope].filter((part) => part !== 'unknown')
+  return parts.length === 0 ? '' : ` (${parts.join('/')})`
+}
+
+/** A cost per commit to a tenth of a cent, `$0.084`, as every app shows it. */
+function dollars(value: number): string {
+  return `$${value.toFixed(3)}`
+}

@@ -1,0 +1,75 @@
+import { isCountedGrade } from '../facts/grade-channel.js'
+import type { CommitRef } from '../store/commit-ref.js'
+import type { BugRecord, GradeEventRecord, UsageRecord } from '../store/records.js'
+import type { SetupEvidence, TimedWeight } from './grade-model.js'
+import type { TimedGrade } from './change-point.js'
+
+/** One setup's outcomes on the similar projects, weighted and raw. */
+export interface SetupOutcomes extends SetupEvidence {
+  /** Commits, unweighted. */
+  readonly commitCount: number
+  /** User-graded commits, unweighted (the sample size shown). */
+  readonly gradeCount: number
+  /** Plain mean of the user grades; null without any. */
+  readonly rawMeanGrade: number | null
+  readonly projects: ReadonlySet<string>
+  readonly cost: number
+  /** Assistant messages whose cost was recorded; without any, cost per commit is unknown. */
+  readonly messages: number
+}
+
+/** What {@link collectOutcomes} reads: records of similar projects count, weighted by similarity. */
+export interface OutcomeSources {
+  readonly commits: readonly CommitRef[]
+  readonly gradeEvents: readonly GradeEventRecord[]
+  readonly bugs: readonly BugRecord[]
+  readonly usage: readonly UsageRecord[]
+}
+
+/**
+ * Gathers each setup's outcomes on the similar projects (`similarity` by project path): its
+ * grades, commits and bugs in time order, each weighted by its project's similarity. Only grades
+ * that count (see `isCountedGrade`) are read: a user grade that came through a channel not the
+ * user's own, unvouched, says nothing about the setup.
+ */
+export function collectOutcomes(sources: OutcomeSources, similarity: ReadonlyMap<string, number>): SetupOutcomes[] {
+  interface Mutable { grades: TimedGrade[]; commits: TimedWeight[]; bugs: TimedWeight[]; projects: Set<string>; cost: number; messages: number }
+  const per = new Map<string, Mutable>()
+  const slot = (setup: string, project: string): Mutable => {
+    const found = per.get(setup) ?? { grades: [], commits: [], bugs: [], projects: new Set<string>(), cost: 0, messages: 0 }
+    per.set(setup, found)
+    found.projects.add(project)
+    return found
+  }
+  for (const commit of sources.commits) {
+    const weight = similarity.get(commit.project)
+    if (weight !== undefined) slot(commit.setup, commit.project).commits.push({ weight, at: commit.at })
+  }
+  for (const event of sources.gradeEvents) {
+    const weight = similarity.get(event.project)
+    if (weight !== undefined && event.userGrade !== undefined && isCountedGrade(event)) slot(event.setup, event.project).grades.push({ grade: event.userGrade, weight, at: event.at })
+  }
+  for (const bug of sources.bugs) {
+    const weight = similarity.get(bug.project)
+    if (weight !== undefined) slot(bug.setup, bug.project).bugs.push({ weight, at: bug.at })
+  }
+  for (const day of sources.usage) {
+    if (!similarity.has(day.project)) continue
+    const s = slot(day.setup, day.project)
+    s.cost += day.cost
+    s.messages += day.messages
+  }
+  const byTime = <T extends { at: string }>(items: T[]): T[] => items.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))
+  return [...per].map(([setup, s]) => ({
+    setup,
+    grades: byTime(s.grades),
+    commits: byTime(s.commits),
+    bugs: byTime(s.bugs),
+    commitCount: s.commits.length,
+    gradeCount: s.grades.length,
+    rawMeanGrade: s.grades.length === 0 ? null : s.grades.reduce((sum, g) => sum + g.grade, 0) / s.grades.length,
+    projects: s.projects,
+    cost: s.cost,
+    messages: s.messages,
+  }))
+}

@@ -1,0 +1,35 @@
+/** A source of uniform numbers in [0, 1). */
+export type RandomSource = () => number
+
+/** A deterministic pseudo-random generator (mulberry32): the same seed gives the same sequence everywhere. */
+export function seededRandom(seed: number): RandomSource {
+  let state = seed >>> 0
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/** A standard normal draw (Box–Muller). */
+export function normalDraw(random: RandomSource): number {
+  const u = 1 - random()
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random())
+}
+
+/** A Gamma(shape, 1) draw (Marsaglia and Tsang); 0 for a shape of 0. */
+export function gammaDraw(random: RandomSource, shape: number): number {
+  if (shape <= 0) return 0
+  if (shape < 1) return gammaDraw(random, shape + 1) * (1 - random()) ** (1 / shape)
+  const d = shape - 1 / 3
+  const c = 1 / Math.sqrt(9 * d)
+  for (;;) {
+    const x = normalDraw(random)
+    const v = (1 + c * x) ** 3
+    if (v <= 0) continue
+    const u = 1 - random()
+    if (Math.log(u) < 0.5 * x * x + d - d * v + d * Math.log(v)) return d * v
+  }
+}
