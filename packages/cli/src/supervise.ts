@@ -1,8 +1,6 @@
 import { spawn } from 'node:child_process'
 import { homedir } from 'node:os'
 import { resolve } from 'node:path'
-import { markDamaged } from '@agent-tracker/lmdb-store'
-import { locateDatabase } from '@agent-tracker/node-host/database'
 import { errorEnvelope, toJsonText } from './json-envelope.js'
 
 /** Set in the environment of the process that runs the command, under its supervisor. */
@@ -11,17 +9,34 @@ const SUPERVISED = 'AGENT_TRACKER_SUPERVISED'
 /** Signals by which the native LMDB library dies on a damaged file. */
 const CRASHES: ReadonlySet<string> = new Set(['SIGSEGV', 'SIGBUS', 'SIGABRT', 'SIGILL', 'SIGFPE', 'SIGTRAP'])
 
+/**
+ * The commands that run under a supervisor: the writers, which must not go on writing into a file
+ * that crashed a read, and the readers that walk the whole file (`export`, `report`, `doctor`).
+ * Everything else runs in one process, so start-up is not paid twice: `--help`, `--version` and
+ * usage errors, `init`, `demo`, the small reads, and `upgrade` (which writes a new file and renames it
+ * into place, so killing it at any moment is safe, and a SIGKILL must stop the process doing the work).
+ */
+const SUPERVISED_COMMANDS: ReadonlySet<string> = new Set(['ingest', 'grade', 'bug', 'reinstate', 'retro', 'activity', 'projects', 'migrate', 'merge', 'export', 'report', 'doctor'])
+
+/** Whether this command line runs under a supervisor (see `SUPERVISED_COMMANDS`). */
+export function needsSupervisor(argv: readonly string[]): boolean {
+  if (argv.some((arg) => arg === '--help' || arg === '-h' || arg === '--version' || arg === '-V')) return false
+  const command = argv.find((arg) => !arg.startsWith('-'))
+  return command !== undefined && SUPERVISED_COMMANDS.has(command)
+}
+
 /** Signals passed on to the command, which decides what they mean (ingest says how far it got). */
 const PASSED_ON: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP']
 
 /**
- * Runs the CLI in a child process and waits for it, so that a crash of the native database
+ * For the commands that need it (`needsSupervisor`), runs the CLI in a child process and waits for it, so that a crash of the native database
  * library on a damaged file (a segfault or bus error no JavaScript can catch) becomes a clear
  * error and exit code 1 instead of the shell's "Segmentation fault"; the database is then
  * remembered as damaged, so writers refuse it until `doctor --deep` finds it intact. The child
  * (`AGENT_TRACKER_SUPERVISED` set) runs `runCommand`. Returns the exit code to exit with.
  */
 export async function runSupervised(script: string, argv: readonly string[], runCommand: (argv: readonly string[]) => Promise<number>): Promise<number> {
+  if (!needsSupervisor(argv)) return runCommand(argv)
   if (process.env[SUPERVISED] === '1') {
     // Killed outright, the supervisor can pass nothing on: the command dies with it, as one process would.
     process.channel?.unref()
@@ -37,9 +52,10 @@ export async function runSupervised(script: string, argv: readonly string[], run
   for (const passed of PASSED_ON) process.removeListener(passed, passOn)
   if (signal === null) return code ?? 1
   if (!CRASHES.has(signal)) return 128 + signalNumber(signal)
-  const path = databaseOf(argv)
+  // Loaded only after a crash: the supervisor itself stays light.
+  const path = await databaseOf(argv)
   const problem = `reading it crashed agent-tracker (${signal})`
-  if (path !== undefined) markDamaged(path, problem)
+  if (path !== undefined) (await import('@agent-tracker/lmdb-store')).markDamaged(path, problem)
   const where = path ?? 'the database'
   const message = `agent-tracker stopped: ${problem.replace('it', where)}; its file is probably damaged. Run agent-tracker doctor --deep to see where, then restore a backup or move the file aside. Writes to it are refused until a deep check finds it intact.`
   if (argv.includes('--json')) process.stdout.write(toJsonText(errorEnvelope(argv.find((arg) => !arg.startsWith('-')) ?? null, 'DATABASE_CRASHED', message)))
@@ -48,7 +64,8 @@ export async function runSupervised(script: string, argv: readonly string[], run
 }
 
 /** The database a command line names (`--db`, else AGENT_TRACKER_DB, else the default), or undefined when that cannot be told. */
-function databaseOf(argv: readonly string[]): string | undefined {
+async function databaseOf(argv: readonly string[]): Promise<string | undefined> {
+  const { locateDatabase } = await import('@agent-tracker/node-host/database')
   const index = argv.findIndex((arg) => arg === '--db' || arg.startsWith('--db='))
   const flag = index === -1 ? undefined : argv[index]
   const given = flag === undefined ? undefined : flag.startsWith('--db=') ? flag.slice(5) : argv[index + 1]

@@ -81,9 +81,9 @@ describe('ingest', () => {
     ].join('\n')
     const { code, stdout } = await runCli(['ingest', '--db', db], { input })
     expect(code).toBe(1)
-    expect(stdout).toContain('Ingested 2 fact(s) from 8 line(s).')
-    expect(stdout).toContain('1 fact(s) changed nothing:\n  line 7: commit aaaa1111 in /w/app is already recorded')
-    expect(stdout).toContain('4 line(s) rejected (nothing from them was stored):')
+    expect(stdout).toContain('Ingested 2 facts from 8 lines.')
+    expect(stdout).toContain('1 fact changed nothing:\n  line 7: commit aaaa1111 in /w/app is already recorded')
+    expect(stdout).toContain('4 lines rejected (nothing from them was stored):')
     expect(stdout).toMatch(/ {2}line 2: not valid JSON \(/)
     expect(stdout).toContain('  line 3: Invalid fact: field "kind" is "deploy"; accepted kinds are tool_call, command, commit, push, grade, bug, reinstate, retrospective, activity, usage.')
     expect(stdout).toContain('  line 5: Invalid grade fact: Invalid field "userGrade" "superb": accepted values are -1 (bad), 1 (neutral), 2 (good), 5 (excellence).')
@@ -105,9 +105,9 @@ describe('ingest', () => {
     ].join('\n')
     const { code, stdout } = await runCli(['ingest', '--db', db], { input })
     expect(code).toBe(1)
-    expect(stdout).toContain('Ingested 1 fact(s) from 5 line(s).')
-    expect(stdout).toContain('1 fact(s) changed nothing:')
-    expect(stdout).toContain('3 line(s) rejected')
+    expect(stdout).toContain('Ingested 1 fact from 5 lines.')
+    expect(stdout).toContain('1 fact changed nothing:')
+    expect(stdout).toContain('3 lines rejected')
     const after = JSON.parse((await runCli(['export', '--format', 'json', '--db', db])).stdout) as Dump
     for (const [collection, records] of Object.entries(before.collections)) {
       for (const record of records) expect(after.collections[collection], `${collection} keeps ${JSON.stringify(record)}`).toContainEqual(record)
@@ -280,7 +280,7 @@ describe('ingest, safe to run again', () => {
     let stdout = ''
     const io = { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: () => true }, stdin, env: { HOME: home, NO_COLOR: '1' }, cwd: home, homeDir: home }
     expect(await main(['ingest', '--db', db], io)).toBe(0)
-    expect(stdout).toContain('Ingested 1 fact(s)')
+    expect(stdout).toContain('Ingested 1 fact')
     expect((await databaseContents(db)).records.activities).toMatchObject([{ task: 'price in €' }])
   })
 })

@@ -6,6 +6,7 @@ import { isLmdbStoreError } from '@agent-tracker/lmdb-store'
 import { CliError, EXIT } from '../cli-error.js'
 import { describeFailure } from '../describe-failure.js'
 import type { CommandContext } from '../context.js'
+import { plural } from '../format.js'
 import { numberedLines } from '../ingest/json-lines.js'
 import { lineFactId } from '../ingest/line-fact-id.js'
 import { gradeProvenanceOf, uncountedGradeNote } from '../trust.js'
@@ -197,12 +198,12 @@ function stoppedAt(error: unknown, lastCommittedLine: number): CliError {
 
 function renderSummary(ctx: CommandContext, summary: IngestSummary, uncounted: string | undefined): string {
   const { lines, ingested, repeats, rejected, ignored } = summary
-  const out = [`Ingested ${String(ingested)} fact(s) from ${String(lines)} line(s)${repeats > 0 ? `; ${String(repeats)} repeat(s) already recorded were skipped` : ''}.`]
-  if (uncounted !== undefined) out.push(ctx.colours.yellow(`${String(summary.uncountedGrades)} user grade(s): ${uncounted}`))
+  const out = [`Ingested ${plural(ingested, 'fact')} from ${plural(lines, 'line')}${repeats > 0 ? `; ${plural(repeats, 'repeat')} already recorded ${repeats === 1 ? 'was' : 'were'} skipped` : ''}.`]
+  if (uncounted !== undefined) out.push(ctx.colours.yellow(`${plural(summary.uncountedGrades, 'user grade')}: ${uncounted}`))
   if (summary.interrupted !== undefined) {
     out.push(ctx.colours.yellow(`Stopped by ${summary.interrupted}: lines 1–${String(summary.lastCommittedLine)} are stored. Run the same input again to finish: lines already stored are skipped as repeats.`))
   }
-  if (ignored.length > 0) out.push(`${String(ignored.length)} fact(s) changed nothing:`, ...ignored.map((r) => `  line ${String(r.line)}: ${r.message}`))
-  if (rejected.length > 0) out.push(ctx.colours.red(`${String(rejected.length)} line(s) rejected (nothing from them was stored):`), ...rejected.map((r) => `  line ${String(r.line)}: ${r.message}`))
+  if (ignored.length > 0) out.push(`${plural(ignored.length, 'fact')} changed nothing:`, ...ignored.map((r) => `  line ${String(r.line)}: ${r.message}`))
+  if (rejected.length > 0) out.push(ctx.colours.red(`${plural(rejected.length, 'line')} rejected (nothing from them was stored):`), ...rejected.map((r) => `  line ${String(r.line)}: ${r.message}`))
   return out.join('\n')
 }

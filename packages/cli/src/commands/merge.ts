@@ -45,7 +45,7 @@ export async function mergeCommand(ctx: CommandContext, other: string, options: 
   const point: UndoPoint = { id, source, at: at.toISOString(), factSeqAfter: await store.lastFactSeq() }
   writeFileSync(join(folder, 'undo.json'), `${JSON.stringify(point, null, 2)}\n`)
   ctx.print({ source, undo: id, ...report }, () => [
-    `Merged ${source}: ${String(report.facts.applied)} fact(s) applied (${String(report.facts.repeats)} already here), ${String(report.migrated - report.facts.applied)} record(s) added.`,
+    `Merged ${source}: ${plural(report.facts.applied, 'fact')} applied (${String(report.facts.repeats)} already here), ${plural(report.migrated - report.facts.applied, 'record')} added.`,
     ...combinedLines(report),
     ...refusals(ctx, report),
     `Undo with: agent-tracker merge --undo ${id}`,
@@ -68,7 +68,7 @@ export async function undoMergeCommand(ctx: CommandContext, id: string, options:
   const point = JSON.parse(readFileSync(manifest, 'utf8')) as UndoPoint
   const seq = await store.lastFactSeq()
   if (seq !== point.factSeqAfter && options.force !== true) {
-    throw new CliError('WRITTEN_SINCE', `${String(seq - point.factSeqAfter)} fact(s) were recorded after merge ${id}; undoing it would lose them too. Nothing was changed. Run again with --force to undo anyway.`)
+    throw new CliError('WRITTEN_SINCE', `${plural(seq - point.factSeqAfter, 'fact')} ${seq - point.factSeqAfter === 1 ? 'was' : 'were'} recorded after merge ${id}; undoing it would lose them too. Nothing was changed. Run again with --force to undo anyway.`)
   }
   await store.close()
   restoreBackup(store.path, join(folder, id, 'before.lmdb'))
@@ -90,7 +90,7 @@ async function dryRun(ctx: CommandContext, store: LmdbStore, source: string, tim
       await copy.close()
     }
     ctx.print({ source, dryRun: true, ...report }, () => [
-      `Dry run, nothing was changed. Merging ${source} would apply ${String(report.facts.applied)} fact(s) (${String(report.facts.repeats)} already here) and add ${String(report.migrated - report.facts.applied)} record(s).`,
+      `Dry run, nothing was changed. Merging ${source} would apply ${plural(report.facts.applied, 'fact')} (${String(report.facts.repeats)} already here) and add ${plural(report.migrated - report.facts.applied, 'record')}.`,
       ...combinedLines(report),
       ...refusals(ctx, report),
     ].join('\n'))
@@ -112,7 +112,7 @@ async function runMerge(ctx: CommandContext, target: LmdbStore, source: string, 
 /** The setups whose parts beyond their facts (legacy imports) were added to one already here, and the notes of the merge. */
 function combinedLines(report: MigrationReport): string[] {
   const combined = report.combined ?? []
-  const lines = combined.length === 0 ? [] : [`${String(combined.length)} setup(s) had scores beyond their facts (legacy imports) that were added to the ones here (before → after):`]
+  const lines = combined.length === 0 ? [] : [`${plural(combined.length, 'setup')} had scores beyond their facts (legacy imports) that were added to the ones here (before → after):`]
   for (const { id, before, after } of combined) lines.push(`  ${id}: ${scoreChanges(before, after)}`)
   return [...lines, ...(report.notes ?? [])]
 }
@@ -121,7 +121,7 @@ function refusals(ctx: CommandContext, report: MergeReport): string[] {
   if (report.errors.length === 0) return []
   const lines = report.errors.slice(0, SHOWN).map((e) => ctx.colours.red(`  ${e.position === undefined ? '' : `${e.position}: `}${e.message}`))
   const more = report.errors.length > SHOWN ? [`  … and ${String(report.errors.length - SHOWN)} more (--json lists every one)`] : []
-  return [ctx.colours.red(`${String(report.errors.length)} item(s) refused (nothing from them was stored):`), ...lines, ...more]
+  return [ctx.colours.red(`${plural(report.errors.length, 'item')} refused (nothing from them was stored):`), ...lines, ...more]
 }
 
 /** Where the undo points of merges into the database at `path` are kept: beside it. */
