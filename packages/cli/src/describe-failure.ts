@@ -27,6 +27,10 @@ export function describeFailure(error: unknown): { code: string; message: string
   if (lmdbCode !== null) {
     return { code: 'DATABASE_DAMAGED', message: `The database could not be read (${lmdbCode[0]}): its file is probably damaged. Run agent-tracker doctor --deep to see where; restore a backup, or move the file aside.`, exitCode: EXIT.failure }
   }
+  // The store decodes every value it reads with MessagePack: a value that does not decode was damaged on disk.
+  if (/\bMessagePack\b|end of buffer not reached/.test(message)) {
+    return { code: 'DATABASE_DAMAGED', message: `The database could not be read (a stored value does not decode: ${message}): its file is probably damaged. Run agent-tracker doctor --deep to see where; restore a backup, or move the file aside.`, exitCode: EXIT.failure }
+  }
   return { code: 'UNEXPECTED', message: `Unexpected error: ${message}`, exitCode: EXIT.failure }
 }
 

@@ -206,6 +206,7 @@ Every fact has "setup" (agent@provider/model) and "project" (absolute path), e.g
   add('doctor [folder]', 'check the database (path, what it is, size and limit, schema, readers, migrations), a project folder\'s legacy data (default: the current folder), the plugin in OpenCode\'s config, protected files, and whether grades given here count', 'agent-tracker doctor ~/code/shop --check')
     .option('--check', 'also recompute the day rollups from the records and the fact log, and report any drift (reads everything)')
     .option('--deep', 'also walk every page and read every value (in a child process), and report damage by sub-database')
+    .option('--max-size <size>', 'the size limit to check the database against, e.g. the plugin\'s maxDatabaseSize (default: $AGENT_TRACKER_MAX_SIZE, else 512 MiB)')
     .action((folder: string | undefined, o: Opts & { check?: boolean; deep?: boolean }) => run(async (ctx) => (await load.doctor()).doctorCommand(ctx, folder, o), o))
   add('init', 'add the plugin to opencode.json (this project, or --global), keeping the file\'s comments and layout', 'agent-tracker init --global')
     .option('--global', 'configure OpenCode\'s global config ($XDG_CONFIG_HOME/opencode, else ~/.config/opencode) instead of ./opencode.json')
