@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine for agent-tracker development: pnpm, the workspace's dependencies,
-# Chromium for the HTML report's browser test, and ripgrep (OpenCode's grep tool runs it, and a
-# test checks the guard's glob reading against it) — on Debian/Ubuntu, when they are missing.
+# Chromium for the HTML report's browser test, ripgrep (OpenCode's grep tool runs it, and a test
+# checks the guard's glob reading against it) and PostgreSQL for the team-database tests — on
+# Debian/Ubuntu, when they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,6 +32,18 @@ if ! command -v rg >/dev/null 2>&1; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ripgrep >/dev/null
   else
     echo "Note: OpenCode's grep tool and the guard's glob test need ripgrep: install it (e.g. sudo apt-get install ripgrep)." >&2
+  fi
+fi
+
+# The team-database tests start their own throwaway PostgreSQL cluster (initdb and pg_ctl, as the
+# non-root account the package creates); only the programs are needed, not a running service.
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1 && [ -z "${AGENT_TRACKER_PG_BIN:-}" ]; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
+    echo "Installing PostgreSQL (for the team-database tests)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  else
+    echo "Note: the team-database tests need PostgreSQL's programs: install them (e.g. sudo apt-get install postgresql) or set AGENT_TRACKER_PG_BIN to their folder." >&2
   fi
 fi
 

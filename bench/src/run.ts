@@ -11,10 +11,14 @@ import { addActivities, buildScaleDatabase } from './scale-database.js'
 import type { UpgradeFigures } from './schema-upgrade.js'
 import { upgradeFigures } from './schema-upgrade.js'
 import type { Spread } from './stats.js'
+import type { TeamFigures, TeamSizes } from './team-database.js'
+import { teamFigures } from './team-database.js'
 import { median, round, spread, timeMs } from './stats.js'
 import type { FlushFigures, HookFigures, WritePathSizes } from './write-path.js'
 import { flushCost, hookCost, statusReads } from './write-path.js'
 import { guardCost } from './guard-cost.js'
+import type { HistoryImportFigure, HookProcessFigure } from './history-import.js'
+import { historyImport, hookProcesses } from './history-import.js'
 
 const run = promisify(execFile)
 const HERE = dirname(fileURLToPath(import.meta.url))
@@ -34,6 +38,10 @@ export interface BenchSizes {
   readonly startupRuns: number
   readonly queryRuns: number
   readonly guardCalls: number
+  readonly team: TeamSizes
+  readonly importLines: number
+  readonly importRuns: number
+  readonly hookRuns: number
 }
 
 export const FULL: BenchSizes = {
@@ -45,6 +53,10 @@ export const FULL: BenchSizes = {
   startupRuns: 7,
   queryRuns: 5,
   guardCalls: 12_000,
+  team: { syncFacts: 20_000, syncRuns: 3, members: 20, activitiesPerMember: 100_000, commitsPerMember: 2000, setups: 50, projects: 200 },
+  importLines: 100_000,
+  importRuns: 3,
+  hookRuns: 15,
 }
 
 export const SMOKE: BenchSizes = {
@@ -56,6 +68,10 @@ export const SMOKE: BenchSizes = {
   startupRuns: 2,
   queryRuns: 2,
   guardCalls: 120,
+  team: { syncFacts: 1000, syncRuns: 1, members: 2, activitiesPerMember: 2000, commitsPerMember: 100, setups: 5, projects: 10 },
+  importLines: 2000,
+  importRuns: 1,
+  hookRuns: 2,
 }
 
 /** A command in a fresh process: its own time (the process's wall time less `node -e 0`'s in the same run), CPU and peak memory. */
@@ -91,6 +107,9 @@ export interface BenchResults {
   readonly alternatives: AlternativeFigures
   readonly startup: { node: Startup; bun: Startup }
   readonly guard: ReturnType<typeof guardCost> & { ratio: number }
+  readonly team: TeamFigures
+  readonly historyImport: HistoryImportFigure
+  readonly hookProcesses: HookProcessFigure
 }
 
 interface EventLoopFigures { readonly maxBlockMs: number; readonly maxBlockCpuMs: number; readonly callMs: number }
@@ -166,12 +185,12 @@ async function measureEventLoop(runtime: string, databasePath: string, project: 
 /** Runs every benchmark at the given sizes. */
 export async function runBenchmarks(kind: 'full' | 'smoke', log: (line: string) => void = () => undefined): Promise<BenchResults> {
   const sizes = kind === 'full' ? FULL : SMOKE
-  log('1–2/8 flush and hook cost …')
+  log('1–2/11 flush and hook cost …')
   const flush = await flushCost(sizes.writePath)
   const hooks = await hookCost(sizes.writePath, flush)
-  log('3/8 status reads …')
+  log('3/11 status reads …')
   const status = await statusReads(sizes.writePath)
-  log(`4/8 building ${String(sizes.scale.commits)} commits, ${String(sizes.scale.activities)} activities …`)
+  log(`4/11 building ${String(sizes.scale.commits)} commits, ${String(sizes.scale.activities)} activities …`)
   const folder = mkdtempSync(join(tmpdir(), 'bench-scale-'))
   let scale: BenchResults['scale']
   try {
@@ -202,19 +221,27 @@ export async function runBenchmarks(kind: 'full' | 'smoke', log: (line: string) 
   } finally {
     rmSync(folder, { recursive: true, force: true })
   }
-  log('5/8 upgrading a database of schema 1 …')
+  log('5/11 upgrading a database of schema 1 …')
   const upgrade = await upgradeFigures(sizes.upgrade)
-  log('6/8 alternatives …')
+  log('6/11 alternatives …')
   const alternatives = await compareAlternatives(sizes.alternatives)
-  log('7/8 plugin start-up …')
+  log('7/11 plugin start-up …')
   const startup = { node: await measureStartup(process.execPath, sizes.startupRuns), bun: await measureStartup(BUN, sizes.startupRuns) }
-  log('8/8 tool-call guard …')
+  log('8/11 tool-call guard …')
   const guard = guardCost(sizes.guardCalls)
+  log(`9/11 team database: sync of ${String(sizes.team.syncFacts)} facts; report over ${String(sizes.team.members)} members × ${String(sizes.team.activitiesPerMember)} activities …`)
+  const team = await teamFigures(sizes.team, sizes.queryRuns, measureCommand)
+  log(`10/11 importing ${String(sizes.importLines)} Claude Code transcript lines …`)
+  const history = await historyImport(sizes.importLines, sizes.importRuns)
+  log('11/11 Claude Code hook processes …')
+  const hookRuns = await hookProcesses(sizes.hookRuns)
   return {
     sizes: kind,
     machine: { node: process.version, cpus: cpus().length, at: new Date().toISOString(), loadAverage: (await import('node:os')).loadavg().map(round) },
-    hookCost: hooks, flush, statusRead: status, scale, upgrade, alternatives, startup,
+    hookCost: hooks, flush, statusRead: status, scale, upgrade, alternatives, startup, team,
     guard: { ...guard, ratio: round(guard.guard.medianUs / Math.max(0.001, hooks.buffered.medianUs)) },
+    historyImport: history,
+    hookProcesses: hookRuns,
   }
 }
 
@@ -270,6 +297,24 @@ export function formatResults(r: BenchResults): string {
   row('   + migration check and project profile, in the background', ms(r.startup.bun.startupWorkMs), `≤ 50 ms ${mark(r.startup.bun.startupWorkMs <= 50)}`)
   row('   under Node: hooks ready / database open / start-up work done', `${String(r.startup.node.hooksReadyMs)} / ${String(r.startup.node.databaseOpenMs)} / ${String(r.startup.node.startupWorkMs)} ms`, '')
   row('8. tool-call guard, everyday calls, project index warm (median / p99)', `${String(r.guard.guard.medianUs)} / ${String(r.guard.guard.p99Us)} µs`, `target ≤ 100 µs ${mark(r.guard.guard.medianUs <= 100)}; ${String(r.guard.ratio)}× recording one tool call`)
+  const t = r.team
+  row(`9. sync of ${String(t.sync.facts)} facts to an empty team database (PostgreSQL, 1,000 per transaction)`, range(t.sync.send), `${String(t.sync.factsPerSecond)} facts/s; each fact applied to the team and the member's share, acknowledged in the same transaction`)
+  row('   baseline: the same facts into an empty local database', range(t.sync.local), `${String(t.sync.localFactsPerSecond)} facts/s (LMDB, fsync per batch)`)
+  row('   → sync / local', `${String(t.sync.ratio)}×`, 'context: a network database, written twice per fact')
+  row('   resend of them all (a replaced local database)', range(t.sync.resend), 'every fact skipped by its id')
+  const c = t.concurrency
+  row(`   ${String(c.writers)} writers at once, ${String(c.facts)} facts on the same setups: advisory lock`, ms(c.lock.ms), `${String(c.lock.factsPerSecond)} facts/s (the store's way)`)
+  row('      the same as SERIALIZABLE transactions, retried on conflict', ms(c.serializable.ms), `${String(c.serializable.factsPerSecond)} facts/s, ${String(c.serializable.retries)} retries; lock ahead ${mark(c.lock.ms <= c.serializable.ms)}`)
+  row(`   team database: ${String(t.sizes.members)} members × ${String(t.sizes.activitiesPerMember)} activities`, `built in ${String(round(t.database.buildMs / 1000))} s`, `${String(t.database.commits)} commits, ${String(t.database.rollups)} day rollups in the team's share`)
+  for (const [name, c] of [['report --team', t.report], ['report --team --member', t.memberReport]] as const) {
+    row(`   ${name}: command / own time`, `${ms(c.commandMs)} / ${ms(c.ownMs)}`, `target ≤ 1 s ${mark(c.commandMs <= 1000)}; reads ${c.reads}; peak RSS ${String(c.maxRssMb)} MB`)
+  }
+  const i = r.historyImport
+  row(`10. import claude-code of ${String(i.lines)} transcript lines (${String(i.files)} files, ${String(i.facts)} facts), fresh process`, `${ms(i.importMs)}, RSS ${String(i.importMaxRssMb)} MB`, `target < 10000 ms ${mark(i.importMs < 10_000)}; streamed, facts written in batches`)
+  row('   floor: the same lines streamed and parsed, nothing more', `${ms(i.floorMs)}, RSS ${String(i.floorMaxRssMb)} MB`, `import / floor ${String(i.ratio)}×`)
+  const p = r.hookProcesses
+  row(`11. a Claude Code hook process per event (median of ${String(p.runs)}); node -e 0 takes`, ms(p.nodeMs), 'run by turns with the hooks')
+  for (const e of p.events) row(`   ${e.event}`, `${ms(e.ms)}, own ${ms(e.ownMs)}`, `target own ≤ 100 ms ${mark(e.ownMs <= 100)}`)
   const width = Math.max(...rows.map(([label]) => label.length))
   const value = Math.max(...rows.map(([, v]) => v.length))
   return [

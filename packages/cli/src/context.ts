@@ -6,6 +6,7 @@ import { checkDataFile, isLmdbStoreError, locateDataFile } from '@agent-tracker/
 import { locateDatabase, openDatabase } from '@agent-tracker/node-host/database'
 import { SingleBar } from 'cli-progress'
 import pc from 'picocolors'
+import { CliError, EXIT } from './cli-error.js'
 import { firstRunText, noDatabaseNotice } from './first-run.js'
 import type { Io } from './io.js'
 import { colourEnabled, outputWidth } from './io.js'
@@ -24,6 +25,10 @@ export interface CommonOptions {
   readonly db?: string
   /** Only on commands that write. */
   readonly maxSize?: string
+  /** Read commands: answer from the team database instead of this machine's. */
+  readonly team?: boolean
+  /** Read commands with `--team`: only this member's share. */
+  readonly member?: string
   /** Only on commands that count days or read dates. */
   readonly timezone?: string
 }
@@ -34,8 +39,11 @@ export interface CommandIdentity {
   readonly commands: readonly string[]
 }
 
-/** A store to answer questions from, and where it is (an empty one when there is no database yet). */
-export type ReadStore = TrackerStore & { readonly path: string }
+/**
+ * A store to answer questions from, and where it is (an empty one when there is no database yet);
+ * `team` when it is the team database (its `path` then names it, it is no folder).
+ */
+export type ReadStore = TrackerStore & { readonly path: string; readonly team?: true }
 
 /** A progress reporter; a no-op unless stderr is a terminal and output is not JSON. */
 export interface Progress {
@@ -54,6 +62,7 @@ export class CommandContext {
   readonly #notices: JsonNotice[] = []
   /** The database path, when a read found no database there. */
   #missingDatabase: string | undefined
+  readonly #closers: (() => Promise<void>)[] = []
 
   constructor(io: Io, options: CommonOptions, identity: CommandIdentity = { command: null, commands: [] }) {
     this.io = io
@@ -120,24 +129,6 @@ export class CommandContext {
     return this.#options.maxSize === undefined ? 'AGENT_TRACKER_MAX_SIZE' : '--max-size'
   }
 
-  /**
-   * Opens the database (`--db`, else `AGENT_TRACKER_DB`, else the default) to answer questions. When
-   * there is none yet, an empty store answers (and {@link print} says how to start instead).
-   * @throws the kit's and the store's errors for a database that is there but cannot be read.
-   */
-  readStore(): ReadStore {
-    const { path } = locateDatabase({ databasePath: this.databasePath, env: this.io.env, homeDir: this.io.homeDir })
-    const file = checkDataFile(locateDataFile(path).dataFile)
-    if (file.ok && !file.exists) return this.#emptyStore(path)
-    try {
-      return this.openStore('read')
-    } catch (error) {
-      // Removed between the check and the open.
-      if (isLmdbStoreError(error, 'DATABASE_UNREADABLE') && error.details.reason === 'missing') return this.#emptyStore(path)
-      throw error
-    }
-  }
-
   #emptyStore(path: string): ReadStore {
     this.#missingDatabase = path
     this.#notices.push(noDatabaseNotice(path))
@@ -152,6 +143,12 @@ export class CommandContext {
    * @throws {CliError} for a bad `--max-size`; the kit's and the store's errors for the database.
    */
   openStore(mode: 'read' | 'write'): LmdbStore {
+    if (this.#options.team === true && mode === 'write') {
+      throw new CliError('USAGE', '--team reads the team database; this command writes to this machine\'s database (run sync to send it on).', EXIT.usage)
+    }
+    if (this.teamUrl !== undefined) {
+      throw new CliError('USAGE', `--db ${this.teamUrl.replace(/:[^:@/]*@/, ':***@')} names a team database: only read commands take one (with --team, they read the configured one); this command works on this machine's database.`, EXIT.usage)
+    }
     const flag = this.#options.maxSize
     const maxSize = flag ?? this.io.env.AGENT_TRACKER_MAX_SIZE
     const store = openDatabase({
@@ -163,6 +160,57 @@ export class CommandContext {
     })
     this.#stores.push(store)
     return store
+  }
+
+  /** The team database URL given with `--db postgres://…`, if any. */
+  get teamUrl(): string | undefined {
+    const db = this.#options.db
+    return db !== undefined && /^postgres(ql)?:\/\//.test(db) ? db : undefined
+  }
+
+  /**
+   * Opens the store a read command answers from: the team database with `--team` (or
+   * `--db postgres://…`), for one member's share with `--member`; else this machine's database
+   * (`--db`, else `AGENT_TRACKER_DB`, else the default), read-only. When there is no local database
+   * yet, an empty store answers (and {@link print} says how to start instead). Closed by {@link close}.
+   * @throws {CliError} when no team database is configured or the member has never synced; the kit's
+   * and the stores' errors for a database that is there but cannot be read.
+   */
+  async readStore(): Promise<ReadStore> {
+    if (this.#options.team !== true && this.teamUrl === undefined) {
+      if (this.#options.member !== undefined) throw new CliError('USAGE', '--member filters the team database: add --team (or --db postgres://…).', EXIT.usage)
+      return this.#localReadStore()
+    }
+    const { openTeamStore, requireTeamSettings } = await import('./team.js')
+    const settings = requireTeamSettings(this.io, { url: this.teamUrl })
+    const member = this.#options.member
+    const store = await openTeamStore(settings, 'read', member ?? '')
+    this.onClose(() => store.close())
+    if (member !== undefined) {
+      const members = await store.members()
+      if (!members.includes(member)) {
+        throw new CliError('UNKNOWN_MEMBER', `No member "${member}" has synced to the team database${members.length === 0 ? ' yet' : `; members: ${members.join(', ')}`}.`, EXIT.usage)
+      }
+    }
+    return Object.assign(store, { path: `team database ${store.schema}${member === undefined ? '' : ` (${member})`}`, team: true as const })
+  }
+
+  #localReadStore(): ReadStore {
+    const { path } = locateDatabase({ databasePath: this.databasePath, env: this.io.env, homeDir: this.io.homeDir })
+    const file = checkDataFile(locateDataFile(path).dataFile)
+    if (file.ok && !file.exists) return this.#emptyStore(path)
+    try {
+      return this.openStore('read')
+    } catch (error) {
+      // Removed between the check and the open.
+      if (isLmdbStoreError(error, 'DATABASE_UNREADABLE') && error.details.reason === 'missing') return this.#emptyStore(path)
+      throw error
+    }
+  }
+
+  /** Runs `closer` when the command ends (e.g. to close a connection it opened). */
+  onClose(closer: () => Promise<void>): void {
+    this.#closers.push(closer)
   }
 
   /**
@@ -208,6 +256,6 @@ export class CommandContext {
 
   /** Closes every store the command opened. */
   async close(): Promise<void> {
-    await Promise.all(this.#stores.splice(0).map((store) => store.close()))
+    await Promise.all([...this.#stores.splice(0).map((store) => store.close()), ...this.#closers.splice(0).map((closer) => closer())])
   }
 }

@@ -2,6 +2,7 @@ import { TrackerError } from '@agent-tracker/core'
 import type { DatabaseFormat } from '@agent-tracker/lmdb-store'
 import { describeDatabaseFormat, formatBytes, isLmdbStoreError } from '@agent-tracker/lmdb-store'
 import { isNodeHostError } from '@agent-tracker/node-host/hooks'
+import { isPostgresStoreError } from '@agent-tracker/postgres-store'
 import { isWriteBufferError } from '@agent-tracker/write-buffer'
 import { CliError, EXIT } from './cli-error.js'
 
@@ -17,7 +18,7 @@ export function describeFailure(error: unknown): { code: string; message: string
   if (isLmdbStoreError(error, 'NOT_AGENT_TRACKER_DATABASE')) {
     return { code: error.code, message: notOursAdvice(error.details.path, error.details.format), exitCode: EXIT.failure }
   }
-  if (error instanceof TrackerError || isLmdbStoreError(error) || isNodeHostError(error) || isWriteBufferError(error)) {
+  if (error instanceof TrackerError || isLmdbStoreError(error) || isNodeHostError(error) || isWriteBufferError(error) || isPostgresStoreError(error)) {
     const code: string = error.code
     const fix = fixInCliTerms(error) ?? fixInCliTerms(error.cause)
     return { code, message: fix === undefined ? error.message : `${error.message} ${fix}`, exitCode: USAGE_CODES.has(code) ? EXIT.usage : EXIT.failure }
@@ -63,5 +64,12 @@ function fixInCliTerms(error: unknown): string | undefined {
   if (isLmdbStoreError(error, 'DATABASE_UNWRITABLE') && (error.details.reason === 'create' || error.details.reason === 'permission' || error.details.reason === 'folder')) {
     return 'Check its permissions, or point --db (or AGENT_TRACKER_DB) at a writable place.'
   }
+  if (isPostgresStoreError(error, 'TEAM_UNREACHABLE')) {
+    return 'Nothing is lost: facts stay in this machine\'s database, and the next sync resumes where this one stopped.'
+  }
+  if (isPostgresStoreError(error, 'TEAM_REFUSED')) {
+    return 'Check the user and database in the URL (AGENT_TRACKER_TEAM_URL or team.url), and the password in PGPASSWORD or ~/.pgpass.'
+  }
+  if (isPostgresStoreError(error, 'TEAM_NOT_SET_UP')) return 'Run agent-tracker sync first.'
   return undefined
 }

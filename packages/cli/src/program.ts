@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander'
+import { IMPORT_SOURCES } from './commands/import-sources.js'
 import { MERGE_HELP } from './commands/merge-help.js'
 import type { ReportOptions } from './commands/report.js'
 import type { CommandContext, CommonOptions } from './context.js'
@@ -19,6 +20,9 @@ const load = {
   export: () => import('./commands/export.js'),
   grade: () => import('./commands/grade.js'),
   history: () => import('./commands/history.js'),
+  hook: () => import('./hook-command.js'),
+  hooksInstall: () => import('./commands/hooks-install.js'),
+  import: () => import('./commands/import.js'),
   ingest: () => import('./commands/ingest.js'),
   init: () => import('./commands/init.js'),
   merge: () => import('./commands/merge.js'),
@@ -29,6 +33,7 @@ const load = {
   report: () => import('./commands/report.js'),
   retro: () => import('./commands/retro.js'),
   search: () => import('./commands/search.js'),
+  sync: () => import('./commands/sync.js'),
   status: () => import('./commands/status.js'),
   upgrade: () => import('./commands/upgrade.js'),
   demo: () => import('./demo/run-demo.js'),
@@ -67,6 +72,13 @@ function common(command: Command, example: string): Command {
     .addHelpText('after', `\nExample:\n  $ ${example}`)
 }
 
+/** `--team` and `--member` of the read commands. */
+function teamReads(command: Command): Command {
+  return command
+    .option('--team', 'answer from the team database ($AGENT_TRACKER_TEAM_URL, else team.url in ~/.config/agent-tracker/config.json); --db postgres://… names one')
+    .option('--member <name>', 'with --team: only what this member synced')
+}
+
 /** The size limit, for commands that write to the database. */
 function writes(command: Command): Command {
   return command.option('--max-size <size>', 'size limit for writes, e.g. 512MiB (default: $AGENT_TRACKER_MAX_SIZE, else 512 MiB)')
@@ -101,11 +113,11 @@ export function buildProgram(io: Io, run: Runner, version: string): Command {
   const add = (name: string, description: string, example: string): Command => common(program.command(name).description(description), example).exitOverride()
   const addWriting = (name: string, description: string, example: string): Command => writes(add(name, description, example))
 
-  add('status [setup]', 'status card of a setup, or one line per setup', 'agent-tracker status build@anthropic/claude-sonnet-4-5')
+  teamReads(add('status [setup]', 'status card of a setup, or one line per setup', 'agent-tracker status build@anthropic/claude-sonnet-4-5'))
     .action((setup: string | undefined, o: Opts) => run(async (ctx) => (await load.status()).statusCommand(ctx, setup), o))
-  reportFilters(add('agents', 'leaderboard: skill points, experience and communication score per setup; with --project or a window, only setups that worked there, with their commits, bugs and the XP and CS they earned there', 'agent-tracker agents --model gpt-5 --since 2026-03-01'))
+  reportFilters(teamReads(add('agents', 'leaderboard: skill points, experience and communication score per setup; with --project or a window, only setups that worked there, with their commits, bugs and the XP and CS they earned there', 'agent-tracker agents --model gpt-5 --since 2026-03-01')))
     .action((o: Opts & ReportOptions) => run(async (ctx) => (await load.agents()).agentsCommand(ctx, o), o))
-  reportFilters(add('report', 'outcomes per setup across projects: commits, bugs, grades, failures, tokens and cost per commit; --by splits them by day, week, month, project or agent', 'agent-tracker report --since 7d --by day'))
+  reportFilters(teamReads(add('report', 'outcomes per setup across projects: commits, bugs, grades, failures, tokens and cost per commit; --by splits them by day, week, month, project or agent', 'agent-tracker report --since 7d --by day')))
     .option('--by <group>', `one table per ${REPORT_GROUPINGS_HELP.join(', ')} (member: not yet, see --help)`)
     .addHelpText('after', `
 A window (--since, --until, --days) counts commits, bugs, grades, cost and the XP and CS earned in it
@@ -113,7 +125,7 @@ A window (--since, --until, --days) counts commits, bugs, grades, cost and the X
 --timezone. Grouping by member (who did the work) comes with team databases; until then --by agent
 groups by the setup's agent.`)
     .action((o: Opts & ReportOptions & { by?: string }) => run(async (ctx) => (await load.report()).reportCommand(ctx, o), o))
-  add('recommend [project-dir]', 'which setup to use for a project like this one (default: the current folder)', 'agent-tracker recommend ~/code/new-app')
+  teamReads(add('recommend [project-dir]', 'which setup to use for a project like this one (default: the current folder)', 'agent-tracker recommend ~/code/new-app'))
     .option('--min-samples <n>', 'graded commits a setup needs on similar projects before it is ranked (default 5)')
     .action((dir: string | undefined, o: Opts & { minSamples?: string }) => run(async (ctx) => (await load.recommend()).recommendCommand(ctx, dir, o), o))
   add('backtest', "replay the database and check recommend's answers against what happened after; --scenario judges it on histories with known truth", 'agent-tracker backtest --scenario all --seeds 20')
@@ -126,14 +138,14 @@ groups by the setup's agent.`)
     .option('--no-save', 'do not save the result beside the database for the HTML report')
     .option('--decisions', 'with --json: every decision point, judged')
     .action((o: Opts & { every?: string; horizon?: string; minSamples?: string; scenario?: string; seeds?: string; seed?: string; save?: boolean; decisions?: boolean }) => run(async (ctx) => (await load.backtest()).backtestCommand(ctx, o), o))
-  add('search <task...>', 'prior art: earlier work on similar tasks — patterns to repeat, mistakes to avoid', 'agent-tracker search stripe webhook retries')
+  teamReads(add('search <task...>', 'prior art: earlier work on similar tasks — patterns to repeat, mistakes to avoid', 'agent-tracker search stripe webhook retries'))
     .option('--project <dir>', 'the project whose scope to prefer (default: the current folder)')
     .addOption(limitOption().default(10))
     .action((words: string[], o: Opts & { project?: string; limit: number }) => run(async (ctx) => (await load.search()).searchCommand(ctx, words, o), o))
-  windowFilters(add('history <setup>', "a setup's commits, grades, bugs and journal, newest first", 'agent-tracker history build@openai/gpt-5 --limit 50'))
+  windowFilters(teamReads(add('history <setup>', "a setup's commits, grades, bugs and journal, newest first", 'agent-tracker history build@openai/gpt-5 --limit 50')))
     .option('--project <path-or-name>', 'only this project').addOption(limitOption())
     .action((setup: string, o: Opts & WindowFlags & { project?: string; limit: number }) => run(async (ctx) => (await load.history()).historyCommand(ctx, setup, o), o))
-  addWriting('projects', 'every project seen, with its language, framework and scope', 'agent-tracker projects --refresh')
+  teamReads(addWriting('projects', 'every project seen, with its language, framework and scope', 'agent-tracker projects --refresh'))
     .option('--refresh', 're-read AGENTS.md and manifests of project folders that changed')
     .action((o: Opts & { refresh?: boolean }) => run(async (ctx) => (await load.projects()).projectsCommand(ctx, o), o))
   addWriting('grade <setup> <commit>', "record your grade of a commit (and the agent's, if it gave none)", 'agent-tracker grade build@openai/gpt-5 a1b2c3d --user excellence --agent good --note "clean diff"')
@@ -152,11 +164,11 @@ grade: reports show it by channel, and it counts for nothing.`)
   addWriting('reinstate <setup>', 'let a halted setup work again (SP back to 1)', 'agent-tracker reinstate build@ollama/qwen3-coder')
     .option('--note <text>', 'why')
     .action((setup: string, o: Opts & { note?: string }) => run(async (ctx) => (await load.reinstate()).reinstateCommand(ctx, setup, o), o))
-  addWriting('retro [setup]', 'list retrospectives; with --note, add your note to one', 'agent-tracker retro build@openai/gpt-5 --commit a1b2c3d --note "ask before changing the schema"')
+  teamReads(addWriting('retro [setup]', 'list retrospectives; with --note, add your note to one', 'agent-tracker retro build@openai/gpt-5 --commit a1b2c3d --note "ask before changing the schema"'))
     .option('--commit <hash>', 'the commit (default: the latest)').option('--note <text>', 'your note').option('--task <text>', 'what the commit was for')
     .option('--project <path-or-name>', 'only this project').addOption(limitOption())
     .action((setup: string | undefined, o: Opts & { commit?: string; note?: string; task?: string; project?: string; limit: number }) => run(async (ctx) => (await load.retro()).retroCommand(ctx, setup, o), o))
-  addWriting('activity [setup]', 'list journal entries; with --task, log one', 'agent-tracker activity build@openai/gpt-5 --task "migrate to v2" --outcome done')
+  teamReads(addWriting('activity [setup]', 'list journal entries; with --task, log one', 'agent-tracker activity build@openai/gpt-5 --task "migrate to v2" --outcome done'))
     .option('--task <text>').option('--actions <text>').option('--outcome <text>').option('--decisions <text>')
     .option('--project <path-or-name>', 'the project (default: the current folder)').addOption(limitOption())
     .action((setup: string | undefined, o: Opts & { task?: string; actions?: string; outcome?: string; decisions?: string; project?: string; limit: number }) => run(async (ctx) => (await load.activity()).activityCommand(ctx, setup, o), o))
@@ -185,7 +197,7 @@ Close OpenCode (with the old plugin) first: an upgrade waits while another proce
       if (other === undefined) throw new CliError('USAGE', 'merge needs the database to merge from (agent-tracker merge <db>), or --undo <id>.', EXIT.usage)
       return merge.mergeCommand(ctx, other, o)
     }, o))
-  reportFilters(add('export', 'export data as JSON, JSON lines or CSV (streamed: any size, little memory), or a report with charts as one HTML file; the filters narrow every format', 'agent-tracker export --format html --out report.html'))
+  reportFilters(teamReads(add('export', 'export data as JSON, JSON lines or CSV (streamed: any size, little memory), or a report with charts as one HTML file; the filters narrow every format', 'agent-tracker export --format html --out report.html')))
     .requiredOption('--format <format>', 'json (one document), jsonl (one record per line: {"collection", "record"}), csv or html')
     .option('--out <file>', 'write to this file (default: stdout; report.html for html)')
     .option('--table <name>', 'for csv: report (default) or a collection: setups, projects, commits, retrospectives, gradeEvents, bugs, activities, usage')
@@ -203,6 +215,42 @@ One fact per line; "id" and "at" (ISO 8601) are optional. Kinds and their fields
 Every fact has "setup" (agent@provider/model) and "project" (absolute path), e.g.
   {"kind":"commit","setup":"build@anthropic/claude-sonnet-4-5","project":"/home/me/shop","hash":"a1b2c3d","message":"Add cart"}`)
     .action((o: Opts & { file?: string; trust?: boolean }) => run(async (ctx) => (await load.ingest()).ingestCommand(ctx, o), o))
+  add('sync', "send this machine's new facts to the team database (idempotent; resumes where it stopped)", 'agent-tracker sync --url postgres://me@db.example.com/tracker --member ana')
+    .option('--url <postgres-url>', 'the team database (default: $AGENT_TRACKER_TEAM_URL, else team.url in ~/.config/agent-tracker/config.json); passwords go in PGPASSWORD or ~/.pgpass')
+    .option('--member <name>', 'your name in the team (default: $AGENT_TRACKER_TEAM_MEMBER, else team.member, else your login name)')
+    .addOption(new Option('--batch-size <n>', 'facts per transaction').default(1000).argParser(positiveInteger))
+    .action((o: Opts & { url?: string; member?: string; batchSize?: number }) => run(async (ctx) => (await load.sync()).syncCommand(ctx, o), o))
+  writes(add('import [source]', `bring in the history agent hosts keep on disk: ${IMPORT_SOURCES.join(', ')} (default all: every one found)`, 'agent-tracker import claude-code --since 30d'))
+    .option('--since <when>', 'only what happened from this day or time on: 2026-10-15, 20261015, 2026-10-15T09:00, today, yesterday, 7d, 4w, 3m')
+    .option('--timezone <zone>', `the zone --since is read in: ${ZONES}`)
+    .option('--dry-run', 'read and count, but write nothing')
+    .option('--from <path>', "read this file or folder instead of the host's own (one source only)")
+    .option('--identity <identity>', 'how setups are named: agent+model (default) or agent, as your live tracking names them')
+    .addHelpText('after', `
+Where each host keeps its history:
+  opencode     $XDG_DATA_HOME/opencode (else ~/.local/share/opencode): opencode*.db (or $OPENCODE_DB), and storage/ of versions before 1.2
+  claude-code  <config>/projects/**/*.jsonl for each folder of $CLAUDE_CONFIG_DIR (comma-separated), else ~/.claude and ~/.config/claude
+  codex        $CODEX_HOME (else ~/.codex): sessions/**/rollout-*.jsonl and archived_sessions/
+Rerunning an import, or importing sessions tracked live, adds nothing: facts keep the host's own ids.
+Costs are the host's own figures where it records them (OpenCode), else estimated from list prices.`)
+    .action((source: string | undefined, o: Opts & { since?: string; timezone?: string; dryRun?: boolean; from?: string; identity?: string }) => run(async (ctx) => (await load.import()).importCommand(ctx, source, o), o))
+  const hooks = program.command('hooks').description("set up an agent host's hooks (Claude Code) to track it live")
+  common(hooks.command('install <host>').description("write agent-tracker's hooks into Claude Code's settings.json (this project's .claude/, or yours with --global), keeping what is there, and the /grade /bug /reinstate /tracker commands"), 'agent-tracker hooks install claude-code --global')
+    .option('--global', "install for every project: $CLAUDE_CONFIG_DIR or ~/.claude instead of ./.claude")
+    .option('--command <command>', 'how Claude Code runs agent-tracker (default: agent-tracker, from your PATH)')
+    .exitOverride()
+    .action((host: string, o: Opts & { global?: boolean; command?: string }) => run(async (ctx) => { (await load.hooksInstall()).hooksInstallCommand(ctx, host, o) }, o))
+  program.command('hook <host>').description('the hook handler an agent host runs for each event (JSON on stdin): claude-code')
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .addHelpText('after', `
+Installed by: agent-tracker hooks install claude-code. Options: --db <path>, --identity agent+model|agent,
+--enforce-halt block|warn|off (what a halted setup's tool calls get), --no-env-protection.
+
+Example:
+  $ echo '{"hook_event_name":"Stop",…}' | agent-tracker hook claude-code`)
+    .exitOverride()
+    .action((_host: string, _o: unknown, command: Command) => run(async () => (await load.hook()).runHookCommand(command.args, io), {}))
   add('doctor [folder]', 'check the database (path, what it is, size and limit, schema, readers, migrations), a project folder\'s legacy data (default: the current folder), the plugin in OpenCode\'s config, protected files, and whether grades given here count', 'agent-tracker doctor ~/code/shop --check')
     .option('--check', 'also recompute the day rollups from the records and the fact log, and report any drift (reads everything)')
     .option('--deep', 'also walk every page and read every value (in a child process), and report damage by sub-database')

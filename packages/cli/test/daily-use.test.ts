@@ -106,7 +106,7 @@ describe('init', () => {
 
   it('offers the next steps', async () => {
     const { stdout } = await runCli(['init'], { cwd: tempFolder('oc-') })
-    expect(stdout).toMatch(/Next:\n {2}agent-tracker doctor +check the database and the plugin configuration/)
+    expect(stdout).toMatch(/Next:\n {2}agent-tracker import +bring in the agent sessions you already had\n {2}agent-tracker doctor +check the database and the plugin configuration/)
   })
 })
 
@@ -232,14 +232,15 @@ describe('one voice', () => {
     expect(recommend.stdout).toContain('$0.050/commit')
   })
 
-  it('offers --max-size only where the command writes', async () => {
-    for (const command of ['status', 'agents', 'report', 'recommend', 'search', 'history', 'export', 'doctor']) {
+  it('offers --max-size only where the command writes, and to doctor as the limit to check against', async () => {
+    for (const command of ['status', 'agents', 'report', 'recommend', 'search', 'history', 'export']) {
       expect((await runCli([command, '--help'])).stdout, command).not.toContain('--max-size')
     }
     for (const command of ['grade', 'bug', 'reinstate', 'retro', 'activity', 'migrate', 'merge', 'ingest', 'projects']) {
       expect((await runCli([command, '--help'])).stdout, command).toContain('--max-size')
     }
     expect((await runCli(['report', '--max-size', '1GiB', '--db', seeded.db])).code).toBe(2)
+    expect((await runCli(['doctor', '--help'])).stdout).toMatch(/--max-size <size>\s+the size limit to check the database against/)
   })
 
   it('says when a list has more than it shows, and how to see them', async () => {

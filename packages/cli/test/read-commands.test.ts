@@ -11,7 +11,7 @@ beforeAll(async () => {
   seeded = await seedHistory()
 }, 60_000)
 
-const COMMANDS = ['status', 'agents', 'report', 'recommend', 'backtest', 'search', 'history', 'projects', 'grade', 'bug', 'reinstate', 'retro', 'activity', 'migrate', 'merge', 'upgrade', 'export', 'ingest', 'doctor', 'init', 'demo']
+const COMMANDS = ['status', 'agents', 'report', 'recommend', 'backtest', 'search', 'history', 'projects', 'grade', 'bug', 'reinstate', 'retro', 'activity', 'migrate', 'merge', 'upgrade', 'export', 'ingest', 'import', 'doctor', 'init', 'sync', 'demo']
 
 describe('help and usage', () => {
   it.each(COMMANDS)('%s --help explains the command with an example and exits 0', async (command) => {

@@ -12,6 +12,7 @@ export type {
   BugFact,
   CommandFact,
   CommitFact,
+  CostSource,
   Fact,
   FactBase,
   FactKind,
@@ -24,13 +25,15 @@ export type {
   ToolCallFact,
   UsageFact,
 } from './facts/facts.js'
-export { FACT_KINDS, NO_TOKENS } from './facts/facts.js'
+export { COST_SOURCES, FACT_KINDS, NO_TOKENS } from './facts/facts.js'
 export type { FactDefaults } from './facts/validate-fact.js'
 export { validateFact } from './facts/validate-fact.js'
 export { createFactIdGenerator, hostFactId } from './facts/fact-ids.js'
 export { LIMITS } from './validation/limits.js'
 export { validateRecord } from './validation/validate-record.js'
 export { gradeWithoutCommitReason, gradesWithoutCommit } from './validation/grade-commits.js'
+export type { RefusedItem, ScreenedFacts } from './validation/screen-facts.js'
+export { screenFacts } from './validation/screen-facts.js'
 export type { GradeChannel, GradeProvenance, ShownGradeChannel } from './facts/grade-channel.js'
 export { GRADE_CHANNELS, UNRECORDED_CHANNEL, USER_CHANNELS, isCountedGrade, isGradeChannel, isUserChannel, shownChannel } from './facts/grade-channel.js'
 export type { Grade, GradeLabel } from './facts/grade.js'
@@ -100,7 +103,43 @@ export { refreshProjectProfiles } from './tracking/refresh-profiles.js'
 export type { AgentSession, AncestorProcess, CliRun } from './host/agent-session.js'
 export { agentSessionOf, cliGradeChannel } from './host/agent-session.js'
 export type { FolderStep, GitEvent } from './host/commit-detection.js'
-export { folderStepsOf, gitEventsOf, runsGitCommit } from './host/commit-detection.js'
+export { folderStepsOf, gitEventsOf, reportedCommitsOf, runsGitCommit } from './host/commit-detection.js'
+export type { CostEstimator, HostEventContext, HostName, HostToolCall, HostUsage, ResponseCost } from './host/host-facts.js'
+export {
+  commitFactId,
+  hostCommitFact,
+  hostPushFact,
+  hostToolCallFact,
+  hostUsageFact,
+  pushFactId,
+  responseCost,
+  toolCallFactId,
+  usageFactId,
+} from './host/host-facts.js'
+export type { OpencodeToolOutcome } from './host/opencode-records.js'
+export {
+  OPENCODE_TITLE_AGENT,
+  TRACKER_TOOLS,
+  isTrackerTool,
+  opencodeCallSucceeded,
+  opencodeExitCode,
+  opencodeMessageSetup,
+  opencodeMessageUsage,
+  opencodeToolOutcome,
+} from './host/opencode-records.js'
+export type { ClaudeCodeCallOutcome } from './host/claude-code-records.js'
+export {
+  CLAUDE_CODE_AGENT,
+  CLAUDE_CODE_SYNTHETIC_MODEL,
+  claudeCodeCommand,
+  claudeCodeFailure,
+  claudeCodeResultOutcome,
+  claudeCodeResultText,
+  claudeCodeSetupParts,
+  claudeCodeShellResult,
+  claudeCodeTokens,
+} from './host/claude-code-records.js'
+export { CODEX_AGENT, codexCallOutput, codexSetupParts, codexShellCall, codexTokens, tokensSince } from './host/codex-records.js'
 export type { ProtectedFiles } from './host/protection/protected-files.js'
 export { DEFAULT_PROTECTED_FILES, KEY_FILE_PATTERNS, isProtectedFile, protectedFiles } from './host/protection/protected-files.js'
 export type { ProtectedFileLookup, SecretAccess, SecretGuardContext } from './host/protection/secret-access.js'

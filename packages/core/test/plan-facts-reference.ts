@@ -208,7 +208,11 @@ function recordEffect(overlay: Overlay, fact: Fact, before: AgentState, after: A
       bumpUsage(overlay, fact, (u) => ({ ...u, pushes: u.pushes + 1 }))
       break
     case 'usage':
-      bumpUsage(overlay, fact, (u) => ({ ...u, messages: u.messages + 1, tokens: addTokens(u.tokens, fact.tokens), cost: u.cost + fact.cost }))
+      bumpUsage(overlay, fact, (u) => ({
+        ...u, messages: u.messages + 1, tokens: addTokens(u.tokens, fact.tokens), cost: u.cost + fact.cost,
+        ...(fact.costSource === 'estimate' ? { estimatedCost: (u.estimatedCost ?? 0) + fact.cost } : {}),
+        ...(fact.costSource === 'unknown' ? { unpricedMessages: (u.unpricedMessages ?? 0) + 1 } : {}),
+      }))
       break
     case 'commit':
       bumpUsage(overlay, fact, (u) => ({ ...u, commits: u.commits + 1 }))

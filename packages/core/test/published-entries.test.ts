@@ -10,10 +10,9 @@ const manifest = JSON.parse(readFileSync(join(PACKAGE, 'package.json'), 'utf8'))
 }
 const IMPORT = /^\s*(?:import|export)\s(?:[^'";]*?\sfrom\s)?\s*['"]([^'"]+)['"]/gm
 
-/** Every bare specifier a built module loads, following its relative imports. */
-function bareImports(entry: string): Set<string> {
+/** Every bare specifier a built module loads, following its relative imports (and, in `seen`, every module it reaches). */
+function bareImports(entry: string, seen = new Set<string>()): Set<string> {
   const found = new Set<string>()
-  const seen = new Set<string>()
   const visit = (file: string): void => {
     if (seen.has(file)) return
     seen.add(file)
@@ -36,7 +35,7 @@ function built(entry: string): string {
 describe('the published entries', () => {
   it('list the source condition first, then types and default, each pointing at a file that exists', () => {
     const entries = Object.entries(manifest.exports).filter(([name]) => name !== './package.json')
-    expect(entries.map(([name]) => name)).toEqual(['.', './backtest', './store', './testing', './testing/contract'])
+    expect(entries.map(([name]) => name)).toEqual(['.', './backtest', './store', './host', './testing', './testing/contract'])
     for (const [name, target] of entries) {
       expect(typeof target === 'object' ? Object.keys(target) : target, name).toEqual(['@agent-tracker/source', 'types', 'default'])
       for (const path of Object.values(target)) expect(existsSync(join(PACKAGE, path)), `${name}: ${path}`).toBe(true)
@@ -45,7 +44,14 @@ describe('the published entries', () => {
 
   it('load vitest only from the contract suite, so the testing helpers work under any runner', () => {
     expect(bareImports(built('./testing/contract'))).toContain('vitest')
-    for (const entry of ['.', './backtest', './store', './testing']) expect([...bareImports(built(entry))], entry).toEqual([])
+    for (const entry of ['.', './backtest', './store', './host', './testing']) expect([...bareImports(built(entry))], entry).toEqual([])
+  })
+
+  it('keep the host entry light for hook processes: only host decisions, setup ids and the status card (with its plural), none of the planning, reports or read services', () => {
+    const reached = new Set<string>()
+    bareImports(built('./host'), reached)
+    const folders = new Set([...reached].map((file) => file.slice(join(PACKAGE, 'dist').length + 1).split('/')[0]))
+    expect([...folders].sort()).toEqual(['describe-value.js', 'errors.js', 'facts', 'host', 'scoring', 'text'])
   })
 
   it('leave the frozen reference planner out of the sources that are built and published', () => {

@@ -1,4 +1,4 @@
-import { describeValue } from '@agent-tracker/core'
+import { describeValue } from '@agent-tracker/core/host'
 import { LmdbStoreError } from './errors.js'
 
 const MIB = 1024 * 1024

@@ -5,16 +5,6 @@ import type { ToolContext, ToolDefinition } from '@opencode-ai/plugin/tool'
 import { tool } from '@opencode-ai/plugin/tool'
 import type { TrackerContext } from './tracker-context.js'
 
-/** The names of the tools the plugin gives agents. */
-export const TRACKER_TOOLS = ['tracker_status', 'tracker_self_grade', 'tracker_report_bug', 'tracker_retrospective', 'tracker_log_activity', 'tracker_prior_art'] as const
-
-const OWN_TOOLS: ReadonlySet<string> = new Set(TRACKER_TOOLS)
-
-/** True for one of the plugin's own tools, whose calls are not counted as the agent's work. */
-export function isTrackerTool(name: string): boolean {
-  return OWN_TOOLS.has(name)
-}
-
 /** Tools that only read, so a halted agent may still use them. */
 export const READ_ONLY_TOOLS: ReadonlySet<string> = new Set(['tracker_status', 'tracker_prior_art'])
 

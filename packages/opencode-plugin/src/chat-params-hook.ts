@@ -1,9 +1,9 @@
+import { OPENCODE_TITLE_AGENT as TITLE_AGENT } from '@agent-tracker/core'
 import { field, textField } from './event-shapes.js'
 import { guardHook } from './hook-guard.js'
 import type { Notifier } from './notifier.js'
 import type { CommandTurns } from './command-turns.js'
 import type { SessionSetups } from './session-setups.js'
-import { TITLE_AGENT } from './session-setups.js'
 
 /**
  * The `chat.params` hook: learns which agent and provider/model a session runs — except in the

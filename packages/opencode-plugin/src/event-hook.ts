@@ -1,7 +1,6 @@
-import { isUserCommand, latestSetupIn } from '@agent-tracker/core'
+import { isTrackerTool, isUserCommand, latestSetupIn, opencodeMessageSetup, opencodeMessageUsage, opencodeToolOutcome, toolCallFactId, usageFactId } from '@agent-tracker/core'
 import type { Tracker } from '@agent-tracker/node-host'
-import { isTrackerTool } from './agent-tools.js'
-import { eventOf, failedToolPart, field, finishedUsage, messageSetup, openCodeFactId, textField } from './event-shapes.js'
+import { eventOf, field, textField } from './event-shapes.js'
 import type { TrackerContext } from './tracker-context.js'
 
 /**
@@ -16,28 +15,26 @@ export function eventHook(context: TrackerContext): (input: { event: unknown }) 
   const handlers = new Map<string, (runtime: Tracker, properties: Readonly<Record<string, unknown>>) => Promise<void>>(Object.entries({
     'message.updated': async (runtime, properties) => {
       const info = field(properties, 'info')
-      const seen = info === undefined ? undefined : messageSetup(info)
+      const seen = info === undefined ? undefined : opencodeMessageSetup(info)
       if (info === undefined || seen === undefined) return
       // The turn that answers the user's slash command is no setup's work.
       const messageID = textField(info, 'id')
       if (info.role === 'user' && messageID !== undefined && commandTurns.claim(seen.sessionID, messageID)) return
       if (info.role === 'assistant' && commandTurns.answers(textField(info, 'parentID'))) return
       sessions.observe(seen.sessionID, seen)
-      const usage = finishedUsage(info)
+      const usage = opencodeMessageUsage(info)
       const setup = sessions.setupOf(seen.sessionID, seen.agent)
       if (usage === undefined || setup === undefined || countedMessages.has(usage.id)) return
       countedMessages.add(usage.id)
-      const id = openCodeFactId(usage.id)
-      await runtime.service.recordUsage({ setup, project, session: seen.sessionID, tokens: usage.tokens, cost: usage.cost, message: usage.id, ...(id === undefined ? {} : { id }) })
+      await runtime.service.recordUsage({ id: usageFactId('opencode', usage.id), setup, project, session: seen.sessionID, tokens: usage.tokens, cost: usage.cost, message: usage.id })
     },
     'message.part.updated': async (runtime, properties) => {
       const part = field(properties, 'part')
-      const failed = part === undefined ? undefined : failedToolPart(part)
-      if (failed === undefined || countedParts.has(failed.id) || isTrackerTool(failed.tool)) return
+      const failed = part === undefined ? undefined : opencodeToolOutcome(part)
+      if (failed?.status !== 'error' || countedParts.has(failed.id) || isTrackerTool(failed.tool)) return
       countedParts.add(failed.id)
       const setup = sessions.setupOf(failed.sessionID)
-      const id = openCodeFactId(failed.sessionID, failed.callID ?? failed.id)
-      if (setup !== undefined) await runtime.service.recordToolCall({ setup, project, session: failed.sessionID, tool: failed.tool, ok: false, ...(id === undefined ? {} : { id }) })
+      if (setup !== undefined) await runtime.service.recordToolCall({ id: toolCallFactId('opencode', failed.sessionID, failed.callID), setup, project, session: failed.sessionID, tool: failed.tool, ok: false })
     },
     'command.executed': async (runtime, properties) => {
       const sessionID = textField(properties, 'sessionID') ?? ''

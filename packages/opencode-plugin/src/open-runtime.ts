@@ -1,4 +1,4 @@
-import type { Tracker, UpgradeOutcome } from '@agent-tracker/node-host'
+import type { TeamSyncOptions, Tracker, UpgradeOutcome } from '@agent-tracker/node-host'
 import type { Notifier } from './notifier.js'
 import type { PluginSettings } from './options.js'
 import { inPluginTerms } from './plugin-errors.js'
@@ -36,6 +36,7 @@ export function openRuntime(settings: PluginSettings, project: string, notifier:
         identity: settings.identity,
         migrateOnStart: settings.migrateOnStart,
         exportStatusFile: settings.exportStatusFile,
+        team: teamSync(settings, notifier),
         flush: {
           ...settings.flush,
           onFlushError: (error) => {
@@ -56,6 +57,27 @@ export function openRuntime(settings: PluginSettings, project: string, notifier:
     setTimeout(() => void prepareProject(opened, notifier).finally(done), 0).unref()
   }))
   return { runtime, startup }
+}
+
+/**
+ * The background sync after flushes: the `team` option, else `AGENT_TRACKER_TEAM_URL` (with
+ * `AGENT_TRACKER_TEAM_MEMBER` and `AGENT_TRACKER_TEAM_SCHEMA`). A failed sync is logged, never
+ * shown in the way: the facts stay in the local database and the next sync sends them.
+ */
+function teamSync(settings: PluginSettings, notifier: Notifier): TeamSyncOptions | undefined {
+  const env = process.env
+  const url = settings.team?.url ?? env.AGENT_TRACKER_TEAM_URL
+  if (url === undefined || url === '') return undefined
+  const member = settings.team?.member ?? env.AGENT_TRACKER_TEAM_MEMBER
+  const schema = settings.team?.schema ?? env.AGENT_TRACKER_TEAM_SCHEMA
+  return {
+    url,
+    ...(member === undefined || member === '' ? {} : { member }),
+    ...(schema === undefined || schema === '' ? {} : { schema }),
+    onSync: ({ error }) => {
+      if (error !== undefined) notifier.log('warn', `agent-tracker could not sync to the team database; it will try again after a later flush: ${describeError(error)}`)
+    },
+  }
 }
 
 /** How long a start waits for another OpenCode that is upgrading the predecessor's database. */

@@ -6,7 +6,7 @@ describe('readPluginOptions', () => {
   it('applies defaults', () => {
     expect(readPluginOptions(undefined, {})).toEqual({
       databasePath: undefined, maxDatabaseSize: undefined, identity: 'agent+model', rules: DEFAULT_RULES,
-      enforceHalt: 'block', envProtection: true, protection: expect.objectContaining({ patterns: DEFAULT_PROTECTED_FILES }) as unknown, exportStatusFile: 'existing', migrateOnStart: true, upgradeOnStart: true, flush: {},
+      enforceHalt: 'block', envProtection: true, protection: expect.objectContaining({ patterns: DEFAULT_PROTECTED_FILES }) as unknown, exportStatusFile: 'existing', migrateOnStart: true, upgradeOnStart: true, flush: {}, team: undefined,
     })
   })
 
@@ -16,13 +16,17 @@ describe('readPluginOptions', () => {
       enforceHalt: 'warn', envProtection: false, exportStatusFile: false, migrateOnStart: false, upgradeOnStart: false, flush: { maxPending: 50, maxAgeMs: false },
     })).toMatchObject({ databasePath: '~/t.lmdb', maxDatabaseSize: 1048576, identity: 'agent', enforceHalt: 'warn', envProtection: false, exportStatusFile: 'off', migrateOnStart: false, upgradeOnStart: false, flush: { maxPending: 50, maxAgeMs: false } })
     expect(readPluginOptions({ enforceHalt: false, exportStatusFile: 'always' })).toMatchObject({ enforceHalt: 'off', exportStatusFile: 'always' })
+    expect(readPluginOptions({ team: { url: 'postgres://me@db.example.com/tracker', member: 'ana' } }).team).toEqual({ url: 'postgres://me@db.example.com/tracker', member: 'ana' })
     expect(readPluginOptions({ protectedFiles: ['*.pem'] }, { AGENT_TRACKER_PROTECTED_FILES: 'id_rsa*' }).protection.patterns).toEqual([...DEFAULT_PROTECTED_FILES, '*.pem', 'id_rsa*'])
   })
 
   it.each([
-    [{ databasePth: 'x' }, 'Unknown agent-tracker option "databasePth"; known options are databasePath, maxDatabaseSize, identity, rules, enforceHalt, envProtection, protectedFiles, exportStatusFile, migrateOnStart, upgradeOnStart, flush.'],
+    [{ databasePth: 'x' }, 'Unknown agent-tracker option "databasePth"; known options are databasePath, maxDatabaseSize, identity, rules, enforceHalt, envProtection, protectedFiles, exportStatusFile, migrateOnStart, upgradeOnStart, flush, team.'],
     [{ protectedFiles: '*.pem' }, 'Invalid agent-tracker option protectedFiles: "*.pem"; accepted: an array of file name or path globs, e.g. ["*.pem", "id_rsa*", "!.env.test"].'],
     [{ protectedFiles: ['*.pem', 7] }, 'Invalid protected file pattern 7: give a file name or path glob such as "*.pem" or "config/secrets.json", or "!name" to un-protect one.'],
+    [{ team: { url: 'postgres://me:pw@db/t' } }, 'Invalid agent-tracker option team.url: it holds a password; remove it and give it in PGPASSWORD or ~/.pgpass'],
+    [{ team: { url: 'mysql://db/t' } }, 'Invalid agent-tracker option team.url: "mysql://db/t"; accepted: a postgres://user@host/database URL.'],
+    [{ team: { url: 'postgres://db/t', region: 'eu' } }, 'Unknown agent-tracker option team.region; known are team.url, team.member and team.schema.'],
     [{ maxDatabaseSize: 10 }, 'Invalid maxDatabaseSize 10: accepted is a whole number of bytes from 1048576 (1 MiB) to 2147483648 (2 GiB)'],
     [{ identity: 'model' }, 'Invalid agent-tracker option identity: "model"; accepted: "agent+model" or "agent".'],
     [{ enforceHalt: 'maybe' }, 'Invalid agent-tracker option enforceHalt: "maybe"; accepted: "block" or "warn" or "off".'],

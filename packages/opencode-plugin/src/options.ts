@@ -22,9 +22,18 @@ export interface PluginSettings {
   /** Replace the predecessor's central database at the path with agent-tracker's on start (see `agent-tracker upgrade`). */
   readonly upgradeOnStart: boolean
   readonly flush: WriteBufferOptions
+  /** The team database to sync to after flushes (else `AGENT_TRACKER_TEAM_URL`); none by default. */
+  readonly team: TeamOption | undefined
 }
 
-const KNOWN = ['databasePath', 'maxDatabaseSize', 'identity', 'rules', 'enforceHalt', 'envProtection', 'protectedFiles', 'exportStatusFile', 'migrateOnStart', 'upgradeOnStart', 'flush'] as const
+/** The `team` option: a PostgreSQL URL without a password, and optionally the member's name and the schema. */
+export interface TeamOption {
+  readonly url: string
+  readonly member?: string
+  readonly schema?: string
+}
+
+const KNOWN = ['databasePath', 'maxDatabaseSize', 'identity', 'rules', 'enforceHalt', 'envProtection', 'protectedFiles', 'exportStatusFile', 'migrateOnStart', 'upgradeOnStart', 'flush', 'team'] as const
 
 /** An option that cannot be used; the message names it, its value and what is accepted. */
 export class InvalidPluginOptionError extends Error {
@@ -76,7 +85,24 @@ export function readPluginOptions(input: unknown, env: Readonly<Record<string, s
       resolveWriteBufferOptions(chosen)
       return chosen
     }),
+    team: readTeamOption(given.team),
   }
+}
+
+function readTeamOption(team: unknown): TeamOption | undefined {
+  if (team === undefined) return undefined
+  const accepted = 'an object like {"url": "postgres://me@db.example.com/tracker", "member": "ana"}'
+  if (typeof team !== 'object' || team === null || Array.isArray(team)) throw invalid('team', team, accepted)
+  const { url, member, schema, ...rest } = team as Record<string, unknown>
+  const extra = Object.keys(rest)[0]
+  if (extra !== undefined) throw new InvalidPluginOptionError(`Unknown agent-tracker option team.${extra}; known are team.url, team.member and team.schema.`)
+  if (typeof url !== 'string' || !/^postgres(ql)?:\/\/[^/]/.test(url)) throw invalid('team.url', url, 'a postgres://user@host/database URL')
+  if (/^postgres(ql)?:\/\/[^/@]*:[^/@]*@/.test(url)) {
+    throw new InvalidPluginOptionError('Invalid agent-tracker option team.url: it holds a password; remove it and give it in PGPASSWORD or ~/.pgpass (opencode.json is no place for credentials).')
+  }
+  if (member !== undefined && (typeof member !== 'string' || member.trim() === '')) throw invalid('team.member', member, 'a non-empty name')
+  if (schema !== undefined && typeof schema !== 'string') throw invalid('team.schema', schema, 'a schema name')
+  return { url, ...(member === undefined ? {} : { member }), ...(schema === undefined ? {} : { schema }) }
 }
 
 function optionalString(given: Record<string, unknown>, name: string): string | undefined {

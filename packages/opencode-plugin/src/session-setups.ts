@@ -1,8 +1,5 @@
 import type { SetupIdentity } from '@agent-tracker/core'
-import { formatSetupId } from '@agent-tracker/core'
-
-/** OpenCode's hidden agent that writes session titles; its calls are not the user's work. */
-export const TITLE_AGENT = 'title'
+import { OPENCODE_TITLE_AGENT as TITLE_AGENT, formatSetupId } from '@agent-tracker/core'
 
 interface Seen {
   agent?: string

@@ -1,7 +1,5 @@
-import { gitEventsOf } from '@agent-tracker/core'
-import { isTrackerTool } from './agent-tools.js'
+import { commitFactId, gitEventsOf, isTrackerTool, opencodeCallSucceeded, opencodeExitCode, pushFactId, toolCallFactId } from '@agent-tracker/core'
 import { bashCommand, bashWorkdir } from './bash-args.js'
-import { openCodeFactId } from './event-shapes.js'
 import { inPluginTerms } from './plugin-errors.js'
 import type { TrackerContext } from './tracker-context.js'
 
@@ -20,11 +18,9 @@ export function toolResultHook(context: TrackerContext): (input: AfterInput, out
     if (setup === undefined) return
     runtime.noteWork(setup)
     const facts = { setup, project, session: input.sessionID }
-    const exit = (output.metadata as { exit?: unknown } | undefined)?.exit
-    const exitCode = typeof exit === 'number' ? exit : undefined
-    const ok = input.tool !== 'bash' || exitCode === undefined || exitCode === 0
-    const id = openCodeFactId(input.sessionID, input.callID)
-    await runtime.service.recordToolCall({ ...facts, tool: input.tool, ok, ...(exitCode === undefined ? {} : { exitCode }), ...(id === undefined ? {} : { id }) })
+    const exitCode = opencodeExitCode(output.metadata)
+    const ok = opencodeCallSucceeded(input.tool, exitCode)
+    await runtime.service.recordToolCall({ ...facts, id: toolCallFactId('opencode', input.sessionID, input.callID), tool: input.tool, ok, ...(exitCode === undefined ? {} : { exitCode }) })
     if (input.tool !== 'bash') return
     const command = bashCommand(input.args) ?? ''
     const events = gitEventsOf(command, typeof output.output === 'string' ? output.output : '', exitCode ?? 0)
@@ -33,7 +29,7 @@ export function toolResultHook(context: TrackerContext): (input: AfterInput, out
       if (git.kind === 'commit') {
         context.track((async () => {
           for (const commit of await context.commits.commitsAfter(input.callID, command, bashWorkdir(input.args, project), git.hashes)) {
-            await runtime.service.recordCommit({ ...facts, hash: commit.hash, message: commit.subject })
+            await runtime.service.recordCommit({ ...facts, id: commitFactId('opencode', input.sessionID, input.callID, commit.hash), hash: commit.hash, message: commit.subject })
             await context.toastStatus(runtime, setup, `Commit ${commit.hash.slice(0, 7)} recorded. `)
           }
         })().catch((error: unknown) => {
@@ -41,7 +37,7 @@ export function toolResultHook(context: TrackerContext): (input: AfterInput, out
         }))
       } else {
         await context.settled()
-        await runtime.service.recordPush({ ...facts, ...(git.remote === undefined ? {} : { remote: git.remote }), ...(git.branch === undefined ? {} : { branch: git.branch }) })
+        await runtime.service.recordPush({ ...facts, id: pushFactId('opencode', input.sessionID, input.callID), ...(git.remote === undefined ? {} : { remote: git.remote }), ...(git.branch === undefined ? {} : { branch: git.branch }) })
         await context.flush(runtime, 'push')
         await context.toastStatus(runtime, setup, 'Pushed; progress saved. ')
       }

@@ -24,7 +24,7 @@ export async function activityCommand(ctx: CommandContext, setup: string | undef
     ctx.print({ logged: true, setup, task: options.task }, () => `Logged "${options.task ?? ''}" for ${setup}.`)
     return
   }
-  const store = ctx.readStore()
+  const store = await ctx.readStore()
   if (setup !== undefined) await requireSetup(store, setup)
   const project = options.project === undefined ? undefined : await resolveProject(store, options.project, ctx.io.cwd)
   const page = pageOf(await activity(store, { setup, project, limit: options.limit + 1 }), options.limit)

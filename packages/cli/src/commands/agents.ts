@@ -10,7 +10,7 @@ import { reportScope } from './report.js'
  * there and then, with their commits and bugs there; SP, XP and CS stay current (and say so).
  */
 export async function agentsCommand(ctx: CommandContext, options: ReportOptions): Promise<void> {
-  const store = ctx.readStore()
+  const store = await ctx.readStore()
   const { query, window, narrowed } = await reportScope(ctx, store, options)
   const rows = await leaderboard(store, query)
   ctx.print(rows, () => {

@@ -13,6 +13,7 @@ import type { CommandContext } from '../context.js'
 import { plural, when } from '../format.js'
 import { agentSessionOfIo } from '../trust.js'
 import { findPlugin, openCodeConfigFiles } from '../opencode-config.js'
+import { TEAM_URL_VARIABLE, openTeamStore, teamSettings } from '../team.js'
 
 /** How a check came out: fine, a finding to look at (nothing broken), or a problem. */
 type Level = 'ok' | 'finding' | 'problem'
@@ -56,7 +57,7 @@ export async function doctorCommand(ctx: CommandContext, folder?: string, option
   const { dataFile } = locateDataFile(path)
   if (options.deep === true) checks.push(await deepDamageCheck(ctx, path))
   const damage = damageMark(path)
-  if (damage !== undefined) checks.push({ name: 'Damage', ok: false, level: 'problem', detail: `found damaged (${damage.at}): ${damage.problem}. Writes are refused until doctor --deep finds it intact: restore a backup (merge undo points are kept in ${path}.undo), or move the file aside.` })
+  if (damage !== undefined) checks.push(check('Damage', 'problem', `found damaged (${damage.at}): ${damage.problem}. Writes are refused until doctor --deep finds it intact: restore a backup (merge undo points are kept in ${path}.undo), or move the file aside.`))
   const file = checkDataFile(dataFile)
   const format = recogniseDatabase(path)
   let migrations: MigrationRecord[] = []
@@ -94,6 +95,7 @@ export async function doctorCommand(ctx: CommandContext, folder?: string, option
   checks.push(protectionCheck(ctx, project))
   const session = agentSessionOfIo(ctx.io)
   checks.push(check('Grades', 'ok', session === undefined ? 'given here at a terminal, they count as yours (cli-terminal)' : `this runs inside an agent session (${session.evidence}): grades given here are recorded as cli-script and do not count`))
+  checks.push(...await teamChecks(ctx, path, file.ok && file.exists))
   return report(ctx, checks)
 }
 
@@ -104,15 +106,15 @@ function writableCheck(dataFile: string): Check {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     const why = code === 'EROFS' ? 'it is on a read-only file system' : `it is not writable (${code ?? (error as Error).message})`
-    return { name: 'Writable', ok: false, level: 'problem', detail: `${why}: nothing can be recorded. Reads still work.` }
+    return check('Writable', 'problem', `${why}: nothing can be recorded. Reads still work.`)
   }
   try {
     const { bavail, bsize } = statfsSync(dirname(dataFile))
     const free = bavail * bsize
-    if (free < LOW_DISK_BYTES) return { name: 'Writable', ok: false, level: 'problem', detail: `the disk holding it has ${formatBytes(free)} free: writes will fail. Free some space.` }
-    return { name: 'Writable', ok: true, level: 'ok', detail: `yes; ${formatBytes(free)} free on its disk` }
+    if (free < LOW_DISK_BYTES) return check('Writable', 'problem', `the disk holding it has ${formatBytes(free)} free: writes will fail. Free some space.`)
+    return check('Writable', 'ok', `yes; ${formatBytes(free)} free on its disk`)
   } catch {
-    return { name: 'Writable', ok: true, level: 'ok', detail: 'yes' }
+    return check('Writable', 'ok', 'yes')
   }
 }
 
@@ -123,12 +125,48 @@ async function deepDamageCheck(ctx: CommandContext, path: string): Promise<Check
   if (result.intact) {
     clearDamage(path)
     const entries = result.trees.reduce((sum, tree) => sum + tree.entries, 0)
-    return { name: 'Deep check', ok: true, level: 'ok', detail: `every page of ${String(result.trees.length)} trees and all ${String(entries)} entries read back`, trees: result.trees }
+    return { ...check('Deep check', 'ok', `every page of ${String(result.trees.length)} trees and all ${String(entries)} entries read back`), trees: result.trees }
   }
   const damaged = result.problem === undefined ? result.trees.filter((tree) => tree.problem !== undefined).map((tree) => `${tree.name}: ${String(tree.problem)}`) : [`the file: ${result.problem}`]
   markDamaged(path, damaged.join('; '))
   const fix = 'Restore a backup (merge undo points are kept beside the database, in its .undo folder), or move the file aside and start a new one; writes to it are refused until a deep check finds it intact.'
-  return { name: 'Deep check', ok: false, level: 'problem', detail: `damage found in ${String(damaged.length)} place(s):${damaged.map((line) => `\n    ${line}`).join('')}\n    ${fix}`, trees: result.trees }
+  return { ...check('Deep check', 'problem', `damage found in ${String(damaged.length)} place(s):${damaged.map((line) => `\n    ${line}`).join('')}\n    ${fix}`), trees: result.trees }
+}
+
+/** The team database: reachable, its schema, and how many of this machine's facts it has not acknowledged yet. */
+async function teamChecks(ctx: CommandContext, path: string, hasData: boolean): Promise<Check[]> {
+  let settings
+  try {
+    settings = teamSettings(ctx.io)
+  } catch (error) {
+    return [check('Team', 'problem', describeFailure(error).message)]
+  }
+  if (settings === undefined) return [check('Team', 'ok', `not configured (to share with a team: ${TEAM_URL_VARIABLE}, then agent-tracker sync)`)]
+  const { LATEST_MIGRATION, redactUrl } = await import('@agent-tracker/postgres-store')
+  let team
+  try {
+    team = await openTeamStore(settings, 'read')
+  } catch (error) {
+    return [check('Team', 'problem', `${redactUrl(settings.url)} (from ${settings.origin}): ${describeFailure(error).message}`)]
+  }
+  try {
+    const checks: Check[] = [check('Team', 'ok', `${redactUrl(settings.url)} (from ${settings.origin}), schema "${team.schema}", as ${settings.member} on ${settings.machine}`)]
+    const migration = await team.migration()
+    checks.push(check('Team schema', migration <= LATEST_MIGRATION ? 'ok' : 'problem', `migration ${String(migration)} (this release knows ${String(LATEST_MIGRATION)})`))
+    const source = (await team.syncSources()).find((s) => s.source === `${settings.machine}:${path}`)
+    const local = hasData ? await ctx.openStore('read').lastFactSeq() : 0
+    const acknowledged = source?.acknowledged ?? 0
+    const lag = Math.max(0, local - acknowledged)
+    const since = source === undefined ? 'never synced' : `last sync ${source.lastSyncAt}`
+    checks.push(lag === 0
+      ? check('Sync', 'ok', `up to date (${String(acknowledged)} facts acknowledged; ${since})`)
+      : check('Sync', 'finding', `${plural(lag, 'fact')} not sent yet (${since}) — run agent-tracker sync`))
+    return checks
+  } catch (error) {
+    return [check('Team', 'problem', describeFailure(error).message)]
+  } finally {
+    await team.close()
+  }
 }
 
 /** Recomputes the day rollups and names where they drifted from what the records and facts add up to. */

@@ -33,7 +33,7 @@ export async function exportCommand(ctx: CommandContext, options: ReportOptions 
   if (ctx.json && (format === 'csv' || format === 'jsonl') && options.out === undefined) {
     throw new CliError('INVALID_OPTION', `--json with --format ${format} needs --out <file>: the export goes to the file and a JSON summary to stdout (or leave out --json to print the export).`, EXIT.usage)
   }
-  const store = ctx.readStore()
+  const store = await ctx.readStore()
   const { query, window } = await reportScope(ctx, store, options)
   if (ctx.missingDatabase) {
     ctx.print({ path: null, format, bytes: 0, rows: 0 }, () => '')
@@ -150,6 +150,6 @@ async function htmlReportData(ctx: CommandContext, store: ReadStore, query: Repo
       })
       .sort((a, b) => b.rows.reduce((sum, row) => sum + row.commits, 0) - a.rows.reduce((sum, row) => sum + row.commits, 0) || a.name.localeCompare(b.name)),
     recommendations,
-    extraSections: [backtestSection(loadBacktest(store.path))],
+    extraSections: [backtestSection(store.team === true ? undefined : loadBacktest(store.path))],
   }
 }

@@ -8,7 +8,7 @@ import { requireSetup, resolveProject } from './lookups.js'
 
 /** `history <setup>`: a setup's commits, grades, bugs and journal, newest first, a page at a time. */
 export async function historyCommand(ctx: CommandContext, setup: string, options: WindowFlags & { project?: string; limit: number }): Promise<void> {
-  const store = ctx.readStore()
+  const store = await ctx.readStore()
   const window = ctx.window(options)
   await requireSetup(store, setup)
   const project = options.project === undefined ? undefined : await resolveProject(store, options.project, ctx.io.cwd)

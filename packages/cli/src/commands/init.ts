@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
+import { historyLocations } from '@agent-tracker/host-import'
 import { formatBytes } from '@agent-tracker/lmdb-store'
 import { CliError } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
@@ -31,13 +32,16 @@ export function initCommand(ctx: CommandContext, options: { global?: boolean; da
     ...(options.maxSize === undefined ? {} : { maxDatabaseSize: parseSizeLimit(options.maxSize, '--max-size') }),
   }
   const edit = addPluginToConfig(text, pluginOptions)
-  const nextSteps = stepsAfterInit(ctx.commands)
+  const importable = historyFound(ctx)
+  const nextSteps = stepsAfterInit(ctx.commands).map((step) => (step.command === 'agent-tracker import' && importable.length > 0
+    ? { ...step, does: `bring in the ${importable.map((host) => HOST_NAMES[host]).join(', ')} history already on this machine (try --dry-run first)` }
+    : step))
   const changed = edit.changes.length > 0
   if (changed) {
     mkdirSync(dirname(file), { recursive: true })
     writeFileSync(file, edit.text)
   }
-  ctx.print({ file, created, changed, changes: edit.changes, keptOptions: edit.keptOptions, nextSteps }, () => {
+  ctx.print({ file, created, changed, changes: edit.changes, keptOptions: edit.keptOptions, nextSteps, importable }, () => {
     const head = !changed
       ? `${PLUGIN_NAME} is already in ${file}${Object.keys(pluginOptions).length > 0 ? ' with these options' : ''}; nothing changed.`
       : edit.changes.some((change) => change.kind === 'plugin-added')
@@ -57,4 +61,11 @@ function describeChange(change: ConfigChange): string[] {
     case 'option-added': return [`  ${change.option}: ${shown(change.option, change.value)} (added)`]
     case 'option-changed': return [`  ${change.option}: ${shown(change.option, change.from)} → ${shown(change.option, change.to)}`]
   }
+}
+
+const HOST_NAMES = { opencode: 'OpenCode', 'claude-code': 'Claude Code', codex: 'Codex' } as const
+
+/** The agent hosts whose history is already on this machine: day one need not start empty. */
+function historyFound(ctx: CommandContext): (keyof typeof HOST_NAMES)[] {
+  return Object.values(historyLocations({ env: ctx.io.env, homeDir: ctx.io.homeDir })).filter((location) => location.paths.length > 0).map((location) => location.host)
 }

@@ -6,7 +6,7 @@ import { plural, when } from '../format.js'
 
 /** `projects [--refresh]`: every project seen, with its profile; `--refresh` re-reads the folders. */
 export async function projectsCommand(ctx: CommandContext, options: { refresh?: boolean }): Promise<void> {
-  const store = options.refresh === true ? ctx.openStore('write') : ctx.readStore()
+  const store = options.refresh === true ? ctx.openStore('write') : await ctx.readStore()
   const refreshed = options.refresh === true ? await refreshProjectProfiles(store, profileFolder) : []
   const rows = await projectList(store)
   ctx.print({ projects: rows, refreshed }, () => {

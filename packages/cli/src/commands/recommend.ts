@@ -17,7 +17,7 @@ export async function recommendCommand(ctx: CommandContext, projectDir: string |
   if (minSamples !== undefined && (!Number.isInteger(minSamples) || minSamples < 1)) {
     throw new CliError('INVALID_OPTION', `Invalid --min-samples "${options.minSamples ?? ''}": a whole number ≥ 1.`, EXIT.usage)
   }
-  const store = ctx.readStore()
+  const store = await ctx.readStore()
   const result = await recommend(store, { project: folder, profile, ...(minSamples === undefined ? {} : { minSamples }) }, { profileFolder })
   ctx.print(result, () => {
     const c = ctx.colours

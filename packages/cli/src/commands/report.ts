@@ -2,7 +2,8 @@ import type { ReportGroup, ReportQuery, SetupFilter, SetupReportRow, TrackerStor
 import { REPORT_GROUPINGS, groupedReport, setupReport } from '@agent-tracker/core'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
-import { gain, grade, moneyPerCommit, percent, perCommit, score, tokens } from '../format.js'
+import { costNotes, costPerCommitCell } from '../estimated-cost.js'
+import { gain, grade, percent, perCommit, score, tokens } from '../format.js'
 import { CHANNELS_EXPLAINED, channelCell, channelsOf } from '../grade-channels.js'
 import type { Column } from '../table.js'
 import type { ResolvedWindow, WindowFlags } from '../time/time-window.js'
@@ -56,14 +57,14 @@ export function appliedFilters(query: ReportQuery): Record<string, string> {
  */
 export async function reportCommand(ctx: CommandContext, options: ReportOptions & { by?: string }): Promise<void> {
   const by = options.by === undefined ? undefined : groupingOf(options.by)
-  const store = ctx.readStore()
+  const store = await ctx.readStore()
   const { query, window, narrowed } = await reportScope(ctx, store, options)
   const filters = appliedFilters(query)
   if (by === undefined) {
     const { rows, nonUserChannels } = await setupReport(store, query)
     ctx.print({ filters, ...(narrowed ? { timeZone: window.timeZone } : {}), setups: rows, nonUserChannels }, () => {
       if (rows.length === 0) return 'No recorded work matches these filters.'
-      const report = [heading(window), ctx.table(reportColumns(rows, { narrowed }), rows), narrowed ? ctx.colours.dim(EARNED_NOTE) : ''].filter((part) => part !== '').join('\n')
+      const report = [heading(window), ctx.table(reportColumns(rows, { narrowed }), rows), ...costNotes(rows), narrowed ? ctx.colours.dim(EARNED_NOTE) : ''].filter((part) => part !== '').join('\n')
       return nonUserChannels.length === 0 ? report : [report, '', channelTable(ctx, rows)].join('\n')
     })
     return
@@ -74,7 +75,7 @@ export async function reportCommand(ctx: CommandContext, options: ReportOptions 
     if (groups.length === 0) return 'No recorded work matches these filters.'
     const title = (group: ReportGroup): string => ctx.colours.bold(groupTitle(by, group.key, report.timeZone))
     const sections = report.groups.map((group) => `${title(group)}\n${ctx.table(reportColumns(group.rows, { narrowed: true }), group.rows)}`)
-    return [heading(window), sections.join('\n\n'), ctx.colours.dim(EARNED_NOTE)].filter((part) => part !== '').join('\n')
+    return [heading(window), sections.join('\n\n'), ...costNotes(report.groups.flatMap((group) => group.rows)), ctx.colours.dim(EARNED_NOTE)].filter((part) => part !== '').join('\n')
   })
 }
 
@@ -135,6 +136,6 @@ export function reportColumns(rows: readonly SetupReportRow[], options: { readon
     ...scores,
     { header: 'TOOL FAIL', value: (r) => percent(r.toolFailureRate), align: 'right', priority: 3 },
     { header: 'TOKENS/C', value: (r) => tokens(r.tokensPerCommit), align: 'right', priority: 4 },
-    { header: 'COST/C', value: (r) => moneyPerCommit(r.costPerCommit), align: 'right', priority: 7 },
+    { header: 'COST/C', value: (r) => costPerCommitCell(r), align: 'right', priority: 7 },
   ]
 }

@@ -21,7 +21,7 @@ export async function retroCommand(ctx: CommandContext, setup: string | undefine
     ctx.print(retro, () => `Noted on ${shortHash(retro?.commit ?? '')} of ${setup}.`)
     return
   }
-  const store = ctx.readStore()
+  const store = await ctx.readStore()
   if (setup !== undefined) await requireSetup(store, setup)
   const project = options.project === undefined ? undefined : await resolveProject(store, options.project, ctx.io.cwd)
   const page = pageOf(await retrospectives(store, { setup, project, limit: options.limit + 1 }), options.limit)

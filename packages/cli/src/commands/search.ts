@@ -10,7 +10,7 @@ import { when } from '../format.js'
 export async function searchCommand(ctx: CommandContext, words: readonly string[], options: { project?: string; limit: number }): Promise<void> {
   const query = words.join(' ').trim()
   if (query === '') throw new CliError('MISSING_QUERY', 'Give some words describing the task, e.g. agent-tracker search "stripe webhooks".', EXIT.usage)
-  const store = ctx.readStore()
+  const store = await ctx.readStore()
   const project = resolve(ctx.io.cwd, options.project ?? '.')
   const result = await priorArt(store, { task: query, project, limit: options.limit }, { profileFolder })
   ctx.print(result, () => {

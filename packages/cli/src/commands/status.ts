@@ -6,7 +6,7 @@ import { requireSetup } from './lookups.js'
 
 /** `status [setup]`: one setup's card, or a line per setup. */
 export async function statusCommand(ctx: CommandContext, setup: string | undefined): Promise<void> {
-  const store = ctx.readStore()
+  const store = await ctx.readStore()
   if (setup !== undefined) {
     const status = await requireSetup(store, setup)
     ctx.print(status, () => card(ctx, status))

@@ -109,11 +109,22 @@ export interface ActivityFact extends FactBase {
   readonly decisions: string
 }
 
+/**
+ * Where a usage fact's cost comes from: the host's own figure (`host`, the default), an estimate
+ * from a price catalogue (`estimate`), or nowhere (`unknown`: no price is known, and the cost is 0).
+ */
+export type CostSource = 'host' | 'estimate' | 'unknown'
+
+/** Every cost source. */
+export const COST_SOURCES: readonly CostSource[] = ['host', 'estimate', 'unknown']
+
 /** An assistant message finished: its tokens and cost. */
 export interface UsageFact extends FactBase {
   readonly kind: 'usage'
   readonly tokens: TokenUsage
   readonly cost: number
+  /** Absent when the cost is the host's own figure. */
+  readonly costSource?: Exclude<CostSource, 'host'>
   readonly message?: string
 }
 

@@ -39,8 +39,18 @@ describe('validateFact', () => {
     [{ ...base, kind: 'push', at: 'soon' }, 'Invalid push fact: Invalid field "at" "soon": use an ISO 8601 date'],
     [{ ...base, kind: 'push', setup: 'build@x' }, 'Invalid push fact: Invalid setup id "build@x"'],
     [{ kind: 'push', setup: 'build', project: '/p', at: base.at }, 'Invalid push fact: field "id" is required: a non-empty string.'],
+    [{ ...base, kind: 'usage', cost: 1, costSource: 'guess' }, 'Invalid usage fact: field "costSource" is "guess"; accepted are "host", "estimate", "unknown".'],
   ])('rejects %j: %s', (input, message) => {
     expect(() => validateFact(input)).toThrow(message)
+  })
+})
+
+describe('usage cost sources', () => {
+  it("keeps an estimate or an unknown price, and leaves the host's own figure (the default) out", () => {
+    const usage = { ...base, kind: 'usage', tokens: { input: 100 }, cost: 0.25 }
+    expect(validateFact({ ...usage, costSource: 'estimate' })).toMatchObject({ cost: 0.25, costSource: 'estimate' })
+    expect(validateFact({ ...usage, cost: 0, costSource: 'unknown' })).toMatchObject({ cost: 0, costSource: 'unknown' })
+    expect(validateFact({ ...usage, costSource: 'host' })).not.toHaveProperty('costSource')
   })
 })
 

@@ -1,7 +1,7 @@
 import { describeValue } from '../describe-value.js'
 import { TrackerError, isTrackerError } from '../errors.js'
 import type { Fact, FactBase, FactKind, Party, TokenUsage } from './facts.js'
-import { FACT_KINDS } from './facts.js'
+import { COST_SOURCES, FACT_KINDS } from './facts.js'
 import type { Grade } from './grade.js'
 import type { GradeChannel } from './grade-channel.js'
 import { GRADE_CHANNELS, isGradeChannel } from './grade-channel.js'
@@ -142,6 +142,7 @@ function buildFact(kind: FactKind, f: Fields, b: FactBase): Fact {
     case 'usage':
       fact.tokens = tokens(f)
       fact.cost = nonNegative(f, 'cost', LIMITS.costPerMessage)
+      set('costSource', costSource(f))
       set('message', optionalText(f, 'message'))
       break
   }
@@ -161,6 +162,14 @@ function tokens(f: Fields): TokenUsage {
     cacheRead: nonNegative(t, 'cacheRead', LIMITS.tokensPerMessage, 'tokens.'),
     cacheWrite: nonNegative(t, 'cacheWrite', LIMITS.tokensPerMessage, 'tokens.'),
   }
+}
+
+/** The cost source of a usage fact; the host's own figure (the default) is left out. */
+function costSource(f: Fields): 'estimate' | 'unknown' | undefined {
+  const value = f.costSource
+  if (value === undefined || value === null || value === 'host') return undefined
+  if (value === 'estimate' || value === 'unknown') return value
+  throw invalidFact(f.kind, `field "costSource" is ${describeValue(value)}; accepted are ${COST_SOURCES.map((source) => `"${source}"`).join(', ')}`)
 }
 
 function requiredText(f: Fields, field: string, maxBytes: number = LIMITS.textBytes): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { folderStepsOf, gitEventsOf, runsGitCommit } from './commit-detection.js'
+import { folderStepsOf, gitEventsOf, reportedCommitsOf, runsGitCommit } from './commit-detection.js'
 
 describe('gitEventsOf', () => {
   it.each([
@@ -24,6 +24,13 @@ describe('gitEventsOf', () => {
     expect(gitEventsOf('echo "nothing to commit"', 'nothing to commit', 0)).toEqual([])
     expect(runsGitCommit('git commitment')).toBe(false)
     expect(runsGitCommit('cd sub && git commit -q')).toBe(true)
+  })
+})
+
+describe('reportedCommitsOf', () => {
+  it('reads the hash and subject of each commit line git printed', () => {
+    expect(reportedCommitsOf('[main (root-commit) deadbee] first: a b\n 1 file changed\n[main 1234567] second\n')).toEqual([{ hash: 'deadbee', subject: 'first: a b' }, { hash: '1234567', subject: 'second' }])
+    expect(reportedCommitsOf('nothing to commit')).toEqual([])
   })
 })
 

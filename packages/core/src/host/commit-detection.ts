@@ -15,7 +15,7 @@ export interface FolderStep {
 const COMMIT = /(^|[\s;&|(])git(\s+-[Cc]\s+\S+)*\s+commit\b/
 const PUSH = /(^|[\s;&|(])git(\s+-[Cc]\s+\S+)*\s+push\b/
 /** `[main 1a2b3c4] subject`, `[main (root-commit) 1a2b3c4] subject`, `[detached HEAD 1a2b3c4] …`. */
-const COMMIT_LINE = /^\[[^\]\n]*?\b([0-9a-f]{7,40})\] /gm
+const COMMIT_LINE = /^\[[^\]\n]*?\b([0-9a-f]{7,40})\] (.*)$/gm
 
 /** True when a command line runs `git commit` (also `git -C dir commit`). */
 export function runsGitCommit(command: string): boolean {
@@ -30,7 +30,7 @@ export function runsGitCommit(command: string): boolean {
 export function gitEventsOf(command: string, output: string, exitCode: number | undefined): GitEvent[] {
   if (exitCode !== 0) return []
   const events: GitEvent[] = []
-  if (runsGitCommit(command)) events.push({ kind: 'commit', hashes: [...output.matchAll(COMMIT_LINE)].map((line) => line[1] ?? '').filter((hash) => hash !== '') })
+  if (runsGitCommit(command)) events.push({ kind: 'commit', hashes: reportedCommitsOf(output).map((commit) => commit.hash) })
   if (PUSH.test(command)) {
     const words = command.slice(command.search(PUSH)).trim().split(/\s+/).slice(2).filter((word) => !word.startsWith('-'))
     const [remote, refspec] = words
@@ -38,6 +38,11 @@ export function gitEventsOf(command: string, output: string, exitCode: number | 
     events.push({ kind: 'push', ...(remote === undefined || /[;&|]/.test(remote) ? {} : { remote }), ...(branch === undefined || /[;&|]/.test(branch) ? {} : { branch }) })
   }
   return events
+}
+
+/** The commits git reported in a command's output (`[main 1a2b3c4] subject`), in order: abbreviated hash and subject. */
+export function reportedCommitsOf(output: string): { hash: string; subject: string }[] {
+  return [...output.matchAll(COMMIT_LINE)].flatMap((line) => (line[1] === undefined ? [] : [{ hash: line[1], subject: (line[2] ?? '').trim() }]))
 }
 
 /**

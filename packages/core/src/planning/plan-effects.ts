@@ -1,12 +1,11 @@
 import type { AgentState } from '../scoring/agent-state.js'
-import { addTokens } from '../scoring/apply-fact.js'
 import type { CommitFact, Fact, GradeFact, RetrospectiveFact, ToolCallFact } from '../facts/facts.js'
 import { isCountedGrade } from '../facts/grade-channel.js'
 import type { Mutable } from '../mutable.js'
 import type { PlanOverlay, PlanSlot } from './plan-overlay.js'
 import type { CollectionRecords, RetrospectiveRecord, UsageRecord } from '../store/records.js'
 import { dayOf } from '../time/iso-timestamp.js'
-import { emptyUsage, withGrades } from '../rollups/usage-rollup.js'
+import { countUsageInPlace, emptyUsage, withGrades } from '../rollups/usage-rollup.js'
 
 /** A fact planned on its own: tool calls are planned in runs instead (see `planFacts`). */
 export type SingleFact = Exclude<Fact, ToolCallFact>
@@ -57,10 +56,7 @@ export function recordEffect(overlay: PlanOverlay, fact: SingleFact, communicati
       break
     }
     case 'usage': {
-      const usage = usageDraft(overlay, fact)
-      usage.messages = usage.messages + 1
-      usage.tokens = addTokens(usage.tokens, fact.tokens)
-      usage.cost = usage.cost + fact.cost
+      countUsageInPlace(usageDraft(overlay, fact), fact)
       break
     }
     case 'commit': {

@@ -41,6 +41,7 @@ const factBody = fc.oneof(
     kind: fc.constant('usage' as const),
     tokens: fc.record({ input: fc.nat(5000), output: fc.nat(900), reasoning: fc.nat(100), cacheRead: fc.nat(100), cacheWrite: fc.nat(100) }),
     cost: fc.double({ min: 0, max: 1, noNaN: true }),
+    costSource: fc.constantFrom('estimate' as const, 'unknown' as const),
     message: maybe(fc.constant('msg_1')).arbitrary,
   }, { requiredKeys: ['kind', 'tokens', 'cost'] }),
 )

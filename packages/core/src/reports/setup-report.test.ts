@@ -35,6 +35,20 @@ async function history(): Promise<TrackerStore> {
 }
 
 describe('buildSetupReport', () => {
+  it('tells the cost estimated from list prices, and responses of unpriced models, apart from what the host recorded', async () => {
+    const store = createMemoryStore()
+    const codex = createFactScript({ setup: 'codex@openai/gpt-5-codex', project: '/w/api', start: '2026-03-02T09:00:00.000Z' })
+    const base = (id: string) => ({ ...codex.usage({ input: 100 }, 0), id })
+    await store.applyFacts([
+      { ...base('u1'), cost: 0.5 },
+      { ...base('u2'), cost: 0.25, costSource: 'estimate' },
+      { ...base('u3'), cost: 0, costSource: 'unknown' },
+    ])
+    const [row] = buildSetupReport(await records(store))
+    expect(row).toMatchObject({ messages: 3, cost: 0.75, estimatedCost: 0.25, unpricedMessages: 1 })
+    expect(await store.find('usage')).toEqual([expect.objectContaining({ cost: 0.75, estimatedCost: 0.25, unpricedMessages: 1 })])
+  })
+
   it('computes commits, bugs per commit, mean grades, failure rate and cost per commit per setup', async () => {
     const rows = buildSetupReport(await records(await history()))
     expect(rows.map((r) => r.setup)).toEqual(['build@anthropic/claude-sonnet-4-5', 'build@openai/gpt-5'])

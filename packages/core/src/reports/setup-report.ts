@@ -60,6 +60,10 @@ export interface SetupReportRow {
   readonly tokens: TokenUsage
   readonly tokensPerCommit: number | null
   readonly cost: number
+  /** The part of `cost` estimated from list prices, where the host recorded no cost; reports mark such costs. */
+  readonly estimatedCost: number
+  /** Responses of models without a known price: their cost is missing from `cost`. */
+  readonly unpricedMessages: number
   readonly costPerCommit: number | null
   readonly projects: number
   /** Experience earned by the work counted here (before level-ups turn experience into skill points). */
@@ -92,6 +96,8 @@ interface Tally {
   messages: number
   tokens: TokenUsage
   cost: number
+  estimatedCost: number
+  unpricedMessages: number
   projects: Set<string>
 }
 
@@ -106,7 +112,7 @@ export function buildSetupReport(records: ReportRecords, filter: SetupFilter = {
     if (!matchesSetupFilter(setup, filter)) return undefined
     let found = tallies.get(setup)
     if (found === undefined) {
-      found = { commits: 0, pushes: 0, bugs: 0, agentGrades: 0, agentGradeSum: 0, userGrades: 0, userGradeSum: 0, userGradeSquares: 0, channels: new Map(), communicationGained: 0, commands: 0, toolCalls: 0, toolFailures: 0, messages: 0, tokens: NO_TOKENS, cost: 0, projects: new Set() }
+      found = { commits: 0, pushes: 0, bugs: 0, agentGrades: 0, agentGradeSum: 0, userGrades: 0, userGradeSum: 0, userGradeSquares: 0, channels: new Map(), communicationGained: 0, commands: 0, toolCalls: 0, toolFailures: 0, messages: 0, tokens: NO_TOKENS, cost: 0, estimatedCost: 0, unpricedMessages: 0, projects: new Set() }
       tallies.set(setup, found)
     }
     found.projects.add(project)
@@ -155,6 +161,8 @@ export function buildSetupReport(records: ReportRecords, filter: SetupFilter = {
     t.messages += day.messages
     t.tokens = addTokens(t.tokens, day.tokens)
     t.cost += day.cost
+    t.estimatedCost += day.estimatedCost ?? 0
+    t.unpricedMessages += day.unpricedMessages ?? 0
   }
   const bySetup = new Map(records.setups.map((setup) => [setup.id, setup]))
   const rows: SetupReportRow[] = []
@@ -185,6 +193,8 @@ export function buildSetupReport(records: ReportRecords, filter: SetupFilter = {
       tokens: t.tokens,
       tokensPerCommit: ratio(totalTokens, t.commits),
       cost: t.cost,
+      estimatedCost: t.estimatedCost,
+      unpricedMessages: t.unpricedMessages,
       costPerCommit: ratio(t.cost, t.commits),
       projects: t.projects.size,
       experienceGained: experienceEarned(t, rules),

@@ -1,11 +1,10 @@
 import type { Fact } from '../facts/facts.js'
 import type { Mutable } from '../mutable.js'
-import { addTokens } from '../scoring/apply-fact.js'
 import type { CollectionName, RecordKey, UsageRecord } from '../store/records.js'
 import { recordSlot } from '../store/records.js'
 import type { TrackerStore } from '../store/tracker-store.js'
 import { dayOf } from '../time/iso-timestamp.js'
-import { addCountersInPlace, countInRollup, emptyUsage } from './usage-rollup.js'
+import { addCountersInPlace, countInRollup, countUsageInPlace, emptyUsage } from './usage-rollup.js'
 
 /** One number of one day rollup that differs from what the facts and records add up to. */
 export interface RollupDrift {
@@ -82,9 +81,7 @@ function countFact(draft: Draft, fact: Fact): void {
       draft.pushes += 1
       return
     case 'usage':
-      draft.messages += 1
-      draft.tokens = addTokens(draft.tokens, fact.tokens)
-      draft.cost += fact.cost
+      countUsageInPlace(draft, fact)
       return
     default:
       return
@@ -98,7 +95,8 @@ function numbersOf(rollup: UsageRecord): [string, number][] {
     Object.entries(sums as Readonly<Record<string, number>>).map(([name, value]) => [`${prefix}.${name}`, value])
   return [
     ['toolCalls', rollup.toolCalls], ['toolFailures', rollup.toolFailures], ['commands', rollup.commands], ['pushes', rollup.pushes],
-    ['messages', rollup.messages], ['cost', rollup.cost], ['commits', rollup.commits], ['bugs', rollup.bugs],
+    ['messages', rollup.messages], ['cost', rollup.cost], ['estimatedCost', rollup.estimatedCost ?? 0], ['unpricedMessages', rollup.unpricedMessages ?? 0],
+    ['commits', rollup.commits], ['bugs', rollup.bugs],
     ...dotted('tokens', tokens),
     ...dotted('grades.agent', grades.agent),
     ...dotted('grades.user', grades.user),

@@ -1,4 +1,4 @@
-import type { TokenUsage } from '../facts/facts.js'
+import type { TokenUsage, UsageFact } from '../facts/facts.js'
 import type { GradeProvenance } from '../facts/grade-channel.js'
 import { isCountedGrade, shownChannel } from '../facts/grade-channel.js'
 import { NO_TOKENS } from '../facts/facts.js'
@@ -59,6 +59,8 @@ export function countersOf(record: UsageCounters): UsageCounters {
   return {
     toolCalls: record.toolCalls, toolFailures: record.toolFailures, commands: record.commands, pushes: record.pushes,
     messages: record.messages, tokens: record.tokens, cost: record.cost,
+    ...(record.estimatedCost === undefined ? {} : { estimatedCost: record.estimatedCost }),
+    ...(record.unpricedMessages === undefined ? {} : { unpricedMessages: record.unpricedMessages }),
   }
 }
 
@@ -66,6 +68,20 @@ export function countersOf(record: UsageCounters): UsageCounters {
 export function addCountersInPlace(counters: Mutable<UsageCounters>, more: UsageCounters): void {
   for (const field of COUNTER_FIELDS) counters[field] = counters[field] + more[field]
   counters.tokens = addTokens(counters.tokens, more.tokens)
+  if (more.estimatedCost !== undefined) counters.estimatedCost = (counters.estimatedCost ?? 0) + more.estimatedCost
+  if (more.unpricedMessages !== undefined) counters.unpricedMessages = (counters.unpricedMessages ?? 0) + more.unpricedMessages
+}
+
+/**
+ * Counts one model response's usage in place: a message, its tokens and cost, and — where the cost
+ * is no host's own figure — the estimated part of the cost, or a response without a known price.
+ */
+export function countUsageInPlace(counters: Mutable<UsageCounters>, fact: Pick<UsageFact, 'tokens' | 'cost' | 'costSource'>): void {
+  counters.messages = counters.messages + 1
+  counters.tokens = addTokens(counters.tokens, fact.tokens)
+  counters.cost = counters.cost + fact.cost
+  if (fact.costSource === 'estimate') counters.estimatedCost = (counters.estimatedCost ?? 0) + fact.cost
+  if (fact.costSource === 'unknown') counters.unpricedMessages = (counters.unpricedMessages ?? 0) + 1
 }
 
 /** True when two token counts are equal. */

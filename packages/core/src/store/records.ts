@@ -160,6 +160,10 @@ export interface UsageCounters {
   readonly messages: number
   readonly tokens: TokenUsage
   readonly cost: number
+  /** The part of `cost` estimated from a price catalogue (the host recorded no cost); absent when none is. */
+  readonly estimatedCost?: number
+  /** Responses whose model has no known price (their cost is unknown, counted as 0); absent when none. */
+  readonly unpricedMessages?: number
 }
 
 /**

@@ -1,7 +1,7 @@
 import { describeValue } from '../describe-value.js'
 import { TrackerError } from '../errors.js'
 import { createFactIdGenerator } from '../facts/fact-ids.js'
-import type { Fact, FactBase, GradeFact, Party, TokenUsage } from '../facts/facts.js'
+import type { CostSource, Fact, FactBase, GradeFact, Party, TokenUsage } from '../facts/facts.js'
 import type { GradeChannel } from '../facts/grade-channel.js'
 import { isCountedGrade } from '../facts/grade-channel.js'
 import { NO_TOKENS } from '../facts/facts.js'
@@ -84,8 +84,8 @@ export interface TrackingService {
   recordCommit(input: FactContext & { hash: string; message: string; task?: string }): Promise<void>
   /** Records a push. */
   recordPush(input: FactContext & { remote?: string; branch?: string }): Promise<void>
-  /** Records the tokens and cost of one finished assistant message. */
-  recordUsage(input: FactContext & { tokens: Partial<TokenUsage>; cost: number; message?: string }): Promise<void>
+  /** Records the tokens and cost of one finished assistant message (the cost is the host's own figure unless `costSource` says otherwise). */
+  recordUsage(input: FactContext & { tokens: Partial<TokenUsage>; cost: number; costSource?: CostSource; message?: string }): Promise<void>
   /**
    * The agent grades its own commit. It cannot give a user grade.
    * @throws {TrackerError} NOT_AUTHORISED, INVALID_GRADE, UNKNOWN_COMMIT, AMBIGUOUS_COMMIT, ALREADY_GRADED.
@@ -185,6 +185,7 @@ export function createTrackingService(options: TrackingServiceOptions): Tracking
         kind: 'usage',
         tokens: { ...NO_TOKENS, ...input.tokens },
         cost: input.cost,
+        ...(input.costSource === undefined || input.costSource === 'host' ? {} : { costSource: input.costSource }),
         ...(input.message === undefined ? {} : { message: input.message }),
       }),
 

@@ -30,6 +30,20 @@ export async function describeCommit(folder: string, ref: string, timeoutMs: num
   return hash !== undefined && FULL_HASH.test(hash) ? { hash, subject: subject ?? '' } : undefined
 }
 
+/**
+ * The commits HEAD's history gained in a time window (committer time, to the second, both ends
+ * included), oldest first; empty when the folder is no repository or git did not answer. Never throws.
+ */
+export async function commitsBetween(folder: string, from: Date, to: Date, timeoutMs: number = GIT_TIMEOUT_MS): Promise<MadeCommit[]> {
+  const seconds = (date: Date): string => String(Math.floor(date.getTime() / 1000))
+  const answer = await runGit(folder, ['log', '--reverse', '--format=%H%x1f%s', `--since=@${seconds(from)}`, `--until=@${String(Math.ceil(to.getTime() / 1000))}`, 'HEAD', '--'], timeoutMs)
+  if (answer?.ok !== true) return []
+  return answer.stdout.split('\n').flatMap((line) => {
+    const [hash, subject] = line.split('\u001f')
+    return hash !== undefined && FULL_HASH.test(hash) ? [{ hash, subject: subject ?? '' }] : []
+  })
+}
+
 /** Runs git; undefined when it timed out, `ok: false` when it failed or could not start. */
 function runGit(cwd: string, args: readonly string[], timeoutMs: number): Promise<{ ok: boolean; stdout: string } | undefined> {
   return new Promise((done) => {

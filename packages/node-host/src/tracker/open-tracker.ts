@@ -1,3 +1,4 @@
+import { hostname } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { SetupIdentity, SetupParts, TrackingService } from '@agent-tracker/core'
 import { createTrackingService, formatSetupId } from '@agent-tracker/core'
@@ -10,6 +11,8 @@ import { openDatabase } from '../database/open-database.js'
 import type { ProjectMigration } from '../projects/migrate-project.js'
 import { migrateProject } from '../projects/migrate-project.js'
 import { refreshProjectProfile } from '../projects/project-profile.js'
+import type { BackgroundSync, TeamSyncOptions } from '../team/background-sync.js'
+import { createBackgroundSync } from '../team/background-sync.js'
 import { flushOnExit } from './exit-flush.js'
 import { timeOrderedId } from './fact-id.js'
 import type { StatusExportMode } from './status-export.js'
@@ -33,6 +36,8 @@ export interface OpenTrackerOptions extends Omit<DatabaseOptions, 'readOnly'> {
   readonly newId?: (() => string) | undefined
   /** The clock; default the system's. */
   readonly now?: (() => Date) | undefined
+  /** A team database to sync to in the background after each flush that wrote facts; none by default. */
+  readonly team?: TeamSyncOptions | undefined
 }
 
 /** What {@link Tracker.prepareProject} did: the legacy migration (when on) and the profile stored. Never a thrown error. */
@@ -62,6 +67,8 @@ export class Tracker {
   readonly identity: SetupIdentity
   readonly #options: OpenTrackerOptions
   readonly #removeExitFlush: () => void
+  /** The background sync to the team database, when one is configured. */
+  readonly teamSync: BackgroundSync | undefined
   #lastSetup: string | undefined
 
   /** Use {@link openTracker}. */
@@ -73,6 +80,7 @@ export class Tracker {
     this.buffer = withWriteBuffer(store, options.flush ?? {})
     this.service = createTrackingService({ store: this.buffer, newId: options.newId ?? (() => timeOrderedId()), ...(options.now === undefined ? {} : { now: options.now }) })
     this.#removeExitFlush = options.flushOnExit === false ? () => undefined : flushOnExit(() => this.flushSync())
+    this.teamSync = options.team === undefined ? undefined : createBackgroundSync(store, `${hostname()}:${store.path}`, options.team)
   }
 
   /** The setup that last worked in the project: the one `.agent/status.json` shows. */
@@ -111,10 +119,16 @@ export class Tracker {
     return { ...(migration === undefined ? {} : { migration }), ...(profile === undefined ? {} : { profile }), problems }
   }
 
-  /** Writes everything pending in one transaction, then refreshes `.agent/status.json`. Never throws. */
+  /**
+   * Writes everything pending in one transaction, then refreshes `.agent/status.json` and, with a
+   * team database, asks for a background sync (never awaited here). Never throws.
+   */
   async flush(): Promise<FlushResult> {
     const result = await this.buffer.flush()
-    if (result.errors.length === 0 && result.factsWritten > 0) await this.#exportStatus()
+    if (result.errors.length === 0 && result.factsWritten > 0) {
+      await this.#exportStatus()
+      this.teamSync?.request()
+    }
     return result
   }
 
@@ -129,6 +143,7 @@ export class Tracker {
    */
   async close(): Promise<void> {
     await this.flush()
+    await this.teamSync?.close()
     await this.buffer.close()
     this.#removeExitFlush()
   }

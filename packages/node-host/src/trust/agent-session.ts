@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
-import type { AgentSession, AncestorProcess } from '@agent-tracker/core'
-import { agentSessionOf } from '@agent-tracker/core'
+import type { AgentSession, AncestorProcess } from '@agent-tracker/core/host'
+import { agentSessionOf } from '@agent-tracker/core/host'
 
 /** How far up the process tree to look: deep enough for shells in shells, bounded for loops. */
 const MAX_ANCESTORS = 64

@@ -2,8 +2,8 @@ import type { Dirent } from 'node:fs'
 import { readdirSync } from 'node:fs'
 import { readdir } from 'node:fs/promises'
 import { join, resolve, sep } from 'node:path'
-import type { ProtectedFileLookup, ProtectedFiles } from '@agent-tracker/core'
-import { isProtectedFile, protectedFiles } from '@agent-tracker/core'
+import type { ProtectedFileLookup, ProtectedFiles } from '@agent-tracker/core/host'
+import { isProtectedFile, protectedFiles } from '@agent-tracker/core/host'
 
 /** Options of {@link ProtectedFileIndex}. */
 export interface ProtectedFileIndexOptions {

@@ -63,6 +63,8 @@ export async function runOpencode(options: {
   pluginOptions: Record<string, unknown>
   message?: string
   command?: { name: string; arguments: string }
+  /** A primary agent to run instead of build (`reviewer` is configured). */
+  agent?: string
 }): Promise<OpencodeRun> {
   const llm = await startFakeLlm(options.script)
   try {
@@ -73,10 +75,11 @@ export async function runOpencode(options: {
       provider: { fake: { npm: '@ai-sdk/openai-compatible', name: 'Fake', options: { baseURL: llm.baseURL, apiKey: 'test' }, models: { m1: { name: 'Fake model', tool_call: true } } } },
       model: 'fake/m1',
       permission: { bash: 'allow', edit: 'allow', read: 'allow' },
+      agent: { reviewer: { mode: 'primary', description: 'Reviews changes', prompt: 'You review changes.' } },
       plugin: [[PLUGIN, options.pluginOptions]],
     }, null, 2))
     const home = join(options.root, 'home')
-    const args = options.command === undefined ? ['run', options.message ?? 'Do the task.'] : ['run', '--command', options.command.name, options.command.arguments]
+    const args = [...(options.command === undefined ? ['run', options.message ?? 'Do the task.'] : ['run', '--command', options.command.name, options.command.arguments]), ...(options.agent === undefined ? [] : ['--agent', options.agent])]
     const env = {
       ...process.env,
       HOME: home,

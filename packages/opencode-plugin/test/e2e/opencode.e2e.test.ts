@@ -165,7 +165,7 @@ describe('agent-tracker inside the real opencode binary', { timeout: 240_000 }, 
       })
     }
     const runs = await Promise.all([work('left'), work('right')])
-    expect(runs.map((run) => run.code)).toEqual([0, 0])
+    expect(runs.map((run) => run.code), runs.map((run) => run.output.slice(-2000)).join('\n---\n')).toEqual([0, 0])
     const store = openLmdbStore({ databasePath, readOnly: true })
     expect((await store.get('setups', [SETUP]))?.state).toMatchObject({ toolCalls: 16, toolFailures: 0, commits: 2, pushes: 2, messages: 18 })
     expect(await store.find('commits')).toHaveLength(2)

@@ -1,5 +1,6 @@
 import type { LeaderboardRow, SetupReportRow } from '@agent-tracker/core'
-import { gain, grade, moneyPerCommit, percent, perCommit, score, tokens } from '../../format.js'
+import { costPerCommitCell } from '../../estimated-cost.js'
+import { gain, grade, percent, perCommit, score, tokens } from '../../format.js'
 import { escapeHtml } from '../charts/svg.js'
 
 /** The report as a table: one row per setup, every figure. In a window, XP and CS are what the window earned. */
@@ -8,7 +9,7 @@ export function reportTable(rows: readonly SetupReportRow[], colourOf: (setup: s
   const body = rows.map((r) => {
     const sp = `${escapeHtml(`${score(r.skillPoints)} ${r.trustTier}`)}${r.halted ? ' <span class="halted">halted</span>' : ''}`
     const values = narrowed ? [gain(r.communicationGained), gain(r.experienceGained)] : [score(r.communication), score(r.experience)]
-    return `<tr><td><span class="swatch" style="background:${colourOf(r.setup)}"></span>${escapeHtml(r.setup)}</td><td class="num">${String(r.commits)}</td><td class="num">${escapeHtml(perCommit(r.bugsPerCommit))}</td><td class="num">${escapeHtml(grade(r.meanUserGrade))} (${String(r.userGrades)})</td><td class="num">${escapeHtml(grade(r.meanAgentGrade))}</td>${values.map((value) => `<td class="num">${escapeHtml(value)}</td>`).join('')}<td>${sp}</td><td class="num">${escapeHtml(percent(r.toolFailureRate))}</td><td class="num">${escapeHtml(tokens(r.tokensPerCommit))}</td><td class="num">${escapeHtml(moneyPerCommit(r.costPerCommit))}</td></tr>`
+    return `<tr><td><span class="swatch" style="background:${colourOf(r.setup)}"></span>${escapeHtml(r.setup)}</td><td class="num">${String(r.commits)}</td><td class="num">${escapeHtml(perCommit(r.bugsPerCommit))}</td><td class="num">${escapeHtml(grade(r.meanUserGrade))} (${String(r.userGrades)})</td><td class="num">${escapeHtml(grade(r.meanAgentGrade))}</td>${values.map((value) => `<td class="num">${escapeHtml(value)}</td>`).join('')}<td>${sp}</td><td class="num">${escapeHtml(percent(r.toolFailureRate))}</td><td class="num">${escapeHtml(tokens(r.tokensPerCommit))}</td><td class="num">${escapeHtml(costPerCommitCell(r))}</td></tr>`
   })
   return `<div class="scroll"><table><thead><tr><th>Setup</th><th>Commits</th><th>Bugs/commit</th><th>User ⌀ (n)</th><th>Agent ⌀</th>${scores}<th>Tool failures</th><th>Tokens/commit</th><th>Cost/commit</th></tr></thead><tbody>${body.join('\n')}</tbody></table></div>`
 }

@@ -1,0 +1,42 @@
+/** The Claude Code hook events agent-tracker handles. */
+export const CLAUDE_CODE_HOOK_EVENTS = ['UserPromptSubmit', 'PreToolUse', 'PostToolUse', 'PostToolUseFailure', 'Stop', 'SubagentStop', 'SessionEnd'] as const
+
+/** A hook event agent-tracker handles. */
+export type ClaudeCodeHookEvent = (typeof CLAUDE_CODE_HOOK_EVENTS)[number]
+
+/** The JSON a Claude Code hook reads on stdin: the fields every event has, and the event's own. */
+export interface HookInput {
+  readonly event: ClaudeCodeHookEvent
+  readonly session: string
+  readonly cwd: string
+  readonly transcriptPath?: string | undefined
+  /** Set on tool events fired inside a subagent. */
+  readonly agentId?: string | undefined
+  readonly agentType?: string | undefined
+  readonly fields: Readonly<Record<string, unknown>>
+}
+
+/**
+ * Reads a hook's stdin; undefined for an event agent-tracker does not handle.
+ * @throws {Error} naming what is missing when the text is not a Claude Code hook's input.
+ */
+export function readHookInput(stdin: string): HookInput | undefined {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(stdin)
+  } catch {
+    throw new Error(`the hook's input is not JSON (got ${JSON.stringify(stdin.slice(0, 60))}): run it as a Claude Code hook, which passes the event as JSON on stdin.`)
+  }
+  const fields = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Readonly<Record<string, unknown>>) : {}
+  const event = fields.hook_event_name
+  if (typeof event !== 'string') throw new Error('the hook\'s input has no "hook_event_name": run it as a Claude Code hook.')
+  if (!(CLAUDE_CODE_HOOK_EVENTS as readonly string[]).includes(event)) return undefined
+  const session = text(fields.session_id)
+  const cwd = text(fields.cwd)
+  if (session === undefined || cwd === undefined) throw new Error(`the ${event} hook's input has no ${session === undefined ? '"session_id"' : '"cwd"'}.`)
+  return { event: event as ClaudeCodeHookEvent, session, cwd, transcriptPath: text(fields.transcript_path), agentId: text(fields.agent_id), agentType: text(fields.agent_type), fields }
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined
+}

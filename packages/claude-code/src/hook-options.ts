@@ -1,0 +1,41 @@
+import type { CostEstimator, HaltMode, HostEventContext, SetupIdentity } from '@agent-tracker/core/host'
+import { claudeCodeSetupParts, formatSetupId } from '@agent-tracker/core/host'
+import type { HookInput } from './hook-input.js'
+import { responseModel, subagentTranscript } from './transcript-tail.js'
+
+/** How the hook runs: where the database is, how setups are named, how tool calls are guarded. */
+export interface HookOptions {
+  /** The database (`--db`); default `AGENT_TRACKER_DB`, else `~/.config/opencode/agent-tracker.lmdb`. */
+  readonly databasePath?: string | undefined
+  readonly env: Readonly<Record<string, string | undefined>>
+  readonly homeDir: string
+  /** How setups are named; default `agent+model`. */
+  readonly identity?: SetupIdentity | undefined
+  /** What happens to a halted setup's tool calls; default `block`. */
+  readonly enforceHalt?: HaltMode | undefined
+  /** Stop tool calls that touch `.env`-style secret files; default true. */
+  readonly envProtection?: boolean | undefined
+  /** How long the Stop hook waits for Claude Code to write its final response; default 300 ms. */
+  readonly stopWaitMs?: number | undefined
+  /** Prices responses (Claude Code records no cost); default the price catalogue. */
+  readonly estimator?: CostEstimator | undefined
+  readonly now?: (() => Date) | undefined
+}
+
+/**
+ * The setup of the agent a hook is about: Claude Code's main agent, or the subagent the event came
+ * from (by its type), on the model of the response that asked for the tool call — read from the
+ * transcript, as hooks are not told the model. Undefined before any response.
+ */
+export function hookSetup(input: HookInput, options: Pick<HookOptions, 'identity'>, toolUseId?: string): string | undefined {
+  const transcript = input.transcriptPath
+  if (transcript === undefined) return undefined
+  const own = input.agentId === undefined ? undefined : responseModel(subagentTranscript(transcript, input.agentId), toolUseId)
+  const model = own ?? responseModel(transcript, toolUseId)
+  return model === undefined ? undefined : formatSetupId(claudeCodeSetupParts(model, input.agentType), options.identity ?? 'agent+model')
+}
+
+/** Where and when a hook event happened, for facts with ids derived from Claude Code's own. */
+export function hookContext(input: HookInput, setup: string, options: Pick<HookOptions, 'now'>): HostEventContext {
+  return { host: 'claude-code', session: input.session, setup, project: input.cwd, at: (options.now?.() ?? new Date()).toISOString() }
+}

@@ -1,0 +1,8 @@
+export type { ClaudeCodeHookEvent, HookInput } from './hook-input.js'
+export { CLAUDE_CODE_HOOK_EVENTS, readHookInput } from './hook-input.js'
+export type { HookOptions } from './hook-options.js'
+export type { HookReply } from './hook-reply.js'
+export { runClaudeCodeHook } from './run-hook.js'
+export type { InstallOptions, InstallResult } from './install-hooks.js'
+export { installClaudeCodeHooks, isTrackerHook } from './install-hooks.js'
+export { claudeCodeFolder } from './claude-code-folder.js'

@@ -1,0 +1,41 @@
+import type { Fact } from '@agent-tracker/core/host'
+import { claudeCodeCommand, claudeCodeFailure, claudeCodeShellResult, gitEventsOf, hostToolCallFact } from '@agent-tracker/core/host'
+import type { HistoryToolCall } from '@agent-tracker/host-import/claude-code'
+import { resolveDatabasePath } from '@agent-tracker/node-host/database-path'
+import type { HookInput } from './hook-input.js'
+import type { HookOptions } from './hook-options.js'
+import { hookContext, hookSetup } from './hook-options.js'
+import { PendingFacts } from './pending-facts.js'
+import type { HookReply } from './hook-reply.js'
+
+/**
+ * `PostToolUse` and `PostToolUseFailure`: records the call (a failure with Bash's exit code), and
+ * for Bash the commits git confirms and the pushes it made, under the ids the import of the
+ * transcript derives too. The facts wait in the pending folder (no database opened) for the turn's
+ * end — except after a push, which writes everything at once, as the OpenCode plugin does.
+ */
+export async function postToolUseHook(input: HookInput, options: HookOptions): Promise<HookReply> {
+  const callId = typeof input.fields.tool_use_id === 'string' ? input.fields.tool_use_id : undefined
+  const tool = typeof input.fields.tool_name === 'string' ? input.fields.tool_name : undefined
+  const setup = callId === undefined ? undefined : hookSetup(input, options, callId)
+  if (callId === undefined || tool === undefined || setup === undefined) return { exitCode: 0 }
+  const context = hookContext(input, setup, options)
+  const outcome = input.event === 'PostToolUseFailure' ? claudeCodeFailure(input.fields.error) : { ran: true, ok: true }
+  const ok = outcome.ran && outcome.ok
+  const exitCode = 'exitCode' in outcome ? outcome.exitCode : undefined
+  const command = tool === 'Bash' ? claudeCodeCommand(input.fields.tool_input) : undefined
+  const duration = typeof input.fields.duration_ms === 'number' ? input.fields.duration_ms : 0
+  const call: HistoryToolCall = {
+    kind: 'tool_call', context, callId, tool, ok, exitCode,
+    ...(command === undefined ? {} : { shell: { command, workdir: input.cwd, startedAt: new Date(Date.parse(context.at) - duration).toISOString(), ...claudeCodeShellResult(input.fields.tool_response) } }),
+  }
+  const git = call.shell === undefined ? [] : gitEventsOf(call.shell.command, call.shell.output, exitCode ?? (ok ? 0 : 1))
+  const facts: Fact[] = [hostToolCallFact(context, call), ...(git.length === 0 ? [] : await (await import('@agent-tracker/host-import/claude-code')).shellFacts(call))]
+  if (!git.some((event) => event.kind === 'push')) {
+    new PendingFacts(resolveDatabasePath({ databasePath: options.databasePath, env: options.env, homeDir: options.homeDir })).add(input.session, facts)
+    return { exitCode: 0 }
+  }
+  const { withHookTracker } = await import('./open-hook-tracker.js')
+  await withHookTracker(input, options, (tracker) => tracker.buffer.applyFacts(facts), setup)
+  return { exitCode: 0 }
+}

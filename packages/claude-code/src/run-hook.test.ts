@@ -1,0 +1,105 @@
+import { execFileSync } from 'node:child_process'
+import { existsSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { openLmdbStore } from '@agent-tracker/lmdb-store'
+import { describe, expect, it } from 'vitest'
+import { gitRepository, headOf } from '../test/git-repository.js'
+import { HookSession } from '../test/hook-session.js'
+import { tempFolder } from '../test/temp.js'
+import { runClaudeCodeHook } from './run-hook.js'
+
+const SETUP = 'claude-code@anthropic/claude-opus-4-8'
+
+async function stored(databasePath: string, setup = SETUP) {
+  const store = openLmdbStore({ databasePath, readOnly: true })
+  try {
+    return { setup: await store.get('setups', [setup]), commits: await store.find('commits') }
+  } finally {
+    await store.close()
+  }
+}
+
+function bash(cwd: string, command: string): { response?: unknown; error?: string } {
+  try {
+    return { response: { stdout: execFileSync('sh', ['-c', command], { cwd, encoding: 'utf8', stdio: 'pipe' }), stderr: '', interrupted: false } }
+  } catch (error) {
+    const failed = error as { status?: number; stderr?: string }
+    return { error: `Exit code ${String(failed.status ?? 1)}\n${failed.stderr ?? ''}` }
+  }
+}
+
+describe('the Claude Code hook', () => {
+  it('records tool calls, a failure with its exit code, and a commit git confirms; tokens and cost at Stop', async () => {
+    const repo = gitRepository(tempFolder('repo-'))
+    const databasePath = join(tempFolder('db-'), 'tracker.lmdb')
+    const session = new HookSession('s1', repo, databasePath)
+    const commit = "echo a > a.txt && git add a.txt && git commit -q -m 'feat: a'"
+    expect(await session.call('toolu_1', 'Bash', { command: commit }, () => bash(repo, commit))).toEqual({ exitCode: 0 })
+    expect(await session.call('toolu_2', 'Bash', { command: 'ls /nowhere' }, () => bash(repo, 'ls /nowhere'))).toEqual({ exitCode: 0 })
+    expect(await session.call('toolu_3', 'Read', { file_path: join(repo, 'README.md') }, () => ({ response: { type: 'text' } }))).toEqual({ exitCode: 0 })
+    expect(readdirSync(`${databasePath}.pending`)).toEqual(['s1.jsonl'])
+    expect(existsSync(databasePath)).toBe(false)
+    session.transcript.response('msg_end', [{ type: 'text', text: 'Committed.' }])
+    expect(await session.send('Stop', { stop_hook_active: false, last_assistant_message: 'Committed.' })).toEqual({ exitCode: 0 })
+    const { setup, commits } = await stored(databasePath)
+    expect(setup?.state).toMatchObject({ toolCalls: 3, toolFailures: 1, commits: 1, messages: 4, tokens: { input: 400, output: 80, cacheRead: 120, cacheWrite: 200 } })
+    expect(setup?.state.cost).toBeCloseTo(4 * 0.0013275, 10)
+    expect(commits).toEqual([expect.objectContaining({ hash: headOf(repo), message: 'feat: a', setup: SETUP, session: 's1' })])
+    expect(readdirSync(`${databasePath}.pending`)).toEqual([])
+  })
+
+  it('writes at once after a push, with what was pending', async () => {
+    const repo = gitRepository(join(tempFolder('repo-'), 'shop'))
+    execFileSync('sh', ['-c', 'git init -q --bare ../shop.git && git remote add origin ../shop.git'], { cwd: repo })
+    const databasePath = join(tempFolder('db-'), 'tracker.lmdb')
+    const session = new HookSession('s5', repo, databasePath)
+    await session.call('toolu_1', 'Bash', { command: 'true' }, () => bash(repo, 'true'))
+    await session.call('toolu_2', 'Bash', { command: 'git push -q origin main' }, () => bash(repo, 'git push -q origin main'))
+    expect((await stored(databasePath)).setup?.state).toMatchObject({ toolCalls: 2, pushes: 1 })
+  })
+
+  it('denies reading .env, and a halted setup’s calls with how to reinstate it, until the user reinstates it', async () => {
+    const repo = gitRepository(tempFolder('repo-'))
+    const session = new HookSession('s2', repo, join(tempFolder('db-'), 'tracker.lmdb'))
+    const env = await session.call('toolu_1', 'Read', { file_path: join(repo, '.env') }, () => ({ response: {} }))
+    expect(JSON.parse(env.stdout ?? '{}')).toEqual({ hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'deny', permissionDecisionReason: `agent-tracker blocked this Read call: it touches ${join(repo, '.env')}, a protected file. Protected files hold the user's secrets: use .env.example for placeholders, and ask the user for any value you need.` } })
+    await session.call('toolu_2', 'Bash', { command: 'true' }, () => bash(repo, 'true'))
+    for (const note of ['broke it', 'broke it again']) await session.send('UserPromptSubmit', { prompt: `/bug ${note}` })
+    const halted = await session.call('toolu_3', 'Bash', { command: 'ls' }, () => bash(repo, 'ls'))
+    expect(halted.stdout).toContain(`agent-tracker blocked this Bash call. ${SETUP} is halted: it lost all its skill points to reported bugs. The user can reinstate it with /reinstate (or: agent-tracker reinstate ${SETUP}).`)
+    const reinstated = await session.send('UserPromptSubmit', { prompt: '/reinstate' })
+    expect(JSON.parse(reinstated.stdout ?? '{}')).toMatchObject({ decision: 'block', reason: expect.stringContaining(`[agent-tracker] ${SETUP} is reinstated and may work again.`) as unknown })
+    expect(await session.call('toolu_4', 'Bash', { command: 'ls' }, () => bash(repo, 'ls'))).toEqual({ exitCode: 0 })
+  })
+
+  it("takes the user's /grade from the prompt, keeping it from the model; other prompts pass untouched", async () => {
+    const repo = gitRepository(tempFolder('repo-'))
+    const session = new HookSession('s3', repo, join(tempFolder('db-'), 'tracker.lmdb'))
+    const commit = "git commit -q --allow-empty -m 'feat: graded'"
+    await session.call('toolu_1', 'Bash', { command: commit }, () => bash(repo, commit))
+    expect(await session.send('UserPromptSubmit', { prompt: 'carry on' })).toEqual({ exitCode: 0 })
+    const graded = await session.send('UserPromptSubmit', { prompt: '/grade good excellence "clean"' })
+    expect(JSON.parse(graded.stdout ?? '{}')).toEqual({ decision: 'block', reason: expect.stringMatching(new RegExp(`^\\[agent-tracker\\] Graded ${headOf(repo).slice(0, 8)} \\(feat: graded\\) of ${SETUP}: agent good, user excellence\\.`)) as unknown })
+    const bad = await session.send('UserPromptSubmit', { prompt: '/grade superb' })
+    expect((JSON.parse(bad.stdout ?? '{}') as { reason: string }).reason).toContain('[agent-tracker] /grade failed: Invalid grade')
+  })
+
+  it("counts a subagent's calls and tokens under its type", async () => {
+    const repo = gitRepository(tempFolder('repo-'))
+    const databasePath = join(tempFolder('db-'), 'tracker.lmdb')
+    const session = new HookSession('s4', repo, databasePath)
+    session.transcript.response('msg_main', [{ type: 'tool_use', id: 'toolu_agent', name: 'Agent', input: { subagent_type: 'Explore' } }])
+    const { Transcript } = await import('@agent-tracker/host-import/testing')
+    const subagentFile = join(session.transcriptPath.replace(/\.jsonl$/, ''), 'subagents', 'agent-a1.jsonl')
+    new Transcript('s4', repo, { sidechain: { agentId: 'a1', agentType: 'Explore' } }).response('msg_sub', [{ type: 'tool_use', id: 'toolu_sub', name: 'Bash', input: { command: 'ls' } }], { model: 'claude-haiku-4-5' }).write(subagentFile)
+    expect(await session.send('PostToolUse', { tool_name: 'Bash', tool_input: { command: 'ls' }, tool_use_id: 'toolu_sub', tool_response: { stdout: 'a' }, agent_id: 'a1', agent_type: 'Explore' })).toEqual({ exitCode: 0 })
+    expect(await session.send('SubagentStop', { agent_id: 'a1', agent_type: 'Explore', agent_transcript_path: subagentFile })).toEqual({ exitCode: 0 })
+    expect((await stored(databasePath, 'Explore@anthropic/claude-haiku-4-5')).setup?.state).toMatchObject({ toolCalls: 1, messages: 1 })
+  })
+
+  it('never stops Claude Code: input that is no hook event is a non-blocking error, an event it does not handle is let through', async () => {
+    const options = { env: {}, homeDir: tempFolder('home-') }
+    expect(await runClaudeCodeHook('not json', options)).toEqual({ stderr: 'agent-tracker: the hook\'s input is not JSON (got "not json"): run it as a Claude Code hook, which passes the event as JSON on stdin.\n', exitCode: 1 })
+    expect(await runClaudeCodeHook(JSON.stringify({ hook_event_name: 'Notification', session_id: 's', cwd: '/p' }), options)).toEqual({ exitCode: 0 })
+  })
+})

@@ -1,0 +1,59 @@
+import type { PostgresStore, SyncProgress } from '@agent-tracker/postgres-store'
+import { redactUrl, syncToTeam } from '@agent-tracker/postgres-store'
+import { locateDatabase } from '@agent-tracker/node-host'
+import { existsSync } from 'node:fs'
+import { locateDataFile } from '@agent-tracker/lmdb-store'
+import type { CommandContext } from '../context.js'
+import { plural } from '../format.js'
+import { openTeamStore, requireTeamSettings } from '../team.js'
+
+/** Options of `sync`. */
+export interface SyncCommandOptions {
+  readonly url?: string
+  readonly member?: string
+  readonly batchSize?: number
+}
+
+/**
+ * `sync`: sends this machine's new facts to the team database, from where it last acknowledged
+ * them. Safe to run at any time, again and again, and from several processes: nothing is lost or
+ * counted twice; a sync the server cut short resumes where it stopped.
+ */
+export async function syncCommand(ctx: CommandContext, options: SyncCommandOptions): Promise<void> {
+  const settings = requireTeamSettings(ctx.io, options)
+  const { path } = locateDatabase({ databasePath: ctx.databasePath, env: ctx.io.env, homeDir: ctx.io.homeDir })
+  const url = redactUrl(settings.url)
+  if (!existsSync(locateDataFile(path).dataFile)) {
+    ctx.print({ team: url, member: settings.member, sent: 0, applied: 0, repeats: 0, acknowledged: 0, local: 0, refusedCount: 0, refused: [] }, () => `Nothing to sync yet: ${path} has no data.`)
+    return
+  }
+  const local = ctx.openStore('read')
+  const team: PostgresStore = await openTeamStore(settings, 'write')
+  ctx.onClose(() => team.close())
+  const progress = ctx.progress('Syncing')
+  let last: SyncProgress | undefined
+  try {
+    last = await syncToTeam(local, team, {
+      source: `${settings.machine}:${path}`,
+      member: settings.member,
+      machine: settings.machine,
+      ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+      onBatch: (step) => {
+        progress.update(step.acknowledged, step.local)
+      },
+    })
+  } finally {
+    progress.stop()
+  }
+  const done = last
+  ctx.print({ team: url, member: settings.member, ...done }, () => {
+    const refused = done.refusedCount === 0 ? [] : [
+      ctx.colours.yellow(`${plural(done.refusedCount, 'fact')} refused by the team's checks (skipped, not sent again):`),
+      ...done.refused.map((item) => `  ${item.position}: ${item.message}`),
+      ...(done.refusedCount > done.refused.length ? [`  … and ${String(done.refusedCount - done.refused.length)} more`] : []),
+    ]
+    if (done.sent === 0) return `Up to date with ${url} (${String(done.acknowledged)} facts acknowledged).`
+    const repeats = done.repeats === 0 ? '' : `, ${String(done.repeats)} the team had already`
+    return [`Sent ${String(done.sent)} facts to ${url} as ${settings.member} (${String(done.applied)} applied${repeats}).`, ...refused].join('\n')
+  })
+}

@@ -1,0 +1,71 @@
+import type { HaltMode, SetupIdentity } from '@agent-tracker/core'
+import type { Io } from './io.js'
+
+/** What `agent-tracker hook` serves. */
+export const HOOK_HOSTS = ['claude-code'] as const
+
+const HALT_MODES: readonly HaltMode[] = ['block', 'warn', 'off']
+
+/** The options of `hook claude-code`, read without the CLI's parser (a hook process must start fast). */
+export interface HookFlags {
+  readonly db?: string
+  readonly identity?: SetupIdentity
+  readonly enforceHalt?: HaltMode
+  readonly envProtection: boolean
+}
+
+/**
+ * Reads `claude-code [--db <path>] [--identity agent+model|agent] [--enforce-halt block|warn|off] [--no-env-protection]`.
+ * @throws {Error} naming the bad argument and what is accepted.
+ */
+export function readHookFlags(args: readonly string[]): HookFlags {
+  const [host, ...rest] = args
+  if (host !== 'claude-code') throw new Error(`agent-tracker hook serves ${HOOK_HOSTS.join(', ')}, got ${JSON.stringify(host ?? '')}: install it with agent-tracker hooks install claude-code.`)
+  const flags: { -readonly [K in keyof HookFlags]: HookFlags[K] } = { envProtection: true }
+  for (let at = 0; at < rest.length; at++) {
+    const flag = rest[at]
+    const value = (): string => {
+      const next = rest[++at]
+      if (next === undefined) throw new Error(`${String(flag)} needs a value.`)
+      return next
+    }
+    if (flag === '--db') flags.db = value()
+    else if (flag === '--identity') {
+      const identity = value()
+      if (identity !== 'agent+model' && identity !== 'agent') throw new Error(`Invalid --identity "${identity}": accepted are agent+model, agent.`)
+      flags.identity = identity
+    } else if (flag === '--enforce-halt') {
+      const mode = value()
+      if (!(HALT_MODES as readonly string[]).includes(mode)) throw new Error(`Invalid --enforce-halt "${mode}": accepted are ${HALT_MODES.join(', ')}.`)
+      flags.enforceHalt = mode as HaltMode
+    } else if (flag === '--no-env-protection') flags.envProtection = false
+    else throw new Error(`Unknown option ${JSON.stringify(flag)} of agent-tracker hook claude-code: accepted are --db, --identity, --enforce-halt, --no-env-protection.`)
+  }
+  return flags
+}
+
+/**
+ * `agent-tracker hook claude-code`: the handler Claude Code runs for each hook event, reading the
+ * event's JSON on stdin and answering on stdout and by its exit code. Loads only the hook's code.
+ */
+export async function runHookCommand(args: readonly string[], io: Io): Promise<number> {
+  let flags: HookFlags
+  try {
+    flags = readHookFlags(args)
+  } catch (error) {
+    io.stderr.write(`agent-tracker: ${error instanceof Error ? error.message : String(error)}\n`)
+    return 1
+  }
+  let stdin = ''
+  for await (const chunk of io.stdin) stdin += typeof chunk === 'string' ? chunk : chunk.toString('utf8')
+  const { runClaudeCodeHook } = await import('@agent-tracker/claude-code/hook')
+  const databasePath = flags.db === undefined || flags.db.startsWith('~') ? flags.db : (await import('node:path')).resolve(io.cwd, flags.db)
+  const reply = await runClaudeCodeHook(stdin, {
+    databasePath, env: io.env, homeDir: io.homeDir, envProtection: flags.envProtection,
+    ...(flags.identity === undefined ? {} : { identity: flags.identity }),
+    ...(flags.enforceHalt === undefined ? {} : { enforceHalt: flags.enforceHalt }),
+  })
+  if (reply.stdout !== undefined) io.stdout.write(reply.stdout)
+  if (reply.stderr !== undefined) io.stderr.write(reply.stderr)
+  return reply.exitCode
+}

@@ -1,0 +1,131 @@
+import { execFile, execFileSync } from 'node:child_process'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { jsonData, runCli, tempFolder } from '../run-cli.js'
+import type { ClaudeStep } from './fake-anthropic.js'
+import { startFakeAnthropic } from './fake-anthropic.js'
+
+// The real Claude Code CLI (the npm package, pinned), driven headless against a scripted model on
+// loopback, with agent-tracker's hooks installed the way a user installs them.
+
+const CLAUDE = fileURLToPath(new URL('../../node_modules/.bin/claude', import.meta.url))
+const BIN = fileURLToPath(new URL('../../bin/agent-tracker.js', import.meta.url))
+const MAIN = 'claude-code@anthropic/claude-opus-4-8'
+const SUBAGENT = 'general-purpose@anthropic/claude-opus-4-8'
+
+const bash = (command: string): ClaudeStep => ({ tool: 'Bash', input: { command, description: command.slice(0, 30) } })
+
+function project(root: string): string {
+  const folder = join(root, 'shop')
+  mkdirSync(folder, { recursive: true })
+  const git = (...args: string[]): void => {
+    execFileSync('git', args, { cwd: folder, stdio: 'ignore' })
+  }
+  git('init', '-q', '-b', 'main')
+  git('config', 'user.email', 'agent@example.com')
+  git('config', 'user.name', 'Agent')
+  writeFileSync(join(folder, 'README.md'), '# shop\n')
+  writeFileSync(join(folder, '.gitignore'), '.env\n')
+  writeFileSync(join(folder, '.env'), 'API_KEY=sk-live-secret\n')
+  git('add', '-A')
+  git('commit', '-q', '-m', 'initial')
+  execFileSync('git', ['init', '-q', '--bare', join(root, 'shop.git')])
+  git('remote', 'add', 'origin', join(root, 'shop.git'))
+  return folder
+}
+
+/** Runs `claude -p` in the project with a private HOME (where the hooks are installed), against the fake model. */
+function claude(home: string, cwd: string, baseURL: string, prompt: string): Promise<{ code: number; result: string }> {
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '', HOME: home, ANTHROPIC_BASE_URL: baseURL, ANTHROPIC_API_KEY: 'sk-ant-fake',
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', DISABLE_AUTOUPDATER: '1', NO_COLOR: '1',
+  }
+  return new Promise((resolve) => {
+    const child = execFile(CLAUDE, ['-p', prompt, '--allowedTools', 'Bash,Read,Agent', '--output-format', 'json'], { cwd, env, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      let result = stdout + stderr
+      try {
+        result = (JSON.parse(stdout) as { result: string }).result
+      } catch {
+        // Not JSON: keep the raw output for the assertion message.
+      }
+      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, result })
+    })
+    child.stdin?.end()
+  })
+}
+
+type Setup = { setup: string; state: { toolCalls: number; toolFailures: number; commits: number; pushes: number; messages: number; tokens: object; cost: number; userGrades: { count: number; sum: number }; bugs: number } }
+
+const numbers = ({ setup, state }: Setup): object => ({ setup, toolCalls: state.toolCalls, toolFailures: state.toolFailures, commits: state.commits, pushes: state.pushes, messages: state.messages, tokens: state.tokens, cost: state.cost.toFixed(9) })
+
+describe('agent-tracker with the real Claude Code CLI', { timeout: 300_000 }, () => {
+  it('tracks headless sessions through the installed hooks — calls, a commit and push, a failure, a subagent, tokens, the user grade, the .env guard and the halt — and the transcripts import to the same numbers', async () => {
+    const home = tempFolder('cc-home-')
+    const shop = project(tempFolder('cc-'))
+    const installed = await runCli(['hooks', 'install', 'claude-code', '--global', '--command', `${process.execPath} ${BIN}`], { home, cwd: shop })
+    expect(installed.code).toBe(0)
+    const fake = await startFakeAnthropic({
+      'WORK-TASK': [
+        bash("echo a > a.txt && git add a.txt && git commit -m 'feat: a' && git push origin HEAD"),
+        bash('ls /nonexistent-dir'),
+        { tool: 'Read', input: { file_path: join(shop, '.env') } },
+        { tool: 'Agent', input: { description: 'list files', prompt: 'SUBAGENT-WORK: list the files', subagent_type: 'general-purpose' } },
+        { text: 'Committed, pushed and listed.' },
+      ],
+      'SUBAGENT-WORK': [bash('ls'), { text: 'Listed.' }],
+      'HALTED-TASK': [bash('echo still working'), { text: 'Stopped.' }],
+    })
+    try {
+      const work = await claude(home, shop, fake.baseURL, 'WORK-TASK: commit a file, push it and list the files')
+      expect(work.code, work.result).toBe(0)
+      expect(fake.toolResults.join('\n')).toContain('[main ')
+      expect(fake.toolResults[2]).toContain(`agent-tracker blocked this Read call: it touches ${join(shop, '.env')}, a protected file.`)
+      expect(fake.toolResults.join('\n')).not.toContain('sk-live-secret')
+      const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: shop, encoding: 'utf8' }).trim()
+
+      const asked = fake.requests
+      const graded = await claude(home, shop, fake.baseURL, '/grade excellence "clean and pushed"')
+      expect(graded.result).toContain(`[agent-tracker] Graded ${head.slice(0, 8)} (feat: a) of ${MAIN}: user excellence.`)
+      expect(fake.requests).toBe(asked)
+
+      const live = async (): Promise<Setup[]> => jsonData((await runCli(['status', '--json'], { home })).stdout, 'status') as Setup[]
+      const before = await live()
+      expect(before.find((row) => row.setup === MAIN)?.state).toMatchObject({ toolCalls: 3, toolFailures: 1, commits: 1, pushes: 1, userGrades: { count: 1, sum: 5 } })
+      expect(before.find((row) => row.setup === SUBAGENT)?.state).toMatchObject({ toolCalls: 1, toolFailures: 0, messages: 2 })
+      expect(before.find((row) => row.setup === MAIN)?.state.messages).toBe(5)
+
+      for (const note of ['broke the build', 'broke it again']) {
+        const filed = await runCli(['bug', MAIN, '--note', note], { home })
+        expect(filed.code, filed.stdout + filed.stderr).toBe(0)
+      }
+      expect((await live()).find((row) => row.setup === MAIN), 'two bugs take the setup to a halt before the next session').toMatchObject({ halted: true })
+      const halted = await claude(home, shop, fake.baseURL, 'HALTED-TASK: keep working')
+      expect(halted.code, halted.result).toBe(0)
+      expect(fake.toolResults.at(-1)).toContain(`agent-tracker blocked this Bash call. ${MAIN} is halted: it lost all its skill points to reported bugs.`)
+      expect(fake.toolResults.at(-1)).not.toContain('still working')
+
+      const tracked = (await live()).map(numbers)
+      expect(tracked).toContainEqual(expect.objectContaining({ setup: MAIN, toolCalls: 3, messages: 7, tokens: { input: 700, output: 140, reasoning: 0, cacheRead: 210, cacheWrite: 350 } }))
+      const fresh = join(tempFolder('cc-import-'), 'imported.lmdb')
+      const imported = await runCli(['import', 'claude-code', '--db', fresh, '--json'], { home })
+      expect(imported.code, imported.stdout).toBe(0)
+      // Two sessions did work: the one that ran /grade sent the model nothing.
+      expect(jsonData(imported.stdout, 'import')).toMatchObject({ sources: [{ source: 'claude-code', sessions: 2, problemCount: 0 }] })
+      const importedNumbers = (jsonData((await runCli(['status', '--db', fresh, '--json'], { home })).stdout, 'status') as Setup[]).map(numbers)
+      expect(importedNumbers).toEqual(tracked)
+
+      // The transcripts imported into the database the hooks wrote live, twice: nothing counts twice.
+      for (let run = 0; run < 2; run++) {
+        const again = await runCli(['import', 'claude-code', '--json'], { home })
+        expect(again.code, again.stdout).toBe(0)
+        const [summary] = (jsonData(again.stdout, 'import') as { sources: { facts: number; imported: number; repeats: number }[] }).sources
+        expect(summary).toMatchObject({ imported: 0, repeats: summary?.facts })
+        expect((await live()).map(numbers)).toEqual(tracked)
+      }
+    } finally {
+      await fake.close()
+    }
+  })
+})

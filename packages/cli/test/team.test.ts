@@ -1,0 +1,112 @@
+import type { PostgresServer } from '@agent-tracker/postgres-store/testing'
+import { startPostgresServer } from '@agent-tracker/postgres-store/testing'
+import { hostname } from 'node:os'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { factLine, jsonData, runCli, tempFolder } from './run-cli.js'
+import type { Seeded } from './seed.js'
+import { GPT, SONNET, seedHistory } from './seed.js'
+
+let server: PostgresServer
+let seeded: Seeded
+let env: Record<string, string>
+
+beforeAll(async () => {
+  server = await startPostgresServer()
+  seeded = await seedHistory()
+  env = { AGENT_TRACKER_TEAM_URL: server.url, AGENT_TRACKER_TEAM_SCHEMA: 'team_cli', AGENT_TRACKER_TEAM_MEMBER: 'ana' }
+  expect((await runCli(['projects', '--refresh', '--db', seeded.db])).code).toBe(0)
+}, 120_000)
+
+afterAll(async () => {
+  await server.destroy()
+})
+
+describe('sync and team reads', () => {
+  it('sends every fact once; a second sync sends nothing', async () => {
+    const first = await runCli(['sync', '--db', seeded.db, '--json'], { env })
+    expect(first.code, first.stderr).toBe(0)
+    const sent = jsonData(first.stdout, 'sync') as { sent: number; applied: number; repeats: number; acknowledged: number; local: number; member: string }
+    expect(sent).toMatchObject({ member: 'ana', repeats: 0 })
+    expect(sent.sent).toBeGreaterThan(30)
+    expect(sent.acknowledged).toBe(sent.local)
+    const again = await runCli(['sync', '--db', seeded.db], { env })
+    expect(again.code).toBe(0)
+    expect(again.stdout).toContain(`Up to date with ${server.url}`)
+  })
+
+  it('answers every read command from the team database as the machine that synced answers it', async () => {
+    const reads = [
+      ['agents'], ['report'], ['report', '--since', '2026-03-02', '--model', 'gpt-5'], ['status', SONNET], ['history', SONNET], ['projects'],
+      ['retro'], ['activity'], ['search', 'stripe', 'webhook'], ['recommend', seeded.shop], ['export', '--format', 'jsonl'], ['export', '--format', 'csv'],
+    ]
+    for (const args of reads) {
+      const output = args[0] === 'export' ? [] : ['--json']
+      const local = await runCli([...args, '--db', seeded.db, ...output], { cwd: seeded.root })
+      const team = await runCli([...args, '--team', ...output], { env, cwd: seeded.root })
+      expect(team.code, `${args.join(' ')}: ${team.stderr}`).toBe(0)
+      // `recommend` profiles the folder it is given afresh on each run.
+      const timeless = (stdout: string): string => stdout.replace(/"profiledAt": "[^"]*"/g, '"profiledAt": "…"')
+      expect(timeless(team.stdout), args.join(' ')).toEqual(timeless(local.stdout))
+    }
+    // --db postgres://… names the team database directly.
+    const named = await runCli(['agents', '--db', server.url, '--json'], { env: { AGENT_TRACKER_TEAM_SCHEMA: 'team_cli' } })
+    expect(named.stdout).toEqual((await runCli(['agents', '--db', seeded.db, '--json'])).stdout)
+  })
+
+  it('filters by member, and names the members when asked for one who never synced', async () => {
+    const ben = `${tempFolder('ben-')}/tracker.lmdb`
+    const facts = [{ kind: 'commit', setup: 'plan@google/gemini-2.5-pro', project: '/home/ben/app', hash: 'beef0001', message: 'init', at: '2026-03-05T10:00:00.000Z' }]
+    expect((await runCli(['ingest', '--db', ben], { input: facts.map(factLine).join('\n') })).code).toBe(0)
+    expect((await runCli(['sync', '--db', ben], { env: { ...env, AGENT_TRACKER_TEAM_MEMBER: 'ben' } })).code).toBe(0)
+    const setups = async (...args: string[]): Promise<string[]> =>
+      ((jsonData((await runCli(['agents', '--team', '--json', ...args], { env })).stdout, 'agents') as { status: { setup: string } }[]).map((row) => row.status.setup)).sort()
+    expect(await setups()).toEqual([SONNET, GPT, 'plan@google/gemini-2.5-pro'].sort())
+    expect(await setups('--member', 'ben')).toEqual(['plan@google/gemini-2.5-pro'])
+    expect(await setups('--member', 'ana')).toEqual([SONNET, GPT].sort())
+    const unknown = await runCli(['report', '--team', '--member', 'carol'], { env })
+    expect(unknown.code).toBe(2)
+    expect(unknown.stderr).toContain('No member "carol" has synced to the team database; members: ana, ben.')
+  })
+
+  it('explains what is missing or wrong, and never writes to the team database from a write command', async () => {
+    const none = await runCli(['report', '--team'])
+    expect(none.code).toBe(2)
+    expect(none.stderr).toContain('No team database is configured: set AGENT_TRACKER_TEAM_URL')
+    expect((await runCli(['sync', '--db', seeded.db])).stderr).toContain('No team database is configured')
+    const write = await runCli(['retro', SONNET, '--note', 'x', '--team'], { env })
+    expect(write.code).toBe(2)
+    expect(write.stderr).toContain("--team reads the team database; this command writes to this machine's database")
+    const member = await runCli(['agents', '--member', 'ana', '--db', seeded.db])
+    expect(member.code).toBe(2)
+    expect(member.stderr).toContain('--member filters the team database: add --team')
+    const down = await runCli(['sync', '--db', seeded.db, '--url', 'postgres://me:s3cret@127.0.0.1:1/none'])
+    expect(down.code).toBe(1)
+    expect(down.stderr).toContain('cannot be reached')
+    expect(down.stderr).toContain('the next sync resumes where this one stopped')
+    expect(down.stderr).not.toContain('s3cret')
+  })
+
+  it('doctor checks the team connection and schema, and says how far this machine lags', async () => {
+    const checks = async (extra: Record<string, string> = {}): Promise<{ code: number; checks: { name: string; ok: boolean; level: string; detail: string }[] }> => {
+      const run = await runCli(['doctor', '--db', seeded.db, '--json'], { env: { ...env, ...extra }, cwd: seeded.root })
+      return { code: run.code, checks: (jsonData(run.stdout, 'doctor') as { checks: { name: string; ok: boolean; level: string; detail: string }[] }).checks }
+    }
+    const synced = await checks()
+    expect(synced.code).toBe(0)
+    expect(synced.checks.filter((c) => c.name.startsWith('Team') || c.name === 'Sync')).toEqual([
+      { name: 'Team', ok: true, level: 'ok', detail: `${server.url} (from AGENT_TRACKER_TEAM_URL), schema "team_cli", as ana on ${hostname()}` },
+      { name: 'Team schema', ok: true, level: 'ok', detail: 'migration 1 (this release knows 1)' },
+      { name: 'Sync', ok: true, level: 'ok', detail: expect.stringMatching(/^up to date \(\d+ facts acknowledged; last sync 20\d\d-/) as unknown },
+    ])
+    const more = [{ kind: 'tool_call', setup: SONNET, project: seeded.shop, tool: 'bash', ok: true }, { kind: 'tool_call', setup: SONNET, project: seeded.shop, tool: 'bash', ok: true }]
+    expect((await runCli(['ingest', '--db', seeded.db], { input: more.map(factLine).join('\n') })).code).toBe(0)
+    const lagging = (await checks()).checks.find((c) => c.name === 'Sync')
+    expect(lagging).toMatchObject({ ok: true, level: 'finding' })
+    expect(lagging?.detail).toMatch(/^2 facts not sent yet \(last sync .*\) — run agent-tracker sync$/)
+    const down = await checks({ AGENT_TRACKER_TEAM_URL: 'postgres://me@127.0.0.1:1/none' })
+    expect(down.code).toBe(1)
+    expect(down.checks.find((c) => c.name === 'Team')).toMatchObject({ ok: false, level: 'problem', detail: expect.stringContaining('cannot be reached') as unknown })
+    const none = await runCli(['doctor', '--db', seeded.db, '--json'])
+    expect((jsonData(none.stdout, 'doctor') as { checks: { name: string; detail: string }[] }).checks.find((c) => c.name === 'Team')?.detail).toMatch(/^not configured/)
+  })
+})

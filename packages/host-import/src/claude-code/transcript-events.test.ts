@@ -1,0 +1,75 @@
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { Transcript } from '../testing/claude-code-transcript.js'
+import { tempFolder } from '../../test/temp.js'
+import type { HistoryEvent } from '../history-events.js'
+import { claudeCodeHistory, transcriptEvents } from './transcript-events.js'
+
+async function events(source: AsyncIterable<HistoryEvent>): Promise<HistoryEvent[]> {
+  const found: HistoryEvent[] = []
+  for await (const event of source) found.push(event)
+  return found
+}
+
+const SESSION = '9baa4ad8-9deb-4c00-945f-d18b409f80b3'
+const SETUP = 'claude-code@anthropic/claude-opus-4-8'
+
+describe("Claude Code's transcripts", () => {
+  it('read the calls that ran as the live hooks see them, and each response’s usage once', async () => {
+    const projects = tempFolder()
+    const file = new Transcript(SESSION, '/work/shop')
+      .prompt('COMMIT-TASK: commit a file')
+      .call('toolu_1', 'Bash', { command: "git commit -m 'add a' && git push origin HEAD" }, { content: '[main bb48aff] add a', toolUseResult: { stdout: '[main bb48aff] add a\n', stderr: '', gitOperation: { commit: { sha: 'bb48aff', kind: 'committed' }, push: { branch: 'main' } } } })
+      .call('toolu_2', 'Bash', { command: 'ls /nonexistent-dir' }, { content: "Exit code 2\nls: cannot access '/nonexistent-dir'", isError: true })
+      .call('toolu_3', 'Bash', { command: 'cat .env' }, { content: 'agent-tracker blocked this Bash call: it reads .env', isError: true })
+      .call('toolu_4', 'Write', { file_path: '/work/shop/a.txt' }, { content: '<tool_use_error>File has not been read yet. Read it first before writing to it.</tool_use_error>', isError: true })
+      .response('msg_end', [{ type: 'text', text: 'Committed' }, { type: 'text', text: 'and pushed.' }])
+      .write(join(projects, '-work-shop', `${SESSION}.jsonl`))
+    const found = await events(claudeCodeHistory([projects]))
+    const context = { host: 'claude-code', session: SESSION, project: '/work/shop', setup: SETUP }
+    expect(found.filter((event) => event.kind === 'tool_call')).toEqual([
+      { kind: 'tool_call', context: { ...context, at: expect.any(String) as unknown }, callId: 'toolu_1', tool: 'Bash', ok: true, shell: { command: "git commit -m 'add a' && git push origin HEAD", workdir: '/work/shop', startedAt: expect.any(String) as unknown, output: '[main bb48aff] add a\n', reportedHashes: ['bb48aff'] } },
+      expect.objectContaining({ callId: 'toolu_2', ok: false, exitCode: 2 }),
+    ])
+    const usage = found.filter((event) => event.kind === 'usage')
+    expect(usage.map((event) => event.responseIds)).toEqual([['msg_toolu_1', 'req_msg_toolu_1'], ['msg_toolu_2', 'req_msg_toolu_2'], ['msg_toolu_3', 'req_msg_toolu_3'], ['msg_toolu_4', 'req_msg_toolu_4'], ['msg_end', 'req_msg_end']])
+    expect(usage[0]).toMatchObject({ context, tokens: { input: 100, output: 20, reasoning: 0, cacheRead: 30, cacheWrite: 50 }, provider: 'anthropic', model: 'claude-opus-4-8' })
+    expect(usage[0]).not.toHaveProperty('hostCost')
+    expect(found.at(-1)).toEqual({ kind: 'progress', done: 1, total: 1 })
+    expect(await events(transcriptEvents(file, { only: 'usage' }))).toHaveLength(5)
+  })
+
+  it("name a subagent by the type its meta file gives, in the parent's session", async () => {
+    const folder = join(tempFolder(), '-p', SESSION, 'subagents')
+    const file = new Transcript(SESSION, '/p', { sidechain: { agentId: 'ac39', agentType: 'general-purpose' } })
+      .prompt('SUBAGENT-WORK: list files')
+      .call('toolu_9', 'Bash', { command: 'ls' }, { content: 'README.md' })
+      .write(join(folder, 'agent-ac39.jsonl'))
+    writeFileSync(join(folder, 'agent-ac39.meta.json'), JSON.stringify({ agentType: 'Explore', description: 'sub work', toolUseId: 'toolu_1', spawnDepth: 1 }))
+    const found = await events(transcriptEvents(file))
+    expect(found.map((event) => (event.kind === 'tool_call' || event.kind === 'usage' ? [event.kind, event.context.setup, event.context.session] : event.kind))).toEqual([
+      ['tool_call', 'Explore@anthropic/claude-opus-4-8', SESSION],
+      ['usage', 'Explore@anthropic/claude-opus-4-8', SESSION],
+    ])
+  })
+
+  it('keep the highest output count of a response written over several lines, and a cost an older version recorded', async () => {
+    const transcript = new Transcript(SESSION, '/p').response('msg_1', [{ type: 'text', text: 'a' }], { usage: { input_tokens: 5, output_tokens: 1 } }).response('msg_1', [{ type: 'text', text: 'b' }], { usage: { input_tokens: 5, output_tokens: 9 } })
+    ;(transcript.lines[0] as Record<string, unknown>).costUSD = 0.5
+    const found = await events(transcriptEvents(transcript.write(join(tempFolder(), 't.jsonl'))))
+    expect(found).toEqual([expect.objectContaining({ kind: 'usage', tokens: { input: 5, output: 9, reasoning: 0, cacheRead: 0, cacheWrite: 0 }, hostCost: 0.5 })])
+  })
+
+  it('report a bad line and a line cut off mid-write by file and line, and read the rest; skip synthetic messages; honour since', async () => {
+    const transcript = new Transcript(SESSION, '/p').response('msg_1', [{ type: 'text', text: 'a' }]).response('msg_2', [{ type: 'text', text: 'error' }], { model: '<synthetic>' })
+    const file = transcript.write(join(tempFolder(), 't.jsonl'), 'not json\n{"type":"assistant","mess')
+    const found = await events(transcriptEvents(file))
+    expect(found).toEqual([
+      { kind: 'problem', file, line: 3, reason: expect.stringMatching(/^not valid JSON/) as unknown },
+      { kind: 'problem', file, line: 4, reason: 'the last line is incomplete (the file may still be being written); it was left out' },
+      expect.objectContaining({ kind: 'usage', responseIds: ['msg_1', 'req_msg_1'] }),
+    ])
+    expect((await events(transcriptEvents(file, { since: '2030-01-01T00:00:00Z' }))).filter((event) => event.kind === 'usage')).toEqual([])
+  })
+})

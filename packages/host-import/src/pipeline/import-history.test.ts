@@ -1,0 +1,114 @@
+import { execFileSync } from 'node:child_process'
+import { join } from 'node:path'
+import { openLmdbStore } from '@agent-tracker/lmdb-store'
+import { describe, expect, it } from 'vitest'
+import { Transcript } from '../testing/claude-code-transcript.js'
+import { Rollout } from '../testing/codex-rollout.js'
+import { gitRepository, headOf } from '../../test/git-repository.js'
+import { assistant, bashPart, opencodeDatabase } from '../testing/opencode-history.js'
+import { tempFolder } from '../../test/temp.js'
+import { givenLocation } from '../locations.js'
+import { importHistory } from './import-history.js'
+
+const sh = (cwd: string, command: string): string => execFileSync('sh', ['-c', command], { cwd, encoding: 'utf8' })
+const SESSION = '0f4c9979-527e-4cf9-8829-5b168ca319e6'
+
+/** A Claude Code history in a real repository: a commit git printed, a quiet one, a push, a failure, and a project folder that is gone. */
+function claudeHistory(): { projects: string; repo: string; commits: string[] } {
+  const repo = gitRepository(join(tempFolder('repo-'), 'shop'))
+  sh(repo, 'git init -q --bare ../origin.git && git remote add origin ../origin.git')
+  const loud = "echo a > a.txt && git add a.txt && git commit -m 'feat: a' && git push -q origin HEAD"
+  const printed = sh(repo, loud)
+  const started = new Date().toISOString()
+  const quiet = "echo b > b.txt && git add b.txt && git commit -q -m 'feat: quiet b'"
+  sh(repo, quiet)
+  const transcript = new Transcript(SESSION, repo).prompt('COMMIT-TASK')
+    .call('toolu_1', 'Bash', { command: loud }, { content: printed })
+    .call('toolu_2', 'Bash', { command: quiet }, { content: '' })
+    .call('toolu_3', 'Bash', { command: 'false' }, { content: 'Exit code 1', isError: true })
+  // The quiet call ran when the commit was made.
+  ;(transcript.lines[transcript.lines.length - 4] as { timestamp: string }).timestamp = started
+  ;(transcript.lines[transcript.lines.length - 3] as { timestamp: string }).timestamp = new Date(Date.parse(started) + 500).toISOString()
+  const projects = tempFolder('projects-')
+  transcript.write(join(projects, '-repo', `${SESSION}.jsonl`))
+  new Transcript('gone-session', '/nowhere/old-project').call('toolu_9', 'Bash', { command: "git commit -m 'old work'" }, { content: '[main 1234abc] old work\n' }).write(join(projects, '-nowhere', 'gone-session.jsonl'))
+  return { projects, repo, commits: [headOf(repo), sh(repo, 'git rev-parse HEAD~1').trim()] }
+}
+
+describe('importHistory', () => {
+  it('imports each source as live tracking records it: setups, tool calls, commits confirmed by git, pushes, tokens and costs, with a summary per source', async () => {
+    const { projects, repo, commits } = claudeHistory()
+    const [quiet, loud] = commits as [string, string]
+    const codex = new Rollout('t1', repo, { provider: 'openai' }).exec('call_1', 'ls', 'a.txt\n', 0).write(join(tempFolder(), 'rollout-t1.jsonl'))
+    const opencode = opencodeDatabase(join(tempFolder(), 'opencode.db'), [{ id: 'ses_1', directory: repo, messages: [{ id: 'msg_1', data: assistant('build', { cost: 0.25 }), parts: [{ id: 'prt_1', data: bashPart('call_1', 'exit 3', '', 3) }] }] }])
+    const store = openLmdbStore({ databasePath: join(tempFolder(), 'tracker.lmdb') })
+    try {
+      const progress: string[] = []
+      const summaries = await importHistory({
+        store,
+        locations: [givenLocation('claude-code', projects), givenLocation('codex', codex), givenLocation('opencode', opencode)],
+        onProgress: (source, done, total) => progress.push(`${source} ${String(done)}/${String(total)}`),
+      })
+      expect(progress).toEqual(['claude-code 1/2', 'claude-code 2/2', 'codex 1/1', 'opencode 1/1'])
+      const [claude, codexSummary, opencodeSummary] = summaries
+      expect(claude).toMatchObject({
+        source: 'claude-code', sessions: 2, setups: ['claude-code@anthropic/claude-opus-4-8'], toolCalls: 4, toolFailures: 1, commits: 3, pushes: 1, messages: 4,
+        tokens: { input: 400, output: 80, reasoning: 0, cacheRead: 120, cacheWrite: 200 }, unpricedMessages: 0, imported: 12, repeats: 0, problemCount: 0,
+      })
+      expect(claude?.cost).toBeCloseTo(4 * 0.0013275, 10)
+      expect(claude?.estimatedCost).toBe(claude?.cost)
+      expect(codexSummary).toMatchObject({ source: 'codex', sessions: 1, setups: ['codex@openai/gpt-5-codex'], toolCalls: 1, messages: 1, tokens: { input: 800, output: 43, reasoning: 7, cacheRead: 200 } })
+      expect(codexSummary?.estimatedCost).toBeGreaterThan(0)
+      expect(opencodeSummary).toMatchObject({ source: 'opencode', setups: ['build@fake/m1'], toolCalls: 1, toolFailures: 1, messages: 1, cost: 0.25, estimatedCost: 0 })
+
+      expect(await store.get('commits', [repo, loud])).toMatchObject({ setup: 'claude-code@anthropic/claude-opus-4-8', message: 'feat: a', session: SESSION })
+      expect(await store.get('commits', [repo, quiet])).toMatchObject({ message: 'feat: quiet b' })
+      expect(await store.get('commits', ['/nowhere/old-project', '1234abc'])).toMatchObject({ message: 'old work' })
+      expect((await store.get('setups', ['claude-code@anthropic/claude-opus-4-8']))?.state).toMatchObject({ toolCalls: 4, toolFailures: 1, commits: 3, pushes: 1, messages: 4 })
+
+      // A rerun finds every fact's id taken already, counts it a repeat and changes nothing.
+      const setups = await store.find('setups')
+      const rerun = await importHistory({ store, locations: [givenLocation('claude-code', projects), givenLocation('codex', codex), givenLocation('opencode', opencode)] })
+      expect(rerun.map((summary) => [summary.imported, summary.repeats])).toEqual(summaries.map((summary) => [0, summary.facts]))
+      expect(await store.find('setups')).toEqual(setups)
+    } finally {
+      await store.close()
+    }
+  })
+
+  it('writes nothing on a dry run, and reports what could not be read', async () => {
+    const projects = tempFolder()
+    const file = new Transcript(SESSION, '/p').response('msg_1', [{ type: 'text', text: 'hi' }]).write(join(projects, '-p', 'a.jsonl'), '{"cut')
+    const store = openLmdbStore({ databasePath: join(tempFolder(), 'tracker.lmdb') })
+    try {
+      const [summary] = await importHistory({ store, dryRun: true, locations: [givenLocation('claude-code', projects)] })
+      expect(summary).toMatchObject({ messages: 1, facts: 1, imported: 1, problemCount: 1, problems: [{ kind: 'problem', file, line: 2, reason: 'the last line is incomplete (the file may still be being written); it was left out' }] })
+      expect(await store.find('setups')).toEqual([])
+      // After a real import, a dry run tells the facts the store has from new ones.
+      await importHistory({ store, locations: [givenLocation('claude-code', projects)] })
+      const [again] = await importHistory({ store, dryRun: true, locations: [givenLocation('claude-code', projects)] })
+      expect(again).toMatchObject({ facts: 1, imported: 0, repeats: 1 })
+    } finally {
+      await store.close()
+    }
+  })
+
+  it('checks every fact at the door: an impossible one is reported by its session and skipped, the rest of its batch goes in', async () => {
+    const projects = tempFolder('projects-')
+    new Transcript(SESSION, '/home/me/shop').prompt('work')
+      .response('msg_good', [{ type: 'text', text: 'ok' }])
+      .response('msg_absurd', [{ type: 'text', text: 'ok' }], { usage: { input_tokens: 100, output_tokens: 5e12 } })
+      .response('msg_good_too', [{ type: 'text', text: 'ok' }])
+      .write(join(projects, '-home-me-shop', `${SESSION}.jsonl`))
+    const store = openLmdbStore({ databasePath: join(tempFolder(), 'tracker.lmdb') })
+    try {
+      const [summary] = await importHistory({ store, locations: [givenLocation('claude-code', projects)] })
+      expect(summary).toMatchObject({ messages: 2, imported: 2, problemCount: 1 })
+      expect(summary?.problems[0]).toMatchObject({ file: `claude-code session ${SESSION}` })
+      expect(summary?.problems[0]?.reason).toMatch(/tokens\.output.*Skipped\.$/)
+      expect((await store.find('usage')).reduce((sum, day) => sum + day.messages, 0)).toBe(2)
+    } finally {
+      await store.close()
+    }
+  })
+})

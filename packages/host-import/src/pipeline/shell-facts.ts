@@ -1,0 +1,33 @@
+import { existsSync } from 'node:fs'
+import type { Fact } from '@agent-tracker/core'
+import { gitEventsOf, hostCommitFact, hostPushFact, reportedCommitsOf } from '@agent-tracker/core'
+import { commitsOfFinishedCall } from '@agent-tracker/node-host/hooks'
+import type { HistoryToolCall } from '../history-events.js'
+
+/**
+ * The commits and pushes a shell call from a host's history made, read as live tracking reads them
+ * (command and output) and checked against the project's git history where its folder still is a
+ * repository: there only commits git knows count, with git's full hash and subject. Where the folder
+ * is gone, the commits the output reported count as they were printed.
+ */
+export async function shellFacts(call: HistoryToolCall): Promise<Fact[]> {
+  const { shell } = call
+  if (shell === undefined) return []
+  const facts: Fact[] = []
+  for (const event of gitEventsOf(shell.command, shell.output, call.exitCode ?? (call.ok ? 0 : 1))) {
+    if (event.kind === 'push') {
+      facts.push(hostPushFact(call.context, call.callId, event))
+      continue
+    }
+    const printed = reportedCommitsOf(shell.output)
+    const reported = [...new Set([...event.hashes, ...shell.reportedHashes])]
+    const checked = existsSync(shell.workdir)
+      ? await commitsOfFinishedCall({ command: shell.command, workdir: shell.workdir, reported, ranFrom: new Date(shell.startedAt ?? call.context.at), ranTo: new Date(call.context.at) })
+      : { checked: false, commits: [] }
+    const commits = checked.checked
+      ? checked.commits.map((commit) => ({ hash: commit.hash, message: commit.subject }))
+      : reported.map((hash) => ({ hash, message: printed.find((line) => line.hash === hash)?.subject ?? '' }))
+    for (const commit of commits) facts.push(hostCommitFact(call.context, call.callId, commit))
+  }
+  return facts
+}

@@ -1,0 +1,20 @@
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { tempFolder } from '../test/temp.js'
+import { openLmdbStore } from './open-lmdb-store.js'
+import { peekRecord } from './peek-record.js'
+
+describe('peekRecord', () => {
+  it('reads the record the store holds, while the store is open for writing, and nothing where there is none', async () => {
+    const databasePath = join(tempFolder(), 'tracker.lmdb')
+    expect(peekRecord(databasePath, 'setups', ['build'])).toBeUndefined()
+    const store = openLmdbStore({ databasePath })
+    try {
+      await store.applyFacts([{ kind: 'bug', id: 'b1', at: '2026-01-01T00:00:00.000Z', setup: 'build', project: '/p', by: 'user' }])
+      expect(peekRecord(databasePath, 'setups', ['build'])).toEqual(await store.get('setups', ['build']))
+      expect(peekRecord(databasePath, 'setups', ['other'])).toBeUndefined()
+    } finally {
+      await store.close()
+    }
+  })
+})

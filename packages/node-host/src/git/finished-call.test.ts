@@ -1,0 +1,55 @@
+import { execFileSync } from 'node:child_process'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { gitRepository, headOf } from '../../test/git-repository.js'
+import { tempFolder } from '../../test/temp.js'
+import { commitMessageOf, commitsOfFinishedCall } from './finished-call.js'
+
+const sh = (cwd: string, command: string): string => execFileSync('sh', ['-c', command], { cwd, encoding: 'utf8' })
+
+describe('commitsOfFinishedCall', () => {
+  it('confirms a reported short hash with its full hash and subject', async () => {
+    const repo = gitRepository(tempFolder())
+    const command = "echo a > a.txt && git add a.txt && git commit -m 'feat: a'"
+    const printed = sh(repo, command)
+    const short = /\[main ([0-9a-f]+)\]/.exec(printed)?.[1] ?? ''
+    expect(await commitsOfFinishedCall({ command, workdir: repo, reported: [short] })).toEqual({ checked: true, commits: [{ hash: headOf(repo), subject: 'feat: a' }] })
+  })
+
+  it('finds a quiet commit by the time the call ran, and nothing outside it', async () => {
+    const repo = gitRepository(tempFolder())
+    const sub = gitRepository(join(repo, 'sub'))
+    const from = new Date()
+    const command = "cd sub && git commit -q --allow-empty -m 'feat: quiet'"
+    sh(repo, command)
+    const to = new Date()
+    expect(await commitsOfFinishedCall({ command, workdir: repo, reported: [], ranFrom: from, ranTo: to })).toEqual({ checked: true, commits: [{ hash: headOf(sub), subject: 'feat: quiet' }] })
+    const later = new Date(to.getTime() + 60_000)
+    expect((await commitsOfFinishedCall({ command, workdir: repo, reported: [], ranFrom: later, ranTo: later })).commits).toEqual([])
+  })
+
+  it('takes only the commit with the message the command gave from the window', async () => {
+    const repo = gitRepository(tempFolder())
+    const from = new Date()
+    sh(repo, "git commit -q --allow-empty -m 'someone else'")
+    const command = 'git commit -q --allow-empty -m "feat: mine"'
+    sh(repo, command)
+    expect((await commitsOfFinishedCall({ command, workdir: repo, reported: [], ranFrom: from, ranTo: new Date() })).commits).toEqual([{ hash: headOf(repo), subject: 'feat: mine' }])
+  })
+
+  it.each([
+    ["git commit -q -m 'feat: a b'", 'feat: a b'],
+    ['git add . && git commit -am "fix: \\"quoted\\"" && git push', 'fix: "quoted"'],
+    ['git -C sub commit --message=wip', 'wip'],
+    ['git commit --amend --no-edit', undefined],
+    ["echo -m 'x'", undefined],
+  ])('reads the message of `%s`', (command, message) => {
+    expect(commitMessageOf(command)).toBe(message)
+  })
+
+  it('drops a hash git does not know, and says when there is no repository to ask', async () => {
+    const repo = gitRepository(tempFolder())
+    expect(await commitsOfFinishedCall({ command: 'git commit -m x', workdir: repo, reported: ['abcdef1'] })).toEqual({ checked: true, commits: [] })
+    expect(await commitsOfFinishedCall({ command: 'git commit -m x', workdir: join(tempFolder(), 'gone'), reported: ['abcdef1'] })).toEqual({ checked: false, commits: [] })
+  })
+})

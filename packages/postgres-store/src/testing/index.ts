@@ -1,0 +1,6 @@
+// Test helpers for a real PostgreSQL: a throwaway cluster in a temporary folder (Node only).
+
+export type { PostgresServer, PostgresServerOptions } from './postgres-server.js'
+export { startPostgresServer } from './postgres-server.js'
+export type { SyntheticActivities } from './synthetic-activities.js'
+export { insertSyntheticActivities } from './synthetic-activities.js'
