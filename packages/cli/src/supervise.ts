@@ -1,6 +1,9 @@
 import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { resolve } from 'node:path'
+import { damageMarkFile, markDamaged } from '@agent-tracker/lmdb-store/damage'
+import { locateDatabase } from '@agent-tracker/node-host/database-path'
 import { errorEnvelope, toJsonText } from './json-envelope.js'
 
 /** Set in the environment of the process that runs the command, under its supervisor. */
@@ -10,19 +13,36 @@ const SUPERVISED = 'AGENT_TRACKER_SUPERVISED'
 const CRASHES: ReadonlySet<string> = new Set(['SIGSEGV', 'SIGBUS', 'SIGABRT', 'SIGILL', 'SIGFPE', 'SIGTRAP'])
 
 /**
- * The commands that run under a supervisor: the writers, which must not go on writing into a file
- * that crashed a read, and the readers that walk the whole file (`export`, `report`, `doctor`).
- * Everything else runs in one process, so start-up is not paid twice: `--help`, `--version` and
- * usage errors, `init`, `demo`, the small reads, and `upgrade` (which writes a new file and renames it
- * into place, so killing it at any moment is safe, and a SIGKILL must stop the process doing the work).
+ * The commands that always run under a supervisor: the writers, which must not go on writing into
+ * a file that crashed a read; `export`, which reads every record; and `doctor`, which must outlive
+ * the damage it is asked about. A supervisor costs a second Node start-up (about 70 ms of CPU, as
+ * much again of wall time), so the everyday reads (`report`, `agents`, `status`, …) run in one
+ * process: the open-time checks of the data file stop them on damaged meta pages and tree roots,
+ * and a database found damaged before (by `doctor --deep` or a crash) gets them supervised too.
+ * `upgrade` is not supervised: it writes a new file and renames it into place, so killing it at
+ * any moment is safe, and a SIGKILL must stop the process doing the work.
  */
-const SUPERVISED_COMMANDS: ReadonlySet<string> = new Set(['ingest', 'grade', 'bug', 'reinstate', 'retro', 'activity', 'projects', 'migrate', 'merge', 'export', 'report', 'doctor'])
+const ALWAYS_SUPERVISED: ReadonlySet<string> = new Set(['ingest', 'grade', 'bug', 'reinstate', 'migrate', 'merge', 'import', 'sync', 'export', 'doctor'])
 
-/** Whether this command line runs under a supervisor (see `SUPERVISED_COMMANDS`). */
-export function needsSupervisor(argv: readonly string[]): boolean {
+/** Commands that list by default and write with one of these options. */
+const WRITES_WITH: Readonly<Record<string, readonly string[]>> = {
+  retro: ['--note'],
+  activity: ['--task', '--actions', '--outcome', '--decisions'],
+  projects: ['--refresh'],
+}
+
+/** Read commands of the local database: supervised only when it was found damaged. */
+const READS: ReadonlySet<string> = new Set(['status', 'agents', 'report', 'recommend', 'backtest', 'search', 'history', 'projects', 'retro', 'activity'])
+
+/** Whether this command line runs under a supervisor (see `ALWAYS_SUPERVISED`); `damaged` tells whether the database it names was found damaged. */
+export function needsSupervisor(argv: readonly string[], damaged: (argv: readonly string[]) => boolean = databaseFoundDamaged): boolean {
   if (argv.some((arg) => arg === '--help' || arg === '-h' || arg === '--version' || arg === '-V')) return false
   const command = argv.find((arg) => !arg.startsWith('-'))
-  return command !== undefined && SUPERVISED_COMMANDS.has(command)
+  if (command === undefined) return false
+  if (ALWAYS_SUPERVISED.has(command)) return true
+  const writes = WRITES_WITH[command]
+  if (writes?.some((option) => argv.some((arg) => arg === option || arg.startsWith(`${option}=`))) === true) return true
+  return READS.has(command) && damaged(argv)
 }
 
 /** Signals passed on to the command, which decides what they mean (ingest says how far it got). */
@@ -53,9 +73,9 @@ export async function runSupervised(script: string, argv: readonly string[], run
   if (signal === null) return code ?? 1
   if (!CRASHES.has(signal)) return 128 + signalNumber(signal)
   // Loaded only after a crash: the supervisor itself stays light.
-  const path = await databaseOf(argv)
+  const path = databaseOf(argv)
   const problem = `reading it crashed agent-tracker (${signal})`
-  if (path !== undefined) (await import('@agent-tracker/lmdb-store')).markDamaged(path, problem)
+  if (path !== undefined) markDamaged(path, problem)
   const where = path ?? 'the database'
   const message = `agent-tracker stopped: ${problem.replace('it', where)}; its file is probably damaged. Run agent-tracker doctor --deep to see where, then restore a backup or move the file aside. Writes to it are refused until a deep check finds it intact.`
   if (argv.includes('--json')) process.stdout.write(toJsonText(errorEnvelope(argv.find((arg) => !arg.startsWith('-')) ?? null, 'DATABASE_CRASHED', message)))
@@ -63,9 +83,14 @@ export async function runSupervised(script: string, argv: readonly string[], run
   return 1
 }
 
+/** Whether the database a read names carries a damage mark (a file beside it): one stat, no database code loaded. */
+function databaseFoundDamaged(argv: readonly string[]): boolean {
+  const path = databaseOf(argv)
+  return path !== undefined && existsSync(damageMarkFile(path))
+}
+
 /** The database a command line names (`--db`, else AGENT_TRACKER_DB, else the default), or undefined when that cannot be told. */
-async function databaseOf(argv: readonly string[]): Promise<string | undefined> {
-  const { locateDatabase } = await import('@agent-tracker/node-host/database')
+function databaseOf(argv: readonly string[]): string | undefined {
   const index = argv.findIndex((arg) => arg === '--db' || arg.startsWith('--db='))
   const flag = index === -1 ? undefined : argv[index]
   const given = flag === undefined ? undefined : flag.startsWith('--db=') ? flag.slice(5) : argv[index + 1]
