@@ -1,5 +1,5 @@
 import { formatScore } from '@agent-tracker/core'
-import stringWidth from 'string-width'
+import { displayWidth } from './display-width.js'
 
 // One precision per quantity, in every table, card, chart and sentence:
 //   scores (SP, XP, CS) and grades 1 decimal · what a window earned signed, 1 decimal ·
@@ -65,10 +65,10 @@ export function shortHash(hash: string): string {
 
 /** Text cut to a display width (wide characters count two columns) with an ellipsis. */
 export function truncate(text: string, width: number): string {
-  if (stringWidth(text) <= width) return text
+  if (displayWidth(text) <= width) return text
   let cut = ''
   for (const char of text) {
-    if (stringWidth(`${cut}${char}`) > width - 1) break
+    if (displayWidth(`${cut}${char}`) > width - 1) break
     cut += char
   }
   return `${cut}…`

@@ -1,4 +1,4 @@
-import stringWidth from 'string-width'
+import { displayWidth } from './display-width.js'
 import { plural } from './format.js'
 
 /** A column of a table: its header, how to render a row, and how much it matters on narrow screens. */
@@ -18,7 +18,7 @@ const GAP = '  '
  */
 export function renderTable<Row>(columns: readonly Column<Row>[], rows: readonly Row[], options: { width: number; colour: (text: string) => string }): string {
   const cells = rows.map((row) => columns.map((column) => column.value(row)))
-  const widths = columns.map((column, index) => Math.max(stringWidth(column.header), ...cells.map((cell) => stringWidth(cell[index] ?? ''))))
+  const widths = columns.map((column, index) => Math.max(displayWidth(column.header), ...cells.map((cell) => displayWidth(cell[index] ?? ''))))
   let kept = columns.map((_, index) => index)
   const total = (indexes: readonly number[]): number => indexes.reduce((sum, index) => sum + (widths[index] ?? 0), 0) + GAP.length * (indexes.length - 1)
   while (total(kept) > options.width && kept.length > 1) {
@@ -28,7 +28,7 @@ export function renderTable<Row>(columns: readonly Column<Row>[], rows: readonly
   const line = (texts: readonly string[], style: (text: string) => string = (text) => text): string =>
     kept.map((index, position) => {
       const text = texts[index] ?? ''
-      const padding = ' '.repeat(Math.max(0, (widths[index] ?? 0) - stringWidth(text)))
+      const padding = ' '.repeat(Math.max(0, (widths[index] ?? 0) - displayWidth(text)))
       const styled = style(text)
       return columns[index]?.align === 'right' ? `${padding}${styled}` : position === kept.length - 1 ? styled : `${styled}${padding}`
     }).join(GAP).trimEnd()

@@ -1,5 +1,13 @@
 import { TZDate, tz } from '@date-fns/tz'
-import { addDays, isValid, parse, parseISO, startOfDay, subDays, subHours, subMonths, subYears } from 'date-fns'
+// One module per function: the package's index would load all of date-fns's ~300 modules at start-up.
+import { addDays } from 'date-fns/addDays'
+import { isValid } from 'date-fns/isValid'
+import { parseISO } from 'date-fns/parseISO'
+import { startOfDay } from 'date-fns/startOfDay'
+import { subDays } from 'date-fns/subDays'
+import { subHours } from 'date-fns/subHours'
+import { subMonths } from 'date-fns/subMonths'
+import { subYears } from 'date-fns/subYears'
 import { CliError, EXIT } from '../cli-error.js'
 
 /** The window flags `report`, `agents`, `export` and `history` take, as typed. */
@@ -84,7 +92,7 @@ function readPoint(text: string, flag: string, now: TZDate, timeZone: string): P
     }
   }
   const inZone = { in: tz(timeZone) }
-  const date = /^\d{8}$/.test(value) ? parse(value, 'yyyyMMdd', now, inZone) : /^\d{4}-\d{2}-\d{2}$/.test(value) ? parseISO(value, inZone) : undefined
+  const date = /^\d{8}$/.test(value) ? parseISO(`${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6)}`, inZone) : /^\d{4}-\d{2}-\d{2}$/.test(value) ? parseISO(value, inZone) : undefined
   if (date !== undefined && isValid(date)) return { at: date, day: true }
   if (date === undefined && /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(value)) {
     const instant = parseISO(value.replace(' ', 'T'), inZone)
