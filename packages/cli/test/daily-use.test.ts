@@ -216,6 +216,25 @@ describe('one voice', () => {
     expect(project.stderr).toContain('No recorded project matches "shpo" (as a path or a name). Did you mean shop?')
   })
 
+  it('calls what cannot be a setup id bad input (exit 2), and a well-formed one it does not know not found (exit 1)', async () => {
+    for (const command of [['status', 'bad@'], ['history', 'build@openai'], ['bug', '@x/y']]) {
+      const { code, stdout, stderr } = await runCli([...command, '--db', seeded.db])
+      expect({ code, stdout }, command.join(' ')).toEqual({ code: 2, stdout: '' })
+      expect(stderr).toContain(`error: Invalid setup id "${String(command[1])}": expected "<agent>@<provider>/<model>"`)
+    }
+    expect((await runCli(['status', 'build@nobody/nothing', '--db', seeded.db])).code).toBe(1)
+  })
+
+  it('refuses an inverted window on every windowed read, relative or absolute, as bad input (exit 2)', async () => {
+    for (const command of [['agents'], ['report'], ['history', SONNET]]) {
+      for (const window of [['--since', '7d', '--until', '30d'], ['--since', 'today', '--until', 'yesterday']]) {
+        const { code, stdout, stderr } = await runCli([...command, ...window, '--db', seeded.db])
+        expect({ code, stdout }, [...command, ...window].join(' ')).toEqual({ code: 2, stdout: '' })
+        expect(stderr).toMatch(/^error: The window is empty: --since \S+ is not before --until \S+ .*Swap them, or widen the window\.\n$/)
+      }
+    }
+  })
+
   it('agrees in number: 1 bug, 1 push, 1 project', async () => {
     const db = join(tempFolder(), 'one.lmdb')
     await runCli(['ingest', '--db', db], { input: [factLine({ kind: 'commit', setup: SONNET, project: '/w/app', hash: 'abcd1234' }), factLine({ kind: 'push', setup: SONNET, project: '/w/app' })].join('\n') })
