@@ -264,11 +264,30 @@ describe('ingest, safe to run again', () => {
     const { code, stdout } = await runCli(['ingest', '--db', db, '--json'], { input })
     expect(code).toBe(1)
     const summary = jsonData(stdout, 'ingest') as IngestSummary
-    expect(summary.ingested).toBe(3)
-    expect(summary.rejected.map((r) => r.line)).toEqual([2, 4, 5, 6])
-    expect(summary.rejected[0]?.message).toContain('field "project" is 2103 bytes long; at most 1000 bytes')
-    expect(summary.rejected[2]?.message).toContain('nests deeper than 16 levels')
-    expect(summary.rejected[3]?.message).toContain('must be a number from 0 to 1000000000')
+    // A project path or hash past LMDB's key limit is stored under a digest of it; the record keeps it whole.
+    expect(summary.ingested).toBe(5)
+    expect(summary.rejected.map((r) => r.line)).toEqual([5, 6])
+    expect(summary.rejected[0]?.message).toContain('nests deeper than 16 levels')
+    expect(summary.rejected[1]?.message).toContain('must be a number from 0 to 1000000000')
+    expect((await databaseContents(db)).records.commits).toEqual(expect.arrayContaining([expect.objectContaining({ project: `/w/${'x'.repeat(2100)}` }), expect.objectContaining({ hash: 'h'.repeat(2000) })]))
+  })
+
+  it('records and reports a project whose path is 2,027 characters long, with its full path', async () => {
+    const db = join(tempFolder(), 'long-path.lmdb')
+    const project = `/home/de/${'deep/'.repeat(403)}app`
+    expect(project).toHaveLength(2027)
+    const input = [
+      factLine({ kind: 'tool_call', setup: SONNET, project, tool: 'bash', ok: true }),
+      factLine({ kind: 'commit', setup: SONNET, project, hash: 'abcd1234', message: 'Add cart' }),
+      factLine({ kind: 'usage', setup: SONNET, project, tokens: { input: 100, output: 20 }, cost: 0.5 }),
+    ].join('\n')
+    expect((await runCli(['ingest', '--db', db], { input })).code).toBe(0)
+    const projects = jsonData((await runCli(['projects', '--json', '--db', db])).stdout, 'projects') as { projects: { path: string }[] }
+    expect(projects.projects.map((p) => p.path)).toEqual([project])
+    const report = jsonData((await runCli(['report', '--json', '--project', project, '--db', db])).stdout, 'report') as { setups: { setup: string; commits: number; cost: number }[] }
+    expect(report.setups).toMatchObject([{ setup: SONNET, commits: 1, cost: 0.5 }])
+    const history = await runCli(['history', SONNET, '--project', project, '--json', '--db', db])
+    expect(JSON.stringify(jsonData(history.stdout, 'history'))).toContain(`"project":"${project}"`)
   })
 
   it('decodes a character split across two chunks of stdin whole', async () => {

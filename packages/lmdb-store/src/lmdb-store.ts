@@ -32,7 +32,7 @@ import { prepareBackupPlace } from './backup.js'
 import { locateDataFile } from './data-file.js'
 import { LmdbStoreError } from './errors.js'
 import { readFactLog } from './fact-log.js'
-import { DATABASE_ID_KEY, MIGRATION_PREFIX, REATTRIBUTION_PREFIX, STRUCTURES_KEY, factIdKey, prefixRange, toLmdbKey } from './layout.js'
+import { DATABASE_ID_KEY, MIGRATION_PREFIX, REATTRIBUTION_PREFIX, STRUCTURES_KEY, factIdKey, prefixRange, rememberLongParts, toLmdbKey } from './layout.js'
 import type { Environment } from './open-environment.js'
 import { openEnvironment, reloadStructures } from './open-environment.js'
 import { findCommitRefs, findRecords, findSetupRecords } from './record-queries.js'
@@ -66,6 +66,8 @@ export class LmdbStore implements SyncTrackerStore {
   #db: Environment
   readonly #readOnly: boolean
   readonly #temporary: string | undefined
+  /** Opened without the data file checks (see `LmdbStoreOptions.unchecked`). */
+  readonly #unchecked: boolean
   #closed = false
   /** Scans and fact-log reads under way: they hold the environment across awaits. */
   #streams = 0
@@ -73,13 +75,14 @@ export class LmdbStore implements SyncTrackerStore {
   #residentMark = 0
 
   /** Use `openLmdbStore`. */
-  constructor(settings: { path: string; maxDatabaseSize: number; rules: ScoringRules; readOnly: boolean; temporary: string | undefined }) {
+  constructor(settings: { path: string; maxDatabaseSize: number; rules: ScoringRules; readOnly: boolean; temporary: string | undefined; unchecked?: boolean }) {
     this.path = settings.path
     this.maxDatabaseSize = settings.maxDatabaseSize
     this.rules = settings.rules
     this.#temporary = settings.temporary
     this.#readOnly = settings.readOnly
-    this.#db = openEnvironment(settings.path, settings.maxDatabaseSize, settings.readOnly)
+    this.#unchecked = settings.unchecked === true
+    this.#db = openEnvironment(settings.path, settings.maxDatabaseSize, settings.readOnly, this.#unchecked)
     this.#residentMark = process.memoryUsage.rss()
     try {
       // Read-only, lmdb-js gives undefined for a sub-database that does not exist: a file killed while being created.
@@ -186,7 +189,7 @@ export class LmdbStore implements SyncTrackerStore {
     if (process.memoryUsage.rss() - this.#residentMark <= budgetBytes) return false
     // lmdb-js closes an environment without pending asynchronous writes at once.
     void this.#db.root.close()
-    this.#db = openEnvironment(this.path, this.maxDatabaseSize, this.#readOnly)
+    this.#db = openEnvironment(this.path, this.maxDatabaseSize, this.#readOnly, this.#unchecked)
     this.#residentMark = process.memoryUsage.rss()
     return true
   }
@@ -242,9 +245,10 @@ export class LmdbStore implements SyncTrackerStore {
     return later(() => {
       this.#ensureOpen()
       return this.#write(() => {
-        const record = withProfile(this.#db.tables.projects.get([path]), path, profile)
+        const record = withProfile(this.#db.tables.projects.get(toLmdbKey([path])), path, profile)
         this.#ensureRoom([{ collection: 'projects', key: [path], record }])
-        this.#db.tables.projects.putSync([path], record)
+        rememberLongParts(this.#db.meta, [path])
+        this.#db.tables.projects.putSync(toLmdbKey([path]), record)
         return record
       })
     })

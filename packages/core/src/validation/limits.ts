@@ -1,14 +1,14 @@
 /**
  * The bounds every value entering from outside is held to (ingest, merge, imports, sync). They are
  * far above anything real work produces and far below where storage or arithmetic breaks: LMDB
- * refuses keys over 1,978 bytes, a message pack nested thousands deep overflows the stack, and
+ * refuses keys over 1,978 bytes (stores key longer parts by a digest), a message pack nested thousands deep overflows the stack, and
  * sums of 1e308 are `Infinity`.
  */
 export const LIMITS = {
-  /** UTF-8 bytes of a setup id, session id or commit hash (parts of record keys). */
-  keyPartBytes: 400,
-  /** UTF-8 bytes of a project path (a key part next to a setup and a hash). */
-  projectBytes: 1000,
+  /** UTF-8 bytes of a setup id, session id or commit hash (parts of record keys; stores key long ones by a digest). */
+  keyPartBytes: 4096,
+  /** UTF-8 bytes of a project path (a key part; stores key long ones by a digest, the record keeps it whole). */
+  projectBytes: 16 * 1024,
   /** UTF-8 bytes of a fact id. */
   idBytes: 1000,
   /** Nesting of objects and arrays inside a fact's or record's free-form `extra`. */
