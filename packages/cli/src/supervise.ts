@@ -1,10 +1,7 @@
-import { spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { resolve } from 'node:path'
-import { damageMarkFile, markDamaged } from '@agent-tracker/lmdb-store/damage'
-import { locateDatabase } from '@agent-tracker/node-host/database-path'
-import { errorEnvelope, toJsonText } from './json-envelope.js'
+
+// The rest is loaded where it is needed: `--help` and the everyday reads start without it.
 
 /** Set in the environment of the process that runs the command, under its supervisor. */
 const SUPERVISED = 'AGENT_TRACKER_SUPERVISED'
@@ -34,15 +31,19 @@ const WRITES_WITH: Readonly<Record<string, readonly string[]>> = {
 /** Read commands of the local database: supervised only when it was found damaged. */
 const READS: ReadonlySet<string> = new Set(['status', 'agents', 'report', 'recommend', 'backtest', 'search', 'history', 'projects', 'retro', 'activity'])
 
-/** Whether this command line runs under a supervisor (see `ALWAYS_SUPERVISED`); `damaged` tells whether the database it names was found damaged. */
-export function needsSupervisor(argv: readonly string[], damaged: (argv: readonly string[]) => boolean = databaseFoundDamaged): boolean {
-  if (argv.some((arg) => arg === '--help' || arg === '-h' || arg === '--version' || arg === '-V')) return false
+/**
+ * Whether this command line runs under a supervisor: `always` (see `ALWAYS_SUPERVISED`, and the
+ * listing commands given an option that writes), `if-damaged` for the reads of the local
+ * database, `never` for the rest (`--help`, `--version`, `init`, `demo`, `upgrade`, …).
+ */
+export function supervision(argv: readonly string[]): 'always' | 'if-damaged' | 'never' {
+  if (argv.some((arg) => arg === '--help' || arg === '-h' || arg === '--version' || arg === '-V')) return 'never'
   const command = argv.find((arg) => !arg.startsWith('-'))
-  if (command === undefined) return false
-  if (ALWAYS_SUPERVISED.has(command)) return true
+  if (command === undefined) return 'never'
+  if (ALWAYS_SUPERVISED.has(command)) return 'always'
   const writes = WRITES_WITH[command]
-  if (writes?.some((option) => argv.some((arg) => arg === option || arg.startsWith(`${option}=`))) === true) return true
-  return READS.has(command) && damaged(argv)
+  if (writes?.some((option) => argv.some((arg) => arg === option || arg.startsWith(`${option}=`))) === true) return 'always'
+  return READS.has(command) ? 'if-damaged' : 'never'
 }
 
 /** Signals passed on to the command, which decides what they mean (ingest says how far it got). */
@@ -56,13 +57,15 @@ const PASSED_ON: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP']
  * (`AGENT_TRACKER_SUPERVISED` set) runs `runCommand`. Returns the exit code to exit with.
  */
 export async function runSupervised(script: string, argv: readonly string[], runCommand: (argv: readonly string[]) => Promise<number>): Promise<number> {
-  if (!needsSupervisor(argv)) return runCommand(argv)
+  const mode = supervision(argv)
+  if (mode === 'never' || (mode === 'if-damaged' && !(await databaseFoundDamaged(argv)))) return runCommand(argv)
   if (process.env[SUPERVISED] === '1') {
     // Killed outright, the supervisor can pass nothing on: the command dies with it, as one process would.
     process.channel?.unref()
     process.on('disconnect', () => process.kill(process.pid, 'SIGKILL'))
     return runCommand(argv)
   }
+  const { spawn } = await import('node:child_process')
   const child = spawn(process.execPath, [...process.execArgv, script, ...argv], { stdio: ['inherit', 'inherit', 'inherit', 'ipc'], env: { ...process.env, [SUPERVISED]: '1' } })
   const passOn = (signal: NodeJS.Signals): void => {
     child.kill(signal)
@@ -73,24 +76,26 @@ export async function runSupervised(script: string, argv: readonly string[], run
   if (signal === null) return code ?? 1
   if (!CRASHES.has(signal)) return 128 + signalNumber(signal)
   // Loaded only after a crash: the supervisor itself stays light.
-  const path = databaseOf(argv)
+  const [{ markDamaged }, { errorEnvelope, toJsonText }] = await Promise.all([import('@agent-tracker/lmdb-store/damage'), import('./json-envelope.js')])
+  const path = await databaseOf(argv)
   const problem = `reading it crashed agent-tracker (${signal})`
   if (path !== undefined) markDamaged(path, problem)
   const where = path ?? 'the database'
-  const message = `agent-tracker stopped: ${problem.replace('it', where)}; its file is probably damaged. Run agent-tracker doctor --deep to see where, then restore a backup or move the file aside. Writes to it are refused until a deep check finds it intact.`
+  const message = `agent-tracker stopped: ${problem.replace('it', where)}; its file is probably damaged. Run agent-tracker doctor --deep to see where; then restore a backup, or copy everything still readable into a new database with agent-tracker doctor --salvage <new-file>. Writes to it are refused until a deep check finds it intact.`
   if (argv.includes('--json')) process.stdout.write(toJsonText(errorEnvelope(argv.find((arg) => !arg.startsWith('-')) ?? null, 'DATABASE_CRASHED', message)))
   else process.stderr.write(`error ${message}\n`)
   return 1
 }
 
 /** Whether the database a read names carries a damage mark (a file beside it): one stat, no database code loaded. */
-function databaseFoundDamaged(argv: readonly string[]): boolean {
-  const path = databaseOf(argv)
-  return path !== undefined && existsSync(damageMarkFile(path))
+async function databaseFoundDamaged(argv: readonly string[]): Promise<boolean> {
+  const [path, { damageMark }] = await Promise.all([databaseOf(argv), import('@agent-tracker/lmdb-store/damage')])
+  return path !== undefined && damageMark(path) !== undefined
 }
 
 /** The database a command line names (`--db`, else AGENT_TRACKER_DB, else the default), or undefined when that cannot be told. */
-function databaseOf(argv: readonly string[]): string | undefined {
+async function databaseOf(argv: readonly string[]): Promise<string | undefined> {
+  const { locateDatabase } = await import('@agent-tracker/node-host/database-path')
   const index = argv.findIndex((arg) => arg === '--db' || arg.startsWith('--db='))
   const flag = index === -1 ? undefined : argv[index]
   const given = flag === undefined ? undefined : flag.startsWith('--db=') ? flag.slice(5) : argv[index + 1]

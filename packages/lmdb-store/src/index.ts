@@ -1,6 +1,8 @@
 export { restoreBackup } from './backup.js'
 export type { DeepCheck, TreeCheck } from './deep-check.js'
 export { deepCheck } from './deep-check.js'
+export type { SalvageLoss, SalvagedData } from './salvage.js'
+export { salvageDatabase } from './salvage.js'
 export type { DamageMark } from './damage-mark.js'
 export { clearDamage, damageMark, damageMarkFile, markDamaged } from './damage-mark.js'
 export type { DataFileCheck, DataFileLocation } from './data-file.js'

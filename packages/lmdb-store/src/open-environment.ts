@@ -4,6 +4,7 @@ import { COLLECTIONS } from '@agent-tracker/core'
 import type { Database, RootDatabase } from 'lmdb'
 import { open } from 'lmdb'
 import { damageMark } from './damage-mark.js'
+import type { DataFileCheck } from './data-file.js'
 import { checkDataFile, checkLockFile, locateDataFile } from './data-file.js'
 import type { DatabaseFormat } from './database-format.js'
 import { describeDatabaseFormat, recogniseDataFile } from './database-format.js'
@@ -24,13 +25,14 @@ export interface Environment extends QueryTables {
  * mapped before the data file passed {@link checkDataFile}: LMDB crashes the process on damaged files.
  * @throws {LmdbStoreError} DATABASE_UNREADABLE or DATABASE_UNWRITABLE naming the file or folder.
  */
-export function openEnvironment(path: string, mapSize: number, readOnly: boolean): Environment {
+export function openEnvironment(path: string, mapSize: number, readOnly: boolean, unchecked = false): Environment {
   const { dataFile, lockFile, noSubdir } = locateDataFile(path)
   if (!noSubdir && !existsSync(dataFile) && readdirSync(path).length > 0) {
     // `--db ~` or any folder of one's own: LMDB would put data.mdb and lock.mdb among its files.
     throw new LmdbStoreError('INVALID_OPTION', `Invalid databasePath ${path}: it is a folder with other files in it and no agent-tracker database. Give a file path in it instead, e.g. ${path}/agent-tracker.lmdb.`, { option: 'databasePath', value: path })
   }
-  const check = checkDataFile(dataFile)
+  // Unchecked (read-only, in a disposable child that salvages what it can): the file is taken as it is.
+  const check: DataFileCheck = unchecked ? { ok: true, exists: true } : checkDataFile(dataFile)
   if (!check.ok) {
     throw new LmdbStoreError('DATABASE_UNREADABLE', `The agent-tracker database ${dataFile} is unreadable: ${check.problem}. Nothing was opened or changed.`, { path: dataFile, reason: 'damaged' })
   }
@@ -41,7 +43,7 @@ export function openEnvironment(path: string, mapSize: number, readOnly: boolean
   if (readOnly && !check.exists) {
     throw new LmdbStoreError('DATABASE_UNREADABLE', `There is no agent-tracker database at ${dataFile}.`, { path: dataFile, reason: 'missing' })
   }
-  if (check.exists) refuseOtherFormats(path, recogniseDataFile(dataFile, check), readOnly)
+  if (check.exists && !unchecked) refuseOtherFormats(path, recogniseDataFile(dataFile, check), readOnly)
   ensureFolder(noSubdir ? dirname(path) : path)
   const lockProblem = checkLockFile(lockFile)
   if (lockProblem !== undefined) {

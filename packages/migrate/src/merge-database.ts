@@ -1,5 +1,5 @@
 import { resolve } from 'node:path'
-import type { CollectionName, Fact, RecordBatch, SetupRecord, TrackerStore, UsageRecord } from '@agent-tracker/core'
+import type { CollectionName, Fact, LoggedFact, RecordBatch, SetupRecord, TrackerStore, UsageRecord } from '@agent-tracker/core'
 import { COLLECTIONS, REPEAT, gradeWithoutCommitReason, gradesWithoutCommit, validateFact, validateRecord } from '@agent-tracker/core'
 import { emptyUsage } from '@agent-tracker/core/store'
 import type { LmdbStore } from '@agent-tracker/lmdb-store'
@@ -24,6 +24,19 @@ export interface MergeReport extends MigrationReport {
   readonly facts: { readonly applied: number; readonly repeats: number; readonly withoutEffect: number }
 }
 
+/** What a merge reads of the other database: its fact log and its records (an open database, or what was salvaged from one). */
+export interface MergeSource {
+  readFactLog(): AsyncIterable<LoggedFact> | Iterable<LoggedFact>
+  scan(collection: CollectionName): AsyncIterable<unknown> | Iterable<unknown>
+}
+
+/** What was salvaged from a damaged database (see `salvageDatabase` of the LMDB store). */
+export interface SalvagedSource {
+  readonly facts: readonly LoggedFact[]
+  readonly records: Partial<Record<CollectionName, readonly unknown[]>>
+  readonly databaseId?: string
+}
+
 /** Collections whose records come across as they are (setups and day rollups are recomputed). */
 const COPIED: readonly CollectionName[] = COLLECTIONS.filter((c) => c !== 'setups' && c !== 'usage')
 
@@ -44,8 +57,7 @@ const COPIED: readonly CollectionName[] = COLLECTIONS.filter((c) => c !== 'setup
  */
 export async function mergeDatabase(otherPath: string, target: TrackerStore, options: MergeOptions = {}): Promise<MergeReport> {
   const source = resolve(otherPath)
-  const report = await neverThrowing(source, () => mergeFrom(source, target, options))
-  return 'facts' in report ? (report as MergeReport) : { ...report, facts: { applied: 0, repeats: 0, withoutEffect: 0 } }
+  return neverThrowingMerge(source, () => mergeFrom(source, target, options))
 }
 
 async function mergeFrom(source: string, target: TrackerStore, options: MergeOptions): Promise<MergeReport> {
@@ -60,11 +72,37 @@ async function mergeFrom(source: string, target: TrackerStore, options: MergeOpt
   } catch (error) {
     return { migrated: 0, skipped: 0, errors: [{ source, message: messageOf(error) }], facts: none }
   }
-  // The other database's facts replayed alone, to tell what its setups hold beyond them.
-  const replay = openLmdbStore({ databasePath: MEMORY_PATH, rules: target.rules, maxDatabaseSize: 2 * 1024 ** 3 })
   // Named by its own id when it has one, so a copy of it at another path is still the same source.
   const databaseId = other.info().databaseId
-  const merge = new MergeRun(source, databaseId === undefined ? `merge:${source}` : `database:${databaseId}`, target, replay, options)
+  const report = await mergeFromSource(source, databaseId === undefined ? `merge:${source}` : `database:${databaseId}`, other, target, options, 'merge')
+  try {
+    await other.close()
+  } catch (error) {
+    return { ...report, errors: [...report.errors, { source, message: `could not be closed after merging: ${messageOf(error)}` }] }
+  }
+  return report
+}
+
+/**
+ * Adds what was salvaged from a damaged database (see `salvageDatabase`) to the store exactly as
+ * {@link mergeDatabase} adds another database: every fact and record checked at the door, scores
+ * recomputed from the facts. Never throws.
+ */
+export async function mergeSalvaged(source: string, salvaged: SalvagedSource, target: TrackerStore, options: MergeOptions = {}): Promise<MergeReport> {
+  const other: MergeSource = { readFactLog: () => salvaged.facts, scan: (collection) => salvaged.records[collection] ?? [] }
+  const name = salvaged.databaseId === undefined ? `salvage:${source}` : `database:${salvaged.databaseId}`
+  return neverThrowingMerge(source, () => mergeFromSource(source, name, other, target, options, 'salvage'))
+}
+
+async function neverThrowingMerge(source: string, run: () => Promise<MergeReport>): Promise<MergeReport> {
+  const report = await neverThrowing(source, run)
+  return 'facts' in report ? (report as MergeReport) : { ...report, facts: { applied: 0, repeats: 0, withoutEffect: 0 } }
+}
+
+async function mergeFromSource(source: string, name: string, other: MergeSource, target: TrackerStore, options: MergeOptions, kind: 'merge' | 'salvage'): Promise<MergeReport> {
+  // The other database's facts replayed alone, to tell what its setups hold beyond them.
+  const replay = openLmdbStore({ databasePath: MEMORY_PATH, rules: target.rules, maxDatabaseSize: 2 * 1024 ** 3 })
+  const merge = new MergeRun(source, name, target, replay, options)
   try {
     const now = (options.now ?? (() => new Date()))().toISOString()
     await merge.replayFacts(other)
@@ -72,18 +110,13 @@ async function mergeFrom(source: string, target: TrackerStore, options: MergeOpt
     await merge.addRollupBaselines(other)
     await merge.addSetupBaselines(other)
     await recordMigrationRun(target, {
-      id: migrationId('merge', source), kind: 'merge', source, at: now, migrated: merge.migrated, skipped: merge.skipped, errors: merge.errors.length,
+      id: migrationId('merge', kind === 'salvage' ? `salvage:${source}` : source), kind: 'merge', source, at: now, migrated: merge.migrated, skipped: merge.skipped, errors: merge.errors.length,
       ...(merge.combined.length === 0 ? {} : { combinedSetups: merge.combined.map((entry) => entry.id) }),
     })
   } catch (error) {
-    merge.errors.push({ source, message: `merge stopped after ${String(merge.processed)} items: ${messageOf(error)}` })
+    merge.errors.push({ source, message: `${kind} stopped after ${String(merge.processed)} items: ${messageOf(error)}` })
   } finally {
     await replay.close()
-  }
-  try {
-    await other.close()
-  } catch (error) {
-    merge.errors.push({ source, message: `could not be closed after merging: ${messageOf(error)}` })
   }
   return { migrated: merge.migrated, skipped: merge.skipped, errors: merge.errors, facts: merge.facts, ...(merge.combined.length === 0 ? {} : { combined: merge.combined }) }
 }
@@ -114,7 +147,7 @@ class MergeRun {
   }
 
   /** Applies the other database's fact log here, checked fact by fact, in its order. */
-  async replayFacts(other: LmdbStore): Promise<void> {
+  async replayFacts(other: MergeSource): Promise<void> {
     let batch: Fact[] = []
     let seqs: number[] = []
     const flush = async (): Promise<void> => {
@@ -154,7 +187,7 @@ class MergeRun {
   }
 
   /** Adds the other database's records of one collection where this one has no record under their key. */
-  async copyRecords(other: LmdbStore, collection: CollectionName): Promise<void> {
+  async copyRecords(other: MergeSource, collection: CollectionName): Promise<void> {
     let chunk: unknown[] = []
     const flush = async (): Promise<void> => {
       if (chunk.length === 0) return
@@ -170,7 +203,7 @@ class MergeRun {
   }
 
   /** Adds each day rollup's baseline (counters no fact backs) where this database's rollup has none. */
-  async addRollupBaselines(other: LmdbStore): Promise<void> {
+  async addRollupBaselines(other: MergeSource): Promise<void> {
     let chunk: UsageRecord[] = []
     for await (const record of other.scan('usage')) {
       const checked = this.#check('usage', record)
@@ -186,7 +219,7 @@ class MergeRun {
   }
 
   /** Adds what each setup holds beyond its replayed facts, checked, as the other database's part. */
-  async addSetupBaselines(other: LmdbStore): Promise<void> {
+  async addSetupBaselines(other: MergeSource): Promise<void> {
     const baselines: SetupRecord[] = []
     for await (const record of other.scan('setups')) {
       const checked = this.#check('setups', record)

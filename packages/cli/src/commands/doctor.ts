@@ -42,7 +42,7 @@ const DRIFT_SHOWN = 20
  * guard protects in the folder, and whether grades given here would count; with `check`, also
  * recomputes the day rollups from the records and the fact log and reports drift.
  */
-export async function doctorCommand(ctx: CommandContext, folder?: string, options: { check?: boolean; deep?: boolean } = {}): Promise<number> {
+export async function doctorCommand(ctx: CommandContext, folder?: string, options: { check?: boolean; deep?: boolean; salvage?: string } = {}): Promise<number> {
   const checks: Check[] = []
   let path: string
   try {
@@ -54,10 +54,11 @@ export async function doctorCommand(ctx: CommandContext, folder?: string, option
     checks.push(check('Database', 'problem', describeFailure(error).message))
     return report(ctx, checks)
   }
+  if (options.salvage !== undefined) return (await import('./salvage.js')).salvageCommand(ctx, path, options.salvage)
   const { dataFile } = locateDataFile(path)
   if (options.deep === true) checks.push(await deepDamageCheck(ctx, path))
   const damage = damageMark(path)
-  if (damage !== undefined) checks.push(check('Damage', 'problem', `found damaged (${damage.at}): ${damage.problem}. Writes are refused until doctor --deep finds it intact: restore a backup (merge undo points are kept in ${path}.undo), or move the file aside.`))
+  if (damage !== undefined) checks.push(check('Damage', 'problem', `found damaged (${damage.at}): ${damage.problem}. Writes are refused until doctor --deep finds it intact: restore a backup (merge undo points are kept in ${path}.undo), or copy everything still readable into a new database with agent-tracker doctor --salvage <new-file>.`))
   const file = checkDataFile(dataFile)
   const format = recogniseDatabase(path)
   let migrations: MigrationRecord[] = []
@@ -129,7 +130,7 @@ async function deepDamageCheck(ctx: CommandContext, path: string): Promise<Check
   }
   const damaged = result.problem === undefined ? result.trees.filter((tree) => tree.problem !== undefined).map((tree) => `${tree.name}: ${String(tree.problem)}`) : [`the file: ${result.problem}`]
   markDamaged(path, damaged.join('; '))
-  const fix = 'Restore a backup (merge undo points are kept beside the database, in its .undo folder), or move the file aside and start a new one; writes to it are refused until a deep check finds it intact.'
+  const fix = `Restore a backup (merge undo points are kept beside the database, in its .undo folder), or copy everything still readable into a new database with agent-tracker doctor --salvage <new-file> and use that; writes to it are refused until a deep check finds it intact.`
   return { ...check('Deep check', 'problem', `damage found in ${String(damaged.length)} place(s):${damaged.map((line) => `\n    ${line}`).join('')}\n    ${fix}`), trees: result.trees }
 }
 

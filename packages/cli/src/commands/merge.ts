@@ -117,7 +117,8 @@ function combinedLines(report: MigrationReport): string[] {
   return [...lines, ...(report.notes ?? [])]
 }
 
-function refusals(ctx: CommandContext, report: MergeReport): string[] {
+/** The items a merge (or a salvage) refused, in text. */
+export function refusals(ctx: CommandContext, report: MergeReport): string[] {
   if (report.errors.length === 0) return []
   const lines = report.errors.slice(0, SHOWN).map((e) => ctx.colours.red(`  ${e.position === undefined ? '' : `${e.position}: `}${e.message}`))
   const more = report.errors.length > SHOWN ? [`  … and ${String(report.errors.length - SHOWN)} more (--json lists every one)`] : []

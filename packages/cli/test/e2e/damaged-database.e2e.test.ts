@@ -61,6 +61,7 @@ describe('a database with damaged pages', () => {
       if (exported.code !== 0) {
         exportFailed += 1
         expect(deep.code, `${context}: export failed (${exported.stderr.trim()}) but doctor --deep said ${deep.stdout}`).toBe(1)
+        expect(deep.stdout, `${context}: doctor --deep printed no answer (exit ${String(deep.code)}, signal ${String(deep.signal)}): ${deep.stderr.trim()}`).not.toBe('')
         const checks = (jsonData(deep.stdout, 'doctor') as { checks: { name: string; ok: boolean }[] }).checks
         expect(checks.some((check) => !check.ok && (check.name === 'Deep check' || check.name === 'File')), context).toBe(true)
       }
