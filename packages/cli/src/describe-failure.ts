@@ -32,7 +32,7 @@ export function describeFailure(error: unknown): { code: string; message: string
     return { code: 'DATABASE_DAMAGED', message: `The database could not be read (${lmdbCode[0]}): its file is probably damaged. ${DAMAGE_FIX}`, exitCode: EXIT.failure }
   }
   // The store decodes every value it reads with MessagePack: a value that does not decode was damaged on disk.
-  if (/\bMessagePack\b|end of buffer not reached/.test(message)) {
+  if (/\bMessagePack\b|end of buffer not reached|Unexpected end of buffer|Unknown extension type/.test(message)) {
     return { code: 'DATABASE_DAMAGED', message: `The database could not be read (a stored value does not decode: ${message}): its file is probably damaged. ${DAMAGE_FIX}`, exitCode: EXIT.failure }
   }
   return { code: 'UNEXPECTED', message: `Unexpected error: ${message}`, exitCode: EXIT.failure }

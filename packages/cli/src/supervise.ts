@@ -58,7 +58,15 @@ const PASSED_ON: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP']
  */
 export async function runSupervised(script: string, argv: readonly string[], runCommand: (argv: readonly string[]) => Promise<number>): Promise<number> {
   const mode = supervision(argv)
-  if (mode === 'never' || (mode === 'if-damaged' && !(await databaseFoundDamaged(argv)))) return runCommand(argv)
+  if (mode === 'never') return runCommand(argv)
+  if (mode === 'if-damaged' && process.env[SUPERVISED] !== '1') {
+    const state = await readState(argv)
+    if (!state.damaged && !state.trailed) {
+      // In one process, with a trail: should this read die on an unknown damaged page, the next ones are supervised.
+      state.leaveTrail()
+      return runCommand(argv)
+    }
+  }
   if (process.env[SUPERVISED] === '1') {
     // Killed outright, the supervisor can pass nothing on: the command dies with it, as one process would.
     process.channel?.unref()
@@ -73,6 +81,8 @@ export async function runSupervised(script: string, argv: readonly string[], run
   for (const signal of PASSED_ON) process.on(signal, passOn)
   const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((done) => child.on('exit', (exitCode, exitSignal) => { done([exitCode, exitSignal]) }))
   for (const passed of PASSED_ON) process.removeListener(passed, passOn)
+  // A trail left by a read that died stays until a deep check finds the file intact: the damage
+  // that read met may lie where this command did not look.
   if (signal === null) return code ?? 1
   if (!CRASHES.has(signal)) return 128 + signalNumber(signal)
   // Loaded only after a crash: the supervisor itself stays light.
@@ -87,10 +97,15 @@ export async function runSupervised(script: string, argv: readonly string[], run
   return 1
 }
 
-/** Whether the database a read names carries a damage mark (a file beside it): one stat, no database code loaded. */
-async function databaseFoundDamaged(argv: readonly string[]): Promise<boolean> {
-  const [path, { damageMark }] = await Promise.all([databaseOf(argv), import('@agent-tracker/lmdb-store/damage')])
-  return path !== undefined && damageMark(path) !== undefined
+/**
+ * What a read needs to know of the database it names before it runs in one process: whether it
+ * carries a damage mark, and the trails of earlier reads that died in it (a few file-system calls,
+ * no database code loaded).
+ */
+async function readState(argv: readonly string[]): Promise<{ damaged: boolean; trailed: boolean; leaveTrail: () => void }> {
+  const [path, damage] = await Promise.all([databaseOf(argv), import('@agent-tracker/lmdb-store/damage')])
+  if (path === undefined) return { damaged: false, trailed: false, leaveTrail: () => undefined }
+  return { damaged: damage.damageMark(path) !== undefined, trailed: damage.staleReadTrails(path).length > 0, leaveTrail: () => { damage.leaveReadTrail(path) } }
 }
 
 /** The database a command line names (`--db`, else AGENT_TRACKER_DB, else the default), or undefined when that cannot be told. */

@@ -1,4 +1,5 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
 import { locateDataFile } from './data-file.js'
 
 /** What was found wrong with a database, and when: kept beside its data file until a deep check finds it intact. */
@@ -33,7 +34,60 @@ export function damageMark(path: string): DamageMark | undefined {
   }
 }
 
-/** Forgets earlier damage (after a deep check found the database intact). */
+/** Forgets earlier damage, and the trails of reads that died (after a deep check found the database intact). */
 export function clearDamage(path: string): void {
   rmSync(damageMarkFile(path), { force: true })
+  clearReadTrails(staleReadTrails(path))
+}
+
+/**
+ * Leaves a trail while this process reads the database at `path` without a supervisor: a file
+ * beside the data file naming this process, removed when it exits. A trail left behind by a
+ * process that is gone means that read died (a crash on a damaged page, or a kill): see
+ * {@link staleReadTrails}. Never throws (a folder we cannot write to leaves no trail).
+ */
+export function leaveReadTrail(path: string): void {
+  const trail = `${locateDataFile(path).dataFile}.reading-${String(process.pid)}`
+  try {
+    writeFileSync(trail, '')
+    const remove = (): void => {
+      rmSync(trail, { force: true })
+    }
+    process.once('exit', remove)
+    // Stopped by the user, the read did not die on the file: no trail; the signal then does what it would have.
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+      process.once(signal, () => {
+        remove()
+        if (process.listenerCount(signal) === 0) process.kill(process.pid, signal)
+      })
+    }
+  } catch {
+    // Nothing to leave: the reads just go on without the trail.
+  }
+}
+
+/** The trails of reads of the database at `path` whose process is gone without removing them. */
+export function staleReadTrails(path: string): string[] {
+  const data = locateDataFile(path).dataFile
+  const prefix = `${basename(data)}.reading-`
+  try {
+    return readdirSync(dirname(data)).filter((name) => name.startsWith(prefix) && !alive(Number(name.slice(prefix.length)))).map((name) => join(dirname(data), name))
+  } catch {
+    return []
+  }
+}
+
+/** Removes trails (after a supervised read got through the file). */
+export function clearReadTrails(trails: readonly string[]): void {
+  for (const trail of trails) rmSync(trail, { force: true })
+}
+
+function alive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
 }
