@@ -1,8 +1,8 @@
-// Child process: runs one CLI command (as the `agent-tracker` binary does: its entry, then the
+// Child process: runs one CLI command (as the `agent-tracker` binary does: its bundled entry, then the
 // command) against a database in this fresh process, silently, and prints the command's wall
 // time, the whole process's CPU time and its peak memory.
 import { homedir } from 'node:os'
-import { main } from '@agent-tracker/cli'
+import { main } from '@agent-tracker/cli/main'
 
 const [databasePath, ...command] = process.argv.slice(2)
 let bytes = 0

@@ -207,8 +207,8 @@ export async function runBenchmarks(kind: 'full' | 'smoke', log: (line: string) 
     const commands = {
       search: await measureCommand(databasePath, ['search', 'stripe', 'webhook', 'retries', '--project', project], runs, 'the newest 2,000 retrospectives, activities, commits and bugs (through time indexes), and the projects'),
       activity: await measureCommand(databasePath, ['activity'], runs, 'the newest 20 activities across setups (time index, then 20 records)'),
-      report: await measureCommand(databasePath, ['report'], runs, `${String(sizes.scale.setups)} setups, ${rollups}, and every commit reference, grade event and bug (for the XP and CS each setup earned)`),
-      recommend: await measureCommand(databasePath, ['recommend', project], runs, `${String(sizes.scale.projects)} projects and ${rollups}`),
+      report: await measureCommand(databasePath, ['report'], runs, `${String(sizes.scale.setups)} setups and ${rollups}`),
+      recommend: await measureCommand(databasePath, ['recommend', project], runs, `${String(sizes.scale.projects)} projects, ${rollups}, and every grade event and bug (the model needs each grade in order)`),
       agents: await measureCommand(databasePath, ['agents'], runs, `${String(sizes.scale.setups)} setups`),
       help: await measureHelp(runs),
     }

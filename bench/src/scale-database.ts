@@ -51,7 +51,7 @@ export async function buildScaleDatabase(databasePath: string, sizes: ScaleSizes
     const day = iso(dayStart).slice(0, 10)
     if (seen.has(`${setup}\u0000${project}\u0000${day}`)) continue
     seen.add(`${setup}\u0000${project}\u0000${day}`)
-    usage.push({ v: 2, setup, project, day, toolCalls: 400, toolFailures: 20, commands: 3, commits: 0, pushes: 2, messages: 60, tokens: { input: 900_000, output: 60_000, reasoning: 0, cacheRead: 450_000, cacheWrite: 0 }, cost: 4.5, bugs: 0, grades: { agent: { count: 0, sum: 0, squares: 0 }, user: { count: 0, sum: 0, squares: 0 }, userByChannel: {} } })
+    usage.push({ v: 2, setup, project, day, toolCalls: 400, toolFailures: 20, commands: 3, commits: 0, pushes: 2, messages: 60, tokens: { input: 900_000, output: 60_000, reasoning: 0, cacheRead: 450_000, cacheWrite: 0 }, cost: 4.5, bugs: 0, grades: { agent: { count: 0, sum: 0, squares: 0 }, user: { count: 0, sum: 0, squares: 0 }, userByChannel: {}, communication: 0 } })
   }
   for (let from = 0; from < usage.length; from += CHUNK) await store.importRecords({ usage: usage.slice(from, from + CHUNK) })
   let batch: Required<Pick<RecordBatch, 'commits' | 'gradeEvents' | 'bugs' | 'retrospectives'>> & { commits: CommitRecord[]; gradeEvents: GradeEventRecord[]; bugs: BugRecord[]; retrospectives: RetrospectiveRecord[] } = { commits: [], gradeEvents: [], bugs: [], retrospectives: [] }

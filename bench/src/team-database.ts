@@ -182,7 +182,7 @@ async function buildTeamDatabase(url: string, schema: string, sizes: TeamSizes):
         const at = iso(dayStart + 9 * 3_600_000 + (i % 10) * 1_800_000 + m)
         const day = at.slice(0, 10)
         if (!usage.has(`${setup}|${project}|${day}`)) {
-          usage.set(`${setup}|${project}|${day}`, { v: 2, setup, project, day, toolCalls: 400, toolFailures: 20, commands: 3, commits: 0, pushes: 2, messages: 60, tokens: { input: 900_000, output: 60_000, reasoning: 0, cacheRead: 450_000, cacheWrite: 0 }, cost: 4.5, bugs: 0, grades: { agent: { count: 0, sum: 0, squares: 0 }, user: { count: 0, sum: 0, squares: 0 }, userByChannel: {} } })
+          usage.set(`${setup}|${project}|${day}`, { v: 2, setup, project, day, toolCalls: 400, toolFailures: 20, commands: 3, commits: 0, pushes: 2, messages: 60, tokens: { input: 900_000, output: 60_000, reasoning: 0, cacheRead: 450_000, cacheWrite: 0 }, cost: 4.5, bugs: 0, grades: { agent: { count: 0, sum: 0, squares: 0 }, user: { count: 0, sum: 0, squares: 0 }, userByChannel: {}, communication: 0 } })
         }
         const hash = `m${String(m)}c${String(i).padStart(7, '0')}`
         commits.push({ v: 1, project, hash, setup, at, message: `change ${String(i)}` })

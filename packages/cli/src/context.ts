@@ -1,10 +1,11 @@
+import { createRequire } from 'node:module'
 import { resolve } from 'node:path'
 import type { TrackerStore } from '@agent-tracker/core'
+import type * as CliProgress from 'cli-progress'
 import { createMemoryStore } from '@agent-tracker/core/testing'
 import type { LmdbStore } from '@agent-tracker/lmdb-store'
 import { checkDataFile, isLmdbStoreError, locateDataFile } from '@agent-tracker/lmdb-store'
 import { locateDatabase, openDatabase } from '@agent-tracker/node-host/database'
-import { SingleBar } from 'cli-progress'
 import pc from 'picocolors'
 import { CliError, EXIT } from './cli-error.js'
 import { firstRunText, noDatabaseNotice } from './first-run.js'
@@ -90,6 +91,11 @@ export class CommandContext {
    * @throws {CliError} INVALID_OPTION (usage) for a bad value or an empty window.
    */
   window(flags: WindowFlags): ResolvedWindow {
+    if (flags.since === undefined && flags.until === undefined && flags.days === undefined && this.#options.timezone === undefined) {
+      // All time: no zone is needed unless a command asks for it (reading the machine's costs ~15 ms).
+      const zone = (): string => this.timeZone
+      return { description: '', get timeZone() { return zone() } }
+    }
     return resolveWindow(flags, { timeZone: this.timeZone, now: this.now() })
   }
 
@@ -237,6 +243,8 @@ export class CommandContext {
   /** A progress bar on stderr for long work. */
   progress(label: string): Progress {
     if (this.json || this.io.stderr.isTTY !== true) return { update: () => undefined, stop: () => undefined }
+    // Loaded here, not at start-up: its module costs ~20 ms and only long work in a terminal draws a bar.
+    const { SingleBar } = createRequire(import.meta.url)('cli-progress') as typeof CliProgress
     const bar = new SingleBar({ format: `${label} [{bar}] {value}/{total} {label}`, stream: this.io.stderr as NodeJS.WritableStream, hideCursor: true, clearOnComplete: true })
     let started = false
     return {

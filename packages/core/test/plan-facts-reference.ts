@@ -219,7 +219,7 @@ function recordEffect(overlay: Overlay, fact: Fact, before: AgentState, after: A
       overlay.put('commits', commitRecord(fact))
       break
     case 'grade':
-      bumpUsage(overlay, fact, (u) => ({ ...u, grades: gradesWith(u.grades, fact) }))
+      bumpUsage(overlay, fact, (u) => ({ ...u, grades: { ...gradesWith(u.grades, fact), communication: u.grades.communication + (after.communication - before.communication) } }))
       overlay.put('gradeEvents', {
         v: 1, id, setup, project, at, commit: fact.commit, by: fact.by,
         ...(fact.agentGrade === undefined ? {} : { agentGrade: fact.agentGrade }),
@@ -265,7 +265,7 @@ function emptyUsage(setup: string, project: string, day: string): UsageRecord {
   return {
     v: 2, setup, project, day,
     toolCalls: 0, toolFailures: 0, commands: 0, commits: 0, pushes: 0, messages: 0, tokens: NO_TOKENS, cost: 0,
-    bugs: 0, grades: { agent: none, user: none, userByChannel: {} },
+    bugs: 0, grades: { agent: none, user: none, userByChannel: {}, communication: 0 },
   }
 }
 
@@ -281,6 +281,7 @@ function gradesWith(grades: UsageRecord['grades'], fact: GradeFact): UsageRecord
     agent: add(grades.agent, fact.agentGrade),
     user: counted ? add(grades.user, userGrade) : grades.user,
     userByChannel: { ...grades.userByChannel, [channel]: { grades: before.grades + 1, counted: before.counted + (counted ? 1 : 0), sum: before.sum + userGrade } },
+    communication: grades.communication,
   }
 }
 

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
+import { createRequire } from 'node:module'
 import type { CollectionName, LoggedFact } from '@agent-tracker/core'
 import { COLLECTIONS } from '@agent-tracker/core'
 
@@ -73,10 +73,9 @@ for (const step of JSON.parse(plan)) {
 await store.close()
 `
 
-/** This package's entry as the child imports it: the built one, also when this module runs from source. */
+/** This package's entry as the child imports it: the built one, wherever this module was bundled or run from. */
 function packageEntry(): string {
-  const here = fileURLToPath(import.meta.url)
-  return here.endsWith('.ts') ? here.replace(/\/src\/[^/]+\.ts$/, '/dist/index.js') : fileURLToPath(new URL('./index.js', import.meta.url))
+  return createRequire(import.meta.url).resolve('@agent-tracker/lmdb-store')
 }
 
 /**

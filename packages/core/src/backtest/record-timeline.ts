@@ -14,7 +14,7 @@ export interface RecordTimeline {
 /** Sorts the records by time once, so that each cut is a few binary searches. */
 export function recordTimeline(records: RecommendRecords): RecordTimeline {
   const byTime = <T>(items: readonly T[], time: (item: T) => string): T[] => [...items].sort((a, b) => (time(a) < time(b) ? -1 : time(a) > time(b) ? 1 : 0))
-  const commits = byTime(records.commits, (c) => c.at)
+  const commits = byTime(records.commits ?? [], (c) => c.at)
   const gradeEvents = byTime(records.gradeEvents, (e) => e.at)
   const bugs = byTime(records.bugs, (b) => b.at)
   const usage = byTime(records.usage, (u: UsageRecord) => u.day)
@@ -27,7 +27,7 @@ export function recordTimeline(records: RecommendRecords): RecordTimeline {
       const day = at.slice(0, 10)
       return {
         projects: projects.slice(0, countBefore(projects, (p) => p.firstSeenAt, at, true)),
-        commits: commits.slice(0, countBefore(commits, (c) => c.at, at)),
+        ...(records.commits === undefined ? {} : { commits: commits.slice(0, countBefore(commits, (c) => c.at, at)) }),
         gradeEvents: gradeEvents.slice(0, countBefore(gradeEvents, (e) => e.at, at)),
         bugs: bugs.slice(0, countBefore(bugs, (b: BugRecord) => b.at, at)),
         usage: usage.slice(0, countBefore(usage, (u) => u.day, day)),

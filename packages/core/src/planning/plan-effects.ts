@@ -67,7 +67,7 @@ export function recordEffect(overlay: PlanOverlay, fact: SingleFact, communicati
     }
     case 'grade': {
       const usage = usageDraft(overlay, fact)
-      usage.grades = withGrades(usage.grades, fact)
+      usage.grades = withGrades(usage.grades, { ...fact, scoreBefore: communicationBefore, scoreAfter: after.communication })
       overlay.putNew('gradeEvents', {
         v: 1, id, setup, project, at, commit: fact.commit, by: fact.by,
         ...(fact.agentGrade === undefined ? {} : { agentGrade: fact.agentGrade }),

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { drawGrade, qualityForMeanGrade } from '../backtest/grade-distribution.js'
 import { seededRandom } from '../stats/seeded-random.js'
 import type { TimedGrade } from './change-point.js'
-import { currentLevel } from './change-point.js'
+import { MAX_RUNS, currentLevel } from './change-point.js'
 
 function grades(means: readonly number[], seed: number): TimedGrade[] {
   const random = seededRandom(seed)
@@ -34,5 +34,25 @@ describe('currentLevel (change-point detection)', () => {
     const level = currentLevel(grades([3, 3, 3, 0, 0, 0], 1), { ...OPTIONS, hazard: 0 })
     expect(level.runs).toHaveLength(1)
     expect(level.runs[0]?.probability).toBe(1)
+  })
+})
+
+describe('currentLevel over a long history', () => {
+  const graded = (grades: readonly number[]): TimedGrade[] => grades.map((grade, i) => ({ grade, weight: 1, at: new Date(Date.UTC(2026, 0, 1) + i * 3_600_000).toISOString() }))
+  const options = { hazard: 0.01, spread: 1.2, prior: { mean: 3, sd: 1.5 } }
+  const histories = {
+    steady: graded(Array.from({ length: 1300 }, (_, i) => [5, 4, 3, 4, 5, 2][i % 6] ?? 0)),
+    'a late change': graded(Array.from({ length: 1050 }, (_, i) => (i < 1000 ? [3, 2, 4][i % 3] : [5, 4, 5][i % 3]) ?? 0)),
+  }
+
+  it.each(Object.entries(histories))('keeps at most MAX_RUNS hypotheses and stays within 0.01 grade points of the full posterior (%s)', (_, grades) => {
+    const full = currentLevel(grades, { ...options, maxRuns: Infinity })
+    const bounded = currentLevel(grades, options)
+    expect(full.runs.length).toBeGreaterThan(MAX_RUNS)
+    expect(bounded.runs.length).toBeLessThanOrEqual(MAX_RUNS)
+    expect(Math.abs(bounded.mean - full.mean)).toBeLessThan(0.01)
+    expect(bounded.variance / full.variance).toBeGreaterThan(0.9)
+    expect(bounded.variance / full.variance).toBeLessThan(1.1)
+    expect(bounded.runs.reduce((sum, run) => sum + run.probability, 0)).toBeCloseTo(1, 9)
   })
 })

@@ -33,10 +33,19 @@ export interface ChangePointOptions {
   readonly spread: number
   /** Where a new level is expected to lie before its first grade: mean and standard deviation. */
   readonly prior: { readonly mean: number; readonly sd: number }
+  /** Run hypotheses kept at most (see {@link MAX_RUNS}); default 64. */
+  readonly maxRuns?: number | undefined
 }
 
 /** Run hypotheses less likely than e⁻¹⁴ (about 1e-6) are dropped. */
 const LOG_PRUNE = -14
+
+/**
+ * At most this many run hypotheses are kept by default. In steady times no hypothesis becomes
+ * unlikely enough to drop (each start keeps about the hazard's share), so the runs would grow with
+ * the grades and the work with their square; past this many, neighbouring starts are merged.
+ */
+export const MAX_RUNS = 64
 
 /**
  * Bayesian online change-point detection (Adams and MacKay, 2007) over a setup's grades, with a
@@ -47,59 +56,94 @@ const LOG_PRUNE = -14
  */
 export function currentLevel(grades: readonly TimedGrade[], options: ChangePointOptions): CurrentLevel {
   const { hazard, spread, prior } = options
+  const maxRuns = Math.max(2, options.maxRuns ?? MAX_RUNS)
   const s2 = spread ** 2
   const p2 = prior.sd ** 2
   const logGrow = Math.log(1 - hazard)
   const logChange = Math.log(hazard)
-  // Runs as parallel arrays (start, log probability, Σw, Σw², Σw·grade): this loop runs for every
-  // grade of every setup at every recommendation, so it allocates nothing per run.
-  let start: number[] = []
-  let logP: number[] = []
-  let weight: number[] = []
-  let squares: number[] = []
-  let sum: number[] = []
+  // Runs as parallel arrays (start, log probability, Σw, Σw², Σw·grade) of which the first `runs`
+  // are live: this loop runs for every grade of every setup at every recommendation, so it updates
+  // and prunes them in place and allocates nothing per grade.
+  const start: number[] = []
+  const logP: number[] = []
+  const weight: number[] = []
+  const squares: number[] = []
+  const sum: number[] = []
+  let runs = 0
   for (const [index, g] of grades.entries()) {
-    if (start.length === 0 || hazard <= 0) {
-      if (start.length === 0) [start, logP, weight, squares, sum] = [[index], [0], [0], [0], [0]]
-    } else {
-      const before = logSumExp(logP)
-      for (let r = 0; r < start.length; r++) {
+    if (runs === 0) {
+      start[0] = index
+      logP[0] = 0
+      weight[0] = 0
+      squares[0] = 0
+      sum[0] = 0
+      runs = 1
+    } else if (hazard > 0) {
+      const before = logSumExp(logP, runs)
+      for (let r = 0; r < runs; r++) {
         const w = weight[r] ?? 0
-        const count = w ** 2 / (squares[r] ?? 1)
+        const count = w ** 2 / (squares[r] ?? 0)
         const postVariance = 1 / (1 / p2 + count / s2)
         const postMean = postVariance * (prior.mean / p2 + (count * (sum[r] ?? 0)) / (w * s2))
         logP[r] = (logP[r] ?? 0) + logGrow + logNormal(g.grade, postMean, s2 + postVariance)
       }
-      start.push(index)
-      logP.push(before + logChange + logNormal(g.grade, prior.mean, s2 + p2))
-      weight.push(0)
-      squares.push(0)
-      sum.push(0)
-      const norm = logSumExp(logP)
-      const keep = logP.map((value, r) => value - norm >= LOG_PRUNE || r === logP.length - 1)
-      const kept = <T>(values: T[]): T[] => values.filter((_, r) => keep[r])
-      ;[start, weight, squares, sum] = [kept(start), kept(weight), kept(squares), kept(sum)]
-      logP = kept(logP).map((value) => value - norm)
+      start[runs] = index
+      logP[runs] = before + logChange + logNormal(g.grade, prior.mean, s2 + p2)
+      weight[runs] = 0
+      squares[runs] = 0
+      sum[runs] = 0
+      runs += 1
+      const norm = logSumExp(logP, runs)
+      let kept = 0
+      for (let r = 0; r < runs; r++) {
+        const value = (logP[r] ?? 0) - norm
+        if (value < LOG_PRUNE && r !== runs - 1) continue
+        start[kept] = start[r] ?? 0
+        logP[kept] = value
+        weight[kept] = weight[r] ?? 0
+        squares[kept] = squares[r] ?? 0
+        sum[kept] = sum[r] ?? 0
+        kept += 1
+      }
+      runs = kept
+      if (runs > maxRuns) runs = mergeRuns(runs, { start, logP, weight, squares, sum })
     }
-    for (let r = 0; r < start.length; r++) {
+    for (let r = 0; r < runs; r++) {
       weight[r] = (weight[r] ?? 0) + g.weight
       squares[r] = (squares[r] ?? 0) + g.weight ** 2
       sum[r] = (sum[r] ?? 0) + g.weight * g.grade
     }
   }
-  const norm = start.length === 0 ? 0 : logSumExp(logP)
-  const hypotheses = start.flatMap((first, r): RunHypothesis[] => {
+  const norm = runs === 0 ? 0 : logSumExp(logP, runs)
+  const hypotheses: RunHypothesis[] = []
+  for (let r = 0; r < runs; r++) {
     const w = weight[r] ?? 0
-    return w <= 0 ? [] : [{ start: first, probability: Math.exp((logP[r] ?? 0) - norm), mean: (sum[r] ?? 0) / w, variance: (s2 * (squares[r] ?? 0)) / w ** 2 }]
-  })
+    if (w > 0) hypotheses.push({ start: (start[r] ?? 0), probability: Math.exp((logP[r] ?? 0) - norm), mean: (sum[r] ?? 0) / w, variance: (s2 * (squares[r] ?? 0)) / w ** 2 })
+  }
   const mean = hypotheses.reduce((total, h) => total + h.probability * h.mean, 0)
   const variance = hypotheses.reduce((total, h) => total + h.probability * (h.variance + (h.mean - mean) ** 2), 0)
-  const starts = hypotheses.map((h) => ({ at: h.start === 0 ? '' : grades[h.start]?.at ?? '', probability: h.probability }))
+  // Runs begin in time order: P(begun by `at`) is a running sum up to the last start at or before it.
+  const starts = hypotheses.map((h) => (h.start === 0 ? '' : grades[h.start]?.at ?? ''))
+  const begun: number[] = []
+  hypotheses.reduce((total, h) => {
+    const next = total + h.probability
+    begun.push(next)
+    return next
+  }, 0)
   return {
     runs: hypotheses,
     mean,
     variance,
-    relevance: (at) => starts.reduce((total, s) => total + (s.at <= at ? s.probability : 0), 0),
+    relevance: (at) => {
+      let low = 0
+      let high = starts.length
+      while (low < high) {
+        const middle = (low + high) >>> 1
+        if ((starts[middle] ?? '') <= at) low = middle + 1
+        else high = middle
+      }
+      return low === 0 ? 0 : (begun[low - 1] ?? 0)
+    },
   }
 }
 
@@ -107,7 +151,54 @@ function logNormal(x: number, mean: number, variance: number): number {
   return -0.5 * Math.log(2 * Math.PI * variance) - (x - mean) ** 2 / (2 * variance)
 }
 
-function logSumExp(values: readonly number[]): number {
-  const top = Math.max(...values)
-  return top === -Infinity ? -Infinity : top + Math.log(values.reduce((sum, v) => sum + Math.exp(v - top), 0))
+interface RunArrays {
+  readonly start: number[]
+  readonly logP: number[]
+  readonly weight: number[]
+  readonly squares: number[]
+  readonly sum: number[]
+}
+
+/**
+ * Merges the two neighbouring runs (by start, the newest excepted) that are together least likely
+ * into one that holds both's probability and the likelier one's grades: the history's old change
+ * points are then known more coarsely, and no probability is lost. Returns the runs left.
+ */
+function mergeRuns(runs: number, arrays: RunArrays): number {
+  const { start, logP, weight, squares, sum } = arrays
+  let best = 0
+  let bestLog = Infinity
+  for (let r = 0; r < runs - 2; r++) {
+    const a = logP[r] ?? 0
+    const b = logP[r + 1] ?? 0
+    const together = Math.max(a, b) + Math.log1p(Math.exp(-Math.abs(a - b)))
+    if (together < bestLog) {
+      bestLog = together
+      best = r
+    }
+  }
+  const keep = (logP[best] ?? 0) >= (logP[best + 1] ?? 0) ? best : best + 1
+  start[best] = start[keep] ?? 0
+  weight[best] = weight[keep] ?? 0
+  squares[best] = squares[keep] ?? 0
+  sum[best] = sum[keep] ?? 0
+  logP[best] = bestLog
+  for (let r = best + 1; r < runs - 1; r++) {
+    start[r] = start[r + 1] ?? 0
+    logP[r] = logP[r + 1] ?? 0
+    weight[r] = weight[r + 1] ?? 0
+    squares[r] = squares[r + 1] ?? 0
+    sum[r] = sum[r + 1] ?? 0
+  }
+  return runs - 1
+}
+
+/** log Σ exp of the first `count` values. */
+function logSumExp(values: readonly number[], count: number): number {
+  let top = -Infinity
+  for (let i = 0; i < count; i++) top = Math.max(top, (values[i] ?? 0))
+  if (top === -Infinity) return -Infinity
+  let total = 0
+  for (let i = 0; i < count; i++) total += Math.exp((values[i] ?? 0) - top)
+  return top + Math.log(total)
 }

@@ -116,7 +116,7 @@ describe('recommendSetups', () => {
     const hashes = ['n1', 'n2', 'n3']
     const withNewcomer = {
       ...history,
-      commits: [...history.commits, ...hashes.map((hash, index) => ({ v: 1 as const, project: '/work/ts-0', hash, setup: N, at: `2026-02-0${String(index + 1)}T10:00:00.000Z`, message: 'work' }))],
+      commits: [...(history.commits ?? []), ...hashes.map((hash, index) => ({ v: 1 as const, project: '/work/ts-0', hash, setup: N, at: `2026-02-0${String(index + 1)}T10:00:00.000Z`, message: 'work' }))],
       gradeEvents: [...history.gradeEvents, ...hashes.map((hash, index) => ({ v: 1 as const, id: hash, setup: N, project: '/work/ts-0', commit: hash, at: `2026-02-0${String(index + 1)}T11:00:00.000Z`, by: 'user' as const, userGrade: 5 as const }))],
     }
     const result = recommendSetups(TYPESCRIPT, withNewcomer)
@@ -134,7 +134,7 @@ describe('recommendSetups', () => {
     const C = 'build@example/twin-of-a'
     const twin = {
       ...history,
-      commits: [...history.commits, ...history.commits.filter((c) => c.setup === A).map((c) => ({ ...c, setup: C, hash: `${c.hash}-c` }))],
+      commits: [...(history.commits ?? []), ...(history.commits ?? []).filter((c) => c.setup === A).map((c) => ({ ...c, setup: C, hash: `${c.hash}-c` }))],
       gradeEvents: [...history.gradeEvents, ...history.gradeEvents.filter((e) => e.setup === A).map((e) => ({ ...e, setup: C, id: `${e.id}-c`, commit: `${e.commit}-c` }))],
     }
     const result = recommendSetups(TYPESCRIPT, twin)
@@ -152,7 +152,7 @@ describe('recommendSetups', () => {
     const hashes = ['s1', 's2', 's3', 's4', 's5', 's6']
     const praised = (channel: 'cli-script' | 'slash-command', vouched: boolean): RecommendRecords => ({
       ...history,
-      commits: [...history.commits, ...hashes.map((hash, index) => ({ v: 1 as const, project: '/work/ts-0', hash, setup: N, at: `2026-02-0${String(index + 1)}T10:00:00.000Z`, message: 'work' }))],
+      commits: [...(history.commits ?? []), ...hashes.map((hash, index) => ({ v: 1 as const, project: '/work/ts-0', hash, setup: N, at: `2026-02-0${String(index + 1)}T10:00:00.000Z`, message: 'work' }))],
       gradeEvents: [...history.gradeEvents, ...hashes.map((hash, index) => ({
         v: 1 as const, id: hash, setup: N, project: '/work/ts-0', commit: hash, at: `2026-02-0${String(index + 1)}T11:00:00.000Z`, by: 'user' as const, userGrade: 5 as const, channel, ...(vouched ? { vouched: true as const } : {}),
       }))],

@@ -26,8 +26,12 @@ export interface RecommendOptions {
 /** Records the recommendation is computed from. */
 export interface RecommendRecords {
   readonly projects: readonly ProjectRecord[]
-  /** Commit references suffice: commits are counted per setup and project. */
-  readonly commits: readonly CommitRef[]
+  /**
+   * Commit references suffice: commits are counted per setup and project, and weighed by when
+   * they were made. Without them, each day rollup's commits count at that day's noon (UTC): the
+   * same counts from one record per setup, project and day.
+   */
+  readonly commits?: readonly CommitRef[] | undefined
   readonly gradeEvents: readonly GradeEventRecord[]
   readonly bugs: readonly BugRecord[]
   readonly usage: readonly UsageRecord[]

@@ -20,7 +20,8 @@ export interface SetupOutcomes extends SetupEvidence {
 
 /** What {@link collectOutcomes} reads: records of similar projects count, weighted by similarity. */
 export interface OutcomeSources {
-  readonly commits: readonly CommitRef[]
+  /** The commits one by one; without them, the usage rollups' commits count at their day's noon (UTC). */
+  readonly commits?: readonly CommitRef[] | undefined
   readonly gradeEvents: readonly GradeEventRecord[]
   readonly bugs: readonly BugRecord[]
   readonly usage: readonly UsageRecord[]
@@ -41,9 +42,12 @@ export function collectOutcomes(sources: OutcomeSources, similarity: ReadonlyMap
     found.projects.add(project)
     return found
   }
-  for (const commit of sources.commits) {
+  const commitCounts = new Map<string, number>()
+  for (const commit of sources.commits ?? []) {
     const weight = similarity.get(commit.project)
-    if (weight !== undefined) slot(commit.setup, commit.project).commits.push({ weight, at: commit.at })
+    if (weight === undefined) continue
+    slot(commit.setup, commit.project).commits.push({ weight, at: commit.at })
+    commitCounts.set(commit.setup, (commitCounts.get(commit.setup) ?? 0) + 1)
   }
   for (const event of sources.gradeEvents) {
     const weight = similarity.get(event.project)
@@ -54,10 +58,15 @@ export function collectOutcomes(sources: OutcomeSources, similarity: ReadonlyMap
     if (weight !== undefined) slot(bug.setup, bug.project).bugs.push({ weight, at: bug.at })
   }
   for (const day of sources.usage) {
-    if (!similarity.has(day.project)) continue
+    const weight = similarity.get(day.project)
+    if (weight === undefined) continue
     const s = slot(day.setup, day.project)
     s.cost += day.cost
     s.messages += day.messages
+    if (sources.commits !== undefined || day.commits === 0) continue
+    // A day's commits weigh as much as its commits one by one; when they were made, to the day.
+    s.commits.push({ weight: weight * day.commits, at: `${day.day}T12:00:00.000Z` })
+    commitCounts.set(day.setup, (commitCounts.get(day.setup) ?? 0) + day.commits)
   }
   const byTime = <T extends { at: string }>(items: T[]): T[] => items.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))
   return [...per].map(([setup, s]) => ({
@@ -65,7 +74,7 @@ export function collectOutcomes(sources: OutcomeSources, similarity: ReadonlyMap
     grades: byTime(s.grades),
     commits: byTime(s.commits),
     bugs: byTime(s.bugs),
-    commitCount: s.commits.length,
+    commitCount: commitCounts.get(setup) ?? 0,
     gradeCount: s.grades.length,
     rawMeanGrade: s.grades.length === 0 ? null : s.grades.reduce((sum, g) => sum + g.grade, 0) / s.grades.length,
     projects: s.projects,

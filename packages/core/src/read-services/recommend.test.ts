@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { isTrackerError } from '../errors.js'
 import { API, PYTHON_API, SHOP, SONNET, WEB_APP, storeWithHistory } from '../../test/read-history.js'
+import { recommendSetups } from '../projects/recommend.js'
 import { recommend, recommendByProfile } from './recommend.js'
 
 describe('recommend', () => {
@@ -20,6 +21,17 @@ describe('recommend', () => {
     const profiled = await recommend(store, { project: newApp }, { profileFolder: (path) => (path === newApp || path === API ? WEB_APP : undefined) })
     expect(profiled.similarProjects.map((project) => project.path).sort()).toEqual([API, SHOP])
     expect(profiled.unprofiledProjects).toEqual([])
+  })
+
+  it('counts commits from the day rollups as the model counts them one by one: the same commits, scores within a hundredth', async () => {
+    const store = await storeWithHistory()
+    const answer = await recommend(store, { project: SHOP })
+    const all = { order: 'any' } as const
+    const [projects, commits, gradeEvents, bugs, usage] = await Promise.all([store.find('projects', all), store.findCommitRefs(all), store.find('gradeEvents', all), store.find('bugs', all), store.find('usage', all)])
+    const oneByOne = recommendSetups(WEB_APP, { projects, commits, gradeEvents, bugs, usage })
+    expect(answer.setups.map((s) => [s.setup, s.commits, s.samples, s.rank])).toEqual(oneByOne.setups.map((s) => [s.setup, s.commits, s.samples, s.rank]))
+    expect(answer.setups.some((s) => s.commits > 0)).toBe(true)
+    for (const [index, setup] of answer.setups.entries()) expect(Math.abs(setup.score - (oneByOne.setups[index]?.score ?? NaN))).toBeLessThan(0.01)
   })
 
   it('refuses a project with no profile to compare by', async () => {

@@ -23,7 +23,8 @@ export interface RecommendAnswer extends Recommendation {
 
 /**
  * Ranks setups for a project from their outcomes on similar projects (see `recommendSetups`).
- * Every recorded outcome counts, so it reads the whole store (commits as references only).
+ * Every recorded outcome counts, so it reads the whole store: grade events and bugs one by one,
+ * commits and cost from the day rollups.
  * @throws {TrackerError} UNKNOWN_PROJECT when the project has no profile to compare by.
  */
 export async function recommend(store: TrackerStore, query: RecommendQuery, options: ProfileOptions = {}): Promise<RecommendAnswer> {
@@ -33,11 +34,12 @@ export async function recommend(store: TrackerStore, query: RecommendQuery, opti
     throw new TrackerError('UNKNOWN_PROJECT', `No profile of ${project}: it has no stored profile and its folder cannot be read here, so there is nothing to compare other projects with.`)
   }
   const all = { order: 'any' } as const
-  const [recorded, commits, gradeEvents, bugs, usage] = await Promise.all([
-    store.find('projects', all), store.findCommitRefs(all), store.find('gradeEvents', all), store.find('bugs', all), store.find('usage', all),
+  // Commits count from the day rollups (one record per setup, project and day), not one by one.
+  const [recorded, gradeEvents, bugs, usage] = await Promise.all([
+    store.find('projects', all), store.find('gradeEvents', all), store.find('bugs', all), store.find('usage', all),
   ])
   const { projects, unprofiled } = withProfiles(recorded, options.profileFolder)
-  return { project, ...recommendSetups(profile, { projects, commits, gradeEvents, bugs, usage }, tuning), unprofiledProjects: unprofiled }
+  return { project, ...recommendSetups(profile, { projects, gradeEvents, bugs, usage }, tuning), unprofiledProjects: unprofiled }
 }
 
 /** The recommendation for projects of one kind (language, framework and scope) the tracker has seen. */
@@ -56,8 +58,8 @@ export interface ProfileRecommendation {
  */
 export async function recommendByProfile(store: TrackerStore, tuning: RecommendOptions = {}, options: ProfileOptions = {}): Promise<ProfileRecommendation[]> {
   const all = { order: 'any' } as const
-  const [recorded, commits, gradeEvents, bugs, usage] = await Promise.all([
-    store.find('projects'), store.findCommitRefs(all), store.find('gradeEvents', all), store.find('bugs', all), store.find('usage', all),
+  const [recorded, gradeEvents, bugs, usage] = await Promise.all([
+    store.find('projects'), store.find('gradeEvents', all), store.find('bugs', all), store.find('usage', all),
   ])
   const { projects } = withProfiles(recorded, options.profileFolder)
   const kinds = new Map<string, { profile: ProjectProfile; projects: string[] }>()
@@ -69,6 +71,6 @@ export async function recommendByProfile(store: TrackerStore, tuning: RecommendO
     found.projects.push(project.path)
   }
   return [...kinds]
-    .map(([kind, found]) => ({ kind, projects: found.projects, recommendation: recommendSetups(found.profile, { projects, commits, gradeEvents, bugs, usage }, tuning) }))
+    .map(([kind, found]) => ({ kind, projects: found.projects, recommendation: recommendSetups(found.profile, { projects, gradeEvents, bugs, usage }, tuning) }))
     .sort((a, b) => b.projects.length - a.projects.length || a.kind.localeCompare(b.kind))
 }

@@ -5,7 +5,7 @@ import { REPORT_GROUPINGS, buildReportGroups } from '../reports/report-groups.js
 import type { SetupFilter } from '../reports/setup-filter.js'
 import { matchesSetupFilter } from '../reports/setup-filter.js'
 import type { SetupReportRow } from '../reports/setup-report.js'
-import { buildSetupReport, nonUserChannels } from '../reports/setup-report.js'
+import { buildRollupReport, nonUserChannels } from '../reports/setup-report.js'
 import type { GradeChannel } from '../facts/grade-channel.js'
 import type { SetupTrend } from '../reports/trends.js'
 import { buildTrends } from '../reports/trends.js'
@@ -42,21 +42,19 @@ export interface SetupReport {
 
 /**
  * The cross-project report: per setup, commits, bugs per commit, mean grades, tool failure rate,
- * tokens and cost per commit, with current scores. Every outcome in the window counts, so it reads
- * the window whole (commits as references only).
+ * tokens and cost per commit, with current scores. Every outcome in the window counts; it reads
+ * the window's day rollups (one record per setup, project and day, exact at the window's edges:
+ * see `windowRollups`) rather than every commit and grade, so its cost follows the days worked,
+ * not the commits made.
  * @throws {TrackerError} INVALID_TIMESTAMP for a bad window.
  */
 export async function setupReport(store: TrackerStore, query: ReportQuery = {}): Promise<SetupReport> {
-  const scope = windowScope(query)
-  const [setups, commits, gradeEvents, bugs, days] = await Promise.all([
-    store.find('setups'), store.findCommitRefs(scope), store.find('gradeEvents', scope), store.find('bugs', scope), store.find('usage', scope),
-  ])
-  const usage = usageInWindow(days, query)
-  const rows = buildSetupReport({ setups, commits, gradeEvents, bugs, usage }, query, store.rules).slice(0, boundOf(query.limit, DEFAULT_CATALOGUE_LIMIT))
+  const [setups, rollups] = await Promise.all([store.find('setups'), windowRollups(store, rollupScope(query))])
+  const rows = buildRollupReport({ setups, rollups, countersCount: dayCounts(query) }, query, store.rules).slice(0, boundOf(query.limit, DEFAULT_CATALOGUE_LIMIT))
   return {
     rows,
     nonUserChannels: nonUserChannels(rows),
-    projects: new Set(commits.filter((commit) => matchesSetupFilter(commit.setup, query)).map((commit) => commit.project)).size,
+    projects: new Set(rollups.filter((rollup) => rollup.commits > 0 && matchesSetupFilter(rollup.setup, query)).map((rollup) => rollup.project)).size,
   }
 }
 
@@ -78,14 +76,18 @@ function rollupScope(query: ReportQuery): RollupScope {
  * Usage is kept per UTC day; a window that starts or ends within a day (a day in another time zone)
  * counts the days whose noon (UTC) falls inside it — for a window of whole UTC days, every day in it.
  */
-function usageInWindow(days: readonly UsageRecord[], window: TimeWindow): UsageRecord[] {
-  if (window.since === undefined && window.until === undefined) return [...days]
+function dayCounts(window: TimeWindow): (day: Pick<UsageRecord, 'day'>) => boolean {
+  if (window.since === undefined && window.until === undefined) return () => true
   const since = window.since === undefined ? undefined : toIsoTimestamp(window.since, 'since')
   const until = window.until === undefined ? undefined : toIsoTimestamp(window.until, 'until')
-  return days.filter((day) => {
+  return (day) => {
     const noon = `${day.day}T12:00:00.000Z`
     return (since === undefined || noon >= since) && (until === undefined || noon < until)
-  })
+  }
+}
+
+function usageInWindow(days: readonly UsageRecord[], window: TimeWindow): UsageRecord[] {
+  return days.filter(dayCounts(window))
 }
 
 function windowScope(query: ReportQuery): RecordQuery {

@@ -7,7 +7,8 @@ import { isHalted, roundScore } from '../scoring/agent-state.js'
 import type { ScoringRules } from '../scoring/rules.js'
 import { DEFAULT_RULES } from '../scoring/rules.js'
 import type { CommitRef } from '../store/commit-ref.js'
-import type { BugRecord, GradeEventRecord, SetupRecord, UsageRecord } from '../store/records.js'
+import type { BugRecord, ChannelSums, GradeEventRecord, SetupRecord, UsageRecord } from '../store/records.js'
+import { communicationMoved } from '../rollups/usage-rollup.js'
 import type { CommunicationTier, TrustTier } from '../scoring/tiers.js'
 import { communicationTier, trustTier } from '../scoring/tiers.js'
 import type { SetupFilter } from './setup-filter.js'
@@ -101,42 +102,51 @@ interface Tally {
   projects: Set<string>
 }
 
+/** Tallies per setup, created as the records come. */
+class Tallies {
+  readonly bySetup = new Map<string, Tally>()
+  readonly #filter: SetupFilter
+
+  constructor(filter: SetupFilter) {
+    this.#filter = filter
+  }
+
+  /** The tally of a setup the filter keeps, with the project noted; undefined for one it drops. */
+  of(setup: string, project: string): Tally | undefined {
+    if (!matchesSetupFilter(setup, this.#filter)) return undefined
+    let found = this.bySetup.get(setup)
+    if (found === undefined) {
+      found = { commits: 0, pushes: 0, bugs: 0, agentGrades: 0, agentGradeSum: 0, userGrades: 0, userGradeSum: 0, userGradeSquares: 0, channels: new Map(), communicationGained: 0, commands: 0, toolCalls: 0, toolFailures: 0, messages: 0, tokens: NO_TOKENS, cost: 0, estimatedCost: 0, unpricedMessages: 0, projects: new Set() }
+      this.bySetup.set(setup, found)
+    }
+    found.projects.add(project)
+    return found
+  }
+}
+
 /**
  * The cross-project report: per setup, commits, bugs per commit, mean agent and user grade,
  * tool failure rate, tokens and cost per commit, the XP and CS the counted work earned (by
  * `rules`), with current SP/XP/CS. Sorted by mean user grade (best first), then by commits.
  */
 export function buildSetupReport(records: ReportRecords, filter: SetupFilter = {}, rules: ScoringRules = DEFAULT_RULES): SetupReportRow[] {
-  const tallies = new Map<string, Tally>()
-  const tally = (setup: string, project: string): Tally | undefined => {
-    if (!matchesSetupFilter(setup, filter)) return undefined
-    let found = tallies.get(setup)
-    if (found === undefined) {
-      found = { commits: 0, pushes: 0, bugs: 0, agentGrades: 0, agentGradeSum: 0, userGrades: 0, userGradeSum: 0, userGradeSquares: 0, channels: new Map(), communicationGained: 0, commands: 0, toolCalls: 0, toolFailures: 0, messages: 0, tokens: NO_TOKENS, cost: 0, estimatedCost: 0, unpricedMessages: 0, projects: new Set() }
-      tallies.set(setup, found)
-    }
-    found.projects.add(project)
-    return found
-  }
+  const tallies = new Tallies(filter)
   for (const commit of records.commits) {
-    const t = tally(commit.setup, commit.project)
+    const t = tallies.of(commit.setup, commit.project)
     if (t !== undefined) t.commits += 1
   }
   for (const bug of records.bugs) {
-    const t = tally(bug.setup, bug.project)
+    const t = tallies.of(bug.setup, bug.project)
     if (t !== undefined) t.bugs += 1
   }
   for (const event of records.gradeEvents) {
-    const t = tally(event.setup, event.project)
+    const t = tallies.of(event.setup, event.project)
     if (t === undefined) continue
     if (event.agentGrade !== undefined) {
       t.agentGrades += 1
       t.agentGradeSum += event.agentGrade
     }
-    // What the grade moved CS by (nothing when it counts for nothing); legacy records carry no scores.
-    t.communicationGained += event.scoreBefore !== undefined && event.scoreAfter !== undefined
-      ? event.scoreAfter - event.scoreBefore
-      : isCountedGrade(event) ? (event.agentGrade ?? 0) + (event.userGrade ?? 0) : 0
+    t.communicationGained += communicationMoved(event)
     if (event.userGrade === undefined) continue
     const counted = isCountedGrade(event)
     if (counted) {
@@ -144,29 +154,74 @@ export function buildSetupReport(records: ReportRecords, filter: SetupFilter = {
       t.userGradeSum += event.userGrade
       t.userGradeSquares += event.userGrade ** 2
     }
-    const channel = shownChannel(event)
-    const byChannel = t.channels.get(channel) ?? { grades: 0, counted: 0, sum: 0 }
-    t.channels.set(channel, byChannel)
-    byChannel.grades += 1
-    byChannel.sum += event.userGrade
-    if (counted) byChannel.counted += 1
+    addChannelGrades(t, shownChannel(event), { grades: 1, counted: counted ? 1 : 0, sum: event.userGrade })
   }
   for (const day of records.usage) {
-    const t = tally(day.setup, day.project)
-    if (t === undefined) continue
-    t.pushes += day.pushes
-    t.commands += day.commands
-    t.toolCalls += day.toolCalls
-    t.toolFailures += day.toolFailures
-    t.messages += day.messages
-    t.tokens = addTokens(t.tokens, day.tokens)
-    t.cost += day.cost
-    t.estimatedCost += day.estimatedCost ?? 0
-    t.unpricedMessages += day.unpricedMessages ?? 0
+    const t = tallies.of(day.setup, day.project)
+    if (t !== undefined) addCounters(t, day)
   }
-  const bySetup = new Map(records.setups.map((setup) => [setup.id, setup]))
+  return reportRows(tallies, records.setups, rules)
+}
+
+/** What a report is built from when its window is read as day rollups. */
+export interface RollupReportRecords {
+  readonly setups: readonly SetupRecord[]
+  /** The window's day rollups, exact at its edges (commits, bugs and grades recounted on a day the window cuts). */
+  readonly rollups: readonly UsageRecord[]
+  /** Whether a rollup's tool calls, tokens and cost count (they are kept per day); default all do. */
+  readonly countersCount?: ((rollup: UsageRecord) => boolean) | undefined
+}
+
+/**
+ * {@link buildSetupReport} from day rollups: the same rows, read from one record per setup,
+ * project and day rather than from every commit and grade.
+ */
+export function buildRollupReport(records: RollupReportRecords, filter: SetupFilter = {}, rules: ScoringRules = DEFAULT_RULES): SetupReportRow[] {
+  const tallies = new Tallies(filter)
+  for (const rollup of records.rollups) {
+    const counters = records.countersCount?.(rollup) ?? true
+    const { grades } = rollup
+    if (!counters && rollup.commits === 0 && rollup.bugs === 0 && grades.agent.count === 0 && Object.keys(grades.userByChannel).length === 0) continue
+    const t = tallies.of(rollup.setup, rollup.project)
+    if (t === undefined) continue
+    t.commits += rollup.commits
+    t.bugs += rollup.bugs
+    t.agentGrades += grades.agent.count
+    t.agentGradeSum += grades.agent.sum
+    t.userGrades += grades.user.count
+    t.userGradeSum += grades.user.sum
+    t.userGradeSquares += grades.user.squares
+    t.communicationGained += grades.communication
+    for (const [channel, sums] of Object.entries(grades.userByChannel) as [ShownGradeChannel, ChannelSums][]) addChannelGrades(t, channel, sums)
+    if (counters) addCounters(t, rollup)
+  }
+  return reportRows(tallies, records.setups, rules)
+}
+
+function addChannelGrades(t: Tally, channel: ShownGradeChannel, sums: ChannelSums): void {
+  const byChannel = t.channels.get(channel) ?? { grades: 0, counted: 0, sum: 0 }
+  t.channels.set(channel, byChannel)
+  byChannel.grades += sums.grades
+  byChannel.counted += sums.counted
+  byChannel.sum += sums.sum
+}
+
+function addCounters(t: Tally, day: UsageRecord): void {
+  t.pushes += day.pushes
+  t.commands += day.commands
+  t.toolCalls += day.toolCalls
+  t.toolFailures += day.toolFailures
+  t.messages += day.messages
+  t.tokens = addTokens(t.tokens, day.tokens)
+  t.cost += day.cost
+  t.estimatedCost += day.estimatedCost ?? 0
+  t.unpricedMessages += day.unpricedMessages ?? 0
+}
+
+function reportRows(tallies: Tallies, setups: readonly SetupRecord[], rules: ScoringRules): SetupReportRow[] {
+  const bySetup = new Map(setups.map((setup) => [setup.id, setup]))
   const rows: SetupReportRow[] = []
-  for (const [setup, t] of tallies) {
+  for (const [setup, t] of tallies.bySetup) {
     const record = bySetup.get(setup)
     if (record === undefined) continue
     const { state } = record

@@ -101,6 +101,7 @@ function numbersOf(rollup: UsageRecord): [string, number][] {
     ...dotted('grades.agent', grades.agent),
     ...dotted('grades.user', grades.user),
     ...Object.entries(grades.userByChannel).flatMap(([channel, sums]) => dotted(`grades.userByChannel.${channel}`, sums)),
+    ['grades.communication', grades.communication],
   ]
 }
 

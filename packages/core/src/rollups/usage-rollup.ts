@@ -11,7 +11,7 @@ import type { CollectionName, CollectionRecords, GradeRollup, GradeSums, UsageCo
 export const NO_GRADE_SUMS: GradeSums = { count: 0, sum: 0, squares: 0 }
 
 /** No grades from either party. */
-export const NO_GRADES: GradeRollup = { agent: NO_GRADE_SUMS, user: NO_GRADE_SUMS, userByChannel: {} }
+export const NO_GRADES: GradeRollup = { agent: NO_GRADE_SUMS, user: NO_GRADE_SUMS, userByChannel: {}, communication: 0 }
 
 /** Counters that count nothing. */
 export const NO_COUNTERS: UsageCounters = { toolCalls: 0, toolFailures: 0, commands: 0, pushes: 0, messages: 0, tokens: NO_TOKENS, cost: 0 }
@@ -33,14 +33,34 @@ export function addGrade(sums: GradeSums, grade: number): GradeSums {
   return { count: sums.count + 1, sum: sums.sum + grade, squares: sums.squares + grade * grade }
 }
 
+/** A grade event's grades, where it came from and, where recorded, the communication score around it. */
+export type GradeEventLike = GradeProvenance & {
+  readonly agentGrade?: Grade | undefined
+  readonly userGrade?: Grade | undefined
+  readonly scoreBefore?: number | undefined
+  readonly scoreAfter?: number | undefined
+}
+
+/**
+ * How far a grade event moved the communication score: the recorded score after it less the one
+ * before (after the score's bounds); for a record of the predecessor's, which carries no scores,
+ * its grades where they count, nothing where they do not.
+ */
+export function communicationMoved(event: GradeEventLike): number {
+  if (event.scoreBefore !== undefined && event.scoreAfter !== undefined) return event.scoreAfter - event.scoreBefore
+  return isCountedGrade(event) ? (event.agentGrade ?? 0) + (event.userGrade ?? 0) : 0
+}
+
 /**
  * The rollup's grades with one grade event's grades added: the agent's; the user's where it counts
- * (see `isCountedGrade`); and the user's by channel, counted or not. Every grade a rollup holds goes
- * through here, so a further dimension is added in this one place.
+ * (see `isCountedGrade`); the user's by channel, counted or not; and how far it moved the
+ * communication score. Every grade a rollup holds goes through here, so a further dimension is
+ * added in this one place.
  */
-export function withGrades(grades: GradeRollup, event: GradeProvenance & { readonly agentGrade?: Grade | undefined; readonly userGrade?: Grade | undefined }): GradeRollup {
+export function withGrades(grades: GradeRollup, event: GradeEventLike): GradeRollup {
   const { userGrade } = event
-  if (userGrade === undefined) return event.agentGrade === undefined ? grades : { ...grades, agent: addGrade(grades.agent, event.agentGrade) }
+  const communication = grades.communication + communicationMoved(event)
+  if (userGrade === undefined) return { ...grades, ...(event.agentGrade === undefined ? {} : { agent: addGrade(grades.agent, event.agentGrade) }), communication }
   const counted = isCountedGrade(event)
   const channel = shownChannel(event)
   const before = grades.userByChannel[channel] ?? { grades: 0, counted: 0, sum: 0 }
@@ -48,6 +68,7 @@ export function withGrades(grades: GradeRollup, event: GradeProvenance & { reado
     agent: event.agentGrade === undefined ? grades.agent : addGrade(grades.agent, event.agentGrade),
     user: counted ? addGrade(grades.user, userGrade) : grades.user,
     userByChannel: { ...grades.userByChannel, [channel]: { grades: before.grades + 1, counted: before.counted + (counted ? 1 : 0), sum: before.sum + userGrade } },
+    communication,
   }
 }
 

@@ -149,6 +149,8 @@ export interface GradeRollup {
   readonly agent: GradeSums
   readonly user: GradeSums
   readonly userByChannel: Readonly<Partial<Record<ShownGradeChannel, ChannelSums>>>
+  /** How far these grades moved the communication score, summed (see `communicationMoved`). */
+  readonly communication: number
 }
 
 /** The counters facts add to a rollup directly: nothing stored records could count them again from. */

@@ -304,11 +304,17 @@ export const STORE_CONTRACT_CHECKS: readonly StoreContractCheck[] = [
         ])
         const rows = await store.find('usage', { order: 'oldest' })
         expect(rows.map((row) => [row.project, row.commits, row.bugs, row.grades, row.toolCalls])).toEqual([
-          [PROJECT, 2, 1, { agent: { count: 2, sum: 1, squares: 5 }, user: { count: 1, sum: 5, squares: 25 }, userByChannel: { unrecorded: { grades: 1, counted: 1, sum: 5 } } }, 0],
+          [PROJECT, 2, 1, { agent: { count: 2, sum: 1, squares: 5 }, user: { count: 1, sum: 5, squares: 25 }, userByChannel: { unrecorded: { grades: 1, counted: 1, sum: 5 } }, communication: 6 }, 0],
           // A user grade from a channel not the user's counts for nothing, but shows by channel.
-          [SECOND, 1, 0, { agent: { count: 0, sum: 0, squares: 0 }, user: { count: 1, sum: -1, squares: 1 }, userByChannel: { 'cli-script': { grades: 1, counted: 0, sum: 2 }, 'slash-command': { grades: 1, counted: 1, sum: -1 } } }, 1],
+          [SECOND, 1, 0, { agent: { count: 0, sum: 0, squares: 0 }, user: { count: 1, sum: -1, squares: 1 }, userByChannel: { 'cli-script': { grades: 1, counted: 0, sum: 2 }, 'slash-command': { grades: 1, counted: 1, sum: -1 } }, communication: -1 }, 1],
         ].sort((a, b) => (a[0] as string).localeCompare(b[0] as string)))
         expect(rows.every((row) => row.baseline === undefined)).toBe(true)
+        // What the grades moved the communication score by is the rollup's, as their events recorded it.
+        const events = await store.find('gradeEvents')
+        for (const row of rows) {
+          const moved = events.filter((event) => event.project === row.project).reduce((sum, event) => sum + (event.scoreAfter ?? 0) - (event.scoreBefore ?? 0), 0)
+          expect(row.grades.communication).toBeCloseTo(moved, 9)
+        }
       }),
   },
   {

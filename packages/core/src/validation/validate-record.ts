@@ -145,7 +145,7 @@ const SHAPES: Readonly<Record<CollectionName, Readonly<Record<string, FieldCheck
   },
   bugs: { id: ID, setup: setupId, project: PROJECT, at: time, by: party, commit: optional(HASH), note: optional(NOTE), skillPointsAfter: amount(LIMITS.skillPoints) },
   activities: { id: ID, setup: setupId, project: PROJECT, at: time, session: optional(key(LIMITS.keyPartBytes)), task: NOTE, actions: NOTE, outcome: NOTE, decisions: NOTE },
-  usage: { setup: setupId, project: PROJECT, day, ...USAGE_COUNTERS, commits: count(), bugs: count(), grades: nested({ agent: GRADE_SUMS, user: GRADE_SUMS }), baseline: optional(nested(USAGE_COUNTERS)) },
+  usage: { setup: setupId, project: PROJECT, day, ...USAGE_COUNTERS, commits: count(), bugs: count(), grades: nested({ agent: GRADE_SUMS, user: GRADE_SUMS, communication: optional(score) }), baseline: optional(nested(USAGE_COUNTERS)) },
 }
 
 /** A setup's scores must be ones the rules can reach: failures within calls, CS within its cap. */
