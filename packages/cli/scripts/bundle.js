@@ -19,6 +19,8 @@ await build({
   platform: 'node',
   target: 'node20',
   external: ['lmdb', 'pg'],
+  // ES module builds first: jsonc-parser's `main` is a UMD build whose require('./impl/format') a bundle cannot follow.
+  mainFields: ['module', 'main'],
   // Bundled CommonJS packages (commander, jsonc-parser) call require for Node's own modules.
   banner: { js: "import { createRequire as __agentTrackerRequire } from 'node:module'; const require = __agentTrackerRequire(import.meta.url);" },
   minifySyntax: true,
