@@ -14,7 +14,7 @@ export interface SalvagedData {
   /** The fact log's facts still readable, in sequence order. */
   readonly facts: LoggedFact[]
   /** Each collection's records still readable. */
-  readonly records: { [C in CollectionName]: unknown[] }
+  readonly records: Record<CollectionName, unknown[]>
   /** What could not be read. */
   readonly lost: SalvageLoss[]
   /** The database's own id, when its meta data still reads. */
@@ -102,10 +102,8 @@ export async function salvageDatabase(path: string): Promise<SalvagedData> {
       break
     }
     const before = lastSeq
-    let current: Step | undefined
-    let finished = false
-    let failure: string | undefined
-    let unopened: string | undefined
+    /** Set by the child's lines (in a callback, so kept in an object). */
+    const said: { current?: Step; finished: boolean; failure?: string; unopened?: string } = { finished: false }
     const outcome = await readInChild(path, plan, (line) => {
       switch (line.t) {
         case 'info':
@@ -113,36 +111,36 @@ export async function salvageDatabase(path: string): Promise<SalvagedData> {
           if (typeof line.databaseId === 'string') databaseId = line.databaseId
           break
         case 'unopened':
-          unopened = String(line.problem)
+          said.unopened = String(line.problem)
           break
         case 'step':
-          current = line.step as Step
-          finished = false
+          said.current = line.step as Step
+          said.finished = false
           break
         case 'fact':
           lastSeq = line.seq as number
           facts.push({ seq: line.seq as number, fact: line.fact as LoggedFact['fact'] })
           break
         case 'record':
-          if (current?.kind === 'records') records[current.collection].push(line.record)
+          if (said.current?.kind === 'records') records[said.current.collection].push(line.record)
           break
         case 'done':
-          finished = true
+          said.finished = true
           break
         case 'failed':
-          failure = `reading it failed: ${String(line.problem)}`
+          said.failure = `reading it failed: ${String(line.problem)}`
           break
       }
     })
-    if (current === undefined) {
+    const stopped = said.current
+    if (stopped === undefined) {
       // The database would not even open.
-      lost.push({ where: 'the whole database', problem: `it would not open to read it: ${unopened ?? outcome.problem ?? 'the reader stopped'}` })
+      lost.push({ where: 'the whole database', problem: `it would not open to read it: ${said.unopened ?? outcome.problem ?? 'the reader stopped'}` })
       break
     }
-    const stopped: Step = current
     const index = plan.findIndex((step) => step === stopped || JSON.stringify(step) === JSON.stringify(stopped))
-    const problem = failure ?? outcome.problem
-    if (finished || problem === undefined) {
+    const problem = said.failure ?? outcome.problem
+    if (said.finished || problem === undefined) {
       plan = plan.slice(index + 1)
       continue
     }

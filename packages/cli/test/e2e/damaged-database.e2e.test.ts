@@ -61,7 +61,7 @@ describe('a database with damaged pages', () => {
       if (exported.code !== 0) {
         exportFailed += 1
         // Damage met by a command is remembered: the reads after it run supervised, writers refuse the file.
-        if (/probably damaged/.test(exported.stderr)) expect(existsSync(`${db}.damaged`), `${context}: ${exported.stderr}`).toBe(true)
+        if (exported.stderr.includes('probably damaged')) expect(existsSync(`${db}.damaged`), `${context}: ${exported.stderr}`).toBe(true)
         expect(deep.code, `${context}: export failed (${exported.stderr.trim()}) but doctor --deep said ${deep.stdout}`).toBe(1)
         expect(deep.stdout, `${context}: doctor --deep printed no answer (exit ${String(deep.code)}, signal ${String(deep.signal)}): ${deep.stderr.trim()}`).not.toBe('')
         const checks = (jsonData(deep.stdout, 'doctor') as { checks: { name: string; ok: boolean }[] }).checks
