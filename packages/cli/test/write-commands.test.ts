@@ -374,7 +374,7 @@ describe('faults', () => {
       const { code, stderr } = await runCli([...args, '--db', db])
       expect(code).toBe(1)
       expect(stderr).toContain(`The agent-tracker database ${db} is unreadable: it is not an LMDB database file.`)
-      expect(stderr).toContain('Run agent-tracker doctor --deep to see where; restore a backup, or move the file aside, or point --db (or AGENT_TRACKER_DB) at another database.')
+      expect(stderr).toContain('Run agent-tracker doctor --deep to see where; then restore a backup, or copy everything still readable into a new database with agent-tracker doctor --salvage <new-file> and use that (--db or AGENT_TRACKER_DB).')
       expect(stderr).not.toContain('databasePath')
     }
     const doctor = await runCli(['doctor', '--db', db])
