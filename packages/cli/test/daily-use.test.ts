@@ -217,7 +217,7 @@ describe('one voice', () => {
   })
 
   it('calls what cannot be a setup id bad input (exit 2), and a well-formed one it does not know not found (exit 1)', async () => {
-    for (const command of [['status', 'bad@'], ['history', 'build@openai'], ['bug', '@x/y']]) {
+    for (const command of [['status', 'bad@'], ['history', 'build@openai'], ['status', '@x/y']]) {
       const { code, stdout, stderr } = await runCli([...command, '--db', seeded.db])
       expect({ code, stdout }, command.join(' ')).toEqual({ code: 2, stdout: '' })
       expect(stderr).toContain(`error: Invalid setup id "${String(command[1])}": expected "<agent>@<provider>/<model>"`)
