@@ -1,12 +1,31 @@
 // Bundles the built CLI (dist/) into bundle/, which the `agent-tracker` binary runs: one file per
 // command, with the code they share in chunks. Node resolves and links an ES module per file, and
 // a command reached ~170 of them through the workspace packages' barrels — ~100 ms of every start.
-// Packages with native code or optional native parts stay outside (they are dependencies here).
-import { rmSync } from 'node:fs'
+// Only the workspace's own packages are bundled: every other package stays a package, loaded by
+// Node as its authors built it (native addons, CommonJS, data files), and must be a dependency of
+// this one — the build fails naming any that is not.
+import { readFileSync, rmSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
+const manifest = JSON.parse(readFileSync(`${root}package.json`, 'utf8'))
+const declared = new Set([...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.optionalDependencies ?? {})])
+const undeclared = new Set()
+
+/** Leaves every import of a package outside the workspace to Node, noting those not declared here. */
+const packagesOutside = {
+  name: 'packages-outside',
+  setup(builder) {
+    builder.onResolve({ filter: /^[^./]/ }, ({ path }) => {
+      if (path.startsWith('node:') || path.startsWith('@agent-tracker/')) return undefined
+      const name = path.startsWith('@') ? path.split('/').slice(0, 2).join('/') : path.split('/')[0]
+      if (!declared.has(name)) undeclared.add(name)
+      return { path, external: true }
+    })
+  },
+}
+
 const outdir = `${root}bundle`
 rmSync(outdir, { recursive: true, force: true })
 await build({
@@ -18,14 +37,14 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  external: ['lmdb', 'pg'],
-  // ES module builds first: jsonc-parser's `main` is a UMD build whose require('./impl/format') a bundle cannot follow.
-  mainFields: ['module', 'main'],
-  // Bundled CommonJS packages (commander, jsonc-parser) call require for Node's own modules.
-  banner: { js: "import { createRequire as __agentTrackerRequire } from 'node:module'; const require = __agentTrackerRequire(import.meta.url);" },
+  plugins: [packagesOutside],
   minifySyntax: true,
   minifyWhitespace: true,
   sourcemap: 'linked',
-  legalComments: 'linked',
   logLevel: 'warning',
 })
+if (undeclared.size > 0) {
+  rmSync(outdir, { recursive: true, force: true })
+  process.stderr.write(`The bundle imports packages that are not dependencies of ${manifest.name}: ${[...undeclared].sort().join(', ')}. Add them to its package.json.\n`)
+  process.exit(1)
+}
