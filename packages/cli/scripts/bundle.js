@@ -30,7 +30,7 @@ const outdir = `${root}bundle`
 rmSync(outdir, { recursive: true, force: true })
 await build({
   absWorkingDir: root,
-  entryPoints: ['dist/main.js', 'dist/hook-command.js', 'dist/io.js'],
+  entryPoints: ['dist/main.js', 'dist/hook-command.js', 'dist/io.js', 'dist/supervise.js'],
   outdir,
   bundle: true,
   splitting: true,

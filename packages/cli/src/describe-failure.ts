@@ -6,6 +6,9 @@ import { isPostgresStoreError } from '@agent-tracker/postgres-store'
 import { isWriteBufferError } from '@agent-tracker/write-buffer'
 import { CliError, EXIT } from './cli-error.js'
 
+/** What to do about a damaged database file, in the CLI's terms. */
+export const DAMAGE_FIX = 'Run agent-tracker doctor --deep to see where; then restore a backup, or copy everything still readable into a new database with agent-tracker doctor --salvage <new-file> and use that (--db or AGENT_TRACKER_DB).'
+
 const USAGE_CODES: ReadonlySet<string> = new Set(['INVALID_GRADE', 'INVALID_TIMESTAMP', 'INVALID_QUERY', 'INVALID_SETUP_ID', 'INVALID_RULES', 'INVALID_OPTION', 'INVALID_DATABASE_PATH'])
 
 /**
@@ -24,6 +27,14 @@ export function describeFailure(error: unknown): { code: string; message: string
     return { code, message: fix === undefined ? error.message : `${error.message} ${fix}`, exitCode: USAGE_CODES.has(code) ? EXIT.usage : EXIT.failure }
   }
   const message = error instanceof Error ? error.message : String(error)
+  const lmdbCode = /\bMDB_(CORRUPTED|PAGE_NOTFOUND|BAD_TXN|BAD_VALSIZE|BAD_DBI|INVALID|PANIC|TLS_FULL|INCOMPATIBLE|VERSION_MISMATCH|KEYEXIST|NOTFOUND)\b/.exec(message)
+  if (lmdbCode !== null) {
+    return { code: 'DATABASE_DAMAGED', message: `The database could not be read (${lmdbCode[0]}): its file is probably damaged. ${DAMAGE_FIX}`, exitCode: EXIT.failure }
+  }
+  // The store decodes every value it reads with MessagePack: a value that does not decode was damaged on disk.
+  if (/\bMessagePack\b|end of buffer not reached|Unexpected end of buffer|Unknown extension type/.test(message)) {
+    return { code: 'DATABASE_DAMAGED', message: `The database could not be read (a stored value does not decode: ${message}): its file is probably damaged. ${DAMAGE_FIX}`, exitCode: EXIT.failure }
+  }
   return { code: 'UNEXPECTED', message: `Unexpected error: ${message}`, exitCode: EXIT.failure }
 }
 
@@ -47,7 +58,10 @@ function fixInCliTerms(error: unknown): string | undefined {
       ? `The limit is already at its ${formatBytes(maximumBytes)} maximum: point --db (or AGENT_TRACKER_DB) at a new database; this one stays readable with --db.`
       : `Raise the limit with --max-size or AGENT_TRACKER_MAX_SIZE (up to ${formatBytes(maximumBytes)}).`
   }
-  if (isLmdbStoreError(error, 'DATABASE_UNREADABLE') && (error.details.reason === 'damaged' || error.details.reason === 'open')) {
+  if (isLmdbStoreError(error, 'DATABASE_UNREADABLE') && error.details.reason === 'damaged') {
+    return DAMAGE_FIX
+  }
+  if (isLmdbStoreError(error, 'DATABASE_UNREADABLE') && error.details.reason === 'open') {
     return 'Move the file aside, or point --db (or AGENT_TRACKER_DB) at another database.'
   }
   if (isLmdbStoreError(error, 'DATABASE_UNWRITABLE') && (error.details.reason === 'create' || error.details.reason === 'permission' || error.details.reason === 'folder')) {

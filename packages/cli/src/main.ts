@@ -35,6 +35,8 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
         return
       }
       exitCode = failure.exitCode
+      // Remembered, so the next reads of this file run under a supervisor and writers refuse it.
+      if (failure.code === 'DATABASE_DAMAGED') await rememberDamage(ctx, failure.message)
       if (ctx.json) io.stdout.write(toJsonText(errorEnvelope(running, failure.code, failure.message)))
       else io.stderr.write(`${ctx.colours.red('error:')} ${failure.message}\n`)
     } finally {
@@ -62,4 +64,14 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     return EXIT.usage
   }
   return exitCode
+}
+
+/** Marks the command's database damaged (see `markDamaged`); nothing when it cannot be told which. */
+async function rememberDamage(ctx: { readonly databasePath: string | undefined; readonly io: Io }, problem: string): Promise<void> {
+  const [{ locateDatabase }, { markDamaged }] = await Promise.all([import('@agent-tracker/node-host/database-path'), import('@agent-tracker/lmdb-store/damage')])
+  try {
+    markDamaged(locateDatabase({ databasePath: ctx.databasePath, env: ctx.io.env, homeDir: ctx.io.homeDir }).path, problem)
+  } catch {
+    // No database path to name: nothing to remember.
+  }
 }

@@ -4,6 +4,7 @@ import { MERGE_HELP } from './commands/merge-help.js'
 import type { ReportOptions } from './commands/report.js'
 import type { CommandContext, CommonOptions } from './context.js'
 import type { Io } from './io.js'
+import { CliError, EXIT } from './cli-error.js'
 import type { WindowFlags } from './time/time-window.js'
 
 /**
@@ -194,10 +195,18 @@ The old database is kept, unchanged, as <database>.predecessor-<time>. Stopped a
 upgrade leaves either the old database at the path or the new one complete; run it again to finish.
 Close OpenCode (with the old plugin) first: an upgrade waits while another process has the database open.`)
     .action((o: Opts & { dryRun?: boolean; timezone?: string }) => run(async (ctx) => (await load.upgrade()).upgradeCommand(ctx, o), o))
-  addWriting('merge <db>', "add another agent-tracker database (e.g. another machine's) to this one; a setup in both gets their scores added together", 'agent-tracker merge ~/Downloads/laptop.lmdb')
+  addWriting('merge [db]', "add another agent-tracker database (e.g. another machine's) to this one, recomputed from its facts; every merge can be undone", 'agent-tracker merge ~/Downloads/laptop.lmdb --dry-run')
+    .option('--dry-run', 'merge into a scratch copy and say what would change; change nothing')
+    .option('--undo <id>', 'put the database back as it was before that merge (its id is printed by the merge)')
+    .option('--force', 'with --undo: undo even though facts were recorded after the merge (they are lost)')
     .option('--timezone <zone>', LEGACY_ZONE)
     .addHelpText('after', MERGE_HELP)
-    .action((other: string, o: Opts & { timezone?: string }) => run(async (ctx) => (await load.merge()).mergeCommand(ctx, other), o))
+    .action((other: string | undefined, o: Opts & { dryRun?: boolean; undo?: string; force?: boolean; timezone?: string }) => run(async (ctx) => {
+      const merge = await load.merge()
+      if (o.undo !== undefined) return merge.undoMergeCommand(ctx, o.undo, o)
+      if (other === undefined) throw new CliError('USAGE', 'merge needs the database to merge from (agent-tracker merge <db>), or --undo <id>.', EXIT.usage)
+      return merge.mergeCommand(ctx, other, o)
+    }, o))
   reportFilters(teamReads(add('export', 'export data as JSON, JSON lines or CSV (streamed: any size, little memory), or a report with charts as one HTML file; the filters narrow every format', 'agent-tracker export --format html --out report.html')))
     .requiredOption('--format <format>', 'json (one document), jsonl (one record per line: {"collection", "record"}), csv or html')
     .option('--out <file>', 'write to this file (default: stdout; report.html for html)')
@@ -257,7 +266,10 @@ Example:
     .action((_host: string, _o: unknown, command: Command) => run(async () => (await load.hook()).runHookCommand(command.args, io), {}))
   add('doctor [folder]', 'check the database (path, what it is, size and limit, schema, readers, migrations), a project folder\'s legacy data (default: the current folder), the plugin in OpenCode\'s config, protected files, and whether grades given here count', 'agent-tracker doctor ~/code/shop --check')
     .option('--check', 'also recompute the day rollups from the records and the fact log, and report any drift (reads everything)')
-    .action((folder: string | undefined, o: Opts & { check?: boolean }) => run(async (ctx) => (await load.doctor()).doctorCommand(ctx, folder, o), o))
+    .option('--deep', 'also walk every page and read every value (in a child process), and report damage by sub-database')
+    .option('--max-size <size>', 'the size limit to check the database against, e.g. the plugin\'s maxDatabaseSize (default: $AGENT_TRACKER_MAX_SIZE, else 512 MiB)')
+    .option('--salvage <new-file>', 'copy everything still readable from a damaged database into a new one at <new-file> (scores recomputed from the facts), and say what was skipped')
+    .action((folder: string | undefined, o: Opts & { check?: boolean; deep?: boolean; salvage?: string }) => run(async (ctx) => (await load.doctor()).doctorCommand(ctx, folder, o), o))
   add('init', 'add the plugin to opencode.json (this project, or --global), keeping the file\'s comments and layout', 'agent-tracker init --global')
     .option('--global', 'configure OpenCode\'s global config ($XDG_CONFIG_HOME/opencode, else ~/.config/opencode) instead of ./opencode.json')
     .option('--database-path <path>', 'plugin option databasePath: where the plugin keeps the database')

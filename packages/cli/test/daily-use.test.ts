@@ -216,6 +216,25 @@ describe('one voice', () => {
     expect(project.stderr).toContain('No recorded project matches "shpo" (as a path or a name). Did you mean shop?')
   })
 
+  it('calls what cannot be a setup id bad input (exit 2), and a well-formed one it does not know not found (exit 1)', async () => {
+    for (const command of [['status', 'bad@'], ['history', 'build@openai'], ['status', '@x/y']]) {
+      const { code, stdout, stderr } = await runCli([...command, '--db', seeded.db])
+      expect({ code, stdout }, command.join(' ')).toEqual({ code: 2, stdout: '' })
+      expect(stderr).toContain(`error: Invalid setup id "${String(command[1])}": expected "<agent>@<provider>/<model>"`)
+    }
+    expect((await runCli(['status', 'build@nobody/nothing', '--db', seeded.db])).code).toBe(1)
+  })
+
+  it('refuses an inverted window on every windowed read, relative or absolute, as bad input (exit 2)', async () => {
+    for (const command of [['agents'], ['report'], ['history', SONNET]]) {
+      for (const window of [['--since', '7d', '--until', '30d'], ['--since', 'today', '--until', 'yesterday']]) {
+        const { code, stdout, stderr } = await runCli([...command, ...window, '--db', seeded.db])
+        expect({ code, stdout }, [...command, ...window].join(' ')).toEqual({ code: 2, stdout: '' })
+        expect(stderr).toMatch(/^error: The window is empty: --since \S+ is not before --until \S+ .*Swap them, or widen the window\.\n$/)
+      }
+    }
+  })
+
   it('agrees in number: 1 bug, 1 push, 1 project', async () => {
     const db = join(tempFolder(), 'one.lmdb')
     await runCli(['ingest', '--db', db], { input: [factLine({ kind: 'commit', setup: SONNET, project: '/w/app', hash: 'abcd1234' }), factLine({ kind: 'push', setup: SONNET, project: '/w/app' })].join('\n') })
@@ -232,14 +251,15 @@ describe('one voice', () => {
     expect(recommend.stdout).toContain('$0.050/commit')
   })
 
-  it('offers --max-size only where the command writes', async () => {
-    for (const command of ['status', 'agents', 'report', 'recommend', 'search', 'history', 'export', 'doctor']) {
+  it('offers --max-size only where the command writes, and to doctor as the limit to check against', async () => {
+    for (const command of ['status', 'agents', 'report', 'recommend', 'search', 'history', 'export']) {
       expect((await runCli([command, '--help'])).stdout, command).not.toContain('--max-size')
     }
     for (const command of ['grade', 'bug', 'reinstate', 'retro', 'activity', 'migrate', 'merge', 'ingest', 'projects']) {
       expect((await runCli([command, '--help'])).stdout, command).toContain('--max-size')
     }
     expect((await runCli(['report', '--max-size', '1GiB', '--db', seeded.db])).code).toBe(2)
+    expect((await runCli(['doctor', '--help'])).stdout).toMatch(/--max-size <size>\s+the size limit to check the database against/)
   })
 
   it('says when a list has more than it shows, and how to see them', async () => {

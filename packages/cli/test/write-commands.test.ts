@@ -1,6 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { Readable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
+import type { IngestSummary } from '../src/commands/ingest.js'
+import { main } from '../src/main.js'
+import { databaseContents, ingestHistory } from './ingest-history.js'
 import { factLine, jsonData, jsonError, runCli, tempFolder } from './run-cli.js'
 import { GPT, SONNET, seedHistory } from './seed.js'
 
@@ -77,7 +81,8 @@ describe('ingest', () => {
     ].join('\n')
     const { code, stdout } = await runCli(['ingest', '--db', db], { input })
     expect(code).toBe(1)
-    expect(stdout).toContain('Ingested 2 facts from 8 lines; 1 repeat already recorded was skipped.')
+    expect(stdout).toContain('Ingested 2 facts from 8 lines.')
+    expect(stdout).toContain('1 fact changed nothing:\n  line 7: commit aaaa1111 in /w/app is already recorded')
     expect(stdout).toContain('4 lines rejected (nothing from them was stored):')
     expect(stdout).toMatch(/ {2}line 2: not valid JSON \(/)
     expect(stdout).toContain('  line 3: Invalid fact: field "kind" is "deploy"; accepted kinds are tool_call, command, commit, push, grade, bug, reinstate, retrospective, activity, usage, evidence, verdict.')
@@ -100,7 +105,8 @@ describe('ingest', () => {
     ].join('\n')
     const { code, stdout } = await runCli(['ingest', '--db', db], { input })
     expect(code).toBe(1)
-    expect(stdout).toContain('Ingested 1 fact from 5 lines; 1 repeat already recorded was skipped.')
+    expect(stdout).toContain('Ingested 1 fact from 5 lines.')
+    expect(stdout).toContain('1 fact changed nothing:')
     expect(stdout).toContain('3 lines rejected')
     const after = JSON.parse((await runCli(['export', '--format', 'json', '--db', db])).stdout) as Dump
     for (const [collection, records] of Object.entries(before.collections)) {
@@ -111,8 +117,9 @@ describe('ingest', () => {
 
   it('explains that it reads stdin when given nothing to read', async () => {
     const { code, stderr } = await runCli(['ingest', '--file', 'missing.jsonl', '--db', join(tempFolder(), 'x.lmdb')])
-    expect(code).toBe(1)
-    expect(stderr).toContain('missing.jsonl')
+    expect(code).toBe(2)
+    expect(stderr).toContain('--file missing.jsonl: no such file')
+    expect(stderr).not.toContain('Unexpected')
   })
 })
 
@@ -160,9 +167,9 @@ describe('migrate, merge and export', () => {
     const other = join(tempFolder(), 'other.lmdb')
     await runCli(['ingest', '--db', other], { input: factLine({ kind: 'commit', setup: 'review@x/y', project: '/w/z', hash: 'beef0001', message: 'm' }) })
     const merged = await runCli(['merge', other, '--db', a.db, '--json'])
-    // The setup, the project and the commit; the commit made the day's rollup, so the copied one is already there.
-    expect(jsonData(merged.stdout, 'merge')).toMatchObject({ migrated: 3, skipped: 1, errors: [] })
-    expect(jsonData((await runCli(['merge', other, '--db', a.db, '--json'])).stdout, 'merge')).toMatchObject({ migrated: 0, skipped: 4 })
+    // The other database's one fact (a commit) is replayed here; everything it made is then here already.
+    expect(jsonData(merged.stdout, 'merge')).toMatchObject({ facts: { applied: 1, repeats: 0 }, errors: [] })
+    expect(jsonData((await runCli(['merge', other, '--db', a.db, '--json'])).stdout, 'merge')).toMatchObject({ migrated: 0, facts: { applied: 0, repeats: 1 } })
     expect((await runCli(['merge', a.db, '--db', a.db])).code).toBe(2)
   })
 
@@ -206,6 +213,94 @@ describe('ingest', () => {
     expect([first.ingested, first.repeats, again.ingested, again.repeats]).toEqual([3, 0, 0, 3])
     const status = jsonData((await runCli(['status', 'build@x/y', '--db', db, '--json'])).stdout, 'status') as { state: { toolCalls: number; bugs: number; cost: number } }
     expect(status.state).toMatchObject({ toolCalls: 1, bugs: 1, cost: 0.5 })
+  })
+})
+
+describe('ingest, safe to run again', () => {
+  it('stores nothing twice when the same file without ids comes again', async () => {
+    const db = join(tempFolder(), 'twice.lmdb')
+    const file = join(tempFolder(), 'history.jsonl')
+    writeFileSync(file, ingestHistory(2500))
+    const first = jsonData((await runCli(['ingest', '--file', file, '--db', db, '--json'])).stdout, 'ingest') as IngestSummary
+    const once = await databaseContents(db)
+    const again = jsonData((await runCli(['ingest', '--file', file, '--db', db, '--json'])).stdout, 'ingest') as IngestSummary
+    expect([first.ingested, first.repeats, again.ingested, again.repeats, again.lastCommittedLine]).toEqual([2500, 0, 0, 2500, 2500])
+    expect(await databaseContents(db)).toEqual(once)
+    const status = jsonData((await runCli(['status', 'build@anthropic/claude-sonnet-4-5', '--db', db, '--json'])).stdout, 'status') as { state: { toolCalls: number; bugs: number } }
+    expect(status.state.toolCalls).toBeGreaterThan(1000)
+    expect(status.state.bugs).toBe(once.records.bugs.filter((bug) => (bug as { setup: string }).setup === 'build@anthropic/claude-sonnet-4-5').length)
+  })
+
+  it('skips a grade for a commit never recorded, saying why, instead of planting a retrospective', async () => {
+    const db = join(tempFolder(), 'orphan.lmdb')
+    const input = [
+      factLine({ kind: 'commit', setup: SONNET, project: '/w/app', hash: 'aaaa1111', message: 'real' }),
+      factLine({ kind: 'grade', setup: SONNET, project: '/w/app', commit: 'aaaa1111', by: 'user', userGrade: 'good' }),
+      factLine({ kind: 'grade', setup: SONNET, project: '/w/app', commit: 'ffff9999', by: 'user', userGrade: 'excellence' }),
+    ].join('\n')
+    const summary = jsonData((await runCli(['ingest', '--db', db, '--json'], { input })).stdout, 'ingest') as IngestSummary
+    expect(summary.ingested).toBe(2)
+    expect(summary.ignored).toEqual([{ line: 3, message: 'no commit ffff9999 is recorded in /w/app; a grade needs its commit' }])
+    const contents = await databaseContents(db)
+    // Ingested user grades are recorded without counting (no --trust): one event, for the real commit only.
+    expect(contents.records.gradeEvents).toMatchObject([{ commit: 'aaaa1111' }])
+    expect(contents.records.retrospectives.filter((retro) => (retro as { commit: string }).commit === 'ffff9999')).toEqual([])
+  })
+
+  it('rejects extreme lines by number and stores the good ones around them', async () => {
+    const db = join(tempFolder(), 'extreme.lmdb')
+    let deep: unknown = 'bottom'
+    for (let level = 0; level < 1500; level++) deep = { deeper: deep }
+    const good = (n: number): string => factLine({ kind: 'tool_call', setup: SONNET, project: '/w/app', tool: `t${String(n)}`, ok: true })
+    const input = [
+      good(1),
+      factLine({ kind: 'commit', setup: SONNET, project: `/w/${'x'.repeat(2100)}`, hash: 'abc', message: 'm' }),
+      good(2),
+      factLine({ kind: 'commit', setup: SONNET, project: '/w/app', hash: 'h'.repeat(2000), message: 'm' }),
+      `{"kind":"retrospective","setup":"${SONNET}","project":"/w/app","commit":"abc","extra":${JSON.stringify(deep)}}`,
+      factLine({ kind: 'usage', setup: SONNET, project: '/w/app', tokens: { input: 1e308 }, cost: 1e308 }),
+      good(3),
+    ].join('\n')
+    const { code, stdout } = await runCli(['ingest', '--db', db, '--json'], { input })
+    expect(code).toBe(1)
+    const summary = jsonData(stdout, 'ingest') as IngestSummary
+    // A project path or hash past LMDB's key limit is stored under a digest of it; the record keeps it whole.
+    expect(summary.ingested).toBe(5)
+    expect(summary.rejected.map((r) => r.line)).toEqual([5, 6])
+    expect(summary.rejected[0]?.message).toContain('nests deeper than 16 levels')
+    expect(summary.rejected[1]?.message).toContain('must be a number from 0 to 1000000000')
+    expect((await databaseContents(db)).records.commits).toEqual(expect.arrayContaining([expect.objectContaining({ project: `/w/${'x'.repeat(2100)}` }), expect.objectContaining({ hash: 'h'.repeat(2000) })]))
+  })
+
+  it('records and reports a project whose path is 2,027 characters long, with its full path', async () => {
+    const db = join(tempFolder(), 'long-path.lmdb')
+    const project = `/home/de/${'deep/'.repeat(403)}app`
+    expect(project).toHaveLength(2027)
+    const input = [
+      factLine({ kind: 'tool_call', setup: SONNET, project, tool: 'bash', ok: true }),
+      factLine({ kind: 'commit', setup: SONNET, project, hash: 'abcd1234', message: 'Add cart' }),
+      factLine({ kind: 'usage', setup: SONNET, project, tokens: { input: 100, output: 20 }, cost: 0.5 }),
+    ].join('\n')
+    expect((await runCli(['ingest', '--db', db], { input })).code).toBe(0)
+    const projects = jsonData((await runCli(['projects', '--json', '--db', db])).stdout, 'projects') as { projects: { path: string }[] }
+    expect(projects.projects.map((p) => p.path)).toEqual([project])
+    const report = jsonData((await runCli(['report', '--json', '--project', project, '--db', db])).stdout, 'report') as { setups: { setup: string; commits: number; cost: number }[] }
+    expect(report.setups).toMatchObject([{ setup: SONNET, commits: 1, cost: 0.5 }])
+    const history = await runCli(['history', SONNET, '--project', project, '--json', '--db', db])
+    expect(JSON.stringify(jsonData(history.stdout, 'history'))).toContain(`"project":"${project}"`)
+  })
+
+  it('decodes a character split across two chunks of stdin whole', async () => {
+    const db = join(tempFolder(), 'euro.lmdb')
+    const line = Buffer.from(`${factLine({ kind: 'activity', setup: SONNET, project: '/w/app', task: 'price in €' })}\n`)
+    const cut = line.indexOf(Buffer.from('€')) + 1
+    const home = tempFolder('home-')
+    const stdin = Object.assign(Readable.from([line.subarray(0, cut), line.subarray(cut)]), { isTTY: false })
+    let stdout = ''
+    const io = { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: () => true }, stdin, env: { HOME: home, NO_COLOR: '1' }, cwd: home, homeDir: home }
+    expect(await main(['ingest', '--db', db], io)).toBe(0)
+    expect(stdout).toContain('Ingested 1 fact')
+    expect((await databaseContents(db)).records.activities).toMatchObject([{ task: 'price in €' }])
   })
 })
 
@@ -279,7 +374,7 @@ describe('faults', () => {
       const { code, stderr } = await runCli([...args, '--db', db])
       expect(code).toBe(1)
       expect(stderr).toContain(`The agent-tracker database ${db} is unreadable: it is not an LMDB database file.`)
-      expect(stderr).toContain('Move the file aside, or point --db (or AGENT_TRACKER_DB) at another database.')
+      expect(stderr).toContain('Run agent-tracker doctor --deep to see where; then restore a backup, or copy everything still readable into a new database with agent-tracker doctor --salvage <new-file> and use that (--db or AGENT_TRACKER_DB).')
       expect(stderr).not.toContain('databasePath')
     }
     const doctor = await runCli(['doctor', '--db', db])
@@ -310,11 +405,15 @@ describe('faults', () => {
     const db = join(tempFolder(), 'small.lmdb')
     const small = factLine({ kind: 'activity', setup: SONNET, project: '/w/app', task: 'small' })
     expect((await runCli(['ingest', '--db', db, '--max-size', '1MiB'], { input: small })).code).toBe(0)
-    const huge = factLine({ kind: 'activity', setup: SONNET, project: '/w/app', task: 'x'.repeat(1_200_000) })
+    // Six notes of 200 kB: each is accepted alone, together they pass the limit.
+    const huge = Array.from({ length: 6 }, (_, n) => factLine({ kind: 'activity', setup: SONNET, project: '/w/app', task: `${String(n)}${'x'.repeat(200_000)}` })).join('\n')
     const { code, stderr } = await runCli(['ingest', '--db', db, '--max-size', '1MiB'], { input: huge })
     expect(code).toBe(1)
-    expect(stderr).toMatch(/reached its size limit: .* used of 1\.0 MiB\. This batch was not written; everything already stored is intact\. Raise the limit with --max-size or AGENT_TRACKER_MAX_SIZE \(up to 2\.0 GiB\)\./)
+    expect(stderr).toMatch(/reached its size limit: .* used of 1\.0 MiB\. This batch was not written; everything already stored is intact\. Raise the limit with --max-size or AGENT_TRACKER_MAX_SIZE \(up to 2\.0 GiB\)\. Lines 1–(\d) are stored\. Fix this and run the same input again/)
     expect(stderr).not.toContain('maxDatabaseSize')
-    expect((jsonData((await runCli(['activity', '--db', db, '--json'])).stdout, 'activity') as { entries: unknown[] }).entries).toHaveLength(1)
+    // What fitted of the six is stored, and said: the small note and as many large ones as the stderr names.
+    const stored = Number(/Lines 1–(\d) are stored/.exec(stderr)?.[1])
+    expect(stored).toBeGreaterThanOrEqual(1)
+    expect((jsonData((await runCli(['activity', '--db', db, '--json'])).stdout, 'activity') as { entries: unknown[] }).entries).toHaveLength(1 + stored)
   })
 })

@@ -3,6 +3,7 @@ export type CoreErrorCode =
   | 'INVALID_GRADE'
   | 'INVALID_RULES'
   | 'INVALID_FACT'
+  | 'INVALID_RECORD'
   | 'INVALID_SETUP_ID'
   | 'INVALID_TIMESTAMP'
   | 'INVALID_QUERY'

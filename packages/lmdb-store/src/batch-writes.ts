@@ -1,11 +1,11 @@
 import type { CollectionName, CollectionRecords, Fact, RecordKey } from '@agent-tracker/core'
 import type { DeletedRecord, PlannedRecord, RecordReader } from '@agent-tracker/core/store'
 import { recordSlot } from '@agent-tracker/core/store'
-import type { Database } from 'lmdb'
+import type { Database, Key } from 'lmdb'
 import { encodeFactBatch } from './fact-log-codec.js'
 import type { SecondaryIndex } from './indexes.js'
 import { SECONDARY_INDEXES, sameKey } from './indexes.js'
-import { LAST_FACT_SEQ_KEY, factIdKey, toLmdbKey } from './layout.js'
+import { LAST_FACT_SEQ_KEY, factIdKey, keyPart, rememberLongParts, toLmdbKey } from './layout.js'
 import type { QueryTables } from './record-queries.js'
 
 /** A reader of the write transaction that also tells what a key held before the batch, if it read it. */
@@ -84,6 +84,7 @@ export function appendFactLog(db: QueryTables, firstSeq: number, facts: readonly
 export function putRecords(db: QueryTables, writes: readonly PlannedRecord[], reader?: TransactionReader, fresh = false): void {
   for (const write of writes) {
     const key = toLmdbKey(write.key)
+    rememberLongParts(db.meta, write.key)
     const indexes = SECONDARY_INDEXES[write.collection] as readonly SecondaryIndex[]
     if (indexes.length > 0) {
       const movable = !fresh && indexes.some((index) => !index.fixed)
@@ -103,7 +104,7 @@ export function deleteRecords(db: QueryTables, deletes: readonly DeletedRecord[]
     const lmdbKey = toLmdbKey(key)
     const stored = table.get(lmdbKey)
     if (stored === undefined) continue
-    for (const index of SECONDARY_INDEXES[collection] as readonly SecondaryIndex[]) db.indexes[index.name].removeSync(index.key(stored as never))
+    for (const index of SECONDARY_INDEXES[collection] as readonly SecondaryIndex[]) db.indexes[index.name].removeSync(indexKey(index, stored))
     table.removeSync(lmdbKey)
   }
 }
@@ -111,11 +112,11 @@ export function deleteRecords(db: QueryTables, deletes: readonly DeletedRecord[]
 function indexRecord(db: QueryTables, indexes: readonly SecondaryIndex[], record: unknown, previous: unknown): void {
   for (const index of indexes) {
     const table = db.indexes[index.name]
-    const key = index.key(record as never)
+    const key = indexKey(index, record)
     const value = index.value(record as never)
     if (previous !== undefined) {
       if (index.fixed) continue
-      const old = index.key(previous as never)
+      const old = indexKey(index, previous)
       if (sameKey(old, key)) {
         if (JSON.stringify(index.value(previous as never)) === JSON.stringify(value)) continue
       } else {
@@ -124,4 +125,9 @@ function indexRecord(db: QueryTables, indexes: readonly SecondaryIndex[], record
     }
     table.putSync(key, value)
   }
+}
+
+/** A record's key in a secondary index, each part as {@link keyPart} stores it. */
+function indexKey(index: SecondaryIndex, record: unknown): Key {
+  return (index.key(record as never) as readonly unknown[]).map(keyPart) as Key
 }

@@ -21,7 +21,7 @@ export type PageReader = (pgno: bigint) => Buffer
 /** Pages of the main tree read at most: it holds one record per sub-database, so a page or two. */
 const MAIN_TREE_PAGE_BUDGET = 32
 
-interface Walk {
+export interface Walk {
   readonly meta: MetaRecord
   readonly readPage: PageReader
   budget: number
@@ -75,7 +75,7 @@ function checkMainLeafNode(walk: Walk, node: PageNode): string | undefined {
   return undefined
 }
 
-interface CheckedPage {
+export interface CheckedPage {
   readonly branch: boolean
   readonly count: number
   readonly nodes: readonly PageNode[]
@@ -91,7 +91,7 @@ function checkRoot(walk: Walk, tree: TreeRecord, name: string): CheckedPage | st
   return page
 }
 
-function checkTreePage(walk: Walk, pgno: bigint, what: string): CheckedPage | string {
+export function checkTreePage(walk: Walk, pgno: bigint, what: string): CheckedPage | string {
   const located = locate(walk, pgno, what)
   if (typeof located === 'string') return located
   const page = walk.readPage(pgno)
@@ -111,8 +111,7 @@ function checkTreePage(walk: Walk, pgno: bigint, what: string): CheckedPage | st
   return { branch, count: nodes.length, nodes }
 }
 
-function checkOverflow(walk: Walk, pgno: bigint, pages: number): string | undefined {
-  const what = 'a large value of the main tree'
+export function checkOverflow(walk: Walk, pgno: bigint, pages: number, what = 'a large value of the main tree'): string | undefined {
   const located = locate(walk, pgno, what)
   if (typeof located === 'string') return located
   const header = readPageHeader(walk.readPage(pgno))

@@ -60,6 +60,7 @@ export function checkDataFile(dataFile: string): DataFileCheck {
     return { ok: false, problem: `it cannot be read (${(error as Error).message})` }
   }
   try {
+    if (fstatSync(fd).isDirectory()) return { ok: false, problem: 'it is a folder, not a file' }
     for (let attempt = 1; ; attempt++) {
       const { check, txnId } = inspect(fd)
       // A writer may have committed between our reads: look again, at most twice.

@@ -159,6 +159,28 @@ describe('unwritable and locked locations', () => {
     expect((error as Error).cause).toMatchObject({ code: 'EPERM' })
   })
 
+  it('refuses at once a path inside a virtual file system, instead of creating folders forever', () => {
+    const error = openError('/proc/1/agent-tracker/db.lmdb')
+    expect(isLmdbStoreError(error, 'DATABASE_UNWRITABLE')).toBe(true)
+    expect((error as Error).message).toContain('Cannot create the folder /proc/1/agent-tracker for the agent-tracker database')
+  })
+
+  it('refuses a folder of other files as the database path (such as ~), rather than filling it', () => {
+    const folder = tempFolder()
+    writeFileSync(join(folder, 'notes.txt'), 'mine')
+    const error = openError(folder)
+    expect(isLmdbStoreError(error, 'INVALID_OPTION')).toBe(true)
+    expect((error as Error).message).toBe(`Invalid databasePath ${folder}: it is a folder with other files in it and no agent-tracker database. Give a file path in it instead, e.g. ${folder}/agent-tracker.lmdb.`)
+  })
+
+  it('says a data.mdb that is a folder is one', () => {
+    const folder = tempFolder()
+    mkdirSync(join(folder, 'data.mdb'))
+    const error = openError(folder)
+    expect(isLmdbStoreError(error, 'DATABASE_UNREADABLE')).toBe(true)
+    expect((error as Error).message).toContain('is unreadable: it is a folder, not a file')
+  })
+
   it('explains a path whose folder cannot be created', () => {
     const blocker = join(tempFolder(), 'not-a-folder')
     writeFileSync(blocker, 'x')

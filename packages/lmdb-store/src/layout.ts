@@ -83,14 +83,56 @@ export const MIGRATION_PREFIX = 'migration'
 /** A string above every real string in a key part, to bound prefix ranges. */
 export const ABOVE_ANY_STRING = '\u{10ffff}'
 
-/** The range of every key that starts with `prefix`. */
+/** The range of every key that starts with `prefix` (its parts as {@link keyPart} stores them). */
 export function prefixRange(prefix: readonly string[]): { start: Key; end: Key } {
-  return { start: [...prefix], end: [...prefix, ABOVE_ANY_STRING] }
+  const parts = prefix.map(keyPart)
+  return { start: parts, end: [...parts, ABOVE_ANY_STRING] }
 }
 
-/** A core record key as an LMDB key. */
+/**
+ * Key parts up to this many UTF-8 bytes are stored as they are; a key has at most four parts, so
+ * every key stays under LMDB's limit of 1,978 bytes.
+ */
+export const LONGEST_KEY_PART = 400
+
+/** Marks a key part stored as its digest. */
+const DIGEST_MARK = '#sha256:'
+
+/** Meta key prefix of the full values of key parts stored as digests: `['longKey', digest]` → the value. */
+export const LONG_KEY_PREFIX = 'longKey'
+
+/**
+ * A key part as it is stored: itself, or — past {@link LONGEST_KEY_PART} bytes (a project path
+ * thousands of characters long, an absurd setup id or hash) — `#sha256:` and its digest. The
+ * record under the key keeps the full value; {@link rememberLongParts} keeps the way back.
+ */
+export function keyPart<T>(part: T): T | string {
+  return typeof part === 'string' && part.length > LONGEST_KEY_PART / 4 && Buffer.byteLength(part) > LONGEST_KEY_PART ? `${DIGEST_MARK}${createHash('sha256').update(part).digest('hex')}` : part
+}
+
+/** Whether a key part read back is a digest that stands for a longer value. */
+export function isDigestPart(part: unknown): part is string {
+  return typeof part === 'string' && part.startsWith(DIGEST_MARK)
+}
+
+/** A core record key as an LMDB key: each part as {@link keyPart} stores it. */
 export function toLmdbKey(key: RecordKey): Key {
-  return [...key]
+  return key.map(keyPart)
+}
+
+/** Inside a write transaction: keeps the full value of each part of `key` that is stored as a digest. */
+export function rememberLongParts(meta: { putSync(key: Key, value: unknown): unknown }, key: RecordKey): void {
+  for (const part of key) {
+    const stored = keyPart(part)
+    if (stored !== part) meta.putSync([LONG_KEY_PREFIX, stored], part)
+  }
+}
+
+/** The full value of a key part read back from a key (a digest is looked up; any other part is itself). */
+export function fullKeyPart(meta: { get(key: Key): unknown }, part: string): string {
+  if (!isDigestPart(part)) return part
+  const full = meta.get([LONG_KEY_PREFIX, part])
+  return typeof full === 'string' ? full : part
 }
 
 /** Ids up to this many characters are their own key; longer ones are keyed by their digest. */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { rmSync } from 'node:fs'
+import type { Database } from 'lmdb'
 import type {
   AppliedBatch,
   CollectionName,
@@ -27,13 +28,17 @@ import { COLLECTIONS, SCHEMA_VERSION, validateFact } from '@agent-tracker/core'
 import { attributedFact, checkFactLogQuery, normaliseQuery, planFacts, planImport, planReattribution, planSetupImport, withProfile } from '@agent-tracker/core/store'
 import type { LoggedReattribution } from '@agent-tracker/core/store'
 import { appendFactLog, createTransactionReader, deleteRecords, lastFactSeq, putRecords } from './batch-writes.js'
+import { prepareBackupPlace } from './backup.js'
+import { locateDataFile } from './data-file.js'
+import { LmdbStoreError } from './errors.js'
 import { readFactLog } from './fact-log.js'
-import { DATABASE_ID_KEY, MIGRATION_PREFIX, REATTRIBUTION_PREFIX, STRUCTURES_KEY, factIdKey, prefixRange, toLmdbKey } from './layout.js'
+import { DATABASE_ID_KEY, MIGRATION_PREFIX, REATTRIBUTION_PREFIX, STRUCTURES_KEY, factIdKey, prefixRange, rememberLongParts, toLmdbKey } from './layout.js'
 import type { Environment } from './open-environment.js'
 import { openEnvironment, reloadStructures } from './open-environment.js'
 import { findCommitRefs, findRecords, findSetupRecords } from './record-queries.js'
 import { checkSchemaVersion, storedSchemaVersion } from './schema-version.js'
-import { ensureRoom, factLogSizeBound, indexSizeBound } from './size-limit.js'
+import { SECONDARY_INDEXES } from './indexes.js'
+import { encodedSizeBound, ensureRoom, ensureRoomByPages, factLogSizeBound, indexSizeBound } from './size-limit.js'
 import { closedError, translateWriteError } from './store-errors.js'
 
 /** Sizes and counts of an open database, for `doctor`. */
@@ -61,6 +66,8 @@ export class LmdbStore implements SyncTrackerStore {
   #db: Environment
   readonly #readOnly: boolean
   readonly #temporary: string | undefined
+  /** Opened without the data file checks (see `LmdbStoreOptions.unchecked`). */
+  readonly #unchecked: boolean
   #closed = false
   /** Scans and fact-log reads under way: they hold the environment across awaits. */
   #streams = 0
@@ -68,15 +75,20 @@ export class LmdbStore implements SyncTrackerStore {
   #residentMark = 0
 
   /** Use `openLmdbStore`. */
-  constructor(settings: { path: string; maxDatabaseSize: number; rules: ScoringRules; readOnly: boolean; temporary: string | undefined }) {
+  constructor(settings: { path: string; maxDatabaseSize: number; rules: ScoringRules; readOnly: boolean; temporary: string | undefined; unchecked?: boolean }) {
     this.path = settings.path
     this.maxDatabaseSize = settings.maxDatabaseSize
     this.rules = settings.rules
     this.#temporary = settings.temporary
     this.#readOnly = settings.readOnly
-    this.#db = openEnvironment(settings.path, settings.maxDatabaseSize, settings.readOnly)
+    this.#unchecked = settings.unchecked === true
+    this.#db = openEnvironment(settings.path, settings.maxDatabaseSize, settings.readOnly, this.#unchecked)
     this.#residentMark = process.memoryUsage.rss()
     try {
+      // Read-only, lmdb-js gives undefined for a sub-database that does not exist: a file killed while being created.
+      if ((this.#db.meta as unknown) === undefined) {
+        throw new LmdbStoreError('DATABASE_UNREADABLE', `The agent-tracker database ${this.path} holds no data yet: it was never fully created. It is set up on the first write.`, { path: this.path, reason: 'missing' })
+      }
       this.#guardWrite(() => {
         checkSchemaVersion(this.#db.root, this.#db, this.path, settings.readOnly)
       })
@@ -93,7 +105,7 @@ export class LmdbStore implements SyncTrackerStore {
       // Each setup is re-read here, inside the write transaction: never a state computed earlier.
       const reader = createTransactionReader(this.#db)
       const plan = planFacts(reader, checked, this.rules)
-      this.#ensureRoom(plan.writes, factLogSizeBound(plan.logged))
+      this.#ensureRoomFor(plan.writes, plan.logged)
       putRecords(this.#db, plan.writes, reader)
       appendFactLog(this.#db, reader.firstClaimedSeq, plan.logged)
       return { deferred: false, applied: plan.applied, skipped: plan.skipped, recordsWritten: plan.writes.length }
@@ -177,7 +189,7 @@ export class LmdbStore implements SyncTrackerStore {
     if (process.memoryUsage.rss() - this.#residentMark <= budgetBytes) return false
     // lmdb-js closes an environment without pending asynchronous writes at once.
     void this.#db.root.close()
-    this.#db = openEnvironment(this.path, this.maxDatabaseSize, this.#readOnly)
+    this.#db = openEnvironment(this.path, this.maxDatabaseSize, this.#readOnly, this.#unchecked)
     this.#residentMark = process.memoryUsage.rss()
     return true
   }
@@ -187,7 +199,7 @@ export class LmdbStore implements SyncTrackerStore {
       this.#ensureOpen()
       return this.#write(() => {
         const plan = planImport(createTransactionReader(this.#db), batch)
-        this.#ensureRoom(plan.writes)
+        this.#ensureRoomFor(plan.writes, [])
         // Imported records are new keys (planning skipped the rest); only rollups it read are not.
         putRecords(this.#db, plan.writes, undefined, true)
         return { written: plan.written, skipped: plan.skipped }
@@ -233,9 +245,10 @@ export class LmdbStore implements SyncTrackerStore {
     return later(() => {
       this.#ensureOpen()
       return this.#write(() => {
-        const record = withProfile(this.#db.tables.projects.get([path]), path, profile)
+        const record = withProfile(this.#db.tables.projects.get(toLmdbKey([path])), path, profile)
         this.#ensureRoom([{ collection: 'projects', key: [path], record }])
-        this.#db.tables.projects.putSync([path], record)
+        rememberLongParts(this.#db.meta, [path])
+        this.#db.tables.projects.putSync(toLmdbKey([path]), record)
         return record
       })
     })
@@ -290,6 +303,23 @@ export class LmdbStore implements SyncTrackerStore {
     }
   }
 
+  /**
+   * Writes a compact copy of the database as it is now to `to` (a file, or a folder holding
+   * `data.mdb` when this database is a folder): a consistent snapshot even while other processes
+   * write, for an undo point or a dry run.
+   * @throws {LmdbStoreError} DATABASE_UNWRITABLE when `to` exists or cannot be written.
+   */
+  async backup(to: string): Promise<void> {
+    this.#ensureOpen()
+    const { noSubdir } = locateDataFile(this.path)
+    prepareBackupPlace(to, noSubdir)
+    try {
+      await this.#db.root.backup(to, true)
+    } catch (error) {
+      throw new LmdbStoreError('DATABASE_UNWRITABLE', `Could not back up ${this.path} to ${to}: ${(error as Error).message}.`, { path: to, reason: 'write' }, { cause: error })
+    }
+  }
+
   /** Flushes and releases the environment; later calls reject with STORE_CLOSED. */
   async close(): Promise<void> {
     if (this.#closed) return
@@ -327,6 +357,27 @@ export class LmdbStore implements SyncTrackerStore {
       reloadStructures(this.#db)
       throw error
     }
+  }
+
+  /** Refuses a batch that would not fit, by the pages it would really dirty and add (see `ensureRoomByPages`). */
+  #ensureRoomFor(writes: readonly PlannedRecord[], logged: readonly Fact[]): void {
+    const trees = new Map<Database<unknown>, { entries: number; bytes: number }>()
+    const add = (tree: Database<unknown>, entries: number, bytes: number): void => {
+      const known = trees.get(tree) ?? { entries: 0, bytes: 0 }
+      trees.set(tree, { entries: known.entries + entries, bytes: known.bytes + bytes })
+    }
+    for (const write of writes) {
+      const keyBytes = write.key.reduce((sum, part) => sum + 3 * part.length, 16)
+      add(this.#db.tables[write.collection], 1, keyBytes + encodedSizeBound(write.record))
+      for (const index of SECONDARY_INDEXES[write.collection]) add(this.#db.indexes[index.name], 1, 2 * keyBytes)
+    }
+    if (logged.length > 0) {
+      add(this.#db.factLog, 1, factLogSizeBound(logged))
+      add(this.#db.factIds, logged.length, logged.reduce((sum, fact) => sum + 3 * Math.min(fact.id.length, 80) + 24, 0))
+      add(this.#db.meta, 1, 32)
+    }
+    // Free pages are not counted as room: a reader anywhere (lmdb-js keeps one per process) can pin them.
+    ensureRoomByPages(this.#db.root, this.maxDatabaseSize, this.path, [...trees].map(([tree, size]) => ({ tree, ...size })))
   }
 
   #ensureRoom(writes: readonly PlannedRecord[], extraBytes = 0): void {

@@ -1,8 +1,10 @@
-import { mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { COLLECTIONS } from '@agent-tracker/core'
 import type { Database, RootDatabase } from 'lmdb'
 import { open } from 'lmdb'
+import { damageMark } from './damage-mark.js'
+import type { DataFileCheck } from './data-file.js'
 import { checkDataFile, checkLockFile, locateDataFile } from './data-file.js'
 import type { DatabaseFormat } from './database-format.js'
 import { describeDatabaseFormat, recogniseDataFile } from './database-format.js'
@@ -23,16 +25,25 @@ export interface Environment extends QueryTables {
  * mapped before the data file passed {@link checkDataFile}: LMDB crashes the process on damaged files.
  * @throws {LmdbStoreError} DATABASE_UNREADABLE or DATABASE_UNWRITABLE naming the file or folder.
  */
-export function openEnvironment(path: string, mapSize: number, readOnly: boolean): Environment {
+export function openEnvironment(path: string, mapSize: number, readOnly: boolean, unchecked = false): Environment {
   const { dataFile, lockFile, noSubdir } = locateDataFile(path)
-  const check = checkDataFile(dataFile)
+  if (!noSubdir && !existsSync(dataFile) && readdirSync(path).length > 0) {
+    // `--db ~` or any folder of one's own: LMDB would put data.mdb and lock.mdb among its files.
+    throw new LmdbStoreError('INVALID_OPTION', `Invalid databasePath ${path}: it is a folder with other files in it and no agent-tracker database. Give a file path in it instead, e.g. ${path}/agent-tracker.lmdb.`, { option: 'databasePath', value: path })
+  }
+  // Unchecked (read-only, in a disposable child that salvages what it can): the file is taken as it is.
+  const check: DataFileCheck = unchecked ? { ok: true, exists: true } : checkDataFile(dataFile)
   if (!check.ok) {
     throw new LmdbStoreError('DATABASE_UNREADABLE', `The agent-tracker database ${dataFile} is unreadable: ${check.problem}. Nothing was opened or changed.`, { path: dataFile, reason: 'damaged' })
+  }
+  const damage = readOnly ? undefined : damageMark(path)
+  if (damage !== undefined) {
+    throw new LmdbStoreError('DATABASE_UNREADABLE', `The agent-tracker database ${dataFile} was found damaged (${damage.at}: ${damage.problem}); nothing is written to it until a deep check finds it intact.`, { path: dataFile, reason: 'damaged' })
   }
   if (readOnly && !check.exists) {
     throw new LmdbStoreError('DATABASE_UNREADABLE', `There is no agent-tracker database at ${dataFile}.`, { path: dataFile, reason: 'missing' })
   }
-  if (check.exists) refuseOtherFormats(path, recogniseDataFile(dataFile, check), readOnly)
+  if (check.exists && !unchecked) refuseOtherFormats(path, recogniseDataFile(dataFile, check), readOnly)
   ensureFolder(noSubdir ? dirname(path) : path)
   const lockProblem = checkLockFile(lockFile)
   if (lockProblem !== undefined) {
@@ -99,9 +110,14 @@ function refuseOtherFormats(path: string, format: DatabaseFormat, readOnly: bool
 }
 
 function ensureFolder(folder: string): void {
+  // mkdirSync's recursion never ends under /proc/<pid>/…, and would freeze the host.
+  if (!existsSync(folder) && /^\/proc(\/|$)/.test(folder)) {
+    throw new LmdbStoreError('DATABASE_UNWRITABLE', `Cannot create the folder ${folder} for the agent-tracker database: it is inside /proc, where no folder can be made.`, { path: folder, reason: 'folder' })
+  }
   try {
     mkdirSync(folder, { recursive: true })
   } catch (error) {
     throw new LmdbStoreError('DATABASE_UNWRITABLE', `Cannot create the folder ${folder} for the agent-tracker database: ${(error as Error).message}.`, { path: folder, reason: 'folder' }, { cause: error })
   }
 }
+

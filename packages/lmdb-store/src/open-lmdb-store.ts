@@ -28,6 +28,11 @@ export interface LmdbStoreOptions {
    * DATABASE_NEEDS_UPGRADE (`false`; for files that must stay as they are, like a merge source).
    */
   readonly upgrade?: boolean
+  /**
+   * Skip the checks of the data file before LMDB maps it (read-only only). LMDB may then crash the
+   * process on a damaged file: only for a disposable child process that reads what it can (salvage).
+   */
+  readonly unchecked?: boolean
 }
 
 /**
@@ -43,8 +48,9 @@ export function openLmdbStore(options: LmdbStoreOptions): LmdbStore {
   const temporary = given === MEMORY_PATH ? mkdtempSync(join(tmpdir(), 'agent-tracker-')) : undefined
   const path = temporary === undefined ? given : join(temporary, 'agent-tracker.lmdb')
   const readOnly = options.readOnly ?? false
+  const unchecked = readOnly && options.unchecked === true
   try {
-    return new LmdbStore({ path, maxDatabaseSize, rules, readOnly, temporary })
+    return new LmdbStore({ path, maxDatabaseSize, rules, readOnly, temporary, unchecked })
   } catch (error) {
     if (temporary !== undefined) rmSync(temporary, { recursive: true, force: true })
     if (!readOnly || options.upgrade === false || !isLmdbStoreError(error, 'DATABASE_NEEDS_UPGRADE')) throw error

@@ -6,7 +6,7 @@ import type { StoredFactBatch } from './fact-log-codec.js'
 import type { IndexEntry, SecondaryIndex, TimeScope } from './indexes.js'
 import { KEYED_BY_SETUP_AND_TIME, SECONDARY_INDEXES, timeIndex } from './indexes.js'
 import type { IndexName } from './layout.js'
-import { ABOVE_ANY_STRING, prefixRange } from './layout.js'
+import { ABOVE_ANY_STRING, fullKeyPart, isDigestPart, keyPart, prefixRange, toLmdbKey } from './layout.js'
 
 /** The sub-databases a query reads. */
 export interface QueryTables {
@@ -44,7 +44,7 @@ export function findRecords<C extends CollectionName>(db: QueryTables, collectio
   if (query.limit === 0) return []
   if (query.hashPrefix !== undefined && collection === 'commits') {
     const refs = commitRefsByHash(db, query)
-    return refs.flatMap((ref) => db.tables.commits.get([ref.project, ref.hash]) ?? []) as CollectionRecords[C][]
+    return refs.flatMap((ref) => db.tables.commits.get(toLmdbKey([ref.project, ref.hash])) ?? []) as CollectionRecords[C][]
   }
   const walk = TIME_ORDERED.has(collection) && !(query.order === 'any' && query.since === undefined && query.until === undefined) ? timeWalk(db, collection, query) : undefined
   if (walk !== undefined) {
@@ -55,9 +55,9 @@ export function findRecords<C extends CollectionName>(db: QueryTables, collectio
       if (walk.index === undefined) {
         record = value as CollectionRecords[C]
       } else {
-        const entry = walk.index.entry(key, value)
+        const entry = fullEntry(db, walk.index.entry(key, value))
         if (!entryMatches(entry, query)) continue
-        record = table.get(entry.primaryKey as Key)
+        record = table.get(toLmdbKey(entry.primaryKey))
       }
       if (record === undefined || !matchesQuery(collection, record, query)) continue
       found.push(record)
@@ -88,7 +88,7 @@ export function findCommitRefs(db: QueryTables, query: RecordQuery): CommitRef[]
   const refs: CommitRef[] = []
   const range = anyOrder ? (walk.prefix === undefined ? {} : prefixRange([walk.prefix])) : rangeOf(walk, query)
   for (const { key, value } of walk.table.getRange(range)) {
-    const entry = index.entry(key, value)
+    const entry = fullEntry(db, index.entry(key, value))
     if (!entryMatches(entry, query)) continue
     refs.push({ setup: entry.setup, project: entry.project, hash: entry.primaryKey[1] ?? '', at: entry.at })
     if (refs.length === query.limit) break
@@ -103,7 +103,7 @@ function commitRefsByHash(db: QueryTables, query: RecordQuery): CommitRef[] {
   if (index === undefined) return []
   const refs: CommitRef[] = []
   for (const { key, value } of db.indexes.commitsByHash.getRange({ start: [prefix], end: [`${prefix}${ABOVE_ANY_STRING}`] })) {
-    const entry = index.entry(key, value)
+    const entry = fullEntry(db, index.entry(key, value))
     refs.push({ setup: entry.setup, project: entry.project, hash: entry.primaryKey[1] ?? '', at: entry.at })
   }
   return selectCommitRefs(refs, query)
@@ -131,10 +131,17 @@ function timeWalk(db: QueryTables, collection: CollectionName, query: RecordQuer
 
 /** The key range of a walk between the query's `since` (inclusive) and `until` (exclusive), in its order. */
 function rangeOf(walk: TimeWalk, query: RecordQuery): RangeOptions {
-  const head = walk.prefix === undefined ? [] : [walk.prefix]
+  const head = walk.prefix === undefined ? [] : [keyPart(walk.prefix)]
   const low: Key = [...head, query.since ?? '']
   const high: Key = [...head, query.until ?? ABOVE_ANY_STRING]
   return query.order === 'oldest' || query.order === 'any' ? { start: low, end: high } : { start: high, end: low, reverse: true }
+}
+
+/** An index entry with the full setup and project where its key holds their digests (see `keyPart`). */
+function fullEntry(db: QueryTables, entry: IndexEntry): IndexEntry {
+  if (!isDigestPart(entry.setup) && !isDigestPart(entry.project) && !entry.primaryKey.some(isDigestPart)) return entry
+  const full = (part: string): string => fullKeyPart(db.meta, part)
+  return { ...entry, setup: full(entry.setup), project: full(entry.project), primaryKey: entry.primaryKey.map(full) }
 }
 
 /** True when an index entry passes the query's setup, project and time filters. */
@@ -176,7 +183,7 @@ export function findSetupRecords(db: QueryTables, setup: string, project: string
     [...(db.tables[collection] as Database<CollectionRecords[C]>).getRange(prefixRange([setup]))].map(({ value }) => value).filter(keep)
   const commits = [...db.indexes.commitsBySetup.getKeys(prefixRange([setup]))].map((key) => {
     const [, , commitProject, hash] = key as [string, string, string, string]
-    return db.tables.commits.get([commitProject, hash])
+    return db.tables.commits.get(toLmdbKey([commitProject, hash]))
   }).filter(keep)
   const records = { commits, retrospectives: ranged('retrospectives'), gradeEvents: ranged('gradeEvents'), bugs: ranged('bugs'), activities: ranged('activities'), usage: ranged('usage') }
   return { records, fromHasOtherRecords }

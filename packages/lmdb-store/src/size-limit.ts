@@ -1,6 +1,6 @@
 import type { Fact } from '@agent-tracker/core'
 import type { PlannedRecord } from '@agent-tracker/core/store'
-import type { RootDatabase } from 'lmdb'
+import type { Database, RootDatabase } from 'lmdb'
 import { SECONDARY_INDEXES } from './indexes.js'
 import { PAGE_HEADER_SIZE } from './lmdb-format.js'
 import { databaseFullError } from './store-errors.js'
@@ -83,4 +83,46 @@ export function indexSizeBound(writes: readonly PlannedRecord[]): number {
     if (indexes > 0) bytes += indexes * (SMALL_ENTRY + 3 * write.key.reduce((sum, part) => sum + part.length, 0))
   }
   return bytes
+}
+
+/** Page statistics of one tree, as lmdb-js reports them. */
+interface TreeStats {
+  readonly treeDepth: number
+  readonly treeLeafPageCount: number
+}
+
+/** What a batch writes into one tree: how many entries, and how many bytes they take at most. */
+export interface TreeWrites {
+  readonly tree: Database<unknown>
+  readonly entries: number
+  readonly bytes: number
+}
+
+/**
+ * Refuses, inside the write transaction, a batch that would push the file past `limit`, judged by
+ * real page use: the room is the limit less the pages the file uses (free pages inside it are not
+ * counted: any process's open reader can keep LMDB from reusing them); the need is, for each tree the batch writes, the leaf pages it dirties
+ * (each is copied on write: at most one per entry, never more than the tree has, plus a path of
+ * branch pages) and new pages for the bytes it adds (pages half full after splits), and overflow
+ * pages for values larger than a page.
+ * @throws {LmdbStoreError} DATABASE_FULL; the caller's transaction then rolls back.
+ */
+export function ensureRoomByPages(root: RootDatabase, limit: number, path: string, writes: readonly TreeWrites[]): void {
+  const stats = root.getStats() as { pageSize: number; lastPageNumber: number }
+  const { pageSize } = stats
+  const used = (stats.lastPageNumber + 1) * pageSize
+  let pages = 2 // the free-page tree LMDB rewrites, and the main tree's root
+  let growth = 0
+  for (const { tree, entries, bytes } of writes) {
+    if (entries === 0) continue
+    const { treeDepth, treeLeafPageCount } = tree.getStats() as TreeStats
+    // The path from the root to the first leaf, then one more leaf per entry at most (and their branch pages).
+    const leaves = Math.min(entries, treeLeafPageCount + 1)
+    pages += Math.max(1, treeDepth) + leaves - 1 + Math.ceil((leaves - 1) / 64)
+    // A value over half a page lives on overflow pages of its own; small ones fill leaves, half full after splits.
+    if (bytes / entries > pageSize / 2) pages += Math.ceil((bytes + entries * PAGE_HEADER_SIZE) / pageSize)
+    else growth += bytes / (pageSize / 2)
+  }
+  pages += Math.ceil(growth)
+  if (used + pages * pageSize > limit) throw databaseFullError(path, used, limit)
 }

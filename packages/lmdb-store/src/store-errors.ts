@@ -24,6 +24,9 @@ export function translateWriteError(error: unknown, store: { path: string; maxDa
   const message = error instanceof Error ? error.message : String(error)
   if (code === MAP_FULL || message.includes('MDB_MAP_FULL')) return databaseFullError(store.path, store.maxDatabaseSize, store.maxDatabaseSize, error)
   if (store.closed) return closedError()
+  if (code === 'ENOSPC' || /ENOSPC|No space left|Input\/output error/i.test(message)) {
+    return new LmdbStoreError('DATABASE_UNWRITABLE', `Could not write to the agent-tracker database ${store.path}: the disk holding it is full or failing (${message}). Nothing from this batch was written; free some space and try again.`, { path: store.path, reason: 'write' }, { cause: error })
+  }
   return new LmdbStoreError('DATABASE_UNWRITABLE', `Could not write to the agent-tracker database ${store.path}: ${message}. Nothing from this batch was written.`, { path: store.path, reason: 'write' }, { cause: error })
 }
 

@@ -4,7 +4,7 @@ import type { CountedRecord } from '@agent-tracker/core/store'
 import { COUNTED_COLLECTIONS, countInRollup, countersOf, dayOf, emptyUsage, recordSlot } from '@agent-tracker/core/store'
 import type { Database, Key, RootDatabase } from 'lmdb'
 import { putRecords } from './batch-writes.js'
-import { LAST_FACT_SEQ_KEY, SCHEMA_VERSION_KEY, SUB_DATABASES } from './layout.js'
+import { LAST_FACT_SEQ_KEY, SCHEMA_VERSION_KEY, SUB_DATABASES, toLmdbKey } from './layout.js'
 import type { QueryTables } from './record-queries.js'
 
 /** Records read and rewritten at a time: what the upgrade holds in memory besides the day rollups. */
@@ -42,7 +42,7 @@ export function upgradeFromSchema1(root: RootDatabase, db: QueryTables): void {
     }
   }
   const usage = db.tables.usage
-  for (const rollup of rollups.values()) usage.putSync([rollup.setup, rollup.project, rollup.day], rollup)
+  for (const rollup of rollups.values()) usage.putSync(toLmdbKey([rollup.setup, rollup.project, rollup.day]), rollup)
   db.meta.putSync(LAST_FACT_SEQ_KEY, 0)
   db.meta.putSync(SCHEMA_VERSION_KEY, SCHEMA_VERSION)
 }

@@ -1,99 +1,275 @@
 import { resolve } from 'node:path'
-import type { CollectionName, RecordBatch, SetupRecord, TrackerStore } from '@agent-tracker/core'
-import { COLLECTIONS } from '@agent-tracker/core'
+import type { CollectionName, Fact, LoggedFact, RecordBatch, SetupRecord, TrackerStore, UsageRecord } from '@agent-tracker/core'
+import { COLLECTIONS, REPEAT, gradeWithoutCommitReason, gradesWithoutCommit, validateFact, validateRecord } from '@agent-tracker/core'
+import { emptyUsage } from '@agent-tracker/core/store'
 import type { LmdbStore } from '@agent-tracker/lmdb-store'
-import { openLmdbStore, recogniseDatabase } from '@agent-tracker/lmdb-store'
+import { MEMORY_PATH, openLmdbStore, recogniseDatabase } from '@agent-tracker/lmdb-store'
 import { importPredecessorDatabase } from './import-predecessor-database.js'
-import type { MigrationOptions, MigrationReport } from './migration-report.js'
+import type { MigrationIssue, MigrationOptions, MigrationReport } from './migration-report.js'
 import { migrationId, recordMigrationRun } from './migration-history.js'
 import { messageOf, neverThrowing } from './migration-report.js'
 import { mergeSourceProblem } from './merge-source.js'
+import { baselineOf } from './setup-baseline.js'
 import { withoutZoneShiftedCopies } from './zone-shifted-copies.js'
 
 /** Options of {@link mergeDatabase}. */
 export interface MergeOptions extends MigrationOptions {
-  /** Records per import batch; default 1000. */
+  /** Facts or records per write; default 1000. */
   readonly chunkSize?: number
 }
 
-/**
- * Adds another agent-tracker database (e.g. from another machine) to the store: every record the
- * store lacks is copied and records it has are left alone, while a setup in both gets the other's
- * scores added to its own (see `TrackerStore.importSetups`: counters summed, merging the same
- * database again adds only what changed there, and scores that came from this store never come
- * back twice). Entries made from legacy data that the store has under another time, the same
- * journal read in another time zone, are recognised as the same. The predecessor's central
- * database is imported whole (see `importPredecessorDatabase`). Idempotent; opens the other
- * database read-only; never throws. Any other file is reported for what it is.
- */
-export async function mergeDatabase(otherPath: string, target: TrackerStore, options: MergeOptions = {}): Promise<MigrationReport> {
-  const source = resolve(otherPath)
-  return neverThrowing(source, () => copyDatabase(source, target, options))
+/** What a merge did: the records and facts it brought across, and each item it refused, by place. */
+export interface MergeReport extends MigrationReport {
+  /** Facts of the other database's fact log applied here, and those this database had already. */
+  readonly facts: { readonly applied: number; readonly repeats: number; readonly withoutEffect: number }
 }
 
-async function copyDatabase(source: string, target: TrackerStore, options: MergeOptions): Promise<MigrationReport> {
+/** What a merge reads of the other database: its fact log and its records (an open database, or what was salvaged from one). */
+export interface MergeSource {
+  readFactLog(): AsyncIterable<LoggedFact> | Iterable<LoggedFact>
+  scan(collection: CollectionName): AsyncIterable<unknown> | Iterable<unknown>
+}
+
+/** What was salvaged from a damaged database (see `salvageDatabase` of the LMDB store). */
+export interface SalvagedSource {
+  readonly facts: readonly LoggedFact[]
+  readonly records: Partial<Record<CollectionName, readonly unknown[]>>
+  readonly databaseId?: string
+}
+
+/** Collections whose records come across as they are (setups and day rollups are recomputed). */
+const COPIED: readonly CollectionName[] = COLLECTIONS.filter((c) => c !== 'setups' && c !== 'usage')
+
+/**
+ * Adds another agent-tracker database (e.g. from another machine) to the store, recomputing
+ * instead of copying state, so a damaged or hostile source cannot plant impossible scores:
+ * - its fact log is replayed here: every fact is checked, applied with this store's rules, and
+ *   skipped when this store has its id already (so merging again adds nothing);
+ * - records no fact backs (legacy imports) are checked and added where their key is free;
+ * - what a setup or day rollup holds beyond its facts (a baseline from a legacy import) is checked
+ *   and added as that database's part, once (see `TrackerStore.importSetups`: a setup in both gets
+ *   the other's part added to its own, and merging the same database again adds only what changed);
+ * - entries made from legacy data that the store has under another time (the same journal read in
+ *   another time zone) are recognised as the same.
+ * The predecessor's central database is imported whole (see `importPredecessorDatabase`).
+ * Every item that fails a check is reported with its place (fact sequence number or record key)
+ * and skipped; the rest goes in. Opens the other database read-only; never throws.
+ */
+export async function mergeDatabase(otherPath: string, target: TrackerStore, options: MergeOptions = {}): Promise<MergeReport> {
+  const source = resolve(otherPath)
+  return neverThrowingMerge(source, () => mergeFrom(source, target, options))
+}
+
+async function mergeFrom(source: string, target: TrackerStore, options: MergeOptions): Promise<MergeReport> {
+  const none = { applied: 0, repeats: 0, withoutEffect: 0 }
   const format = recogniseDatabase(source)
-  if (format.kind === 'predecessor-central') return importPredecessorDatabase(source, target, { ...options, kind: 'merge' })
+  if (format.kind === 'predecessor-central') return { ...(await importPredecessorDatabase(source, target, { ...options, kind: 'merge' })), facts: none }
   const problem = mergeSourceProblem(source, format)
-  if (problem !== undefined) return { migrated: 0, skipped: 0, errors: [{ source, message: problem }] }
+  if (problem !== undefined) return { migrated: 0, skipped: 0, errors: [{ source, message: problem }], facts: none }
   let other: LmdbStore
   try {
     other = openLmdbStore({ databasePath: source, readOnly: true })
   } catch (error) {
-    return { migrated: 0, skipped: 0, errors: [{ source, message: messageOf(error) }] }
+    return { migrated: 0, skipped: 0, errors: [{ source, message: messageOf(error) }], facts: none }
   }
-  const chunkSize = options.chunkSize ?? 1000
-  let migrated = 0
-  let skipped = 0
-  let processed = 0
-  let combined: NonNullable<MigrationReport['combined']> = []
-  const errors: MigrationReport['errors'][number][] = []
-  try {
-    const now = (options.now ?? (() => new Date()))().toISOString()
-    const info = other.info()
-    // Named by its own id when it has one, so a copy of it at another path is still the same source.
-    const name = info.databaseId === undefined ? `merge:${source}` : `database:${info.databaseId}`
-    const total = Object.values(info.records).reduce((sum, count) => sum + count, 0)
-    for (const collection of COLLECTIONS) {
-      let chunk: unknown[] = []
-      const flush = async (): Promise<void> => {
-        if (chunk.length === 0) return
-        if (collection === 'setups') {
-          const result = await target.importSetups(name, chunk as SetupRecord[])
-          migrated += result.written
-          skipped += result.skipped
-          combined = [...combined, ...result.combined]
-        } else {
-          const fresh = await withoutZoneShiftedCopies(target, batchOf(collection, chunk))
-          const result = await target.importRecords(fresh.batch)
-          migrated += result.written
-          skipped += result.skipped + fresh.dropped
-        }
-        processed += chunk.length
-        chunk = []
-        options.onProgress?.({ source, processed, total, migrated, skipped })
-      }
-      for await (const record of other.scan(collection)) {
-        chunk.push(record)
-        if (chunk.length >= chunkSize) await flush()
-      }
-      await flush()
-    }
-    await recordMigrationRun(target, {
-      id: migrationId('merge', source), kind: 'merge', source, at: now, migrated, skipped, errors: 0,
-      ...(combined.length === 0 ? {} : { combinedSetups: combined.map((entry) => entry.id) }),
-    })
-  } catch (error) {
-    errors.push({ source, message: `merge stopped after ${String(processed)} records: ${messageOf(error)}` })
-  }
+  // Named by its own id when it has one, so a copy of it at another path is still the same source.
+  const databaseId = other.info().databaseId
+  const report = await mergeFromSource(source, databaseId === undefined ? `merge:${source}` : `database:${databaseId}`, other, target, options, 'merge')
   try {
     await other.close()
   } catch (error) {
-    errors.push({ source, message: `could not be closed after merging: ${messageOf(error)}` })
+    return { ...report, errors: [...report.errors, { source, message: `could not be closed after merging: ${messageOf(error)}` }] }
   }
-  return { migrated, skipped, errors, ...(combined.length === 0 ? {} : { combined }) }
+  return report
 }
 
-function batchOf(collection: CollectionName, records: unknown[]): RecordBatch {
-  return { [collection]: records }
+/**
+ * Adds what was salvaged from a damaged database (see `salvageDatabase`) to the store exactly as
+ * {@link mergeDatabase} adds another database: every fact and record checked at the door, scores
+ * recomputed from the facts. Never throws.
+ */
+export async function mergeSalvaged(source: string, salvaged: SalvagedSource, target: TrackerStore, options: MergeOptions = {}): Promise<MergeReport> {
+  const other: MergeSource = { readFactLog: () => salvaged.facts, scan: (collection) => salvaged.records[collection] ?? [] }
+  const name = salvaged.databaseId === undefined ? `salvage:${source}` : `database:${salvaged.databaseId}`
+  return neverThrowingMerge(source, () => mergeFromSource(source, name, other, target, options, 'salvage'))
+}
+
+async function neverThrowingMerge(source: string, run: () => Promise<MergeReport>): Promise<MergeReport> {
+  const report = await neverThrowing(source, run)
+  return 'facts' in report ? (report as MergeReport) : { ...report, facts: { applied: 0, repeats: 0, withoutEffect: 0 } }
+}
+
+async function mergeFromSource(source: string, name: string, other: MergeSource, target: TrackerStore, options: MergeOptions, kind: 'merge' | 'salvage'): Promise<MergeReport> {
+  // The other database's facts replayed alone, to tell what its setups hold beyond them.
+  const replay = openLmdbStore({ databasePath: MEMORY_PATH, rules: target.rules, maxDatabaseSize: 2 * 1024 ** 3 })
+  const merge = new MergeRun(source, name, target, replay, options)
+  try {
+    const now = (options.now ?? (() => new Date()))().toISOString()
+    await merge.replayFacts(other)
+    for (const collection of COPIED) await merge.copyRecords(other, collection)
+    await merge.addRollupBaselines(other)
+    await merge.addSetupBaselines(other)
+    await recordMigrationRun(target, {
+      id: migrationId('merge', kind === 'salvage' ? `salvage:${source}` : source), kind: 'merge', source, at: now, migrated: merge.migrated, skipped: merge.skipped, errors: merge.errors.length,
+      ...(merge.combined.length === 0 ? {} : { combinedSetups: merge.combined.map((entry) => entry.id) }),
+    })
+  } catch (error) {
+    merge.errors.push({ source, message: `${kind} stopped after ${String(merge.processed)} items: ${messageOf(error)}` })
+  } finally {
+    await replay.close()
+  }
+  return { migrated: merge.migrated, skipped: merge.skipped, errors: merge.errors, facts: merge.facts, ...(merge.combined.length === 0 ? {} : { combined: merge.combined }) }
+}
+
+/** The counts and the refused items of one merge, and its steps. */
+class MergeRun {
+  migrated = 0
+  skipped = 0
+  processed = 0
+  readonly errors: MigrationIssue[] = []
+  readonly facts = { applied: 0, repeats: 0, withoutEffect: 0 }
+  combined: NonNullable<MigrationReport['combined']> = []
+  readonly #source: string
+  /** The name this database's part of a setup is kept under in the target. */
+  readonly #name: string
+  readonly #target: TrackerStore
+  readonly #replay: LmdbStore
+  readonly #options: MergeOptions
+  readonly #chunkSize: number
+
+  constructor(source: string, name: string, target: TrackerStore, replay: LmdbStore, options: MergeOptions) {
+    this.#source = source
+    this.#name = name
+    this.#target = target
+    this.#replay = replay
+    this.#options = options
+    this.#chunkSize = options.chunkSize ?? 1000
+  }
+
+  /** Applies the other database's fact log here, checked fact by fact, in its order. */
+  async replayFacts(other: MergeSource): Promise<void> {
+    let batch: Fact[] = []
+    let seqs: number[] = []
+    const flush = async (): Promise<void> => {
+      if (batch.length === 0) return
+      // A grade needs its commit, here or earlier in the other database's log.
+      const orphans = new Set(await gradesWithoutCommit(this.#target, batch))
+      for (const index of orphans) {
+        const orphan = batch[index]
+        if (orphan !== undefined) this.#refuse(`fact #${String(seqs[index])}`, gradeWithoutCommitReason(orphan))
+      }
+      if (orphans.size > 0) batch = batch.filter((_, index) => !orphans.has(index))
+      const result = await this.#target.applyFacts(batch)
+      this.#replay.applyFactsSync(batch)
+      if (!result.deferred) {
+        this.facts.applied += result.applied
+        for (const skipped of result.skipped) {
+          if (skipped.reason === REPEAT) this.facts.repeats += 1
+          else this.facts.withoutEffect += 1
+        }
+        this.migrated += result.applied
+        this.skipped += result.skipped.length
+      }
+      this.#progress(batch.length)
+      batch = []
+      seqs = []
+    }
+    for await (const { seq, fact } of other.readFactLog()) {
+      try {
+        batch.push(validateFact(fact))
+        seqs.push(seq)
+      } catch (error) {
+        this.#refuse(`fact #${String(seq)}`, error)
+      }
+      if (batch.length >= this.#chunkSize) await flush()
+    }
+    await flush()
+  }
+
+  /** Adds the other database's records of one collection where this one has no record under their key. */
+  async copyRecords(other: MergeSource, collection: CollectionName): Promise<void> {
+    let chunk: unknown[] = []
+    const flush = async (): Promise<void> => {
+      if (chunk.length === 0) return
+      await this.#import({ [collection]: chunk }, chunk.length)
+      chunk = []
+    }
+    for await (const record of other.scan(collection)) {
+      const checked = this.#check(collection, record)
+      if (checked !== undefined) chunk.push(checked)
+      if (chunk.length >= this.#chunkSize) await flush()
+    }
+    await flush()
+  }
+
+  /** Adds each day rollup's baseline (counters no fact backs) where this database's rollup has none. */
+  async addRollupBaselines(other: MergeSource): Promise<void> {
+    let chunk: UsageRecord[] = []
+    for await (const record of other.scan('usage')) {
+      const checked = this.#check('usage', record)
+      if (checked?.baseline === undefined) continue
+      // Only the baseline comes across: the facts behind the rest were replayed, and the records behind the counts copied.
+      chunk.push({ ...emptyUsage(checked.setup, checked.project, checked.day), ...checked.baseline })
+      if (chunk.length >= this.#chunkSize) {
+        await this.#import({ usage: chunk }, chunk.length)
+        chunk = []
+      }
+    }
+    if (chunk.length > 0) await this.#import({ usage: chunk }, chunk.length)
+  }
+
+  /** Adds what each setup holds beyond its replayed facts, checked, as the other database's part. */
+  async addSetupBaselines(other: MergeSource): Promise<void> {
+    const baselines: SetupRecord[] = []
+    for await (const record of other.scan('setups')) {
+      const checked = this.#check('setups', record)
+      if (checked === undefined) continue
+      const replayed = await this.#replay.get('setups', [checked.id])
+      const baseline = baselineOf(checked, replayed, this.#target.rules)
+      if (baseline !== undefined) baselines.push(baseline)
+    }
+    if (baselines.length === 0) return
+    const result = await this.#target.importSetups(this.#name, baselines)
+    this.migrated += result.written
+    this.skipped += result.skipped
+    this.combined = [...this.combined, ...result.combined]
+    this.#progress(baselines.length)
+  }
+
+  async #import(batch: RecordBatch, size: number): Promise<void> {
+    const fresh = await withoutZoneShiftedCopies(this.#target, batch)
+    const result = await this.#target.importRecords(fresh.batch)
+    this.migrated += result.written
+    this.skipped += result.skipped + fresh.dropped
+    this.#progress(size)
+  }
+
+  #check<C extends CollectionName>(collection: C, record: unknown): ReturnType<typeof validateRecord<C>> | undefined {
+    try {
+      return validateRecord(collection, record, this.#target.rules)
+    } catch (error) {
+      this.#refuse(`${collection} ${describeKey(record)}`, error)
+      this.#progress(1)
+      return undefined
+    }
+  }
+
+  #refuse(position: string, problem: unknown): void {
+    const message = typeof problem === 'string' ? `${problem}.` : messageOf(problem)
+    this.errors.push({ source: this.#source, position, message: `${message} Skipped.` })
+  }
+
+  #progress(items: number): void {
+    this.processed += items
+    this.#options.onProgress?.({ source: this.#source, processed: this.processed, migrated: this.migrated, skipped: this.skipped })
+  }
+}
+
+/** A short name of a record that failed its check: its id, path or hash, if it has one that reads. */
+function describeKey(record: unknown): string {
+  if (typeof record !== 'object' || record === null) return '(not an object)'
+  const fields = record as Record<string, unknown>
+  const parts = ['id', 'setup', 'path', 'project', 'hash', 'commit', 'day', 'at'].map((name) => fields[name]).filter((value): value is string => typeof value === 'string')
+  const text = parts.slice(0, 3).join(' · ')
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text === '' ? '(no key)' : text
 }

@@ -75,7 +75,7 @@ describe('migrateProjectDatabase on a source it cannot even check', () => {
     const target = openLmdbStore({ databasePath: ':memory:' })
     try {
       const report = await migrateProjectDatabase(project, target)
-      expect(report).toEqual({ migrated: 0, skipped: 0, errors: [{ source: legacyDatabasePath(project), message: expect.stringContaining('EISDIR') as unknown }] })
+      expect(report).toEqual({ migrated: 0, skipped: 0, errors: [{ source: legacyDatabasePath(project), message: `${join(legacyDatabasePath(project), 'data.mdb')} is unreadable: it is a folder, not a file` }] })
     } finally {
       await target.close()
     }

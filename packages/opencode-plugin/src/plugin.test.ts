@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
 import type { Hooks } from '@opencode-ai/plugin'
 import { describe, expect, it } from 'vitest'
 import { SETUP, eventually, fakeClient, startPlugin, tempFolder } from '../test/plugin-fixture.js'
@@ -61,13 +63,29 @@ describe('startTracking', () => {
     await plugin.chat('ses_1')
     await plugin.tool('ses_1', 'read', { filePath: 'README.md' })
     await plugin.event('session.idle', {})
-    expect(await plugin.agentTool('ses_1', 'tracker_log_activity', { task: 'x'.repeat(1_200_000) })).toBe('Logged.')
+    // Five notes just under the 256 kB a note may hold: together past the 1 MiB limit.
+    for (let n = 0; n < 5; n++) expect(await plugin.agentTool('ses_1', 'tracker_log_activity', { task: `${String(n)}${'x'.repeat(250_000)}` })).toBe('Logged.')
     await plugin.tool('ses_1', 'read', { filePath: 'README.md' })
     await plugin.event('session.idle', {})
     await plugin.dispose()
     const errors = plugin.notices.filter((notice) => notice.kind === 'log' && notice.level === 'error').map((notice) => notice.message)
     expect(errors).toContainEqual(expect.stringMatching(/^agent-tracker could not write to its database; the facts stay pending: DATABASE_FULL: The agent-tracker database .* reached its size limit: .* used of 1\.0 MiB\. This batch was not written; everything already stored is intact\. Raise the maxDatabaseSize option \(up to 2\.0 GiB\)\.$/))
     expect((await plugin.read('setups', [SETUP]))?.state.toolCalls).toBe(1)
+  })
+
+  it('tracks a project whose path is 2,027 characters long (past LMDB key limit), with its full path', async () => {
+    const root = tempFolder()
+    const project = join(root, `${'d'.repeat(2027 - root.length - 5)}/app`.replace(/d{200}/g, (run) => `${run.slice(0, 199)}/`))
+    expect(project).toHaveLength(2027)
+    mkdirSync(project, { recursive: true })
+    const plugin = await startPlugin({ project })
+    await plugin.chat('ses_1')
+    await plugin.tool('ses_1', 'read', { filePath: 'README.md' })
+    await plugin.tool('ses_1', 'edit', { filePath: 'README.md', oldString: 'a', newString: 'b' })
+    await plugin.dispose()
+    expect((await plugin.read('setups', [SETUP]))?.state.toolCalls).toBe(2)
+    expect(await plugin.read('projects', [project])).toMatchObject({ path: project })
+    expect(plugin.notices.filter((notice) => notice.level === 'error')).toEqual([])
   })
 
   it('flushes on dispose alone', async () => {

@@ -15,12 +15,13 @@ import type {
   ReattributeResult,
   Reattribution,
   RecordQuery,
+  RefusedItem,
   ScoringRules,
   SetupImportResult,
   SetupRecord,
   TrackerStore,
 } from '@agent-tracker/core'
-import { REPEAT, SCHEMA_VERSION, TrackerError, validateFact } from '@agent-tracker/core'
+import { REPEAT, SCHEMA_VERSION, TrackerError, screenFacts, validateFact } from '@agent-tracker/core'
 import type { DeletedRecord, FactPlan, LoggedReattribution, PlannedRecord, ReattributedCollection, ReattributionInput, RecordReader } from '@agent-tracker/core/store'
 import { REATTRIBUTED_COLLECTIONS, attributedFact, checkFactLogQuery, normaliseQuery, planFacts, planImport, planReattribution, planSetupImport, toCommitRef, withProfile } from '@agent-tracker/core/store'
 import type { Pool, PoolClient } from 'pg'
@@ -48,6 +49,8 @@ export interface ReceivedBatch {
   readonly applied: number
   /** Facts whose id the team database had already (from another machine, or an earlier send). */
   readonly repeats: number
+  /** Facts refused at the door (by their local sequence number, and why): skipped, yet acknowledged. */
+  readonly refused: readonly RefusedItem[]
 }
 
 /** A source's sync progress. */
@@ -309,14 +312,15 @@ export class PostgresStore implements TrackerStore {
       const row = await client.query<{ acked_seq: string }>(`SELECT acked_seq FROM ${table} WHERE source = $1 FOR UPDATE`, [from.source])
       const acked = Number(row.rows[0]?.acked_seq ?? 0)
       const fresh = batch.filter((entry) => entry.seq > acked)
-      const facts = fresh.map((entry) => validateFact(entry.fact))
+      // The team's door: a fact that fails its check is reported by its sequence number and skipped; the rest go in.
+      const { facts, refused } = screenFacts(fresh, (entry) => entry.fact, (entry) => `fact #${String(entry.seq)}`)
       const team = await this.applyInTransaction(client, facts, from.source)
       await this.forMember(from.member).applyInTransaction(client, facts, from.source)
       const last = Math.max(acked, ...fresh.map((entry) => entry.seq))
       await client.query(
         `UPDATE ${table} SET member = $2, machine = $3, acked_seq = $4, facts = facts + $5, last_sync_at = now() WHERE source = $1`,
         [from.source, from.member, from.machine, last, fresh.length])
-      return { acknowledged: last, received: fresh.length, applied: team.applied, repeats: team.skipped.filter((s) => s.reason === REPEAT).length }
+      return { acknowledged: last, received: fresh.length, applied: team.applied, repeats: team.skipped.filter((s) => s.reason === REPEAT).length, refused }
     }))
   }
 

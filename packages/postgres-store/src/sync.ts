@@ -1,4 +1,4 @@
-import type { LoggedFact, TrackerStore } from '@agent-tracker/core'
+import type { LoggedFact, RefusedItem, TrackerStore } from '@agent-tracker/core'
 import { PostgresStoreError } from './errors.js'
 import type { PostgresStore, SyncSource } from './postgres-store.js'
 
@@ -22,7 +22,13 @@ export interface SyncProgress {
   readonly acknowledged: number
   /** The local fact log's last sequence number when the run ended. */
   readonly local: number
+  /** Facts the team's door refused (skipped, and not sent again): how many, and the first {@link MAX_LISTED_REFUSALS}. */
+  readonly refusedCount: number
+  readonly refused: readonly RefusedItem[]
 }
+
+/** Refusals a sync lists; the rest are counted. */
+export const MAX_LISTED_REFUSALS = 50
 
 /**
  * Sends the local fact log, from where the team database last acknowledged this source, in
@@ -47,7 +53,9 @@ export async function syncToTeam(local: TrackerStore, team: PostgresStore, optio
   let sent = 0
   let applied = 0
   let repeats = 0
-  const progress = async (): Promise<SyncProgress> => ({ sent, applied, repeats, acknowledged, local: await local.lastFactSeq() })
+  let refusedCount = 0
+  const refused: RefusedItem[] = []
+  const progress = async (): Promise<SyncProgress> => ({ sent, applied, repeats, acknowledged, local: await local.lastFactSeq(), refusedCount, refused: [...refused] })
   for (;;) {
     const batch: LoggedFact[] = []
     for await (const entry of local.readFactLog({ after: acknowledged, limit: batchSize })) batch.push(entry)
@@ -60,6 +68,8 @@ export async function syncToTeam(local: TrackerStore, team: PostgresStore, optio
     sent += received.received
     applied += received.applied
     repeats += received.repeats
+    refusedCount += received.refused.length
+    refused.push(...received.refused.slice(0, MAX_LISTED_REFUSALS - refused.length))
     options.onBatch?.(await progress())
   }
 }

@@ -1,3 +1,4 @@
+import type { Fact, FactLogQuery, LoggedFact, TrackerStore } from '@agent-tracker/core'
 import { createFactScript, createMemoryStore } from '@agent-tracker/core/testing'
 import { describe, expect, inject, it } from 'vitest'
 import type { PostgresStore } from '../src/index.js'
@@ -16,7 +17,7 @@ describe('sync to a team database', () => {
     const source = { source: 'laptop:/db', member: 'ana', machine: 'laptop' }
     const batches: number[] = []
     const first = await syncToTeam(local, team, { ...source, batchSize: 10, onBatch: (p) => batches.push(p.acknowledged) })
-    expect(first).toEqual({ sent: 47, applied: 47, repeats: 0, acknowledged: 47, local: 47 })
+    expect(first).toEqual({ sent: 47, applied: 47, repeats: 0, acknowledged: 47, local: 47, refusedCount: 0, refused: [] })
     expect(batches).toEqual([10, 20, 30, 40, 47])
     expect(await syncToTeam(local, team, source)).toMatchObject({ sent: 0, acknowledged: 47 })
     expect((await team.get('setups', [SETUP]))?.state).toEqual((await local.get('setups', [SETUP]))?.state)
@@ -46,6 +47,31 @@ describe('sync to a team database', () => {
     await restored.applyFacts(shared.slice(0, 5))
     expect(await syncToTeam(restored, team, { source: 'a:/db', member: 'ana', machine: 'a' })).toMatchObject({ sent: 5, applied: 0, repeats: 5, acknowledged: 5 })
     expect((await team.get('setups', [SETUP]))?.state).toMatchObject({ toolCalls: 20, commits: 2 })
+    await team.close()
+  })
+
+  it('checks every fact at the door: a bad one in the log is reported by its sequence number and skipped, the rest go in', async () => {
+    const team = await openTeam()
+    const local = createMemoryStore()
+    const s = createFactScript({ setup: SETUP, project: '/home/ana/shop' })
+    await local.applyFacts(Array.from({ length: 5 }, () => s.toolCall()))
+    // A log written by an older or damaged program: fact #2 has no valid time, fact #4 is no object at all.
+    const hostile: TrackerStore = Object.assign(Object.create(local) as TrackerStore, {
+      async *readFactLog(query?: FactLogQuery): AsyncIterable<LoggedFact> {
+        for await (const entry of local.readFactLog(query)) {
+          if (entry.seq === 2) yield { ...entry, fact: { ...entry.fact, at: 'last tuesday' } }
+          else if (entry.seq === 4) yield { ...entry, fact: 'garbage' as unknown as Fact }
+          else yield entry
+        }
+      },
+    })
+    const progress = await syncToTeam(hostile, team, { source: 'laptop:/db', member: 'ana', machine: 'laptop' })
+    expect(progress).toMatchObject({ sent: 5, applied: 3, acknowledged: 5, refusedCount: 2 })
+    expect(progress.refused.map((item) => item.position)).toEqual(['fact #2', 'fact #4'])
+    expect(progress.refused[0]?.message).toMatch(/"at".*Skipped\.$/s)
+    expect((await team.get('setups', [SETUP]))?.state.toolCalls).toBe(3)
+    // Refused facts are acknowledged: the next run does not send them again.
+    expect(await syncToTeam(hostile, team, { source: 'laptop:/db', member: 'ana', machine: 'laptop' })).toMatchObject({ sent: 0, refusedCount: 0 })
     await team.close()
   })
 

@@ -4,3 +4,4 @@ export type { ResolvedWriteBufferOptions, WriteBufferOptions } from './options.j
 export { DEFAULT_MAX_AGE_MS, DEFAULT_MAX_PENDING, resolveWriteBufferOptions } from './options.js'
 export type { FlushResult, WriteBufferStats } from './flush-result.js'
 export { WriteBuffer, withWriteBuffer } from './write-buffer.js'
+export { installExitFlush } from './exit-flush.js'

@@ -1,8 +1,9 @@
-import { statSync } from 'node:fs'
-import { relative, resolve } from 'node:path'
+import { accessSync, constants, statSync, statfsSync } from 'node:fs'
+import { dirname, relative, resolve } from 'node:path'
 import type { MigrationRecord, RollupCheck } from '@agent-tracker/core'
 import { SCHEMA_VERSION, checkRollups } from '@agent-tracker/core'
-import { checkDataFile, describeDatabaseFormat, formatBytes, locateDataFile, recogniseDatabase } from '@agent-tracker/lmdb-store'
+import type { DeepCheck } from '@agent-tracker/lmdb-store'
+import { checkDataFile, clearDamage, damageMark, deepCheck, describeDatabaseFormat, formatBytes, locateDataFile, markDamaged, recogniseDatabase } from '@agent-tracker/lmdb-store'
 import type { FolderLegacyStatus } from '@agent-tracker/migrate'
 import { folderLegacyStatus } from '@agent-tracker/migrate'
 import { DATABASE_PATH_VARIABLE, PROTECTED_FILES_VARIABLE, ProtectedFileIndex, locateDatabase, resolveProtectedFiles } from '@agent-tracker/node-host'
@@ -25,6 +26,9 @@ interface Check {
   readonly detail: string
 }
 
+/** Below this much free disk space, writes are about to fail. */
+const LOW_DISK_BYTES = 1024 * 1024
+
 function check(name: string, level: Level, detail: string): Check {
   return { name, ok: level !== 'problem', level, detail }
 }
@@ -38,7 +42,7 @@ const DRIFT_SHOWN = 20
  * guard protects in the folder, and whether grades given here would count; with `check`, also
  * recomputes the day rollups from the records and the fact log and reports drift.
  */
-export async function doctorCommand(ctx: CommandContext, folder?: string, options: { check?: boolean } = {}): Promise<number> {
+export async function doctorCommand(ctx: CommandContext, folder?: string, options: { check?: boolean; deep?: boolean; salvage?: string } = {}): Promise<number> {
   const checks: Check[] = []
   let path: string
   try {
@@ -50,7 +54,11 @@ export async function doctorCommand(ctx: CommandContext, folder?: string, option
     checks.push(check('Database', 'problem', describeFailure(error).message))
     return report(ctx, checks)
   }
+  if (options.salvage !== undefined) return (await import('./salvage.js')).salvageCommand(ctx, path, options.salvage)
   const { dataFile } = locateDataFile(path)
+  if (options.deep === true) checks.push(await deepDamageCheck(ctx, path))
+  const damage = damageMark(path)
+  if (damage !== undefined) checks.push(check('Damage', 'problem', `found damaged (${damage.at}): ${damage.problem}. Writes are refused until doctor --deep finds it intact: restore a backup (merge undo points are kept in ${path}.undo), or copy everything still readable into a new database with agent-tracker doctor --salvage <new-file>.`))
   const file = checkDataFile(dataFile)
   const format = recogniseDatabase(path)
   let migrations: MigrationRecord[] = []
@@ -65,6 +73,7 @@ export async function doctorCommand(ctx: CommandContext, folder?: string, option
     checks.push(check('Format', usable ? 'ok' : 'problem', usable ? `${describeDatabaseFormat(format)}; it is set up as an agent-tracker database on the first write` : notOursAdvice(path, format)))
   } else {
     checks.push(check('File', 'ok', `${formatBytes(statSync(dataFile).size)} on disk`))
+    checks.push(writableCheck(dataFile))
     try {
       const store = ctx.openStore('read')
       const info = store.info()
@@ -89,6 +98,40 @@ export async function doctorCommand(ctx: CommandContext, folder?: string, option
   checks.push(check('Grades', 'ok', session === undefined ? 'given here at a terminal, they count as yours (cli-terminal)' : `this runs inside an agent session (${session.evidence}): grades given here are recorded as cli-script and do not count`))
   checks.push(...await teamChecks(ctx, path, file.ok && file.exists))
   return report(ctx, checks)
+}
+
+/** Whether writes can reach the file: its permissions, a read-only file system, a full disk. */
+function writableCheck(dataFile: string): Check {
+  try {
+    accessSync(dataFile, constants.W_OK)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    const why = code === 'EROFS' ? 'it is on a read-only file system' : `it is not writable (${code ?? (error as Error).message})`
+    return check('Writable', 'problem', `${why}: nothing can be recorded. Reads still work.`)
+  }
+  try {
+    const { bavail, bsize } = statfsSync(dirname(dataFile))
+    const free = bavail * bsize
+    if (free < LOW_DISK_BYTES) return check('Writable', 'problem', `the disk holding it has ${formatBytes(free)} free: writes will fail. Free some space.`)
+    return check('Writable', 'ok', `yes; ${formatBytes(free)} free on its disk`)
+  } catch {
+    return check('Writable', 'ok', 'yes')
+  }
+}
+
+/** Walks every page and reads every value (in a child process); remembers the verdict for writers. */
+async function deepDamageCheck(ctx: CommandContext, path: string): Promise<Check & { readonly trees?: DeepCheck['trees'] }> {
+  const progress = ctx.progress('Deep check')
+  const result = await deepCheck(path).finally(() => { progress.stop() })
+  if (result.intact) {
+    clearDamage(path)
+    const entries = result.trees.reduce((sum, tree) => sum + tree.entries, 0)
+    return { ...check('Deep check', 'ok', `every page of ${String(result.trees.length)} trees and all ${String(entries)} entries read back`), trees: result.trees }
+  }
+  const damaged = result.problem === undefined ? result.trees.filter((tree) => tree.problem !== undefined).map((tree) => `${tree.name}: ${String(tree.problem)}`) : [`the file: ${result.problem}`]
+  markDamaged(path, damaged.join('; '))
+  const fix = `Restore a backup (merge undo points are kept beside the database, in its .undo folder), or copy everything still readable into a new database with agent-tracker doctor --salvage <new-file> and use that; writes to it are refused until a deep check finds it intact.`
+  return { ...check('Deep check', 'problem', `damage found in ${String(damaged.length)} place(s):${damaged.map((line) => `\n    ${line}`).join('')}\n    ${fix}`), trees: result.trees }
 }
 
 /** The team database: reachable, its schema, and how many of this machine's facts it has not acknowledged yet. */

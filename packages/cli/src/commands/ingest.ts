@@ -1,96 +1,209 @@
-import { randomUUID } from 'node:crypto'
-import { createReadStream } from 'node:fs'
+import { createReadStream, statSync } from 'node:fs'
 import { resolve } from 'node:path'
-import type { Fact, GradeFact } from '@agent-tracker/core'
-import { isCountedGrade, validateFact } from '@agent-tracker/core'
+import type { Fact, GradeFact, SkippedFact } from '@agent-tracker/core'
+import { REPEAT, gradeWithoutCommitReason, gradesWithoutCommit, isCountedGrade, validateFact } from '@agent-tracker/core'
+import { isLmdbStoreError } from '@agent-tracker/lmdb-store'
 import { CliError, EXIT } from '../cli-error.js'
 import { describeFailure } from '../describe-failure.js'
 import type { CommandContext } from '../context.js'
 import { plural } from '../format.js'
+import { numberedLines } from '../ingest/json-lines.js'
+import { lineFactId } from '../ingest/line-fact-id.js'
 import { gradeProvenanceOf, uncountedGradeNote } from '../trust.js'
 
 const BATCH = 1000
+
+/** A line that was not stored, and why. */
+export interface IngestedLine {
+  readonly line: number
+  readonly message: string
+}
 
 /** What `ingest` did. */
 export interface IngestSummary {
   readonly lines: number
   readonly ingested: number
+  /** Facts already stored (same id): sent or ingested before. */
   readonly repeats: number
-  readonly rejected: readonly { readonly line: number; readonly message: string }[]
+  /** The last line of the last batch written: everything up to it is stored. */
+  readonly lastCommittedLine: number
+  /** Lines that were not facts, or failed a check: nothing from them was stored. */
+  readonly rejected: readonly IngestedLine[]
+  /** Facts that were valid but changed nothing (e.g. a grade for a commit never recorded). */
+  readonly ignored: readonly IngestedLine[]
   /** User grades stored with channel `ingest` that do not count as the user's (no `--trust`). */
   readonly uncountedGrades: number
+  /** Set when a signal stopped the run early. */
+  readonly interrupted?: NodeJS.Signals
 }
+
+const SIGNAL_CODES: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 }
 
 /**
  * `ingest`: one fact per JSON line on stdin (or `--file`), the way other agent hosts feed the
- * tracker. Bad lines are reported by number; every good line is stored, in batches. Grades carry
- * the channel `ingest` whatever a line says; user grades count only with `--trust`.
- * @throws {CliError} NO_INPUT at a terminal without `--file`; TRUST_REFUSED for `--trust` inside an agent session.
+ * tracker. Every fact has a stable id (its own, or one derived from the line), so ingesting the
+ * same input again stores nothing twice. Bad lines are reported by number and skipped; every good
+ * line is stored, in batches, each at once. Stopped by a signal, it says up to which line the
+ * input is stored. Grades carry the channel `ingest` whatever a line says; user grades count only
+ * with `--trust`.
+ * @throws {CliError} NO_INPUT at a terminal without `--file` or for a missing file; TRUST_REFUSED for `--trust` inside an agent session.
  */
 export async function ingestCommand(ctx: CommandContext, options: { file?: string; trust?: boolean }): Promise<number> {
-  const input = options.file === undefined ? ctx.io.stdin : createReadStream(resolve(ctx.io.cwd, options.file), 'utf8')
-  if (options.file === undefined && ctx.io.stdin.isTTY === true) {
-    throw new CliError('NO_INPUT', 'ingest reads JSON lines from stdin: pipe them in (some-host | agent-tracker ingest) or pass --file <path>.', EXIT.usage)
-  }
+  const input = openInput(ctx, options.file)
   const provenance = gradeProvenanceOf(ctx.io, { trust: options.trust, channel: 'ingest' })
   const store = ctx.openStore('write')
-  const rejected: { line: number; message: string }[] = []
-  let pending: Fact[] = []
+  const rejected: IngestedLine[] = []
+  const ignored: IngestedLine[] = []
+  let pending: { line: number; fact: Fact }[] = []
   let lines = 0
   let ingested = 0
   let repeats = 0
+  let lastCommittedLine = 0
+  let interrupted: NodeJS.Signals | undefined
   let uncountedGrades = 0
   const progress = ctx.progress('Ingesting')
+  const noteSkipped = (skipped: readonly SkippedFact[], lineOf: ReadonlyMap<string, number>): void => {
+    for (const { id, reason } of skipped) {
+      if (reason === REPEAT) repeats += 1
+      else ignored.push({ line: lineOf.get(id) ?? 0, message: reason })
+    }
+  }
+  const write = async (entries: readonly { line: number; fact: Fact }[]): Promise<void> => {
+    // A grade needs its commit: one for a commit never recorded is held back, by line.
+    const orphans = new Set(await gradesWithoutCommit(store, entries.map((entry) => entry.fact)))
+    const batch = orphans.size === 0 ? entries : entries.filter((_, index) => !orphans.has(index))
+    for (const index of orphans) {
+      const entry = entries[index]
+      if (entry !== undefined) ignored.push({ line: entry.line, message: gradeWithoutCommitReason(entry.fact) })
+    }
+    const result = await store.applyFacts(batch.map((entry) => entry.fact))
+    ingested += result.applied
+    noteSkipped(result.skipped, new Map(batch.map((entry) => [entry.fact.id, entry.line])))
+  }
+  /** Writes a batch; when the database is nearly full, as much of it as fits, in halves, before giving up. */
+  const writeFitting = async (batch: readonly { line: number; fact: Fact }[]): Promise<void> => {
+    try {
+      await write(batch)
+    } catch (error) {
+      if (isLmdbStoreError(error, 'DATABASE_FULL') && batch.length > 1) {
+        const half = Math.ceil(batch.length / 2)
+        await writeFitting(batch.slice(0, half))
+        lastCommittedLine = batch[half - 1]?.line ?? lastCommittedLine
+        await writeFitting(batch.slice(half))
+        return
+      }
+      if (!isItemError(error)) throw stoppedAt(error, lastCommittedLine)
+      // One extreme line must not sink its batch: write the lines one by one to find it.
+      await writeOneByOne(batch, write, rejected, lastCommittedLine)
+    }
+  }
   const flush = async (): Promise<void> => {
     if (pending.length === 0) return
-    const result = await store.applyFacts(pending)
-    ingested += result.applied
-    repeats += result.skipped.length
+    const batch = pending
     pending = []
+    await writeFitting(batch)
+    lastCommittedLine = batch.at(-1)?.line ?? lastCommittedLine
     progress.update(lines, undefined, `${String(ingested)} stored`)
   }
+  const stop = (signal: NodeJS.Signals): void => {
+    interrupted = signal
+    ;(input as { destroy?: () => void }).destroy?.()
+  }
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP']
+  for (const signal of signals) process.on(signal, stop)
   try {
-    for await (const text of linesOf(input)) {
-      lines += 1
-      if (text.trim() === '') continue
-      try {
-        const fact = validateFact(JSON.parse(text), { newId: randomUUID, now: () => new Date() })
-        if (fact.kind === 'grade') {
-          const { vouched: _claimed, ...claims } = fact
-          const graded = validateFact({ ...claims, channel: provenance.channel, ...(provenance.vouched ? { vouched: true } : {}) }) as GradeFact
-          if (!isCountedGrade(graded)) uncountedGrades += 1
-          pending.push(graded)
-        } else pending.push(fact)
-      } catch (error) {
-        const message = error instanceof SyntaxError ? `not valid JSON (${error.message})` : describeFailure(error).message
-        rejected.push({ line: lines, message })
+    try {
+      for await (const { line, text } of numberedLines(input)) {
+        lines = line
+        if (text.trim() === '') continue
+        try {
+          const fact = validateFact(JSON.parse(text), { newId: () => lineFactId(line, text), now: () => new Date() })
+          if (fact.kind === 'grade') {
+            const { vouched: _claimed, ...claims } = fact
+            const graded = validateFact({ ...claims, channel: provenance.channel, ...(provenance.vouched ? { vouched: true } : {}) }) as GradeFact
+            if (!isCountedGrade(graded)) uncountedGrades += 1
+            pending.push({ line, fact: graded })
+          } else pending.push({ line, fact })
+        } catch (error) {
+          const message = error instanceof SyntaxError ? `not valid JSON (${error.message})` : describeFailure(error).message
+          rejected.push({ line, message })
+        }
+        if (pending.length >= BATCH) await flush()
+        if (interrupted !== undefined) break
       }
-      if (pending.length >= BATCH) await flush()
+    } catch (error) {
+      // A stream destroyed by the signal handler ends with a premature close: not a failure.
+      if (interrupted === undefined) throw error
     }
     await flush()
   } finally {
+    for (const signal of signals) process.removeListener(signal, stop)
     progress.stop()
   }
-  const summary: IngestSummary = { lines, ingested, repeats, rejected, uncountedGrades }
+  const summary: IngestSummary = { lines, ingested, repeats, lastCommittedLine, rejected, ignored, uncountedGrades, ...(interrupted === undefined ? {} : { interrupted }) }
   const uncounted = uncountedGrades === 0 ? undefined : uncountedGradeNote(provenance)
-  ctx.print(summary, () => {
-    const head = `Ingested ${plural(ingested, 'fact')} from ${plural(lines, 'line')}${repeats > 0 ? `; ${plural(repeats, 'repeat')} already recorded ${repeats === 1 ? 'was' : 'were'} skipped` : ''}.${uncounted === undefined ? '' : `\n${ctx.colours.yellow(`${plural(uncountedGrades, 'user grade')}: ${uncounted}`)}`}`
-    if (rejected.length === 0) return head
-    return [head, ctx.colours.red(`${plural(rejected.length, 'line')} rejected (nothing from ${rejected.length === 1 ? 'it' : 'them'} was stored):`), ...rejected.map((r) => `  line ${String(r.line)}: ${r.message}`)].join('\n')
-  })
+  ctx.print(summary, () => renderSummary(ctx, summary, uncounted))
+  if (interrupted !== undefined) return SIGNAL_CODES[interrupted] ?? EXIT.failure
   return rejected.length > 0 ? EXIT.failure : EXIT.ok
 }
 
-async function* linesOf(input: AsyncIterable<string | Buffer>): AsyncGenerator<string> {
-  let rest = ''
-  for await (const chunk of input) {
-    rest += typeof chunk === 'string' ? chunk : chunk.toString('utf8')
-    let newline = rest.indexOf('\n')
-    while (newline !== -1) {
-      yield rest.slice(0, newline).replace(/\r$/, '')
-      rest = rest.slice(newline + 1)
-      newline = rest.indexOf('\n')
+function openInput(ctx: CommandContext, file: string | undefined): AsyncIterable<string | Buffer> {
+  if (file === undefined) {
+    if (ctx.io.stdin.isTTY === true) {
+      throw new CliError('NO_INPUT', 'ingest reads JSON lines from stdin: pipe them in (some-host | agent-tracker ingest) or pass --file <path>.', EXIT.usage)
+    }
+    return ctx.io.stdin
+  }
+  const path = resolve(ctx.io.cwd, file)
+  let isFile = false
+  try {
+    isFile = statSync(path).isFile()
+  } catch {
+    throw new CliError('NO_INPUT', `--file ${file}: no such file (looked for ${path}). Give a file of JSON lines, or pipe them to stdin.`, EXIT.usage)
+  }
+  if (!isFile) throw new CliError('NO_INPUT', `--file ${file}: ${path} is not a file. Give a file of JSON lines, or pipe them to stdin.`, EXIT.usage)
+  return createReadStream(path)
+}
+
+/** True for an error one fact can cause (a value the database refuses); false for the database's own state (full, unwritable, closed). */
+function isItemError(error: unknown): boolean {
+  if (isLmdbStoreError(error, 'DATABASE_UNWRITABLE')) return error.details.reason === 'write'
+  if (isLmdbStoreError(error)) return false
+  return !(error instanceof CliError)
+}
+
+/** Lines of one batch written alone; those that fail are rejected. Gives up when the database itself fails every write. */
+async function writeOneByOne(batch: readonly { line: number; fact: Fact }[], write: (batch: readonly { line: number; fact: Fact }[]) => Promise<void>, rejected: IngestedLine[], lastCommittedLine: number): Promise<void> {
+  let failedInARow = 0
+  let committed = lastCommittedLine
+  for (const entry of batch) {
+    try {
+      await write([entry])
+      failedInARow = 0
+      committed = entry.line
+    } catch (error) {
+      failedInARow += 1
+      if (!isItemError(error) || failedInARow >= 10) throw stoppedAt(error, committed)
+      rejected.push({ line: entry.line, message: describeFailure(error).message })
     }
   }
-  if (rest !== '') yield rest
+}
+
+/** The error of a write that stopped the ingest, saying how far the input is stored. */
+function stoppedAt(error: unknown, lastCommittedLine: number): CliError {
+  const failure = describeFailure(error)
+  const stored = lastCommittedLine === 0 ? 'No line was stored.' : `Lines 1–${String(lastCommittedLine)} are stored.`
+  return new CliError(failure.code, `${failure.message} ${stored} Fix this and run the same input again: lines already stored are skipped as repeats.`, failure.exitCode, { cause: error })
+}
+
+function renderSummary(ctx: CommandContext, summary: IngestSummary, uncounted: string | undefined): string {
+  const { lines, ingested, repeats, rejected, ignored } = summary
+  const out = [`Ingested ${plural(ingested, 'fact')} from ${plural(lines, 'line')}${repeats > 0 ? `; ${plural(repeats, 'repeat')} already recorded ${repeats === 1 ? 'was' : 'were'} skipped` : ''}.`]
+  if (uncounted !== undefined) out.push(ctx.colours.yellow(`${plural(summary.uncountedGrades, 'user grade')}: ${uncounted}`))
+  if (summary.interrupted !== undefined) {
+    out.push(ctx.colours.yellow(`Stopped by ${summary.interrupted}: lines 1–${String(summary.lastCommittedLine)} are stored. Run the same input again to finish: lines already stored are skipped as repeats.`))
+  }
+  if (ignored.length > 0) out.push(`${plural(ignored.length, 'fact')} changed nothing:`, ...ignored.map((r) => `  line ${String(r.line)}: ${r.message}`))
+  if (rejected.length > 0) out.push(ctx.colours.red(`${plural(rejected.length, 'line')} rejected (nothing from them was stored):`), ...rejected.map((r) => `  line ${String(r.line)}: ${r.message}`))
+  return out.join('\n')
 }

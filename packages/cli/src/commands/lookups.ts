@@ -1,13 +1,15 @@
 import { resolve } from 'node:path'
 import type { AgentStatus, TrackerStore } from '@agent-tracker/core'
-import { createTrackingService, latestProjectOf as latestProjectOfSetup, resolveProject as resolveProjectReference, suggestSetups } from '@agent-tracker/core'
+import { createTrackingService, latestProjectOf as latestProjectOfSetup, parseSetupId, resolveProject as resolveProjectReference, suggestSetups } from '@agent-tracker/core'
 import { CliError } from '../cli-error.js'
 
 /**
  * The status of a known setup.
+ * @throws {TrackerError} INVALID_SETUP_ID (a usage error) for what cannot be a setup id at all, e.g. "bad@".
  * @throws {CliError} UNKNOWN_SETUP naming the setups the user may have meant (close to what was typed), else the known ones.
  */
 export async function requireSetup(store: TrackerStore, setup: string): Promise<AgentStatus> {
+  parseSetupId(setup)
   const status = await createTrackingService({ store }).getStatus(setup)
   if (status !== undefined) return status
   const { close, recent } = await suggestSetups(store, setup)

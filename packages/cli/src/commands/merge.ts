@@ -1,21 +1,133 @@
-import { resolve } from 'node:path'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
 import type { AgentState } from '@agent-tracker/core'
-import type { MigrationReport } from '@agent-tracker/migrate'
+import type { LmdbStore } from '@agent-tracker/lmdb-store'
+import { openLmdbStore, restoreBackup } from '@agent-tracker/lmdb-store'
+import type { MergeReport, MigrationReport } from '@agent-tracker/migrate'
 import { mergeDatabase } from '@agent-tracker/migrate'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { plural, score } from '../format.js'
 
-/** `merge <db>`: adds another agent-tracker database (e.g. from another machine) to this one. */
-export async function mergeCommand(ctx: CommandContext, other: string): Promise<number> {
-  const timeZone = ctx.timeZone
+/** An undo point: the database as it was before a merge, and how far its fact log reached after it. */
+interface UndoPoint {
+  readonly id: string
+  readonly source: string
+  readonly at: string
+  /** The database's last fact sequence number right after the merge: a later one means later writes. */
+  readonly factSeqAfter: number
+}
+
+/** Refused items shown at most in text output (`--json` lists every one). */
+const SHOWN = 20
+
+/**
+ * `merge <db>`: adds another agent-tracker database (e.g. from another machine) to this one,
+ * recomputing from its facts and checking every record. Before writing it takes an undo point (a
+ * compact backup) that `merge --undo <id>` restores; `--dry-run` merges into a scratch copy and
+ * changes nothing.
+ */
+export async function mergeCommand(ctx: CommandContext, other: string, options: { dryRun?: boolean } = {}): Promise<number> {
+  const timezone = ctx.timeZone
   const store = ctx.openStore('write')
   const source = resolve(ctx.io.cwd, other)
   if (source === store.path) throw new CliError('SAME_DATABASE', `${source} is the database being merged into; give another one.`, EXIT.usage)
-  const progress = ctx.progress('Merging')
-  const report = await mergeDatabase(source, store, { timeZone, onProgress: (p) => { progress.update(p.processed, p.total) } }).finally(() => { progress.stop() })
-  ctx.print({ source, ...report }, () => describeMerge(ctx, source, report))
+  if (options.dryRun === true) return dryRun(ctx, store, source, timezone)
+  const at = new Date()
+  const stamp = `merge-${at.toISOString().replace(/[-:]/g, '').replace('.', '-')}`
+  let id = stamp
+  for (let n = 2; existsSync(join(undoFolder(store.path), id)); n++) id = `${stamp}-${String(n)}`
+  const folder = join(undoFolder(store.path), id)
+  mkdirSync(folder, { recursive: true })
+  await store.backup(join(folder, 'before.lmdb'))
+  const report = await runMerge(ctx, store, source, timezone)
+  const point: UndoPoint = { id, source, at: at.toISOString(), factSeqAfter: await store.lastFactSeq() }
+  writeFileSync(join(folder, 'undo.json'), `${JSON.stringify(point, null, 2)}\n`)
+  ctx.print({ source, undo: id, ...report }, () => [
+    `Merged ${source}: ${plural(report.facts.applied, 'fact')} applied (${String(report.facts.repeats)} already here), ${plural(report.migrated - report.facts.applied, 'record')} added.`,
+    ...combinedLines(report),
+    ...refusals(ctx, report),
+    `Undo with: agent-tracker merge --undo ${id}`,
+  ].join('\n'))
   return report.errors.length > 0 ? EXIT.failure : EXIT.ok
+}
+
+/**
+ * `merge --undo <id>`: puts back the database as it was before that merge. Refused when anything
+ * was recorded after the merge (it would be lost), unless `force`.
+ */
+export async function undoMergeCommand(ctx: CommandContext, id: string, options: { force?: boolean } = {}): Promise<number> {
+  const store = ctx.openStore('write')
+  const folder = undoFolder(store.path)
+  const manifest = join(folder, id, 'undo.json')
+  if (!/^[\w.-]+$/.test(id) || !existsSync(manifest)) {
+    const known = existsSync(folder) ? readdirSync(folder).filter((name) => existsSync(join(folder, name, 'undo.json'))) : []
+    throw new CliError('UNKNOWN_UNDO', `No merge ${id} to undo for ${store.path}. ${known.length === 0 ? 'No merge has an undo point here.' : `Undo points: ${known.join(', ')}.`}`, EXIT.usage)
+  }
+  const point = JSON.parse(readFileSync(manifest, 'utf8')) as UndoPoint
+  const seq = await store.lastFactSeq()
+  if (seq !== point.factSeqAfter && options.force !== true) {
+    throw new CliError('WRITTEN_SINCE', `${plural(seq - point.factSeqAfter, 'fact')} ${seq - point.factSeqAfter === 1 ? 'was' : 'were'} recorded after merge ${id}; undoing it would lose them too. Nothing was changed. Run again with --force to undo anyway.`)
+  }
+  await store.close()
+  restoreBackup(store.path, join(folder, id, 'before.lmdb'))
+  rmSync(join(folder, id), { recursive: true, force: true })
+  ctx.print({ undone: id, source: point.source }, () => `Undid merge ${id} of ${point.source}: the database is as it was before it.`)
+  return EXIT.ok
+}
+
+async function dryRun(ctx: CommandContext, store: LmdbStore, source: string, timezone: string | undefined): Promise<number> {
+  const scratch = mkdtempSync(join(tmpdir(), 'agent-tracker-dry-run-'))
+  try {
+    const copyPath = join(scratch, 'copy.lmdb')
+    await store.backup(copyPath)
+    const copy = openLmdbStore({ databasePath: copyPath, maxDatabaseSize: store.maxDatabaseSize, rules: store.rules })
+    let report: MergeReport
+    try {
+      report = await runMerge(ctx, copy, source, timezone)
+    } finally {
+      await copy.close()
+    }
+    ctx.print({ source, dryRun: true, ...report }, () => [
+      `Dry run, nothing was changed. Merging ${source} would apply ${plural(report.facts.applied, 'fact')} (${String(report.facts.repeats)} already here) and add ${plural(report.migrated - report.facts.applied, 'record')}.`,
+      ...combinedLines(report),
+      ...refusals(ctx, report),
+    ].join('\n'))
+    return report.errors.length > 0 ? EXIT.failure : EXIT.ok
+  } finally {
+    rmSync(scratch, { recursive: true, force: true })
+  }
+}
+
+async function runMerge(ctx: CommandContext, target: LmdbStore, source: string, timezone: string | undefined): Promise<MergeReport> {
+  const progress = ctx.progress('Merging')
+  try {
+    return await mergeDatabase(source, target, { ...(timezone === undefined ? {} : { timeZone: timezone }), onProgress: (p) => { progress.update(p.processed, p.total) } })
+  } finally {
+    progress.stop()
+  }
+}
+
+/** The setups whose parts beyond their facts (legacy imports) were added to one already here, and the notes of the merge. */
+function combinedLines(report: MigrationReport): string[] {
+  const combined = report.combined ?? []
+  const lines = combined.length === 0 ? [] : [`${plural(combined.length, 'setup')} had scores beyond their facts (legacy imports) that were added to the ones here (before → after):`]
+  for (const { id, before, after } of combined) lines.push(`  ${id}: ${scoreChanges(before, after)}`)
+  return [...lines, ...(report.notes ?? [])]
+}
+
+/** The items a merge (or a salvage) refused, in text. */
+export function refusals(ctx: CommandContext, report: MergeReport): string[] {
+  if (report.errors.length === 0) return []
+  const lines = report.errors.slice(0, SHOWN).map((e) => ctx.colours.red(`  ${e.position === undefined ? '' : `${e.position}: `}${e.message}`))
+  const more = report.errors.length > SHOWN ? [`  … and ${String(report.errors.length - SHOWN)} more (--json lists every one)`] : []
+  return [ctx.colours.red(`${plural(report.errors.length, 'item')} refused (nothing from them was stored):`), ...lines, ...more]
+}
+
+/** Where the undo points of merges into the database at `path` are kept: beside it. */
+function undoFolder(path: string): string {
+  return `${path}.undo`
 }
 
 /** The lines that say what a merge (or an import of the predecessor's database) did. */

@@ -4,6 +4,7 @@ import { locateDatabase } from '@agent-tracker/node-host'
 import { existsSync } from 'node:fs'
 import { locateDataFile } from '@agent-tracker/lmdb-store'
 import type { CommandContext } from '../context.js'
+import { plural } from '../format.js'
 import { openTeamStore, requireTeamSettings } from '../team.js'
 
 /** Options of `sync`. */
@@ -23,7 +24,7 @@ export async function syncCommand(ctx: CommandContext, options: SyncCommandOptio
   const { path } = locateDatabase({ databasePath: ctx.databasePath, env: ctx.io.env, homeDir: ctx.io.homeDir })
   const url = redactUrl(settings.url)
   if (!existsSync(locateDataFile(path).dataFile)) {
-    ctx.print({ team: url, member: settings.member, sent: 0, applied: 0, repeats: 0, acknowledged: 0, local: 0 }, () => `Nothing to sync yet: ${path} has no data.`)
+    ctx.print({ team: url, member: settings.member, sent: 0, applied: 0, repeats: 0, acknowledged: 0, local: 0, refusedCount: 0, refused: [] }, () => `Nothing to sync yet: ${path} has no data.`)
     return
   }
   const local = ctx.openStore('read')
@@ -46,8 +47,13 @@ export async function syncCommand(ctx: CommandContext, options: SyncCommandOptio
   }
   const done = last
   ctx.print({ team: url, member: settings.member, ...done }, () => {
+    const refused = done.refusedCount === 0 ? [] : [
+      ctx.colours.yellow(`${plural(done.refusedCount, 'fact')} refused by the team's checks (skipped, not sent again):`),
+      ...done.refused.map((item) => `  ${item.position}: ${item.message}`),
+      ...(done.refusedCount > done.refused.length ? [`  … and ${String(done.refusedCount - done.refused.length)} more`] : []),
+    ]
     if (done.sent === 0) return `Up to date with ${url} (${String(done.acknowledged)} facts acknowledged).`
     const repeats = done.repeats === 0 ? '' : `, ${String(done.repeats)} the team had already`
-    return `Sent ${String(done.sent)} facts to ${url} as ${settings.member} (${String(done.applied)} applied${repeats}).`
+    return [`Sent ${String(done.sent)} facts to ${url} as ${settings.member} (${String(done.applied)} applied${repeats}).`, ...refused].join('\n')
   })
 }

@@ -43,7 +43,9 @@ export function toCsv(rows: readonly object[]): string {
 }
 
 function csvCell(value: unknown): string {
-  const text = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value)
+  const raw = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value)
+  // A text cell a spreadsheet would run as a formula (=, +, -, @, tab, CR) is written with a leading quote.
+  const text = typeof value === 'string' && /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw
   return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
 }
 

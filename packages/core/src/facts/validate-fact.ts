@@ -8,6 +8,7 @@ import { GRADE_CHANNELS, isGradeChannel } from './grade-channel.js'
 import { parseGrade } from './grade.js'
 import { parseSetupId } from './setup-id.js'
 import { toIsoTimestamp } from '../time/iso-timestamp.js'
+import { LIMITS, nestingDepth, utf8Bytes } from '../validation/limits.js'
 
 /** Providers for the fields a fact may omit on input. */
 export interface FactDefaults {
@@ -54,14 +55,14 @@ export function validateFact(input: unknown, defaults: FactDefaults = {}): Fact 
 
 /** A new object with the fields every fact has; `buildFact` adds the rest to it. */
 function base(fields: Fields, defaults: FactDefaults): FactBase {
-  const id = optionalText(fields, 'id') ?? defaults.newId?.()
+  const id = optionalText(fields, 'id', LIMITS.idBytes) ?? defaults.newId?.()
   if (id === undefined) throw invalidFact(fields.kind, 'field "id" is required: a non-empty string')
   const rawAt = fields.at ?? defaults.now?.()
   if (rawAt === undefined) throw invalidFact(fields.kind, 'field "at" is required: an ISO 8601 timestamp')
-  const setup = requiredText(fields, 'setup')
+  const setup = requiredText(fields, 'setup', LIMITS.keyPartBytes)
   parseSetupId(setup)
-  const session = optionalText(fields, 'session')
-  const made: { -readonly [K in keyof FactBase]: FactBase[K] } = { id, at: toIsoTimestamp(rawAt, 'field "at"'), setup, project: requiredText(fields, 'project') }
+  const session = optionalText(fields, 'session', LIMITS.keyPartBytes)
+  const made: { -readonly [K in keyof FactBase]: FactBase[K] } = { id, at: toIsoTimestamp(rawAt, 'field "at"'), setup, project: requiredText(fields, 'project', LIMITS.projectBytes) }
   if (session !== undefined) made.session = session
   return made
 }
@@ -75,15 +76,15 @@ function buildFact(kind: FactKind, f: Fields, b: FactBase): Fact {
   }
   switch (kind) {
     case 'tool_call':
-      fact.tool = requiredText(f, 'tool')
+      fact.tool = requiredText(f, 'tool', LIMITS.keyPartBytes)
       fact.ok = requiredBoolean(f, 'ok')
       set('exitCode', optionalInteger(f, 'exitCode'))
       break
     case 'command':
-      fact.command = requiredText(f, 'command')
+      fact.command = requiredText(f, 'command', LIMITS.keyPartBytes)
       break
     case 'commit':
-      fact.hash = requiredText(f, 'hash')
+      fact.hash = requiredText(f, 'hash', LIMITS.keyPartBytes)
       fact.message = optionalText(f, 'message') ?? ''
       set('task', optionalText(f, 'task'))
       break
@@ -100,7 +101,7 @@ function buildFact(kind: FactKind, f: Fields, b: FactBase): Fact {
       const channel = gradeChannel(f)
       if (by === 'user' && channel === 'agent-tool') throw invalidFact(kind, 'a grade "by": "user" cannot come through the "agent-tool" channel')
       const vouched = optionalBoolean(f, 'vouched')
-      fact.commit = requiredText(f, 'commit')
+      fact.commit = requiredText(f, 'commit', LIMITS.keyPartBytes)
       fact.by = by
       set('agentGrade', agentGrade)
       set('userGrade', userGrade)
@@ -113,7 +114,7 @@ function buildFact(kind: FactKind, f: Fields, b: FactBase): Fact {
     }
     case 'bug':
       fact.by = party(f)
-      set('commit', optionalText(f, 'commit'))
+      set('commit', optionalText(f, 'commit', LIMITS.keyPartBytes))
       set('note', optionalText(f, 'note'))
       break
     case 'reinstate':
@@ -124,7 +125,8 @@ function buildFact(kind: FactKind, f: Fields, b: FactBase): Fact {
       if (extra !== undefined && (typeof extra !== 'object' || extra === null || Array.isArray(extra))) {
         throw invalidFact(kind, `field "extra" must be an object, got ${describeValue(extra)}`)
       }
-      fact.commit = requiredText(f, 'commit')
+      if (extra !== undefined) checkExtra(kind, extra)
+      fact.commit = requiredText(f, 'commit', LIMITS.keyPartBytes)
       set('task', optionalText(f, 'task'))
       set('agentNote', optionalText(f, 'agentNote'))
       set('userNote', optionalText(f, 'userNote'))
@@ -156,7 +158,7 @@ function buildFact(kind: FactKind, f: Fields, b: FactBase): Fact {
       break
     case 'usage':
       fact.tokens = tokens(f)
-      fact.cost = nonNegative(f, 'cost', 0)
+      fact.cost = nonNegative(f, 'cost', LIMITS.costPerMessage)
       set('costSource', costSource(f))
       set('message', optionalText(f, 'message'))
       break
@@ -171,11 +173,11 @@ function tokens(f: Fields): TokenUsage {
   }
   const t = raw as Fields
   return {
-    input: nonNegative(t, 'input', 0, 'tokens.'),
-    output: nonNegative(t, 'output', 0, 'tokens.'),
-    reasoning: nonNegative(t, 'reasoning', 0, 'tokens.'),
-    cacheRead: nonNegative(t, 'cacheRead', 0, 'tokens.'),
-    cacheWrite: nonNegative(t, 'cacheWrite', 0, 'tokens.'),
+    input: nonNegative(t, 'input', LIMITS.tokensPerMessage, 'tokens.'),
+    output: nonNegative(t, 'output', LIMITS.tokensPerMessage, 'tokens.'),
+    reasoning: nonNegative(t, 'reasoning', LIMITS.tokensPerMessage, 'tokens.'),
+    cacheRead: nonNegative(t, 'cacheRead', LIMITS.tokensPerMessage, 'tokens.'),
+    cacheWrite: nonNegative(t, 'cacheWrite', LIMITS.tokensPerMessage, 'tokens.'),
   }
 }
 
@@ -187,19 +189,34 @@ function costSource(f: Fields): 'estimate' | 'unknown' | undefined {
   throw invalidFact(f.kind, `field "costSource" is ${describeValue(value)}; accepted are ${COST_SOURCES.map((source) => `"${source}"`).join(', ')}`)
 }
 
-function requiredText(f: Fields, field: string): string {
-  const value = optionalText(f, field)
+function requiredText(f: Fields, field: string, maxBytes: number = LIMITS.textBytes): string {
+  const value = optionalText(f, field, maxBytes)
   if (value === undefined) throw invalidFact(f.kind, `field "${field}" is required: a non-empty string`)
   return value
 }
 
-function optionalText(f: Fields, field: string): string | undefined {
+function optionalText(f: Fields, field: string, maxBytes: number = LIMITS.textBytes): string | undefined {
   const value = f[field]
   if (value === undefined || value === null) return undefined
   if (typeof value !== 'string' || value.trim() === '') {
     throw invalidFact(f.kind, `field "${field}" must be a non-empty string, got ${describeValue(value)}`)
   }
+  checkLength(f, field, value, maxBytes)
   return value
+}
+
+function checkLength(f: Fields, field: string, value: string, maxBytes: number): void {
+  // Cheap first: a UTF-8 byte is at most one UTF-16 unit, and at most three bytes make one.
+  if (value.length * 3 <= maxBytes) return
+  const bytes = utf8Bytes(value)
+  if (bytes > maxBytes) throw invalidFact(f.kind, `field "${field}" is ${String(bytes)} bytes long; at most ${String(maxBytes)} bytes (UTF-8) are accepted`)
+}
+
+/** A legacy `extra` may hold anything JSON holds, but not nested past the limit nor larger than a note. */
+function checkExtra(kind: string, extra: object): void {
+  if (nestingDepth(extra) > LIMITS.depth) throw invalidFact(kind, `field "extra" nests deeper than ${String(LIMITS.depth)} levels`)
+  const bytes = utf8Bytes(JSON.stringify(extra))
+  if (bytes > LIMITS.textBytes) throw invalidFact(kind, `field "extra" is ${String(bytes)} bytes as JSON; at most ${String(LIMITS.textBytes)} are accepted`)
 }
 
 /** A free-text detail that may be empty or absent (as `''`). */
@@ -207,6 +224,7 @@ function detailText(f: Fields, field: string): string {
   const value = f[field]
   if (value === undefined || value === null) return ''
   if (typeof value !== 'string') throw invalidFact(f.kind, `field "${field}" must be a string, got ${describeValue(value)}`)
+  checkLength(f, field, value, LIMITS.textBytes)
   return value
 }
 
@@ -262,11 +280,12 @@ function optionalInteger(f: Fields, field: string): number | undefined {
   return value
 }
 
-function nonNegative(f: Fields, field: string, fallback: number, prefix = ''): number {
+/** A number from 0 to `max`; 0 when absent. */
+function nonNegative(f: Fields, field: string, max: number, prefix = ''): number {
   const value = f[field]
-  if (value === undefined || value === null) return fallback
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw invalidFact(undefined, `field "${prefix}${field}" must be a finite number ≥ 0, got ${describeValue(value)}`)
+  if (value === undefined || value === null) return 0
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > max) {
+    throw invalidFact(undefined, `field "${prefix}${field}" must be a number from 0 to ${String(max)}, got ${describeValue(value)}`)
   }
   return value
 }

@@ -92,4 +92,23 @@ describe('importHistory', () => {
       await store.close()
     }
   })
+
+  it('checks every fact at the door: an impossible one is reported by its session and skipped, the rest of its batch goes in', async () => {
+    const projects = tempFolder('projects-')
+    new Transcript(SESSION, '/home/me/shop').prompt('work')
+      .response('msg_good', [{ type: 'text', text: 'ok' }])
+      .response('msg_absurd', [{ type: 'text', text: 'ok' }], { usage: { input_tokens: 100, output_tokens: 5e12 } })
+      .response('msg_good_too', [{ type: 'text', text: 'ok' }])
+      .write(join(projects, '-home-me-shop', `${SESSION}.jsonl`))
+    const store = openLmdbStore({ databasePath: join(tempFolder(), 'tracker.lmdb') })
+    try {
+      const [summary] = await importHistory({ store, locations: [givenLocation('claude-code', projects)] })
+      expect(summary).toMatchObject({ messages: 2, imported: 2, problemCount: 1 })
+      expect(summary?.problems[0]).toMatchObject({ file: `claude-code session ${SESSION}` })
+      expect(summary?.problems[0]?.reason).toMatch(/tokens\.output.*Skipped\.$/)
+      expect((await store.find('usage')).reduce((sum, day) => sum + day.messages, 0)).toBe(2)
+    } finally {
+      await store.close()
+    }
+  })
 })

@@ -1,8 +1,8 @@
 import type { CostEstimator, Fact, HostName, SetupIdentity, TrackerStore } from '@agent-tracker/core'
-import { hostToolCallFact, hostUsageFact, responseCost } from '@agent-tracker/core'
+import { hostToolCallFact, hostUsageFact, responseCost, screenFacts } from '@agent-tracker/core'
 import { claudeCodeHistory } from '../claude-code/transcript-events.js'
 import { codexHistory } from '../codex/rollout-events.js'
-import type { HistoryEvent, HistoryLocation, ReadOptions } from '../history-events.js'
+import type { HistoryEvent, HistoryLocation, HistoryToolCall, HistoryUsage, ReadOptions } from '../history-events.js'
 import { opencodeDatabaseHistory } from '../opencode/opencode-database.js'
 import { opencodeStorageHistory } from '../opencode/opencode-storage.js'
 import { loadPriceCatalogue } from '../prices/price-catalogue.js'
@@ -69,13 +69,9 @@ export async function importHistory(options: ImportHistoryOptions): Promise<Sour
           options.onProgress?.(location.host, event.done, event.total)
           continue
         case 'tool_call':
-          pending.push(hostToolCallFact(event.context, event), ...(await shellFacts(event)))
+        case 'usage':
+          pending.push(...(await checkedFacts(event, estimator, tally)))
           break
-        case 'usage': {
-          const cost = responseCost(event.hostCost, () => estimator({ provider: event.provider, model: event.model, tokens: event.tokens, at: event.context.at }))
-          pending.push(hostUsageFact(event.context, { responseIds: event.responseIds, tokens: event.tokens, cost, message: event.message }))
-          break
-        }
       }
       if (pending.length >= (options.batchSize ?? BATCH)) {
         for (const fact of pending) tally.addFact(fact)
@@ -87,6 +83,32 @@ export async function importHistory(options: ImportHistoryOptions): Promise<Sour
     summaries.push(tally.summary())
   }
   return summaries
+}
+
+/** The facts live tracking would have recorded for one tool call or response. */
+async function factsOf(event: HistoryToolCall | HistoryUsage, estimator: CostEstimator): Promise<unknown[]> {
+  if (event.kind === 'tool_call') return [hostToolCallFact(event.context, event), ...(await shellFacts(event))]
+  const cost = responseCost(event.hostCost, () => estimator({ provider: event.provider, model: event.model, tokens: event.tokens, at: event.context.at }))
+  return [hostUsageFact(event.context, { responseIds: event.responseIds, tokens: event.tokens, cost, message: event.message })]
+}
+
+/**
+ * The door every imported fact goes through, one by one: a fact that cannot be built or fails its
+ * check (an absurd token count, a field too large to store) is reported by its session and
+ * skipped; the rest go in.
+ */
+async function checkedFacts(event: HistoryToolCall | HistoryUsage, estimator: CostEstimator, tally: SummaryTally): Promise<Fact[]> {
+  const file = `${event.context.host} session ${event.context.session}`
+  let candidates: unknown[]
+  try {
+    candidates = await factsOf(event, estimator)
+  } catch (error) {
+    tally.addProblem({ kind: 'problem', file, reason: `${error instanceof Error ? error.message : String(error)} Skipped.` })
+    return []
+  }
+  const { facts, refused } = screenFacts(candidates, (candidate) => candidate, () => file)
+  for (const item of refused) tally.addProblem({ kind: 'problem', file, reason: item.message })
+  return facts
 }
 
 /** Every event of one host's history, source by source. */

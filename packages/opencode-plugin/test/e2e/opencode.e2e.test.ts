@@ -173,6 +173,9 @@ describe('agent-tracker inside the real opencode binary', { timeout: 240_000 }, 
     await store.close()
   })
 
+  /** Five activities just under the 256 KiB a text field may hold: together past a 1 MiB limit. */
+  const PAST_LIMIT = Array.from({ length: 5 }, (_, i) => ({ tool: 'tracker_log_activity', args: { task: String(i).repeat(250_000) } }))
+
   it('7. honours databasePath and maxDatabaseSize (the map LMDB opened, and a write past it refused); an invalid size pauses tracking, never the session', async () => {
     const project = createProject(root, 'options')
     const custom = join(root, 'custom', 'place', 'tracker.lmdb')
@@ -184,10 +187,10 @@ describe('agent-tracker inside the real opencode binary', { timeout: 240_000 }, 
 
     // Past the limit: the batch is refused whole (the typed DATABASE_FULL log line is checked in
     // src/plugin.test.ts: OpenCode drops plugin log lines sent this close to its exit).
-    const full = await runOpencode({ root, project, pluginOptions, script: [bash('echo more'), { tool: 'tracker_log_activity', args: { task: 'x'.repeat(1_200_000) } }, { text: 'Finished regardless.' }] })
+    const full = await runOpencode({ root, project, pluginOptions, script: [bash('echo more'), ...PAST_LIMIT, { text: 'Finished regardless.' }] })
     expect(full.code).toBe(0)
     expect(full.output).toContain('Finished regardless.')
-    expect(full.toolResults[1]).toContain('Logged.')
+    for (const result of full.toolResults.slice(1)) expect(result).toContain('Logged.')
     expect((await readSetup(custom))?.state).toMatchObject({ toolCalls: 1, messages: 2 })
     expect(mapSizesOf(locateDataFile(custom).dataFile)).toEqual([1048576, 1048576])
 

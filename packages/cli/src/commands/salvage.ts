@@ -1,0 +1,48 @@
+import { existsSync, statSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { DEFAULT_DATABASE_SIZE, MAX_DATABASE_SIZE, locateDataFile, openLmdbStore, salvageDatabase } from '@agent-tracker/lmdb-store'
+import { mergeSalvaged } from '@agent-tracker/migrate'
+import { CliError, EXIT } from '../cli-error.js'
+import type { CommandContext } from '../context.js'
+import { plural } from '../format.js'
+import { refusals } from './merge.js'
+
+/**
+ * `doctor --salvage <new-file>`: copies everything still readable from the (damaged) database at
+ * `path` into a new database, read by child processes that may die on damaged pages without
+ * taking this one along; facts are checked at the door and scores recomputed from them, as a merge
+ * does. Reports what could not be read and what was refused. The damaged database is not changed.
+ */
+export async function salvageCommand(ctx: CommandContext, path: string, target: string): Promise<number> {
+  const destination = resolve(ctx.io.cwd, target)
+  const { dataFile } = locateDataFile(path)
+  if (destination === resolve(path) || destination === dataFile) {
+    throw new CliError('SAME_DATABASE', `--salvage ${target} is the damaged database itself; give the path of a new file.`, EXIT.usage)
+  }
+  if (existsSync(destination)) {
+    throw new CliError('TARGET_EXISTS', `--salvage ${target}: ${destination} exists already; salvage writes only into a new file. Give a path where nothing is yet.`, EXIT.usage)
+  }
+  if (!existsSync(dataFile)) throw new CliError('NO_DATABASE', `There is no database at ${path} to salvage.`)
+  const progress = ctx.progress('Salvaging')
+  const salvaged = await salvageDatabase(path).finally(() => { progress.stop() })
+  const records = Object.values(salvaged.records).reduce((sum, list) => sum + list.length, 0)
+  if (salvaged.facts.length === 0 && records === 0) {
+    const why = salvaged.lost.map((loss) => `${loss.where}: ${loss.problem}`).join('; ')
+    throw new CliError('NOTHING_READABLE', `Nothing in ${path} could be read${why === '' ? '' : ` (${why})`}; no new database was made. Restore a backup.`)
+  }
+  const size = statSync(dataFile).size
+  const store = openLmdbStore({ databasePath: destination, maxDatabaseSize: Math.min(MAX_DATABASE_SIZE, Math.max(DEFAULT_DATABASE_SIZE, 2 * size)) })
+  const report = await mergeSalvaged(path, salvaged, store).finally(() => store.close())
+  const lostFacts = salvaged.lastFactSeq === undefined ? undefined : Math.max(0, salvaged.lastFactSeq - salvaged.facts.length)
+  const data = {
+    source: path, destination, facts: salvaged.facts.length, lostFacts: lostFacts ?? null, records,
+    lost: salvaged.lost, applied: report.facts.applied, refused: report.errors,
+  }
+  ctx.print(data, () => [
+    `Salvaged ${path} into ${destination}: ${plural(salvaged.facts.length, 'fact')} read back${lostFacts === undefined ? '' : lostFacts === 0 ? ' (all of them)' : ` (${plural(lostFacts, 'fact')} could not be read)`}, and ${plural(records, 'record')}; scores recomputed from the facts.`,
+    ...(salvaged.lost.length === 0 ? [] : [ctx.colours.yellow(`Skipped, unreadable:`), ...salvaged.lost.map((loss) => `  ${loss.where}: ${loss.problem}`)]),
+    ...refusals(ctx, report),
+    `The damaged database is unchanged. Check the new one with agent-tracker doctor --deep --db ${destination}, then use it with --db (or AGENT_TRACKER_DB), or move it into place.`,
+  ].join('\n'))
+  return EXIT.ok
+}

@@ -1,0 +1,83 @@
+import { spawn } from 'node:child_process'
+import { existsSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { databaseContents, ingestHistory } from '../ingest-history.js'
+import { jsonData, runBuiltCli, tempFolder } from '../run-cli.js'
+
+const BIN = fileURLToPath(new URL('../../bin/agent-tracker.js', import.meta.url))
+
+/** Starts `ingest --file` in a child process and kills it with SIGKILL after `afterMs`; resolves when it is gone. */
+function killedIngest(file: string, db: string, afterMs: number): Promise<NodeJS.Signals | null> {
+  const child = spawn(process.execPath, [BIN, 'ingest', '--file', file, '--db', db], { stdio: 'ignore', env: { ...process.env, HOME: tempFolder('home-') } })
+  const timer = setTimeout(() => child.kill('SIGKILL'), afterMs)
+  return new Promise((resolve) => {
+    child.on('exit', (_code, signal) => {
+      clearTimeout(timer)
+      resolve(signal)
+    })
+  })
+}
+
+/** Facts stored in the database so far; 0 while it does not exist or is being created. */
+async function storedFacts(db: string): Promise<number> {
+  if (!existsSync(db)) return 0
+  try {
+    return (await databaseContents(db)).facts
+  } catch {
+    return 0
+  }
+}
+
+describe('ingest, killed at random points and run again', () => {
+  it('gives exactly the records of one clean run, in 20 trials', async () => {
+    const folder = tempFolder('reruns-')
+    const file = join(folder, 'history.jsonl')
+    writeFileSync(file, ingestHistory(4000))
+    const clean = join(folder, 'clean.lmdb')
+    const started = Date.now()
+    expect((await runBuiltCli(['ingest', '--file', file, '--db', clean])).code).toBe(0)
+    const cleanMs = Date.now() - started
+    const expected = await databaseContents(clean)
+    expect(expected.facts).toBe(4000)
+    let killed = 0
+    let cutMidway = 0
+    for (let trial = 0; trial < 20; trial++) {
+      const db = join(folder, `trial-${String(trial)}.lmdb`)
+      // Spread over the whole run, start-up included: some die before the first write, some between batches, some inside one.
+      const signal = await killedIngest(file, db, Math.floor(((trial + Math.random()) / 20) * 0.9 * cleanMs))
+      if (signal === 'SIGKILL') killed += 1
+      const stored = await storedFacts(db)
+      if (stored > 0 && stored < 4000) cutMidway += 1
+      const rerun = await runBuiltCli(['ingest', '--file', file, '--db', db, '--json'])
+      expect(rerun.code, rerun.stderr).toBe(0)
+      const summary = jsonData(rerun.stdout, 'ingest') as { ingested: number; repeats: number; lastCommittedLine: number }
+      expect(summary.ingested + summary.repeats).toBe(4000)
+      expect(summary.lastCommittedLine).toBe(4000)
+      expect(await databaseContents(db), `trial ${String(trial)}`).toEqual(expected)
+    }
+    // Most trials must really have been cut short, or the test proves nothing.
+    expect(killed).toBeGreaterThanOrEqual(12)
+    expect(cutMidway).toBeGreaterThanOrEqual(3)
+  }, 300_000)
+
+  it('says up to which line the input is stored when a signal stops it', async () => {
+    const folder = tempFolder('stopped-')
+    const file = join(folder, 'history.jsonl')
+    writeFileSync(file, ingestHistory(3000))
+    const db = join(folder, 'stopped.lmdb')
+    // Keep stdin open after the lines: the ingest waits for more, and SIGTERM stops it there.
+    const child = spawn(process.execPath, [BIN, 'ingest', '--db', db], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, HOME: tempFolder('home-'), NO_COLOR: '1' } })
+    let stdout = ''
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    child.stdin.write(ingestHistory(3000))
+    // Wait until every line is stored and the ingest waits for more.
+    for (let waited = 0; (await storedFacts(db)) < 3000 && waited < 60_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100))
+    child.kill('SIGTERM')
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (exitCode) => { resolve(exitCode); }))
+    expect(code).toBe(143)
+    expect(stdout).toContain('Stopped by SIGTERM: lines 1–3000 are stored.')
+    expect((await databaseContents(db)).facts).toBe(3000)
+  })
+})

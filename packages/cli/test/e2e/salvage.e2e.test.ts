@@ -1,0 +1,59 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { ingestHistory } from '../ingest-history.js'
+import { jsonData, runBuiltCli, tempFolder } from '../run-cli.js'
+
+const PAGE = 4096
+
+interface Salvage { facts: number; lostFacts: number | null; records: number; lost: { where: string; problem: string }[]; applied: number }
+interface Doctor { checks: { name: string; ok: boolean; detail: string }[] }
+
+describe('a damaged database', () => {
+  it('is refused by writers with the fix, and doctor --salvage copies everything still readable into a new database', async () => {
+    const folder = tempFolder('salvage-')
+    const db = join(folder, 'tracker.lmdb')
+    const history = join(folder, 'history.jsonl')
+    writeFileSync(history, ingestHistory(2000))
+    const ingest = await runBuiltCli(['ingest', '--file', history, '--db', db, '--json'])
+    expect(ingest.code).toBe(0)
+    const ingested = (jsonData(ingest.stdout, 'ingest') as { ingested: number }).ingested
+    const intact = readFileSync(db)
+    // The first page from the middle of the file whose damage the deep check sees (free pages hold nothing).
+    let deep = await runBuiltCli(['doctor', '--deep', '--db', db, '--json'])
+    for (let page = Math.floor(intact.length / PAGE / 2); deep.code === 0; page++) {
+      const copy = Buffer.from(intact)
+      copy.fill(0xab, page * PAGE, (page + 1) * PAGE)
+      writeFileSync(db, copy)
+      deep = await runBuiltCli(['doctor', '--deep', '--db', db, '--json'])
+    }
+    expect(deep.code).toBe(1)
+    expect((jsonData(deep.stdout, 'doctor') as Doctor).checks.find((check) => check.name === 'Deep check')?.detail).toContain('doctor --salvage <new-file>')
+
+    // The last deep check found damage: a writer refuses the file, and says what to do.
+    const write = await runBuiltCli(['bug', 'build@anthropic/claude-sonnet-4-5', '--db', db])
+    expect(write.code).toBe(1)
+    expect(write.stderr).toMatch(/was found damaged .*nothing is written to it/)
+    expect(write.stderr).toContain('agent-tracker doctor --salvage <new-file>')
+
+    const target = join(folder, 'salvaged.lmdb')
+    const salvage = await runBuiltCli(['doctor', '--salvage', target, '--db', db, '--json'])
+    expect(salvage.code, salvage.stderr).toBe(0)
+    const result = jsonData(salvage.stdout, 'doctor') as Salvage
+    expect(result.facts).toBeGreaterThan(0)
+    expect(result.applied).toBe(result.facts)
+    // Every fact is either read back or counted as lost, and what was lost is said.
+    if (result.lostFacts !== null) expect(result.facts + result.lostFacts).toBe(ingested)
+    if (result.facts < ingested) expect(result.lost.length).toBeGreaterThan(0)
+    // The new database is whole and answers; the damaged one is left as it was.
+    const checked = await runBuiltCli(['doctor', '--deep', '--db', target, '--json'])
+    expect((jsonData(checked.stdout, 'doctor') as Doctor).checks.find((check) => check.name === 'Deep check')).toMatchObject({ ok: true })
+    expect((await runBuiltCli(['report', '--db', target])).code).toBe(0)
+    expect(readFileSync(db).equals(intact)).toBe(false)
+    // Salvage writes only into a new file.
+    const again = await runBuiltCli(['doctor', '--salvage', target, '--db', db])
+    expect(again.code).toBe(2)
+    expect(again.stderr).toContain('exists already; salvage writes only into a new file')
+    expect(existsSync(`${db}.damaged`)).toBe(true)
+  }, 300_000)
+})

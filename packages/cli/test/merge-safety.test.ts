@@ -1,0 +1,76 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { IMPOSSIBLE, writeHostileDatabase } from './hostile-database.js'
+import { factLine, jsonData, runCli, tempFolder } from './run-cli.js'
+import { SONNET, seedHistory } from './seed.js'
+
+/** Every record, as `export` gives them. */
+async function collections(db: string): Promise<unknown> {
+  return (JSON.parse((await runCli(['export', '--format', 'json', '--db', db])).stdout) as { collections: unknown }).collections
+}
+
+/** Every read command, with the arguments it needs: none may fail after a merge. */
+function readCommands(db: string, root: string): string[][] {
+  return [
+    ['status', SONNET], ['agents'], ['report'], ['recommend', root], ['search', 'change'], ['history', SONNET], ['projects'], ['activity'], ['retro'],
+    ['export', '--format', 'json'], ['export', '--format', 'csv'], ['export', '--format', 'jsonl'], ['export', '--format', 'html', '--out', join(root, 'report.html')],
+    ['doctor', '--check'],
+  ].map((args) => [...args, '--db', db])
+}
+
+describe('merge from a hostile database', () => {
+  it('reports and skips every impossible value, and every command still works', async () => {
+    const { db, root } = await seedHistory()
+    const hostile = join(tempFolder(), 'hostile.lmdb')
+    await writeHostileDatabase(hostile)
+    const merged = await runCli(['merge', hostile, '--db', db])
+    expect(merged.code).toBe(1)
+    expect(merged.stdout).toContain('refused (nothing from them was stored):')
+    expect(merged.stdout).toContain(`setups ${IMPOSSIBLE.skillPoints}: Invalid setups record: field "state.skillPoints" is 1000000000`)
+    for (const args of readCommands(db, root)) {
+      const run = await runCli(args, { cwd: root })
+      expect(run.code, `${args.join(' ')}: ${run.stderr}${run.stdout}`).toBe(0)
+    }
+    const agents = jsonData((await runCli(['agents', '--db', db, '--json'])).stdout, 'agents') as { status: { setup: string } }[]
+    expect(agents.map((row) => row.status.setup).filter((setup) => setup.startsWith('evil@'))).toEqual([])
+    const report = (await runCli(['report', '--db', db])).stdout
+    expect(report).not.toMatch(/e\+1\d|1000000000000/)
+  })
+})
+
+describe('merge --dry-run and --undo', () => {
+  it('says what a merge would do and changes nothing', async () => {
+    const { db } = await seedHistory()
+    const other = join(tempFolder(), 'other.lmdb')
+    await runCli(['ingest', '--db', other], { input: factLine({ kind: 'commit', setup: 'review@x/y', project: '/w/z', hash: 'beef0001', message: 'm' }) })
+    const before = await collections(db)
+    const dry = await runCli(['merge', other, '--db', db, '--dry-run'])
+    expect(dry.code).toBe(0)
+    expect(dry.stdout).toContain('Dry run, nothing was changed. Merging')
+    expect(dry.stdout).toContain('would apply 1 fact (0 already here)')
+    expect(await collections(db)).toEqual(before)
+    expect(existsSync(`${db}.undo`)).toBe(false)
+  })
+
+  it('undoes a merge, and refuses to when facts were recorded after it unless forced', async () => {
+    const { db } = await seedHistory()
+    const other = join(tempFolder(), 'other.lmdb')
+    await runCli(['ingest', '--db', other], { input: factLine({ kind: 'commit', setup: 'review@x/y', project: '/w/z', hash: 'beef0001', message: 'm' }) })
+    const before = await collections(db)
+    const merged = jsonData((await runCli(['merge', other, '--db', db, '--json'])).stdout, 'merge') as { undo: string }
+    expect((await runCli(['status', 'review@x/y', '--db', db])).code).toBe(0)
+    const undone = await runCli(['merge', '--undo', merged.undo, '--db', db])
+    expect(undone.stdout).toContain(`Undid merge ${merged.undo}`)
+    expect(await collections(db)).toEqual(before)
+    expect((await runCli(['merge', '--undo', merged.undo, '--db', db])).stderr).toContain(`No merge ${merged.undo} to undo`)
+
+    const again = jsonData((await runCli(['merge', other, '--db', db, '--json'])).stdout, 'merge') as { undo: string }
+    await runCli(['ingest', '--db', db], { input: factLine({ kind: 'tool_call', setup: SONNET, project: '/w/later', tool: 'bash', ok: true }) })
+    const refused = await runCli(['merge', '--undo', again.undo, '--db', db])
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toContain('1 fact was recorded after merge')
+    expect((await runCli(['merge', '--undo', again.undo, '--db', db, '--force'])).code).toBe(0)
+    expect(await collections(db)).toEqual(before)
+  })
+})

@@ -1,0 +1,162 @@
+import { describeValue } from '../describe-value.js'
+import { TrackerError } from '../errors.js'
+import { isGrade } from '../facts/grade.js'
+import { parseSetupId } from '../facts/setup-id.js'
+import { communicationCap } from '../scoring/agent-state.js'
+import type { ScoringRules } from '../scoring/rules.js'
+import type { CollectionName, CollectionRecords } from '../store/records.js'
+import { RECORD_VERSIONS } from '../store/records.js'
+import { LIMITS, nestingDepth, utf8Bytes } from './limits.js'
+
+type Fields = Readonly<Record<string, unknown>>
+
+/** Checks one field of a record; throws a sentence naming it. */
+type FieldCheck = (value: unknown, field: string, record: Fields) => void
+
+const CANONICAL_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
+const DAY = /^\d{4}-\d{2}-\d{2}$/
+
+/**
+ * Checks a record that comes from outside this store — another database being merged, an import,
+ * a team database — before it is stored: its version and shape, every type, every number finite,
+ * in range and never negative where it counts something, timestamps real, key parts within
+ * LMDB's key size and free-form `extra` within its depth. A record that passes can be read by every
+ * command; one that fails is reported and skipped, never stored.
+ * @throws {TrackerError} INVALID_RECORD naming the field, what it held and what is accepted.
+ */
+export function validateRecord<C extends CollectionName>(collection: C, input: unknown, rules: ScoringRules): CollectionRecords[C] {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw invalidRecord(collection, `a record must be an object, got ${describeValue(input)}`)
+  const record = input as Fields
+  if (record.v !== RECORD_VERSIONS[collection]) throw invalidRecord(collection, `field "v" is ${describeValue(record.v)}; this release reads version ${String(RECORD_VERSIONS[collection])}`)
+  const shape = SHAPES[collection]
+  try {
+    for (const [field, check] of Object.entries(shape)) check(record[field], field, record)
+    if (collection === 'setups') checkSetupState(record, rules)
+  } catch (error) {
+    if (error instanceof FieldProblem) throw invalidRecord(collection, error.message)
+    throw error
+  }
+  return input as CollectionRecords[C]
+}
+
+class FieldProblem extends Error {}
+
+function fail(field: string, value: unknown, accepted: string): never {
+  throw new FieldProblem(`field "${field}" is ${describeValue(value)}; accepted is ${accepted}`)
+}
+
+const optional = (check: FieldCheck): FieldCheck => (value, field, record) => {
+  if (value !== undefined) check(value, field, record)
+}
+
+const text = (maxBytes: number): FieldCheck => (value, field) => {
+  if (typeof value !== 'string') fail(field, value, 'a string')
+  if (value.length * 3 > maxBytes && utf8Bytes(value) > maxBytes) fail(field, value, `a string of at most ${String(maxBytes)} bytes`)
+}
+
+const key = (maxBytes: number): FieldCheck => (value, field, record) => {
+  text(maxBytes)(value, field, record)
+  if ((value as string).trim() === '') fail(field, value, 'a non-empty string')
+}
+
+const setupId: FieldCheck = (value, field, record) => {
+  key(LIMITS.keyPartBytes)(value, field, record)
+  try {
+    parseSetupId(value as string)
+  } catch {
+    fail(field, value, 'a setup id like build@anthropic/claude-sonnet-4-5')
+  }
+}
+
+const time: FieldCheck = (value, field) => {
+  if (typeof value !== 'string' || !CANONICAL_TIME.test(value) || Number.isNaN(Date.parse(value))) fail(field, value, 'a UTC timestamp like 2026-03-01T09:30:00.000Z')
+}
+
+const day: FieldCheck = (value, field) => {
+  if (typeof value !== 'string' || !DAY.test(value) || Number.isNaN(Date.parse(value))) fail(field, value, 'a day like 2026-03-01')
+}
+
+const count = (max: number = LIMITS.counter): FieldCheck => (value, field) => {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) fail(field, value, `a whole number from 0 to ${String(max)}`)
+}
+
+const amount = (max: number = LIMITS.counter): FieldCheck => (value, field) => {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > max) fail(field, value, `a number from 0 to ${String(max)}`)
+}
+
+const score: FieldCheck = (value, field) => {
+  if (typeof value !== 'number' || !Number.isFinite(value) || Math.abs(value) > LIMITS.counter) fail(field, value, 'a finite number')
+}
+
+const grade: FieldCheck = (value, field) => {
+  if (!isGrade(value)) fail(field, value, 'a grade: -1, 1, 2 or 5')
+}
+
+const party: FieldCheck = (value, field) => {
+  if (value !== 'agent' && value !== 'user') fail(field, value, '"agent" or "user"')
+}
+
+const nested = (shape: Readonly<Record<string, FieldCheck>>): FieldCheck => (value, field, record) => {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(field, value, 'an object')
+  for (const [inner, check] of Object.entries(shape)) check((value as Fields)[inner], `${field}.${inner}`, record)
+}
+
+const extra: FieldCheck = (value, field) => {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(field, value, 'an object')
+  if (nestingDepth(value) > LIMITS.depth) throw new FieldProblem(`field "${field}" nests deeper than ${String(LIMITS.depth)} levels; accepted is an object nested at most that deep`)
+  const bytes = utf8Bytes(JSON.stringify(value))
+  if (bytes > LIMITS.textBytes) throw new FieldProblem(`field "${field}" is ${String(bytes)} bytes as JSON; accepted is at most ${String(LIMITS.textBytes)}`)
+}
+
+const NOTE = text(LIMITS.textBytes)
+const PROJECT = key(LIMITS.projectBytes)
+const HASH = key(LIMITS.keyPartBytes)
+const ID = key(LIMITS.idBytes)
+const TOKENS = nested({ input: amount(), output: amount(), reasoning: amount(), cacheRead: amount(), cacheWrite: amount() })
+const TALLY = nested({ count: count(), sum: score })
+const GRADE_SUMS = nested({ count: count(), sum: score, squares: amount() })
+const USAGE_COUNTERS = { toolCalls: count(), toolFailures: count(), commands: count(), pushes: count(), messages: count(), tokens: TOKENS, cost: amount(LIMITS.cost) }
+
+const STATE = nested({
+  skillPoints: amount(LIMITS.skillPoints), experience: amount(), communication: amount(), commits: count(), pushes: count(), bugs: count(),
+  toolCalls: count(), toolFailures: count(), commands: count(), agentGrades: TALLY, userGrades: TALLY, messages: count(), tokens: TOKENS, cost: amount(LIMITS.cost),
+})
+
+/** The parts other databases added to a setup, by source: each a state like the setup's own. */
+const IMPORTS: FieldCheck = (value, field, record) => {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(field, value, 'an object of states by source')
+  for (const [source, state] of Object.entries(value as Fields)) {
+    key(LIMITS.keyPartBytes)(source, `${field} key`, record)
+    STATE(state, `${field}.${source}`, record)
+  }
+}
+
+const SHAPES: Readonly<Record<CollectionName, Readonly<Record<string, FieldCheck>>>> = {
+  setups: { imports: optional(IMPORTS), id: setupId, agent: key(LIMITS.keyPartBytes), provider: optional(NOTE), model: optional(NOTE), state: STATE, firstSeenAt: time, lastSeenAt: time, haltedAt: optional(time), reinstatedAt: optional(time) },
+  projects: { path: PROJECT, name: NOTE, firstSeenAt: time, lastSeenAt: time },
+  commits: { project: PROJECT, hash: HASH, setup: setupId, at: time, message: NOTE, task: optional(NOTE), session: optional(key(LIMITS.keyPartBytes)) },
+  retrospectives: {
+    setup: setupId, commit: HASH, project: PROJECT, at: time, updatedAt: time, task: optional(NOTE), agentGrade: optional(grade), userGrade: optional(grade),
+    agentNote: optional(NOTE), userNote: optional(NOTE), scoreBefore: optional(amount()), scoreAfter: optional(amount()), extra: optional(extra),
+  },
+  gradeEvents: {
+    id: ID, setup: setupId, project: PROJECT, commit: HASH, at: time, by: party, agentGrade: optional(grade), userGrade: optional(grade),
+    scoreBefore: optional(amount()), scoreAfter: optional(amount()), note: optional(NOTE),
+  },
+  bugs: { id: ID, setup: setupId, project: PROJECT, at: time, by: party, commit: optional(HASH), note: optional(NOTE), skillPointsAfter: amount(LIMITS.skillPoints) },
+  activities: { id: ID, setup: setupId, project: PROJECT, at: time, session: optional(key(LIMITS.keyPartBytes)), task: NOTE, actions: NOTE, outcome: NOTE, decisions: NOTE },
+  usage: { setup: setupId, project: PROJECT, day, ...USAGE_COUNTERS, commits: count(), bugs: count(), grades: nested({ agent: GRADE_SUMS, user: GRADE_SUMS, communication: optional(score) }), baseline: optional(nested(USAGE_COUNTERS)) },
+}
+
+/** A setup's scores must be ones the rules can reach: failures within calls, CS within its cap. */
+function checkSetupState(record: Fields, rules: ScoringRules): void {
+  const state = record.state as { skillPoints: number; communication: number; toolCalls: number; toolFailures: number }
+  if (state.toolFailures > state.toolCalls) fail('state.toolFailures', state.toolFailures, `at most state.toolCalls (${String(state.toolCalls)})`)
+  const cap = communicationCap(state.skillPoints, rules)
+  if (state.communication > cap) fail('state.communication', state.communication, `at most ${String(cap)} at ${String(state.skillPoints)} skill points`)
+  if (record.firstSeenAt !== undefined && (record.firstSeenAt as string) > (record.lastSeenAt as string)) fail('firstSeenAt', record.firstSeenAt, `a time no later than lastSeenAt (${String(record.lastSeenAt)})`)
+}
+
+function invalidRecord(collection: CollectionName, problem: string): TrackerError {
+  return new TrackerError('INVALID_RECORD', `Invalid ${collection} record: ${problem}.`)
+}

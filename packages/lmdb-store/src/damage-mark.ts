@@ -1,0 +1,93 @@
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
+import { locateDataFile } from './data-file.js'
+
+/** What was found wrong with a database, and when: kept beside its data file until a deep check finds it intact. */
+export interface DamageMark {
+  readonly at: string
+  readonly problem: string
+}
+
+/** The file beside the data file that remembers it was found damaged. */
+export function damageMarkFile(path: string): string {
+  return `${locateDataFile(path).dataFile}.damaged`
+}
+
+/** Remembers that the database at `path` was found damaged: writers refuse it until {@link clearDamage}. Never throws. */
+export function markDamaged(path: string, problem: string, at: Date = new Date()): void {
+  try {
+    writeFileSync(damageMarkFile(path), `${JSON.stringify({ at: at.toISOString(), problem } satisfies DamageMark)}\n`)
+  } catch {
+    // A folder we cannot write to: the next open's own checks still run.
+  }
+}
+
+/** The damage last found in the database at `path`, if it has not been cleared. */
+export function damageMark(path: string): DamageMark | undefined {
+  try {
+    const mark = JSON.parse(readFileSync(damageMarkFile(path), 'utf8')) as Partial<DamageMark>
+    return { at: String(mark.at), problem: String(mark.problem) }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined
+    return { at: 'unknown', problem: 'its damage mark is unreadable' }
+  }
+}
+
+/** Forgets earlier damage, and the trails of reads that died (after a deep check found the database intact). */
+export function clearDamage(path: string): void {
+  rmSync(damageMarkFile(path), { force: true })
+  clearReadTrails(staleReadTrails(path))
+}
+
+/**
+ * Leaves a trail while this process reads the database at `path` without a supervisor: a file
+ * beside the data file naming this process, removed when it exits. A trail left behind by a
+ * process that is gone means that read died (a crash on a damaged page, or a kill): see
+ * {@link staleReadTrails}. Never throws (a folder we cannot write to leaves no trail).
+ */
+export function leaveReadTrail(path: string): void {
+  const trail = `${locateDataFile(path).dataFile}.reading-${String(process.pid)}`
+  try {
+    writeFileSync(trail, '')
+    const remove = (): void => {
+      rmSync(trail, { force: true })
+    }
+    process.once('exit', remove)
+    // Stopped by the user, the read did not die on the file: no trail; the signal then does what it would have.
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+      process.once(signal, () => {
+        remove()
+        if (process.listenerCount(signal) === 0) process.kill(process.pid, signal)
+      })
+    }
+  } catch {
+    // Nothing to leave: the reads just go on without the trail.
+  }
+}
+
+/** The trails of reads of the database at `path` whose process is gone without removing them. */
+export function staleReadTrails(path: string): string[] {
+  const data = locateDataFile(path).dataFile
+  const prefix = `${basename(data)}.reading-`
+  try {
+    return readdirSync(dirname(data)).filter((name) => name.startsWith(prefix) && !alive(Number(name.slice(prefix.length)))).map((name) => join(dirname(data), name))
+  } catch {
+    return []
+  }
+}
+
+/** Removes trails (after a supervised read got through the file). */
+export function clearReadTrails(trails: readonly string[]): void {
+  for (const trail of trails) rmSync(trail, { force: true })
+}
+
+function alive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}

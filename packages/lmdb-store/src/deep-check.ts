@@ -1,0 +1,116 @@
+import { execFile } from 'node:child_process'
+import { createRequire } from 'node:module'
+import { checkDataFile, locateDataFile } from './data-file.js'
+import type { TreeWalk } from './deep-walk.js'
+import { walkEveryTree } from './deep-walk.js'
+import { FACT_LOG, SUB_DATABASES } from './layout.js'
+
+/** The verdict on one tree of a deep check. */
+export interface TreeCheck {
+  readonly name: string
+  readonly entries: number
+  /** What is wrong with it; absent when every page and every value read back. */
+  readonly problem?: string
+}
+
+/** What {@link deepCheck} found: the file's own problem, or one verdict per tree. */
+export interface DeepCheck {
+  readonly dataFile: string
+  readonly intact: boolean
+  /** A problem with the file as a whole (not LMDB, truncated, unreadable). */
+  readonly problem?: string
+  readonly trees: readonly TreeCheck[]
+}
+
+/** Sub-databases whose values use shared msgpack structures (record tables and the fact log). */
+const STRUCTURED: ReadonlySet<string> = new Set([...Object.values(SUB_DATABASES), FACT_LOG])
+
+/** How long the child reading every value may take before it counts as stuck. */
+const READ_TIMEOUT_MS = 10 * 60_000
+
+/**
+ * Checks every page and every value of a database without risking the calling process: first
+ * every page of every tree is walked with plain file reads ({@link walkEveryTree}); then a child
+ * process opens the database read-only with LMDB and decodes every value of each tree whose pages
+ * were sound. A tree it cannot read — an exception, or the child dying by a signal inside it — is
+ * reported as damaged, by name. Never throws for a damaged file.
+ */
+export async function deepCheck(path: string): Promise<DeepCheck> {
+  const { dataFile, noSubdir } = locateDataFile(path)
+  const quick = checkDataFile(dataFile)
+  if (!quick.ok) return { dataFile, intact: false, problem: quick.problem, trees: [] }
+  if (!quick.exists) return { dataFile, intact: true, trees: [] }
+  let walked: TreeWalk[] | string
+  try {
+    walked = walkEveryTree(dataFile)
+  } catch (error) {
+    walked = `it cannot be read (${(error as Error).message})`
+  }
+  if (typeof walked === 'string') return { dataFile, intact: false, problem: walked, trees: [] }
+  const sound = walked.filter((tree) => tree.problem === undefined && tree.name !== 'the main tree' && tree.name !== 'the free-page tree')
+  const read = await readEveryValue(path, noSubdir, sound.map((tree) => tree.name))
+  const trees = walked.map((tree): TreeCheck => {
+    const problem = tree.problem ?? read.get(tree.name)
+    return problem === undefined ? { name: tree.name, entries: tree.entries } : { name: tree.name, entries: tree.entries, problem }
+  })
+  return { dataFile, intact: trees.every((tree) => tree.problem === undefined), trees }
+}
+
+/** The child's script: opens read-only, decodes every value of each named tree, one line per tree. */
+const CHILD = `
+const { open } = require(process.argv[1]);
+const [path, noSubdir, names] = [process.argv[2], process.argv[3] === 'true', JSON.parse(process.argv[4])];
+const structured = new Set(JSON.parse(process.argv[5]));
+const root = open({ path, noSubdir: noSubdir, readOnly: true, maxDbs: 32 });
+for (const name of names) {
+  process.stdout.write('start\\t' + name + '\\n');
+  try {
+    const db = root.openDB(structured.has(name) ? { name, sharedStructuresKey: Symbol.for('structures') } : { name });
+    let count = 0;
+    for (const { key, value } of db.getRange({ snapshot: true })) { if (value === undefined && key === undefined) throw new Error('empty entry'); count++; }
+    process.stdout.write('done\\t' + name + '\\t' + count + '\\n');
+  } catch (error) {
+    process.stdout.write('error\\t' + name + '\\t' + String(error && error.message || error).replace(/\\s+/g, ' ') + '\\n');
+  }
+}
+`
+
+async function readEveryValue(path: string, noSubdir: boolean, names: readonly string[]): Promise<Map<string, string>> {
+  const problems = new Map<string, string>()
+  let remaining = [...names]
+  // A child that dies inside one tree leaves the rest unread: a new child goes on after it.
+  while (remaining.length > 0) {
+    const { stdout, signal, failure } = await readInChild(path, noSubdir, remaining)
+    let current: string | undefined
+    const finished = new Set<string>()
+    for (const line of stdout.split('\n')) {
+      const [kind, name = '', detail = ''] = line.split('\t')
+      if (kind === 'start') current = name
+      if (kind === 'done') finished.add(name)
+      if (kind === 'error') {
+        problems.set(name, `its values cannot be read: ${detail}`)
+        finished.add(name)
+      }
+    }
+    if (current === undefined) {
+      // The environment itself would not open.
+      for (const name of remaining) problems.set(name, `the database would not open to read it: ${(failure ?? 'no output').split('\n')[0] ?? ''}`)
+      break
+    }
+    const stopped = remaining.indexOf(current)
+    if (!finished.has(current)) problems.set(current, signal === null ? `reading it failed: ${failure ?? 'the reader stopped'}` : `reading it crashed the reader (${signal})`)
+    remaining = remaining.slice(stopped + 1)
+  }
+  return problems
+}
+
+function readInChild(path: string, noSubdir: boolean, names: readonly string[]): Promise<{ stdout: string; signal: string | null; failure?: string }> {
+  const lmdb = createRequire(import.meta.url).resolve('lmdb')
+  const args = ['-e', CHILD, lmdb, path, String(noSubdir), JSON.stringify(names), JSON.stringify([...STRUCTURED])]
+  return new Promise((resolve) => {
+    execFile(process.execPath, args, { maxBuffer: 16 * 1024 * 1024, timeout: READ_TIMEOUT_MS }, (error, out, err) => {
+      const failed = error as (Error & { signal?: string | null }) | null
+      resolve({ stdout: out, signal: failed?.signal ?? null, ...(failed === null ? {} : { failure: err.trim() || failed.message }) })
+    })
+  })
+}
