@@ -21,6 +21,9 @@ export function describeFailure(error: unknown): { code: string; message: string
   if (isLmdbStoreError(error, 'NOT_AGENT_TRACKER_DATABASE')) {
     return { code: error.code, message: notOursAdvice(error.details.path, error.details.format), exitCode: EXIT.failure }
   }
+  if (error instanceof TrackerError && error.code === 'DAMAGED_RECORD') {
+    return { code: 'DATABASE_DAMAGED', message: `${error.message} ${DAMAGE_FIX}`, exitCode: EXIT.failure }
+  }
   if (error instanceof TrackerError || isLmdbStoreError(error) || isNodeHostError(error) || isWriteBufferError(error) || isPostgresStoreError(error)) {
     const code: string = error.code
     const fix = fixInCliTerms(error) ?? fixInCliTerms(error.cause)

@@ -4,6 +4,7 @@ export type CoreErrorCode =
   | 'INVALID_RULES'
   | 'INVALID_FACT'
   | 'INVALID_RECORD'
+  | 'DAMAGED_RECORD'
   | 'INVALID_SETUP_ID'
   | 'INVALID_TIMESTAMP'
   | 'INVALID_QUERY'

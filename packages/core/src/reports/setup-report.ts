@@ -8,7 +8,7 @@ import type { ScoringRules } from '../scoring/rules.js'
 import { DEFAULT_RULES } from '../scoring/rules.js'
 import type { CommitRef } from '../store/commit-ref.js'
 import type { BugRecord, ChannelSums, GradeEventRecord, SetupRecord, UsageRecord } from '../store/records.js'
-import { communicationMoved } from '../rollups/usage-rollup.js'
+import { communicationMoved, storedRollup } from '../rollups/usage-rollup.js'
 import type { CommunicationTier, TrustTier } from '../scoring/tiers.js'
 import { communicationTier, trustTier } from '../scoring/tiers.js'
 import type { SetupFilter } from './setup-filter.js'
@@ -178,7 +178,8 @@ export interface RollupReportRecords {
  */
 export function buildRollupReport(records: RollupReportRecords, filter: SetupFilter = {}, rules: ScoringRules = DEFAULT_RULES): SetupReportRow[] {
   const tallies = new Tallies(filter)
-  for (const rollup of records.rollups) {
+  for (const stored of records.rollups) {
+    const rollup = storedRollup(stored)
     const counters = records.countersCount?.(rollup) ?? true
     const { grades } = rollup
     if (!counters && rollup.commits === 0 && rollup.bugs === 0 && grades.agent.count === 0 && Object.keys(grades.userByChannel).length === 0) continue

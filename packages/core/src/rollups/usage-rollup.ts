@@ -1,3 +1,4 @@
+import { TrackerError } from '../errors.js'
 import type { TokenUsage, UsageFact } from '../facts/facts.js'
 import type { GradeProvenance } from '../facts/grade-channel.js'
 import { isCountedGrade, shownChannel } from '../facts/grade-channel.js'
@@ -12,6 +13,20 @@ export const NO_GRADE_SUMS: GradeSums = { count: 0, sum: 0, squares: 0 }
 
 /** No grades from either party. */
 export const NO_GRADES: GradeRollup = { agent: NO_GRADE_SUMS, user: NO_GRADE_SUMS, userByChannel: {}, communication: 0 }
+
+/**
+ * The rollup as read from a store, with the parts a report adds up checked to be there: a rollup
+ * that decoded without them was damaged where it is stored.
+ * @throws {TrackerError} DAMAGED_RECORD naming the rollup.
+ */
+export function storedRollup(rollup: UsageRecord): UsageRecord {
+  const grades = rollup.grades as Partial<GradeRollup> | undefined
+  const isObject = (value: unknown): boolean => typeof value === 'object' && value !== null
+  if (!isObject(grades) || !isObject(grades?.agent) || !isObject(grades?.user) || !isObject(grades?.userByChannel) || !isObject(rollup.tokens)) {
+    throw new TrackerError('DAMAGED_RECORD', `The stored day rollup of ${rollup.setup} in ${rollup.project} on ${rollup.day} lacks its grades or tokens: the database file is probably damaged.`)
+  }
+  return rollup
+}
 
 /** Counters that count nothing. */
 export const NO_COUNTERS: UsageCounters = { toolCalls: 0, toolFailures: 0, commands: 0, pushes: 0, messages: 0, tokens: NO_TOKENS, cost: 0 }

@@ -13,6 +13,8 @@ export const LIMITS = {
   idBytes: 1000,
   /** Nesting of objects and arrays inside a fact's or record's free-form `extra`. */
   depth: 16,
+  /** Items of a list in a record (the files of a piece of git evidence). */
+  listItems: 10_000,
   /** UTF-8 bytes of any free text (notes, messages, tasks). */
   textBytes: 256 * 1024,
   /** Tokens one message may report, per kind. */

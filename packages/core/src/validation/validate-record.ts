@@ -1,5 +1,6 @@
 import { describeValue } from '../describe-value.js'
 import { TrackerError } from '../errors.js'
+import { EVIDENCE_SIGNALS } from '../facts/facts.js'
 import { isGrade } from '../facts/grade.js'
 import { parseSetupId } from '../facts/setup-id.js'
 import { communicationCap } from '../scoring/agent-state.js'
@@ -108,6 +109,15 @@ const extra: FieldCheck = (value, field) => {
   if (bytes > LIMITS.textBytes) throw new FieldProblem(`field "${field}" is ${String(bytes)} bytes as JSON; accepted is at most ${String(LIMITS.textBytes)}`)
 }
 
+const oneOf = (values: readonly string[]): FieldCheck => (value, field) => {
+  if (typeof value !== 'string' || !values.includes(value)) fail(field, value, `one of ${values.join(', ')}`)
+}
+
+const list = (check: FieldCheck): FieldCheck => (value, field, record) => {
+  if (!Array.isArray(value) || value.length > LIMITS.listItems) fail(field, value, `a list of at most ${String(LIMITS.listItems)} items`)
+  for (const [index, item] of (value as unknown[]).entries()) check(item, `${field}[${String(index)}]`, record)
+}
+
 const NOTE = text(LIMITS.textBytes)
 const PROJECT = key(LIMITS.projectBytes)
 const HASH = key(LIMITS.keyPartBytes)
@@ -145,6 +155,11 @@ const SHAPES: Readonly<Record<CollectionName, Readonly<Record<string, FieldCheck
   },
   bugs: { id: ID, setup: setupId, project: PROJECT, at: time, by: party, commit: optional(HASH), note: optional(NOTE), skillPointsAfter: amount(LIMITS.skillPoints) },
   activities: { id: ID, setup: setupId, project: PROJECT, at: time, session: optional(key(LIMITS.keyPartBytes)), task: NOTE, actions: NOTE, outcome: NOTE, decisions: NOTE },
+  evidence: {
+    id: ID, setup: setupId, project: PROJECT, commit: HASH, at: time, signal: oneOf(EVIDENCE_SIGNALS), source: NOTE, subject: optional(NOTE),
+    files: optional(list(NOTE)), lines: optional(count()), pattern: optional(NOTE), days: optional(count()), added: optional(count()), surviving: optional(count()),
+    status: oneOf(['open', 'confirmed', 'dismissed', 'retracted']), decidedAt: optional(time), note: optional(NOTE),
+  },
   usage: { setup: setupId, project: PROJECT, day, ...USAGE_COUNTERS, commits: count(), bugs: count(), grades: nested({ agent: GRADE_SUMS, user: GRADE_SUMS, communication: optional(score) }), baseline: optional(nested(USAGE_COUNTERS)) },
 }
 
