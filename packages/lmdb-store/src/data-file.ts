@@ -42,6 +42,9 @@ export function checkLockFile(lockFile: string): string | undefined {
   }
 }
 
+/** Checks retried while other processes keep committing under them. */
+const MAX_ATTEMPTS = 50
+
 /**
  * Checks that a data file is an intact LMDB file before it is mapped: LMDB (and lmdb-js) crash the
  * whole process with a segfault or bus error on garbage, truncated or overwritten files. Reads the
@@ -63,8 +66,9 @@ export function checkDataFile(dataFile: string): DataFileCheck {
     if (fstatSync(fd).isDirectory()) return { ok: false, problem: 'it is a folder, not a file' }
     for (let attempt = 1; ; attempt++) {
       const { check, txnId } = inspect(fd)
-      // A writer may have committed between our reads: look again, at most twice.
-      if (check.ok || attempt === 3 || txnId === undefined || newestTxnId(fd) === txnId) return check
+      // A writer may have committed between our reads (this read holds no reader slot, so a newer
+      // commit may reuse the pages it walked): look again while commits keep coming.
+      if (check.ok || attempt === MAX_ATTEMPTS || txnId === undefined || newestTxnId(fd) === txnId) return check
     }
   } finally {
     closeSync(fd)
