@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
+import { IMPOSSIBLE, writeHostileRecords } from '@agent-tracker/core/testing'
+import { openLmdbStore } from '@agent-tracker/lmdb-store'
 import { describe, expect, it } from 'vitest'
-import { IMPOSSIBLE, writeHostileDatabase } from './hostile-database.js'
 import { factLine, jsonData, runCli, tempFolder } from './run-cli.js'
 import { SONNET, seedHistory } from './seed.js'
 
@@ -23,7 +24,9 @@ describe('merge from a hostile database', () => {
   it('reports and skips every impossible value, and every command still works', async () => {
     const { db, root } = await seedHistory()
     const hostile = join(tempFolder(), 'hostile.lmdb')
-    await writeHostileDatabase(hostile)
+    const source = openLmdbStore({ databasePath: hostile })
+    await writeHostileRecords(source)
+    await source.close()
     const merged = await runCli(['merge', hostile, '--db', db])
     expect(merged.code).toBe(1)
     expect(merged.stdout).toContain('refused (nothing from them was stored):')

@@ -1,8 +1,7 @@
 import { join } from 'node:path'
-import { createFactScript } from '@agent-tracker/core/testing'
+import { HONEST, IMPOSSIBLE, createFactScript, writeHostileRecords } from '@agent-tracker/core/testing'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
 import { describe, expect, it } from 'vitest'
-import { HONEST, IMPOSSIBLE, writeHostileDatabase } from '../test/hostile-database.js'
 import { tempFolder } from '../test/legacy-fixtures.js'
 import { mergeDatabase } from './merge-database.js'
 
@@ -10,7 +9,9 @@ describe('mergeDatabase from a hostile database', () => {
   it('reports and skips every impossible value, recomputes the honest work, and plants nothing', async () => {
     const folder = tempFolder()
     const hostile = join(folder, 'hostile.lmdb')
-    const impossible = await writeHostileDatabase(hostile)
+    const source = openLmdbStore({ databasePath: hostile })
+    const impossible = await writeHostileRecords(source)
+    await source.close()
     const target = openLmdbStore({ databasePath: join(folder, 'mine.lmdb') })
     const mine = createFactScript({ setup: HONEST, project: '/w/mine', start: '2026-01-01T00:00:00.000Z' })
     await target.applyFacts([mine.commit('1111aaaa'), mine.toolCall()])

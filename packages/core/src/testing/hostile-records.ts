@@ -1,7 +1,7 @@
-import type { RecordBatch } from '@agent-tracker/core'
-import { initialState, resolveRules } from '@agent-tracker/core'
-import { createFactScript } from '@agent-tracker/core/testing'
-import { openLmdbStore } from '@agent-tracker/lmdb-store'
+import { initialState } from '../scoring/agent-state.js'
+import { resolveRules } from '../scoring/rules.js'
+import type { RecordBatch, TrackerStore } from '../store/tracker-store.js'
+import { createFactScript } from './fact-script.js'
 
 const START = initialState(resolveRules({}))
 const AT = '2026-03-02T10:00:00.000Z'
@@ -19,13 +19,12 @@ export const IMPOSSIBLE = {
 export const HONEST = 'build@anthropic/claude-sonnet-4-5'
 
 /**
- * Writes a database through the store's own API that holds, next to honest work, records no rule
- * can produce: SP 1e9, CS 1e12, negative counters, wrong types, a setup without state, a commit
+ * Writes into `store`, through its own API (facts and an additive import), next to honest work,
+ * records no rule can produce — what a merge or an import must refuse at its door: SP 1e9, CS 1e12, negative counters, wrong types, a setup without state, a commit
  * with a number for a time, a grade event with grade 7, a rollup costing 1e12 and a retrospective
  * nested 100 levels deep. Returns the number of impossible records written.
  */
-export async function writeHostileDatabase(path: string): Promise<number> {
-  const store = openLmdbStore({ databasePath: path })
+export async function writeHostileRecords(store: Pick<TrackerStore, 'applyFacts' | 'importRecords'>): Promise<number> {
   const honest = createFactScript({ setup: HONEST, project: '/w/honest', start: '2026-03-01T00:00:00.000Z' })
   await store.applyFacts([honest.commit('abcd0001', 'real work'), honest.toolCall('bash', true), honest.grade('abcd0001', { by: 'user', userGrade: 5 })])
   const setup = (id: string, state: unknown): unknown => ({ v: 1, id, agent: id.split('@')[0], state, firstSeenAt: AT, lastSeenAt: AT })
@@ -48,7 +47,6 @@ export async function writeHostileDatabase(path: string): Promise<number> {
     retrospectives: [{ v: 1, setup: HONEST, commit: 'abcd0002', project: '/w/honest', at: AT, updatedAt: AT, extra: deep }],
   } as unknown as RecordBatch
   const written = await store.importRecords(batch)
-  await store.close()
   // One honest legacy commit among them.
   return written.written - 1
 }
