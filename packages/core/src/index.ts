@@ -13,6 +13,7 @@ export type {
   CommandFact,
   CommitFact,
   CostSource,
+  EvidenceDetails,
   EvidenceFact,
   EvidenceSignal,
   EvidenceVerdict,

@@ -140,8 +140,12 @@ export const EVIDENCE_SIGNALS: readonly EvidenceSignal[] = ['suspected-bug', 're
  * survived so many days. Its id is derived from the commits involved, so a rerun records nothing
  * twice. Evidence never changes a setup's scores; a confirmed suspected bug becomes a {@link BugFact}.
  */
-export interface EvidenceFact extends FactBase {
+export interface EvidenceFact extends FactBase, EvidenceDetails {
   readonly kind: 'evidence'
+}
+
+/** What a piece of git evidence says, as its fact brings it and its record keeps it. */
+export interface EvidenceDetails {
   readonly signal: EvidenceSignal
   /** The agent commit the evidence is about (full hash). */
   readonly commit: string

@@ -1,5 +1,5 @@
 import type { AgentState } from '../scoring/agent-state.js'
-import type { EvidenceSignal, EvidenceVerdict, Party, TokenUsage } from '../facts/facts.js'
+import type { EvidenceDetails, EvidenceVerdict, Party, TokenUsage } from '../facts/facts.js'
 import type { Grade } from '../facts/grade.js'
 import type { GradeChannel, ShownGradeChannel } from '../facts/grade-channel.js'
 import type { ProjectProfile } from '../projects/project-profile.js'
@@ -197,22 +197,12 @@ export type EvidenceStatus = 'open' | EvidenceVerdict
  * Evidence from git about an agent commit (see `EvidenceFact`) and its verdict. Key: `[setup, id]`.
  * `at` is when the source commit was made (for survival: when it was measured).
  */
-export interface EvidenceRecord {
+export interface EvidenceRecord extends EvidenceDetails {
   readonly v: 1
   readonly id: string
   readonly setup: string
   readonly project: string
-  readonly commit: string
   readonly at: string
-  readonly signal: EvidenceSignal
-  readonly source: string
-  readonly subject?: string
-  readonly files?: readonly string[]
-  readonly lines?: number
-  readonly pattern?: string
-  readonly days?: number
-  readonly added?: number
-  readonly surviving?: number
   readonly status: EvidenceStatus
   /** When the verdict was given. */
   readonly decidedAt?: string
