@@ -23,26 +23,41 @@ function described(records: readonly EvidenceRecord[], names: Record<string, str
     .sort()
 }
 
-/**
- * Two setups' agent commits, and what people did to them later: a rename, a whitespace-only
- * change, fixes touching agent lines, a fix touching only human lines, a revert, and a branch merged.
- */
-async function scriptedProject(): Promise<{ history: ScriptedHistory; store: TrackerStore; names: Record<string, string> }> {
-  const history = new ScriptedHistory(join(tempFolder('evidence-'), 'shop'), 60)
+/** A scripted repository whose agent commits are tracked as their setup's; every commit is named for the assertions. */
+interface TrackedProject {
+  readonly history: ScriptedHistory
+  readonly store: TrackerStore
+  readonly names: Record<string, string>
+  /** An agent commit, tracked as `setup`'s. */
+  readonly agent: (name: string, setup: string, message: string, files: Record<string, string>) => Promise<string>
+  /** A commit nobody tracked (a person's). */
+  readonly human: (name: string, message: string, files?: Record<string, string>) => string
+}
+
+function trackedProject(folder: string, stepHours: number): TrackedProject {
+  const history = new ScriptedHistory(join(tempFolder('evidence-'), folder), stepHours)
   const store = createMemoryStore()
   const names: Record<string, string> = {}
-  const agent = async (name: string, setup: string, message: string, files: Record<string, string>): Promise<string> => {
-    const at = history.now
-    const hash = history.commit(message, files)
-    names[hash] = name
-    await track(store, history, setup, hash, at)
-    return hash
-  }
   const human = (name: string, message: string, files: Record<string, string> = {}): string => {
     const hash = history.commit(message, files)
     names[hash] = name
     return hash
   }
+  const agent = async (name: string, setup: string, message: string, files: Record<string, string>): Promise<string> => {
+    const at = history.now
+    const hash = human(name, message, files)
+    await track(store, history, setup, hash, at)
+    return hash
+  }
+  return { history, store, names, agent, human }
+}
+
+/**
+ * Two setups' agent commits, and what people did to them later: a rename, a whitespace-only
+ * change, fixes touching agent lines, a fix touching only human lines, a revert, and a branch merged.
+ */
+async function scriptedProject(): Promise<{ history: ScriptedHistory; store: TrackerStore; names: Record<string, string> }> {
+  const { history, store, names, agent, human } = trackedProject('shop', 60)
   human('init', 'initial', { 'README.md': '# shop\n', 'docs/notes.md': lines('note', 5) })
   await agent('cart', SONNET, 'Add the cart', { 'src/cart.ts': lines('cart', 6) })
   await agent('pay', GPT, 'Add payments', { 'src/pay.ts': lines('pay', 6) })
@@ -153,16 +168,7 @@ describe('scanEvidence', () => {
   })
 
   it('finds a revert by its inverse diff, without the revert message, and only for the commit it undid', async () => {
-    const history = new ScriptedHistory(join(tempFolder('evidence-'), 'undo'), 20)
-    const store = createMemoryStore()
-    const names: Record<string, string> = {}
-    const agent = async (name: string, setup: string, message: string, files: Record<string, string>): Promise<string> => {
-      const at = history.now
-      const hash = history.commit(message, files)
-      names[hash] = name
-      await track(store, history, setup, hash, at)
-      return hash
-    }
+    const { history, store, names, agent } = trackedProject('undo', 20)
     names[history.commit('initial', { 'a.ts': lines('a', 4), 'b.ts': lines('b', 4) })] = 'init'
     await agent('widen', SONNET, 'Widen a', { 'a.ts': lines('a', 4) + lines('w', 3) })
     await agent('bee', GPT, 'Extend b', { 'b.ts': lines('b', 4) + lines('x', 2) })
@@ -185,16 +191,7 @@ describe('scanEvidence', () => {
   })
 
   it('finds churn: lines an agent commit added that the same setup rewrote within three days, not another setup\'s or later rewrites', async () => {
-    const history = new ScriptedHistory(join(tempFolder('evidence-'), 'churn'), 20)
-    const store = createMemoryStore()
-    const names: Record<string, string> = {}
-    const agent = async (name: string, setup: string, message: string, files: Record<string, string>): Promise<string> => {
-      const at = history.now
-      const hash = history.commit(message, files)
-      names[hash] = name
-      await track(store, history, setup, hash, at)
-      return hash
-    }
+    const { history, store, names, agent } = trackedProject('churn', 20)
     history.commit('initial', { 'README.md': '# x\n' })
     await agent('parse', SONNET, 'Add the parser', { 'parse.ts': lines('p', 6) })
     history.wait(1)
