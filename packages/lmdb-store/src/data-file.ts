@@ -42,8 +42,29 @@ export function checkLockFile(lockFile: string): string | undefined {
   }
 }
 
-/** Checks retried while other processes keep committing under them. */
+/** Reads retried while other processes keep committing under them. */
 const MAX_ATTEMPTS = 50
+
+/**
+ * Runs `read` of a data file open as `fd` until no transaction was committed while it ran, or
+ * `settled` accepts what it read. Such a read holds no reader slot: once a newer snapshot is
+ * committed, a writer in another process may reuse the pages of the one it walks (while the newest
+ * snapshot stands, its pages are not reused). A damaged file's newest transaction does not move,
+ * so damage is reported at once. What `read` throws while commits come is retried too.
+ */
+export function readSettled<T>(fd: number, read: () => T, settled: (value: T) => boolean = () => false): T {
+  for (let attempt = 1; ; attempt++) {
+    const before = newestTxnId(fd)
+    let value: T
+    try {
+      value = read()
+    } catch (error) {
+      if (attempt < MAX_ATTEMPTS && newestTxnId(fd) !== before) continue
+      throw error
+    }
+    if (settled(value) || attempt === MAX_ATTEMPTS || before === undefined || newestTxnId(fd) === before) return value
+  }
+}
 
 /**
  * Checks that a data file is an intact LMDB file before it is mapped: LMDB (and lmdb-js) crash the
@@ -64,24 +85,19 @@ export function checkDataFile(dataFile: string): DataFileCheck {
   }
   try {
     if (fstatSync(fd).isDirectory()) return { ok: false, problem: 'it is a folder, not a file' }
-    for (let attempt = 1; ; attempt++) {
-      const { check, txnId } = inspect(fd)
-      // A writer may have committed between our reads (this read holds no reader slot, so a newer
-      // commit may reuse the pages it walked): look again while commits keep coming.
-      if (check.ok || attempt === MAX_ATTEMPTS || txnId === undefined || newestTxnId(fd) === txnId) return check
-    }
+    return readSettled(fd, () => inspect(fd), (check) => check.ok)
   } finally {
     closeSync(fd)
   }
 }
 
-function inspect(fd: number): { check: DataFileCheck; txnId?: bigint } {
-  if (fstatSync(fd).size === 0) return { check: { ok: true, exists: false } }
+function inspect(fd: number): DataFileCheck {
+  if (fstatSync(fd).size === 0) return { ok: true, exists: false }
   const metas = readMetas(fd)
-  if (typeof metas === 'string') return { check: { ok: false, problem: metas } }
+  if (typeof metas === 'string') return { ok: false, problem: metas }
   const [first, second] = metas
   const newest = second.txnId > first.txnId ? second : first
-  const fail = (problem: string): { check: DataFileCheck; txnId: bigint } => ({ check: { ok: false, problem }, txnId: newest.txnId })
+  const fail = (problem: string): DataFileCheck => ({ ok: false, problem })
   const { pageSize } = first
   // The size is read after the meta pages: a writer extends the file before it writes a meta page.
   const size = fstatSync(fd).size
@@ -89,7 +105,7 @@ function inspect(fd: number): { check: DataFileCheck; txnId?: bigint } {
   if (newest.lastPage < 1n || needed > BigInt(size)) return fail(`it is truncated (${String(size)} bytes, but its pages need ${String(needed)})`)
   const problem = checkTrees(newest, (pgno) => readAt(fd, Number(pgno) * pageSize, pageSize))
   if (problem !== undefined) return fail(problem)
-  return { check: { ok: true, exists: true, pageSize, lastPage: Number(newest.lastPage) }, txnId: newest.txnId }
+  return { ok: true, exists: true, pageSize, lastPage: Number(newest.lastPage) }
 }
 
 function readMetas(fd: number): [MetaRecord, MetaRecord] | string {

@@ -1,7 +1,7 @@
 import { closeSync, openSync, readSync } from 'node:fs'
 import type { DataFileCheck } from './data-file.js'
-import { checkDataFile, locateDataFile } from './data-file.js'
-import type { MetaRecord, PageNode, TreeRecord } from './lmdb-format.js'
+import { checkDataFile, locateDataFile, readSettled } from './data-file.js'
+import type { PageNode, TreeRecord } from './lmdb-format.js'
 import { META_SIZE, NODE_SUB_DATABASE, NO_PAGE, PAGE_BRANCH, PAGE_LEAF, pageType, readMeta, readNodes, readPageHeader, readTreeRecord } from './lmdb-format.js'
 import { ALL_SUB_DATABASES, META, SCHEMA_VERSION_KEY } from './layout.js'
 
@@ -40,9 +40,6 @@ const PAGE_BUDGET = 64
 /** Keys of the unnamed database looked at to recognise the per-project format. */
 const KEYS_SAMPLED = 200
 
-/** Walks of the tree retried while other processes keep committing under it. */
-const MAX_ATTEMPTS = 50
-
 /** Tells what the file at `path` (a file, or a folder with `data.mdb`) holds. Never throws. */
 export function recogniseDatabase(path: string): DatabaseFormat {
   const { dataFile } = locateDataFile(path)
@@ -63,25 +60,11 @@ export function recogniseDataFile(dataFile: string, check: DataFileCheck): Datab
       readSync(file, page, 0, pageSize, Number(pgno) * pageSize)
       return page
     }
-    const newestMeta = (): MetaRecord | undefined => {
+    return readSettled(file, () => {
       const metas = [readPage(0n).subarray(0, META_SIZE), readPage(1n).subarray(0, META_SIZE)].map(readMeta)
-      return (metas[1]?.txnId ?? 0n) > (metas[0]?.txnId ?? 0n) ? metas[1] : metas[0]
-    }
-    // This read holds no reader slot, so a writer in another process may reuse the pages of the
-    // snapshot it walks once a newer one is committed: a walk counts only if no transaction was
-    // committed while it ran (while the newest snapshot stands, its pages are not reused).
-    for (let attempt = 0; ; attempt++) {
-      const newest = newestMeta()
-      if (newest === undefined) return { kind: 'unreadable', problem: 'its meta pages cannot be read' }
-      let format: DatabaseFormat
-      try {
-        format = classify(newest.mainTree, readPage)
-      } catch (error) {
-        if (newestMeta()?.txnId !== newest.txnId && attempt < MAX_ATTEMPTS) continue
-        throw error
-      }
-      if (newestMeta()?.txnId === newest.txnId || attempt === MAX_ATTEMPTS) return format
-    }
+      const newest = (metas[1]?.txnId ?? 0n) > (metas[0]?.txnId ?? 0n) ? metas[1] : metas[0]
+      return newest === undefined ? { kind: 'unreadable', problem: 'its meta pages cannot be read' } : classify(newest.mainTree, readPage)
+    })
   } catch (error) {
     return { kind: 'unreadable', problem: `it cannot be read (${(error as Error).message})` }
   } finally {
