@@ -41,20 +41,20 @@ export interface OutcomeSources {
  * pseudo-grade per commit with evidence, dated by its commit.
  */
 export function collectOutcomes(sources: OutcomeSources, similarity: ReadonlyMap<string, number>): SetupOutcomes[] {
-  interface Mutable { grades: TimedGrade[]; commits: TimedWeight[]; bugs: TimedWeight[]; projects: Set<string>; cost: number; messages: number }
+  interface Mutable { grades: TimedGrade[]; commits: TimedWeight[]; commitCount: number; bugs: TimedWeight[]; projects: Set<string>; cost: number; messages: number }
   const per = new Map<string, Mutable>()
   const slot = (setup: string, project: string): Mutable => {
-    const found = per.get(setup) ?? { grades: [], commits: [], bugs: [], projects: new Set<string>(), cost: 0, messages: 0 }
+    const found = per.get(setup) ?? { grades: [], commits: [], commitCount: 0, bugs: [], projects: new Set<string>(), cost: 0, messages: 0 }
     per.set(setup, found)
     found.projects.add(project)
     return found
   }
-  const commitCounts = new Map<string, number>()
   for (const commit of sources.commits ?? []) {
     const weight = similarity.get(commit.project)
     if (weight === undefined) continue
-    slot(commit.setup, commit.project).commits.push({ weight, at: commit.at })
-    commitCounts.set(commit.setup, (commitCounts.get(commit.setup) ?? 0) + 1)
+    const s = slot(commit.setup, commit.project)
+    s.commits.push({ weight, at: commit.at })
+    s.commitCount += 1
   }
   for (const event of sources.gradeEvents) {
     const weight = similarity.get(event.project)
@@ -73,7 +73,7 @@ export function collectOutcomes(sources: OutcomeSources, similarity: ReadonlyMap
     if (sources.commits !== undefined || day.commits === 0) continue
     // A day's commits weigh as much as its commits one by one; when they were made, to the day.
     s.commits.push({ weight: weight * day.commits, at: `${day.day}T12:00:00.000Z` })
-    commitCounts.set(day.setup, (commitCounts.get(day.setup) ?? 0) + day.commits)
+    s.commitCount += day.commits
   }
   const commitTimes = new Map((sources.commits ?? []).map((commit) => [commit.hash, commit.at]))
   const git = gitEvidenceBySetup(sources.evidence ?? [], similarity, commitTimes)
@@ -84,7 +84,7 @@ export function collectOutcomes(sources: OutcomeSources, similarity: ReadonlyMap
     grades: byTime(s.grades),
     commits: byTime(s.commits),
     bugs: byTime(s.bugs),
-    commitCount: commitCounts.get(setup) ?? 0,
+    commitCount: s.commitCount,
     gradeCount: s.grades.length,
     rawMeanGrade: s.grades.length === 0 ? null : s.grades.reduce((sum, g) => sum + g.grade, 0) / s.grades.length,
     projects: s.projects,

@@ -86,10 +86,6 @@ function dayCounts(window: TimeWindow): (day: Pick<UsageRecord, 'day'>) => boole
   }
 }
 
-function usageInWindow(days: readonly UsageRecord[], window: TimeWindow): UsageRecord[] {
-  return days.filter(dayCounts(window))
-}
-
 function windowScope(query: ReportQuery): RecordQuery {
   return { ...windowQuery(query), ...(query.project === undefined ? {} : { project: query.project }), order: 'any' }
 }
@@ -122,6 +118,6 @@ export async function groupedReport(store: TrackerStore, query: GroupedReportQue
   const [setups, commits, gradeEvents, bugs, days] = await Promise.all([
     store.find('setups'), store.findCommitRefs(scope), store.find('gradeEvents', scope), store.find('bugs', scope), store.find('usage', scope),
   ])
-  const groups = buildReportGroups({ setups, commits, gradeEvents, bugs, usage: usageInWindow(days, query) }, query.by, { timeZone, filter: query, rules: store.rules })
+  const groups = buildReportGroups({ setups, commits, gradeEvents, bugs, usage: days.filter(dayCounts(query)) }, query.by, { timeZone, filter: query, rules: store.rules })
   return { by: query.by, timeZone, groups }
 }
