@@ -2,11 +2,14 @@ import { createHash } from 'node:crypto'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { predecessorCentralHistory, predecessorProjectHistory, writePredecessorCentralDatabase, writePredecessorProjectDatabase } from '@agent-tracker/predecessor'
+import type { RootDatabase } from 'lmdb'
 import { open } from 'lmdb'
 import { describe, expect, it } from 'vitest'
 import { tempFolder } from '../test/temp.js'
 import { describeDatabaseFormat, recogniseDatabase } from './database-format.js'
 import { isLmdbStoreError } from './errors.js'
+import { ALL_SUB_DATABASES } from './layout.js'
+import { openTables } from './open-environment.js'
 import { openLmdbStore } from './open-lmdb-store.js'
 
 function predecessorCentral(version: 'final' | 'm3' = 'final'): string {
@@ -41,6 +44,26 @@ describe('recogniseDatabase', () => {
     const path = join(tempFolder(), 'agent-tracker.lmdb')
     await openLmdbStore({ databasePath: path }).close()
     expect(recogniseDatabase(path)).toEqual({ kind: 'agent-tracker', marked: true })
+  })
+
+  it('knows its own database cut short at any point while its sub-databases are created, and finishes setting it up', async () => {
+    // Each sub-database of a new file is created in a commit of its own: a process can die between any two.
+    for (let created = 1; created < ALL_SUB_DATABASES.length; created++) {
+      const path = join(tempFolder(), 'agent-tracker.lmdb')
+      const root = open({ path, noSubdir: true, maxDbs: 32 })
+      let calls = 0
+      const dying = Object.assign(Object.create(root) as RootDatabase, {
+        openDB: (options: { name: string }) => {
+          if (++calls > created) throw new Error('killed')
+          return root.openDB(options)
+        },
+      })
+      expect(() => openTables(dying)).toThrow('killed')
+      await root.close()
+      expect(recogniseDatabase(path), `after ${String(created)} sub-databases`).toEqual({ kind: 'agent-tracker', marked: false })
+      await openLmdbStore({ databasePath: path }).close()
+      expect(recogniseDatabase(path)).toEqual({ kind: 'agent-tracker', marked: true })
+    }
   })
 
   it('knows the predecessor\'s central database of its last commit, and of the commit that introduced it', () => {

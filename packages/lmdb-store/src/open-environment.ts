@@ -67,6 +67,9 @@ export function openEnvironment(path: string, mapSize: number, readOnly: boolean
 export function openTables(root: RootDatabase): QueryTables {
   const structured = (name: string): Database<unknown> => root.openDB({ name, sharedStructuresKey: STRUCTURES_KEY })
   const plain = (name: string): Database<unknown> => root.openDB({ name })
+  // A new database gets its sub-databases one commit each: `meta` comes first, so a process killed
+  // halfway leaves a file that is still recognised as ours (meta beside our own names only).
+  const meta = plain(META)
   const tables = Object.fromEntries(COLLECTIONS.map((c) => [c, structured(SUB_DATABASES[c])])) as unknown as QueryTables['tables']
   const indexes = Object.fromEntries([
     ['commitsBySetup', plain(COMMITS_BY_SETUP)],
@@ -77,7 +80,7 @@ export function openTables(root: RootDatabase): QueryTables {
     indexes,
     factLog: structured(FACT_LOG) as Database<StoredFactBatch>,
     factIds: plain(FACT_IDS) as Database<number>,
-    meta: plain(META),
+    meta,
   }
 }
 
