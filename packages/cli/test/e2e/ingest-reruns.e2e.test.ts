@@ -8,16 +8,23 @@ import { jsonData, runBuiltCli, tempFolder } from '../run-cli.js'
 
 const BIN = fileURLToPath(new URL('../../bin/agent-tracker.js', import.meta.url))
 
-/** Starts `ingest --file` in a child process and kills it with SIGKILL after `afterMs`; resolves when it is gone. */
-function killedIngest(file: string, db: string, afterMs: number): Promise<NodeJS.Signals | null> {
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
+/**
+ * Starts `ingest --file` in a child process and kills it with SIGKILL `afterMs` after it starts, or
+ * with `once: 'stored'` that long after its first batch is stored; resolves when it is gone.
+ */
+async function killedIngest(file: string, db: string, afterMs: number, once: 'started' | 'stored'): Promise<NodeJS.Signals | null> {
   const child = spawn(process.execPath, [BIN, 'ingest', '--file', file, '--db', db], { stdio: 'ignore', env: { ...process.env, HOME: tempFolder('home-') } })
-  const timer = setTimeout(() => child.kill('SIGKILL'), afterMs)
-  return new Promise((resolve) => {
-    child.on('exit', (_code, signal) => {
-      clearTimeout(timer)
-      resolve(signal)
-    })
-  })
+  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => { resolve(signal) }))
+  let running = true
+  void exited.then(() => (running = false))
+  // The write phase is short beside start-up, and its share moves with the machine's load: waiting
+  // for the first batch makes sure some kills land between batches.
+  while (once === 'stored' && running && (await storedFacts(db)) === 0) await sleep(5)
+  await sleep(afterMs)
+  child.kill('SIGKILL')
+  return exited
 }
 
 /** Facts stored in the database so far; 0 while it does not exist or is being created. */
@@ -45,13 +52,16 @@ describe('ingest, killed at random points and run again', () => {
     let cutMidway = 0
     for (let trial = 0; trial < 20; trial++) {
       const db = join(folder, `trial-${String(trial)}.lmdb`)
-      // Spread over the whole run, start-up included: some die before the first write, some between batches, some inside one.
-      const signal = await killedIngest(file, db, Math.floor(((trial + Math.random()) / 20) * 0.9 * cleanMs))
+      // Even trials: spread over the whole run, start-up and creation included. Odd ones: soon after
+      // the first batch is stored, between batches or inside one.
+      const signal = trial % 2 === 0
+        ? await killedIngest(file, db, Math.floor(((trial + Math.random()) / 20) * 0.9 * cleanMs), 'started')
+        : await killedIngest(file, db, Math.floor(Math.random() * 20), 'stored')
       if (signal === 'SIGKILL') killed += 1
       const stored = await storedFacts(db)
       if (stored > 0 && stored < 4000) cutMidway += 1
       const rerun = await runBuiltCli(['ingest', '--file', file, '--db', db, '--json'])
-      expect(rerun.code, rerun.stderr).toBe(0)
+      expect(rerun.code, `trial ${String(trial)}: ${rerun.stdout}${rerun.stderr}`).toBe(0)
       const summary = jsonData(rerun.stdout, 'ingest') as { ingested: number; repeats: number; lastCommittedLine: number }
       expect(summary.ingested + summary.repeats).toBe(4000)
       expect(summary.lastCommittedLine).toBe(4000)
@@ -73,7 +83,7 @@ describe('ingest, killed at random points and run again', () => {
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
     child.stdin.write(ingestHistory(3000))
     // Wait until every line is stored and the ingest waits for more.
-    for (let waited = 0; (await storedFacts(db)) < 3000 && waited < 60_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100))
+    for (let waited = 0; (await storedFacts(db)) < 3000 && waited < 60_000; waited += 100) await sleep(100)
     child.kill('SIGTERM')
     const code = await new Promise<number | null>((resolve) => child.on('exit', (exitCode) => { resolve(exitCode); }))
     expect(code).toBe(143)
