@@ -17,11 +17,9 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 async function killedIngest(file: string, db: string, afterMs: number, once: 'started' | 'stored'): Promise<NodeJS.Signals | null> {
   const child = spawn(process.execPath, [BIN, 'ingest', '--file', file, '--db', db], { stdio: 'ignore', env: { ...process.env, HOME: tempFolder('home-') } })
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => { resolve(signal) }))
-  let running = true
-  void exited.then(() => (running = false))
   // The write phase is short beside start-up, and its share moves with the machine's load: waiting
   // for the first batch makes sure some kills land between batches.
-  while (once === 'stored' && running && (await storedFacts(db)) === 0) await sleep(5)
+  while (once === 'stored' && child.exitCode === null && child.signalCode === null && (await storedFacts(db)) === 0) await sleep(5)
   await sleep(afterMs)
   child.kill('SIGKILL')
   return exited
