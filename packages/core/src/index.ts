@@ -217,6 +217,8 @@ export { groupedReport, setupReport, setupTrends } from './read-services/setup-r
 
 export type { RollupCheck, RollupDrift } from './rollups/check-rollups.js'
 export { checkRollups } from './rollups/check-rollups.js'
+export type { SetupTotalsRecord } from './rollups/setup-totals.js'
+export { addRollupToTotals, emptySetupTotals, totalsOfRollups } from './rollups/setup-totals.js'
 
 export { toIsoTimestamp } from './time/iso-timestamp.js'
 export { toTimeWindow } from './time/time-window.js'

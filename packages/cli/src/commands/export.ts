@@ -138,7 +138,7 @@ async function htmlReportData(ctx: CommandContext, store: ReadStore, query: Repo
     database: store.path,
     window,
     rows: report.rows,
-    projectCount: report.projects,
+    projectCount: byProject.groups.filter((group) => group.rows.some((row) => row.commits > 0)).length,
     nonUserChannels: report.nonUserChannels,
     trends,
     leaderboard: board,

@@ -4,6 +4,8 @@ import { createFactScript } from '../testing/fact-script.js'
 import { createMemoryStore } from '../testing/memory-store.js'
 import { exportRecordStream, exportRecords } from './export-records.js'
 import { groupedReport, setupReport, setupTrends } from './setup-report.js'
+import { totalsOfRollups } from '../rollups/setup-totals.js'
+import type { TrackerStore } from '../store/tracker-store.js'
 
 describe('setupReport', () => {
   it('reports outcomes per setup, best mean user grade first, with the projects it spans', async () => {
@@ -12,7 +14,28 @@ describe('setupReport', () => {
     expect(report.rows.map((row) => [row.setup, row.commits, row.bugs, row.userGrades])).toEqual([[SONNET, 6, 0, 5], [GPT, 3, 1, 3]])
     expect(report.rows[0]?.meanUserGrade).toBeCloseTo((2 + 5 + 2 + 5 + 2) / 5, 10)
     expect(report.rows[0]?.toolFailureRate).toBeCloseTo(1 / 6, 10)
-    expect(report.projects).toBe(2)
+    // Sonnet worked in the shop, GPT in the API.
+    expect(report.rows.map((row) => row.projects)).toEqual([1, 1])
+  })
+
+  it('reads all time from the setup totals of a store that keeps them, with the same rows as from the rollups', async () => {
+    const store = await storeWithHistory()
+    const fromRollups = await setupReport(store)
+    const rollups = await store.find('usage')
+    let totalsRead = 0
+    const withTotals: TrackerStore = Object.assign(Object.create(store) as TrackerStore, {
+      setupTotals: () => {
+        totalsRead += 1
+        return Promise.resolve([...totalsOfRollups(rollups).values()])
+      },
+    })
+    expect(await setupReport(withTotals)).toEqual(fromRollups)
+    expect(await setupReport(withTotals, { agent: 'build', limit: 1 })).toEqual(await setupReport(store, { agent: 'build', limit: 1 }))
+    expect(totalsRead).toBe(2)
+    // A window or a project needs the days: the totals are not read.
+    await setupReport(withTotals, { project: API })
+    await setupReport(withTotals, { since: '2026-03-02' })
+    expect(totalsRead).toBe(2)
   })
 
   it('gives each setup’s weekly trend in the window', async () => {
@@ -44,7 +67,7 @@ describe('setupReport', () => {
   it('narrows by project, window and setup filter', async () => {
     const store = await storeWithHistory()
     expect((await setupReport(store, { project: API })).rows.map((row) => row.setup)).toEqual([GPT])
-    expect((await setupReport(store, { agent: 'build' })).projects).toBe(1)
+    expect((await setupReport(store, { agent: 'build' })).rows.map((row) => row.projects)).toEqual([1])
     expect((await setupReport(store, { since: '2026-04-01' })).rows).toEqual([])
   })
 })

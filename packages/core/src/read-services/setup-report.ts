@@ -3,9 +3,8 @@ import { TrackerError } from '../errors.js'
 import type { ReportGroup, ReportGrouping } from '../reports/report-groups.js'
 import { REPORT_GROUPINGS, buildReportGroups } from '../reports/report-groups.js'
 import type { SetupFilter } from '../reports/setup-filter.js'
-import { matchesSetupFilter } from '../reports/setup-filter.js'
 import type { SetupReportRow } from '../reports/setup-report.js'
-import { buildRollupReport, nonUserChannels } from '../reports/setup-report.js'
+import { buildRollupReport, buildTotalsReport, nonUserChannels } from '../reports/setup-report.js'
 import type { GradeChannel } from '../facts/grade-channel.js'
 import type { SetupTrend } from '../reports/trends.js'
 import { buildTrends } from '../reports/trends.js'
@@ -31,8 +30,6 @@ export interface ReportQuery extends SetupFilter, TimeWindow {
 export interface SetupReport {
   /** One row per setup that worked in the window (see `buildSetupReport`), best mean user grade first. */
   readonly rows: readonly SetupReportRow[]
-  /** Projects the reported setups committed to in the window. */
-  readonly projects: number
   /**
    * Channels other than the user's own that brought user grades in the window; when there are
    * any, apps show user grades by channel (`userGradesByChannel` of each row).
@@ -49,13 +46,15 @@ export interface SetupReport {
  * @throws {TrackerError} INVALID_TIMESTAMP for a bad window.
  */
 export async function setupReport(store: TrackerStore, query: ReportQuery = {}): Promise<SetupReport> {
-  const [setups, rollups] = await Promise.all([store.find('setups'), windowRollups(store, rollupScope(query))])
-  const rows = buildRollupReport({ setups, rollups, countersCount: dayCounts(query) }, query, store.rules).slice(0, boundOf(query.limit, DEFAULT_CATALOGUE_LIMIT))
-  return {
-    rows,
-    nonUserChannels: nonUserChannels(rows),
-    projects: new Set(rollups.filter((rollup) => rollup.commits > 0 && matchesSetupFilter(rollup.setup, query)).map((rollup) => rollup.project)).size,
-  }
+  const limit = boundOf(query.limit, DEFAULT_CATALOGUE_LIMIT)
+  const allTime = query.since === undefined && query.until === undefined && query.project === undefined
+  // Of all time, a store's setup totals serve: one record per setup rather than one per day worked.
+  const totals = allTime ? await store.setupTotals?.() : undefined
+  const [setups, rollups] = await Promise.all([store.find('setups'), totals === undefined ? windowRollups(store, rollupScope(query)) : []])
+  const rows = totals === undefined
+    ? buildRollupReport({ setups, rollups, countersCount: dayCounts(query) }, query, store.rules)
+    : buildTotalsReport(setups, totals, query, store.rules)
+  return { rows: rows.slice(0, limit), nonUserChannels: nonUserChannels(rows.slice(0, limit)) }
 }
 
 /**

@@ -7,7 +7,8 @@ import { isHalted, roundScore } from '../scoring/agent-state.js'
 import type { ScoringRules } from '../scoring/rules.js'
 import { DEFAULT_RULES } from '../scoring/rules.js'
 import type { CommitRef } from '../store/commit-ref.js'
-import type { BugRecord, ChannelSums, GradeEventRecord, SetupRecord, UsageRecord } from '../store/records.js'
+import type { BugRecord, ChannelSums, GradeEventRecord, SetupRecord, UsageCounters, UsageRecord } from '../store/records.js'
+import type { SetupTotalsRecord } from '../rollups/setup-totals.js'
 import { communicationMoved, storedRollup } from '../rollups/usage-rollup.js'
 import type { CommunicationTier, TrustTier } from '../scoring/tiers.js'
 import { communicationTier, trustTier } from '../scoring/tiers.js'
@@ -100,6 +101,8 @@ interface Tally {
   estimatedCost: number
   unpricedMessages: number
   projects: Set<string>
+  /** The number of projects, where it is known without their names (setup totals). */
+  projectCount?: number
 }
 
 /** Tallies per setup, created as the records come. */
@@ -112,14 +115,14 @@ class Tallies {
   }
 
   /** The tally of a setup the filter keeps, with the project noted; undefined for one it drops. */
-  of(setup: string, project: string): Tally | undefined {
+  of(setup: string, project?: string): Tally | undefined {
     if (!matchesSetupFilter(setup, this.#filter)) return undefined
     let found = this.bySetup.get(setup)
     if (found === undefined) {
       found = { commits: 0, pushes: 0, bugs: 0, agentGrades: 0, agentGradeSum: 0, userGrades: 0, userGradeSum: 0, userGradeSquares: 0, channels: new Map(), communicationGained: 0, commands: 0, toolCalls: 0, toolFailures: 0, messages: 0, tokens: NO_TOKENS, cost: 0, estimatedCost: 0, unpricedMessages: 0, projects: new Set() }
       this.bySetup.set(setup, found)
     }
-    found.projects.add(project)
+    if (project !== undefined) found.projects.add(project)
     return found
   }
 }
@@ -185,18 +188,41 @@ export function buildRollupReport(records: RollupReportRecords, filter: SetupFil
     if (!counters && rollup.commits === 0 && rollup.bugs === 0 && grades.agent.count === 0 && Object.keys(grades.userByChannel).length === 0) continue
     const t = tallies.of(rollup.setup, rollup.project)
     if (t === undefined) continue
-    t.commits += rollup.commits
-    t.bugs += rollup.bugs
-    t.agentGrades += grades.agent.count
-    t.agentGradeSum += grades.agent.sum
-    t.userGrades += grades.user.count
-    t.userGradeSum += grades.user.sum
-    t.userGradeSquares += grades.user.squares
-    t.communicationGained += grades.communication
-    for (const [channel, sums] of Object.entries(grades.userByChannel) as [ShownGradeChannel, ChannelSums][]) addChannelGrades(t, channel, sums)
+    addOutcomes(t, rollup)
     if (counters) addCounters(t, rollup)
   }
   return reportRows(tallies, records.setups, rules)
+}
+
+/**
+ * {@link buildRollupReport} of all time, from each setup's totals (its day rollups added up, as a
+ * store keeps them): one record per setup.
+ */
+export function buildTotalsReport(setups: readonly SetupRecord[], totals: readonly SetupTotalsRecord[], filter: SetupFilter = {}, rules: ScoringRules = DEFAULT_RULES): SetupReportRow[] {
+  const tallies = new Tallies(filter)
+  for (const total of totals) {
+    if (total.projects <= 0) continue
+    const t = tallies.of(total.setup)
+    if (t === undefined) continue
+    addOutcomes(t, total)
+    addCounters(t, total)
+    t.projectCount = total.projects
+  }
+  return reportRows(tallies, setups, rules)
+}
+
+/** Adds the commits, bugs and grades a rollup (or a setup's totals) counted. */
+function addOutcomes(t: Tally, counted: Pick<UsageRecord, 'commits' | 'bugs' | 'grades'>): void {
+  const { grades } = counted
+  t.commits += counted.commits
+  t.bugs += counted.bugs
+  t.agentGrades += grades.agent.count
+  t.agentGradeSum += grades.agent.sum
+  t.userGrades += grades.user.count
+  t.userGradeSum += grades.user.sum
+  t.userGradeSquares += grades.user.squares
+  t.communicationGained += grades.communication
+  for (const [channel, sums] of Object.entries(grades.userByChannel) as [ShownGradeChannel, ChannelSums][]) addChannelGrades(t, channel, sums)
 }
 
 function addChannelGrades(t: Tally, channel: ShownGradeChannel, sums: ChannelSums): void {
@@ -207,7 +233,7 @@ function addChannelGrades(t: Tally, channel: ShownGradeChannel, sums: ChannelSum
   byChannel.sum += sums.sum
 }
 
-function addCounters(t: Tally, day: UsageRecord): void {
+function addCounters(t: Tally, day: UsageCounters): void {
   t.pushes += day.pushes
   t.commands += day.commands
   t.toolCalls += day.toolCalls
@@ -252,7 +278,7 @@ function reportRows(tallies: Tallies, setups: readonly SetupRecord[], rules: Sco
       estimatedCost: t.estimatedCost,
       unpricedMessages: t.unpricedMessages,
       costPerCommit: ratio(t.cost, t.commits),
-      projects: t.projects.size,
+      projects: t.projectCount ?? t.projects.size,
       experienceGained: experienceEarned(t, rules),
       communicationGained: roundScore(t.communicationGained),
       skillPoints: state.skillPoints,

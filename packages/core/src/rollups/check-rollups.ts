@@ -5,10 +5,11 @@ import { recordSlot } from '../store/records.js'
 import type { TrackerStore } from '../store/tracker-store.js'
 import { dayOf } from '../time/iso-timestamp.js'
 import { addCountersInPlace, countInRollup, countUsageInPlace, emptyUsage } from './usage-rollup.js'
+import { emptySetupTotals, totalsOfRollups } from './setup-totals.js'
 
 /** One number of one day rollup that differs from what the facts and records add up to. */
 export interface RollupDrift {
-  /** The rollup's key: setup, project, day. */
+  /** The rollup's key: setup, project, day; a setup's totals: the setup. */
   readonly key: RecordKey
   /** The field, dotted for nested ones: `commits`, `tokens.input`, `grades.user.sum`. */
   readonly field: string
@@ -22,7 +23,9 @@ export interface RollupCheck {
   readonly rollups: number
   /** Facts of the fact log replayed. */
   readonly facts: number
-  /** Every difference; empty when the rollups are exact. */
+  /** Setup totals stored, where the store keeps them (their drift is listed by setup alone). */
+  readonly setupTotals?: number
+  /** Every difference; empty when the rollups (and setup totals) are exact. */
   readonly drift: readonly RollupDrift[]
 }
 
@@ -32,7 +35,8 @@ type Draft = Mutable<UsageRecord>
  * Recomputes every day rollup from what backs it and compares: commits, bugs and grades from the
  * stored commit, bug and grade-event records; tool calls, commands, pushes, messages, tokens and
  * cost from the fact log plus each rollup's `baseline` (what no logged fact backs). Reads every
- * rollup, those records and the whole log, a piece at a time; a check, not a hot path.
+ * rollup, those records and the whole log, a piece at a time; a check, not a hot path. A store
+ * that keeps setup totals has them checked against its rollups too.
  */
 export async function checkRollups(store: TrackerStore): Promise<RollupCheck> {
   const stored = new Map<string, UsageRecord>()
@@ -64,7 +68,14 @@ export async function checkRollups(store: TrackerStore): Promise<RollupCheck> {
   const drift: RollupDrift[] = []
   for (const [slot, draft] of expected) compare(drift, [draft.setup, draft.project, draft.day], stored.get(slot), draft)
   for (const [slot, rollup] of stored) if (!expected.has(slot)) compare(drift, [rollup.setup, rollup.project, rollup.day], rollup, emptyUsage(rollup.setup, rollup.project, rollup.day))
-  return { rollups: stored.size, facts, drift }
+  // A store's setup totals must add up its rollups as they are stored.
+  const totals = await store.setupTotals?.()
+  if (totals !== undefined) {
+    const want = totalsOfRollups(stored.values())
+    const have = new Map(totals.map((record) => [record.setup, record]))
+    for (const setup of new Set([...want.keys(), ...have.keys()])) compare(drift, [setup], have.get(setup), want.get(setup) ?? emptySetupTotals(setup))
+  }
+  return { rollups: stored.size, facts, drift, ...(totals === undefined ? {} : { setupTotals: totals.length }) }
 }
 
 /** Adds what a logged fact adds to its day rollup directly (commits, bugs and grades are counted from records). */
@@ -88,15 +99,18 @@ function countFact(draft: Draft, fact: Fact): void {
   }
 }
 
-/** The numbers of a rollup by dotted field name. */
-function numbersOf(rollup: UsageRecord): [string, number][] {
+/** What both a day rollup and a setup's totals add up. */
+type Counted = Pick<UsageRecord, 'toolCalls' | 'toolFailures' | 'commands' | 'pushes' | 'messages' | 'cost' | 'estimatedCost' | 'unpricedMessages' | 'commits' | 'bugs' | 'tokens' | 'grades'> & { readonly projects?: number }
+
+/** The numbers of a rollup (or a setup's totals) by dotted field name. */
+function numbersOf(rollup: Counted): [string, number][] {
   const { tokens, grades } = rollup
   const dotted = (prefix: string, sums: object): [string, number][] =>
     Object.entries(sums as Readonly<Record<string, number>>).map(([name, value]) => [`${prefix}.${name}`, value])
   return [
     ['toolCalls', rollup.toolCalls], ['toolFailures', rollup.toolFailures], ['commands', rollup.commands], ['pushes', rollup.pushes],
     ['messages', rollup.messages], ['cost', rollup.cost], ['estimatedCost', rollup.estimatedCost ?? 0], ['unpricedMessages', rollup.unpricedMessages ?? 0],
-    ['commits', rollup.commits], ['bugs', rollup.bugs],
+    ['commits', rollup.commits], ['bugs', rollup.bugs], ...(rollup.projects === undefined ? [] : [['projects', rollup.projects] as [string, number]]),
     ...dotted('tokens', tokens),
     ...dotted('grades.agent', grades.agent),
     ...dotted('grades.user', grades.user),
@@ -105,7 +119,7 @@ function numbersOf(rollup: UsageRecord): [string, number][] {
   ]
 }
 
-function compare(drift: RollupDrift[], key: RecordKey, stored: UsageRecord | undefined, expected: UsageRecord): void {
+function compare<R extends Counted>(drift: RollupDrift[], key: RecordKey, stored: R | undefined, expected: R): void {
   const have = new Map(stored === undefined ? [] : numbersOf(stored))
   const want = new Map(numbersOf(expected))
   for (const field of new Set([...want.keys(), ...have.keys()])) {

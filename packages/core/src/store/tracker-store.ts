@@ -4,6 +4,7 @@ import type { ProjectProfile } from '../projects/project-profile.js'
 import type { AgentState } from '../scoring/agent-state.js'
 import type { CollectionName, CollectionRecords, ProjectRecord, RecordKey, SetupRecord } from './records.js'
 import type { ScoringRules } from '../scoring/rules.js'
+import type { SetupTotalsRecord } from '../rollups/setup-totals.js'
 
 /** A filter over one collection; every field is optional. */
 export interface RecordQuery {
@@ -198,6 +199,12 @@ export interface TrackerStore {
    * existing record is kept.
    */
   saveProjectProfile(path: string, profile: ProjectProfile): Promise<ProjectRecord>
+  /**
+   * Each setup's day rollups added up over all time, where the store keeps them beside the rollups
+   * (changed in the same writes); undefined where it does not, and the all-time report adds up the
+   * rollups instead.
+   */
+  setupTotals?(): Promise<SetupTotalsRecord[] | undefined>
   /** The schema version of the stored data. */
   schemaVersion(): Promise<number>
   /** Remembers that a migration ran (replaces an earlier record with the same id). */

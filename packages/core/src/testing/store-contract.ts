@@ -34,9 +34,21 @@ async function withStore(factory: StoreFactory, body: (store: TrackerStore) => P
   const store = await factory(rules === undefined ? {} : { rules })
   try {
     await body(store)
+    await expectTotalsInStep(store)
   } finally {
     await store.close()
   }
+}
+
+/** After every scenario: a store that keeps setup totals has them add up its rollups. */
+async function expectTotalsInStep(store: TrackerStore): Promise<void> {
+  const totals = await store.setupTotals?.().catch((error: unknown) => {
+    // A scenario may end with the store closed.
+    if (isTrackerError(error, 'STORE_CLOSED')) return undefined
+    throw error
+  })
+  if (totals === undefined) return
+  expect((await checkRollups(store)).drift.filter((drift) => drift.key.length === 1)).toEqual([])
 }
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
