@@ -1,4 +1,4 @@
-import type { CollectionName, CollectionRecords, Fact, RecordKey } from '@agent-tracker/core'
+import type { CollectionName, CollectionRecords, Fact, RecordKey, UsageRecord } from '@agent-tracker/core'
 import type { DeletedRecord, PlannedRecord, RecordReader } from '@agent-tracker/core/store'
 import { recordSlot } from '@agent-tracker/core/store'
 import type { Database, Key } from 'lmdb'
@@ -7,6 +7,7 @@ import type { SecondaryIndex } from './indexes.js'
 import { SECONDARY_INDEXES, sameKey } from './indexes.js'
 import { LAST_FACT_SEQ_KEY, factIdKey, keyPart, rememberLongParts, toLmdbKey } from './layout.js'
 import type { QueryTables } from './record-queries.js'
+import { totalsOnRollupPut, totalsOnRollupRemoved } from './setup-totals.js'
 
 /** A reader of the write transaction that also tells what a key held before the batch, if it read it. */
 export interface TransactionReader extends RecordReader {
@@ -93,6 +94,10 @@ export function putRecords(db: QueryTables, writes: readonly PlannedRecord[], re
       const previous = known === UNREAD ? (db.tables[write.collection] as Database<unknown>).get(key) : known
       indexRecord(db, indexes, write.record, previous)
     }
+    if (write.collection === 'usage') {
+      const known = reader === undefined ? UNREAD : reader.storedBefore('usage', write.key)
+      totalsOnRollupPut(db, known === UNREAD ? db.tables.usage.get(key) : known, write.record)
+    }
     ;(db.tables[write.collection] as Database<unknown>).putSync(key, write.record)
   }
 }
@@ -106,6 +111,7 @@ export function deleteRecords(db: QueryTables, deletes: readonly DeletedRecord[]
     if (stored === undefined) continue
     for (const index of SECONDARY_INDEXES[collection] as readonly SecondaryIndex[]) db.indexes[index.name].removeSync(indexKey(index, stored))
     table.removeSync(lmdbKey)
+    if (collection === 'usage') totalsOnRollupRemoved(db, stored as UsageRecord)
   }
 }
 

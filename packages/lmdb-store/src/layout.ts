@@ -45,6 +45,12 @@ export const FACT_IDS = 'fact-ids'
 /** Schema version, migration records, the fact log's last sequence number. */
 export const META = 'meta'
 
+/** Each setup's day rollups added up (see `SetupTotalsRecord`): `[setup]` → totals. */
+export const SETUP_TOTALS = 'usage-by-setup'
+
+/** Meta key set once the setup totals add up every rollup (a database written before them has none). */
+export const SETUP_TOTALS_KEY = 'setupTotals'
+
 /** Meta key of the sequence number of the newest logged fact. */
 export const LAST_FACT_SEQ_KEY = 'lastFactSeq'
 
@@ -66,6 +72,7 @@ export const ALL_SUB_DATABASES: readonly string[] = [
   FACT_LOG,
   FACT_IDS,
   META,
+  SETUP_TOTALS,
 ]
 
 /** Meta key of the database's own id, which names it as a source when it is merged elsewhere. */

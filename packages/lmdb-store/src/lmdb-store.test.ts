@@ -1,8 +1,10 @@
 import { SCHEMA_VERSION } from '@agent-tracker/core'
 import { createFactScript } from '@agent-tracker/core/testing'
 import { describeStoreContract } from '@agent-tracker/core/testing/contract'
+import { open } from 'lmdb'
 import { describe, expect, it } from 'vitest'
 import { tempFolder } from '../test/temp.js'
+import { META, SETUP_TOTALS, SETUP_TOTALS_KEY } from './layout.js'
 import { openLmdbStore } from './open-lmdb-store.js'
 
 describeStoreContract('lmdb', ({ rules }) => Promise.resolve(openLmdbStore({ databasePath: ':memory:', ...(rules === undefined ? {} : { rules }) })))
@@ -71,5 +73,30 @@ describe('relieveMemory', () => {
     await store.applyFacts([s.activity('three')])
     expect(await store.find('activities')).toHaveLength(3)
     await store.close()
+  })
+})
+
+describe('setup totals', () => {
+  it('are added up on the first writable open of a database written before them; read-only, the report adds up the rollups instead', async () => {
+    const databasePath = `${tempFolder()}/tracker.lmdb`
+    const shop = createFactScript({ setup: SETUP, project: PROJECT })
+    const api = createFactScript({ setup: SETUP, project: '/home/dev/api', start: '2026-03-04T10:00:00.000Z' })
+    const store = openLmdbStore({ databasePath })
+    await store.applyFacts([shop.commit('aaaa1111'), shop.grade('aaaa1111', { by: 'user', userGrade: 5 }), shop.usage({ input: 900, output: 100 }, 0.25), api.commit('bbbb2222'), api.toolCall('bash', false)])
+    const kept = await store.setupTotals()
+    expect(kept).toEqual([expect.objectContaining({ setup: SETUP, projects: 2, commits: 2, toolCalls: 1, toolFailures: 1, cost: 0.25 })])
+    await store.close()
+    // As a release before the totals left it: no totals, and no mark that they add up.
+    const root = open({ path: databasePath, noSubdir: true, maxDbs: 32 })
+    await root.openDB({ name: SETUP_TOTALS }).drop()
+    await root.openDB({ name: META }).remove(SETUP_TOTALS_KEY)
+    await root.close()
+
+    const reader = openLmdbStore({ databasePath, readOnly: true })
+    expect(await reader.setupTotals()).toBeUndefined()
+    await reader.close()
+    const writer = openLmdbStore({ databasePath })
+    expect(await writer.setupTotals()).toEqual(kept)
+    await writer.close()
   })
 })

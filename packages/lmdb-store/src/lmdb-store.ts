@@ -21,6 +21,7 @@ import type {
   ScoringRules,
   SetupImportResult,
   SetupRecord,
+  SetupTotalsRecord,
   SyncTrackerStore,
 } from '@agent-tracker/core'
 import type { PlannedRecord } from '@agent-tracker/core/store'
@@ -37,6 +38,7 @@ import type { Environment } from './open-environment.js'
 import { openEnvironment, reloadStructures } from './open-environment.js'
 import { findCommitRefs, findRecords, findSetupRecords } from './record-queries.js'
 import { checkSchemaVersion, storedSchemaVersion } from './schema-version.js'
+import { readSetupTotals } from './setup-totals.js'
 import { SECONDARY_INDEXES } from './indexes.js'
 import { encodedSizeBound, ensureRoom, ensureRoomByPages, factLogSizeBound, indexSizeBound } from './size-limit.js'
 import { closedError, translateWriteError } from './store-errors.js'
@@ -251,6 +253,13 @@ export class LmdbStore implements SyncTrackerStore {
         this.#db.tables.projects.putSync(toLmdbKey([path]), record)
         return record
       })
+    })
+  }
+
+  setupTotals(): Promise<SetupTotalsRecord[] | undefined> {
+    return later(() => {
+      this.#ensureOpen()
+      return readSetupTotals(this.#db)
     })
   }
 

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs'
 import { dirname } from 'node:path'
+import type { SetupTotalsRecord } from '@agent-tracker/core'
 import { COLLECTIONS } from '@agent-tracker/core'
 import type { Database, RootDatabase } from 'lmdb'
 import { open } from 'lmdb'
@@ -10,7 +11,7 @@ import type { DatabaseFormat } from './database-format.js'
 import { describeDatabaseFormat, recogniseDataFile } from './database-format.js'
 import { LmdbStoreError } from './errors.js'
 import type { StoredFactBatch } from './fact-log-codec.js'
-import { COMMITS_BY_SETUP, FACT_IDS, FACT_LOG, INDEX_DATABASES, META, STRUCTURES_KEY, SUB_DATABASES } from './layout.js'
+import { COMMITS_BY_SETUP, FACT_IDS, FACT_LOG, INDEX_DATABASES, META, SETUP_TOTALS, STRUCTURES_KEY, SUB_DATABASES } from './layout.js'
 import type { QueryTables } from './record-queries.js'
 import { translateOpenError } from './store-errors.js'
 
@@ -81,6 +82,7 @@ export function openTables(root: RootDatabase): QueryTables {
     factLog: structured(FACT_LOG) as Database<StoredFactBatch>,
     factIds: plain(FACT_IDS) as Database<number>,
     meta,
+    setupTotals: plain(SETUP_TOTALS) as Database<SetupTotalsRecord>,
   }
 }
 

@@ -1,4 +1,4 @@
-import type { CollectionName, CollectionRecords, CommitRef, RecordQuery } from '@agent-tracker/core'
+import type { CollectionName, CollectionRecords, CommitRef, RecordQuery, SetupTotalsRecord } from '@agent-tracker/core'
 import type { ReattributedCollection, ReattributionInput } from '@agent-tracker/core/store'
 import { matchesQuery, orderAndLimit, selectCommitRefs } from '@agent-tracker/core/store'
 import type { Database, Key, RangeOptions } from 'lmdb'
@@ -19,6 +19,11 @@ export interface QueryTables {
   readonly factIds: Database<number>
   /** Schema version, migration records, the last fact sequence number. */
   readonly meta: Database<unknown>
+  /**
+   * Each setup's rollups added up, kept in step by every write of a rollup. Read-only, undefined in
+   * a database written before it existed.
+   */
+  readonly setupTotals: Database<SetupTotalsRecord> | undefined
 }
 
 const TIME_ORDERED: ReadonlySet<CollectionName> = new Set(['commits', 'retrospectives', 'gradeEvents', 'bugs', 'activities'])

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto'
 import { SCHEMA_VERSION, describeValue } from '@agent-tracker/core'
 import type { Database, RootDatabase } from 'lmdb'
 import { LmdbStoreError } from './errors.js'
-import { DATABASE_ID_KEY, SCHEMA_VERSION_KEY } from './layout.js'
+import { DATABASE_ID_KEY, SCHEMA_VERSION_KEY, SETUP_TOTALS_KEY } from './layout.js'
+import { rebuildSetupTotals } from './setup-totals.js'
 import type { QueryTables } from './record-queries.js'
 import { upgradeFromSchema1 } from './upgrade-schema-1.js'
 
@@ -29,7 +30,15 @@ export function checkSchemaVersion(root: RootDatabase, db: QueryTables, path: st
   if (stored !== undefined && stored > SCHEMA_VERSION) {
     throw new LmdbStoreError('DATABASE_TOO_NEW', `The agent-tracker database ${path} has schema version ${String(stored)}, newer than this release understands (${String(SCHEMA_VERSION)}). Upgrade agent-tracker.`, { path, schemaVersion: stored, supportedVersion: SCHEMA_VERSION })
   }
-  if (stored === SCHEMA_VERSION) return
+  if (stored === SCHEMA_VERSION) {
+    // A database this schema wrote before setup totals existed gets them on its first writable open.
+    if (!readOnly && db.meta.get(SETUP_TOTALS_KEY) === undefined) {
+      root.transactionSync(() => {
+        if (db.meta.get(SETUP_TOTALS_KEY) === undefined) rebuildSetupTotals(db)
+      })
+    }
+    return
+  }
   if (readOnly) {
     if (stored === undefined) return
     throw new LmdbStoreError('DATABASE_NEEDS_UPGRADE', `The agent-tracker database ${path} has schema version ${String(stored)} of an earlier release; this release upgrades it in place (to ${String(SCHEMA_VERSION)}) when it opens it for writing. Nothing was changed.`, { path, schemaVersion: stored, supportedVersion: SCHEMA_VERSION })
@@ -40,6 +49,7 @@ export function checkSchemaVersion(root: RootDatabase, db: QueryTables, path: st
     if (now === undefined) {
       db.meta.putSync(SCHEMA_VERSION_KEY, SCHEMA_VERSION)
       db.meta.putSync(DATABASE_ID_KEY, randomUUID())
+      db.meta.putSync(SETUP_TOTALS_KEY, 1)
     }
     else if (now === 1) upgradeFromSchema1(root, db)
   })

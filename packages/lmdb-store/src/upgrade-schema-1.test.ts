@@ -68,7 +68,8 @@ describe('a database written by release 0.1.0 (schema 1)', () => {
     expect(rollups.map(({ baseline: _baseline, ...rest }) => rest)).toEqual(expected.usage)
     expect(rollups.every((rollup) => (rollup.baseline?.toolCalls ?? 0) === rollup.toolCalls && (rollup.baseline?.cost ?? 0) === rollup.cost)).toBe(true)
     expect(rollups.reduce((sum, rollup) => sum + rollup.commits, 0)).toBe(24 + 3)
-    expect(await checkRollups(store)).toMatchObject({ facts: 0, drift: [] })
+    // The setup totals are built from them, one per setup with a rollup.
+    expect(await checkRollups(store)).toMatchObject({ facts: 0, drift: [], setupTotals: new Set(rollups.map((rollup) => rollup.setup)).size })
 
     // Newest activities across setups come from the new time index.
     expect((await store.find('activities', { limit: 2 })).map((a) => a.task)).toEqual(['task 11', 'task 10'])

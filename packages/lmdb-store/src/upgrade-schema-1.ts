@@ -4,6 +4,7 @@ import type { CountedRecord } from '@agent-tracker/core/store'
 import { COUNTED_COLLECTIONS, countInRollup, countersOf, dayOf, emptyUsage, recordSlot } from '@agent-tracker/core/store'
 import type { Database, Key, RootDatabase } from 'lmdb'
 import { putRecords } from './batch-writes.js'
+import { rebuildSetupTotals } from './setup-totals.js'
 import { LAST_FACT_SEQ_KEY, SCHEMA_VERSION_KEY, SUB_DATABASES, toLmdbKey } from './layout.js'
 import type { QueryTables } from './record-queries.js'
 
@@ -18,7 +19,7 @@ type RollupOfSchema1 = Omit<UsageRecord, 'v' | 'bugs' | 'grades' | 'baseline'> &
  * process sees it either all old or all new:
  * - every record is written again with the tables' shared structures (read with schema 1's own
  *   decoding, which kept each record's field names in the record);
- * - the secondary indexes are built;
+ * - the secondary indexes and the setup totals are built;
  * - each day rollup keeps its tool calls, commands, pushes, messages, tokens and cost as its
  *   `baseline` (no fact log backs them), and its commits, bugs and grades are counted again from
  *   the stored commit, bug and grade-event records (schema 1 did not count imported ones);
@@ -43,6 +44,7 @@ export function upgradeFromSchema1(root: RootDatabase, db: QueryTables): void {
   }
   const usage = db.tables.usage
   for (const rollup of rollups.values()) usage.putSync(toLmdbKey([rollup.setup, rollup.project, rollup.day]), rollup)
+  rebuildSetupTotals(db)
   db.meta.putSync(LAST_FACT_SEQ_KEY, 0)
   db.meta.putSync(SCHEMA_VERSION_KEY, SCHEMA_VERSION)
 }
