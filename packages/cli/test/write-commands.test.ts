@@ -318,7 +318,7 @@ describe('doctor and init', () => {
     expect(stdout).toMatch(/! Plugin +no OpenCode config here or globally — so OpenCode records nothing: run agent-tracker init \(this project\) or agent-tracker init --global/)
     expect(stdout).toContain('Nothing is broken; 2 things to look at (! above).')
     const checked = await runCli(['doctor', '--check', '--db', db], { cwd: root })
-    expect(checked.stdout).toMatch(/✓ Rollups +\d+ day rollups against the records and \d+ logged facts: no drift/)
+    expect(checked.stdout).toMatch(/✓ Rollups +\d+ day rollups against the records and \d+ logged facts, \d+ setup totals against the rollups: no drift/)
   })
 
   it('expands a quoted ~/ database path to the home folder and rejects ~user, creating no ~ folder', async () => {

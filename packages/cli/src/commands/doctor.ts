@@ -174,8 +174,9 @@ async function teamChecks(ctx: CommandContext, path: string, hasData: boolean): 
 async function rollupCheck(ctx: CommandContext): Promise<Check & { readonly drift: RollupCheck['drift'] }> {
   const progress = ctx.progress('Checking rollups')
   const result = await checkRollups(ctx.openStore('read')).finally(() => { progress.stop() })
-  const { rollups, facts, drift } = result
-  const counted = `${String(rollups)} day rollups against the records and ${String(facts)} logged facts`
+  const { rollups, facts, drift, setupTotals } = result
+  const totals = setupTotals === undefined ? '' : `, ${String(setupTotals)} setup totals against the rollups`
+  const counted = `${String(rollups)} day rollups against the records and ${String(facts)} logged facts${totals}`
   if (drift.length === 0) return { ...check('Rollups', 'ok', `${counted}: no drift`), drift }
   const lines = drift.slice(0, DRIFT_SHOWN).map((d) => `\n    ${d.key.join(' · ')} ${d.field}: stored ${String(d.stored)}, expected ${String(d.expected)}`)
   const more = drift.length > DRIFT_SHOWN ? `\n    … and ${String(drift.length - DRIFT_SHOWN)} more (--json lists every one)` : ''
