@@ -56,3 +56,14 @@ describe('currentLevel over a long history', () => {
     expect(bounded.runs.reduce((sum, run) => sum + run.probability, 0)).toBeCloseTo(1, 9)
   })
 })
+
+describe('currentLevel with a very narrow spread', () => {
+  it('still weighs the hypotheses when every grade is far less likely than the floating-point range', () => {
+    const at = (i: number): string => new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString()
+    const history = [3, 3, 3, 3, -1, -1, -1].map((grade, i) => ({ grade, weight: 1, at: at(i) }))
+    const level = currentLevel(history, { hazard: 0.01, spread: 0.01, prior: { mean: 3, sd: 0.01 } })
+    expect(level.runs.reduce((sum, run) => sum + run.probability, 0)).toBeCloseTo(1, 9)
+    // The drop to −1 is certain: the current level is the new one.
+    expect(level.mean).toBeCloseTo(-1, 6)
+  })
+})

@@ -38,7 +38,7 @@ export interface ChangePointOptions {
 }
 
 /** Run hypotheses less likely than e⁻¹⁴ (about 1e-6) are dropped. */
-const LOG_PRUNE = -14
+const PRUNE = Math.exp(-14)
 
 /**
  * At most this many run hypotheses are kept by default. In steady times no hypothesis becomes
@@ -59,54 +59,68 @@ export function currentLevel(grades: readonly TimedGrade[], options: ChangePoint
   const maxRuns = Math.max(2, options.maxRuns ?? MAX_RUNS)
   const s2 = spread ** 2
   const p2 = prior.sd ** 2
-  const logGrow = Math.log(1 - hazard)
-  const logChange = Math.log(hazard)
-  // Runs as parallel arrays (start, log probability, Σw, Σw², Σw·grade) of which the first `runs`
-  // are live: this loop runs for every grade of every setup at every recommendation, so it updates
-  // and prunes them in place and allocates nothing per grade.
+  // Runs as parallel arrays (start, probability, Σw, Σw², Σw·grade) of which the first `runs` are
+  // live: this loop runs for every grade of every setup at every recommendation, so it updates and
+  // prunes them in place and allocates nothing per grade. Probabilities are renormalised after
+  // each grade, so they need no logarithms: an exponential and a square root per run.
   const start: number[] = []
-  const logP: number[] = []
+  const probability: number[] = []
   const weight: number[] = []
   const squares: number[] = []
   const sum: number[] = []
+  const exponent: number[] = []
+  const scale: number[] = []
   let runs = 0
   for (const [index, g] of grades.entries()) {
     if (runs === 0) {
       start[0] = index
-      logP[0] = 0
+      probability[0] = 1
       weight[0] = 0
       squares[0] = 0
       sum[0] = 0
       runs = 1
     } else if (hazard > 0) {
-      const before = logSumExp(logP, runs)
+      // Each run's density of the grade, as exp(exponent) / √(2π·variance); the largest exponent is
+      // taken out of all of them, so that no density underflows to 0 however narrow the spread.
+      let top = -((g.grade - prior.mean) ** 2) / (2 * (s2 + p2))
       for (let r = 0; r < runs; r++) {
         const w = weight[r] ?? 0
         const count = w ** 2 / (squares[r] ?? 0)
         const postVariance = 1 / (1 / p2 + count / s2)
         const postMean = postVariance * (prior.mean / p2 + (count * (sum[r] ?? 0)) / (w * s2))
-        logP[r] = (logP[r] ?? 0) + logGrow + logNormal(g.grade, postMean, s2 + postVariance)
+        const variance = s2 + postVariance
+        exponent[r] = -((g.grade - postMean) ** 2) / (2 * variance)
+        scale[r] = 1 / Math.sqrt(2 * Math.PI * variance)
+        top = Math.max(top, exponent[r] ?? 0)
       }
+      let total = 0
+      for (let r = 0; r < runs; r++) {
+        const grown = (probability[r] ?? 0) * (1 - hazard) * (scale[r] ?? 0) * Math.exp((exponent[r] ?? 0) - top)
+        probability[r] = grown
+        total += grown
+      }
+      // The runs' probabilities summed to 1 before this grade: a change now takes the hazard's share of all of them.
+      const changed = hazard * Math.exp(-((g.grade - prior.mean) ** 2) / (2 * (s2 + p2)) - top) / Math.sqrt(2 * Math.PI * (s2 + p2))
       start[runs] = index
-      logP[runs] = before + logChange + logNormal(g.grade, prior.mean, s2 + p2)
+      probability[runs] = changed
       weight[runs] = 0
       squares[runs] = 0
       sum[runs] = 0
       runs += 1
-      const norm = logSumExp(logP, runs)
+      total += changed
       let kept = 0
       for (let r = 0; r < runs; r++) {
-        const value = (logP[r] ?? 0) - norm
-        if (value < LOG_PRUNE && r !== runs - 1) continue
+        const value = (probability[r] ?? 0) / total
+        if (value < PRUNE && r !== runs - 1) continue
         start[kept] = start[r] ?? 0
-        logP[kept] = value
+        probability[kept] = value
         weight[kept] = weight[r] ?? 0
         squares[kept] = squares[r] ?? 0
         sum[kept] = sum[r] ?? 0
         kept += 1
       }
       runs = kept
-      if (runs > maxRuns) runs = mergeRuns(runs, { start, logP, weight, squares, sum })
+      if (runs > maxRuns) runs = mergeRuns(runs, { start, probability, weight, squares, sum })
     }
     for (let r = 0; r < runs; r++) {
       weight[r] = (weight[r] ?? 0) + g.weight
@@ -114,11 +128,12 @@ export function currentLevel(grades: readonly TimedGrade[], options: ChangePoint
       sum[r] = (sum[r] ?? 0) + g.weight * g.grade
     }
   }
-  const norm = runs === 0 ? 0 : logSumExp(logP, runs)
+  let norm = 0
+  for (let r = 0; r < runs; r++) norm += probability[r] ?? 0
   const hypotheses: RunHypothesis[] = []
   for (let r = 0; r < runs; r++) {
     const w = weight[r] ?? 0
-    if (w > 0) hypotheses.push({ start: (start[r] ?? 0), probability: Math.exp((logP[r] ?? 0) - norm), mean: (sum[r] ?? 0) / w, variance: (s2 * (squares[r] ?? 0)) / w ** 2 })
+    if (w > 0) hypotheses.push({ start: (start[r] ?? 0), probability: (probability[r] ?? 0) / norm, mean: (sum[r] ?? 0) / w, variance: (s2 * (squares[r] ?? 0)) / w ** 2 })
   }
   const mean = hypotheses.reduce((total, h) => total + h.probability * h.mean, 0)
   const variance = hypotheses.reduce((total, h) => total + h.probability * (h.variance + (h.mean - mean) ** 2), 0)
@@ -147,13 +162,9 @@ export function currentLevel(grades: readonly TimedGrade[], options: ChangePoint
   }
 }
 
-function logNormal(x: number, mean: number, variance: number): number {
-  return -0.5 * Math.log(2 * Math.PI * variance) - (x - mean) ** 2 / (2 * variance)
-}
-
 interface RunArrays {
   readonly start: number[]
-  readonly logP: number[]
+  readonly probability: number[]
   readonly weight: number[]
   readonly squares: number[]
   readonly sum: number[]
@@ -165,40 +176,28 @@ interface RunArrays {
  * points are then known more coarsely, and no probability is lost. Returns the runs left.
  */
 function mergeRuns(runs: number, arrays: RunArrays): number {
-  const { start, logP, weight, squares, sum } = arrays
+  const { start, probability, weight, squares, sum } = arrays
   let best = 0
-  let bestLog = Infinity
+  let bestTogether = Infinity
   for (let r = 0; r < runs - 2; r++) {
-    const a = logP[r] ?? 0
-    const b = logP[r + 1] ?? 0
-    const together = Math.max(a, b) + Math.log1p(Math.exp(-Math.abs(a - b)))
-    if (together < bestLog) {
-      bestLog = together
+    const together = (probability[r] ?? 0) + (probability[r + 1] ?? 0)
+    if (together < bestTogether) {
+      bestTogether = together
       best = r
     }
   }
-  const keep = (logP[best] ?? 0) >= (logP[best + 1] ?? 0) ? best : best + 1
+  const keep = (probability[best] ?? 0) >= (probability[best + 1] ?? 0) ? best : best + 1
   start[best] = start[keep] ?? 0
   weight[best] = weight[keep] ?? 0
   squares[best] = squares[keep] ?? 0
   sum[best] = sum[keep] ?? 0
-  logP[best] = bestLog
+  probability[best] = bestTogether
   for (let r = best + 1; r < runs - 1; r++) {
     start[r] = start[r + 1] ?? 0
-    logP[r] = logP[r + 1] ?? 0
+    probability[r] = probability[r + 1] ?? 0
     weight[r] = weight[r + 1] ?? 0
     squares[r] = squares[r + 1] ?? 0
     sum[r] = sum[r + 1] ?? 0
   }
   return runs - 1
-}
-
-/** log Σ exp of the first `count` values. */
-function logSumExp(values: readonly number[], count: number): number {
-  let top = -Infinity
-  for (let i = 0; i < count; i++) top = Math.max(top, (values[i] ?? 0))
-  if (top === -Infinity) return -Infinity
-  let total = 0
-  for (let i = 0; i < count; i++) total += Math.exp((values[i] ?? 0) - top)
-  return top + Math.log(total)
 }
