@@ -77,27 +77,28 @@ export function appendFactLog(db: QueryTables, firstSeq: number, facts: readonly
 }
 
 /**
- * Puts planned records inside the caller's write transaction and keeps the secondary indexes in
- * step: a record that moved in an index (a commit whose setup or time changed) leaves no stale
- * entry. The stored version of a record comes from `reader` when planning read it, so it is not
- * read twice; `fresh` says every key is new (an import), so nothing stored is looked up at all.
+ * Puts planned records inside the caller's write transaction and keeps the secondary indexes and
+ * the setup totals in step: a record that moved in an index (a commit whose setup or time changed)
+ * leaves no stale entry, and a day rollup moves its setup's totals by what it changed. The stored
+ * version of a record comes from `reader` when planning read it, so it is not read twice; `fresh`
+ * says every key is new (an import) but for day rollups, so the indexes look nothing up.
  */
 export function putRecords(db: QueryTables, writes: readonly PlannedRecord[], reader?: TransactionReader, fresh = false): void {
+  const storedBefore = (write: PlannedRecord, key: Key): unknown => {
+    // Not `??`: a record planning found absent is `undefined`, and known.
+    const known = reader === undefined ? UNREAD : reader.storedBefore(write.collection, write.key)
+    return known === UNREAD ? (db.tables[write.collection] as Database<unknown>).get(key) : known
+  }
   for (const write of writes) {
     const key = toLmdbKey(write.key)
     rememberLongParts(db.meta, write.key)
     const indexes = SECONDARY_INDEXES[write.collection] as readonly SecondaryIndex[]
     if (indexes.length > 0) {
       const movable = !fresh && indexes.some((index) => !index.fixed)
-      // Not `??`: a record planning found absent is `undefined`, and known.
-      const known = !movable ? undefined : reader === undefined ? UNREAD : reader.storedBefore(write.collection, write.key)
-      const previous = known === UNREAD ? (db.tables[write.collection] as Database<unknown>).get(key) : known
-      indexRecord(db, indexes, write.record, previous)
+      indexRecord(db, indexes, write.record, movable ? storedBefore(write, key) : undefined)
     }
-    if (write.collection === 'usage') {
-      const known = reader === undefined ? UNREAD : reader.storedBefore('usage', write.key)
-      totalsOnRollupPut(db, known === UNREAD ? db.tables.usage.get(key) : known, write.record)
-    }
+    // An import merges into the rollups it read: a rollup is never taken as new.
+    if (write.collection === 'usage') totalsOnRollupPut(db, storedBefore(write, key) as UsageRecord | undefined, write.record)
     ;(db.tables[write.collection] as Database<unknown>).putSync(key, write.record)
   }
 }
