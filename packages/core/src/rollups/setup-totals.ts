@@ -68,12 +68,12 @@ function signedSums(a: GradeSums, b: GradeSums, sign: 1 | -1): GradeSums {
 }
 
 function signedGrades(a: GradeRollup, b: GradeRollup, sign: 1 | -1): GradeRollup {
-  const userByChannel: Partial<Record<ShownGradeChannel, ChannelSums>> = { ...a.userByChannel }
+  const moved = new Map(Object.entries(a.userByChannel) as [ShownGradeChannel, ChannelSums][])
   for (const [channel, sums] of Object.entries(b.userByChannel) as [ShownGradeChannel, ChannelSums][]) {
-    const had = userByChannel[channel] ?? { grades: 0, counted: 0, sum: 0 }
-    const moved = { grades: had.grades + sign * sums.grades, counted: had.counted + sign * sums.counted, sum: had.sum + sign * sums.sum }
-    if (moved.grades === 0 && moved.counted === 0) delete userByChannel[channel]
-    else userByChannel[channel] = moved
+    const had = moved.get(channel) ?? { grades: 0, counted: 0, sum: 0 }
+    moved.set(channel, { grades: had.grades + sign * sums.grades, counted: had.counted + sign * sums.counted, sum: had.sum + sign * sums.sum })
   }
+  // A channel whose grades were all taken away leaves no entry behind.
+  const userByChannel = Object.fromEntries([...moved].filter(([, sums]) => sums.grades !== 0 || sums.counted !== 0)) as Partial<Record<ShownGradeChannel, ChannelSums>>
   return { agent: signedSums(a.agent, b.agent, sign), user: signedSums(a.user, b.user, sign), userByChannel, communication: a.communication + sign * b.communication }
 }
