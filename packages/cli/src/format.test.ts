@@ -3,7 +3,7 @@ import { gain, money, moneyPerCommit, plural, truncate } from './format.js'
 
 describe('one precision per quantity', () => {
   it('prints money spent in cents and cost per commit to a tenth of a cent, whatever the amount', () => {
-    expect([12.5, 0.0844, 0, 0.06375000000000003].map(money)).toEqual(['$12.50', '$0.08', '$0.00', '$0.06'])
+    expect([12.5, 0.0844, 0, 0.06375000000000003, 0.004].map(money)).toEqual(['$12.50', '$0.08', '$0.00', '$0.06', '<$0.01'])
     expect([1.28, 0.197, 0.0844, 0.06375000000000003, null].map(moneyPerCommit)).toEqual(['$1.280', '$0.197', '$0.084', '$0.064', '–'])
   })
 

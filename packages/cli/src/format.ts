@@ -1,4 +1,4 @@
-import { formatScore } from '@agent-tracker/core'
+import { dollars, formatScore } from '@agent-tracker/core'
 import { displayWidth } from './display-width.js'
 
 // One precision per quantity, in every table, card, chart and sentence:
@@ -33,14 +33,14 @@ export function perCommit(value: number | null | undefined): string {
   return value === null || value === undefined ? '–' : value.toFixed(2)
 }
 
-/** Money spent, in dollars and cents: `$12.34`. */
+/** Money spent, in dollars and cents: `$12.34`; an amount that rounds to nothing, but is not nothing, `<$0.01`. */
 export function money(value: number | null | undefined): string {
-  return value === null || value === undefined ? '–' : `$${value.toFixed(2)}`
+  return value === null || value === undefined ? '–' : dollars(value, 2)
 }
 
-/** Cost per commit, to a tenth of a cent: `$0.084`. */
+/** Cost per commit, to a tenth of a cent: `$0.084`; below that, `<$0.001`. */
 export function moneyPerCommit(value: number | null | undefined): string {
-  return value === null || value === undefined ? '–' : `$${value.toFixed(3)}`
+  return value === null || value === undefined ? '–' : dollars(value, 3)
 }
 
 /** A token count, shortened: `1.2k`, `3.4M`. */

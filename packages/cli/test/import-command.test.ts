@@ -44,7 +44,7 @@ describe('agent-tracker import', () => {
     const imported = await runCli(['import', 'claude-code'], { home })
     expect(imported.code).toBe(0)
     const file = join(home, '.claude', 'projects', '-work-shop', 's-claude.jsonl')
-    expect(imported.stdout).toContain(`Claude Code (${join(home, '.claude', 'projects')})\n  1 session · 1 setup: claude-code@anthropic/claude-opus-4-8\n  2 tool calls (1 failed) · 1 commit · 0 pushes\n  2 responses · 200 input, 40 output, 60 cache-read tokens · $0.00 ($0.00 of it estimated from list prices)\n`)
+    expect(imported.stdout).toContain(`Claude Code (${join(home, '.claude', 'projects')})\n  1 session · 1 setup: claude-code@anthropic/claude-opus-4-8\n  2 tool calls (1 failed) · 1 commit · 0 pushes\n  2 responses · 200 input, 40 output, 60 cache-read tokens · <$0.01 (<$0.01 of it estimated from list prices)\n`)
     expect(imported.stdout).toContain(`  1 part could not be read and was skipped:\n    ${file}:7: the last line is incomplete (the file may still be being written); it was left out`)
     expect(imported.stdout).not.toContain('OpenCode')
   })

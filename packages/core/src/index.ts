@@ -6,6 +6,7 @@ export { TrackerError, isTrackerError } from './errors.js'
 export { describeValue } from './describe-value.js'
 export { closestMatches, editDistance, looseForm } from './text/closeness.js'
 export { plural } from './text/plural.js'
+export { dollars } from './text/dollars.js'
 
 export type {
   ActivityFact,

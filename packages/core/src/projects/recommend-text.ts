@@ -1,5 +1,6 @@
 import type { ProjectProfile } from './project-profile.js'
 import { plural } from '../text/plural.js'
+import { dollars } from '../text/dollars.js'
 
 interface Described {
   readonly setup: string
@@ -23,7 +24,7 @@ export function setupReason(s: Described, context: { minSamples: number; profile
       : `not enough data: ${plural(s.samples, 'graded commit')}${git} on similar projects count as ${s.effectiveSamples.toFixed(1)}, ${String(context.minSamples)} needed`
   }
   const interval = `90% ${s.interval[0].toFixed(1)}–${s.interval[1].toFixed(1)}`
-  const cost = s.costPerCommit === null ? '' : `; ${dollars(s.costPerCommit)}/commit`
+  const cost = s.costPerCommit === null ? '' : `; ${dollars(s.costPerCommit, 3)}/commit`
   const share = s.evidence === null ? '' : `; ${String(Math.round(s.evidence.share * 100))}% of the estimate from git evidence`
   return `expected user grade ${s.expectedGrade.toFixed(1)} (${interval}) from ${plural(s.samples, 'graded commit')}${git} on ${plural(s.projects, 'similar project')}${describeProfile(context.profile)}${share}; ${s.bugsPerCommit.toFixed(2)} bugs/commit${cost}`
 }
@@ -65,7 +66,3 @@ function describeProfile(profile: ProjectProfile): string {
   return parts.length === 0 ? '' : ` (${parts.join('/')})`
 }
 
-/** A cost per commit to a tenth of a cent, `$0.084`, as every app shows it. */
-function dollars(value: number): string {
-  return `$${value.toFixed(3)}`
-}
