@@ -15,6 +15,9 @@ beforeAll(async () => {
   seeded = await seedHistory()
   env = { AGENT_TRACKER_TEAM_URL: server.url, AGENT_TRACKER_TEAM_SCHEMA: 'team_cli', AGENT_TRACKER_TEAM_MEMBER: 'ana' }
   expect((await runCli(['projects', '--refresh', '--db', seeded.db])).code).toBe(0)
+  // Git evidence travels with the facts (here from another host, through ingest): a fix that changed lines of one of Sonnet's commits.
+  const evidence = { setup: SONNET, project: seeded.shop, kind: 'evidence', signal: 'suspected-bug', commit: '5a1b0c0ffee', source: 'f1x0000000', subject: 'fix cart rounding', files: ['cart.ts'], lines: 3, pattern: 'fix', at: '2026-03-03T10:00:00.000Z' }
+  expect((await runCli(['ingest', '--db', seeded.db], { input: factLine(evidence) })).code).toBe(0)
 }, 120_000)
 
 afterAll(async () => {
@@ -37,7 +40,7 @@ describe('sync and team reads', () => {
   it('answers every read command from the team database as the machine that synced answers it', async () => {
     const reads = [
       ['agents'], ['report'], ['report', '--since', '2026-03-02', '--model', 'gpt-5'], ['status', SONNET], ['history', SONNET], ['projects'],
-      ['retro'], ['activity'], ['search', 'stripe', 'webhook'], ['recommend', seeded.shop], ['export', '--format', 'jsonl'], ['export', '--format', 'csv'],
+      ['retro'], ['activity'], ['search', 'stripe', 'webhook'], ['recommend', seeded.shop], ['evidence', '--list'], ['export', '--format', 'jsonl'], ['export', '--format', 'csv'],
     ]
     for (const args of reads) {
       const output = args[0] === 'export' ? [] : ['--json']
@@ -48,6 +51,10 @@ describe('sync and team reads', () => {
       const timeless = (stdout: string): string => stdout.replace(/"profiledAt": "[^"]*"/g, '"profiledAt": "…"')
       expect(timeless(team.stdout), args.join(' ')).toEqual(timeless(local.stdout))
     }
+    // The evidence synced with the facts: its setup's share, and the suspected bug waiting for a verdict.
+    const listed = await runCli(['evidence', '--list', '--team'], { env, cwd: seeded.root })
+    expect(listed.stdout).toContain('fix cart rounding')
+    expect(listed.stdout).toContain(SONNET)
     // --db postgres://… names the team database directly.
     const named = await runCli(['agents', '--db', server.url, '--json'], { env: { AGENT_TRACKER_TEAM_SCHEMA: 'team_cli' } })
     expect(named.stdout).toEqual((await runCli(['agents', '--db', seeded.db, '--json'])).stdout)
@@ -73,9 +80,11 @@ describe('sync and team reads', () => {
     expect(none.code).toBe(2)
     expect(none.stderr).toContain('No team database is configured: set AGENT_TRACKER_TEAM_URL')
     expect((await runCli(['sync', '--db', seeded.db])).stderr).toContain('No team database is configured')
-    const write = await runCli(['retro', SONNET, '--note', 'x', '--team'], { env })
-    expect(write.code).toBe(2)
-    expect(write.stderr).toContain("--team reads the team database; this command writes to this machine's database")
+    for (const args of [['retro', SONNET, '--note', 'x'], ['evidence', seeded.shop]]) {
+      const write = await runCli([...args, '--team'], { env })
+      expect(write.code, args.join(' ')).toBe(2)
+      expect(write.stderr).toContain("--team reads the team database; this command writes to this machine's database")
+    }
     const member = await runCli(['agents', '--member', 'ana', '--db', seeded.db])
     expect(member.code).toBe(2)
     expect(member.stderr).toContain('--member filters the team database: add --team')

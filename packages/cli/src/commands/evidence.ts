@@ -50,8 +50,9 @@ export async function evidenceCommand(ctx: CommandContext, folders: readonly str
       process.removeListener('SIGINT', cancel)
     }
   }
-  const scope = projects.length === 1 && projects[0] !== undefined ? { project: projects[0] } : {}
-  const summaries = await evidenceSummaries(store, folders.length === 0 && options.list === true ? {} : scope)
+  // `--list` alone shows every project's; a scan shows the project it read.
+  const scope = projects.length === 1 && projects[0] !== undefined && !(folders.length === 0 && options.list === true) ? { project: projects[0] } : {}
+  const summaries = await evidenceSummaries(store, scope)
   const pending = (await listEvidence(store, { ...scope, signal: 'suspected-bug', status: 'open' })).map((record) => ({ handle: evidenceHandle(record), ...record }))
   ctx.print({ scans, setups: summaries, pending }, () => render(ctx, scans, summaries, pending))
 }

@@ -66,21 +66,22 @@ export function verdictFacts(record: EvidenceRecord, verdict: Exclude<EvidenceVe
 
 /**
  * Evidence per setup (see `summariseEvidence`), in the scanned projects (or one of them), for the
- * setups the filter passes: the sample is each setup's tracked commits in those projects.
+ * setups the filter passes: the sample is each setup's tracked commits in those projects. A project
+ * counts as scanned when this database scanned it, or when it holds evidence (scanned elsewhere:
+ * a team database has the evidence its members synced, not their scans).
  */
 export async function evidenceSummaries(store: TrackerStore, query: SetupFilter & { readonly project?: string | undefined } = {}): Promise<EvidenceSummary[]> {
-  const scanned = (await store.listMigrations())
-    .filter((record) => record.kind === 'evidence-scan' && (query.project === undefined || record.source === query.project))
-    .map((record) => record.source)
+  const records = await listEvidence(store, {
+    ...(query.setup === undefined ? {} : { setup: query.setup }),
+    ...(query.project === undefined ? {} : { project: query.project }),
+  })
+  const scans = (await store.listMigrations()).filter((record) => record.kind === 'evidence-scan' && (query.project === undefined || record.source === query.project))
+  const scanned = new Set([...scans.map((record) => record.source), ...records.map((record) => record.project)])
   const commits = new Map<string, number>()
   for (const project of scanned) {
     for (const ref of await store.findCommitRefs({ project, order: 'any', ...(query.setup === undefined ? {} : { setup: query.setup }) })) {
       commits.set(ref.setup, (commits.get(ref.setup) ?? 0) + 1)
     }
   }
-  const records = (await listEvidence(store, {
-    ...(query.setup === undefined ? {} : { setup: query.setup }),
-    ...(query.project === undefined ? {} : { project: query.project }),
-  })).filter((record) => scanned.includes(record.project))
   return summariseEvidence(records, commits).filter((summary) => matchesSetupFilter(summary.setup, query))
 }
