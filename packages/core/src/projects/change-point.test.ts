@@ -66,4 +66,14 @@ describe('currentLevel with a very narrow spread', () => {
     // The drop to −1 is certain: the current level is the new one.
     expect(level.mean).toBeCloseTo(-1, 6)
   })
+
+  it('gives the exact posterior when the best fit of a grade is a run that had all but vanished', () => {
+    // After the 5s the newest run holds next to nothing, yet it fits the 4 best: taking its exponent
+    // out of every density underflowed all the others (and gave NaN) before the step fell back to logarithms.
+    const history = [5, 5, 5, 5, 5, 5, 4].map((grade, i) => ({ grade, weight: 1, at: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString() }))
+    const level = currentLevel(history, { hazard: 0.01, spread: 0.01, prior: { mean: 3, sd: 0.01 } })
+    expect(level.runs.reduce((sum, run) => sum + run.probability, 0)).toBeCloseTo(1, 9)
+    // What the posterior computed in logarithms gives: the whole history's mean, 34/7.
+    expect(level.mean).toBeCloseTo(34 / 7, 9)
+  })
 })

@@ -70,6 +70,7 @@ export function currentLevel(grades: readonly TimedGrade[], options: ChangePoint
   const sum: number[] = []
   const exponent: number[] = []
   const scale: number[] = []
+  const next: number[] = []
   let runs = 0
   for (const [index, g] of grades.entries()) {
     if (runs === 0) {
@@ -80,27 +81,53 @@ export function currentLevel(grades: readonly TimedGrade[], options: ChangePoint
       sum[0] = 0
       runs = 1
     } else if (hazard > 0) {
-      // Each run's density of the grade, as exp(exponent) / √(2π·variance); the largest exponent is
-      // taken out of all of them, so that no density underflows to 0 however narrow the spread.
-      let top = -((g.grade - prior.mean) ** 2) / (2 * (s2 + p2))
+      // Each density of the grade is exp(exponent) / √(2π·variance). The largest exponent among the
+      // change and the runs that hold any probability is taken out of all of them: nothing then
+      // overflows, and the likeliest does not underflow however narrow the spread.
+      const changeVariance = s2 + p2
+      const changeExponent = -((g.grade - prior.mean) ** 2) / (2 * changeVariance)
+      let top = changeExponent
+      let mass = 0
       for (let r = 0; r < runs; r++) {
         const w = weight[r] ?? 0
         const count = w ** 2 / (squares[r] ?? 0)
         const postVariance = 1 / (1 / p2 + count / s2)
         const postMean = postVariance * (prior.mean / p2 + (count * (sum[r] ?? 0)) / (w * s2))
         const variance = s2 + postVariance
-        exponent[r] = -((g.grade - postMean) ** 2) / (2 * variance)
+        const e = -((g.grade - postMean) ** 2) / (2 * variance)
+        exponent[r] = e
         scale[r] = 1 / Math.sqrt(2 * Math.PI * variance)
-        top = Math.max(top, exponent[r] ?? 0)
+        const p = probability[r] ?? 0
+        mass += p
+        if (p > 0 && e > top) top = e
       }
       let total = 0
       for (let r = 0; r < runs; r++) {
-        const grown = (probability[r] ?? 0) * (1 - hazard) * (scale[r] ?? 0) * Math.exp((exponent[r] ?? 0) - top)
-        probability[r] = grown
+        const p = probability[r] ?? 0
+        const grown = p > 0 ? p * (1 - hazard) * (scale[r] ?? 0) * Math.exp((exponent[r] ?? 0) - top) : 0
+        next[r] = grown
         total += grown
       }
-      // The runs' probabilities summed to 1 before this grade: a change now takes the hazard's share of all of them.
-      const changed = hazard * Math.exp(-((g.grade - prior.mean) ** 2) / (2 * (s2 + p2)) - top) / Math.sqrt(2 * Math.PI * (s2 + p2))
+      // A change now takes the hazard's share of the runs' probability before this grade (pruning may have left it under 1).
+      const logChangeScale = -0.5 * Math.log(2 * Math.PI * changeVariance)
+      let changed = mass * hazard * Math.exp(changeExponent - top + logChangeScale)
+      if (!(total + changed > 0)) {
+        // Only when the likeliest term itself underflowed (a vanishing run, or a hazard of 1): the same step by logarithms.
+        const logChange = Math.log(mass * hazard) + changeExponent + logChangeScale
+        let best = logChange
+        for (let r = 0; r < runs; r++) {
+          const p = probability[r] ?? 0
+          exponent[r] = p > 0 ? Math.log(p) + Math.log1p(-hazard) + Math.log(scale[r] ?? 0) + (exponent[r] ?? 0) : -Infinity
+          best = Math.max(best, exponent[r] ?? -Infinity)
+        }
+        total = 0
+        for (let r = 0; r < runs; r++) {
+          next[r] = Math.exp((exponent[r] ?? -Infinity) - best)
+          total += next[r] ?? 0
+        }
+        changed = Math.exp(logChange - best)
+      }
+      for (let r = 0; r < runs; r++) probability[r] = next[r] ?? 0
       start[runs] = index
       probability[runs] = changed
       weight[runs] = 0
