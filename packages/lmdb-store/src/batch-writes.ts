@@ -7,7 +7,7 @@ import type { SecondaryIndex } from './indexes.js'
 import { SECONDARY_INDEXES, sameKey } from './indexes.js'
 import { LAST_FACT_SEQ_KEY, factIdKey, keyPart, rememberLongParts, toLmdbKey } from './layout.js'
 import type { QueryTables } from './record-queries.js'
-import { totalsOnRollupPut, totalsOnRollupRemoved } from './setup-totals.js'
+import { TotalsInStep } from './setup-totals.js'
 
 /** A reader of the write transaction that also tells what a key held before the batch, if it read it. */
 export interface TransactionReader extends RecordReader {
@@ -89,6 +89,7 @@ export function putRecords(db: QueryTables, writes: readonly PlannedRecord[], re
     const known = reader === undefined ? UNREAD : reader.storedBefore(write.collection, write.key)
     return known === UNREAD ? (db.tables[write.collection] as Database<unknown>).get(key) : known
   }
+  const totals = new TotalsInStep(db)
   for (const write of writes) {
     const key = toLmdbKey(write.key)
     rememberLongParts(db.meta, write.key)
@@ -98,13 +99,15 @@ export function putRecords(db: QueryTables, writes: readonly PlannedRecord[], re
       indexRecord(db, indexes, write.record, movable ? storedBefore(write, key) : undefined)
     }
     // An import merges into the rollups it read: a rollup is never taken as new.
-    if (write.collection === 'usage') totalsOnRollupPut(db, storedBefore(write, key) as UsageRecord | undefined, write.record)
+    if (write.collection === 'usage') totals.put(storedBefore(write, key) as UsageRecord | undefined, write.record)
     ;(db.tables[write.collection] as Database<unknown>).putSync(key, write.record)
   }
+  totals.write()
 }
 
 /** Deletes records inside the caller's write transaction, with their secondary index entries. */
 export function deleteRecords(db: QueryTables, deletes: readonly DeletedRecord[]): void {
+  const totals = new TotalsInStep(db)
   for (const { collection, key } of deletes) {
     const table = db.tables[collection] as Database<unknown>
     const lmdbKey = toLmdbKey(key)
@@ -112,8 +115,9 @@ export function deleteRecords(db: QueryTables, deletes: readonly DeletedRecord[]
     if (stored === undefined) continue
     for (const index of SECONDARY_INDEXES[collection] as readonly SecondaryIndex[]) db.indexes[index.name].removeSync(indexKey(index, stored))
     table.removeSync(lmdbKey)
-    if (collection === 'usage') totalsOnRollupRemoved(db, stored as UsageRecord)
+    if (collection === 'usage') totals.removed(stored as UsageRecord)
   }
+  totals.write()
 }
 
 function indexRecord(db: QueryTables, indexes: readonly SecondaryIndex[], record: unknown, previous: unknown): void {

@@ -200,10 +200,11 @@ export class LmdbStore implements SyncTrackerStore {
     return later(() => {
       this.#ensureOpen()
       return this.#write(() => {
-        const plan = planImport(createTransactionReader(this.#db), batch)
+        const reader = createTransactionReader(this.#db)
+        const plan = planImport(reader, batch)
         this.#ensureRoomFor(plan.writes, [])
         // Imported records are new keys (planning skipped the rest); only rollups it read are not.
-        putRecords(this.#db, plan.writes, undefined, true)
+        putRecords(this.#db, plan.writes, reader, true)
         return { written: plan.written, skipped: plan.skipped }
       })
     })
@@ -377,8 +378,11 @@ export class LmdbStore implements SyncTrackerStore {
     }
     for (const write of writes) {
       const keyBytes = write.key.reduce((sum, part) => sum + 3 * part.length, 16)
-      add(this.#db.tables[write.collection], 1, keyBytes + encodedSizeBound(write.record))
+      const bytes = keyBytes + encodedSizeBound(write.record)
+      add(this.#db.tables[write.collection], 1, bytes)
       for (const index of SECONDARY_INDEXES[write.collection]) add(this.#db.indexes[index.name], 1, 2 * keyBytes)
+      // A rollup moves its setup's totals, a record of about its size.
+      if (write.collection === 'usage' && this.#db.setupTotals !== undefined) add(this.#db.setupTotals, 1, bytes)
     }
     if (logged.length > 0) {
       add(this.#db.factLog, 1, factLogSizeBound(logged))

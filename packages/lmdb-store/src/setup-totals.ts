@@ -5,25 +5,47 @@ import { SETUP_TOTALS_KEY, prefixRange, toLmdbKey } from './layout.js'
 import type { QueryTables } from './record-queries.js'
 
 /**
- * Keeps a setup's totals in step with one of its day rollups written over `previous` (undefined
- * for a new one), inside the caller's write transaction, before the rollup is put: a new rollup
- * in a project where the setup has none adds a project.
+ * Keeps the setup totals in step with the day rollups one call of `putRecords` or `deleteRecords`
+ * writes, inside its write transaction: each setup's totals are read once, moved by every rollup
+ * of it, and written once by {@link write}. A rollup's previous value must be what is stored
+ * (planning replaces a rollup's nested objects, never changes them in place).
  */
-export function totalsOnRollupPut(db: QueryTables, previous: UsageRecord | undefined, rollup: UsageRecord): void {
-  const totals = totalsTable(db)
-  const key = toLmdbKey([rollup.setup])
-  let next = totals.get(key) ?? emptySetupTotals(rollup.setup)
-  if (previous !== undefined) next = addRollupToTotals(next, previous, -1)
-  const firstInProject = previous === undefined && !hasRollups(db, rollup.setup, rollup.project)
-  totals.putSync(key, addRollupToTotals(next, rollup, 1, firstInProject ? 1 : 0))
-}
+export class TotalsInStep {
+  readonly #db: QueryTables
+  readonly #moved = new Map<string, SetupTotalsRecord>()
 
-/** Takes a removed day rollup out of its setup's totals, after it was removed; the last one of a project takes the project away. */
-export function totalsOnRollupRemoved(db: QueryTables, removed: UsageRecord): void {
-  const totals = totalsTable(db)
-  const key = toLmdbKey([removed.setup])
-  const lastInProject = !hasRollups(db, removed.setup, removed.project)
-  totals.putSync(key, addRollupToTotals(totals.get(key) ?? emptySetupTotals(removed.setup), removed, -1, lastInProject ? -1 : 0))
+  constructor(db: QueryTables) {
+    this.#db = db
+  }
+
+  /** Before a rollup is put over `previous` (undefined for a new one): a new rollup in a project where its setup has none adds the project. */
+  put(previous: UsageRecord | undefined, rollup: UsageRecord): void {
+    let totals = this.#totals(rollup.setup)
+    if (previous !== undefined) totals = addRollupToTotals(totals, previous, -1)
+    const firstInProject = previous === undefined && !hasRollups(this.#db, rollup.setup, rollup.project)
+    this.#moved.set(rollup.setup, addRollupToTotals(totals, rollup, 1, firstInProject ? 1 : 0))
+  }
+
+  /** After a rollup was removed: the last one of a project takes the project away. */
+  removed(rollup: UsageRecord): void {
+    const lastInProject = !hasRollups(this.#db, rollup.setup, rollup.project)
+    this.#moved.set(rollup.setup, addRollupToTotals(this.#totals(rollup.setup), rollup, -1, lastInProject ? -1 : 0))
+  }
+
+  /** Writes the totals that moved; a setup left without rollups keeps none. */
+  write(): void {
+    if (this.#moved.size === 0) return
+    const table = totalsTable(this.#db)
+    for (const [setup, totals] of this.#moved) {
+      if (totals.projects > 0) table.putSync(toLmdbKey([setup]), totals)
+      else table.removeSync(toLmdbKey([setup]))
+    }
+    this.#moved.clear()
+  }
+
+  #totals(setup: string): SetupTotalsRecord {
+    return this.#moved.get(setup) ?? totalsTable(this.#db).get(toLmdbKey([setup])) ?? emptySetupTotals(setup)
+  }
 }
 
 /**
@@ -32,7 +54,7 @@ export function totalsOnRollupRemoved(db: QueryTables, removed: UsageRecord): vo
  */
 export function rebuildSetupTotals(db: QueryTables): void {
   const totals = totalsTable(db)
-  for (const key of totals.getKeys()) totals.removeSync(key)
+  for (const key of [...totals.getKeys()]) totals.removeSync(key)
   const rollups = db.tables.usage.getRange().map(({ value }) => value)
   for (const [setup, record] of totalsOfRollups(rollups)) totals.putSync(toLmdbKey([setup]), record)
   db.meta.putSync(SETUP_TOTALS_KEY, 1)

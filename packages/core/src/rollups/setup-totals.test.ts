@@ -25,6 +25,15 @@ describe('setup totals', () => {
     })
   })
 
+  it('come back to exactly nothing when costs that do not add up exactly in binary are taken away again', () => {
+    const cheap = rollup('/w/shop', '2026-03-02', { cost: 0.1, estimatedCost: 0.1, grades: { agent: { count: 1, sum: 0.1, squares: 0.01 }, user: { count: 0, sum: 0, squares: 0 }, userByChannel: {}, communication: 0.3 } })
+    const dearer = rollup('/w/shop', '2026-03-03', { cost: 0.2, estimatedCost: 0.2, grades: { agent: { count: 1, sum: 0.2, squares: 0.04 }, user: { count: 0, sum: 0, squares: 0 }, userByChannel: {}, communication: 0.6 } })
+    const both = addRollupToTotals(addRollupToTotals(emptySetupTotals(SETUP), cheap, 1, 1), dearer, 1)
+    expect(both.cost).not.toBe(0.3) // 0.30000000000000004: the residue this guards against
+    const neither = addRollupToTotals(addRollupToTotals(both, cheap, -1), dearer, -1, -1)
+    expect(neither).toMatchObject({ projects: 0, cost: 0, estimatedCost: 0, grades: { agent: { count: 0, sum: 0, squares: 0 }, communication: 0 } })
+  })
+
   it('come back to nothing when every rollup added is taken away, channels included', () => {
     const added = addRollupToTotals(addRollupToTotals(emptySetupTotals(SETUP), monday, 1, 1), tuesday, 1, 1)
     const removed = addRollupToTotals(addRollupToTotals(added, tuesday, -1, -1), monday, -1, -1)

@@ -1,5 +1,4 @@
 import { NO_TOKENS } from '../facts/facts.js'
-import type { TokenUsage } from '../facts/facts.js'
 import type { ShownGradeChannel } from '../facts/grade-channel.js'
 import type { Mutable } from '../mutable.js'
 import type { ChannelSums, GradeRollup, GradeSums, UsageCounters, UsageRecord } from '../store/records.js'
@@ -32,17 +31,28 @@ export function emptySetupTotals(setup: string): SetupTotalsRecord {
  */
 export function addRollupToTotals(totals: SetupTotalsRecord, rollup: UsageRecord, sign: 1 | -1, projectsMoved: -1 | 0 | 1 = 0): SetupTotalsRecord {
   const stored = storedRollup(rollup)
+  const add = (a: number, b: number): number => settled(a, sign * b)
   const next: Mutable<SetupTotalsRecord> = { ...totals, projects: totals.projects + projectsMoved }
-  for (const field of COUNTER_FIELDS) next[field] = totals[field] + sign * stored[field]
-  next.tokens = signedTokens(totals.tokens, stored.tokens, sign)
-  const estimated = (totals.estimatedCost ?? 0) + sign * (stored.estimatedCost ?? 0)
-  const unpriced = (totals.unpricedMessages ?? 0) + sign * (stored.unpricedMessages ?? 0)
+  for (const field of COUNTER_FIELDS) next[field] = add(totals[field], stored[field])
+  const { tokens } = totals
+  next.tokens = { input: add(tokens.input, stored.tokens.input), output: add(tokens.output, stored.tokens.output), reasoning: add(tokens.reasoning, stored.tokens.reasoning), cacheRead: add(tokens.cacheRead, stored.tokens.cacheRead), cacheWrite: add(tokens.cacheWrite, stored.tokens.cacheWrite) }
+  const estimated = add(totals.estimatedCost ?? 0, stored.estimatedCost ?? 0)
+  const unpriced = add(totals.unpricedMessages ?? 0, stored.unpricedMessages ?? 0)
   if (estimated !== 0 || totals.estimatedCost !== undefined) next.estimatedCost = estimated
   if (unpriced !== 0 || totals.unpricedMessages !== undefined) next.unpricedMessages = unpriced
-  next.commits = totals.commits + sign * stored.commits
-  next.bugs = totals.bugs + sign * stored.bugs
-  next.grades = signedGrades(totals.grades, stored.grades, sign)
+  next.commits = add(totals.commits, stored.commits)
+  next.bugs = add(totals.bugs, stored.bugs)
+  next.grades = movedGrades(totals.grades, stored.grades, add)
   return next
+}
+
+/**
+ * `a + b`, and exactly 0 where they cancel but for rounding: a cost added and later taken away
+ * (0.1 + 0.2 − 0.1 − 0.2) must leave nothing, not 2.8e-17, which a report would show as money spent.
+ */
+function settled(a: number, b: number): number {
+  const sum = a + b
+  return Math.abs(sum) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b)) ? 0 : sum
 }
 
 /** Totals of each setup, added up from its day rollups: what a store keeps, recomputed. */
@@ -59,21 +69,14 @@ export function totalsOfRollups(rollups: Iterable<UsageRecord>): Map<string, Set
   return totals
 }
 
-function signedTokens(a: TokenUsage, b: TokenUsage, sign: 1 | -1): TokenUsage {
-  return { input: a.input + sign * b.input, output: a.output + sign * b.output, reasoning: a.reasoning + sign * b.reasoning, cacheRead: a.cacheRead + sign * b.cacheRead, cacheWrite: a.cacheWrite + sign * b.cacheWrite }
-}
-
-function signedSums(a: GradeSums, b: GradeSums, sign: 1 | -1): GradeSums {
-  return { count: a.count + sign * b.count, sum: a.sum + sign * b.sum, squares: a.squares + sign * b.squares }
-}
-
-function signedGrades(a: GradeRollup, b: GradeRollup, sign: 1 | -1): GradeRollup {
+function movedGrades(a: GradeRollup, b: GradeRollup, add: (a: number, b: number) => number): GradeRollup {
+  const sums = (x: GradeSums, y: GradeSums): GradeSums => ({ count: add(x.count, y.count), sum: add(x.sum, y.sum), squares: add(x.squares, y.squares) })
   const moved = new Map(Object.entries(a.userByChannel) as [ShownGradeChannel, ChannelSums][])
-  for (const [channel, sums] of Object.entries(b.userByChannel) as [ShownGradeChannel, ChannelSums][]) {
+  for (const [channel, more] of Object.entries(b.userByChannel) as [ShownGradeChannel, ChannelSums][]) {
     const had = moved.get(channel) ?? { grades: 0, counted: 0, sum: 0 }
-    moved.set(channel, { grades: had.grades + sign * sums.grades, counted: had.counted + sign * sums.counted, sum: had.sum + sign * sums.sum })
+    moved.set(channel, { grades: add(had.grades, more.grades), counted: add(had.counted, more.counted), sum: add(had.sum, more.sum) })
   }
   // A channel whose grades were all taken away leaves no entry behind.
-  const userByChannel = Object.fromEntries([...moved].filter(([, sums]) => sums.grades !== 0 || sums.counted !== 0)) as Partial<Record<ShownGradeChannel, ChannelSums>>
-  return { agent: signedSums(a.agent, b.agent, sign), user: signedSums(a.user, b.user, sign), userByChannel, communication: a.communication + sign * b.communication }
+  const userByChannel = Object.fromEntries([...moved].filter(([, channel]) => channel.grades !== 0 || channel.counted !== 0)) as Partial<Record<ShownGradeChannel, ChannelSums>>
+  return { agent: sums(a.agent, b.agent), user: sums(a.user, b.user), userByChannel, communication: add(a.communication, b.communication) }
 }
