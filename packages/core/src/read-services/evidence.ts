@@ -71,12 +71,11 @@ export function verdictFacts(record: EvidenceRecord, verdict: Exclude<EvidenceVe
  * a team database has the evidence its members synced, not their scans).
  */
 export async function evidenceSummaries(store: TrackerStore, query: SetupFilter & { readonly project?: string | undefined } = {}): Promise<EvidenceSummary[]> {
-  const records = await listEvidence(store, {
-    ...(query.setup === undefined ? {} : { setup: query.setup }),
-    ...(query.project === undefined ? {} : { project: query.project }),
-  })
+  // Which projects were scanned does not depend on the setups asked about: every setup's evidence says so.
+  const inProjects = await listEvidence(store, query.project === undefined ? {} : { project: query.project })
+  const records = query.setup === undefined ? inProjects : inProjects.filter((record) => record.setup === query.setup)
   const scans = (await store.listMigrations()).filter((record) => record.kind === 'evidence-scan' && (query.project === undefined || record.source === query.project))
-  const scanned = new Set([...scans.map((record) => record.source), ...records.map((record) => record.project)])
+  const scanned = new Set([...scans.map((record) => record.source), ...inProjects.map((record) => record.project)])
   const commits = new Map<string, number>()
   for (const project of scanned) {
     for (const ref of await store.findCommitRefs({ project, order: 'any', ...(query.setup === undefined ? {} : { setup: query.setup }) })) {
