@@ -34,7 +34,10 @@ const packagesOutside = {
 const lmdbAsCommonJs = {
   name: 'lmdb-as-commonjs',
   setup(builder) {
-    builder.onResolve({ filter: /^lmdb$/ }, () => ({ path: 'lmdb', namespace: 'lmdb-as-commonjs' }))
+    builder.onResolve({ filter: /^lmdb$/ }, () => {
+      if (!declared.has('lmdb')) undeclared.add('lmdb')
+      return { path: 'lmdb', namespace: 'lmdb-as-commonjs' }
+    })
     builder.onLoad({ filter: /.*/, namespace: 'lmdb-as-commonjs' }, () => ({
       contents: "import { createRequire } from 'node:module'\nexport const { open } = createRequire(import.meta.url)('lmdb')\n",
       loader: 'js',
