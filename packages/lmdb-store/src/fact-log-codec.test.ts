@@ -18,4 +18,13 @@ describe('a fact-log batch', () => {
     expect(batch.at[2]).toBeLessThan(0)
     expect(decodeFactBatch(encodeFactBatch([]))).toEqual([])
   })
+
+  it('keeps every time to the millisecond, across minutes, hours, days, years and a leap day', () => {
+    const times = ['2026-12-31T23:59:59.999Z', '2027-01-01T00:00:00.000Z', '2027-01-01T00:00:00.001Z', '2027-01-01T00:00:59.400Z', '2027-01-01T00:01:00.000Z', '2024-02-29T12:34:56.789Z', '2027-01-01T00:00:30.050Z', '1999-12-31T23:59:59.000Z']
+    const s = createFactScript({ setup: 'build@fake/m1', project: '/w/a' })
+    const facts = times.map((at) => ({ ...s.toolCall('bash'), at }))
+    const batch = encodeFactBatch(facts)
+    expect(decodeFactBatch(structuredClone(batch)).map((fact) => fact.at)).toEqual(times)
+    expect(batch.at.map((offset) => batch.start + offset)).toEqual(times.map((at) => Date.parse(at)))
+  })
 })

@@ -37,26 +37,36 @@ const COLUMNS: ReadonlySet<string> = new Set(['id', 'at', 'setup', 'project', 's
 export function encodeFactBatch(facts: readonly Fact[]): StoredFactBatch {
   const strings: string[] = []
   const positions = new Map<string, number>()
-  const positionOf = (text: string): number => {
-    let position = positions.get(text)
-    if (position === undefined) {
-      position = strings.length
-      strings.push(text)
-      positions.set(text, position)
+  /** A column's positions: a fact mostly repeats the one before it (same setup, project, session), which costs a comparison. */
+  const column = (): ((text: string) => number) => {
+    let last: string | undefined
+    let lastPosition = -1
+    return (text) => {
+      if (text === last) return lastPosition
+      let position = positions.get(text)
+      if (position === undefined) {
+        position = strings.length
+        strings.push(text)
+        positions.set(text, position)
+      }
+      last = text
+      lastPosition = position
+      return position
     }
-    return position
   }
-  const start = facts.length === 0 ? 0 : Date.parse(facts[0]?.at ?? '')
+  const [setupOf, projectOf, sessionOf, kindOf, toolOf] = [column(), column(), column(), column(), column()]
+  const msOf = timestampReader()
+  const start = facts.length === 0 ? 0 : msOf(facts[0]?.at ?? '')
   const batch = { v: 1 as const, strings, id: [] as string[], start, at: [] as number[], setup: [] as number[], project: [] as number[], session: [] as number[], kind: [] as number[], tool: [] as number[], ok: [] as number[], exitCode: [] as (number | null)[], rest: [] as (Record<string, unknown> | null)[] }
   for (const fact of facts) {
     batch.id.push(fact.id)
-    batch.at.push(Date.parse(fact.at) - start)
-    batch.setup.push(positionOf(fact.setup))
-    batch.project.push(positionOf(fact.project))
-    batch.session.push(fact.session === undefined ? -1 : positionOf(fact.session))
-    batch.kind.push(positionOf(fact.kind))
+    batch.at.push(msOf(fact.at) - start)
+    batch.setup.push(setupOf(fact.setup))
+    batch.project.push(projectOf(fact.project))
+    batch.session.push(fact.session === undefined ? -1 : sessionOf(fact.session))
+    batch.kind.push(kindOf(fact.kind))
     if (fact.kind === 'tool_call') {
-      batch.tool.push(positionOf(fact.tool))
+      batch.tool.push(toolOf(fact.tool))
       batch.ok.push(fact.ok ? 1 : 0)
       batch.exitCode.push(fact.exitCode ?? null)
       batch.rest.push(null)
@@ -70,6 +80,31 @@ export function encodeFactBatch(facts: readonly Fact[]): StoredFactBatch {
     batch.rest.push(rest)
   }
   return batch
+}
+
+/**
+ * Milliseconds of canonical UTC timestamps (`YYYY-MM-DDTHH:MM:SS.sssZ`, as facts carry them), parsed
+ * once per minute: a batch's facts come seconds apart, and `Date.parse` of each was most of the
+ * encoding's time. Anything else is parsed in full.
+ */
+function timestampReader(): (at: string) => number {
+  let minute = ''
+  let minuteMs = Number.NaN
+  return (at) => {
+    if (at.length !== 24 || at.charCodeAt(19) !== 46 || at.charCodeAt(23) !== 90) return Date.parse(at)
+    if (minute === '' || !at.startsWith(minute)) {
+      minute = at.slice(0, 17)
+      minuteMs = Date.parse(`${minute}00.000Z`)
+    }
+    // Seconds and milliseconds, SS.mmm: each must be a digit.
+    const s1 = at.charCodeAt(17) - 48
+    const s2 = at.charCodeAt(18) - 48
+    const m1 = at.charCodeAt(20) - 48
+    const m2 = at.charCodeAt(21) - 48
+    const m3 = at.charCodeAt(22) - 48
+    if ((s1 | s2 | m1 | m2 | m3) < 0 || s1 > 9 || s2 > 9 || m1 > 9 || m2 > 9 || m3 > 9 || Number.isNaN(minuteMs)) return Date.parse(at)
+    return minuteMs + (s1 * 10 + s2) * 1000 + m1 * 100 + m2 * 10 + m3
+  }
 }
 
 /** Decodes a stored batch back into its facts, as they were given. */
