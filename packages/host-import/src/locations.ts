@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { isAbsolute, join, resolve } from 'node:path'
 import type { HostName } from '@agent-tracker/core'
+import { isFolder } from './files/find-files.js'
 import type { HistoryLocation } from './history-events.js'
 
 /** What the location rules read: the environment and the home folder. */
@@ -70,14 +71,6 @@ function listFiles(folder: string): string[] {
 function isFile(path: string): boolean {
   try {
     return statSync(path).isFile()
-  } catch {
-    return false
-  }
-}
-
-function isFolder(path: string): boolean {
-  try {
-    return statSync(path).isDirectory()
   } catch {
     return false
   }

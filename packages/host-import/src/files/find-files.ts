@@ -36,10 +36,11 @@ function modifiedSince(path: string, since: Date): boolean {
 /** The files a reader reads: each given file as it is, and the accepted files under each given folder (see {@link findFiles}). */
 export function historyFiles(paths: readonly string[], accept: (name: string) => boolean, since?: string): string[] {
   const after = since === undefined ? undefined : new Date(since)
-  return paths.flatMap((path) => (isFolderPath(path) ? findFiles(path, accept, after) : [path]))
+  return paths.flatMap((path) => (isFolder(path) ? findFiles(path, accept, after) : [path]))
 }
 
-function isFolderPath(path: string): boolean {
+/** True for a folder that exists; false for a file, or nothing there. */
+export function isFolder(path: string): boolean {
   try {
     return statSync(path).isDirectory()
   } catch {
