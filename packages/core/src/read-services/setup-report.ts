@@ -51,10 +51,10 @@ export async function setupReport(store: TrackerStore, query: ReportQuery = {}):
   // Of all time, a store's setup totals serve: one record per setup rather than one per day worked.
   const totals = allTime ? await store.setupTotals?.() : undefined
   const [setups, rollups] = await Promise.all([store.find('setups'), totals === undefined ? windowRollups(store, rollupScope(query)) : []])
-  const rows = totals === undefined
+  const rows = (totals === undefined
     ? buildRollupReport({ setups, rollups, countersCount: dayCounts(query) }, query, store.rules)
-    : buildTotalsReport(setups, totals, query, store.rules)
-  return { rows: rows.slice(0, limit), nonUserChannels: nonUserChannels(rows.slice(0, limit)) }
+    : buildTotalsReport(setups, totals, query, store.rules)).slice(0, limit)
+  return { rows, nonUserChannels: nonUserChannels(rows) }
 }
 
 /**

@@ -5,6 +5,7 @@ import { recordSlot } from '../store/records.js'
 import type { TrackerStore } from '../store/tracker-store.js'
 import { dayOf } from '../time/iso-timestamp.js'
 import { addCountersInPlace, countInRollup, countUsageInPlace, emptyUsage } from './usage-rollup.js'
+import type { SetupTotalsRecord } from './setup-totals.js'
 import { emptySetupTotals, totalsOfRollups } from './setup-totals.js'
 
 /** One number of one day rollup that differs from what the facts and records add up to. */
@@ -100,7 +101,7 @@ function countFact(draft: Draft, fact: Fact): void {
 }
 
 /** What both a day rollup and a setup's totals add up. */
-type Counted = Pick<UsageRecord, 'toolCalls' | 'toolFailures' | 'commands' | 'pushes' | 'messages' | 'cost' | 'estimatedCost' | 'unpricedMessages' | 'commits' | 'bugs' | 'tokens' | 'grades'> & { readonly projects?: number }
+type Counted = Omit<SetupTotalsRecord, 'v' | 'setup' | 'projects'> & { readonly projects?: number }
 
 /** The numbers of a rollup (or a setup's totals) by dotted field name. */
 function numbersOf(rollup: Counted): [string, number][] {
