@@ -1,8 +1,8 @@
 import { readdirSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
-import type { CostEstimator, Fact, SetupIdentity } from '@agent-tracker/core/host'
+import type { SetupIdentity } from '@agent-tracker/core/host'
 import { hostUsageFact, responseCost } from '@agent-tracker/core/host'
-import type { FilePosition } from '@agent-tracker/host-import/claude-code'
+import type { FilePosition, HistoryUsage } from '@agent-tracker/host-import/claude-code'
 import { loadPriceCatalogue, transcriptEvents } from '@agent-tracker/host-import/claude-code'
 import { resolveDatabasePath } from '@agent-tracker/node-host/database-path'
 import type { HookInput } from './hook-input.js'
@@ -29,15 +29,20 @@ export async function usageHook(input: HookInput, options: HookOptions): Promise
   const transcripts = transcriptsOf(input)
   const last = input.fields.last_assistant_message
   if (input.event === 'Stop' && input.transcriptPath !== undefined && typeof last === 'string' && last !== '') await waitForResponse(input.transcriptPath, last, options.stopWaitMs ?? STOP_WAIT_MS)
-  const estimate = options.estimator ?? (await loadPriceCatalogue())
   const reads = new TranscriptReads(resolveDatabasePath({ databasePath: options.databasePath, env: options.env, homeDir: options.homeDir }))
-  const facts: Fact[] = []
+  const usage: HistoryUsage[] = []
   const reached = new Map<string, FilePosition | undefined>()
   for (const transcript of transcripts) {
-    const read = await newUsage(transcript, reads.from(transcript), estimate, options.identity)
-    facts.push(...read.facts)
+    const read = await newUsage(transcript, reads.from(transcript), options.identity)
+    usage.push(...read.usage)
     reached.set(transcript, read.reached)
   }
+  // The catalogue takes a while to load: only when there is something to price.
+  const estimate = usage.every((event) => event.hostCost !== undefined) ? undefined : (options.estimator ?? (await loadPriceCatalogue()))
+  const facts = usage.map((event) => {
+    const cost = responseCost(event.hostCost, () => estimate?.({ provider: event.provider, model: event.model, tokens: event.tokens, at: event.context.at }))
+    return hostUsageFact(event.context, { responseIds: event.responseIds, tokens: event.tokens, cost, message: event.message })
+  })
   await withHookTracker(input, options, async (tracker) => {
     if (facts.length > 0) await tracker.buffer.applyFacts(facts)
   })
@@ -48,21 +53,18 @@ export async function usageHook(input: HookInput, options: HookOptions): Promise
   return { exitCode: 0 }
 }
 
-/** The usage facts of a transcript from `from` on, and where the next read goes on from (undefined: the transcript is not there). */
-async function newUsage(transcript: string, from: FilePosition | undefined, estimate: CostEstimator, identity: SetupIdentity | undefined): Promise<{ facts: Fact[]; reached: FilePosition | undefined }> {
-  const facts: Fact[] = []
+/** The usage of the responses of a transcript from `from` on, and where the next read goes on from (undefined: the transcript is not there). */
+async function newUsage(transcript: string, from: FilePosition | undefined, identity: SetupIdentity | undefined): Promise<{ usage: HistoryUsage[]; reached: FilePosition | undefined }> {
+  const usage: HistoryUsage[] = []
   const events = transcriptEvents(transcript, { only: 'usage', identity, from })
   try {
     for (let step = await events.next(); ; step = await events.next()) {
-      if (step.done === true) return { facts, reached: step.value }
-      const event = step.value
-      if (event.kind !== 'usage') continue
-      const cost = responseCost(event.hostCost, () => estimate({ provider: event.provider, model: event.model, tokens: event.tokens, at: event.context.at }))
-      facts.push(hostUsageFact(event.context, { responseIds: event.responseIds, tokens: event.tokens, cost, message: event.message }))
+      if (step.done === true) return { usage, reached: step.value }
+      if (step.value.kind === 'usage') usage.push(step.value)
     }
   } catch (error) {
     // A transcript Claude Code has not written (a session ended before its first prompt) has nothing to count.
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { facts: [], reached: undefined }
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { usage: [], reached: undefined }
     throw error
   }
 }
