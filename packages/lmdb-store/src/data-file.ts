@@ -17,7 +17,7 @@ export interface DataFileLocation {
 /** The verdict on a data file before LMDB is allowed to map it. */
 export type DataFileCheck =
   | { readonly ok: true; readonly exists: boolean; readonly pageSize?: number; readonly lastPage?: number }
-  | { readonly ok: false; readonly problem: string }
+  | { readonly ok: false; readonly problem: string; /** False when the file is sound but cannot be opened as one (a folder, no permission). */ readonly damaged: boolean }
 
 /** Finds the data file of the environment at `path`: `path` itself, or `path/data.mdb` for a folder. */
 export function locateDataFile(path: string): DataFileLocation {
@@ -81,10 +81,10 @@ export function checkDataFile(dataFile: string): DataFileCheck {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     if (code === 'ENOENT' || code === 'ENOTDIR') return { ok: true, exists: false }
-    return { ok: false, problem: `it cannot be read (${(error as Error).message})` }
+    return { ok: false, problem: `it cannot be read (${(error as Error).message})`, damaged: false }
   }
   try {
-    if (fstatSync(fd).isDirectory()) return { ok: false, problem: 'it is a folder, not a file' }
+    if (fstatSync(fd).isDirectory()) return { ok: false, problem: 'it is a folder, not a file', damaged: false }
     return readSettled(fd, () => inspect(fd), (check) => check.ok)
   } finally {
     closeSync(fd)
@@ -94,10 +94,10 @@ export function checkDataFile(dataFile: string): DataFileCheck {
 function inspect(fd: number): DataFileCheck {
   if (fstatSync(fd).size === 0) return { ok: true, exists: false }
   const metas = readMetas(fd)
-  if (typeof metas === 'string') return { ok: false, problem: metas }
+  if (typeof metas === 'string') return { ok: false, problem: metas, damaged: true }
   const [first, second] = metas
   const newest = second.txnId > first.txnId ? second : first
-  const fail = (problem: string): DataFileCheck => ({ ok: false, problem })
+  const fail = (problem: string): DataFileCheck => ({ ok: false, problem, damaged: true })
   const { pageSize } = first
   // The size is read after the meta pages: a writer extends the file before it writes a meta page.
   const size = fstatSync(fd).size

@@ -179,6 +179,8 @@ describe('unwritable and locked locations', () => {
     const error = openError(folder)
     expect(isLmdbStoreError(error, 'DATABASE_UNREADABLE')).toBe(true)
     expect((error as Error).message).toContain('is unreadable: it is a folder, not a file')
+    // Not damage: nothing to salvage, the fix is another path.
+    expect((error as LmdbStoreError).details).toEqual({ path: join(folder, 'data.mdb'), reason: 'open' })
   })
 
   it('explains a path whose folder cannot be created', () => {

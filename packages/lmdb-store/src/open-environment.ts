@@ -35,7 +35,7 @@ export function openEnvironment(path: string, mapSize: number, readOnly: boolean
   // Unchecked (read-only, in a disposable child that salvages what it can): the file is taken as it is.
   const check: DataFileCheck = unchecked ? { ok: true, exists: true } : checkDataFile(dataFile)
   if (!check.ok) {
-    throw new LmdbStoreError('DATABASE_UNREADABLE', `The agent-tracker database ${dataFile} is unreadable: ${check.problem}. Nothing was opened or changed.`, { path: dataFile, reason: 'damaged' })
+    throw new LmdbStoreError('DATABASE_UNREADABLE', `The agent-tracker database ${dataFile} is unreadable: ${check.problem}. Nothing was opened or changed.`, { path: dataFile, reason: check.damaged ? 'damaged' : 'open' })
   }
   const damage = readOnly ? undefined : damageMark(path)
   if (damage !== undefined) {

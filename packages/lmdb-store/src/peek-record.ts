@@ -14,7 +14,7 @@ import { STRUCTURES_KEY, SUB_DATABASES, toLmdbKey } from './layout.js'
 export function peekRecord<C extends CollectionName>(databasePath: string, collection: C, key: RecordKey): CollectionRecords[C] | undefined {
   const { dataFile, noSubdir } = locateDataFile(databasePath)
   const check = checkDataFile(dataFile)
-  if (!check.ok) throw new LmdbStoreError('DATABASE_UNREADABLE', `The agent-tracker database ${dataFile} is unreadable: ${check.problem}. Nothing was opened or changed.`, { path: dataFile, reason: 'damaged' })
+  if (!check.ok) throw new LmdbStoreError('DATABASE_UNREADABLE', `The agent-tracker database ${dataFile} is unreadable: ${check.problem}. Nothing was opened or changed.`, { path: dataFile, reason: check.damaged ? 'damaged' : 'open' })
   if (!check.exists) return undefined
   let root
   try {
