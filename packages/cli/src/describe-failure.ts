@@ -74,7 +74,13 @@ function fixInCliTerms(error: unknown): string | undefined {
     return 'Nothing is lost: facts stay in this machine\'s database, and the next sync resumes where this one stopped.'
   }
   if (isPostgresStoreError(error, 'TEAM_REFUSED')) {
+    // No password was found: the message says where one was looked for.
+    if (error.details.sqlState === undefined) return undefined
+    if (error.details.sqlState === '28P01') return 'Check the user in the URL (AGENT_TRACKER_TEAM_URL or team.url) and that password.'
     return 'Check the user and database in the URL (AGENT_TRACKER_TEAM_URL or team.url), and the password in PGPASSWORD or ~/.pgpass.'
+  }
+  if (isPostgresStoreError(error, 'TEAM_TLS')) {
+    return 'TLS settings go in the URL (sslmode, sslrootcert, sslcert, sslkey in AGENT_TRACKER_TEAM_URL or team.url) or in team.ssl of ~/.config/agent-tracker/config.json.'
   }
   if (isPostgresStoreError(error, 'TEAM_NOT_SET_UP')) return 'Run agent-tracker sync first.'
   return undefined

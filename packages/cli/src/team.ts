@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { hostname, userInfo } from 'node:os'
 import { join } from 'node:path'
+import { urlHoldsPassword } from '@agent-tracker/node-host/hooks'
 import type { PostgresStore, PostgresStoreOptions } from '@agent-tracker/postgres-store'
 import { CliError, EXIT } from './cli-error.js'
 import type { Io } from './io.js'
@@ -37,9 +38,9 @@ interface TeamConfig {
  * The team settings: a URL given on the command line, else `AGENT_TRACKER_TEAM_URL`, else
  * `team.url` in ~/.config/agent-tracker/config.json; the member's name from `--member`,
  * `AGENT_TRACKER_TEAM_MEMBER`, `team.member`, else the login name. Passwords stay out of both:
- * `pg` reads them from `PGPASSWORD` or `~/.pgpass`.
+ * they come from `PGPASSWORD` or `~/.pgpass`. `team.ssl` holds TLS options for `pg`.
  * @returns undefined when no team database is configured.
- * @throws {CliError} TEAM_CONFIG for an unreadable config file or a password in the config file.
+ * @throws {CliError} TEAM_CONFIG for an unreadable config file, a password in the config file, or TLS options `pg` cannot take.
  */
 export function teamSettings(io: Io, given: { url?: string | undefined; member?: string | undefined } = {}): TeamSettings | undefined {
   const file = configFile(io)
@@ -49,7 +50,8 @@ export function teamSettings(io: Io, given: { url?: string | undefined; member?:
   const url = nonEmpty(given.url) ?? fromEnv ?? fromConfig
   if (url === undefined) return undefined
   const origin = nonEmpty(given.url) !== undefined ? 'the command line' : fromEnv !== undefined ? TEAM_URL_VARIABLE : `team.url in ${file}`
-  if (url === fromConfig && hasPassword(url)) {
+  const ssl = teamTls(config.ssl, file)
+  if (url === fromConfig && urlHoldsPassword(url)) {
     throw new CliError('TEAM_CONFIG', `team.url in ${file} holds a password: remove it, and give it in PGPASSWORD or ~/.pgpass instead (a config file is no place for credentials).`, EXIT.usage)
   }
   const member = nonEmpty(given.member) ?? nonEmpty(io.env[TEAM_MEMBER_VARIABLE]) ?? (typeof config.member === 'string' ? nonEmpty(config.member) : undefined) ?? loginName()
@@ -60,7 +62,7 @@ export function teamSettings(io: Io, given: { url?: string | undefined; member?:
     member,
     machine: hostname(),
     ...(schema === undefined ? {} : { schema }),
-    ...(typeof config.ssl === 'object' && config.ssl !== null ? { ssl: config.ssl as PostgresStoreOptions['ssl'] } : {}),
+    ...(ssl === undefined ? {} : { ssl }),
   }
 }
 
@@ -97,12 +99,29 @@ function readTeamConfig(file: string): TeamConfig {
   return typeof team === 'object' && team !== null ? team : {}
 }
 
-function hasPassword(url: string): boolean {
-  try {
-    return new URL(url).password !== ''
-  } catch {
-    return false
+/** The PEM options of `team.ssl`, and the URL parameter that names such a file instead. */
+const PEM_OPTIONS = [['ca', 'certificate', 'sslrootcert'], ['cert', 'certificate', 'sslcert'], ['key', 'key', 'sslkey']] as const
+
+/**
+ * `team.ssl`: `true`, `false`, or an object of TLS options handed to `pg` (Node's `tls.connect`
+ * options: `ca`, `cert`, `key`, `rejectUnauthorized`, `servername`, …), whose `ca`, `cert` and `key`
+ * hold PEM text. Undefined when not set.
+ */
+function teamTls(value: unknown, file: string): PostgresStoreOptions['ssl'] {
+  if (value === undefined || typeof value === 'boolean') return value
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new CliError('TEAM_CONFIG', `team.ssl in ${file} is ${JSON.stringify(value)}; accepted: true, false, or an object of TLS options for pg, such as {"ca": "-----BEGIN CERTIFICATE-----\\n…", "rejectUnauthorized": true}.`, EXIT.usage)
   }
+  const options = value as Record<string, unknown>
+  for (const [name, kind, parameter] of PEM_OPTIONS) {
+    const given = options[name]
+    if (given === undefined) continue
+    const texts: unknown[] = Array.isArray(given) ? given : [given]
+    if (!texts.every((text) => typeof text === 'string' && text.includes('-----BEGIN '))) {
+      throw new CliError('TEAM_CONFIG', `team.ssl.${name} in ${file} is not a PEM ${kind}: give its text ("-----BEGIN …"), or name its file with ${parameter}=<file> in team.url.`, EXIT.usage)
+    }
+  }
+  return options
 }
 
 function loginName(): string {

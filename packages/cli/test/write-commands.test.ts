@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
+import type { UsageRecord } from '@agent-tracker/core'
+import { open } from 'lmdb'
 import { describe, expect, it } from 'vitest'
 import type { IngestSummary } from '../src/commands/ingest.js'
 import { main } from '../src/main.js'
@@ -319,6 +321,41 @@ describe('doctor and init', () => {
     expect(stdout).toContain('Nothing is broken; 2 things to look at (! above).')
     const checked = await runCli(['doctor', '--check', '--db', db], { cwd: root })
     expect(checked.stdout).toMatch(/✓ Rollups +\d+ day rollups against the records and \d+ logged facts, \d+ setup totals against the rollups: no drift/)
+  })
+
+  it('repairs day rollups that drifted, and says there is nothing to repair afterwards', async () => {
+    const { db, root } = await seedHistory()
+    // A windowed report adds up the day rollups.
+    const windowed = async (): Promise<string> => (await runCli(['report', '--since', '2020-01-01', '--db', db, '--json'])).stdout
+    const before = await windowed()
+    // A rollup counted three tool calls too many behind the store's back (a lost or doubled write would).
+    const raw = open({ path: db, noSubdir: true, maxDbs: 32 })
+    const usage = raw.openDB<UsageRecord>({ name: 'usage', sharedStructuresKey: Symbol.for('structures') })
+    const [first] = usage.getRange({ limit: 1 })
+    if (first === undefined) throw new Error('the seeded history should have a day rollup')
+    await usage.put(first.key, { ...first.value, toolCalls: first.value.toolCalls + 3 })
+    await raw.close()
+    const drifted = await runCli(['doctor', '--check', '--db', db], { cwd: root })
+    expect(drifted.code).toBe(1)
+    expect(drifted.stdout).toContain(`${first.value.setup} · ${first.value.project} · ${first.value.day} toolCalls: stored ${String(first.value.toolCalls + 3)}, expected ${String(first.value.toolCalls)}`)
+    expect(drifted.stdout).toContain('agent-tracker doctor --repair rewrites them from what backs them')
+    expect(await windowed()).not.toBe(before)
+
+    const repaired = await runCli(['doctor', '--repair', '--db', db, '--json'], { cwd: root })
+    expect(repaired.code).toBe(0)
+    const rollups = (jsonData(repaired.stdout, 'doctor') as { checks: { name: string; repair?: unknown }[] }).checks.find((entry) => entry.name === 'Rollups')
+    expect(rollups?.repair).toMatchObject({ rewritten: 1, removed: 0, setupTotalsRebuilt: true })
+    expect(await windowed()).toBe(before)
+    const again = await runCli(['doctor', '--repair', '--db', db], { cwd: root })
+    expect(again.stdout).toMatch(/✓ Rollups +\d+ day rollups recounted from the records and \d+ logged facts: no drift, nothing to repair/)
+  })
+
+  it('takes no team URL for --db: it checks this machine\'s database (and the team one it syncs to)', async () => {
+    for (const args of [['doctor'], ['doctor', '--repair']]) {
+      const refused = await runCli([...args, '--db', 'postgres://team@127.0.0.1:1/agents', '--json'])
+      expect(refused.code).toBe(2)
+      expect(jsonError(refused.stdout)).toMatchObject({ code: 'USAGE', message: expect.stringContaining('give --db a local path, and the team URL there') as unknown })
+    }
   })
 
   it('expands a quoted ~/ database path to the home folder and rejects ~user, creating no ~ folder', async () => {

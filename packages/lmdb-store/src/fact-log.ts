@@ -27,6 +27,17 @@ export async function* readFactLog(db: Pick<QueryTables, 'factLog'>, after: numb
   }
 }
 
+/**
+ * Every logged fact in order, read synchronously: for work inside a write transaction, which
+ * must not wait (see `LmdbStore.repairRollups`).
+ */
+export function* everyLoggedFact(db: Pick<QueryTables, 'factLog'>): Generator<LoggedFact> {
+  for (const { key, value } of db.factLog.getRange()) {
+    const facts = decodeFactBatch(value)
+    for (const [index, fact] of facts.entries()) yield { seq: (key as number) + index, fact }
+  }
+}
+
 function firstBatchKey(db: Pick<QueryTables, 'factLog'>, seq: number): number | undefined {
   for (const key of db.factLog.getKeys({ start: seq, reverse: true, limit: 1 })) return key as number
   for (const key of db.factLog.getKeys({ start: seq, limit: 1 })) return key as number

@@ -12,7 +12,7 @@ export { PREDECESSOR_SUB_DATABASES, describeDatabaseFormat, recogniseDatabase } 
 export { DEFAULT_DATABASE_SIZE, MAX_DATABASE_SIZE, MIN_DATABASE_SIZE, formatBytes, validateMaxDatabaseSize } from './database-size.js'
 export type { LmdbStoreErrorCode, LmdbStoreErrorDetails } from './errors.js'
 export { LmdbStoreError, isLmdbStoreError } from './errors.js'
-export type { LmdbStoreInfo } from './lmdb-store.js'
+export type { LmdbStoreInfo, RollupRepair } from './lmdb-store.js'
 export { LmdbStore } from './lmdb-store.js'
 export type { LmdbStoreOptions } from './open-lmdb-store.js'
 export { MEMORY_PATH } from './memory-path.js'

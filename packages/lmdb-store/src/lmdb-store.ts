@@ -26,22 +26,36 @@ import type {
 } from '@agent-tracker/core'
 import type { PlannedRecord } from '@agent-tracker/core/store'
 import { COLLECTIONS, SCHEMA_VERSION, validateFact } from '@agent-tracker/core'
-import { attributedFact, checkFactLogQuery, normaliseQuery, planFacts, planImport, planReattribution, planSetupImport, withProfile } from '@agent-tracker/core/store'
+import { RollupRecount, attributedFact, checkFactLogQuery, normaliseQuery, planFacts, planImport, planReattribution, planSetupImport, withProfile } from '@agent-tracker/core/store'
 import type { LoggedReattribution } from '@agent-tracker/core/store'
 import { appendFactLog, createTransactionReader, deleteRecords, lastFactSeq, putRecords } from './batch-writes.js'
 import { prepareBackupPlace } from './backup.js'
 import { locateDataFile } from './data-file.js'
 import { LmdbStoreError } from './errors.js'
-import { readFactLog } from './fact-log.js'
+import { everyLoggedFact, readFactLog } from './fact-log.js'
 import { DATABASE_ID_KEY, MIGRATION_PREFIX, REATTRIBUTION_PREFIX, STRUCTURES_KEY, factIdKey, prefixRange, rememberLongParts, toLmdbKey } from './layout.js'
 import type { Environment } from './open-environment.js'
 import { openEnvironment, reloadStructures } from './open-environment.js'
 import { findCommitRefs, findRecords, findSetupRecords } from './record-queries.js'
 import { checkSchemaVersion, storedSchemaVersion } from './schema-version.js'
-import { readSetupTotals } from './setup-totals.js'
+import { readSetupTotals, rebuildSetupTotals } from './setup-totals.js'
 import { SECONDARY_INDEXES } from './indexes.js'
 import { encodedSizeBound, ensureRoom, ensureRoomByPages, factLogSizeBound, indexSizeBound } from './size-limit.js'
 import { closedError, translateWriteError } from './store-errors.js'
+
+/** What {@link LmdbStore.repairRollups} found and wrote. */
+export interface RollupRepair {
+  /** Day rollups stored before the repair. */
+  readonly rollups: number
+  /** Logged facts replayed. */
+  readonly facts: number
+  /** Day rollups rewritten (or added) with the numbers that back them. */
+  readonly rewritten: number
+  /** Day rollups removed: nothing backed them. */
+  readonly removed: number
+  /** Whether the setup totals were rebuilt from the rollups. */
+  readonly setupTotalsRebuilt: boolean
+}
 
 /** Sizes and counts of an open database, for `doctor`. */
 export interface LmdbStoreInfo {
@@ -240,6 +254,38 @@ export class LmdbStore implements SyncTrackerStore {
           this.#db.meta.putSync([REATTRIBUTION_PREFIX, made + 1], { from: move.from, to: move.to, project: move.project, throughSeq } satisfies LoggedReattribution)
         }
         return plan.result
+      })
+    })
+  }
+
+  /**
+   * Recounts every day rollup from what backs it (as `checkRollups` does) and rewrites those that
+   * drifted, removes those nothing backs, and rebuilds the setup totals where they no longer add
+   * up the rollups — all in one write transaction, so no write of another process falls between
+   * the recount and the repair. Writers of other processes wait meanwhile (seconds on millions of
+   * facts). A repair of an exact database writes nothing.
+   */
+  repairRollups(): Promise<RollupRepair> {
+    return later(() => {
+      this.#ensureOpen()
+      return this.#write(() => {
+        const recount = new RollupRecount()
+        for (const { value } of this.#db.tables.usage.getRange()) recount.addStored(value)
+        for (const collection of ['commits', 'bugs', 'gradeEvents'] as const) {
+          for (const { value } of this.#db.tables[collection].getRange()) recount.addRecord(collection, value)
+        }
+        const moves = readReattributions(this.#db.meta)
+        for (const logged of everyLoggedFact(this.#db)) recount.addFact(moves.length === 0 ? logged.fact : attributedFact(logged.fact, logged.seq, moves))
+        const totals = readSetupTotals(this.#db)
+        const totalsDrifted = totals !== undefined && recount.drift(totals).some((drift) => drift.key.length === 1)
+        const { put, remove } = recount.corrections()
+        const puts = put.map((record): PlannedRecord => ({ collection: 'usage', key: [record.setup, record.project, record.day], record }))
+        this.#ensureRoom(puts)
+        deleteRecords(this.#db, remove.map((record) => ({ collection: 'usage', key: [record.setup, record.project, record.day] })))
+        putRecords(this.#db, puts)
+        // Totals kept in step with the rewrites above stay off by what they were off before.
+        if (totalsDrifted) rebuildSetupTotals(this.#db)
+        return { rollups: recount.rollups, facts: recount.facts, rewritten: put.length, removed: remove.length, setupTotalsRebuilt: totalsDrifted }
       })
     })
   }

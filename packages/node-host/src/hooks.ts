@@ -1,6 +1,7 @@
 /**
  * The parts of the kit a host's hooks need that load neither LMDB nor the store: git commit
- * detection, user commands, status cards, folder profiles, the database path rules and the kit's errors. A host
+ * detection, user commands, status cards, folder profiles, the database path rules, the team URL's
+ * password check and the kit's errors. A host
  * that must start fast (the OpenCode plugin, a hook process per tool call) imports this entry
  * eagerly and `@agent-tracker/node-host` (which opens the tracker) lazily.
  */
@@ -18,6 +19,7 @@ export type { StatusExportMode } from './tracker/status-export.js'
 export type { UserCommandInput } from './user-commands/run-user-command.js'
 export { runUserCommand } from './user-commands/run-user-command.js'
 export { statusCardText } from './user-commands/status-card.js'
+export { urlHoldsPassword } from './team/team-url.js'
 export { ancestorProcesses, detectAgentSession } from './trust/agent-session.js'
 export type { ProtectedFileIndexOptions } from './trust/protected-file-index.js'
 export { PROTECTED_FILES_VARIABLE, ProtectedFileIndex, resolveProtectedFiles } from './trust/protected-file-index.js'

@@ -25,6 +25,7 @@ describe('readPluginOptions', () => {
     [{ protectedFiles: '*.pem' }, 'Invalid agent-tracker option protectedFiles: "*.pem"; accepted: an array of file name or path globs, e.g. ["*.pem", "id_rsa*", "!.env.test"].'],
     [{ protectedFiles: ['*.pem', 7] }, 'Invalid protected file pattern 7: give a file name or path glob such as "*.pem" or "config/secrets.json", or "!name" to un-protect one.'],
     [{ team: { url: 'postgres://me:pw@db/t' } }, 'Invalid agent-tracker option team.url: it holds a password; remove it and give it in PGPASSWORD or ~/.pgpass'],
+    [{ team: { url: 'postgres://me@db/t?sslmode=verify-full&password=pw' } }, 'Invalid agent-tracker option team.url: it holds a password; remove it and give it in PGPASSWORD or ~/.pgpass'],
     [{ team: { url: 'mysql://db/t' } }, 'Invalid agent-tracker option team.url: "mysql://db/t"; accepted: a postgres://user@host/database URL.'],
     [{ team: { url: 'postgres://db/t', region: 'eu' } }, 'Unknown agent-tracker option team.region; known are team.url, team.member and team.schema.'],
     [{ maxDatabaseSize: 10 }, 'Invalid maxDatabaseSize 10: accepted is a whole number of bytes from 1048576 (1 MiB) to 2147483648 (2 GiB)'],

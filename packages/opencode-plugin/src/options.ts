@@ -2,7 +2,7 @@ import type { HaltMode, ProtectedFiles, ScoringRules, SetupIdentity } from '@age
 import { SETUP_IDENTITIES, describeValue, resolveRules } from '@agent-tracker/core'
 import { validateMaxDatabaseSize } from '@agent-tracker/lmdb-store/config'
 import type { StatusExportMode } from '@agent-tracker/node-host/hooks'
-import { resolveProtectedFiles } from '@agent-tracker/node-host/hooks'
+import { resolveProtectedFiles, urlHoldsPassword } from '@agent-tracker/node-host/hooks'
 import type { WriteBufferOptions } from '@agent-tracker/write-buffer/options'
 import { resolveWriteBufferOptions } from '@agent-tracker/write-buffer/options'
 import { inPluginTerms } from './plugin-errors.js'
@@ -100,7 +100,7 @@ function readTeamOption(team: unknown): TeamOption | undefined {
   const extra = Object.keys(rest)[0]
   if (extra !== undefined) throw new InvalidPluginOptionError(`Unknown agent-tracker option team.${extra}; known are team.url, team.member and team.schema.`)
   if (typeof url !== 'string' || !/^postgres(ql)?:\/\/[^/]/.test(url)) throw invalid('team.url', url, 'a postgres://user@host/database URL')
-  if (/^postgres(ql)?:\/\/[^/@]*:[^/@]*@/.test(url)) {
+  if (urlHoldsPassword(url)) {
     throw new InvalidPluginOptionError('Invalid agent-tracker option team.url: it holds a password; remove it and give it in PGPASSWORD or ~/.pgpass (opencode.json is no place for credentials).')
   }
   if (member !== undefined && (typeof member !== 'string' || member.trim() === '')) throw invalid('team.member', member, 'a non-empty name')

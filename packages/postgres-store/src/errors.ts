@@ -3,6 +3,7 @@ export type PostgresStoreErrorCode =
   | 'INVALID_OPTION'
   | 'TEAM_UNREACHABLE'
   | 'TEAM_REFUSED'
+  | 'TEAM_TLS'
   | 'TEAM_TOO_NEW'
   | 'TEAM_NOT_SET_UP'
   | 'TEAM_QUERY_FAILED'
@@ -13,8 +14,14 @@ export interface PostgresStoreErrorDetails {
   readonly INVALID_OPTION: { readonly option: 'url' | 'schema' | 'member' | 'batchSize'; readonly value: unknown }
   /** The server could not be reached or went away (down, restarting, network); `url` has no password. */
   readonly TEAM_UNREACHABLE: { readonly url: string; readonly cause: string }
-  /** The server refused: authentication, permissions or a missing database (`sqlState` says which). */
-  readonly TEAM_REFUSED: { readonly url: string; readonly sqlState: string | undefined }
+  /**
+   * The server refused: authentication, permissions or a missing database (`sqlState` says which;
+   * undefined when it asked for a password and none was found). `passwordFrom` says where the
+   * password sent came from — `the URL`, `PGPASSWORD` or the password file's path — if one was sent.
+   */
+  readonly TEAM_REFUSED: { readonly url: string; readonly sqlState: string | undefined; readonly passwordFrom: string | undefined }
+  /** TLS failed: the server's certificate was not trusted or not for this host, or the server and the connection disagree on TLS. */
+  readonly TEAM_TLS: { readonly url: string; readonly cause: string }
   /** The team database was set up by a newer release. */
   readonly TEAM_TOO_NEW: { readonly url: string; readonly migration: number; readonly supportedMigration: number }
   /** Opened for reading, but nobody has set the team database up yet (the first `sync` does). */
@@ -41,12 +48,13 @@ export function isPostgresStoreError<C extends PostgresStoreErrorCode = Postgres
   return error instanceof PostgresStoreError && (code === undefined || error.code === code)
 }
 
-/** The URL without its password, for messages and reports. */
+/** The URL without its password (given before the host, or as `?password=`), for messages and reports. */
 export function redactUrl(url: string): string {
   try {
     const parsed = new URL(url)
     if (parsed.password !== '') parsed.password = '***'
-    return parsed.toString()
+    // Only the password parameter changes: the rest of the query stays as it was written.
+    return parsed.toString().replace(/([?&]password=)[^&#]*/g, '$1***')
   } catch {
     return '(unparsable URL)'
   }
@@ -57,20 +65,55 @@ const GONE = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '080
 /** Node socket errors of a server that cannot be reached. */
 const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN'])
 
-/** Turns a `pg` failure into a {@link PostgresStoreError} (other errors pass unchanged). */
-export function translatePgError(error: unknown, url: string): unknown {
+/** Node's codes of a server certificate that no trusted authority signed. */
+const UNTRUSTED = new Set(['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_UNTRUSTED', 'CERT_SIGNATURE_FAILURE', 'CERT_REJECTED', 'INVALID_CA'])
+
+/**
+ * Turns a `pg` failure into a {@link PostgresStoreError} (other errors pass unchanged).
+ * `passwordFrom`: where the password this connection sent came from, for an authentication failure's message.
+ */
+export function translatePgError(error: unknown, url: string, passwordFrom?: string): unknown {
   if (error instanceof PostgresStoreError || !(error instanceof Error)) return error
   const code = (error as { code?: unknown }).code
   const state = typeof code === 'string' ? code : undefined
   const safe = redactUrl(url)
+  const tls = tlsProblem(error, state)
+  if (tls !== undefined) return new PostgresStoreError('TEAM_TLS', `The team database at ${safe} ${tls}`, { url: safe, cause: error.message }, { cause: error })
   if ((state !== undefined && (GONE.has(state) || NETWORK.has(state))) || /Connection terminated|connection timeout|Client has encountered a connection error/i.test(error.message)) {
     return new PostgresStoreError('TEAM_UNREACHABLE', `The team database at ${safe} cannot be reached: ${error.message}.`, { url: safe, cause: error.message }, { cause: error })
   }
   if (state !== undefined && (state.startsWith('28') || state === '3D000' || state === '42501')) {
-    return new PostgresStoreError('TEAM_REFUSED', `The team database at ${safe} refused the connection: ${error.message}.`, { url: safe, sqlState: state }, { cause: error })
+    const from = state === '28P01' && passwordFrom !== undefined ? ` (the password came from ${passwordFrom})` : ''
+    return new PostgresStoreError('TEAM_REFUSED', `The team database at ${safe} refused the connection: ${error.message}${from}.`, { url: safe, sqlState: state, passwordFrom }, { cause: error })
   }
   if (state !== undefined && /^[0-9A-Z]{5}$/.test(state)) {
     return new PostgresStoreError('TEAM_QUERY_FAILED', `The team database at ${safe} failed a statement (${state}): ${error.message}.`, { url: safe, sqlState: state }, { cause: error })
   }
   return error
+}
+
+/** What went wrong with TLS, as the rest of a sentence about the team database; undefined when the failure is not about TLS. */
+function tlsProblem(error: Error, state: string | undefined): string | undefined {
+  const trust = 'Give the certificate of the authority that signed it: sslrootcert=<file> in the URL, or the `ca` TLS option.'
+  if (state !== undefined && UNTRUSTED.has(state)) {
+    return `failed the TLS check: the server's certificate is not signed by a certificate authority this connection trusts (${error.message}). ${trust}`
+  }
+  if (state === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+    const { host, cert } = error as { host?: unknown; cert?: { subjectaltname?: unknown } }
+    const names = typeof cert?.subjectaltname === 'string' ? ` (it names ${cert.subjectaltname})` : ''
+    return `failed the TLS check: the server's certificate is not for ${typeof host === 'string' ? host : 'the host connected to'}${names}. Connect by a name the certificate names.`
+  }
+  if (state === 'CERT_HAS_EXPIRED' || state === 'CERT_NOT_YET_VALID') {
+    return `failed the TLS check: the server's certificate ${state === 'CERT_HAS_EXPIRED' ? 'has expired' : 'is not valid yet'} (${error.message}).`
+  }
+  if (error.message === 'The server does not support SSL connections') {
+    return 'does not take TLS connections (ssl is off on the server): turn TLS on at the server, or leave sslmode and the TLS options out.'
+  }
+  if (state === '28000' && /\bno encryption\b/.test(error.message)) {
+    return `refused a connection without TLS (${error.message}): when it takes TLS connections, add ?sslmode=verify-full&sslrootcert=<the certificate file of the authority that signed the server's> to the URL, or give TLS options.`
+  }
+  if (state !== undefined && (state === 'EPROTO' || state.startsWith('ERR_SSL_') || state.startsWith('ERR_TLS_'))) {
+    return `could not set up TLS: ${error.message}.`
+  }
+  return undefined
 }

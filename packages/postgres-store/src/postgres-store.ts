@@ -25,7 +25,6 @@ import { REPEAT, SCHEMA_VERSION, TrackerError, screenFacts, validateFact } from 
 import type { DeletedRecord, FactPlan, LoggedReattribution, PlannedRecord, ReattributedCollection, ReattributionInput, RecordReader } from '@agent-tracker/core/store'
 import { REATTRIBUTED_COLLECTIONS, attributedFact, checkFactLogQuery, normaliseQuery, planFacts, planImport, planReattribution, planSetupImport, toCommitRef, withProfile } from '@agent-tracker/core/store'
 import type { Pool, PoolClient } from 'pg'
-import { translatePgError } from './errors.js'
 import { quoteIdentifier } from './migrations.js'
 import { findStatement, keyColumns, writeColumns } from './record-rows.js'
 
@@ -67,7 +66,8 @@ const PAGE = 1000
 /** Where one store's data lives: the pool, the schema's quoted name, the member ('' for the whole team). */
 export interface StoreLocation {
   readonly pool: Pool
-  readonly url: string
+  /** Turns a `pg` failure of this connection into a store error (see `translatePgError`). */
+  readonly translate: (error: unknown) => unknown
   readonly schema: string
   readonly member: string
   /** How concurrent writes are kept apart (see {@link WriteConcurrency}). */
@@ -102,7 +102,7 @@ export class PostgresStore implements TrackerStore {
   readonly member: string
   readonly schema: string
   readonly #pool: Pool
-  readonly #url: string
+  readonly #translate: (error: unknown) => unknown
   readonly #s: string
   readonly #ownsPool: boolean
   readonly #concurrency: WriteConcurrency
@@ -112,7 +112,7 @@ export class PostgresStore implements TrackerStore {
   /** Use `openPostgresStore`. */
   constructor(location: StoreLocation, rules: ScoringRules, ownsPool: boolean) {
     this.#pool = location.pool
-    this.#url = location.url
+    this.#translate = location.translate
     this.schema = location.schema
     this.member = location.member
     this.#s = quoteIdentifier(location.schema)
@@ -128,7 +128,7 @@ export class PostgresStore implements TrackerStore {
 
   /** The same database seen as another member's share (sharing this store's connections). */
   forMember(member: string): PostgresStore {
-    return new PostgresStore({ pool: this.#pool, url: this.#url, schema: this.schema, member, concurrency: this.#concurrency }, this.rules, false)
+    return new PostgresStore({ pool: this.#pool, translate: this.#translate, schema: this.schema, member, concurrency: this.#concurrency }, this.rules, false)
   }
 
   applyFacts(facts: readonly Fact[]): Promise<AppliedBatch> {
@@ -536,7 +536,7 @@ export class PostgresStore implements TrackerStore {
     try {
       return await work()
     } catch (error) {
-      throw translatePgError(error, this.#url)
+      throw this.#translate(error)
     }
   }
 

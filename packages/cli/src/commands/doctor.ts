@@ -2,12 +2,12 @@ import { accessSync, constants, statSync, statfsSync } from 'node:fs'
 import { dirname, relative, resolve } from 'node:path'
 import type { MigrationRecord, RollupCheck } from '@agent-tracker/core'
 import { SCHEMA_VERSION, checkRollups } from '@agent-tracker/core'
-import type { DeepCheck } from '@agent-tracker/lmdb-store'
+import type { DeepCheck, LmdbStore, RollupRepair } from '@agent-tracker/lmdb-store'
 import { checkDataFile, clearDamage, damageMark, deepCheck, describeDatabaseFormat, formatBytes, locateDataFile, markDamaged, recogniseDatabase } from '@agent-tracker/lmdb-store'
 import type { FolderLegacyStatus } from '@agent-tracker/migrate'
 import { folderLegacyStatus } from '@agent-tracker/migrate'
 import { DATABASE_PATH_VARIABLE, PROTECTED_FILES_VARIABLE, ProtectedFileIndex, locateDatabase, resolveProtectedFiles } from '@agent-tracker/node-host'
-import { EXIT } from '../cli-error.js'
+import { CliError, EXIT } from '../cli-error.js'
 import { describeFailure, notOursAdvice } from '../describe-failure.js'
 import type { CommandContext } from '../context.js'
 import { plural, when } from '../format.js'
@@ -40,9 +40,13 @@ const DRIFT_SHOWN = 20
  * `doctor [folder]`: where the database is, what it is, how full, which schema, who reads it,
  * what legacy data waits in the folder, whether OpenCode loads the plugin there, which files the
  * guard protects in the folder, and whether grades given here would count; with `check`, also
- * recomputes the day rollups from the records and the fact log and reports drift.
+ * recomputes the day rollups from the records and the fact log and reports drift; with `repair`,
+ * rewrites what drifted.
  */
-export async function doctorCommand(ctx: CommandContext, folder?: string, options: { check?: boolean; deep?: boolean; salvage?: string } = {}): Promise<number> {
+export async function doctorCommand(ctx: CommandContext, folder?: string, options: { check?: boolean; deep?: boolean; salvage?: string; repair?: boolean } = {}): Promise<number> {
+  if (ctx.teamUrl !== undefined) {
+    throw new CliError('USAGE', `doctor checks this machine's database, and the team database it syncs to (${TEAM_URL_VARIABLE} or team.url): give --db a local path, and the team URL there.`, EXIT.usage)
+  }
   const checks: Check[] = []
   let path: string
   try {
@@ -75,7 +79,7 @@ export async function doctorCommand(ctx: CommandContext, folder?: string, option
     checks.push(check('File', 'ok', `${formatBytes(statSync(dataFile).size)} on disk`))
     checks.push(writableCheck(dataFile))
     try {
-      const store = ctx.openStore('read')
+      const store = ctx.openStore(options.repair === true ? 'write' : 'read')
       const info = store.info()
       checks.push(check('Format', 'ok', `agent-tracker database, schema version ${String(info.schemaVersion)}`))
       const share = info.usedBytes / info.maxDatabaseSize
@@ -85,7 +89,8 @@ export async function doctorCommand(ctx: CommandContext, folder?: string, option
       checks.push(check('Records', 'ok', Object.entries(info.records).map(([name, count]) => `${String(count)} ${name}`).join(', ')))
       migrations = await store.listMigrations()
       checks.push(check('Migrations', 'ok', describeMigrations(migrations)))
-      if (options.check === true) checks.push(await rollupCheck(ctx))
+      if (options.repair === true) checks.push(await rollupRepair(ctx, store))
+      else if (options.check === true) checks.push(await rollupCheck(ctx, store))
     } catch (error) {
       checks.push(check('Open', 'problem', describeFailure(error).message))
     }
@@ -171,16 +176,30 @@ async function teamChecks(ctx: CommandContext, path: string, hasData: boolean): 
 }
 
 /** Recomputes the day rollups and names where they drifted from what the records and facts add up to. */
-async function rollupCheck(ctx: CommandContext): Promise<Check & { readonly drift: RollupCheck['drift'] }> {
+async function rollupCheck(ctx: CommandContext, store: LmdbStore): Promise<Check & { readonly drift: RollupCheck['drift'] }> {
   const progress = ctx.progress('Checking rollups')
-  const result = await checkRollups(ctx.openStore('read')).finally(() => { progress.stop() })
+  const result = await checkRollups(store).finally(() => { progress.stop() })
   const { rollups, facts, drift, setupTotals } = result
   const totals = setupTotals === undefined ? '' : `, ${String(setupTotals)} setup totals against the rollups`
   const counted = `${String(rollups)} day rollups against the records and ${String(facts)} logged facts${totals}`
   if (drift.length === 0) return { ...check('Rollups', 'ok', `${counted}: no drift`), drift }
   const lines = drift.slice(0, DRIFT_SHOWN).map((d) => `\n    ${d.key.join(' · ')} ${d.field}: stored ${String(d.stored)}, expected ${String(d.expected)}`)
   const more = drift.length > DRIFT_SHOWN ? `\n    … and ${String(drift.length - DRIFT_SHOWN)} more (--json lists every one)` : ''
-  return { ...check('Rollups', 'problem', `${counted}: ${String(drift.length)} number(s) drifted${lines.join('')}${more}`), drift }
+  const fix = '\n    agent-tracker doctor --repair rewrites them from what backs them (the records and the fact log).'
+  return { ...check('Rollups', 'problem', `${counted}: ${String(drift.length)} number(s) drifted${lines.join('')}${more}${fix}`), drift }
+}
+
+/** Recounts the day rollups and rewrites those that drifted, in one write transaction (see `LmdbStore.repairRollups`). */
+async function rollupRepair(ctx: CommandContext, store: LmdbStore): Promise<Check & { readonly repair: RollupRepair }> {
+  const progress = ctx.progress('Repairing rollups')
+  const repair = await store.repairRollups().finally(() => { progress.stop() })
+  const counted = `${String(repair.rollups)} day rollups recounted from the records and ${String(repair.facts)} logged facts`
+  const changes = [
+    ...(repair.rewritten > 0 ? [`${plural(repair.rewritten, 'day rollup')} rewritten`] : []),
+    ...(repair.removed > 0 ? [`${plural(repair.removed, 'day rollup')} that nothing backs removed`] : []),
+    ...(repair.setupTotalsRebuilt ? ['the setup totals rebuilt'] : []),
+  ]
+  return { ...check('Rollups', 'ok', changes.length === 0 ? `${counted}: no drift, nothing to repair` : `${counted}: repaired — ${changes.join(', ')}`), repair }
 }
 
 /** Which files the hosts' guard protects (defaults and `AGENT_TRACKER_PROTECTED_FILES`), and which of them `folder` holds. */

@@ -3,7 +3,8 @@ import type { CollectionName, CollectionRecords } from '../store/records.js'
 import type { TrackerStore } from '../store/tracker-store.js'
 import { createFactScript } from '../testing/fact-script.js'
 import { createMemoryStore } from '../testing/memory-store.js'
-import { checkRollups } from './check-rollups.js'
+import { RollupRecount, checkRollups } from './check-rollups.js'
+import { emptyUsage } from './usage-rollup.js'
 
 const SETUP = 'build@fake/m1'
 const PROJECT = '/work/shop'
@@ -33,5 +34,23 @@ describe('checkRollups', () => {
       { key: [SETUP, PROJECT, '2026-01-01'], field: 'grades.user.sum', stored: 2, expected: 5 },
       { key: [SETUP, PROJECT, '2026-01-01'], field: 'grades.user.squares', stored: 4, expected: 25 },
     ])
+  })
+
+  it('corrects what drifted: a recounted rollup keeps its baseline, a missing one is added, one nothing backs is removed', () => {
+    const s = createFactScript({ setup: SETUP, project: PROJECT, start: '2026-01-01T10:00:00.000Z' })
+    const baseline = { ...emptyUsage(SETUP, PROJECT, '2026-01-01'), toolCalls: 5 }
+    const recount = new RollupRecount()
+    // Stored: the day holds 5 imported calls plus a doubled count of the logged one; a stray day of another project.
+    recount.addStored({ ...emptyUsage(SETUP, PROJECT, '2026-01-01'), toolCalls: 7, baseline: { toolCalls: 5, toolFailures: 0, commands: 0, pushes: 0, messages: 0, tokens: baseline.tokens, cost: 0 } })
+    recount.addStored({ ...emptyUsage(SETUP, '/work/gone', '2026-01-01'), commands: 2 })
+    recount.addFact(s.toolCall())
+    recount.addRecord('commits', { v: 1, project: PROJECT, hash: 'c1', setup: SETUP, at: '2026-01-02T09:00:00.000Z', message: 'later' })
+    const { put, remove } = recount.corrections()
+    expect(put).toEqual([
+      { ...emptyUsage(SETUP, PROJECT, '2026-01-01'), toolCalls: 6, baseline: { toolCalls: 5, toolFailures: 0, commands: 0, pushes: 0, messages: 0, tokens: baseline.tokens, cost: 0 } },
+      { ...emptyUsage(SETUP, PROJECT, '2026-01-02'), commits: 1 },
+    ])
+    expect(remove).toEqual([{ ...emptyUsage(SETUP, '/work/gone', '2026-01-01'), commands: 2 }])
+    expect(recount.drift().map((d) => `${d.key.join(' ')} ${d.field}`)).toEqual([`${SETUP} ${PROJECT} 2026-01-01 toolCalls`, `${SETUP} ${PROJECT} 2026-01-02 commits`, `${SETUP} /work/gone 2026-01-01 commands`])
   })
 })

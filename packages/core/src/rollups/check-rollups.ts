@@ -4,6 +4,7 @@ import type { CollectionName, RecordKey, UsageRecord } from '../store/records.js
 import { recordSlot } from '../store/records.js'
 import type { TrackerStore } from '../store/tracker-store.js'
 import { dayOf } from '../time/iso-timestamp.js'
+import type { CountedRecord } from './usage-rollup.js'
 import { addCountersInPlace, countInRollup, countUsageInPlace, emptyUsage } from './usage-rollup.js'
 import type { SetupTotalsRecord } from './setup-totals.js'
 import { emptySetupTotals, totalsOfRollups } from './setup-totals.js'
@@ -32,6 +33,90 @@ export interface RollupCheck {
 
 type Draft = Mutable<UsageRecord>
 
+/** The collections whose records a day rollup counts. */
+const COUNTED = ['commits', 'bugs', 'gradeEvents'] as const satisfies readonly CollectionName[]
+
+/** What a repair writes: day rollups as they should be, and stored ones nothing backs. */
+export interface RollupCorrections {
+  /** Rollups whose numbers differ from what backs them (or are missing), recomputed; a stored `baseline` is kept. */
+  readonly put: readonly UsageRecord[]
+  /** Stored rollups that no record or logged fact backs. */
+  readonly remove: readonly UsageRecord[]
+}
+
+/**
+ * The recount behind {@link checkRollups}, fed one item at a time in any order: every stored day
+ * rollup, every stored commit, bug and grade event, and every logged fact. A store that repairs its
+ * rollups feeds it inside its own write transaction, synchronously, and writes its corrections.
+ */
+export class RollupRecount {
+  readonly #stored = new Map<string, UsageRecord>()
+  readonly #expected = new Map<string, Draft>()
+  #facts = 0
+
+  /** Day rollups fed so far. */
+  get rollups(): number {
+    return this.#stored.size
+  }
+
+  /** Logged facts fed so far. */
+  get facts(): number {
+    return this.#facts
+  }
+
+  addStored(rollup: UsageRecord): void {
+    this.#stored.set(recordSlot('usage', [rollup.setup, rollup.project, rollup.day]), rollup)
+    if (rollup.baseline !== undefined) addCountersInPlace(this.#draftOf(rollup.setup, rollup.project, rollup.day), rollup.baseline)
+  }
+
+  addRecord(collection: CollectionName, record: CountedRecord): void {
+    countInRollup(this.#draftOf(record.setup, record.project, dayOf(record.at)), collection, record)
+  }
+
+  addFact(fact: Fact): void {
+    this.#facts += 1
+    countFact(this.#draftOf(fact.setup, fact.project, dayOf(fact.at)), fact)
+  }
+
+  /** Every difference of the stored rollups, and of `totals` (a store's setup totals) from the stored rollups. */
+  drift(totals?: readonly SetupTotalsRecord[]): RollupDrift[] {
+    const drift: RollupDrift[] = []
+    for (const [slot, draft] of this.#expected) compare(drift, [draft.setup, draft.project, draft.day], this.#stored.get(slot), draft)
+    for (const [slot, rollup] of this.#stored) if (!this.#expected.has(slot)) compare(drift, [rollup.setup, rollup.project, rollup.day], rollup, emptyUsage(rollup.setup, rollup.project, rollup.day))
+    if (totals !== undefined) {
+      const want = totalsOfRollups(this.#stored.values())
+      const have = new Map(totals.map((record) => [record.setup, record]))
+      for (const setup of new Set([...want.keys(), ...have.keys()])) compare(drift, [setup], have.get(setup), want.get(setup) ?? emptySetupTotals(setup))
+    }
+    return drift
+  }
+
+  /** The rollups to write so that none drifts (see {@link RollupCorrections}); nothing when none does. */
+  corrections(): RollupCorrections {
+    const put: UsageRecord[] = []
+    const remove: UsageRecord[] = []
+    for (const [slot, draft] of this.#expected) {
+      const stored = this.#stored.get(slot)
+      const found: RollupDrift[] = []
+      compare(found, [], stored, draft)
+      if (found.length === 0 && stored !== undefined) continue
+      put.push(stored?.baseline === undefined ? { ...draft } : { ...draft, baseline: stored.baseline })
+    }
+    for (const [slot, rollup] of this.#stored) if (!this.#expected.has(slot)) remove.push(rollup)
+    return { put, remove }
+  }
+
+  #draftOf(setup: string, project: string, day: string): Draft {
+    const slot = recordSlot('usage', [setup, project, day])
+    let draft = this.#expected.get(slot)
+    if (draft === undefined) {
+      draft = emptyUsage(setup, project, day)
+      this.#expected.set(slot, draft)
+    }
+    return draft
+  }
+}
+
 /**
  * Recomputes every day rollup from what backs it and compares: commits, bugs and grades from the
  * stored commit, bug and grade-event records; tool calls, commands, pushes, messages, tokens and
@@ -40,43 +125,15 @@ type Draft = Mutable<UsageRecord>
  * that keeps setup totals has them checked against its rollups too.
  */
 export async function checkRollups(store: TrackerStore): Promise<RollupCheck> {
-  const stored = new Map<string, UsageRecord>()
-  const expected = new Map<string, Draft>()
-  const draftOf = (setup: string, project: string, day: string): Draft => {
-    const slot = recordSlot('usage', [setup, project, day])
-    let draft = expected.get(slot)
-    if (draft === undefined) {
-      draft = emptyUsage(setup, project, day)
-      expected.set(slot, draft)
-    }
-    return draft
+  const recount = new RollupRecount()
+  for await (const rollup of store.scan('usage')) recount.addStored(rollup)
+  for (const collection of COUNTED) {
+    for await (const record of store.scan(collection)) recount.addRecord(collection, record)
   }
-  for await (const rollup of store.scan('usage')) {
-    stored.set(recordSlot('usage', [rollup.setup, rollup.project, rollup.day]), rollup)
-    if (rollup.baseline !== undefined) addCountersInPlace(draftOf(rollup.setup, rollup.project, rollup.day), rollup.baseline)
-  }
-  for (const collection of ['commits', 'bugs', 'gradeEvents'] as const satisfies readonly CollectionName[]) {
-    for await (const record of store.scan(collection)) {
-      const counted = record
-      countInRollup(draftOf(counted.setup, counted.project, dayOf(counted.at)), collection, counted)
-    }
-  }
-  let facts = 0
-  for await (const { fact } of store.readFactLog()) {
-    facts += 1
-    countFact(draftOf(fact.setup, fact.project, dayOf(fact.at)), fact)
-  }
-  const drift: RollupDrift[] = []
-  for (const [slot, draft] of expected) compare(drift, [draft.setup, draft.project, draft.day], stored.get(slot), draft)
-  for (const [slot, rollup] of stored) if (!expected.has(slot)) compare(drift, [rollup.setup, rollup.project, rollup.day], rollup, emptyUsage(rollup.setup, rollup.project, rollup.day))
+  for await (const { fact } of store.readFactLog()) recount.addFact(fact)
   // A store's setup totals must add up its rollups as they are stored.
   const totals = await store.setupTotals?.()
-  if (totals !== undefined) {
-    const want = totalsOfRollups(stored.values())
-    const have = new Map(totals.map((record) => [record.setup, record]))
-    for (const setup of new Set([...want.keys(), ...have.keys()])) compare(drift, [setup], have.get(setup), want.get(setup) ?? emptySetupTotals(setup))
-  }
-  return { rollups: stored.size, facts, drift, ...(totals === undefined ? {} : { setupTotals: totals.length }) }
+  return { rollups: recount.rollups, facts: recount.facts, drift: recount.drift(totals), ...(totals === undefined ? {} : { setupTotals: totals.length }) }
 }
 
 /** Adds what a logged fact adds to its day rollup directly (commits, bugs and grades are counted from records). */

@@ -1,0 +1,132 @@
+import { join } from 'node:path'
+import type { UsageRecord } from '@agent-tracker/core'
+import { checkRollups } from '@agent-tracker/core'
+import { createFactScript } from '@agent-tracker/core/testing'
+import { describe, expect, it } from 'vitest'
+import { tempFolder } from '../test/temp.js'
+import { toLmdbKey } from './layout.js'
+import type { LmdbStore } from './lmdb-store.js'
+import { openEnvironment } from './open-environment.js'
+import { openLmdbStore } from './open-lmdb-store.js'
+
+const SONNET = 'build@anthropic/claude-sonnet-4-5'
+const GPT = 'plan@openai/gpt-5'
+const SHOP = '/home/dev/shop'
+const API = '/home/dev/api'
+const MAP_SIZE = 64 * 1024 * 1024
+
+/** Two setups over two days in two projects, with every kind of fact a rollup counts, and one reattribution. */
+async function trackedHistory(databasePath: string): Promise<void> {
+  const store = openLmdbStore({ databasePath })
+  const shop = createFactScript({ setup: SONNET, project: SHOP, start: '2026-03-01T20:00:00.000Z', stepMs: 37 * 60_000 })
+  const api = createFactScript({ setup: GPT, project: API, start: '2026-03-01T21:00:00.000Z', stepMs: 53 * 60_000 })
+  for (let i = 0; i < 6; i++) {
+    await store.applyFacts([
+      shop.toolCall('bash', i % 3 !== 0), shop.usage({ input: 900, output: 120 }, 0.011), shop.commit(`5a${String(i)}c0ffee`), shop.grade(`5a${String(i)}c0ffee`, { by: 'user', userGrade: i % 2 === 0 ? 5 : 2 }),
+      api.toolCall('edit'), api.command('grade'), api.push('origin', 'main'), api.commit(`ap${String(i)}beef`), ...(i % 3 === 0 ? [api.bug('user', `broke ${String(i)}`)] : []),
+    ])
+  }
+  // Facts logged under GPT in the api project count for Sonnet from now on: the repair must read them so.
+  await store.reattribute({ from: GPT, to: SONNET, project: API, source: 'journal' })
+  await store.close()
+}
+
+/** Changes the stored rollups behind the store's back, as a lost or doubled write (or a bug) would. */
+function tamper(databasePath: string, change: (usage: { get(key: string[]): UsageRecord | undefined; put(key: string[], record: UsageRecord): void; remove(key: string[]): void }, totals: { put(setup: string, change: (totals: Record<string, unknown>) => Record<string, unknown>): void }) => void): void {
+  const { root, tables, setupTotals } = openEnvironment(databasePath, MAP_SIZE, false)
+  try {
+    root.transactionSync(() => {
+      change({
+        get: (key) => tables.usage.get(toLmdbKey(key)),
+        put: (key, record) => { tables.usage.putSync(toLmdbKey(key), record) },
+        remove: (key) => { tables.usage.removeSync(toLmdbKey(key)) },
+      }, {
+        put: (setup, alter) => {
+          const stored = setupTotals?.get(toLmdbKey([setup])) as unknown as Record<string, unknown>
+          setupTotals?.putSync(toLmdbKey([setup]), alter(stored) as never)
+        },
+      })
+    })
+  } finally {
+    void root.close()
+  }
+}
+
+async function withStore<T>(databasePath: string, work: (store: LmdbStore) => Promise<T>): Promise<T> {
+  const store = openLmdbStore({ databasePath })
+  try {
+    return await work(store)
+  } finally {
+    await store.close()
+  }
+}
+
+describe('repairRollups', () => {
+  it('rewrites drifted day rollups, removes those nothing backs and rebuilds drifted setup totals, until the check finds nothing', async () => {
+    const databasePath = join(tempFolder(), 'tracker.lmdb')
+    await trackedHistory(databasePath)
+    const exact = await withStore(databasePath, async (store) => ({ check: await checkRollups(store), usage: await store.find('usage', { order: 'any' }) }))
+    expect(exact.check.drift).toEqual([])
+    const [first, second] = exact.usage
+    if (first === undefined || second === undefined) throw new Error('the history should leave at least two day rollups')
+
+    tamper(databasePath, (usage, totals) => {
+      usage.put([first.setup, first.project, first.day], { ...first, toolCalls: first.toolCalls + 7, grades: { ...first.grades, user: { count: 9, sum: 9, squares: 9 } } })
+      usage.remove([second.setup, second.project, second.day])
+      usage.put([GPT, '/home/dev/nowhere', '2026-03-05'], { ...first, setup: GPT, project: '/home/dev/nowhere', day: '2026-03-05' })
+      totals.put(SONNET, (stored) => ({ ...stored, commits: (stored.commits as number) + 100 }))
+    })
+
+    await withStore(databasePath, async (store) => {
+      const drifted = await checkRollups(store)
+      expect(drifted.drift.length).toBeGreaterThan(0)
+      expect(drifted.drift).toEqual(expect.arrayContaining([
+        { key: [first.setup, first.project, first.day], field: 'toolCalls', stored: first.toolCalls + 7, expected: first.toolCalls },
+        { key: [SONNET], field: 'commits', stored: expect.any(Number) as unknown, expected: expect.any(Number) as unknown },
+      ]))
+
+      const repaired = await store.repairRollups()
+      expect(repaired).toEqual({ rollups: exact.usage.length, facts: drifted.facts, rewritten: 2, removed: 1, setupTotalsRebuilt: true })
+      expect(await checkRollups(store)).toEqual(exact.check)
+      expect(await store.find('usage', { order: 'any' })).toEqual(exact.usage)
+
+      // Nothing left to repair: nothing is written.
+      expect(await store.repairRollups()).toEqual({ rollups: exact.usage.length, facts: drifted.facts, rewritten: 0, removed: 0, setupTotalsRebuilt: false })
+    })
+  })
+
+  it('keeps the part of a rollup that no logged fact backs (its baseline), and repairs around it', async () => {
+    const databasePath = join(tempFolder(), 'tracker.lmdb')
+    await trackedHistory(databasePath)
+    const baseline = { toolCalls: 40, toolFailures: 2, commands: 0, pushes: 3, messages: 5, tokens: { input: 100, output: 10, reasoning: 0, cacheRead: 0, cacheWrite: 0 }, cost: 1.5 }
+    let key: string[] = []
+    tamper(databasePath, (usage) => {
+      // A rollup brought in by an import: its counters hold the baseline on top of what the log backs.
+      const found = usage.get([SONNET, SHOP, '2026-03-01'])
+      if (found === undefined) throw new Error('the history should have a Sonnet rollup on 2026-03-01')
+      key = [found.setup, found.project, found.day]
+      usage.put(key, { ...found, toolCalls: found.toolCalls + 40, toolFailures: found.toolFailures + 2, pushes: found.pushes + 3, messages: found.messages + 5, cost: found.cost + 1.5, tokens: { ...found.tokens, input: found.tokens.input + 100, output: found.tokens.output + 10 }, baseline })
+    })
+    await withStore(databasePath, async (store) => {
+      // The setup totals were not moved with the import above: only they drift.
+      const { drift } = await checkRollups(store)
+      expect(drift.length).toBeGreaterThan(0)
+      expect(drift.filter((entry) => entry.key.length !== 1)).toEqual([])
+      const before = await store.get('usage', key)
+      expect(before?.baseline).toEqual(baseline)
+      expect(await store.repairRollups()).toMatchObject({ rewritten: 0, removed: 0, setupTotalsRebuilt: true })
+      expect(await store.get('usage', key)).toEqual(before)
+      expect((await checkRollups(store)).drift).toEqual([])
+    })
+    tamper(databasePath, (usage) => {
+      const found = usage.get(key)
+      if (found === undefined) throw new Error(`no rollup under ${key.join(' ')}`)
+      usage.put(key, { ...found, toolCalls: found.toolCalls - 40 })
+    })
+    await withStore(databasePath, async (store) => {
+      expect(await store.repairRollups()).toMatchObject({ rewritten: 1, removed: 0 })
+      expect((await store.get('usage', key))?.baseline).toEqual(baseline)
+      expect((await checkRollups(store)).drift).toEqual([])
+    })
+  })
+})

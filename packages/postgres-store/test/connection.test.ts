@@ -1,0 +1,24 @@
+import { describe, expect, inject, it } from 'vitest'
+import { isPostgresStoreError, openPostgresStore } from '../src/index.js'
+
+// The run's server takes plain connections only (no TLS) and trusts everyone (no password).
+
+describe('the connection settings', () => {
+  it('says the server has TLS off when the URL asks for TLS', async () => {
+    const error: unknown = await openPostgresStore({ url: `${inject('postgresUrl')}?sslmode=verify-full`, mode: 'read' }).catch((caught: unknown) => caught)
+    expect(isPostgresStoreError(error, 'TEAM_TLS')).toBe(true)
+    expect((error as Error).message).toContain('does not take TLS connections (ssl is off on the server)')
+  })
+
+  it('lets ssl: false turn off the TLS the URL asks for, and asks for no password the server does not want', async () => {
+    const store = await openPostgresStore({ url: `${inject('postgresUrl')}?sslmode=verify-full`, ssl: false, schema: 'connection_plain' })
+    expect(await store.migration()).toBeGreaterThan(0)
+    await store.close()
+  })
+
+  it('refuses a sslrootcert it cannot read as an invalid URL, before connecting', async () => {
+    const error: unknown = await openPostgresStore({ url: `${inject('postgresUrl')}?sslmode=verify-full&sslrootcert=/nowhere/ca.pem` }).catch((caught: unknown) => caught)
+    expect(isPostgresStoreError(error, 'INVALID_OPTION')).toBe(true)
+    expect((error as Error).message).toMatch(/^Invalid team database URL ".*": sslrootcert \/nowhere\/ca\.pem cannot be read \(ENOENT\); name a readable PEM file\.$/)
+  })
+})
