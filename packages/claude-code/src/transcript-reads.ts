@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import type { FilePosition } from '@agent-tracker/host-import/claude-code'
 import { pendingFolder } from './pending-facts.js'
 
@@ -30,7 +30,7 @@ export class TranscriptReads {
     }
     if (typeof saved !== 'object' || saved === null) return undefined
     const { transcript: path, inode, offset, line, before } = saved as Record<string, unknown>
-    if (path !== transcript || typeof before !== 'string' || ![inode, offset, line].every((value) => Number.isSafeInteger(value) && (value as number) >= 0)) return undefined
+    if (path !== resolve(transcript) || typeof before !== 'string' || ![inode, offset, line].every((value) => Number.isSafeInteger(value) && (value as number) >= 0)) return undefined
     return { inode: inode as number, offset: offset as number, line: line as number, before }
   }
 
@@ -39,7 +39,7 @@ export class TranscriptReads {
     mkdirSync(this.folder, { recursive: true })
     const file = this.#file(transcript)
     const temporary = `${file}.${String(process.pid)}.${String(Date.now())}.tmp`
-    writeFileSync(temporary, JSON.stringify({ transcript, ...position }))
+    writeFileSync(temporary, JSON.stringify({ transcript: resolve(transcript), ...position }))
     renameSync(temporary, file)
   }
 
@@ -49,6 +49,7 @@ export class TranscriptReads {
   }
 
   #file(transcript: string): string {
-    return join(this.folder, `${createHash('sha256').update(transcript).digest('hex').slice(0, 32)}.json`)
+    // The same file named two ways (a subagent's by SubagentStop, then found by SessionEnd) has one position.
+    return join(this.folder, `${createHash('sha256').update(resolve(transcript)).digest('hex').slice(0, 32)}.json`)
   }
 }
