@@ -36,6 +36,17 @@ describe('first run: no database yet', () => {
     expect(readdirSync(project)).toEqual(['package.json'])
   })
 
+  it('a data export with no database is an empty export, and says why on stderr', async () => {
+    const home = tempFolder('fresh-')
+    const json = await runCli(['export', '--format', 'json'], { home })
+    expect(json.code).toBe(0)
+    expect((JSON.parse(json.stdout) as { collections: Record<string, unknown[]> }).collections.commits).toEqual([])
+    expect(json.stderr).toContain('No data yet: there is no agent-tracker database at')
+    const csv = await runCli(['export', '--format', 'csv', '--table', 'commits'], { home })
+    expect(csv.stdout.trim().split('\n')).toHaveLength(1)
+    expect(existsSync(join(home, '.config', 'opencode', 'agent-tracker.lmdb'))).toBe(false)
+  })
+
   it('doctor reports the missing database and the plugin missing from OpenCode\'s config as findings, not "All good."', async () => {
     const home = tempFolder('fresh-')
     const { code, stdout } = await runCli(['doctor'], { home })
