@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import stringWidth from 'string-width'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { factLine, jsonData, runCli, tempFolder } from './run-cli.js'
+import { factLine, jsonData, runCli, runCliAtTerminal, tempFolder } from './run-cli.js'
 import type { Seeded } from './seed.js'
 import { GPT, SONNET, seedHistory } from './seed.js'
 
@@ -312,5 +312,11 @@ describe('projects and the demo', () => {
     expect(stdout).toContain('The demo ran in a temporary folder, removed now.')
     const left = readdirSync(tmpdir()).filter((name) => name.startsWith('agent-tracker-demo-') && !before.has(name))
     expect(left).toEqual([])
+  })
+
+  it('hook claude-code run by hand at a terminal says what it reads instead of waiting for it', async () => {
+    const run = await runCliAtTerminal(['hook', 'claude-code'])
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain('hook claude-code reads one hook event as JSON on stdin, as Claude Code sends it')
   })
 })
