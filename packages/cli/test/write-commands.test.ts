@@ -48,6 +48,13 @@ describe('grading, bugs and reinstating', () => {
     expect(status).toMatchObject({ halted: true, state: { skillPoints: 0 } })
     const card = await runCli(['status', SONNET, '--db', db])
     expect(card.stdout).toContain(`Reinstate with /reinstate in OpenCode or: agent-tracker reinstate ${SONNET}`)
+    // An agent must not lift its own halt: refused inside an agent session, the halt stays.
+    for (const env of [{ OPENCODE: '1' }, { CLAUDECODE: '1' }]) {
+      const refused = await runCli(['reinstate', SONNET, '--db', db, '--json'], { env })
+      expect(refused.code).toBe(2)
+      expect(jsonError(refused.stdout)).toMatchObject({ code: 'REINSTATE_REFUSED', message: expect.stringContaining('reinstate lifts a halt, which is your call, so it is refused inside an agent session') as unknown })
+    }
+    expect(jsonData((await runCli(['status', SONNET, '--db', db, '--json'])).stdout, 'status')).toMatchObject({ halted: true })
     const reinstated = await runCli(['reinstate', SONNET, '--db', db])
     expect(reinstated.stdout).toBe(`Reinstated ${SONNET}: SP 1.0, it may work again.\n`)
     expect((await runCli(['reinstate', SONNET, '--db', db])).stdout).toContain('is not halted')
