@@ -319,4 +319,15 @@ describe('projects and the demo', () => {
     expect(run.code).toBe(1)
     expect(run.stdout).toContain('hook claude-code reads one hook event as JSON on stdin, as Claude Code sends it')
   })
+
+  it('a read with --db naming a folder of other files is refused as a write is, not taken for "no data yet"', async () => {
+    const folder = tempFolder('mine-')
+    writeFileSync(join(folder, 'notes.txt'), 'mine')
+    for (const args of [['report'], ['agents'], ['grade', SONNET, 'abc', '--user', 'good']]) {
+      const run = await runCli([...args, '--db', folder])
+      expect(run.code, args.join(' ')).toBe(2)
+      expect(run.stderr).toContain(`it is a folder with other files in it and no agent-tracker database. Give a file path in it instead, e.g. ${folder}/agent-tracker.lmdb.`)
+    }
+    expect(readdirSync(folder)).toEqual(['notes.txt'])
+  })
 })
