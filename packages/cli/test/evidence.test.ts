@@ -88,6 +88,10 @@ describe('agent-tracker evidence and bug --confirm', () => {
     const noGit = await runCli(['evidence', plain, '--db', db])
     expect(noGit.code).toBe(1)
     expect(noGit.stderr).toContain(`${plain} is not a git repository with a commit`)
+    // Named no folder, from one that is no project: how to name them.
+    const here = await runCli(['evidence', '--db', db], { cwd: plain })
+    expect(here.code).toBe(2)
+    expect(here.stderr).toContain('evidence reads the current folder when given none: name the project folders')
     const badPattern = await runCli(['evidence', repo, '--fix-pattern', 'fix(', '--db', db])
     expect(badPattern.code).not.toBe(0)
     expect(badPattern.stderr).toContain('Invalid fix pattern "fix("')

@@ -71,6 +71,10 @@ describe('grading, bugs and reinstating', () => {
     const { entries } = jsonData((await runCli(['activity', SONNET, '--db', db, '--json'])).stdout, 'activity') as { entries: { task: string; project: string }[] }
     expect(entries[0]).toMatchObject({ task: 'Plan sprint', project: shop })
     expect((await runCli(['activity', '--task', 'x', '--db', db])).code).toBe(2)
+    // An entry's details without its task: refused, not taken for a listing.
+    const detailsOnly = await runCli(['activity', SONNET, '--outcome', 'done', '--db', db])
+    expect(detailsOnly.code).toBe(2)
+    expect(detailsOnly.stderr).toContain('--outcome describe an entry to log: give its --task too')
   })
 })
 

@@ -9,6 +9,10 @@ import { trackingService } from './tracking.js'
 
 /** `activity [setup]`: lists journal entries; with `--task`, logs one for the setup in this folder. */
 export async function activityCommand(ctx: CommandContext, setup: string | undefined, options: { task?: string; actions?: string; outcome?: string; decisions?: string; project?: string; limit: number }): Promise<void> {
+  const loggingOnly = [options.actions === undefined ? undefined : '--actions', options.outcome === undefined ? undefined : '--outcome', options.decisions === undefined ? undefined : '--decisions'].filter((flag) => flag !== undefined)
+  if (options.task === undefined && loggingOnly.length > 0) {
+    throw new CliError('MISSING_TASK', `${loggingOnly.join(', ')} describe an entry to log: give its --task too (agent-tracker activity <setup> --task "…" ${loggingOnly[0] ?? ''} "…"). Without --task, activity lists entries.`, EXIT.usage)
+  }
   if (options.task !== undefined) {
     if (setup === undefined) throw new CliError('MISSING_SETUP', 'Name the setup the activity belongs to: agent-tracker activity <setup> --task "…".', EXIT.usage)
     const store = ctx.openStore('write')

@@ -2,7 +2,8 @@ import { resolve } from 'node:path'
 import type { EvidenceRecord, EvidenceSummary } from '@agent-tracker/core'
 import { evidenceHandle, evidenceSummaries, listEvidence, parseFixPatterns } from '@agent-tracker/core'
 import type { EvidenceScan } from '@agent-tracker/node-host'
-import { scanEvidence } from '@agent-tracker/node-host'
+import { isNodeHostError, scanEvidence } from '@agent-tracker/node-host'
+import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { evidenceTable } from '../evidence-table.js'
 import { plural, shortHash, truncate, when } from '../format.js'
@@ -42,6 +43,12 @@ export async function evidenceCommand(ctx: CommandContext, folders: readonly str
               progress.update(done, total, step)
             },
           }))
+        } catch (error) {
+          // Run from a folder that is no project, with no folder named: say how to name them.
+          if (folders.length === 0 && isNodeHostError(error, 'NOT_A_REPOSITORY')) {
+            throw new CliError('NOT_A_REPOSITORY', `${error.message} evidence reads the current folder when given none: name the project folders (agent-tracker evidence ~/code/shop ~/code/api), or show what was found before with --list.`, EXIT.usage)
+          }
+          throw error
         } finally {
           progress.stop()
         }
