@@ -12,6 +12,7 @@ import { describeFailure, notOursAdvice } from '../describe-failure.js'
 import type { CommandContext } from '../context.js'
 import { plural, when } from '../format.js'
 import { agentSessionOfIo } from '../trust.js'
+import { claudeCodeHealth } from '../hooks/claude-code-health.js'
 import { findPlugin, openCodeConfigFiles } from '../opencode-config.js'
 import { TEAM_URL_VARIABLE, openTeamStore, teamSettings } from '../team.js'
 
@@ -38,7 +39,7 @@ const DRIFT_SHOWN = 20
 
 /**
  * `doctor [folder]`: where the database is, what it is, how full, which schema, who reads it,
- * what legacy data waits in the folder, whether OpenCode loads the plugin there, which files the
+ * what legacy data waits in the folder, whether OpenCode loads the plugin there, whether Claude Code's hooks are installed and would run, which files the
  * guard protects in the folder, and whether grades given here would count; with `check`, also
  * recomputes the day rollups from the records and the fact log and reports drift; with `repair`,
  * rewrites what drifted.
@@ -98,6 +99,8 @@ export async function doctorCommand(ctx: CommandContext, folder?: string, option
   const project = resolve(ctx.io.cwd, folder ?? '.')
   checks.push(legacyCheck(folderLegacyStatus(project, migrations)))
   checks.push(pluginCheck(ctx, project))
+  const claudeCode = claudeCodeHealth(ctx.io, project, path)
+  checks.push(check('Claude Code', claudeCode.level, claudeCode.detail))
   checks.push(protectionCheck(ctx, project))
   const session = agentSessionOfIo(ctx.io)
   checks.push(check('Grades', 'ok', session === undefined ? 'given here at a terminal, they count as yours (cli-terminal)' : `this runs inside an agent session (${session.evidence}): grades given here are recorded as cli-script and do not count`))
