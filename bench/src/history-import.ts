@@ -118,7 +118,8 @@ export async function hookProcesses(runs: number): Promise<HookProcessFigure> {
   }
 }
 
-function wallMs(command: string, args: readonly string[], input: string, env: Record<string, string>): Promise<number> {
+/** The wall time of a process given `input` on stdin, in milliseconds. */
+export function wallMs(command: string, args: readonly string[], input: string, env: Record<string, string>): Promise<number> {
   return timeMs(() => new Promise<void>((resolve, reject) => {
     const child = spawn(command, args, { env, stdio: ['pipe', 'ignore', 'ignore'] })
     child.on('error', reject)

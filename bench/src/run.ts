@@ -22,6 +22,8 @@ import { flushCost, hookCost, statusReads } from './write-path.js'
 import { guardCost } from './guard-cost.js'
 import type { HistoryImportFigure, HookProcessFigure } from './history-import.js'
 import { historyImport, hookProcesses } from './history-import.js'
+import type { StopHookFigure } from './stop-hook.js'
+import { stopHookOnLargeTranscript } from './stop-hook.js'
 
 const run = promisify(execFile)
 const HERE = dirname(fileURLToPath(import.meta.url))
@@ -45,6 +47,8 @@ export interface BenchSizes {
   readonly importLines: number
   readonly importRuns: number
   readonly hookRuns: number
+  /** The size of the transcript the Stop hook meets, in MB. */
+  readonly stopTranscriptMb: number
   readonly evidence: HistorySizes
 }
 
@@ -61,6 +65,7 @@ export const FULL: BenchSizes = {
   importLines: 100_000,
   importRuns: 3,
   hookRuns: 15,
+  stopTranscriptMb: 20,
   evidence: { commits: 5000, tracked: 2000, files: 120, days: 180 },
 }
 
@@ -77,6 +82,7 @@ export const SMOKE: BenchSizes = {
   importLines: 2000,
   importRuns: 1,
   hookRuns: 2,
+  stopTranscriptMb: 1,
   evidence: { commits: 200, tracked: 80, files: 20, days: 60 },
 }
 
@@ -116,6 +122,7 @@ export interface BenchResults {
   readonly team: TeamFigures
   readonly historyImport: HistoryImportFigure
   readonly hookProcesses: HookProcessFigure
+  readonly stopHook: StopHookFigure
   readonly evidence: EvidenceFigures
 }
 
@@ -242,6 +249,7 @@ export async function runBenchmarks(kind: 'full' | 'smoke', log: (line: string) 
   const history = await historyImport(sizes.importLines, sizes.importRuns)
   log('11/12 Claude Code hook processes …')
   const hookRuns = await hookProcesses(sizes.hookRuns)
+  const stopHook = await stopHookOnLargeTranscript(sizes.stopTranscriptMb, sizes.hookRuns)
   log(`12/12 evidence from git over ${String(sizes.evidence.commits)} commits (${String(sizes.evidence.tracked)} tracked) …`)
   const evidence = await evidenceFigures(sizes.evidence)
   return {
@@ -251,6 +259,7 @@ export async function runBenchmarks(kind: 'full' | 'smoke', log: (line: string) 
     guard: { ...guard, ratio: round(guard.guard.medianUs / Math.max(0.001, hooks.buffered.medianUs)) },
     historyImport: history,
     hookProcesses: hookRuns,
+    stopHook,
     evidence,
   }
 }
@@ -325,6 +334,8 @@ export function formatResults(r: BenchResults): string {
   const p = r.hookProcesses
   row(`11. a Claude Code hook process per event (median of ${String(p.runs)}); node -e 0 takes`, ms(p.nodeMs), 'run by turns with the hooks')
   for (const e of p.events) row(`   ${e.event}`, `${ms(e.ms)}, own ${ms(e.ownMs)}`, `target own ≤ 100 ms ${mark(e.ownMs <= 100)}`)
+  const stop = r.stopHook
+  row(`   Stop on a ${String(stop.transcriptMb)} MB transcript, after a previous Stop (median of ${String(stop.runs)})`, `${ms(stop.nextMs)}, own ${ms(stop.nextOwnMs)}`, `target own ≤ 100 ms ${mark(stop.nextOwnMs <= 100)}; reads what the turn added (the first Stop, reading it all: ${ms(stop.firstMs)}); node -e 0 ${ms(stop.nodeMs)}`)
   const g = r.evidence
   row(`12. evidence from git over ${String(g.sizes.commits)} commits (${String(g.sizes.tracked)} tracked): first scan`, `${String(round(g.firstMs / 1000))} s`, `${String(g.found.fixesBlamed)} fixes blamed: ${String(g.found.suspectedBugs)} suspected bugs, ${String(g.found.reverts)} reverts, ${String(g.found.survival)} survival measurements, ${String(g.found.churn)} churned commits; history generated in ${String(round(g.generateMs / 1000))} s`)
   row('   incremental scan, nothing new', ms(g.incrementalMs), `target ≤ 1 s ${mark(g.incrementalMs <= 1000)}`)

@@ -2,6 +2,11 @@ import { appendFileSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSyn
 import { join } from 'node:path'
 import type { Fact } from '@agent-tracker/core/host'
 
+/** The folder beside a database where its Claude Code hooks keep what waits for the next flush. */
+export function pendingFolder(databasePath: string): string {
+  return `${databasePath}.pending`
+}
+
 /**
  * Facts the tool hooks recorded and the next flush writes. Claude Code runs a process per hook, so
  * the write buffer every host keeps in memory is a folder of JSON-lines files here: a tool hook
@@ -14,7 +19,7 @@ export class PendingFacts {
 
   /** The pending facts of the database at `databasePath`, beside it. */
   constructor(databasePath: string) {
-    this.folder = `${databasePath}.pending`
+    this.folder = pendingFolder(databasePath)
   }
 
   /** Appends facts to the session's file, in one write. */

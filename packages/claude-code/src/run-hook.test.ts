@@ -45,7 +45,7 @@ describe('the Claude Code hook', () => {
     expect(setup?.state).toMatchObject({ toolCalls: 3, toolFailures: 1, commits: 1, messages: 4, tokens: { input: 400, output: 80, cacheRead: 120, cacheWrite: 200 } })
     expect(setup?.state.cost).toBeCloseTo(4 * 0.0013275, 10)
     expect(commits).toEqual([expect.objectContaining({ hash: headOf(repo), message: 'feat: a', setup: SETUP, session: 's1' })])
-    expect(readdirSync(`${databasePath}.pending`)).toEqual([])
+    expect(readdirSync(`${databasePath}.pending`)).toEqual(['transcripts'])
   })
 
   it('writes at once after a push, with what was pending', async () => {

@@ -1,12 +1,15 @@
 import { readdirSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
-import type { Fact } from '@agent-tracker/core/host'
+import type { SetupIdentity } from '@agent-tracker/core/host'
 import { hostUsageFact, responseCost } from '@agent-tracker/core/host'
+import type { FilePosition, HistoryUsage } from '@agent-tracker/host-import/claude-code'
 import { loadPriceCatalogue, transcriptEvents } from '@agent-tracker/host-import/claude-code'
+import { resolveDatabasePath } from '@agent-tracker/node-host/database-path'
 import type { HookInput } from './hook-input.js'
 import type { HookOptions } from './hook-options.js'
 import type { HookReply } from './hook-reply.js'
 import { withHookTracker } from './open-hook-tracker.js'
+import { TranscriptReads } from './transcript-reads.js'
 import { waitForResponse } from './transcript-tail.js'
 
 const STOP_WAIT_MS = 300
@@ -14,27 +17,56 @@ const STOP_WAIT_MS = 300
 /**
  * `Stop`, `SubagentStop` and `SessionEnd`: the tokens of every response in the transcript (the
  * session's, a subagent's, or at the end all of them), priced from the catalogue (Claude Code
- * records no cost), written with the tool hooks' pending facts. Fact ids come from the responses' own ids, so a response counted at
- * an earlier Stop, or by an import, counts once. The Stop hook gives Claude Code a moment to write
- * its final response; one it has not written yet is counted at the next Stop or at the session's end.
+ * records no cost), written with the tool hooks' pending facts. Each transcript is read from where
+ * the last of these hooks stopped (the first line of the last response read, which later lines could
+ * still complete), so a turn's end costs what the turn wrote, not the session's length; the
+ * position is saved once the facts are written, and forgotten at the session's end. Fact ids come
+ * from the responses' own ids, so a response read twice, or also imported, counts once. The Stop
+ * hook gives Claude Code a moment to write its final response; one it has not written yet is
+ * counted at the next Stop or at the session's end.
  */
 export async function usageHook(input: HookInput, options: HookOptions): Promise<HookReply> {
   const transcripts = transcriptsOf(input)
   const last = input.fields.last_assistant_message
   if (input.event === 'Stop' && input.transcriptPath !== undefined && typeof last === 'string' && last !== '') await waitForResponse(input.transcriptPath, last, options.stopWaitMs ?? STOP_WAIT_MS)
-  const estimate = options.estimator ?? (await loadPriceCatalogue())
-  const facts: Fact[] = []
+  const reads = new TranscriptReads(resolveDatabasePath({ databasePath: options.databasePath, env: options.env, homeDir: options.homeDir }))
+  const usage: HistoryUsage[] = []
+  const reached = new Map<string, FilePosition | undefined>()
   for (const transcript of transcripts) {
-    for await (const event of transcriptEvents(transcript, { only: 'usage', identity: options.identity })) {
-      if (event.kind !== 'usage') continue
-      const cost = responseCost(event.hostCost, () => estimate({ provider: event.provider, model: event.model, tokens: event.tokens, at: event.context.at }))
-      facts.push(hostUsageFact(event.context, { responseIds: event.responseIds, tokens: event.tokens, cost, message: event.message }))
-    }
+    const read = await newUsage(transcript, reads.from(transcript), options.identity)
+    usage.push(...read.usage)
+    reached.set(transcript, read.reached)
   }
+  // The catalogue takes a while to load: only when there is something to price.
+  const estimate = usage.every((event) => event.hostCost !== undefined) ? undefined : (options.estimator ?? (await loadPriceCatalogue()))
+  const facts = usage.map((event) => {
+    const cost = responseCost(event.hostCost, () => estimate?.({ provider: event.provider, model: event.model, tokens: event.tokens, at: event.context.at }))
+    return hostUsageFact(event.context, { responseIds: event.responseIds, tokens: event.tokens, cost, message: event.message })
+  })
   await withHookTracker(input, options, async (tracker) => {
     if (facts.length > 0) await tracker.buffer.applyFacts(facts)
   })
+  for (const [transcript, position] of reached) {
+    if (input.event === 'SessionEnd' || position === undefined) reads.forget(transcript)
+    else reads.save(transcript, position)
+  }
   return { exitCode: 0 }
+}
+
+/** The usage of the responses of a transcript from `from` on, and where the next read goes on from (undefined: the transcript is not there). */
+async function newUsage(transcript: string, from: FilePosition | undefined, identity: SetupIdentity | undefined): Promise<{ usage: HistoryUsage[]; reached: FilePosition | undefined }> {
+  const usage: HistoryUsage[] = []
+  const events = transcriptEvents(transcript, { only: 'usage', identity, from })
+  try {
+    for (let step = await events.next(); ; step = await events.next()) {
+      if (step.done === true) return { usage, reached: step.value }
+      if (step.value.kind === 'usage') usage.push(step.value)
+    }
+  } catch (error) {
+    // A transcript Claude Code has not written (a session ended before its first prompt) has nothing to count.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { usage: [], reached: undefined }
+    throw error
+  }
 }
 
 /** The transcripts an event covers: a subagent's at SubagentStop, the session's at Stop, and with its subagents' at SessionEnd. */

@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { resolve } from 'node:path'
 import type { TrackerStore } from '@agent-tracker/core'
@@ -203,8 +204,10 @@ export class CommandContext {
 
   #localReadStore(): ReadStore {
     const { path } = locateDatabase({ databasePath: this.databasePath, env: this.io.env, homeDir: this.io.homeDir })
-    const file = checkDataFile(locateDataFile(path).dataFile)
-    if (file.ok && !file.exists) return this.#emptyStore(path)
+    const located = locateDataFile(path)
+    const file = checkDataFile(located.dataFile)
+    // A folder of other files is no database yet to be: the open below refuses it, as writes do.
+    if (file.ok && !file.exists && (located.noSubdir || readdirSync(path).length === 0)) return this.#emptyStore(path)
     try {
       return this.openStore('read')
     } catch (error) {

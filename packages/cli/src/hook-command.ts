@@ -56,6 +56,11 @@ export async function runHookCommand(args: readonly string[], io: Io): Promise<n
     io.stderr.write(`agent-tracker: ${error instanceof Error ? error.message : String(error)}\n`)
     return 1
   }
+  if (io.stdin.isTTY === true) {
+    // Run by hand at a terminal, it would wait for an event that never comes.
+    io.stderr.write('agent-tracker: hook claude-code reads one hook event as JSON on stdin, as Claude Code sends it, e.g.\n  echo \'{"hook_event_name":"UserPromptSubmit","session_id":"s1","cwd":"/tmp","prompt":"hi"}\' | agent-tracker hook claude-code\nClaude Code runs it by itself once agent-tracker hooks install claude-code has written its hooks.\n')
+    return 1
+  }
   let stdin = ''
   for await (const chunk of io.stdin) stdin += typeof chunk === 'string' ? chunk : chunk.toString('utf8')
   const { runClaudeCodeHook } = await import('@agent-tracker/claude-code/hook')

@@ -38,7 +38,8 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       // Remembered, so the next reads of this file run under a supervisor and writers refuse it.
       if (failure.code === 'DATABASE_DAMAGED') await rememberDamage(ctx, failure.message)
       if (ctx.json) io.stdout.write(toJsonText(errorEnvelope(running, failure.code, failure.message)))
-      else io.stderr.write(`${ctx.colours.red('error:')} ${failure.message}\n`)
+      // A usage error goes to stderr with --json too, for whoever watches the terminal (as commander's own do).
+      if (!ctx.json || failure.exitCode === EXIT.usage) io.stderr.write(`${ctx.colours.red('error:')} ${failure.message}\n`)
     } finally {
       await ctx.close()
     }

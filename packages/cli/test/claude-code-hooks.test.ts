@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { delimiter, join } from 'node:path'
 import { Transcript } from '@agent-tracker/host-import/testing'
 import { describe, expect, it } from 'vitest'
@@ -222,6 +222,26 @@ describe('agent-tracker hook claude-code', () => {
     const stopped = await runBuiltCli(['hook', 'claude-code', '--db', join(home, 'x.lmdb')], { home, input: JSON.stringify({ session_id: 's1', transcript_path: transcript, cwd, hook_event_name: 'Stop', stop_hook_active: false }) })
     expect(stopped).toMatchObject({ code: 0, stdout: '', stderr: '' })
     expect(jsonData((await runCli(['status', '--db', join(home, 'x.lmdb'), '--json'], { home })).stdout, 'status')).toEqual([expect.objectContaining({ setup: 'claude-code@anthropic/claude-opus-4-8', state: expect.objectContaining({ toolCalls: 1, messages: 1 }) as unknown })])
+  })
+
+  it('reads at each Stop, a process of its own, only what the transcript gained since the last, counting each response once', async () => {
+    const home = tempFolder('home-')
+    const cwd = tempFolder('project-')
+    const database = join(home, 'x.lmdb')
+    const file = join(home, 's1.jsonl')
+    const lines = (transcript: Transcript): string => transcript.lines.map((line) => `${JSON.stringify(line)}\n`).join('')
+    const stop = async (): Promise<object> => {
+      expect(await runBuiltCli(['hook', 'claude-code', '--db', database], { home, input: JSON.stringify({ session_id: 's1', transcript_path: file, cwd, hook_event_name: 'Stop', stop_hook_active: false }) })).toMatchObject({ code: 0, stderr: '' })
+      const [row] = jsonData((await runCli(['status', '--db', database, '--json'], { home })).stdout, 'status') as { state: { messages: number; tokens: object } }[]
+      return { messages: row?.state.messages, tokens: row?.state.tokens }
+    }
+    writeFileSync(file, lines(new Transcript('s1', cwd).prompt('Start.').response('msg_1', [{ type: 'text', text: 'one' }]).response('msg_2', [{ type: 'thinking', thinking: 'hm' }])))
+    expect(await stop()).toEqual({ messages: 2, tokens: expect.objectContaining({ input: 200, output: 40 }) as unknown })
+    // msg_2's second content block lands after that Stop; a response counted already is changed in place.
+    writeFileSync(file, readFileSync(file, 'utf8').replace('"id":"msg_1"', '"id":"msg_X"'))
+    appendFileSync(file, lines(new Transcript('s1', cwd).response('msg_2', [{ type: 'text', text: 'two' }]).prompt('Go on.').response('msg_3', [{ type: 'text', text: 'three' }])))
+    expect(await stop()).toEqual({ messages: 3, tokens: expect.objectContaining({ input: 300, output: 60 }) as unknown })
+    expect(await stop()).toEqual({ messages: 3, tokens: expect.objectContaining({ input: 300, output: 60 }) as unknown })
   })
 
   it('says what is wrong with its arguments or input, as a hook error that never stops Claude Code', async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { locateDatabase } from '@agent-tracker/node-host'
 import stringWidth from 'string-width'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { factLine, jsonData, runCli, tempFolder } from './run-cli.js'
+import { factLine, jsonData, runCli, runCliAtTerminal, tempFolder } from './run-cli.js'
 import type { Seeded } from './seed.js'
 import { GPT, SONNET, seedHistory } from './seed.js'
 
@@ -35,6 +35,17 @@ describe('first run: no database yet', () => {
     expect(exported.code).toBe(0)
     expect(exported.stdout).toContain('No data yet')
     expect(readdirSync(project)).toEqual(['package.json'])
+  })
+
+  it('a data export with no database is an empty export, and says why on stderr', async () => {
+    const home = tempFolder('fresh-')
+    const json = await runCli(['export', '--format', 'json'], { home })
+    expect(json.code).toBe(0)
+    expect((JSON.parse(json.stdout) as { collections: Record<string, unknown[]> }).collections.commits).toEqual([])
+    expect(json.stderr).toContain('No data yet: there is no agent-tracker database at')
+    const csv = await runCli(['export', '--format', 'csv', '--table', 'commits'], { home })
+    expect(csv.stdout.trim().split('\n')).toHaveLength(1)
+    expect(existsSync(join(home, '.config', 'opencode', 'agent-tracker.lmdb'))).toBe(false)
   })
 
   it('doctor reports the missing database and the plugin missing from OpenCode\'s config as findings, not "All good."', async () => {
@@ -351,5 +362,22 @@ describe('projects and the demo', () => {
     expect(stdout).toContain('The demo ran in a temporary folder, removed now.')
     const left = readdirSync(tmpdir()).filter((name) => name.startsWith('agent-tracker-demo-') && !before.has(name))
     expect(left).toEqual([])
+  })
+
+  it('hook claude-code run by hand at a terminal says what it reads instead of waiting for it', async () => {
+    const run = await runCliAtTerminal(['hook', 'claude-code'])
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain('hook claude-code reads one hook event as JSON on stdin, as Claude Code sends it')
+  })
+
+  it('a read with --db naming a folder of other files is refused as a write is, not taken for "no data yet"', async () => {
+    const folder = tempFolder('mine-')
+    writeFileSync(join(folder, 'notes.txt'), 'mine')
+    for (const args of [['report'], ['agents'], ['grade', SONNET, 'abc', '--user', 'good']]) {
+      const run = await runCli([...args, '--db', folder])
+      expect(run.code, args.join(' ')).toBe(2)
+      expect(run.stderr).toContain(`it is a folder with other files in it and no agent-tracker database. Give a file path in it instead, e.g. ${folder}/agent-tracker.lmdb.`)
+    }
+    expect(readdirSync(folder)).toEqual(['notes.txt'])
   })
 })

@@ -33,4 +33,18 @@ describe('the demo tells a believable story', () => {
     expect(again.agents).toEqual(demo.agents)
     expect(again.report).toEqual(demo.report)
   })
+
+  it('keeps to a folder of its own, and its history ends today', { timeout: 120_000 }, async () => {
+    const folder = tempFolder('demo-dir-')
+    expect((await runCli(['demo', '--dir', folder, '--json'])).code).toBe(0)
+    // The last week of the history is this week's.
+    const week = jsonData((await runCli(['report', '--days', '7', '--db', `${folder}/agent-tracker.lmdb`, '--json'])).stdout, 'report') as DemoJson['report']
+    expect(week.setups.reduce((sum, row) => sum + row.commits, 0)).toBeGreaterThan(0)
+    // Run again into the same folder: refused, before anything is written.
+    const before = (await runCli(['agents', '--db', `${folder}/agent-tracker.lmdb`, '--json'])).stdout
+    const again = await runCli(['demo', '--dir', folder])
+    expect(again.code).toBe(2)
+    expect(again.stderr).toContain(`${folder} is not empty (an earlier demo, or files of yours). Give a new or empty folder, or remove that one first.`)
+    expect((await runCli(['agents', '--db', `${folder}/agent-tracker.lmdb`, '--json'])).stdout).toBe(before)
+  })
 })

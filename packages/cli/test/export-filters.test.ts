@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runCli } from './run-cli.js'
 import { GPT, SONNET, seedHistory } from './seed.js'
@@ -34,5 +35,27 @@ describe('export applies the filters it accepts', () => {
     const bad = await runCli(['export', '--format', 'json', '--until', 'tomorrow', '--db', db])
     expect(bad.code).toBe(2)
     expect(bad.stderr).toContain('Invalid --until "tomorrow"')
+  })
+
+  it('narrows json and jsonl to the --table collection, as csv', async () => {
+    const { db } = await seedHistory()
+    const all = JSON.parse((await runCli(['export', '--format', 'json', '--db', db])).stdout) as Export
+    const commits = JSON.parse((await runCli(['export', '--format', 'json', '--table', 'commits', '--db', db])).stdout) as Export
+    expect(Object.keys(commits.collections)).toEqual(['commits'])
+    expect(commits.collections.commits).toEqual(all.collections.commits)
+    const lines = (await runCli(['export', '--format', 'jsonl', '--table', 'commits', '--db', db])).stdout.trim().split('\n').map((line) => JSON.parse(line) as { collection: string })
+    expect(lines).toHaveLength(all.collections.commits?.length ?? -1)
+    expect(new Set(lines.map((line) => line.collection))).toEqual(new Set(['commits']))
+  })
+
+  it('says why it cannot write --out, before any work', async () => {
+    const { db, root } = await seedHistory()
+    for (const [out, why] of [[join(root, 'missing', 'x.json'), `its folder ${join(root, 'missing')} does not exist`], [root, 'it is a folder']] as const) {
+      for (const format of ['json', 'jsonl', 'csv', 'html']) {
+        const failed = await runCli(['export', '--format', format, '--out', out, '--db', db])
+        expect(failed.code).toBe(1)
+        expect(failed.stderr).toContain(`Cannot write ${out}: ${why}. Give --out a file path in a folder you can write to.`)
+      }
+    }
   })
 })

@@ -80,6 +80,6 @@ describe('where a grade came from', () => {
       nonUserChannels: ['ingest'],
     })
     const warned = await runCli(['ingest', '--db', db], { input: factLine({ kind: 'grade', setup: SONNET, project: PROJECT, commit: 'c0ffee03', by: 'user', userGrade: 'bad' }) })
-    expect(warned.stdout).toContain('1 user grade: Recorded with channel ingest, not counted as your grade: ingested grades are not your own channel.')
+    expect(warned.stdout).toContain('1 user grade recorded with channel ingest, not counted as your grade: ingested grades are not your own channel.')
   })
 })

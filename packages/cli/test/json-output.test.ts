@@ -71,6 +71,9 @@ describe('--json prints one envelope { version: 1, command, data } for every com
     const window = await runCli(['report', '--since', 'tomorrowish', '--json', '--db', seeded.db])
     expect(window.code).toBe(2)
     expect(jsonError(window.stdout)).toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('Invalid --since "tomorrowish"') as string })
+    // A usage error is said on stderr too; a failure (exit 1) only in the envelope.
+    expect(window.stderr).toContain('error: Invalid --since "tomorrowish"')
+    expect(unknown.stderr).toBe('')
     const usage = await runCli(['report', '--bogus', '--json'])
     expect(usage.code).toBe(2)
     expect(JSON.parse(usage.stdout)).toEqual({ version: 1, command: 'report', error: { code: 'USAGE', message: "unknown option '--bogus'" } })

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { IMPOSSIBLE, writeHostileRecords } from '@agent-tracker/core/testing'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
@@ -52,6 +52,24 @@ describe('merge --dry-run and --undo', () => {
     expect(dry.code).toBe(0)
     expect(dry.stdout).toContain('Dry run, nothing was changed. Merging')
     expect(dry.stdout).toContain('would apply 1 fact (0 already here)')
+    expect(await collections(db)).toEqual(before)
+    expect(existsSync(`${db}.undo`)).toBe(false)
+  })
+
+  it('refuses a source that is no agent-tracker database before it takes an undo point', async () => {
+    const { db, root } = await seedHistory()
+    const before = await collections(db)
+    const text = join(root, 'notes.txt')
+    writeFileSync(text, 'not a database')
+    for (const [source, says] of [[join(root, 'missing.lmdb'), 'There is no agent-tracker database at'], [text, 'is unreadable: it is not an LMDB database file']] as const) {
+      for (const extra of [[], ['--dry-run']]) {
+        const refused = await runCli(['merge', source, '--db', db, ...extra])
+        expect(refused.code).toBe(1)
+        expect(refused.stdout).toBe('')
+        expect(refused.stderr).toContain(says)
+        expect(refused.stderr).toContain('Nothing was merged.')
+      }
+    }
     expect(await collections(db)).toEqual(before)
     expect(existsSync(`${db}.undo`)).toBe(false)
   })

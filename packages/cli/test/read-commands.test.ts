@@ -122,7 +122,13 @@ describe('report', () => {
     const byModel = jsonData((await runCli(['report', '--db', seeded.db, '--json', '--model', 'claude-sonnet-4-5'])).stdout, 'report') as { setups: { setup: string }[] }
     expect(byModel.setups.map((r) => r.setup)).toEqual([SONNET])
     const none = await runCli(['report', '--db', seeded.db, '--since', '2026-04-01'])
-    expect(none.stdout).toContain('No recorded work matches these filters.')
+    expect(none.stdout).toContain('No recorded work matches these filters (since 2026-04-01T00:00:00.000Z).')
+    // A model or agent that was never recorded: the ones that were, so a typo shows.
+    const typo = await runCli(['report', '--db', seeded.db, '--model', 'gpt5', '--agent', 'bild'])
+    expect(typo.stdout).toContain('No recorded work matches these filters (agent bild, model gpt5).')
+    expect(typo.stdout).toMatch(/Agents recorded: .*build.*\.\nModels recorded: .*anthropic\/claude-sonnet-4-5.*\./)
+    const byWeek = await runCli(['report', '--db', seeded.db, '--by', 'week', '--model', 'gpt5'])
+    expect(byWeek.stdout).toContain('Models recorded: ')
     const window = jsonData((await runCli(['report', '--db', seeded.db, '--json', '--since', '2026-03-02', '--until', '2026-03-02'])).stdout, 'report') as { filters: Record<string, string> }
     expect(window.filters).toMatchObject({ since: '2026-03-02T00:00:00.000Z', until: '2026-03-03T00:00:00.000Z' })
   })

@@ -48,6 +48,13 @@ describe('grading, bugs and reinstating', () => {
     expect(status).toMatchObject({ halted: true, state: { skillPoints: 0 } })
     const card = await runCli(['status', SONNET, '--db', db])
     expect(card.stdout).toContain(`Reinstate with /reinstate in OpenCode or: agent-tracker reinstate ${SONNET}`)
+    // An agent must not lift its own halt: refused inside an agent session, the halt stays.
+    for (const env of [{ OPENCODE: '1' }, { CLAUDECODE: '1' }]) {
+      const refused = await runCli(['reinstate', SONNET, '--db', db, '--json'], { env })
+      expect(refused.code).toBe(2)
+      expect(jsonError(refused.stdout)).toMatchObject({ code: 'REINSTATE_REFUSED', message: expect.stringContaining('reinstate lifts a halt, which is your call, so it is refused inside an agent session') as unknown })
+    }
+    expect(jsonData((await runCli(['status', SONNET, '--db', db, '--json'])).stdout, 'status')).toMatchObject({ halted: true })
     const reinstated = await runCli(['reinstate', SONNET, '--db', db])
     expect(reinstated.stdout).toBe(`Reinstated ${SONNET}: SP 1.0, it may work again.\n`)
     expect((await runCli(['reinstate', SONNET, '--db', db])).stdout).toContain('is not halted')
@@ -446,7 +453,7 @@ describe('faults', () => {
     const huge = Array.from({ length: 6 }, (_, n) => factLine({ kind: 'activity', setup: SONNET, project: '/w/app', task: `${String(n)}${'x'.repeat(200_000)}` })).join('\n')
     const { code, stderr } = await runCli(['ingest', '--db', db, '--max-size', '1MiB'], { input: huge })
     expect(code).toBe(1)
-    expect(stderr).toMatch(/reached its size limit: .* used of 1\.0 MiB\. This batch was not written; everything already stored is intact\. Raise the limit with --max-size or AGENT_TRACKER_MAX_SIZE \(up to 2\.0 GiB\)\. Lines 1–(\d) are stored\. Fix this and run the same input again/)
+    expect(stderr).toMatch(/(reached its size limit|has no room within its size limit for this batch of about .*): .* used of 1\.0 MiB\. This batch was not written; everything already stored is intact\. Raise the limit with --max-size or AGENT_TRACKER_MAX_SIZE \(up to 2\.0 GiB\)\. Lines 1–(\d) are stored\. Fix this and run the same input again/)
     expect(stderr).not.toContain('maxDatabaseSize')
     // What fitted of the six is stored, and said: the small note and as many large ones as the stderr names.
     const stored = Number(/Lines 1–(\d) are stored/.exec(stderr)?.[1])

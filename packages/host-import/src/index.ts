@@ -4,6 +4,7 @@ export type { HistoryEvent, HistoryLocation, HistoryProblem, HistoryProgress, Hi
 export type { LocationSources } from './locations.js'
 export { claudeCodeLocation, codexLocation, givenLocation, historyLocations, opencodeLocation } from './locations.js'
 export type { TranscriptOptions } from './claude-code/transcript-events.js'
+export type { FilePosition } from './files/jsonl-lines.js'
 export { UNNAMED_SUBAGENT, claudeCodeHistory, transcriptEvents } from './claude-code/transcript-events.js'
 export { codexHistory, rolloutEvents } from './codex/rollout-events.js'
 export { opencodeDatabaseHistory } from './opencode/opencode-database.js'

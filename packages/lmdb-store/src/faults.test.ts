@@ -87,7 +87,7 @@ describe('size limit', () => {
       }
     }
     expect(isLmdbStoreError(failure, 'DATABASE_FULL')).toBe(true)
-    expect((failure as Error).message).toMatch(/reached its size limit: .* used of 1\.0 MiB\. This batch was not written; everything already stored is intact\.$/)
+    expect((failure as Error).message).toMatch(/(reached its size limit|has no room within its size limit for this batch of about .*): .* used of 1\.0 MiB\. This batch was not written; everything already stored is intact\.$/)
     expect((failure as LmdbStoreError).details).toMatchObject({ path: databasePath, limitBytes: MIB, maximumBytes: MAX_DATABASE_SIZE, usedBytes: expect.any(Number) as number })
     expect(stored).toBeGreaterThan(0)
     expect(await store.find('activities')).toHaveLength(stored)
@@ -127,6 +127,8 @@ describe('size limit with large records', () => {
     expect(error.code).toBe('DATABASE_FULL')
     expect(error.message).toBe('The agent-tracker database /data/tracker.lmdb reached its size limit: 2.0 GiB used of 2.0 GiB. This batch was not written; everything already stored is intact.')
     expect(error.details).toEqual({ path: '/data/tracker.lmdb', usedBytes: MAX_DATABASE_SIZE - 4096, limitBytes: MAX_DATABASE_SIZE, maximumBytes: MAX_DATABASE_SIZE })
+    // Refused before the write, far from the limit: what the batch needs says why.
+    expect(databaseFullError('/data/tracker.lmdb', 36 * 1024, 1024 * 1024, { needed: 2 * 1024 * 1024 }).message).toBe('The agent-tracker database /data/tracker.lmdb has no room within its size limit for this batch of about 2.0 MiB: 36.0 KiB used of 1.0 MiB. This batch was not written; everything already stored is intact.')
     expect(error.path).toBe('/data/tracker.lmdb')
   })
 

@@ -21,12 +21,12 @@ export function ensureRoom(root: RootDatabase, limit: number, path: string, reco
   const { pageSize } = stats
   const used = (stats.lastPageNumber + 1) * pageSize
   let needed = used + records.length * 2 * pageSize + extraBytes
-  if (needed > limit) throw databaseFullError(path, used, limit)
+  if (needed > limit) throw databaseFullError(path, used, limit, { needed: needed - used })
   for (const record of records) {
     const size = encodedSizeBound(record) + ENTRY_OVERHEAD
     // A value too big for a leaf goes to whole overflow pages.
     needed += size > pageSize / 2 ? Math.ceil((size + PAGE_HEADER_SIZE) / pageSize) * pageSize : size
-    if (needed > limit) throw databaseFullError(path, used, limit)
+    if (needed > limit) throw databaseFullError(path, used, limit, { needed: needed - used })
   }
 }
 
@@ -124,5 +124,5 @@ export function ensureRoomByPages(root: RootDatabase, limit: number, path: strin
     else growth += bytes / (pageSize / 2)
   }
   pages += Math.ceil(growth)
-  if (used + pages * pageSize > limit) throw databaseFullError(path, used, limit)
+  if (used + pages * pageSize > limit) throw databaseFullError(path, used, limit, { needed: pages * pageSize })
 }

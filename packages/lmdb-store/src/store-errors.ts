@@ -8,10 +8,13 @@ const MAP_FULL = -30792
  * The DATABASE_FULL error: the limit, the use, and that nothing was lost. How to get room (a
  * larger limit, up to `maximumBytes`, or a new database) is the host's to say in its own terms.
  */
-export function databaseFullError(path: string, used: number, limit: number, cause?: unknown): LmdbStoreError<'DATABASE_FULL'> {
+export function databaseFullError(path: string, used: number, limit: number, extra: { readonly needed?: number; readonly cause?: unknown } = {}): LmdbStoreError<'DATABASE_FULL'> {
+  const { needed, cause } = extra
+  // Known before the write: what the batch needs says why a database far from its limit refuses it.
+  const why = needed === undefined ? 'reached its size limit' : `has no room within its size limit for this batch of about ${formatBytes(needed)}`
   return new LmdbStoreError(
     'DATABASE_FULL',
-    `The agent-tracker database ${path} reached its size limit: ${formatBytes(used)} used of ${formatBytes(limit)}. This batch was not written; everything already stored is intact.`,
+    `The agent-tracker database ${path} ${why}: ${formatBytes(used)} used of ${formatBytes(limit)}. This batch was not written; everything already stored is intact.`,
     { path, usedBytes: used, limitBytes: limit, maximumBytes: MAX_DATABASE_SIZE },
     { cause },
   )
@@ -22,7 +25,7 @@ export function translateWriteError(error: unknown, store: { path: string; maxDa
   if (isLmdbStoreError(error) || error instanceof TrackerError) return error
   const code = (error as { code?: unknown } | undefined)?.code
   const message = error instanceof Error ? error.message : String(error)
-  if (code === MAP_FULL || message.includes('MDB_MAP_FULL')) return databaseFullError(store.path, store.maxDatabaseSize, store.maxDatabaseSize, error)
+  if (code === MAP_FULL || message.includes('MDB_MAP_FULL')) return databaseFullError(store.path, store.maxDatabaseSize, store.maxDatabaseSize, { cause: error })
   if (store.closed) return closedError()
   if (code === 'ENOSPC' || /ENOSPC|No space left|Input\/output error/i.test(message)) {
     return new LmdbStoreError('DATABASE_UNWRITABLE', `Could not write to the agent-tracker database ${store.path}: the disk holding it is full or failing (${message}). Nothing from this batch was written; free some space and try again.`, { path: store.path, reason: 'write' }, { cause: error })

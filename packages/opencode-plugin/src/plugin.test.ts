@@ -69,7 +69,7 @@ describe('startTracking', () => {
     await plugin.event('session.idle', {})
     await plugin.dispose()
     const errors = plugin.notices.filter((notice) => notice.kind === 'log' && notice.level === 'error').map((notice) => notice.message)
-    expect(errors).toContainEqual(expect.stringMatching(/^agent-tracker could not write to its database; the facts stay pending: DATABASE_FULL: The agent-tracker database .* reached its size limit: .* used of 1\.0 MiB\. This batch was not written; everything already stored is intact\. Raise the maxDatabaseSize option \(up to 2\.0 GiB\)\.$/))
+    expect(errors).toContainEqual(expect.stringMatching(/^agent-tracker could not write to its database; the facts stay pending: DATABASE_FULL: The agent-tracker database .* (reached its size limit|has no room within its size limit for this batch of about .*): .* used of 1\.0 MiB\. This batch was not written; everything already stored is intact\. Raise the maxDatabaseSize option \(up to 2\.0 GiB\)\.$/))
     expect((await plugin.read('setups', [SETUP]))?.state.toolCalls).toBe(1)
   })
 

@@ -5,7 +5,7 @@ import type { EvidenceScan } from '@agent-tracker/node-host'
 import { scanEvidence } from '@agent-tracker/node-host'
 import type { CommandContext } from '../context.js'
 import { evidenceTable } from '../evidence-table.js'
-import { shortHash, truncate, when } from '../format.js'
+import { plural, shortHash, truncate, when } from '../format.js'
 
 /** Options of `evidence`. */
 export interface EvidenceOptions {
@@ -59,7 +59,7 @@ export async function evidenceCommand(ctx: CommandContext, folders: readonly str
 
 function render(ctx: CommandContext, scans: readonly EvidenceScan[], summaries: readonly EvidenceSummary[], pending: readonly EvidenceRecord[]): string {
   const c = ctx.colours
-  const lines = scans.map((scan) => `${c.bold(scan.project)}: ${scan.mode} scan to ${shortHash(scan.head)}, ${String(scan.commitsRead)} commits read, ${String(scan.fixesBlamed)} fixes blamed${scan.fixesSkipped === 0 ? '' : ` (${String(scan.fixesSkipped)} skipped: formatting-only or too large)`}; ${String(scan.recorded)} new facts${scan.retracted === 0 ? '' : `, ${String(scan.retracted)} retracted (history rewritten)`}.`)
+  const lines = scans.map((scan) => `${c.bold(scan.project)}: ${scan.mode} scan to ${shortHash(scan.head)}, ${plural(scan.commitsRead, 'commit')} read, ${plural(scan.fixesBlamed, 'fix', 'fixes')} blamed${scan.fixesSkipped === 0 ? '' : ` (${String(scan.fixesSkipped)} skipped: formatting-only or too large)`}; ${plural(scan.recorded, 'new fact')}${scan.retracted === 0 ? '' : `, ${String(scan.retracted)} retracted (history rewritten)`}.`)
   if (summaries.length === 0) {
     lines.push('No evidence yet: no scanned project has tracked agent commits.')
     return lines.join('\n')

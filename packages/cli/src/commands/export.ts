@@ -35,10 +35,12 @@ export async function exportCommand(ctx: CommandContext, options: ReportOptions 
   }
   const store = await ctx.readStore()
   const { query, window } = await reportScope(ctx, store, options)
-  if (ctx.missingDatabase) {
+  if (ctx.missingDatabase && format === 'html') {
     ctx.print({ path: null, format, bytes: 0, rows: 0 }, () => '')
     return
   }
+  // Data formats stay data: with no database the export is empty, and why goes to stderr.
+  if (ctx.missingDatabase) ctx.note(`No data yet: there is no agent-tracker database at ${store.path}, so the export is empty.`)
   const outFile = options.out ?? (format === 'html' ? 'agent-tracker-report.html' : undefined)
   const path = outFile === undefined ? undefined : resolve(ctx.io.cwd, outFile)
   const sink = outputSink(ctx.io, path)
@@ -70,9 +72,12 @@ async function writeExport(ctx: CommandContext, store: ReadStore, scope: { query
     return rows.length
   }
   const records = exportRecordStream(store, query, { betweenPages: () => { relieveMemory(store); } })
+  // A table narrows json and jsonl to that collection, as it does csv.
+  const only = table === 'report' ? undefined : table
   let count = 0
   const counted = async function* () {
     for await (const item of records) {
+      if (only !== undefined && item.collection !== only) continue
       count += 1
       if (count % 1000 === 0) onRecord(count)
       yield item
@@ -83,9 +88,9 @@ async function writeExport(ctx: CommandContext, store: ReadStore, scope: { query
   } else if (format === 'csv') {
     const columns = CSV_COLUMNS[table as CollectionName]
     await sink.write(csvHeader(columns))
-    for await (const item of counted()) if (item.collection === table) await sink.write(csvLine(columns, item.record))
+    for await (const item of counted()) await sink.write(csvLine(columns, item.record))
   } else {
-    await writeJsonDocument(ctx, store, query, counted(), sink)
+    await writeJsonDocument(ctx, store, query, counted(), sink, only === undefined ? EXPORT_ORDER : [only])
   }
   return count
 }
@@ -98,9 +103,9 @@ function relieveMemory(store: ReadStore): void {
 
 /**
  * The JSON export document — `{format, version, exportedAt, schemaVersion, filters?, collections}` —
- * written as the records arrive, each collection an array of records.
+ * written as the records arrive, each collection of `order` an array of records.
  */
-async function writeJsonDocument(ctx: CommandContext, store: ReadStore, query: ReportQuery, records: AsyncIterable<{ collection: CollectionName; record: object }>, sink: OutputSink): Promise<void> {
+async function writeJsonDocument(ctx: CommandContext, store: ReadStore, query: ReportQuery, records: AsyncIterable<{ collection: CollectionName; record: object }>, sink: OutputSink, order: readonly CollectionName[]): Promise<void> {
   const filters = exportFilters(query)
   const header = { format: 'agent-tracker-export', version: 1, exportedAt: ctx.now().toISOString(), schemaVersion: await store.schemaVersion(), ...(Object.keys(filters).length === 0 ? {} : { filters }) }
   await sink.write(`${JSON.stringify(header, null, 2).slice(0, -2)},\n  "collections": {\n`)
@@ -109,16 +114,16 @@ async function writeJsonDocument(ctx: CommandContext, store: ReadStore, query: R
   const openNext = async (): Promise<void> => {
     if (index >= 0) await sink.write(empty ? '],\n' : '\n    ],\n')
     index += 1
-    await sink.write(`    ${JSON.stringify(EXPORT_ORDER[index])}: [`)
+    await sink.write(`    ${JSON.stringify(order[index])}: [`)
     empty = true
   }
   for await (const { collection, record } of records) {
-    const target = EXPORT_ORDER.indexOf(collection)
+    const target = order.indexOf(collection)
     while (index < target) await openNext()
     await sink.write(`${empty ? '\n' : ',\n'}${indent(JSON.stringify(record, null, 2), '      ')}`)
     empty = false
   }
-  while (index < EXPORT_ORDER.length - 1) await openNext()
+  while (index < order.length - 1) await openNext()
   await sink.write(empty ? ']\n  }\n}\n' : '\n    ]\n  }\n}\n')
 }
 

@@ -10,7 +10,7 @@ import { isNodeHostError, locateDatabase, scanEvidence } from '@agent-tracker/no
 import { CliError, EXIT } from '../cli-error.js'
 import { IMPORT_SOURCES } from './import-sources.js'
 import type { CommandContext } from '../context.js'
-import { money, tokens } from '../format.js'
+import { money, plural, tokens } from '../format.js'
 
 
 const NAMES: Record<HostName, string> = { opencode: 'OpenCode', 'claude-code': 'Claude Code', codex: 'Codex' }
@@ -135,7 +135,7 @@ function isFolder(path: string): boolean {
 
 function describeEvidence(evidence: ImportedEvidence): string {
   const sum = (pick: (scan: EvidenceScan) => number): number => evidence.scans.reduce((total, scan) => total + pick(scan), 0)
-  const lines = [`Evidence from git: ${String(evidence.scans.length)} project${evidence.scans.length === 1 ? '' : 's'} read, ${String(sum((s) => s.commitsRead))} commits (${String(sum((s) => s.tracked))} tracked agent commits); ${String(sum((s) => s.suspectedBugs))} suspected bugs, ${String(sum((s) => s.reverts))} reverts, ${String(sum((s) => s.survival))} survival measurements; ${String(sum((s) => s.recorded))} new facts.`]
+  const lines = [`Evidence from git: ${plural(evidence.scans.length, 'project')} read, ${plural(sum((s) => s.commitsRead), 'commit')} (${plural(sum((s) => s.tracked), 'tracked agent commit')}); ${plural(sum((s) => s.suspectedBugs), 'suspected bug')}, ${plural(sum((s) => s.reverts), 'revert')}, ${plural(sum((s) => s.survival), 'survival measurement')}; ${plural(sum((s) => s.recorded), 'new fact')}.`]
   for (const skip of evidence.skipped) lines.push(`  ${skip.project}: skipped, ${skip.reason}.`)
   if (sum((s) => s.suspectedBugs) > 0) lines.push('  agent-tracker evidence --list shows them; agent-tracker bug lists the suspected bugs waiting for your verdict.')
   return lines.join('\n')

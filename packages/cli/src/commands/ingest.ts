@@ -199,7 +199,8 @@ function stoppedAt(error: unknown, lastCommittedLine: number): CliError {
 function renderSummary(ctx: CommandContext, summary: IngestSummary, uncounted: string | undefined): string {
   const { lines, ingested, repeats, rejected, ignored } = summary
   const out = [`Ingested ${plural(ingested, 'fact')} from ${plural(lines, 'line')}${repeats > 0 ? `; ${plural(repeats, 'repeat')} already recorded ${repeats === 1 ? 'was' : 'were'} skipped` : ''}.`]
-  if (uncounted !== undefined) out.push(ctx.colours.yellow(`${plural(summary.uncountedGrades, 'user grade')}: ${uncounted}`))
+  // "1 user grade recorded with channel ingest, not counted …": the note goes on from the count.
+  if (uncounted !== undefined) out.push(ctx.colours.yellow(`${plural(summary.uncountedGrades, 'user grade')} ${uncounted.charAt(0).toLowerCase()}${uncounted.slice(1)}`))
   if (summary.interrupted !== undefined) {
     out.push(ctx.colours.yellow(`Stopped by ${summary.interrupted}: lines 1–${String(summary.lastCommittedLine)} are stored. Run the same input again to finish: lines already stored are skipped as repeats.`))
   }

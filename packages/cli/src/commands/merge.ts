@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { AgentState } from '@agent-tracker/core'
 import type { LmdbStore } from '@agent-tracker/lmdb-store'
-import { openLmdbStore, restoreBackup } from '@agent-tracker/lmdb-store'
+import { openLmdbStore, recogniseDatabase, restoreBackup } from '@agent-tracker/lmdb-store'
 import type { MergeReport, MigrationReport } from '@agent-tracker/migrate'
-import { mergeDatabase } from '@agent-tracker/migrate'
+import { mergeDatabase, mergeSourceProblem } from '@agent-tracker/migrate'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { plural, score } from '../format.js'
@@ -33,6 +33,9 @@ export async function mergeCommand(ctx: CommandContext, other: string, options: 
   const store = ctx.openStore('write')
   const source = resolve(ctx.io.cwd, other)
   if (source === store.path) throw new CliError('SAME_DATABASE', `${source} is the database being merged into; give another one.`, EXIT.usage)
+  // Checked before the undo point is taken: a source that cannot be merged changes nothing and leaves nothing behind.
+  const problem = mergeSourceProblem(source, recogniseDatabase(source))
+  if (problem !== undefined) throw new CliError('NOT_MERGEABLE', `${problem} Nothing was merged.`, EXIT.failure)
   if (options.dryRun === true) return dryRun(ctx, store, source, timezone)
   const at = new Date()
   const stamp = `merge-${at.toISOString().replace(/[-:]/g, '').replace('.', '-')}`

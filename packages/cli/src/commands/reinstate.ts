@@ -1,10 +1,20 @@
+import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { score } from '../format.js'
+import { agentSessionOfIo } from '../trust.js'
 import { latestProjectOf, requireSetup } from './lookups.js'
 import { trackingService } from './tracking.js'
 
-/** `reinstate <setup>`: gives a halted setup its skill points back. */
+/**
+ * `reinstate <setup>`: gives a halted setup its skill points back. Lifting a halt is the user's
+ * call, so it is refused inside an agent session: an agent must not lift its own.
+ * @throws {CliError} REINSTATE_REFUSED inside an agent session.
+ */
 export async function reinstateCommand(ctx: CommandContext, setup: string, options: { note?: string }): Promise<void> {
+  const agentSession = agentSessionOfIo(ctx.io)
+  if (agentSession !== undefined) {
+    throw new CliError('REINSTATE_REFUSED', `reinstate lifts a halt, which is your call, so it is refused inside an agent session (${agentSession.evidence}, so ${agentSession.host} runs this command). Run it yourself, in your own terminal (in OpenCode: /reinstate).`, EXIT.usage)
+  }
   const store = ctx.openStore('write')
   await requireSetup(store, setup)
   const project = await latestProjectOf(store, setup, ctx.io.cwd)

@@ -1,5 +1,5 @@
 import type { ReportGroup, ReportQuery, SetupFilter, SetupReportRow, TrackerStore } from '@agent-tracker/core'
-import { REPORT_GROUPINGS, evidenceSummaries, groupedReport, setupReport } from '@agent-tracker/core'
+import { REPORT_GROUPINGS, evidenceSummaries, groupedReport, parseSetupId, setupReport } from '@agent-tracker/core'
 import { CliError, EXIT } from '../cli-error.js'
 import { evidenceTable } from '../evidence-table.js'
 import type { CommandContext } from '../context.js'
@@ -45,6 +45,21 @@ export function setupFilterOf(options: SetupFilter): SetupFilter {
   return Object.fromEntries(Object.entries({ setup: options.setup, agent: options.agent, model: options.model }).filter((entry) => entry[1] !== undefined))
 }
 
+/**
+ * What to say when nothing matches: the filters, and for an agent or model filter the agents or
+ * models that were recorded (a typo such as `--model gpt5` otherwise looks like no work at all).
+ */
+async function noMatch(store: TrackerStore, query: ReportQuery): Promise<string> {
+  const filters = Object.entries(appliedFilters(query)).map(([name, value]) => `${name} ${value}`)
+  const lines = [`No recorded work matches these filters${filters.length === 0 ? '' : ` (${filters.join(', ')})`}.`]
+  if (query.agent === undefined && query.model === undefined) return lines[0] ?? ''
+  const parts = (await store.find('setups', { order: 'any' })).map((setup) => parseSetupId(setup.id))
+  const known = (values: readonly (string | undefined)[]): string => [...new Set(values.filter((value): value is string => value !== undefined))].sort().join(', ') || 'none yet'
+  if (query.agent !== undefined) lines.push(`Agents recorded: ${known(parts.map((part) => part.agent))}.`)
+  if (query.model !== undefined) lines.push(`Models recorded: ${known(parts.map((part) => (part.provider === undefined ? part.model : `${part.provider}/${part.model ?? ''}`)))}.`)
+  return lines.join('\n')
+}
+
 /** The filters a query applies, as JSON output shows them: window and project, then setup filter. */
 export function appliedFilters(query: ReportQuery): Record<string, string> {
   const { since, until, project, setup, agent, model } = query
@@ -65,8 +80,9 @@ export async function reportCommand(ctx: CommandContext, options: ReportOptions 
     const { rows, nonUserChannels } = await setupReport(store, query)
     // Git evidence (agent-tracker evidence) beside the grades: all of it, for the project and setups asked about.
     const evidence = await evidenceSummaries(store, { ...setupFilterOf(query), ...(query.project === undefined ? {} : { project: query.project }) })
+    const none = rows.length === 0 ? await noMatch(store, query) : ''
     ctx.print({ filters, ...(narrowed ? { timeZone: window.timeZone } : {}), setups: rows, nonUserChannels, evidence }, () => {
-      if (rows.length === 0) return 'No recorded work matches these filters.'
+      if (rows.length === 0) return none
       const report = [heading(window), ctx.table(reportColumns(rows, { narrowed }), rows), ...costNotes(rows), narrowed ? ctx.colours.dim(EARNED_NOTE) : ''].filter((part) => part !== '').join('\n')
       const evidenceLines = evidence.length === 0 ? [] : ['', ctx.colours.bold('Git evidence (all time)'), ...evidenceTable(ctx, evidence)]
       return [report, ...(nonUserChannels.length === 0 ? [] : ['', channelTable(ctx, rows)]), ...evidenceLines].join('\n')
@@ -75,8 +91,9 @@ export async function reportCommand(ctx: CommandContext, options: ReportOptions 
   }
   const report = await groupedReport(store, { ...query, by, timeZone: window.timeZone })
   const groups = report.groups.map((group) => ({ key: group.key, setups: group.rows }))
+  const none = groups.length === 0 ? await noMatch(store, query) : ''
   ctx.print({ filters, by, timeZone: report.timeZone, groups }, () => {
-    if (groups.length === 0) return 'No recorded work matches these filters.'
+    if (groups.length === 0) return none
     const title = (group: ReportGroup): string => ctx.colours.bold(groupTitle(by, group.key, report.timeZone))
     const sections = report.groups.map((group) => `${title(group)}\n${ctx.table(reportColumns(group.rows, { narrowed: true }), group.rows)}`)
     return [heading(window), sections.join('\n\n'), ...costNotes(report.groups.flatMap((group) => group.rows)), ctx.colours.dim(EARNED_NOTE)].filter((part) => part !== '').join('\n')

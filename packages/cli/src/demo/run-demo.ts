@@ -1,12 +1,14 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import type { HistoryScenario } from '@agent-tracker/core/backtest'
 import { generateHistory } from '@agent-tracker/core/backtest'
 import { agentsCommand } from '../commands/agents.js'
 import { backtestCommand } from '../commands/backtest.js'
 import { exportCommand } from '../commands/export.js'
 import { recommendCommand } from '../commands/recommend.js'
 import { reportCommand } from '../commands/report.js'
+import { CliError, EXIT } from '../cli-error.js'
 import { CommandContext } from '../context.js'
 import type { Io } from '../io.js'
 import { answerEnvelope, toJsonText } from '../json-envelope.js'
@@ -19,7 +21,12 @@ import { DEMO_SCENARIO } from './scenario.js'
  */
 export async function demoCommand(io: Io, options: { dir?: string; json?: boolean }): Promise<void> {
   if (options.dir !== undefined) {
-    await playDemo(io, resolve(io.cwd, options.dir), options, true)
+    const folder = resolve(io.cwd, options.dir)
+    // The demo writes a database of its own there: never into one that holds real work, nor over an earlier demo's.
+    if (existsSync(folder) && readdirSync(folder).length > 0) {
+      throw new CliError('USAGE', `--dir ${options.dir}: ${folder} is not empty (an earlier demo, or files of yours). Give a new or empty folder, or remove that one first.`, EXIT.usage)
+    }
+    await playDemo(io, folder, options, true)
     return
   }
   const folder = mkdtempSync(join(tmpdir(), 'agent-tracker-demo-'))
@@ -30,6 +37,12 @@ export async function demoCommand(io: Io, options: { dir?: string; json?: boolea
   }
 }
 
+/** The scenario moved in time so that its history ends at the start of today (UTC): `report --days 7` then shows its last week. */
+function endingYesterday(scenario: HistoryScenario, now: Date): HistoryScenario {
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate())
+  return { ...scenario, start: new Date(today - scenario.days * 86_400_000).toISOString() }
+}
+
 async function playDemo(io: Io, folder: string, options: { json?: boolean }, kept: boolean): Promise<void> {
   mkdirSync(folder, { recursive: true })
   const databasePath = join(folder, 'agent-tracker.lmdb')
@@ -38,7 +51,7 @@ async function playDemo(io: Io, folder: string, options: { json?: boolean }, kep
   }
   say(`agent-tracker demo — playing 8 weeks of work on 6 projects through the real tracking path`)
   say(`(tracking service → write buffer → LMDB store, flushing on every push and session end)\n`)
-  const { truth: _truth, ...played } = await playHistory(folder, databasePath, generateHistory(DEMO_SCENARIO))
+  const { truth: _truth, ...played } = await playHistory(folder, databasePath, generateHistory(endingYesterday(DEMO_SCENARIO, io.now?.() ?? new Date())))
   say(`Recorded ${String(played.facts)} facts from ${String(played.sessions)} sessions of ${String(played.setups)} setups in ${String(played.flushes)} atomic flushes into ${databasePath}\n`)
 
   const newProjects = join(folder, 'new-projects')

@@ -61,7 +61,7 @@ export const DEMO_PROJECTS: readonly ScenarioProject[] = [
   },
 ]
 
-/** The demo's story: eight weeks of work on the projects above, always played from the same seed. */
+/** The demo's story: eight weeks of work on the projects above, always played from the same seed (`demo` moves it to end today). */
 export const DEMO_SCENARIO: HistoryScenario = {
   name: 'demo',
   description: 'six projects in four languages, five setups with different strengths',

@@ -1,4 +1,6 @@
-import { createWriteStream } from 'node:fs'
+import { createWriteStream, openSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { CliError, EXIT } from '../cli-error.js'
 import type { Io } from '../io.js'
 
 /** Where an export writes, with backpressure: `write` waits while the destination is full. */
@@ -15,9 +17,13 @@ interface Drainable {
   once?(event: 'drain' | 'error', listener: (error?: unknown) => void): unknown
 }
 
-/** A sink over stdout (not closed at the end) or over a new file at `path`. */
+/**
+ * A sink over stdout (not closed at the end) or over a new file at `path`, opened at once so that
+ * a path that cannot be written is said before any work.
+ * @throws {CliError} CANNOT_WRITE naming the path and why.
+ */
 export function outputSink(io: Io, path: string | undefined): OutputSink {
-  const file = path === undefined ? undefined : createWriteStream(path)
+  const file = path === undefined ? undefined : createWriteStream(path, { fd: openForWriting(path) })
   const target: Drainable = file ?? io.stdout
   let bytes = 0
   let failure: Error | undefined
@@ -40,13 +46,33 @@ export function outputSink(io: Io, path: string | undefined): OutputSink {
     },
     async end(): Promise<void> {
       if (file === undefined) return
-      await new Promise<void>((resolve, reject) => {
-        file.end((error?: Error | null) => {
-          if (error) reject(error)
-          else resolve()
+      // Read through a function: the stream's error handler may set it while this waits.
+      const failed = (): Error | undefined => failure
+      // A stream that failed is destroyed: ending it would only hide why.
+      if (failed() === undefined) {
+        await new Promise<void>((resolve, reject) => {
+          file.end((error?: Error | null) => {
+            if (error) reject(error)
+            else resolve()
+          })
         })
-      })
-      if (failure !== undefined) throw failure
+      }
+      const error = failed()
+      if (error !== undefined) throw error
     },
+  }
+}
+
+function openForWriting(path: string): number {
+  try {
+    return openSync(path, 'w')
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    const why = code === 'ENOENT' ? `its folder ${dirname(path)} does not exist`
+      : code === 'EISDIR' ? 'it is a folder'
+        : code === 'EACCES' || code === 'EPERM' ? 'no permission to write there'
+          : code === 'EROFS' ? 'it is on a read-only file system'
+            : (error as Error).message
+    throw new CliError('CANNOT_WRITE', `Cannot write ${path}: ${why}. Give --out a file path in a folder you can write to.`, EXIT.failure)
   }
 }

@@ -14,8 +14,8 @@ describe('/grade arguments', () => {
     expect(parseGradeArguments(text)).toEqual(expected)
   })
 
-  it.each(['', 'great', '"superb work"'])('rejects %j with the accepted values and the usage', (text) => {
-    expect(() => parseGradeArguments(text)).toThrow(/Invalid grade \(usage: \/grade \[agent-grade\] <your-grade> \[note\]\) .*: accepted values are -1 \(bad\), 1 \(neutral\), 2 \(good\), 5 \(excellence\)\./)
+  it.each([['', '""'], ['great', '"great"'], ['"superb work"', '"superb"'], ['4 nice', '"4"']])('rejects %j with the value, the accepted values and the usage', (text, value) => {
+    expect(() => parseGradeArguments(text)).toThrow(`Invalid grade ${value}: accepted values are -1 (bad), 1 (neutral), 2 (good), 5 (excellence). Usage: /grade [agent-grade] <your-grade> [note].`)
   })
 
   it('unquotes what opencode run --command passes', () => {

@@ -1,5 +1,6 @@
 import type { Grade } from '../facts/grade.js'
 import { parseGrade } from '../facts/grade.js'
+import { TrackerError } from '../errors.js'
 
 /** How `/grade` is written, for error messages. */
 export const GRADE_USAGE = '/grade [agent-grade] <your-grade> [note]'
@@ -21,7 +22,6 @@ export function unquoteArguments(text: string): string {
  */
 export function parseGradeArguments(text: string): { userGrade: Grade; agentGrade?: Grade; note?: string } {
   const words = unquoteArguments(text).split(/\s+/).filter((word) => word !== '')
-  const what = `grade (usage: ${GRADE_USAGE})`
   const isGradeWord = (word: string | undefined): boolean => {
     if (word === undefined) return false
     try {
@@ -31,10 +31,15 @@ export function parseGradeArguments(text: string): { userGrade: Grade; agentGrad
       return false
     }
   }
-  if (words.length === 0) parseGrade('', what)
   const two = isGradeWord(words[0]) && isGradeWord(words[1])
   const userWord = two ? words[1] : words[0]
-  const userGrade = parseGrade(userWord, what)
+  let userGrade: Grade
+  try {
+    userGrade = parseGrade(userWord ?? '')
+  } catch (error) {
+    // The value first, then how the command is written: "Invalid grade "4": accepted values are … Usage: /grade …".
+    throw new TrackerError('INVALID_GRADE', `${(error as Error).message} Usage: ${GRADE_USAGE}.`)
+  }
   const note = unquoteArguments(words.slice(two ? 2 : 1).join(' '))
   return {
     userGrade,

@@ -1,8 +1,9 @@
-import { writeFileSync } from 'node:fs'
+import { renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { Transcript } from '../testing/claude-code-transcript.js'
 import { tempFolder } from '../../test/temp.js'
+import type { FilePosition } from '../files/jsonl-lines.js'
 import type { HistoryEvent } from '../history-events.js'
 import { claudeCodeHistory, transcriptEvents } from './transcript-events.js'
 
@@ -10,6 +11,20 @@ async function events(source: AsyncIterable<HistoryEvent>): Promise<HistoryEvent
   const found: HistoryEvent[] = []
   for await (const event of source) found.push(event)
   return found
+}
+
+/** The events of a read and the position it returned. */
+async function readFrom(source: AsyncGenerator<HistoryEvent, FilePosition>): Promise<{ found: HistoryEvent[]; next: FilePosition }> {
+  const found: HistoryEvent[] = []
+  for (let step = await source.next(); ; step = await source.next()) {
+    if (step.done === true) return { found, next: step.value }
+    found.push(step.value)
+  }
+}
+
+/** The byte offset where a transcript's line (from 1) starts. */
+function offsetOf(transcript: Transcript, line: number): number {
+  return transcript.lines.slice(0, line - 1).reduce((sum, value) => sum + Buffer.byteLength(JSON.stringify(value)) + 1, 0)
 }
 
 const SESSION = '9baa4ad8-9deb-4c00-945f-d18b409f80b3'
@@ -71,5 +86,36 @@ describe("Claude Code's transcripts", () => {
       expect.objectContaining({ kind: 'usage', responseIds: ['msg_1', 'req_msg_1'] }),
     ])
     expect((await events(transcriptEvents(file, { since: '2030-01-01T00:00:00Z' }))).filter((event) => event.kind === 'usage')).toEqual([])
+  })
+
+  it('go on from where an earlier read stopped: the first line of the last response, which later lines may complete, so each response counts whole', async () => {
+    const file = join(tempFolder(), 't.jsonl')
+    const transcript = new Transcript(SESSION, '/p').response('msg_1', [{ type: 'text', text: 'a' }]).response('msg_2', [{ type: 'thinking', thinking: 'hm' }], { usage: { input_tokens: 5, output_tokens: 1 } })
+    transcript.write(file, '{"type":"assistant","mess')
+    const first = await readFrom(transcriptEvents(file, { only: 'usage' }))
+    expect(first.found.map((event) => event.kind === 'usage' && [event.message, event.tokens.output])).toEqual([false, ['msg_1', 20], ['msg_2', 1]])
+    expect(first.next).toMatchObject({ offset: offsetOf(transcript, 2), line: 1 })
+    transcript.response('msg_2', [{ type: 'text', text: 'b' }], { usage: { input_tokens: 5, output_tokens: 9 } }).response('msg_3', [{ type: 'text', text: 'c' }]).write(file)
+    const second = await readFrom(transcriptEvents(file, { only: 'usage', from: first.next }))
+    expect(second.found.map((event) => event.kind === 'usage' && [event.message, event.tokens.output])).toEqual([['msg_2', 9], ['msg_3', 20]])
+    expect(second.next).toMatchObject({ offset: offsetOf(transcript, 4), line: 3 })
+    expect(await readFrom(transcriptEvents(file, { only: 'usage', from: second.next }))).toEqual({ found: [expect.objectContaining({ message: 'msg_3' })], next: second.next })
+  })
+
+  it('go on from a call still waiting for its result when reading the calls, and read a transcript replaced since from its start', async () => {
+    const folder = tempFolder()
+    const file = join(folder, 't.jsonl')
+    const transcript = new Transcript(SESSION, '/p').call('toolu_1', 'Bash', { command: 'ls' }, { content: 'a' }).response('msg_toolu_2', [{ type: 'tool_use', id: 'toolu_2', name: 'Bash', input: { command: 'make' } }])
+    transcript.write(file)
+    const first = await readFrom(transcriptEvents(file))
+    expect(first.next).toMatchObject({ offset: offsetOf(transcript, 3), line: 2 })
+    transcript.lines.push({ ...transcript.lines[1], uuid: 'u', message: { role: 'user', content: [{ tool_use_id: 'toolu_2', type: 'tool_result', content: 'built', is_error: false }] } })
+    transcript.write(file)
+    const second = await readFrom(transcriptEvents(file, { from: first.next }))
+    expect(second.found.filter((event) => event.kind === 'tool_call').map((event) => event.callId)).toEqual(['toolu_2'])
+    expect(second.next).toMatchObject({ offset: offsetOf(transcript, 3), line: 2 })
+    new Transcript(SESSION, '/p').response('msg_9', [{ type: 'text', text: 'z' }]).write(join(folder, 'new.jsonl'))
+    renameSync(join(folder, 'new.jsonl'), file)
+    expect((await readFrom(transcriptEvents(file, { only: 'usage', from: second.next }))).found).toEqual([expect.objectContaining({ message: 'msg_9' })])
   })
 })

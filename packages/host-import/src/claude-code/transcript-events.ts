@@ -12,13 +12,19 @@ import {
   formatSetupId,
 } from '@agent-tracker/core'
 import { historyFiles } from '../files/find-files.js'
-import { jsonLines } from '../files/jsonl-lines.js'
+import type { FilePosition, LineStart } from '../files/jsonl-lines.js'
+import { JsonLinesFile } from '../files/jsonl-lines.js'
 import { fields, text, timestamp } from '../read-values.js'
 import type { HistoryEvent, HistoryToolCall, HistoryUsage, ReadOptions } from '../history-events.js'
 
 /** How a transcript is read: everything (an import), or only the usage of its responses (the live Stop hook). */
 export interface TranscriptOptions extends ReadOptions {
   readonly only?: 'usage' | undefined
+  /**
+   * Go on from where an earlier read of the file stopped (the position it returned); the whole file
+   * when the file there is another one, was rewritten or is shorter.
+   */
+  readonly from?: FilePosition | undefined
 }
 
 /** The agent type of subagent transcripts whose `.meta.json` names none (older Claude Code kept them in the session's file). */
@@ -29,7 +35,7 @@ export const UNNAMED_SUBAGENT = 'claude-code-subagent'
  * `<session>/subagents/agent-<id>.jsonl` — under the given folders (or the given files), one file
  * at a time, streamed.
  */
-export async function* claudeCodeHistory(paths: readonly string[], options: TranscriptOptions = {}): AsyncGenerator<HistoryEvent> {
+export async function* claudeCodeHistory(paths: readonly string[], options: Omit<TranscriptOptions, 'from'> = {}): AsyncGenerator<HistoryEvent> {
   const files = historyFiles(paths, (name) => name.endsWith('.jsonl'), options.since)
   for (const [index, file] of files.entries()) {
     yield* transcriptEvents(file, options)
@@ -41,84 +47,106 @@ export async function* claudeCodeHistory(paths: readonly string[], options: Tran
  * The events of one transcript: each tool call that ran, when its result arrives (a call that
  * never ran — refused input, blocked, denied — is none, as the live hooks see it), then the usage
  * of each response, once per message and request id (Claude Code writes a line per content block).
+ * Returns where to go on from another time (`from`): the first line of the last response, which
+ * later lines could still complete, and of any call whose result has not come yet (none with
+ * `only: 'usage'`) — else the end of the last complete line (one being written is read again).
+ * Reading those lines again counts nothing twice: fact ids come from the responses' and calls' ids.
+ * @throws the file system's error when the file cannot be opened (ENOENT when it is missing).
  */
-export async function* transcriptEvents(file: string, options: TranscriptOptions = {}): AsyncGenerator<HistoryEvent> {
+export async function* transcriptEvents(file: string, options: TranscriptOptions = {}): AsyncGenerator<HistoryEvent, FilePosition> {
   const identity = options.identity ?? 'agent+model'
   const subagentType = subagentTypeOf(file)
-  const calls = new Map<string, { name: string; input: unknown; model: string; agent: string | undefined; at: string }>()
+  const calls = new Map<string, { name: string; input: unknown; model: string; agent: string | undefined; at: string; start: LineStart }>()
   const usage = new Map<string, HistoryUsage>()
+  // Where each response's first line starts, and the last response: where the next read goes on from.
+  const firstLines = new Map<string, LineStart>()
+  let lastResponse: LineStart | undefined
   let cwd: string | undefined
-  for await (const read of jsonLines(file)) {
-    if ('problem' in read) {
-      yield { kind: 'problem', file, line: read.line, reason: read.problem }
-      continue
-    }
-    const line = fields(read.value)
-    if (line === undefined || (line.type !== 'assistant' && line.type !== 'user')) continue
-    cwd = text(line.cwd) ?? cwd
-    const session = text(line.sessionId)
-    const at = timestamp(line.timestamp)
-    const message = fields(line.message)
-    if (session === undefined || at === undefined || message === undefined || cwd === undefined) {
-      yield { kind: 'problem', file, line: read.line, reason: `a ${line.type} line without ${session === undefined ? 'sessionId' : at === undefined ? 'a timestamp' : cwd === undefined ? 'cwd' : 'message'}; it was left out` }
-      continue
-    }
-    const agent = line.isSidechain === true ? (subagentType ?? text(line.attributionAgent) ?? UNNAMED_SUBAGENT) : undefined
-    const content = Array.isArray(message.content) ? (message.content as unknown[]) : []
-    if (line.type === 'assistant') {
-      const model = text(message.model)
-      if (model === undefined || model === CLAUDE_CODE_SYNTHETIC_MODEL) continue
-      for (const block of content.map(fields)) {
-        const id = text(block?.id)
-        if (block?.type === 'tool_use' && id !== undefined) calls.set(id, { name: text(block.name) ?? 'unknown', input: block.input, model, agent, at })
-      }
-      const messageId = text(message.id)
-      if (messageId === undefined || message.usage === undefined || (options.since !== undefined && at < options.since)) continue
-      const requestId = text(line.requestId)
-      const key = `${messageId}:${requestId ?? ''}`
-      const tokens = claudeCodeTokens(message.usage)
-      const seen = usage.get(key)
-      if (seen !== undefined) {
-        // Older versions wrote partial output counts on a response's early lines.
-        if (tokens.output > seen.tokens.output) usage.set(key, { ...seen, tokens: { ...seen.tokens, output: tokens.output } })
+  const reader = await JsonLinesFile.open(file, options.from)
+  try {
+    let reached = reader.start
+    for await (const read of reader.lines()) {
+      if (read.end !== undefined) reached = { offset: read.end, line: read.line }
+      if ('problem' in read) {
+        yield { kind: 'problem', file, line: read.line, reason: read.problem }
         continue
       }
-      const costUSD = line.costUSD
-      usage.set(key, {
-        kind: 'usage',
-        context: context(session, cwd, at, model, agent, identity),
-        responseIds: requestId === undefined ? [messageId] : [messageId, requestId],
-        tokens,
-        ...(typeof costUSD === 'number' && Number.isFinite(costUSD) && costUSD >= 0 ? { hostCost: costUSD } : {}),
-        provider: 'anthropic',
-        model,
-        message: messageId,
-      })
-      continue
-    }
-    if (options.only === 'usage') continue
-    for (const block of content.map(fields)) {
-      const callId = text(block?.tool_use_id)
-      const call = callId === undefined ? undefined : calls.get(callId)
-      if (block?.type !== 'tool_result' || callId === undefined || call === undefined) continue
-      calls.delete(callId)
-      if (options.since !== undefined && at < options.since) continue
-      const outcome = claudeCodeResultOutcome(block.is_error === true, block.content)
-      if (!outcome.ran) continue
-      const command = call.name === 'Bash' ? claudeCodeCommand(call.input) : undefined
-      const event: HistoryToolCall = {
-        kind: 'tool_call',
-        context: context(session, cwd, at, call.model, call.agent, identity),
-        callId,
-        tool: call.name,
-        ok: outcome.ok,
-        ...(outcome.exitCode === undefined ? {} : { exitCode: outcome.exitCode }),
-        ...(command === undefined ? {} : { shell: { command, workdir: cwd, startedAt: call.at, ...claudeCodeShellResult(line.toolUseResult, claudeCodeResultText(block.content)) } }),
+      const line = fields(read.value)
+      if (line === undefined || (line.type !== 'assistant' && line.type !== 'user')) continue
+      cwd = text(line.cwd) ?? cwd
+      const session = text(line.sessionId)
+      const at = timestamp(line.timestamp)
+      const message = fields(line.message)
+      if (session === undefined || at === undefined || message === undefined || cwd === undefined) {
+        yield { kind: 'problem', file, line: read.line, reason: `a ${line.type} line without ${session === undefined ? 'sessionId' : at === undefined ? 'a timestamp' : cwd === undefined ? 'cwd' : 'message'}; it was left out` }
+        continue
       }
-      yield event
+      const agent = line.isSidechain === true ? (subagentType ?? text(line.attributionAgent) ?? UNNAMED_SUBAGENT) : undefined
+      const content = Array.isArray(message.content) ? (message.content as unknown[]) : []
+      const start = { offset: read.start, line: read.line - 1 }
+      if (line.type === 'assistant') {
+        const model = text(message.model)
+        if (model === undefined || model === CLAUDE_CODE_SYNTHETIC_MODEL) continue
+        if (options.only !== 'usage') {
+          for (const block of content.map(fields)) {
+            const id = text(block?.id)
+            if (block?.type === 'tool_use' && id !== undefined) calls.set(id, { name: text(block.name) ?? 'unknown', input: block.input, model, agent, at, start })
+          }
+        }
+        const messageId = text(message.id)
+        if (messageId === undefined || message.usage === undefined || (options.since !== undefined && at < options.since)) continue
+        const requestId = text(line.requestId)
+        const key = `${messageId}:${requestId ?? ''}`
+        lastResponse = firstLines.get(key) ?? start
+        firstLines.set(key, lastResponse)
+        const tokens = claudeCodeTokens(message.usage)
+        const seen = usage.get(key)
+        if (seen !== undefined) {
+          // Older versions wrote partial output counts on a response's early lines.
+          if (tokens.output > seen.tokens.output) usage.set(key, { ...seen, tokens: { ...seen.tokens, output: tokens.output } })
+          continue
+        }
+        const costUSD = line.costUSD
+        usage.set(key, {
+          kind: 'usage',
+          context: context(session, cwd, at, model, agent, identity),
+          responseIds: requestId === undefined ? [messageId] : [messageId, requestId],
+          tokens,
+          ...(typeof costUSD === 'number' && Number.isFinite(costUSD) && costUSD >= 0 ? { hostCost: costUSD } : {}),
+          provider: 'anthropic',
+          model,
+          message: messageId,
+        })
+        continue
+      }
+      if (options.only === 'usage') continue
+      for (const block of content.map(fields)) {
+        const callId = text(block?.tool_use_id)
+        const call = callId === undefined ? undefined : calls.get(callId)
+        if (block?.type !== 'tool_result' || callId === undefined || call === undefined) continue
+        calls.delete(callId)
+        if (options.since !== undefined && at < options.since) continue
+        const outcome = claudeCodeResultOutcome(block.is_error === true, block.content)
+        if (!outcome.ran) continue
+        const command = call.name === 'Bash' ? claudeCodeCommand(call.input) : undefined
+        const event: HistoryToolCall = {
+          kind: 'tool_call',
+          context: context(session, cwd, at, call.model, call.agent, identity),
+          callId,
+          tool: call.name,
+          ok: outcome.ok,
+          ...(outcome.exitCode === undefined ? {} : { exitCode: outcome.exitCode }),
+          ...(command === undefined ? {} : { shell: { command, workdir: cwd, startedAt: call.at, ...claudeCodeShellResult(line.toolUseResult, claudeCodeResultText(block.content)) } }),
+        }
+        yield event
+      }
     }
+    yield* usage.values()
+    const open = [...(lastResponse === undefined ? [] : [lastResponse]), ...[...calls.values()].map((call) => call.start)]
+    return await reader.position(open.reduce((earliest, start) => (start.offset < earliest.offset ? start : earliest), reached))
+  } finally {
+    await reader.close()
   }
-  yield* usage.values()
 }
 
 function context(session: string, project: string, at: string, model: string, agent: string | undefined, identity: SetupIdentity): HostEventContext {

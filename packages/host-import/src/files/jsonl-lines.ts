@@ -1,45 +1,134 @@
-import { createReadStream } from 'node:fs'
+import type { FileHandle } from 'node:fs/promises'
 import { open } from 'node:fs/promises'
-import { createInterface } from 'node:readline'
 
-/** One line of a JSON-lines file: its number and value, or why it is not JSON. */
-export type JsonLine = { readonly line: number; readonly value: unknown } | { readonly line: number; readonly problem: string }
+const CHUNK_BYTES = 64 * 1024
+/** How many bytes before a position tell the file it was taken in from one rewritten in place. */
+const CHECK_BYTES = 32
+
+/** The start of a line: its byte offset, and how many lines come before it. */
+export interface LineStart {
+  readonly offset: number
+  readonly line: number
+}
 
 /**
- * Streams a JSON-lines file line by line, never holding more than a line: each non-blank line
- * parsed, or the reason it could not be (a last line cut off mid-write is told apart from a bad one).
+ * Where to go on reading a file another time: the start of a line, and what tells the same file
+ * still there — its inode, and the bytes just before the line (base64). A file replaced, rewritten
+ * or cut shorter since is read from its start.
  */
-export async function* jsonLines(file: string): AsyncGenerator<JsonLine> {
-  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Number.POSITIVE_INFINITY })
-  let number = 0
-  let failed: { line: number; message: string } | undefined
-  for await (const text of lines) {
-    number += 1
-    if (failed !== undefined) {
-      yield { line: failed.line, problem: `not valid JSON (${failed.message})` }
-      failed = undefined
-    }
-    if (text.trim() === '') continue
+export interface FilePosition extends LineStart {
+  readonly inode: number
+  readonly before: string
+}
+
+/**
+ * One line of a JSON-lines file: its number, the byte offset it starts at and the one after its
+ * newline (`end`, absent for a last line whose newline is not written yet), and its value or why it
+ * is not JSON.
+ */
+export type JsonLine = { readonly line: number; readonly start: number; readonly end?: number | undefined } & ({ readonly value: unknown } | { readonly problem: string })
+
+/**
+ * A JSON-lines file open for reading, from its start or from a position an earlier read reported.
+ * `close` it when done.
+ */
+export class JsonLinesFile {
+  readonly #handle: FileHandle
+  readonly #inode: number
+  /** Where reading starts: the position given if it still fits the file, else the file's start. */
+  readonly start: LineStart
+
+  private constructor(handle: FileHandle, inode: number, start: LineStart) {
+    this.#handle = handle
+    this.#inode = inode
+    this.start = start
+  }
+
+  /**
+   * Opens a file to read from `from`, or from its start when `from` is not given or no longer fits
+   * (another file at the path, a shorter one, other bytes before it).
+   * @throws the file system's error when the file cannot be opened (ENOENT when it is missing).
+   */
+  static async open(file: string, from?: FilePosition): Promise<JsonLinesFile> {
+    const handle = await open(file, 'r')
     try {
-      yield { line: number, value: JSON.parse(text) }
+      const { ino, size } = await handle.stat()
+      const fits = from?.inode === ino && from.offset <= size && (await bytesBefore(handle, from.offset)) === from.before
+      return new JsonLinesFile(handle, ino, fits ? { offset: from.offset, line: from.line } : { offset: 0, line: 0 })
     } catch (error) {
-      failed = { line: number, message: error instanceof Error ? error.message : String(error) }
+      await handle.close()
+      throw error
     }
   }
-  if (failed !== undefined) {
-    yield { line: failed.line, problem: (await endsWithNewline(file)) ? `not valid JSON (${failed.message})` : 'the last line is incomplete (the file may still be being written); it was left out' }
+
+  /**
+   * The lines from `start` to the end of the file as it is now, never holding more than a line:
+   * each non-blank line parsed, or the reason it could not be (a last line cut off mid-write is
+   * told apart from a bad one).
+   */
+  async *lines(): AsyncGenerator<JsonLine> {
+    const chunk = Buffer.allocUnsafe(CHUNK_BYTES)
+    let chunkStart = this.start.offset
+    let line = this.start.line
+    let lineStart = chunkStart
+    let pieces: Buffer[] = []
+    for (;;) {
+      const { bytesRead } = await this.#handle.read(chunk, 0, CHUNK_BYTES, chunkStart)
+      if (bytesRead === 0) break
+      let at = 0
+      for (let newline = chunk.indexOf(0x0a, at); newline !== -1 && newline < bytesRead; newline = chunk.indexOf(0x0a, at)) {
+        const text = pieces.length === 0 ? chunk.toString('utf8', at, newline) : Buffer.concat([...pieces, chunk.subarray(at, newline)]).toString('utf8')
+        pieces = []
+        line += 1
+        const end = chunkStart + newline + 1
+        if (text.trim() !== '') yield parsed(text, { line, start: lineStart, end })
+        lineStart = end
+        at = newline + 1
+      }
+      if (at < bytesRead) pieces.push(Buffer.from(chunk.subarray(at, bytesRead)))
+      chunkStart += bytesRead
+    }
+    const last = Buffer.concat(pieces).toString('utf8')
+    if (last.trim() === '') return
+    const read = parsed(last, { line: line + 1, start: lineStart })
+    yield 'problem' in read ? { ...read, problem: 'the last line is incomplete (the file may still be being written); it was left out' } : read
+  }
+
+  /** A position to go on reading from another time: the start of a line this read saw (or `start`). */
+  async position(at: LineStart): Promise<FilePosition> {
+    return { inode: this.#inode, offset: at.offset, line: at.line, before: await bytesBefore(this.#handle, at.offset) }
+  }
+
+  async close(): Promise<void> {
+    await this.#handle.close()
   }
 }
 
-async function endsWithNewline(file: string): Promise<boolean> {
-  const handle = await open(file, 'r')
+/**
+ * Streams a JSON-lines file line by line from its start, never holding more than a line: each
+ * non-blank line parsed, or the reason it could not be (a last line cut off mid-write is told apart
+ * from a bad one).
+ */
+export async function* jsonLines(file: string): AsyncGenerator<JsonLine> {
+  const reader = await JsonLinesFile.open(file)
   try {
-    const { size } = await handle.stat()
-    if (size === 0) return true
-    const last = Buffer.alloc(1)
-    await handle.read(last, 0, 1, size - 1)
-    return last[0] === 0x0a
+    yield* reader.lines()
   } finally {
-    await handle.close()
+    await reader.close()
   }
+}
+
+function parsed(text: string, place: { line: number; start: number; end?: number }): JsonLine {
+  try {
+    return { ...place, value: JSON.parse(text) as unknown }
+  } catch (error) {
+    return { ...place, problem: `not valid JSON (${error instanceof Error ? error.message : String(error)})` }
+  }
+}
+
+async function bytesBefore(handle: FileHandle, offset: number): Promise<string> {
+  const length = Math.min(CHECK_BYTES, offset)
+  const bytes = Buffer.alloc(length)
+  if (length > 0) await handle.read(bytes, 0, length, offset - length)
+  return bytes.toString('base64')
 }
