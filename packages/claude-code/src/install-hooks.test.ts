@@ -1,9 +1,11 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tempFolder } from '../test/temp.js'
 import { claudeCodeFolder } from './claude-code-folder.js'
 import { installClaudeCodeHooks } from './install-hooks.js'
+import { installedClaudeCodeHooks } from './installed-hooks.js'
+import { uninstallClaudeCodeHooks } from './uninstall-hooks.js'
 
 const COMMAND = 'agent-tracker hook claude-code'
 
@@ -27,6 +29,21 @@ describe('installClaudeCodeHooks', () => {
     expect((JSON.parse(readFileSync(moved.settingsFile, 'utf8')) as typeof settings).hooks.Stop).toEqual([{ hooks: [{ type: 'command', command: `${COMMAND} --db /x.lmdb` }] }])
   })
 
+  it('replaces its earlier hooks whatever command they ran, and keeps the indentation of the file', () => {
+    const folder = join(tempFolder(), '.claude')
+    mkdirSync(folder)
+    const absolute = "'/opt/node/bin/node' '/home/me/shop/node_modules/@agent-tracker/cli/bin/agent-tracker.js' hook claude-code --db '/x.lmdb'"
+    const theirs = { hooks: [{ type: 'command', command: 'notify-hook claude-code-ish' }] }
+    writeFileSync(join(folder, 'settings.json'), `${JSON.stringify({ hooks: { Stop: [theirs, { hooks: [{ type: 'command', command: absolute }] }], PreToolUse: [{ matcher: '*', hooks: [{ type: 'command', command: 'npx agent-tracker hook claude-code' }] }] } }, null, '\t')}\n`)
+    installClaudeCodeHooks({ folder, command: COMMAND })
+    const text = readFileSync(join(folder, 'settings.json'), 'utf8')
+    expect(text).toMatch(/^\{\n\t"hooks": \{\n\t\t"Stop": \[/)
+    const settings = JSON.parse(text) as { hooks: Record<string, unknown[]> }
+    expect(settings.hooks.Stop).toEqual([theirs, { hooks: [{ type: 'command', command: COMMAND }] }])
+    expect(settings.hooks.PreToolUse).toEqual([{ matcher: '*', hooks: [{ type: 'command', command: COMMAND }] }])
+    expect(installedClaudeCodeHooks(folder)).toEqual({ settingsFile: join(folder, 'settings.json'), commands: [COMMAND], missingEvents: [] })
+  })
+
   it("writes the user commands so the model cannot invoke them, and leaves a user's own command file alone", () => {
     const folder = join(tempFolder(), '.claude')
     mkdirSync(join(folder, 'commands'), { recursive: true })
@@ -42,6 +59,41 @@ describe('installClaudeCodeHooks', () => {
     writeFileSync(join(folder, 'settings.json'), '{ "hooks": ')
     expect(() => installClaudeCodeHooks({ folder, command: COMMAND })).toThrow(`${join(folder, 'settings.json')} is not a JSON object; fix it first — nothing was changed.`)
     expect(readFileSync(join(folder, 'settings.json'), 'utf8')).toBe('{ "hooks": ')
+  })
+
+  it("uninstalls only its own hooks and command files, keeping every other setting, hook, command file and the file's layout", () => {
+    const folder = join(tempFolder(), '.claude')
+    mkdirSync(join(folder, 'commands'), { recursive: true })
+    writeFileSync(join(folder, 'commands', 'bug.md'), 'my own /bug\n')
+    const theirs = { matcher: 'Bash', hooks: [{ type: 'command', command: 'my-linter' }] }
+    const before = { model: 'opus', hooks: { PreToolUse: [theirs], Notification: [{ hooks: [{ type: 'command', command: 'notify' }] }] } }
+    writeFileSync(join(folder, 'settings.json'), `${JSON.stringify(before, null, 4)}\n`)
+    installClaudeCodeHooks({ folder, command: "'/usr/bin/node' '/opt/at/bin/agent-tracker.js' hook claude-code" })
+    const removed = uninstallClaudeCodeHooks({ folder })
+    expect(removed).toEqual({ settingsFile: join(folder, 'settings.json'), changed: true, removedHooks: 7, commandFiles: ['grade', 'reinstate', 'tracker'].map((name) => join(folder, 'commands', `${name}.md`)) })
+    expect(readFileSync(join(folder, 'settings.json'), 'utf8')).toBe(`${JSON.stringify(before, null, 4)}\n`)
+    expect(readFileSync(join(folder, 'commands', 'bug.md'), 'utf8')).toBe('my own /bug\n')
+    expect(installedClaudeCodeHooks(folder)).toMatchObject({ commands: [], missingEvents: expect.arrayContaining(['Stop', 'PreToolUse']) as unknown })
+    expect(uninstallClaudeCodeHooks({ folder })).toMatchObject({ changed: false, removedHooks: 0, commandFiles: [] })
+  })
+
+  it('uninstalling drops the hooks object it emptied and the commands folder it emptied, and writes no settings.json where there was none', () => {
+    const folder = join(tempFolder(), '.claude')
+    installClaudeCodeHooks({ folder, command: COMMAND })
+    expect(uninstallClaudeCodeHooks({ folder }).changed).toBe(true)
+    expect(readFileSync(join(folder, 'settings.json'), 'utf8')).toBe('{}\n')
+    expect(existsSync(join(folder, 'commands'))).toBe(false)
+    const empty = join(tempFolder(), '.claude')
+    expect(uninstallClaudeCodeHooks({ folder: empty })).toEqual({ settingsFile: join(empty, 'settings.json'), changed: false, removedHooks: 0, commandFiles: [] })
+    expect(existsSync(empty)).toBe(false)
+  })
+
+  it('says which file it could not read instead of throwing, when asked what is installed', () => {
+    const folder = tempFolder()
+    writeFileSync(join(folder, 'settings.json'), '[1, 2]')
+    expect(installedClaudeCodeHooks(folder)).toMatchObject({ settingsFile: join(folder, 'settings.json'), problem: 'it is not a JSON object', commands: [] })
+    expect(() => uninstallClaudeCodeHooks({ folder })).toThrow('is not a JSON object; fix it first — nothing was changed.')
+    expect(installedClaudeCodeHooks(join(folder, 'none'))).toMatchObject({ commands: [], missingEvents: expect.arrayContaining(['UserPromptSubmit']) as unknown })
   })
 
   it("finds the user's folder ($CLAUDE_CONFIG_DIR, else ~/.claude) and a project's", () => {

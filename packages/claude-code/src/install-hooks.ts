@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { USER_COMMANDS } from '@agent-tracker/core/host'
+import { writeCommandFiles } from './command-files.js'
 import { CLAUDE_CODE_HOOK_EVENTS } from './hook-input.js'
+import { groupsOf, hooksOf, readSettingsFile, settingsText } from './settings-file.js'
 
 /** The events whose hooks take a tool matcher. */
 const TOOL_EVENTS: ReadonlySet<string> = new Set(['PreToolUse', 'PostToolUse', 'PostToolUseFailure'])
@@ -26,61 +27,31 @@ export interface InstallResult {
   readonly commandFiles: readonly string[]
 }
 
-type HookGroup = { matcher?: string; hooks?: { type?: string; command?: string; timeout?: number }[] }
-
-/** True for a hook command agent-tracker installed. */
+/** True for a hook command agent-tracker installed, whatever runs it (`agent-tracker`, `npx agent-tracker`, `'/usr/bin/node' '/…/agent-tracker.js'`). */
 export function isTrackerHook(command: unknown): boolean {
-  return typeof command === 'string' && /\bhook\s+claude-code\b/.test(command)
+  return typeof command === 'string' && /(^|\s)hook\s+claude-code(\s|$)/.test(command)
 }
 
 /**
  * Installs agent-tracker's hooks in Claude Code's `settings.json` in `folder`, keeping every other
- * setting and hook (an earlier agent-tracker hook is replaced), and the user commands `/grade`,
- * `/bug`, `/reinstate` and `/tracker` as command files the model may not invoke
- * (`disable-model-invocation`): so the prompt reaches the hook, and only from the user.
+ * setting and hook and the file's indentation (agent-tracker's earlier hooks are replaced, whatever
+ * command they ran), and the user commands `/grade`, `/bug`, `/reinstate` and `/tracker` as
+ * command files the model may not invoke (`disable-model-invocation`): so the prompt reaches the
+ * hook, and only from the user.
  * @throws {Error} when settings.json is not a JSON object (nothing is changed).
  */
 export function installClaudeCodeHooks(options: InstallOptions): InstallResult {
-  const settingsFile = join(options.folder, 'settings.json')
-  const before = existsSync(settingsFile) ? readFileSync(settingsFile, 'utf8') : undefined
-  let settings: Record<string, unknown> = {}
-  if (before !== undefined && before.trim() !== '') {
-    const parsed = parseObject(before)
-    if (parsed === undefined) throw new Error(`${settingsFile} is not a JSON object; fix it first — nothing was changed.`)
-    settings = parsed
-  }
-  const hooks = typeof settings.hooks === 'object' && settings.hooks !== null && !Array.isArray(settings.hooks) ? { ...(settings.hooks as Record<string, unknown>) } : {}
+  const read = readSettingsFile(options.folder)
+  const hooks = hooksOf(read.settings)
   for (const event of CLAUDE_CODE_HOOK_EVENTS) {
-    const groups = (Array.isArray(hooks[event]) ? (hooks[event] as HookGroup[]) : [])
+    const groups = groupsOf(hooks, event)
       .map((group) => ({ ...group, hooks: (group.hooks ?? []).filter((hook) => !isTrackerHook(hook.command)) }))
       .filter((group) => group.hooks.length > 0)
     const hook = { type: 'command', command: options.command, ...(event === 'SessionEnd' ? { timeout: SESSION_END_TIMEOUT_S } : {}) }
     hooks[event] = [...groups, { ...(TOOL_EVENTS.has(event) ? { matcher: '*' } : {}), hooks: [hook] }]
   }
-  const after = `${JSON.stringify({ ...settings, hooks }, null, 2)}\n`
+  const after = settingsText(read, { ...read.settings, hooks })
   mkdirSync(options.folder, { recursive: true })
-  if (after !== before) writeFileSync(settingsFile, after)
-  return { settingsFile, changed: after !== before, commandFiles: writeCommandFiles(join(options.folder, 'commands')) }
-}
-
-const MARK = '<!-- agent-tracker -->'
-
-function writeCommandFiles(folder: string): string[] {
-  mkdirSync(folder, { recursive: true })
-  return Object.entries(USER_COMMANDS).flatMap(([name, command]) => {
-    const file = join(folder, `${name}.md`)
-    if (existsSync(file) && !readFileSync(file, 'utf8').includes(MARK)) return []
-    const hint = 'usage' in command ? `argument-hint: "${command.usage.replace(/^\/\S+\s*/, '')}"\n` : ''
-    writeFileSync(file, `---\ndescription: agent-tracker — ${command.description}\n${hint}disable-model-invocation: true\n---\n${MARK}\nThis command is agent-tracker's: its UserPromptSubmit hook handles it, and it never reaches the model. If you read this, the hook is not installed — tell the user to run \`agent-tracker hooks install claude-code\`.\n`)
-    return [file]
-  })
-}
-
-function parseObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text)
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined
-  } catch {
-    return undefined
-  }
+  if (after !== read.text) writeFileSync(read.file, after)
+  return { settingsFile: read.file, changed: after !== read.text, commandFiles: writeCommandFiles(join(options.folder, 'commands')) }
 }

@@ -20,6 +20,11 @@ export interface Io {
    * ancestors, looked at when a command asks); default: read from `env` alone. See `agentSessionOfIo`.
    */
   readonly agentSession?: (() => AgentSession | undefined) | 'process'
+  /**
+   * How to start this CLI by full paths: the Node binary and the CLI's bin script. Default: this
+   * process's Node and this package's bin. Hooks installed where agent-tracker is not on PATH run it so.
+   */
+  readonly launcher?: { readonly node: string; readonly bin: string }
 }
 
 /** The process's own streams, environment, working directory and home folder. */

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, isAbsolute, join } from 'node:path'
+import { locateDatabase } from '@agent-tracker/node-host/database-path'
 import type { ParseError } from 'jsonc-parser'
 import { parse, printParseErrorCode } from 'jsonc-parser'
 import type { Io } from './io.js'
@@ -65,14 +66,46 @@ export function isOurPluginEntry(entry: unknown): boolean {
   return name === PLUGIN_NAME || name.startsWith(`${PLUGIN_NAME}@`) || (/^(file:|\/|\.)/.test(name) && name.includes('agent-tracker') && name.includes('opencode-plugin'))
 }
 
-/** Where the plugin is configured among these files, and which files could not be read. */
-export function findPlugin(files: readonly string[]): { readonly configuredIn: string[]; readonly unreadable: { readonly file: string; readonly problem: string }[] } {
-  const configuredIn: string[] = []
+/**
+ * The options of this plugin's entry in a parsed config: `{}` for an entry without options,
+ * undefined when the config does not load the plugin.
+ */
+export function pluginOptionsIn(config: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> | undefined {
+  if (!Array.isArray(config.plugin)) return undefined
+  const entry = (config.plugin as unknown[]).find(isOurPluginEntry)
+  if (entry === undefined) return undefined
+  const options: unknown = Array.isArray(entry) ? (entry as unknown[])[1] : undefined
+  return typeof options === 'object' && options !== null && !Array.isArray(options) ? (options as Record<string, unknown>) : {}
+}
+
+/** Where the plugin is configured among these files (with its options there), and which files could not be read. */
+export function findPlugin(files: readonly string[]): {
+  readonly configuredIn: string[]
+  readonly options: { readonly file: string; readonly options: Readonly<Record<string, unknown>> }[]
+  readonly unreadable: { readonly file: string; readonly problem: string }[]
+} {
+  const options: { file: string; options: Readonly<Record<string, unknown>> }[] = []
   const unreadable: { file: string; problem: string }[] = []
   for (const file of files) {
     const parsed = parseConfig(readFileSync(file, 'utf8'))
-    if (!parsed.ok) unreadable.push({ file, problem: parsed.problem })
-    else if (Array.isArray(parsed.config.plugin) && (parsed.config.plugin as unknown[]).some(isOurPluginEntry)) configuredIn.push(file)
+    if (!parsed.ok) {
+      unreadable.push({ file, problem: parsed.problem })
+      continue
+    }
+    const found = pluginOptionsIn(parsed.config)
+    if (found !== undefined) options.push({ file, options: found })
   }
-  return { configuredIn, unreadable }
+  return { configuredIn: options.map((entry) => entry.file), options, unreadable }
+}
+
+/**
+ * The database the plugin keeps given its options: `databasePath` resolved by the rules every host
+ * follows (`locateDatabase`: relative to the home folder); undefined when the option is not set,
+ * so the plugin finds the database as the CLI does (`AGENT_TRACKER_DB`, else the default).
+ * @throws {NodeHostError} INVALID_DATABASE_PATH for a path the plugin would refuse.
+ */
+export function pluginDatabase(options: Readonly<Record<string, unknown>>, io: Pick<Io, 'env' | 'homeDir'>): string | undefined {
+  const given = options.databasePath
+  if (typeof given !== 'string' || given.trim() === '') return undefined
+  return locateDatabase({ databasePath: given, env: io.env, homeDir: io.homeDir }).path
 }

@@ -22,7 +22,7 @@ const load = {
   grade: () => import('./commands/grade.js'),
   history: () => import('./commands/history.js'),
   hook: () => import('./hook-command.js'),
-  hooksInstall: () => import('./commands/hooks-install.js'),
+  hooks: () => import('./commands/hooks.js'),
   import: () => import('./commands/import.js'),
   ingest: () => import('./commands/ingest.js'),
   init: () => import('./commands/init.js'),
@@ -250,12 +250,16 @@ Rerunning an import, or importing sessions tracked live, adds nothing: facts kee
 Costs are the host's own figures where it records them (OpenCode), else estimated from list prices.
 Then each imported project's git history is read for evidence (suspected bugs, reverts, lines that last, churn), as agent-tracker evidence does.`)
     .action((source: string | undefined, o: Opts & { since?: string; timezone?: string; dryRun?: boolean; from?: string; identity?: string; evidence?: boolean }) => run(async (ctx) => (await load.import()).importCommand(ctx, source, o), o))
-  const hooks = program.command('hooks').description("set up an agent host's hooks (Claude Code) to track it live")
+  const hooks = program.command('hooks').description("set up (or remove) an agent host's hooks (Claude Code) to track it live")
   common(hooks.command('install <host>').description("write agent-tracker's hooks into Claude Code's settings.json (this project's .claude/, or yours with --global), keeping what is there, and the /grade /bug /reinstate /tracker commands"), 'agent-tracker hooks install claude-code --global')
     .option('--global', "install for every project: $CLAUDE_CONFIG_DIR or ~/.claude instead of ./.claude")
-    .option('--command <command>', 'how Claude Code runs agent-tracker (default: agent-tracker, from your PATH)')
+    .option('--command <command>', 'how Claude Code runs agent-tracker (default: agent-tracker when it is on your PATH, else this copy by its full path)')
     .exitOverride()
-    .action((host: string, o: Opts & { global?: boolean; command?: string }) => run(async (ctx) => { (await load.hooksInstall()).hooksInstallCommand(ctx, host, o) }, o))
+    .action((host: string, o: Opts & { global?: boolean; command?: string }) => run(async (ctx) => { (await load.hooks()).hooksInstallCommand(ctx, host, o) }, o))
+  common(hooks.command('uninstall <host>').description("remove agent-tracker's hooks and its /grade /bug /reinstate /tracker commands from Claude Code's settings (this project's .claude/, or yours with --global), keeping everything else"), 'agent-tracker hooks uninstall claude-code --global')
+    .option('--global', 'remove them from $CLAUDE_CONFIG_DIR or ~/.claude instead of ./.claude')
+    .exitOverride()
+    .action((host: string, o: Opts & { global?: boolean }) => run(async (ctx) => { (await load.hooks()).hooksUninstallCommand(ctx, host, o) }, o))
   program.command('hook <host>').description('the hook handler an agent host runs for each event (JSON on stdin): claude-code')
     .allowUnknownOption()
     .allowExcessArguments()
@@ -267,7 +271,7 @@ Example:
   $ echo '{"hook_event_name":"Stop",…}' | agent-tracker hook claude-code`)
     .exitOverride()
     .action((_host: string, _o: unknown, command: Command) => run(async () => (await load.hook()).runHookCommand(command.args, io), {}))
-  add('doctor [folder]', 'check the database (path, what it is, size and limit, schema, readers, migrations), a project folder\'s legacy data (default: the current folder), the plugin in OpenCode\'s config, protected files, and whether grades given here count', 'agent-tracker doctor ~/code/shop --check')
+  add('doctor [folder]', 'check the database (path, what it is, size and limit, schema, readers, migrations), a project folder\'s legacy data (default: the current folder), the plugin in OpenCode\'s config, Claude Code\'s hooks, protected files, and whether grades given here count', 'agent-tracker doctor ~/code/shop --check')
     .option('--check', 'also recompute the day rollups from the records and the fact log (and the setup totals from the rollups), and report any drift (reads everything)')
     .option('--repair', 'recompute the day rollups and setup totals as --check does and rewrite those that drifted, in one write (other writers wait meanwhile)')
     .option('--deep', 'also walk every page and read every value (in a child process), and report damage by sub-database')

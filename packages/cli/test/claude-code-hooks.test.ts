@@ -1,21 +1,207 @@
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { execFile } from 'node:child_process'
+import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { delimiter, join } from 'node:path'
 import { Transcript } from '@agent-tracker/host-import/testing'
 import { describe, expect, it } from 'vitest'
-import { jsonData, runBuiltCli, runCli, tempFolder } from './run-cli.js'
+import { BUILT_BIN, jsonData, jsonError, runBuiltCli, runCli, tempFolder } from './run-cli.js'
+
+type Settings = { hooks: Record<string, { matcher?: string; hooks: { type: string; command: string; timeout?: number }[] }[]> }
+
+const settingsIn = (folder: string): Settings => JSON.parse(readFileSync(join(folder, 'settings.json'), 'utf8')) as Settings
+
+/** A folder for a fake PATH, holding an `agent-tracker` file: executable, or not. */
+function binFolder(executable: boolean, folder = tempFolder('bin-')): string {
+  mkdirSync(folder, { recursive: true })
+  writeFileSync(join(folder, 'agent-tracker'), '#!/bin/sh\nexit 0\n')
+  chmodSync(join(folder, 'agent-tracker'), executable ? 0o755 : 0o644)
+  return folder
+}
+
+/** A PATH of these folders. */
+const pathOf = (...folders: string[]): string => folders.join(delimiter)
+
+/** This Node and this package's bin, shell-quoted: the hook command's start when agent-tracker is not on PATH. */
+const FULL_PATH = `'${process.execPath}' '${BUILT_BIN}'`
+
+/** Runs a hook command as Claude Code does (through the shell), with an event on stdin. */
+function runHookLine(command: string, event: string, env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = execFile('/bin/sh', ['-c', command], { env }, (error, stdout, stderr) => {
+      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr })
+    })
+    child.stdin?.end(event)
+  })
+}
 
 describe('agent-tracker hooks install claude-code', () => {
   it("writes the hooks into the project's .claude/settings.json, or the user's with --global, naming the database given", async () => {
     const home = tempFolder('home-')
     const project = tempFolder('project-')
-    const installed = await runCli(['hooks', 'install', 'claude-code', '--json'], { home, cwd: project })
+    const env = { PATH: pathOf(binFolder(true)) }
+    const installed = await runCli(['hooks', 'install', 'claude-code', '--json'], { home, cwd: project, env })
     expect(installed.code).toBe(0)
-    expect(jsonData(installed.stdout, 'install')).toMatchObject({ settingsFile: join(project, '.claude', 'settings.json'), changed: true, command: 'agent-tracker hook claude-code' })
-    const global = await runCli(['hooks', 'install', 'claude-code', '--global', '--db', 'tracker.lmdb', '--command', 'npx agent-tracker'], { home, cwd: project })
-    expect(global.stdout).toContain(`Installed agent-tracker's Claude Code hooks in ${join(home, '.claude', 'settings.json')} (command: npx agent-tracker hook claude-code --db "${join(project, 'tracker.lmdb')}").`)
-    const settings = JSON.parse(readFileSync(join(home, '.claude', 'settings.json'), 'utf8')) as { hooks: Record<string, { hooks: { command: string }[] }[]> }
-    expect(settings.hooks.PostToolUse?.[0]?.hooks[0]?.command).toBe(`npx agent-tracker hook claude-code --db "${join(project, 'tracker.lmdb')}"`)
+    expect(jsonData(installed.stdout, 'install')).toMatchObject({ settingsFile: join(project, '.claude', 'settings.json'), changed: true, command: 'agent-tracker hook claude-code', commandSource: 'on-path' })
+    const global = await runCli(['hooks', 'install', 'claude-code', '--global', '--db', 'tracker.lmdb', '--command', 'npx agent-tracker'], { home, cwd: project, env })
+    const command = `npx agent-tracker hook claude-code --db '${join(project, 'tracker.lmdb')}'`
+    expect(global.stdout).toContain(`Installed agent-tracker's Claude Code hooks in ${join(home, '.claude', 'settings.json')}.\nThey run: ${command}\n  as given with --command.\n  Warning: npx is not on your PATH, so these hooks would fail without a word and nothing would be tracked.\n`)
+    expect(settingsIn(join(home, '.claude')).hooks.PostToolUse?.[0]?.hooks[0]?.command).toBe(command)
     expect(await runCli(['hooks', 'install', 'cursor'], { home })).toMatchObject({ code: 2, stderr: expect.stringContaining('agent-tracker installs hooks for claude-code, not "cursor".') as unknown })
+  })
+
+  it('writes the short command when agent-tracker is on the PATH the hooks will see, and says where it found it', async () => {
+    const home = tempFolder('home-')
+    const found = binFolder(true)
+    const run = await runCli(['hooks', 'install', 'claude-code', '--global'], { home, env: { PATH: pathOf(tempFolder('empty-'), found) } })
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain(`They run: agent-tracker hook claude-code\n  agent-tracker is on your PATH (${join(found, 'agent-tracker')}).`)
+    expect(settingsIn(join(home, '.claude')).hooks.Stop).toEqual([{ hooks: [{ type: 'command', command: 'agent-tracker hook claude-code' }] }])
+  })
+
+  it("runs this Node and this CLI's bin by full paths when agent-tracker is not on that PATH — and that command works from a shell", async () => {
+    const home = tempFolder('home-')
+    const project = tempFolder('project-')
+    // A file that may not be run, one only in a node_modules/.bin folder (npx puts those on PATH for one command), a relative folder.
+    const env = { PATH: pathOf(binFolder(false), binFolder(true, join(tempFolder('npx-'), 'node_modules', '.bin')), 'bin') }
+    const run = await runCli(['hooks', 'install', 'claude-code', '--global', '--json'], { home, cwd: project, env })
+    expect(run.code).toBe(0)
+    const command = `${FULL_PATH} hook claude-code`
+    expect(jsonData(run.stdout, 'install')).toMatchObject({ command, commandSource: 'full-path' })
+    expect(settingsIn(join(home, '.claude')).hooks.SessionEnd).toEqual([{ hooks: [{ type: 'command', command, timeout: 10 }] }])
+    const text = await runCli(['hooks', 'install', 'claude-code', '--global'], { home, cwd: project, env })
+    expect(text.stdout).toContain(`They run: ${command}\n  agent-tracker is not on your PATH (not counting the node_modules/.bin folders npx and npm scripts add for one command), so the hooks start this copy by its full path, with this Node.`)
+    expect(text.stdout).toContain('install agent-tracker for good (npm i -g @agent-tracker/cli) and run this again for the short command.')
+
+    const transcript = new Transcript('s1', project).response('msg_1', [{ type: 'tool_use', id: 'toolu_1', name: 'Read', input: { file_path: '.env' } }]).write(join(home, 't.jsonl'))
+    const event = JSON.stringify({ session_id: 's1', transcript_path: transcript, cwd: project, hook_event_name: 'PreToolUse', tool_name: 'Read', tool_input: { file_path: join(project, '.env') }, tool_use_id: 'toolu_1' })
+    const hook = await runHookLine(command, event, { HOME: home, PATH: '/nonexistent' })
+    expect(hook.stderr).toBe('')
+    expect(JSON.parse(hook.stdout)).toMatchObject({ hookSpecificOutput: { permissionDecision: 'deny' } })
+  })
+
+  it("refuses to point the hooks into npx's cache, which npm may delete, and says how to install agent-tracker for good", async () => {
+    const home = tempFolder('home-')
+    const launcher = { node: process.execPath, bin: join(home, '.npm', '_npx', '6a9f', 'node_modules', '@agent-tracker', 'cli', 'bin', 'agent-tracker.js') }
+    const refused = await runCli(['hooks', 'install', 'claude-code', '--global'], { home, launcher, env: { PATH: pathOf(binFolder(false)) } })
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toContain(`agent-tracker is not on your PATH, and this copy runs from npx's cache (${launcher.bin}), which may be deleted at any time`)
+    expect(refused.stderr).toContain('Nothing was written.\nInstall agent-tracker for good, then run this again:\n  npm i -g @agent-tracker/cli\n  agent-tracker hooks install claude-code --global\n')
+    expect(existsSync(join(home, '.claude'))).toBe(false)
+    const json = await runCli(['hooks', 'install', 'claude-code', '--db', '~/x.lmdb', '--json'], { home, launcher, cwd: tempFolder('project-') })
+    expect(jsonError(json.stdout)).toMatchObject({ code: 'NOT_INSTALLED', message: expect.stringContaining('  agent-tracker hooks install claude-code --db \'~/x.lmdb\'\n') as unknown })
+    const found = await runCli(['hooks', 'install', 'claude-code', '--global'], { home, launcher, env: { PATH: pathOf(binFolder(true)) } })
+    expect(found.code).toBe(0)
+    expect(settingsIn(join(home, '.claude')).hooks.Stop?.[0]?.hooks[0]?.command).toBe('agent-tracker hook claude-code')
+  })
+
+  it("replaces its own earlier hooks, whatever command they ran, and keeps everyone else's", async () => {
+    const home = tempFolder('home-')
+    const folder = join(home, '.claude')
+    mkdirSync(folder)
+    const theirs = { matcher: 'Bash', hooks: [{ type: 'command', command: 'my-linter --hook claude-code-style' }] }
+    const old = (command: string): { hooks: { type: string; command: string }[] } => ({ hooks: [{ type: 'command', command }] })
+    writeFileSync(join(folder, 'settings.json'), JSON.stringify({ model: 'opus', hooks: {
+      PreToolUse: [theirs, { matcher: '*', ...old('agent-tracker hook claude-code') }],
+      Stop: [old("'/old/node' '/old/lib/node_modules/@agent-tracker/cli/bin/agent-tracker.js' hook claude-code --db '/old.lmdb'")],
+      SessionEnd: [old('npx agent-tracker hook claude-code')],
+    } }))
+    const env = { PATH: pathOf(binFolder(true)) }
+    expect((await runCli(['hooks', 'install', 'claude-code', '--global'], { home, env })).code).toBe(0)
+    const settings = settingsIn(folder) as Settings & { model: string }
+    expect(settings.model).toBe('opus')
+    expect(settings.hooks.PreToolUse).toEqual([theirs, { matcher: '*', hooks: [{ type: 'command', command: 'agent-tracker hook claude-code' }] }])
+    const ours = Object.values(settings.hooks).flat().flatMap((group) => group.hooks.map((hook) => hook.command)).filter((command) => command !== theirs.hooks[0]?.command)
+    expect(new Set(ours)).toEqual(new Set(['agent-tracker hook claude-code']))
+    expect(ours).toHaveLength(7)
+  })
+})
+
+describe('agent-tracker hooks uninstall claude-code', () => {
+  it('removes only its hooks and command files, keeping the rest of the file and its formatting', async () => {
+    const home = tempFolder('home-')
+    const project = tempFolder('project-')
+    const folder = join(project, '.claude')
+    mkdirSync(join(folder, 'commands'), { recursive: true })
+    writeFileSync(join(folder, 'commands', 'grade.md'), 'my own /grade\n')
+    const before = `${JSON.stringify({ permissions: { allow: ['Bash(ls:*)'] }, hooks: { Stop: [{ hooks: [{ type: 'command', command: 'say done' }] }] } }, null, 4)}\n`
+    writeFileSync(join(folder, 'settings.json'), before)
+    expect((await runCli(['hooks', 'install', 'claude-code'], { home, cwd: project })).code).toBe(0)
+    expect(readFileSync(join(folder, 'settings.json'), 'utf8')).toMatch(/^\{\n {4}"permissions": \{/)
+    const removed = await runCli(['hooks', 'uninstall', 'claude-code', '--json'], { home, cwd: project })
+    expect(jsonData(removed.stdout, 'uninstall')).toEqual({ settingsFile: join(folder, 'settings.json'), changed: true, removedHooks: 7, commandFiles: ['bug', 'reinstate', 'tracker'].map((name) => join(folder, 'commands', `${name}.md`)) })
+    expect(readFileSync(join(folder, 'settings.json'), 'utf8')).toBe(before)
+    expect(readFileSync(join(folder, 'commands', 'grade.md'), 'utf8')).toBe('my own /grade\n')
+    const again = await runCli(['hooks', 'uninstall', 'claude-code'], { home, cwd: project })
+    expect(again).toMatchObject({ code: 0, stdout: `No agent-tracker hooks in ${join(folder, 'settings.json')}; nothing changed.\n` })
+  })
+
+  it('removes them from the user\'s settings with --global ($CLAUDE_CONFIG_DIR), and says what it removed', async () => {
+    const home = tempFolder('home-')
+    const config = join(home, 'claude-config')
+    const env = { CLAUDE_CONFIG_DIR: config, PATH: pathOf(binFolder(true)) }
+    expect((await runCli(['hooks', 'install', 'claude-code', '--global'], { home, env })).code).toBe(0)
+    const removed = await runCli(['hooks', 'uninstall', 'claude-code', '--global'], { home, env })
+    expect(removed.stdout).toContain(`Removed agent-tracker's Claude Code hooks from ${join(config, 'settings.json')} (7 hooks); everything else in it stays.\nRemoved the user commands grade.md, bug.md, reinstate.md, tracker.md.`)
+    expect(readFileSync(join(config, 'settings.json'), 'utf8')).toBe('{}\n')
+    expect(await runCli(['hooks', 'uninstall', 'codex'], { home })).toMatchObject({ code: 2, stderr: expect.stringContaining('agent-tracker installs hooks for claude-code, not "codex".') as unknown })
+  })
+})
+
+describe('doctor on Claude Code', () => {
+  type Check = { name: string; level: string; detail: string }
+  const claudeCheck = async (options: Parameters<typeof runCli>[1]): Promise<{ code: number; check: Check | undefined }> => {
+    const run = await runCli(['doctor', '--json'], options)
+    return { code: run.code, check: (jsonData(run.stdout, 'doctor') as { checks: Check[] }).checks.find((entry) => entry.name === 'Claude Code') }
+  }
+
+  it("says where the hooks are installed (the user's settings under $CLAUDE_CONFIG_DIR, the project's) and what they run", async () => {
+    const home = tempFolder('home-')
+    const project = tempFolder('project-')
+    const config = join(home, 'cfg')
+    const found = binFolder(true)
+    const env = { CLAUDE_CONFIG_DIR: config, PATH: pathOf(found) }
+    expect((await claudeCheck({ home, cwd: project, env })).check).toMatchObject({ level: 'ok', detail: expect.stringMatching(/^hooks not installed, so Claude Code is not tracked live/) as unknown })
+    await runCli(['hooks', 'install', 'claude-code', '--global'], { home, cwd: project, env })
+    expect((await claudeCheck({ home, cwd: project, env })).check).toEqual({ name: 'Claude Code', ok: true, level: 'ok', detail: `hooks installed in ${join(config, 'settings.json')} (they run ${join(found, 'agent-tracker')})` })
+    await runCli(['hooks', 'install', 'claude-code'], { home, cwd: project, env: { CLAUDE_CONFIG_DIR: config } })
+    const both = await claudeCheck({ home, cwd: project, env })
+    expect(both.check?.detail).toBe(`hooks installed in ${join(config, 'settings.json')} (they run ${join(found, 'agent-tracker')}); hooks installed in ${join(project, '.claude', 'settings.json')} (they run ${process.execPath})`)
+    const text = await runCli(['doctor'], { home, cwd: project, env })
+    expect(text.stdout).toMatch(/✓ Claude Code +hooks installed in /)
+  })
+
+  it('finds a problem when the command the hooks run would not start: not on PATH, or a file it names is gone', async () => {
+    const home = tempFolder('home-')
+    const project = tempFolder('project-')
+    await runCli(['hooks', 'install', 'claude-code', '--global'], { home, cwd: project, env: { PATH: pathOf(binFolder(true)) } })
+    const missing = await claudeCheck({ home, cwd: project, env: { PATH: pathOf(binFolder(false)) } })
+    expect(missing.code).toBe(1)
+    expect(missing.check).toMatchObject({ level: 'problem', detail: `hooks in ${join(home, '.claude', 'settings.json')} run \`agent-tracker hook claude-code\`, but agent-tracker is not on your PATH: every hook fails without a word and nothing is tracked — install agent-tracker for good (npm i -g @agent-tracker/cli), then run agent-tracker hooks install claude-code --global` })
+    const text = await runCli(['doctor'], { home, cwd: project })
+    expect(text.stdout).toMatch(/✗ Claude Code +hooks in .* run `agent-tracker hook claude-code`, but agent-tracker is not on your PATH/)
+
+    const gone = join(tempFolder('npx-'), '_npx', 'ab12', 'node_modules', '@agent-tracker', 'cli', 'bin', 'agent-tracker.js')
+    mkdirSync(join(project, '.claude'))
+    writeFileSync(join(project, '.claude', 'settings.json'), JSON.stringify({ hooks: { Stop: [{ hooks: [{ type: 'command', command: `'${process.execPath}' '${gone}' hook claude-code` }] }] } }))
+    const deleted = await claudeCheck({ home, cwd: project, env: { PATH: pathOf(binFolder(true)) } })
+    expect(deleted.check?.level).toBe('problem')
+    expect(deleted.check?.detail).toContain(`hooks in ${join(project, '.claude', 'settings.json')} run \`'${process.execPath}' '${gone}' hook claude-code\`, but ${gone} does not exist`)
+    expect(deleted.check?.detail).toContain(`no hook for UserPromptSubmit, PreToolUse, PostToolUse, PostToolUseFailure, SubagentStop, SessionEnd in ${join(project, '.claude', 'settings.json')}`)
+  })
+
+  it('notes hooks that record into another database than the one doctor checks, and a settings file Claude Code cannot read', async () => {
+    const home = tempFolder('home-')
+    const project = tempFolder('project-')
+    const env = { PATH: pathOf(binFolder(true)) }
+    await runCli(['hooks', 'install', 'claude-code', '--global', '--db', '~/other.lmdb'], { home, cwd: project, env })
+    const other = await claudeCheck({ home, cwd: project, env })
+    expect(other.code).toBe(0)
+    expect(other.check).toMatchObject({ level: 'finding', detail: expect.stringContaining(`they record into ${join(home, 'other.lmdb')}, not ${join(home, '.config', 'opencode', 'agent-tracker.lmdb')} checked here — to read theirs: export AGENT_TRACKER_DB=${join(home, 'other.lmdb')} (or --db)`) as unknown })
+    expect((await claudeCheck({ home, cwd: project, env: { ...env, AGENT_TRACKER_DB: '~/other.lmdb' } })).check?.level).toBe('ok')
+    mkdirSync(join(project, '.claude'))
+    writeFileSync(join(project, '.claude', 'settings.json'), '{ "hooks": ')
+    const broken = await claudeCheck({ home, cwd: project, env: { ...env, AGENT_TRACKER_DB: '~/other.lmdb' } })
+    expect(broken.check).toMatchObject({ level: 'finding', detail: expect.stringContaining(`${join(project, '.claude', 'settings.json')} cannot be read (it is not a JSON object), so Claude Code ignores it`) as unknown })
+    rmSync(join(project, '.claude'), { recursive: true })
   })
 })
 

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { locateDatabase } from '@agent-tracker/node-host'
 import stringWidth from 'string-width'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { factLine, jsonData, runCli, runCliAtTerminal, tempFolder } from './run-cli.js'
@@ -51,8 +52,9 @@ describe('first run: no database yet', () => {
     const home = tempFolder('fresh-')
     const { code, stdout } = await runCli(['doctor'], { home })
     expect(code).toBe(0)
-    expect(stdout).toContain('! File      no database yet, so nothing is recorded')
-    expect(stdout).toContain('! Plugin    no OpenCode config here or globally')
+    expect(stdout).toMatch(/! File +no database yet, so nothing is recorded/)
+    expect(stdout).toMatch(/! Plugin +no OpenCode config here or globally/)
+    expect(stdout).toMatch(/✓ Claude Code +hooks not installed, so Claude Code is not tracked live/)
     expect(stdout).toContain('Nothing is broken; 2 things to look at (! above).')
     expect(stdout).not.toContain('All good.')
   })
@@ -113,6 +115,54 @@ describe('init', () => {
     expect(existsSync(join(home, '.config', 'opencode'))).toBe(false)
     expect((await runCli(['init', '--global'], { home })).code).toBe(0)
     expect(existsSync(join(home, '.config', 'opencode', 'opencode.json'))).toBe(true)
+  })
+
+  it('init --database-path takes a relative path from the working folder, writes it absolute, and says how to make the CLI read that database', async () => {
+    const home = tempFolder('home-')
+    const project = tempFolder('oc-')
+    const mine = join(project, 'mine.lmdb')
+    const made = await runCli(['init', '--database-path', './mine.lmdb'], { home, cwd: project })
+    expect(made.code).toBe(0)
+    expect(JSON.parse(readFileSync(join(project, 'opencode.json'), 'utf8'))).toMatchObject({ plugin: [['@agent-tracker/opencode-plugin', { databasePath: mine }]] })
+    expect(locateDatabase({ databasePath: mine, env: {}, homeDir: home }).path).toBe(mine)
+    expect(made.stdout).toContain(`  databasePath: "${mine}" (added)`)
+    expect(made.stdout).toContain(`The plugin records into ${mine}, but the CLI reads ${join(home, '.config', 'opencode', 'agent-tracker.lmdb')} (its default). So that the CLI reads what the plugin records:\n  export AGENT_TRACKER_DB=${mine}   # in your shell profile; or give each command --db ${mine}\n`)
+    const exported = await runCli(['init', '--json'], { home, cwd: project, env: { AGENT_TRACKER_DB: mine } })
+    expect(jsonData(exported.stdout, 'init')).toMatchObject({ changed: false, pluginDatabase: mine, cliDatabase: mine })
+    expect(exported.stdout).not.toContain('export AGENT_TRACKER_DB')
+    const elsewhere = await runCli(['init'], { home, cwd: project, env: { AGENT_TRACKER_DB: '~/else.lmdb' } })
+    expect(elsewhere.stdout).toContain(`but the CLI reads ${join(home, 'else.lmdb')} (from AGENT_TRACKER_DB)`)
+  })
+
+  it('init --database-path keeps ~/ as written, and refuses a path no host accepts, writing nothing', async () => {
+    const home = tempFolder('home-')
+    const project = tempFolder('oc-')
+    const tilde = await runCli(['init', '--database-path', '~/tracker.lmdb', '--json'], { home, cwd: project })
+    expect(jsonData(tilde.stdout, 'init')).toMatchObject({ changes: [{ kind: 'plugin-added' }, { kind: 'option-added', option: 'databasePath', value: '~/tracker.lmdb' }], pluginDatabase: join(home, 'tracker.lmdb'), cliDatabase: join(home, '.config', 'opencode', 'agent-tracker.lmdb') })
+    const before = readFileSync(join(project, 'opencode.json'), 'utf8')
+    const refused = await runCli(['init', '--database-path', '~bob/tracker.lmdb'], { home, cwd: project })
+    expect(refused.code).toBe(2)
+    expect(refused.stderr).toContain('Invalid database path "~bob/tracker.lmdb": "~user" paths are not supported.')
+    expect(readFileSync(join(project, 'opencode.json'), 'utf8')).toBe(before)
+  })
+
+  it('doctor notes a plugin databasePath that is not the database it checks, resolved as the plugin resolves it', async () => {
+    const home = tempFolder('home-')
+    const project = tempFolder('oc-')
+    writeFileSync(join(project, 'opencode.json'), '{ "plugin": [["@agent-tracker/opencode-plugin", { "databasePath": "mine.lmdb" }]] }')
+    const doctor = async (env: Record<string, string> = {}): Promise<{ level: string; detail: string } | undefined> =>
+      (jsonData((await runCli(['doctor', '--json'], { home, cwd: project, env })).stdout, 'doctor') as { checks: { name: string; level: string; detail: string }[] }).checks.find((check) => check.name === 'Plugin')
+    expect(await doctor()).toEqual({
+      name: 'Plugin',
+      ok: true,
+      level: 'finding',
+      detail: `configured in ${join(project, 'opencode.json')}; ${join(project, 'opencode.json')} sets databasePath "mine.lmdb", so the plugin records into ${join(home, 'mine.lmdb')}, not ${join(home, '.config', 'opencode', 'agent-tracker.lmdb')} checked here — to read it: export AGENT_TRACKER_DB=${join(home, 'mine.lmdb')} (or --db)`,
+    })
+    expect(await doctor({ AGENT_TRACKER_DB: join(home, 'mine.lmdb') })).toEqual({ name: 'Plugin', ok: true, level: 'ok', detail: `configured in ${join(project, 'opencode.json')}` })
+    const text = await runCli(['doctor', '--db', '~/mine.lmdb'], { home, cwd: project })
+    expect(text.stdout).toMatch(new RegExp(`✓ Plugin +configured in ${join(project, 'opencode.json')}\n`))
+    writeFileSync(join(project, 'opencode.json'), '{ "plugin": [["@agent-tracker/opencode-plugin", { "databasePath": "~bob/x.lmdb" }]] }')
+    expect(await doctor()).toMatchObject({ level: 'finding', detail: expect.stringContaining('sets databasePath "~bob/x.lmdb", which the plugin refuses (Invalid database path "~bob/x.lmdb"') as unknown })
   })
 
   it('offers the next steps', async () => {

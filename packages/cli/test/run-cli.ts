@@ -39,6 +39,8 @@ export interface RunOptions {
   readonly home?: string
   /** The time the in-process CLI sees as now. */
   readonly now?: Date
+  /** How the in-process CLI would be started by full paths (default: this Node and the package's bin). */
+  readonly launcher?: { readonly node: string; readonly bin: string }
 }
 
 /**
@@ -73,6 +75,7 @@ export async function runCli(args: readonly string[], options: RunOptions = {}):
     cwd: options.cwd ?? home,
     homeDir: home,
     ...(options.now === undefined ? {} : { now: () => options.now ?? new Date() }),
+    ...(options.launcher === undefined ? {} : { launcher: options.launcher }),
   }
   const code = await main(args, io)
   return { code, stdout, stderr }

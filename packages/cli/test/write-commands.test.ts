@@ -427,7 +427,7 @@ describe('faults', () => {
     }
     const doctor = await runCli(['doctor', '--db', db])
     expect(doctor.code).toBe(1)
-    expect(doctor.stdout).toContain(`✗ File      ${db} is unreadable: it is not an LMDB database file`)
+    expect(doctor.stdout).toMatch(new RegExp(`✗ File +${db} is unreadable: it is not an LMDB database file`))
     expect(readFileSync(db)).toEqual(Buffer.alloc(8192, 0x42))
   })
 

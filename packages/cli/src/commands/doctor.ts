@@ -12,7 +12,9 @@ import { describeFailure, notOursAdvice } from '../describe-failure.js'
 import type { CommandContext } from '../context.js'
 import { plural, when } from '../format.js'
 import { agentSessionOfIo } from '../trust.js'
-import { findPlugin, openCodeConfigFiles } from '../opencode-config.js'
+import { claudeCodeHealth } from '../hooks/claude-code-health.js'
+import { shellWord } from '../hooks/shell-quote.js'
+import { findPlugin, openCodeConfigFiles, pluginDatabase } from '../opencode-config.js'
 import { TEAM_URL_VARIABLE, openTeamStore, teamSettings } from '../team.js'
 
 /** How a check came out: fine, a finding to look at (nothing broken), or a problem. */
@@ -38,7 +40,8 @@ const DRIFT_SHOWN = 20
 
 /**
  * `doctor [folder]`: where the database is, what it is, how full, which schema, who reads it,
- * what legacy data waits in the folder, whether OpenCode loads the plugin there, which files the
+ * what legacy data waits in the folder, whether OpenCode loads the plugin there (and into which
+ * database), whether Claude Code's hooks are installed and would run, which files the
  * guard protects in the folder, and whether grades given here would count; with `check`, also
  * recomputes the day rollups from the records and the fact log and reports drift; with `repair`,
  * rewrites what drifted.
@@ -97,7 +100,9 @@ export async function doctorCommand(ctx: CommandContext, folder?: string, option
   }
   const project = resolve(ctx.io.cwd, folder ?? '.')
   checks.push(legacyCheck(folderLegacyStatus(project, migrations)))
-  checks.push(pluginCheck(ctx, project))
+  checks.push(pluginCheck(ctx, project, path))
+  const claudeCode = claudeCodeHealth(ctx.io, project, path)
+  checks.push(check('Claude Code', claudeCode.level, claudeCode.detail))
   checks.push(protectionCheck(ctx, project))
   const session = agentSessionOfIo(ctx.io)
   checks.push(check('Grades', 'ok', session === undefined ? 'given here at a terminal, they count as yours (cli-terminal)' : `this runs inside an agent session (${session.evidence}): grades given here are recorded as cli-script and do not count`))
@@ -242,12 +247,28 @@ function legacyCheck(status: FolderLegacyStatus): Check {
   return check('Legacy', waiting ? 'finding' : 'ok', `${status.folder}${own}: ${parts.join('; ')}`)
 }
 
-/** Whether OpenCode loads the plugin for the folder: its global config, or the folder's project config (up to the repository root). */
-function pluginCheck(ctx: CommandContext, folder: string): Check {
+/**
+ * Whether OpenCode loads the plugin for the folder: its global config, or the folder's project
+ * config (up to the repository root); a finding when a config sets the plugin's `databasePath` to
+ * another database than `database`, the one doctor checks (the CLI would not see what it records).
+ */
+function pluginCheck(ctx: CommandContext, folder: string, database: string): Check {
   const files = openCodeConfigFiles({ ...ctx.io, cwd: folder })
-  const { configuredIn, unreadable } = findPlugin([...files.global, ...files.project])
+  const { configuredIn, options, unreadable } = findPlugin([...files.global, ...files.project])
   const broken = unreadable.map((entry) => `${entry.file} cannot be read (${entry.problem})`).join('; ')
-  if (configuredIn.length > 0) return check('Plugin', unreadable.length === 0 ? 'ok' : 'finding', `configured in ${configuredIn.join(', ')}${broken === '' ? '' : `; ${broken}`}`)
+  if (configuredIn.length > 0) {
+    const elsewhere = options.flatMap((entry) => {
+      const given = JSON.stringify(entry.options.databasePath)
+      try {
+        const used = pluginDatabase(entry.options, ctx.io)
+        return used === undefined || used === database ? [] : [`${entry.file} sets databasePath ${given}, so the plugin records into ${used}, not ${database} checked here — to read it: export ${DATABASE_PATH_VARIABLE}=${shellWord(used)} (or --db)`]
+      } catch (error) {
+        return [`${entry.file} sets databasePath ${given}, which the plugin refuses (${describeFailure(error).message}), so it pauses tracking`]
+      }
+    })
+    const notes = [...elsewhere, ...(broken === '' ? [] : [broken])]
+    return check('Plugin', notes.length === 0 ? 'ok' : 'finding', `configured in ${configuredIn.join(', ')}${notes.map((note) => `; ${note}`).join('')}`)
+  }
   const looked = files.global.length + files.project.length === 0 ? 'no OpenCode config here or globally' : `not in ${[...files.global, ...files.project].join(', ')}`
   return check('Plugin', 'finding', `${looked}${broken === '' ? '' : `; ${broken}`} — so OpenCode records nothing: run agent-tracker init (this project) or agent-tracker init --global`)
 }

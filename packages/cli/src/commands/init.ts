@@ -1,13 +1,17 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { dirname, isAbsolute, resolve } from 'node:path'
 import { historyLocations } from '@agent-tracker/host-import'
 import { formatBytes } from '@agent-tracker/lmdb-store'
+import { MEMORY_PATH } from '@agent-tracker/lmdb-store/config'
+import { DATABASE_PATH_VARIABLE, locateDatabase } from '@agent-tracker/node-host/database-path'
 import { CliError } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { listSteps, stepsAfterInit } from '../first-run.js'
 import type { ConfigChange } from '../init/edit-config.js'
 import { addPluginToConfig } from '../init/edit-config.js'
-import { PLUGIN_NAME, configFileIn, globalConfigFolder, parseConfig } from '../opencode-config.js'
+import { describeFailure } from '../describe-failure.js'
+import { shellWord } from '../hooks/shell-quote.js'
+import { PLUGIN_NAME, configFileIn, globalConfigFolder, parseConfig, pluginDatabase, pluginOptionsIn } from '../opencode-config.js'
 import { parseSizeLimit } from '../parse-size.js'
 
 const NEW_CONFIG = '{\n  "$schema": "https://opencode.ai/config.json"\n}\n'
@@ -16,6 +20,9 @@ const NEW_CONFIG = '{\n  "$schema": "https://opencode.ai/config.json"\n}\n'
  * `init [--global]`: adds the plugin to OpenCode's config — this project's, or the global one in
  * `$XDG_CONFIG_HOME/opencode` (else `~/.config/opencode`) — with the smallest edit: comments,
  * indentation and other entries stay as they were; options already set are kept unless given.
+ * A relative `--database-path` is taken from the working folder, as shells do, and written as an
+ * absolute path (the plugin would take it from the home folder); when the plugin's database is
+ * not the one the CLI reads, it says how to make the CLI read it.
  */
 export function initCommand(ctx: CommandContext, options: { global?: boolean; databasePath?: string; maxSize?: string }): void {
   const folder = options.global === true ? globalConfigFolder(ctx.io) : ctx.io.cwd
@@ -28,7 +35,7 @@ export function initCommand(ctx: CommandContext, options: { global?: boolean; da
     throw new CliError('INVALID_CONFIG', `${file} has a "plugin" field that is not a list; fix it first — nothing was changed.`)
   }
   const pluginOptions = {
-    ...(options.databasePath === undefined ? {} : { databasePath: options.databasePath }),
+    ...(options.databasePath === undefined ? {} : { databasePath: databasePathOption(options.databasePath, ctx) }),
     ...(options.maxSize === undefined ? {} : { maxDatabaseSize: parseSizeLimit(options.maxSize, '--max-size') }),
   }
   const edit = addPluginToConfig(text, pluginOptions)
@@ -37,11 +44,12 @@ export function initCommand(ctx: CommandContext, options: { global?: boolean; da
     ? { ...step, does: `bring in the ${importable.map((host) => HOST_NAMES[host]).join(', ')} history already on this machine (try --dry-run first)` }
     : step))
   const changed = edit.changes.length > 0
+  const databases = databasesAfter(ctx, edit.text)
   if (changed) {
     mkdirSync(dirname(file), { recursive: true })
     writeFileSync(file, edit.text)
   }
-  ctx.print({ file, created, changed, changes: edit.changes, keptOptions: edit.keptOptions, nextSteps, importable }, () => {
+  ctx.print({ file, created, changed, changes: edit.changes, keptOptions: edit.keptOptions, pluginDatabase: databases.plugin ?? null, cliDatabase: databases.cli, nextSteps, importable }, () => {
     const head = !changed
       ? `${PLUGIN_NAME} is already in ${file}${Object.keys(pluginOptions).length > 0 ? ' with these options' : ''}; nothing changed.`
       : edit.changes.some((change) => change.kind === 'plugin-added')
@@ -50,8 +58,47 @@ export function initCommand(ctx: CommandContext, options: { global?: boolean; da
     const details = edit.changes.flatMap((change) => describeChange(change))
     const kept = edit.keptOptions.length === 0 || !changed ? [] : [`  kept as they were: ${edit.keptOptions.join(', ')}`]
     const next = nextSteps.length === 0 ? [] : ['', 'Next:', listSteps(nextSteps)]
-    return [head, ...details, ...kept, ...next].join('\n')
+    return [head, ...details, ...kept, ...databases.advice, ...next].join('\n')
   })
+}
+
+/**
+ * The `databasePath` to write: a relative path resolved against the working folder (the plugin
+ * would resolve it against the home folder instead); `~/…`, absolute paths and `:memory:` as given.
+ * @throws {NodeHostError} INVALID_DATABASE_PATH (a usage error) for a path no host accepts.
+ */
+function databasePathOption(given: string, ctx: CommandContext): string {
+  const path = given.trim()
+  const written = path.startsWith('~') || path === MEMORY_PATH || isAbsolute(path) ? path : resolve(ctx.io.cwd, path)
+  locateDatabase({ databasePath: written, env: ctx.io.env, homeDir: ctx.io.homeDir })
+  return written
+}
+
+/**
+ * The database the plugin will use after the edit (undefined when it takes the CLI's), the one the
+ * CLI reads here without `--db`, and when they differ, how to make the CLI read the plugin's.
+ */
+function databasesAfter(ctx: CommandContext, text: string): { plugin?: string; cli: string; advice: string[] } {
+  const cli = locateDatabase({ env: ctx.io.env, homeDir: ctx.io.homeDir })
+  const parsed = parseConfig(text)
+  const options = parsed.ok ? pluginOptionsIn(parsed.config) : undefined
+  let plugin: string | undefined
+  try {
+    plugin = options === undefined ? undefined : pluginDatabase(options, ctx.io)
+  } catch (error) {
+    return { cli: cli.path, advice: ['', `The plugin's databasePath is not usable: ${describeFailure(error).message}`] }
+  }
+  if (plugin === undefined || plugin === cli.path) return { ...(plugin === undefined ? {} : { plugin }), cli: cli.path, advice: [] }
+  const from = cli.origin === 'environment' ? `from ${DATABASE_PATH_VARIABLE}` : 'its default'
+  return {
+    plugin,
+    cli: cli.path,
+    advice: [
+      '',
+      `The plugin records into ${plugin}, but the CLI reads ${cli.path} (${from}). So that the CLI reads what the plugin records:`,
+      `  export ${DATABASE_PATH_VARIABLE}=${shellWord(plugin)}   # in your shell profile; or give each command --db ${shellWord(plugin)}`,
+    ],
+  }
 }
 
 function describeChange(change: ConfigChange): string[] {

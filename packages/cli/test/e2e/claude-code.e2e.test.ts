@@ -64,8 +64,12 @@ describe('agent-tracker with the real Claude Code CLI', { timeout: 300_000 }, ()
   it('tracks headless sessions through the installed hooks — calls, a commit and push, a failure, a subagent, tokens, the user grade, the .env guard and the halt — and the transcripts import to the same numbers', async () => {
     const home = tempFolder('cc-home-')
     const shop = project(tempFolder('cc-'))
-    const installed = await runCli(['hooks', 'install', 'claude-code', '--global', '--command', `${process.execPath} ${BIN}`], { home, cwd: shop })
+    // No agent-tracker on PATH (as after npx or a project-local install): the hooks run this Node and the built bin by full paths.
+    const installed = await runCli(['hooks', 'install', 'claude-code', '--global', '--json'], { home, cwd: shop, env: { PATH: '/nonexistent' } })
     expect(installed.code).toBe(0)
+    expect(jsonData(installed.stdout, 'install')).toMatchObject({ commandSource: 'full-path', command: `'${process.execPath}' '${BIN}' hook claude-code` })
+    const doctor = jsonData((await runCli(['doctor', '--json'], { home, cwd: shop })).stdout, 'doctor') as { checks: { name: string; level: string; detail: string }[] }
+    expect(doctor.checks.find((check) => check.name === 'Claude Code')).toMatchObject({ level: 'ok', detail: `hooks installed in ${join(home, '.claude', 'settings.json')} (they run ${process.execPath})` })
     const fake = await startFakeAnthropic({
       'WORK-TASK': [
         bash("echo a > a.txt && git add a.txt && git commit -m 'feat: a' && git push origin HEAD"),

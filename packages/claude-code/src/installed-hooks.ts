@@ -1,0 +1,32 @@
+import { join } from 'node:path'
+import { isTrackerHook } from './install-hooks.js'
+import { CLAUDE_CODE_HOOK_EVENTS } from './hook-input.js'
+import type { ClaudeCodeHookEvent } from './hook-input.js'
+import { groupsOf, hooksOf, readSettingsFile } from './settings-file.js'
+
+/** agent-tracker's hooks found in one Claude Code `settings.json`. */
+export interface InstalledHooks {
+  readonly settingsFile: string
+  /** Why the file could not be read; then nothing else is known. */
+  readonly problem?: string
+  /** The distinct commands agent-tracker's hooks run there (usually one). */
+  readonly commands: readonly string[]
+  /** The events agent-tracker handles that have none of its hooks there (all of them when it is not installed). */
+  readonly missingEvents: readonly ClaudeCodeHookEvent[]
+}
+
+/** Reads which of agent-tracker's hooks `settings.json` in `folder` holds, and what they run. Never throws for a bad file: it says why in `problem`. */
+export function installedClaudeCodeHooks(folder: string): InstalledHooks {
+  let read
+  try {
+    read = readSettingsFile(folder)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    const problem = code === undefined ? 'it is not a JSON object' : `it cannot be read (${code})`
+    return { settingsFile: join(folder, 'settings.json'), problem, commands: [], missingEvents: [...CLAUDE_CODE_HOOK_EVENTS] }
+  }
+  const hooks = hooksOf(read.settings)
+  const ofEvent = (event: string): string[] => groupsOf(hooks, event).flatMap((group) => (group.hooks ?? []).flatMap((hook) => (isTrackerHook(hook.command) ? [String(hook.command)] : [])))
+  const commands = [...new Set(Object.keys(hooks).flatMap(ofEvent))]
+  return { settingsFile: read.file, commands, missingEvents: CLAUDE_CODE_HOOK_EVENTS.filter((event) => ofEvent(event).length === 0) }
+}

@@ -1,0 +1,55 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+
+/** Claude Code's `settings.json` in a folder, as read. */
+export interface SettingsFile {
+  readonly file: string
+  /** The file's text; undefined when there is no file. */
+  readonly text: string | undefined
+  /** The settings object: empty for a missing or blank file. */
+  readonly settings: Readonly<Record<string, unknown>>
+  /** The indentation the file is written with (two spaces when it shows none), kept when it is written again. */
+  readonly indent: string
+}
+
+/** One hook group of an event: a matcher and its hooks, as Claude Code's settings hold them. */
+export type HookGroup = { matcher?: string; hooks?: { type?: string; command?: string; timeout?: number }[] }
+
+/**
+ * Reads `settings.json` in `folder`.
+ * @throws {Error} when the file is not a JSON object, naming the file.
+ */
+export function readSettingsFile(folder: string): SettingsFile {
+  const file = join(folder, 'settings.json')
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : undefined
+  if (text === undefined || text.trim() === '') return { file, text, settings: {}, indent: '  ' }
+  const settings = parseObject(text)
+  if (settings === undefined) throw new Error(`${file} is not a JSON object; fix it first — nothing was changed.`)
+  return { file, text, settings, indent: /^[ \t]+(?=\S)/m.exec(text)?.[0] ?? '  ' }
+}
+
+/** The text to write back: `settings` in the file's own indentation, with a final newline. */
+export function settingsText(read: SettingsFile, settings: Readonly<Record<string, unknown>>): string {
+  return `${JSON.stringify(settings, null, read.indent)}\n`
+}
+
+/** The settings' `hooks` object (a copy), empty when there is none or it is not an object. */
+export function hooksOf(settings: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const hooks = settings.hooks
+  return typeof hooks === 'object' && hooks !== null && !Array.isArray(hooks) ? { ...(hooks as Record<string, unknown>) } : {}
+}
+
+/** An event's hook groups; none when the entry is not a list. */
+export function groupsOf(hooks: Readonly<Record<string, unknown>>, event: string): HookGroup[] {
+  const groups = hooks[event]
+  return Array.isArray(groups) ? (groups as HookGroup[]) : []
+}
+
+function parseObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text)
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined
+  } catch {
+    return undefined
+  }
+}

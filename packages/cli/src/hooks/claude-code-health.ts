@@ -1,0 +1,66 @@
+import { isAbsolute, resolve } from 'node:path'
+import { claudeCodeFolder, installedClaudeCodeHooks } from '@agent-tracker/claude-code'
+import { locateDatabase } from '@agent-tracker/node-host/database-path'
+import type { Io } from '../io.js'
+import { checkHookCommand } from './hook-command-check.js'
+import { shellWord } from './shell-quote.js'
+
+/** How Claude Code's tracking stands, as a doctor check: fine, something to look at, or broken. */
+export interface ClaudeCodeHealth {
+  readonly level: 'ok' | 'finding' | 'problem'
+  readonly detail: string
+}
+
+const INSTALL = 'npm i -g @agent-tracker/cli'
+
+/**
+ * Whether agent-tracker's hooks are installed for Claude Code — in the user's settings
+ * (`$CLAUDE_CONFIG_DIR` or `~/.claude`) and in `project`'s `.claude/settings.json` — and whether
+ * they would run: a problem when a hook's program is not found (every hook would fail without a
+ * word); findings for a settings file that cannot be read, events left without a hook, and hooks
+ * that record into another database than `database`, the one doctor checks.
+ */
+export function claudeCodeHealth(io: Pick<Io, 'env' | 'homeDir'>, project: string, database: string): ClaudeCodeHealth {
+  const scopes = [
+    { folder: claudeCodeFolder({ global: true, env: io.env, homeDir: io.homeDir }), rerun: 'agent-tracker hooks install claude-code --global', base: undefined },
+    { folder: claudeCodeFolder({ global: false, project }), rerun: `agent-tracker hooks install claude-code (in ${project})`, base: project },
+  ].filter((scope, index, all) => all.findIndex((other) => other.folder === scope.folder) === index)
+  const notes: { level: ClaudeCodeHealth['level']; text: string }[] = []
+  for (const { folder, rerun, base } of scopes) {
+    const installed = installedClaudeCodeHooks(folder)
+    if (installed.problem !== undefined) {
+      notes.push({ level: 'finding', text: `${installed.settingsFile} cannot be read (${installed.problem}), so Claude Code ignores it` })
+      continue
+    }
+    for (const command of installed.commands) {
+      const check = checkHookCommand(command, io)
+      if (check.trouble !== undefined) {
+        notes.push({ level: 'problem', text: `hooks in ${installed.settingsFile} run \`${command}\`, but ${check.trouble}: every hook fails without a word and nothing is tracked — install agent-tracker for good (${INSTALL}), then run ${rerun}` })
+        continue
+      }
+      notes.push({ level: 'ok', text: `hooks installed in ${installed.settingsFile}${check.program === undefined ? '' : ` (they run ${check.program})`}` })
+      const recorded = hookDatabase(check.databasePath, io, base)
+      if (recorded !== undefined && recorded !== database) {
+        notes.push({ level: 'finding', text: `they record into ${recorded}, not ${database} checked here — to read theirs: export AGENT_TRACKER_DB=${shellWord(recorded)} (or --db)` })
+      }
+    }
+    if (installed.commands.length > 0 && installed.missingEvents.length > 0) {
+      notes.push({ level: 'finding', text: `no hook for ${installed.missingEvents.join(', ')} in ${installed.settingsFile} — run ${rerun} again` })
+    }
+  }
+  if (notes.length === 0) return { level: 'ok', detail: `hooks not installed, so Claude Code is not tracked live (to track it: agent-tracker hooks install claude-code --global; agent-tracker import claude-code brings in its history)` }
+  const level = notes.some((note) => note.level === 'problem') ? 'problem' : notes.some((note) => note.level === 'finding') ? 'finding' : 'ok'
+  return { level, detail: notes.map((note) => note.text).join('; ') }
+}
+
+/** The database a hook's `--db` names, resolved as the hook does (a relative one against the project Claude Code runs in); undefined when it names none or cannot be told. */
+function hookDatabase(given: string | undefined, io: Pick<Io, 'env' | 'homeDir'>, project: string | undefined): string | undefined {
+  if (given === undefined) return undefined
+  const path = given.startsWith('~') || isAbsolute(given) ? given : project === undefined ? undefined : resolve(project, given)
+  if (path === undefined) return undefined
+  try {
+    return locateDatabase({ databasePath: path, env: io.env, homeDir: io.homeDir }).path
+  } catch {
+    return undefined
+  }
+}
