@@ -119,12 +119,12 @@ export function buildProgram(io: Io, run: Runner, version: string): Command {
   reportFilters(teamReads(add('agents', 'leaderboard: skill points, experience and communication score per setup; with --project or a window, only setups that worked there, with their commits, bugs and the XP and CS they earned there', 'agent-tracker agents --model gpt-5 --since 2026-03-01')))
     .action((o: Opts & ReportOptions) => run(async (ctx) => (await load.agents()).agentsCommand(ctx, o), o))
   reportFilters(teamReads(add('report', 'outcomes per setup across projects: commits, bugs, grades, failures, tokens and cost per commit; --by splits them by day, week, month, project or agent', 'agent-tracker report --since 7d --by day')))
-    .option('--by <group>', `one table per ${REPORT_GROUPINGS_HELP.join(', ')} (member: not yet, see --help)`)
+    .option('--by <group>', `one table per ${REPORT_GROUPINGS_HELP.join(', ')}`)
     .addHelpText('after', `
 A window (--since, --until, --days) counts commits, bugs, grades, cost and the XP and CS earned in it
 (XP+ and CS±); SP is always the current total. Days, weeks (from Monday) and months are counted in
---timezone. Grouping by member (who did the work) comes with team databases; until then --by agent
-groups by the setup's agent.`)
+--timezone. On a team database, --team --member <name> narrows every figure to one member's work;
+there is no --by member table yet.`)
     .action((o: Opts & ReportOptions & { by?: string }) => run(async (ctx) => (await load.report()).reportCommand(ctx, o), o))
   teamReads(add('recommend [project-dir]', 'which setup to use for a project like this one (default: the current folder)', 'agent-tracker recommend ~/code/new-app'))
     .option('--min-samples <n>', 'graded commits a setup needs on similar projects before it is ranked (default 5)')

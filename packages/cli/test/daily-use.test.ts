@@ -223,7 +223,7 @@ describe('time windows', () => {
     [['--days', '7', '--since', '2026-10-01'], '--days and --since both set where the window starts'],
     [['--timezone', 'Mars/Olympus'], 'Invalid --timezone "Mars/Olympus": use an IANA name such as Europe/Stockholm or America/New_York, UTC, or an offset such as +01:00.'],
     [['--by', 'year'], 'Invalid --by "year": accepted are day, week, month, project, agent.'],
-    [['--by', 'member'], '--by member needs to know who did the work'],
+    [['--by', 'member'], '--by member is not supported yet: on a team database, narrow the report to one member with --team --member <name>'],
   ])('rejects %j as a usage error (exit 2)', async (args, message) => {
     const { code, stdout, stderr } = await runCli(['report', '--db', db, ...args], { now })
     expect({ code, stdout }).toEqual({ code: 2, stdout: '' })

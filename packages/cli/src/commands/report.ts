@@ -115,7 +115,7 @@ function heading(window: ResolvedWindow): string {
 
 function groupingOf(value: string): (typeof REPORT_GROUPINGS)[number] {
   if (value === 'member') {
-    throw new CliError('INVALID_OPTION', '--by member needs to know who did the work, which agent-tracker does not record yet (it comes with team databases). Use --by agent to group by the setup\'s agent.', EXIT.usage)
+    throw new CliError('INVALID_OPTION', '--by member is not supported yet: on a team database, narrow the report to one member with --team --member <name>; --by agent groups by the setup\'s agent.', EXIT.usage)
   }
   const grouping = REPORT_GROUPINGS.find((known) => known === value)
   if (grouping === undefined) throw new CliError('INVALID_OPTION', `Invalid --by "${value}": accepted are ${REPORT_GROUPINGS.join(', ')}.`, EXIT.usage)
