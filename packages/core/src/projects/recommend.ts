@@ -3,6 +3,7 @@ import type { CommitRef } from '../store/commit-ref.js'
 import { EVIDENCE_BIAS_SD, EVIDENCE_WEIGHT } from '../evidence/evidence-grades.js'
 import type { BugRecord, EvidenceRecord, GradeEventRecord, ProjectRecord, UsageRecord } from '../store/records.js'
 import { mixtureInterval } from '../stats/normal-mixture.js'
+import { GRADES } from '../facts/grade.js'
 import type { GradeModel, SetupPosterior } from './grade-model.js'
 import { fitGradeModel } from './grade-model.js'
 import { isAboveThreshold, projectSimilarity } from './project-similarity.js'
@@ -188,6 +189,15 @@ export function recommendSetups(profile: ProjectProfile, records: RecommendRecor
   }
 }
 
+/** The lowest and the highest grade: an expected grade lies between them, whatever a normal approximation says. */
+const GRADE_SCALE = [Math.min(...GRADES), Math.max(...GRADES)] as const
+
+/** An interval of expected grades cut to the grade scale (the model's normal tails reach past it when grades are few). */
+function onGradeScale([low, high]: readonly [number, number]): [number, number] {
+  const clamp = (value: number): number => Math.min(GRADE_SCALE[1], Math.max(GRADE_SCALE[0], value))
+  return [clamp(low), clamp(high)]
+}
+
 function describeSetup(
   o: SetupOutcomes,
   posterior: SetupPosterior | undefined,
@@ -195,7 +205,7 @@ function describeSetup(
   context: { minSamples: number; profile: ProjectProfile; levels: readonly number[]; evidenceWeight: number },
 ): SetupRecommendation {
   const grade = posterior?.grade ?? []
-  const interval = mixtureInterval(grade, 0.9)
+  const interval = onGradeScale(mixtureInterval(grade, 0.9))
   const expectedGrade = posterior?.expectedGrade ?? 0
   const bugsPerCommit = posterior?.bugRate.mean ?? 0
   const costPerCommit = o.commitCount === 0 || o.messages === 0 ? null : o.cost / o.commitCount
@@ -218,7 +228,7 @@ function describeSetup(
     expectedGrade,
     interval,
     ...(context.levels.length === 0 ? {} : { intervals: context.levels.map((level) => {
-      const [low, high] = mixtureInterval(grade, level)
+      const [low, high] = onGradeScale(mixtureInterval(grade, level))
       return { level, low, high }
     }) }),
     gradeSpread: posterior?.spread ?? 0,
