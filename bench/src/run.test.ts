@@ -30,6 +30,7 @@ describe('the benchmark harness (smoke sizes)', () => {
     expect(results.hookProcesses.events.map((e) => e.event)).toHaveLength(3)
     expect(results.stopHook.transcriptMb).toBeGreaterThanOrEqual(1)
     expect(results.stopHook.nextMs).toBeGreaterThan(0)
+    expect(results.stopHook.workMs).toBeGreaterThan(0)
     const table = formatResults(results)
     expect(results.evidence.found.fixesBlamed).toBeGreaterThan(0)
     expect(results.evidence.incrementalNewRead).toBe(10)

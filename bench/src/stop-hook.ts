@@ -15,9 +15,12 @@ export interface StopHookFigure {
   readonly nodeMs: number
   /** The first Stop that met the transcript: it reads it all. */
   readonly firstMs: number
-  /** A Stop after a previous one, the turn between them appended (median). */
+  /** A Stop after a previous one, the turn between them appended (median): what Claude Code waits for (the work goes on detached). */
   readonly nextMs: number
   readonly nextOwnMs: number
+  /** The same Stop's work done in the foreground (`--foreground`, median): what the detached process does. */
+  readonly workMs: number
+  readonly workOwnMs: number
 }
 
 /**
@@ -33,21 +36,32 @@ export async function stopHookOnLargeTranscript(megabytes: number, runs: number)
     let turns = 0
     while (turns === 0 || statSync(file).size < megabytes * 1024 * 1024) appendFileSync(file, turn(cwd, turns++))
     const env = { PATH: process.env.PATH ?? '', HOME: folder }
-    const stop = (): Promise<number> => wallMs(process.execPath, [CLI, 'hook', 'claude-code'], JSON.stringify({ session_id: 's1', transcript_path: file, cwd, hook_event_name: 'Stop', stop_hook_active: false, last_assistant_message: `Turn ${String(turns - 1)} done.` }), env)
-    const firstMs = round(await stop())
+    const stop = (...flags: string[]): Promise<number> => wallMs(process.execPath, [CLI, 'hook', 'claude-code', ...flags], JSON.stringify({ session_id: 's1', transcript_path: file, cwd, hook_event_name: 'Stop', stop_hook_active: false, last_assistant_message: `Turn ${String(turns - 1)} done.` }), env)
+    const firstMs = round(await stop('--foreground'))
     const node: number[] = []
     const next: number[] = []
+    const work: number[] = []
     for (let i = 0; i < runs; i++) {
       appendFileSync(file, turn(cwd, turns++))
       node.push(await wallMs(process.execPath, ['-e', '0'], '', env))
       next.push(await stop())
+      // Its detached work runs on; let it end before the next figure.
+      await new Promise((resolve) => setTimeout(resolve, DETACHED_WORK_MS))
+      appendFileSync(file, turn(cwd, turns++))
+      work.push(await stop('--foreground'))
     }
     const nodeMs = round(median(node))
-    return { runs, transcriptMb: round(statSync(file).size / (1024 * 1024)), nodeMs, firstMs, nextMs: round(median(next)), nextOwnMs: round(median(next) - nodeMs) }
+    return {
+      runs, transcriptMb: round(statSync(file).size / (1024 * 1024)), nodeMs, firstMs,
+      nextMs: round(median(next)), nextOwnMs: round(median(next) - nodeMs), workMs: round(median(work)), workOwnMs: round(median(work) - nodeMs),
+    }
   } finally {
     rmSync(folder, { recursive: true, force: true })
   }
 }
+
+/** Time left to a detached Stop's work before the next figure (it takes a few hundred milliseconds at most). */
+const DETACHED_WORK_MS = 1000
 
 /** One turn's lines: a prompt, ten tool calls with a few kilobytes of output each, and the final response over two lines. */
 function turn(cwd: string, index: number): string {

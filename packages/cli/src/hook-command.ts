@@ -12,16 +12,20 @@ export interface HookFlags {
   readonly identity?: SetupIdentity
   readonly enforceHalt?: HaltMode
   readonly envProtection: boolean
+  /** Do the work of a `Stop` in this process instead of a detached one. */
+  readonly foreground: boolean
+  /** The event, written to this file by the hook process that detached this one (which removes it). */
+  readonly eventFile?: string
 }
 
 /**
- * Reads `claude-code [--db <path>] [--identity agent+model|agent] [--enforce-halt block|warn|off] [--no-env-protection]`.
+ * Reads `claude-code [--db <path>] [--identity agent+model|agent] [--enforce-halt block|warn|off] [--no-env-protection] [--foreground]`.
  * @throws {Error} naming the bad argument and what is accepted.
  */
 export function readHookFlags(args: readonly string[]): HookFlags {
   const [host, ...rest] = args
   if (host !== 'claude-code') throw new Error(`agent-tracker hook serves ${HOOK_HOSTS.join(', ')}, got ${JSON.stringify(host ?? '')}: install it with agent-tracker hooks install claude-code.`)
-  const flags: { -readonly [K in keyof HookFlags]: HookFlags[K] } = { envProtection: true }
+  const flags: { -readonly [K in keyof HookFlags]: HookFlags[K] } = { envProtection: true, foreground: false }
   for (let at = 0; at < rest.length; at++) {
     const flag = rest[at]
     const value = (): string => {
@@ -39,7 +43,9 @@ export function readHookFlags(args: readonly string[]): HookFlags {
       if (!(HALT_MODES as readonly string[]).includes(mode)) throw new Error(`Invalid --enforce-halt "${mode}": accepted are ${HALT_MODES.join(', ')}.`)
       flags.enforceHalt = mode as HaltMode
     } else if (flag === '--no-env-protection') flags.envProtection = false
-    else throw new Error(`Unknown option ${JSON.stringify(flag)} of agent-tracker hook claude-code: accepted are --db, --identity, --enforce-halt, --no-env-protection.`)
+    else if (flag === '--foreground') flags.foreground = true
+    else if (flag === '--event-file') flags.eventFile = value()
+    else throw new Error(`Unknown option ${JSON.stringify(flag)} of agent-tracker hook claude-code: accepted are --db, --identity, --enforce-halt, --no-env-protection, --foreground.`)
   }
   return flags
 }
@@ -62,7 +68,13 @@ export async function runHookCommand(args: readonly string[], io: Io): Promise<n
     return 1
   }
   let stdin = ''
-  for await (const chunk of io.stdin) stdin += typeof chunk === 'string' ? chunk : chunk.toString('utf8')
+  if (flags.eventFile === undefined) {
+    for await (const chunk of io.stdin) stdin += typeof chunk === 'string' ? chunk : chunk.toString('utf8')
+    const event = eventNameOf(stdin)
+    if (!flags.foreground && event !== undefined && DETACHED_EVENTS.has(event) && (await detach(args, stdin, io))) return 0
+  } else {
+    stdin = await takeEventFile(flags.eventFile)
+  }
   const { runClaudeCodeHook } = await import('@agent-tracker/claude-code/hook')
   const databasePath = flags.db === undefined || flags.db.startsWith('~') ? flags.db : (await import('node:path')).resolve(io.cwd, flags.db)
   const reply = await runClaudeCodeHook(stdin, {
@@ -73,4 +85,60 @@ export async function runHookCommand(args: readonly string[], io: Io): Promise<n
   if (reply.stdout !== undefined) io.stdout.write(reply.stdout)
   if (reply.stderr !== undefined) io.stderr.write(reply.stderr)
   return reply.exitCode
+}
+
+/**
+ * Events whose work — reading what the transcript gained, pricing it, writing the turn's facts to the
+ * database — goes on in a detached process: Claude Code waits for its hooks at the end of every turn,
+ * and has nothing to learn from these. What they record lands a moment later; a failure loses
+ * nothing (the pending facts and the transcript stay for the next Stop or the session's end).
+ * `SessionEnd` stays in the foreground: the session is over, and `claude -p` exits after it.
+ */
+const DETACHED_EVENTS: ReadonlySet<string> = new Set(['Stop', 'SubagentStop'])
+
+/** The private temporary folder a detached hook's event is written into. */
+const EVENT_FOLDER_PREFIX = 'agent-tracker-event-'
+
+function eventNameOf(json: string): string | undefined {
+  try {
+    const event = JSON.parse(json) as { hook_event_name?: unknown }
+    return typeof event.hook_event_name === 'string' ? event.hook_event_name : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Starts this hook again, detached, on the event written to a private file; false when it cannot (then it runs here). */
+async function detach(args: readonly string[], event: string, io: Io): Promise<boolean> {
+  const [childProcess, fs, os, path, { thisCliLauncher }] = await Promise.all([
+    import('node:child_process'), import('node:fs'), import('node:os'), import('node:path'), import('./hooks/cli-launcher.js'),
+  ])
+  try {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), EVENT_FOLDER_PREFIX)), 'event.json')
+    fs.writeFileSync(file, event, { mode: 0o600 })
+    const { node, bin } = thisCliLauncher()
+    const child = childProcess.spawn(node, [bin, 'hook', ...args, '--event-file', file], { detached: true, stdio: 'ignore', cwd: io.cwd, env: { ...io.env } })
+    child.on('error', () => undefined)
+    child.unref()
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** The event a detaching hook wrote, read once: the file removed, and the private folder {@link detach} made for it. */
+async function takeEventFile(file: string): Promise<string> {
+  const [fs, path] = await Promise.all([import('node:fs'), import('node:path')])
+  try {
+    return fs.readFileSync(file, 'utf8')
+  } finally {
+    fs.rmSync(file, { force: true })
+    if (path.basename(path.dirname(file)).startsWith(EVENT_FOLDER_PREFIX)) {
+      try {
+        fs.rmdirSync(path.dirname(file))
+      } catch {
+        // Not empty, or gone: not ours to clear further.
+      }
+    }
+  }
 }

@@ -265,7 +265,9 @@ Then each imported project's git history is read for evidence (suspected bugs, r
     .allowExcessArguments()
     .addHelpText('after', `
 Installed by: agent-tracker hooks install claude-code. Options: --db <path>, --identity agent+model|agent,
---enforce-halt block|warn|off (what a halted setup's tool calls get), --no-env-protection.
+--enforce-halt block|warn|off (what a halted setup's tool calls get), --no-env-protection,
+--foreground (do the work of Stop and SubagentStop in this process; by default it goes on in a
+detached one, and the hook answers at once).
 
 Example:
   $ echo '{"hook_event_name":"Stop",…}' | agent-tracker hook claude-code`)

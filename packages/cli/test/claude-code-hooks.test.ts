@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process'
-import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { appendFileSync, chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { delimiter, join } from 'node:path'
+import { tmpdir } from 'node:os'
 import { Transcript } from '@agent-tracker/host-import/testing'
 import { describe, expect, it } from 'vitest'
 import { BUILT_BIN, jsonData, jsonError, runBuiltCli, runCli, tempFolder } from './run-cli.js'
@@ -219,9 +220,31 @@ describe('agent-tracker hook claude-code', () => {
     const recorded = await runBuiltCli(['hook', 'claude-code', '--db', join(home, 'x.lmdb')], { home, input: JSON.stringify({ session_id: 's1', transcript_path: transcript, cwd, hook_event_name: 'PostToolUse', tool_name: 'Read', tool_input: {}, tool_use_id: 'toolu_1', tool_response: {} }) })
     expect(recorded).toMatchObject({ code: 0, stdout: '', stderr: '' })
     expect(existsSync(join(home, 'x.lmdb'))).toBe(false)
+    // Stop answers at once; its work — the turn's usage, the pending call, the flush — goes on in a detached process.
     const stopped = await runBuiltCli(['hook', 'claude-code', '--db', join(home, 'x.lmdb')], { home, input: JSON.stringify({ session_id: 's1', transcript_path: transcript, cwd, hook_event_name: 'Stop', stop_hook_active: false }) })
     expect(stopped).toMatchObject({ code: 0, stdout: '', stderr: '' })
-    expect(jsonData((await runCli(['status', '--db', join(home, 'x.lmdb'), '--json'], { home })).stdout, 'status')).toEqual([expect.objectContaining({ setup: 'claude-code@anthropic/claude-opus-4-8', state: expect.objectContaining({ toolCalls: 1, messages: 1 }) as unknown })])
+    const status = async (): Promise<unknown> => existsSync(join(home, 'x.lmdb')) ? jsonData((await runCli(['status', '--db', join(home, 'x.lmdb'), '--json'], { home })).stdout, 'status') : []
+    await expect.poll(status, { timeout: 20_000, interval: 100 }).toEqual([expect.objectContaining({ setup: 'claude-code@anthropic/claude-opus-4-8', state: expect.objectContaining({ toolCalls: 1, messages: 1 }) as unknown })])
+  })
+
+  it('takes the event a detaching Stop wrote from its file, and removes the file and the private folder it made', async () => {
+    const home = tempFolder('home-')
+    const cwd = tempFolder('project-')
+    const file = join(home, 's1.jsonl')
+    writeFileSync(file, new Transcript('s1', cwd).prompt('Start.').response('msg_1', [{ type: 'text', text: 'one' }]).lines.map((line) => `${JSON.stringify(line)}\n`).join(''))
+    const event = JSON.stringify({ session_id: 's1', transcript_path: file, cwd, hook_event_name: 'Stop', stop_hook_active: false })
+    const ours = mkdtempSync(join(tmpdir(), 'agent-tracker-event-'))
+    writeFileSync(join(ours, 'event.json'), event)
+    const database = join(home, 'x.lmdb')
+    expect(await runCli(['hook', 'claude-code', '--db', database, '--event-file', join(ours, 'event.json')], { home })).toMatchObject({ code: 0, stderr: '' })
+    expect(existsSync(ours)).toBe(false)
+    expect(jsonData((await runCli(['status', '--db', database, '--json'], { home })).stdout, 'status')).toEqual([expect.objectContaining({ state: expect.objectContaining({ messages: 1 }) as unknown })])
+    // A file elsewhere is read and removed, its folder left alone.
+    const elsewhere = tempFolder('elsewhere-')
+    writeFileSync(join(elsewhere, 'event.json'), event)
+    writeFileSync(join(elsewhere, 'keep.txt'), 'mine')
+    expect((await runCli(['hook', 'claude-code', '--db', database, '--event-file', join(elsewhere, 'event.json')], { home })).code).toBe(0)
+    expect(readdirSync(elsewhere)).toEqual(['keep.txt'])
   })
 
   it('reads at each Stop, a process of its own, only what the transcript gained since the last, counting each response once', async () => {
@@ -231,7 +254,8 @@ describe('agent-tracker hook claude-code', () => {
     const file = join(home, 's1.jsonl')
     const lines = (transcript: Transcript): string => transcript.lines.map((line) => `${JSON.stringify(line)}\n`).join('')
     const stop = async (): Promise<object> => {
-      expect(await runBuiltCli(['hook', 'claude-code', '--db', database], { home, input: JSON.stringify({ session_id: 's1', transcript_path: file, cwd, hook_event_name: 'Stop', stop_hook_active: false }) })).toMatchObject({ code: 0, stderr: '' })
+      // In the foreground, so that each Stop has finished before the next line is written.
+      expect(await runBuiltCli(['hook', 'claude-code', '--db', database, '--foreground'], { home, input: JSON.stringify({ session_id: 's1', transcript_path: file, cwd, hook_event_name: 'Stop', stop_hook_active: false }) })).toMatchObject({ code: 0, stderr: '' })
       const [row] = jsonData((await runCli(['status', '--db', database, '--json'], { home })).stdout, 'status') as { state: { messages: number; tokens: object } }[]
       return { messages: row?.state.messages, tokens: row?.state.tokens }
     }
