@@ -14,8 +14,6 @@ export interface HookFlags {
   readonly envProtection: boolean
   /** Do the work of a `Stop` in this process instead of a detached one. */
   readonly foreground: boolean
-  /** The event, written to this file by the hook process that detached this one (which removes it). */
-  readonly eventFile?: string
 }
 
 /**
@@ -44,7 +42,6 @@ export function readHookFlags(args: readonly string[]): HookFlags {
       flags.enforceHalt = mode as HaltMode
     } else if (flag === '--no-env-protection') flags.envProtection = false
     else if (flag === '--foreground') flags.foreground = true
-    else if (flag === '--event-file') flags.eventFile = value()
     else throw new Error(`Unknown option ${JSON.stringify(flag)} of agent-tracker hook claude-code: accepted are --db, --identity, --enforce-halt, --no-env-protection, --foreground.`)
   }
   return flags
@@ -68,13 +65,9 @@ export async function runHookCommand(args: readonly string[], io: Io): Promise<n
     return 1
   }
   let stdin = ''
-  if (flags.eventFile === undefined) {
-    for await (const chunk of io.stdin) stdin += typeof chunk === 'string' ? chunk : chunk.toString('utf8')
-    const event = eventNameOf(stdin)
-    if (!flags.foreground && event !== undefined && DETACHED_EVENTS.has(event) && (await detach(args, stdin, io))) return 0
-  } else {
-    stdin = await takeEventFile(flags.eventFile)
-  }
+  for await (const chunk of io.stdin) stdin += typeof chunk === 'string' ? chunk : chunk.toString('utf8')
+  const event = eventNameOf(stdin)
+  if (!flags.foreground && event !== undefined && DETACHED_EVENTS.has(event) && (await detach(args, stdin, io))) return 0
   const { runClaudeCodeHook } = await import('@agent-tracker/claude-code/hook')
   const databasePath = flags.db === undefined || flags.db.startsWith('~') ? flags.db : (await import('node:path')).resolve(io.cwd, flags.db)
   const reply = await runClaudeCodeHook(stdin, {
@@ -96,8 +89,6 @@ export async function runHookCommand(args: readonly string[], io: Io): Promise<n
  */
 const DETACHED_EVENTS: ReadonlySet<string> = new Set(['Stop', 'SubagentStop'])
 
-/** The private temporary folder a detached hook's event is written into. */
-const EVENT_FOLDER_PREFIX = 'agent-tracker-event-'
 
 function eventNameOf(json: string): string | undefined {
   try {
@@ -108,37 +99,24 @@ function eventNameOf(json: string): string | undefined {
   }
 }
 
-/** Starts this hook again, detached, on the event written to a private file; false when it cannot (then it runs here). */
+/**
+ * Starts this hook again, detached and in the foreground, handing it the event through its stdin
+ * (the pipe holds it: an event is a few hundred bytes); false when it cannot (then it runs here).
+ */
 async function detach(args: readonly string[], event: string, io: Io): Promise<boolean> {
-  const [childProcess, fs, os, path, { thisCliLauncher }] = await Promise.all([
-    import('node:child_process'), import('node:fs'), import('node:os'), import('node:path'), import('./hooks/cli-launcher.js'),
-  ])
+  const [childProcess, { thisCliLauncher }] = await Promise.all([import('node:child_process'), import('./hooks/cli-launcher.js')])
   try {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), EVENT_FOLDER_PREFIX)), 'event.json')
-    fs.writeFileSync(file, event, { mode: 0o600 })
     const { node, bin } = thisCliLauncher()
-    const child = childProcess.spawn(node, [bin, 'hook', ...args, '--event-file', file], { detached: true, stdio: 'ignore', cwd: io.cwd, env: { ...io.env } })
+    const child = childProcess.spawn(node, [bin, 'hook', ...args, '--foreground'], { detached: true, stdio: ['pipe', 'ignore', 'ignore'], cwd: io.cwd, env: { ...io.env }, windowsHide: true })
     child.on('error', () => undefined)
+    const { stdin } = child
+    await new Promise<void>((resolve, reject) => {
+      stdin.on('error', reject)
+      stdin.end(event, resolve)
+    })
     child.unref()
     return true
   } catch {
     return false
-  }
-}
-
-/** The event a detaching hook wrote, read once: the file removed, and the private folder {@link detach} made for it. */
-async function takeEventFile(file: string): Promise<string> {
-  const [fs, path] = await Promise.all([import('node:fs'), import('node:path')])
-  try {
-    return fs.readFileSync(file, 'utf8')
-  } finally {
-    fs.rmSync(file, { force: true })
-    if (path.basename(path.dirname(file)).startsWith(EVENT_FOLDER_PREFIX)) {
-      try {
-        fs.rmdirSync(path.dirname(file))
-      } catch {
-        // Not empty, or gone: not ours to clear further.
-      }
-    }
   }
 }

@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process'
-import { appendFileSync, chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { delimiter, join } from 'node:path'
-import { tmpdir } from 'node:os'
 import { Transcript } from '@agent-tracker/host-import/testing'
 import { describe, expect, it } from 'vitest'
 import { BUILT_BIN, jsonData, jsonError, runBuiltCli, runCli, tempFolder } from './run-cli.js'
@@ -227,26 +226,6 @@ describe('agent-tracker hook claude-code', () => {
     await expect.poll(status, { timeout: 20_000, interval: 100 }).toEqual([expect.objectContaining({ setup: 'claude-code@anthropic/claude-opus-4-8', state: expect.objectContaining({ toolCalls: 1, messages: 1 }) as unknown })])
   })
 
-  it('takes the event a detaching Stop wrote from its file, and removes the file and the private folder it made', async () => {
-    const home = tempFolder('home-')
-    const cwd = tempFolder('project-')
-    const file = join(home, 's1.jsonl')
-    writeFileSync(file, new Transcript('s1', cwd).prompt('Start.').response('msg_1', [{ type: 'text', text: 'one' }]).lines.map((line) => `${JSON.stringify(line)}\n`).join(''))
-    const event = JSON.stringify({ session_id: 's1', transcript_path: file, cwd, hook_event_name: 'Stop', stop_hook_active: false })
-    const ours = mkdtempSync(join(tmpdir(), 'agent-tracker-event-'))
-    writeFileSync(join(ours, 'event.json'), event)
-    const database = join(home, 'x.lmdb')
-    expect(await runCli(['hook', 'claude-code', '--db', database, '--event-file', join(ours, 'event.json')], { home })).toMatchObject({ code: 0, stderr: '' })
-    expect(existsSync(ours)).toBe(false)
-    expect(jsonData((await runCli(['status', '--db', database, '--json'], { home })).stdout, 'status')).toEqual([expect.objectContaining({ state: expect.objectContaining({ messages: 1 }) as unknown })])
-    // A file elsewhere is read and removed, its folder left alone.
-    const elsewhere = tempFolder('elsewhere-')
-    writeFileSync(join(elsewhere, 'event.json'), event)
-    writeFileSync(join(elsewhere, 'keep.txt'), 'mine')
-    expect((await runCli(['hook', 'claude-code', '--db', database, '--event-file', join(elsewhere, 'event.json')], { home })).code).toBe(0)
-    expect(readdirSync(elsewhere)).toEqual(['keep.txt'])
-  })
-
   it('reads at each Stop, a process of its own, only what the transcript gained since the last, counting each response once', async () => {
     const home = tempFolder('home-')
     const cwd = tempFolder('project-')
@@ -270,6 +249,8 @@ describe('agent-tracker hook claude-code', () => {
 
   it('says what is wrong with its arguments or input, as a hook error that never stops Claude Code', async () => {
     expect(await runCli(['hook', 'cursor'], { input: '{}' })).toMatchObject({ code: 1, stderr: expect.stringContaining('agent-tracker hook serves claude-code, got "cursor"') as unknown })
+    // No way to hand it a file to read (and remove): the event comes on stdin only.
+    expect(await runCli(['hook', 'claude-code', '--event-file', '/etc/hostname'], { input: '{}' })).toMatchObject({ code: 1, stderr: expect.stringContaining('Unknown option "--event-file"') as unknown })
     expect(await runCli(['hook', 'claude-code', '--enforce-halt', 'maybe'], { input: '{}' })).toMatchObject({ code: 1, stderr: expect.stringContaining('Invalid --enforce-halt "maybe": accepted are block, warn, off.') as unknown })
     expect(await runCli(['hook', 'claude-code'], { input: '{"session_id":"s"}' })).toMatchObject({ code: 1, stderr: expect.stringContaining('has no "hook_event_name"') as unknown })
   })
