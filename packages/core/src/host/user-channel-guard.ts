@@ -2,8 +2,12 @@ import { inlineCodeOf } from './protection/interpreter-code.js'
 import type { RunCommand } from './shell/commands-run.js'
 import { commandsRun } from './shell/commands-run.js'
 
-/** The CLI commands that record what only the user may say, or bring in records wholesale. */
-export const USER_CHANNEL_COMMANDS: ReadonlySet<string> = new Set(['grade', 'bug', 'reinstate', 'ingest', 'merge', 'upgrade', 'import', 'migrate'])
+/**
+ * The CLI commands that record what only the user may say, or bring in records wholesale; and
+ * `hook`, the handler an agent host runs itself, which takes a prompt it is given for the user's
+ * (`/grade`, `/reinstate`): an agent has no use for it.
+ */
+export const USER_CHANNEL_COMMANDS: ReadonlySet<string> = new Set(['grade', 'bug', 'reinstate', 'ingest', 'merge', 'upgrade', 'import', 'migrate', 'hook'])
 /** The slash commands that speak for the user (`/tracker` only shows the status card). */
 const USER_SLASH_COMMANDS = /^(?:grade|bug|reinstate)$/
 /** Global options of the CLI that take a value, skipped on the way to its command. */
@@ -17,7 +21,7 @@ export interface UserChannelUse {
 
 /**
  * The user's own channel a shell command line would use, or undefined: the tracker CLI's
- * `grade`, `bug`, `reinstate`, `ingest`, `merge`, `upgrade`, `import`, `migrate` and `retro --note`
+ * `grade`, `bug`, `reinstate`, `ingest`, `merge`, `upgrade`, `import`, `migrate`, `hook` and `retro --note`
  * however it is started (a path, `npx`, `pnpm exec`, `node …/agent-tracker.js`, env prefixes,
  * `sh -c`, `bash -lc`, `eval`, subshells, `$(…)`, lists and pipes); `opencode … --command
  * grade|bug|reinstate` and an `opencode run` message starting with `/grade`, `/bug` or
