@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { resolve } from 'node:path'
 import type { TrackerStore } from '@agent-tracker/core'
+import { redactUrl } from '@agent-tracker/postgres-store/url'
 import type * as CliProgress from 'cli-progress'
 import { createMemoryStore } from '@agent-tracker/core/testing'
 import type { LmdbStore } from '@agent-tracker/lmdb-store'
@@ -154,7 +155,7 @@ export class CommandContext {
       throw new CliError('USAGE', '--team reads the team database; this command writes to this machine\'s database (run sync to send it on).', EXIT.usage)
     }
     if (this.teamUrl !== undefined) {
-      throw new CliError('USAGE', `--db ${this.teamUrl.replace(/:[^:@/]*@/, ':***@')} names a team database: only read commands take one (with --team, they read the configured one); this command works on this machine's database.`, EXIT.usage)
+      throw new CliError('USAGE', `--db ${redactUrl(this.teamUrl)} names a team database: only read commands take one (with --team, they read the configured one); this command works on this machine's database.`, EXIT.usage)
     }
     const flag = this.#options.maxSize
     const maxSize = flag ?? this.io.env.AGENT_TRACKER_MAX_SIZE

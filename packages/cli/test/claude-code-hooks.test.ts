@@ -249,6 +249,15 @@ describe('agent-tracker hook claude-code', () => {
 
   it('says what is wrong with its arguments or input, as a hook error that never stops Claude Code', async () => {
     expect(await runCli(['hook', 'cursor'], { input: '{}' })).toMatchObject({ code: 1, stderr: expect.stringContaining('agent-tracker hook serves claude-code, got "cursor"') as unknown })
+    // A team URL is no database for the hooks, and its password must not land in settings.json.
+    const team = await runCli(['hooks', 'install', 'claude-code', '--db', 'postgres://me:s3cret@db.example.com/tracker?password=s3cret'], { home: tempFolder('home-') })
+    expect(team.code).toBe(2)
+    expect(team.stderr).toContain('hooks install takes a local database for --db')
+    expect(team.stderr).not.toContain('s3cret')
+    const write = await runCli(['activity', 'build@x/y', '--task', 't', '--db', 'postgres://me@db.example.com/tracker?password=s3cret'])
+    expect(write.code).toBe(2)
+    expect(write.stderr).toContain('password=***')
+    expect(write.stderr).not.toContain('s3cret')
     // No way to hand it a file to read (and remove): the event comes on stdin only.
     expect(await runCli(['hook', 'claude-code', '--event-file', '/etc/hostname'], { input: '{}' })).toMatchObject({ code: 1, stderr: expect.stringContaining('Unknown option "--event-file"') as unknown })
     expect(await runCli(['hook', 'claude-code', '--enforce-halt', 'maybe'], { input: '{}' })).toMatchObject({ code: 1, stderr: expect.stringContaining('Invalid --enforce-halt "maybe": accepted are block, warn, off.') as unknown })

@@ -1,3 +1,5 @@
+import { redactUrl } from './url.js'
+
 /** Stable codes of the errors postgres-store raises. */
 export type PostgresStoreErrorCode =
   | 'INVALID_OPTION'
@@ -48,17 +50,7 @@ export function isPostgresStoreError<C extends PostgresStoreErrorCode = Postgres
   return error instanceof PostgresStoreError && (code === undefined || error.code === code)
 }
 
-/** The URL without its password (given before the host, or as `?password=`), for messages and reports. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url)
-    if (parsed.password !== '') parsed.password = '***'
-    // Only the password parameter changes: the rest of the query stays as it was written.
-    return parsed.toString().replace(/([?&]password=)[^&#]*/g, '$1***')
-  } catch {
-    return '(unparsable URL)'
-  }
-}
+export { redactUrl }
 
 /** SQLSTATE classes of a server that is gone or going: connection failures, shutdown, crash recovery. */
 const GONE = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '08007', '53300'])

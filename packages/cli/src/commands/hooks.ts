@@ -1,4 +1,6 @@
+import { basename } from 'node:path'
 import { claudeCodeFolder, installClaudeCodeHooks, uninstallClaudeCodeHooks } from '@agent-tracker/claude-code'
+import { redactUrl } from '@agent-tracker/postgres-store/url'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { thisCliLauncher } from '../hooks/cli-launcher.js'
@@ -18,10 +20,14 @@ export const HOOKED_HOSTS = ['claude-code'] as const
  * `chooseHookCommand`), and the output says which and why.
  */
 export function hooksInstallCommand(ctx: CommandContext, host: string, options: { global?: boolean; command?: string }): void {
+  if (ctx.teamUrl !== undefined) {
+    // The hooks record into this machine's database, and a URL in settings.json would keep its password there.
+    throw new CliError('USAGE', `hooks install takes a local database for --db (the hooks record on this machine; sync sends it on to the team), not ${redactUrl(ctx.teamUrl)}.`, EXIT.usage)
+  }
   const folder = hookFolder(ctx, host, options)
   const db = ctx.databasePath
   const rerun = `agent-tracker hooks install claude-code${options.global === true ? ' --global' : ''}${db === undefined ? '' : ` --db ${shellWord(db)}`}`
-  const choice = chooseHookCommand({ given: options.command, databasePath: db, env: ctx.io.env, launcher: ctx.io.launcher ?? thisCliLauncher(), rerun })
+  const choice = chooseHookCommand({ given: options.command, databasePath: db, env: ctx.io.env, launcher: () => ctx.io.launcher ?? thisCliLauncher(), rerun })
   const trouble = choice.kind === 'given' ? checkHookCommand(choice.command, { env: ctx.io.env, homeDir: ctx.io.homeDir }).trouble : undefined
   const result = settingsEdit(() => installClaudeCodeHooks({ folder, command: choice.command }))
   const { command } = choice
@@ -30,7 +36,7 @@ export function hooksInstallCommand(ctx: CommandContext, host: string, options: 
     `They run: ${command}`,
     `  ${why(choice)}`,
     ...(trouble === undefined ? [] : [`  Warning: ${trouble}, so these hooks would fail without a word and nothing would be tracked.`]),
-    `User commands ${result.commandFiles.length === 0 ? 'were not written (files of the same name exist)' : `/grade, /bug, /reinstate and /tracker: ${result.commandFiles.map((file) => file.split('/').at(-1)).join(', ')}`}.`,
+    `User commands ${result.commandFiles.length === 0 ? 'were not written (files of the same name exist)' : `/grade, /bug, /reinstate and /tracker: ${result.commandFiles.map((file) => basename(file)).join(', ')}`}.`,
     'Claude Code reads them when a session starts. To bring in earlier sessions: agent-tracker import claude-code.',
   ].join('\n'))
 }
@@ -44,7 +50,7 @@ export function hooksUninstallCommand(ctx: CommandContext, host: string, options
   const result = settingsEdit(() => uninstallClaudeCodeHooks({ folder }))
   ctx.print(result, () => [
     result.changed ? `Removed agent-tracker's Claude Code hooks from ${result.settingsFile} (${String(result.removedHooks)} hooks); everything else in it stays.` : `No agent-tracker hooks in ${result.settingsFile}; nothing changed.`,
-    ...(result.commandFiles.length === 0 ? [] : [`Removed the user commands ${result.commandFiles.map((file) => file.split('/').at(-1)).join(', ')}.`]),
+    ...(result.commandFiles.length === 0 ? [] : [`Removed the user commands ${result.commandFiles.map((file) => basename(file)).join(', ')}.`]),
     ...(result.changed ? ['Claude Code stops running them from its next session. What was tracked stays in the database.'] : []),
   ].join('\n'))
 }

@@ -20,7 +20,8 @@ export interface HookCommandSources {
   readonly given?: string | undefined
   readonly databasePath?: string | undefined
   readonly env: Env
-  readonly launcher: CliLauncher
+  /** This CLI's Node and bin script, asked only when the hooks must run it by its full path. */
+  readonly launcher: () => CliLauncher
   /** The install command line, for the advice to run it again. */
   readonly rerun: string
 }
@@ -37,15 +38,21 @@ export function chooseHookCommand(sources: HookCommandSources): HookCommandChoic
   if (sources.given !== undefined) return { kind: 'given', command: `${sources.given} ${tail}` }
   const executable = findExecutable('agent-tracker', sources.env)
   if (executable !== undefined) return { kind: 'on-path', command: `agent-tracker ${tail}`, executable }
-  const runner = runnerCacheOf(sources.launcher.bin)
+  let launcher: CliLauncher
+  try {
+    launcher = sources.launcher()
+  } catch (error) {
+    throw new CliError('NOT_INSTALLED', `agent-tracker is not on your PATH, and this copy's own bin script was not found (${error instanceof Error ? error.message : String(error)}). Install it (npm i -g @agent-tracker/cli) and run ${sources.rerun} again, or name the command the hooks should run with --command.`, EXIT.failure)
+  }
+  const runner = runnerCacheOf(launcher.bin)
   if (runner !== undefined) {
     throw new CliError('NOT_INSTALLED', [
-      `agent-tracker is not on your PATH, and this copy runs from ${runner}'s cache (${sources.launcher.bin}), which may be deleted at any time: hooks pointing there would then fail without a word, and nothing would be tracked. Nothing was written.`,
+      `agent-tracker is not on your PATH, and this copy runs from ${runner}'s cache (${launcher.bin}), which may be deleted at any time: hooks pointing there would then fail without a word, and nothing would be tracked. Nothing was written.`,
       'Install agent-tracker for good, then run this again:',
       '  npm i -g @agent-tracker/cli',
       `  ${sources.rerun}`,
       '(Or name the command the hooks should run with --command.)',
     ].join('\n'), EXIT.failure)
   }
-  return { kind: 'full-path', command: `${shellQuote(sources.launcher.node)} ${shellQuote(sources.launcher.bin)} ${tail}` }
+  return { kind: 'full-path', command: `${shellQuote(launcher.node)} ${shellQuote(launcher.bin)} ${tail}` }
 }

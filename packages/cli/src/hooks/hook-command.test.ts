@@ -43,12 +43,12 @@ describe('choosing the hook command', () => {
   const rerun = 'agent-tracker hooks install claude-code'
 
   it('quotes the full paths and the database for the shell', () => {
-    expect(chooseHookCommand({ env: { PATH: notRunnable }, launcher, rerun, databasePath: '/db/$HOME.lmdb' })).toEqual({
+    expect(chooseHookCommand({ env: { PATH: notRunnable }, launcher: () => launcher, rerun, databasePath: '/db/$HOME.lmdb' })).toEqual({
       kind: 'full-path',
       command: `'/opt/node 20/bin/node' '/home/me/it'\\''s/node_modules/@agent-tracker/cli/bin/agent-tracker.js' hook claude-code --db '/db/$HOME.lmdb'`,
     })
-    expect(chooseHookCommand({ env: { PATH: runnable }, launcher, rerun })).toEqual({ kind: 'on-path', command: 'agent-tracker hook claude-code', executable: join(runnable, 'agent-tracker') })
-    expect(chooseHookCommand({ env: {}, launcher, rerun, given: 'bunx agent-tracker' })).toEqual({ kind: 'given', command: 'bunx agent-tracker hook claude-code' })
+    expect(chooseHookCommand({ env: { PATH: runnable }, launcher: () => launcher, rerun })).toEqual({ kind: 'on-path', command: 'agent-tracker hook claude-code', executable: join(runnable, 'agent-tracker') })
+    expect(chooseHookCommand({ env: {}, launcher: () => launcher, rerun, given: 'bunx agent-tracker' })).toEqual({ kind: 'given', command: 'bunx agent-tracker hook claude-code' })
   })
 
   it("knows the package runners' caches", () => {
@@ -57,7 +57,7 @@ describe('choosing the hook command', () => {
     expect(runnerCacheOf('/home/me/.cache/pnpm/dlx/abc/19a/node_modules/@agent-tracker/cli/bin/agent-tracker.js')).toBe('pnpm dlx')
     expect(runnerCacheOf('/tmp/bunx-0-agent-tracker@latest/node_modules/agent-tracker/bin/agent-tracker.js')).toBe('bunx')
     expect(runnerCacheOf('/usr/lib/node_modules/@agent-tracker/cli/bin/agent-tracker.js')).toBeUndefined()
-    expect(() => chooseHookCommand({ env: {}, launcher: { node: '/n', bin: '/home/me/.npm/_npx/1/node_modules/@agent-tracker/cli/bin/agent-tracker.js' }, rerun })).toThrow(/runs from npx's cache/)
+    expect(() => chooseHookCommand({ env: {}, launcher: () => ({ node: '/n', bin: '/home/me/.npm/_npx/1/node_modules/@agent-tracker/cli/bin/agent-tracker.js' }), rerun })).toThrow(/runs from npx's cache/)
   })
 
   it("finds this package's own bin script", () => {
