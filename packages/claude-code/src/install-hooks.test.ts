@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tempFolder } from '../test/temp.js'
 import { claudeCodeFolder } from './claude-code-folder.js'
-import { installClaudeCodeHooks } from './install-hooks.js'
+import { installClaudeCodeHooks, isTrackerHook } from './install-hooks.js'
 import { installedClaudeCodeHooks } from './installed-hooks.js'
 import { uninstallClaudeCodeHooks } from './uninstall-hooks.js'
 
@@ -52,6 +52,11 @@ describe('installClaudeCodeHooks', () => {
     expect(commandFiles.map((file) => file.slice(folder.length))).toEqual(['/commands/grade.md', '/commands/reinstate.md', '/commands/tracker.md'])
     expect(readFileSync(join(folder, 'commands', 'grade.md'), 'utf8')).toMatch(/^---\ndescription: agent-tracker — grade the latest commit\nargument-hint: "\[agent-grade\] <your-grade> \[note\]"\ndisable-model-invocation: true\n---\n/)
     expect(readFileSync(join(folder, 'commands', 'bug.md'), 'utf8')).toBe('my own /bug\n')
+  })
+
+  it('takes as its own only commands that name agent-tracker and its hook claude-code', () => {
+    for (const ours of ['agent-tracker hook claude-code', "npx agent-tracker hook claude-code --db '/x.lmdb'", "'/usr/bin/node' '/usr/lib/node_modules/@agent-tracker/cli/bin/agent-tracker.js' hook claude-code"]) expect(isTrackerHook(ours), ours).toBe(true)
+    for (const theirs of ['my-linter hook claude-code', 'agent-tracker-dashboard --hook claude-code-style', 'say done', 42]) expect(isTrackerHook(theirs), String(theirs)).toBe(false)
   })
 
   it('changes nothing in a settings.json that is not a JSON object', () => {

@@ -27,9 +27,13 @@ export interface InstallResult {
   readonly commandFiles: readonly string[]
 }
 
-/** True for a hook command agent-tracker installed, whatever runs it (`agent-tracker`, `npx agent-tracker`, `'/usr/bin/node' '/…/agent-tracker.js'`). */
+/**
+ * True for a hook command agent-tracker installed, whatever runs it (`agent-tracker`, `npx
+ * agent-tracker`, `'/usr/bin/node' '/…/agent-tracker.js'`): it names agent-tracker and its
+ * `hook claude-code` — another tool's `… hook claude-code` is not ours to replace or remove.
+ */
 export function isTrackerHook(command: unknown): boolean {
-  return typeof command === 'string' && /(^|\s)hook\s+claude-code(\s|$)/.test(command)
+  return typeof command === 'string' && command.includes('agent-tracker') && /(^|\s)hook\s+claude-code(\s|$)/.test(command)
 }
 
 /**

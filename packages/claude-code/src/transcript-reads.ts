@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { FilePosition } from '@agent-tracker/host-import/claude-code'
 import { pendingFolder } from './pending-facts.js'
@@ -11,7 +11,11 @@ import { pendingFolder } from './pending-facts.js'
  * written to the database, and atomically (a file renamed over the old one): a hook that dies in
  * between leaves the older position, and reading those lines again counts nothing twice (fact ids).
  * Hooks running at once each save a position they wrote up to; whichever lands last is safe.
+ * Positions of sessions that never ended (Claude Code killed) go after {@link STALE_AFTER_MS}.
  */
+/** A position not written for this long belongs to a session that is over. */
+const STALE_AFTER_MS = 30 * 24 * 60 * 60 * 1000
+
 export class TranscriptReads {
   readonly folder: string
 
@@ -41,6 +45,19 @@ export class TranscriptReads {
     const temporary = `${file}.${String(process.pid)}.${String(Date.now())}.tmp`
     writeFileSync(temporary, JSON.stringify({ transcript: resolve(transcript), ...position }))
     renameSync(temporary, file)
+    this.#forgetStale(Date.now() - STALE_AFTER_MS)
+  }
+
+  /** Removes the positions (and leftover temporary files) not written since `before`: a session that old is over, and read whole if resumed. */
+  #forgetStale(before: number): void {
+    for (const name of readdirSync(this.folder)) {
+      const path = join(this.folder, name)
+      try {
+        if (statSync(path).mtimeMs < before) rmSync(path, { force: true })
+      } catch {
+        // Removed meanwhile by another hook.
+      }
+    }
   }
 
   /** Forgets a transcript whose session ended (a session resumed later is read whole once). */

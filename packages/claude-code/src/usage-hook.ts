@@ -18,8 +18,9 @@ const STOP_WAIT_MS = 300
  * `Stop`, `SubagentStop` and `SessionEnd`: the tokens of every response in the transcript (the
  * session's, a subagent's, or at the end all of them), priced from the catalogue (Claude Code
  * records no cost), written with the tool hooks' pending facts. Each transcript is read from where
- * the last of these hooks stopped (the first line of the last response read, which later lines could
- * still complete), so a turn's end costs what the turn wrote, not the session's length; the
+ * the last of these hooks stopped (the first line of the last response read, so that one whose
+ * usage line had not come yet is counted next time; one counted already keeps its first count), so
+ * a turn's end costs what the turn wrote, not the session's length; the
  * position is saved once the facts are written, and forgotten at the session's end. Fact ids come
  * from the responses' own ids, so a response read twice, or also imported, counts once. The Stop
  * hook gives Claude Code a moment to write its final response; one it has not written yet is

@@ -48,9 +48,10 @@ export async function* claudeCodeHistory(paths: readonly string[], options: Omit
  * never ran — refused input, blocked, denied — is none, as the live hooks see it), then the usage
  * of each response, once per message and request id (Claude Code writes a line per content block).
  * Returns where to go on from another time (`from`): the first line of the last response, which
- * later lines could still complete, and of any call whose result has not come yet (none with
+ * later lines may add to, and of any call whose result has not come yet (none with
  * `only: 'usage'`) — else the end of the last complete line (one being written is read again).
- * Reading those lines again counts nothing twice: fact ids come from the responses' and calls' ids.
+ * Reading those lines again counts nothing twice: fact ids come from the responses' and calls' ids
+ * (so a store keeps the first count it took of a response).
  * @throws the file system's error when the file cannot be opened (ENOENT when it is missing).
  */
 export async function* transcriptEvents(file: string, options: TranscriptOptions = {}): AsyncGenerator<HistoryEvent, FilePosition> {
