@@ -33,3 +33,4 @@ export async function runClaudeCodeHook(stdin: string, options: HookOptions): Pr
     return trackingFailed(error)
   }
 }
+export { recordDetachedOutcome } from './detached-outcome.js'

@@ -14,6 +14,8 @@ export interface HookFlags {
   readonly envProtection: boolean
   /** Do the work of a `Stop` in this process instead of a detached one. */
   readonly foreground: boolean
+  /** This process is the detached worker of a `Stop` (internal): how it ends is written down for `doctor`. */
+  readonly detached: boolean
 }
 
 /**
@@ -23,7 +25,7 @@ export interface HookFlags {
 export function readHookFlags(args: readonly string[]): HookFlags {
   const [host, ...rest] = args
   if (host !== 'claude-code') throw new Error(`agent-tracker hook serves ${HOOK_HOSTS.join(', ')}, got ${JSON.stringify(host ?? '')}: install it with agent-tracker hooks install claude-code.`)
-  const flags: { -readonly [K in keyof HookFlags]: HookFlags[K] } = { envProtection: true, foreground: false }
+  const flags: { -readonly [K in keyof HookFlags]: HookFlags[K] } = { envProtection: true, foreground: false, detached: false }
   for (let at = 0; at < rest.length; at++) {
     const flag = rest[at]
     const value = (): string => {
@@ -42,6 +44,7 @@ export function readHookFlags(args: readonly string[]): HookFlags {
       flags.enforceHalt = mode as HaltMode
     } else if (flag === '--no-env-protection') flags.envProtection = false
     else if (flag === '--foreground') flags.foreground = true
+    else if (flag === '--detached') flags.detached = true
     else throw new Error(`Unknown option ${JSON.stringify(flag)} of agent-tracker hook claude-code: accepted are --db, --identity, --enforce-halt, --no-env-protection, --foreground.`)
   }
   return flags
@@ -67,14 +70,23 @@ export async function runHookCommand(args: readonly string[], io: Io): Promise<n
   let stdin = ''
   for await (const chunk of io.stdin) stdin += typeof chunk === 'string' ? chunk : chunk.toString('utf8')
   const event = eventNameOf(stdin)
-  if (!flags.foreground && event !== undefined && DETACHED_EVENTS.has(event) && (await detach(args, stdin, io))) return 0
-  const { runClaudeCodeHook } = await import('@agent-tracker/claude-code/hook')
+  if (!flags.foreground && !flags.detached && event !== undefined && DETACHED_EVENTS.has(event) && (await detach(args, stdin, io))) return 0
+  const { recordDetachedOutcome, runClaudeCodeHook } = await import('@agent-tracker/claude-code/hook')
   const databasePath = flags.db === undefined || flags.db.startsWith('~') ? flags.db : (await import('node:path')).resolve(io.cwd, flags.db)
   const reply = await runClaudeCodeHook(stdin, {
     databasePath, env: io.env, homeDir: io.homeDir, envProtection: flags.envProtection,
     ...(flags.identity === undefined ? {} : { identity: flags.identity }),
     ...(flags.enforceHalt === undefined ? {} : { enforceHalt: flags.enforceHalt }),
   })
+  if (flags.detached) {
+    // Nobody reads this process's output: how it ended is written down beside the database instead.
+    try {
+      const { resolveDatabasePath } = await import('@agent-tracker/node-host/database-path')
+      recordDetachedOutcome(resolveDatabasePath({ databasePath, env: io.env, homeDir: io.homeDir }), event ?? 'unknown', reply)
+    } catch {
+      // No database path to write beside: nothing more to do.
+    }
+  }
   if (reply.stdout !== undefined) io.stdout.write(reply.stdout)
   if (reply.stderr !== undefined) io.stderr.write(reply.stderr)
   return reply.exitCode
@@ -107,7 +119,7 @@ async function detach(args: readonly string[], event: string, io: Io): Promise<b
   const [childProcess, { thisCliLauncher }] = await Promise.all([import('node:child_process'), import('./hooks/cli-launcher.js')])
   try {
     const { node, bin } = thisCliLauncher()
-    const child = childProcess.spawn(node, [bin, 'hook', ...args, '--foreground'], { detached: true, stdio: ['pipe', 'ignore', 'ignore'], cwd: io.cwd, env: { ...io.env }, windowsHide: true })
+    const child = childProcess.spawn(node, [bin, 'hook', ...args, '--detached'], { detached: true, stdio: ['pipe', 'ignore', 'ignore'], cwd: io.cwd, env: { ...io.env }, windowsHide: true })
     child.on('error', () => undefined)
     const { stdin } = child
     await new Promise<void>((resolve, reject) => {

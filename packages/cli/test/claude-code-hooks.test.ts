@@ -153,6 +153,25 @@ describe('doctor on Claude Code', () => {
     return { code: run.code, check: (jsonData(run.stdout, 'doctor') as { checks: Check[] }).checks.find((entry) => entry.name === 'Claude Code') }
   }
 
+  it('shows when the end of a turn, recorded in a detached process, last failed — until one succeeds', async () => {
+    const home = tempFolder('home-')
+    const cwd = tempFolder('project-')
+    const database = join(home, 'x.lmdb')
+    const transcript = join(home, 's1.jsonl')
+    writeFileSync(transcript, new Transcript('s1', cwd).prompt('Start.').response('msg_1', [{ type: 'text', text: 'one' }]).lines.map((line) => `${JSON.stringify(line)}\n`).join(''))
+    const stop = JSON.stringify({ session_id: 's1', transcript_path: transcript, cwd, hook_event_name: 'Stop', stop_hook_active: false })
+    // A file that is no database where the database should be: the detached worker cannot write.
+    writeFileSync(database, 'not a database')
+    expect((await runCli(['hook', 'claude-code', '--db', database, '--detached'], { home, input: stop })).code).toBe(1)
+    const failed = (await runCli(['doctor', '--db', database, '--json'], { home, cwd })).stdout
+    const check = (jsonData(failed, 'doctor') as { checks: Check[] }).checks.find((entry) => entry.name === 'Claude Code')
+    expect(check).toMatchObject({ level: 'problem', detail: expect.stringMatching(/the end of a turn \(Stop, \d{4}-.*\) could not be recorded: .*what it read waits for the next turn's end/) as unknown })
+    rmSync(database)
+    expect((await runCli(['hook', 'claude-code', '--db', database, '--detached'], { home, input: stop })).code).toBe(0)
+    const cleared = (jsonData((await runCli(['doctor', '--db', database, '--json'], { home, cwd })).stdout, 'doctor') as { checks: Check[] }).checks.find((entry) => entry.name === 'Claude Code')
+    expect(cleared?.detail).not.toContain('could not be recorded')
+  })
+
   it("says where the hooks are installed (the user's settings under $CLAUDE_CONFIG_DIR, the project's) and what they run", async () => {
     const home = tempFolder('home-')
     const project = tempFolder('project-')

@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path'
-import { claudeCodeFolder, installedClaudeCodeHooks } from '@agent-tracker/claude-code'
+import { claudeCodeFolder, installedClaudeCodeHooks, lastDetachedFailure } from '@agent-tracker/claude-code'
 import { locateDatabase } from '@agent-tracker/node-host/database-path'
 import type { Io } from '../io.js'
 import { checkHookCommand } from './hook-command-check.js'
@@ -17,8 +17,9 @@ const INSTALL = 'npm i -g @agent-tracker/cli'
  * Whether agent-tracker's hooks are installed for Claude Code — in the user's settings
  * (`$CLAUDE_CONFIG_DIR` or `~/.claude`) and in `project`'s `.claude/settings.json` — and whether
  * they would run: a problem when a hook's program is not found (every hook would fail without a
- * word); findings for a settings file that cannot be read, events left without a hook, and hooks
- * that record into another database than `database`, the one doctor checks.
+ * word), and when the end of a turn, recorded in a detached process, last failed; findings for a
+ * settings file that cannot be read, events left without a hook, and hooks that record into
+ * another database than `database`, the one doctor checks.
  */
 export function claudeCodeHealth(io: Pick<Io, 'env' | 'homeDir'>, project: string, database: string): ClaudeCodeHealth {
   const scopes = [
@@ -47,6 +48,11 @@ export function claudeCodeHealth(io: Pick<Io, 'env' | 'homeDir'>, project: strin
     if (installed.commands.length > 0 && installed.missingEvents.length > 0) {
       notes.push({ level: 'finding', text: `no hook for ${installed.missingEvents.join(', ')} in ${installed.settingsFile} — run ${rerun} again` })
     }
+  }
+  // The end of a turn is recorded in a detached process whose failure nobody sees but this.
+  const failure = lastDetachedFailure(database)
+  if (failure !== undefined) {
+    notes.push({ level: 'problem', text: `the end of a turn (${failure.event}, ${failure.at}) could not be recorded: ${failure.message} — what it read waits for the next turn's end` })
   }
   if (notes.length === 0) return { level: 'ok', detail: `hooks not installed, so Claude Code is not tracked live (to track it: agent-tracker hooks install claude-code --global; agent-tracker import claude-code brings in its history)` }
   const level = notes.some((note) => note.level === 'problem') ? 'problem' : notes.some((note) => note.level === 'finding') ? 'finding' : 'ok'
