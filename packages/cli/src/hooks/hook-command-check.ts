@@ -3,8 +3,7 @@ import { isAbsolute, join } from 'node:path'
 import type { ShellWord } from '@agent-tracker/core/host'
 import { parseShell } from '@agent-tracker/core/host'
 import { findExecutable, isExecutableFile } from './find-executable.js'
-
-type Env = Readonly<Record<string, string | undefined>>
+import type { Io } from '../io.js'
 
 /** What a hook command would do when the agent host runs it, as far as can be told without running it. */
 export interface HookCommandCheck {
@@ -23,7 +22,7 @@ export interface HookCommandCheck {
  * it names before `hook` (the CLI's bin script) still exist. A program given by a variable (`$X`)
  * cannot be told and counts as starting.
  */
-export function checkHookCommand(command: string, options: { readonly env: Env; readonly homeDir: string }): HookCommandCheck {
+export function checkHookCommand(command: string, options: { readonly env: Io['env']; readonly homeDir: string }): HookCommandCheck {
   const words = parseShell(command).commands.find((entry) => entry.depth === 0)?.words ?? []
   const text = (word: ShellWord): string => (word.text === '~' || word.text.startsWith('~/') ? join(options.homeDir, word.text.slice(1)) : word.text)
   const hookAt = words.findIndex((word, index) => word.text === 'hook' && words[index + 1]?.text === 'claude-code')

@@ -3,8 +3,7 @@ import type { CliLauncher } from './cli-launcher.js'
 import { runnerCacheOf } from './cli-launcher.js'
 import { findExecutable } from './find-executable.js'
 import { shellQuote } from './shell-quote.js'
-
-type Env = Readonly<Record<string, string | undefined>>
+import type { Io } from '../io.js'
 
 /** The hook command to install, and why it is that one. */
 export type HookCommandChoice =
@@ -19,7 +18,7 @@ export type HookCommandChoice =
 export interface HookCommandSources {
   readonly given?: string | undefined
   readonly databasePath?: string | undefined
-  readonly env: Env
+  readonly env: Io['env']
   /** This CLI's Node and bin script, asked only when the hooks must run it by its full path. */
   readonly launcher: () => CliLauncher
   /** The install command line, for the advice to run it again. */
