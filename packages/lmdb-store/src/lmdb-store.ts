@@ -26,7 +26,7 @@ import type {
 } from '@agent-tracker/core'
 import type { PlannedRecord } from '@agent-tracker/core/store'
 import { COLLECTIONS, SCHEMA_VERSION, validateFact } from '@agent-tracker/core'
-import { RollupRecount, attributedFact, checkFactLogQuery, normaliseQuery, planFacts, planImport, planReattribution, planSetupImport, withProfile } from '@agent-tracker/core/store'
+import { COUNTED_RECORDS, RollupRecount, attributedFact, checkFactLogQuery, normaliseQuery, planFacts, planImport, planReattribution, planSetupImport, withProfile } from '@agent-tracker/core/store'
 import type { LoggedReattribution } from '@agent-tracker/core/store'
 import { appendFactLog, createTransactionReader, deleteRecords, lastFactSeq, putRecords } from './batch-writes.js'
 import { prepareBackupPlace } from './backup.js'
@@ -271,7 +271,7 @@ export class LmdbStore implements SyncTrackerStore {
       return this.#write(() => {
         const recount = new RollupRecount()
         for (const { value } of this.#db.tables.usage.getRange()) recount.addStored(value)
-        for (const collection of ['commits', 'bugs', 'gradeEvents'] as const) {
+        for (const collection of COUNTED_RECORDS) {
           for (const { value } of this.#db.tables[collection].getRange()) recount.addRecord(collection, value)
         }
         const moves = readReattributions(this.#db.meta)

@@ -5,7 +5,7 @@ import { recordSlot } from '../store/records.js'
 import type { TrackerStore } from '../store/tracker-store.js'
 import { dayOf } from '../time/iso-timestamp.js'
 import type { CountedRecord } from './usage-rollup.js'
-import { addCountersInPlace, countInRollup, countUsageInPlace, emptyUsage } from './usage-rollup.js'
+import { COUNTED_RECORDS, addCountersInPlace, countInRollup, countUsageInPlace, emptyUsage } from './usage-rollup.js'
 import type { SetupTotalsRecord } from './setup-totals.js'
 import { emptySetupTotals, totalsOfRollups } from './setup-totals.js'
 
@@ -32,9 +32,6 @@ export interface RollupCheck {
 }
 
 type Draft = Mutable<UsageRecord>
-
-/** The collections whose records a day rollup counts. */
-const COUNTED = ['commits', 'bugs', 'gradeEvents'] as const satisfies readonly CollectionName[]
 
 /** What a repair writes: day rollups as they should be, and stored ones nothing backs. */
 export interface RollupCorrections {
@@ -127,7 +124,7 @@ export class RollupRecount {
 export async function checkRollups(store: TrackerStore): Promise<RollupCheck> {
   const recount = new RollupRecount()
   for await (const rollup of store.scan('usage')) recount.addStored(rollup)
-  for (const collection of COUNTED) {
+  for (const collection of COUNTED_RECORDS) {
     for await (const record of store.scan(collection)) recount.addRecord(collection, record)
   }
   for await (const { fact } of store.readFactLog()) recount.addFact(fact)

@@ -125,11 +125,14 @@ export function sameTokens(a: TokenUsage, b: TokenUsage): boolean {
   return a.input === b.input && a.output === b.output && a.reasoning === b.reasoning && a.cacheRead === b.cacheRead && a.cacheWrite === b.cacheWrite
 }
 
-/** Records a day rollup counts as they are stored: commits, bugs and grade events. */
-export type CountedRecord = CollectionRecords['commits'] | CollectionRecords['bugs'] | CollectionRecords['gradeEvents']
+/** The collections whose records a day rollup counts as they are stored: commits, bugs and grade events. */
+export const COUNTED_RECORDS = ['commits', 'bugs', 'gradeEvents'] as const satisfies readonly CollectionName[]
 
-/** The collections of {@link CountedRecord}s. */
-export const COUNTED_COLLECTIONS: ReadonlySet<CollectionName> = new Set(['commits', 'bugs', 'gradeEvents'])
+/** Records a day rollup counts as they are stored (see {@link COUNTED_RECORDS}). */
+export type CountedRecord = CollectionRecords[(typeof COUNTED_RECORDS)[number]]
+
+/** {@link COUNTED_RECORDS} as a set, for asking of any collection. */
+export const COUNTED_COLLECTIONS: ReadonlySet<CollectionName> = new Set(COUNTED_RECORDS)
 
 /** Counts a stored commit, bug or grade event in its day's rollup, in place. */
 export function countInRollup(rollup: Mutable<UsageRecord>, collection: CollectionName, record: CountedRecord): void {
