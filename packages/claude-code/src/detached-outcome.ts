@@ -1,7 +1,8 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import type { HookReply } from './hook-reply.js'
 import { pendingFolder } from './pending-facts.js'
+import { replaceFile } from './replace-file.js'
 
 /** What a detached hook that failed left for the user to see: when, at which event, and why. */
 export interface DetachedFailure {
@@ -24,9 +25,7 @@ export function recordDetachedOutcome(databasePath: string, event: string, reply
   }
   const message = (reply.stderr ?? '').trim().replace(/^agent-tracker:\s*/, '') || `it ended with exit code ${String(reply.exitCode)}`
   mkdirSync(pendingFolder(databasePath), { recursive: true })
-  const temporary = `${file}.${String(process.pid)}.tmp`
-  writeFileSync(temporary, JSON.stringify({ at: now.toISOString(), event, message } satisfies DetachedFailure))
-  renameSync(temporary, file)
+  replaceFile(file, JSON.stringify({ at: now.toISOString(), event, message } satisfies DetachedFailure))
 }
 
 /** The last failure a detached hook recorded for the database, if its problem has not gone since. */

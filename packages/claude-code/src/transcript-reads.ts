@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto'
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { FilePosition } from '@agent-tracker/host-import/claude-code'
 import { pendingFolder } from './pending-facts.js'
+import { replaceFile } from './replace-file.js'
 
 /**
  * How far the usage hooks have counted each transcript into a database, so that the hook at the
@@ -41,10 +42,7 @@ export class TranscriptReads {
   /** Records where to go on reading `transcript` from, replacing the last record in one rename. */
   save(transcript: string, position: FilePosition): void {
     mkdirSync(this.folder, { recursive: true })
-    const file = this.#file(transcript)
-    const temporary = `${file}.${String(process.pid)}.${String(Date.now())}.tmp`
-    writeFileSync(temporary, JSON.stringify({ transcript: resolve(transcript), ...position }))
-    renameSync(temporary, file)
+    replaceFile(this.#file(transcript), JSON.stringify({ transcript: resolve(transcript), ...position }))
     this.#forgetStale(Date.now() - STALE_AFTER_MS)
   }
 
