@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { findPassword, matchingPassword } from '../src/credentials.js'
 import { redactUrl } from '../src/index.js'
+import { urlHoldsPassword } from '../src/url.js'
 
 const folder = mkdtempSync(join(tmpdir(), 'pgpass-'))
 afterAll(() => {
@@ -59,5 +60,15 @@ describe('redactUrl', () => {
     expect(redactUrl('postgres://ana:s3cret@db.example.com/tracker')).toBe('postgres://ana:***@db.example.com/tracker')
     expect(redactUrl('postgres://ana@db.example.com/tracker?sslmode=verify-full&password=s3cret&sslrootcert=/etc/ca.pem')).toBe('postgres://ana@db.example.com/tracker?sslmode=verify-full&password=***&sslrootcert=/etc/ca.pem')
     expect(redactUrl('postgres://ana@db.example.com/tracker')).toBe('postgres://ana@db.example.com/tracker')
+  })
+})
+
+describe('urlHoldsPassword', () => {
+  it('finds a password before the host or as ?password=, and nothing else', () => {
+    expect(urlHoldsPassword('postgres://ana:s3cret@db.example.com/tracker')).toBe(true)
+    expect(urlHoldsPassword('postgres://ana@db.example.com/tracker?sslmode=verify-full&password=s3cret')).toBe(true)
+    expect(urlHoldsPassword('postgres://ana@db.example.com/tracker?sslmode=verify-full&sslrootcert=/etc/ca.pem')).toBe(false)
+    expect(urlHoldsPassword('postgres://ana@db.example.com/tracker')).toBe(false)
+    expect(urlHoldsPassword('not a url')).toBe(false)
   })
 })
