@@ -38,7 +38,7 @@ export async function demoCommand(io: Io, options: { dir?: string; json?: boolea
 }
 
 /** The scenario moved in time so that its history ends at the start of today (UTC): `report --days 7` then shows its last week. */
-function endingYesterday(scenario: HistoryScenario, now: Date): HistoryScenario {
+function endingToday(scenario: HistoryScenario, now: Date): HistoryScenario {
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate())
   return { ...scenario, start: new Date(today - scenario.days * 86_400_000).toISOString() }
 }
@@ -51,7 +51,7 @@ async function playDemo(io: Io, folder: string, options: { json?: boolean }, kep
   }
   say(`agent-tracker demo — playing 8 weeks of work on 6 projects through the real tracking path`)
   say(`(tracking service → write buffer → LMDB store, flushing on every push and session end)\n`)
-  const { truth: _truth, ...played } = await playHistory(folder, databasePath, generateHistory(endingYesterday(DEMO_SCENARIO, io.now?.() ?? new Date())))
+  const { truth: _truth, ...played } = await playHistory(folder, databasePath, generateHistory(endingToday(DEMO_SCENARIO, io.now?.() ?? new Date())))
   say(`Recorded ${String(played.facts)} facts from ${String(played.sessions)} sessions of ${String(played.setups)} setups in ${String(played.flushes)} atomic flushes into ${databasePath}\n`)
 
   const newProjects = join(folder, 'new-projects')
