@@ -1,7 +1,7 @@
 import type { NormalMixture } from '../stats/normal-mixture.js'
 import { mixtureMean } from '../stats/normal-mixture.js'
 import { normalCdf } from '../stats/normal.js'
-import type { TimedGrade } from './change-point.js'
+import type { GradeBatch, TimedGrade } from './change-point.js'
 import { chanceOfBest } from './chance-of-best.js'
 import type { EvidenceTuning, SetupSummary } from './grade-hierarchy.js'
 import { conditionalLevel, summariseSetups, tauPosterior } from './grade-hierarchy.js'
@@ -15,7 +15,8 @@ export interface TimedWeight {
 /** What is known about one setup on projects like the target, each list in time order. */
 export interface SetupEvidence {
   readonly setup: string
-  readonly grades: readonly TimedGrade[]
+  /** Its grades, a batch per day (see `GradeBatch`). */
+  readonly grades: readonly GradeBatch[]
   readonly commits: readonly TimedWeight[]
   readonly bugs: readonly TimedWeight[]
   /** Pseudo-grades from git evidence, one per commit with evidence (see `gitEvidenceBySetup`), in time order. */
