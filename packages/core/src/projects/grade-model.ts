@@ -115,14 +115,29 @@ export function fitGradeModel(evidence: readonly SetupEvidence[], options: Grade
     const w = options.bugWeight
     const bugMean = -w * (bugB.mean - bugA.mean)
     const bugVariance = w * w * (bugA.variance + bugB.variance)
-    return grid.reduce((sum, g) => sum + g.weight * a.levels.reduce((inner, la) => inner + la.probability * b.levels.reduce((acc, lb) => {
-      const ca = conditionalLevel(la, g)
-      const cb = conditionalLevel(lb, g)
-      const mean = cb.mean - ca.mean + bugMean
-      // θ_a and θ_b share μ: Var(θ_b − θ_a) = V_a(1 − B_a) + V_b(1 − B_b) + (B_a − B_b)² Var(μ).
-      const variance = ca.own + cb.own + (ca.shrink - cb.shrink) ** 2 * g.muVariance + bugVariance
-      return acc + lb.probability * (variance <= 0 ? Number(mean >= 0) : normalCdf(mean / Math.sqrt(variance)))
-    }, 0), 0), 0)
+    // Each level's θ given τ, computed once per setup above (`parts`), at every point of the grid.
+    const partsA = parts.get(leader) ?? []
+    const partsB = parts.get(challenger) ?? []
+    let chance = 0
+    for (const [index, g] of grid.entries()) {
+      let inner = 0
+      for (const [la, levelA] of a.levels.entries()) {
+        const ca = partsA[la]?.[index]
+        if (ca === undefined) continue
+        let acc = 0
+        for (const [lb, levelB] of b.levels.entries()) {
+          const cb = partsB[lb]?.[index]
+          if (cb === undefined) continue
+          const mean = cb.mean - ca.mean + bugMean
+          // θ_a and θ_b share μ: Var(θ_b − θ_a) = V_a(1 − B_a) + V_b(1 − B_b) + (B_a − B_b)² Var(μ).
+          const variance = ca.own + cb.own + (ca.shrink - cb.shrink) ** 2 * g.muVariance + bugVariance
+          acc += levelB.probability * (variance <= 0 ? Number(mean >= 0) : normalCdf(mean / Math.sqrt(variance)))
+        }
+        inner += levelA.probability * acc
+      }
+      chance += g.weight * inner
+    }
+    return chance
   }
 
   return { setups, chanceAtLeast, chanceBest: chanceOfBest(summaries, grid, bugs, options.bugWeight) }
