@@ -22,7 +22,12 @@ export function globalConfigFolder(io: Pick<Io, 'env' | 'homeDir'>): string {
 
 /** The config file to edit in a folder: the one there (`opencode.jsonc` first), else a new `opencode.json`. */
 export function configFileIn(folder: string, global = false): string {
-  return (global ? GLOBAL_FILES : PROJECT_FILES).map((name) => join(folder, name)).find((file) => existsSync(file)) ?? join(folder, 'opencode.json')
+  return configFilesIn(folder, global)[0] ?? join(folder, 'opencode.json')
+}
+
+/** Every config file OpenCode reads in a folder (`opencode.jsonc` first), of those that exist. */
+export function configFilesIn(folder: string, global = false): string[] {
+  return (global ? GLOBAL_FILES : PROJECT_FILES).map((name) => join(folder, name)).filter((file) => existsSync(file))
 }
 
 /**

@@ -120,16 +120,27 @@ describe('init', () => {
     const global = join(home, '.config', 'opencode', 'opencode.json')
     expect(removed.stdout).toBe([
       `Removed @agent-tracker/opencode-plugin from ${join(project, 'opencode.jsonc')}. OpenCode stops recording from its next start; what was recorded stays in the database.`,
-      `OpenCode still loads it from ${global}: agent-tracker init --remove --global there.`,
+      `OpenCode still loads it from ${global}: agent-tracker init --remove --global.`,
       '',
     ].join('\n'))
     const again = await runCli(['init', '--remove', '--json'], { home, cwd: project })
-    expect(jsonData(again.stdout, 'init')).toEqual({ file: join(project, 'opencode.jsonc'), removed: false, stillConfiguredIn: [global] })
+    expect(jsonData(again.stdout, 'init')).toEqual({ removed: false, removedFrom: [], stillConfiguredIn: [global] })
     expect((await runCli(['init', '--remove', '--global'], { home, cwd: project })).code).toBe(0)
     expect(JSON.parse(readFileSync(global, 'utf8'))).toMatchObject({ plugin: [] })
     const doctor = await runCli(['doctor', '--db', join(home, 'none.lmdb')], { home, cwd: project })
     expect(doctor.stdout).toMatch(/! Plugin +not in /)
     expect((await runCli(['init', '--remove', '--max-size', '1GiB'], { home, cwd: project })).code).toBe(2)
+  })
+
+  it('init --remove takes the plugin out of every config file OpenCode reads in the folder', async () => {
+    const home = tempFolder('home-')
+    const project = tempFolder('oc-')
+    writeFileSync(join(project, 'opencode.jsonc'), '{\n  "model": "anthropic/claude-sonnet-4-5"\n}\n')
+    writeFileSync(join(project, 'opencode.json'), '{\n  "plugin": ["@agent-tracker/opencode-plugin", "a", "@agent-tracker/opencode-plugin@0.1.0"]\n}\n')
+    const removed = await runCli(['init', '--remove', '--json'], { home, cwd: project })
+    expect(jsonData(removed.stdout, 'init')).toEqual({ removed: true, removedFrom: [join(project, 'opencode.json')], stillConfiguredIn: [] })
+    expect(readFileSync(join(project, 'opencode.json'), 'utf8')).toBe('{\n  "plugin": ["a"]\n}\n')
+    expect(readFileSync(join(project, 'opencode.jsonc'), 'utf8')).toBe('{\n  "model": "anthropic/claude-sonnet-4-5"\n}\n')
   })
 
   it('--global writes to $XDG_CONFIG_HOME/opencode when it is set, else ~/.config/opencode', async () => {

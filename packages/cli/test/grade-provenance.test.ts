@@ -85,5 +85,9 @@ describe('where a grade came from', () => {
     // The same line again is a repeat: nothing is recorded, so nothing is said of it.
     const rerun = await runCli(['ingest', '--db', db, '--json'], { input: uncounted })
     expect(jsonData(rerun.stdout, 'ingest')).toMatchObject({ ingested: 0, repeats: 1, uncountedGrades: 0 })
+    // A grade given twice in one input (the same id) is stored once, and told of once.
+    const twice = factLine({ id: 'grade-given-twice', kind: 'grade', setup: SONNET, project: PROJECT, commit: 'c0ffee02', by: 'user', userGrade: 'bad' })
+    const doubled = await runCli(['ingest', '--db', db, '--json'], { input: `${twice}\n${twice}\n` })
+    expect(jsonData(doubled.stdout, 'ingest')).toMatchObject({ ingested: 1, repeats: 1, uncountedGrades: 1 })
   })
 })

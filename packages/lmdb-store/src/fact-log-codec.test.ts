@@ -86,4 +86,11 @@ describe('packed numbers', () => {
       expect(unpackNumbers(shifted.subarray(1))).toEqual(values)
     }
   })
+
+  it('refuses what would not come back as given, and bytes no packing gives', () => {
+    for (const value of [-1, 1.5, Number.NaN, 2 ** 53]) expect(() => packNumbers([3, value]), String(value)).toThrow(RangeError)
+    expect(() => unpackNumbers(Uint8Array.of(3, 1, 2, 3))).toThrow(/damaged: a column of 4 bytes with width 3/)
+    expect(() => unpackNumbers(Uint8Array.of(2, 1, 2, 3))).toThrow(/damaged/)
+    expect(() => unpackNumbers(new Uint8Array(0))).toThrow(/damaged/)
+  })
 })

@@ -144,10 +144,14 @@ export function encodeFactBatch(facts: readonly Fact[]): StoredFactBatch2 {
 /**
  * Non-negative integers as bytes: a first byte giving the width (1, 2 or 4 bytes, the fewest that
  * hold the largest; 8 — a float64 — above 2³²), then each value little-endian.
+ * @throws {RangeError} for a value that is not a non-negative safe integer (it would not come back as given).
  */
 export function packNumbers(values: readonly number[]): Uint8Array {
   let max = 0
-  for (const value of values) if (value > max) max = value
+  for (const value of values) {
+    if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`packNumbers takes non-negative whole numbers up to 2^53, not ${String(value)}.`)
+    if (value > max) max = value
+  }
   const width = max <= 0xff ? 1 : max <= 0xffff ? 2 : max <= 0xffffffff ? 4 : 8
   const bytes = new Uint8Array(1 + width * values.length)
   bytes[0] = width
@@ -165,10 +169,16 @@ export function packNumbers(values: readonly number[]): Uint8Array {
   return bytes
 }
 
-/** The numbers {@link packNumbers} packed. */
+/**
+ * The numbers {@link packNumbers} packed.
+ * @throws {Error} for bytes no packing gives: a damaged fact-log batch.
+ */
 export function unpackNumbers(bytes: Uint8Array): number[] {
-  const width = bytes[0] ?? 1
-  const count = Math.floor((bytes.length - 1) / width)
+  const width = bytes[0] ?? 0
+  if (![1, 2, 4, 8].includes(width) || (bytes.length - 1) % width !== 0) {
+    throw new Error(`A fact-log batch is damaged: a column of ${String(bytes.length)} bytes with width ${String(width)} (widths are 1, 2, 4 or 8). agent-tracker doctor --deep says what else is.`)
+  }
+  const count = (bytes.length - 1) / width
   const view = new DataView(bytes.buffer, bytes.byteOffset + 1, bytes.length - 1)
   const values = new Array<number>(count)
   for (let i = 0; i < count; i++) {

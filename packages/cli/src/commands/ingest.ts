@@ -79,9 +79,16 @@ export async function ingestCommand(ctx: CommandContext, options: { file?: strin
     const result = await store.applyFacts(batch.map((entry) => entry.fact))
     ingested += result.applied
     noteSkipped(result.skipped, new Map(batch.map((entry) => [entry.fact.id, entry.line])))
-    // Only grades stored now are told of: a rerun that skips them as repeats has nothing to say.
-    const skippedIds = new Set(result.skipped.map((skipped) => skipped.id))
-    for (const { fact } of batch) if (fact.kind === 'grade' && !isCountedGrade(fact) && !skippedIds.has(fact.id)) uncountedGrades += 1
+    // Only grades stored now are told of: a rerun that skips them as repeats has nothing to say. A
+    // line given twice is stored once and skipped once, so skips are counted off by id, one each.
+    const skips = new Map<string, number>()
+    for (const { id } of result.skipped) skips.set(id, (skips.get(id) ?? 0) + 1)
+    for (const { fact } of batch) {
+      if (fact.kind !== 'grade' || isCountedGrade(fact)) continue
+      const skipped = skips.get(fact.id) ?? 0
+      if (skipped > 0) skips.set(fact.id, skipped - 1)
+      else uncountedGrades += 1
+    }
   }
   /** Writes a batch; when the database is nearly full, as much of it as fits, in halves, before giving up. */
   const writeFitting = async (batch: readonly { line: number; fact: Fact }[]): Promise<void> => {

@@ -11,7 +11,7 @@ import type { ConfigChange } from '../init/edit-config.js'
 import { addPluginToConfig, removePluginFromConfig } from '../init/edit-config.js'
 import { describeFailure } from '../describe-failure.js'
 import { shellWord } from '../hooks/shell-quote.js'
-import { PLUGIN_NAME, configFileIn, findPlugin, globalConfigFolder, openCodeConfigFiles, parseConfig, pluginDatabase, pluginOptionsIn } from '../opencode-config.js'
+import { PLUGIN_NAME, configFileIn, configFilesIn, findPlugin, globalConfigFolder, openCodeConfigFiles, parseConfig, pluginDatabase, pluginOptionsIn } from '../opencode-config.js'
 import { parseSizeLimit } from '../parse-size.js'
 
 const NEW_CONFIG = '{\n  "$schema": "https://opencode.ai/config.json"\n}\n'
@@ -28,7 +28,7 @@ export function initCommand(ctx: CommandContext, options: { global?: boolean; da
   const folder = options.global === true ? globalConfigFolder(ctx.io) : ctx.io.cwd
   const file = configFileIn(folder, options.global === true)
   if (options.remove === true) {
-    removePlugin(ctx, file, options)
+    removePlugin(ctx, folder, options)
     return
   }
   const created = !existsSync(file)
@@ -63,24 +63,30 @@ export function initCommand(ctx: CommandContext, options: { global?: boolean; da
 }
 
 /**
- * `init --remove [--global]`: takes the plugin out of that OpenCode config with the smallest edit,
- * and says where else OpenCode still loads it. The database and what it holds stay.
+ * `init --remove [--global]`: takes every entry of the plugin out of the OpenCode configs of that
+ * folder (OpenCode reads each of them) with the smallest edits, and says where else OpenCode still
+ * loads it. The database and what it holds stay.
  */
-function removePlugin(ctx: CommandContext, file: string, options: { global?: boolean; databasePath?: string; maxSize?: string }): void {
+function removePlugin(ctx: CommandContext, folder: string, options: { global?: boolean; databasePath?: string; maxSize?: string }): void {
   if (options.databasePath !== undefined || options.maxSize !== undefined) {
     throw new CliError('USAGE', '--remove takes the plugin out with its options: give it no --database-path or --max-size.', EXIT.usage)
   }
-  const text = existsSync(file) ? readFileSync(file, 'utf8') : undefined
-  if (text !== undefined) checkedConfig(file, text)
-  const edit = text === undefined ? { text: '', removed: false } : removePluginFromConfig(text)
-  if (edit.removed) writeFileSync(file, edit.text)
-  const files = openCodeConfigFiles(ctx.io)
-  const elsewhere = findPlugin([...files.global, ...files.project]).configuredIn.filter((other) => other !== file)
-  ctx.print({ file, removed: edit.removed, stillConfiguredIn: elsewhere }, () => [
-    edit.removed
-      ? `Removed ${PLUGIN_NAME} from ${file}. OpenCode stops recording from its next start; what was recorded stays in the database.`
-      : `${PLUGIN_NAME} is not in ${text === undefined ? `${file} (there is no such file)` : file}; nothing changed.`,
-    ...elsewhere.map((other) => `OpenCode still loads it from ${other}: agent-tracker init --remove${other.startsWith(globalConfigFolder(ctx.io)) ? ' --global' : ''} there.`),
+  const files = configFilesIn(folder, options.global === true)
+  const edits = files.map((file) => {
+    const text = readFileSync(file, 'utf8')
+    checkedConfig(file, text)
+    return { file, ...removePluginFromConfig(text) }
+  })
+  const removedFrom = edits.filter((edit) => edit.removed > 0)
+  for (const edit of removedFrom) writeFileSync(edit.file, edit.text)
+  const everywhere = openCodeConfigFiles(ctx.io)
+  const elsewhere = findPlugin([...everywhere.global, ...everywhere.project]).configuredIn
+  const looked = files.length === 0 ? `${configFileIn(folder, options.global === true)} (there is no such file)` : files.join(', ')
+  ctx.print({ removed: removedFrom.length > 0, removedFrom: removedFrom.map((edit) => edit.file), stillConfiguredIn: elsewhere }, () => [
+    removedFrom.length > 0
+      ? `Removed ${PLUGIN_NAME} from ${removedFrom.map((edit) => edit.file).join(', ')}. OpenCode stops recording from its next start; what was recorded stays in the database.`
+      : `${PLUGIN_NAME} is not in ${looked}; nothing changed.`,
+    ...elsewhere.map((other) => `OpenCode still loads it from ${other}: ${other.startsWith(globalConfigFolder(ctx.io)) ? 'agent-tracker init --remove --global' : `agent-tracker init --remove in ${dirname(other)}`}.`),
   ].join('\n'))
 }
 

@@ -102,7 +102,7 @@ describe('removePluginFromConfig makes the smallest edit', () => {
   "model": "anthropic/claude-sonnet-4-5" // the default model
 }
 `
-    expect(removePluginFromConfig(text)).toEqual({ removed: true, text: `{
+    expect(removePluginFromConfig(text)).toEqual({ removed: 1, text: `{
   "plugin": [
     "opencode-wakatime", // keep this one
     "another-plugin"
@@ -125,6 +125,11 @@ describe('removePluginFromConfig makes the smallest edit', () => {
     expect(removePluginFromConfig(`{ "plugin": ["${PLUGIN}"] }`).text).toBe('{ "plugin": [] }')
   })
 
+  it('takes every entry of the plugin, whatever version each names', () => {
+    const text = `{\n  "plugin": [\n    "${PLUGIN}",\n    "a",\n    "${PLUGIN}@1.0.0"\n  ]\n}\n`
+    expect(removePluginFromConfig(text)).toEqual({ removed: 2, text: '{\n  "plugin": [\n    "a"\n  ]\n}\n' })
+  })
+
   it('undoes what addPluginToConfig did', () => {
     for (const text of ['{\n  "$schema": "https://opencode.ai/config.json"\n}\n', '{\n\t"plugin": [\n\t\t"a",\n\t],\n}\n', '{ "plugin": ["a"] }']) {
       const added = addPluginToConfig(text, { databasePath: '/x' }).text
@@ -134,7 +139,7 @@ describe('removePluginFromConfig makes the smallest edit', () => {
 
   it('changes nothing when the plugin is not there', () => {
     const text = '{\n  "plugin": ["opencode-wakatime"]\n}\n'
-    expect(removePluginFromConfig(text)).toEqual({ text, removed: false })
-    expect(removePluginFromConfig('{}')).toEqual({ text: '{}', removed: false })
+    expect(removePluginFromConfig(text)).toEqual({ text, removed: 0 })
+    expect(removePluginFromConfig('{}')).toEqual({ text: '{}', removed: 0 })
   })
 })

@@ -115,12 +115,24 @@ function appendChildren(text: string, container: Node, children: readonly string
 }
 
 /**
- * Takes the plugin's entry out of an OpenCode config's `plugin` list with the smallest edit: an
- * entry on a line of its own goes with its line (and the comment on it); an entry among others on
- * one line goes with its comma. Every other character stays. `removed` is false when the list
- * holds no entry of the plugin. The text must parse (check with `parseConfig` first).
+ * Takes every entry of the plugin (any version) out of an OpenCode config's `plugin` list with the
+ * smallest edits: an entry on a line of its own goes with its line (and the comment on it); an
+ * entry among others on one line goes with its comma. Every other character stays. `removed` is
+ * how many entries went. The text must parse (check with `parseConfig` first).
  */
-export function removePluginFromConfig(text: string): { readonly text: string; readonly removed: boolean } {
+export function removePluginFromConfig(text: string): { readonly text: string; readonly removed: number } {
+  let edited = text
+  let removed = 0
+  for (;;) {
+    const once = removeFirstEntry(edited)
+    if (!once.removed) return { text: edited, removed }
+    edited = once.text
+    removed += 1
+  }
+}
+
+/** {@link removePluginFromConfig} of the first entry only. */
+function removeFirstEntry(text: string): { readonly text: string; readonly removed: boolean } {
   const root = parseTree(text, [], { allowTrailingComma: true })
   const list = root === undefined ? undefined : findNodeAtLocation(root, ['plugin'])
   const entries = list?.children ?? []

@@ -135,3 +135,59 @@ describe('currentLevel over a day at a time', () => {
     expect(changed(oneHeavy)).toBeLessThan(0.5)
   })
 })
+
+describe('currentLevel against the exact posterior', () => {
+  /**
+   * The posterior of the current run's first day by brute force: every way of cutting the days into
+   * runs, each run's level drawn from the prior, each day's cut taking the prior chance
+   * 1 − (1 − hazard)ⁿ of a change among its n grades; its grades' likelihood in closed form.
+   */
+  function exactStarts(days: readonly (readonly number[])[], options: { hazard: number; spread: number; prior: { mean: number; sd: number } }): number[] {
+    const s2 = options.spread ** 2
+    const p2 = options.prior.sd ** 2
+    const logRun = (grades: readonly number[]): number => {
+      const n = grades.length
+      const mean = grades.reduce((sum, g) => sum + g, 0) / n
+      const scatter = grades.reduce((sum, g) => sum + (g - mean) ** 2, 0)
+      // x ~ N(m·1, σ²I + p²11ᵀ): det = σ^(2(n−1))(σ² + n p²).
+      return -0.5 * (n * Math.log(2 * Math.PI) + (n - 1) * Math.log(s2) + Math.log(s2 + n * p2)) - scatter / (2 * s2) - (n * (mean - options.prior.mean) ** 2) / (2 * (s2 + n * p2))
+    }
+    const starts = new Array<number>(days.length).fill(0)
+    for (let cuts = 0; cuts < 2 ** (days.length - 1); cuts++) {
+      let log = 0
+      let runStart = 0
+      let last = 0
+      for (let day = 1; day <= days.length; day++) {
+        const cut = day < days.length && (cuts & (1 << (day - 1))) !== 0
+        if (day < days.length) {
+          const change = 1 - (1 - options.hazard) ** (days[day]?.length ?? 0)
+          log += Math.log(cut ? change : 1 - change)
+        }
+        if (cut || day === days.length) {
+          log += logRun(days.slice(runStart, day).flat())
+          last = runStart
+          runStart = day
+        }
+      }
+      starts[last] = (starts[last] ?? 0) + Math.exp(log)
+    }
+    const total = starts.reduce((sum, p) => sum + p, 0)
+    return starts.map((p) => p / total)
+  }
+
+  it('gives, a day at a time, the exact posterior of when the current level began', () => {
+    const options = { hazard: 0.05, spread: 1.2, prior: { mean: 2.5, sd: 1.5 } }
+    const days = [[3, 4, 2], [3, 5], [4], [1, 0, 2, 1], [1, 2], [0, 1, 1]]
+    const batches = days.map((grades, day): GradeBatch => ({
+      at: new Date(Date.UTC(2026, 0, 1 + day)).toISOString(),
+      count: grades.length, weight: grades.length, weightSquares: grades.length,
+      sum: grades.reduce((sum, g) => sum + g, 0), squares: grades.reduce((sum, g) => sum + g * g, 0),
+    }))
+    const exact = exactStarts(days, options)
+    const level = currentLevel(batches, options)
+    const byStart = days.map((_, day) => level.runs.filter((run) => run.start === day).reduce((sum, run) => sum + run.probability, 0))
+    for (const [day, probability] of exact.entries()) expect(byStart[day], `run from day ${String(day)}`).toBeCloseTo(probability, 9)
+    // The drop on day four is most likely where the current level began.
+    expect(byStart.indexOf(Math.max(...byStart))).toBe(3)
+  })
+})

@@ -32,7 +32,7 @@ export function gradeBatch(grade: TimedGrade): GradeBatch {
 
 /** One hypothesis about when a setup's current level began: at batch `start`, with its probability. */
 export interface RunHypothesis {
-  /** Index of the first batch of the current run. */
+  /** Index of the first batch of the current run, among the batches that weigh anything. */
   readonly start: number
   readonly probability: number
   /** Weighted mean of the run's grades and its variance σ² · Σw² / (Σw)². */
@@ -84,31 +84,36 @@ export const MAX_RUNS = 64
  * batch's scatter about its own mean is the same under every hypothesis and cancels — so a day of
  * grades costs one step, not one per grade; a batch of one grade is the usual one-grade step.
  */
-export function currentLevel(grades: readonly GradeBatch[], options: ChangePointOptions): CurrentLevel {
+export function currentLevel(batches: readonly GradeBatch[], options: ChangePointOptions): CurrentLevel {
+  // A batch that weighs nothing says nothing: left out, so that the first batch read is the history's start.
+  const grades = batches.filter((batch) => batch.weight > 0)
   const { hazard, spread, prior } = options
   const maxRuns = Math.max(2, options.maxRuns ?? MAX_RUNS)
   const s2 = spread ** 2
   const p2 = prior.sd ** 2
   // Runs as parallel arrays (start, probability, Σw, Σw², Σw·grade) of which the first `runs` are
-  // live: this loop runs for every grade of every setup at every recommendation, so it updates and
-  // prunes them in place and allocates nothing per grade. Probabilities are renormalised after
-  // each grade, so they need no logarithms: an exponential and a square root per run.
-  const start: number[] = []
-  const probability: number[] = []
-  const weight: number[] = []
-  const squares: number[] = []
-  const sum: number[] = []
-  const exponent: number[] = []
-  const scale: number[] = []
-  const next: number[] = []
+  // live: this loop runs for every batch of every setup at every recommendation — in a short-lived
+  // process, mostly before the engine has optimised it — so it updates and prunes them in place in
+  // typed arrays and allocates nothing per batch. Probabilities are renormalised after each batch,
+  // so they need no logarithms: an exponential and a square root per run.
+  const capacity = Math.min(maxRuns, grades.length) + 2
+  const start = new Float64Array(capacity)
+  const probability = new Float64Array(capacity)
+  const weight = new Float64Array(capacity)
+  const weightSquares = new Float64Array(capacity)
+  const sum = new Float64Array(capacity)
+  const exponent = new Float64Array(capacity)
+  const scale = new Float64Array(capacity)
+  const next = new Float64Array(capacity)
   let runs = 0
-  for (const [index, g] of grades.entries()) {
-    if (!(g.weight > 0)) continue
+  for (let index = 0; index < grades.length; index++) {
+    const g = grades[index]
+    if (g === undefined) continue
     if (runs === 0) {
       start[0] = index
       probability[0] = 1
       weight[0] = 0
-      squares[0] = 0
+      weightSquares[0] = 0
       sum[0] = 0
       runs = 1
     } else if (hazard > 0) {
@@ -128,7 +133,7 @@ export function currentLevel(grades: readonly GradeBatch[], options: ChangePoint
       let mass = 0
       for (let r = 0; r < runs; r++) {
         const w = weight[r] ?? 0
-        const count = w ** 2 / (squares[r] ?? 0)
+        const count = w ** 2 / (weightSquares[r] ?? 0)
         const postVariance = 1 / (1 / p2 + count / s2)
         const postMean = postVariance * (prior.mean / p2 + (count * (sum[r] ?? 0)) / (w * s2))
         const variance = noise + postVariance
@@ -169,7 +174,7 @@ export function currentLevel(grades: readonly GradeBatch[], options: ChangePoint
       start[runs] = index
       probability[runs] = changed
       weight[runs] = 0
-      squares[runs] = 0
+      weightSquares[runs] = 0
       sum[runs] = 0
       runs += 1
       total += changed
@@ -180,16 +185,16 @@ export function currentLevel(grades: readonly GradeBatch[], options: ChangePoint
         start[kept] = start[r] ?? 0
         probability[kept] = value
         weight[kept] = weight[r] ?? 0
-        squares[kept] = squares[r] ?? 0
+        weightSquares[kept] = weightSquares[r] ?? 0
         sum[kept] = sum[r] ?? 0
         kept += 1
       }
       runs = kept
-      if (runs > maxRuns) runs = mergeRuns(runs, { start, probability, weight, squares, sum })
+      if (runs > maxRuns) runs = mergeRuns(runs, { start, probability, weight, weightSquares, sum })
     }
     for (let r = 0; r < runs; r++) {
       weight[r] = (weight[r] ?? 0) + g.weight
-      squares[r] = (squares[r] ?? 0) + g.weightSquares
+      weightSquares[r] = (weightSquares[r] ?? 0) + g.weightSquares
       sum[r] = (sum[r] ?? 0) + g.sum
     }
   }
@@ -198,7 +203,7 @@ export function currentLevel(grades: readonly GradeBatch[], options: ChangePoint
   const hypotheses: RunHypothesis[] = []
   for (let r = 0; r < runs; r++) {
     const w = weight[r] ?? 0
-    if (w > 0) hypotheses.push({ start: (start[r] ?? 0), probability: (probability[r] ?? 0) / norm, mean: (sum[r] ?? 0) / w, variance: (s2 * (squares[r] ?? 0)) / w ** 2 })
+    if (w > 0) hypotheses.push({ start: (start[r] ?? 0), probability: (probability[r] ?? 0) / norm, mean: (sum[r] ?? 0) / w, variance: (s2 * (weightSquares[r] ?? 0)) / w ** 2 })
   }
   const mean = hypotheses.reduce((total, h) => total + h.probability * h.mean, 0)
   const variance = hypotheses.reduce((total, h) => total + h.probability * (h.variance + (h.mean - mean) ** 2), 0)
@@ -228,11 +233,11 @@ export function currentLevel(grades: readonly GradeBatch[], options: ChangePoint
 }
 
 interface RunArrays {
-  readonly start: number[]
-  readonly probability: number[]
-  readonly weight: number[]
-  readonly squares: number[]
-  readonly sum: number[]
+  readonly start: Float64Array
+  readonly probability: Float64Array
+  readonly weight: Float64Array
+  readonly weightSquares: Float64Array
+  readonly sum: Float64Array
 }
 
 /**
@@ -241,7 +246,7 @@ interface RunArrays {
  * points are then known more coarsely, and no probability is lost. Returns the runs left.
  */
 function mergeRuns(runs: number, arrays: RunArrays): number {
-  const { start, probability, weight, squares, sum } = arrays
+  const { start, probability, weight, weightSquares, sum } = arrays
   let best = 0
   let bestTogether = Infinity
   for (let r = 0; r < runs - 2; r++) {
@@ -254,14 +259,14 @@ function mergeRuns(runs: number, arrays: RunArrays): number {
   const keep = (probability[best] ?? 0) >= (probability[best + 1] ?? 0) ? best : best + 1
   start[best] = start[keep] ?? 0
   weight[best] = weight[keep] ?? 0
-  squares[best] = squares[keep] ?? 0
+  weightSquares[best] = weightSquares[keep] ?? 0
   sum[best] = sum[keep] ?? 0
   probability[best] = bestTogether
   for (let r = best + 1; r < runs - 1; r++) {
     start[r] = start[r + 1] ?? 0
     probability[r] = probability[r + 1] ?? 0
     weight[r] = weight[r + 1] ?? 0
-    squares[r] = squares[r + 1] ?? 0
+    weightSquares[r] = weightSquares[r + 1] ?? 0
     sum[r] = sum[r + 1] ?? 0
   }
   return runs - 1

@@ -56,7 +56,7 @@ export interface SetupPosterior {
   readonly bugRate: BugRatePosterior
   /** expectedGrade − bugWeight × bug rate. */
   readonly expectedScore: number
-  /** Probability that its level changed during the history (the current level began after its first grade). */
+  /** Probability that its level changed during the history (the current level began after its first day of grades). */
   readonly changed: number
   /** Share of its current level's precision that came from git evidence: 0 without any, 1 from evidence alone. */
   readonly evidenceShare: number

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { isTrackerError } from '../errors.js'
 import { API, PYTHON_API, SHOP, SONNET, WEB_APP, storeWithHistory } from '../../test/read-history.js'
 import { recommendSetups } from '../projects/recommend.js'
+import { createFactScript } from '../testing/fact-script.js'
 import { recommend, recommendByProfile } from './recommend.js'
 
 describe('recommend', () => {
@@ -43,6 +44,21 @@ describe('recommend', () => {
       expect(Math.abs(setup.score - (oneByOne.setups[index]?.score ?? NaN))).toBeLessThan(0.01)
       expect(Math.abs(setup.bugsPerCommit - (oneByOne.setups[index]?.bugsPerCommit ?? NaN))).toBeLessThan(0.01)
     }
+  })
+
+  it('counts no user grade that came through a channel not the user\'s own: a script\'s praise moves nothing', async () => {
+    const store = await storeWithHistory()
+    const before = await recommend(store, { project: SHOP })
+    const shop = createFactScript({ setup: SONNET, project: SHOP, session: 'ses_c', start: '2026-03-20T09:00:00.000Z' })
+    const praise = [1, 2, 3].flatMap((i) => [shop.commit(`7c${String(i)}a0c0ffee`, `scripted ${String(i)}`), shop.grade(`7c${String(i)}a0c0ffee`, { by: 'user', userGrade: 5, channel: 'cli-script' })])
+    await store.applyFacts(praise)
+    const after = await recommend(store, { project: SHOP })
+    const sonnet = (answer: typeof before) => answer.setups.find((s) => s.setup === SONNET)
+    expect(sonnet(after)).toMatchObject({ samples: sonnet(before)?.samples, meanUserGrade: sonnet(before)?.meanUserGrade, commits: (sonnet(before)?.commits ?? 0) + 3 })
+    expect(sonnet(after)?.expectedGrade).toBeCloseTo(sonnet(before)?.expectedGrade ?? NaN, 9)
+    // Vouched for, the same praise counts.
+    await store.applyFacts([shop.commit('7c4a0c0ffee', 'scripted 4'), shop.grade('7c4a0c0ffee', { by: 'user', userGrade: 5, channel: 'cli-script', vouched: true })])
+    expect(sonnet(await recommend(store, { project: SHOP }))?.samples).toBe((sonnet(before)?.samples ?? 0) + 1)
   })
 
   it('refuses a project with no profile to compare by', async () => {

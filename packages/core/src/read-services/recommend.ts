@@ -1,4 +1,5 @@
 import { TrackerError } from '../errors.js'
+import { storedRollup } from '../rollups/usage-rollup.js'
 import type { ProjectProfile } from '../projects/project-profile.js'
 import type { Recommendation, RecommendOptions } from '../projects/recommend.js'
 import { recommendSetups } from '../projects/recommend.js'
@@ -36,7 +37,9 @@ export async function recommend(store: TrackerStore, query: RecommendQuery, opti
     throw new TrackerError('UNKNOWN_PROJECT', `No profile of ${project}: it has no stored profile and its folder cannot be read here, so there is nothing to compare other projects with.`)
   }
   const all = { order: 'any' } as const
-  const [recorded, usage, evidence] = await Promise.all([store.find('projects', all), store.find('usage', all), store.find('evidence', all)])
+  const [recorded, stored, evidence] = await Promise.all([store.find('projects', all), store.find('usage', all), store.find('evidence', all)])
+  // A rollup that lacks its grades is damage, said as such (DAMAGED_RECORD), not a TypeError in the model.
+  const usage = stored.map((rollup) => storedRollup(rollup))
   const { projects, unprofiled } = withProfiles(recorded, options.profileFolder)
   return { project, ...recommendSetups(profile, { projects, usage, evidence }, tuning), unprofiledProjects: unprofiled }
 }
@@ -57,7 +60,8 @@ export interface ProfileRecommendation {
  */
 export async function recommendByProfile(store: TrackerStore, tuning: RecommendOptions = {}, options: ProfileOptions = {}): Promise<ProfileRecommendation[]> {
   const all = { order: 'any' } as const
-  const [recorded, usage, evidence] = await Promise.all([store.find('projects'), store.find('usage', all), store.find('evidence', all)])
+  const [recorded, stored, evidence] = await Promise.all([store.find('projects'), store.find('usage', all), store.find('evidence', all)])
+  const usage = stored.map((rollup) => storedRollup(rollup))
   const { projects } = withProfiles(recorded, options.profileFolder)
   const kinds = new Map<string, { profile: ProjectProfile; projects: string[] }>()
   for (const project of projects) {
