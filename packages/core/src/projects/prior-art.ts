@@ -37,8 +37,6 @@ interface Document extends Omit<PriorArtHit, 'scope' | 'relevance'> {
   readonly verdict: 'positive' | 'neutral' | 'mistake'
   /** Order among patterns: user-graded good work, then user-graded neutral, self-graded, ungraded. */
   readonly standing: number
-  /** The words it is found by: task, notes, message, outcome. */
-  readonly text: string
 }
 
 const STOPWORDS = new Set('a an and are as at be but by for from has have in into is it its of on or our that the their then this to was we were will with add added fix fixed make made use used update updated'.split(' '))
@@ -81,47 +79,48 @@ export function searchPriorArt(query: string, records: PriorArtRecords, options:
 export function startPriorArtSearch(query: string, records: PriorArtRecords, options: PriorArtOptions = {}): PriorArtSearch {
   const wanted = [...new Set(terms(query))]
   const limit = options.limit ?? 10
-  const documents = wanted.length === 0 ? [] : collect(records)
-  // A document holding a wanted term holds the term less its last letter (stems only shorten or
-  // swap the end): documents without any such probe need no tokenising.
-  const probes = wanted.map((term) => (term.length > 2 ? term.slice(0, -1) : term))
-  const candidates: { document: Document; terms: readonly string[] }[] = []
-  const frequency = new Map<string, number>()
+  const corpus = wanted.length === 0 ? EMPTY_CORPUS : collect(records)
+  const counter = wantedTermCounter(wanted)
+  const candidates: Candidate[] = []
+  const frequency = wanted.map(() => 0)
   return {
-    size: documents.length,
+    size: corpus.texts.length,
     scan(from, to) {
-      for (let index = from; index < Math.min(to, documents.length); index++) {
-        const document = documents[index]
-        if (document === undefined) continue
-        const lower = document.text.toLowerCase()
-        if (!probes.some((probe) => lower.includes(probe))) continue
-        const found = terms(document.text)
-        candidates.push({ document, terms: found })
-        for (const term of new Set(found)) if (wanted.includes(term)) frequency.set(term, (frequency.get(term) ?? 0) + 1)
+      for (let index = from; index < Math.min(to, corpus.texts.length); index++) {
+        const counts = counter(corpus.texts[index] ?? '')
+        if (counts === undefined) continue
+        candidates.push({ index, counts })
+        for (let term = 0; term < counts.length; term++) if ((counts[term] ?? 0) > 0) frequency[term] = (frequency[term] ?? 0) + 1
       }
     },
-    result: () => rank(query, wanted, candidates, frequency, documents.length, records, options.scope, limit),
+    result: () => rank(query, candidates, frequency, corpus, records, options.scope, limit),
   }
 }
 
-function rank(query: string, wanted: readonly string[], candidates: readonly { document: Document; terms: readonly string[] }[], frequency: ReadonlyMap<string, number>, documents: number, records: PriorArtRecords, preferred: string | undefined, limit: number): PriorArtResult {
-  if (wanted.length === 0) return { query, patterns: [], mistakes: [] }
+/** A document holding at least one wanted term: its index and how often it holds each. */
+interface Candidate {
+  readonly index: number
+  readonly counts: readonly number[]
+}
+
+function rank(query: string, candidates: readonly Candidate[], frequency: readonly number[], corpus: Corpus, records: PriorArtRecords, preferred: string | undefined, limit: number): PriorArtResult {
+  if (candidates.length === 0) return { query, patterns: [], mistakes: [] }
+  const documents = corpus.texts.length
   const scopeOf = new Map(records.projects.map((project) => [project.path, project.profile?.scope]))
-  const hits = candidates
-    .map(({ document, terms: found }) => {
-      let relevance = 0
-      for (const term of wanted) {
-        const count = found.filter((t) => t === term).length
-        if (count > 0) relevance += (count / (count + 1.2)) * Math.log(1 + documents / (frequency.get(term) ?? 1))
-      }
-      const scope: 'same' | 'other' = preferred !== undefined && preferred !== 'unknown' && scopeOf.get(document.project) === preferred ? 'same' : 'other'
-      return { document, relevance, scope }
-    })
-    .filter((hit) => hit.relevance > 0)
+  const hits = candidates.map(({ index, counts }) => {
+    let relevance = 0
+    for (let term = 0; term < counts.length; term++) {
+      const count = counts[term] ?? 0
+      if (count > 0) relevance += (count / (count + 1.2)) * Math.log(1 + documents / (frequency[term] ?? 1))
+    }
+    const document = corpus.documentAt(index)
+    const scope: 'same' | 'other' = preferred !== undefined && preferred !== 'unknown' && scopeOf.get(document.project) === preferred ? 'same' : 'other'
+    return { document, relevance, scope }
+  })
   const order = (a: typeof hits[number], b: typeof hits[number]): number =>
     Number(a.scope === 'other') - Number(b.scope === 'other') || b.relevance - a.relevance || (a.document.at < b.document.at ? 1 : -1)
   const toHit = ({ document, relevance, scope }: typeof hits[number]): PriorArtHit => {
-    const { verdict: _verdict, standing: _standing, text: _text, ...rest } = document
+    const { verdict: _verdict, standing: _standing, ...rest } = document
     return { ...rest, scope, relevance: Math.round(relevance * 1000) / 1000 }
   }
   return {
@@ -135,42 +134,72 @@ function rank(query: string, wanted: readonly string[], candidates: readonly { d
   }
 }
 
-function collect(records: PriorArtRecords): Document[] {
+/**
+ * The searchable text of every record (task, notes, message, outcome — its fields apart by a
+ * space, which no term or probe holds), and the document of each, made only for the few that match.
+ */
+interface Corpus {
+  readonly texts: readonly string[]
+  documentAt(index: number): Document
+}
+
+const EMPTY_CORPUS: Corpus = { texts: [], documentAt: () => { throw new RangeError('no documents') } }
+
+function collect(records: PriorArtRecords): Corpus {
   const retrospectiveCommits = new Set(records.retrospectives.map((r) => `${r.setup}\u0000${r.commit}`))
   const buggyCommits = new Set(records.bugs.flatMap((b) => (b.commit === undefined ? [] : [`${b.project}\u0000${b.commit}`])))
   const messageOf = new Map(records.commits.map((c) => [`${c.project}\u0000${c.hash}`, c.message]))
-  const documents: Document[] = []
+  const buggy = (project: string, commit: string): boolean => buggyCommits.has(`${project}\u0000${commit}`)
+  const retrospectiveTitle = (r: RetrospectiveRecord): string => r.task ?? messageOf.get(`${r.project}\u0000${r.commit}`) ?? r.commit
+  const bugMessage = (b: BugRecord): string | undefined => (b.commit === undefined ? undefined : messageOf.get(`${b.project}\u0000${b.commit}`))
+  const commits = records.commits.filter((c) => !retrospectiveCommits.has(`${c.setup}\u0000${c.hash}`))
+  const texts: string[] = []
   for (const r of records.retrospectives) {
-    const gradedBy = r.userGrade !== undefined ? 'user' : r.agentGrade !== undefined ? 'agent' : undefined
-    const grade = r.userGrade ?? r.agentGrade
-    const buggy = buggyCommits.has(`${r.project}\u0000${r.commit}`)
-    const detail = [r.userNote, r.agentNote, buggy ? 'a bug was reported against this commit' : undefined].filter((note) => note !== undefined).join(' · ')
-    const title = r.task ?? messageOf.get(`${r.project}\u0000${r.commit}`) ?? r.commit
-    documents.push({
-      kind: 'retrospective', setup: r.setup, project: r.project, at: r.at, title, detail,
-      ...(grade === undefined ? {} : { grade }),
-      ...(gradedBy === undefined ? {} : { gradedBy }),
-      ...retrospectiveVerdict(r.userGrade, r.agentGrade, buggy),
-      text: `${title} ${detail}`,
-    })
+    texts.push(`${retrospectiveTitle(r)} ${r.userNote ?? ''} ${r.agentNote ?? ''}${buggy(r.project, r.commit) ? ` ${BUGGY_NOTE}` : ''}`)
   }
-  for (const a of records.activities) {
-    const detail = [a.actions, a.outcome, a.decisions].filter((part) => part !== '').join(' · ')
-    documents.push({ kind: 'activity', setup: a.setup, project: a.project, at: a.at, title: a.task, detail, verdict: FAILURE.test(a.outcome) ? 'mistake' : 'neutral', standing: UNGRADED, text: `${a.task} ${detail}` })
+  for (const a of records.activities) texts.push(`${a.task} ${a.actions} ${a.outcome} ${a.decisions}`)
+  for (const c of commits) texts.push(`${c.message} ${c.task ?? ''}`)
+  for (const b of records.bugs) texts.push(`${b.note ?? bugMessage(b) ?? 'bug'} ${bugMessage(b) ?? ''}`)
+  const activitiesFrom = records.retrospectives.length
+  const commitsFrom = activitiesFrom + records.activities.length
+  const bugsFrom = commitsFrom + commits.length
+  const documentAt = (index: number): Document => {
+    if (index < activitiesFrom) {
+      const r = nth(records.retrospectives, index)
+      const gradedBy = r.userGrade !== undefined ? 'user' : r.agentGrade !== undefined ? 'agent' : undefined
+      const grade = r.userGrade ?? r.agentGrade
+      const isBuggy = buggy(r.project, r.commit)
+      const detail = [r.userNote, r.agentNote, isBuggy ? BUGGY_NOTE : undefined].filter((note) => note !== undefined).join(' · ')
+      return {
+        kind: 'retrospective', setup: r.setup, project: r.project, at: r.at, title: retrospectiveTitle(r), detail,
+        ...(grade === undefined ? {} : { grade }),
+        ...(gradedBy === undefined ? {} : { gradedBy }),
+        ...retrospectiveVerdict(r.userGrade, r.agentGrade, isBuggy),
+      }
+    }
+    if (index < commitsFrom) {
+      const a = nth(records.activities, index - activitiesFrom)
+      const detail = [a.actions, a.outcome, a.decisions].filter((part) => part !== '').join(' · ')
+      return { kind: 'activity', setup: a.setup, project: a.project, at: a.at, title: a.task, detail, verdict: FAILURE.test(a.outcome) ? 'mistake' : 'neutral', standing: UNGRADED }
+    }
+    if (index < bugsFrom) {
+      const c = nth(commits, index - commitsFrom)
+      return { kind: 'commit', setup: c.setup, project: c.project, at: c.at, title: c.message, detail: c.hash, verdict: buggy(c.project, c.hash) ? 'mistake' : 'neutral', standing: UNGRADED }
+    }
+    const b = nth(records.bugs, index - bugsFrom)
+    const message = bugMessage(b)
+    return { kind: 'bug', setup: b.setup, project: b.project, at: b.at, title: b.note ?? message ?? 'bug', detail: message ?? '', verdict: 'mistake', standing: UNGRADED }
   }
-  for (const c of records.commits) {
-    if (retrospectiveCommits.has(`${c.setup}\u0000${c.hash}`)) continue
-    const buggy = buggyCommits.has(`${c.project}\u0000${c.hash}`)
-    documents.push({ kind: 'commit', setup: c.setup, project: c.project, at: c.at, title: c.message, detail: c.hash, verdict: buggy ? 'mistake' : 'neutral', standing: UNGRADED, text: `${c.message} ${c.task ?? ''}` })
-  }
-  for (const b of records.bugs) {
-    const message = b.commit === undefined ? undefined : messageOf.get(`${b.project}\u0000${b.commit}`)
-    const title = b.note ?? message ?? 'bug'
-    documents.push({ kind: 'bug', setup: b.setup, project: b.project, at: b.at, title, detail: message ?? '', verdict: 'mistake', standing: UNGRADED, text: `${title} ${message ?? ''}` })
-  }
-  return documents
+  return { texts, documentAt }
 }
 
+const BUGGY_NOTE = 'a bug was reported against this commit'
+
+function nth<T>(list: readonly T[], index: number): T {
+  const item = list[index]
+  if (item === undefined) throw new RangeError(`There is no document ${String(index)}.`)
+  return item
+}
 const UNGRADED = 3
 
 /** A user grade decides; a self-grade alone is weaker evidence; a reported bug makes it a mistake. */
@@ -183,9 +212,65 @@ function retrospectiveVerdict(userGrade: Grade | undefined, agentGrade: Grade | 
 
 /** Lower-case word stems, without stopwords. */
 export function terms(text: string): string[] {
-  return (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])
+  return (text.toLowerCase().match(WORDS) ?? [])
     .filter((word) => word.length > 1 && !STOPWORDS.has(word))
     .map(stem)
+}
+
+const WORDS = /[\p{L}\p{N}]+/gu
+
+/**
+ * How often a text holds each wanted term (in `wanted`'s order), or undefined when it holds none —
+ * what `terms` would find, without making every word of every text: a text that holds no wanted
+ * term less its last letter (stems only shorten or swap a word's end) is passed over, and ASCII
+ * text is split by character codes, only words that start like a wanted term being cut out.
+ */
+function wantedTermCounter(wanted: readonly string[]): (text: string) => number[] | undefined {
+  const indexOf = new Map(wanted.map((term, index) => [term, index]))
+  const probes = wanted.map((term) => (term.length > 2 ? term.slice(0, -1) : term))
+  // Stems keep a word's first letter: only words starting like a wanted term can count.
+  const initials = new Set(wanted.map((term) => term.charCodeAt(0)))
+  return (text) => {
+    const lower = text.toLowerCase()
+    if (!probes.some((probe) => lower.includes(probe))) return undefined
+    const counts = wanted.map(() => 0)
+    let found = 0
+    /** Counts a word that stems to a wanted term: 1 when it does, else 0. */
+    const count = (word: string): number => {
+      const term = word.length < 2 || STOPWORDS.has(word) ? undefined : indexOf.get(stem(word))
+      if (term === undefined) return 0
+      counts[term] = (counts[term] ?? 0) + 1
+      return 1
+    }
+    if (!isAscii(lower)) {
+      for (const word of lower.match(WORDS) ?? []) found += count(word)
+      return found > 0 ? counts : undefined
+    }
+    let start = -1
+    for (let at = 0; at <= lower.length; at++) {
+      const code = at < lower.length ? lower.charCodeAt(at) : SPACE
+      const letter = (code >= LOWER_A && code <= LOWER_Z) || (code >= DIGIT_0 && code <= DIGIT_9)
+      if (letter) {
+        if (start < 0) start = at
+      } else if (start >= 0) {
+        if (at - start > 1 && initials.has(lower.charCodeAt(start))) found += count(lower.slice(start, at))
+        start = -1
+      }
+    }
+    return found > 0 ? counts : undefined
+  }
+}
+
+const SPACE = 0x20
+const LOWER_A = 0x61
+const LOWER_Z = 0x7a
+const DIGIT_0 = 0x30
+const DIGIT_9 = 0x39
+
+/** True when every character is ASCII: its letters and digits are then `a`–`z`, `0`–`9` once lower-cased. */
+function isAscii(text: string): boolean {
+  for (let at = 0; at < text.length; at++) if (text.charCodeAt(at) > 0x7f) return false
+  return true
 }
 
 function stem(word: string): string {
