@@ -33,7 +33,13 @@ export interface PriorArtResult {
   readonly mistakes: readonly PriorArtHit[]
 }
 
-interface Document extends Omit<PriorArtHit, 'scope' | 'relevance'> {
+/** A hit as shown, before its scope and relevance are known. */
+type Document = Omit<PriorArtHit, 'scope' | 'relevance'>
+
+/** What orders a document among the hits: where and when, whether a pattern or a mistake, and its standing. */
+interface Ranking {
+  readonly project: string
+  readonly at: string
   readonly verdict: 'positive' | 'neutral' | 'mistake'
   /** Order among patterns: user-graded good work, then user-graded neutral, self-graded, ungraded. */
   readonly standing: number
@@ -84,10 +90,10 @@ export function startPriorArtSearch(query: string, records: PriorArtRecords, opt
   const candidates: Candidate[] = []
   const frequency = wanted.map(() => 0)
   return {
-    size: corpus.texts.length,
+    size: corpus.size,
     scan(from, to) {
-      for (let index = from; index < Math.min(to, corpus.texts.length); index++) {
-        const counts = counter(corpus.texts[index] ?? '')
+      for (let index = from; index < Math.min(to, corpus.size); index++) {
+        const counts = counter(corpus.textAt(index))
         if (counts === undefined) continue
         candidates.push({ index, counts })
         for (let term = 0; term < counts.length; term++) if ((counts[term] ?? 0) > 0) frequency[term] = (frequency[term] ?? 0) + 1
@@ -105,7 +111,7 @@ interface Candidate {
 
 function rank(query: string, candidates: readonly Candidate[], frequency: readonly number[], corpus: Corpus, records: PriorArtRecords, preferred: string | undefined, limit: number): PriorArtResult {
   if (candidates.length === 0) return { query, patterns: [], mistakes: [] }
-  const documents = corpus.texts.length
+  const documents = corpus.size
   const scopeOf = new Map(records.projects.map((project) => [project.path, project.profile?.scope]))
   const hits = candidates.map(({ index, counts }) => {
     let relevance = 0
@@ -113,84 +119,125 @@ function rank(query: string, candidates: readonly Candidate[], frequency: readon
       const count = counts[term] ?? 0
       if (count > 0) relevance += (count / (count + 1.2)) * Math.log(1 + documents / (frequency[term] ?? 1))
     }
-    const document = corpus.documentAt(index)
-    const scope: 'same' | 'other' = preferred !== undefined && preferred !== 'unknown' && scopeOf.get(document.project) === preferred ? 'same' : 'other'
-    return { document, relevance, scope }
+    const ranking = corpus.rankingAt(index)
+    const scope: 'same' | 'other' = preferred !== undefined && preferred !== 'unknown' && scopeOf.get(ranking.project) === preferred ? 'same' : 'other'
+    return { index, ranking, relevance, scope }
   })
   const order = (a: typeof hits[number], b: typeof hits[number]): number =>
-    Number(a.scope === 'other') - Number(b.scope === 'other') || b.relevance - a.relevance || (a.document.at < b.document.at ? 1 : -1)
-  const toHit = ({ document, relevance, scope }: typeof hits[number]): PriorArtHit => {
-    const { verdict: _verdict, standing: _standing, ...rest } = document
-    return { ...rest, scope, relevance: Math.round(relevance * 1000) / 1000 }
-  }
+    Number(a.scope === 'other') - Number(b.scope === 'other') || b.relevance - a.relevance || (a.ranking.at < b.ranking.at ? 1 : -1)
+  const toHit = ({ index, relevance, scope }: typeof hits[number]): PriorArtHit => ({ ...corpus.documentAt(index), scope, relevance: Math.round(relevance * 1000) / 1000 })
   return {
     query,
     patterns: hits
-      .filter((hit) => hit.document.verdict !== 'mistake')
-      .sort((a, b) => Number(a.scope === 'other') - Number(b.scope === 'other') || a.document.standing - b.document.standing || order(a, b))
+      .filter((hit) => hit.ranking.verdict !== 'mistake')
+      .sort((a, b) => Number(a.scope === 'other') - Number(b.scope === 'other') || a.ranking.standing - b.ranking.standing || order(a, b))
       .slice(0, limit)
       .map(toHit),
-    mistakes: hits.filter((hit) => hit.document.verdict === 'mistake').sort(order).slice(0, limit).map(toHit),
+    mistakes: hits.filter((hit) => hit.ranking.verdict === 'mistake').sort(order).slice(0, limit).map(toHit),
   }
 }
 
 /**
- * The searchable text of every record (task, notes, message, outcome — its fields apart by a
- * space, which no term or probe holds), and the document of each, made only for the few that match.
+ * Every record as a search sees it, by index (retrospectives, activities, commits without a
+ * retrospective, bugs): its searchable text (task, notes, message, outcome — its fields apart by a
+ * space, which no term or probe holds), what ranks it, and the document shown — each made only
+ * when asked for, the last only for the hits returned.
  */
 interface Corpus {
-  readonly texts: readonly string[]
+  readonly size: number
+  textAt(index: number): string
+  rankingAt(index: number): Ranking
   documentAt(index: number): Document
 }
 
-const EMPTY_CORPUS: Corpus = { texts: [], documentAt: () => { throw new RangeError('no documents') } }
+const EMPTY_CORPUS: Corpus = { size: 0, textAt: noDocument, rankingAt: noDocument, documentAt: noDocument }
 
 function collect(records: PriorArtRecords): Corpus {
-  const retrospectiveCommits = new Set(records.retrospectives.map((r) => `${r.setup}\u0000${r.commit}`))
-  const buggyCommits = new Set(records.bugs.flatMap((b) => (b.commit === undefined ? [] : [`${b.project}\u0000${b.commit}`])))
-  const messageOf = new Map(records.commits.map((c) => [`${c.project}\u0000${c.hash}`, c.message]))
-  const buggy = (project: string, commit: string): boolean => buggyCommits.has(`${project}\u0000${commit}`)
-  const retrospectiveTitle = (r: RetrospectiveRecord): string => r.task ?? messageOf.get(`${r.project}\u0000${r.commit}`) ?? r.commit
-  const bugMessage = (b: BugRecord): string | undefined => (b.commit === undefined ? undefined : messageOf.get(`${b.project}\u0000${b.commit}`))
-  const commits = records.commits.filter((c) => !retrospectiveCommits.has(`${c.setup}\u0000${c.hash}`))
-  const texts: string[] = []
-  for (const r of records.retrospectives) {
-    texts.push(`${retrospectiveTitle(r)} ${r.userNote ?? ''} ${r.agentNote ?? ''}${buggy(r.project, r.commit) ? ` ${BUGGY_NOTE}` : ''}`)
-  }
-  for (const a of records.activities) texts.push(`${a.task} ${a.actions} ${a.outcome} ${a.decisions}`)
-  for (const c of commits) texts.push(`${c.message} ${c.task ?? ''}`)
-  for (const b of records.bugs) texts.push(`${b.note ?? bugMessage(b) ?? 'bug'} ${bugMessage(b) ?? ''}`)
+  // Pairs of strings (a setup or project, and a commit) are looked up through a map of maps,
+  // without joining every pair into one new string.
+  const retrospectiveCommits = pairMap(records.retrospectives, (r) => [r.setup, r.commit, true])
+  const buggyCommits = pairMap(records.bugs, (b) => (b.commit === undefined ? undefined : [b.project, b.commit, true]))
+  const messages = pairMap(records.commits, (c) => [c.project, c.hash, c.message])
+  const buggy = (project: string, commit: string): boolean => buggyCommits.get(project)?.get(commit) === true
+  const retrospectiveTitle = (r: RetrospectiveRecord): string => r.task ?? messages.get(r.project)?.get(r.commit) ?? r.commit
+  const bugMessage = (b: BugRecord): string | undefined => (b.commit === undefined ? undefined : messages.get(b.project)?.get(b.commit))
+  const commits = records.commits.filter((c) => retrospectiveCommits.get(c.setup)?.get(c.hash) !== true)
   const activitiesFrom = records.retrospectives.length
   const commitsFrom = activitiesFrom + records.activities.length
   const bugsFrom = commitsFrom + commits.length
-  const documentAt = (index: number): Document => {
-    if (index < activitiesFrom) {
-      const r = nth(records.retrospectives, index)
-      const gradedBy = r.userGrade !== undefined ? 'user' : r.agentGrade !== undefined ? 'agent' : undefined
-      const grade = r.userGrade ?? r.agentGrade
-      const isBuggy = buggy(r.project, r.commit)
-      const detail = [r.userNote, r.agentNote, isBuggy ? BUGGY_NOTE : undefined].filter((note) => note !== undefined).join(' · ')
-      return {
-        kind: 'retrospective', setup: r.setup, project: r.project, at: r.at, title: retrospectiveTitle(r), detail,
-        ...(grade === undefined ? {} : { grade }),
-        ...(gradedBy === undefined ? {} : { gradedBy }),
-        ...retrospectiveVerdict(r.userGrade, r.agentGrade, isBuggy),
-      }
-    }
-    if (index < commitsFrom) {
-      const a = nth(records.activities, index - activitiesFrom)
-      const detail = [a.actions, a.outcome, a.decisions].filter((part) => part !== '').join(' · ')
-      return { kind: 'activity', setup: a.setup, project: a.project, at: a.at, title: a.task, detail, verdict: FAILURE.test(a.outcome) ? 'mistake' : 'neutral', standing: UNGRADED }
-    }
-    if (index < bugsFrom) {
-      const c = nth(commits, index - commitsFrom)
-      return { kind: 'commit', setup: c.setup, project: c.project, at: c.at, title: c.message, detail: c.hash, verdict: buggy(c.project, c.hash) ? 'mistake' : 'neutral', standing: UNGRADED }
-    }
-    const b = nth(records.bugs, index - bugsFrom)
-    const message = bugMessage(b)
-    return { kind: 'bug', setup: b.setup, project: b.project, at: b.at, title: b.note ?? message ?? 'bug', detail: message ?? '', verdict: 'mistake', standing: UNGRADED }
+  /** The record at an index, with its kind. */
+  const recordAt = (index: number): KindedRecord => {
+    if (index < activitiesFrom) return { kind: 'retrospective', record: nth(records.retrospectives, index) }
+    if (index < commitsFrom) return { kind: 'activity', record: nth(records.activities, index - activitiesFrom) }
+    if (index < bugsFrom) return { kind: 'commit', record: nth(commits, index - commitsFrom) }
+    return { kind: 'bug', record: nth(records.bugs, index - bugsFrom) }
   }
-  return { texts, documentAt }
+  return {
+    size: bugsFrom + records.bugs.length,
+    textAt(index) {
+      const { kind, record: x } = recordAt(index)
+      switch (kind) {
+        case 'retrospective': return `${retrospectiveTitle(x)} ${x.userNote ?? ''} ${x.agentNote ?? ''}${buggy(x.project, x.commit) ? ` ${BUGGY_NOTE}` : ''}`
+        case 'activity': return `${x.task} ${x.actions} ${x.outcome} ${x.decisions}`
+        case 'commit': return `${x.message} ${x.task ?? ''}`
+        case 'bug': return `${x.note ?? bugMessage(x) ?? 'bug'} ${bugMessage(x) ?? ''}`
+      }
+    },
+    rankingAt(index) {
+      const { kind, record: x } = recordAt(index)
+      switch (kind) {
+        case 'retrospective': return { project: x.project, at: x.at, ...retrospectiveVerdict(x.userGrade, x.agentGrade, buggy(x.project, x.commit)) }
+        case 'activity': return { project: x.project, at: x.at, verdict: FAILURE.test(x.outcome) ? 'mistake' : 'neutral', standing: UNGRADED }
+        case 'commit': return { project: x.project, at: x.at, verdict: buggy(x.project, x.hash) ? 'mistake' : 'neutral', standing: UNGRADED }
+        case 'bug': return { project: x.project, at: x.at, verdict: 'mistake', standing: UNGRADED }
+      }
+    },
+    documentAt(index) {
+      const { kind, record: x } = recordAt(index)
+      switch (kind) {
+        case 'retrospective': {
+          const gradedBy = x.userGrade !== undefined ? 'user' : x.agentGrade !== undefined ? 'agent' : undefined
+          const grade = x.userGrade ?? x.agentGrade
+          const detail = [x.userNote, x.agentNote, buggy(x.project, x.commit) ? BUGGY_NOTE : undefined].filter((note) => note !== undefined).join(' · ')
+          return {
+            kind, setup: x.setup, project: x.project, at: x.at, title: retrospectiveTitle(x), detail,
+            ...(grade === undefined ? {} : { grade }),
+            ...(gradedBy === undefined ? {} : { gradedBy }),
+          }
+        }
+        case 'activity': return { kind, setup: x.setup, project: x.project, at: x.at, title: x.task, detail: [x.actions, x.outcome, x.decisions].filter((part) => part !== '').join(' · ') }
+        case 'commit': return { kind, setup: x.setup, project: x.project, at: x.at, title: x.message, detail: x.hash }
+        case 'bug': {
+          const message = bugMessage(x)
+          return { kind, setup: x.setup, project: x.project, at: x.at, title: x.note ?? message ?? 'bug', detail: message ?? '' }
+        }
+      }
+    },
+  }
+}
+
+type KindedRecord =
+  | { readonly kind: 'retrospective'; readonly record: RetrospectiveRecord }
+  | { readonly kind: 'activity'; readonly record: ActivityRecord }
+  | { readonly kind: 'commit'; readonly record: CommitRecord }
+  | { readonly kind: 'bug'; readonly record: BugRecord }
+
+/** Values by a pair of strings; of a pair given twice, the last value stays (as in a `Map` built from entries). */
+function pairMap<T, V>(items: readonly T[], pairOf: (item: T) => readonly [string, string, V] | undefined): Map<string, Map<string, V>> {
+  const map = new Map<string, Map<string, V>>()
+  for (const item of items) {
+    const pair = pairOf(item)
+    if (pair === undefined) continue
+    const [first, second, value] = pair
+    let inner = map.get(first)
+    if (inner === undefined) map.set(first, (inner = new Map<string, V>()))
+    inner.set(second, value)
+  }
+  return map
+}
+
+function noDocument(): never {
+  throw new RangeError('There are no documents.')
 }
 
 const BUGGY_NOTE = 'a bug was reported against this commit'
@@ -203,7 +250,7 @@ function nth<T>(list: readonly T[], index: number): T {
 const UNGRADED = 3
 
 /** A user grade decides; a self-grade alone is weaker evidence; a reported bug makes it a mistake. */
-function retrospectiveVerdict(userGrade: Grade | undefined, agentGrade: Grade | undefined, buggy: boolean): Pick<Document, 'verdict' | 'standing'> {
+function retrospectiveVerdict(userGrade: Grade | undefined, agentGrade: Grade | undefined, buggy: boolean): Pick<Ranking, 'verdict' | 'standing'> {
   if (buggy) return { verdict: 'mistake', standing: UNGRADED }
   if (userGrade !== undefined) return userGrade >= 2 ? { verdict: 'positive', standing: 0 } : userGrade < 0 ? { verdict: 'mistake', standing: UNGRADED } : { verdict: 'neutral', standing: 1 }
   if (agentGrade !== undefined) return agentGrade < 0 ? { verdict: 'mistake', standing: UNGRADED } : { verdict: 'neutral', standing: 2 }
