@@ -268,18 +268,20 @@ const WORDS = /[\p{L}\p{N}]+/gu
 
 /**
  * How often a text holds each wanted term (in `wanted`'s order), or undefined when it holds none —
- * what `terms` would find, without making every word of every text: a text that holds no wanted
- * term less its last letter (stems only shorten or swap a word's end) is passed over, and ASCII
- * text is split by character codes, only words that start like a wanted term being cut out.
+ * what `terms` would find, without cutting every word out of every text. A stem only shortens or
+ * swaps a word's end, so a word can stem to a wanted term only when it starts with that term less
+ * its last letter (its probe): in ASCII text (its words runs of `a`–`z` and `0`–`9` once
+ * lower-cased) one regular expression finds just the words that start with a probe; other text is
+ * cut into words as `terms` cuts it, once it holds a probe at all.
  */
 function wantedTermCounter(wanted: readonly string[]): (text: string) => number[] | undefined {
   const indexOf = new Map(wanted.map((term, index) => [term, index]))
   const probes = wanted.map((term) => (term.length > 2 ? term.slice(0, -1) : term))
-  // Stems keep a word's first letter: only words starting like a wanted term can count.
-  const initials = new Set(wanted.map((term) => term.charCodeAt(0)))
+  // Probes are runs of letters and digits: an ASCII one needs no escaping, and ASCII text cannot hold any other.
+  const asciiProbes = probes.filter((probe) => /^[a-z0-9]+$/.test(probe))
+  const probed = asciiProbes.length === 0 ? undefined : new RegExp(`(?<![a-z0-9])(?:${asciiProbes.join('|')})[a-z0-9]*`, 'g')
   return (text) => {
     const lower = text.toLowerCase()
-    if (!probes.some((probe) => lower.includes(probe))) return undefined
     const counts = wanted.map(() => 0)
     let found = 0
     /** Counts a word that stems to a wanted term: 1 when it does, else 0. */
@@ -289,36 +291,17 @@ function wantedTermCounter(wanted: readonly string[]): (text: string) => number[
       counts[term] = (counts[term] ?? 0) + 1
       return 1
     }
-    if (!isAscii(lower)) {
+    if (NON_ASCII.test(lower)) {
+      if (!probes.some((probe) => lower.includes(probe))) return undefined
       for (const word of lower.match(WORDS) ?? []) found += count(word)
-      return found > 0 ? counts : undefined
-    }
-    let start = -1
-    for (let at = 0; at <= lower.length; at++) {
-      const code = at < lower.length ? lower.charCodeAt(at) : SPACE
-      const letter = (code >= LOWER_A && code <= LOWER_Z) || (code >= DIGIT_0 && code <= DIGIT_9)
-      if (letter) {
-        if (start < 0) start = at
-      } else if (start >= 0) {
-        if (at - start > 1 && initials.has(lower.charCodeAt(start))) found += count(lower.slice(start, at))
-        start = -1
-      }
+    } else if (probed !== undefined) {
+      for (const [word] of lower.matchAll(probed)) found += count(word)
     }
     return found > 0 ? counts : undefined
   }
 }
 
-const SPACE = 0x20
-const LOWER_A = 0x61
-const LOWER_Z = 0x7a
-const DIGIT_0 = 0x30
-const DIGIT_9 = 0x39
-
-/** True when every character is ASCII: its letters and digits are then `a`–`z`, `0`–`9` once lower-cased. */
-function isAscii(text: string): boolean {
-  for (let at = 0; at < text.length; at++) if (text.charCodeAt(at) > 0x7f) return false
-  return true
-}
+const NON_ASCII = /[\u0080-\uffff]/
 
 function stem(word: string): string {
   if (word.length > 4 && (word.endsWith('ies') || word.endsWith('ied'))) return `${word.slice(0, -3)}y`
