@@ -222,7 +222,7 @@ export async function runBenchmarks(kind: 'full' | 'smoke', log: (line: string) 
       search: await measureCommand(databasePath, ['search', 'stripe', 'webhook', 'retries', '--project', project], runs, 'the newest 2,000 retrospectives, activities, commits and bugs (through time indexes), and the projects'),
       activity: await measureCommand(databasePath, ['activity'], runs, 'the newest 20 activities across setups (time index, then 20 records)'),
       report: await measureCommand(databasePath, ['report'], runs, `${String(sizes.scale.setups)} setups and their totals (each setup's day rollups added up, kept as the store writes; ${rollups} in all)`),
-      recommend: await measureCommand(databasePath, ['recommend', project], runs, `${String(sizes.scale.projects)} projects, ${rollups}, and every grade event and bug (the model needs each grade in order)`),
+      recommend: await measureCommand(databasePath, ['recommend', project], runs, `${String(sizes.scale.projects)} projects and ${rollups}: commits, bugs and the user grades that count from the rollups (the model takes each setup's grades a day at a time)`),
       agents: await measureCommand(databasePath, ['agents'], runs, `${String(sizes.scale.setups)} setups`),
       help: await measureHelp(runs),
     }

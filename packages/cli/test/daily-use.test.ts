@@ -107,6 +107,31 @@ describe('init', () => {
     expect(JSON.parse(readFileSync(join(project, 'opencode.json'), 'utf8'))).toEqual({ plugin: [['@agent-tracker/opencode-plugin', { exportStatus: 'always', databasePath: '~/new.lmdb', maxDatabaseSize: 1073741824 }]] })
   })
 
+  it('init --remove takes the plugin out again, leaving the rest, and says where OpenCode still loads it', async () => {
+    const home = tempFolder('home-')
+    const project = tempFolder('oc-')
+    const before = '{\n  // mine\n  "plugin": [\n    "opencode-wakatime", // keep this one\n  ],\n  "model": "anthropic/claude-sonnet-4-5"\n}\n'
+    writeFileSync(join(project, 'opencode.jsonc'), before)
+    expect((await runCli(['init', '--database-path', '/data/tracker.lmdb'], { home, cwd: project })).code).toBe(0)
+    expect((await runCli(['init', '--global'], { home, cwd: project })).code).toBe(0)
+    const removed = await runCli(['init', '--remove'], { home, cwd: project })
+    expect(removed.code).toBe(0)
+    expect(readFileSync(join(project, 'opencode.jsonc'), 'utf8')).toBe(before)
+    const global = join(home, '.config', 'opencode', 'opencode.json')
+    expect(removed.stdout).toBe([
+      `Removed @agent-tracker/opencode-plugin from ${join(project, 'opencode.jsonc')}. OpenCode stops recording from its next start; what was recorded stays in the database.`,
+      `OpenCode still loads it from ${global}: agent-tracker init --remove --global there.`,
+      '',
+    ].join('\n'))
+    const again = await runCli(['init', '--remove', '--json'], { home, cwd: project })
+    expect(jsonData(again.stdout, 'init')).toEqual({ file: join(project, 'opencode.jsonc'), removed: false, stillConfiguredIn: [global] })
+    expect((await runCli(['init', '--remove', '--global'], { home, cwd: project })).code).toBe(0)
+    expect(JSON.parse(readFileSync(global, 'utf8'))).toMatchObject({ plugin: [] })
+    const doctor = await runCli(['doctor', '--db', join(home, 'none.lmdb')], { home, cwd: project })
+    expect(doctor.stdout).toMatch(/! Plugin +not in /)
+    expect((await runCli(['init', '--remove', '--max-size', '1GiB'], { home, cwd: project })).code).toBe(2)
+  })
+
   it('--global writes to $XDG_CONFIG_HOME/opencode when it is set, else ~/.config/opencode', async () => {
     const home = tempFolder('home-')
     const xdg = join(home, 'elsewhere')

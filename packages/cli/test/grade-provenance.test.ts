@@ -79,7 +79,11 @@ describe('where a grade came from', () => {
       setups: [{ userGrades: 1, meanUserGrade: 2, userGradesByChannel: [{ channel: 'ingest', grades: 2, counted: 1, meanGrade: 3.5 }] }],
       nonUserChannels: ['ingest'],
     })
-    const warned = await runCli(['ingest', '--db', db], { input: factLine({ kind: 'grade', setup: SONNET, project: PROJECT, commit: 'c0ffee03', by: 'user', userGrade: 'bad' }) })
+    const uncounted = factLine({ kind: 'grade', setup: SONNET, project: PROJECT, commit: 'c0ffee03', by: 'user', userGrade: 'bad' })
+    const warned = await runCli(['ingest', '--db', db], { input: uncounted })
     expect(warned.stdout).toContain('1 user grade recorded with channel ingest, not counted as your grade: ingested grades are not your own channel.')
+    // The same line again is a repeat: nothing is recorded, so nothing is said of it.
+    const rerun = await runCli(['ingest', '--db', db, '--json'], { input: uncounted })
+    expect(jsonData(rerun.stdout, 'ingest')).toMatchObject({ ingested: 0, repeats: 1, uncountedGrades: 0 })
   })
 })

@@ -64,7 +64,7 @@ function why(choice: HookCommandChoice): string {
 }
 
 function hookFolder(ctx: CommandContext, host: string, options: { global?: boolean }): string {
-  if (!(HOOKED_HOSTS as readonly string[]).includes(host)) throw new CliError('INVALID_HOST', `agent-tracker installs hooks for ${HOOKED_HOSTS.join(', ')}, not "${host}". OpenCode uses the plugin instead: agent-tracker init.`, EXIT.usage)
+  if (!(HOOKED_HOSTS as readonly string[]).includes(host)) throw new CliError('INVALID_HOST', `agent-tracker installs hooks for ${HOOKED_HOSTS.join(', ')}, not "${host}". OpenCode uses the plugin instead: agent-tracker init (and init --remove to take it out).`, EXIT.usage)
   return options.global === true ? claudeCodeFolder({ global: true, env: ctx.io.env, homeDir: ctx.io.homeDir }) : claudeCodeFolder({ global: false, project: ctx.io.cwd })
 }
 

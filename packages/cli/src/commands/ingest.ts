@@ -1,6 +1,6 @@
 import { createReadStream, statSync } from 'node:fs'
 import { resolve } from 'node:path'
-import type { Fact, GradeFact, SkippedFact } from '@agent-tracker/core'
+import type { Fact, SkippedFact } from '@agent-tracker/core'
 import { REPEAT, gradeWithoutCommitReason, gradesWithoutCommit, isCountedGrade, validateFact } from '@agent-tracker/core'
 import { isLmdbStoreError } from '@agent-tracker/lmdb-store'
 import { CliError, EXIT } from '../cli-error.js'
@@ -79,6 +79,9 @@ export async function ingestCommand(ctx: CommandContext, options: { file?: strin
     const result = await store.applyFacts(batch.map((entry) => entry.fact))
     ingested += result.applied
     noteSkipped(result.skipped, new Map(batch.map((entry) => [entry.fact.id, entry.line])))
+    // Only grades stored now are told of: a rerun that skips them as repeats has nothing to say.
+    const skippedIds = new Set(result.skipped.map((skipped) => skipped.id))
+    for (const { fact } of batch) if (fact.kind === 'grade' && !isCountedGrade(fact) && !skippedIds.has(fact.id)) uncountedGrades += 1
   }
   /** Writes a batch; when the database is nearly full, as much of it as fits, in halves, before giving up. */
   const writeFitting = async (batch: readonly { line: number; fact: Fact }[]): Promise<void> => {
@@ -120,9 +123,7 @@ export async function ingestCommand(ctx: CommandContext, options: { file?: strin
           const fact = validateFact(JSON.parse(text), { newId: () => lineFactId(line, text), now: () => new Date() })
           if (fact.kind === 'grade') {
             const { vouched: _claimed, ...claims } = fact
-            const graded = validateFact({ ...claims, channel: provenance.channel, ...(provenance.vouched ? { vouched: true } : {}) }) as GradeFact
-            if (!isCountedGrade(graded)) uncountedGrades += 1
-            pending.push({ line, fact: graded })
+            pending.push({ line, fact: validateFact({ ...claims, channel: provenance.channel, ...(provenance.vouched ? { vouched: true } : {}) }) })
           } else pending.push({ line, fact })
         } catch (error) {
           const message = error instanceof SyntaxError ? `not valid JSON (${error.message})` : describeFailure(error).message

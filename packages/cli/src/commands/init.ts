@@ -4,14 +4,14 @@ import { historyLocations } from '@agent-tracker/host-import'
 import { formatBytes } from '@agent-tracker/lmdb-store'
 import { MEMORY_PATH } from '@agent-tracker/lmdb-store/config'
 import { DATABASE_PATH_VARIABLE, locateDatabase } from '@agent-tracker/node-host/database-path'
-import { CliError } from '../cli-error.js'
+import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { listSteps, stepsAfterInit } from '../first-run.js'
 import type { ConfigChange } from '../init/edit-config.js'
-import { addPluginToConfig } from '../init/edit-config.js'
+import { addPluginToConfig, removePluginFromConfig } from '../init/edit-config.js'
 import { describeFailure } from '../describe-failure.js'
 import { shellWord } from '../hooks/shell-quote.js'
-import { PLUGIN_NAME, configFileIn, globalConfigFolder, parseConfig, pluginDatabase, pluginOptionsIn } from '../opencode-config.js'
+import { PLUGIN_NAME, configFileIn, findPlugin, globalConfigFolder, openCodeConfigFiles, parseConfig, pluginDatabase, pluginOptionsIn } from '../opencode-config.js'
 import { parseSizeLimit } from '../parse-size.js'
 
 const NEW_CONFIG = '{\n  "$schema": "https://opencode.ai/config.json"\n}\n'
@@ -22,18 +22,18 @@ const NEW_CONFIG = '{\n  "$schema": "https://opencode.ai/config.json"\n}\n'
  * indentation and other entries stay as they were; options already set are kept unless given.
  * A relative `--database-path` is taken from the working folder, as shells do, and written as an
  * absolute path (the plugin would take it from the home folder); when the plugin's database is
- * not the one the CLI reads, it says how to make the CLI read it.
+ * not the one the CLI reads, it says how to make the CLI read it. `--remove` takes the plugin out.
  */
-export function initCommand(ctx: CommandContext, options: { global?: boolean; databasePath?: string; maxSize?: string }): void {
+export function initCommand(ctx: CommandContext, options: { global?: boolean; databasePath?: string; maxSize?: string; remove?: boolean }): void {
   const folder = options.global === true ? globalConfigFolder(ctx.io) : ctx.io.cwd
   const file = configFileIn(folder, options.global === true)
+  if (options.remove === true) {
+    removePlugin(ctx, file, options)
+    return
+  }
   const created = !existsSync(file)
   const text = created ? NEW_CONFIG : readFileSync(file, 'utf8')
-  const parsed = parseConfig(text)
-  if (!parsed.ok) throw new CliError('INVALID_CONFIG', `${file} is not a valid OpenCode config (${parsed.problem}); fix it first — nothing was changed.`)
-  if (parsed.config.plugin !== undefined && !Array.isArray(parsed.config.plugin)) {
-    throw new CliError('INVALID_CONFIG', `${file} has a "plugin" field that is not a list; fix it first — nothing was changed.`)
-  }
+  checkedConfig(file, text)
   const pluginOptions = {
     ...(options.databasePath === undefined ? {} : { databasePath: databasePathOption(options.databasePath, ctx) }),
     ...(options.maxSize === undefined ? {} : { maxDatabaseSize: parseSizeLimit(options.maxSize, '--max-size') }),
@@ -60,6 +60,37 @@ export function initCommand(ctx: CommandContext, options: { global?: boolean; da
     const next = nextSteps.length === 0 ? [] : ['', 'Next:', listSteps(nextSteps)]
     return [head, ...details, ...kept, ...databases.advice, ...next].join('\n')
   })
+}
+
+/**
+ * `init --remove [--global]`: takes the plugin out of that OpenCode config with the smallest edit,
+ * and says where else OpenCode still loads it. The database and what it holds stay.
+ */
+function removePlugin(ctx: CommandContext, file: string, options: { global?: boolean; databasePath?: string; maxSize?: string }): void {
+  if (options.databasePath !== undefined || options.maxSize !== undefined) {
+    throw new CliError('USAGE', '--remove takes the plugin out with its options: give it no --database-path or --max-size.', EXIT.usage)
+  }
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : undefined
+  if (text !== undefined) checkedConfig(file, text)
+  const edit = text === undefined ? { text: '', removed: false } : removePluginFromConfig(text)
+  if (edit.removed) writeFileSync(file, edit.text)
+  const files = openCodeConfigFiles(ctx.io)
+  const elsewhere = findPlugin([...files.global, ...files.project]).configuredIn.filter((other) => other !== file)
+  ctx.print({ file, removed: edit.removed, stillConfiguredIn: elsewhere }, () => [
+    edit.removed
+      ? `Removed ${PLUGIN_NAME} from ${file}. OpenCode stops recording from its next start; what was recorded stays in the database.`
+      : `${PLUGIN_NAME} is not in ${text === undefined ? `${file} (there is no such file)` : file}; nothing changed.`,
+    ...elsewhere.map((other) => `OpenCode still loads it from ${other}: agent-tracker init --remove${other.startsWith(globalConfigFolder(ctx.io)) ? ' --global' : ''} there.`),
+  ].join('\n'))
+}
+
+/** Refuses a config `init` cannot edit: one that does not parse, or whose `plugin` is not a list. */
+function checkedConfig(file: string, text: string): void {
+  const parsed = parseConfig(text)
+  if (!parsed.ok) throw new CliError('INVALID_CONFIG', `${file} is not a valid OpenCode config (${parsed.problem}); fix it first — nothing was changed.`)
+  if (parsed.config.plugin !== undefined && !Array.isArray(parsed.config.plugin)) {
+    throw new CliError('INVALID_CONFIG', `${file} has a "plugin" field that is not a list; fix it first — nothing was changed.`)
+  }
 }
 
 /**

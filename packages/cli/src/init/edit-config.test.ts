@@ -1,6 +1,6 @@
 import { parse } from 'jsonc-parser'
 import { describe, expect, it } from 'vitest'
-import { addPluginToConfig } from './edit-config.js'
+import { addPluginToConfig, removePluginFromConfig } from './edit-config.js'
 
 const PLUGIN = '@agent-tracker/opencode-plugin'
 
@@ -88,5 +88,53 @@ describe('addPluginToConfig makes the smallest edit', () => {
   it('recognises the plugin by a versioned name', () => {
     const text = `{ "plugin": ["${PLUGIN}@0.1.0"] }`
     expect(addPluginToConfig(text, {}).changes).toEqual([])
+  })
+})
+
+describe('removePluginFromConfig makes the smallest edit', () => {
+  it('takes an entry on a line of its own with its line, leaving the others and their comments', () => {
+    const text = `{
+  "plugin": [
+    "opencode-wakatime", // keep this one
+    ["${PLUGIN}", { "databasePath": "/data/tracker.lmdb" }], // ours
+    "another-plugin"
+  ],
+  "model": "anthropic/claude-sonnet-4-5" // the default model
+}
+`
+    expect(removePluginFromConfig(text)).toEqual({ removed: true, text: `{
+  "plugin": [
+    "opencode-wakatime", // keep this one
+    "another-plugin"
+  ],
+  "model": "anthropic/claude-sonnet-4-5" // the default model
+}
+` })
+  })
+
+  it('takes the last entry of a list, and the comma it leaves behind when it had none of its own', () => {
+    const text = `{\n  "plugin": [\n    "opencode-wakatime", // keep\n    "${PLUGIN}"\n  ]\n}\n`
+    expect(removePluginFromConfig(text).text).toBe('{\n  "plugin": [\n    "opencode-wakatime" // keep\n  ]\n}\n')
+    const trailing = `{\n  "plugin": [\n    "opencode-wakatime",\n    "${PLUGIN}",\n  ]\n}\n`
+    expect(removePluginFromConfig(trailing).text).toBe('{\n  "plugin": [\n    "opencode-wakatime",\n  ]\n}\n')
+  })
+
+  it('takes an entry among others on one line with its comma', () => {
+    expect(removePluginFromConfig(`{ "plugin": ["${PLUGIN}", "other"] }`).text).toBe('{ "plugin": ["other"] }')
+    expect(removePluginFromConfig(`{ "plugin": ["other", ["${PLUGIN}", {}]] }`).text).toBe('{ "plugin": ["other"] }')
+    expect(removePluginFromConfig(`{ "plugin": ["${PLUGIN}"] }`).text).toBe('{ "plugin": [] }')
+  })
+
+  it('undoes what addPluginToConfig did', () => {
+    for (const text of ['{\n  "$schema": "https://opencode.ai/config.json"\n}\n', '{\n\t"plugin": [\n\t\t"a",\n\t],\n}\n', '{ "plugin": ["a"] }']) {
+      const added = addPluginToConfig(text, { databasePath: '/x' }).text
+      expect(parse(removePluginFromConfig(added).text)).toEqual(parse(text.includes('plugin') ? text : text.replace('"\n}', '",\n  "plugin": []\n}')))
+    }
+  })
+
+  it('changes nothing when the plugin is not there', () => {
+    const text = '{\n  "plugin": ["opencode-wakatime"]\n}\n'
+    expect(removePluginFromConfig(text)).toEqual({ text, removed: false })
+    expect(removePluginFromConfig('{}')).toEqual({ text: '{}', removed: false })
   })
 })

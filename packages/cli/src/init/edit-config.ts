@@ -113,3 +113,40 @@ function appendChildren(text: string, container: Node, children: readonly string
   // The comma goes right after the last child, before its comment; the new lines after the comment.
   return { at: afterLast, remove: end - afterLast, text: `,${text.slice(afterLast, end)}${lines}` }
 }
+
+/**
+ * Takes the plugin's entry out of an OpenCode config's `plugin` list with the smallest edit: an
+ * entry on a line of its own goes with its line (and the comment on it); an entry among others on
+ * one line goes with its comma. Every other character stays. `removed` is false when the list
+ * holds no entry of the plugin. The text must parse (check with `parseConfig` first).
+ */
+export function removePluginFromConfig(text: string): { readonly text: string; readonly removed: boolean } {
+  const root = parseTree(text, [], { allowTrailingComma: true })
+  const list = root === undefined ? undefined : findNodeAtLocation(root, ['plugin'])
+  const entries = list?.children ?? []
+  const index = entries.findIndex((child) => isOurPluginEntry(getNodeValue(child)))
+  const entry = entries[index]
+  if (list === undefined || entry === undefined) return { text, removed: false }
+  const { end, comma } = endOfChildLine(text, entry)
+  const lineStart = text.lastIndexOf('\n', entry.offset - 1) + 1
+  const aloneOnItsLine = text.slice(lineStart, entry.offset).trim() === '' && /^\s*(\r?\n|$)/.test(text.slice(end))
+  const previous = entries[index - 1]
+  const isLast = index === entries.length - 1
+  if (aloneOnItsLine && isMultiLine(text, list) && (previous === undefined || text.slice(previous.offset + previous.length, lineStart).includes('\n'))) {
+    const lineEnd = text.indexOf('\n', end)
+    const cut = { at: lineStart, remove: (lineEnd === -1 ? text.length : lineEnd + 1) - lineStart, text: '' }
+    // The last entry without a comma of its own leaves the one before it with a comma it never had.
+    const previousComma = isLast && comma === undefined && previous !== undefined ? endOfChildLine(text, previous).comma : undefined
+    return { text: done(text, previousComma === undefined ? [cut] : [cut, { at: previousComma, remove: 1, text: '' }], [], []).text, removed: true }
+  }
+  const afterEntry = entry.offset + entry.length
+  if (comma !== undefined) {
+    // `ours, next` → `next`: the entry, its comma and the spaces after it.
+    let to = comma + 1
+    while (text[to] === ' ' || text[to] === '\t') to++
+    return { text: done(text, [{ at: entry.offset, remove: to - entry.offset, text: '' }], [], []).text, removed: true }
+  }
+  // The last entry without a comma: `before, ours` → `before`.
+  const start = previous === undefined ? entry.offset : (endOfChildLine(text, previous).comma ?? previous.offset + previous.length)
+  return { text: done(text, [{ at: start, remove: afterEntry - start, text: '' }], [], []).text, removed: true }
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Grade } from '../facts/grade.js'
 import type { ProjectProfile } from '../projects/project-profile.js'
-import type { RecommendRecords } from '../projects/recommend.js'
+import type { RecordsOneByOne } from '../projects/recommend.js'
 import { backtestRecommendations } from './backtest-recommendations.js'
 import type { KnownTruth } from './known-truth.js'
 
@@ -17,7 +17,7 @@ const WORK: readonly (readonly [minute: number, setup: 'A' | 'B', project: strin
   [6, 'A', '/one', 5], [7, 'B', '/one', -1], [8, 'A', '/one', 2], [9, 'B', '/two', 1], [10, 'A', '/two', 5], [11, 'B', '/two', -1],
 ]
 
-const RECORDS: RecommendRecords = {
+const RECORDS: RecordsOneByOne = {
   projects: ['/one', '/two'].map((path) => ({ v: 1, path, name: path.slice(1), firstSeenAt: minute(0), lastSeenAt: minute(12), profile: PROFILE })),
   commits: WORK.map(([m, setup, project]) => ({ setup, project, hash: `c${String(m)}`, at: minute(m) })),
   gradeEvents: WORK.map(([m, setup, project, grade]) => ({ v: 1, id: `g${String(m)}`, setup, project, commit: `c${String(m)}`, at: minute(m, 30), by: 'user', userGrade: grade })),

@@ -1,7 +1,7 @@
 import { isCountedGrade } from '../facts/grade-channel.js'
 import type { ProjectProfile } from '../projects/project-profile.js'
 import { isAboveThreshold, projectSimilarity } from '../projects/project-similarity.js'
-import type { RecommendOptions, RecommendRecords } from '../projects/recommend.js'
+import type { RecommendOptions, RecordsOneByOne } from '../projects/recommend.js'
 import { recommendSetups } from '../projects/recommend.js'
 import type { CommitRef } from '../store/commit-ref.js'
 import type { JudgedDecision, JudgedOutcome } from './judge-decision.js'
@@ -41,7 +41,7 @@ export const MIN_REALISED_GRADES = 3
  * of a generated history, or else against what each setup realised afterwards. Projects without a
  * profile are skipped. Pure and deterministic.
  */
-export function backtestRecommendations(records: RecommendRecords, options: BacktestOptions = {}): BacktestResult {
+export function backtestRecommendations(records: RecordsOneByOne, options: BacktestOptions = {}): BacktestResult {
   const every = options.every ?? 10
   const timeline = recordTimeline(records)
   const bugWeight = options.bugWeight ?? 2

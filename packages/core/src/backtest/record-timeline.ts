@@ -1,4 +1,4 @@
-import type { RecommendRecords } from '../projects/recommend.js'
+import type { RecordsOneByOne } from '../projects/recommend.js'
 import type { CommitRef } from '../store/commit-ref.js'
 import type { BugRecord, EvidenceRecord, GradeEventRecord, UsageRecord } from '../store/records.js'
 
@@ -8,11 +8,11 @@ export interface RecordTimeline {
   readonly gradeEvents: readonly GradeEventRecord[]
   readonly bugs: readonly BugRecord[]
   /** Every record recorded strictly before `at` (usage: days before its day; evidence: found before it); projects first seen by then. */
-  before(at: string): RecommendRecords
+  before(at: string): RecordsOneByOne
 }
 
 /** Sorts the records by time once, so that each cut is a few binary searches. */
-export function recordTimeline(records: RecommendRecords): RecordTimeline {
+export function recordTimeline(records: RecordsOneByOne): RecordTimeline {
   const byTime = <T>(items: readonly T[], time: (item: T) => string): T[] => [...items].sort((a, b) => (time(a) < time(b) ? -1 : time(a) > time(b) ? 1 : 0))
   const commits = byTime(records.commits ?? [], (c) => c.at)
   const gradeEvents = byTime(records.gradeEvents, (e) => e.at)

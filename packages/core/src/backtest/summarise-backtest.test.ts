@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { RecommendRecords } from '../projects/recommend.js'
+import type { RecordsOneByOne } from '../projects/recommend.js'
 import { backtestFigures, median } from './backtest-figures.js'
 import type { JudgedDecision } from './judge-decision.js'
 import type { KnownTruth } from './known-truth.js'
@@ -24,7 +24,7 @@ const TRUTH: KnownTruth = {
     { setup: 'B', kind: 'web-app', from: at(1), meanGrade: 2, bugRate: 0 },
   ],
 }
-const RECORDS: RecommendRecords = {
+const RECORDS: RecordsOneByOne = {
   projects: [],
   commits: Array.from({ length: 20 }, (_, index) => ({ setup: index % 2 === 0 ? 'A' : 'B', project: '/web', hash: `c${String(index)}`, at: at(index + 1) })),
   gradeEvents: [],

@@ -1,6 +1,6 @@
 import type { RandomSource } from '../stats/seeded-random.js'
 import { gammaDraw, normalDraw, seededRandom } from '../stats/seeded-random.js'
-import type { GridPoint, LevelSummary, SetupSummary } from './grade-hierarchy.js'
+import type { GridPoint, SetupSummary } from './grade-hierarchy.js'
 
 const DRAWS = 4000
 const SEED = 0x5eed
@@ -18,38 +18,44 @@ export function chanceOfBest(
   bugWeight: number,
 ): Map<string, number> {
   if (summaries.length <= 1) return new Map(summaries.map((s) => [s.setup, 1]))
-  const wins = new Map(summaries.map((s) => [s.setup, 0]))
   const random = seededRandom(SEED)
   const drawPoint = sampler(grid.map((g) => g.weight))
-  const drawLevel = new Map(summaries.map((s) => [s.setup, sampler(s.levels.map((l) => l.probability))]))
+  // What each setup's draws need, looked up once: this loop runs DRAWS × setups times.
+  const setups = summaries.map((s) => {
+    const bug = bugs.get(s.setup)
+    return {
+      drawLevel: sampler(s.levels.map((l) => l.probability)),
+      levels: s.levels.map((level) => ({ precision: level.mean === null ? 0 : 1 / level.v, mean: level.mean ?? 0 })),
+      bugShape: bug === undefined || bug.rate <= 0 ? 0 : bug.shape,
+      bugRate: bug === undefined || bug.rate <= 0 ? 1 : bug.rate,
+    }
+  })
+  const wins = new Array<number>(setups.length).fill(0)
   for (let draw = 0; draw < DRAWS; draw++) {
     const g = grid[drawPoint(random)] ?? grid[0]
     if (g === undefined) break
     const mu = g.mu + Math.sqrt(g.muVariance) * normalDraw(random)
-    let best = ''
+    const tauSquared = g.tau ** 2
+    let best = 0
     let bestScore = -Infinity
-    for (const s of summaries) {
-      const level: LevelSummary | undefined = s.levels[drawLevel.get(s.setup)?.(random) ?? 0]
-      const theta = drawTheta(random, level, mu, g.tau)
-      const bug = bugs.get(s.setup)
-      const rate = bug === undefined || bug.rate <= 0 ? 0 : gammaDraw(random, bug.shape) / bug.rate
+    for (let index = 0; index < setups.length; index++) {
+      const s = setups[index]
+      if (s === undefined) continue
+      const level = s.levels[s.drawLevel(random)]
+      // θ given μ and τ: the level's mean and μ weighted by their precisions.
+      const dataPrecision = level?.precision ?? 0
+      const precision = dataPrecision + 1 / tauSquared
+      const theta = (dataPrecision * (level?.mean ?? 0) + mu / tauSquared) / precision + normalDraw(random) / Math.sqrt(precision)
+      const rate = s.bugShape === 0 ? 0 : gammaDraw(random, s.bugShape) / s.bugRate
       const score = theta - bugWeight * rate
       if (score > bestScore) {
         bestScore = score
-        best = s.setup
+        best = index
       }
     }
-    wins.set(best, (wins.get(best) ?? 0) + 1)
+    wins[best] = (wins[best] ?? 0) + 1
   }
-  return new Map([...wins].map(([setup, count]) => [setup, count / DRAWS]))
-}
-
-/** θ given μ and τ: the level's mean and μ weighted by their precisions. */
-function drawTheta(random: RandomSource, level: LevelSummary | undefined, mu: number, tau: number): number {
-  const dataPrecision = level === undefined || level.mean === null ? 0 : 1 / level.v
-  const precision = dataPrecision + 1 / tau ** 2
-  const mean = (dataPrecision * (level?.mean ?? 0) + mu / tau ** 2) / precision
-  return mean + normalDraw(random) / Math.sqrt(precision)
+  return new Map(summaries.map((s, index) => [s.setup, (wins[index] ?? 0) / DRAWS]))
 }
 
 /** Draws an index with the given weights. */

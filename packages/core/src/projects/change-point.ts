@@ -5,9 +5,34 @@ export interface TimedGrade {
   readonly at: string
 }
 
-/** One hypothesis about when a setup's current level began: at grade `start`, with its probability. */
+/**
+ * Grades observed together — a setup's grades of one day — as the sums the model needs: with
+ * weights w (each grade's project similarity), Σw, Σw², Σw·g and Σw·g². A change of level can
+ * come between two batches, not within one; a batch of one grade is that grade.
+ */
+export interface GradeBatch {
+  /** When the batch begins: a run that begins with it had begun by then. */
+  readonly at: string
+  /** Grades in it. */
+  readonly count: number
+  /** Σw. */
+  readonly weight: number
+  /** Σw². */
+  readonly weightSquares: number
+  /** Σw·g. */
+  readonly sum: number
+  /** Σw·g². */
+  readonly squares: number
+}
+
+/** One grade as a batch of its own. */
+export function gradeBatch(grade: TimedGrade): GradeBatch {
+  return { at: grade.at, count: 1, weight: grade.weight, weightSquares: grade.weight ** 2, sum: grade.weight * grade.grade, squares: grade.weight * grade.grade ** 2 }
+}
+
+/** One hypothesis about when a setup's current level began: at batch `start`, with its probability. */
 export interface RunHypothesis {
-  /** Index of the first grade of the current run. */
+  /** Index of the first batch of the current run. */
   readonly start: number
   readonly probability: number
   /** Weighted mean of the run's grades and its variance σ² · Σw² / (Σw)². */
@@ -27,7 +52,7 @@ export interface CurrentLevel {
 
 /** Options of {@link currentLevel}. */
 export interface ChangePointOptions {
-  /** Prior chance, per graded commit, that the setup's level changes (e.g. a model update behind the same name). */
+  /** Prior chance, per grade, that the setup's level changes (e.g. a model update behind the same name); a batch of n grades changes with 1 − (1 − hazard)ⁿ. */
   readonly hazard: number
   /** Standard deviation of one grade. */
   readonly spread: number
@@ -52,9 +77,14 @@ export const MAX_RUNS = 64
  * normal level per run: the posterior over how long ago its current level began. In steady
  * times nearly all the mass is on "the whole history"; after a change the mass moves to the
  * recent run within a few grades, and while it is unsure the level's variance carries both.
- * Grades must be in time order.
+ *
+ * The grades come in batches (see {@link GradeBatch}), in time order. A batch is seen through its
+ * weighted mean x̄ = Σw·g / Σw, as n = (Σw)²/Σw² grades would be: under a run whose level has the
+ * posterior N(m, v), x̄ ~ N(m, σ²/n + v). For unweighted grades this is exact — the likelihood of a
+ * batch's scatter about its own mean is the same under every hypothesis and cancels — so a day of
+ * grades costs one step, not one per grade; a batch of one grade is the usual one-grade step.
  */
-export function currentLevel(grades: readonly TimedGrade[], options: ChangePointOptions): CurrentLevel {
+export function currentLevel(grades: readonly GradeBatch[], options: ChangePointOptions): CurrentLevel {
   const { hazard, spread, prior } = options
   const maxRuns = Math.max(2, options.maxRuns ?? MAX_RUNS)
   const s2 = spread ** 2
@@ -73,6 +103,7 @@ export function currentLevel(grades: readonly TimedGrade[], options: ChangePoint
   const next: number[] = []
   let runs = 0
   for (const [index, g] of grades.entries()) {
+    if (!(g.weight > 0)) continue
     if (runs === 0) {
       start[0] = index
       probability[0] = 1
@@ -81,11 +112,18 @@ export function currentLevel(grades: readonly TimedGrade[], options: ChangePoint
       sum[0] = 0
       runs = 1
     } else if (hazard > 0) {
-      // Each density of the grade is exp(exponent) / √(2π·variance). The largest exponent among the
-      // change and the runs that hold any probability is taken out of all of them: nothing then
-      // overflows, and the likeliest does not underflow however narrow the spread.
-      const changeVariance = s2 + p2
-      const changeExponent = -((g.grade - prior.mean) ** 2) / (2 * changeVariance)
+      // The batch's mean, and the variance of a mean of its effective number of grades.
+      const observed = g.sum / g.weight
+      const noise = (s2 * g.weightSquares) / g.weight ** 2
+      // No change in any of its n grades: (1 − hazard)ⁿ.
+      const logStay = g.count * Math.log1p(-hazard)
+      const stay = Math.exp(logStay)
+      const change = -Math.expm1(logStay)
+      // Each density of the batch's mean is exp(exponent) / √(2π·variance). The largest exponent
+      // among the change and the runs that hold any probability is taken out of all of them:
+      // nothing then overflows, and the likeliest does not underflow however narrow the spread.
+      const changeVariance = noise + p2
+      const changeExponent = -((observed - prior.mean) ** 2) / (2 * changeVariance)
       let top = changeExponent
       let mass = 0
       for (let r = 0; r < runs; r++) {
@@ -93,8 +131,8 @@ export function currentLevel(grades: readonly TimedGrade[], options: ChangePoint
         const count = w ** 2 / (squares[r] ?? 0)
         const postVariance = 1 / (1 / p2 + count / s2)
         const postMean = postVariance * (prior.mean / p2 + (count * (sum[r] ?? 0)) / (w * s2))
-        const variance = s2 + postVariance
-        const e = -((g.grade - postMean) ** 2) / (2 * variance)
+        const variance = noise + postVariance
+        const e = -((observed - postMean) ** 2) / (2 * variance)
         exponent[r] = e
         scale[r] = 1 / Math.sqrt(2 * Math.PI * variance)
         const p = probability[r] ?? 0
@@ -104,20 +142,20 @@ export function currentLevel(grades: readonly TimedGrade[], options: ChangePoint
       let total = 0
       for (let r = 0; r < runs; r++) {
         const p = probability[r] ?? 0
-        const grown = p > 0 ? p * (1 - hazard) * (scale[r] ?? 0) * Math.exp((exponent[r] ?? 0) - top) : 0
+        const grown = p > 0 ? p * stay * (scale[r] ?? 0) * Math.exp((exponent[r] ?? 0) - top) : 0
         next[r] = grown
         total += grown
       }
-      // A change now takes the hazard's share of the runs' probability before this grade (pruning may have left it under 1).
+      // A change now takes the hazard's share of the runs' probability before this batch (pruning may have left it under 1).
       const logChangeScale = -0.5 * Math.log(2 * Math.PI * changeVariance)
-      let changed = mass * hazard * Math.exp(changeExponent - top + logChangeScale)
+      let changed = mass * change * Math.exp(changeExponent - top + logChangeScale)
       if (!(total + changed > 0)) {
         // Only when the likeliest term itself underflowed (a vanishing run, or a hazard of 1): the same step by logarithms.
-        const logChange = Math.log(mass * hazard) + changeExponent + logChangeScale
+        const logChange = Math.log(mass * change) + changeExponent + logChangeScale
         let best = logChange
         for (let r = 0; r < runs; r++) {
           const p = probability[r] ?? 0
-          exponent[r] = p > 0 ? Math.log(p) + Math.log1p(-hazard) + Math.log(scale[r] ?? 0) + (exponent[r] ?? 0) : -Infinity
+          exponent[r] = p > 0 ? Math.log(p) + logStay + Math.log(scale[r] ?? 0) + (exponent[r] ?? 0) : -Infinity
           best = Math.max(best, exponent[r] ?? -Infinity)
         }
         total = 0
@@ -151,8 +189,8 @@ export function currentLevel(grades: readonly TimedGrade[], options: ChangePoint
     }
     for (let r = 0; r < runs; r++) {
       weight[r] = (weight[r] ?? 0) + g.weight
-      squares[r] = (squares[r] ?? 0) + g.weight ** 2
-      sum[r] = (sum[r] ?? 0) + g.weight * g.grade
+      squares[r] = (squares[r] ?? 0) + g.weightSquares
+      sum[r] = (sum[r] ?? 0) + g.sum
     }
   }
   let norm = 0

@@ -62,12 +62,21 @@ export interface GridPoint {
  */
 export function summariseSetups(evidence: readonly SetupEvidence[], hazard: number, tuning?: EvidenceTuning): SetupSummary[] {
   const own = evidence.map((e) => {
-    const total = e.grades.reduce((sum, g) => sum + g.weight, 0)
-    const squares = e.grades.reduce((sum, g) => sum + g.weight ** 2, 0)
+    let total = 0
+    let weightSquares = 0
+    let sum = 0
+    let squares = 0
+    for (const batch of e.grades) {
+      total += batch.weight
+      weightSquares += batch.weightSquares
+      sum += batch.sum
+      squares += batch.squares
+    }
     if (total <= 0) return { e, n: 0, mean: null, variance: null }
-    const n = total ** 2 / squares
-    const mean = e.grades.reduce((sum, g) => sum + g.weight * g.grade, 0) / total
-    const variance = n <= 1 ? null : (e.grades.reduce((sum, g) => sum + g.weight * (g.grade - mean) ** 2, 0) / total) * (n / (n - 1))
+    const n = total ** 2 / weightSquares
+    const mean = sum / total
+    // Σw(g − x̄)² / Σw = Σw·g² / Σw − x̄² (never below 0, whatever the rounding).
+    const variance = n <= 1 ? null : Math.max(squares / total - mean ** 2, 0) * (n / (n - 1))
     return { e, n, mean, variance }
   })
   const pooledDf = own.reduce((sum, s) => sum + (s.variance === null ? 0 : s.n - 1), 0)

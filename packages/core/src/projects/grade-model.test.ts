@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { mixtureInterval } from '../stats/normal-mixture.js'
 import type { SetupEvidence } from './grade-model.js'
 import { fitGradeModel } from './grade-model.js'
+import { gradeBatch } from './change-point.js'
 
 const OPTIONS = { bugWeight: 2, bugPriorStrength: 5, changeHazard: 0.004 }
 
@@ -9,7 +10,7 @@ function evidence(setup: string, values: readonly number[], bugs = 0): SetupEvid
   const at = (index: number): string => `2026-01-01T00:00:${String(index).padStart(2, '0')}.000Z`
   return {
     setup,
-    grades: values.map((grade, index) => ({ grade, weight: 1, at: at(index) })),
+    grades: values.map((grade, index) => gradeBatch({ grade, weight: 1, at: at(index) })),
     commits: values.map((_, index) => ({ weight: 1, at: at(index) })),
     bugs: Array.from({ length: bugs }, (_, index) => ({ weight: 1, at: at(index) })),
   }

@@ -1,7 +1,7 @@
 import type { NormalMixture } from '../stats/normal-mixture.js'
 import { mixtureMean } from '../stats/normal-mixture.js'
 import { normalCdf } from '../stats/normal.js'
-import type { TimedGrade } from './change-point.js'
+import type { GradeBatch, TimedGrade } from './change-point.js'
 import { chanceOfBest } from './chance-of-best.js'
 import type { EvidenceTuning, SetupSummary } from './grade-hierarchy.js'
 import { conditionalLevel, summariseSetups, tauPosterior } from './grade-hierarchy.js'
@@ -15,7 +15,8 @@ export interface TimedWeight {
 /** What is known about one setup on projects like the target, each list in time order. */
 export interface SetupEvidence {
   readonly setup: string
-  readonly grades: readonly TimedGrade[]
+  /** Its grades, a batch per day (see `GradeBatch`). */
+  readonly grades: readonly GradeBatch[]
   readonly commits: readonly TimedWeight[]
   readonly bugs: readonly TimedWeight[]
   /** Pseudo-grades from git evidence, one per commit with evidence (see `gitEvidenceBySetup`), in time order. */
@@ -114,14 +115,29 @@ export function fitGradeModel(evidence: readonly SetupEvidence[], options: Grade
     const w = options.bugWeight
     const bugMean = -w * (bugB.mean - bugA.mean)
     const bugVariance = w * w * (bugA.variance + bugB.variance)
-    return grid.reduce((sum, g) => sum + g.weight * a.levels.reduce((inner, la) => inner + la.probability * b.levels.reduce((acc, lb) => {
-      const ca = conditionalLevel(la, g)
-      const cb = conditionalLevel(lb, g)
-      const mean = cb.mean - ca.mean + bugMean
-      // θ_a and θ_b share μ: Var(θ_b − θ_a) = V_a(1 − B_a) + V_b(1 − B_b) + (B_a − B_b)² Var(μ).
-      const variance = ca.own + cb.own + (ca.shrink - cb.shrink) ** 2 * g.muVariance + bugVariance
-      return acc + lb.probability * (variance <= 0 ? Number(mean >= 0) : normalCdf(mean / Math.sqrt(variance)))
-    }, 0), 0), 0)
+    // Each level's θ given τ, computed once per setup above (`parts`), at every point of the grid.
+    const partsA = parts.get(leader) ?? []
+    const partsB = parts.get(challenger) ?? []
+    let chance = 0
+    for (const [index, g] of grid.entries()) {
+      let inner = 0
+      for (const [la, levelA] of a.levels.entries()) {
+        const ca = partsA[la]?.[index]
+        if (ca === undefined) continue
+        let acc = 0
+        for (const [lb, levelB] of b.levels.entries()) {
+          const cb = partsB[lb]?.[index]
+          if (cb === undefined) continue
+          const mean = cb.mean - ca.mean + bugMean
+          // θ_a and θ_b share μ: Var(θ_b − θ_a) = V_a(1 − B_a) + V_b(1 − B_b) + (B_a − B_b)² Var(μ).
+          const variance = ca.own + cb.own + (ca.shrink - cb.shrink) ** 2 * g.muVariance + bugVariance
+          acc += levelB.probability * (variance <= 0 ? Number(mean >= 0) : normalCdf(mean / Math.sqrt(variance)))
+        }
+        inner += levelA.probability * acc
+      }
+      chance += g.weight * inner
+    }
+    return chance
   }
 
   return { setups, chanceAtLeast, chanceBest: chanceOfBest(summaries, grid, bugs, options.bugWeight) }

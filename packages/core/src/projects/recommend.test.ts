@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { Grade } from '../facts/grade.js'
 import type { ProjectProfile } from './project-profile.js'
 import type { CommitRecord, GradeEventRecord, ProjectRecord } from '../store/records.js'
-import type { RecommendRecords } from './recommend.js'
+import type { RecordsOneByOne } from './recommend.js'
 import { recommendSetups } from './recommend.js'
 import { seededRandom } from '../stats/seeded-random.js'
 
@@ -27,7 +27,7 @@ function draw(next: () => number, weights: readonly number[]): Grade {
 }
 
 /** Setup A is truly better on TypeScript projects and worse on Python ones; B the reverse. */
-function syntheticHistory(commitsPerSetupAndProject: number, seed = 7): RecommendRecords {
+function syntheticHistory(commitsPerSetupAndProject: number, seed = 7): RecordsOneByOne {
   const next = seededRandom(seed)
   const good: [number, number, number, number] = [0.05, 0.2, 0.45, 0.3]
   const poor: [number, number, number, number] = [0.35, 0.45, 0.15, 0.05]
@@ -156,7 +156,7 @@ describe('recommendSetups', () => {
     const history = syntheticHistory(8)
     const N = 'build@example/self-praising'
     const hashes = ['s1', 's2', 's3', 's4', 's5', 's6']
-    const praised = (channel: 'cli-script' | 'slash-command', vouched: boolean): RecommendRecords => ({
+    const praised = (channel: 'cli-script' | 'slash-command', vouched: boolean): RecordsOneByOne => ({
       ...history,
       commits: [...(history.commits ?? []), ...hashes.map((hash, index) => ({ v: 1 as const, project: '/work/ts-0', hash, setup: N, at: `2026-02-0${String(index + 1)}T10:00:00.000Z`, message: 'work' }))],
       gradeEvents: [...history.gradeEvents, ...hashes.map((hash, index) => ({

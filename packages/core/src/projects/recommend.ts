@@ -39,11 +39,19 @@ export interface RecommendRecords {
    * same counts from one record per setup, project and day.
    */
   readonly commits?: readonly CommitRef[] | undefined
-  readonly gradeEvents: readonly GradeEventRecord[]
-  readonly bugs: readonly BugRecord[]
+  /** The grade events one by one; without them, the day rollups' counted user grades (the same grades: the model takes a setup's grades a day at a time). */
+  readonly gradeEvents?: readonly GradeEventRecord[] | undefined
+  /** The bugs one by one; without them, each day rollup's bugs count at that day's noon (UTC). */
+  readonly bugs?: readonly BugRecord[] | undefined
   readonly usage: readonly UsageRecord[]
   /** Git evidence on commits (agent-tracker evidence); without it, only grades and bugs count. */
   readonly evidence?: readonly EvidenceRecord[]
+}
+
+/** Records with the grade events and bugs one by one: what a replay cuts at any time (see `recordTimeline`). */
+export interface RecordsOneByOne extends RecommendRecords {
+  readonly gradeEvents: readonly GradeEventRecord[]
+  readonly bugs: readonly BugRecord[]
 }
 
 /** The git evidence a setup's estimate used: commits with evidence on similar projects, what it said, and its share. */

@@ -2,9 +2,11 @@ import type { SetupGitEvidence } from '../evidence/evidence-grades.js'
 import { gitEvidenceBySetup } from '../evidence/evidence-grades.js'
 import { isCountedGrade } from '../facts/grade-channel.js'
 import type { CommitRef } from '../store/commit-ref.js'
-import type { BugRecord, EvidenceRecord, GradeEventRecord, UsageRecord } from '../store/records.js'
+import type { Mutable } from '../mutable.js'
+import type { BugRecord, EvidenceRecord, GradeEventRecord, GradeSums, UsageRecord } from '../store/records.js'
+import { dayOf } from '../time/iso-timestamp.js'
 import type { SetupEvidence, TimedWeight } from './grade-model.js'
-import type { TimedGrade } from './change-point.js'
+import type { GradeBatch } from './change-point.js'
 
 /** One setup's outcomes on the similar projects, weighted and raw. */
 export interface SetupOutcomes extends SetupEvidence {
@@ -22,12 +24,19 @@ export interface SetupOutcomes extends SetupEvidence {
   readonly git: SetupGitEvidence | null
 }
 
-/** What {@link collectOutcomes} reads: records of similar projects count, weighted by similarity. */
+/**
+ * What {@link collectOutcomes} reads: records of similar projects count, weighted by similarity.
+ * The day rollups (`usage`) hold every count the model needs, so commits, grade events and bugs
+ * one by one are optional: without them, the rollups' are used — the same grades (the model takes a
+ * setup's grades a day at a time either way), and commits and bugs dated to their day's noon.
+ */
 export interface OutcomeSources {
   /** The commits one by one; without them, the usage rollups' commits count at their day's noon (UTC). */
   readonly commits?: readonly CommitRef[] | undefined
-  readonly gradeEvents: readonly GradeEventRecord[]
-  readonly bugs: readonly BugRecord[]
+  /** The grade events one by one; without them, the usage rollups' counted user grades. */
+  readonly gradeEvents?: readonly GradeEventRecord[] | undefined
+  /** The bugs one by one; without them, the usage rollups' bugs count at their day's noon (UTC). */
+  readonly bugs?: readonly BugRecord[] | undefined
   readonly usage: readonly UsageRecord[]
   /** Git evidence (see `gitEvidenceBySetup`); left out when absent. */
   readonly evidence?: readonly EvidenceRecord[]
@@ -35,19 +44,32 @@ export interface OutcomeSources {
 
 /**
  * Gathers each setup's outcomes on the similar projects (`similarity` by project path): its
- * grades, commits and bugs in time order, each weighted by its project's similarity. Only grades
- * that count (see `isCountedGrade`) are read: a user grade that came through a channel not the
- * user's own, unvouched, says nothing about the setup. Git evidence, where given, becomes one
- * pseudo-grade per commit with evidence, dated by its commit.
+ * grades as a batch per UTC day (see `GradeBatch`), its commits and bugs in time order, each
+ * weighted by its project's similarity. Only grades that count (see `isCountedGrade`) are read: a
+ * user grade that came through a channel not the user's own, unvouched, says nothing about the
+ * setup. Git evidence, where given, becomes one pseudo-grade per commit with evidence, dated by its
+ * commit.
  */
 export function collectOutcomes(sources: OutcomeSources, similarity: ReadonlyMap<string, number>): SetupOutcomes[] {
-  interface Mutable { grades: TimedGrade[]; commits: TimedWeight[]; commitCount: number; bugs: TimedWeight[]; projects: Set<string>; cost: number; messages: number }
-  const per = new Map<string, Mutable>()
-  const slot = (setup: string, project: string): Mutable => {
-    const found = per.get(setup) ?? { grades: [], commits: [], commitCount: 0, bugs: [], projects: new Set<string>(), cost: 0, messages: 0 }
+  interface Gathered { days: Map<string, Mutable<GradeBatch>>; gradeCount: number; gradeSum: number; commits: TimedWeight[]; commitCount: number; bugs: TimedWeight[]; projects: Set<string>; cost: number; messages: number }
+  const per = new Map<string, Gathered>()
+  const slot = (setup: string, project: string): Gathered => {
+    const found = per.get(setup) ?? { days: new Map(), gradeCount: 0, gradeSum: 0, commits: [], commitCount: 0, bugs: [], projects: new Set<string>(), cost: 0, messages: 0 }
     per.set(setup, found)
     found.projects.add(project)
     return found
+  }
+  // Grades of a day, weighted by their project's similarity, add to the setup's batch of that day.
+  const addGrades = (s: Gathered, day: string, weight: number, grades: GradeSums): void => {
+    const batch = s.days.get(day) ?? { at: `${day}T00:00:00.000Z`, count: 0, weight: 0, weightSquares: 0, sum: 0, squares: 0 }
+    s.days.set(day, batch)
+    batch.count += grades.count
+    batch.weight += weight * grades.count
+    batch.weightSquares += weight ** 2 * grades.count
+    batch.sum += weight * grades.sum
+    batch.squares += weight * grades.squares
+    s.gradeCount += grades.count
+    s.gradeSum += grades.sum
   }
   for (const commit of sources.commits ?? []) {
     const weight = similarity.get(commit.project)
@@ -56,11 +78,12 @@ export function collectOutcomes(sources: OutcomeSources, similarity: ReadonlyMap
     s.commits.push({ weight, at: commit.at })
     s.commitCount += 1
   }
-  for (const event of sources.gradeEvents) {
+  for (const event of sources.gradeEvents ?? []) {
     const weight = similarity.get(event.project)
-    if (weight !== undefined && event.userGrade !== undefined && isCountedGrade(event)) slot(event.setup, event.project).grades.push({ grade: event.userGrade, weight, at: event.at })
+    if (weight === undefined || event.userGrade === undefined || !isCountedGrade(event)) continue
+    addGrades(slot(event.setup, event.project), dayOf(event.at), weight, { count: 1, sum: event.userGrade, squares: event.userGrade ** 2 })
   }
-  for (const bug of sources.bugs) {
+  for (const bug of sources.bugs ?? []) {
     const weight = similarity.get(bug.project)
     if (weight !== undefined) slot(bug.setup, bug.project).bugs.push({ weight, at: bug.at })
   }
@@ -70,9 +93,13 @@ export function collectOutcomes(sources: OutcomeSources, similarity: ReadonlyMap
     const s = slot(day.setup, day.project)
     s.cost += day.cost
     s.messages += day.messages
+    // What is not given one by one counts from the rollup: commits and bugs at the day's noon, grades as the day's.
+    const noon = `${day.day}T12:00:00.000Z`
+    if (sources.gradeEvents === undefined && day.grades.user.count > 0) addGrades(s, day.day, weight, day.grades.user)
+    if (sources.bugs === undefined && day.bugs > 0) s.bugs.push({ weight: weight * day.bugs, at: noon })
     if (sources.commits !== undefined || day.commits === 0) continue
     // A day's commits weigh as much as its commits one by one; when they were made, to the day.
-    s.commits.push({ weight: weight * day.commits, at: `${day.day}T12:00:00.000Z` })
+    s.commits.push({ weight: weight * day.commits, at: noon })
     s.commitCount += day.commits
   }
   const commitTimes = new Map((sources.commits ?? []).map((commit) => [commit.hash, commit.at]))
@@ -81,12 +108,12 @@ export function collectOutcomes(sources: OutcomeSources, similarity: ReadonlyMap
   const byTime = <T extends { at: string }>(items: T[]): T[] => items.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))
   return [...per].map(([setup, s]) => ({
     setup,
-    grades: byTime(s.grades),
+    grades: byTime([...s.days.values()]),
     commits: byTime(s.commits),
     bugs: byTime(s.bugs),
     commitCount: s.commitCount,
-    gradeCount: s.grades.length,
-    rawMeanGrade: s.grades.length === 0 ? null : s.grades.reduce((sum, g) => sum + g.grade, 0) / s.grades.length,
+    gradeCount: s.gradeCount,
+    rawMeanGrade: s.gradeCount === 0 ? null : s.gradeSum / s.gradeCount,
     projects: s.projects,
     cost: s.cost,
     messages: s.messages,

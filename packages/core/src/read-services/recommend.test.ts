@@ -23,15 +23,26 @@ describe('recommend', () => {
     expect(profiled.unprofiledProjects).toEqual([])
   })
 
-  it('counts commits from the day rollups as the model counts them one by one: the same commits, scores within a hundredth', async () => {
+  it('counts commits, grades and bugs from the day rollups as the model counts them one by one: the same commits and samples, scores within a hundredth', async () => {
     const store = await storeWithHistory()
-    const answer = await recommend(store, { project: SHOP })
+    // The API project, profiled as a web app, brings its bug into the comparison.
+    const profileFolder = (path: string) => (path === API ? WEB_APP : undefined)
+    const answer = await recommend(store, { project: SHOP }, { profileFolder })
     const all = { order: 'any' } as const
-    const [projects, commits, gradeEvents, bugs, usage] = await Promise.all([store.find('projects', all), store.findCommitRefs(all), store.find('gradeEvents', all), store.find('bugs', all), store.find('usage', all)])
+    const [recorded, commits, gradeEvents, bugs, usage] = await Promise.all([store.find('projects', all), store.findCommitRefs(all), store.find('gradeEvents', all), store.find('bugs', all), store.find('usage', all)])
+    const projects = recorded.map((project) => {
+      const profile = project.profile ?? profileFolder(project.path)
+      return profile === undefined ? project : { ...project, profile }
+    })
     const oneByOne = recommendSetups(WEB_APP, { projects, commits, gradeEvents, bugs, usage })
     expect(answer.setups.map((s) => [s.setup, s.commits, s.samples, s.rank])).toEqual(oneByOne.setups.map((s) => [s.setup, s.commits, s.samples, s.rank]))
     expect(answer.setups.some((s) => s.commits > 0)).toBe(true)
-    for (const [index, setup] of answer.setups.entries()) expect(Math.abs(setup.score - (oneByOne.setups[index]?.score ?? NaN))).toBeLessThan(0.01)
+    expect(answer.setups.some((s) => s.samples > 0)).toBe(true)
+    expect(answer.setups.some((s) => s.bugsPerCommit > 0)).toBe(true)
+    for (const [index, setup] of answer.setups.entries()) {
+      expect(Math.abs(setup.score - (oneByOne.setups[index]?.score ?? NaN))).toBeLessThan(0.01)
+      expect(Math.abs(setup.bugsPerCommit - (oneByOne.setups[index]?.bugsPerCommit ?? NaN))).toBeLessThan(0.01)
+    }
   })
 
   it('refuses a project with no profile to compare by', async () => {

@@ -23,8 +23,10 @@ export interface RecommendAnswer extends Recommendation {
 
 /**
  * Ranks setups for a project from their outcomes on similar projects (see `recommendSetups`).
- * Every recorded outcome counts, so it reads the whole store: grade events, bugs and git evidence
- * one by one, commits and cost from the day rollups.
+ * Every recorded outcome counts, and the day rollups hold them all: commits, bugs, the user grades
+ * that count and cost come from one record per setup, project and day (the model takes a setup's
+ * grades a day at a time), git evidence one by one. The work grows with setups × projects × days,
+ * not with the commits and grades behind them.
  * @throws {TrackerError} UNKNOWN_PROJECT when the project has no profile to compare by.
  */
 export async function recommend(store: TrackerStore, query: RecommendQuery, options: ProfileOptions = {}): Promise<RecommendAnswer> {
@@ -34,12 +36,9 @@ export async function recommend(store: TrackerStore, query: RecommendQuery, opti
     throw new TrackerError('UNKNOWN_PROJECT', `No profile of ${project}: it has no stored profile and its folder cannot be read here, so there is nothing to compare other projects with.`)
   }
   const all = { order: 'any' } as const
-  // Commits count from the day rollups (one record per setup, project and day), not one by one.
-  const [recorded, gradeEvents, bugs, usage, evidence] = await Promise.all([
-    store.find('projects', all), store.find('gradeEvents', all), store.find('bugs', all), store.find('usage', all), store.find('evidence', all),
-  ])
+  const [recorded, usage, evidence] = await Promise.all([store.find('projects', all), store.find('usage', all), store.find('evidence', all)])
   const { projects, unprofiled } = withProfiles(recorded, options.profileFolder)
-  return { project, ...recommendSetups(profile, { projects, gradeEvents, bugs, usage, evidence }, tuning), unprofiledProjects: unprofiled }
+  return { project, ...recommendSetups(profile, { projects, usage, evidence }, tuning), unprofiledProjects: unprofiled }
 }
 
 /** The recommendation for projects of one kind (language, framework and scope) the tracker has seen. */
@@ -58,9 +57,7 @@ export interface ProfileRecommendation {
  */
 export async function recommendByProfile(store: TrackerStore, tuning: RecommendOptions = {}, options: ProfileOptions = {}): Promise<ProfileRecommendation[]> {
   const all = { order: 'any' } as const
-  const [recorded, gradeEvents, bugs, usage, evidence] = await Promise.all([
-    store.find('projects'), store.find('gradeEvents', all), store.find('bugs', all), store.find('usage', all), store.find('evidence', all),
-  ])
+  const [recorded, usage, evidence] = await Promise.all([store.find('projects'), store.find('usage', all), store.find('evidence', all)])
   const { projects } = withProfiles(recorded, options.profileFolder)
   const kinds = new Map<string, { profile: ProjectProfile; projects: string[] }>()
   for (const project of projects) {
@@ -71,6 +68,6 @@ export async function recommendByProfile(store: TrackerStore, tuning: RecommendO
     found.projects.push(project.path)
   }
   return [...kinds]
-    .map(([kind, found]) => ({ kind, projects: found.projects, recommendation: recommendSetups(found.profile, { projects, gradeEvents, bugs, usage, evidence }, tuning) }))
+    .map(([kind, found]) => ({ kind, projects: found.projects, recommendation: recommendSetups(found.profile, { projects, usage, evidence }, tuning) }))
     .sort((a, b) => b.projects.length - a.projects.length || a.kind.localeCompare(b.kind))
 }

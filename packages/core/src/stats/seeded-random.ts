@@ -19,7 +19,10 @@ export function normalDraw(random: RandomSource): number {
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random())
 }
 
-/** A Gamma(shape, 1) draw (Marsaglia and Tsang); 0 for a shape of 0. */
+/**
+ * A Gamma(shape, 1) draw (Marsaglia and Tsang); 0 for a shape of 0. Their squeeze accepts most
+ * draws without a logarithm; it accepts only draws the full test accepts, so the draws are the same.
+ */
 export function gammaDraw(random: RandomSource, shape: number): number {
   if (shape <= 0) return 0
   if (shape < 1) return gammaDraw(random, shape + 1) * (1 - random()) ** (1 / shape)
@@ -30,6 +33,8 @@ export function gammaDraw(random: RandomSource, shape: number): number {
     const v = (1 + c * x) ** 3
     if (v <= 0) continue
     const u = 1 - random()
-    if (Math.log(u) < 0.5 * x * x + d - d * v + d * Math.log(v)) return d * v
+    const x2 = x * x
+    if (u < 1 - 0.0331 * x2 * x2) return d * v
+    if (Math.log(u) < 0.5 * x2 + d - d * v + d * Math.log(v)) return d * v
   }
 }
