@@ -40,6 +40,10 @@ export interface FlushFigures {
   readonly flushCpuMs: number
   /** The same entries put in one bare lmdb transaction, with the same encoding and durability. */
   readonly floor: Spread
+  readonly floorCpuMs: number
+  /** Each run's flush ÷ the floor measured right after it, on the same entries: the median is the figure. */
+  readonly ratios: Spread
+  /** The median of the paired ratios. */
   readonly ratio: number
   /** For context: one put per fact (a store without collapsing), in one bare transaction. */
   readonly perFactFloorMs: number
@@ -72,12 +76,16 @@ function pagesBytes(path: string, databases: readonly string[]): number {
  * 2. Flush: N pending facts applied as one batch through the write buffer into an empty database
  * (validation, id claims, planning, records, indexes, the fact log, one fsync'd commit), against
  * the floor: every entry that flush wrote, put again into an empty database in one bare lmdb
- * transaction with the same tables, encoding and durability (fsync on commit). Taking turns.
+ * transaction with the same tables, encoding and durability (fsync on commit). Each flush is
+ * followed at once by its floor, and the figure is the median of those pairs' ratios: both halves
+ * of a pair meet the same load on a shared machine, where the floor alone varies by half.
  */
 export async function flushCost(sizes: WritePathSizes): Promise<FlushFigures> {
   const flushes: number[] = []
   const cpu: number[] = []
   const floors: number[] = []
+  const floorCpu: number[] = []
+  const ratios: number[] = []
   const perFact: number[] = []
   let records = 0
   let entries = 0
@@ -110,11 +118,13 @@ export async function flushCost(sizes: WritePathSizes): Promise<FlushFigures> {
     const bare = open({ path: b.path, noSubdir: true, maxDbs: 32, overlappingSync: false })
     const tables = new Map<string, ReturnType<typeof bare.openDB>>()
     for (const { database } of written) if (!tables.has(database)) tables.set(database, bare.openDB({ name: database, sharedStructuresKey: Symbol.for('structures') }))
+    const floorCpuBefore = process.cpuUsage()
     const floorMs = await timeMs(() => {
       bare.transactionSync(() => {
         for (const { database, key, value } of written) tables.get(database)?.putSync(key, value)
       })
     })
+    const floorCpuMs = cpuMs(process.cpuUsage(floorCpuBefore))
     // For context: one put per fact, which a buffer that did not collapse writes would need.
     const events = bare.openDB({ name: 'every-fact' })
     const perFactMs = await timeMs(() => {
@@ -124,6 +134,8 @@ export async function flushCost(sizes: WritePathSizes): Promise<FlushFigures> {
     })
     if (repeat >= 0) {
       floors.push(floorMs)
+      floorCpu.push(floorCpuMs)
+      ratios.push(flushMs / floorMs)
       perFact.push(perFactMs)
     }
     await bare.close()
@@ -131,7 +143,8 @@ export async function flushCost(sizes: WritePathSizes): Promise<FlushFigures> {
   }
   const flush = spread(flushes)
   const floor = spread(floors)
-  return { facts: sizes.flushFacts, records, entries, flush, flushCpuMs: round(median(cpu)), floor, ratio: round(flush.median / floor.median), perFactFloorMs: round(median(perFact)), factLogBytesPerFact: round(logBytes) }
+  const paired = spread(ratios)
+  return { facts: sizes.flushFacts, records, entries, flush, flushCpuMs: round(median(cpu)), floor, floorCpuMs: round(median(floorCpu)), ratios: paired, ratio: paired.median, perFactFloorMs: round(median(perFact)), factLogBytesPerFact: round(logBytes) }
 }
 
 /** Hook costs: buffered alone, buffered with its share of the flushes, the plugin's whole per-call work, and the immediate-write pattern. */

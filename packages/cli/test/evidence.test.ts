@@ -41,6 +41,25 @@ interface EvidenceOutput {
 }
 
 describe('agent-tracker evidence and bug --confirm', () => {
+  it('lists suspected bugs newest first up to --limit, and evidence without the fix\'s details without empty quotes', async () => {
+    const root = tempFolder('evidence-limit-')
+    const db = join(root, 'tracker.lmdb')
+    const project = join(root, 'shop')
+    const lines = ['a1', 'b2', 'c3'].map((suffix, index) => [
+      factLine({ kind: 'commit', setup: SONNET, project, hash: suffix.padEnd(40, '0'), message: `change ${suffix}`, at: `2026-10-0${String(index + 1)}T10:00:00.000Z` }),
+      factLine({ kind: 'evidence', setup: SONNET, project, signal: 'suspected-bug', commit: suffix.padEnd(40, '0'), source: `f${suffix}`.padEnd(40, 'f'), at: `2026-10-1${String(index + 1)}T10:00:00.000Z` }),
+    ]).flat()
+    expect((await runCli(['ingest', '--db', db], { input: `${lines.join('\n')}\n` })).code).toBe(0)
+    const text = (await runCli(['evidence', '--list', '--limit', '1', '--db', db], { cwd: root })).stdout
+    expect(text).toContain(`c300000-fc3ffff  ${SONNET}: c3000000 — fix fc3fffff 2026-10-13`)
+    expect(text).not.toContain('b200000-')
+    expect(text).not.toContain('""')
+    expect(text).toContain('… and 2 more (--limit 3 shows them all)')
+    const json = jsonData((await runCli(['evidence', '--list', '--limit', '2', '--db', db, '--json'], { cwd: root })).stdout, 'evidence') as EvidenceOutput & { pendingCount: number }
+    expect(json.pending.map((record) => record.handle)).toEqual(['c300000-fc3ffff', 'b200000-fb2ffff'])
+    expect(json.pendingCount).toBe(3)
+  })
+
   it('finds the suspected bug, confirms it into a bug once, and records nothing on a rerun', async () => {
     const { db, repo, agentCommit, fix } = await agentCommitThenFix()
     const first = await runCli(['evidence', repo, '--db', db, '--json'])

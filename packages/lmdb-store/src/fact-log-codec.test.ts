@@ -1,22 +1,53 @@
 import type { Fact } from '@agent-tracker/core'
 import { createFactScript } from '@agent-tracker/core/testing'
+import { open } from 'lmdb'
 import { describe, expect, it } from 'vitest'
-import { decodeFactBatch, encodeFactBatch } from './fact-log-codec.js'
+import { tempFolder } from '../test/temp.js'
+import type { StoredFactBatch, StoredFactBatch1 } from './fact-log-codec.js'
+import { decodeFactBatch, encodeFactBatch, packNumbers, unpackNumbers } from './fact-log-codec.js'
+import { STRUCTURES_KEY } from './layout.js'
+
+function mixedFacts(): Fact[] {
+  const s = createFactScript({ setup: 'build@fake/m1', project: '/w/a', session: 'ses_1', start: '2026-02-01T10:00:00.000Z' })
+  const t = createFactScript({ setup: 'plan@fake/m2', project: '/w/b', start: '2026-02-01T09:00:00.000Z' })
+  return [
+    s.toolCall('bash', false, 2), s.toolCall('read'), t.toolCall('edit'), s.toolCall('bash', true, 0), s.commit('c1', 'add'), s.grade('c1', { by: 'user', userGrade: 5, agentGrade: 2, userNote: 'good' }),
+    t.bug('agent', 'oops', 'c1'), t.retrospective('c1', { task: 'x', extra: { sp_before: 1.5, nested: { a: [1, 2] } } }), s.activity('task'), s.usage({ input: 10, cacheRead: 3 }, 0.25),
+    t.push('origin', 'main'), t.reinstate(), s.command('grade'), { ...s.toolCall('bash', false, -9), id: 'ids can be anything: ünïcödé 🚀, \n and all' },
+  ]
+}
+
+/** A batch as the fact-log table stores and reads it back (msgpack with shared structures). */
+function throughLmdb(batch: StoredFactBatch): StoredFactBatch {
+  const root = open({ path: `${tempFolder()}/codec.lmdb`, noSubdir: true, maxDbs: 2 })
+  const table = root.openDB<StoredFactBatch>({ name: 'facts', sharedStructuresKey: STRUCTURES_KEY })
+  table.putSync(1, batch)
+  const read = table.get(1)
+  void root.close()
+  if (read === undefined) throw new Error('the batch was not stored')
+  return read
+}
 
 describe('a fact-log batch', () => {
-  it('gives back every fact field for field, keeping repeated strings once', () => {
-    const s = createFactScript({ setup: 'build@fake/m1', project: '/w/a', session: 'ses_1', start: '2026-02-01T10:00:00.000Z' })
-    const t = createFactScript({ setup: 'plan@fake/m2', project: '/w/b', start: '2026-02-01T09:00:00.000Z' })
-    const facts: Fact[] = [
-      s.toolCall('bash', false, 2), s.toolCall('read'), t.toolCall('edit'), s.commit('c1', 'add'), s.grade('c1', { by: 'user', userGrade: 5, agentGrade: 2, userNote: 'good' }),
-      t.bug('agent', 'oops', 'c1'), t.retrospective('c1', { task: 'x', extra: { sp_before: 1.5, nested: { a: [1, 2] } } }), s.activity('task'), s.usage({ input: 10, cacheRead: 3 }, 0.25),
-      t.push('origin', 'main'), t.reinstate(), s.command('grade'),
-    ]
+  it('gives back every fact field for field, through the fact-log table, keeping repeated strings once', () => {
+    const facts = mixedFacts()
     const batch = encodeFactBatch(facts)
+    expect(decodeFactBatch(throughLmdb(batch))).toEqual(facts)
     expect(decodeFactBatch(structuredClone(batch))).toEqual(facts)
     expect(batch.strings.filter((text) => text === 'build@fake/m1')).toHaveLength(1)
-    expect(batch.at[2]).toBeLessThan(0)
+    // Only the facts that are not tool calls keep an object of their own.
+    expect(batch.rest).toHaveLength(facts.filter((fact) => fact.kind !== 'tool_call').length)
     expect(decodeFactBatch(encodeFactBatch([]))).toEqual([])
+  })
+
+  it('encodes as a few strings and byte arrays, whatever the number of facts', () => {
+    const s = createFactScript({ setup: 'build@fake/m1', project: '/w/a', session: 'ses_1' })
+    const facts = Array.from({ length: 3000 }, (_, i) => s.toolCall(i % 2 === 0 ? 'bash' : 'read', i % 7 !== 0))
+    const batch = encodeFactBatch(facts)
+    expect(typeof batch.ids).toBe('string')
+    for (const column of [batch.idLengths, batch.at, batch.setup, batch.session, batch.tool, batch.ok]) expect(column).toBeInstanceOf(Uint8Array)
+    expect(batch.rest).toEqual([])
+    expect(decodeFactBatch(throughLmdb(batch))).toEqual(facts)
   })
 
   it('keeps every time to the millisecond, across minutes, hours, days, years and a leap day', () => {
@@ -24,7 +55,35 @@ describe('a fact-log batch', () => {
     const s = createFactScript({ setup: 'build@fake/m1', project: '/w/a' })
     const facts = times.map((at) => ({ ...s.toolCall('bash'), at }))
     const batch = encodeFactBatch(facts)
-    expect(decodeFactBatch(structuredClone(batch)).map((fact) => fact.at)).toEqual(times)
-    expect(batch.at.map((offset) => batch.start + offset)).toEqual(times.map((at) => Date.parse(at)))
+    expect(decodeFactBatch(throughLmdb(batch)).map((fact) => fact.at)).toEqual(times)
+    expect(batch.start).toBe(Date.parse('1999-12-31T23:59:59.000Z'))
+  })
+
+  it('still reads layout 1, as the first schema-2 databases hold it', () => {
+    const [toolCall, commit] = [createFactScript({ setup: 'build@fake/m1', project: '/w/a', session: 'ses_1' }).toolCall('bash', false, 1), createFactScript({ setup: 'build@fake/m1', project: '/w/a' }).commit('c1', 'add')]
+    const layout1: StoredFactBatch1 = {
+      v: 1, strings: ['build@fake/m1', '/w/a', 'ses_1', 'tool_call', 'bash', 'commit'], id: [toolCall.id, commit.id], start: Date.parse(toolCall.at), at: [0, Date.parse(commit.at) - Date.parse(toolCall.at)],
+      setup: [0, 0], project: [1, 1], session: [2, -1], kind: [3, 5], tool: [4, -1], ok: [0, -1], exitCode: [1, null], rest: [null, { hash: 'c1', message: 'add' }],
+    }
+    expect(decodeFactBatch(throughLmdb(layout1))).toEqual([toolCall, commit])
+  })
+
+  it('refuses a layout it does not know, naming it', () => {
+    expect(() => decodeFactBatch({ v: 3 } as unknown as StoredFactBatch)).toThrow(/layout 3.*layouts 1 and 2/)
+  })
+})
+
+describe('packed numbers', () => {
+  it('take the fewest bytes per value that hold the largest, and come back the same', () => {
+    for (const [values, width] of [[[], 1], [[0, 255], 1], [[256, 3], 2], [[65_536], 4], [[2 ** 32 - 1], 4], [[2 ** 32, 1], 8], [[Date.parse('2026-01-01T00:00:00.000Z')], 8]] as const) {
+      const bytes = packNumbers(values)
+      expect(bytes[0]).toBe(width)
+      expect(bytes).toHaveLength(1 + width * values.length)
+      expect(unpackNumbers(bytes)).toEqual(values)
+      // Read back from an odd offset, as a stored value may sit in a larger buffer.
+      const shifted = new Uint8Array(bytes.length + 1)
+      shifted.set(bytes, 1)
+      expect(unpackNumbers(shifted.subarray(1))).toEqual(values)
+    }
   })
 })

@@ -13,6 +13,8 @@ export interface EvidenceOptions {
   readonly full?: boolean
   readonly fixPattern?: readonly string[]
   readonly list?: boolean
+  /** Suspected bugs waiting for a verdict shown at most, newest first; default all. */
+  readonly limit?: number
 }
 
 /**
@@ -60,23 +62,29 @@ export async function evidenceCommand(ctx: CommandContext, folders: readonly str
   // `--list` alone shows every project's; a scan shows the project it read.
   const scope = projects.length === 1 && projects[0] !== undefined && !(folders.length === 0 && options.list === true) ? { project: projects[0] } : {}
   const summaries = await evidenceSummaries(store, scope)
-  const pending = (await listEvidence(store, { ...scope, signal: 'suspected-bug', status: 'open' })).map((record) => ({ handle: evidenceHandle(record), ...record }))
-  ctx.print({ scans, setups: summaries, pending }, () => render(ctx, scans, summaries, pending))
+  const open = (await listEvidence(store, { ...scope, signal: 'suspected-bug', status: 'open' })).sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0))
+  const pending = open.slice(0, options.limit ?? open.length).map((record) => ({ handle: evidenceHandle(record), ...record }))
+  ctx.print({ scans, setups: summaries, pending, pendingCount: open.length }, () => render(ctx, scans, summaries, pending, open.length))
 }
 
-function render(ctx: CommandContext, scans: readonly EvidenceScan[], summaries: readonly EvidenceSummary[], pending: readonly EvidenceRecord[]): string {
+function render(ctx: CommandContext, scans: readonly EvidenceScan[], summaries: readonly EvidenceSummary[], pending: readonly EvidenceRecord[], pendingCount: number): string {
   const c = ctx.colours
   const lines = scans.map((scan) => `${c.bold(scan.project)}: ${scan.mode} scan to ${shortHash(scan.head)}, ${plural(scan.commitsRead, 'commit')} read, ${plural(scan.fixesBlamed, 'fix', 'fixes')} blamed${scan.fixesSkipped === 0 ? '' : ` (${String(scan.fixesSkipped)} skipped: formatting-only or too large)`}; ${plural(scan.recorded, 'new fact')}${scan.retracted === 0 ? '' : `, ${String(scan.retracted)} retracted (history rewritten)`}.`)
   if (summaries.length === 0) {
     lines.push('No evidence yet: no scanned project has tracked agent commits.')
     return lines.join('\n')
   }
-  lines.push('', ...evidenceTable(ctx, summaries))
+  lines.push(...(lines.length === 0 ? [] : ['']), ...evidenceTable(ctx, summaries))
   if (pending.length > 0) {
     lines.push('', c.bold('Suspected bugs waiting for your verdict'))
     for (const record of pending) {
-      lines.push(`  ${evidenceHandle(record)}  ${record.setup}: ${shortHash(record.commit)} — fix ${shortHash(record.source)} ${when(record.at)} "${truncate(record.subject ?? '', 50)}" changed ${String(record.lines ?? 0)} of its lines in ${(record.files ?? []).join(', ')}`)
+      // Evidence ingested or brought from elsewhere may lack the fix's subject, lines or files.
+      const subject = record.subject === undefined || record.subject === '' ? '' : ` "${truncate(record.subject, 50)}"`
+      const files = record.files === undefined || record.files.length === 0 ? '' : ` in ${record.files.join(', ')}`
+      const changed = record.lines === undefined ? (files === '' ? '' : ` changed its lines${files}`) : ` changed ${String(record.lines)} of its lines${files}`
+      lines.push(`  ${evidenceHandle(record)}  ${record.setup}: ${shortHash(record.commit)} — fix ${shortHash(record.source)} ${when(record.at)}${subject}${changed}`)
     }
+    if (pendingCount > pending.length) lines.push(c.dim(`  … and ${String(pendingCount - pending.length)} more (--limit ${String(pendingCount)} shows them all)`))
     lines.push(c.dim('Confirm one as a bug (SP −1) with agent-tracker bug --confirm <handle>, or dismiss it with --dismiss <handle>.'))
   }
   return lines.join('\n')

@@ -5,6 +5,7 @@ import type { HistoryScenario } from '@agent-tracker/core/backtest'
 import { generateHistory } from '@agent-tracker/core/backtest'
 import { agentsCommand } from '../commands/agents.js'
 import { backtestCommand } from '../commands/backtest.js'
+import { evidenceCommand } from '../commands/evidence.js'
 import { exportCommand } from '../commands/export.js'
 import { recommendCommand } from '../commands/recommend.js'
 import { reportCommand } from '../commands/report.js'
@@ -51,8 +52,9 @@ async function playDemo(io: Io, folder: string, options: { json?: boolean }, kep
   }
   say(`agent-tracker demo — playing 8 weeks of work on 6 projects through the real tracking path`)
   say(`(tracking service → write buffer → LMDB store, flushing on every push and session end)\n`)
-  const { truth: _truth, ...played } = await playHistory(folder, databasePath, generateHistory(endingToday(DEMO_SCENARIO, io.now?.() ?? new Date())))
-  say(`Recorded ${String(played.facts)} facts from ${String(played.sessions)} sessions of ${String(played.setups)} setups in ${String(played.flushes)} atomic flushes into ${databasePath}\n`)
+  const { truth: _truth, ...played } = await playHistory(folder, databasePath, generateHistory(endingToday(DEMO_SCENARIO, io.now?.() ?? new Date())), { evidence: true })
+  say(`Recorded ${String(played.facts)} facts from ${String(played.sessions)} sessions of ${String(played.setups)} setups in ${String(played.flushes)} atomic flushes into ${databasePath},`)
+  say(`with the evidence agent-tracker evidence would read in the projects' git histories (generated with the history: the demo's projects have none)\n`)
 
   const newProjects = join(folder, 'new-projects')
   const typescriptApp = join(newProjects, 'checkout-app')
@@ -66,6 +68,7 @@ async function playDemo(io: Io, folder: string, options: { json?: boolean }, kep
   const sections: readonly { key: string; command: string; title: string; run: (ctx: CommandContext) => Promise<unknown> }[] = [
     { key: 'agents', command: 'agents', title: 'Leaderboard — agent-tracker agents', run: (ctx) => agentsCommand(ctx, {}) },
     { key: 'report', command: 'report', title: 'Outcomes per setup across projects — agent-tracker report', run: (ctx) => reportCommand(ctx, {}) },
+    { key: 'evidence', command: 'evidence', title: 'What git says about their commits — agent-tracker evidence --list --limit 5', run: (ctx) => evidenceCommand(ctx, [], { list: true, limit: 5 }) },
     { key: 'checkout-app', command: 'recommend', title: 'Which setup for a new TypeScript web app? — agent-tracker recommend new-projects/checkout-app', run: (ctx) => recommendCommand(ctx, typescriptApp, {}) },
     { key: 'reporting-api', command: 'recommend', title: 'Which setup for a new Python API? — agent-tracker recommend new-projects/reporting-api', run: (ctx) => recommendCommand(ctx, pythonApi, {}) },
     { key: 'backtest', command: 'backtest', title: 'Would those answers have held up? — agent-tracker backtest', run: (ctx) => backtestCommand(ctx, {}) },
@@ -86,8 +89,8 @@ async function playDemo(io: Io, folder: string, options: { json?: boolean }, kep
     if (options.json === true) results[section.key] = (JSON.parse(captured.join('')) as { data: unknown }).data
   }
   if (options.json === true) {
-    const { agents, report, backtest, export: exported, ...recommend } = results
-    io.stdout.write(toJsonText(answerEnvelope('demo', { database: databasePath, kept, played, agents, report, recommend, backtest, export: exported })))
+    const { agents, report, evidence, backtest, export: exported, ...recommend } = results
+    io.stdout.write(toJsonText(answerEnvelope('demo', { database: databasePath, kept, played, agents, report, evidence, recommend, backtest, export: exported })))
     return
   }
   if (!kept) {

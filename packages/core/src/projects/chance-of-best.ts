@@ -66,7 +66,7 @@ function sampler(weights: readonly number[]): (random: RandomSource) => number {
   for (const w of weights) cumulative.push((running += w / total))
   return (random) => {
     const roll = random()
-    const index = cumulative.findIndex((c) => roll < c)
-    return index === -1 ? weights.length - 1 : index
+    for (let index = 0; index < cumulative.length; index++) if (roll < (cumulative[index] ?? 0)) return index
+    return weights.length - 1
   }
 }

@@ -90,20 +90,23 @@ export function currentLevel(grades: readonly GradeBatch[], options: ChangePoint
   const s2 = spread ** 2
   const p2 = prior.sd ** 2
   // Runs as parallel arrays (start, probability, Σw, Σw², Σw·grade) of which the first `runs` are
-  // live: this loop runs for every grade of every setup at every recommendation, so it updates and
-  // prunes them in place and allocates nothing per grade. Probabilities are renormalised after
-  // each grade, so they need no logarithms: an exponential and a square root per run.
-  const start: number[] = []
-  const probability: number[] = []
-  const weight: number[] = []
-  const squares: number[] = []
-  const sum: number[] = []
-  const exponent: number[] = []
-  const scale: number[] = []
-  const next: number[] = []
+  // live: this loop runs for every batch of every setup at every recommendation — in a short-lived
+  // process, mostly before the engine has optimised it — so it updates and prunes them in place in
+  // typed arrays and allocates nothing per batch. Probabilities are renormalised after each batch,
+  // so they need no logarithms: an exponential and a square root per run.
+  const capacity = Math.min(maxRuns, grades.length) + 2
+  const start = new Float64Array(capacity)
+  const probability = new Float64Array(capacity)
+  const weight = new Float64Array(capacity)
+  const squares = new Float64Array(capacity)
+  const sum = new Float64Array(capacity)
+  const exponent = new Float64Array(capacity)
+  const scale = new Float64Array(capacity)
+  const next = new Float64Array(capacity)
   let runs = 0
-  for (const [index, g] of grades.entries()) {
-    if (!(g.weight > 0)) continue
+  for (let index = 0; index < grades.length; index++) {
+    const g = grades[index]
+    if (g === undefined || !(g.weight > 0)) continue
     if (runs === 0) {
       start[0] = index
       probability[0] = 1
@@ -228,11 +231,11 @@ export function currentLevel(grades: readonly GradeBatch[], options: ChangePoint
 }
 
 interface RunArrays {
-  readonly start: number[]
-  readonly probability: number[]
-  readonly weight: number[]
-  readonly squares: number[]
-  readonly sum: number[]
+  readonly start: Float64Array
+  readonly probability: Float64Array
+  readonly weight: Float64Array
+  readonly squares: Float64Array
+  readonly sum: Float64Array
 }
 
 /**
