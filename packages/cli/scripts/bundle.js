@@ -17,12 +17,14 @@ const declared = new Set([...Object.keys(manifest.dependencies ?? {}), ...Object
 const undeclared = new Set()
 
 /**
- * npm packages built into the bundle: plain ES modules, no native code, no data files, nothing
+ * npm packages built into the bundle: plain JavaScript, no native code, no data files, nothing
  * they find by their own path. date-fns is a module per function — a command that reads times
  * loaded ~30 of them, each resolved, read and linked on its own (~18 ms of every such command).
+ * commander and picocolors, which every command loads, are CommonJS: Node found, read and
+ * wrapped commander's seven files and parsed them for their exports (~9 ms of every command).
  * Their licences go into the bundle beside them (THIRD-PARTY-LICENSES.md).
  */
-const INLINED = ['date-fns', '@date-fns/tz']
+const INLINED = ['date-fns', '@date-fns/tz', 'commander', 'picocolors']
 
 /** The package a bare import names: `date-fns/addDays` → `date-fns`, `@date-fns/tz/x` → `@date-fns/tz`. */
 function packageOf(path) {
@@ -73,6 +75,8 @@ await build({
   platform: 'node',
   target: 'node20',
   plugins: [lmdbAsCommonJs, packagesOutside],
+  // CommonJS built in asks for Node's own modules with `require`, which an ES module lacks.
+  banner: { js: "import { createRequire as __createRequire } from 'node:module';const require = __createRequire(import.meta.url);" },
   minifySyntax: true,
   minifyWhitespace: true,
   sourcemap: 'linked',
@@ -89,10 +93,20 @@ writeFileSync(join(outdir, 'THIRD-PARTY-LICENSES.md'), thirdPartyLicences(INLINE
 function thirdPartyLicences(names) {
   const require = createRequire(join(root, 'package.json'))
   const sections = names.map((name) => {
-    const folder = dirname(require.resolve(`${name}/package.json`))
+    const folder = packageFolder(require, name)
     const { version, license } = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8'))
     const text = readFileSync(join(folder, ['LICENSE.md', 'LICENSE', 'LICENSE.txt'].find((file) => existsSync(join(folder, file))) ?? 'LICENSE'), 'utf8')
     return `## ${name} ${version} (${license})\n\n${text.trim()}\n`
   })
   return `# Third-party code in this bundle\n\nThe files in this folder include the following packages, built in unchanged.\n\n${sections.join('\n')}`
+}
+
+/** The folder of an installed package: up from its entry to its package.json (not every package exports it). */
+function packageFolder(require, name) {
+  let folder = dirname(require.resolve(name))
+  while (!existsSync(join(folder, 'package.json')) || JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')).name !== name) {
+    if (dirname(folder) === folder) throw new Error(`No package.json of ${name} above ${require.resolve(name)}`)
+    folder = dirname(folder)
+  }
+  return folder
 }

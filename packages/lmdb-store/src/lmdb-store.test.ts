@@ -54,6 +54,22 @@ describe('openLmdbStore', () => {
     expect(oldest.map((a) => a.task)).toEqual(['task 0', 'task 1'])
     await store.close()
   })
+
+  it('reads the newest records across setups from the time indexes alone, the same as by each project', async () => {
+    const store = openLmdbStore({ databasePath: ':memory:' })
+    const long = `/home/dev/${'deep/'.repeat(120)}app`
+    const scripts = [SETUP, 'plan@openai/gpt-5', `x@${'y'.repeat(500)}/z`].flatMap((setup, which) => [PROJECT, long].map((project, where) => createFactScript({ setup, project, start: `2026-06-0${String(1 + which)}T0${String(where)}:00:00.000Z`, stepMs: 3_600_000 })))
+    await store.applyFacts(scripts.flatMap((s, which) => Array.from({ length: 4 }, (_, i) => [s.activity(`task ${String(which)}.${String(i)}`), s.commit(`${String(which)}${String(i)}c0ffee`, `change ${String(which)}.${String(i)}`), s.grade(`${String(which)}${String(i)}c0ffee`, { by: 'user', userGrade: 5 }), s.bug('user', `bug ${String(which)}.${String(i)}`)]).flat()))
+    for (const collection of ['activities', 'commits', 'retrospectives', 'bugs'] as const) {
+      const newest = await store.find(collection, { limit: 100 })
+      const byProject = [...await store.find(collection, { project: PROJECT }), ...await store.find(collection, { project: long })]
+      expect(newest.length, collection).toBe(24)
+      expect(new Set(newest.map((record) => JSON.stringify(record))), collection).toEqual(new Set(byProject.map((record) => JSON.stringify(record))))
+      expect(newest.map((record) => record.at), collection).toEqual(newest.map((record) => record.at).sort().reverse())
+      expect(await store.find(collection, { limit: 5 }), collection).toEqual(newest.slice(0, 5))
+    }
+    await store.close()
+  })
 })
 
 describe('relieveMemory', () => {

@@ -55,7 +55,7 @@ export function findRecords<C extends CollectionName>(db: QueryTables, collectio
   if (walk !== undefined) {
     const found: CollectionRecords[C][] = []
     const table = db.tables[collection] as Database<CollectionRecords[C]>
-    for (const { key, value } of walk.table.getRange(rangeOf(walk, query))) {
+    for (const { key, value } of walkEntries(walk, query)) {
       let record: CollectionRecords[C] | undefined
       if (walk.index === undefined) {
         record = value as CollectionRecords[C]
@@ -132,6 +132,16 @@ function timeWalk(db: QueryTables, collection: CollectionName, query: RecordQuer
   const byTime = scoped('all', undefined)
   if (byTime === undefined) throw new Error(`no time index for ${collection}`)
   return byTime
+}
+
+/**
+ * The entries of a walk, in its order. An index entry's value holds only the setup or project
+ * its key lacks: when the query filters on neither, the keys alone serve and no value is decoded.
+ */
+function walkEntries(walk: TimeWalk, query: RecordQuery): Iterable<{ readonly key: Key; readonly value: unknown }> {
+  const range = rangeOf(walk, query)
+  if (walk.index === undefined || query.setup !== undefined || query.project !== undefined) return walk.table.getRange(range)
+  return walk.table.getKeys(range).map((key) => ({ key, value: undefined }))
 }
 
 /** The key range of a walk between the query's `since` (inclusive) and `until` (exclusive), in its order. */

@@ -5,7 +5,6 @@ import type { HistoryScenario } from '@agent-tracker/core/backtest'
 import { generateHistory } from '@agent-tracker/core/backtest'
 import { agentsCommand } from '../commands/agents.js'
 import { backtestCommand } from '../commands/backtest.js'
-import { evidenceCommand } from '../commands/evidence.js'
 import { exportCommand } from '../commands/export.js'
 import { recommendCommand } from '../commands/recommend.js'
 import { reportCommand } from '../commands/report.js'
@@ -68,7 +67,6 @@ async function playDemo(io: Io, folder: string, options: { json?: boolean }, kep
   const sections: readonly { key: string; command: string; title: string; run: (ctx: CommandContext) => Promise<unknown> }[] = [
     { key: 'agents', command: 'agents', title: 'Leaderboard — agent-tracker agents', run: (ctx) => agentsCommand(ctx, {}) },
     { key: 'report', command: 'report', title: 'Outcomes per setup across projects — agent-tracker report', run: (ctx) => reportCommand(ctx, {}) },
-    { key: 'evidence', command: 'evidence', title: 'What git says about their commits — agent-tracker evidence --list --limit 5', run: (ctx) => evidenceCommand(ctx, [], { list: true, limit: 5 }) },
     { key: 'checkout-app', command: 'recommend', title: 'Which setup for a new TypeScript web app? — agent-tracker recommend new-projects/checkout-app', run: (ctx) => recommendCommand(ctx, typescriptApp, {}) },
     { key: 'reporting-api', command: 'recommend', title: 'Which setup for a new Python API? — agent-tracker recommend new-projects/reporting-api', run: (ctx) => recommendCommand(ctx, pythonApi, {}) },
     { key: 'backtest', command: 'backtest', title: 'Would those answers have held up? — agent-tracker backtest', run: (ctx) => backtestCommand(ctx, {}) },
@@ -89,8 +87,8 @@ async function playDemo(io: Io, folder: string, options: { json?: boolean }, kep
     if (options.json === true) results[section.key] = (JSON.parse(captured.join('')) as { data: unknown }).data
   }
   if (options.json === true) {
-    const { agents, report, evidence, backtest, export: exported, ...recommend } = results
-    io.stdout.write(toJsonText(answerEnvelope('demo', { database: databasePath, kept, played, agents, report, evidence, recommend, backtest, export: exported })))
+    const { agents, report, backtest, export: exported, ...recommend } = results
+    io.stdout.write(toJsonText(answerEnvelope('demo', { database: databasePath, kept, played, agents, report, recommend, backtest, export: exported })))
     return
   }
   if (!kept) {

@@ -49,9 +49,12 @@ async function openReport(width: number, colorScheme: 'light' | 'dark') {
 describe('the demo and its HTML report', () => {
   it('plays a history, prints a non-empty report and recommendations, and writes the HTML report', () => {
     expect(stdout).toMatch(/Recorded \d{3,} facts from \d+ sessions of 5 setups in \d+ atomic flushes/)
-    const report = stdout.slice(stdout.indexOf('━━ Outcomes per setup'), stdout.indexOf('━━ Which setup for a new TypeScript'))
+    const report = stdout.slice(stdout.indexOf('━━ Outcomes per setup'), stdout.indexOf('Git evidence (all time)'))
     const rows = report.split('\n').filter((line) => /^(build|plan)@/.test(line))
     expect(rows).toHaveLength(5)
+    // The demo records the history's git evidence too: the report shows it for every setup.
+    const evidence = stdout.slice(stdout.indexOf('Git evidence (all time)'), stdout.indexOf('━━ Which setup for a new TypeScript'))
+    expect(evidence.split('\n').filter((line) => /^(build|plan)@\S+ +\d+ +\d+ \(\d+ pending\)/.test(line))).toHaveLength(5)
     const costs = rows.map((line) => /\$(\d+\.\d+)$/.exec(line)?.[1] ?? '')
     expect(new Set(costs.map((cost) => cost.split('.')[1]?.length)).size, `one precision in the COST/C column: ${costs.join(', ')}`).toBe(1)
     expect(stdout).toContain('Best for this project: build@anthropic/claude-sonnet-4-5, expected user grade')

@@ -33,12 +33,16 @@ export interface PriorArtResult {
   readonly mistakes: readonly PriorArtHit[]
 }
 
-interface Document extends Omit<PriorArtHit, 'scope' | 'relevance'> {
+/** A hit as shown, before its scope and relevance are known. */
+type Document = Omit<PriorArtHit, 'scope' | 'relevance'>
+
+/** What orders a document among the hits: where and when, whether a pattern or a mistake, and its standing. */
+interface Ranking {
+  readonly project: string
+  readonly at: string
   readonly verdict: 'positive' | 'neutral' | 'mistake'
   /** Order among patterns: user-graded good work, then user-graded neutral, self-graded, ungraded. */
   readonly standing: number
-  /** The words it is found by: task, notes, message, outcome. */
-  readonly text: string
 }
 
 const STOPWORDS = new Set('a an and are as at be but by for from has have in into is it its of on or our that the their then this to was we were will with add added fix fixed make made use used update updated'.split(' '))
@@ -81,100 +85,172 @@ export function searchPriorArt(query: string, records: PriorArtRecords, options:
 export function startPriorArtSearch(query: string, records: PriorArtRecords, options: PriorArtOptions = {}): PriorArtSearch {
   const wanted = [...new Set(terms(query))]
   const limit = options.limit ?? 10
-  const documents = wanted.length === 0 ? [] : collect(records)
-  // A document holding a wanted term holds the term less its last letter (stems only shorten or
-  // swap the end): documents without any such probe need no tokenising.
-  const probes = wanted.map((term) => (term.length > 2 ? term.slice(0, -1) : term))
-  const candidates: { document: Document; terms: readonly string[] }[] = []
-  const frequency = new Map<string, number>()
+  const corpus = wanted.length === 0 ? EMPTY_CORPUS : collect(records)
+  const counter = wantedTermCounter(wanted)
+  const candidates: Candidate[] = []
+  const frequency = wanted.map(() => 0)
   return {
-    size: documents.length,
+    size: corpus.size,
     scan(from, to) {
-      for (let index = from; index < Math.min(to, documents.length); index++) {
-        const document = documents[index]
-        if (document === undefined) continue
-        const lower = document.text.toLowerCase()
-        if (!probes.some((probe) => lower.includes(probe))) continue
-        const found = terms(document.text)
-        candidates.push({ document, terms: found })
-        for (const term of new Set(found)) if (wanted.includes(term)) frequency.set(term, (frequency.get(term) ?? 0) + 1)
+      for (let index = from; index < Math.min(to, corpus.size); index++) {
+        const counts = counter(corpus.textAt(index))
+        if (counts === undefined) continue
+        candidates.push({ index, counts })
+        for (let term = 0; term < counts.length; term++) if ((counts[term] ?? 0) > 0) frequency[term] = (frequency[term] ?? 0) + 1
       }
     },
-    result: () => rank(query, wanted, candidates, frequency, documents.length, records, options.scope, limit),
+    result: () => rank(query, candidates, frequency, corpus, records, options.scope, limit),
   }
 }
 
-function rank(query: string, wanted: readonly string[], candidates: readonly { document: Document; terms: readonly string[] }[], frequency: ReadonlyMap<string, number>, documents: number, records: PriorArtRecords, preferred: string | undefined, limit: number): PriorArtResult {
-  if (wanted.length === 0) return { query, patterns: [], mistakes: [] }
+/** A document holding at least one wanted term: its index and how often it holds each. */
+interface Candidate {
+  readonly index: number
+  readonly counts: readonly number[]
+}
+
+function rank(query: string, candidates: readonly Candidate[], frequency: readonly number[], corpus: Corpus, records: PriorArtRecords, preferred: string | undefined, limit: number): PriorArtResult {
+  if (candidates.length === 0) return { query, patterns: [], mistakes: [] }
+  const documents = corpus.size
   const scopeOf = new Map(records.projects.map((project) => [project.path, project.profile?.scope]))
-  const hits = candidates
-    .map(({ document, terms: found }) => {
-      let relevance = 0
-      for (const term of wanted) {
-        const count = found.filter((t) => t === term).length
-        if (count > 0) relevance += (count / (count + 1.2)) * Math.log(1 + documents / (frequency.get(term) ?? 1))
-      }
-      const scope: 'same' | 'other' = preferred !== undefined && preferred !== 'unknown' && scopeOf.get(document.project) === preferred ? 'same' : 'other'
-      return { document, relevance, scope }
-    })
-    .filter((hit) => hit.relevance > 0)
+  const hits = candidates.map(({ index, counts }) => {
+    let relevance = 0
+    for (let term = 0; term < counts.length; term++) {
+      const count = counts[term] ?? 0
+      if (count > 0) relevance += (count / (count + 1.2)) * Math.log(1 + documents / (frequency[term] ?? 1))
+    }
+    const ranking = corpus.rankingAt(index)
+    const scope: 'same' | 'other' = preferred !== undefined && preferred !== 'unknown' && scopeOf.get(ranking.project) === preferred ? 'same' : 'other'
+    return { index, ranking, relevance, scope }
+  })
   const order = (a: typeof hits[number], b: typeof hits[number]): number =>
-    Number(a.scope === 'other') - Number(b.scope === 'other') || b.relevance - a.relevance || (a.document.at < b.document.at ? 1 : -1)
-  const toHit = ({ document, relevance, scope }: typeof hits[number]): PriorArtHit => {
-    const { verdict: _verdict, standing: _standing, text: _text, ...rest } = document
-    return { ...rest, scope, relevance: Math.round(relevance * 1000) / 1000 }
-  }
+    Number(a.scope === 'other') - Number(b.scope === 'other') || b.relevance - a.relevance || (a.ranking.at < b.ranking.at ? 1 : -1)
+  const toHit = ({ index, relevance, scope }: typeof hits[number]): PriorArtHit => ({ ...corpus.documentAt(index), scope, relevance: Math.round(relevance * 1000) / 1000 })
   return {
     query,
     patterns: hits
-      .filter((hit) => hit.document.verdict !== 'mistake')
-      .sort((a, b) => Number(a.scope === 'other') - Number(b.scope === 'other') || a.document.standing - b.document.standing || order(a, b))
+      .filter((hit) => hit.ranking.verdict !== 'mistake')
+      .sort((a, b) => Number(a.scope === 'other') - Number(b.scope === 'other') || a.ranking.standing - b.ranking.standing || order(a, b))
       .slice(0, limit)
       .map(toHit),
-    mistakes: hits.filter((hit) => hit.document.verdict === 'mistake').sort(order).slice(0, limit).map(toHit),
+    mistakes: hits.filter((hit) => hit.ranking.verdict === 'mistake').sort(order).slice(0, limit).map(toHit),
   }
 }
 
-function collect(records: PriorArtRecords): Document[] {
-  const retrospectiveCommits = new Set(records.retrospectives.map((r) => `${r.setup}\u0000${r.commit}`))
-  const buggyCommits = new Set(records.bugs.flatMap((b) => (b.commit === undefined ? [] : [`${b.project}\u0000${b.commit}`])))
-  const messageOf = new Map(records.commits.map((c) => [`${c.project}\u0000${c.hash}`, c.message]))
-  const documents: Document[] = []
-  for (const r of records.retrospectives) {
-    const gradedBy = r.userGrade !== undefined ? 'user' : r.agentGrade !== undefined ? 'agent' : undefined
-    const grade = r.userGrade ?? r.agentGrade
-    const buggy = buggyCommits.has(`${r.project}\u0000${r.commit}`)
-    const detail = [r.userNote, r.agentNote, buggy ? 'a bug was reported against this commit' : undefined].filter((note) => note !== undefined).join(' · ')
-    const title = r.task ?? messageOf.get(`${r.project}\u0000${r.commit}`) ?? r.commit
-    documents.push({
-      kind: 'retrospective', setup: r.setup, project: r.project, at: r.at, title, detail,
-      ...(grade === undefined ? {} : { grade }),
-      ...(gradedBy === undefined ? {} : { gradedBy }),
-      ...retrospectiveVerdict(r.userGrade, r.agentGrade, buggy),
-      text: `${title} ${detail}`,
-    })
-  }
-  for (const a of records.activities) {
-    const detail = [a.actions, a.outcome, a.decisions].filter((part) => part !== '').join(' · ')
-    documents.push({ kind: 'activity', setup: a.setup, project: a.project, at: a.at, title: a.task, detail, verdict: FAILURE.test(a.outcome) ? 'mistake' : 'neutral', standing: UNGRADED, text: `${a.task} ${detail}` })
-  }
-  for (const c of records.commits) {
-    if (retrospectiveCommits.has(`${c.setup}\u0000${c.hash}`)) continue
-    const buggy = buggyCommits.has(`${c.project}\u0000${c.hash}`)
-    documents.push({ kind: 'commit', setup: c.setup, project: c.project, at: c.at, title: c.message, detail: c.hash, verdict: buggy ? 'mistake' : 'neutral', standing: UNGRADED, text: `${c.message} ${c.task ?? ''}` })
-  }
-  for (const b of records.bugs) {
-    const message = b.commit === undefined ? undefined : messageOf.get(`${b.project}\u0000${b.commit}`)
-    const title = b.note ?? message ?? 'bug'
-    documents.push({ kind: 'bug', setup: b.setup, project: b.project, at: b.at, title, detail: message ?? '', verdict: 'mistake', standing: UNGRADED, text: `${title} ${message ?? ''}` })
-  }
-  return documents
+/**
+ * Every record as a search sees it, by index (retrospectives, activities, commits without a
+ * retrospective, bugs): its searchable text (task, notes, message, outcome — its fields apart by a
+ * space, which no term or probe holds), what ranks it, and the document shown — each made only
+ * when asked for, the last only for the hits returned.
+ */
+interface Corpus {
+  readonly size: number
+  textAt(index: number): string
+  rankingAt(index: number): Ranking
+  documentAt(index: number): Document
 }
 
+const EMPTY_CORPUS: Corpus = { size: 0, textAt: noDocument, rankingAt: noDocument, documentAt: noDocument }
+
+function collect(records: PriorArtRecords): Corpus {
+  // Pairs of strings (a setup or project, and a commit) are looked up through a map of maps,
+  // without joining every pair into one new string.
+  const retrospectiveCommits = pairMap(records.retrospectives, (r) => [r.setup, r.commit, true])
+  const buggyCommits = pairMap(records.bugs, (b) => (b.commit === undefined ? undefined : [b.project, b.commit, true]))
+  const messages = pairMap(records.commits, (c) => [c.project, c.hash, c.message])
+  const buggy = (project: string, commit: string): boolean => buggyCommits.get(project)?.get(commit) === true
+  const retrospectiveTitle = (r: RetrospectiveRecord): string => r.task ?? messages.get(r.project)?.get(r.commit) ?? r.commit
+  const bugMessage = (b: BugRecord): string | undefined => (b.commit === undefined ? undefined : messages.get(b.project)?.get(b.commit))
+  const commits = records.commits.filter((c) => retrospectiveCommits.get(c.setup)?.get(c.hash) !== true)
+  const activitiesFrom = records.retrospectives.length
+  const commitsFrom = activitiesFrom + records.activities.length
+  const bugsFrom = commitsFrom + commits.length
+  /** The record at an index, with its kind. */
+  const recordAt = (index: number): KindedRecord => {
+    if (index < activitiesFrom) return { kind: 'retrospective', record: nth(records.retrospectives, index) }
+    if (index < commitsFrom) return { kind: 'activity', record: nth(records.activities, index - activitiesFrom) }
+    if (index < bugsFrom) return { kind: 'commit', record: nth(commits, index - commitsFrom) }
+    return { kind: 'bug', record: nth(records.bugs, index - bugsFrom) }
+  }
+  return {
+    size: bugsFrom + records.bugs.length,
+    textAt(index) {
+      const { kind, record: x } = recordAt(index)
+      switch (kind) {
+        case 'retrospective': return `${retrospectiveTitle(x)} ${x.userNote ?? ''} ${x.agentNote ?? ''}${buggy(x.project, x.commit) ? ` ${BUGGY_NOTE}` : ''}`
+        case 'activity': return `${x.task} ${x.actions} ${x.outcome} ${x.decisions}`
+        case 'commit': return `${x.message} ${x.task ?? ''}`
+        case 'bug': return `${x.note ?? bugMessage(x) ?? 'bug'} ${bugMessage(x) ?? ''}`
+      }
+    },
+    rankingAt(index) {
+      const { kind, record: x } = recordAt(index)
+      switch (kind) {
+        case 'retrospective': return { project: x.project, at: x.at, ...retrospectiveVerdict(x.userGrade, x.agentGrade, buggy(x.project, x.commit)) }
+        case 'activity': return { project: x.project, at: x.at, verdict: FAILURE.test(x.outcome) ? 'mistake' : 'neutral', standing: UNGRADED }
+        case 'commit': return { project: x.project, at: x.at, verdict: buggy(x.project, x.hash) ? 'mistake' : 'neutral', standing: UNGRADED }
+        case 'bug': return { project: x.project, at: x.at, verdict: 'mistake', standing: UNGRADED }
+      }
+    },
+    documentAt(index) {
+      const { kind, record: x } = recordAt(index)
+      switch (kind) {
+        case 'retrospective': {
+          const gradedBy = x.userGrade !== undefined ? 'user' : x.agentGrade !== undefined ? 'agent' : undefined
+          const grade = x.userGrade ?? x.agentGrade
+          const detail = [x.userNote, x.agentNote, buggy(x.project, x.commit) ? BUGGY_NOTE : undefined].filter((note) => note !== undefined).join(' · ')
+          return {
+            kind, setup: x.setup, project: x.project, at: x.at, title: retrospectiveTitle(x), detail,
+            ...(grade === undefined ? {} : { grade }),
+            ...(gradedBy === undefined ? {} : { gradedBy }),
+          }
+        }
+        case 'activity': return { kind, setup: x.setup, project: x.project, at: x.at, title: x.task, detail: [x.actions, x.outcome, x.decisions].filter((part) => part !== '').join(' · ') }
+        case 'commit': return { kind, setup: x.setup, project: x.project, at: x.at, title: x.message, detail: x.hash }
+        case 'bug': {
+          const message = bugMessage(x)
+          return { kind, setup: x.setup, project: x.project, at: x.at, title: x.note ?? message ?? 'bug', detail: message ?? '' }
+        }
+      }
+    },
+  }
+}
+
+type KindedRecord =
+  | { readonly kind: 'retrospective'; readonly record: RetrospectiveRecord }
+  | { readonly kind: 'activity'; readonly record: ActivityRecord }
+  | { readonly kind: 'commit'; readonly record: CommitRecord }
+  | { readonly kind: 'bug'; readonly record: BugRecord }
+
+/** Values by a pair of strings; of a pair given twice, the last value stays (as in a `Map` built from entries). */
+function pairMap<T, V>(items: readonly T[], pairOf: (item: T) => readonly [string, string, V] | undefined): Map<string, Map<string, V>> {
+  const map = new Map<string, Map<string, V>>()
+  for (const item of items) {
+    const pair = pairOf(item)
+    if (pair === undefined) continue
+    const [first, second, value] = pair
+    let inner = map.get(first)
+    if (inner === undefined) map.set(first, (inner = new Map<string, V>()))
+    inner.set(second, value)
+  }
+  return map
+}
+
+function noDocument(): never {
+  throw new RangeError('There are no documents.')
+}
+
+const BUGGY_NOTE = 'a bug was reported against this commit'
+
+function nth<T>(list: readonly T[], index: number): T {
+  const item = list[index]
+  if (item === undefined) throw new RangeError(`There is no document ${String(index)}.`)
+  return item
+}
 const UNGRADED = 3
 
 /** A user grade decides; a self-grade alone is weaker evidence; a reported bug makes it a mistake. */
-function retrospectiveVerdict(userGrade: Grade | undefined, agentGrade: Grade | undefined, buggy: boolean): Pick<Document, 'verdict' | 'standing'> {
+function retrospectiveVerdict(userGrade: Grade | undefined, agentGrade: Grade | undefined, buggy: boolean): Pick<Ranking, 'verdict' | 'standing'> {
   if (buggy) return { verdict: 'mistake', standing: UNGRADED }
   if (userGrade !== undefined) return userGrade >= 2 ? { verdict: 'positive', standing: 0 } : userGrade < 0 ? { verdict: 'mistake', standing: UNGRADED } : { verdict: 'neutral', standing: 1 }
   if (agentGrade !== undefined) return agentGrade < 0 ? { verdict: 'mistake', standing: UNGRADED } : { verdict: 'neutral', standing: 2 }
@@ -183,10 +259,49 @@ function retrospectiveVerdict(userGrade: Grade | undefined, agentGrade: Grade | 
 
 /** Lower-case word stems, without stopwords. */
 export function terms(text: string): string[] {
-  return (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])
+  return (text.toLowerCase().match(WORDS) ?? [])
     .filter((word) => word.length > 1 && !STOPWORDS.has(word))
     .map(stem)
 }
+
+const WORDS = /[\p{L}\p{N}]+/gu
+
+/**
+ * How often a text holds each wanted term (in `wanted`'s order), or undefined when it holds none —
+ * what `terms` would find, without cutting every word out of every text. A stem only shortens or
+ * swaps a word's end, so a word can stem to a wanted term only when it starts with that term less
+ * its last letter (its probe): in ASCII text (its words runs of `a`–`z` and `0`–`9` once
+ * lower-cased) one regular expression finds just the words that start with a probe; other text is
+ * cut into words as `terms` cuts it, once it holds a probe at all.
+ */
+function wantedTermCounter(wanted: readonly string[]): (text: string) => number[] | undefined {
+  const indexOf = new Map(wanted.map((term, index) => [term, index]))
+  const probes = wanted.map((term) => (term.length > 2 ? term.slice(0, -1) : term))
+  // Probes are runs of letters and digits: an ASCII one needs no escaping, and ASCII text cannot hold any other.
+  const asciiProbes = probes.filter((probe) => /^[a-z0-9]+$/.test(probe))
+  const probed = asciiProbes.length === 0 ? undefined : new RegExp(`(?<![a-z0-9])(?:${asciiProbes.join('|')})[a-z0-9]*`, 'g')
+  return (text) => {
+    const lower = text.toLowerCase()
+    const counts = wanted.map(() => 0)
+    let found = 0
+    /** Counts a word that stems to a wanted term: 1 when it does, else 0. */
+    const count = (word: string): number => {
+      const term = word.length < 2 || STOPWORDS.has(word) ? undefined : indexOf.get(stem(word))
+      if (term === undefined) return 0
+      counts[term] = (counts[term] ?? 0) + 1
+      return 1
+    }
+    if (NON_ASCII.test(lower)) {
+      if (!probes.some((probe) => lower.includes(probe))) return undefined
+      for (const word of lower.match(WORDS) ?? []) found += count(word)
+    } else if (probed !== undefined) {
+      for (const [word] of lower.matchAll(probed)) found += count(word)
+    }
+    return found > 0 ? counts : undefined
+  }
+}
+
+const NON_ASCII = /[\u0080-\uffff]/
 
 function stem(word: string): string {
   if (word.length > 4 && (word.endsWith('ies') || word.endsWith('ied'))) return `${word.slice(0, -3)}y`

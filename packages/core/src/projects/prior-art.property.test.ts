@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest'
+import { searchPriorArtReference } from '../../test/prior-art-reference.js'
+import type { Grade } from '../facts/grade.js'
+import type { RandomSource } from '../stats/seeded-random.js'
+import { seededRandom } from '../stats/seeded-random.js'
+import type { PriorArtRecords } from './prior-art.js'
+import { searchPriorArt, startPriorArtSearch } from './prior-art.js'
+
+// Words chosen to meet every turn of the term rules: stems (-s, -es, -ed, -ing, -ies, -ied), words
+// a stem turns into a stopword or a query term, capitals, digits, and non-ASCII letters and digits
+// (İ lower-cases to two characters, a final Σ to ς, ² is a digit).
+const WORDS = [
+  'retry', 'retries', 'retried', 'Retrying', 'flaky', 'FLAKY', 'flakies', 'network', 'networks', 'test', 'tests',
+  'tested', 'testing', 'Tes', 'the', 'The', 'used', 'uses', 'use', 'a', 'an', 'fix', 'fixes', 'İstanbul', 'ΣΟΦΟΣ',
+  'σοφος', 'café', 'naïve', 'x²', 'v2', 'e2e', 'build', 'builds', 'cache', 'caches', 'broke', 'failed', 'failure',
+  'wrong', 'crash', 'stripe', 'webhooks', 'webhook', 'payment', 'payments', 'class', 'classes', 'i', '42',
+]
+const GAPS = [' ', ' ', ' ', ', ', ': ', ' — ', ' · ', '/', '-', '_', '\n', '']
+const GRADES: readonly (Grade | undefined)[] = [undefined, -1, 1, 2, 5]
+const SCOPES = [undefined, 'cli', 'web-app', 'unknown']
+
+function pick<T>(random: RandomSource, values: readonly T[]): T {
+  return values[Math.floor(random() * values.length)] as T
+}
+
+function text(random: RandomSource, most: number): string {
+  const count = Math.floor(random() * (most + 1))
+  return Array.from({ length: count }, () => `${pick(random, WORDS)}${pick(random, GAPS)}`).join('')
+}
+
+function history(random: RandomSource): PriorArtRecords {
+  const setups = ['a@p/m1', 'b@p/m2', 'c@q/m3']
+  const paths = ['/w/one', '/w/two', '/w/three', '/w/four']
+  const at = (): string => `2026-0${String(1 + Math.floor(random() * 9))}-1${String(Math.floor(random() * 10))}T00:00:00.000Z`
+  const hashes = Array.from({ length: 12 }, (_, index) => `h${String(index)}`)
+  const maybe = (value: string): string | undefined => (random() < 0.3 ? undefined : value)
+  const base = (): { v: 1; setup: string; project: string; at: string } => ({ v: 1, setup: pick(random, setups), project: pick(random, paths), at: at() })
+  const many = <T>(most: number, make: (index: number) => T): T[] => Array.from({ length: Math.floor(random() * (most + 1)) }, (_, index) => make(index))
+  return {
+    projects: paths.map((path) => ({ v: 1, path, name: path, firstSeenAt: '', lastSeenAt: '', ...(random() < 0.25 ? {} : { profile: { language: 'typescript', framework: 'none', scope: pick(random, ['cli', 'web-app', 'api']), dependencies: [], sources: [], fingerprint: '', profiledAt: '' } }) })),
+    retrospectives: many(10, () => {
+      const userGrade = pick(random, GRADES)
+      const agentGrade = pick(random, GRADES)
+      const task = maybe(text(random, 5))
+      const userNote = maybe(text(random, 4))
+      const agentNote = maybe(text(random, 4))
+      return { ...base(), commit: pick(random, hashes), updatedAt: '', ...(task === undefined ? {} : { task }), ...(userGrade === undefined ? {} : { userGrade }), ...(agentGrade === undefined ? {} : { agentGrade }), ...(userNote === undefined ? {} : { userNote }), ...(agentNote === undefined ? {} : { agentNote }) }
+    }),
+    activities: many(12, (index) => ({ ...base(), id: `a${String(index)}`, task: text(random, 5), actions: text(random, 4), outcome: text(random, 3), decisions: text(random, 3) })),
+    commits: many(10, () => {
+      const task = maybe(text(random, 3))
+      return { ...base(), hash: pick(random, hashes), message: text(random, 6), ...(task === undefined ? {} : { task }) }
+    }),
+    bugs: many(6, (index) => {
+      const commit = maybe(pick(random, hashes))
+      const note = maybe(text(random, 5))
+      return { ...base(), id: `b${String(index)}`, by: 'user', skillPointsAfter: 0, ...(commit === undefined ? {} : { commit }), ...(note === undefined ? {} : { note }) }
+    }),
+  }
+}
+
+describe('searchPriorArt against the plain tokenise-everything search', () => {
+  it('finds the same hits, in the same order, with the same relevance, for 400 random histories and queries', () => {
+    const random = seededRandom(19)
+    let found = 0
+    for (let round = 0; round < 400; round++) {
+      const records = history(random)
+      const query = text(random, 4)
+      const scope = pick(random, SCOPES)
+      const options = { limit: 1 + Math.floor(random() * 10), ...(scope === undefined ? {} : { scope }) }
+      const expected = searchPriorArtReference(query, records, options)
+      expect(searchPriorArt(query, records, options), `query ${JSON.stringify(query)}`).toEqual(expected)
+      found += expected.patterns.length + expected.mistakes.length
+    }
+    // The histories and queries meet: most rounds find something.
+    expect(found).toBeGreaterThan(1000)
+  })
+
+  it('gives the same answer scanned a slice at a time as in one pass', () => {
+    const random = seededRandom(7)
+    for (let round = 0; round < 50; round++) {
+      const records = history(random)
+      const query = text(random, 3)
+      const search = startPriorArtSearch(query, records, { scope: 'cli' })
+      for (let from = 0; from < search.size; from += 3) search.scan(from, from + 3)
+      expect(search.result()).toEqual(searchPriorArtReference(query, records, { scope: 'cli' }))
+    }
+  })
+})
