@@ -8,6 +8,8 @@ export interface GitCallOptions {
   readonly maxBytes?: number
   /** Text written to git's stdin. */
   readonly input?: string
+  /** Variables added to git's environment. */
+  readonly env?: Readonly<Record<string, string>>
 }
 
 const DEFAULT_MAX_BYTES = 64 * 1024 * 1024
@@ -20,7 +22,9 @@ const DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 export async function* gitRecords(folder: string, args: readonly string[], separator: string, options: GitCallOptions = {}): AsyncGenerator<string> {
   const { signal } = options
   if (aborted(signal)) throw cancelled(folder)
-  const child = spawn('git', ['-c', 'core.quotepath=off', ...args], { cwd: folder, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true })
+  const child = spawn('git', ['-c', 'core.quotepath=off', ...args], {
+    cwd: folder, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true, ...(options.env === undefined ? {} : { env: { ...process.env, ...options.env } }),
+  })
   const stop = (): void => {
     child.kill()
   }

@@ -3,10 +3,14 @@ import type { CommitRef, EvidenceFact, Fact, FixPattern, TrackerStore, VerdictFa
 import { DEFAULT_FIX_PATTERNS, evidenceFactId, matchFixPattern, revertedCommit, verdictFactId } from '@agent-tracker/core'
 import { NodeHostError } from '../errors.js'
 import { blameOrigins } from './blame.js'
-import type { ChangeLimits } from './fix-diff.js'
-import { changedLines } from './fix-diff.js'
+import type { BlameBoundary, HistoryGraph } from './blame-boundary.js'
+import { blameBoundary, descendantsOf, historyGraph } from './blame-boundary.js'
+import type { ChangeLimits, CommitChange } from './fix-diff.js'
+import { changedLinesOf } from './fix-diff.js'
 import type { GitCommit } from './git-history.js'
 import { filesAt, isAncestor, readHistory, resolveHead } from './git-history.js'
+import { temporaryCommitGraph } from './commit-graph-cache.js'
+import type { GitCallOptions } from './git-process.js'
 import { blameFilesAt, commitAdditions, followRenames, renamesSince } from './survival.js'
 import { inverseReverts } from './inverse-diff.js'
 
@@ -86,7 +90,8 @@ export async function scanEvidence(store: TrackerStore, folder: string, options:
 
   const facts: Fact[] = []
   const found = new Set<string>()
-  const reachable = new Set<string>()
+  // A full scan reads the whole history: its graph bounds how far each blame digs.
+  const listed: GitCommit[] = []
   let commitsRead = 0
   let fixesBlamed = 0
   let fixesSkipped = 0
@@ -102,7 +107,7 @@ export async function scanEvidence(store: TrackerStore, folder: string, options:
   const others: GitCommit[] = []
   for await (const commit of readHistory(project, range, git)) {
     commitsRead += 1
-    reachable.add(commit.hash)
+    if (full) listed.push(commit)
     if (commitsRead % 100 === 0) progress('history', commitsRead)
     if (commit.parents.length !== 1) continue
     const reverted = revertedCommit(commit.message)
@@ -116,60 +121,81 @@ export async function scanEvidence(store: TrackerStore, folder: string, options:
     if (pattern !== undefined) fixes.push({ commit, pattern })
   }
   progress('history', commitsRead, commitsRead)
-  // Reverts without the message: a later commit whose diff is exactly the inverse of an agent commit's.
-  const byHash = new Map(others.map((commit) => [commit.hash, commit]))
-  for (const [reverter, origin] of await inverseReverts(project, others, refs, git)) {
-    const commit = byHash.get(reverter)
-    const ref = tracked.get(origin)
-    if (commit !== undefined && ref !== undefined) add(revertFact(project, ref, commit, 'inverse diff'))
-  }
-  // Churn: a tracked commit that follows one of the same setup within CHURN_DAYS is blamed too.
-  const bySetup = new Map<string, CommitRef[]>()
-  for (const ref of refs) bySetup.set(ref.setup, [...(bySetup.get(ref.setup) ?? []), ref])
-  const churnOf = (commit: GitCommit): CommitRef | undefined => {
-    const ref = tracked.get(commit.hash)
-    if (ref === undefined) return undefined
-    const since = new Date(Date.parse(ref.at) - CHURN_DAYS * DAY_MS).toISOString()
-    return (bySetup.get(ref.setup) ?? []).some((other) => other.hash !== ref.hash && other.at >= since && other.at <= ref.at) ? ref : undefined
-  }
-  const fixHashes = new Set(fixes.map(({ commit }) => commit.hash))
-  const rewrites = others.filter((commit) => !fixHashes.has(commit.hash) && churnOf(commit) !== undefined)
-  const toBlame = [...fixes.map(({ commit }) => commit), ...rewrites]
-  // Fixes are blamed a few at a time: each is a diff and a blame per file, mostly waiting on git.
-  let blamed = 0
-  const blames = await inPool(toBlame, FIX_CONCURRENCY, async (commit) => {
-    const outcome = await blameFix(project, commit, limits, git)
-    progress('fixes', ++blamed, toBlame.length)
-    return outcome
-  })
-  const outcomes = blames.slice(0, fixes.length)
-  toBlame.forEach((commit, index) => {
-    const ref = churnOf(commit)
-    const outcome = blames[index]
-    if (ref === undefined || outcome === undefined) return
-    for (const [origin, { lines, files }] of outcome) {
-      const earlier = tracked.get(origin)
-      if (earlier?.setup !== ref.setup || origin === commit.hash || Date.parse(ref.at) - Date.parse(earlier.at) > CHURN_DAYS * DAY_MS) continue
-      add(churnFact(project, earlier, commit, lines, files))
-    }
-  })
-  fixes.forEach(({ commit, pattern }, index) => {
-    const outcome = outcomes[index]
-    if (outcome === undefined) {
-      fixesSkipped += 1
-      return
-    }
-    fixesBlamed += 1
-    for (const [origin, { lines, files }] of outcome) {
-      const ref = tracked.get(origin)
-      if (ref === undefined || origin === commit.hash) continue
-      add(suspectedBugFact(project, ref, commit, pattern, lines, files))
-    }
-  })
-
+  // From here on git reads a commit graph written for this scan (a first scan blames a lot).
+  const graphCache = full ? await temporaryCommitGraph(project, head, git) : undefined
+  const survival: EvidenceFact[] = []
   const now = (options.now ?? (() => new Date()))()
-  const survival = await measureSurvival(store, project, head, refs, full ? reachable : undefined, options.survivalDays ?? [7, 30], now, git, progress)
-  for (const fact of survival) add(fact)
+  try {
+    const git = graphCache?.options ?? { signal: options.signal }
+    // Reverts without the message: a later commit whose diff is exactly the inverse of an agent commit's.
+    const byHash = new Map(others.map((commit) => [commit.hash, commit]))
+    for (const [reverter, origin] of await inverseReverts(project, others, refs, git)) {
+      const commit = byHash.get(reverter)
+      const ref = tracked.get(origin)
+      if (commit !== undefined && ref !== undefined) add(revertFact(project, ref, commit, 'inverse diff'))
+    }
+    // Churn: a tracked commit that follows one of the same setup within CHURN_DAYS is blamed too.
+    const bySetup = new Map<string, CommitRef[]>()
+    for (const ref of refs) bySetup.set(ref.setup, [...(bySetup.get(ref.setup) ?? []), ref])
+    const churnOf = (commit: GitCommit): CommitRef | undefined => {
+      const ref = tracked.get(commit.hash)
+      if (ref === undefined) return undefined
+      const since = new Date(Date.parse(ref.at) - CHURN_DAYS * DAY_MS).toISOString()
+      return (bySetup.get(ref.setup) ?? []).some((other) => other.hash !== ref.hash && other.at >= since && other.at <= ref.at) ? ref : undefined
+    }
+    const fixHashes = new Set(fixes.map(({ commit }) => commit.hash))
+    const rewrites = others.filter((commit) => !fixHashes.has(commit.hash) && churnOf(commit) !== undefined)
+    const toBlame = [...fixes.map(({ commit }) => commit), ...rewrites]
+    const graph = full ? historyGraph(listed) : undefined
+    listed.length = 0
+    // A fix's blame matters only for lines of tracked commits; a rewrite's only for its setup's commits of the days before.
+    const trackedDescendants = graph === undefined ? undefined : descendantsOf(graph, tracked.keys())
+    const boundaryOf = (commit: GitCommit): BlameBoundary | undefined => {
+      const parent = commit.parents[0]
+      const ref = tracked.get(commit.hash)
+      if (graph === undefined || trackedDescendants === undefined || parent === undefined) return undefined
+      if (fixHashes.has(commit.hash) || ref === undefined) return blameBoundary(graph, trackedDescendants, parent)
+      const earlier = (bySetup.get(ref.setup) ?? []).filter((other) => other.hash !== ref.hash && Date.parse(ref.at) - Date.parse(other.at) <= CHURN_DAYS * DAY_MS)
+      return blameBoundary(graph, descendantsOf(graph, earlier.map((other) => other.hash), graph.index.get(parent)), parent)
+    }
+    // One git log reads every diff; the blames run a few at a time, mostly waiting on git.
+    const changes = await changedLinesOf(project, toBlame.map((commit) => commit.hash), limits, git)
+    let blamed = 0
+    const blames = await inPool(toBlame, FIX_CONCURRENCY, async (commit) => {
+      const outcome = await blameFix(project, commit, changes.get(commit.hash), boundaryOf(commit), git)
+      progress('fixes', ++blamed, toBlame.length)
+      return outcome
+    })
+    const outcomes = blames.slice(0, fixes.length)
+    toBlame.forEach((commit, index) => {
+      const ref = churnOf(commit)
+      const outcome = blames[index]
+      if (ref === undefined || outcome === undefined) return
+      for (const [origin, { lines, files }] of outcome) {
+        const earlier = tracked.get(origin)
+        if (earlier?.setup !== ref.setup || origin === commit.hash || Date.parse(ref.at) - Date.parse(earlier.at) > CHURN_DAYS * DAY_MS) continue
+        add(churnFact(project, earlier, commit, lines, files))
+      }
+    })
+    fixes.forEach(({ commit, pattern }, index) => {
+      const outcome = outcomes[index]
+      if (outcome === undefined) {
+        fixesSkipped += 1
+        return
+      }
+      fixesBlamed += 1
+      for (const [origin, { lines, files }] of outcome) {
+        const ref = tracked.get(origin)
+        if (ref === undefined || origin === commit.hash) continue
+        add(suspectedBugFact(project, ref, commit, pattern, lines, files))
+      }
+    })
+
+    survival.push(...await measureSurvival(store, project, head, refs, graph, options.survivalDays ?? [7, 30], now, git, progress))
+    for (const fact of survival) add(fact)
+  } finally {
+    graphCache?.remove()
+  }
 
   const retractions = rewritten ? await retract(store, project, found, now) : []
   const recorded = await applyInBatches(store, [...facts, ...retractions])
@@ -188,15 +214,20 @@ export async function scanEvidence(store: TrackerStore, folder: string, options:
   }
 }
 
-/** Blames what a fix changed at its parent: lines and files per origin commit; undefined when skipped. */
-async function blameFix(project: string, fix: GitCommit, limits: ChangeLimits, git: { signal: AbortSignal | undefined }): Promise<Map<string, { lines: number; files: string[] }> | undefined> {
+/**
+ * Blames what a fix changed at its parent: lines and files per origin commit; undefined when
+ * skipped. Within `boundary` the blame names the same origins of interest; others it may not.
+ */
+async function blameFix(
+  project: string, fix: GitCommit, changed: CommitChange | undefined, boundary: BlameBoundary | undefined, git: GitCallOptions,
+): Promise<Map<string, { lines: number; files: string[] }> | undefined> {
   const parent = fix.parents[0]
-  if (parent === undefined) return undefined
-  const changed = await changedLines(project, parent, fix.hash, limits, git)
-  if (typeof changed === 'string') return undefined
+  if (parent === undefined || changed === undefined || typeof changed === 'string') return undefined
   const origins = new Map<string, { lines: number; files: string[] }>()
+  if (boundary?.skip === true) return origins
+  const exclude = boundary?.exclude
   for (const file of changed.files) {
-    for (const [origin, lines] of await blameOrigins(project, parent, file.path, file.ranges, git)) {
+    for (const [origin, lines] of await blameOrigins(project, parent, file.path, file.ranges, { ...git, exclude })) {
       const entry = origins.get(origin) ?? { lines: 0, files: [] }
       entry.lines += lines
       if (!entry.files.includes(file.path)) entry.files.push(file.path)
@@ -232,8 +263,8 @@ function revertFact(project: string, ref: CommitRef, revert: GitCommit, pattern:
  * each added, and how many of them HEAD still has (blaming each file involved once).
  */
 async function measureSurvival(
-  store: TrackerStore, project: string, head: string, refs: readonly CommitRef[], reachable: ReadonlySet<string> | undefined,
-  ages: readonly number[], now: Date, git: { signal: AbortSignal | undefined }, progress: (step: string, done: number, total?: number) => void,
+  store: TrackerStore, project: string, head: string, refs: readonly CommitRef[], graph: HistoryGraph | undefined,
+  ages: readonly number[], now: Date, git: GitCallOptions, progress: (step: string, done: number, total?: number) => void,
 ): Promise<EvidenceFact[]> {
   const due = refs.flatMap((ref) => ages.filter((days) => Date.parse(ref.at) + days * DAY_MS <= now.getTime()).map((days) => ({ ref, days, id: evidenceFactId('survival', project, ref.hash, head, days) })))
   if (due.length === 0) return []
@@ -241,7 +272,7 @@ async function measureSurvival(
   const open: typeof due = []
   for (const entry of due) {
     if (known.has(entry.id)) continue
-    const inHistory = reachable === undefined ? await isAncestor(project, entry.ref.hash, head, git) : reachable.has(entry.ref.hash)
+    const inHistory = graph === undefined ? await isAncestor(project, entry.ref.hash, head, git) : graph.index.has(entry.ref.hash)
     if (inHistory) open.push(entry)
   }
   if (open.length === 0) return []
@@ -252,7 +283,10 @@ async function measureSurvival(
   const pathsOf = (hash: string, at: string): string[] => (additions.get(hash)?.files ?? []).map((path) => followRenames(path, at, renames)).filter((path) => present.has(path))
   const wanted = new Set(open.flatMap((entry) => pathsOf(entry.ref.hash, entry.ref.at)))
   let blamed = 0
-  const counts = await blameFilesAt(project, head, wanted, git, () => {
+  // Only the open commits' lines are counted: the blames may stop short of everything older.
+  const boundary = graph === undefined ? undefined : blameBoundary(graph, descendantsOf(graph, open.map((entry) => entry.ref.hash)), head)
+  if (boundary?.skip === true) wanted.clear()
+  const counts = await blameFilesAt(project, head, wanted, { ...git, exclude: boundary?.skip === false ? boundary.exclude : undefined }, () => {
     progress('survival', ++blamed, wanted.size)
   })
   return open.flatMap(({ ref, days, id }) => {

@@ -75,10 +75,11 @@ export function followRenames(path: string, at: string, renames: readonly Rename
 
 /**
  * Blames each file at `head` once (ignoring whitespace, following moves within the file) and
- * counts, per file, the lines each commit wrote. Files are blamed a few at a time.
+ * counts, per file, the lines each commit wrote (what `exclude` cuts off is given to the boundary).
+ * Files are blamed a few at a time.
  * @throws {NodeHostError} GIT_FAILED or CANCELLED.
  */
-export async function blameFilesAt(folder: string, head: string, paths: Iterable<string>, options: GitCallOptions = {}, onFile?: () => void): Promise<Map<string, Map<string, number>>> {
+export async function blameFilesAt(folder: string, head: string, paths: Iterable<string>, options: GitCallOptions & { readonly exclude?: readonly string[] | undefined } = {}, onFile?: () => void): Promise<Map<string, Map<string, number>>> {
   const queue = [...paths]
   const counts = new Map<string, Map<string, number>>()
   const worker = async (): Promise<void> => {

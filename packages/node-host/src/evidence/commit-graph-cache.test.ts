@@ -1,0 +1,35 @@
+import { existsSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { ScriptedHistory, lines } from '../../test/scripted-history.js'
+import { tempFolder } from '../../test/temp.js'
+import { blameOrigins } from './blame.js'
+import { temporaryCommitGraph } from './commit-graph-cache.js'
+import { gitOutput } from './git-process.js'
+
+describe('temporaryCommitGraph', () => {
+  it('gives git a commit graph outside the repository, with the same answers, and removes it', async () => {
+    const history = new ScriptedHistory(join(tempFolder('commit-graph-'), 'repo'), 3)
+    for (let index = 1; index <= 6; index++) history.commit(`step ${String(index)}`, { 'a.ts': lines('a', index * 2).replace('a1 = 1', `a1 = ${String(index)}`), [`f${String(index)}.ts`]: lines('f', index) })
+    const head = history.head()
+    const objects = join(history.folder, '.git', 'objects')
+    const before = readdirSync(join(objects, 'info'))
+    const cache = await temporaryCommitGraph(history.folder, head)
+    const directory = cache.options.env?.GIT_OBJECT_DIRECTORY ?? ''
+    expect(existsSync(join(directory, 'info', 'commit-graph'))).toBe(true)
+    // git reads it: verifying the graph through the options finds it, and answers are unchanged.
+    await gitOutput(history.folder, ['commit-graph', 'verify', '--shallow'], cache.options)
+    expect(await blameOrigins(history.folder, head, 'a.ts', undefined, cache.options)).toEqual(await blameOrigins(history.folder, head, 'a.ts', undefined))
+    expect(await gitOutput(history.folder, ['log', '--format=%H', '--', 'f3.ts'], cache.options)).toBe(await gitOutput(history.folder, ['log', '--format=%H', '--', 'f3.ts']))
+    cache.remove()
+    expect(existsSync(directory)).toBe(false)
+    expect(readdirSync(join(objects, 'info'))).toEqual(before)
+  })
+
+  it('leaves the options as they were when git cannot write one', async () => {
+    const options = { signal: new AbortController().signal }
+    const cache = await temporaryCommitGraph(tempFolder('commit-graph-'), 'HEAD', options)
+    expect(cache.options).toBe(options)
+    cache.remove()
+  })
+})
