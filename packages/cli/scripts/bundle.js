@@ -1,9 +1,9 @@
 // Bundles the built CLI (dist/) into bundle/, which the `agent-tracker` binary runs: one file per
 // command, with the code they share in chunks. Node resolves and links an ES module per file, and
 // a command reached ~170 of them through the workspace packages' barrels — ~100 ms of every start.
-// Bundled are the workspace's own packages and a few npm packages of plain ES modules (see
-// INLINED); every other package stays a package, loaded by Node as its authors built it (native
-// addons, CommonJS, data files). Every npm package, inlined or not, must be a dependency of this
+// Bundled are the workspace's own packages and a few npm packages of plain JavaScript, ES modules
+// or CommonJS (see INLINED); every other package stays a package, loaded by Node as its authors
+// built it (native addons, data files, code that finds files by its own path). Every npm package, inlined or not, must be a dependency of this
 // one — the build fails naming any that is not.
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'

@@ -136,7 +136,8 @@ function timeWalk(db: QueryTables, collection: CollectionName, query: RecordQuer
 
 /**
  * The entries of a walk, in its order. An index entry's value holds only the setup or project
- * its key lacks: when the query filters on neither, the keys alone serve and no value is decoded.
+ * its key lacks: when the query filters on neither, the keys alone serve and no value is decoded
+ * (the entry's setup or project then stays undefined: nothing reads it).
  */
 function walkEntries(walk: TimeWalk, query: RecordQuery): Iterable<{ readonly key: Key; readonly value: unknown }> {
   const range = rangeOf(walk, query)

@@ -32,7 +32,9 @@ export async function evidenceCommand(ctx: CommandContext, folders: readonly str
     const cancel = (): void => {
       controller.abort()
     }
-    process.once('SIGINT', cancel)
+    // Stopped by any of these, the scan cancels its git calls and removes its temporary files.
+    const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
+    for (const signal of signals) process.once(signal, cancel)
     try {
       for (const project of projects) {
         const progress = ctx.progress(`evidence ${truncate(project, 30)}`)
@@ -56,7 +58,7 @@ export async function evidenceCommand(ctx: CommandContext, folders: readonly str
         }
       }
     } finally {
-      process.removeListener('SIGINT', cancel)
+      for (const signal of signals) process.removeListener(signal, cancel)
     }
   }
   // `--list` alone shows every project's; a scan shows the project it read.

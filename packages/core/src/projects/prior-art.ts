@@ -247,6 +247,7 @@ function nth<T>(list: readonly T[], index: number): T {
   if (item === undefined) throw new RangeError(`There is no document ${String(index)}.`)
   return item
 }
+
 const UNGRADED = 3
 
 /** A user grade decides; a self-grade alone is weaker evidence; a reported bug makes it a mistake. */

@@ -13,7 +13,7 @@ const HEADER = /^([0-9a-f]{40,64}) \d+ \d+(?: \d+)?$/
 export async function blameOrigins(folder: string, commit: string, path: string, ranges: readonly (readonly [number, number])[] | undefined, options: GitCallOptions & { readonly copies?: boolean; readonly exclude?: readonly string[] | undefined } = {}): Promise<Map<string, number>> {
   const lineRanges = (ranges ?? []).flatMap(([start, count]) => ['-L', `${String(start)},+${String(count)}`])
   const moves = options.copies === false ? ['-M'] : ['-M', '-C']
-  const text = await gitOutput(folder, ['blame', '-w', ...moves, '--porcelain', ...lineRanges, commit, ...(options.exclude ?? []).map((hash) => `^${hash}`), '--', path], options)
+  const text = await gitOutput(folder, ['blame', '-w', '--no-textconv', ...moves, '--porcelain', ...lineRanges, commit, ...(options.exclude ?? []).map((hash) => `^${hash}`), '--', path], options)
   const origins = new Map<string, number>()
   for (const line of text.split('\n')) {
     const match = HEADER.exec(line)

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { delimiter, join, resolve } from 'node:path'
 import type { GitCallOptions } from './git-process.js'
@@ -23,7 +23,12 @@ export interface CommitGraphCache {
 export async function temporaryCommitGraph(folder: string, head: string, options: GitCallOptions = {}): Promise<CommitGraphCache> {
   const directory = mkdtempSync(join(tmpdir(), 'agent-tracker-graph-'))
   const remove = (): void => {
-    rmSync(directory, { recursive: true, force: true })
+    // A leftover in the temporary folder must not hide the scan's own outcome.
+    try {
+      rmSync(directory, { recursive: true, force: true, maxRetries: 3 })
+    } catch {
+      // The system's temporary folder is cleaned in time.
+    }
   }
   try {
     const objects = resolve(folder, (await gitOutput(folder, ['rev-parse', '--git-path', 'objects'], options)).trim())
@@ -31,6 +36,8 @@ export async function temporaryCommitGraph(folder: string, head: string, options
     const alternates = [quoted(objects), ...(process.env.GIT_ALTERNATE_OBJECT_DIRECTORIES ?? '').split(delimiter).filter((path) => path !== '')]
     const env = { ...options.env, GIT_OBJECT_DIRECTORY: directory, GIT_ALTERNATE_OBJECT_DIRECTORIES: alternates.join(delimiter) }
     await gitOutput(folder, ['commit-graph', 'write', '--stdin-commits', '--changed-paths', '--no-progress'], { ...options, env, input: `${head}\n` })
+    // A shallow clone (or grafts, or replace refs): git writes nothing and says nothing.
+    if (!existsSync(join(directory, 'info', 'commit-graph'))) throw new Error('no commit graph written')
     return { options: { ...options, env }, remove }
   } catch (error) {
     remove()

@@ -18,7 +18,7 @@ export interface ChangeLimits {
 export type CommitChange = ChangedLines | 'formatting-only' | 'too-large'
 
 /** The diff options both readings share: whitespace and blank lines ignored, no context, renames followed. */
-export const CHANGE_DIFF_OPTIONS: readonly string[] = ['-w', '--ignore-blank-lines', '-U0', '--no-color', '--no-ext-diff', '-M']
+export const CHANGE_DIFF_OPTIONS: readonly string[] = ['-w', '--ignore-blank-lines', '-U0', '--no-color', '--no-ext-diff', '--no-textconv', '-M']
 
 const COMMIT_MARK = '\u001e'
 

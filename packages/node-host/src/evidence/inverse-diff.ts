@@ -11,7 +11,7 @@ import { gitOutput } from './git-process.js'
 export async function patchIds(folder: string, commits: readonly string[], options: GitCallOptions & { readonly inverse?: boolean } = {}): Promise<Map<string, string>> {
   const ids = new Map<string, string>()
   if (commits.length === 0) return ids
-  const args = ['log', '--no-walk=unsorted', '--stdin', '--ignore-missing', '--no-merges', '--no-prefix', '--no-color', '--no-ext-diff', '-p', '--format=commit %H', ...(options.inverse === true ? ['-R'] : [])]
+  const args = ['log', '--no-walk=unsorted', '--stdin', '--ignore-missing', '--no-merges', '--no-prefix', '--no-color', '--no-ext-diff', '--no-textconv', '-p', '--format=commit %H', ...(options.inverse === true ? ['-R'] : [])]
   const diffs = await gitOutput(folder, args, { ...options, input: `${commits.join('\n')}\n` })
   if (diffs.trim() === '') return ids
   const listed = await gitOutput(folder, ['patch-id', '--stable'], { ...options, input: diffs })

@@ -86,6 +86,25 @@ async function scriptedProject(): Promise<{ history: ScriptedHistory; store: Tra
   return { history, store, names }
 }
 
+describe('scanEvidence leaves the repository as it was', () => {
+  it('writes nothing into .git, even where git would cache textconv output (a notes ref whose objects would vanish with the scan\'s temporary files)', async () => {
+    const { history, store, agent, human } = trackedProject('textconv', 30)
+    history.git('config', 'diff.up.textconv', 'cat')
+    history.git('config', 'diff.up.cachetextconv', 'true')
+    human('attributes', 'add attributes', { '.gitattributes': '*.up diff=up\n' })
+    await agent('agent', SONNET, 'Add the totals', { 'totals.up': lines('total', 6) })
+    history.wait(2)
+    human('fix', 'fix: totals were rounded', { 'totals.up': lines('total', 6).replace('total2 = 2', 'total2 = 20') })
+    const refsBefore = history.git('for-each-ref', '--format=%(refname)')
+    const scan = await scanEvidence(store, history.folder)
+    expect(scan.recorded).toBeGreaterThan(0)
+    expect(history.git('for-each-ref', '--format=%(refname)')).toBe(refsBefore)
+    // Every object the repository names is there: git log -p and fsck read it whole.
+    history.git('log', '-p', '--all')
+    history.git('fsck', '--no-progress')
+  })
+})
+
 describe('scanEvidence', () => {
   it('finds exactly the suspected bugs, reverts and survival a scripted history holds', async () => {
     const { history, store, names } = await scriptedProject()

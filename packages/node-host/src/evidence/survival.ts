@@ -16,7 +16,7 @@ export interface CommitAdditions {
 export async function commitAdditions(folder: string, commits: readonly string[], options: GitCallOptions = {}): Promise<Map<string, CommitAdditions>> {
   const found = new Map<string, CommitAdditions>()
   if (commits.length === 0) return found
-  const args = ['log', '--no-walk=unsorted', '--stdin', '-M', '--numstat', '--format=%x1e%H']
+  const args = ['log', '--no-walk=unsorted', '--stdin', '-M', '--no-textconv', '--numstat', '--format=%x1e%H']
   for await (const record of gitRecords(folder, args, '\u001e', { ...options, input: `${commits.join('\n')}\n` })) {
     const [hash, ...lines] = record.split('\n')
     if (hash === undefined || hash.trim() === '') continue
