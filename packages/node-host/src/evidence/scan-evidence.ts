@@ -121,8 +121,9 @@ export async function scanEvidence(store: TrackerStore, folder: string, options:
     if (pattern !== undefined) fixes.push({ commit, pattern })
   }
   progress('history', commitsRead, commitsRead)
-  // From here on git reads a commit graph written for this scan (a first scan blames a lot).
-  const graphCache = full ? await temporaryCommitGraph(project, head, git) : undefined
+  // From here on git reads a commit graph written for this scan (a first scan blames a lot) — when
+  // there is anything to blame for: a history without a tracked commit asks for no blame at all.
+  const graphCache = full && listed.some((commit) => tracked.has(commit.hash)) ? await temporaryCommitGraph(project, head, git) : undefined
   const survival: EvidenceFact[] = []
   const now = (options.now ?? (() => new Date()))()
   try {
