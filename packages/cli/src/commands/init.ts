@@ -26,11 +26,11 @@ const NEW_CONFIG = '{\n  "$schema": "https://opencode.ai/config.json"\n}\n'
  */
 export function initCommand(ctx: CommandContext, options: { global?: boolean; databasePath?: string; maxSize?: string; remove?: boolean }): void {
   const folder = options.global === true ? globalConfigFolder(ctx.io) : ctx.io.cwd
-  const file = configFileIn(folder, options.global === true)
   if (options.remove === true) {
     removePlugin(ctx, folder, options)
     return
   }
+  const file = configFileIn(folder, options.global === true)
   const created = !existsSync(file)
   const text = created ? NEW_CONFIG : readFileSync(file, 'utf8')
   checkedConfig(file, text)

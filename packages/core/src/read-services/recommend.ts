@@ -1,9 +1,10 @@
 import { TrackerError } from '../errors.js'
 import { storedRollup } from '../rollups/usage-rollup.js'
 import type { ProjectProfile } from '../projects/project-profile.js'
-import type { Recommendation, RecommendOptions } from '../projects/recommend.js'
+import type { Recommendation, RecommendOptions, RecommendRecords } from '../projects/recommend.js'
 import { recommendSetups } from '../projects/recommend.js'
 import type { TrackerStore } from '../store/tracker-store.js'
+import type { ProfiledProjects } from './profiled-projects.js'
 import { withProfiles } from './profiled-projects.js'
 import type { ProfileOptions } from './read-query.js'
 
@@ -36,12 +37,19 @@ export async function recommend(store: TrackerStore, query: RecommendQuery, opti
   if (profile === undefined) {
     throw new TrackerError('UNKNOWN_PROJECT', `No profile of ${project}: it has no stored profile and its folder cannot be read here, so there is nothing to compare other projects with.`)
   }
-  const all = { order: 'any' } as const
-  const [recorded, stored, evidence] = await Promise.all([store.find('projects', all), store.find('usage', all), store.find('evidence', all)])
-  // A rollup that lacks its grades is damage, said as such (DAMAGED_RECORD), not a TypeError in the model.
-  const usage = stored.map((rollup) => storedRollup(rollup))
-  const { projects, unprofiled } = withProfiles(recorded, options.profileFolder)
+  const { projects, unprofiled, usage, evidence } = await recommendInputs(store, 'any', options)
   return { project, ...recommendSetups(profile, { projects, usage, evidence }, tuning), unprofiledProjects: unprofiled }
+}
+
+/**
+ * What a recommendation reads: the projects in `projectOrder` (profiled through `profileFolder`
+ * where they have no stored profile), every day rollup and the git evidence. A rollup that lacks
+ * its grades is damage, said as such (DAMAGED_RECORD), not a TypeError in the model.
+ */
+async function recommendInputs(store: TrackerStore, projectOrder: 'newest' | 'any', options: ProfileOptions): Promise<ProfiledProjects & Required<Pick<RecommendRecords, 'usage' | 'evidence'>>> {
+  const all = { order: 'any' } as const
+  const [recorded, stored, evidence] = await Promise.all([store.find('projects', { order: projectOrder }), store.find('usage', all), store.find('evidence', all)])
+  return { ...withProfiles(recorded, options.profileFolder), usage: stored.map((rollup) => storedRollup(rollup)), evidence }
 }
 
 /** The recommendation for projects of one kind (language, framework and scope) the tracker has seen. */
@@ -59,10 +67,8 @@ export interface ProfileRecommendation {
  * projects first. Reads the whole store once.
  */
 export async function recommendByProfile(store: TrackerStore, tuning: RecommendOptions = {}, options: ProfileOptions = {}): Promise<ProfileRecommendation[]> {
-  const all = { order: 'any' } as const
-  const [recorded, stored, evidence] = await Promise.all([store.find('projects'), store.find('usage', all), store.find('evidence', all)])
-  const usage = stored.map((rollup) => storedRollup(rollup))
-  const { projects } = withProfiles(recorded, options.profileFolder)
+  // Most recently active first: each kind is judged by the profile of its first project.
+  const { projects, usage, evidence } = await recommendInputs(store, 'newest', options)
   const kinds = new Map<string, { profile: ProjectProfile; projects: string[] }>()
   for (const project of projects) {
     if (project.profile === undefined) continue
