@@ -55,6 +55,10 @@ describe('agent-tracker evidence and bug --confirm', () => {
     expect(text).not.toContain('b200000-')
     expect(text).not.toContain('""')
     expect(text).toContain('… and 2 more (--limit 3 shows them all)')
+    // `bug` lists them the same way: no empty subject, no "0 of its lines".
+    const waiting = (await runCli(['bug', '--db', db], { cwd: root })).stdout
+    expect(waiting).toContain(`c300000-fc3ffff  ${SONNET}: commit c3000000, fix fc3fffff\n`)
+    expect(waiting).not.toContain('""')
     const json = jsonData((await runCli(['evidence', '--list', '--limit', '2', '--db', db, '--json'], { cwd: root })).stdout, 'evidence') as EvidenceOutput & { pendingCount: number }
     expect(json.pending.map((record) => record.handle)).toEqual(['c300000-fc3ffff', 'b200000-fb2ffff'])
     expect(json.pendingCount).toBe(3)

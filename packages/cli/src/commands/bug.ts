@@ -2,6 +2,7 @@ import type { EvidenceRecord } from '@agent-tracker/core'
 import { evidenceHandle, findEvidence, listEvidence, verdictFacts } from '@agent-tracker/core'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
+import { fixDescription } from '../evidence-table.js'
 import { plural, score, shortHash } from '../format.js'
 import { latestProjectOf, requireSetup } from './lookups.js'
 import { trackingService } from './tracking.js'
@@ -77,7 +78,7 @@ export function pendingText(pending: readonly EvidenceRecord[]): string {
   if (pending.length === 0) return 'No suspected bugs are waiting for a verdict. (agent-tracker evidence finds them in git history; report a bug with agent-tracker bug <setup>.)'
   return [
     `Suspected bugs waiting for your verdict (${String(pending.length)}):`,
-    ...pending.map((record) => `  ${evidenceHandle(record)}  ${record.setup}: commit ${shortHash(record.commit)}, fix ${shortHash(record.source)} "${record.subject ?? ''}" changed ${String(record.lines ?? 0)} of its lines`),
+    ...pending.map((record) => `  ${evidenceHandle(record)}  ${record.setup}: commit ${shortHash(record.commit)}, fix ${shortHash(record.source)}${fixDescription(record, { files: false })}`),
     'Confirm one as a bug with agent-tracker bug --confirm <handle>, or dismiss it with --dismiss <handle>.',
   ].join('\n')
 }

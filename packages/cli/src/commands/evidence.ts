@@ -5,7 +5,7 @@ import type { EvidenceScan } from '@agent-tracker/node-host'
 import { isNodeHostError, scanEvidence } from '@agent-tracker/node-host'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
-import { evidenceTable } from '../evidence-table.js'
+import { evidenceTable, fixDescription } from '../evidence-table.js'
 import { plural, shortHash, truncate, when } from '../format.js'
 
 /** Options of `evidence`. */
@@ -80,11 +80,7 @@ function render(ctx: CommandContext, scans: readonly EvidenceScan[], summaries: 
   if (pending.length > 0) {
     lines.push('', c.bold('Suspected bugs waiting for your verdict'))
     for (const record of pending) {
-      // Evidence ingested or brought from elsewhere may lack the fix's subject, lines or files.
-      const subject = record.subject === undefined || record.subject === '' ? '' : ` "${truncate(record.subject, 50)}"`
-      const files = record.files === undefined || record.files.length === 0 ? '' : ` in ${record.files.join(', ')}`
-      const changed = record.lines === undefined ? (files === '' ? '' : ` changed its lines${files}`) : ` changed ${String(record.lines)} of its lines${files}`
-      lines.push(`  ${evidenceHandle(record)}  ${record.setup}: ${shortHash(record.commit)} — fix ${shortHash(record.source)} ${when(record.at)}${subject}${changed}`)
+      lines.push(`  ${evidenceHandle(record)}  ${record.setup}: ${shortHash(record.commit)} — fix ${shortHash(record.source)} ${when(record.at)}${fixDescription(record, { files: true, subjectWidth: 50 })}`)
     }
     if (pendingCount > pending.length) lines.push(c.dim(`  … and ${String(pendingCount - pending.length)} more (--limit ${String(pendingCount)} shows them all)`))
     lines.push(c.dim('Confirm one as a bug (SP −1) with agent-tracker bug --confirm <handle>, or dismiss it with --dismiss <handle>.'))
