@@ -227,7 +227,8 @@ One fact per line; "id" and "at" (ISO 8601) are optional. Kinds and their fields
   reinstate {note?}   retrospective {commit, task?, agentNote?, userNote?}   activity {task, actions?, outcome?, decisions?}
   usage {tokens: {input, output, reasoning, cacheRead, cacheWrite}, cost}
   evidence {signal: "suspected-bug"|"revert"|"survival"|"churn", commit, source, …}   verdict {evidence, verdict: "confirmed"|"dismissed"|"retracted"}
-Every fact has "setup" (agent@provider/model) and "project" (absolute path), e.g.
+Every fact has "setup" (agent@provider/model) and "project" (absolute path); a commit's "hash" and a
+fact's "commit" are git hashes (4 to 64 lowercase hex digits), e.g.
   {"kind":"commit","setup":"build@anthropic/claude-sonnet-4-5","project":"/home/me/shop","hash":"a1b2c3d","message":"Add cart"}`)
     .action((o: Opts & { file?: string; trust?: boolean }) => run(async (ctx) => (await load.ingest()).ingestCommand(ctx, o), o))
   add('sync', "send this machine's new facts to the team database (idempotent; resumes where it stopped)", 'agent-tracker sync --url postgres://me@db.example.com/tracker --member ana')
