@@ -281,6 +281,9 @@ Example:
     .option('--deep', 'also walk every page and read every value (in a child process), and report damage by sub-database')
     .option('--max-size <size>', 'the size limit to check the database against, e.g. the plugin\'s maxDatabaseSize (default: $AGENT_TRACKER_MAX_SIZE, else 512 MiB)')
     .option('--salvage <new-file>', 'copy everything still readable from a damaged database into a new one at <new-file> (scores recomputed from the facts), and say what was skipped')
+    .addHelpText('after', `
+Each check is ✓ fine, ! a finding to look at (nothing is broken) or ✗ a problem. doctor exits 1
+when a check found a problem, else 0; with --json, "healthy" says the same (findings alone leave it true).`)
     .action((folder: string | undefined, o: Opts & { check?: boolean; deep?: boolean; salvage?: string; repair?: boolean }) => run(async (ctx) => (await load.doctor()).doctorCommand(ctx, folder, o), o))
   add('init', 'add the plugin to opencode.json (this project, or --global), keeping the file\'s comments and layout', 'agent-tracker init --global')
     .option('--global', 'configure OpenCode\'s global config ($XDG_CONFIG_HOME/opencode, else ~/.config/opencode) instead of ./opencode.json')

@@ -361,6 +361,23 @@ describe('doctor and init', () => {
     expect(checked.stdout).toMatch(/✓ Rollups +\d+ day rollups against the records and \d+ logged facts, \d+ setup totals against the rollups: no drift/)
   })
 
+  it('calls a database with findings alone healthy in --json, as its words and exit code do; a problem makes it unhealthy', async () => {
+    type Doctor = { healthy: boolean; problems: number; findings: number; checks: { name: string; ok: boolean; level: string }[] }
+    const { db, root } = await seedHistory()
+    const text = await runBuiltCli(['doctor', '--db', db], { cwd: root })
+    expect([text.code, text.stdout]).toEqual([0, expect.stringContaining('Nothing is broken; 1 thing to look at (! above).')])
+    const json = await runBuiltCli(['doctor', '--db', db, '--json'], { cwd: root })
+    expect(json.code).toBe(0)
+    const findings = jsonData(json.stdout, 'doctor') as Doctor
+    expect(findings).toMatchObject({ healthy: true, problems: 0, findings: 1 })
+    expect(findings.checks.filter((entry) => entry.level !== 'ok')).toMatchObject([{ name: 'Plugin', ok: true, level: 'finding' }])
+    const broken = join(tempFolder(), 'broken.lmdb')
+    writeFileSync(broken, Buffer.alloc(8192, 0x42))
+    const damaged = await runBuiltCli(['doctor', '--db', broken, '--json'], { cwd: root })
+    expect(damaged.code).toBe(1)
+    expect(jsonData(damaged.stdout, 'doctor')).toMatchObject({ healthy: false, problems: 1 })
+  })
+
   it('repairs day rollups that drifted, and says there is nothing to repair afterwards', async () => {
     const { db, root } = await seedHistory()
     // A windowed report adds up the day rollups.
