@@ -83,6 +83,8 @@ export { DEFAULT_FIX_PATTERNS, matchFixPattern, parseFixPatterns, revertedCommit
 export { confirmedBugFactId, evidenceFactId, verdictFactId } from './evidence/evidence-ids.js'
 export type { EvidenceSummary, SurvivalFigure } from './evidence/evidence-summary.js'
 export { countsAgainst, evidenceHandle, summariseEvidence } from './evidence/evidence-summary.js'
+export type { FixDescriptionOptions } from './evidence/fix-description.js'
+export { fixDescription } from './evidence/fix-description.js'
 export type { EvidenceQuery } from './read-services/evidence.js'
 export { EVIDENCE_BIAS_SD, EVIDENCE_WEIGHT } from './evidence/evidence-grades.js'
 export { evidenceSummaries, findEvidence, listEvidence, verdictFacts } from './read-services/evidence.js'
