@@ -127,6 +127,8 @@ describe('a bundle run through the code cache', () => {
     expect(cacheFolder({ env: { XDG_CACHE_HOME: 'relative' }, homeDir: home, platform: 'linux' })).toMatch(/^\/home\/u\/\.cache\//)
     expect(cacheFolder({ env: {}, homeDir: home, platform: 'darwin' })).toMatch(/^\/home\/u\/Library\/Caches\/agent-tracker\//)
     expect(cacheFolder({ env: { AGENT_TRACKER_COMPILE_CACHE: '0' }, homeDir: home })).toBeUndefined()
+    expect(cacheFolder({ env: { AGENT_TRACKER_COMPILE_CACHE: 'here' }, homeDir: home })).toMatch(new RegExp(`^${process.cwd()}/here/v8-`))
+    expect(cacheFolder({ env: { AGENT_TRACKER_COMPILE_CACHE: '' }, homeDir: home, platform: 'linux' })).toMatch(/^\/home\/u\/\.cache\/agent-tracker\//)
   })
 })
 

@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { dirname, isAbsolute, join } from 'node:path'
+import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { Script } from 'node:vm'
 import { crc32 } from 'node:zlib'
 
@@ -24,7 +24,7 @@ export interface CompiledBundle {
   save(): void
 }
 
-/** Where and whether to keep code caches: `AGENT_TRACKER_COMPILE_CACHE` (a folder, or `off`), else the user's cache folder. */
+/** Where and whether to keep code caches: `AGENT_TRACKER_COMPILE_CACHE` (a folder, relative to the working one, or `off`), else the user's cache folder. */
 export interface CacheLocation {
   readonly env: Readonly<Record<string, string | undefined>>
   readonly homeDir: string
@@ -36,10 +36,10 @@ const MAGIC = 0x41544331 // 'ATC1'
 const HEADER_BYTES = 8
 
 /**
- * Loads `file` — a CommonJS bundle written as the function Node would wrap a module in,
- * `(function (exports, require, module, __filename, __dirname) {…})` — for `profile` — the command it is about to run, since each
- * command compiles different functions — through a code cache kept per bundle build, Node/V8
- * version and command. The cache files of other builds of the same bundle are removed on save.
+ * Loads `file`, a CommonJS bundle written as the function Node would wrap a module in
+ * (`(function (exports, require, module, __filename, __dirname) {…})`), through a code cache kept
+ * per bundle build, V8 version and `profile`: the command about to run, since each command compiles
+ * different functions. Saving removes the cache files of other builds of the same bundle.
  */
 export function loadCompiled(file: string, profile: string, location: CacheLocation): CompiledBundle {
   const source = readFileSync(file)
@@ -75,7 +75,7 @@ export function loadCompiled(file: string, profile: string, location: CacheLocat
 export function cacheFolder({ env, homeDir, platform = process.platform }: CacheLocation): string | undefined {
   const chosen = env.AGENT_TRACKER_COMPILE_CACHE
   if (chosen === 'off' || chosen === '0') return undefined
-  const base = chosen !== undefined && isAbsolute(chosen) ? chosen : join(userCacheFolder(env, homeDir, platform), 'agent-tracker', 'compile-cache')
+  const base = chosen === undefined || chosen === '' ? join(userCacheFolder(env, homeDir, platform), 'agent-tracker', 'compile-cache') : resolve(chosen)
   return join(base, `v8-${process.versions.v8}-${process.arch}`)
 }
 
