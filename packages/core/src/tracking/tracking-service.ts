@@ -14,6 +14,7 @@ import { toAgentStatus } from '../scoring/status.js'
 import type { TrackerStore } from '../store/tracker-store.js'
 import { toIsoTimestamp } from '../time/iso-timestamp.js'
 import { validateFact } from '../facts/validate-fact.js'
+import { COMMIT_HASH_DIGITS } from '../validation/host-facts.js'
 
 /** Where and when something happened, and which fact it is. */
 export interface FactContext {
@@ -280,7 +281,7 @@ export function createTrackingService(options: TrackingServiceOptions): Tracking
   }
 }
 
-const MIN_PREFIX = 4
+const MIN_PREFIX = COMMIT_HASH_DIGITS.min
 
 async function findCommit(store: TrackerStore, setup: string, ref: string | undefined, project?: string): Promise<CommitRecord> {
   parseSetupId(setup)
