@@ -12,7 +12,7 @@ import { parseSetupId } from '../facts/setup-id.js'
 import type { AgentStatus } from '../scoring/status.js'
 import { toAgentStatus } from '../scoring/status.js'
 import type { TrackerStore } from '../store/tracker-store.js'
-import { toIsoTimestamp } from '../time/iso-timestamp.js'
+import { isoTimestampOfMs, toIsoTimestamp } from '../time/iso-timestamp.js'
 import { validateFact } from '../facts/validate-fact.js'
 import { COMMIT_HASH_DIGITS } from '../validation/host-facts.js'
 
@@ -127,11 +127,13 @@ export interface TrackingService {
 /** Creates the tracking service over a store. */
 export function createTrackingService(options: TrackingServiceOptions): TrackingService {
   const { store } = options
-  const now = options.now ?? (() => new Date())
+  const given = options.now
+  // Every fact is stamped: without a clock of the caller's, from Date.now() without a Date.
+  const stamp = given === undefined ? (): string => isoTimestampOfMs(Date.now()) : (): string => toIsoTimestamp(given(), 'at')
   const newId = options.newId ?? createFactIdGenerator()
 
   const base = (input: FactContext): FactBase => {
-    const made: { -readonly [K in keyof FactBase]: FactBase[K] } = { id: input.id ?? newId(), at: toIsoTimestamp(input.at ?? now(), 'at'), setup: input.setup, project: input.project }
+    const made: { -readonly [K in keyof FactBase]: FactBase[K] } = { id: input.id ?? newId(), at: input.at === undefined ? stamp() : toIsoTimestamp(input.at, 'at'), setup: input.setup, project: input.project }
     if (input.session !== undefined) made.session = input.session
     return made
   }
