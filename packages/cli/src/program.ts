@@ -264,7 +264,8 @@ agent-tracker is not on your PATH, so the hooks run this copy by its full path, 
 database — they go into .claude/settings.local.json instead, your personal settings for the project
 (Claude Code runs the hooks of both), and the output says why. In a git work tree that would not ignore
 settings.local.json, it is added to .git/info/exclude (the project's .gitignore is never edited).
-agent-tracker's hooks end up in one of the two files; hooks uninstall takes them out of both.`)
+Installing again moves agent-tracker's hooks between the two files as needed (a teammate's shared hooks
+of another command stay, with a warning that both would run); hooks uninstall takes them out of both.`)
     .exitOverride()
     .action((host: string, o: Opts & { global?: boolean; local?: boolean; command?: string }) => run(async (ctx) => { (await load.hooks()).hooksInstallCommand(ctx, host, o) }, o))
   common(hooks.command('uninstall <host>').description("remove agent-tracker's hooks and its /grade /bug /reinstate /tracker commands from Claude Code's settings (this project's .claude/settings.json and settings.local.json, or yours with --global), keeping everything else"), 'agent-tracker hooks uninstall claude-code --global')
