@@ -23,7 +23,8 @@ export const HOOKED_HOSTS = ['claude-code'] as const
  * machine's paths — kept out of git through `.git/info/exclude`), keeping what is there, and the
  * `/grade`, `/bug`, `/reinstate` and `/tracker` commands. The hooks run `agent-tracker` when it is
  * on the PATH they will see, else this copy by its full path (see `chooseHookCommand`). In a
- * project the hooks end up in one of its two files. The output says which command, which file and why.
+ * project, agent-tracker's hooks in the other file are settled (see `settleOtherProjectFile`). The
+ * output says which command, which file and why.
  */
 export function hooksInstallCommand(ctx: CommandContext, host: string, options: { global?: boolean; local?: boolean; command?: string }): void {
   if (options.global === true && options.local === true) {
@@ -66,7 +67,7 @@ export function hooksInstallCommand(ctx: CommandContext, host: string, options: 
 }
 
 /**
- * A project's hooks live in one of its two settings files: after writing `written`, agent-tracker's
+ * So that a project's hooks do not run twice: after writing `written`, agent-tracker's
  * hooks in the other one are removed when that one is the personal settings.local.json, or when
  * they hold this machine's paths (written to the shared settings.json by an earlier version). The
  * shared file's portable hooks that run another command are the team's: they stay, and are named.
