@@ -5,7 +5,7 @@ import { tempFolder } from '../test/temp.js'
 import { claudeCodeFolder } from './claude-code-folder.js'
 import { installClaudeCodeHooks, isTrackerHook } from './install-hooks.js'
 import { installedClaudeCodeHooks } from './installed-hooks.js'
-import { uninstallClaudeCodeHooks } from './uninstall-hooks.js'
+import { removeClaudeCodeHooks, uninstallClaudeCodeHooks } from './uninstall-hooks.js'
 
 const COMMAND = 'agent-tracker hook claude-code'
 
@@ -75,7 +75,7 @@ describe('installClaudeCodeHooks', () => {
     writeFileSync(join(folder, 'settings.json'), `${JSON.stringify(before, null, 4)}\n`)
     installClaudeCodeHooks({ folder, command: "'/usr/bin/node' '/opt/at/bin/agent-tracker.js' hook claude-code" })
     const removed = uninstallClaudeCodeHooks({ folder })
-    expect(removed).toEqual({ settingsFile: join(folder, 'settings.json'), changed: true, removedHooks: 7, commandFiles: ['grade', 'reinstate', 'tracker'].map((name) => join(folder, 'commands', `${name}.md`)) })
+    expect(removed).toEqual({ settingsFiles: [{ settingsFile: join(folder, 'settings.json'), changed: true, removedHooks: 7 }, { settingsFile: join(folder, 'settings.local.json'), changed: false, removedHooks: 0 }], changed: true, removedHooks: 7, commandFiles: ['grade', 'reinstate', 'tracker'].map((name) => join(folder, 'commands', `${name}.md`)) })
     expect(readFileSync(join(folder, 'settings.json'), 'utf8')).toBe(`${JSON.stringify(before, null, 4)}\n`)
     expect(readFileSync(join(folder, 'commands', 'bug.md'), 'utf8')).toBe('my own /bug\n')
     expect(installedClaudeCodeHooks(folder)).toMatchObject({ commands: [], missingEvents: expect.arrayContaining(['Stop', 'PreToolUse']) as unknown })
@@ -89,8 +89,35 @@ describe('installClaudeCodeHooks', () => {
     expect(readFileSync(join(folder, 'settings.json'), 'utf8')).toBe('{}\n')
     expect(existsSync(join(folder, 'commands'))).toBe(false)
     const empty = join(tempFolder(), '.claude')
-    expect(uninstallClaudeCodeHooks({ folder: empty })).toEqual({ settingsFile: join(empty, 'settings.json'), changed: false, removedHooks: 0, commandFiles: [] })
+    expect(uninstallClaudeCodeHooks({ folder: empty, settingsFileNames: ['settings.json'] })).toEqual({ settingsFiles: [{ settingsFile: join(empty, 'settings.json'), changed: false, removedHooks: 0 }], changed: false, removedHooks: 0, commandFiles: [] })
     expect(existsSync(empty)).toBe(false)
+  })
+
+  it("installs into a project's personal settings.local.json when asked, and uninstalling takes them out of both files, changing nothing when one is bad", () => {
+    const folder = join(tempFolder(), '.claude')
+    mkdirSync(folder)
+    const shared = `${JSON.stringify({ permissions: { allow: ['Bash(ls:*)'] } }, null, 4)}\n`
+    writeFileSync(join(folder, 'settings.json'), shared)
+    const local = installClaudeCodeHooks({ folder, command: `${COMMAND} --db '/home/me/x.lmdb'`, settingsFileName: 'settings.local.json' })
+    expect(local).toMatchObject({ settingsFile: join(folder, 'settings.local.json'), changed: true })
+    expect(readFileSync(join(folder, 'settings.json'), 'utf8')).toBe(shared)
+    expect(installedClaudeCodeHooks(folder, 'settings.local.json')).toEqual({ settingsFile: join(folder, 'settings.local.json'), commands: [`${COMMAND} --db '/home/me/x.lmdb'`], missingEvents: [] })
+    expect(installedClaudeCodeHooks(folder)).toMatchObject({ settingsFile: join(folder, 'settings.json'), commands: [] })
+    // Moving them back to the shared file: the personal one loses only agent-tracker's hooks.
+    installClaudeCodeHooks({ folder, command: COMMAND })
+    writeFileSync(join(folder, 'settings.local.json'), JSON.stringify({ model: 'opus', ...(JSON.parse(readFileSync(join(folder, 'settings.local.json'), 'utf8')) as object) }))
+    expect(removeClaudeCodeHooks({ folder, settingsFileName: 'settings.local.json' })).toEqual({ settingsFile: join(folder, 'settings.local.json'), changed: true, removedHooks: 7 })
+    expect(JSON.parse(readFileSync(join(folder, 'settings.local.json'), 'utf8'))).toEqual({ model: 'opus' })
+    expect(existsSync(join(folder, 'commands', 'grade.md'))).toBe(true)
+    installClaudeCodeHooks({ folder, command: COMMAND, settingsFileName: 'settings.local.json' })
+    writeFileSync(join(folder, 'settings.json'), '{ "hooks": ')
+    expect(() => uninstallClaudeCodeHooks({ folder })).toThrow(`${join(folder, 'settings.json')} is not a JSON object`)
+    expect(installedClaudeCodeHooks(folder, 'settings.local.json').commands).toEqual([COMMAND])
+    writeFileSync(join(folder, 'settings.json'), shared)
+    installClaudeCodeHooks({ folder, command: COMMAND })
+    expect(uninstallClaudeCodeHooks({ folder })).toMatchObject({ settingsFiles: [{ changed: true, removedHooks: 7 }, { changed: true, removedHooks: 7 }], removedHooks: 14 })
+    expect(readFileSync(join(folder, 'settings.json'), 'utf8')).toBe(shared)
+    expect(JSON.parse(readFileSync(join(folder, 'settings.local.json'), 'utf8'))).toEqual({ model: 'opus' })
   })
 
   it('says which file it could not read instead of throwing, when asked what is installed', () => {

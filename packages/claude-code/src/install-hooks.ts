@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { writeCommandFiles } from './command-files.js'
 import { CLAUDE_CODE_HOOK_EVENTS } from './hook-input.js'
+import type { SettingsFileName } from './settings-file.js'
 import { groupsOf, hooksOf, readSettingsFile, settingsText } from './settings-file.js'
 
 /** The events whose hooks take a tool matcher. */
@@ -16,6 +17,8 @@ export interface InstallOptions {
   readonly folder: string
   /** The hook command, e.g. `agent-tracker hook claude-code`. */
   readonly command: string
+  /** The settings file to write: `settings.json` (the default), or a project's personal `settings.local.json`. */
+  readonly settingsFileName?: SettingsFileName
 }
 
 /** What an install changed. */
@@ -37,15 +40,15 @@ export function isTrackerHook(command: unknown): boolean {
 }
 
 /**
- * Installs agent-tracker's hooks in Claude Code's `settings.json` in `folder`, keeping every other
+ * Installs agent-tracker's hooks in Claude Code's `settings.json` (or `settingsFileName`) in `folder`, keeping every other
  * setting and hook and the file's indentation (agent-tracker's earlier hooks are replaced, whatever
  * command they ran), and the user commands `/grade`, `/bug`, `/reinstate` and `/tracker` as
  * command files the model may not invoke (`disable-model-invocation`): so the prompt reaches the
  * hook, and only from the user.
- * @throws {Error} when settings.json is not a JSON object (nothing is changed).
+ * @throws {Error} when the settings file is not a JSON object (nothing is changed).
  */
 export function installClaudeCodeHooks(options: InstallOptions): InstallResult {
-  const read = readSettingsFile(options.folder)
+  const read = readSettingsFile(options.folder, options.settingsFileName)
   const hooks = hooksOf(read.settings)
   for (const event of CLAUDE_CODE_HOOK_EVENTS) {
     const groups = groupsOf(hooks, event)

@@ -2,9 +2,10 @@ import { join } from 'node:path'
 import { isTrackerHook } from './install-hooks.js'
 import { CLAUDE_CODE_HOOK_EVENTS } from './hook-input.js'
 import type { ClaudeCodeHookEvent } from './hook-input.js'
+import type { SettingsFileName } from './settings-file.js'
 import { groupsOf, hooksOf, readSettingsFile } from './settings-file.js'
 
-/** agent-tracker's hooks found in one Claude Code `settings.json`. */
+/** agent-tracker's hooks found in one Claude Code settings file. */
 export interface InstalledHooks {
   readonly settingsFile: string
   /** Why the file could not be read; then nothing else is known. */
@@ -15,15 +16,15 @@ export interface InstalledHooks {
   readonly missingEvents: readonly ClaudeCodeHookEvent[]
 }
 
-/** Reads which of agent-tracker's hooks `settings.json` in `folder` holds, and what they run. Never throws for a bad file: it says why in `problem`. */
-export function installedClaudeCodeHooks(folder: string): InstalledHooks {
+/** Reads which of agent-tracker's hooks the settings file `name` (`settings.json` unless given) in `folder` holds, and what they run. Never throws for a bad file: it says why in `problem`. */
+export function installedClaudeCodeHooks(folder: string, name: SettingsFileName = 'settings.json'): InstalledHooks {
   let read
   try {
-    read = readSettingsFile(folder)
+    read = readSettingsFile(folder, name)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     const problem = code === undefined ? 'it is not a JSON object' : `it cannot be read (${code})`
-    return { settingsFile: join(folder, 'settings.json'), problem, commands: [], missingEvents: [...CLAUDE_CODE_HOOK_EVENTS] }
+    return { settingsFile: join(folder, name), problem, commands: [], missingEvents: [...CLAUDE_CODE_HOOK_EVENTS] }
   }
   const hooks = hooksOf(read.settings)
   const ofEvent = (event: string): string[] => groupsOf(hooks, event).flatMap((group) => (group.hooks ?? []).flatMap((hook) => (isTrackerHook(hook.command) ? [String(hook.command)] : [])))

@@ -1,7 +1,17 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
-/** Claude Code's `settings.json` in a folder, as read. */
+/**
+ * The settings files Claude Code reads in one of its folders: `settings.json` (a project's is
+ * shared, committed with it) and `settings.local.json` (a project's personal settings, kept out of
+ * git, merged over `settings.json`; the hooks of both run).
+ */
+export const SETTINGS_FILE_NAMES = ['settings.json', 'settings.local.json'] as const
+
+/** One of `SETTINGS_FILE_NAMES`. */
+export type SettingsFileName = (typeof SETTINGS_FILE_NAMES)[number]
+
+/** A Claude Code settings file in a folder, as read. */
 export interface SettingsFile {
   readonly file: string
   /** The file's text; undefined when there is no file. */
@@ -16,11 +26,11 @@ export interface SettingsFile {
 export type HookGroup = { matcher?: string; hooks?: { type?: string; command?: string; timeout?: number }[] }
 
 /**
- * Reads `settings.json` in `folder`.
+ * Reads the settings file `name` (`settings.json` unless given) in `folder`.
  * @throws {Error} when the file is not a JSON object, naming the file.
  */
-export function readSettingsFile(folder: string): SettingsFile {
-  const file = join(folder, 'settings.json')
+export function readSettingsFile(folder: string, name: SettingsFileName = 'settings.json'): SettingsFile {
+  const file = join(folder, name)
   const text = existsSync(file) ? readFileSync(file, 'utf8') : undefined
   if (text === undefined || text.trim() === '') return { file, text, settings: {}, indent: '  ' }
   const settings = parseObject(text)

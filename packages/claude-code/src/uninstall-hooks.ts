@@ -2,27 +2,55 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { removeCommandFiles } from './command-files.js'
 import { isTrackerHook } from './install-hooks.js'
+import type { SettingsFile, SettingsFileName } from './settings-file.js'
 import { groupsOf, hooksOf, readSettingsFile, settingsText } from './settings-file.js'
+
+/** What was removed from one settings file. */
+export interface RemovedHooks {
+  readonly settingsFile: string
+  /** False when the file held none of agent-tracker's hooks (it is then left as it is, or not created). */
+  readonly changed: boolean
+  /** How many of agent-tracker's hooks were removed. */
+  readonly removedHooks: number
+}
 
 /** What an uninstall removed. */
 export interface UninstallResult {
-  readonly settingsFile: string
-  /** False when there was nothing of agent-tracker's to remove from settings.json. */
+  /** Each settings file looked at, in the order given. */
+  readonly settingsFiles: readonly RemovedHooks[]
+  /** False when there was nothing of agent-tracker's to remove from any of them. */
   readonly changed: boolean
-  /** How many of agent-tracker's hooks were removed. */
+  /** How many of agent-tracker's hooks were removed, in all. */
   readonly removedHooks: number
   /** agent-tracker's user command files removed (`commands/grade.md`, …); the user's own files of the same name stay. */
   readonly commandFiles: readonly string[]
 }
 
 /**
- * Removes agent-tracker's hooks from Claude Code's `settings.json` in `folder` — whatever command
- * they run — and its user command files, keeping every other setting, hook and command file and
- * the file's indentation. An event (or `hooks` itself) left empty by the removal goes too.
- * @throws {Error} when settings.json is not a JSON object (nothing is changed).
+ * Removes agent-tracker's hooks from the settings files `settingsFileNames` (default: both
+ * `settings.json` and `settings.local.json`) in `folder` — whatever command they run — and its
+ * user command files, keeping every other setting, hook and command file and each file's
+ * indentation. An event (or `hooks` itself) left empty by the removal goes too.
+ * @throws {Error} when a settings file is not a JSON object (then nothing is changed).
  */
-export function uninstallClaudeCodeHooks(options: { readonly folder: string }): UninstallResult {
-  const read = readSettingsFile(options.folder)
+export function uninstallClaudeCodeHooks(options: { readonly folder: string; readonly settingsFileNames?: readonly SettingsFileName[] }): UninstallResult {
+  // Every file is read before any is written, so a bad one changes nothing.
+  const reads = (options.settingsFileNames ?? ['settings.json', 'settings.local.json']).map((name) => readSettingsFile(options.folder, name))
+  const settingsFiles = reads.map(removeTrackerHooks)
+  const removedHooks = settingsFiles.reduce((sum, file) => sum + file.removedHooks, 0)
+  return { settingsFiles, changed: removedHooks > 0, removedHooks, commandFiles: removeCommandFiles(join(options.folder, 'commands')) }
+}
+
+/**
+ * Removes agent-tracker's hooks from the settings file `name` in `folder`, and nothing else (its
+ * command files stay): for moving the hooks to the folder's other settings file.
+ * @throws {Error} when the file is not a JSON object (nothing is changed).
+ */
+export function removeClaudeCodeHooks(options: { readonly folder: string; readonly settingsFileName: SettingsFileName }): RemovedHooks {
+  return removeTrackerHooks(readSettingsFile(options.folder, options.settingsFileName))
+}
+
+function removeTrackerHooks(read: SettingsFile): RemovedHooks {
   const hooks: Record<string, unknown> = {}
   let removedHooks = 0
   const before = hooksOf(read.settings)
@@ -44,5 +72,5 @@ export function uninstallClaudeCodeHooks(options: { readonly folder: string }): 
     const settings = Object.fromEntries(Object.entries(read.settings).flatMap(([key, value]) => (key !== 'hooks' ? [[key, value]] : emptied ? [] : [[key, hooks]])))
     writeFileSync(read.file, settingsText(read, settings))
   }
-  return { settingsFile: read.file, changed: removedHooks > 0, removedHooks, commandFiles: removeCommandFiles(join(options.folder, 'commands')) }
+  return { settingsFile: read.file, changed: removedHooks > 0, removedHooks }
 }

@@ -253,12 +253,22 @@ Costs are the host's own figures where it records them (OpenCode), else estimate
 Then each imported project's git history is read for evidence (suspected bugs, reverts, lines that last, churn), as agent-tracker evidence does.`)
     .action((source: string | undefined, o: Opts & { since?: string; timezone?: string; dryRun?: boolean; from?: string; identity?: string; evidence?: boolean }) => run(async (ctx) => (await load.import()).importCommand(ctx, source, o), o))
   const hooks = program.command('hooks').description("set up (or remove) an agent host's hooks (Claude Code) to track it live")
-  common(hooks.command('install <host>').description("write agent-tracker's hooks into Claude Code's settings.json (this project's .claude/, or yours with --global), keeping what is there, and the /grade /bug /reinstate /tracker commands"), 'agent-tracker hooks install claude-code --global')
+  common(hooks.command('install <host>').description("write agent-tracker's hooks into Claude Code's settings (this project's .claude/, or yours with --global), keeping what is there, and the /grade /bug /reinstate /tracker commands"), 'agent-tracker hooks install claude-code --global')
     .option('--global', "install for every project: $CLAUDE_CONFIG_DIR or ~/.claude instead of ./.claude")
+    .option('--local', "install in this project's .claude/settings.local.json, your personal settings for it (kept out of git), not the shared settings.json")
     .option('--command <command>', 'how Claude Code runs agent-tracker (default: agent-tracker when it is on your PATH, else this copy by its full path)')
+    .addHelpText('after', `
+In a project, the hooks go into .claude/settings.json, which teams commit, when their command runs the
+same on every machine (agent-tracker on your PATH, or --command). When it holds this machine's paths —
+agent-tracker is not on your PATH, so the hooks run this copy by its full path, or --db names your
+database — they go into .claude/settings.local.json instead, your personal settings for the project
+(Claude Code runs the hooks of both), and the output says why. In a git work tree that would not ignore
+settings.local.json, it is added to .git/info/exclude (the project's .gitignore is never edited).
+Installing again moves agent-tracker's hooks between the two files as needed (a teammate's shared hooks
+of another command stay, with a warning that both would run); hooks uninstall takes them out of both.`)
     .exitOverride()
-    .action((host: string, o: Opts & { global?: boolean; command?: string }) => run(async (ctx) => { (await load.hooks()).hooksInstallCommand(ctx, host, o) }, o))
-  common(hooks.command('uninstall <host>').description("remove agent-tracker's hooks and its /grade /bug /reinstate /tracker commands from Claude Code's settings (this project's .claude/, or yours with --global), keeping everything else"), 'agent-tracker hooks uninstall claude-code --global')
+    .action((host: string, o: Opts & { global?: boolean; local?: boolean; command?: string }) => run(async (ctx) => { (await load.hooks()).hooksInstallCommand(ctx, host, o) }, o))
+  common(hooks.command('uninstall <host>').description("remove agent-tracker's hooks and its /grade /bug /reinstate /tracker commands from Claude Code's settings (this project's .claude/settings.json and settings.local.json, or yours with --global), keeping everything else"), 'agent-tracker hooks uninstall claude-code --global')
     .option('--global', 'remove them from $CLAUDE_CONFIG_DIR or ~/.claude instead of ./.claude')
     .exitOverride()
     .action((host: string, o: Opts & { global?: boolean }) => run(async (ctx) => { (await load.hooks()).hooksUninstallCommand(ctx, host, o) }, o))

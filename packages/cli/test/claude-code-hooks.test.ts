@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process'
+import { execFile, spawnSync } from 'node:child_process'
 import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { delimiter, join } from 'node:path'
 import { Transcript } from '@agent-tracker/host-import/testing'
@@ -115,6 +115,121 @@ describe('agent-tracker hooks install claude-code', () => {
   })
 })
 
+/** A real git repository (`git init`) with a tracked .gitignore, and the project folder in it (the top, or a subfolder). */
+function gitProject(subfolder?: string): { top: string; project: string; git: (...args: string[]) => { code: number; stdout: string } } {
+  const top = tempFolder('repo-')
+  const git = (...args: string[]): { code: number; stdout: string } => {
+    const run = spawnSync('git', args, { cwd: top, encoding: 'utf8' })
+    return { code: run.status ?? 1, stdout: run.stdout }
+  }
+  git('init', '-q')
+  writeFileSync(join(top, '.gitignore'), 'node_modules\n')
+  const project = subfolder === undefined ? top : join(top, subfolder)
+  mkdirSync(project, { recursive: true })
+  return { top, project, git }
+}
+
+const LOCAL = (project: string): string => join(project, '.claude', 'settings.local.json')
+const SHARED = (project: string): string => join(project, '.claude', 'settings.json')
+const commandsIn = (file: string): string[] => [...new Set(Object.values((JSON.parse(readFileSync(file, 'utf8')) as Settings).hooks).flat().flatMap((group) => group.hooks.map((hook) => hook.command)))]
+
+describe("hooks that hold this machine's paths go into the project's personal settings.local.json", () => {
+  it('writes the full-path command there, says why, and keeps it out of git through .git/info/exclude (run as the built binary)', async () => {
+    const home = tempFolder('home-')
+    const { top, project, git } = gitProject()
+    // No agent-tracker on this PATH (git is there): the hooks must run this copy by its full paths.
+    const env = { PATH: pathOf('/usr/bin', '/bin') }
+    const run = await runBuiltCli(['hooks', 'install', 'claude-code'], { home, cwd: project, env })
+    expect(run).toMatchObject({ code: 0, stderr: '' })
+    expect(run.stdout).toContain(`Installed agent-tracker's Claude Code hooks in ${LOCAL(project)}.\nThey run: ${FULL_PATH} hook claude-code\n`)
+    expect(run.stdout).toContain("That is the project's settings.local.json, your personal settings for it, not the shared settings.json the project commits: the command starts this copy by its paths on this machine, which would not start on a teammate's once settings.json is committed.")
+    expect(run.stdout).toContain(`Added /.claude/settings.local.json to ${join(top, '.git', 'info', 'exclude')}, so git leaves ${LOCAL(project)} out (the project's .gitignore is not touched).`)
+    expect(existsSync(SHARED(project))).toBe(false)
+    expect(commandsIn(LOCAL(project))).toEqual([`${FULL_PATH} hook claude-code`])
+    expect(git('check-ignore', '-q', '.claude/settings.local.json').code).toBe(0)
+    expect(git('status', '--porcelain', '--untracked-files=all').stdout).not.toContain('settings.local.json')
+    // The user commands hold no machine paths: they stay in .claude/commands, for the project to share.
+    expect(git('status', '--porcelain', '--untracked-files=all').stdout).toContain('.claude/commands/grade.md')
+    expect(readFileSync(join(project, '.claude', 'commands', 'grade.md'), 'utf8')).not.toContain(home)
+    expect(readFileSync(join(top, '.gitignore'), 'utf8')).toBe('node_modules\n')
+    // Run again: ignored already, so the exclude file gains nothing.
+    const exclude = readFileSync(join(top, '.git', 'info', 'exclude'), 'utf8')
+    const again = await runCli(['hooks', 'install', 'claude-code', '--json'], { home, cwd: project, env })
+    expect(jsonData(again.stdout, 'install')).toMatchObject({ settingsFile: LOCAL(project), changed: false, settingsFileReason: 'full-path-command', git: { kind: 'ignored' } })
+    expect(readFileSync(join(top, '.git', 'info', 'exclude'), 'utf8')).toBe(exclude)
+  })
+
+  it('writes there for a --db or --local, in a project in a subfolder of a repository too; --command alone goes to the shared file', async () => {
+    const home = tempFolder('home-')
+    const { top, project, git } = gitProject('apps/web shop')
+    const env = { PATH: pathOf(binFolder(true), '/usr/bin') }
+    const db = await runCli(['hooks', 'install', 'claude-code', '--db', 'tracker.lmdb', '--json'], { home, cwd: project, env })
+    expect(jsonData(db.stdout, 'install')).toMatchObject({
+      settingsFile: LOCAL(project), settingsFileReason: 'database-path', commandSource: 'on-path', command: `agent-tracker hook claude-code --db '${join(project, 'tracker.lmdb')}'`,
+      git: { kind: 'excluded', excludeFile: join(top, '.git', 'info', 'exclude'), pattern: '/apps/web shop/.claude/settings.local.json' },
+    })
+    expect(git('check-ignore', '-q', 'apps/web shop/.claude/settings.local.json').code).toBe(0)
+    expect(existsSync(SHARED(project))).toBe(false)
+
+    const shared = await runCli(['hooks', 'install', 'claude-code', '--command', 'npx agent-tracker', '--json'], { home, cwd: project, env })
+    expect(jsonData(shared.stdout, 'install')).toMatchObject({ settingsFile: SHARED(project), settingsFileReason: 'shared', removedFrom: { settingsFile: LOCAL(project), removedHooks: 7 } })
+    expect(jsonData(shared.stdout, 'install')).not.toHaveProperty('git')
+    expect(commandsIn(SHARED(project))).toEqual(['npx agent-tracker hook claude-code'])
+    expect(JSON.parse(readFileSync(LOCAL(project), 'utf8'))).toEqual({})
+
+    const local = await runCli(['hooks', 'install', 'claude-code', '--local'], { home, cwd: project, env })
+    expect(local.stdout).toContain(`Installed agent-tracker's Claude Code hooks in ${LOCAL(project)}.\nThey run: agent-tracker hook claude-code\n`)
+    expect(local.stdout).toContain('not the shared settings.json the project commits: as asked with --local.')
+    // The shared file's portable hooks are the team's: they stay, and the output says both would run.
+    expect(local.stdout).toContain(`Warning: ${SHARED(project)} has agent-tracker's hooks too, running \`npx agent-tracker hook claude-code\`: Claude Code runs both, so every event would be recorded twice.`)
+    expect(commandsIn(SHARED(project))).toEqual(['npx agent-tracker hook claude-code'])
+  })
+
+  it('takes its machine-specific hooks out of a shared settings.json an earlier version wrote them to, keeping the rest of it', async () => {
+    const home = tempFolder('home-')
+    const project = tempFolder('project-')
+    mkdirSync(join(project, '.claude'))
+    const theirs = { matcher: 'Bash', hooks: [{ type: 'command', command: 'my-linter' }] }
+    writeFileSync(SHARED(project), JSON.stringify({ model: 'opus', hooks: { PreToolUse: [theirs, { matcher: '*', hooks: [{ type: 'command', command: "'/old/node' '/home/me/at/bin/agent-tracker.js' hook claude-code" }] }] } }))
+    const run = await runCli(['hooks', 'install', 'claude-code', '--json'], { home, cwd: project, env: { PATH: pathOf(binFolder(false)) } })
+    // No git on this PATH (and no work tree either): nothing to exclude, and nothing said about git.
+    expect(jsonData(run.stdout, 'install')).toMatchObject({ settingsFile: LOCAL(project), settingsFileReason: 'full-path-command', removedFrom: { settingsFile: SHARED(project), changed: true, removedHooks: 1 }, git: { kind: 'no-repository' } })
+    expect(JSON.parse(readFileSync(SHARED(project), 'utf8'))).toEqual({ model: 'opus', hooks: { PreToolUse: [theirs] } })
+    const text = await runCli(['hooks', 'install', 'claude-code'], { home, cwd: project, env: { PATH: pathOf(binFolder(false)) } })
+    expect(text.stdout).not.toContain('.git')
+    expect(text.stdout).not.toContain('Removed')
+  })
+
+  it('warns when git tracks settings.local.json already, and refuses --local with --global as a usage error', async () => {
+    const home = tempFolder('home-')
+    const { project, git } = gitProject()
+    mkdirSync(join(project, '.claude'))
+    writeFileSync(LOCAL(project), '{}\n')
+    git('add', '.claude/settings.local.json')
+    const run = await runCli(['hooks', 'install', 'claude-code', '--local', '--json'], { home, cwd: project, env: { PATH: pathOf(binFolder(true), '/usr/bin') } })
+    expect(jsonData(run.stdout, 'install')).toMatchObject({ settingsFile: LOCAL(project), git: { kind: 'tracked' } })
+    const text = await runCli(['hooks', 'install', 'claude-code', '--local'], { home, cwd: project, env: { PATH: pathOf(binFolder(true), '/usr/bin') } })
+    expect(text.stdout).toContain(`Warning: git tracks ${LOCAL(project)}, so these hooks would be committed with it: untrack it (git rm --cached ${LOCAL(project)}) and ignore it.`)
+
+    const both = await runCli(['hooks', 'install', 'claude-code', '--local', '--global'], { home, cwd: project })
+    expect(both.code).toBe(2)
+    expect(both.stderr).toContain('--local and --global do not go together')
+    expect(jsonError((await runCli(['hooks', 'install', 'claude-code', '--global', '--local', '--json'], { home, cwd: project })).stdout)).toMatchObject({ code: 'USAGE', message: expect.stringContaining('--local and --global do not go together') as unknown })
+  })
+
+  it('uninstall takes them out of both project files and names each one it changed', async () => {
+    const home = tempFolder('home-')
+    const project = tempFolder('project-')
+    await runCli(['hooks', 'install', 'claude-code', '--local', '--db', '~/mine.lmdb'], { home, cwd: project, env: { PATH: pathOf(binFolder(true)) } })
+    mkdirSync(join(project, '.claude'), { recursive: true })
+    writeFileSync(SHARED(project), JSON.stringify({ hooks: { Stop: [{ hooks: [{ type: 'command', command: 'agent-tracker hook claude-code' }] }] } }))
+    const removed = await runCli(['hooks', 'uninstall', 'claude-code'], { home, cwd: project })
+    expect(removed.stdout).toContain(`Removed agent-tracker's Claude Code hooks from ${SHARED(project)} (1 hooks); everything else in it stays.\nRemoved agent-tracker's Claude Code hooks from ${LOCAL(project)} (7 hooks); everything else in it stays.\n`)
+    expect(readFileSync(SHARED(project), 'utf8')).toBe('{}\n')
+    expect(readFileSync(LOCAL(project), 'utf8')).toBe('{}\n')
+  })
+})
+
 describe('agent-tracker hooks uninstall claude-code', () => {
   it('removes only its hooks and command files, keeping the rest of the file and its formatting', async () => {
     const home = tempFolder('home-')
@@ -124,14 +239,14 @@ describe('agent-tracker hooks uninstall claude-code', () => {
     writeFileSync(join(folder, 'commands', 'grade.md'), 'my own /grade\n')
     const before = `${JSON.stringify({ permissions: { allow: ['Bash(ls:*)'] }, hooks: { Stop: [{ hooks: [{ type: 'command', command: 'say done' }] }] } }, null, 4)}\n`
     writeFileSync(join(folder, 'settings.json'), before)
-    expect((await runCli(['hooks', 'install', 'claude-code'], { home, cwd: project })).code).toBe(0)
+    expect((await runCli(['hooks', 'install', 'claude-code'], { home, cwd: project, env: { PATH: pathOf(binFolder(true)) } })).code).toBe(0)
     expect(readFileSync(join(folder, 'settings.json'), 'utf8')).toMatch(/^\{\n {4}"permissions": \{/)
     const removed = await runCli(['hooks', 'uninstall', 'claude-code', '--json'], { home, cwd: project })
-    expect(jsonData(removed.stdout, 'uninstall')).toEqual({ settingsFile: join(folder, 'settings.json'), changed: true, removedHooks: 7, commandFiles: ['bug', 'reinstate', 'tracker'].map((name) => join(folder, 'commands', `${name}.md`)) })
+    expect(jsonData(removed.stdout, 'uninstall')).toEqual({ settingsFiles: [{ settingsFile: join(folder, 'settings.json'), changed: true, removedHooks: 7 }, { settingsFile: join(folder, 'settings.local.json'), changed: false, removedHooks: 0 }], changed: true, removedHooks: 7, commandFiles: ['bug', 'reinstate', 'tracker'].map((name) => join(folder, 'commands', `${name}.md`)) })
     expect(readFileSync(join(folder, 'settings.json'), 'utf8')).toBe(before)
     expect(readFileSync(join(folder, 'commands', 'grade.md'), 'utf8')).toBe('my own /grade\n')
     const again = await runCli(['hooks', 'uninstall', 'claude-code'], { home, cwd: project })
-    expect(again).toMatchObject({ code: 0, stdout: `No agent-tracker hooks in ${join(folder, 'settings.json')}; nothing changed.\n` })
+    expect(again).toMatchObject({ code: 0, stdout: `No agent-tracker hooks in ${join(folder, 'settings.json')} or ${join(folder, 'settings.local.json')}; nothing changed.\n` })
   })
 
   it('removes them from the user\'s settings with --global ($CLAUDE_CONFIG_DIR), and says what it removed', async () => {
@@ -183,9 +298,34 @@ describe('doctor on Claude Code', () => {
     expect((await claudeCheck({ home, cwd: project, env })).check).toEqual({ name: 'Claude Code', ok: true, level: 'ok', detail: `hooks installed in ${join(config, 'settings.json')} (they run ${join(found, 'agent-tracker')})` })
     await runCli(['hooks', 'install', 'claude-code'], { home, cwd: project, env: { CLAUDE_CONFIG_DIR: config } })
     const both = await claudeCheck({ home, cwd: project, env })
-    expect(both.check?.detail).toBe(`hooks installed in ${join(config, 'settings.json')} (they run ${join(found, 'agent-tracker')}); hooks installed in ${join(project, '.claude', 'settings.json')} (they run ${process.execPath})`)
+    // Not on that PATH, the project's hooks run this copy by its full paths: they went into the personal settings.local.json.
+    expect(both.check?.detail).toBe([
+      `hooks installed in ${join(config, 'settings.json')} (they run ${join(found, 'agent-tracker')})`,
+      `hooks installed in ${join(project, '.claude', 'settings.local.json')} (they run ${process.execPath})`,
+      `agent-tracker's hooks run 2 different commands (\`agent-tracker hook claude-code\` in ${join(config, 'settings.json')}, \`${FULL_PATH} hook claude-code\` in ${join(project, '.claude', 'settings.local.json')}), and Claude Code runs each of them, so agent-tracker's hooks run more than once for every event — keep one: agent-tracker hooks uninstall claude-code takes them out of the project's files (--global: out of yours)`,
+    ].join('; '))
+    expect(both.check?.level).toBe('finding')
     const text = await runCli(['doctor'], { home, cwd: project, env })
-    expect(text.stdout).toMatch(/✓ Claude Code +hooks installed in /)
+    expect(text.stdout).toMatch(/! Claude Code +hooks installed in /)
+  })
+
+  it("reads the project's settings.local.json too: the same command in both files counts once, different ones are a finding, a bad file is named", async () => {
+    const home = tempFolder('home-')
+    const project = tempFolder('project-')
+    const found = binFolder(true)
+    const env = { PATH: pathOf(found) }
+    await runCli(['hooks', 'install', 'claude-code', '--local'], { home, cwd: project, env })
+    expect((await claudeCheck({ home, cwd: project, env })).check).toMatchObject({ level: 'ok', detail: `hooks installed in ${LOCAL(project)} (they run ${join(found, 'agent-tracker')})` })
+    // A teammate's identical shared hooks: Claude Code runs that command once.
+    writeFileSync(SHARED(project), readFileSync(LOCAL(project), 'utf8'))
+    expect((await claudeCheck({ home, cwd: project, env })).check).toMatchObject({ level: 'ok', detail: `hooks installed in ${SHARED(project)} and ${LOCAL(project)} (they run ${join(found, 'agent-tracker')})` })
+    await runCli(['hooks', 'install', 'claude-code', '--local', '--db', '~/mine.lmdb'], { home, cwd: project, env })
+    const twice = await claudeCheck({ home, cwd: project, env: { ...env, AGENT_TRACKER_DB: '~/mine.lmdb' } })
+    expect(twice.code).toBe(0)
+    expect(twice.check?.level).toBe('finding')
+    expect(twice.check?.detail).toContain(`agent-tracker's hooks run 2 different commands (\`agent-tracker hook claude-code\` in ${SHARED(project)}, \`agent-tracker hook claude-code --db '~/mine.lmdb'\` in ${LOCAL(project)}), and Claude Code runs each of them, so agent-tracker's hooks run more than once for every event`)
+    writeFileSync(LOCAL(project), '{ "hooks": ')
+    expect((await claudeCheck({ home, cwd: project, env })).check).toMatchObject({ level: 'finding', detail: `hooks installed in ${SHARED(project)} (they run ${join(found, 'agent-tracker')}); ${LOCAL(project)} cannot be read (it is not a JSON object), so Claude Code ignores it` })
   })
 
   it('finds a problem when the command the hooks run would not start: not on PATH, or a file it names is gone', async () => {

@@ -1,55 +1,111 @@
 import { basename } from 'node:path'
-import { claudeCodeFolder, installClaudeCodeHooks, uninstallClaudeCodeHooks } from '@agent-tracker/claude-code'
+import type { RemovedHooks, SettingsFileName } from '@agent-tracker/claude-code'
+import { claudeCodeFolder, installClaudeCodeHooks, installedClaudeCodeHooks, removeClaudeCodeHooks, uninstallClaudeCodeHooks } from '@agent-tracker/claude-code'
 import { redactUrl } from '@agent-tracker/postgres-store/url'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { thisCliLauncher } from '../hooks/cli-launcher.js'
-import { checkHookCommand } from '../hooks/hook-command-check.js'
+import type { GitExclusion } from '../hooks/git-exclude.js'
+import { keepOutOfGit } from '../hooks/git-exclude.js'
+import { checkHookCommand, machineSpecificPart } from '../hooks/hook-command-check.js'
 import type { HookCommandChoice } from '../hooks/hook-command-choice.js'
 import { chooseHookCommand } from '../hooks/hook-command-choice.js'
+import { chooseSettingsFile, personalReason } from '../hooks/settings-file-choice.js'
 import { shellWord } from '../hooks/shell-quote.js'
 
 /** Hosts `hooks install` sets up. */
 export const HOOKED_HOSTS = ['claude-code'] as const
 
 /**
- * `hooks install claude-code [--global]`: writes agent-tracker's hooks into Claude Code's
- * `settings.json` (the project's `.claude/`, or the user's with `--global`), keeping what is
- * there, and the `/grade`, `/bug`, `/reinstate` and `/tracker` commands. The hooks run
- * `agent-tracker` when it is on the PATH they will see, else this copy by its full path (see
- * `chooseHookCommand`), and the output says which and why.
+ * `hooks install claude-code [--global | --local]`: writes agent-tracker's hooks into Claude Code's
+ * settings (see `chooseSettingsFile`: the user's with `--global`; in a project, the shared
+ * `settings.json`, or the personal `settings.local.json` when asked or when the command holds this
+ * machine's paths — kept out of git through `.git/info/exclude`), keeping what is there, and the
+ * `/grade`, `/bug`, `/reinstate` and `/tracker` commands. The hooks run `agent-tracker` when it is
+ * on the PATH they will see, else this copy by its full path (see `chooseHookCommand`). In a
+ * project, agent-tracker's hooks in the other file are settled (see `settleOtherProjectFile`). The
+ * output says which command, which file and why.
  */
-export function hooksInstallCommand(ctx: CommandContext, host: string, options: { global?: boolean; command?: string }): void {
+export function hooksInstallCommand(ctx: CommandContext, host: string, options: { global?: boolean; local?: boolean; command?: string }): void {
+  if (options.global === true && options.local === true) {
+    throw new CliError('USAGE', "--local and --global do not go together: --local writes this project's .claude/settings.local.json (your own settings for this project, kept out of git), --global your settings for every project. Give one of them (or neither, for the project's settings).", EXIT.usage)
+  }
   if (ctx.teamUrl !== undefined) {
     // The hooks record into this machine's database, and a URL in settings.json would keep its password there.
     throw new CliError('USAGE', `hooks install takes a local database for --db (the hooks record on this machine; sync sends it on to the team), not ${redactUrl(ctx.teamUrl)}.`, EXIT.usage)
   }
   const folder = hookFolder(ctx, host, options)
   const db = ctx.databasePath
-  const rerun = `agent-tracker hooks install claude-code${options.global === true ? ' --global' : ''}${db === undefined ? '' : ` --db ${shellWord(db)}`}`
+  const rerun = `agent-tracker hooks install claude-code${options.global === true ? ' --global' : ''}${options.local === true ? ' --local' : ''}${db === undefined ? '' : ` --db ${shellWord(db)}`}`
   const choice = chooseHookCommand({ given: options.command, databasePath: db, env: ctx.io.env, launcher: () => ctx.io.launcher ?? thisCliLauncher(), rerun })
   const trouble = choice.kind === 'given' ? checkHookCommand(choice.command, { env: ctx.io.env, homeDir: ctx.io.homeDir }).trouble : undefined
-  const result = settingsEdit(() => installClaudeCodeHooks({ folder, command: choice.command }))
+  const target = chooseSettingsFile({ global: options.global === true, local: options.local === true, choice, databasePath: db })
+  const result = settingsEdit(() => installClaudeCodeHooks({ folder, command: choice.command, settingsFileName: target.name }))
+  const other = options.global === true ? undefined : settingsEdit(() => settleOtherProjectFile(folder, target.name, choice.command))
+  const exclusion = target.name === 'settings.local.json' ? settingsEdit(() => keepOutOfGit(result.settingsFile, ctx.io.env)) : undefined
   const { command } = choice
-  ctx.print({ ...result, command, commandSource: choice.kind, ...(choice.kind === 'on-path' ? { executable: choice.executable } : {}), ...(trouble === undefined ? {} : { warning: trouble }) }, () => [
+  const personal = personalReason(target.reason)
+  ctx.print({
+    ...result, settingsFileReason: target.reason, command, commandSource: choice.kind,
+    ...(choice.kind === 'on-path' ? { executable: choice.executable } : {}),
+    ...(trouble === undefined ? {} : { warning: trouble }),
+    ...(other?.removed === undefined ? {} : { removedFrom: other.removed }),
+    ...(other?.alsoIn === undefined ? {} : { alsoInstalledIn: other.alsoIn }),
+    ...(exclusion === undefined ? {} : { git: exclusion }),
+  }, () => [
     result.changed ? `Installed agent-tracker's Claude Code hooks in ${result.settingsFile}.` : `agent-tracker's Claude Code hooks are already in ${result.settingsFile}; nothing changed.`,
     `They run: ${command}`,
     `  ${why(choice)}`,
     ...(trouble === undefined ? [] : [`  Warning: ${trouble}, so these hooks would fail without a word and nothing would be tracked.`]),
+    ...(personal === undefined ? [] : [`That is the project's settings.local.json, your personal settings for it, not the shared settings.json the project commits: ${personal}.`]),
+    ...(exclusion === undefined ? [] : exclusionLines(exclusion, result.settingsFile)),
+    ...(other?.removed === undefined ? [] : [`Removed agent-tracker's earlier hooks from ${other.removed.settingsFile} (${String(other.removed.removedHooks)} hooks), so they do not run twice.`]),
+    ...(other?.alsoIn === undefined ? [] : [`  Warning: ${other.alsoIn.settingsFile} has agent-tracker's hooks too, running ${other.alsoIn.commands.map((entry) => `\`${entry}\``).join(', ')}: Claude Code runs both, so every event would be recorded twice. They look shared with the project, so they stay: to keep yours alone, remove them there.`]),
     `User commands ${result.commandFiles.length === 0 ? 'were not written (files of the same name exist)' : `/grade, /bug, /reinstate and /tracker: ${result.commandFiles.map((file) => basename(file)).join(', ')}`}.`,
     'Claude Code reads them when a session starts. To bring in earlier sessions: agent-tracker import claude-code.',
   ].join('\n'))
 }
 
 /**
+ * So that a project's hooks do not run twice: after writing `written`, agent-tracker's
+ * hooks in the other one are removed when that one is the personal settings.local.json, or when
+ * they hold this machine's paths (written to the shared settings.json by an earlier version). The
+ * shared file's portable hooks that run another command are the team's: they stay, and are named.
+ */
+function settleOtherProjectFile(folder: string, written: SettingsFileName, command: string): { removed?: RemovedHooks; alsoIn?: { settingsFile: string; commands: readonly string[] } } {
+  const otherName: SettingsFileName = written === 'settings.json' ? 'settings.local.json' : 'settings.json'
+  const installed = installedClaudeCodeHooks(folder, otherName)
+  if (installed.problem !== undefined || installed.commands.length === 0) return {}
+  if (otherName === 'settings.local.json' || installed.commands.every((entry) => machineSpecificPart(entry) !== undefined)) {
+    return { removed: removeClaudeCodeHooks({ folder, settingsFileName: otherName }) }
+  }
+  // Claude Code runs identical commands of several files once.
+  const different = installed.commands.filter((entry) => entry !== command)
+  return different.length === 0 ? {} : { alsoIn: { settingsFile: installed.settingsFile, commands: different } }
+}
+
+function exclusionLines(exclusion: GitExclusion, file: string): string[] {
+  switch (exclusion.kind) {
+    case 'no-repository':
+    case 'ignored': return []
+    case 'excluded': return [`Added ${exclusion.pattern} to ${exclusion.excludeFile}, so git leaves ${file} out (the project's .gitignore is not touched).`]
+    case 'tracked': return [`  Warning: git tracks ${file}, so these hooks would be committed with it: untrack it (git rm --cached ${shellWord(file)}) and ignore it.`]
+  }
+}
+
+/**
  * `hooks uninstall claude-code [--global]`: removes agent-tracker's hooks and command files from
- * Claude Code's folder, whatever command the hooks ran, and keeps everything else.
+ * Claude Code's folder — in a project from both its settings.json and settings.local.json —,
+ * whatever command the hooks ran, and keeps everything else.
  */
 export function hooksUninstallCommand(ctx: CommandContext, host: string, options: { global?: boolean }): void {
   const folder = hookFolder(ctx, host, options)
-  const result = settingsEdit(() => uninstallClaudeCodeHooks({ folder }))
+  const result = settingsEdit(() => uninstallClaudeCodeHooks({ folder, ...(options.global === true ? { settingsFileNames: ['settings.json'] } : {}) }))
+  const changed = result.settingsFiles.filter((file) => file.changed)
   ctx.print(result, () => [
-    result.changed ? `Removed agent-tracker's Claude Code hooks from ${result.settingsFile} (${String(result.removedHooks)} hooks); everything else in it stays.` : `No agent-tracker hooks in ${result.settingsFile}; nothing changed.`,
+    ...(result.changed
+      ? changed.map((file) => `Removed agent-tracker's Claude Code hooks from ${file.settingsFile} (${String(file.removedHooks)} hooks); everything else in it stays.`)
+      : [`No agent-tracker hooks in ${result.settingsFiles.map((file) => file.settingsFile).join(' or ')}; nothing changed.`]),
     ...(result.commandFiles.length === 0 ? [] : [`Removed the user commands ${result.commandFiles.map((file) => basename(file)).join(', ')}.`]),
     ...(result.changed ? ['Claude Code stops running them from its next session. What was tracked stays in the database.'] : []),
   ].join('\n'))

@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path'
-import { claudeCodeFolder, installedClaudeCodeHooks, lastDetachedFailure } from '@agent-tracker/claude-code'
+import { SETTINGS_FILE_NAMES, claudeCodeFolder, installedClaudeCodeHooks, lastDetachedFailure } from '@agent-tracker/claude-code'
 import { locateDatabase } from '@agent-tracker/node-host/database-path'
 import type { Io } from '../io.js'
 import { checkHookCommand } from './hook-command-check.js'
@@ -15,40 +15,54 @@ const INSTALL = 'npm i -g @agent-tracker/cli'
 
 /**
  * Whether agent-tracker's hooks are installed for Claude Code — in the user's settings
- * (`$CLAUDE_CONFIG_DIR` or `~/.claude`) and in `project`'s `.claude/settings.json` — and whether
- * they would run: a problem when a hook's program is not found (every hook would fail without a
- * word), and when the end of a turn, recorded in a detached process, last failed; findings for a
- * settings file that cannot be read, events left without a hook, and hooks that record into
- * another database than `database`, the one doctor checks.
+ * (`$CLAUDE_CONFIG_DIR` or `~/.claude`) and in `project`'s `.claude/settings.json` and
+ * `.claude/settings.local.json`, naming the file each lives in — and whether they would run: a
+ * problem when a hook's program is not found (every hook would fail without a word), and when the
+ * end of a turn, recorded in a detached process, last failed; findings for a settings file that
+ * cannot be read, events left without a hook, hooks of different commands in several files (Claude
+ * Code runs each, so the hooks would run more than once for every event; it runs an identical command once), and
+ * hooks that record into another database than `database`, the one doctor checks.
  */
 export function claudeCodeHealth(io: Pick<Io, 'env' | 'homeDir'>, project: string, database: string): ClaudeCodeHealth {
-  const scopes = [
-    { folder: claudeCodeFolder({ global: true, env: io.env, homeDir: io.homeDir }), rerun: 'agent-tracker hooks install claude-code --global', base: undefined },
-    { folder: claudeCodeFolder({ global: false, project }), rerun: `agent-tracker hooks install claude-code (in ${project})`, base: project },
-  ].filter((scope, index, all) => all.findIndex((other) => other.folder === scope.folder) === index)
+  const projectFolder = claudeCodeFolder({ global: false, project })
+  const files = [
+    { folder: claudeCodeFolder({ global: true, env: io.env, homeDir: io.homeDir }), name: 'settings.json' as const, rerun: 'agent-tracker hooks install claude-code --global', base: undefined },
+    ...SETTINGS_FILE_NAMES.map((name) => ({ folder: projectFolder, name, rerun: `agent-tracker hooks install claude-code (in ${project})`, base: project })),
+  ].filter((file, index, all) => all.findIndex((other) => other.folder === file.folder && other.name === file.name) === index)
   const notes: { level: ClaudeCodeHealth['level']; text: string }[] = []
-  for (const { folder, rerun, base } of scopes) {
-    const installed = installedClaudeCodeHooks(folder)
+  // Each distinct command once, with the files that hold it: Claude Code runs an identical command once.
+  const commands = new Map<string, { settingsFile: string; rerun: string; base: string | undefined }[]>()
+  for (const { folder, name, rerun, base } of files) {
+    const installed = installedClaudeCodeHooks(folder, name)
     if (installed.problem !== undefined) {
       notes.push({ level: 'finding', text: `${installed.settingsFile} cannot be read (${installed.problem}), so Claude Code ignores it` })
       continue
     }
-    for (const command of installed.commands) {
-      const check = checkHookCommand(command, io)
-      if (check.trouble !== undefined) {
-        notes.push({ level: 'problem', text: `hooks in ${installed.settingsFile} run \`${command}\`, but ${check.trouble}: every hook fails without a word and nothing is tracked — install agent-tracker for good (${INSTALL}), then run ${rerun}` })
-        continue
-      }
-      notes.push({ level: 'ok', text: `hooks installed in ${installed.settingsFile}${check.program === undefined ? '' : ` (they run ${check.program})`}` })
-      const recorded = hookDatabase(check.databasePath, io, base)
-      if (recorded !== undefined && recorded !== database) {
-        notes.push({ level: 'finding', text: `they record into ${recorded}, not ${database} checked here — to read theirs: export AGENT_TRACKER_DB=${shellWord(recorded)} (or --db)` })
-      }
-    }
+    for (const command of installed.commands) commands.set(command, [...(commands.get(command) ?? []), { settingsFile: installed.settingsFile, rerun, base }])
     if (installed.commands.length > 0 && installed.missingEvents.length > 0) {
       notes.push({ level: 'finding', text: `no hook for ${installed.missingEvents.join(', ')} in ${installed.settingsFile} — run ${rerun} again` })
     }
   }
+  const commandNotes: typeof notes = []
+  for (const [command, [first, ...more]] of commands) {
+    if (first === undefined) continue
+    const where = [first, ...more].map((entry) => entry.settingsFile).join(' and ')
+    const check = checkHookCommand(command, io)
+    if (check.trouble !== undefined) {
+      commandNotes.push({ level: 'problem', text: `hooks in ${where} run \`${command}\`, but ${check.trouble}: every hook fails without a word and nothing is tracked — install agent-tracker for good (${INSTALL}), then run ${first.rerun}` })
+      continue
+    }
+    commandNotes.push({ level: 'ok', text: `hooks installed in ${where}${check.program === undefined ? '' : ` (they run ${check.program})`}` })
+    const recorded = hookDatabase(check.databasePath, io, first.base)
+    if (recorded !== undefined && recorded !== database) {
+      commandNotes.push({ level: 'finding', text: `they record into ${recorded}, not ${database} checked here — to read theirs: export AGENT_TRACKER_DB=${shellWord(recorded)} (or --db)` })
+    }
+  }
+  if (commands.size > 1) {
+    const each = [...commands].map(([command, entries]) => `\`${command}\` in ${entries.map((entry) => entry.settingsFile).join(' and ')}`).join(', ')
+    commandNotes.push({ level: 'finding', text: `agent-tracker's hooks run ${String(commands.size)} different commands (${each}), and Claude Code runs each of them, so agent-tracker's hooks run more than once for every event — keep one: agent-tracker hooks uninstall claude-code takes them out of the project's files (--global: out of yours)` })
+  }
+  notes.unshift(...commandNotes)
   // The end of a turn is recorded in a detached process whose failure nobody sees but this.
   const failure = lastDetachedFailure(database)
   if (failure !== undefined) {

@@ -47,3 +47,17 @@ export function checkHookCommand(command: string, options: { readonly env: Io['e
   const gone = rest.slice(0, hookAt < 0 ? undefined : hookAt - 1).filter((word) => !word.dynamic).map(text).find((path) => isAbsolute(path) && !existsSync(path))
   return gone === undefined ? { ...found, program } : { ...found, program, trouble: `${gone} does not exist` }
 }
+
+/**
+ * What ties a hook command to this machine, as written: an absolute path it names before `hook`
+ * (a Node binary, a bin script), or the `--db` it passes (the hooks resolve it against the
+ * project, so it names one database of this machine's). Undefined for a command that runs the same
+ * everywhere (`agent-tracker hook claude-code`, `npx agent-tracker hook claude-code`).
+ */
+export function machineSpecificPart(command: string): string | undefined {
+  const words = parseShell(command).commands.find((entry) => entry.depth === 0)?.words ?? []
+  const hookAt = words.findIndex((word, index) => word.text === 'hook' && words[index + 1]?.text === 'claude-code')
+  const path = words.slice(0, hookAt < 0 ? undefined : hookAt).find((word) => !word.dynamic && (isAbsolute(word.text) || word.text.startsWith('~/')))
+  if (path !== undefined) return path.text
+  return hookAt >= 0 && words.slice(hookAt).some((word) => word.text === '--db' || word.text.startsWith('--db=')) ? '--db' : undefined
+}

@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
@@ -61,6 +61,31 @@ type Setup = { setup: string; state: { toolCalls: number; toolFailures: number; 
 const numbers = ({ setup, state }: Setup): object => ({ setup, toolCalls: state.toolCalls, toolFailures: state.toolFailures, commits: state.commits, pushes: state.pushes, messages: state.messages, tokens: state.tokens, cost: state.cost.toFixed(9) })
 
 describe('agent-tracker with the real Claude Code CLI', { timeout: 300_000 }, () => {
+  it("fires the hooks installed in the project's settings.local.json, where a command with this machine's paths goes, kept out of git", async () => {
+    const home = tempFolder('cc-home-')
+    const shop = project(tempFolder('cc-'))
+    // No agent-tracker on PATH: the full-path command is machine-specific, so it goes to the personal settings file.
+    const installed = await runCli(['hooks', 'install', 'claude-code', '--json'], { home, cwd: shop, env: { PATH: '/usr/bin:/bin' } })
+    expect(installed.code, installed.stdout).toBe(0)
+    expect(jsonData(installed.stdout, 'install')).toMatchObject({ settingsFile: join(shop, '.claude', 'settings.local.json'), settingsFileReason: 'full-path-command', command: `'${process.execPath}' '${BIN}' hook claude-code`, git: { kind: 'excluded' } })
+    expect(existsSync(join(shop, '.claude', 'settings.json'))).toBe(false)
+    expect(existsSync(join(home, '.claude', 'settings.json'))).toBe(false)
+    expect(execFileSync('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: shop, encoding: 'utf8' })).not.toContain('settings.local.json')
+    const fake = await startFakeAnthropic({
+      'LOCAL-TASK': [bash('ls'), { tool: 'Read', input: { file_path: join(shop, '.env') } }, { text: 'Listed.' }],
+    })
+    try {
+      const work = await claude(home, shop, fake.baseURL, 'LOCAL-TASK: list the files')
+      expect(work.code, work.result).toBe(0)
+      // PreToolUse from settings.local.json denied the .env read; PostToolUse and Stop recorded the rest.
+      expect(fake.toolResults[1]).toContain(`agent-tracker blocked this Read call: it touches ${join(shop, '.env')}, a protected file.`)
+      const live = async (): Promise<Setup[]> => jsonData((await runCli(['status', '--json'], { home })).stdout, 'status') as Setup[]
+      await expect.poll(async () => (await live()).find((row) => row.setup === MAIN)?.state, { timeout: 20_000, interval: 200 }).toMatchObject({ toolCalls: 1, messages: 3 })
+    } finally {
+      await fake.close()
+    }
+  })
+
   it('tracks headless sessions through the installed hooks — calls, a commit and push, a failure, a subagent, tokens, the user grade, the .env guard and the halt — and the transcripts import to the same numbers', async () => {
     const home = tempFolder('cc-home-')
     const shop = project(tempFolder('cc-'))

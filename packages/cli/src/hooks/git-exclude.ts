@@ -1,0 +1,52 @@
+import { spawnSync } from 'node:child_process'
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { basename, dirname, resolve } from 'node:path'
+import type { Io } from '../io.js'
+
+/** How a file was kept out of git. */
+export type GitExclusion =
+  /** No git, or the folder is no git work tree: nothing to do. */
+  | { readonly kind: 'no-repository' }
+  /** git ignores it already (a .gitignore, the repository's exclude file, the user's excludes). */
+  | { readonly kind: 'ignored' }
+  /** Added to the repository's own exclude file (`.git/info/exclude`), which is never committed. */
+  | { readonly kind: 'excluded'; readonly excludeFile: string; readonly pattern: string }
+  /** git tracks it already, so no ignore rule keeps it out: its changes would be committed. */
+  | { readonly kind: 'tracked' }
+
+const GIT_TIMEOUT_MS = 5000
+
+/**
+ * Keeps `file` out of git when it lies in a git work tree that would not ignore it: adds an
+ * anchored pattern for it to the repository's `info/exclude` (local to this clone; the project's
+ * tracked `.gitignore` is never edited). Says what it found or did; never throws for git's sake
+ * (no git, no repository, git failing: `no-repository`).
+ * @throws {Error} when the exclude file cannot be written.
+ */
+export function keepOutOfGit(file: string, env: Io['env']): GitExclusion {
+  const folder = dirname(file)
+  const git = (...args: string[]): { status: number | null; stdout: string } => {
+    const run = spawnSync('git', args, { cwd: folder, env: { ...env, GIT_OPTIONAL_LOCKS: '0' }, encoding: 'utf8', timeout: GIT_TIMEOUT_MS, windowsHide: true })
+    // No git (the spawn failed): no status, and no output (null, whatever the types say).
+    return run.error === undefined ? { status: run.status, stdout: run.stdout } : { status: null, stdout: '' }
+  }
+  if (git('rev-parse', '--is-inside-work-tree').stdout.trim() !== 'true') return { kind: 'no-repository' }
+  if (git('ls-files', '--error-unmatch', '--', basename(file)).status === 0) return { kind: 'tracked' }
+  const ignored = git('check-ignore', '--quiet', '--', basename(file)).status
+  if (ignored === 0) return { kind: 'ignored' }
+  const excludePath = git('rev-parse', '--git-path', 'info/exclude')
+  const prefix = git('rev-parse', '--show-prefix')
+  if (ignored !== 1 || excludePath.status !== 0 || prefix.status !== 0) return { kind: 'no-repository' }
+  const excludeFile = resolve(folder, excludePath.stdout.trim())
+  const pattern = `/${globEscape(`${prefix.stdout.trim()}${basename(file)}`)}`
+  mkdirSync(dirname(excludeFile), { recursive: true })
+  const before = existsSync(excludeFile) ? readFileSync(excludeFile, 'utf8') : ''
+  const gap = before === '' || before.endsWith('\n') ? '' : '\n'
+  appendFileSync(excludeFile, `${gap}# agent-tracker: Claude Code's personal settings for this project (they name this machine's paths)\n${pattern}\n`)
+  return { kind: 'excluded', excludeFile, pattern }
+}
+
+/** A path as a gitignore pattern that matches only it: its wildcards and a trailing space escaped. */
+function globEscape(path: string): string {
+  return path.replace(/[*?[\]\\]/g, '\\$&').replace(/ $/, '\\ ')
+}
