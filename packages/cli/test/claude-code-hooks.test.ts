@@ -1,5 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process'
-import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { delimiter, join } from 'node:path'
 import { Transcript } from '@agent-tracker/host-import/testing'
 import { describe, expect, it } from 'vitest'
@@ -183,6 +183,19 @@ describe("hooks that hold this machine's paths go into the project's personal se
     // The shared file's portable hooks are the team's: they stay, and the output says both would run.
     expect(local.stdout).toContain(`Warning: ${SHARED(project)} has agent-tracker's hooks too, running \`npx agent-tracker hook claude-code\`: Claude Code runs both, so every event would be recorded twice.`)
     expect(commandsIn(SHARED(project))).toEqual(['npx agent-tracker hook claude-code'])
+  })
+
+  it('installs the hooks and warns when the exclude file cannot be written', async () => {
+    const home = tempFolder('home-')
+    const { top, project } = gitProject()
+    // The exclude file points into a folder that is not there: git reads it as empty, and it cannot be written.
+    rmSync(join(top, '.git', 'info', 'exclude'), { force: true })
+    symlinkSync(join(top, 'gone', 'exclude'), join(top, '.git', 'info', 'exclude'))
+    const run = await runCli(['hooks', 'install', 'claude-code', '--local'], { home, cwd: project, env: { PATH: pathOf(binFolder(true), '/usr/bin') } })
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain(`Warning: ${join(top, '.git', 'info', 'exclude')} could not be written (`)
+    expect(run.stdout).toContain(`so git does not leave ${LOCAL(project)} out: add /.claude/settings.local.json to it, or to your .gitignore.`)
+    expect(commandsIn(LOCAL(project))).toEqual(['agent-tracker hook claude-code'])
   })
 
   it('takes its machine-specific hooks out of a shared settings.json an earlier version wrote them to, keeping the rest of it', async () => {

@@ -42,7 +42,8 @@ export function hooksInstallCommand(ctx: CommandContext, host: string, options: 
   const target = chooseSettingsFile({ global: options.global === true, local: options.local === true, choice, databasePath: db })
   const result = settingsEdit(() => installClaudeCodeHooks({ folder, command: choice.command, settingsFileName: target.name }))
   const other = options.global === true ? undefined : settingsEdit(() => settleOtherProjectFile(folder, target.name, choice.command))
-  const exclusion = target.name === 'settings.local.json' ? settingsEdit(() => keepOutOfGit(result.settingsFile, ctx.io.env)) : undefined
+  // The hooks are in place by now: an exclude file that cannot be written is a warning, not a failure.
+  const exclusion = target.name === 'settings.local.json' ? keepOutOfGit(result.settingsFile, ctx.io.env) : undefined
   const { command } = choice
   const personal = personalReason(target.reason)
   ctx.print({
@@ -90,6 +91,7 @@ function exclusionLines(exclusion: GitExclusion, file: string): string[] {
     case 'ignored': return []
     case 'excluded': return [`Added ${exclusion.pattern} to ${exclusion.excludeFile}, so git leaves ${file} out (the project's .gitignore is not touched).`]
     case 'tracked': return [`  Warning: git tracks ${file}, so these hooks would be committed with it: untrack it (git rm --cached ${shellWord(file)}) and ignore it.`]
+    case 'failed': return [`  Warning: ${exclusion.excludeFile} could not be written (${exclusion.reason}), so git does not leave ${file} out: add ${exclusion.pattern} to it, or to your .gitignore.`]
   }
 }
 

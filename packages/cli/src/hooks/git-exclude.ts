@@ -13,15 +13,16 @@ export type GitExclusion =
   | { readonly kind: 'excluded'; readonly excludeFile: string; readonly pattern: string }
   /** git tracks it already, so no ignore rule keeps it out: its changes would be committed. */
   | { readonly kind: 'tracked' }
+  /** It should be excluded, but the exclude file could not be written (`reason` says why). */
+  | { readonly kind: 'failed'; readonly excludeFile: string; readonly pattern: string; readonly reason: string }
 
 const GIT_TIMEOUT_MS = 5000
 
 /**
  * Keeps `file` out of git when it lies in a git work tree that would not ignore it: adds an
  * anchored pattern for it to the repository's `info/exclude` (local to this clone; the project's
- * tracked `.gitignore` is never edited). Says what it found or did; never throws for git's sake
- * (no git, no repository, git failing: `no-repository`).
- * @throws {Error} when the exclude file cannot be written.
+ * tracked `.gitignore` is never edited). Says what it found or did, and never throws: no git, no
+ * repository or git failing is `no-repository`; an exclude file that cannot be written is `failed`.
  */
 export function keepOutOfGit(file: string, env: Io['env']): GitExclusion {
   const folder = dirname(file)
@@ -39,10 +40,14 @@ export function keepOutOfGit(file: string, env: Io['env']): GitExclusion {
   if (ignored !== 1 || excludePath.status !== 0 || prefix.status !== 0) return { kind: 'no-repository' }
   const excludeFile = resolve(folder, excludePath.stdout.trim())
   const pattern = `/${globEscape(`${prefix.stdout.trim()}${basename(file)}`)}`
-  mkdirSync(dirname(excludeFile), { recursive: true })
-  const before = existsSync(excludeFile) ? readFileSync(excludeFile, 'utf8') : ''
-  const gap = before === '' || before.endsWith('\n') ? '' : '\n'
-  appendFileSync(excludeFile, `${gap}# agent-tracker: Claude Code's personal settings for this project (they name this machine's paths)\n${pattern}\n`)
+  try {
+    mkdirSync(dirname(excludeFile), { recursive: true })
+    const before = existsSync(excludeFile) ? readFileSync(excludeFile, 'utf8') : ''
+    const gap = before === '' || before.endsWith('\n') ? '' : '\n'
+    appendFileSync(excludeFile, `${gap}# agent-tracker: Claude Code's personal settings for this project (they name this machine's paths)\n${pattern}\n`)
+  } catch (error) {
+    return { kind: 'failed', excludeFile, pattern, reason: error instanceof Error ? error.message : String(error) }
+  }
   return { kind: 'excluded', excludeFile, pattern }
 }
 
