@@ -106,8 +106,9 @@ export function encodeFactBatch(facts: readonly Fact[]): StoredFactBatch2 {
   let sessionAt = 0
   let kindAt = 0
   let toolAt = 0
-  let i = 0
-  for (const fact of facts) {
+  for (let i = 0; i < count; i++) {
+    const fact = facts[i]
+    if (fact === undefined) continue
     ids[i] = fact.id
     idLengths[i] = fact.id.length
     const at = msOf(fact.at)
@@ -132,7 +133,6 @@ export function encodeFactBatch(facts: readonly Fact[]): StoredFactBatch2 {
       for (const field in fact) if (!COLUMNS.has(field)) own[field] = (fact as unknown as Record<string, unknown>)[field]
       rest.push(own)
     }
-    i += 1
   }
   if (count === 0) start = 0
   for (let at = 0; at < count; at++) ms[at] = (ms[at] ?? 0) - start

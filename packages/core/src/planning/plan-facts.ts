@@ -91,7 +91,8 @@ function planToolCallRun(overlay: PlanOverlay, facts: readonly Fact[], start: nu
   let end = start + 1
   for (let next = facts[end]; next?.kind === 'tool_call' && next.setup === first.setup && next.project === first.project; next = facts[++end]) {
     const at = next.at
-    if (dayOf(at) !== day) break
+    // The same day as `dayOf` tells it, without cutting a string out of every fact's time.
+    if (!(at.startsWith(day) && day.length === DAY_LENGTH) && dayOf(at) !== day) break
     if (!next.ok) failed += 1
     if (at < earliest.at) earliest = next
     else if (at > latest.at) latest = next
@@ -125,6 +126,9 @@ function planFact(overlay: PlanOverlay, fact: SingleFact, rules: ScoringRules): 
   recordEffect(overlay, effective, communicationBefore, state)
   return undefined
 }
+
+/** The length of a day, `YYYY-MM-DD`, as {@link dayOf} cuts it from a timestamp. */
+const DAY_LENGTH = 10
 
 type SetupDraft = Mutable<SetupRecord> & { state: Mutable<AgentState> }
 
