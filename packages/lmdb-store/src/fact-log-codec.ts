@@ -88,9 +88,7 @@ export function encodeFactBatch(facts: readonly Fact[]): StoredFactBatch2 {
   }
   const msOf = timestampReader()
   const count = facts.length
-  // Times after the earliest may pass 2³² ms (a batch spanning seven weeks); positions and id lengths never do.
-  const ms = new Float64Array(count)
-  const [idLengths, setup, project, session, kind, tool, ok] = [new Uint32Array(count), new Uint32Array(count), new Uint32Array(count), new Uint32Array(count), new Uint32Array(count), new Uint32Array(count), new Uint32Array(count)]
+  const { ms, idLengths, setup, project, session, kind, tool, ok } = columnsFor(count)
   const ids = new Array<string>(count)
   const exitCodes: number[] = []
   const rest: Record<string, unknown>[] = []
@@ -152,6 +150,50 @@ export function encodeFactBatch(facts: readonly Fact[]): StoredFactBatch2 {
     exitCodes,
     rest,
   }
+}
+
+/** The columns of a batch being encoded, each `count` long and zero. */
+interface Columns {
+  /** Times after the earliest may pass 2³² ms (a batch spanning seven weeks); positions and id lengths never do. */
+  readonly ms: Float64Array
+  readonly idLengths: Uint32Array
+  readonly setup: Uint32Array
+  readonly project: Uint32Array
+  readonly session: Uint32Array
+  readonly kind: Uint32Array
+  readonly tool: Uint32Array
+  readonly ok: Uint32Array
+}
+
+/** Batches up to this many facts encode into columns kept between calls (about 0.6 MB at most). */
+const KEPT_COLUMNS = 20_000
+
+let keptTimes = new Float64Array(0)
+let keptNumbers = new Uint32Array(0)
+
+/**
+ * Zeroed columns for `count` facts: for batches up to {@link KEPT_COLUMNS}, views of arrays kept
+ * between calls (encoding is synchronous, and its packed copies are what the batch holds), so a
+ * flush allocates no columns; larger batches get their own.
+ */
+function columnsFor(count: number): Columns {
+  let times: Float64Array
+  let numbers: Uint32Array
+  if (count > KEPT_COLUMNS) {
+    times = new Float64Array(count)
+    numbers = new Uint32Array(7 * count)
+  } else {
+    if (keptTimes.length < count) {
+      keptTimes = new Float64Array(Math.min(KEPT_COLUMNS, Math.max(count, 2 * keptTimes.length)))
+      keptNumbers = new Uint32Array(7 * keptTimes.length)
+    }
+    times = keptTimes.subarray(0, count)
+    numbers = keptNumbers.subarray(0, 7 * count)
+    times.fill(0)
+    numbers.fill(0)
+  }
+  const column = (index: number): Uint32Array => numbers.subarray(index * count, (index + 1) * count)
+  return { ms: times, idLengths: column(0), setup: column(1), project: column(2), session: column(3), kind: column(4), tool: column(5), ok: column(6) }
 }
 
 /**

@@ -35,15 +35,20 @@ export interface FactPlan {
  * Pure: a store runs it inside its write transaction with a reader of that transaction.
  */
 export function planFacts(reader: RecordReader, facts: readonly Fact[], rules: ScoringRules): FactPlan {
-  // Ids first, in order: what remains is planned as if the repeats had never been sent.
-  const logged: Fact[] = []
+  // Ids first, in order: what remains is planned as if the repeats had never been sent. Mostly
+  // nothing repeats, and the batch itself is what is logged: a copy is made only at a first repeat.
+  let copy: Fact[] | undefined
   const repeats: number[] = []
   for (let index = 0; index < facts.length; index++) {
     const fact = facts[index]
-    if (fact === undefined) continue
-    if (reader.claimFact(fact.id)) logged.push(fact)
-    else repeats.push(index)
+    if (fact !== undefined && reader.claimFact(fact.id)) {
+      copy?.push(fact)
+      continue
+    }
+    copy ??= facts.slice(0, index)
+    if (fact !== undefined) repeats.push(index)
   }
+  const logged: readonly Fact[] = copy ?? facts
   const overlay = createPlanOverlay(reader)
   const noEffect = new Map<string, string>()
   for (let index = 0; index < logged.length; ) {
