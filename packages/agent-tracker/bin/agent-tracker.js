@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The unscoped name of the agent-tracker command: `npx agent-tracker …` runs @agent-tracker/cli
-// (its bundled build, as its own binary does).
-import { main } from '@agent-tracker/cli/main'
+// as its own binary does (its bundled build, under a supervisor where a command needs one).
+import { fileURLToPath } from 'node:url'
+import { launch } from '@agent-tracker/cli/main'
 
-process.exitCode = await main(process.argv.slice(2))
+process.exitCode = await launch(fileURLToPath(import.meta.url), process.argv.slice(2))

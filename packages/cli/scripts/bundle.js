@@ -1,6 +1,8 @@
-// Bundles the built CLI (dist/) into bundle/, which the `agent-tracker` binary runs: one file per
-// command, with the code they share in chunks. Node resolves and links an ES module per file, and
-// a command reached ~170 of them through the workspace packages' barrels — ~100 ms of every start.
+// Bundles the built CLI (dist/) into bundle/, which the `agent-tracker` binary runs: a small
+// launcher, then one file with every command (main.script.js) or the hook process's code
+// (hook.script.js). Node
+// resolves and links an ES module per file, and a command reached ~170 of them through the
+// workspace packages' barrels — ~100 ms of every start.
 // Bundled are the workspace's own packages and a few npm packages of plain JavaScript, ES modules
 // or CommonJS (see INLINED); every other package stays a package, loaded by Node as its authors
 // built it (native addons, data files, code that finds files by its own path). Every npm package, inlined or not, must be a dependency of this
@@ -65,23 +67,46 @@ const lmdbAsCommonJs = {
 
 const outdir = `${root}bundle`
 rmSync(outdir, { recursive: true, force: true })
-await build({
+const common = {
   absWorkingDir: root,
-  entryPoints: ['dist/main.js', 'dist/hook-command.js', 'dist/io.js', 'dist/supervise.js'],
-  outdir,
   bundle: true,
-  splitting: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
   plugins: [lmdbAsCommonJs, packagesOutside],
-  // CommonJS built in asks for Node's own modules with `require`, which an ES module lacks.
-  banner: { js: "import { createRequire as __createRequire } from 'node:module';const require = __createRequire(import.meta.url);" },
   minifySyntax: true,
   minifyWhitespace: true,
   sourcemap: 'linked',
   logLevel: 'warning',
+}
+// The launcher (ES modules): what the binary and the package's `./main` export load first. It
+// decides how a command runs (in this process or under a supervisor) and loads the command's bundle.
+await build({
+  ...common,
+  entryPoints: ['dist/launch.js'],
+  outdir,
+  splitting: true,
+  format: 'esm',
+  // CommonJS built in asks for Node's own modules with `require`, which an ES module lacks.
+  banner: { js: "import { createRequire as __createRequire } from 'node:module';const require = __createRequire(import.meta.url);" },
 })
+// The commands (main.script.js) and the hook process (hook.script.js), each one CommonJS function run
+// by the launcher through V8's code cache (see src/compiled-bundle.ts), which only a script — not an
+// ES module — can be given in Node 20. Each file is the function expression itself, so the launcher
+// compiles it as read, without a copy. A module imported on use stays a function run on use.
+for (const [entry, name] of [['dist/main.js', 'main'], ['dist/hook-entry.js', 'hook']]) {
+  await build({
+    ...common,
+    entryPoints: [entry],
+    outfile: join(outdir, `${name}.script.js`),
+    format: 'cjs',
+    // Dynamic imports become requires: V8 drops Node's import() handler from a script it makes from
+    // cached data (Node 20), and every module the commands import on use is CommonJS or loads as such.
+    supported: { 'dynamic-import': false },
+    define: { 'import.meta.url': '__importMetaUrl' },
+    banner: { js: `// agent-tracker's ${name === 'main' ? 'commands' : 'hook process'}: one CommonJS function, run by launch.js (not a module to require).\n(function (exports, require, module, __filename, __dirname) {"use strict";var __importMetaUrl = require('node:url').pathToFileURL(__filename).href;` },
+    footer: { js: '\n})' },
+  })
+}
 if (undeclared.size > 0) {
   rmSync(outdir, { recursive: true, force: true })
   process.stderr.write(`The bundle imports packages that are not dependencies of ${manifest.name}: ${[...undeclared].sort().join(', ')}. Add them to its package.json.\n`)

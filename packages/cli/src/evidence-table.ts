@@ -1,6 +1,6 @@
-import type { EvidenceRecord, EvidenceSummary } from '@agent-tracker/core'
+import type { EvidenceSummary } from '@agent-tracker/core'
 import type { CommandContext } from './context.js'
-import { perCommit, percent, truncate } from './format.js'
+import { perCommit, percent } from './format.js'
 
 /** The git evidence per setup as a table, with a line saying what it is. */
 export function evidenceTable(ctx: CommandContext, summaries: readonly EvidenceSummary[]): string[] {
@@ -16,17 +16,4 @@ export function evidenceTable(ctx: CommandContext, summaries: readonly EvidenceS
     ], summaries),
     ctx.colours.dim('Evidence from git, not from you: it never changes scores by itself. 30-day survival: share of added lines still at HEAD, of so many commits. Churn 3d: commits whose lines the same setup rewrote within 3 days.'),
   ]
-}
-
-/**
- * What a suspected bug's fix did, as its listings say it: ` "subject" changed 3 of its lines in
- * cart.js` (`files`: with the files; `subjectWidth`: the subject cut to that width). Evidence
- * ingested or brought from elsewhere may lack the subject, the lines or the files: what is missing
- * is left out, not shown empty.
- */
-export function fixDescription(record: EvidenceRecord, options: { readonly files: boolean; readonly subjectWidth?: number }): string {
-  const subject = record.subject === undefined || record.subject === '' ? '' : ` "${options.subjectWidth === undefined ? record.subject : truncate(record.subject, options.subjectWidth)}"`
-  const files = !options.files || record.files === undefined || record.files.length === 0 ? '' : ` in ${record.files.join(', ')}`
-  const changed = record.lines === undefined ? (files === '' ? '' : ` changed its lines${files}`) : ` changed ${String(record.lines)} of its lines${files}`
-  return `${subject}${changed}`
 }

@@ -13,7 +13,7 @@ const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.
 /** Errors that, when there is no database yet, only mean nothing was recorded: the answer is empty. */
 const EMPTY_WITHOUT_DATABASE: ReadonlySet<string> = new Set(['UNKNOWN_SETUP', 'UNKNOWN_PROJECT'])
 
-/** Runs the CLI with the given arguments and returns the exit code: 0 ok, 1 failure, 2 usage. */
+/** Runs the CLI with the given arguments and returns the exit code: 0 ok (help included, and no arguments: the help), 1 failure, 2 usage. */
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
   let exitCode: number = EXIT.ok
   const wantsJson = argv.includes('--json')
@@ -50,8 +50,9 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     running = action.name()
   })
   if (argv.length === 0) {
+    // Run bare, it shows what it can do, as --help does (and pnpm, cargo and gh do): nothing went wrong.
     program.outputHelp()
-    return EXIT.usage
+    return EXIT.ok
   }
   try {
     await program.parseAsync([...argv], { from: 'user' })

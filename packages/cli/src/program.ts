@@ -227,7 +227,8 @@ One fact per line; "id" and "at" (ISO 8601) are optional. Kinds and their fields
   reinstate {note?}   retrospective {commit, task?, agentNote?, userNote?}   activity {task, actions?, outcome?, decisions?}
   usage {tokens: {input, output, reasoning, cacheRead, cacheWrite}, cost}
   evidence {signal: "suspected-bug"|"revert"|"survival"|"churn", commit, source, …}   verdict {evidence, verdict: "confirmed"|"dismissed"|"retracted"}
-Every fact has "setup" (agent@provider/model) and "project" (absolute path), e.g.
+Every fact has "setup" (agent@provider/model) and "project" (absolute path); a commit's "hash" and a
+fact's "commit" are git hashes (4 to 64 lowercase hex digits), e.g.
   {"kind":"commit","setup":"build@anthropic/claude-sonnet-4-5","project":"/home/me/shop","hash":"a1b2c3d","message":"Add cart"}`)
     .action((o: Opts & { file?: string; trust?: boolean }) => run(async (ctx) => (await load.ingest()).ingestCommand(ctx, o), o))
   add('sync', "send this machine's new facts to the team database (idempotent; resumes where it stopped)", 'agent-tracker sync --url postgres://me@db.example.com/tracker --member ana')
@@ -280,6 +281,9 @@ Example:
     .option('--deep', 'also walk every page and read every value (in a child process), and report damage by sub-database')
     .option('--max-size <size>', 'the size limit to check the database against, e.g. the plugin\'s maxDatabaseSize (default: $AGENT_TRACKER_MAX_SIZE, else 512 MiB)')
     .option('--salvage <new-file>', 'copy everything still readable from a damaged database into a new one at <new-file> (scores recomputed from the facts), and say what was skipped')
+    .addHelpText('after', `
+Each check is ✓ fine, ! a finding to look at (nothing is broken) or ✗ a problem. doctor exits 1
+when a check found a problem, else 0; with --json, "healthy" says the same (findings alone leave it true).`)
     .action((folder: string | undefined, o: Opts & { check?: boolean; deep?: boolean; salvage?: string; repair?: boolean }) => run(async (ctx) => (await load.doctor()).doctorCommand(ctx, folder, o), o))
   add('init', 'add the plugin to opencode.json (this project, or --global), keeping the file\'s comments and layout', 'agent-tracker init --global')
     .option('--global', 'configure OpenCode\'s global config ($XDG_CONFIG_HOME/opencode, else ~/.config/opencode) instead of ./opencode.json')

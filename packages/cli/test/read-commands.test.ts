@@ -2,7 +2,7 @@ import { REPORT_GROUPINGS } from '@agent-tracker/core'
 import { KNOWN_TRUTH_SCENARIOS } from '@agent-tracker/core/backtest'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { BACKTEST_SCENARIOS_HELP, REPORT_GROUPINGS_HELP } from '../src/program.js'
-import { jsonData, runCli } from './run-cli.js'
+import { jsonData, runBuiltCli, runCli } from './run-cli.js'
 import type { Seeded } from './seed.js'
 import { GPT, SONNET, seedHistory } from './seed.js'
 
@@ -32,8 +32,15 @@ describe('help and usage', () => {
     expect((await runCli(['backtest', '--help'])).stdout.replace(/\s+/g, ' ')).toContain(`all, ${BACKTEST_SCENARIOS_HELP.join(', ')}`)
   })
 
-  it('exits 2 with usage on no command, an unknown command, option or missing argument', async () => {
-    expect((await runCli([])).code).toBe(2)
+  it('run bare, prints its help on stdout and exits 0, as --help does', async () => {
+    const help = await runBuiltCli(['--help'])
+    const bare = await runBuiltCli([])
+    expect(bare).toEqual({ code: 0, stdout: help.stdout, stderr: '', signal: null })
+    expect(bare.stdout).toContain('Usage: agent-tracker [options] [command]')
+    expect(bare.stdout).toMatch(/\n {2}report \[options\] +outcomes per setup/)
+  })
+
+  it('exits 2 with usage on an unknown command, option or missing argument', async () => {
     const unknown = await runCli(['reprot'])
     expect(unknown.code).toBe(2)
     expect(unknown.stderr).toContain("unknown command 'reprot'")

@@ -55,7 +55,7 @@ const NO_AGENT_SESSION = { OPENCODE: undefined, OPENCODE_PID: undefined, CLAUDEC
  * the tracker's or agent hosts' variables (nor XDG_CONFIG_HOME) unless given.
  */
 function environment(base: Record<string, string | undefined>, home: string, options: RunOptions): Record<string, string> {
-  const merged = { ...base, HOME: home, TZ: 'UTC', NO_COLOR: '1', AGENT_TRACKER_DB: undefined, AGENT_TRACKER_MAX_SIZE: undefined, AGENT_TRACKER_TEAM_URL: undefined, AGENT_TRACKER_TEAM_MEMBER: undefined, AGENT_TRACKER_TEAM_SCHEMA: undefined, FORCE_COLOR: undefined, XDG_CONFIG_HOME: undefined, ...NO_AGENT_SESSION, ...options.env }
+  const merged = { ...base, HOME: home, TZ: 'UTC', NO_COLOR: '1', AGENT_TRACKER_DB: undefined, AGENT_TRACKER_MAX_SIZE: undefined, AGENT_TRACKER_TEAM_URL: undefined, AGENT_TRACKER_TEAM_MEMBER: undefined, AGENT_TRACKER_TEAM_SCHEMA: undefined, FORCE_COLOR: undefined, XDG_CONFIG_HOME: undefined, XDG_CACHE_HOME: undefined, AGENT_TRACKER_COMPILE_CACHE: undefined, ...NO_AGENT_SESSION, ...options.env }
   return Object.fromEntries(Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined))
 }
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import type { IngestSummary } from '../src/commands/ingest.js'
 import { main } from '../src/main.js'
 import { databaseContents, ingestHistory } from './ingest-history.js'
-import { factLine, jsonData, jsonError, runCli, tempFolder } from './run-cli.js'
+import { factLine, jsonData, jsonError, runBuiltCli, runCli, tempFolder } from './run-cli.js'
 import { GPT, SONNET, seedHistory } from './seed.js'
 
 async function snapshot(db: string): Promise<string> {
@@ -126,6 +126,32 @@ describe('ingest', () => {
       for (const record of records) expect(after.collections[collection], `${collection} keeps ${JSON.stringify(record)}`).toContainEqual(record)
     }
     expect(after.collections.commits).toHaveLength((before.collections.commits?.length ?? 0) + 1)
+  })
+
+  it('rejects a relative project and a commit that is no git hash, naming the field, the value and what is accepted', async () => {
+    const db = join(tempFolder(), 'door.lmdb')
+    const input = [
+      factLine({ kind: 'commit', setup: SONNET, project: '/w/app', hash: 'a1b2c3d', message: 'good' }),
+      factLine({ kind: 'commit', setup: SONNET, project: 'w/app', hash: 'b2c3d4e', message: 'relative' }),
+      factLine({ kind: 'commit', setup: SONNET, project: '/w/app', hash: 'not-a-hash', message: 'bad hash' }),
+      factLine({ kind: 'grade', setup: SONNET, project: '/w/app', commit: 'HEAD', by: 'agent', agentGrade: 2 }),
+      factLine({ kind: 'tool_call', setup: SONNET, project: './app', tool: 'bash', ok: true }),
+      factLine({ kind: 'grade', setup: SONNET, project: '/w/app', commit: 'a1b2c3d', by: 'agent', agentGrade: 2 }),
+    ].join('\n')
+    const { code, stdout } = await runBuiltCli(['ingest', '--db', db], { input })
+    expect(code).toBe(1)
+    expect(stdout).toContain('Ingested 2 facts from 6 lines.')
+    expect(stdout).toContain('4 lines rejected (nothing from them was stored):')
+    expect(stdout).toContain('  line 2: Invalid commit fact: field "project" is "w/app"; accepted is an absolute path to the project folder, like /home/me/shop.')
+    const hash = 'accepted is a commit hash of 4 to 64 lowercase hex digits (0-9, a-f), as git prints it.'
+    expect(stdout).toContain(`  line 3: Invalid commit fact: field "hash" is "not-a-hash"; ${hash}`)
+    expect(stdout).toContain(`  line 4: Invalid grade fact: field "commit" is "HEAD"; ${hash}`)
+    expect(stdout).toContain('  line 5: Invalid tool_call fact: field "project" is "./app"; accepted is an absolute path')
+    const contents = await databaseContents(db)
+    expect(contents.records.commits).toMatchObject([{ project: '/w/app', hash: 'a1b2c3d' }])
+    expect(contents.records.projects).toMatchObject([{ path: '/w/app' }])
+    expect(contents.records.gradeEvents).toMatchObject([{ commit: 'a1b2c3d' }])
+    expect(contents.facts).toBe(2)
   })
 
   it('explains that it reads stdin when given nothing to read', async () => {
@@ -267,7 +293,7 @@ describe('ingest, safe to run again', () => {
     const good = (n: number): string => factLine({ kind: 'tool_call', setup: SONNET, project: '/w/app', tool: `t${String(n)}`, ok: true })
     const input = [
       good(1),
-      factLine({ kind: 'commit', setup: SONNET, project: `/w/${'x'.repeat(2100)}`, hash: 'abc', message: 'm' }),
+      factLine({ kind: 'commit', setup: SONNET, project: `/w/${'x'.repeat(2100)}`, hash: 'abc1', message: 'm' }),
       good(2),
       factLine({ kind: 'commit', setup: SONNET, project: '/w/app', hash: 'h'.repeat(2000), message: 'm' }),
       `{"kind":"retrospective","setup":"${SONNET}","project":"/w/app","commit":"abc","extra":${JSON.stringify(deep)}}`,
@@ -277,12 +303,13 @@ describe('ingest, safe to run again', () => {
     const { code, stdout } = await runCli(['ingest', '--db', db, '--json'], { input })
     expect(code).toBe(1)
     const summary = jsonData(stdout, 'ingest') as IngestSummary
-    // A project path or hash past LMDB's key limit is stored under a digest of it; the record keeps it whole.
-    expect(summary.ingested).toBe(5)
-    expect(summary.rejected.map((r) => r.line)).toEqual([5, 6])
-    expect(summary.rejected[0]?.message).toContain('nests deeper than 16 levels')
-    expect(summary.rejected[1]?.message).toContain('must be a number from 0 to 1000000000')
-    expect((await databaseContents(db)).records.commits).toEqual(expect.arrayContaining([expect.objectContaining({ project: `/w/${'x'.repeat(2100)}` }), expect.objectContaining({ hash: 'h'.repeat(2000) })]))
+    // A project path past LMDB's key limit is stored under a digest of it; the record keeps it whole.
+    expect(summary.ingested).toBe(4)
+    expect(summary.rejected.map((r) => r.line)).toEqual([4, 5, 6])
+    expect(summary.rejected[0]?.message).toContain(`field "hash" is "${'h'.repeat(57)}..."; accepted is a commit hash of 4 to 64`)
+    expect(summary.rejected[1]?.message).toContain('nests deeper than 16 levels')
+    expect(summary.rejected[2]?.message).toContain('must be a number from 0 to 1000000000')
+    expect((await databaseContents(db)).records.commits).toMatchObject([{ project: `/w/${'x'.repeat(2100)}`, hash: 'abc1' }])
   })
 
   it('records and reports a project whose path is 2,027 characters long, with its full path', async () => {
@@ -332,6 +359,23 @@ describe('doctor and init', () => {
     expect(stdout).toContain('Nothing is broken; 2 things to look at (! above).')
     const checked = await runCli(['doctor', '--check', '--db', db], { cwd: root })
     expect(checked.stdout).toMatch(/✓ Rollups +\d+ day rollups against the records and \d+ logged facts, \d+ setup totals against the rollups: no drift/)
+  })
+
+  it('calls a database with findings alone healthy in --json, as its words and exit code do; a problem makes it unhealthy', async () => {
+    type Doctor = { healthy: boolean; problems: number; findings: number; checks: { name: string; ok: boolean; level: string }[] }
+    const { db, root } = await seedHistory()
+    const text = await runBuiltCli(['doctor', '--db', db], { cwd: root })
+    expect([text.code, text.stdout]).toEqual([0, expect.stringContaining('Nothing is broken; 1 thing to look at (! above).')])
+    const json = await runBuiltCli(['doctor', '--db', db, '--json'], { cwd: root })
+    expect(json.code).toBe(0)
+    const findings = jsonData(json.stdout, 'doctor') as Doctor
+    expect(findings).toMatchObject({ healthy: true, problems: 0, findings: 1 })
+    expect(findings.checks.filter((entry) => entry.level !== 'ok')).toMatchObject([{ name: 'Plugin', ok: true, level: 'finding' }])
+    const broken = join(tempFolder(), 'broken.lmdb')
+    writeFileSync(broken, Buffer.alloc(8192, 0x42))
+    const damaged = await runBuiltCli(['doctor', '--db', broken, '--json'], { cwd: root })
+    expect(damaged.code).toBe(1)
+    expect(jsonData(damaged.stdout, 'doctor')).toMatchObject({ healthy: false, problems: 1 })
   })
 
   it('repairs day rollups that drifted, and says there is nothing to repair afterwards', async () => {

@@ -95,4 +95,30 @@ describe('the plugin and the CLI', () => {
     expect(toolStatus).toBe(formatStatusLine((JSON.parse(status.stdout) as { data: AgentStatus }).data))
     expect(toolStatus).toContain(`${SETUP} · SP 1.0`)
   })
+
+  it('describe a suspected bug’s fix alike: /bug and agent-tracker bug, with and without the fix’s details', async () => {
+    const root = tempFolder('same-fixes-')
+    const databasePath = join(root, 'tracker.lmdb')
+    const project = gitRepository(join(root, 'shop'))
+    const commit = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678'
+    const suspect = (source: string, details: Record<string, unknown>): Record<string, unknown> => ({ kind: 'evidence', setup: SETUP, project, signal: 'suspected-bug', commit, source, at: '2026-03-02T10:00:00.000Z', ...details })
+    const facts = [
+      { kind: 'commit', setup: SETUP, project, hash: commit, message: 'feat: cart', at: '2026-03-01T10:00:00.000Z' },
+      suspect('f00dfeed'.padEnd(40, '1'), { subject: 'fix: totals', files: ['cart.ts'], lines: 2 }),
+      suspect('beefcafe'.padEnd(40, '2'), {}),
+    ]
+    writeFileSync(join(root, 'facts.jsonl'), `${facts.map((fact) => JSON.stringify(fact)).join('\n')}\n`)
+    const ingested = await cli(['ingest', '--file', 'facts.jsonl', '--db', databasePath], root)
+    expect(ingested.code, ingested.stdout + ingested.stderr).toBe(0)
+    const plugin = await startPlugin({ project, databasePath })
+    const listing = await plugin.command('ses_1', 'bug')
+    await plugin.dispose()
+    const bug = await cli(['bug', '--db', databasePath], root)
+    expect(bug.code, bug.stderr).toBe(0)
+
+    /** What each listing says after a fix's short hash, by that hash. */
+    const fixes = (text: string): Record<string, string> => Object.fromEntries([...text.matchAll(/fix ([0-9a-f]{8})(.*)$/gm)].map((match): [string, string] => [match[1] ?? '', match[2] ?? '']))
+    expect(fixes(listing)).toEqual({ f00dfeed: ' "fix: totals" changed 2 of its lines', beefcafe: '' })
+    expect(fixes(bug.stdout)).toEqual(fixes(listing))
+  })
 })

@@ -273,11 +273,14 @@ function pluginCheck(ctx: CommandContext, folder: string, database: string): Che
   return check('Plugin', 'finding', `${looked}${broken === '' ? '' : `; ${broken}`} — so OpenCode records nothing: run agent-tracker init (this project) or agent-tracker init --global`)
 }
 
-/** Prints the checks; exit 1 when one found a problem (findings alone exit 0, but are never "All good"). */
+/**
+ * Prints the checks; exit 1 when one found a problem. Findings alone leave the database healthy
+ * (`healthy` in JSON, exit 0, "Nothing is broken"), but are never "All good".
+ */
 function report(ctx: CommandContext, checks: readonly Check[]): number {
   const problems = checks.filter((entry) => entry.level === 'problem').length
   const findings = checks.filter((entry) => entry.level === 'finding').length
-  const healthy = problems === 0 && findings === 0
+  const healthy = problems === 0
   ctx.print({ healthy, problems, findings, checks }, () => {
     const c = ctx.colours
     const mark = { ok: c.green('✓'), finding: c.yellow('!'), problem: c.red('✗') }
@@ -287,5 +290,5 @@ function report(ctx: CommandContext, checks: readonly Check[]): number {
       : findings > 0 ? c.yellow(`Nothing is broken; ${plural(findings, 'thing')} to look at (! above).`) : c.green('All good.')
     return [...checks.map((entry) => `${mark[entry.level]} ${entry.name.padEnd(width)}  ${entry.detail}`), '', summary].join('\n')
   })
-  return problems === 0 ? EXIT.ok : EXIT.failure
+  return healthy ? EXIT.ok : EXIT.failure
 }

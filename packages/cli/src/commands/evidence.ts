@@ -1,11 +1,11 @@
 import { resolve } from 'node:path'
 import type { EvidenceRecord, EvidenceSummary } from '@agent-tracker/core'
-import { evidenceHandle, evidenceSummaries, listEvidence, parseFixPatterns } from '@agent-tracker/core'
+import { evidenceHandle, evidenceSummaries, fixDescription, listEvidence, parseFixPatterns } from '@agent-tracker/core'
 import type { EvidenceScan } from '@agent-tracker/node-host'
 import { isNodeHostError, scanEvidence } from '@agent-tracker/node-host'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
-import { evidenceTable, fixDescription } from '../evidence-table.js'
+import { evidenceTable } from '../evidence-table.js'
 import { plural, shortHash, truncate, when } from '../format.js'
 
 /** Options of `evidence`. */
@@ -80,7 +80,7 @@ function render(ctx: CommandContext, scans: readonly EvidenceScan[], summaries: 
   if (pending.length > 0) {
     lines.push('', c.bold('Suspected bugs waiting for your verdict'))
     for (const record of pending) {
-      lines.push(`  ${evidenceHandle(record)}  ${record.setup}: ${shortHash(record.commit)} — fix ${shortHash(record.source)} ${when(record.at)}${fixDescription(record, { files: true, subjectWidth: 50 })}`)
+      lines.push(`  ${evidenceHandle(record)}  ${record.setup}: ${shortHash(record.commit)} — fix ${shortHash(record.source)} ${when(record.at)}${fixDescription(record, { files: true, fitSubject: (subject) => truncate(subject, 50) })}`)
     }
     if (pendingCount > pending.length) lines.push(c.dim(`  … and ${String(pendingCount - pending.length)} more (--limit ${String(pendingCount)} shows them all)`))
     lines.push(c.dim('Confirm one as a bug (SP −1) with agent-tracker bug --confirm <handle>, or dismiss it with --dismiss <handle>.'))

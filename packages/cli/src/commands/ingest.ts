@@ -1,7 +1,7 @@
 import { createReadStream, statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Fact, SkippedFact } from '@agent-tracker/core'
-import { REPEAT, gradeWithoutCommitReason, gradesWithoutCommit, isCountedGrade, validateFact } from '@agent-tracker/core'
+import { REPEAT, checkHostFact, gradeWithoutCommitReason, gradesWithoutCommit, isCountedGrade, validateFact } from '@agent-tracker/core'
 import { isLmdbStoreError } from '@agent-tracker/lmdb-store'
 import { CliError, EXIT } from '../cli-error.js'
 import { describeFailure } from '../describe-failure.js'
@@ -43,7 +43,8 @@ const SIGNAL_CODES: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 1
  * `ingest`: one fact per JSON line on stdin (or `--file`), the way other agent hosts feed the
  * tracker. Every fact has a stable id (its own, or one derived from the line), so ingesting the
  * same input again stores nothing twice. Bad lines are reported by number and skipped; every good
- * line is stored, in batches, each at once. Stopped by a signal, it says up to which line the
+ * line is stored, in batches, each at once. A line's project must be an absolute path and its
+ * commits git hashes, as the tracker's own hosts record them. Stopped by a signal, it says up to which line the
  * input is stored. Grades carry the channel `ingest` whatever a line says; user grades count only
  * with `--trust`.
  * @throws {CliError} NO_INPUT at a terminal without `--file` or for a missing file; TRUST_REFUSED for `--trust` inside an agent session.
@@ -127,7 +128,7 @@ export async function ingestCommand(ctx: CommandContext, options: { file?: strin
         lines = line
         if (text.trim() === '') continue
         try {
-          const fact = validateFact(JSON.parse(text), { newId: () => lineFactId(line, text), now: () => new Date() })
+          const fact = checkHostFact(validateFact(JSON.parse(text), { newId: () => lineFactId(line, text), now: () => new Date() }))
           if (fact.kind === 'grade') {
             const { vouched: _claimed, ...claims } = fact
             pending.push({ line, fact: validateFact({ ...claims, channel: provenance.channel, ...(provenance.vouched ? { vouched: true } : {}) }) })

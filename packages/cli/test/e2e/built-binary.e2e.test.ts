@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { BUILT_BIN, factLine, jsonData, jsonError, runBuiltCli, tempFolder } from '../run-cli.js'
@@ -40,6 +40,38 @@ describe('the built agent-tracker binary', () => {
     expect(status.code).toBe(0)
     expect(status.stderr).toBe('')
     expect(jsonData(status.stdout, 'status')).toMatchObject({ setup: SETUP, state: { commits: 1 } })
+  })
+
+  it('keeps a code cache per command in the user cache folder, answers the same from it, and rewrites one that is damaged', async () => {
+    const home = tempFolder('home-')
+    const db = join(home, 'cached.lmdb')
+    await runBuiltCli(['ingest', '--db', db], { home, input: factLine({ kind: 'commit', setup: SETUP, project: '/w/app', hash: 'abcd1234' }) })
+    const status = (): ReturnType<typeof runBuiltCli> => runBuiltCli(['status', SETUP, '--db', db, '--json'], { home })
+    const first = await status()
+    expect(first.code).toBe(0)
+    const folder = join(home, '.cache', 'agent-tracker', 'compile-cache')
+    const cacheOf = (command: string): string => {
+      const found = readdirSync(folder, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith(`-${command}.bin`))
+      expect(found).toHaveLength(1)
+      return join(folder, found[0] ?? '')
+    }
+    const cache = cacheOf('status')
+    expect(cacheOf('ingest')).not.toBe(cache)
+    const written = statSync(cache)
+    // From the cache: the same answer, and the cache left as it was (one V8 refused would be written again).
+    expect(await status()).toEqual(first)
+    expect(statSync(cache).mtimeMs).toBe(written.mtimeMs)
+    const damaged = readFileSync(cache).map((byte, index) => (index % 1000 === 999 ? byte ^ 0xff : byte))
+    writeFileSync(cache, damaged)
+    expect(await status()).toEqual(first)
+    expect(readFileSync(cache).equals(damaged)).toBe(false)
+    const rewritten = statSync(cache).mtimeMs
+    expect(await status()).toEqual(first)
+    expect(statSync(cache).mtimeMs).toBe(rewritten)
+
+    const uncached = tempFolder('home-')
+    expect(await runBuiltCli(['status', SETUP, '--db', db, '--json'], { home: uncached, env: { AGENT_TRACKER_COMPILE_CACHE: 'off' } })).toEqual(first)
+    expect(existsSync(join(uncached, '.cache'))).toBe(false)
   })
 
   it('finds the database through AGENT_TRACKER_DB and resolves ~ against its own HOME', async () => {

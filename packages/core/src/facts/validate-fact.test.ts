@@ -60,6 +60,15 @@ describe('validateFact memo', () => {
     expect(validateFact(fact)).toBe(fact)
   })
 
+  it('marks a fact so that no copy, encoding or comparison sees the mark', () => {
+    const input = { kind: 'tool_call', id: 'm2', at: '2026-01-01T00:00:00.000Z', setup: 'build', project: '/p', tool: 'bash', ok: true }
+    const fact = validateFact(input)
+    expect(Object.keys(fact).sort()).toEqual(Object.keys(input).sort())
+    expect(fact).toStrictEqual(input)
+    expect(JSON.parse(JSON.stringify(fact))).toStrictEqual(input)
+    expect(Object.getOwnPropertySymbols(fact).every((symbol) => !Object.getOwnPropertyDescriptor(fact, symbol)?.enumerable)).toBe(true)
+  })
+
   it('still checks an equal object it has not seen', () => {
     const fact = validateFact({ kind: 'tool_call', id: 'm3', at: '2026-01-01T00:00:00.000Z', setup: 'build', project: '/p', tool: 'bash', ok: true })
     expect(() => validateFact({ ...fact, ok: 'no' })).toThrow('field "ok" must be true or false')

@@ -1,5 +1,6 @@
+import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { dayOf, toIsoTimestamp } from './iso-timestamp.js'
+import { dayOf, isoTimestampOfMs, toIsoTimestamp } from './iso-timestamp.js'
 
 describe('toIsoTimestamp', () => {
   let zone: string | undefined
@@ -34,5 +35,50 @@ describe('toIsoTimestamp', () => {
 
   it('gives the UTC day', () => {
     expect(dayOf('2026-02-23T23:59:59.999Z')).toBe('2026-02-23')
+  })
+})
+
+describe('isoTimestampOfMs', () => {
+  it('writes what Date#toISOString writes, at any millisecond and across days, years and leap days', () => {
+    const last = Date.UTC(9999, 11, 31, 23, 59, 59, 999)
+    const edges = [0, 1, 999, 86_399_999, 86_400_000, Date.UTC(2024, 1, 29, 23, 59, 59, 999), Date.UTC(2024, 2, 1), Date.UTC(2000, 1, 29, 12), last]
+    for (const ms of edges) expect(isoTimestampOfMs(ms)).toBe(new Date(ms).toISOString())
+    // Times in order, as a host stamps them, and times in any order: the kept day must never leak.
+    fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: last }), { minLength: 1, maxLength: 20 }), (times) => {
+      for (const ms of [...times, ...times.map((t) => Math.min(last, t + 1))].sort((a, b) => a - b)) expect(isoTimestampOfMs(ms)).toBe(new Date(ms).toISOString())
+      for (const ms of times) expect(isoTimestampOfMs(ms)).toBe(new Date(ms).toISOString())
+    }), { numRuns: 500 })
+  })
+
+  it('leaves times before 1970, after 9999 and between milliseconds to Date', () => {
+    for (const ms of [-1, -86_400_001, Date.UTC(10000, 0, 1), 1.5]) expect(isoTimestampOfMs(ms)).toBe(new Date(ms).toISOString())
+  })
+})
+
+describe('the check of timestamps as the library writes them', () => {
+  /** The check as it was written first, with a regular expression: the plain reference. */
+  const reference = (text: string): string | undefined => {
+    const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\.\d{3}Z$/.exec(text)
+    if (match === null) return undefined
+    const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [number, number, number, number, number, number]
+    const days = new Date(Date.UTC(year, month, 0)).getUTCDate()
+    return month >= 1 && month <= 12 && day >= 1 && day <= days && hour <= 23 && minute <= 59 && second <= 59 ? text : undefined
+  }
+  const outcome = (text: string): string => {
+    try {
+      return toIsoTimestamp(text)
+    } catch {
+      return 'refused'
+    }
+  }
+
+  it('accepts exactly the strings the reference accepts, one character changed at a time', () => {
+    const characters = fc.constantFrom(...'0123456789-:TZ.x ١'.split(''))
+    fc.assert(fc.property(fc.integer({ min: 0, max: Date.UTC(9999, 11, 31) }), fc.nat(23), characters, (ms, at, character) => {
+      const text = `${new Date(ms).toISOString().slice(0, at)}${character}${new Date(ms).toISOString().slice(at + 1)}`
+      const expected = reference(text)
+      if (expected !== undefined) expect(outcome(text)).toBe(expected)
+      else expect(outcome(text)).not.toBe(text)
+    }), { numRuns: 5000 })
   })
 })

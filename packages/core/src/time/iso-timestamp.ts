@@ -1,7 +1,6 @@
 import { describeValue } from '../describe-value.js'
 import { TrackerError } from '../errors.js'
 
-const CANONICAL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\.\d{3}Z$/
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/
 
@@ -32,17 +31,67 @@ export function dayOf(isoTimestamp: string): string {
   return isoTimestamp.slice(0, 10)
 }
 
-/** True for a real UTC time written as `YYYY-MM-DDTHH:mm:ss.sssZ` (JavaScript engines roll Feb 30 over; this does not). */
+/**
+ * True for a real UTC time written as `YYYY-MM-DDTHH:mm:ss.sssZ` (JavaScript engines roll Feb 30
+ * over; this does not). Read by character codes: every fact's time passes here, on the hook path.
+ */
 function isCanonicalTimestamp(text: string): boolean {
-  const match = CANONICAL.exec(text)
-  if (match === null) return false
-  const year = Number(match[1])
-  const month = Number(match[2])
-  const day = Number(match[3])
-  const hour = Number(match[4])
-  const minute = Number(match[5])
-  const second = Number(match[6])
+  if (text.length !== 24) return false
+  for (const [at, code] of SEPARATORS) if (text.charCodeAt(at) !== code) return false
+  const year = digitsAt(text, 0, 4)
+  const month = digitsAt(text, 5, 2)
+  const day = digitsAt(text, 8, 2)
+  const hour = digitsAt(text, 11, 2)
+  const minute = digitsAt(text, 14, 2)
+  const second = digitsAt(text, 17, 2)
+  if (year < 0 || hour < 0 || minute < 0 || second < 0 || digitsAt(text, 20, 3) < 0) return false
   return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) && hour <= 23 && minute <= 59 && second <= 59
+}
+
+/** Where `YYYY-MM-DDTHH:mm:ss.sssZ` has its separators, and their character codes. */
+const SEPARATORS: readonly (readonly [number, number])[] = [[4, 0x2d], [7, 0x2d], [10, 0x54], [13, 0x3a], [16, 0x3a], [19, 0x2e], [23, 0x5a]]
+
+/** The number written by `count` ASCII digits from `from`, or -1 when any is not a digit. */
+function digitsAt(text: string, from: number, count: number): number {
+  let value = 0
+  for (let index = from; index < from + count; index++) {
+    const digit = text.charCodeAt(index) - 0x30
+    if (digit < 0 || digit > 9) return -1
+    value = value * 10 + digit
+  }
+  return value
+}
+
+/**
+ * `new Date(ms).toISOString()` for a time in years 1970–9999, about five times faster: the day's
+ * `YYYY-MM-DDT` is kept from the last call, and the time of day is written out. A host stamps every
+ * fact with it.
+ */
+export function isoTimestampOfMs(ms: number): string {
+  if (!Number.isInteger(ms) || ms < 0 || ms > LAST_MS) return new Date(ms).toISOString()
+  const day = Math.floor(ms / DAY_MS)
+  if (day !== lastDay) {
+    lastDay = day
+    lastDayPrefix = new Date(day * DAY_MS).toISOString().slice(0, 11)
+  }
+  let rest = ms - day * DAY_MS
+  const hour = Math.floor(rest / 3_600_000)
+  rest -= hour * 3_600_000
+  const minute = Math.floor(rest / 60_000)
+  rest -= minute * 60_000
+  const second = Math.floor(rest / 1000)
+  const milli = rest - second * 1000
+  return `${lastDayPrefix}${two(hour)}:${two(minute)}:${two(second)}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${String(milli)}Z`
+}
+
+const DAY_MS = 86_400_000
+/** 9999-12-31T23:59:59.999Z: later years are written with six digits and a sign. */
+const LAST_MS = 253_402_300_799_999
+let lastDay = Number.NaN
+let lastDayPrefix = ''
+
+function two(value: number): string {
+  return value < 10 ? `0${String(value)}` : String(value)
 }
 
 function daysInMonth(year: number, month: number): number {

@@ -12,8 +12,9 @@ import { parseSetupId } from '../facts/setup-id.js'
 import type { AgentStatus } from '../scoring/status.js'
 import { toAgentStatus } from '../scoring/status.js'
 import type { TrackerStore } from '../store/tracker-store.js'
-import { toIsoTimestamp } from '../time/iso-timestamp.js'
+import { isoTimestampOfMs, toIsoTimestamp } from '../time/iso-timestamp.js'
 import { validateFact } from '../facts/validate-fact.js'
+import { COMMIT_HASH_DIGITS } from '../validation/host-facts.js'
 
 /** Where and when something happened, and which fact it is. */
 export interface FactContext {
@@ -126,11 +127,13 @@ export interface TrackingService {
 /** Creates the tracking service over a store. */
 export function createTrackingService(options: TrackingServiceOptions): TrackingService {
   const { store } = options
-  const now = options.now ?? (() => new Date())
+  const given = options.now
+  // Every fact is stamped: without a clock of the caller's, from Date.now() without a Date.
+  const stamp = given === undefined ? (): string => isoTimestampOfMs(Date.now()) : (): string => toIsoTimestamp(given(), 'at')
   const newId = options.newId ?? createFactIdGenerator()
 
   const base = (input: FactContext): FactBase => {
-    const made: { -readonly [K in keyof FactBase]: FactBase[K] } = { id: input.id ?? newId(), at: toIsoTimestamp(input.at ?? now(), 'at'), setup: input.setup, project: input.project }
+    const made: { -readonly [K in keyof FactBase]: FactBase[K] } = { id: input.id ?? newId(), at: input.at === undefined ? stamp() : toIsoTimestamp(input.at, 'at'), setup: input.setup, project: input.project }
     if (input.session !== undefined) made.session = input.session
     return made
   }
@@ -280,7 +283,7 @@ export function createTrackingService(options: TrackingServiceOptions): Tracking
   }
 }
 
-const MIN_PREFIX = 4
+const MIN_PREFIX = COMMIT_HASH_DIGITS.min
 
 async function findCommit(store: TrackerStore, setup: string, ref: string | undefined, project?: string): Promise<CommitRecord> {
   parseSetupId(setup)

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process'
+import { availableParallelism } from 'node:os'
 import { NodeHostError } from '../errors.js'
 
 /** How a git call runs: cancellable, and bounded in what it may print. */
@@ -13,6 +14,12 @@ export interface GitCallOptions {
 }
 
 const DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+
+/**
+ * How many blames run at once: one more than the cores (at least 3, at most 8). A blame is a git
+ * process busy on one core, and a first scan of a long history runs hundreds.
+ */
+export const BLAME_CONCURRENCY = Math.min(8, Math.max(3, availableParallelism() + 1))
 
 /**
  * Runs git in `folder` and yields what it prints, cut into records at `separator` (the last one

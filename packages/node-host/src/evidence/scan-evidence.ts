@@ -11,6 +11,7 @@ import type { GitCommit } from './git-history.js'
 import { filesAt, isAncestor, readHistory, resolveHead } from './git-history.js'
 import { temporaryCommitGraph } from './commit-graph-cache.js'
 import type { GitCallOptions } from './git-process.js'
+import { BLAME_CONCURRENCY } from './git-process.js'
 import { blameFilesAt, commitAdditions, followRenames, renamesSince } from './survival.js'
 import { inverseReverts } from './inverse-diff.js'
 
@@ -55,8 +56,6 @@ export interface EvidenceScan {
 }
 
 const SCAN_PREFIX = 'evidence-scan:'
-/** Fixes blamed at once. */
-const FIX_CONCURRENCY = 3
 const DAY_MS = 24 * 60 * 60 * 1000
 /** Lines an agent commit added that the same setup rewrote within this many days are churn. */
 export const CHURN_DAYS = 3
@@ -162,7 +161,7 @@ export async function scanEvidence(store: TrackerStore, folder: string, options:
     // One git log reads every diff; the blames run a few at a time, mostly waiting on git.
     const changes = await changedLinesOf(project, toBlame.map((commit) => commit.hash), limits, git)
     let blamed = 0
-    const blames = await inPool(toBlame, FIX_CONCURRENCY, async (commit) => {
+    const blames = await inPool(toBlame, BLAME_CONCURRENCY, async (commit) => {
       const outcome = await blameFix(project, commit, changes.get(commit.hash), boundaryOf(commit), git)
       progress('fixes', ++blamed, toBlame.length)
       return outcome

@@ -1,6 +1,6 @@
 import { blameOrigins } from './blame.js'
 import type { GitCallOptions } from './git-process.js'
-import { gitRecords } from './git-process.js'
+import { BLAME_CONCURRENCY, gitRecords } from './git-process.js'
 
 /** What one commit added: lines, and the files (as the commit left them) they went into. */
 export interface CommitAdditions {
@@ -88,6 +88,6 @@ export async function blameFilesAt(folder: string, head: string, paths: Iterable
       onFile?.()
     }
   }
-  await Promise.all([worker(), worker()])
+  await Promise.all(Array.from({ length: BLAME_CONCURRENCY }, worker))
   return counts
 }

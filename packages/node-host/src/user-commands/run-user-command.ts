@@ -1,5 +1,5 @@
 import type { TrackerStore, TrackingService, UserCommand } from '@agent-tracker/core'
-import { evidenceHandle, findEvidence, gradeLabel, latestSetupIn, listEvidence, parseGradeArguments, unquoteArguments, verdictFacts } from '@agent-tracker/core'
+import { evidenceHandle, findEvidence, fixDescription, gradeLabel, latestSetupIn, listEvidence, parseGradeArguments, unquoteArguments, verdictFacts } from '@agent-tracker/core'
 import { statusCardText } from './status-card.js'
 
 /** A user command as a host received it. */
@@ -78,7 +78,7 @@ async function suspectedBugCommand(service: TrackingService, store: TrackerStore
   if (pending.length === 0) return undefined
   return [
     `Suspected bugs from git evidence waiting for your verdict (${String(pending.length)}):`,
-    ...pending.map((record) => `- ${evidenceHandle(record)}: commit ${record.commit.slice(0, 8)} of ${record.setup}; fix ${record.source.slice(0, 8)} "${record.subject ?? ''}" changed ${String(record.lines ?? 0)} of its lines`),
+    ...pending.map((record) => `- ${evidenceHandle(record)}: commit ${record.commit.slice(0, 8)} of ${record.setup}; fix ${record.source.slice(0, 8)}${fixDescription(record, { files: false })}`),
     'Confirm one with /bug confirm <handle> (it becomes a bug, SP −1), dismiss it with /bug dismiss <handle>, or report a new bug with /bug <what went wrong>.',
   ].join('\n')
 }

@@ -1,0 +1,143 @@
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { CacheLocation } from './compiled-bundle.js'
+import { cacheFolder, loadCompiled as loadBundle, profileOf } from './compiled-bundle.js'
+
+interface Tiny {
+  sum(n: number): number
+  here(): string
+  later(): Promise<string>
+}
+
+/** A CommonJS bundle with enough functions for V8 to cache, one of them loading a module on use. */
+function bundleSource(version: number): string {
+  const helpers = Array.from({ length: 50 }, (_, i) => `function f${String(i)}(x) { return x * ${String(i + 1)} + ${String(version)} }`).join('\n')
+  return `(function (exports, require, module, __filename, __dirname) {${helpers}
+exports.sum = (n) => { let total = 0; for (let i = 0; i < n; i++) total += f${String(version % 50)}(i); return total }
+exports.here = () => __filename
+exports.later = async () => (await Promise.resolve().then(() => require('node:path'))).basename(__dirname)
+})`
+}
+
+/** The test bundle, loaded as the launcher loads a bundle. */
+function loadCompiled(path: string, profile: string, where: CacheLocation): ReturnType<typeof loadBundle> & { readonly exports: Tiny } {
+  return loadBundle(path, profile, where) as ReturnType<typeof loadBundle> & { readonly exports: Tiny }
+}
+
+let folder: string
+let file: string
+let location: CacheLocation
+
+beforeEach(() => {
+  folder = mkdtempSync(join(tmpdir(), 'compiled-bundle-'))
+  file = join(folder, 'tiny.cjs')
+  writeFileSync(file, bundleSource(1))
+  location = { env: { AGENT_TRACKER_COMPILE_CACHE: join(folder, 'cache') }, homeDir: join(folder, 'home') }
+})
+
+afterEach(() => {
+  chmodSync(folder, 0o700)
+  rmSync(folder, { recursive: true, force: true })
+})
+
+function cacheFiles(): string[] {
+  const where = cacheFolder(location)
+  if (where === undefined) return []
+  try {
+    return readdirSync(where).sort()
+  } catch {
+    return []
+  }
+}
+
+describe('a bundle run through the code cache', () => {
+  it('compiles from source and saves a cache the next run of the same command uses', async () => {
+    const first = loadCompiled(file, 'search', location)
+    expect(first.cache).toBe('missing')
+    expect(first.exports.sum(10)).toBe(Array.from({ length: 10 }, (_, i) => i * 2 + 1).reduce((a, b) => a + b))
+    expect(first.exports.here()).toBe(file)
+    expect(await first.exports.later()).toBe(folder.split('/').at(-1))
+    first.save()
+    expect(cacheFiles()).toEqual([expect.stringMatching(/^tiny-[0-9a-z]+-[0-9a-z]+-search\.bin$/)])
+
+    const second = loadCompiled(file, 'search', location)
+    expect(second.cache).toBe('used')
+    expect(second.exports.sum(10)).toBe(first.exports.sum(10))
+    expect(await second.exports.later()).toBe(await first.exports.later())
+    // Another command keeps its own cache: it compiles other functions.
+    expect(loadCompiled(file, 'report', location).cache).toBe('missing')
+    // A profile is only ever a plain name in the cache folder.
+    loadCompiled(file, '../../evil', location).save()
+    expect(cacheFiles().filter((name) => name.endsWith('-other.bin'))).toHaveLength(1)
+  })
+
+  it('refuses a damaged cache file, runs from source and writes a good one', () => {
+    loadCompiled(file, 'agents', location).save()
+    const [name] = cacheFiles()
+    const path = join(cacheFolder(location) ?? '', name ?? '')
+    const bytes = readFileSync(path)
+    for (const at of [bytes.length >> 1, bytes.length - 1]) {
+      const damaged = Buffer.from(bytes)
+      damaged[at] = (damaged[at] ?? 0) ^ 0x55
+      writeFileSync(path, damaged)
+      const run = loadCompiled(file, 'agents', location)
+      expect(run.cache).toBe('refused')
+      expect(run.exports.sum(3)).toBe(1 + 3 + 5)
+      run.save()
+      expect(loadCompiled(file, 'agents', location).cache).toBe('used')
+    }
+    writeFileSync(path, bytes.subarray(0, 5))
+    expect(loadCompiled(file, 'agents', location).cache).toBe('refused')
+  })
+
+  it('never uses the cache of another build of the bundle, and drops it when saving its own', () => {
+    loadCompiled(file, 'agents', location).save()
+    const [old] = cacheFiles()
+    writeFileSync(file, bundleSource(2))
+    const rebuilt = loadCompiled(file, 'agents', location)
+    expect(rebuilt.cache).toBe('missing')
+    expect(rebuilt.exports.sum(2)).toBe((0 * 3 + 2) + (1 * 3 + 2))
+    rebuilt.save()
+    expect(cacheFiles()).toHaveLength(1)
+    expect(cacheFiles()).not.toContain(old)
+  })
+
+  it('keeps no cache when told so, and runs without one where none can be written', () => {
+    location = { env: { AGENT_TRACKER_COMPILE_CACHE: 'off' }, homeDir: join(folder, 'home') }
+    const off = loadCompiled(file, 'agents', location)
+    expect(off.cache).toBe('off')
+    off.save()
+    expect(readdirSync(folder)).toEqual(['tiny.cjs'])
+
+    // A file where the cache folder should be: nothing can be saved, and nothing fails.
+    writeFileSync(join(folder, 'cache'), 'not a folder')
+    location = { env: { AGENT_TRACKER_COMPILE_CACHE: join(folder, 'cache') }, homeDir: join(folder, 'home') }
+    const blocked = loadCompiled(file, 'agents', location)
+    expect(() => { blocked.save() }).not.toThrow()
+    expect(blocked.exports.sum(1)).toBe(1)
+    expect(loadCompiled(file, 'agents', location).cache).toBe('missing')
+  })
+
+  it('keeps caches in the user cache folder of the platform by default', () => {
+    const home = '/home/u'
+    expect(cacheFolder({ env: {}, homeDir: home, platform: 'linux' })).toMatch(/^\/home\/u\/\.cache\/agent-tracker\/compile-cache\/v8-/)
+    expect(cacheFolder({ env: { XDG_CACHE_HOME: '/xdg' }, homeDir: home, platform: 'linux' })).toMatch(/^\/xdg\/agent-tracker\/compile-cache\//)
+    expect(cacheFolder({ env: { XDG_CACHE_HOME: 'relative' }, homeDir: home, platform: 'linux' })).toMatch(/^\/home\/u\/\.cache\//)
+    expect(cacheFolder({ env: {}, homeDir: home, platform: 'darwin' })).toMatch(/^\/home\/u\/Library\/Caches\/agent-tracker\//)
+    expect(cacheFolder({ env: { AGENT_TRACKER_COMPILE_CACHE: '0' }, homeDir: home })).toBeUndefined()
+    expect(cacheFolder({ env: { AGENT_TRACKER_COMPILE_CACHE: 'here' }, homeDir: home })).toMatch(new RegExp(`^${process.cwd()}/here/v8-`))
+    expect(cacheFolder({ env: { AGENT_TRACKER_COMPILE_CACHE: '' }, homeDir: home, platform: 'linux' })).toMatch(/^\/home\/u\/\.cache\/agent-tracker\//)
+  })
+})
+
+describe('the cache profile of a command line', () => {
+  it('is the command, the hook host for a hook process, and help for none', () => {
+    expect(profileOf(['search', 'stripe', '--json'])).toBe('search')
+    expect(profileOf(['--json', 'report'])).toBe('report')
+    expect(profileOf(['hook', 'claude-code', '--event', 'Stop'])).toBe('hook-claude-code')
+    expect(profileOf(['--help'])).toBe('help')
+    expect(profileOf([])).toBe('help')
+  })
+})

@@ -1,0 +1,137 @@
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, isAbsolute, join, resolve } from 'node:path'
+import { Script } from 'node:vm'
+import { crc32 } from 'node:zlib'
+
+/**
+ * A CommonJS bundle of the CLI, run with V8's code cache: the bytecode of every function the last
+ * run of the same command compiled, so this run neither parses the ~1 MB bundle nor compiles a
+ * function on its first call (about a third of a short command's time; Node 20 has no compile
+ * cache of its own). The cache is best-effort: a missing, refused, damaged or unwritable cache
+ * only means compiling as without one. `save` writes it once the command has run. A bundle run so
+ * cannot use `import()`: V8 drops Node's handler for it from a script made from cached data (Node
+ * 20), so the bundles are built with their dynamic imports turned into `require`.
+ */
+export interface CompiledBundle {
+  /** What the bundle exports: it is trusted to be what its caller built it to be. */
+  readonly exports: unknown
+  /** `used`: the cache served; `missing`, or `refused` (damaged, or of another V8): compiled from source, and `save` writes one; `off`: no cache kept. */
+  readonly cache: 'used' | 'missing' | 'refused' | 'off'
+  /** The cache file this bundle is run with, when caching is on. */
+  readonly cacheFile: string | undefined
+  /** Writes the cache when this run compiled from source; never throws. */
+  save(): void
+}
+
+/** Where and whether to keep code caches: `AGENT_TRACKER_COMPILE_CACHE` (a folder, relative to the working one, or `off`), else the user's cache folder. */
+export interface CacheLocation {
+  readonly env: Readonly<Record<string, string | undefined>>
+  readonly homeDir: string
+  readonly platform?: NodeJS.Platform
+}
+
+/** The start of a cache file: a tag, then the CRC-32 of the V8 data after it (V8 itself checks no more than its length). */
+const MAGIC = 0x41544331 // 'ATC1'
+const HEADER_BYTES = 8
+
+/**
+ * Loads `file`, a CommonJS bundle written as the function Node would wrap a module in
+ * (`(function (exports, require, module, __filename, __dirname) {…})`), through a code cache kept
+ * per bundle build, V8 version and `profile`: the command about to run, since each command compiles
+ * different functions. Saving removes the cache files of other builds of the same bundle.
+ */
+export function loadCompiled(file: string, profile: string, location: CacheLocation): CompiledBundle {
+  const source = readFileSync(file)
+  const folder = cacheFolder(location)
+  const name = file.slice(dirname(file).length + 1).replace(/(\.script)?\.c?js$/, '')
+  const build = `${name}-${source.length.toString(36)}-${crc32(source).toString(36)}`
+  const cacheFile = folder === undefined ? undefined : join(folder, `${build}-${safeProfile(profile)}.bin`)
+  const stored = cacheFile === undefined ? undefined : readCache(cacheFile)
+  const cachedData = stored === 'damaged' ? undefined : stored
+  const script = new Script(source.toString('utf8'), {
+    filename: file,
+    ...(cachedData === undefined ? {} : { cachedData }),
+  })
+  const cache = cacheFile === undefined ? 'off' : stored === undefined ? 'missing' : stored === 'damaged' || script.cachedDataRejected === true ? 'refused' : 'used'
+  const module: { exports: unknown } = { exports: {} }
+  ;(script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: { exports: unknown }, filename: string, dirname: string) => void)(module.exports, createRequire(file), module, file, dirname(file))
+  return {
+    exports: module.exports,
+    cache,
+    cacheFile,
+    save() {
+      if (cacheFile === undefined || cache === 'used') return
+      try {
+        writeCache(cacheFile, script.createCachedData(), `${name}-`, build)
+      } catch {
+        // A cache that cannot be written (a read-only home, a full disk) only costs the next run its compile.
+      }
+    },
+  }
+}
+
+/** The folder of code caches for this Node's V8, or undefined when caching is off. */
+export function cacheFolder({ env, homeDir, platform = process.platform }: CacheLocation): string | undefined {
+  const chosen = env.AGENT_TRACKER_COMPILE_CACHE
+  if (chosen === 'off' || chosen === '0') return undefined
+  const base = chosen === undefined || chosen === '' ? join(userCacheFolder(env, homeDir, platform), 'agent-tracker', 'compile-cache') : resolve(chosen)
+  return join(base, `v8-${process.versions.v8}-${process.arch}`)
+}
+
+/** The platform's folder for a user's caches. */
+function userCacheFolder(env: Readonly<Record<string, string | undefined>>, homeDir: string, platform: NodeJS.Platform): string {
+  if (platform === 'win32') return env.LOCALAPPDATA ?? join(homeDir, 'AppData', 'Local')
+  if (platform === 'darwin') return join(homeDir, 'Library', 'Caches')
+  const xdg = env.XDG_CACHE_HOME
+  return xdg !== undefined && isAbsolute(xdg) ? xdg : join(homeDir, '.cache')
+}
+
+/** A command name as a file-name part: letters, digits and dashes; anything else is `other`. */
+function safeProfile(profile: string): string {
+  return /^[a-z][a-z0-9-]{0,39}$/.test(profile) ? profile : 'other'
+}
+
+/** The V8 data of a cache file; undefined when there is none, `damaged` when it is not what was written. */
+function readCache(file: string): Buffer | 'damaged' | undefined {
+  let bytes: Buffer
+  try {
+    bytes = readFileSync(file)
+  } catch {
+    return undefined
+  }
+  if (bytes.length <= HEADER_BYTES || bytes.readUInt32LE(0) !== MAGIC) return 'damaged'
+  const data = bytes.subarray(HEADER_BYTES)
+  // V8 would run damaged bytecode (or abort the process): only data that is what was written is given to it.
+  return crc32(data) === bytes.readUInt32LE(4) ? data : 'damaged'
+}
+
+/** Writes a cache file whole or not at all (temporary file, then rename), and removes other builds' caches. */
+function writeCache(file: string, data: Buffer, bundlePrefix: string, build: string): void {
+  const folder = dirname(file)
+  mkdirSync(folder, { recursive: true, mode: 0o700 })
+  const header = Buffer.alloc(HEADER_BYTES)
+  header.writeUInt32LE(MAGIC, 0)
+  header.writeUInt32LE(crc32(data), 4)
+  const temporary = `${file}.${String(process.pid)}.tmp`
+  try {
+    writeFileSync(temporary, Buffer.concat([header, data]), { mode: 0o600 })
+    renameSync(temporary, file)
+  } finally {
+    rmSync(temporary, { force: true })
+  }
+  for (const entry of readdirSync(folder)) {
+    if (entry.startsWith(bundlePrefix) && !entry.startsWith(`${build}-`) && entry.endsWith('.bin')) rmSync(join(folder, entry), { force: true })
+  }
+}
+
+/** The command a CLI command line runs, as a cache profile: `search`, `hook-claude-code`, `help` for none. */
+export function profileOf(argv: readonly string[]): string {
+  const command = argv.find((arg) => !arg.startsWith('-'))
+  if (command === undefined) return 'help'
+  if (command === 'hook') {
+    const host = argv.slice(argv.indexOf('hook') + 1).find((arg) => !arg.startsWith('-'))
+    return `hook-${host ?? 'help'}`
+  }
+  return command
+}

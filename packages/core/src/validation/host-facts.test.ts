@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest'
+import { validateFact } from '../facts/validate-fact.js'
+import { checkHostFact, isAbsolutePath, isCommitHash } from './host-facts.js'
+
+const SETUP = 'build@anthropic/claude-sonnet-4-5'
+const fact = (fields: Record<string, unknown>): ReturnType<typeof validateFact> => validateFact({ id: 'f1', at: '2026-03-01T09:30:00.000Z', setup: SETUP, project: '/home/me/shop', ...fields })
+
+describe('checkHostFact', () => {
+  it('passes facts in an absolute project whose commits are git hashes', () => {
+    const facts = [
+      fact({ kind: 'commit', hash: 'a1b2c3d' }),
+      fact({ kind: 'commit', hash: 'f'.repeat(64) }),
+      fact({ kind: 'grade', commit: 'a1b2', by: 'user', userGrade: 2 }),
+      fact({ kind: 'bug', by: 'user' }),
+      fact({ kind: 'tool_call', tool: 'bash', ok: true, project: 'C:\\work\\shop' }),
+    ]
+    for (const given of facts) expect(checkHostFact(given)).toBe(given)
+  })
+
+  it('refuses a relative project, naming the field, the value and what is accepted', () => {
+    expect(() => checkHostFact(fact({ kind: 'push', project: 'w/app' }))).toThrow('Invalid push fact: field "project" is "w/app"; accepted is an absolute path to the project folder, like /home/me/shop.')
+    expect(() => checkHostFact(fact({ kind: 'push', project: '~/shop' }))).toThrow(/field "project" is "~\/shop"/)
+  })
+
+  it('refuses a commit that is no git hash, in every field naming one', () => {
+    const accepted = 'accepted is a commit hash of 4 to 64 lowercase hex digits (0-9, a-f), as git prints it.'
+    expect(() => checkHostFact(fact({ kind: 'commit', hash: 'HEAD' }))).toThrow(`Invalid commit fact: field "hash" is "HEAD"; ${accepted}`)
+    expect(() => checkHostFact(fact({ kind: 'grade', commit: 'abc', by: 'user', userGrade: 2 }))).toThrow(`Invalid grade fact: field "commit" is "abc"; ${accepted}`)
+    expect(() => checkHostFact(fact({ kind: 'bug', by: 'user', commit: 'A1B2C3D' }))).toThrow(/field "commit" is "A1B2C3D"/)
+    expect(() => checkHostFact(fact({ kind: 'retrospective', commit: 'f'.repeat(65) }))).toThrow(/field "commit" is "f{57}\.\.\."/)
+  })
+})
+
+describe('isCommitHash and isAbsolutePath', () => {
+  it('take git hashes and absolute paths only', () => {
+    expect(['abcd', '0123456789abcdef0123456789abcdef01234567'].map(isCommitHash)).toEqual([true, true])
+    expect(['abc', 'abcg', ' abcd', 'abcd\n', ''].map(isCommitHash)).toEqual([false, false, false, false, false])
+    expect(['/', '/w/app', 'D:/w', '\\\\server\\share'].map(isAbsolutePath)).toEqual([true, true, true, true])
+    expect(['w/app', './app', '', 'C:app'].map(isAbsolutePath)).toEqual([false, false, false, false])
+  })
+})

@@ -1,0 +1,43 @@
+import { describeValue } from '../describe-value.js'
+import { TrackerError } from '../errors.js'
+import type { Fact } from '../facts/facts.js'
+
+/**
+ * A commit hash as git prints it, abbreviated or whole: lowercase hex digits, at least as many as
+ * git's shortest abbreviation and at most a SHA-256 object name. A commit reference (`grade`'s
+ * hash prefix) needs at least as many.
+ */
+export const COMMIT_HASH_DIGITS = { min: 4, max: 64 } as const
+
+const COMMIT_HASH = new RegExp(`^[0-9a-f]{${String(COMMIT_HASH_DIGITS.min)},${String(COMMIT_HASH_DIGITS.max)}}$`)
+
+/** What {@link checkHostFact} accepts as a commit hash, in words. */
+export const COMMIT_HASH_ACCEPTED = `a commit hash of ${String(COMMIT_HASH_DIGITS.min)} to ${String(COMMIT_HASH_DIGITS.max)} lowercase hex digits (0-9, a-f), as git prints it`
+
+/** True for a commit hash as git prints it (see {@link COMMIT_HASH_DIGITS}). */
+export function isCommitHash(text: string): boolean {
+  return COMMIT_HASH.test(text)
+}
+
+/** True for an absolute path: POSIX (`/home/me/shop`) or Windows (`C:\work\shop`, `\\server\share`). */
+export function isAbsolutePath(path: string): boolean {
+  return path.startsWith('/') || /^[A-Za-z]:[\\/]/.test(path) || path.startsWith('\\\\')
+}
+
+/**
+ * The rules a fact written by another host (an `ingest` line) is held to beyond
+ * `validateFact`'s types and limits: its project is the absolute path of the project folder, and
+ * every commit it names is a git hash — what the tracker's own hosts record, so that the fact
+ * joins the same project and commit as theirs. Returns the fact.
+ * @throws {TrackerError} INVALID_FACT naming the field, what it held and what is accepted.
+ */
+export function checkHostFact(fact: Fact): Fact {
+  if (!isAbsolutePath(fact.project)) throw refused(fact, 'project', fact.project, 'an absolute path to the project folder, like /home/me/shop')
+  const [field, hash] = fact.kind === 'commit' ? ['hash', fact.hash] : ['commit', 'commit' in fact ? fact.commit : undefined]
+  if (hash !== undefined && !isCommitHash(hash)) throw refused(fact, field, hash, COMMIT_HASH_ACCEPTED)
+  return fact
+}
+
+function refused(fact: Fact, field: string, value: string, accepted: string): TrackerError {
+  return new TrackerError('INVALID_FACT', `Invalid ${fact.kind} fact: field "${field}" is ${describeValue(value)}; accepted is ${accepted}.`)
+}
