@@ -1,8 +1,7 @@
 // Bundles the built CLI (dist/) into bundle/, which the `agent-tracker` binary runs: a small
 // launcher, then one file with every command (main.script.js) or the hook process's code
-// (hook.script.js). Node
-// resolves and links an ES module per file, and a command reached ~170 of them through the
-// workspace packages' barrels — ~100 ms of every start.
+// (hook.script.js). Node resolves and links an ES module per file, and a command reached ~170 of
+// them through the workspace packages' barrels — ~100 ms of every start.
 // Bundled are the workspace's own packages and a few npm packages of plain JavaScript, ES modules
 // or CommonJS (see INLINED); every other package stays a package, loaded by Node as its authors
 // built it (native addons, data files, code that finds files by its own path). Every npm package, inlined or not, must be a dependency of this

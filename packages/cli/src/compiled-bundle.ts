@@ -1,8 +1,9 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { Script } from 'node:vm'
 import { crc32 } from 'node:zlib'
+import { replaceFile } from '@agent-tracker/node-host'
 
 /**
  * A CommonJS bundle of the CLI, run with V8's code cache: the bytecode of every function the last
@@ -113,13 +114,7 @@ function writeCache(file: string, data: Buffer, bundlePrefix: string, build: str
   const header = Buffer.alloc(HEADER_BYTES)
   header.writeUInt32LE(MAGIC, 0)
   header.writeUInt32LE(crc32(data), 4)
-  const temporary = `${file}.${String(process.pid)}.tmp`
-  try {
-    writeFileSync(temporary, Buffer.concat([header, data]), { mode: 0o600 })
-    renameSync(temporary, file)
-  } finally {
-    rmSync(temporary, { force: true })
-  }
+  replaceFile(file, Buffer.concat([header, data]), { mode: 0o600 })
   for (const entry of readdirSync(folder)) {
     if (entry.startsWith(bundlePrefix) && !entry.startsWith(`${build}-`) && entry.endsWith('.bin')) rmSync(join(folder, entry), { force: true })
   }

@@ -1,5 +1,5 @@
 import { SCHEMA_VERSION } from '@agent-tracker/core'
-import { createFactScript } from '@agent-tracker/core/testing'
+import { createFactScript, createMemoryStore } from '@agent-tracker/core/testing'
 import { describeStoreContract } from '@agent-tracker/core/testing/contract'
 import { open } from 'lmdb'
 import { describe, expect, it } from 'vitest'
@@ -54,6 +54,28 @@ describe('openLmdbStore', () => {
     expect(oldest.map((a) => a.task)).toEqual(['task 0', 'task 1'])
     await store.close()
   })
+
+  it('walks an index past the entries it reads ahead of their records, as the reference store answers', async () => {
+    // Retrospectives have no index by project: the newest of one project come from the time index,
+    // every other entry passed over, so 2,100 of them take more than one read-ahead of entries.
+    const shop = createFactScript({ setup: SETUP, project: PROJECT, start: '2026-01-01T00:00:00.000Z', stepMs: 60_000 })
+    const api = createFactScript({ setup: SETUP, project: '/home/dev/api', start: '2026-01-01T00:00:30.000Z', stepMs: 60_000 })
+    const facts = Array.from({ length: 4400 }, (_, i) => {
+      const script = i % 2 === 0 ? shop : api
+      const hash = i.toString(16).padStart(8, '0')
+      return [script.commit(hash, `change ${String(i)}`), script.grade(hash, { by: 'user', userGrade: ([-1, 1, 2, 5] as const)[i % 4] ?? 1 })]
+    }).flat()
+    const store = openLmdbStore({ databasePath: ':memory:' })
+    const reference = createMemoryStore()
+    await store.applyFacts(facts)
+    await reference.applyFacts(facts)
+    for (const query of [{ project: PROJECT, limit: 2100 }, { project: PROJECT, order: 'oldest' as const, limit: 2199 }, { project: '/home/dev/api' }, { limit: 4097 }]) {
+      const found = await store.find('retrospectives', query)
+      expect(found.length).toBe(Math.min(query.limit ?? 4400, query.project === undefined ? 4400 : 2200))
+      expect(found).toEqual(await reference.find('retrospectives', query))
+    }
+    await store.close()
+  }, 60_000)
 
   it('reads the newest records across setups from the time indexes alone, the same as by each project', async () => {
     const store = openLmdbStore({ databasePath: ':memory:' })

@@ -28,6 +28,9 @@ export interface QueryTables {
 
 const TIME_ORDERED: ReadonlySet<CollectionName> = new Set(['commits', 'retrospectives', 'gradeEvents', 'bugs', 'activities'])
 
+/** Index entries read ahead of their records at most (see `findRecords`). */
+const CHUNK = 4096
+
 /** How a query walks a collection in time order: a table whose keys run `[scope part?, at, …]`. */
 interface TimeWalk {
   readonly table: Database<unknown>
@@ -54,19 +57,46 @@ export function findRecords<C extends CollectionName>(db: QueryTables, collectio
   const walk = TIME_ORDERED.has(collection) && !(query.order === 'any' && query.since === undefined && query.until === undefined) ? timeWalk(db, collection, query) : undefined
   if (walk !== undefined) {
     const found: CollectionRecords[C][] = []
-    const table = db.tables[collection] as Database<CollectionRecords[C]>
-    for (const { key, value } of walkEntries(walk, query)) {
-      let record: CollectionRecords[C] | undefined
-      if (walk.index === undefined) {
-        record = value as CollectionRecords[C]
-      } else {
-        const entry = fullEntry(db, walk.index.entry(key, value))
-        if (!entryMatches(entry, query)) continue
-        record = table.get(toLmdbKey(entry.primaryKey))
+    const index = walk.index
+    if (index === undefined) {
+      for (const { value } of walkEntries(walk, query)) {
+        const record = value as CollectionRecords[C]
+        if (!matchesQuery(collection, record, query)) continue
+        found.push(record)
+        if (found.length === query.limit) break
       }
-      if (record === undefined || !matchesQuery(collection, record, query)) continue
-      found.push(record)
-      if (found.length === query.limit) break
+      return found
+    }
+    // The index entries are read a chunk at a time, then their records: a read between two steps
+    // of a range makes lmdb-js position the range's cursor again (its key encoded anew, a search
+    // down the tree), which cost as much as the walk itself.
+    const table = db.tables[collection] as Database<CollectionRecords[C]>
+    const limit = query.limit ?? Number.POSITIVE_INFINITY
+    const entries = walkEntries(walk, query)[Symbol.iterator]()
+    try {
+      let more = true
+      while (more && found.length < limit) {
+        const chunk: IndexEntry[] = []
+        const wanted = Math.min(limit - found.length, CHUNK)
+        while (chunk.length < wanted) {
+          const next = entries.next()
+          if (next.done === true) {
+            more = false
+            break
+          }
+          chunk.push(index.entry(next.value.key, next.value.value))
+        }
+        for (const raw of chunk) {
+          const entry = fullEntry(db, raw)
+          if (!entryMatches(entry, query)) continue
+          const record = table.get(toLmdbKey(entry.primaryKey))
+          if (record === undefined || !matchesQuery(collection, record, query)) continue
+          found.push(record)
+          if (found.length === limit) break
+        }
+      }
+    } finally {
+      entries.return?.()
     }
     return found
   }

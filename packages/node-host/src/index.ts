@@ -7,6 +7,7 @@ export type { UpgradePredecessorOptions } from './database/upgrade-predecessor.j
 export { upgradePredecessorDatabase } from './database/upgrade-predecessor.js'
 export type { NodeHostErrorCode, NodeHostErrorDetails } from './errors.js'
 export { NodeHostError, isNodeHostError } from './errors.js'
+export { replaceFile } from './files/replace-file.js'
 export { CommitWatch, commandFolders } from './git/commit-watch.js'
 export type { FinishedCallCommits, FinishedShellCall } from './git/finished-call.js'
 export { commitsOfFinishedCall } from './git/finished-call.js'

@@ -112,6 +112,11 @@ describe('removePluginFromConfig makes the smallest edit', () => {
 ` })
   })
 
+  it('takes a block comment before the entry on its line with it', () => {
+    const text = `{\n  "plugin": [\n    "a",\n    /* tracking */ "${PLUGIN}", // ours\n    /* keep */ "b"\n  ]\n}\n`
+    expect(removePluginFromConfig(text)).toEqual({ removed: 1, text: '{\n  "plugin": [\n    "a",\n    /* keep */ "b"\n  ]\n}\n' })
+  })
+
   it('takes the last entry of a list, and the comma it leaves behind when it had none of its own', () => {
     const text = `{\n  "plugin": [\n    "opencode-wakatime", // keep\n    "${PLUGIN}"\n  ]\n}\n`
     expect(removePluginFromConfig(text).text).toBe('{\n  "plugin": [\n    "opencode-wakatime" // keep\n  ]\n}\n')

@@ -116,7 +116,7 @@ function appendChildren(text: string, container: Node, children: readonly string
 
 /**
  * Takes every entry of the plugin (any version) out of an OpenCode config's `plugin` list with the
- * smallest edits: an entry on a line of its own goes with its line (and the comment on it); an
+ * smallest edits: an entry on a line of its own goes with its line (and the comments on it); an
  * entry among others on one line goes with its comma. Every other character stays. `removed` is
  * how many entries went. The text must parse (check with `parseConfig` first).
  */
@@ -141,7 +141,8 @@ function removeFirstEntry(text: string): { readonly text: string; readonly remov
   if (list === undefined || entry === undefined) return { text, removed: false }
   const { end, comma } = endOfChildLine(text, entry)
   const lineStart = text.lastIndexOf('\n', entry.offset - 1) + 1
-  const aloneOnItsLine = text.slice(lineStart, entry.offset).trim() === '' && /^\s*(\r?\n|$)/.test(text.slice(end))
+  // A block comment before the entry on its line (`/* ours */ "…"`) is the entry's: it goes too.
+  const aloneOnItsLine = text.slice(lineStart, entry.offset).replace(/\/\*.*?\*\//g, '').trim() === '' && /^\s*(\r?\n|$)/.test(text.slice(end))
   const previous = entries[index - 1]
   const isLast = index === entries.length - 1
   if (aloneOnItsLine && isMultiLine(text, list) && (previous === undefined || text.slice(previous.offset + previous.length, lineStart).includes('\n'))) {

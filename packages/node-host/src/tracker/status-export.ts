@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import type { AgentStatus } from '@agent-tracker/core'
 import { STATUS_EXPORT_MARKER, isOwnStatusExport } from '@agent-tracker/migrate'
+import { replaceFile } from '../files/replace-file.js'
 
 /** Where the tracker writes `.agent/status.json`: only where an `.agent/` folder exists, always, or never. */
 export type StatusExportMode = 'existing' | 'always' | 'off'
@@ -73,9 +74,7 @@ export function writeStatusExport(projectDir: string, status: AgentStatus, optio
       keepAside(path, join(folder, LEGACY_STATUS_BACKUP))
     }
     mkdirSync(folder, { recursive: true })
-    const temporary = `${path}.${String(process.pid)}.tmp`
-    writeFileSync(temporary, `${JSON.stringify(statusExport(status, options.now), null, 2)}\n`)
-    renameSync(temporary, path)
+    replaceFile(path, `${JSON.stringify(statusExport(status, options.now), null, 2)}\n`)
     return { written: true, path }
   } catch (error) {
     return { written: false, path, reason: (error as Error).message }

@@ -1,0 +1,17 @@
+import { renameSync, rmSync, writeFileSync } from 'node:fs'
+
+/**
+ * Writes `data` to `file` in one step for every reader: into a temporary file beside it (named by
+ * this process and the time, so processes writing at once never share one), then renamed over it.
+ * A write that fails leaves the file as it was and no temporary file behind.
+ * @throws the file system's error when the file cannot be written.
+ */
+export function replaceFile(file: string, data: string | Uint8Array, options: { readonly mode?: number } = {}): void {
+  const temporary = `${file}.${String(process.pid)}.${String(Date.now())}.tmp`
+  try {
+    writeFileSync(temporary, data, options.mode === undefined ? {} : { mode: options.mode })
+    renameSync(temporary, file)
+  } finally {
+    rmSync(temporary, { force: true })
+  }
+}
