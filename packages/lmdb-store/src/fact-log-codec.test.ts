@@ -59,6 +59,37 @@ describe('a fact-log batch', () => {
     expect(batch.start).toBe(Date.parse('1999-12-31T23:59:59.000Z'))
   })
 
+  it('lays out each column byte for byte as layout 2 says: stored batches stay readable by every release', () => {
+    const base = { setup: 'build@fake/m1', project: '/w/a', kind: 'tool_call', tool: 'bash' } as const
+    const facts: Fact[] = [
+      { ...base, id: 'a', at: '2026-01-01T00:00:00.000Z', ok: true, session: 's1' },
+      { ...base, id: 'bb', at: '2026-01-01T00:00:00.300Z', ok: false, exitCode: 2, session: 's1' },
+      { ...base, id: 'ccc', at: '2026-01-01T00:01:05.000Z', ok: true, project: '/w/b' },
+      { id: 'd', at: '2026-01-01T00:00:00.001Z', setup: 'build@fake/m1', project: '/w/a', kind: 'commit', hash: 'h1', message: 'm' },
+    ]
+    const [first] = facts as [Fact]
+    const batch = encodeFactBatch(facts)
+    expect(batch.strings).toEqual(['build@fake/m1', '/w/a', 's1', 'tool_call', 'bash', '/w/b', 'commit'])
+    expect(batch.ids).toBe('abbcccd')
+    expect(batch.start).toBe(Date.parse('2026-01-01T00:00:00.000Z'))
+    expect([...batch.idLengths]).toEqual([1, 1, 2, 3, 1])
+    // 65,000 ms needs two bytes a value, little-endian.
+    expect([...batch.at]).toEqual([2, 0, 0, 44, 1, 232, 253, 1, 0])
+    expect([...batch.setup]).toEqual([1, 0, 0, 0, 0])
+    expect([...batch.project]).toEqual([1, 1, 1, 5, 1])
+    expect([...batch.session]).toEqual([1, 3, 3, 0, 0])
+    expect([...batch.kind]).toEqual([1, 3, 3, 3, 6])
+    expect([...batch.tool]).toEqual([1, 5, 5, 5, 0])
+    expect([...batch.ok]).toEqual([1, 1, 2, 1, 4])
+    expect(batch.exitCodes).toEqual([2])
+    expect(batch.rest).toEqual([{ hash: 'h1', message: 'm' }])
+    // Four and eight bytes a value: a batch spanning more than 65 seconds, and more than seven weeks.
+    expect([...encodeFactBatch([first, { ...base, id: 'e', ok: true, at: '2026-01-01T01:00:00.000Z' }]).at]).toEqual([4, 0, 0, 0, 0, 128, 238, 54, 0])
+    const far = encodeFactBatch([first, { ...base, id: 'f', ok: true, at: '2026-03-01T00:00:00.000Z' }]).at
+    expect(far[0]).toBe(8)
+    expect(new DataView(far.buffer, far.byteOffset + 9).getFloat64(0, true)).toBe(Date.parse('2026-03-01T00:00:00.000Z') - Date.parse('2026-01-01T00:00:00.000Z'))
+  })
+
   it('still reads layout 1, as the first schema-2 databases hold it', () => {
     const [toolCall, commit] = [createFactScript({ setup: 'build@fake/m1', project: '/w/a', session: 'ses_1' }).toolCall('bash', false, 1), createFactScript({ setup: 'build@fake/m1', project: '/w/a' }).commit('c1', 'add')]
     const layout1: StoredFactBatch1 = {

@@ -69,60 +69,71 @@ const COLUMNS: ReadonlySet<string> = new Set(['id', 'at', 'setup', 'project', 's
 const NOT_A_TOOL_CALL = 4
 const HAS_EXIT_CODE = 2
 
-/** Encodes facts as one stored batch (layout 2). */
+/**
+ * Encodes facts as one stored batch (layout 2). It runs inside every flush's write transaction, so
+ * it allocates little per fact: the columns are typed arrays filled by index, packed without an
+ * iterator, and the common case of a fact repeating the strings of the one before costs a comparison.
+ */
 export function encodeFactBatch(facts: readonly Fact[]): StoredFactBatch2 {
   const strings: string[] = []
   const positions = new Map<string, number>()
-  /** A column's positions: a fact mostly repeats the one before it (same setup, project, session), which costs a comparison. */
-  const positionsOf = (): ((text: string) => number) => {
-    let last: string | undefined
-    let lastPosition = -1
-    return (text) => {
-      if (text === last) return lastPosition
-      let position = positions.get(text)
-      if (position === undefined) {
-        position = strings.length
-        strings.push(text)
-        positions.set(text, position)
-      }
-      last = text
-      lastPosition = position
-      return position
+  const positionOf = (text: string): number => {
+    let position = positions.get(text)
+    if (position === undefined) {
+      position = strings.length
+      strings.push(text)
+      positions.set(text, position)
     }
+    return position
   }
-  const [setupOf, projectOf, sessionOf, kindOf, toolOf] = [positionsOf(), positionsOf(), positionsOf(), positionsOf(), positionsOf()]
   const msOf = timestampReader()
   const count = facts.length
-  const column = (): number[] => new Array<number>(count)
-  const [ms, idLengths, setup, project, session, kind, tool, ok] = [column(), column(), column(), column(), column(), column(), column(), column()]
-  const ids: string[] = []
+  const { ms, idLengths, setup, project, session, kind, tool, ok } = columnsFor(count)
+  const ids = new Array<string>(count)
   const exitCodes: number[] = []
   const rest: Record<string, unknown>[] = []
   let start = Number.POSITIVE_INFINITY
-  for (const [i, fact] of facts.entries()) {
-    ids.push(fact.id)
+  // The position each of these columns gave last, for the text it gave it for: a fact mostly repeats the one before.
+  let lastSetup: string | undefined
+  let lastProject: string | undefined
+  let lastSession: string | undefined
+  let lastKind: string | undefined
+  let lastTool: string | undefined
+  let setupAt = 0
+  let projectAt = 0
+  let sessionAt = 0
+  let kindAt = 0
+  let toolAt = 0
+  for (let i = 0; i < count; i++) {
+    const fact = facts[i]
+    if (fact === undefined) continue
+    ids[i] = fact.id
     idLengths[i] = fact.id.length
     const at = msOf(fact.at)
     ms[i] = at
     if (at < start) start = at
-    setup[i] = setupOf(fact.setup)
-    project[i] = projectOf(fact.project)
-    session[i] = fact.session === undefined ? 0 : sessionOf(fact.session) + 1
-    kind[i] = kindOf(fact.kind)
+    if (fact.setup !== lastSetup) setupAt = positionOf((lastSetup = fact.setup))
+    setup[i] = setupAt
+    if (fact.project !== lastProject) projectAt = positionOf((lastProject = fact.project))
+    project[i] = projectAt
+    if (fact.session !== undefined && fact.session !== lastSession) sessionAt = positionOf((lastSession = fact.session))
+    session[i] = fact.session === undefined ? 0 : sessionAt + 1
+    if (fact.kind !== lastKind) kindAt = positionOf((lastKind = fact.kind))
+    kind[i] = kindAt
     if (fact.kind === 'tool_call') {
-      tool[i] = toolOf(fact.tool) + 1
+      if (fact.tool !== lastTool) toolAt = positionOf((lastTool = fact.tool))
+      tool[i] = toolAt + 1
       ok[i] = (fact.ok ? 1 : 0) + (fact.exitCode === undefined ? 0 : HAS_EXIT_CODE)
       if (fact.exitCode !== undefined) exitCodes.push(fact.exitCode)
-      continue
+    } else {
+      ok[i] = NOT_A_TOOL_CALL
+      const own: Record<string, unknown> = {}
+      for (const field in fact) if (!COLUMNS.has(field)) own[field] = (fact as unknown as Record<string, unknown>)[field]
+      rest.push(own)
     }
-    tool[i] = 0
-    ok[i] = NOT_A_TOOL_CALL
-    const own: Record<string, unknown> = {}
-    for (const field in fact) if (!COLUMNS.has(field)) own[field] = (fact as unknown as Record<string, unknown>)[field]
-    rest.push(own)
   }
   if (count === 0) start = 0
-  for (let i = 0; i < count; i++) ms[i] = (ms[i] ?? 0) - start
+  for (let at = 0; at < count; at++) ms[at] = (ms[at] ?? 0) - start
   return {
     v: 2,
     strings,
@@ -141,30 +152,81 @@ export function encodeFactBatch(facts: readonly Fact[]): StoredFactBatch2 {
   }
 }
 
+/** The columns of a batch being encoded, each `count` long and zero. */
+interface Columns {
+  /** Times after the earliest may pass 2³² ms (a batch spanning seven weeks); positions and id lengths never do. */
+  readonly ms: Float64Array
+  readonly idLengths: Uint32Array
+  readonly setup: Uint32Array
+  readonly project: Uint32Array
+  readonly session: Uint32Array
+  readonly kind: Uint32Array
+  readonly tool: Uint32Array
+  readonly ok: Uint32Array
+}
+
+/** Batches up to this many facts encode into columns kept between calls (about 0.6 MB at most). */
+const KEPT_COLUMNS = 20_000
+
+let keptTimes = new Float64Array(0)
+let keptNumbers = new Uint32Array(0)
+
+/**
+ * Zeroed columns for `count` facts: for batches up to {@link KEPT_COLUMNS}, views of arrays kept
+ * between calls (encoding is synchronous, and its packed copies are what the batch holds), so a
+ * flush allocates no columns; larger batches get their own.
+ */
+function columnsFor(count: number): Columns {
+  let times: Float64Array
+  let numbers: Uint32Array
+  if (count > KEPT_COLUMNS) {
+    times = new Float64Array(count)
+    numbers = new Uint32Array(7 * count)
+  } else {
+    if (keptTimes.length < count) {
+      keptTimes = new Float64Array(Math.min(KEPT_COLUMNS, Math.max(count, 2 * keptTimes.length)))
+      keptNumbers = new Uint32Array(7 * keptTimes.length)
+    }
+    times = keptTimes.subarray(0, count)
+    numbers = keptNumbers.subarray(0, 7 * count)
+    times.fill(0)
+    numbers.fill(0)
+  }
+  const column = (index: number): Uint32Array => numbers.subarray(index * count, (index + 1) * count)
+  return { ms: times, idLengths: column(0), setup: column(1), project: column(2), session: column(3), kind: column(4), tool: column(5), ok: column(6) }
+}
+
 /**
  * Non-negative integers as bytes: a first byte giving the width (1, 2 or 4 bytes, the fewest that
  * hold the largest; 8 — a float64 — above 2³²), then each value little-endian.
  * @throws {RangeError} for a value that is not a non-negative safe integer (it would not come back as given).
  */
-export function packNumbers(values: readonly number[]): Uint8Array {
+export function packNumbers(values: ArrayLike<number>): Uint8Array {
+  const count = values.length
   let max = 0
-  for (const value of values) {
+  for (let i = 0; i < count; i++) {
+    // A hole is refused like any other value that is not a number.
+    const value = values[i] ?? Number.NaN
     if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`packNumbers takes non-negative whole numbers up to 2^53, not ${String(value)}.`)
     if (value > max) max = value
   }
   const width = max <= 0xff ? 1 : max <= 0xffff ? 2 : max <= 0xffffffff ? 4 : 8
-  const bytes = new Uint8Array(1 + width * values.length)
+  const bytes = new Uint8Array(1 + width * count)
   bytes[0] = width
   if (width === 1) {
     bytes.set(values, 1)
-    return bytes
-  }
-  const view = new DataView(bytes.buffer, 1)
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i] ?? 0
-    if (width === 2) view.setUint16(i * 2, value, true)
-    else if (width === 4) view.setUint32(i * 4, value, true)
-    else view.setFloat64(i * 8, value, true)
+  } else if (width === 8) {
+    const view = new DataView(bytes.buffer, 1)
+    for (let i = 0; i < count; i++) view.setFloat64(i * 8, values[i] ?? 0, true)
+  } else {
+    // Byte by byte, low byte first: values up to 2³² − 1, which the bit operators take whole.
+    for (let i = 0, at = 1; i < count; i++) {
+      let value = values[i] ?? 0
+      for (let byte = 0; byte < width; byte++, at++) {
+        bytes[at] = value & 0xff
+        value >>>= 8
+      }
+    }
   }
   return bytes
 }

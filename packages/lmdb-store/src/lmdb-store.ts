@@ -116,7 +116,7 @@ export class LmdbStore implements SyncTrackerStore {
 
   applyFactsSync(facts: readonly Fact[]): AppliedBatch {
     this.#ensureOpen()
-    const checked = facts.map((fact) => validateFact(fact))
+    const checked = checkedFacts(facts)
     return this.#write(() => {
       // Each setup is re-read here, inside the write transaction: never a state computed earlier.
       const reader = createTransactionReader(this.#db)
@@ -451,6 +451,23 @@ export class LmdbStore implements SyncTrackerStore {
 /** The reattributions made, in order (see `LoggedReattribution`). */
 function readReattributions(meta: Environment['meta']): LoggedReattribution[] {
   return [...meta.getRange(prefixRange([REATTRIBUTION_PREFIX]))].map(({ value }) => value as LoggedReattribution)
+}
+
+/**
+ * Every fact checked (see `validateFact`), as the array given when each was checked before — a
+ * write buffer's facts were, at its door — so a flush copies nothing; else a new array of the
+ * checked facts.
+ * @throws {TrackerError} INVALID_FACT for the first fact that is not valid.
+ */
+function checkedFacts(facts: readonly Fact[]): readonly Fact[] {
+  let copy: Fact[] | undefined
+  for (let index = 0; index < facts.length; index++) {
+    const given = facts[index]
+    const fact = validateFact(given)
+    if (copy !== undefined) copy.push(fact)
+    else if (fact !== given) copy = [...facts.slice(0, index), fact]
+  }
+  return copy ?? facts
 }
 
 /** Runs synchronous work on a later microtask, turning a throw into a rejection. */

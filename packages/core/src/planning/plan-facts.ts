@@ -35,15 +35,20 @@ export interface FactPlan {
  * Pure: a store runs it inside its write transaction with a reader of that transaction.
  */
 export function planFacts(reader: RecordReader, facts: readonly Fact[], rules: ScoringRules): FactPlan {
-  // Ids first, in order: what remains is planned as if the repeats had never been sent.
-  const logged: Fact[] = []
+  // Ids first, in order: what remains is planned as if the repeats had never been sent. Mostly
+  // nothing repeats, and the batch itself is what is logged: a copy is made only at a first repeat.
+  let copy: Fact[] | undefined
   const repeats: number[] = []
   for (let index = 0; index < facts.length; index++) {
     const fact = facts[index]
-    if (fact === undefined) continue
-    if (reader.claimFact(fact.id)) logged.push(fact)
-    else repeats.push(index)
+    if (fact !== undefined && reader.claimFact(fact.id)) {
+      copy?.push(fact)
+      continue
+    }
+    copy ??= facts.slice(0, index)
+    if (fact !== undefined) repeats.push(index)
   }
+  const logged: readonly Fact[] = copy ?? facts
   const overlay = createPlanOverlay(reader)
   const noEffect = new Map<string, string>()
   for (let index = 0; index < logged.length; ) {
@@ -91,7 +96,8 @@ function planToolCallRun(overlay: PlanOverlay, facts: readonly Fact[], start: nu
   let end = start + 1
   for (let next = facts[end]; next?.kind === 'tool_call' && next.setup === first.setup && next.project === first.project; next = facts[++end]) {
     const at = next.at
-    if (dayOf(at) !== day) break
+    // The same day as `dayOf` tells it, without cutting a string out of every fact's time.
+    if (!(at.startsWith(day) && day.length === DAY_LENGTH) && dayOf(at) !== day) break
     if (!next.ok) failed += 1
     if (at < earliest.at) earliest = next
     else if (at > latest.at) latest = next
@@ -125,6 +131,9 @@ function planFact(overlay: PlanOverlay, fact: SingleFact, rules: ScoringRules): 
   recordEffect(overlay, effective, communicationBefore, state)
   return undefined
 }
+
+/** The length of a day, `YYYY-MM-DD`, as {@link dayOf} cuts it from a timestamp. */
+const DAY_LENGTH = 10
 
 type SetupDraft = Mutable<SetupRecord> & { state: Mutable<AgentState> }
 
