@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import type { HookReply } from './hook-reply.js'
 import { pendingFolder } from './pending-facts.js'
-import { replaceFile } from '@agent-tracker/node-host'
+import { replaceFile } from '@agent-tracker/node-host/files'
 
 /** What a detached hook that failed left for the user to see: when, at which event, and why. */
 export interface DetachedFailure {

@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { FilePosition } from '@agent-tracker/host-import/claude-code'
 import { pendingFolder } from './pending-facts.js'
-import { replaceFile } from '@agent-tracker/node-host'
+import { replaceFile } from '@agent-tracker/node-host/files'
 
 /**
  * How far the usage hooks have counted each transcript into a database, so that the hook at the

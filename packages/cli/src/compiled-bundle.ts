@@ -3,7 +3,7 @@ import { createRequire } from 'node:module'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { Script } from 'node:vm'
 import { crc32 } from 'node:zlib'
-import { replaceFile } from '@agent-tracker/node-host'
+import { replaceFile } from '@agent-tracker/node-host/files'
 
 /**
  * A CommonJS bundle of the CLI, run with V8's code cache: the bytecode of every function the last

@@ -378,6 +378,23 @@ describe('doctor on Claude Code', () => {
 })
 
 describe('agent-tracker hook claude-code', () => {
+  it('answers a prompt that is no command, and records a tool call as pending, without loading the database library', async () => {
+    const home = tempFolder('home-')
+    const cwd = tempFolder('project-')
+    // Reports, as the process exits, whether Node ever loaded lmdb.
+    const probe = join(tempFolder(), 'probe.cjs')
+    writeFileSync(probe, "process.on('exit', () => { require('node:fs').writeSync(2, Object.keys(require.cache).some((file) => /[\\\\/]lmdb[\\\\/]/.test(file)) ? 'lmdb loaded' : 'no lmdb') })\n")
+    const transcript = new Transcript('s1', cwd).prompt('Work.').write(join(home, 't.jsonl'))
+    const base = { session_id: 's1', transcript_path: transcript, cwd }
+    const env = { NODE_OPTIONS: `--require ${probe}` }
+    const prompt = await runBuiltCli(['hook', 'claude-code'], { home, env, input: JSON.stringify({ ...base, hook_event_name: 'UserPromptSubmit', prompt: 'Carry on.' }) })
+    expect(prompt).toMatchObject({ code: 0, stderr: 'no lmdb' })
+    const tool = await runBuiltCli(['hook', 'claude-code'], { home, env, input: JSON.stringify({ ...base, hook_event_name: 'PostToolUse', tool_name: 'Bash', tool_input: { command: 'ls' }, tool_use_id: 'toolu_1', tool_response: {} }) })
+    expect(tool).toMatchObject({ code: 0, stderr: 'no lmdb' })
+    // The probe tells: a command that reads the database loads it.
+    expect((await runBuiltCli(['agents'], { home, env })).stderr).toBe('lmdb loaded')
+  })
+
   it('handles an event given on stdin, in process and as the built binary (which loads only the hook)', async () => {
     const home = tempFolder('home-')
     const cwd = tempFolder('project-')

@@ -1,5 +1,8 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs'
 
+// Its own entry (`@agent-tracker/node-host/files`): a hook process and the CLI's launcher write
+// files without loading the rest of the package (the database library above all).
+
 /**
  * Writes `data` to `file` in one step for every reader: into a temporary file beside it (named by
  * this process and the time, so processes writing at once never share one), then renamed over it.
