@@ -1,6 +1,6 @@
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, chownSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { CacheLocation } from './compiled-bundle.js'
 import { cacheFolder, loadCompiled as loadBundle, profileOf } from './compiled-bundle.js'
@@ -127,13 +127,64 @@ describe('a bundle run through the code cache', () => {
     expect(cacheFolder({ env: { XDG_CACHE_HOME: 'relative' }, homeDir: home, platform: 'linux' })).toMatch(/^\/home\/u\/\.cache\//)
     expect(cacheFolder({ env: {}, homeDir: home, platform: 'darwin' })).toMatch(/^\/home\/u\/Library\/Caches\/agent-tracker\//)
     expect(cacheFolder({ env: { AGENT_TRACKER_COMPILE_CACHE: '0' }, homeDir: home })).toBeUndefined()
-    expect(cacheFolder({ env: { AGENT_TRACKER_COMPILE_CACHE: 'here' }, homeDir: home })).toMatch(new RegExp(`^${process.cwd()}/here/v8-`))
+    // A relative folder would make every working folder, a cloned repository's too, a place code is loaded from.
+    expect(cacheFolder({ env: { AGENT_TRACKER_COMPILE_CACHE: 'here' }, homeDir: home })).toBeUndefined()
+    // Each set of Node flags keeps its own caches (V8 refuses another's).
+    expect(cacheFolder({ env: { NODE_OPTIONS: '--max-old-space-size=4096' }, homeDir: home, platform: 'linux' })).not.toBe(cacheFolder({ env: {}, homeDir: home, platform: 'linux' }))
     expect(cacheFolder({ env: { AGENT_TRACKER_COMPILE_CACHE: '' }, homeDir: home, platform: 'linux' })).toMatch(/^\/home\/u\/\.cache\/agent-tracker\//)
+  })
+})
+
+describe('a cache folder someone else could write to', () => {
+  it('is never read from nor written to: others may write to it, it is not the user\'s, or it is a link', () => {
+    const first = loadCompiled(file, 'agents', location)
+    first.save()
+    const folder = cacheFolder(location) ?? ''
+    const base = dirname(folder)
+    expect(loadCompiled(file, 'agents', location).cache).toBe('used')
+    const unsafe: [string, () => void, () => void][] = [
+      ['writable by others', () => { chmodSync(base, 0o777) }, () => { chmodSync(base, 0o700) }],
+      ['another user\'s', () => { chownSync(folder, 4321, 4321) }, () => { chownSync(folder, process.getuid?.() ?? 0, process.getgid?.() ?? 0) }],
+    ]
+    for (const [what, make, undo] of unsafe) {
+      make()
+      const run = loadCompiled(file, 'agents', location)
+      expect({ what, cache: run.cache }).toEqual({ what, cache: 'missing' })
+      const before = statSync(join(folder, readdirSync(folder)[0] ?? '')).mtimeMs
+      run.save()
+      expect(statSync(join(folder, readdirSync(folder)[0] ?? '')).mtimeMs).toBe(before)
+      undo()
+      expect(loadCompiled(file, 'agents', location).cache).toBe('used')
+    }
+    // A link to the cache folder is not the folder.
+    const linked = join(folder, '..', 'linked')
+    symlinkSync(folder, linked)
+    renameSync(folder, join(base, 'elsewhere'))
+    renameSync(linked, folder)
+    expect(loadCompiled(file, 'agents', location).cache).toBe('missing')
+  }, 30_000)
+})
+
+describe('a cache served by its file', () => {
+  it('is replaced by a fuller one when a later run compiled more', () => {
+    const first = loadCompiled(file, 'status', location)
+    first.save()
+    const path = first.cacheFile ?? ''
+    const thin = statSync(path).size
+    const fuller = loadCompiled(file, 'status', { ...location, refreshChance: 1 })
+    expect(fuller.cache).toBe('used')
+    fuller.exports.sum(100)
+    fuller.exports.here()
+    fuller.save()
+    expect(statSync(path).size).toBeGreaterThan(thin)
+    expect(loadCompiled(file, 'status', location).cache).toBe('used')
   })
 })
 
 describe('the cache profile of a command line', () => {
   it('is the command, the hook host for a hook process, and help for none', () => {
+    expect(profileOf(['status', '--help'])).toBe('help')
+    expect(profileOf(['report', '-V'])).toBe('help')
     expect(profileOf(['search', 'stripe', '--json'])).toBe('search')
     expect(profileOf(['--json', 'report'])).toBe('report')
     expect(profileOf(['hook', 'claude-code', '--event', 'Stop'])).toBe('hook-claude-code')

@@ -1,6 +1,6 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { lstatSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { dirname, isAbsolute, join, resolve } from 'node:path'
+import { dirname, isAbsolute, join } from 'node:path'
 import { Script } from 'node:vm'
 import { crc32 } from 'node:zlib'
 import { replaceFile } from '@agent-tracker/node-host/files'
@@ -30,6 +30,8 @@ export interface CacheLocation {
   readonly env: Readonly<Record<string, string | undefined>>
   readonly homeDir: string
   readonly platform?: NodeJS.Platform
+  /** The chance that a run served by its cache checks whether it compiled more and saves a fuller one; default 1/16. */
+  readonly refreshChance?: number
 }
 
 /** The start of a cache file: a tag, then the CRC-32 of the V8 data after it (V8 itself checks no more than its length). */
@@ -39,8 +41,11 @@ const HEADER_BYTES = 8
 /**
  * Loads `file`, a CommonJS bundle written as the function Node would wrap a module in
  * (`(function (exports, require, module, __filename, __dirname) {…})`), through a code cache kept
- * per bundle build, V8 version and `profile`: the command about to run, since each command compiles
- * different functions. Saving removes the cache files of other builds of the same bundle.
+ * per bundle build, V8 version and flags, and `profile`: the command about to run, since each
+ * command compiles different functions. A cache is used only from folders that are the user's own
+ * and that no one else can write to: V8 runs what a cache file holds, and checks no more than the
+ * length of the source it was made from. Saving removes other builds' caches, and caches of other
+ * V8 versions and temporary files left for a month.
  */
 export function loadCompiled(file: string, profile: string, location: CacheLocation): CompiledBundle {
   const source = readFileSync(file)
@@ -48,7 +53,7 @@ export function loadCompiled(file: string, profile: string, location: CacheLocat
   const name = file.slice(dirname(file).length + 1).replace(/(\.script)?\.c?js$/, '')
   const build = `${name}-${source.length.toString(36)}-${crc32(source).toString(36)}`
   const cacheFile = folder === undefined ? undefined : join(folder, `${build}-${safeProfile(profile)}.bin`)
-  const stored = cacheFile === undefined ? undefined : readCache(cacheFile)
+  const stored = cacheFile === undefined || !isPrivateFolder(dirname(cacheFile)) ? undefined : readCache(cacheFile)
   const cachedData = stored === 'damaged' ? undefined : stored
   const script = new Script(source.toString('utf8'), {
     filename: file,
@@ -62,9 +67,18 @@ export function loadCompiled(file: string, profile: string, location: CacheLocat
     cache,
     cacheFile,
     save() {
-      if (cacheFile === undefined || cache === 'used') return
+      if (cacheFile === undefined) return
       try {
-        writeCache(cacheFile, script.createCachedData(), `${name}-`, build)
+        if (cache !== 'used') {
+          writeCache(cacheFile, script.createCachedData(), `${name}-`, build)
+          return
+        }
+        // The first run of a command may have taken a short path (an answer from an empty
+        // database, a prompt that was no command): now and then a run served by the cache checks
+        // whether it compiled more, and keeps the fuller cache.
+        if (Math.random() >= (location.refreshChance ?? 1 / 16)) return
+        const fuller = script.createCachedData()
+        if (fuller.length > (cachedData?.length ?? 0) * 1.05) writeCache(cacheFile, fuller, `${name}-`, build)
       } catch {
         // A cache that cannot be written (a read-only home, a full disk) only costs the next run its compile.
       }
@@ -72,12 +86,43 @@ export function loadCompiled(file: string, profile: string, location: CacheLocat
   }
 }
 
-/** The folder of code caches for this Node's V8, or undefined when caching is off. */
+/**
+ * The folder of code caches for this Node's V8 and flags, or undefined when caching is off: by
+ * `AGENT_TRACKER_COMPILE_CACHE` (`off`, or an absolute folder; a relative one would make every
+ * working folder — a cloned repository too — a place code is loaded from, so it is not used), else
+ * the user's cache folder.
+ */
 export function cacheFolder({ env, homeDir, platform = process.platform }: CacheLocation): string | undefined {
   const chosen = env.AGENT_TRACKER_COMPILE_CACHE
   if (chosen === 'off' || chosen === '0') return undefined
-  const base = chosen === undefined || chosen === '' ? join(userCacheFolder(env, homeDir, platform), 'agent-tracker', 'compile-cache') : resolve(chosen)
-  return join(base, `v8-${process.versions.v8}-${process.arch}`)
+  if (chosen !== undefined && chosen !== '' && !isAbsolute(chosen)) return undefined
+  const base = chosen === undefined || chosen === '' ? join(userCacheFolder(env, homeDir, platform), 'agent-tracker', 'compile-cache') : chosen
+  // V8 refuses a cache made under other flags: each set of flags keeps its own, rather than each run rewriting the other's.
+  const flags = [...process.execArgv, env.NODE_OPTIONS ?? ''].join(' ').trim()
+  return join(base, `v8-${process.versions.v8}-${process.arch}${flags === '' ? '' : `-${crc32(flags).toString(36)}`}`)
+}
+
+/**
+ * True when a cache folder (`…/v8-…`) and the folder holding it are real folders (no links) owned
+ * by this user that no one else may write to, and the folder above those is this user's or the
+ * system's and lets no one else rename them (not writable by others, or sticky as /tmp is). Always
+ * true where files have no such owners (Windows).
+ */
+function isPrivateFolder(folder: string): boolean {
+  const uid = process.getuid?.()
+  if (uid === undefined) return true
+  const owned = (path: string, strict: boolean): boolean => {
+    try {
+      const stat = lstatSync(path)
+      if (!stat.isDirectory()) return false
+      if (strict) return stat.uid === uid && (stat.mode & 0o022) === 0
+      return (stat.uid === uid || stat.uid === 0) && ((stat.mode & 0o022) === 0 || (stat.mode & 0o1000) !== 0)
+    } catch {
+      return false
+    }
+  }
+  const base = dirname(folder)
+  return owned(folder, true) && owned(base, true) && owned(dirname(base), false)
 }
 
 /** The platform's folder for a user's caches. */
@@ -93,6 +138,8 @@ function safeProfile(profile: string): string {
   return /^[a-z][a-z0-9-]{0,39}$/.test(profile) ? profile : 'other'
 }
 
+const HELP_OR_VERSION: ReadonlySet<string> = new Set(['--help', '-h', '--version', '-V'])
+
 /** The V8 data of a cache file; undefined when there is none, `damaged` when it is not what was written. */
 function readCache(file: string): Buffer | 'damaged' | undefined {
   let bytes: Buffer
@@ -107,23 +154,39 @@ function readCache(file: string): Buffer | 'damaged' | undefined {
   return crc32(data) === bytes.readUInt32LE(4) ? data : 'damaged'
 }
 
-/** Writes a cache file whole or not at all (temporary file, then rename), and removes other builds' caches. */
+/**
+ * Writes a cache file whole or not at all (temporary file, then rename) into a folder only this
+ * user may write to, and removes other builds' caches, other V8 versions' caches and temporary
+ * files not touched for a month.
+ */
 function writeCache(file: string, data: Buffer, bundlePrefix: string, build: string): void {
   const folder = dirname(file)
   mkdirSync(folder, { recursive: true, mode: 0o700 })
+  if (!isPrivateFolder(folder)) return
   const header = Buffer.alloc(HEADER_BYTES)
   header.writeUInt32LE(MAGIC, 0)
   header.writeUInt32LE(crc32(data), 4)
   replaceFile(file, Buffer.concat([header, data]), { mode: 0o600 })
+  const stale = Date.now() - STALE_MS
   for (const entry of readdirSync(folder)) {
-    if (entry.startsWith(bundlePrefix) && !entry.startsWith(`${build}-`) && entry.endsWith('.bin')) rmSync(join(folder, entry), { force: true })
+    const path = join(folder, entry)
+    if (entry.endsWith('.bin') && entry.startsWith(bundlePrefix) && !entry.startsWith(`${build}-`)) rmSync(path, { force: true })
+    else if (entry.endsWith('.tmp') && lstatSync(path).mtimeMs < stale) rmSync(path, { force: true })
+  }
+  const base = dirname(folder)
+  for (const entry of readdirSync(base)) {
+    const path = join(base, entry)
+    if (entry.startsWith('v8-') && path !== folder && lstatSync(path).mtimeMs < stale) rmSync(path, { recursive: true, force: true })
   }
 }
 
-/** The command a CLI command line runs, as a cache profile: `search`, `hook-claude-code`, `help` for none. */
+/** A month: caches of another V8, or temporary files, left that long are removed. */
+const STALE_MS = 30 * 24 * 60 * 60 * 1000
+
+/** The command a CLI command line runs, as a cache profile: `search`, `hook-claude-code`; `help` for none, and for help or the version of any. */
 export function profileOf(argv: readonly string[]): string {
   const command = argv.find((arg) => !arg.startsWith('-'))
-  if (command === undefined) return 'help'
+  if (command === undefined || argv.some((arg) => HELP_OR_VERSION.has(arg))) return 'help'
   if (command === 'hook') {
     const host = argv.slice(argv.indexOf('hook') + 1).find((arg) => !arg.startsWith('-'))
     return `hook-${host ?? 'help'}`
