@@ -12,7 +12,8 @@ import { renameSync, rmSync, writeFileSync } from 'node:fs'
 export function replaceFile(file: string, data: string | Uint8Array, options: { readonly mode?: number } = {}): void {
   const temporary = `${file}.${String(process.pid)}.${String(Date.now())}.tmp`
   try {
-    writeFileSync(temporary, data, options.mode === undefined ? {} : { mode: options.mode })
+    // `wx`: a file (or a link) already there under the temporary name is never written through.
+    writeFileSync(temporary, data, { flag: 'wx', ...(options.mode === undefined ? {} : { mode: options.mode }) })
     renameSync(temporary, file)
   } finally {
     rmSync(temporary, { force: true })
