@@ -54,6 +54,16 @@ describe('usage cost sources', () => {
   })
 })
 
+describe('a fact read back', () => {
+  it('is accepted as it was stored: a commit without a message keeps an empty one', () => {
+    const stored = validateFact({ kind: 'commit', id: 'c1', at: '2026-01-01T00:00:00.000Z', setup: 'build', project: '/p', hash: 'abcd1234' })
+    expect(stored).toMatchObject({ message: '' })
+    const readBack = JSON.parse(JSON.stringify(stored)) as unknown
+    expect(validateFact(readBack)).toEqual(stored)
+    expect(() => validateFact({ ...stored, message: '   ' })).toThrow('field "message" must be a non-empty string')
+  })
+})
+
 describe('validateFact memo', () => {
   it('returns a fact it built before as is', () => {
     const fact = validateFact({ kind: 'tool_call', id: 'm1', at: '2026-01-01T00:00:00.000Z', setup: 'build', project: '/p', tool: 'bash', ok: true })

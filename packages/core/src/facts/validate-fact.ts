@@ -95,7 +95,8 @@ function buildFact(kind: FactKind, f: Fields, b: FactBase): Fact {
       break
     case 'commit':
       fact.hash = requiredText(f, 'hash', LIMITS.keyPartBytes)
-      fact.message = optionalText(f, 'message') ?? ''
+      // A commit without a message is stored with '': read back (salvage, merge, sync), that is no message again.
+      fact.message = f.message === '' ? '' : optionalText(f, 'message') ?? ''
       set('task', optionalText(f, 'task'))
       break
     case 'push':
