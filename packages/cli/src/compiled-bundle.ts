@@ -1,4 +1,4 @@
-import { lstatSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, isAbsolute, join } from 'node:path'
 import { Script } from 'node:vm'
@@ -17,7 +17,7 @@ import { replaceFile } from '@agent-tracker/node-host/files'
 export interface CompiledBundle {
   /** What the bundle exports: it is trusted to be what its caller built it to be. */
   readonly exports: unknown
-  /** `used`: the cache served; `missing`, or `refused` (damaged, or of another V8): compiled from source, and `save` writes one; `off`: no cache kept. */
+  /** `used`: the cache served; `missing`, or `refused` (damaged, or of another V8): compiled from source, and `save` writes one; `off`: no cache kept (turned off, or its folder is not private). */
   readonly cache: 'used' | 'missing' | 'refused' | 'off'
   /** The cache file this bundle is run with, when caching is on. */
   readonly cacheFile: string | undefined
@@ -49,7 +49,9 @@ const HEADER_BYTES = 8
  */
 export function loadCompiled(file: string, profile: string, location: CacheLocation): CompiledBundle {
   const source = readFileSync(file)
-  const folder = cacheFolder(location)
+  const chosen = cacheFolder(location)
+  // A folder that is there but not private is no place for a cache (a missing one is made private on save).
+  const folder = chosen !== undefined && existsSync(chosen) && !isPrivateFolder(chosen) ? undefined : chosen
   const name = file.slice(dirname(file).length + 1).replace(/(\.script)?\.c?js$/, '')
   const build = `${name}-${source.length.toString(36)}-${crc32(source).toString(36)}`
   const cacheFile = folder === undefined ? undefined : join(folder, `${build}-${safeProfile(profile)}.bin`)
