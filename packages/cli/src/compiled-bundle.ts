@@ -50,12 +50,14 @@ const HEADER_BYTES = 8
 export function loadCompiled(file: string, profile: string, location: CacheLocation): CompiledBundle {
   const source = readFileSync(file)
   const chosen = cacheFolder(location)
-  // A folder that is there but not private is no place for a cache (a missing one is made private on save).
-  const folder = chosen !== undefined && existsSync(chosen) && !isPrivateFolder(chosen) ? undefined : chosen
+  // A folder that is there but not private is no place for a cache; a missing one has none to read,
+  // and is made private on save.
+  const present = chosen !== undefined && existsSync(chosen)
+  const folder = present && !isPrivateFolder(chosen) ? undefined : chosen
   const name = file.slice(dirname(file).length + 1).replace(/(\.script)?\.c?js$/, '')
   const build = `${name}-${source.length.toString(36)}-${crc32(source).toString(36)}`
   const cacheFile = folder === undefined ? undefined : join(folder, `${build}-${safeProfile(profile)}.bin`)
-  const stored = cacheFile === undefined || !isPrivateFolder(dirname(cacheFile)) ? undefined : readCache(cacheFile)
+  const stored = cacheFile === undefined || !present ? undefined : readCache(cacheFile)
   const cachedData = stored === 'damaged' ? undefined : stored
   const script = new Script(source.toString('utf8'), {
     filename: file,
