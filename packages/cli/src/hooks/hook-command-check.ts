@@ -23,9 +23,8 @@ export interface HookCommandCheck {
  * cannot be told and counts as starting.
  */
 export function checkHookCommand(command: string, options: { readonly env: Io['env']; readonly homeDir: string }): HookCommandCheck {
-  const words = parseShell(command).commands.find((entry) => entry.depth === 0)?.words ?? []
+  const { words, hookAt } = hookCommandWords(command)
   const text = (word: ShellWord): string => (word.text === '~' || word.text.startsWith('~/') ? join(options.homeDir, word.text.slice(1)) : word.text)
-  const hookAt = words.findIndex((word, index) => word.text === 'hook' && words[index + 1]?.text === 'claude-code')
   const dbAt = hookAt < 0 ? -1 : words.findIndex((word, index) => index > hookAt && word.text === '--db')
   const database = dbAt < 0 ? undefined : words[dbAt + 1]?.text
   const found = { ...(database === undefined ? {} : { databasePath: database }) }
@@ -55,9 +54,14 @@ export function checkHookCommand(command: string, options: { readonly env: Io['e
  * everywhere (`agent-tracker hook claude-code`, `npx agent-tracker hook claude-code`).
  */
 export function machineSpecificPart(command: string): string | undefined {
-  const words = parseShell(command).commands.find((entry) => entry.depth === 0)?.words ?? []
-  const hookAt = words.findIndex((word, index) => word.text === 'hook' && words[index + 1]?.text === 'claude-code')
+  const { words, hookAt } = hookCommandWords(command)
   const path = words.slice(0, hookAt < 0 ? undefined : hookAt).find((word) => !word.dynamic && (isAbsolute(word.text) || word.text.startsWith('~/')))
   if (path !== undefined) return path.text
   return hookAt >= 0 && words.slice(hookAt).some((word) => word.text === '--db' || word.text.startsWith('--db=')) ? '--db' : undefined
+}
+
+/** The words of a hook command's first command, and where its `hook claude-code` starts (-1 when it has none). */
+function hookCommandWords(command: string): { readonly words: readonly ShellWord[]; readonly hookAt: number } {
+  const words = parseShell(command).commands.find((entry) => entry.depth === 0)?.words ?? []
+  return { words, hookAt: words.findIndex((word, index) => word.text === 'hook' && words[index + 1]?.text === 'claude-code') }
 }
