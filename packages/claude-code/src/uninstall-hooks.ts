@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { removeCommandFiles } from './command-files.js'
 import { isTrackerHook } from './install-hooks.js'
 import type { SettingsFile, SettingsFileName } from './settings-file.js'
-import { groupsOf, hooksOf, readSettingsFile, settingsText } from './settings-file.js'
+import { SETTINGS_FILE_NAMES, groupsOf, hooksOf, readSettingsFile, settingsText } from './settings-file.js'
 
 /** What was removed from one settings file. */
 export interface RemovedHooks {
@@ -35,7 +35,7 @@ export interface UninstallResult {
  */
 export function uninstallClaudeCodeHooks(options: { readonly folder: string; readonly settingsFileNames?: readonly SettingsFileName[] }): UninstallResult {
   // Every file is read before any is written, so a bad one changes nothing.
-  const reads = (options.settingsFileNames ?? ['settings.json', 'settings.local.json']).map((name) => readSettingsFile(options.folder, name))
+  const reads = (options.settingsFileNames ?? SETTINGS_FILE_NAMES).map((name) => readSettingsFile(options.folder, name))
   const settingsFiles = reads.map(removeTrackerHooks)
   const removedHooks = settingsFiles.reduce((sum, file) => sum + file.removedHooks, 0)
   return { settingsFiles, changed: removedHooks > 0, removedHooks, commandFiles: removeCommandFiles(join(options.folder, 'commands')) }
