@@ -20,6 +20,10 @@ export interface OpeningRuntime {
 export function openRuntime(settings: PluginSettings, project: string, notifier: Notifier): OpeningRuntime {
   const runtime = (async (): Promise<Tracker | undefined> => {
     try {
+      // Loading is one synchronous run of the host's event loop per module graph: LMDB's alone, then
+      // the rest on a later turn, so that OpenCode's own work comes in between.
+      await import('@agent-tracker/lmdb-store')
+      await nextTurn()
       const { openTracker, upgradePredecessorDatabase } = await import('@agent-tracker/node-host')
       if (settings.upgradeOnStart) {
         const stopped = upgradeNotice(await upgradePredecessorDatabase({ databasePath: settings.databasePath, ...(settings.maxDatabaseSize === undefined ? {} : { maxDatabaseSize: settings.maxDatabaseSize }), waitMs: UPGRADE_WAIT_MS }), notifier)
@@ -125,6 +129,11 @@ async function prepareProject(tracker: Tracker, notifier: Notifier): Promise<voi
     notifier.log('warn', `agent-tracker migration: ${issue.source}${issue.position === undefined ? '' : ` (${issue.position})`}: ${issue.message}`)
   }
   for (const problem of problems) notifier.log('warn', `agent-tracker start-up work failed (tracking continues): ${problem}`)
+}
+
+/** Resolves on a later turn of the event loop, after the work already waiting for it. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve))
 }
 
 function describeError(error: unknown): string {
