@@ -1,7 +1,9 @@
 // Child process (Node or Bun): imports the built plugin as OpenCode does and starts it for a
 // project. Prints, in milliseconds from the start of the import: when its hooks were ready (what
 // OpenCode waits for), when its database was open, and when its start-up work — the legacy
-// migration check and the project profile — was done (both in the background).
+// migration check and the project profile — was done (both in the background); and, from the
+// plugin's start to the end of that work, the longest stretch the event loop could not turn, as a
+// 1 ms timer saw it (less its period) and as the CPU the process spent between two of its ticks.
 const [pluginPath, databasePath, projectDir] = process.argv.slice(2)
 type Tracking = { hooks: object; runtime: Promise<unknown>; startup: Promise<void> }
 const start = performance.now()
@@ -10,6 +12,18 @@ await import(pluginPath ?? '')
 const { startTracking } = (await import(new URL('plugin.js', `file://${pluginPath ?? ''}`).href)) as { startTracking: (client: unknown, project: string, options: unknown) => Tracking }
 const imported = performance.now()
 const client = { tui: { showToast: () => new Promise(() => undefined) }, app: { log: () => Promise.resolve() } }
+let longest = 0
+let longestCpu = 0
+let last = performance.now()
+let lastCpu = process.cpuUsage()
+const watch = setInterval(() => {
+  const now = performance.now()
+  const cpu = process.cpuUsage(lastCpu)
+  longest = Math.max(longest, now - last - 1)
+  longestCpu = Math.max(longestCpu, (cpu.user + cpu.system) / 1000)
+  last = now
+  lastCpu = process.cpuUsage()
+}, 1)
 const tracking = startTracking(client, projectDir ?? '', { databasePath })
 const ready = performance.now()
 if ((await tracking.runtime) === undefined) throw new Error('tracking is paused: the probe could not open its database')
@@ -18,7 +32,10 @@ const open = performance.now()
 // handles keep the loop running, so the probe holds it open the same way while it waits.
 const keepAlive = setInterval(() => undefined, 1000)
 await tracking.startup
-clearInterval(keepAlive)
 const started = performance.now()
-process.stdout.write(JSON.stringify({ importMs: imported - start, hooksReadyMs: ready - start, databaseOpenMs: open - start, startupWorkMs: started - start }))
+// The stretch the work ended in counts too: one more tick closes it.
+await new Promise((resolve) => setTimeout(resolve, 5))
+clearInterval(watch)
+clearInterval(keepAlive)
+process.stdout.write(JSON.stringify({ importMs: imported - start, hooksReadyMs: ready - start, databaseOpenMs: open - start, startupWorkMs: started - start, maxBlockMs: longest, maxBlockCpuMs: longestCpu }))
 process.exit(0)
