@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs'
 import type { Command } from 'commander'
 import { CommanderError } from 'commander'
 import { EXIT } from './cli-error.js'
@@ -7,8 +6,7 @@ import { processIo } from './io.js'
 import { errorEnvelope, toJsonText } from './json-envelope.js'
 import type { Runner } from './program.js'
 import { buildProgram } from './program.js'
-
-const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version
+import { CLI_VERSION } from './version.js'
 
 /** Errors that, when there is no database yet, only mean nothing was recorded: the answer is empty. */
 const EMPTY_WITHOUT_DATABASE: ReadonlySet<string> = new Set(['UNKNOWN_SETUP', 'UNKNOWN_PROJECT'])
@@ -44,7 +42,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       await ctx.close()
     }
   }
-  const program: Command = buildProgram(io, run, VERSION)
+  const program: Command = buildProgram(io, run, CLI_VERSION)
   known = program.commands.map((command) => command.name())
   program.hook('preAction', (_, action) => {
     running = action.name()

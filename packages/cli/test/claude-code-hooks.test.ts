@@ -17,6 +17,17 @@ function binFolder(executable: boolean, folder = tempFolder('bin-')): string {
   return folder
 }
 
+/** This package's version. */
+const OURS = (JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version: string }).version
+
+/** A folder for a fake PATH, holding an `agent-tracker` whose `--version` says `version`. */
+function versionedBin(version: string): string {
+  const folder = tempFolder('bin-')
+  writeFileSync(join(folder, 'agent-tracker'), `#!/bin/sh\nif [ "$1" = "--version" ]; then echo ${version}; fi\nexit 0\n`)
+  chmodSync(join(folder, 'agent-tracker'), 0o755)
+  return folder
+}
+
 /** A PATH of these folders. */
 const pathOf = (...folders: string[]): string => folders.join(delimiter)
 
@@ -55,6 +66,18 @@ describe('agent-tracker hooks install claude-code', () => {
     expect(run.code).toBe(0)
     expect(run.stdout).toContain(`They run: agent-tracker hook claude-code\n  agent-tracker is on your PATH (${join(found, 'agent-tracker')}).`)
     expect(settingsIn(join(home, '.claude')).hooks.Stop).toEqual([{ hooks: [{ type: 'command', command: 'agent-tracker hook claude-code' }] }])
+  })
+
+  it('warns when the agent-tracker on that PATH is another version than the one installing the hooks', async () => {
+    const home = tempFolder('home-')
+    const old = versionedBin('0.0.1')
+    const run = await runCli(['hooks', 'install', 'claude-code', '--global'], { home, env: { PATH: pathOf(old) } })
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain(`  Warning: they start agent-tracker 0.0.1 (${join(old, 'agent-tracker')}), not this ${OURS}: an older agent-tracker cannot open a database a newer one has upgraded, and then every hook fails without a word. Update that one (npm i -g @agent-tracker/cli).\n`)
+    const json = await runCli(['hooks', 'install', 'claude-code', '--global', '--json'], { home, env: { PATH: pathOf(old) } })
+    expect(jsonData(json.stdout, 'install')).toMatchObject({ commandSource: 'on-path', warning: `they start agent-tracker 0.0.1 (${join(old, 'agent-tracker')}), not this ${OURS}` })
+    const same = await runCli(['hooks', 'install', 'claude-code', '--global'], { home, env: { PATH: pathOf(versionedBin(OURS)) } })
+    expect(same.stdout).not.toContain('Warning')
   })
 
   it("runs this Node and this CLI's bin by full paths when agent-tracker is not on that PATH — and that command works from a shell", async () => {
@@ -339,6 +362,29 @@ describe('doctor on Claude Code', () => {
     expect(twice.check?.detail).toContain(`agent-tracker's hooks run 2 different commands (\`agent-tracker hook claude-code\` in ${SHARED(project)}, \`agent-tracker hook claude-code --db '~/mine.lmdb'\` in ${LOCAL(project)}), and Claude Code runs each of them, so agent-tracker's hooks run more than once for every event`)
     writeFileSync(LOCAL(project), '{ "hooks": ')
     expect((await claudeCheck({ home, cwd: project, env })).check).toMatchObject({ level: 'finding', detail: `hooks installed in ${SHARED(project)} (they run ${join(found, 'agent-tracker')}); ${LOCAL(project)} cannot be read (it is not a JSON object), so Claude Code ignores it` })
+  })
+
+  it('finds hooks that start another version of agent-tracker (an old one left on PATH), and never runs a package runner to ask', async () => {
+    const home = tempFolder('home-')
+    const project = tempFolder('project-')
+    const old = versionedBin('0.0.1')
+    await runCli(['hooks', 'install', 'claude-code', '--global'], { home, cwd: project, env: { PATH: pathOf(old) } })
+    const stale = await claudeCheck({ home, cwd: project, env: { PATH: pathOf(old) } })
+    expect(stale.check?.level).toBe('finding')
+    expect(stale.check?.detail).toContain(`they start agent-tracker 0.0.1, older than this ${OURS}: an older agent-tracker cannot open a database a newer one has upgraded, and then every hook fails without a word — update the one they start (npm i -g @agent-tracker/cli`)
+    expect((await claudeCheck({ home, cwd: project, env: { PATH: pathOf(versionedBin(OURS)) } })).check).toMatchObject({ level: 'ok', detail: expect.not.stringContaining('they start agent-tracker') as unknown })
+    expect((await claudeCheck({ home, cwd: project, env: { PATH: pathOf(versionedBin('99.0.0')) } })).check?.detail).toContain(`they start agent-tracker 99.0.0, newer than this ${OURS}`)
+
+    // npx would fetch the package to answer: the hooks' npx is found, and left unasked.
+    const runner = tempFolder('runner-')
+    const asked = join(runner, 'asked')
+    writeFileSync(join(runner, 'npx'), `#!/bin/sh\ntouch '${asked}'\necho 0.0.1\n`)
+    chmodSync(join(runner, 'npx'), 0o755)
+    writeFileSync(join(home, '.claude', 'settings.json'), JSON.stringify({ hooks: { Stop: [{ hooks: [{ type: 'command', command: 'npx agent-tracker hook claude-code' }] }] } }))
+    const npx = await claudeCheck({ home, cwd: project, env: { PATH: pathOf(runner) } })
+    expect(npx.check?.detail).toContain(`(they run ${join(runner, 'npx')})`)
+    expect(npx.check?.detail).not.toContain('they start agent-tracker')
+    expect(existsSync(asked)).toBe(false)
   })
 
   it('finds a problem when the command the hooks run would not start: not on PATH, or a file it names is gone', async () => {

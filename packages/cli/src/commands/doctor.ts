@@ -16,6 +16,7 @@ import { claudeCodeHealth } from '../hooks/claude-code-health.js'
 import { shellWord } from '../hooks/shell-quote.js'
 import { findPlugin, openCodeConfigFiles, pluginDatabase } from '../opencode-config.js'
 import { TEAM_URL_VARIABLE, openTeamStore, teamSettings } from '../team.js'
+import { CLI_VERSION } from '../version.js'
 
 /** How a check came out: fine, a finding to look at (nothing broken), or a problem. */
 type Level = 'ok' | 'finding' | 'problem'
@@ -101,7 +102,7 @@ export async function doctorCommand(ctx: CommandContext, folder?: string, option
   const project = resolve(ctx.io.cwd, folder ?? '.')
   checks.push(legacyCheck(folderLegacyStatus(project, migrations)))
   checks.push(pluginCheck(ctx, project, path))
-  const claudeCode = claudeCodeHealth(ctx.io, project, path)
+  const claudeCode = claudeCodeHealth(ctx.io, project, path, CLI_VERSION)
   checks.push(check('Claude Code', claudeCode.level, claudeCode.detail))
   checks.push(protectionCheck(ctx, project))
   const session = agentSessionOfIo(ctx.io)

@@ -7,11 +7,12 @@ import type { CommandContext } from '../context.js'
 import { thisCliLauncher } from '../hooks/cli-launcher.js'
 import type { GitExclusion } from '../hooks/git-exclude.js'
 import { keepOutOfGit } from '../hooks/git-exclude.js'
-import { checkHookCommand, machineSpecificPart } from '../hooks/hook-command-check.js'
+import { OLDER_HOOKS, checkHookCommand, machineSpecificPart, otherVersion } from '../hooks/hook-command-check.js'
 import type { HookCommandChoice } from '../hooks/hook-command-choice.js'
 import { chooseHookCommand } from '../hooks/hook-command-choice.js'
 import { chooseSettingsFile, personalReason } from '../hooks/settings-file-choice.js'
 import { shellWord } from '../hooks/shell-quote.js'
+import { CLI_VERSION } from '../version.js'
 
 /** Hosts `hooks install` sets up. */
 export const HOOKED_HOSTS = ['claude-code'] as const
@@ -38,7 +39,9 @@ export function hooksInstallCommand(ctx: CommandContext, host: string, options: 
   const db = ctx.databasePath
   const rerun = `agent-tracker hooks install claude-code${options.global === true ? ' --global' : ''}${options.local === true ? ' --local' : ''}${db === undefined ? '' : ` --db ${shellWord(db)}`}`
   const choice = chooseHookCommand({ given: options.command, databasePath: db, env: ctx.io.env, launcher: () => ctx.io.launcher ?? thisCliLauncher(), rerun })
-  const trouble = choice.kind === 'given' ? checkHookCommand(choice.command, { env: ctx.io.env, homeDir: ctx.io.homeDir }).trouble : undefined
+  const check = choice.kind === 'full-path' ? undefined : checkHookCommand(choice.command, { env: ctx.io.env, homeDir: ctx.io.homeDir })
+  const version = check === undefined || check.trouble !== undefined ? undefined : otherVersion(check, ctx.io.env, CLI_VERSION)
+  const trouble = check?.trouble ?? (version === undefined ? undefined : `they start agent-tracker ${version.version}${check?.program === undefined ? '' : ` (${check.program})`}, not this ${CLI_VERSION}`)
   const target = chooseSettingsFile({ global: options.global === true, local: options.local === true, choice, databasePath: db })
   const result = settingsEdit(() => installClaudeCodeHooks({ folder, command: choice.command, settingsFileName: target.name }))
   const other = options.global === true ? undefined : settingsEdit(() => settleOtherProjectFile(folder, target.name, choice.command))
@@ -57,7 +60,9 @@ export function hooksInstallCommand(ctx: CommandContext, host: string, options: 
     result.changed ? `Installed agent-tracker's Claude Code hooks in ${result.settingsFile}.` : `agent-tracker's Claude Code hooks are already in ${result.settingsFile}; nothing changed.`,
     `They run: ${command}`,
     `  ${why(choice)}`,
-    ...(trouble === undefined ? [] : [`  Warning: ${trouble}, so these hooks would fail without a word and nothing would be tracked.`]),
+    ...(trouble === undefined ? [] : [version === undefined
+      ? `  Warning: ${trouble}, so these hooks would fail without a word and nothing would be tracked.`
+      : `  Warning: ${trouble}${version.older ? `: ${OLDER_HOOKS}. Update that one (npm i -g @agent-tracker/cli)` : ''}.`]),
     ...(personal === undefined ? [] : [`That is the project's settings.local.json, your personal settings for it, not the shared settings.json the project commits: ${personal}.`]),
     ...(exclusion === undefined ? [] : exclusionLines(exclusion, result.settingsFile)),
     ...(other?.removed === undefined ? [] : [`Removed agent-tracker's earlier hooks from ${other.removed.settingsFile} (${String(other.removed.removedHooks)} hooks), so they do not run twice.`]),

@@ -2,7 +2,7 @@ import { isAbsolute, resolve } from 'node:path'
 import { SETTINGS_FILE_NAMES, claudeCodeFolder, installedClaudeCodeHooks, lastDetachedFailure } from '@agent-tracker/claude-code'
 import { locateDatabase } from '@agent-tracker/node-host/database-path'
 import type { Io } from '../io.js'
-import { checkHookCommand } from './hook-command-check.js'
+import { OLDER_HOOKS, checkHookCommand, otherVersion } from './hook-command-check.js'
 import { shellWord } from './shell-quote.js'
 
 /** How Claude Code's tracking stands, as a doctor check: fine, something to look at, or broken. */
@@ -20,10 +20,11 @@ const INSTALL = 'npm i -g @agent-tracker/cli'
  * problem when a hook's program is not found (every hook would fail without a word), and when the
  * end of a turn, recorded in a detached process, last failed; findings for a settings file that
  * cannot be read, events left without a hook, hooks of different commands in several files (Claude
- * Code runs each, so the hooks would run more than once for every event; it runs an identical command once), and
- * hooks that record into another database than `database`, the one doctor checks.
+ * Code runs each, so the hooks would run more than once for every event; it runs an identical command once),
+ * hooks that record into another database than `database`, the one doctor checks, and — given
+ * `cliVersion` — hooks that start another version of agent-tracker (an old one left on PATH).
  */
-export function claudeCodeHealth(io: Pick<Io, 'env' | 'homeDir'>, project: string, database: string): ClaudeCodeHealth {
+export function claudeCodeHealth(io: Pick<Io, 'env' | 'homeDir'>, project: string, database: string, cliVersion?: string): ClaudeCodeHealth {
   const projectFolder = claudeCodeFolder({ global: false, project })
   const files = [
     { folder: claudeCodeFolder({ global: true, env: io.env, homeDir: io.homeDir }), name: 'settings.json' as const, rerun: 'agent-tracker hooks install claude-code --global', base: undefined },
@@ -53,6 +54,12 @@ export function claudeCodeHealth(io: Pick<Io, 'env' | 'homeDir'>, project: strin
       continue
     }
     commandNotes.push({ level: 'ok', text: `hooks installed in ${where}${check.program === undefined ? '' : ` (they run ${check.program})`}` })
+    const other = cliVersion === undefined ? undefined : otherVersion(check, io.env, cliVersion)
+    if (other !== undefined && cliVersion !== undefined) {
+      commandNotes.push({ level: 'finding', text: other.older
+        ? `they start agent-tracker ${other.version}, older than this ${cliVersion}: ${OLDER_HOOKS} — update the one they start (${INSTALL}, or run ${first.rerun} from the agent-tracker to keep)`
+        : `they start agent-tracker ${other.version}, newer than this ${cliVersion}: this doctor may not know all it records` })
+    }
     const recorded = hookDatabase(check.databasePath, io, first.base)
     if (recorded !== undefined && recorded !== database) {
       commandNotes.push({ level: 'finding', text: `they record into ${recorded}, not ${database} checked here — to read theirs: export AGENT_TRACKER_DB=${shellWord(recorded)} (or --db)` })

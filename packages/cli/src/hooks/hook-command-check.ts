@@ -1,5 +1,6 @@
+import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { isAbsolute, join } from 'node:path'
+import { basename, isAbsolute, join } from 'node:path'
 import type { ShellWord } from '@agent-tracker/core/host'
 import { parseShell } from '@agent-tracker/core/host'
 import { findExecutable, isExecutableFile } from './find-executable.js'
@@ -13,6 +14,8 @@ export interface HookCommandCheck {
   readonly program?: string
   /** The `--db` it passes to `hook claude-code`, as written. */
   readonly databasePath?: string
+  /** What it runs before `hook`, its program as found: the agent-tracker it starts (undefined when that cannot be told, or a package runner such as npx starts it). */
+  readonly launch?: readonly string[]
 }
 
 /**
@@ -43,8 +46,30 @@ export function checkHookCommand(command: string, options: { readonly env: Io['e
     if (onPath === undefined) return { ...found, trouble: `${name} is not on your PATH` }
     program = onPath
   }
-  const gone = rest.slice(0, hookAt < 0 ? undefined : hookAt - 1).filter((word) => !word.dynamic).map(text).find((path) => isAbsolute(path) && !existsSync(path))
-  return gone === undefined ? { ...found, program } : { ...found, program, trouble: `${gone} does not exist` }
+  const before = rest.slice(0, hookAt < 0 ? undefined : hookAt - 1)
+  const gone = before.filter((word) => !word.dynamic).map(text).find((path) => isAbsolute(path) && !existsSync(path))
+  if (gone !== undefined) return { ...found, program, trouble: `${gone} does not exist` }
+  const runsItself = hookAt >= 0 && !PACKAGE_RUNNERS.has(basename(name).replace(/\.(cmd|exe)$/i, '')) && before.every((word) => !word.dynamic)
+  return { ...found, program, ...(runsItself ? { launch: [program, ...before.map(text)] } : {}) }
+}
+
+/** Programs that start a package's bin, fetching the package first when they must: asking them for a version could download it. */
+const PACKAGE_RUNNERS: ReadonlySet<string> = new Set(['npx', 'pnpx', 'bunx', 'npm', 'pnpm', 'yarn', 'bun'])
+
+/** How long `--version` of the agent-tracker a hook starts may take. */
+const VERSION_TIMEOUT_MS = 10_000
+
+/**
+ * The version of the agent-tracker a hook command starts (see {@link HookCommandCheck.launch}), as
+ * its `--version` prints it; undefined when it cannot be told — no `launch`, a Windows batch file
+ * (Node runs those only through a shell), a failure or an answer that is no version.
+ */
+function hookCommandVersion(check: HookCommandCheck, env: Io['env']): string | undefined {
+  const [program, ...args] = check.launch ?? []
+  if (program === undefined || /\.(cmd|bat)$/i.test(program)) return undefined
+  const run = spawnSync(program, [...args, '--version'], { env: { ...env, NO_COLOR: '1' }, encoding: 'utf8', timeout: VERSION_TIMEOUT_MS, windowsHide: true })
+  const version = run.status === 0 ? run.stdout.trim() : ''
+  return /^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/.test(version) ? version : undefined
 }
 
 /**
@@ -64,4 +89,24 @@ export function machineSpecificPart(command: string): string | undefined {
 function hookCommandWords(command: string): { readonly words: readonly ShellWord[]; readonly hookAt: number } {
   const words = parseShell(command).commands.find((entry) => entry.depth === 0)?.words ?? []
   return { words, hookAt: words.findIndex((word, index) => word.text === 'hook' && words[index + 1]?.text === 'claude-code') }
+}
+
+/** What an older agent-tracker in the hooks means: said by `doctor` and by `hooks install`. */
+export const OLDER_HOOKS = 'an older agent-tracker cannot open a database a newer one has upgraded, and then every hook fails without a word'
+
+/** The version of the agent-tracker a hook command starts when it is not `ours` (see {@link hookCommandVersion}), and whether it is older. */
+export function otherVersion(check: HookCommandCheck, env: Io['env'], ours: string): { readonly version: string; readonly older: boolean } | undefined {
+  const version = hookCommandVersion(check, env)
+  return version === undefined || version === ours ? undefined : { version, older: compareVersions(version, ours) < 0 }
+}
+
+/** Orders two versions `major.minor.patch[-pre]` by their numbers (a pre-release part is not weighed). */
+function compareVersions(a: string, b: string): number {
+  const parts = (version: string): number[] => (version.split(/[-+]/)[0] ?? '').split('.').map(Number)
+  const [x, y] = [parts(a), parts(b)]
+  for (let index = 0; index < 3; index++) {
+    const difference = (x[index] ?? 0) - (y[index] ?? 0)
+    if (difference !== 0) return difference
+  }
+  return 0
 }
