@@ -68,10 +68,13 @@ describe('choosing the hook command', () => {
 describe('checking a hook command', () => {
   const io = { env: { PATH: runnable }, homeDir: root }
 
-  it('finds the program on PATH, or at the path it names, and the --db it passes', () => {
-    expect(checkHookCommand("agent-tracker hook claude-code --db '/x y.lmdb'", io)).toEqual({ program: join(runnable, 'agent-tracker'), databasePath: '/x y.lmdb' })
-    expect(checkHookCommand(`${shellQuote(process.execPath)} ${shellQuote(join(spaced, 'agent-tracker.js'))} hook claude-code`, io)).toEqual({ program: process.execPath })
-    expect(checkHookCommand(`~/run/agent-tracker hook claude-code --db ~/t.lmdb`, io)).toEqual({ program: join(runnable, 'agent-tracker'), databasePath: '~/t.lmdb' })
+  it('finds the program on PATH, or at the path it names, the --db it passes, and what starts agent-tracker', () => {
+    const onPath = join(runnable, 'agent-tracker')
+    expect(checkHookCommand("agent-tracker hook claude-code --db '/x y.lmdb'", io)).toEqual({ program: onPath, databasePath: '/x y.lmdb', launch: [onPath] })
+    expect(checkHookCommand(`${shellQuote(process.execPath)} ${shellQuote(join(spaced, 'agent-tracker.js'))} hook claude-code`, io)).toEqual({ program: process.execPath, launch: [process.execPath, join(spaced, 'agent-tracker.js')] })
+    expect(checkHookCommand(`~/run/agent-tracker hook claude-code --db ~/t.lmdb`, io)).toEqual({ program: onPath, databasePath: '~/t.lmdb', launch: [onPath] })
+    // Not a hook command of agent-tracker's: nothing to ask for a version.
+    expect(checkHookCommand('agent-tracker status', io)).toEqual({ program: onPath })
     expect(checkHookCommand('"$AT_BIN" hook claude-code', io)).toEqual({})
   })
 
