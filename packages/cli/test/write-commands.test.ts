@@ -154,6 +154,19 @@ describe('ingest', () => {
     expect(contents.facts).toBe(2)
   })
 
+  it('rejects a fact dated more than a day ahead of now, and stores the rest', async () => {
+    const db = join(tempFolder(), 'future.lmdb')
+    const now = new Date('2026-11-29T12:00:00.000Z')
+    const input = [
+      factLine({ kind: 'tool_call', setup: SONNET, project: '/w/app', tool: 'bash', ok: true, at: '2026-11-30T11:00:00.000Z' }),
+      factLine({ kind: 'tool_call', setup: SONNET, project: '/w/app', tool: 'bash', ok: true, at: '2099-01-01T00:00:00.000Z' }),
+    ].join('\n')
+    const { code, stdout } = await runCli(['ingest', '--db', db], { input, now })
+    expect(code).toBe(1)
+    expect(stdout).toContain('Ingested 1 fact from 2 lines.')
+    expect(stdout).toContain('  line 2: Invalid tool_call fact: field "at" is "2099-01-01T00:00:00.000Z"; accepted is a time no later than a day after now (2026-11-30T12:00:00.000Z).')
+  })
+
   it('explains that it reads stdin when given nothing to read', async () => {
     const { code, stderr } = await runCli(['ingest', '--file', 'missing.jsonl', '--db', join(tempFolder(), 'x.lmdb')])
     expect(code).toBe(2)

@@ -128,7 +128,7 @@ export async function ingestCommand(ctx: CommandContext, options: { file?: strin
         lines = line
         if (text.trim() === '') continue
         try {
-          const fact = checkHostFact(validateFact(JSON.parse(text), { newId: () => lineFactId(line, text), now: () => new Date() }))
+          const fact = checkHostFact(validateFact(JSON.parse(text), { newId: () => lineFactId(line, text), now: () => ctx.now() }), ctx.now())
           if (fact.kind === 'grade') {
             const { vouched: _claimed, ...claims } = fact
             pending.push({ line, fact: validateFact({ ...claims, channel: provenance.channel, ...(provenance.vouched ? { vouched: true } : {}) }) })

@@ -31,6 +31,17 @@ describe('checkHostFact', () => {
   })
 })
 
+describe('checkHostFact given the time now', () => {
+  it('takes a time up to a day ahead of it (a clock running ahead), and refuses one further on', () => {
+    const now = new Date('2026-03-01T09:30:00.000Z')
+    const at = (iso: string): ReturnType<typeof validateFact> => fact({ kind: 'push', at: iso })
+    expect(checkHostFact(at('2026-03-02T09:30:00.000Z'), now).at).toBe('2026-03-02T09:30:00.000Z')
+    expect(checkHostFact(at('2099-01-01T00:00:00.000Z')).at).toBe('2099-01-01T00:00:00.000Z')
+    expect(() => checkHostFact(at('2026-03-02T09:30:00.001Z'), now)).toThrow('Invalid push fact: field "at" is "2026-03-02T09:30:00.001Z"; accepted is a time no later than a day after now (2026-03-02T09:30:00.000Z).')
+    expect(() => checkHostFact(at('2099-01-01T00:00:00.000Z'), now)).toThrow(/field "at" is "2099-01-01T00:00:00.000Z"/)
+  })
+})
+
 describe('isCommitHash and isAbsolutePath', () => {
   it('take git hashes and absolute paths only', () => {
     expect(['abcd', '0123456789abcdef0123456789abcdef01234567'].map(isCommitHash)).toEqual([true, true])

@@ -24,17 +24,24 @@ export function isAbsolutePath(path: string): boolean {
   return path.startsWith('/') || /^[A-Za-z]:[\\/]/.test(path) || path.startsWith('\\\\')
 }
 
+/** How far ahead of the reader's clock a fact's time may be: another machine's clock runs a little ahead, a year-2099 time is a mistake. */
+export const FUTURE_SLACK_MS = 24 * 60 * 60 * 1000
+
 /**
  * The rules a fact written by another host (an `ingest` line) is held to beyond
  * `validateFact`'s types and limits: its project is the absolute path of the project folder, and
  * every commit it names is a git hash — what the tracker's own hosts record, so that the fact
- * joins the same project and commit as theirs. Returns the fact.
+ * joins the same project and commit as theirs; given `now`, its time is not more than a day
+ * ahead of it (it would sit at the end of every window until then). Returns the fact.
  * @throws {TrackerError} INVALID_FACT naming the field, what it held and what is accepted.
  */
-export function checkHostFact(fact: Fact): Fact {
+export function checkHostFact(fact: Fact, now?: Date): Fact {
   if (!isAbsolutePath(fact.project)) throw refused(fact, 'project', fact.project, 'an absolute path to the project folder, like /home/me/shop')
   const [field, hash] = fact.kind === 'commit' ? ['hash', fact.hash] : ['commit', 'commit' in fact ? fact.commit : undefined]
   if (hash !== undefined && !isCommitHash(hash)) throw refused(fact, field, hash, COMMIT_HASH_ACCEPTED)
+  if (now !== undefined && Date.parse(fact.at) > now.getTime() + FUTURE_SLACK_MS) {
+    throw refused(fact, 'at', fact.at, `a time no later than a day after now (${new Date(now.getTime() + FUTURE_SLACK_MS).toISOString()})`)
+  }
   return fact
 }
 
