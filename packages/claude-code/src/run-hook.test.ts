@@ -8,6 +8,7 @@ import { HookSession } from '../test/hook-session.js'
 import { tempFolder } from '../test/temp.js'
 import { waitingFacts } from './pending-facts.js'
 import { runClaudeCodeHook } from './run-hook.js'
+import { untrackedSessions } from './untracked-sessions.js'
 
 const SETUP = 'claude-code@anthropic/claude-opus-4-8'
 
@@ -87,6 +88,23 @@ describe('the Claude Code hook', () => {
     expect(await next.send('SessionEnd', { reason: 'other' })).toEqual({ exitCode: 0 })
     expect(await first.send('Stop', { stop_hook_active: false })).toEqual({ exitCode: 0 })
     expect((await stored(databasePath)).setup?.state).toEqual(written)
+  })
+
+  it('does not wait for the model of a session that writes no transcript (--no-session-persistence), and notes it as untracked', async () => {
+    const repo = gitRepository(tempFolder('repo-'))
+    const databasePath = join(tempFolder('db-'), 'tracker.lmdb')
+    const transcriptPath = join(tempFolder('home-'), '.claude', 'projects', 'p', 'np1.jsonl')
+    const options = { databasePath, env: {}, homeDir: tempFolder('home-'), modelWaitMs: 60_000 }
+    const call = { session_id: 'np1', transcript_path: transcriptPath, cwd: repo, tool_name: 'Bash', tool_input: { command: 'true' }, tool_use_id: 'toolu_1' }
+    // Waiting for the model would take a minute; the call is answered long before.
+    const reply = await Promise.race([runClaudeCodeHook(JSON.stringify({ ...call, hook_event_name: 'PreToolUse' }), options), new Promise((resolve) => setTimeout(resolve, 10_000, 'waited'))])
+    expect(reply).toEqual({ exitCode: 0 })
+    const now = new Date()
+    expect(await runClaudeCodeHook(JSON.stringify({ ...call, hook_event_name: 'PostToolUse', tool_response: { stdout: '' } }), { ...options, now: () => now })).toEqual({ exitCode: 0 })
+    expect(await runClaudeCodeHook(JSON.stringify({ ...call, tool_use_id: 'toolu_2', hook_event_name: 'PostToolUse', tool_response: { stdout: '' } }), options)).toEqual({ exitCode: 0 })
+    expect(untrackedSessions(databasePath)).toEqual([{ session: 'np1', project: repo, at: now.toISOString() }])
+    expect(waitingFacts(databasePath).facts).toBe(0)
+    expect(untrackedSessions(databasePath, new Date(now.getTime() + 31 * 24 * 60 * 60 * 1000))).toEqual([])
   })
 
   it('denies reading .env, and a halted setup’s calls with how to reinstate it, until the user reinstates it', async () => {
