@@ -102,7 +102,7 @@ export async function doctorCommand(ctx: CommandContext, folder?: string, option
   const project = resolve(ctx.io.cwd, folder ?? '.')
   checks.push(legacyCheck(folderLegacyStatus(project, migrations)))
   checks.push(pluginCheck(ctx, project, path))
-  const claudeCode = claudeCodeHealth(ctx.io, project, path, CLI_VERSION)
+  const claudeCode = claudeCodeHealth(ctx.io, project, path, CLI_VERSION, ctx.now())
   checks.push(check('Claude Code', claudeCode.level, claudeCode.detail))
   checks.push(protectionCheck(ctx, project))
   const session = agentSessionOfIo(ctx.io)
