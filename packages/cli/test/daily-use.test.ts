@@ -170,7 +170,7 @@ describe('init', () => {
     expect(elsewhere.stdout).toContain(`but the CLI reads ${join(home, 'else.lmdb')} (from AGENT_TRACKER_DB)`)
   })
 
-  it('init --database-path keeps ~/ as written, and refuses a path no host accepts, writing nothing', async () => {
+  it('init --database-path keeps ~/ as written, and refuses an empty one or a path no host accepts, writing nothing', async () => {
     const home = tempFolder('home-')
     const project = tempFolder('oc-')
     const tilde = await runCli(['init', '--database-path', '~/tracker.lmdb', '--json'], { home, cwd: project })
@@ -180,6 +180,15 @@ describe('init', () => {
     expect(refused.code).toBe(2)
     expect(refused.stderr).toContain('Invalid database path "~bob/tracker.lmdb": "~user" paths are not supported.')
     expect(readFileSync(join(project, 'opencode.json'), 'utf8')).toBe(before)
+    for (const empty of ['', '  ']) {
+      const blank = await runCli(['init', '--database-path', empty], { home, cwd: project })
+      expect(blank.code).toBe(2)
+      expect(blank.stderr).toContain(`error: --database-path is ${empty === '' ? 'empty' : 'blank'}: give the database file the plugin should use`)
+      expect(readFileSync(join(project, 'opencode.json'), 'utf8')).toBe(before)
+    }
+    const fresh = tempFolder('oc-')
+    expect((await runCli(['init', '--database-path', ''], { home, cwd: fresh })).code).toBe(2)
+    expect(existsSync(join(fresh, 'opencode.json'))).toBe(false)
   })
 
   it('doctor notes a plugin databasePath that is not the database it checks, resolved as the plugin resolves it', async () => {
