@@ -374,7 +374,10 @@ describe('one voice', () => {
     expect(jsonData(page.stdout === '' ? '' : (await runCli(['history', SONNET, '--limit', '3', '--json', '--db', seeded.db])).stdout, 'history')).toMatchObject({ more: true })
     const all = await runCli(['history', SONNET, '--limit', '100', '--db', seeded.db])
     expect(all.stdout).not.toContain('Showing the newest')
-    expect((await runCli(['retro', '--limit', '2', '--db', seeded.db])).stdout).toContain('Showing the newest 2 retrospectives; there are more')
+    // retro and activity have no --since: their hint names only what they take.
+    const retro = await runCli(['retro', '--limit', '2', '--db', seeded.db])
+    expect(retro.stdout).toContain('Showing the newest 2 retrospectives; there are more: add --limit 4 (or narrow with --project) to see them.')
+    for (const command of ['retro', 'activity']) expect((await runCli([command, '--help'])).stdout, command).not.toContain('--since')
   })
 
   it('aligns tables by display width: CJK and emoji count two columns', async () => {

@@ -27,7 +27,7 @@ export async function historyCommand(ctx: CommandContext, setup: string, options
       { header: 'PROJECT', value: (e) => e.project.split(/[\\/]/).at(-1) ?? e.project, priority: 4 },
       { header: 'DETAIL', value: (e) => e.summary, priority: 10 },
     ], page.entries)
-    const hint = moreHint(page, 'entry', 'entries')
+    const hint = moreHint(page, '--since/--project', 'entry', 'entries')
     return hint === '' ? table : `${table}\n${ctx.colours.dim(hint)}`
   })
 }

@@ -36,6 +36,6 @@ export async function retroCommand(ctx: CommandContext, setup: string | undefine
       { header: 'USER', value: (r) => (r.userGrade === undefined ? '–' : String(r.userGrade)), align: 'right', priority: 10 },
       { header: 'NOTES', value: (r) => truncate([r.userNote, r.agentNote].filter((n) => n !== undefined).join(' · '), 60), priority: 5 },
     ], page.entries)
-    return page.more ? `${table}\n${ctx.colours.dim(moreHint(page, 'retrospective'))}` : table
+    return page.more ? `${table}\n${ctx.colours.dim(moreHint(page, '--project', 'retrospective'))}` : table
   })
 }
