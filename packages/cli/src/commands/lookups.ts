@@ -63,6 +63,6 @@ export async function projectOfFolder(store: TrackerStore, setup: string, cwd: s
  * @throws {CliError} EMPTY_OPTION (usage) for an empty or blank value.
  */
 export function givenText(option: string, value: string | undefined, what: string): string | undefined {
-  if (value === undefined || value.trim() !== '') return value
+  if (value?.trim() !== '') return value
   throw new CliError('EMPTY_OPTION', `${option} is ${value === '' ? 'empty' : 'blank'}: give ${what} (in quotes when it has spaces), or leave ${option} out.`, EXIT.usage)
 }
