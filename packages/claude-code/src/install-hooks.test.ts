@@ -54,8 +54,8 @@ describe('installClaudeCodeHooks', () => {
     expect(readFileSync(join(folder, 'commands', 'bug.md'), 'utf8')).toBe('my own /bug\n')
   })
 
-  it('takes as its own only commands that name agent-tracker and its hook claude-code', () => {
-    for (const ours of ['agent-tracker hook claude-code', "npx agent-tracker hook claude-code --db '/x.lmdb'", "'/usr/bin/node' '/usr/lib/node_modules/@agent-tracker/cli/bin/agent-tracker.js' hook claude-code"]) expect(isTrackerHook(ours), ours).toBe(true)
+  it('takes as its own only commands that name agent-tracker and its hook claude-code, or run nothing before it', () => {
+    for (const ours of ['agent-tracker hook claude-code', "npx agent-tracker hook claude-code --db '/x.lmdb'", "'/usr/bin/node' '/usr/lib/node_modules/@agent-tracker/cli/bin/agent-tracker.js' hook claude-code", ' hook claude-code', "   hook claude-code --db '/x.lmdb'"]) expect(isTrackerHook(ours), ours).toBe(true)
     for (const theirs of ['my-linter hook claude-code', 'agent-tracker-dashboard --hook claude-code-style', 'say done', 42]) expect(isTrackerHook(theirs), String(theirs)).toBe(false)
   })
 

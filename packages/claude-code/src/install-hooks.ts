@@ -33,10 +33,13 @@ export interface InstallResult {
 /**
  * True for a hook command agent-tracker installed, whatever runs it (`agent-tracker`, `npx
  * agent-tracker`, `'/usr/bin/node' '/…/agent-tracker.js'`): it names agent-tracker and its
- * `hook claude-code` — another tool's `… hook claude-code` is not ours to replace or remove.
+ * `hook claude-code` — another tool's `… hook claude-code` is not ours to replace or remove. Also
+ * one that runs nothing before `hook claude-code` (` hook claude-code`): an earlier version wrote
+ * that for an empty `--command`, and no other tool's hook starts that way.
  */
 export function isTrackerHook(command: unknown): boolean {
-  return typeof command === 'string' && command.includes('agent-tracker') && /(^|\s)hook\s+claude-code(\s|$)/.test(command)
+  if (typeof command !== 'string') return false
+  return (command.includes('agent-tracker') && /(^|\s)hook\s+claude-code(\s|$)/.test(command)) || /^\s*hook\s+claude-code(\s|$)/.test(command)
 }
 
 /**

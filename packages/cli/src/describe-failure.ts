@@ -24,6 +24,10 @@ export function describeFailure(error: unknown): { code: string; message: string
   if (error instanceof TrackerError && error.code === 'DAMAGED_RECORD') {
     return { code: 'DATABASE_DAMAGED', message: `${error.message} ${DAMAGE_FIX}`, exitCode: EXIT.failure }
   }
+  if (isLmdbStoreError(error, 'INVALID_OPTION') && error.message.startsWith('Invalid databasePath ')) {
+    // The store names the plugin's option; here the path came from --db, AGENT_TRACKER_DB or the default.
+    return { code: error.code, message: error.message.replace('Invalid databasePath ', 'Invalid database path (--db or AGENT_TRACKER_DB) '), exitCode: EXIT.usage }
+  }
   if (error instanceof TrackerError || isLmdbStoreError(error) || isNodeHostError(error) || isWriteBufferError(error) || isPostgresStoreError(error)) {
     const code: string = error.code
     const fix = fixInCliTerms(error) ?? fixInCliTerms(error.cause)

@@ -13,7 +13,7 @@ export function pageOf<T>(entries: readonly T[], limit: number): Page<T> {
   return { entries: entries.slice(0, limit), more: entries.length > limit, limit }
 }
 
-/** The line under a page that is not the whole list: how many it shows and how to see more. */
-export function moreHint(page: Page<unknown>, noun: string, irregular?: string): string {
-  return page.more ? `Showing the newest ${plural(page.limit, noun, irregular)}; there are more: add --limit ${String(page.limit * 2)} (or narrow with --since/--project) to see them.` : ''
+/** The line under a page that is not the whole list: how many it shows and how to see more — a longer `--limit`, or the options `narrowers` the command has (`--since/--project`). */
+export function moreHint(page: Page<unknown>, narrowers: string, noun: string, irregular?: string): string {
+  return page.more ? `Showing the newest ${plural(page.limit, noun, irregular)}; there are more: add --limit ${String(page.limit * 2)} (or narrow with ${narrowers}) to see them.` : ''
 }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { jsonData, runCli } from './run-cli.js'
+import { envelope, jsonData, runCli } from './run-cli.js'
 import type { Seeded } from './seed.js'
 import { seedHistory } from './seed.js'
 
@@ -72,5 +72,21 @@ describe('backtest', () => {
     const every = await runCli(['backtest', '--db', seeded.db, '--every', '0'])
     expect(every.code).toBe(2)
     expect(every.stderr).toContain('Invalid --every "0": a whole number ≥ 1.')
+    for (const [args, flags] of [[['--seeds', '3'], '--seeds changes'], [['--seed', '2', '--grade-rate', '0.5'], '--grade-rate, --seed change']] as const) {
+      const refused = await runCli(['backtest', '--db', seeded.db, '--no-save', ...args])
+      expect(refused.code, args.join(' ')).toBe(2)
+      expect(refused.stderr).toContain(`error: ${flags} generated histories: use`)
+    }
+  })
+
+  it('says there is no database yet and how to start, as every read does, creating nothing', async () => {
+    const db = join(seeded.root, 'none', 'agent-tracker.lmdb')
+    const text = await runCli(['backtest', '--db', db])
+    expect(text.code).toBe(0)
+    expect(text.stdout).toContain('No data yet')
+    const json = await runCli(['backtest', '--db', db, '--json'])
+    expect(json.code).toBe(0)
+    expect(envelope(json.stdout).notices).toEqual([expect.objectContaining({ code: 'NO_DATABASE' })])
+    expect(existsSync(join(seeded.root, 'none'))).toBe(false)
   })
 })

@@ -116,6 +116,17 @@ describe('agent-tracker hooks install claude-code', () => {
     expect(settingsIn(join(home, '.claude')).hooks.Stop?.[0]?.hooks[0]?.command).toBe('agent-tracker hook claude-code')
   })
 
+  it('refuses an empty or blank --command as a usage error, writing nothing', async () => {
+    const home = tempFolder('home-')
+    const project = tempFolder('project-')
+    for (const given of ['', '   ']) {
+      const refused = await runCli(['hooks', 'install', 'claude-code', '--command', given], { home, cwd: project, env: { PATH: pathOf(binFolder(true)) } })
+      expect(refused.code, JSON.stringify(given)).toBe(2)
+      expect(refused.stderr).toContain(`error: --command is ${given === '' ? 'empty' : 'blank'}: give the command that starts agent-tracker (such as --command agent-tracker or --command "npx agent-tracker"`)
+    }
+    expect(existsSync(join(project, '.claude'))).toBe(false)
+  })
+
   it("replaces its own earlier hooks, whatever command they ran, and keeps everyone else's", async () => {
     const home = tempFolder('home-')
     const folder = join(home, '.claude')
@@ -422,6 +433,20 @@ describe('doctor on Claude Code', () => {
     expect(deleted.check?.level).toBe('problem')
     expect(deleted.check?.detail).toContain(`hooks in ${join(project, '.claude', 'settings.json')} run \`'${process.execPath}' '${gone}' hook claude-code\`, but ${gone} does not exist`)
     expect(deleted.check?.detail).toContain(`no hook for UserPromptSubmit, PreToolUse, PostToolUse, PostToolUseFailure, SubagentStop, SessionEnd in ${join(project, '.claude', 'settings.json')}`)
+  })
+
+  it('finds, and uninstall removes, the hooks an earlier version wrote for an empty --command, which run no program', async () => {
+    const home = tempFolder('home-')
+    const project = tempFolder('project-')
+    mkdirSync(join(project, '.claude'))
+    const broken = { type: 'command', command: ' hook claude-code' }
+    writeFileSync(SHARED(project), JSON.stringify({ model: 'opus', hooks: { Stop: [{ hooks: [broken] }], PreToolUse: [{ matcher: '*', hooks: [broken, { type: 'command', command: 'my-linter hook claude-code' }] }] } }))
+    const found = await claudeCheck({ home, cwd: project, env: { PATH: pathOf(binFolder(true)) } })
+    expect(found.code).toBe(1)
+    expect(found.check).toMatchObject({ level: 'problem', detail: expect.stringContaining(`hooks in ${SHARED(project)} run \` hook claude-code\`, but it names no program before \`hook claude-code\`: every hook fails without a word`) as unknown })
+    const removed = await runCli(['hooks', 'uninstall', 'claude-code'], { home, cwd: project })
+    expect(removed.stdout).toContain(`Removed agent-tracker's Claude Code hooks from ${SHARED(project)} (2 hooks); everything else in it stays.`)
+    expect(JSON.parse(readFileSync(SHARED(project), 'utf8'))).toEqual({ model: 'opus', hooks: { PreToolUse: [{ matcher: '*', hooks: [{ type: 'command', command: 'my-linter hook claude-code' }] }] } })
   })
 
   it('notes hooks that record into another database than the one doctor checks, and a settings file Claude Code cannot read', async () => {

@@ -170,7 +170,7 @@ describe('init', () => {
     expect(elsewhere.stdout).toContain(`but the CLI reads ${join(home, 'else.lmdb')} (from AGENT_TRACKER_DB)`)
   })
 
-  it('init --database-path keeps ~/ as written, and refuses a path no host accepts, writing nothing', async () => {
+  it('init --database-path keeps ~/ as written, and refuses an empty one or a path no host accepts, writing nothing', async () => {
     const home = tempFolder('home-')
     const project = tempFolder('oc-')
     const tilde = await runCli(['init', '--database-path', '~/tracker.lmdb', '--json'], { home, cwd: project })
@@ -180,6 +180,15 @@ describe('init', () => {
     expect(refused.code).toBe(2)
     expect(refused.stderr).toContain('Invalid database path "~bob/tracker.lmdb": "~user" paths are not supported.')
     expect(readFileSync(join(project, 'opencode.json'), 'utf8')).toBe(before)
+    for (const empty of ['', '  ']) {
+      const blank = await runCli(['init', '--database-path', empty], { home, cwd: project })
+      expect(blank.code).toBe(2)
+      expect(blank.stderr).toContain(`error: --database-path is ${empty === '' ? 'empty' : 'blank'}: give the database file the plugin should use`)
+      expect(readFileSync(join(project, 'opencode.json'), 'utf8')).toBe(before)
+    }
+    const fresh = tempFolder('oc-')
+    expect((await runCli(['init', '--database-path', ''], { home, cwd: fresh })).code).toBe(2)
+    expect(existsSync(join(fresh, 'opencode.json'))).toBe(false)
   })
 
   it('doctor notes a plugin databasePath that is not the database it checks, resolved as the plugin resolves it', async () => {
@@ -365,7 +374,12 @@ describe('one voice', () => {
     expect(jsonData(page.stdout === '' ? '' : (await runCli(['history', SONNET, '--limit', '3', '--json', '--db', seeded.db])).stdout, 'history')).toMatchObject({ more: true })
     const all = await runCli(['history', SONNET, '--limit', '100', '--db', seeded.db])
     expect(all.stdout).not.toContain('Showing the newest')
-    expect((await runCli(['retro', '--limit', '2', '--db', seeded.db])).stdout).toContain('Showing the newest 2 retrospectives; there are more')
+    const none = await runCli(['history', SONNET, '--project', 'shop', '--until', '2000-01-01', '--db', seeded.db])
+    expect(none.stdout).toBe(`Nothing recorded for ${SONNET} in project ${seeded.shop} in the start – 2000-01-01 (UTC).\n`)
+    // retro and activity have no --since: their hint names only what they take.
+    const retro = await runCli(['retro', '--limit', '2', '--db', seeded.db])
+    expect(retro.stdout).toContain('Showing the newest 2 retrospectives; there are more: add --limit 4 (or narrow with --project) to see them.')
+    for (const command of ['retro', 'activity']) expect((await runCli([command, '--help'])).stdout, command).not.toContain('--since')
   })
 
   it('aligns tables by display width: CJK and emoji count two columns', async () => {
@@ -406,13 +420,35 @@ describe('projects and the demo', () => {
     expect(run.stdout).toContain('hook claude-code reads one hook event as JSON on stdin, as Claude Code sends it')
   })
 
+  it('a failed write leaves an empty folder or a 0-byte file given as --db as it was, and reads still say "no data yet"', async () => {
+    const folder = tempFolder('empty-')
+    const file = join(tempFolder(), 'empty.lmdb')
+    writeFileSync(file, '')
+    for (const db of [folder, file]) {
+      for (const args of [['bug', 'build@a/b'], ['activity', 'build@a/b', '--task', 'x']]) {
+        const failed = await runCli([...args, '--db', db])
+        expect(failed.code, args.join(' ')).toBe(1)
+        expect(failed.stderr).toContain('Unknown setup "build@a/b"')
+      }
+      const read = await runCli(['agents', '--db', db])
+      expect(read).toMatchObject({ code: 0, stdout: expect.stringContaining(`No data yet: there is no agent-tracker database at ${db}.`) as unknown })
+    }
+    expect(readdirSync(folder)).toEqual([])
+    expect(readdirSync(join(file, '..'))).toEqual(['empty.lmdb'])
+    expect(readFileSync(file, 'utf8')).toBe('')
+    // A write that stores something keeps the database it created.
+    const stored = await runCli(['ingest', '--db', folder], { input: factLine({ kind: 'commit', setup: SONNET, project: '/w/app', hash: 'abcd1234', message: 'one' }) })
+    expect(stored.code).toBe(0)
+    expect(readdirSync(folder).sort()).toEqual(['data.mdb', 'lock.mdb'])
+  })
+
   it('a read with --db naming a folder of other files is refused as a write is, not taken for "no data yet"', async () => {
     const folder = tempFolder('mine-')
     writeFileSync(join(folder, 'notes.txt'), 'mine')
     for (const args of [['report'], ['agents'], ['grade', SONNET, 'abc', '--user', 'good']]) {
       const run = await runCli([...args, '--db', folder])
       expect(run.code, args.join(' ')).toBe(2)
-      expect(run.stderr).toContain(`it is a folder with other files in it and no agent-tracker database. Give a file path in it instead, e.g. ${folder}/agent-tracker.lmdb.`)
+      expect(run.stderr).toContain(`error: Invalid database path (--db or AGENT_TRACKER_DB) ${folder}: it is a folder with other files in it and no agent-tracker database. Give a file path in it instead, e.g. ${folder}/agent-tracker.lmdb.`)
     }
     expect(readdirSync(folder)).toEqual(['notes.txt'])
   })

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { factLine, jsonData, runCli, tempFolder } from './run-cli.js'
+import { factLine, jsonData, jsonError, runCli, tempFolder } from './run-cli.js'
 
 const SONNET = 'build@anthropic/claude-sonnet-4-5'
 
@@ -107,6 +107,13 @@ describe('agent-tracker evidence and bug --confirm', () => {
     const unknown = await runCli(['bug', '--confirm', 'abcdef0-1234567', '--db', db])
     expect(unknown.code).toBe(1)
     expect(unknown.stderr).toContain('No evidence "abcdef0-1234567"')
+    // Another setup's evidence exists: the error says whose it is.
+    const found = jsonData((await runCli(['evidence', repo, '--db', db, '--json'])).stdout, 'evidence') as EvidenceOutput
+    const handle = found.pending[0]?.handle ?? ''
+    await runCli(['ingest', '--db', db], { input: factLine({ kind: 'commit', setup: 'build@openai/gpt-5', project: repo, hash: 'e5e5e5e5', message: 'other work' }) })
+    const other = await runCli(['bug', 'build@openai/gpt-5', '--confirm', handle, '--db', db, '--json'])
+    expect(other.code).toBe(1)
+    expect(jsonError(other.stdout)).toEqual({ code: 'OTHER_SETUP_EVIDENCE', message: `Evidence "${handle}" belongs to ${SONNET}, not build@openai/gpt-5: give that setup instead, or none.` })
     const plain = tempFolder('plain-')
     const noGit = await runCli(['evidence', plain, '--db', db])
     expect(noGit.code).toBe(1)

@@ -51,7 +51,8 @@ describe('agent-tracker import', () => {
 
   it('takes only what happened since --since, and shows its progress on a terminal', async () => {
     const home = homeWithHistory()
-    const later = await runCli(['import', '--since', '2099-01-01', '--json'], { home })
+    // A clock past the start: a --since after now would be an empty window (a usage error).
+    const later = await runCli(['import', '--since', '2099-01-01', '--json'], { home, now: new Date('2100-01-01T00:00:00.000Z') })
     expect(later.code).toBe(0)
     const result = jsonData(later.stdout, 'import') as { since: string; sources: { source: string; facts: number }[] }
     expect(result.since).toBe('2099-01-01T00:00:00.000Z')

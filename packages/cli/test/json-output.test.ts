@@ -55,7 +55,7 @@ describe('--json prints one envelope { version: 1, command, data } for every com
     expect(jsonData((await run(['bug', SONNET])).stdout, 'bug')).toMatchObject({ setup: SONNET, halted: true })
     expect(jsonData((await run(['reinstate', SONNET])).stdout, 'reinstate')).toMatchObject({ reinstated: true })
     expect(jsonData((await run(['retro', SONNET, '--note', 'keep it small'])).stdout, 'retro')).toMatchObject({ userNote: 'keep it small' })
-    expect(jsonData((await run(['activity', SONNET, '--task', 'tidy'])).stdout, 'activity')).toEqual({ logged: true, setup: SONNET, task: 'tidy' })
+    expect(jsonData((await run(['activity', SONNET, '--task', 'tidy'])).stdout, 'activity')).toEqual({ logged: true, setup: SONNET, task: 'tidy', project: '/w/app' })
     expect(shape(jsonData((await run(['migrate', tempFolder()])).stdout, 'migrate'))).toEqual(['folders', 'issues'])
     expect(jsonData((await run(['merge', seeded.db])).stdout, 'merge')).toMatchObject({ source: seeded.db, errors: [] })
     expect(jsonData((await run(['upgrade', '--dry-run'])).stdout, 'upgrade')).toMatchObject({ status: 'nothing-to-upgrade', format: { kind: 'agent-tracker' } })

@@ -202,13 +202,18 @@ describe('history, projects, recommend and search', () => {
     expect(notAFolder.stderr).toContain('"no/such/dir" is not a project folder')
   })
 
-  it('searches prior art by task words', async () => {
+  it('searches prior art by task words, a query of any length', async () => {
     const { code, stdout } = await runCli(['search', 'payment', 'webhooks', '--db', seeded.db, '--json'])
     expect(code).toBe(0)
     const result = jsonData(stdout, 'search') as { patterns: { title: string }[]; mistakes: { title: string }[] }
     expect(result.patterns.map((p) => p.title)).toContain('Stripe payment webhooks')
     expect(result.mistakes.map((m) => m.title)).toContain('webhook retried twice')
     expect((await runCli(['search', ' ', '--db', seeded.db])).code).toBe(2)
+    // A pasted blob: one word of 40,000 letters is too large for one regular expression.
+    const blob = await runCli(['search', 'payment', 'webhooks', 'x'.repeat(40_000), '--db', seeded.db])
+    expect(blob).toMatchObject({ code: 0, stderr: '' })
+    expect(blob.stdout).toContain('Stripe payment webhooks')
+    expect(blob.stdout).not.toContain('xxxx')
   })
 
   it('lists retrospectives and journal entries', async () => {

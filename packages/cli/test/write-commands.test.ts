@@ -78,6 +78,45 @@ describe('grading, bugs and reinstating', () => {
   })
 })
 
+describe('retro --note and activity --task', () => {
+  it('refuse an empty or blank --note, --task or other text as a usage error naming the option, storing nothing', async () => {
+    const { db } = await seedHistory()
+    const journal = async (): Promise<string> => (await runCli(['retro', '--db', db, '--json'])).stdout + (await runCli(['activity', '--db', db, '--json'])).stdout
+    const before = await journal()
+    for (const [args, option] of [
+      [['retro', SONNET, '--commit', '5a1b', '--note', ''], '--note is empty'],
+      [['retro', SONNET, '--commit', '5a1b', '--note', '  '], '--note is blank'],
+      [['retro', SONNET, '--commit', '5a1b', '--note', 'fine', '--task', ''], '--task is empty'],
+      [['activity', SONNET, '--task', ''], '--task is empty'],
+      [['activity', SONNET, '--task', 'Plan', '--outcome', ' '], '--outcome is blank'],
+    ] as const) {
+      const run = await runCli([...args, '--db', db, '--json'])
+      expect(run.code, args.join(' ')).toBe(2)
+      expect(jsonError(run.stdout)).toMatchObject({ code: 'EMPTY_OPTION', message: expect.stringContaining(`${option}: give `) as unknown })
+    }
+    expect(await journal()).toBe(before)
+  })
+
+  it('logs an entry in the project the working folder belongs to, and from a folder that is no project in the one the setup worked in last — saying where', async () => {
+    const { db, shop, api } = await seedHistory()
+    const inside = join(shop, 'src', 'cart')
+    mkdirSync(inside, { recursive: true })
+    const fromShop = await runCli(['activity', GPT, '--task', 'Review cart', '--db', db], { cwd: inside })
+    expect(fromShop.stdout).toBe(`Logged "Review cart" for ${GPT} in ${shop}.\n`)
+    const scratch = tempFolder('scratch-')
+    const fromScratch = await runCli(['activity', GPT, '--task', 'Plan the API', '--db', db, '--json'], { cwd: scratch })
+    expect(jsonData(fromScratch.stdout, 'activity')).toEqual({ logged: true, setup: GPT, task: 'Plan the API', project: api })
+    const text = await runCli(['activity', GPT, '--task', 'Again', '--db', db], { cwd: scratch })
+    expect(text.stdout).toBe(`Logged "Again" for ${GPT} in ${api} (this folder is no project: that is where ${GPT} worked last; --project names another).\n`)
+    const repository = tempFolder('repo-')
+    mkdirSync(join(repository, '.git'))
+    mkdirSync(join(repository, 'docs'))
+    expect((await runCli(['activity', GPT, '--task', 'New repo', '--db', db], { cwd: join(repository, 'docs') })).stdout).toBe(`Logged "New repo" for ${GPT} in ${repository}.\n`)
+    const projects = jsonData((await runCli(['projects', '--db', db, '--json'])).stdout, 'projects') as { projects?: { path: string }[] } | { path: string }[]
+    expect(JSON.stringify(projects)).not.toContain(scratch)
+  })
+})
+
 describe('ingest', () => {
   it('stores every good line and reports each bad line by number (exit 1)', async () => {
     const db = join(tempFolder(), 'ingest.lmdb')

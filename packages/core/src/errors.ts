@@ -18,6 +18,7 @@ export type CoreErrorCode =
   | 'ALREADY_GRADED'
   | 'UNKNOWN_EVIDENCE'
   | 'AMBIGUOUS_EVIDENCE'
+  | 'OTHER_SETUP_EVIDENCE'
   | 'STORE_CLOSED'
 
 /** Base class of every error core raises; `code` is stable across releases. */

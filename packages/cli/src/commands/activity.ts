@@ -4,7 +4,8 @@ import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { truncate, when } from '../format.js'
 import { moreHint, pageOf } from '../pagination.js'
-import { requireSetup, resolveProject } from './lookups.js'
+import type { ProjectOfFolder } from './lookups.js'
+import { givenText, projectOfFolder, requireSetup, resolveProject } from './lookups.js'
 import { trackingService } from './tracking.js'
 
 /** `activity [setup]`: lists journal entries; with `--task`, logs one for the setup in this folder. */
@@ -14,18 +15,22 @@ export async function activityCommand(ctx: CommandContext, setup: string | undef
     throw new CliError('MISSING_TASK', `${loggingOnly.join(', ')} describe an entry to log: give its --task too (agent-tracker activity <setup> --task "…" ${loggingOnly[0] ?? ''} "…"). Without --task, activity lists entries.`, EXIT.usage)
   }
   if (options.task !== undefined) {
+    const task = givenText('--task', options.task, 'what the setup worked on')
+    const actions = givenText('--actions', options.actions, 'what it did')
+    const outcome = givenText('--outcome', options.outcome, 'how it ended')
+    const decisions = givenText('--decisions', options.decisions, 'what it decided')
     if (setup === undefined) throw new CliError('MISSING_SETUP', 'Name the setup the activity belongs to: agent-tracker activity <setup> --task "…".', EXIT.usage)
     const store = ctx.openStore('write')
     await requireSetup(store, setup)
+    const where: ProjectOfFolder = options.project === undefined ? await projectOfFolder(store, setup, ctx.io.cwd) : { project: await resolveProject(store, options.project, ctx.io.cwd), source: 'known' }
     await trackingService(store).logActivity({
-      setup,
-      project: options.project === undefined ? ctx.io.cwd : await resolveProject(store, options.project, ctx.io.cwd),
-      task: options.task,
-      ...(options.actions === undefined ? {} : { actions: options.actions }),
-      ...(options.outcome === undefined ? {} : { outcome: options.outcome }),
-      ...(options.decisions === undefined ? {} : { decisions: options.decisions }),
+      setup, project: where.project, task: task ?? '',
+      ...(actions === undefined ? {} : { actions }),
+      ...(outcome === undefined ? {} : { outcome }),
+      ...(decisions === undefined ? {} : { decisions }),
     })
-    ctx.print({ logged: true, setup, task: options.task }, () => `Logged "${options.task ?? ''}" for ${setup}.`)
+    const why = where.source === 'latest' ? ` (this folder is no project: that is where ${setup} worked last; --project names another)` : ''
+    ctx.print({ logged: true, setup, task, project: where.project }, () => `Logged "${task ?? ''}" for ${setup} in ${where.project}${why}.`)
     return
   }
   const store = await ctx.readStore()
@@ -41,6 +46,6 @@ export async function activityCommand(ctx: CommandContext, setup: string | undef
       { header: 'OUTCOME', value: (a) => truncate(a.outcome, 40), priority: 7 },
       { header: 'DECISIONS', value: (a) => truncate(a.decisions, 40), priority: 4 },
     ], page.entries)
-    return page.more ? `${table}\n${ctx.colours.dim(moreHint(page, 'journal entry', 'journal entries'))}` : table
+    return page.more ? `${table}\n${ctx.colours.dim(moreHint(page, '--project', 'journal entry', 'journal entries'))}` : table
   })
 }

@@ -44,13 +44,15 @@ export async function backtestCommand(ctx: CommandContext, options: BacktestOpti
     await scenarioBacktest(ctx, { scenario: options.scenario, seeds: wholeNumber(options.seeds, '--seeds', 5), seed: wholeNumber(options.seed, '--seed', 1), every, minSamples, evidenceWeight, gradeRate })
     return
   }
-  if (options.gradeRate !== undefined) throw new CliError('USAGE', '--grade-rate changes generated histories: use it with --scenario.', EXIT.usage)
-  const store = ctx.openStore('read')
+  const scenarioOnly = [options.gradeRate === undefined ? undefined : '--grade-rate', options.seeds === undefined ? undefined : '--seeds', options.seed === undefined ? undefined : '--seed'].filter((flag) => flag !== undefined)
+  if (scenarioOnly.length > 0) throw new CliError('USAGE', `${scenarioOnly.join(', ')} ${scenarioOnly.length === 1 ? 'changes' : 'change'} generated histories: use ${scenarioOnly.length === 1 ? 'it' : 'them'} with --scenario (without it, backtest replays your database).`, EXIT.usage)
+  // As every read: without a database yet, an empty one answers and the output says how to start. A team URL is refused by openStore.
+  const store = ctx.teamUrl === undefined ? await ctx.readStore() : ctx.openStore('read')
   const progress = ctx.progress('Replaying')
   const result = await backtest(store, { every, horizon, minSamples, evidenceWeight, onDecision: (done, total) => { progress.update(done, total, 'decision points') } }, { profileFolder })
   progress.stop()
   const figures = backtestFigures(result.summary)
-  const savedTo = options.save === false ? null : saveBacktest({ format: 'agent-tracker-backtest', version: 1, at: new Date().toISOString(), database: store.path, every, horizon, summary: result.summary, figures })
+  const savedTo = options.save === false || ctx.missingDatabase ? null : saveBacktest({ format: 'agent-tracker-backtest', version: 1, at: new Date().toISOString(), database: store.path, every, horizon, summary: result.summary, figures })
   ctx.print({ database: store.path, savedTo, every, horizon, summary: result.summary, figures, unprofiledProjects: result.unprofiledProjects, ...(options.decisions === true ? { decisions: result.decisions } : {}) }, () => {
     const c = ctx.colours
     const projects = new Set(result.decisions.map((d) => d.project)).size

@@ -20,14 +20,14 @@ export async function historyCommand(ctx: CommandContext, setup: string, options
   })
   const page = pageOf(read, options.limit)
   ctx.print({ setup, entries: page.entries, more: page.more }, () => {
-    if (page.entries.length === 0) return `Nothing recorded for ${setup}${window.description === '' ? '' : ` in ${window.description}`}.`
+    if (page.entries.length === 0) return `Nothing recorded for ${setup}${project === undefined ? '' : ` in project ${project}`}${window.description === '' ? '' : ` in ${window.description}`}.`
     const table = ctx.table<HistoryEntry>([
       { header: 'WHEN (UTC)', value: (e) => when(e.at), priority: 9 },
       { header: 'WHAT', value: (e) => kindLabel(ctx, e.kind), priority: 8 },
       { header: 'PROJECT', value: (e) => e.project.split(/[\\/]/).at(-1) ?? e.project, priority: 4 },
       { header: 'DETAIL', value: (e) => e.summary, priority: 10 },
     ], page.entries)
-    const hint = moreHint(page, 'entry', 'entries')
+    const hint = moreHint(page, '--since/--project', 'entry', 'entries')
     return hint === '' ? table : `${table}\n${ctx.colours.dim(hint)}`
   })
 }

@@ -102,10 +102,12 @@ function checkedConfig(file: string, text: string): void {
 /**
  * The `databasePath` to write: a relative path resolved against the working folder (the plugin
  * would resolve it against the home folder instead); `~/…`, absolute paths and `:memory:` as given.
- * @throws {NodeHostError} INVALID_DATABASE_PATH (a usage error) for a path no host accepts.
+ * @throws {CliError} USAGE for an empty or blank path; {NodeHostError} INVALID_DATABASE_PATH (a usage error) for a path no host accepts.
  */
 function databasePathOption(given: string, ctx: CommandContext): string {
   const path = given.trim()
+  // Resolved against the working folder, an empty path would name the project folder itself.
+  if (path === '') throw new CliError('USAGE', `--database-path is ${given === '' ? 'empty' : 'blank'}: give the database file the plugin should use — an absolute path, ~/… (the home folder) or a path relative to this folder — or leave --database-path out to keep the shared default.`, EXIT.usage)
   const written = path.startsWith('~') || path === MEMORY_PATH || isAbsolute(path) ? path : resolve(ctx.io.cwd, path)
   locateDatabase({ databasePath: written, env: ctx.io.env, homeDir: ctx.io.homeDir })
   return written

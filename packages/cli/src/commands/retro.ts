@@ -4,12 +4,14 @@ import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { shortHash, truncate, when } from '../format.js'
 import { moreHint, pageOf } from '../pagination.js'
-import { requireSetup, resolveProject } from './lookups.js'
+import { givenText, requireSetup, resolveProject } from './lookups.js'
 import { trackingService } from './tracking.js'
 
 /** `retro [setup]`: lists retrospectives; with `--note`, adds the user's note to one. */
 export async function retroCommand(ctx: CommandContext, setup: string | undefined, options: { commit?: string; note?: string; task?: string; project?: string; limit: number }): Promise<void> {
   if (options.note !== undefined) {
+    givenText('--note', options.note, 'your note')
+    givenText('--task', options.task, 'the task the commit was for')
     if (setup === undefined) throw new CliError('MISSING_SETUP', 'Name the setup whose retrospective the note is for: agent-tracker retro <setup> --commit <hash> --note "…".', EXIT.usage)
     const store = ctx.openStore('write')
     await requireSetup(store, setup)
@@ -36,6 +38,6 @@ export async function retroCommand(ctx: CommandContext, setup: string | undefine
       { header: 'USER', value: (r) => (r.userGrade === undefined ? '–' : String(r.userGrade)), align: 'right', priority: 10 },
       { header: 'NOTES', value: (r) => truncate([r.userNote, r.agentNote].filter((n) => n !== undefined).join(' · '), 60), priority: 5 },
     ], page.entries)
-    return page.more ? `${table}\n${ctx.colours.dim(moreHint(page, 'retrospective'))}` : table
+    return page.more ? `${table}\n${ctx.colours.dim(moreHint(page, '--project', 'retrospective'))}` : table
   })
 }

@@ -33,6 +33,8 @@ export function checkHookCommand(command: string, options: { readonly env: Io['e
   const found = { ...(database === undefined ? {} : { databasePath: database }) }
   const [first, ...rest] = words
   if (first === undefined) return { ...found, trouble: 'it runs nothing' }
+  // An earlier version wrote ` hook claude-code` for an empty --command: the shell would look for a program `hook`.
+  if (hookAt === 0) return { ...found, trouble: 'it names no program before `hook claude-code`' }
   if (first.dynamic) return found
   const name = text(first)
   let program: string

@@ -29,12 +29,17 @@ export interface HookCommandSources {
  * The command an agent host's hooks run to reach agent-tracker (`… hook claude-code [--db '<path>']`):
  * what `--command` gave; else `agent-tracker` when it is on the lasting PATH; else the running Node
  * and this CLI's bin script by their absolute paths, shell-quoted.
- * @throws {CliError} NOT_INSTALLED when that copy lives in a package runner's cache (npx's), which
+ * @throws {CliError} USAGE for an empty or blank `--command`; NOT_INSTALLED when that copy lives in a package runner's cache (npx's), which
  * may be deleted at any time: the error says how to install agent-tracker for good.
  */
 export function chooseHookCommand(sources: HookCommandSources): HookCommandChoice {
   const tail = `hook claude-code${sources.databasePath === undefined ? '' : ` --db ${shellQuote(sources.databasePath)}`}`
-  if (sources.given !== undefined) return { kind: 'given', command: `${sources.given} ${tail}` }
+  if (sources.given !== undefined) {
+    if (sources.given.trim() === '') {
+      throw new CliError('USAGE', `--command is ${sources.given === '' ? 'empty' : 'blank'}: give the command that starts agent-tracker (such as --command agent-tracker or --command "npx agent-tracker"; the hooks add \`hook claude-code\` to it), or leave --command out to have it chosen. Nothing was written.`, EXIT.usage)
+    }
+    return { kind: 'given', command: `${sources.given} ${tail}` }
+  }
   const executable = findExecutable('agent-tracker', sources.env)
   if (executable !== undefined) return { kind: 'on-path', command: `agent-tracker ${tail}`, executable }
   let launcher: CliLauncher

@@ -54,7 +54,27 @@ describe('resolveWindow', () => {
     expect(() => berlin({ since: '2026-10-20', until: '2026-10-15' })).toThrow('The window is empty: --since 2026-10-20 is not before --until 2026-10-15')
     expect(() => berlin({ since: '2026-10-15T10:00', until: '2026-10-15T10:00' })).toThrow('The window is empty')
     expect(() => berlin({ days: 7, since: '2026-10-01' })).toThrow('--days and --since both set where the window starts')
-    for (const days of ['0', '-3', '2.5', 'week']) expect(() => berlin({ days })).toThrow(`Invalid --days "${days}"`)
+    for (const days of ['0', '-3', '2.5', 'week', '1e3', '0x10', ' 7', '+7', '36601']) expect(() => berlin({ days })).toThrow(`Invalid --days "${days}": a whole number of days from 1 to 36600 (about 100 years), written in plain digits`)
+    expect(berlin({ days: '36600' }).since).toBe(berlin({ since: '36600d' }).since)
+  })
+
+  it('rejects a --since after now without --until as an empty window', () => {
+    expect(() => berlin({ since: '2030-01-01' })).toThrow('The window is empty: --since 2030-01-01 is after now (2029-12-31T23:00:00.000Z), and without --until the window ends now.')
+    expect(() => berlin({ since: '2026-10-18T15:01' })).toThrow('The window is empty')
+    expect(berlin({ since: '2026-10-18T15:00' }).since).toBe('2026-10-18T13:00:00.000Z')
+    expect(berlin({ since: '2030-01-01', until: '2030-02-01' }).since).toBe('2029-12-31T23:00:00.000Z')
+  })
+
+  it('refuses UTC offsets that do not exist, a count of 0, and a start more than 100 years back, naming the limit', () => {
+    for (const since of ['2026-10-01T09:00+25:00', '2026-10-01T09:00-13:00', '2026-10-01T09:00+14:30', '2026-10-01T09:00+02:75']) {
+      expect(() => berlin({ since }), since).toThrow(`Invalid --since "${since}": the UTC offset`)
+    }
+    expect(() => berlin({ since: '2026-10-01T09:00+25:00' })).toThrow('the UTC offset +25:00 does not exist; offsets run from -12:00 to +14:00')
+    expect(berlin({ since: '2026-10-01T09:00+14:00' }).since).toBe('2026-09-30T19:00:00.000Z')
+    expect(berlin({ since: '2026-10-01T09:00-12:00' }).since).toBe('2026-10-01T21:00:00.000Z')
+    for (const since of ['0d', '0h', '0y']) expect(() => berlin({ since }), since).toThrow(`Invalid --since "${since}": a time back from now counts from 1`)
+    for (const since of ['99999y', '101y', '0001-01-01', '999999999d']) expect(() => berlin({ since }), since).toThrow(`Invalid --since "${since}": a window starts at most 36600 days back (about 100 years: --days 36600, 36600d, 100y); for all time, leave --since and --days out.`)
+    expect(berlin({ since: '100y' }).since).toBe('1926-10-18T23:00:00.000Z')
   })
 
   it('is all time, with no description, when no flag is given', () => {

@@ -29,7 +29,16 @@ export interface ResolvedWindow {
 /** What `--since`/`--until` accept, for help texts and errors. */
 export const WINDOW_FORMS = 'a date (2026-10-15 or 20261015), a date-time (2026-10-15T09:00, with Z or +02:00 for another zone), or a time back from now (today, yesterday, 12h, 7d, 4w, 3m, 1y)'
 
-const RELATIVE = /^(\d{1,4})\s*(h|d|w|m|y)$/i
+const RELATIVE = /^(\d+)\s*(h|d|w|m|y)$/i
+
+/** How far back a window may start: about 100 years (`--days 36600`, `100y`), far before any agent's work. */
+const MAX_DAYS = 36_600
+
+/** What the window's reach back is limited to, for errors. */
+const REACH = `at most ${String(MAX_DAYS)} days back (about 100 years: --days ${String(MAX_DAYS)}, ${String(MAX_DAYS)}d, 100y); for all time, leave --since and --days out`
+
+/** A UTC offset at the end of a date-time: `+02:00`, `-0530`, `+05`. */
+const OFFSET = /[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?([+-])(\d{2})(?::?(\d{2}))?$/
 
 interface Point {
   readonly at: Date
@@ -55,6 +64,9 @@ export function resolveWindow(flags: WindowFlags, options: { readonly timeZone: 
   const since = days !== undefined ? subDays(startOfDay(now), days - 1) : flags.since === undefined ? undefined : readPoint(flags.since, '--since', now, timeZone).at
   const untilPoint = flags.until === undefined ? undefined : readPoint(flags.until, '--until', now, timeZone)
   const until = untilPoint === undefined ? undefined : untilPoint.day && !RELATIVE.test(flags.until?.trim() ?? '') ? addDays(untilPoint.at, 1) : untilPoint.at
+  if (since !== undefined && until === undefined && since.getTime() > now.getTime()) {
+    throw new CliError('INVALID_OPTION', `The window is empty: --since ${flags.since ?? ''} is after now (${iso(since)}), and without --until the window ends now. Give a start in the past.`, EXIT.usage)
+  }
   if (since !== undefined && until !== undefined && since.getTime() >= until.getTime()) {
     throw new CliError('INVALID_OPTION', `The window is empty: --since ${flags.since ?? `(--days ${String(flags.days)})`} is not before --until ${flags.until ?? ''} (${iso(since)} ≥ ${iso(until)}). Swap them, or widen the window.`, EXIT.usage)
   }
@@ -67,14 +79,31 @@ export function resolveWindow(flags: WindowFlags, options: { readonly timeZone: 
 }
 
 function parseDays(value: string | number): number {
-  const days = typeof value === 'number' ? value : Number(value)
-  if (!Number.isInteger(days) || days < 1 || days > 36_600) {
-    throw new CliError('INVALID_OPTION', `Invalid --days "${String(value)}": a whole number of days from 1, e.g. --days 7 for the last 7 days including today.`, EXIT.usage)
+  // Plain digits only: Number() would also take 1e3, 0x10 and " 7 ".
+  const days = typeof value === 'number' ? value : /^\d+$/.test(value) ? Number(value) : Number.NaN
+  if (!Number.isInteger(days) || days < 1 || days > MAX_DAYS) {
+    throw new CliError('INVALID_OPTION', `Invalid --days "${String(value)}": a whole number of days from 1 to ${String(MAX_DAYS)} (about 100 years), written in plain digits, e.g. --days 7 for the last 7 days including today.`, EXIT.usage)
   }
   return days
 }
 
+/**
+ * `point`, checked to reach back no further than the window may.
+ * @throws {CliError} INVALID_OPTION (usage) naming the flag, the value and the limit.
+ */
+function withinReach(point: Point, flag: string, text: string, now: TZDate): Point {
+  // NaN too: a count of years past the calendar's end gives an invalid date.
+  if (!(point.at.getTime() >= subDays(startOfDay(now), MAX_DAYS - 1).getTime())) {
+    throw new CliError('INVALID_OPTION', `Invalid ${flag} "${text}": a window starts ${REACH}.`, EXIT.usage)
+  }
+  return point
+}
+
 function readPoint(text: string, flag: string, now: TZDate, timeZone: string): Point {
+  return withinReach(parsePoint(text, flag, now, timeZone), flag, text, now)
+}
+
+function parsePoint(text: string, flag: string, now: TZDate, timeZone: string): Point {
   const value = text.trim()
   const lower = value.toLowerCase()
   if (lower === 'today') return { at: startOfDay(now), day: true }
@@ -82,6 +111,9 @@ function readPoint(text: string, flag: string, now: TZDate, timeZone: string): P
   const relative = RELATIVE.exec(value)
   if (relative !== null) {
     const count = Number(relative[1])
+    if (count < 1) throw new CliError('INVALID_OPTION', `Invalid ${flag} "${text}": a time back from now counts from 1 (1d is today; leave ${flag} out for no bound).`, EXIT.usage)
+    // Checked before the arithmetic: a huge count would reach before the calendar's start.
+    if (count > MAX_DAYS * 24) throw new CliError('INVALID_OPTION', `Invalid ${flag} "${text}": a window starts ${REACH}.`, EXIT.usage)
     const today = startOfDay(now)
     switch (relative[2]?.toLowerCase()) {
       case 'h': return { at: subHours(now, count), day: false }
@@ -95,6 +127,11 @@ function readPoint(text: string, flag: string, now: TZDate, timeZone: string): P
   const date = /^\d{8}$/.test(value) ? parseISO(`${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6)}`, inZone) : /^\d{4}-\d{2}-\d{2}$/.test(value) ? parseISO(value, inZone) : undefined
   if (date !== undefined && isValid(date)) return { at: date, day: true }
   if (date === undefined && /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(value)) {
+    const offset = OFFSET.exec(value)
+    const minutes = offset === null ? 0 : Number(offset[2]) * 60 + Number(offset[3] ?? 0)
+    if (offset !== null && (Number(offset[3] ?? 0) > 59 || minutes > (offset[1] === '+' ? 14 : 12) * 60)) {
+      throw new CliError('INVALID_OPTION', `Invalid ${flag} "${text}": the UTC offset ${offset[1] ?? ''}${offset[2] ?? ''}:${offset[3] ?? '00'} does not exist; offsets run from -12:00 to +14:00 (or give Z for UTC).`, EXIT.usage)
+    }
     const instant = parseISO(value.replace(' ', 'T'), inZone)
     if (isValid(instant)) return { at: instant, day: false }
   }

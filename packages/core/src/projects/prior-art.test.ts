@@ -67,6 +67,17 @@ describe('searchPriorArt', () => {
     ])
   })
 
+  it('takes a query with a word too long for one regular expression (a pasted blob), finding what its other words find', () => {
+    const titles = (query: string): string[][] => {
+      const result = searchPriorArt(query, records, { scope: 'web-app' })
+      return [result.patterns.map((hit) => hit.title), result.mistakes.map((hit) => hit.title)]
+    }
+    const blob = 'x'.repeat(40_000)
+    expect(titles(`payment webhook idempotency ${blob}`)).toEqual(titles('payment webhook idempotency'))
+    expect(titles(`${blob} refunded`)).toEqual([[], ['Refund flow']])
+    expect(titles(blob)).toEqual([[], []])
+  })
+
   it('ignores stopwords and finds nothing for unrelated words', () => {
     expect(terms('The payments were failing')).toEqual(['payment', 'fail'])
     expect(terms('retry retries retried')).toEqual(['retry', 'retry', 'retry'])

@@ -280,7 +280,7 @@ function wantedTermCounter(wanted: readonly string[]): (text: string) => number[
   const probes = wanted.map((term) => (term.length > 2 ? term.slice(0, -1) : term))
   // Probes are runs of letters and digits: an ASCII one needs no escaping, and ASCII text cannot hold any other.
   const asciiProbes = probes.filter((probe) => /^[a-z0-9]+$/.test(probe))
-  const probed = asciiProbes.length === 0 ? undefined : new RegExp(`(?<![a-z0-9])(?:${asciiProbes.join('|')})[a-z0-9]*`, 'g')
+  const probed = asciiProbes.length === 0 ? undefined : probedWords(asciiProbes)
   return (text) => {
     const lower = text.toLowerCase()
     const counts = wanted.map(() => 0)
@@ -296,11 +296,33 @@ function wantedTermCounter(wanted: readonly string[]): (text: string) => number[
       if (!probes.some((probe) => lower.includes(probe))) return undefined
       for (const word of lower.match(WORDS) ?? []) found += count(word)
     } else if (probed !== undefined) {
-      for (const [word] of lower.matchAll(probed)) found += count(word)
+      for (const word of probed(lower)) found += count(word)
     }
     return found > 0 ? counts : undefined
   }
 }
+
+/**
+ * The words of a lower-cased ASCII text that start with one of `probes`: found by one regular
+ * expression for a query of everyday size, else (a pasted blob: V8 refuses, when first used, a
+ * regular expression that large) by looking each word's starts up among the probes, which takes as
+ * long whatever the query's size.
+ */
+function probedWords(probes: readonly string[]): (lower: string) => readonly string[] {
+  const pattern = `(?<![a-z0-9])(?:${probes.join('|')})[a-z0-9]*`
+  if (pattern.length <= MAX_PROBE_PATTERN) {
+    const probed = new RegExp(pattern, 'g')
+    return (lower) => lower.match(probed) ?? []
+  }
+  const known = new Set(probes)
+  const lengths = [...new Set(probes.map((probe) => probe.length))].sort((a, b) => a - b)
+  return (lower) => (lower.match(ASCII_WORDS) ?? []).filter((word) => lengths.some((length) => length <= word.length && known.has(word.slice(0, length))))
+}
+
+/** The longest probe pattern built into one regular expression: far below what V8 refuses (a 32 K-character word). */
+const MAX_PROBE_PATTERN = 8_192
+
+const ASCII_WORDS = /[a-z0-9]+/g
 
 const NON_ASCII = /[\u0080-\uffff]/
 

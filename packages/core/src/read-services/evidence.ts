@@ -28,24 +28,35 @@ export async function listEvidence(store: TrackerStore, query: EvidenceQuery = {
 
 /**
  * One piece of evidence by its id or its handle (`<commit>-<source>` prefixes, as listed).
- * @throws {TrackerError} UNKNOWN_EVIDENCE, or AMBIGUOUS_EVIDENCE naming the candidates.
+ * @throws {TrackerError} UNKNOWN_EVIDENCE; OTHER_SETUP_EVIDENCE when `query.setup` is given and the
+ * evidence is another setup's, naming that one; or AMBIGUOUS_EVIDENCE naming the candidates.
  */
 export async function findEvidence(store: TrackerStore, idOrHandle: string, query: EvidenceQuery = {}): Promise<EvidenceRecord> {
   const wanted = idOrHandle.trim()
-  const records = await listEvidence(store, query)
-  const exact = records.find((record) => record.id === wanted)
-  if (exact !== undefined) return exact
-  const [commit = '', source = ''] = wanted.split('-')
-  const matches = commit.length < 4 ? [] : records.filter((record) => {
-    const handle = evidenceHandle(record).split('-')
-    return record.commit.startsWith(commit) && (source === '' || (record.signal === 'survival' ? handle[1] === source : record.source.startsWith(source)))
-  })
+  const matches = matchingEvidence(await listEvidence(store, query), wanted)
   const only = matches[0]
   if (matches.length === 1 && only !== undefined) return only
   if (matches.length === 0) {
+    const { setup, ...anySetup } = query
+    const others = setup === undefined ? [] : matchingEvidence(await listEvidence(store, anySetup), wanted)
+    const owners = [...new Set(others.map((record) => record.setup))]
+    if (owners.length > 0) {
+      throw new TrackerError('OTHER_SETUP_EVIDENCE', `Evidence "${wanted}" belongs to ${owners.join(', ')}, not ${setup ?? ''}: give ${owners.length === 1 ? 'that setup' : 'one of those setups'} instead, or none.`)
+    }
     throw new TrackerError('UNKNOWN_EVIDENCE', `No evidence "${wanted}": give an id or a handle like a1b2c3d-9f8e7d6 (the agent commit and the fix) as agent-tracker evidence lists them.`)
   }
   throw new TrackerError('AMBIGUOUS_EVIDENCE', `"${wanted}" names ${String(matches.length)} pieces of evidence: ${matches.slice(0, 5).map(evidenceHandle).join(', ')}. Give more of the hashes.`)
+}
+
+/** The records `wanted` names: the one of that id, else those its handle's prefixes match. */
+function matchingEvidence(records: readonly EvidenceRecord[], wanted: string): EvidenceRecord[] {
+  const exact = records.find((record) => record.id === wanted)
+  if (exact !== undefined) return [exact]
+  const [commit = '', source = ''] = wanted.split('-')
+  return commit.length < 4 ? [] : records.filter((record) => {
+    const handle = evidenceHandle(record).split('-')
+    return record.commit.startsWith(commit) && (source === '' || (record.signal === 'survival' ? handle[1] === source : record.source.startsWith(source)))
+  })
 }
 
 /**
