@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, rmSync, truncateSync } from 'node:fs'
+import { readdirSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { resolve } from 'node:path'
 import type { TrackerStore } from '@agent-tracker/core'
@@ -62,8 +62,6 @@ export class CommandContext {
   readonly #options: CommonOptions
   readonly #identity: CommandIdentity
   readonly #stores: TrackerStore[] = []
-  /** Databases this command created by opening them to write, to take away again if it fails having stored nothing. */
-  readonly #created: CreatedDatabase[] = []
   readonly #notices: JsonNotice[] = []
   /** The database path, when a read found no database there. */
   #missingDatabase: string | undefined
@@ -161,7 +159,6 @@ export class CommandContext {
     }
     const flag = this.#options.maxSize
     const maxSize = flag ?? this.io.env.AGENT_TRACKER_MAX_SIZE
-    const fresh = mode === 'write' ? this.#freshDatabase() : undefined
     const store = openDatabase({
       databasePath: this.databasePath,
       env: this.io.env,
@@ -170,38 +167,7 @@ export class CommandContext {
       ...(maxSize === undefined ? {} : { maxDatabaseSize: parseSizeLimit(maxSize, flag === undefined ? 'AGENT_TRACKER_MAX_SIZE' : '--max-size') }),
     })
     this.#stores.push(store)
-    if (fresh !== undefined) this.#created.push({ ...fresh, store })
     return store
-  }
-
-  /** Where the database would be created by opening it to write: its files, and which of them are already there (an empty folder, a 0-byte file); undefined when it exists. */
-  #freshDatabase(): { dataFile: string; lockFile: string; emptyFile: boolean; lockExisted: boolean } | undefined {
-    const { path } = locateDatabase({ databasePath: this.databasePath, env: this.io.env, homeDir: this.io.homeDir })
-    if (path === ':memory:') return undefined
-    const located = locateDataFile(path)
-    const file = checkDataFile(located.dataFile)
-    if (!file.ok || file.exists) return undefined
-    return { dataFile: located.dataFile, lockFile: located.lockFile, emptyFile: existsSync(located.dataFile), lockExisted: existsSync(located.lockFile) }
-  }
-
-  /**
-   * After a failed command: a database this command created and stored nothing in is taken away
-   * again (closing every store first), so that a failed command leaves the path as it found it —
-   * an empty folder empty, a 0-byte file at 0 bytes.
-   */
-  async discardUntouchedDatabase(): Promise<void> {
-    const untouched: CreatedDatabase[] = []
-    for (const created of this.#created.splice(0)) {
-      const empty = (await created.store.lastFactSeq()) === 0 && (await created.store.find('setups')).length === 0 && (await created.store.find('projects')).length === 0
-      if (empty) untouched.push(created)
-    }
-    if (untouched.length === 0) return
-    await this.close()
-    for (const { dataFile, lockFile, emptyFile, lockExisted } of untouched) {
-      if (emptyFile) truncateSync(dataFile, 0)
-      else rmSync(dataFile, { force: true })
-      if (!lockExisted) rmSync(lockFile, { force: true })
-    }
   }
 
   /** The team database URL given with `--db postgres://…`, if any. */
@@ -311,11 +277,3 @@ export class CommandContext {
   }
 }
 
-/** A database a command created by opening it to write: its files, which were there before (a 0-byte data file, the lock file), and its store. */
-interface CreatedDatabase {
-  readonly dataFile: string
-  readonly lockFile: string
-  readonly emptyFile: boolean
-  readonly lockExisted: boolean
-  readonly store: LmdbStore
-}

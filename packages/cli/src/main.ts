@@ -33,8 +33,6 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
         return
       }
       exitCode = failure.exitCode
-      // A failed command does not leave a database behind that it created and stored nothing in.
-      await ctx.discardUntouchedDatabase().catch(() => undefined)
       // Remembered, so the next reads of this file run under a supervisor and writers refuse it.
       if (failure.code === 'DATABASE_DAMAGED') await rememberDamage(ctx, failure.message)
       if (ctx.json) io.stdout.write(toJsonText(errorEnvelope(running, failure.code, failure.message)))

@@ -420,28 +420,6 @@ describe('projects and the demo', () => {
     expect(run.stdout).toContain('hook claude-code reads one hook event as JSON on stdin, as Claude Code sends it')
   })
 
-  it('a failed write leaves an empty folder or a 0-byte file given as --db as it was, and reads still say "no data yet"', async () => {
-    const folder = tempFolder('empty-')
-    const file = join(tempFolder(), 'empty.lmdb')
-    writeFileSync(file, '')
-    for (const db of [folder, file]) {
-      for (const args of [['bug', 'build@a/b'], ['activity', 'build@a/b', '--task', 'x']]) {
-        const failed = await runCli([...args, '--db', db])
-        expect(failed.code, args.join(' ')).toBe(1)
-        expect(failed.stderr).toContain('Unknown setup "build@a/b"')
-      }
-      const read = await runCli(['agents', '--db', db])
-      expect(read).toMatchObject({ code: 0, stdout: expect.stringContaining(`No data yet: there is no agent-tracker database at ${db}.`) as unknown })
-    }
-    expect(readdirSync(folder)).toEqual([])
-    expect(readdirSync(join(file, '..'))).toEqual(['empty.lmdb'])
-    expect(readFileSync(file, 'utf8')).toBe('')
-    // A write that stores something keeps the database it created.
-    const stored = await runCli(['ingest', '--db', folder], { input: factLine({ kind: 'commit', setup: SONNET, project: '/w/app', hash: 'abcd1234', message: 'one' }) })
-    expect(stored.code).toBe(0)
-    expect(readdirSync(folder).sort()).toEqual(['data.mdb', 'lock.mdb'])
-  })
-
   it('a read with --db naming a folder of other files is refused as a write is, not taken for "no data yet"', async () => {
     const folder = tempFolder('mine-')
     writeFileSync(join(folder, 'notes.txt'), 'mine')
