@@ -139,7 +139,10 @@ export function createTrackingService(options: TrackingServiceOptions): Tracking
     if (input.session !== undefined) made.session = input.session
     return made
   }
-  const record = async (fact: Fact): Promise<ApplyResult | DeferredBatch> => store.applyFacts([validateFact(fact)])
+  const apply = (fact: Fact): Promise<ApplyResult | DeferredBatch> => store.applyFacts([validateFact(fact)])
+  const record = async (fact: Fact): Promise<void> => {
+    await apply(fact)
+  }
   const requireStatus = async (setup: string): Promise<AgentStatus> => {
     const status = await getStatus(setup)
     if (status === undefined) throw unknownSetup(setup, await knownSetups(store))
@@ -258,7 +261,7 @@ export function createTrackingService(options: TrackingServiceOptions): Tracking
 
     async recordRetrospective(input) {
       const commit = await resolveCommit(input.setup, input.commit, input.project)
-      const result = await record({
+      const result = await apply({
         ...base({ ...input, project: commit.project }),
         kind: 'retrospective',
         commit: commit.hash,
