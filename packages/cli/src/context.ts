@@ -234,6 +234,11 @@ export class CommandContext {
     else this.io.stdout.write(`${render()}\n`)
   }
 
+  /** What a JSON reader is told besides the answer so far (e.g. that there is no database yet), for output written without {@link print}. */
+  get notices(): readonly JsonNotice[] {
+    return this.#notices
+  }
+
   /** A note for people (to stderr, never in JSON output). */
   note(text: string): void {
     if (!this.json) this.io.stderr.write(`${text}\n`)

@@ -58,4 +58,36 @@ describe('export applies the filters it accepts', () => {
       }
     }
   })
+
+  it('refuses a --table it would not use, and an empty --out, as usage errors', async () => {
+    const { db } = await seedHistory()
+    for (const [args, message] of [
+      [['--format', 'json', '--table', 'report'], '--table report is for --format csv only; for json, --table names one collection'],
+      [['--format', 'jsonl', '--table', 'report'], '--table report is for --format csv only; for jsonl, --table names one collection'],
+      [['--format', 'html', '--table', 'commits'], '--table does not go with --format html'],
+      [['--format', 'json', '--out', ''], '--out needs a file path, got an empty one.'],
+    ] as const) {
+      const refused = await runCli(['export', ...args, '--db', db])
+      expect(refused.code).toBe(2)
+      expect(refused.stderr).toContain(message)
+    }
+  })
+
+  it('says a write that fails after the file opened (a full disk) plainly, and stops', async () => {
+    const { db } = await seedHistory()
+    const full = await runCli(['export', '--format', 'jsonl', '--out', '/dev/full', '--db', db])
+    expect(full.code).toBe(1)
+    expect(full.stderr).toContain('error: Could not write /dev/full: the disk is full. What was written so far is incomplete.')
+  })
+
+  it('tells a JSON reader that there is no database yet, inside the streamed envelope', async () => {
+    const { root } = await seedHistory()
+    const missing = join(root, 'none.lmdb')
+    const run = await runCli(['export', '--format', 'json', '--json', '--db', missing])
+    expect(run.code).toBe(0)
+    const envelope = JSON.parse(run.stdout) as { command: string; data: Export; notices?: { code: string; message: string }[] }
+    expect(envelope.command).toBe('export')
+    expect(envelope.notices).toEqual([{ code: 'NO_DATABASE', message: expect.stringContaining(missing) as unknown }])
+    expect(Object.values(envelope.data.collections).every((records) => records.length === 0)).toBe(true)
+  })
 })

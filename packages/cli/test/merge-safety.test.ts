@@ -56,6 +56,25 @@ describe('merge --dry-run and --undo', () => {
     expect(existsSync(`${db}.undo`)).toBe(false)
   })
 
+  it('names each setup in both databases that it changed, with its counts before and after (text and JSON)', async () => {
+    const { db } = await seedHistory()
+    const other = join(tempFolder(), 'other.lmdb')
+    await runCli(['ingest', '--db', other], { input: [
+      factLine({ kind: 'commit', setup: SONNET, project: '/w/z', hash: 'beef0001', message: 'm' }),
+      factLine({ kind: 'commit', setup: 'review@x/y', project: '/w/z', hash: 'beef0002', message: 'm' }),
+    ].join('\n') })
+    const commitsOf = async (setup: string): Promise<number> => (jsonData((await runCli(['status', setup, '--db', db, '--json'])).stdout, 'status') as { state: { commits: number } }).state.commits
+    const before = await commitsOf(SONNET)
+    const dry = await runCli(['merge', other, '--db', db, '--dry-run', '--json'])
+    expect((jsonData(dry.stdout, 'merge') as { combined?: unknown }).combined).toEqual([{ id: SONNET, before: expect.objectContaining({ commits: before }) as unknown, after: expect.objectContaining({ commits: before + 1 }) as unknown }])
+    const merged = await runCli(['merge', other, '--db', db])
+    expect(merged.code).toBe(0)
+    // The setup only the other database had is added, not combined.
+    expect(merged.stdout).toContain(`1 setup was in both databases; its scores here changed (before → after):\n  ${SONNET}: commits ${String(before)} → ${String(before + 1)}`)
+    expect(merged.stdout).not.toContain('review@x/y:')
+    expect(await commitsOf(SONNET)).toBe(before + 1)
+  })
+
   it('refuses a source that is no agent-tracker database before it takes an undo point', async () => {
     const { db, root } = await seedHistory()
     const before = await collections(db)

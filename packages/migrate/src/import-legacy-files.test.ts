@@ -110,6 +110,15 @@ describe('importLegacyFiles', () => {
     ])
   })
 
+  it('keeps on record the zone the times were read in when a later run imports nothing', async () => {
+    const root = project({ '.agent/status.json': '{"agent_name": "build", "skill_points": 4.0}', '.journal/communication.json': COMMUNICATION })
+    const store = createMemoryStore()
+    expect((await importLegacyFiles(root, store, { timeZone: 'Europe/Stockholm' })).migrated).toBeGreaterThan(0)
+    const again = await importLegacyFiles(root, store, { timeZone: 'UTC' })
+    expect(again.migrated).toBe(0)
+    expect((await store.listMigrations()).find((record) => record.source === root)).toMatchObject({ kind: 'legacy-files', timeZone: 'Europe/Stockholm' })
+  })
+
   it('imports a halted agent with no skill points, whatever its status file still says', async () => {
     const root = project({ '.agent/status.json': '{"agent_name": "build", "skill_points": 4.0, "experience_points": 46.0, "halted": true}' })
     const store = createMemoryStore()

@@ -33,7 +33,8 @@ describe('mergeDatabase', () => {
     expect(first.errors).toEqual([])
     // Recomputed, not copied: the desktop's five facts are replayed here, and its setup needs no part beyond them.
     expect(first.facts).toEqual({ applied: 5, repeats: 0, withoutEffect: 0 })
-    expect(first.combined).toBeUndefined()
+    // The setup both had is named with its scores before and after; the desktop's own is not.
+    expect(first.combined).toEqual([{ id: SETUP, before: expect.objectContaining({ commits: 1, bugs: 1 }) as unknown, after: expect.objectContaining({ commits: 2, bugs: 1, userGrades: { count: 1, sum: 5 } }) as unknown }])
     expect(await laptop.find('commits')).toHaveLength(3)
     // The day rollups the merge brought across add up to the records and facts behind them.
     expect((await checkRollups(laptop)).drift).toEqual([])
@@ -42,7 +43,10 @@ describe('mergeDatabase', () => {
     expect(await laptop.get('setups', ['plan@openai/gpt-5'])).toMatchObject({ state: { commits: 1, bugs: 1 } })
 
     const snapshot = await Promise.all(COLLECTIONS.map((c) => laptop.find(c)))
-    expect(await mergeDatabase(join(folder, 'desktop.lmdb'), laptop)).toMatchObject({ migrated: 0, errors: [], facts: { applied: 0, repeats: 5 } })
+    const again = await mergeDatabase(join(folder, 'desktop.lmdb'), laptop)
+    expect(again).toMatchObject({ migrated: 0, errors: [], facts: { applied: 0, repeats: 5 } })
+    // Nothing new for any setup: nothing combined.
+    expect(again.combined).toBeUndefined()
     expect(await Promise.all(COLLECTIONS.map((c) => laptop.find(c)))).toEqual(snapshot)
     expect(await laptop.listMigrations()).toEqual([expect.objectContaining({ kind: 'merge', migrated: first.migrated })])
     await laptop.close()

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path'
-import type { CollectionName, CollectionRecords, Fact, LoggedFact, RecordBatch, SetupRecord, TrackerStore, UsageRecord } from '@agent-tracker/core'
+import type { AgentState, CollectionName, CollectionRecords, Fact, LoggedFact, RecordBatch, SetupRecord, TrackerStore, UsageRecord } from '@agent-tracker/core'
 import { COLLECTIONS, REPEAT, gradeWithoutCommitReason, gradesWithoutCommit, validateFact, validateRecord } from '@agent-tracker/core'
 import { emptyUsage, recordKey } from '@agent-tracker/core/store'
 import type { LmdbStore } from '@agent-tracker/lmdb-store'
@@ -114,6 +114,8 @@ async function mergeFromSource(source: string, name: string, other: MergeSource,
   const merge = new MergeRun(source, name, target, replay, options)
   try {
     const now = (options.now ?? (() => new Date()))().toISOString()
+    // The setups here before, to say which the other database held too, and how each changed.
+    const before = new Map((await target.find('setups', { order: 'any' })).map((setup) => [setup.id, setup.state]))
     await merge.replayFacts(other)
     for (const collection of COPIED) await merge.copyRecords(other, collection)
     await merge.addRollupBaselines(other)
@@ -122,6 +124,7 @@ async function mergeFromSource(source: string, name: string, other: MergeSource,
       id: migrationId('merge', kind === 'salvage' ? `salvage:${source}` : source), kind: 'merge', source, at: now, migrated: merge.migrated, skipped: merge.skipped, errors: merge.errors.length,
       ...(merge.combined.length === 0 ? {} : { combinedSetups: merge.combined.map((entry) => entry.id) }),
     })
+    await merge.addSetupsInBoth(before)
   } catch (error) {
     merge.errors.push({ source, message: `${kind} stopped after ${String(merge.processed)} items: ${messageOf(error)}` })
   } finally {
@@ -143,6 +146,8 @@ class MergeRun {
   readonly #name: string
   readonly #target: TrackerStore
   readonly #replay: LmdbStore
+  /** The ids of the other database's setups. */
+  readonly #sourceSetups = new Set<string>()
   readonly #options: MergeOptions
   readonly #chunkSize: number
 
@@ -236,12 +241,29 @@ class MergeRun {
     if (chunk.length > 0) await this.#import({ usage: chunk }, chunk.length)
   }
 
+  /**
+   * Lists in {@link combined} the setups this database had before the merge that the other one held
+   * too and that it changed (its facts added to theirs), with their scores before and after —
+   * besides those whose parts beyond their facts were added (already listed), in the order of their ids.
+   */
+  async addSetupsInBoth(before: ReadonlyMap<string, AgentState>): Promise<void> {
+    const listed = new Set(this.combined.map((entry) => entry.id))
+    for (const id of [...this.#sourceSetups].sort()) {
+      const was = before.get(id)
+      if (was === undefined || listed.has(id)) continue
+      const now = await this.#target.get('setups', [id])
+      // A merge that brought nothing new for it (every fact a repeat) combined nothing.
+      if (now !== undefined && JSON.stringify(now.state) !== JSON.stringify(was)) this.combined = [...this.combined, { id, before: was, after: now.state }]
+    }
+  }
+
   /** Adds what each setup holds beyond its replayed facts, checked, as the other database's part. */
   async addSetupBaselines(other: MergeSource): Promise<void> {
     const baselines: SetupRecord[] = []
     for await (const record of other.scan('setups')) {
       const checked = this.#check('setups', record)
       if (checked === undefined) continue
+      this.#sourceSetups.add(checked.id)
       const replayed = await this.#replay.get('setups', [checked.id])
       const baseline = baselineOf(checked, replayed, this.#target.rules)
       if (baseline !== undefined) baselines.push(baseline)

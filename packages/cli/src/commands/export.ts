@@ -30,6 +30,12 @@ export async function exportCommand(ctx: CommandContext, options: ReportOptions 
   if (!FORMATS.includes(format)) throw new CliError('INVALID_OPTION', `Invalid --format "${options.format}": accepted are ${FORMATS.join(', ')}.`, EXIT.usage)
   const table = (options.table ?? 'report') as Table
   if (!TABLES.includes(table)) throw new CliError('INVALID_OPTION', `Invalid --table "${options.table ?? ''}": accepted are ${TABLES.join(', ')}.`, EXIT.usage)
+  // A table it would not use is said, not ignored: the export would not be what was asked for.
+  if (options.table !== undefined && format === 'html') throw new CliError('INVALID_OPTION', '--table does not go with --format html: the HTML report shows everything. Leave out --table, or export one table with --format csv, json or jsonl.', EXIT.usage)
+  if (options.table === 'report' && (format === 'json' || format === 'jsonl')) {
+    throw new CliError('INVALID_OPTION', `--table report is for --format csv only; for ${format}, --table names one collection (${COLLECTIONS.join(', ')}), and without it every collection is exported.`, EXIT.usage)
+  }
+  if (options.out === '') throw new CliError('INVALID_OPTION', '--out needs a file path, got an empty one.', EXIT.usage)
   if (ctx.json && (format === 'csv' || format === 'jsonl') && options.out === undefined) {
     throw new CliError('INVALID_OPTION', `--json with --format ${format} needs --out <file>: the export goes to the file and a JSON summary to stdout (or leave out --json to print the export).`, EXIT.usage)
   }
@@ -51,7 +57,7 @@ export async function exportCommand(ctx: CommandContext, options: ReportOptions 
   try {
     if (enveloped) await sink.write(`{\n  "version": ${String(JSON_ENVELOPE_VERSION)},\n  "command": "export",\n  "data": `)
     rows = await writeExport(ctx, store, { query, window: window.description }, format, table, sink, (done) => { progress.update(done) })
-    if (enveloped) await sink.write('}\n')
+    if (enveloped) await sink.write(ctx.notices.length === 0 ? '}\n' : `,\n  "notices": ${JSON.stringify(ctx.notices, null, 2).replaceAll('\n', '\n  ')}\n}\n`)
   } finally {
     progress.stop()
     await sink.end()

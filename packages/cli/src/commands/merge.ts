@@ -112,10 +112,10 @@ async function runMerge(ctx: CommandContext, target: LmdbStore, source: string, 
   }
 }
 
-/** The setups whose parts beyond their facts (legacy imports) were added to one already here, and the notes of the merge. */
+/** The setups in both databases that the merge changed (their facts, and any parts beyond them from legacy imports, added to the ones here), and the notes of the merge. */
 function combinedLines(report: MigrationReport): string[] {
   const combined = report.combined ?? []
-  const lines = combined.length === 0 ? [] : [`${plural(combined.length, 'setup')} had scores beyond their facts (legacy imports) that were added to the ones here (before → after):`]
+  const lines = combined.length === 0 ? [] : [`${plural(combined.length, 'setup')} ${combined.length === 1 ? 'was' : 'were'} in both databases; ${combined.length === 1 ? 'its' : 'their'} scores here changed (before → after):`]
   for (const { id, before, after } of combined) lines.push(`  ${id}: ${scoreChanges(before, after)}`)
   return [...lines, ...(report.notes ?? [])]
 }

@@ -15,6 +15,7 @@ export interface OutputSink {
 interface Drainable {
   write(text: string): unknown
   once?(event: 'drain' | 'error', listener: (error?: unknown) => void): unknown
+  off?(event: 'drain' | 'error', listener: (error?: unknown) => void): unknown
 }
 
 /**
@@ -27,8 +28,10 @@ export function outputSink(io: Io, path: string | undefined): OutputSink {
   const target: Drainable = file ?? io.stdout
   let bytes = 0
   let failure: Error | undefined
-  file?.on('error', (error) => {
-    failure = error
+  // Opened fine, then refused (a full disk, a file system that takes no writes there: EIO, ENOSPC).
+  const cannotWrite = (error: NodeJS.ErrnoException): CliError => new CliError('CANNOT_WRITE', `Could not write ${path ?? ''}: ${error.code === 'ENOSPC' ? 'the disk is full' : error.message}. What was written so far is incomplete.`, EXIT.failure, { cause: error })
+  file?.on('error', (error: NodeJS.ErrnoException) => {
+    failure = cannotWrite(error)
   })
   return {
     get bytes() {
@@ -38,9 +41,8 @@ export function outputSink(io: Io, path: string | undefined): OutputSink {
       if (failure !== undefined) throw failure
       bytes += Buffer.byteLength(text)
       if (target.write(text) === false && target.once !== undefined) {
-        await new Promise<void>((resolve, reject) => {
-          target.once?.('drain', () => { resolve(); })
-          target.once?.('error', (error) => { reject(error instanceof Error ? error : new Error(String(error))); })
+        await drained(target).catch((error: unknown) => {
+          throw failure ?? error
         })
       }
     },
@@ -51,8 +53,8 @@ export function outputSink(io: Io, path: string | undefined): OutputSink {
       // A stream that failed is destroyed: ending it would only hide why.
       if (failed() === undefined) {
         await new Promise<void>((resolve, reject) => {
-          file.end((error?: Error | null) => {
-            if (error) reject(error)
+          file.end((error?: NodeJS.ErrnoException | null) => {
+            if (error) reject(failure ?? cannotWrite(error))
             else resolve()
           })
         })
@@ -61,6 +63,26 @@ export function outputSink(io: Io, path: string | undefined): OutputSink {
       if (error !== undefined) throw error
     },
   }
+}
+
+/**
+ * Waits for a full destination to drain, or fail. Whichever comes first takes the other listener
+ * off: a long export waits thousands of times, and each left behind was a listener more on the
+ * stream (Node warned of a leak past ten).
+ */
+function drained(target: Drainable): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const onDrain = (): void => {
+      target.off?.('error', onError)
+      resolve()
+    }
+    const onError = (error?: unknown): void => {
+      target.off?.('drain', onDrain)
+      reject(error instanceof Error ? error : new Error(String(error)))
+    }
+    target.once?.('drain', onDrain)
+    target.once?.('error', onError)
+  })
 }
 
 function openForWriting(path: string): number {
