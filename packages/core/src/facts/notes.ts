@@ -11,6 +11,8 @@ export const NOTE_SEPARATOR = '\n'
 export function withNote(notes: string | undefined, note: string): string {
   if (notes === undefined || notes === '') return note
   const wanted = note.trim()
+  // A blank note (refused at the door; a record from elsewhere may hold one) adds nothing.
+  if (wanted === '') return notes
   if (notes.trim() === wanted || notes.endsWith(`${NOTE_SEPARATOR}${note}`) || notes.split(NOTE_SEPARATOR).some((line) => line.trim() === wanted)) return notes
   return `${notes}${NOTE_SEPARATOR}${note}`
 }
