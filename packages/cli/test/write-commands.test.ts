@@ -62,6 +62,20 @@ describe('grading, bugs and reinstating', () => {
     expect(jsonData(bugWithCommit.stdout, 'bug')).toMatchObject({ setup: GPT, state: { bugs: 2 } })
   })
 
+  it("adds each retro --note to the notes the user gave before (with /grade too), keeping every one and a repeat once", async () => {
+    const { db } = await seedHistory()
+    expect((await runCli(['grade', SONNET, '5a6b', '--user', 'excellence', '--note', 'exactly right', '--trust', '--db', db])).code).toBe(0)
+    const first = await runCli(['retro', SONNET, '--commit', '5a6b', '--note', 'ask before changing the schema', '--db', db, '--json'])
+    expect(jsonData(first.stdout, 'retro')).toMatchObject({ commit: '5a6b0c0ffee', userGrade: 5, userNote: 'exactly right\nask before changing the schema' })
+    const second = await runCli(['retro', SONNET, '--commit', '5a6b', '--note', 'second note', '--db', db])
+    expect(second.stdout).toBe(`Noted on 5a6b0c0f of ${SONNET}. Your notes on it:\n  exactly right\n  ask before changing the schema\n  second note\n`)
+    expect((await runCli(['retro', SONNET, '--commit', '5a6b', '--note', 'second note', '--db', db])).code).toBe(0)
+    const { entries } = jsonData((await runCli(['retro', SONNET, '--db', db, '--json'])).stdout, 'retro') as { entries: { commit: string; userNote?: string }[] }
+    expect(entries.find((entry) => entry.commit === '5a6b0c0ffee')?.userNote).toBe('exactly right\nask before changing the schema\nsecond note')
+    const table = (await runCli(['retro', SONNET, '--db', db], { env: { COLUMNS: '200' } })).stdout
+    expect(table).toContain('  exactly right / ask before changing the schema / second note\n')
+  })
+
   it('adds a user note to a retrospective and logs an activity', async () => {
     const { db, shop } = await seedHistory()
     const note = await runCli(['retro', SONNET, '--commit', '5a1b', '--note', 'ask before rounding', '--db', db, '--json'])

@@ -314,10 +314,18 @@ function mergeGrade(overlay: Overlay, fact: GradeFact, before: AgentState, after
     ...(fact.userGrade === undefined ? {} : { userGrade: fact.userGrade }),
     ...(fact.userGrade === undefined || fact.channel === undefined ? {} : { userGradeChannel: fact.channel }),
     ...(fact.agentNote === undefined ? {} : { agentNote: fact.agentNote }),
-    ...(fact.userNote === undefined ? {} : { userNote: fact.userNote }),
+    ...(fact.userNote === undefined ? {} : { userNote: addedNote(retro.userNote, fact.userNote) }),
     scoreBefore: retro.scoreBefore ?? before.communication,
     scoreAfter: after.communication,
   }
+}
+
+/** The user's notes with one more, each on a line of its own, a note already among them kept once. */
+function addedNote(notes: string | undefined, note: string): string {
+  if (notes === undefined || notes === '') return note
+  if (note.trim() === '') return notes
+  const lines = notes.split('\n').map((line) => line.trim())
+  return notes.trim() === note.trim() || lines.includes(note.trim()) || notes.endsWith(`\n${note}`) ? notes : `${notes}\n${note}`
 }
 
 function mergeNarrative(overlay: Overlay, fact: RetrospectiveFact): RetrospectiveRecord {
@@ -326,7 +334,7 @@ function mergeNarrative(overlay: Overlay, fact: RetrospectiveFact): Retrospectiv
     ...retro,
     ...(fact.task === undefined ? {} : { task: fact.task }),
     ...(fact.agentNote === undefined ? {} : { agentNote: fact.agentNote }),
-    ...(fact.userNote === undefined ? {} : { userNote: fact.userNote }),
+    ...(fact.userNote === undefined ? {} : { userNote: addedNote(retro.userNote, fact.userNote) }),
     ...(fact.extra === undefined ? {} : { extra: { ...retro.extra, ...fact.extra } }),
   }
 }

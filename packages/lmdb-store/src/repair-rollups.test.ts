@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import type { UsageRecord } from '@agent-tracker/core'
 import { checkRollups } from '@agent-tracker/core'
+import { emptyUsage } from '@agent-tracker/core/store'
 import { createFactScript } from '@agent-tracker/core/testing'
 import { describe, expect, it } from 'vitest'
 import { tempFolder } from '../test/temp.js'
@@ -92,6 +93,40 @@ describe('repairRollups', () => {
 
       // Nothing left to repair: nothing is written.
       expect(await store.repairRollups()).toEqual({ rollups: exact.usage.length, facts: drifted.facts, rewritten: 0, removed: 0, setupTotalsRebuilt: false })
+    })
+  })
+
+  it('writes nothing on a database whose check is clean, though facts that count nothing fall on days of their own', async () => {
+    const databasePath = join(tempFolder(), 'tracker.lmdb')
+    // A day apart each: the grade repeated, the narrative, the activity and the reinstatement each touch a day with nothing counted.
+    const s = createFactScript({ setup: SONNET, project: SHOP, start: '2026-03-01T10:00:00.000Z', stepMs: 24 * 3600_000 })
+    await withStore(databasePath, async (store) => {
+      await store.applyFacts([s.toolCall(), s.commit('c0ffee1'), s.grade('c0ffee1', { by: 'user', userGrade: 5 })])
+      const repeated = await store.applyFacts([s.grade('c0ffee1', { by: 'user', userGrade: 2 })])
+      expect(repeated.skipped).toHaveLength(1)
+      await store.applyFacts([s.retrospective('c0ffee1', { userNote: 'kept the tests' }), s.activity('tidy the cart'), s.reinstate('back to work')])
+    })
+    await withStore(databasePath, async (store) => {
+      const before = await store.find('usage', { order: 'any' })
+      expect(before.map((rollup) => rollup.day)).toEqual(['2026-03-01', '2026-03-02', '2026-03-03'])
+      expect((await checkRollups(store)).drift).toEqual([])
+      expect(await store.repairRollups()).toEqual({ rollups: 3, facts: 7, rewritten: 0, removed: 0, setupTotalsRebuilt: false })
+      expect(await store.find('usage', { order: 'any' })).toEqual(before)
+      expect((await checkRollups(store)).drift).toEqual([])
+    })
+  })
+
+  it('reports a stored rollup of zeros that nothing backs, and the repair removes it', async () => {
+    const databasePath = join(tempFolder(), 'tracker.lmdb')
+    await trackedHistory(databasePath)
+    const exact = await withStore(databasePath, async (store) => store.find('usage', { order: 'any' }))
+    // What the repair of earlier versions wrote for a day with only a grade or an activity on it.
+    tamper(databasePath, (usage) => { usage.put([SONNET, SHOP, '2026-03-09'], emptyUsage(SONNET, SHOP, '2026-03-09')) })
+    await withStore(databasePath, async (store) => {
+      expect((await checkRollups(store)).drift).toEqual([{ key: [SONNET, SHOP, '2026-03-09'], field: 'rollup', stored: 1, expected: 0 }])
+      expect(await store.repairRollups()).toMatchObject({ rewritten: 0, removed: 1, setupTotalsRebuilt: false })
+      expect(await store.find('usage', { order: 'any' })).toEqual(exact)
+      expect((await checkRollups(store)).drift).toEqual([])
     })
   })
 

@@ -59,6 +59,35 @@ describe('mergeDatabase', () => {
     await back.close()
   })
 
+  it("brings in nothing of a grade that has no effect here: its grade event is not copied, so the rollups count what the scores count", async () => {
+    const folder = tempFolder()
+    // Two clones of one repository: the same commit, graded in each.
+    const here = openLmdbStore({ databasePath: join(folder, 'here.lmdb') })
+    const there = openLmdbStore({ databasePath: join(folder, 'there.lmdb') })
+    const inOne = createFactScript({ setup: SETUP, project: '/work/one/shop', start: '2026-01-01T10:00:00.000Z' })
+    await here.applyFacts([inOne.commit('abcd1234'), inOne.grade('abcd1234', { by: 'user', userGrade: 5, agentGrade: 2 })])
+    const inTwo = createFactScript({ setup: SETUP, project: '/work/two/shop', start: '2026-01-01T10:00:00.000Z' })
+    await there.applyFacts([inTwo.commit('abcd1234'), inTwo.grade('abcd1234', { by: 'user', userGrade: 2, agentGrade: 2 }), inTwo.bug('user', 'broke it'), inTwo.activity('tidy up')])
+    await there.close()
+
+    const report = await mergeDatabase(join(folder, 'there.lmdb'), here)
+    expect(report.errors).toEqual([])
+    expect(report.facts).toEqual({ applied: 3, repeats: 0, withoutEffect: 1 })
+    // The commit, the bug and the activity came with their facts; the grade was refused, and its record with it.
+    expect(await here.find('gradeEvents')).toEqual([expect.objectContaining({ project: '/work/one/shop', userGrade: 5 })])
+    expect(await here.find('bugs')).toHaveLength(1)
+    expect(await here.find('activities')).toHaveLength(1)
+    const state = (await here.get('setups', [SETUP]))?.state
+    const rollups = await here.find('usage')
+    const counted = rollups.reduce((sum, rollup) => sum + rollup.grades.user.count, 0)
+    const moved = rollups.reduce((sum, rollup) => sum + rollup.grades.communication, 0)
+    expect(state?.userGrades).toEqual({ count: 1, sum: 5 })
+    expect(counted).toBe(1)
+    expect(moved).toBeCloseTo((state?.communication ?? 0) - here.rules.initial.communication, 9)
+    expect((await checkRollups(here)).drift).toEqual([])
+    await here.close()
+  })
+
   it('reports an unreadable other database and changes nothing', async () => {
     const folder = tempFolder()
     writeFileSync(join(folder, 'junk.lmdb'), 'not a database')

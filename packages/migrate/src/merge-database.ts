@@ -1,7 +1,7 @@
 import { resolve } from 'node:path'
-import type { AgentState, CollectionName, Fact, LoggedFact, RecordBatch, SetupRecord, TrackerStore, UsageRecord } from '@agent-tracker/core'
+import type { AgentState, CollectionName, CollectionRecords, Fact, LoggedFact, RecordBatch, SetupRecord, TrackerStore, UsageRecord } from '@agent-tracker/core'
 import { COLLECTIONS, REPEAT, gradeWithoutCommitReason, gradesWithoutCommit, validateFact, validateRecord } from '@agent-tracker/core'
-import { emptyUsage } from '@agent-tracker/core/store'
+import { emptyUsage, recordKey } from '@agent-tracker/core/store'
 import type { LmdbStore } from '@agent-tracker/lmdb-store'
 import { MEMORY_PATH, openLmdbStore, recogniseDatabase } from '@agent-tracker/lmdb-store'
 import { importPredecessorDatabase } from './import-predecessor-database.js'
@@ -41,11 +41,20 @@ export interface SalvagedSource {
 const COPIED: readonly CollectionName[] = COLLECTIONS.filter((c) => c !== 'setups' && c !== 'usage')
 
 /**
+ * Collections whose records a fact makes under the fact's own id. Such a record of the other
+ * database that its replayed facts make too is theirs: it is here when its fact had an effect here,
+ * and must not come across when the fact had none (a grade for a commit already graded).
+ */
+const MADE_BY_FACTS: ReadonlySet<CollectionName> = new Set(['gradeEvents', 'bugs', 'activities'])
+
+/**
  * Adds another agent-tracker database (e.g. from another machine) to the store, recomputing
  * instead of copying state, so a damaged or hostile source cannot plant impossible scores:
  * - its fact log is replayed here: every fact is checked, applied with this store's rules, and
  *   skipped when this store has its id already (so merging again adds nothing);
- * - records no fact backs (legacy imports) are checked and added where their key is free;
+ * - records no fact backs (legacy imports) are checked and added where their key is free; a record
+ *   its replayed facts make is never copied, so a fact without effect here (a grade of a commit
+ *   already graded) brings nothing in through its record;
  * - what a setup or day rollup holds beyond its facts (a baseline from a legacy import) is checked
  *   and added as that database's part, once (see `TrackerStore.importSetups`: a setup in both gets
  *   the other's part added to its own, and merging the same database again adds only what changed);
@@ -201,10 +210,19 @@ class MergeRun {
     }
     for await (const record of other.scan(collection)) {
       const checked = this.#check(collection, record)
-      if (checked !== undefined) chunk.push(checked)
+      if (checked !== undefined && !(await this.#madeByReplayedFact(collection, checked))) chunk.push(checked)
       if (chunk.length >= this.#chunkSize) await flush()
     }
     await flush()
+  }
+
+  /** Whether the record is one the other database's facts, replayed, make: it came (or rightly did not come) with them. */
+  async #madeByReplayedFact(collection: CollectionName, record: CollectionRecords[CollectionName]): Promise<boolean> {
+    if (!MADE_BY_FACTS.has(collection)) return false
+    if ((await this.#replay.get(collection, recordKey(collection, record as never))) === undefined) return false
+    this.skipped += 1
+    this.#progress(1)
+    return true
   }
 
   /** Adds each day rollup's baseline (counters no fact backs) where this database's rollup has none. */

@@ -189,7 +189,7 @@ async function rollupCheck(ctx: CommandContext, store: LmdbStore): Promise<Check
   const totals = setupTotals === undefined ? '' : `, ${String(setupTotals)} setup totals against the rollups`
   const counted = `${String(rollups)} day rollups against the records and ${String(facts)} logged facts${totals}`
   if (drift.length === 0) return { ...check('Rollups', 'ok', `${counted}: no drift`), drift }
-  const lines = drift.slice(0, DRIFT_SHOWN).map((d) => `\n    ${d.key.join(' · ')} ${d.field}: stored ${String(d.stored)}, expected ${String(d.expected)}`)
+  const lines = drift.slice(0, DRIFT_SHOWN).map((d) => `\n    ${d.key.join(' · ')} ${d.field === 'rollup' ? 'counts nothing and nothing backs it' : `${d.field}: stored ${String(d.stored)}, expected ${String(d.expected)}`}`)
   const more = drift.length > DRIFT_SHOWN ? `\n    … and ${String(drift.length - DRIFT_SHOWN)} more (--json lists every one)` : ''
   const fix = '\n    agent-tracker doctor --repair rewrites them from what backs them (the records and the fact log).'
   return { ...check('Rollups', 'problem', `${counted}: ${String(drift.length)} number(s) drifted${lines.join('')}${more}${fix}`), drift }

@@ -20,7 +20,7 @@ export async function retroCommand(ctx: CommandContext, setup: string | undefine
       ...(options.commit === undefined ? {} : { commit: options.commit }),
       ...(options.task === undefined ? {} : { task: options.task }),
     })
-    ctx.print(retro, () => `Noted on ${shortHash(retro?.commit ?? '')} of ${setup}.`)
+    ctx.print(retro, () => [`Noted on ${shortHash(retro?.commit ?? '')} of ${setup}. Your notes on it:`, ...(retro?.userNote ?? '').split('\n').map((line) => `  ${line}`)].join('\n'))
     return
   }
   const store = await ctx.readStore()
@@ -36,7 +36,8 @@ export async function retroCommand(ctx: CommandContext, setup: string | undefine
       { header: 'TASK', value: (r) => truncate(r.task ?? '', 40), priority: 6 },
       { header: 'AGENT', value: (r) => (r.agentGrade === undefined ? '–' : String(r.agentGrade)), align: 'right', priority: 9 },
       { header: 'USER', value: (r) => (r.userGrade === undefined ? '–' : String(r.userGrade)), align: 'right', priority: 10 },
-      { header: 'NOTES', value: (r) => truncate([r.userNote, r.agentNote].filter((n) => n !== undefined).join(' · '), 60), priority: 5 },
+      // The user's notes are one to a line; in a table's cell they read one after another.
+      { header: 'NOTES', value: (r) => truncate([r.userNote, r.agentNote].filter((n) => n !== undefined).join(' · ').replace(/\s*\n\s*/g, ' / '), 60), priority: 5 },
     ], page.entries)
     return page.more ? `${table}\n${ctx.colours.dim(moreHint(page, '--project', 'retrospective'))}` : table
   })

@@ -1,6 +1,7 @@
 import type { AgentState } from '../scoring/agent-state.js'
 import type { CommitFact, Fact, GradeFact, RetrospectiveFact, ToolCallFact } from '../facts/facts.js'
 import { isCountedGrade } from '../facts/grade-channel.js'
+import { noteTooLong, withNote } from '../facts/notes.js'
 import type { Mutable } from '../mutable.js'
 import type { PlanOverlay, PlanSlot } from './plan-overlay.js'
 import type { CollectionRecords, RetrospectiveRecord, UsageRecord } from '../store/records.js'
@@ -12,14 +13,16 @@ export type SingleFact = Exclude<Fact, ToolCallFact>
 
 /**
  * The fact as it will be applied, or the reason it changes nothing: a commit already recorded in
- * its project, or a grade whose every given grade the commit already has (a grade repeating only
- * one of two is applied without it).
+ * its project, a grade whose every given grade the commit already has (a grade repeating only
+ * one of two is applied without it), or a user's note that the commit's notes cannot take (see
+ * `noteTooLong`).
  */
 export function effectiveFact(overlay: PlanOverlay, fact: SingleFact): SingleFact | string {
   if (fact.kind === 'commit') {
     const known = overlay.slot('commits', fact.project, fact.hash).record
     return known === undefined ? fact : `commit ${fact.hash} in ${fact.project} is already recorded`
   }
+  if (fact.kind === 'retrospective') return noteProblem(overlay, fact) ?? fact
   // A grade that counts for nothing takes no place in the retrospective: it is only recorded.
   if (fact.kind !== 'grade' || !isCountedGrade(fact)) return fact
   const retro = overlay.slot('retrospectives', fact.setup, fact.commit).record
@@ -28,6 +31,8 @@ export function effectiveFact(overlay: PlanOverlay, fact: SingleFact): SingleFac
   if (agentGrade === undefined && userGrade === undefined) {
     return `commit ${fact.commit} already has the ${fact.userGrade === undefined ? 'agent' : 'user'} grade`
   }
+  const problem = noteProblem(overlay, fact)
+  if (problem !== undefined) return problem
   // Only the fields of the effective fact are read, so the fact itself serves when it drops nothing.
   if (agentGrade === fact.agentGrade && userGrade === fact.userGrade) return fact
   const { agentGrade: _agent, userGrade: _user, ...rest } = fact
@@ -36,6 +41,13 @@ export function effectiveFact(overlay: PlanOverlay, fact: SingleFact): SingleFac
     ...(agentGrade === undefined ? {} : { agentGrade }),
     ...(userGrade === undefined ? {} : { userGrade }),
   }
+}
+
+/** Why the user's note of a grade or narrative cannot join the commit's notes (they would grow too long), if so. */
+function noteProblem(overlay: PlanOverlay, fact: GradeFact | RetrospectiveFact): string | undefined {
+  if (fact.userNote === undefined) return undefined
+  const problem = noteTooLong(overlay.slot('retrospectives', fact.setup, fact.commit).record?.userNote, fact.userNote)
+  return problem === undefined ? undefined : `${problem} (commit ${fact.commit})`
 }
 
 /**
@@ -161,7 +173,8 @@ function mergeGrade(overlay: PlanOverlay, slot: PlanSlot<'retrospectives'>, fact
     if (fact.channel !== undefined) retro.userGradeChannel = fact.channel
   }
   if (fact.agentNote !== undefined) retro.agentNote = fact.agentNote
-  if (fact.userNote !== undefined) retro.userNote = fact.userNote
+  // The user's notes add up: an earlier one (given with /grade, or by `retro --note`) is kept.
+  if (fact.userNote !== undefined) retro.userNote = withNote(retro.userNote, fact.userNote)
   retro.scoreBefore = retro.scoreBefore ?? communicationBefore
   retro.scoreAfter = after.communication
   return retro
@@ -171,7 +184,8 @@ function mergeNarrative(overlay: PlanOverlay, slot: PlanSlot<'retrospectives'>, 
   const retro = baseRetrospective(overlay, slot.record, fact)
   if (fact.task !== undefined) retro.task = fact.task
   if (fact.agentNote !== undefined) retro.agentNote = fact.agentNote
-  if (fact.userNote !== undefined) retro.userNote = fact.userNote
+  // The user's notes add up: an earlier one (given with /grade, or by `retro --note`) is kept.
+  if (fact.userNote !== undefined) retro.userNote = withNote(retro.userNote, fact.userNote)
   if (fact.extra !== undefined) retro.extra = { ...retro.extra, ...fact.extra }
   return retro
 }

@@ -53,4 +53,17 @@ describe('checkRollups', () => {
     expect(remove).toEqual([{ ...emptyUsage(SETUP, '/work/gone', '2026-01-01'), commands: 2 }])
     expect(recount.drift().map((d) => `${d.key.join(' ')} ${d.field}`)).toEqual([`${SETUP} ${PROJECT} 2026-01-01 toolCalls`, `${SETUP} ${PROJECT} 2026-01-02 commits`, `${SETUP} /work/gone 2026-01-01 commands`])
   })
+  it('makes no rollup for a day on which only facts that count nothing fall, and names a stored one of zeros', () => {
+    const s = createFactScript({ setup: SETUP, project: PROJECT, start: '2026-01-01T10:00:00.000Z', stepMs: 24 * 3600_000 })
+    const recount = new RollupRecount()
+    recount.addStored({ ...emptyUsage(SETUP, PROJECT, '2026-01-01'), toolCalls: 1 })
+    recount.addFact(s.toolCall())
+    for (const fact of [s.grade('c1', { by: 'user', userGrade: 5 }), s.activity('tidy up'), s.retrospective('c1', { userNote: 'fine' }), s.reinstate()]) recount.addFact(fact)
+    expect(recount.drift()).toEqual([])
+    expect(recount.corrections()).toEqual({ put: [], remove: [] })
+
+    recount.addStored(emptyUsage(SETUP, PROJECT, '2026-01-09'))
+    expect(recount.drift()).toEqual([{ key: [SETUP, PROJECT, '2026-01-09'], field: 'rollup', stored: 1, expected: 0 }])
+    expect(recount.corrections()).toEqual({ put: [], remove: [emptyUsage(SETUP, PROJECT, '2026-01-09')] })
+  })
 })

@@ -13,7 +13,10 @@ import { emptySetupTotals, totalsOfRollups } from './setup-totals.js'
 export interface RollupDrift {
   /** The rollup's key: setup, project, day; a setup's totals: the setup. */
   readonly key: RecordKey
-  /** The field, dotted for nested ones: `commits`, `tokens.input`, `grades.user.sum`. */
+  /**
+   * The field, dotted for nested ones: `commits`, `tokens.input`, `grades.user.sum`; `rollup` (stored
+   * 1, expected 0) for a stored day rollup that counts nothing and that nothing backs.
+   */
   readonly field: string
   readonly stored: number
   readonly expected: number
@@ -72,14 +75,23 @@ export class RollupRecount {
 
   addFact(fact: Fact): void {
     this.#facts += 1
-    countFact(this.#draftOf(fact.setup, fact.project, dayOf(fact.at)), fact)
+    // Only facts a rollup counts directly touch their day: a grade, an activity or a piece of
+    // evidence logged on a day with nothing else backs no rollup there (and a repair adds none).
+    if (COUNTED_FACTS.has(fact.kind)) countFact(this.#draftOf(fact.setup, fact.project, dayOf(fact.at)), fact)
   }
 
   /** Every difference of the stored rollups, and of `totals` (a store's setup totals) from the stored rollups. */
   drift(totals?: readonly SetupTotalsRecord[]): RollupDrift[] {
     const drift: RollupDrift[] = []
     for (const [slot, draft] of this.#expected) compare(drift, [draft.setup, draft.project, draft.day], this.#stored.get(slot), draft)
-    for (const [slot, rollup] of this.#stored) if (!this.#expected.has(slot)) compare(drift, [rollup.setup, rollup.project, rollup.day], rollup, emptyUsage(rollup.setup, rollup.project, rollup.day))
+    for (const [slot, rollup] of this.#stored) {
+      if (this.#expected.has(slot)) continue
+      const key = [rollup.setup, rollup.project, rollup.day]
+      const before = drift.length
+      compare(drift, key, rollup, emptyUsage(rollup.setup, rollup.project, rollup.day))
+      // A rollup of zeros differs in no number, yet it lists its setup where nothing was done: the repair removes it.
+      if (drift.length === before) drift.push({ key, field: 'rollup', stored: 1, expected: 0 })
+    }
     if (totals !== undefined) {
       const want = totalsOfRollups(this.#stored.values())
       const have = new Map(totals.map((record) => [record.setup, record]))
@@ -96,7 +108,8 @@ export class RollupRecount {
       const stored = this.#stored.get(slot)
       const found: RollupDrift[] = []
       compare(found, [], stored, draft)
-      if (found.length === 0 && stored !== undefined) continue
+      // A day with nothing stored and nothing counted (only grades without effect, activities, evidence) is no drift.
+      if (found.length === 0) continue
       put.push(stored?.baseline === undefined ? { ...draft } : { ...draft, baseline: stored.baseline })
     }
     for (const [slot, rollup] of this.#stored) if (!this.#expected.has(slot)) remove.push(rollup)
@@ -132,6 +145,9 @@ export async function checkRollups(store: TrackerStore): Promise<RollupCheck> {
   const totals = await store.setupTotals?.()
   return { rollups: recount.rollups, facts: recount.facts, drift: recount.drift(totals), ...(totals === undefined ? {} : { setupTotals: totals.length }) }
 }
+
+/** The kinds of fact that {@link countFact} counts. */
+const COUNTED_FACTS: ReadonlySet<Fact['kind']> = new Set(['tool_call', 'command', 'push', 'usage'])
 
 /** Adds what a logged fact adds to its day rollup directly (commits, bugs and grades are counted from records). */
 function countFact(draft: Draft, fact: Fact): void {

@@ -11,7 +11,7 @@ import type { CommitRecord, RetrospectiveRecord } from '../store/records.js'
 import { parseSetupId } from '../facts/setup-id.js'
 import type { AgentStatus } from '../scoring/status.js'
 import { toAgentStatus } from '../scoring/status.js'
-import type { TrackerStore } from '../store/tracker-store.js'
+import type { ApplyResult, DeferredBatch, TrackerStore } from '../store/tracker-store.js'
 import { isoTimestampOfMs, toIsoTimestamp } from '../time/iso-timestamp.js'
 import { validateFact } from '../facts/validate-fact.js'
 import { COMMIT_HASH_DIGITS } from '../validation/host-facts.js'
@@ -109,8 +109,10 @@ export interface TrackingService {
   reinstate(input: FactContext & { note?: string }): Promise<{ reinstated: boolean; status: AgentStatus }>
   /**
    * Records a retrospective's narrative (task, lessons) for a commit, in the given party's voice.
-   * `project` only narrows the commit search (default: the setup's latest commit anywhere).
-   * @throws {TrackerError} UNKNOWN_COMMIT or AMBIGUOUS_COMMIT.
+   * `project` only narrows the commit search (default: the setup's latest commit anywhere). The
+   * user's note is added to the ones the commit has (a repeat of one of them adds nothing); the
+   * agent's replaces its earlier one.
+   * @throws {TrackerError} UNKNOWN_COMMIT or AMBIGUOUS_COMMIT; NOTE_NOT_ADDED when the notes would grow past the limit of a stored text.
    */
   recordRetrospective(input: Omit<FactContext, 'project'> & { project?: string; by: Party; commit?: string; task?: string; note: string }): Promise<RetrospectiveRecord | undefined>
   /** Logs a journal entry. */
@@ -137,8 +139,9 @@ export function createTrackingService(options: TrackingServiceOptions): Tracking
     if (input.session !== undefined) made.session = input.session
     return made
   }
+  const apply = (fact: Fact): Promise<ApplyResult | DeferredBatch> => store.applyFacts([validateFact(fact)])
   const record = async (fact: Fact): Promise<void> => {
-    await store.applyFacts([validateFact(fact)])
+    await apply(fact)
   }
   const requireStatus = async (setup: string): Promise<AgentStatus> => {
     const status = await getStatus(setup)
@@ -258,13 +261,15 @@ export function createTrackingService(options: TrackingServiceOptions): Tracking
 
     async recordRetrospective(input) {
       const commit = await resolveCommit(input.setup, input.commit, input.project)
-      await record({
+      const result = await apply({
         ...base({ ...input, project: commit.project }),
         kind: 'retrospective',
         commit: commit.hash,
         ...(input.task === undefined ? {} : { task: input.task }),
         ...(input.by === 'agent' ? { agentNote: input.note } : { userNote: input.note }),
       })
+      const refused = 'skipped' in result ? result.skipped[0] : undefined
+      if (refused !== undefined) throw new TrackerError('NOTE_NOT_ADDED', `The note was not added to commit ${short(commit.hash)}: ${refused.reason}. Nothing was changed.`)
       return store.get('retrospectives', [input.setup, commit.hash])
     },
 

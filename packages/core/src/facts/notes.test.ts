@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest'
+import { createFactScript } from '../testing/fact-script.js'
+import { createMemoryStore } from '../testing/memory-store.js'
+import { LIMITS } from '../validation/limits.js'
+import { noteTooLong, withNote } from './notes.js'
+
+const SETUP = 'build@fake/m1'
+const PROJECT = '/work/shop'
+
+describe("the user's notes on a commit", () => {
+  it('keeps earlier notes, adds a new one on a line of its own, and a repeat once', () => {
+    expect(withNote(undefined, 'exactly right')).toBe('exactly right')
+    expect(withNote('exactly right', 'ask first')).toBe('exactly right\nask first')
+    expect(withNote('exactly right\nask first', 'ask first')).toBe('exactly right\nask first')
+    expect(withNote('exactly right\nask first', ' exactly right ')).toBe('exactly right\nask first')
+    expect(withNote('one\ntwo', 'one\ntwo')).toBe('one\ntwo')
+    expect(withNote('right', 'exactly right')).toBe('right\nexactly right')
+  })
+
+  it('refuses a note that would take the notes past the limit of a stored text', () => {
+    const long = 'x'.repeat(LIMITS.textBytes - 10)
+    expect(noteTooLong(long, 'short')).toBeUndefined()
+    expect(noteTooLong(long, 'a note of twenty chars')).toContain('would pass 256 KiB')
+    expect(noteTooLong(long, 'x'.repeat(LIMITS.textBytes - 10))).toBeUndefined()
+  })
+
+  it('a grade and narratives add their notes to the retrospective; one that does not fit changes nothing', async () => {
+    const store = createMemoryStore()
+    const s = createFactScript({ setup: SETUP, project: PROJECT })
+    await store.applyFacts([s.commit('c0ffee1'), s.grade('c0ffee1', { by: 'user', userGrade: 5, userNote: 'exactly right' })])
+    await store.applyFacts([s.retrospective('c0ffee1', { userNote: 'ask before changing the schema' }), s.retrospective('c0ffee1', { userNote: 'exactly right', agentNote: 'kept it small' })])
+    expect(await store.get('retrospectives', [SETUP, 'c0ffee1'])).toMatchObject({ userGrade: 5, userNote: 'exactly right\nask before changing the schema', agentNote: 'kept it small' })
+    const big = await store.applyFacts([s.retrospective('c0ffee1', { userNote: 'y'.repeat(LIMITS.textBytes - 20) })])
+    expect(big).toMatchObject({ applied: 0, skipped: [{ reason: expect.stringContaining('would pass 256 KiB') as unknown }] })
+    expect((await store.get('retrospectives', [SETUP, 'c0ffee1']))?.userNote).toBe('exactly right\nask before changing the schema')
+  })
+})

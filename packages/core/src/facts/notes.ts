@@ -1,0 +1,25 @@
+import { LIMITS, utf8Bytes } from '../validation/limits.js'
+
+/** What stands between two of the user's notes on a commit: each note starts on a line of its own. */
+export const NOTE_SEPARATOR = '\n'
+
+/**
+ * The user's notes on a commit with one more: the earlier ones kept as they are, the new one after
+ * them on a line of its own. A note that is already one of them (spaces around it aside) is not
+ * added again, so giving the same note twice keeps one.
+ */
+export function withNote(notes: string | undefined, note: string): string {
+  if (notes === undefined || notes === '') return note
+  const wanted = note.trim()
+  // A blank note (refused at the door; a record from elsewhere may hold one) adds nothing.
+  if (wanted === '') return notes
+  if (notes.trim() === wanted || notes.endsWith(`${NOTE_SEPARATOR}${note}`) || notes.split(NOTE_SEPARATOR).some((line) => line.trim() === wanted)) return notes
+  return `${notes}${NOTE_SEPARATOR}${note}`
+}
+
+/** Why the note cannot be added to `notes` (they would pass the limit a stored text has), or undefined when it can. */
+export function noteTooLong(notes: string | undefined, note: string): string | undefined {
+  const joined = withNote(notes, note)
+  if (joined.length * 3 <= LIMITS.textBytes || utf8Bytes(joined) <= LIMITS.textBytes) return undefined
+  return `the notes on the commit would pass ${String(LIMITS.textBytes / 1024)} KiB with this one added`
+}
