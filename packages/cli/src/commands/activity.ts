@@ -4,7 +4,7 @@ import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { truncate, when } from '../format.js'
 import { moreHint, pageOf } from '../pagination.js'
-import { requireSetup, resolveProject } from './lookups.js'
+import { projectOf, requireSetup, resolveProject } from './lookups.js'
 import { trackingService } from './tracking.js'
 
 /** `activity [setup]`: lists journal entries; with `--task`, logs one for the setup in this folder. */
@@ -19,7 +19,7 @@ export async function activityCommand(ctx: CommandContext, setup: string | undef
     await requireSetup(store, setup)
     await trackingService(store).logActivity({
       setup,
-      project: options.project === undefined ? ctx.io.cwd : await resolveProject(store, options.project, ctx.io.cwd),
+      project: options.project === undefined ? projectOf(ctx.io) : await resolveProject(store, options.project, ctx.io),
       task: options.task,
       ...(options.actions === undefined ? {} : { actions: options.actions }),
       ...(options.outcome === undefined ? {} : { outcome: options.outcome }),
@@ -30,7 +30,7 @@ export async function activityCommand(ctx: CommandContext, setup: string | undef
   }
   const store = await ctx.readStore()
   if (setup !== undefined) await requireSetup(store, setup)
-  const project = options.project === undefined ? undefined : await resolveProject(store, options.project, ctx.io.cwd)
+  const project = options.project === undefined ? undefined : await resolveProject(store, options.project, ctx.io)
   const page = pageOf(await activity(store, { setup, project, limit: options.limit + 1 }), options.limit)
   ctx.print({ entries: page.entries, more: page.more }, () => {
     if (page.entries.length === 0) return 'No journal entries recorded.'

@@ -1,6 +1,8 @@
 import { resolve } from 'node:path'
 import type { AgentStatus, TrackerStore } from '@agent-tracker/core'
-import { createTrackingService, latestProjectOf as latestProjectOfSetup, parseSetupId, resolveProject as resolveProjectReference, suggestSetups } from '@agent-tracker/core'
+import { createTrackingService, isTrackerError, latestProjectOf as latestProjectOfSetup, parseSetupId, resolveProject as resolveProjectReference, suggestSetups } from '@agent-tracker/core'
+import { projectRoot } from '@agent-tracker/node-host/project-root'
+import type { Io } from '../io.js'
 import { CliError } from '../cli-error.js'
 
 /**
@@ -20,11 +22,27 @@ export async function requireSetup(store: TrackerStore, setup: string): Promise<
 }
 
 /**
- * Resolves `--project`: a path (relative to the working directory) or the name of a known project.
+ * The project a folder (relative to the working directory; default the working directory) belongs
+ * to, as the hosts record it: the root of the git work tree holding it, else the folder itself.
+ */
+export function projectOf(io: Pick<Io, 'cwd' | 'homeDir'>, folder = '.'): string {
+  return projectRoot(resolve(io.cwd, folder), { homeDir: io.homeDir })
+}
+
+/**
+ * Resolves `--project`: a recorded path, a folder (relative to the working directory) taken as the
+ * project holding it (see {@link projectOf}) — or, for work recorded before projects were repository
+ * roots, as that folder itself — or the name of a known project.
  * @throws {TrackerError} UNKNOWN_PROJECT or AMBIGUOUS_PROJECT.
  */
-export function resolveProject(store: TrackerStore, value: string, cwd: string): Promise<string> {
-  return resolveProjectReference(store, { ref: value, path: resolve(cwd, value) })
+export async function resolveProject(store: TrackerStore, value: string, io: Pick<Io, 'cwd' | 'homeDir'>): Promise<string> {
+  try {
+    return await resolveProjectReference(store, { ref: value, path: projectOf(io, value) })
+  } catch (error) {
+    const folder = resolve(io.cwd, value)
+    if (isTrackerError(error, 'UNKNOWN_PROJECT') && (await store.get('projects', [folder])) !== undefined) return folder
+    throw error
+  }
 }
 
 /** The project a setup worked in most recently, for facts the user records without one. */
