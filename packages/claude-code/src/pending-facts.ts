@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs'
+import { appendFileSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Fact } from '@agent-tracker/core/host'
 
@@ -7,12 +7,19 @@ export function pendingFolder(databasePath: string): string {
   return `${databasePath}.pending`
 }
 
+/** What waits in the pending folder of the database at `databasePath` (see {@link PendingFacts.waiting}). */
+export function waitingFacts(databasePath: string): WaitingFacts {
+  return new PendingFacts(databasePath).waiting()
+}
+
 /**
  * Facts the tool hooks recorded and the next flush writes. Claude Code runs a process per hook, so
  * the write buffer every host keeps in memory is a folder of JSON-lines files here: a tool hook
  * appends to its session's file (no database opened), and the hooks at a turn's end (Stop), a
  * session's end, a push or a user command take every file and write its facts in one transaction.
- * Fact ids make a file written twice (a flush that failed half-way) count once.
+ * A file stays until its facts are written, so what a failed write could not store waits for the
+ * next hook that writes, whichever session that is. Fact ids make a file written twice (a flush
+ * that failed half-way) count once.
  */
 export class PendingFacts {
   readonly folder: string
@@ -27,6 +34,41 @@ export class PendingFacts {
     if (facts.length === 0) return
     mkdirSync(this.folder, { recursive: true })
     appendFileSync(join(this.folder, `${session.replace(/[^\w.-]/g, '_')}.jsonl`), facts.map((fact) => `${JSON.stringify(fact)}\n`).join(''))
+  }
+
+  /**
+   * What waits to be written: the facts of a turn still running (its session's file), and those a
+   * write that failed left behind (taken files; also, for a moment, those of a write under way),
+   * with the time the oldest file was last written.
+   */
+  waiting(): WaitingFacts {
+    let names: string[]
+    try {
+      names = readdirSync(this.folder)
+    } catch {
+      return { facts: 0, unwritten: 0, sessions: 0, since: undefined }
+    }
+    const sessions = new Set<string>()
+    let facts = 0
+    let unwritten = 0
+    let since: number | undefined
+    for (const name of names) {
+      const taken = name.endsWith('.taken')
+      if (!taken && !name.endsWith('.jsonl')) continue
+      let lines: number
+      try {
+        const file = join(this.folder, name)
+        lines = readFileSync(file, 'utf8').split('\n').filter((line) => line.trim() !== '').length
+        since = Math.min(since ?? Infinity, statSync(file).mtimeMs)
+      } catch {
+        // Written and removed meanwhile.
+        continue
+      }
+      facts += lines
+      if (taken) unwritten += lines
+      sessions.add(name.slice(0, name.indexOf('.jsonl')))
+    }
+    return { facts, unwritten, sessions: sessions.size, since: since === undefined ? undefined : new Date(since) }
   }
 
   /**
@@ -73,4 +115,16 @@ export class PendingFacts {
       for (const file of taken) rmSync(file, { force: true })
     } }
   }
+}
+
+/** What waits in a database's pending folder. */
+export interface WaitingFacts {
+  /** Facts waiting in all. */
+  readonly facts: number
+  /** Of them, those a write took and did not store (it failed, or is under way). */
+  readonly unwritten: number
+  /** The sessions they come from. */
+  readonly sessions: number
+  /** When the oldest waiting file was last written. */
+  readonly since: Date | undefined
 }

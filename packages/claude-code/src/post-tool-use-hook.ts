@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import type { Fact } from '@agent-tracker/core/host'
 import { claudeCodeCommand, claudeCodeFailure, claudeCodeShellResult, gitEventsOf, hostToolCallFact } from '@agent-tracker/core/host'
 import type { HistoryToolCall } from '@agent-tracker/host-import/claude-code'
@@ -6,19 +7,28 @@ import type { HookInput } from './hook-input.js'
 import type { HookOptions } from './hook-options.js'
 import { hookContext, hookSetup } from './hook-options.js'
 import { PendingFacts } from './pending-facts.js'
+import { noteUntrackedSession } from './untracked-sessions.js'
 import type { HookReply } from './hook-reply.js'
 
 /**
  * `PostToolUse` and `PostToolUseFailure`: records the call (a failure with Bash's exit code), and
  * for Bash the commits git confirms and the pushes it made, under the ids the import of the
  * transcript derives too. The facts wait in the pending folder (no database opened) for the turn's
- * end — except after a push, which writes everything at once, as the OpenCode plugin does.
+ * end; a push then writes everything at once, as the OpenCode plugin does — and when that write
+ * fails, the push waits in the pending folder with the rest for the next write.
+ *
+ * A session without a transcript (`claude -p --no-session-persistence`) names no model to any
+ * hook: its calls cannot be put under a setup, and are noted as untracked for `doctor` to show.
  */
 export async function postToolUseHook(input: HookInput, options: HookOptions): Promise<HookReply> {
   const callId = typeof input.fields.tool_use_id === 'string' ? input.fields.tool_use_id : undefined
   const tool = typeof input.fields.tool_name === 'string' ? input.fields.tool_name : undefined
   const setup = callId === undefined ? undefined : hookSetup(input, options, callId)
-  if (callId === undefined || tool === undefined || setup === undefined) return { exitCode: 0 }
+  if (callId === undefined || tool === undefined) return { exitCode: 0 }
+  if (setup === undefined) {
+    if (input.transcriptPath !== undefined && !existsSync(input.transcriptPath)) noteUntrackedSession(databasePathOf(options), input, options.now?.())
+    return { exitCode: 0 }
+  }
   const context = hookContext(input, setup, options)
   const outcome = input.event === 'PostToolUseFailure' ? claudeCodeFailure(input.fields.error) : { ran: true, ok: true }
   const ok = outcome.ran && outcome.ok
@@ -31,11 +41,14 @@ export async function postToolUseHook(input: HookInput, options: HookOptions): P
   }
   const git = call.shell === undefined ? [] : gitEventsOf(call.shell.command, call.shell.output, exitCode ?? (ok ? 0 : 1))
   const facts: Fact[] = [hostToolCallFact(context, call), ...(git.length === 0 ? [] : await (await import('@agent-tracker/host-import/claude-code')).shellFacts(call))]
-  if (!git.some((event) => event.kind === 'push')) {
-    new PendingFacts(resolveDatabasePath({ databasePath: options.databasePath, env: options.env, homeDir: options.homeDir })).add(input.session, facts)
-    return { exitCode: 0 }
-  }
+  // Written down before any write is tried: a write that fails then loses nothing.
+  new PendingFacts(databasePathOf(options)).add(input.session, facts)
+  if (!git.some((event) => event.kind === 'push')) return { exitCode: 0 }
   const { withHookTracker } = await import('./open-hook-tracker.js')
-  await withHookTracker(input, options, (tracker) => tracker.buffer.applyFacts(facts), setup)
+  await withHookTracker(input, options, () => Promise.resolve(), setup)
   return { exitCode: 0 }
+}
+
+function databasePathOf(options: HookOptions): string {
+  return resolveDatabasePath({ databasePath: options.databasePath, env: options.env, homeDir: options.homeDir })
 }

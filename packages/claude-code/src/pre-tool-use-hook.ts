@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import type { AgentStatus, ToolCall, ToolCallPolicy } from '@agent-tracker/core/host'
 import { DEFAULT_RULES, guardToolCall, toAgentStatus } from '@agent-tracker/core/host'
 import { resolveDatabasePath } from '@agent-tracker/node-host/database-path'
@@ -34,13 +35,16 @@ const MODEL_WAIT_MS = 3000
  * The setup making the call. Claude Code may run the hook before its transcript holds the response
  * that asked for the call (it writes the transcript on its own schedule, later on a busy machine):
  * in a session whose transcript names no model yet, the hook waits for it rather than let a halted
- * setup's first call through unchecked.
+ * setup's first call through unchecked. It does not wait when the transcript file is not there:
+ * Claude Code creates it with the user's prompt, before it asks the model for the first call, so a
+ * session without one by then writes none (`--no-session-persistence`) and waiting would only slow
+ * every call down.
  */
 async function awaitSetup(input: HookInput, options: HookOptions, toolUseId: string | undefined): Promise<string | undefined> {
   const deadline = Date.now() + (options.modelWaitMs ?? MODEL_WAIT_MS)
   for (;;) {
     const setup = hookSetup(input, options, toolUseId)
-    if (setup !== undefined || input.transcriptPath === undefined || Date.now() >= deadline) return setup
+    if (setup !== undefined || input.transcriptPath === undefined || !existsSync(input.transcriptPath) || Date.now() >= deadline) return setup
     await new Promise((resolve) => setTimeout(resolve, 25))
   }
 }

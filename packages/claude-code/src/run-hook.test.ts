@@ -1,12 +1,14 @@
 import { execFileSync } from 'node:child_process'
-import { existsSync, readdirSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
 import { describe, expect, it } from 'vitest'
 import { gitRepository, headOf } from '../test/git-repository.js'
 import { HookSession } from '../test/hook-session.js'
 import { tempFolder } from '../test/temp.js'
+import { waitingFacts } from './pending-facts.js'
 import { runClaudeCodeHook } from './run-hook.js'
+import { untrackedSessions } from './untracked-sessions.js'
 
 const SETUP = 'claude-code@anthropic/claude-opus-4-8'
 
@@ -56,6 +58,53 @@ describe('the Claude Code hook', () => {
     await session.call('toolu_1', 'Bash', { command: 'true' }, () => bash(repo, 'true'))
     await session.call('toolu_2', 'Bash', { command: 'git push -q origin main' }, () => bash(repo, 'git push -q origin main'))
     expect((await stored(databasePath)).setup?.state).toMatchObject({ toolCalls: 2, pushes: 1 })
+  })
+
+  it('keeps what it read when the database cannot be written — a push, a session’s usage at its end — until a later session writes, counting each once', async () => {
+    const repo = gitRepository(join(tempFolder('repo-'), 'shop'))
+    execFileSync('sh', ['-c', 'git init -q --bare ../shop.git && git remote add origin ../shop.git'], { cwd: repo })
+    const databasePath = join(tempFolder('db-'), 'tracker.lmdb')
+    // A file that is no database where the database should be: every write fails.
+    writeFileSync(databasePath, 'my notes\n')
+    const first = new HookSession('s9', repo, databasePath)
+    const commit = "echo a > a.txt && git add a.txt && git commit -q -m 'feat: a'"
+    expect(await first.call('toolu_1', 'Bash', { command: commit }, () => bash(repo, commit))).toEqual({ exitCode: 0 })
+    const push = await first.call('toolu_2', 'Bash', { command: 'git push -q origin main' }, () => bash(repo, 'git push -q origin main'))
+    expect(push).toMatchObject({ exitCode: 1, stderr: expect.stringContaining('agent-tracker: ') as unknown })
+    first.transcript.response('msg_end', [{ type: 'text', text: 'Pushed.' }])
+    expect(await first.send('SessionEnd', { reason: 'other' })).toMatchObject({ exitCode: 1 })
+    expect(readFileSync(databasePath, 'utf8')).toBe('my notes\n')
+    expect(waitingFacts(databasePath)).toMatchObject({ facts: 2 + 2 + 3, unwritten: 2 + 2 + 3, sessions: 1 })
+    // The database is fixed; another session's turn ends and writes what waited, the first session's too.
+    rmSync(databasePath)
+    const next = new HookSession('s10', repo, databasePath)
+    await next.call('toolu_3', 'Bash', { command: 'true' }, () => bash(repo, 'true'))
+    next.transcript.response('msg_next', [{ type: 'text', text: 'Done.' }])
+    expect(await next.send('Stop', { stop_hook_active: false })).toEqual({ exitCode: 0 })
+    const written = (await stored(databasePath)).setup?.state
+    expect(written).toMatchObject({ toolCalls: 3, commits: 1, pushes: 1, messages: 5, tokens: { input: 500, output: 100 } })
+    expect(waitingFacts(databasePath)).toMatchObject({ facts: 0 })
+    // Nothing counts twice: the next writes find nothing new.
+    expect(await next.send('SessionEnd', { reason: 'other' })).toEqual({ exitCode: 0 })
+    expect(await first.send('Stop', { stop_hook_active: false })).toEqual({ exitCode: 0 })
+    expect((await stored(databasePath)).setup?.state).toEqual(written)
+  })
+
+  it('does not wait for the model of a session that writes no transcript (--no-session-persistence), and notes it as untracked', async () => {
+    const repo = gitRepository(tempFolder('repo-'))
+    const databasePath = join(tempFolder('db-'), 'tracker.lmdb')
+    const transcriptPath = join(tempFolder('home-'), '.claude', 'projects', 'p', 'np1.jsonl')
+    const options = { databasePath, env: {}, homeDir: tempFolder('home-'), modelWaitMs: 60_000 }
+    const call = { session_id: 'np1', transcript_path: transcriptPath, cwd: repo, tool_name: 'Bash', tool_input: { command: 'true' }, tool_use_id: 'toolu_1' }
+    // Waiting for the model would take a minute; the call is answered long before.
+    const reply = await Promise.race([runClaudeCodeHook(JSON.stringify({ ...call, hook_event_name: 'PreToolUse' }), options), new Promise((resolve) => setTimeout(resolve, 10_000, 'waited'))])
+    expect(reply).toEqual({ exitCode: 0 })
+    const now = new Date()
+    expect(await runClaudeCodeHook(JSON.stringify({ ...call, hook_event_name: 'PostToolUse', tool_response: { stdout: '' } }), { ...options, now: () => now })).toEqual({ exitCode: 0 })
+    expect(await runClaudeCodeHook(JSON.stringify({ ...call, tool_use_id: 'toolu_2', hook_event_name: 'PostToolUse', tool_response: { stdout: '' } }), options)).toEqual({ exitCode: 0 })
+    expect(untrackedSessions(databasePath)).toEqual([{ session: 'np1', project: repo, at: now.toISOString() }])
+    expect(waitingFacts(databasePath).facts).toBe(0)
+    expect(untrackedSessions(databasePath, new Date(now.getTime() + 31 * 24 * 60 * 60 * 1000))).toEqual([])
   })
 
   it('denies reading .env, and a halted setup’s calls with how to reinstate it, until the user reinstates it', async () => {

@@ -9,9 +9,10 @@ import { replaceFile } from '@agent-tracker/node-host/files'
  * How far the usage hooks have counted each transcript into a database, so that the hook at the
  * end of a turn reads only what Claude Code wrote since: a small JSON file per transcript in
  * `<database>.pending/transcripts/`. A position is saved only once what was read before it is
- * written to the database, and atomically (a file renamed over the old one): a hook that dies in
- * between leaves the older position, and reading those lines again counts nothing twice (fact ids).
- * Hooks running at once each save a position they wrote up to; whichever lands last is safe.
+ * kept — in the pending folder, whence the next write that succeeds takes it — and atomically (a
+ * file renamed over the old one): a hook that dies in between leaves the older position, and
+ * reading those lines again counts nothing twice (fact ids). Hooks running at once each save a
+ * position they kept up to; whichever lands last is safe.
  * Positions of sessions that never ended (Claude Code killed) go after {@link STALE_AFTER_MS}.
  */
 /** A position not written for this long belongs to a session that is over. */

@@ -7,6 +7,7 @@ import { HookSession } from '../test/hook-session.js'
 import { tempFolder } from '../test/temp.js'
 import { runClaudeCodeHook } from './run-hook.js'
 import { TranscriptReads } from './transcript-reads.js'
+import { waitingFacts } from './pending-facts.js'
 
 const SETUP = 'claude-code@anthropic/claude-opus-4-8'
 
@@ -85,12 +86,13 @@ describe('the usage hooks read each transcript from where they stopped', () => {
     const saved = join(positions, readdirSync(positions).at(0) ?? 'none')
     expect((await counted(databasePath))?.messages).toBe(1)
     const afterFirst = readFileSync(saved, 'utf8')
-    // The next Stop cannot open the database: nothing is written, so its position is not saved.
+    // The next Stop cannot open the database: what it read waits in the pending folder, so its position moves on.
     renameSync(databasePath, join(folder, 'aside.lmdb'))
     writeFileSync(databasePath, 'no database'.repeat(1000))
     session.transcript.prompt('Go on.').response('msg_2', text('two'))
     expect((await session.send('Stop', { stop_hook_active: false })).exitCode).toBe(1)
-    expect(readFileSync(saved, 'utf8')).toBe(afterFirst)
+    expect(waitingFacts(databasePath)).toMatchObject({ unwritten: 2, sessions: 1 }) // msg_2, and msg_1 read again from its first line (counted once)
+    expect(readFileSync(saved, 'utf8')).not.toBe(afterFirst)
     renameSync(join(folder, 'aside.lmdb'), databasePath)
     session.transcript.prompt('Again.').response('msg_3', text('three'))
     await session.send('Stop', { stop_hook_active: false })

@@ -9,6 +9,7 @@ import type { HookInput } from './hook-input.js'
 import type { HookOptions } from './hook-options.js'
 import type { HookReply } from './hook-reply.js'
 import { withHookTracker } from './open-hook-tracker.js'
+import { PendingFacts } from './pending-facts.js'
 import { TranscriptReads } from './transcript-reads.js'
 import { waitForResponse } from './transcript-tail.js'
 
@@ -17,11 +18,11 @@ const STOP_WAIT_MS = 300
 /**
  * `Stop`, `SubagentStop` and `SessionEnd`: the tokens of every response in the transcript (the
  * session's, a subagent's, or at the end all of them), priced from the catalogue (Claude Code
- * records no cost), written with the tool hooks' pending facts. Each transcript is read from where
- * the last of these hooks stopped (the first line of the last response read, so that one whose
- * usage line had not come yet is counted next time; one counted already keeps its first count), so
- * a turn's end costs what the turn wrote, not the session's length; the
- * position is saved once the facts are written, and forgotten at the session's end. Fact ids come
+ * records no cost), added to the tool hooks' pending facts and written with them. Each transcript
+ * is read from where the last of these hooks stopped (the first line of the last response read, so
+ * that one whose usage line had not come yet is counted next time; one counted already keeps its
+ * first count), so a turn's end costs what the turn wrote, not the session's length; the position
+ * is saved once the facts are in the pending folder, and forgotten at the session's end. Fact ids come
  * from the responses' own ids, so a response read twice, or also imported, counts once. The Stop
  * hook gives Claude Code a moment to write its final response; one it has not written yet is
  * counted at the next Stop or at the session's end.
@@ -30,7 +31,8 @@ export async function usageHook(input: HookInput, options: HookOptions): Promise
   const transcripts = transcriptsOf(input)
   const last = input.fields.last_assistant_message
   if (input.event === 'Stop' && input.transcriptPath !== undefined && typeof last === 'string' && last !== '') await waitForResponse(input.transcriptPath, last, options.stopWaitMs ?? STOP_WAIT_MS)
-  const reads = new TranscriptReads(resolveDatabasePath({ databasePath: options.databasePath, env: options.env, homeDir: options.homeDir }))
+  const databasePath = resolveDatabasePath({ databasePath: options.databasePath, env: options.env, homeDir: options.homeDir })
+  const reads = new TranscriptReads(databasePath)
   const usage: HistoryUsage[] = []
   const reached = new Map<string, FilePosition | undefined>()
   for (const transcript of transcripts) {
@@ -44,13 +46,15 @@ export async function usageHook(input: HookInput, options: HookOptions): Promise
     const cost = responseCost(event.hostCost, () => estimate?.({ provider: event.provider, model: event.model, tokens: event.tokens, at: event.context.at }))
     return hostUsageFact(event.context, { responseIds: event.responseIds, tokens: event.tokens, cost, message: event.message })
   })
-  await withHookTracker(input, options, async (tracker) => {
-    if (facts.length > 0) await tracker.buffer.applyFacts(facts)
-  })
+  // What was read goes to the pending folder first, and only then is the read position moved on: a
+  // write that fails (an unusable or full database) keeps the facts there for the next hook that
+  // writes — whichever session that is; after a SessionEnd no hook reads this transcript again.
+  new PendingFacts(databasePath).add(input.session, facts)
   for (const [transcript, position] of reached) {
     if (input.event === 'SessionEnd' || position === undefined) reads.forget(transcript)
     else reads.save(transcript, position)
   }
+  await withHookTracker(input, options, () => Promise.resolve())
   return { exitCode: 0 }
 }
 

@@ -317,10 +317,28 @@ describe('doctor on Claude Code', () => {
     const failed = (await runCli(['doctor', '--db', database, '--json'], { home, cwd })).stdout
     const check = (jsonData(failed, 'doctor') as { checks: Check[] }).checks.find((entry) => entry.name === 'Claude Code')
     expect(check).toMatchObject({ level: 'problem', detail: expect.stringMatching(/the end of a turn \(Stop, \d{4}-.*\) could not be recorded: .*what it read waits for the next turn's end/) as unknown })
+    expect(check?.detail).toMatch(new RegExp(`1 fact the hooks read \\(1 session, the oldest from \\d{4}-[^)]*\\) is not in the database yet — a write to the database failed: it waits in ${database}\\.pending and goes in with the next write`))
     rmSync(database)
     expect((await runCli(['hook', 'claude-code', '--db', database, '--detached'], { home, input: stop })).code).toBe(0)
     const cleared = (jsonData((await runCli(['doctor', '--db', database, '--json'], { home, cwd })).stdout, 'doctor') as { checks: Check[] }).checks.find((entry) => entry.name === 'Claude Code')
     expect(cleared?.detail).not.toContain('could not be recorded')
+    expect(cleared?.detail).not.toContain('not in the database yet')
+  })
+
+  it('says which sessions ran without a transcript, so their work went untracked, and what waits for a turn under way', async () => {
+    const home = tempFolder('home-')
+    const cwd = tempFolder('project-')
+    const database = join(home, 'x.lmdb')
+    const post = (session: string, id: string, transcript: string): string => JSON.stringify({ session_id: session, transcript_path: transcript, cwd, hook_event_name: 'PostToolUse', tool_name: 'Bash', tool_input: { command: 'ls' }, tool_use_id: id, tool_response: { stdout: '' } })
+    // claude -p --no-session-persistence: the transcript named in the input is never written.
+    expect((await runCli(['hook', 'claude-code', '--db', database], { home, input: post('np', 'toolu_1', join(home, 'never.jsonl')) })).code).toBe(0)
+    const untracked = await claudeCheck({ home, cwd, env: { AGENT_TRACKER_DB: database } })
+    expect(untracked.check).toMatchObject({ level: 'finding', detail: expect.stringMatching(new RegExp(`^1 session in the last 30 days \\(the latest \\d{4}-[^,]*, in ${cwd}\\) ran without a transcript \\(claude --no-session-persistence\\)`)) as unknown })
+    // A session with a transcript, mid-turn: its call waits for the turn's end, which is no finding.
+    const transcript = join(home, 's1.jsonl')
+    writeFileSync(transcript, new Transcript('s1', cwd).prompt('Start.').response('msg_1', [{ type: 'tool_use', id: 'toolu_2', name: 'Bash', input: { command: 'ls' } }]).lines.map((line) => `${JSON.stringify(line)}\n`).join(''))
+    expect((await runCli(['hook', 'claude-code', '--db', database], { home, input: post('s1', 'toolu_2', transcript) })).code).toBe(0)
+    expect((await claudeCheck({ home, cwd, env: { AGENT_TRACKER_DB: database } })).check?.detail).toMatch(/^1 fact of a turn under way waits for its end; 1 session in the last 30 days/)
   })
 
   it("says where the hooks are installed (the user's settings under $CLAUDE_CONFIG_DIR, the project's) and what they run", async () => {

@@ -140,8 +140,10 @@ export type { OpencodeToolOutcome } from './host/opencode-records.js'
 export {
   OPENCODE_TITLE_AGENT,
   TRACKER_TOOLS,
+  isOpencodeCommandTurnPrompt,
   isTrackerTool,
   opencodeCallSucceeded,
+  opencodeCommandTurnPrompt,
   opencodeExitCode,
   opencodeMessageSetup,
   opencodeMessageUsage,

@@ -185,12 +185,15 @@ describe('unwritable and locked locations', () => {
     expect((error as LmdbStoreError).details).toEqual({ path: join(folder, 'data.mdb'), reason: 'open' })
   })
 
-  it('explains a path whose folder cannot be created', () => {
+  it('explains a path whose folder cannot be created because a file stands in its way, naming the file', () => {
     const blocker = join(tempFolder(), 'not-a-folder')
     writeFileSync(blocker, 'x')
-    const error = openError(join(blocker, 'db.lmdb'))
-    expect(isLmdbStoreError(error, 'DATABASE_UNWRITABLE')).toBe(true)
-    expect((error as Error).message).toContain(`Cannot create the folder ${blocker} for the agent-tracker database`)
+    for (const folder of [blocker, join(blocker, 'deeper', 'still')]) {
+      const error = openError(join(folder, 'db.lmdb'))
+      expect(isLmdbStoreError(error, 'DATABASE_UNWRITABLE')).toBe(true)
+      expect((error as Error).message).toBe(`Cannot create the folder ${folder} for the agent-tracker database: ${blocker} is a file, not a folder. Give a database path whose folders are folders, or move ${blocker} aside.`)
+      expect((error as LmdbStoreError).details).toEqual({ path: blocker, reason: 'not-a-folder' })
+    }
   })
 
   it('explains, instead of crashing, a lock path that is not a file', () => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { SetupTotalsRecord } from '@agent-tracker/core'
 import { COLLECTIONS } from '@agent-tracker/core'
@@ -122,7 +122,27 @@ function ensureFolder(folder: string): void {
   try {
     mkdirSync(folder, { recursive: true })
   } catch (error) {
+    // A file where a folder of the path should be: permissions are not the trouble.
+    const file = ['EEXIST', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '') ? fileInPath(folder) : undefined
+    if (file !== undefined) {
+      throw new LmdbStoreError('DATABASE_UNWRITABLE', `Cannot create the folder ${folder} for the agent-tracker database: ${file} is a file, not a folder. Give a database path whose folders are folders, or move ${file} aside.`, { path: file, reason: 'not-a-folder' }, { cause: error })
+    }
     throw new LmdbStoreError('DATABASE_UNWRITABLE', `Cannot create the folder ${folder} for the agent-tracker database: ${(error as Error).message}.`, { path: folder, reason: 'folder' }, { cause: error })
   }
+}
+
+/** The first part of `folder`'s path, from the root, that exists and is no folder; undefined when there is none. */
+function fileInPath(folder: string): string | undefined {
+  let path = folder
+  const parts: string[] = []
+  for (let parent = dirname(path); parent !== path; path = parent, parent = dirname(path)) parts.unshift(path)
+  for (const part of parts) {
+    try {
+      if (!statSync(part).isDirectory()) return part
+    } catch {
+      return undefined
+    }
+  }
+  return undefined
 }
 

@@ -1,5 +1,5 @@
 import type { UserCommand } from '@agent-tracker/core'
-import { isUserCommand } from '@agent-tracker/core'
+import { isUserCommand, opencodeCommandTurnPrompt } from '@agent-tracker/core'
 import type { Tracker } from '@agent-tracker/node-host'
 import { runUserCommand } from '@agent-tracker/node-host/hooks'
 import { inPluginTerms } from './plugin-errors.js'
@@ -24,7 +24,7 @@ export function slashCommandHook(context: TrackerContext): (input: CommandInput,
       reply = `agent-tracker could not do /${input.command}: ${inPluginTerms(error)}`
       context.notifier.toast(reply, 'error')
     }
-    output.parts.splice(0, output.parts.length, { type: 'text', text: `[agent-tracker] ${reply}\nAcknowledge this to the user in one short sentence. Do not change any files.` })
+    output.parts.splice(0, output.parts.length, { type: 'text', text: opencodeCommandTurnPrompt(reply) })
   })
 }
 

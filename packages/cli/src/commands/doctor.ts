@@ -104,7 +104,7 @@ export async function doctorCommand(ctx: CommandContext, folder?: string, option
   // Hosts bring legacy data in for the project holding the folder they run in.
   checks.push(legacyCheck(folderLegacyStatus(projectOf(ctx.io, folder), migrations)))
   checks.push(pluginCheck(ctx, project, path))
-  const claudeCode = claudeCodeHealth(ctx.io, project, path, CLI_VERSION)
+  const claudeCode = claudeCodeHealth(ctx.io, project, path, CLI_VERSION, ctx.now())
   checks.push(check('Claude Code', claudeCode.level, claudeCode.detail))
   checks.push(protectionCheck(ctx, project))
   const session = agentSessionOfIo(ctx.io)

@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path'
-import { SETTINGS_FILE_NAMES, claudeCodeFolder, installedClaudeCodeHooks, lastDetachedFailure } from '@agent-tracker/claude-code'
+import { SETTINGS_FILE_NAMES, claudeCodeFolder, installedClaudeCodeHooks, lastDetachedFailure, untrackedSessions, waitingFacts } from '@agent-tracker/claude-code'
 import { locateDatabase } from '@agent-tracker/node-host/database-path'
 import type { Io } from '../io.js'
 import { OLDER_HOOKS, checkHookCommand, otherVersion } from './hook-command-check.js'
@@ -18,13 +18,15 @@ const INSTALL = 'npm i -g @agent-tracker/cli'
  * (`$CLAUDE_CONFIG_DIR` or `~/.claude`) and in `project`'s `.claude/settings.json` and
  * `.claude/settings.local.json`, naming the file each lives in — and whether they would run: a
  * problem when a hook's program is not found (every hook would fail without a word), and when the
- * end of a turn, recorded in a detached process, last failed; findings for a settings file that
+ * end of a turn, recorded in a detached process, last failed; findings for facts the hooks read
+ * that a write failed to store (they wait beside the database), for sessions whose work could not be
+ * tracked (no transcript), for a settings file that
  * cannot be read, events left without a hook, hooks of different commands in several files (Claude
  * Code runs each, so the hooks would run more than once for every event; it runs an identical command once),
  * hooks that record into another database than `database`, the one doctor checks, and — given
  * `cliVersion` — hooks that start another version of agent-tracker (an old one left on PATH).
  */
-export function claudeCodeHealth(io: Pick<Io, 'env' | 'homeDir'>, project: string, database: string, cliVersion?: string): ClaudeCodeHealth {
+export function claudeCodeHealth(io: Pick<Io, 'env' | 'homeDir'>, project: string, database: string, cliVersion?: string, now = new Date()): ClaudeCodeHealth {
   const projectFolder = claudeCodeFolder({ global: false, project })
   const files = [
     { folder: claudeCodeFolder({ global: true, env: io.env, homeDir: io.homeDir }), name: 'settings.json' as const, rerun: 'agent-tracker hooks install claude-code --global', base: undefined },
@@ -75,6 +77,13 @@ export function claudeCodeHealth(io: Pick<Io, 'env' | 'homeDir'>, project: strin
   if (failure !== undefined) {
     notes.push({ level: 'problem', text: `the end of a turn (${failure.event}, ${failure.at}) could not be recorded: ${failure.message} — what it read waits for the next turn's end` })
   }
+  const waiting = waitingNote(database, now)
+  if (waiting !== undefined) notes.push(waiting)
+  const untracked = untrackedSessions(database, now)
+  const [latest] = untracked
+  if (latest !== undefined) {
+    notes.push({ level: 'finding', text: `${untracked.length === 1 ? '1 session' : `${String(untracked.length)} sessions`} in the last 30 days (the latest ${latest.at}, in ${latest.project}) ran without a transcript (claude --no-session-persistence): no hook is told the model then, so their work could not be put under a setup and is not tracked — run claude without --no-session-persistence to track it` })
+  }
   if (notes.length === 0) return { level: 'ok', detail: `hooks not installed, so Claude Code is not tracked live (to track it: agent-tracker hooks install claude-code --global; agent-tracker import claude-code brings in its history)` }
   const level = notes.some((note) => note.level === 'problem') ? 'problem' : notes.some((note) => note.level === 'finding') ? 'finding' : 'ok'
   return { level, detail: notes.map((note) => note.text).join('; ') }
@@ -90,4 +99,21 @@ function hookDatabase(given: string | undefined, io: Pick<Io, 'env' | 'homeDir'>
   } catch {
     return undefined
   }
+}
+
+/** A turn's facts wait for its end; longer than this, its session ended without a hook that writes. */
+const TURN_WAIT_MS = 60 * 60 * 1000
+
+/** What the hooks read and the database does not hold yet, if anything waits beside it. */
+function waitingNote(database: string, now: Date): { level: ClaudeCodeHealth['level']; text: string } | undefined {
+  const waiting = waitingFacts(database)
+  if (waiting.facts === 0) return undefined
+  const facts = waiting.facts === 1 ? '1 fact' : `${String(waiting.facts)} facts`
+  const sessions = waiting.sessions === 1 ? '1 session' : `${String(waiting.sessions)} sessions`
+  const since = waiting.since === undefined ? '' : `, the oldest from ${waiting.since.toISOString()}`
+  const stale = waiting.since !== undefined && now.getTime() - waiting.since.getTime() > TURN_WAIT_MS
+  const one = waiting.facts === 1
+  if (waiting.unwritten === 0 && !stale) return { level: 'ok', text: `${facts} of a turn under way ${one ? 'waits' : 'wait'} for its end` }
+  const why = waiting.unwritten > 0 ? 'a write to the database failed' : 'their session ended without writing them'
+  return { level: 'finding', text: `${facts} the hooks read (${sessions}${since}) ${one ? 'is' : 'are'} not in the database yet — ${why}: ${one ? 'it waits' : 'they wait'} in ${database}.pending and ${one ? 'goes' : 'go'} in with the next write of a Claude Code hook (the end of any session's turn), counted once` }
 }

@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
@@ -37,13 +37,13 @@ function project(root: string): string {
 }
 
 /** Runs `claude -p` in the project with a private HOME (where the hooks are installed), against the fake model. */
-function claude(home: string, cwd: string, baseURL: string, prompt: string): Promise<{ code: number; result: string }> {
+function claude(home: string, cwd: string, baseURL: string, prompt: string, more: { args?: string[]; env?: Record<string, string> } = {}): Promise<{ code: number; result: string }> {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '', HOME: home, ANTHROPIC_BASE_URL: baseURL, ANTHROPIC_API_KEY: 'sk-ant-fake',
-    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', DISABLE_AUTOUPDATER: '1', NO_COLOR: '1',
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', DISABLE_AUTOUPDATER: '1', NO_COLOR: '1', ...more.env,
   }
   return new Promise((resolve) => {
-    const child = execFile(CLAUDE, ['-p', prompt, '--allowedTools', 'Bash,Read,Agent', '--output-format', 'json'], { cwd, env, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+    const child = execFile(CLAUDE, ['-p', prompt, '--allowedTools', 'Bash,Read,Agent', '--output-format', 'json', ...(more.args ?? [])], { cwd, env, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       let result = stdout + stderr
       try {
         result = (JSON.parse(stdout) as { result: string }).result
@@ -187,6 +187,60 @@ describe('agent-tracker with the real Claude Code CLI', { timeout: 300_000 }, ()
         expect(summary).toMatchObject({ imported: 0, repeats: summary?.facts })
         expect((await live()).map(numbers)).toEqual(tracked)
       }
+    } finally {
+      await fake.close()
+    }
+  })
+
+  it('loses nothing when the database cannot be written: a push and a session’s usage wait beside it, and go in with the next session once it is fixed', async () => {
+    const home = tempFolder('cc-home-')
+    const root = tempFolder('cc-')
+    const shop = project(root)
+    const database = join(root, 'notes.txt')
+    // The database path names a text file: every write of the hooks fails until the user moves it.
+    writeFileSync(database, 'my notes\n')
+    const env = { AGENT_TRACKER_DB: database }
+    expect((await runCli(['hooks', 'install', 'claude-code', '--global'], { home, cwd: shop, env: { PATH: '/nonexistent' } })).code).toBe(0)
+    const fake = await startFakeAnthropic({
+      'BAD-DB': [bash("echo a > a.txt && git add a.txt && git commit -m 'feat: a'"), bash('git push origin HEAD'), { text: 'Pushed.' }],
+      'FIXED-DB': [bash('echo hi'), { text: 'Said hi.' }],
+    })
+    try {
+      const failed = await claude(home, shop, fake.baseURL, 'BAD-DB: commit and push', { env })
+      expect(failed.code, failed.result).toBe(0)
+      expect(execFileSync('git', ['rev-parse', 'main'], { cwd: join(root, 'shop.git'), encoding: 'utf8' })).toBe(execFileSync('git', ['rev-parse', 'HEAD'], { cwd: shop, encoding: 'utf8' }))
+      expect(readFileSync(database, 'utf8')).toBe('my notes\n')
+      // The detached end of the turn may still be running: wait for the session's facts to settle in the pending folder.
+      const waiting = async (): Promise<string | undefined> => (jsonData((await runCli(['doctor', '--json'], { home, cwd: shop, env })).stdout, 'doctor') as { checks: { name: string; detail: string }[] }).checks.find((check) => check.name === 'Claude Code')?.detail
+      await expect.poll(waiting, { timeout: 20_000, interval: 300 }).toMatch(/\d+ facts the hooks read \(1 session, .*\) are not in the database yet — a write to the database failed/)
+      renameSync(database, join(root, 'notes.moved'))
+      const fixed = await claude(home, shop, fake.baseURL, 'FIXED-DB: say hi', { env })
+      expect(fixed.code, fixed.result).toBe(0)
+      const live = async (): Promise<Setup[]> => jsonData((await runCli(['status', '--json'], { home, env })).stdout, 'status') as Setup[]
+      await expect.poll(async () => (await live()).find((row) => row.setup === MAIN)?.state, { timeout: 20_000, interval: 300 }).toMatchObject({ toolCalls: 3, commits: 1, pushes: 1, messages: 5 })
+      await expect.poll(waiting, { timeout: 20_000, interval: 300 }).not.toContain('not in the database yet')
+      // What the hooks recorded is what the transcripts hold: an import adds nothing.
+      const again = await runCli(['import', 'claude-code', '--json'], { home, env })
+      const [summary] = (jsonData(again.stdout, 'import') as { sources: { facts: number; imported: number; repeats: number }[] }).sources
+      expect(summary).toMatchObject({ imported: 0, repeats: summary?.facts })
+    } finally {
+      await fake.close()
+    }
+  })
+
+  it('does not hold up a session that writes no transcript (--no-session-persistence), and doctor says its work went untracked', async () => {
+    const home = tempFolder('cc-home-')
+    const shop = project(tempFolder('cc-'))
+    expect((await runCli(['hooks', 'install', 'claude-code', '--global'], { home, cwd: shop, env: { PATH: '/nonexistent' } })).code).toBe(0)
+    const fake = await startFakeAnthropic({ 'NO-TRANSCRIPT': [bash('echo 1'), bash("echo a > a.txt && git add a.txt && git commit -m 'feat: np'"), { text: 'Committed.' }] })
+    try {
+      const run = await claude(home, shop, fake.baseURL, 'NO-TRANSCRIPT: commit', { args: ['--no-session-persistence'] })
+      expect(run.code, run.result).toBe(0)
+      expect(fake.toolResults.join('\n')).toContain('feat: np')
+      expect(readdirSync(join(home, '.claude'), { recursive: true }).filter((name) => String(name).endsWith('.jsonl'))).toEqual([])
+      const doctor = jsonData((await runCli(['doctor', '--json'], { home, cwd: shop })).stdout, 'doctor') as { checks: { name: string; level: string; detail: string }[] }
+      expect(doctor.checks.find((check) => check.name === 'Claude Code')).toMatchObject({ level: 'finding', detail: expect.stringContaining(`1 session in the last 30 days (the latest `) as unknown })
+      expect(doctor.checks.find((check) => check.name === 'Claude Code')?.detail).toContain(`, in ${shop}) ran without a transcript (claude --no-session-persistence)`)
     } finally {
       await fake.close()
     }

@@ -21,6 +21,23 @@ export function isTrackerTool(name: string): boolean {
 /** OpenCode's hidden agent that writes session titles; its calls are not the user's work. */
 export const OPENCODE_TITLE_AGENT = 'title'
 
+/** How the prompt of the turn that answers one of the user's slash commands starts (see {@link opencodeCommandTurnPrompt}). */
+const COMMAND_TURN_PREFIX = '[agent-tracker] '
+
+/**
+ * The prompt the OpenCode plugin puts in place of `/grade`, `/bug`, `/reinstate` or `/tracker`:
+ * what the tracker did, for the agent to acknowledge. The turn is no setup's work; OpenCode keeps
+ * this text as the turn's user message, which is how its history tells the turn apart.
+ */
+export function opencodeCommandTurnPrompt(reply: string): string {
+  return `${COMMAND_TURN_PREFIX}${reply}\nAcknowledge this to the user in one short sentence. Do not change any files.`
+}
+
+/** True for a user message's text that {@link opencodeCommandTurnPrompt} wrote. */
+export function isOpencodeCommandTurnPrompt(text: string): boolean {
+  return text.startsWith(COMMAND_TURN_PREFIX) && text.endsWith('\nAcknowledge this to the user in one short sentence. Do not change any files.')
+}
+
 /** Agent and model of an OpenCode message, user or assistant; undefined without a session id. */
 export function opencodeMessageSetup(info: Fields): { sessionID: string; agent?: string; providerID?: string; modelID?: string } | undefined {
   const sessionID = text(info.sessionID)

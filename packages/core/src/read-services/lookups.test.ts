@@ -75,4 +75,20 @@ describe('catalogues', () => {
     })
     expect((await projectList(store)).map((project) => [project.firstSeenAt, project.lastSeenAt])).toEqual([['2025-11-03T10:00:00.000Z', '2025-12-24T18:00:00.000Z']])
   })
+
+  it('gives the time of work without commits as recorded, and reads no event to tell it', async () => {
+    const store = createMemoryStore()
+    await store.applyFacts([
+      { kind: 'tool_call', id: 't1', at: '2026-11-29T23:47:49.000Z', setup: SONNET, project: '/w/api', tool: 'bash', ok: true },
+      { kind: 'tool_call', id: 't2', at: '2026-11-30T08:05:00.000Z', setup: SONNET, project: '/w/api', tool: 'bash', ok: true },
+    ])
+    const read = new Set<string>()
+    const watched = new Proxy(store, { get: (target, name, receiver) => name === 'find' ? (collection: string, query: unknown) => {
+      read.add(collection)
+      return target.find(collection as 'projects', query as never)
+    } : Reflect.get(target, name, receiver) as unknown })
+    expect(await projectList(watched)).toMatchObject([{ path: '/w/api', firstSeenAt: '2026-11-29T23:47:49.000Z', lastSeenAt: '2026-11-30T08:05:00.000Z', commits: 0 }])
+    // Events are a database's bulk (a million activities): a project list reads their day rollups.
+    expect([...read].sort()).toEqual(['commits', 'projects', 'usage'])
+  })
 })

@@ -1,5 +1,6 @@
-import type { ProjectRecord } from '../store/records.js'
+import type { ProjectRecord, UsageRecord } from '../store/records.js'
 import type { TrackerStore } from '../store/tracker-store.js'
+import { dayOf } from '../time/iso-timestamp.js'
 import { DEFAULT_CATALOGUE_LIMIT, boundOf } from './read-limits.js'
 
 /** A recorded project and how many commits were made in it. */
@@ -9,39 +10,46 @@ export interface ProjectSummary extends ProjectRecord {
 
 /**
  * Every recorded project with its profile and commit count, most recently active first. First and
- * last seen are the times of the project's first and last recorded work (commits, grades, bugs,
- * journal entries, else days of usage), not when its record was written: a migration writes
- * records long after the work.
+ * last seen are the times of the project's first and last recorded work, not when its record was
+ * written (a migration writes records long after the work): the days come from the day rollups,
+ * which count every commit, bug, grade and tool call, imported ones too; the times, from the
+ * project record's own (recorded live, each fact widens them) and its first and last commits, where
+ * they fall on those days, else the day from its start. Reads the projects, the day rollups and
+ * two commits a project — never every event.
  * @throws {TrackerError} INVALID_QUERY for a bad limit.
  */
 export async function projectList(store: TrackerStore, query: { readonly limit?: number | undefined } = {}): Promise<ProjectSummary[]> {
-  const all = { order: 'any' } as const
-  const [projects, commits, gradeEvents, bugs, activities, usage] = await Promise.all([
-    store.find('projects', { limit: boundOf(query.limit, DEFAULT_CATALOGUE_LIMIT) }), store.findCommitRefs(all),
-    store.find('gradeEvents', all), store.find('bugs', all), store.find('activities', all), store.find('usage', all),
-  ])
-  const counts = new Map<string, number>()
-  for (const commit of commits) counts.set(commit.project, (counts.get(commit.project) ?? 0) + 1)
-  const worked = spans([...commits, ...gradeEvents, ...bugs, ...activities])
-  const used = spans(usage.map((day) => ({ project: day.project, at: `${day.day}T00:00:00.000Z` })))
-  return projects
-    .map((project) => {
-      const span = worked.get(project.path) ?? used.get(project.path)
-      return { ...project, ...(span === undefined ? {} : { firstSeenAt: span.first, lastSeenAt: span.last }), commits: counts.get(project.path) ?? 0 }
-    })
-    .sort((a, b) => (a.lastSeenAt < b.lastSeenAt ? 1 : a.lastSeenAt > b.lastSeenAt ? -1 : 0))
-}
-
-/** The first and last time of each project's records. */
-function spans(records: readonly { readonly project: string; readonly at: string }[]): Map<string, { first: string; last: string }> {
-  const found = new Map<string, { first: string; last: string }>()
-  for (const { project, at } of records) {
-    const span = found.get(project)
-    if (span === undefined) found.set(project, { first: at, last: at })
+  const [projects, rollups] = await Promise.all([store.find('projects', { limit: boundOf(query.limit, DEFAULT_CATALOGUE_LIMIT) }), store.find('usage', { order: 'any' })])
+  const worked = new Map<string, { first: string; last: string; commits: number }>()
+  for (const rollup of rollups) {
+    if (!countsWork(rollup)) continue
+    const known = worked.get(rollup.project)
+    if (known === undefined) worked.set(rollup.project, { first: rollup.day, last: rollup.day, commits: rollup.commits })
     else {
-      if (at < span.first) span.first = at
-      if (at > span.last) span.last = at
+      if (rollup.day < known.first) known.first = rollup.day
+      if (rollup.day > known.last) known.last = rollup.day
+      known.commits += rollup.commits
     }
   }
-  return found
+  const summaries = await Promise.all(projects.map(async (project): Promise<ProjectSummary> => {
+    const days = worked.get(project.path)
+    if (days === undefined) return { ...project, commits: 0 }
+    // The project's first and last commits (two reads of its time index) time an imported history's days.
+    const [first, last] = await Promise.all((['oldest', 'newest'] as const).map(async (order) => (await store.find('commits', { project: project.path, order, limit: 1 }))[0]?.at))
+    return { ...project, firstSeenAt: timeOn(days.first, [project.firstSeenAt, first], 'first'), lastSeenAt: timeOn(days.last, [project.lastSeenAt, last], 'last'), commits: days.commits }
+  }))
+  return summaries.sort((a, b) => (a.lastSeenAt < b.lastSeenAt ? 1 : a.lastSeenAt > b.lastSeenAt ? -1 : 0))
+}
+
+/** The first (or last) of the known times that fall on `day`; the day's start when none does. */
+function timeOn(day: string, times: readonly (string | undefined)[], which: 'first' | 'last'): string {
+  const on = times.filter((time): time is string => time !== undefined && dayOf(time) === day).sort()
+  return (which === 'first' ? on[0] : on.at(-1)) ?? `${day}T00:00:00.000Z`
+}
+
+/** True for a day rollup that counts anything: one that holds only zeros is no work. */
+function countsWork(rollup: UsageRecord): boolean {
+  const { tokens, grades } = rollup
+  return rollup.commits + rollup.bugs + grades.agent.count + grades.user.count + rollup.toolCalls + rollup.toolFailures + rollup.commands + rollup.pushes + rollup.messages + rollup.cost
+    + tokens.input + tokens.output + tokens.reasoning + tokens.cacheRead + tokens.cacheWrite > 0
 }

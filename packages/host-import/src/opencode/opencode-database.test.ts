@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
+import { opencodeCommandTurnPrompt } from '@agent-tracker/core'
 import { describe, expect, it } from 'vitest'
 import type { FixtureSession } from '../testing/opencode-history.js'
 import { assistant, bashPart, opencodeDatabase, opencodeStorage, toolPart } from '../testing/opencode-history.js'
@@ -93,6 +94,24 @@ describe("OpenCode's database", () => {
   it('reads only sessions updated since a time', async () => {
     const file = opencodeDatabase(join(tempFolder(), 'opencode.db'), SESSIONS.slice(2).map((session) => ({ ...session, updated: Date.parse('2026-01-01T00:00:00Z') })))
     expect(summary(await events(opencodeDatabaseHistory(file, new Set(), { since: '2026-06-01T00:00:00Z' })))).toEqual([])
+  })
+})
+
+describe('the turn that answers a slash command', () => {
+  // OpenCode keeps the prompt the plugin put in place of `/grade` as the turn's user message.
+  const graded: FixtureSession = {
+    id: 'ses_grade', directory: '/work/shop', messages: [
+      { id: 'msg_work', data: { role: 'user', time: { created: 1 }, agent: 'build', model: { providerID: 'fake', modelID: 'm1' } }, parts: [{ id: 'prt_w', data: { type: 'text', text: 'Add a cart.' } }] },
+      { id: 'msg_a1', data: { ...assistant('build', { cost: 0.25 }), parentID: 'msg_work' }, parts: [{ id: 'prt_1', data: bashPart('call_1', 'ls', 'a.txt', 0) }] },
+      { id: 'msg_cmd', data: { role: 'user', time: { created: 2 }, agent: 'build', model: { providerID: 'fake', modelID: 'm1' } }, parts: [{ id: 'prt_c', data: { type: 'text', text: opencodeCommandTurnPrompt('Graded 2b896c10 (feat: a) of build@fake/m1: user good.') } }] },
+      { id: 'msg_ack', data: { ...assistant('build', { cost: 0.5 }), parentID: 'msg_cmd' } },
+    ],
+  }
+
+  it('is no setup’s work: its reply’s tokens and cost are not read, as the plugin records none live (database and JSON storage)', async () => {
+    const expected = ['ses_grade build@fake/m1 bash:true $ ls', 'ses_grade build@fake/m1 usage 0.25']
+    expect(summary(await events(opencodeDatabaseHistory(opencodeDatabase(join(tempFolder(), 'opencode.db'), [graded]), new Set())))).toEqual(expected)
+    expect(summary(await events(opencodeStorageHistory(opencodeStorage(join(tempFolder(), 'storage'), [graded]), new Set())))).toEqual(expected)
   })
 })
 

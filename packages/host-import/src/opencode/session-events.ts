@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
 import type { HostEventContext, SetupIdentity } from '@agent-tracker/core'
-import { OPENCODE_TITLE_AGENT, formatSetupId, isTrackerTool, opencodeMessageSetup, opencodeMessageUsage, opencodeToolOutcome } from '@agent-tracker/core'
+import { OPENCODE_TITLE_AGENT, formatSetupId, isOpencodeCommandTurnPrompt, isTrackerTool, opencodeMessageSetup, opencodeMessageUsage, opencodeToolOutcome } from '@agent-tracker/core'
 import { projectRoot } from '@agent-tracker/node-host/project-root'
 import type { HistoryEvent } from '../history-events.js'
 import type { Fields } from '../read-values.js'
@@ -18,7 +18,9 @@ export interface OpencodeSession {
 /**
  * The events of one OpenCode session, read the way the plugin reads the same records live: each
  * tool part that ended (not agent-tracker's own tools), and each finished assistant message's
- * tokens and cost, by the setup (agent, provider, model) of the message it belongs to.
+ * tokens and cost, by the setup (agent, provider, model) of the message it belongs to — but for
+ * the replies in the turn that answers the user's slash command (its user message is the prompt
+ * the plugin wrote), which are no setup's work.
  */
 export function* opencodeSessionEvents(session: OpencodeSession, options: { since?: string | undefined; identity?: SetupIdentity | undefined } = {}): Generator<HistoryEvent> {
   const identity = options.identity ?? 'agent+model'
@@ -53,7 +55,10 @@ export function* opencodeSessionEvents(session: OpencodeSession, options: { sinc
       ...(command === undefined ? {} : { shell: { command, output: outcome.output, workdir: resolve(session.directory, workdir ?? '.'), reportedHashes: [], startedAt: timestamp(started) } }),
     }
   }
+  // The user messages of slash-command turns, known by the prompt the plugin put in their place.
+  const commandTurns = new Set(session.parts.flatMap((part) => (part.type === 'text' && typeof part.text === 'string' && isOpencodeCommandTurnPrompt(part.text) ? [String(part.messageID)] : [])))
   for (const message of session.messages) {
+    if (typeof message.parentID === 'string' && commandTurns.has(message.parentID)) continue
     const usage = opencodeMessageUsage(message)
     const at = timestamp(fields(message.time)?.completed)
     const where = usage === undefined || at === undefined ? undefined : context(usage.id, at)
