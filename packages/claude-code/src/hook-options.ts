@@ -1,5 +1,6 @@
 import type { CostEstimator, HaltMode, HostEventContext, SetupIdentity } from '@agent-tracker/core/host'
 import { claudeCodeSetupParts, formatSetupId } from '@agent-tracker/core/host'
+import { projectRoot } from '@agent-tracker/node-host/project-root'
 import type { HookInput } from './hook-input.js'
 import { responseModel, subagentTranscript } from './transcript-tail.js'
 
@@ -37,7 +38,15 @@ export function hookSetup(input: HookInput, options: Pick<HookOptions, 'identity
   return model === undefined ? undefined : formatSetupId(claudeCodeSetupParts(model, input.agentType), options.identity ?? 'agent+model')
 }
 
+/**
+ * The project a hook event is about: the git work tree root of the folder Claude Code runs in (an
+ * agent started in `shop/src` works on `shop`), else that folder; see `projectRoot`.
+ */
+export function hookProject(input: HookInput, options: Pick<HookOptions, 'homeDir'>): string {
+  return projectRoot(input.cwd, { homeDir: options.homeDir })
+}
+
 /** Where and when a hook event happened, for facts with ids derived from Claude Code's own. */
-export function hookContext(input: HookInput, setup: string, options: Pick<HookOptions, 'now'>): HostEventContext {
-  return { host: 'claude-code', session: input.session, setup, project: input.cwd, at: (options.now?.() ?? new Date()).toISOString() }
+export function hookContext(input: HookInput, setup: string, options: Pick<HookOptions, 'homeDir' | 'now'>): HostEventContext {
+  return { host: 'claude-code', session: input.session, setup, project: hookProject(input, options), at: (options.now?.() ?? new Date()).toISOString() }
 }

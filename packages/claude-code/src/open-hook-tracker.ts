@@ -5,6 +5,7 @@ import { openTracker } from '@agent-tracker/node-host'
 import { resolveDatabasePath } from '@agent-tracker/node-host/database-path'
 import type { HookInput } from './hook-input.js'
 import type { HookOptions } from './hook-options.js'
+import { hookProject } from './hook-options.js'
 import { PendingFacts } from './pending-facts.js'
 
 /**
@@ -17,7 +18,7 @@ import { PendingFacts } from './pending-facts.js'
 export async function withHookTracker<T>(input: HookInput, options: HookOptions, work: (tracker: Tracker) => Promise<T>, setup?: string): Promise<T> {
   const databasePath = resolveDatabasePath({ databasePath: options.databasePath, env: options.env, homeDir: options.homeDir })
   const pending = new PendingFacts(databasePath).take()
-  const tracker = openTracker({ databasePath, env: options.env, homeDir: options.homeDir, project: input.cwd, flushOnExit: false, ...(options.identity === undefined ? {} : { identity: options.identity }), ...(options.now === undefined ? {} : { now: options.now }) })
+  const tracker = openTracker({ databasePath, env: options.env, homeDir: options.homeDir, project: hookProject(input, options), flushOnExit: false, ...(options.identity === undefined ? {} : { identity: options.identity }), ...(options.now === undefined ? {} : { now: options.now }) })
   let result: T
   try {
     if (setup !== undefined) tracker.noteWork(setup)

@@ -6,8 +6,8 @@ export function bashCommand(args: unknown): string | undefined {
   return typeof command === 'string' ? command : undefined
 }
 
-/** The folder an OpenCode bash call runs in: its `workdir` argument (relative to the project), else the project. */
-export function bashWorkdir(args: unknown, project: string): string {
+/** The folder an OpenCode bash call runs in: its `workdir` argument (relative to the folder OpenCode runs in), else that folder. */
+export function bashWorkdir(args: unknown, directory: string): string {
   const workdir = (args as { workdir?: unknown } | null | undefined)?.workdir
-  return typeof workdir === 'string' && workdir.trim() !== '' ? resolve(project, workdir) : project
+  return typeof workdir === 'string' && workdir.trim() !== '' ? resolve(directory, workdir) : directory
 }

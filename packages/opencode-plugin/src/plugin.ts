@@ -1,5 +1,6 @@
 import { resolve } from 'node:path'
 import type { Hooks, PluginInput } from '@opencode-ai/plugin'
+import { projectRoot } from '@agent-tracker/node-host/project-root'
 import { agentTools } from './agent-tools.js'
 import { chatParamsHook } from './chat-params-hook.js'
 import { configHook } from './config-hook.js'
@@ -32,18 +33,24 @@ export interface Tracking extends OpeningRuntime {
   readonly hooks: Hooks
 }
 
-/** Composes the plugin for a project: options → runtime → hooks. Never throws. */
-export function startTracking(client: NotifyClient, project: string, options: unknown): Tracking {
+/**
+ * Composes the plugin for the folder OpenCode runs in: options → runtime → hooks. Work is recorded
+ * under the project holding that folder — the git work tree root (`projectRoot`), so a session
+ * started in `shop/src` works on `shop` — not OpenCode's `worktree`, which is `/` outside git.
+ * Never throws.
+ */
+export function startTracking(client: NotifyClient, directory: string, options: unknown): Tracking {
+  const project = projectRoot(directory)
   const notifier = createNotifier(client)
   let settings: PluginSettings
   try {
     settings = readPluginOptions(options)
   } catch (error) {
     pausedNotice(notifier, inPluginTerms(error))
-    return { hooks: { 'tool.execute.before': pausedToolGuardHook({ notifier, project }) }, runtime: Promise.resolve(undefined), startup: Promise.resolve() }
+    return { hooks: { 'tool.execute.before': pausedToolGuardHook({ notifier, directory }) }, runtime: Promise.resolve(undefined), startup: Promise.resolve() }
   }
   const opening = openRuntime(settings, project, notifier)
-  const context = createTrackerContext(settings, project, opening.runtime, notifier)
+  const context = createTrackerContext(settings, project, opening.runtime, notifier, directory)
   const hooks: Hooks = {
     event: eventHook(context),
     'chat.params': chatParamsHook(context.sessions, context.commandTurns, notifier),

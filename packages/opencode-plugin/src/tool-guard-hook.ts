@@ -29,8 +29,8 @@ type BeforeInput = { tool: string; sessionID: string; callID: string }
  * {@link BlockedToolError} ever leaves it.
  */
 export function toolGuardHook(context: TrackerContext): (input: BeforeInput, output: { args: unknown }) => Promise<void> {
-  const { settings, sessions, notifier, project } = context
-  const lookup = new ProtectedFileIndex(project, settings.protection)
+  const { settings, sessions, notifier, directory } = context
+  const lookup = new ProtectedFileIndex(directory, settings.protection)
   if (settings.envProtection) lookup.warmUp()
   const policy: ToolCallPolicy = { envProtection: settings.envProtection, protectedFiles: settings.protection, lookup, enforceHalt: settings.enforceHalt }
   const warnedHalted = new Set<string>()
@@ -40,7 +40,7 @@ export function toolGuardHook(context: TrackerContext): (input: BeforeInput, out
     return setup === undefined ? undefined : runtime.service.getStatus(setup)
   }
   return guardHook(notifier, 'tool.execute.before', async (input: BeforeInput, output: { args: unknown }) => {
-    const cwd = input.tool === 'bash' ? bashWorkdir(output.args, project) : project
+    const cwd = input.tool === 'bash' ? bashWorkdir(output.args, directory) : directory
     const runtime = await context.runtime
     const verdict = guardToolCall({ tool: input.tool, args: output.args, cwd, status: await statusOf(runtime, input) }, policy)
     enforce(verdict)
@@ -49,15 +49,15 @@ export function toolGuardHook(context: TrackerContext): (input: BeforeInput, out
       notifier.toast(verdict.message, 'warning')
     }
     const command = bashCommand(output.args)
-    if (runtime !== undefined && input.tool === 'bash' && command !== undefined && runsGitCommit(command)) await context.commits.noteBefore(input.callID, command, bashWorkdir(output.args, project))
+    if (runtime !== undefined && input.tool === 'bash' && command !== undefined && runsGitCommit(command)) await context.commits.noteBefore(input.callID, command, bashWorkdir(output.args, directory))
   }, (error) => error instanceof BlockedToolError)
 }
 
 /** The hooks while tracking is paused (bad options): nothing is recorded; secrets and the user's channels are still guarded, with the default protection. */
-export function pausedToolGuardHook(context: Pick<TrackerContext, 'notifier' | 'project'>): (input: BeforeInput, output: { args: unknown }) => Promise<void> {
+export function pausedToolGuardHook(context: Pick<TrackerContext, 'notifier' | 'directory'>): (input: BeforeInput, output: { args: unknown }) => Promise<void> {
   const protection = resolveProtectedFiles([])
-  const policy: ToolCallPolicy = { protectedFiles: protection, lookup: new ProtectedFileIndex(context.project, protection), enforceHalt: 'off' }
+  const policy: ToolCallPolicy = { protectedFiles: protection, lookup: new ProtectedFileIndex(context.directory, protection), enforceHalt: 'off' }
   return guardHook(context.notifier, 'tool.execute.before', (input: BeforeInput, output: { args: unknown }) => {
-    enforce(guardToolCall({ tool: input.tool, args: output.args, cwd: input.tool === 'bash' ? bashWorkdir(output.args, context.project) : context.project }, policy))
+    enforce(guardToolCall({ tool: input.tool, args: output.args, cwd: input.tool === 'bash' ? bashWorkdir(output.args, context.directory) : context.directory }, policy))
   }, (error) => error instanceof BlockedToolError)
 }

@@ -28,7 +28,7 @@ export function toolResultHook(context: TrackerContext): (input: AfterInput, out
     for (const git of events) {
       if (git.kind === 'commit') {
         context.track((async () => {
-          for (const commit of await context.commits.commitsAfter(input.callID, command, bashWorkdir(input.args, project), git.hashes)) {
+          for (const commit of await context.commits.commitsAfter(input.callID, command, bashWorkdir(input.args, context.directory), git.hashes)) {
             await runtime.service.recordCommit({ ...facts, id: commitFactId('opencode', input.sessionID, input.callID, commit.hash), hash: commit.hash, message: commit.subject })
             await context.toastStatus(runtime, setup, `Commit ${commit.hash.slice(0, 7)} recorded. `)
           }

@@ -10,7 +10,10 @@ import { SessionSetups } from './session-setups.js'
 /** What the plugin's hooks share: settings, the runtime, who runs each session, background work. */
 export interface TrackerContext {
   readonly settings: PluginSettings
+  /** The project the work is recorded under: the git work tree root of {@link directory} (see `projectRoot`). */
   readonly project: string
+  /** The folder OpenCode runs in (`directory`): where bash calls run and the guard looks for protected files. */
+  readonly directory: string
   /** Resolves to undefined when tracking is paused. */
   readonly runtime: Promise<Tracker | undefined>
   readonly notifier: Notifier
@@ -33,8 +36,8 @@ export interface TrackerContext {
   setupForCommand(runtime: Tracker, sessionID: string): Promise<string | undefined>
 }
 
-/** Creates the state the hooks share. */
-export function createTrackerContext(settings: PluginSettings, project: string, runtime: Promise<Tracker | undefined>, notifier: Notifier): TrackerContext {
+/** Creates the state the hooks share; `directory` (where OpenCode runs) defaults to the project. */
+export function createTrackerContext(settings: PluginSettings, project: string, runtime: Promise<Tracker | undefined>, notifier: Notifier, directory: string = project): TrackerContext {
   const sessions = new SessionSetups(settings.identity)
   const background = new Set<Promise<void>>()
   const settled = async (): Promise<void> => {
@@ -43,6 +46,7 @@ export function createTrackerContext(settings: PluginSettings, project: string, 
   return {
     settings,
     project,
+    directory,
     runtime,
     notifier,
     sessions,

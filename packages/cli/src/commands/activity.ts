@@ -22,7 +22,7 @@ export async function activityCommand(ctx: CommandContext, setup: string | undef
     if (setup === undefined) throw new CliError('MISSING_SETUP', 'Name the setup the activity belongs to: agent-tracker activity <setup> --task "…".', EXIT.usage)
     const store = ctx.openStore('write')
     await requireSetup(store, setup)
-    const where: ProjectOfFolder = options.project === undefined ? await projectOfFolder(store, setup, ctx.io.cwd) : { project: await resolveProject(store, options.project, ctx.io.cwd), source: 'known' }
+    const where: ProjectOfFolder = options.project === undefined ? await projectOfFolder(store, setup, ctx.io.cwd, ctx.io.homeDir) : { project: await resolveProject(store, options.project, ctx.io), source: 'known' }
     await trackingService(store).logActivity({
       setup, project: where.project, task: task ?? '',
       ...(actions === undefined ? {} : { actions }),
@@ -35,7 +35,7 @@ export async function activityCommand(ctx: CommandContext, setup: string | undef
   }
   const store = await ctx.readStore()
   if (setup !== undefined) await requireSetup(store, setup)
-  const project = options.project === undefined ? undefined : await resolveProject(store, options.project, ctx.io.cwd)
+  const project = options.project === undefined ? undefined : await resolveProject(store, options.project, ctx.io)
   const page = pageOf(await activity(store, { setup, project, limit: options.limit + 1 }), options.limit)
   ctx.print({ entries: page.entries, more: page.more }, () => {
     if (page.entries.length === 0) return 'No journal entries recorded.'

@@ -3,7 +3,7 @@ import { evidenceHandle, findEvidence, fixDescription, listEvidence, verdictFact
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { plural, score, shortHash } from '../format.js'
-import { latestProjectOf, requireSetup } from './lookups.js'
+import { latestProjectOf, projectOf, requireSetup } from './lookups.js'
 import { trackingService } from './tracking.js'
 
 /** Options of `bug`. */
@@ -36,7 +36,7 @@ export async function bugCommand(ctx: CommandContext, setup: string | undefined,
   await requireSetup(store, setup)
   const service = trackingService(store)
   const commit = options.commit === undefined ? undefined : await service.resolveCommit(setup, options.commit)
-  const project = commit?.project ?? (await latestProjectOf(store, setup, ctx.io.cwd))
+  const project = commit?.project ?? (await latestProjectOf(store, setup, projectOf(ctx.io)))
   const status = await service.reportBug({
     setup,
     project,

@@ -17,6 +17,7 @@ import { shellWord } from '../hooks/shell-quote.js'
 import { findPlugin, openCodeConfigFiles, pluginDatabase } from '../opencode-config.js'
 import { TEAM_URL_VARIABLE, openTeamStore, teamSettings } from '../team.js'
 import { CLI_VERSION } from '../version.js'
+import { projectOf } from './lookups.js'
 
 /** How a check came out: fine, a finding to look at (nothing broken), or a problem. */
 type Level = 'ok' | 'finding' | 'problem'
@@ -100,7 +101,8 @@ export async function doctorCommand(ctx: CommandContext, folder?: string, option
     }
   }
   const project = resolve(ctx.io.cwd, folder ?? '.')
-  checks.push(legacyCheck(folderLegacyStatus(project, migrations)))
+  // Hosts bring legacy data in for the project holding the folder they run in.
+  checks.push(legacyCheck(folderLegacyStatus(projectOf(ctx.io, folder), migrations)))
   checks.push(pluginCheck(ctx, project, path))
   const claudeCode = claudeCodeHealth(ctx.io, project, path, CLI_VERSION, ctx.now())
   checks.push(check('Claude Code', claudeCode.level, claudeCode.detail))

@@ -1,4 +1,3 @@
-import { resolve } from 'node:path'
 import type { EvidenceRecord, EvidenceSummary } from '@agent-tracker/core'
 import { evidenceHandle, evidenceSummaries, fixDescription, listEvidence, parseFixPatterns } from '@agent-tracker/core'
 import type { EvidenceScan } from '@agent-tracker/node-host'
@@ -7,6 +6,7 @@ import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { evidenceTable } from '../evidence-table.js'
 import { plural, shortHash, truncate, when } from '../format.js'
+import { projectOf } from './lookups.js'
 
 /** Options of `evidence`. */
 export interface EvidenceOptions {
@@ -23,7 +23,7 @@ export interface EvidenceOptions {
  * the suspected bugs waiting for a verdict. `--list` only shows. Ctrl-C stops a scan cleanly.
  */
 export async function evidenceCommand(ctx: CommandContext, folders: readonly string[], options: EvidenceOptions): Promise<void> {
-  const projects = (folders.length === 0 ? ['.'] : folders).map((folder) => resolve(ctx.io.cwd, folder))
+  const projects = [...new Set((folders.length === 0 ? ['.'] : folders).map((folder) => projectOf(ctx.io, folder)))]
   const store = options.list === true ? await ctx.readStore() : ctx.openStore('write')
   const scans: EvidenceScan[] = []
   if (options.list !== true) {

@@ -11,7 +11,7 @@ export async function historyCommand(ctx: CommandContext, setup: string, options
   const store = await ctx.readStore()
   const window = ctx.window(options)
   await requireSetup(store, setup)
-  const project = options.project === undefined ? undefined : await resolveProject(store, options.project, ctx.io.cwd)
+  const project = options.project === undefined ? undefined : await resolveProject(store, options.project, ctx.io)
   const read = await history(store, {
     setup, limit: options.limit + 1,
     ...(window.since === undefined ? {} : { since: window.since }),

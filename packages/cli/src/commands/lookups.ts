@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs'
-import { dirname, join, resolve, sep } from 'node:path'
+import { join, resolve, sep } from 'node:path'
 import type { AgentStatus, TrackerStore } from '@agent-tracker/core'
-import { createTrackingService, latestProjectOf as latestProjectOfSetup, parseSetupId, resolveProject as resolveProjectReference, suggestSetups } from '@agent-tracker/core'
+import { createTrackingService, isTrackerError, latestProjectOf as latestProjectOfSetup, parseSetupId, resolveProject as resolveProjectReference, suggestSetups } from '@agent-tracker/core'
+import { projectRoot } from '@agent-tracker/node-host/project-root'
+import type { Io } from '../io.js'
 import { CliError, EXIT } from '../cli-error.js'
 
 /**
@@ -21,39 +23,49 @@ export async function requireSetup(store: TrackerStore, setup: string): Promise<
 }
 
 /**
- * Resolves `--project`: a path (relative to the working directory) or the name of a known project.
- * @throws {TrackerError} UNKNOWN_PROJECT or AMBIGUOUS_PROJECT.
+ * The project a folder (relative to the working directory; default the working directory) belongs
+ * to, as the hosts record it: the root of the git work tree holding it, else the folder itself.
  */
-export function resolveProject(store: TrackerStore, value: string, cwd: string): Promise<string> {
-  return resolveProjectReference(store, { ref: value, path: resolve(cwd, value) })
+export function projectOf(io: Pick<Io, 'cwd' | 'homeDir'>, folder = '.'): string {
+  return projectRoot(resolve(io.cwd, folder), { homeDir: io.homeDir })
 }
 
-/** The project a setup worked in most recently, for facts the user records without one. */
-export async function latestProjectOf(store: TrackerStore, setup: string, fallback: string): Promise<string> {
-  return (await latestProjectOfSetup(store, setup)) ?? fallback
+/**
+ * Resolves `--project`: a recorded path, a folder (relative to the working directory) taken as the
+ * project holding it (see {@link projectOf}) — or, for work recorded before projects were repository
+ * roots, as that folder itself — or the name of a known project.
+ * @throws {TrackerError} UNKNOWN_PROJECT or AMBIGUOUS_PROJECT.
+ */
+export async function resolveProject(store: TrackerStore, value: string, io: Pick<Io, 'cwd' | 'homeDir'>): Promise<string> {
+  try {
+    return await resolveProjectReference(store, { ref: value, path: projectOf(io, value) })
+  } catch (error) {
+    const folder = resolve(io.cwd, value)
+    if (isTrackerError(error, 'UNKNOWN_PROJECT') && (await store.get('projects', [folder])) !== undefined) return folder
+    throw error
+  }
 }
 
 /** Where a fact the user records from the working folder `cwd` without `--project` goes, and why there. */
 export interface ProjectOfFolder {
   readonly project: string
-  /** `known`: a recorded project holding `cwd`; `repository`: the git work tree holding it; `latest`: neither, so the project the setup worked in last; `folder`: `cwd` itself (the setup has none yet). */
+  /** `repository`: the git work tree holding `cwd` (see {@link projectOf}); `known`: a recorded project holding it; `latest`: neither, so the project the setup worked in last; `folder`: `cwd` itself (the setup has none yet). */
   readonly source: 'known' | 'repository' | 'latest' | 'folder'
 }
 
 /**
- * The project a fact recorded from `cwd` belongs to: the recorded project holding `cwd` (the
- * deepest), else the git work tree holding it, else — `cwd` is no project (a home or scratch
- * folder), which would become a project of its own — the one `setup` worked in last, else `cwd`.
+ * The project a fact recorded from `cwd` belongs to: the git work tree holding `cwd`, as the hosts
+ * record it; else the recorded project holding it (the deepest); else — `cwd` is no project (a home
+ * or scratch folder), which would become a project of its own — the one `setup` worked in last,
+ * else `cwd`.
  */
-export async function projectOfFolder(store: TrackerStore, setup: string, cwd: string): Promise<ProjectOfFolder> {
+export async function projectOfFolder(store: TrackerStore, setup: string, cwd: string, homeDir: string): Promise<ProjectOfFolder> {
   const folder = resolve(cwd)
+  const repository = projectRoot(folder, { homeDir })
+  if (repository !== folder || existsSync(join(folder, '.git'))) return { project: repository, source: 'repository' }
   const known = (await store.find('projects')).map((record) => record.path).filter((path) => folder === path || folder.startsWith(path.endsWith(sep) ? path : `${path}${sep}`))
   const deepest = known.sort((a, b) => b.length - a.length)[0]
   if (deepest !== undefined) return { project: deepest, source: 'known' }
-  for (let at = folder; ; at = dirname(at)) {
-    if (existsSync(join(at, '.git'))) return { project: at, source: 'repository' }
-    if (dirname(at) === at) break
-  }
   const latest = await latestProjectOfSetup(store, setup)
   return latest === undefined ? { project: folder, source: 'folder' } : { project: latest, source: 'latest' }
 }
@@ -65,4 +77,9 @@ export async function projectOfFolder(store: TrackerStore, setup: string, cwd: s
 export function givenText(option: string, value: string | undefined, what: string): string | undefined {
   if (value?.trim() !== '') return value
   throw new CliError('EMPTY_OPTION', `${option} is ${value === '' ? 'empty' : 'blank'}: give ${what} (in quotes when it has spaces), or leave ${option} out.`, EXIT.usage)
+}
+
+/** The project a setup worked in most recently, for facts the user records without one. */
+export async function latestProjectOf(store: TrackerStore, setup: string, fallback: string): Promise<string> {
+  return (await latestProjectOfSetup(store, setup)) ?? fallback
 }

@@ -1,14 +1,14 @@
-import { resolve } from 'node:path'
 import type { SetupRecommendation } from '@agent-tracker/core'
 import { recommend } from '@agent-tracker/core'
 import { profileFolder } from '@agent-tracker/node-host/hooks'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { grade, moneyPerCommit, perCommit, plural, score } from '../format.js'
+import { projectOf } from './lookups.js'
 
 /** `recommend [project-dir]`: which setup to use for a project like this one. */
 export async function recommendCommand(ctx: CommandContext, projectDir: string | undefined, options: { minSamples?: string }): Promise<void> {
-  const folder = resolve(ctx.io.cwd, projectDir ?? '.')
+  const folder = projectOf(ctx.io, projectDir)
   const profile = profileFolder(folder)
   if (profile === undefined) {
     throw new CliError('NOT_A_FOLDER', `"${projectDir ?? '.'}" is not a project folder (looked at ${folder}).`, EXIT.usage)

@@ -30,7 +30,7 @@ export interface ReportScope {
  */
 export async function reportScope(ctx: CommandContext, store: TrackerStore, options: ReportOptions): Promise<ReportScope> {
   const window = ctx.window(options)
-  const project = options.project === undefined ? undefined : await resolveProject(store, options.project, ctx.io.cwd)
+  const project = options.project === undefined ? undefined : await resolveProject(store, options.project, ctx.io)
   const query = {
     ...(window.since === undefined ? {} : { since: window.since }),
     ...(window.until === undefined ? {} : { until: window.until }),

@@ -25,7 +25,7 @@ export async function retroCommand(ctx: CommandContext, setup: string | undefine
   }
   const store = await ctx.readStore()
   if (setup !== undefined) await requireSetup(store, setup)
-  const project = options.project === undefined ? undefined : await resolveProject(store, options.project, ctx.io.cwd)
+  const project = options.project === undefined ? undefined : await resolveProject(store, options.project, ctx.io)
   const page = pageOf(await retrospectives(store, { setup, project, limit: options.limit + 1 }), options.limit)
   ctx.print({ entries: page.entries, more: page.more }, () => {
     if (page.entries.length === 0) return 'No retrospectives recorded.'

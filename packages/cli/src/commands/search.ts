@@ -1,17 +1,17 @@
-import { resolve } from 'node:path'
 import type { PriorArtHit } from '@agent-tracker/core'
 import { gradeLabel, priorArt } from '@agent-tracker/core'
 import { profileFolder } from '@agent-tracker/node-host/hooks'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { when } from '../format.js'
+import { projectOf } from './lookups.js'
 
 /** `search <task...>`: earlier work to learn from — patterns to repeat and mistakes to avoid. */
 export async function searchCommand(ctx: CommandContext, words: readonly string[], options: { project?: string; limit: number }): Promise<void> {
   const query = words.join(' ').trim()
   if (query === '') throw new CliError('MISSING_QUERY', 'Give some words describing the task, e.g. agent-tracker search "stripe webhooks".', EXIT.usage)
   const store = await ctx.readStore()
-  const project = resolve(ctx.io.cwd, options.project ?? '.')
+  const project = projectOf(ctx.io, options.project)
   const result = await priorArt(store, { task: query, project, limit: options.limit }, { profileFolder })
   ctx.print(result, () => {
     const c = ctx.colours

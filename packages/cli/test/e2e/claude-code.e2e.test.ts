@@ -86,6 +86,40 @@ describe('agent-tracker with the real Claude Code CLI', { timeout: 300_000 }, ()
     }
   })
 
+  it('records a session started in a subfolder under the repository, so /grade from the root grades the newest agent commit, and import agrees', async () => {
+    const home = tempFolder('cc-home-')
+    const shop = project(tempFolder('cc-'))
+    const src = join(shop, 'src')
+    mkdirSync(src)
+    const installed = await runCli(['hooks', 'install', 'claude-code', '--global', '--json'], { home, cwd: shop, env: { PATH: '/nonexistent' } })
+    expect(installed.code, installed.stdout).toBe(0)
+    const fake = await startFakeAnthropic({
+      'ROOT-WORK': [bash("echo a > a.txt && git add a.txt && git commit -m 'feat: a at root'"), { text: 'Committed.' }],
+      'SUB-WORK': [bash("echo s > s.txt && git add s.txt && git commit -m 'feat: s in src'"), { text: 'Committed.' }],
+    })
+    try {
+      for (const [cwd, prompt] of [[shop, 'ROOT-WORK: commit at the root'], [src, 'SUB-WORK: commit in src']] as const) {
+        const work = await claude(home, cwd, fake.baseURL, prompt)
+        expect(work.code, work.result).toBe(0)
+      }
+      const head = execFileSync('git', ['log', '-1', '--format=%H'], { cwd: shop, encoding: 'utf8' }).trim()
+      const graded = await claude(home, shop, fake.baseURL, '/grade good')
+      expect(graded.result).toContain(`[agent-tracker] Graded ${head.slice(0, 8)} (feat: s in src) of ${MAIN}: user good.`)
+
+      type Project = { path: string; commits: number }
+      const projects = async (db?: string): Promise<Project[]> => (jsonData((await runCli(['projects', '--json', ...(db === undefined ? [] : ['--db', db])], { home })).stdout, 'projects') as { projects: Project[] }).projects
+      const listed = (await projects()).map(({ path, commits }) => ({ path, commits }))
+      expect(listed).toEqual([{ path: shop, commits: 2 }])
+
+      const fresh = join(tempFolder('cc-import-'), 'imported.lmdb')
+      const imported = await runCli(['import', 'claude-code', '--db', fresh, '--no-evidence', '--json'], { home })
+      expect(imported.code, imported.stdout).toBe(0)
+      expect((await projects(fresh)).map(({ path, commits }) => ({ path, commits }))).toEqual(listed)
+    } finally {
+      await fake.close()
+    }
+  })
+
   it('tracks headless sessions through the installed hooks — calls, a commit and push, a failure, a subagent, tokens, the user grade, the .env guard and the halt — and the transcripts import to the same numbers', async () => {
     const home = tempFolder('cc-home-')
     const shop = project(tempFolder('cc-'))

@@ -11,6 +11,7 @@ import {
   claudeCodeTokens,
   formatSetupId,
 } from '@agent-tracker/core'
+import { projectRoot } from '@agent-tracker/node-host/project-root'
 import { historyFiles } from '../files/find-files.js'
 import type { FilePosition, LineStart } from '../files/jsonl-lines.js'
 import { JsonLinesFile } from '../files/jsonl-lines.js'
@@ -150,8 +151,9 @@ export async function* transcriptEvents(file: string, options: TranscriptOptions
   }
 }
 
+/** The context of an event; the project is the git work tree root of the folder the line was written in (see `projectRoot`). */
 function context(session: string, project: string, at: string, model: string, agent: string | undefined, identity: SetupIdentity): HostEventContext {
-  return { host: 'claude-code', session, project, at, setup: formatSetupId(claudeCodeSetupParts(model, agent), identity) }
+  return { host: 'claude-code', session, project: projectRoot(project), at, setup: formatSetupId(claudeCodeSetupParts(model, agent), identity) }
 }
 
 /** The agent type a subagent transcript's `agent-<id>.meta.json` names, if the file is one. */

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import type { HostEventContext, SetupIdentity, TokenUsage } from '@agent-tracker/core'
 import { NO_TOKENS, codexCallOutput, codexSetupParts, codexShellCall, codexTokens, formatSetupId, tokensSince } from '@agent-tracker/core'
+import { projectRoot } from '@agent-tracker/node-host/project-root'
 import { historyFiles } from '../files/find-files.js'
 import { jsonLines } from '../files/jsonl-lines.js'
 import type { Fields } from '../read-values.js'
@@ -131,5 +132,5 @@ function threadOf(meta: Fields): Thread | undefined {
 
 function contextOf(thread: Thread, model: string | undefined, at: string, identity: SetupIdentity): HostEventContext | undefined {
   if (model === undefined || thread.cwd === undefined) return undefined
-  return { host: 'codex', session: thread.id, project: thread.cwd, at, setup: formatSetupId(codexSetupParts(model, thread.provider, thread.role), identity) }
+  return { host: 'codex', session: thread.id, project: projectRoot(thread.cwd), at, setup: formatSetupId(codexSetupParts(model, thread.provider, thread.role), identity) }
 }

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import type { HostEventContext, SetupIdentity } from '@agent-tracker/core'
 import { OPENCODE_TITLE_AGENT, formatSetupId, isOpencodeCommandTurnPrompt, isTrackerTool, opencodeMessageSetup, opencodeMessageUsage, opencodeToolOutcome } from '@agent-tracker/core'
+import { projectRoot } from '@agent-tracker/node-host/project-root'
 import type { HistoryEvent } from '../history-events.js'
 import type { Fields } from '../read-values.js'
 import { fields, text, timestamp } from '../read-values.js'
@@ -8,7 +9,7 @@ import { fields, text, timestamp } from '../read-values.js'
 /** One OpenCode session as its storage holds it: messages and parts carry their ids (`id`, `sessionID`, `messageID`). */
 export interface OpencodeSession {
   readonly id: string
-  /** The folder OpenCode ran in: the project. */
+  /** The folder OpenCode ran in; the project is the git work tree root holding it (see `projectRoot`). */
   readonly directory: string
   readonly messages: readonly Fields[]
   readonly parts: readonly Fields[]
@@ -37,7 +38,7 @@ export function* opencodeSessionEvents(session: OpencodeSession, options: { sinc
   const context = (messageId: unknown, at: string): HostEventContext | undefined => {
     const known = typeof messageId === 'string' ? setups.get(messageId) : undefined
     if (known === undefined || (options.since !== undefined && at < options.since)) return undefined
-    return { host: 'opencode', session: session.id, setup: known.setup, project: session.directory, at }
+    return { host: 'opencode', session: session.id, setup: known.setup, project: projectRoot(session.directory), at }
   }
   for (const part of session.parts) {
     const outcome = opencodeToolOutcome(part)

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { locateDataFile, openLmdbStore, recogniseDatabase } from '@agent-tracker/lmdb-store'
@@ -273,5 +273,30 @@ describe('agent-tracker inside the real opencode binary', { timeout: 240_000 }, 
     expect(await store.find('evidence')).toHaveLength(1)
     expect(await store.find('bugs')).toEqual([expect.objectContaining({ setup: SETUP, by: 'user', commit: agentCommit })])
     await store.close()
+  })
+
+  it('11. a session started in a subfolder works on the repository: its commit is recorded under the repository root, and /grade from the root grades the newest one', async () => {
+    const project = createProject(root, 'monorepo')
+    const src = join(project, 'src')
+    mkdirSync(src)
+    const databasePath = join(root, 'eleven.lmdb')
+    const pluginOptions = { databasePath }
+    const atRoot = await runOpencode({ root, project, pluginOptions, script: [bash("echo a > a.txt && git add a.txt && git commit -m 'feat: a at root'"), { text: 'Committed.' }] })
+    expect(atRoot.code, atRoot.output).toBe(0)
+    const inSrc = await runOpencode({ root, project: src, pluginOptions, script: [bash("echo s > s.txt && git add s.txt && git commit -m 'feat: s in src'"), { text: 'Committed.' }] })
+    expect(inSrc.code, inSrc.output).toBe(0)
+    const newest = head(project)
+    expect(execFileSync('git', ['log', '-1', '--format=%s'], { cwd: project, encoding: 'utf8' }).trim()).toBe('feat: s in src')
+
+    const graded = await runOpencode({ root, project, pluginOptions, command: { name: 'grade', arguments: 'good' }, script: [{ text: 'Thanks!' }] })
+    expect(graded.code).toBe(0)
+    expect(graded.prompts[0]).toContain(`[agent-tracker] Graded ${newest.slice(0, 8)} (feat: s in src) of ${SETUP}: user good.`)
+    const store = openLmdbStore({ databasePath, readOnly: true })
+    try {
+      expect((await store.find('projects')).map((record) => record.path)).toEqual([project])
+      expect((await store.find('commits')).map((record) => [record.project, record.message]).sort()).toEqual([[project, 'feat: a at root'], [project, 'feat: s in src']])
+    } finally {
+      await store.close()
+    }
   })
 })
