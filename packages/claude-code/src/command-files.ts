@@ -29,6 +29,18 @@ export function removeCommandFiles(folder: string): string[] {
   return removed
 }
 
+/** The user commands (`grade`, …) that have a command file of the user's own in `folder` (one without agent-tracker's mark): those names stay the user's. */
+export function usersOwnCommands(folder: string): string[] {
+  return Object.keys(USER_COMMANDS).filter((name) => {
+    const file = join(folder, `${name}.md`)
+    try {
+      return !isOurs(file)
+    } catch {
+      return false
+    }
+  })
+}
+
 function isOurs(file: string): boolean {
   return readFileSync(file, 'utf8').includes(MARK)
 }

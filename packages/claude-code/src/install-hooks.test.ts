@@ -59,11 +59,14 @@ describe('installClaudeCodeHooks', () => {
     for (const theirs of ['my-linter hook claude-code', 'agent-tracker-dashboard --hook claude-code-style', 'say done', 42]) expect(isTrackerHook(theirs), String(theirs)).toBe(false)
   })
 
-  it('changes nothing in a settings.json that is not a JSON object', () => {
+  it('changes nothing in a settings.json that is not JSON, or not a JSON object, and says which', () => {
     const folder = tempFolder()
     writeFileSync(join(folder, 'settings.json'), '{ "hooks": ')
-    expect(() => installClaudeCodeHooks({ folder, command: COMMAND })).toThrow(`${join(folder, 'settings.json')} is not a JSON object; fix it first — nothing was changed.`)
+    expect(() => installClaudeCodeHooks({ folder, command: COMMAND })).toThrow(new RegExp(`^${join(folder, 'settings.json')} is not valid JSON \\(.+\\); fix it first — nothing was changed\\.$`))
     expect(readFileSync(join(folder, 'settings.json'), 'utf8')).toBe('{ "hooks": ')
+    writeFileSync(join(folder, 'settings.json'), '["hooks"]')
+    expect(() => installClaudeCodeHooks({ folder, command: COMMAND })).toThrow(`${join(folder, 'settings.json')} is not a JSON object; fix it first — nothing was changed.`)
+    expect(readFileSync(join(folder, 'settings.json'), 'utf8')).toBe('["hooks"]')
   })
 
   it("uninstalls only its own hooks and command files, keeping every other setting, hook, command file and the file's layout", () => {
@@ -111,7 +114,7 @@ describe('installClaudeCodeHooks', () => {
     expect(existsSync(join(folder, 'commands', 'grade.md'))).toBe(true)
     installClaudeCodeHooks({ folder, command: COMMAND, settingsFileName: 'settings.local.json' })
     writeFileSync(join(folder, 'settings.json'), '{ "hooks": ')
-    expect(() => uninstallClaudeCodeHooks({ folder })).toThrow(`${join(folder, 'settings.json')} is not a JSON object`)
+    expect(() => uninstallClaudeCodeHooks({ folder })).toThrow(`${join(folder, 'settings.json')} is not valid JSON (`)
     expect(installedClaudeCodeHooks(folder, 'settings.local.json').commands).toEqual([COMMAND])
     writeFileSync(join(folder, 'settings.json'), shared)
     installClaudeCodeHooks({ folder, command: COMMAND })
@@ -126,6 +129,8 @@ describe('installClaudeCodeHooks', () => {
     expect(installedClaudeCodeHooks(folder)).toMatchObject({ settingsFile: join(folder, 'settings.json'), problem: 'it is not a JSON object', commands: [] })
     expect(() => uninstallClaudeCodeHooks({ folder })).toThrow('is not a JSON object; fix it first — nothing was changed.')
     expect(installedClaudeCodeHooks(join(folder, 'none'))).toMatchObject({ commands: [], missingEvents: expect.arrayContaining(['UserPromptSubmit']) as unknown })
+    writeFileSync(join(folder, 'settings.json'), '{ "hooks": {}, }')
+    expect(installedClaudeCodeHooks(folder).problem).toMatch(/^it is not valid JSON \(.+\)$/)
   })
 
   it("finds the user's folder ($CLAUDE_CONFIG_DIR, else ~/.claude) and a project's", () => {

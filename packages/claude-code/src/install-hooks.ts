@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { writeCommandFiles } from './command-files.js'
+import { usersOwnCommands, writeCommandFiles } from './command-files.js'
 import { CLAUDE_CODE_HOOK_EVENTS } from './hook-input.js'
 import type { SettingsFileName } from './settings-file.js'
 import { groupsOf, hooksOf, readSettingsFile, settingsText } from './settings-file.js'
@@ -28,6 +28,8 @@ export interface InstallResult {
   readonly changed: boolean
   /** The user command files written (`commands/grade.md`, …); files of the same name not written by agent-tracker are left alone. */
   readonly commandFiles: readonly string[]
+  /** The user commands whose names a command file of the user's own already takes there: kept, so agent-tracker's command of that name does not run where that file applies. */
+  readonly keptCommands: readonly string[]
 }
 
 /**
@@ -48,7 +50,7 @@ export function isTrackerHook(command: unknown): boolean {
  * command they ran), and the user commands `/grade`, `/bug`, `/reinstate` and `/tracker` as
  * command files the model may not invoke (`disable-model-invocation`): so the prompt reaches the
  * hook, and only from the user.
- * @throws {Error} when the settings file is not a JSON object (nothing is changed).
+ * @throws {SettingsFileProblem} when the settings file is not valid JSON or not a JSON object (nothing is changed).
  */
 export function installClaudeCodeHooks(options: InstallOptions): InstallResult {
   const read = readSettingsFile(options.folder, options.settingsFileName)
@@ -63,5 +65,6 @@ export function installClaudeCodeHooks(options: InstallOptions): InstallResult {
   const after = settingsText(read, { ...read.settings, hooks })
   mkdirSync(options.folder, { recursive: true })
   if (after !== read.text) writeFileSync(read.file, after)
-  return { settingsFile: read.file, changed: after !== read.text, commandFiles: writeCommandFiles(join(options.folder, 'commands')) }
+  const commands = join(options.folder, 'commands')
+  return { settingsFile: read.file, changed: after !== read.text, commandFiles: writeCommandFiles(commands), keptCommands: usersOwnCommands(commands) }
 }

@@ -3,7 +3,7 @@ import { isTrackerHook } from './install-hooks.js'
 import { CLAUDE_CODE_HOOK_EVENTS } from './hook-input.js'
 import type { ClaudeCodeHookEvent } from './hook-input.js'
 import type { SettingsFileName } from './settings-file.js'
-import { groupsOf, hooksOf, readSettingsFile } from './settings-file.js'
+import { SettingsFileProblem, groupsOf, hooksOf, readSettingsFile } from './settings-file.js'
 
 /** agent-tracker's hooks found in one Claude Code settings file. */
 export interface InstalledHooks {
@@ -22,8 +22,7 @@ export function installedClaudeCodeHooks(folder: string, name: SettingsFileName 
   try {
     read = readSettingsFile(folder, name)
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    const problem = code === undefined ? 'it is not a JSON object' : `it cannot be read (${code})`
+    const problem = error instanceof SettingsFileProblem ? `it is ${error.reason}` : `it cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`
     return { settingsFile: join(folder, name), problem, commands: [], missingEvents: [...CLAUDE_CODE_HOOK_EVENTS] }
   }
   const hooks = hooksOf(read.settings)

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
 import { describe, expect, it } from 'vitest'
@@ -153,6 +153,25 @@ describe('the Claude Code hook', () => {
     expect(JSON.parse(graded.stdout ?? '{}')).toEqual({ decision: 'block', reason: expect.stringMatching(new RegExp(`^\\[agent-tracker\\] Graded ${headOf(repo).slice(0, 8)} \\(feat: graded\\) of ${SETUP}: agent good, user excellence\\.`)) as unknown })
     const bad = await session.send('UserPromptSubmit', { prompt: '/grade superb' })
     expect((JSON.parse(bad.stdout ?? '{}') as { reason: string }).reason).toContain('[agent-tracker] /grade failed: Invalid grade')
+  })
+
+  it("leaves a /grade the user has a command file of their own for (in the project or their own commands) to that file", async () => {
+    const repo = gitRepository(tempFolder('repo-'))
+    const session = new HookSession('s7', repo, join(tempFolder('db-'), 'tracker.lmdb'))
+    const commit = "git commit -q --allow-empty -m 'feat: graded'"
+    await session.call('toolu_1', 'Bash', { command: commit }, () => bash(repo, commit))
+    mkdirSync(join(repo, '.claude', 'commands'), { recursive: true })
+    writeFileSync(join(repo, '.claude', 'commands', 'grade.md'), 'Grade the homework in $ARGUMENTS.\n')
+    expect(await session.send('UserPromptSubmit', { prompt: '/grade homework.txt' })).toEqual({ exitCode: 0 })
+    // Their own /grade only: agent-tracker's /bug still runs.
+    expect(JSON.parse((await session.send('UserPromptSubmit', { prompt: '/bug typo' })).stdout ?? '{}')).toMatchObject({ decision: 'block' })
+    rmSync(join(repo, '.claude', 'commands', 'grade.md'))
+    const own = join(session.options.homeDir, '.claude', 'commands')
+    mkdirSync(own, { recursive: true })
+    writeFileSync(join(own, 'grade.md'), 'Grade the homework in $ARGUMENTS.\n')
+    expect(await session.send('UserPromptSubmit', { prompt: '/grade homework.txt' })).toEqual({ exitCode: 0 })
+    rmSync(join(own, 'grade.md'))
+    expect(JSON.parse((await session.send('UserPromptSubmit', { prompt: '/grade good' })).stdout ?? '{}')).toMatchObject({ decision: 'block' })
   })
 
   it("counts a subagent's calls and tokens under its type", async () => {

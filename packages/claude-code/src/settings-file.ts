@@ -25,17 +25,35 @@ export interface SettingsFile {
 /** One hook group of an event: a matcher and its hooks, as Claude Code's settings hold them. */
 export type HookGroup = { matcher?: string; hooks?: { type?: string; command?: string; timeout?: number }[] }
 
+/** A settings file that cannot be taken as settings: what is wrong with it (`reason`) and the message naming the file. */
+export class SettingsFileProblem extends Error {
+  override readonly name = 'SettingsFileProblem'
+
+  /** What is wrong, e.g. `not valid JSON (Unexpected end of JSON input)`. */
+  readonly reason: string
+
+  constructor(file: string, reason: string) {
+    super(`${file} is ${reason}; fix it first — nothing was changed.`)
+    this.reason = reason
+  }
+}
+
 /**
  * Reads the settings file `name` (`settings.json` unless given) in `folder`.
- * @throws {Error} when the file is not a JSON object, naming the file.
+ * @throws {SettingsFileProblem} when the file is not valid JSON, or JSON but not an object, naming the file.
  */
 export function readSettingsFile(folder: string, name: SettingsFileName = 'settings.json'): SettingsFile {
   const file = join(folder, name)
   const text = existsSync(file) ? readFileSync(file, 'utf8') : undefined
   if (text === undefined || text.trim() === '') return { file, text, settings: {}, indent: '  ' }
-  const settings = parseObject(text)
-  if (settings === undefined) throw new Error(`${file} is not a JSON object; fix it first — nothing was changed.`)
-  return { file, text, settings, indent: /^[ \t]+(?=\S)/m.exec(text)?.[0] ?? '  ' }
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch (error) {
+    throw new SettingsFileProblem(file, `not valid JSON (${(error as Error).message})`)
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new SettingsFileProblem(file, 'not a JSON object')
+  return { file, text, settings: value as Record<string, unknown>, indent: /^[ \t]+(?=\S)/m.exec(text)?.[0] ?? '  ' }
 }
 
 /** The text to write back: `settings` in the file's own indentation, with a final newline. */
@@ -53,13 +71,4 @@ export function hooksOf(settings: Readonly<Record<string, unknown>>): Record<str
 export function groupsOf(hooks: Readonly<Record<string, unknown>>, event: string): HookGroup[] {
   const groups = hooks[event]
   return Array.isArray(groups) ? (groups as HookGroup[]) : []
-}
-
-function parseObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text)
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined
-  } catch {
-    return undefined
-  }
 }

@@ -1,8 +1,11 @@
+import { join } from 'node:path'
 import { isUserCommand } from '@agent-tracker/core/host'
 import { runUserCommand } from '@agent-tracker/node-host'
+import { claudeCodeFolder } from './claude-code-folder.js'
+import { usersOwnCommands } from './command-files.js'
 import type { HookInput } from './hook-input.js'
 import type { HookOptions } from './hook-options.js'
-import { hookSetup } from './hook-options.js'
+import { hookProject, hookSetup } from './hook-options.js'
 import type { HookReply } from './hook-reply.js'
 import { blockPrompt } from './hook-reply.js'
 import { withHookTracker } from './open-hook-tracker.js'
@@ -12,12 +15,17 @@ import { withHookTracker } from './open-hook-tracker.js'
  * types a prompt, and the installed command files keep the model from invoking them — run about
  * the session's setup (else the one that last worked in the project), and kept from the model: the
  * prompt is blocked with the outcome, which Claude Code shows the user. The tool hooks' pending facts
- * are written first, so a commit just made can be graded.
+ * are written first, so a commit just made can be graded. A name the user has a command file of
+ * their own for (which install kept) is left to it.
  */
 export async function userPromptHook(input: HookInput, options: HookOptions): Promise<HookReply> {
   const prompt = typeof input.fields.prompt === 'string' ? input.fields.prompt : ''
   const [, name = '', args = ''] = /^\s*\/([\w-]+)\s*(.*)$/s.exec(prompt) ?? []
   if (!isUserCommand(name)) return { exitCode: 0 }
+  // A command file of the user's own by that name (in the project's or the user's commands) is theirs: Claude Code runs it.
+  const projects = [...new Set([input.cwd, hookProject(input, options)])]
+  const folders = [...projects.map((project) => claudeCodeFolder({ global: false, project })), claudeCodeFolder({ global: true, env: options.env, homeDir: options.homeDir })]
+  if (folders.some((folder) => usersOwnCommands(join(folder, 'commands')).includes(name))) return { exitCode: 0 }
   try {
     const reply = await withHookTracker(input, options, (tracker) => runUserCommand(tracker.service, tracker.buffer, { command: name, arguments: args, project: tracker.project, session: input.session, sessionSetup: hookSetup(input, options) }))
     return blockPrompt(`[agent-tracker] ${reply}`)

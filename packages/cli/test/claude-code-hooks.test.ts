@@ -20,6 +20,16 @@ function binFolder(executable: boolean, folder = tempFolder('bin-')): string {
 /** This package's version. */
 const OURS = (JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version: string }).version
 
+/** What JSON.parse says of the settings file the tests cut short. */
+const CUT_JSON = ((): string => {
+  try {
+    JSON.parse('{ "hooks": ')
+    return ''
+  } catch (error) {
+    return (error as Error).message
+  }
+})()
+
 /** A folder for a fake PATH, holding an `agent-tracker` whose `--version` says `version`. */
 function versionedBin(version: string): string {
   const folder = tempFolder('bin-')
@@ -66,6 +76,20 @@ describe('agent-tracker hooks install claude-code', () => {
     expect(run.code).toBe(0)
     expect(run.stdout).toContain(`They run: agent-tracker hook claude-code\n  agent-tracker is on your PATH (${join(found, 'agent-tracker')}).`)
     expect(settingsIn(join(home, '.claude')).hooks.Stop).toEqual([{ hooks: [{ type: 'command', command: 'agent-tracker hook claude-code' }] }])
+  })
+
+  it("keeps the user's own /grade and says that it stays theirs, with the command that does what agent-tracker's would", async () => {
+    const home = tempFolder('home-')
+    const commands = join(home, '.claude', 'commands')
+    mkdirSync(commands, { recursive: true })
+    writeFileSync(join(commands, 'grade.md'), 'Grade the homework in $ARGUMENTS.\n')
+    const run = await runCli(['hooks', 'install', 'claude-code', '--global'], { home, env: { PATH: pathOf(binFolder(true)) } })
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain('User commands /grade, /bug, /reinstate and /tracker: bug.md, reinstate.md, tracker.md.')
+    expect(run.stdout).toContain(`Your own /grade (${join(commands, 'grade.md')}) stays yours: Claude Code runs it, and agent-tracker's /grade does not there — \`agent-tracker grade\` does what it would.`)
+    expect(readFileSync(join(commands, 'grade.md'), 'utf8')).toBe('Grade the homework in $ARGUMENTS.\n')
+    const json = await runCli(['hooks', 'install', 'claude-code', '--global', '--json'], { home, env: { PATH: pathOf(binFolder(true)) } })
+    expect(jsonData(json.stdout, 'install')).toMatchObject({ keptCommands: ['grade'] })
   })
 
   it('warns when the agent-tracker on that PATH is another version than the one installing the hooks', async () => {
@@ -390,7 +414,7 @@ describe('doctor on Claude Code', () => {
     expect(twice.check?.level).toBe('finding')
     expect(twice.check?.detail).toContain(`agent-tracker's hooks run 2 different commands (\`agent-tracker hook claude-code\` in ${SHARED(project)}, \`agent-tracker hook claude-code --db '~/mine.lmdb'\` in ${LOCAL(project)}), and Claude Code runs each of them, so agent-tracker's hooks run more than once for every event`)
     writeFileSync(LOCAL(project), '{ "hooks": ')
-    expect((await claudeCheck({ home, cwd: project, env })).check).toMatchObject({ level: 'finding', detail: `hooks installed in ${SHARED(project)} (they run ${join(found, 'agent-tracker')}); ${LOCAL(project)} cannot be read (it is not a JSON object), so Claude Code ignores it` })
+    expect((await claudeCheck({ home, cwd: project, env })).check).toMatchObject({ level: 'finding', detail: `hooks installed in ${SHARED(project)} (they run ${join(found, 'agent-tracker')}); ${LOCAL(project)} cannot be read (it is not valid JSON (${CUT_JSON})), so Claude Code ignores it` })
   })
 
   it('finds hooks that start another version of agent-tracker (an old one left on PATH), and never runs a package runner to ask', async () => {
@@ -461,7 +485,7 @@ describe('doctor on Claude Code', () => {
     mkdirSync(join(project, '.claude'))
     writeFileSync(join(project, '.claude', 'settings.json'), '{ "hooks": ')
     const broken = await claudeCheck({ home, cwd: project, env: { ...env, AGENT_TRACKER_DB: '~/other.lmdb' } })
-    expect(broken.check).toMatchObject({ level: 'finding', detail: expect.stringContaining(`${join(project, '.claude', 'settings.json')} cannot be read (it is not a JSON object), so Claude Code ignores it`) as unknown })
+    expect(broken.check).toMatchObject({ level: 'finding', detail: expect.stringContaining(`${join(project, '.claude', 'settings.json')} cannot be read (it is not valid JSON (${CUT_JSON})), so Claude Code ignores it`) as unknown })
     rmSync(join(project, '.claude'), { recursive: true })
   })
 })

@@ -1,4 +1,4 @@
-import { basename } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import type { RemovedHooks, SettingsFileName } from '@agent-tracker/claude-code'
 import { claudeCodeFolder, installClaudeCodeHooks, installedClaudeCodeHooks, removeClaudeCodeHooks, uninstallClaudeCodeHooks } from '@agent-tracker/claude-code'
 import { redactUrl } from '@agent-tracker/postgres-store/url'
@@ -68,6 +68,7 @@ export function hooksInstallCommand(ctx: CommandContext, host: string, options: 
     ...(other?.removed === undefined ? [] : [`Removed agent-tracker's earlier hooks from ${other.removed.settingsFile} (${String(other.removed.removedHooks)} hooks), so they do not run twice.`]),
     ...(other?.alsoIn === undefined ? [] : [`  Warning: ${other.alsoIn.settingsFile} has agent-tracker's hooks too, running ${other.alsoIn.commands.map((entry) => `\`${entry}\``).join(', ')}: Claude Code runs both, so every event would be recorded twice. They look shared with the project, so they stay: to keep yours alone, remove them there.`]),
     `User commands ${result.commandFiles.length === 0 ? 'were not written (files of the same name exist)' : `/grade, /bug, /reinstate and /tracker: ${result.commandFiles.map((file) => basename(file)).join(', ')}`}.`,
+    ...result.keptCommands.map((name) => `Your own /${name} (${join(dirname(result.settingsFile), 'commands', `${name}.md`)}) stays yours: Claude Code runs it, and agent-tracker's /${name} does not there — \`agent-tracker ${name === 'tracker' ? 'status' : name}\` does what it would.`),
     'Claude Code reads them when a session starts. To bring in earlier sessions: agent-tracker import claude-code.',
   ].join('\n'))
 }
