@@ -23,6 +23,9 @@ describe("OpenCode's records", () => {
     const done = { ...part, state: { status: 'completed', input: { command: 'ls x' }, output: 'no x', metadata: { exit: 2 }, time: { start: 1, end: 5 } } }
     expect(opencodeToolOutcome(done)).toEqual({ id: 'prt_1', sessionID: 's', callID: 'call_1', tool: 'bash', status: 'completed', ok: false, exitCode: 2, args: { command: 'ls x' }, output: 'no x', endedAt: 5 })
     expect(opencodeToolOutcome({ ...part, tool: 'read', state: { status: 'error', input: { filePath: '/x' }, error: 'File not found' } })).toMatchObject({ tool: 'read', status: 'error', ok: false, output: '' })
+    // A call agent-tracker's own guard blocked never ran: no call, as in Claude Code. Another plugin's block is a failure.
+    expect(opencodeToolOutcome({ ...part, tool: 'read', state: { status: 'error', input: { filePath: '/w/.env' }, error: "agent-tracker blocked this read call: it touches /w/.env, a protected file. Protected files hold the user's secrets." } })).toBeUndefined()
+    expect(opencodeToolOutcome({ ...part, tool: 'read', state: { status: 'error', input: { filePath: '/w/.env' }, error: 'other-plugin blocked this read call' } })).toMatchObject({ status: 'error', ok: false })
     expect(opencodeToolOutcome({ ...part, state: { status: 'running', input: {} } })).toBeUndefined()
     expect(opencodeToolOutcome({ ...part, type: 'text' })).toBeUndefined()
   })

@@ -1,4 +1,5 @@
 import type { TokenUsage } from '../facts/facts.js'
+import { isTrackerBlock } from './tool-call-guard.js'
 
 /**
  * How agent-tracker reads OpenCode's own records — the messages and parts its events carry and its
@@ -95,7 +96,9 @@ export interface OpencodeToolOutcome {
 
 /**
  * How a tool part ended: a completed part by {@link opencodeCallSucceeded}, an `error` part (a tool
- * that threw, or a call a plugin blocked) as a failure; undefined while it is pending or running.
+ * that threw, or a call another plugin blocked) as a failure; undefined while it is pending or
+ * running, and for a call agent-tracker's own guard blocked: it never ran, so it is no call — as in
+ * Claude Code, where a hook's block never reaches the tool.
  */
 export function opencodeToolOutcome(part: Fields): OpencodeToolOutcome | undefined {
   const id = text(part.id)
@@ -105,6 +108,7 @@ export function opencodeToolOutcome(part: Fields): OpencodeToolOutcome | undefin
   const state = fields(part.state)
   const status = state?.status
   if (part.type !== 'tool' || id === undefined || sessionID === undefined || tool === undefined || callID === undefined || (status !== 'completed' && status !== 'error')) return undefined
+  if (status === 'error' && typeof state?.error === 'string' && isTrackerBlock(state.error)) return undefined
   const exitCode = status === 'completed' ? opencodeExitCode(state?.metadata) : undefined
   const end = fields(state?.time)?.end
   return {

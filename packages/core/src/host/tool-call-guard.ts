@@ -4,6 +4,14 @@ import { secretAccessIn } from './protection/secret-access.js'
 import type { ProtectedFiles } from './protection/protected-files.js'
 import { userChannelIn } from './user-channel-guard.js'
 
+/** How every message of a blocked call starts: the agent reads it, and a host's records keep it. */
+const BLOCKED = 'agent-tracker blocked this'
+
+/** True for the error a host recorded for a call agent-tracker's guard blocked: that call never ran. */
+export function isTrackerBlock(error: string): boolean {
+  return error.startsWith(`${BLOCKED} `)
+}
+
 /** What a host does with a tool call before it runs; `message` is for the agent (block) or the user (warn). */
 export type ToolCallVerdict =
   | { readonly action: 'allow' }
@@ -46,7 +54,7 @@ export function guardSecretFiles(call: ToolCall, policy: Pick<ToolCallPolicy, 'p
   const access = secretAccessIn(call.tool, call.args, { protection: policy.protectedFiles, cwd: call.cwd, lookup: policy.lookup })
   if (access === undefined) return ALLOW
   const fix = access.fix === undefined ? '' : ` ${access.fix}`
-  return { action: 'block', reason: 'secret-file', file: access.file, message: `agent-tracker blocked this ${call.tool} call: it ${access.what}.${fix} Protected files hold the user's secrets: use .env.example for placeholders, and ask the user for any value you need.` }
+  return { action: 'block', reason: 'secret-file', file: access.file, message: `${BLOCKED} ${call.tool} call: it ${access.what}.${fix} Protected files hold the user's secrets: use .env.example for placeholders, and ask the user for any value you need.` }
 }
 
 /**
@@ -61,7 +69,7 @@ export function guardUserChannels(call: ToolCall): ToolCallVerdict {
   if (use === undefined) return ALLOW
   return {
     action: 'block', reason: 'user-channel', command: use.command,
-    message: `agent-tracker blocked this ${call.tool} call: it runs ${use.command}, which only the user may use — grades, bug reports, reinstating a halted agent and bringing in records come from the user. Grade your own work and report your own bugs with your tracker tools, and tell the user what you think they should record.`,
+    message: `${BLOCKED} ${call.tool} call: it runs ${use.command}, which only the user may use — grades, bug reports, reinstating a halted agent and bringing in records come from the user. Grade your own work and report your own bugs with your tracker tools, and tell the user what you think they should record.`,
   }
 }
 
@@ -71,7 +79,7 @@ export function guardHaltedSetup(tool: string, status: AgentStatus | undefined, 
   const { setup } = status
   const why = `${setup} is halted: it lost all its skill points to reported bugs. The user can reinstate it with /reinstate (or: agent-tracker reinstate ${setup}).`
   return mode === 'block'
-    ? { action: 'block', reason: 'halted', setup, message: `agent-tracker blocked this ${tool} call. ${why} Stop working and tell the user.` }
+    ? { action: 'block', reason: 'halted', setup, message: `${BLOCKED} ${tool} call. ${why} Stop working and tell the user.` }
     : { action: 'warn', reason: 'halted', setup, message: why }
 }
 

@@ -153,6 +153,8 @@ describe('agent-tracker inside the real opencode binary', { timeout: 240_000 }, 
     expect(run.toolResults[4]).toContain('agent-tracker blocked this glob call: it touches **/.env*, a protected file.')
     expect(readFileSync(join(project, 'SETUP.md'), 'utf8')).toBe('Copy .env.example to config/.env\n')
     expect(run.toolResults.join('\n')).not.toContain('sk-live-secret')
+    // The blocked calls never ran: no calls, and no failures (as in Claude Code) — the read of .env.example and the write are.
+    expect((await readSetup(join(root, 'five.lmdb')))?.state).toMatchObject({ toolCalls: 2, toolFailures: 0 })
   })
 
   it('6. two opencode processes in two projects, each flushing after every fact, writing one database at the same time lose nothing', async () => {
