@@ -121,7 +121,7 @@ export interface BenchResults {
     readonly content: ScaleContent
     readonly buildMs: number
     readonly nodeBaseline: Spread
-    readonly commands: Readonly<Record<'search' | 'activity' | 'report' | 'recommend' | 'agents' | 'help', CommandFigures>>
+    readonly commands: Readonly<Record<'search' | 'activity' | 'report' | 'recommend' | 'agents' | 'projects' | 'help', CommandFigures>>
     readonly export: CommandFigures & { readonly activities: number }
     readonly eventLoop: { readonly bun: EventLoopFigures; readonly node: EventLoopFigures }
   }
@@ -252,6 +252,7 @@ async function benchmarks(sizes: BenchSizes, kind: 'full' | 'smoke', log: (line:
       report: await measureCommand(databasePath, ['report'], runs, `${String(sizes.scale.setups)} setups and their totals (each setup's day rollups added up, kept as the store writes; ${rollups} in all)`),
       recommend: await measureCommand(databasePath, ['recommend', project], runs, `${String(sizes.scale.projects)} projects and ${rollups}: commits, bugs and the user grades that count from the rollups (the model takes each setup's grades a day at a time)`),
       agents: await measureCommand(databasePath, ['agents'], runs, `${String(sizes.scale.setups)} setups`),
+      projects: await measureCommand(databasePath, ['projects'], runs, `${String(sizes.scale.projects)} projects, ${rollups}, and each project's first and last commit`),
       help: await measureHelp(runs),
     }
     log('   the plugin’s prior-art tool and the event loop …')
