@@ -30,12 +30,18 @@ const CUT_JSON = ((): string => {
   }
 })()
 
-/** A folder for a fake PATH, holding an `agent-tracker` whose `--version` says `version`. */
+/** A folder for a fake PATH, holding an `agent-tracker` of a package whose version is `version`. */
 function versionedBin(version: string): string {
-  const folder = tempFolder('bin-')
-  writeFileSync(join(folder, 'agent-tracker'), `#!/bin/sh\nif [ "$1" = "--version" ]; then echo ${version}; fi\nexit 0\n`)
-  chmodSync(join(folder, 'agent-tracker'), 0o755)
-  return folder
+  // As npm installs it globally: <prefix>/bin/agent-tracker, a link to the package's bin script.
+  const prefix = tempFolder('prefix-')
+  const pkg = join(prefix, 'lib', 'node_modules', '@agent-tracker', 'cli')
+  mkdirSync(join(pkg, 'bin'), { recursive: true })
+  writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: '@agent-tracker/cli', version }))
+  writeFileSync(join(pkg, 'bin', 'agent-tracker.js'), '#!/usr/bin/env node\n')
+  chmodSync(join(pkg, 'bin', 'agent-tracker.js'), 0o755)
+  mkdirSync(join(prefix, 'bin'))
+  symlinkSync(join(pkg, 'bin', 'agent-tracker.js'), join(prefix, 'bin', 'agent-tracker'))
+  return join(prefix, 'bin')
 }
 
 /** A PATH of these folders. */
@@ -417,7 +423,7 @@ describe('doctor on Claude Code', () => {
     expect((await claudeCheck({ home, cwd: project, env })).check).toMatchObject({ level: 'finding', detail: `hooks installed in ${SHARED(project)} (they run ${join(found, 'agent-tracker')}); ${LOCAL(project)} cannot be read (it is not valid JSON (${CUT_JSON})), so Claude Code ignores it` })
   })
 
-  it('finds hooks that start another version of agent-tracker (an old one left on PATH), and never runs a package runner to ask', async () => {
+  it('finds hooks that start another version of agent-tracker (an old one left on PATH), reading its package, and runs nothing to ask', async () => {
     const home = tempFolder('home-')
     const project = tempFolder('project-')
     const old = versionedBin('0.0.1')
@@ -438,6 +444,19 @@ describe('doctor on Claude Code', () => {
     expect(npx.check?.detail).toContain(`(they run ${join(runner, 'npx')})`)
     expect(npx.check?.detail).not.toContain('they start agent-tracker')
     expect(existsSync(asked)).toBe(false)
+
+    // A cloned repository's settings name what its hooks run: doctor must never run it.
+    const clone = tempFolder('clone-')
+    const pwned = join(clone, 'pwned')
+    mkdirSync(join(clone, '.claude'))
+    writeFileSync(join(clone, 'agent-tracker.js'), `require('fs').writeFileSync(${JSON.stringify(pwned)}, 'ran'); console.log('9.9.9')\n`)
+    writeFileSync(join(clone, '.claude', 'settings.json'), JSON.stringify({ hooks: {
+      PreToolUse: [{ matcher: '*', hooks: [{ type: 'command', command: `node ${join(clone, 'agent-tracker.js')} hook claude-code` }] }],
+      PostToolUse: [{ matcher: '*', hooks: [{ type: 'command', command: `sh -c 'touch ${pwned}' agent-tracker hook claude-code` }] }],
+    } }))
+    const cloned = await claudeCheck({ home, cwd: clone, env: { PATH: process.env.PATH ?? '' } })
+    expect(cloned.check?.detail).not.toContain('9.9.9')
+    expect(existsSync(pwned)).toBe(false)
   })
 
   it('finds a problem when the command the hooks run would not start: not on PATH, or a file it names is gone', async () => {

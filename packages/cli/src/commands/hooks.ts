@@ -40,7 +40,7 @@ export function hooksInstallCommand(ctx: CommandContext, host: string, options: 
   const rerun = `agent-tracker hooks install claude-code${options.global === true ? ' --global' : ''}${options.local === true ? ' --local' : ''}${db === undefined ? '' : ` --db ${shellWord(db)}`}`
   const choice = chooseHookCommand({ given: options.command, databasePath: db, env: ctx.io.env, launcher: () => ctx.io.launcher ?? thisCliLauncher(), rerun })
   const check = choice.kind === 'full-path' ? undefined : checkHookCommand(choice.command, { env: ctx.io.env, homeDir: ctx.io.homeDir })
-  const version = check === undefined || check.trouble !== undefined ? undefined : otherVersion(check, ctx.io.env, CLI_VERSION)
+  const version = check === undefined || check.trouble !== undefined ? undefined : otherVersion(check, CLI_VERSION)
   const trouble = check?.trouble ?? (version === undefined ? undefined : `they start agent-tracker ${version.version}${check?.program === undefined ? '' : ` (${check.program})`}, not this ${CLI_VERSION}`)
   const target = chooseSettingsFile({ global: options.global === true, local: options.local === true, choice, databasePath: db })
   const result = settingsEdit(() => installClaudeCodeHooks({ folder, command: choice.command, settingsFileName: target.name }))

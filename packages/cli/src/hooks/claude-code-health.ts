@@ -56,7 +56,7 @@ export function claudeCodeHealth(io: Pick<Io, 'env' | 'homeDir'>, project: strin
       continue
     }
     commandNotes.push({ level: 'ok', text: `hooks installed in ${where}${check.program === undefined ? '' : ` (they run ${check.program})`}` })
-    const other = cliVersion === undefined ? undefined : otherVersion(check, io.env, cliVersion)
+    const other = cliVersion === undefined ? undefined : otherVersion(check, cliVersion)
     if (other !== undefined && cliVersion !== undefined) {
       commandNotes.push({ level: 'finding', text: other.older
         ? `they start agent-tracker ${other.version}, older than this ${cliVersion}: ${OLDER_HOOKS} — update the one they start (${INSTALL}, or run ${first.rerun} from the agent-tracker to keep)`

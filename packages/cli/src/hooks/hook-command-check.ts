@@ -1,6 +1,5 @@
-import { spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import { basename, isAbsolute, join } from 'node:path'
+import { existsSync, readFileSync, realpathSync } from 'node:fs'
+import { basename, dirname, isAbsolute, join } from 'node:path'
 import type { ShellWord } from '@agent-tracker/core/host'
 import { parseShell } from '@agent-tracker/core/host'
 import { findExecutable, isExecutableFile } from './find-executable.js'
@@ -55,23 +54,45 @@ export function checkHookCommand(command: string, options: { readonly env: Io['e
   return { ...found, program, ...(runsItself ? { launch: [program, ...before.map(text)] } : {}) }
 }
 
-/** Programs that start a package's bin, fetching the package first when they must: asking them for a version could download it. */
+/** Programs that start a package's bin, fetching the package first when they must: what they start cannot be told from a path. */
 const PACKAGE_RUNNERS: ReadonlySet<string> = new Set(['npx', 'pnpx', 'bunx', 'npm', 'pnpm', 'yarn', 'bun'])
 
-/** How long `--version` of the agent-tracker a hook starts may take. */
-const VERSION_TIMEOUT_MS = 10_000
+/** The packages whose bin is agent-tracker's. */
+const OUR_PACKAGES: ReadonlySet<string> = new Set(['@agent-tracker/cli', 'agent-tracker'])
 
 /**
- * The version of the agent-tracker a hook command starts (see {@link HookCommandCheck.launch}), as
- * its `--version` prints it; undefined when it cannot be told — no `launch`, a Windows batch file
- * (Node runs those only through a shell), a failure or an answer that is no version.
+ * The version of the agent-tracker a hook command starts (see {@link HookCommandCheck.launch}), read
+ * from the `package.json` of the package its bin script belongs to — the script found on PATH (links
+ * followed) or named by absolute path after Node. Nothing is run: the command comes from a settings
+ * file, which a cloned repository can hold. Undefined when it cannot be told (a wrapper script, a
+ * relative path, anything not in one of agent-tracker's packages).
  */
-function hookCommandVersion(check: HookCommandCheck, env: Io['env']): string | undefined {
-  const [program, ...args] = check.launch ?? []
-  if (program === undefined || /\.(cmd|bat)$/i.test(program)) return undefined
-  const run = spawnSync(program, [...args, '--version'], { env: { ...env, NO_COLOR: '1' }, encoding: 'utf8', timeout: VERSION_TIMEOUT_MS, windowsHide: true })
-  const version = run.status === 0 ? run.stdout.trim() : ''
-  return /^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/.test(version) ? version : undefined
+function hookCommandVersion(check: HookCommandCheck): string | undefined {
+  for (const word of check.launch ?? []) {
+    if (!isAbsolute(word)) continue
+    const version = packageVersionOf(word)
+    if (version !== undefined) return version
+  }
+  return undefined
+}
+
+/** The version in the `package.json` of agent-tracker's package holding the file at `path` (links followed), at most a few folders up; undefined when there is none. */
+function packageVersionOf(path: string): string | undefined {
+  let folder: string
+  try {
+    folder = dirname(realpathSync(path))
+  } catch {
+    return undefined
+  }
+  for (let depth = 0; depth < 4; depth++, folder = dirname(folder)) {
+    try {
+      const manifest = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown }
+      return typeof manifest.name === 'string' && OUR_PACKAGES.has(manifest.name) && typeof manifest.version === 'string' && /^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/.test(manifest.version) ? manifest.version : undefined
+    } catch {
+      // No package.json here: one folder up.
+    }
+  }
+  return undefined
 }
 
 /**
@@ -96,9 +117,9 @@ function hookCommandWords(command: string): { readonly words: readonly ShellWord
 /** What an older agent-tracker in the hooks means: said by `doctor` and by `hooks install`. */
 export const OLDER_HOOKS = 'an older agent-tracker cannot open a database a newer one has upgraded, and then every hook fails without a word'
 
-/** The version of the agent-tracker a hook command starts when it is not `ours` (see {@link hookCommandVersion}), and whether it is older. */
-export function otherVersion(check: HookCommandCheck, env: Io['env'], ours: string): { readonly version: string; readonly older: boolean } | undefined {
-  const version = hookCommandVersion(check, env)
+/** The version of the agent-tracker a hook command starts when it is not `ours` (see {@link hookCommandVersion}: read from files, never run), and whether it is older. */
+export function otherVersion(check: HookCommandCheck, ours: string): { readonly version: string; readonly older: boolean } | undefined {
+  const version = hookCommandVersion(check)
   return version === undefined || version === ours ? undefined : { version, older: compareVersions(version, ours) < 0 }
 }
 
