@@ -225,3 +225,28 @@ describe('history, projects, recommend and search', () => {
     expect(journal.stdout).toContain('Stripe payment webhooks')
   })
 })
+
+describe('--project inside a repository', () => {
+  it('names a known project before the repository holding a folder of that name, finds work recorded under a subfolder, and else takes the repository', async () => {
+    const { mkdirSync } = await import('node:fs')
+    const { join } = await import('node:path')
+    const { factLine, tempFolder } = await import('./run-cli.js')
+    const root = tempFolder('monorepo-')
+    const [api, shop] = [join(root, 'api'), join(root, 'shop')]
+    for (const folder of [api, join(shop, '.git'), join(shop, 'api'), join(shop, 'src'), join(shop, 'web')]) mkdirSync(folder, { recursive: true })
+    const db = join(root, 'db.lmdb')
+    const commit = (project: string, hash: string): string => factLine({ kind: 'commit', setup: SONNET, project, hash, message: hash })
+    expect((await runCli(['ingest', '--db', db], { input: [commit(api, 'aaaa1111'), commit(shop, 'bbbb2222'), commit(join(shop, 'src'), 'cccc3333')].join('\n') })).code).toBe(0)
+    const projects = async (project: string, cwd: string): Promise<string[]> => {
+      const run = await runCli(['history', SONNET, '--project', project, '--db', db, '--json'], { cwd })
+      expect(run.code, run.stderr).toBe(0)
+      return [...new Set((jsonData(run.stdout, 'history') as { entries: { project: string }[] }).entries.map((entry) => entry.project))]
+    }
+    // In shop, which has an api folder, `api` is still the project named api.
+    expect(await projects('api', shop)).toEqual([api])
+    // Work recorded under a subfolder before projects were repository roots.
+    expect(await projects('src', shop)).toEqual([join(shop, 'src')])
+    // A folder that is no project of its own: the repository holding it.
+    expect(await projects('.', join(shop, 'web'))).toEqual([shop])
+  })
+})

@@ -31,17 +31,21 @@ export function projectOf(io: Pick<Io, 'cwd' | 'homeDir'>, folder = '.'): string
 }
 
 /**
- * Resolves `--project`: a recorded path, a folder (relative to the working directory) taken as the
- * project holding it (see {@link projectOf}) — or, for work recorded before projects were repository
- * roots, as that folder itself — or the name of a known project.
+ * Resolves `--project`, in this order: a recorded path as given; the folder it names (relative to
+ * the working directory) when that is recorded — work recorded under a subfolder before projects
+ * were repository roots; the name of a known project; and last the project holding that folder
+ * (see {@link projectOf}). The name comes before the repository: in a monorepo, `--project api`
+ * means the project named `api`, not the repository that happens to have an `api` folder.
  * @throws {TrackerError} UNKNOWN_PROJECT or AMBIGUOUS_PROJECT.
  */
 export async function resolveProject(store: TrackerStore, value: string, io: Pick<Io, 'cwd' | 'homeDir'>): Promise<string> {
+  const folder = resolve(io.cwd, value)
   try {
-    return await resolveProjectReference(store, { ref: value, path: projectOf(io, value) })
+    return await resolveProjectReference(store, { ref: value, path: folder })
   } catch (error) {
-    const folder = resolve(io.cwd, value)
-    if (isTrackerError(error, 'UNKNOWN_PROJECT') && (await store.get('projects', [folder])) !== undefined) return folder
+    if (!isTrackerError(error, 'UNKNOWN_PROJECT')) throw error
+    const root = projectOf(io, value)
+    if (root !== folder && (await store.get('projects', [root])) !== undefined) return root
     throw error
   }
 }
