@@ -1,8 +1,10 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
 import { REPORT_GROUPINGS } from '@agent-tracker/core'
 import { KNOWN_TRUTH_SCENARIOS } from '@agent-tracker/core/backtest'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { BACKTEST_SCENARIOS_HELP, REPORT_GROUPINGS_HELP } from '../src/program.js'
-import { jsonData, runBuiltCli, runCli } from './run-cli.js'
+import { factLine, jsonData, runBuiltCli, runCli, tempFolder } from './run-cli.js'
 import type { Seeded } from './seed.js'
 import { GPT, SONNET, seedHistory } from './seed.js'
 
@@ -228,9 +230,6 @@ describe('history, projects, recommend and search', () => {
 
 describe('--project inside a repository', () => {
   it('names a known project before the repository holding a folder of that name, finds work recorded under a subfolder, and else takes the repository', async () => {
-    const { mkdirSync } = await import('node:fs')
-    const { join } = await import('node:path')
-    const { factLine, tempFolder } = await import('./run-cli.js')
     const root = tempFolder('monorepo-')
     const [api, shop] = [join(root, 'api'), join(root, 'shop')]
     for (const folder of [api, join(shop, '.git'), join(shop, 'api'), join(shop, 'src'), join(shop, 'web')]) mkdirSync(folder, { recursive: true })
