@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tempFolder } from '../../test/temp.js'
@@ -84,6 +84,19 @@ describe('projectRoot', () => {
     expect(projectRoot(scratch, { homeDir: home })).toBe(scratch)
     expect(projectRoot(config, { homeDir: join(home, '.') })).toBe(config)
     expect(projectRoot(join(repo, 'src'), { homeDir: home })).toBe(repo)
+  })
+
+  it('knows a home folder reached through a link, as a host gives the physical path of its folder', () => {
+    const real = tempFolder('project-root-real-')
+    const home = join(real, 'me')
+    const notes = join(home, 'notes')
+    mkdirSync(notes, { recursive: true })
+    git(home, 'init', '-q')
+    const homes = join(tempFolder('project-root-link-'), 'homes')
+    symlinkSync(real, homes)
+    // The user's home as $HOME names it (through the link); the agent's folder as the file system has it.
+    expect(projectRoot(notes, { homeDir: join(homes, 'me') })).toBe(notes)
+    expect(projectRoot(home, { homeDir: join(homes, 'me') })).toBe(home)
   })
 
   it('keeps a folder that no longer exists as recorded, even inside a repository', () => {

@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs'
+import { realpathSync, statSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 
@@ -29,15 +29,37 @@ export function projectRoot(folder: string, options: ProjectRootOptions = {}): s
   const key = `${home}\0${start}`
   const cached = resolved.get(key)
   if (cached !== undefined) return cached
-  const root = findProjectRoot(start, home)
+  const root = findProjectRoot(start, homesOf(home))
   resolved.set(key, root)
   return root
 }
 
-function findProjectRoot(start: string, home: string): string {
+/**
+ * The home folder as given and as the file system has it: hosts give their working folder as the
+ * physical path (`process.cwd()`), and a home reached through a link (`/home` → `/usr/home`, NFS
+ * homes) would not be met on the way up by name. Once per home and process.
+ */
+function homesOf(home: string): ReadonlySet<string> {
+  let known = homes.get(home)
+  if (known === undefined) {
+    let real = home
+    try {
+      real = realpathSync(home)
+    } catch {
+      // A home that is not there: as given.
+    }
+    known = new Set([home, real])
+    homes.set(home, known)
+  }
+  return known
+}
+
+const homes = new Map<string, ReadonlySet<string>>()
+
+function findProjectRoot(start: string, home: ReadonlySet<string>): string {
   if (!isFolder(start)) return start
   for (let folder = start; ; folder = dirname(folder)) {
-    if (folder === home) return folder === start && holdsGit(folder) ? folder : start
+    if (home.has(folder)) return folder === start && holdsGit(folder) ? folder : start
     if (holdsGit(folder)) return folder
     if (dirname(folder) === folder) return start
   }
