@@ -37,15 +37,17 @@ let watchingStdout = false
 
 /**
  * When the reader of stdout goes away (`agent-tracker export | head`), the command stops quietly
- * with status 0, as Unix tools do, rather than failing on the next write (EPIPE). Pending facts
- * are still flushed by the exit handlers of the hosts that hold any.
+ * with status 0, as Unix tools do, rather than failing on the next write (EPIPE). Any other failure
+ * to write stdout (`> /dev/full`: the disk is full) stops it with one line saying so and status 1,
+ * not a stack trace. Pending facts are still flushed by the exit handlers of the hosts that hold any.
  */
 function stopWhenReaderLeaves(): void {
   if (watchingStdout) return
   watchingStdout = true
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(0)
-    throw error
+    process.stderr.write(`error: could not write the output: ${error.code === 'ENOSPC' ? 'the disk is full' : error.message}.\n`)
+    process.exit(1)
   })
 }
 

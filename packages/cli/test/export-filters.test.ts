@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process'
+import { closeSync, openSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { runCli } from './run-cli.js'
+import { BUILT_BIN, runCli } from './run-cli.js'
 import { GPT, SONNET, seedHistory } from './seed.js'
 
 interface Export { filters?: Record<string, string>; collections: Record<string, { setup?: string; id?: string; path?: string; project?: string }[]> }
@@ -89,5 +91,19 @@ describe('export applies the filters it accepts', () => {
     expect(envelope.command).toBe('export')
     expect(envelope.notices).toEqual([{ code: 'NO_DATABASE', message: expect.stringContaining(missing) as unknown }])
     expect(Object.values(envelope.data.collections).every((records) => records.length === 0)).toBe(true)
+  })
+
+  it('says a full disk behind stdout in one line and exits 1, for any command (the built binary, stdout on /dev/full)', async () => {
+    const { db } = await seedHistory()
+    for (const args of [['export', '--format', 'jsonl'], ['report']]) {
+      const full = openSync('/dev/full', 'w')
+      try {
+        const run = spawnSync(process.execPath, [BUILT_BIN, ...args, '--db', db], { stdio: ['ignore', full, 'pipe'], encoding: 'utf8', env: { ...process.env, AGENT_TRACKER_COMPILE_CACHE: 'off' } })
+        expect(run.status, args.join(' ')).toBe(1)
+        expect(run.stderr).toBe('error: could not write the output: the disk is full.\n')
+      } finally {
+        closeSync(full)
+      }
+    }
   })
 })
