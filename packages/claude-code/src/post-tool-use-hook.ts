@@ -5,7 +5,7 @@ import type { HistoryToolCall } from '@agent-tracker/host-import/claude-code'
 import { resolveDatabasePath } from '@agent-tracker/node-host/database-path'
 import type { HookInput } from './hook-input.js'
 import type { HookOptions } from './hook-options.js'
-import { hookContext, hookSetup } from './hook-options.js'
+import { hookContext, hookProject, hookSetup } from './hook-options.js'
 import { PendingFacts } from './pending-facts.js'
 import { noteUntrackedSession } from './untracked-sessions.js'
 import type { HookReply } from './hook-reply.js'
@@ -26,7 +26,7 @@ export async function postToolUseHook(input: HookInput, options: HookOptions): P
   const setup = callId === undefined ? undefined : hookSetup(input, options, callId)
   if (callId === undefined || tool === undefined) return { exitCode: 0 }
   if (setup === undefined) {
-    if (input.transcriptPath !== undefined && !existsSync(input.transcriptPath)) noteUntrackedSession(databasePathOf(options), input, options.now?.())
+    if (input.transcriptPath !== undefined && !existsSync(input.transcriptPath)) noteUntrackedSession(databasePathOf(options), input, hookProject(input, options), options.now?.())
     return { exitCode: 0 }
   }
   const context = hookContext(input, setup, options)

@@ -25,13 +25,13 @@ function folderOf(databasePath: string): string {
  * no setup to record it under. Kept beside the pending facts, a small file per session, for
  * `doctor` to say so rather than let the work go unseen. Never throws: it is only a note.
  */
-export function noteUntrackedSession(databasePath: string, input: Pick<HookInput, 'session' | 'cwd'>, now = new Date()): void {
+export function noteUntrackedSession(databasePath: string, input: Pick<HookInput, 'session'>, project: string, now = new Date()): void {
   const folder = folderOf(databasePath)
   const file = join(folder, `${input.session.replace(/[^\w.-]/g, '_')}.json`)
   try {
     if (existsSync(file)) return
     mkdirSync(folder, { recursive: true })
-    replaceFile(file, JSON.stringify({ session: input.session, project: input.cwd, at: now.toISOString() } satisfies UntrackedSession))
+    replaceFile(file, JSON.stringify({ session: input.session, project, at: now.toISOString() } satisfies UntrackedSession))
     for (const name of readdirSync(folder)) {
       const path = join(folder, name)
       if ((statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? Infinity) < now.getTime() - SHOWN_FOR_MS) rmSync(path, { force: true })

@@ -35,6 +35,8 @@ describe('mergeDatabase', () => {
     expect(first.facts).toEqual({ applied: 5, repeats: 0, withoutEffect: 0 })
     // The setup both had is named with its scores before and after; the desktop's own is not.
     expect(first.combined).toEqual([{ id: SETUP, before: expect.objectContaining({ commits: 1, bugs: 1 }) as unknown, after: expect.objectContaining({ commits: 2, bugs: 1, userGrades: { count: 1, sum: 5 } }) as unknown }])
+    // The merge's record says the same.
+    expect((await laptop.listMigrations()).find((record) => record.kind === 'merge')?.combinedSetups).toEqual([SETUP])
     expect(await laptop.find('commits')).toHaveLength(3)
     // The day rollups the merge brought across add up to the records and facts behind them.
     expect((await checkRollups(laptop)).drift).toEqual([])

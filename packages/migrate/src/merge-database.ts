@@ -120,11 +120,11 @@ async function mergeFromSource(source: string, name: string, other: MergeSource,
     for (const collection of COPIED) await merge.copyRecords(other, collection)
     await merge.addRollupBaselines(other)
     await merge.addSetupBaselines(other)
+    await merge.addSetupsInBoth(before)
     await recordMigrationRun(target, {
       id: migrationId('merge', kind === 'salvage' ? `salvage:${source}` : source), kind: 'merge', source, at: now, migrated: merge.migrated, skipped: merge.skipped, errors: merge.errors.length,
       ...(merge.combined.length === 0 ? {} : { combinedSetups: merge.combined.map((entry) => entry.id) }),
     })
-    await merge.addSetupsInBoth(before)
   } catch (error) {
     merge.errors.push({ source, message: `${kind} stopped after ${String(merge.processed)} items: ${messageOf(error)}` })
   } finally {
