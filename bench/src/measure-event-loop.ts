@@ -3,6 +3,7 @@
 // in milliseconds: the largest gap between ticks less the 1 ms period (what the loop saw, which on
 // a busy machine includes the time the OS gave other processes), the most CPU the process spent
 // between two ticks (the longest stretch of its own work), and each call's wall time.
+import { watchEventLoop } from './loop-watch.js'
 const [pluginPath, databasePath, projectDir, toolName = 'tracker_prior_art', runs = '5'] = process.argv.slice(2)
 type ToolDefinition = { execute(args: Record<string, unknown>, context: Record<string, unknown>): Promise<string> }
 type Tracking = { hooks: { tool?: Record<string, ToolDefinition> }; runtime: Promise<unknown>; startup: Promise<void> }
@@ -14,29 +15,17 @@ const keepAlive = setInterval(() => undefined, 1000)
 await tracking.startup
 const tool = tracking.hooks.tool?.[toolName]
 if (tool === undefined) throw new Error(`no tool ${toolName}`)
-let longest = 0
-let longestCpu = 0
-let last = performance.now()
-let lastCpu = process.cpuUsage()
-const watch = setInterval(() => {
-  const now = performance.now()
-  const cpu = process.cpuUsage(lastCpu)
-  longest = Math.max(longest, now - last - 1)
-  longestCpu = Math.max(longestCpu, (cpu.user + cpu.system) / 1000)
-  last = now
-  lastCpu = process.cpuUsage()
-}, 1)
+const watch = watchEventLoop()
 const calls: number[] = []
 for (let run = 0; run < Number(runs); run++) {
   await new Promise((resolve) => setTimeout(resolve, 20))
-  last = performance.now()
-  lastCpu = process.cpuUsage()
+  watch.restart()
   const start = performance.now()
   await tool.execute({ task: 'stripe webhook retries' }, { sessionID: 'ses_probe', messageID: 'msg_probe', agent: 'build', abort: new AbortController().signal })
   calls.push(performance.now() - start)
 }
 await new Promise((resolve) => setTimeout(resolve, 20))
-clearInterval(watch)
+const stretch = watch.stop()
 clearInterval(keepAlive)
-process.stdout.write(JSON.stringify({ maxBlockMs: longest, maxBlockCpuMs: longestCpu, callMs: calls }))
+process.stdout.write(JSON.stringify({ ...stretch, callMs: calls }))
 process.exit(0)

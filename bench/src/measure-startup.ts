@@ -4,6 +4,7 @@
 // migration check and the project profile — was done (both in the background); and, from the
 // plugin's start to the end of that work, the longest stretch the event loop could not turn, as a
 // 1 ms timer saw it (less its period) and as the CPU the process spent between two of its ticks.
+import { watchEventLoop } from './loop-watch.js'
 const [pluginPath, databasePath, projectDir] = process.argv.slice(2)
 type Tracking = { hooks: object; runtime: Promise<unknown>; startup: Promise<void> }
 const start = performance.now()
@@ -12,18 +13,7 @@ await import(pluginPath ?? '')
 const { startTracking } = (await import(new URL('plugin.js', `file://${pluginPath ?? ''}`).href)) as { startTracking: (client: unknown, project: string, options: unknown) => Tracking }
 const imported = performance.now()
 const client = { tui: { showToast: () => new Promise(() => undefined) }, app: { log: () => Promise.resolve() } }
-let longest = 0
-let longestCpu = 0
-let last = performance.now()
-let lastCpu = process.cpuUsage()
-const watch = setInterval(() => {
-  const now = performance.now()
-  const cpu = process.cpuUsage(lastCpu)
-  longest = Math.max(longest, now - last - 1)
-  longestCpu = Math.max(longestCpu, (cpu.user + cpu.system) / 1000)
-  last = now
-  lastCpu = process.cpuUsage()
-}, 1)
+const watch = watchEventLoop()
 const tracking = startTracking(client, projectDir ?? '', { databasePath })
 const ready = performance.now()
 if ((await tracking.runtime) === undefined) throw new Error('tracking is paused: the probe could not open its database')
@@ -35,7 +25,7 @@ await tracking.startup
 const started = performance.now()
 // The stretch the work ended in counts too: one more tick closes it.
 await new Promise((resolve) => setTimeout(resolve, 5))
-clearInterval(watch)
+const stretch = watch.stop()
 clearInterval(keepAlive)
-process.stdout.write(JSON.stringify({ importMs: imported - start, hooksReadyMs: ready - start, databaseOpenMs: open - start, startupWorkMs: started - start, maxBlockMs: longest, maxBlockCpuMs: longestCpu }))
+process.stdout.write(JSON.stringify({ importMs: imported - start, hooksReadyMs: ready - start, databaseOpenMs: open - start, startupWorkMs: started - start, ...stretch }))
 process.exit(0)
