@@ -69,7 +69,9 @@ describe('grading, bugs and reinstating', () => {
     expect(jsonData(first.stdout, 'retro')).toMatchObject({ commit: '5a6b0c0ffee', userGrade: 5, userNote: 'exactly right\nask before changing the schema' })
     const second = await runCli(['retro', SONNET, '--commit', '5a6b', '--note', 'second note', '--db', db])
     expect(second.stdout).toBe(`Noted on 5a6b0c0f of ${SONNET}. Your notes on it:\n  exactly right\n  ask before changing the schema\n  second note\n`)
-    expect((await runCli(['retro', SONNET, '--commit', '5a6b', '--note', 'second note', '--db', db])).code).toBe(0)
+    const repeat = await runCli(['retro', SONNET, '--commit', '5a6b', '--note', 'second note', '--db', db])
+    expect(repeat.code).toBe(0)
+    expect(repeat.stdout).toBe(`Already noted on 5a6b0c0f of ${SONNET}; nothing changed. Your notes on it:\n  exactly right\n  ask before changing the schema\n  second note\n`)
     const { entries } = jsonData((await runCli(['retro', SONNET, '--db', db, '--json'])).stdout, 'retro') as { entries: { commit: string; userNote?: string }[] }
     expect(entries.find((entry) => entry.commit === '5a6b0c0ffee')?.userNote).toBe('exactly right\nask before changing the schema\nsecond note')
     const table = (await runCli(['retro', SONNET, '--db', db], { env: { COLUMNS: '200' } })).stdout

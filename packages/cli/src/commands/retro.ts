@@ -15,12 +15,13 @@ export async function retroCommand(ctx: CommandContext, setup: string | undefine
     if (setup === undefined) throw new CliError('MISSING_SETUP', 'Name the setup whose retrospective the note is for: agent-tracker retro <setup> --commit <hash> --note "…".', EXIT.usage)
     const store = ctx.openStore('write')
     await requireSetup(store, setup)
-    const retro = await trackingService(store).recordRetrospective({
-      setup, by: 'user', note: options.note,
-      ...(options.commit === undefined ? {} : { commit: options.commit }),
-      ...(options.task === undefined ? {} : { task: options.task }),
-    })
-    ctx.print(retro, () => [`Noted on ${shortHash(retro?.commit ?? '')} of ${setup}. Your notes on it:`, ...(retro?.userNote ?? '').split('\n').map((line) => `  ${line}`)].join('\n'))
+    const service = trackingService(store)
+    const commit = await service.resolveCommit(setup, options.commit)
+    // What the user had noted before: a note already among them is not added again, and is said so.
+    const before = (await store.get('retrospectives', [setup, commit.hash]))?.userNote
+    const retro = await service.recordRetrospective({ setup, by: 'user', note: options.note, commit: commit.hash, ...(options.task === undefined ? {} : { task: options.task }) })
+    const lead = before !== undefined && before === retro?.userNote ? `Already noted on ${shortHash(commit.hash)} of ${setup}; nothing changed. Your notes on it:` : `Noted on ${shortHash(commit.hash)} of ${setup}. Your notes on it:`
+    ctx.print(retro, () => [lead, ...(retro?.userNote ?? '').split('\n').map((line) => `  ${line}`)].join('\n'))
     return
   }
   const store = await ctx.readStore()

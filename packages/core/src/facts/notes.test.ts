@@ -14,6 +14,9 @@ describe("the user's notes on a commit", () => {
     expect(withNote('exactly right\nask first', 'ask first')).toBe('exactly right\nask first')
     expect(withNote('exactly right\nask first', ' exactly right ')).toBe('exactly right\nask first')
     expect(withNote('one\ntwo', 'one\ntwo')).toBe('one\ntwo')
+    // A note of several lines already given, not the last one: still once.
+    expect(withNote('one\ntwo\nthree', 'one\ntwo')).toBe('one\ntwo\nthree')
+    expect(withNote('one\ntwo\nthree', 'ne\ntw')).toBe('one\ntwo\nthree\nne\ntw')
     expect(withNote('right', 'exactly right')).toBe('right\nexactly right')
   })
 

@@ -13,7 +13,8 @@ export function withNote(notes: string | undefined, note: string): string {
   const wanted = note.trim()
   // A blank note (refused at the door; a record from elsewhere may hold one) adds nothing.
   if (wanted === '') return notes
-  if (notes.trim() === wanted || notes.endsWith(`${NOTE_SEPARATOR}${note}`) || notes.split(NOTE_SEPARATOR).some((line) => line.trim() === wanted)) return notes
+  // Already there: as a line of its own (spaces aside), or — a note of several lines — as a run of whole lines.
+  if (notes.trim() === wanted || `${NOTE_SEPARATOR}${notes}${NOTE_SEPARATOR}`.includes(`${NOTE_SEPARATOR}${note}${NOTE_SEPARATOR}`) || notes.split(NOTE_SEPARATOR).some((line) => line.trim() === wanted)) return notes
   return `${notes}${NOTE_SEPARATOR}${note}`
 }
 
