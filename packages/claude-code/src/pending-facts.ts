@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs'
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Fact } from '@agent-tracker/core/host'
 
@@ -29,11 +29,18 @@ export class PendingFacts {
     this.folder = pendingFolder(databasePath)
   }
 
-  /** Appends facts to the session's file, in one write. */
+  /**
+   * Adds facts as a file of their own, written whole under a name no take looks at and then renamed
+   * in. Appending to one file per session raced a take: a hook that opened the file before another
+   * renamed it away could write after that one read it, into a file then removed unread.
+   */
   add(session: string, facts: readonly Fact[]): void {
     if (facts.length === 0) return
     mkdirSync(this.folder, { recursive: true })
-    appendFileSync(join(this.folder, `${session.replace(/[^\w.-]/g, '_')}.jsonl`), facts.map((fact) => `${JSON.stringify(fact)}\n`).join(''))
+    addedHere += 1
+    const name = join(this.folder, `${session.replace(/[^\w.-]/g, '_')}${SESSION_END}${String(process.pid)}-${String(Date.now())}-${String(addedHere)}`)
+    writeFileSync(`${name}.part`, facts.map((fact) => `${JSON.stringify(fact)}\n`).join(''), { flag: 'wx' })
+    renameSync(`${name}.part`, `${name}.jsonl`)
   }
 
   /**
@@ -66,7 +73,7 @@ export class PendingFacts {
       }
       facts += lines
       if (taken) unwritten += lines
-      sessions.add(name.slice(0, name.indexOf('.jsonl')))
+      sessions.add(sessionOf(name))
     }
     return { facts, unwritten, sessions: sessions.size, since: since === undefined ? undefined : new Date(since) }
   }
@@ -115,6 +122,18 @@ export class PendingFacts {
       for (const file of taken) rmSync(file, { force: true })
     } }
   }
+}
+
+/** Where a pending file's name leaves its session's (`<session>~<pid>-<time>-<n>.jsonl`; a session's name never holds `~`). */
+const SESSION_END = '~'
+
+/** Files this process added: with its pid and the time, a name no other add takes. */
+let addedHere = 0
+
+/** The session of a pending file (one an earlier version wrote is `<session>.jsonl`). */
+function sessionOf(name: string): string {
+  const end = name.indexOf(SESSION_END)
+  return name.slice(0, end >= 0 ? end : name.indexOf('.jsonl'))
 }
 
 /** What waits in a database's pending folder. */

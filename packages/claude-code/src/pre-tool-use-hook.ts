@@ -8,6 +8,7 @@ import type { HookOptions } from './hook-options.js'
 import { hookSetup } from './hook-options.js'
 import type { HookReply } from './hook-reply.js'
 import { denyToolCall, warnUser } from './hook-reply.js'
+import { isUntrackedSession } from './untracked-sessions.js'
 
 /**
  * `PreToolUse`: the guard every host calls (`guardToolCall`): the user's own channels, protected
@@ -31,22 +32,34 @@ export async function preToolUseHook(input: HookInput, options: HookOptions): Pr
 /** How long a first tool call of a session waits for the transcript to name its model. */
 const MODEL_WAIT_MS = 3000
 
+/** How long it waits for a transcript file that is not there yet. */
+const TRANSCRIPT_WAIT_MS = 1000
+
 /**
  * The setup making the call. Claude Code may run the hook before its transcript holds the response
  * that asked for the call (it writes the transcript on its own schedule, later on a busy machine):
  * in a session whose transcript names no model yet, the hook waits for it rather than let a halted
- * setup's first call through unchecked. It does not wait when the transcript file is not there:
- * Claude Code creates it with the user's prompt, before it asks the model for the first call, so a
- * session without one by then writes none (`--no-session-persistence`) and waiting would only slow
- * every call down.
+ * setup's first call through unchecked — and the file itself may come a moment after the first
+ * call's hook (seen under load), so a missing file is waited for a second. A session noted as
+ * untracked after such a wait (`--no-session-persistence`: it writes no transcript at all) is not
+ * waited for again, so only its first call pays that second.
  */
 async function awaitSetup(input: HookInput, options: HookOptions, toolUseId: string | undefined): Promise<string | undefined> {
-  const deadline = Date.now() + (options.modelWaitMs ?? MODEL_WAIT_MS)
+  const started = Date.now()
+  const deadline = started + (options.modelWaitMs ?? MODEL_WAIT_MS)
+  const noFileBy = started + Math.min(options.modelWaitMs ?? MODEL_WAIT_MS, TRANSCRIPT_WAIT_MS)
+  const transcript = input.transcriptPath
+  if (transcript !== undefined && !existsSync(transcript) && isUntrackedSession(databasePathOf(options), input.session)) return undefined
   for (;;) {
     const setup = hookSetup(input, options, toolUseId)
-    if (setup !== undefined || input.transcriptPath === undefined || !existsSync(input.transcriptPath) || Date.now() >= deadline) return setup
+    if (setup !== undefined || transcript === undefined || Date.now() >= deadline) return setup
+    if (!existsSync(transcript) && Date.now() >= noFileBy) return setup
     await new Promise((resolve) => setTimeout(resolve, 25))
   }
+}
+
+function databasePathOf(options: HookOptions): string {
+  return resolveDatabasePath({ databasePath: options.databasePath, env: options.env, homeDir: options.homeDir })
 }
 
 /** The setup's status from the database (one record read, without opening the store); undefined when it or the database is not there yet. */

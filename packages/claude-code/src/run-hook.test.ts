@@ -39,7 +39,8 @@ describe('the Claude Code hook', () => {
     expect(await session.call('toolu_1', 'Bash', { command: commit }, () => bash(repo, commit))).toEqual({ exitCode: 0 })
     expect(await session.call('toolu_2', 'Bash', { command: 'ls /nowhere' }, () => bash(repo, 'ls /nowhere'))).toEqual({ exitCode: 0 })
     expect(await session.call('toolu_3', 'Read', { file_path: join(repo, 'README.md') }, () => ({ response: { type: 'text' } }))).toEqual({ exitCode: 0 })
-    expect(readdirSync(`${databasePath}.pending`)).toEqual(['s1.jsonl'])
+    // A file per hook, each whole when it appears: s1's three calls wait in three.
+    expect(readdirSync(`${databasePath}.pending`).map((name) => name.replace(/~\d+-\d+-\d+/, '~'))).toEqual(['s1~.jsonl', 's1~.jsonl', 's1~.jsonl'])
     expect(existsSync(databasePath)).toBe(false)
     session.transcript.response('msg_end', [{ type: 'text', text: 'Committed.' }])
     expect(await session.send('Stop', { stop_hook_active: false, last_assistant_message: 'Committed.' })).toEqual({ exitCode: 0 })

@@ -41,6 +41,11 @@ export function noteUntrackedSession(databasePath: string, input: Pick<HookInput
   }
 }
 
+/** Whether the session is noted as untracked (see {@link noteUntrackedSession}): it writes no transcript. */
+export function isUntrackedSession(databasePath: string, session: string): boolean {
+  return existsSync(join(folderOf(databasePath), `${session.replace(/[^\w.-]/g, '_')}.json`))
+}
+
 /** The sessions noted as untracked in the last 30 days, newest first. */
 export function untrackedSessions(databasePath: string, now = new Date()): UntrackedSession[] {
   const folder = folderOf(databasePath)
