@@ -1,6 +1,6 @@
 import type { CountedRecord } from '../rollups/usage-rollup.js'
-import { COUNTED_COLLECTIONS, addCountersInPlace, countInRollup, countersOf } from '../rollups/usage-rollup.js'
-import type { CollectionName, CollectionRecords, UsageCounters, UsageRecord } from '../store/records.js'
+import { COUNTED_COLLECTIONS, addCountersInPlace, countInRollup, countersOf, hasCounters } from '../rollups/usage-rollup.js'
+import type { CollectionName, CollectionRecords, UsageRecord } from '../store/records.js'
 import { COLLECTIONS, recordKey } from '../store/records.js'
 import type { ImportResult, RecordBatch } from '../store/tracker-store.js'
 import { dayOf } from '../time/iso-timestamp.js'
@@ -61,12 +61,6 @@ function importRollup(overlay: PlanOverlay, incoming: UsageRecord): boolean {
   addCountersInPlace(rollup, counters)
   rollup.baseline = counters
   return true
-}
-
-function hasCounters(rollup: UsageCounters): boolean {
-  const { tokens } = rollup
-  return rollup.toolCalls + rollup.toolFailures + rollup.commands + rollup.pushes + rollup.messages + rollup.cost
-    + tokens.input + tokens.output + tokens.reasoning + tokens.cacheRead + tokens.cacheWrite > 0
 }
 
 /** The day rollups a batch of records alone adds up to (its commits, bugs, grade events and rollups), by key. */

@@ -1,5 +1,6 @@
 import type { ProjectRecord, UsageRecord } from '../store/records.js'
 import type { TrackerStore } from '../store/tracker-store.js'
+import { hasCounters } from '../rollups/usage-rollup.js'
 import { dayOf } from '../time/iso-timestamp.js'
 import { DEFAULT_CATALOGUE_LIMIT, boundOf } from './read-limits.js'
 
@@ -49,7 +50,5 @@ function timeOn(day: string, times: readonly (string | undefined)[], which: 'fir
 
 /** True for a day rollup that counts anything: one that holds only zeros is no work. */
 function countsWork(rollup: UsageRecord): boolean {
-  const { tokens, grades } = rollup
-  return rollup.commits + rollup.bugs + grades.agent.count + grades.user.count + rollup.toolCalls + rollup.toolFailures + rollup.commands + rollup.pushes + rollup.messages + rollup.cost
-    + tokens.input + tokens.output + tokens.reasoning + tokens.cacheRead + tokens.cacheWrite > 0
+  return rollup.commits + rollup.bugs + rollup.grades.agent.count + rollup.grades.user.count > 0 || hasCounters(rollup)
 }

@@ -90,6 +90,13 @@ export function withGrades(grades: GradeRollup, event: GradeEventLike): GradeRol
 
 
 
+/** True when any counter (tool calls, commands, pushes, messages, tokens, cost) is above zero. */
+export function hasCounters(rollup: UsageCounters): boolean {
+  const { tokens } = rollup
+  return rollup.toolCalls + rollup.toolFailures + rollup.commands + rollup.pushes + rollup.messages + rollup.cost
+    + tokens.input + tokens.output + tokens.reasoning + tokens.cacheRead + tokens.cacheWrite > 0
+}
+
 /** The counters of a rollup (or baseline) alone. */
 export function countersOf(record: UsageCounters): UsageCounters {
   return {
