@@ -22,8 +22,9 @@ export function isTrackerTool(name: string): boolean {
 /** OpenCode's hidden agent that writes session titles; its calls are not the user's work. */
 export const OPENCODE_TITLE_AGENT = 'title'
 
-/** How the prompt of the turn that answers one of the user's slash commands starts (see {@link opencodeCommandTurnPrompt}). */
+/** How the prompt of the turn that answers one of the user's slash commands starts and ends (see {@link opencodeCommandTurnPrompt}). */
 const COMMAND_TURN_PREFIX = '[agent-tracker] '
+const COMMAND_TURN_ASK = '\nAcknowledge this to the user in one short sentence. Do not change any files.'
 
 /**
  * The prompt the OpenCode plugin puts in place of `/grade`, `/bug`, `/reinstate` or `/tracker`:
@@ -31,12 +32,12 @@ const COMMAND_TURN_PREFIX = '[agent-tracker] '
  * this text as the turn's user message, which is how its history tells the turn apart.
  */
 export function opencodeCommandTurnPrompt(reply: string): string {
-  return `${COMMAND_TURN_PREFIX}${reply}\nAcknowledge this to the user in one short sentence. Do not change any files.`
+  return `${COMMAND_TURN_PREFIX}${reply}${COMMAND_TURN_ASK}`
 }
 
 /** True for a user message's text that {@link opencodeCommandTurnPrompt} wrote. */
 export function isOpencodeCommandTurnPrompt(text: string): boolean {
-  return text.startsWith(COMMAND_TURN_PREFIX) && text.endsWith('\nAcknowledge this to the user in one short sentence. Do not change any files.')
+  return text.startsWith(COMMAND_TURN_PREFIX) && text.endsWith(COMMAND_TURN_ASK)
 }
 
 /** Agent and model of an OpenCode message, user or assistant; undefined without a session id. */
