@@ -1,5 +1,6 @@
 import type { CostEstimator, HaltMode, HostEventContext, SetupIdentity } from '@agent-tracker/core/host'
 import { claudeCodeSetupParts, formatSetupId } from '@agent-tracker/core/host'
+import { resolveDatabasePath } from '@agent-tracker/node-host/database-path'
 import { projectRoot } from '@agent-tracker/node-host/project-root'
 import type { HookInput } from './hook-input.js'
 import { responseModel, subagentTranscript } from './transcript-tail.js'
@@ -36,6 +37,11 @@ export function hookSetup(input: HookInput, options: Pick<HookOptions, 'identity
   const own = input.agentId === undefined ? undefined : responseModel(subagentTranscript(transcript, input.agentId), toolUseId)
   const model = own ?? responseModel(transcript, toolUseId)
   return model === undefined ? undefined : formatSetupId(claudeCodeSetupParts(model, input.agentType), options.identity ?? 'agent+model')
+}
+
+/** The database the hook writes to and reads: `--db`, else `AGENT_TRACKER_DB`, else the default, resolved as every host resolves it. */
+export function hookDatabasePath(options: Pick<HookOptions, 'databasePath' | 'env' | 'homeDir'>): string {
+  return resolveDatabasePath({ databasePath: options.databasePath, env: options.env, homeDir: options.homeDir })
 }
 
 /**

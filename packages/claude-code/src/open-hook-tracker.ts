@@ -2,10 +2,9 @@ import type { Fact } from '@agent-tracker/core'
 import { isTrackerError, validateFact } from '@agent-tracker/core'
 import type { Tracker } from '@agent-tracker/node-host'
 import { openTracker } from '@agent-tracker/node-host'
-import { resolveDatabasePath } from '@agent-tracker/node-host/database-path'
 import type { HookInput } from './hook-input.js'
 import type { HookOptions } from './hook-options.js'
-import { hookProject } from './hook-options.js'
+import { hookDatabasePath, hookProject } from './hook-options.js'
 import { PendingFacts } from './pending-facts.js'
 
 /**
@@ -16,7 +15,7 @@ import { PendingFacts } from './pending-facts.js'
  * @throws what opening or the final write throws (the pending facts then stay for the next flush).
  */
 export async function withHookTracker<T>(input: HookInput, options: HookOptions, work: (tracker: Tracker) => Promise<T>, setup?: string): Promise<T> {
-  const databasePath = resolveDatabasePath({ databasePath: options.databasePath, env: options.env, homeDir: options.homeDir })
+  const databasePath = hookDatabasePath(options)
   const pending = new PendingFacts(databasePath).take()
   const tracker = openTracker({ databasePath, env: options.env, homeDir: options.homeDir, project: hookProject(input, options), flushOnExit: false, ...(options.identity === undefined ? {} : { identity: options.identity }), ...(options.now === undefined ? {} : { now: options.now }) })
   let result: T

@@ -7,6 +7,11 @@ export function pendingFolder(databasePath: string): string {
   return `${databasePath}.pending`
 }
 
+/** A session id as a file name: what a file name cannot hold (or would read as a path) turned to `_`; never `~`. */
+export function sessionFileName(session: string): string {
+  return session.replace(/[^\w.-]/g, '_')
+}
+
 /** What waits in the pending folder of the database at `databasePath` (see {@link PendingFacts.waiting}). */
 export function waitingFacts(databasePath: string): WaitingFacts {
   return new PendingFacts(databasePath).waiting()
@@ -38,7 +43,7 @@ export class PendingFacts {
     if (facts.length === 0) return
     mkdirSync(this.folder, { recursive: true })
     addedHere += 1
-    const name = join(this.folder, `${session.replace(/[^\w.-]/g, '_')}${SESSION_END}${String(process.pid)}-${String(Date.now())}-${String(addedHere)}`)
+    const name = join(this.folder, `${sessionFileName(session)}${SESSION_END}${String(process.pid)}-${String(Date.now())}-${String(addedHere)}`)
     writeFileSync(`${name}.part`, facts.map((fact) => `${JSON.stringify(fact)}\n`).join(''), { flag: 'wx' })
     renameSync(`${name}.part`, `${name}.jsonl`)
   }

@@ -2,10 +2,9 @@ import { existsSync } from 'node:fs'
 import type { Fact } from '@agent-tracker/core/host'
 import { claudeCodeCommand, claudeCodeFailure, claudeCodeShellResult, gitEventsOf, hostToolCallFact } from '@agent-tracker/core/host'
 import type { HistoryToolCall } from '@agent-tracker/host-import/claude-code'
-import { resolveDatabasePath } from '@agent-tracker/node-host/database-path'
 import type { HookInput } from './hook-input.js'
 import type { HookOptions } from './hook-options.js'
-import { hookContext, hookProject, hookSetup } from './hook-options.js'
+import { hookContext, hookDatabasePath, hookProject, hookSetup } from './hook-options.js'
 import { PendingFacts } from './pending-facts.js'
 import { noteUntrackedSession } from './untracked-sessions.js'
 import type { HookReply } from './hook-reply.js'
@@ -26,7 +25,7 @@ export async function postToolUseHook(input: HookInput, options: HookOptions): P
   const setup = callId === undefined ? undefined : hookSetup(input, options, callId)
   if (callId === undefined || tool === undefined) return { exitCode: 0 }
   if (setup === undefined) {
-    if (input.transcriptPath !== undefined && !existsSync(input.transcriptPath)) noteUntrackedSession(databasePathOf(options), input, hookProject(input, options), options.now?.())
+    if (input.transcriptPath !== undefined && !existsSync(input.transcriptPath)) noteUntrackedSession(hookDatabasePath(options), input, hookProject(input, options), options.now?.())
     return { exitCode: 0 }
   }
   const context = hookContext(input, setup, options)
@@ -42,13 +41,9 @@ export async function postToolUseHook(input: HookInput, options: HookOptions): P
   const git = call.shell === undefined ? [] : gitEventsOf(call.shell.command, call.shell.output, exitCode ?? (ok ? 0 : 1))
   const facts: Fact[] = [hostToolCallFact(context, call), ...(git.length === 0 ? [] : await (await import('@agent-tracker/host-import/claude-code')).shellFacts(call))]
   // Written down before any write is tried: a write that fails then loses nothing.
-  new PendingFacts(databasePathOf(options)).add(input.session, facts)
+  new PendingFacts(hookDatabasePath(options)).add(input.session, facts)
   if (!git.some((event) => event.kind === 'push')) return { exitCode: 0 }
   const { withHookTracker } = await import('./open-hook-tracker.js')
   await withHookTracker(input, options, () => Promise.resolve(), setup)
   return { exitCode: 0 }
-}
-
-function databasePathOf(options: HookOptions): string {
-  return resolveDatabasePath({ databasePath: options.databasePath, env: options.env, homeDir: options.homeDir })
 }

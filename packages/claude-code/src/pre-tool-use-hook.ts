@@ -1,11 +1,10 @@
 import { existsSync } from 'node:fs'
 import type { AgentStatus, ToolCall, ToolCallPolicy } from '@agent-tracker/core/host'
 import { DEFAULT_RULES, guardToolCall, toAgentStatus } from '@agent-tracker/core/host'
-import { resolveDatabasePath } from '@agent-tracker/node-host/database-path'
 import { ProtectedFileIndex, resolveProtectedFiles } from '@agent-tracker/node-host/trust'
 import type { HookInput } from './hook-input.js'
 import type { HookOptions } from './hook-options.js'
-import { hookSetup } from './hook-options.js'
+import { hookDatabasePath, hookSetup } from './hook-options.js'
 import type { HookReply } from './hook-reply.js'
 import { denyToolCall, warnUser } from './hook-reply.js'
 import { isUntrackedSession } from './untracked-sessions.js'
@@ -49,7 +48,7 @@ async function awaitSetup(input: HookInput, options: HookOptions, toolUseId: str
   const deadline = started + (options.modelWaitMs ?? MODEL_WAIT_MS)
   const noFileBy = started + Math.min(options.modelWaitMs ?? MODEL_WAIT_MS, TRANSCRIPT_WAIT_MS)
   const transcript = input.transcriptPath
-  if (transcript !== undefined && !existsSync(transcript) && isUntrackedSession(databasePathOf(options), input.session)) return undefined
+  if (transcript !== undefined && !existsSync(transcript) && isUntrackedSession(hookDatabasePath(options), input.session)) return undefined
   for (;;) {
     const setup = hookSetup(input, options, toolUseId)
     if (setup !== undefined || transcript === undefined || Date.now() >= deadline) return setup
@@ -58,14 +57,10 @@ async function awaitSetup(input: HookInput, options: HookOptions, toolUseId: str
   }
 }
 
-function databasePathOf(options: HookOptions): string {
-  return resolveDatabasePath({ databasePath: options.databasePath, env: options.env, homeDir: options.homeDir })
-}
-
 /** The setup's status from the database (one record read, without opening the store); undefined when it or the database is not there yet. */
 async function statusOf(setup: string, options: HookOptions): Promise<AgentStatus | undefined> {
   const { peekRecord } = await import('@agent-tracker/lmdb-store/peek')
-  const record = peekRecord(resolveDatabasePath({ databasePath: options.databasePath, env: options.env, homeDir: options.homeDir }), 'setups', [setup])
+  const record = peekRecord(hookDatabasePath(options), 'setups', [setup])
   // A halt is SP ≤ 0 under any rules; the default rules only name the tiers of the status card.
   return record === undefined ? undefined : toAgentStatus(record, DEFAULT_RULES)
 }

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } fr
 import { join } from 'node:path'
 import { replaceFile } from '@agent-tracker/node-host/files'
 import type { HookInput } from './hook-input.js'
-import { pendingFolder } from './pending-facts.js'
+import { pendingFolder, sessionFileName } from './pending-facts.js'
 
 /** A session the hooks saw work in but could not record, as `doctor` shows it. */
 export interface UntrackedSession {
@@ -27,7 +27,7 @@ function folderOf(databasePath: string): string {
  */
 export function noteUntrackedSession(databasePath: string, input: Pick<HookInput, 'session'>, project: string, now = new Date()): void {
   const folder = folderOf(databasePath)
-  const file = join(folder, `${input.session.replace(/[^\w.-]/g, '_')}.json`)
+  const file = join(folder, `${sessionFileName(input.session)}.json`)
   try {
     if (existsSync(file)) return
     mkdirSync(folder, { recursive: true })
@@ -43,7 +43,7 @@ export function noteUntrackedSession(databasePath: string, input: Pick<HookInput
 
 /** Whether the session is noted as untracked (see {@link noteUntrackedSession}): it writes no transcript. */
 export function isUntrackedSession(databasePath: string, session: string): boolean {
-  return existsSync(join(folderOf(databasePath), `${session.replace(/[^\w.-]/g, '_')}.json`))
+  return existsSync(join(folderOf(databasePath), `${sessionFileName(session)}.json`))
 }
 
 /** The sessions noted as untracked in the last 30 days, newest first. */

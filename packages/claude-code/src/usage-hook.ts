@@ -4,9 +4,9 @@ import type { SetupIdentity } from '@agent-tracker/core/host'
 import { hostUsageFact, responseCost } from '@agent-tracker/core/host'
 import type { FilePosition, HistoryUsage } from '@agent-tracker/host-import/claude-code'
 import { loadPriceCatalogue, transcriptEvents } from '@agent-tracker/host-import/claude-code'
-import { resolveDatabasePath } from '@agent-tracker/node-host/database-path'
 import type { HookInput } from './hook-input.js'
 import type { HookOptions } from './hook-options.js'
+import { hookDatabasePath } from './hook-options.js'
 import type { HookReply } from './hook-reply.js'
 import { withHookTracker } from './open-hook-tracker.js'
 import { PendingFacts } from './pending-facts.js'
@@ -31,7 +31,7 @@ export async function usageHook(input: HookInput, options: HookOptions): Promise
   const transcripts = transcriptsOf(input)
   const last = input.fields.last_assistant_message
   if (input.event === 'Stop' && input.transcriptPath !== undefined && typeof last === 'string' && last !== '') await waitForResponse(input.transcriptPath, last, options.stopWaitMs ?? STOP_WAIT_MS)
-  const databasePath = resolveDatabasePath({ databasePath: options.databasePath, env: options.env, homeDir: options.homeDir })
+  const databasePath = hookDatabasePath(options)
   const reads = new TranscriptReads(databasePath)
   const usage: HistoryUsage[] = []
   const reached = new Map<string, FilePosition | undefined>()
