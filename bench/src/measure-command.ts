@@ -3,6 +3,7 @@
 // time, the whole process's CPU time and its peak memory.
 import { homedir } from 'node:os'
 import { main } from '@agent-tracker/cli/main'
+import { peakRssMb } from './peak-rss.js'
 
 const [databasePath, ...command] = process.argv.slice(2)
 let bytes = 0
@@ -11,4 +12,4 @@ const start = process.hrtime.bigint()
 const code = await main([...command, '--db', databasePath ?? '', '--json'], { stdout: sink, stderr: sink, stdin: process.stdin, env: process.env, cwd: process.cwd(), homeDir: homedir() })
 const ms = Number(process.hrtime.bigint() - start) / 1e6
 const usage = process.resourceUsage()
-process.stdout.write(JSON.stringify({ code, ms, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000, maxRssMb: usage.maxRSS / 1024, outputBytes: bytes }))
+process.stdout.write(JSON.stringify({ code, ms, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000, maxRssMb: peakRssMb(), outputBytes: bytes }))

@@ -3,6 +3,7 @@
 import { createReadStream, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
+import { peakRssMb } from './peak-rss.js'
 
 const [folder = '.'] = process.argv.slice(2)
 const start = process.hrtime.bigint()
@@ -15,4 +16,4 @@ for (const entry of readdirSync(folder, { withFileTypes: true, recursive: true }
   }
 }
 const ms = Number(process.hrtime.bigint() - start) / 1e6
-process.stdout.write(JSON.stringify({ lines, ms, maxRssMb: process.resourceUsage().maxRSS / 1024 }))
+process.stdout.write(JSON.stringify({ lines, ms, maxRssMb: peakRssMb() }))
