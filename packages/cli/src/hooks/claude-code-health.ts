@@ -21,7 +21,8 @@ const INSTALL = 'npm i -g @agent-tracker/cli'
  * end of a turn, recorded in a detached process, last failed; findings for facts the hooks read
  * that a write failed to store (they wait beside the database), for sessions whose work could not be
  * tracked (no transcript), for a settings file that
- * cannot be read, events left without a hook, hooks of different commands in several files (Claude
+ * cannot be read, hooks that run `hook claude-code` without being marked as agent-tracker's (an
+ * earlier version's, for a `--command` not naming agent-tracker), events left without a hook, hooks of different commands in several files (Claude
  * Code runs each, so the hooks would run more than once for every event; it runs an identical command once),
  * hooks that record into another database than `database`, the one doctor checks, and — given
  * `cliVersion` — hooks that start another version of agent-tracker (an old one left on PATH).
@@ -42,6 +43,10 @@ export function claudeCodeHealth(io: Pick<Io, 'env' | 'homeDir'>, project: strin
       continue
     }
     for (const command of installed.commands) commands.set(command, [...(commands.get(command) ?? []), { settingsFile: installed.settingsFile, rerun, base }])
+    if (installed.lookalikes.length > 0) {
+      const each = installed.lookalikes.map((command) => `\`${command}\``).join(', ')
+      notes.push({ level: 'finding', text: `hooks in ${installed.settingsFile} run ${each}, not marked as agent-tracker's — if they are (an earlier version wrote them so for a --command that does not name agent-tracker), run ${rerun} again with that --command to mark them, so hooks uninstall and doctor know them` })
+    }
     if (installed.commands.length > 0 && installed.missingEvents.length > 0) {
       notes.push({ level: 'finding', text: `no hook for ${installed.missingEvents.join(', ')} in ${installed.settingsFile} — run ${rerun} again` })
     }
