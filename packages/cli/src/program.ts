@@ -294,6 +294,9 @@ Example:
     .option('--max-size <size>', 'the size limit to check the database against, e.g. the plugin\'s maxDatabaseSize (default: $AGENT_TRACKER_MAX_SIZE, else 512 MiB)')
     .option('--salvage <new-file>', 'copy everything still readable from a damaged database into a new one at <new-file> (scores recomputed from the facts), and say what was skipped')
     .addHelpText('after', `
+The folder's project is the root of the git work tree holding it: its legacy data, the OpenCode config
+read from the folder up to that root, and Claude Code's settings at that root and in the folder are
+checked, and each line names the folders it looked in.
 Each check is ✓ fine, ! a finding to look at (nothing is broken) or ✗ a problem. doctor exits 1
 when a check found a problem, else 0; with --json, "healthy" says the same (findings alone leave it true).`)
     .action((folder: string | undefined, o: Opts & { check?: boolean; deep?: boolean; salvage?: string; repair?: boolean }) => run(async (ctx) => (await load.doctor()).doctorCommand(ctx, folder, o), o))

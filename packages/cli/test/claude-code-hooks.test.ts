@@ -428,7 +428,7 @@ describe('doctor on Claude Code', () => {
     const config = join(home, 'cfg')
     const found = binFolder(true)
     const env = { CLAUDE_CONFIG_DIR: config, PATH: pathOf(found) }
-    expect((await claudeCheck({ home, cwd: project, env })).check).toMatchObject({ level: 'ok', detail: expect.stringMatching(/^hooks not installed, so Claude Code is not tracked live/) as unknown })
+    expect((await claudeCheck({ home, cwd: project, env })).check).toMatchObject({ level: 'ok', detail: expect.stringMatching(/^hooks not installed \(looked in .+\), so Claude Code is not tracked live/) as unknown })
     await runCli(['hooks', 'install', 'claude-code', '--global'], { home, cwd: project, env })
     expect((await claudeCheck({ home, cwd: project, env })).check).toEqual({ name: 'Claude Code', ok: true, level: 'ok', detail: `hooks installed in ${join(config, 'settings.json')} (they run ${join(found, 'agent-tracker')})` })
     await runCli(['hooks', 'install', 'claude-code'], { home, cwd: project, env: { CLAUDE_CONFIG_DIR: config } })
@@ -442,6 +442,22 @@ describe('doctor on Claude Code', () => {
     expect(both.check?.level).toBe('finding')
     const text = await runCli(['doctor'], { home, cwd: project, env })
     expect(text.stdout).toMatch(/! Claude Code +hooks installed in /)
+  })
+
+  it("run from a subfolder of a repository, looks at the repository root's settings and the subfolder's, and says which folders it looked in", async () => {
+    const home = tempFolder('home-')
+    const { top, project: web } = gitProject('web')
+    const env = { PATH: pathOf(binFolder(true)) }
+    expect((await claudeCheck({ home, cwd: web, env })).check?.detail).toBe(`hooks not installed (looked in ${join(home, '.claude')}, ${join(top, '.claude')}, ${join(web, '.claude')}), so Claude Code is not tracked live (to track it: agent-tracker hooks install claude-code --global; agent-tracker import claude-code brings in its history)`)
+    await runCli(['hooks', 'install', 'claude-code'], { home, cwd: top, env })
+    // Claude Code reads a project's settings.json in the folder it starts in: started in web, it would not run them.
+    const atRoot = await claudeCheck({ home, cwd: web, env })
+    expect(atRoot.check).toMatchObject({ level: 'finding', detail: `hooks installed in ${SHARED(top)} (they run ${join(env.PATH, 'agent-tracker')}); Claude Code started in ${web} does not read ${SHARED(top)} (it reads a project's .claude/settings.json only in the folder it is started in), so these hooks run only when it is started in ${top} — to track it started anywhere: agent-tracker hooks install claude-code --global` })
+    expect((await claudeCheck({ home, cwd: top, env })).check).toMatchObject({ level: 'ok', detail: `hooks installed in ${SHARED(top)} (they run ${join(env.PATH, 'agent-tracker')})` })
+    await runCli(['hooks', 'install', 'claude-code'], { home, cwd: web, env })
+    expect((await claudeCheck({ home, cwd: web, env })).check).toMatchObject({ level: 'ok', detail: `hooks installed in ${SHARED(top)} and ${SHARED(web)} (they run ${join(env.PATH, 'agent-tracker')})` })
+    const plugin = (jsonData((await runCli(['doctor', '--json'], { home, cwd: web, env })).stdout, 'doctor') as { checks: { name: string; detail: string }[] }).checks.find((check) => check.name === 'Plugin')
+    expect(plugin?.detail).toBe(`no OpenCode config (looked in ${web} up to its repository's root ${top}, and globally) — so OpenCode records nothing: run agent-tracker init (this project) or agent-tracker init --global`)
   })
 
   it("reads the project's settings.local.json too: the same command in both files counts once, different ones are a finding, a bad file is named", async () => {
