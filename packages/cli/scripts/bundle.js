@@ -48,7 +48,8 @@ const packagesOutside = {
 /**
  * Loads lmdb through its CommonJS build: one file, where its ES module entry is a dozen modules
  * for Node to resolve and link — some 15 ms of every command that opens the database. Only
- * `open` is used from it.
+ * `open` is used from it. It is loaded with the C library named (see src/native-libc.ts), which
+ * spares its addon finder another ~9 ms of finding that out.
  */
 const lmdbAsCommonJs = {
   name: 'lmdb-as-commonjs',
@@ -58,8 +59,9 @@ const lmdbAsCommonJs = {
       return { path: 'lmdb', namespace: 'lmdb-as-commonjs' }
     })
     builder.onLoad({ filter: /.*/, namespace: 'lmdb-as-commonjs' }, () => ({
-      contents: "import { createRequire } from 'node:module'\nexport const { open } = createRequire(import.meta.url)('lmdb')\n",
+      contents: "import { createRequire } from 'node:module'\nimport { withLibcNamed } from './native-libc.js'\nexport const { open } = withLibcNamed(() => createRequire(import.meta.url)('lmdb'))\n",
       loader: 'js',
+      resolveDir: `${root}dist`,
     }))
   },
 }

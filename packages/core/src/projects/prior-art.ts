@@ -174,14 +174,22 @@ function collect(records: PriorArtRecords): Corpus {
   }
   return {
     size: bugsFrom + records.bugs.length,
+    // Asked of every document: the record is picked by its range, without the object `recordAt` makes.
     textAt(index) {
-      const { kind, record: x } = recordAt(index)
-      switch (kind) {
-        case 'retrospective': return `${retrospectiveTitle(x)} ${x.userNote ?? ''} ${x.agentNote ?? ''}${buggy(x.project, x.commit) ? ` ${BUGGY_NOTE}` : ''}`
-        case 'activity': return `${x.task} ${x.actions} ${x.outcome} ${x.decisions}`
-        case 'commit': return `${x.message} ${x.task ?? ''}`
-        case 'bug': return `${x.note ?? bugMessage(x) ?? 'bug'} ${bugMessage(x) ?? ''}`
+      if (index < activitiesFrom) {
+        const x = nth(records.retrospectives, index)
+        return `${retrospectiveTitle(x)} ${x.userNote ?? ''} ${x.agentNote ?? ''}${buggy(x.project, x.commit) ? ` ${BUGGY_NOTE}` : ''}`
       }
+      if (index < commitsFrom) {
+        const x = nth(records.activities, index - activitiesFrom)
+        return `${x.task} ${x.actions} ${x.outcome} ${x.decisions}`
+      }
+      if (index < bugsFrom) {
+        const x = nth(commits, index - commitsFrom)
+        return `${x.message} ${x.task ?? ''}`
+      }
+      const x = nth(records.bugs, index - bugsFrom)
+      return `${x.note ?? bugMessage(x) ?? 'bug'} ${bugMessage(x) ?? ''}`
     },
     rankingAt(index) {
       const { kind, record: x } = recordAt(index)
@@ -281,26 +289,30 @@ function wantedTermCounter(wanted: readonly string[]): (text: string) => number[
   // Probes are runs of letters and digits: an ASCII one needs no escaping, and ASCII text cannot hold any other.
   const asciiProbes = probes.filter((probe) => /^[a-z0-9]+$/.test(probe))
   const probed = asciiProbes.length === 0 ? undefined : probedWords(asciiProbes)
+  // Runs once per document searched, most of which hold no wanted term: nothing is allocated for those.
   return (text) => {
     const lower = text.toLowerCase()
-    const counts = wanted.map(() => 0)
-    let found = 0
-    /** Counts a word that stems to a wanted term: 1 when it does, else 0. */
-    const count = (word: string): number => {
-      const term = word.length < 2 || STOPWORDS.has(word) ? undefined : indexOf.get(stem(word))
-      if (term === undefined) return 0
-      counts[term] = (counts[term] ?? 0) + 1
-      return 1
-    }
+    let words: readonly string[]
     if (NON_ASCII.test(lower)) {
       if (!probes.some((probe) => lower.includes(probe))) return undefined
-      for (const word of lower.match(WORDS) ?? []) found += count(word)
+      words = lower.match(WORDS) ?? NO_WORDS
     } else if (probed !== undefined) {
-      for (const word of probed(lower)) found += count(word)
+      words = probed(lower)
+    } else {
+      return undefined
     }
-    return found > 0 ? counts : undefined
+    let counts: number[] | undefined
+    for (const word of words) {
+      const term = word.length < 2 || STOPWORDS.has(word) ? undefined : indexOf.get(stem(word))
+      if (term === undefined) continue
+      counts ??= wanted.map(() => 0)
+      counts[term] = (counts[term] ?? 0) + 1
+    }
+    return counts
   }
 }
+
+const NO_WORDS: readonly string[] = []
 
 /**
  * The words of a lower-cased ASCII text that start with one of `probes`: found by one regular
@@ -312,7 +324,7 @@ function probedWords(probes: readonly string[]): (lower: string) => readonly str
   const pattern = `(?<![a-z0-9])(?:${probes.join('|')})[a-z0-9]*`
   if (pattern.length <= MAX_PROBE_PATTERN) {
     const probed = new RegExp(pattern, 'g')
-    return (lower) => lower.match(probed) ?? []
+    return (lower) => lower.match(probed) ?? NO_WORDS
   }
   const known = new Set(probes)
   const lengths = [...new Set(probes.map((probe) => probe.length))].sort((a, b) => a - b)

@@ -1,0 +1,66 @@
+import { closeSync, openSync, readSync } from 'node:fs'
+
+/**
+ * Runs `load` — the loading of a package with a native addon, lmdb — with the C library this Node
+ * is built against named in `LIBC`, where that is known and the variable is not set already.
+ * lmdb's addon finder (node-gyp-build-optional-packages) otherwise asks detect-libc on Linux, which
+ * loads `child_process` and reads files to tell glibc from musl: ~9 ms of every command and hook
+ * process that opens the database. The finder reads `LIBC` as its override; it is set for the
+ * synchronous `load` only and taken away after, so no child process inherits it.
+ */
+export function withLibcNamed<T>(load: () => T, env: NodeJS.ProcessEnv = process.env): T {
+  const libc = env.LIBC === undefined && process.platform === 'linux' ? libcOfThisNode() : undefined
+  if (libc === undefined) return load()
+  env.LIBC = libc
+  try {
+    return load()
+  } finally {
+    delete env.LIBC
+  }
+}
+
+/**
+ * `glibc` or `musl`: the family of the program interpreter this process's executable names (its
+ * ELF `PT_INTERP`, e.g. `/lib64/ld-linux-x86-64.so.2` or `/lib/ld-musl-x86_64.so.1`) — what
+ * detect-libc asks first. Undefined when the file cannot be read or says neither (a static build).
+ */
+export function libcOfThisNode(executable = '/proc/self/exe'): 'glibc' | 'musl' | undefined {
+  const interpreter = interpreterOf(readStart(executable))
+  if (interpreter?.includes('/ld-musl-') === true) return 'musl'
+  if (interpreter?.includes('/ld-linux') === true) return 'glibc'
+  return undefined
+}
+
+/** The first bytes of a file, where an ELF file's headers and interpreter path are; empty when unreadable. */
+function readStart(path: string): Buffer {
+  const buffer = Buffer.alloc(4096)
+  let fd: number | undefined
+  try {
+    fd = openSync(path, 'r')
+    return buffer.subarray(0, readSync(fd, buffer, 0, buffer.length, 0))
+  } catch {
+    return buffer.subarray(0, 0)
+  } finally {
+    if (fd !== undefined) closeSync(fd)
+  }
+}
+
+/** The interpreter path of a 64-bit little-endian ELF file's start, if its program headers name one within it. */
+function interpreterOf(elf: Buffer): string | undefined {
+  const ELF_MAGIC = 0x7f454c46
+  const PT_INTERP = 3
+  if (elf.length < 64 || elf.readUInt32BE(0) !== ELF_MAGIC || elf[4] !== 2 || elf[5] !== 1) return undefined
+  const headers = Number(elf.readBigUInt64LE(32))
+  const size = elf.readUInt16LE(54)
+  const count = elf.readUInt16LE(56)
+  for (let index = 0; index < count; index++) {
+    const at = headers + index * size
+    if (at + 40 > elf.length) return undefined
+    if (elf.readUInt32LE(at) !== PT_INTERP) continue
+    const offset = Number(elf.readBigUInt64LE(at + 8))
+    const length = Number(elf.readBigUInt64LE(at + 32))
+    if (offset + length > elf.length) return undefined
+    return elf.toString('latin1', offset, offset + length).replace(/\0[\s\S]*$/, '')
+  }
+  return undefined
+}
