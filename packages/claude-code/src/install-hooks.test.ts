@@ -8,6 +8,7 @@ import { installedClaudeCodeHooks } from './installed-hooks.js'
 import { removeClaudeCodeHooks, uninstallClaudeCodeHooks } from './uninstall-hooks.js'
 
 const COMMAND = 'agent-tracker hook claude-code'
+const MARK = { statusMessage: 'agent-tracker' }
 
 describe('installClaudeCodeHooks', () => {
   it('adds a hook for each event to settings.json, keeping every other setting and hook, once', () => {
@@ -19,14 +20,14 @@ describe('installClaudeCodeHooks', () => {
     expect(first.changed).toBe(true)
     const settings = JSON.parse(readFileSync(first.settingsFile, 'utf8')) as { model: string; hooks: Record<string, unknown[]> }
     expect(settings.model).toBe('opus')
-    expect(settings.hooks.PreToolUse).toEqual([theirs, { matcher: '*', hooks: [{ type: 'command', command: COMMAND }] }])
+    expect(settings.hooks.PreToolUse).toEqual([theirs, { matcher: '*', hooks: [{ type: 'command', command: COMMAND, ...MARK }] }])
     expect(settings.hooks.Notification).toEqual([{ hooks: [{ type: 'command', command: 'notify' }] }])
-    expect(settings.hooks.SessionEnd).toEqual([{ hooks: [{ type: 'command', command: COMMAND, timeout: 10 }] }])
+    expect(settings.hooks.SessionEnd).toEqual([{ hooks: [{ type: 'command', command: COMMAND, timeout: 10, ...MARK }] }])
     expect(Object.keys(settings.hooks).sort()).toEqual(['Notification', 'PostToolUse', 'PostToolUseFailure', 'PreToolUse', 'SessionEnd', 'Stop', 'SubagentStop', 'UserPromptSubmit'])
     expect(installClaudeCodeHooks({ folder, command: COMMAND }).changed).toBe(false)
     const moved = installClaudeCodeHooks({ folder, command: `${COMMAND} --db /x.lmdb` })
     expect(moved.changed).toBe(true)
-    expect((JSON.parse(readFileSync(moved.settingsFile, 'utf8')) as typeof settings).hooks.Stop).toEqual([{ hooks: [{ type: 'command', command: `${COMMAND} --db /x.lmdb` }] }])
+    expect((JSON.parse(readFileSync(moved.settingsFile, 'utf8')) as typeof settings).hooks.Stop).toEqual([{ hooks: [{ type: 'command', command: `${COMMAND} --db /x.lmdb`, ...MARK }] }])
   })
 
   it('replaces its earlier hooks whatever command they ran, and keeps the indentation of the file', () => {
@@ -39,9 +40,9 @@ describe('installClaudeCodeHooks', () => {
     const text = readFileSync(join(folder, 'settings.json'), 'utf8')
     expect(text).toMatch(/^\{\n\t"hooks": \{\n\t\t"Stop": \[/)
     const settings = JSON.parse(text) as { hooks: Record<string, unknown[]> }
-    expect(settings.hooks.Stop).toEqual([theirs, { hooks: [{ type: 'command', command: COMMAND }] }])
-    expect(settings.hooks.PreToolUse).toEqual([{ matcher: '*', hooks: [{ type: 'command', command: COMMAND }] }])
-    expect(installedClaudeCodeHooks(folder)).toEqual({ settingsFile: join(folder, 'settings.json'), commands: [COMMAND], missingEvents: [] })
+    expect(settings.hooks.Stop).toEqual([theirs, { hooks: [{ type: 'command', command: COMMAND, ...MARK }] }])
+    expect(settings.hooks.PreToolUse).toEqual([{ matcher: '*', hooks: [{ type: 'command', command: COMMAND, ...MARK }] }])
+    expect(installedClaudeCodeHooks(folder)).toEqual({ settingsFile: join(folder, 'settings.json'), commands: [COMMAND], missingEvents: [], lookalikes: [] })
   })
 
   it("writes the user commands so the model cannot invoke them, and leaves a user's own command file alone", () => {
@@ -54,9 +55,40 @@ describe('installClaudeCodeHooks', () => {
     expect(readFileSync(join(folder, 'commands', 'bug.md'), 'utf8')).toBe('my own /bug\n')
   })
 
-  it('takes as its own only commands that name agent-tracker and its hook claude-code, or run nothing before it', () => {
-    for (const ours of ['agent-tracker hook claude-code', "npx agent-tracker hook claude-code --db '/x.lmdb'", "'/usr/bin/node' '/usr/lib/node_modules/@agent-tracker/cli/bin/agent-tracker.js' hook claude-code", ' hook claude-code', "   hook claude-code --db '/x.lmdb'"]) expect(isTrackerHook(ours), ours).toBe(true)
-    for (const theirs of ['my-linter hook claude-code', 'agent-tracker-dashboard --hook claude-code-style', 'say done', 42]) expect(isTrackerHook(theirs), String(theirs)).toBe(false)
+  it('takes as its own the hooks it marks, whatever they run, and the unmarked ones of earlier versions whose command names agent-tracker and its hook claude-code, or runs nothing before it', () => {
+    const hook = (command: unknown, more: object = {}): unknown => ({ type: 'command', command, ...more })
+    for (const ours of ['agent-tracker hook claude-code', "npx agent-tracker hook claude-code --db '/x.lmdb'", "'/usr/bin/node' '/usr/lib/node_modules/@agent-tracker/cli/bin/agent-tracker.js' hook claude-code", ' hook claude-code', "   hook claude-code --db '/x.lmdb'"]) expect(isTrackerHook(hook(ours)), ours).toBe(true)
+    for (const theirs of ['my-linter hook claude-code', 'agent-tracker-dashboard --hook claude-code-style', 'say done', 42]) expect(isTrackerHook(hook(theirs)), String(theirs)).toBe(false)
+    expect(isTrackerHook(hook('~/bin/track hook claude-code', MARK))).toBe(true)
+    expect(isTrackerHook(hook('my-linter hook claude-code', { statusMessage: 'linting' }))).toBe(false)
+    for (const odd of [null, 'agent-tracker hook claude-code', hook(undefined, MARK)]) expect(isTrackerHook(odd), String(odd)).toBe(false)
+  })
+
+  it('knows the hooks of a --command that does not name agent-tracker as its own: installing again replaces them, and uninstalling removes them', () => {
+    const folder = join(tempFolder(), '.claude')
+    const wrapper = '~/bin/track hook claude-code'
+    installClaudeCodeHooks({ folder, command: wrapper })
+    expect(installedClaudeCodeHooks(folder)).toEqual({ settingsFile: join(folder, 'settings.json'), commands: [wrapper], missingEvents: [], lookalikes: [] })
+    expect(installClaudeCodeHooks({ folder, command: wrapper }).changed).toBe(false)
+    installClaudeCodeHooks({ folder, command: COMMAND })
+    expect(installedClaudeCodeHooks(folder).commands).toEqual([COMMAND])
+    installClaudeCodeHooks({ folder, command: wrapper })
+    expect(uninstallClaudeCodeHooks({ folder, settingsFileNames: ['settings.json'] })).toMatchObject({ changed: true, removedHooks: 7 })
+    expect(readFileSync(join(folder, 'settings.json'), 'utf8')).toBe('{}\n')
+  })
+
+  it("names the unmarked hooks an earlier version wrote for such a --command, and installing that command again marks them instead of adding a second set", () => {
+    const folder = join(tempFolder(), '.claude')
+    mkdirSync(folder)
+    const wrapper = '~/bin/track hook claude-code'
+    const theirs = { hooks: [{ type: 'command', command: 'notify' }] }
+    writeFileSync(join(folder, 'settings.json'), JSON.stringify({ hooks: { Stop: [theirs, { hooks: [{ type: 'command', command: wrapper }] }], PreToolUse: [{ matcher: '*', hooks: [{ type: 'command', command: wrapper }] }] } }))
+    expect(installedClaudeCodeHooks(folder)).toMatchObject({ commands: [], lookalikes: [wrapper] })
+    installClaudeCodeHooks({ folder, command: wrapper })
+    const settings = JSON.parse(readFileSync(join(folder, 'settings.json'), 'utf8')) as { hooks: Record<string, unknown[]> }
+    expect(settings.hooks.Stop).toEqual([theirs, { hooks: [{ type: 'command', command: wrapper, ...MARK }] }])
+    expect(settings.hooks.PreToolUse).toEqual([{ matcher: '*', hooks: [{ type: 'command', command: wrapper, ...MARK }] }])
+    expect(installedClaudeCodeHooks(folder)).toMatchObject({ commands: [wrapper], lookalikes: [] })
   })
 
   it('changes nothing in a settings.json that is not JSON, or not a JSON object, and says which', () => {
@@ -104,7 +136,7 @@ describe('installClaudeCodeHooks', () => {
     const local = installClaudeCodeHooks({ folder, command: `${COMMAND} --db '/home/me/x.lmdb'`, settingsFileName: 'settings.local.json' })
     expect(local).toMatchObject({ settingsFile: join(folder, 'settings.local.json'), changed: true })
     expect(readFileSync(join(folder, 'settings.json'), 'utf8')).toBe(shared)
-    expect(installedClaudeCodeHooks(folder, 'settings.local.json')).toEqual({ settingsFile: join(folder, 'settings.local.json'), commands: [`${COMMAND} --db '/home/me/x.lmdb'`], missingEvents: [] })
+    expect(installedClaudeCodeHooks(folder, 'settings.local.json')).toEqual({ settingsFile: join(folder, 'settings.local.json'), commands: [`${COMMAND} --db '/home/me/x.lmdb'`], missingEvents: [], lookalikes: [] })
     expect(installedClaudeCodeHooks(folder)).toMatchObject({ settingsFile: join(folder, 'settings.json'), commands: [] })
     // Moving them back to the shared file: the personal one loses only agent-tracker's hooks.
     installClaudeCodeHooks({ folder, command: COMMAND })

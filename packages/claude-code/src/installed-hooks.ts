@@ -1,8 +1,8 @@
 import { join } from 'node:path'
-import { isTrackerHook } from './install-hooks.js'
+import { isTrackerHook, runsHookClaudeCode } from './install-hooks.js'
 import { CLAUDE_CODE_HOOK_EVENTS } from './hook-input.js'
 import type { ClaudeCodeHookEvent } from './hook-input.js'
-import type { SettingsFileName } from './settings-file.js'
+import type { HookEntry, SettingsFileName } from './settings-file.js'
 import { SettingsFileProblem, groupsOf, hooksOf, readSettingsFile } from './settings-file.js'
 
 /** agent-tracker's hooks found in one Claude Code settings file. */
@@ -14,6 +14,11 @@ export interface InstalledHooks {
   readonly commands: readonly string[]
   /** The events agent-tracker handles that have none of its hooks there (all of them when it is not installed). */
   readonly missingEvents: readonly ClaudeCodeHookEvent[]
+  /**
+   * Commands of other hooks there that run `hook claude-code` (`my-wrapper hook claude-code`): agent-tracker's
+   * through a wrapper, as an earlier version wrote them unmarked for `--command`, or another tool's.
+   */
+  readonly lookalikes: readonly string[]
 }
 
 /** Reads which of agent-tracker's hooks the settings file `name` (`settings.json` unless given) in `folder` holds, and what they run. Never throws for a bad file: it says why in `problem`. */
@@ -23,10 +28,12 @@ export function installedClaudeCodeHooks(folder: string, name: SettingsFileName 
     read = readSettingsFile(folder, name)
   } catch (error) {
     const problem = error instanceof SettingsFileProblem ? `it is ${error.reason}` : `it cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`
-    return { settingsFile: join(folder, name), problem, commands: [], missingEvents: [...CLAUDE_CODE_HOOK_EVENTS] }
+    return { settingsFile: join(folder, name), problem, commands: [], missingEvents: [...CLAUDE_CODE_HOOK_EVENTS], lookalikes: [] }
   }
   const hooks = hooksOf(read.settings)
-  const ofEvent = (event: string): string[] => groupsOf(hooks, event).flatMap((group) => (group.hooks ?? []).flatMap((hook) => (isTrackerHook(hook.command) ? [String(hook.command)] : [])))
+  const entries = (event: string): HookEntry[] => groupsOf(hooks, event).flatMap((group) => group.hooks ?? [])
+  const ofEvent = (event: string): string[] => entries(event).flatMap((hook) => (isTrackerHook(hook) ? [String(hook.command)] : []))
   const commands = [...new Set(Object.keys(hooks).flatMap(ofEvent))]
-  return { settingsFile: read.file, commands, missingEvents: CLAUDE_CODE_HOOK_EVENTS.filter((event) => ofEvent(event).length === 0) }
+  const lookalikes = [...new Set(Object.keys(hooks).flatMap((event) => entries(event).flatMap((hook) => (!isTrackerHook(hook) && typeof hook.command === 'string' && runsHookClaudeCode(hook.command) ? [hook.command] : []))))]
+  return { settingsFile: read.file, commands, missingEvents: CLAUDE_CODE_HOOK_EVENTS.filter((event) => ofEvent(event).length === 0), lookalikes }
 }

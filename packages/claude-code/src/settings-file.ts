@@ -22,8 +22,11 @@ export interface SettingsFile {
   readonly indent: string
 }
 
+/** One hook of a group, as Claude Code's settings hold it (`statusMessage` is what Claude Code shows while it runs). */
+export type HookEntry = { type?: string; command?: string; timeout?: number; statusMessage?: string }
+
 /** One hook group of an event: a matcher and its hooks, as Claude Code's settings hold them. */
-export type HookGroup = { matcher?: string; hooks?: { type?: string; command?: string; timeout?: number }[] }
+export type HookGroup = { matcher?: string; hooks?: HookEntry[] }
 
 /** A settings file that cannot be taken as settings: what is wrong with it (`reason`) and the message naming the file. */
 export class SettingsFileProblem extends Error {

@@ -56,14 +56,14 @@ function removeTrackerHooks(read: SettingsFile): RemovedHooks {
   const before = hooksOf(read.settings)
   for (const [event, entry] of Object.entries(before)) {
     const groups = groupsOf(before, event)
-    const ours = groups.reduce((sum, group) => sum + (group.hooks ?? []).filter((hook) => isTrackerHook(hook.command)).length, 0)
+    const ours = groups.reduce((sum, group) => sum + (group.hooks ?? []).filter((hook) => isTrackerHook(hook)).length, 0)
     removedHooks += ours
     if (ours === 0) {
       hooks[event] = entry
       continue
     }
     const kept = groups
-      .map((group) => ({ ...group, hooks: (group.hooks ?? []).filter((hook) => !isTrackerHook(hook.command)) }))
+      .map((group) => ({ ...group, hooks: (group.hooks ?? []).filter((hook) => !isTrackerHook(hook)) }))
       .filter((group) => group.hooks.length > 0)
     if (kept.length > 0) hooks[event] = kept
   }

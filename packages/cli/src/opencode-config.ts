@@ -32,18 +32,19 @@ export function configFilesIn(folder: string, global = false): string[] {
 
 /**
  * The config files OpenCode would read for a project at `cwd`: the global ones, then each project
- * file from `cwd` up to its git worktree's root (only `cwd` outside a repository). Only files that exist.
+ * file from `cwd` up to its git worktree's root (only `cwd` outside a repository). Only files that
+ * exist; `folders` are the project folders looked in, `cwd` first.
  */
-export function openCodeConfigFiles(io: Pick<Io, 'env' | 'homeDir' | 'cwd'>): { readonly global: string[]; readonly project: string[] } {
+export function openCodeConfigFiles(io: Pick<Io, 'env' | 'homeDir' | 'cwd'>): { readonly global: string[]; readonly project: string[]; readonly folders: readonly string[] } {
   const global = GLOBAL_FILES.map((name) => join(globalConfigFolder(io), name)).filter((file) => existsSync(file))
-  const folders = [io.cwd]
+  const upward = [io.cwd]
   for (let folder = io.cwd; !existsSync(join(folder, '.git')) && dirname(folder) !== folder;) {
     folder = dirname(folder)
-    folders.push(folder)
+    upward.push(folder)
   }
-  const inRepository = existsSync(join(folders.at(-1) ?? io.cwd, '.git'))
-  const project = (inRepository ? folders : [io.cwd]).flatMap((folder) => PROJECT_FILES.map((name) => join(folder, name))).filter((file) => existsSync(file))
-  return { global, project }
+  const folders = existsSync(join(upward.at(-1) ?? io.cwd, '.git')) ? upward : [io.cwd]
+  const project = folders.flatMap((folder) => PROJECT_FILES.map((name) => join(folder, name))).filter((file) => existsSync(file))
+  return { global, project, folders }
 }
 
 /** A parsed OpenCode config, or why it could not be read. */

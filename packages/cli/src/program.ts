@@ -258,7 +258,7 @@ Then each imported project's git history is read for evidence (suspected bugs, r
   common(hooks.command('install <host>').description("write agent-tracker's hooks into Claude Code's settings (this project's .claude/, or yours with --global), keeping what is there, and the /grade /bug /reinstate /tracker commands"), 'agent-tracker hooks install claude-code --global')
     .option('--global', "install for every project: $CLAUDE_CONFIG_DIR or ~/.claude instead of ./.claude")
     .option('--local', "install in this project's .claude/settings.local.json, your personal settings for it (kept out of git), not the shared settings.json")
-    .option('--command <command>', 'how Claude Code runs agent-tracker (default: agent-tracker when it is on your PATH, else this copy by its full path)')
+    .option('--command <command>', 'how Claude Code runs agent-tracker, e.g. a wrapper script of yours (default: agent-tracker when it is on your PATH, else this copy by its full path)')
     .addHelpText('after', `
 In a project, the hooks go into .claude/settings.json, which teams commit, when their command runs the
 same on every machine (agent-tracker on your PATH, or --command). When it holds this machine's paths —
@@ -267,7 +267,9 @@ database — they go into .claude/settings.local.json instead, your personal set
 (Claude Code runs the hooks of both), and the output says why. In a git work tree that would not ignore
 settings.local.json, it is added to .git/info/exclude (the project's .gitignore is never edited).
 Installing again moves agent-tracker's hooks between the two files as needed (a teammate's shared hooks
-of another command stay, with a warning that both would run); hooks uninstall takes them out of both.`)
+of another command stay, with a warning that both would run); hooks uninstall takes them out of both.
+Each hook carries "statusMessage": "agent-tracker" (Claude Code shows it while the hook runs): that marks
+it as agent-tracker's, so uninstall and doctor know it whatever command it runs.`)
     .exitOverride()
     .action((host: string, o: Opts & { global?: boolean; local?: boolean; command?: string }) => run(async (ctx) => { (await load.hooks()).hooksInstallCommand(ctx, host, o) }, o))
   common(hooks.command('uninstall <host>').description("remove agent-tracker's hooks and its /grade /bug /reinstate /tracker commands from Claude Code's settings (this project's .claude/settings.json and settings.local.json, or yours with --global), keeping everything else"), 'agent-tracker hooks uninstall claude-code --global')
@@ -294,6 +296,9 @@ Example:
     .option('--max-size <size>', 'the size limit to check the database against, e.g. the plugin\'s maxDatabaseSize (default: $AGENT_TRACKER_MAX_SIZE, else 512 MiB)')
     .option('--salvage <new-file>', 'copy everything still readable from a damaged database into a new one at <new-file> (scores recomputed from the facts), and say what was skipped')
     .addHelpText('after', `
+The folder's project is the root of the git work tree holding it: its legacy data, the OpenCode config
+read from the folder up to that root, and Claude Code's settings at that root and in the folder are
+checked, and each line names the folders it looked in.
 Each check is ✓ fine, ! a finding to look at (nothing is broken) or ✗ a problem. doctor exits 1
 when a check found a problem, else 0; with --json, "healthy" says the same (findings alone leave it true).`)
     .action((folder: string | undefined, o: Opts & { check?: boolean; deep?: boolean; salvage?: string; repair?: boolean }) => run(async (ctx) => (await load.doctor()).doctorCommand(ctx, folder, o), o))

@@ -81,7 +81,7 @@ describe('agent-tracker hooks install claude-code', () => {
     const run = await runCli(['hooks', 'install', 'claude-code', '--global'], { home, env: { PATH: pathOf(tempFolder('empty-'), found) } })
     expect(run.code).toBe(0)
     expect(run.stdout).toContain(`They run: agent-tracker hook claude-code\n  agent-tracker is on your PATH (${join(found, 'agent-tracker')}).`)
-    expect(settingsIn(join(home, '.claude')).hooks.Stop).toEqual([{ hooks: [{ type: 'command', command: 'agent-tracker hook claude-code' }] }])
+    expect(settingsIn(join(home, '.claude')).hooks.Stop).toEqual([{ hooks: [{ type: 'command', command: 'agent-tracker hook claude-code', statusMessage: 'agent-tracker' }] }])
   })
 
   it("keeps the user's own /grade and says that it stays theirs, with the command that does what agent-tracker's would", async () => {
@@ -119,7 +119,7 @@ describe('agent-tracker hooks install claude-code', () => {
     expect(run.code).toBe(0)
     const command = `${FULL_PATH} hook claude-code`
     expect(jsonData(run.stdout, 'install')).toMatchObject({ command, commandSource: 'full-path' })
-    expect(settingsIn(join(home, '.claude')).hooks.SessionEnd).toEqual([{ hooks: [{ type: 'command', command, timeout: 10 }] }])
+    expect(settingsIn(join(home, '.claude')).hooks.SessionEnd).toEqual([{ hooks: [{ type: 'command', command, timeout: 10, statusMessage: 'agent-tracker' }] }])
     const text = await runCli(['hooks', 'install', 'claude-code', '--global'], { home, cwd: project, env })
     expect(text.stdout).toContain(`They run: ${command}\n  agent-tracker is not on your PATH (not counting the node_modules/.bin folders npx and npm scripts add for one command), so the hooks start this copy by its full path, with this Node.`)
     expect(text.stdout).toContain('install agent-tracker for good (npm i -g @agent-tracker/cli) and run this again for the short command.')
@@ -172,10 +172,50 @@ describe('agent-tracker hooks install claude-code', () => {
     expect((await runCli(['hooks', 'install', 'claude-code', '--global'], { home, env })).code).toBe(0)
     const settings = settingsIn(folder) as Settings & { model: string }
     expect(settings.model).toBe('opus')
-    expect(settings.hooks.PreToolUse).toEqual([theirs, { matcher: '*', hooks: [{ type: 'command', command: 'agent-tracker hook claude-code' }] }])
+    expect(settings.hooks.PreToolUse).toEqual([theirs, { matcher: '*', hooks: [{ type: 'command', command: 'agent-tracker hook claude-code', statusMessage: 'agent-tracker' }] }])
     const ours = Object.values(settings.hooks).flat().flatMap((group) => group.hooks.map((hook) => hook.command)).filter((command) => command !== theirs.hooks[0]?.command)
     expect(new Set(ours)).toEqual(new Set(['agent-tracker hook claude-code']))
     expect(ours).toHaveLength(7)
+  })
+})
+
+describe('hooks of a --command that does not name agent-tracker (a wrapper script)', () => {
+  /** A folder for a fake PATH holding `track`, a wrapper script that starts agent-tracker. */
+  function wrapperFolder(): string {
+    const folder = tempFolder('wrapper-')
+    writeFileSync(join(folder, 'track'), '#!/bin/sh\nexec agent-tracker "$@"\n')
+    chmodSync(join(folder, 'track'), 0o755)
+    return folder
+  }
+
+  it('are known as agent-tracker\'s: doctor shows them, installing again changes nothing, uninstall removes them', async () => {
+    const home = tempFolder('home-')
+    const project = tempFolder('project-')
+    const wrappers = wrapperFolder()
+    const env = { PATH: pathOf(wrappers, binFolder(true)) }
+    expect((await runCli(['hooks', 'install', 'claude-code', '--command', 'track'], { home, cwd: project, env })).code).toBe(0)
+    expect(commandsIn(SHARED(project))).toEqual(['track hook claude-code'])
+    const doctor = jsonData((await runCli(['doctor', '--json'], { home, cwd: project, env })).stdout, 'doctor') as { checks: { name: string; level: string; detail: string }[] }
+    expect(doctor.checks.find((check) => check.name === 'Claude Code')).toMatchObject({ level: 'ok', detail: `hooks installed in ${SHARED(project)} (they run ${join(wrappers, 'track')})` })
+    expect((await runCli(['hooks', 'install', 'claude-code', '--command', 'track'], { home, cwd: project, env })).stdout).toContain(`agent-tracker's Claude Code hooks are already in ${SHARED(project)}; nothing changed.`)
+    const removed = await runCli(['hooks', 'uninstall', 'claude-code'], { home, cwd: project, env })
+    expect(removed.stdout).toContain(`Removed agent-tracker's Claude Code hooks from ${SHARED(project)} (7 hooks); everything else in it stays.`)
+    expect(JSON.parse(readFileSync(SHARED(project), 'utf8'))).toEqual({})
+  })
+
+  it('an earlier version wrote unmarked: doctor names them, and installing that --command again marks them instead of adding a second set', async () => {
+    const home = tempFolder('home-')
+    const project = tempFolder('project-')
+    const env = { PATH: pathOf(wrapperFolder(), binFolder(true)) }
+    mkdirSync(join(project, '.claude'))
+    const unmarked = { type: 'command', command: 'track hook claude-code' }
+    writeFileSync(SHARED(project), JSON.stringify({ hooks: { Stop: [{ hooks: [unmarked] }], PreToolUse: [{ matcher: '*', hooks: [unmarked] }] } }))
+    const doctor = jsonData((await runCli(['doctor', '--json'], { home, cwd: project, env })).stdout, 'doctor') as { checks: { name: string; level: string; detail: string }[] }
+    expect(doctor.checks.find((check) => check.name === 'Claude Code')).toMatchObject({ level: 'finding', detail: `hooks in ${SHARED(project)} run \`track hook claude-code\`, not marked as agent-tracker's — if they are (an earlier version wrote them so for a --command that does not name agent-tracker), run agent-tracker hooks install claude-code (in ${project}) again with that --command to mark them, so hooks uninstall and doctor know them` })
+    expect((await runCli(['hooks', 'install', 'claude-code', '--command', 'track'], { home, cwd: project, env })).code).toBe(0)
+    const settings = settingsIn(join(project, '.claude'))
+    expect(settings.hooks.Stop).toEqual([{ hooks: [{ ...unmarked, statusMessage: 'agent-tracker' }] }])
+    expect(settings.hooks.PreToolUse).toEqual([{ matcher: '*', hooks: [{ ...unmarked, statusMessage: 'agent-tracker' }] }])
   })
 })
 
@@ -388,7 +428,7 @@ describe('doctor on Claude Code', () => {
     const config = join(home, 'cfg')
     const found = binFolder(true)
     const env = { CLAUDE_CONFIG_DIR: config, PATH: pathOf(found) }
-    expect((await claudeCheck({ home, cwd: project, env })).check).toMatchObject({ level: 'ok', detail: expect.stringMatching(/^hooks not installed, so Claude Code is not tracked live/) as unknown })
+    expect((await claudeCheck({ home, cwd: project, env })).check).toMatchObject({ level: 'ok', detail: expect.stringMatching(/^hooks not installed \(looked in .+\), so Claude Code is not tracked live/) as unknown })
     await runCli(['hooks', 'install', 'claude-code', '--global'], { home, cwd: project, env })
     expect((await claudeCheck({ home, cwd: project, env })).check).toEqual({ name: 'Claude Code', ok: true, level: 'ok', detail: `hooks installed in ${join(config, 'settings.json')} (they run ${join(found, 'agent-tracker')})` })
     await runCli(['hooks', 'install', 'claude-code'], { home, cwd: project, env: { CLAUDE_CONFIG_DIR: config } })
@@ -402,6 +442,22 @@ describe('doctor on Claude Code', () => {
     expect(both.check?.level).toBe('finding')
     const text = await runCli(['doctor'], { home, cwd: project, env })
     expect(text.stdout).toMatch(/! Claude Code +hooks installed in /)
+  })
+
+  it("run from a subfolder of a repository, looks at the repository root's settings and the subfolder's, and says which folders it looked in", async () => {
+    const home = tempFolder('home-')
+    const { top, project: web } = gitProject('web')
+    const env = { PATH: pathOf(binFolder(true)) }
+    expect((await claudeCheck({ home, cwd: web, env })).check?.detail).toBe(`hooks not installed (looked in ${join(home, '.claude')}, ${join(top, '.claude')}, ${join(web, '.claude')}), so Claude Code is not tracked live (to track it: agent-tracker hooks install claude-code --global; agent-tracker import claude-code brings in its history)`)
+    await runCli(['hooks', 'install', 'claude-code'], { home, cwd: top, env })
+    // Claude Code reads a project's settings.json in the folder it starts in: started in web, it would not run them.
+    const atRoot = await claudeCheck({ home, cwd: web, env })
+    expect(atRoot.check).toMatchObject({ level: 'finding', detail: `hooks installed in ${SHARED(top)} (they run ${join(env.PATH, 'agent-tracker')}); Claude Code started in ${web} does not read ${SHARED(top)} (it reads a project's .claude/settings.json only in the folder it is started in), so these hooks run only when it is started in ${top} — to track it started anywhere: agent-tracker hooks install claude-code --global` })
+    expect((await claudeCheck({ home, cwd: top, env })).check).toMatchObject({ level: 'ok', detail: `hooks installed in ${SHARED(top)} (they run ${join(env.PATH, 'agent-tracker')})` })
+    await runCli(['hooks', 'install', 'claude-code'], { home, cwd: web, env })
+    expect((await claudeCheck({ home, cwd: web, env })).check).toMatchObject({ level: 'ok', detail: `hooks installed in ${SHARED(top)} and ${SHARED(web)} (they run ${join(env.PATH, 'agent-tracker')})` })
+    const plugin = (jsonData((await runCli(['doctor', '--json'], { home, cwd: web, env })).stdout, 'doctor') as { checks: { name: string; detail: string }[] }).checks.find((check) => check.name === 'Plugin')
+    expect(plugin?.detail).toBe(`no OpenCode config (looked in ${web} up to its repository's root ${top}, and globally) — so OpenCode records nothing: run agent-tracker init (this project) or agent-tracker init --global`)
   })
 
   it("reads the project's settings.local.json too: the same command in both files counts once, different ones are a finding, a bad file is named", async () => {

@@ -50,11 +50,11 @@ describe('first run: no database yet', () => {
 
   it('doctor reports the missing database and the plugin missing from OpenCode\'s config as findings, not "All good."', async () => {
     const home = tempFolder('fresh-')
-    const { code, stdout } = await runCli(['doctor'], { home })
+    const { code, stdout } = await runCli(['doctor'], { home, cwd: home })
     expect(code).toBe(0)
     expect(stdout).toMatch(/! File +no database yet, so nothing is recorded/)
-    expect(stdout).toMatch(/! Plugin +no OpenCode config here or globally/)
-    expect(stdout).toMatch(/✓ Claude Code +hooks not installed, so Claude Code is not tracked live/)
+    expect(stdout).toContain(`! Plugin       no OpenCode config (looked in ${home}, and globally) — so OpenCode records nothing`)
+    expect(stdout).toContain(`✓ Claude Code  hooks not installed (looked in ${join(home, '.claude')}), so Claude Code is not tracked live`)
     expect(stdout).toContain('Nothing is broken; 2 things to look at (! above).')
     expect(stdout).not.toContain('All good.')
   })
@@ -65,14 +65,14 @@ describe('first run: no database yet', () => {
     mkdirSync(join(xdg, 'opencode'), { recursive: true })
     writeFileSync(join(xdg, 'opencode', 'opencode.json'), '{ "plugin": ["@agent-tracker/opencode-plugin@0.1.0"] }')
     const global = await runCli(['doctor', '--db', seeded.db], { home, env: { XDG_CONFIG_HOME: xdg } })
-    expect(global.stdout).toMatch(new RegExp(`✓ Plugin +configured in ${join(xdg, 'opencode', 'opencode.json')}\n`))
+    expect(global.stdout).toMatch(new RegExp(`✓ Plugin +configured in ${join(xdg, 'opencode', 'opencode.json')} \\(looked in .+, and globally\\)\n`))
     expect((await runCli(['doctor', '--db', seeded.db], { home })).stdout).toContain('! Plugin')
     const repo = tempFolder('repo-')
     mkdirSync(join(repo, '.git'))
     mkdirSync(join(repo, 'src'))
     writeFileSync(join(repo, 'opencode.jsonc'), '{\n  // ours\n  "plugin": [["@agent-tracker/opencode-plugin", { "exportStatus": "always" }]]\n}\n')
     const project = await runCli(['doctor', '--db', seeded.db], { home, cwd: join(repo, 'src') })
-    expect(project.stdout).toMatch(new RegExp(`✓ Plugin +configured in ${join(repo, 'opencode.jsonc')}\n`))
+    expect(project.stdout).toContain(`✓ Plugin       configured in ${join(repo, 'opencode.jsonc')} (looked in ${join(repo, 'src')} up to its repository's root ${repo}, and globally)\n`)
     writeFileSync(join(repo, 'opencode.jsonc'), '{ "plugin": [ "other" // no closing')
     expect((await runCli(['doctor', '--db', seeded.db], { home, cwd: repo })).stdout).toContain(`${join(repo, 'opencode.jsonc')} cannot be read (`)
   })
@@ -201,11 +201,11 @@ describe('init', () => {
       name: 'Plugin',
       ok: true,
       level: 'finding',
-      detail: `configured in ${join(project, 'opencode.json')}; ${join(project, 'opencode.json')} sets databasePath "mine.lmdb", so the plugin records into ${join(home, 'mine.lmdb')}, not ${join(home, '.config', 'opencode', 'agent-tracker.lmdb')} checked here — to read it: export AGENT_TRACKER_DB=${join(home, 'mine.lmdb')} (or --db)`,
+      detail: `configured in ${join(project, 'opencode.json')} (looked in ${project}, and globally); ${join(project, 'opencode.json')} sets databasePath "mine.lmdb", so the plugin records into ${join(home, 'mine.lmdb')}, not ${join(home, '.config', 'opencode', 'agent-tracker.lmdb')} checked here — to read it: export AGENT_TRACKER_DB=${join(home, 'mine.lmdb')} (or --db)`,
     })
-    expect(await doctor({ AGENT_TRACKER_DB: join(home, 'mine.lmdb') })).toEqual({ name: 'Plugin', ok: true, level: 'ok', detail: `configured in ${join(project, 'opencode.json')}` })
+    expect(await doctor({ AGENT_TRACKER_DB: join(home, 'mine.lmdb') })).toEqual({ name: 'Plugin', ok: true, level: 'ok', detail: `configured in ${join(project, 'opencode.json')} (looked in ${project}, and globally)` })
     const text = await runCli(['doctor', '--db', '~/mine.lmdb'], { home, cwd: project })
-    expect(text.stdout).toMatch(new RegExp(`✓ Plugin +configured in ${join(project, 'opencode.json')}\n`))
+    expect(text.stdout).toContain(`✓ Plugin       configured in ${join(project, 'opencode.json')} (looked in ${project}, and globally)\n`)
     writeFileSync(join(project, 'opencode.json'), '{ "plugin": [["@agent-tracker/opencode-plugin", { "databasePath": "~bob/x.lmdb" }]] }')
     expect(await doctor()).toMatchObject({ level: 'finding', detail: expect.stringContaining('sets databasePath "~bob/x.lmdb", which the plugin refuses (Invalid database path "~bob/x.lmdb"') as unknown })
   })

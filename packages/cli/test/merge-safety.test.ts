@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { IMPOSSIBLE, writeHostileRecords } from '@agent-tracker/core/testing'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
@@ -112,5 +112,42 @@ describe('merge --dry-run and --undo', () => {
     expect(refused.stderr).toContain('1 fact was recorded after merge')
     expect((await runCli(['merge', '--undo', again.undo, '--db', db, '--force'])).code).toBe(0)
     expect(await collections(db)).toEqual(before)
+  })
+})
+
+describe('merge and project profiles', () => {
+  it("brings the other database's project profiles, so recommend weighs the work there; --undo takes them back", async () => {
+    const root = tempFolder('merge-profiles-')
+    const reactApp = (folder: string): string => {
+      mkdirSync(folder)
+      writeFileSync(join(folder, 'package.json'), JSON.stringify({ dependencies: { react: '19', zod: '4' }, devDependencies: { typescript: '5' } }))
+      return folder
+    }
+    // A teammate's graded work in a project folder only their machine has.
+    const shop = reactApp(join(root, 'teammate-shop'))
+    const theirs = join(root, 'theirs.lmdb')
+    const lines = [0, 1, 2].flatMap((i) => [
+      factLine({ kind: 'commit', setup: SONNET, project: shop, hash: `aa${String(i)}0c0ffee`, message: `change ${String(i)}` }),
+      factLine({ kind: 'grade', setup: SONNET, project: shop, commit: `aa${String(i)}0c0ffee`, by: 'user', userGrade: 'excellence' }),
+    ])
+    expect((await runCli(['ingest', '--trust', '--db', theirs], { input: lines.join('\n') })).code).toBe(0)
+    expect((await runCli(['projects', '--refresh', '--db', theirs])).code).toBe(0)
+    rmSync(shop, { recursive: true })
+    const mine = join(root, 'mine.lmdb')
+    expect((await runCli(['ingest', '--db', mine], { input: factLine({ kind: 'commit', setup: SONNET, project: '/w/elsewhere', hash: 'beef0001', message: 'm' }) })).code).toBe(0)
+
+    const merged = await runCli(['merge', theirs, '--db', mine, '--json'])
+    expect(merged.code).toBe(0)
+    const report = jsonData(merged.stdout, 'merge') as { undo: string; profiles: number }
+    const next = reactApp(join(root, 'next-app'))
+    const recommended = jsonData((await runCli(['recommend', next, '--db', mine, '--json'])).stdout, 'recommend') as { similarProjects: { path: string }[]; unprofiledProjects: string[]; setups: { setup: string; samples: number }[] }
+    expect(recommended.unprofiledProjects).not.toContain(shop)
+    expect(recommended.similarProjects.map((project) => project.path)).toContain(shop)
+    expect(recommended.setups.find((setup) => setup.setup === SONNET)?.samples).toBe(3)
+    expect(report.profiles).toBe(1)
+
+    expect((await runCli(['merge', '--undo', report.undo, '--db', mine])).code).toBe(0)
+    const projects = jsonData((await runCli(['projects', '--db', mine, '--json'])).stdout, 'projects') as { projects: { path: string }[] }
+    expect(projects.projects.map((project) => project.path)).toEqual(['/w/elsewhere'])
   })
 })

@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { copyPredecessorProjectFiles, missingJournalLines, readPredecessorFile } from '@agent-tracker/predecessor'
 import { describe, expect, it } from 'vitest'
@@ -30,6 +31,19 @@ describe('the predecessor\'s own project files, migrated', () => {
     expect(again.code).toBe(0)
     expect(jsonData(again.stdout, 'migrate')).toMatchObject({ folders: [{ files: { migrated: 0 } }] })
     expect((JSON.parse((await runCli(['export', '--format', 'json', '--db', db])).stdout) as { collections: { activities: unknown[] } }).collections.activities).toHaveLength(22)
+  })
+
+  it('go under the repository holding the folder, as every host records work, and the output says so', async () => {
+    const repository = tempFolder('repo-')
+    mkdirSync(join(repository, '.git'))
+    const tools = join(repository, 'tools', 'opencode-agent-tracker')
+    copyPredecessorProjectFiles(tools)
+    const db = join(tempFolder(), 'tracker.lmdb')
+    const migrated = await runCli(['migrate', 'tools/opencode-agent-tracker', '--db', db, '--timezone', 'Europe/Stockholm'], { cwd: repository })
+    expect(migrated.code).toBe(0)
+    expect(migrated.stdout).toContain(`${tools}: recorded under ${repository}, the repository holding it.`)
+    const projects = jsonData((await runCli(['projects', '--db', db, '--json'])).stdout, 'projects') as { projects: { path: string }[] }
+    expect(projects.projects.map((project) => project.path)).toEqual([repository])
   })
 
   it('reads --timezone as report windows do: an offset, or TZ when the flag is left out', async () => {

@@ -450,7 +450,7 @@ describe('doctor and init', () => {
     expect(stdout).toMatch(/✓ Size +[\d.]+ (KiB|MiB) used of the 512\.0 MiB limit/)
     expect(stdout).toMatch(/✓ Schema +version 2 \(this release reads 2\)/)
     expect(stdout).toMatch(new RegExp(`! Legacy +${root}: 1 legacy file: not migrated yet — run agent-tracker migrate ${root}\n`))
-    expect(stdout).toMatch(/! Plugin +no OpenCode config here or globally — so OpenCode records nothing: run agent-tracker init \(this project\) or agent-tracker init --global/)
+    expect(stdout).toContain(`! Plugin       no OpenCode config (looked in ${root}, and globally) — so OpenCode records nothing: run agent-tracker init (this project) or agent-tracker init --global`)
     expect(stdout).toContain('Nothing is broken; 2 things to look at (! above).')
     const checked = await runCli(['doctor', '--check', '--db', db], { cwd: root })
     expect(checked.stdout).toMatch(/✓ Rollups +\d+ day rollups against the records and \d+ logged facts, \d+ setup totals against the rollups: no drift/)

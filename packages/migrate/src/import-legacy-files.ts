@@ -40,19 +40,21 @@ export function placeholderSetup(project: string): string {
 }
 
 /**
- * Imports a project's hand-written `.agent/status.json`, `.journal/communication.json` and
- * `.journal/YYYY-MM-DD.md` files: additive and idempotent. agent-tracker's own status export is not
+ * Imports a folder's hand-written `.agent/status.json`, `.journal/communication.json` and
+ * `.journal/YYYY-MM-DD.md` files, under the project holding the folder (see
+ * `MigrationOptions.projectOf`): additive and idempotent. The migration, and the placeholder setup
+ * of files nothing attributes, are the folder's. agent-tracker's own status export is not
  * legacy data and is left out. The status file's scores, with the grades and commits of the
  * journal, are added to the setup's (see `TrackerStore.importSetups`). Malformed files and entries
  * are reported with file and position; everything else imports. Never throws.
  */
 export async function importLegacyFiles(projectDir: string, target: TrackerStore, options: LegacyFilesOptions = {}): Promise<MigrationReport> {
-  const project = resolve(projectDir)
-  return neverThrowing(project, () => importFiles(project, target, options))
+  const folder = resolve(projectDir)
+  return neverThrowing(folder, () => importFiles(folder, target, options))
 }
 
-async function importFiles(project: string, target: TrackerStore, options: LegacyFilesOptions): Promise<MigrationReport> {
-  const found = detectLegacy(project)
+async function importFiles(folder: string, target: TrackerStore, options: LegacyFilesOptions): Promise<MigrationReport> {
+  const found = detectLegacy(folder)
   const files = [found.statusFile, found.communicationFile, ...found.journalFiles].filter((file): file is string => file !== undefined)
   if (files.length === 0) return EMPTY_REPORT
   const zone = resolveTimeZone(options.timeZone)
@@ -68,16 +70,17 @@ async function importFiles(project: string, target: TrackerStore, options: Legac
   const statusContent = found.statusFile === undefined ? undefined : contents.get(found.statusFile)
   const status = found.statusFile === undefined || statusContent === undefined ? undefined : readStatusFile(found.statusFile, statusContent, target.rules)
   if (status?.kind === 'unreadable') errors.push(status.issue)
-  const id = legacyFilesMigrationId(project)
+  const id = legacyFilesMigrationId(folder)
   const previous = (await target.listMigrations()).find((record) => record.id === id)
-  const chosen = chooseSetup(project, options.setup, status, previous)
+  const chosen = chooseSetup(folder, options.setup, status, previous)
   errors.push(...chosen.issues)
   const { setup } = chosen
   try {
     parseSetupId(setup)
   } catch (error) {
-    return { ...EMPTY_REPORT, errors: [...errors, { source: project, message: messageOf(error) }] }
+    return { ...EMPTY_REPORT, errors: [...errors, { source: folder, message: messageOf(error) }] }
   }
+  const project = options.projectOf?.(folder) ?? folder
   const records = [...contents].filter(([file]) => file !== found.statusFile)
   if (records.length === 0 && status?.kind !== 'legacy') return { ...EMPTY_REPORT, errors }
   let migrated = 0
@@ -91,7 +94,7 @@ async function importFiles(project: string, target: TrackerStore, options: Legac
       const result = await target.reattribute({ from: chosen.moveFrom, to: setup, project, source: id })
       moved = { from: chosen.moveFrom, to: setup, records: result.moved + result.dropped }
     }
-    const context: LegacyFileContext = { setup, project, now, zone }
+    const context: LegacyFileContext = { setup, project, folder, now, zone }
     const read: LegacyFileRecords[] = []
     for (const [file, content] of records) {
       const fileRecords = file === found.communicationFile ? readCommunicationFile(file, content, context) : readJournalFile(file, content, context, basename(file, '.md'))
@@ -111,11 +114,11 @@ async function importFiles(project: string, target: TrackerStore, options: Legac
     combined = setups.combined
     await target.importRecords({ projects: [{ v: 1, path: project, name: projectName(project), firstSeenAt: now, lastSeenAt: now }] })
     await recordMigrationRun(target, {
-      id, kind: 'legacy-files', source: project, at: now, migrated, skipped, errors: errors.length, timeZone: zone.name, setup,
+      id, kind: 'legacy-files', source: folder, at: now, migrated, skipped, errors: errors.length, timeZone: zone.name, setup,
       ...(combined.length === 0 ? {} : { combinedSetups: combined.map((entry) => entry.id) }),
     })
   } catch (error) {
-    errors.push({ source: project, message: `import stopped: ${messageOf(error)}` })
+    errors.push({ source: folder, message: `import stopped: ${messageOf(error)}` })
   }
   return { migrated, skipped, errors, setup, timeZone: zone.name, ...(moved === undefined ? {} : { moved }), ...(combined.length === 0 ? {} : { combined }) }
 }
@@ -127,8 +130,8 @@ interface ChosenSetup {
   readonly issues: MigrationIssue[]
 }
 
-function chooseSetup(project: string, given: string | undefined, status: StatusFile | undefined, previous: MigrationRecord | undefined): ChosenSetup {
-  const placeholder = placeholderSetup(project)
+function chooseSetup(folder: string, given: string | undefined, status: StatusFile | undefined, previous: MigrationRecord | undefined): ChosenSetup {
+  const placeholder = placeholderSetup(folder)
   const earlier = previous?.setup
   // Who says which setup wrote the files: the user, or the legacy status file. The tracker's own
   // export only names who worked here last: a hint after an earlier import's choice.
@@ -136,7 +139,7 @@ function chooseSetup(project: string, given: string | undefined, status: StatusF
   if (earlier !== undefined && earlier !== placeholder && named !== undefined && named !== earlier) {
     return {
       setup: earlier,
-      issues: [{ source: project, message: `its legacy files were imported under the setup "${earlier}" on ${previous?.at.slice(0, 10) ?? 'an earlier run'}, so they stay there (only an import under "${placeholder}" is moved to another setup); nothing was imported under "${named}".` }],
+      issues: [{ source: folder, message: `its legacy files were imported under the setup "${earlier}" on ${previous?.at.slice(0, 10) ?? 'an earlier run'}, so they stay there (only an import under "${placeholder}" is moved to another setup); nothing was imported under "${named}".` }],
     }
   }
   // A placeholder moves only when someone names the setup, never on the export's hint.
@@ -144,7 +147,7 @@ function chooseSetup(project: string, given: string | undefined, status: StatusF
   const setup = named ?? earlier ?? hint ?? placeholder
   if (setup === placeholder) {
     const why = status === undefined ? 'no .agent/status.json names the agent that wrote them' : status.kind === 'unreadable' ? '.agent/status.json, which names the agent that wrote them, cannot be read' : '.agent/status.json names no agent'
-    return { setup, issues: [{ source: project, message: `${why}: the journal was imported under the setup "${placeholder}". Run \`agent-tracker migrate ${project} --setup <agent or agent@provider/model>\` to move it to the setup it belongs to.` }] }
+    return { setup, issues: [{ source: folder, message: `${why}: the journal was imported under the setup "${placeholder}". Run \`agent-tracker migrate ${folder} --setup <agent or agent@provider/model>\` to move it to the setup it belongs to.` }] }
   }
   return earlier === placeholder ? { setup, moveFrom: placeholder, issues: [] } : { setup, issues: [] }
 }

@@ -10,6 +10,7 @@ import { migrationId, recordMigrationRun } from './migration-history.js'
 import { EMPTY_REPORT, messageOf, neverThrowing } from './migration-report.js'
 import { openLegacyDatabase } from './open-legacy-database.js'
 import { activityFromPredecessor, migrationFromPredecessor, projectFromPredecessor, retrospectiveFromPredecessor } from './predecessor-records.js'
+import { addMissingProfiles } from './project-profiles.js'
 
 /** The sub-databases of the predecessor's central database, in the order they are imported. */
 export const PREDECESSOR_KINDS = ['agents', 'commits', 'communication', 'retrospectives', 'activities', 'projects', 'migrations'] as const
@@ -237,11 +238,7 @@ class PredecessorImport {
   async #importProjects(): Promise<void> {
     const projects = [...this.#projects.values()]
     await this.target.importRecords({ projects })
-    for (const project of projects) {
-      if (project.profile === undefined) continue
-      const stored = await this.target.get('projects', [project.path])
-      if (stored?.profile === undefined) await this.target.saveProjectProfile(project.path, project.profile)
-    }
+    await addMissingProfiles(this.target, projects)
     const known = new Set((await this.target.listMigrations()).map((record) => record.id))
     for (const migration of this.#migrations) if (!known.has(migration.id)) await this.target.recordMigration(migration)
   }

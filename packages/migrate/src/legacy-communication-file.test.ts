@@ -7,7 +7,7 @@ import { tempFolder } from '../test/legacy-fixtures.js'
 import { importLegacyFiles } from './import-legacy-files.js'
 import { readCommunicationFile } from './legacy-communication-file.js'
 
-const CONTEXT = { setup: 'build', project: '/work/shop', now: '2026-03-01T00:00:00.000Z', zone: resolveTimeZone('UTC') }
+const CONTEXT = { setup: 'build', project: '/work/shop', folder: '/work/shop', now: '2026-03-01T00:00:00.000Z', zone: resolveTimeZone('UTC') }
 
 function entry(commit: string, task: string): string {
   return JSON.stringify({ commit, timestamp: '2026-02-23T18:00:00Z', task, agent_grade: 'good', user_grade: 'good' })

@@ -18,7 +18,10 @@ export interface LegacyFileRecords {
 /** Where legacy files are imported into. */
 export interface LegacyFileContext {
   readonly setup: string
+  /** The project their records are recorded under. */
   readonly project: string
+  /** The folder the files are in, which names their entries (two folders of one project keep theirs apart). */
+  readonly folder: string
   readonly now: string
   /** The zone times written without one are read in. */
   readonly zone: LegacyTimeZone

@@ -7,7 +7,7 @@ import { tempFolder } from '../test/legacy-fixtures.js'
 import { importLegacyFiles } from './import-legacy-files.js'
 import { readJournalFile } from './legacy-journal-file.js'
 
-const CONTEXT = { setup: 'build', project: '/work/shop', now: '2026-03-01T00:00:00.000Z', zone: resolveTimeZone('UTC') }
+const CONTEXT = { setup: 'build', project: '/work/shop', folder: '/work/shop', now: '2026-03-01T00:00:00.000Z', zone: resolveTimeZone('UTC') }
 
 function journal(...sections: string[]): string {
   return ['# Journal - 2026-02-23', '', ...sections].join('\n')

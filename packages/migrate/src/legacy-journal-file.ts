@@ -143,7 +143,7 @@ function toActivity(entry: Entry, occurrence: number, context: LegacyFileContext
   const task = text('task') || (entry.fields.notes?.[0] ?? '') || `Journal entry of ${entry.date} ${entry.time}`
   return {
     v: 1,
-    id: activityId(context.project, entry.date, entry.time, occurrence),
+    id: activityId(context.folder, entry.date, entry.time, occurrence),
     setup: context.setup,
     project: context.project,
     at: context.zone.toUtc({ year, month, day, hour, minute, second: 0 }),
@@ -176,9 +176,11 @@ function firstNonEmpty(lines: readonly string[]): number {
 
 /**
  * A journal activity's id: stable across re-imports, edits elsewhere in the file and the time zone
- * it is read in, and unique across projects (the store keys activities by setup, time and id).
+ * it is read in, and unique across the folders journals are kept in (the store keys activities by
+ * setup, time and id; two folders of one project keep their entries apart). Named by the folder as
+ * when each folder was its own project, so an entry imported then is recognised.
  */
-function activityId(project: string, date: string, time: string, occurrence: number): string {
-  const projectHash = createHash('sha256').update(project).digest('hex').slice(0, 10)
-  return `legacy-journal-${projectHash}-${date}-${time.replace(':', '')}-${String(occurrence)}`
+function activityId(folder: string, date: string, time: string, occurrence: number): string {
+  const folderHash = createHash('sha256').update(folder).digest('hex').slice(0, 10)
+  return `legacy-journal-${folderHash}-${date}-${time.replace(':', '')}-${String(occurrence)}`
 }

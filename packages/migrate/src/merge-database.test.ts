@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import type { Fact, ProjectProfile } from '@agent-tracker/core'
 import { COLLECTIONS, checkRollups } from '@agent-tracker/core'
 import { createFactScript } from '@agent-tracker/core/testing'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
@@ -87,6 +88,31 @@ describe('mergeDatabase', () => {
     expect(counted).toBe(1)
     expect(moved).toBeCloseTo((state?.communication ?? 0) - here.rules.initial.communication, 9)
     expect((await checkRollups(here)).drift).toEqual([])
+    await here.close()
+  })
+
+  it("brings the other database's project profiles: a project new here comes with its profile, one here without a profile gets it, one here with a profile keeps its own", async () => {
+    const folder = tempFolder()
+    const here = openLmdbStore({ databasePath: join(folder, 'here.lmdb') })
+    const there = openLmdbStore({ databasePath: join(folder, 'there.lmdb') })
+    const profile = (language: string, framework: string): ProjectProfile => ({ language, framework, scope: 'web-app', dependencies: [framework], sources: ['package.json'], fingerprint: `${language}-${framework}`, profiledAt: '2026-01-05T00:00:00.000Z' })
+    const work = (project: string, hash: string): Fact => createFactScript({ setup: SETUP, project, start: '2026-01-01T00:00:00.000Z' }).commit(hash)
+    // Both have worked in /work/shared and /work/mine; only the other database in /work/theirs.
+    await here.applyFacts([work('/work/shared', 'aaaa0001'), work('/work/mine', 'aaaa0002')])
+    await here.saveProjectProfile('/work/mine', profile('python', 'django'))
+    await there.applyFacts([work('/work/shared', 'bbbb0001'), work('/work/mine', 'bbbb0002'), work('/work/theirs', 'bbbb0003')])
+    await there.saveProjectProfile('/work/shared', profile('typescript', 'react'))
+    await there.saveProjectProfile('/work/mine', profile('rust', 'axum'))
+    await there.saveProjectProfile('/work/theirs', profile('go', 'gin'))
+    await there.close()
+
+    const report = await mergeDatabase(join(folder, 'there.lmdb'), here)
+    expect(report.errors).toEqual([])
+    expect(report.profiles).toBe(2)
+    const profiles = Object.fromEntries((await here.find('projects')).map((project) => [project.path, project.profile?.framework]))
+    expect(profiles).toEqual({ '/work/shared': 'react', '/work/mine': 'django', '/work/theirs': 'gin' })
+    // Merging again finds every project profiled already.
+    expect((await mergeDatabase(join(folder, 'there.lmdb'), here)).profiles).toBe(0)
     await here.close()
   })
 

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path'
-import type { AgentState, CollectionName, CollectionRecords, Fact, LoggedFact, RecordBatch, SetupRecord, TrackerStore, UsageRecord } from '@agent-tracker/core'
+import type { AgentState, CollectionName, CollectionRecords, Fact, LoggedFact, ProjectRecord, RecordBatch, SetupRecord, TrackerStore, UsageRecord } from '@agent-tracker/core'
 import { COLLECTIONS, REPEAT, gradeWithoutCommitReason, gradesWithoutCommit, validateFact, validateRecord } from '@agent-tracker/core'
 import { emptyUsage, recordKey } from '@agent-tracker/core/store'
 import type { LmdbStore } from '@agent-tracker/lmdb-store'
@@ -9,6 +9,7 @@ import type { MigrationIssue, MigrationOptions, MigrationReport } from './migrat
 import { migrationId, recordMigrationRun } from './migration-history.js'
 import { messageOf, neverThrowing } from './migration-report.js'
 import { mergeSourceProblem } from './merge-source.js'
+import { addMissingProfiles } from './project-profiles.js'
 import { baselineOf } from './setup-baseline.js'
 import { withoutZoneShiftedCopies } from './zone-shifted-copies.js'
 
@@ -22,6 +23,8 @@ export interface MergeOptions extends MigrationOptions {
 export interface MergeReport extends MigrationReport {
   /** Facts of the other database's fact log applied here, and those this database had already. */
   readonly facts: { readonly applied: number; readonly repeats: number; readonly withoutEffect: number }
+  /** Projects here (made by the replayed facts, or here before) that had no profile and got the other database's. */
+  readonly profiles: number
 }
 
 /** What a merge reads of the other database: its fact log and its records (an open database, or what was salvaged from one). */
@@ -58,6 +61,9 @@ const MADE_BY_FACTS: ReadonlySet<CollectionName> = new Set(['gradeEvents', 'bugs
  * - what a setup or day rollup holds beyond its facts (a baseline from a legacy import) is checked
  *   and added as that database's part, once (see `TrackerStore.importSetups`: a setup in both gets
  *   the other's part added to its own, and merging the same database again adds only what changed);
+ * - a project comes with its profile (what kind of project it is, read on the other machine, for
+ *   `recommend` and `search`): a project this database lacks comes whole, and one it has without a
+ *   profile gets the other's; a profile this database has is kept;
  * - entries made from legacy data that the store has under another time (the same journal read in
  *   another time zone) are recognised as the same.
  * The predecessor's central database is imported whole (see `importPredecessorDatabase`).
@@ -70,16 +76,15 @@ export async function mergeDatabase(otherPath: string, target: TrackerStore, opt
 }
 
 async function mergeFrom(source: string, target: TrackerStore, options: MergeOptions): Promise<MergeReport> {
-  const none = { applied: 0, repeats: 0, withoutEffect: 0 }
   const format = recogniseDatabase(source)
-  if (format.kind === 'predecessor-central') return { ...(await importPredecessorDatabase(source, target, { ...options, kind: 'merge' })), facts: none }
+  if (format.kind === 'predecessor-central') return { ...(await importPredecessorDatabase(source, target, { ...options, kind: 'merge' })), ...NOTHING_MERGED }
   const problem = mergeSourceProblem(source, format)
-  if (problem !== undefined) return { migrated: 0, skipped: 0, errors: [{ source, message: problem }], facts: none }
+  if (problem !== undefined) return { migrated: 0, skipped: 0, errors: [{ source, message: problem }], ...NOTHING_MERGED }
   let other: LmdbStore
   try {
     other = openLmdbStore({ databasePath: source, readOnly: true })
   } catch (error) {
-    return { migrated: 0, skipped: 0, errors: [{ source, message: messageOf(error) }], facts: none }
+    return { migrated: 0, skipped: 0, errors: [{ source, message: messageOf(error) }], ...NOTHING_MERGED }
   }
   // Named by its own id when it has one, so a copy of it at another path is still the same source.
   const databaseId = other.info().databaseId
@@ -103,9 +108,12 @@ export async function mergeSalvaged(source: string, salvaged: SalvagedSource, ta
   return neverThrowingMerge(source, () => mergeFromSource(source, name, other, target, options, 'salvage'))
 }
 
+/** The merge-only counts of a merge that replayed no fact and brought no profile (the predecessor's database is imported through its own reader). */
+const NOTHING_MERGED = { facts: { applied: 0, repeats: 0, withoutEffect: 0 }, profiles: 0 } as const
+
 async function neverThrowingMerge(source: string, run: () => Promise<MergeReport>): Promise<MergeReport> {
   const report = await neverThrowing(source, run)
-  return 'facts' in report ? (report as MergeReport) : { ...report, facts: { applied: 0, repeats: 0, withoutEffect: 0 } }
+  return 'facts' in report ? (report as MergeReport) : { ...report, ...NOTHING_MERGED }
 }
 
 async function mergeFromSource(source: string, name: string, other: MergeSource, target: TrackerStore, options: MergeOptions, kind: 'merge' | 'salvage'): Promise<MergeReport> {
@@ -118,6 +126,7 @@ async function mergeFromSource(source: string, name: string, other: MergeSource,
     const before = new Map((await target.find('setups', { order: 'any' })).map((setup) => [setup.id, setup.state]))
     await merge.replayFacts(other)
     for (const collection of COPIED) await merge.copyRecords(other, collection)
+    await merge.addProjectProfiles()
     await merge.addRollupBaselines(other)
     await merge.addSetupBaselines(other)
     await merge.addSetupsInBoth(before)
@@ -130,7 +139,7 @@ async function mergeFromSource(source: string, name: string, other: MergeSource,
   } finally {
     await replay.close()
   }
-  return { migrated: merge.migrated, skipped: merge.skipped, errors: merge.errors, facts: merge.facts, ...(merge.combined.length === 0 ? {} : { combined: merge.combined }) }
+  return { migrated: merge.migrated, skipped: merge.skipped, errors: merge.errors, facts: merge.facts, profiles: merge.profiles, ...(merge.combined.length === 0 ? {} : { combined: merge.combined }) }
 }
 
 /** The counts and the refused items of one merge, and its steps. */
@@ -140,6 +149,7 @@ class MergeRun {
   processed = 0
   readonly errors: MigrationIssue[] = []
   readonly facts = { applied: 0, repeats: 0, withoutEffect: 0 }
+  profiles = 0
   combined: NonNullable<MigrationReport['combined']> = []
   readonly #source: string
   /** The name this database's part of a setup is kept under in the target. */
@@ -148,6 +158,8 @@ class MergeRun {
   readonly #replay: LmdbStore
   /** The ids of the other database's setups. */
   readonly #sourceSetups = new Set<string>()
+  /** The other database's projects that have a profile, checked. */
+  readonly #profiled: ProjectRecord[] = []
   readonly #options: MergeOptions
   readonly #chunkSize: number
 
@@ -211,9 +223,18 @@ class MergeRun {
     for await (const record of other.scan(collection)) {
       const checked = this.#check(collection, record)
       if (checked !== undefined && !(await this.#madeByReplayedFact(collection, checked))) chunk.push(checked)
+      if (collection === 'projects' && (checked as ProjectRecord | undefined)?.profile !== undefined) this.#profiled.push(checked as ProjectRecord)
       if (chunk.length >= this.#chunkSize) await flush()
     }
     await flush()
+  }
+
+  /**
+   * Gives the projects here without a profile the other database's: the replayed facts make a
+   * project record before its own record could be copied, and would leave it without one.
+   */
+  async addProjectProfiles(): Promise<void> {
+    this.profiles = await addMissingProfiles(this.#target, this.#profiled)
   }
 
   /** Whether the record is one the other database's facts, replayed, make: it came (or rightly did not come) with them. */

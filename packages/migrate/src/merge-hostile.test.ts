@@ -23,7 +23,7 @@ describe('mergeDatabase from a hostile database', () => {
     expect(report.errors).toHaveLength(impossible + 1)
     expect(positions).toEqual(expect.arrayContaining([
       `setups ${IMPOSSIBLE.skillPoints}`, `setups ${IMPOSSIBLE.communication}`, `setups ${IMPOSSIBLE.negative}`, `setups ${IMPOSSIBLE.wrongType}`, `setups ${IMPOSSIBLE.noState}`,
-      `commits ${IMPOSSIBLE.skillPoints} · /w/evil · eeee0001`, `gradeEvents g1 · ${HONEST} · /w/honest`, `usage ${HONEST} · /w/evil · 2026-03-02`,
+      `commits ${IMPOSSIBLE.skillPoints} · /w/evil · eeee0001`, `gradeEvents g1 · ${HONEST} · /w/honest`, `usage ${HONEST} · /w/evil · 2026-03-02`, 'projects /w/profiled',
     ]))
     const messages = report.errors.map((error) => error.message).join('\n')
     expect(messages).toContain('field "state.skillPoints" is 1000000000; accepted is a number from 0 to 10000')
@@ -35,6 +35,7 @@ describe('mergeDatabase from a hostile database', () => {
     expect(messages).toContain('field "userGrade" is 7; accepted is a grade: -1, 1, 2 or 5')
     expect(messages).toContain('field "cost" is 1000000000000; accepted is a number from 0 to 1000000000')
     expect(messages).toContain('field "extra" nests deeper than 16 levels')
+    expect(messages).toContain('field "profile.language" is 42; accepted is a string')
 
     for (const id of Object.values(IMPOSSIBLE)) expect(await target.get('setups', [id])).toBeUndefined()
     // The honest setup: this database's commit and call, the other's commit, call and grade — recomputed here.
@@ -43,6 +44,7 @@ describe('mergeDatabase from a hostile database', () => {
     expect(await target.get('commits', ['/w/legacy', 'ffff0001'])).toMatchObject({ message: 'an honest legacy commit no fact backs' })
     expect(await target.find('usage', { project: '/w/evil' })).toEqual([])
     expect(await target.find('retrospectives')).toHaveLength(1)
+    expect(await target.get('projects', ['/w/profiled'])).toBeUndefined()
     await target.close()
   })
 })

@@ -22,7 +22,8 @@ interface Chunk {
 }
 
 /**
- * Copies the predecessor's per-project database into the central store: only records the store
+ * Copies the predecessor's per-project database into the central store, each commit and grade under
+ * the project holding the folder it names (see `MigrationOptions.projectOf`): only records the store
  * lacks (never overwrites), idempotent, streamed in chunks, with progress. Its agents' scores, with
  * the grades its events record, are added to the setups' (see `TrackerStore.importSetups`) —
  * once: migrating it again adds nothing. Never throws and never deletes the source; every problem
@@ -54,6 +55,8 @@ async function copyLegacyDatabase(source: string, target: TrackerStore, options:
   // Whole-run, not per chunk: a project's commits may span chunks, and a project record, once
   // imported, is never overwritten — so it is imported once, spanning every commit, at the end.
   const projects = new Map<string, ProjectRecord>()
+  // The folder the predecessor recorded a record in, as the project holding it (see `MigrationOptions.projectOf`).
+  const underProject = <R extends { readonly project: string }>(record: R): R => (options.projectOf === undefined ? record : { ...record, project: options.projectOf(record.project) })
 
   const flush = async (): Promise<void> => {
     if (chunk.entries === 0) return
@@ -76,8 +79,8 @@ async function copyLegacyDatabase(source: string, target: TrackerStore, options:
       } else {
         try {
           if (entry.kind === 'agent') agents.set(entry.agentId, setupFromLegacyAgent(entry.agentId, value, now, zone))
-          else if (entry.kind === 'commit') addCommit(chunk, projects, commitFromLegacy(entry, value, setupOf, zone))
-          else addGradeEvent(chunk, grades, entry.agentId, gradeEventFromLegacy(entry, value, setupOf, zone))
+          else if (entry.kind === 'commit') addCommit(chunk, projects, underProject(commitFromLegacy(entry, value, setupOf, zone)))
+          else addGradeEvent(chunk, grades, entry.agentId, underProject(gradeEventFromLegacy(entry, value, setupOf, zone)))
         } catch (error) {
           errors.push({ source, position: `key ${String(key)}`, message: messageOf(error) })
         }

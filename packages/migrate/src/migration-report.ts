@@ -53,6 +53,13 @@ export interface MigrationOptions {
    * `+01:00`); default the machine's. Recorded with the migration.
    */
   readonly timeZone?: string
+  /**
+   * The project work in a folder is recorded under (a host passes the root of the git work tree
+   * holding it: see node-host's `projectRoot`); default the folder itself. Legacy files are read
+   * where they are and recorded under the project of their folder; the per-project database's
+   * commits and grades under the project of the folder each names.
+   */
+  readonly projectOf?: (folder: string) => string
 }
 
 /** A report with nothing done. */

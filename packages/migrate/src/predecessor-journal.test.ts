@@ -8,7 +8,7 @@ import { readJournalFile } from './legacy-journal-file.js'
 import { resolveTimeZone } from './legacy-time.js'
 
 const JOURNAL = readPredecessorFile('journal')
-const CONTEXT = { setup: 'AgentTracker-Core', project: '/home/dev/opencode-agent-tracker', now: '2026-03-01T00:00:00.000Z', zone: resolveTimeZone('Europe/Stockholm') }
+const CONTEXT = { setup: 'AgentTracker-Core', project: '/home/dev/opencode-agent-tracker', folder: '/home/dev/opencode-agent-tracker', now: '2026-03-01T00:00:00.000Z', zone: resolveTimeZone('Europe/Stockholm') }
 
 function texts(activity: { task: string; actions: string; outcome: string; decisions: string; notes?: string | undefined }): string[] {
   return [activity.task, activity.actions, activity.outcome, activity.decisions, activity.notes ?? '']

@@ -101,10 +101,11 @@ export async function doctorCommand(ctx: CommandContext, folder?: string, option
     }
   }
   const project = resolve(ctx.io.cwd, folder ?? '.')
+  const root = projectOf(ctx.io, folder)
   // Hosts bring legacy data in for the project holding the folder they run in.
-  checks.push(legacyCheck(folderLegacyStatus(projectOf(ctx.io, folder), migrations)))
+  checks.push(legacyCheck(folderLegacyStatus(root, migrations)))
   checks.push(pluginCheck(ctx, project, path))
-  const claudeCode = claudeCodeHealth(ctx.io, project, path, CLI_VERSION, ctx.now())
+  const claudeCode = claudeCodeHealth(ctx.io, { folder: project, root }, path, CLI_VERSION, ctx.now())
   checks.push(check('Claude Code', claudeCode.level, claudeCode.detail))
   checks.push(protectionCheck(ctx, project))
   const session = agentSessionOfIo(ctx.io)
@@ -251,12 +252,15 @@ function legacyCheck(status: FolderLegacyStatus): Check {
 }
 
 /**
- * Whether OpenCode loads the plugin for the folder: its global config, or the folder's project
- * config (up to the repository root); a finding when a config sets the plugin's `databasePath` to
- * another database than `database`, the one doctor checks (the CLI would not see what it records).
+ * Whether OpenCode loads the plugin for the folder: its global config, or the project configs
+ * OpenCode reads there, from the folder up to its repository's root (saying which folders it looked
+ * in); a finding when a config sets the plugin's `databasePath` to another database than
+ * `database`, the one doctor checks (the CLI would not see what it records).
  */
 function pluginCheck(ctx: CommandContext, folder: string, database: string): Check {
   const files = openCodeConfigFiles({ ...ctx.io, cwd: folder })
+  const root = files.folders.at(-1) ?? folder
+  const looked = root === folder ? `looked in ${folder}` : `looked in ${folder} up to its repository's root ${root}`
   const { configuredIn, options, unreadable } = findPlugin([...files.global, ...files.project])
   const broken = unreadable.map((entry) => `${entry.file} cannot be read (${entry.problem})`).join('; ')
   if (configuredIn.length > 0) {
@@ -270,10 +274,10 @@ function pluginCheck(ctx: CommandContext, folder: string, database: string): Che
       }
     })
     const notes = [...elsewhere, ...(broken === '' ? [] : [broken])]
-    return check('Plugin', notes.length === 0 ? 'ok' : 'finding', `configured in ${configuredIn.join(', ')}${notes.map((note) => `; ${note}`).join('')}`)
+    return check('Plugin', notes.length === 0 ? 'ok' : 'finding', `configured in ${configuredIn.join(', ')} (${looked}, and globally)${notes.map((note) => `; ${note}`).join('')}`)
   }
-  const looked = files.global.length + files.project.length === 0 ? 'no OpenCode config here or globally' : `not in ${[...files.global, ...files.project].join(', ')}`
-  return check('Plugin', 'finding', `${looked}${broken === '' ? '' : `; ${broken}`} — so OpenCode records nothing: run agent-tracker init (this project) or agent-tracker init --global`)
+  const none = files.global.length + files.project.length === 0 ? 'no OpenCode config' : `not in ${[...files.global, ...files.project].join(', ')}`
+  return check('Plugin', 'finding', `${none} (${looked}, and globally)${broken === '' ? '' : `; ${broken}`} — so OpenCode records nothing: run agent-tracker init (this project) or agent-tracker init --global`)
 }
 
 /**

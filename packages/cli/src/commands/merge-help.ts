@@ -3,6 +3,10 @@ export const MERGE_HELP = `
 What merging does:
   Records either database has (commits, grades, bugs, journal entries, usage, projects) are kept
   once; records only the other has are added. Nothing here is overwritten or deleted.
+  Projects come with their profiles (language, framework, scope: what recommend and search compare
+  a project by), so work done on another machine counts for projects like it: a project only the
+  other database has comes with its profile, and one this database has without a profile gets the
+  other's. A profile this database has is kept.
   A setup in both databases gets the other's scores added to its own, as if one setup had done
   both histories: commits, bugs, pushes, grades, tool calls, tokens and cost are summed, and skill
   points, experience and communication score move by as much as they moved there. The output lists

@@ -48,7 +48,7 @@ export async function mergeCommand(ctx: CommandContext, other: string, options: 
   const point: UndoPoint = { id, source, at: at.toISOString(), factSeqAfter: await store.lastFactSeq() }
   writeFileSync(join(folder, 'undo.json'), `${JSON.stringify(point, null, 2)}\n`)
   ctx.print({ source, undo: id, ...report }, () => [
-    `Merged ${source}: ${plural(report.facts.applied, 'fact')} applied (${String(report.facts.repeats)} already here), ${plural(report.migrated - report.facts.applied, 'record')} added.`,
+    `Merged ${source}: ${plural(report.facts.applied, 'fact')} applied (${String(report.facts.repeats)} already here), ${plural(report.migrated - report.facts.applied, 'record')}${profilesAdded(report)} added.`,
     ...combinedLines(report),
     ...refusals(ctx, report),
     `Undo with: agent-tracker merge --undo ${id}`,
@@ -93,7 +93,7 @@ async function dryRun(ctx: CommandContext, store: LmdbStore, source: string, tim
       await copy.close()
     }
     ctx.print({ source, dryRun: true, ...report }, () => [
-      `Dry run, nothing was changed. Merging ${source} would apply ${plural(report.facts.applied, 'fact')} (${String(report.facts.repeats)} already here) and add ${plural(report.migrated - report.facts.applied, 'record')}.`,
+      `Dry run, nothing was changed. Merging ${source} would apply ${plural(report.facts.applied, 'fact')} (${String(report.facts.repeats)} already here) and add ${plural(report.migrated - report.facts.applied, 'record')}${profilesAdded(report)}.`,
       ...combinedLines(report),
       ...refusals(ctx, report),
     ].join('\n'))
@@ -110,6 +110,11 @@ async function runMerge(ctx: CommandContext, target: LmdbStore, source: string, 
   } finally {
     progress.stop()
   }
+}
+
+/** ` and 2 project profiles`: the projects that got their profile from the other database, if any. */
+function profilesAdded(report: MergeReport): string {
+  return report.profiles === 0 ? '' : ` and ${plural(report.profiles, 'project profile')}`
 }
 
 /** The setups in both databases that the merge changed (their facts, and any parts beyond them from legacy imports, added to the ones here), and the notes of the merge. */

@@ -7,7 +7,10 @@ import type { CommandContext } from '../context.js'
 import { plural, when } from '../format.js'
 import { scoreChanges } from './merge.js'
 
-/** `migrate [dir…]`: brings each project's legacy database and journal files into the central database. */
+/**
+ * `migrate [dir…]`: brings each folder's legacy database and journal files into the central
+ * database, under the project holding the folder (the root of its git work tree), as every host records work.
+ */
 export async function migrateCommand(ctx: CommandContext, dirs: readonly string[], options: { setup?: string; again?: boolean }): Promise<number> {
   const timeZone = ctx.timeZone
   const folders = (dirs.length === 0 ? ['.'] : dirs).map((dir) => resolve(ctx.io.cwd, dir))
@@ -18,7 +21,7 @@ export async function migrateCommand(ctx: CommandContext, dirs: readonly string[
   for (const folder of folders) {
     const progress = ctx.progress(`Migrating ${folder}`)
     try {
-      results.push(await migrateProject(folder, store, { setup: options.setup, again: options.again, timeZone, onProgress: (p) => { progress.update(p.processed, p.total, `${String(p.migrated)} new`) } }))
+      results.push(await migrateProject(folder, store, { setup: options.setup, again: options.again, timeZone, homeDir: ctx.io.homeDir, onProgress: (p) => { progress.update(p.processed, p.total, `${String(p.migrated)} new`) } }))
     } finally {
       progress.stop()
     }
@@ -39,9 +42,10 @@ export async function migrateCommand(ctx: CommandContext, dirs: readonly string[
   return issues.length > 0 ? EXIT.failure : EXIT.ok
 }
 
-/** Lines for what a folder's migration did beyond adding records: moves, and scores added to setups already stored. */
+/** Lines for what a folder's migration did beyond adding records: the project it went under, moves, and scores added to setups already stored. */
 function whatHappened(result: ProjectMigration): string[] {
   const lines: string[] = []
+  if (result.found && result.project !== result.folder) lines.push(`${result.folder}: recorded under ${result.project}, the repository holding it.`)
   const { moved } = result.files
   if (moved !== undefined) lines.push(`${result.folder}: moved ${plural(moved.records, 'record')} an earlier migration put under ${moved.from} to ${moved.to}.`)
   for (const source of [result.database, result.files]) {

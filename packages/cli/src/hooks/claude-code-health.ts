@@ -1,4 +1,4 @@
-import { isAbsolute, resolve } from 'node:path'
+import { isAbsolute, join, resolve } from 'node:path'
 import { SETTINGS_FILE_NAMES, claudeCodeFolder, installedClaudeCodeHooks, lastDetachedFailure, untrackedSessions, waitingFacts } from '@agent-tracker/claude-code'
 import { locateDatabase } from '@agent-tracker/node-host/database-path'
 import type { Io } from '../io.js'
@@ -13,25 +13,39 @@ export interface ClaudeCodeHealth {
 
 const INSTALL = 'npm i -g @agent-tracker/cli'
 
+/** Where doctor looks at a project: the folder it was asked about, and the root of the git work tree holding it (see `projectRoot`; the folder itself outside a repository). */
+export interface ProjectPlace {
+  readonly folder: string
+  readonly root: string
+}
+
 /**
  * Whether agent-tracker's hooks are installed for Claude Code — in the user's settings
- * (`$CLAUDE_CONFIG_DIR` or `~/.claude`) and in `project`'s `.claude/settings.json` and
- * `.claude/settings.local.json`, naming the file each lives in — and whether they would run: a
+ * (`$CLAUDE_CONFIG_DIR` or `~/.claude`) and in the `.claude/settings.json` and
+ * `.claude/settings.local.json` of the project's root and of the folder (Claude Code reads a
+ * project's settings in the folder it is started in), naming the file each lives in; when none is
+ * installed, naming the folders looked in — and whether they would run: a
  * problem when a hook's program is not found (every hook would fail without a word), and when the
  * end of a turn, recorded in a detached process, last failed; findings for facts the hooks read
  * that a write failed to store (they wait beside the database), for sessions whose work could not be
  * tracked (no transcript), for a settings file that
- * cannot be read, events left without a hook, hooks of different commands in several files (Claude
+ * cannot be read, hooks that run `hook claude-code` without being marked as agent-tracker's (an
+ * earlier version's, for a `--command` not naming agent-tracker), events left without a hook, hooks of different commands in several files (Claude
  * Code runs each, so the hooks would run more than once for every event; it runs an identical command once),
  * hooks that record into another database than `database`, the one doctor checks, and — given
- * `cliVersion` — hooks that start another version of agent-tracker (an old one left on PATH).
+ * `cliVersion` — hooks that start another version of agent-tracker (an old one left on PATH); and,
+ * asked about a subfolder, hooks only in the root's shared `settings.json`, which Claude Code
+ * started in that subfolder does not read.
  */
-export function claudeCodeHealth(io: Pick<Io, 'env' | 'homeDir'>, project: string, database: string, cliVersion?: string, now = new Date()): ClaudeCodeHealth {
-  const projectFolder = claudeCodeFolder({ global: false, project })
+export function claudeCodeHealth(io: Pick<Io, 'env' | 'homeDir'>, place: ProjectPlace, database: string, cliVersion?: string, now = new Date()): ClaudeCodeHealth {
+  const user = claudeCodeFolder({ global: true, env: io.env, homeDir: io.homeDir })
+  const projects = [...new Set([place.root, place.folder])]
   const files = [
-    { folder: claudeCodeFolder({ global: true, env: io.env, homeDir: io.homeDir }), name: 'settings.json' as const, rerun: 'agent-tracker hooks install claude-code --global', base: undefined },
-    ...SETTINGS_FILE_NAMES.map((name) => ({ folder: projectFolder, name, rerun: `agent-tracker hooks install claude-code (in ${project})`, base: project })),
+    { folder: user, name: 'settings.json' as const, rerun: 'agent-tracker hooks install claude-code --global', base: undefined },
+    ...projects.flatMap((project) => SETTINGS_FILE_NAMES.map((name) => ({ folder: claudeCodeFolder({ global: false, project }), name, rerun: `agent-tracker hooks install claude-code (in ${project})`, base: project }))),
   ].filter((file, index, all) => all.findIndex((other) => other.folder === file.folder && other.name === file.name) === index)
+  /** The settings files holding agent-tracker's hooks. */
+  const holding = new Set<string>()
   const notes: { level: ClaudeCodeHealth['level']; text: string }[] = []
   // Each distinct command once, with the files that hold it: Claude Code runs an identical command once.
   const commands = new Map<string, { settingsFile: string; rerun: string; base: string | undefined }[]>()
@@ -42,6 +56,11 @@ export function claudeCodeHealth(io: Pick<Io, 'env' | 'homeDir'>, project: strin
       continue
     }
     for (const command of installed.commands) commands.set(command, [...(commands.get(command) ?? []), { settingsFile: installed.settingsFile, rerun, base }])
+    if (installed.commands.length > 0) holding.add(installed.settingsFile)
+    if (installed.lookalikes.length > 0) {
+      const each = installed.lookalikes.map((command) => `\`${command}\``).join(', ')
+      notes.push({ level: 'finding', text: `hooks in ${installed.settingsFile} run ${each}, not marked as agent-tracker's — if they are (an earlier version wrote them so for a --command that does not name agent-tracker), run ${rerun} again with that --command to mark them, so hooks uninstall and doctor know them` })
+    }
     if (installed.commands.length > 0 && installed.missingEvents.length > 0) {
       notes.push({ level: 'finding', text: `no hook for ${installed.missingEvents.join(', ')} in ${installed.settingsFile} — run ${rerun} again` })
     }
@@ -71,6 +90,10 @@ export function claudeCodeHealth(io: Pick<Io, 'env' | 'homeDir'>, project: strin
     const each = [...commands].map(([command, entries]) => `\`${command}\` in ${entries.map((entry) => entry.settingsFile).join(' and ')}`).join(', ')
     commandNotes.push({ level: 'finding', text: `agent-tracker's hooks run ${String(commands.size)} different commands (${each}), and Claude Code runs each of them, so agent-tracker's hooks run more than once for every event — keep one: agent-tracker hooks uninstall claude-code takes them out of the project's files (--global: out of yours)` })
   }
+  const rootShared = join(claudeCodeFolder({ global: false, project: place.root }), 'settings.json')
+  if (place.root !== place.folder && holding.size === 1 && holding.has(rootShared)) {
+    commandNotes.push({ level: 'finding', text: `Claude Code started in ${place.folder} does not read ${rootShared} (it reads a project's .claude/settings.json only in the folder it is started in), so these hooks run only when it is started in ${place.root} — to track it started anywhere: agent-tracker hooks install claude-code --global` })
+  }
   notes.unshift(...commandNotes)
   // The end of a turn is recorded in a detached process whose failure nobody sees but this.
   const failure = lastDetachedFailure(database)
@@ -84,7 +107,10 @@ export function claudeCodeHealth(io: Pick<Io, 'env' | 'homeDir'>, project: strin
   if (latest !== undefined) {
     notes.push({ level: 'finding', text: `${untracked.length === 1 ? '1 session' : `${String(untracked.length)} sessions`} in the last 30 days (the latest ${latest.at}, in ${latest.project}) ran without a transcript (claude --no-session-persistence): no hook is told the model then, so their work could not be put under a setup and is not tracked — run claude without --no-session-persistence to track it` })
   }
-  if (notes.length === 0) return { level: 'ok', detail: `hooks not installed, so Claude Code is not tracked live (to track it: agent-tracker hooks install claude-code --global; agent-tracker import claude-code brings in its history)` }
+  if (notes.length === 0) {
+    const looked = [...new Set([user, ...projects.map((project) => claudeCodeFolder({ global: false, project }))])]
+    return { level: 'ok', detail: `hooks not installed (looked in ${looked.join(', ')}), so Claude Code is not tracked live (to track it: agent-tracker hooks install claude-code --global; agent-tracker import claude-code brings in its history)` }
+  }
   const level = notes.some((note) => note.level === 'problem') ? 'problem' : notes.some((note) => note.level === 'finding') ? 'finding' : 'ok'
   return { level, detail: notes.map((note) => note.text).join('; ') }
 }

@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
@@ -84,6 +84,28 @@ describe('agent-tracker with the real Claude Code CLI', { timeout: 300_000 }, ()
     } finally {
       await fake.close()
     }
+  })
+
+  it('fires hooks installed with a --command that does not name agent-tracker (a wrapper script), marked so that uninstall knows them', async () => {
+    const home = tempFolder('cc-home-')
+    const shop = project(tempFolder('cc-'))
+    const wrapper = join(tempFolder('cc-wrapper-'), 'track')
+    writeFileSync(wrapper, `#!/bin/sh\nexec '${process.execPath}' '${BIN}' "$@"\n`)
+    chmodSync(wrapper, 0o755)
+    const installed = await runCli(['hooks', 'install', 'claude-code', '--global', '--command', wrapper], { home, cwd: shop, env: { PATH: '/usr/bin:/bin' } })
+    expect(installed.code, installed.stdout).toBe(0)
+    const fake = await startFakeAnthropic({ 'WRAPPED-TASK': [bash('ls'), { text: 'Listed.' }] })
+    try {
+      const work = await claude(home, shop, fake.baseURL, 'WRAPPED-TASK: list the files')
+      expect(work.code, work.result).toBe(0)
+      const live = async (): Promise<Setup[]> => jsonData((await runCli(['status', '--json'], { home })).stdout, 'status') as Setup[]
+      await expect.poll(async () => (await live()).find((row) => row.setup === MAIN)?.state, { timeout: 20_000, interval: 200 }).toMatchObject({ toolCalls: 1 })
+    } finally {
+      await fake.close()
+    }
+    const removed = await runCli(['hooks', 'uninstall', 'claude-code', '--global'], { home, cwd: shop })
+    expect(removed.stdout).toContain(`Removed agent-tracker's Claude Code hooks from ${join(home, '.claude', 'settings.json')} (7 hooks)`)
+    expect(JSON.parse(readFileSync(join(home, '.claude', 'settings.json'), 'utf8'))).toEqual({})
   })
 
   it('records a session started in a subfolder under the repository, so /grade from the root grades the newest agent commit, and import agrees', async () => {

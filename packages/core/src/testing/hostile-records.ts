@@ -21,8 +21,9 @@ export const HONEST = 'build@anthropic/claude-sonnet-4-5'
 /**
  * Writes into `store`, through its own API (facts and an additive import), next to honest work,
  * records no rule can produce — what a merge or an import must refuse at its door: SP 1e9, CS 1e12, negative counters, wrong types, a setup without state, a commit
- * with a number for a time, a grade event with grade 7, a rollup costing 1e12 and a retrospective
- * nested 100 levels deep. Returns the number of impossible records written.
+ * with a number for a time, a grade event with grade 7, a rollup costing 1e12, a retrospective
+ * nested 100 levels deep and a project whose profile has a number for its language. Returns the
+ * number of impossible records written.
  */
 export async function writeHostileRecords(store: Pick<TrackerStore, 'applyFacts' | 'importRecords'>): Promise<number> {
   const honest = createFactScript({ setup: HONEST, project: '/w/honest', start: '2026-03-01T00:00:00.000Z' })
@@ -45,6 +46,7 @@ export async function writeHostileRecords(store: Pick<TrackerStore, 'applyFacts'
     gradeEvents: [{ v: 1, id: 'g1', setup: HONEST, project: '/w/honest', commit: 'abcd0001', at: AT, by: 'user', userGrade: 7 }],
     usage: [{ v: 2, setup: HONEST, project: '/w/evil', day: '2026-03-02', toolCalls: 1, toolFailures: 0, commands: 0, pushes: 0, messages: 0, tokens: { input: 0, output: 0, reasoning: 0, cacheRead: 0, cacheWrite: 0 }, cost: 1e12, commits: 0, bugs: 0, grades: { agent: { count: 0, sum: 0, squares: 0 }, user: { count: 0, sum: 0, squares: 0 } } }],
     retrospectives: [{ v: 1, setup: HONEST, commit: 'abcd0002', project: '/w/honest', at: AT, updatedAt: AT, extra: deep }],
+    projects: [{ v: 1, path: '/w/profiled', name: 'profiled', firstSeenAt: AT, lastSeenAt: AT, profile: { language: 42, framework: 'none', scope: 'cli', dependencies: 'all of them', sources: [], fingerprint: 'f', profiledAt: AT } }],
   } as unknown as RecordBatch
   const written = await store.importRecords(batch)
   // One honest legacy commit among them.

@@ -137,6 +137,11 @@ const STATE = nested({
   toolCalls: count(), toolFailures: count(), commands: count(), agentGrades: TALLY, userGrades: TALLY, messages: count(), tokens: TOKENS, cost: amount(LIMITS.cost),
 })
 
+/** What kind of project a folder holds (see `ProjectProfile`): read by `recommend` and `search`, so checked like the rest. */
+const PROFILE = nested({
+  language: NOTE, framework: NOTE, scope: NOTE, dependencies: list(NOTE), sources: list(NOTE), fingerprint: NOTE, profiledAt: NOTE,
+})
+
 /** The parts other databases added to a setup, by source: each a state like the setup's own. */
 const IMPORTS: FieldCheck = (value, field, record) => {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(field, value, 'an object of states by source')
@@ -148,7 +153,7 @@ const IMPORTS: FieldCheck = (value, field, record) => {
 
 const SHAPES: Readonly<Record<CollectionName, Readonly<Record<string, FieldCheck>>>> = {
   setups: { imports: optional(IMPORTS), id: setupId, agent: key(LIMITS.keyPartBytes), provider: optional(NOTE), model: optional(NOTE), state: STATE, firstSeenAt: time, lastSeenAt: time, haltedAt: optional(time), reinstatedAt: optional(time) },
-  projects: { path: PROJECT, name: NOTE, firstSeenAt: time, lastSeenAt: time },
+  projects: { path: PROJECT, name: NOTE, firstSeenAt: time, lastSeenAt: time, profile: optional(PROFILE) },
   commits: { project: PROJECT, hash: HASH, setup: setupId, at: time, message: NOTE, task: optional(NOTE), session: optional(key(LIMITS.keyPartBytes)), amends: optional(fullHash) },
   retrospectives: {
     setup: setupId, commit: HASH, project: PROJECT, at: time, updatedAt: time, task: optional(NOTE), agentGrade: optional(grade), userGrade: optional(grade),

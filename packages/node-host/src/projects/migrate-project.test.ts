@@ -41,7 +41,7 @@ describe('migrateProject', () => {
     await writeLegacyDatabase(project, legacyHistory(project))
     const store = centralStore()
     const first = await migrateProject(project, store, { setup: LEGACY_SETUP, now: NOW })
-    expect(first).toMatchObject({ folder: project, found: true, issues: [], profile: { language: 'javascript', framework: 'react' } })
+    expect(first).toMatchObject({ folder: project, project, found: true, issues: [], profile: { language: 'javascript', framework: 'react' } })
     expect(first.database).toMatchObject({ outcome: 'migrated', migrated: 4, skipped: 0, errors: [] })
     expect(first.files).toMatchObject({ outcome: 'migrated', migrated: 3, skipped: 0, errors: [] })
     // Its database's 2 commits and 1 bug, and the commit its journal grades.
@@ -61,6 +61,32 @@ describe('migrateProject', () => {
     // The three records and the setup's part are there already.
     expect(again.files).toMatchObject({ outcome: 'migrated', migrated: 1, skipped: 4 })
     expect((await store.find('activities')).map((activity) => activity.task)).toEqual(['Added later'])
+  })
+
+  it("records a subfolder's legacy data under the repository holding it, as every host records work; a folder in no repository stays its own project", async () => {
+    const repository = projectWith({ '.git/HEAD': 'ref: refs/heads/main\n', 'package.json': JSON.stringify({ dependencies: { react: '^19' } }) })
+    const web = join(repository, 'web')
+    mkdirSync(join(web, '.journal'), { recursive: true })
+    writeFileSync(join(web, '.journal', 'communication.json'), JSON.stringify([RETROSPECTIVE]))
+    writeFileSync(join(web, '.journal', '2026-02-25.md'), '# Journal - 2026-02-25\n\n## 10:00\n- **Task**: Cart page\n')
+    await writeLegacyDatabase(web, legacyHistory(web))
+    const store = centralStore()
+    const migration = await migrateProject(web, store, { setup: LEGACY_SETUP, now: NOW })
+    expect(migration).toMatchObject({ folder: web, project: repository, found: true, issues: [], profile: { framework: 'react' } })
+    expect((await store.find('projects')).map((project) => project.path)).toEqual([repository])
+    for (const collection of ['commits', 'retrospectives', 'gradeEvents', 'activities'] as const) {
+      const records = await store.find(collection)
+      expect(records.length, collection).toBeGreaterThan(0)
+      expect(new Set(records.map((record) => record.project)), collection).toEqual(new Set([repository]))
+    }
+    // The migration is the folder's, so the next run in that folder finds it done.
+    expect((await migrateProject(web, store, { setup: LEGACY_SETUP, now: NOW })).files).toMatchObject({ outcome: 'done-before', previousRun: { source: web } })
+
+    const plain = projectWith({ '.journal/communication.json': JSON.stringify([RETROSPECTIVE]) })
+    const alone = await migrateProject(plain, store, { setup: LEGACY_SETUP, now: NOW })
+    expect(alone).toMatchObject({ folder: plain, project: plain, issues: [] })
+    expect(await store.get('commits', [plain, 'abc1234'])).toBeDefined()
+    expect((await store.find('projects')).map((project) => project.path).sort()).toEqual([plain, repository].sort())
   })
 
   it('repeats a run that had problems, so a fixed file imports the next time', async () => {
@@ -94,7 +120,7 @@ describe('migrateProject', () => {
     const project = projectWith({ 'Cargo.toml': '[dependencies]\naxum = "0.8"\n' })
     const store = centralStore()
     const plain = await migrateProject(project, store)
-    expect(plain).toEqual({ folder: project, found: false, database: { outcome: 'none', migrated: 0, skipped: 0, errors: [] }, files: { outcome: 'none', migrated: 0, skipped: 0, errors: [] }, issues: [] })
+    expect(plain).toEqual({ folder: project, project, found: false, database: { outcome: 'none', migrated: 0, skipped: 0, errors: [] }, files: { outcome: 'none', migrated: 0, skipped: 0, errors: [] }, issues: [] })
     expect(await store.find('projects')).toEqual([])
     await store.applyFacts([{ kind: 'push', id: 'p1', setup: 'build@x/y', project, at: '2026-01-01T00:00:00.000Z' }])
     expect((await migrateProject(project, store)).profile).toMatchObject({ language: 'rust', framework: 'axum' })

@@ -3,6 +3,7 @@ import type { MigrationRecord, ProjectProfile, TrackerStore } from '@agent-track
 import type { MigrationIssue, MigrationProgress, MigrationReport } from '@agent-tracker/migrate'
 import { detectLegacy, hasLegacyData, importLegacyFiles, migrateProjectDatabase, migrationId } from '@agent-tracker/migrate'
 import { refreshProjectProfile } from './project-profile.js'
+import { projectRoot } from './project-root.js'
 
 /** Options of {@link migrateProject}. */
 export interface MigrateProjectOptions {
@@ -19,6 +20,8 @@ export interface MigrateProjectOptions {
   readonly now?: (() => Date) | undefined
   /** The zone legacy times written without one are read in (IANA name or offset); default the machine's. */
   readonly timeZone?: string | undefined
+  /** The user's home folder, where the walk up to a repository's root stops (see `projectRoot`); default the operating system's. */
+  readonly homeDir?: string | undefined
 }
 
 /** What became of one kind of legacy data in a project folder. */
@@ -34,7 +37,10 @@ export interface SourceMigration extends MigrationReport {
 
 /** What {@link migrateProject} did in one folder. */
 export interface ProjectMigration {
+  /** The folder its legacy data was read from. */
   readonly folder: string
+  /** The project that data is recorded under: the root of the git work tree holding the folder, else the folder (see `projectRoot`). */
+  readonly project: string
   /** True when the folder holds legacy data of any kind (imported now or before). */
   readonly found: boolean
   /** The predecessor's per-project database (`<folder>/~/.config/opencode/agent-tracker.lmdb`). */
@@ -50,27 +56,31 @@ export interface ProjectMigration {
 const NOTHING: MigrationReport = { migrated: 0, skipped: 0, errors: [] }
 
 /**
- * Brings a project folder's legacy data into the central store, the one way every host does it:
- * detects what is there, imports the per-project database and the legacy files — each only once:
+ * Brings a folder's legacy data into the central store, the one way every host does it, recorded
+ * under the project holding the folder — the root of its git work tree, as every host records work
+ * (see `projectRoot`; the per-project database's records under the project of the folder each
+ * names): detects what is there, imports the per-project database and the legacy files — each only once:
  * a kind whose earlier run finished without problems is not repeated — and stores the project's
  * profile when the folder holds legacy data or the project is known already. A `.agent/status.json`
  * this tracker wrote itself is no legacy agent (see `importLegacyFiles`). Additive
  * and idempotent; never throws (every problem is an issue) and never deletes anything.
  */
 export async function migrateProject(folder: string, store: TrackerStore, options: MigrateProjectOptions = {}): Promise<ProjectMigration> {
-  const project = resolve(folder)
-  const legacy = detectLegacy(project)
+  const source = resolve(folder)
+  const projectOf = (path: string): string => projectRoot(path, { homeDir: options.homeDir })
+  const project = projectOf(source)
+  const legacy = detectLegacy(source)
   const found = hasLegacyData(legacy)
   const issues: MigrationIssue[] = []
   let finished: readonly MigrationRecord[] = []
   try {
     finished = options.again === true ? [] : (await store.listMigrations()).filter((record) => record.errors === 0)
   } catch (error) {
-    issues.push({ source: project, message: `could not read which migrations already ran: ${messageOf(error)}` })
+    issues.push({ source, message: `could not read which migrations already ran: ${messageOf(error)}` })
   }
-  const migrate = async (kind: 'project-database' | 'legacy-files', source: string | undefined, run: () => Promise<MigrationReport>): Promise<SourceMigration> => {
-    if (source === undefined) return { ...NOTHING, outcome: 'none' }
-    const id = migrationId(kind, source)
+  const migrate = async (kind: 'project-database' | 'legacy-files', from: string | undefined, run: () => Promise<MigrationReport>): Promise<SourceMigration> => {
+    if (from === undefined) return { ...NOTHING, outcome: 'none' }
+    const id = migrationId(kind, from)
     const previousRun = finished.find((record) => record.id === id)
     if (previousRun !== undefined) return { ...NOTHING, outcome: 'done-before', previousRun }
     const report = await run()
@@ -78,22 +88,23 @@ export async function migrateProject(folder: string, store: TrackerStore, option
     return { ...report, outcome: 'migrated' }
   }
   const migrationOptions = {
+    projectOf,
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     ...(options.now === undefined ? {} : { now: options.now }),
     ...(options.timeZone === undefined ? {} : { timeZone: options.timeZone }),
   }
-  const database = await migrate('project-database', legacy.projectDatabase, () => migrateProjectDatabase(project, store, migrationOptions))
+  const database = await migrate('project-database', legacy.projectDatabase, () => migrateProjectDatabase(source, store, migrationOptions))
   const hasFiles = legacy.statusFile !== undefined || legacy.communicationFile !== undefined || legacy.journalFiles.length > 0
   // The tracker's own `.agent/status.json` is no legacy data; importLegacyFiles takes it for the hint it is.
   const { setup } = options
-  const files = await migrate('legacy-files', hasFiles ? project : undefined, () => importLegacyFiles(project, store, { ...migrationOptions, ...(setup === undefined ? {} : { setup }) }))
+  const files = await migrate('legacy-files', hasFiles ? source : undefined, () => importLegacyFiles(source, store, { ...migrationOptions, ...(setup === undefined ? {} : { setup }) }))
   let profile: ProjectProfile | undefined
   try {
     if (found || (await store.get('projects', [project])) !== undefined) profile = await refreshProjectProfile(store, project, options.now?.())
   } catch (error) {
     issues.push({ source: project, message: `could not store the project profile: ${messageOf(error)}` })
   }
-  return { folder: project, found, database, files, ...(profile === undefined ? {} : { profile }), issues }
+  return { folder: source, project, found, database, files, ...(profile === undefined ? {} : { profile }), issues }
 }
 
 function messageOf(error: unknown): string {
