@@ -30,6 +30,8 @@ export function openSqliteStore(path: string): SyncTrackerStore {
   const selectAll = db.prepare<[string], { value: string }>('SELECT value FROM records WHERE collection = ?')
   const commitRefs = db.prepare<[], CommitRef>('SELECT setup, project, hash, at FROM commit_index')
   const upsert = db.prepare('INSERT OR REPLACE INTO records (collection, key, value) VALUES (?, ?, ?)')
+  const remove = db.prepare('DELETE FROM records WHERE collection = ? AND key = ?')
+  const unindexCommit = db.prepare('DELETE FROM commit_index WHERE project = ? AND hash = ?')
   const indexCommit = db.prepare('INSERT OR REPLACE INTO commit_index (project, hash, setup, at) VALUES (?, ?, ?, ?)')
   const claim = db.prepare('INSERT OR IGNORE INTO fact_ids (id, seq) VALUES (?, ?)')
   const lastSeq = db.prepare<[], { seq: number | null }>('SELECT MAX(seq) AS seq FROM fact_ids')
@@ -41,7 +43,13 @@ export function openSqliteStore(path: string): SyncTrackerStore {
   const apply = db.transaction((facts: readonly Fact[]): AppliedBatch => {
     let next = (lastSeq.get()?.seq ?? 0) + 1
     const first = next
-    const plan = planFacts({ get: getRecord, claimFact: (id) => claim.run(id, next).changes === 1 && Boolean(next++) }, facts, rules)
+    const recordsSince = <C extends 'gradeEvents' | 'bugs'>(collection: C, setup: string, since: string): CollectionRecords[C][] =>
+      orderAndLimit(collection, selectAll.all(collection).map((row) => JSON.parse(row.value) as CollectionRecords[C]).filter((record) => record.setup === setup && record.at >= since), { order: 'oldest' })
+    const plan = planFacts({ get: getRecord, claimFact: (id) => claim.run(id, next).changes === 1 && Boolean(next++), recordsSince }, facts, rules)
+    for (const { collection, key } of plan.deletes) {
+      remove.run(collection, JSON.stringify(key))
+      if (collection === 'commits') unindexCommit.run(key[0], key[1])
+    }
     for (const write of plan.writes) {
       upsert.run(write.collection, JSON.stringify(write.key), JSON.stringify(write.record))
       if (write.collection === 'commits') indexCommit.run(write.record.project, write.record.hash, write.record.setup, write.record.at)

@@ -51,6 +51,22 @@ describe('the Claude Code hook', () => {
     expect(readdirSync(`${databasePath}.pending`)).toEqual(['transcripts'])
   })
 
+  it('records a commit amended in the session in the place of the one it replaced: one commit, counted once', async () => {
+    const repo = gitRepository(tempFolder('repo-'))
+    const databasePath = join(tempFolder('db-'), 'tracker.lmdb')
+    const session = new HookSession('s9', repo, databasePath)
+    const commit = "echo a > a.txt && git add a.txt && git commit -m 'feat: a'"
+    await session.call('toolu_1', 'Bash', { command: commit }, () => bash(repo, commit))
+    const first = headOf(repo)
+    const amend = "echo b >> a.txt && git commit -a --amend -m 'feat: a, linted'"
+    await session.call('toolu_2', 'Bash', { command: amend }, () => bash(repo, amend))
+    session.transcript.response('msg_end', [{ type: 'text', text: 'Amended.' }])
+    expect(await session.send('Stop', { stop_hook_active: false, last_assistant_message: 'Amended.' })).toEqual({ exitCode: 0 })
+    const { setup, commits } = await stored(databasePath)
+    expect(commits).toEqual([expect.objectContaining({ hash: headOf(repo), message: 'feat: a, linted', amends: first, session: 's9' })])
+    expect(setup?.state).toMatchObject({ toolCalls: 2, commits: 1 })
+  })
+
   it('writes at once after a push, with what was pending', async () => {
     const repo = gitRepository(join(tempFolder('repo-'), 'shop'))
     execFileSync('sh', ['-c', 'git init -q --bare ../shop.git && git remote add origin ../shop.git'], { cwd: repo })

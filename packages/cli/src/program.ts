@@ -222,14 +222,16 @@ Close OpenCode (with the old plugin) first: an upgrade waits while another proce
     .addHelpText('after', `
 Grades are recorded with the channel "ingest"; user grades count as yours only with --trust.
 One fact per line; "id" and "at" (ISO 8601) are optional. Kinds and their fields:
-  tool_call {tool, ok, exitCode?}   command {command}   commit {hash, message?, task?}   push {remote?, branch?}
+  tool_call {tool, ok, exitCode?}   command {command}   commit {hash, message?, task?, amends?}   push {remote?, branch?}
   grade {commit, by: "user"|"agent", userGrade?, agentGrade?, userNote?, agentNote?}   bug {by, commit?, note?}
   reinstate {note?}   retrospective {commit, task?, agentNote?, userNote?}   activity {task, actions?, outcome?, decisions?}
   usage {tokens: {input, output, reasoning, cacheRead, cacheWrite}, cost}
   evidence {signal: "suspected-bug"|"revert"|"survival"|"churn", commit, source, …}   verdict {evidence, verdict: "confirmed"|"dismissed"|"retracted"}
 Every fact has "setup" (agent@provider/model) and "project" (absolute path); a commit's "hash" and a
 fact's "commit" are git hashes (4 to 64 lowercase hex digits), e.g.
-  {"kind":"commit","setup":"build@anthropic/claude-sonnet-4-5","project":"/home/me/shop","hash":"a1b2c3d","message":"Add cart"}`)
+  {"kind":"commit","setup":"build@anthropic/claude-sonnet-4-5","project":"/home/me/shop","hash":"a1b2c3d","message":"Add cart"}
+A commit made by \`git commit --amend\` names the commit it replaced in "amends" (its full hash, 40 or 64
+hex digits): it takes that commit's place, and the commit counts once.`)
     .action((o: Opts & { file?: string; trust?: boolean }) => run(async (ctx) => (await load.ingest()).ingestCommand(ctx, o), o))
   add('sync', "send this machine's new facts to the team database (idempotent; resumes where it stopped)", 'agent-tracker sync --url postgres://me@db.example.com/tracker --member ana')
     .option('--url <postgres-url>', 'the team database (default: $AGENT_TRACKER_TEAM_URL, else team.url in ~/.config/agent-tracker/config.json); passwords go in PGPASSWORD or ~/.pgpass')

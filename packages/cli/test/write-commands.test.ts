@@ -323,6 +323,33 @@ describe('ingest', () => {
   })
 })
 
+describe('ingest of an amended commit', () => {
+  it('takes the amend in the place of the commit it names (history, report and doctor --check agree), and rejects an amends that is no full hash', async () => {
+    const db = join(tempFolder(), 'amend.lmdb')
+    const first = '3f2a9c41d0b7e65a8c1f2e3d4b5a69788796a5b4'
+    const amended = '9b74b9482ad5faff9546262bb5063474358ed29a'
+    const where = { setup: SONNET, project: '/w/app' }
+    const input = [
+      factLine({ ...where, id: 'h:1', kind: 'commit', hash: first, message: 'feat: cart', at: '2026-03-01T23:50:00Z' }),
+      factLine({ ...where, id: 'h:2', kind: 'commit', hash: amended, message: 'feat: cart, linted', amends: first, at: '2026-03-02T00:10:00Z' }),
+      factLine({ ...where, id: 'h:3', kind: 'commit', hash: 'c0ffee1', message: 'bad', amends: 'c0ffee' }),
+    ].join('\n')
+    const { code, stdout } = await runCli(['ingest', '--db', db], { input })
+    expect(code).toBe(1)
+    expect(stdout).toContain('Ingested 2 facts from 3 lines.')
+    expect(stdout).toContain('  line 3: Invalid commit fact: field "amends" is "c0ffee"; accepted is a full commit hash: 40 lowercase hex digits (SHA-1), or 64 (SHA-256), as `git rev-parse HEAD` prints it.')
+    const history = jsonData((await runCli(['history', SONNET, '--db', db, '--json'])).stdout, 'history') as { entries: { kind: string; summary: string }[] }
+    expect(history.entries.map((entry) => [entry.kind, entry.summary])).toEqual([['commit', `${amended.slice(0, 8)} feat: cart, linted`]])
+    const report = jsonData((await runCli(['report', '--db', db, '--json'])).stdout, 'report') as { setups: { setup: string; commits: number; experienceGained: number }[] }
+    expect(report.setups).toEqual([expect.objectContaining({ setup: SONNET, commits: 1, experienceGained: 1 })])
+    const doctor = jsonData((await runCli(['doctor', '--check', '--db', db, '--json'])).stdout, 'doctor') as { checks: { name: string; level: string }[] }
+    expect(doctor.checks.find((entry) => entry.name === 'Rollups')).toMatchObject({ level: 'ok', detail: expect.stringContaining('1 day rollups') as unknown })
+    // Sent again, every line is a repeat.
+    const again = jsonData((await runCli(['ingest', '--db', db, '--json'], { input: input.split('\n').slice(0, 2).join('\n') })).stdout, 'ingest') as { ingested: number; repeats: number }
+    expect([again.ingested, again.repeats]).toEqual([0, 2])
+  })
+})
+
 describe('ingest, safe to run again', () => {
   it('stores nothing twice when the same file without ids comes again', async () => {
     const db = join(tempFolder(), 'twice.lmdb')

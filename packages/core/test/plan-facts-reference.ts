@@ -59,7 +59,7 @@ export function planFactsReference(reader: RecordReader, facts: readonly Fact[],
     index += 1
   }
   const skipped = skippedAt.sort((a, b) => a.place - b.place).map(({ skip }) => skip)
-  return { writes: overlay.writes(), applied: fresh.length - noEffect, skipped, logged: fresh }
+  return { writes: overlay.writes(), deletes: [], applied: fresh.length - noEffect, skipped, logged: fresh }
 }
 
 /**
@@ -107,6 +107,7 @@ function createOverlay(reader: RecordReader): Overlay {
   const slot = (collection: CollectionName, key: RecordKey): string => `${collection}\u0000${key.join('\u0000')}`
   return {
     claimFact: (id) => reader.claimFact(id),
+    recordsSince: (collection, setup, since) => reader.recordsSince(collection, setup, since),
     get<C extends CollectionName>(collection: C, key: RecordKey): CollectionRecords[C] | undefined {
       const hit = dirty.get(slot(collection, key))
       return hit === undefined ? reader.get(collection, key) : (hit.record as CollectionRecords[C])

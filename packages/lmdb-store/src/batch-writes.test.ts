@@ -5,7 +5,7 @@ import { planFacts } from '@agent-tracker/core/store'
 import { createFactScript } from '@agent-tracker/core/testing'
 import { afterEach, describe, expect, it } from 'vitest'
 import { tempFolder } from '../test/temp.js'
-import { createTransactionReader, putRecords } from './batch-writes.js'
+import { createTransactionReader, deleteRecords, putRecords } from './batch-writes.js'
 import type { Environment } from './open-environment.js'
 import { openEnvironment } from './open-environment.js'
 
@@ -62,5 +62,28 @@ describe('applying a batch inside the write transaction', () => {
     expect([...db.indexes.commitsByTime.getRange({})].map(({ key, value }) => [key, value])).toEqual([[['2026-02-01T00:00:00.000Z', '/p', 'c1'], SETUP]])
     expect([...db.indexes.commitsByProject.getKeys({})]).toEqual([['/p', '2026-02-01T00:00:00.000Z', 'c1']])
     expect([...db.indexes.commitsByHash.getRange({})].map(({ key, value }) => [key, value])).toEqual([[['c1', '/p'], [SETUP, '2026-02-01T00:00:00.000Z']]])
+  })
+
+  it('leaves no index entry of a commit an amend replaced, nor of its review', () => {
+    const db = environment()
+    const first = '3f2a9c41d0b7e65a8c1f2e3d4b5a69788796a5b4'
+    const amended = '9b74b9482ad5faff9546262bb5063474358ed29a'
+    const s = createFactScript({ setup: SETUP, project: '/p' })
+    for (const facts of [[s.commit(first), s.grade(first, { by: 'agent', agentGrade: 2 })], [s.amend(amended, first)]]) {
+      db.root.transactionSync(() => {
+        const reader = createTransactionReader(db)
+        const plan = planFacts(reader, facts, resolveRules())
+        deleteRecords(db, plan.deletes)
+        putRecords(db, plan.writes, reader)
+      })
+    }
+    const hashes = (keys: Iterable<unknown>, at: number): unknown[] => [...keys].map((key) => (key as string[])[at])
+    expect(hashes(db.indexes.commitsBySetup.getKeys({}), 3)).toEqual([amended])
+    expect(hashes(db.indexes.commitsByTime.getKeys({}), 2)).toEqual([amended])
+    expect(hashes(db.indexes.commitsByProject.getKeys({}), 2)).toEqual([amended])
+    expect(hashes(db.indexes.commitsByHash.getKeys({}), 0)).toEqual([amended])
+    expect(hashes(db.indexes.retrospectivesBySetup.getKeys({}), 2)).toEqual([amended])
+    expect(hashes(db.indexes.retrospectivesByTime.getKeys({}), 2)).toEqual([amended])
+    expect(hashes(db.tables.commits.getKeys({}), 1)).toEqual([amended])
   })
 })

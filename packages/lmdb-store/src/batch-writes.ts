@@ -1,5 +1,5 @@
 import type { CollectionName, CollectionRecords, Fact, RecordKey, UsageRecord } from '@agent-tracker/core'
-import type { DeletedRecord, PlannedRecord, RecordReader } from '@agent-tracker/core/store'
+import type { DeletedRecord, PlannedRecord, RecordReader, TimelineCollection } from '@agent-tracker/core/store'
 import { recordSlot } from '@agent-tracker/core/store'
 import type { Database, Key } from 'lmdb'
 import { encodeFactBatch } from './fact-log-codec.js'
@@ -7,6 +7,7 @@ import type { SecondaryIndex } from './indexes.js'
 import { SECONDARY_INDEXES, sameKey } from './indexes.js'
 import { LAST_FACT_SEQ_KEY, factIdKey, keyPart, rememberLongParts, toLmdbKey } from './layout.js'
 import type { QueryTables } from './record-queries.js'
+import { findRecords } from './record-queries.js'
 import { TotalsInStep } from './setup-totals.js'
 
 /** A reader of the write transaction that also tells what a key held before the batch, if it read it. */
@@ -55,6 +56,9 @@ export function createTransactionReader(db: QueryTables): TransactionReader {
       const record = (db.tables[collection] as Database<CollectionRecords[C]>).get(toLmdbKey(key))
       seen.set(slot, record)
       return record
+    },
+    recordsSince<C extends TimelineCollection>(collection: C, setup: string, since: string): readonly CollectionRecords[C][] {
+      return findRecords(db, collection, { setup, since, order: 'oldest' })
     },
     storedBefore<C extends CollectionName>(collection: C, key: RecordKey): CollectionRecords[C] | undefined | typeof UNREAD {
       const slot = recordSlot(collection, key)

@@ -122,6 +122,7 @@ export class LmdbStore implements SyncTrackerStore {
       const reader = createTransactionReader(this.#db)
       const plan = planFacts(reader, checked, this.rules)
       this.#ensureRoomFor(plan.writes, plan.logged)
+      deleteRecords(this.#db, plan.deletes)
       putRecords(this.#db, plan.writes, reader)
       appendFactLog(this.#db, reader.firstClaimedSeq, plan.logged)
       return { deferred: false, applied: plan.applied, skipped: plan.skipped, recordsWritten: plan.writes.length }

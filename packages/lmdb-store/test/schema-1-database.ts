@@ -37,7 +37,7 @@ export async function writeSchema1Database(path: string, content: Schema1Content
   const meta = root.openDB({ name: 'meta' })
   root.transactionSync(() => {
     meta.putSync('schemaVersion', 1)
-    const plan = planFacts({ get: () => undefined, claimFact: () => true }, content.facts, resolveRules())
+    const plan = planFacts({ get: () => undefined, claimFact: () => true, recordsSince: () => [] }, content.facts, resolveRules())
     for (const write of plan.writes) {
       if (write.collection === 'evidence') continue
       const record = write.collection === 'usage' ? schema1Rollup(write.record) : write.record

@@ -7,7 +7,8 @@ type AfterInput = { tool: string; sessionID: string; callID: string; args: unkno
 
 /**
  * The `tool.execute.after` hook: records the tool call (a bash call fails by its exit code), and
- * for bash the commits (in the background: git confirms each, see the kit's CommitWatch) and pushes (which
+ * for bash the commits (in the background: git confirms each and says which commit an amend
+ * replaced, see the kit's CommitWatch) and pushes (which
  * flush, then toast the status card).
  */
 export function toolResultHook(context: TrackerContext): (input: AfterInput, output: { output: string; metadata: unknown }) => Promise<void> {
@@ -29,8 +30,8 @@ export function toolResultHook(context: TrackerContext): (input: AfterInput, out
       if (git.kind === 'commit') {
         context.track((async () => {
           for (const commit of await context.commits.commitsAfter(input.callID, command, bashWorkdir(input.args, context.directory), git.hashes)) {
-            await runtime.service.recordCommit({ ...facts, id: commitFactId('opencode', input.sessionID, input.callID, commit.hash), hash: commit.hash, message: commit.subject })
-            await context.toastStatus(runtime, setup, `Commit ${commit.hash.slice(0, 7)} recorded. `)
+            await runtime.service.recordCommit({ ...facts, id: commitFactId('opencode', input.sessionID, input.callID, commit.hash), hash: commit.hash, message: commit.subject, ...(commit.amends === undefined ? {} : { amends: commit.amends }) })
+            await context.toastStatus(runtime, setup, `Commit ${commit.hash.slice(0, 7)} recorded${commit.amends === undefined ? '' : ` (amends ${commit.amends.slice(0, 7)})`}. `)
           }
         })().catch((error: unknown) => {
           notifier.log('error', `agent-tracker could not record the commit of \`${command}\`: ${inPluginTerms(error)}`)

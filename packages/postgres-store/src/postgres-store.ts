@@ -22,7 +22,7 @@ import type {
   TrackerStore,
 } from '@agent-tracker/core'
 import { REPEAT, SCHEMA_VERSION, TrackerError, screenFacts, validateFact } from '@agent-tracker/core'
-import type { DeletedRecord, FactPlan, LoggedReattribution, PlannedRecord, ReattributedCollection, ReattributionInput, RecordReader } from '@agent-tracker/core/store'
+import type { DeletedRecord, FactPlan, LoggedReattribution, PlannedRecord, ReattributedCollection, ReattributionInput, RecordReader, TimelineCollection } from '@agent-tracker/core/store'
 import { REATTRIBUTED_COLLECTIONS, attributedFact, checkFactLogQuery, normaliseQuery, planFacts, planImport, planReattribution, planSetupImport, toCommitRef, withProfile } from '@agent-tracker/core/store'
 import type { Pool, PoolClient } from 'pg'
 import { quoteIdentifier } from './migrations.js'
@@ -147,6 +147,7 @@ export class PostgresStore implements TrackerStore {
     await this.#lock(client)
     const known = await this.#knownIds(client, facts.map((fact) => fact.id))
     const plan = await this.#plan(client, (reader) => planFacts(reader, facts, this.rules), known)
+    await this.#deleteRecords(client, plan.deletes)
     await this.#putRecords(client, plan.writes)
     await this.#appendLog(client, plan.logged, source)
     return { deferred: false, applied: plan.applied, skipped: plan.skipped, recordsWritten: plan.writes.length }
@@ -443,14 +444,17 @@ export class PostgresStore implements TrackerStore {
 
   /**
    * Runs a pure planner against the records of this transaction. Planning reads synchronously:
-   * it runs once with what is loaded, noting every key it missed; those are loaded and it runs
-   * again, until it misses none (usually twice: setups, projects and rollups, then what a fact's
-   * records lead to).
+   * it runs once with what is loaded, noting every key (and range of a setup's records) it missed;
+   * those are loaded and it runs again, until it misses none (usually twice: setups, projects and
+   * rollups, then what a fact's records lead to; an amend adds the grade events and bugs after the
+   * commit it replaced).
    */
   async #plan<P>(client: PoolClient, planner: (reader: RecordReader) => P, known: ReadonlySet<string>): Promise<P> {
     const cache: RecordCache = new Map()
+    const ranges = new Map<string, readonly unknown[]>()
     for (;;) {
       const missing = new Map<string, [CollectionName, RecordKey]>()
+      const missingRanges = new Map<string, [TimelineCollection, string, string]>()
       const claimed = new Set<string>()
       const reader: RecordReader = {
         get: <C extends CollectionName>(collection: C, key: RecordKey) => {
@@ -459,6 +463,13 @@ export class PostgresStore implements TrackerStore {
           missing.set(slot, [collection, key])
           return undefined
         },
+        recordsSince: <C extends TimelineCollection>(collection: C, setup: string, since: string) => {
+          const range = slotOf(collection, [setup, since])
+          const found = ranges.get(range)
+          if (found !== undefined) return found as CollectionRecords[C][]
+          missingRanges.set(range, [collection, setup, since])
+          return []
+        },
         claimFact: (id) => {
           if (known.has(id) || claimed.has(id)) return false
           claimed.add(id)
@@ -466,9 +477,13 @@ export class PostgresStore implements TrackerStore {
         },
       }
       const plan = planner(reader)
-      if (missing.size === 0) return plan
+      if (missing.size === 0 && missingRanges.size === 0) return plan
       const loaded = await this.#loadRecords(client, [...missing.values()])
       for (const slot of missing.keys()) cache.set(slot, loaded.get(slot))
+      for (const [range, [collection, setup, since]] of missingRanges) {
+        const statement = findStatement(`${this.#s}.records`, this.member, collection, { setup, since, order: 'oldest' })
+        ranges.set(range, (await client.query<{ record: unknown }>(statement)).rows.map((row) => row.record))
+      }
     }
   }
 

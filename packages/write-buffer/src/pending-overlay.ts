@@ -1,8 +1,7 @@
 import type { ScoringRules, TrackerStore } from '@agent-tracker/core'
-import type { PlannedRecord } from '@agent-tracker/core/store'
 import type { PendingQueue } from './pending-queue.js'
-import type { FetchedRecord, PlannedView } from './plan-pending.js'
-import { EMPTY_VIEW, planOnto } from './plan-pending.js'
+import type { FetchedRecord, PlannedChange, PlannedView } from './plan-pending.js'
+import { EMPTY_VIEW, planOnto, rangeQuery } from './plan-pending.js'
 import type { ReadScope } from './read-scope.js'
 import { factsInScope, scopeKey } from './read-scope.js'
 import { sameValue } from './same-value.js'
@@ -43,11 +42,11 @@ export class PendingOverlay {
   }
 
   /**
-   * The records the pending facts in a narrowed scope would put, by slot, planned onto the stored
+   * The records the pending facts in a narrowed scope would put (or keys they would leave empty), by slot, planned onto the stored
    * records as they are now. When the queue's generation changes meanwhile the answer is
    * meaningless and the caller must read again.
    */
-  async writesFor(scope: ReadScope): Promise<ReadonlyMap<string, PlannedRecord>> {
+  async writesFor(scope: ReadScope): Promise<ReadonlyMap<string, PlannedChange>> {
     const queue = this.#queue
     const generation = queue.generation
     const key = scopeKey(scope)
@@ -85,7 +84,7 @@ export class PendingOverlay {
   async #changedRecords(fetched: ReadonlyMap<string, FetchedRecord>): Promise<Map<string, FetchedRecord> | undefined> {
     if (fetched.size === 0) return undefined
     const entries = [...fetched]
-    const records = await Promise.all(entries.map(([, { collection, key }]) => this.#inner.get(collection, key)))
+    const records = await Promise.all(entries.map(([, { collection, key, range }]) => (range === undefined ? this.#inner.get(collection, key) : this.#inner.find(collection, rangeQuery(range)))))
     if (entries.every(([, known], index) => sameValue(known.record, records[index]))) return undefined
     return new Map(entries.map(([slot, known], index) => [slot, { ...known, record: records[index] }]))
   }

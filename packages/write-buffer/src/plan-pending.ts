@@ -1,19 +1,36 @@
 import type { CollectionName, CollectionRecords, RecordKey, ScoringRules, TrackerStore } from '@agent-tracker/core'
-import type { PlannedRecord, RecordReader } from '@agent-tracker/core/store'
-import { planFacts, recordSlot } from '@agent-tracker/core/store'
+import type { DeletedRecord, PlannedRecord, RecordReader, TimelineCollection } from '@agent-tracker/core/store'
+import { compareKeys, planFacts, recordKey, recordSlot } from '@agent-tracker/core/store'
 import type { PendingFacts } from './read-scope.js'
 
-/** A stored record (or its absence) that planning read, by slot. */
+/**
+ * What planning read from the store, by slot: a record (or its absence) under a key; or, with
+ * `range`, the records of a setup from a time on (what an amend re-points), as `record`.
+ */
 export interface FetchedRecord {
   readonly collection: CollectionName
   readonly key: RecordKey
   readonly record: unknown
+  readonly range?: { readonly setup: string; readonly since: string }
 }
 
-/** Planned records by slot, and the stored records they were planned from. */
+/** A record the pending facts would put, or (without a record) a key they would leave empty. */
+export type PlannedChange = PlannedRecord | (DeletedRecord & { readonly record?: undefined })
+
+/** Planned changes by slot, and the stored records they were planned from. */
 export interface PlannedView {
-  readonly writes: ReadonlyMap<string, PlannedRecord>
+  readonly writes: ReadonlyMap<string, PlannedChange>
   readonly fetched: ReadonlyMap<string, FetchedRecord>
+}
+
+/** The slot of a range a planner read (see {@link FetchedRecord}); no record slot looks like it. */
+export function rangeSlot(collection: CollectionName, setup: string, since: string): string {
+  return `range\u0000${recordSlot(collection, [setup, since])}`
+}
+
+/** The query that reads a range again from the store. */
+export function rangeQuery(range: { readonly setup: string; readonly since: string }): { setup: string; since: string; order: 'oldest' } {
+  return { setup: range.setup, since: range.since, order: 'oldest' }
 }
 
 /** Nothing planned, nothing read. */
@@ -32,7 +49,7 @@ export async function planOnto(inner: TrackerStore, rules: ScoringRules, pending
   if (facts.length === 0) return base
   const fetched = new Map(base.fetched)
   for (;;) {
-    const missing = new Map<string, { collection: CollectionName; key: RecordKey }>()
+    const missing = new Map<string, { collection: CollectionName; key: RecordKey; range?: { setup: string; since: string } }>()
     const missingIds: string[] = []
     let claims = 0
     const reader: RecordReader = {
@@ -50,17 +67,28 @@ export async function planOnto(inner: TrackerStore, rules: ScoringRules, pending
         if (known === undefined) missing.set(slot, { collection, key })
         return known?.record as CollectionRecords[C] | undefined
       },
+      recordsSince: <C extends TimelineCollection>(collection: C, setup: string, since: string) => {
+        const slot = rangeSlot(collection, setup, since)
+        const stored = fetched.get(slot)
+        if (stored === undefined) {
+          missing.set(slot, { collection, key: [setup, since], range: { setup, since } })
+          return []
+        }
+        return withPlanned(collection, stored.record as CollectionRecords[C][], base.writes, setup, since)
+      },
     }
     const plan = planFacts(reader, facts, rules)
     if (missing.size === 0 && missingIds.length === 0) {
       const writes = new Map(base.writes)
       for (const write of plan.writes) writes.set(recordSlot(write.collection, write.key), write)
+      for (const gone of plan.deletes) writes.set(recordSlot(gone.collection, gone.key), gone)
       return { writes, fetched }
     }
     const known = missingIds.length === 0 ? undefined : inner.knownFactIds(missingIds)
     await Promise.all(
-      [...missing].map(async ([slot, { collection, key }]) => {
-        fetched.set(slot, { collection, key, record: await inner.get(collection, key) })
+      [...missing].map(async ([slot, { collection, key, range }]) => {
+        const record = range === undefined ? await inner.get(collection, key) : await inner.find(collection, rangeQuery(range))
+        fetched.set(slot, { collection, key, record, ...(range === undefined ? {} : { range }) })
       }),
     )
     if (known !== undefined) {
@@ -68,4 +96,17 @@ export async function planOnto(inner: TrackerStore, rules: ScoringRules, pending
       for (const id of missingIds) storedIds.set(id, stored.has(id))
     }
   }
+}
+
+/** Stored records of a setup from a time on, with what earlier pending facts planned laid over them, in key order. */
+function withPlanned<C extends TimelineCollection>(collection: C, stored: readonly CollectionRecords[C][], writes: ReadonlyMap<string, PlannedChange>, setup: string, since: string): CollectionRecords[C][] {
+  const merged = new Map<string, CollectionRecords[C]>()
+  for (const record of stored) merged.set(recordSlot(collection, recordKey(collection, record)), record)
+  for (const [slot, write] of writes) {
+    if (write.collection !== collection) continue
+    const record = write.record as CollectionRecords[C] | undefined
+    if (record === undefined) merged.delete(slot)
+    else if (record.setup === setup && record.at >= since) merged.set(slot, record)
+  }
+  return [...merged.values()].sort((a, b) => compareKeys(recordKey(collection, a), recordKey(collection, b)))
 }

@@ -9,6 +9,8 @@ const OTHER_SETUP = 'plan@fake/m2'
 const PROJECT = '/home/dev/shop'
 const OTHER_PROJECT = '/home/dev/blog'
 const GRADES = [-1, 1, 2, 5] as const
+/** One of a few commit hashes, full length so that an amend can name them. */
+const hashOf = (n: number): string => `c0ffee${String(n)}`.padEnd(40, '0')
 
 const stores: [string, () => TrackerStore][] = [
   ['memory', () => createMemoryStore()],
@@ -57,6 +59,28 @@ describe.each(stores)('reads through the buffer over %s', (_, openStore) => {
     await buffer.close()
   })
 
+  it('show an amend pending after reads of its commit: the grades and bugs given to the commit, pending or stored, follow it', async () => {
+    const store = openStore()
+    const buffer = withWriteBuffer(store, { maxPending: false, maxAgeMs: false })
+    const mine = createFactScript({ setup: SETUP, project: PROJECT })
+    await store.applyFacts([mine.commit(hashOf(1), 'feat'), mine.bug('user', 'stored bug', hashOf(1))])
+    buffer.append([mine.grade(hashOf(1), { by: 'agent', agentGrade: 2 })])
+    expect((await buffer.find('gradeEvents', { setup: SETUP })).map((event) => event.commit)).toEqual([hashOf(1)])
+    buffer.append([mine.amend(hashOf(2), hashOf(1), 'feat, linted')])
+    const reads = async (through: TrackerStore): Promise<unknown[]> => [
+      (await through.find('gradeEvents', { setup: SETUP })).map((event) => event.commit),
+      (await through.find('bugs', { setup: SETUP })).map((bug) => bug.commit),
+      (await through.find('commits', { project: PROJECT })).map((commit) => commit.hash),
+      await through.get('retrospectives', [SETUP, hashOf(1)]),
+      (await through.get('retrospectives', [SETUP, hashOf(2)]))?.agentGrade,
+    ]
+    const shown = await reads(buffer)
+    expect(shown).toEqual([[hashOf(2)], [hashOf(2)], [hashOf(2)], undefined, 2])
+    await buffer.flush()
+    expect(await reads(store)).toEqual(shown)
+    await buffer.close()
+  })
+
   it('start over after a flush, also in a scope that had nothing pending', async () => {
     const buffer = withWriteBuffer(openStore(), { maxPending: false, maxAgeMs: false })
     const mine = createFactScript({ setup: SETUP, project: PROJECT })
@@ -80,13 +104,15 @@ describe.each(stores)('reads through the buffer over %s', (_, openStore) => {
     let pending: Fact[] = []
     const sent: Fact[] = []
     let seed = 7
+    // Each amend makes a commit of its own, as git does.
+    let amends = 0
     const pick = (n: number): number => {
       seed = (seed * 1103515245 + 12345) % 2147483648
       return Math.floor((seed / 2147483648) * n)
     }
     const nextFact = (): Fact => {
       const script = scripts[pick(scripts.length)] ?? createFactScript({ setup: SETUP, project: PROJECT })
-      const hash = `c0ffee${String(pick(6))}`
+      const hash = hashOf(pick(6))
       // Now and then a fact sent before comes again (pending or stored): a repeat by its id.
       const again = pick(10) === 0 ? sent[pick(sent.length)] : undefined
       if (again !== undefined) return again
@@ -96,6 +122,7 @@ describe.each(stores)('reads through the buffer over %s', (_, openStore) => {
         case 2: return script.bug()
         case 3: return script.usage({ input: 100 }, 0.01)
         case 4: return script.activity('task')
+        case 5: return script.amend(hashOf(100 + (amends += 1)), hash)
         default: return script.toolCall('bash', pick(5) !== 0)
       }
     }
@@ -121,11 +148,12 @@ describe.each(stores)('reads through the buffer over %s', (_, openStore) => {
         expect(await read(buffer, target)).toEqual(await read(fresh, target))
       } else if (action < 19) {
         const outsider = outsiders[pick(outsiders.length)] ?? createFactScript({ setup: SETUP, project: PROJECT })
-        const hash = `c0ffee${String(pick(6))}`
-        const choice = pick(4)
+        const hash = hashOf(pick(6))
+        const choice = pick(5)
         // The outsider may also send a fact this buffer holds pending (a host resending it).
         const resent = choice === 3 ? pending[pick(pending.length)] : undefined
-        await store.applyFacts([resent ?? (choice === 0 ? outsider.toolCall() : choice === 1 ? outsider.commit(hash) : outsider.grade(hash, { by: 'agent', agentGrade: 2 }))])
+        const made = choice === 0 ? outsider.toolCall() : choice === 1 ? outsider.commit(hash) : choice === 4 ? outsider.amend(hashOf(100 + (amends += 1)), hash) : outsider.grade(hash, { by: 'agent', agentGrade: 2 })
+        await store.applyFacts([resent ?? made])
       } else {
         // What the buffer shows before a flush is what is stored after it.
         const before = await Promise.all(reads.map((target) => read(buffer, target)))

@@ -162,7 +162,7 @@ function describeSummary(summary: SourceSummary, dryRun: boolean): string {
   const lines = [
     `${NAMES[summary.source]} (${summary.paths.join(', ')})`,
     `  ${count(summary.sessions, 'session')} · ${count(summary.setups.length, 'setup')}${summary.setups.length === 0 ? '' : `: ${summary.setups.join(', ')}`}`,
-    `  ${count(summary.toolCalls, 'tool call')} (${summary.toolFailures.toLocaleString('en-US')} failed) · ${count(summary.commits, 'commit')} · ${count(summary.pushes, 'push', 'pushes')}`,
+    `  ${count(summary.toolCalls, 'tool call')} (${summary.toolFailures.toLocaleString('en-US')} failed) · ${count(summary.commits, 'commit')}${summary.amends > 0 ? ` (${summary.amends.toLocaleString('en-US')} amending an earlier one)` : ''} · ${count(summary.pushes, 'push', 'pushes')}`,
     `  ${count(summary.messages, 'response')} · ${tokens(summary.tokens.input)} input, ${tokens(summary.tokens.output + summary.tokens.reasoning)} output, ${tokens(summary.tokens.cacheRead)} cache-read tokens · ${money(summary.cost)}${estimated}${unpriced}`,
     `  ${count(summary.facts, 'fact')}: ${summary.imported.toLocaleString('en-US')} ${dryRun ? 'would be new' : 'new'}, ${summary.repeats.toLocaleString('en-US')} already recorded`,
   ]

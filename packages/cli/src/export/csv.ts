@@ -13,7 +13,7 @@ const SUMS = ['count', 'sum', 'squares']
 export const CSV_COLUMNS: Readonly<Record<CollectionName, readonly string[]>> = {
   setups: ['v', 'id', 'agent', 'provider', 'model', ...STATE, 'firstSeenAt', 'lastSeenAt', 'haltedAt', 'reinstatedAt'],
   projects: ['v', 'path', 'name', 'firstSeenAt', 'lastSeenAt', 'profile.language', 'profile.framework', 'profile.scope', 'profile.dependencies', 'profile.profiledAt'],
-  commits: ['v', 'project', 'hash', 'setup', 'at', 'message', 'task', 'session'],
+  commits: ['v', 'project', 'hash', 'setup', 'at', 'message', 'task', 'session', 'amends'],
   retrospectives: ['v', 'setup', 'commit', 'project', 'at', 'updatedAt', 'task', 'agentGrade', 'userGrade', 'agentGradeChannel', 'userGradeChannel', 'agentNote', 'userNote', 'scoreBefore', 'scoreAfter', 'extra'],
   gradeEvents: ['v', 'id', 'setup', 'project', 'commit', 'at', 'by', 'agentGrade', 'userGrade', 'channel', 'vouched', 'scoreBefore', 'scoreAfter', 'note'],
   bugs: ['v', 'id', 'setup', 'project', 'at', 'by', 'commit', 'note', 'skillPointsAfter'],

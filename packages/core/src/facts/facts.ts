@@ -47,6 +47,12 @@ export interface CommitFact extends FactBase {
   readonly hash: string
   readonly message: string
   readonly task?: string
+  /**
+   * The full hash of the commit this one replaced with `git commit --amend` (HEAD before the
+   * amend). Where that commit is recorded for the same project and setup, this one takes its
+   * place and the commit counts once; otherwise the fact is an ordinary new commit.
+   */
+  readonly amends?: string
 }
 
 /** A push was made. */

@@ -40,8 +40,21 @@ describe('validateFact', () => {
     [{ ...base, kind: 'push', setup: 'build@x' }, 'Invalid push fact: Invalid setup id "build@x"'],
     [{ kind: 'push', setup: 'build', project: '/p', at: base.at }, 'Invalid push fact: field "id" is required: a non-empty string.'],
     [{ ...base, kind: 'usage', cost: 1, costSource: 'guess' }, 'Invalid usage fact: field "costSource" is "guess"; accepted are "host", "estimate", "unknown".'],
+    [{ ...base, kind: 'commit', hash: 'abcd123', amends: 'abcd' }, 'Invalid commit fact: field "amends" is "abcd"; accepted is a full commit hash: 40 lowercase hex digits (SHA-1), or 64 (SHA-256), as `git rev-parse HEAD` prints it.'],
+    [{ ...base, kind: 'commit', hash: 'abcd123', amends: 'A'.repeat(40) }, `Invalid commit fact: field "amends" is "${'A'.repeat(40)}"; accepted is a full commit hash`],
+    [{ ...base, kind: 'commit', hash: 'abcd123', amends: 'a'.repeat(41) }, 'Invalid commit fact: field "amends" is'],
+    [{ ...base, kind: 'commit', hash: 'abcd123', amends: 40 }, 'Invalid commit fact: field "amends" is 40; accepted is a full commit hash'],
   ])('rejects %j: %s', (input, message) => {
     expect(() => validateFact(input)).toThrow(message)
+  })
+})
+
+describe('an amended commit', () => {
+  it('keeps the full hash of the commit it replaced, SHA-1 or SHA-256, and leaves an absent one out', () => {
+    const commit = { ...base, kind: 'commit', hash: 'b'.repeat(40), message: 'fix: lint' }
+    expect(validateFact({ ...commit, amends: 'a'.repeat(40) })).toMatchObject({ amends: 'a'.repeat(40) })
+    expect(validateFact({ ...commit, amends: 'c'.repeat(64) })).toMatchObject({ amends: 'c'.repeat(64) })
+    expect(validateFact({ ...commit, amends: null })).not.toHaveProperty('amends')
   })
 })
 

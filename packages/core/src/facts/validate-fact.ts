@@ -9,6 +9,7 @@ import { parseGrade } from './grade.js'
 import { parseSetupId } from './setup-id.js'
 import { toIsoTimestamp } from '../time/iso-timestamp.js'
 import { LIMITS, nestingDepth, utf8Bytes } from '../validation/limits.js'
+import { FULL_COMMIT_HASH_ACCEPTED, isFullCommitHash } from '../validation/host-facts.js'
 
 /** Providers for the fields a fact may omit on input. */
 export interface FactDefaults {
@@ -98,6 +99,7 @@ function buildFact(kind: FactKind, f: Fields, b: FactBase): Fact {
       // A commit without a message is stored with '': read back (salvage, merge, sync), that is no message again.
       fact.message = f.message === '' ? '' : optionalText(f, 'message') ?? ''
       set('task', optionalText(f, 'task'))
+      set('amends', amendedCommit(f))
       break
     case 'push':
       set('remote', optionalText(f, 'remote'))
@@ -175,6 +177,14 @@ function buildFact(kind: FactKind, f: Fields, b: FactBase): Fact {
       break
   }
   return fact as unknown as Fact
+}
+
+/** The full hash of the commit a commit fact replaced (`amends`), if it names one. */
+function amendedCommit(f: Fields): string | undefined {
+  const value = f.amends
+  if (value === undefined || value === null) return undefined
+  if (typeof value !== 'string' || !isFullCommitHash(value)) throw invalidFact(f.kind, `field "amends" is ${describeValue(value)}; accepted is ${FULL_COMMIT_HASH_ACCEPTED}`)
+  return value
 }
 
 function tokens(f: Fields): TokenUsage {

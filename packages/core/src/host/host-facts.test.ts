@@ -26,12 +26,14 @@ describe('host facts', () => {
     const facts = [
       hostToolCallFact(context, { callId: 'toolu_1', tool: 'Bash', ok: false, exitCode: 2 }),
       hostCommitFact(context, 'toolu_1', { hash: 'bb48aff', message: 'add a' }),
+      hostCommitFact(context, 'toolu_2', { hash: 'cc59b00', message: 'add a, linted', amends: 'bb48aff'.padEnd(40, '0') }),
       hostPushFact(context, 'toolu_1', { remote: 'origin' }),
       hostUsageFact(context, { responseIds: ['msg_1', 'req_1'], tokens: { input: 100, output: 20, reasoning: 0, cacheRead: 30, cacheWrite: 50 }, cost: { cost: 0.0013275, costSource: 'estimate' } }),
     ]
     expect(facts.map((fact) => validateFact(fact))).toEqual([
       { ...context, id: 's1:toolu_1', kind: 'tool_call', tool: 'Bash', ok: false, exitCode: 2 },
       { ...context, id: 's1:toolu_1:commit:bb48aff', kind: 'commit', hash: 'bb48aff', message: 'add a' },
+      { ...context, id: 's1:toolu_2:commit:cc59b00', kind: 'commit', hash: 'cc59b00', message: 'add a, linted', amends: 'bb48aff'.padEnd(40, '0') },
       { ...context, id: 's1:toolu_1:push', kind: 'push', remote: 'origin' },
       { ...context, id: 'msg_1:req_1', kind: 'usage', tokens: { input: 100, output: 20, reasoning: 0, cacheRead: 30, cacheWrite: 50 }, cost: 0.0013275, costSource: 'estimate' },
     ].map(({ host, id, ...fact }) => ({ ...fact, id: `${host}:${id}` })))

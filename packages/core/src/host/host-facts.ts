@@ -69,9 +69,15 @@ export function hostToolCallFact(context: HostEventContext, call: HostToolCall):
   }
 }
 
-/** The fact of a commit a tool call made, with its derived id. */
-export function hostCommitFact(context: HostEventContext, callId: string, commit: { readonly hash: string; readonly message: string }): CommitFact {
-  return { ...factBase(context, commitFactId(context.host, context.session, callId, commit.hash)), kind: 'commit', hash: commit.hash, message: commit.message }
+/**
+ * The fact of a commit a tool call made, with its derived id; `amends` is the full hash of the
+ * commit it replaced when git made it with `git commit --amend`.
+ */
+export function hostCommitFact(context: HostEventContext, callId: string, commit: { readonly hash: string; readonly message: string; readonly amends?: string | undefined }): CommitFact {
+  return {
+    ...factBase(context, commitFactId(context.host, context.session, callId, commit.hash)), kind: 'commit', hash: commit.hash, message: commit.message,
+    ...(commit.amends === undefined ? {} : { amends: commit.amends }),
+  }
 }
 
 /** The fact of the push a tool call made, with its derived id. */

@@ -146,6 +146,8 @@ function commitRecord(fact: CommitFact): CollectionRecords['commits'] {
     v: 1, project: fact.project, hash: fact.hash, setup: fact.setup, at: fact.at, message: fact.message,
     ...(fact.task === undefined ? {} : { task: fact.task }),
     ...(fact.session === undefined ? {} : { session: fact.session }),
+    // An amend of a commit not recorded here (or another setup's) is a new commit; what it replaced stays said.
+    ...(fact.amends === undefined ? {} : { amends: fact.amends }),
   }
 }
 

@@ -110,6 +110,7 @@ function storedRecords(plan: FactPlan | undefined, foreign = false): StoredRecor
     reads,
     reader: {
       claimFact: (id) => !claimed.has(id) && Boolean(claimed.add(id)),
+      recordsSince: () => [],
       get: <C extends CollectionName>(collection: C, key: RecordKey) => {
         reads.add(slotOf(collection, key))
         return records.get(slotOf(collection, key)) as CollectionRecords[C] | undefined

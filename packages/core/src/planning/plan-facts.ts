@@ -1,12 +1,13 @@
 import type { AgentState } from '../scoring/agent-state.js'
 import { initialState, isHalted } from '../scoring/agent-state.js'
 import { applyFactInPlace, applyToolCallRunInPlace } from '../scoring/apply-fact.js'
-import type { Fact } from '../facts/facts.js'
+import type { CommitFact, Fact } from '../facts/facts.js'
 import type { Mutable } from '../mutable.js'
 import type { SingleFact } from './plan-effects.js'
 import { effectiveFact, recordEffect, usageDraft } from './plan-effects.js'
 import { planEvidence } from './plan-evidence.js'
-import type { PlannedRecord, PlanOverlay, RecordReader } from './plan-overlay.js'
+import type { DeletedRecord, PlannedRecord, PlanOverlay, RecordReader } from './plan-overlay.js'
+import { planAmend, replacedCommit } from './plan-amend.js'
 import { createPlanOverlay } from './plan-overlay.js'
 import { touchProject } from './plan-projects.js'
 import type { SetupRecord } from '../store/records.js'
@@ -16,9 +17,11 @@ import type { SkippedFact } from '../store/tracker-store.js'
 import { REPEAT } from '../store/tracker-store.js'
 import { dayOf } from '../time/iso-timestamp.js'
 
-/** The outcome of planning a batch: the records to put (one per key), what was skipped, and what to log. */
+/** The outcome of planning a batch: the records to put (one per key) and to delete, what was skipped, and what to log. */
 export interface FactPlan {
   readonly writes: readonly PlannedRecord[]
+  /** Keys to leave without a record: what an amend replaced (see `planAmend`). Never a key of `writes`. */
+  readonly deletes: readonly DeletedRecord[]
   /** Facts that changed something. */
   readonly applied: number
   /** Facts that changed nothing: repeats (reason {@link REPEAT}) and facts with no effect left. */
@@ -31,7 +34,8 @@ export interface FactPlan {
  * Plans a batch of facts against the stored records: re-reads each setup, applies the facts with
  * the scoring reducer and returns every record to put. Several facts on one record collapse into
  * one put. A fact whose id the store (or the batch, earlier) has already is a repeat and changes
- * nothing; so do facts with no effect left (a commit already recorded, a grade already given).
+ * nothing; so do facts with no effect left (a commit already recorded, a grade already given). A
+ * commit that amends a recorded commit of its setup takes that one's place (see `planAmend`).
  * Pure: a store runs it inside its write transaction with a reader of that transaction.
  */
 export function planFacts(reader: RecordReader, facts: readonly Fact[], rules: ScoringRules): FactPlan {
@@ -78,7 +82,7 @@ export function planFacts(reader: RecordReader, facts: readonly Fact[], rules: S
       if (reason !== undefined) skipped.push({ id: fact.id, reason })
     }
   }
-  return { writes: overlay.writes(), applied: logged.length - noEffect.size, skipped, logged }
+  return { writes: overlay.writes(), deletes: overlay.deletes(), applied: logged.length - noEffect.size, skipped, logged }
 }
 
 /**
@@ -124,11 +128,14 @@ function planFact(overlay: PlanOverlay, fact: SingleFact, rules: ScoringRules): 
   const setup = setupDraft(overlay, fact, rules)
   const state = setup.state
   const wasHalted = isHalted(state)
+  // An amend of a recorded commit takes its place: the commit was counted when it was made.
+  const replaced = effective.kind === 'commit' ? replacedCommit(overlay, effective) : undefined
   const communicationBefore = state.communication
-  applyFactInPlace(state, effective, rules)
+  if (replaced === undefined) applyFactInPlace(state, effective, rules)
   markSeen(setup, wasHalted, fact)
   touchProject(overlay, fact)
-  recordEffect(overlay, effective, communicationBefore, state)
+  if (replaced === undefined) recordEffect(overlay, effective, communicationBefore, state)
+  else planAmend(overlay, effective as CommitFact, replaced)
   return undefined
 }
 

@@ -22,8 +22,9 @@ export interface ImportPlan extends ImportResult {
  * stored record. Imported rollups' commit, bug and grade counts are left out: the imported
  * records themselves count them. Pure, like `planFacts`.
  */
-export function planImport(reader: RecordReader, batch: RecordBatch): ImportPlan {
-  const overlay = createPlanOverlay(reader)
+export function planImport(reader: Pick<RecordReader, 'get'>, batch: RecordBatch): ImportPlan {
+  // An import claims no fact and re-points nothing: it only reads records by key.
+  const overlay = createPlanOverlay({ get: (collection, key) => reader.get(collection, key), claimFact: () => true, recordsSince: () => [] })
   let written = 0
   let skipped = 0
   // Rollups first: an imported event must not create a rollup that then shadows the imported one.
@@ -65,6 +66,6 @@ function importRollup(overlay: PlanOverlay, incoming: UsageRecord): boolean {
 
 /** The day rollups a batch of records alone adds up to (its commits, bugs, grade events and rollups), by key. */
 export function rollUpRecords(batch: RecordBatch): UsageRecord[] {
-  const plan = planImport({ get: () => undefined, claimFact: () => true }, batch)
+  const plan = planImport({ get: () => undefined }, batch)
   return plan.writes.flatMap((write) => (write.collection === 'usage' ? [write.record] : []))
 }

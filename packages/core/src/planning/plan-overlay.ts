@@ -1,9 +1,18 @@
 import type { CollectionName, CollectionRecords, RecordKey } from '../store/records.js'
-import { recordKey } from '../store/records.js'
+import { compareKeys, recordKey } from '../store/records.js'
+
+/** Collections keyed by setup, time and id whose records may name a commit: what follows a commit that an amend replaced. */
+export type TimelineCollection = 'gradeEvents' | 'bugs'
 
 /** Synchronous access to stored records and fact ids, as a store has inside its write transaction. */
 export interface RecordReader {
   get<C extends CollectionName>(collection: C, key: RecordKey): CollectionRecords[C] | undefined
+  /**
+   * The stored records of a setup in a collection keyed `[setup, at, id]` at or after `since`, in
+   * key order (as `find` with `setup`, `since` and `order: 'oldest'` gives them). Planning asks only
+   * when an amend replaces a recorded commit, for the grade events and bugs that name it.
+   */
+  recordsSince<C extends TimelineCollection>(collection: C, setup: string, since: string): readonly CollectionRecords[C][]
   /**
    * Claims a fact id for the batch being planned: true when it is new, false when the store — or
    * this batch, earlier — has it already (the fact is a repeat). Planning claims every fact's id
@@ -17,6 +26,12 @@ export interface RecordReader {
 export type PlannedRecord = {
   readonly [C in CollectionName]: { readonly collection: C; readonly key: RecordKey; readonly record: CollectionRecords[C] }
 }[CollectionName]
+
+/** A record a store must delete, by collection and key. */
+export interface DeletedRecord {
+  readonly collection: CollectionName
+  readonly key: RecordKey
+}
 
 /**
  * One key of a plan: its record as planned so far, else as stored (undefined when absent). A
@@ -42,8 +57,14 @@ export interface PlanOverlay {
   put<C extends CollectionName>(slot: PlanSlot<C>, record: CollectionRecords[C]): void
   /** Plans a record under its own key without reading what is stored there. */
   putNew<C extends CollectionName>(collection: C, record: CollectionRecords[C]): void
+  /** Plans the slot's key to hold no record (a later put in the plan fills it again). */
+  remove(slot: PlanSlot<CollectionName>): void
+  /** The slots of a setup's records in a timeline collection at or after `since`, stored or planned, in key order. */
+  since<C extends TimelineCollection>(collection: C, setup: string, since: string): PlanSlot<C>[]
   /** Every planned record, one per key, in the order of their keys' first puts. */
   writes(): PlannedRecord[]
+  /** Every key planned to hold no record, in the order of their first plans. */
+  deletes(): DeletedRecord[]
 }
 
 /** The parts of a key: one to three strings. */
@@ -110,7 +131,34 @@ export function createPlanOverlay(reader: RecordReader): PlanOverlay {
       }
       write(found, record)
     },
-    writes: () => order.map((slot) => ({ collection: slot.collection, key: slot.key, record: slot.record }) as PlannedRecord),
+    remove(slot: PlanSlot<CollectionName>): void {
+      write(slot, undefined)
+    },
+    since<C extends TimelineCollection>(collection: C, setup: string, since: string): PlanSlot<C>[] {
+      const slots = tableOf(collection).slots
+      // What the store holds joins the slots read or planned before, which it does not override.
+      for (const record of reader.recordsSince(collection, setup, since)) {
+        const key = recordKey(collection, record)
+        const id = slotId(key)
+        if (!slots.has(id)) slots.set(id, { collection, key, record, planned: false })
+      }
+      const found: Slot<C>[] = []
+      for (const slot of slots.values()) {
+        const record = slot.record as CollectionRecords[C] | undefined
+        if (record?.setup === setup && record.at >= since) found.push(slot as Slot<C>)
+      }
+      return found.sort((a, b) => compareKeys(a.key, b.key))
+    },
+    writes: () => {
+      const writes: PlannedRecord[] = []
+      for (const slot of order) if (slot.record !== undefined) writes.push({ collection: slot.collection, key: slot.key, record: slot.record } as PlannedRecord)
+      return writes
+    },
+    deletes: () => {
+      const deletes: DeletedRecord[] = []
+      for (const slot of order) if (slot.record === undefined) deletes.push({ collection: slot.collection, key: slot.key })
+      return deletes
+    },
   }
 }
 

@@ -9,19 +9,13 @@ import type { CollectionName, CollectionRecords, RecordKey, SetupRecord, UsageCo
 import { recordKey, recordSlot } from '../store/records.js'
 import { dayOf } from '../time/iso-timestamp.js'
 import type { ReattributeResult, Reattribution } from '../store/tracker-store.js'
-import type { PlannedRecord } from './plan-overlay.js'
+import type { DeletedRecord, PlannedRecord } from './plan-overlay.js'
 
 /** Collections whose records carry a setup and a project, and so move with a reattribution. */
 export const REATTRIBUTED_COLLECTIONS = ['commits', 'retrospectives', 'gradeEvents', 'bugs', 'activities', 'usage'] as const
 
 /** A collection that moves with a reattribution. */
 export type ReattributedCollection = (typeof REATTRIBUTED_COLLECTIONS)[number]
-
-/** A record a store must delete, by collection and key. */
-export interface DeletedRecord {
-  readonly collection: CollectionName
-  readonly key: RecordKey
-}
 
 /** What a store reads for {@link planReattribution}, inside its write transaction. */
 export interface ReattributionInput {

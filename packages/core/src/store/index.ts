@@ -3,12 +3,12 @@
 // and the record types come from `@agent-tracker/core`.
 
 export type { FactPlan } from '../planning/plan-facts.js'
-export type { PlannedRecord, RecordReader } from '../planning/plan-overlay.js'
+export type { DeletedRecord, PlannedRecord, RecordReader, TimelineCollection } from '../planning/plan-overlay.js'
 export { planFacts } from '../planning/plan-facts.js'
 export type { ImportPlan } from '../planning/plan-import.js'
 export { planImport, rollUpRecords } from '../planning/plan-import.js'
 export { projectName, withProfile } from '../planning/plan-projects.js'
-export type { DeletedRecord, LoggedReattribution, ReattributedCollection, ReattributionInput, ReattributionPlan } from '../planning/plan-reattribution.js'
+export type { LoggedReattribution, ReattributedCollection, ReattributionInput, ReattributionPlan } from '../planning/plan-reattribution.js'
 export { REATTRIBUTED_COLLECTIONS, attributedFact, planReattribution } from '../planning/plan-reattribution.js'
 export type { SetupCombination, SetupImportPlan } from '../scoring/combine-setups.js'
 export { combineSetup, planSetupImport } from '../scoring/combine-setups.js'

@@ -48,6 +48,8 @@ export interface CommitRecord {
   readonly message: string
   readonly task?: string
   readonly session?: string
+  /** The full hash of the commit this one replaced with `git commit --amend`, when its fact said so. */
+  readonly amends?: string
 }
 
 /** The review of one commit: both grades, notes and the CS it moved. Key: `[setup, commit]`. */

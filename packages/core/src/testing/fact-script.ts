@@ -33,6 +33,8 @@ export interface FactScript {
   toolCall(tool?: string, ok?: boolean, exitCode?: number): ToolCallFact
   command(command: string): CommandFact
   commit(hash: string, message?: string): CommitFact
+  /** A commit made by `git commit --amend` of the commit `amends` (a full hash). */
+  amend(hash: string, amends: string, message?: string): CommitFact
   push(remote?: string, branch?: string): PushFact
   grade(commit: string, grades: { by: Party; agentGrade?: Grade; userGrade?: Grade; agentNote?: string; userNote?: string; channel?: GradeChannel; vouched?: true }): GradeFact
   bug(by?: Party, note?: string, commit?: string): BugFact
@@ -66,6 +68,7 @@ export function createFactScript(options: FactScriptOptions): FactScript {
     toolCall: (tool = 'bash', ok = true, exitCode) => ({ ...base(), kind: 'tool_call', tool, ok, ...(exitCode === undefined ? {} : { exitCode }) }),
     command: (command) => ({ ...base(), kind: 'command', command }),
     commit: (hash, message = `commit ${hash}`) => ({ ...base(), kind: 'commit', hash, message }),
+    amend: (hash, amends, message = `commit ${hash}`) => ({ ...base(), kind: 'commit', hash, message, amends }),
     push: (remote, branch) => ({ ...base(), kind: 'push', ...(remote === undefined ? {} : { remote }), ...(branch === undefined ? {} : { branch }) }),
     grade: (commit, grades) => ({ ...base(), kind: 'grade', commit, ...grades }),
     bug: (by = 'user', note, commit) => ({ ...base(), kind: 'bug', by, ...(note === undefined ? {} : { note }), ...(commit === undefined ? {} : { commit }) }),

@@ -3,7 +3,7 @@ import type { Fact } from '../facts/facts.js'
 import { selectCommitRefs, toCommitRef } from '../store/commit-ref.js'
 import { planFacts } from '../planning/plan-facts.js'
 import { planImport } from '../planning/plan-import.js'
-import type { RecordReader } from '../planning/plan-overlay.js'
+import type { RecordReader, TimelineCollection } from '../planning/plan-overlay.js'
 import { withProfile } from '../planning/plan-projects.js'
 import type { LoggedReattribution, ReattributionInput } from '../planning/plan-reattribution.js'
 import { REATTRIBUTED_COLLECTIONS, attributedFact, planReattribution } from '../planning/plan-reattribution.js'
@@ -69,8 +69,13 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SyncTracker
         claimed.add(id)
         return true
       },
+      recordsSince: <C extends TimelineCollection>(collection: C, setup: string, since: string) => {
+        const records = [...table(collection).values()].map((entry) => entry.record as CollectionRecords[C])
+        return orderAndLimit(collection, records.filter((record) => record.setup === setup && record.at >= since), { order: 'oldest' })
+      },
     }
     const plan = planFacts(reader, checked, rules)
+    for (const { collection, key } of plan.deletes) table(collection).delete(slot(key))
     for (const write of plan.writes) put(write.collection, write.key, write.record)
     for (const fact of plan.logged) {
       log.push(copy(fact))
@@ -137,7 +142,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SyncTracker
     importRecords: (batch: RecordBatch) =>
       Promise.resolve().then((): ImportResult => {
         ensureOpen()
-        const plan = planImport({ get: getRecord, claimFact: () => true }, batch)
+        const plan = planImport({ get: getRecord }, batch)
         for (const write of plan.writes) put(write.collection, write.key, write.record)
         return { written: plan.written, skipped: plan.skipped }
       }),

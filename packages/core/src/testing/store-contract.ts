@@ -7,55 +7,23 @@ import type { Fact } from '../facts/facts.js'
 import { parseSetupId } from '../facts/setup-id.js'
 import type { SetupRecord } from '../store/records.js'
 import { COLLECTIONS } from '../store/records.js'
-import type { ScoringRulesInput } from '../scoring/rules.js'
 import type { TrackerStore } from '../store/tracker-store.js'
 import { REPEAT, SCHEMA_VERSION } from '../store/tracker-store.js'
 import { checkRollups } from '../rollups/check-rollups.js'
 import { NO_GRADES } from '../rollups/usage-rollup.js'
 import { createFactScript } from './fact-script.js'
+import type { StoreContractCheck, StoreFactory } from './contract-helpers.js'
+import { collect, withStore } from './contract-helpers.js'
+import { AMEND_CONTRACT_CHECKS } from './amend-contract.js'
 import { evidenceFactId } from '../evidence/evidence-ids.js'
 import { verdictFacts } from '../read-services/evidence.js'
 
-/** Makes a fresh, empty store for one check; the check closes it. */
-export type StoreFactory = (options: { readonly rules?: ScoringRulesInput }) => Promise<TrackerStore>
-
-/** One behaviour every store must have. `run` throws (an assertion error) when the store lacks it. */
-export interface StoreContractCheck {
-  readonly name: string
-  run(factory: StoreFactory): Promise<void>
-}
+export type { StoreContractCheck, StoreFactory } from './contract-helpers.js'
 
 const SETUP = 'build@anthropic/claude-sonnet-4-5'
 const OTHER = 'plan@openai/gpt-5'
 const PROJECT = '/home/dev/shop:v2/app'
 const SECOND = '/home/dev/données/api'
-
-async function withStore(factory: StoreFactory, body: (store: TrackerStore) => Promise<void>, rules?: ScoringRulesInput): Promise<void> {
-  const store = await factory(rules === undefined ? {} : { rules })
-  try {
-    await body(store)
-    await expectTotalsInStep(store)
-  } finally {
-    await store.close()
-  }
-}
-
-/** After every scenario: a store that keeps setup totals has them add up its rollups. */
-async function expectTotalsInStep(store: TrackerStore): Promise<void> {
-  const totals = await store.setupTotals?.().catch((error: unknown) => {
-    // A scenario may end with the store closed.
-    if (isTrackerError(error, 'STORE_CLOSED')) return undefined
-    throw error
-  })
-  if (totals === undefined) return
-  expect((await checkRollups(store)).drift.filter((drift) => drift.key.length === 1)).toEqual([])
-}
-
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const found: T[] = []
-  for await (const item of items) found.push(item)
-  return found
-}
 
 async function expectCode(promise: Promise<unknown>, code: string): Promise<void> {
   const error = await promise.then(() => undefined, (caught: unknown) => caught)
@@ -636,6 +604,7 @@ export const STORE_CONTRACT_CHECKS: readonly StoreContractCheck[] = [
       await expectCode(store.find('commits'), 'STORE_CLOSED')
     },
   },
+  ...AMEND_CONTRACT_CHECKS,
 ]
 
 /**

@@ -45,6 +45,16 @@ describe('TrackingService', () => {
     expect(await store.get('commits', [PROJECT, 'a1b2c3d4'])).toMatchObject({ setup: SETUP, session: 'ses_1', at: '2026-04-01T09:00:04.000Z' })
   })
 
+  it('records an amended commit in the place of the one it replaced, so a self-grade after the amend finds the new one', async () => {
+    const first = 'a1b2c3d4'.padEnd(40, 'e')
+    const amended = 'f9e8d7c6'.padEnd(40, 'a')
+    await service.recordCommit({ ...here, hash: first, message: 'feat: cart' })
+    await service.recordCommit({ ...here, hash: amended, message: 'feat: cart, linted', amends: first })
+    expect((await store.find('commits')).map((commit) => [commit.hash, commit.amends])).toEqual([[amended, first]])
+    expect((await service.getStatus(SETUP))?.state).toMatchObject({ commits: 1, experience: 1 })
+    expect((await service.selfGrade({ ...here, grade: 'good' })).commit.hash).toBe(amended)
+  })
+
   it('lets the agent self-grade its latest commit in the project, once', async () => {
     await service.recordCommit({ ...here, hash: 'a1b2c3d4', message: 'feat: cart' })
     await service.recordCommit({ ...here, hash: 'e5f6a7b8', message: 'fix: total' })

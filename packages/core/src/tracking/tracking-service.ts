@@ -81,8 +81,11 @@ export interface TrackingService {
   recordToolCall(input: FactContext & { tool: string; ok: boolean; exitCode?: number }): Promise<void>
   /** Records an executed slash command. */
   recordCommand(input: FactContext & { command: string }): Promise<void>
-  /** Records a commit (a repeat of a known hash is ignored by the store). */
-  recordCommit(input: FactContext & { hash: string; message: string; task?: string }): Promise<void>
+  /**
+   * Records a commit (a repeat of a known hash is ignored by the store). `amends`: the full hash of
+   * the commit `git commit --amend` replaced, which this one then takes the place of.
+   */
+  recordCommit(input: FactContext & { hash: string; message: string; task?: string; amends?: string }): Promise<void>
   /** Records a push. */
   recordPush(input: FactContext & { remote?: string; branch?: string }): Promise<void>
   /** Records the tokens and cost of one finished assistant message (the cost is the host's own figure unless `costSource` says otherwise). */
@@ -177,7 +180,7 @@ export function createTrackingService(options: TrackingServiceOptions): Tracking
     },
     recordCommand: (input) => record({ ...base(input), kind: 'command', command: input.command }),
     recordCommit: (input) =>
-      record({ ...base(input), kind: 'commit', hash: input.hash, message: input.message, ...(input.task === undefined ? {} : { task: input.task }) }),
+      record({ ...base(input), kind: 'commit', hash: input.hash, message: input.message, ...(input.task === undefined ? {} : { task: input.task }), ...(input.amends === undefined ? {} : { amends: input.amends }) }),
     recordPush: (input) =>
       record({
         ...base(input),

@@ -14,6 +14,17 @@ const COMMIT_HASH = new RegExp(`^[0-9a-f]{${String(COMMIT_HASH_DIGITS.min)},${St
 /** What {@link checkHostFact} accepts as a commit hash, in words. */
 export const COMMIT_HASH_ACCEPTED = `a commit hash of ${String(COMMIT_HASH_DIGITS.min)} to ${String(COMMIT_HASH_DIGITS.max)} lowercase hex digits (0-9, a-f), as git prints it`
 
+/** A full commit hash: git's object name, SHA-1 (40 hex digits) or SHA-256 (64). */
+const FULL_COMMIT_HASH = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/
+
+/** What a field that names a commit by its full hash accepts, in words. */
+export const FULL_COMMIT_HASH_ACCEPTED = 'a full commit hash: 40 lowercase hex digits (SHA-1), or 64 (SHA-256), as `git rev-parse HEAD` prints it'
+
+/** True for a full commit hash (see {@link FULL_COMMIT_HASH_ACCEPTED}). */
+export function isFullCommitHash(text: string): boolean {
+  return FULL_COMMIT_HASH.test(text)
+}
+
 /** True for a commit hash as git prints it (see {@link COMMIT_HASH_DIGITS}). */
 export function isCommitHash(text: string): boolean {
   return COMMIT_HASH.test(text)

@@ -7,6 +7,7 @@ import { communicationCap } from '../scoring/agent-state.js'
 import type { ScoringRules } from '../scoring/rules.js'
 import type { CollectionName, CollectionRecords } from '../store/records.js'
 import { RECORD_VERSIONS } from '../store/records.js'
+import { FULL_COMMIT_HASH_ACCEPTED, isFullCommitHash } from './host-facts.js'
 import { LIMITS, nestingDepth, utf8Bytes } from './limits.js'
 
 type Fields = Readonly<Record<string, unknown>>
@@ -118,6 +119,10 @@ const list = (check: FieldCheck): FieldCheck => (value, field, record) => {
   for (const [index, item] of (value as unknown[]).entries()) check(item, `${field}[${String(index)}]`, record)
 }
 
+const fullHash: FieldCheck = (value, field) => {
+  if (typeof value !== 'string' || !isFullCommitHash(value)) fail(field, value, FULL_COMMIT_HASH_ACCEPTED)
+}
+
 const NOTE = text(LIMITS.textBytes)
 const PROJECT = key(LIMITS.projectBytes)
 const HASH = key(LIMITS.keyPartBytes)
@@ -149,7 +154,7 @@ const IMPORTS: FieldCheck = (value, field, record) => {
 const SHAPES: Readonly<Record<CollectionName, Readonly<Record<string, FieldCheck>>>> = {
   setups: { imports: optional(IMPORTS), id: setupId, agent: key(LIMITS.keyPartBytes), provider: optional(NOTE), model: optional(NOTE), state: STATE, firstSeenAt: time, lastSeenAt: time, haltedAt: optional(time), reinstatedAt: optional(time) },
   projects: { path: PROJECT, name: NOTE, firstSeenAt: time, lastSeenAt: time, profile: optional(PROFILE) },
-  commits: { project: PROJECT, hash: HASH, setup: setupId, at: time, message: NOTE, task: optional(NOTE), session: optional(key(LIMITS.keyPartBytes)) },
+  commits: { project: PROJECT, hash: HASH, setup: setupId, at: time, message: NOTE, task: optional(NOTE), session: optional(key(LIMITS.keyPartBytes)), amends: optional(fullHash) },
   retrospectives: {
     setup: setupId, commit: HASH, project: PROJECT, at: time, updatedAt: time, task: optional(NOTE), agentGrade: optional(grade), userGrade: optional(grade),
     agentNote: optional(NOTE), userNote: optional(NOTE), scoreBefore: optional(amount()), scoreAfter: optional(amount()), extra: optional(extra),

@@ -76,6 +76,28 @@ describe('importHistory', () => {
     }
   })
 
+  it('imports a commit amended in the session as the one commit git has, while HEAD\'s reflog still records the amend', async () => {
+    const repo = gitRepository(join(tempFolder('repo-'), 'shop'))
+    const commit = "echo a > a.txt && git add a.txt && git commit -m 'feat: a'"
+    const amend = "echo b >> a.txt && git commit -a --amend -m 'feat: a, linted'"
+    const first = { printed: sh(repo, commit), hash: headOf(repo) }
+    const printed = sh(repo, amend)
+    const projects = tempFolder('projects-')
+    new Transcript(SESSION, repo).prompt('LINT-TASK')
+      .call('toolu_1', 'Bash', { command: commit }, { content: first.printed })
+      .call('toolu_2', 'Bash', { command: amend }, { content: printed })
+      .write(join(projects, '-repo', `${SESSION}.jsonl`))
+    const store = openLmdbStore({ databasePath: join(tempFolder(), 'tracker.lmdb') })
+    try {
+      const [summary] = await importHistory({ store, locations: [givenLocation('claude-code', projects)] })
+      expect(summary).toMatchObject({ commits: 2, amends: 1, repeats: 0 })
+      expect(await store.find('commits')).toEqual([expect.objectContaining({ hash: headOf(repo), message: 'feat: a, linted', amends: first.hash })])
+      expect((await store.get('setups', ['claude-code@anthropic/claude-opus-4-8']))?.state).toMatchObject({ commits: 1, toolCalls: 2 })
+    } finally {
+      await store.close()
+    }
+  })
+
   it('writes nothing on a dry run, and reports what could not be read', async () => {
     const projects = tempFolder()
     const file = new Transcript(SESSION, '/p').response('msg_1', [{ type: 'text', text: 'hi' }]).write(join(projects, '-p', 'a.jsonl'), '{"cut')

@@ -14,6 +14,8 @@ export interface SourceSummary {
   readonly toolCalls: number
   readonly toolFailures: number
   readonly commits: number
+  /** Of those, commits made by `git commit --amend`: each takes the place of the commit it amended where that is recorded. */
+  readonly amends: number
   /** The project folders those commits were made in, sorted. */
   readonly projects: readonly string[]
   readonly pushes: number
@@ -49,7 +51,7 @@ export class SummaryTally {
   readonly #projects = new Set<string>()
   readonly #problems: HistoryProblem[] = []
   #problemCount = 0
-  #counts = { toolCalls: 0, toolFailures: 0, commits: 0, pushes: 0, messages: 0, cost: 0, estimatedCost: 0, unpricedMessages: 0, facts: 0, imported: 0, repeats: 0 }
+  #counts = { toolCalls: 0, toolFailures: 0, commits: 0, amends: 0, pushes: 0, messages: 0, cost: 0, estimatedCost: 0, unpricedMessages: 0, facts: 0, imported: 0, repeats: 0 }
   #tokens: TokenUsage = NO_TOKENS
 
   constructor(location: HistoryLocation) {
@@ -69,6 +71,7 @@ export class SummaryTally {
         break
       case 'commit':
         counts.commits += 1
+        if (fact.amends !== undefined) counts.amends += 1
         this.#projects.add(fact.project)
         break
       case 'push':

@@ -7,8 +7,11 @@ import type { HistoryToolCall } from '../history-events.js'
 /**
  * The commits and pushes a shell call from a host's history made, read as live tracking reads them
  * (command and output) and checked against the project's git history where its folder still is a
- * repository: there only commits git knows count, with git's full hash and subject. Where the folder
- * is gone, the commits the output reported count as they were printed.
+ * repository: there only commits git knows count, with git's full hash and subject, and a commit
+ * made by `git commit --amend` names the commit it replaced while HEAD's reflog still records the
+ * amend (then it takes that commit's place). Where the folder is gone, the commits the output
+ * reported count as they were printed, each a commit of its own: the output alone cannot say
+ * what an amend replaced.
  */
 export async function shellFacts(call: HistoryToolCall): Promise<Fact[]> {
   const { shell } = call
@@ -25,7 +28,7 @@ export async function shellFacts(call: HistoryToolCall): Promise<Fact[]> {
       ? await commitsOfFinishedCall({ command: shell.command, workdir: shell.workdir, reported, ranFrom: new Date(shell.startedAt ?? call.context.at), ranTo: new Date(call.context.at) })
       : { checked: false, commits: [] }
     const commits = checked.checked
-      ? checked.commits.map((commit) => ({ hash: commit.hash, message: commit.subject }))
+      ? checked.commits.map((commit) => ({ hash: commit.hash, message: commit.subject, amends: commit.amends }))
       : reported.map((hash) => ({ hash, message: printed.find((line) => line.hash === hash)?.subject ?? '' }))
     for (const commit of commits) facts.push(hostCommitFact(call.context, call.callId, commit))
   }

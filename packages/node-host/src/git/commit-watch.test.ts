@@ -52,6 +52,25 @@ describe('CommitWatch', () => {
     expect(await watch.commitsAfter('c1', command, repo, [one.slice(0, 7), 'abcdef1'])).toEqual([{ hash: one, subject: 'one' }, { hash: headOf(repo), subject: 'two' }])
   })
 
+  it('reports a `git commit --amend` as the new commit with the full hash of the one it replaced, printed or quiet', async () => {
+    const repo = gitRepository(tempFolder())
+    const watch = new CommitWatch()
+    const commit = "echo a > a.txt && git add a.txt && git commit -m 'feat: a'"
+    await watch.noteBefore('c1', commit, repo)
+    const printed = execFileSync('sh', ['-c', commit], { cwd: repo, encoding: 'utf8' })
+    const first = headOf(repo)
+    expect(await watch.commitsAfter('c1', commit, repo, [/\[main ([0-9a-f]+)\]/.exec(printed)?.[1] ?? ''])).toEqual([{ hash: first, subject: 'feat: a' }])
+    const amend = "echo b >> a.txt && git commit -a --amend -m 'feat: a, linted'"
+    await watch.noteBefore('c2', amend, repo)
+    const reported = /\[main ([0-9a-f]+)\]/.exec(execFileSync('sh', ['-c', amend], { cwd: repo, encoding: 'utf8' }))?.[1] ?? ''
+    expect(await watch.commitsAfter('c2', amend, repo, [reported])).toEqual([{ hash: headOf(repo), subject: 'feat: a, linted', amends: first }])
+    const quiet = 'git commit -q --amend --allow-empty -m again'
+    const linted = headOf(repo)
+    await watch.noteBefore('c3', quiet, repo)
+    sh(repo, quiet)
+    expect(await watch.commitsAfter('c3', quiet, repo, [])).toEqual([{ hash: headOf(repo), subject: 'again', amends: linted }])
+  })
+
   it('finds nothing when HEAD did not move, when nothing was noted, or after forget', async () => {
     const repo = gitRepository(tempFolder())
     const watch = new CommitWatch()

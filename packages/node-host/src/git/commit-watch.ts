@@ -1,5 +1,6 @@
 import { resolve } from 'node:path'
 import { folderStepsOf } from '@agent-tracker/core'
+import { withAmends } from './amended-commits.js'
 import type { MadeCommit } from './read-commits.js'
 import { GIT_TIMEOUT_MS, describeCommit, headCommit } from './read-commits.js'
 
@@ -25,7 +26,8 @@ export function commandFolders(command: string, workdir: string): string[] {
  * Tells which commits a shell command made, so a commit is recorded even when git printed nothing
  * (`git commit -q`) or made it in another repository (`cd sub && git commit`): HEAD of each
  * folder the command may commit in is noted before the call and compared after it, and the
- * hashes git reported are looked up in those folders. Only commits git confirms are returned.
+ * hashes git reported are looked up in those folders. Only commits git confirms are returned, each
+ * with the commit it replaced when `git commit --amend` made it (see `amendedCommits`).
  * For hosts whose hooks run in one process; a host with a process per hook passes the hashes it
  * saw to {@link CommitWatch.commitsAfter} without a note (they are still confirmed by git).
  */
@@ -58,12 +60,12 @@ export class CommitWatch {
     const before = this.#before.get(callID)
     this.#before.delete(callID)
     const folders = commandFolders(command, workdir)
-    const found = new Map<string, MadeCommit>()
+    const found = new Map<string, { folder: string; commit: MadeCommit }>()
     for (const hash of reported) {
       for (const folder of folders) {
         const commit = await describeCommit(folder, hash, this.#timeoutMs)
         if (commit !== undefined) {
-          found.set(commit.hash, commit)
+          found.set(commit.hash, { folder, commit })
           break
         }
       }
@@ -72,9 +74,9 @@ export class CommitWatch {
       const now = await headCommit(folder, this.#timeoutMs)
       if (typeof now !== 'string' || now === head || found.has(now)) continue
       const commit = await describeCommit(folder, now, this.#timeoutMs)
-      if (commit !== undefined) found.set(commit.hash, commit)
+      if (commit !== undefined) found.set(commit.hash, { folder, commit })
     }
-    return [...found.values()]
+    return withAmends([...found.values()], this.#timeoutMs)
   }
 
   /** Drops what was noted for a call that made no commit. */

@@ -16,6 +16,18 @@ describe('commitsOfFinishedCall', () => {
     expect(await commitsOfFinishedCall({ command, workdir: repo, reported: [short] })).toEqual({ checked: true, commits: [{ hash: headOf(repo), subject: 'feat: a' }] })
   })
 
+  it('gives a commit made by `git commit --amend` with the full hash of the one it replaced, reported or found by time', async () => {
+    const repo = gitRepository(tempFolder())
+    sh(repo, "echo a > a.txt && git add a.txt && git commit -q -m 'feat: a'")
+    const first = headOf(repo)
+    const command = "echo b >> a.txt && git commit -a --amend -m 'feat: a, linted'"
+    const from = new Date()
+    const short = /\[main ([0-9a-f]+)\]/.exec(sh(repo, command))?.[1] ?? ''
+    const amended = { hash: headOf(repo), subject: 'feat: a, linted', amends: first }
+    expect(await commitsOfFinishedCall({ command, workdir: repo, reported: [short] })).toEqual({ checked: true, commits: [amended] })
+    expect(await commitsOfFinishedCall({ command, workdir: repo, reported: [], ranFrom: from, ranTo: new Date() })).toEqual({ checked: true, commits: [amended] })
+  })
+
   it('finds a quiet commit by the time the call ran, and nothing outside it', async () => {
     const repo = gitRepository(tempFolder())
     const sub = gitRepository(join(repo, 'sub'))

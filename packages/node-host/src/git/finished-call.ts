@@ -1,3 +1,4 @@
+import { withAmends } from './amended-commits.js'
 import { commandFolders } from './commit-watch.js'
 import type { MadeCommit } from './read-commits.js'
 import { GIT_TIMEOUT_MS, commitsBetween, describeCommit, headCommit } from './read-commits.js'
@@ -18,7 +19,7 @@ export interface FinishedShellCall {
 export interface FinishedCallCommits {
   /** False when none of the folders the command may commit in is a repository any more (nothing to check against). */
   readonly checked: boolean
-  /** The call's commits git confirmed: full hash and subject, each once, in the order reported. */
+  /** The call's commits git confirmed: full hash and subject (and what each amended), each once, in the order reported. */
   readonly commits: readonly MadeCommit[]
 }
 
@@ -38,7 +39,8 @@ export function commitMessageOf(command: string): string | undefined {
  * The commits a finished shell call made, confirmed by git, for a host that could not note HEAD
  * before the call (a hook per process, a history read later): each reported hash is looked up in
  * the folders the command may commit in; when none was reported (`git commit -q`), the commits
- * made there while the call ran are its commits. Never throws.
+ * made there while the call ran are its commits. Each comes with the commit it replaced when
+ * `git commit --amend` made it, as HEAD's reflog still says (see `amendedCommits`). Never throws.
  */
 export async function commitsOfFinishedCall(call: FinishedShellCall, timeoutMs: number = GIT_TIMEOUT_MS): Promise<FinishedCallCommits> {
   const folders: string[] = []
@@ -46,12 +48,12 @@ export async function commitsOfFinishedCall(call: FinishedShellCall, timeoutMs: 
     if (typeof (await headCommit(folder, timeoutMs)) === 'string') folders.push(folder)
   }
   if (folders.length === 0) return { checked: false, commits: [] }
-  const found = new Map<string, MadeCommit>()
+  const found = new Map<string, { folder: string; commit: MadeCommit }>()
   for (const hash of call.reported) {
     for (const folder of folders) {
       const commit = await describeCommit(folder, hash, timeoutMs)
       if (commit !== undefined) {
-        found.set(commit.hash, commit)
+        found.set(commit.hash, { folder, commit })
         break
       }
     }
@@ -62,8 +64,8 @@ export async function commitsOfFinishedCall(call: FinishedShellCall, timeoutMs: 
     // Other commits may fall in the window (the user's, an earlier call's): where the command gives its message, only a commit with that subject is the call's.
     const subject = commitMessageOf(call.command)?.split('\n')[0]?.trim()
     for (const folder of folders) {
-      for (const commit of await commitsBetween(folder, from, to, timeoutMs)) if (subject === undefined || commit.subject === subject) found.set(commit.hash, commit)
+      for (const commit of await commitsBetween(folder, from, to, timeoutMs)) if (subject === undefined || commit.subject === subject) found.set(commit.hash, { folder, commit })
     }
   }
-  return { checked: true, commits: [...found.values()] }
+  return { checked: true, commits: await withAmends([...found.values()], timeoutMs) }
 }

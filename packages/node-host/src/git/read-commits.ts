@@ -4,6 +4,8 @@ import { execFile } from 'node:child_process'
 export interface MadeCommit {
   readonly hash: string
   readonly subject: string
+  /** The full hash of the commit `git commit --amend` replaced to make this one, when HEAD's reflog says so. */
+  readonly amends?: string
 }
 
 /** How long one git call may take before the kit stops waiting (a host must not stall). */
@@ -44,8 +46,8 @@ export async function commitsBetween(folder: string, from: Date, to: Date, timeo
   })
 }
 
-/** Runs git; undefined when it timed out, `ok: false` when it failed or could not start. */
-function runGit(cwd: string, args: readonly string[], timeoutMs: number): Promise<{ ok: boolean; stdout: string } | undefined> {
+/** Runs git; undefined when it timed out, `ok: false` when it failed or could not start. Never throws. */
+export function runGit(cwd: string, args: readonly string[], timeoutMs: number): Promise<{ ok: boolean; stdout: string } | undefined> {
   return new Promise((done) => {
     try {
       execFile('git', args, { cwd, timeout: timeoutMs, windowsHide: true }, (error, stdout) => {

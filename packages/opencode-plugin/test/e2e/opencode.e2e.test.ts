@@ -301,4 +301,49 @@ describe('agent-tracker inside the real opencode binary', { timeout: 240_000 }, 
       await store.close()
     }
   })
+
+  it('12. a commit amended in the session (git commit --amend) is one commit: the amended hash, counted once, its self-grade with it; history, report and doctor --check agree', async () => {
+    const project = createProject(root, 'lint')
+    const databasePath = join(root, 'twelve.lmdb')
+    const run = await runOpencode({
+      root, project, pluginOptions: { databasePath },
+      script: [
+        bash("echo cart > cart.txt && git add -A && git commit -m 'feat: cart'"),
+        { tool: 'tracker_self_grade', args: { grade: 'good', note: 'small and tested' } },
+        bash("echo 'lint: fixed' >> cart.txt && git commit -a --amend -m 'feat: cart, linted'"),
+        { text: 'Amended.' },
+      ],
+    })
+    expect(run.code, run.output).toBe(0)
+    const amended = head(project)
+    const first = run.toolResults[1]?.match(/Recorded your grade good for ([0-9a-f]{8})/)?.[1] ?? ''
+    expect(first).toMatch(/^[0-9a-f]{8}$/)
+    expect(amended.startsWith(first)).toBe(false)
+    const store = openLmdbStore({ databasePath, readOnly: true })
+    try {
+      const commits = await store.find('commits')
+      expect(commits).toEqual([expect.objectContaining({ setup: SETUP, hash: amended, message: 'feat: cart, linted' })])
+      expect(commits[0]?.amends?.startsWith(first)).toBe(true)
+      expect((await store.get('setups', [SETUP]))?.state).toMatchObject({ commits: 1, toolCalls: 2, agentGrades: { count: 1, sum: 2 } })
+      expect(await store.find('retrospectives')).toEqual([expect.objectContaining({ commit: amended, agentGrade: 2, agentNote: 'small and tested' })])
+      expect((await store.find('gradeEvents')).map((event) => event.commit)).toEqual([amended])
+      expect((await store.find('usage')).map((day) => day.commits)).toEqual([1])
+    } finally {
+      await store.close()
+    }
+    const cli = (...args: string[]): unknown => JSON.parse(execFileSync(process.execPath, [CLI, ...args, '--json', '--db', databasePath], { encoding: 'utf8' }))
+    const history = cli('history', SETUP) as { data: { entries: { kind: string; summary: string }[] } }
+    expect(history.data.entries.filter((entry) => entry.kind === 'commit').map((entry) => entry.summary)).toEqual([`${amended.slice(0, 8)} feat: cart, linted`])
+    expect(history.data.entries.filter((entry) => entry.kind === 'grade').map((entry) => entry.summary.slice(0, 8))).toEqual([amended.slice(0, 8)])
+    const report = cli('report') as { data: { setups: { setup: string; commits: number }[] } }
+    expect(report.data.setups.map((row) => [row.setup, row.commits])).toEqual([[SETUP, 1]])
+    let doctor: { data: { checks: { name: string; level: string; detail: string; drift?: unknown[] }[] } }
+    try {
+      doctor = JSON.parse(execFileSync(process.execPath, [CLI, 'doctor', '--check', '--json', '--db', databasePath], { cwd: project, encoding: 'utf8' })) as typeof doctor
+    } catch (error) {
+      // doctor exits 1 for a problem elsewhere (Claude Code's hooks, say); its JSON still says what it found.
+      doctor = JSON.parse(String((error as { stdout?: unknown }).stdout)) as typeof doctor
+    }
+    expect(doctor.data.checks.find((entry) => entry.name === 'Rollups')).toMatchObject({ level: 'ok', drift: [] })
+  })
 })

@@ -1,0 +1,76 @@
+import type { CommitFact } from '../facts/facts.js'
+import type { Mutable } from '../mutable.js'
+import { countsNothing } from '../rollups/usage-rollup.js'
+import type { CommitRecord, RetrospectiveRecord } from '../store/records.js'
+import { dayOf } from '../time/iso-timestamp.js'
+import { rollupDraft } from './plan-effects.js'
+import type { PlanOverlay, PlanSlot } from './plan-overlay.js'
+
+/**
+ * The commit an amend fact replaces: the one its `amends` names, when that is recorded in the
+ * fact's project for the fact's setup (and is not the fact's own hash). Undefined otherwise: the
+ * fact is then an ordinary new commit.
+ */
+export function replacedCommit(overlay: PlanOverlay, fact: CommitFact): CommitRecord | undefined {
+  if (fact.amends === undefined || fact.amends === fact.hash) return undefined
+  const replaced = overlay.slot('commits', fact.project, fact.amends).record
+  return replaced?.setup === fact.setup ? replaced : undefined
+}
+
+/**
+ * Plans an amend that replaces a recorded commit: the new commit takes the old one's place, so the
+ * commit counts once. The old record goes and the new one is stored (keeping the old task and
+ * session where the fact has none); the day rollups move the commit from the old one's day to the
+ * new one's (a rollup left counting nothing goes too); the setup's retrospective of the old commit
+ * becomes the new one's, and its grade events and bugs that name the old commit name the new one.
+ * The setup's scores do not change: the commit was counted when it was first made.
+ */
+export function planAmend(overlay: PlanOverlay, fact: CommitFact, replaced: CommitRecord): void {
+  const { setup, project } = fact
+  overlay.remove(overlay.slot('commits', project, replaced.hash))
+  overlay.put(overlay.slot('commits', project, fact.hash), amendedRecord(fact, replaced))
+  const before = rollupDraft(overlay, setup, project, dayOf(replaced.at))
+  before.commits = Math.max(0, before.commits - 1)
+  const after = rollupDraft(overlay, setup, project, dayOf(fact.at))
+  after.commits = after.commits + 1
+  if (countsNothing(before)) overlay.remove(overlay.slot('usage', setup, project, before.day))
+  const retro = overlay.slot('retrospectives', setup, replaced.hash)
+  if (retro.record !== undefined) {
+    const target = overlay.slot('retrospectives', setup, fact.hash)
+    overlay.put(target, movedRetrospective(retro.record, target, fact, replaced))
+    overlay.remove(retro)
+  }
+  for (const collection of ['gradeEvents', 'bugs'] as const) {
+    // What names a commit was said of it after it was made.
+    for (const slot of overlay.since(collection, setup, replaced.at)) {
+      const record = slot.record
+      if (record?.commit === replaced.hash && record.project === project) overlay.put(slot, { ...record, commit: fact.hash })
+    }
+  }
+}
+
+function amendedRecord(fact: CommitFact, replaced: CommitRecord): CommitRecord {
+  const task = fact.task ?? replaced.task
+  const session = fact.session ?? replaced.session
+  return {
+    v: 1, project: fact.project, hash: fact.hash, setup: fact.setup, at: fact.at,
+    // A host that knew no message for the amend leaves it empty: the replaced commit's is the better guess.
+    message: fact.message === '' ? replaced.message : fact.message,
+    ...(task === undefined ? {} : { task }),
+    ...(session === undefined ? {} : { session }),
+    amends: replaced.hash,
+  }
+}
+
+/**
+ * The old commit's retrospective under the new hash. A task it took from the old commit's message
+ * follows the new message. Were the new hash reviewed already, what its own review holds wins, and
+ * the old review fills the rest.
+ */
+function movedRetrospective(old: RetrospectiveRecord, target: PlanSlot<'retrospectives'>, fact: CommitFact, replaced: CommitRecord): RetrospectiveRecord {
+  const moved: Mutable<RetrospectiveRecord> = { ...old, commit: fact.hash }
+  if (fact.task === undefined && replaced.task === undefined && old.task === replaced.message && fact.message !== '') moved.task = fact.message
+  const known = target.record
+  if (known === undefined) return moved
+  return { ...moved, ...known, at: old.at < known.at ? old.at : known.at }
+}

@@ -1,0 +1,135 @@
+import { expect } from 'vitest'
+import type { Fact } from '../facts/facts.js'
+import { checkRollups } from '../rollups/check-rollups.js'
+import { initialState } from '../scoring/agent-state.js'
+import { applyFacts } from '../scoring/apply-fact.js'
+import { COLLECTIONS } from '../store/records.js'
+import type { TrackerStore } from '../store/tracker-store.js'
+import { REPEAT } from '../store/tracker-store.js'
+import type { StoreContractCheck } from './contract-helpers.js'
+import { collect, withStore } from './contract-helpers.js'
+import { createFactScript } from './fact-script.js'
+
+const SETUP = 'build@anthropic/claude-sonnet-4-5'
+const OTHER = 'plan@openai/gpt-5'
+const PROJECT = '/home/dev/shop'
+
+// Full hashes, as git gives them: an amend names the commit it replaced by its full hash.
+const FIRST = '3f2a9c41d0b7e65a8c1f2e3d4b5a69788796a5b4'
+const AMENDED = '9b74b9482ad5faff9546262bb5063474358ed29a'
+const AGAIN = 'dc9703329112e21d5d8c152ea25f5c9d4d683954'
+const UNKNOWN = '233aca77eaa33bcec5e1eab6999b2663cdf49345'
+
+async function applied(store: TrackerStore, facts: readonly Fact[]): Promise<void> {
+  await store.applyFacts(facts)
+}
+
+/** Every record of every collection, by collection. */
+async function everything(store: TrackerStore): Promise<Record<string, unknown[]>> {
+  const all: Record<string, unknown[]> = {}
+  for (const collection of COLLECTIONS) all[collection] = await collect(store.scan(collection))
+  return all
+}
+
+/** What every store does with a commit made by `git commit --amend` (a commit fact with `amends`). */
+export const AMEND_CONTRACT_CHECKS: readonly StoreContractCheck[] = [
+  {
+    name: 'an amend takes the place of the commit it replaced: one commit, counted once, with its review, grades and bugs',
+    run: (factory) =>
+      withStore(factory, async (store) => {
+        const s = createFactScript({ setup: SETUP, project: PROJECT, session: 'ses_1', start: '2026-06-01T10:00:00.000Z' })
+        const before = [s.toolCall(), s.commit(FIRST, 'feat: cart'), s.grade(FIRST, { by: 'agent', agentGrade: 2, agentNote: 'tidy' }), s.bug('agent', 'lint fails', FIRST), s.toolCall()]
+        const amend = s.amend(AMENDED, FIRST, 'feat: cart, linted')
+        await applied(store, before)
+        const result = await store.applyFacts([amend])
+        if (!result.deferred) expect(result).toMatchObject({ applied: 1, skipped: [] })
+        const setup = await store.get('setups', [SETUP])
+        // Scored as the facts without the amend: the commit counted when it was first made.
+        expect(setup?.state).toEqual(applyFacts(initialState(store.rules), before, store.rules))
+        expect(setup?.state).toMatchObject({ commits: 1 })
+        expect(setup?.lastSeenAt).toBe(amend.at)
+        expect(await store.find('commits')).toEqual([{ v: 1, project: PROJECT, hash: AMENDED, setup: SETUP, at: amend.at, message: 'feat: cart, linted', session: 'ses_1', amends: FIRST }])
+        expect(await store.get('commits', [PROJECT, FIRST])).toBeUndefined()
+        expect(await store.findCommitRefs({ setup: SETUP })).toEqual([{ setup: SETUP, project: PROJECT, hash: AMENDED, at: amend.at }])
+        expect(await store.find('commits', { hashPrefix: FIRST.slice(0, 7) })).toEqual([])
+        expect(await store.findCommitRefs({ hashPrefix: FIRST.slice(0, 7) })).toEqual([])
+        expect((await store.findCommitRefs({ project: PROJECT })).map((ref) => ref.hash)).toEqual([AMENDED])
+        expect((await store.findCommitRefs({ since: before[0]?.at ?? '' })).map((ref) => ref.hash)).toEqual([AMENDED])
+        expect(await store.get('retrospectives', [SETUP, FIRST])).toBeUndefined()
+        expect(await store.find('retrospectives')).toEqual([expect.objectContaining({ commit: AMENDED, agentGrade: 2, agentNote: 'tidy', task: 'feat: cart, linted' })])
+        expect((await store.find('gradeEvents')).map((event) => event.commit)).toEqual([AMENDED])
+        expect((await store.find('bugs')).map((bug) => [bug.commit, bug.note])).toEqual([[AMENDED, 'lint fails']])
+        expect((await store.find('usage')).map((day) => [day.day, day.commits, day.toolCalls, day.bugs, day.grades.agent.count])).toEqual([['2026-06-01', 1, 2, 1, 1]])
+        expect((await checkRollups(store)).drift).toEqual([])
+        expect((await collect(store.readFactLog())).map((entry) => entry.fact)).toEqual([...before, amend])
+
+        // Sent again, it is a repeat; the same amend under another id finds its commit recorded.
+        const again = await store.applyFacts([amend, { ...amend, id: `${amend.id}-b` }])
+        if (!again.deferred) expect(again.skipped).toEqual([{ id: amend.id, reason: REPEAT }, { id: `${amend.id}-b`, reason: expect.stringContaining('already recorded') as unknown }])
+        expect((await store.find('commits')).map((commit) => commit.hash)).toEqual([AMENDED])
+        expect((await store.get('setups', [SETUP]))?.state).toEqual(setup?.state)
+      }),
+  },
+  {
+    name: 'an amend of a commit not recorded, or recorded for another setup, is a new commit that says what it amends',
+    run: (factory) =>
+      withStore(factory, async (store) => {
+        const s = createFactScript({ setup: SETUP, project: PROJECT })
+        const t = createFactScript({ setup: OTHER, project: PROJECT })
+        await applied(store, [s.amend(AMENDED, UNKNOWN, 'fix: typo'), t.commit(FIRST, 'theirs'), s.amend(AGAIN, FIRST, 'mine now')])
+        const commits = (await store.find('commits')).map((c) => [c.setup, c.hash, c.amends]).sort((a, b) => String(a[1]).localeCompare(String(b[1])))
+        expect(commits).toEqual([[OTHER, FIRST, undefined], [SETUP, AMENDED, UNKNOWN], [SETUP, AGAIN, FIRST]].sort((a, b) => String(a[1]).localeCompare(String(b[1]))))
+        expect((await store.get('setups', [SETUP]))?.state).toMatchObject({ commits: 2, experience: 2 })
+        expect((await store.get('setups', [OTHER]))?.state).toMatchObject({ commits: 1, experience: 1 })
+        expect((await checkRollups(store)).drift).toEqual([])
+      }),
+  },
+  {
+    name: 'an amend on another day moves the commit between day rollups; a day left counting nothing goes; amends chain',
+    run: (factory) =>
+      withStore(factory, async (store) => {
+        const day1 = createFactScript({ setup: SETUP, project: PROJECT, start: '2026-06-01T23:00:00.000Z' })
+        const day2 = createFactScript({ setup: SETUP, project: PROJECT, start: '2026-06-02T09:00:00.000Z' })
+        await applied(store, [day1.commit(FIRST, 'first try')])
+        await applied(store, [day2.amend(AMENDED, FIRST, 'second try')])
+        expect((await store.find('usage')).map((day) => [day.day, day.commits])).toEqual([['2026-06-02', 1]])
+        expect((await checkRollups(store)).drift).toEqual([])
+        // A day with other work keeps its rollup, without the commit.
+        const day3 = createFactScript({ setup: SETUP, project: PROJECT, start: '2026-06-03T09:00:00.000Z' })
+        await applied(store, [day2.toolCall(), day3.amend(AGAIN, AMENDED, 'third try')])
+        expect((await store.find('usage', { order: 'oldest' })).map((day) => [day.day, day.commits, day.toolCalls])).toEqual([['2026-06-02', 0, 1], ['2026-06-03', 1, 0]])
+        expect((await store.find('commits')).map((c) => [c.hash, c.amends, c.message])).toEqual([[AGAIN, AMENDED, 'third try']])
+        expect((await store.get('setups', [SETUP]))?.state).toMatchObject({ commits: 1 })
+        expect((await checkRollups(store)).drift).toEqual([])
+      }),
+  },
+  {
+    name: 'gives the same records for amends applied in one batch, in several, or replayed from its fact log',
+    run: async (factory) => {
+      const s = createFactScript({ setup: SETUP, project: PROJECT, start: '2026-06-01T21:00:00.000Z', stepMs: 20 * 60_000 })
+      const facts = [
+        s.toolCall(), s.commit(FIRST, 'feat: search'), s.grade(FIRST, { by: 'agent', agentGrade: 5 }), s.retrospective(FIRST, { agentNote: 'learned' }),
+        s.grade(FIRST, { by: 'user', userGrade: 2, userNote: 'ok' }), s.bug('user', 'slow', FIRST), s.toolCall(), s.amend(AMENDED, FIRST, 'feat: search, faster'),
+        s.grade(AMENDED, { by: 'user', userGrade: 5 }), s.toolCall(), s.amend(AGAIN, AMENDED), s.commit(UNKNOWN, 'next'), s.push(),
+      ]
+      const whole = await factory({})
+      const split = await factory({})
+      const replayed = await factory({})
+      try {
+        await whole.applyFacts(facts)
+        for (const fact of facts) await split.applyFacts([fact])
+        await replayed.applyFacts((await collect(whole.readFactLog())).map((entry) => entry.fact))
+        const expected = await everything(whole)
+        expect(await everything(split)).toEqual(expected)
+        expect(await everything(replayed)).toEqual(expected)
+        expect((expected.commits as { hash: string }[]).map((c) => c.hash).sort()).toEqual([UNKNOWN, AGAIN].sort())
+        expect(expected.retrospectives).toEqual([expect.objectContaining({ commit: AGAIN, agentGrade: 5, userGrade: 2, agentNote: 'learned', userNote: 'ok' })])
+        for (const store of [whole, split, replayed]) expect((await checkRollups(store)).drift).toEqual([])
+      } finally {
+        await whole.close()
+        await split.close()
+        await replayed.close()
+      }
+    },
+  },
+]

@@ -1,0 +1,43 @@
+import { expect } from 'vitest'
+import { isTrackerError } from '../errors.js'
+import { checkRollups } from '../rollups/check-rollups.js'
+import type { ScoringRulesInput } from '../scoring/rules.js'
+import type { TrackerStore } from '../store/tracker-store.js'
+
+/** Makes a fresh, empty store for one check; the check closes it. */
+export type StoreFactory = (options: { readonly rules?: ScoringRulesInput }) => Promise<TrackerStore>
+
+/** One behaviour every store must have. `run` throws (an assertion error) when the store lacks it. */
+export interface StoreContractCheck {
+  readonly name: string
+  run(factory: StoreFactory): Promise<void>
+}
+
+/** Runs a check's body on a fresh store, then checks its setup totals (where it keeps them) and closes it. */
+export async function withStore(factory: StoreFactory, body: (store: TrackerStore) => Promise<void>, rules?: ScoringRulesInput): Promise<void> {
+  const store = await factory(rules === undefined ? {} : { rules })
+  try {
+    await body(store)
+    await expectTotalsInStep(store)
+  } finally {
+    await store.close()
+  }
+}
+
+/** After every scenario: a store that keeps setup totals has them add up its rollups. */
+async function expectTotalsInStep(store: TrackerStore): Promise<void> {
+  const totals = await store.setupTotals?.().catch((error: unknown) => {
+    // A scenario may end with the store closed.
+    if (isTrackerError(error, 'STORE_CLOSED')) return undefined
+    throw error
+  })
+  if (totals === undefined) return
+  expect((await checkRollups(store)).drift.filter((drift) => drift.key.length === 1)).toEqual([])
+}
+
+/** Every item of an async iterable, in order. */
+export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const found: T[] = []
+  for await (const item of items) found.push(item)
+  return found
+}

@@ -1,0 +1,66 @@
+import type { MadeCommit } from './read-commits.js'
+import { GIT_TIMEOUT_MS, runGit } from './read-commits.js'
+
+/** How many of HEAD's newest reflog entries are read: a commit made in the last thousand moves of HEAD is found. */
+export const REFLOG_ENTRIES = 1000
+
+const FULL_HASH = /^[0-9a-f]{40,64}$/
+
+/** One move of HEAD as its reflog records it: where HEAD went, that commit's parents, and why. */
+interface ReflogEntry {
+  readonly hash: string
+  readonly parents: string
+  readonly subject: string
+}
+
+/**
+ * The commits `git commit --amend` replaced to make these ones, by the new commit's hash: what
+ * HEAD's reflog says (one `git log -g` per folder). The newest entry that made a commit — HEAD
+ * moved to it from another commit by `commit…` — tells: `commit (amend): …` names the replaced
+ * commit as the one HEAD held before, taken only when it has the new one's parents, as an amend
+ * keeps them (a reflog whose older entries expired cannot then pass off another commit). A commit
+ * a plain `git commit` made, one the reflog no longer holds, or a folder without a reflog (bare,
+ * `core.logAllRefUpdates` off) gives nothing. Never throws.
+ */
+export async function amendedCommits(folder: string, hashes: readonly string[], timeoutMs: number = GIT_TIMEOUT_MS): Promise<Map<string, string>> {
+  const found = new Map<string, string>()
+  if (hashes.length === 0) return found
+  const answer = await runGit(folder, ['log', '-g', `-n${String(REFLOG_ENTRIES)}`, '--format=%H%x1f%P%x1f%gs', 'HEAD', '--'], timeoutMs)
+  if (answer?.ok !== true) return found
+  const entries = answer.stdout.split('\n').flatMap((line): ReflogEntry[] => {
+    const [hash, parents, subject] = line.split('\u001f')
+    return hash !== undefined && FULL_HASH.test(hash) ? [{ hash, parents: parents ?? '', subject: subject ?? '' }] : []
+  })
+  for (const hash of new Set(hashes)) {
+    const replaced = replacedBy(entries, hash)
+    if (replaced !== undefined) found.set(hash, replaced)
+  }
+  return found
+}
+
+/** The commit HEAD held before the newest reflog entry that made `hash`, when that entry is an amend. */
+function replacedBy(entries: readonly ReflogEntry[], hash: string): string | undefined {
+  for (let index = 0; index < entries.length; index++) {
+    const entry = entries[index]
+    const before = entries[index + 1]
+    // A move to the commit HEAD already held (an amend that changed nothing), or by a checkout or reset, made nothing.
+    if (entry?.hash !== hash || before === undefined || before.hash === hash || !entry.subject.startsWith('commit')) continue
+    return entry.subject.startsWith('commit (amend)') && before.parents === entry.parents ? before.hash : undefined
+  }
+  return undefined
+}
+
+/**
+ * The commits with what each amended (see {@link amendedCommits}), in their order; each commit
+ * comes with the folder git confirmed it in. Never throws.
+ */
+export async function withAmends(found: readonly { readonly folder: string; readonly commit: MadeCommit }[], timeoutMs: number = GIT_TIMEOUT_MS): Promise<MadeCommit[]> {
+  const byFolder = new Map<string, string[]>()
+  for (const { folder, commit } of found) byFolder.set(folder, [...(byFolder.get(folder) ?? []), commit.hash])
+  const amends = new Map<string, string>()
+  for (const [folder, hashes] of byFolder) for (const [hash, replaced] of await amendedCommits(folder, hashes, timeoutMs)) amends.set(hash, replaced)
+  return found.map(({ commit }) => {
+    const replaced = amends.get(commit.hash)
+    return replaced === undefined ? commit : { ...commit, amends: replaced }
+  })
+}
