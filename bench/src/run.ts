@@ -57,7 +57,7 @@ export const FULL: BenchSizes = {
   scale: { commits: 100_000, activities: 1_000_000, setups: 50, projects: 200 },
   exportActivities: 2_000_000,
   upgrade: { commits: 10_000, activities: 100_000, setups: 20, projects: 50 },
-  alternatives: { hooks: 5000, commitEvery: 25, runs: 5 },
+  alternatives: { hooks: 5000, commitEvery: 25, runs: 11 },
   startupRuns: 7,
   queryRuns: 5,
   guardCalls: 12_000,
