@@ -302,7 +302,7 @@ checked, and each line names the folders it looked in.
 Each check is ✓ fine, ! a finding to look at (nothing is broken) or ✗ a problem. doctor exits 1
 when a check found a problem, else 0; with --json, "healthy" says the same (findings alone leave it true).`)
     .action((folder: string | undefined, o: Opts & { check?: boolean; deep?: boolean; salvage?: string; repair?: boolean }) => run(async (ctx) => (await load.doctor()).doctorCommand(ctx, folder, o), o))
-  add('init', 'add the plugin to opencode.json (this project, or --global), keeping the file\'s comments and layout', 'agent-tracker init --global')
+  add('init', 'add the plugin to opencode.json (this repository\'s root, or --global), keeping the file\'s comments and layout', 'agent-tracker init --global')
     .option('--global', 'configure OpenCode\'s global config ($XDG_CONFIG_HOME/opencode, else ~/.config/opencode) instead of ./opencode.json')
     .option('--database-path <path>', 'plugin option databasePath: where the plugin keeps the database')
     .option('--max-size <size>', 'plugin option maxDatabaseSize, e.g. 1GiB')

@@ -143,6 +143,30 @@ describe('init', () => {
     expect(readFileSync(join(project, 'opencode.jsonc'), 'utf8')).toBe('{\n  "model": "anthropic/claude-sonnet-4-5"\n}\n')
   })
 
+  it('from a subfolder of a repository writes the root\'s config, which OpenCode reads wherever in the repository it starts; --remove takes it out of every config up to the root', async () => {
+    const home = tempFolder('home-')
+    const repo = tempFolder('oc-repo-')
+    mkdirSync(join(repo, '.git'))
+    const sub = join(repo, 'packages', 'api')
+    mkdirSync(sub, { recursive: true })
+    const made = await runCli(['init'], { home, cwd: sub })
+    expect(made.code).toBe(0)
+    expect(made.stdout).toContain(`Added @agent-tracker/opencode-plugin to ${join(repo, 'opencode.json')} (a new file), the config of the repository holding ${sub}, which OpenCode reads wherever in it it starts.`)
+    expect(existsSync(join(sub, 'opencode.json'))).toBe(false)
+    expect(JSON.parse(readFileSync(join(repo, 'opencode.json'), 'utf8'))).toMatchObject({ plugin: ['@agent-tracker/opencode-plugin'] })
+    // A subfolder config that loads the plugin already is the one edited: the plugin is never listed twice.
+    writeFileSync(join(sub, 'opencode.json'), '{ "plugin": [["@agent-tracker/opencode-plugin", { "exportStatus": "always" }]] }\n')
+    writeFileSync(join(repo, 'opencode.json'), '{ "model": "anthropic/claude-sonnet-4-5" }\n')
+    const updated = await runCli(['init', '--max-size', '1GiB'], { home, cwd: sub })
+    expect(updated.stdout).toContain(`Updated the @agent-tracker/opencode-plugin options in ${join(sub, 'opencode.json')}.`)
+    expect(readFileSync(join(repo, 'opencode.json'), 'utf8')).toBe('{ "model": "anthropic/claude-sonnet-4-5" }\n')
+    writeFileSync(join(repo, 'opencode.json'), '{ "plugin": ["@agent-tracker/opencode-plugin"] }\n')
+    const removed = await runCli(['init', '--remove', '--json'], { home, cwd: sub })
+    expect(jsonData(removed.stdout, 'init')).toEqual({ removed: true, removedFrom: [join(sub, 'opencode.json'), join(repo, 'opencode.json')], stillConfiguredIn: [] })
+    const none = await runCli(['init', '--remove'], { home, cwd: sub })
+    expect(none.stdout).toContain('is not in ')
+  })
+
   it('--global writes to $XDG_CONFIG_HOME/opencode when it is set, else ~/.config/opencode', async () => {
     const home = tempFolder('home-')
     const xdg = join(home, 'elsewhere')

@@ -20,17 +20,20 @@ const NEW_CONFIG = '{\n  "$schema": "https://opencode.ai/config.json"\n}\n'
  * `init [--global]`: adds the plugin to OpenCode's config — this project's, or the global one in
  * `$XDG_CONFIG_HOME/opencode` (else `~/.config/opencode`) — with the smallest edit: comments,
  * indentation and other entries stay as they were; options already set are kept unless given.
- * A relative `--database-path` is taken from the working folder, as shells do, and written as an
- * absolute path (the plugin would take it from the home folder); when the plugin's database is
- * not the one the CLI reads, it says how to make the CLI read it. `--remove` takes the plugin out.
+ * This project's config is the one at the root of the git work tree holding the working folder,
+ * which OpenCode reads wherever in the repository it starts (a config in a subfolder only when it
+ * starts there) — unless a config between the two loads the plugin already: that one is edited,
+ * so the plugin is never listed twice. A relative `--database-path` is taken from the working
+ * folder, as shells do, and written as an absolute path (the plugin would take it from the home
+ * folder); when the plugin's database is not the one the CLI reads, it says how to make the CLI
+ * read it. `--remove` takes the plugin out.
  */
 export function initCommand(ctx: CommandContext, options: { global?: boolean; databasePath?: string; maxSize?: string; remove?: boolean }): void {
-  const folder = options.global === true ? globalConfigFolder(ctx.io) : ctx.io.cwd
   if (options.remove === true) {
-    removePlugin(ctx, folder, options)
+    removePlugin(ctx, options)
     return
   }
-  const file = configFileIn(folder, options.global === true)
+  const file = options.global === true ? configFileIn(globalConfigFolder(ctx.io), true) : projectConfigFile(ctx)
   const created = !existsSync(file)
   const text = created ? NEW_CONFIG : readFileSync(file, 'utf8')
   checkedConfig(file, text)
@@ -44,6 +47,8 @@ export function initCommand(ctx: CommandContext, options: { global?: boolean; da
     ? { ...step, does: `bring in the ${importable.map((host) => HOST_NAMES[host]).join(', ')} history already on this machine (try --dry-run first)` }
     : step))
   const changed = edit.changes.length > 0
+  // A project config not in the working folder is its repository's: said, so the user looks there.
+  const where = options.global === true || dirname(file) === ctx.io.cwd ? '' : `, the config of the repository holding ${ctx.io.cwd}, which OpenCode reads wherever in it it starts`
   const databases = databasesAfter(ctx, edit.text)
   if (changed) {
     mkdirSync(dirname(file), { recursive: true })
@@ -53,7 +58,7 @@ export function initCommand(ctx: CommandContext, options: { global?: boolean; da
     const head = !changed
       ? `${PLUGIN_NAME} is already in ${file}${Object.keys(pluginOptions).length > 0 ? ' with these options' : ''}; nothing changed.`
       : edit.changes.some((change) => change.kind === 'plugin-added')
-        ? `Added ${PLUGIN_NAME} to ${file}${created ? ' (a new file)' : ''}. OpenCode installs it on its next start.`
+        ? `Added ${PLUGIN_NAME} to ${file}${created ? ' (a new file)' : ''}${where}. OpenCode installs it on its next start.`
         : `Updated the ${PLUGIN_NAME} options in ${file}.`
     const details = edit.changes.flatMap((change) => describeChange(change))
     const kept = edit.keptOptions.length === 0 || !changed ? [] : [`  kept as they were: ${edit.keptOptions.join(', ')}`]
@@ -63,15 +68,31 @@ export function initCommand(ctx: CommandContext, options: { global?: boolean; da
 }
 
 /**
- * `init --remove [--global]`: takes every entry of the plugin out of the OpenCode configs of that
- * folder (OpenCode reads each of them) with the smallest edits, and says where else OpenCode still
- * loads it. The database and what it holds stay.
+ * The project config `init` edits: the first config from the working folder up to its repository's
+ * root that loads the plugin already, else the root's (`opencode.jsonc` or `opencode.json`, made
+ * when there is none); outside a repository, the working folder's.
  */
-function removePlugin(ctx: CommandContext, folder: string, options: { global?: boolean; databasePath?: string; maxSize?: string }): void {
+function projectConfigFile(ctx: CommandContext): string {
+  const { project, folders } = openCodeConfigFiles(ctx.io)
+  const loading = project.find((file) => {
+    const parsed = parseConfig(readFileSync(file, 'utf8'))
+    return parsed.ok && pluginOptionsIn(parsed.config) !== undefined
+  })
+  return loading ?? configFileIn(folders.at(-1) ?? ctx.io.cwd)
+}
+
+/**
+ * `init --remove [--global]`: takes every entry of the plugin out of the OpenCode configs it
+ * reads for this folder — each from the working folder up to its repository's root, or the global
+ * ones — with the smallest edits, and says where else OpenCode still loads it. The database and
+ * what it holds stay.
+ */
+function removePlugin(ctx: CommandContext, options: { global?: boolean; databasePath?: string; maxSize?: string }): void {
   if (options.databasePath !== undefined || options.maxSize !== undefined) {
     throw new CliError('USAGE', '--remove takes the plugin out with its options: give it no --database-path or --max-size.', EXIT.usage)
   }
-  const files = configFilesIn(folder, options.global === true)
+  const folder = options.global === true ? globalConfigFolder(ctx.io) : ctx.io.cwd
+  const files = options.global === true ? configFilesIn(folder, true) : openCodeConfigFiles(ctx.io).project
   const edits = files.map((file) => {
     const text = readFileSync(file, 'utf8')
     checkedConfig(file, text)
@@ -81,7 +102,8 @@ function removePlugin(ctx: CommandContext, folder: string, options: { global?: b
   for (const edit of removedFrom) writeFileSync(edit.file, edit.text)
   const everywhere = openCodeConfigFiles(ctx.io)
   const elsewhere = findPlugin([...everywhere.global, ...everywhere.project]).configuredIn
-  const looked = files.length === 0 ? `${configFileIn(folder, options.global === true)} (there is no such file)` : files.join(', ')
+  const none = options.global === true ? `${configFileIn(folder, true)} (there is no such file)` : `any OpenCode config from ${folder} up to its repository's root (there is none)`
+  const looked = files.length === 0 ? none : files.join(', ')
   ctx.print({ removed: removedFrom.length > 0, removedFrom: removedFrom.map((edit) => edit.file), stillConfiguredIn: elsewhere }, () => [
     removedFrom.length > 0
       ? `Removed ${PLUGIN_NAME} from ${removedFrom.map((edit) => edit.file).join(', ')}. OpenCode stops recording from its next start; what was recorded stays in the database.`
