@@ -33,7 +33,7 @@ function storeOf(...plans: FactPlan[]): RecordReader {
 const keysOf = (plan: FactPlan, collection: CollectionName): RecordKey[] => plan.writes.filter((write) => write.collection === collection).map((write) => write.key)
 
 describe('planning an amend', () => {
-  it('deletes the replaced commit and its review, moves the commit to the new day, and never writes what it deletes', () => {
+  it('deletes the replaced commit and its review, keeps the commit on its first day, and never writes what it deletes', () => {
     const day1 = createFactScript({ setup: SETUP, project: PROJECT, start: '2026-06-01T23:30:00.000Z' })
     const day2 = createFactScript({ setup: SETUP, project: PROJECT, start: '2026-06-02T08:00:00.000Z' })
     const first = planFacts(storeOf(), [day1.commit(FIRST), day1.grade(FIRST, { by: 'agent', agentGrade: 2 })], rules)
@@ -42,8 +42,9 @@ describe('planning an amend', () => {
       { collection: 'commits', key: [PROJECT, FIRST] },
       { collection: 'retrospectives', key: [SETUP, FIRST] },
     ])
-    // The grade stays on the day it was given; the commit moves to the amend's.
-    expect(amend.writes.filter((write) => write.collection === 'usage').map((write) => write.record)).toMatchObject([{ day: '2026-06-01', commits: 0, grades: { agent: { count: 1 } } }, { day: '2026-06-02', commits: 1 }])
+    // The commit keeps its first time, as git keeps its author date: no day rollup changes.
+    expect(amend.writes.filter((write) => write.collection === 'usage')).toEqual([])
+    expect(amend.writes.find((write) => write.collection === 'commits')?.record).toMatchObject({ hash: AMENDED, at: '2026-06-01T23:30:00.000Z' })
     expect(keysOf(amend, 'commits')).toEqual([[PROJECT, AMENDED]])
     expect(keysOf(amend, 'retrospectives')).toEqual([[SETUP, AMENDED]])
     expect(amend.writes.find((write) => write.collection === 'gradeEvents')?.record).toMatchObject({ commit: AMENDED, at: '2026-06-01T23:31:00.000Z' })

@@ -1,9 +1,6 @@
 import type { CommitFact } from '../facts/facts.js'
 import type { Mutable } from '../mutable.js'
-import { countsNothing } from '../rollups/usage-rollup.js'
 import type { CommitRecord, RetrospectiveRecord } from '../store/records.js'
-import { dayOf } from '../time/iso-timestamp.js'
-import { rollupDraft } from './plan-effects.js'
 import type { PlanOverlay, PlanSlot } from './plan-overlay.js'
 
 /**
@@ -19,21 +16,17 @@ export function replacedCommit(overlay: PlanOverlay, fact: CommitFact): CommitRe
 
 /**
  * Plans an amend that replaces a recorded commit: the new commit takes the old one's place, so the
- * commit counts once. The old record goes and the new one is stored (keeping the old task and
- * session where the fact has none); the day rollups move the commit from the old one's day to the
- * new one's (a rollup left counting nothing goes too); the setup's retrospective of the old commit
- * becomes the new one's, and its grade events and bugs that name the old commit name the new one.
- * The setup's scores do not change: the commit was counted when it was first made.
+ * commit counts once. The old record goes and the new one is stored under the old one's time (as
+ * git keeps an amended commit's author date: it is the same piece of work, so it stays on its day
+ * in the rollups, and an amend of an amend still finds everything said of the first commit), and
+ * with the old task and session where the fact has none; the setup's retrospective of the old
+ * commit becomes the new one's, and its grade events and bugs that name the old commit name the
+ * new one. The setup's scores do not change: the commit was counted when it was first made.
  */
 export function planAmend(overlay: PlanOverlay, fact: CommitFact, replaced: CommitRecord): void {
   const { setup, project } = fact
   overlay.remove(overlay.slot('commits', project, replaced.hash))
   overlay.put(overlay.slot('commits', project, fact.hash), amendedRecord(fact, replaced))
-  const before = rollupDraft(overlay, setup, project, dayOf(replaced.at))
-  before.commits = Math.max(0, before.commits - 1)
-  const after = rollupDraft(overlay, setup, project, dayOf(fact.at))
-  after.commits = after.commits + 1
-  if (countsNothing(before)) overlay.remove(overlay.slot('usage', setup, project, before.day))
   const retro = overlay.slot('retrospectives', setup, replaced.hash)
   if (retro.record !== undefined) {
     const target = overlay.slot('retrospectives', setup, fact.hash)
@@ -53,7 +46,7 @@ function amendedRecord(fact: CommitFact, replaced: CommitRecord): CommitRecord {
   const task = fact.task ?? replaced.task
   const session = fact.session ?? replaced.session
   return {
-    v: 1, project: fact.project, hash: fact.hash, setup: fact.setup, at: fact.at,
+    v: 1, project: fact.project, hash: fact.hash, setup: fact.setup, at: replaced.at,
     // A host that knew no message for the amend leaves it empty: the replaced commit's is the better guess.
     message: fact.message === '' ? replaced.message : fact.message,
     ...(task === undefined ? {} : { task }),

@@ -48,9 +48,11 @@ export const AMEND_CONTRACT_CHECKS: readonly StoreContractCheck[] = [
         expect(setup?.state).toEqual(applyFacts(initialState(store.rules), before, store.rules))
         expect(setup?.state).toMatchObject({ commits: 1 })
         expect(setup?.lastSeenAt).toBe(amend.at)
-        expect(await store.find('commits')).toEqual([{ v: 1, project: PROJECT, hash: AMENDED, setup: SETUP, at: amend.at, message: 'feat: cart, linted', session: 'ses_1', amends: FIRST }])
+        // It keeps the first commit's time, as git keeps its author date: the same piece of work.
+        const madeAt = before[1]?.at
+        expect(await store.find('commits')).toEqual([{ v: 1, project: PROJECT, hash: AMENDED, setup: SETUP, at: madeAt, message: 'feat: cart, linted', session: 'ses_1', amends: FIRST }])
         expect(await store.get('commits', [PROJECT, FIRST])).toBeUndefined()
-        expect(await store.findCommitRefs({ setup: SETUP })).toEqual([{ setup: SETUP, project: PROJECT, hash: AMENDED, at: amend.at }])
+        expect(await store.findCommitRefs({ setup: SETUP })).toEqual([{ setup: SETUP, project: PROJECT, hash: AMENDED, at: madeAt }])
         expect(await store.find('commits', { hashPrefix: FIRST.slice(0, 7) })).toEqual([])
         expect(await store.findCommitRefs({ hashPrefix: FIRST.slice(0, 7) })).toEqual([])
         expect((await store.findCommitRefs({ project: PROJECT })).map((ref) => ref.hash)).toEqual([AMENDED])
@@ -85,20 +87,22 @@ export const AMEND_CONTRACT_CHECKS: readonly StoreContractCheck[] = [
       }),
   },
   {
-    name: 'an amend on another day moves the commit between day rollups; a day left counting nothing goes; amends chain',
+    name: 'an amend on another day keeps the commit on its first day; through amends of amends, every grade and bug follows it',
     run: (factory) =>
       withStore(factory, async (store) => {
         const day1 = createFactScript({ setup: SETUP, project: PROJECT, start: '2026-06-01T23:00:00.000Z' })
         const day2 = createFactScript({ setup: SETUP, project: PROJECT, start: '2026-06-02T09:00:00.000Z' })
-        await applied(store, [day1.commit(FIRST, 'first try')])
-        await applied(store, [day2.amend(AMENDED, FIRST, 'second try')])
-        expect((await store.find('usage')).map((day) => [day.day, day.commits])).toEqual([['2026-06-02', 1]])
-        expect((await checkRollups(store)).drift).toEqual([])
-        // A day with other work keeps its rollup, without the commit.
         const day3 = createFactScript({ setup: SETUP, project: PROJECT, start: '2026-06-03T09:00:00.000Z' })
-        await applied(store, [day2.toolCall(), day3.amend(AGAIN, AMENDED, 'third try')])
-        expect((await store.find('usage', { order: 'oldest' })).map((day) => [day.day, day.commits, day.toolCalls])).toEqual([['2026-06-02', 0, 1], ['2026-06-03', 1, 0]])
-        expect((await store.find('commits')).map((c) => [c.hash, c.amends, c.message])).toEqual([[AGAIN, AMENDED, 'third try']])
+        const first = day1.commit(FIRST, 'first try')
+        await applied(store, [first, day1.grade(FIRST, { by: 'agent', agentGrade: 2 }), day1.bug('user', 'breaks the cart', FIRST)])
+        await applied(store, [day2.amend(AMENDED, FIRST, 'second try'), day2.grade(AMENDED, { by: 'user', userGrade: 5 }), day2.toolCall()])
+        expect((await store.find('usage', { order: 'oldest' })).map((day) => [day.day, day.commits, day.toolCalls])).toEqual([['2026-06-01', 1, 0], ['2026-06-02', 0, 1]])
+        await applied(store, [day3.amend(AGAIN, AMENDED, 'third try')])
+        expect((await store.find('commits')).map((c) => [c.hash, c.amends, c.message, c.at])).toEqual([[AGAIN, AMENDED, 'third try', first.at]])
+        expect((await store.find('gradeEvents', { order: 'oldest' })).map((event) => event.commit)).toEqual([AGAIN, AGAIN])
+        expect((await store.find('bugs')).map((bug) => bug.commit)).toEqual([AGAIN])
+        expect(await store.find('retrospectives')).toEqual([expect.objectContaining({ commit: AGAIN, agentGrade: 2, userGrade: 5 })])
+        expect((await store.find('usage', { order: 'oldest' })).map((day) => [day.day, day.commits, day.toolCalls, day.bugs])).toEqual([['2026-06-01', 1, 0, 1], ['2026-06-02', 0, 1, 0]])
         expect((await store.get('setups', [SETUP]))?.state).toMatchObject({ commits: 1 })
         expect((await checkRollups(store)).drift).toEqual([])
       }),
