@@ -14,6 +14,27 @@ import { mergeDatabase } from './merge-database.js'
 const SETUP = 'build@anthropic/claude-sonnet-4-5'
 
 describe('mergeDatabase', () => {
+  it('does not bring back a commit this database has since replaced by an amend, nor its review', async () => {
+    const folder = tempFolder()
+    const first = '1111111111111111111111111111111111111111'
+    const amended = '2222222222222222222222222222222222222222'
+    const s = createFactScript({ setup: SETUP, project: '/work/shop', start: '2026-11-28T23:59:00.000Z' })
+    const made = [s.commit(first, 'feat: cart'), s.grade(first, { by: 'user', userGrade: 5 })]
+    // A backup, or another machine, that recorded the commit before it was amended.
+    const backup = openLmdbStore({ databasePath: join(folder, 'backup.lmdb') })
+    await backup.applyFacts(made)
+    await backup.close()
+    const here = openLmdbStore({ databasePath: join(folder, 'here.lmdb') })
+    await here.applyFacts([...made, s.amend(amended, first, 'feat: cart, linted')])
+    const report = await mergeDatabase(join(folder, 'backup.lmdb'), here)
+    expect(report).toMatchObject({ errors: [], facts: { applied: 0, repeats: 2 } })
+    expect((await here.find('commits')).map((commit) => commit.hash)).toEqual([amended])
+    expect((await here.find('retrospectives')).map((review) => [review.commit, review.userGrade])).toEqual([[amended, 5]])
+    expect((await here.get('setups', [SETUP]))?.state).toMatchObject({ commits: 1 })
+    expect((await checkRollups(here)).drift).toEqual([])
+    await here.close()
+  })
+
   it('takes the union of two databases\' records, combines the scores of a setup in both, and never counts a part twice', async () => {
     const folder = tempFolder()
     const laptop = openLmdbStore({ databasePath: join(folder, 'laptop.lmdb') })

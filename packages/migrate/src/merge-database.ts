@@ -44,11 +44,14 @@ export interface SalvagedSource {
 const COPIED: readonly CollectionName[] = COLLECTIONS.filter((c) => c !== 'setups' && c !== 'usage')
 
 /**
- * Collections whose records a fact makes under the fact's own id. Such a record of the other
- * database that its replayed facts make too is theirs: it is here when its fact had an effect here,
- * and must not come across when the fact had none (a grade for a commit already graded).
+ * Collections whose records facts make: events under the fact's own id, commits and reviews under
+ * their commit. Such a record of the other database that its replayed facts make too is theirs: it
+ * is here when its fact had an effect here, and must not come across when the fact had none (a
+ * grade for a commit already graded; a commit this database knows already, and may have since
+ * replaced by an amend — copied, it would count twice). Records no fact makes (legacy imports) come
+ * across where their key is free.
  */
-const MADE_BY_FACTS: ReadonlySet<CollectionName> = new Set(['gradeEvents', 'bugs', 'activities'])
+const MADE_BY_FACTS: ReadonlySet<CollectionName> = new Set(['gradeEvents', 'bugs', 'activities', 'commits', 'retrospectives'])
 
 /**
  * Adds another agent-tracker database (e.g. from another machine) to the store, recomputing
