@@ -452,8 +452,14 @@ describe('doctor on Claude Code', () => {
     await runCli(['hooks', 'install', 'claude-code'], { home, cwd: top, env })
     // Claude Code reads a project's settings.json in the folder it starts in: started in web, it would not run them.
     const atRoot = await claudeCheck({ home, cwd: web, env })
-    expect(atRoot.check).toMatchObject({ level: 'finding', detail: `hooks installed in ${SHARED(top)} (they run ${join(env.PATH, 'agent-tracker')}); Claude Code started in ${web} does not read ${SHARED(top)} (it reads a project's .claude/settings.json only in the folder it is started in), so these hooks run only when it is started in ${top} — to track it started anywhere: agent-tracker hooks install claude-code --global` })
+    expect(atRoot.check).toMatchObject({ level: 'finding', detail: `hooks installed in ${SHARED(top)} (they run ${join(env.PATH, 'agent-tracker')}); Claude Code started in ${web} does not read ${SHARED(top)} (it reads a project's .claude settings only in the folder it is started in), so these hooks run only when it is started in ${top} — to track it started anywhere: agent-tracker hooks install claude-code --global` })
     expect((await claudeCheck({ home, cwd: top, env })).check).toMatchObject({ level: 'ok', detail: `hooks installed in ${SHARED(top)} (they run ${join(env.PATH, 'agent-tracker')})` })
+    // Nor the root's personal settings.local.json (where install puts hooks that run it by full paths).
+    await runCli(['hooks', 'uninstall', 'claude-code'], { home, cwd: top, env })
+    await runCli(['hooks', 'install', 'claude-code', '--local'], { home, cwd: top, env })
+    expect((await claudeCheck({ home, cwd: web, env })).check).toMatchObject({ level: 'finding', detail: expect.stringContaining(`Claude Code started in ${web} does not read ${LOCAL(top)} (`) as unknown })
+    await runCli(['hooks', 'uninstall', 'claude-code'], { home, cwd: top, env })
+    await runCli(['hooks', 'install', 'claude-code'], { home, cwd: top, env })
     await runCli(['hooks', 'install', 'claude-code'], { home, cwd: web, env })
     expect((await claudeCheck({ home, cwd: web, env })).check).toMatchObject({ level: 'ok', detail: `hooks installed in ${SHARED(top)} and ${SHARED(web)} (they run ${join(env.PATH, 'agent-tracker')})` })
     const plugin = (jsonData((await runCli(['doctor', '--json'], { home, cwd: web, env })).stdout, 'doctor') as { checks: { name: string; detail: string }[] }).checks.find((check) => check.name === 'Plugin')

@@ -90,9 +90,11 @@ export function claudeCodeHealth(io: Pick<Io, 'env' | 'homeDir'>, place: Project
     const each = [...commands].map(([command, entries]) => `\`${command}\` in ${entries.map((entry) => entry.settingsFile).join(' and ')}`).join(', ')
     commandNotes.push({ level: 'finding', text: `agent-tracker's hooks run ${String(commands.size)} different commands (${each}), and Claude Code runs each of them, so agent-tracker's hooks run more than once for every event — keep one: agent-tracker hooks uninstall claude-code takes them out of the project's files (--global: out of yours)` })
   }
-  const rootShared = join(claudeCodeFolder({ global: false, project: place.root }), 'settings.json')
-  if (place.root !== place.folder && holding.size === 1 && holding.has(rootShared)) {
-    commandNotes.push({ level: 'finding', text: `Claude Code started in ${place.folder} does not read ${rootShared} (it reads a project's .claude/settings.json only in the folder it is started in), so these hooks run only when it is started in ${place.root} — to track it started anywhere: agent-tracker hooks install claude-code --global` })
+  // Claude Code reads a project's .claude/settings.json and settings.local.json only in the folder it starts in.
+  const rootFolder = claudeCodeFolder({ global: false, project: place.root })
+  const atRootOnly = [...holding].filter((file) => file.startsWith(`${rootFolder}/`))
+  if (place.root !== place.folder && atRootOnly.length > 0 && atRootOnly.length === holding.size) {
+    commandNotes.push({ level: 'finding', text: `Claude Code started in ${place.folder} does not read ${atRootOnly.join(' or ')} (it reads a project's .claude settings only in the folder it is started in), so these hooks run only when it is started in ${place.root} — to track it started anywhere: agent-tracker hooks install claude-code --global` })
   }
   notes.unshift(...commandNotes)
   // The end of a turn is recorded in a detached process whose failure nobody sees but this.
