@@ -87,4 +87,16 @@ describe('doctor on a project folder', () => {
     expect(after.stdout).toMatch(/Migrations +1 recorded; times without a zone read as Europe\/Stockholm/)
     expect(after.stdout).toMatch(/Format +agent-tracker database, schema version 2/)
   })
+
+  it('run in a subfolder of a repository, looks for legacy data in that subfolder, where the predecessor kept it', async () => {
+    const top = tempFolder()
+    mkdirSync(join(top, '.git'))
+    const project = join(top, 'opencode-agent-tracker')
+    copyPredecessorProjectFiles(project)
+    const db = join(tempFolder(), 'tracker.lmdb')
+    await runCli(['status', '--db', db])
+    const doctor = await runCli(['doctor', '--db', db, '--json'], { cwd: project })
+    const legacy = (jsonData(doctor.stdout, 'doctor') as { checks: { name: string; detail: string }[] }).checks.find((check) => check.name === 'Legacy')
+    expect(legacy?.detail).toBe(`${project}: 3 legacy files: not migrated yet — run agent-tracker migrate ${project}`)
+  })
 })

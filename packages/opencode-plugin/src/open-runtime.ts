@@ -14,10 +14,11 @@ export interface OpeningRuntime {
 /**
  * Opens the tracker in the background (LMDB takes tens of milliseconds to load, so the kit is
  * imported only now, off OpenCode's start-up path), then prepares the project — legacy migration,
- * profile — on a later tick. An unusable database pauses tracking with one toast and log line;
+ * profile — on a later tick; the legacy data is looked for in `folder`, the one OpenCode runs in,
+ * and recorded under the project. An unusable database pauses tracking with one toast and log line;
  * nothing here throws.
  */
-export function openRuntime(settings: PluginSettings, project: string, notifier: Notifier): OpeningRuntime {
+export function openRuntime(settings: PluginSettings, project: string, notifier: Notifier, folder: string = project): OpeningRuntime {
   const runtime = (async (): Promise<Tracker | undefined> => {
     try {
       // Loading is one synchronous run of the host's event loop per module graph: LMDB's alone, then
@@ -34,6 +35,7 @@ export function openRuntime(settings: PluginSettings, project: string, notifier:
       }
       return openTracker({
         project,
+        folder,
         databasePath: settings.databasePath,
         maxDatabaseSize: settings.maxDatabaseSize,
         rules: settings.rules,

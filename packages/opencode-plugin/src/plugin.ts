@@ -49,7 +49,7 @@ export function startTracking(client: NotifyClient, directory: string, options: 
     pausedNotice(notifier, inPluginTerms(error))
     return { hooks: { 'tool.execute.before': pausedToolGuardHook({ notifier, directory }) }, runtime: Promise.resolve(undefined), startup: Promise.resolve() }
   }
-  const opening = openRuntime(settings, project, notifier)
+  const opening = openRuntime(settings, project, notifier, directory)
   const context = createTrackerContext(settings, project, opening.runtime, notifier, directory)
   const hooks: Hooks = {
     event: eventHook(context),

@@ -102,8 +102,8 @@ export async function doctorCommand(ctx: CommandContext, folder?: string, option
   }
   const project = resolve(ctx.io.cwd, folder ?? '.')
   const root = projectOf(ctx.io, folder)
-  // Hosts bring legacy data in for the project holding the folder they run in.
-  checks.push(legacyCheck(folderLegacyStatus(root, migrations)))
+  // Hosts bring in the legacy data of the folder they run in, under the project holding it.
+  checks.push(legacyCheck(folderLegacyStatus(project, migrations)))
   checks.push(pluginCheck(ctx, project, path))
   const claudeCode = claudeCodeHealth(ctx.io, { folder: project, root }, path, CLI_VERSION, ctx.now())
   checks.push(check('Claude Code', claudeCode.level, claudeCode.detail))

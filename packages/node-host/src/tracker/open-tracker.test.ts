@@ -98,6 +98,19 @@ describe('openTracker', () => {
     expect((await again.buffer.get('commits', [project, 'e4f5a6b']))?.task).toBe('fix totals')
   })
 
+  it('started in a subfolder of a repository, brings in the legacy data kept there, under the repository', async () => {
+    const top = tempFolder('repo-')
+    mkdirSync(join(top, '.git'))
+    const folder = join(top, 'app')
+    mkdirSync(folder)
+    await writeLegacyDatabase(folder, legacyHistory(folder))
+    const opened = tracker({ databasePath: join(tempFolder('db-'), 'tracker.lmdb'), project: top, folder })
+    const prepared = await opened.prepareProject()
+    expect(prepared.problems).toEqual([])
+    expect(prepared.migration).toMatchObject({ folder, project: top, database: { outcome: 'migrated', migrated: 4 } })
+    expect((await opened.buffer.get('commits', [top, 'e4f5a6b']))?.task).toBe('fix totals')
+  })
+
   it('without migrateOnStart leaves legacy data alone but still profiles the project', async () => {
     const project = tempFolder('legacy-')
     await writeLegacyDatabase(project, legacyHistory(project))

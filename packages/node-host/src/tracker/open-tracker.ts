@@ -25,6 +25,12 @@ import { writeStatusExport } from './status-export.js'
 export interface OpenTrackerOptions extends Omit<DatabaseOptions, 'readOnly'> {
   /** The project folder the host works in (resolved against the working directory). */
   readonly project: string
+  /**
+   * The folder the host was started in, when a subfolder of `project` (resolved likewise): legacy
+   * data is looked for there at {@link Tracker.prepareProject}, as the predecessor kept it in the
+   * folder it ran in, and recorded under the project. Default: `project`.
+   */
+  readonly folder?: string | undefined
   /** How setups are named: `agent+model` (default, `build@anthropic/claude-sonnet-4-5`) or `agent`. */
   readonly identity?: SetupIdentity | undefined
   /** Bring the project's legacy data in at {@link Tracker.prepareProject}; default true. */
@@ -106,16 +112,17 @@ export class Tracker {
   }
 
   /**
-   * Brings in the project's legacy data (once; see `migrateProject`) when `migrateOnStart` is on,
-   * and stores the project's profile when its AGENTS.md or manifests changed. Hosts run it off their
-   * start-up path. Never throws: problems are returned.
+   * Brings in the legacy data of the folder the host started in (once; see `migrateProject`: it is
+   * recorded under the project) when `migrateOnStart` is on, and stores the project's profile when
+   * its AGENTS.md or manifests changed. Hosts run it off their start-up path. Never throws: problems
+   * are returned.
    */
   async prepareProject(): Promise<ProjectPreparation> {
     const problems: string[] = []
     let migration: ProjectMigration | undefined
     let profile: ProjectMigration['profile']
     try {
-      if (this.#options.migrateOnStart !== false) migration = await migrateProject(this.project, this.buffer, { ...(this.#options.now === undefined ? {} : { now: this.#options.now }) })
+      if (this.#options.migrateOnStart !== false) migration = await migrateProject(resolve(this.#options.folder ?? this.project), this.buffer, { ...(this.#options.now === undefined ? {} : { now: this.#options.now }) })
       profile = migration?.profile ?? (await refreshProjectProfile(this.buffer, this.project, this.#options.now?.()))
     } catch (error) {
       problems.push(error instanceof Error ? error.message : String(error))
