@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { removeCommandFiles } from './command-files.js'
 import { isTrackerHook } from './install-hooks.js'
-import type { SettingsFile, SettingsFileName } from './settings-file.js'
+import type { HookEntry, SettingsFile, SettingsFileName } from './settings-file.js'
 import { SETTINGS_FILE_NAMES, groupsOf, hooksOf, readSettingsFile, settingsText } from './settings-file.js'
 
 /** What was removed from one settings file. */
@@ -28,15 +28,17 @@ export interface UninstallResult {
 
 /**
  * Removes agent-tracker's hooks from the settings files `settingsFileNames` (default: both
- * `settings.json` and `settings.local.json`) in `folder` — whatever command they run — and its
- * user command files, keeping every other setting, hook and command file and each file's
- * indentation. An event (or `hooks` itself) left empty by the removal goes too.
+ * `settings.json` and `settings.local.json`) in `folder` — whatever command they run, and also
+ * unmarked ones running exactly one of `commands` (an earlier version wrote its hooks unmarked,
+ * and a wrapper given with `--command` need not name agent-tracker) — and its user command files,
+ * keeping every other setting, hook and command file and each file's indentation. An event (or
+ * `hooks` itself) left empty by the removal goes too.
  * @throws {Error} when a settings file is not a JSON object (then nothing is changed).
  */
-export function uninstallClaudeCodeHooks(options: { readonly folder: string; readonly settingsFileNames?: readonly SettingsFileName[] }): UninstallResult {
+export function uninstallClaudeCodeHooks(options: { readonly folder: string; readonly settingsFileNames?: readonly SettingsFileName[]; readonly commands?: readonly string[] }): UninstallResult {
   // Every file is read before any is written, so a bad one changes nothing.
   const reads = (options.settingsFileNames ?? SETTINGS_FILE_NAMES).map((name) => readSettingsFile(options.folder, name))
-  const settingsFiles = reads.map(removeTrackerHooks)
+  const settingsFiles = reads.map((read) => removeTrackerHooks(read, options.commands ?? []))
   const removedHooks = settingsFiles.reduce((sum, file) => sum + file.removedHooks, 0)
   return { settingsFiles, changed: removedHooks > 0, removedHooks, commandFiles: removeCommandFiles(join(options.folder, 'commands')) }
 }
@@ -50,20 +52,21 @@ export function removeClaudeCodeHooks(options: { readonly folder: string; readon
   return removeTrackerHooks(readSettingsFile(options.folder, options.settingsFileName))
 }
 
-function removeTrackerHooks(read: SettingsFile): RemovedHooks {
+function removeTrackerHooks(read: SettingsFile, commands: readonly string[] = []): RemovedHooks {
+  const ours = (hook: HookEntry): boolean => isTrackerHook(hook) || (typeof hook.command === 'string' && commands.includes(hook.command))
   const hooks: Record<string, unknown> = {}
   let removedHooks = 0
   const before = hooksOf(read.settings)
   for (const [event, entry] of Object.entries(before)) {
     const groups = groupsOf(before, event)
-    const ours = groups.reduce((sum, group) => sum + (group.hooks ?? []).filter((hook) => isTrackerHook(hook)).length, 0)
-    removedHooks += ours
-    if (ours === 0) {
+    const found = groups.reduce((sum, group) => sum + (group.hooks ?? []).filter(ours).length, 0)
+    removedHooks += found
+    if (found === 0) {
       hooks[event] = entry
       continue
     }
     const kept = groups
-      .map((group) => ({ ...group, hooks: (group.hooks ?? []).filter((hook) => !isTrackerHook(hook)) }))
+      .map((group) => ({ ...group, hooks: (group.hooks ?? []).filter((hook) => !ours(hook)) }))
       .filter((group) => group.hooks.length > 0)
     if (kept.length > 0) hooks[event] = kept
   }

@@ -217,6 +217,25 @@ describe('hooks of a --command that does not name agent-tracker (a wrapper scrip
     expect(settings.hooks.Stop).toEqual([{ hooks: [{ ...unmarked, statusMessage: 'agent-tracker' }] }])
     expect(settings.hooks.PreToolUse).toEqual([{ matcher: '*', hooks: [{ ...unmarked, statusMessage: 'agent-tracker' }] }])
   })
+
+  it('an earlier version wrote unmarked: uninstall names them and says how to take them out, and takes them out given that --command', async () => {
+    const home = tempFolder('home-')
+    const project = tempFolder('project-')
+    const env = { PATH: pathOf(wrapperFolder(), binFolder(true)) }
+    mkdirSync(join(project, '.claude'))
+    const unmarked = { type: 'command', command: "track hook claude-code --db '/data/t.lmdb'" }
+    const mine = { type: 'command', command: 'my-linter hook claude-code' }
+    writeFileSync(SHARED(project), JSON.stringify({ hooks: { Stop: [{ hooks: [unmarked, mine] }], PreToolUse: [{ matcher: '*', hooks: [unmarked] }] } }))
+    const plain = await runCli(['hooks', 'uninstall', 'claude-code'], { home, cwd: project, env })
+    expect(plain.stdout).toContain(`No agent-tracker hooks in ${SHARED(project)} or ${LOCAL(project)}; nothing changed.`)
+    expect(plain.stdout).toContain(`Hooks in ${SHARED(project)} run \`${unmarked.command}\`, not marked as agent-tracker's: if they are (an earlier version wrote them so for a --command that does not name agent-tracker), take them out with agent-tracker hooks uninstall claude-code --command track.`)
+    expect(settingsIn(join(project, '.claude')).hooks.Stop).toEqual([{ hooks: [unmarked, mine] }])
+    const given = await runCli(['hooks', 'uninstall', 'claude-code', '--command', 'track'], { home, cwd: project, env })
+    expect(given.stdout).toContain(`Removed agent-tracker's Claude Code hooks from ${SHARED(project)} (2 hooks); everything else in it stays.`)
+    // Another tool's hook that runs `… hook claude-code` is named, never removed.
+    expect(settingsIn(join(project, '.claude')).hooks).toEqual({ Stop: [{ hooks: [mine] }] })
+    expect(given.stdout).toContain('run `my-linter hook claude-code`, not marked as agent-tracker')
+  })
 })
 
 /** A real git repository (`git init`) with a tracked .gitignore, and the project folder in it (the top, or a subfolder). */
@@ -359,7 +378,7 @@ describe('agent-tracker hooks uninstall claude-code', () => {
     expect((await runCli(['hooks', 'install', 'claude-code'], { home, cwd: project, env: { PATH: pathOf(binFolder(true)) } })).code).toBe(0)
     expect(readFileSync(join(folder, 'settings.json'), 'utf8')).toMatch(/^\{\n {4}"permissions": \{/)
     const removed = await runCli(['hooks', 'uninstall', 'claude-code', '--json'], { home, cwd: project })
-    expect(jsonData(removed.stdout, 'uninstall')).toEqual({ settingsFiles: [{ settingsFile: join(folder, 'settings.json'), changed: true, removedHooks: 7 }, { settingsFile: join(folder, 'settings.local.json'), changed: false, removedHooks: 0 }], changed: true, removedHooks: 7, commandFiles: ['bug', 'reinstate', 'tracker'].map((name) => join(folder, 'commands', `${name}.md`)) })
+    expect(jsonData(removed.stdout, 'uninstall')).toEqual({ settingsFiles: [{ settingsFile: join(folder, 'settings.json'), changed: true, removedHooks: 7 }, { settingsFile: join(folder, 'settings.local.json'), changed: false, removedHooks: 0 }], changed: true, removedHooks: 7, commandFiles: ['bug', 'reinstate', 'tracker'].map((name) => join(folder, 'commands', `${name}.md`)), unmarkedHooks: [] })
     expect(readFileSync(join(folder, 'settings.json'), 'utf8')).toBe(before)
     expect(readFileSync(join(folder, 'commands', 'grade.md'), 'utf8')).toBe('my own /grade\n')
     const again = await runCli(['hooks', 'uninstall', 'claude-code'], { home, cwd: project })

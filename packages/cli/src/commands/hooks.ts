@@ -1,6 +1,6 @@
 import { basename, dirname, join } from 'node:path'
 import type { RemovedHooks, SettingsFileName } from '@agent-tracker/claude-code'
-import { claudeCodeFolder, installClaudeCodeHooks, installedClaudeCodeHooks, removeClaudeCodeHooks, uninstallClaudeCodeHooks } from '@agent-tracker/claude-code'
+import { SETTINGS_FILE_NAMES, claudeCodeFolder, installClaudeCodeHooks, installedClaudeCodeHooks, removeClaudeCodeHooks, uninstallClaudeCodeHooks } from '@agent-tracker/claude-code'
 import { redactUrl } from '@agent-tracker/postgres-store/url'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
@@ -102,20 +102,31 @@ function exclusionLines(exclusion: GitExclusion, file: string): string[] {
 }
 
 /**
- * `hooks uninstall claude-code [--global]`: removes agent-tracker's hooks and command files from
- * Claude Code's folder — in a project from both its settings.json and settings.local.json —,
- * whatever command the hooks ran, and keeps everything else.
+ * `hooks uninstall claude-code [--global] [--command <cmd>]`: removes agent-tracker's hooks and
+ * command files from Claude Code's folder — in a project from both its settings.json and
+ * settings.local.json —, whatever command the hooks ran, and keeps everything else. Hooks an
+ * earlier version wrote unmarked for a `--command` that does not name agent-tracker go when that
+ * command is given again; others that run `… hook claude-code` unmarked are named, not removed.
  */
-export function hooksUninstallCommand(ctx: CommandContext, host: string, options: { global?: boolean }): void {
+export function hooksUninstallCommand(ctx: CommandContext, host: string, options: { global?: boolean; command?: string }): void {
   const folder = hookFolder(ctx, host, options)
-  const result = settingsEdit(() => uninstallClaudeCodeHooks({ folder, ...(options.global === true ? { settingsFileNames: ['settings.json'] } : {}) }))
+  const names: readonly SettingsFileName[] = options.global === true ? ['settings.json'] : SETTINGS_FILE_NAMES
+  const unmarked = (): { settingsFile: string; command: string }[] => names.flatMap((name) => {
+    const installed = installedClaudeCodeHooks(folder, name)
+    return installed.lookalikes.map((command) => ({ settingsFile: installed.settingsFile, command }))
+  })
+  const given = options.command?.trim()
+  const wrappers = given === undefined || given === '' ? [] : unmarked().map((hook) => hook.command).filter((command) => command === `${given} hook claude-code` || command.startsWith(`${given} hook claude-code `))
+  const result = settingsEdit(() => uninstallClaudeCodeHooks({ folder, settingsFileNames: names, commands: wrappers }))
   const changed = result.settingsFiles.filter((file) => file.changed)
-  ctx.print(result, () => [
+  const left = unmarked()
+  ctx.print({ ...result, unmarkedHooks: left }, () => [
     ...(result.changed
       ? changed.map((file) => `Removed agent-tracker's Claude Code hooks from ${file.settingsFile} (${String(file.removedHooks)} hooks); everything else in it stays.`)
-      : [`No agent-tracker hooks in ${result.settingsFiles.map((file) => file.settingsFile).join(' or ')}; nothing changed.`]),
+      : [`No agent-tracker hooks in ${result.settingsFiles.map((file) => file.settingsFile).join(' or ')}${result.commandFiles.length === 0 ? '; nothing changed' : ''}.`]),
     ...(result.commandFiles.length === 0 ? [] : [`Removed the user commands ${result.commandFiles.map((file) => basename(file)).join(', ')}.`]),
     ...(result.changed ? ['Claude Code stops running them from its next session. What was tracked stays in the database.'] : []),
+    ...left.map((hook) => `Hooks in ${hook.settingsFile} run \`${hook.command}\`, not marked as agent-tracker's: if they are (an earlier version wrote them so for a --command that does not name agent-tracker), take them out with agent-tracker hooks uninstall claude-code${options.global === true ? ' --global' : ''} --command ${shellWord(hook.command.slice(0, hook.command.search(/\s+hook\s+claude-code/)))}.`),
   ].join('\n'))
 }
 
