@@ -1,8 +1,5 @@
 import type { MadeCommit } from './read-commits.js'
-import { GIT_TIMEOUT_MS, runGit } from './read-commits.js'
-
-/** How many of HEAD's newest reflog entries are read: a commit made in the last thousand moves of HEAD is found. */
-export const REFLOG_ENTRIES = 1000
+import { GIT_TIMEOUT_MS, REFLOG_ENTRIES, runGit } from './read-commits.js'
 
 const FULL_HASH = /^[0-9a-f]{40,64}$/
 

@@ -28,6 +28,24 @@ describe('commitsOfFinishedCall', () => {
     expect(await commitsOfFinishedCall({ command, workdir: repo, reported: [], ranFrom: from, ranTo: new Date() })).toEqual({ checked: true, commits: [amended] })
   })
 
+  it('finds a quiet amend by its time after a later amend replaced it, with the commit it amended', async () => {
+    const repo = gitRepository(tempFolder())
+    // Three calls a minute apart: a commit, a quiet amend, and another amend (git's committer times set so).
+    const at = (minute: number): Date => new Date(Date.UTC(2026, 10, 28, 12, minute))
+    const commit = (minute: number, command: string): void => {
+      execFileSync('sh', ['-c', command], { cwd: repo, env: { ...process.env, GIT_COMMITTER_DATE: `@${String(at(minute).getTime() / 1000)}` } })
+    }
+    commit(0, "git commit -q --allow-empty -m 'feat: a'")
+    const first = headOf(repo)
+    const quiet = 'git commit -q --allow-empty --amend --no-edit'
+    commit(1, quiet)
+    const middle = headOf(repo)
+    commit(2, "git commit -q --allow-empty --amend -m 'feat: a, final'")
+    expect(headOf(repo)).not.toBe(middle)
+    // HEAD's history no longer holds the middle commit; its reflog does.
+    expect(await commitsOfFinishedCall({ command: quiet, workdir: repo, reported: [], ranFrom: at(1), ranTo: at(1) })).toEqual({ checked: true, commits: [{ hash: middle, subject: 'feat: a', amends: first }] })
+  })
+
   it('finds a quiet commit by the time the call ran, and nothing outside it', async () => {
     const repo = gitRepository(tempFolder())
     const sub = gitRepository(join(repo, 'sub'))

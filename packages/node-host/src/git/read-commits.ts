@@ -32,18 +32,38 @@ export async function describeCommit(folder: string, ref: string, timeoutMs: num
   return hash !== undefined && FULL_HASH.test(hash) ? { hash, subject: subject ?? '' } : undefined
 }
 
+/** How many of HEAD's newest reflog entries are read: a commit made in the last thousand moves of HEAD is found. */
+export const REFLOG_ENTRIES = 1000
+
 /**
- * The commits HEAD's history gained in a time window (committer time, to the second, both ends
- * included), oldest first; empty when the folder is no repository or git did not answer. Never throws.
+ * The commits made in a folder's repository in a time window (committer time, to the second, both
+ * ends included), oldest first: those HEAD's history holds, and those HEAD's reflog says a `git
+ * commit` made — also one a later `git commit --amend` replaced, which HEAD's history no longer
+ * holds. Empty when the folder is no repository or git did not answer. Never throws.
  */
 export async function commitsBetween(folder: string, from: Date, to: Date, timeoutMs: number = GIT_TIMEOUT_MS): Promise<MadeCommit[]> {
-  const seconds = (date: Date): string => String(Math.floor(date.getTime() / 1000))
-  const answer = await runGit(folder, ['log', '--reverse', '--format=%H%x1f%s', `--since=@${seconds(from)}`, `--until=@${String(Math.ceil(to.getTime() / 1000))}`, 'HEAD', '--'], timeoutMs)
-  if (answer?.ok !== true) return []
-  return answer.stdout.split('\n').flatMap((line) => {
-    const [hash, subject] = line.split('\u001f')
-    return hash !== undefined && FULL_HASH.test(hash) ? [{ hash, subject: subject ?? '' }] : []
-  })
+  const since = Math.floor(from.getTime() / 1000)
+  const until = Math.ceil(to.getTime() / 1000)
+  const [history, reflog] = await Promise.all([
+    runGit(folder, ['log', '--reverse', '--format=%H%x1f%ct%x1f%s', `--since=@${String(since)}`, `--until=@${String(until)}`, 'HEAD', '--'], timeoutMs),
+    runGit(folder, ['log', '-g', `-n${String(REFLOG_ENTRIES)}`, '--format=%H%x1f%ct%x1f%s%x1f%gs', 'HEAD', '--'], timeoutMs),
+  ])
+  const found = new Map<string, MadeCommit & { readonly time: number }>()
+  const read = (stdout: string, fromReflog: boolean): void => {
+    // Oldest first: git gives a reflog newest first, and will not reverse it.
+    const lines = stdout.split('\n')
+    for (const line of fromReflog ? lines.reverse() : lines) {
+      const [hash, time, subject, move] = line.split('\u001f')
+      const seconds = Number(time)
+      if (hash === undefined || !FULL_HASH.test(hash) || !(seconds >= since && seconds <= until) || found.has(hash)) continue
+      // In the reflog, only a move a commit made (`commit: …`, `commit (amend): …`) made a commit; a checkout or reset did not.
+      if (fromReflog && move?.startsWith('commit') !== true) continue
+      found.set(hash, { hash, subject: subject ?? '', time: seconds })
+    }
+  }
+  if (history?.ok === true) read(history.stdout, false)
+  if (reflog?.ok === true) read(reflog.stdout, true)
+  return [...found.values()].sort((a, b) => a.time - b.time).map(({ hash, subject }) => ({ hash, subject }))
 }
 
 /** Runs git; undefined when it timed out, `ok: false` when it failed or could not start. Never throws. */
