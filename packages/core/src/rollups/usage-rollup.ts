@@ -97,13 +97,6 @@ export function hasCounters(rollup: UsageCounters): boolean {
     + tokens.input + tokens.output + tokens.reasoning + tokens.cacheRead + tokens.cacheWrite > 0
 }
 
-/** True when a day rollup counts nothing at all (no counter, commit, bug or grade, and no baseline): nothing backs it. */
-export function countsNothing(rollup: UsageRecord): boolean {
-  const { grades } = rollup
-  return rollup.baseline === undefined && !hasCounters(rollup) && rollup.commits === 0 && rollup.bugs === 0
-    && grades.agent.count === 0 && grades.user.count === 0 && Object.keys(grades.userByChannel).length === 0 && grades.communication === 0
-}
-
 /** The counters of a rollup (or baseline) alone. */
 export function countersOf(record: UsageCounters): UsageCounters {
   return {
