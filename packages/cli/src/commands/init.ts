@@ -74,11 +74,7 @@ export function initCommand(ctx: CommandContext, options: { global?: boolean; da
  */
 function projectConfigFile(ctx: CommandContext): string {
   const { project, folders } = openCodeConfigFiles(ctx.io)
-  const loading = project.find((file) => {
-    const parsed = parseConfig(readFileSync(file, 'utf8'))
-    return parsed.ok && pluginOptionsIn(parsed.config) !== undefined
-  })
-  return loading ?? configFileIn(folders.at(-1) ?? ctx.io.cwd)
+  return findPlugin(project).configuredIn[0] ?? configFileIn(folders.at(-1) ?? ctx.io.cwd)
 }
 
 /**
