@@ -1,6 +1,7 @@
 import type { CollectionName, CollectionRecords, RecordKey, ScoringRules, TrackerStore } from '@agent-tracker/core'
 import type { DeletedRecord, PlannedRecord, RecordReader, TimelineCollection } from '@agent-tracker/core/store'
-import { compareKeys, planFacts, recordKey, recordSlot } from '@agent-tracker/core/store'
+import { normaliseQuery, planFacts, recordSlot } from '@agent-tracker/core/store'
+import { mergeFound, plannedIn } from './overlay-merge.js'
 import type { PendingFacts } from './read-scope.js'
 
 /**
@@ -98,15 +99,7 @@ export async function planOnto(inner: TrackerStore, rules: ScoringRules, pending
   }
 }
 
-/** Stored records of a setup from a time on, with what earlier pending facts planned laid over them, in key order. */
+/** Stored records of a setup from a time on, with what earlier pending facts planned laid over them, in key order (time, then key). */
 function withPlanned<C extends TimelineCollection>(collection: C, stored: readonly CollectionRecords[C][], writes: ReadonlyMap<string, PlannedChange>, setup: string, since: string): CollectionRecords[C][] {
-  const merged = new Map<string, CollectionRecords[C]>()
-  for (const record of stored) merged.set(recordSlot(collection, recordKey(collection, record)), record)
-  for (const [slot, write] of writes) {
-    if (write.collection !== collection) continue
-    const record = write.record as CollectionRecords[C] | undefined
-    if (record === undefined) merged.delete(slot)
-    else if (record.setup === setup && record.at >= since) merged.set(slot, record)
-  }
-  return [...merged.values()].sort((a, b) => compareKeys(recordKey(collection, a), recordKey(collection, b)))
+  return mergeFound(collection, stored, plannedIn(collection, writes.values()), normaliseQuery(collection, rangeQuery({ setup, since })))
 }
