@@ -1,14 +1,5 @@
-import type { MadeCommit } from './read-commits.js'
-import { GIT_TIMEOUT_MS, REFLOG_ENTRIES, runGit } from './read-commits.js'
-
-const FULL_HASH = /^[0-9a-f]{40,64}$/
-
-/** One move of HEAD as its reflog records it: where HEAD went, that commit's parents, and why. */
-interface ReflogEntry {
-  readonly hash: string
-  readonly parents: string
-  readonly subject: string
-}
+import type { MadeCommit, ReflogEntry } from './read-commits.js'
+import { GIT_TIMEOUT_MS, headReflog } from './read-commits.js'
 
 /**
  * The commits `git commit --amend` replaced to make these ones, by the new commit's hash: what
@@ -22,12 +13,8 @@ interface ReflogEntry {
 export async function amendedCommits(folder: string, hashes: readonly string[], timeoutMs: number = GIT_TIMEOUT_MS): Promise<Map<string, string>> {
   const found = new Map<string, string>()
   if (hashes.length === 0) return found
-  const answer = await runGit(folder, ['log', '-g', `-n${String(REFLOG_ENTRIES)}`, '--format=%H%x1f%P%x1f%gs', 'HEAD', '--'], timeoutMs)
-  if (answer?.ok !== true) return found
-  const entries = answer.stdout.split('\n').flatMap((line): ReflogEntry[] => {
-    const [hash, parents, subject] = line.split('\u001f')
-    return hash !== undefined && FULL_HASH.test(hash) ? [{ hash, parents: parents ?? '', subject: subject ?? '' }] : []
-  })
+  const entries = await headReflog(folder, timeoutMs)
+  if (entries === undefined) return found
   for (const hash of new Set(hashes)) {
     const replaced = replacedBy(entries, hash)
     if (replaced !== undefined) found.set(hash, replaced)
@@ -41,8 +28,8 @@ function replacedBy(entries: readonly ReflogEntry[], hash: string): string | und
     const entry = entries[index]
     const before = entries[index + 1]
     // A move to the commit HEAD already held (an amend that changed nothing), or by a checkout or reset, made nothing.
-    if (entry?.hash !== hash || before === undefined || before.hash === hash || !entry.subject.startsWith('commit')) continue
-    return entry.subject.startsWith('commit (amend)') && before.parents === entry.parents ? before.hash : undefined
+    if (entry?.hash !== hash || before === undefined || before.hash === hash || !entry.move.startsWith('commit')) continue
+    return entry.move.startsWith('commit (amend)') && before.parents === entry.parents ? before.hash : undefined
   }
   return undefined
 }

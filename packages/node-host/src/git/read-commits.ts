@@ -35,6 +35,25 @@ export async function describeCommit(folder: string, ref: string, timeoutMs: num
 /** How many of HEAD's newest reflog entries are read: a commit made in the last thousand moves of HEAD is found. */
 export const REFLOG_ENTRIES = 1000
 
+/** One move of HEAD as its reflog records it: where HEAD went, that commit's parents, committer time (seconds) and subject, and why it moved (`commit (amend): …`, `checkout: …`). */
+export interface ReflogEntry {
+  readonly hash: string
+  readonly parents: string
+  readonly time: number
+  readonly subject: string
+  readonly move: string
+}
+
+/** HEAD's newest {@link REFLOG_ENTRIES} moves, newest first; undefined when git did not answer (no repository, no reflog). Never throws. */
+export async function headReflog(folder: string, timeoutMs: number = GIT_TIMEOUT_MS): Promise<ReflogEntry[] | undefined> {
+  const answer = await runGit(folder, ['log', '-g', `-n${String(REFLOG_ENTRIES)}`, '--format=%H%x1f%P%x1f%ct%x1f%s%x1f%gs', 'HEAD', '--'], timeoutMs)
+  if (answer?.ok !== true) return undefined
+  return answer.stdout.split('\n').flatMap((line): ReflogEntry[] => {
+    const [hash, parents, time, subject, move] = line.split('\u001f')
+    return hash !== undefined && FULL_HASH.test(hash) ? [{ hash, parents: parents ?? '', time: Number(time), subject: subject ?? '', move: move ?? '' }] : []
+  })
+}
+
 /**
  * The commits made in a folder's repository in a time window (committer time, to the second, both
  * ends included), oldest first: those HEAD's history holds, and those HEAD's reflog says a `git
@@ -46,23 +65,21 @@ export async function commitsBetween(folder: string, from: Date, to: Date, timeo
   const until = Math.ceil(to.getTime() / 1000)
   const [history, reflog] = await Promise.all([
     runGit(folder, ['log', '--reverse', '--format=%H%x1f%ct%x1f%s', `--since=@${String(since)}`, `--until=@${String(until)}`, 'HEAD', '--'], timeoutMs),
-    runGit(folder, ['log', '-g', `-n${String(REFLOG_ENTRIES)}`, '--format=%H%x1f%ct%x1f%s%x1f%gs', 'HEAD', '--'], timeoutMs),
+    headReflog(folder, timeoutMs),
   ])
   const found = new Map<string, MadeCommit & { readonly time: number }>()
-  const read = (stdout: string, fromReflog: boolean): void => {
-    // Oldest first: git gives a reflog newest first, and will not reverse it.
-    const lines = stdout.split('\n')
-    for (const line of fromReflog ? lines.reverse() : lines) {
-      const [hash, time, subject, move] = line.split('\u001f')
-      const seconds = Number(time)
-      if (hash === undefined || !FULL_HASH.test(hash) || !(seconds >= since && seconds <= until) || found.has(hash)) continue
-      // In the reflog, only a move a commit made (`commit: …`, `commit (amend): …`) made a commit; a checkout or reset did not.
-      if (fromReflog && move?.startsWith('commit') !== true) continue
-      found.set(hash, { hash, subject: subject ?? '', time: seconds })
+  const add = (hash: string, time: number, subject: string): void => {
+    if (time >= since && time <= until && !found.has(hash)) found.set(hash, { hash, subject, time })
+  }
+  if (history?.ok === true) {
+    for (const line of history.stdout.split('\n')) {
+      const [hash, time, subject] = line.split('\u001f')
+      if (hash !== undefined && FULL_HASH.test(hash)) add(hash, Number(time), subject ?? '')
     }
   }
-  if (history?.ok === true) read(history.stdout, false)
-  if (reflog?.ok === true) read(reflog.stdout, true)
+  // Oldest first, as git will not reverse a reflog; only a move a commit made (`commit: …`,
+  // `commit (amend): …`) made a commit, not a checkout or reset.
+  for (const entry of [...(reflog ?? [])].reverse()) if (entry.move.startsWith('commit')) add(entry.hash, entry.time, entry.subject)
   return [...found.values()].sort((a, b) => a.time - b.time).map(({ hash, subject }) => ({ hash, subject }))
 }
 
