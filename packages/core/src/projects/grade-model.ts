@@ -118,16 +118,21 @@ export function fitGradeModel(evidence: readonly SetupEvidence[], options: Grade
     // Each level's θ given τ, computed once per setup above (`parts`), at every point of the grid.
     const partsA = parts.get(leader) ?? []
     const partsB = parts.get(challenger) ?? []
+    // Indexed loops: this runs for every challenger of a recommendation, grid × levels² times.
     let chance = 0
-    for (const [index, g] of grid.entries()) {
+    for (let index = 0; index < grid.length; index++) {
+      const g = grid[index]
+      if (g === undefined) continue
       let inner = 0
-      for (const [la, levelA] of a.levels.entries()) {
+      for (let la = 0; la < a.levels.length; la++) {
+        const levelA = a.levels[la]
         const ca = partsA[la]?.[index]
-        if (ca === undefined) continue
+        if (levelA === undefined || ca === undefined) continue
         let acc = 0
-        for (const [lb, levelB] of b.levels.entries()) {
+        for (let lb = 0; lb < b.levels.length; lb++) {
+          const levelB = b.levels[lb]
           const cb = partsB[lb]?.[index]
-          if (cb === undefined) continue
+          if (levelB === undefined || cb === undefined) continue
           const mean = cb.mean - ca.mean + bugMean
           // θ_a and θ_b share μ: Var(θ_b − θ_a) = V_a(1 − B_a) + V_b(1 − B_b) + (B_a − B_b)² Var(μ).
           const variance = ca.own + cb.own + (ca.shrink - cb.shrink) ** 2 * g.muVariance + bugVariance
