@@ -57,8 +57,8 @@ export function createTransactionReader(db: QueryTables): TransactionReader {
       seen.set(slot, record)
       return record
     },
-    recordsSince<C extends TimelineCollection>(collection: C, setup: string, since: string): readonly CollectionRecords[C][] {
-      return findRecords(db, collection, { setup, since, order: 'oldest' })
+    recordsSince<C extends TimelineCollection>(collection: C, setup: string, since: string, until?: string): readonly CollectionRecords[C][] {
+      return findRecords(db, collection, { setup, since, ...(until === undefined ? {} : { until }), order: 'oldest' })
     },
     storedBefore<C extends CollectionName>(collection: C, key: RecordKey): CollectionRecords[C] | undefined | typeof UNREAD {
       const slot = recordSlot(collection, key)

@@ -454,7 +454,7 @@ export class PostgresStore implements TrackerStore {
     const ranges = new Map<string, readonly unknown[]>()
     for (;;) {
       const missing = new Map<string, [CollectionName, RecordKey]>()
-      const missingRanges = new Map<string, [TimelineCollection, string, string]>()
+      const missingRanges = new Map<string, [TimelineCollection, string, string, string | undefined]>()
       const claimed = new Set<string>()
       const reader: RecordReader = {
         get: <C extends CollectionName>(collection: C, key: RecordKey) => {
@@ -463,11 +463,11 @@ export class PostgresStore implements TrackerStore {
           missing.set(slot, [collection, key])
           return undefined
         },
-        recordsSince: <C extends TimelineCollection>(collection: C, setup: string, since: string) => {
-          const range = slotOf(collection, [setup, since])
+        recordsSince: <C extends TimelineCollection>(collection: C, setup: string, since: string, until?: string) => {
+          const range = slotOf(collection, until === undefined ? [setup, since] : [setup, since, until])
           const found = ranges.get(range)
           if (found !== undefined) return found as CollectionRecords[C][]
-          missingRanges.set(range, [collection, setup, since])
+          missingRanges.set(range, [collection, setup, since, until])
           return []
         },
         claimFact: (id) => {
@@ -480,8 +480,8 @@ export class PostgresStore implements TrackerStore {
       if (missing.size === 0 && missingRanges.size === 0) return plan
       const loaded = await this.#loadRecords(client, [...missing.values()])
       for (const slot of missing.keys()) cache.set(slot, loaded.get(slot))
-      for (const [range, [collection, setup, since]] of missingRanges) {
-        const statement = findStatement(`${this.#s}.records`, this.member, collection, { setup, since, order: 'oldest' })
+      for (const [range, [collection, setup, since, until]] of missingRanges) {
+        const statement = findStatement(`${this.#s}.records`, this.member, collection, { setup, since, ...(until === undefined ? {} : { until }), order: 'oldest' })
         ranges.set(range, (await client.query<{ record: unknown }>(statement)).rows.map((row) => row.record))
       }
     }

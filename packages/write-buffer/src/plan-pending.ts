@@ -6,13 +6,21 @@ import type { PendingFacts } from './read-scope.js'
 
 /**
  * What planning read from the store, by slot: a record (or its absence) under a key; or, with
- * `range`, the records of a setup from a time on (what an amend re-points), as `record`.
+ * `range`, the records of a setup from a time on, or within a span (what an amend re-points, and the
+ * commits that may have replaced one), as `record`.
  */
 export interface FetchedRecord {
   readonly collection: CollectionName
   readonly key: RecordKey
   readonly record: unknown
-  readonly range?: { readonly setup: string; readonly since: string }
+  readonly range?: TimeRange
+}
+
+/** A setup's records from `since` on, or up to `until` (exclusive) when given. */
+export interface TimeRange {
+  readonly setup: string
+  readonly since: string
+  readonly until?: string
 }
 
 /** A record the pending facts would put, or (without a record) a key they would leave empty. */
@@ -25,13 +33,13 @@ export interface PlannedView {
 }
 
 /** The slot of a range a planner read (see {@link FetchedRecord}); no record slot looks like it. */
-export function rangeSlot(collection: CollectionName, setup: string, since: string): string {
-  return `range\u0000${recordSlot(collection, [setup, since])}`
+export function rangeSlot(collection: CollectionName, range: TimeRange): string {
+  return `range\u0000${recordSlot(collection, range.until === undefined ? [range.setup, range.since] : [range.setup, range.since, range.until])}`
 }
 
 /** The query that reads a range again from the store. */
-export function rangeQuery(range: { readonly setup: string; readonly since: string }): { setup: string; since: string; order: 'oldest' } {
-  return { setup: range.setup, since: range.since, order: 'oldest' }
+export function rangeQuery(range: TimeRange): { setup: string; since: string; until?: string; order: 'oldest' } {
+  return { setup: range.setup, since: range.since, ...(range.until === undefined ? {} : { until: range.until }), order: 'oldest' }
 }
 
 /** Nothing planned, nothing read. */
@@ -50,7 +58,7 @@ export async function planOnto(inner: TrackerStore, rules: ScoringRules, pending
   if (facts.length === 0) return base
   const fetched = new Map(base.fetched)
   for (;;) {
-    const missing = new Map<string, { collection: CollectionName; key: RecordKey; range?: { setup: string; since: string } }>()
+    const missing = new Map<string, { collection: CollectionName; key: RecordKey; range?: TimeRange }>()
     const missingIds: string[] = []
     let claims = 0
     const reader: RecordReader = {
@@ -68,14 +76,15 @@ export async function planOnto(inner: TrackerStore, rules: ScoringRules, pending
         if (known === undefined) missing.set(slot, { collection, key })
         return known?.record as CollectionRecords[C] | undefined
       },
-      recordsSince: <C extends TimelineCollection>(collection: C, setup: string, since: string) => {
-        const slot = rangeSlot(collection, setup, since)
+      recordsSince: <C extends TimelineCollection>(collection: C, setup: string, since: string, until?: string) => {
+        const range: TimeRange = until === undefined ? { setup, since } : { setup, since, until }
+        const slot = rangeSlot(collection, range)
         const stored = fetched.get(slot)
         if (stored === undefined) {
-          missing.set(slot, { collection, key: [setup, since], range: { setup, since } })
+          missing.set(slot, { collection, key: [setup, since], range })
           return []
         }
-        return withPlanned(collection, stored.record as CollectionRecords[C][], base.writes, setup, since)
+        return withPlanned(collection, stored.record as CollectionRecords[C][], base.writes, range)
       },
     }
     const plan = planFacts(reader, facts, rules)
@@ -99,7 +108,7 @@ export async function planOnto(inner: TrackerStore, rules: ScoringRules, pending
   }
 }
 
-/** Stored records of a setup from a time on, with what earlier pending facts planned laid over them, in key order (time, then key). */
-function withPlanned<C extends TimelineCollection>(collection: C, stored: readonly CollectionRecords[C][], writes: ReadonlyMap<string, PlannedChange>, setup: string, since: string): CollectionRecords[C][] {
-  return mergeFound(collection, stored, plannedIn(collection, writes.values()), normaliseQuery(collection, rangeQuery({ setup, since })))
+/** Stored records of a setup in a range of time, with what earlier pending facts planned laid over them, oldest first. */
+function withPlanned<C extends TimelineCollection>(collection: C, stored: readonly CollectionRecords[C][], writes: ReadonlyMap<string, PlannedChange>, range: TimeRange): CollectionRecords[C][] {
+  return mergeFound(collection, stored, plannedIn(collection, writes.values()), normaliseQuery(collection, rangeQuery(range)))
 }

@@ -25,8 +25,9 @@ function storeOf(...plans: FactPlan[]): RecordReader {
   return {
     get: <C extends CollectionName>(collection: C, key: RecordKey) => records.get(recordSlot(collection, key)) as CollectionRecords[C] | undefined,
     claimFact: (id) => !claimed.has(id) && Boolean(claimed.add(id)),
-    recordsSince: <C extends 'gradeEvents' | 'bugs'>(collection: C, setup: string, since: string) =>
-      [...records.entries()].filter(([slot]) => slot.startsWith(`${collection}\u0000`)).map(([, record]) => record as CollectionRecords[C]).filter((record) => record.setup === setup && record.at >= since),
+    recordsSince: <C extends 'gradeEvents' | 'bugs' | 'commits'>(collection: C, setup: string, since: string, until?: string) =>
+      [...records.entries()].filter(([slot]) => slot.startsWith(`${collection}\u0000`)).map(([, record]) => record as CollectionRecords[C])
+        .filter((record) => record.setup === setup && record.at >= since && (until === undefined || record.at < until)),
   }
 }
 

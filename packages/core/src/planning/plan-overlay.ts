@@ -1,18 +1,24 @@
 import type { CollectionName, CollectionRecords, RecordKey } from '../store/records.js'
 import { compareKeys, recordKey } from '../store/records.js'
 
-/** Collections keyed by setup, time and id whose records may name a commit: what follows a commit that an amend replaced. */
-export type TimelineCollection = 'gradeEvents' | 'bugs'
+/**
+ * Collections planning reads by setup and time: the grade events and bugs that name a commit (what
+ * follows a commit an amend replaced), and the commits themselves (what finds the commit that
+ * replaced one, see `replacementOf`).
+ */
+export type TimelineCollection = 'gradeEvents' | 'bugs' | 'commits'
 
 /** Synchronous access to stored records and fact ids, as a store has inside its write transaction. */
 export interface RecordReader {
   get<C extends CollectionName>(collection: C, key: RecordKey): CollectionRecords[C] | undefined
   /**
-   * The stored records of a setup in a collection keyed `[setup, at, id]` at or after `since`, in
-   * key order (as `find` with `setup`, `since` and `order: 'oldest'` gives them). Planning asks only
-   * when an amend replaces a recorded commit, for the grade events and bugs that name it.
+   * The stored records of a setup in a collection at or after `since` and, when `until` is given,
+   * before it, oldest first (as `find` with `setup`, `since`, `until` and `order: 'oldest'` gives
+   * them). Planning asks only when an amend replaces a recorded commit, for the grade events and
+   * bugs that name it, and when a fact names a commit not recorded, for the commits around it
+   * that may have replaced it (a bounded span of time).
    */
-  recordsSince<C extends TimelineCollection>(collection: C, setup: string, since: string): readonly CollectionRecords[C][]
+  recordsSince<C extends TimelineCollection>(collection: C, setup: string, since: string, until?: string): readonly CollectionRecords[C][]
   /**
    * Claims a fact id for the batch being planned: true when it is new, false when the store — or
    * this batch, earlier — has it already (the fact is a repeat). Planning claims every fact's id
@@ -59,8 +65,11 @@ export interface PlanOverlay {
   putNew<C extends CollectionName>(collection: C, record: CollectionRecords[C]): void
   /** Plans the slot's key to hold no record (a later put in the plan fills it again). */
   remove(slot: PlanSlot<CollectionName>): void
-  /** The slots of a setup's records in a timeline collection at or after `since`, stored or planned, in key order. */
-  since<C extends TimelineCollection>(collection: C, setup: string, since: string): PlanSlot<C>[]
+  /**
+   * The slots of a setup's records in a timeline collection at or after `since` (and before
+   * `until`, when given), stored or planned, in key order.
+   */
+  since<C extends TimelineCollection>(collection: C, setup: string, since: string, until?: string): PlanSlot<C>[]
   /** Every planned record, one per key, in the order of their keys' first puts. */
   writes(): PlannedRecord[]
   /** Every key planned to hold no record, in the order of their first plans. */
@@ -134,10 +143,10 @@ export function createPlanOverlay(reader: RecordReader): PlanOverlay {
     remove(slot: PlanSlot<CollectionName>): void {
       write(slot, undefined)
     },
-    since<C extends TimelineCollection>(collection: C, setup: string, since: string): PlanSlot<C>[] {
+    since<C extends TimelineCollection>(collection: C, setup: string, since: string, until?: string): PlanSlot<C>[] {
       const slots = tableOf(collection).slots
       // What the store holds joins the slots read or planned before, which it does not override.
-      for (const record of reader.recordsSince(collection, setup, since)) {
+      for (const record of reader.recordsSince(collection, setup, since, until)) {
         const key = recordKey(collection, record)
         const id = slotId(key)
         if (!slots.has(id)) slots.set(id, { collection, key, record, planned: false })
@@ -145,7 +154,7 @@ export function createPlanOverlay(reader: RecordReader): PlanOverlay {
       const found: Slot<C>[] = []
       for (const slot of slots.values()) {
         const record = slot.record as CollectionRecords[C] | undefined
-        if (record?.setup === setup && record.at >= since) found.push(slot as Slot<C>)
+        if (record?.setup === setup && record.at >= since && (until === undefined || record.at < until)) found.push(slot as Slot<C>)
       }
       return found.sort((a, b) => compareKeys(a.key, b.key))
     },

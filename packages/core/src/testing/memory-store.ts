@@ -69,9 +69,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SyncTracker
         claimed.add(id)
         return true
       },
-      recordsSince: <C extends TimelineCollection>(collection: C, setup: string, since: string) => {
+      recordsSince: <C extends TimelineCollection>(collection: C, setup: string, since: string, until?: string) => {
         const records = [...table(collection).values()].map((entry) => entry.record as CollectionRecords[C])
-        return orderAndLimit(collection, records.filter((record) => record.setup === setup && record.at >= since), { order: 'oldest' })
+        const within = (record: CollectionRecords[C]): boolean => record.setup === setup && record.at >= since && (until === undefined || record.at < until)
+        return orderAndLimit(collection, records.filter(within), { order: 'oldest' })
       },
     }
     const plan = planFacts(reader, checked, rules)
