@@ -9,6 +9,7 @@ import type { PlannedRecord, RecordReader } from '../src/planning/plan-overlay.j
 import type {
   CollectionName,
   CollectionRecords,
+  CommitRecord,
   RecordKey,
   ProjectRecord,
   RetrospectiveRecord,
@@ -16,6 +17,7 @@ import type {
   UsageRecord,
 } from '../src/store/records.js'
 import { recordKey } from '../src/store/records.js'
+import { SAME_COMMIT_SPAN_MS } from '../src/planning/plan-amend.js'
 import type { ScoringRules } from '../src/scoring/rules.js'
 import { parseSetupId } from '../src/facts/setup-id.js'
 import type { SkippedFact } from '../src/store/tracker-store.js'
@@ -41,6 +43,8 @@ export function planFactsReference(reader: RecordReader, facts: readonly Fact[],
     }
   })
   const overlay = createOverlay(reader)
+  const madeAt = new Map<string, string>()
+  for (const fact of facts) if (fact.kind === 'commit') madeAt.set(`${fact.project}\u0000${fact.hash}`, fact.at)
   let noEffect = 0
   for (let index = 0; index < fresh.length; ) {
     const end = toolCallRunEnd(fresh, index)
@@ -51,7 +55,7 @@ export function planFactsReference(reader: RecordReader, facts: readonly Fact[],
     }
     const fact = fresh[index]
     if (fact === undefined) break
-    const reason = planFact(overlay, fact, rules)
+    const reason = planFact(overlay, fact, rules, madeAt)
     if (reason !== undefined) {
       skippedAt.push({ place: places[index] ?? -1, skip: { id: fact.id, reason } })
       noEffect += 1
@@ -99,6 +103,7 @@ function planToolCallRun(overlay: Overlay, run: readonly ToolCallFact[], rules: 
 interface Overlay extends RecordReader {
   put<C extends CollectionName>(collection: C, record: CollectionRecords[C]): void
   writes(): PlannedRecord[]
+  commitsAround(setup: string, at: string): CommitRecord[]
 }
 
 function createOverlay(reader: RecordReader): Overlay {
@@ -107,7 +112,7 @@ function createOverlay(reader: RecordReader): Overlay {
   const slot = (collection: CollectionName, key: RecordKey): string => `${collection}\u0000${key.join('\u0000')}`
   return {
     claimFact: (id) => reader.claimFact(id),
-    recordsSince: (collection, setup, since) => reader.recordsSince(collection, setup, since),
+    recordsSince: (collection, setup, since, until) => reader.recordsSince(collection, setup, since, until),
     get<C extends CollectionName>(collection: C, key: RecordKey): CollectionRecords[C] | undefined {
       const hit = dirty.get(slot(collection, key))
       return hit === undefined ? reader.get(collection, key) : (hit.record as CollectionRecords[C])
@@ -117,13 +122,39 @@ function createOverlay(reader: RecordReader): Overlay {
       dirty.set(slot(collection, key), { collection, key, record } as PlannedRecord)
     },
     writes: () => [...dirty.values()],
+    commitsAround: (setup, at) => {
+      const ms = Date.parse(at)
+      const since = new Date(ms - SAME_COMMIT_SPAN_MS).toISOString()
+      const until = new Date(ms + SAME_COMMIT_SPAN_MS + 1).toISOString()
+      const found = new Map<string, CommitRecord>()
+      for (const record of reader.recordsSince('commits', setup, since, until)) found.set(slot('commits', recordKey('commits', record)), record)
+      for (const [key, write] of dirty) {
+        const record = write.record as CommitRecord
+        if (write.collection === 'commits' && record.setup === setup && record.at >= since && record.at < until) found.set(key, record)
+      }
+      return [...found.values()]
+    },
   }
 }
 
+/** The recorded commit that replaced `hash` by an amend, directly or through amends of amends, if it was made around `at`. */
+function replacementOf(overlay: Overlay, setup: string, project: string, hash: string, at: string): CommitRecord | undefined {
+  return overlay.commitsAround(setup, at).find((record) => record.project === project && record.hash !== hash && (record.amends === hash || (record.replaced ?? []).includes(hash)))
+}
+
 /** Plans one fact; returns why it was skipped, or undefined when applied. */
-function planFact(overlay: Overlay, fact: Fact, rules: ScoringRules): string | undefined {
+function planFact(overlay: Overlay, given: Fact, rules: ScoringRules, madeAt: ReadonlyMap<string, string>): string | undefined {
+  let fact = given
+  if ((fact.kind === 'grade' || fact.kind === 'retrospective' || fact.kind === 'bug') && fact.commit !== undefined && overlay.get('commits', [fact.project, fact.commit]) === undefined) {
+    const replacement = replacementOf(overlay, fact.setup, fact.project, fact.commit, madeAt.get(`${fact.project}\u0000${fact.commit}`) ?? fact.at)
+    if (replacement !== undefined) fact = { ...fact, commit: replacement.hash }
+  }
   const effective = effectiveFact(overlay, fact)
   if (typeof effective === 'string') return effective
+  if (effective.kind === 'commit') {
+    const replacement = replacementOf(overlay, effective.setup, effective.project, effective.hash, effective.at)
+    if (replacement !== undefined) return `commit ${effective.hash} in ${effective.project} was replaced by ${replacement.hash} (git commit --amend)`
+  }
   const setup = overlay.get('setups', [fact.setup]) ?? newSetup(fact, rules)
   const before = setup.state
   const after = applyFactReference(before, effective, rules)

@@ -2,6 +2,7 @@ import type { CommitFact } from '../facts/facts.js'
 import type { Mutable } from '../mutable.js'
 import type { CommitRecord, RetrospectiveRecord } from '../store/records.js'
 import type { PlanOverlay, PlanSlot } from './plan-overlay.js'
+import { isoTimestampOfMs } from '../time/iso-timestamp.js'
 
 /**
  * The commit an amend fact replaces: the one its `amends` names, when that is recorded in the
@@ -12,6 +13,33 @@ export function replacedCommit(overlay: PlanOverlay, fact: CommitFact): CommitRe
   if (fact.amends === undefined || fact.amends === fact.hash) return undefined
   const replaced = overlay.slot('commits', fact.project, fact.amends).record
   return replaced?.setup === fact.setup ? replaced : undefined
+}
+
+/**
+ * How far apart in time two records of one commit may be: a commit fact of the commit an amend
+ * replaced is matched with the commit that replaced it within this span on either side (the
+ * replacement keeps the first commit's time as this database recorded it; another host or a
+ * script may have timed the same commit a little differently).
+ */
+export const SAME_COMMIT_SPAN_MS = 24 * 60 * 60_000
+
+/**
+ * The recorded commit of the setup in the project that replaced `hash` by `git commit --amend`,
+ * directly or through amends of amends, if `hash` was made around `at`: a commit fact of a
+ * replaced commit (replayed by a merge or sync, or sent again under another id) must not bring
+ * it back, and what names it belongs to its replacement. A bounded read: the setup's commits
+ * within {@link SAME_COMMIT_SPAN_MS} of `at`.
+ */
+export function replacementOf(overlay: PlanOverlay, setup: string, project: string, hash: string, at: string): CommitRecord | undefined {
+  const ms = Date.parse(at)
+  if (Number.isNaN(ms)) return undefined
+  const since = isoTimestampOfMs(ms - SAME_COMMIT_SPAN_MS)
+  const until = isoTimestampOfMs(ms + SAME_COMMIT_SPAN_MS + 1)
+  for (const slot of overlay.since('commits', setup, since, until)) {
+    const record = slot.record
+    if (record !== undefined && record.project === project && record.hash !== hash && (record.amends === hash || record.replaced?.includes(hash) === true)) return record
+  }
+  return undefined
 }
 
 /**
@@ -52,6 +80,7 @@ function amendedRecord(fact: CommitFact, replaced: CommitRecord): CommitRecord {
     ...(task === undefined ? {} : { task }),
     ...(session === undefined ? {} : { session }),
     amends: replaced.hash,
+    ...(replaced.amends === undefined ? {} : { replaced: [...(replaced.replaced ?? [replaced.amends]), replaced.hash] }),
   }
 }
 

@@ -7,7 +7,7 @@ import type { SingleFact } from './plan-effects.js'
 import { effectiveFact, recordEffect, usageDraft } from './plan-effects.js'
 import { planEvidence } from './plan-evidence.js'
 import type { DeletedRecord, PlannedRecord, PlanOverlay, RecordReader } from './plan-overlay.js'
-import { planAmend, replacedCommit } from './plan-amend.js'
+import { planAmend, replacedCommit, replacementOf } from './plan-amend.js'
 import { createPlanOverlay } from './plan-overlay.js'
 import { touchProject } from './plan-projects.js'
 import type { SetupRecord } from '../store/records.js'
@@ -35,7 +35,8 @@ export interface FactPlan {
  * the scoring reducer and returns every record to put. Several facts on one record collapse into
  * one put. A fact whose id the store (or the batch, earlier) has already is a repeat and changes
  * nothing; so do facts with no effect left (a commit already recorded, a grade already given). A
- * commit that amends a recorded commit of its setup takes that one's place (see `planAmend`).
+ * commit that amends a recorded commit of its setup takes that one's place (see `planAmend`); a
+ * commit such an amend replaced is not recorded again, and what names it names its replacement.
  * Pure: a store runs it inside its write transaction with a reader of that transaction.
  */
 export function planFacts(reader: RecordReader, facts: readonly Fact[], rules: ScoringRules): FactPlan {
@@ -43,8 +44,11 @@ export function planFacts(reader: RecordReader, facts: readonly Fact[], rules: S
   // nothing repeats, and the batch itself is what is logged: a copy is made only at a first repeat.
   let copy: Fact[] | undefined
   const repeats: number[] = []
+  // When each commit of the batch was made, repeats included: what finds an amend that replaced it.
+  const madeAt = new Map<string, string>()
   for (let index = 0; index < facts.length; index++) {
     const fact = facts[index]
+    if (fact?.kind === 'commit') madeAt.set(commitSlot(fact.project, fact.hash), fact.at)
     if (fact !== undefined && reader.claimFact(fact.id)) {
       copy?.push(fact)
       continue
@@ -62,7 +66,7 @@ export function planFacts(reader: RecordReader, facts: readonly Fact[], rules: S
       index = planToolCallRun(overlay, logged, index, rules)
       continue
     }
-    const reason = planFact(overlay, fact, rules)
+    const reason = planFact(overlay, fact, rules, madeAt)
     if (reason !== undefined) noEffect.set(fact.id, reason)
     index += 1
   }
@@ -120,16 +124,25 @@ function planToolCallRun(overlay: PlanOverlay, facts: readonly Fact[], start: nu
   return end
 }
 
-/** Plans one fact (tool calls go in runs); returns why it was skipped, or undefined when applied. */
-function planFact(overlay: PlanOverlay, fact: SingleFact, rules: ScoringRules): string | undefined {
+/**
+ * Plans one fact (tool calls go in runs); returns why it was skipped, or undefined when applied.
+ * `madeAt` holds when the batch's commits were made (`commitSlot`).
+ */
+function planFact(overlay: PlanOverlay, fact: SingleFact, rules: ScoringRules, madeAt: ReadonlyMap<string, string>): string | undefined {
   if (fact.kind === 'evidence' || fact.kind === 'verdict') return planEvidence(overlay, fact)
-  const effective = effectiveFact(overlay, fact)
+  const effective = effectiveFact(overlay, followingAmends(overlay, fact, madeAt))
   if (typeof effective === 'string') return effective
+  // An amend of a recorded commit takes its place: the commit was counted when it was made.
+  const replaced = effective.kind === 'commit' ? replacedCommit(overlay, effective) : undefined
+  if (effective.kind === 'commit' && replaced === undefined) {
+    // A commit an amend here replaced does not come back (a merge or sync replays it, or a script
+    // sends it under another id): it was counted when it was made, and lives on as its replacement.
+    const replacement = replacementOf(overlay, effective.setup, effective.project, effective.hash, effective.at)
+    if (replacement !== undefined) return `commit ${effective.hash} in ${effective.project} was replaced by ${replacement.hash} (git commit --amend)`
+  }
   const setup = setupDraft(overlay, fact, rules)
   const state = setup.state
   const wasHalted = isHalted(state)
-  // An amend of a recorded commit takes its place: the commit was counted when it was made.
-  const replaced = effective.kind === 'commit' ? replacedCommit(overlay, effective) : undefined
   const communicationBefore = state.communication
   if (replaced === undefined) applyFactInPlace(state, effective, rules)
   markSeen(setup, wasHalted, fact)
@@ -137,6 +150,24 @@ function planFact(overlay: PlanOverlay, fact: SingleFact, rules: ScoringRules): 
   if (replaced === undefined) recordEffect(overlay, effective, communicationBefore, state)
   else planAmend(overlay, effective as CommitFact, replaced)
   return undefined
+}
+
+/**
+ * The fact, naming the commit that replaced the one it names when that is not recorded and an
+ * amend here replaced it (see `replacementOf`): a grade, review or bug of a commit follows its
+ * amends, whether it arrives before the amend or, replayed from another database, after it. The
+ * commit is looked for around when the batch made it, else around the fact's own time.
+ */
+function followingAmends(overlay: PlanOverlay, fact: SingleFact, madeAt: ReadonlyMap<string, string>): SingleFact {
+  if (fact.kind !== 'grade' && fact.kind !== 'retrospective' && fact.kind !== 'bug') return fact
+  const commit = fact.commit
+  if (commit === undefined || overlay.slot('commits', fact.project, commit).record !== undefined) return fact
+  const replacement = replacementOf(overlay, fact.setup, fact.project, commit, madeAt.get(commitSlot(fact.project, commit)) ?? fact.at)
+  return replacement === undefined ? fact : { ...fact, commit: replacement.hash }
+}
+
+function commitSlot(project: string, hash: string): string {
+  return `${project}\u0000${hash}`
 }
 
 /** The length of a day, `YYYY-MM-DD`, as {@link dayOf} cuts it from a timestamp. */

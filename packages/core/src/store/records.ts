@@ -50,6 +50,11 @@ export interface CommitRecord {
   readonly session?: string
   /** The full hash of the commit this one replaced with `git commit --amend`, when its fact said so. */
   readonly amends?: string
+  /**
+   * After an amend of an amend: every commit of this piece of work that amends replaced here, oldest
+   * first (the last is `amends`), so that what still names the first one finds this one.
+   */
+  readonly replaced?: readonly string[]
 }
 
 /** The review of one commit: both grades, notes and the CS it moved. Key: `[setup, commit]`. */

@@ -108,6 +108,66 @@ export const AMEND_CONTRACT_CHECKS: readonly StoreContractCheck[] = [
       }),
   },
   {
+    name: 'a grade, review or bug of a commit an amend replaced, replayed after the amend with its commit, follows to the replacement through amends of amends',
+    run: (factory) =>
+      withStore(factory, async (store) => {
+        // Another database: the commit, then the user's grade, review and bug of it.
+        const there = createFactScript({ setup: SETUP, project: PROJECT, start: '2026-06-01T10:00:00.000Z' })
+        const made = there.commit(FIRST, 'feat: cart')
+        const graded = there.grade(FIRST, { by: 'user', userGrade: 5, userNote: 'great' })
+        const reviewed = there.retrospective(FIRST, { agentNote: 'kept totals in cents' })
+        const reported = there.bug('user', 'rounding', FIRST)
+        // This one: the same commit (the same fact), amended twice.
+        const here = createFactScript({ setup: SETUP, project: PROJECT, start: '2026-06-01T10:30:00.000Z' })
+        await applied(store, [made, here.amend(AMENDED, FIRST, 'feat: cart 2')])
+        await applied(store, [here.amend(AGAIN, AMENDED, 'feat: cart 3')])
+        // A merge or sync replays the other database's log: the commit's fact is a repeat here.
+        const replay = await store.applyFacts([made, graded, reviewed, reported])
+        if (!replay.deferred) expect(replay).toMatchObject({ applied: 3, skipped: [{ id: made.id, reason: REPEAT }] })
+        expect((await store.find('commits')).map((c) => [c.hash, c.amends, c.replaced])).toEqual([[AGAIN, AMENDED, [FIRST, AMENDED]]])
+        expect(await store.find('retrospectives')).toEqual([expect.objectContaining({ commit: AGAIN, userGrade: 5, userNote: 'great', agentNote: 'kept totals in cents' })])
+        expect((await store.find('gradeEvents')).map((event) => [event.id, event.commit])).toEqual([[graded.id, AGAIN]])
+        expect((await store.find('bugs')).map((bug) => [bug.id, bug.commit])).toEqual([[reported.id, AGAIN]])
+        // The replacement has the user's grade now: a second one changes nothing.
+        const again = await store.applyFacts([here.grade(AGAIN, { by: 'user', userGrade: 1 })])
+        if (!again.deferred) expect(again.skipped).toEqual([expect.objectContaining({ reason: expect.stringContaining('already has the user grade') as unknown })])
+        // A lone grade of the replaced commit, around its time, follows too.
+        await applied(store, [there.grade(FIRST, { by: 'agent', agentGrade: 2 })])
+        expect(await store.find('retrospectives')).toEqual([expect.objectContaining({ commit: AGAIN, userGrade: 5, agentGrade: 2 })])
+        expect(new Set((await store.find('gradeEvents')).map((event) => event.commit))).toEqual(new Set([AGAIN]))
+        expect((await store.get('setups', [SETUP]))?.state).toMatchObject({ commits: 1 })
+        expect((await store.find('usage')).map((day) => [day.commits, day.bugs, day.grades.user.count, day.grades.agent.count])).toEqual([[1, 1, 1, 1]])
+        expect((await checkRollups(store)).drift).toEqual([])
+      }),
+  },
+  {
+    name: 'a commit an amend replaced does not come back under another fact id, whichever of the two arrives first',
+    run: (factory) =>
+      withStore(factory, async (store) => {
+        const here = createFactScript({ setup: SETUP, project: PROJECT, start: '2026-06-01T10:00:01.000Z' })
+        const there = createFactScript({ setup: SETUP, project: PROJECT, start: '2026-06-01T10:00:00.000Z' })
+        await applied(store, [here.commit(FIRST, 'feat: cart'), here.amend(AMENDED, FIRST, 'feat: cart 2')])
+        // The same commit as another host or a script timed it: another fact, the same hash.
+        const again = there.commit(FIRST, 'feat: cart')
+        const result = await store.applyFacts([again])
+        if (!result.deferred) expect(result.skipped).toEqual([{ id: again.id, reason: expect.stringContaining(`was replaced by ${AMENDED}`) as unknown }])
+        expect((await store.find('commits')).map((c) => c.hash)).toEqual([AMENDED])
+        // Amended again: the first commit and the middle one stay replaced.
+        await applied(store, [here.amend(AGAIN, AMENDED, 'feat: cart 3')])
+        await applied(store, [{ ...again, id: `${again.id}-b` }, there.amend(AMENDED, FIRST, 'feat: cart 2')])
+        expect((await store.find('commits')).map((c) => c.hash)).toEqual([AGAIN])
+        expect((await store.get('setups', [SETUP]))?.state).toMatchObject({ commits: 1, experience: 1 })
+        expect((await store.find('usage')).map((day) => day.commits)).toEqual([1])
+        expect((await checkRollups(store)).drift).toEqual([])
+
+        // The amend first (its commit not recorded yet, so a commit of its own), then the commit it replaced.
+        const other = createFactScript({ setup: OTHER, project: PROJECT, start: '2026-06-02T10:00:00.000Z' })
+        await applied(store, [other.amend(UNKNOWN, AMENDED, 'theirs, amended'), other.commit(AMENDED, 'theirs')])
+        expect((await store.find('commits', { setup: OTHER })).map((c) => [c.hash, c.amends])).toEqual([[UNKNOWN, AMENDED]])
+        expect((await store.get('setups', [OTHER]))?.state).toMatchObject({ commits: 1 })
+      }),
+  },
+  {
     name: 'gives the same records for amends applied in one batch, in several, or replayed from its fact log',
     run: async (factory) => {
       const s = createFactScript({ setup: SETUP, project: PROJECT, start: '2026-06-01T21:00:00.000Z', stepMs: 20 * 60_000 })

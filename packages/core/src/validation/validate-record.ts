@@ -154,7 +154,7 @@ const IMPORTS: FieldCheck = (value, field, record) => {
 const SHAPES: Readonly<Record<CollectionName, Readonly<Record<string, FieldCheck>>>> = {
   setups: { imports: optional(IMPORTS), id: setupId, agent: key(LIMITS.keyPartBytes), provider: optional(NOTE), model: optional(NOTE), state: STATE, firstSeenAt: time, lastSeenAt: time, haltedAt: optional(time), reinstatedAt: optional(time) },
   projects: { path: PROJECT, name: NOTE, firstSeenAt: time, lastSeenAt: time, profile: optional(PROFILE) },
-  commits: { project: PROJECT, hash: HASH, setup: setupId, at: time, message: NOTE, task: optional(NOTE), session: optional(key(LIMITS.keyPartBytes)), amends: optional(fullHash) },
+  commits: { project: PROJECT, hash: HASH, setup: setupId, at: time, message: NOTE, task: optional(NOTE), session: optional(key(LIMITS.keyPartBytes)), amends: optional(fullHash), replaced: optional(list(fullHash)) },
   retrospectives: {
     setup: setupId, commit: HASH, project: PROJECT, at: time, updatedAt: time, task: optional(NOTE), agentGrade: optional(grade), userGrade: optional(grade),
     agentNote: optional(NOTE), userNote: optional(NOTE), scoreBefore: optional(amount()), scoreAfter: optional(amount()), extra: optional(extra),
