@@ -31,15 +31,25 @@ export const SAME_COMMIT_SPAN_MS = 24 * 60 * 60_000
  * within {@link SAME_COMMIT_SPAN_MS} of `at`.
  */
 export function replacementOf(overlay: PlanOverlay, setup: string, project: string, hash: string, at: string): CommitRecord | undefined {
-  const ms = Date.parse(at)
-  if (Number.isNaN(ms)) return undefined
-  const since = isoTimestampOfMs(ms - SAME_COMMIT_SPAN_MS)
-  const until = isoTimestampOfMs(ms + SAME_COMMIT_SPAN_MS + 1)
-  for (const slot of overlay.since('commits', setup, since, until)) {
+  const span = sameCommitSpan(at)
+  if (span === undefined) return undefined
+  for (const slot of overlay.since('commits', setup, span.since, span.until)) {
     const record = slot.record
-    if (record !== undefined && record.project === project && record.hash !== hash && (record.amends === hash || record.replaced?.includes(hash) === true)) return record
+    if (record !== undefined && replaces(record, project, hash)) return record
   }
   return undefined
+}
+
+/** The span of time {@link replacementOf} reads a setup's commits in, around `at`; undefined for a time that is none. */
+export function sameCommitSpan(at: string): { readonly since: string; readonly until: string } | undefined {
+  const ms = Date.parse(at)
+  if (Number.isNaN(ms)) return undefined
+  return { since: isoTimestampOfMs(ms - SAME_COMMIT_SPAN_MS), until: isoTimestampOfMs(ms + SAME_COMMIT_SPAN_MS + 1) }
+}
+
+/** True when the commit record replaced `hash` of `project` by an amend, directly or through amends of amends. */
+export function replaces(record: CommitRecord, project: string, hash: string): boolean {
+  return record.project === project && record.hash !== hash && (record.amends === hash || record.replaced?.includes(hash) === true)
 }
 
 /**

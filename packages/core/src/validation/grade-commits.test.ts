@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest'
+import { createFactScript } from '../testing/fact-script.js'
+import { createMemoryStore } from '../testing/memory-store.js'
+import { gradesWithoutCommit } from './grade-commits.js'
+
+const SETUP = 'build@anthropic/claude-sonnet-4-5'
+const PROJECT = '/home/dev/shop'
+const FIRST = '1111111111111111111111111111111111111111'
+const AMENDED = '2222222222222222222222222222222222222222'
+const NEVER = '3333333333333333333333333333333333333333'
+
+describe('a grade needs its commit', () => {
+  it('holds back a grade whose commit only a repeated commit fact names, and lets one through that an amend here takes', async () => {
+    const store = createMemoryStore()
+    const s = createFactScript({ setup: SETUP, project: PROJECT, start: '2026-06-01T10:00:00.000Z' })
+    const made = s.commit(FIRST, 'feat: cart')
+    await store.applyFacts([made, s.amend(AMENDED, FIRST, 'feat: cart 2')])
+    const gradeOfFirst = s.grade(FIRST, { by: 'user', userGrade: 5 })
+    // The replaced commit has its replacement here: the grade is let through, to follow it.
+    expect(await gradesWithoutCommit(store, [made, gradeOfFirst])).toEqual([])
+    expect(await gradesWithoutCommit(store, [gradeOfFirst])).toEqual([])
+    // A commit fact this store has taken makes nothing: the commit it names is not recorded, and
+    // no commit of the grade's setup replaced it.
+    const other = createFactScript({ setup: 'plan@openai/gpt-5', project: PROJECT, start: '2026-06-01T10:05:00.000Z' })
+    expect(await gradesWithoutCommit(store, [made, other.grade(FIRST, { by: 'user', userGrade: 5 })])).toEqual([1])
+    // A new commit fact makes its commit for the grades after it, not before it.
+    const fresh = s.commit(NEVER, 'new here')
+    expect(await gradesWithoutCommit(store, [s.grade(NEVER, { by: 'user', userGrade: 5 }), fresh, s.grade(NEVER, { by: 'agent', agentGrade: 2 })])).toEqual([0])
+  })
+
+  it('does not take a grade of a commit replaced long before it to the replacement: it is held back', async () => {
+    const store = createMemoryStore()
+    const s = createFactScript({ setup: SETUP, project: PROJECT, start: '2026-06-01T10:00:00.000Z' })
+    await store.applyFacts([s.commit(FIRST, 'feat: cart'), s.amend(AMENDED, FIRST, 'feat: cart 2')])
+    const late = createFactScript({ setup: SETUP, project: PROJECT, start: '2026-06-09T10:00:00.000Z' })
+    expect(await gradesWithoutCommit(store, [late.grade(FIRST, { by: 'user', userGrade: 5 })])).toEqual([0])
+  })
+})
