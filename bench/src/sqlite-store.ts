@@ -1,5 +1,6 @@
 import type { AppliedBatch, CollectionName, CollectionRecords, CommitRef, Fact, RecordKey, RecordQuery, SyncTrackerStore } from '@agent-tracker/core'
 import { resolveRules, validateFact } from '@agent-tracker/core'
+import type { TimelineCollection } from '@agent-tracker/core/store'
 import { matchesQuery, normaliseQuery, orderAndLimit, planFacts, selectCommitRefs } from '@agent-tracker/core/store'
 import Database from 'better-sqlite3'
 
@@ -43,8 +44,8 @@ export function openSqliteStore(path: string): SyncTrackerStore {
   const apply = db.transaction((facts: readonly Fact[]): AppliedBatch => {
     let next = (lastSeq.get()?.seq ?? 0) + 1
     const first = next
-    const recordsSince = <C extends 'gradeEvents' | 'bugs'>(collection: C, setup: string, since: string): CollectionRecords[C][] =>
-      orderAndLimit(collection, selectAll.all(collection).map((row) => JSON.parse(row.value) as CollectionRecords[C]).filter((record) => record.setup === setup && record.at >= since), { order: 'oldest' })
+    const recordsSince = <C extends TimelineCollection>(collection: C, setup: string, since: string, until?: string): CollectionRecords[C][] =>
+      orderAndLimit(collection, selectAll.all(collection).map((row) => JSON.parse(row.value) as CollectionRecords[C]).filter((record) => record.setup === setup && record.at >= since && (until === undefined || record.at < until)), { order: 'oldest' })
     const plan = planFacts({ get: getRecord, claimFact: (id) => claim.run(id, next).changes === 1 && Boolean(next++), recordsSince }, facts, rules)
     for (const { collection, key } of plan.deletes) {
       remove.run(collection, JSON.stringify(key))
