@@ -151,3 +151,55 @@ describe('merge and project profiles', () => {
     expect(projects.projects.map((project) => project.path)).toEqual(['/w/elsewhere'])
   })
 })
+
+describe('merge and a commit amended in one of the two databases', () => {
+  const first = '1111111111111111111111111111111111111111'
+  const amended = '2222222222222222222222222222222222222222'
+  const where = { setup: SONNET, project: '/w/shop' }
+  const commit = (at: string): string => factLine({ ...where, kind: 'commit', hash: first, message: 'Add cart', at })
+  const grade = factLine({ ...where, kind: 'grade', commit: first, by: 'user', userGrade: 5, at: '2026-11-28T10:05:00Z' })
+  const amend = factLine({ ...where, kind: 'commit', hash: amended, message: 'Add cart 2', amends: first, at: '2026-11-28T10:10:00Z' })
+
+  type Records = { commits: { hash: string }[]; retrospectives: { commit: string; userGrade?: number }[]; gradeEvents: { commit: string }[] }
+  /** Two databases: A made the commit and graded it; B recorded the same commit (by `commitAt`) and amended it. */
+  async function twoMachines(commitAt: string): Promise<{ a: string; b: string }> {
+    const a = join(tempFolder(), 'a.lmdb')
+    const b = join(tempFolder(), 'b.lmdb')
+    expect((await runCli(['ingest', '--db', a, '--trust'], { input: [commit('2026-11-28T10:00:00Z'), grade].join('\n') })).code).toBe(0)
+    expect((await runCli(['ingest', '--db', b], { input: [commit(commitAt), amend].join('\n') })).code).toBe(0)
+    return { a, b }
+  }
+  async function expectGradedOnce(db: string): Promise<void> {
+    const records = (await collections(db)) as Records
+    expect(records.commits.map((c) => c.hash)).toEqual([amended])
+    expect(records.retrospectives.map((r) => [r.commit, r.userGrade])).toEqual([[amended, 5]])
+    expect(records.gradeEvents.map((e) => e.commit)).toEqual([amended])
+    const report = jsonData((await runCli(['report', '--db', db, '--json'])).stdout, 'report') as { setups: { setup: string; commits: number }[] }
+    expect(report.setups).toEqual([expect.objectContaining({ setup: SONNET, commits: 1 })])
+    const doctor = await runCli(['doctor', '--check', '--db', db])
+    expect(doctor.stdout).toMatch(/✓ Commits +2 commit references of retrospectives, grade events and bugs checked: each names a commit recorded in its project\n/)
+    expect(doctor.stdout).toMatch(/✓ Rollups .*no drift\n/)
+    // The commit has the user's grade: a second one at the terminal is refused.
+    const again = await runCli(['grade', '--db', db, '--trust', '--user', '5', SONNET, amended])
+    expect(again.code).not.toBe(0)
+    expect(again.stderr).toContain('already has the user grade')
+  }
+
+  it("brings the other database's grade of the commit to its replacement here, in either direction", async () => {
+    const { a, b } = await twoMachines('2026-11-28T10:00:00Z')
+    expect((await runCli(['merge', a, '--db', b])).code).toBe(0)
+    await expectGradedOnce(b)
+    const back = await twoMachines('2026-11-28T10:00:00Z')
+    expect((await runCli(['merge', back.b, '--db', back.a])).code).toBe(0)
+    await expectGradedOnce(back.a)
+  })
+
+  it('does not bring back the commit the amend replaced when the other database recorded it under its own fact', async () => {
+    const { a, b } = await twoMachines('2026-11-28T10:00:01Z')
+    const merged = jsonData((await runCli(['merge', a, '--db', b, '--json'])).stdout, 'merge') as { facts: { applied: number; withoutEffect: number } }
+    expect(merged.facts).toMatchObject({ applied: 1, withoutEffect: 1 })
+    await expectGradedOnce(b)
+    const status = jsonData((await runCli(['status', SONNET, '--db', b, '--json'])).stdout, 'status') as { state: { commits: number; experience: number } }
+    expect(status.state).toMatchObject({ commits: 1 })
+  })
+})

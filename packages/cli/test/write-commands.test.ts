@@ -350,6 +350,32 @@ describe('ingest of an amended commit', () => {
   })
 })
 
+describe('ingest of a grade of a commit an amend replaced', () => {
+  it('gives the grade to the replacement, alone or after a repeated line of the replaced commit, and holds back one long after it', async () => {
+    const db = join(tempFolder(), 'orphan.lmdb')
+    const first = '1111111111111111111111111111111111111111'
+    const amended = '2222222222222222222222222222222222222222'
+    const where = { setup: SONNET, project: '/w/shop' }
+    const commit = factLine({ ...where, kind: 'commit', hash: first, message: 'Add cart', at: '2026-10-28T10:00:00Z' })
+    const gradeLine = (at: string, rest: Record<string, unknown>): string => factLine({ ...where, kind: 'grade', commit: first, at, ...rest })
+    expect((await runCli(['ingest', '--db', db], { input: [commit, factLine({ ...where, kind: 'commit', hash: amended, message: 'Add cart 2', amends: first, at: '2026-10-28T10:10:00Z' })].join('\n') })).code).toBe(0)
+    // The commit's line again, then a grade of it: the line is a repeat, the grade the amend's.
+    const repeated = jsonData((await runCli(['ingest', '--db', db, '--trust', '--json'], { input: [commit, gradeLine('2026-10-28T10:20:00Z', { by: 'user', userGrade: 5 })].join('\n') })).stdout, 'ingest') as { ingested: number; repeats: number }
+    expect([repeated.ingested, repeated.repeats]).toEqual([1, 1])
+    // A lone grade line of it, the same day.
+    expect((await runCli(['ingest', '--db', db], { input: gradeLine('2026-10-28T11:00:00Z', { by: 'agent', agentGrade: 2 }) })).code).toBe(0)
+    const history = jsonData((await runCli(['history', SONNET, '--db', db, '--json'])).stdout, 'history') as { entries: { kind: string; summary: string }[] }
+    expect(history.entries.map((entry) => entry.summary.slice(0, 8))).toEqual([amended, amended, amended].map((hash) => hash.slice(0, 8)))
+    const retro = jsonData((await runCli(['retro', SONNET, '--db', db, '--json'])).stdout, 'retro') as unknown
+    expect(JSON.stringify(retro)).not.toContain(first)
+    // Weeks later, the replaced commit's grade has no commit of its time to go to: held back.
+    const late = await runCli(['ingest', '--db', db], { input: gradeLine('2026-11-20T10:00:00Z', { by: 'user', userGrade: 1 }) })
+    expect(late.stdout).toContain(`line 1: no commit ${first} is recorded in /w/shop; a grade needs its commit`)
+    const doctor = await runCli(['doctor', '--check', '--db', db])
+    expect(doctor.stdout).toMatch(/✓ Commits +3 commit references of retrospectives, grade events and bugs checked: each names a commit recorded in its project\n/)
+  })
+})
+
 describe('ingest, safe to run again', () => {
   it('stores nothing twice when the same file without ids comes again', async () => {
     const db = join(tempFolder(), 'twice.lmdb')
