@@ -5,7 +5,8 @@ What merging does:
   once; records only the other has are added. The other database's facts are applied here as they
   were recorded there, so a commit it made with git commit --amend takes the place of the commit it
   amended, as it did there; and a commit this database has since replaced by an amend does not come
-  back. Nothing else here is overwritten or deleted.
+  back, even where the other database recorded it under its own fact: a grade, review or bug of it
+  from there goes to the commit that replaced it here. Nothing else here is overwritten or deleted.
   Projects come with their profiles (language, framework, scope: what recommend and search compare
   a project by), so work done on another machine counts for projects like it: a project only the
   other database has comes with its profile, and one this database has without a profile gets the
