@@ -1,6 +1,7 @@
 import type { PostgresServer } from '@agent-tracker/postgres-store/testing'
 import { startPostgresServer } from '@agent-tracker/postgres-store/testing'
 import { hostname } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { factLine, jsonData, runCli, tempFolder } from './run-cli.js'
 import type { Seeded } from './seed.js'
@@ -117,5 +118,25 @@ describe('sync and team reads', () => {
     expect(down.checks.find((c) => c.name === 'Team')).toMatchObject({ ok: false, level: 'problem', detail: expect.stringContaining('cannot be reached') as unknown })
     const none = await runCli(['doctor', '--db', seeded.db, '--json'])
     expect((jsonData(none.stdout, 'doctor') as { checks: { name: string; detail: string }[] }).checks.find((c) => c.name === 'Team')?.detail).toMatch(/^not configured/)
+  })
+})
+
+describe('sync from two machines, one of which amended a commit the other graded', () => {
+  it('gives the grade to the commit that replaced it in the team database, which counts the commit once', async () => {
+    const teamEnv = { AGENT_TRACKER_TEAM_URL: server.url, AGENT_TRACKER_TEAM_SCHEMA: 'team_amend', AGENT_TRACKER_TEAM_MEMBER: 'ana' }
+    const first = '1111111111111111111111111111111111111111'
+    const amended = '2222222222222222222222222222222222222222'
+    const where = { setup: SONNET, project: '/w/shop' }
+    const commit = factLine({ ...where, kind: 'commit', hash: first, message: 'Add cart', at: '2026-11-28T10:00:00Z' })
+    const graded = join(tempFolder(), 'a.lmdb')
+    const amending = join(tempFolder(), 'b.lmdb')
+    expect((await runCli(['ingest', '--db', graded, '--trust'], { input: [commit, factLine({ ...where, kind: 'grade', commit: first, by: 'user', userGrade: 5, at: '2026-11-28T10:05:00Z' })].join('\n') })).code).toBe(0)
+    expect((await runCli(['ingest', '--db', amending], { input: [commit, factLine({ ...where, kind: 'commit', hash: amended, message: 'Add cart 2', amends: first, at: '2026-11-28T10:10:00Z' })].join('\n') })).code).toBe(0)
+    expect((await runCli(['sync', '--db', amending], { env: teamEnv })).code).toBe(0)
+    expect((await runCli(['sync', '--db', graded], { env: teamEnv })).code).toBe(0)
+    const history = jsonData((await runCli(['history', SONNET, '--team', '--json'], { env: teamEnv })).stdout, 'history') as { entries: { kind: string; summary: string }[] }
+    expect(history.entries.map((entry) => [entry.kind, entry.summary.slice(0, 8)])).toEqual([['grade', amended.slice(0, 8)], ['commit', amended.slice(0, 8)]])
+    const report = jsonData((await runCli(['report', '--team', '--json'], { env: teamEnv })).stdout, 'report') as { setups: { setup: string; commits: number }[] }
+    expect(report.setups).toEqual([expect.objectContaining({ setup: SONNET, commits: 1 })])
   })
 })
