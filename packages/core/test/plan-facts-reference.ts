@@ -123,9 +123,9 @@ function createOverlay(reader: RecordReader): Overlay {
     },
     writes: () => [...dirty.values()],
     commitsAround: (setup, at) => {
-      const ms = Date.parse(at)
-      const since = new Date(ms - SAME_COMMIT_SPAN_MS).toISOString()
-      const until = new Date(ms + SAME_COMMIT_SPAN_MS + 1).toISOString()
+      const day = Date.parse(`${at.slice(0, 10)}T00:00:00.000Z`)
+      const since = new Date(day - SAME_COMMIT_SPAN_MS).toISOString()
+      const until = new Date(day + SAME_COMMIT_SPAN_MS + 24 * 60 * 60_000).toISOString()
       const found = new Map<string, CommitRecord>()
       for (const record of reader.recordsSince('commits', setup, since, until)) found.set(slot('commits', recordKey('commits', record)), record)
       for (const [key, write] of dirty) {
@@ -139,6 +139,7 @@ function createOverlay(reader: RecordReader): Overlay {
 
 /** The recorded commit that replaced `hash` by an amend, directly or through amends of amends, if it was made around `at`. */
 function replacementOf(overlay: Overlay, setup: string, project: string, hash: string, at: string): CommitRecord | undefined {
+  if (!/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(hash)) return undefined
   return overlay.commitsAround(setup, at).find((record) => record.project === project && record.hash !== hash && (record.amends === hash || (record.replaced ?? []).includes(hash)))
 }
 

@@ -3,6 +3,7 @@ import type { Mutable } from '../mutable.js'
 import type { CommitRecord, RetrospectiveRecord } from '../store/records.js'
 import type { PlanOverlay, PlanSlot } from './plan-overlay.js'
 import { isoTimestampOfMs } from '../time/iso-timestamp.js'
+import { isFullCommitHash } from '../validation/host-facts.js'
 
 /**
  * The commit an amend fact replaces: the one its `amends` names, when that is recorded in the
@@ -16,23 +17,26 @@ export function replacedCommit(overlay: PlanOverlay, fact: CommitFact): CommitRe
 }
 
 /**
- * How far apart in time two records of one commit may be: a commit fact of the commit an amend
- * replaced is matched with the commit that replaced it within this span on either side (the
+ * How far apart in time two records of one commit may be, at least: a commit fact of the commit an
+ * amend replaced is matched with the commit that replaced it within this span on either side (the
  * replacement keeps the first commit's time as this database recorded it; another host or a
  * script may have timed the same commit a little differently).
  */
 export const SAME_COMMIT_SPAN_MS = 24 * 60 * 60_000
 
+const DAY_MS = 24 * 60 * 60_000
+
 /**
  * The recorded commit of the setup in the project that replaced `hash` by `git commit --amend`,
  * directly or through amends of amends, if `hash` was made around `at`: a commit fact of a
  * replaced commit (replayed by a merge or sync, or sent again under another id) must not bring
- * it back, and what names it belongs to its replacement. A bounded read: the setup's commits
- * within {@link SAME_COMMIT_SPAN_MS} of `at`.
+ * it back, and what names it belongs to its replacement. A bounded read: the setup's commits of
+ * the day of `at` and the days before and after it (see {@link sameCommitSpan}). Only a full hash
+ * can have been replaced: an amend names what it replaced by its full hash.
  */
 export function replacementOf(overlay: PlanOverlay, setup: string, project: string, hash: string, at: string): CommitRecord | undefined {
   const span = sameCommitSpan(at)
-  if (span === undefined) return undefined
+  if (span === undefined || !isFullCommitHash(hash)) return undefined
   for (const slot of overlay.since('commits', setup, span.since, span.until)) {
     const record = slot.record
     if (record !== undefined && replaces(record, project, hash)) return record
@@ -40,11 +44,16 @@ export function replacementOf(overlay: PlanOverlay, setup: string, project: stri
   return undefined
 }
 
-/** The span of time {@link replacementOf} reads a setup's commits in, around `at`; undefined for a time that is none. */
+/**
+ * The span of time {@link replacementOf} reads a setup's commits in around `at`: whole UTC days
+ * from the day before `at`'s to the day after it, so that the commits of one day share one read
+ * (at least {@link SAME_COMMIT_SPAN_MS} either side). Undefined for a time that is none.
+ */
 export function sameCommitSpan(at: string): { readonly since: string; readonly until: string } | undefined {
   const ms = Date.parse(at)
   if (Number.isNaN(ms)) return undefined
-  return { since: isoTimestampOfMs(ms - SAME_COMMIT_SPAN_MS), until: isoTimestampOfMs(ms + SAME_COMMIT_SPAN_MS + 1) }
+  const day = Math.floor(ms / DAY_MS) * DAY_MS
+  return { since: isoTimestampOfMs(day - SAME_COMMIT_SPAN_MS), until: isoTimestampOfMs(day + DAY_MS + SAME_COMMIT_SPAN_MS) }
 }
 
 /** True when the commit record replaced `hash` of `project` by an amend, directly or through amends of amends. */

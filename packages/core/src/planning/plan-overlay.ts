@@ -98,6 +98,8 @@ const SEPARATOR = '\u0000'
 export function createPlanOverlay(reader: RecordReader): PlanOverlay {
   const tables = new Map<CollectionName, Table>()
   const order: Slot<CollectionName>[] = []
+  // The spans of time read from the store already: their records are among the slots.
+  const spans = new Set<string>()
   const tableOf = (collection: CollectionName): Table => {
     let table = tables.get(collection)
     if (table === undefined) {
@@ -145,12 +147,14 @@ export function createPlanOverlay(reader: RecordReader): PlanOverlay {
     },
     since<C extends TimelineCollection>(collection: C, setup: string, since: string, until?: string): PlanSlot<C>[] {
       const slots = tableOf(collection).slots
+      const span = [collection, setup, since, until ?? ''].join(SEPARATOR)
       // What the store holds joins the slots read or planned before, which it does not override.
-      for (const record of reader.recordsSince(collection, setup, since, until)) {
+      for (const record of spans.has(span) ? [] : reader.recordsSince(collection, setup, since, until)) {
         const key = recordKey(collection, record)
         const id = slotId(key)
         if (!slots.has(id)) slots.set(id, { collection, key, record, planned: false })
       }
+      spans.add(span)
       const found: Slot<C>[] = []
       for (const slot of slots.values()) {
         const record = slot.record as CollectionRecords[C] | undefined
