@@ -2,7 +2,7 @@
 // (bundle/index.js), the code it needs before its hooks exist, and the code that opens the database
 // in the background, each in a file of its own. Loading the plugin from dist/ meant ~220 modules
 // for Bun or Node to resolve, read and link before the hooks existed (the workspace's barrels and
-// zod's) and ~30 more behind them; the bundle is a handful of files.
+// zod's) and ~125 more to open the database (lmdb's among them); the bundle is a dozen files.
 // What is built in and what stays a package — and the check that every package left outside is a
 // dependency of this one, lmdb's loading and the licences of built-in code — are the rules every
 // app of the workspace is bundled by (tooling/bundling).
