@@ -221,8 +221,9 @@ export { setupStatuses } from './read-services/setup-statuses.js'
 export type { GroupedReport, GroupedReportQuery, ReportQuery, SetupReport } from './read-services/setup-report.js'
 export { groupedReport, setupReport, setupTrends } from './read-services/setup-report.js'
 
-export type { RollupCheck, RollupDrift } from './rollups/check-rollups.js'
-export { checkRollups } from './rollups/check-rollups.js'
+export type { RecordCheck, RollupCheck, RollupDrift } from './rollups/check-rollups.js'
+export { checkRecords, checkRollups } from './rollups/check-rollups.js'
+export type { CommitNamingCollection, DanglingCommitReference, DanglingCommits, LikelyCommit } from './validation/dangling-commits.js'
 export type { SetupTotalsRecord } from './rollups/setup-totals.js'
 export { addRollupToTotals, emptySetupTotals, totalsOfRollups } from './rollups/setup-totals.js'
 

@@ -1,7 +1,7 @@
 import { accessSync, constants, statSync, statfsSync } from 'node:fs'
 import { dirname, relative, resolve } from 'node:path'
-import type { MigrationRecord, RollupCheck } from '@agent-tracker/core'
-import { SCHEMA_VERSION, checkRollups } from '@agent-tracker/core'
+import type { CommitNamingCollection, DanglingCommitReference, DanglingCommits, MigrationRecord, RollupCheck } from '@agent-tracker/core'
+import { SCHEMA_VERSION, checkRecords } from '@agent-tracker/core'
 import type { DeepCheck, LmdbStore, RollupRepair } from '@agent-tracker/lmdb-store'
 import { checkDataFile, clearDamage, damageMark, deepCheck, describeDatabaseFormat, formatBytes, locateDataFile, markDamaged, recogniseDatabase } from '@agent-tracker/lmdb-store'
 import type { FolderLegacyStatus } from '@agent-tracker/migrate'
@@ -10,7 +10,7 @@ import { DATABASE_PATH_VARIABLE, PROTECTED_FILES_VARIABLE, ProtectedFileIndex, l
 import { CliError, EXIT } from '../cli-error.js'
 import { describeFailure, notOursAdvice } from '../describe-failure.js'
 import type { CommandContext } from '../context.js'
-import { plural, when } from '../format.js'
+import { plural, shortHash, when } from '../format.js'
 import { agentSessionOfIo } from '../trust.js'
 import { claudeCodeHealth } from '../hooks/claude-code-health.js'
 import { shellWord } from '../hooks/shell-quote.js'
@@ -40,13 +40,16 @@ function check(name: string, level: Level, detail: string): Check {
 /** Drift lines `doctor --check` prints at most (JSON output lists every one). */
 const DRIFT_SHOWN = 20
 
+/** Commits named by records without a commit record that `doctor --check` prints at most (JSON output lists them all, up to 10,000). */
+const DANGLING_SHOWN = 20
+
 /**
  * `doctor [folder]`: where the database is, what it is, how full, which schema, who reads it,
  * what legacy data waits in the folder, whether OpenCode loads the plugin there (and into which
  * database), whether Claude Code's hooks are installed and would run, which files the
  * guard protects in the folder, and whether grades given here would count; with `check`, also
- * recomputes the day rollups from the records and the fact log and reports drift; with `repair`,
- * rewrites what drifted.
+ * recomputes the day rollups from the records and the fact log and reports drift, and names the
+ * records that name a commit no commit record holds; with `repair`, rewrites what drifted.
  */
 export async function doctorCommand(ctx: CommandContext, folder?: string, options: { check?: boolean; deep?: boolean; salvage?: string; repair?: boolean } = {}): Promise<number> {
   if (ctx.teamUrl !== undefined) {
@@ -95,7 +98,7 @@ export async function doctorCommand(ctx: CommandContext, folder?: string, option
       migrations = await store.listMigrations()
       checks.push(check('Migrations', 'ok', describeMigrations(migrations)))
       if (options.repair === true) checks.push(await rollupRepair(ctx, store))
-      else if (options.check === true) checks.push(await rollupCheck(ctx, store))
+      else if (options.check === true) checks.push(...await recordChecks(ctx, store))
     } catch (error) {
       checks.push(check('Open', 'problem', describeFailure(error).message))
     }
@@ -184,10 +187,18 @@ async function teamChecks(ctx: CommandContext, path: string, hasData: boolean): 
   }
 }
 
-/** Recomputes the day rollups and names where they drifted from what the records and facts add up to. */
-async function rollupCheck(ctx: CommandContext, store: LmdbStore): Promise<Check & { readonly drift: RollupCheck['drift'] }> {
-  const progress = ctx.progress('Checking rollups')
-  const result = await checkRollups(store).finally(() => { progress.stop() })
+/**
+ * Recomputes the day rollups and names where they drifted from what the records and facts add up
+ * to (a problem: `--repair` fixes it); in the same pass, names the records that name a commit no
+ * commit record holds (a finding: see {@link danglingCheck}).
+ */
+async function recordChecks(ctx: CommandContext, store: LmdbStore): Promise<[Check & { readonly drift: RollupCheck['drift'] }, Check & { readonly dangling: DanglingCommits }]> {
+  const progress = ctx.progress('Checking records')
+  const { rollups, dangling } = await checkRecords(store).finally(() => { progress.stop() })
+  return [rollupCheck(rollups), danglingCheck(dangling)]
+}
+
+function rollupCheck(result: RollupCheck): Check & { readonly drift: RollupCheck['drift'] } {
   const { rollups, facts, drift, setupTotals } = result
   const totals = setupTotals === undefined ? '' : `, ${String(setupTotals)} setup totals against the rollups`
   const counted = `${String(rollups)} day rollups against the records and ${String(facts)} logged facts${totals}`
@@ -196,6 +207,48 @@ async function rollupCheck(ctx: CommandContext, store: LmdbStore): Promise<Check
   const more = drift.length > DRIFT_SHOWN ? `\n    … and ${String(drift.length - DRIFT_SHOWN)} more (--json lists every one)` : ''
   const fix = '\n    agent-tracker doctor --repair rewrites them from what backs them (the records and the fact log).'
   return { ...check('Rollups', 'problem', `${counted}: ${String(drift.length)} number(s) drifted${lines.join('')}${more}${fix}`), drift }
+}
+
+const KIND_NOUNS: Readonly<Record<CommitNamingCollection, string>> = { retrospectives: 'retrospective', gradeEvents: 'grade event', bugs: 'bug' }
+
+/**
+ * Retrospectives, grade events and bugs that name a commit no commit record of their project holds
+ * (brought by an older merge without their commit, left behind by an amend in an older release,
+ * or naming a short hash): one line per commit, with the recorded commit it likely is. A finding,
+ * not a problem: a grade or bug counts by its setup, project and day, never through its commit,
+ * so reports, scores and the rollups count it all the same; only what looks a commit up misses it.
+ */
+function danglingCheck(dangling: DanglingCommits): Check & { readonly dangling: DanglingCommits } {
+  const { records, references, unlisted, checked } = dangling
+  const total = records.retrospectives + records.gradeEvents + records.bugs
+  if (total === 0) return { ...check('Commits', 'ok', `${plural(checked, 'commit reference')} of retrospectives, grade events and bugs checked: each names a commit recorded in its project`), dangling }
+  const byCommit = new Map<string, DanglingCommitReference[]>()
+  for (const reference of references) {
+    const key = `${reference.project}\u0000${reference.setup}\u0000${reference.commit}`
+    byCommit.set(key, [...(byCommit.get(key) ?? []), reference])
+  }
+  const lines = [...byCommit.values()].slice(0, DANGLING_SHOWN).map((named) => {
+    const [first] = named
+    if (first === undefined) return ''
+    const counts = named.map((reference) => plural(reference.records, KIND_NOUNS[reference.kind])).join(', ')
+    return `\n    ${first.project} · ${first.setup} · ${first.commit}: ${counts}${likelyText(first)}`
+  })
+  const hidden = byCommit.size - Math.min(byCommit.size, DANGLING_SHOWN)
+  const rest = [...(hidden > 0 ? [plural(hidden, 'more commit')] : []), ...(unlisted > 0 ? [`${plural(unlisted, 'more record')} past the ${String(references.length)} references listed`] : [])]
+  const more = rest.length === 0 ? '' : `\n    … and ${rest.join(', and ')} (--json lists ${unlisted > 0 ? 'the listed ones' : 'every one'})`
+  const kinds = (Object.keys(KIND_NOUNS) as CommitNamingCollection[]).filter((kind) => records[kind] > 0).map((kind) => plural(records[kind], KIND_NOUNS[kind])).join(', ')
+  const meaning = '\n    They still count, by setup, project and day (report, recommend, scores, the rollups), but belong to no recorded commit: grade, retro --note and bug --commit cannot name it, search shows no commit message for them, and an amend will not move them. Nothing is miscounted; nothing needs repair.'
+  return { ...check('Commits', 'finding', `${kinds} ${total === 1 ? 'names' : 'name'} a commit that no commit record of ${total === 1 ? 'its' : 'their'} project holds:${lines.join('')}${more}${meaning}`), dangling }
+}
+
+function likelyText(reference: DanglingCommitReference): string {
+  const likely = reference.likely
+  if (likely === undefined) return ''
+  switch (likely.because) {
+    case 'amended': return ` — replaced by ${shortHash(likely.hash)} (git commit --amend)`
+    case 'abbreviated': return ` — the short form of ${likely.hash}`
+    case 'recorded-abbreviated': return ` — recorded as ${likely.hash}, its short form`
+  }
 }
 
 /** Recounts the day rollups and rewrites those that drifted, in one write transaction (see `LmdbStore.repairRollups`). */

@@ -28,13 +28,13 @@ export function chanceOfBest(
   const drawPoint = sampler(grid.map((g) => g.weight))
   const points = grid.length
   const count = summaries.length
-  // Per setup, flattened: its levels' cumulative probabilities, θ's constants per level and grid
-  // point, and its Gamma sampler's constants (shape 0: no bugs to draw).
+  // Per setup, flattened: its levels' cumulative probabilities and θ's constants per level and
+  // grid point; and its bug rate's Gamma constants (null: no bugs to draw).
   const levelStart = new Int32Array(count + 1)
   for (let index = 0; index < count; index++) levelStart[index + 1] = (levelStart[index] ?? 0) + (summaries[index]?.levels.length ?? 0)
   const cumulative = new Float64Array(levelStart[count] ?? 0)
   const thetas = new Float64Array((levelStart[count] ?? 0) * points * 3)
-  const gamma = new Float64Array(count * 5)
+  const bugRates = summaries.map((s) => gammaOf(bugs.get(s.setup), bugWeight))
   summaries.forEach((s, index) => {
     const first = levelStart[index] ?? 0
     const total = s.levels.reduce((sum, level) => sum + level.probability, 0)
@@ -51,11 +51,6 @@ export function chanceOfBest(
         thetas[at + 2] = 1 / Math.sqrt(precision)
       })
     })
-    const bug = bugs.get(s.setup)
-    if (bug === undefined || bug.rate <= 0 || bug.shape <= 0) return
-    // Marsaglia and Tsang for shape ≥ 1; a smaller shape is boosted to shape + 1 and scaled back by U^(1/shape).
-    const d = (bug.shape < 1 ? bug.shape + 1 : bug.shape) - 1 / 3
-    gamma.set([d, 1 / Math.sqrt(9 * d), bug.shape < 1 ? 1 / bug.shape : 0, bugWeight / bug.rate, 1], index * 5)
   })
   const wins = new Array<number>(count).fill(0)
   for (let draw = 0; draw < DRAWS; draw++) {
@@ -85,7 +80,8 @@ export function chanceOfBest(
       } while (square >= 1 || square === 0)
       const factor = Math.sqrt((-2 * Math.log(square)) / square)
       let score = (thetas[at] ?? 0) + (thetas[at + 1] ?? 0) * mu + (thetas[at + 2] ?? 0) * x * factor
-      if (gamma[index * 5 + 4] === 1) score -= gammaDraw(random, gamma, index * 5, y * factor)
+      const bugRate = bugRates[index]
+      if (bugRate !== null && bugRate !== undefined) score -= gammaDraw(random, bugRate, y * factor)
       if (score > bestScore) {
         bestScore = score
         best = index
@@ -96,15 +92,27 @@ export function chanceOfBest(
   return new Map(summaries.map((s, index) => [s.setup, (wins[index] ?? 0) / DRAWS]))
 }
 
+/** A Gamma(shape, 1) × scale distribution's constants for Marsaglia and Tsang's method. */
+interface GammaConstants {
+  readonly d: number
+  readonly c: number
+  /** 1/shape for a shape below 1, boosted to shape + 1 and scaled back by U^(1/shape); 0 otherwise. */
+  readonly boost: number
+  readonly scale: number
+}
+
+/** A setup's bug rate × the bug weight as Gamma constants; null when it has no bugs to draw. */
+function gammaOf(bug: { readonly shape: number; readonly rate: number } | undefined, bugWeight: number): GammaConstants | null {
+  if (bug === undefined || bug.rate <= 0 || bug.shape <= 0) return null
+  const d = (bug.shape < 1 ? bug.shape + 1 : bug.shape) - 1 / 3
+  return { d, c: 1 / Math.sqrt(9 * d), boost: bug.shape < 1 ? 1 / bug.shape : 0, scale: bugWeight / bug.rate }
+}
+
 /**
- * One Gamma draw × scale from the constants at `at` in `gamma` (d, c, 1/shape for a boosted
- * shape, scale), given its first normal: Marsaglia and Tsang with their squeeze; a rejected
- * candidate draws the next normal itself.
+ * One draw of a Gamma × scale, given its first normal: Marsaglia and Tsang with their squeeze, as
+ * `gammaDraw` in stats; a rejected candidate draws the next normal itself.
  */
-function gammaDraw(random: RandomSource, gamma: Float64Array, at: number, normal: number): number {
-  const d = gamma[at] ?? 1
-  const c = gamma[at + 1] ?? 0
-  const boost = gamma[at + 2] ?? 0
+function gammaDraw(random: RandomSource, { d, c, boost, scale }: GammaConstants, normal: number): number {
   let x = normal
   for (;;) {
     const t = 1 + c * x
@@ -113,7 +121,7 @@ function gammaDraw(random: RandomSource, gamma: Float64Array, at: number, normal
       const u = 1 - random()
       const x2 = x * x
       if (u < 1 - 0.0331 * x2 * x2 || Math.log(u) < 0.5 * x2 + d - d * v + d * Math.log(v)) {
-        return (boost === 0 ? d * v : d * v * (1 - random()) ** boost) * (gamma[at + 3] ?? 0)
+        return (boost === 0 ? d * v : d * v * (1 - random()) ** boost) * scale
       }
     }
     x = normalDraw(random)

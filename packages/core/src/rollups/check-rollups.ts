@@ -5,8 +5,10 @@ import { recordSlot } from '../store/records.js'
 import type { TrackerStore } from '../store/tracker-store.js'
 import { dayOf } from '../time/iso-timestamp.js'
 import type { CountedRecord } from './usage-rollup.js'
-import { COUNTED_RECORDS, addCountersInPlace, countInRollup, countUsageInPlace, emptyUsage } from './usage-rollup.js'
+import { addCountersInPlace, countInRollup, countUsageInPlace, emptyUsage } from './usage-rollup.js'
 import type { SetupTotalsRecord } from './setup-totals.js'
+import type { DanglingCommits } from '../validation/dangling-commits.js'
+import { DanglingCommitCheck } from '../validation/dangling-commits.js'
 import { emptySetupTotals, totalsOfRollups } from './setup-totals.js'
 
 /** One number of one day rollup that differs from what the facts and records add up to. */
@@ -134,11 +136,43 @@ export class RollupRecount {
  * rollup, those records and the whole log, a piece at a time; a check, not a hot path. A store
  * that keeps setup totals has them checked against its rollups too.
  */
-export async function checkRollups(store: TrackerStore): Promise<RollupCheck> {
+export function checkRollups(store: TrackerStore): Promise<RollupCheck> {
+  return recountStore(store)
+}
+
+/** What {@link checkRecords} found: the rollups' drift, and the records that name a commit no commit record holds. */
+export interface RecordCheck {
+  readonly rollups: RollupCheck
+  readonly dangling: DanglingCommits
+}
+
+/**
+ * {@link checkRollups}, and in the same pass over the bugs, grade events and commits (plus one over
+ * the retrospectives) every record that names a commit of its project that no commit record holds
+ * (see `DanglingCommitCheck`): one lookup per reference, memory growing with what dangles only.
+ */
+export async function checkRecords(store: TrackerStore): Promise<RecordCheck> {
+  const dangling = new DanglingCommitCheck(store)
+  for await (const retrospective of store.scan('retrospectives')) await dangling.reference('retrospectives', retrospective)
+  const rollups = await recountStore(store, dangling)
+  return { rollups, dangling: await dangling.result() }
+}
+
+async function recountStore(store: TrackerStore, dangling?: DanglingCommitCheck): Promise<RollupCheck> {
   const recount = new RollupRecount()
   for await (const rollup of store.scan('usage')) recount.addStored(rollup)
-  for (const collection of COUNTED_RECORDS) {
-    for await (const record of store.scan(collection)) recount.addRecord(collection, record)
+  // Commits last: by then every reference is seen, and an amend can say which commit replaced a dangling one.
+  for await (const bug of store.scan('bugs')) {
+    recount.addRecord('bugs', bug)
+    await dangling?.reference('bugs', bug)
+  }
+  for await (const event of store.scan('gradeEvents')) {
+    recount.addRecord('gradeEvents', event)
+    await dangling?.reference('gradeEvents', event)
+  }
+  for await (const commit of store.scan('commits')) {
+    recount.addRecord('commits', commit)
+    dangling?.commit(commit)
   }
   for await (const { fact } of store.readFactLog()) recount.addFact(fact)
   // A store's setup totals must add up its rollups as they are stored.
