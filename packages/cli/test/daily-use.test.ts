@@ -1,5 +1,4 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { locateDatabase } from '@agent-tracker/node-host'
 import stringWidth from 'string-width'
@@ -430,12 +429,12 @@ describe('projects and the demo', () => {
   })
 
   it('removes its temporary folder unless given --dir', { timeout: 120_000 }, async () => {
-    const before = new Set(readdirSync(tmpdir()).filter((name) => name.startsWith('agent-tracker-demo-')))
-    const { code, stdout } = await runCli(['demo'])
+    // A temporary folder of its own: other tests (and other runs on the machine) make demo folders at the same time.
+    const scratch = tempFolder('tmp-')
+    const { code, stdout } = await runBuiltCli(['demo'], { env: { TMPDIR: scratch } })
     expect(code).toBe(0)
     expect(stdout).toContain('The demo ran in a temporary folder, removed now.')
-    const left = readdirSync(tmpdir()).filter((name) => name.startsWith('agent-tracker-demo-') && !before.has(name))
-    expect(left).toEqual([])
+    expect(readdirSync(scratch).filter((name) => name.startsWith('agent-tracker-demo-'))).toEqual([])
   })
 
   it('hook claude-code run by hand at a terminal says what it reads instead of waiting for it', async () => {
