@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { gitRepository, headOf } from '../../test/git-repository.js'
 import { tempFolder } from '../../test/temp.js'
-import { commitMessageOf, commitsOfFinishedCall } from './finished-call.js'
+import { commitMessageOf, commitMessagesOf, commitsOfFinishedCall } from './finished-call.js'
 
 const sh = (cwd: string, command: string): string => execFileSync('sh', ['-c', command], { cwd, encoding: 'utf8' })
 
@@ -65,6 +65,46 @@ describe('commitsOfFinishedCall', () => {
     const command = 'git commit -q --allow-empty -m "feat: mine"'
     sh(repo, command)
     expect((await commitsOfFinishedCall({ command, workdir: repo, reported: [], ranFrom: from, ranTo: new Date() })).commits).toEqual([{ hash: headOf(repo), subject: 'feat: mine' }])
+  })
+
+  describe('a commit and its amend in one call (both made in the same second)', () => {
+    const at = new Date(Date.UTC(2026, 10, 28, 12, 0))
+    const run = (repo: string, command: string): string => execFileSync('sh', ['-c', command], { cwd: repo, encoding: 'utf8', env: { ...process.env, GIT_COMMITTER_DATE: `@${String(at.getTime() / 1000)}` } })
+    const previous = (repo: string): string => execFileSync('git', ['rev-parse', 'HEAD@{1}'], { cwd: repo, encoding: 'utf8' }).trim()
+
+    it('gives both quiet ones oldest first, so the amend replaces the commit it amends', async () => {
+      const repo = gitRepository(tempFolder())
+      const command = "echo q > q.txt && git add q.txt && git commit -q -m 'feat: q' && echo q2 >> q.txt && git commit -q -a --amend --no-edit"
+      run(repo, command)
+      const first = previous(repo)
+      expect(await commitsOfFinishedCall({ command, workdir: repo, reported: [], ranFrom: at, ranTo: at })).toEqual({ checked: true, commits: [{ hash: first, subject: 'feat: q' }, { hash: headOf(repo), subject: 'feat: q', amends: first }] })
+    })
+
+    it('finds the quiet amend of a commit the output reported', async () => {
+      const repo = gitRepository(tempFolder())
+      const command = "echo q > q.txt && git add q.txt && git commit -m 'feat: q' && echo q2 >> q.txt && git commit -q -a --amend --no-edit"
+      const short = /\[main ([0-9a-f]+)\]/.exec(run(repo, command))?.[1] ?? ''
+      const first = previous(repo)
+      expect(first.startsWith(short)).toBe(true)
+      expect(await commitsOfFinishedCall({ command, workdir: repo, reported: [short], ranFrom: at, ranTo: at })).toEqual({ checked: true, commits: [{ hash: first, subject: 'feat: q' }, { hash: headOf(repo), subject: 'feat: q', amends: first }] })
+    })
+
+    it('puts a reported amend with a message of its own after the quiet commit it amends', async () => {
+      const repo = gitRepository(tempFolder())
+      const command = "git commit -q --allow-empty -m 'feat: q' && git commit --allow-empty --amend -m 'feat: q, final'"
+      const short = /\[main ([0-9a-f]+)\]/.exec(run(repo, command))?.[1] ?? ''
+      const first = previous(repo)
+      expect(headOf(repo).startsWith(short)).toBe(true)
+      expect(await commitsOfFinishedCall({ command, workdir: repo, reported: [short], ranFrom: at, ranTo: at })).toEqual({ checked: true, commits: [{ hash: first, subject: 'feat: q' }, { hash: headOf(repo), subject: 'feat: q, final', amends: first }] })
+    })
+  })
+
+  it.each([
+    ["git commit -q -m 'feat: a' && git commit -q --amend --no-edit", ['feat: a', undefined]],
+    ["git commit -m 'feat: a' && git commit --amend -m \"feat: b\"; git -C sub commit --message=c", ['feat: a', 'feat: b', 'c']],
+    ['git status', []],
+  ])('reads the message of each commit of `%s`', (command, messages) => {
+    expect(commitMessagesOf(command)).toEqual(messages)
   })
 
   it.each([
