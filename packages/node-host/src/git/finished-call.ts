@@ -50,9 +50,9 @@ export function commitMessageOf(command: string): string | undefined {
  * before the call (a hook per process, a history read later): each reported hash is looked up in
  * the folders the command may commit in; when fewer were reported than the command runs `git
  * commit` (`git commit -q`, or a printed commit and a quiet amend of it), the commits made there
- * while the call ran are its commits too. They come oldest first, each with the commit it
- * replaced when `git commit --amend` made it, as HEAD's reflog still says (see `amendedCommits`):
- * an amend follows the commit it amends. Never throws.
+ * while the call ran are its commits too — of a commit and its amends, the newest. They come
+ * oldest first, each with the commit it replaced when `git commit --amend` made it, as HEAD's
+ * reflog still says (see `amendedCommits`). Never throws.
  */
 export async function commitsOfFinishedCall(call: FinishedShellCall, timeoutMs: number = GIT_TIMEOUT_MS): Promise<FinishedCallCommits> {
   const folders: string[] = []
@@ -74,13 +74,19 @@ export async function commitsOfFinishedCall(call: FinishedShellCall, timeoutMs: 
   if (call.ranFrom === undefined || call.reported.length >= Math.max(1, messages.length)) return { checked: true, commits: await withAmends([...reported.values()], timeoutMs) }
   const from = new Date(call.ranFrom.getTime() - SLACK_MS)
   const to = new Date((call.ranTo ?? call.ranFrom).getTime() + SLACK_MS)
-  // Other commits may fall in the window (the user's, an earlier call's): where each of the command's commits gives its message, only a commit with one of those subjects is the call's.
-  const subjects = messages.length > 0 && messages.every((message) => message !== undefined) ? new Set(messages.map((message) => message.split('\n')[0]?.trim())) : undefined
   const made = new Map<string, { folder: string; commit: MadeCommit }>()
-  for (const folder of folders) {
-    for (const commit of await commitsBetween(folder, from, to, timeoutMs)) if (subjects === undefined || subjects.has(commit.subject) || reported.has(commit.hash)) made.set(commit.hash, { folder, commit })
-  }
+  for (const folder of folders) for (const commit of await commitsBetween(folder, from, to, timeoutMs)) made.set(commit.hash, { folder, commit })
   // Oldest first: a reported commit the window does not hold (its clock was set) before those made while the call ran.
-  const found = [...[...reported.values()].filter(({ commit }) => !made.has(commit.hash)), ...made.values()]
-  return { checked: true, commits: await withAmends(found, timeoutMs) }
+  const candidates = await withAmends([...[...reported.values()].filter(({ commit }) => !made.has(commit.hash)), ...made.values()], timeoutMs)
+  // Other commits may fall in the window (the user's, an earlier call's): where the command's commits give messages, only a
+  // commit with one of those subjects is the call's, and so is an amend of one of the call's (`--amend --no-edit`, `-F`).
+  const subjects = new Set(messages.flatMap((message) => (message === undefined ? [] : [message.split('\n')[0]?.trim() ?? ''])))
+  const taken = new Set<string>()
+  for (const commit of candidates) {
+    if (subjects.size === 0 || reported.has(commit.hash) || subjects.has(commit.subject) || (commit.amends !== undefined && taken.has(commit.amends))) taken.add(commit.hash)
+  }
+  // A commit that another of them amended is that one's: the newest of a chain is the call's commit and names the one before
+  // it, so a commit the database holds replaced already (an earlier call's, found in the window) cannot come back.
+  const amended = new Set(candidates.flatMap((commit) => (commit.amends !== undefined && taken.has(commit.hash) ? [commit.amends] : [])))
+  return { checked: true, commits: candidates.filter((commit) => taken.has(commit.hash) && !amended.has(commit.hash)) }
 }
