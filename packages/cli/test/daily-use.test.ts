@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { locateDatabase } from '@agent-tracker/node-host'
 import stringWidth from 'string-width'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { factLine, jsonData, runCli, runCliAtTerminal, tempFolder } from './run-cli.js'
+import { factLine, jsonData, runBuiltCli, runCli, runCliAtTerminal, tempFolder } from './run-cli.js'
 import type { Seeded } from './seed.js'
 import { GPT, SONNET, seedHistory } from './seed.js'
 
@@ -453,5 +453,17 @@ describe('projects and the demo', () => {
       expect(run.stderr).toContain(`error: Invalid database path (--db or AGENT_TRACKER_DB) ${folder}: it is a folder with other files in it and no agent-tracker database. Give a file path in it instead, e.g. ${folder}/agent-tracker.lmdb.`)
     }
     expect(readdirSync(folder)).toEqual(['notes.txt'])
+  })
+
+  it('a read with --db naming an empty folder finds no data yet, as a write there would start the database', async () => {
+    const folder = tempFolder('empty-')
+    // The built binary: its supervisor leaves a read trail in the folder before the command looks at it.
+    for (const args of [['report'], ['agents'], ['doctor']]) {
+      const run = await runBuiltCli([...args, '--db', folder])
+      expect(run.stderr, args.join(' ')).not.toContain('other files in it')
+      expect(run.code, args.join(' ')).toBe(0)
+    }
+    // The read's own trail is gone with it; nothing else was made.
+    expect(readdirSync(folder)).toEqual([])
   })
 })
