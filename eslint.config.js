@@ -10,7 +10,7 @@ const EXPORT_ALL = { selector: 'ExportAllDeclaration', message: 'List exports ex
 const EXPORT_DEFAULT = { selector: 'ExportDefaultDeclaration', message: 'Use named exports (only the OpenCode plugin entry may have a default export, because its host demands one).' }
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', 'packages/cli/bundle/**', '**/node_modules/**', '**/.turbo/**', '**/coverage/**', 'bench/results/**', '**/test-artifacts/**'] },
+  { ignores: ['**/dist/**', 'packages/cli/bundle/**', 'packages/opencode-plugin/bundle/**', '**/node_modules/**', '**/.turbo/**', '**/coverage/**', 'bench/results/**', '**/test-artifacts/**'] },
   eslint.configs.recommended,
   tseslint.configs.strictTypeChecked,
   tseslint.configs.stylisticTypeChecked,

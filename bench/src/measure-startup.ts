@@ -9,7 +9,9 @@ const [pluginPath, databasePath, projectDir] = process.argv.slice(2)
 type Tracking = { hooks: object; runtime: Promise<unknown>; startup: Promise<void> }
 const start = performance.now()
 await import(pluginPath ?? '')
-// `server()` is startTracking plus a tick; calling it directly exposes the background work.
+// `server()` is startTracking plus a tick; calling it directly exposes the background work. The
+// package's entry is the plugin's bundle; plugin.js beside it is the bundle's second entry, which
+// shares the entry's files and exports startTracking.
 const { startTracking } = (await import(new URL('plugin.js', `file://${pluginPath ?? ''}`).href)) as { startTracking: (client: unknown, project: string, options: unknown) => Tracking }
 const imported = performance.now()
 const client = { tui: { showToast: () => new Promise(() => undefined) }, app: { log: () => Promise.resolve() } }

@@ -1,4 +1,3 @@
-import { readdirSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { resolve } from 'node:path'
 import type { TrackerStore } from '@agent-tracker/core'
@@ -6,7 +5,7 @@ import { redactUrl } from '@agent-tracker/postgres-store/url'
 import type * as CliProgress from 'cli-progress'
 import { createMemoryStore } from '@agent-tracker/core/testing'
 import type { LmdbStore } from '@agent-tracker/lmdb-store'
-import { checkDataFile, isLmdbStoreError, locateDataFile } from '@agent-tracker/lmdb-store'
+import { checkDataFile, folderHoldsOtherFiles, isLmdbStoreError, locateDataFile } from '@agent-tracker/lmdb-store'
 import { locateDatabase, openDatabase } from '@agent-tracker/node-host/database'
 import pc from 'picocolors'
 import { CliError, EXIT } from './cli-error.js'
@@ -208,7 +207,7 @@ export class CommandContext {
     const located = locateDataFile(path)
     const file = checkDataFile(located.dataFile)
     // A folder of other files is no database yet to be: the open below refuses it, as writes do.
-    if (file.ok && !file.exists && (located.noSubdir || readdirSync(path).length === 0)) return this.#emptyStore(path)
+    if (file.ok && !file.exists && (located.noSubdir || !folderHoldsOtherFiles(path))) return this.#emptyStore(path)
     try {
       return this.openStore('read')
     } catch (error) {

@@ -1,10 +1,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { locateDatabase } from '@agent-tracker/node-host'
 import stringWidth from 'string-width'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { factLine, jsonData, runCli, runCliAtTerminal, tempFolder } from './run-cli.js'
+import { factLine, jsonData, runBuiltCli, runCli, runCliAtTerminal, tempFolder } from './run-cli.js'
 import type { Seeded } from './seed.js'
 import { GPT, SONNET, seedHistory } from './seed.js'
 
@@ -430,12 +429,12 @@ describe('projects and the demo', () => {
   })
 
   it('removes its temporary folder unless given --dir', { timeout: 120_000 }, async () => {
-    const before = new Set(readdirSync(tmpdir()).filter((name) => name.startsWith('agent-tracker-demo-')))
-    const { code, stdout } = await runCli(['demo'])
+    // A temporary folder of its own: other tests (and other runs on the machine) make demo folders at the same time.
+    const scratch = tempFolder('tmp-')
+    const { code, stdout } = await runBuiltCli(['demo'], { env: { TMPDIR: scratch } })
     expect(code).toBe(0)
     expect(stdout).toContain('The demo ran in a temporary folder, removed now.')
-    const left = readdirSync(tmpdir()).filter((name) => name.startsWith('agent-tracker-demo-') && !before.has(name))
-    expect(left).toEqual([])
+    expect(readdirSync(scratch).filter((name) => name.startsWith('agent-tracker-demo-'))).toEqual([])
   })
 
   it('hook claude-code run by hand at a terminal says what it reads instead of waiting for it', async () => {
@@ -453,5 +452,17 @@ describe('projects and the demo', () => {
       expect(run.stderr).toContain(`error: Invalid database path (--db or AGENT_TRACKER_DB) ${folder}: it is a folder with other files in it and no agent-tracker database. Give a file path in it instead, e.g. ${folder}/agent-tracker.lmdb.`)
     }
     expect(readdirSync(folder)).toEqual(['notes.txt'])
+  })
+
+  it('a read with --db naming an empty folder finds no data yet, as a write there would start the database', async () => {
+    const folder = tempFolder('empty-')
+    // The built binary: its supervisor leaves a read trail in the folder before the command looks at it.
+    for (const args of [['report'], ['agents'], ['doctor']]) {
+      const run = await runBuiltCli([...args, '--db', folder])
+      expect(run.stderr, args.join(' ')).not.toContain('other files in it')
+      expect(run.code, args.join(' ')).toBe(0)
+    }
+    // The read's own trail is gone with it; nothing else was made.
+    expect(readdirSync(folder)).toEqual([])
   })
 })

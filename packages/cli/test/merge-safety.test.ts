@@ -80,7 +80,7 @@ describe('merge --dry-run and --undo', () => {
     const before = await collections(db)
     const text = join(root, 'notes.txt')
     writeFileSync(text, 'not a database')
-    for (const [source, says] of [[join(root, 'missing.lmdb'), 'There is no agent-tracker database at'], [text, 'is unreadable: it is not an LMDB database file']] as const) {
+    for (const [source, says] of [[join(root, 'missing.lmdb'), 'There is no agent-tracker database at'], [text, 'is unreadable: it is a text file, not an agent-tracker database']] as const) {
       for (const extra of [[], ['--dry-run']]) {
         const refused = await runCli(['merge', source, '--db', db, ...extra])
         expect(refused.code).toBe(1)

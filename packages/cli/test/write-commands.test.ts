@@ -494,7 +494,7 @@ describe('doctor and init', () => {
     expect(findings).toMatchObject({ healthy: true, problems: 0, findings: 1 })
     expect(findings.checks.filter((entry) => entry.level !== 'ok')).toMatchObject([{ name: 'Plugin', ok: true, level: 'finding' }])
     const broken = join(tempFolder(), 'broken.lmdb')
-    writeFileSync(broken, Buffer.alloc(8192, 0x42))
+    writeFileSync(broken, Buffer.alloc(8192, 0xab))
     const damaged = await runBuiltCli(['doctor', '--db', broken, '--json'], { cwd: root })
     expect(damaged.code).toBe(1)
     expect(jsonData(damaged.stdout, 'doctor')).toMatchObject({ healthy: false, problems: 1 })
@@ -583,7 +583,7 @@ describe('faults', () => {
   it('reports an unreadable database clearly, survives, and leaves the file untouched', async () => {
     const folder = tempFolder()
     const db = join(folder, 'broken.lmdb')
-    writeFileSync(db, Buffer.alloc(8192, 0x42))
+    writeFileSync(db, Buffer.alloc(8192, 0xab))
     for (const args of [['status'], ['report'], ['grade', SONNET, 'abcd', '--user', 'good']]) {
       const { code, stderr } = await runCli([...args, '--db', db])
       expect(code).toBe(1)
@@ -594,7 +594,26 @@ describe('faults', () => {
     const doctor = await runCli(['doctor', '--db', db])
     expect(doctor.code).toBe(1)
     expect(doctor.stdout).toMatch(new RegExp(`✗ File +${db} is unreadable: it is not an LMDB database file`))
-    expect(readFileSync(db)).toEqual(Buffer.alloc(8192, 0x42))
+    expect(readFileSync(db)).toEqual(Buffer.alloc(8192, 0xab))
+  })
+
+  it('names a file of another kind given as the database for what it is, and marks, salvages or leaves nothing beside it', async () => {
+    const folder = tempFolder()
+    const db = join(folder, 'settings.json')
+    const content = `${JSON.stringify({ plugin: ['agent-tracker'] }, null, 2)}\n`
+    writeFileSync(db, content)
+    const read = await runBuiltCli(['report', '--db', db])
+    expect(read.code).toBe(1)
+    expect(read.stderr).toContain(`The agent-tracker database ${db} is unreadable: it is a text file, not an agent-tracker database. Nothing was opened or changed. Move the file aside, or point --db (or AGENT_TRACKER_DB) at another database.`)
+    expect(read.stderr).not.toContain('salvage')
+    const deep = await runBuiltCli(['doctor', '--deep', '--db', db])
+    expect(deep.code).toBe(1)
+    expect(deep.stdout).toContain(`${db} cannot be checked: it is a text file, not an agent-tracker database. Nothing was marked or changed`)
+    const salvage = await runBuiltCli(['doctor', '--salvage', join(folder, 'new.lmdb'), '--db', db])
+    expect(salvage.code).toBe(2)
+    expect(salvage.stderr).toContain(`${db} cannot be salvaged: it is a text file, not an agent-tracker database. Nothing was read or changed`)
+    expect(readdirSync(folder)).toEqual(['settings.json'])
+    expect(readFileSync(db, 'utf8')).toBe(content)
   })
 
   it('says there is no data yet, and what to do, when there is no database (exit 0, nothing created)', async () => {

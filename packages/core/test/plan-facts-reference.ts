@@ -346,7 +346,7 @@ function mergeGrade(overlay: Overlay, fact: GradeFact, before: AgentState, after
     ...(fact.agentGrade === undefined || fact.channel === undefined ? {} : { agentGradeChannel: fact.channel }),
     ...(fact.userGrade === undefined ? {} : { userGrade: fact.userGrade }),
     ...(fact.userGrade === undefined || fact.channel === undefined ? {} : { userGradeChannel: fact.channel }),
-    ...(fact.agentNote === undefined ? {} : { agentNote: fact.agentNote }),
+    ...(fact.agentNote === undefined ? {} : { agentNote: addedNote(retro.agentNote, fact.agentNote) }),
     ...(fact.userNote === undefined ? {} : { userNote: addedNote(retro.userNote, fact.userNote) }),
     scoreBefore: retro.scoreBefore ?? before.communication,
     scoreAfter: after.communication,
@@ -366,7 +366,7 @@ function mergeNarrative(overlay: Overlay, fact: RetrospectiveFact): Retrospectiv
   return {
     ...retro,
     ...(fact.task === undefined ? {} : { task: fact.task }),
-    ...(fact.agentNote === undefined ? {} : { agentNote: fact.agentNote }),
+    ...(fact.agentNote === undefined ? {} : { agentNote: addedNote(retro.agentNote, fact.agentNote) }),
     ...(fact.userNote === undefined ? {} : { userNote: addedNote(retro.userNote, fact.userNote) }),
     ...(fact.extra === undefined ? {} : { extra: { ...retro.extra, ...fact.extra } }),
   }

@@ -77,6 +77,17 @@ export function staleReadTrails(path: string): string[] {
   }
 }
 
+/**
+ * Whether the database folder at `path` holds files other than agent-tracker's own side files (the
+ * read trails and damage mark beside a data file not yet made): an empty folder given as the
+ * database, in which a read left its trail, is still empty.
+ */
+export function folderHoldsOtherFiles(path: string): boolean {
+  const data = basename(locateDataFile(path).dataFile)
+  const trail = `${data}.reading-`
+  return readdirSync(path).some((name) => !name.startsWith(trail) && name !== `${data}.damaged`)
+}
+
 /** Removes trails (after a supervised read got through the file). */
 export function clearReadTrails(trails: readonly string[]): void {
   for (const trail of trails) rmSync(trail, { force: true })

@@ -94,7 +94,11 @@ export function checkDataFile(dataFile: string): DataFileCheck {
 function inspect(fd: number): DataFileCheck {
   if (fstatSync(fd).size === 0) return { ok: true, exists: false }
   const metas = readMetas(fd)
-  if (typeof metas === 'string') return { ok: false, problem: metas, damaged: true }
+  if (typeof metas === 'string') {
+    // A file of another kind given as the database is no damaged database: nothing to mark or salvage.
+    const foreign = metas === NOT_LMDB ? otherKindOfFile(readAt(fd, 0, 4096)) : undefined
+    return foreign === undefined ? { ok: false, problem: metas, damaged: true } : { ok: false, problem: foreign, damaged: false }
+  }
   const [first, second] = metas
   const newest = second.txnId > first.txnId ? second : first
   const fail = (problem: string): DataFileCheck => ({ ok: false, problem, damaged: true })
@@ -108,9 +112,38 @@ function inspect(fd: number): DataFileCheck {
   return { ok: true, exists: true, pageSize, lastPage: Number(newest.lastPage) }
 }
 
+const NOT_LMDB = 'it is not an LMDB database file'
+
+/**
+ * What a file without LMDB's mark is, when it is plainly another kind of file: an SQLite database,
+ * or text (JSON, notes: its first 4 KiB UTF-8 without control characters but tabs and line breaks,
+ * where an LMDB file's first page is mostly NUL bytes). Undefined for binary data, which may be a
+ * database damaged from its first page on.
+ */
+function otherKindOfFile(head: Buffer): string | undefined {
+  if (head.subarray(0, 16).toString('latin1') === 'SQLite format 3\u0000') return 'it is an SQLite database, not an agent-tracker database'
+  return head.length > 0 && isText(head) ? 'it is a text file, not an agent-tracker database' : undefined
+}
+
+function isText(bytes: Buffer): boolean {
+  let text: string
+  try {
+    // `stream`: a character cut at the end of the bytes read is not an error.
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: true })
+  } catch {
+    return false
+  }
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index)
+    // Control characters but tab, line feed, form feed and carriage return.
+    if ((code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0c && code !== 0x0d) || code === 0x7f) return false
+  }
+  return true
+}
+
 function readMetas(fd: number): [MetaRecord, MetaRecord] | string {
   const firstPage = readAt(fd, 0, META_SIZE)
-  if (firstPage.length < META_SIZE || readMeta(firstPage).magic !== LMDB_MAGIC) return 'it is not an LMDB database file'
+  if (firstPage.length < META_SIZE || readMeta(firstPage).magic !== LMDB_MAGIC) return NOT_LMDB
   const first = readMeta(firstPage)
   const { pageSize } = first
   if (pageSize < 512 || pageSize > 65_536 || (pageSize & (pageSize - 1)) !== 0) return `its page size (${String(pageSize)}) is invalid`

@@ -83,7 +83,7 @@ describe('recogniseDatabase', () => {
     expect(recogniseDatabase(join(tempFolder(), 'none.lmdb'))).toEqual({ kind: 'absent' })
     const garbage = join(tempFolder(), 'garbage.lmdb')
     writeFileSync(garbage, 'not a database')
-    expect(recogniseDatabase(garbage)).toEqual({ kind: 'unreadable', problem: 'it is not an LMDB database file' })
+    expect(recogniseDatabase(garbage)).toEqual({ kind: 'unreadable', problem: 'it is a text file, not an agent-tracker database' })
   })
 })
 

@@ -19,6 +19,8 @@ export interface DeepCheck {
   readonly intact: boolean
   /** A problem with the file as a whole (not LMDB, truncated, unreadable). */
   readonly problem?: string
+  /** False when `problem` is no damage: the file is sound but not a database to check (another kind of file, a folder, no permission). */
+  readonly damaged?: boolean
   readonly trees: readonly TreeCheck[]
 }
 
@@ -38,7 +40,7 @@ const READ_TIMEOUT_MS = 10 * 60_000
 export async function deepCheck(path: string): Promise<DeepCheck> {
   const { dataFile, noSubdir } = locateDataFile(path)
   const quick = checkDataFile(dataFile)
-  if (!quick.ok) return { dataFile, intact: false, problem: quick.problem, trees: [] }
+  if (!quick.ok) return { dataFile, intact: false, problem: quick.problem, damaged: quick.damaged, trees: [] }
   if (!quick.exists) return { dataFile, intact: true, trees: [] }
   let walked: TreeWalk[] | string
   try {

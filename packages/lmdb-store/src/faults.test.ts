@@ -35,15 +35,20 @@ async function realDatabase(folder: string, entries = 2000): Promise<string> {
 
 describe('unreadable databases never crash the process', () => {
   it.each([
-    ['random bytes', Buffer.alloc(64 * 1024, 0x5a), 'it is not an LMDB database file'],
-    ['a text file', Buffer.from('hello, I am not a database\n'), 'it is not an LMDB database file'],
-  ])('rejects %s at the path with DATABASE_UNREADABLE naming the file', (_, content, problem) => {
+    // Binary data without LMDB's mark may be a database damaged from its first page on.
+    ['random bytes', Buffer.from(Array.from({ length: 64 * 1024 }, (_, i) => (i * 7919 + 13) % 256)), 'it is not an LMDB database file', 'damaged'],
+    ['binary garbage without NULs', Buffer.alloc(16 * 1024, 0xab), 'it is not an LMDB database file', 'damaged'],
+    // Plainly another kind of file: no damage to mark or salvage.
+    ['a text file', Buffer.from('hello, I am not a database\n'), 'it is a text file, not an agent-tracker database', 'open'],
+    ['a JSON file', Buffer.from(`${JSON.stringify({ plugin: ['agent-tracker'], note: 'café ☕' }, null, 2)}\n`), 'it is a text file, not an agent-tracker database', 'open'],
+    ['an SQLite database', Buffer.concat([Buffer.from('SQLite format 3\u0000', 'latin1'), Buffer.alloc(4080)]), 'it is an SQLite database, not an agent-tracker database', 'open'],
+  ])('rejects %s at the path with DATABASE_UNREADABLE naming the file', (_, content, problem, reason) => {
     const databasePath = join(tempFolder(), 'agent-tracker.lmdb')
     writeFileSync(databasePath, content)
     const error = openError(databasePath)
     expect(isLmdbStoreError(error, 'DATABASE_UNREADABLE')).toBe(true)
     expect((error as Error).message).toBe(`The agent-tracker database ${databasePath} is unreadable: ${problem}. Nothing was opened or changed.`)
-    expect((error as LmdbStoreError).details).toEqual({ path: databasePath, reason: 'damaged' })
+    expect((error as LmdbStoreError).details).toEqual({ path: databasePath, reason })
     expect(readFileSync(databasePath)).toEqual(content)
   })
 

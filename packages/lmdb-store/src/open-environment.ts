@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { SetupTotalsRecord } from '@agent-tracker/core'
 import { COLLECTIONS } from '@agent-tracker/core'
 import type { Database, RootDatabase } from 'lmdb'
 import { open } from 'lmdb'
-import { damageMark } from './damage-mark.js'
+import { damageMark, folderHoldsOtherFiles } from './damage-mark.js'
 import type { DataFileCheck } from './data-file.js'
 import { checkDataFile, checkLockFile, locateDataFile } from './data-file.js'
 import type { DatabaseFormat } from './database-format.js'
@@ -28,7 +28,7 @@ export interface Environment extends QueryTables {
  */
 export function openEnvironment(path: string, mapSize: number, readOnly: boolean, unchecked = false): Environment {
   const { dataFile, lockFile, noSubdir } = locateDataFile(path)
-  if (!noSubdir && !existsSync(dataFile) && readdirSync(path).length > 0) {
+  if (!noSubdir && !existsSync(dataFile) && folderHoldsOtherFiles(path)) {
     // `--db ~` or any folder of one's own: LMDB would put data.mdb and lock.mdb among its files.
     throw new LmdbStoreError('INVALID_OPTION', `Invalid databasePath ${path}: it is a folder with other files in it and no agent-tracker database. Give a file path in it instead, e.g. ${path}/agent-tracker.lmdb.`, { option: 'databasePath', value: path })
   }

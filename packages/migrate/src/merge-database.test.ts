@@ -142,7 +142,7 @@ describe('mergeDatabase', () => {
     writeFileSync(join(folder, 'junk.lmdb'), 'not a database')
     const target = openLmdbStore({ databasePath: ':memory:' })
     const report = await mergeDatabase(join(folder, 'junk.lmdb'), target)
-    expect(report).toMatchObject({ migrated: 0, skipped: 0, errors: [{ source: join(folder, 'junk.lmdb'), message: expect.stringContaining('is unreadable: it is not an LMDB database file') as unknown }] })
+    expect(report).toMatchObject({ migrated: 0, skipped: 0, errors: [{ source: join(folder, 'junk.lmdb'), message: expect.stringContaining('is unreadable: it is a text file, not an agent-tracker database') as unknown }] })
     expect(await target.find('setups')).toEqual([])
     await target.close()
   })

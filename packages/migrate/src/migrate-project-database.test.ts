@@ -96,8 +96,8 @@ describe('migrateProjectDatabase', () => {
   })
 
   it.each([
-    ['not an LMDB file', 'just some notes\n', 'is unreadable: it is not an LMDB database file'],
-    ['corrupt (random bytes)', Buffer.alloc(32 * 1024, 0x3c), 'is unreadable: it is not an LMDB database file'],
+    ['not an LMDB file', 'just some notes\n', 'is unreadable: it is a text file, not an agent-tracker database'],
+    ['corrupt (random bytes)', Buffer.alloc(32 * 1024, 0xab), 'is unreadable: it is not an LMDB database file'],
   ])('reports a source that is %s, keeps the process alive and the target untouched', async (_, content, problem) => {
     const project = tempFolder()
     const source = legacyDatabasePath(project)

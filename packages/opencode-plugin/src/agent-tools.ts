@@ -1,14 +1,21 @@
 import { gradeLabel, priorArt } from '@agent-tracker/core'
 import type { Tracker } from '@agent-tracker/node-host'
 import { profileFolder, statusCardText } from '@agent-tracker/node-host/hooks'
-import type { ToolContext, ToolDefinition } from '@opencode-ai/plugin/tool'
-import { tool } from '@opencode-ai/plugin/tool'
+import type { tool as opencodeTool, ToolContext, ToolDefinition } from '@opencode-ai/plugin/tool'
+import { z } from 'zod'
 import type { TrackerContext } from './tracker-context.js'
 
 /** Tools that only read, so a halted agent may still use them. */
 export const READ_ONLY_TOOLS: ReadonlySet<string> = new Set(['tracker_status', 'tracker_prior_art'])
 
-const z = tool.schema
+/**
+ * `tool` of @opencode-ai/plugin/tool, which returns the definition it is given, and `z` here is its
+ * `tool.schema` (the same zod), imported without that module: the plugin's bundle builds zod in,
+ * where the module would have Bun load zod as ~70 files before the hooks exist.
+ */
+function tool<Args extends z.ZodRawShape>(definition: Parameters<typeof opencodeTool<Args>>[0]): ToolDefinition {
+  return definition
+}
 
 /** Resolves on the event loop's next turn, after whatever OpenCode has waiting. */
 function nextTurn(): Promise<void> {

@@ -145,6 +145,8 @@ async function deepDamageCheck(ctx: CommandContext, path: string): Promise<Check
     const entries = result.trees.reduce((sum, tree) => sum + tree.entries, 0)
     return { ...check('Deep check', 'ok', `every page of ${String(result.trees.length)} trees and all ${String(entries)} entries read back`), trees: result.trees }
   }
+  // Not a database at all (another kind of file, a folder): nothing to mark, and nothing to salvage.
+  if (result.damaged === false) return check('Deep check', 'problem', `${result.dataFile} cannot be checked: ${String(result.problem)}. Nothing was marked or changed; point --db (or AGENT_TRACKER_DB) at an agent-tracker database.`)
   const damaged = result.problem === undefined ? result.trees.filter((tree) => tree.problem !== undefined).map((tree) => `${tree.name}: ${String(tree.problem)}`) : [`the file: ${result.problem}`]
   markDamaged(path, damaged.join('; '))
   const fix = `Restore a backup (merge undo points are kept beside the database, in its .undo folder), or copy everything still readable into a new database with agent-tracker doctor --salvage <new-file> and use that; writes to it are refused until a deep check finds it intact.`

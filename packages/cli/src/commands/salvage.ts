@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { DEFAULT_DATABASE_SIZE, MAX_DATABASE_SIZE, locateDataFile, openLmdbStore, salvageDatabase } from '@agent-tracker/lmdb-store'
+import { DEFAULT_DATABASE_SIZE, MAX_DATABASE_SIZE, checkDataFile, locateDataFile, openLmdbStore, salvageDatabase } from '@agent-tracker/lmdb-store'
 import { mergeSalvaged } from '@agent-tracker/migrate'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
@@ -23,6 +23,9 @@ export async function salvageCommand(ctx: CommandContext, path: string, target: 
     throw new CliError('TARGET_EXISTS', `--salvage ${target}: ${destination} exists already; salvage writes only into a new file. Give a path where nothing is yet.`, EXIT.usage)
   }
   if (!existsSync(dataFile)) throw new CliError('NO_DATABASE', `There is no database at ${path} to salvage.`)
+  // A file of another kind is no damaged database: LMDB would crash on it, and a lock file would be left beside it.
+  const file = checkDataFile(dataFile)
+  if (!file.ok && !file.damaged) throw new CliError('NOT_A_DATABASE', `${dataFile} cannot be salvaged: ${file.problem}. Nothing was read or changed; point --db (or AGENT_TRACKER_DB) at the damaged agent-tracker database.`, EXIT.usage)
   const progress = ctx.progress('Salvaging')
   const salvaged = await salvageDatabase(path).finally(() => { progress.stop() })
   const records = Object.values(salvaged.records).reduce((sum, list) => sum + list.length, 0)

@@ -142,6 +142,47 @@ describe('agent-tracker with the real Claude Code CLI', { timeout: 300_000 }, ()
     }
   })
 
+  it('records a commit and its amend in one Bash call as one commit, the amend, live and on import', async () => {
+    const home = tempFolder('cc-home-')
+    const shop = project(tempFolder('cc-'))
+    const installed = await runCli(['hooks', 'install', 'claude-code', '--global', '--json'], { home, cwd: shop, env: { PATH: '/nonexistent' } })
+    expect(installed.code, installed.stdout).toBe(0)
+    const fake = await startFakeAnthropic({
+      'AMEND-WORK': [
+        // Both quiet: the two commits share a second, and HEAD's history holds only the amend.
+        bash("echo q > q.txt && git add q.txt && git commit -q -m 'feat: q' && echo q2 >> q.txt && git commit -q -a --amend --no-edit"),
+        // The commit printed, its amend quiet.
+        bash("echo r > r.txt && git add r.txt && git commit -m 'feat: r' && echo r2 >> r.txt && git commit -q -a --amend --no-edit"),
+        { text: 'Committed.' },
+      ],
+    })
+    try {
+      const work = await claude(home, shop, fake.baseURL, 'AMEND-WORK: commit and amend twice')
+      expect(work.code, work.result).toBe(0)
+      const git = (...args: string[]): string => execFileSync('git', args, { cwd: shop, encoding: 'utf8' }).trim()
+      // HEAD's reflog, newest first: the amend of r, r, the amend of q (HEAD's parent), q.
+      const [rAmended, r, qAmended, q] = [0, 1, 2, 3].map((back) => git('rev-parse', `HEAD@{${String(back)}}`))
+      expect(qAmended).toBe(git('rev-parse', 'HEAD~1'))
+      const expected = [{ hash: qAmended, amends: q }, { hash: rAmended, amends: r }]
+      const commits = async (db?: string): Promise<{ hash: string; amends: string | undefined }[]> => {
+        const exported = await runCli(['export', '--format', 'json', ...(db === undefined ? [] : ['--db', db])], { home })
+        expect(exported.code, exported.stderr).toBe(0)
+        const { collections } = JSON.parse(exported.stdout) as { collections: { commits: { hash: string; amends?: string }[] } }
+        return collections.commits.map(({ hash, amends }) => ({ hash, amends })).sort((a, b) => (a.hash === qAmended ? -1 : b.hash === qAmended ? 1 : 0))
+      }
+      expect(await commits()).toEqual(expected)
+      const graded = await claude(home, shop, fake.baseURL, '/grade good')
+      expect(graded.result).toContain(`[agent-tracker] Graded ${git('rev-parse', 'HEAD').slice(0, 8)} (feat: r) of ${MAIN}: user good.`)
+
+      const fresh = join(tempFolder('cc-import-'), 'imported.lmdb')
+      const imported = await runCli(['import', 'claude-code', '--db', fresh, '--no-evidence', '--json'], { home })
+      expect(imported.code, imported.stdout).toBe(0)
+      expect(await commits(fresh)).toEqual(expected)
+    } finally {
+      await fake.close()
+    }
+  })
+
   it('tracks headless sessions through the installed hooks — calls, a commit and push, a failure, a subagent, tokens, the user grade, the .env guard and the halt — and the transcripts import to the same numbers', async () => {
     const home = tempFolder('cc-home-')
     const shop = project(tempFolder('cc-'))

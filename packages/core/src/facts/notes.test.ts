@@ -37,4 +37,15 @@ describe("the user's notes on a commit", () => {
     expect(big).toMatchObject({ applied: 0, skipped: [{ reason: expect.stringContaining('would pass 256 KiB') as unknown }] })
     expect((await store.get('retrospectives', [SETUP, 'c0ffee1']))?.userNote).toBe('exactly right\nask before changing the schema')
   })
+
+  it("keeps the agent's lessons: a later self-grade note or retrospective adds to them, never replaces them", async () => {
+    const store = createMemoryStore()
+    const s = createFactScript({ setup: SETUP, project: PROJECT })
+    await store.applyFacts([s.commit('c0ffee1'), s.retrospective('c0ffee1', { agentNote: 'learned to test totals', task: 'cart' })])
+    await store.applyFacts([s.grade('c0ffee1', { by: 'agent', agentGrade: 2, agentNote: 'tested' })])
+    await store.applyFacts([s.retrospective('c0ffee1', { agentNote: 'second lesson' }), s.retrospective('c0ffee1', { agentNote: 'tested' })])
+    expect(await store.get('retrospectives', [SETUP, 'c0ffee1'])).toMatchObject({ agentGrade: 2, agentNote: 'learned to test totals\ntested\nsecond lesson' })
+    const big = await store.applyFacts([s.retrospective('c0ffee1', { agentNote: 'z'.repeat(LIMITS.textBytes - 20) })])
+    expect(big).toMatchObject({ applied: 0, skipped: [{ reason: expect.stringContaining('would pass 256 KiB') as unknown }] })
+  })
 })

@@ -1,10 +1,10 @@
 import { LIMITS, utf8Bytes } from '../validation/limits.js'
 
-/** What stands between two of the user's notes on a commit: each note starts on a line of its own. */
+/** What stands between two notes on a commit (the user's, or the agent's): each note starts on a line of its own. */
 export const NOTE_SEPARATOR = '\n'
 
 /**
- * The user's notes on a commit with one more: the earlier ones kept as they are, the new one after
+ * The notes on a commit (the user's, or the agent's) with one more: the earlier ones kept as they are, the new one after
  * them on a line of its own. A note that is already one of them (spaces around it aside) is not
  * added again, so giving the same note twice keeps one.
  */

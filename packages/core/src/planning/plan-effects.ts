@@ -14,7 +14,7 @@ export type SingleFact = Exclude<Fact, ToolCallFact>
 /**
  * The fact as it will be applied, or the reason it changes nothing: a commit already recorded in
  * its project, a grade whose every given grade the commit already has (a grade repeating only
- * one of two is applied without it), or a user's note that the commit's notes cannot take (see
+ * one of two is applied without it), or a note that the commit's notes cannot take (see
  * `noteTooLong`).
  */
 export function effectiveFact(overlay: PlanOverlay, fact: SingleFact): SingleFact | string {
@@ -43,10 +43,12 @@ export function effectiveFact(overlay: PlanOverlay, fact: SingleFact): SingleFac
   }
 }
 
-/** Why the user's note of a grade or narrative cannot join the commit's notes (they would grow too long), if so. */
+/** Why the user's or the agent's note of a grade or narrative cannot join the commit's notes of theirs (they would grow too long), if so. */
 function noteProblem(overlay: PlanOverlay, fact: GradeFact | RetrospectiveFact): string | undefined {
-  if (fact.userNote === undefined) return undefined
-  const problem = noteTooLong(overlay.slot('retrospectives', fact.setup, fact.commit).record?.userNote, fact.userNote)
+  if (fact.userNote === undefined && fact.agentNote === undefined) return undefined
+  const retro = overlay.slot('retrospectives', fact.setup, fact.commit).record
+  const problem = (fact.userNote === undefined ? undefined : noteTooLong(retro?.userNote, fact.userNote))
+    ?? (fact.agentNote === undefined ? undefined : noteTooLong(retro?.agentNote, fact.agentNote))
   return problem === undefined ? undefined : `${problem} (commit ${fact.commit})`
 }
 
@@ -174,8 +176,9 @@ function mergeGrade(overlay: PlanOverlay, slot: PlanSlot<'retrospectives'>, fact
     retro.userGrade = fact.userGrade
     if (fact.channel !== undefined) retro.userGradeChannel = fact.channel
   }
-  if (fact.agentNote !== undefined) retro.agentNote = fact.agentNote
-  // The user's notes add up: an earlier one (given with /grade, or by `retro --note`) is kept.
+  // Notes add up, the agent's as the user's: an earlier one (a lesson given with a retrospective, a
+  // note with /grade or `retro --note`) is kept, so a later note never takes a lesson out of search.
+  if (fact.agentNote !== undefined) retro.agentNote = withNote(retro.agentNote, fact.agentNote)
   if (fact.userNote !== undefined) retro.userNote = withNote(retro.userNote, fact.userNote)
   retro.scoreBefore = retro.scoreBefore ?? communicationBefore
   retro.scoreAfter = after.communication
@@ -185,8 +188,8 @@ function mergeGrade(overlay: PlanOverlay, slot: PlanSlot<'retrospectives'>, fact
 function mergeNarrative(overlay: PlanOverlay, slot: PlanSlot<'retrospectives'>, fact: RetrospectiveFact): RetrospectiveRecord {
   const retro = baseRetrospective(overlay, slot.record, fact)
   if (fact.task !== undefined) retro.task = fact.task
-  if (fact.agentNote !== undefined) retro.agentNote = fact.agentNote
-  // The user's notes add up: an earlier one (given with /grade, or by `retro --note`) is kept.
+  // Notes add up, the agent's as the user's (see `mergeGrade`).
+  if (fact.agentNote !== undefined) retro.agentNote = withNote(retro.agentNote, fact.agentNote)
   if (fact.userNote !== undefined) retro.userNote = withNote(retro.userNote, fact.userNote)
   if (fact.extra !== undefined) retro.extra = { ...retro.extra, ...fact.extra }
   return retro

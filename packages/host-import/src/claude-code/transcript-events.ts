@@ -15,6 +15,7 @@ import { projectRoot } from '@agent-tracker/node-host/project-root'
 import { historyFiles } from '../files/find-files.js'
 import type { FilePosition, LineStart } from '../files/jsonl-lines.js'
 import { JsonLinesFile } from '../files/jsonl-lines.js'
+import { mergedByTime } from '../files/merge-by-time.js'
 import { fields, text, timestamp } from '../read-values.js'
 import type { HistoryEvent, HistoryToolCall, HistoryUsage, ReadOptions } from '../history-events.js'
 
@@ -33,15 +34,13 @@ export const UNNAMED_SUBAGENT = 'claude-code-subagent'
 
 /**
  * Reads Claude Code's transcripts — `projects/<folder>/<session>.jsonl` and each subagent's
- * `<session>/subagents/agent-<id>.jsonl` — under the given folders (or the given files), one file
- * at a time, streamed.
+ * `<session>/subagents/agent-<id>.jsonl` — under the given folders (or the given files), streamed,
+ * in the order things happened across them (see `mergedByTime`): the files are named by random
+ * session ids, so an amend in one session must not be read before the commit another made.
  */
-export async function* claudeCodeHistory(paths: readonly string[], options: Omit<TranscriptOptions, 'from'> = {}): AsyncGenerator<HistoryEvent> {
+export function claudeCodeHistory(paths: readonly string[], options: Omit<TranscriptOptions, 'from'> = {}): AsyncGenerator<HistoryEvent> {
   const files = historyFiles(paths, (name) => name.endsWith('.jsonl'), options.since)
-  for (const [index, file] of files.entries()) {
-    yield* transcriptEvents(file, options)
-    yield { kind: 'progress', done: index + 1, total: files.length }
-  }
+  return mergedByTime(files, (file) => transcriptEvents(file, options))
 }
 
 /**

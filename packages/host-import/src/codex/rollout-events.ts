@@ -4,17 +4,20 @@ import { NO_TOKENS, codexCallOutput, codexSetupParts, codexShellCall, codexToken
 import { projectRoot } from '@agent-tracker/node-host/project-root'
 import { historyFiles } from '../files/find-files.js'
 import { jsonLines } from '../files/jsonl-lines.js'
+import { mergedByTime } from '../files/merge-by-time.js'
 import type { Fields } from '../read-values.js'
 import { fields, text, timestamp } from '../read-values.js'
 import type { HistoryEvent, HistoryUsage, ReadOptions } from '../history-events.js'
 
-/** Reads Codex's rollouts (`sessions/YYYY/MM/DD/rollout-*.jsonl`) under the given folders (or the given files), one at a time, streamed. */
-export async function* codexHistory(paths: readonly string[], options: ReadOptions = {}): AsyncGenerator<HistoryEvent> {
+/**
+ * Reads Codex's rollouts (`sessions/YYYY/MM/DD/rollout-*.jsonl`) under the given folders (or the
+ * given files), streamed, in the order things happened across them (see `mergedByTime`): a
+ * rollout is named by the time its thread started, but threads run side by side (subagents,
+ * several terminals), and an amend in one must not be read before the commit another made.
+ */
+export function codexHistory(paths: readonly string[], options: ReadOptions = {}): AsyncGenerator<HistoryEvent> {
   const files = historyFiles(paths, (name) => /^rollout-.*\.jsonl$/.test(name), options.since)
-  for (const [index, file] of files.entries()) {
-    yield* rolloutEvents(file, options)
-    yield { kind: 'progress', done: index + 1, total: files.length }
-  }
+  return mergedByTime(files, (file) => rolloutEvents(file, options))
 }
 
 interface Thread {

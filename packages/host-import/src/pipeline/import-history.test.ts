@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process'
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
 import { describe, expect, it } from 'vitest'
@@ -93,6 +94,79 @@ describe('importHistory', () => {
       expect(summary).toMatchObject({ commits: 2, amends: 1, repeats: 0 })
       expect(await store.find('commits')).toEqual([expect.objectContaining({ hash: headOf(repo), message: 'feat: a, linted', amends: first.hash })])
       expect((await store.get('setups', ['claude-code@anthropic/claude-opus-4-8']))?.state).toMatchObject({ commits: 1, toolCalls: 2 })
+    } finally {
+      await store.close()
+    }
+  })
+
+  it('imports a commit and its amends made in other sessions as one commit, whatever the transcript files are called', async () => {
+    // Three sessions a minute apart, as QA saw them: a commit, an amend from a subfolder, another amend.
+    const repo = gitRepository(join(tempFolder('repo-'), 'shop'))
+    mkdirSync(join(repo, 'src'))
+    const steps = [
+      { cwd: repo, command: "echo a > a.txt && git add a.txt && git commit -m 'feat: a'" },
+      { cwd: join(repo, 'src'), command: 'echo b >> ../a.txt && git commit -a --amend --no-edit' },
+      { cwd: repo, command: "echo c >> a.txt && git commit -a --amend -m 'feat: a, final'" },
+    ]
+    const sessions = steps.map((step, index) => {
+      const output = sh(step.cwd, step.command)
+      return new Transcript(`session-${String(index + 1)}`, step.cwd, { startAt: `2026-11-29T05:0${String(index)}:00.000Z` }).prompt('TASK').call(`toolu_${String(index + 1)}`, 'Bash', { command: step.command }, { content: output })
+    })
+    const imported = async (names: readonly string[]): Promise<unknown> => {
+      const projects = tempFolder('projects-')
+      sessions.forEach((session, index) => session.write(join(projects, '-shop', `${names[index] ?? ''}.jsonl`)))
+      const store = openLmdbStore({ databasePath: join(tempFolder(), 'tracker.lmdb') })
+      try {
+        await importHistory({ store, locations: [givenLocation('claude-code', projects)] })
+        return { commits: await store.find('commits'), state: (await store.get('setups', ['claude-code@anthropic/claude-opus-4-8']))?.state.commits }
+      } finally {
+        await store.close()
+      }
+    }
+    const ordered = await imported(['1', '2', '3'])
+    expect(ordered).toEqual({ commits: [expect.objectContaining({ hash: headOf(repo), message: 'feat: a, final', at: '2026-11-29T05:00:01.000Z' })], state: 1 })
+    expect(await imported(['3', '2', '1'])).toEqual(ordered)
+  })
+
+  it('imports an amend made in a session that started before the one whose commit it amends as that commit\'s amend', async () => {
+    const repo = gitRepository(join(tempFolder('repo-'), 'shop'))
+    const commit = "echo a > a.txt && git add a.txt && git commit -m 'feat: a'"
+    const amend = "echo b >> a.txt && git commit -a --amend -m 'feat: a, linted'"
+    const first = { printed: sh(repo, commit), hash: headOf(repo) }
+    const printed = sh(repo, amend)
+    const projects = tempFolder('projects-')
+    // Side by side: the first session starts, the second commits, then the first amends that commit.
+    new Transcript('session-a', repo, { startAt: '2026-11-29T05:00:00.000Z' }).prompt('LINT-TASK').pause(120_000)
+      .call('toolu_2', 'Bash', { command: amend }, { content: printed })
+      .write(join(projects, '-shop', 'a.jsonl'))
+    new Transcript('session-b', repo, { startAt: '2026-11-29T05:01:00.000Z' }).prompt('COMMIT-TASK')
+      .call('toolu_1', 'Bash', { command: commit }, { content: first.printed })
+      .write(join(projects, '-shop', 'b.jsonl'))
+    const store = openLmdbStore({ databasePath: join(tempFolder(), 'tracker.lmdb') })
+    try {
+      const [summary] = await importHistory({ store, locations: [givenLocation('claude-code', projects)] })
+      expect(summary).toMatchObject({ commits: 2, amends: 1 })
+      expect(await store.find('commits')).toEqual([expect.objectContaining({ hash: headOf(repo), amends: first.hash, at: '2026-11-29T05:01:01.000Z' })])
+    } finally {
+      await store.close()
+    }
+  })
+
+  it('imports a Codex amend made in a thread that started before the one whose commit it amends as that commit\'s amend', async () => {
+    const repo = gitRepository(join(tempFolder('repo-'), 'shop'))
+    const commit = "echo a > a.txt && git add a.txt && git commit -m 'feat: a'"
+    const amend = "echo b >> a.txt && git commit -a --amend -m 'feat: a, linted'"
+    const first = { printed: sh(repo, commit), hash: headOf(repo) }
+    const printed = sh(repo, amend)
+    // Rollouts are named by the time their thread started: the one that amends sorts first.
+    const sessions = join(tempFolder(), 'sessions', '2026', '11', '29')
+    new Rollout('thread-a', repo, { startAt: '2026-11-29T05:00:00.000Z' }).pause(120_000).exec('call_2', amend, printed, 0).write(join(sessions, 'rollout-2026-11-29T05-00-00-thread-a.jsonl'))
+    new Rollout('thread-b', repo, { startAt: '2026-11-29T05:01:00.000Z' }).exec('call_1', commit, first.printed, 0).write(join(sessions, 'rollout-2026-11-29T05-01-00-thread-b.jsonl'))
+    const store = openLmdbStore({ databasePath: join(tempFolder(), 'tracker.lmdb') })
+    try {
+      const [summary] = await importHistory({ store, locations: [givenLocation('codex', sessions)] })
+      expect(summary).toMatchObject({ commits: 2, amends: 1 })
+      expect(await store.find('commits')).toEqual([expect.objectContaining({ hash: headOf(repo), amends: first.hash })])
     } finally {
       await store.close()
     }

@@ -7,7 +7,8 @@ export class Transcript {
   #clock = Date.parse('2026-11-29T05:01:24.000Z')
   readonly #base: Record<string, unknown>
 
-  constructor(session: string, cwd: string, options: { sidechain?: { agentId: string; agentType: string } } = {}) {
+  constructor(session: string, cwd: string, options: { sidechain?: { agentId: string; agentType: string }; startAt?: string } = {}) {
+    if (options.startAt !== undefined) this.#clock = Date.parse(options.startAt)
     this.#base = {
       isSidechain: options.sidechain !== undefined, ...(options.sidechain === undefined ? {} : { agentId: options.sidechain.agentId }),
       userType: 'external', entrypoint: 'sdk-cli', cwd, sessionId: session, version: '2.1.197', gitBranch: 'main',
@@ -20,6 +21,12 @@ export class Transcript {
   #at(): string {
     this.#clock += 250
     return new Date(this.#clock).toISOString()
+  }
+
+  /** Time passing before the next line (a long tool call, the user away). */
+  pause(ms: number): this {
+    this.#clock += ms
+    return this
   }
 
   /** A prompt the user typed. */

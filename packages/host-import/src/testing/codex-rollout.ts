@@ -7,7 +7,8 @@ export class Rollout {
   #ordinal = 0
   #clock = Date.parse('2026-11-29T05:03:29.000Z')
 
-  constructor(readonly thread: string, cwd: string, options: { provider?: string; parent?: string; role?: string | null; model?: string | null } = {}) {
+  constructor(readonly thread: string, cwd: string, options: { provider?: string; parent?: string; role?: string | null; model?: string | null; startAt?: string } = {}) {
+    if (options.startAt !== undefined) this.#clock = Date.parse(options.startAt)
     this.#line('session_meta', {
       session_id: options.parent ?? thread, id: thread, timestamp: new Date(this.#clock).toISOString(), cwd, originator: 'codex_exec', cli_version: '0.171.0',
       source: options.parent === undefined ? 'exec' : { subagent: { thread_spawn: { parent_thread_id: options.parent, depth: 1, agent_nickname: 'Lagrange', agent_role: options.role ?? null } } },
@@ -28,6 +29,12 @@ export class Rollout {
     this.#line('event_msg', { type: 'item_completed', item: { type: 'CommandExecution', id: callId, command: ['/bin/bash', '-lc', cmd], status: exitCode === 0 ? 'completed' : 'failed', aggregated_output: output, exit_code: exitCode } })
     this.#line('response_item', { type: 'function_call_output', call_id: callId, output: `Chunk ID: 1\nWall time: 0.0000 seconds\nProcess exited with code ${String(exitCode)}\nOriginal token count: 3\nOutput:\n${output}` })
     if (usage.total !== undefined) this.#line('event_msg', { type: 'token_count', info: { total_token_usage: usage.total, last_token_usage: USAGE, last_usage_includes_reasoning: false } })
+    return this
+  }
+
+  /** Time passing before the next line (a long call, the user away). */
+  pause(ms: number): this {
+    this.#clock += ms
     return this
   }
 

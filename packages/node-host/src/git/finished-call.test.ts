@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { gitRepository, headOf } from '../../test/git-repository.js'
 import { tempFolder } from '../../test/temp.js'
-import { commitMessageOf, commitsOfFinishedCall } from './finished-call.js'
+import { commitMessageOf, commitMessagesOf, commitsOfFinishedCall } from './finished-call.js'
 
 const sh = (cwd: string, command: string): string => execFileSync('sh', ['-c', command], { cwd, encoding: 'utf8' })
 
@@ -65,6 +65,60 @@ describe('commitsOfFinishedCall', () => {
     const command = 'git commit -q --allow-empty -m "feat: mine"'
     sh(repo, command)
     expect((await commitsOfFinishedCall({ command, workdir: repo, reported: [], ranFrom: from, ranTo: new Date() })).commits).toEqual([{ hash: headOf(repo), subject: 'feat: mine' }])
+  })
+
+  describe('a commit and its amend in one call (both made in the same second): the amend, naming the commit', () => {
+    const at = new Date(Date.UTC(2026, 10, 28, 12, 0))
+    const run = (repo: string, command: string): string => execFileSync('sh', ['-c', command], { cwd: repo, encoding: 'utf8', env: { ...process.env, GIT_COMMITTER_DATE: `@${String(at.getTime() / 1000)}` } })
+    const before = (repo: string, moves = 1): string => execFileSync('git', ['rev-parse', `HEAD@{${String(moves)}}`], { cwd: repo, encoding: 'utf8' }).trim()
+    const call = (command: string, workdir: string, reported: string[] = []): Parameters<typeof commitsOfFinishedCall>[0] => ({ command, workdir, reported, ranFrom: at, ranTo: at })
+
+    it('both quiet', async () => {
+      const repo = gitRepository(tempFolder())
+      const command = "echo q > q.txt && git add q.txt && git commit -q -m 'feat: q' && echo q2 >> q.txt && git commit -q -a --amend --no-edit"
+      run(repo, command)
+      expect(await commitsOfFinishedCall(call(command, repo))).toEqual({ checked: true, commits: [{ hash: headOf(repo), subject: 'feat: q', amends: before(repo) }] })
+    })
+
+    it('the commit printed, its amend quiet', async () => {
+      const repo = gitRepository(tempFolder())
+      const command = "echo q > q.txt && git add q.txt && git commit -m 'feat: q' && echo q2 >> q.txt && git commit -q -a --amend --no-edit"
+      const short = /\[main ([0-9a-f]+)\]/.exec(run(repo, command))?.[1] ?? ''
+      expect(before(repo).startsWith(short)).toBe(true)
+      expect(await commitsOfFinishedCall(call(command, repo, [short]))).toEqual({ checked: true, commits: [{ hash: headOf(repo), subject: 'feat: q', amends: before(repo) }] })
+    })
+
+    it('the commit quiet, its amend printed with a message of its own', async () => {
+      const repo = gitRepository(tempFolder())
+      const command = "echo q > q.txt && git add q.txt && git commit -q -m 'feat: q' && git commit --amend -m 'feat: q, final'"
+      const short = /\[main ([0-9a-f]+)\]/.exec(run(repo, command))?.[1] ?? ''
+      expect(headOf(repo).startsWith(short)).toBe(true)
+      expect(await commitsOfFinishedCall(call(command, repo, [short]))).toEqual({ checked: true, commits: [{ hash: headOf(repo), subject: 'feat: q, final', amends: before(repo) }] })
+    })
+
+    it('leaves out an earlier call\'s commits of the same second, also those it replaced', async () => {
+      const repo = gitRepository(tempFolder())
+      // Each amend changes a file: with the same second, an amend that changed nothing would be the very same commit.
+      run(repo, "echo q > q.txt && git add q.txt && git commit -q -m 'feat: q' && echo q2 >> q.txt && git commit -q -a --amend --no-edit")
+      const other = "echo r > r.txt && git add r.txt && git commit -q -m 'feat: r'"
+      run(repo, other)
+      expect(await commitsOfFinishedCall(call(other, repo))).toEqual({ checked: true, commits: [{ hash: headOf(repo), subject: 'feat: r' }] })
+      // A quiet amend names no message: every commit of the window may be its own, but the amend chain it ends is one commit.
+      const amend = 'echo r2 >> r.txt && git commit -q -a --amend --no-edit'
+      run(repo, amend)
+      expect((await commitsOfFinishedCall(call(amend, repo))).commits).toEqual([
+        { hash: before(repo, 2), subject: 'feat: q', amends: before(repo, 3) },
+        { hash: headOf(repo), subject: 'feat: r', amends: before(repo) },
+      ])
+    })
+  })
+
+  it.each([
+    ["git commit -q -m 'feat: a' && git commit -q --amend --no-edit", ['feat: a', undefined]],
+    ["git commit -m 'feat: a' && git commit --amend -m \"feat: b\"; git -C sub commit --message=c", ['feat: a', 'feat: b', 'c']],
+    ['git status', []],
+  ])('reads the message of each commit of `%s`', (command, messages) => {
+    expect(commitMessagesOf(command)).toEqual(messages)
   })
 
   it.each([

@@ -25,22 +25,34 @@ export interface FinishedCallCommits {
 
 const SLACK_MS = 1000
 
-/** The message a `git commit` command line gives with `-m`/`--message` (its first, unquoted), if any. */
+const GIT_COMMIT = /(^|[\s;&|(])git(\s+-[Cc]\s+\S+)*\s+commit\b/g
+const MESSAGE = /\s(?:-[a-zA-Z]*m|--message)(?:=|\s*)("((?:[^"\\]|\\.)*)"|'([^']*)'|([^\s;&|]+))/
+
+/**
+ * The message each `git commit` of a command line gives with `-m`/`--message` (its first,
+ * unquoted), in the order they come; undefined for one that gives none (`--amend --no-edit`, `-F`).
+ */
+export function commitMessagesOf(command: string): (string | undefined)[] {
+  const commits = [...command.matchAll(GIT_COMMIT)]
+  return commits.map((commit, index) => {
+    const option = MESSAGE.exec(command.slice(commit.index + commit[0].length, commits[index + 1]?.index ?? command.length))
+    return option === null ? undefined : (option[2]?.replace(/\\(.)/g, '$1') ?? option[3] ?? option[4])
+  })
+}
+
+/** The message the first `git commit` of a command line gives with `-m`/`--message` (its first, unquoted), if any. */
 export function commitMessageOf(command: string): string | undefined {
-  const commit = /(^|[\s;&|(])git(\s+-[Cc]\s+\S+)*\s+commit\b/.exec(command)
-  if (commit === null) return undefined
-  const rest = command.slice(commit.index + commit[0].length)
-  const option = /\s(?:-[a-zA-Z]*m|--message)(?:=|\s*)("((?:[^"\\]|\\.)*)"|'([^']*)'|([^\s;&|]+))/.exec(rest)
-  if (option === null) return undefined
-  return option[2]?.replace(/\\(.)/g, '$1') ?? option[3] ?? option[4]
+  return commitMessagesOf(command)[0]
 }
 
 /**
  * The commits a finished shell call made, confirmed by git, for a host that could not note HEAD
  * before the call (a hook per process, a history read later): each reported hash is looked up in
- * the folders the command may commit in; when none was reported (`git commit -q`), the commits
- * made there while the call ran are its commits. Each comes with the commit it replaced when
- * `git commit --amend` made it, as HEAD's reflog still says (see `amendedCommits`). Never throws.
+ * the folders the command may commit in; when fewer were reported than the command runs `git
+ * commit` (`git commit -q`, or a printed commit and a quiet amend of it), the commits made there
+ * while the call ran are its commits too — of a commit and its amends, the newest. They come
+ * oldest first, each with the commit it replaced when `git commit --amend` made it, as HEAD's
+ * reflog still says (see `amendedCommits`). Never throws.
  */
 export async function commitsOfFinishedCall(call: FinishedShellCall, timeoutMs: number = GIT_TIMEOUT_MS): Promise<FinishedCallCommits> {
   const folders: string[] = []
@@ -48,24 +60,33 @@ export async function commitsOfFinishedCall(call: FinishedShellCall, timeoutMs: 
     if (typeof (await headCommit(folder, timeoutMs)) === 'string') folders.push(folder)
   }
   if (folders.length === 0) return { checked: false, commits: [] }
-  const found = new Map<string, { folder: string; commit: MadeCommit }>()
+  const reported = new Map<string, { folder: string; commit: MadeCommit }>()
   for (const hash of call.reported) {
     for (const folder of folders) {
       const commit = await describeCommit(folder, hash, timeoutMs)
       if (commit !== undefined) {
-        found.set(commit.hash, { folder, commit })
+        reported.set(commit.hash, { folder, commit })
         break
       }
     }
   }
-  if (call.reported.length === 0 && call.ranFrom !== undefined) {
-    const from = new Date(call.ranFrom.getTime() - SLACK_MS)
-    const to = new Date((call.ranTo ?? call.ranFrom).getTime() + SLACK_MS)
-    // Other commits may fall in the window (the user's, an earlier call's): where the command gives its message, only a commit with that subject is the call's.
-    const subject = commitMessageOf(call.command)?.split('\n')[0]?.trim()
-    for (const folder of folders) {
-      for (const commit of await commitsBetween(folder, from, to, timeoutMs)) if (subject === undefined || commit.subject === subject) found.set(commit.hash, { folder, commit })
-    }
+  const messages = commitMessagesOf(call.command)
+  if (call.ranFrom === undefined || call.reported.length >= Math.max(1, messages.length)) return { checked: true, commits: await withAmends([...reported.values()], timeoutMs) }
+  const from = new Date(call.ranFrom.getTime() - SLACK_MS)
+  const to = new Date((call.ranTo ?? call.ranFrom).getTime() + SLACK_MS)
+  const made = new Map<string, { folder: string; commit: MadeCommit }>()
+  for (const folder of folders) for (const commit of await commitsBetween(folder, from, to, timeoutMs)) made.set(commit.hash, { folder, commit })
+  // Oldest first: a reported commit the window does not hold (its clock was set) before those made while the call ran.
+  const candidates = await withAmends([...[...reported.values()].filter(({ commit }) => !made.has(commit.hash)), ...made.values()], timeoutMs)
+  // Other commits may fall in the window (the user's, an earlier call's): where the command's commits give messages, only a
+  // commit with one of those subjects is the call's, and so is an amend of one of the call's (`--amend --no-edit`, `-F`).
+  const subjects = new Set(messages.flatMap((message) => (message === undefined ? [] : [message.split('\n')[0]?.trim() ?? ''])))
+  const taken = new Set<string>()
+  for (const commit of candidates) {
+    if (subjects.size === 0 || reported.has(commit.hash) || subjects.has(commit.subject) || (commit.amends !== undefined && taken.has(commit.amends))) taken.add(commit.hash)
   }
-  return { checked: true, commits: await withAmends([...found.values()], timeoutMs) }
+  // A commit that another of them amended is that one's: the newest of a chain is the call's commit and names the one before
+  // it, so a commit the database holds replaced already (an earlier call's, found in the window) cannot come back.
+  const amended = new Set(candidates.flatMap((commit) => (commit.amends !== undefined && taken.has(commit.hash) ? [commit.amends] : [])))
+  return { checked: true, commits: candidates.filter((commit) => taken.has(commit.hash) && !amended.has(commit.hash)) }
 }

@@ -58,7 +58,9 @@ export async function headReflog(folder: string, timeoutMs: number = GIT_TIMEOUT
  * The commits made in a folder's repository in a time window (committer time, to the second, both
  * ends included), oldest first: those HEAD's history holds, and those HEAD's reflog says a `git
  * commit` made — also one a later `git commit --amend` replaced, which HEAD's history no longer
- * holds. Empty when the folder is no repository or git did not answer. Never throws.
+ * holds. Commits of the same second are in the order the reflog says they were made (a commit
+ * and its amend in one call share a second), after any that only HEAD's history holds (brought
+ * in by a pull or a merge). Empty when the folder is no repository or git did not answer. Never throws.
  */
 export async function commitsBetween(folder: string, from: Date, to: Date, timeoutMs: number = GIT_TIMEOUT_MS): Promise<MadeCommit[]> {
   const since = Math.floor(from.getTime() / 1000)
@@ -79,8 +81,14 @@ export async function commitsBetween(folder: string, from: Date, to: Date, timeo
   }
   // Oldest first, as git will not reverse a reflog; only a move a commit made (`commit: …`,
   // `commit (amend): …`) made a commit, not a checkout or reset.
-  for (const entry of [...(reflog ?? [])].reverse()) if (entry.move.startsWith('commit')) add(entry.hash, entry.time, entry.subject)
-  return [...found.values()].sort((a, b) => a.time - b.time).map(({ hash, subject }) => ({ hash, subject }))
+  const made = new Map<string, number>()
+  for (const entry of [...(reflog ?? [])].reverse()) {
+    if (!entry.move.startsWith('commit')) continue
+    add(entry.hash, entry.time, entry.subject)
+    if (!made.has(entry.hash)) made.set(entry.hash, made.size)
+  }
+  const place = (hash: string): number => made.get(hash) ?? -1
+  return [...found.values()].sort((a, b) => a.time - b.time || place(a.hash) - place(b.hash)).map(({ hash, subject }) => ({ hash, subject }))
 }
 
 /** Runs git; undefined when it timed out, `ok: false` when it failed or could not start. Never throws. */

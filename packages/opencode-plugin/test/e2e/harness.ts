@@ -2,13 +2,14 @@ import { execFile } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { Step } from './fake-llm.js'
 import { startFakeLlm } from './fake-llm.js'
 import { git, gitRepository } from '../git-repository.js'
+import { publishedEntry } from '../published-entry.js'
 
 const OPENCODE = fileURLToPath(new URL('../../node_modules/.bin/opencode', import.meta.url))
-const PLUGIN = new URL('../../dist/index.js', import.meta.url).href
+const PLUGIN = pathToFileURL(publishedEntry()).href
 const CLI = fileURLToPath(new URL('../../../cli/bin/agent-tracker.js', import.meta.url))
 
 /**

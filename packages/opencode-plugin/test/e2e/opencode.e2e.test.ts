@@ -105,7 +105,7 @@ describe('agent-tracker inside the real opencode binary', { timeout: 240_000 }, 
     expect(agent.toolResults[6]).toContain(SETUP)
     expect(agent.toolResults[6]).toContain('HALTED')
     const store = openLmdbStore({ databasePath, readOnly: true })
-    expect(await store.get('retrospectives', [SETUP, hash])).toMatchObject({ agentGrade: 2, userGrade: 5, userNote: 'clean and tested', agentNote: 'write the test first', task: 'the api', scoreBefore: 60, scoreAfter: 67 })
+    expect(await store.get('retrospectives', [SETUP, hash])).toMatchObject({ agentGrade: 2, userGrade: 5, userNote: 'clean and tested', agentNote: 'solid work\nwrite the test first', task: 'the api', scoreBefore: 60, scoreAfter: 67 })
     expect((await store.get('setups', [SETUP]))?.state).toMatchObject({ communication: 67, userGrades: { count: 1, sum: 5 }, agentGrades: { count: 1, sum: 2 }, bugs: 1, skillPoints: 0 })
     expect(await store.find('activities')).toEqual([expect.objectContaining({ setup: SETUP, project, task: 'api endpoint', actions: 'added api.txt', outcome: 'committed', decisions: 'kept it small' })])
     expect(await store.find('bugs')).toEqual([expect.objectContaining({ setup: SETUP, by: 'agent', note: 'api returns 500 on empty input' })])

@@ -1,12 +1,13 @@
 import { closeSync, openSync, readSync } from 'node:fs'
 
 /**
- * Runs `load` — the loading of a package with a native addon, lmdb — with the C library this Node
- * is built against named in `LIBC`, where that is known and the variable is not set already.
- * lmdb's addon finder (node-gyp-build-optional-packages) otherwise asks detect-libc on Linux, which
- * loads `child_process` and reads files to tell glibc from musl: ~9 ms of every command and hook
- * process that opens the database. The finder reads `LIBC` as its override; it is set for the
- * synchronous `load` only and taken away after, so no child process inherits it.
+ * Runs `load` — the loading of a package with a native addon, lmdb — with the C library this
+ * process's runtime (Node, or Bun under OpenCode) is built against named in `LIBC`, where that is
+ * known and the variable is not set already. lmdb's addon finder (node-gyp-build-optional-packages)
+ * otherwise asks detect-libc on Linux, which loads `child_process` and reads files to tell glibc
+ * from musl: ~9 ms of every CLI command, hook process and OpenCode start that opens the database.
+ * The finder reads `LIBC` as its override; it is set for the synchronous `load` only and taken
+ * away after, so no child process inherits it. The apps' bundles load lmdb through this.
  */
 export function withLibcNamed<T>(load: () => T, env: NodeJS.ProcessEnv = process.env): T {
   const libc = env.LIBC === undefined && process.platform === 'linux' ? libcOfThisNode() : undefined
@@ -20,9 +21,10 @@ export function withLibcNamed<T>(load: () => T, env: NodeJS.ProcessEnv = process
 }
 
 /**
- * `glibc` or `musl`: the family of the program interpreter this process's executable names (its
- * ELF `PT_INTERP`, e.g. `/lib64/ld-linux-x86-64.so.2` or `/lib/ld-musl-x86_64.so.1`) — what
- * detect-libc asks first. Undefined when the file cannot be read or says neither (a static build).
+ * `glibc` or `musl`: the family of the program interpreter this process's executable (node, bun,
+ * or a program built with Bun such as opencode) names (its ELF `PT_INTERP`, e.g.
+ * `/lib64/ld-linux-x86-64.so.2` or `/lib/ld-musl-x86_64.so.1`) — what detect-libc asks first.
+ * Undefined when the file cannot be read or says neither (a static build).
  */
 export function libcOfThisNode(executable = '/proc/self/exe'): 'glibc' | 'musl' | undefined {
   const interpreter = interpreterOf(readStart(executable))

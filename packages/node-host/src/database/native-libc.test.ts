@@ -1,8 +1,7 @@
-import { readFileSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { openLmdbStore } from '@agent-tracker/lmdb-store'
 import { describe, expect, it } from 'vitest'
-import { runBuiltCli, tempFolder } from '../test/run-cli.js'
+import { tempFolder } from '../../test/temp.js'
 import { libcOfThisNode, withLibcNamed } from './native-libc.js'
 
 /** The start of a 64-bit little-endian ELF file whose one program header names `interpreter`. */
@@ -52,21 +51,5 @@ describe('the C library lmdb is loaded for', () => {
     const chosen: NodeJS.ProcessEnv = { LIBC: 'musl' }
     expect(withLibcNamed(() => chosen.LIBC, chosen)).toBe('musl')
     expect(chosen.LIBC).toBe('musl')
-  })
-
-  it.runIf(process.platform === 'linux')('spares a command that opens the database the libc detection of the addon finder', { timeout: 60_000 }, async () => {
-    const folder = tempFolder('libc-cli-')
-    const database = join(folder, 'tracker.lmdb')
-    await openLmdbStore({ databasePath: database }).close()
-    // A preloaded script writes down every CommonJS module the process loaded, as it exits.
-    const loaded = join(folder, 'loaded.json')
-    const preload = join(folder, 'record-modules.cjs')
-    writeFileSync(preload, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(loaded)}, JSON.stringify(Object.keys(require.cache))))\n`)
-    const run = await runBuiltCli(['activity', '--db', database], { env: { NODE_OPTIONS: `--require ${preload}` } })
-    expect(run.stderr).toBe('')
-    expect(run.code).toBe(0)
-    const modules = JSON.parse(readFileSync(loaded, 'utf8')) as string[]
-    expect(modules.some((path) => path.includes('/lmdb/'))).toBe(true)
-    expect(modules.filter((path) => path.includes('detect-libc'))).toEqual([])
   })
 })

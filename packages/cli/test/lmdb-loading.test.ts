@@ -1,0 +1,24 @@
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { openLmdbStore } from '@agent-tracker/lmdb-store'
+import { describe, expect, it } from 'vitest'
+import { runBuiltCli, tempFolder } from './run-cli.js'
+
+// The bundle loads lmdb through withLibcNamed (@agent-tracker/node-host/native-libc).
+describe('lmdb in the built CLI', () => {
+  it.runIf(process.platform === 'linux')('spares a command that opens the database the libc detection of the addon finder', { timeout: 60_000 }, async () => {
+    const folder = tempFolder('libc-cli-')
+    const database = join(folder, 'tracker.lmdb')
+    await openLmdbStore({ databasePath: database }).close()
+    // A preloaded script writes down every CommonJS module the process loaded, as it exits.
+    const loaded = join(folder, 'loaded.json')
+    const preload = join(folder, 'record-modules.cjs')
+    writeFileSync(preload, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(loaded)}, JSON.stringify(Object.keys(require.cache))))\n`)
+    const run = await runBuiltCli(['activity', '--db', database], { env: { NODE_OPTIONS: `--require ${preload}` } })
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(0)
+    const modules = JSON.parse(readFileSync(loaded, 'utf8')) as string[]
+    expect(modules.some((path) => path.includes('/lmdb/'))).toBe(true)
+    expect(modules.filter((path) => path.includes('detect-libc'))).toEqual([])
+  })
+})
