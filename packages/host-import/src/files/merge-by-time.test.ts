@@ -51,4 +51,31 @@ describe('mergedByTime', () => {
     expect(mostOpen).toBe(2)
     expect(openNow).toBe(0)
   })
+
+  it('keeps at most its limit of files open when more sessions overlap, and still gives every event', async () => {
+    const folder = tempFolder()
+    // Ten sessions over the same minutes: all overlap.
+    const files = Array.from({ length: 10 }, (_, index) => session(folder, `s${String(index)}`, [1, 2, 3]))
+    let openNow = 0
+    let mostOpen = 0
+    const eventsOf = async function* (file: string): AsyncGenerator<HistoryEvent> {
+      openNow += 1
+      mostOpen = Math.max(mostOpen, openNow)
+      try {
+        for await (const read of jsonLines(file)) {
+          const { timestamp, name } = (read as { value: { timestamp: string; name: string } }).value
+          yield { kind: 'usage', context: { host: 'codex', session: name, project: '/p', at: timestamp, setup: 's@p/m' }, responseIds: [name], tokens: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, reasoning: 0 }, provider: 'p', model: 'm' }
+        }
+      } finally {
+        openNow -= 1
+      }
+    }
+    const seen: string[] = []
+    for await (const event of mergedByTime(files, eventsOf, 3)) if (event.kind === 'usage') seen.push(event.context.session)
+    expect(mostOpen).toBe(3)
+    expect(seen).toHaveLength(30)
+    expect(new Set(seen).size).toBe(30)
+    // The first three sessions, open together, are merged by time.
+    expect(seen.slice(0, 3)).toEqual(['s0@1', 's1@1', 's2@1'])
+  })
 })

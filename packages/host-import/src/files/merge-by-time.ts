@@ -12,15 +12,23 @@ interface OpenFile {
 }
 
 /**
+ * Files a merge keeps open at most. Sessions that overlap in time are few (a session, its
+ * subagents, a few side by side); past this many, a file waits for one to close, and its events
+ * may come after later ones of the open files: memory and the work per event stay bounded (each
+ * open file holds a reader's buffer) whatever the history holds.
+ */
+export const MAX_OPEN_FILES = 32
+
+/**
  * The events of history files (one session each) in the order they happened across the files, as
  * live tracking met them: a commit made in one session comes before the amend another session made
  * of it later, whatever the files are called. Streamed: the files are taken in the order their
  * first lines were written, and a file is opened only when the merge reaches the time it starts
  * and closed at its end — so only the files whose sessions overlap in time are open together (a
- * session, its subagents, sessions run side by side), each holding one event besides its reader.
- * Problems go out as they are met; a `progress` event follows each finished file.
+ * session, its subagents, sessions run side by side; at most `maxOpen`), each holding one event
+ * besides its reader. Problems go out as they are met; a `progress` event follows each finished file.
  */
-export async function* mergedByTime(files: readonly string[], eventsOf: (file: string) => AsyncGenerator<HistoryEvent, unknown>): AsyncGenerator<HistoryEvent> {
+export async function* mergedByTime(files: readonly string[], eventsOf: (file: string) => AsyncGenerator<HistoryEvent, unknown>, maxOpen: number = MAX_OPEN_FILES): AsyncGenerator<HistoryEvent> {
   const pending: { file: string; start: string }[] = []
   for (const file of files) pending.push({ file, start: await firstTime(file) })
   // Stable: files that start together keep their given (path) order.
@@ -33,7 +41,7 @@ export async function* mergedByTime(files: readonly string[], eventsOf: (file: s
     for (;;) {
       const first = earliest()
       const waiting = pending[next]
-      if (waiting !== undefined && (first === undefined || waiting.start <= first.head.context.at)) {
+      if (waiting !== undefined && (first === undefined || (waiting.start <= first.head.context.at && open.length < maxOpen))) {
         const rank = next
         next += 1
         const events = eventsOf(waiting.file)
