@@ -49,6 +49,8 @@ export function npmPackageOf(file) {
 /**
  * @typedef {object} AppBundling
  * @property {import('esbuild').Plugin[]} plugins for every esbuild build of the app (they turn its metafile on)
+ * @property {import('esbuild').BuildOptions} options what every esbuild build of the app shares: these
+ *   plugins, run from the app's folder, for Node 20, minified, with linked source maps
  * @property {(outdir: string) => void} finish after the last build: throws naming the packages the
  *   bundle imports that are not dependencies of the app (and removes `outdir`), else writes
  *   `outdir`/THIRD-PARTY-LICENSES.md
@@ -110,8 +112,21 @@ export function appBundling({ root, inline }) {
     },
   }
 
+  /** @type {import('esbuild').Plugin[]} */
+  const plugins = [lmdbAsCommonJs, packagesOutside]
   return {
-    plugins: [lmdbAsCommonJs, packagesOutside],
+    plugins,
+    options: {
+      absWorkingDir: root,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      plugins,
+      minifySyntax: true,
+      minifyWhitespace: true,
+      sourcemap: 'linked',
+      logLevel: 'warning',
+    },
     finish(outdir) {
       if (undeclared.size > 0) {
         rmSync(outdir, { recursive: true, force: true })

@@ -26,21 +26,10 @@ const bundling = appBundling({ root, inline: INLINED })
 
 const outdir = `${root}bundle`
 rmSync(outdir, { recursive: true, force: true })
-const common = {
-  absWorkingDir: root,
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  plugins: bundling.plugins,
-  minifySyntax: true,
-  minifyWhitespace: true,
-  sourcemap: 'linked',
-  logLevel: 'warning',
-}
 // The launcher (ES modules): what the binary and the package's `./main` export load first. It
 // decides how a command runs (in this process or under a supervisor) and loads the command's bundle.
 await build({
-  ...common,
+  ...bundling.options,
   entryPoints: ['dist/launch.js'],
   outdir,
   splitting: true,
@@ -54,7 +43,7 @@ await build({
 // compiles it as read, without a copy. A module imported on use stays a function run on use.
 for (const [entry, name] of [['dist/main.js', 'main'], ['dist/hook-entry.js', 'hook']]) {
   await build({
-    ...common,
+    ...bundling.options,
     entryPoints: [entry],
     outfile: join(outdir, `${name}.script.js`),
     format: 'cjs',

@@ -25,22 +25,14 @@ const bundling = appBundling({ root, inline: INLINED })
 const outdir = `${root}bundle`
 rmSync(outdir, { recursive: true, force: true })
 await build({
-  absWorkingDir: root,
+  ...bundling.options,
   // index.js is the package's entry. plugin.js (not exported) shares its code and exposes
   // startTracking, the hooks with the background work, for the benchmark's start-up probes.
   entryPoints: { index: 'dist/index.js', plugin: 'dist/plugin.js' },
   outdir,
-  bundle: true,
   // What the plugin imports on use (the database code, after the hooks exist) stays a file loaded
   // on use.
   splitting: true,
   format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  plugins: bundling.plugins,
-  minifySyntax: true,
-  minifyWhitespace: true,
-  sourcemap: 'linked',
-  logLevel: 'warning',
 })
 bundling.finish(outdir)
