@@ -1,4 +1,4 @@
-import type { MadeCommit, ReflogEntry } from './read-commits.js'
+import type { MadeCommit, ReflogEntry, ReflogReader } from './read-commits.js'
 import { GIT_TIMEOUT_MS, headReflog } from './read-commits.js'
 
 /**
@@ -10,10 +10,10 @@ import { GIT_TIMEOUT_MS, headReflog } from './read-commits.js'
  * a plain `git commit` made, one the reflog no longer holds, or a folder without a reflog (bare,
  * `core.logAllRefUpdates` off) gives nothing. Never throws.
  */
-export async function amendedCommits(folder: string, hashes: readonly string[], timeoutMs: number = GIT_TIMEOUT_MS): Promise<Map<string, string>> {
+export async function amendedCommits(folder: string, hashes: readonly string[], timeoutMs: number = GIT_TIMEOUT_MS, reflogOf: ReflogReader = (at) => headReflog(at, timeoutMs)): Promise<Map<string, string>> {
   const found = new Map<string, string>()
   if (hashes.length === 0) return found
-  const entries = await headReflog(folder, timeoutMs)
+  const entries = await reflogOf(folder)
   if (entries === undefined) return found
   for (const hash of new Set(hashes)) {
     const replaced = replacedBy(entries, hash)
@@ -38,11 +38,11 @@ function replacedBy(entries: readonly ReflogEntry[], hash: string): string | und
  * The commits with what each amended (see {@link amendedCommits}), in their order; each commit
  * comes with the folder git confirmed it in. Never throws.
  */
-export async function withAmends(found: readonly { readonly folder: string; readonly commit: MadeCommit }[], timeoutMs: number = GIT_TIMEOUT_MS): Promise<MadeCommit[]> {
+export async function withAmends(found: readonly { readonly folder: string; readonly commit: MadeCommit }[], timeoutMs: number = GIT_TIMEOUT_MS, reflogOf?: ReflogReader): Promise<MadeCommit[]> {
   const byFolder = new Map<string, string[]>()
   for (const { folder, commit } of found) byFolder.set(folder, [...(byFolder.get(folder) ?? []), commit.hash])
   const amends = new Map<string, string>()
-  for (const [folder, hashes] of byFolder) for (const [hash, replaced] of await amendedCommits(folder, hashes, timeoutMs)) amends.set(hash, replaced)
+  for (const [folder, hashes] of byFolder) for (const [hash, replaced] of await amendedCommits(folder, hashes, timeoutMs, reflogOf)) amends.set(hash, replaced)
   return found.map(({ commit }) => {
     const replaced = amends.get(commit.hash)
     return replaced === undefined ? commit : { ...commit, amends: replaced }

@@ -1,7 +1,7 @@
 import { withAmends } from './amended-commits.js'
 import { commandFolders } from './commit-watch.js'
 import type { MadeCommit } from './read-commits.js'
-import { GIT_TIMEOUT_MS, commitsBetween, describeCommit, headCommit } from './read-commits.js'
+import { GIT_TIMEOUT_MS, commitsBetween, describeCommit, headCommit, reflogReadOnce } from './read-commits.js'
 
 /** A shell call that ran `git commit`, seen after it finished by a host that noted nothing before it. */
 export interface FinishedShellCall {
@@ -71,13 +71,15 @@ export async function commitsOfFinishedCall(call: FinishedShellCall, timeoutMs: 
     }
   }
   const messages = commitMessagesOf(call.command)
-  if (call.ranFrom === undefined || call.reported.length >= Math.max(1, messages.length)) return { checked: true, commits: await withAmends([...reported.values()], timeoutMs) }
+  // HEAD's reflog, read once per folder: it tells the commits made in the window and what they amended.
+  const reflogOf = reflogReadOnce(timeoutMs)
+  if (call.ranFrom === undefined || call.reported.length >= Math.max(1, messages.length)) return { checked: true, commits: await withAmends([...reported.values()], timeoutMs, reflogOf) }
   const from = new Date(call.ranFrom.getTime() - SLACK_MS)
   const to = new Date((call.ranTo ?? call.ranFrom).getTime() + SLACK_MS)
   const made = new Map<string, { folder: string; commit: MadeCommit }>()
-  for (const folder of folders) for (const commit of await commitsBetween(folder, from, to, timeoutMs)) made.set(commit.hash, { folder, commit })
+  for (const folder of folders) for (const commit of await commitsBetween(folder, from, to, timeoutMs, reflogOf)) made.set(commit.hash, { folder, commit })
   // Oldest first: a reported commit the window does not hold (its clock was set) before those made while the call ran.
-  const candidates = await withAmends([...[...reported.values()].filter(({ commit }) => !made.has(commit.hash)), ...made.values()], timeoutMs)
+  const candidates = await withAmends([...[...reported.values()].filter(({ commit }) => !made.has(commit.hash)), ...made.values()], timeoutMs, reflogOf)
   // Other commits may fall in the window (the user's, an earlier call's): where the command's commits give messages, only a
   // commit with one of those subjects is the call's, and so is an amend of one of the call's (`--amend --no-edit`, `-F`).
   const subjects = new Set(messages.flatMap((message) => (message === undefined ? [] : [message.split('\n')[0]?.trim() ?? ''])))

@@ -54,6 +54,25 @@ export async function headReflog(folder: string, timeoutMs: number = GIT_TIMEOUT
   })
 }
 
+/** A reader of a folder's HEAD reflog (see {@link headReflog}). */
+export type ReflogReader = (folder: string) => Promise<ReflogEntry[] | undefined>
+
+/**
+ * A {@link ReflogReader} that reads each folder's reflog once, however often asked: what one
+ * finished call made and what those commits amended come from one `git log -g` per folder.
+ */
+export function reflogReadOnce(timeoutMs: number = GIT_TIMEOUT_MS): ReflogReader {
+  const read = new Map<string, Promise<ReflogEntry[] | undefined>>()
+  return (folder) => {
+    let entries = read.get(folder)
+    if (entries === undefined) {
+      entries = headReflog(folder, timeoutMs)
+      read.set(folder, entries)
+    }
+    return entries
+  }
+}
+
 /**
  * The commits made in a folder's repository in a time window (committer time, to the second, both
  * ends included), oldest first: those HEAD's history holds, and those HEAD's reflog says a `git
@@ -62,12 +81,12 @@ export async function headReflog(folder: string, timeoutMs: number = GIT_TIMEOUT
  * and its amend in one call share a second), after any that only HEAD's history holds (brought
  * in by a pull or a merge). Empty when the folder is no repository or git did not answer. Never throws.
  */
-export async function commitsBetween(folder: string, from: Date, to: Date, timeoutMs: number = GIT_TIMEOUT_MS): Promise<MadeCommit[]> {
+export async function commitsBetween(folder: string, from: Date, to: Date, timeoutMs: number = GIT_TIMEOUT_MS, reflogOf: ReflogReader = (at) => headReflog(at, timeoutMs)): Promise<MadeCommit[]> {
   const since = Math.floor(from.getTime() / 1000)
   const until = Math.ceil(to.getTime() / 1000)
   const [history, reflog] = await Promise.all([
     runGit(folder, ['log', '--reverse', '--format=%H%x1f%ct%x1f%s', `--since=@${String(since)}`, `--until=@${String(until)}`, 'HEAD', '--'], timeoutMs),
-    headReflog(folder, timeoutMs),
+    reflogOf(folder),
   ])
   const found = new Map<string, MadeCommit & { readonly time: number }>()
   const add = (hash: string, time: number, subject: string): void => {
