@@ -2,18 +2,25 @@ import { gradeLabel, priorArt } from '@agent-tracker/core'
 import type { Tracker } from '@agent-tracker/node-host'
 import { profileFolder, statusCardText } from '@agent-tracker/node-host/hooks'
 import type { tool as opencodeTool, ToolContext, ToolDefinition } from '@opencode-ai/plugin/tool'
-import { z } from 'zod'
+import type { ZodRawShape } from 'zod'
+import { config, string } from 'zod'
+import en from 'zod/v4/locales/en.js'
 import type { TrackerContext } from './tracker-context.js'
 
 /** Tools that only read, so a halted agent may still use them. */
 export const READ_ONLY_TOOLS: ReadonlySet<string> = new Set(['tracker_status', 'tracker_prior_art'])
 
+// zod's `z` namespace carries every locale of zod's messages (`z.locales`: 200 kB of the bundle,
+// parsed before the hooks exist); `string` alone, with the English messages `z` would have set, is
+// all the tools' arguments need.
+config(en())
+
 /**
- * `tool` of @opencode-ai/plugin/tool, which returns the definition it is given, and `z` here is its
- * `tool.schema` (the same zod), imported without that module: the plugin's bundle builds zod in,
- * where the module would have Bun load zod as ~70 files before the hooks exist.
+ * `tool` of @opencode-ai/plugin/tool, which returns the definition it is given; `string` here is its
+ * `tool.schema.string` (the same zod), imported without that module: the plugin's bundle builds zod
+ * in, where the module would have Bun load zod as ~70 files before the hooks exist.
  */
-function tool<Args extends z.ZodRawShape>(definition: Parameters<typeof opencodeTool<Args>>[0]): ToolDefinition {
+function tool<Args extends ZodRawShape>(definition: Parameters<typeof opencodeTool<Args>>[0]): ToolDefinition {
   return definition
 }
 
@@ -66,9 +73,9 @@ export function agentTools(context: Pick<TrackerContext, 'runtime' | 'sessions' 
     tracker_self_grade: tool({
       description: 'Grade your own latest commit (or a given one): bad, neutral, good or excellence, with a short note. Only your own grade: the user grades separately.',
       args: {
-        grade: z.string().describe('your grade: bad, neutral, good, excellence (or -1, 1, 2, 5)'),
-        note: z.string().optional().describe('one or two sentences on how it went'),
-        commit: z.string().optional().describe('commit hash or prefix (default: your latest commit here)'),
+        grade: string().describe('your grade: bad, neutral, good, excellence (or -1, 1, 2, 5)'),
+        note: string().optional().describe('one or two sentences on how it went'),
+        commit: string().optional().describe('commit hash or prefix (default: your latest commit here)'),
       },
       async execute(args, ctx) {
         only(args, ['grade', 'note', 'commit'], 'tracker_self_grade')
@@ -80,7 +87,7 @@ export function agentTools(context: Pick<TrackerContext, 'runtime' | 'sessions' 
     }),
     tracker_report_bug: tool({
       description: 'Report a bug you introduced (honest self-reports are valued): costs one skill point.',
-      args: { note: z.string().describe('what is wrong'), commit: z.string().optional().describe('the commit that introduced it') },
+      args: { note: string().describe('what is wrong'), commit: string().optional().describe('the commit that introduced it') },
       async execute(args, ctx) {
         only(args, ['note', 'commit'], 'tracker_report_bug')
         const { runtime, context } = await here(ctx)
@@ -90,7 +97,7 @@ export function agentTools(context: Pick<TrackerContext, 'runtime' | 'sessions' 
     }),
     tracker_retrospective: tool({
       description: 'Write the retrospective of a commit: what the task was and what you learned.',
-      args: { note: z.string().describe('lessons learned'), task: z.string().optional().describe('what the commit was for'), commit: z.string().optional().describe('commit hash or prefix (default: your latest)') },
+      args: { note: string().describe('lessons learned'), task: string().optional().describe('what the commit was for'), commit: string().optional().describe('commit hash or prefix (default: your latest)') },
       async execute(args, ctx) {
         only(args, ['note', 'task', 'commit'], 'tracker_retrospective')
         const { runtime, context } = await here(ctx)
@@ -100,7 +107,7 @@ export function agentTools(context: Pick<TrackerContext, 'runtime' | 'sessions' 
     }),
     tracker_log_activity: tool({
       description: 'Log a journal entry: the task, what you did, the outcome and decisions made.',
-      args: { task: z.string(), actions: z.string().optional(), outcome: z.string().optional(), decisions: z.string().optional() },
+      args: { task: string(), actions: string().optional(), outcome: string().optional(), decisions: string().optional() },
       async execute(args, ctx) {
         only(args, ['task', 'actions', 'outcome', 'decisions'], 'tracker_log_activity')
         const { runtime, context } = await here(ctx)
@@ -110,7 +117,7 @@ export function agentTools(context: Pick<TrackerContext, 'runtime' | 'sessions' 
     }),
     tracker_prior_art: tool({
       description: 'Search earlier work (all projects) for a task: patterns that were graded well, and mistakes to avoid.',
-      args: { task: z.string().describe('words describing the task') },
+      args: { task: string().describe('words describing the task') },
       async execute(args) {
         const runtime = await ready()
         // A page of records, then a slice of scoring, then OpenCode's event loop turns: never a long block.

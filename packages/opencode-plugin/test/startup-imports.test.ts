@@ -49,6 +49,13 @@ describe('the published plugin at start-up', () => {
     expect(text(later)).toContain('"lmdb"')
   })
 
+  it('builds in zod without the locales of its messages but English', () => {
+    // zod's `z` namespace holds every locale (German says "erwartet" where English says "expected").
+    const eager = text(eagerGraph(publishedEntry()).files)
+    expect(eager).toContain('Invalid input: expected')
+    expect(eager).not.toContain('erwartet')
+  })
+
   it('lists the licences of the npm code it built in', () => {
     const licences = readFileSync(join(PACKAGE, 'bundle', 'THIRD-PARTY-LICENSES.md'), 'utf8')
     expect(licences).toMatch(/^## zod \d+\.\d+\.\d+ \(MIT\)\n\nMIT License\n\nCopyright \(c\) \d+ Colin McDonnell/m)
@@ -103,5 +110,29 @@ describe('the published plugin, started in Node', () => {
     // ...and LMDB's CommonJS build, loaded without detect-libc.
     expect(cjs.some((path) => path.includes('/lmdb/dist/index.cjs'))).toBe(true)
     expect(cjs.filter((path) => path.includes('detect-libc'))).toEqual([])
+  })
+
+  it('checks an agent tool\'s arguments with zod\'s English messages', { timeout: 60_000 }, async () => {
+    // The tools' schemas come from the zod built into the bundle, configured there: what OpenCode
+    // tells an agent that called a tool with a wrong argument.
+    writeFileSync(join(folder, 'parse.mjs'), [
+      "const [entry, databasePath, project] = process.argv.slice(2)",
+      "const { startTracking } = await import(new URL('plugin.js', entry).href)",
+      "const client = { tui: { showToast: () => Promise.resolve() }, app: { log: () => Promise.resolve() } }",
+      "const tracking = startTracking(client, project, { databasePath })",
+      "const parsed = tracking.hooks.tool.tracker_self_grade.args.grade.safeParse(5)",
+      "process.stdout.write(JSON.stringify({ success: parsed.success, message: parsed.error?.issues[0]?.message }))",
+      "await (await tracking.runtime)?.close()",
+      "process.exit(0)",
+    ].join('\n'))
+    mkdirSync(join(folder, 'parse-project'))
+    const run = await new Promise<{ error: Error | null; stdout: string; stderr: string }>((done) => {
+      execFile(process.execPath, [join(folder, 'parse.mjs'), pathToFileURL(publishedEntry()).href, join(folder, 'parse.lmdb'), join(folder, 'parse-project')], (error, stdout, stderr) => {
+        done({ error, stdout, stderr })
+      })
+    })
+    expect(run.stderr).toBe('')
+    expect(run.error).toBeNull()
+    expect(JSON.parse(run.stdout)).toEqual({ success: false, message: 'Invalid input: expected string, received number' })
   })
 })
