@@ -5,7 +5,7 @@ import { planFacts } from '@agent-tracker/core/store'
 import { createFactScript } from '@agent-tracker/core/testing'
 import { afterEach, describe, expect, it } from 'vitest'
 import { tempFolder } from '../test/temp.js'
-import { createTransactionReader, deleteRecords, putRecords } from './batch-writes.js'
+import { appendFactLog, createTransactionReader, deleteRecords, putRecords, sequenceBytes } from './batch-writes.js'
 import type { Environment } from './open-environment.js'
 import { openEnvironment } from './open-environment.js'
 
@@ -85,5 +85,40 @@ describe('applying a batch inside the write transaction', () => {
     expect(hashes(db.indexes.retrospectivesBySetup.getKeys({}), 2)).toEqual([amended])
     expect(hashes(db.indexes.retrospectivesByTime.getKeys({}), 2)).toEqual([amended])
     expect(hashes(db.tables.commits.getKeys({}), 1)).toEqual([amended])
+  })
+})
+
+describe('claiming fact ids', () => {
+  it('writes a sequence number as the id index\'s own encoder does, at every width', () => {
+    const db = environment()
+    const numbers = [0, 1, 31, 32, 63, 64, 127, 128, 255, 256, 257, 1000, 0xffff, 0x1_0000, 70_000, 0xffff_fffe, 0xffff_ffff, 0x1_0000_0000, 2 ** 40]
+    db.root.transactionSync(() => {
+      for (const seq of numbers) db.factIds.putSync(`encoder-${String(seq)}`, seq)
+    })
+    for (const seq of numbers) {
+      const written = sequenceBytes(seq)
+      const stored = db.factIds.getBinary(`encoder-${String(seq)}`)
+      // Numbers it leaves to the encoder are those the encoder writes otherwise than 0xcd or 0xce.
+      if (written === undefined) expect(seq < 256 || seq > 0xffff_ffff).toBe(true)
+      else expect([...written]).toEqual([...(stored ?? [])])
+    }
+  })
+
+  it('stores each claimed id with its fact\'s sequence number, read back as a number', () => {
+    const db = environment()
+    const s = createFactScript({ setup: SETUP, project: '/p' })
+    const facts = Array.from({ length: 70_100 }, () => s.toolCall())
+    for (let from = 0; from < facts.length; from += 10_000) {
+      db.root.transactionSync(() => {
+        const reader = createTransactionReader(db)
+        const plan = planFacts(reader, facts.slice(from, from + 10_000), resolveRules())
+        putRecords(db, plan.writes, reader)
+        appendFactLog(db, reader.firstClaimedSeq, plan.logged)
+      })
+    }
+    const seqs = new Map([...db.factIds.getRange({})].map(({ key, value }) => [key as string, value]))
+    // The fact log gives each fact its number: the first claimed is 1, in order.
+    expect(seqs.size).toBe(facts.length)
+    for (const index of [0, 254, 255, 256, 65_534, 65_535, 65_536, 70_099]) expect(seqs.get(facts[index]?.id ?? '')).toBe(index + 1)
   })
 })

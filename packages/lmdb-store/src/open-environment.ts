@@ -81,6 +81,7 @@ export function openTables(root: RootDatabase): QueryTables {
     indexes,
     factLog: structured(FACT_LOG) as Database<StoredFactBatch>,
     factIds: plain(FACT_IDS) as Database<number>,
+    factIdBytes: root.openDB<Uint8Array>({ name: FACT_IDS, encoding: 'binary' }),
     meta,
     setupTotals: plain(SETUP_TOTALS) as Database<SetupTotalsRecord>,
   }

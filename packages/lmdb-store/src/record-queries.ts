@@ -17,6 +17,8 @@ export interface QueryTables {
   readonly factLog: Database<StoredFactBatch>
   /** Fact ids taken: `id` → sequence number. */
   readonly factIds: Database<number>
+  /** The same sub-database taking values as bytes: a claim writes its sequence number's encoding itself (see `createTransactionReader`). */
+  readonly factIdBytes: Database<Uint8Array>
   /** Schema version, migration records, the last fact sequence number. */
   readonly meta: Database<unknown>
   /**
