@@ -7,6 +7,7 @@ import { createFactScript } from '../testing/fact-script.js'
 import type { FactPlan } from './plan-facts.js'
 import { planFacts } from './plan-facts.js'
 import type { RecordReader } from './plan-overlay.js'
+import { sameCommitSpan } from './plan-amend.js'
 
 const SETUP = 'build@anthropic/claude-sonnet-4-5'
 const PROJECT = '/home/dev/shop'
@@ -62,5 +63,15 @@ describe('planning an amend', () => {
     expect(keysOf(plan, 'commits')).toEqual([[PROJECT, AMENDED]])
     expect(plan.writes.find((write) => write.collection === 'usage')?.record).toMatchObject({ commits: 1, toolCalls: 2 })
     expect(plan).toMatchObject({ applied: 4, skipped: [], deletes: [{ collection: 'commits', key: [PROJECT, FIRST] }] })
+  })
+})
+
+describe('the span an amend is looked for in', () => {
+  it('is whole UTC days from the day before to the day after, for each time asked in turn', () => {
+    expect(sameCommitSpan('2026-03-10T15:00:00.000Z')).toEqual({ since: '2026-03-09T00:00:00.000Z', until: '2026-03-12T00:00:00.000Z' })
+    expect(sameCommitSpan('2026-03-10T23:59:59.999Z')).toEqual({ since: '2026-03-09T00:00:00.000Z', until: '2026-03-12T00:00:00.000Z' })
+    expect(sameCommitSpan('2026-03-11T00:00:00.000Z')).toEqual({ since: '2026-03-10T00:00:00.000Z', until: '2026-03-13T00:00:00.000Z' })
+    expect(sameCommitSpan('2026-03-10T00:00:00.000Z')).toEqual({ since: '2026-03-09T00:00:00.000Z', until: '2026-03-12T00:00:00.000Z' })
+    expect(sameCommitSpan('not a time')).toBeUndefined()
   })
 })

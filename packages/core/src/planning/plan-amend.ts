@@ -53,8 +53,16 @@ export function sameCommitSpan(at: string): { readonly since: string; readonly u
   const ms = Date.parse(at)
   if (Number.isNaN(ms)) return undefined
   const day = Math.floor(ms / DAY_MS) * DAY_MS
-  return { since: isoTimestampOfMs(day - SAME_COMMIT_SPAN_MS), until: isoTimestampOfMs(day + DAY_MS + SAME_COMMIT_SPAN_MS) }
+  // Planning asks for every commit and grade of a batch, mostly of one day: the day's span is kept.
+  if (day !== lastSpanDay || lastSpan === undefined) {
+    lastSpan = { since: isoTimestampOfMs(day - SAME_COMMIT_SPAN_MS), until: isoTimestampOfMs(day + DAY_MS + SAME_COMMIT_SPAN_MS) }
+    lastSpanDay = day
+  }
+  return lastSpan
 }
+
+let lastSpanDay = Number.NaN
+let lastSpan: { readonly since: string; readonly until: string } | undefined
 
 /** True when the commit record replaced `hash` of `project` by an amend, directly or through amends of amends. */
 export function replaces(record: CommitRecord, project: string, hash: string): boolean {
