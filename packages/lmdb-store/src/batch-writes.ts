@@ -69,14 +69,14 @@ export function createTransactionReader(db: QueryTables): TransactionReader {
   }
 }
 
-/** Where {@link sequenceBytes} writes: one buffer per width, reused (a synchronous put copies the bytes at once). */
+/** Where {@link sequenceBytes} writes: one buffer per width, reused — claims run inside a synchronous write transaction, whose puts copy the bytes at once. */
 const UINT16 = Buffer.alloc(3)
 const UINT32 = Buffer.alloc(5)
 
 /**
  * A sequence number as the id index's encoder (msgpack) writes it, for the numbers from 256 to
  * 2³² − 1 — `0xcd` and two bytes, `0xce` and four, big-endian — written here instead: a flush
- * claims thousands of ids, and the encoder's setup per value was a tenth of their cost. The
+ * claims thousands of ids, and the encoder's setup per value was about a sixth of their cost. The
  * stored bytes are the same, so every reader decodes them as before. Undefined for other numbers
  * (the first 255, and past 2³² − 1), which the encoder writes.
  */
