@@ -8,6 +8,7 @@ import { tempFolder } from '../test/temp.js'
 import { appendFactLog, createTransactionReader, deleteRecords, putRecords, sequenceBytes } from './batch-writes.js'
 import type { Environment } from './open-environment.js'
 import { openEnvironment } from './open-environment.js'
+import { LAST_FACT_SEQ_KEY } from './layout.js'
 
 const SETUP = 'build@fake/m1'
 const opened: Environment[] = []
@@ -104,21 +105,20 @@ describe('claiming fact ids', () => {
     }
   })
 
-  it('stores each claimed id with its fact\'s sequence number, read back as a number', () => {
+  it('stores each claimed id with its fact\'s sequence number, read back as a number, across every width', () => {
     const db = environment()
     const s = createFactScript({ setup: SETUP, project: '/p' })
-    const facts = Array.from({ length: 70_100 }, () => s.toolCall())
-    for (let from = 0; from < facts.length; from += 10_000) {
+    // Batches of 20 facts after a log of so many: each crosses a width's edge (255, 65,535, 2³² − 1).
+    for (const logged of [0, 250, 65_530, 0xffff_fff0]) {
+      const facts = Array.from({ length: 20 }, () => s.toolCall())
       db.root.transactionSync(() => {
+        db.meta.putSync(LAST_FACT_SEQ_KEY, logged)
         const reader = createTransactionReader(db)
-        const plan = planFacts(reader, facts.slice(from, from + 10_000), resolveRules())
+        const plan = planFacts(reader, facts, resolveRules())
         putRecords(db, plan.writes, reader)
         appendFactLog(db, reader.firstClaimedSeq, plan.logged)
       })
+      expect(facts.map((fact) => db.factIds.get(fact.id))).toEqual(facts.map((_, index) => logged + index + 1))
     }
-    const seqs = new Map([...db.factIds.getRange({})].map(({ key, value }) => [key as string, value]))
-    // The fact log gives each fact its number: the first claimed is 1, in order.
-    expect(seqs.size).toBe(facts.length)
-    for (const index of [0, 254, 255, 256, 65_534, 65_535, 65_536, 70_099]) expect(seqs.get(facts[index]?.id ?? '')).toBe(index + 1)
   })
 })
