@@ -36,6 +36,18 @@ function claudeHistory(): { projects: string; repo: string; commits: string[] } 
   return { projects, repo, commits: [headOf(repo), sh(repo, 'git rev-parse HEAD~1').trim()] }
 }
 
+/**
+ * A real repository where a session committed, then amended that commit: the two commands, what
+ * git printed for each, and the hash of the commit the amend replaced.
+ */
+function amendedRepository(): { repo: string; commit: string; amend: string; first: { printed: string; hash: string }; printed: string } {
+  const repo = gitRepository(join(tempFolder('repo-'), 'shop'))
+  const commit = "echo a > a.txt && git add a.txt && git commit -m 'feat: a'"
+  const amend = "echo b >> a.txt && git commit -a --amend -m 'feat: a, linted'"
+  const first = { printed: sh(repo, commit), hash: headOf(repo) }
+  return { repo, commit, amend, first, printed: sh(repo, amend) }
+}
+
 describe('importHistory', () => {
   it('imports each source as live tracking records it: setups, tool calls, commits confirmed by git, pushes, tokens and costs, with a summary per source', async () => {
     const { projects, repo, commits } = claudeHistory()
@@ -78,11 +90,7 @@ describe('importHistory', () => {
   })
 
   it('imports a commit amended in the session as the one commit git has, while HEAD\'s reflog still records the amend', async () => {
-    const repo = gitRepository(join(tempFolder('repo-'), 'shop'))
-    const commit = "echo a > a.txt && git add a.txt && git commit -m 'feat: a'"
-    const amend = "echo b >> a.txt && git commit -a --amend -m 'feat: a, linted'"
-    const first = { printed: sh(repo, commit), hash: headOf(repo) }
-    const printed = sh(repo, amend)
+    const { repo, commit, amend, first, printed } = amendedRepository()
     const projects = tempFolder('projects-')
     new Transcript(SESSION, repo).prompt('LINT-TASK')
       .call('toolu_1', 'Bash', { command: commit }, { content: first.printed })
@@ -129,11 +137,7 @@ describe('importHistory', () => {
   })
 
   it('imports an amend made in a session that started before the one whose commit it amends as that commit\'s amend', async () => {
-    const repo = gitRepository(join(tempFolder('repo-'), 'shop'))
-    const commit = "echo a > a.txt && git add a.txt && git commit -m 'feat: a'"
-    const amend = "echo b >> a.txt && git commit -a --amend -m 'feat: a, linted'"
-    const first = { printed: sh(repo, commit), hash: headOf(repo) }
-    const printed = sh(repo, amend)
+    const { repo, commit, amend, first, printed } = amendedRepository()
     const projects = tempFolder('projects-')
     // Side by side: the first session starts, the second commits, then the first amends that commit.
     new Transcript('session-a', repo, { startAt: '2026-11-29T05:00:00.000Z' }).prompt('LINT-TASK').pause(120_000)
@@ -153,11 +157,7 @@ describe('importHistory', () => {
   })
 
   it('imports a Codex amend made in a thread that started before the one whose commit it amends as that commit\'s amend', async () => {
-    const repo = gitRepository(join(tempFolder('repo-'), 'shop'))
-    const commit = "echo a > a.txt && git add a.txt && git commit -m 'feat: a'"
-    const amend = "echo b >> a.txt && git commit -a --amend -m 'feat: a, linted'"
-    const first = { printed: sh(repo, commit), hash: headOf(repo) }
-    const printed = sh(repo, amend)
+    const { repo, commit, amend, first, printed } = amendedRepository()
     // Rollouts are named by the time their thread started: the one that amends sorts first.
     const sessions = join(tempFolder(), 'sessions', '2026', '11', '29')
     new Rollout('thread-a', repo, { startAt: '2026-11-29T05:00:00.000Z' }).pause(120_000).exec('call_2', amend, printed, 0).write(join(sessions, 'rollout-2026-11-29T05-00-00-thread-a.jsonl'))
