@@ -215,21 +215,31 @@ export async function runBenchmarks(kind: 'full' | 'smoke', log: (line: string) 
   // one that starts empty: the first run of each command compiles it and writes the cache, and its
   // figure is shown beside the median.
   const compileCache = mkdtempSync(join(tmpdir(), 'bench-compile-cache-'))
-  const chosen = process.env.AGENT_TRACKER_COMPILE_CACHE
-  process.env.AGENT_TRACKER_COMPILE_CACHE = compileCache
   // With NODE_EXTRA_CA_CERTS set, every Node process parses that certificate bundle as it starts:
   // 40–80 ms more per process on a 2-core machine, varying by as much, which drowns the own time
   // of a command (its process less `node -e 0`). No command measured here opens a TLS connection,
   // so the children run without it; the table's first line says so.
-  const extraCertificates = process.env.NODE_EXTRA_CA_CERTS
-  delete process.env.NODE_EXTRA_CA_CERTS
+  const restore = setEnvironment({ AGENT_TRACKER_COMPILE_CACHE: compileCache, NODE_EXTRA_CA_CERTS: undefined })
   try {
     return await benchmarks(sizes, kind, log)
   } finally {
-    if (chosen === undefined) delete process.env.AGENT_TRACKER_COMPILE_CACHE
-    else process.env.AGENT_TRACKER_COMPILE_CACHE = chosen
-    if (extraCertificates !== undefined) process.env.NODE_EXTRA_CA_CERTS = extraCertificates
+    restore()
     rmSync(compileCache, { recursive: true, force: true })
+  }
+}
+
+/** Sets (or, for undefined, removes) environment variables the children inherit; returns what puts them back as they were. */
+function setEnvironment(values: Readonly<Record<string, string | undefined>>): () => void {
+  const before = Object.fromEntries(Object.keys(values).map((name) => [name, process.env[name]]))
+  const apply = (next: Readonly<Record<string, string | undefined>>): void => {
+    for (const [name, value] of Object.entries(next)) {
+      if (value === undefined) Reflect.deleteProperty(process.env, name)
+      else process.env[name] = value
+    }
+  }
+  apply(values)
+  return () => {
+    apply(before)
   }
 }
 
