@@ -121,4 +121,28 @@ describe('claiming fact ids', () => {
       expect(facts.map((fact) => db.factIds.get(fact.id))).toEqual(facts.map((_, index) => logged + index + 1))
     }
   })
+
+  it('claims each new id once in any key order, refuses repeats, and numbers the claims in turn', () => {
+    const db = environment()
+    const claim = (ids: readonly string[]): boolean[] => db.root.transactionSync(() => {
+      const reader = createTransactionReader(db)
+      const claims = ids.map((id) => reader.claimFact(id))
+      // As the fact log does: the next transaction numbers on from the last claim.
+      const count = claims.filter(Boolean).length
+      if (count > 0) db.meta.putSync(LAST_FACT_SEQ_KEY, reader.firstClaimedSeq + count - 1)
+      return claims
+    })
+    // Rising, as generated ids come; then below the stored ones, interleaved and repeated; then ids
+    // whose order as JavaScript compares them (UTF-16) is not the order LMDB keeps (UTF-8 bytes):
+    // U+FFFF sorts above U+10000 in UTF-16 and below it in UTF-8. A claim tried as an append that
+    // LMDB refuses must still be made.
+    expect(claim(['m-1', 'm-2', 'm-3'])).toEqual([true, true, true])
+    expect(claim(['a-1', 'z-9', 'm-2', 'z-9', 'n-1', 'm-4', 'b-1', 'z-10', 'm-1'])).toEqual([true, true, false, false, true, true, true, true, false])
+    expect(claim(['\u{10000}', '\u{FFFF}', '\u{10000}', '\u{FFFF}', 'zz'])).toEqual([true, true, false, false, true])
+    expect(claim(['\u{10FFFF}', '\u{10FFFF}'])).toEqual([true, false])
+
+    const claimed = ['m-1', 'm-2', 'm-3', 'a-1', 'z-9', 'n-1', 'm-4', 'b-1', 'z-10', '\u{10000}', '\u{FFFF}', 'zz', '\u{10FFFF}']
+    expect(claimed.map((id) => db.factIds.get(id))).toEqual(claimed.map((_, index) => index + 1))
+    expect([...db.factIds.getKeys()]).toHaveLength(claimed.length)
+  })
 })
