@@ -11,11 +11,11 @@ export default defineConfig({
       {
         extends: true,
         // A hang guard, not a speed check: a test runs a few dozen commands against real LMDB files.
-        test: { name: 'cli', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], exclude: ['test/e2e/**'], testTimeout: 30_000 },
+        test: { name: 'cli', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], exclude: ['test/e2e/**'], testTimeout: 30_000, setupFiles: ['test/setup.ts'], isolate: false },
       },
       {
         extends: true,
-        test: { name: 'cli:e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 60_000 },
+        test: { name: 'cli:e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 60_000, setupFiles: ['test/setup.ts'] },
       },
     ],
   },

@@ -5,5 +5,5 @@ export default defineProject({
   ssr: { resolve: { conditions: ['@agent-tracker/source'] } },
   // A hang guard, not a speed check (speed is measured by `pnpm bench`): property runs and
   // child-process probes take seconds when the whole suite shares two cores.
-  test: { name: 'core', testTimeout: 30_000 },
+  test: { name: 'core', testTimeout: 30_000, isolate: false },
 })

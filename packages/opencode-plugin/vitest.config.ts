@@ -11,7 +11,7 @@ export default defineConfig({
         extends: true,
         // A hang guard, not a speed check: hook tests open real LMDB files and run git, and share
         // two cores with the end-to-end suite under `pnpm test`.
-        test: { name: 'opencode-plugin', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], exclude: ['test/e2e/**'], testTimeout: 30_000 },
+        test: { name: 'opencode-plugin', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], exclude: ['test/e2e/**'], testTimeout: 30_000, setupFiles: ['test/setup.ts'], isolate: false },
       },
       {
         extends: true,

@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach } from 'vitest'
 
 const folders: string[] = []
 
@@ -12,6 +11,7 @@ export function tempFolder(prefix = 'claude-code-'): string {
   return folder
 }
 
-afterEach(() => {
+/** Removes the folders {@link tempFolder} made; the package's test setup runs it after each test. */
+export function removeTempFolders(): void {
   for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true })
-})
+}

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
-import { afterAll } from 'vitest'
 import type { Io } from '../src/io.js'
 import { main } from '../src/main.js'
 
@@ -20,9 +19,10 @@ export function tempFolder(prefix = 'cli-'): string {
   return folder
 }
 
-afterAll(() => {
+/** Removes the folders {@link tempFolder} made; the package's test setup runs it when a test file ends. */
+export function removeTempFolders(): void {
   for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true })
-})
+}
 
 /** What a run of the CLI printed and returned. */
 export interface CliRun {

@@ -6,7 +6,6 @@ import { fileURLToPath } from 'node:url'
 import type { CollectionName, CollectionRecords } from '@agent-tracker/core'
 import type { Hooks } from '@opencode-ai/plugin'
 import type { ToolContext } from '@opencode-ai/plugin/tool'
-import { afterEach } from 'vitest'
 import type { NotifyClient } from '../src/notifier.js'
 import type { Tracking } from '../src/plugin.js'
 import { startTracking } from '../src/plugin.js'
@@ -49,10 +48,11 @@ export function fakeClient(): NotifyClient & { readonly notices: Notice[] } {
 const folders: string[] = []
 const running: PluginUnderTest[] = []
 
-afterEach(async () => {
+/** Disposes the plugins and removes the folders the tests made; the package's test setup runs it after each test. */
+export async function releaseFixtures(): Promise<void> {
   for (const plugin of running.splice(0)) await plugin.dispose()
   for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true })
-})
+}
 
 /** A temporary folder, removed after the test. */
 export function tempFolder(prefix = 'plugin-'): string {
