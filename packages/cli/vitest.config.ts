@@ -15,7 +15,8 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'cli:e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 60_000, setupFiles: ['test/setup.ts'] },
+        // Two files at a time: its child processes wait on fsync, git and sockets as much as they compute.
+        test: { name: 'cli:e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 60_000, setupFiles: ['test/setup.ts'], maxWorkers: 2 },
       },
     ],
   },

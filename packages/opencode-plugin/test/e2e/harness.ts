@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { delimiter, join } from 'node:path'
+import { delimiter, dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { Step } from './fake-llm.js'
 import { startFakeLlm } from './fake-llm.js'
@@ -10,7 +10,38 @@ import { publishedEntry } from '../published-entry.js'
 
 const OPENCODE = fileURLToPath(new URL('../../node_modules/.bin/opencode', import.meta.url))
 const PLUGIN = pathToFileURL(publishedEntry()).href
-const CLI = fileURLToPath(new URL('../../../cli/bin/agent-tracker.js', import.meta.url))
+/** The built CLI, as a user runs it. */
+export const CLI = fileURLToPath(new URL('../../../cli/bin/agent-tracker.js', import.meta.url))
+const OPENCODE_VERSION = (JSON.parse(readFileSync(new URL('../../node_modules/opencode-ai/package.json', import.meta.url), 'utf8')) as { version: string }).version
+/**
+ * OpenCode's config folder as its first start in a HOME leaves it: it installs its plugin package
+ * there from the npm registry, which took 9 s a HOME here and, with the CPU shared, ran one run
+ * past its timeout. Kept once per OpenCode version, beside the package's other caches, and copied
+ * into each suite's HOME before its first run.
+ */
+const SEEDED_CONFIG = fileURLToPath(new URL(`../../node_modules/.cache/agent-tracker-e2e/opencode-config-${OPENCODE_VERSION}`, import.meta.url))
+
+/** Gives a HOME OpenCode's installed config folder, when one was kept; else nothing (OpenCode installs it). */
+function seedConfig(home: string): void {
+  const config = join(home, '.config', 'opencode')
+  if (existsSync(join(config, 'node_modules')) || !existsSync(SEEDED_CONFIG)) return
+  cpSync(SEEDED_CONFIG, config, { recursive: true })
+}
+
+/** Keeps the config folder OpenCode installed in a HOME, for the suites after it (the first to finish wins). */
+function keepConfig(home: string): void {
+  const config = join(home, '.config', 'opencode')
+  if (existsSync(SEEDED_CONFIG) || !existsSync(join(config, 'node_modules', '@opencode-ai', 'plugin', 'package.json'))) return
+  const staged = `${SEEDED_CONFIG}.${String(process.pid)}`
+  try {
+    mkdirSync(dirname(SEEDED_CONFIG), { recursive: true })
+    cpSync(config, staged, { recursive: true })
+    renameSync(staged, SEEDED_CONFIG)
+  } catch {
+    // Another suite kept it first, or the cache folder cannot be written: the next HOME installs again.
+    rmSync(staged, { recursive: true, force: true })
+  }
+}
 
 /**
  * A folder of shims for the programs an agent's shell may call: `agent-tracker` (the built CLI)
@@ -80,6 +111,7 @@ export async function runOpencode(options: {
       plugin: [[PLUGIN, options.pluginOptions]],
     }, null, 2))
     const home = join(options.root, 'home')
+    seedConfig(home)
     const args = [...(options.command === undefined ? ['run', options.message ?? 'Do the task.'] : ['run', '--command', options.command.name, options.command.arguments]), ...(options.agent === undefined ? [] : ['--agent', options.agent])]
     const env = {
       ...process.env,
@@ -95,12 +127,14 @@ export async function runOpencode(options: {
     }
     delete (env as Record<string, string | undefined>).AGENT_TRACKER_DB
     const { code, output } = await new Promise<{ code: number; output: string }>((resolve) => {
-      const child = execFile(OPENCODE, args, { cwd: options.project, env, timeout: 150_000, maxBuffer: 32 * 1024 * 1024 }, (error, stdout, stderr) => {
+      // Under the tests' 240 s: a run takes seconds alone, but shares two cores with every other suite in CI.
+      const child = execFile(OPENCODE, args, { cwd: options.project, env, timeout: 210_000, maxBuffer: 32 * 1024 * 1024 }, (error, stdout, stderr) => {
         resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, output: stdout + stderr })
       })
       // `opencode run` reads piped stdin as more of the message: give it an empty one.
       child.stdin?.end()
     })
+    keepConfig(home)
     return { code, output, toolResults: [...llm.toolResults], prompts: [...llm.prompts] }
   } finally {
     await llm.close()

@@ -1,14 +1,12 @@
 import { execFile, execFileSync } from 'node:child_process'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Step } from './fake-llm.js'
-import { createProject, runOpencode, suiteFolder } from './harness.js'
+import { CLI, createProject, runOpencode, suiteFolder } from './harness.js'
 
 // OpenCode's own database, written by the real binary while the plugin tracked the same sessions
 // live: importing it must reproduce what the plugin recorded.
 
-const CLI = fileURLToPath(new URL('../../../cli/bin/agent-tracker.js', import.meta.url))
 const bash = (command: string): Step => ({ tool: 'bash', args: { command, description: command.slice(0, 40) } })
 
 type Setup = { setup: string; state: { toolCalls: number; toolFailures: number; commits: number; pushes: number; messages: number; tokens: object; cost: number } }

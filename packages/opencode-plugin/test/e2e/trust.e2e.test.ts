@@ -1,14 +1,12 @@
 import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Step } from './fake-llm.js'
-import { createProject, runOpencode, suiteFolder } from './harness.js'
+import { CLI, createProject, runOpencode, suiteFolder } from './harness.js'
 
 const SETUP = 'build@fake/m1'
-const CLI = fileURLToPath(new URL('../../../cli/bin/agent-tracker.js', import.meta.url))
 const bash = (command: string): Step => ({ tool: 'bash', args: { command, description: command.slice(0, 40) } })
 const SECRET = 'sk-live-0123456789'
 
