@@ -18,7 +18,7 @@ export default defineConfig({
         // Each end-to-end scenario drives several real opencode processes.
         // Two files at a time: a run waits on its fake model and on git as much as it computes, and
         // the suite is the last task of `pnpm test`, when the other core is free.
-        test: { name: 'opencode-plugin:e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 240_000, maxWorkers: 2 },
+        test: { name: 'opencode-plugin:e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 240_000, maxWorkers: 2, globalSetup: ['test/e2e/global-setup.ts'] },
       },
     ],
   },

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process'
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { delimiter, dirname, join } from 'node:path'
+import { delimiter, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { Step } from './fake-llm.js'
 import { startFakeLlm } from './fake-llm.js'
@@ -12,35 +12,20 @@ const OPENCODE = fileURLToPath(new URL('../../node_modules/.bin/opencode', impor
 const PLUGIN = pathToFileURL(publishedEntry()).href
 /** The built CLI, as a user runs it. */
 export const CLI = fileURLToPath(new URL('../../../cli/bin/agent-tracker.js', import.meta.url))
-const OPENCODE_VERSION = (JSON.parse(readFileSync(new URL('../../node_modules/opencode-ai/package.json', import.meta.url), 'utf8')) as { version: string }).version
+/** The version of the OpenCode binary the suites drive. */
+export const OPENCODE_VERSION = (JSON.parse(readFileSync(new URL('../../node_modules/opencode-ai/package.json', import.meta.url), 'utf8')) as { version: string }).version
 /**
- * OpenCode's config folder as its first start in a HOME leaves it: it installs its plugin package
- * there from the npm registry, which took 9 s a HOME here and, with the CPU shared, ran one run
- * past its timeout. Kept once per OpenCode version, beside the package's other caches, and copied
- * into each suite's HOME before its first run.
+ * OpenCode's config folder as its first start in a HOME leaves it, with its plugin package
+ * installed (see global-setup.ts): kept once per OpenCode version, beside the package's other
+ * caches, and copied into each suite's HOME before its first run.
  */
-const SEEDED_CONFIG = fileURLToPath(new URL(`../../node_modules/.cache/agent-tracker-e2e/opencode-config-${OPENCODE_VERSION}`, import.meta.url))
+export const SEEDED_CONFIG = fileURLToPath(new URL(`../../node_modules/.cache/agent-tracker-e2e/opencode-config-${OPENCODE_VERSION}`, import.meta.url))
 
-/** Gives a HOME OpenCode's installed config folder, when one was kept; else nothing (OpenCode installs it). */
+/** Gives a HOME OpenCode's installed config folder; without one (the global setup did not run), OpenCode installs it. */
 function seedConfig(home: string): void {
   const config = join(home, '.config', 'opencode')
   if (existsSync(join(config, 'node_modules')) || !existsSync(SEEDED_CONFIG)) return
   cpSync(SEEDED_CONFIG, config, { recursive: true })
-}
-
-/** Keeps the config folder OpenCode installed in a HOME, for the suites after it (the first to finish wins). */
-function keepConfig(home: string): void {
-  const config = join(home, '.config', 'opencode')
-  if (existsSync(SEEDED_CONFIG) || !existsSync(join(config, 'node_modules', '@opencode-ai', 'plugin', 'package.json'))) return
-  const staged = `${SEEDED_CONFIG}.${String(process.pid)}`
-  try {
-    mkdirSync(dirname(SEEDED_CONFIG), { recursive: true })
-    cpSync(config, staged, { recursive: true })
-    renameSync(staged, SEEDED_CONFIG)
-  } catch {
-    // Another suite kept it first, or the cache folder cannot be written: the next HOME installs again.
-    rmSync(staged, { recursive: true, force: true })
-  }
 }
 
 /**
@@ -134,7 +119,6 @@ export async function runOpencode(options: {
       // `opencode run` reads piped stdin as more of the message: give it an empty one.
       child.stdin?.end()
     })
-    keepConfig(home)
     return { code, output, toolResults: [...llm.toolResults], prompts: [...llm.prompts] }
   } finally {
     await llm.close()
