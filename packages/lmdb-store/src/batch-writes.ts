@@ -41,7 +41,8 @@ export function createTransactionReader(db: QueryTables): TransactionReader {
   const seen = new Map<string, unknown>()
   let firstClaimedSeq = 0
   let nextSeq = 0
-  // The highest key known to be in the id index, or undefined before the first claim: see `claimFact`.
+  // The last key tried as an append, whether LMDB took it or refused it: the id index's last key is
+  // at or past it. Undefined before the first claim (see `claimFact`).
   let appendAbove: string | undefined
   const put = (key: string, options: typeof NO_OVERWRITE | typeof APPEND): boolean => {
     const encoded = sequenceBytes(nextSeq)
