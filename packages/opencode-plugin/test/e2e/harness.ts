@@ -1,8 +1,10 @@
 import { execFile } from 'node:child_process'
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { randomUUID } from 'node:crypto'
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { afterAll, beforeAll } from 'vitest'
 import type { Step } from './fake-llm.js'
 import { startFakeLlm } from './fake-llm.js'
 import { git, gitRepository } from '../git-repository.js'
@@ -40,15 +42,21 @@ function shimFolder(root: string): string {
   return bin
 }
 
-/** A folder for one test suite: a private HOME (shared by its runs so OpenCode's caches warm up). */
-export function suiteFolder(): { root: string; cleanup: () => void } {
-  const root = mkdtempSync(join(tmpdir(), 'opencode-e2e-'))
-  return {
-    root,
-    cleanup: () => {
-      rmSync(root, { recursive: true, force: true })
-    },
-  }
+/**
+ * A folder for the tests of the describe block that calls it, made before the first and removed
+ * after the last: their private HOME (shared by their runs, so OpenCode's caches warm up) and their
+ * projects. Removing it, with OpenCode's config folder inside, can take longer than vitest's 10 s
+ * hook default on a busy machine.
+ */
+export function suiteFolder(): string {
+  const root = join(tmpdir(), `opencode-e2e-${randomUUID()}`)
+  beforeAll(() => {
+    mkdirSync(root)
+  })
+  afterAll(() => {
+    rmSync(root, { recursive: true, force: true })
+  }, 120_000)
+  return root
 }
 
 /** A git project with one commit and a bare `origin` to push to. */

@@ -1,6 +1,6 @@
 import { execFile, execFileSync } from 'node:child_process'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Step } from './fake-llm.js'
 import { CLI, createProject, runOpencode, suiteFolder } from './harness.js'
 
@@ -26,14 +26,7 @@ const data = (stdout: string): unknown => (JSON.parse(stdout) as { data: unknown
 const numbers = ({ setup, state }: Setup): object => ({ setup, toolCalls: state.toolCalls, toolFailures: state.toolFailures, commits: state.commits, pushes: state.pushes, messages: state.messages, tokens: state.tokens, cost: state.cost.toFixed(9) })
 
 describe('importing the history of the real opencode binary', { timeout: 300_000 }, () => {
-  let root: string
-  let cleanup: () => void
-  beforeAll(() => {
-    ;({ root, cleanup } = suiteFolder())
-  })
-  afterAll(() => {
-    cleanup()
-  }, 120_000)
+  const root = suiteFolder()
 
   it('reproduces what the plugin recorded live — setups of two agents and a subagent, tool calls, commits, a push, tokens and cost — and adds nothing to the live database', async () => {
     const home = join(root, 'home')

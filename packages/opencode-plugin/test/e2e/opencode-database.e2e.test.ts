@@ -3,21 +3,12 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { join } from 'node:path'
 import { locateDataFile, openLmdbStore, recogniseDatabase } from '@agent-tracker/lmdb-store'
 import { copyPredecessorProjectFiles, historyCounts, predecessorCentralHistory, readPredecessorFile, writePredecessorCentralDatabase } from '@agent-tracker/predecessor'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createProject, mapSizesOf, opencodeLog, runOpencode, suiteFolder } from './harness.js'
 import { CLI, SETUP, bash, head, readSetup } from './session-steps.js'
 
 describe('agent-tracker inside the real opencode binary: its database', { timeout: 240_000 }, () => {
-  let root: string
-  let cleanup: () => void
-  beforeAll(() => {
-    ;({ root, cleanup } = suiteFolder())
-  })
-  // The suite folder holds every run's OpenCode install (node_modules): removing it can take
-  // longer than vitest's 10 s hook default on a busy machine.
-  afterAll(() => {
-    cleanup()
-  }, 120_000)
+  const root = suiteFolder()
 
   /** Five activities just under the 256 KiB a text field may hold: together past a 1 MiB limit. */
   const PAST_LIMIT = Array.from({ length: 5 }, (_, i) => ({ tool: 'tracker_log_activity', args: { task: String(i).repeat(250_000) } }))

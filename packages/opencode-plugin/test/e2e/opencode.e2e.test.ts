@@ -2,21 +2,12 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createProject, runOpencode, suiteFolder } from './harness.js'
 import { CLI, SETUP, bash, head, readSetup } from './session-steps.js'
 
 describe('agent-tracker inside the real opencode binary', { timeout: 240_000 }, () => {
-  let root: string
-  let cleanup: () => void
-  beforeAll(() => {
-    ;({ root, cleanup } = suiteFolder())
-  })
-  // The suite folder holds every run's OpenCode install (node_modules): removing it can take
-  // longer than vitest's 10 s hook default on a busy machine.
-  afterAll(() => {
-    cleanup()
-  }, 120_000)
+  const root = suiteFolder()
 
   it('1. records both commits of build@fake/m1 (one made with git commit -q) with their hashes, and the push flushes them mid-session', async () => {
     const project = createProject(root, 'shop')

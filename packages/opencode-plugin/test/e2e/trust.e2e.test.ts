@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Step } from './fake-llm.js'
 import { CLI, createProject, runOpencode, suiteFolder } from './harness.js'
 
@@ -17,14 +17,7 @@ function report(databasePath: string): Report {
 }
 
 describe('trust inside the real opencode binary', { timeout: 300_000 }, () => {
-  let root: string
-  let cleanup: () => void
-  beforeAll(() => {
-    ;({ root, cleanup } = suiteFolder())
-  })
-  afterAll(() => {
-    cleanup()
-  }, 120_000)
+  const root = suiteFolder()
 
   it("8. an agent's shell cannot give the user grade: the CLI, ingest and a nested /grade are blocked, and a grade that slips past is stored as cli-script and counts for nothing", async () => {
     const project = createProject(root, 'forge')
