@@ -282,6 +282,13 @@ describe('time windows', () => {
     expect(await days('UTC+2')).toEqual(await days('Europe/Berlin'))
   })
 
+  it('takes the zone of a TZ that is a zoneinfo path, and UTC for a TZ naming no zone, where Intl names none', async () => {
+    // Intl reports no zone in a process started so; the built CLI runs in one of its own.
+    const zoneUnder = async (tz: string) => (jsonData((await runBuiltCli(['report', '--db', db, '--json', '--since', '2026-10-16'], { env: { TZ: tz } })).stdout, 'report') as { timeZone?: string }).timeZone
+    expect(await zoneUnder(':/usr/share/zoneinfo/Europe/Berlin')).toBe('Europe/Berlin')
+    expect(await zoneUnder('Foo/Bar')).toBe('UTC')
+  })
+
   it.each([
     [['--since', '2026-10-20', '--until', '2026-10-15'], 'The window is empty: --since 2026-10-20 is not before --until 2026-10-15'],
     [['--since', 'next tuesday'], 'Invalid --since "next tuesday": use a date (2026-10-15 or 20261015)'],

@@ -230,4 +230,4 @@ export { addRollupToTotals, emptySetupTotals, totalsOfRollups } from './rollups/
 export { toIsoTimestamp } from './time/iso-timestamp.js'
 export { toTimeWindow } from './time/time-window.js'
 export type { CalendarPeriod } from './time/calendar.js'
-export { TIME_ZONE_FORMS, calendarDayIn, checkTimeZone, periodOfDay } from './time/calendar.js'
+export { TIME_ZONE_FORMS, calendarDayIn, checkTimeZone, machineTimeZone, periodOfDay } from './time/calendar.js'

@@ -75,7 +75,9 @@ describe('importLegacyFiles', () => {
     process.env.TZ = 'Europe/Berlin'
   })
   afterEach(() => {
-    process.env.TZ = zone
+    // Assigning undefined would set TZ to the string "undefined".
+    if (zone === undefined) delete process.env.TZ
+    else process.env.TZ = zone
   })
 
   it('imports status, retrospectives (label or number grades, zone-less times, extra fields) and journal activities', async () => {
@@ -117,6 +119,19 @@ describe('importLegacyFiles', () => {
     const again = await importLegacyFiles(root, store, { timeZone: 'UTC' })
     expect(again.migrated).toBe(0)
     expect((await store.listMigrations()).find((record) => record.source === root)).toMatchObject({ kind: 'legacy-files', timeZone: 'Europe/Stockholm' })
+  })
+
+  it('reads zone-less times in the zone of a TZ that is a zoneinfo path, and in UTC under a TZ the runtime does not know', async () => {
+    // Intl names no zone for either; the runtime's clock runs on the path's zone, or on UTC.
+    const stamp = '{"commit": "a1b2c3d", "timestamp": "2026-02-23T18:00:00", "task": "t", "agent_grade": "good", "user_grade": "good"}'
+    process.env.TZ = ':/usr/share/zoneinfo/Asia/Tokyo'
+    const tokyo = createMemoryStore()
+    expect(await importLegacyFiles(project({ '.journal/communication.json': `[${stamp}]` }), tokyo, { setup: 'build' })).toMatchObject({ errors: [], timeZone: 'Asia/Tokyo' })
+    expect((await tokyo.get('retrospectives', ['build', 'a1b2c3d']))?.at).toBe('2026-02-23T09:00:00.000Z')
+    process.env.TZ = 'Foo/Bar'
+    const unknown = createMemoryStore()
+    expect(await importLegacyFiles(project({ '.journal/communication.json': `[${stamp}]` }), unknown, { setup: 'build' })).toMatchObject({ errors: [], timeZone: 'UTC' })
+    expect((await unknown.get('retrospectives', ['build', 'a1b2c3d']))?.at).toBe('2026-02-23T18:00:00.000Z')
   })
 
   it('imports a halted agent with no skill points, whatever its status file still says', async () => {

@@ -1,5 +1,6 @@
+import { realpathSync } from 'node:fs'
 import { TZDate } from '@date-fns/tz'
-import { TIME_ZONE_FORMS, checkTimeZone, isTrackerError } from '@agent-tracker/core'
+import { TIME_ZONE_FORMS, checkTimeZone, isTrackerError, machineTimeZone as zoneOfMachine } from '@agent-tracker/core'
 import { MigrateError } from './errors.js'
 
 /**
@@ -24,9 +25,19 @@ export interface LocalDateTime {
   readonly millisecond?: number
 }
 
-/** The machine's own time zone (what `--timezone` defaults to). */
+/**
+ * The machine's own time zone (what `--timezone` defaults to): `TZ` when it names a zone or a
+ * zoneinfo file (`:/etc/localtime` followed to its zone), else the runtime's, else UTC (see core's
+ * `machineTimeZone`).
+ */
 export function machineTimeZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone
+  return zoneOfMachine(process.env.TZ, (path) => {
+    try {
+      return realpathSync(path)
+    } catch {
+      return undefined
+    }
+  })
 }
 
 /**

@@ -1,10 +1,12 @@
-import { TIME_ZONE_FORMS, checkTimeZone, isTrackerError } from '@agent-tracker/core'
+import { realpathSync } from 'node:fs'
+import { TIME_ZONE_FORMS, checkTimeZone, isTrackerError, machineTimeZone } from '@agent-tracker/core'
 import { CliError, EXIT } from '../cli-error.js'
 
 /**
  * The zone of `--timezone` wherever it appears (report windows and days, legacy times that carry
- * no zone): the flag, else `TZ` when it names a zone, else the machine's. Read by core's
- * `checkTimeZone`, the one reader of zones: IANA names, UTC, fixed offsets.
+ * no zone): the flag, else the machine's (see core's `machineTimeZone`: `TZ` when it names a zone
+ * or a zoneinfo file, else the runtime's, else UTC). Read by core's `checkTimeZone`, the one
+ * reader of zones: IANA names, UTC, fixed offsets.
  * @throws {CliError} INVALID_OPTION (usage) for a `--timezone` it does not accept.
  */
 export function resolveTimeZone(flag: string | undefined, env: Readonly<Record<string, string | undefined>>): string {
@@ -16,13 +18,14 @@ export function resolveTimeZone(flag: string | undefined, env: Readonly<Record<s
       throw new CliError('INVALID_OPTION', `Invalid --timezone "${flag}": use ${TIME_ZONE_FORMS}.`, EXIT.usage, { cause: error })
     }
   }
-  const fromEnv = env.TZ?.replace(/^:/, '')
-  if (fromEnv !== undefined && fromEnv !== '') {
-    try {
-      return checkTimeZone(fromEnv)
-    } catch {
-      // Not a zone name (e.g. a POSIX rule): the machine's zone below.
-    }
+  return machineTimeZone(env.TZ, realPath)
+}
+
+/** Where a link such as `/etc/localtime` leads; undefined when it cannot be read. */
+function realPath(path: string): string | undefined {
+  try {
+    return realpathSync(path)
+  } catch {
+    return undefined
   }
-  return Intl.DateTimeFormat().resolvedOptions().timeZone
 }

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest'
-import { calendarDayIn, checkTimeZone, periodOfDay } from './calendar.js'
+import { afterEach, describe, expect, it } from 'vitest'
+import { calendarDayIn, checkTimeZone, machineTimeZone, periodOfDay } from './calendar.js'
 
 describe('calendar days and periods in a time zone', () => {
   it('puts an instant on the day it falls on in the zone', () => {
@@ -32,5 +32,39 @@ describe('calendar days and periods in a time zone', () => {
     for (const bad of ['Mars/Olympus', '+15:00', '+14:30', 'soon', '']) {
       expect(() => checkTimeZone(bad)).toThrow(`Invalid time zone "${bad}": use an IANA name such as Europe/Stockholm or America/New_York, UTC, or an offset such as +01:00.`)
     }
+  })
+})
+
+describe('machineTimeZone', () => {
+  const saved = process.env.TZ
+  afterEach(() => {
+    // Assigning undefined would set TZ to the string "undefined".
+    if (saved === undefined) delete process.env.TZ
+    else process.env.TZ = saved
+  })
+
+  it('reads TZ as a zone name or offset, with or without its leading colon', () => {
+    expect(machineTimeZone('Europe/Berlin')).toBe('Europe/Berlin')
+    expect(machineTimeZone(':america/new_york')).toBe('America/New_York')
+    expect(machineTimeZone('+05:30')).toBe('UTC+05:30')
+  })
+
+  it('reads a TZ that is a zoneinfo file by the zone it is for, following a link through the caller', () => {
+    expect(machineTimeZone(':/usr/share/zoneinfo/Asia/Tokyo')).toBe('Asia/Tokyo')
+    expect(machineTimeZone('/usr/share/zoneinfo/posix/Europe/Berlin')).toBe('Europe/Berlin')
+    const links = new Map([['/etc/localtime', '/usr/share/zoneinfo/America/Los_Angeles']])
+    expect(machineTimeZone(':/etc/localtime', (path) => links.get(path))).toBe('America/Los_Angeles')
+  })
+
+  it('falls back to the zone the runtime reports, and to UTC where it reports none', () => {
+    process.env.TZ = 'Asia/Tokyo'
+    expect(machineTimeZone(undefined)).toBe('Asia/Tokyo')
+    expect(machineTimeZone('')).toBe('Asia/Tokyo')
+    // A TZ the runtime does not know leaves Intl without a zone (and the clock on UTC).
+    process.env.TZ = 'Foo/Bar'
+    expect(Intl.DateTimeFormat().resolvedOptions().timeZone).toBeUndefined()
+    expect(machineTimeZone('Foo/Bar')).toBe('UTC')
+    process.env.TZ = ':/etc/localtime'
+    expect(machineTimeZone(':/etc/localtime', () => undefined)).toBe('UTC')
   })
 })

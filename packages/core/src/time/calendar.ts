@@ -42,6 +42,39 @@ export function checkTimeZone(timeZone: string): string {
   throw new TrackerError('INVALID_QUERY', `Invalid time zone "${timeZone}": use ${TIME_ZONE_FORMS}.`)
 }
 
+/**
+ * The zone a machine's clock reads in, as {@link checkTimeZone} spells it: its `TZ` variable when
+ * that names a zone — a name or an offset, with or without POSIX's leading `:`, or a file in a
+ * zoneinfo folder (`:/usr/share/zoneinfo/Europe/Berlin`; a link such as `/etc/localtime` is
+ * followed through `resolveLink`, which the caller gives, since this reads no file) — else the
+ * zone the runtime reports, else UTC. `Intl` reports no zone at all for a `TZ` that is a path or
+ * names no zone it knows; the runtime's clock then runs on the zone of the path, or on UTC.
+ */
+export function machineTimeZone(tz: string | undefined, resolveLink: (path: string) => string | undefined = () => undefined): string {
+  const given = tz?.replace(/^:/, '').trim() ?? ''
+  if (given !== '') {
+    const named = given.startsWith('/') ? zoneOfFile(resolveLink(given) ?? given) : given
+    const zone = named === undefined ? undefined : zoneOrUndefined(named)
+    if (zone !== undefined) return zone
+  }
+  const reported: unknown = Intl.DateTimeFormat().resolvedOptions().timeZone
+  return (typeof reported === 'string' && reported !== 'Etc/Unknown' ? zoneOrUndefined(reported) : undefined) ?? 'UTC'
+}
+
+/** The zone a zoneinfo file is for (`/usr/share/zoneinfo/posix/Europe/Berlin` → `Europe/Berlin`); undefined for another file. */
+function zoneOfFile(path: string): string | undefined {
+  const at = path.lastIndexOf('/zoneinfo/')
+  return at < 0 ? undefined : path.slice(at + '/zoneinfo/'.length).replace(/^(posix|right)\//, '')
+}
+
+function zoneOrUndefined(text: string): string | undefined {
+  try {
+    return checkTimeZone(text)
+  } catch {
+    return undefined
+  }
+}
+
 /** The calendar day (`YYYY-MM-DD`) an ISO timestamp falls on in a time zone (a name {@link checkTimeZone} gave). */
 export function calendarDayIn(isoTimestamp: string, timeZone: string): string {
   const offset = offsetMinutes(timeZone)

@@ -8,7 +8,9 @@ describe('toIsoTimestamp', () => {
     zone = process.env.TZ
   })
   afterEach(() => {
-    process.env.TZ = zone
+    // Assigning undefined would set TZ to the string "undefined".
+    if (zone === undefined) delete process.env.TZ
+    else process.env.TZ = zone
   })
 
   it.each([
