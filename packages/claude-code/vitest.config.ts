@@ -4,5 +4,5 @@ export default defineProject({
   resolve: { conditions: ['@agent-tracker/source'] },
   ssr: { resolve: { conditions: ['@agent-tracker/source'] } },
   // A hang guard, not a speed check: hook tests open real LMDB files and run git.
-  test: { name: 'claude-code', testTimeout: 30_000, setupFiles: ['test/setup.ts'], isolate: false },
+  test: { name: 'claude-code', testTimeout: 30_000, setupFiles: ['@agent-tracker/test-folders/remove-after-each'], isolate: false },
 })

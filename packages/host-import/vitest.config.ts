@@ -4,5 +4,5 @@ export default defineProject({
   resolve: { conditions: ['@agent-tracker/source'] },
   ssr: { resolve: { conditions: ['@agent-tracker/source'] } },
   // A hang guard, not a speed check: tests read real SQLite files and run git.
-  test: { name: 'host-import', testTimeout: 30_000, setupFiles: ['test/setup.ts'], isolate: false },
+  test: { name: 'host-import', testTimeout: 30_000, setupFiles: ['@agent-tracker/test-folders/remove-after-each'], isolate: false },
 })

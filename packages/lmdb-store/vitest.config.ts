@@ -5,5 +5,5 @@ export default defineProject({
   ssr: { resolve: { conditions: ['@agent-tracker/source'] } },
   // A hang guard, not a speed check (speed is measured by `pnpm bench`): property runs and
   // child-process probes take seconds when the whole suite shares two cores.
-  test: { name: 'lmdb-store', testTimeout: 30_000, setupFiles: ['test/setup.ts'], isolate: false },
+  test: { name: 'lmdb-store', testTimeout: 30_000, setupFiles: ['@agent-tracker/test-folders/remove-after-each'], isolate: false },
 })

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { tempFolder } from '../test/temp.js'
+import { tempFolder } from '@agent-tracker/test-folders'
 import { claudeCodeFolder } from './claude-code-folder.js'
 import { installClaudeCodeHooks, isTrackerHook } from './install-hooks.js'
 import { installedClaudeCodeHooks } from './installed-hooks.js'

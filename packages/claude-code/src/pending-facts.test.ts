@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Fact } from '@agent-tracker/core/host'
 import { describe, expect, it } from 'vitest'
-import { tempFolder } from '../test/temp.js'
+import { tempFolder } from '@agent-tracker/test-folders'
 import { PendingFacts, waitingFacts } from './pending-facts.js'
 
 const fact = (id: string): Fact => ({ kind: 'tool_call', id, at: '2026-11-30T01:00:00.000Z', setup: 'claude-code@anthropic/m', project: '/w', tool: 'Bash', ok: true })

@@ -1,7 +1,7 @@
 import { readdirSync, utimesSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { tempFolder } from '../test/temp.js'
+import { tempFolder } from '@agent-tracker/test-folders'
 import { TranscriptReads } from './transcript-reads.js'
 
 const POSITION = { inode: 1, offset: 10, line: 2, before: 'x' }

@@ -3,7 +3,7 @@ import { Transcript } from '@agent-tracker/host-import/testing'
 import type { HookOptions } from '../src/hook-options.js'
 import type { HookReply } from '../src/hook-reply.js'
 import { runClaudeCodeHook } from '../src/run-hook.js'
-import { tempFolder } from './temp.js'
+import { tempFolder } from '@agent-tracker/test-folders'
 
 /** A Claude Code session in a project, as its hooks see it: the transcript Claude Code writes, and the hook events it sends. */
 export class HookSession {

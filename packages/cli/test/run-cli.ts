@@ -1,28 +1,18 @@
 import { execFile } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
+import { tempFolder } from '@agent-tracker/test-folders'
 import type { Io } from '../src/io.js'
 import { main } from '../src/main.js'
 
 /** The built binary, as a user runs it. */
 export const BUILT_BIN = fileURLToPath(new URL('../bin/agent-tracker.js', import.meta.url))
 const BIN = BUILT_BIN
-const folders: string[] = []
-
-/** A temporary folder, removed when the test file ends. */
-export function tempFolder(prefix = 'cli-'): string {
-  const folder = mkdtempSync(join(tmpdir(), prefix))
-  folders.push(folder)
-  return folder
-}
-
-/** Removes the folders {@link tempFolder} made; the package's test setup runs it when a test file ends. */
-export function removeTempFolders(): void {
-  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true })
-}
+/**
+ * A temporary folder, removed when the test file ends (`test/setup.ts`): files make theirs in
+ * `beforeAll` and share them between their tests.
+ */
+export { tempFolder }
 
 /** What a run of the CLI printed and returned. */
 export interface CliRun {

@@ -5,7 +5,7 @@ import { predecessorCentralHistory, predecessorProjectHistory, writePredecessorC
 import type { RootDatabase } from 'lmdb'
 import { open } from 'lmdb'
 import { describe, expect, it } from 'vitest'
-import { tempFolder } from '../test/temp.js'
+import { tempFolder } from '@agent-tracker/test-folders'
 import { describeDatabaseFormat, recogniseDatabase } from './database-format.js'
 import { isLmdbStoreError } from './errors.js'
 import { ALL_SUB_DATABASES } from './layout.js'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { tempFolder } from '../test/temp.js'
+import { tempFolder } from '@agent-tracker/test-folders'
 import { DEFAULT_DATABASE_SIZE, formatBytes, validateMaxDatabaseSize } from './database-size.js'
 import type { LmdbStoreError } from './errors.js'
 import { isLmdbStoreError } from './errors.js'

@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import { createFactScript } from '@agent-tracker/core/testing'
 import { open } from 'lmdb'
 import { describe, expect, it } from 'vitest'
-import { tempFolder } from '../test/temp.js'
+import { tempFolder } from '@agent-tracker/test-folders'
 import { SUB_DATABASES } from './layout.js'
 import { openLmdbStore } from './open-lmdb-store.js'
 

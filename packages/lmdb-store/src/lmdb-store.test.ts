@@ -3,7 +3,7 @@ import { createFactScript, createMemoryStore } from '@agent-tracker/core/testing
 import { describeStoreContract } from '@agent-tracker/core/testing/contract'
 import { open } from 'lmdb'
 import { describe, expect, it } from 'vitest'
-import { tempFolder } from '../test/temp.js'
+import { tempFolder } from '@agent-tracker/test-folders'
 import { META, SETUP_TOTALS, SETUP_TOTALS_KEY } from './layout.js'
 import { openLmdbStore } from './open-lmdb-store.js'
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { createFactScript } from '@agent-tracker/core/testing'
 import { describe, expect, it } from 'vitest'
-import { tempFolder } from '../test/temp.js'
+import { tempFolder } from '@agent-tracker/test-folders'
 import { LONGEST_KEY_PART } from './layout.js'
 import { openLmdbStore } from './open-lmdb-store.js'
 

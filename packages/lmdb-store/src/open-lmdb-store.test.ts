@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { tempFolder } from '../test/temp.js'
+import { tempFolder } from '@agent-tracker/test-folders'
 import type { LmdbStoreError } from './errors.js'
 import { isLmdbStoreError } from './errors.js'
 import { MEMORY_PATH } from './memory-path.js'

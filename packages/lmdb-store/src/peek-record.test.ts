@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { tempFolder } from '../test/temp.js'
+import { tempFolder } from '@agent-tracker/test-folders'
 import { openLmdbStore } from './open-lmdb-store.js'
 import { peekRecord } from './peek-record.js'
 

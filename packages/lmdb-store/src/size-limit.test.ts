@@ -1,7 +1,7 @@
 import type { Database } from 'lmdb'
 import { open } from 'lmdb'
 import { describe, expect, it } from 'vitest'
-import { tempFolder } from '../test/temp.js'
+import { tempFolder } from '@agent-tracker/test-folders'
 import { isLmdbStoreError } from './errors.js'
 import { ensureRoomByPages } from './size-limit.js'
 

@@ -9,7 +9,7 @@ import { createFactScript, createMemoryStore } from '@agent-tracker/core/testing
 import { open } from 'lmdb'
 import { describe, expect, it } from 'vitest'
 import { writeSchema1Database } from '../test/schema-1-database.js'
-import { tempFolder } from '../test/temp.js'
+import { tempFolder } from '@agent-tracker/test-folders'
 import { isLmdbStoreError } from './errors.js'
 import { SUB_DATABASES } from './layout.js'
 import { openLmdbStore } from './open-lmdb-store.js'

@@ -7,7 +7,7 @@ import { createFactScript } from '@agent-tracker/core/testing'
 import { describe, expect, it } from 'vitest'
 import { NO_PAGE, PAGE_HEADER_SIZE, readMeta, readNodes, readPageHeader, readTreeRecord } from '../src/lmdb-format.js'
 import { openLmdbStore } from '../src/open-lmdb-store.js'
-import { tempFolder } from './temp.js'
+import { tempFolder } from '@agent-tracker/test-folders'
 
 const run = promisify(execFile)
 const child = fileURLToPath(new URL('fixtures/open-database.mjs', import.meta.url))

@@ -7,7 +7,7 @@ import { createMemoryStore } from '@agent-tracker/core/testing'
 import { describe, expect, it } from 'vitest'
 import { openLmdbStore } from '../src/open-lmdb-store.js'
 import { SETUPS, buildWorkload } from './fixtures/workload.mjs'
-import { tempFolder } from './temp.js'
+import { tempFolder } from '@agent-tracker/test-folders'
 
 const run = promisify(execFile)
 const child = fileURLToPath(new URL('fixtures/apply-workload.mjs', import.meta.url))

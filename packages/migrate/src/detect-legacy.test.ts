@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
 import { open } from 'lmdb'
 import { describe, expect, it } from 'vitest'
-import { tempFolder } from '../test/legacy-fixtures.js'
+import { tempFolder } from '@agent-tracker/test-folders'
 import { detectLegacy, hasLegacyData, legacyDatabasePath } from './detect-legacy.js'
 import { migrateProjectDatabase } from './migrate-project-database.js'
 

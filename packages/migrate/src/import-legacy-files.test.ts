@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createMemoryStore } from '@agent-tracker/core/testing'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { tempFolder } from '../test/legacy-fixtures.js'
+import { tempFolder } from '@agent-tracker/test-folders'
 import { importLegacyFiles } from './import-legacy-files.js'
 
 const COMMUNICATION = `[

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { createMemoryStore } from '@agent-tracker/core/testing'
 import { resolveTimeZone } from './legacy-time.js'
 import { describe, expect, it } from 'vitest'
-import { tempFolder } from '../test/legacy-fixtures.js'
+import { tempFolder } from '@agent-tracker/test-folders'
 import { importLegacyFiles } from './import-legacy-files.js'
 import { readCommunicationFile } from './legacy-communication-file.js'
 

@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import { HONEST, IMPOSSIBLE, createFactScript, writeHostileRecords } from '@agent-tracker/core/testing'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
 import { describe, expect, it } from 'vitest'
-import { tempFolder } from '../test/legacy-fixtures.js'
+import { tempFolder } from '@agent-tracker/test-folders'
 import { mergeDatabase } from './merge-database.js'
 
 describe('mergeDatabase from a hostile database', () => {

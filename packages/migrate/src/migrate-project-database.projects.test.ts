@@ -1,6 +1,7 @@
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
 import { describe, expect, it } from 'vitest'
-import { tempFolder, writeLegacyDatabase } from '../test/legacy-fixtures.js'
+import { tempFolder } from '@agent-tracker/test-folders'
+import { writeLegacyDatabase } from '../test/legacy-fixtures.js'
 import { migrateProjectDatabase } from './migrate-project-database.js'
 
 const DAY = 24 * 60 * 60 * 1000

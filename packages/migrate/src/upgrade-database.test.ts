@@ -5,7 +5,7 @@ import { COLLECTIONS } from '@agent-tracker/core'
 import { openLmdbStore, recogniseDatabase } from '@agent-tracker/lmdb-store'
 import { historyCounts, holdPredecessorDatabaseOpen, predecessorCentralHistory, writePredecessorCentralDatabase } from '@agent-tracker/predecessor'
 import { describe, expect, it } from 'vitest'
-import { tempFolder } from '../test/legacy-fixtures.js'
+import { tempFolder } from '@agent-tracker/test-folders'
 import { stagingPath, upgradeDatabase } from './upgrade-database.js'
 
 const NOW = (): Date => new Date('2026-12-01T10:00:00.000Z')

@@ -1,22 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { writePredecessorProjectDatabase } from '@agent-tracker/predecessor'
 import { legacyDatabasePath } from '../src/detect-legacy.js'
-
-const folders: string[] = []
-
-/** A fresh temporary folder, removed after the current test. */
-export function tempFolder(prefix = 'migrate-'): string {
-  const folder = mkdtempSync(join(tmpdir(), prefix))
-  folders.push(folder)
-  return folder
-}
-
-/** Removes the folders {@link tempFolder} made; registered after each test by `test/setup.ts`. */
-export function removeTempFolders(): void {
-  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true })
-}
 
 /** Legacy flat-database entries by key, as the predecessor wrote them. */
 export type LegacyEntries = Readonly<Record<string, unknown>>

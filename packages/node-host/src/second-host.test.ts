@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { gitEventsOf, guardToolCall, isUserCommand } from '@agent-tracker/core'
 import { describe, expect, it } from 'vitest'
 import { gitRepository, headOf } from '../test/git-repository.js'
-import { tempFolder } from '../test/temp.js'
+import { tempFolder } from '@agent-tracker/test-folders'
 import { CommitWatch, ProtectedFileIndex, openTracker, resolveProtectedFiles, runUserCommand } from './index.js'
 
 /**

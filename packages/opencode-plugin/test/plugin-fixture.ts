@@ -1,9 +1,8 @@
 import { execFile } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { CollectionName, CollectionRecords } from '@agent-tracker/core'
+import { removeTempFolders, tempFolder } from '@agent-tracker/test-folders'
 import type { Hooks } from '@opencode-ai/plugin'
 import type { ToolContext } from '@opencode-ai/plugin/tool'
 import type { NotifyClient } from '../src/notifier.js'
@@ -45,21 +44,16 @@ export function fakeClient(): NotifyClient & { readonly notices: Notice[] } {
   }
 }
 
-const folders: string[] = []
 const running: PluginUnderTest[] = []
 
 /** Disposes the plugins and removes the folders the tests made; the package's test setup runs it after each test. */
 export async function releaseFixtures(): Promise<void> {
   for (const plugin of running.splice(0)) await plugin.dispose()
-  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true })
+  removeTempFolders()
 }
 
-/** A temporary folder, removed after the test. */
-export function tempFolder(prefix = 'plugin-'): string {
-  const folder = mkdtempSync(join(tmpdir(), prefix))
-  folders.push(folder)
-  return folder
-}
+/** A temporary folder, removed after the test (by {@link releaseFixtures}). */
+export { tempFolder }
 
 /** The plugin running in a temporary project against a real LMDB database, driven hook by hook. */
 export interface PluginUnderTest {

@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { Rollout, USAGE } from '../testing/codex-rollout.js'
-import { tempFolder } from '../../test/temp.js'
+import { tempFolder } from '@agent-tracker/test-folders'
 import type { HistoryEvent } from '../history-events.js'
 import { codexHistory, rolloutEvents } from './rollout-events.js'
 

@@ -1,7 +1,7 @@
 import { appendFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { tempFolder } from '../../test/temp.js'
+import { tempFolder } from '@agent-tracker/test-folders'
 import type { FilePosition, JsonLine } from './jsonl-lines.js'
 import { JsonLinesFile, jsonLines } from './jsonl-lines.js'
 

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { tempFolder } from '../../test/temp.js'
+import { tempFolder } from '@agent-tracker/test-folders'
 import type { HistoryEvent } from '../history-events.js'
 import { jsonLines } from './jsonl-lines.js'
 import { mergedByTime } from './merge-by-time.js'

@@ -7,7 +7,7 @@ import { Transcript } from '../testing/claude-code-transcript.js'
 import { Rollout } from '../testing/codex-rollout.js'
 import { gitRepository, headOf } from '../../test/git-repository.js'
 import { assistant, bashPart, opencodeDatabase } from '../testing/opencode-history.js'
-import { tempFolder } from '../../test/temp.js'
+import { tempFolder } from '@agent-tracker/test-folders'
 import { givenLocation } from '../locations.js'
 import { importHistory } from './import-history.js'
 

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { tempFolder } from '../../test/temp.js'
+import { tempFolder } from '@agent-tracker/test-folders'
 import { libcOfThisNode, withLibcNamed } from './native-libc.js'
 
 /** The start of a 64-bit little-endian ELF file whose one program header names `interpreter`. */

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { recogniseDatabase } from '@agent-tracker/lmdb-store'
 import { predecessorCentralHistory, writePredecessorCentralDatabase } from '@agent-tracker/predecessor'
 import { describe, expect, it } from 'vitest'
-import { tempFolder } from '../../test/temp.js'
+import { tempFolder } from '@agent-tracker/test-folders'
 import { upgradePredecessorDatabase } from './upgrade-predecessor.js'
 
 describe('upgradePredecessorDatabase', () => {

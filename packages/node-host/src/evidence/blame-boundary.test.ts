@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ScriptedHistory, lines } from '../../test/scripted-history.js'
-import { tempFolder } from '../../test/temp.js'
+import { tempFolder } from '@agent-tracker/test-folders'
 import { blameOrigins } from './blame.js'
 import { blameBoundary, descendantsOf, historyGraph } from './blame-boundary.js'
 import { readHistory } from './git-history.js'

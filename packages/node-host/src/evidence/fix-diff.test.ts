@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ScriptedHistory, lines } from '../../test/scripted-history.js'
-import { tempFolder } from '../../test/temp.js'
+import { tempFolder } from '@agent-tracker/test-folders'
 import type { ChangeLimits, CommitChange } from './fix-diff.js'
 import { CHANGE_DIFF_OPTIONS, changeReader, changedLinesOf } from './fix-diff.js'
 

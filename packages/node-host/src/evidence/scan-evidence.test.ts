@@ -5,7 +5,7 @@ import { evidenceSummaries, parseFixPatterns } from '@agent-tracker/core'
 import { createMemoryStore } from '@agent-tracker/core/testing'
 import { describe, expect, it } from 'vitest'
 import { ScriptedHistory, lines } from '../../test/scripted-history.js'
-import { tempFolder } from '../../test/temp.js'
+import { tempFolder } from '@agent-tracker/test-folders'
 import { scanEvidence } from './scan-evidence.js'
 
 const SONNET = 'build@anthropic/claude-sonnet-4-5'

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { gitRepository, headOf } from '../../test/git-repository.js'
-import { tempFolder } from '../../test/temp.js'
+import { tempFolder } from '@agent-tracker/test-folders'
 import { CommitWatch, commandFolders } from './commit-watch.js'
 import { describeCommit, headCommit } from './read-commits.js'
 

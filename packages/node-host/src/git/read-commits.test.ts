@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { gitRepository, headOf } from '../../test/git-repository.js'
-import { tempFolder } from '../../test/temp.js'
+import { tempFolder } from '@agent-tracker/test-folders'
 import { commitsBetween } from './read-commits.js'
 
 describe('commitsBetween', () => {

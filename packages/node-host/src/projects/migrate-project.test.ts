@@ -5,7 +5,7 @@ import type { LmdbStore } from '@agent-tracker/lmdb-store'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
 import { afterEach, describe, expect, it } from 'vitest'
 import { legacyHistory, writeLegacyDatabase } from '../../test/legacy-database.js'
-import { tempFolder } from '../../test/temp.js'
+import { tempFolder } from '@agent-tracker/test-folders'
 import { writeStatusExport } from '../tracker/status-export.js'
 import { migrateProject } from './migrate-project.js'
 

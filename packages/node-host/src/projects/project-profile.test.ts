@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createMemoryStore } from '@agent-tracker/core/testing'
 import { describe, expect, it } from 'vitest'
-import { tempFolder } from '../../test/temp.js'
+import { tempFolder } from '@agent-tracker/test-folders'
 import { profileFolder, profileProject, refreshProjectProfile } from './project-profile.js'
 
 function folder(files: Record<string, string>): string {

@@ -3,7 +3,7 @@ import { openPostgresStore } from '@agent-tracker/postgres-store'
 import type { PostgresServer } from '@agent-tracker/postgres-store/testing'
 import { startPostgresServer } from '@agent-tracker/postgres-store/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { tempFolder } from '../../test/temp.js'
+import { tempFolder } from '@agent-tracker/test-folders'
 import { openTracker } from '../tracker/open-tracker.js'
 
 const SETUP = 'build@fake/m1'

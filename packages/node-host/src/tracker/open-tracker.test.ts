@@ -6,7 +6,7 @@ import { openLmdbStore } from '@agent-tracker/lmdb-store'
 import { afterEach, describe, expect, it } from 'vitest'
 import { legacyHistory, writeLegacyDatabase } from '../../test/legacy-database.js'
 import { ScriptedHistory, lines } from '../../test/scripted-history.js'
-import { tempFolder } from '../../test/temp.js'
+import { tempFolder } from '@agent-tracker/test-folders'
 import type { OpenTrackerOptions, Tracker } from './open-tracker.js'
 import { openTracker } from './open-tracker.js'
 

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { createTrackingService } from '@agent-tracker/core'
 import { createMemoryStore } from '@agent-tracker/core/testing'
 import { describe, expect, it } from 'vitest'
-import { tempFolder } from '../../test/temp.js'
+import { tempFolder } from '@agent-tracker/test-folders'
 import { exportedStatusSetup, writeStatusExport } from './status-export.js'
 
 async function status(): Promise<NonNullable<Awaited<ReturnType<ReturnType<typeof createTrackingService>['getStatus']>>>> {

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { protectedFiles } from '@agent-tracker/core'
 import { describe, expect, it } from 'vitest'
-import { tempFolder } from '../../test/temp.js'
+import { tempFolder } from '@agent-tracker/test-folders'
 import { ProtectedFileIndex, resolveProtectedFiles } from './protected-file-index.js'
 
 function project(): string {

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { rgGlob } from '@agent-tracker/core'
 import { describe, expect, it } from 'vitest'
-import { tempFolder } from '../../test/temp.js'
+import { tempFolder } from '@agent-tracker/test-folders'
 
 const FILES = ['.env', '.env.local', '.env.example', 'README.md', 'a.ts', '.hidden.ts', 'src/app.ts', 'src/.env', 'src/deep/b.tsx', 'src/deep/.env.production', 'config/id_rsa', 'config/server.pem', 'x.env', 'env', '.envrc', 'docs/guide.md']
 const GLOBS = ['*', '*.ts', '*.{ts,tsx}', '.env*', '.env', '**/.env', 'src/*', 'src/**', 'src/**/*.ts', '**/*.pem', '?env', '.e?v*', '[.]env', '[!.]*', '[^.]*', '*env*', '*.env', 'src/deep/*', '**', '.*', '**/deep/*.{tsx,production}', 'id_rsa*', '*/*.md', '{src,docs}/**', '*.{env,envrc,md}', '[a-f]*', '**/*.e*', 'src/**/.env*', '\\.env']
