@@ -65,6 +65,14 @@ describe('machineTimeZone', () => {
     expect(Intl.DateTimeFormat().resolvedOptions().timeZone).toBeUndefined()
     expect(machineTimeZone('Foo/Bar')).toBe('UTC')
     process.env.TZ = ':/etc/localtime'
-    expect(machineTimeZone(':/etc/localtime', () => undefined)).toBe('UTC')
+    expect(machineTimeZone(':/etc/localtime', () => '/etc/localtime')).toBe('UTC')
+  })
+
+  it('names a POSIX rule the clock follows and Intl does not name by the clock\'s offset', () => {
+    process.env.TZ = 'JST-9'
+    expect(Intl.DateTimeFormat().resolvedOptions().timeZone).toBeUndefined()
+    expect(machineTimeZone('JST-9')).toBe('UTC+09:00')
+    process.env.TZ = 'ABC+5'
+    expect(machineTimeZone('ABC+5')).toBe('UTC-05:00')
   })
 })

@@ -47,8 +47,10 @@ export function checkTimeZone(timeZone: string): string {
  * that names a zone — a name or an offset, with or without POSIX's leading `:`, or a file in a
  * zoneinfo folder (`:/usr/share/zoneinfo/Europe/Berlin`; a link such as `/etc/localtime` is
  * followed through `resolveLink`, which the caller gives, since this reads no file) — else the
- * zone the runtime reports, else UTC. `Intl` reports no zone at all for a `TZ` that is a path or
- * names no zone it knows; the runtime's clock then runs on the zone of the path, or on UTC.
+ * zone the runtime reports, else the clock's offset from UTC now, as a fixed offset. `Intl`
+ * reports no zone at all for a `TZ` that is a path or a POSIX rule (`JST-9`), or names no zone it
+ * knows, while the runtime's clock follows the path or the rule (or runs on UTC): its offset is
+ * then the best name there is, right until the next daylight-saving change.
  */
 export function machineTimeZone(tz: string | undefined, resolveLink: (path: string) => string | undefined = () => undefined): string {
   const given = tz?.replace(/^:/, '').trim() ?? ''
@@ -58,7 +60,11 @@ export function machineTimeZone(tz: string | undefined, resolveLink: (path: stri
     if (zone !== undefined) return zone
   }
   const reported: unknown = Intl.DateTimeFormat().resolvedOptions().timeZone
-  return (typeof reported === 'string' && reported !== 'Etc/Unknown' ? zoneOrUndefined(reported) : undefined) ?? 'UTC'
+  const zone = typeof reported === 'string' && reported !== 'Etc/Unknown' ? zoneOrUndefined(reported) : undefined
+  if (zone !== undefined) return zone
+  const offset = -new Date().getTimezoneOffset()
+  const minutes = Math.abs(offset)
+  return zoneOrUndefined(`${offset < 0 ? '-' : '+'}${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`) ?? 'UTC'
 }
 
 /** The zone a zoneinfo file is for (`/usr/share/zoneinfo/posix/Europe/Berlin` → `Europe/Berlin`); undefined for another file. */
