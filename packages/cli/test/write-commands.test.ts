@@ -40,6 +40,18 @@ describe('grading, bugs and reinstating', () => {
     expect(await snapshot(db)).toBe(before)
   })
 
+  it('refuses an empty or blank commit reference (exit 2) instead of taking the newest commit, and stores nothing', async () => {
+    // A script's "$HASH" that came out empty must not grade, blame or annotate a commit for good.
+    const { db } = await seedHistory()
+    const before = await snapshot(db)
+    for (const args of [['grade', SONNET, '', '--user', 'bad', '--trust'], ['grade', SONNET, '   ', '--user', 'bad', '--trust'], ['bug', SONNET, '--commit', ''], ['retro', SONNET, '--commit', ' ', '--note', 'n']]) {
+      const refused = await runCli([...args, '--db', db, '--json'])
+      expect(refused.code).toBe(2)
+      expect(jsonError(refused.stdout)).toMatchObject({ code: 'EMPTY_COMMIT', message: expect.stringMatching(/ is (empty|blank): give at least 4 characters of the commit's hash/) as unknown })
+    }
+    expect(await snapshot(db)).toBe(before)
+  })
+
   it('reports bugs until the setup halts, then reinstates it', async () => {
     const { db } = await seedHistory()
     let status = jsonData((await runCli(['status', SONNET, '--db', db, '--json'])).stdout, 'status') as { state: { skillPoints: number } }

@@ -3,7 +3,7 @@ import { evidenceHandle, findEvidence, fixDescription, listEvidence, verdictFact
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { plural, score, shortHash } from '../format.js'
-import { latestProjectOf, projectOf, requireSetup } from './lookups.js'
+import { commitReference, latestProjectOf, projectOf, requireSetup } from './lookups.js'
 import { trackingService } from './tracking.js'
 
 /** Options of `bug`. */
@@ -32,6 +32,7 @@ export async function bugCommand(ctx: CommandContext, setup: string | undefined,
     await listPending(ctx)
     return
   }
+  if (options.commit !== undefined) commitReference(options.commit, '--commit')
   const store = ctx.openStore('write')
   await requireSetup(store, setup)
   const service = trackingService(store)

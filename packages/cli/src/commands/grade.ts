@@ -2,7 +2,7 @@ import { gradeLabel } from '@agent-tracker/core'
 import type { CommandContext } from '../context.js'
 import { score, shortHash } from '../format.js'
 import { gradeProvenanceOf, uncountedGradeNote } from '../trust.js'
-import { requireSetup } from './lookups.js'
+import { commitReference, requireSetup } from './lookups.js'
 import { trackingService } from './tracking.js'
 
 /**
@@ -11,6 +11,7 @@ import { trackingService } from './tracking.js'
  * `--trust`; otherwise it is recorded as a `cli-script` grade that counts for nothing.
  */
 export async function gradeCommand(ctx: CommandContext, setup: string, commit: string, options: { user: string; agent?: string; note?: string; trust?: boolean }): Promise<void> {
+  commitReference(commit, 'The <commit> argument')
   const provenance = gradeProvenanceOf(ctx.io, options)
   const store = ctx.openStore('write')
   await requireSetup(store, setup)

@@ -23,6 +23,17 @@ export async function requireSetup(store: TrackerStore, setup: string): Promise<
 }
 
 /**
+ * A commit reference as given on the command line: a blank one is refused, never read as "the
+ * newest commit" — a script whose hash variable came out empty would otherwise grade (for good)
+ * or blame a commit it never meant.
+ * @throws {CliError} EMPTY_COMMIT (a usage error) naming `what` (`<commit>`, `--commit`).
+ */
+export function commitReference(ref: string, what: string): string {
+  if (ref.trim() !== '') return ref
+  throw new CliError('EMPTY_COMMIT', `${what} is ${ref === '' ? 'empty' : 'blank'}: give at least 4 characters of the commit's hash, as agent-tracker history lists it.`, EXIT.usage)
+}
+
+/**
  * The project a folder (relative to the working directory; default the working directory) belongs
  * to, as the hosts record it: the root of the git work tree holding it, else the folder itself.
  */

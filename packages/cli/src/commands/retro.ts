@@ -4,7 +4,7 @@ import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { shortHash, truncate, when } from '../format.js'
 import { moreHint, pageOf } from '../pagination.js'
-import { givenText, requireSetup, resolveProject } from './lookups.js'
+import { commitReference, givenText, requireSetup, resolveProject } from './lookups.js'
 import { trackingService } from './tracking.js'
 
 /** `retro [setup]`: lists retrospectives; with `--note`, adds the user's note to one. */
@@ -13,6 +13,7 @@ export async function retroCommand(ctx: CommandContext, setup: string | undefine
     givenText('--note', options.note, 'your note')
     givenText('--task', options.task, 'the task the commit was for')
     if (setup === undefined) throw new CliError('MISSING_SETUP', 'Name the setup whose retrospective the note is for: agent-tracker retro <setup> --commit <hash> --note "…".', EXIT.usage)
+    if (options.commit !== undefined) commitReference(options.commit, '--commit')
     const store = ctx.openStore('write')
     await requireSetup(store, setup)
     const service = trackingService(store)
