@@ -231,7 +231,7 @@ describe('ingest', () => {
     const { code, stdout } = await runCli(['ingest', '--db', db], { input, now })
     expect(code).toBe(1)
     expect(stdout).toContain('Ingested 1 fact from 2 lines.')
-    expect(stdout).toContain('  line 2: Invalid tool_call fact: field "at" is "2099-01-01T00:00:00.000Z"; accepted is a time no later than a day after now (2026-11-30T12:00:00.000Z).')
+    expect(stdout).toContain('  line 2: Invalid tool_call fact: field "at" is "2099-01-01T00:00:00.000Z"; accepted is a time from 1970-01-01T00:00:00.000Z to a day after now (2026-11-30T12:00:00.000Z).')
   })
 
   it('explains that it reads stdin when given nothing to read', async () => {

@@ -30,7 +30,7 @@ describe('mergeDatabase from a hostile database', () => {
     expect(messages).toContain('field "state.communication" is 1000000000000; accepted is at most 100 at 1 skill points')
     expect(messages).toContain('field "state.commits" is -5; accepted is a whole number from 0')
     expect(messages).toContain('field "state.experience" is null; accepted is a number')
-    expect(messages).toContain('field "state" is undefined; accepted is an object')
+    expect(messages).toContain('field "state" is missing; accepted is an object')
     expect(messages).toContain('field "at" is "2026-13-45T99:00:00.000Z"; accepted is a UTC timestamp')
     expect(messages).toContain('field "userGrade" is 7; accepted is a grade: -1, 1, 2 or 5')
     expect(messages).toContain('field "cost" is 1000000000000; accepted is a number from 0 to 1000000000')

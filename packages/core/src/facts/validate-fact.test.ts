@@ -26,6 +26,8 @@ describe('validateFact', () => {
   it.each([
     [42, 'Invalid fact: a fact must be a JSON object, got 42.'],
     [{ ...base, kind: 'deploy' }, 'Invalid fact: field "kind" is "deploy"; accepted kinds are tool_call, command, commit, push, grade, bug, reinstate, retrospective, activity, usage, evidence, verdict.'],
+    [{ ...base, kind: undefined }, 'Invalid fact: field "kind" is missing; accepted kinds are tool_call, command, commit, push, grade, bug, reinstate, retrospective, activity, usage, evidence, verdict.'],
+    [{ ...base, kind: {} }, 'Invalid fact: field "kind" is an object; accepted kinds are tool_call, command, commit, push, grade, bug, reinstate, retrospective, activity, usage, evidence, verdict.'],
     [{ ...base, kind: 'tool_call', tool: 'bash' }, 'Invalid tool_call fact: field "ok" must be true or false, got undefined.'],
     [{ ...base, kind: 'commit' }, 'Invalid commit fact: field "hash" is required: a non-empty string.'],
     [{ ...base, kind: 'grade', commit: 'a', by: 'user' }, 'Invalid grade fact: needs "agentGrade" or "userGrade" (or both).'],

@@ -1,4 +1,4 @@
-import { describeValue } from '../describe-value.js'
+import { describeField, describeValue } from '../describe-value.js'
 import { TrackerError, isTrackerError } from '../errors.js'
 import type { EvidenceSignal, EvidenceVerdict, Fact, FactBase, FactKind, Party, TokenUsage } from './facts.js'
 import { COST_SOURCES, EVIDENCE_SIGNALS, FACT_KINDS } from './facts.js'
@@ -51,7 +51,7 @@ export function validateFact(input: unknown, defaults: FactDefaults = NO_DEFAULT
   const fields = input as Fields
   const kind = fields.kind
   if (typeof kind !== 'string' || !(FACT_KINDS as readonly string[]).includes(kind)) {
-    throw invalidFact(undefined, `field "kind" is ${describeValue(kind)}; accepted kinds are ${FACT_KINDS.join(', ')}`)
+    throw invalidFact(undefined, `field "kind" is ${describeField(kind)}; accepted kinds are ${FACT_KINDS.join(', ')}`)
   }
   try {
     const fact = buildFact(kind as FactKind, fields, base(fields, defaults))
@@ -183,7 +183,7 @@ function buildFact(kind: FactKind, f: Fields, b: FactBase): Fact {
 function amendedCommit(f: Fields): string | undefined {
   const value = f.amends
   if (value === undefined || value === null) return undefined
-  if (typeof value !== 'string' || !isFullCommitHash(value)) throw invalidFact(f.kind, `field "amends" is ${describeValue(value)}; accepted is ${FULL_COMMIT_HASH_ACCEPTED}`)
+  if (typeof value !== 'string' || !isFullCommitHash(value)) throw invalidFact(f.kind, `field "amends" is ${describeField(value)}; accepted is ${FULL_COMMIT_HASH_ACCEPTED}`)
   return value
 }
 
@@ -207,7 +207,7 @@ function costSource(f: Fields): 'estimate' | 'unknown' | undefined {
   const value = f.costSource
   if (value === undefined || value === null || value === 'host') return undefined
   if (value === 'estimate' || value === 'unknown') return value
-  throw invalidFact(f.kind, `field "costSource" is ${describeValue(value)}; accepted are ${COST_SOURCES.map((source) => `"${source}"`).join(', ')}`)
+  throw invalidFact(f.kind, `field "costSource" is ${describeField(value)}; accepted are ${COST_SOURCES.map((source) => `"${source}"`).join(', ')}`)
 }
 
 function requiredText(f: Fields, field: string, maxBytes: number = LIMITS.textBytes): string {
@@ -254,7 +254,7 @@ const EVIDENCE_VERDICTS: readonly EvidenceVerdict[] = ['confirmed', 'dismissed',
 function oneOf<T extends string>(f: Fields, field: string, accepted: readonly T[]): T {
   const value = f[field]
   if (typeof value === 'string' && (accepted as readonly string[]).includes(value)) return value as T
-  throw invalidFact(f.kind, `field "${field}" is ${describeValue(value)}; accepted are ${accepted.map((a) => `"${a}"`).join(', ')}`)
+  throw invalidFact(f.kind, `field "${field}" is ${describeField(value)}; accepted are ${accepted.map((a) => `"${a}"`).join(', ')}`)
 }
 
 function optionalTextList(f: Fields, field: string): readonly string[] | undefined {
@@ -289,7 +289,7 @@ function gradeChannel(f: Fields): GradeChannel | undefined {
   const value = f.channel
   if (value === undefined || value === null) return undefined
   if (isGradeChannel(value)) return value
-  throw invalidFact(f.kind, `field "channel" is ${describeValue(value)}; accepted are ${GRADE_CHANNELS.map((channel) => `"${channel}"`).join(', ')}`)
+  throw invalidFact(f.kind, `field "channel" is ${describeField(value)}; accepted are ${GRADE_CHANNELS.map((channel) => `"${channel}"`).join(', ')}`)
 }
 
 function optionalInteger(f: Fields, field: string): number | undefined {
@@ -319,7 +319,7 @@ function optionalGrade(f: Fields, field: string): Grade | undefined {
 function party(f: Fields): Party {
   const value = f.by
   if (value === 'agent' || value === 'user') return value
-  throw invalidFact(f.kind, `field "by" is ${describeValue(value)}; accepted are "agent" and "user"`)
+  throw invalidFact(f.kind, `field "by" is ${describeField(value)}; accepted are "agent" and "user"`)
 }
 
 function invalidFact(kind: unknown, problem: string, cause?: unknown): TrackerError {

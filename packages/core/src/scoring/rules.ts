@@ -1,4 +1,4 @@
-import { describeValue } from '../describe-value.js'
+import { describeField, describeValue } from '../describe-value.js'
 import { TrackerError } from '../errors.js'
 
 /** Every number the scoring reducer uses; {@link DEFAULT_RULES} holds the defaults. */
@@ -93,7 +93,7 @@ function validateRuleValue(path: string, value: unknown): number {
   const positive = STRICTLY_POSITIVE.has(path)
   const accepted = positive ? 'a finite number greater than 0' : 'a finite number ≥ 0'
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (positive && value === 0)) {
-    throw invalid(`rules.${path}`, `is ${describeValue(value)}; accepted: ${accepted}`)
+    throw invalid(`rules.${path}`, `is ${describeField(value)}; accepted: ${accepted}`)
   }
   return value
 }

@@ -37,8 +37,18 @@ describe('checkHostFact given the time now', () => {
     const at = (iso: string): ReturnType<typeof validateFact> => fact({ kind: 'push', at: iso })
     expect(checkHostFact(at('2026-03-02T09:30:00.000Z'), now).at).toBe('2026-03-02T09:30:00.000Z')
     expect(checkHostFact(at('2099-01-01T00:00:00.000Z')).at).toBe('2099-01-01T00:00:00.000Z')
-    expect(() => checkHostFact(at('2026-03-02T09:30:00.001Z'), now)).toThrow('Invalid push fact: field "at" is "2026-03-02T09:30:00.001Z"; accepted is a time no later than a day after now (2026-03-02T09:30:00.000Z).')
+    expect(() => checkHostFact(at('2026-03-02T09:30:00.001Z'), now)).toThrow('Invalid push fact: field "at" is "2026-03-02T09:30:00.001Z"; accepted is a time from 1970-01-01T00:00:00.000Z to a day after now (2026-03-02T09:30:00.000Z).')
     expect(() => checkHostFact(at('2099-01-01T00:00:00.000Z'), now)).toThrow(/field "at" is "2099-01-01T00:00:00.000Z"/)
+  })
+
+  it('refuses a time before 1970 with or without it, and a setup id with a control character', () => {
+    const at = (iso: string): ReturnType<typeof validateFact> => fact({ kind: 'push', at: iso })
+    expect(checkHostFact(at('1970-01-01T00:00:00.000Z')).at).toBe('1970-01-01T00:00:00.000Z')
+    expect(() => checkHostFact(at('0001-01-01T00:00:00.000Z'))).toThrow('Invalid push fact: field "at" is "0001-01-01T00:00:00.000Z"; accepted is a time from 1970-01-01T00:00:00.000Z.')
+    expect(() => checkHostFact(at('1969-12-31T23:59:59.999Z'), new Date('2026-03-01T09:30:00.000Z'))).toThrow(/accepted is a time from 1970-01-01T00:00:00\.000Z to a day after now/)
+    for (const setup of ['bu\nild', 'build@x/y\u001b[31m', 'build\u009b']) {
+      expect(() => checkHostFact(fact({ kind: 'push', setup }))).toThrow(/field "setup" is ".*"; accepted is a setup id without control characters/)
+    }
   })
 })
 

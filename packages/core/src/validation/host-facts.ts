@@ -1,4 +1,4 @@
-import { describeValue } from '../describe-value.js'
+import { describeField } from '../describe-value.js'
 import { TrackerError } from '../errors.js'
 import type { Fact } from '../facts/facts.js'
 
@@ -38,24 +38,35 @@ export function isAbsolutePath(path: string): boolean {
 /** How far ahead of the reader's clock a fact's time may be: another machine's clock runs a little ahead, a year-2099 time is a mistake. */
 export const FUTURE_SLACK_MS = 24 * 60 * 60 * 1000
 
+/** The earliest time a fact of another host may carry: git's and Unix's epoch. Work of a coding agent before it is a mistake, and calendars before year 100 trip JavaScript's dates. */
+export const EARLIEST_FACT_TIME = '1970-01-01T00:00:00.000Z'
+
+/** Control characters (C0, DEL, C1): they have no place in an id, and a terminal would act on them. */
+// eslint-disable-next-line no-control-regex -- control characters are what it finds
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/
+
 /**
  * The rules a fact written by another host (an `ingest` line) is held to beyond
  * `validateFact`'s types and limits: its project is the absolute path of the project folder, and
  * every commit it names is a git hash — what the tracker's own hosts record, so that the fact
- * joins the same project and commit as theirs; given `now`, its time is not more than a day
- * ahead of it (it would sit at the end of every window until then). Returns the fact.
+ * joins the same project and commit as theirs; its setup id holds no control character; its time
+ * is not before {@link EARLIEST_FACT_TIME} and, given `now`, not more than a day ahead of it (it
+ * would sit at the end of every window until then). Returns the fact.
  * @throws {TrackerError} INVALID_FACT naming the field, what it held and what is accepted.
  */
 export function checkHostFact(fact: Fact, now?: Date): Fact {
   if (!isAbsolutePath(fact.project)) throw refused(fact, 'project', fact.project, 'an absolute path to the project folder, like /home/me/shop')
+  if (CONTROL_CHARACTER.test(fact.setup)) throw refused(fact, 'setup', fact.setup, 'a setup id without control characters, like build@anthropic/claude-sonnet-4-5')
   const [field, hash] = fact.kind === 'commit' ? ['hash', fact.hash] : ['commit', 'commit' in fact ? fact.commit : undefined]
   if (hash !== undefined && !isCommitHash(hash)) throw refused(fact, field, hash, COMMIT_HASH_ACCEPTED)
-  if (now !== undefined && Date.parse(fact.at) > now.getTime() + FUTURE_SLACK_MS) {
-    throw refused(fact, 'at', fact.at, `a time no later than a day after now (${new Date(now.getTime() + FUTURE_SLACK_MS).toISOString()})`)
+  const time = Date.parse(fact.at)
+  const latest = now === undefined ? undefined : now.getTime() + FUTURE_SLACK_MS
+  if (!(time >= Date.parse(EARLIEST_FACT_TIME)) || (latest !== undefined && time > latest)) {
+    throw refused(fact, 'at', fact.at, `a time from ${EARLIEST_FACT_TIME}${latest === undefined ? '' : ` to a day after now (${new Date(latest).toISOString()})`}`)
   }
   return fact
 }
 
 function refused(fact: Fact, field: string, value: string, accepted: string): TrackerError {
-  return new TrackerError('INVALID_FACT', `Invalid ${fact.kind} fact: field "${field}" is ${describeValue(value)}; accepted is ${accepted}.`)
+  return new TrackerError('INVALID_FACT', `Invalid ${fact.kind} fact: field "${field}" is ${describeField(value)}; accepted is ${accepted}.`)
 }

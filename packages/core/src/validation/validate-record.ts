@@ -1,4 +1,4 @@
-import { describeValue } from '../describe-value.js'
+import { describeField, describeValue } from '../describe-value.js'
 import { TrackerError } from '../errors.js'
 import { EVIDENCE_SIGNALS } from '../facts/facts.js'
 import { isGrade } from '../facts/grade.js'
@@ -29,7 +29,7 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/
 export function validateRecord<C extends CollectionName>(collection: C, input: unknown, rules: ScoringRules): CollectionRecords[C] {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw invalidRecord(collection, `a record must be an object, got ${describeValue(input)}`)
   const record = input as Fields
-  if (record.v !== RECORD_VERSIONS[collection]) throw invalidRecord(collection, `field "v" is ${describeValue(record.v)}; this release reads version ${String(RECORD_VERSIONS[collection])}`)
+  if (record.v !== RECORD_VERSIONS[collection]) throw invalidRecord(collection, `field "v" is ${describeField(record.v)}; this release reads version ${String(RECORD_VERSIONS[collection])}`)
   const shape = SHAPES[collection]
   try {
     for (const [field, check] of Object.entries(shape)) check(record[field], field, record)
@@ -44,7 +44,7 @@ export function validateRecord<C extends CollectionName>(collection: C, input: u
 class FieldProblem extends Error {}
 
 function fail(field: string, value: unknown, accepted: string): never {
-  throw new FieldProblem(`field "${field}" is ${describeValue(value)}; accepted is ${accepted}`)
+  throw new FieldProblem(`field "${field}" is ${describeField(value)}; accepted is ${accepted}`)
 }
 
 const optional = (check: FieldCheck): FieldCheck => (value, field, record) => {
