@@ -17,6 +17,7 @@ import { answerEnvelope, toJsonText } from './json-envelope.js'
 import { parseSizeLimit } from './parse-size.js'
 import type { Column } from './table.js'
 import { renderTable } from './table.js'
+import { terminalSafe } from './terminal-text.js'
 import { resolveTimeZone } from './time/time-zone.js'
 import type { ResolvedWindow, WindowFlags } from './time/time-window.js'
 import { resolveWindow } from './time/time-window.js'
@@ -230,7 +231,7 @@ export class CommandContext {
   print(data: unknown, render: () => string): void {
     if (this.json) this.io.stdout.write(toJsonText(answerEnvelope(this.#identity.command, data, this.#notices)))
     else if (this.#missingDatabase !== undefined) this.io.stdout.write(`${firstRunText(this.#missingDatabase, this.#identity.commands)}\n`)
-    else this.io.stdout.write(`${render()}\n`)
+    else this.io.stdout.write(`${terminalSafe(render())}\n`)
   }
 
   /** What a JSON reader is told besides the answer so far (e.g. that there is no database yet), for output written without {@link print}. */
@@ -240,7 +241,7 @@ export class CommandContext {
 
   /** A note for people (to stderr, never in JSON output). */
   note(text: string): void {
-    if (!this.json) this.io.stderr.write(`${text}\n`)
+    if (!this.json) this.io.stderr.write(`${terminalSafe(text)}\n`)
   }
 
   /** A table fitted to the terminal. */

@@ -6,6 +6,7 @@ import { processIo } from './io.js'
 import { errorEnvelope, toJsonText } from './json-envelope.js'
 import type { Runner } from './program.js'
 import { buildProgram } from './program.js'
+import { terminalSafe } from './terminal-text.js'
 import { CLI_VERSION } from './version.js'
 
 /** Errors that, when there is no database yet, only mean nothing was recorded: the answer is empty. */
@@ -37,7 +38,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       if (failure.code === 'DATABASE_DAMAGED') await rememberDamage(ctx, failure.message)
       if (ctx.json) io.stdout.write(toJsonText(errorEnvelope(running, failure.code, failure.message)))
       // A usage error goes to stderr with --json too, for whoever watches the terminal (as commander's own do).
-      if (!ctx.json || failure.exitCode === EXIT.usage) io.stderr.write(`${ctx.colours.red('error:')} ${failure.message}\n`)
+      if (!ctx.json || failure.exitCode === EXIT.usage) io.stderr.write(`${ctx.colours.red('error:')} ${terminalSafe(failure.message)}\n`)
     } finally {
       await ctx.close()
     }

@@ -1,5 +1,6 @@
 import { displayWidth } from './display-width.js'
 import { plural } from './format.js'
+import { oneLine } from './terminal-text.js'
 
 /** A column of a table: its header, how to render a row, and how much it matters on narrow screens. */
 export interface Column<Row> {
@@ -17,7 +18,8 @@ const GAP = '  '
  * Widths are display widths: CJK characters and emoji take two columns, colour codes none.
  */
 export function renderTable<Row>(columns: readonly Column<Row>[], rows: readonly Row[], options: { width: number; colour: (text: string) => string }): string {
-  const cells = rows.map((row) => columns.map((column) => column.value(row)))
+  // Cells hold recorded text: a control character or a line break in one would act on the terminal or break the rows.
+  const cells = rows.map((row) => columns.map((column) => oneLine(column.value(row))))
   const widths = columns.map((column, index) => Math.max(displayWidth(column.header), ...cells.map((cell) => displayWidth(cell[index] ?? ''))))
   let kept = columns.map((_, index) => index)
   const total = (indexes: readonly number[]): number => indexes.reduce((sum, index) => sum + (widths[index] ?? 0), 0) + GAP.length * (indexes.length - 1)

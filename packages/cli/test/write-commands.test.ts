@@ -106,6 +106,25 @@ describe('grading, bugs and reinstating', () => {
   })
 })
 
+describe('recorded text on a terminal', () => {
+  it('shows control characters in stored text as pictures, in tables, messages and errors, and keeps them in JSON', async () => {
+    const { db } = await seedHistory()
+    const task = 'fine\u001b[2K\rFAKE\u001b]0;title\u0007\nnext line'
+    expect((await runCli(['activity', SONNET, '--task', task, '--project', 'shop', '--db', db])).code).toBe(0)
+    const listed = await runCli(['activity', SONNET, '--db', db])
+    expect(listed.stdout).toContain('fine\u241b[2K\u240dFAKE\u241b]0;title\u2407\u2424next line')
+    // eslint-disable-next-line no-control-regex -- no control character but a line break may reach the terminal
+    expect(listed.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/)
+    // The table stays one line per entry: the header, then one row each.
+    const rows = (jsonData((await runCli(['activity', SONNET, '--db', db, '--json'])).stdout, 'activity') as { entries: { task: string }[] }).entries
+    expect(rows[0]?.task).toBe(task)
+    expect(listed.stdout.trimEnd().split('\n')).toHaveLength(rows.length + 1)
+    const unknown = await runCli(['status', 'evil\u001b[2J@x/y', '--db', db])
+    expect(unknown.stderr).toContain('evil\u241b[2J@x/y')
+    expect(unknown.stderr).not.toContain('\u001b[2J')
+  })
+})
+
 describe('retro --note and activity --task', () => {
   it('refuse an empty or blank --note, --task or other text as a usage error naming the option, storing nothing', async () => {
     const { db } = await seedHistory()

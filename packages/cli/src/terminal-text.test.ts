@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest'
+import { oneLine, terminalSafe } from './terminal-text.js'
+
+describe('terminalSafe', () => {
+  it('shows control characters as their pictures, so a terminal does not act on them', () => {
+    expect(terminalSafe('fine\u001b[2K\rFAKE')).toBe('fine\u241b[2K\u240dFAKE')
+    // An OSC title, a bell, NUL, backspace, DEL and a C1 CSI.
+    expect(terminalSafe('\u001b]0;owned\u0007x\u0000\b\u007f\u009b31m')).toBe('\u241b]0;owned\u2407x\u2400\u2408\u2421\ufffd31m')
+    expect(terminalSafe('a\u001bb')).toBe('a\u241bb')
+  })
+
+  it('keeps line breaks, tabs, colour sequences and other text as they are', () => {
+    const text = '\u001b[1mSETUP\u001b[22m\tCS\n\u001b[31mhalted\u001b[39m — 日本語 ✓'
+    expect(terminalSafe(text)).toBe(text)
+  })
+
+  it('keeps a one-line field on one line', () => {
+    expect(oneLine('first\r\nsecond\nthird\u001b[2J')).toBe('first\u2424second\u2424third\u241b[2J')
+  })
+})

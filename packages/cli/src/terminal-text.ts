@@ -1,0 +1,29 @@
+/**
+ * Control characters, each but a line break and a tab, or a colour sequence (SGR: `ESC [ … m`).
+ * Recorded text — commit messages, tasks, notes, often written by an agent, or anything `ingest`
+ * took — may hold them, and a terminal acts on them: `ESC [2K` and a carriage return rewrite the
+ * line above, OSC sequences set the window title, a hyperlink or the clipboard, and a C1 code
+ * (U+0080–U+009F) can stand for ESC and its bracket.
+ */
+// eslint-disable-next-line no-control-regex -- control characters are what it finds
+const UNSAFE = /\u001b\[[0-9;:]*m|[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g
+
+/**
+ * Text as a terminal may be given it: every control character but a line break and a tab shows
+ * as its Unicode control picture (`ESC` as ␛, a carriage return as ␍, DEL as ␡; a C1 code as �),
+ * so it is seen and does nothing. Colour sequences stay: agent-tracker colours its own output
+ * with them, and one in recorded text can only change a colour.
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(UNSAFE, (match) => (match.length > 1 ? match : picture(match.charCodeAt(0))))
+}
+
+/** A table cell or another one-line field: {@link terminalSafe}, and a line break as ␤, so it cannot break the layout. */
+export function oneLine(text: string): string {
+  return terminalSafe(text.replace(/\r\n|\n/g, '\u2424'))
+}
+
+function picture(code: number): string {
+  if (code < 0x20) return String.fromCharCode(0x2400 + code)
+  return code === 0x7f ? '\u2421' : '\ufffd'
+}
