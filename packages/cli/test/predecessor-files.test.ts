@@ -1,8 +1,8 @@
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { copyPredecessorProjectFiles, missingJournalLines, readPredecessorFile } from '@agent-tracker/predecessor'
 import { describe, expect, it } from 'vitest'
-import { jsonData, runCli, tempFolder } from './run-cli.js'
+import { jsonData, jsonError, runCli, tempFolder } from './run-cli.js'
 
 /** Every string anywhere in a JSON value. */
 function strings(value: unknown): string[] {
@@ -72,6 +72,17 @@ describe('the predecessor\'s own project files, migrated', () => {
 })
 
 describe('doctor on a project folder', () => {
+  it('refuses a folder that is not there, or a file, as a usage error instead of an all-clear', async () => {
+    const db = join(tempFolder(), 'tracker.lmdb')
+    const typo = join(tempFolder(), 'no-such-folder')
+    const missing = await runCli(['doctor', typo, '--db', db, '--json'])
+    expect(missing.code).toBe(2)
+    expect(jsonError(missing.stdout)).toMatchObject({ code: 'NOT_A_FOLDER', message: expect.stringContaining(`${typo} is not a folder`) as unknown })
+    const file = join(tempFolder(), 'file.txt')
+    writeFileSync(file, 'not a folder')
+    expect((await runCli(['doctor', file, '--db', db])).code).toBe(2)
+  })
+
   it('says whether its legacy data was migrated, when, under which setup and in which time zone', async () => {
     const project = join(tempFolder(), 'opencode-agent-tracker')
     copyPredecessorProjectFiles(project)

@@ -55,6 +55,10 @@ export async function doctorCommand(ctx: CommandContext, folder?: string, option
   if (ctx.teamUrl !== undefined) {
     throw new CliError('USAGE', `doctor checks this machine's database, and the team database it syncs to (${TEAM_URL_VARIABLE} or team.url): give --db a local path, and the team URL there.`, EXIT.usage)
   }
+  if (folder !== undefined && !isFolder(resolve(ctx.io.cwd, folder))) {
+    // A mistyped folder would otherwise pass every folder check: no legacy data, no secrets, nothing to fix.
+    throw new CliError('NOT_A_FOLDER', `${resolve(ctx.io.cwd, folder)} is not a folder: doctor [folder] checks a project folder (legacy data, protected files, hooks); leave it out for the current one.`, EXIT.usage)
+  }
   const checks: Check[] = []
   let path: string
   try {
@@ -264,6 +268,14 @@ async function rollupRepair(ctx: CommandContext, store: LmdbStore): Promise<Chec
     ...(repair.setupTotalsRebuilt ? ['the setup totals rebuilt'] : []),
   ]
   return { ...check('Rollups', 'ok', changes.length === 0 ? `${counted}: no drift, nothing to repair` : `${counted}: repaired — ${changes.join(', ')}`), repair }
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory()
+  } catch {
+    return false
+  }
 }
 
 /** Which files the hosts' guard protects (defaults and `AGENT_TRACKER_PROTECTED_FILES`), and which of them `folder` holds. */
