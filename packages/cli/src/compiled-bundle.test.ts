@@ -129,6 +129,10 @@ describe('a bundle run through the code cache', () => {
     expect(cacheFolder({ env: { AGENT_TRACKER_COMPILE_CACHE: '0' }, homeDir: home })).toBeUndefined()
     // A relative folder would make every working folder, a cloned repository's too, a place code is loaded from.
     expect(cacheFolder({ env: { AGENT_TRACKER_COMPILE_CACHE: 'here' }, homeDir: home })).toBeUndefined()
+    // No home folder (HOME empty): no cache, rather than one in whatever folder the command runs in.
+    expect(cacheFolder({ env: {}, homeDir: '', platform: 'linux' })).toBeUndefined()
+    expect(cacheFolder({ env: {}, homeDir: '', platform: 'darwin' })).toBeUndefined()
+    expect(cacheFolder({ env: { XDG_CACHE_HOME: '/xdg' }, homeDir: '', platform: 'linux' })).toMatch(/^\/xdg\/agent-tracker\//)
     // Each set of Node flags keeps its own caches (V8 refuses another's).
     expect(cacheFolder({ env: { NODE_OPTIONS: '--max-old-space-size=4096' }, homeDir: home, platform: 'linux' })).not.toBe(cacheFolder({ env: {}, homeDir: home, platform: 'linux' }))
     expect(cacheFolder({ env: { AGENT_TRACKER_COMPILE_CACHE: '' }, homeDir: home, platform: 'linux' })).toMatch(/^\/home\/u\/\.cache\/agent-tracker\//)

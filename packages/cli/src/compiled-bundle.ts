@@ -100,7 +100,10 @@ export function cacheFolder({ env, homeDir, platform = process.platform }: Cache
   const chosen = env.AGENT_TRACKER_COMPILE_CACHE
   if (chosen === 'off' || chosen === '0') return undefined
   if (chosen !== undefined && chosen !== '' && !isAbsolute(chosen)) return undefined
-  const base = chosen === undefined || chosen === '' ? join(userCacheFolder(env, homeDir, platform), 'agent-tracker', 'compile-cache') : chosen
+  const user = chosen === undefined || chosen === '' ? userCacheFolder(env, homeDir, platform) : chosen
+  // No home folder (HOME empty): a relative cache folder would land in whatever folder the command runs in.
+  if (!isAbsolute(user)) return undefined
+  const base = chosen === undefined || chosen === '' ? join(user, 'agent-tracker', 'compile-cache') : chosen
   // V8 refuses a cache made under other flags: each set of flags keeps its own, rather than each run rewriting the other's.
   const flags = [...process.execArgv, env.NODE_OPTIONS ?? ''].join(' ').trim()
   return join(base, `v8-${process.versions.v8}-${process.arch}${flags === '' ? '' : `-${crc32(flags).toString(36)}`}`)

@@ -4,11 +4,13 @@ export type NodeHostErrorCode = 'INVALID_DATABASE_PATH' | 'GIT_FAILED' | 'NOT_A_
 /** What each error is about, by code: the facts a host needs to phrase the fix in its own words. */
 export interface NodeHostErrorDetails {
   /**
-   * A database path the kit will not use. `origin`: given explicitly (an option, a flag) or read
-   * from `AGENT_TRACKER_DB`. `reason`: `user-home` for `~user/…`, `tilde-folder` for a `~` folder
-   * inside the path — both would otherwise create a literal `~` folder.
+   * A database path the kit will not use. `origin`: given explicitly (an option, a flag), read
+   * from `AGENT_TRACKER_DB`, or the default. `reason`: `user-home` for `~user/…`, `tilde-folder`
+   * for a `~` folder inside the path — both would otherwise create a literal `~` folder — and
+   * `no-home` for a path found from a home folder that is empty or relative (`value` is empty for
+   * the default).
    */
-  readonly INVALID_DATABASE_PATH: { readonly value: string; readonly origin: 'explicit' | 'environment'; readonly reason: 'user-home' | 'tilde-folder' }
+  readonly INVALID_DATABASE_PATH: { readonly value: string; readonly origin: 'explicit' | 'environment' | 'default'; readonly reason: 'user-home' | 'tilde-folder' | 'no-home' }
   /** A git command failed: the folder, its arguments, its exit code and what it wrote to stderr. */
   readonly GIT_FAILED: { readonly folder: string; readonly args: readonly string[]; readonly exitCode: number | null; readonly stderr: string }
   /** A folder to scan for evidence is not in a git repository with a commit. */

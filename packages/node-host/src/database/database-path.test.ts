@@ -51,6 +51,20 @@ describe('resolveDatabasePath', () => {
     expect(locateDatabase({ homeDir: home, env: { AGENT_TRACKER_DB: '/srv/t.lmdb' }, databasePath: 't.lmdb' })).toEqual({ path: '/home/zoe/t.lmdb', origin: 'explicit' })
   })
 
+  it('refuses a path found from an empty or relative home folder (HOME set to nothing), and takes an absolute one', () => {
+    expect(() => locateDatabase({ homeDir: '', env: {} })).toThrow(expect.objectContaining({
+      message: 'The home folder is not known (HOME is empty), and the default database path (~/.config/opencode/agent-tracker.lmdb) is found from it: set HOME, or give an absolute path with --db or AGENT_TRACKER_DB.',
+      details: { value: '', origin: 'default', reason: 'no-home' },
+    }))
+    for (const databasePath of ['tracker.lmdb', '~/tracker.lmdb']) {
+      expect(() => locateDatabase({ homeDir: 'relative/home', env: {}, databasePath })).toThrow(expect.objectContaining({
+        message: `The home folder is not known (HOME is "relative/home", not an absolute path), and the database path "${databasePath}" is found from it: set HOME, or give an absolute path instead.`,
+        details: { value: databasePath, origin: 'explicit', reason: 'no-home' },
+      }))
+    }
+    expect(locateDatabase({ homeDir: '', env: { AGENT_TRACKER_DB: '/srv/t.lmdb' } })).toEqual({ path: '/srv/t.lmdb', origin: 'environment' })
+  })
+
   it('keeps "~" inside a file or folder name', () => {
     expect(resolveDatabasePath({ homeDir: home, env: {}, databasePath: 'backups~/tracker~1.lmdb' })).toBe('/home/zoe/backups~/tracker~1.lmdb')
   })

@@ -29,14 +29,15 @@ export function defaultDatabasePath(homeDir: string = homedir()): string {
  * > the default. `~`, `~/...` and relative paths resolve against the home folder, never the
  * working directory, so no project ever gets a stray `~` folder. `:memory:` passes unchanged.
  * @throws {NodeHostError} INVALID_DATABASE_PATH for `~user/...` or a `~` folder inside the path,
- * which would otherwise create a literal `~` folder.
+ * which would otherwise create a literal `~` folder, and for a path found from a home folder that
+ * is empty or relative.
  */
 export function locateDatabase(sources: DatabasePathSources = {}): { readonly path: string; readonly origin: DatabasePathOrigin } {
   const home = sources.homeDir ?? homedir()
   const explicit = nonEmpty(sources.databasePath)
   const fromEnvironment = explicit === undefined ? nonEmpty((sources.env ?? process.env)[DATABASE_PATH_VARIABLE]) : undefined
   const given = explicit ?? fromEnvironment
-  if (given === undefined) return { path: defaultDatabasePath(home), origin: 'default' }
+  if (given === undefined) return { path: defaultDatabasePath(homeFolder(home, undefined, 'default')), origin: 'default' }
   const origin = explicit === undefined ? 'environment' : 'explicit'
   if (given === MEMORY_PATH) return { path: given, origin }
   const [first = '', ...rest] = given.split(/[\\/]/)
@@ -46,8 +47,20 @@ export function locateDatabase(sources: DatabasePathSources = {}): { readonly pa
     const why = reason === 'user-home' ? '"~user" paths are not supported' : 'a "~" folder inside a path is never expanded'
     throw new NodeHostError('INVALID_DATABASE_PATH', `Invalid ${what} "${given}": ${why}. Accepted are "~" or "~/..." (the home folder), an absolute path, or a path relative to the home folder.`, { value: given, origin, reason })
   }
-  if (first === '~') return { path: join(home, ...rest), origin }
-  return { path: isAbsolute(given) ? resolve(given) : resolve(home, given), origin }
+  if (first === '~') return { path: join(homeFolder(home, given, origin), ...rest), origin }
+  return { path: isAbsolute(given) ? resolve(given) : resolve(homeFolder(home, given, origin), given), origin }
+}
+
+/**
+ * The home folder a path is found from, when it is one: an empty or relative one (HOME set to
+ * nothing) would put the database wherever the command happens to run.
+ * @throws {NodeHostError} INVALID_DATABASE_PATH (reason `no-home`).
+ */
+function homeFolder(home: string, given: string | undefined, origin: DatabasePathOrigin): string {
+  if (isAbsolute(home)) return home
+  const which = given === undefined ? 'the default database path (~/.config/opencode/agent-tracker.lmdb)' : `the database path "${given}"`
+  const fix = given === undefined ? `give an absolute path with --db or ${DATABASE_PATH_VARIABLE}` : 'give an absolute path instead'
+  throw new NodeHostError('INVALID_DATABASE_PATH', `The home folder is not known (HOME is ${home === '' ? 'empty' : `"${home}", not an absolute path`}), and ${which} is found from it: set HOME, or ${fix}.`, { value: given ?? '', origin, reason: 'no-home' })
 }
 
 /**
