@@ -5,7 +5,7 @@ import { redactUrl } from '@agent-tracker/postgres-store/url'
 import type * as CliProgress from 'cli-progress'
 import { createMemoryStore } from '@agent-tracker/core/testing'
 import type { LmdbStore } from '@agent-tracker/lmdb-store'
-import { checkDataFile, folderHoldsOtherFiles, isLmdbStoreError, locateDataFile } from '@agent-tracker/lmdb-store'
+import { MEMORY_PATH, checkDataFile, folderHoldsOtherFiles, isLmdbStoreError, locateDataFile } from '@agent-tracker/lmdb-store'
 import { locateDatabase, openDatabase } from '@agent-tracker/node-host/database'
 import pc from 'picocolors'
 import { CliError, EXIT } from './cli-error.js'
@@ -119,12 +119,13 @@ export class CommandContext {
   /**
    * The database path given with `--db`, relative to the working directory, if any. A quoted
    * `~…` path the shell did not expand goes to the store as written: it expands `~` and `~/…`
-   * and rejects `~user` forms, rather than creating a folder named `~` here.
+   * and rejects `~user` forms, rather than creating a folder named `~` here; so does `:memory:`,
+   * a throw-away database in a temporary folder, not a file of that name here.
    */
   get databasePath(): string | undefined {
     const db = this.#options.db
     if (db === undefined) return undefined
-    return db.startsWith('~') ? db : resolve(this.io.cwd, db)
+    return db.startsWith('~') || db === MEMORY_PATH ? db : resolve(this.io.cwd, db)
   }
 
   /** The size limit given with `--max-size` or `AGENT_TRACKER_MAX_SIZE`, as written. */

@@ -114,6 +114,8 @@ async function databaseOf(argv: readonly string[]): Promise<string | undefined> 
   const index = argv.findIndex((arg) => arg === '--db' || arg.startsWith('--db='))
   const flag = index === -1 ? undefined : argv[index]
   const given = flag === undefined ? undefined : flag.startsWith('--db=') ? flag.slice(5) : argv[index + 1]
+  // A throw-away database (`:memory:`) lives in a temporary folder of the command's own: no trails to keep.
+  if (given === ':memory:') return undefined
   try {
     const explicit = given === undefined || given.startsWith('~') ? given : resolve(given)
     return locateDatabase({ databasePath: explicit, env: process.env, homeDir: homedir() }).path

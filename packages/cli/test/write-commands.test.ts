@@ -164,6 +164,18 @@ describe('retro --note and activity --task', () => {
   })
 })
 
+describe('--db :memory:', () => {
+  it('writes and reads a throw-away database, leaving no file in the working folder', async () => {
+    const cwd = tempFolder()
+    const input = factLine({ kind: 'commit', setup: SONNET, project: '/w/app', hash: 'aaaa1111', message: 'one' })
+    const ingested = await runBuiltCli(['ingest', '--db', ':memory:', '--json'], { cwd, input })
+    expect(ingested.code).toBe(0)
+    expect(jsonData(ingested.stdout, 'ingest')).toMatchObject({ ingested: 1 })
+    expect((await runBuiltCli(['agents', '--db', ':memory:', '--json'], { cwd })).code).toBe(0)
+    expect(readdirSync(cwd)).toEqual([])
+  })
+})
+
 describe('ingest', () => {
   it('stores every good line and reports each bad line by number (exit 1)', async () => {
     const db = join(tempFolder(), 'ingest.lmdb')
