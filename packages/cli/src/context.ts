@@ -240,6 +240,12 @@ export class CommandContext {
     return this.#notices
   }
 
+  /** Something that went wrong beside an answer that stands: said to people on stderr, and to JSON readers among the envelope's notices. */
+  warn(code: string, message: string): void {
+    this.#notices.push({ code, message })
+    this.note(this.colours.yellow(message))
+  }
+
   /** A note for people (to stderr, never in JSON output). */
   note(text: string): void {
     if (!this.json) this.io.stderr.write(`${terminalSafe(text)}\n`)

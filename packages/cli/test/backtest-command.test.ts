@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { envelope, jsonData, runCli } from './run-cli.js'
@@ -38,6 +38,20 @@ describe('backtest', () => {
     expect(text.stdout).toContain('5 decision points on 2 projects')
     expect(text.stdout).toMatch(/90% intervals: (\d+\.\d%|–) held the realised mean grade/)
     expect(text.stdout).toContain('Calibration: 50% →')
+  })
+
+  it('answers when its result cannot be saved beside the database, and says why', async () => {
+    const { db } = await seedHistory()
+    // A folder where the file would go: as EACCES is for another user, writing it fails.
+    mkdirSync(`${db}-backtest.json`)
+    const json = await runCli(['backtest', '--db', db, '--every', '2', '--json'])
+    expect(json.code).toBe(0)
+    expect((jsonData(json.stdout, 'backtest') as BacktestJson).savedTo).toBeNull()
+    expect(envelope(json.stdout).notices).toEqual([{ code: 'BACKTEST_NOT_SAVED', message: expect.stringMatching(/^Not saved for the HTML report: cannot write .*-backtest\.json \(.+\)\. The result stands; --no-save skips saving\.$/) as unknown }])
+    const text = await runCli(['backtest', '--db', db, '--every', '2'])
+    expect(text.code).toBe(0)
+    expect(text.stdout).toContain('5 decision points on 2 projects')
+    expect(text.stderr).toContain('Not saved for the HTML report: cannot write')
   })
 
   it('puts the last backtest into the HTML report as a calibration plot, and says how to get one before', async () => {

@@ -7,7 +7,8 @@ import type { HistoryScenario } from '@agent-tracker/core/backtest'
 import { KNOWN_TRUTH_SCENARIOS, generateHistory, median } from '@agent-tracker/core/backtest'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
 import { profileFolder } from '@agent-tracker/node-host'
-import { saveBacktest } from '../backtest-file.js'
+import type { SavedBacktest } from '../backtest-file.js'
+import { backtestFilePath, saveBacktest } from '../backtest-file.js'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { playHistory } from '../demo/play-history.js'
@@ -52,7 +53,7 @@ export async function backtestCommand(ctx: CommandContext, options: BacktestOpti
   const result = await backtest(store, { every, horizon, minSamples, evidenceWeight, onDecision: (done, total) => { progress.update(done, total, 'decision points') } }, { profileFolder })
   progress.stop()
   const figures = backtestFigures(result.summary)
-  const savedTo = options.save === false || ctx.missingDatabase ? null : saveBacktest({ format: 'agent-tracker-backtest', version: 1, at: new Date().toISOString(), database: store.path, every, horizon, summary: result.summary, figures })
+  const savedTo = options.save === false || ctx.missingDatabase ? null : savedBeside(ctx, { format: 'agent-tracker-backtest', version: 1, at: new Date().toISOString(), database: store.path, every, horizon, summary: result.summary, figures })
   ctx.print({ database: store.path, savedTo, every, horizon, summary: result.summary, figures, unprofiledProjects: result.unprofiledProjects, ...(options.decisions === true ? { decisions: result.decisions } : {}) }, () => {
     const c = ctx.colours
     const projects = new Set(result.decisions.map((d) => d.project)).size
@@ -65,6 +66,18 @@ export async function backtestCommand(ctx: CommandContext, options: BacktestOpti
       ...(savedTo === null ? [] : ['', c.dim(`Saved for the HTML report (export --format html): ${savedTo}`)]),
     ].join('\n')
   })
+}
+
+/** Saves a backtest beside its database for the HTML report; a file that cannot be written (a folder not the user's, a full disk) costs the report its section, never the answer. */
+function savedBeside(ctx: CommandContext, saved: SavedBacktest): string | null {
+  try {
+    return saveBacktest(saved)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    const why = code === 'EACCES' || code === 'EPERM' ? 'no permission to write there' : code === 'EROFS' ? 'a read-only file system' : code === 'ENOSPC' ? 'the disk is full' : (error as Error).message
+    ctx.warn('BACKTEST_NOT_SAVED', `Not saved for the HTML report: cannot write ${backtestFilePath(saved.database)} (${why}). The result stands; --no-save skips saving.`)
+    return null
+  }
 }
 
 interface ScenarioRun {
