@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { jsonData, runCli, tempFolder } from './run-cli.js'
 
@@ -35,8 +36,11 @@ describe('the demo tells a believable story', () => {
   })
 
   it('keeps to a folder of its own, and its history ends today', { timeout: 120_000 }, async () => {
-    const folder = tempFolder('demo-dir-')
-    expect((await runCli(['demo', '--dir', folder, '--json'])).code).toBe(0)
+    // A folder with a space in its name: the commands the demo suggests quote it.
+    const folder = join(tempFolder('demo-dir-'), 'my demo')
+    const played = await runCli(['demo', '--dir', folder])
+    expect(played.code).toBe(0)
+    expect(played.stdout).toContain(`  agent-tracker report --db '${folder}/agent-tracker.lmdb' --by week`)
     // The last week of the history is this week's.
     const week = jsonData((await runCli(['report', '--days', '7', '--db', `${folder}/agent-tracker.lmdb`, '--json'])).stdout, 'report') as DemoJson['report']
     expect(week.setups.reduce((sum, row) => sum + row.commits, 0)).toBeGreaterThan(0)

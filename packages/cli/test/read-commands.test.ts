@@ -202,6 +202,10 @@ describe('history, projects, recommend and search', () => {
     const notAFolder = await runCli(['recommend', 'no/such/dir', '--db', seeded.db])
     expect(notAFolder.code).toBe(2)
     expect(notAFolder.stderr).toContain('"no/such/dir" is not a project folder')
+    // An empty argument (a script's unset variable) is refused, not taken for the current folder.
+    const empty = await runCli(['recommend', '', '--db', seeded.db], { cwd: seeded.shop })
+    expect(empty.code).toBe(2)
+    expect(empty.stderr).toContain('The project folder argument is empty: name a folder, or leave it out for the current one.')
   })
 
   it('searches prior art by task words, a query of any length', async () => {

@@ -8,6 +8,10 @@ import { projectOf } from './lookups.js'
 
 /** `recommend [project-dir]`: which setup to use for a project like this one. */
 export async function recommendCommand(ctx: CommandContext, projectDir: string | undefined, options: { minSamples?: string }): Promise<void> {
+  if (projectDir?.trim() === '') {
+    // An empty argument (a script's unset variable) is no folder; left out, it would be the current one.
+    throw new CliError('NOT_A_FOLDER', `The project folder argument is ${projectDir === '' ? 'empty' : 'blank'}: name a folder, or leave it out for the current one.`, EXIT.usage)
+  }
   const folder = projectOf(ctx.io, projectDir)
   const profile = profileFolder(folder)
   if (profile === undefined) {

@@ -8,6 +8,7 @@ import { backtestCommand } from '../commands/backtest.js'
 import { exportCommand } from '../commands/export.js'
 import { recommendCommand } from '../commands/recommend.js'
 import { reportCommand } from '../commands/report.js'
+import { shellWord } from '../hooks/shell-quote.js'
 import { CliError, EXIT } from '../cli-error.js'
 import { CommandContext } from '../context.js'
 import type { Io } from '../io.js'
@@ -97,7 +98,8 @@ async function playDemo(io: Io, folder: string, options: { json?: boolean }, kep
     return
   }
   say(`\nThe demo database stays at ${databasePath}; explore it, e.g.:`)
-  say(`  agent-tracker report --db ${databasePath} --by week`)
-  say(`  agent-tracker history build@anthropic/claude-sonnet-4-5 --db ${databasePath}`)
-  say(`  open ${htmlPath}`)
+  // Quoted where a shell would split or expand them: a --dir with a space in it.
+  say(`  agent-tracker report --db ${shellWord(databasePath)} --by week`)
+  say(`  agent-tracker history build@anthropic/claude-sonnet-4-5 --db ${shellWord(databasePath)}`)
+  say(`  open ${shellWord(htmlPath)}`)
 }

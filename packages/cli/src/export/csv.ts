@@ -43,7 +43,9 @@ export function toCsv(rows: readonly object[]): string {
 }
 
 function csvCell(value: unknown): string {
-  const raw = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value)
+  // Fractional numbers to 12 significant digits, as JSON output has them: sums of costs are no exact decimals.
+  const number = typeof value === 'number' && !Number.isInteger(value) && Number.isFinite(value) ? Number(value.toPrecision(12)) : value
+  const raw = number === null || number === undefined ? '' : typeof number === 'string' ? number : JSON.stringify(number)
   // A text cell a spreadsheet would run as a formula (=, +, -, @, tab, CR) is written with a leading quote.
   const text = typeof value === 'string' && /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw
   return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
