@@ -325,6 +325,9 @@ export function formatResults(r: BenchResults): string {
   row('   … plus its share of the flush that writes it', `${String(h.bufferedWithFlushUs)} µs`, `flush ${String(r.flush.flush.median)} ms ÷ ${String(r.flush.facts)} facts`)
   row('   immediate pattern: read, change, await put per hook', `${String(h.immediate.medianUs)} / ${String(h.immediate.p99Us)} µs`, 'same durability: each put committed and fsync\'d')
   row('   → buffered (flush included) is cheaper by', `${String(h.ratio)}×`, `target ≥ 100× ${mark(h.ratio >= 100)} (${String(h.ratioWithoutFlush)}× without the flush)`)
+  // What buffering could gain at best while every fact is an entry of its own: a hook that costs nothing, a flush at its floor.
+  const floorShareUs = (r.flush.floor.median * 1000) / Math.max(1, r.flush.facts)
+  row('   ceiling: immediate ÷ the floor\'s share of one fact', `${String(round(h.immediate.medianUs / Math.max(0.001, floorShareUs)))}×`, `context: the most buffering gains here with an entry per fact (a free hook, a flush at its floor, ${String(round(floorShareUs))} µs a fact)`)
   row('   plugin tool call: halt check + record', `${String(h.pluginCall.medianUs)} / ${String(h.pluginCall.p99Us)} µs`, `${String(h.pluginCallRatio)}× cheaper than immediate`)
   const f = r.flush
   row(`2. flush of ${String(f.facts)} facts into an empty database`, range(f.flush), `CPU ${ms(f.flushCpuMs)}; ${String(f.records)} records, ${String(f.entries)} entries in all; validation, id claims, planning, indexes, fact log, one fsync'd commit`)
