@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { IMPOSSIBLE, writeHostileRecords } from '@agent-tracker/core/testing'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
 import { describe, expect, it } from 'vitest'
-import { factLine, jsonData, runCli, tempFolder } from './run-cli.js'
+import { factLine, jsonData, jsonError, runCli, tempFolder } from './run-cli.js'
 import { SONNET, seedHistory } from './seed.js'
 
 /** Every record, as `export` gives them. */
@@ -19,6 +19,25 @@ function readCommands(db: string, root: string): string[][] {
     ['doctor', '--check'],
   ].map((args) => [...args, '--db', db])
 }
+
+describe('a database never written over or merged into itself', () => {
+  it('refuses export --out onto the database or its lock file, and merging it into itself by another name, changing nothing', async () => {
+    const { db, root } = await seedHistory()
+    const before = await collections(db)
+    for (const [format, out] of [['json', db], ['csv', db], ['html', `${db}-lock`], ['jsonl', join(root, 'x', '..', 'tracker.lmdb')]] as const) {
+      const refused = await runCli(['export', '--format', format, '--out', out, '--db', db, '--json'])
+      expect(refused.code).toBe(2)
+      expect(jsonError(refused.stdout)).toMatchObject({ code: 'OUT_IS_DATABASE', message: expect.stringContaining('writing there would destroy it') as unknown })
+    }
+    const link = join(root, 'link.lmdb')
+    symlinkSync(db, link)
+    const merged = await runCli(['merge', link, '--db', db, '--json'])
+    expect(merged.code).toBe(2)
+    expect(jsonError(merged.stdout)).toMatchObject({ code: 'SAME_DATABASE' })
+    expect(existsSync(`${db}.undo`)).toBe(false)
+    expect(await collections(db)).toEqual(before)
+  })
+})
 
 describe('merge from a hostile database', () => {
   it('reports and skips every impossible value, and every command still works', async () => {

@@ -3,6 +3,7 @@ import type { CollectionName, ReportQuery } from '@agent-tracker/core'
 import { COLLECTIONS, EXPORT_ORDER, exportFilters, exportRecordStream, groupedReport, leaderboard, projectList, recommendByProfile, setupReport, setupTrends } from '@agent-tracker/core'
 import { profileFolder } from '@agent-tracker/node-host/hooks'
 import { CliError, EXIT } from '../cli-error.js'
+import { isDatabaseFile } from '../database-files.js'
 import type { CommandContext, ReadStore } from '../context.js'
 import { CSV_COLUMNS, csvHeader, csvLine, toCsv } from '../export/csv.js'
 import type { OutputSink } from '../export/output-sink.js'
@@ -49,6 +50,10 @@ export async function exportCommand(ctx: CommandContext, options: ReportOptions 
   if (ctx.missingDatabase) ctx.note(`No data yet: there is no agent-tracker database at ${store.path}, so the export is empty.`)
   const outFile = options.out ?? (format === 'html' ? 'agent-tracker-report.html' : undefined)
   const path = outFile === undefined ? undefined : resolve(ctx.io.cwd, outFile)
+  // Checked before the file is opened: opening it for writing empties it.
+  if (path !== undefined && isDatabaseFile(path, store.path)) {
+    throw new CliError('OUT_IS_DATABASE', `--out ${outFile ?? ''} is the database being exported (${store.path}), or one of its files: writing there would destroy it. Give the path of another file.`, EXIT.usage)
+  }
   const sink = outputSink(ctx.io, path)
   // With --json and no file, the JSON document is the answer: streamed inside the envelope.
   const enveloped = ctx.json && path === undefined

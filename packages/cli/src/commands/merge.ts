@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { AgentState } from '@agent-tracker/core'
 import type { LmdbStore } from '@agent-tracker/lmdb-store'
-import { openLmdbStore, recogniseDatabase, restoreBackup } from '@agent-tracker/lmdb-store'
+import { locateDataFile, openLmdbStore, recogniseDatabase, restoreBackup } from '@agent-tracker/lmdb-store'
 import type { MergeReport, MigrationReport } from '@agent-tracker/migrate'
 import { mergeDatabase, mergeSourceProblem } from '@agent-tracker/migrate'
 import { CliError, EXIT } from '../cli-error.js'
+import { isDatabaseFile } from '../database-files.js'
 import type { CommandContext } from '../context.js'
 import { plural, score } from '../format.js'
 
@@ -32,7 +33,9 @@ export async function mergeCommand(ctx: CommandContext, other: string, options: 
   const timezone = ctx.timeZone
   const store = ctx.openStore('write')
   const source = resolve(ctx.io.cwd, other)
-  if (source === store.path) throw new CliError('SAME_DATABASE', `${source} is the database being merged into; give another one.`, EXIT.usage)
+  if (source === store.path || isDatabaseFile(locateDataFile(source).dataFile, store.path)) {
+    throw new CliError('SAME_DATABASE', `${source} is the database being merged into (${store.path}), by this name or another; give another one.`, EXIT.usage)
+  }
   // Checked before the undo point is taken: a source that cannot be merged changes nothing and leaves nothing behind.
   const problem = mergeSourceProblem(source, recogniseDatabase(source))
   if (problem !== undefined) throw new CliError('NOT_MERGEABLE', `${problem} Nothing was merged.`, EXIT.failure)

@@ -3,6 +3,7 @@ import { resolve } from 'node:path'
 import { DEFAULT_DATABASE_SIZE, MAX_DATABASE_SIZE, checkDataFile, locateDataFile, openLmdbStore, salvageDatabase } from '@agent-tracker/lmdb-store'
 import { mergeSalvaged } from '@agent-tracker/migrate'
 import { CliError, EXIT } from '../cli-error.js'
+import { isDatabaseFile } from '../database-files.js'
 import type { CommandContext } from '../context.js'
 import { plural } from '../format.js'
 import { refusals } from './merge.js'
@@ -16,7 +17,7 @@ import { refusals } from './merge.js'
 export async function salvageCommand(ctx: CommandContext, path: string, target: string): Promise<number> {
   const destination = resolve(ctx.io.cwd, target)
   const { dataFile } = locateDataFile(path)
-  if (destination === resolve(path) || destination === dataFile) {
+  if (destination === resolve(path) || isDatabaseFile(destination, path)) {
     throw new CliError('SAME_DATABASE', `--salvage ${target} is the damaged database itself; give the path of a new file.`, EXIT.usage)
   }
   if (existsSync(destination)) {
