@@ -101,6 +101,30 @@ describe('installClaudeCodeHooks', () => {
     expect(readFileSync(join(folder, 'settings.json'), 'utf8')).toBe('["hooks"]')
   })
 
+  it('changes nothing in settings whose hooks are not laid out as Claude Code reads them, says where, and reports it when asked', () => {
+    const folder = tempFolder()
+    for (const [text, where] of [
+      ['{"hooks": "nope"}', 'hooks is not an object of events'],
+      ['{"hooks": {"PreToolUse": [5, "keep-me"]}}', 'hooks.PreToolUse[0] is not a hook group (an object with matcher and hooks)'],
+      ['{"hooks": {"Stop": {"a": 1}}}', 'hooks.Stop is not a list of hook groups'],
+      ['{"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": "y"}]}}', 'hooks.PreToolUse[0].hooks is not a list'],
+      ['{"hooks": {"Stop": [{"hooks": [null]}]}}', 'hooks.Stop[0].hooks[0] is not a hook (an object with type and command)'],
+    ] as const) {
+      writeFileSync(join(folder, 'settings.json'), text)
+      const message = `${join(folder, 'settings.json')} is not valid Claude Code settings (${where}); fix it first — nothing was changed.`
+      expect(() => installClaudeCodeHooks({ folder, command: COMMAND })).toThrow(message)
+      expect(() => uninstallClaudeCodeHooks({ folder })).toThrow(message)
+      expect(installedClaudeCodeHooks(folder).problem).toBe(`it is not valid Claude Code settings (${where})`)
+      expect(readFileSync(join(folder, 'settings.json'), 'utf8')).toBe(text)
+    }
+  })
+
+  it('says what is wrong with JSON on one line, whatever the parser quotes of the file', () => {
+    const folder = tempFolder()
+    writeFileSync(join(folder, 'settings.json'), '{\n  "hooks": {\n    x\n  }\n}\n')
+    expect(installedClaudeCodeHooks(folder).problem).toMatch(/^it is not valid JSON \([^\n]+\)$/)
+  })
+
   it("uninstalls only its own hooks and command files, keeping every other setting, hook, command file and the file's layout", () => {
     const folder = join(tempFolder(), '.claude')
     mkdirSync(join(folder, 'commands'), { recursive: true })

@@ -43,7 +43,8 @@ export class SettingsFileProblem extends Error {
 
 /**
  * Reads the settings file `name` (`settings.json` unless given) in `folder`.
- * @throws {SettingsFileProblem} when the file is not valid JSON, or JSON but not an object, naming the file.
+ * @throws {SettingsFileProblem} when the file is not valid JSON, or JSON but not an object, or its
+ * `hooks` are not laid out as Claude Code's (see `hooksProblem`), naming the file and the place.
  */
 export function readSettingsFile(folder: string, name: SettingsFileName = 'settings.json'): SettingsFile {
   const file = join(folder, name)
@@ -53,10 +54,40 @@ export function readSettingsFile(folder: string, name: SettingsFileName = 'setti
   try {
     value = JSON.parse(text)
   } catch (error) {
-    throw new SettingsFileProblem(file, `not valid JSON (${(error as Error).message})`)
+    // On one line: the parser's message may quote the file, line breaks and all.
+    throw new SettingsFileProblem(file, `not valid JSON (${(error as Error).message.replace(/\s+/g, ' ')})`)
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new SettingsFileProblem(file, 'not a JSON object')
-  return { file, text, settings: value as Record<string, unknown>, indent: /^[ \t]+(?=\S)/m.exec(text)?.[0] ?? '  ' }
+  if (!isObject(value)) throw new SettingsFileProblem(file, 'not a JSON object')
+  const wrong = hooksProblem(value.hooks)
+  if (wrong !== undefined) throw new SettingsFileProblem(file, `not valid Claude Code settings (${wrong})`)
+  return { file, text, settings: value, indent: /^[ \t]+(?=\S)/m.exec(text)?.[0] ?? '  ' }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/**
+ * What is wrong with a settings file's `hooks`, as Claude Code lays them out — an object of
+ * events, each a list of groups (objects), each group's `hooks` a list of objects — or undefined
+ * when nothing is: a hook list of another shape is neither read nor rewritten, so no entry of it
+ * is dropped on the way.
+ */
+function hooksProblem(hooks: unknown): string | undefined {
+  if (hooks === undefined) return undefined
+  if (!isObject(hooks)) return 'hooks is not an object of events'
+  for (const [event, groups] of Object.entries(hooks)) {
+    if (!Array.isArray(groups)) return `hooks.${event} is not a list of hook groups`
+    for (const [index, group] of groups.entries()) {
+      const where = `hooks.${event}[${String(index)}]`
+      if (!isObject(group)) return `${where} is not a hook group (an object with matcher and hooks)`
+      if (group.hooks === undefined) continue
+      if (!Array.isArray(group.hooks)) return `${where}.hooks is not a list`
+      const entry = group.hooks.findIndex((hook) => !isObject(hook))
+      if (entry >= 0) return `${where}.hooks[${String(entry)}] is not a hook (an object with type and command)`
+    }
+  }
+  return undefined
 }
 
 /** The text to write back: `settings` in the file's own indentation, with a final newline. */
