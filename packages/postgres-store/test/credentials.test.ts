@@ -60,6 +60,8 @@ describe('redactUrl', () => {
     expect(redactUrl('postgres://ana:s3cret@db.example.com/tracker')).toBe('postgres://ana:***@db.example.com/tracker')
     expect(redactUrl('postgres://ana@db.example.com/tracker?sslmode=verify-full&password=s3cret&sslrootcert=/etc/ca.pem')).toBe('postgres://ana@db.example.com/tracker?sslmode=verify-full&password=***&sslrootcert=/etc/ca.pem')
     expect(redactUrl('postgres://ana@db.example.com/tracker')).toBe('postgres://ana@db.example.com/tracker')
+    // A client key's passphrase is as secret as the password.
+    expect(redactUrl('postgres://me:S3cretPW@127.0.0.1:1/db?sslpassword=K3yPW&sslkey=/k.pem&PASSWORD=x')).toBe('postgres://me:***@127.0.0.1:1/db?sslpassword=***&sslkey=/k.pem&PASSWORD=***')
   })
 })
 
