@@ -95,8 +95,16 @@ function readTeamConfig(file: string): TeamConfig {
   } catch (error) {
     throw new CliError('TEAM_CONFIG', `${file} is not valid JSON (${error instanceof Error ? error.message : String(error)}): fix it or remove it.`, EXIT.usage)
   }
-  const team = typeof parsed === 'object' && parsed !== null ? (parsed as { team?: unknown }).team : undefined
-  return typeof team === 'object' && team !== null ? team : {}
+  const team = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as { team?: unknown }).team : undefined
+  if (team === undefined) return {}
+  // A team setting of another shape is said, not taken for no team at all.
+  const wrong = (what: string, value: unknown, accepted: string): CliError => new CliError('TEAM_CONFIG', `${what} in ${file} is ${JSON.stringify(value)}; accepted is ${accepted}.`, EXIT.usage)
+  if (typeof team !== 'object' || team === null || Array.isArray(team)) throw wrong('team', team, 'an object: {"url": "postgres://me@db.example.com/tracker", "member": "…"}')
+  const config = team as TeamConfig
+  if (config.url !== undefined && typeof config.url !== 'string') throw wrong('team.url', config.url, 'a postgres://user@host/database URL')
+  if (config.member !== undefined && typeof config.member !== 'string') throw wrong('team.member', config.member, 'a name')
+  if (config.schema !== undefined && typeof config.schema !== 'string') throw wrong('team.schema', config.schema, 'a schema name')
+  return config
 }
 
 /** The PEM options of `team.ssl`, and the URL parameter that names such a file instead. */
