@@ -72,6 +72,15 @@ export function isOurPluginEntry(entry: unknown): boolean {
   return name === PLUGIN_NAME || name.startsWith(`${PLUGIN_NAME}@`) || (/^(file:|\/|\.)/.test(name) && name.includes('agent-tracker') && name.includes('opencode-plugin'))
 }
 
+/** The npm name of the plugin agent-tracker replaces: it writes its own format at the same database path. */
+export const PREDECESSOR_PLUGIN_NAME = 'opencode-agent-tracker'
+
+/** True for a `plugin` entry that loads the predecessor's plugin (with or without a version). */
+export function isPredecessorPluginEntry(entry: unknown): boolean {
+  const name = Array.isArray(entry) ? (entry as unknown[])[0] : entry
+  return typeof name === 'string' && (name === PREDECESSOR_PLUGIN_NAME || name.startsWith(`${PREDECESSOR_PLUGIN_NAME}@`))
+}
+
 /**
  * The options of this plugin's entry in a parsed config: `{}` for an entry without options,
  * undefined when the config does not load the plugin.
@@ -89,9 +98,12 @@ export function findPlugin(files: readonly string[]): {
   readonly configuredIn: string[]
   readonly options: { readonly file: string; readonly options: Readonly<Record<string, unknown>> }[]
   readonly unreadable: { readonly file: string; readonly problem: string }[]
+  /** The files that load the predecessor's plugin (see {@link isPredecessorPluginEntry}). */
+  readonly predecessorIn: string[]
 } {
   const options: { file: string; options: Readonly<Record<string, unknown>> }[] = []
   const unreadable: { file: string; problem: string }[] = []
+  const predecessorIn: string[] = []
   for (const file of files) {
     const parsed = parseConfig(readFileSync(file, 'utf8'))
     if (!parsed.ok) {
@@ -100,8 +112,9 @@ export function findPlugin(files: readonly string[]): {
     }
     const found = pluginOptionsIn(parsed.config)
     if (found !== undefined) options.push({ file, options: found })
+    if (Array.isArray(parsed.config.plugin) && (parsed.config.plugin as unknown[]).some(isPredecessorPluginEntry)) predecessorIn.push(file)
   }
-  return { configuredIn: options.map((entry) => entry.file), options, unreadable }
+  return { configuredIn: options.map((entry) => entry.file), options, unreadable, predecessorIn }
 }
 
 /**

@@ -85,6 +85,19 @@ describe('init', () => {
     expect(readFileSync(join(project, 'opencode.jsonc'), 'utf8')).toBe('{\n  "plugin": [\n    "opencode-wakatime", // keep this one\n    "@agent-tracker/opencode-plugin",\n  ],\n}\n')
   })
 
+  it("puts the plugin in the place of the predecessor's, which doctor names while both are loaded", async () => {
+    const project = tempFolder('oc-')
+    const file = join(project, 'opencode.json')
+    const pluginCheck = async (): Promise<{ level: string; detail: string } | undefined> => (jsonData((await runCli(['doctor', '--json'], { cwd: project })).stdout, 'doctor') as { checks: { name: string; level: string; detail: string }[] }).checks.find((check) => check.name === 'Plugin')
+    writeFileSync(file, '{ "plugin": ["opencode-agent-tracker", "@agent-tracker/opencode-plugin"] }\n')
+    expect(await pluginCheck()).toMatchObject({ level: 'finding', detail: expect.stringContaining(`${file} loads the predecessor's opencode-agent-tracker, which writes its own format at the same database path`) as unknown })
+    writeFileSync(file, '{ "plugin": ["opencode-agent-tracker"] }\n')
+    const init = await runCli(['init', '--json'], { cwd: project })
+    expect(jsonData(init.stdout, 'init')).toMatchObject({ changed: true, changes: [{ kind: 'plugin-replaced', from: '"opencode-agent-tracker"' }] })
+    expect(readFileSync(file, 'utf8')).toBe('{ "plugin": ["@agent-tracker/opencode-plugin"] }\n')
+    expect(await pluginCheck()).toMatchObject({ level: 'ok' })
+  })
+
   it('keeps a trailing comment after "model" on its line, and the file\'s indentation', async () => {
     const project = tempFolder('oc-')
     writeFileSync(join(project, 'opencode.json'), '{\n    "$schema": "https://opencode.ai/config.json",\n    "model": "anthropic/claude-sonnet-4-5" // the default\n}\n')

@@ -14,7 +14,7 @@ import { plural, shortHash, when } from '../format.js'
 import { agentSessionOfIo } from '../trust.js'
 import { claudeCodeHealth } from '../hooks/claude-code-health.js'
 import { shellWord } from '../hooks/shell-quote.js'
-import { findPlugin, openCodeConfigFiles, pluginDatabase } from '../opencode-config.js'
+import { PREDECESSOR_PLUGIN_NAME, findPlugin, openCodeConfigFiles, pluginDatabase } from '../opencode-config.js'
 import { TEAM_URL_VARIABLE, openTeamStore, teamSettings } from '../team.js'
 import { CLI_VERSION } from '../version.js'
 import { projectOf } from './lookups.js'
@@ -328,8 +328,12 @@ function pluginCheck(ctx: CommandContext, folder: string, database: string): Che
   const files = openCodeConfigFiles({ ...ctx.io, cwd: folder })
   const root = files.folders.at(-1) ?? folder
   const looked = root === folder ? `looked in ${folder}` : `looked in ${folder} up to its repository's root ${root}`
-  const { configuredIn, options, unreadable } = findPlugin([...files.global, ...files.project])
-  const broken = unreadable.map((entry) => `${entry.file} cannot be read (${entry.problem})`).join('; ')
+  const { configuredIn, options, unreadable, predecessorIn } = findPlugin([...files.global, ...files.project])
+  const broken = [
+    ...unreadable.map((entry) => `${entry.file} cannot be read (${entry.problem})`),
+    // Both loaded, the predecessor writes its own format at the database path agent-tracker uses.
+    ...predecessorIn.map((file) => `${file} loads the predecessor's ${PREDECESSOR_PLUGIN_NAME}, which writes its own format at the same database path: take it out (agent-tracker init puts agent-tracker in its place)`),
+  ].join('; ')
   if (configuredIn.length > 0) {
     const elsewhere = options.flatMap((entry) => {
       const given = JSON.stringify(entry.options.databasePath)

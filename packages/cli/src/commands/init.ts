@@ -59,7 +59,9 @@ export function initCommand(ctx: CommandContext, options: { global?: boolean; da
       ? `${PLUGIN_NAME} is already in ${file}${Object.keys(pluginOptions).length > 0 ? ' with these options' : ''}; nothing changed.`
       : edit.changes.some((change) => change.kind === 'plugin-added')
         ? `Added ${PLUGIN_NAME} to ${file}${created ? ' (a new file)' : ''}${where}. OpenCode installs it on its next start.`
-        : `Updated the ${PLUGIN_NAME} options in ${file}.`
+        : edit.changes.some((change) => change.kind === 'plugin-replaced')
+          ? `Put ${PLUGIN_NAME} in the place of the predecessor's plugin in ${file}${where}. OpenCode installs it on its next start, and it brings in the predecessor's database then (or run agent-tracker upgrade).`
+          : `Updated the ${PLUGIN_NAME} options in ${file}.`
     const details = edit.changes.flatMap((change) => describeChange(change))
     const kept = edit.keptOptions.length === 0 || !changed ? [] : [`  kept as they were: ${edit.keptOptions.join(', ')}`]
     const next = nextSteps.length === 0 ? [] : ['', 'Next:', listSteps(nextSteps)]
@@ -162,6 +164,7 @@ function describeChange(change: ConfigChange): string[] {
   const shown = (option: string, value: unknown): string => (option === 'maxDatabaseSize' && typeof value === 'number' ? formatBytes(value) : JSON.stringify(value))
   switch (change.kind) {
     case 'plugin-added': return []
+    case 'plugin-replaced': return [`  replaced: ${change.from} (the predecessor's plugin: both loaded, it would write its own format at the same database path)`]
     case 'option-added': return [`  ${change.option}: ${shown(change.option, change.value)} (added)`]
     case 'option-changed': return [`  ${change.option}: ${shown(change.option, change.from)} → ${shown(change.option, change.to)}`]
   }

@@ -48,6 +48,18 @@ describe('addPluginToConfig makes the smallest edit', () => {
     expect(addPluginToConfig('{ "plugin": [] }', {}).text).toBe(`{ "plugin": ["${PLUGIN}"] }`)
   })
 
+  it("takes the place of the predecessor's plugin, whatever its version or options, leaving the rest of the list", () => {
+    const text = '{\n  "plugin": [\n    "opencode-wakatime",\n    "opencode-agent-tracker@1.4.0", // the old tracker\n    "other"\n  ]\n}\n'
+    const edit = addPluginToConfig(text, {})
+    expect(edit.text).toBe(`{\n  "plugin": [\n    "opencode-wakatime",\n    "${PLUGIN}", // the old tracker\n    "other"\n  ]\n}\n`)
+    expect(edit.changes).toEqual([{ kind: 'plugin-replaced', from: '"opencode-agent-tracker@1.4.0"' }])
+    const withOptions = addPluginToConfig('{ "plugin": [["opencode-agent-tracker", { "x": 1 }]] }', { databasePath: '~/t.lmdb' })
+    expect(parse(withOptions.text)).toEqual({ plugin: [[PLUGIN, { databasePath: '~/t.lmdb' }]] })
+    expect(withOptions.changes).toEqual([{ kind: 'plugin-replaced', from: '["opencode-agent-tracker",{"x":1}]' }, { kind: 'option-added', option: 'databasePath', value: '~/t.lmdb' }])
+    // A name that only starts alike is another plugin.
+    expect(parse(addPluginToConfig('{ "plugin": ["opencode-agent-tracker-extra"] }', {}).text)).toEqual({ plugin: ['opencode-agent-tracker-extra', PLUGIN] })
+  })
+
   it('keeps existing plugin options, adds new ones and changes only those given, saying which', () => {
     const text = `{
   "plugin": [

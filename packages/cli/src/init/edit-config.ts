@@ -1,12 +1,14 @@
 import type { Node } from 'jsonc-parser'
 import { findNodeAtLocation, getNodeValue, parseTree } from 'jsonc-parser'
-import { PLUGIN_NAME, isOurPluginEntry } from '../opencode-config.js'
+import { PLUGIN_NAME, isOurPluginEntry, isPredecessorPluginEntry } from '../opencode-config.js'
 import type { Layout } from './jsonc-layout.js'
 import { detectLayout, endOfChildLine, indentOfLineAt, isMultiLine } from './jsonc-layout.js'
 
 /** One change `init` made to the plugin's entry. */
 export type ConfigChange =
   | { readonly kind: 'plugin-added' }
+  /** The predecessor's plugin (`opencode-agent-tracker`) was in the list: this plugin took its place. */
+  | { readonly kind: 'plugin-replaced'; readonly from: string }
   | { readonly kind: 'option-added'; readonly option: string; readonly value: unknown }
   | { readonly kind: 'option-changed'; readonly option: string; readonly from: unknown; readonly to: unknown }
 
@@ -24,8 +26,9 @@ interface Insertion {
 }
 
 /**
- * Adds the plugin to an OpenCode config's `plugin` list, or merges `options` into its entry, with
- * the smallest edits: every other character — comments, indentation, line endings, trailing
+ * Adds the plugin to an OpenCode config's `plugin` list (in the place of the predecessor's
+ * `opencode-agent-tracker`, when that is there), or merges `options` into its entry, with the
+ * smallest edits: every other character — comments, indentation, line endings, trailing
  * commas — stays where it was. New lines take the indentation of their neighbours.
  * The text must parse (check with `parseConfig` first).
  */
@@ -40,6 +43,12 @@ export function addPluginToConfig(text: string, options: Readonly<Record<string,
     return done(text, [appendChildren(text, root, [`"plugin": [${entryText}]`], layout)], [{ kind: 'plugin-added' }, ...added(options)], [])
   }
   const entry = list.children?.find((child) => isOurPluginEntry(getNodeValue(child)))
+  // Both loaded, the predecessor would write its own format at the database path this plugin uses: it takes the predecessor's place.
+  const predecessor = entry === undefined ? list.children?.find((child) => isPredecessorPluginEntry(getNodeValue(child))) : undefined
+  if (predecessor !== undefined) {
+    const from = JSON.stringify(getNodeValue(predecessor))
+    return done(text, [{ at: predecessor.offset, remove: predecessor.length, text: entryText }], [{ kind: 'plugin-replaced', from }, ...added(options)], [])
+  }
   if (entry === undefined) return done(text, [appendChildren(text, list, [entryText], layout)], [{ kind: 'plugin-added' }, ...added(options)], [])
   if (entry.type === 'string' || entry.type !== 'array') {
     return withOptions ? done(text, [{ at: entry.offset, remove: entry.length, text: entryText }], added(options), []) : done(text, [], [], [])
