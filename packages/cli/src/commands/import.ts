@@ -115,7 +115,7 @@ async function scanImported(ctx: CommandContext, store: LmdbStore, summaries: re
       } catch (error) {
         if (isNodeHostError(error, 'CANCELLED')) break
         if (!isNodeHostError(error, 'NOT_A_REPOSITORY')) throw error
-        skipped.push({ project, reason: 'not a git repository' })
+        skipped.push({ project, reason: 'not a git repository with a commit' })
       }
     }
   } finally {
