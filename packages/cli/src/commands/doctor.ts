@@ -17,7 +17,7 @@ import { shellWord } from '../hooks/shell-quote.js'
 import { PREDECESSOR_PLUGIN_NAME, findPlugin, openCodeConfigFiles, pluginDatabase } from '../opencode-config.js'
 import { TEAM_URL_VARIABLE, openTeamStore, teamSettings } from '../team.js'
 import { CLI_VERSION } from '../version.js'
-import { projectOf } from './lookups.js'
+import { isFolder, projectOf } from './lookups.js'
 
 /** How a check came out: fine, a finding to look at (nothing broken), or a problem. */
 type Level = 'ok' | 'finding' | 'problem'
@@ -268,14 +268,6 @@ async function rollupRepair(ctx: CommandContext, store: LmdbStore): Promise<Chec
     ...(repair.setupTotalsRebuilt ? ['the setup totals rebuilt'] : []),
   ]
   return { ...check('Rollups', 'ok', changes.length === 0 ? `${counted}: no drift, nothing to repair` : `${counted}: repaired — ${changes.join(', ')}`), repair }
-}
-
-function isFolder(path: string): boolean {
-  try {
-    return statSync(path).isDirectory()
-  } catch {
-    return false
-  }
 }
 
 /** Which files the hosts' guard protects (defaults and `AGENT_TRACKER_PROTECTED_FILES`), and which of them `folder` holds. */

@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { HostName, SetupIdentity } from '@agent-tracker/core'
 import { SETUP_IDENTITIES } from '@agent-tracker/core'
@@ -11,6 +11,7 @@ import { CliError, EXIT } from '../cli-error.js'
 import { IMPORT_SOURCES } from './import-sources.js'
 import type { CommandContext } from '../context.js'
 import { money, plural, tokens } from '../format.js'
+import { isFolder } from './lookups.js'
 
 
 const NAMES: Record<HostName, string> = { opencode: 'OpenCode', 'claude-code': 'Claude Code', codex: 'Codex' }
@@ -123,14 +124,6 @@ async function scanImported(ctx: CommandContext, store: LmdbStore, summaries: re
     process.removeListener('SIGINT', cancel)
   }
   return { scans, skipped }
-}
-
-function isFolder(path: string): boolean {
-  try {
-    return statSync(path).isDirectory()
-  } catch {
-    return false
-  }
 }
 
 function describeEvidence(evidence: ImportedEvidence): string {

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import { join, resolve, sep } from 'node:path'
 import type { AgentStatus, TrackerStore } from '@agent-tracker/core'
 import { createTrackingService, isTrackerError, latestProjectOf as latestProjectOfSetup, parseSetupId, resolveProject as resolveProjectReference, suggestSetups } from '@agent-tracker/core'
@@ -20,6 +20,15 @@ export async function requireSetup(store: TrackerStore, setup: string): Promise<
     ? `Did you mean ${close.length === 1 ? close[0] ?? '' : `one of ${close.join(', ')}`}?`
     : recent.length === 0 ? 'No setups are recorded yet.' : `Known setups: ${recent.join(', ')}.`
   throw new CliError('UNKNOWN_SETUP', `Unknown setup "${setup}". ${hint} Run \`agent-tracker agents\` to list them.`)
+}
+
+/** True for a folder (followed through links); false for a file or nothing. */
+export function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory()
+  } catch {
+    return false
+  }
 }
 
 /**

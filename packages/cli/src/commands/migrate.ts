@@ -1,10 +1,10 @@
-import { existsSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { ProjectMigration, SourceMigration } from '@agent-tracker/node-host'
 import { migrateProject } from '@agent-tracker/node-host'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { plural, when } from '../format.js'
+import { isFolder } from './lookups.js'
 import { scoreChanges } from './merge.js'
 
 /**
@@ -14,7 +14,7 @@ import { scoreChanges } from './merge.js'
 export async function migrateCommand(ctx: CommandContext, dirs: readonly string[], options: { setup?: string; again?: boolean }): Promise<number> {
   const timeZone = ctx.timeZone
   const folders = (dirs.length === 0 ? ['.'] : dirs).map((dir) => resolve(ctx.io.cwd, dir))
-  const missing = folders.find((folder) => !existsSync(folder) || !statSync(folder).isDirectory())
+  const missing = folders.find((folder) => !isFolder(folder))
   if (missing !== undefined) throw new CliError('NOT_A_FOLDER', `${missing} is not a folder.`, EXIT.usage)
   const store = ctx.openStore('write')
   const results: ProjectMigration[] = []
