@@ -65,6 +65,14 @@ function positiveInteger(value: string): number {
   return parsed
 }
 
+/** An option that may be given once: a grade given twice would be final with whichever came last, so it is refused. */
+function once(flag: string): (value: string, previous: string | undefined) => string {
+  return (value, previous) => {
+    if (previous !== undefined) throw new InvalidArgumentError(`given twice ("${previous}", then "${value}"); give ${flag} once.`)
+    return value
+  }
+}
+
 /** Options of every command: JSON output and the database. */
 function common(command: Command, example: string): Command {
   return command
@@ -152,8 +160,8 @@ there is no --by member table yet.`)
     .option('--refresh', 're-read AGENTS.md and manifests of project folders that changed')
     .action((o: Opts & { refresh?: boolean }) => run(async (ctx) => (await load.projects()).projectsCommand(ctx, o), o))
   addWriting('grade <setup> <commit>', "record your grade of a commit (and the agent's, if it gave none)", 'agent-tracker grade build@openai/gpt-5 a1b2c3d --user excellence --agent good --note "clean diff"')
-    .requiredOption('--user <grade>', 'your grade: bad, neutral, good, excellence (or -1, 1, 2, 5)')
-    .option('--agent <grade>', "the agent's grade, when it did not grade itself")
+    .requiredOption('--user <grade>', 'your grade: bad, neutral, good, excellence (or -1, 1, 2, 5)', once('--user'))
+    .option('--agent <grade>', "the agent's grade, when it did not grade itself", once('--agent'))
     .option('--note <text>', 'why')
     .option('--trust', 'count the grade as yours though agent-tracker is not run at an interactive terminal (e.g. from your own script); refused inside an agent session')
     .addHelpText('after', `

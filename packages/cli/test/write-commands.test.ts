@@ -32,6 +32,10 @@ describe('grading, bugs and reinstating', () => {
     const bad = await runCli(['grade', SONNET, '5a6b', '--user', 'great', '--db', db])
     expect(bad.code).toBe(2)
     expect(bad.stderr).toContain('Invalid user grade "great": accepted values are -1 (bad), 1 (neutral), 2 (good), 5 (excellence).')
+    // Grades are final: one given twice is refused, not taken as whichever came last.
+    const twice = await runCli(['grade', SONNET, '5a6b', '--user', 'excellence', '--user', 'bad', '--trust', '--db', db])
+    expect(twice.code).toBe(2)
+    expect(twice.stderr).toContain('given twice ("excellence", then "bad"); give --user once.')
     const unknownSetup = await runCli(['grade', 'ghost@x/y', '5a6b', '--user', 'good', '--db', db])
     expect(unknownSetup.code).toBe(1)
     const unknownCommit = await runCli(['grade', SONNET, 'ffff', '--user', 'good', '--db', db, '--json'])
