@@ -168,6 +168,33 @@ describe('retro --note and activity --task', () => {
   })
 })
 
+describe('ingest of abbreviated commit hashes', () => {
+  it('writes out a hash prefix that names one commit of the project, and refuses one that names several', async () => {
+    const db = join(tempFolder(), 'ingest.lmdb')
+    const good = { setup: SONNET, project: '/w/app' }
+    const first = 'abc1234' + '1'.repeat(33)
+    const second = 'abc1234' + '2'.repeat(33)
+    const third = 'fed9876' + '3'.repeat(33)
+    await runCli(['ingest', '--db', db], { input: [first, second, third].map((hash) => factLine({ ...good, kind: 'commit', hash, message: hash.slice(0, 7) })).join('\n') })
+    const input = [
+      factLine({ ...good, kind: 'grade', commit: 'fed9876', by: 'user', userGrade: 'good' }),
+      factLine({ ...good, kind: 'bug', commit: 'fed98', by: 'user', note: 'broke it' }),
+      factLine({ ...good, kind: 'grade', commit: 'abc1234', by: 'user', userGrade: 'bad' }),
+      factLine({ ...good, kind: 'grade', commit: '0000000', by: 'user', userGrade: 'bad' }),
+    ].join('\n')
+    const run = await runCli(['ingest', '--db', db, '--trust', '--json'], { input })
+    expect(run.code).toBe(1)
+    const summary = jsonData(run.stdout, 'ingest') as IngestSummary
+    expect(summary.ingested).toBe(2)
+    expect(summary.rejected).toEqual([{ line: 3, message: expect.stringMatching(/^commit abc1234 begins 2 commits in \/w\/app \(abc1234[12]{5}, abc1234[12]{5}\); give more of its hash$/) as unknown }])
+    expect(summary.ignored).toEqual([{ line: 4, message: 'no commit 0000000 is recorded in /w/app; a grade needs its commit' }])
+    const { collections } = JSON.parse((await runCli(['export', '--format', 'json', '--db', db])).stdout) as { collections: { gradeEvents: { commit: string }[]; bugs: { commit?: string }[] } }
+    expect([...collections.gradeEvents, ...collections.bugs].map((record) => record.commit)).toEqual([third, third])
+    // The same lines again store nothing twice.
+    expect((jsonData((await runCli(['ingest', '--db', db, '--trust', '--json'], { input })).stdout, 'ingest') as IngestSummary).ingested).toBe(0)
+  })
+})
+
 describe('--db :memory:', () => {
   it('writes and reads a throw-away database, leaving no file in the working folder', async () => {
     const cwd = tempFolder()

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createFactScript } from '../testing/fact-script.js'
 import { createMemoryStore } from '../testing/memory-store.js'
-import { gradesWithoutCommit } from './grade-commits.js'
+import { expandCommitPrefixes, gradesWithoutCommit } from './grade-commits.js'
 
 const SETUP = 'build@anthropic/claude-sonnet-4-5'
 const PROJECT = '/home/dev/shop'
@@ -36,3 +36,23 @@ describe('a grade needs its commit', () => {
     expect(await gradesWithoutCommit(store, [late.grade(FIRST, { by: 'user', userGrade: 5 })])).toEqual([0])
   })
 })
+
+describe('expandCommitPrefixes', () => {
+  it('writes out a prefix that begins one commit of the project, stored or made in the batch, and names the ambiguous ones', async () => {
+    const store = createMemoryStore()
+    const s = createFactScript({ setup: SETUP, project: PROJECT, start: '2026-06-01T10:00:00.000Z' })
+    await store.applyFacts([s.commit(FIRST, 'one'), s.commit(AMENDED, 'two')])
+    const elsewhere = createFactScript({ setup: SETUP, project: '/home/dev/api', start: '2026-06-01T11:00:00.000Z' })
+    const fresh = s.commit(NEVER, 'three')
+    const batch = [s.grade('1111111', { by: 'user', userGrade: 5 }), fresh, s.grade('3333', { by: 'user', userGrade: 2 }), elsewhere.grade('2222222', { by: 'user', userGrade: 1 }), s.grade(AMENDED, { by: 'user', userGrade: 1 })]
+    const { facts, ambiguous } = await expandCommitPrefixes(store, batch)
+    expect(facts.map((fact) => (fact.kind === 'commit' ? fact.hash : 'commit' in fact ? fact.commit : undefined))).toEqual([FIRST, NEVER, NEVER, '2222222', AMENDED])
+    expect(ambiguous.size).toBe(0)
+    // A stored commit whose hash is itself short is no prefix of anything.
+    await store.applyFacts([s.commit('abcd', 'short'), s.commit('abcdef0', 'longer')])
+    expect((await expandCommitPrefixes(store, [s.grade('abcd', { by: 'user', userGrade: 2 })])).facts.map((fact) => ('commit' in fact ? fact.commit : undefined))).toEqual(['abcd'])
+    const two = await expandCommitPrefixes(store, [s.grade('abc', { by: 'user', userGrade: 2 })])
+    expect([...two.ambiguous]).toEqual([[0, `commit abc begins 2 commits in ${PROJECT} (abcd, abcdef0); give more of its hash`]])
+  })
+})
+

@@ -52,3 +52,40 @@ async function hasCommit(store: Pick<TrackerStore, 'get' | 'find'>, setup: strin
 export function gradeWithoutCommitReason(fact: Fact): string {
   return fact.kind === 'grade' ? `no commit ${fact.commit} is recorded in ${fact.project}; a grade needs its commit` : ''
 }
+
+/** What {@link expandCommitPrefixes} made of a batch: the facts, abbreviated commit references written out in full, and the positions it could not. */
+export interface ExpandedCommits {
+  readonly facts: readonly Fact[]
+  /** Positions of facts whose abbreviated reference names more than one commit of their project, and why. */
+  readonly ambiguous: ReadonlyMap<number, string>
+}
+
+/**
+ * Writes out the abbreviated commit references of facts from another host (`git rev-parse
+ * --short` gives seven digits): a reference that is not a stored commit of its project, and
+ * begins exactly one — stored, or made by a commit fact of the same batch — becomes that commit's
+ * full hash, so a grade, bug or retrospective joins the commit the hosts recorded. A reference that
+ * begins several is said, not guessed at; one that begins none is left to the rule that a grade
+ * needs its commit (see {@link gradesWithoutCommit}).
+ */
+export async function expandCommitPrefixes(store: Pick<TrackerStore, 'get' | 'find'>, facts: readonly Fact[]): Promise<ExpandedCommits> {
+  const made = facts.flatMap((fact) => (fact.kind === 'commit' ? [{ project: fact.project, hash: fact.hash }] : []))
+  const ambiguous = new Map<number, string>()
+  const expanded: Fact[] = []
+  for (const [index, fact] of facts.entries()) {
+    const ref = fact.kind === 'commit' || !('commit' in fact) ? undefined : fact.commit
+    if (typeof ref !== 'string' || ref.length >= 40 || made.some((commit) => commit.project === fact.project && commit.hash === ref) || (await store.get('commits', [fact.project, ref])) !== undefined) {
+      expanded.push(fact)
+      continue
+    }
+    const stored = (await store.find('commits', { project: fact.project, hashPrefix: ref, limit: 6 })).map((commit) => commit.hash)
+    const candidates = [...new Set([...stored, ...made.filter((commit) => commit.project === fact.project && commit.hash.startsWith(ref)).map((commit) => commit.hash)])].sort()
+    const [only] = candidates
+    if (candidates.length === 1 && only !== undefined) expanded.push({ ...fact, commit: only } as Fact)
+    else {
+      if (candidates.length > 1) ambiguous.set(index, `commit ${ref} begins ${String(candidates.length)} commits in ${fact.project} (${candidates.slice(0, 5).map((hash) => hash.slice(0, 12)).join(', ')}); give more of its hash`)
+      expanded.push(fact)
+    }
+  }
+  return { facts: expanded, ambiguous }
+}
