@@ -56,6 +56,21 @@ export async function isAncestor(folder: string, ancestor: string, descendant: s
   }
 }
 
+/**
+ * True when a commit is still in the repository's history: some branch, tag or remote-tracking
+ * branch has it. A commit that a rebase or a reset left behind has none (only the reflog keeps it);
+ * one on another branch than HEAD's keeps that branch.
+ */
+export async function onSomeRef(folder: string, commit: string, options: GitCallOptions = {}): Promise<boolean> {
+  try {
+    return (await gitOutput(folder, ['for-each-ref', '--count=1', '--format=%(refname)', '--contains', commit, 'refs/heads', 'refs/tags', 'refs/remotes'], options)).trim() !== ''
+  } catch (error) {
+    if ((error as { code?: string }).code === 'CANCELLED') throw error
+    // A commit the repository no longer has (collected as garbage) is on no ref.
+    return false
+  }
+}
+
 /** Every file path at a commit. */
 export async function filesAt(folder: string, commit: string, options: GitCallOptions = {}): Promise<Set<string>> {
   const files = new Set<string>()

@@ -174,6 +174,24 @@ describe('scanEvidence', () => {
     ])
   })
 
+  it('retracts nothing when HEAD is on an older branch or detached behind the last scan, and keeps it when back', async () => {
+    const { history, store, names } = await scriptedProject()
+    await scanEvidence(store, history.folder)
+    const open = async (): Promise<string[]> => described(await store.find('evidence', { project: history.folder }), names).filter((line) => !line.startsWith('survival')).sort()
+    const before = await open()
+    expect(before.filter((line) => line.endsWith('[open]')).length).toBeGreaterThan(0)
+    // A branch from before the coupon hotfix, and a detached HEAD there: main still has every commit.
+    const fix = Object.entries(names).find(([, name]) => name === 'fix-coupons')?.[0] ?? ''
+    history.git('branch', 'older', `${fix}~1`)
+    history.git('checkout', '-q', 'older')
+    expect(await scanEvidence(store, history.folder)).toMatchObject({ mode: 'full', retracted: 0 })
+    history.git('checkout', '-q', '--detach', `${fix}~1`)
+    expect(await scanEvidence(store, history.folder)).toMatchObject({ retracted: 0 })
+    history.git('checkout', '-q', 'main')
+    await scanEvidence(store, history.folder)
+    expect(await open()).toEqual(before)
+  })
+
   it('takes configured fix patterns, and sums evidence per setup with its sample sizes', async () => {
     const { history, store } = await scriptedProject()
     await scanEvidence(store, history.folder, { fixPatterns: parseFixPatterns(['\\bcloses #\\d+']) })

@@ -8,7 +8,7 @@ import { blameBoundary, descendantsOf, historyGraph } from './blame-boundary.js'
 import type { ChangeLimits, CommitChange } from './fix-diff.js'
 import { changedLinesOf } from './fix-diff.js'
 import type { GitCommit } from './git-history.js'
-import { filesAt, isAncestor, readHistory, resolveHead } from './git-history.js'
+import { filesAt, isAncestor, onSomeRef, readHistory, resolveHead } from './git-history.js'
 import { temporaryCommitGraph } from './commit-graph-cache.js'
 import type { GitCallOptions } from './git-process.js'
 import { BLAME_CONCURRENCY } from './git-process.js'
@@ -66,7 +66,8 @@ export const CHURN_DAYS = 3
  * at the fix's parent, to an agent commit: SZZ) and survival (the share of a commit's added lines
  * still there at HEAD once it is 7 and 30 days old) and churn (lines the same setup rewrote
  * within {@link CHURN_DAYS} days: its later tracked commits' changed lines, blamed like a fix's). Incremental: only commits after the last
- * scanned HEAD, unless the history was rewritten (then everything, retracting what no longer holds).
+ * scanned HEAD; else everything, retracting what no longer holds when the history was rewritten
+ * (no branch or tag has the last scanned HEAD any more) — not when HEAD is on another branch.
  * Evidence ids come from the commits, so nothing is recorded twice.
  * @throws {NodeHostError} NOT_A_REPOSITORY, GIT_FAILED, CANCELLED; the store's errors.
  */
@@ -85,7 +86,9 @@ export async function scanEvidence(store: TrackerStore, folder: string, options:
   const last = (await store.listMigrations()).find((record) => record.id === scanId)
   const resumable = options.full !== true && last?.cursor !== undefined && (await isAncestor(project, last.cursor, head, git))
   const full = !resumable
-  const rewritten = last?.cursor !== undefined && !resumable && options.full !== true
+  // HEAD not after the last scan's is a rewrite only when no branch or tag has that commit any more:
+  // on an older branch, or a detached HEAD behind it, what the last scan found still stands.
+  const rewritten = last?.cursor !== undefined && !resumable && options.full !== true && !(await onSomeRef(project, last.cursor, git))
 
   const facts: Fact[] = []
   const found = new Set<string>()
