@@ -64,6 +64,20 @@ describe('agent-tracker evidence and bug --confirm', () => {
     expect(json.pendingCount).toBe(3)
   })
 
+  it('scans the named folders that are repositories, and names the others (exit 1) instead of showing nothing', async () => {
+    const { db, repo } = await agentCommitThenFix()
+    const empty = join(tempFolder(), 'empty')
+    mkdirSync(empty)
+    git(empty, 'init', '-q', '-b', 'main')
+    const run = await runCli(['evidence', repo, empty, '--db', db, '--json'])
+    expect(run.code).toBe(1)
+    const result = jsonData(run.stdout, 'evidence') as EvidenceOutput & { skipped: { project: string; reason: string }[] }
+    expect(result.scans).toHaveLength(1)
+    expect(result.setups).toEqual([expect.objectContaining({ setup: SONNET, suspectedBugs: 1 })])
+    expect(result.skipped).toEqual([{ project: empty, reason: 'not a git repository with a commit' }])
+    expect((await runCli(['evidence', repo, empty, '--db', db])).stdout).toContain(`${empty}: skipped, not a git repository with a commit.`)
+  })
+
   it('finds the suspected bug, confirms it into a bug once, and records nothing on a rerun', async () => {
     const { db, repo, agentCommit, fix } = await agentCommitThenFix()
     const first = await runCli(['evidence', repo, '--db', db, '--json'])

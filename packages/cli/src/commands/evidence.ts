@@ -22,10 +22,12 @@ export interface EvidenceOptions {
  * (suspected bugs, reverts, survival), records what is new, and shows the evidence per setup and
  * the suspected bugs waiting for a verdict. `--list` only shows. Ctrl-C stops a scan cleanly.
  */
-export async function evidenceCommand(ctx: CommandContext, folders: readonly string[], options: EvidenceOptions): Promise<void> {
+export async function evidenceCommand(ctx: CommandContext, folders: readonly string[], options: EvidenceOptions): Promise<number> {
   const projects = [...new Set((folders.length === 0 ? ['.'] : folders).map((folder) => projectOf(ctx.io, folder)))]
   const store = options.list === true ? await ctx.readStore() : ctx.openStore('write')
   const scans: EvidenceScan[] = []
+  /** Named folders that are no git repository with a commit: said, and the others scanned all the same. */
+  const skipped: { project: string; reason: string }[] = []
   if (options.list !== true) {
     const fixPatterns = options.fixPattern === undefined || options.fixPattern.length === 0 ? undefined : parseFixPatterns(options.fixPattern)
     const controller = new AbortController()
@@ -52,7 +54,8 @@ export async function evidenceCommand(ctx: CommandContext, folders: readonly str
           if (folders.length === 0 && isNodeHostError(error, 'NOT_A_REPOSITORY')) {
             throw new CliError('NOT_A_REPOSITORY', `${error.message} evidence reads the current folder when given none: name the project folders (agent-tracker evidence ~/code/shop ~/code/api), or show what was found before with --list.`, EXIT.usage)
           }
-          throw error
+          if (!isNodeHostError(error, 'NOT_A_REPOSITORY')) throw error
+          skipped.push({ project, reason: 'not a git repository with a commit' })
         } finally {
           progress.stop()
         }
@@ -61,12 +64,21 @@ export async function evidenceCommand(ctx: CommandContext, folders: readonly str
       for (const signal of signals) process.removeListener(signal, cancel)
     }
   }
+  // None of the named folders could be read: that is the answer, as an error.
+  if (scans.length === 0 && skipped.length > 0) {
+    throw new CliError('NOT_A_REPOSITORY', skipped.map((entry) => `${entry.project} is ${entry.reason}`).join('; ') + "; evidence comes from a project's git history.", EXIT.failure)
+  }
   // `--list` alone shows every project's; a scan shows the project it read.
-  const scope = projects.length === 1 && projects[0] !== undefined && !(folders.length === 0 && options.list === true) ? { project: projects[0] } : {}
+  const read = options.list === true ? projects : scans.map((scan) => scan.project)
+  const scope = read.length === 1 && read[0] !== undefined && !(folders.length === 0 && options.list === true) ? { project: read[0] } : {}
   const summaries = await evidenceSummaries(store, scope)
   const open = (await listEvidence(store, { ...scope, signal: 'suspected-bug', status: 'open' })).sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0))
   const pending = open.slice(0, options.limit ?? open.length).map((record) => ({ handle: evidenceHandle(record), ...record }))
-  ctx.print({ scans, setups: summaries, pending, pendingCount: open.length }, () => render(ctx, scans, summaries, pending, open.length))
+  ctx.print({ scans, skipped, setups: summaries, pending, pendingCount: open.length }, () => [
+    render(ctx, scans, summaries, pending, open.length),
+    ...skipped.map((entry) => ctx.colours.yellow(`${entry.project}: skipped, ${entry.reason}.`)),
+  ].join('\n'))
+  return skipped.length === 0 ? EXIT.ok : EXIT.failure
 }
 
 function render(ctx: CommandContext, scans: readonly EvidenceScan[], summaries: readonly EvidenceSummary[], pending: readonly EvidenceRecord[], pendingCount: number): string {
