@@ -12,6 +12,7 @@ import { backtestFilePath, saveBacktest } from '../backtest-file.js'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { playHistory } from '../demo/play-history.js'
+import { whyNotWritten } from '../export/output-sink.js'
 import { percent } from '../format.js'
 import { describeBacktest } from './backtest-text.js'
 
@@ -73,9 +74,8 @@ function savedBeside(ctx: CommandContext, saved: SavedBacktest): string | null {
   try {
     return saveBacktest(saved)
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    const why = code === 'EACCES' || code === 'EPERM' ? 'no permission to write there' : code === 'EROFS' ? 'a read-only file system' : code === 'ENOSPC' ? 'the disk is full' : (error as Error).message
-    ctx.warn('BACKTEST_NOT_SAVED', `Not saved for the HTML report: cannot write ${backtestFilePath(saved.database)} (${why}). The result stands; --no-save skips saving.`)
+    const path = backtestFilePath(saved.database)
+    ctx.warn('BACKTEST_NOT_SAVED', `Not saved for the HTML report: cannot write ${path} (${whyNotWritten(path, error)}). The result stands; --no-save skips saving.`)
     return null
   }
 }

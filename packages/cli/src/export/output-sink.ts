@@ -89,12 +89,17 @@ function openForWriting(path: string): number {
   try {
     return openSync(path, 'w')
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    const why = code === 'ENOENT' ? `its folder ${dirname(path)} does not exist`
-      : code === 'EISDIR' ? 'it is a folder'
-        : code === 'EACCES' || code === 'EPERM' ? 'no permission to write there'
-          : code === 'EROFS' ? 'it is on a read-only file system'
-            : (error as Error).message
-    throw new CliError('CANNOT_WRITE', `Cannot write ${path}: ${why}. Give --out a file path in a folder you can write to.`, EXIT.failure)
+    throw new CliError('CANNOT_WRITE', `Cannot write ${path}: ${whyNotWritten(path, error)}. Give --out a file path in a folder you can write to.`, EXIT.failure)
   }
+}
+
+/** Why a file could not be written, in words (its folder missing, a folder in its place, no permission, a read-only or full disk). */
+export function whyNotWritten(path: string, error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code
+  return code === 'ENOENT' ? `its folder ${dirname(path)} does not exist`
+    : code === 'EISDIR' ? 'it is a folder'
+      : code === 'EACCES' || code === 'EPERM' ? 'no permission to write there'
+        : code === 'EROFS' ? 'it is on a read-only file system'
+          : code === 'ENOSPC' ? 'the disk is full'
+            : (error as Error).message
 }
