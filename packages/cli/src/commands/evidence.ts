@@ -1,6 +1,6 @@
-import type { EvidenceRecord, EvidenceSummary } from '@agent-tracker/core'
+import type { EvidenceRecord, EvidenceSummary, TrackerStore } from '@agent-tracker/core'
 import { evidenceHandle, evidenceSummaries, fixDescription, listEvidence, parseFixPatterns } from '@agent-tracker/core'
-import type { EvidenceScan } from '@agent-tracker/node-host'
+import type { EvidenceScan, ScanEvidenceOptions } from '@agent-tracker/node-host'
 import { isNodeHostError, scanEvidence } from '@agent-tracker/node-host'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
@@ -41,21 +41,20 @@ export async function evidenceCommand(ctx: CommandContext, folders: readonly str
       for (const project of projects) {
         const progress = ctx.progress(`evidence ${truncate(project, 30)}`)
         try {
-          scans.push(await scanEvidence(store, project, {
+          const scan = await scanOrSkip(store, project, {
             signal: controller.signal,
             ...(options.full === true ? { full: true } : {}),
             ...(fixPatterns === undefined ? {} : { fixPatterns }),
             onProgress: (step, done, total) => {
               progress.update(done, total, step)
             },
-          }))
-        } catch (error) {
+          })
           // Run from a folder that is no project, with no folder named: say how to name them.
-          if (folders.length === 0 && isNodeHostError(error, 'NOT_A_REPOSITORY')) {
-            throw new CliError('NOT_A_REPOSITORY', `${error.message} evidence reads the current folder when given none: name the project folders (agent-tracker evidence ~/code/shop ~/code/api), or show what was found before with --list.`, EXIT.usage)
+          if ('reason' in scan && folders.length === 0) {
+            throw new CliError('NOT_A_REPOSITORY', `${scan.message} evidence reads the current folder when given none: name the project folders (agent-tracker evidence ~/code/shop ~/code/api), or show what was found before with --list.`, EXIT.usage)
           }
-          if (!isNodeHostError(error, 'NOT_A_REPOSITORY')) throw error
-          skipped.push({ project, reason: 'not a git repository with a commit' })
+          if ('reason' in scan) skipped.push({ project: scan.project, reason: scan.reason })
+          else scans.push(scan)
         } finally {
           progress.stop()
         }
@@ -79,6 +78,24 @@ export async function evidenceCommand(ctx: CommandContext, folders: readonly str
     ...skipped.map((entry) => ctx.colours.yellow(`${entry.project}: skipped, ${entry.reason}.`)),
   ].join('\n'))
   return skipped.length === 0 ? EXIT.ok : EXIT.failure
+}
+
+/** A project evidence cannot be read from: no git repository with a commit. */
+export interface SkippedProject {
+  readonly project: string
+  readonly reason: string
+  /** The scan's own words. */
+  readonly message: string
+}
+
+/** A project's evidence scan, or why it was skipped: it is no git repository with a commit. Other failures are thrown. */
+export async function scanOrSkip(store: TrackerStore, project: string, options: ScanEvidenceOptions = {}): Promise<EvidenceScan | SkippedProject> {
+  try {
+    return await scanEvidence(store, project, options)
+  } catch (error) {
+    if (!isNodeHostError(error, 'NOT_A_REPOSITORY')) throw error
+    return { project, reason: 'not a git repository with a commit', message: error.message }
+  }
 }
 
 function render(ctx: CommandContext, scans: readonly EvidenceScan[], summaries: readonly EvidenceSummary[], pending: readonly EvidenceRecord[], pendingCount: number): string {

@@ -6,11 +6,12 @@ import type { SourceSummary } from '@agent-tracker/host-import'
 import { givenLocation, historyLocations, importHistory, isHostImportError } from '@agent-tracker/host-import'
 import type { LmdbStore } from '@agent-tracker/lmdb-store'
 import type { EvidenceScan } from '@agent-tracker/node-host'
-import { isNodeHostError, locateDatabase, scanEvidence } from '@agent-tracker/node-host'
+import { isNodeHostError, locateDatabase } from '@agent-tracker/node-host'
 import { CliError, EXIT } from '../cli-error.js'
 import { IMPORT_SOURCES } from './import-sources.js'
 import type { CommandContext } from '../context.js'
 import { money, plural, tokens } from '../format.js'
+import { scanOrSkip } from './evidence.js'
 import { isFolder } from './lookups.js'
 
 
@@ -112,11 +113,12 @@ async function scanImported(ctx: CommandContext, store: LmdbStore, summaries: re
       }
       progress.update(index, projects.length, project)
       try {
-        scans.push(await scanEvidence(store, project, { signal: controller.signal }))
+        const scan = await scanOrSkip(store, project, { signal: controller.signal })
+        if ('reason' in scan) skipped.push({ project, reason: scan.reason })
+        else scans.push(scan)
       } catch (error) {
         if (isNodeHostError(error, 'CANCELLED')) break
-        if (!isNodeHostError(error, 'NOT_A_REPOSITORY')) throw error
-        skipped.push({ project, reason: 'not a git repository with a commit' })
+        throw error
       }
     }
   } finally {
