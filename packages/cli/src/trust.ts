@@ -47,5 +47,8 @@ export function uncountedGradeNote(provenance: GradeProvenanceOfRun): string | u
   const why = agentSession !== undefined
     ? `it was given from inside an agent session (${agentSession.evidence})`
     : channel === 'ingest' ? 'ingested grades are not your own channel' : 'agent-tracker did not run at an interactive terminal'
-  return `Recorded with channel ${channel}, not counted as your grade: ${why}. Give grades in your own terminal or with /grade; for grades from your own scripts, add --trust.`
+  const vouch = channel === 'ingest'
+    ? 'for grades from your own tool, ingest the same input again with --trust (a line that gives its own "id" needs a new one)'
+    : 'for grades from your own scripts, add --trust'
+  return `Recorded with channel ${channel}, not counted as your grade: ${why}. Give grades in your own terminal or with /grade; ${vouch}.`
 }

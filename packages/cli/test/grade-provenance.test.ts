@@ -90,4 +90,21 @@ describe('where a grade came from', () => {
     const doubled = await runCli(['ingest', '--db', db, '--json'], { input: `${twice}\n${twice}\n` })
     expect(jsonData(doubled.stdout, 'ingest')).toMatchObject({ ingested: 1, repeats: 1, uncountedGrades: 1 })
   })
+
+  it('counts the grades of an input ingested again with --trust, as the note says, and only once', async () => {
+    const db = await threeCommits()
+    const input = [
+      factLine({ kind: 'commit', setup: SONNET, project: PROJECT, hash: 'c0ffee04', message: 'change c0ffee04' }),
+      factLine({ kind: 'grade', setup: SONNET, project: PROJECT, commit: 'c0ffee04', by: 'user', userGrade: 'excellence' }),
+      factLine({ id: 'own-id', kind: 'grade', setup: SONNET, project: PROJECT, commit: 'c0ffee01', by: 'user', userGrade: 'good' }),
+    ].join('\n')
+    const first = await runCli(['ingest', '--db', db], { input })
+    expect(first.stdout).toContain('2 user grades recorded with channel ingest, not counted as your grade: ingested grades are not your own channel. Give grades in your own terminal or with /grade; for grades from your own tool, ingest the same input again with --trust (a line that gives its own "id" needs a new one).')
+    const again = await runCli(['ingest', '--trust', '--db', db, '--json'], { input })
+    // The commit and the grade with its own id are repeats; the grade without one is recorded, counted.
+    expect(jsonData(again.stdout, 'ingest')).toMatchObject({ ingested: 1, repeats: 2, uncountedGrades: 0 })
+    expect(await report(db)).toMatchObject({ setups: [{ userGrades: 1, meanUserGrade: 5, userGradesByChannel: [{ channel: 'ingest', grades: 3, counted: 1 }] }] })
+    const third = await runCli(['ingest', '--trust', '--db', db, '--json'], { input })
+    expect(jsonData(third.stdout, 'ingest')).toMatchObject({ ingested: 0, repeats: 3 })
+  })
 })

@@ -136,10 +136,13 @@ export async function ingestCommand(ctx: CommandContext, options: { file?: strin
         lines = line
         if (text.trim() === '') continue
         try {
-          const fact = checkHostFact(validateFact(JSON.parse(text), { newId: () => lineFactId(line, text), now: () => ctx.now() }), ctx.now())
+          const parsed: unknown = JSON.parse(text)
+          const fact = checkHostFact(validateFact(parsed, { newId: () => lineFactId(line, text), now: () => ctx.now() }), ctx.now())
           if (fact.kind === 'grade') {
             const { vouched: _claimed, ...claims } = fact
-            pending.push({ line, fact: validateFact({ ...claims, channel: provenance.channel, ...(provenance.vouched ? { vouched: true } : {}) }) })
+            // A grade line without an id of its own, vouched for, is not the same line's uncounted grade.
+            const id = provenance.vouched && !namesId(parsed) ? lineFactId(line, text, true) : fact.id
+            pending.push({ line, fact: validateFact({ ...claims, id, channel: provenance.channel, ...(provenance.vouched ? { vouched: true } : {}) }) })
           } else pending.push({ line, fact })
         } catch (error) {
           const message = error instanceof SyntaxError ? `not valid JSON (${error.message})` : describeFailure(error).message
@@ -162,6 +165,11 @@ export async function ingestCommand(ctx: CommandContext, options: { file?: strin
   ctx.print(summary, () => renderSummary(ctx, summary, uncounted))
   if (interrupted !== undefined) return SIGNAL_CODES[interrupted] ?? EXIT.failure
   return rejected.length > 0 ? EXIT.failure : EXIT.ok
+}
+
+/** True when a parsed line gives its fact's id (any id: `validateFact` has checked it). */
+function namesId(parsed: unknown): boolean {
+  return typeof parsed === 'object' && parsed !== null && (parsed as { id?: unknown }).id !== undefined
 }
 
 function openInput(ctx: CommandContext, file: string | undefined): AsyncIterable<string | Buffer> {
