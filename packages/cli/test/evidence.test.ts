@@ -71,11 +71,36 @@ describe('agent-tracker evidence and bug --confirm', () => {
     git(empty, 'init', '-q', '-b', 'main')
     const run = await runCli(['evidence', repo, empty, '--db', db, '--json'])
     expect(run.code).toBe(1)
-    const result = jsonData(run.stdout, 'evidence') as EvidenceOutput & { skipped: { project: string; reason: string }[] }
+    const result = jsonData(run.stdout, 'evidence') as EvidenceOutput & { skipped: { project: string; code: string; reason: string }[] }
     expect(result.scans).toHaveLength(1)
     expect(result.setups).toEqual([expect.objectContaining({ setup: SONNET, suspectedBugs: 1 })])
-    expect(result.skipped).toEqual([{ project: empty, reason: 'not a git repository with a commit' }])
+    expect(result.skipped).toEqual([{ project: empty, code: 'NOT_A_REPOSITORY', reason: 'not a git repository with a commit' }])
     expect((await runCli(['evidence', repo, empty, '--db', db])).stdout).toContain(`${empty}: skipped, not a git repository with a commit.`)
+  })
+
+  it('leaves a shallow clone alone, whose cut-off history blames every older line on its oldest commit, until it is unshallowed', async () => {
+    const { db, repo, fix } = await agentCommitThenFix()
+    // A clone of the last commit only, where the agent made it, and a human fix of a line of the README.
+    const clone = join(tempFolder('shallow-'), 'shop')
+    git(repo, 'clone', '-q', '--depth', '1', `file://${repo}`, clone)
+    git(clone, 'config', 'user.email', 'dev@example.com')
+    git(clone, 'config', 'user.name', 'Dev')
+    expect((await runCli(['ingest', '--db', db], { input: factLine({ kind: 'commit', setup: SONNET, project: clone, hash: fix, message: 'fix: the total sums prices' }) })).code).toBe(0)
+    commitFiles(clone, 'fix: the title', { 'README.md': '# Shop\n' })
+    // Blame there takes the agent's commit, the cut-off point, for the README's author: a false suspected bug.
+    const refused = await runCli(['evidence', clone, '--db', db, '--json'])
+    expect(refused.code).toBe(1)
+    expect(jsonError(refused.stdout)).toEqual({ code: 'SHALLOW_CLONE', message: `${clone} is a shallow clone (git fetch --unshallow there, then scan again); evidence comes from a project's whole git history.` })
+    const here = await runCli(['evidence', '--db', db], { cwd: clone })
+    expect(here.code).toBe(1)
+    expect(here.stderr).toContain(`${clone} is a shallow clone: its history is cut off, and blame would take its oldest fetched commits for the authors of every older line.`)
+    // Beside a repository that can be read, the shallow clone is named and the other scanned.
+    const both = jsonData((await runCli(['evidence', repo, clone, '--db', db, '--json'])).stdout, 'evidence') as EvidenceOutput & { skipped: unknown[] }
+    expect(both.skipped).toEqual([{ project: clone, code: 'SHALLOW_CLONE', reason: 'a shallow clone (git fetch --unshallow there, then scan again)' }])
+    expect(both.scans).toHaveLength(1)
+    git(clone, 'fetch', '-q', '--unshallow')
+    const whole = jsonData((await runCli(['evidence', clone, '--db', db, '--json'])).stdout, 'evidence') as EvidenceOutput & { scans: { commitsRead: number; suspectedBugs: number }[] }
+    expect(whole.scans).toEqual([expect.objectContaining({ mode: 'full', commitsRead: 4, suspectedBugs: 0 })])
   })
 
   it('finds the suspected bug, confirms it into a bug once, and records nothing on a rerun', async () => {

@@ -1,5 +1,5 @@
 /** Stable codes of the errors the Node host kit raises (its adapters raise their own: `LmdbStoreError`, `WriteBufferError`). */
-export type NodeHostErrorCode = 'INVALID_DATABASE_PATH' | 'GIT_FAILED' | 'NOT_A_REPOSITORY' | 'CANCELLED'
+export type NodeHostErrorCode = 'INVALID_DATABASE_PATH' | 'GIT_FAILED' | 'NOT_A_REPOSITORY' | 'SHALLOW_CLONE' | 'CANCELLED'
 
 /** What each error is about, by code: the facts a host needs to phrase the fix in its own words. */
 export interface NodeHostErrorDetails {
@@ -15,6 +15,11 @@ export interface NodeHostErrorDetails {
   readonly GIT_FAILED: { readonly folder: string; readonly args: readonly string[]; readonly exitCode: number | null; readonly stderr: string }
   /** A folder to scan for evidence is not in a git repository with a commit. */
   readonly NOT_A_REPOSITORY: { readonly folder: string }
+  /**
+   * A folder to scan for evidence is in a shallow clone: its history is cut off, and blame would
+   * take its oldest fetched commits for the authors of every older line.
+   */
+  readonly SHALLOW_CLONE: { readonly folder: string }
   /** Long work stopped because its caller cancelled it. */
   readonly CANCELLED: { readonly folder: string }
 }

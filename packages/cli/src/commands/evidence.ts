@@ -27,7 +27,7 @@ export async function evidenceCommand(ctx: CommandContext, folders: readonly str
   const store = options.list === true ? await ctx.readStore() : ctx.openStore('write')
   const scans: EvidenceScan[] = []
   /** Named folders that are no git repository with a commit: said, and the others scanned all the same. */
-  const skipped: { project: string; reason: string }[] = []
+  const skipped: { project: string; code: SkippedProject['code']; reason: string }[] = []
   if (options.list !== true) {
     const fixPatterns = options.fixPattern === undefined || options.fixPattern.length === 0 ? undefined : parseFixPatterns(options.fixPattern)
     const controller = new AbortController()
@@ -51,9 +51,10 @@ export async function evidenceCommand(ctx: CommandContext, folders: readonly str
           })
           // Run from a folder that is no project, with no folder named: say how to name them.
           if ('reason' in scan && folders.length === 0) {
+            if (scan.code === 'SHALLOW_CLONE') throw new CliError(scan.code, scan.message, EXIT.failure)
             throw new CliError('NOT_A_REPOSITORY', `${scan.message} evidence reads the current folder when given none: name the project folders (agent-tracker evidence ~/code/shop ~/code/api), or show what was found before with --list.`, EXIT.usage)
           }
-          if ('reason' in scan) skipped.push({ project: scan.project, reason: scan.reason })
+          if ('reason' in scan) skipped.push({ project: scan.project, code: scan.code, reason: scan.reason })
           else scans.push(scan)
         } finally {
           progress.stop()
@@ -65,7 +66,8 @@ export async function evidenceCommand(ctx: CommandContext, folders: readonly str
   }
   // None of the named folders could be read: that is the answer, as an error.
   if (scans.length === 0 && skipped.length > 0) {
-    throw new CliError('NOT_A_REPOSITORY', skipped.map((entry) => `${entry.project} is ${entry.reason}`).join('; ') + "; evidence comes from a project's git history.", EXIT.failure)
+    const code = skipped.every((entry) => entry.code === 'SHALLOW_CLONE') ? 'SHALLOW_CLONE' : 'NOT_A_REPOSITORY'
+    throw new CliError(code, skipped.map((entry) => `${entry.project} is ${entry.reason}`).join('; ') + "; evidence comes from a project's whole git history.", EXIT.failure)
   }
   // `--list` alone shows every project's; a scan shows the project it read.
   const read = options.list === true ? projects : scans.map((scan) => scan.project)
@@ -80,21 +82,23 @@ export async function evidenceCommand(ctx: CommandContext, folders: readonly str
   return skipped.length === 0 ? EXIT.ok : EXIT.failure
 }
 
-/** A project evidence cannot be read from: no git repository with a commit. */
+/** A project evidence cannot be read from: no git repository with a commit, or a shallow clone. */
 export interface SkippedProject {
   readonly project: string
+  readonly code: 'NOT_A_REPOSITORY' | 'SHALLOW_CLONE'
   readonly reason: string
   /** The scan's own words. */
   readonly message: string
 }
 
-/** A project's evidence scan, or why it was skipped: it is no git repository with a commit. Other failures are thrown. */
+/** A project's evidence scan, or why it was skipped: it is no git repository with a commit, or a shallow clone. Other failures are thrown. */
 export async function scanOrSkip(store: TrackerStore, project: string, options: ScanEvidenceOptions = {}): Promise<EvidenceScan | SkippedProject> {
   try {
     return await scanEvidence(store, project, options)
   } catch (error) {
-    if (!isNodeHostError(error, 'NOT_A_REPOSITORY')) throw error
-    return { project, reason: 'not a git repository with a commit', message: error.message }
+    if (isNodeHostError(error, 'NOT_A_REPOSITORY')) return { project, code: error.code, reason: 'not a git repository with a commit', message: error.message }
+    if (isNodeHostError(error, 'SHALLOW_CLONE')) return { project, code: error.code, reason: 'a shallow clone (git fetch --unshallow there, then scan again)', message: error.message }
+    throw error
   }
 }
 

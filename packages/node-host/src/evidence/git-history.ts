@@ -35,10 +35,17 @@ export async function* readHistory(folder: string, range: string, options: GitCa
   }
 }
 
-/** HEAD's full hash, or undefined when the folder has no repository or no commit. Never throws but CANCELLED. */
-export async function resolveHead(folder: string, options: GitCallOptions = {}): Promise<string | undefined> {
+/** A repository's HEAD: its full hash, and whether the clone is shallow (its history cut off). */
+export interface GitHead {
+  readonly commit: string
+  readonly shallow: boolean
+}
+
+/** HEAD, or undefined when the folder has no repository or no commit (one git call). Never throws but CANCELLED. */
+export async function readHead(folder: string, options: GitCallOptions = {}): Promise<GitHead | undefined> {
   try {
-    return (await gitOutput(folder, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], options)).trim() || undefined
+    const [shallow, commit] = (await gitOutput(folder, ['rev-parse', '--is-shallow-repository', '--verify', '--quiet', 'HEAD^{commit}'], options)).split('\n')
+    return commit === undefined || commit.trim() === '' ? undefined : { commit: commit.trim(), shallow: shallow?.trim() === 'true' }
   } catch (error) {
     if ((error as { code?: string }).code === 'CANCELLED') throw error
     return undefined

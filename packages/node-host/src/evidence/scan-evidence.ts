@@ -8,7 +8,7 @@ import { blameBoundary, descendantsOf, historyGraph } from './blame-boundary.js'
 import type { ChangeLimits, CommitChange } from './fix-diff.js'
 import { changedLinesOf } from './fix-diff.js'
 import type { GitCommit } from './git-history.js'
-import { filesAt, isAncestor, onSomeRef, readHistory, resolveHead } from './git-history.js'
+import { filesAt, isAncestor, onSomeRef, readHead, readHistory } from './git-history.js'
 import { temporaryCommitGraph } from './commit-graph-cache.js'
 import type { GitCallOptions } from './git-process.js'
 import { BLAME_CONCURRENCY } from './git-process.js'
@@ -69,14 +69,18 @@ export const CHURN_DAYS = 3
  * scanned HEAD; else everything, retracting what no longer holds when the history was rewritten
  * (no branch or tag has the last scanned HEAD any more) — not when HEAD is on another branch.
  * Evidence ids come from the commits, so nothing is recorded twice.
- * @throws {NodeHostError} NOT_A_REPOSITORY, GIT_FAILED, CANCELLED; the store's errors.
+ * A shallow clone is not scanned (SHALLOW_CLONE): its cut-off history would give false evidence.
+ * @throws {NodeHostError} NOT_A_REPOSITORY, SHALLOW_CLONE, GIT_FAILED, CANCELLED; the store's errors.
  */
 export async function scanEvidence(store: TrackerStore, folder: string, options: ScanEvidenceOptions = {}): Promise<EvidenceScan> {
   const project = resolve(folder)
   const git = { signal: options.signal }
   const progress = options.onProgress ?? (() => undefined)
-  const head = await resolveHead(project, git)
-  if (head === undefined) throw new NodeHostError('NOT_A_REPOSITORY', `${project} is not a git repository with a commit; evidence comes from a project's git history.`, { folder: project })
+  const read = await readHead(project, git)
+  if (read === undefined) throw new NodeHostError('NOT_A_REPOSITORY', `${project} is not a git repository with a commit; evidence comes from a project's git history.`, { folder: project })
+  // Blame in a cut-off history takes the oldest fetched commits for the authors of every older line.
+  if (read.shallow) throw new NodeHostError('SHALLOW_CLONE', `${project} is a shallow clone: its history is cut off, and blame would take its oldest fetched commits for the authors of every older line. Fetch the whole history there (git fetch --unshallow), then scan again.`, { folder: project })
+  const head = read.commit
   const limits: ChangeLimits = { maxFiles: options.limits?.maxFiles ?? 50, maxLines: options.limits?.maxLines ?? 2000 }
   const patterns = options.fixPatterns ?? DEFAULT_FIX_PATTERNS
 

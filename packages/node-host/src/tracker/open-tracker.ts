@@ -161,7 +161,7 @@ export class Tracker {
     // the scan records how far it got, so a crash never leaves the cursor ahead of the facts.
     const scan = scanEvidence(this.store, this.project, { signal: controller.signal })
       .catch((error: unknown) => {
-        if (!isNodeHostError(error, 'CANCELLED') && !isNodeHostError(error, 'NOT_A_REPOSITORY')) onError(error)
+        if (!isNodeHostError(error, 'CANCELLED') && !isNodeHostError(error, 'NOT_A_REPOSITORY') && !isNodeHostError(error, 'SHALLOW_CLONE')) onError(error)
         return undefined
       })
       .finally(() => {
