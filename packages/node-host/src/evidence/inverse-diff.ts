@@ -25,14 +25,15 @@ export async function patchIds(folder: string, commits: readonly string[], optio
 const MAX_PATHS = 500
 
 /**
- * The reverts by inverse diff among `candidates`: for each candidate whose diff is exactly the
- * inverse of an earlier one of `origins` (by patch id), that origin. A candidate that undoes
- * several identical origins is matched to the latest before it.
+ * The reverts by inverse diff among `candidates` (`at`: their committer time): for each candidate
+ * whose diff is exactly the inverse of an earlier one of `origins` (by patch id), that origin. A
+ * candidate that undoes several identical origins is matched to the latest before it. Earlier is
+ * by git's committer times on both sides: a host may record a commit well after it was made.
  */
 export async function inverseReverts(
   folder: string,
   candidates: readonly { readonly hash: string; readonly at: string }[],
-  origins: readonly { readonly hash: string; readonly at: string }[],
+  origins: readonly { readonly hash: string }[],
   options: GitCallOptions = {},
 ): Promise<Map<string, string>> {
   const found = new Map<string, string>()
@@ -48,11 +49,15 @@ export async function inverseReverts(
   // Past a few hundred paths (a huge commit), every origin is diffed rather than a command line that long.
   const touching = paths.length > MAX_PATHS ? undefined : new Set((await gitOutput(folder, ['rev-list', '--no-merges', ...undoing.keys(), '--', ...paths], options)).split('\n').map((line) => line.trim()))
   const forward = await patchIds(folder, origins.filter((o) => touching === undefined || touching.has(o.hash)).map((o) => o.hash), options)
+  const undone = new Set(undoing.values())
+  const matched = origins.filter((origin) => undone.has(forward.get(origin.hash) ?? ''))
+  const times = await committerTimes(folder, matched.map((origin) => origin.hash), options)
   const byPatch = new Map<string, { hash: string; at: string }[]>()
-  for (const origin of origins) {
+  for (const origin of matched) {
     const patch = forward.get(origin.hash)
-    if (patch === undefined) continue
-    byPatch.set(patch, [...(byPatch.get(patch) ?? []), origin])
+    const at = times.get(origin.hash)
+    if (patch === undefined || at === undefined) continue
+    byPatch.set(patch, [...(byPatch.get(patch) ?? []), { hash: origin.hash, at }])
   }
   for (const candidate of candidates) {
     const patch = undoing.get(candidate.hash)
@@ -61,4 +66,16 @@ export async function inverseReverts(
     if (latest !== undefined) found.set(candidate.hash, latest.hash)
   }
   return found
+}
+
+/** Committer times (ISO 8601 UTC) of the given commits that git knows. */
+async function committerTimes(folder: string, commits: readonly string[], options: GitCallOptions): Promise<Map<string, string>> {
+  const times = new Map<string, string>()
+  if (commits.length === 0) return times
+  const listed = await gitOutput(folder, ['log', '--no-walk=unsorted', '--stdin', '--ignore-missing', '--format=%H %cI'], { ...options, input: `${commits.join('\n')}\n` })
+  for (const line of listed.split('\n')) {
+    const [hash, at] = line.trim().split(' ')
+    if (hash !== undefined && at !== undefined && hash !== '') times.set(hash, new Date(at).toISOString())
+  }
+  return times
 }

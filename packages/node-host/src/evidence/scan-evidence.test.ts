@@ -227,6 +227,19 @@ describe('scanEvidence', () => {
     expect(described(await store.find('evidence'), names)).toEqual(['revert cee ← revert-cee [open]', 'revert widen ← undo-widen [open]'])
   })
 
+  it('finds a revert by inverse diff also when the host recorded the undone commit after the revert was made', async () => {
+    const { history, store, names } = trackedProject('late', 20)
+    names[history.commit('initial', { 'a.ts': lines('a', 4) })] = 'init'
+    const widen = history.commit('Widen a', { 'a.ts': lines('a', 4) + lines('w', 3) })
+    names[widen] = 'widen'
+    history.wait(1)
+    names[history.commit('Simplify a again', { 'a.ts': lines('a', 4) })] = 'undo-widen'
+    // The host sends its facts two days after the work: the commit's record time is after the revert's.
+    await track(store, history, SONNET, widen, new Date(Date.parse(history.now) + 2 * 24 * 3600 * 1000).toISOString())
+    await scanEvidence(store, history.folder, { survivalDays: [] })
+    expect(described(await store.find('evidence'), names)).toEqual(['revert widen ← undo-widen [open]'])
+  })
+
   it('finds churn: lines an agent commit added that the same setup rewrote within three days, not another setup\'s or later rewrites', async () => {
     const { history, store, names, agent } = trackedProject('churn', 20)
     history.commit('initial', { 'README.md': '# x\n' })
