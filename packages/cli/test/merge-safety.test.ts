@@ -70,7 +70,8 @@ describe('merge --dry-run and --undo', () => {
     const dry = await runCli(['merge', other, '--db', db, '--dry-run'])
     expect(dry.code).toBe(0)
     expect(dry.stdout).toContain('Dry run, nothing was changed. Merging')
-    expect(dry.stdout).toContain('would apply 1 fact (0 already here)')
+    // Only facts: no "add 0 records" that reads as if nothing would come.
+    expect(dry.stdout).toContain(`would apply 1 fact (0 already here).\n`)
     expect(await collections(db)).toEqual(before)
     expect(existsSync(`${db}.undo`)).toBe(false)
   })
@@ -88,6 +89,7 @@ describe('merge --dry-run and --undo', () => {
     expect((jsonData(dry.stdout, 'merge') as { combined?: unknown }).combined).toEqual([{ id: SONNET, before: expect.objectContaining({ commits: before }) as unknown, after: expect.objectContaining({ commits: before + 1 }) as unknown }])
     const merged = await runCli(['merge', other, '--db', db])
     expect(merged.code).toBe(0)
+    expect(merged.stdout).toContain(`Merged ${other}: 2 facts applied (0 already here).\n`)
     // The setup only the other database had is added, not combined.
     expect(merged.stdout).toContain(`1 setup was in both databases; its scores here changed (before → after):\n  ${SONNET}: commits ${String(before)} → ${String(before + 1)}`)
     expect(merged.stdout).not.toContain('review@x/y:')

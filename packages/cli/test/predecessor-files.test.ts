@@ -33,6 +33,21 @@ describe('the predecessor\'s own project files, migrated', () => {
     expect((JSON.parse((await runCli(['export', '--format', 'json', '--db', db])).stdout) as { collections: { activities: unknown[] } }).collections.activities).toHaveLength(22)
   })
 
+  it('come along in a merge, which names the records it adds without facts', async () => {
+    const project = join(tempFolder(), 'opencode-agent-tracker')
+    copyPredecessorProjectFiles(project)
+    const other = join(tempFolder(), 'laptop.lmdb')
+    expect((await runCli(['migrate', project, '--db', other, '--timezone', 'Europe/Stockholm'])).code).toBe(0)
+    const db = join(tempFolder(), 'tracker.lmdb')
+    const dry = await runCli(['merge', other, '--db', db, '--dry-run', '--json'])
+    const { migrated, facts } = jsonData(dry.stdout, 'merge') as { migrated: number; facts: { applied: number } }
+    expect(migrated - facts.applied).toBeGreaterThan(0)
+    const merged = await runCli(['merge', other, '--db', db])
+    expect(merged.stdout).toContain(`Merged ${other}: ${String(facts.applied)} facts applied (0 already here); added ${String(migrated - facts.applied)} records held there without facts (from a legacy import).`)
+    const card = await runCli(['status', 'AgentTracker-Core', '--db', db])
+    expect(card.stdout).toMatch(/Commits +46 \(0 pushes\), 3 bugs/)
+  })
+
   it('go under the repository holding the folder, as every host records work, and the output says so', async () => {
     const repository = tempFolder('repo-')
     mkdirSync(join(repository, '.git'))

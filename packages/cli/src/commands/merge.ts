@@ -51,7 +51,7 @@ export async function mergeCommand(ctx: CommandContext, other: string, options: 
   const point: UndoPoint = { id, source, at: at.toISOString(), factSeqAfter: await store.lastFactSeq() }
   writeFileSync(join(folder, 'undo.json'), `${JSON.stringify(point, null, 2)}\n`)
   ctx.print({ source, undo: id, ...report }, () => [
-    `Merged ${source}: ${plural(report.facts.applied, 'fact')} applied (${String(report.facts.repeats)} already here), ${plural(report.migrated - report.facts.applied, 'record')}${profilesAdded(report)} added.`,
+    `Merged ${source}: ${plural(report.facts.applied, 'fact')} applied (${String(report.facts.repeats)} already here)${added(report, '; added ')}.`,
     ...combinedLines(report),
     ...refusals(ctx, report),
     `Undo with: agent-tracker merge --undo ${id}`,
@@ -96,7 +96,7 @@ async function dryRun(ctx: CommandContext, store: LmdbStore, source: string, tim
       await copy.close()
     }
     ctx.print({ source, dryRun: true, ...report }, () => [
-      `Dry run, nothing was changed. Merging ${source} would apply ${plural(report.facts.applied, 'fact')} (${String(report.facts.repeats)} already here) and add ${plural(report.migrated - report.facts.applied, 'record')}${profilesAdded(report)}.`,
+      `Dry run, nothing was changed. Merging ${source} would apply ${plural(report.facts.applied, 'fact')} (${String(report.facts.repeats)} already here)${added(report, ' and add ')}.`,
       ...combinedLines(report),
       ...refusals(ctx, report),
     ].join('\n'))
@@ -115,9 +115,17 @@ async function runMerge(ctx: CommandContext, target: LmdbStore, source: string, 
   }
 }
 
-/** ` and 2 project profiles`: the projects that got their profile from the other database, if any. */
-function profilesAdded(report: MergeReport): string {
-  return report.profiles === 0 ? '' : ` and ${plural(report.profiles, 'project profile')}`
+/**
+ * What the merge adds besides the facts' effects, after `lead`, or nothing: the records the other
+ * database holds without facts (a legacy import's), and the projects that got their profile from it.
+ */
+function added(report: MergeReport, lead: string): string {
+  const extra = report.migrated - report.facts.applied
+  const parts = [
+    ...(extra === 0 ? [] : [`${plural(extra, 'record')} held there without facts (from a legacy import)`]),
+    ...(report.profiles === 0 ? [] : [plural(report.profiles, 'project profile')]),
+  ]
+  return parts.length === 0 ? '' : `${lead}${parts.join(' and ')}`
 }
 
 /** The setups in both databases that the merge changed (their facts, and any parts beyond them from legacy imports, added to the ones here), and the notes of the merge. */
