@@ -60,6 +60,28 @@ export interface SyncSourceStatus extends SyncSource {
   readonly lastSyncAt: string
 }
 
+/** How far the team database has acknowledged a source (see `PostgresStore.acknowledged`). */
+export interface Acknowledged {
+  readonly seq: number
+  /** The id of the source's fact at `seq`; undefined when not known. */
+  readonly id?: string
+}
+
+/** The meta entry holding the last fact acknowledged from a source. */
+function ackedFactKey(source: string): string {
+  return `acked_fact:${source}`
+}
+
+function parseAckedFact(value: string | null | undefined): { seq: number; id: string } | undefined {
+  if (value === null || value === undefined) return undefined
+  try {
+    const parsed = JSON.parse(value) as { seq?: unknown; id?: unknown }
+    return typeof parsed.seq === 'number' && typeof parsed.id === 'string' ? { seq: parsed.seq, id: parsed.id } : undefined
+  } catch {
+    return undefined
+  }
+}
+
 /** Rows read per round trip by scans and fact-log reads. */
 const PAGE = 1000
 
@@ -321,23 +343,41 @@ export class PostgresStore implements TrackerStore {
       await client.query(
         `UPDATE ${table} SET member = $2, machine = $3, acked_seq = $4, facts = facts + $5, last_sync_at = now() WHERE source = $1`,
         [from.source, from.member, from.machine, last, fresh.length])
+      // The fact at that place, for the next sync to check the machine's log against (kept in meta,
+      // which every release of the schema has: a release that does not write it still reads this one).
+      const lastFact = fresh.find((entry) => entry.seq === last)
+      if (lastFact !== undefined) {
+        await client.query(
+          `INSERT INTO ${this.#s}.meta (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value`,
+          [ackedFactKey(from.source), JSON.stringify({ seq: lastFact.seq, id: lastFact.fact.id })])
+      }
       return { acknowledged: last, received: fresh.length, applied: team.applied, repeats: team.skipped.filter((s) => s.reason === REPEAT).length, refused }
     }))
   }
 
-  /** The last sequence number the team database acknowledged from a source; 0 for a new source. */
-  acknowledged(source: string): Promise<number> {
+  /**
+   * How far the team database has acknowledged a source: the last sequence number (0 for a new
+   * source) and the id of the fact it had there, when known (a source last synced by an older
+   * release has none).
+   */
+  acknowledged(source: string): Promise<Acknowledged> {
     return this.#run(async () => {
-      const result = await this.#pool.query<{ acked_seq: string }>(`SELECT acked_seq FROM ${this.#s}.sync_sources WHERE source = $1`, [source])
-      return Number(result.rows[0]?.acked_seq ?? 0)
+      const result = await this.#pool.query<{ acked_seq: string; fact: string | null }>(
+        `SELECT acked_seq, (SELECT value FROM ${this.#s}.meta WHERE name = $2) AS fact FROM ${this.#s}.sync_sources WHERE source = $1`, [source, ackedFactKey(source)])
+      const row = result.rows[0]
+      const seq = Number(row?.acked_seq ?? 0)
+      const fact = parseAckedFact(row?.fact)
+      // An older release may have moved the sequence number on without it: then the id is not known.
+      return fact?.seq === seq ? { seq, id: fact.id } : { seq }
     })
   }
 
   /** Forgets what a source had acknowledged, so that its whole log is sent again (repeats are skipped by id). */
   resetSource(source: string): Promise<void> {
-    return this.#run(async () => {
-      await this.#pool.query(`UPDATE ${this.#s}.sync_sources SET acked_seq = 0 WHERE source = $1`, [source])
-    })
+    return this.#run(() => this.#transaction(async (client) => {
+      await client.query(`UPDATE ${this.#s}.sync_sources SET acked_seq = 0 WHERE source = $1`, [source])
+      await client.query(`DELETE FROM ${this.#s}.meta WHERE name = $1`, [ackedFactKey(source)])
+    }))
   }
 
   /** Every machine database that has synced, with its member and progress, most recent first. */

@@ -1,6 +1,6 @@
 import type { LoggedFact, RefusedItem, TrackerStore } from '@agent-tracker/core'
 import { PostgresStoreError } from './errors.js'
-import type { PostgresStore, SyncSource } from './postgres-store.js'
+import type { Acknowledged, PostgresStore, SyncSource } from './postgres-store.js'
 
 /** Options of {@link syncToTeam}. */
 export interface SyncOptions extends SyncSource {
@@ -43,10 +43,12 @@ export async function syncToTeam(local: TrackerStore, team: PostgresStore, optio
     throw new PostgresStoreError('INVALID_OPTION', `Invalid sync batch size ${String(batchSize)}: a whole number ≥ 1 is required.`, { option: 'batchSize', value: batchSize })
   }
   const from: SyncSource = { source: options.source, member: options.member, machine: options.machine }
-  let acknowledged = await team.acknowledged(from.source)
-  if ((await local.lastFactSeq()) < acknowledged) {
-    // The local log is shorter than what was acknowledged: the database was replaced (restored,
-    // recreated). Send it all again; the team skips every fact it has by id.
+  const mark = await team.acknowledged(from.source)
+  let acknowledged = mark.seq
+  if (acknowledged > 0 && await replaced(local, mark)) {
+    // The database was replaced (restored from a backup, recreated) since the team acknowledged it:
+    // its log is shorter, or holds another fact at that place. Send it all again; the team skips
+    // every fact it has by id.
     await team.resetSource(from.source)
     acknowledged = 0
   }
@@ -72,6 +74,14 @@ export async function syncToTeam(local: TrackerStore, team: PostgresStore, optio
     refused.push(...received.refused.slice(0, MAX_LISTED_REFUSALS - refused.length))
     options.onBatch?.(await progress())
   }
+}
+
+/** True when the local log is not the one the team acknowledged up to `mark`: shorter, or another fact at its place. */
+async function replaced(local: TrackerStore, mark: Acknowledged): Promise<boolean> {
+  if ((await local.lastFactSeq()) < mark.seq) return true
+  if (mark.id === undefined) return false
+  for await (const entry of local.readFactLog({ after: mark.seq - 1, limit: 1 })) return entry.seq !== mark.seq || entry.fact.id !== mark.id
+  return true
 }
 
 /**

@@ -50,6 +50,23 @@ describe('sync to a team database', () => {
     await team.close()
   })
 
+  it('sends a replaced log again whole when it has grown past what the team acknowledged: nothing recorded after the backup is lost', async () => {
+    const team = await openTeam()
+    const s = createFactScript({ setup: SETUP, project: '/home/ana/shop' })
+    const before = Array.from({ length: 5 }, () => s.toolCall())
+    const source = { source: 'a:/db', member: 'ana', machine: 'a' }
+    const first = createMemoryStore()
+    await first.applyFacts([...before, s.commit('aaaa0006'), s.commit('aaaa0007'), s.commit('aaaa0008')])
+    expect(await syncToTeam(first, team, source)).toMatchObject({ sent: 8, acknowledged: 8 })
+    // The disk died; the backup holds the first five facts, and new work makes the log longer than 8.
+    const restored = createMemoryStore()
+    await restored.applyFacts([...before, ...['bbbb0001', 'bbbb0002', 'bbbb0003', 'bbbb0004', 'bbbb0005', 'bbbb0006'].map((hash) => s.commit(hash))])
+    expect(await syncToTeam(restored, team, source)).toMatchObject({ sent: 11, applied: 6, repeats: 5, acknowledged: 11 })
+    expect((await team.get('setups', [SETUP]))?.state).toMatchObject({ toolCalls: 5, commits: 9 })
+    expect(await syncToTeam(restored, team, source)).toMatchObject({ sent: 0, acknowledged: 11 })
+    await team.close()
+  })
+
   it('checks every fact at the door: a bad one in the log is reported by its sequence number and skipped, the rest go in', async () => {
     const team = await openTeam()
     const local = createMemoryStore()
