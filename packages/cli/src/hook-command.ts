@@ -67,8 +67,10 @@ export async function runHookCommand(args: readonly string[], io: Io): Promise<n
     io.stderr.write('agent-tracker: hook claude-code reads one hook event as JSON on stdin, as Claude Code sends it, e.g.\n  echo \'{"hook_event_name":"UserPromptSubmit","session_id":"s1","cwd":"/tmp","prompt":"hi"}\' | agent-tracker hook claude-code\nClaude Code runs it by itself once agent-tracker hooks install claude-code has written its hooks.\n')
     return 1
   }
-  let stdin = ''
-  for await (const chunk of io.stdin) stdin += typeof chunk === 'string' ? chunk : chunk.toString('utf8')
+  // Bytes are joined before decoding: a character that straddles two pipe chunks stays whole.
+  const chunks: Buffer[] = []
+  for await (const chunk of io.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk)
+  const stdin = Buffer.concat(chunks).toString('utf8')
   const event = eventNameOf(stdin)
   if (!flags.foreground && !flags.detached && event !== undefined && DETACHED_EVENTS.has(event) && (await detach(args, stdin, io))) return 0
   const { recordDetachedOutcome, runClaudeCodeHook } = await import('@agent-tracker/claude-code/hook')

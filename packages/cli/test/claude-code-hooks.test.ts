@@ -3,7 +3,7 @@ import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, rmSync,
 import { delimiter, join } from 'node:path'
 import { Transcript } from '@agent-tracker/host-import/testing'
 import { describe, expect, it } from 'vitest'
-import { BUILT_BIN, jsonData, jsonError, runBuiltCli, runCli, tempFolder } from './run-cli.js'
+import { BUILT_BIN, factLine, jsonData, jsonError, runBuiltCli, runCli, tempFolder } from './run-cli.js'
 
 type Settings = { hooks: Record<string, { matcher?: string; hooks: { type: string; command: string; timeout?: number }[] }[]> }
 
@@ -606,6 +606,19 @@ describe('agent-tracker hook claude-code', () => {
     expect(tool).toMatchObject({ code: 0, stderr: 'no lmdb' })
     // The probe tells: a command that reads the database loads it.
     expect((await runBuiltCli(['agents'], { home, env })).stderr).toBe('lmdb loaded')
+  })
+
+  it('keeps a character whole that straddles two chunks of a large event on stdin', async () => {
+    const home = tempFolder('home-')
+    const cwd = tempFolder('project-')
+    const database = join(home, 'x.lmdb')
+    expect((await runCli(['ingest', '--db', database], { home, input: factLine({ kind: 'commit', setup: 'build@openai/gpt-5', project: cwd, hash: 'abcdef1', message: 'x' }) })).code).toBe(0)
+    // 90 KB of three-byte characters: a pipe gives it in 64 KiB chunks, whose edge cuts one of them.
+    const note = '€'.repeat(30_000)
+    const event = JSON.stringify({ session_id: 's1', cwd, hook_event_name: 'UserPromptSubmit', prompt: `/bug ${note}` })
+    expect(await runBuiltCli(['hook', 'claude-code', '--db', database], { home, input: event })).toMatchObject({ code: 0 })
+    const exported = JSON.parse((await runCli(['export', '--format', 'json', '--db', database], { home })).stdout) as { collections: { bugs: { note?: string }[] } }
+    expect(exported.collections.bugs.map((bug) => bug.note)).toEqual([note])
   })
 
   it('handles an event given on stdin, in process and as the built binary (which loads only the hook)', async () => {
