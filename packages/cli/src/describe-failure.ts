@@ -58,6 +58,16 @@ export function notOursAdvice(path: string, format: DatabaseFormat): string {
   }
 }
 
+/**
+ * What to check when the team database refused the connection, naming where its URL came from;
+ * undefined when no password was found (the message says where one was looked for).
+ */
+export function teamRefusedFix(sqlState: string | undefined, urlFrom: string): string | undefined {
+  if (sqlState === undefined) return undefined
+  if (sqlState === '28P01') return `Check the user in the URL (${urlFrom}) and that password.`
+  return `Check the user and database in the URL (${urlFrom}), and the password in PGPASSWORD or ~/.pgpass.`
+}
+
 function fixInCliTerms(error: unknown): string | undefined {
   if (isLmdbStoreError(error, 'DATABASE_FULL')) {
     const { limitBytes, maximumBytes } = error.details
@@ -74,15 +84,9 @@ function fixInCliTerms(error: unknown): string | undefined {
   if (isLmdbStoreError(error, 'DATABASE_UNWRITABLE') && (error.details.reason === 'create' || error.details.reason === 'permission' || error.details.reason === 'folder')) {
     return 'Check its permissions, or point --db (or AGENT_TRACKER_DB) at a writable place.'
   }
-  if (isPostgresStoreError(error, 'TEAM_UNREACHABLE')) {
-    return 'Nothing is lost: facts stay in this machine\'s database, and the next sync resumes where this one stopped.'
-  }
-  if (isPostgresStoreError(error, 'TEAM_REFUSED')) {
-    // No password was found: the message says where one was looked for.
-    if (error.details.sqlState === undefined) return undefined
-    if (error.details.sqlState === '28P01') return 'Check the user in the URL (AGENT_TRACKER_TEAM_URL or team.url) and that password.'
-    return 'Check the user and database in the URL (AGENT_TRACKER_TEAM_URL or team.url), and the password in PGPASSWORD or ~/.pgpass.'
-  }
+  // `sync` says what becomes of the facts not sent (see `syncCommand`); a read has nothing to add.
+  if (isPostgresStoreError(error, 'TEAM_UNREACHABLE')) return undefined
+  if (isPostgresStoreError(error, 'TEAM_REFUSED')) return teamRefusedFix(error.details.sqlState, 'AGENT_TRACKER_TEAM_URL or team.url')
   if (isPostgresStoreError(error, 'TEAM_TLS')) {
     return 'TLS settings go in the URL (sslmode, sslrootcert, sslcert, sslkey in AGENT_TRACKER_TEAM_URL or team.url) or in team.ssl of ~/.config/agent-tracker/config.json.'
   }

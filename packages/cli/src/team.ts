@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { urlHoldsPassword } from '@agent-tracker/node-host/hooks'
 import type { PostgresStore, PostgresStoreOptions } from '@agent-tracker/postgres-store'
 import { CliError, EXIT } from './cli-error.js'
+import { teamRefusedFix } from './describe-failure.js'
 import type { Io } from './io.js'
 
 /** Environment variables of the team settings. */
@@ -75,16 +76,25 @@ export function requireTeamSettings(io: Io, given: { url?: string | undefined; m
   return settings
 }
 
-/** Opens the team database: `write` sets it up on first use; `read` expects it set up. */
+/**
+ * Opens the team database: `write` sets it up on first use; `read` expects it set up. A refused
+ * connection is said with where the URL came from.
+ */
 export async function openTeamStore(settings: TeamSettings, mode: 'read' | 'write', member = ''): Promise<PostgresStore> {
-  const { openPostgresStore } = await import('@agent-tracker/postgres-store')
-  return openPostgresStore({
-    url: settings.url,
-    mode,
-    member,
-    ...(settings.schema === undefined ? {} : { schema: settings.schema }),
-    ...(settings.ssl === undefined ? {} : { ssl: settings.ssl }),
-  })
+  const { isPostgresStoreError, openPostgresStore } = await import('@agent-tracker/postgres-store')
+  try {
+    return await openPostgresStore({
+      url: settings.url,
+      mode,
+      member,
+      ...(settings.schema === undefined ? {} : { schema: settings.schema }),
+      ...(settings.ssl === undefined ? {} : { ssl: settings.ssl }),
+    })
+  } catch (error) {
+    const fix = isPostgresStoreError(error, 'TEAM_REFUSED') ? teamRefusedFix(error.details.sqlState, `from ${settings.origin}`) : undefined
+    if (fix === undefined || !isPostgresStoreError(error)) throw error
+    throw new CliError(error.code, `${error.message} ${fix}`, EXIT.failure)
+  }
 }
 
 function readTeamConfig(file: string): TeamConfig {

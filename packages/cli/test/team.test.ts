@@ -3,7 +3,7 @@ import { startPostgresServer } from '@agent-tracker/postgres-store/testing'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { factLine, jsonData, runCli, tempFolder } from './run-cli.js'
+import { factLine, jsonData, jsonError, runCli, tempFolder } from './run-cli.js'
 import type { Seeded } from './seed.js'
 import { GPT, SONNET, seedHistory } from './seed.js'
 
@@ -94,6 +94,29 @@ describe('sync and team reads', () => {
     expect(down.stderr).toContain('cannot be reached')
     expect(down.stderr).toContain('the next sync resumes where this one stopped')
     expect(down.stderr).not.toContain('s3cret')
+    // A read has no sync to resume.
+    const read = await runCli(['agents', '--team', '--json'], { env: { ...env, AGENT_TRACKER_TEAM_URL: 'postgres://me@127.0.0.1:1/none' } })
+    expect(read.code).toBe(1)
+    expect(jsonError(read.stdout)).toMatchObject({ code: 'TEAM_UNREACHABLE', message: expect.not.stringContaining('sync') as unknown })
+    // A refusal names where the URL came from: here the command line.
+    const noDatabase = await runCli(['sync', '--db', seeded.db, '--url', server.url.replace(/\/[^/?]*(\?|$)/, '/nodb$1')])
+    expect(noDatabase.code).toBe(1)
+    expect(noDatabase.stderr).toContain('Check the user and database in the URL (from the command line)')
+  })
+
+  it('gives all of a database\'s work to the member it syncs as now, and says so', async () => {
+    const db = join(tempFolder(), 'renamed.lmdb')
+    const commit = (hash: string): string => factLine({ kind: 'commit', setup: GPT, project: '/w/renamed', hash, message: hash })
+    expect((await runCli(['ingest', '--db', db], { input: commit('ad0001') })).code).toBe(0)
+    const teamEnv = { ...env, AGENT_TRACKER_TEAM_SCHEMA: 'team_renamed' }
+    const first = await runCli(['sync', '--db', db, '--member', 'root'], { env: teamEnv })
+    expect(first.stdout).toContain(`Sent 1 fact to ${server.url} as root (1 applied).`)
+    expect((await runCli(['ingest', '--db', db], { input: commit('ad0002') })).code).toBe(0)
+    const moved = await runCli(['sync', '--db', db, '--member', 'dana'], { env: teamEnv })
+    expect(moved.stdout).toContain("This database synced as root before: all of its facts went to dana's share now; root's share keeps the ones it was sent then.")
+    const commits = async (member: string): Promise<unknown> =>
+      (jsonData((await runCli(['agents', '--team', '--member', member, '--json'], { env: teamEnv })).stdout, 'agents') as { status: { state: { commits: number } } }[])[0]?.status.state.commits
+    expect(await commits('dana')).toBe(2)
   })
 
   it('doctor checks the team connection and schema, and says how far this machine lags', async () => {

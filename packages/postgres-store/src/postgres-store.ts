@@ -65,6 +65,8 @@ export interface Acknowledged {
   readonly seq: number
   /** The id of the source's fact at `seq`; undefined when not known. */
   readonly id?: string
+  /** The member the source last synced as; undefined for a new source. */
+  readonly member?: string
 }
 
 /** The meta entry holding the last fact acknowledged from a source. */
@@ -357,18 +359,19 @@ export class PostgresStore implements TrackerStore {
 
   /**
    * How far the team database has acknowledged a source: the last sequence number (0 for a new
-   * source) and the id of the fact it had there, when known (a source last synced by an older
-   * release has none).
+   * source), the id of the fact it had there, when known (a source last synced by an older
+   * release has none), and the member it synced as.
    */
   acknowledged(source: string): Promise<Acknowledged> {
     return this.#run(async () => {
-      const result = await this.#pool.query<{ acked_seq: string; fact: string | null }>(
-        `SELECT acked_seq, (SELECT value FROM ${this.#s}.meta WHERE name = $2) AS fact FROM ${this.#s}.sync_sources WHERE source = $1`, [source, ackedFactKey(source)])
+      const result = await this.#pool.query<{ acked_seq: string; member: string; fact: string | null }>(
+        `SELECT acked_seq, member, (SELECT value FROM ${this.#s}.meta WHERE name = $2) AS fact FROM ${this.#s}.sync_sources WHERE source = $1`, [source, ackedFactKey(source)])
       const row = result.rows[0]
-      const seq = Number(row?.acked_seq ?? 0)
-      const fact = parseAckedFact(row?.fact)
+      if (row === undefined) return { seq: 0 }
+      const seq = Number(row.acked_seq)
+      const fact = parseAckedFact(row.fact)
       // An older release may have moved the sequence number on without it: then the id is not known.
-      return fact?.seq === seq ? { seq, id: fact.id } : { seq }
+      return { seq, member: row.member, ...(fact?.seq === seq ? { id: fact.id } : {}) }
     })
   }
 

@@ -25,6 +25,11 @@ export interface SyncProgress {
   /** Facts the team's door refused (skipped, and not sent again): how many, and the first {@link MAX_LISTED_REFUSALS}. */
   readonly refusedCount: number
   readonly refused: readonly RefusedItem[]
+  /**
+   * The member this source synced as before, when it now syncs as another: its whole log was sent
+   * again to the new member's share; the earlier member's share keeps what it was sent then.
+   */
+  readonly movedFrom?: string
 }
 
 /** Refusals a sync lists; the rest are counted. */
@@ -35,6 +40,8 @@ export const MAX_LISTED_REFUSALS = 50
  * batches: each batch is applied and acknowledged in one transaction on the server, so a sync
  * cut short (the server went down, the process was killed) resumes exactly where it stopped on
  * the next run, and a resend changes nothing. Hooks never wait for this: it reads the local log.
+ * The whole log is sent again when the database was replaced since (restored from a backup,
+ * recreated), and when it syncs as another member than before (see `SyncProgress.movedFrom`).
  * @throws {PostgresStoreError} TEAM_UNREACHABLE (and others) when the server fails; batches acknowledged before stay.
  */
 export async function syncToTeam(local: TrackerStore, team: PostgresStore, options: SyncOptions): Promise<SyncProgress> {
@@ -45,10 +52,12 @@ export async function syncToTeam(local: TrackerStore, team: PostgresStore, optio
   const from: SyncSource = { source: options.source, member: options.member, machine: options.machine }
   const mark = await team.acknowledged(from.source)
   let acknowledged = mark.seq
-  if (acknowledged > 0 && await replaced(local, mark)) {
-    // The database was replaced (restored from a backup, recreated) since the team acknowledged it:
-    // its log is shorter, or holds another fact at that place. Send it all again; the team skips
-    // every fact it has by id.
+  // Synced before as another member: the new member's share gets the whole log (the team's skips
+  // every fact it has by id); the earlier member's keeps what it was sent.
+  const movedFrom = mark.member !== undefined && mark.member !== from.member ? mark.member : undefined
+  if (acknowledged > 0 && (movedFrom !== undefined || await replaced(local, mark))) {
+    // Or the database was replaced (restored from a backup, recreated) since the team acknowledged
+    // it: its log is shorter, or holds another fact at that place. Send it all again.
     await team.resetSource(from.source)
     acknowledged = 0
   }
@@ -57,7 +66,10 @@ export async function syncToTeam(local: TrackerStore, team: PostgresStore, optio
   let repeats = 0
   let refusedCount = 0
   const refused: RefusedItem[] = []
-  const progress = async (): Promise<SyncProgress> => ({ sent, applied, repeats, acknowledged, local: await local.lastFactSeq(), refusedCount, refused: [...refused] })
+  const progress = async (): Promise<SyncProgress> => ({
+    sent, applied, repeats, acknowledged, local: await local.lastFactSeq(), refusedCount, refused: [...refused],
+    ...(movedFrom === undefined ? {} : { movedFrom }),
+  })
   for (;;) {
     const batch: LoggedFact[] = []
     for await (const entry of local.readFactLog({ after: acknowledged, limit: batchSize })) batch.push(entry)

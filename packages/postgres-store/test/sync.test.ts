@@ -67,6 +67,26 @@ describe('sync to a team database', () => {
     await team.close()
   })
 
+  it('gives the whole log to the member a database syncs as now, when it synced as another before, and says so', async () => {
+    const team = await openTeam()
+    const s = createFactScript({ setup: SETUP, project: '/home/ana/shop' })
+    const local = createMemoryStore()
+    await local.applyFacts([s.commit('cccc0001'), s.commit('cccc0002'), s.commit('cccc0003')])
+    const source = { source: 'a:/db', machine: 'a' }
+    // The first sync went out under the login name, before team.member was set.
+    expect(await syncToTeam(local, team, { ...source, member: 'root' })).toMatchObject({ sent: 3 })
+    await local.applyFacts([s.commit('cccc0004')])
+    const moved = await syncToTeam(local, team, { ...source, member: 'ana' })
+    expect(moved).toMatchObject({ sent: 4, applied: 1, repeats: 3, acknowledged: 4, movedFrom: 'root' })
+    expect((await team.forMember('ana').get('setups', [SETUP]))?.state).toMatchObject({ commits: 4 })
+    expect((await team.get('setups', [SETUP]))?.state).toMatchObject({ commits: 4 })
+    expect((await team.forMember('root').get('setups', [SETUP]))?.state).toMatchObject({ commits: 3 })
+    const again = await syncToTeam(local, team, { ...source, member: 'ana' })
+    expect(again).toMatchObject({ sent: 0 })
+    expect(again).not.toHaveProperty('movedFrom')
+    await team.close()
+  })
+
   it('checks every fact at the door: a bad one in the log is reported by its sequence number and skipped, the rest go in', async () => {
     const team = await openTeam()
     const local = createMemoryStore()

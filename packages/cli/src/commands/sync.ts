@@ -1,8 +1,9 @@
 import type { PostgresStore, SyncProgress } from '@agent-tracker/postgres-store'
-import { redactUrl, syncToTeam } from '@agent-tracker/postgres-store'
+import { isPostgresStoreError, redactUrl, syncToTeam } from '@agent-tracker/postgres-store'
 import { locateDatabase } from '@agent-tracker/node-host'
 import { existsSync } from 'node:fs'
 import { locateDataFile } from '@agent-tracker/lmdb-store'
+import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { plural } from '../format.js'
 import { openTeamStore, requireTeamSettings } from '../team.js'
@@ -28,11 +29,11 @@ export async function syncCommand(ctx: CommandContext, options: SyncCommandOptio
     return
   }
   const local = ctx.openStore('read')
-  const team: PostgresStore = await openTeamStore(settings, 'write')
-  ctx.onClose(() => team.close())
   const progress = ctx.progress('Syncing')
   let last: SyncProgress | undefined
   try {
+    const team: PostgresStore = await openTeamStore(settings, 'write')
+    ctx.onClose(() => team.close())
     last = await syncToTeam(local, team, {
       source: `${settings.machine}:${path}`,
       member: settings.member,
@@ -42,6 +43,9 @@ export async function syncCommand(ctx: CommandContext, options: SyncCommandOptio
         progress.update(step.acknowledged, step.local)
       },
     })
+  } catch (error) {
+    if (!isPostgresStoreError(error, 'TEAM_UNREACHABLE')) throw error
+    throw new CliError(error.code, `${error.message} Nothing is lost: facts stay in this machine's database, and the next sync resumes where this one stopped.`, EXIT.failure)
   } finally {
     progress.stop()
   }
@@ -52,8 +56,11 @@ export async function syncCommand(ctx: CommandContext, options: SyncCommandOptio
       ...done.refused.map((item) => `  ${item.position}: ${item.message}`),
       ...(done.refusedCount > done.refused.length ? [`  … and ${String(done.refusedCount - done.refused.length)} more`] : []),
     ]
-    if (done.sent === 0) return `Up to date with ${url} (${String(done.acknowledged)} facts acknowledged).`
+    if (done.sent === 0) return `Up to date with ${url} (${plural(done.acknowledged, 'fact')} acknowledged).`
     const repeats = done.repeats === 0 ? '' : `, ${String(done.repeats)} the team had already`
-    return [`Sent ${String(done.sent)} facts to ${url} as ${settings.member} (${String(done.applied)} applied${repeats}).`, ...refused].join('\n')
+    const moved = done.movedFrom === undefined ? [] : [
+      ctx.colours.yellow(`This database synced as ${done.movedFrom} before: all of its facts went to ${settings.member}'s share now; ${done.movedFrom}'s share keeps the ones it was sent then.`),
+    ]
+    return [`Sent ${plural(done.sent, 'fact')} to ${url} as ${settings.member} (${String(done.applied)} applied${repeats}).`, ...moved, ...refused].join('\n')
   })
 }
