@@ -98,5 +98,13 @@ describe('recommend for projects fed through ingest', () => {
     expect(stdout).toContain('agent-tracker projects --refresh')
     const json = jsonData((await runCli(['recommend', next, '--db', db, '--json'])).stdout, 'recommend') as { state: string; unprofiledProjects: string[] }
     expect(json).toMatchObject({ state: 'no-data', unprofiledProjects: [shop] })
+    // projects --refresh cannot read it either: it says so, and projects stops suggesting a refresh.
+    const refreshed = await runCli(['projects', '--refresh', '--db', db])
+    const gone = `1 project has no profile and no folder on this machine to read one from: ${shop}. Run agent-tracker projects --refresh on a machine that has them.`
+    expect(refreshed.stdout).toContain(gone)
+    expect(jsonData((await runCli(['projects', '--refresh', '--db', db, '--json'])).stdout, 'projects')).toMatchObject({ refreshed: [], notHere: [shop] })
+    const listed = (await runCli(['projects', '--db', db])).stdout
+    expect(listed).toContain(gone)
+    expect(listed).not.toContain('no profile yet')
   })
 })
