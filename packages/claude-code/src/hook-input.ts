@@ -1,3 +1,6 @@
+import type { Stats } from 'node:fs'
+import { statSync } from 'node:fs'
+
 /** The Claude Code hook events agent-tracker handles. */
 export const CLAUDE_CODE_HOOK_EVENTS = ['UserPromptSubmit', 'PreToolUse', 'PostToolUse', 'PostToolUseFailure', 'Stop', 'SubagentStop', 'SessionEnd'] as const
 
@@ -34,7 +37,20 @@ export function readHookInput(stdin: string): HookInput | undefined {
   const session = text(fields.session_id)
   const cwd = text(fields.cwd)
   if (session === undefined || cwd === undefined) throw new Error(`the ${event} hook's input has no ${session === undefined ? '"session_id"' : '"cwd"'}.`)
-  return { event: event as ClaudeCodeHookEvent, session, cwd, transcriptPath: text(fields.transcript_path), agentId: text(fields.agent_id), agentType: text(fields.agent_type), fields }
+  const transcriptPath = text(fields.transcript_path)
+  // A transcript not written yet is waited for or done without; something else at its path is bad input.
+  const found = transcriptPath === undefined ? undefined : statOf(transcriptPath)
+  if (found !== undefined && !found.isFile()) throw new Error(`the ${event} hook's "transcript_path" is ${found.isDirectory() ? 'a folder' : 'not a file'} (${transcriptPath ?? ''}); Claude Code gives the session's transcript file (a .jsonl file).`)
+  return { event: event as ClaudeCodeHookEvent, session, cwd, transcriptPath, agentId: text(fields.agent_id), agentType: text(fields.agent_type), fields }
+}
+
+/** What is at a path; undefined when nothing is, or it cannot be looked at (left to the reader to say). */
+function statOf(path: string): Stats | undefined {
+  try {
+    return statSync(path, { throwIfNoEntry: false })
+  } catch {
+    return undefined
+  }
 }
 
 function text(value: unknown): string | undefined {

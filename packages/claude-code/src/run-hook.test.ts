@@ -208,5 +208,14 @@ describe('the Claude Code hook', () => {
     const options = { env: {}, homeDir: tempFolder('home-') }
     expect(await runClaudeCodeHook('not json', options)).toEqual({ stderr: 'agent-tracker: the hook\'s input is not JSON (got "not json"): run it as a Claude Code hook, which passes the event as JSON on stdin.\n', exitCode: 1 })
     expect(await runClaudeCodeHook(JSON.stringify({ hook_event_name: 'Notification', session_id: 's', cwd: '/p' }), options)).toEqual({ exitCode: 0 })
+    // A transcript path that holds a folder is named as the field at fault, not as a bare EISDIR.
+    const folder = tempFolder('not-a-transcript-')
+    for (const hook_event_name of ['PreToolUse', 'PostToolUse', 'SessionEnd']) {
+      const event = { hook_event_name, session_id: 's', cwd: folder, transcript_path: folder, tool_name: 'Bash', tool_input: { command: 'ls' }, tool_use_id: 't1', tool_response: {} }
+      expect(await runClaudeCodeHook(JSON.stringify(event), { ...options, databasePath: join(folder, 'x.lmdb') })).toEqual({
+        stderr: `agent-tracker: the ${hook_event_name} hook's "transcript_path" is a folder (${folder}); Claude Code gives the session's transcript file (a .jsonl file).\n`,
+        exitCode: 1,
+      })
+    }
   })
 })
