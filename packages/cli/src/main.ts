@@ -53,8 +53,12 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     program.outputHelp()
     return EXIT.ok
   }
+  // `statu --help` would show the program's help and exit 0: the unknown command is said instead.
+  const names = new Set([...program.commands.flatMap((command) => [command.name(), ...command.aliases()]), 'help'])
+  const first = argv[0]
+  const args = first !== undefined && !first.startsWith('-') && !names.has(first) ? argv.filter((arg) => arg !== '--help' && arg !== '-h') : argv
   try {
-    await program.parseAsync([...argv], { from: 'user' })
+    await program.parseAsync([...args], { from: 'user' })
   } catch (error) {
     if (!(error instanceof CommanderError)) throw error
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok

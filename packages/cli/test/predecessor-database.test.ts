@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { historyCounts, predecessorCentralHistory, writePredecessorCentralDatabase } from '@agent-tracker/predecessor'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -66,6 +66,16 @@ describe('doctor', () => {
 })
 
 describe('agent-tracker upgrade', () => {
+  it('has nothing to upgrade where there is no database, and tells an empty file from no file', async () => {
+    const folder = tempFolder()
+    const none = join(folder, 'none.lmdb')
+    expect((await runCli(['upgrade', '--db', none])).stdout).toBe(`Nothing to upgrade: ${none} is not there yet (it is created on the first write).\n`)
+    const empty = join(folder, 'empty.lmdb')
+    writeFileSync(empty, '')
+    const run = await runCli(['upgrade', '--db', empty])
+    expect(run).toMatchObject({ code: 0, stdout: `Nothing to upgrade: ${empty} is an empty file (a database is made in it on the first write).\n` })
+  })
+
   it('says on --dry-run what would be imported and where the old database would be kept, and changes nothing', async () => {
     const { code, stdout } = await runCli(['upgrade', '--dry-run'], { home })
     expect(code).toBe(0)

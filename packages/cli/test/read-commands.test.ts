@@ -46,6 +46,13 @@ describe('help and usage', () => {
     const unknown = await runCli(['reprot'])
     expect(unknown.code).toBe(2)
     expect(unknown.stderr).toContain("unknown command 'reprot'")
+    // Asked for its help, a mistyped command is still unknown, not the program's help and exit 0.
+    for (const help of ['--help', '-h']) {
+      const typo = await runCli(['statu', help])
+      expect(typo).toMatchObject({ code: 2, stdout: '' })
+      expect(typo.stderr).toMatch(/unknown command 'statu'\s+\(Did you mean status\?\)/)
+    }
+    expect(await runCli(['status', '--help'])).toMatchObject({ code: 0, stdout: expect.stringContaining('Usage: agent-tracker status') as unknown })
     expect((await runCli(['report', '--colour'])).code).toBe(2)
     const missing = await runCli(['grade', SONNET, 'abcd'])
     expect(missing.code).toBe(2)

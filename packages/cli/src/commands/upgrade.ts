@@ -1,4 +1,5 @@
-import { describeDatabaseFormat } from '@agent-tracker/lmdb-store'
+import { statSync } from 'node:fs'
+import { describeDatabaseFormat, locateDataFile } from '@agent-tracker/lmdb-store'
 import type { PredecessorKind, UpgradeOutcome, UpgradePlan } from '@agent-tracker/migrate'
 import { locateDatabase, upgradePredecessorDatabase } from '@agent-tracker/node-host'
 import { EXIT } from '../cli-error.js'
@@ -52,7 +53,10 @@ function describeUpgrade(path: string, outcome: UpgradeOutcome): string {
     case 'nothing-to-upgrade': {
       const before = outcome.upgradedBefore
       if (before !== undefined) return `Nothing to upgrade: ${path} was upgraded from the predecessor's database on ${when(before.at)}; the old one is kept as ${before.source}.`
-      return `Nothing to upgrade: ${path} is ${outcome.format.kind === 'absent' ? 'not there yet (it is created on the first write)' : describeDatabaseFormat(outcome.format)}.`
+      if (outcome.format.kind !== 'absent') return `Nothing to upgrade: ${path} is ${describeDatabaseFormat(outcome.format)}.`
+      // An empty file is there, yet holds no database: one is made in it on the first write.
+      const empty = statSync(locateDataFile(path).dataFile, { throwIfNoEntry: false })?.isFile() === true
+      return `Nothing to upgrade: ${path} is ${empty ? 'an empty file (a database is made in it on the first write)' : 'not there yet (it is created on the first write)'}.`
     }
     case 'refused':
       return `${path} is ${describeDatabaseFormat(outcome.format)}; upgrade only replaces the predecessor's central database. Nothing was changed.`
