@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tempFolder } from '@agent-tracker/test-folders'
 import type { FilePosition, JsonLine } from './jsonl-lines.js'
-import { JsonLinesFile, jsonLines } from './jsonl-lines.js'
+import { JsonLinesFile, MAX_LINE_BYTES, jsonLines } from './jsonl-lines.js'
 
 async function all(file: string): Promise<unknown[]> {
   const lines: unknown[] = []
@@ -49,6 +49,19 @@ describe('jsonLines', () => {
     const long = 'x'.repeat(200_000)
     writeFileSync(file, `{"a":"${long}"}\n[1]\n`)
     expect(await all(file)).toEqual([{ line: 1, start: 0, end: 200_009, value: { a: long } }, { line: 2, start: 200_009, end: 200_013, value: [1] }])
+  })
+
+  it('reports a line longer than it reads and leaves it out, reading on after it', async () => {
+    const file = join(tempFolder(), 'e.jsonl')
+    const huge = MAX_LINE_BYTES + 1024 * 1024
+    writeFileSync(file, `[1]\n{"a":"${'x'.repeat(huge - 8)}"}\n[3]\n{"b":"${'y'.repeat(huge)}`)
+    const problem = 'the line is 65 MiB long, more than the 64 MiB a line is read up to; it was left out'
+    expect(await all(file)).toEqual([
+      { line: 1, start: 0, end: 4, value: [1] },
+      { line: 2, start: 4, end: 4 + huge + 1, problem },
+      { line: 3, start: 4 + huge + 1, end: 4 + huge + 5, value: [3] },
+      { line: 4, start: 4 + huge + 5, problem: `${problem}; it is the last line, which may still be being written` },
+    ])
   })
 })
 

@@ -2,6 +2,12 @@ import type { FileHandle } from 'node:fs/promises'
 import { open } from 'node:fs/promises'
 
 const CHUNK_BYTES = 64 * 1024
+/**
+ * The longest line read: one longer (a pasted blob, base64 content) is reported and left out
+ * rather than held in memory — a line past V8's longest string (about 512 MiB) could not be read
+ * at all, and stopped the whole file.
+ */
+export const MAX_LINE_BYTES = 64 * 1024 * 1024
 /** How many bytes before a position tell the file it was taken in from one rewritten in place. */
 const CHECK_BYTES = 32
 
@@ -72,21 +78,38 @@ export class JsonLinesFile {
     let line = this.start.line
     let lineStart = chunkStart
     let pieces: Buffer[] = []
+    let held = 0
+    /** The line under way is longer than {@link MAX_LINE_BYTES}: its bytes are no longer kept. */
+    let overlong = false
     for (;;) {
       const { bytesRead } = await this.#handle.read(chunk, 0, CHUNK_BYTES, chunkStart)
       if (bytesRead === 0) break
       let at = 0
       for (let newline = chunk.indexOf(0x0a, at); newline !== -1 && newline < bytesRead; newline = chunk.indexOf(0x0a, at)) {
-        const text = pieces.length === 0 ? chunk.toString('utf8', at, newline) : Buffer.concat([...pieces, chunk.subarray(at, newline)]).toString('utf8')
-        pieces = []
         line += 1
         const end = chunkStart + newline + 1
-        if (text.trim() !== '') yield parsed(text, { line, start: lineStart, end })
+        if (overlong || end - 1 - lineStart > MAX_LINE_BYTES) {
+          yield { line, start: lineStart, end, problem: tooLong(end - 1 - lineStart) }
+        } else {
+          const text = pieces.length === 0 ? chunk.toString('utf8', at, newline) : Buffer.concat([...pieces, chunk.subarray(at, newline)]).toString('utf8')
+          if (text.trim() !== '') yield parsed(text, { line, start: lineStart, end })
+        }
+        pieces = []
+        held = 0
+        overlong = false
         lineStart = end
         at = newline + 1
       }
-      if (at < bytesRead) pieces.push(Buffer.from(chunk.subarray(at, bytesRead)))
+      if (at < bytesRead && !overlong) {
+        held += bytesRead - at
+        overlong = held > MAX_LINE_BYTES
+        pieces = overlong ? [] : [...pieces, Buffer.from(chunk.subarray(at, bytesRead))]
+      }
       chunkStart += bytesRead
+    }
+    if (overlong) {
+      yield { line: line + 1, start: lineStart, problem: `${tooLong(chunkStart - lineStart)}; it is the last line, which may still be being written` }
+      return
     }
     const last = Buffer.concat(pieces).toString('utf8')
     if (last.trim() === '') return
@@ -124,6 +147,10 @@ function parsed(text: string, place: { line: number; start: number; end?: number
   } catch (error) {
     return { ...place, problem: `not valid JSON (${error instanceof Error ? error.message : String(error)})` }
   }
+}
+
+function tooLong(bytes: number): string {
+  return `the line is ${(bytes / (1024 * 1024)).toFixed(0)} MiB long, more than the ${String(MAX_LINE_BYTES / (1024 * 1024))} MiB a line is read up to; it was left out`
 }
 
 async function bytesBefore(handle: FileHandle, offset: number): Promise<string> {
