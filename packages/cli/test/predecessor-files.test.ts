@@ -27,6 +27,11 @@ describe('the predecessor\'s own project files, migrated', () => {
     const card = await runCli(['status', 'AgentTracker-Core', '--db', db])
     expect(card.stdout).toMatch(/Grades +agent 1\.\d \(13\), user [\d.]+ \(13\)/)
     expect(card.stdout).toMatch(/Commits +46 \(0 pushes\), 3 bugs/)
+    // The report counts dated work only, and says what the scores count beyond it.
+    const report = await runCli(['report', '--db', db])
+    expect(report.stdout).toContain("AgentTracker-Core: its scores, and agents and status, also count 33 commits and 3 bugs imported without dates (such as the predecessor's status file), which this report of dated work leaves out.")
+    expect(jsonData((await runCli(['report', '--db', db, '--json'])).stdout, 'report')).toMatchObject({ setups: [{ commits: 13, bugs: 0 }], undated: [{ setup: 'AgentTracker-Core', commits: 33, bugs: 3 }] })
+    expect((await runCli(['report', '--since', '2000-01-01', '--db', db])).stdout).not.toContain('imported without dates')
     const again = await runCli(['migrate', project, '--db', db, '--timezone', 'America/New_York', '--json'])
     expect(again.code).toBe(0)
     expect(jsonData(again.stdout, 'migrate')).toMatchObject({ folders: [{ files: { migrated: 0 } }] })

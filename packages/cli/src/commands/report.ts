@@ -4,7 +4,7 @@ import { CliError, EXIT } from '../cli-error.js'
 import { evidenceTable } from '../evidence-table.js'
 import type { CommandContext } from '../context.js'
 import { costNotes, costPerCommitCell } from '../estimated-cost.js'
-import { gain, grade, percent, perCommit, score, tokens } from '../format.js'
+import { gain, grade, percent, perCommit, plural, score, tokens } from '../format.js'
 import { CHANNELS_EXPLAINED, channelCell, channelsOf } from '../grade-channels.js'
 import type { Column } from '../table.js'
 import type { ResolvedWindow, WindowFlags } from '../time/time-window.js'
@@ -81,9 +81,10 @@ export async function reportCommand(ctx: CommandContext, options: ReportOptions 
     // Git evidence (agent-tracker evidence) beside the grades: all of it, for the project and setups asked about.
     const evidence = await evidenceSummaries(store, { ...setupFilterOf(query), ...(query.project === undefined ? {} : { project: query.project }) })
     const none = rows.length === 0 ? await noMatch(store, query) : ''
-    ctx.print({ filters, ...(narrowed ? { timeZone: window.timeZone } : {}), setups: rows, nonUserChannels, evidence }, () => {
+    const undated = narrowed ? [] : await undatedCounts(store, rows)
+    ctx.print({ filters, ...(narrowed ? { timeZone: window.timeZone } : {}), setups: rows, nonUserChannels, evidence, ...(undated.length === 0 ? {} : { undated }) }, () => {
       if (rows.length === 0) return none
-      const report = [heading(window), ctx.table(reportColumns(rows, { narrowed }), rows), ...costNotes(rows), narrowed ? ctx.colours.dim(EARNED_NOTE) : ''].filter((part) => part !== '').join('\n')
+      const report = [heading(window), ctx.table(reportColumns(rows, { narrowed }), rows), ...costNotes(rows), ...undated.map((entry) => ctx.colours.dim(undatedNote(entry))), narrowed ? ctx.colours.dim(EARNED_NOTE) : ''].filter((part) => part !== '').join('\n')
       const evidenceLines = evidence.length === 0 ? [] : ['', ctx.colours.bold('Git evidence (all time)'), ...evidenceTable(ctx, evidence)]
       return [report, ...(nonUserChannels.length === 0 ? [] : ['', channelTable(ctx, rows)]), ...evidenceLines].join('\n')
     })
@@ -98,6 +99,32 @@ export async function reportCommand(ctx: CommandContext, options: ReportOptions 
     const sections = report.groups.map((group) => `${title(group)}\n${ctx.table(reportColumns(group.rows, { narrowed: true }), group.rows)}`)
     return [heading(window), sections.join('\n\n'), ...costNotes(report.groups.flatMap((group) => group.rows)), ctx.colours.dim(EARNED_NOTE)].filter((part) => part !== '').join('\n')
   })
+}
+
+/** Commits and bugs a setup's scores count beyond the dated records a report counts. */
+interface UndatedCounts {
+  readonly setup: string
+  readonly commits: number
+  readonly bugs: number
+}
+
+/**
+ * What each setup's scores (the leaderboard's, the status card's) count beyond the report's
+ * dated records: totals imported without dates, such as the predecessor's status file.
+ */
+async function undatedCounts(store: TrackerStore, rows: readonly SetupReportRow[]): Promise<UndatedCounts[]> {
+  const states = new Map((await store.find('setups', { order: 'any' })).map((setup) => [setup.id, setup.state]))
+  return rows.flatMap((row) => {
+    const state = states.get(row.setup)
+    const commits = Math.max(0, (state?.commits ?? 0) - row.commits)
+    const bugs = Math.max(0, (state?.bugs ?? 0) - row.bugs)
+    return commits === 0 && bugs === 0 ? [] : [{ setup: row.setup, commits, bugs }]
+  })
+}
+
+function undatedNote({ setup, commits, bugs }: UndatedCounts): string {
+  const more = [commits === 0 ? '' : plural(commits, 'commit'), bugs === 0 ? '' : plural(bugs, 'bug')].filter((part) => part !== '').join(' and ')
+  return `${setup}: its scores, and agents and status, also count ${more} imported without dates (such as the predecessor's status file), which this report of dated work leaves out.`
 }
 
 /** User grades by the channel they came through, shown when any came through a channel not the user's own. */
