@@ -91,6 +91,22 @@ describe('where a grade came from', () => {
     expect(jsonData(doubled.stdout, 'ingest')).toMatchObject({ ingested: 1, repeats: 1, uncountedGrades: 1 })
   })
 
+  it('counts no agent grade given with a user grade that does not count, in scores and reports alike', async () => {
+    const db = await threeCommits()
+    const lines = [
+      factLine({ kind: 'grade', setup: SONNET, project: PROJECT, commit: 'c0ffee01', by: 'user', userGrade: 'excellence', agentGrade: 'bad', at: '2026-06-01T10:02:00Z' }),
+      factLine({ kind: 'grade', setup: SONNET, project: PROJECT, commit: 'c0ffee01', by: 'agent', agentGrade: 'excellence', at: '2026-06-01T10:05:00Z' }),
+    ]
+    expect((await runCli(['ingest', '--db', db], { input: lines.join('\n') })).code).toBe(0)
+    const status = jsonData((await runCli(['status', SONNET, '--db', db, '--json'])).stdout, 'status') as { state: { agentGrades: { count: number; sum: number } } }
+    expect(status.state.agentGrades).toEqual({ count: 1, sum: 5 })
+    for (const window of [[], ['--since', '2020-01-01']]) {
+      const rows = jsonData((await runCli(['report', ...window, '--db', db, '--json'])).stdout, 'report') as { setups: { agentGrades: number; meanAgentGrade: number }[] }
+      expect(rows.setups).toEqual([expect.objectContaining({ agentGrades: 1, meanAgentGrade: 5 })])
+    }
+    expect((await runCli(['doctor', '--check', '--db', db])).stdout).toMatch(/Rollups.*no drift/)
+  })
+
   it('counts the grades of an input ingested again with --trust, as the note says, and only once', async () => {
     const db = await threeCommits()
     const input = [

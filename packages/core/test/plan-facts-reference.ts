@@ -306,12 +306,14 @@ function gradesWith(grades: UsageRecord['grades'], fact: GradeFact): UsageRecord
   const add = (sums: UsageRecord['grades']['agent'], grade: Grade | undefined): UsageRecord['grades']['agent'] =>
     grade === undefined ? sums : { count: sums.count + 1, sum: sums.sum + grade, squares: sums.squares + grade * grade }
   const { userGrade } = fact
-  if (userGrade === undefined) return { ...grades, agent: add(grades.agent, fact.agentGrade) }
   const counted = counts(fact)
+  // An agent grade given with a grade that does not count is not counted either.
+  const agent = counted ? add(grades.agent, fact.agentGrade) : grades.agent
+  if (userGrade === undefined) return { ...grades, agent }
   const channel = fact.channel ?? 'unrecorded'
   const before = grades.userByChannel[channel] ?? { grades: 0, counted: 0, sum: 0 }
   return {
-    agent: add(grades.agent, fact.agentGrade),
+    agent,
     user: counted ? add(grades.user, userGrade) : grades.user,
     userByChannel: { ...grades.userByChannel, [channel]: { grades: before.grades + 1, counted: before.counted + (counted ? 1 : 0), sum: before.sum + userGrade } },
     communication: grades.communication,

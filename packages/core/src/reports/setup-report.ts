@@ -145,13 +145,14 @@ export function buildSetupReport(records: ReportRecords, filter: SetupFilter = {
   for (const event of records.gradeEvents) {
     const t = tallies.of(event.setup, event.project)
     if (t === undefined) continue
-    if (event.agentGrade !== undefined) {
+    const counted = isCountedGrade(event)
+    // A grade that does not count moves no score: its agent grade (given with it) is not counted either.
+    if (event.agentGrade !== undefined && counted) {
       t.agentGrades += 1
       t.agentGradeSum += event.agentGrade
     }
     t.communicationGained += communicationMoved(event)
     if (event.userGrade === undefined) continue
-    const counted = isCountedGrade(event)
     if (counted) {
       t.userGrades += 1
       t.userGradeSum += event.userGrade

@@ -75,12 +75,14 @@ export function communicationMoved(event: GradeEventLike): number {
 export function withGrades(grades: GradeRollup, event: GradeEventLike): GradeRollup {
   const { userGrade } = event
   const communication = grades.communication + communicationMoved(event)
-  if (userGrade === undefined) return { ...grades, ...(event.agentGrade === undefined ? {} : { agent: addGrade(grades.agent, event.agentGrade) }), communication }
   const counted = isCountedGrade(event)
+  // A grade that does not count moves no score: its agent grade (given with it) is not counted either.
+  const agent = event.agentGrade === undefined || !counted ? grades.agent : addGrade(grades.agent, event.agentGrade)
+  if (userGrade === undefined) return { ...grades, agent, communication }
   const channel = shownChannel(event)
   const before = grades.userByChannel[channel] ?? { grades: 0, counted: 0, sum: 0 }
   return {
-    agent: event.agentGrade === undefined ? grades.agent : addGrade(grades.agent, event.agentGrade),
+    agent,
     user: counted ? addGrade(grades.user, userGrade) : grades.user,
     userByChannel: { ...grades.userByChannel, [channel]: { grades: before.grades + 1, counted: before.counted + (counted ? 1 : 0), sum: before.sum + userGrade } },
     communication,
