@@ -195,6 +195,33 @@ describe('ingest of abbreviated commit hashes', () => {
   })
 })
 
+describe('ingest of a grade, bug or retrospective for another setup\'s commit', () => {
+  it('refuses it by line, as grade and bug refuse it, whether the commit is stored or made in the same input', async () => {
+    const db = join(tempFolder(), 'ingest.lmdb')
+    const hash = '4a5b6c7d8e9f0a1b2c3d4e5f60718293a4b5c6d7'
+    const commit = factLine({ kind: 'commit', setup: SONNET, project: '/w/xi', hash, message: 'Add totals', at: '2026-09-01T10:00:00Z' })
+    const others = [
+      factLine({ kind: 'grade', setup: GPT, project: '/w/xi', commit: '4a5b6c7', by: 'user', userGrade: 'excellence', at: '2026-09-01T10:06:00Z' }),
+      factLine({ kind: 'bug', setup: GPT, project: '/w/xi', by: 'user', commit: hash, at: '2026-09-01T10:07:00Z' }),
+      factLine({ kind: 'retrospective', setup: GPT, project: '/w/xi', commit: hash, task: 'totals' }),
+    ]
+    const message = (kind: string): string => `commit ${hash} of /w/xi was made by ${SONNET}, not ${GPT}; a ${kind} goes to the setup that made the commit`
+    for (const input of [[commit, ...others], others]) {
+      const run = await runCli(['ingest', '--db', db, '--trust', '--json'], { input: input.join('\n') })
+      expect(run.code).toBe(1)
+      const first = input.length - others.length + 1
+      expect((jsonData(run.stdout, 'ingest') as IngestSummary).rejected).toEqual([
+        { line: first, message: message('grade') }, { line: first + 1, message: message('bug') }, { line: first + 2, message: message('retrospective') },
+      ])
+    }
+    const statuses = jsonData((await runCli(['status', '--db', db, '--json'])).stdout, 'status') as { setup: string }[]
+    expect(statuses.map((status) => status.setup)).toEqual([SONNET])
+    // The setup that made it may grade it.
+    const own = await runCli(['ingest', '--db', db, '--trust', '--json'], { input: factLine({ kind: 'grade', setup: SONNET, project: '/w/xi', commit: hash, by: 'user', userGrade: 'good' }) })
+    expect(jsonData(own.stdout, 'ingest')).toMatchObject({ ingested: 1, rejected: [] })
+  })
+})
+
 describe('--db :memory:', () => {
   it('writes and reads a throw-away database, leaving no file in the working folder', async () => {
     const cwd = tempFolder()

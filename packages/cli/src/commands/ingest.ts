@@ -1,7 +1,7 @@
 import { createReadStream, statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Fact, SkippedFact } from '@agent-tracker/core'
-import { REPEAT, checkHostFact, expandCommitPrefixes, gradeWithoutCommitReason, gradesWithoutCommit, isCountedGrade, validateFact } from '@agent-tracker/core'
+import { REPEAT, checkHostFact, expandCommitPrefixes, factsOnAnotherSetupsCommit, gradeWithoutCommitReason, gradesWithoutCommit, isCountedGrade, validateFact } from '@agent-tracker/core'
 import { isLmdbStoreError } from '@agent-tracker/lmdb-store'
 import { CliError, EXIT } from '../cli-error.js'
 import { describeFailure } from '../describe-failure.js'
@@ -72,12 +72,15 @@ export async function ingestCommand(ctx: CommandContext, options: { file?: strin
   const write = async (given: readonly { line: number; fact: Fact }[]): Promise<void> => {
     // An abbreviated commit reference (git rev-parse --short) is written out in full where it names one commit.
     const expanded = await expandCommitPrefixes(store, given.map((entry) => entry.fact))
-    const entries = given.flatMap((entry, index) => (expanded.ambiguous.has(index) ? [] : [{ line: entry.line, fact: expanded.facts[index] ?? entry.fact }]))
-    for (const [index, message] of expanded.ambiguous) {
-      const line = given[index]?.line ?? 0
+    const full = given.map((entry, index) => ({ line: entry.line, fact: expanded.facts[index] ?? entry.fact }))
+    // A grade, bug or retrospective of a commit another setup made is refused, as grade and bug refuse it.
+    const another = await factsOnAnotherSetupsCommit(store, full.map((entry) => entry.fact))
+    const refuse = (line: number, message: string): void => {
       // A batch written again line by line (see writeOneByOne) meets the same line again.
       if (!rejected.some((entry) => entry.line === line && entry.message === message)) rejected.push({ line, message })
     }
+    for (const [index, message] of [...expanded.ambiguous, ...another]) refuse(full[index]?.line ?? 0, message)
+    const entries = full.filter((_, index) => !expanded.ambiguous.has(index) && !another.has(index))
     // A grade needs its commit: one for a commit never recorded is held back, by line.
     const orphans = new Set(await gradesWithoutCommit(store, entries.map((entry) => entry.fact)))
     const batch = orphans.size === 0 ? entries : entries.filter((_, index) => !orphans.has(index))

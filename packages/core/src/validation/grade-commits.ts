@@ -48,6 +48,31 @@ async function hasCommit(store: Pick<TrackerStore, 'get' | 'find'>, setup: strin
   return around.some((record) => replaces(record, project, hash))
 }
 
+/**
+ * The grades, bugs and retrospectives of a batch from another host that name a commit another
+ * setup made, by position, with why: `grade` and `bug` refuse to give one setup the grade or bug
+ * of another's commit, and a host's facts are held to the same rule. The commit is the stored one
+ * of the fact's project, or one an earlier commit fact of the batch makes.
+ */
+export async function factsOnAnotherSetupsCommit(store: Pick<TrackerStore, 'get'>, facts: readonly Fact[]): Promise<Map<number, string>> {
+  const madeBy = new Map<string, string>()
+  const refused = new Map<number, string>()
+  for (const [index, fact] of facts.entries()) {
+    if (fact.kind === 'commit') {
+      const slot = `${fact.project}\u0000${fact.hash}`
+      if (!madeBy.has(slot)) madeBy.set(slot, fact.setup)
+      continue
+    }
+    if ((fact.kind !== 'grade' && fact.kind !== 'bug' && fact.kind !== 'retrospective') || fact.commit === undefined) continue
+    const slot = `${fact.project}\u0000${fact.commit}`
+    const maker = madeBy.get(slot) ?? (await store.get('commits', [fact.project, fact.commit]))?.setup
+    if (maker !== undefined && maker !== fact.setup) {
+      refused.set(index, `commit ${fact.commit} of ${fact.project} was made by ${maker}, not ${fact.setup}; a ${fact.kind} goes to the setup that made the commit`)
+    }
+  }
+  return refused
+}
+
 /** Why {@link gradesWithoutCommit} holds a grade back. */
 export function gradeWithoutCommitReason(fact: Fact): string {
   return fact.kind === 'grade' ? `no commit ${fact.commit} is recorded in ${fact.project}; a grade needs its commit` : ''
