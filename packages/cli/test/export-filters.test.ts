@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process'
-import { closeSync, openSync } from 'node:fs'
+import { closeSync, openSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { BUILT_BIN, runCli } from './run-cli.js'
+import { BUILT_BIN, jsonData, runCli, tempFolder } from './run-cli.js'
 import { GPT, SONNET, seedHistory } from './seed.js'
 
 interface Export { filters?: Record<string, string>; collections: Record<string, { setup?: string; id?: string; path?: string; project?: string }[]> }
@@ -27,6 +27,19 @@ describe('export applies the filters it accepts', () => {
     const unfiltered = JSON.parse((await runCli(['export', '--format', 'json', '--db', db])).stdout) as Export
     expect(unfiltered.filters).toBeUndefined()
     expect(unfiltered.collections.commits).toHaveLength(9)
+  })
+
+  it('narrows the HTML leaderboard to the project, with the commits and bugs there, as agents does', async () => {
+    const { db, tmpDir } = { ...(await seedHistory()), tmpDir: tempFolder() }
+    const out = join(tmpDir, 'api.html')
+    expect((await runCli(['export', '--format', 'html', '--project', 'api', '--out', out, '--db', db])).code).toBe(0)
+    const board = /<h2>Leaderboard<\/h2>[\s\S]*?<tbody>([\s\S]*?)<\/tbody>/.exec(readFileSync(out, 'utf8'))?.[1] ?? ''
+    const agents = jsonData((await runCli(['agents', '--project', 'api', '--db', db, '--json'])).stdout, 'agents') as { status: { setup: string }; window: { commits: number; bugs: number } }[]
+    expect(agents).toEqual([expect.objectContaining({ status: expect.objectContaining({ setup: GPT }) as unknown, window: { commits: 3, bugs: 1 } })])
+    const rows = [...board.matchAll(/<tr>(.*?)<\/tr>/g)].map((row) => [...(row[1] ?? '').matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((cell) => cell[1]))
+    expect(rows).toHaveLength(1)
+    expect(rows[0]?.slice(-2)).toEqual(['3', '1'])
+    expect(readFileSync(out, 'utf8')).toContain('Commits and bugs: those of the window and project this report is narrowed to, as are the setups listed.')
   })
 
   it('narrows a CSV collection table, and rejects a bad date (exit 2)', async () => {

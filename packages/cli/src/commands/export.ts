@@ -14,7 +14,7 @@ import { backtestSection } from '../html/backtest-section.js'
 import { renderHtmlReport } from '../html/report-html.js'
 import { JSON_ENVELOPE_VERSION } from '../json-envelope.js'
 import type { ReportOptions } from './report.js'
-import { reportScope, setupFilterOf } from './report.js'
+import { reportScope } from './report.js'
 
 const FORMATS = ['json', 'jsonl', 'csv', 'html'] as const
 const TABLES = ['report', ...COLLECTIONS] as const
@@ -145,7 +145,7 @@ function indent(text: string, by: string): string {
 /** What the HTML report shows, from the read services: the report, trends, projects, a recommendation per kind of project, and the last backtest saved beside the database. */
 async function htmlReportData(ctx: CommandContext, store: ReadStore, query: ReportQuery, window: string): Promise<HtmlReportData> {
   const [report, trends, board, byProject, known, recommendations] = await Promise.all([
-    setupReport(store, query), setupTrends(store, query), leaderboard(store, setupFilterOf(query)),
+    setupReport(store, query), setupTrends(store, query), leaderboard(store, query),
     groupedReport(store, { ...query, by: 'project' }), projectList(store), recommendByProfile(store, {}, { profileFolder }),
   ])
   const projects = new Map(known.map((project) => [project.path, project]))

@@ -33,7 +33,7 @@ export function renderHtmlReport(data: HtmlReportData): string {
     section('projects', 'Projects', 'Who worked on each project, and how it went there.', projectsSection(data.projects, colourOf)),
     ...(data.extraSections ?? []),
     section('report', 'Report', narrowed ? 'CS± and XP+ are what the work in this window earned; SP is the current total.' : undefined, reportTable(data.rows, colourOf, narrowed)),
-    section('leaderboard', 'Leaderboard', 'Current scores: SP skill points (trust), XP experience, CS communication score.', leaderboardTable(data.leaderboard)),
+    section('leaderboard', 'Leaderboard', `Current scores: SP skill points (trust), XP experience, CS communication score.${data.leaderboard.some((row) => row.window !== undefined) ? ' Commits and bugs: those of the window and project this report is narrowed to, as are the setups listed.' : ''}`, leaderboardTable(data.leaderboard)),
   ]
   return `<!doctype html>
 <html lang="en">

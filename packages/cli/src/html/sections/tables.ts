@@ -14,8 +14,8 @@ export function reportTable(rows: readonly SetupReportRow[], colourOf: (setup: s
   return `<div class="scroll"><table><thead><tr><th>Setup</th><th>Commits</th><th>Bugs/commit</th><th>User ⌀ (n)</th><th>Agent ⌀</th>${scores}<th>Tool failures</th><th>Tokens/commit</th><th>Cost/commit</th></tr></thead><tbody>${body.join('\n')}</tbody></table></div>`
 }
 
-/** The leaderboard: current scores of every setup. */
+/** The leaderboard: current scores of every setup; in a window (or for a project), its commits and bugs there. */
 export function leaderboardTable(rows: readonly LeaderboardRow[]): string {
-  const body = rows.map(({ rank, status }) => `<tr><td class="num">${String(rank)}</td><td>${escapeHtml(status.setup)}${status.halted ? ' <span class="halted">halted</span>' : ''}</td><td class="num">${escapeHtml(score(status.state.skillPoints))}</td><td>${escapeHtml(status.trustTier)}</td><td class="num">${escapeHtml(score(status.state.experience))}</td><td class="num">${escapeHtml(score(status.state.communication))}</td><td>${escapeHtml(status.communicationTier)}</td><td class="num">${String(status.state.commits)}</td><td class="num">${String(status.state.bugs)}</td></tr>`)
+  const body = rows.map(({ rank, status, window }) => `<tr><td class="num">${String(rank)}</td><td>${escapeHtml(status.setup)}${status.halted ? ' <span class="halted">halted</span>' : ''}</td><td class="num">${escapeHtml(score(status.state.skillPoints))}</td><td>${escapeHtml(status.trustTier)}</td><td class="num">${escapeHtml(score(status.state.experience))}</td><td class="num">${escapeHtml(score(status.state.communication))}</td><td>${escapeHtml(status.communicationTier)}</td><td class="num">${String(window?.commits ?? status.state.commits)}</td><td class="num">${String(window?.bugs ?? status.state.bugs)}</td></tr>`)
   return `<div class="scroll"><table><thead><tr><th>#</th><th>Setup</th><th>SP</th><th>Trust</th><th>XP</th><th>CS</th><th>Communication</th><th>Commits</th><th>Bugs</th></tr></thead><tbody>${body.join('\n')}</tbody></table></div>`
 }
