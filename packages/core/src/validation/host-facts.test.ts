@@ -29,6 +29,14 @@ describe('checkHostFact', () => {
     expect(() => checkHostFact(fact({ kind: 'bug', by: 'user', commit: 'A1B2C3D' }))).toThrow(/field "commit" is "A1B2C3D"/)
     expect(() => checkHostFact(fact({ kind: 'retrospective', commit: 'f'.repeat(65) }))).toThrow(/field "commit" is "f{57}\.\.\."/)
   })
+
+  it('refuses a tool call said to have gone well that exited non-zero, and takes the consistent ones', () => {
+    expect(() => checkHostFact(fact({ kind: 'tool_call', tool: 'bash', ok: true, exitCode: 1 }))).toThrow('Invalid tool_call fact: field "ok" is true, but "exitCode" is 1; a call that exits non-zero failed: send "ok": false (or leave "exitCode" out).')
+    for (const fields of [{ ok: true, exitCode: 0 }, { ok: false, exitCode: 2 }, { ok: false }, { ok: true }]) {
+      const call = fact({ kind: 'tool_call', tool: 'bash', ...fields })
+      expect(checkHostFact(call)).toBe(call)
+    }
+  })
 })
 
 describe('checkHostFact given the time now', () => {

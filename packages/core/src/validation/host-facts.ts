@@ -51,7 +51,8 @@ const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/
  * every commit it names is a git hash — what the tracker's own hosts record, so that the fact
  * joins the same project and commit as theirs; its setup id holds no control character; its time
  * is not before {@link EARLIEST_FACT_TIME} and, given `now`, not more than a day ahead of it (it
- * would sit at the end of every window until then). Returns the fact.
+ * would sit at the end of every window until then); a tool call with a non-zero exit code is not
+ * said to have gone well. Returns the fact.
  * @throws {TrackerError} INVALID_FACT naming the field, what it held and what is accepted.
  */
 export function checkHostFact(fact: Fact, now?: Date): Fact {
@@ -59,6 +60,10 @@ export function checkHostFact(fact: Fact, now?: Date): Fact {
   if (CONTROL_CHARACTER.test(fact.setup)) throw refused(fact, 'setup', fact.setup, 'a setup id without control characters, like build@anthropic/claude-sonnet-4-5')
   const [field, hash] = fact.kind === 'commit' ? ['hash', fact.hash] : ['commit', 'commit' in fact ? fact.commit : undefined]
   if (hash !== undefined && !isCommitHash(hash)) throw refused(fact, field, hash, COMMIT_HASH_ACCEPTED)
+  // A call that exited non-zero failed (see scoring): a line that says it went well contradicts itself.
+  if (fact.kind === 'tool_call' && fact.ok && fact.exitCode !== undefined && fact.exitCode !== 0) {
+    throw new TrackerError('INVALID_FACT', `Invalid tool_call fact: field "ok" is true, but "exitCode" is ${String(fact.exitCode)}; a call that exits non-zero failed: send "ok": false (or leave "exitCode" out).`)
+  }
   const time = Date.parse(fact.at)
   const latest = now === undefined ? undefined : now.getTime() + FUTURE_SLACK_MS
   if (!(time >= Date.parse(EARLIEST_FACT_TIME)) || (latest !== undefined && time > latest)) {
