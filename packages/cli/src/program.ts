@@ -124,7 +124,7 @@ export function buildProgram(io: Io, run: Runner, version: string): Command {
 
   teamReads(add('status [setup]', 'status card of a setup, or one line per setup', 'agent-tracker status build@anthropic/claude-sonnet-4-5'))
     .action((setup: string | undefined, o: Opts) => run(async (ctx) => (await load.status()).statusCommand(ctx, setup), o))
-  reportFilters(teamReads(add('agents', 'leaderboard: skill points, experience and communication score per setup; with --project or a window, only setups that worked there, with their commits, bugs and the XP and CS they earned there', 'agent-tracker agents --model gpt-5 --since 2026-03-01')))
+  reportFilters(teamReads(add('agents', 'leaderboard: skill points, experience and communication score per setup; with --project or a window, only setups that worked there, with their commits and bugs there (report shows the XP and CS they earned there)', 'agent-tracker agents --model gpt-5 --since 2026-03-01')))
     .action((o: Opts & ReportOptions) => run(async (ctx) => (await load.agents()).agentsCommand(ctx, o), o))
   reportFilters(teamReads(add('report', 'outcomes per setup across projects: commits, bugs, grades, failures, tokens and cost per commit; --by splits them by day, week, month, project or agent', 'agent-tracker report --since 7d --by day')))
     .option('--by <group>', `one table per ${REPORT_GROUPINGS_HELP.join(', ')}`)

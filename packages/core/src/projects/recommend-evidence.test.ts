@@ -69,7 +69,7 @@ describe('recommendSetups with git evidence, the second and weaker signal', () =
     // Wider than if those five had all been graded commits (grades as varied as A's).
     const graded = recommendSetups(PROFILE, history([...ANCHOR, { setup: C, commits: 5, grades: [2, 1, 2, 5, 2] }]))
     expect(width(c)).toBeGreaterThan(width(find(graded.setups, C)))
-    expect(c?.reason).toMatch(/from 1 graded commit and git evidence on 40 commits \(0 open suspected bugs, 0 reverts, 90% of lines lasting; each worth 0\.1 of a grade\) on 1 similar project .*; \d+% of the estimate from git evidence;/)
+    expect(c?.reason).toMatch(/from 1 graded commit and git evidence on 40 commits \(0 open suspected bugs, 0 reverts, 90% of lines lasting; each worth 0\.1 of a grade\) on 1 project similar to this one .*; \d+% of the estimate from git evidence;/)
     // The graded setups are barely moved: their own grades dominate.
     expect(find(withEvidence.setups, A)?.evidence).toBeNull()
     expect(find(withEvidence.setups, A)?.expectedGrade).toBeCloseTo(find(without.setups, A)?.expectedGrade ?? 0, 0)

@@ -26,7 +26,7 @@ export function setupReason(s: Described, context: { minSamples: number; profile
   const interval = `90% ${s.interval[0].toFixed(1)}–${s.interval[1].toFixed(1)}`
   const cost = s.costPerCommit === null ? '' : `; ${dollars(s.costPerCommit, 3)}/commit`
   const share = s.evidence === null ? '' : `; ${String(Math.round(s.evidence.share * 100))}% of the estimate from git evidence`
-  return `expected user grade ${s.expectedGrade.toFixed(1)} (${interval}) from ${plural(s.samples, 'graded commit')}${git} on ${plural(s.projects, 'similar project')}${describeProfile(context.profile)}${share}; ${s.bugsPerCommit.toFixed(2)} bugs/commit${cost}`
+  return `expected user grade ${s.expectedGrade.toFixed(1)} (${interval}) from ${plural(s.samples, 'graded commit')}${git} on ${plural(s.projects, 'project')} similar to this one${describeProfile(context.profile)}${share}; ${s.bugsPerCommit.toFixed(2)} bugs/commit${cost}`
 }
 
 function evidenceFigures(e: { readonly suspectedBugs: number; readonly reverts: number; readonly survival: number | null }): string {

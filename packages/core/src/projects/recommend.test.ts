@@ -69,7 +69,7 @@ describe('recommendSetups', () => {
     const best = forTypescript.setups[0]
     expect(best?.samples).toBe(24)
     expect(best?.interval[0]).toBeLessThan(best?.expectedGrade ?? 0)
-    expect(best?.reason).toMatch(/^expected user grade \d\.\d \(90% \d\.\d–\d\.\d\) from 24 graded commits on 3 similar projects \(typescript\/react\/web-app\); 0\.00 bugs\/commit$/)
+    expect(best?.reason).toMatch(/^expected user grade \d\.\d \(90% \d\.\d–\d\.\d\) from 24 graded commits on 3 projects similar to this one \(typescript\/react\/web-app\); 0\.00 bugs\/commit$/)
   })
 
   it('holds across seeds: the truly better setup wins in every one of 20 histories', () => {

@@ -57,9 +57,11 @@ describe('buildSetupReport', () => {
       toolCalls: 4, toolFailures: 1, toolFailureRate: 0.25, messages: 2, tokensPerCommit: 3000, projects: 1, trustTier: 'Junior',
     })
     expect(rows[0]?.costPerCommit).toBeCloseTo(0.2, 10)
-    // Two grades: the assumed spread of 2 grade points, 1.645 × 2 / √2 either side of the mean.
+    // Two grades: the assumed spread of 2 grade points, 1.645 × 2 / √2 either side of the mean —
+    // and no higher than the best grade, 5: a mean of grades cannot be above it.
     expect(rows[0]?.userGradeInterval?.[0]).toBeCloseTo(3.5 - 1.645 * 2 / Math.SQRT2, 10)
-    expect(rows[0]?.userGradeInterval?.[1]).toBeCloseTo(3.5 + 1.645 * 2 / Math.SQRT2, 10)
+    expect(3.5 + 1.645 * 2 / Math.SQRT2).toBeGreaterThan(5)
+    expect(rows[0]?.userGradeInterval?.[1]).toBe(5)
     expect(rows[1]).toMatchObject({ commits: 1, bugs: 1, bugsPerCommit: 1, meanUserGrade: -1, meanAgentGrade: null, toolFailureRate: 0, halted: true })
   })
 

@@ -2,6 +2,7 @@ import type { TokenUsage } from '../facts/facts.js'
 import type { GradeChannel, ShownGradeChannel } from '../facts/grade-channel.js'
 import { GRADE_CHANNELS, UNRECORDED_CHANNEL, isCountedGrade, isUserChannel, shownChannel } from '../facts/grade-channel.js'
 import { NO_TOKENS } from '../facts/facts.js'
+import { GRADES } from '../facts/grade.js'
 import { addTokens } from '../scoring/apply-fact.js'
 import { isHalted, roundScore } from '../scoring/agent-state.js'
 import type { ScoringRules } from '../scoring/rules.js'
@@ -51,7 +52,7 @@ export interface SetupReportRow {
   /** Counted user grades only (see `isCountedGrade`). */
   readonly userGrades: number
   readonly meanUserGrade: number | null
-  /** 90% interval of the mean user grade (normal approximation; wide while few commits are graded); null without grades. */
+  /** 90% interval of the mean user grade (normal approximation, kept within the grade scale; wide while few commits are graded); null without grades. */
   readonly userGradeInterval: readonly [number, number] | null
   /** Every user grade, counted or not, by the channel it came through, in channel order. */
   readonly userGradesByChannel: readonly ChannelGrades[]
@@ -310,8 +311,12 @@ function meanInterval(count: number, sum: number, squares: number): readonly [nu
   const mean = sum / count
   const sd = count < 3 ? FALLBACK_SD : Math.max(0.5, Math.sqrt(Math.max(0, squares / count - mean ** 2) * count / (count - 1)))
   const half = Z90 * sd / Math.sqrt(count)
-  return [mean - half, mean + half]
+  // The mean of grades cannot leave the grade scale, whatever the normal approximation says.
+  return [Math.max(LOWEST_GRADE, mean - half), Math.min(HIGHEST_GRADE, mean + half)]
 }
+
+const LOWEST_GRADE = Math.min(...GRADES)
+const HIGHEST_GRADE = Math.max(...GRADES)
 
 /**
  * The channels other than the user's own that brought any user grade to these rows (grades
