@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createFactScript } from '../testing/fact-script.js'
 import { createMemoryStore } from '../testing/memory-store.js'
-import { expandCommitPrefixes, gradesWithoutCommit } from './grade-commits.js'
+import { expandCommitPrefixes, factsOnAnotherSetupsCommit, gradesWithoutCommit } from './grade-commits.js'
 
 const SETUP = 'build@anthropic/claude-sonnet-4-5'
 const PROJECT = '/home/dev/shop'
@@ -56,3 +56,26 @@ describe('expandCommitPrefixes', () => {
   })
 })
 
+
+describe('factsOnAnotherSetupsCommit', () => {
+  it("names the grades, bugs and retrospectives of a commit another setup made, stored or made earlier in the batch", async () => {
+    const store = createMemoryStore()
+    const s = createFactScript({ setup: SETUP, project: PROJECT, start: '2026-06-01T10:00:00.000Z' })
+    const other = createFactScript({ setup: 'plan@openai/gpt-5', project: PROJECT, start: '2026-06-01T10:05:00.000Z' })
+    await store.applyFacts([s.commit(FIRST, 'one')])
+    const batch = [
+      other.grade(FIRST, { by: 'user', userGrade: 5 }),
+      s.grade(FIRST, { by: 'user', userGrade: 2 }),
+      other.commit(NEVER, 'theirs'),
+      s.bug('user', 'broke it', NEVER),
+      other.bug('user', 'broke it', NEVER),
+      s.bug('user', 'no commit named'),
+      s.grade(AMENDED, { by: 'user', userGrade: 1 }),
+    ]
+    const refused = await factsOnAnotherSetupsCommit(store, batch)
+    expect([...refused]).toEqual([
+      [0, `commit ${FIRST} of ${PROJECT} was made by ${SETUP}, not plan@openai/gpt-5; a grade goes to the setup that made the commit`],
+      [3, `commit ${NEVER} of ${PROJECT} was made by plan@openai/gpt-5, not ${SETUP}; a bug goes to the setup that made the commit`],
+    ])
+  })
+})
