@@ -36,7 +36,7 @@ export async function postToolUseHook(input: HookInput, options: HookOptions): P
   const duration = typeof input.fields.duration_ms === 'number' ? input.fields.duration_ms : 0
   const call: HistoryToolCall = {
     kind: 'tool_call', context, callId, tool, ok, exitCode,
-    ...(command === undefined ? {} : { shell: { command, workdir: input.cwd, startedAt: new Date(Date.parse(context.at) - duration).toISOString(), ...claudeCodeShellResult(input.fields.tool_response) } }),
+    ...(command === undefined ? {} : { shell: { command, workdir: input.cwd, startedAt: new Date(Date.parse(context.at) - duration).toISOString(), ...claudeCodeShellResult(input.fields.tool_response, typeof input.fields.error === 'string' ? input.fields.error : '') } }),
   }
   const git = call.shell === undefined ? [] : gitEventsOf(call.shell.command, call.shell.output, exitCode ?? (ok ? 0 : 1))
   const facts: Fact[] = [hostToolCallFact(context, call), ...(git.length === 0 ? [] : await (await import('@agent-tracker/host-import/claude-code')).shellFacts(call))]

@@ -61,6 +61,19 @@ describe('the tool.execute.after hook', () => {
     expect(await plugin.readAll('commits')).toEqual([])
   })
 
+  it('records a commit whose command failed after it, and no push that git did not make', async () => {
+    const plugin = await startPlugin()
+    await plugin.chat('ses_1')
+    await plugin.bash('ses_1', 'git init -q --bare ../origin.git && git remote add origin ../origin.git')
+    const failed = await plugin.bash('ses_1', "echo a > a.txt && git add -A && git commit -m 'feat: a' && npm-test-that-fails")
+    expect(failed.exit).not.toBe(0)
+    const hash = headOf(plugin.project)
+    for (const command of ["echo 'remember: git push when done'", 'git push --dry-run origin main', 'git push nowhere main 2>&1 | tail -2']) await plugin.bash('ses_1', command)
+    await plugin.event('session.idle', {})
+    expect(await plugin.read('commits', [plugin.project, hash])).toMatchObject({ setup: SETUP, hash, message: 'feat: a' })
+    expect((await plugin.read('setups', [SETUP]))?.state).toMatchObject({ commits: 1, pushes: 0, toolFailures: 1 })
+  })
+
   it('toasts after a commit, and a push flushes on its own and toasts', async () => {
     const plugin = await startPlugin()
     await plugin.chat('ses_1')

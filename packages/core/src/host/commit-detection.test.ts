@@ -18,8 +18,34 @@ describe('gitEventsOf', () => {
     expect(gitEventsOf("git commit -m 'a' && git commit -m 'b' && git push", '[main abcdef1] a\n[main 1234567] b\n', 0)).toEqual([{ kind: 'commit', hashes: ['abcdef1', '1234567'] }, { kind: 'push' }])
   })
 
-  it('ignores failures, other commands and lookalikes', () => {
-    expect(gitEventsOf("git commit -m 'x'", '[main abcdef1] x', 1)).toEqual([])
+  it('sees a commit git made in a command that failed after it: whether one was made is for git to say', () => {
+    expect(gitEventsOf("git commit -m 'feat: a' && npm test", '[main 1ffb8be] feat: a\n 1 file changed\nnpm ERR! Test failed.\n', 1)).toEqual([{ kind: 'commit', hashes: ['1ffb8be'] }])
+    expect(gitEventsOf("git commit -m 'feat: a' && git push nowhere main", "[main 1ffb8be] feat: a\nfatal: 'nowhere' does not appear to be a git repository\n", 128)).toEqual([{ kind: 'commit', hashes: ['1ffb8be'] }])
+    expect(gitEventsOf("git commit -q -m 'x' && npm test", 'npm ERR! Test failed.\n', 1)).toEqual([{ kind: 'commit', hashes: [] }])
+  })
+
+  it('counts a push only where git pushed: not one quoted, echoed, dry-run or failed behind a pipe', () => {
+    expect(gitEventsOf("echo 'remember: git push when done'", 'remember: git push when done\n', 0)).toEqual([])
+    expect(gitEventsOf('echo TODO git push after review', 'TODO git push after review\n', 0)).toEqual([])
+    expect(gitEventsOf("git commit -m 'fix: so git push works'", '[main abcdef1] fix: so git push works\n', 0)).toEqual([{ kind: 'commit', hashes: ['abcdef1'] }])
+    expect(gitEventsOf('git push --dry-run origin main', 'To host:repo.git\n   a..b  main -> main\n', 0)).toEqual([])
+    expect(gitEventsOf('git push -n', '', 0)).toEqual([])
+    expect(gitEventsOf('git push nowhere main 2>&1 | tail -2', "fatal: 'nowhere' does not appear to be a git repository\nfatal: Could not read from remote repository.\n", 0)).toEqual([])
+    expect(gitEventsOf('git push origin main 2>&1 | tail -2', ' ! [rejected]        main -> main (fetch first)\nerror: failed to push some refs to \'host:repo.git\'\n', 0)).toEqual([])
+    expect(gitEventsOf('git push origin main', 'To host:repo.git\n', 1)).toEqual([])
+    // Its exit code hidden (a pipe, ||, ;), a push counts only where git reported one.
+    expect(gitEventsOf('git push nowhere main 2>&1 | tail -2', 'Please make sure you have the correct access rights\nand the repository exists.\n', 0)).toEqual([])
+    expect(gitEventsOf('git push origin main || true', '', 0)).toEqual([])
+    expect(gitEventsOf('git push origin main; echo done', 'done\n', 0)).toEqual([])
+    expect(gitEventsOf('git push origin main 2>&1 | tail -3', 'To host:repo.git\n   a..b  main -> main\n', 0)).toEqual([{ kind: 'push', remote: 'origin', branch: 'main' }])
+    expect(gitEventsOf('git push && echo pushed', 'pushed\n', 0)).toEqual([{ kind: 'push' }])
+    expect(gitEventsOf('git push\n', '', 0)).toEqual([{ kind: 'push' }])
+    // Run as a command of its own, after assignments or `git -C`, it is a push.
+    expect(gitEventsOf('GIT_SSH_COMMAND=ssh git -C sub push origin HEAD:main', 'To host:repo.git\n', 0)).toEqual([{ kind: 'push', remote: 'origin', branch: 'main' }])
+    expect(gitEventsOf('(cd sub && git push)', 'Everything up-to-date\n', 0)).toEqual([{ kind: 'push' }])
+  })
+
+  it('ignores other commands and lookalikes', () => {
     expect(gitEventsOf('git status && git log', '[main abcdef1] x', 0)).toEqual([])
     expect(gitEventsOf('echo "nothing to commit"', 'nothing to commit', 0)).toEqual([])
     expect(runsGitCommit('git commitment')).toBe(false)

@@ -1,4 +1,4 @@
-/** A successful shell command that ran `git commit` or `git push`. */
+/** A shell command that ran `git commit`, or a successful one that ran `git push`. */
 export type GitEvent =
   /** `hashes`: the abbreviated hashes git reported (`[main 1a2b3c4] …`); none for `git commit -q`. */
   | { readonly kind: 'commit'; readonly hashes: readonly string[] }
@@ -13,9 +13,10 @@ export interface FolderStep {
 }
 
 const COMMIT = /(^|[\s;&|(])git(\s+-[Cc]\s+\S+)*\s+commit\b/
-const PUSH = /(^|[\s;&|(])git(\s+-[Cc]\s+\S+)*\s+push\b/
 /** `[main 1a2b3c4] subject`, `[main (root-commit) 1a2b3c4] subject`, `[detached HEAD 1a2b3c4] …`. */
 const COMMIT_LINE = /^\[[^\]\n]*?\b([0-9a-f]{7,40})\] (.*)$/gm
+/** What git prints when a push failed; a pipe (`git push 2>&1 | tail`) hides its exit code, not this. */
+const PUSH_FAILED = /^(?:fatal: |error: failed to push)|\[(?:remote )?rejected\]/m
 
 /** True when a command line runs `git commit` (also `git -C dir commit`). */
 export function runsGitCommit(command: string): boolean {
@@ -23,22 +24,61 @@ export function runsGitCommit(command: string): boolean {
 }
 
 /**
- * Recognises `git commit` and `git push` in a successful shell command from its command line and
- * output. Returns the events in the order they happen (a command may commit and then push).
- * Whether a commit really happened is for git to say (the host kit's commit watch asks it).
+ * Recognises `git commit` and `git push` in a shell command from its command line and output.
+ * Returns the events in the order they happen (a command may commit and then push).
+ * - A commit: when the command runs `git commit`, whatever its exit code — `git commit -m x && npm
+ *   test` made its commit however the tests went. Whether a commit really happened is for git to
+ *   say: the host kit's commit watch asks it (a `git commit` that failed made none).
+ * - A push: when the command succeeded and runs `git push` as a command of its own — not a word of
+ *   an `echo` or a quoted text, not `--dry-run` —, and git printed no failure (a pipe's exit code
+ *   is its last command's).
  */
 export function gitEventsOf(command: string, output: string, exitCode: number | undefined): GitEvent[] {
-  if (exitCode !== 0) return []
   const events: GitEvent[] = []
-  if (runsGitCommit(command)) events.push({ kind: 'commit', hashes: reportedCommitsOf(output).map((commit) => commit.hash) })
-  if (PUSH.test(command)) {
-    const words = command.slice(command.search(PUSH)).trim().split(/\s+/).slice(2).filter((word) => !word.startsWith('-'))
-    const [remote, refspec] = words
-    const branch = refspec?.split(':').at(-1)
-    events.push({ kind: 'push', ...(remote === undefined || /[;&|]/.test(remote) ? {} : { remote }), ...(branch === undefined || /[;&|]/.test(branch) ? {} : { branch }) })
-  }
+  const reported = reportedCommitsOf(output)
+  if (runsGitCommit(command)) events.push({ kind: 'commit', hashes: reported.map((commit) => commit.hash) })
+  const push = exitCode === 0 && !PUSH_FAILED.test(output) ? pushOf(command, output) : undefined
+  if (push !== undefined) events.push(push)
   return events
 }
+
+/**
+ * The push a command line runs: the first simple command (split at `;`, `&&`, `||`, `|`,
+ * parentheses and line ends, quoted text left out) whose words, after `VAR=value` assignments, are
+ * `git`, its `-C dir`/`-c key=value` options, then `push` — with its remote and branch; undefined
+ * for none or a dry run. The command line's success says the push went through only when nothing
+ * but `&&` follows it (`git push || true`, `git push; echo done`, `git push 2>&1 | tail` succeed
+ * whatever the push did): else git's own report of a push must be in the output.
+ */
+function pushOf(command: string, output: string): GitEvent | undefined {
+  const parts = command.replace(QUOTED, ' ').split(/(&&|\|\||[;|()\n])/)
+  for (let index = 0; index < parts.length; index += 2) {
+    const words = (parts[index] ?? '').trim().split(/\s+/).filter((word) => word !== '')
+    let at = 0
+    while (at < words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[at] ?? '')) at += 1
+    if (words[at] !== 'git') continue
+    at += 1
+    while (/^-[Cc]$/.test(words[at] ?? '')) at += 2
+    if (words[at] !== 'push') continue
+    const args = words.slice(at + 1)
+    if (args.some((word) => word === '--dry-run' || /^-[a-zA-Z]*n[a-zA-Z]*$/.test(word))) return undefined
+    // What follows it: separators at even places, commands at odd ones.
+    const rest = parts.slice(index + 1)
+    const more = rest.some((part, at) => at % 2 === 1 && part.trim() !== '')
+    const onlyAnd = rest.every((part, at) => at % 2 === 1 || part === '&&' || part === ')')
+    if (more && !onlyAnd && !PUSHED.test(output)) return undefined
+    const [remote, refspec] = args.filter((word) => !word.startsWith('-'))
+    const branch = refspec?.split(':').at(-1)
+    return { kind: 'push', ...(remote === undefined ? {} : { remote }), ...(branch === undefined || branch === '' ? {} : { branch }) }
+  }
+  return undefined
+}
+
+/** What git prints for a push that reached the remote: `To <remote>` (then the refs it updated), or that all was up to date. */
+const PUSHED = /^To \S|^Everything up-to-date$/m
+
+/** Quoted text of a command line: `'…'` and `"…"` (escaped quotes inside double quotes kept in). */
+const QUOTED = /'[^']*'|"(?:[^"\\]|\\.)*"/g
 
 /** The commits git reported in a command's output (`[main 1a2b3c4] subject`), in order: abbreviated hash and subject. */
 export function reportedCommitsOf(output: string): { hash: string; subject: string }[] {
