@@ -418,7 +418,7 @@ describe('one voice', () => {
     const all = await runCli(['history', SONNET, '--limit', '100', '--db', seeded.db])
     expect(all.stdout).not.toContain('Showing the newest')
     const none = await runCli(['history', SONNET, '--project', 'shop', '--until', '2000-01-01', '--db', seeded.db])
-    expect(none.stdout).toBe(`Nothing recorded for ${SONNET} in project ${seeded.shop} in the start – 2000-01-01 (UTC).\n`)
+    expect(none.stdout).toBe(`No commits, grades, bugs or journal entries recorded for ${SONNET} in project ${seeded.shop} in the start – 2000-01-01 (UTC).\n`)
     // retro and activity have no --since: their hint names only what they take.
     const retro = await runCli(['retro', '--limit', '2', '--db', seeded.db])
     expect(retro.stdout).toContain('Showing the newest 2 retrospectives; there are more: add --limit 4 (or narrow with --project) to see them.')

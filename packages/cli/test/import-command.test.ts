@@ -77,6 +77,9 @@ describe('agent-tracker import', () => {
     const nothing = await runCli(['import'], { home })
     expect(nothing.code).toBe(1)
     expect(nothing.stdout).toContain(`No agent history found to import: looked in ${join(home, '.local', 'share', 'opencode', 'opencode*.db')}`)
+    // As JSON, the paths looked in are a list, as in notFound.
+    const json = await runCli(['import', '--json'], { home })
+    expect(jsonData(json.stdout, 'import')).toMatchObject({ sources: [], searched: expect.arrayContaining([join(home, '.local', 'share', 'opencode', 'opencode*.db')]) as unknown })
     const backup = tempFolder('backup-')
     new Rollout('t9', '/work/x').exec('call_1', 'ls', '', 0).write(join(backup, 'rollout-old.jsonl'))
     const from = await runCli(['import', 'codex', '--from', backup, '--json'], { home })

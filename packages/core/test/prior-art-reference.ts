@@ -78,7 +78,7 @@ function collect(records: PriorArtRecords): Document[] {
   for (const c of records.commits) {
     if (retrospectiveCommits.has(`${c.setup}\u0000${c.hash}`)) continue
     const buggy = buggyCommits.has(`${c.project}\u0000${c.hash}`)
-    documents.push({ kind: 'commit', setup: c.setup, project: c.project, at: c.at, title: c.message, detail: c.hash, verdict: buggy ? 'mistake' : 'neutral', standing: UNGRADED, text: `${c.message} ${c.task ?? ''}` })
+    documents.push({ kind: 'commit', setup: c.setup, project: c.project, at: c.at, title: c.message, detail: `commit ${c.hash.slice(0, 8)}`, verdict: buggy ? 'mistake' : 'neutral', standing: UNGRADED, text: `${c.message} ${c.task ?? ''}` })
   }
   for (const b of records.bugs) {
     const message = b.commit === undefined ? undefined : messageOf.get(`${b.project}\u0000${b.commit}`)

@@ -20,7 +20,7 @@ export async function historyCommand(ctx: CommandContext, setup: string, options
   })
   const page = pageOf(read, options.limit)
   ctx.print({ setup, entries: page.entries, more: page.more }, () => {
-    if (page.entries.length === 0) return `Nothing recorded for ${setup}${project === undefined ? '' : ` in project ${project}`}${window.description === '' ? '' : ` in ${window.description}`}.`
+    if (page.entries.length === 0) return `No commits, grades, bugs or journal entries recorded for ${setup}${project === undefined ? '' : ` in project ${project}`}${window.description === '' ? '' : ` in ${window.description}`}.`
     const table = ctx.table<HistoryEntry>([
       { header: 'WHEN (UTC)', value: (e) => when(e.at), priority: 9 },
       { header: 'WHAT', value: (e) => kindLabel(ctx, e.kind), priority: 8 },

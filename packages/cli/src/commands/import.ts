@@ -49,8 +49,8 @@ export async function importCommand(ctx: CommandContext, source: string | undefi
   const locations = hosts.map((host) => (options.from === undefined ? found[host] : givenLocation(host, resolve(ctx.io.cwd, options.from))))
   const present = locations.filter((location) => location.paths.length > 0)
   if (present.length === 0) {
-    const where = locations.flatMap((location) => location.searched).join(', ')
-    ctx.print({ dryRun: options.dryRun === true, sources: [], searched: where }, () => `No agent history found to import: looked in ${where}.`)
+    const searched = locations.flatMap((location) => location.searched)
+    ctx.print({ dryRun: options.dryRun === true, sources: [], searched }, () => `No agent history found to import: looked in ${searched.join(', ')}.`)
     return EXIT.failure
   }
   const store = openTarget(ctx, options.dryRun === true)

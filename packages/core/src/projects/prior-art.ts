@@ -214,7 +214,7 @@ function collect(records: PriorArtRecords): Corpus {
           }
         }
         case 'activity': return { kind, setup: x.setup, project: x.project, at: x.at, title: x.task, detail: [x.actions, x.outcome, x.decisions].filter((part) => part !== '').join(' · ') }
-        case 'commit': return { kind, setup: x.setup, project: x.project, at: x.at, title: x.message, detail: x.hash }
+        case 'commit': return { kind, setup: x.setup, project: x.project, at: x.at, title: x.message, detail: `commit ${x.hash.slice(0, 8)}` }
         case 'bug': {
           const message = bugMessage(x)
           return { kind, setup: x.setup, project: x.project, at: x.at, title: x.note ?? message ?? 'bug', detail: message ?? '' }

@@ -8,6 +8,9 @@ const CHUNK_BYTES = 64 * 1024
  * at all, and stopped the whole file.
  */
 export const MAX_LINE_BYTES = 64 * 1024 * 1024
+
+/** The first bytes of every SQLite database file. */
+const SQLITE_HEADER = Buffer.from('SQLite format 3\u0000', 'latin1')
 /** How many bytes before a position tell the file it was taken in from one rewritten in place. */
 const CHECK_BYTES = 32
 
@@ -84,6 +87,11 @@ export class JsonLinesFile {
     for (;;) {
       const { bytesRead } = await this.#handle.read(chunk, 0, CHUNK_BYTES, chunkStart)
       if (bytesRead === 0) break
+      // A database given for a JSON-lines file (OpenCode's opencode.db to `import codex --from`): said once, not as lines of bytes.
+      if (chunkStart === 0 && chunk.subarray(0, SQLITE_HEADER.length).equals(SQLITE_HEADER)) {
+        yield { line: 1, start: 0, problem: 'not a JSON-lines file but an SQLite database; it was left out' }
+        return
+      }
       let at = 0
       for (let newline = chunk.indexOf(0x0a, at); newline !== -1 && newline < bytesRead; newline = chunk.indexOf(0x0a, at)) {
         line += 1
