@@ -111,7 +111,8 @@ export class JsonLinesFile {
       if (at < bytesRead && !overlong) {
         held += bytesRead - at
         overlong = held > MAX_LINE_BYTES
-        pieces = overlong ? [] : [...pieces, Buffer.from(chunk.subarray(at, bytesRead))]
+        if (overlong) pieces = []
+        else pieces.push(Buffer.from(chunk.subarray(at, bytesRead)))
       }
       chunkStart += bytesRead
     }
