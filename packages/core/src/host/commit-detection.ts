@@ -12,7 +12,8 @@ export interface FolderStep {
   readonly moves: boolean
 }
 
-const COMMIT = /(^|[\s;&|(])git(\s+-[Cc]\s+\S+)*\s+commit\b/
+/** `git`, its options before the subcommand (`-C dir`, `-c key=value`, `--no-pager`, `--git-dir=…`), then `commit`. */
+const COMMIT = /(^|[\s;&|(])git(\s+-[Cc]\s+\S+|\s+--[a-z][a-z-]*(=\S+)?)*\s+commit\b/
 /** `[main 1a2b3c4] subject`, `[main (root-commit) 1a2b3c4] subject`, `[detached HEAD 1a2b3c4] …`. */
 const COMMIT_LINE = /^\[[^\]\n]*?\b([0-9a-f]{7,40})\] (.*)$/gm
 /** What git prints when a push failed; a pipe (`git push 2>&1 | tail`) hides its exit code, not this. */
@@ -45,8 +46,8 @@ export function gitEventsOf(command: string, output: string, exitCode: number | 
 /**
  * The push a command line runs: the first simple command (split at `;`, `&&`, `||`, `|`,
  * parentheses and line ends, quoted text left out) whose words, after `VAR=value` assignments, are
- * `git`, its `-C dir`/`-c key=value` options, then `push` — with its remote and branch; undefined
- * for none or a dry run. The command line's success says the push went through only when nothing
+ * `git`, its options (`-C dir`, `-c key=value`, `--no-pager`, …), then `push` — with its remote
+ * and branch; undefined for none or a dry run. The command line's success says the push went through only when nothing
  * but `&&` follows it (`git push || true`, `git push; echo done`, `git push 2>&1 | tail` succeed
  * whatever the push did): else git's own report of a push must be in the output.
  */
@@ -58,7 +59,12 @@ function pushOf(command: string, output: string): GitEvent | undefined {
     while (at < words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[at] ?? '')) at += 1
     if (words[at] !== 'git') continue
     at += 1
-    while (/^-[Cc]$/.test(words[at] ?? '')) at += 2
+    // git's own options before the subcommand: `-C dir`, `-c key=value`, `--no-pager`, `--git-dir=…`.
+    for (;;) {
+      if (/^-[Cc]$/.test(words[at] ?? '')) at += 2
+      else if (/^--[a-z][a-z-]*(=\S+)?$/.test(words[at] ?? '')) at += 1
+      else break
+    }
     if (words[at] !== 'push') continue
     const args = words.slice(at + 1)
     if (args.some((word) => word === '--dry-run' || /^-[a-zA-Z]*n[a-zA-Z]*$/.test(word))) return undefined
