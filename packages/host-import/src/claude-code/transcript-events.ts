@@ -69,7 +69,7 @@ export async function* transcriptEvents(file: string, options: TranscriptOptions
     for await (const read of reader.lines()) {
       if (read.end !== undefined) reached = { offset: read.end, line: read.line }
       if ('problem' in read) {
-        yield { kind: 'problem', file, line: read.line, reason: read.problem }
+        yield read.wholeFile === true ? { kind: 'problem', file, reason: read.problem } : { kind: 'problem', file, line: read.line, reason: read.problem }
         continue
       }
       const line = fields(read.value)

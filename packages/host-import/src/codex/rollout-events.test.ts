@@ -59,4 +59,11 @@ describe("Codex's rollouts", () => {
     writeFileSync(headless, readFileSync(headless, 'utf8').split('\n').slice(1).join('\n'))
     expect(await events(rolloutEvents(headless))).toEqual([{ kind: 'problem', file: headless, reason: 'no session_meta line: not a Codex rollout, or cut off at its start; it was left out' }])
   })
+
+  it('say once of an SQLite database given for a rollout that it is none', async () => {
+    const { writeFileSync } = await import('node:fs')
+    const database = join(tempFolder(), 'state.sqlite')
+    writeFileSync(database, Buffer.concat([Buffer.from('SQLite format 3\u0000', 'latin1'), Buffer.alloc(100, 0x0a)]))
+    expect(await events(rolloutEvents(database))).toEqual([{ kind: 'problem', file: database, reason: 'not a JSON-lines file but an SQLite database; it was left out' }])
+  })
 })

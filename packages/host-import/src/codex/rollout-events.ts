@@ -45,6 +45,11 @@ export async function* rolloutEvents(file: string, options: ReadOptions = {}): A
   const skipped = (at: string): boolean => options.since !== undefined && at < options.since
   for await (const read of jsonLines(file)) {
     if ('problem' in read) {
+      // A file that is no JSON-lines file at all is said to be so once, not also to lack a session_meta line.
+      if (read.wholeFile === true) {
+        yield { kind: 'problem', file, reason: read.problem }
+        return
+      }
       yield { kind: 'problem', file, line: read.line, reason: read.problem }
       continue
     }

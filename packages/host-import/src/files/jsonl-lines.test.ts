@@ -54,7 +54,7 @@ describe('jsonLines', () => {
   it('says an SQLite database given for one is no JSON-lines file, once', async () => {
     const file = join(tempFolder(), 'opencode.db')
     writeFileSync(file, Buffer.concat([Buffer.from('SQLite format 3\u0000', 'latin1'), Buffer.from([0x10, 0, 1, 1, 0x0a, 0x7b, 0x0a, 0])]))
-    expect(await all(file)).toEqual([{ line: 1, start: 0, problem: 'not a JSON-lines file but an SQLite database; it was left out' }])
+    expect(await all(file)).toEqual([{ line: 1, start: 0, problem: 'not a JSON-lines file but an SQLite database; it was left out', wholeFile: true }])
   })
 
   it('reports a line longer than it reads and leaves it out, reading on after it', async () => {

@@ -33,9 +33,9 @@ export interface FilePosition extends LineStart {
 /**
  * One line of a JSON-lines file: its number, the byte offset it starts at and the one after its
  * newline (`end`, absent for a last line whose newline is not written yet), and its value or why it
- * is not JSON.
+ * is not JSON — or, with `wholeFile`, why the file is no JSON-lines file at all (then nothing follows).
  */
-export type JsonLine = { readonly line: number; readonly start: number; readonly end?: number | undefined } & ({ readonly value: unknown } | { readonly problem: string })
+export type JsonLine = { readonly line: number; readonly start: number; readonly end?: number | undefined } & ({ readonly value: unknown } | { readonly problem: string; readonly wholeFile?: true })
 
 /**
  * A JSON-lines file open for reading, from its start or from a position an earlier read reported.
@@ -89,7 +89,7 @@ export class JsonLinesFile {
       if (bytesRead === 0) break
       // A database given for a JSON-lines file (OpenCode's opencode.db to `import codex --from`): said once, not as lines of bytes.
       if (chunkStart === 0 && chunk.subarray(0, SQLITE_HEADER.length).equals(SQLITE_HEADER)) {
-        yield { line: 1, start: 0, problem: 'not a JSON-lines file but an SQLite database; it was left out' }
+        yield { line: 1, start: 0, problem: 'not a JSON-lines file but an SQLite database; it was left out', wholeFile: true }
         return
       }
       let at = 0
