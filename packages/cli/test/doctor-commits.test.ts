@@ -77,3 +77,38 @@ describe('doctor --check: records that name a commit no commit record holds', ()
     })
   })
 })
+
+describe("doctor --check: each setup's scores against its records and facts", () => {
+  it('finds them in agreement after ordinary tracking', async () => {
+    const { db, root } = await seedHistory()
+    const text = await runBuiltCli(['doctor', '--check', '--db', db], { cwd: root })
+    expect(text.code).toBe(0)
+    expect(text.stdout).toMatch(/✓ Scores +2 setups' scores against what their records and facts add up to: they agree\n/)
+    const json = await runBuiltCli(['doctor', '--check', '--db', db, '--json'], { cwd: root })
+    expect(checkOf(json.stdout, 'Scores')).toMatchObject({ level: 'ok', scores: { checked: 2, imported: 0, drift: [] } })
+  })
+
+  it('names every number that differs, as a problem (exit 1), and leaves setups with imported scores out', async () => {
+    const { db, root, api } = await seedHistory()
+    const store = openLmdbStore({ databasePath: db })
+    // A commit written past the scores (as a bare import does): the records count one more than the scores.
+    await store.importRecords({ commits: [{ v: 1, project: api, hash: 'f00dfeed'.repeat(5), setup: GPT, at: '2026-03-03T09:00:00.000Z', message: 'past the scores' }] })
+    const commits = (await store.get('setups', [GPT]))?.state.commits ?? 0
+    await store.close()
+    const text = await runBuiltCli(['doctor', '--check', '--db', db], { cwd: root })
+    expect(text.code).toBe(1)
+    expect(text.stdout).toContain(`✗ Scores       2 setups' scores against what their records and facts add up to: 1 number(s) differ\n    ${GPT} commits: scores say ${String(commits)}, records and facts ${String(commits + 1)}\n`)
+    const json = await runBuiltCli(['doctor', '--check', '--db', db, '--json'], { cwd: root })
+    expect(checkOf(json.stdout, 'Scores')).toMatchObject({ level: 'problem', scores: { checked: 2, imported: 0, drift: [{ setup: GPT, field: 'commits', stored: commits, expected: commits + 1 }] } })
+    expect(checkOf(json.stdout, 'Rollups')).toMatchObject({ level: 'ok' })
+
+    // Scores merged in from another database hold work whose records may not be here: not compared.
+    const merged = openLmdbStore({ databasePath: db })
+    const gpt = await merged.get('setups', [GPT])
+    if (gpt === undefined) throw new Error('setup missing')
+    await merged.importSetups('merge:/laptop.lmdb', [{ ...gpt, state: { ...gpt.state, commits: 4 } }])
+    await merged.close()
+    const after = await runBuiltCli(['doctor', '--check', '--db', db], { cwd: root })
+    expect([after.code, after.stdout]).toEqual([0, expect.stringMatching(/✓ Scores +1 setup's scores against what their records and facts add up to \(1 setup with scores imported from other databases or legacy files, which may come without their records, not compared\): they agree\n/) as unknown])
+  })
+})

@@ -223,6 +223,7 @@ export type { GroupedReport, GroupedReportQuery, ReportQuery, SetupReport } from
 export { groupedReport, setupReport, setupTrends } from './read-services/setup-report.js'
 
 export type { RecordCheck, RollupCheck, RollupDrift } from './rollups/check-rollups.js'
+export type { ScoreCheck, ScoreDrift } from './rollups/check-scores.js'
 export { checkRecords, checkRollups } from './rollups/check-rollups.js'
 export type { CommitNamingCollection, DanglingCommitReference, DanglingCommits, LikelyCommit } from './validation/dangling-commits.js'
 export type { SetupTotalsRecord } from './rollups/setup-totals.js'

@@ -1,6 +1,6 @@
 import { accessSync, constants, statSync, statfsSync } from 'node:fs'
 import { dirname, relative, resolve } from 'node:path'
-import type { CommitNamingCollection, DanglingCommitReference, DanglingCommits, MigrationRecord, RollupCheck } from '@agent-tracker/core'
+import type { CommitNamingCollection, DanglingCommitReference, DanglingCommits, MigrationRecord, RollupCheck, ScoreCheck } from '@agent-tracker/core'
 import { SCHEMA_VERSION, checkRecords } from '@agent-tracker/core'
 import type { DeepCheck, LmdbStore, RollupRepair } from '@agent-tracker/lmdb-store'
 import { checkDataFile, clearDamage, damageMark, deepCheck, describeDatabaseFormat, formatBytes, locateDataFile, markDamaged, recogniseDatabase } from '@agent-tracker/lmdb-store'
@@ -198,10 +198,27 @@ async function teamChecks(ctx: CommandContext, path: string, hasData: boolean): 
  * to (a problem: `--repair` fixes it); in the same pass, names the records that name a commit no
  * commit record holds (a finding: see {@link danglingCheck}).
  */
-async function recordChecks(ctx: CommandContext, store: LmdbStore): Promise<[Check & { readonly drift: RollupCheck['drift'] }, Check & { readonly dangling: DanglingCommits }]> {
+async function recordChecks(ctx: CommandContext, store: LmdbStore): Promise<[Check & { readonly drift: RollupCheck['drift'] }, Check & { readonly scores: ScoreCheck }, Check & { readonly dangling: DanglingCommits }]> {
   const progress = ctx.progress('Checking records')
   const { rollups, dangling } = await checkRecords(store).finally(() => { progress.stop() })
-  return [rollupCheck(rollups), danglingCheck(dangling)]
+  return [rollupCheck(rollups), scoreCheck(rollups.scores), danglingCheck(dangling)]
+}
+
+/**
+ * Each setup's scores (what the leaderboard, the status card and the halt read) against what its
+ * records and logged facts add up to. The two are kept by different code on every write, so a
+ * difference is a fault of agent-tracker's, not of the data: a problem, to report.
+ */
+function scoreCheck(scores: ScoreCheck): Check & { readonly scores: ScoreCheck } {
+  const { checked, imported, drift } = scores
+  const apart = imported === 0 ? '' : `${plural(imported, 'setup')} with scores imported from other databases or legacy files, which may come without their records, not compared`
+  if (checked === 0) return { ...check('Scores', 'ok', imported === 0 ? 'no setups yet' : apart), scores }
+  const counted = `${plural(checked, "setup's scores", "setups' scores")} against what their records and facts add up to${apart === '' ? '' : ` (${apart})`}`
+  if (drift.length === 0) return { ...check('Scores', 'ok', `${counted}: they agree`), scores }
+  const lines = drift.slice(0, DRIFT_SHOWN).map((d) => `\n    ${d.setup} ${d.field}: scores say ${String(d.stored)}, records and facts ${String(d.expected)}`)
+  const more = drift.length > DRIFT_SHOWN ? `\n    … and ${String(drift.length - DRIFT_SHOWN)} more (--json lists every one)` : ''
+  const fix = '\n    The records, rollups and reports are as the facts say; the scores missed or double-counted something. Please report it with the output of agent-tracker doctor --check --json.'
+  return { ...check('Scores', 'problem', `${counted}: ${String(drift.length)} number(s) differ${lines.join('')}${more}${fix}`), scores }
 }
 
 function rollupCheck(result: RollupCheck): Check & { readonly drift: RollupCheck['drift'] } {

@@ -8,6 +8,7 @@ import { emptyUsage } from './usage-rollup.js'
 
 const SETUP = 'build@fake/m1'
 const PROJECT = '/work/shop'
+const OTHER = 'plan@fake/m2'
 
 /** The store with its rollups changed as `alter` says: what a lost or doubled write would leave. */
 function withAlteredRollups(store: TrackerStore, alter: (rollup: CollectionRecords['usage']) => CollectionRecords['usage']): TrackerStore {
@@ -19,13 +20,24 @@ function withAlteredRollups(store: TrackerStore, alter: (rollup: CollectionRecor
   }
 }
 
+/** The store with its setups changed as `alter` says. */
+function withAlteredSetups(store: TrackerStore, alter: (setup: CollectionRecords['setups']) => CollectionRecords['setups']): TrackerStore {
+  return {
+    ...store,
+    find: async (collection, query) => {
+      const found = await store.find(collection, query)
+      return (collection === 'setups' ? (found as CollectionRecords['setups'][]).map(alter) : found) as never
+    },
+  }
+}
+
 describe('checkRollups', () => {
   it('finds no drift in rollups the store kept, and names every number that drifted', async () => {
     const store = createMemoryStore()
     const s = createFactScript({ setup: SETUP, project: PROJECT })
     await store.applyFacts([s.toolCall(), s.toolCall('bash', false), s.usage({ input: 10 }, 0.5), s.commit('c1'), s.grade('c1', { by: 'user', userGrade: 5 }), s.bug()])
     await store.importRecords({ commits: [{ v: 1, project: PROJECT, hash: 'c2', setup: SETUP, at: '2026-01-01T00:30:00.000Z', message: 'imported' }] })
-    expect(await checkRollups(store)).toEqual({ rollups: 1, facts: 6, drift: [] })
+    expect(await checkRollups(store)).toMatchObject({ rollups: 1, facts: 6, drift: [] })
 
     const drifted = withAlteredRollups(store, (rollup) => ({ ...rollup, toolCalls: rollup.toolCalls + 1, commits: 1, grades: { ...rollup.grades, user: { count: 1, sum: 2, squares: 4 } } }))
     expect((await checkRollups(drifted)).drift).toEqual([
@@ -34,6 +46,29 @@ describe('checkRollups', () => {
       { key: [SETUP, PROJECT, '2026-01-01'], field: 'grades.user.sum', stored: 2, expected: 5 },
       { key: [SETUP, PROJECT, '2026-01-01'], field: 'grades.user.squares', stored: 4, expected: 25 },
     ])
+  })
+
+  it("checks each setup's scores against what its records and facts add up to, and leaves out those with imported parts", async () => {
+    const store = createMemoryStore()
+    const s = createFactScript({ setup: SETUP, project: PROJECT })
+    const other = createFactScript({ setup: OTHER, project: PROJECT })
+    await store.applyFacts([s.toolCall(), s.toolCall('bash', false), s.usage({ input: 10 }, 0.5), s.commit('c1'), s.grade('c1', { by: 'user', userGrade: 5, agentGrade: 1 }), s.bug(), other.toolCall()])
+    expect((await checkRollups(store)).scores).toEqual({ checked: 2, imported: 0, drift: [] })
+
+    // A grade the scores missed and a tool call they counted twice, as a lost or doubled write would leave them.
+    const altered = withAlteredSetups(store, (setup) => (setup.id !== SETUP ? setup : { ...setup, state: { ...setup.state, toolCalls: 3, userGrades: { count: 0, sum: 0 } } }))
+    expect((await checkRollups(altered)).scores.drift).toEqual([
+      { setup: SETUP, field: 'toolCalls', stored: 3, expected: 2 },
+      { setup: SETUP, field: 'userGrades.count', stored: 0, expected: 1 },
+      { setup: SETUP, field: 'userGrades.sum', stored: 0, expected: 5 },
+    ])
+    // A cost differing by more than its rounding is named too.
+    const costly = withAlteredSetups(store, (setup) => (setup.id !== SETUP ? setup : { ...setup, state: { ...setup.state, cost: 0.51 } }))
+    expect((await checkRollups(costly)).scores.drift).toEqual([{ setup: SETUP, field: 'cost', stored: 0.51, expected: 0.5 }])
+
+    // Scores imported from another database count work whose records may not be here: not compared.
+    const imported = withAlteredSetups(altered, (setup) => (setup.id !== SETUP ? setup : { ...setup, imports: { 'merge:/laptop.lmdb': setup.state } }))
+    expect((await checkRollups(imported)).scores).toEqual({ checked: 1, imported: 1, drift: [] })
   })
 
   it('corrects what drifted: a recounted rollup keeps its baseline, a missing one is added, one nothing backs is removed', () => {

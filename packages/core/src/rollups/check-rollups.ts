@@ -10,6 +10,8 @@ import type { SetupTotalsRecord } from './setup-totals.js'
 import type { DanglingCommits } from '../validation/dangling-commits.js'
 import { DanglingCommitCheck } from '../validation/dangling-commits.js'
 import { emptySetupTotals, totalsOfRollups } from './setup-totals.js'
+import type { ScoreCheck } from './check-scores.js'
+import { checkScores } from './check-scores.js'
 
 /** One number of one day rollup that differs from what the facts and records add up to. */
 export interface RollupDrift {
@@ -34,6 +36,8 @@ export interface RollupCheck {
   readonly setupTotals?: number
   /** Every difference; empty when the rollups (and setup totals) are exact. */
   readonly drift: readonly RollupDrift[]
+  /** Each setup's scored state against the same recount (see `checkScores`). */
+  readonly scores: ScoreCheck
 }
 
 type Draft = Mutable<UsageRecord>
@@ -102,6 +106,11 @@ export class RollupRecount {
     return drift
   }
 
+  /** Each setup's totals as the records and facts add them up: the recounted day rollups, added up. */
+  expectedTotals(): Map<string, SetupTotalsRecord> {
+    return totalsOfRollups(this.#expected.values())
+  }
+
   /** The rollups to write so that none drifts (see {@link RollupCorrections}); nothing when none does. */
   corrections(): RollupCorrections {
     const put: UsageRecord[] = []
@@ -134,7 +143,8 @@ export class RollupRecount {
  * stored commit, bug and grade-event records; tool calls, commands, pushes, messages, tokens and
  * cost from the fact log plus each rollup's `baseline` (what no logged fact backs). Reads every
  * rollup, those records and the whole log, a piece at a time; a check, not a hot path. A store
- * that keeps setup totals has them checked against its rollups too.
+ * that keeps setup totals has them checked against its rollups too, and each setup's scored state
+ * is checked against the recount (see `checkScores`).
  */
 export function checkRollups(store: TrackerStore): Promise<RollupCheck> {
   return recountStore(store)
@@ -177,7 +187,8 @@ async function recountStore(store: TrackerStore, dangling?: DanglingCommitCheck)
   for await (const { fact } of store.readFactLog()) recount.addFact(fact)
   // A store's setup totals must add up its rollups as they are stored.
   const totals = await store.setupTotals?.()
-  return { rollups: recount.rollups, facts: recount.facts, drift: recount.drift(totals), ...(totals === undefined ? {} : { setupTotals: totals.length }) }
+  const scores = checkScores(await store.find('setups', { order: 'any' }), recount.expectedTotals())
+  return { rollups: recount.rollups, facts: recount.facts, drift: recount.drift(totals), scores, ...(totals === undefined ? {} : { setupTotals: totals.length }) }
 }
 
 /** The kinds of fact that {@link countFact} counts. */

@@ -334,7 +334,7 @@ export const STORE_CONTRACT_CHECKS: readonly StoreContractCheck[] = [
         expect(await store.importRecords({ commits: [next] })).toEqual({ written: 1, skipped: 0 })
         expect(await store.importRecords({ usage: [{ ...imported, day: '2026-05-04' }] })).toEqual({ written: 1, skipped: 0 })
         expect(await store.get('usage', [SETUP, PROJECT, '2026-05-04'])).toMatchObject({ commits: 1, toolCalls: 5, baseline: { toolCalls: 5 } })
-      }),
+      }, undefined, { scoresApart: 'bare records imported without their setup\'s scores' }),
   },
   {
     name: 'collapses many facts on one record into one put',
@@ -433,7 +433,7 @@ export const STORE_CONTRACT_CHECKS: readonly StoreContractCheck[] = [
         expect(await store.importRecords({ commits: [imported, clash] })).toEqual({ written: 0, skipped: 2 })
         expect((await store.get('commits', [PROJECT, '1111aaaa']))?.message).toBe('mine')
         expect((await store.get('commits', [PROJECT, '2222bbbb']))?.message).toBe('imported')
-      }),
+      }, undefined, { scoresApart: 'a bare commit imported without its setup\'s scores' }),
   },
   {
     name: 'imports setups from other databases: adds the absent, combines the present once per source',
@@ -513,7 +513,7 @@ export const STORE_CONTRACT_CHECKS: readonly StoreContractCheck[] = [
         expect(logged.filter((fact) => fact.project === PROJECT && fact.id !== after.id).every((fact) => fact.setup === SETUP)).toBe(true)
         expect(logged.filter((fact) => fact.project === SECOND || fact.id === after.id).map((fact) => fact.setup)).toEqual([wrong, wrong])
         expect((await checkRollups(store)).drift).toEqual([])
-      }),
+      }, undefined, { scoresApart: 'a reattribution of live facts: scores move only by an import\'s part' }),
   },
   {
     name: 'saves a project profile, keeping the rest of the project record',
