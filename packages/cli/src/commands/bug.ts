@@ -3,6 +3,7 @@ import { evidenceHandle, findEvidence, fixDescription, listEvidence, verdictFact
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { plural, score, shortHash } from '../format.js'
+import { oneLine } from '../terminal-text.js'
 import { commitReference, latestProjectOf, projectOf, requireSetup } from './lookups.js'
 import { trackingService } from './tracking.js'
 
@@ -78,7 +79,7 @@ export function pendingText(pending: readonly EvidenceRecord[]): string {
   if (pending.length === 0) return 'No suspected bugs are waiting for a verdict. (agent-tracker evidence finds them in git history; report a bug with agent-tracker bug <setup>.)'
   return [
     `Suspected bugs waiting for your verdict (${String(pending.length)}):`,
-    ...pending.map((record) => `  ${evidenceHandle(record)}  ${record.setup}: commit ${shortHash(record.commit)}, fix ${shortHash(record.source)}${fixDescription(record, { files: false })}`),
+    ...pending.map((record) => oneLine(`  ${evidenceHandle(record)}  ${record.setup}: commit ${shortHash(record.commit)}, fix ${shortHash(record.source)}${fixDescription(record, { files: false })}`)),
     'Confirm one as a bug with agent-tracker bug --confirm <handle>, or dismiss it with --dismiss <handle>.',
   ].join('\n')
 }

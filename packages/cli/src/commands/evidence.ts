@@ -6,6 +6,7 @@ import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { evidenceTable } from '../evidence-table.js'
 import { plural, shortHash, truncate, when } from '../format.js'
+import { oneLine } from '../terminal-text.js'
 import { projectOf } from './lookups.js'
 
 /** Options of `evidence`. */
@@ -113,7 +114,8 @@ function render(ctx: CommandContext, scans: readonly EvidenceScan[], summaries: 
   if (pending.length > 0) {
     lines.push('', c.bold('Suspected bugs waiting for your verdict'))
     for (const record of pending) {
-      lines.push(`  ${evidenceHandle(record)}  ${record.setup}: ${shortHash(record.commit)} — fix ${shortHash(record.source)} ${when(record.at)}${fixDescription(record, { files: true, fitSubject: (subject) => truncate(subject, 50) })}`)
+      // One line each, whatever a file name holds (git allows tabs and line breaks in them).
+      lines.push(oneLine(`  ${evidenceHandle(record)}  ${record.setup}: ${shortHash(record.commit)} — fix ${shortHash(record.source)} ${when(record.at)}${fixDescription(record, { files: true, fitSubject: (subject) => truncate(subject, 50) })}`))
     }
     if (pendingCount > pending.length) lines.push(c.dim(`  … and ${String(pendingCount - pending.length)} more (--limit ${String(pendingCount)} shows them all)`))
     lines.push(c.dim('Confirm one as a bug (SP −1) with agent-tracker bug --confirm <handle>, or dismiss it with --dismiss <handle>.'))

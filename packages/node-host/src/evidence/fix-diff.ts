@@ -1,5 +1,6 @@
 import type { GitCallOptions } from './git-process.js'
 import { gitRecords } from './git-process.js'
+import { gitPath } from './git-paths.js'
 
 /** The lines a commit changed or deleted, by file, as they were at its parent. */
 export interface ChangedLines {
@@ -21,6 +22,9 @@ export type CommitChange = ChangedLines | 'formatting-only' | 'too-large'
 export const CHANGE_DIFF_OPTIONS: readonly string[] = ['-w', '--ignore-blank-lines', '-U0', '--no-color', '--no-ext-diff', '--no-textconv', '-M']
 
 const COMMIT_MARK = '\u001e'
+
+/** The header lines of a diff that say the file is a submodule: mode 160000. */
+const GITLINK_MODE = /^(?:index [0-9a-f]+\.\.[0-9a-f]+ 160000|(?:new file|deleted file|old|new) mode 160000)$/
 
 /**
  * What each of `commits` (each with exactly one parent) changed or deleted relative to its
@@ -53,16 +57,24 @@ export function changeReader(limits: ChangeLimits): { read: (line: string) => vo
   let printed = false
   let lines = 0
   let touched = 0
+  /** The file under way is a submodule (a gitlink): its "line" is a commit id, nothing to blame. */
+  let gitlink = false
   const read = (line: string): void => {
     if (line.trim() !== '') printed = true
     if (line.startsWith('diff --git ')) {
       touched += 1
       current = undefined
+      gitlink = false
+      return
+    }
+    if (GITLINK_MODE.test(line)) {
+      gitlink = true
       return
     }
     if (line.startsWith('--- ')) {
-      const path = line.slice(4).replace(/\t$/, '')
-      current = path === '/dev/null' ? undefined : { path: path.replace(/^a\//, ''), ranges: [] }
+      // A name git quoted is read back; one that is no UTF-8 cannot be blamed, and is left out.
+      const path = gitPath(line.slice(4).replace(/\t$/, ''))
+      current = path === undefined || path === '/dev/null' || gitlink ? undefined : { path: path.replace(/^a\//, ''), ranges: [] }
       if (current !== undefined) files.push(current)
       return
     }

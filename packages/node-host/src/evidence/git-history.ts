@@ -78,9 +78,13 @@ export async function onSomeRef(folder: string, commit: string, options: GitCall
   }
 }
 
-/** Every file path at a commit. */
+/** Every file path at a commit (files and links; not submodules). */
 export async function filesAt(folder: string, commit: string, options: GitCallOptions = {}): Promise<Set<string>> {
   const files = new Set<string>()
-  for await (const path of gitRecords(folder, ['ls-tree', '-r', '--name-only', '-z', commit], '\u0000', options)) if (path !== '') files.add(path)
+  // `<mode> <type> <object>\t<path>`: files only, not submodules (`commit` entries), which blame cannot read.
+  for await (const entry of gitRecords(folder, ['ls-tree', '-r', '-z', commit], '\u0000', options)) {
+    const tab = entry.indexOf('\t')
+    if (tab > 0 && entry.slice(0, tab).split(' ')[1] === 'blob') files.add(entry.slice(tab + 1))
+  }
   return files
 }

@@ -240,6 +240,24 @@ describe('scanEvidence', () => {
     expect(described(await store.find('evidence'), names)).toEqual(['revert widen ← undo-widen [open]'])
   })
 
+  it('reads the file names git quotes, and leaves out submodules and names that are no UTF-8 instead of failing', async () => {
+    const { history, store, names, agent, human } = trackedProject('odd-names', 20)
+    const library = new ScriptedHistory(join(tempFolder('evidence-'), 'library'), 30)
+    library.commit('library', { 'lib.ts': lines('lib', 2) })
+    human('init', 'initial', { 'README.md': '# odd\n' })
+    history.git('-c', 'protocol.file.allow=always', 'submodule', '--quiet', 'add', library.folder, 'vendor/library')
+    // A Latin-1 name: bytes Node cannot hand back to git as an argument.
+    writeFileSync(Buffer.concat([Buffer.from(`${history.folder}/caf`), Buffer.from([0xe9]), Buffer.from('.txt')]), lines('latin', 4))
+    await agent('odd', SONNET, 'Add oddly named files and a submodule', { 'q"uote.txt': lines('q', 5), 'tab\there.txt': lines('t', 3), 'ünï.txt': lines('u', 2) })
+    history.wait(1)
+    human('fix', 'fix: quoted names', { 'q"uote.txt': lines('q', 5).replace('q2 = 2', 'q2 = 22'), 'tab\there.txt': lines('t', 3).replace('t1 = 1', 't1 = 11') })
+    const scan = await scanEvidence(store, history.folder, { survivalDays: [7] })
+    // 13 lines measured — 10 in the three files, 3 in .gitmodules; not the submodule's commit id nor the Latin-1 file's —, 2 of them fixed since.
+    expect(described(await store.find('evidence'), names)).toEqual(['survival odd 7d 11/13 [open]', 'suspected-bug odd ← fix [open]'])
+    expect((await store.find('evidence')).find((record) => record.signal === 'suspected-bug')).toMatchObject({ lines: 2, files: ['q"uote.txt', 'tab\there.txt'] })
+    expect(scan).toMatchObject({ fixesBlamed: 1, suspectedBugs: 1, survival: 1 })
+  })
+
   it('finds churn: lines an agent commit added that the same setup rewrote within three days, not another setup\'s or later rewrites', async () => {
     const { history, store, names, agent } = trackedProject('churn', 20)
     history.commit('initial', { 'README.md': '# x\n' })

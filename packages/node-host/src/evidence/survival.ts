@@ -1,6 +1,7 @@
 import { blameOrigins } from './blame.js'
 import type { GitCallOptions } from './git-process.js'
 import { BLAME_CONCURRENCY, gitRecords } from './git-process.js'
+import { gitPath } from './git-paths.js'
 
 /** What one commit added: lines, and the files (as the commit left them) they went into. */
 export interface CommitAdditions {
@@ -16,22 +17,35 @@ export interface CommitAdditions {
 export async function commitAdditions(folder: string, commits: readonly string[], options: GitCallOptions = {}): Promise<Map<string, CommitAdditions>> {
   const found = new Map<string, CommitAdditions>()
   if (commits.length === 0) return found
-  const args = ['log', '--no-walk=unsorted', '--stdin', '-M', '--no-textconv', '--numstat', '--format=%x1e%H']
+  // --raw beside --numstat: its lines (`:100644 160000 … A<TAB>sub`) give each path's mode.
+  const args = ['log', '--no-walk=unsorted', '--stdin', '-M', '--no-textconv', '--raw', '--numstat', '--format=%x1e%H']
   for await (const record of gitRecords(folder, args, '\u001e', { ...options, input: `${commits.join('\n')}\n` })) {
     const [hash, ...lines] = record.split('\n')
     if (hash === undefined || hash.trim() === '') continue
     let added = 0
     const files: string[] = []
+    const gitlinks = new Set<string>()
     for (const line of lines) {
-      const [plus, , path] = line.split('\t')
-      if (path === undefined || plus === undefined || plus === '-') continue
+      if (line.startsWith(':')) {
+        const [modes, ...paths] = line.split('\t')
+        if (modes?.split(' ')[1] === GITLINK) gitlinks.add(paths.at(-1) ?? '')
+        continue
+      }
+      const [plus, , printed] = line.split('\t')
+      if (printed === undefined || plus === undefined || plus === '-') continue
+      // A submodule's "line" is a commit id; a name that is no UTF-8 cannot be blamed: neither is measured.
+      const path = gitPath(renamedTo(printed))
+      if (path === undefined || gitlinks.has(renamedTo(printed))) continue
       added += Number(plus)
-      if (Number(plus) > 0) files.push(renamedTo(path))
+      if (Number(plus) > 0) files.push(path)
     }
     found.set(hash.trim(), { added, files })
   }
   return found
 }
+
+/** The mode git gives a submodule's entry (a gitlink). */
+const GITLINK = '160000'
 
 /** The new path of a numstat path, which shows a rename as `old => new` or `dir/{old => new}/file`. */
 function renamedTo(path: string): string {
@@ -59,7 +73,9 @@ export async function renamesSince(folder: string, head: string, since: string, 
     const [at, ...lines] = record.split('\n')
     if (at === undefined || at.trim() === '') continue
     for (const line of lines) {
-      const [status, from, to] = line.split('\t')
+      const [status, printedFrom, printedTo] = line.split('\t')
+      const from = printedFrom === undefined ? undefined : gitPath(printedFrom)
+      const to = printedTo === undefined ? undefined : gitPath(printedTo)
       if (status?.startsWith('R') === true && from !== undefined && to !== undefined) renames.push({ at: new Date(at.trim()).toISOString(), from, to })
     }
   }
