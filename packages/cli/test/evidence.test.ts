@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { factLine, jsonData, jsonError, runCli, tempFolder } from './run-cli.js'
@@ -76,6 +76,23 @@ describe('agent-tracker evidence and bug --confirm', () => {
     expect(result.setups).toEqual([expect.objectContaining({ setup: SONNET, suspectedBugs: 1 })])
     expect(result.skipped).toEqual([{ project: empty, code: 'NOT_A_REPOSITORY', reason: 'not a git repository with a commit' }])
     expect((await runCli(['evidence', repo, empty, '--db', db])).stdout).toContain(`${empty}: skipped, not a git repository with a commit.`)
+  })
+
+  it('scans the other folders when git fails in one of them, and names it (exit 1)', async () => {
+    const { db, repo } = await agentCommitThenFix()
+    const second = await agentCommitThenFix()
+    // A blob of the fix's parent gone (a damaged repository): blaming the fix fails in git.
+    const blob = git(second.repo, 'rev-parse', `${second.agentCommit}:cart.js`)
+    rmSync(join(second.repo, '.git', 'objects', blob.slice(0, 2), blob.slice(2)))
+    expect((await runCli(['ingest', '--db', db], { input: factLine({ kind: 'commit', setup: SONNET, project: second.repo, hash: second.agentCommit, message: 'Add the cart total' }) })).code).toBe(0)
+    const run = await runCli(['evidence', second.repo, repo, '--db', db, '--json'])
+    expect(run.code).toBe(1)
+    const result = jsonData(run.stdout, 'evidence') as EvidenceOutput & { skipped: { project: string; code: string; reason: string }[] }
+    expect(result.scans).toHaveLength(1)
+    expect(result.skipped).toEqual([{ project: second.repo, code: 'GIT_FAILED', reason: expect.stringMatching(/^unreadable: git .* failed in /) as unknown }])
+    // Alone, the folder's failure is the command's error.
+    const alone = await runCli(['evidence', second.repo, '--db', db, '--json'])
+    expect([alone.code, jsonError(alone.stdout).code]).toEqual([1, 'GIT_FAILED'])
   })
 
   it('leaves a shallow clone alone, whose cut-off history blames every older line on its oldest commit, until it is unshallowed', async () => {

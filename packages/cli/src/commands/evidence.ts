@@ -27,8 +27,8 @@ export async function evidenceCommand(ctx: CommandContext, folders: readonly str
   const projects = [...new Set((folders.length === 0 ? ['.'] : folders).map((folder) => projectOf(ctx.io, folder)))]
   const store = options.list === true ? await ctx.readStore() : ctx.openStore('write')
   const scans: EvidenceScan[] = []
-  /** Named folders that are no git repository with a commit: said, and the others scanned all the same. */
-  const skipped: { project: string; code: SkippedProject['code']; reason: string }[] = []
+  /** Named folders that are no git repository with a commit, or whose git failed among others: said, and the others scanned all the same. */
+  const skipped: { project: string; code: SkippedProject['code'] | 'GIT_FAILED'; reason: string }[] = []
   if (options.list !== true) {
     const fixPatterns = options.fixPattern === undefined || options.fixPattern.length === 0 ? undefined : parseFixPatterns(options.fixPattern)
     const controller = new AbortController()
@@ -57,6 +57,10 @@ export async function evidenceCommand(ctx: CommandContext, folders: readonly str
           }
           if ('reason' in scan) skipped.push({ project: scan.project, code: scan.code, reason: scan.reason })
           else scans.push(scan)
+        } catch (error) {
+          // One of several folders whose git failed: the others are still read, and the failure said with them.
+          if (projects.length === 1 || !isNodeHostError(error, 'GIT_FAILED')) throw error
+          skipped.push({ project, code: 'GIT_FAILED', reason: `unreadable: ${error.message}` })
         } finally {
           progress.stop()
         }
@@ -67,7 +71,7 @@ export async function evidenceCommand(ctx: CommandContext, folders: readonly str
   }
   // None of the named folders could be read: that is the answer, as an error.
   if (scans.length === 0 && skipped.length > 0) {
-    const code = skipped.every((entry) => entry.code === 'SHALLOW_CLONE') ? 'SHALLOW_CLONE' : 'NOT_A_REPOSITORY'
+    const code = skipped.every((entry) => entry.code === 'SHALLOW_CLONE') ? 'SHALLOW_CLONE' : skipped.every((entry) => entry.code === 'GIT_FAILED') ? 'GIT_FAILED' : 'NOT_A_REPOSITORY'
     throw new CliError(code, skipped.map((entry) => `${entry.project} is ${entry.reason}`).join('; ') + "; evidence comes from a project's whole git history.", EXIT.failure)
   }
   // `--list` alone shows every project's; a scan shows the project it read.
