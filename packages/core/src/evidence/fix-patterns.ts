@@ -7,15 +7,22 @@ export interface FixPattern {
 }
 
 /**
+ * Names of standards, encodings, algorithms, licences and zones written like an issue key
+ * (`UTF-8`, `SHA-256`, `ISO-8601`, `RFC-7231`, `GPL-3`, `UTC-5`): no issue reference.
+ */
+const NOT_ISSUE_KEYS = ['AES', 'AGPL', 'ANSI', 'BSD', 'CC', 'ECMA', 'ES', 'GMT', 'GPL', 'HTTP', 'IEEE', 'IPV', 'ISO', 'LGPL', 'MD', 'MPL', 'PEP', 'RFC', 'RSA', 'SHA', 'SSL', 'TLS', 'UCS', 'UTC', 'UTF', 'WCAG']
+
+/**
  * The default fix patterns: the words fix, bug, hotfix and regression (also as in `fix(api):`,
- * `fixes`, `bugfix`), and issue references (`#123`, `closes #9`, `PROJ-42`). A revert is never a fix.
+ * `fixes`, `bugfix`), and issue references (`#123`, `closes #9`, `PROJ-42`, but not `UTF-8` and
+ * the like: see {@link NOT_ISSUE_KEYS}). A revert is never a fix.
  */
 export const DEFAULT_FIX_PATTERNS: readonly FixPattern[] = [
   { name: 'hotfix', pattern: /\bhot-?fix(?:e[sd])?\b/i },
   { name: 'fix', pattern: /\b(?:bug)?fix(?:e[sd]|ing)?\b/i },
   { name: 'bug', pattern: /\bbugs?\b/i },
   { name: 'regression', pattern: /\bregress(?:ion|ions|ed)?\b/i },
-  { name: 'issue-reference', pattern: /(?:^|[\s(])#\d+\b|\b[A-Z][A-Z0-9]+-\d+\b/ },
+  { name: 'issue-reference', pattern: new RegExp(`(?:^|[\\s(])#\\d+\\b|\\b(?!(?:${NOT_ISSUE_KEYS.join('|')})-)[A-Z][A-Z0-9]+-\\d+\\b`) },
 ]
 
 const REVERT = /\bThis reverts commit ([0-9a-f]{7,64})\b/
