@@ -86,6 +86,11 @@ export interface MigrationRecord {
   readonly source: string
   /** Where the next incremental run resumes: for an evidence scan, the HEAD it scanned up to. */
   readonly cursor?: string
+  /**
+   * An evidence scan: the fact log's last sequence number when it began. A commit logged after it
+   * that was made before `cursor` makes the next scan read the whole history again.
+   */
+  readonly factSeq?: number
   readonly at: string
   readonly migrated: number
   readonly skipped: number

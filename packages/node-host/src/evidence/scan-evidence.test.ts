@@ -258,6 +258,40 @@ describe('scanEvidence', () => {
     expect(scan).toMatchObject({ fixesBlamed: 1, suspectedBugs: 1, survival: 1 })
   })
 
+  it('blames the fixes of a commit recorded after a scan had read them (an import of older work), then goes on incrementally', async () => {
+    const { history, store, names, human } = trackedProject('late', 20)
+    human('init', 'initial', { 'README.md': '# late\n' })
+    const at = history.now
+    const old = human('old', 'Add the parser', { 'parse.ts': lines('p', 4) })
+    history.wait(1)
+    human('fix', 'fix: p2 was wrong', { 'parse.ts': lines('p', 4).replace('p2 = 2', 'p2 = 22') })
+    expect(await scanEvidence(store, history.folder, { survivalDays: [] })).toMatchObject({ mode: 'full', suspectedBugs: 0 })
+    human('docs', 'Write the docs', { 'README.md': '# late\n\nDocs.\n' })
+    // Recorded now, made before the last scan's HEAD: that scan read its fix without knowing it.
+    await track(store, history, SONNET, old, at)
+    expect(await scanEvidence(store, history.folder, { survivalDays: [] })).toMatchObject({ mode: 'full', suspectedBugs: 1 })
+    expect(described(await store.find('evidence'), names)).toEqual(['suspected-bug old ← fix [open]'])
+    // A commit recorded as it is made (live tracking) follows the last scan: the next scan reads only what is new.
+    const at2 = history.now
+    const live = human('live', 'Add the lexer', { 'lex.ts': lines('l', 3) })
+    await track(store, history, SONNET, live, at2)
+    expect(await scanEvidence(store, history.folder, { survivalDays: [] })).toMatchObject({ mode: 'incremental', commitsRead: 1 })
+  })
+
+  it('finds the evidence of a commit recorded by a short hash, named by that hash', async () => {
+    const { history, store, names, human } = trackedProject('short', 20)
+    human('init', 'initial', { 'README.md': '# short\n' })
+    const at = history.now
+    const agentCommit = human('agent', 'Add the cart', { 'cart.ts': lines('c', 4) })
+    await track(store, history, SONNET, agentCommit.slice(0, 7), at)
+    names[agentCommit.slice(0, 7)] = 'agent'
+    history.wait(1)
+    human('fix', 'fix: c3 was wrong', { 'cart.ts': lines('c', 4).replace('c3 = 3', 'c3 = 33') })
+    await scanEvidence(store, history.folder, { survivalDays: [7] })
+    expect(described(await store.find('evidence'), names)).toEqual(['survival agent 7d 3/4 [open]', 'suspected-bug agent ← fix [open]'])
+    expect((await store.find('evidence')).map((record) => record.commit)).toEqual([agentCommit.slice(0, 7), agentCommit.slice(0, 7)])
+  })
+
   it('finds churn: lines an agent commit added that the same setup rewrote within three days, not another setup\'s or later rewrites', async () => {
     const { history, store, names, agent } = trackedProject('churn', 20)
     history.commit('initial', { 'README.md': '# x\n' })

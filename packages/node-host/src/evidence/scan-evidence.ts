@@ -1,5 +1,5 @@
 import { resolve } from 'node:path'
-import type { CommitRef, EvidenceFact, Fact, FixPattern, TrackerStore, VerdictFact } from '@agent-tracker/core'
+import type { CommitRef, EvidenceFact, Fact, FixPattern, MigrationRecord, TrackerStore, VerdictFact } from '@agent-tracker/core'
 import { DEFAULT_FIX_PATTERNS, evidenceFactId, matchFixPattern, revertedCommit, verdictFactId } from '@agent-tracker/core'
 import { NodeHostError } from '../errors.js'
 import { blameOrigins } from './blame.js'
@@ -11,7 +11,7 @@ import type { GitCommit } from './git-history.js'
 import { filesAt, isAncestor, onSomeRef, readHead, readHistory } from './git-history.js'
 import { temporaryCommitGraph } from './commit-graph-cache.js'
 import type { GitCallOptions } from './git-process.js'
-import { BLAME_CONCURRENCY } from './git-process.js'
+import { BLAME_CONCURRENCY, gitOutput } from './git-process.js'
 import { blameFilesAt, commitAdditions, followRenames, renamesSince } from './survival.js'
 import { inverseReverts } from './inverse-diff.js'
 
@@ -84,15 +84,22 @@ export async function scanEvidence(store: TrackerStore, folder: string, options:
   const limits: ChangeLimits = { maxFiles: options.limits?.maxFiles ?? 50, maxLines: options.limits?.maxLines ?? 2000 }
   const patterns = options.fixPatterns ?? DEFAULT_FIX_PATTERNS
 
-  const refs = await store.findCommitRefs({ project, order: 'oldest' })
-  const tracked = new Map<string, CommitRef>(refs.map((ref) => [ref.hash, ref]))
+  // The log's end before the commits are read: a commit recorded from here on is the next scan's to check.
+  const factSeq = await store.lastFactSeq()
+  const refs = await trackedCommits(store, project, git)
+  const tracked = new Map<string, TrackedCommit>()
+  // A commit recorded both by its full hash and by a short one is taken by its full one.
+  for (const ref of refs) if (!tracked.has(ref.hash) || ref.recorded === ref.hash) tracked.set(ref.hash, ref)
   const scanId = `${SCAN_PREFIX}${project}`
   const last = (await store.listMigrations()).find((record) => record.id === scanId)
-  const resumable = options.full !== true && last?.cursor !== undefined && (await isAncestor(project, last.cursor, head, git))
+  const cursorBehindHead = last?.cursor !== undefined && (await isAncestor(project, last.cursor, head, git))
+  // Only what follows the last scan is read, unless a commit recorded since then was made before it:
+  // the fixes and reverts of it that scan read were not blamed for it.
+  const resumable = options.full !== true && last?.cursor !== undefined && cursorBehindHead && !(await recordedLate(store, project, last, last.cursor, git))
   const full = !resumable
   // HEAD not after the last scan's is a rewrite only when no branch or tag has that commit any more:
   // on an older branch, or a detached HEAD behind it, what the last scan found still stands.
-  const rewritten = last?.cursor !== undefined && !resumable && options.full !== true && !(await onSomeRef(project, last.cursor, git))
+  const rewritten = last?.cursor !== undefined && !cursorBehindHead && options.full !== true && !(await onSomeRef(project, last.cursor, git))
 
   const facts: Fact[] = []
   const found = new Set<string>()
@@ -105,7 +112,7 @@ export async function scanEvidence(store: TrackerStore, folder: string, options:
     found.add(fact.id)
     facts.push(fact)
   }
-  const resolveTracked = (hash: string): CommitRef | undefined => tracked.get(hash) ?? (hash.length < 40 ? refs.find((ref) => ref.hash.startsWith(hash)) : undefined)
+  const resolveTracked = (hash: string): TrackedCommit | undefined => tracked.get(hash) ?? (hash.length < 40 ? refs.find((ref) => ref.hash.startsWith(hash) || ref.recorded.startsWith(hash)) : undefined)
 
   const cursor = full ? undefined : last.cursor
   const range = cursor === undefined ? head : `${cursor}..${head}`
@@ -142,9 +149,9 @@ export async function scanEvidence(store: TrackerStore, folder: string, options:
       if (commit !== undefined && ref !== undefined) add(revertFact(project, ref, commit, 'inverse diff'))
     }
     // Churn: a tracked commit that follows one of the same setup within CHURN_DAYS is blamed too.
-    const bySetup = new Map<string, CommitRef[]>()
+    const bySetup = new Map<string, TrackedCommit[]>()
     for (const ref of refs) bySetup.set(ref.setup, [...(bySetup.get(ref.setup) ?? []), ref])
-    const churnOf = (commit: GitCommit): CommitRef | undefined => {
+    const churnOf = (commit: GitCommit): TrackedCommit | undefined => {
       const ref = tracked.get(commit.hash)
       if (ref === undefined) return undefined
       const since = new Date(Date.parse(ref.at) - CHURN_DAYS * DAY_MS).toISOString()
@@ -207,7 +214,7 @@ export async function scanEvidence(store: TrackerStore, folder: string, options:
   const retractions = rewritten ? await retract(store, project, found, now) : []
   const recorded = await applyInBatches(store, [...facts, ...retractions])
   await store.recordMigration({
-    id: scanId, kind: 'evidence-scan', source: project, cursor: head, at: now.toISOString(),
+    id: scanId, kind: 'evidence-scan', source: project, cursor: head, factSeq, at: now.toISOString(),
     migrated: recorded, skipped: facts.length + retractions.length - recorded, errors: 0,
   })
   return {
@@ -244,24 +251,24 @@ async function blameFix(
   return origins
 }
 
-function suspectedBugFact(project: string, ref: CommitRef, fix: GitCommit, pattern: string, lines: number, files: readonly string[]): EvidenceFact {
+function suspectedBugFact(project: string, ref: TrackedCommit, fix: GitCommit, pattern: string, lines: number, files: readonly string[]): EvidenceFact {
   return {
-    id: evidenceFactId('suspected-bug', project, ref.hash, fix.hash), kind: 'evidence', signal: 'suspected-bug',
-    at: fix.at, setup: ref.setup, project, commit: ref.hash, source: fix.hash, subject: fix.subject, files: [...files].sort(), lines, pattern,
+    id: evidenceFactId('suspected-bug', project, ref.recorded, fix.hash), kind: 'evidence', signal: 'suspected-bug',
+    at: fix.at, setup: ref.setup, project, commit: ref.recorded, source: fix.hash, subject: fix.subject, files: [...files].sort(), lines, pattern,
   }
 }
 
-function churnFact(project: string, ref: CommitRef, rewrite: GitCommit, lines: number, files: readonly string[]): EvidenceFact {
+function churnFact(project: string, ref: TrackedCommit, rewrite: GitCommit, lines: number, files: readonly string[]): EvidenceFact {
   return {
-    id: evidenceFactId('churn', project, ref.hash, rewrite.hash), kind: 'evidence', signal: 'churn',
-    at: rewrite.at, setup: ref.setup, project, commit: ref.hash, source: rewrite.hash, subject: rewrite.subject, files: [...files].sort(), lines,
+    id: evidenceFactId('churn', project, ref.recorded, rewrite.hash), kind: 'evidence', signal: 'churn',
+    at: rewrite.at, setup: ref.setup, project, commit: ref.recorded, source: rewrite.hash, subject: rewrite.subject, files: [...files].sort(), lines,
   }
 }
 
-function revertFact(project: string, ref: CommitRef, revert: GitCommit, pattern: 'This reverts commit' | 'inverse diff'): EvidenceFact {
+function revertFact(project: string, ref: TrackedCommit, revert: GitCommit, pattern: 'This reverts commit' | 'inverse diff'): EvidenceFact {
   return {
-    id: evidenceFactId('revert', project, ref.hash, revert.hash), kind: 'evidence', signal: 'revert',
-    at: revert.at, setup: ref.setup, project, commit: ref.hash, source: revert.hash, subject: revert.subject, pattern,
+    id: evidenceFactId('revert', project, ref.recorded, revert.hash), kind: 'evidence', signal: 'revert',
+    at: revert.at, setup: ref.setup, project, commit: ref.recorded, source: revert.hash, subject: revert.subject, pattern,
   }
 }
 
@@ -270,10 +277,10 @@ function revertFact(project: string, ref: CommitRef, revert: GitCommit, pattern:
  * each added, and how many of them HEAD still has (blaming each file involved once).
  */
 async function measureSurvival(
-  store: TrackerStore, project: string, head: string, refs: readonly CommitRef[], graph: HistoryGraph | undefined,
+  store: TrackerStore, project: string, head: string, refs: readonly TrackedCommit[], graph: HistoryGraph | undefined,
   ages: readonly number[], now: Date, git: GitCallOptions, progress: (step: string, done: number, total?: number) => void,
 ): Promise<EvidenceFact[]> {
-  const due = refs.flatMap((ref) => ages.filter((days) => Date.parse(ref.at) + days * DAY_MS <= now.getTime()).map((days) => ({ ref, days, id: evidenceFactId('survival', project, ref.hash, head, days) })))
+  const due = refs.flatMap((ref) => ages.filter((days) => Date.parse(ref.at) + days * DAY_MS <= now.getTime()).map((days) => ({ ref, days, id: evidenceFactId('survival', project, ref.recorded, head, days) })))
   if (due.length === 0) return []
   const known = await store.knownFactIds(due.map((entry) => entry.id))
   const open: typeof due = []
@@ -302,10 +309,49 @@ async function measureSurvival(
     const surviving = Math.min(added, pathsOf(ref.hash, ref.at).reduce((sum, path) => sum + (counts.get(path)?.get(ref.hash) ?? 0), 0))
     const fact: EvidenceFact = {
       id, kind: 'evidence', signal: 'survival', at: new Date(Date.parse(ref.at) + days * DAY_MS).toISOString(),
-      setup: ref.setup, project, commit: ref.hash, source: head, days, added, surviving,
+      setup: ref.setup, project, commit: ref.recorded, source: head, days, added, surviving,
     }
     return [fact]
   })
+}
+
+/** A tracked commit, by the hash git gives it in full, and by the hash it was recorded under (which evidence names). */
+interface TrackedCommit extends CommitRef {
+  readonly recorded: string
+}
+
+/**
+ * The project's tracked commits, oldest first, each by its full hash where it was recorded by a
+ * short one (`a1b2c3d`, as legacy journals and hosts that print short hashes give them) and git
+ * knows it: git names every commit in full, in its history as in its blame. One git call.
+ */
+async function trackedCommits(store: TrackerStore, project: string, git: GitCallOptions): Promise<TrackedCommit[]> {
+  const refs = await store.findCommitRefs({ project, order: 'oldest' })
+  const short = [...new Set(refs.filter((ref) => ref.hash.length < 40 && /^[0-9a-f]+$/.test(ref.hash)).map((ref) => ref.hash))]
+  const full = new Map<string, string>()
+  if (short.length > 0) {
+    // One line out per line in: `<full hash> commit`, else `<hash> missing` or `<hash> ambiguous`.
+    const lines = (await gitOutput(project, ['cat-file', '--batch-check=%(objectname) %(objecttype)'], { ...git, input: `${short.join('\n')}\n` })).split('\n')
+    short.forEach((hash, index) => {
+      const [name, type] = (lines[index] ?? '').split(' ')
+      if (type === 'commit' && name?.startsWith(hash) === true) full.set(hash, name)
+    })
+  }
+  return refs.map((ref) => ({ ...ref, hash: full.get(ref.hash) ?? ref.hash, recorded: ref.hash }))
+}
+
+/**
+ * True when a commit of the project recorded after the last scan (the fact log since its
+ * `factSeq`) was made before that scan's HEAD — an import, an ingest or a merge of older work —,
+ * or when the last scan kept no place in the log (an older release's): the fixes and reverts of
+ * such a commit are in history the scan read before the commit was tracked.
+ */
+async function recordedLate(store: TrackerStore, project: string, last: MigrationRecord, cursor: string, git: GitCallOptions): Promise<boolean> {
+  if (last.factSeq === undefined) return true
+  for await (const { fact } of store.readFactLog({ after: last.factSeq })) {
+    if (fact.kind === 'commit' && fact.project === project && (await isAncestor(project, fact.hash, cursor, git))) return true
+  }
+  return false
 }
 
 /** Retractions of the project's open suspected bugs and reverts that a full rescan no longer found. */
