@@ -105,6 +105,28 @@ describe('TrackingService', () => {
     expect(self.status.state).toMatchObject({ communication: 64, userGrades: { count: 1, sum: 2 }, agentGrades: { count: 1, sum: 2 } })
   })
 
+  it('says a grade was not taken when another of the commit got in while it was written (two processes at once)', async () => {
+    await service.recordCommit({ ...here, hash: 'a1b2c3d4', message: 'feat: cart' })
+    // Another process's grade lands after this one's check and before its write.
+    const racing = (competing: Parameters<SyncTrackerStore['applyFacts']>[0]): SyncTrackerStore => ({
+      ...store,
+      applyFacts: async (facts) => {
+        await store.applyFacts(competing)
+        return store.applyFacts(facts)
+      },
+    })
+    const other = { id: 'other-grade', at: '2026-04-01T09:00:30.000Z', setup: SETUP, project: PROJECT, kind: 'grade', commit: 'a1b2c3d4', by: 'user', userGrade: 2, channel: 'cli-terminal' } as const
+    const loser = createTrackingService({ store: racing([other]), now: () => new Date((clock += 1000)) })
+    const error = await failure(loser.userGrade({ setup: SETUP, commit: 'a1b2', userGrade: 'bad', channel: 'cli-terminal' }))
+    expect([error.code, error.message]).toEqual(['ALREADY_GRADED', 'Commit a1b2c3d4 already has the user grade (good); grades are final.'])
+    expect((await store.get('retrospectives', [SETUP, 'a1b2c3d4']))?.userGrade).toBe(2)
+    // The agent's own grade likewise.
+    const self = { ...other, id: 'other-self-grade', by: 'agent', agentGrade: 5, channel: 'agent-tool' } as const
+    const { userGrade: _user, ...selfGrade } = self
+    const agent = createTrackingService({ store: racing([selfGrade]), now: () => new Date((clock += 1000)) })
+    expect((await failure(agent.selfGrade({ ...here, grade: 'bad' }))).message).toBe("Commit a1b2c3d4 already has the agent's own grade (excellence); grades are final.")
+  })
+
   it('refuses a user-entered agent grade when the agent already graded itself', async () => {
     await service.recordCommit({ ...here, hash: 'a1b2c3d4', message: 'x' })
     await service.selfGrade({ ...here, grade: -1 })

@@ -12,6 +12,7 @@ import { parseSetupId } from '../facts/setup-id.js'
 import type { AgentStatus } from '../scoring/status.js'
 import { toAgentStatus } from '../scoring/status.js'
 import type { ApplyResult, DeferredBatch, TrackerStore } from '../store/tracker-store.js'
+import { REPEAT } from '../store/tracker-store.js'
 import { isoTimestampOfMs, toIsoTimestamp } from '../time/iso-timestamp.js'
 import { validateFact } from '../facts/validate-fact.js'
 import { COMMIT_HASH_DIGITS } from '../validation/host-facts.js'
@@ -92,12 +93,12 @@ export interface TrackingService {
   recordUsage(input: FactContext & { tokens: Partial<TokenUsage>; cost: number; costSource?: CostSource; message?: string }): Promise<void>
   /**
    * The agent grades its own commit. It cannot give a user grade.
-   * @throws {TrackerError} NOT_AUTHORISED, INVALID_GRADE, UNKNOWN_COMMIT, AMBIGUOUS_COMMIT, ALREADY_GRADED.
+   * @throws {TrackerError} NOT_AUTHORISED, INVALID_GRADE, UNKNOWN_COMMIT, AMBIGUOUS_COMMIT, ALREADY_GRADED (also when another grade of the commit got in while this one was written); NOTE_NOT_ADDED when its note would grow the notes past their limit.
    */
   selfGrade(input: SelfGradeInput): Promise<GradeOutcome>
   /**
    * The user grades a commit, optionally also entering the agent's grade.
-   * @throws {TrackerError} INVALID_GRADE, UNKNOWN_SETUP, UNKNOWN_COMMIT, AMBIGUOUS_COMMIT, ALREADY_GRADED.
+   * @throws {TrackerError} INVALID_GRADE, UNKNOWN_SETUP, UNKNOWN_COMMIT, AMBIGUOUS_COMMIT, ALREADY_GRADED (also when another grade of the commit got in while this one was written); NOTE_NOT_ADDED when its note would grow the notes past their limit.
    */
   userGrade(input: UserGradeInput): Promise<GradeOutcome>
   /**
@@ -158,10 +159,19 @@ export function createTrackingService(options: TrackingServiceOptions): Tracking
   const resolveCommit = (setup: string, ref?: string, project?: string): Promise<CommitRecord> =>
     findCommit(store, setup, ref, project)
   const grade = async (setup: string, commit: CommitRecord, fact: GradeFact & { channel: GradeChannel }): Promise<GradeOutcome> => {
-    await record(fact)
+    const result = await apply(fact)
+    const retrospective = await store.get('retrospectives', [setup, commit.hash])
+    // The check before is outside the write: another process's grade of the commit may have got in
+    // between, and the store then kept that one and skipped this (as it skips a note too long to keep).
+    const skipped = result.deferred ? undefined : result.skipped.find((entry) => entry.id === fact.id && entry.reason !== REPEAT)
+    if (skipped !== undefined) {
+      const kept = fact.by === 'agent' ? retrospective?.agentGrade : retrospective?.userGrade
+      if (kept !== undefined) throw alreadyGraded(commit, fact.by, kept)
+      throw new TrackerError('NOTE_NOT_ADDED', `The grade of commit ${short(commit.hash)} was not recorded: ${skipped.reason}. Nothing was changed.`)
+    }
     return {
       commit,
-      retrospective: await store.get('retrospectives', [setup, commit.hash]),
+      retrospective,
       status: await requireStatus(setup),
       channel: fact.channel,
       counted: isCountedGrade(fact),
