@@ -1,8 +1,36 @@
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { Fact } from '@agent-tracker/core'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
 import { describe, expect, it } from 'vitest'
 import { jsonData, runBuiltCli } from './run-cli.js'
 import { GPT, SONNET, seedHistory } from './seed.js'
+
+/** Another process writing tool calls and commits into a database, a few at a time, until a file appears; it prints `writing` once it has. */
+const WRITER = `
+import { existsSync } from 'node:fs'
+import { openLmdbStore } from '@agent-tracker/lmdb-store'
+const [db, project, stop] = process.argv.slice(1)
+const store = openLmdbStore({ databasePath: db })
+let n = 0
+while (!existsSync(stop)) {
+  const facts = []
+  for (let i = 0; i < 10; i++, n++) {
+    const base = { id: 'writer-' + n, at: new Date(Date.UTC(2026, 2, 9, 9) + n * 1000).toISOString(), setup: '${SONNET}', project }
+    facts.push(n % 5 === 0 ? { ...base, kind: 'commit', hash: n.toString(16).padStart(8, 'c'), message: 'more' } : { ...base, kind: 'tool_call', tool: 'bash', ok: n % 3 !== 0 })
+  }
+  await store.applyFacts(facts)
+  if (n === 10) process.stdout.write('writing\\n')
+  await new Promise((resolve) => setTimeout(resolve, 2))
+}
+await store.close()
+`
+
+/** The CLI package's folder: the writer resolves the workspace's packages from there. */
+const PACKAGE = fileURLToPath(new URL('..', import.meta.url))
 
 type Doctor = { healthy: boolean; problems: number; findings: number; checks: { name: string; level: string; detail: string; dangling?: unknown; drift?: unknown }[] }
 
@@ -86,6 +114,24 @@ describe("doctor --check: each setup's scores against its records and facts", ()
     expect(text.stdout).toMatch(/✓ Scores +2 setups' scores against what their records and facts add up to: they agree\n/)
     const json = await runBuiltCli(['doctor', '--check', '--db', db, '--json'], { cwd: root })
     expect(checkOf(json.stdout, 'Scores')).toMatchObject({ level: 'ok', scores: { checked: 2, imported: 0, drift: [] } })
+  })
+
+  it('takes differences seen while another process writes for a finding (exit 0), and finds none once it stops', async () => {
+    const { db, root, shop } = await seedHistory()
+    const stop = join(root, 'stop')
+    const writer = spawn(process.execPath, ['--input-type=module', '-e', WRITER, db, shop, stop], { cwd: PACKAGE, stdio: ['ignore', 'pipe', 'inherit'] })
+    try {
+      await once(writer.stdout, 'data')
+      const busy = await runBuiltCli(['doctor', '--check', '--db', db, '--json'], { cwd: root })
+      expect(busy.code).toBe(0)
+      for (const name of ['Rollups', 'Scores']) expect(checkOf(busy.stdout, name)?.level).not.toBe('problem')
+    } finally {
+      writeFileSync(stop, '')
+      await once(writer, 'exit')
+    }
+    const still = await runBuiltCli(['doctor', '--check', '--db', db], { cwd: root })
+    expect(still.stdout).toMatch(/✓ Rollups .*: no drift\n/)
+    expect(still.stdout).toMatch(/✓ Scores .*: they agree\n/)
   })
 
   it('names every number that differs, as a problem (exit 1), and leaves setups with imported scores out', async () => {

@@ -200,8 +200,31 @@ async function teamChecks(ctx: CommandContext, path: string, hasData: boolean): 
  */
 async function recordChecks(ctx: CommandContext, store: LmdbStore): Promise<[Check & { readonly drift: RollupCheck['drift'] }, Check & { readonly scores: ScoreCheck }, Check & { readonly dangling: DanglingCommits }]> {
   const progress = ctx.progress('Checking records')
-  const { rollups, dangling } = await checkRecords(store).finally(() => { progress.stop() })
-  return [rollupCheck(rollups), scoreCheck(rollups.scores), danglingCheck(dangling)]
+  try {
+    // The check reads the records, the rollups and the log one after the other, not as one snapshot:
+    // facts written meanwhile (a session, a hook, an import) make them differ for a moment. A
+    // difference seen while the log grew is checked again; still moving, it is said to be so.
+    for (let attempt = 1; ; attempt++) {
+      const before = await store.lastFactSeq()
+      const { rollups, dangling } = await checkRecords(store)
+      const written = (await store.lastFactSeq()) - before
+      const differs = rollups.drift.length > 0 || rollups.scores.drift.length > 0
+      if (!differs || written === 0 || attempt === RECHECKS) {
+        const busy = differs && written > 0 ? written : undefined
+        return [rollupCheck(rollups, busy), scoreCheck(rollups.scores, busy), danglingCheck(dangling)]
+      }
+    }
+  } finally {
+    progress.stop()
+  }
+}
+
+/** How often `--check` reads everything when facts are written while it reads and it finds differences. */
+const RECHECKS = 3
+
+/** What a difference seen while facts were being written is: not a fault, until a check of a still database finds it. */
+function busyNote(written: number): string {
+  return `\n    ${plural(written, 'fact was', 'facts were')} written while this check read, so these may be only that: run agent-tracker doctor --check again when no session or import is writing.`
 }
 
 /**
@@ -209,7 +232,7 @@ async function recordChecks(ctx: CommandContext, store: LmdbStore): Promise<[Che
  * records and logged facts add up to. The two are kept by different code on every write, so a
  * difference is a fault of agent-tracker's, not of the data: a problem, to report.
  */
-function scoreCheck(scores: ScoreCheck): Check & { readonly scores: ScoreCheck } {
+function scoreCheck(scores: ScoreCheck, busy?: number): Check & { readonly scores: ScoreCheck } {
   const { checked, imported, drift } = scores
   const apart = imported === 0 ? '' : `${plural(imported, 'setup')} with scores imported from other databases or legacy files, which may come without their records, not compared`
   if (checked === 0) return { ...check('Scores', 'ok', imported === 0 ? 'no setups yet' : apart), scores }
@@ -217,17 +240,19 @@ function scoreCheck(scores: ScoreCheck): Check & { readonly scores: ScoreCheck }
   if (drift.length === 0) return { ...check('Scores', 'ok', `${counted}: they agree`), scores }
   const lines = drift.slice(0, DRIFT_SHOWN).map((d) => `\n    ${d.setup} ${d.field}: scores say ${String(d.stored)}, records and facts ${String(d.expected)}`)
   const more = drift.length > DRIFT_SHOWN ? `\n    … and ${String(drift.length - DRIFT_SHOWN)} more (--json lists every one)` : ''
+  if (busy !== undefined) return { ...check('Scores', 'finding', `${counted}: ${String(drift.length)} number(s) differed${lines.join('')}${more}${busyNote(busy)}`), scores }
   const fix = '\n    The records, rollups and reports are as the facts say; the scores missed or double-counted something. Please report it with the output of agent-tracker doctor --check --json.'
   return { ...check('Scores', 'problem', `${counted}: ${String(drift.length)} number(s) differ${lines.join('')}${more}${fix}`), scores }
 }
 
-function rollupCheck(result: RollupCheck): Check & { readonly drift: RollupCheck['drift'] } {
+function rollupCheck(result: RollupCheck, busy?: number): Check & { readonly drift: RollupCheck['drift'] } {
   const { rollups, facts, drift, setupTotals } = result
   const totals = setupTotals === undefined ? '' : `, ${String(setupTotals)} setup totals against the rollups`
   const counted = `${String(rollups)} day rollups against the records and ${String(facts)} logged facts${totals}`
   if (drift.length === 0) return { ...check('Rollups', 'ok', `${counted}: no drift`), drift }
   const lines = drift.slice(0, DRIFT_SHOWN).map((d) => `\n    ${d.key.join(' · ')} ${d.field === 'rollup' ? 'counts nothing and nothing backs it' : `${d.field}: stored ${String(d.stored)}, expected ${String(d.expected)}`}`)
   const more = drift.length > DRIFT_SHOWN ? `\n    … and ${String(drift.length - DRIFT_SHOWN)} more (--json lists every one)` : ''
+  if (busy !== undefined) return { ...check('Rollups', 'finding', `${counted}: ${String(drift.length)} number(s) differed${lines.join('')}${more}${busyNote(busy)}`), drift }
   const fix = '\n    agent-tracker doctor --repair rewrites them from what backs them (the records and the fact log).'
   return { ...check('Rollups', 'problem', `${counted}: ${String(drift.length)} number(s) drifted${lines.join('')}${more}${fix}`), drift }
 }
