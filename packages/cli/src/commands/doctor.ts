@@ -241,7 +241,7 @@ function scoreCheck(scores: ScoreCheck, busy?: number): Check & { readonly score
   const lines = drift.slice(0, DRIFT_SHOWN).map((d) => `\n    ${d.setup} ${d.field}: scores say ${String(d.stored)}, records and facts ${String(d.expected)}`)
   const more = drift.length > DRIFT_SHOWN ? `\n    … and ${String(drift.length - DRIFT_SHOWN)} more (--json lists every one)` : ''
   if (busy !== undefined) return { ...check('Scores', 'finding', `${counted}: ${String(drift.length)} number(s) differed${lines.join('')}${more}${busyNote(busy)}`), scores }
-  const fix = '\n    The records, rollups and reports are as the facts say; the scores missed or double-counted something. Please report it with the output of agent-tracker doctor --check --json.'
+  const fix = '\n    The records, rollups and reports are as the records and facts say; the scores count otherwise. Records merged in from a database whose own scores never counted them do this; anything else is a fault of agent-tracker\'s: please report it with the output of agent-tracker doctor --check --json.'
   return { ...check('Scores', 'problem', `${counted}: ${String(drift.length)} number(s) differ${lines.join('')}${more}${fix}`), scores }
 }
 
