@@ -93,6 +93,23 @@ describe('backtest', () => {
     }
   })
 
+  it('refuses a --horizon too short to judge anything, keeping the saved result', async () => {
+    const { db } = await seedHistory()
+    const file = `${db}-backtest.json`
+    expect((await runCli(['backtest', '--db', db, '--every', '2'])).code).toBe(0)
+    const saved = readFileSync(file, 'utf8')
+    for (const horizon of ['0', '1', '2']) {
+      const refused = await runCli(['backtest', '--db', db, '--every', '2', '--horizon', horizon])
+      expect(refused.code, horizon).toBe(2)
+      expect(refused.stderr).toContain(`Invalid --horizon "${horizon}": a whole number ≥ 3 (a setup is judged by the mean of its next n grades on similar projects, which takes at least 3).`)
+      expect(refused.stdout).toBe('')
+    }
+    expect(readFileSync(file, 'utf8')).toBe(saved)
+    const shortest = await runCli(['backtest', '--db', db, '--every', '2', '--horizon', '3', '--no-save', '--json'])
+    expect(shortest.code).toBe(0)
+    expect(jsonData(shortest.stdout, 'backtest')).toMatchObject({ horizon: 3 })
+  })
+
   it('says there is no database yet and how to start, as every read does, creating nothing', async () => {
     const db = join(seeded.root, 'none', 'agent-tracker.lmdb')
     const text = await runCli(['backtest', '--db', db])

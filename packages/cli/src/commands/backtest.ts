@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import type { BacktestFigures, BacktestSummary } from '@agent-tracker/core'
 import { EVIDENCE_WEIGHT, backtest, backtestFigures, combineBacktests } from '@agent-tracker/core'
 import type { HistoryScenario } from '@agent-tracker/core/backtest'
-import { KNOWN_TRUTH_SCENARIOS, generateHistory, median } from '@agent-tracker/core/backtest'
+import { KNOWN_TRUTH_SCENARIOS, MIN_REALISED_GRADES, generateHistory, median } from '@agent-tracker/core/backtest'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
 import { profileFolder } from '@agent-tracker/node-host'
 import type { SavedBacktest } from '../backtest-file.js'
@@ -38,7 +38,8 @@ export interface BacktestOptions {
  */
 export async function backtestCommand(ctx: CommandContext, options: BacktestOptions): Promise<void> {
   const every = wholeNumber(options.every, '--every', 10)
-  const horizon = wholeNumber(options.horizon, '--horizon', 20)
+  // Fewer later grades than a realised outcome needs would judge nothing (and the saved result would be overwritten by an empty one).
+  const horizon = wholeNumber(options.horizon, '--horizon', 20, MIN_REALISED_GRADES, `a setup is judged by the mean of its next n grades on similar projects, which takes at least ${String(MIN_REALISED_GRADES)}`)
   const minSamples = wholeNumber(options.minSamples, '--min-samples', 5)
   const evidenceWeight = share(options.evidenceWeight, '--evidence-weight', EVIDENCE_WEIGHT)
   if (options.scenario !== undefined) {
@@ -185,9 +186,9 @@ function share(value: string | undefined, option: string, fallback: number): num
   return parsed
 }
 
-function wholeNumber(value: string | undefined, option: string, fallback: number): number {
+function wholeNumber(value: string | undefined, option: string, fallback: number, least = 1, why?: string): number {
   if (value === undefined) return fallback
   const parsed = Number(value)
-  if (!Number.isInteger(parsed) || parsed < 1) throw new CliError('INVALID_OPTION', `Invalid ${option} "${value}": a whole number ≥ 1.`, EXIT.usage)
+  if (!Number.isInteger(parsed) || parsed < least) throw new CliError('INVALID_OPTION', `Invalid ${option} "${value}": a whole number ≥ ${String(least)}${why === undefined ? '' : ` (${why})`}.`, EXIT.usage)
   return parsed
 }
