@@ -14,7 +14,7 @@ import type { CommandContext } from '../context.js'
 import { playHistory } from '../demo/play-history.js'
 import { whyNotWritten } from '../export/output-sink.js'
 import { percent } from '../format.js'
-import { describeBacktest } from './backtest-text.js'
+import { decisionColumns, describeBacktest } from './backtest-text.js'
 
 /** Options of `backtest`. */
 export interface BacktestOptions {
@@ -43,6 +43,8 @@ export async function backtestCommand(ctx: CommandContext, options: BacktestOpti
   const minSamples = wholeNumber(options.minSamples, '--min-samples', 5)
   const evidenceWeight = share(options.evidenceWeight, '--evidence-weight', EVIDENCE_WEIGHT)
   if (options.scenario !== undefined) {
+    const replayOnly = [options.horizon === undefined ? undefined : '--horizon', options.decisions === true ? '--decisions' : undefined].filter((flag) => flag !== undefined)
+    if (replayOnly.length > 0) throw new CliError('USAGE', `${replayOnly.join(', ')} ${replayOnly.length === 1 ? 'belongs' : 'belong'} to the replay of your database: with --scenario, decisions are judged against the known truth and summed over every history, so leave ${replayOnly.length === 1 ? 'it' : 'them'} out.`, EXIT.usage)
     const gradeRate = options.gradeRate === undefined ? undefined : share(options.gradeRate, '--grade-rate', 0)
     await scenarioBacktest(ctx, { scenario: options.scenario, seeds: wholeNumber(options.seeds, '--seeds', 5), seed: wholeNumber(options.seed, '--seed', 1), every, minSamples, evidenceWeight, gradeRate })
     return
@@ -63,6 +65,7 @@ export async function backtestCommand(ctx: CommandContext, options: BacktestOpti
       `${c.bold('Backtest')} of ${store.path}: ${String(result.summary.decisionPoints)} decision points on ${String(projects)} project${projects === 1 ? '' : 's'} (each project's first commit and every ${String(every)} commits after), each answered from the history before it and judged by what the setups realised afterwards (their next ${String(horizon)} graded commits on similar projects).`,
       '',
       ...describeBacktest(result.summary, figures),
+      ...(options.decisions === true && result.decisions.length > 0 ? ['', c.bold('Decision points'), ctx.table(decisionColumns(), result.decisions)] : []),
       ...(result.summary.decisionPoints === 0 ? ['', c.yellow('Nothing to replay yet: no project with a profile has commits.')] : []),
       ...(result.unprofiledProjects.length === 0 ? [] : ['', c.yellow(`${String(result.unprofiledProjects.length)} recorded project(s) have no profile and no folder here, so they were left out: ${result.unprofiledProjects.slice(0, 5).join(', ')}.`)]),
       ...(savedTo === null ? [] : ['', c.dim(`Saved for the HTML report (export --format html): ${savedTo}`)]),
