@@ -1,4 +1,3 @@
-import { resolve } from 'node:path'
 import type { CollectionName, ReportQuery } from '@agent-tracker/core'
 import { COLLECTIONS, EXPORT_ORDER, exportFilters, exportRecordStream, groupedReport, leaderboard, projectList, recommendByProfile, setupReport, setupTrends } from '@agent-tracker/core'
 import { profileFolder } from '@agent-tracker/node-host/hooks'
@@ -12,6 +11,7 @@ import type { HtmlReportData } from '../html/report-data.js'
 import { loadBacktest } from '../backtest-file.js'
 import { backtestSection } from '../html/backtest-section.js'
 import { renderHtmlReport } from '../html/report-html.js'
+import { absolutePath } from '../io.js'
 import { JSON_ENVELOPE_VERSION } from '../json-envelope.js'
 import type { ReportOptions } from './report.js'
 import { reportScope } from './report.js'
@@ -49,7 +49,7 @@ export async function exportCommand(ctx: CommandContext, options: ReportOptions 
   // Data formats stay data: with no database the export is empty, and why goes to stderr.
   if (ctx.missingDatabase) ctx.note(`No data yet: there is no agent-tracker database at ${store.path}, so the export is empty.`)
   const outFile = options.out ?? (format === 'html' ? 'agent-tracker-report.html' : undefined)
-  const path = outFile === undefined ? undefined : resolve(ctx.io.cwd, outFile)
+  const path = outFile === undefined ? undefined : absolutePath(ctx.io, outFile)
   // Checked before the file is opened: opening it for writing empties it.
   if (path !== undefined && isDatabaseFile(path, store.path)) {
     throw new CliError('OUT_IS_DATABASE', `--out ${outFile ?? ''} is the database being exported (${store.path}), or one of its files: writing there would destroy it. Give the path of another file.`, EXIT.usage)
