@@ -1,4 +1,4 @@
-import type { CollectionName, ReportQuery } from '@agent-tracker/core'
+import type { CollectionName, RecommendScope, ReportQuery } from '@agent-tracker/core'
 import { COLLECTIONS, EXPORT_ORDER, exportFilters, exportRecordStream, groupedReport, leaderboard, projectList, recommendByProfile, setupReport, setupTrends } from '@agent-tracker/core'
 import { profileFolder } from '@agent-tracker/node-host/hooks'
 import { CliError, EXIT } from '../cli-error.js'
@@ -14,7 +14,7 @@ import { renderHtmlReport } from '../html/report-html.js'
 import { absolutePath } from '../io.js'
 import { JSON_ENVELOPE_VERSION } from '../json-envelope.js'
 import type { ReportOptions } from './report.js'
-import { reportScope } from './report.js'
+import { appliedFilters, reportScope } from './report.js'
 
 const FORMATS = ['json', 'jsonl', 'csv', 'html'] as const
 const TABLES = ['report', ...COLLECTIONS] as const
@@ -142,17 +142,25 @@ function indent(text: string, by: string): string {
   return `${by}${text.replaceAll('\n', `\n${by}`)}`
 }
 
-/** What the HTML report shows, from the read services: the report, trends, projects, a recommendation per kind of project, and the last backtest saved beside the database. */
+/** The outcomes the recommendations of a narrowed report are judged from: those of its window, project and setups, as every other part of it. */
+function recommendScope(query: ReportQuery): RecommendScope {
+  const { since, until, project, setup, agent, model } = query
+  return { since, until, project, setup, agent, model }
+}
+
+/** What the HTML report shows, from the read services: the report, trends, projects, a recommendation per kind of project (judged within the report's filters), and the last backtest saved beside the database. */
 async function htmlReportData(ctx: CommandContext, store: ReadStore, query: ReportQuery, window: string): Promise<HtmlReportData> {
   const [report, trends, board, byProject, known, recommendations] = await Promise.all([
     setupReport(store, query), setupTrends(store, query), leaderboard(store, query),
-    groupedReport(store, { ...query, by: 'project' }), projectList(store), recommendByProfile(store, {}, { profileFolder }),
+    groupedReport(store, { ...query, by: 'project' }), projectList(store), recommendByProfile(store, {}, { profileFolder }, recommendScope(query)),
   ])
+  const filters = Object.entries(appliedFilters(query)).filter(([name]) => name !== 'since' && name !== 'until')
   const projects = new Map(known.map((project) => [project.path, project]))
   return {
     generatedAt: ctx.now().toISOString(),
     database: store.path,
     window,
+    ...(filters.length === 0 ? {} : { filters: filters.map(([name, value]) => `${name} ${value}`).join(' · ') }),
     rows: report.rows,
     projectCount: byProject.groups.filter((group) => group.rows.some((row) => row.commits > 0)).length,
     nonUserChannels: report.nonUserChannels,
