@@ -1,5 +1,4 @@
 import { createRequire } from 'node:module'
-import { resolve } from 'node:path'
 import type { TrackerStore } from '@agent-tracker/core'
 import { redactUrl } from '@agent-tracker/postgres-store/url'
 import type * as CliProgress from 'cli-progress'
@@ -11,7 +10,7 @@ import pc from 'picocolors'
 import { CliError, EXIT } from './cli-error.js'
 import { firstRunText, noDatabaseNotice } from './first-run.js'
 import type { Io } from './io.js'
-import { colourEnabled, outputWidth } from './io.js'
+import { absolutePath, colourEnabled, outputWidth } from './io.js'
 import type { JsonNotice } from './json-envelope.js'
 import { answerEnvelope, toJsonText } from './json-envelope.js'
 import { parseSizeLimit } from './parse-size.js'
@@ -125,7 +124,7 @@ export class CommandContext {
   get databasePath(): string | undefined {
     const db = this.#options.db
     if (db === undefined) return undefined
-    return db.startsWith('~') || db === MEMORY_PATH ? db : resolve(this.io.cwd, db)
+    return db.startsWith('~') || db === MEMORY_PATH ? db : absolutePath(this.io, db)
   }
 
   /** The size limit given with `--max-size` or `AGENT_TRACKER_MAX_SIZE`, as written. */

@@ -1,5 +1,6 @@
 import type { HaltMode, SetupIdentity } from '@agent-tracker/core'
 import type { Io } from './io.js'
+import { absolutePath } from './io.js'
 
 /** What `agent-tracker hook` serves. */
 export const HOOK_HOSTS = ['claude-code'] as const
@@ -74,7 +75,7 @@ export async function runHookCommand(args: readonly string[], io: Io): Promise<n
   const event = eventNameOf(stdin)
   if (!flags.foreground && !flags.detached && event !== undefined && DETACHED_EVENTS.has(event) && (await detach(args, stdin, io))) return 0
   const { recordDetachedOutcome, runClaudeCodeHook } = await import('@agent-tracker/claude-code/hook')
-  const databasePath = flags.db === undefined || flags.db.startsWith('~') ? flags.db : (await import('node:path')).resolve(io.cwd, flags.db)
+  const databasePath = flags.db === undefined || flags.db.startsWith('~') ? flags.db : absolutePath(io, flags.db)
   const reply = await runClaudeCodeHook(stdin, {
     databasePath, env: io.env, homeDir: io.homeDir, envProtection: flags.envProtection,
     ...(flags.identity === undefined ? {} : { identity: flags.identity }),

@@ -1,5 +1,7 @@
 import { homedir } from 'node:os'
+import { isAbsolute, resolve } from 'node:path'
 import type { AgentSession } from '@agent-tracker/core'
+import { CliError, EXIT } from './cli-error.js'
 
 /**
  * Everything the CLI takes from its process: streams, environment, working and home folders. The
@@ -27,10 +29,43 @@ export interface Io {
   readonly launcher?: { readonly node: string; readonly bin: string }
 }
 
-/** The process's own streams, environment, working directory and home folder. */
+/**
+ * The process's own streams, environment, working directory and home folder. The working directory
+ * is read when a command first needs it (see {@link workingFolder}): one deleted under the shell
+ * fails only the commands that use it.
+ */
 export function processIo(): Io {
   stopWhenReaderLeaves()
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd(), homeDir: homedir(), agentSession: 'process' }
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    get cwd() {
+      return workingFolder()
+    },
+    homeDir: homedir(),
+    agentSession: 'process',
+  }
+}
+
+/**
+ * The process's working folder.
+ * @throws {CliError} NO_WORKING_FOLDER when it no longer exists (deleted or moved away after the
+ * shell entered it: Node cannot even tell its path), saying what to do instead of a stack trace.
+ */
+export function workingFolder(cwd: () => string = () => process.cwd()): string {
+  try {
+    return cwd()
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+    throw new CliError('NO_WORKING_FOLDER', 'The current folder no longer exists (it was deleted or moved away after you entered it): cd to a folder that exists and run the command again, or give this command absolute paths.', EXIT.failure, { cause: error })
+  }
+}
+
+/** A path given to a command, made absolute: a relative one against the working folder (which an absolute one does not need). */
+export function absolutePath(io: Pick<Io, 'cwd'>, path: string): string {
+  return isAbsolute(path) ? resolve(path) : resolve(io.cwd, path)
 }
 
 let watchingStdout = false

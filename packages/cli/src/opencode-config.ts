@@ -3,6 +3,7 @@ import { dirname, isAbsolute, join } from 'node:path'
 import { locateDatabase } from '@agent-tracker/node-host/database-path'
 import type { ParseError } from 'jsonc-parser'
 import { parse, printParseErrorCode } from 'jsonc-parser'
+import { CliError, EXIT } from './cli-error.js'
 import type { Io } from './io.js'
 
 /** The package name OpenCode loads the plugin by. */
@@ -47,15 +48,44 @@ export function openCodeConfigFiles(io: Pick<Io, 'env' | 'homeDir' | 'cwd'>): { 
   return { global, project, folders }
 }
 
+/** The byte-order mark some editors (Notepad, PowerShell's `Out-File`) put at the start of a UTF-8 file: OpenCode reads a config that has one. */
+const BYTE_ORDER_MARK = '\uFEFF'
+
+/** A file's text as its byte-order mark (`''` when it has none) and the rest, so that an edit can keep the mark as it was. */
+export function splitByteOrderMark(text: string): { readonly mark: string; readonly rest: string } {
+  return text.startsWith(BYTE_ORDER_MARK) ? { mark: BYTE_ORDER_MARK, rest: text.slice(BYTE_ORDER_MARK.length) } : { mark: '', rest: text }
+}
+
+/** Why a file could not be read, in words (a folder in its place, no permission), from the error reading it. */
+export function whyNotRead(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code
+  return code === 'EISDIR' ? 'it is a folder'
+    : code === 'EACCES' || code === 'EPERM' ? 'no permission to read it'
+      : code === 'ENOENT' ? 'it no longer exists'
+        : (error as Error).message
+}
+
+/**
+ * The text of an OpenCode config file.
+ * @throws {CliError} CANNOT_READ naming the file and why it cannot be read.
+ */
+export function readConfigFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8')
+  } catch (error) {
+    throw new CliError('CANNOT_READ', `Cannot read ${file}: ${whyNotRead(error)}; nothing was changed.`, EXIT.failure, { cause: error })
+  }
+}
+
 /** A parsed OpenCode config, or why it could not be read. */
 export type ParsedConfig =
   | { readonly ok: true; readonly config: Record<string, unknown> }
   | { readonly ok: false; readonly problem: string }
 
-/** Reads JSONC text (comments and trailing commas allowed) as an OpenCode config object. */
+/** Reads JSONC text (comments and trailing commas allowed, after a byte-order mark if it has one) as an OpenCode config object. */
 export function parseConfig(text: string): ParsedConfig {
   const errors: ParseError[] = []
-  const config: unknown = parse(text, errors, { allowTrailingComma: true })
+  const config: unknown = parse(splitByteOrderMark(text).rest, errors, { allowTrailingComma: true })
   const first = errors[0]
   if (first !== undefined) {
     const line = text.slice(0, first.offset).split('\n').length
@@ -105,7 +135,14 @@ export function findPlugin(files: readonly string[]): {
   const unreadable: { file: string; problem: string }[] = []
   const predecessorIn: string[] = []
   for (const file of files) {
-    const parsed = parseConfig(readFileSync(file, 'utf8'))
+    let text: string
+    try {
+      text = readFileSync(file, 'utf8')
+    } catch (error) {
+      unreadable.push({ file, problem: whyNotRead(error) })
+      continue
+    }
+    const parsed = parseConfig(text)
     if (!parsed.ok) {
       unreadable.push({ file, problem: parsed.problem })
       continue

@@ -93,6 +93,48 @@ describe('backtest', () => {
     }
   })
 
+  it('refuses a --horizon too short to judge anything, keeping the saved result', async () => {
+    const { db } = await seedHistory()
+    const file = `${db}-backtest.json`
+    expect((await runCli(['backtest', '--db', db, '--every', '2'])).code).toBe(0)
+    const saved = readFileSync(file, 'utf8')
+    for (const horizon of ['0', '1', '2']) {
+      const refused = await runCli(['backtest', '--db', db, '--every', '2', '--horizon', horizon])
+      expect(refused.code, horizon).toBe(2)
+      expect(refused.stderr).toContain(`Invalid --horizon "${horizon}": a whole number ≥ 3 (a setup is judged by the mean of its next n grades on similar projects, which takes at least 3).`)
+      expect(refused.stdout).toBe('')
+    }
+    expect(readFileSync(file, 'utf8')).toBe(saved)
+    const shortest = await runCli(['backtest', '--db', db, '--every', '2', '--horizon', '3', '--no-save', '--json'])
+    expect(shortest.code).toBe(0)
+    expect(jsonData(shortest.stdout, 'backtest')).toMatchObject({ horizon: 3 })
+  })
+
+  it('lists every decision point, judged, in the text output too with --decisions', async () => {
+    const plain = await runCli(['backtest', '--db', seeded.db, '--every', '2', '--no-save'])
+    expect(plain.stdout).not.toContain('Decision points')
+    const { code, stdout } = await runCli(['backtest', '--db', seeded.db, '--every', '2', '--no-save', '--decisions'])
+    expect(code).toBe(0)
+    const table = stdout.slice(stdout.indexOf('Decision points\n'))
+    const [header, ...rows] = table.split('\n').slice(1).filter((line) => line.trim() !== '')
+    expect(header).toMatch(/^AT +PROJECT +ANSWER +BEST BET +BEST REALISED +JUDGED +90% HELD +REGRET$/)
+    // The 5 decision points of the JSON, one row each: shop's commits 1, 3 and 5 and api's 1 and 3.
+    expect(rows).toHaveLength(5)
+    expect(rows.filter((row) => /^\d{4}-\d\d-\d\d \d\d:\d\d +shop /.test(row))).toHaveLength(3)
+    expect(rows.filter((row) => /^\d{4}-\d\d-\d\d \d\d:\d\d +api /.test(row))).toHaveLength(2)
+  })
+
+  it('refuses the options of a replay with --scenario, which would leave them unused', async () => {
+    for (const [args, message] of [
+      [['--horizon', '5'], '--horizon belongs to the replay of your database: with --scenario'],
+      [['--decisions', '--horizon', '5'], '--horizon, --decisions belong to the replay of your database: with --scenario'],
+    ] as const) {
+      const refused = await runCli(['backtest', '--scenario', 'clear-winner', '--seeds', '1', ...args])
+      expect(refused.code, args.join(' ')).toBe(2)
+      expect(refused.stderr).toContain(`error: ${message}`)
+    }
+  })
+
   it('says there is no database yet and how to start, as every read does, creating nothing', async () => {
     const db = join(seeded.root, 'none', 'agent-tracker.lmdb')
     const text = await runCli(['backtest', '--db', db])

@@ -42,6 +42,38 @@ describe('export applies the filters it accepts', () => {
     expect(readFileSync(out, 'utf8')).toContain('Commits and bugs: those of the window and project this report is narrowed to, as are the setups listed.')
   })
 
+  it('narrows the HTML recommendations to the setups, window and project the report is narrowed to, and says so', async () => {
+    const { db, shop, api } = await seedHistory()
+    const root = tempFolder()
+    const recommended = async (args: readonly string[]): Promise<{ kinds: string[]; setups: string[]; intro: string; sub: string }> => {
+      const out = join(root, 'report.html')
+      expect((await runCli(['export', '--format', 'html', '--out', out, '--db', db, ...args])).code).toBe(0)
+      const html = readFileSync(out, 'utf8')
+      const section = /<section[^>]*id="recommendations"[\s\S]*?<\/section>/.exec(html)?.[0] ?? ''
+      return {
+        kinds: [...section.matchAll(/<h3>(.*?)<\/h3>/g)].map((match) => match[1] ?? ''),
+        setups: [...new Set(section.match(/\b(?:build|plan)@[a-z]+\/[\w.-]+/g) ?? [])].sort(),
+        intro: /<p class="intro">(.*?)<\/p>/.exec(section)?.[1] ?? '',
+        sub: /<p class="sub">agent-tracker report(.*?)<\/p>/.exec(html)?.[1] ?? '',
+      }
+    }
+    const all = await recommended([])
+    expect(all.setups).toEqual([SONNET, GPT].sort())
+    expect(all.intro).toMatch(/^For each kind of project recorded: /)
+    const gpt = await recommended(['--model', 'gpt-5'])
+    expect(gpt).toMatchObject({ kinds: [all.kinds.find((kind) => kind.includes('api'))], setups: [GPT] })
+    expect(gpt.intro).toMatch(/^Judged only from the work this report is narrowed to \(model gpt-5\): only the setups it covers are compared/)
+    expect(gpt.sub).toContain(' · all time · model gpt-5 · ')
+    expect(await recommended(['--agent', 'build', '--project', shop])).toMatchObject({ setups: [SONNET] })
+    expect(await recommended(['--project', api])).toMatchObject({ setups: [GPT] })
+    // All the work was on 2 March: a window after it holds none (core's tests tell setups apart by window).
+    const later = await recommended(['--since', '2026-03-03'])
+    expect(later).toMatchObject({ kinds: [], setups: [] })
+    expect(later.intro).toMatch(/^Judged only from the work this report is narrowed to \(2026-03-03 – now \(UTC\)\)/)
+    const nobody = await recommended(['--agent', 'review'])
+    expect(nobody).toMatchObject({ kinds: [], setups: [] })
+  })
+
   it('narrows a CSV collection table, and rejects a bad date (exit 2)', async () => {
     const { db } = await seedHistory()
     const commits = (await runCli(['export', '--format', 'csv', '--table', 'commits', '--agent', 'build', '--model', 'gpt-5', '--db', db])).stdout.trim().split('\r\n')

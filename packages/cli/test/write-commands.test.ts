@@ -678,6 +678,42 @@ describe('doctor and init', () => {
     expect(readFileSync(join(broken, 'opencode.json'), 'utf8')).toBe('{ "plugin": [ }')
     expect((await runCli(['init', '--max-size', '3GiB'], { cwd: tempFolder() })).code).toBe(2)
   })
+
+  it('edits a config that starts with a byte-order mark, keeping the mark byte for byte', async () => {
+    const project = tempFolder('oc-')
+    const file = join(project, 'opencode.json')
+    const body = '{\n  "$schema": "https://opencode.ai/config.json"\n}\n'
+    writeFileSync(file, `\uFEFF${body}`)
+    const added = await runCli(['init'], { cwd: project })
+    expect(added.stderr).toBe('')
+    expect(added.code).toBe(0)
+    const bytes = readFileSync(file)
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
+    expect(bytes.subarray(3).toString('utf8')).toBe('{\n  "$schema": "https://opencode.ai/config.json",\n  "plugin": ["@agent-tracker/opencode-plugin"]\n}\n')
+    expect((await runCli(['init'], { cwd: project })).stdout).toContain('is already in')
+    const removed = await runCli(['init', '--remove'], { cwd: project })
+    expect(removed.code).toBe(0)
+    expect(readFileSync(file, 'utf8')).toBe('\uFEFF{\n  "$schema": "https://opencode.ai/config.json",\n  "plugin": []\n}\n')
+  })
+
+  it('names a config it cannot read or write and why, changing nothing', async () => {
+    // A folder in the config's place: as a file without read permission is for a user other than root, reading it fails.
+    const project = tempFolder('oc-')
+    mkdirSync(join(project, 'opencode.json'))
+    for (const args of [['init'], ['init', '--remove']]) {
+      const refused = await runCli(args, { cwd: project })
+      expect(refused.code, args.join(' ')).toBe(1)
+      expect(refused.stderr).toBe(`error: Cannot read ${join(project, 'opencode.json')}: it is a folder; nothing was changed.\n`)
+    }
+    const doctor = await runCli(['doctor'], { cwd: project })
+    expect(doctor.stdout).toContain(`${join(project, 'opencode.json')} cannot be read (it is a folder)`)
+    // A file where the global config folder would be made: writing the new config fails.
+    const home = tempFolder('home-')
+    writeFileSync(join(home, '.config'), '')
+    const global = await runCli(['init', '--global'], { home })
+    expect(global.code).toBe(1)
+    expect(global.stderr).toBe(`error: Cannot create ${join(home, '.config', 'opencode', 'opencode.json')}: a part of its path is a file, not a folder; nothing was changed.\n`)
+  })
 })
 
 describe('faults', () => {

@@ -215,7 +215,7 @@ export type { JudgedDecision, JudgedInterval } from './backtest/judge-decision.j
 export type { KnownTruth, TrueOutcome, TruthSegment } from './backtest/known-truth.js'
 export type { BacktestSummary, CoverageCount, DriftDetection, SampleSizeCoverage, SeparationCount } from './backtest/summarise-backtest.js'
 export { combineBacktests } from './backtest/summarise-backtest.js'
-export type { ProfileRecommendation, RecommendAnswer, RecommendQuery } from './read-services/recommend.js'
+export type { ProfileRecommendation, RecommendAnswer, RecommendQuery, RecommendScope } from './read-services/recommend.js'
 export { recommend, recommendByProfile } from './read-services/recommend.js'
 export { retrospectives } from './read-services/retrospectives.js'
 export { setupStatuses } from './read-services/setup-statuses.js'

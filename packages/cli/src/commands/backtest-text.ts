@@ -1,5 +1,7 @@
-import type { BacktestFigures, BacktestSummary } from '@agent-tracker/core'
-import { percent } from '../format.js'
+import type { BacktestFigures, BacktestSummary, JudgedDecision } from '@agent-tracker/core'
+import { CALIBRATION_LEVELS } from '@agent-tracker/core/backtest'
+import { percent, when } from '../format.js'
+import type { Column } from '../table.js'
 
 /** Lines describing a backtest's figures for people. */
 export function describeBacktest(summary: BacktestSummary, figures: BacktestFigures): string[] {
@@ -29,4 +31,40 @@ export function describeBacktest(summary: BacktestSummary, figures: BacktestFigu
       : `Drift on ${d.kind} at ${d.at.slice(0, 10)} (${d.from} → ${d.to}): the best bet followed after ${String(d.commitsUntilSwitch)} commits (${String(d.changedSetupCommits ?? 0)} of them by the changed setup).`)
   }
   return lines
+}
+
+const VERDICTS: Readonly<Record<JudgedDecision['verdict'], string>> = {
+  named: 'named a best',
+  'not-distinguishable': 'not distinguishable',
+  'not-enough-data': 'not enough data',
+  'no-data': 'no data',
+}
+
+/** How a decision held up: a named best right or wrong, a held-back answer warranted or not, else – (nothing to judge it by). */
+function judged(d: JudgedDecision): string {
+  if (d.namedCorrect !== null) return d.namedCorrect ? 'right' : 'wrong'
+  if (d.warranted !== null) return d.warranted ? 'warranted' : 'unwarranted'
+  return '–'
+}
+
+const NINETY = CALIBRATION_LEVELS.findIndex((level) => Math.abs(level - 0.9) < 1e-9)
+
+/** The 90% intervals that held the outcome at a decision, of those judged (`2/3`), or – when none was. */
+function ninetyHeld(d: JudgedDecision): string {
+  if (d.intervals.length === 0) return '–'
+  return `${String(d.intervals.filter((i) => i.hits[NINETY] === true).length)}/${String(d.intervals.length)}`
+}
+
+/** The columns of `backtest --decisions` for people: each decision point of a replay, what `recommend` answered there and how that held up against what was realised. */
+export function decisionColumns(): Column<JudgedDecision>[] {
+  return [
+    { header: 'AT', value: (d) => when(d.at), priority: 6 },
+    { header: 'PROJECT', value: (d) => d.project.split(/[\\/]/).at(-1) ?? d.project, priority: 10 },
+    { header: 'ANSWER', value: (d) => VERDICTS[d.verdict], priority: 9 },
+    { header: 'BEST BET', value: (d) => d.pick ?? '–', priority: 8 },
+    { header: 'BEST REALISED', value: (d) => d.trueBest ?? '–', priority: 7 },
+    { header: 'JUDGED', value: judged, priority: 8 },
+    { header: '90% HELD', value: ninetyHeld, align: 'right', priority: 5 },
+    { header: 'REGRET', value: (d) => (d.regret === null ? '–' : d.regret.toFixed(3)), align: 'right', priority: 4 },
+  ]
 }

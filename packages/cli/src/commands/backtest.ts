@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import type { BacktestFigures, BacktestSummary } from '@agent-tracker/core'
 import { EVIDENCE_WEIGHT, backtest, backtestFigures, combineBacktests } from '@agent-tracker/core'
 import type { HistoryScenario } from '@agent-tracker/core/backtest'
-import { KNOWN_TRUTH_SCENARIOS, generateHistory, median } from '@agent-tracker/core/backtest'
+import { KNOWN_TRUTH_SCENARIOS, MIN_REALISED_GRADES, generateHistory, median } from '@agent-tracker/core/backtest'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
 import { profileFolder } from '@agent-tracker/node-host'
 import type { SavedBacktest } from '../backtest-file.js'
@@ -14,7 +14,7 @@ import type { CommandContext } from '../context.js'
 import { playHistory } from '../demo/play-history.js'
 import { whyNotWritten } from '../export/output-sink.js'
 import { percent } from '../format.js'
-import { describeBacktest } from './backtest-text.js'
+import { decisionColumns, describeBacktest } from './backtest-text.js'
 
 /** Options of `backtest`. */
 export interface BacktestOptions {
@@ -38,10 +38,13 @@ export interface BacktestOptions {
  */
 export async function backtestCommand(ctx: CommandContext, options: BacktestOptions): Promise<void> {
   const every = wholeNumber(options.every, '--every', 10)
-  const horizon = wholeNumber(options.horizon, '--horizon', 20)
+  // Fewer later grades than a realised outcome needs would judge nothing (and the saved result would be overwritten by an empty one).
+  const horizon = wholeNumber(options.horizon, '--horizon', 20, MIN_REALISED_GRADES, `a setup is judged by the mean of its next n grades on similar projects, which takes at least ${String(MIN_REALISED_GRADES)}`)
   const minSamples = wholeNumber(options.minSamples, '--min-samples', 5)
   const evidenceWeight = share(options.evidenceWeight, '--evidence-weight', EVIDENCE_WEIGHT)
   if (options.scenario !== undefined) {
+    const replayOnly = [options.horizon === undefined ? undefined : '--horizon', options.decisions === true ? '--decisions' : undefined].filter((flag) => flag !== undefined)
+    if (replayOnly.length > 0) throw new CliError('USAGE', `${replayOnly.join(', ')} ${replayOnly.length === 1 ? 'belongs' : 'belong'} to the replay of your database: with --scenario, decisions are judged against the known truth and summed over every history, so leave ${replayOnly.length === 1 ? 'it' : 'them'} out.`, EXIT.usage)
     const gradeRate = options.gradeRate === undefined ? undefined : share(options.gradeRate, '--grade-rate', 0)
     await scenarioBacktest(ctx, { scenario: options.scenario, seeds: wholeNumber(options.seeds, '--seeds', 5), seed: wholeNumber(options.seed, '--seed', 1), every, minSamples, evidenceWeight, gradeRate })
     return
@@ -62,6 +65,7 @@ export async function backtestCommand(ctx: CommandContext, options: BacktestOpti
       `${c.bold('Backtest')} of ${store.path}: ${String(result.summary.decisionPoints)} decision points on ${String(projects)} project${projects === 1 ? '' : 's'} (each project's first commit and every ${String(every)} commits after), each answered from the history before it and judged by what the setups realised afterwards (their next ${String(horizon)} graded commits on similar projects).`,
       '',
       ...describeBacktest(result.summary, figures),
+      ...(options.decisions === true && result.decisions.length > 0 ? ['', c.bold('Decision points'), ctx.table(decisionColumns(), result.decisions)] : []),
       ...(result.summary.decisionPoints === 0 ? ['', c.yellow('Nothing to replay yet: no project with a profile has commits.')] : []),
       ...(result.unprofiledProjects.length === 0 ? [] : ['', c.yellow(`${String(result.unprofiledProjects.length)} recorded project(s) have no profile and no folder here, so they were left out: ${result.unprofiledProjects.slice(0, 5).join(', ')}.`)]),
       ...(savedTo === null ? [] : ['', c.dim(`Saved for the HTML report (export --format html): ${savedTo}`)]),
@@ -185,9 +189,9 @@ function share(value: string | undefined, option: string, fallback: number): num
   return parsed
 }
 
-function wholeNumber(value: string | undefined, option: string, fallback: number): number {
+function wholeNumber(value: string | undefined, option: string, fallback: number, least = 1, why?: string): number {
   if (value === undefined) return fallback
   const parsed = Number(value)
-  if (!Number.isInteger(parsed) || parsed < 1) throw new CliError('INVALID_OPTION', `Invalid ${option} "${value}": a whole number ≥ 1.`, EXIT.usage)
+  if (!Number.isInteger(parsed) || parsed < least) throw new CliError('INVALID_OPTION', `Invalid ${option} "${value}": a whole number ≥ ${String(least)}${why === undefined ? '' : ` (${why})`}.`, EXIT.usage)
   return parsed
 }

@@ -1,5 +1,5 @@
 import { accessSync, constants, statSync, statfsSync } from 'node:fs'
-import { dirname, relative, resolve } from 'node:path'
+import { dirname, relative } from 'node:path'
 import type { CommitNamingCollection, DanglingCommitReference, DanglingCommits, MigrationRecord, RollupCheck, ScoreCheck } from '@agent-tracker/core'
 import { SCHEMA_VERSION, checkRecords } from '@agent-tracker/core'
 import type { DeepCheck, LmdbStore, RollupRepair } from '@agent-tracker/lmdb-store'
@@ -11,6 +11,7 @@ import { CliError, EXIT } from '../cli-error.js'
 import { describeFailure, notOursAdvice } from '../describe-failure.js'
 import type { CommandContext } from '../context.js'
 import { plural, shortHash, when } from '../format.js'
+import { absolutePath } from '../io.js'
 import { agentSessionOfIo } from '../trust.js'
 import { claudeCodeHealth } from '../hooks/claude-code-health.js'
 import { shellWord } from '../hooks/shell-quote.js'
@@ -55,9 +56,9 @@ export async function doctorCommand(ctx: CommandContext, folder?: string, option
   if (ctx.teamUrl !== undefined) {
     throw new CliError('USAGE', `doctor checks this machine's database, and the team database it syncs to (${TEAM_URL_VARIABLE} or team.url): give --db a local path, and the team URL there.`, EXIT.usage)
   }
-  if (folder !== undefined && !isFolder(resolve(ctx.io.cwd, folder))) {
+  if (folder !== undefined && !isFolder(absolutePath(ctx.io, folder))) {
     // A mistyped folder would otherwise pass every folder check: no legacy data, no secrets, nothing to fix.
-    throw new CliError('NOT_A_FOLDER', `${resolve(ctx.io.cwd, folder)} is not a folder: doctor [folder] checks a project folder (legacy data, protected files, hooks); leave it out for the current one.`, EXIT.usage)
+    throw new CliError('NOT_A_FOLDER', `${absolutePath(ctx.io, folder)} is not a folder: doctor [folder] checks a project folder (legacy data, protected files, hooks); leave it out for the current one.`, EXIT.usage)
   }
   const checks: Check[] = []
   let path: string
@@ -107,7 +108,7 @@ export async function doctorCommand(ctx: CommandContext, folder?: string, option
       checks.push(check('Open', 'problem', describeFailure(error).message))
     }
   }
-  const project = resolve(ctx.io.cwd, folder ?? '.')
+  const project = absolutePath(ctx.io, folder ?? '.')
   const root = projectOf(ctx.io, folder)
   // Hosts bring in the legacy data of the folder they run in, under the project holding it.
   checks.push(legacyCheck(folderLegacyStatus(project, migrations)))

@@ -1,5 +1,4 @@
-import { resolve } from 'node:path'
-import type { CollectionName, ReportQuery } from '@agent-tracker/core'
+import type { CollectionName, RecommendScope, ReportQuery } from '@agent-tracker/core'
 import { COLLECTIONS, EXPORT_ORDER, exportFilters, exportRecordStream, groupedReport, leaderboard, projectList, recommendByProfile, setupReport, setupTrends } from '@agent-tracker/core'
 import { profileFolder } from '@agent-tracker/node-host/hooks'
 import { CliError, EXIT } from '../cli-error.js'
@@ -12,9 +11,10 @@ import type { HtmlReportData } from '../html/report-data.js'
 import { loadBacktest } from '../backtest-file.js'
 import { backtestSection } from '../html/backtest-section.js'
 import { renderHtmlReport } from '../html/report-html.js'
+import { absolutePath } from '../io.js'
 import { JSON_ENVELOPE_VERSION } from '../json-envelope.js'
 import type { ReportOptions } from './report.js'
-import { reportScope } from './report.js'
+import { appliedFilters, reportScope } from './report.js'
 
 const FORMATS = ['json', 'jsonl', 'csv', 'html'] as const
 const TABLES = ['report', ...COLLECTIONS] as const
@@ -49,7 +49,7 @@ export async function exportCommand(ctx: CommandContext, options: ReportOptions 
   // Data formats stay data: with no database the export is empty, and why goes to stderr.
   if (ctx.missingDatabase) ctx.note(`No data yet: there is no agent-tracker database at ${store.path}, so the export is empty.`)
   const outFile = options.out ?? (format === 'html' ? 'agent-tracker-report.html' : undefined)
-  const path = outFile === undefined ? undefined : resolve(ctx.io.cwd, outFile)
+  const path = outFile === undefined ? undefined : absolutePath(ctx.io, outFile)
   // Checked before the file is opened: opening it for writing empties it.
   if (path !== undefined && isDatabaseFile(path, store.path)) {
     throw new CliError('OUT_IS_DATABASE', `--out ${outFile ?? ''} is the database being exported (${store.path}), or one of its files: writing there would destroy it. Give the path of another file.`, EXIT.usage)
@@ -142,17 +142,25 @@ function indent(text: string, by: string): string {
   return `${by}${text.replaceAll('\n', `\n${by}`)}`
 }
 
-/** What the HTML report shows, from the read services: the report, trends, projects, a recommendation per kind of project, and the last backtest saved beside the database. */
+/** The outcomes the recommendations of a narrowed report are judged from: those of its window, project and setups, as every other part of it. */
+function recommendScope(query: ReportQuery): RecommendScope {
+  const { since, until, project, setup, agent, model } = query
+  return { since, until, project, setup, agent, model }
+}
+
+/** What the HTML report shows, from the read services: the report, trends, projects, a recommendation per kind of project (judged within the report's filters), and the last backtest saved beside the database. */
 async function htmlReportData(ctx: CommandContext, store: ReadStore, query: ReportQuery, window: string): Promise<HtmlReportData> {
   const [report, trends, board, byProject, known, recommendations] = await Promise.all([
     setupReport(store, query), setupTrends(store, query), leaderboard(store, query),
-    groupedReport(store, { ...query, by: 'project' }), projectList(store), recommendByProfile(store, {}, { profileFolder }),
+    groupedReport(store, { ...query, by: 'project' }), projectList(store), recommendByProfile(store, {}, { profileFolder }, recommendScope(query)),
   ])
+  const filters = Object.entries(appliedFilters(query)).filter(([name]) => name !== 'since' && name !== 'until')
   const projects = new Map(known.map((project) => [project.path, project]))
   return {
     generatedAt: ctx.now().toISOString(),
     database: store.path,
     window,
+    ...(filters.length === 0 ? {} : { filters: filters.map(([name, value]) => `${name} ${value}`).join(' · ') }),
     rows: report.rows,
     projectCount: byProject.groups.filter((group) => group.rows.some((row) => row.commits > 0)).length,
     nonUserChannels: report.nonUserChannels,

@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs'
-import { resolve } from 'node:path'
 import type { HostName, SetupIdentity } from '@agent-tracker/core'
 import { SETUP_IDENTITIES } from '@agent-tracker/core'
 import type { SourceSummary } from '@agent-tracker/host-import'
@@ -11,6 +10,7 @@ import { CliError, EXIT } from '../cli-error.js'
 import { IMPORT_SOURCES } from './import-sources.js'
 import type { CommandContext } from '../context.js'
 import { money, plural, tokens } from '../format.js'
+import { absolutePath } from '../io.js'
 import { scanOrSkip } from './evidence.js'
 import { isFolder } from './lookups.js'
 
@@ -46,7 +46,7 @@ export async function importCommand(ctx: CommandContext, source: string | undefi
   const { since } = ctx.window({ since: options.since })
   const found = historyLocations({ env: ctx.io.env, homeDir: ctx.io.homeDir })
   const hosts = chosen === 'all' ? (Object.keys(NAMES) as HostName[]) : [chosen as HostName]
-  const locations = hosts.map((host) => (options.from === undefined ? found[host] : givenLocation(host, resolve(ctx.io.cwd, options.from))))
+  const locations = hosts.map((host) => (options.from === undefined ? found[host] : givenLocation(host, absolutePath(ctx.io, options.from))))
   const present = locations.filter((location) => location.paths.length > 0)
   if (present.length === 0) {
     const searched = locations.flatMap((location) => location.searched)

@@ -1,5 +1,4 @@
 import { createReadStream, statSync } from 'node:fs'
-import { resolve } from 'node:path'
 import type { Fact, SkippedFact } from '@agent-tracker/core'
 import { REPEAT, checkHostFact, expandCommitPrefixes, factsOnAnotherSetupsCommit, gradeWithoutCommitReason, gradesWithoutCommit, isCountedGrade, validateFact } from '@agent-tracker/core'
 import { isLmdbStoreError } from '@agent-tracker/lmdb-store'
@@ -9,6 +8,7 @@ import type { CommandContext } from '../context.js'
 import { plural } from '../format.js'
 import { numberedLines } from '../ingest/json-lines.js'
 import { lineFactId } from '../ingest/line-fact-id.js'
+import { absolutePath } from '../io.js'
 import { gradeProvenanceOf, uncountedGradeNote } from '../trust.js'
 
 const BATCH = 1000
@@ -182,7 +182,7 @@ function openInput(ctx: CommandContext, file: string | undefined): AsyncIterable
     }
     return ctx.io.stdin
   }
-  const path = resolve(ctx.io.cwd, file)
+  const path = absolutePath(ctx.io, file)
   let isFile = false
   try {
     isFile = statSync(path).isFile()

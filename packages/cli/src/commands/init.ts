@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { dirname, isAbsolute, resolve } from 'node:path'
 import { historyLocations } from '@agent-tracker/host-import'
 import { formatBytes } from '@agent-tracker/lmdb-store'
@@ -9,9 +9,10 @@ import type { CommandContext } from '../context.js'
 import { listSteps, stepsAfterInit } from '../first-run.js'
 import type { ConfigChange } from '../init/edit-config.js'
 import { addPluginToConfig, removePluginFromConfig } from '../init/edit-config.js'
+import { writeConfig } from '../init/write-config.js'
 import { describeFailure } from '../describe-failure.js'
 import { shellWord } from '../hooks/shell-quote.js'
-import { PLUGIN_NAME, configFileIn, configFilesIn, findPlugin, globalConfigFolder, openCodeConfigFiles, parseConfig, pluginDatabase, pluginOptionsIn } from '../opencode-config.js'
+import { PLUGIN_NAME, configFileIn, configFilesIn, findPlugin, globalConfigFolder, openCodeConfigFiles, parseConfig, pluginDatabase, pluginOptionsIn, readConfigFile } from '../opencode-config.js'
 import { parseSizeLimit } from '../parse-size.js'
 
 const NEW_CONFIG = '{\n  "$schema": "https://opencode.ai/config.json"\n}\n'
@@ -35,7 +36,7 @@ export function initCommand(ctx: CommandContext, options: { global?: boolean; da
   }
   const file = options.global === true ? configFileIn(globalConfigFolder(ctx.io), true) : projectConfigFile(ctx)
   const created = !existsSync(file)
-  const text = created ? NEW_CONFIG : readFileSync(file, 'utf8')
+  const text = created ? NEW_CONFIG : readConfigFile(file)
   checkedConfig(file, text)
   const pluginOptions = {
     ...(options.databasePath === undefined ? {} : { databasePath: databasePathOption(options.databasePath, ctx) }),
@@ -50,10 +51,7 @@ export function initCommand(ctx: CommandContext, options: { global?: boolean; da
   // A project config not in the working folder is its repository's: said, so the user looks there.
   const where = options.global === true || dirname(file) === ctx.io.cwd ? '' : `, the config of the repository holding ${ctx.io.cwd}, which OpenCode reads wherever in it it starts`
   const databases = databasesAfter(ctx, edit.text)
-  if (changed) {
-    mkdirSync(dirname(file), { recursive: true })
-    writeFileSync(file, edit.text)
-  }
+  if (changed) writeConfig(file, edit.text, { created, already: [], rerun: `agent-tracker init${options.global === true ? ' --global' : ''}` })
   ctx.print({ file, created, changed, changes: edit.changes, keptOptions: edit.keptOptions, pluginDatabase: databases.plugin ?? null, cliDatabase: databases.cli, nextSteps, importable }, () => {
     const head = !changed
       ? `${PLUGIN_NAME} is already in ${file}${Object.keys(pluginOptions).length > 0 ? ' with these options' : ''}; nothing changed.`
@@ -92,12 +90,16 @@ function removePlugin(ctx: CommandContext, options: { global?: boolean; database
   const folder = options.global === true ? globalConfigFolder(ctx.io) : ctx.io.cwd
   const files = options.global === true ? configFilesIn(folder, true) : openCodeConfigFiles(ctx.io).project
   const edits = files.map((file) => {
-    const text = readFileSync(file, 'utf8')
+    const text = readConfigFile(file)
     checkedConfig(file, text)
     return { file, ...removePluginFromConfig(text) }
   })
   const removedFrom = edits.filter((edit) => edit.removed > 0)
-  for (const edit of removedFrom) writeFileSync(edit.file, edit.text)
+  const written: string[] = []
+  for (const edit of removedFrom) {
+    writeConfig(edit.file, edit.text, { created: false, already: written, rerun: `agent-tracker init --remove${options.global === true ? ' --global' : ''}` })
+    written.push(edit.file)
+  }
   const everywhere = openCodeConfigFiles(ctx.io)
   const elsewhere = findPlugin([...everywhere.global, ...everywhere.project]).configuredIn
   const none = options.global === true ? `${configFileIn(folder, true)} (there is no such file)` : `any OpenCode config from ${folder} up to its repository's root (there is none)`

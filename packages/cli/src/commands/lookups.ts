@@ -3,8 +3,9 @@ import { join, resolve, sep } from 'node:path'
 import type { AgentStatus, TrackerStore } from '@agent-tracker/core'
 import { createTrackingService, isTrackerError, latestProjectOf as latestProjectOfSetup, parseSetupId, resolveProject as resolveProjectReference, suggestSetups } from '@agent-tracker/core'
 import { projectRoot } from '@agent-tracker/node-host/project-root'
-import type { Io } from '../io.js'
 import { CliError, EXIT } from '../cli-error.js'
+import type { Io } from '../io.js'
+import { absolutePath } from '../io.js'
 
 /**
  * The status of a known setup.
@@ -47,7 +48,7 @@ export function commitReference(ref: string, what: string): string {
  * to, as the hosts record it: the root of the git work tree holding it, else the folder itself.
  */
 export function projectOf(io: Pick<Io, 'cwd' | 'homeDir'>, folder = '.'): string {
-  return projectRoot(resolve(io.cwd, folder), { homeDir: io.homeDir })
+  return projectRoot(absolutePath(io, folder), { homeDir: io.homeDir })
 }
 
 /**
@@ -59,7 +60,7 @@ export function projectOf(io: Pick<Io, 'cwd' | 'homeDir'>, folder = '.'): string
  * @throws {TrackerError} UNKNOWN_PROJECT or AMBIGUOUS_PROJECT.
  */
 export async function resolveProject(store: TrackerStore, value: string, io: Pick<Io, 'cwd' | 'homeDir'>): Promise<string> {
-  const folder = resolve(io.cwd, value)
+  const folder = absolutePath(io, value)
   try {
     return await resolveProjectReference(store, { ref: value, path: folder })
   } catch (error) {

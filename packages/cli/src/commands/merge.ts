@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import type { AgentState } from '@agent-tracker/core'
 import type { LmdbStore } from '@agent-tracker/lmdb-store'
 import { locateDataFile, openLmdbStore, recogniseDatabase, restoreBackup } from '@agent-tracker/lmdb-store'
@@ -10,6 +10,7 @@ import { CliError, EXIT } from '../cli-error.js'
 import { isDatabaseFile } from '../database-files.js'
 import type { CommandContext } from '../context.js'
 import { plural, score } from '../format.js'
+import { absolutePath } from '../io.js'
 
 /** An undo point: the database as it was before a merge, and how far its fact log reached after it. */
 interface UndoPoint {
@@ -32,7 +33,7 @@ const SHOWN = 20
 export async function mergeCommand(ctx: CommandContext, other: string, options: { dryRun?: boolean } = {}): Promise<number> {
   const timezone = ctx.timeZone
   const store = ctx.openStore('write')
-  const source = resolve(ctx.io.cwd, other)
+  const source = absolutePath(ctx.io, other)
   if (source === store.path || isDatabaseFile(locateDataFile(source).dataFile, store.path)) {
     throw new CliError('SAME_DATABASE', `${source} is the database being merged into (${store.path}), by this name or another; give another one.`, EXIT.usage)
   }

@@ -1,9 +1,9 @@
-import { resolve } from 'node:path'
 import type { ProjectMigration, SourceMigration } from '@agent-tracker/node-host'
 import { migrateProject } from '@agent-tracker/node-host'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { plural, when } from '../format.js'
+import { absolutePath } from '../io.js'
 import { isFolder } from './lookups.js'
 import { scoreChanges } from './merge.js'
 
@@ -13,7 +13,7 @@ import { scoreChanges } from './merge.js'
  */
 export async function migrateCommand(ctx: CommandContext, dirs: readonly string[], options: { setup?: string; again?: boolean }): Promise<number> {
   const timeZone = ctx.timeZone
-  const folders = (dirs.length === 0 ? ['.'] : dirs).map((dir) => resolve(ctx.io.cwd, dir))
+  const folders = (dirs.length === 0 ? ['.'] : dirs).map((dir) => absolutePath(ctx.io, dir))
   const missing = folders.find((folder) => !isFolder(folder))
   if (missing !== undefined) throw new CliError('NOT_A_FOLDER', `${missing} is not a folder.`, EXIT.usage)
   const store = ctx.openStore('write')

@@ -6,6 +6,7 @@ import { CliError, EXIT } from '../cli-error.js'
 import { isDatabaseFile } from '../database-files.js'
 import type { CommandContext } from '../context.js'
 import { plural } from '../format.js'
+import { absolutePath } from '../io.js'
 import { refusals } from './merge.js'
 
 /**
@@ -15,7 +16,7 @@ import { refusals } from './merge.js'
  * does. Reports what could not be read and what was refused. The damaged database is not changed.
  */
 export async function salvageCommand(ctx: CommandContext, path: string, target: string): Promise<number> {
-  const destination = resolve(ctx.io.cwd, target)
+  const destination = absolutePath(ctx.io, target)
   const { dataFile } = locateDataFile(path)
   if (destination === resolve(path) || isDatabaseFile(destination, path)) {
     throw new CliError('SAME_DATABASE', `--salvage ${target} is the damaged database itself; give the path of a new file.`, EXIT.usage)

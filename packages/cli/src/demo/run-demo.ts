@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import type { HistoryScenario } from '@agent-tracker/core/backtest'
 import { generateHistory } from '@agent-tracker/core/backtest'
 import { agentsCommand } from '../commands/agents.js'
@@ -12,6 +12,7 @@ import { shellWord } from '../hooks/shell-quote.js'
 import { CliError, EXIT } from '../cli-error.js'
 import { CommandContext } from '../context.js'
 import type { Io } from '../io.js'
+import { absolutePath } from '../io.js'
 import { answerEnvelope, toJsonText } from '../json-envelope.js'
 import { playHistory } from './play-history.js'
 import { DEMO_SCENARIO } from './scenario.js'
@@ -22,7 +23,7 @@ import { DEMO_SCENARIO } from './scenario.js'
  */
 export async function demoCommand(io: Io, options: { dir?: string; json?: boolean }): Promise<void> {
   if (options.dir !== undefined) {
-    const folder = resolve(io.cwd, options.dir)
+    const folder = absolutePath(io, options.dir)
     // The demo writes a database of its own there: never into one that holds real work, nor over an earlier demo's.
     if (existsSync(folder) && readdirSync(folder).length > 0) {
       throw new CliError('USAGE', `--dir ${options.dir}: ${folder} is not empty (an earlier demo, or files of yours). Give a new or empty folder, or remove that one first.`, EXIT.usage)

@@ -93,13 +93,14 @@ function openForWriting(path: string): number {
   }
 }
 
-/** Why a file could not be written, in words (its folder missing, a folder in its place, no permission, a read-only or full disk). */
+/** Why a file could not be written, in words (its folder missing, a folder in its place or a file in its path, no permission, a read-only or full disk). */
 export function whyNotWritten(path: string, error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code
   return code === 'ENOENT' ? `its folder ${dirname(path)} does not exist`
     : code === 'EISDIR' ? 'it is a folder'
-      : code === 'EACCES' || code === 'EPERM' ? 'no permission to write there'
-        : code === 'EROFS' ? 'it is on a read-only file system'
-          : code === 'ENOSPC' ? 'the disk is full'
-            : (error as Error).message
+      : code === 'ENOTDIR' ? 'a part of its path is a file, not a folder'
+        : code === 'EACCES' || code === 'EPERM' ? 'no permission to write there'
+          : code === 'EROFS' ? 'it is on a read-only file system'
+            : code === 'ENOSPC' ? 'the disk is full'
+              : (error as Error).message
 }

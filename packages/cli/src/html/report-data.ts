@@ -27,6 +27,8 @@ export interface HtmlReportData {
   readonly database: string
   /** The window as a person reads it (`2026-10-15 – now (Europe/Berlin)`), empty for all time. */
   readonly window: string
+  /** The report's other filters as a person reads them (`agent plan · project /work/api`), empty when there are none. */
+  readonly filters?: string
   readonly rows: readonly SetupReportRow[]
   /** Projects the reported setups committed to. */
   readonly projectCount: number
@@ -35,6 +37,7 @@ export interface HtmlReportData {
   readonly projects: readonly ProjectReport[]
   /** Channels other than the user's own that brought user grades; the evidence section says what counts. */
   readonly nonUserChannels: readonly string[]
+  /** Judged only from the outcomes the report is narrowed to (window, project and setup filters), as the rest of the report is. */
   readonly recommendations: readonly ProfileRecommendation[]
   readonly extraSections?: readonly HtmlSection[]
 }

@@ -24,8 +24,9 @@ export function renderHtmlReport(data: HtmlReportData): string {
   const graded = data.rows.reduce((sum, row) => sum + row.userGrades, 0)
   const cost = data.rows.reduce((sum, row) => sum + row.cost, 0)
   const narrowed = data.window !== ''
+  const scope = [data.window, data.filters ?? ''].filter((part) => part !== '').join(' · ')
   const sections: HtmlSection[] = [
-    section('recommendations', 'Which setup for which kind of project', 'For each kind of project recorded: the setup to use, with its expected user grade and 90% interval — or why the data cannot say yet.', recommendationsSection(data.recommendations, colourOf)),
+    section('recommendations', 'Which setup for which kind of project', recommendationsIntro(scope), recommendationsSection(data.recommendations, colourOf, scope !== '')),
     section('cost-quality', 'Cost against quality', 'Cheaper is left, better graded is up. Setups on the Pareto front are the ones worth choosing between.', `<div class="charts">${costQualitySection(data.rows, colourOf)}</div>`),
     section('compared', 'Setups compared', undefined, `<div class="charts">${comparisonCharts(data.rows, colourOf)}</div>`),
     section('evidence', 'Evidence by channel', 'Where each setup\'s grades and bugs come from.', evidenceSection(data.rows, data.nonUserChannels, colourOf)),
@@ -48,7 +49,7 @@ export function renderHtmlReport(data: HtmlReportData): string {
 <main>
 <header>
 <h1>Which agent setup should you use?</h1>
-<p class="sub">agent-tracker report · ${escapeHtml(narrowed ? data.window : 'all time')} · generated ${escapeHtml(data.generatedAt)}</p>
+<p class="sub">agent-tracker report · ${escapeHtml(narrowed ? data.window : 'all time')}${data.filters === undefined ? '' : ` · ${escapeHtml(data.filters)}`} · generated ${escapeHtml(data.generatedAt)}</p>
 <nav>${sections.map((entry) => `<a href="#${escapeHtml(entry.id)}">${escapeHtml(entry.title)}</a>`).join('')}</nav>
 </header>
 <section class="kpis" aria-label="Totals">
@@ -64,6 +65,14 @@ ${sections.map((entry) => `<section id="${escapeHtml(entry.id)}">\n<h2>${escapeH
 </body>
 </html>
 `
+}
+
+/** What the recommendations cover: every kind of project and setup, or in a narrowed report only the work it is narrowed to (`scope`, as a person reads it). */
+function recommendationsIntro(scope: string): string {
+  const each = 'the setup to use, with its expected user grade and 90% interval — or why the data cannot say yet.'
+  return scope === ''
+    ? `For each kind of project recorded: ${each}`
+    : `Judged only from the work this report is narrowed to (${scope}): only the setups it covers are compared, on the kinds of project worked on there. For each: ${each}`
 }
 
 function section(id: string, title: string, intro: string | undefined, html: string): HtmlSection {

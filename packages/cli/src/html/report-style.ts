@@ -1,3 +1,12 @@
+import { CHART_WIDTH } from './charts/svg.js'
+
+/**
+ * The widest a chart is drawn: as wide as beside another chart on a wide screen (its viewBox
+ * scaled about 1.1 times). A chart alone in its row (one kind of project) would otherwise fill the
+ * row, and its text would grow with it to twice its size.
+ */
+const CHART_MAX_WIDTH = Math.round(CHART_WIDTH * 1.125)
+
 // The report's one stylesheet: light by default, dark when the reader's system prefers it; fluid
 // from 360 px phones to wide screens (grids wrap, wide tables scroll inside their own box).
 export const REPORT_STYLE = `
@@ -31,7 +40,7 @@ export const REPORT_STYLE = `
   .chart { margin: 0; background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 12px; min-width: 0; }
   .chart.featured { max-width: 760px; }
   figcaption { font-weight: 600; font-size: 14px; margin-bottom: 6px; }
-  .chart svg { width: 100%; height: auto; display: block; overflow: hidden; }
+  .chart svg { width: 100%; max-width: ${String(CHART_MAX_WIDTH)}px; height: auto; display: block; overflow: hidden; }
   svg text { fill: var(--ink); font-size: 12px; } svg .tick, svg .muted { fill: var(--muted); } svg .axis-label { font-size: 12.5px; font-weight: 600; fill: var(--muted); }
   svg .label { font-size: 12.5px; } svg .value { font-size: 12px; }
   svg .gridline { stroke: var(--grid); } svg .axis { stroke: var(--axis); }

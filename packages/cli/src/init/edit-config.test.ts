@@ -25,6 +25,13 @@ describe('addPluginToConfig makes the smallest edit', () => {
 `)
   })
 
+  it('keeps a byte-order mark at the start, adding and removing', () => {
+    const text = '\uFEFF{\n  "plugin": ["opencode-wakatime"]\n}\n'
+    const added = addPluginToConfig(text, {}).text
+    expect(added).toBe(`\uFEFF{\n  "plugin": ["opencode-wakatime", "${PLUGIN}"]\n}\n`)
+    expect(removePluginFromConfig(added)).toEqual({ text, removed: 1 })
+  })
+
   it('puts a missing comma before a comment, not after it', () => {
     const text = '{\n  "plugin": [\n    "opencode-wakatime" // keep this one\n  ]\n}\n'
     expect(addPluginToConfig(text, {}).text).toBe(`{\n  "plugin": [\n    "opencode-wakatime", // keep this one\n    "${PLUGIN}"\n  ]\n}\n`)

@@ -1,6 +1,6 @@
 import type { Node } from 'jsonc-parser'
 import { findNodeAtLocation, getNodeValue, parseTree } from 'jsonc-parser'
-import { PLUGIN_NAME, isOurPluginEntry, isPredecessorPluginEntry } from '../opencode-config.js'
+import { PLUGIN_NAME, isOurPluginEntry, isPredecessorPluginEntry, splitByteOrderMark } from '../opencode-config.js'
 import type { Layout } from './jsonc-layout.js'
 import { detectLayout, endOfChildLine, indentOfLineAt, isMultiLine } from './jsonc-layout.js'
 
@@ -29,10 +29,15 @@ interface Insertion {
  * Adds the plugin to an OpenCode config's `plugin` list (in the place of the predecessor's
  * `opencode-agent-tracker`, when that is there), or merges `options` into its entry, with the
  * smallest edits: every other character — comments, indentation, line endings, trailing
- * commas — stays where it was. New lines take the indentation of their neighbours.
- * The text must parse (check with `parseConfig` first).
+ * commas, a byte-order mark — stays where it was. New lines take the indentation of their
+ * neighbours. The text must parse (check with `parseConfig` first).
  */
 export function addPluginToConfig(text: string, options: Readonly<Record<string, unknown>>): ConfigEdit {
+  const { mark, rest } = splitByteOrderMark(text)
+  if (mark !== '') {
+    const edit = addPluginToConfig(rest, options)
+    return { ...edit, text: mark + edit.text }
+  }
   const layout = detectLayout(text)
   const root = parseTree(text, [], { allowTrailingComma: true })
   if (root?.type !== 'object') throw new Error('addPluginToConfig needs a config object')
@@ -126,10 +131,15 @@ function appendChildren(text: string, container: Node, children: readonly string
 /**
  * Takes every entry of the plugin (any version) out of an OpenCode config's `plugin` list with the
  * smallest edits: an entry on a line of its own goes with its line (and the comments on it); an
- * entry among others on one line goes with its comma. Every other character stays. `removed` is
- * how many entries went. The text must parse (check with `parseConfig` first).
+ * entry among others on one line goes with its comma. Every other character (a byte-order mark
+ * too) stays. `removed` is how many entries went. The text must parse (check with `parseConfig` first).
  */
 export function removePluginFromConfig(text: string): { readonly text: string; readonly removed: number } {
+  const { mark, rest } = splitByteOrderMark(text)
+  if (mark !== '') {
+    const edit = removePluginFromConfig(rest)
+    return { ...edit, text: mark + edit.text }
+  }
   let edited = text
   let removed = 0
   for (;;) {

@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { execFile, spawn } from 'node:child_process'
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { BUILT_BIN, factLine, jsonData, jsonError, runBuiltCli, tempFolder } from '../run-cli.js'
@@ -40,6 +40,30 @@ describe('the built agent-tracker binary', () => {
     expect(status.code).toBe(0)
     expect(status.stderr).toBe('')
     expect(jsonData(status.stdout, 'status')).toMatchObject({ setup: SETUP, state: { commits: 1 } })
+  })
+
+  it('says the working folder is gone, without a stack trace, and answers what does not need it', async () => {
+    const db = join(tempFolder(), 'here.lmdb')
+    expect((await runBuiltCli(['ingest', '--db', db], { input: `${factLine({ kind: 'commit', setup: SETUP, project: '/w/app', hash: 'abcd1234', message: 'one' })}\n` })).code).toBe(0)
+    // As a shell whose folder was deleted under it (mkdir /tmp/gone && cd /tmp/gone && rmdir /tmp/gone) runs it.
+    const inDeletedFolder = (args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
+      const folder = join(tempFolder(), 'gone')
+      mkdirSync(folder)
+      const home = tempFolder('home-')
+      const env = { ...process.env, HOME: home, NO_COLOR: '1', AGENT_TRACKER_DB: undefined, XDG_CONFIG_HOME: undefined, XDG_CACHE_HOME: undefined }
+      return new Promise((resolve) => {
+        execFile('sh', ['-c', 'cd "$1" && rmdir "$1" && shift && exec "$@"', 'sh', folder, process.execPath, BUILT_BIN, ...args], { env }, (error, stdout, stderr) => {
+          resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr })
+        })
+      })
+    }
+    const recommend = await inDeletedFolder(['recommend', '--db', db])
+    expect(recommend).toMatchObject({ code: 1, stdout: '' })
+    expect(recommend.stderr).toBe('error: The current folder no longer exists (it was deleted or moved away after you entered it): cd to a folder that exists and run the command again, or give this command absolute paths.\n')
+    const report = await inDeletedFolder(['report', '--db', db])
+    expect(report).toMatchObject({ code: 0, stderr: '' })
+    expect(report.stdout).toContain(SETUP)
+    expect(await inDeletedFolder(['--help'])).toMatchObject({ code: 0, stderr: '' })
   })
 
   it('keeps a code cache per command in the user cache folder, answers the same from it, and rewrites one that is damaged', async () => {

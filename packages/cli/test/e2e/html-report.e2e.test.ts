@@ -1,11 +1,11 @@
 /// <reference lib="dom" />
-import { existsSync, mkdirSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { Browser } from 'playwright-core'
 import { chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runBuiltCli, tempFolder } from '../run-cli.js'
+import { factLine, runBuiltCli, tempFolder } from '../run-cli.js'
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 /** Where the README's screenshots go (docs/screenshots, kept out of git). */
@@ -31,8 +31,8 @@ afterAll(async () => {
   await browser.close()
 })
 
-/** Opens the demo's report at a width and colour scheme; collects console errors and any request off the file. */
-async function openReport(width: number, colorScheme: 'light' | 'dark') {
+/** Opens the demo's report (or another) at a width and colour scheme; collects console errors and any request off the file. */
+async function openReport(width: number, colorScheme: 'light' | 'dark', file = join(folder, 'report.html')) {
   const page = await browser.newPage({ viewport: { width, height: 900 }, colorScheme })
   const problems: string[] = []
   page.on('console', (message) => {
@@ -42,7 +42,7 @@ async function openReport(width: number, colorScheme: 'light' | 'dark') {
   page.on('request', (request) => {
     if (!request.url().startsWith('file:')) problems.push(`network request to ${request.url()}`)
   })
-  await page.goto(pathToFileURL(join(folder, 'report.html')).href)
+  await page.goto(pathToFileURL(file).href)
   return { page, problems }
 }
 
@@ -128,6 +128,34 @@ describe('the demo and its HTML report', () => {
       expect(problems).toEqual([])
     } finally {
       await page.close()
+    }
+  })
+
+  it('draws a chart alone in its row no larger than beside another, so its text keeps its size (one kind of project)', async () => {
+    const root = tempFolder('one-kind-')
+    const project = join(root, 'p1')
+    mkdirSync(project)
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ dependencies: { react: '19' }, devDependencies: { typescript: '5' } }))
+    const setup = 'build@anthropic/claude-sonnet-4-5'
+    const facts = Array.from({ length: 8 }, (_, i) => {
+      const at = (minute: number): string => new Date(Date.UTC(2026, 2, 2 + i, 9, minute)).toISOString()
+      const hash = `ab${String(i)}c0ffee`
+      return [factLine({ kind: 'commit', setup, project, hash, message: `change ${String(i)}`, at: at(0) }), factLine({ kind: 'grade', setup, project, commit: hash, by: 'user', userGrade: 'good', at: at(5) })]
+    }).flat()
+    const db = join(root, 'one.lmdb')
+    expect((await runBuiltCli(['ingest', '--trust', '--db', db], { input: `${facts.join('\n')}\n` })).code).toBe(0)
+    const file = join(root, 'one.html')
+    expect((await runBuiltCli(['export', '--format', 'html', '--db', db, '--out', file])).code).toBe(0)
+    for (const report of [file, join(folder, 'report.html')]) {
+      const { page } = await openReport(1400, 'light', report)
+      try {
+        expect(await page.locator('#recommendations article').count()).toBe(report === file ? 1 : 6)
+        // How much each chart is scaled from its viewBox: beside another chart at this width, about 1.1.
+        const scales = await page.locator('figure.chart svg').evaluateAll((svgs) => svgs.map((svg) => ({ title: svg.getAttribute('aria-label') ?? '', scale: svg.getBoundingClientRect().width / (svg as SVGSVGElement).viewBox.baseVal.width })))
+        for (const { title, scale } of scales) expect(scale, `${title} in ${report}`).toBeLessThanOrEqual(1.15)
+      } finally {
+        await page.close()
+      }
     }
   })
 

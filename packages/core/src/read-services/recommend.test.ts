@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { isTrackerError } from '../errors.js'
-import { API, PYTHON_API, SHOP, SONNET, WEB_APP, storeWithHistory } from '../../test/read-history.js'
+import { API, GPT, PYTHON_API, SHOP, SONNET, WEB_APP, storeWithHistory } from '../../test/read-history.js'
 import { recommendSetups } from '../projects/recommend.js'
 import { createFactScript } from '../testing/fact-script.js'
 import { recommend, recommendByProfile } from './recommend.js'
@@ -76,5 +76,21 @@ describe('recommendByProfile', () => {
     expect(byKind[0]?.recommendation.setups[0]).toMatchObject({ setup: SONNET, rank: 1 })
     const withApi = await recommendByProfile(store, { minSamples: 3 }, { profileFolder: (path) => (path === API ? PYTHON_API : undefined) })
     expect(withApi.map((entry) => [entry.kind, entry.recommendation.state])).toEqual([['python/fastapi/api', 'ranked'], ['typescript/react/web-app', 'ranked']])
+  })
+
+  it('judges only the outcomes in a scope: the setups a filter names, the work of a window or a project', async () => {
+    const store = await storeWithHistory()
+    // Both projects web apps: each setup's outcomes count for the kind.
+    const profileFolder = (path: string) => (path === API ? WEB_APP : undefined)
+    const compared = (entries: Awaited<ReturnType<typeof recommendByProfile>>) => entries.map((entry) => [entry.kind, entry.projects, entry.recommendation.setups.map((s) => s.setup).sort()])
+    expect(compared(await recommendByProfile(store, {}, { profileFolder }))).toEqual([['typescript/react/web-app', [API, SHOP], [SONNET, GPT].sort()]])
+    expect(compared(await recommendByProfile(store, {}, { profileFolder }, { agent: 'plan' }))).toEqual([['typescript/react/web-app', [API], [GPT]]])
+    expect(compared(await recommendByProfile(store, {}, { profileFolder }, { model: 'anthropic/claude-sonnet-4-5' }))).toEqual([['typescript/react/web-app', [SHOP], [SONNET]]])
+    expect(compared(await recommendByProfile(store, {}, { profileFolder }, { setup: GPT }))).toEqual([['typescript/react/web-app', [API], [GPT]]])
+    // The shop's work was all before 9 March, the API's after.
+    expect(compared(await recommendByProfile(store, {}, { profileFolder }, { since: '2026-03-09T00:00:00.000Z' }))).toEqual([['typescript/react/web-app', [API], [GPT]]])
+    expect(compared(await recommendByProfile(store, {}, { profileFolder }, { until: '2026-03-09T00:00:00.000Z' }))).toEqual([['typescript/react/web-app', [SHOP], [SONNET]]])
+    expect(compared(await recommendByProfile(store, {}, { profileFolder }, { project: SHOP }))).toEqual([['typescript/react/web-app', [SHOP], [SONNET]]])
+    expect(await recommendByProfile(store, {}, { profileFolder }, { agent: 'review' })).toEqual([])
   })
 })

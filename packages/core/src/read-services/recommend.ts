@@ -3,10 +3,14 @@ import { storedRollup } from '../rollups/usage-rollup.js'
 import type { ProjectProfile } from '../projects/project-profile.js'
 import type { Recommendation, RecommendOptions, RecommendRecords } from '../projects/recommend.js'
 import { recommendSetups } from '../projects/recommend.js'
+import type { SetupFilter } from '../reports/setup-filter.js'
+import { matchesSetupFilter } from '../reports/setup-filter.js'
 import type { TrackerStore } from '../store/tracker-store.js'
+import { toIsoTimestamp } from '../time/iso-timestamp.js'
 import type { ProfiledProjects } from './profiled-projects.js'
 import { withProfiles } from './profiled-projects.js'
-import type { ProfileOptions } from './read-query.js'
+import type { ProfileOptions, TimeWindow } from './read-query.js'
+import { windowRollups } from './window-rollups.js'
 
 /** A recommendation question: which setup for this project? */
 export interface RecommendQuery extends RecommendOptions {
@@ -37,19 +41,41 @@ export async function recommend(store: TrackerStore, query: RecommendQuery, opti
   if (profile === undefined) {
     throw new TrackerError('UNKNOWN_PROJECT', `No profile of ${project}: it has no stored profile and its folder cannot be read here, so there is nothing to compare other projects with.`)
   }
-  const { projects, unprofiled, usage, evidence } = await recommendInputs(store, 'any', options)
+  const { projects, unprofiled, usage, evidence } = await recommendInputs(store, 'any', options, {})
   return { project, ...recommendSetups(profile, { projects, usage, evidence }, tuning), unprofiledProjects: unprofiled }
 }
 
 /**
- * What a recommendation reads: the projects in `projectOrder` (profiled through `profileFolder`
- * where they have no stored profile), every day rollup and the git evidence. A rollup that lacks
- * its grades is damage, said as such (DAMAGED_RECORD), not a TypeError in the model.
+ * Which outcomes a recommendation by profile is judged from: those of the setups a filter names
+ * (`setup`, `agent`, `model`), in one project, within a time window — each optional; by default
+ * every setup's, everywhere, of all time.
  */
-async function recommendInputs(store: TrackerStore, projectOrder: 'newest' | 'any', options: ProfileOptions): Promise<ProfiledProjects & Required<Pick<RecommendRecords, 'usage' | 'evidence'>>> {
-  const all = { order: 'any' } as const
-  const [recorded, stored, evidence] = await Promise.all([store.find('projects', { order: projectOrder }), store.find('usage', all), store.find('evidence', all)])
-  return { ...withProfiles(recorded, options.profileFolder), usage: stored.map((rollup) => storedRollup(rollup)), evidence }
+export interface RecommendScope extends SetupFilter, TimeWindow {
+  /** Only the work in this project (its path); the recommendation is then for its kind alone. */
+  readonly project?: string | undefined
+}
+
+/**
+ * What a recommendation reads: the projects in `projectOrder` (profiled through `profileFolder`
+ * where they have no stored profile), the day rollups and the git evidence in `scope` (the
+ * window's rollups exact at its edges, see `windowRollups`). A rollup that lacks its grades is
+ * damage, said as such (DAMAGED_RECORD), not a TypeError in the model.
+ * @throws {TrackerError} INVALID_TIMESTAMP for a bad window.
+ */
+async function recommendInputs(store: TrackerStore, projectOrder: 'newest' | 'any', options: ProfileOptions, scope: RecommendScope): Promise<ProfiledProjects & Required<Pick<RecommendRecords, 'usage' | 'evidence'>>> {
+  const narrow = {
+    ...(scope.setup === undefined ? {} : { setup: scope.setup }),
+    ...(scope.project === undefined ? {} : { project: scope.project }),
+    ...(scope.since === undefined ? {} : { since: toIsoTimestamp(scope.since, 'since') }),
+    ...(scope.until === undefined ? {} : { until: toIsoTimestamp(scope.until, 'until') }),
+  }
+  const [recorded, stored, evidence] = await Promise.all([
+    store.find('projects', { order: projectOrder }),
+    Object.keys(narrow).length === 0 ? store.find('usage', { order: 'any' }) : windowRollups(store, narrow),
+    store.find('evidence', { ...narrow, order: 'any' }),
+  ])
+  const inScope = (record: { readonly setup: string }): boolean => matchesSetupFilter(record.setup, scope)
+  return { ...withProfiles(recorded, options.profileFolder), usage: stored.filter(inScope).map((rollup) => storedRollup(rollup)), evidence: evidence.filter(inScope) }
 }
 
 /** The recommendation for projects of one kind (language, framework and scope) the tracker has seen. */
@@ -64,14 +90,19 @@ export interface ProfileRecommendation {
 /**
  * The recommendation for each kind of project recorded (see {@link recommend}): one per distinct
  * language, framework and scope, judged by the profile of its most recently active project, most
- * projects first. Reads the whole store once.
+ * projects first. Reads the whole store once. With a `scope` (the filters of a narrowed report),
+ * only the outcomes in it count — so only the setups it names are compared — and only the kinds
+ * of the projects worked on in it are listed.
+ * @throws {TrackerError} INVALID_TIMESTAMP for a bad window.
  */
-export async function recommendByProfile(store: TrackerStore, tuning: RecommendOptions = {}, options: ProfileOptions = {}): Promise<ProfileRecommendation[]> {
+export async function recommendByProfile(store: TrackerStore, tuning: RecommendOptions = {}, options: ProfileOptions = {}, scope: RecommendScope = {}): Promise<ProfileRecommendation[]> {
   // Most recently active first: each kind is judged by the profile of its first project.
-  const { projects, usage, evidence } = await recommendInputs(store, 'newest', options)
+  const { projects, usage, evidence } = await recommendInputs(store, 'newest', options, scope)
+  const scoped = Object.values(scope).some((value) => value !== undefined)
+  const worked = new Set(usage.map((rollup) => rollup.project))
   const kinds = new Map<string, { profile: ProjectProfile; projects: string[] }>()
   for (const project of projects) {
-    if (project.profile === undefined) continue
+    if (project.profile === undefined || (scoped && !worked.has(project.path))) continue
     const kind = [project.profile.language, project.profile.framework, project.profile.scope].join('/')
     const found = kinds.get(kind) ?? { profile: project.profile, projects: [] }
     kinds.set(kind, found)

@@ -3,8 +3,11 @@ import { grade, plural } from '../../format.js'
 import { intervalChart } from '../charts/interval-chart.js'
 import { escapeHtml } from '../charts/svg.js'
 
-/** The recommendation for each kind of project: the verdict in words, and every setup's expected grade with its interval. */
-export function recommendationsSection(recommendations: readonly ProfileRecommendation[], colourOf: (setup: string) => string): string {
+/** The recommendation for each kind of project: the verdict in words, and every setup's expected grade with its interval; `narrowed` when the report's filters chose them. */
+export function recommendationsSection(recommendations: readonly ProfileRecommendation[], colourOf: (setup: string) => string, narrowed = false): string {
+  if (recommendations.length === 0 && narrowed) {
+    return '<p class="note">No project with a profile was worked on within this report\'s filters, so there is nothing to recommend for here.</p>'
+  }
   if (recommendations.length === 0) {
     return '<p class="note">No project has a profile yet, so there is nothing to recommend for. Run <code>agent-tracker projects --refresh</code> where the project folders are.</p>'
   }
