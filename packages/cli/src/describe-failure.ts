@@ -2,7 +2,8 @@ import { TrackerError } from '@agent-tracker/core'
 import type { DatabaseFormat } from '@agent-tracker/lmdb-store'
 import { describeDatabaseFormat, formatBytes, isLmdbStoreError } from '@agent-tracker/lmdb-store'
 import { isNodeHostError } from '@agent-tracker/node-host/hooks'
-import { isPostgresStoreError } from '@agent-tracker/postgres-store'
+// The errors alone: describing any failure must not load the PostgreSQL driver.
+import { isPostgresStoreError } from '@agent-tracker/postgres-store/errors'
 import { isWriteBufferError } from '@agent-tracker/write-buffer'
 import { CliError, EXIT } from './cli-error.js'
 

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
@@ -20,5 +21,19 @@ describe('lmdb in the built CLI', () => {
     const modules = JSON.parse(readFileSync(loaded, 'utf8')) as string[]
     expect(modules.some((path) => path.includes('/lmdb/'))).toBe(true)
     expect(modules.filter((path) => path.includes('detect-libc'))).toEqual([])
+  })
+
+  it.runIf(process.platform === 'linux')('describes a failure without loading the PostgreSQL driver (a lock file that is a pipe)', { timeout: 60_000 }, async () => {
+    const folder = tempFolder('fifo-lock-')
+    const database = join(folder, 'tracker.lmdb')
+    await openLmdbStore({ databasePath: database }).close()
+    execFileSync('rm', [`${database}-lock`])
+    execFileSync('mkfifo', [`${database}-lock`])
+    const loaded = join(folder, 'loaded.json')
+    const preload = join(folder, 'record-modules.cjs')
+    writeFileSync(preload, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(loaded)}, JSON.stringify(Object.keys(require.cache))))\n`)
+    const run = await runBuiltCli(['report', '--db', database], { env: { NODE_OPTIONS: `--require ${preload}` } })
+    expect([run.code, run.stderr]).toEqual([1, `error: The agent-tracker database ${database} cannot be opened: its lock file ${database}-lock is not a regular file. Remove it; LMDB recreates it.\n`])
+    expect((JSON.parse(readFileSync(loaded, 'utf8')) as string[]).filter((path) => path.includes('/pg/'))).toEqual([])
   })
 })
