@@ -1,5 +1,5 @@
-import { closeSync, fstatSync, lstatSync, openSync, readSync, statSync } from 'node:fs'
-import { join } from 'node:path'
+import { accessSync, closeSync, constants, fstatSync, lstatSync, openSync, readSync, statSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { checkTrees } from './check-trees.js'
 import type { MetaRecord } from './lmdb-format.js'
 import { LMDB_DATA_VERSION, LMDB_MAGIC, META_SIZE, PAGE_META, pageType, readMeta, readPageHeader } from './lmdb-format.js'
@@ -39,6 +39,31 @@ export function checkLockFile(lockFile: string): string | undefined {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     return code === 'ENOENT' || code === 'ENOTDIR' ? undefined : `its lock file ${lockFile} cannot be checked (${(error as Error).message})`
+  }
+}
+
+/**
+ * Why a writer could not use the lock file, if so: it is there but not writable for this user,
+ * or it is not there and its folder lets this user create no file. LMDB itself takes such a
+ * database down with the process (SIGSEGV) rather than say so.
+ */
+export function lockAccessProblem(lockFile: string): string | undefined {
+  try {
+    accessSync(lockFile, constants.R_OK | constants.W_OK)
+    return undefined
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code !== 'ENOENT') return `its lock file ${lockFile} is not writable for you (${code ?? (error as Error).message})`
+  }
+  const folder = dirname(lockFile)
+  try {
+    accessSync(folder, constants.W_OK | constants.X_OK)
+    return undefined
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    // A folder that is not there yet is made before the lock file: not this check's to say.
+    if (code === 'ENOENT') return undefined
+    return `its lock file ${lockFile} is missing and cannot be made: the folder ${folder} is not writable for you (${code ?? (error as Error).message})`
   }
 }
 

@@ -6,7 +6,7 @@ import type { Database, RootDatabase } from 'lmdb'
 import { open } from 'lmdb'
 import { damageMark, folderHoldsOtherFiles } from './damage-mark.js'
 import type { DataFileCheck } from './data-file.js'
-import { checkDataFile, checkLockFile, locateDataFile } from './data-file.js'
+import { checkDataFile, checkLockFile, locateDataFile, lockAccessProblem } from './data-file.js'
 import type { DatabaseFormat } from './database-format.js'
 import { describeDatabaseFormat, recogniseDataFile } from './database-format.js'
 import { LmdbStoreError } from './errors.js'
@@ -49,6 +49,10 @@ export function openEnvironment(path: string, mapSize: number, readOnly: boolean
   const lockProblem = checkLockFile(lockFile)
   if (lockProblem !== undefined) {
     throw new LmdbStoreError('DATABASE_UNWRITABLE', `The agent-tracker database ${path} cannot be opened: ${lockProblem}. Remove it; LMDB recreates it.`, { path: lockFile, reason: 'lock-file' })
+  }
+  const access = readOnly ? undefined : lockAccessProblem(lockFile)
+  if (access !== undefined) {
+    throw new LmdbStoreError('DATABASE_UNWRITABLE', `The agent-tracker database ${path} cannot be written: ${access}. Reads still work.`, { path: lockFile, reason: 'permission' })
   }
   try {
     // overlappingSync off: a commit is on disk when transactionSync returns, and lmdb-js then

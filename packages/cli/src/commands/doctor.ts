@@ -3,7 +3,7 @@ import { dirname, relative } from 'node:path'
 import type { CommitNamingCollection, DanglingCommitReference, DanglingCommits, MigrationRecord, RollupCheck, ScoreCheck } from '@agent-tracker/core'
 import { SCHEMA_VERSION, checkRecords } from '@agent-tracker/core'
 import type { DeepCheck, LmdbStore, RollupRepair } from '@agent-tracker/lmdb-store'
-import { checkDataFile, clearDamage, damageMark, deepCheck, describeDatabaseFormat, formatBytes, locateDataFile, markDamaged, recogniseDatabase } from '@agent-tracker/lmdb-store'
+import { checkDataFile, clearDamage, damageMark, deepCheck, describeDatabaseFormat, formatBytes, locateDataFile, lockAccessProblem, markDamaged, recogniseDatabase } from '@agent-tracker/lmdb-store'
 import type { FolderLegacyStatus } from '@agent-tracker/migrate'
 import { folderLegacyStatus } from '@agent-tracker/migrate'
 import { DATABASE_PATH_VARIABLE, PROTECTED_FILES_VARIABLE, ProtectedFileIndex, locateDatabase, resolveProtectedFiles } from '@agent-tracker/node-host'
@@ -72,7 +72,7 @@ export async function doctorCommand(ctx: CommandContext, folder?: string, option
     return report(ctx, checks)
   }
   if (options.salvage !== undefined) return (await import('./salvage.js')).salvageCommand(ctx, path, options.salvage)
-  const { dataFile } = locateDataFile(path)
+  const { dataFile, lockFile } = locateDataFile(path)
   if (options.deep === true) checks.push(await deepDamageCheck(ctx, path))
   const damage = damageMark(path)
   if (damage !== undefined) checks.push(check('Damage', 'problem', `found damaged (${damage.at}): ${damage.problem}. Writes are refused until doctor --deep finds it intact: restore a backup (merge undo points are kept in ${path}.undo), or copy everything still readable into a new database with agent-tracker doctor --salvage <new-file>.`))
@@ -90,7 +90,7 @@ export async function doctorCommand(ctx: CommandContext, folder?: string, option
     checks.push(check('Format', usable ? 'ok' : 'problem', usable ? `${describeDatabaseFormat(format)}; it is set up as an agent-tracker database on the first write` : notOursAdvice(path, format)))
   } else {
     checks.push(check('File', 'ok', `${formatBytes(statSync(dataFile).size)} on disk`))
-    checks.push(writableCheck(dataFile))
+    checks.push(writableCheck(dataFile, lockFile))
     try {
       const store = ctx.openStore(options.repair === true ? 'write' : 'read')
       const info = store.info()
@@ -122,8 +122,8 @@ export async function doctorCommand(ctx: CommandContext, folder?: string, option
   return report(ctx, checks)
 }
 
-/** Whether writes can reach the file: its permissions, a read-only file system, a full disk. */
-function writableCheck(dataFile: string): Check {
+/** Whether writes can reach the file: its permissions and its lock file's, a read-only file system, a full disk. */
+function writableCheck(dataFile: string, lockFile: string): Check {
   try {
     accessSync(dataFile, constants.W_OK)
   } catch (error) {
@@ -131,6 +131,8 @@ function writableCheck(dataFile: string): Check {
     const why = code === 'EROFS' ? 'it is on a read-only file system' : `it is not writable (${code ?? (error as Error).message})`
     return check('Writable', 'problem', `${why}: nothing can be recorded. Reads still work.`)
   }
+  const lock = lockAccessProblem(lockFile)
+  if (lock !== undefined) return check('Writable', 'problem', `${lock}: nothing can be recorded. Reads still work.`)
   try {
     const { bavail, bsize } = statfsSync(dirname(dataFile))
     const free = bavail * bsize
