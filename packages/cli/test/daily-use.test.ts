@@ -246,6 +246,21 @@ describe('init', () => {
     expect(await doctor()).toMatchObject({ level: 'finding', detail: expect.stringContaining('sets databasePath "~bob/x.lmdb", which the plugin refuses (Invalid database path "~bob/x.lmdb"') as unknown })
   })
 
+  it('doctor names plugin options the plugin refuses (it then pauses tracking), as the plugin words them', async () => {
+    const home = tempFolder('home-')
+    const project = tempFolder('oc-')
+    const config = join(project, 'opencode.json')
+    const plugin = async (options: unknown): Promise<{ level: string; detail: string } | undefined> => {
+      writeFileSync(config, JSON.stringify({ plugin: [['@agent-tracker/opencode-plugin', options]] }))
+      return (jsonData((await runCli(['doctor', '--json'], { home, cwd: project })).stdout, 'doctor') as { checks: { name: string; level: string; detail: string }[] }).checks.find((check) => check.name === 'Plugin')
+    }
+    const refused = `configured in ${config} (looked in ${project}, and globally); ${config} gives the plugin options it refuses, so it pauses tracking: `
+    expect(await plugin({ enforceHalt: 'nope' })).toMatchObject({ level: 'finding', detail: `${refused}Invalid agent-tracker option enforceHalt: "nope"; accepted: "block" or "warn" or "off".` })
+    expect(await plugin({ flush: { maxPending: 0 } })).toMatchObject({ level: 'finding', detail: expect.stringContaining(`${refused}Invalid agent-tracker option flush.maxPending: 0; accepted: a whole number ≥`) as unknown })
+    expect(await plugin({ unknownOpt: 1 })).toMatchObject({ level: 'finding', detail: expect.stringContaining(`${refused}Unknown agent-tracker option "unknownOpt"; known options are databasePath,`) as unknown })
+    expect(await plugin({ enforceHalt: 'warn', gitEvidence: false })).toMatchObject({ level: 'ok' })
+  })
+
   it('offers the next steps', async () => {
     const { stdout } = await runCli(['init'], { cwd: tempFolder('oc-') })
     expect(stdout).toMatch(/Next:\n {2}agent-tracker import +bring in the agent sessions you already had\n {2}agent-tracker doctor +check the database and the plugin configuration/)

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { fakeClient, tempFolder } from '../test/plugin-fixture.js'
 import { createNotifier } from './notifier.js'
 import { openRuntime } from './open-runtime.js'
-import { readPluginOptions } from './options.js'
+import { readPluginOptions } from '@agent-tracker/node-host/opencode-options'
 
 describe('openRuntime', () => {
   it('opens the database in the background and profiles the project on start', async () => {

@@ -1,6 +1,6 @@
 import type { TeamSyncOptions, Tracker, UpgradeOutcome } from '@agent-tracker/node-host'
 import type { Notifier } from './notifier.js'
-import type { PluginSettings } from './options.js'
+import type { PluginSettings } from '@agent-tracker/node-host/opencode-options'
 import { inPluginTerms } from './plugin-errors.js'
 
 /** The tracker being opened, and the start-up work (migration, project profile) that follows it. */

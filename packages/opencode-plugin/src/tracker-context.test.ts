@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { SETUP, startPlugin } from '../test/plugin-fixture.js'
 import { createNotifier } from './notifier.js'
-import { readPluginOptions } from './options.js'
+import { readPluginOptions } from '@agent-tracker/node-host/opencode-options'
 import { createTrackerContext } from './tracker-context.js'
 
 describe('createTrackerContext', () => {

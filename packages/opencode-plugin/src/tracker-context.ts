@@ -3,7 +3,7 @@ import type { Tracker } from '@agent-tracker/node-host'
 import { CommitWatch, statusCardText } from '@agent-tracker/node-host/hooks'
 import { guardHook } from './hook-guard.js'
 import type { Notifier } from './notifier.js'
-import type { PluginSettings } from './options.js'
+import type { PluginSettings } from '@agent-tracker/node-host/opencode-options'
 import { CommandTurns } from './command-turns.js'
 import { SessionSetups } from './session-setups.js'
 

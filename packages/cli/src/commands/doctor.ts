@@ -7,6 +7,7 @@ import { checkDataFile, clearDamage, damageMark, deepCheck, describeDatabaseForm
 import type { FolderLegacyStatus } from '@agent-tracker/migrate'
 import { folderLegacyStatus } from '@agent-tracker/migrate'
 import { DATABASE_PATH_VARIABLE, PROTECTED_FILES_VARIABLE, ProtectedFileIndex, locateDatabase, resolveProtectedFiles } from '@agent-tracker/node-host'
+import { InvalidPluginOptionError, readPluginOptions } from '@agent-tracker/node-host/opencode-options'
 import { CliError, EXIT } from '../cli-error.js'
 import { describeFailure, notOursAdvice } from '../describe-failure.js'
 import type { CommandContext } from '../context.js'
@@ -373,6 +374,13 @@ function pluginCheck(ctx: CommandContext, folder: string, database: string): Che
   ].join('; ')
   if (configuredIn.length > 0) {
     const elsewhere = options.flatMap((entry) => {
+      // Options the plugin refuses make it pause tracking, with a toast and a log line in OpenCode alone.
+      try {
+        readPluginOptions(entry.options, ctx.io.env)
+      } catch (error) {
+        if (!(error instanceof InvalidPluginOptionError)) throw error
+        return [`${entry.file} gives the plugin options it refuses, so it pauses tracking: ${error.message}`]
+      }
       const given = JSON.stringify(entry.options.databasePath)
       try {
         const used = pluginDatabase(entry.options, ctx.io)

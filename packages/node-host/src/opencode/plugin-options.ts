@@ -1,11 +1,17 @@
 import type { HaltMode, ProtectedFiles, ScoringRules, SetupIdentity } from '@agent-tracker/core'
 import { SETUP_IDENTITIES, describeValue, resolveRules } from '@agent-tracker/core'
 import { validateMaxDatabaseSize } from '@agent-tracker/lmdb-store/config'
-import type { StatusExportMode } from '@agent-tracker/node-host/hooks'
-import { resolveProtectedFiles, urlHoldsPassword } from '@agent-tracker/node-host/hooks'
+import { isWriteBufferError } from '@agent-tracker/write-buffer'
 import type { WriteBufferOptions } from '@agent-tracker/write-buffer/options'
 import { resolveWriteBufferOptions } from '@agent-tracker/write-buffer/options'
-import { inPluginTerms } from './plugin-errors.js'
+import type { StatusExportMode } from '../tracker/status-export.js'
+import { resolveProtectedFiles } from '../trust/protected-file-index.js'
+import { urlHoldsPassword } from '../team/team-url.js'
+
+/**
+ * The options of the OpenCode plugin (`["@agent-tracker/opencode-plugin", { … }]` in opencode.json):
+ * read here, in the host kit, so that the plugin and the CLI's `doctor` judge them the same way.
+ */
 
 /** The plugin's options, with defaults applied. */
 export interface PluginSettings {
@@ -59,7 +65,7 @@ export function readPluginOptions(input: unknown, env: Readonly<Record<string, s
       if (error instanceof InvalidPluginOptionError) throw error
       // Errors from core and the adapters name the option, its value and what is accepted; the
       // plugin says it in its own option names where they differ.
-      throw new InvalidPluginOptionError(inPluginTerms(error), { cause: error })
+      throw new InvalidPluginOptionError(inOptionTerms(error), { cause: error })
     }
   }
   return {
@@ -127,6 +133,15 @@ function boolean<T extends string>(given: Record<string, unknown>, name: string,
   if (value === true) return booleans.true
   if (value === false) return booleans.false
   return oneOf(given, name, accepted, fallback)
+}
+
+/** An adapter's complaint about an option's value, in the plugin's option names. */
+function inOptionTerms(error: unknown): string {
+  if (isWriteBufferError(error, 'INVALID_OPTION')) {
+    const { option, value, minimum } = error.details
+    return `Invalid agent-tracker option flush.${option}: ${describeValue(value)}; accepted: a whole number ≥ ${String(minimum)}, or false to turn it off.`
+  }
+  return error instanceof Error ? error.message : String(error)
 }
 
 function invalid(name: string, value: unknown, accepted: string): InvalidPluginOptionError {

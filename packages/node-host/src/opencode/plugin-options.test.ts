@@ -1,6 +1,6 @@
 import { DEFAULT_PROTECTED_FILES, DEFAULT_RULES } from '@agent-tracker/core'
 import { describe, expect, it } from 'vitest'
-import { readPluginOptions } from './options.js'
+import { readPluginOptions } from './plugin-options.js'
 
 describe('readPluginOptions', () => {
   it('applies defaults', () => {
