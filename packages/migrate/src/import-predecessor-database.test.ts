@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { COLLECTIONS } from '@agent-tracker/core'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
+import type { PredecessorEntries } from '@agent-tracker/predecessor'
 import { historyCounts, predecessorCentralHistory, writePredecessorCentralDatabase } from '@agent-tracker/predecessor'
 import { describe, expect, it } from 'vitest'
 import { tempFolder } from '@agent-tracker/test-folders'
@@ -10,9 +11,10 @@ import { legacyDatabasePath } from './detect-legacy.js'
 import { importPredecessorDatabase } from './import-predecessor-database.js'
 import { mergeDatabase } from './merge-database.js'
 
-function central(version: 'final' | 'm3' = 'final'): { path: string; history: ReturnType<typeof predecessorCentralHistory> } {
+function central(version: 'final' | 'm3' = 'final', extra: PredecessorEntries = {}): { path: string; history: ReturnType<typeof predecessorCentralHistory> } {
   const path = join(tempFolder(), version === 'final' ? 'agent-tracker.lmdb' : 'tracker')
-  const history = predecessorCentralHistory()
+  const full = predecessorCentralHistory()
+  const history = Object.fromEntries(Object.entries(full).map(([kind, entries]) => [kind, [...entries, ...(extra[kind] ?? [])]]))
   expect(writePredecessorCentralDatabase(path, history, version).available).toBe(true)
   return { path, history }
 }
@@ -82,5 +84,32 @@ describe('importPredecessorDatabase', () => {
     expect(await target.find('commits')).toHaveLength(historyCounts(history).commits ?? -1)
     expect((await target.listMigrations()).find((record) => record.kind === 'merge')?.id).toBe(`merge:${path}`)
     await target.close()
+  })
+
+  it('reports entries whose keys are not of the form the predecessor wrote, and leaves them out', async () => {
+    const at = new Date('2026-02-23T15:00:00.000Z')
+    const { path } = central('final', {
+      commits: [['abcdef0', { agent_id: 'build', commit_hash: 'abcdef0', task_description: 't', timestamp: at }]],
+      communication: [['build:abcdef0', { agent_id: 'build', project_path: '/home/dev/x', grade: 2, timestamp: at }]],
+      retrospectives: [['abcdef0', { commit: 'abcdef0', timestamp: at.toISOString(), agent_grade: 2, user_grade: 2 }]],
+      activities: [['2026-02-23', { timestamp: '2026-02-23', task: 'no agent in the key' }]],
+    })
+    const target = openLmdbStore({ databasePath: join(tempFolder(), 'tracker.lmdb') })
+    try {
+      const report = await importPredecessorDatabase(path, target, { timeZone: 'UTC' })
+      expect(report.errors).toEqual([
+        { source: path, position: 'commits "abcdef0"', message: 'not a key of the form <project path>:<commit hash>, as the predecessor wrote them; left out' },
+        { source: path, position: 'communication "build:abcdef0"', message: 'not a key of the form <agent>:<commit hash>:<epoch milliseconds>, as the predecessor wrote them; left out' },
+        { source: path, position: 'retrospectives "abcdef0"', message: 'not a key of the form <agent>:<commit hash>, as the predecessor wrote them; left out' },
+        { source: path, position: 'activities "2026-02-23"', message: 'not a key of the form <agent>:<timestamp>, as the predecessor wrote them; left out' },
+      ])
+      expect(report.completed).toBe(true)
+      expect((await target.find('commits')).filter((commit) => commit.hash === 'abcdef0')).toEqual([])
+      expect((await target.find('projects')).map((project) => project.path)).not.toContain('abcdef')
+      expect((await target.find('activities')).map((activity) => activity.task)).not.toContain('no agent in the key')
+      expect(await target.find('setups')).toHaveLength(3)
+    } finally {
+      await target.close()
+    }
   })
 })

@@ -2,8 +2,10 @@ import type { CollectionName, MigrationRecord, ProjectRecord, RecordBatch, Setup
 import { recogniseDatabase } from '@agent-tracker/lmdb-store'
 import type { Database, RootDatabase } from 'lmdb'
 import { legacyDatabasePath } from './detect-legacy.js'
+import { splitActivityKey, splitCommitKey, splitCommunicationKey, splitRetrospectiveKey } from './legacy-keys.js'
 import { commitFromLegacy, gradeEventFromLegacy, legacySetupId, projectOf, setupFromLegacyAgent } from './legacy-database-records.js'
 import type { LegacyTimeZone } from './legacy-time.js'
+import { LegacyShapeError } from './legacy-values.js'
 import { resolveTimeZone } from './legacy-time.js'
 import type { MigrationIssue, MigrationOptions, MigrationReport } from './migration-report.js'
 import { migrationId, recordMigrationRun } from './migration-history.js'
@@ -157,31 +159,27 @@ class PredecessorImport {
         this.#agents.set(key, setupFromLegacyAgent(key, value, this.#now, this.zone))
         return []
       case 'commits': {
-        const cut = key.lastIndexOf(':')
-        const commit = commitFromLegacy({ kind: 'commit', project: key.slice(0, cut), hash: key.slice(cut + 1) }, value, (agent) => this.#setupOf(agent), this.zone)
+        const parts = splitCommitKey(key) ?? malformedKey('<project path>:<commit hash>')
+        const commit = commitFromLegacy({ kind: 'commit', ...parts }, value, (agent) => this.#setupOf(agent), this.zone)
         this.#place(commit.hash, commit.project, commit.at)
         return [['commits', commit]]
       }
       case 'communication': {
-        const last = key.lastIndexOf(':')
-        const middle = key.lastIndexOf(':', last - 1)
-        const agentId = key.slice(0, middle)
-        const event = gradeEventFromLegacy({ kind: 'communication', agentId, hash: key.slice(middle + 1, last), epochMillis: Number(key.slice(last + 1)) }, value, (agent) => this.#setupOf(agent), this.zone)
+        const parts = splitCommunicationKey(key) ?? malformedKey('<agent>:<commit hash>:<epoch milliseconds>')
+        const event = gradeEventFromLegacy({ kind: 'communication', ...parts }, value, (agent) => this.#setupOf(agent), this.zone)
         this.#place(event.commit, event.project, event.at)
-        this.#tally(agentId, undefined, event.userGrade)
+        this.#tally(parts.agentId, undefined, event.userGrade)
         return [['gradeEvents', event]]
       }
       case 'retrospectives': {
-        const cut = key.lastIndexOf(':')
-        const agentId = key.slice(0, cut)
-        const { retrospective, gradeEvent } = retrospectiveFromPredecessor(this.#setupOf(agentId), key.slice(cut + 1), value, (hash) => this.#projectOfHash.get(hash), this.zone)
+        const { agentId, hash } = splitRetrospectiveKey(key) ?? malformedKey('<agent>:<commit hash>')
+        const { retrospective, gradeEvent } = retrospectiveFromPredecessor(this.#setupOf(agentId), hash, value, (known) => this.#projectOfHash.get(known), this.zone)
         if (retrospective.project === '') this.#unplaced += 1
         this.#tally(agentId, retrospective.agentGrade, retrospective.userGrade)
         return [['retrospectives', retrospective], ['gradeEvents', gradeEvent]]
       }
       case 'activities': {
-        const stamp = (value as { timestamp?: unknown } | null)?.timestamp
-        const agentId = typeof stamp === 'string' && key.endsWith(`:${stamp}`) ? key.slice(0, -stamp.length - 1) : key.slice(0, key.indexOf(':'))
+        const { agentId } = splitActivityKey(key, (value as { timestamp?: unknown } | null)?.timestamp) ?? malformedKey('<agent>:<timestamp>')
         this.#unplaced += 1
         return [['activities', activityFromPredecessor(this.#setupOf(agentId), key, value, this.zone)]]
       }
@@ -242,4 +240,9 @@ class PredecessorImport {
     const known = new Set((await this.target.listMigrations()).map((record) => record.id))
     for (const migration of this.#migrations) if (!known.has(migration.id)) await this.target.recordMigration(migration)
   }
+}
+
+/** A key of a shape the predecessor never wrote: its entry is reported and left out. */
+function malformedKey(shape: string): never {
+  throw new LegacyShapeError(`not a key of the form ${shape}, as the predecessor wrote them; left out`)
 }

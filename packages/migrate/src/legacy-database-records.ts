@@ -1,6 +1,7 @@
 import type { CommitRecord, GradeEventRecord, ProjectRecord, SetupRecord } from '@agent-tracker/core'
 import { formatSetupId, initialState, parseSetupId, resolveRules } from '@agent-tracker/core'
 import { projectName } from '@agent-tracker/core/store'
+import { splitCommitKey, splitCommunicationKey } from './legacy-keys.js'
 import type { LegacyTimeZone } from './legacy-time.js'
 import { IMPORTED_GRADE, LegacyShapeError, asFields, grade, number, optionalText, text, timestamp } from './legacy-values.js'
 
@@ -19,18 +20,12 @@ export function parseLegacyKey(key: unknown): LegacyEntry | undefined {
   if (typeof key !== 'string') return undefined
   if (key.startsWith('agent:') && key.length > 'agent:'.length) return { kind: 'agent', agentId: key.slice('agent:'.length) }
   if (key.startsWith('commit:')) {
-    const rest = key.slice('commit:'.length)
-    const cut = rest.lastIndexOf(':')
-    if (cut <= 0 || cut === rest.length - 1) return undefined
-    return { kind: 'commit', project: rest.slice(0, cut), hash: rest.slice(cut + 1) }
+    const parts = splitCommitKey(key.slice('commit:'.length))
+    return parts === undefined ? undefined : { kind: 'commit', ...parts }
   }
   if (key.startsWith('communication:')) {
-    const rest = key.slice('communication:'.length)
-    const last = rest.lastIndexOf(':')
-    const middle = rest.lastIndexOf(':', last - 1)
-    const epochMillis = Number(rest.slice(last + 1))
-    if (middle <= 0 || last - middle <= 1 || !Number.isFinite(epochMillis)) return undefined
-    return { kind: 'communication', agentId: rest.slice(0, middle), hash: rest.slice(middle + 1, last), epochMillis }
+    const parts = splitCommunicationKey(key.slice('communication:'.length))
+    return parts === undefined ? undefined : { kind: 'communication', ...parts }
   }
   return undefined
 }
