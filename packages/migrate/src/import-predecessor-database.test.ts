@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { COLLECTIONS } from '@agent-tracker/core'
+import { COLLECTIONS, setupReport } from '@agent-tracker/core'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
 import type { PredecessorEntries } from '@agent-tracker/predecessor'
 import { historyCounts, predecessorCentralHistory, writePredecessorCentralDatabase } from '@agent-tracker/predecessor'
@@ -108,6 +108,36 @@ describe('importPredecessorDatabase', () => {
       expect((await target.find('projects')).map((project) => project.path)).not.toContain('abcdef')
       expect((await target.find('activities')).map((activity) => activity.task)).not.toContain('no agent in the key')
       expect(await target.find('setups')).toHaveLength(3)
+    } finally {
+      await target.close()
+    }
+  })
+
+  it('gives agents with records but no agent record a setup, so that every listing shows their work', async () => {
+    const at = (minute: number): Date => new Date(Date.UTC(2026, 1, 23, 16, minute))
+    const { path } = central('final', {
+      commits: [
+        ['/home/dev/x:bbbbbbb', { agent_id: 'nobody', commit_hash: 'bbbbbbb', project_path: '/home/dev/x', task_description: 'x', timestamp: at(0) }],
+        ['/home/dev/x:ccccccc', { agent_id: 'nobody', commit_hash: 'ccccccc', project_path: '/home/dev/x', task_description: 'y', timestamp: at(30) }],
+      ],
+      communication: [[`nobody:bbbbbbb:${String(at(1).getTime())}`, { agent_id: 'nobody', commit_hash: 'bbbbbbb', project_path: '/home/dev/x', grade: 5, timestamp: at(1) }]],
+      activities: [[`ghost:${at(45).toISOString()}`, { timestamp: at(45).toISOString(), task: 'wrote it down' }]],
+    })
+    const target = openLmdbStore({ databasePath: join(tempFolder(), 'tracker.lmdb') })
+    try {
+      const report = await importPredecessorDatabase(path, target, { timeZone: 'UTC' })
+      expect(report.errors).toEqual([])
+      expect(report.notes?.[0]).toBe('2 agents have commits, grades or journal entries but no agent record, where the predecessor kept an agent\'s scores: their setups (nobody, ghost) start with the scores of a new setup (SP 1, XP 0, CS 60), counting the commits and grades imported.')
+      expect(await target.get('setups', ['nobody'])).toMatchObject({
+        agent: 'nobody', firstSeenAt: at(0).toISOString(), lastSeenAt: at(30).toISOString(),
+        state: { skillPoints: 1, experience: 0, communication: 60, commits: 2, userGrades: { count: 1, sum: 5 } },
+      })
+      expect(await target.get('setups', ['ghost'])).toMatchObject({ state: { commits: 0 }, firstSeenAt: at(45).toISOString() })
+      expect((await setupReport(target)).rows.find((row) => row.setup === 'nobody')).toMatchObject({ commits: 2 })
+      // Imported again: nothing is added twice.
+      const setups = await target.find('setups')
+      await importPredecessorDatabase(path, target, { timeZone: 'UTC' })
+      expect(await target.find('setups')).toEqual(setups)
     } finally {
       await target.close()
     }

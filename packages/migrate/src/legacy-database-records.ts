@@ -1,4 +1,4 @@
-import type { CommitRecord, GradeEventRecord, ProjectRecord, SetupRecord } from '@agent-tracker/core'
+import type { CommitRecord, GradeEventRecord, ProjectRecord, ScoringRules, SetupRecord } from '@agent-tracker/core'
 import { formatSetupId, initialState, parseSetupId, resolveRules } from '@agent-tracker/core'
 import { projectName } from '@agent-tracker/core/store'
 import { splitCommitKey, splitCommunicationKey } from './legacy-keys.js'
@@ -63,6 +63,62 @@ export function setupFromLegacyAgent(agentId: string, value: unknown, now: strin
     firstSeenAt,
     lastSeenAt: timestamp(fields, 'updated_at', zone, firstSeenAt),
   }
+}
+
+/** What the records of a setup show of it: when it worked, and which commits it made. */
+export interface SetupTrace {
+  first: string
+  last: string
+  readonly commits: Set<string>
+}
+
+/** Adds one record to the traces of the setups it names (`commit` when the record is a commit). */
+export function traceSetup(traces: Map<string, SetupTrace>, record: { readonly setup: string; readonly at: string }, commit?: string): void {
+  const trace = traces.get(record.setup)
+  if (trace === undefined) {
+    traces.set(record.setup, { first: record.at, last: record.at, commits: new Set(commit === undefined ? [] : [commit]) })
+    return
+  }
+  if (record.at < trace.first) trace.first = record.at
+  if (record.at > trace.last) trace.last = record.at
+  if (commit !== undefined) trace.commits.add(commit)
+}
+
+/** Grade tallies (count and sum) of a setup, by who graded. */
+export interface GradeTallies {
+  readonly agent?: { readonly count: number; readonly sum: number }
+  readonly user?: { readonly count: number; readonly sum: number }
+}
+
+/**
+ * The setup of agents whose records the predecessor kept without an agent record (where it kept an
+ * agent's scores): the scores a new setup starts with, its commits counted from its commit records
+ * and its grades from its grade events, seen from its first record to its last — as legacy files
+ * without a status file are imported.
+ */
+export function setupFromTrace(id: string, trace: SetupTrace, grades: GradeTallies, rules: ScoringRules): SetupRecord {
+  const start = initialState(rules)
+  return {
+    v: 1,
+    id,
+    ...parseSetupId(id),
+    state: { ...start, commits: trace.commits.size, agentGrades: grades.agent ?? start.agentGrades, userGrades: grades.user ?? start.userGrades },
+    firstSeenAt: trace.first,
+    lastSeenAt: trace.last,
+  }
+}
+
+/** Grade tallies added up. */
+export function sumTallies(tallies: readonly { readonly count: number; readonly sum: number }[]): { count: number; sum: number } {
+  return tallies.reduce((total, tally) => ({ count: total.count + tally.count, sum: total.sum + tally.sum }), { count: 0, sum: 0 })
+}
+
+/** What a migration says about the setups {@link setupFromTrace} made; undefined when it made none. */
+export function tracedSetupsNote(ids: readonly string[], rules: ScoringRules): string | undefined {
+  if (ids.length === 0) return undefined
+  const { skillPoints, experience, communication } = rules.initial
+  const one = ids.length === 1
+  return `${one ? 'An agent has' : `${String(ids.length)} agents have`} commits, grades or journal entries but no agent record, where the predecessor kept an agent's scores: ${one ? 'its setup' : 'their setups'} (${ids.join(', ')}) ${one ? 'starts' : 'start'} with the scores of a new setup (SP ${String(skillPoints)}, XP ${String(experience)}, CS ${String(communication)}), counting the commits and grades imported.`
 }
 
 /** A legacy commit record as a commit record (key parts fill missing fields). */

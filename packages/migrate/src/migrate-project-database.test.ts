@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, statSync, truncateSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { TrackerStore } from '@agent-tracker/core'
+import { setupReport } from '@agent-tracker/core'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
 import { describe, expect, it } from 'vitest'
 import { tempFolder } from '@agent-tracker/test-folders'
@@ -159,6 +160,28 @@ describe('migrateProjectDatabase', () => {
         ['key "session:xyz"', 'not an agent:, commit: or communication: key; left out'],
       ])
     })
+  })
+
+  it('gives an agent with commits but no agent record a setup, so that every listing shows its work', async () => {
+    const project = tempFolder()
+    const at = Date.UTC(2026, 1, 20, 11, 0)
+    await writeLegacyDatabase(project, {
+      ...shopHistory(project),
+      [`commit:${project}:bbbbbbb`]: { agent_id: 'nobody', commit_hash: 'bbbbbbb', project_path: project, task_description: 'x', timestamp: at },
+      [`communication:nobody:bbbbbbb:${String(at + 60_000)}`]: { agent_id: 'nobody', commit_hash: 'bbbbbbb', project_path: project, grade: 2, timestamp: at + 60_000 },
+    })
+    const target = openLmdbStore({ databasePath: join(tempFolder(), 'tracker.lmdb') })
+    try {
+      const report = await migrateProjectDatabase(project, target, { timeZone: 'UTC' })
+      expect(report).toMatchObject({ migrated: 10, errors: [], notes: [expect.stringContaining('but no agent record') as unknown] })
+      expect(await target.get('setups', ['nobody'])).toMatchObject({
+        firstSeenAt: new Date(at).toISOString(), lastSeenAt: new Date(at + 60_000).toISOString(),
+        state: { skillPoints: 1, communication: 60, commits: 1, userGrades: { count: 1, sum: 2 } },
+      })
+      expect((await setupReport(target)).rows.map((row) => row.setup)).toContain('nobody')
+    } finally {
+      await target.close()
+    }
   })
 
   it('streams a 100,000-entry source in chunks with progress and bounded memory', { timeout: 120_000 }, async () => {
