@@ -142,4 +142,25 @@ describe('importPredecessorDatabase', () => {
       await target.close()
     }
   })
+
+  it('holds what it imports to the limits of every other door: an entry over them is reported and left out', async () => {
+    const at = '2026-02-23T15:00:00.000Z'
+    const { path } = central('final', {
+      activities: [[`build:${at}`, { timestamp: at, task: 'x'.repeat(300_000) }]],
+      commits: [['/home/dev/x:aaaaaaa', { agent_id: 'build', project_path: '/home/dev/x', commit_hash: 'a'.repeat(5000), task_description: 't', timestamp: new Date(at) }]],
+    })
+    const target = openLmdbStore({ databasePath: join(tempFolder(), 'tracker.lmdb') })
+    try {
+      const report = await importPredecessorDatabase(path, target, { timeZone: 'UTC' })
+      expect(report.errors).toEqual([
+        { source: path, position: 'commits "/home/dev/x:aaaaaaa"', message: expect.stringMatching(/^Invalid commits record: field "hash" is "a+\.\.\."; accepted is a string of at most 4096 bytes$/) as unknown },
+        { source: path, position: `activities "build:${at}"`, message: 'field "task" is 300000 bytes of text; accepted is at most 262144 bytes (256 KiB), as everywhere free text enters' },
+      ])
+      expect(report.completed).toBe(true)
+      expect((await target.find('activities')).every((activity) => activity.task.length < 1000)).toBe(true)
+      expect((await target.find('commits')).every((commit) => commit.hash.length < 1000)).toBe(true)
+    } finally {
+      await target.close()
+    }
+  })
 })

@@ -3,7 +3,7 @@ import { formatSetupId, initialState, parseSetupId, resolveRules } from '@agent-
 import { projectName } from '@agent-tracker/core/store'
 import { splitCommitKey, splitCommunicationKey } from './legacy-keys.js'
 import type { LegacyTimeZone } from './legacy-time.js'
-import { IMPORTED_GRADE, LegacyShapeError, asFields, grade, number, optionalText, text, timestamp } from './legacy-values.js'
+import { IMPORTED_GRADE, LegacyShapeError, asFields, checkedRecord, grade, number, optionalText, text, timestamp } from './legacy-values.js'
 
 /** An entry of the predecessor's flat database, routed by its key prefix. */
 export type LegacyEntry =
@@ -125,7 +125,7 @@ export function tracedSetupsNote(ids: readonly string[], rules: ScoringRules): s
 export function commitFromLegacy(entry: Extract<LegacyEntry, { kind: 'commit' }>, value: unknown, setupOf: (agentId: string) => string, zone: LegacyTimeZone): CommitRecord {
   const fields = asFields(value, 'the commit record')
   const task = optionalText(fields, 'task_description')
-  return {
+  return checkedRecord('commits', {
     v: 1,
     project: optionalText(fields, 'project_path') ?? entry.project,
     hash: optionalText(fields, 'commit_hash') ?? entry.hash,
@@ -133,7 +133,7 @@ export function commitFromLegacy(entry: Extract<LegacyEntry, { kind: 'commit' }>
     at: timestamp(fields, 'timestamp', zone),
     message: task ?? '',
     ...(task === undefined ? {} : { task }),
-  }
+  })
 }
 
 /**
@@ -147,7 +147,7 @@ export function gradeEventFromLegacy(entry: Extract<LegacyEntry, { kind: 'commun
   const project = optionalText(fields, 'project_path')
   if (project === undefined) throw new LegacyShapeError('missing field "project_path"')
   const reason = optionalText(fields, 'reason')
-  return {
+  return checkedRecord('gradeEvents', {
     v: 1,
     id: `legacy-${hash}-${String(entry.epochMillis)}`,
     setup: setupOf(agentId),
@@ -158,7 +158,7 @@ export function gradeEventFromLegacy(entry: Extract<LegacyEntry, { kind: 'commun
     userGrade: grade(fields, 'grade'),
     ...IMPORTED_GRADE,
     note: reason ?? 'imported from the legacy per-project database (grader not recorded)',
-  }
+  })
 }
 
 /** A legacy agent's model as `provider/model` text: its sessions stored a string, or `{providerID, modelID}`. */

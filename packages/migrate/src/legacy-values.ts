@@ -1,5 +1,5 @@
-import { describeValue, isGrade, parseGrade, toIsoTimestamp } from '@agent-tracker/core'
-import type { Grade } from '@agent-tracker/core'
+import { LIMITS, describeValue, isGrade, isTrackerError, parseGrade, resolveRules, toIsoTimestamp, validateRecord } from '@agent-tracker/core'
+import type { CollectionName, CollectionRecords, Grade } from '@agent-tracker/core'
 import type { LegacyTimeZone, LocalDateTime } from './legacy-time.js'
 
 /** A legacy object's fields. */
@@ -16,19 +16,51 @@ export function asFields(value: unknown, what: string): Fields {
   throw new LegacyShapeError(`${what} must be a JSON object, got ${describeValue(value)}`)
 }
 
-/** A required non-empty string field. */
+/** A required non-empty string field, at most {@link LIMITS}' free text long. */
 export function text(fields: Fields, name: string): string {
   const value = fields[name]
-  if (typeof value === 'string' && value.trim() !== '') return value
+  if (typeof value === 'string' && value.trim() !== '') return withinTextLimit(value, name)
   throw new LegacyShapeError(value === undefined ? `missing field "${name}"` : `field "${name}" must be a non-empty string, got ${describeValue(value)}`)
 }
 
-/** An optional string field (empty strings count as absent). */
+/** An optional string field (empty strings count as absent), at most {@link LIMITS}' free text long. */
 export function optionalText(fields: Fields, name: string): string | undefined {
   const value = fields[name]
   if (value === undefined || value === null || value === '') return undefined
-  if (typeof value === 'string') return value
+  if (typeof value === 'string') return withinTextLimit(value, name)
   throw new LegacyShapeError(`field "${name}" must be a string, got ${describeValue(value)}`)
+}
+
+/** Text no longer than free text may be anywhere it enters (`LIMITS.textBytes`, 256 KiB), or a shape error naming its length. */
+function withinTextLimit(value: string, name: string): string {
+  if (value.length * 3 <= LIMITS.textBytes) return value
+  const bytes = Buffer.byteLength(value, 'utf8')
+  if (bytes <= LIMITS.textBytes) return value
+  throw new LegacyShapeError(`field "${name}" is ${String(bytes)} bytes of text; accepted is at most ${String(LIMITS.textBytes)} bytes (256 KiB), as everywhere free text enters`)
+}
+
+/** What `validateRecord` is given: its rules bound only setups, which {@link checkedRecord} does not take. */
+const RULES = resolveRules()
+
+/**
+ * A record a legacy entry became, held to the bounds every record entering from outside is held
+ * to (core's `validateRecord`: free text at most 256 KiB, key parts within their limits, real UTC
+ * times, grades among −1, 1, 2, 5), so that nothing an import stores is refused by another door or
+ * unreadable to a command. Setups are not checked here: their scores are the predecessor's, which
+ * kept a communication score above the cap this tracker's rules hold it to.
+ * @throws {LegacyShapeError} naming the record's field, what it held and what is accepted.
+ */
+export function checkedRecord<C extends Exclude<CollectionName, 'setups'>>(collection: C, record: CollectionRecords[C]): CollectionRecords[C] {
+  // The predecessor recorded no project for activities and some retrospectives; they are stored
+  // without one (`''`), which is all that is checked differently.
+  const probe = (record as { project?: unknown }).project === '' ? { ...record, project: 'none' } : record
+  try {
+    validateRecord(collection, probe, RULES)
+    return record
+  } catch (error) {
+    if (!isTrackerError(error)) throw error
+    throw new LegacyShapeError(error.message.replace(/\.$/, ''))
+  }
 }
 
 /** A number field (floats like `46.0` included); `fallback` when absent. */

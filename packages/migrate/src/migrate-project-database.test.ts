@@ -184,6 +184,25 @@ describe('migrateProjectDatabase', () => {
     }
   })
 
+  it('holds what it imports to the free-text limit of every other door', async () => {
+    const project = tempFolder()
+    await writeLegacyDatabase(project, {
+      ...shopHistory(project),
+      [`commit:${project}:badc0de`]: { agent_id: 'build', commit_hash: 'badc0de', project_path: project, task_description: 'é'.repeat(140_000), timestamp: Date.UTC(2026, 1, 20, 12) },
+    })
+    const target = openLmdbStore({ databasePath: join(tempFolder(), 'tracker.lmdb') })
+    try {
+      const report = await migrateProjectDatabase(project, target, { timeZone: 'UTC' })
+      expect(report.migrated).toBe(7)
+      expect(report.errors.map((e) => [e.position, e.message])).toEqual([
+        [`key commit:${project}:badc0de`, 'field "task_description" is 280000 bytes of text; accepted is at most 262144 bytes (256 KiB), as everywhere free text enters'],
+      ])
+      expect(await target.get('commits', [project, 'badc0de'])).toBeUndefined()
+    } finally {
+      await target.close()
+    }
+  })
+
   it('streams a 100,000-entry source in chunks with progress and bounded memory', { timeout: 120_000 }, async () => {
     const project = tempFolder()
     const count = 100_000
