@@ -163,4 +163,19 @@ describe('importPredecessorDatabase', () => {
       await target.close()
     }
   })
+
+  it('takes null for a retrospective\'s optional scores as leaving them out', async () => {
+    const { path } = central('final', {
+      retrospectives: [['build:abcdef0', { commit: 'abcdef0', timestamp: '2026-02-23T15:00:00.000Z', agent_grade: 2, user_grade: 5, score_before: null, score_after: null, task: null }]],
+    })
+    const target = openLmdbStore({ databasePath: join(tempFolder(), 'tracker.lmdb') })
+    try {
+      expect((await importPredecessorDatabase(path, target, { timeZone: 'UTC' })).errors).toEqual([])
+      const retrospective = (await target.find('retrospectives')).find((record) => record.commit === 'abcdef0')
+      expect(retrospective).toMatchObject({ agentGrade: 2, userGrade: 5 })
+      expect(retrospective).not.toHaveProperty('scoreBefore')
+    } finally {
+      await target.close()
+    }
+  })
 })

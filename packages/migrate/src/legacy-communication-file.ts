@@ -1,7 +1,7 @@
 import type { LegacyFileContext, LegacyFileRecords } from './legacy-files.js'
 import { NOT_JSON, noRecords, parseLegacyJson } from './legacy-files.js'
 import { topLevelElementLines } from './json-positions.js'
-import { IMPORTED_GRADE, LegacyShapeError, asFields, checkedRecord, grade, number, optionalText, text, timestamp } from './legacy-values.js'
+import { IMPORTED_GRADE, LegacyShapeError, asFields, checkedRecord, grade, optionalNumber, optionalText, text, timestamp } from './legacy-values.js'
 
 const RETROSPECTIVE_FIELDS = new Set(['commit', 'timestamp', 'task', 'agent_grade', 'user_grade', 'score_before', 'score_after', 'agent_note', 'user_note'])
 
@@ -50,8 +50,8 @@ function addRetrospective(result: LegacyFileRecords, fields: Readonly<Record<str
   const task = optionalText(fields, 'task')
   const agentNote = optionalText(fields, 'agent_note')
   const userNote = optionalText(fields, 'user_note')
-  const scoreBefore = fields.score_before === undefined ? undefined : number(fields, 'score_before')
-  const scoreAfter = fields.score_after === undefined ? undefined : number(fields, 'score_after')
+  const scoreBefore = optionalNumber(fields, 'score_before')
+  const scoreAfter = optionalNumber(fields, 'score_after')
   const extra = Object.fromEntries(Object.entries(fields).filter(([key]) => !RETROSPECTIVE_FIELDS.has(key)))
   const { setup, project } = context
   // All three checked before any is kept: an entry imports whole or not at all.

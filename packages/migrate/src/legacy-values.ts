@@ -75,6 +75,11 @@ export function number(fields: Fields, name: string, fallback?: number): number 
   throw new LegacyShapeError(`field "${name}" must be a number, got ${describeValue(value)}`)
 }
 
+/** An optional number field: absent, or `null` (what JSON writes for nothing), is undefined. */
+export function optionalNumber(fields: Fields, name: string): number | undefined {
+  return fields[name] === undefined || fields[name] === null ? undefined : number(fields, name)
+}
+
 /** A required grade field, as a label or a number. */
 export function grade(fields: Fields, name: string): Grade {
   const value = fields[name]

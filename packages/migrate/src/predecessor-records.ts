@@ -4,7 +4,7 @@ import { projectName } from '@agent-tracker/core/store'
 import type { LegacyTimeZone } from './legacy-time.js'
 import { migrationId } from './migration-history.js'
 import type { Fields } from './legacy-values.js'
-import { IMPORTED_GRADE, asFields, checkedRecord, grade, number, optionalText, text, timestamp } from './legacy-values.js'
+import { IMPORTED_GRADE, asFields, checkedRecord, grade, number, optionalNumber, optionalText, text, timestamp } from './legacy-values.js'
 
 /** Record shapes of the predecessor's central database (its src/types.ts), as ours. */
 
@@ -98,8 +98,7 @@ export function migrationFromPredecessor(folder: string, value: unknown, legacyP
 }
 
 function scoresOf(fields: Fields): { scoreBefore?: number; scoreAfter?: number } {
-  return {
-    ...(fields.score_before === undefined ? {} : { scoreBefore: number(fields, 'score_before') }),
-    ...(fields.score_after === undefined ? {} : { scoreAfter: number(fields, 'score_after') }),
-  }
+  const scoreBefore = optionalNumber(fields, 'score_before')
+  const scoreAfter = optionalNumber(fields, 'score_after')
+  return { ...(scoreBefore === undefined ? {} : { scoreBefore }), ...(scoreAfter === undefined ? {} : { scoreAfter }) }
 }
