@@ -178,4 +178,24 @@ describe('importPredecessorDatabase', () => {
       await target.close()
     }
   })
+
+  it('names the field of a time out of range, and what is accepted', async () => {
+    const { path } = central('final', {
+      activities: [['build:huge', { timestamp: 1e17, task: 'later than any record' }]],
+      commits: [['/home/dev/x:bbbbbbb', { agent_id: 'build', commit_hash: 'bbbbbbb', project_path: '/home/dev/x', timestamp: new Date('+010000-01-01T00:00:00.000Z') }]],
+      communication: [['build:bbbbbbb:99999999999999999', { agent_id: 'build', commit_hash: 'bbbbbbb', project_path: '/home/dev/x', grade: 2, timestamp: new Date('2026-02-23T15:00:00.000Z') }]],
+    })
+    const target = openLmdbStore({ databasePath: join(tempFolder(), 'tracker.lmdb') })
+    try {
+      const accepted = 'accepted are epoch milliseconds from -62167219200000 to 253402300799999 (years 0000 to 9999)'
+      expect((await importPredecessorDatabase(path, target, { timeZone: 'UTC' })).errors).toEqual([
+        { source: path, position: 'commits "/home/dev/x:bbbbbbb"', message: `field "timestamp" is a date in the year 10000, not a time a record can hold: ${accepted}, a date in those years, or ISO 8601 text (2026-02-23T18:00:00Z, or without a zone)` },
+        { source: path, position: 'communication "build:bbbbbbb:99999999999999999"', message: `the epoch milliseconds its key ends with are not a time a record can hold: ${accepted}` },
+        { source: path, position: 'activities "build:huge"', message: `field "timestamp" is 100000000000000000, not a time a record can hold: ${accepted}, a date in those years, or ISO 8601 text (2026-02-23T18:00:00Z, or without a zone)` },
+      ])
+      expect((await target.find('activities')).map((activity) => activity.task)).not.toContain('later than any record')
+    } finally {
+      await target.close()
+    }
+  })
 })

@@ -3,7 +3,7 @@ import { formatSetupId, initialState, parseSetupId, resolveRules } from '@agent-
 import { projectName } from '@agent-tracker/core/store'
 import { splitCommitKey, splitCommunicationKey } from './legacy-keys.js'
 import type { LegacyTimeZone } from './legacy-time.js'
-import { IMPORTED_GRADE, LegacyShapeError, asFields, checkedRecord, grade, number, optionalText, text, timestamp } from './legacy-values.js'
+import { EPOCH_ACCEPTED, IMPORTED_GRADE, LegacyShapeError, asFields, checkedRecord, grade, number, optionalText, text, timeOfEpoch, timestamp } from './legacy-values.js'
 
 /** An entry of the predecessor's flat database, routed by its key prefix. */
 export type LegacyEntry =
@@ -147,13 +147,15 @@ export function gradeEventFromLegacy(entry: Extract<LegacyEntry, { kind: 'commun
   const project = optionalText(fields, 'project_path')
   if (project === undefined) throw new LegacyShapeError('missing field "project_path"')
   const reason = optionalText(fields, 'reason')
+  const keyTime = timeOfEpoch(entry.epochMillis)
+  if (keyTime === undefined) throw new LegacyShapeError(`the epoch milliseconds its key ends with are not a time a record can hold: accepted are ${EPOCH_ACCEPTED}`)
   return checkedRecord('gradeEvents', {
     v: 1,
     id: `legacy-${hash}-${String(entry.epochMillis)}`,
     setup: setupOf(agentId),
     project,
     commit: hash,
-    at: timestamp(fields, 'timestamp', zone, new Date(entry.epochMillis).toISOString()),
+    at: timestamp(fields, 'timestamp', zone, keyTime),
     by: 'user',
     userGrade: grade(fields, 'grade'),
     ...IMPORTED_GRADE,

@@ -92,9 +92,22 @@ export function grade(fields: Fields, name: string): Grade {
   }
 }
 
+/** The first and last instants a record's time can be: years 0000 to 9999, as `YYYY-MM-DDTHH:mm:ss.sssZ` writes them. */
+const FIRST_MS = Date.parse('0000-01-01T00:00:00.000Z')
+const LAST_MS = Date.parse('9999-12-31T23:59:59.999Z')
+
+/** Epoch milliseconds a legacy time may be, for messages. */
+export const EPOCH_ACCEPTED = `epoch milliseconds from ${String(FIRST_MS)} to ${String(LAST_MS)} (years 0000 to 9999)`
+
+/** The UTC timestamp of epoch milliseconds, or undefined when they are no time a record can hold (see {@link EPOCH_ACCEPTED}). */
+export function timeOfEpoch(ms: number): string | undefined {
+  return Number.isFinite(ms) && ms >= FIRST_MS && ms <= LAST_MS ? new Date(ms).toISOString() : undefined
+}
+
 /**
  * A timestamp field: a Date, epoch milliseconds, or ISO text — text without a zone
- * (`2026-02-23T18:00:00`, `2026-02-23`) is a wall-clock time in `zone`.
+ * (`2026-02-23T18:00:00`, `2026-02-23`) is a wall-clock time in `zone`. Dates and epochs are held
+ * to the years a record's time can be written in (0000 to 9999).
  */
 export function timestamp(fields: Fields, name: string, zone: LegacyTimeZone, fallback?: string): string {
   const value = fields[name]
@@ -102,7 +115,12 @@ export function timestamp(fields: Fields, name: string, zone: LegacyTimeZone, fa
     if (fallback !== undefined) return fallback
     throw new LegacyShapeError(`missing field "${name}"`)
   }
-  if (typeof value === 'number' && Number.isFinite(value)) return new Date(value).toISOString()
+  if (typeof value === 'number' || value instanceof Date) {
+    const time = timeOfEpoch(typeof value === 'number' ? value : value.getTime())
+    if (time !== undefined) return time
+    const held = typeof value === 'number' ? String(value) : Number.isNaN(value.getTime()) ? 'an invalid date' : `a date in the year ${String(value.getUTCFullYear())}`
+    throw new LegacyShapeError(`field "${name}" is ${held}, not a time a record can hold: accepted are ${EPOCH_ACCEPTED}, a date in those years, or ISO 8601 text (2026-02-23T18:00:00Z, or without a zone)`)
+  }
   const local = typeof value === 'string' ? zonelessTime(value) : undefined
   if (local !== undefined) return zone.toUtc(local)
   try {

@@ -203,6 +203,27 @@ describe('migrateProjectDatabase', () => {
     }
   })
 
+  it('names the field or key part of a time out of range, and what is accepted', async () => {
+    const project = tempFolder()
+    await writeLegacyDatabase(project, {
+      ...shopHistory(project),
+      'communication:build:a1b2c3d:99999999999999999': { agent_id: 'build', commit_hash: 'a1b2c3d', project_path: project, grade: 2 },
+      [`commit:${project}:badc0de`]: { agent_id: 'build', commit_hash: 'badc0de', project_path: project, timestamp: 1e17 },
+    })
+    const target = openLmdbStore({ databasePath: join(tempFolder(), 'tracker.lmdb') })
+    try {
+      const report = await migrateProjectDatabase(project, target, { timeZone: 'UTC' })
+      const accepted = 'accepted are epoch milliseconds from -62167219200000 to 253402300799999 (years 0000 to 9999)'
+      expect(report.errors.map((e) => [e.position, e.message])).toEqual([
+        [`key commit:${project}:badc0de`, `field "timestamp" is 100000000000000000, not a time a record can hold: ${accepted}, a date in those years, or ISO 8601 text (2026-02-23T18:00:00Z, or without a zone)`],
+        ['key communication:build:a1b2c3d:99999999999999999', `the epoch milliseconds its key ends with are not a time a record can hold: ${accepted}`],
+      ])
+      expect(report.migrated).toBe(7)
+    } finally {
+      await target.close()
+    }
+  })
+
   it('streams a 100,000-entry source in chunks with progress and bounded memory', { timeout: 120_000 }, async () => {
     const project = tempFolder()
     const count = 100_000
