@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { copyPredecessorProjectFiles, missingJournalLines, readPredecessorFile } from '@agent-tracker/predecessor'
+import { copyPredecessorProjectFiles, missingJournalLines, readPredecessorFile, writePredecessorProjectDatabase } from '@agent-tracker/predecessor'
 import { describe, expect, it } from 'vitest'
 import { jsonData, jsonError, runCli, tempFolder } from './run-cli.js'
 
@@ -64,6 +64,19 @@ describe('the predecessor\'s own project files, migrated', () => {
     expect(migrated.stdout).toContain(`${tools}: recorded under ${repository}, the repository holding it.`)
     const projects = jsonData((await runCli(['projects', '--db', db, '--json'])).stdout, 'projects') as { projects: { path: string }[] }
     expect(projects.projects.map((project) => project.path)).toEqual([repository])
+  })
+
+  it('say which agents of a per-project database had no agent record, and list them in report', async () => {
+    const project = join(tempFolder(), 'shop')
+    const at = Date.UTC(2026, 1, 20, 11, 0)
+    writePredecessorProjectDatabase(join(project, '~', '.config', 'opencode', 'agent-tracker.lmdb'), [
+      [`commit:${project}:bbbbbbb`, { agent_id: 'nobody', commit_hash: 'bbbbbbb', project_path: project, task_description: 'x', timestamp: new Date(at) }],
+    ])
+    const db = join(tempFolder(), 'tracker.lmdb')
+    const migrated = await runCli(['migrate', project, '--db', db, '--timezone', 'UTC'])
+    expect(migrated.code).toBe(0)
+    expect(migrated.stdout).toContain(`${project}: An agent has commits, grades or journal entries but no agent record, where the predecessor kept an agent's scores: its setup (nobody) starts with the scores of a new setup (SP 1, XP 0, CS 60), counting the commits and grades imported.`)
+    expect(jsonData((await runCli(['report', '--db', db, '--json'])).stdout, 'report')).toMatchObject({ setups: [{ setup: 'nobody', commits: 1 }] })
   })
 
   it('reads --timezone as report windows do: an offset, or TZ when the flag is left out', async () => {

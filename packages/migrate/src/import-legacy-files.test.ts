@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createMemoryStore } from '@agent-tracker/core/testing'
+import { openLmdbStore } from '@agent-tracker/lmdb-store'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { tempFolder } from '@agent-tracker/test-folders'
 import { importLegacyFiles } from './import-legacy-files.js'
@@ -151,6 +152,28 @@ describe('importLegacyFiles', () => {
     ])
     // 2 retrospectives, their commits and grade events, 3 activities, and the setup.
     expect(report.migrated).toBe(2 + 2 + 2 + 3 + 1)
+  })
+
+  it('holds retrospectives and journal entries to the free-text limit of every other door, and imports the rest', async () => {
+    const long = 'x'.repeat(300_000)
+    const entry = (commit: string, note: string): string => JSON.stringify({ commit, timestamp: '2026-02-23T18:00:00Z', agent_grade: 'good', user_grade: 'good', user_note: note })
+    const root = project({
+      '.journal/communication.json': `[\n${entry('a1b2c3d', long)},\n${entry('e4f5a6b', 'fine')}\n]\n`,
+      '.journal/2026-02-23.md': `# Journal - 2026-02-23\n\n## 09:15\n- **Task**: fine\n\n## 10:00\n- **Task**: went wrong\n- **What went wrong**: ${long}\n`,
+    })
+    const store = openLmdbStore({ databasePath: join(tempFolder(), 'tracker.lmdb') })
+    try {
+      const report = await importLegacyFiles(root, store, { setup: 'build' })
+      expect(report.errors).toEqual([
+        { source: join(root, '.journal', 'communication.json'), position: 'entry 1 (line 2) (commit a1b2c3d)', message: 'field "user_note" is 300000 bytes of text; accepted is at most 262144 bytes (256 KiB), as everywhere free text enters' },
+        { source: join(root, '.journal', '2026-02-23.md'), position: 'line 6', message: expect.stringMatching(/^Invalid activities record: field "notes" is "- \*\*What went wrong\*\*: x+\.\.\."; accepted is a string of at most 262144 bytes, so this entry was not imported$/) as unknown },
+      ])
+      expect((await store.find('retrospectives')).map((retrospective) => retrospective.commit)).toEqual(['e4f5a6b'])
+      expect((await store.find('commits')).map((commit) => commit.hash)).toEqual(['e4f5a6b'])
+      expect((await store.find('activities')).map((activity) => activity.task)).toEqual(['fine'])
+    } finally {
+      await store.close()
+    }
   })
 
   it('reports a file that is not JSON by line and column and still imports the other files', async () => {

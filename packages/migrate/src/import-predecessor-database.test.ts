@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { COLLECTIONS } from '@agent-tracker/core'
+import { COLLECTIONS, setupReport } from '@agent-tracker/core'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
+import type { PredecessorEntries } from '@agent-tracker/predecessor'
 import { historyCounts, predecessorCentralHistory, writePredecessorCentralDatabase } from '@agent-tracker/predecessor'
 import { describe, expect, it } from 'vitest'
 import { tempFolder } from '@agent-tracker/test-folders'
@@ -10,9 +11,10 @@ import { legacyDatabasePath } from './detect-legacy.js'
 import { importPredecessorDatabase } from './import-predecessor-database.js'
 import { mergeDatabase } from './merge-database.js'
 
-function central(version: 'final' | 'm3' = 'final'): { path: string; history: ReturnType<typeof predecessorCentralHistory> } {
+function central(version: 'final' | 'm3' = 'final', extra: PredecessorEntries = {}): { path: string; history: ReturnType<typeof predecessorCentralHistory> } {
   const path = join(tempFolder(), version === 'final' ? 'agent-tracker.lmdb' : 'tracker')
-  const history = predecessorCentralHistory()
+  const full = predecessorCentralHistory()
+  const history = Object.fromEntries(Object.entries(full).map(([kind, entries]) => [kind, [...entries, ...(extra[kind] ?? [])]]))
   expect(writePredecessorCentralDatabase(path, history, version).available).toBe(true)
   return { path, history }
 }
@@ -82,5 +84,118 @@ describe('importPredecessorDatabase', () => {
     expect(await target.find('commits')).toHaveLength(historyCounts(history).commits ?? -1)
     expect((await target.listMigrations()).find((record) => record.kind === 'merge')?.id).toBe(`merge:${path}`)
     await target.close()
+  })
+
+  it('reports entries whose keys are not of the form the predecessor wrote, and leaves them out', async () => {
+    const at = new Date('2026-02-23T15:00:00.000Z')
+    const { path } = central('final', {
+      commits: [['abcdef0', { agent_id: 'build', commit_hash: 'abcdef0', task_description: 't', timestamp: at }]],
+      communication: [['build:abcdef0', { agent_id: 'build', project_path: '/home/dev/x', grade: 2, timestamp: at }]],
+      retrospectives: [['abcdef0', { commit: 'abcdef0', timestamp: at.toISOString(), agent_grade: 2, user_grade: 2 }]],
+      activities: [['2026-02-23', { timestamp: '2026-02-23', task: 'no agent in the key' }]],
+    })
+    const target = openLmdbStore({ databasePath: join(tempFolder(), 'tracker.lmdb') })
+    try {
+      const report = await importPredecessorDatabase(path, target, { timeZone: 'UTC' })
+      expect(report.errors).toEqual([
+        { source: path, position: 'commits "abcdef0"', message: 'not a key of the form <project path>:<commit hash>, as the predecessor wrote them; left out' },
+        { source: path, position: 'communication "build:abcdef0"', message: 'not a key of the form <agent>:<commit hash>:<epoch milliseconds>, as the predecessor wrote them; left out' },
+        { source: path, position: 'retrospectives "abcdef0"', message: 'not a key of the form <agent>:<commit hash>, as the predecessor wrote them; left out' },
+        { source: path, position: 'activities "2026-02-23"', message: 'not a key of the form <agent>:<timestamp>, as the predecessor wrote them; left out' },
+      ])
+      expect(report.completed).toBe(true)
+      expect((await target.find('commits')).filter((commit) => commit.hash === 'abcdef0')).toEqual([])
+      expect((await target.find('projects')).map((project) => project.path)).not.toContain('abcdef')
+      expect((await target.find('activities')).map((activity) => activity.task)).not.toContain('no agent in the key')
+      expect(await target.find('setups')).toHaveLength(3)
+    } finally {
+      await target.close()
+    }
+  })
+
+  it('gives agents with records but no agent record a setup, so that every listing shows their work', async () => {
+    const at = (minute: number): Date => new Date(Date.UTC(2026, 1, 23, 16, minute))
+    const { path } = central('final', {
+      commits: [
+        ['/home/dev/x:bbbbbbb', { agent_id: 'nobody', commit_hash: 'bbbbbbb', project_path: '/home/dev/x', task_description: 'x', timestamp: at(0) }],
+        ['/home/dev/x:ccccccc', { agent_id: 'nobody', commit_hash: 'ccccccc', project_path: '/home/dev/x', task_description: 'y', timestamp: at(30) }],
+      ],
+      communication: [[`nobody:bbbbbbb:${String(at(1).getTime())}`, { agent_id: 'nobody', commit_hash: 'bbbbbbb', project_path: '/home/dev/x', grade: 5, timestamp: at(1) }]],
+      activities: [[`ghost:${at(45).toISOString()}`, { timestamp: at(45).toISOString(), task: 'wrote it down' }]],
+    })
+    const target = openLmdbStore({ databasePath: join(tempFolder(), 'tracker.lmdb') })
+    try {
+      const report = await importPredecessorDatabase(path, target, { timeZone: 'UTC' })
+      expect(report.errors).toEqual([])
+      expect(report.notes?.[0]).toBe('2 agents have commits, grades or journal entries but no agent record, where the predecessor kept an agent\'s scores: their setups (nobody, ghost) start with the scores of a new setup (SP 1, XP 0, CS 60), counting the commits and grades imported.')
+      expect(await target.get('setups', ['nobody'])).toMatchObject({
+        agent: 'nobody', firstSeenAt: at(0).toISOString(), lastSeenAt: at(30).toISOString(),
+        state: { skillPoints: 1, experience: 0, communication: 60, commits: 2, userGrades: { count: 1, sum: 5 } },
+      })
+      expect(await target.get('setups', ['ghost'])).toMatchObject({ state: { commits: 0 }, firstSeenAt: at(45).toISOString() })
+      expect((await setupReport(target)).rows.find((row) => row.setup === 'nobody')).toMatchObject({ commits: 2 })
+      // Imported again: nothing is added twice.
+      const setups = await target.find('setups')
+      await importPredecessorDatabase(path, target, { timeZone: 'UTC' })
+      expect(await target.find('setups')).toEqual(setups)
+    } finally {
+      await target.close()
+    }
+  })
+
+  it('holds what it imports to the limits of every other door: an entry over them is reported and left out', async () => {
+    const at = '2026-02-23T15:00:00.000Z'
+    const { path } = central('final', {
+      activities: [[`build:${at}`, { timestamp: at, task: 'x'.repeat(300_000) }]],
+      commits: [['/home/dev/x:aaaaaaa', { agent_id: 'build', project_path: '/home/dev/x', commit_hash: 'a'.repeat(5000), task_description: 't', timestamp: new Date(at) }]],
+    })
+    const target = openLmdbStore({ databasePath: join(tempFolder(), 'tracker.lmdb') })
+    try {
+      const report = await importPredecessorDatabase(path, target, { timeZone: 'UTC' })
+      expect(report.errors).toEqual([
+        { source: path, position: 'commits "/home/dev/x:aaaaaaa"', message: expect.stringMatching(/^Invalid commits record: field "hash" is "a+\.\.\."; accepted is a string of at most 4096 bytes$/) as unknown },
+        { source: path, position: `activities "build:${at}"`, message: 'field "task" is 300000 bytes of text; accepted is at most 262144 bytes (256 KiB), as everywhere free text enters' },
+      ])
+      expect(report.completed).toBe(true)
+      expect((await target.find('activities')).every((activity) => activity.task.length < 1000)).toBe(true)
+      expect((await target.find('commits')).every((commit) => commit.hash.length < 1000)).toBe(true)
+    } finally {
+      await target.close()
+    }
+  })
+
+  it('takes null for a retrospective\'s optional scores as leaving them out', async () => {
+    const { path } = central('final', {
+      retrospectives: [['build:abcdef0', { commit: 'abcdef0', timestamp: '2026-02-23T15:00:00.000Z', agent_grade: 2, user_grade: 5, score_before: null, score_after: null, task: null }]],
+    })
+    const target = openLmdbStore({ databasePath: join(tempFolder(), 'tracker.lmdb') })
+    try {
+      expect((await importPredecessorDatabase(path, target, { timeZone: 'UTC' })).errors).toEqual([])
+      const retrospective = (await target.find('retrospectives')).find((record) => record.commit === 'abcdef0')
+      expect(retrospective).toMatchObject({ agentGrade: 2, userGrade: 5 })
+      expect(retrospective).not.toHaveProperty('scoreBefore')
+    } finally {
+      await target.close()
+    }
+  })
+
+  it('names the field of a time out of range, and what is accepted', async () => {
+    const { path } = central('final', {
+      activities: [['build:huge', { timestamp: 1e17, task: 'later than any record' }]],
+      commits: [['/home/dev/x:bbbbbbb', { agent_id: 'build', commit_hash: 'bbbbbbb', project_path: '/home/dev/x', timestamp: new Date('+010000-01-01T00:00:00.000Z') }]],
+      communication: [['build:bbbbbbb:99999999999999999', { agent_id: 'build', commit_hash: 'bbbbbbb', project_path: '/home/dev/x', grade: 2, timestamp: new Date('2026-02-23T15:00:00.000Z') }]],
+    })
+    const target = openLmdbStore({ databasePath: join(tempFolder(), 'tracker.lmdb') })
+    try {
+      const accepted = 'accepted are epoch milliseconds from -62167219200000 to 253402300799999 (years 0000 to 9999)'
+      expect((await importPredecessorDatabase(path, target, { timeZone: 'UTC' })).errors).toEqual([
+        { source: path, position: 'commits "/home/dev/x:bbbbbbb"', message: `field "timestamp" is a date in the year 10000, not a time a record can hold: ${accepted}, a date in those years, or ISO 8601 text (2026-02-23T18:00:00Z, or without a zone)` },
+        { source: path, position: 'communication "build:bbbbbbb:99999999999999999"', message: `the epoch milliseconds its key ends with are not a time a record can hold: ${accepted}` },
+        { source: path, position: 'activities "build:huge"', message: `field "timestamp" is 100000000000000000, not a time a record can hold: ${accepted}, a date in those years, or ISO 8601 text (2026-02-23T18:00:00Z, or without a zone)` },
+      ])
+      expect((await target.find('activities')).map((activity) => activity.task)).not.toContain('later than any record')
+    } finally {
+      await target.close()
+    }
   })
 })

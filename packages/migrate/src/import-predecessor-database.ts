@@ -2,8 +2,11 @@ import type { CollectionName, MigrationRecord, ProjectRecord, RecordBatch, Setup
 import { recogniseDatabase } from '@agent-tracker/lmdb-store'
 import type { Database, RootDatabase } from 'lmdb'
 import { legacyDatabasePath } from './detect-legacy.js'
-import { commitFromLegacy, gradeEventFromLegacy, legacySetupId, projectOf, setupFromLegacyAgent } from './legacy-database-records.js'
+import { splitActivityKey, splitCommitKey, splitCommunicationKey, splitRetrospectiveKey } from './legacy-keys.js'
+import type { SetupTrace } from './legacy-database-records.js'
+import { commitFromLegacy, gradeEventFromLegacy, legacySetupId, projectOf, setupFromLegacyAgent, setupFromTrace, sumTallies, traceSetup, tracedSetupsNote } from './legacy-database-records.js'
 import type { LegacyTimeZone } from './legacy-time.js'
+import { LegacyShapeError } from './legacy-values.js'
 import { resolveTimeZone } from './legacy-time.js'
 import type { MigrationIssue, MigrationOptions, MigrationReport } from './migration-report.js'
 import { migrationId, recordMigrationRun } from './migration-history.js'
@@ -75,6 +78,9 @@ class PredecessorImport {
   completed = false
   readonly #read: Record<PredecessorKind, number> = { ...NOTHING_READ }
   readonly #agents = new Map<string, SetupRecord>()
+  /** The setups agent records make, and the records of other setups (agents without an agent record). */
+  readonly #recordedSetups = new Set<string>()
+  readonly #traces = new Map<string, SetupTrace>()
   readonly #grades = new Map<string, { agent: { count: number; sum: number }; user: { count: number; sum: number } }>()
   readonly #projectOfHash = new Map<string, string>()
   readonly #projects = new Map<string, ProjectRecord>()
@@ -153,37 +159,41 @@ class PredecessorImport {
   /** The records one source entry becomes (agents and migration records are kept for the end). */
   #convert(kind: PredecessorKind, key: string, value: unknown): [CollectionName, unknown][] {
     switch (kind) {
-      case 'agents':
-        this.#agents.set(key, setupFromLegacyAgent(key, value, this.#now, this.zone))
+      case 'agents': {
+        const setup = setupFromLegacyAgent(key, value, this.#now, this.zone)
+        this.#agents.set(key, setup)
+        this.#recordedSetups.add(setup.id)
         return []
+      }
       case 'commits': {
-        const cut = key.lastIndexOf(':')
-        const commit = commitFromLegacy({ kind: 'commit', project: key.slice(0, cut), hash: key.slice(cut + 1) }, value, (agent) => this.#setupOf(agent), this.zone)
+        const parts = splitCommitKey(key) ?? malformedKey('<project path>:<commit hash>')
+        const commit = commitFromLegacy({ kind: 'commit', ...parts }, value, (agent) => this.#setupOf(agent), this.zone)
         this.#place(commit.hash, commit.project, commit.at)
+        this.#trace(commit, commit.hash)
         return [['commits', commit]]
       }
       case 'communication': {
-        const last = key.lastIndexOf(':')
-        const middle = key.lastIndexOf(':', last - 1)
-        const agentId = key.slice(0, middle)
-        const event = gradeEventFromLegacy({ kind: 'communication', agentId, hash: key.slice(middle + 1, last), epochMillis: Number(key.slice(last + 1)) }, value, (agent) => this.#setupOf(agent), this.zone)
+        const parts = splitCommunicationKey(key) ?? malformedKey('<agent>:<commit hash>:<epoch milliseconds>')
+        const event = gradeEventFromLegacy({ kind: 'communication', ...parts }, value, (agent) => this.#setupOf(agent), this.zone)
         this.#place(event.commit, event.project, event.at)
-        this.#tally(agentId, undefined, event.userGrade)
+        this.#tally(parts.agentId, undefined, event.userGrade)
+        this.#trace(event)
         return [['gradeEvents', event]]
       }
       case 'retrospectives': {
-        const cut = key.lastIndexOf(':')
-        const agentId = key.slice(0, cut)
-        const { retrospective, gradeEvent } = retrospectiveFromPredecessor(this.#setupOf(agentId), key.slice(cut + 1), value, (hash) => this.#projectOfHash.get(hash), this.zone)
+        const { agentId, hash } = splitRetrospectiveKey(key) ?? malformedKey('<agent>:<commit hash>')
+        const { retrospective, gradeEvent } = retrospectiveFromPredecessor(this.#setupOf(agentId), hash, value, (known) => this.#projectOfHash.get(known), this.zone)
         if (retrospective.project === '') this.#unplaced += 1
         this.#tally(agentId, retrospective.agentGrade, retrospective.userGrade)
+        this.#trace(retrospective)
         return [['retrospectives', retrospective], ['gradeEvents', gradeEvent]]
       }
       case 'activities': {
-        const stamp = (value as { timestamp?: unknown } | null)?.timestamp
-        const agentId = typeof stamp === 'string' && key.endsWith(`:${stamp}`) ? key.slice(0, -stamp.length - 1) : key.slice(0, key.indexOf(':'))
+        const { agentId } = splitActivityKey(key, (value as { timestamp?: unknown } | null)?.timestamp) ?? malformedKey('<agent>:<timestamp>')
+        const activity = activityFromPredecessor(this.#setupOf(agentId), key, value, this.zone)
         this.#unplaced += 1
-        return [['activities', activityFromPredecessor(this.#setupOf(agentId), key, value, this.zone)]]
+        this.#trace(activity)
+        return [['activities', activity]]
       }
       case 'projects': {
         const project = projectFromPredecessor(key, value, this.#now)
@@ -198,6 +208,11 @@ class PredecessorImport {
 
   #setupOf(agentId: string): string {
     return this.#agents.get(agentId)?.id ?? legacySetupId({ id: agentId })
+  }
+
+  /** Notes a record of a setup no agent record made (agents come first, so every agent record is known by now). */
+  #trace(record: { readonly setup: string; readonly at: string }, commit?: string): void {
+    if (!this.#recordedSetups.has(record.setup)) traceSetup(this.#traces, record, commit)
   }
 
   #tally(agentId: string, agentGrade: number | undefined, userGrade: number | undefined): void {
@@ -232,6 +247,24 @@ class PredecessorImport {
       this.#skipped += result.skipped
       this.#combined = [...this.#combined, ...result.combined]
     }
+    await this.#importTracedSetups()
+  }
+
+  /** A setup for each agent whose records came without an agent record (see `setupFromTrace`), so that every listing shows their work. */
+  async #importTracedSetups(): Promise<void> {
+    const made: string[] = []
+    for (const [id, trace] of this.#traces) {
+      if (this.#recordedSetups.has(id)) continue
+      const tallies = [...this.#grades].filter(([agentId]) => !this.#agents.has(agentId) && legacySetupId({ id: agentId }) === id).map(([, tally]) => tally)
+      const grades = { agent: sumTallies(tallies.map((tally) => tally.agent)), user: sumTallies(tallies.map((tally) => tally.user)) }
+      const result = await this.target.importSetups(`predecessor:${this.source}#setup:${id}`, [setupFromTrace(id, trace, grades, this.target.rules)])
+      this.#migrated += result.written
+      this.#skipped += result.skipped
+      this.#combined = [...this.#combined, ...result.combined]
+      made.push(id)
+    }
+    const note = tracedSetupsNote(made, this.target.rules)
+    if (note !== undefined) this.#notes.push(note)
   }
 
   /** Projects once, spanning every record; a project the store has without a profile gets this one. */
@@ -242,4 +275,9 @@ class PredecessorImport {
     const known = new Set((await this.target.listMigrations()).map((record) => record.id))
     for (const migration of this.#migrations) if (!known.has(migration.id)) await this.target.recordMigration(migration)
   }
+}
+
+/** A key of a shape the predecessor never wrote: its entry is reported and left out. */
+function malformedKey(shape: string): never {
+  throw new LegacyShapeError(`not a key of the form ${shape}, as the predecessor wrote them; left out`)
 }

@@ -36,6 +36,18 @@ describe('readCommunicationFile', () => {
     expect(errors.map((e) => e.position)).toEqual(['entry 1 (line 1) (commit a1b2c3d)'])
   })
 
+  it('takes null for an optional field as leaving it out', () => {
+    const content = JSON.stringify([{ commit: 'a1b2c3d', timestamp: '2026-02-23T18:00:00Z', agent_grade: 'good', user_grade: 'good', score_before: null, score_after: null, task: null, agent_note: null, user_note: null }])
+    const { retrospectives, gradeEvents, commits, errors } = readCommunicationFile('/c.json', content, CONTEXT)
+    expect(errors).toEqual([])
+    expect(retrospectives).toEqual([{
+      v: 1, setup: 'build', commit: 'a1b2c3d', project: '/work/shop', at: '2026-02-23T18:00:00.000Z', updatedAt: '2026-02-23T18:00:00.000Z',
+      agentGrade: 2, userGrade: 2, agentGradeChannel: 'import', userGradeChannel: 'import',
+    }])
+    expect(gradeEvents[0]).not.toHaveProperty('scoreAfter')
+    expect(commits).toHaveLength(1)
+  })
+
   it('reports a file that is not JSON by line and column', () => {
     const content = `[\n  ${entry('a1b2c3d', 'first')},\n  oops\n]\n`
     expect(readCommunicationFile('/c.json', content, CONTEXT)).toMatchObject({

@@ -1,7 +1,7 @@
 import type { LegacyFileContext, LegacyFileRecords } from './legacy-files.js'
 import { NOT_JSON, noRecords, parseLegacyJson } from './legacy-files.js'
 import { topLevelElementLines } from './json-positions.js'
-import { IMPORTED_GRADE, LegacyShapeError, asFields, grade, number, optionalText, text, timestamp } from './legacy-values.js'
+import { IMPORTED_GRADE, LegacyShapeError, asFields, checkedRecord, grade, optionalNumber, optionalText, text, timestamp } from './legacy-values.js'
 
 const RETROSPECTIVE_FIELDS = new Set(['commit', 'timestamp', 'task', 'agent_grade', 'user_grade', 'score_before', 'score_after', 'agent_note', 'user_note'])
 
@@ -50,11 +50,12 @@ function addRetrospective(result: LegacyFileRecords, fields: Readonly<Record<str
   const task = optionalText(fields, 'task')
   const agentNote = optionalText(fields, 'agent_note')
   const userNote = optionalText(fields, 'user_note')
-  const scoreBefore = fields.score_before === undefined ? undefined : number(fields, 'score_before')
-  const scoreAfter = fields.score_after === undefined ? undefined : number(fields, 'score_after')
+  const scoreBefore = optionalNumber(fields, 'score_before')
+  const scoreAfter = optionalNumber(fields, 'score_after')
   const extra = Object.fromEntries(Object.entries(fields).filter(([key]) => !RETROSPECTIVE_FIELDS.has(key)))
   const { setup, project } = context
-  result.retrospectives.push({
+  // All three checked before any is kept: an entry imports whole or not at all.
+  const retrospective = checkedRecord('retrospectives', {
     v: 1, setup, commit, project, at, updatedAt: at, agentGrade, userGrade, agentGradeChannel: 'import', userGradeChannel: 'import',
     ...(task === undefined ? {} : { task }),
     ...(agentNote === undefined ? {} : { agentNote }),
@@ -63,10 +64,13 @@ function addRetrospective(result: LegacyFileRecords, fields: Readonly<Record<str
     ...(scoreAfter === undefined ? {} : { scoreAfter }),
     ...(Object.keys(extra).length === 0 ? {} : { extra }),
   })
-  result.gradeEvents.push({
+  const gradeEvent = checkedRecord('gradeEvents', {
     v: 1, id: `legacy-journal-${commit}`, setup, project, commit, at, by: 'user', agentGrade, userGrade, ...IMPORTED_GRADE,
     ...(scoreBefore === undefined ? {} : { scoreBefore }),
     ...(scoreAfter === undefined ? {} : { scoreAfter }),
   })
-  result.commits.push({ v: 1, project, hash: commit, setup, at, message: task ?? '', ...(task === undefined ? {} : { task }) })
+  const commitRecord = checkedRecord('commits', { v: 1, project, hash: commit, setup, at, message: task ?? '', ...(task === undefined ? {} : { task }) })
+  result.retrospectives.push(retrospective)
+  result.gradeEvents.push(gradeEvent)
+  result.commits.push(commitRecord)
 }

@@ -1,8 +1,9 @@
-import type { CommitRecord, GradeEventRecord, ProjectRecord, SetupRecord } from '@agent-tracker/core'
+import type { CommitRecord, GradeEventRecord, ProjectRecord, ScoringRules, SetupRecord } from '@agent-tracker/core'
 import { formatSetupId, initialState, parseSetupId, resolveRules } from '@agent-tracker/core'
 import { projectName } from '@agent-tracker/core/store'
+import { splitCommitKey, splitCommunicationKey } from './legacy-keys.js'
 import type { LegacyTimeZone } from './legacy-time.js'
-import { IMPORTED_GRADE, LegacyShapeError, asFields, grade, number, optionalText, text, timestamp } from './legacy-values.js'
+import { EPOCH_ACCEPTED, IMPORTED_GRADE, LegacyShapeError, asFields, checkedRecord, grade, number, optionalText, text, timeOfEpoch, timestamp } from './legacy-values.js'
 
 /** An entry of the predecessor's flat database, routed by its key prefix. */
 export type LegacyEntry =
@@ -19,18 +20,12 @@ export function parseLegacyKey(key: unknown): LegacyEntry | undefined {
   if (typeof key !== 'string') return undefined
   if (key.startsWith('agent:') && key.length > 'agent:'.length) return { kind: 'agent', agentId: key.slice('agent:'.length) }
   if (key.startsWith('commit:')) {
-    const rest = key.slice('commit:'.length)
-    const cut = rest.lastIndexOf(':')
-    if (cut <= 0 || cut === rest.length - 1) return undefined
-    return { kind: 'commit', project: rest.slice(0, cut), hash: rest.slice(cut + 1) }
+    const parts = splitCommitKey(key.slice('commit:'.length))
+    return parts === undefined ? undefined : { kind: 'commit', ...parts }
   }
   if (key.startsWith('communication:')) {
-    const rest = key.slice('communication:'.length)
-    const last = rest.lastIndexOf(':')
-    const middle = rest.lastIndexOf(':', last - 1)
-    const epochMillis = Number(rest.slice(last + 1))
-    if (middle <= 0 || last - middle <= 1 || !Number.isFinite(epochMillis)) return undefined
-    return { kind: 'communication', agentId: rest.slice(0, middle), hash: rest.slice(middle + 1, last), epochMillis }
+    const parts = splitCommunicationKey(key.slice('communication:'.length))
+    return parts === undefined ? undefined : { kind: 'communication', ...parts }
   }
   return undefined
 }
@@ -70,11 +65,67 @@ export function setupFromLegacyAgent(agentId: string, value: unknown, now: strin
   }
 }
 
+/** What the records of a setup show of it: when it worked, and which commits it made. */
+export interface SetupTrace {
+  first: string
+  last: string
+  readonly commits: Set<string>
+}
+
+/** Adds one record to the traces of the setups it names (`commit` when the record is a commit). */
+export function traceSetup(traces: Map<string, SetupTrace>, record: { readonly setup: string; readonly at: string }, commit?: string): void {
+  const trace = traces.get(record.setup)
+  if (trace === undefined) {
+    traces.set(record.setup, { first: record.at, last: record.at, commits: new Set(commit === undefined ? [] : [commit]) })
+    return
+  }
+  if (record.at < trace.first) trace.first = record.at
+  if (record.at > trace.last) trace.last = record.at
+  if (commit !== undefined) trace.commits.add(commit)
+}
+
+/** Grade tallies (count and sum) of a setup, by who graded. */
+export interface GradeTallies {
+  readonly agent?: { readonly count: number; readonly sum: number }
+  readonly user?: { readonly count: number; readonly sum: number }
+}
+
+/**
+ * The setup of agents whose records the predecessor kept without an agent record (where it kept an
+ * agent's scores): the scores a new setup starts with, its commits counted from its commit records
+ * and its grades from its grade events, seen from its first record to its last — as legacy files
+ * without a status file are imported.
+ */
+export function setupFromTrace(id: string, trace: SetupTrace, grades: GradeTallies, rules: ScoringRules): SetupRecord {
+  const start = initialState(rules)
+  return {
+    v: 1,
+    id,
+    ...parseSetupId(id),
+    state: { ...start, commits: trace.commits.size, agentGrades: grades.agent ?? start.agentGrades, userGrades: grades.user ?? start.userGrades },
+    firstSeenAt: trace.first,
+    lastSeenAt: trace.last,
+  }
+}
+
+/** Grade tallies added up. */
+export function sumTallies(tallies: readonly { readonly count: number; readonly sum: number }[]): { count: number; sum: number } {
+  return tallies.reduce((total, tally) => ({ count: total.count + tally.count, sum: total.sum + tally.sum }), { count: 0, sum: 0 })
+}
+
+/** What a migration says about the setups {@link setupFromTrace} made; undefined when it made none. */
+export function tracedSetupsNote(ids: readonly string[], rules: ScoringRules): string | undefined {
+  if (ids.length === 0) return undefined
+  const { skillPoints, experience, communication } = rules.initial
+  const one = ids.length === 1
+  return `${one ? 'An agent has' : `${String(ids.length)} agents have`} commits, grades or journal entries but no agent record, where the predecessor kept an agent's scores: ${one ? 'its setup' : 'their setups'} (${ids.join(', ')}) ${one ? 'starts' : 'start'} with the scores of a new setup (SP ${String(skillPoints)}, XP ${String(experience)}, CS ${String(communication)}), counting the commits and grades imported.`
+}
+
 /** A legacy commit record as a commit record (key parts fill missing fields). */
 export function commitFromLegacy(entry: Extract<LegacyEntry, { kind: 'commit' }>, value: unknown, setupOf: (agentId: string) => string, zone: LegacyTimeZone): CommitRecord {
   const fields = asFields(value, 'the commit record')
   const task = optionalText(fields, 'task_description')
-  return {
+  return checkedRecord('commits', {
     v: 1,
     project: optionalText(fields, 'project_path') ?? entry.project,
     hash: optionalText(fields, 'commit_hash') ?? entry.hash,
@@ -82,7 +133,7 @@ export function commitFromLegacy(entry: Extract<LegacyEntry, { kind: 'commit' }>
     at: timestamp(fields, 'timestamp', zone),
     message: task ?? '',
     ...(task === undefined ? {} : { task }),
-  }
+  })
 }
 
 /**
@@ -96,18 +147,20 @@ export function gradeEventFromLegacy(entry: Extract<LegacyEntry, { kind: 'commun
   const project = optionalText(fields, 'project_path')
   if (project === undefined) throw new LegacyShapeError('missing field "project_path"')
   const reason = optionalText(fields, 'reason')
-  return {
+  const keyTime = timeOfEpoch(entry.epochMillis)
+  if (keyTime === undefined) throw new LegacyShapeError(`the epoch milliseconds its key ends with are not a time a record can hold: accepted are ${EPOCH_ACCEPTED}`)
+  return checkedRecord('gradeEvents', {
     v: 1,
     id: `legacy-${hash}-${String(entry.epochMillis)}`,
     setup: setupOf(agentId),
     project,
     commit: hash,
-    at: timestamp(fields, 'timestamp', zone, new Date(entry.epochMillis).toISOString()),
+    at: timestamp(fields, 'timestamp', zone, keyTime),
     by: 'user',
     userGrade: grade(fields, 'grade'),
     ...IMPORTED_GRADE,
     note: reason ?? 'imported from the legacy per-project database (grader not recorded)',
-  }
+  })
 }
 
 /** A legacy agent's model as `provider/model` text: its sessions stored a string, or `{providerID, modelID}`. */

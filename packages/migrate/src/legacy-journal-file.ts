@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { LegacyFileContext, LegacyFileRecords } from './legacy-files.js'
 import { noRecords } from './legacy-files.js'
+import { LegacyShapeError, checkedRecord } from './legacy-values.js'
 
 type JournalField = 'task' | 'actions' | 'outcome' | 'decisions' | 'notes'
 
@@ -83,7 +84,12 @@ export function readJournalFile(source: string, content: string, context: Legacy
     const when = `${found.date} ${found.time}`
     const occurrence = (occurrences.get(when) ?? 0) + 1
     occurrences.set(when, occurrence)
-    result.activities.push(toActivity(found, occurrence, context))
+    try {
+      result.activities.push(checkedRecord('activities', toActivity(found, occurrence, context)))
+    } catch (error) {
+      if (!(error instanceof LegacyShapeError)) throw error
+      result.errors.push({ source, position: `line ${String(found.line)}`, message: `${error.message}, so this entry was not imported` })
+    }
   }
   return result
 }

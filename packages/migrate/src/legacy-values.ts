@@ -1,5 +1,5 @@
-import { describeValue, isGrade, parseGrade, toIsoTimestamp } from '@agent-tracker/core'
-import type { Grade } from '@agent-tracker/core'
+import { LIMITS, describeValue, isGrade, isTrackerError, parseGrade, resolveRules, toIsoTimestamp, validateRecord } from '@agent-tracker/core'
+import type { CollectionName, CollectionRecords, Grade } from '@agent-tracker/core'
 import type { LegacyTimeZone, LocalDateTime } from './legacy-time.js'
 
 /** A legacy object's fields. */
@@ -16,19 +16,51 @@ export function asFields(value: unknown, what: string): Fields {
   throw new LegacyShapeError(`${what} must be a JSON object, got ${describeValue(value)}`)
 }
 
-/** A required non-empty string field. */
+/** A required non-empty string field, at most {@link LIMITS}' free text long. */
 export function text(fields: Fields, name: string): string {
   const value = fields[name]
-  if (typeof value === 'string' && value.trim() !== '') return value
+  if (typeof value === 'string' && value.trim() !== '') return withinTextLimit(value, name)
   throw new LegacyShapeError(value === undefined ? `missing field "${name}"` : `field "${name}" must be a non-empty string, got ${describeValue(value)}`)
 }
 
-/** An optional string field (empty strings count as absent). */
+/** An optional string field (empty strings count as absent), at most {@link LIMITS}' free text long. */
 export function optionalText(fields: Fields, name: string): string | undefined {
   const value = fields[name]
   if (value === undefined || value === null || value === '') return undefined
-  if (typeof value === 'string') return value
+  if (typeof value === 'string') return withinTextLimit(value, name)
   throw new LegacyShapeError(`field "${name}" must be a string, got ${describeValue(value)}`)
+}
+
+/** Text no longer than free text may be anywhere it enters (`LIMITS.textBytes`, 256 KiB), or a shape error naming its length. */
+function withinTextLimit(value: string, name: string): string {
+  if (value.length * 3 <= LIMITS.textBytes) return value
+  const bytes = Buffer.byteLength(value, 'utf8')
+  if (bytes <= LIMITS.textBytes) return value
+  throw new LegacyShapeError(`field "${name}" is ${String(bytes)} bytes of text; accepted is at most ${String(LIMITS.textBytes)} bytes (256 KiB), as everywhere free text enters`)
+}
+
+/** What `validateRecord` is given: its rules bound only setups, which {@link checkedRecord} does not take. */
+const RULES = resolveRules()
+
+/**
+ * A record a legacy entry became, held to the bounds every record entering from outside is held
+ * to (core's `validateRecord`: free text at most 256 KiB, key parts within their limits, real UTC
+ * times, grades among −1, 1, 2, 5), so that nothing an import stores is refused by another door or
+ * unreadable to a command. Setups are not checked here: their scores are the predecessor's, which
+ * kept a communication score above the cap this tracker's rules hold it to.
+ * @throws {LegacyShapeError} naming the record's field, what it held and what is accepted.
+ */
+export function checkedRecord<C extends Exclude<CollectionName, 'setups'>>(collection: C, record: CollectionRecords[C]): CollectionRecords[C] {
+  // The predecessor recorded no project for activities and some retrospectives; they are stored
+  // without one (`''`), which is all that is checked differently.
+  const probe = (record as { project?: unknown }).project === '' ? { ...record, project: 'none' } : record
+  try {
+    validateRecord(collection, probe, RULES)
+    return record
+  } catch (error) {
+    if (!isTrackerError(error)) throw error
+    throw new LegacyShapeError(error.message.replace(/\.$/, ''))
+  }
 }
 
 /** A number field (floats like `46.0` included); `fallback` when absent. */
@@ -43,6 +75,11 @@ export function number(fields: Fields, name: string, fallback?: number): number 
   throw new LegacyShapeError(`field "${name}" must be a number, got ${describeValue(value)}`)
 }
 
+/** An optional number field: absent, or `null` (what JSON writes for nothing), is undefined. */
+export function optionalNumber(fields: Fields, name: string): number | undefined {
+  return fields[name] === undefined || fields[name] === null ? undefined : number(fields, name)
+}
+
 /** A required grade field, as a label or a number. */
 export function grade(fields: Fields, name: string): Grade {
   const value = fields[name]
@@ -55,9 +92,22 @@ export function grade(fields: Fields, name: string): Grade {
   }
 }
 
+/** The first and last instants a record's time can be: years 0000 to 9999, as `YYYY-MM-DDTHH:mm:ss.sssZ` writes them. */
+const FIRST_MS = Date.parse('0000-01-01T00:00:00.000Z')
+const LAST_MS = Date.parse('9999-12-31T23:59:59.999Z')
+
+/** Epoch milliseconds a legacy time may be, for messages. */
+export const EPOCH_ACCEPTED = `epoch milliseconds from ${String(FIRST_MS)} to ${String(LAST_MS)} (years 0000 to 9999)`
+
+/** The UTC timestamp of epoch milliseconds, or undefined when they are no time a record can hold (see {@link EPOCH_ACCEPTED}). */
+export function timeOfEpoch(ms: number): string | undefined {
+  return Number.isFinite(ms) && ms >= FIRST_MS && ms <= LAST_MS ? new Date(ms).toISOString() : undefined
+}
+
 /**
  * A timestamp field: a Date, epoch milliseconds, or ISO text — text without a zone
- * (`2026-02-23T18:00:00`, `2026-02-23`) is a wall-clock time in `zone`.
+ * (`2026-02-23T18:00:00`, `2026-02-23`) is a wall-clock time in `zone`. Dates and epochs are held
+ * to the years a record's time can be written in (0000 to 9999).
  */
 export function timestamp(fields: Fields, name: string, zone: LegacyTimeZone, fallback?: string): string {
   const value = fields[name]
@@ -65,7 +115,12 @@ export function timestamp(fields: Fields, name: string, zone: LegacyTimeZone, fa
     if (fallback !== undefined) return fallback
     throw new LegacyShapeError(`missing field "${name}"`)
   }
-  if (typeof value === 'number' && Number.isFinite(value)) return new Date(value).toISOString()
+  if (typeof value === 'number' || value instanceof Date) {
+    const time = timeOfEpoch(typeof value === 'number' ? value : value.getTime())
+    if (time !== undefined) return time
+    const held = typeof value === 'number' ? String(value) : Number.isNaN(value.getTime()) ? 'an invalid date' : `a date in the year ${String(value.getUTCFullYear())}`
+    throw new LegacyShapeError(`field "${name}" is ${held}, not a time a record can hold: accepted are ${EPOCH_ACCEPTED}, a date in those years, or ISO 8601 text (2026-02-23T18:00:00Z, or without a zone)`)
+  }
   const local = typeof value === 'string' ? zonelessTime(value) : undefined
   if (local !== undefined) return zone.toUtc(local)
   try {

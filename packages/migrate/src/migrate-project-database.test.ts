@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, statSync, truncateSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { TrackerStore } from '@agent-tracker/core'
+import { setupReport } from '@agent-tracker/core'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
 import { describe, expect, it } from 'vitest'
 import { tempFolder } from '@agent-tracker/test-folders'
@@ -159,6 +160,68 @@ describe('migrateProjectDatabase', () => {
         ['key "session:xyz"', 'not an agent:, commit: or communication: key; left out'],
       ])
     })
+  })
+
+  it('gives an agent with commits but no agent record a setup, so that every listing shows its work', async () => {
+    const project = tempFolder()
+    const at = Date.UTC(2026, 1, 20, 11, 0)
+    await writeLegacyDatabase(project, {
+      ...shopHistory(project),
+      [`commit:${project}:bbbbbbb`]: { agent_id: 'nobody', commit_hash: 'bbbbbbb', project_path: project, task_description: 'x', timestamp: at },
+      [`communication:nobody:bbbbbbb:${String(at + 60_000)}`]: { agent_id: 'nobody', commit_hash: 'bbbbbbb', project_path: project, grade: 2, timestamp: at + 60_000 },
+    })
+    const target = openLmdbStore({ databasePath: join(tempFolder(), 'tracker.lmdb') })
+    try {
+      const report = await migrateProjectDatabase(project, target, { timeZone: 'UTC' })
+      expect(report).toMatchObject({ migrated: 10, errors: [], notes: [expect.stringContaining('but no agent record') as unknown] })
+      expect(await target.get('setups', ['nobody'])).toMatchObject({
+        firstSeenAt: new Date(at).toISOString(), lastSeenAt: new Date(at + 60_000).toISOString(),
+        state: { skillPoints: 1, communication: 60, commits: 1, userGrades: { count: 1, sum: 2 } },
+      })
+      expect((await setupReport(target)).rows.map((row) => row.setup)).toContain('nobody')
+    } finally {
+      await target.close()
+    }
+  })
+
+  it('holds what it imports to the free-text limit of every other door', async () => {
+    const project = tempFolder()
+    await writeLegacyDatabase(project, {
+      ...shopHistory(project),
+      [`commit:${project}:badc0de`]: { agent_id: 'build', commit_hash: 'badc0de', project_path: project, task_description: 'é'.repeat(140_000), timestamp: Date.UTC(2026, 1, 20, 12) },
+    })
+    const target = openLmdbStore({ databasePath: join(tempFolder(), 'tracker.lmdb') })
+    try {
+      const report = await migrateProjectDatabase(project, target, { timeZone: 'UTC' })
+      expect(report.migrated).toBe(7)
+      expect(report.errors.map((e) => [e.position, e.message])).toEqual([
+        [`key commit:${project}:badc0de`, 'field "task_description" is 280000 bytes of text; accepted is at most 262144 bytes (256 KiB), as everywhere free text enters'],
+      ])
+      expect(await target.get('commits', [project, 'badc0de'])).toBeUndefined()
+    } finally {
+      await target.close()
+    }
+  })
+
+  it('names the field or key part of a time out of range, and what is accepted', async () => {
+    const project = tempFolder()
+    await writeLegacyDatabase(project, {
+      ...shopHistory(project),
+      'communication:build:a1b2c3d:99999999999999999': { agent_id: 'build', commit_hash: 'a1b2c3d', project_path: project, grade: 2 },
+      [`commit:${project}:badc0de`]: { agent_id: 'build', commit_hash: 'badc0de', project_path: project, timestamp: 1e17 },
+    })
+    const target = openLmdbStore({ databasePath: join(tempFolder(), 'tracker.lmdb') })
+    try {
+      const report = await migrateProjectDatabase(project, target, { timeZone: 'UTC' })
+      const accepted = 'accepted are epoch milliseconds from -62167219200000 to 253402300799999 (years 0000 to 9999)'
+      expect(report.errors.map((e) => [e.position, e.message])).toEqual([
+        [`key commit:${project}:badc0de`, `field "timestamp" is 100000000000000000, not a time a record can hold: ${accepted}, a date in those years, or ISO 8601 text (2026-02-23T18:00:00Z, or without a zone)`],
+        ['key communication:build:a1b2c3d:99999999999999999', `the epoch milliseconds its key ends with are not a time a record can hold: ${accepted}`],
+      ])
+      expect(report.migrated).toBe(7)
+    } finally {
+      await target.close()
+    }
   })
 
   it('streams a 100,000-entry source in chunks with progress and bounded memory', { timeout: 120_000 }, async () => {

@@ -1,6 +1,7 @@
 import type { CommitRecord, GradeEventRecord, ProjectRecord, SetupRecord, TrackerStore } from '@agent-tracker/core'
 import { databaseHasData, legacyDatabasePath } from './detect-legacy.js'
-import { commitFromLegacy, gradeEventFromLegacy, legacySetupId, parseLegacyKey, projectOf, setupFromLegacyAgent } from './legacy-database-records.js'
+import type { SetupTrace } from './legacy-database-records.js'
+import { commitFromLegacy, gradeEventFromLegacy, legacySetupId, parseLegacyKey, projectOf, setupFromLegacyAgent, setupFromTrace, sumTallies, traceSetup, tracedSetupsNote } from './legacy-database-records.js'
 import { resolveTimeZone } from './legacy-time.js'
 import type { MigrationIssue, MigrationOptions, MigrationReport } from './migration-report.js'
 import { migrationId, recordMigrationRun } from './migration-history.js'
@@ -45,6 +46,13 @@ async function copyLegacyDatabase(source: string, target: TrackerStore, options:
   const agents = new Map<string, SetupRecord>()
   const setupOf = (agentId: string): string => agents.get(agentId)?.id ?? legacySetupId({ id: agentId })
   const grades = new Map<string, { count: number; sum: number }>()
+  // Setups agent records make, and what the records of other setups (agents without an agent record) show of them.
+  const recordedSetups = new Set<string>()
+  const traces = new Map<string, SetupTrace>()
+  const trace = (record: { readonly setup: string; readonly at: string }, commit?: string): void => {
+    if (!recordedSetups.has(record.setup)) traceSetup(traces, record, commit)
+  }
+  const notes: string[] = []
   let migrated = 0
   let skipped = 0
   let processed = 0
@@ -78,9 +86,19 @@ async function copyLegacyDatabase(source: string, target: TrackerStore, options:
         errors.push({ source, position: `key ${JSON.stringify(key)}`, message: 'not an agent:, commit: or communication: key; left out' })
       } else {
         try {
-          if (entry.kind === 'agent') agents.set(entry.agentId, setupFromLegacyAgent(entry.agentId, value, now, zone))
-          else if (entry.kind === 'commit') addCommit(chunk, projects, underProject(commitFromLegacy(entry, value, setupOf, zone)))
-          else addGradeEvent(chunk, grades, entry.agentId, underProject(gradeEventFromLegacy(entry, value, setupOf, zone)))
+          if (entry.kind === 'agent') {
+            const setup = setupFromLegacyAgent(entry.agentId, value, now, zone)
+            agents.set(entry.agentId, setup)
+            recordedSetups.add(setup.id)
+          } else if (entry.kind === 'commit') {
+            const commit = underProject(commitFromLegacy(entry, value, setupOf, zone))
+            addCommit(chunk, projects, commit)
+            trace(commit, commit.hash)
+          } else {
+            const event = underProject(gradeEventFromLegacy(entry, value, setupOf, zone))
+            addGradeEvent(chunk, grades, entry.agentId, event)
+            trace(event)
+          }
         } catch (error) {
           errors.push({ source, position: `key ${String(key)}`, message: messageOf(error) })
         }
@@ -95,6 +113,19 @@ async function copyLegacyDatabase(source: string, target: TrackerStore, options:
       skipped += result.skipped
       combined = [...combined, ...result.combined]
     }
+    // Agents with records but no agent record (`agent:` keys sort first, so all were read before any record).
+    const made: string[] = []
+    for (const [id, traced] of traces) {
+      if (recordedSetups.has(id)) continue
+      const user = sumTallies([...grades].filter(([agentId]) => !agents.has(agentId) && legacySetupId({ id: agentId }) === id).map(([, tally]) => tally))
+      const result = await target.importSetups(`project-database:${source}#setup:${id}`, [setupFromTrace(id, traced, { user }, target.rules)])
+      migrated += result.written
+      skipped += result.skipped
+      combined = [...combined, ...result.combined]
+      made.push(id)
+    }
+    const note = tracedSetupsNote(made, target.rules)
+    if (note !== undefined) notes.push(note)
     await target.importRecords({ projects: [...projects.values()] })
     await recordMigrationRun(target, {
       id: migrationId('project-database', source), kind: 'project-database', source, at: now, migrated, skipped, errors: errors.length, timeZone: zone.name,
@@ -105,7 +136,7 @@ async function copyLegacyDatabase(source: string, target: TrackerStore, options:
   } finally {
     await opened.root.close().catch(() => undefined)
   }
-  return { migrated, skipped, errors, timeZone: zone.name, ...(combined.length === 0 ? {} : { combined }) }
+  return { migrated, skipped, errors, timeZone: zone.name, ...(combined.length === 0 ? {} : { combined }), ...(notes.length === 0 ? {} : { notes }) }
 }
 
 function addCommit(chunk: Chunk, projects: Map<string, ProjectRecord>, commit: CommitRecord): void {

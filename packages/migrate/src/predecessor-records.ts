@@ -4,7 +4,7 @@ import { projectName } from '@agent-tracker/core/store'
 import type { LegacyTimeZone } from './legacy-time.js'
 import { migrationId } from './migration-history.js'
 import type { Fields } from './legacy-values.js'
-import { IMPORTED_GRADE, asFields, grade, number, optionalText, text, timestamp } from './legacy-values.js'
+import { IMPORTED_GRADE, asFields, checkedRecord, grade, number, optionalNumber, optionalText, text, timestamp } from './legacy-values.js'
 
 /** Record shapes of the predecessor's central database (its src/types.ts), as ours. */
 
@@ -26,11 +26,11 @@ export function retrospectiveFromPredecessor(setup: string, hash: string, value:
   const agentNote = optionalText(fields, 'agent_note')
   const userNote = optionalText(fields, 'user_note')
   return {
-    retrospective: {
+    retrospective: checkedRecord('retrospectives', {
       v: 1, setup, commit, project, at, updatedAt: at, agentGrade, userGrade, agentGradeChannel: 'import', userGradeChannel: 'import', ...scores,
       ...(task === undefined ? {} : { task }), ...(agentNote === undefined ? {} : { agentNote }), ...(userNote === undefined ? {} : { userNote }),
-    },
-    gradeEvent: { v: 1, id: `legacy-retro-${commit}`, setup, project, commit, at, by: 'user', agentGrade, userGrade, ...IMPORTED_GRADE, ...scores },
+    }),
+    gradeEvent: checkedRecord('gradeEvents', { v: 1, id: `legacy-retro-${commit}`, setup, project, commit, at, by: 'user', agentGrade, userGrade, ...IMPORTED_GRADE, ...scores }),
   }
 }
 
@@ -40,7 +40,7 @@ export function retrospectiveFromPredecessor(setup: string, hash: string, value:
  */
 export function activityFromPredecessor(setup: string, key: string, value: unknown, zone: LegacyTimeZone): ActivityRecord {
   const fields = asFields(value, 'the activity')
-  return {
+  return checkedRecord('activities', {
     v: 1,
     id: `legacy-activity-${createHash('sha256').update(key).digest('hex').slice(0, 16)}`,
     setup,
@@ -50,7 +50,7 @@ export function activityFromPredecessor(setup: string, key: string, value: unkno
     actions: optionalText(fields, 'actions') ?? '',
     outcome: optionalText(fields, 'outcome') ?? '',
     decisions: optionalText(fields, 'decisions') ?? '',
-  }
+  })
 }
 
 /**
@@ -74,7 +74,7 @@ export function projectFromPredecessor(path: string, value: unknown, now: string
     profiledAt: classifiedAt,
   }
   const where = optionalText(fields, 'path') ?? path
-  return { v: 1, path: where, name: projectName(where), firstSeenAt: classifiedAt, lastSeenAt: classifiedAt, profile }
+  return checkedRecord('projects', { v: 1, path: where, name: projectName(where), firstSeenAt: classifiedAt, lastSeenAt: classifiedAt, profile })
 }
 
 /**
@@ -98,8 +98,7 @@ export function migrationFromPredecessor(folder: string, value: unknown, legacyP
 }
 
 function scoresOf(fields: Fields): { scoreBefore?: number; scoreAfter?: number } {
-  return {
-    ...(fields.score_before === undefined ? {} : { scoreBefore: number(fields, 'score_before') }),
-    ...(fields.score_after === undefined ? {} : { scoreAfter: number(fields, 'score_after') }),
-  }
+  const scoreBefore = optionalNumber(fields, 'score_before')
+  const scoreAfter = optionalNumber(fields, 'score_after')
+  return { ...(scoreBefore === undefined ? {} : { scoreBefore }), ...(scoreAfter === undefined ? {} : { scoreAfter }) }
 }

@@ -42,7 +42,7 @@ export async function migrateCommand(ctx: CommandContext, dirs: readonly string[
   return issues.length > 0 ? EXIT.failure : EXIT.ok
 }
 
-/** Lines for what a folder's migration did beyond adding records: the project it went under, moves, and scores added to setups already stored. */
+/** Lines for what a folder's migration did beyond adding records: the project it went under, moves, scores added to setups already stored, and its notes. */
 function whatHappened(result: ProjectMigration): string[] {
   const lines: string[] = []
   if (result.found && result.project !== result.folder) lines.push(`${result.folder}: recorded under ${result.project}, the repository holding it.`)
@@ -50,6 +50,7 @@ function whatHappened(result: ProjectMigration): string[] {
   if (moved !== undefined) lines.push(`${result.folder}: moved ${plural(moved.records, 'record')} an earlier migration put under ${moved.from} to ${moved.to}.`)
   for (const source of [result.database, result.files]) {
     for (const { id, before, after } of source.combined ?? []) lines.push(`${result.folder}: ${id} was already known; its scores were added to (${scoreChanges(before, after)}).`)
+    for (const note of source.notes ?? []) lines.push(`${result.folder}: ${note}`)
   }
   return lines
 }

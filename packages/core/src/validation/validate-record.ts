@@ -164,7 +164,7 @@ const SHAPES: Readonly<Record<CollectionName, Readonly<Record<string, FieldCheck
     scoreBefore: optional(amount()), scoreAfter: optional(amount()), note: optional(NOTE),
   },
   bugs: { id: ID, setup: setupId, project: PROJECT, at: time, by: party, commit: optional(HASH), note: optional(NOTE), skillPointsAfter: amount(LIMITS.skillPoints) },
-  activities: { id: ID, setup: setupId, project: PROJECT, at: time, session: optional(key(LIMITS.keyPartBytes)), task: NOTE, actions: NOTE, outcome: NOTE, decisions: NOTE },
+  activities: { id: ID, setup: setupId, project: PROJECT, at: time, session: optional(key(LIMITS.keyPartBytes)), task: NOTE, actions: NOTE, outcome: NOTE, decisions: NOTE, notes: optional(NOTE) },
   evidence: {
     id: ID, setup: setupId, project: PROJECT, commit: HASH, at: time, signal: oneOf(EVIDENCE_SIGNALS), source: NOTE, subject: optional(NOTE),
     files: optional(list(NOTE)), lines: optional(count()), pattern: optional(NOTE), days: optional(count()), added: optional(count()), surviving: optional(count()),
