@@ -292,6 +292,29 @@ describe('scanEvidence', () => {
     expect((await store.find('evidence')).map((record) => record.commit)).toEqual([agentCommit.slice(0, 7), agentCommit.slice(0, 7)])
   })
 
+  it('withdraws a revert that was itself reverted (the work put back), read in one scan or across two', async () => {
+    const { history, store, names, agent, human } = trackedProject('reapply', 20)
+    human('init', 'initial', { 'README.md': '# reapply\n' })
+    const search = await agent('search', SONNET, 'Add search', { 'search.ts': lines('s', 4) })
+    const cart = await agent('cart', SONNET, 'Add the cart', { 'cart.ts': lines('c', 4) })
+    history.git('revert', '--no-edit', search)
+    names[history.head()] = 'revert-search'
+    history.git('revert', '--no-edit', history.head())
+    names[history.head()] = 'reapply-search'
+    history.git('revert', '--no-edit', cart)
+    names[history.head()] = 'revert-cart'
+    // In one scan: the revert of search was undone in the same history; cart's stands.
+    await scanEvidence(store, history.folder, { survivalDays: [] })
+    expect(described(await store.find('evidence'), names)).toEqual(['revert cart ← revert-cart [open]'])
+    // Across two: cart's revert, recorded open, is undone after that scan.
+    history.wait(1)
+    history.git('revert', '--no-edit', history.head())
+    names[history.head()] = 'reapply-cart'
+    expect(await scanEvidence(store, history.folder, { survivalDays: [] })).toMatchObject({ mode: 'incremental', reverts: 0, retracted: 1 })
+    expect(described(await store.find('evidence'), names)).toEqual(['revert cart ← revert-cart [retracted]'])
+    expect(await evidenceSummaries(store)).toEqual([expect.objectContaining({ setup: SONNET, reverted: 0 })])
+  })
+
   it('finds churn: lines an agent commit added that the same setup rewrote within three days, not another setup\'s or later rewrites', async () => {
     const { history, store, names, agent } = trackedProject('churn', 20)
     history.commit('initial', { 'README.md': '# x\n' })

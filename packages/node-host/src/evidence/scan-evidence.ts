@@ -1,5 +1,5 @@
 import { resolve } from 'node:path'
-import type { CommitRef, EvidenceFact, Fact, FixPattern, MigrationRecord, TrackerStore, VerdictFact } from '@agent-tracker/core'
+import type { CommitRef, EvidenceFact, EvidenceRecord, Fact, FixPattern, MigrationRecord, TrackerStore, VerdictFact } from '@agent-tracker/core'
 import { DEFAULT_FIX_PATTERNS, evidenceFactId, matchFixPattern, revertedCommit, verdictFactId } from '@agent-tracker/core'
 import { NodeHostError } from '../errors.js'
 import { blameOrigins } from './blame.js'
@@ -118,6 +118,9 @@ export async function scanEvidence(store: TrackerStore, folder: string, options:
   const range = cursor === undefined ? head : `${cursor}..${head}`
   const fixes: { commit: GitCommit; pattern: string }[] = []
   const others: GitCommit[] = []
+  /** The reverts of agent commits read here, by the revert's hash; and commits that revert something else (perhaps one of those). */
+  const revertsRead = new Map<string, TrackedCommit>()
+  const revertsOfOthers: { commit: GitCommit; reverted: string }[] = []
   for await (const commit of readHistory(project, range, git)) {
     commitsRead += 1
     if (full) listed.push(commit)
@@ -126,7 +129,10 @@ export async function scanEvidence(store: TrackerStore, folder: string, options:
     const reverted = revertedCommit(commit.message)
     if (reverted !== undefined) {
       const origin = resolveTracked(reverted)
-      if (origin !== undefined && origin.hash !== commit.hash) add(revertFact(project, origin, commit, 'This reverts commit'))
+      if (origin !== undefined && origin.hash !== commit.hash) {
+        add(revertFact(project, origin, commit, 'This reverts commit'))
+        revertsRead.set(commit.hash, origin)
+      } else if (origin === undefined) revertsOfOthers.push({ commit, reverted })
       continue
     }
     others.push(commit)
@@ -134,6 +140,11 @@ export async function scanEvidence(store: TrackerStore, folder: string, options:
     if (pattern !== undefined) fixes.push({ commit, pattern })
   }
   progress('history', commitsRead, commitsRead)
+  const withdrawn = await revertsUndone(store, project, revertsOfOthers, revertsRead, (id) => {
+    found.delete(id)
+    const at = facts.findIndex((fact) => fact.id === id)
+    if (at >= 0) facts.splice(at, 1)
+  })
   // From here on git reads a commit graph written for this scan (a first scan blames a lot) — when
   // there is anything to blame for: a history without a tracked commit asks for no blame at all.
   const graphCache = full && listed.some((commit) => tracked.has(commit.hash)) ? await temporaryCommitGraph(project, head, git) : undefined
@@ -211,7 +222,7 @@ export async function scanEvidence(store: TrackerStore, folder: string, options:
     graphCache?.remove()
   }
 
-  const retractions = rewritten ? await retract(store, project, found, now) : []
+  const retractions = [...(rewritten ? await retract(store, project, found, now) : []), ...withdrawn]
   const recorded = await applyInBatches(store, [...facts, ...retractions])
   await store.recordMigration({
     id: scanId, kind: 'evidence-scan', source: project, cursor: head, factSeq, at: now.toISOString(),
@@ -352,6 +363,37 @@ async function recordedLate(store: TrackerStore, project: string, last: Migratio
     if (fact.kind === 'commit' && fact.project === project && (await isAncestor(project, fact.hash, cursor, git))) return true
   }
   return false
+}
+
+/**
+ * A revert of an agent commit that a later commit reverted in turn (`git revert` of the revert,
+ * which git may call a reapply) puts the agent's work back: the first revert no longer stands. One
+ * read here is dropped (`drop`, by its evidence id); one an earlier scan recorded, still open, is
+ * retracted (the verdicts returned).
+ */
+async function revertsUndone(
+  store: TrackerStore, project: string, candidates: readonly { readonly commit: GitCommit; readonly reverted: string }[],
+  revertsRead: ReadonlyMap<string, TrackedCommit>, drop: (id: string) => void,
+): Promise<VerdictFact[]> {
+  const named = (hash: string, reverted: string): boolean => hash === reverted || (reverted.length < 40 && hash.startsWith(reverted))
+  const verdicts: VerdictFact[] = []
+  let recorded: EvidenceRecord[] | undefined
+  for (const { commit, reverted } of candidates) {
+    const read = [...revertsRead].find(([hash]) => named(hash, reverted))
+    if (read !== undefined) {
+      drop(evidenceFactId('revert', project, read[1].recorded, read[0]))
+      continue
+    }
+    recorded ??= await store.find('evidence', { project, order: 'oldest' })
+    for (const record of recorded) {
+      if (record.signal !== 'revert' || record.status !== 'open' || !named(record.source, reverted)) continue
+      verdicts.push({
+        id: verdictFactId(record.id, 'retracted'), kind: 'verdict', verdict: 'retracted', evidence: record.id,
+        at: commit.at, setup: record.setup, project, note: `the revert was itself reverted by ${commit.hash.slice(0, 8)}: the work is back`,
+      })
+    }
+  }
+  return verdicts
 }
 
 /** Retractions of the project's open suspected bugs and reverts that a full rescan no longer found. */
