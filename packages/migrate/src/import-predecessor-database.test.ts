@@ -86,6 +86,22 @@ describe('importPredecessorDatabase', () => {
     await target.close()
   })
 
+  it('leaves a database it upgraded mergeable whole into another, journal entries without a project included', async () => {
+    const { path, history } = central()
+    const counts = historyCounts(history)
+    const upgraded = join(tempFolder(), 'upgraded.lmdb')
+    const first = openLmdbStore({ databasePath: upgraded })
+    await importPredecessorDatabase(path, first, { timeZone: 'UTC', kind: 'upgrade' })
+    expect((await first.find('activities')).filter((activity) => activity.project === '')).toHaveLength(counts.activities ?? -1)
+    await first.close()
+    const target = openLmdbStore({ databasePath: ':memory:' })
+    const report = await mergeDatabase(upgraded, target, { timeZone: 'UTC' })
+    expect(report.errors).toEqual([])
+    expect(await target.find('activities')).toHaveLength(counts.activities ?? -1)
+    expect(await target.find('retrospectives')).toHaveLength(counts.retrospectives ?? -1)
+    await target.close()
+  })
+
   it('reports entries whose keys are not of the form the predecessor wrote, and leaves them out', async () => {
     const at = new Date('2026-02-23T15:00:00.000Z')
     const { path } = central('final', {

@@ -125,6 +125,8 @@ const fullHash: FieldCheck = (value, field) => {
 
 const NOTE = text(LIMITS.textBytes)
 const PROJECT = key(LIMITS.projectBytes)
+/** A project path, or none (`''`): the predecessor kept journal entries and retrospectives without one, and its upgrade keeps them so. */
+const PROJECT_OR_NONE = text(LIMITS.projectBytes)
 const HASH = key(LIMITS.keyPartBytes)
 const ID = key(LIMITS.idBytes)
 const TOKENS = nested({ input: amount(), output: amount(), reasoning: amount(), cacheRead: amount(), cacheWrite: amount() })
@@ -156,7 +158,7 @@ const SHAPES: Readonly<Record<CollectionName, Readonly<Record<string, FieldCheck
   projects: { path: PROJECT, name: NOTE, firstSeenAt: time, lastSeenAt: time, profile: optional(PROFILE) },
   commits: { project: PROJECT, hash: HASH, setup: setupId, at: time, message: NOTE, task: optional(NOTE), session: optional(key(LIMITS.keyPartBytes)), amends: optional(fullHash), replaced: optional(list(fullHash)) },
   retrospectives: {
-    setup: setupId, commit: HASH, project: PROJECT, at: time, updatedAt: time, task: optional(NOTE), agentGrade: optional(grade), userGrade: optional(grade),
+    setup: setupId, commit: HASH, project: PROJECT_OR_NONE, at: time, updatedAt: time, task: optional(NOTE), agentGrade: optional(grade), userGrade: optional(grade),
     agentNote: optional(NOTE), userNote: optional(NOTE), scoreBefore: optional(amount()), scoreAfter: optional(amount()), extra: optional(extra),
   },
   gradeEvents: {
@@ -164,7 +166,7 @@ const SHAPES: Readonly<Record<CollectionName, Readonly<Record<string, FieldCheck
     scoreBefore: optional(amount()), scoreAfter: optional(amount()), note: optional(NOTE),
   },
   bugs: { id: ID, setup: setupId, project: PROJECT, at: time, by: party, commit: optional(HASH), note: optional(NOTE), skillPointsAfter: amount(LIMITS.skillPoints) },
-  activities: { id: ID, setup: setupId, project: PROJECT, at: time, session: optional(key(LIMITS.keyPartBytes)), task: NOTE, actions: NOTE, outcome: NOTE, decisions: NOTE, notes: optional(NOTE) },
+  activities: { id: ID, setup: setupId, project: PROJECT_OR_NONE, at: time, session: optional(key(LIMITS.keyPartBytes)), task: NOTE, actions: NOTE, outcome: NOTE, decisions: NOTE, notes: optional(NOTE) },
   evidence: {
     id: ID, setup: setupId, project: PROJECT, commit: HASH, at: time, signal: oneOf(EVIDENCE_SIGNALS), source: NOTE, subject: optional(NOTE),
     files: optional(list(NOTE)), lines: optional(count()), pattern: optional(NOTE), days: optional(count()), added: optional(count()), surviving: optional(count()),
