@@ -50,7 +50,8 @@ export function openEnvironment(path: string, mapSize: number, readOnly: boolean
   if (lockProblem !== undefined) {
     throw new LmdbStoreError('DATABASE_UNWRITABLE', `The agent-tracker database ${path} cannot be opened: ${lockProblem}. Remove it; LMDB recreates it.`, { path: lockFile, reason: 'lock-file' })
   }
-  const access = readOnly ? undefined : lockAccessProblem(lockFile)
+  // A database not there yet is created by LMDB with its lock file, and a failure to is said as such.
+  const access = readOnly || !check.exists ? undefined : lockAccessProblem(lockFile)
   if (access !== undefined) {
     throw new LmdbStoreError('DATABASE_UNWRITABLE', `The agent-tracker database ${path} cannot be written: ${access}. Reads still work.`, { path: lockFile, reason: 'permission' })
   }
