@@ -69,7 +69,7 @@ describe('first run: no database yet', () => {
     const repo = tempFolder('repo-')
     mkdirSync(join(repo, '.git'))
     mkdirSync(join(repo, 'src'))
-    writeFileSync(join(repo, 'opencode.jsonc'), '{\n  // ours\n  "plugin": [["@agent-tracker/opencode-plugin", { "exportStatus": "always" }]]\n}\n')
+    writeFileSync(join(repo, 'opencode.jsonc'), '{\n  // ours\n  "plugin": [["@agent-tracker/opencode-plugin", { "exportStatusFile": "always" }]]\n}\n')
     const project = await runCli(['doctor', '--db', seeded.db], { home, cwd: join(repo, 'src') })
     expect(project.stdout).toContain(`✓ Plugin       configured in ${join(repo, 'opencode.jsonc')} (looked in ${join(repo, 'src')} up to its repository's root ${repo}, and globally)\n`)
     writeFileSync(join(repo, 'opencode.jsonc'), '{ "plugin": [ "other" // no closing')
@@ -167,7 +167,7 @@ describe('init', () => {
     expect(existsSync(join(sub, 'opencode.json'))).toBe(false)
     expect(JSON.parse(readFileSync(join(repo, 'opencode.json'), 'utf8'))).toMatchObject({ plugin: ['@agent-tracker/opencode-plugin'] })
     // A subfolder config that loads the plugin already is the one edited: the plugin is never listed twice.
-    writeFileSync(join(sub, 'opencode.json'), '{ "plugin": [["@agent-tracker/opencode-plugin", { "exportStatus": "always" }]] }\n')
+    writeFileSync(join(sub, 'opencode.json'), '{ "plugin": [["@agent-tracker/opencode-plugin", { "exportStatusFile": "always" }]] }\n')
     writeFileSync(join(repo, 'opencode.json'), '{ "model": "anthropic/claude-sonnet-4-5" }\n')
     const updated = await runCli(['init', '--max-size', '1GiB'], { home, cwd: sub })
     expect(updated.stdout).toContain(`Updated the @agent-tracker/opencode-plugin options in ${join(sub, 'opencode.json')}.`)
