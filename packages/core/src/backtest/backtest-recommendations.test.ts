@@ -83,6 +83,14 @@ describe('backtestRecommendations on a hand-checked history', () => {
     expect(calls).toEqual([[1, 4], [2, 4], [3, 4], [4, 4]])
   })
 
+  it('refuses a horizon that judges nothing and an every that decides nowhere, naming what is accepted', () => {
+    for (const horizon of [0, 2, 2.5]) {
+      expect(() => backtestRecommendations(RECORDS, { horizon })).toThrow(`Invalid backtest horizon ${String(horizon)}: a whole number ≥ 3`)
+    }
+    expect(() => backtestRecommendations(RECORDS, { every: 0 })).toThrow('Invalid backtest every 0: a whole number ≥ 1')
+    expect(backtestRecommendations(RECORDS, { horizon: 3 }).summary.decisionPoints).toBeGreaterThan(0)
+  })
+
   it('replays nothing for projects without a profile', () => {
     const unprofiled = { ...RECORDS, projects: RECORDS.projects.map((p) => ({ v: p.v, path: p.path, name: p.name, firstSeenAt: p.firstSeenAt, lastSeenAt: p.lastSeenAt })) }
     expect(backtestRecommendations(unprofiled).summary.decisionPoints).toBe(0)

@@ -1,3 +1,5 @@
+import { describeValue } from '../describe-value.js'
+import { TrackerError } from '../errors.js'
 import { isCountedGrade } from '../facts/grade-channel.js'
 import type { ProjectProfile } from '../projects/project-profile.js'
 import { isAboveThreshold, projectSimilarity } from '../projects/project-similarity.js'
@@ -40,9 +42,14 @@ export const MIN_REALISED_GRADES = 3
  * given only the records from before that moment, and judges the answer — against the known truth
  * of a generated history, or else against what each setup realised afterwards. Projects without a
  * profile are skipped. Pure and deterministic.
+ * @throws {TrackerError} INVALID_OPTION for an `every` below 1 or a `horizon` below {@link MIN_REALISED_GRADES} (such a horizon judges nothing).
  */
 export function backtestRecommendations(records: RecordsOneByOne, options: BacktestOptions = {}): BacktestResult {
   const every = options.every ?? 10
+  if (!Number.isInteger(every) || every < 1) throw new TrackerError('INVALID_OPTION', `Invalid backtest every ${describeValue(every)}: a whole number ≥ 1 (a decision point after every n commits of a project).`)
+  if (options.horizon !== undefined && (!Number.isInteger(options.horizon) || options.horizon < MIN_REALISED_GRADES)) {
+    throw new TrackerError('INVALID_OPTION', `Invalid backtest horizon ${describeValue(options.horizon)}: a whole number ≥ ${String(MIN_REALISED_GRADES)} (a setup is judged by the mean of its next n grades on similar projects, which takes at least ${String(MIN_REALISED_GRADES)}).`)
+  }
   const timeline = recordTimeline(records)
   const bugWeight = options.bugWeight ?? 2
   const profiles = new Map(records.projects.flatMap((p) => (p.profile === undefined ? [] : [[p.path, p.profile] as const])))
