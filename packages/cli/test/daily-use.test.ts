@@ -1,9 +1,10 @@
+import { execFile } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { locateDatabase } from '@agent-tracker/node-host'
 import stringWidth from 'string-width'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { factLine, jsonData, runBuiltCli, runCli, runCliAtTerminal, tempFolder } from './run-cli.js'
+import { BUILT_BIN, factLine, jsonData, runBuiltCli, runCli, runCliAtTerminal, tempFolder } from './run-cli.js'
 import type { Seeded } from './seed.js'
 import { GPT, SONNET, seedHistory } from './seed.js'
 
@@ -78,6 +79,25 @@ describe('first run: no database yet', () => {
 })
 
 describe('init', () => {
+  it('leaves a config as it was when the disk cannot take the edited one (never cut short)', async () => {
+    const project = tempFolder('oc-')
+    const config = join(project, 'opencode.json')
+    // A config over 2 KiB, and a process that may write files of at most 2 KiB (as a full disk would stop it).
+    const original = `{\n  "instructions": ${JSON.stringify(['x'.repeat(3000)])}\n}\n`
+    writeFileSync(config, original)
+    const home = tempFolder('home-')
+    const run = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = execFile('bash', ['-c', 'trap "" XFSZ; ulimit -f 2; exec "$0" "$@"', process.execPath, BUILT_BIN, 'init'], { cwd: project, env: { PATH: process.env.PATH ?? '', HOME: home, NO_COLOR: '1' } }, (error, _stdout, stderr) => {
+        resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stderr })
+      })
+      child.stdin?.end()
+    })
+    expect(run.code).toBe(1)
+    expect(run.stderr).toContain(`Cannot write ${config}:`)
+    expect(readFileSync(config, 'utf8')).toBe(original)
+    expect(readdirSync(project)).toEqual(['opencode.json'])
+  })
+
   it('keeps a comment after an existing plugin on its line', async () => {
     const project = tempFolder('oc-')
     writeFileSync(join(project, 'opencode.jsonc'), '{\n  "plugin": [\n    "opencode-wakatime", // keep this one\n  ],\n}\n')

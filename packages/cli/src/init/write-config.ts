@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { accessSync, constants, mkdirSync, realpathSync, statSync, writeFileSync } from 'node:fs'
+import { replaceFile } from '@agent-tracker/node-host/files'
 import { dirname } from 'node:path'
 import { CliError, EXIT } from '../cli-error.js'
 import { whyNotWritten } from '../export/output-sink.js'
@@ -14,13 +15,29 @@ export interface ConfigWrite {
 }
 
 /**
- * Writes an edited OpenCode config, making its folder for a new one.
+ * Writes an edited OpenCode config, making its folder for a new one. An existing config is replaced
+ * in one step (a temporary file beside it renamed over it: a full disk or a crash leaves it as it
+ * was, never cut short), through a link to the file it names (a dotfiles repository's link stays a
+ * link), keeping its permissions, and only when it is writable for the user — as writing it in
+ * place would be; in a folder that takes no new file, it is written in place.
  * @throws {CliError} CANNOT_WRITE, see {@link cannotWriteConfig}.
  */
 export function writeConfig(file: string, text: string, write: ConfigWrite): void {
   try {
     mkdirSync(dirname(file), { recursive: true })
-    writeFileSync(file, text)
+    if (write.created) {
+      writeFileSync(file, text)
+      return
+    }
+    const target = realpathSync(file)
+    accessSync(target, constants.W_OK)
+    try {
+      replaceFile(target, text, { mode: statSync(target).mode & 0o7777 })
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      if (code !== 'EACCES' && code !== 'EPERM') throw error
+      writeFileSync(target, text)
+    }
   } catch (error) {
     throw cannotWriteConfig(file, error, write)
   }
