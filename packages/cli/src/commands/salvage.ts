@@ -27,6 +27,8 @@ export async function salvageCommand(ctx: CommandContext, path: string, target: 
   if (!existsSync(dataFile)) throw new CliError('NO_DATABASE', `There is no database at ${path} to salvage.`)
   // A file of another kind is no damaged database: LMDB would crash on it, and a lock file would be left beside it.
   const file = checkDataFile(dataFile)
+  // An empty file is no database yet, as for every other command; LMDB would crash on it too.
+  if (file.ok && !file.exists) throw new CliError('NO_DATABASE', `There is no database at ${path} to salvage: ${dataFile} is empty, which is no database yet (the first write makes one there). Nothing was read or changed.`)
   if (!file.ok && !file.damaged) throw new CliError('NOT_A_DATABASE', `${dataFile} cannot be salvaged: ${file.problem}. Nothing was read or changed; point --db (or AGENT_TRACKER_DB) at the damaged agent-tracker database.`, EXIT.usage)
   const progress = ctx.progress('Salvaging')
   const salvaged = await salvageDatabase(path).finally(() => { progress.stop() })
