@@ -4,6 +4,7 @@ import { checkDataFile, locateDataFile } from './data-file.js'
 import type { TreeWalk } from './deep-walk.js'
 import { walkEveryTree } from './deep-walk.js'
 import { FACT_LOG, SUB_DATABASES } from './layout.js'
+import { readableProblem } from './readable-problem.js'
 
 /** The verdict on one tree of a deep check. */
 export interface TreeCheck {
@@ -90,17 +91,17 @@ async function readEveryValue(path: string, noSubdir: boolean, names: readonly s
       if (kind === 'start') current = name
       if (kind === 'done') finished.add(name)
       if (kind === 'error') {
-        problems.set(name, `its values cannot be read: ${detail}`)
+        problems.set(name, `its values cannot be read: ${readableProblem(detail)}`)
         finished.add(name)
       }
     }
     if (current === undefined) {
       // The environment itself would not open.
-      for (const name of remaining) problems.set(name, `the database would not open to read it: ${(failure ?? 'no output').split('\n')[0] ?? ''}`)
+      for (const name of remaining) problems.set(name, `the database would not open to read it: ${readableProblem(failure ?? 'no output')}`)
       break
     }
     const stopped = remaining.indexOf(current)
-    if (!finished.has(current)) problems.set(current, signal === null ? `reading it failed: ${failure ?? 'the reader stopped'}` : `reading it crashed the reader (${signal})`)
+    if (!finished.has(current)) problems.set(current, signal === null ? `reading it failed: ${readableProblem(failure ?? 'the reader stopped')}` : `reading it crashed the reader (${signal})`)
     remaining = remaining.slice(stopped + 1)
   }
   return problems

@@ -8,7 +8,9 @@ import { describe, expect, it } from 'vitest'
 import { tempFolder } from '@agent-tracker/test-folders'
 import { checkDataFile, damagedMetaPage } from './data-file.js'
 import { deepCheck } from './deep-check.js'
+import { PAGE_HEADER_SIZE, PAGE_OVERFLOW, pageType, readPageHeader } from './lmdb-format.js'
 import { openLmdbStore } from './open-lmdb-store.js'
+import { readableProblem } from './readable-problem.js'
 import type { SalvagedData } from './salvage.js'
 
 const run = promisify(execFile)
@@ -69,5 +71,43 @@ describe('a damaged meta page beside an intact one', () => {
     expect(salvaged.lost).toEqual([])
     expect(salvaged.rebuiltMetaPage).toBeUndefined()
     expect(salvaged.facts.length).toBe(ACTIVITIES)
+  })
+})
+
+describe('what salvage could not read', () => {
+  it('is said without the raw bytes of a value that does not decode, naming the facts lost', async () => {
+    const path = await realDatabase()
+    const file = readFileSync(path)
+    // The fact log's batches are its only values spanning pages: the first overflow page holds the start of one.
+    const pages = file.length / PAGE
+    const overflow = Array.from({ length: pages }, (_, page) => page).find((page) => page > 1 && pageType(readPageHeader(file.subarray(page * PAGE, (page + 1) * PAGE)).flags) === PAGE_OVERFLOW)
+    expect(overflow).toBeDefined()
+    // A short string of bytes that are no text (the rest of the value then runs on past it), as garbage on a page gives.
+    Buffer.from([0xa3, 0xff, 0xfe, 0x6b]).copy(file, (overflow ?? 0) * PAGE + PAGE_HEADER_SIZE)
+    writeFileSync(path, file)
+
+    const problem = 'a stored value does not decode (its bytes run on past the value: msgpack "Data read, but end of buffer not reached")'
+    const check = await deepCheck(path)
+    expect(check.trees.find((tree) => tree.name === 'facts')?.problem).toBe(`its values cannot be read: ${problem}`)
+    const salvaged = await salvageDatabase(path)
+    expect(salvaged.lost.length).toBeGreaterThan(0)
+    for (const loss of salvaged.lost) {
+      expect(loss.where).toMatch(/^facts? #\d+(–#\d+)? of the fact log$/)
+      expect(loss.problem).toBe(`reading it failed: ${problem}`)
+    }
+  })
+})
+
+describe('readableProblem', () => {
+  it('leaves out what msgpackr quotes from a value that does not decode', () => {
+    expect(readableProblem('Data read, but end of buffer not reached ["\ufffdkE\u0001x"]')).toBe('a stored value does not decode (its bytes run on past the value: msgpack "Data read, but end of buffer not reached")')
+  })
+
+  it('cuts a message before raw bytes, and at 200 characters, and keeps a plain one', () => {
+    expect(readableProblem('Unknown extension type \ufffd\u0003garbage')).toBe('Unknown extension type … (unreadable bytes left out)')
+    expect(readableProblem('\u0000\u0001')).toBe('unreadable bytes')
+    expect(readableProblem('x'.repeat(300))).toBe(`${'x'.repeat(200)}…`)
+    expect(readableProblem('MDB_CORRUPTED: Located page was wrong type\nat …')).toBe('MDB_CORRUPTED: Located page was wrong type')
+    expect(readableProblem('Unexpected end of MessagePack data')).toBe('Unexpected end of MessagePack data')
   })
 })

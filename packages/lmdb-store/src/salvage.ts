@@ -7,6 +7,7 @@ import type { CollectionName, LoggedFact } from '@agent-tracker/core'
 import { COLLECTIONS } from '@agent-tracker/core'
 import { damagedMetaPage, locateDataFile } from './data-file.js'
 import { copyWithMetaPageRebuilt } from './meta-page-copy.js'
+import { readableProblem } from './readable-problem.js'
 
 /** A part of a damaged database that could not be read back: where, and what happened. */
 export interface SalvageLoss {
@@ -156,7 +157,7 @@ async function salvageFrom(path: string): Promise<SalvagedData> {
           if (typeof line.databaseId === 'string') databaseId = line.databaseId
           break
         case 'unopened':
-          said.unopened = String(line.problem)
+          said.unopened = readableProblem(String(line.problem))
           break
         case 'step':
           said.current = line.step as Step
@@ -173,7 +174,7 @@ async function salvageFrom(path: string): Promise<SalvagedData> {
           said.finished = true
           break
         case 'failed':
-          said.failure = `reading it failed: ${String(line.problem)}`
+          said.failure = `reading it failed: ${readableProblem(String(line.problem))}`
           break
       }
     })
@@ -252,7 +253,7 @@ function readInChild(path: string, plan: readonly Step[], onLine: (line: Record<
     })
     child.on('close', (code, signal) => {
       if (code === 0) resolve({})
-      else resolve({ problem: signal === null ? `reading it failed: ${stderr.trim().split('\n').find((line) => /Error|error/.test(line)) ?? `exit ${String(code)}`}` : `reading it crashed the reader (${signal})` })
+      else resolve({ problem: signal === null ? `reading it failed: ${readableProblem(stderr.trim().split('\n').find((line) => /Error|error/.test(line)) ?? `exit ${String(code)}`)}` : `reading it crashed the reader (${signal})` })
     })
   })
 }
