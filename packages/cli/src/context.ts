@@ -273,6 +273,7 @@ export class CommandContext {
       },
       stop: () => {
         if (started) bar.stop()
+        started = false
       },
     }
   }

@@ -753,6 +753,22 @@ describe('faults', () => {
     expect(readFileSync(db, 'utf8')).toBe(content)
   })
 
+  it('salvages nothing from an empty file or an empty folder, and says there is no database there', async () => {
+    const folder = tempFolder()
+    const empty = join(folder, 'empty.lmdb')
+    writeFileSync(empty, '')
+    const file = await runCli(['doctor', '--db', empty, '--salvage', join(folder, 'es.lmdb')])
+    expect(file.code).toBe(1)
+    expect(file.stderr).toBe(`error: There is no database at ${empty} to salvage: ${empty} is empty, which is no database yet (the first write makes one there). Nothing was read or changed.\n`)
+    const emptyFolder = join(folder, 'db')
+    mkdirSync(emptyFolder)
+    const inFolder = await runCli(['doctor', '--db', emptyFolder, '--salvage', join(folder, 'fs.lmdb')])
+    expect(inFolder.code).toBe(1)
+    expect(inFolder.stderr).toBe(`error: There is no database at ${emptyFolder} to salvage.\n`)
+    expect(readdirSync(folder).sort()).toEqual(['db', 'empty.lmdb'])
+    expect(readFileSync(empty, 'utf8')).toBe('')
+  })
+
   it('says there is no data yet, and what to do, when there is no database (exit 0, nothing created)', async () => {
     const db = join(tempFolder(), 'none.lmdb')
     const { code, stdout, stderr } = await runCli(['agents', '--db', db])

@@ -168,10 +168,12 @@ function isText(bytes: Buffer): boolean {
 
 function readMetas(fd: number): [MetaRecord, MetaRecord] | string {
   const firstPage = readAt(fd, 0, META_SIZE)
+  // A damaged first meta page beside an intact second is no other kind of file: LMDB's mark is on page 1.
+  if (intactMeta(firstPage) === undefined && findSecondMetaPage(fd) !== undefined) return FIRST_META_DAMAGED
   if (firstPage.length < META_SIZE || readMeta(firstPage).magic !== LMDB_MAGIC) return NOT_LMDB
   const first = readMeta(firstPage)
   const { pageSize } = first
-  if (pageSize < 512 || pageSize > 65_536 || (pageSize & (pageSize - 1)) !== 0) return `its page size (${String(pageSize)}) is invalid`
+  if (!isPageSize(pageSize)) return `its page size (${String(pageSize)}) is invalid`
   const secondPage = readAt(fd, pageSize, META_SIZE)
   if (secondPage.length < META_SIZE || readMeta(secondPage).magic !== LMDB_MAGIC) return 'its second meta page is missing or damaged'
   const second = readMeta(secondPage)
@@ -180,6 +182,68 @@ function readMetas(fd: number): [MetaRecord, MetaRecord] | string {
   const notMeta = [firstPage, secondPage].findIndex((page) => (pageType(readPageHeader(page).flags) & PAGE_META) === 0)
   if (notMeta !== -1) return `its meta page ${String(notMeta)} is not marked as one`
   return [first, second]
+}
+
+const FIRST_META_DAMAGED = 'its first meta page (page 0) is damaged; the second one (page 1) is intact'
+
+/** Page sizes LMDB accepts: powers of two from 512 bytes to 64 KiB. */
+const PAGE_SIZES = [512, 1024, 2048, 4096, 8192, 16_384, 32_768, 65_536] as const
+
+function isPageSize(size: number): boolean {
+  return size >= 512 && size <= 65_536 && (size & (size - 1)) === 0
+}
+
+/**
+ * The second meta page of a file whose first one is unreadable, found at each page size LMDB
+ * accepts: an intact meta page there that names that page size. Undefined when none is.
+ */
+function findSecondMetaPage(fd: number): { meta: MetaRecord; pageSize: number } | undefined {
+  for (const pageSize of PAGE_SIZES) {
+    const meta = intactMeta(readAt(fd, pageSize, META_SIZE), pageSize)
+    if (meta !== undefined) return { meta, pageSize }
+  }
+  return undefined
+}
+
+/** The meta record of an intact meta page (magic number, format version, page size — `pageSize` when given — and meta flag), else undefined. */
+function intactMeta(page: Buffer, pageSize?: number): MetaRecord | undefined {
+  if (page.length < META_SIZE) return undefined
+  const meta = readMeta(page)
+  const sized = pageSize === undefined ? isPageSize(meta.pageSize) : meta.pageSize === pageSize
+  const flagged = (pageType(readPageHeader(page).flags) & PAGE_META) !== 0
+  return meta.magic === LMDB_MAGIC && meta.version === LMDB_DATA_VERSION && sized && flagged ? meta : undefined
+}
+
+/** Which meta page of a data file is damaged while the other is intact, and the file's page size. */
+export interface MetaPageDamage {
+  /** The damaged meta page: 0 or 1. */
+  readonly page: 0 | 1
+  readonly pageSize: number
+}
+
+/**
+ * Finds a data file's damaged meta page when the other one is intact (its magic number, format
+ * version, page size and meta flag). LMDB reads both before anything else, and a damaged one can
+ * take the process down even though the other still leads to every page: see
+ * `copyWithMetaPageRebuilt`. Undefined when both are intact, both are damaged, or the file cannot be read.
+ */
+export function damagedMetaPage(dataFile: string): MetaPageDamage | undefined {
+  let fd: number
+  try {
+    fd = openSync(dataFile, 'r')
+  } catch {
+    return undefined
+  }
+  try {
+    const first = intactMeta(readAt(fd, 0, META_SIZE))
+    if (first === undefined) {
+      const second = findSecondMetaPage(fd)
+      return second === undefined ? undefined : { page: 0, pageSize: second.pageSize }
+    }
+    return intactMeta(readAt(fd, first.pageSize, META_SIZE), first.pageSize) === undefined ? { page: 1, pageSize: first.pageSize } : undefined
+  } finally {
+    closeSync(fd)
+  }
 }
 
 function newestTxnId(fd: number): bigint | undefined {

@@ -70,7 +70,14 @@ export interface LmdbStoreInfo {
   readonly schemaVersion: number
   /** The id another database names this one by when merging it (absent until first needed). */
   readonly databaseId: string | undefined
+  /** Each collection's records by LMDB's own count (kept in each tree's record, not counted by a walk). */
   readonly records: Readonly<Record<CollectionName, number>>
+  /**
+   * The id of the newest write transaction committed to the file, by any process: the same before
+   * and after a long read means nothing was written meanwhile, so that read should have met
+   * exactly `records`.
+   */
+  readonly lastTransaction: number
 }
 
 /** The LMDB implementation of the store port: one environment, named sub-databases. */
@@ -339,7 +346,7 @@ export class LmdbStore implements SyncTrackerStore {
   /** Sizes, limits, readers and record counts, for health checks. */
   info(): LmdbStoreInfo {
     this.#ensureOpen()
-    const stats = this.#db.root.getStats() as { pageSize: number; lastPageNumber: number; numReaders: number; maxReaders: number }
+    const stats = this.#db.root.getStats() as { pageSize: number; lastPageNumber: number; numReaders: number; maxReaders: number; lastTxnId: number }
     // The page statistics count entries without visiting them; the shared structures are one entry more.
     const records = Object.fromEntries(COLLECTIONS.map((c) => {
       const table = this.#db.tables[c]
@@ -357,6 +364,7 @@ export class LmdbStore implements SyncTrackerStore {
       schemaVersion: storedSchemaVersion(this.#db.meta, this.path) ?? SCHEMA_VERSION,
       databaseId: this.#databaseId(false),
       records,
+      lastTransaction: stats.lastTxnId,
     }
   }
 

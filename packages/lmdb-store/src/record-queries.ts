@@ -6,7 +6,8 @@ import type { StoredFactBatch } from './fact-log-codec.js'
 import type { IndexEntry, SecondaryIndex, TimeScope } from './indexes.js'
 import { KEYED_BY_SETUP_AND_TIME, SECONDARY_INDEXES, timeIndex } from './indexes.js'
 import type { IndexName } from './layout.js'
-import { ABOVE_ANY_STRING, fullKeyPart, isDigestPart, keyPart, prefixRange, toLmdbKey } from './layout.js'
+import { ABOVE_ANY_STRING, COMMITS_BY_SETUP, INDEX_DATABASES, fullKeyPart, isDigestPart, keyPart, prefixRange, toLmdbKey } from './layout.js'
+import { missingRecordError } from './store-errors.js'
 
 /** The sub-databases a query reads. */
 export interface QueryTables {
@@ -49,12 +50,13 @@ interface TimeWalk {
  * asked otherwise, that filters on the index entries alone and reads a record only when it
  * matches — so it stops at the limit, whatever the size of the database. Setups, projects and day
  * rollups are narrowed by their key prefix, then filtered, ordered and limited.
+ * @throws {TrackerError} DAMAGED_RECORD for a record an index lists that its table does not give back (a damaged page).
  */
 export function findRecords<C extends CollectionName>(db: QueryTables, collection: C, query: RecordQuery): CollectionRecords[C][] {
   if (query.limit === 0) return []
   if (query.hashPrefix !== undefined && collection === 'commits') {
     const refs = commitRefsByHash(db, query)
-    return refs.flatMap((ref) => db.tables.commits.get(toLmdbKey([ref.project, ref.hash])) ?? []) as CollectionRecords[C][]
+    return refs.map((ref) => db.tables.commits.get(toLmdbKey([ref.project, ref.hash])) ?? throwMissing('commits', 'commitsByHash', [ref.project, ref.hash])) as CollectionRecords[C][]
   }
   const walk = TIME_ORDERED.has(collection) && !(query.order === 'any' && query.since === undefined && query.until === undefined) ? timeWalk(db, collection, query) : undefined
   if (walk !== undefined) {
@@ -91,8 +93,8 @@ export function findRecords<C extends CollectionName>(db: QueryTables, collectio
         for (const raw of chunk) {
           const entry = fullEntry(db, raw)
           if (!entryMatches(entry, query)) continue
-          const record = table.get(toLmdbKey(entry.primaryKey))
-          if (record === undefined || !matchesQuery(collection, record, query)) continue
+          const record = table.get(toLmdbKey(entry.primaryKey)) ?? throwMissing(collection, index.name, entry.primaryKey)
+          if (!matchesQuery(collection, record, query)) continue
           found.push(record)
           if (found.length === limit) break
         }
@@ -108,6 +110,11 @@ export function findRecords<C extends CollectionName>(db: QueryTables, collectio
     if (matchesQuery(collection, value, query)) matching.push(value)
   }
   return orderAndLimit(collection, matching, query)
+}
+
+/** Throws {@link missingRecordError}: a record its index lists is not in its table. */
+function throwMissing(collection: CollectionName, index: IndexName | 'commitsBySetup', key: readonly string[]): never {
+  throw missingRecordError(collection, index === 'commitsBySetup' ? COMMITS_BY_SETUP : INDEX_DATABASES[index], key)
 }
 
 /**

@@ -1,7 +1,13 @@
 import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { CollectionName, LoggedFact } from '@agent-tracker/core'
 import { COLLECTIONS } from '@agent-tracker/core'
+import { damagedMetaPage, locateDataFile } from './data-file.js'
+import { copyWithMetaPageRebuilt } from './meta-page-copy.js'
+import { readableProblem } from './readable-problem.js'
 
 /** A part of a damaged database that could not be read back: where, and what happened. */
 export interface SalvageLoss {
@@ -21,6 +27,12 @@ export interface SalvagedData {
   readonly databaseId?: string
   /** The fact log's last sequence number, when its meta data still reads: facts up to it missing from `facts` were lost. */
   readonly lastFactSeq?: number
+  /**
+   * The meta page (0 or 1) found damaged beside an intact one: everything was read through the
+   * intact one, in a temporary copy of the file. If the damaged page held the newest write, that
+   * write is missing (the intact page names the snapshot just before it).
+   */
+  readonly rebuiltMetaPage?: 0 | 1
 }
 
 /** One step of the reading plan: the fact log after a sequence number, or one collection. */
@@ -83,10 +95,44 @@ function packageEntry(): string {
  * child processes open it read-only and stream the fact log and every collection back. When a
  * child dies on a damaged page (a signal) or an error, what it sent stays; a collection is then
  * given up from that point, and the fact log is read on from further and further past the last
- * fact read, so the facts beyond the damage are found. Never throws for a damaged file.
+ * fact read, so the facts beyond the damage are found. A damaged meta page beside an intact one
+ * is read through the intact one, in a temporary copy of the file (in the system's temporary
+ * folder) whose damaged page is rebuilt from it. Never throws for a damaged file.
  */
 export async function salvageDatabase(path: string): Promise<SalvagedData> {
-  const records = Object.fromEntries(COLLECTIONS.map((collection) => [collection, []])) as unknown as SalvagedData['records']
+  const { dataFile } = locateDataFile(path)
+  const damage = damagedMetaPage(dataFile)
+  if (damage === undefined) return salvageFrom(path)
+  // LMDB reads both meta pages on open, and a damaged one can crash it: read a copy whose damaged
+  // page is rebuilt from the intact one. The damaged file itself is never written.
+  let folder: string | undefined
+  let copy: string
+  try {
+    folder = mkdtempSync(join(tmpdir(), 'agent-tracker-salvage-'))
+    copy = join(folder, 'salvage.lmdb')
+    copyWithMetaPageRebuilt(dataFile, damage, copy)
+  } catch (error) {
+    if (folder !== undefined) rmSync(folder, { recursive: true, force: true })
+    return { facts: [], records: emptyRecords(), lost: [{ where: 'the whole database', problem: copyProblem(damage.page, folder ?? tmpdir(), error) }] }
+  }
+  try {
+    return { ...await salvageFrom(copy), rebuiltMetaPage: damage.page }
+  } finally {
+    rmSync(folder, { recursive: true, force: true })
+  }
+}
+
+function copyProblem(page: 0 | 1, folder: string, error: unknown): string {
+  return `its meta page ${String(page)} is damaged, and the copy to read it through the other one could not be made in ${folder} (${(error as Error).message}); make room there, or point TMPDIR at a folder with room for a copy of the file`
+}
+
+function emptyRecords(): SalvagedData['records'] {
+  return Object.fromEntries(COLLECTIONS.map((collection) => [collection, []])) as unknown as SalvagedData['records']
+}
+
+/** {@link salvageDatabase} of a database whose meta pages LMDB can open. */
+async function salvageFrom(path: string): Promise<SalvagedData> {
+  const records = emptyRecords()
   const facts: LoggedFact[] = []
   const lost: SalvageLoss[] = []
   /** Where reading the fact log failed: after which sequence number, and why. */
@@ -111,7 +157,7 @@ export async function salvageDatabase(path: string): Promise<SalvagedData> {
           if (typeof line.databaseId === 'string') databaseId = line.databaseId
           break
         case 'unopened':
-          said.unopened = String(line.problem)
+          said.unopened = readableProblem(String(line.problem))
           break
         case 'step':
           said.current = line.step as Step
@@ -128,7 +174,7 @@ export async function salvageDatabase(path: string): Promise<SalvagedData> {
           said.finished = true
           break
         case 'failed':
-          said.failure = `reading it failed: ${String(line.problem)}`
+          said.failure = `reading it failed: ${readableProblem(String(line.problem))}`
           break
       }
     })
@@ -207,7 +253,7 @@ function readInChild(path: string, plan: readonly Step[], onLine: (line: Record<
     })
     child.on('close', (code, signal) => {
       if (code === 0) resolve({})
-      else resolve({ problem: signal === null ? `reading it failed: ${stderr.trim().split('\n').find((line) => /Error|error/.test(line)) ?? `exit ${String(code)}`}` : `reading it crashed the reader (${signal})` })
+      else resolve({ problem: signal === null ? `reading it failed: ${readableProblem(stderr.trim().split('\n').find((line) => /Error|error/.test(line)) ?? `exit ${String(code)}`)}` : `reading it crashed the reader (${signal})` })
     })
   })
 }

@@ -1,3 +1,4 @@
+import type { CollectionName } from '@agent-tracker/core'
 import { TrackerError } from '@agent-tracker/core'
 import { MAX_DATABASE_SIZE, formatBytes } from './database-size.js'
 import { LmdbStoreError, isLmdbStoreError } from './errors.js'
@@ -52,4 +53,18 @@ export function translateOpenError(error: unknown, path: string, creating: boole
 /** The error of any call on a closed store. */
 export function closedError(): TrackerError {
   return new TrackerError('STORE_CLOSED', 'The agent-tracker database is closed.')
+}
+
+/** Characters of a key part named in an error at most (a project path may be thousands long). */
+const KEY_PART_SHOWN = 120
+
+/**
+ * The error of a record an index (named by its sub-database) lists but its table does not give back. An index and its table
+ * are written in one transaction and read in one snapshot, so the record's page is damaged
+ * (LMDB finds no key on a garbled leaf, and says nothing): a read that went on would leave the
+ * record out without a word.
+ */
+export function missingRecordError(collection: CollectionName, index: string, key: readonly string[]): TrackerError {
+  const shown = key.map((part) => (part.length > KEY_PART_SHOWN ? `${part.slice(0, KEY_PART_SHOWN)}…` : part)).join(' ')
+  return new TrackerError('DAMAGED_RECORD', `The ${collection} record ${shown} that the index ${index} lists cannot be read: the database file is probably damaged there.`)
 }

@@ -56,11 +56,11 @@ function randomBytes(length: number, seed: number): Buffer {
   return bytes
 }
 
-async function openInChild(file: Buffer): Promise<{ exit: number; stderr: string; result: { opened: boolean; code?: string; message?: string } }> {
+async function openInChild(file: Buffer, reach: 'newest' | 'all' = 'newest'): Promise<{ exit: number; stderr: string; result: { opened: boolean; code?: string; message?: string } }> {
   const databasePath = join(tempFolder(), 'damaged.lmdb')
   writeFileSync(databasePath, file)
   try {
-    const { stdout, stderr } = await run(process.execPath, [child, databasePath])
+    const { stdout, stderr } = await run(process.execPath, [child, databasePath, reach])
     return { exit: 0, stderr, result: JSON.parse(stdout) as { opened: boolean; code?: string; message?: string } }
   } catch (error) {
     const failed = error as { code?: number; signal?: string; stderr?: string }
@@ -100,6 +100,24 @@ describe('a damaged data file is reported, and the process that opens it survive
     expect({ exit, stderr }).toEqual({ exit: 0, stderr: '' })
     expect(result).toMatchObject({ opened: false, code: 'DATABASE_UNREADABLE' })
     expect(result.message).toContain(`is unreadable: page ${String(root)} (the root of the main tree) is damaged: `)
+  })
+
+  it('a leaf of records whose keys are garbled: a read through the index says so instead of leaving its records out', async () => {
+    const file = await realDatabase()
+    const root = subDatabaseRoot(file, 'activities')
+    const branch = file.subarray(root * PAGE, (root + 1) * PAGE)
+    const children = readNodes(branch, readPageHeader(branch))
+    if (typeof children === 'string') throw new Error(children)
+    const leaf = Number(children[Math.floor(children.length / 2)]?.page)
+    const page = file.subarray(leaf * PAGE, (leaf + 1) * PAGE)
+    const nodes = readNodes(page, readPageHeader(page))
+    if (typeof nodes === 'string') throw new Error(nodes)
+    // Every key on the page overwritten (in place: the nodes' keys are views of the file's bytes); headers, sizes and values stay.
+    for (const [index, node] of nodes.entries()) randomBytes(node.key.length, 0x1eaf + index).copy(node.key)
+    const { exit, stderr, result } = await openInChild(file, 'all')
+    expect({ exit, stderr }).toEqual({ exit: 0, stderr: '' })
+    expect(result).toMatchObject({ opened: false, code: 'DAMAGED_RECORD' })
+    expect(result.message).toMatch(/^The activities record build@fake\/m1 \S+ \S+ that the index activities-by-time lists cannot be read: the database file is probably damaged there\.$/)
   })
 
   it('opens the undamaged database in a child process (the checks accept real files)', async () => {

@@ -2,6 +2,7 @@ import type { ActivityRecord } from '@agent-tracker/core'
 import { activity } from '@agent-tracker/core'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
+import { warnIfMarkedDamaged } from '../damage-warning.js'
 import { truncate, when } from '../format.js'
 import { moreHint, pageOf } from '../pagination.js'
 import type { ProjectOfFolder } from './lookups.js'
@@ -9,7 +10,7 @@ import { givenText, projectOfFolder, requireSetup, resolveProject } from './look
 import { trackingService } from './tracking.js'
 
 /** `activity [setup]`: lists journal entries; with `--task`, logs one for the setup in this folder. */
-export async function activityCommand(ctx: CommandContext, setup: string | undefined, options: { task?: string; actions?: string; outcome?: string; decisions?: string; project?: string; limit: number }): Promise<void> {
+export async function activityCommand(ctx: CommandContext, setup: string | undefined, options: { task?: string; actions?: string; outcome?: string; decisions?: string; project?: string; limit: number }): Promise<number> {
   const loggingOnly = [options.actions === undefined ? undefined : '--actions', options.outcome === undefined ? undefined : '--outcome', options.decisions === undefined ? undefined : '--decisions'].filter((flag) => flag !== undefined)
   if (options.task === undefined && loggingOnly.length > 0) {
     throw new CliError('MISSING_TASK', `${loggingOnly.join(', ')} describe an entry to log: give its --task too (agent-tracker activity <setup> --task "…" ${loggingOnly[0] ?? ''} "…"). Without --task, activity lists entries.`, EXIT.usage)
@@ -31,12 +32,14 @@ export async function activityCommand(ctx: CommandContext, setup: string | undef
     })
     const why = where.source === 'latest' ? ` (this folder is no project: that is where ${setup} worked last; --project names another)` : ''
     ctx.print({ logged: true, setup, task, project: where.project }, () => `Logged "${task ?? ''}" for ${setup} in ${where.project}${why}.`)
-    return
+    return EXIT.ok
   }
   const store = await ctx.readStore()
   if (setup !== undefined) await requireSetup(store, setup)
   const project = options.project === undefined ? undefined : await resolveProject(store, options.project, ctx.io)
   const page = pageOf(await activity(store, { setup, project, limit: options.limit + 1 }), options.limit)
+  // Said before the list, and in its JSON notices: a list read from a damaged file may lack entries.
+  const damaged = warnIfMarkedDamaged(ctx, store, 'this list')
   ctx.print({ entries: page.entries, more: page.more }, () => {
     if (page.entries.length === 0) return 'No journal entries recorded.'
     const table = ctx.table<ActivityRecord>([
@@ -48,4 +51,5 @@ export async function activityCommand(ctx: CommandContext, setup: string | undef
     ], page.entries)
     return page.more ? `${table}\n${ctx.colours.dim(moreHint(page, '--project', 'journal entry', 'journal entries'))}` : table
   })
+  return damaged ? EXIT.failure : EXIT.ok
 }

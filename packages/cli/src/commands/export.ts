@@ -1,9 +1,14 @@
 import type { CollectionName, RecommendScope, ReportQuery } from '@agent-tracker/core'
 import { COLLECTIONS, EXPORT_ORDER, exportFilters, exportRecordStream, groupedReport, leaderboard, projectList, recommendByProfile, setupReport, setupTrends } from '@agent-tracker/core'
+import type { LmdbStoreInfo } from '@agent-tracker/lmdb-store'
+import { markDamaged } from '@agent-tracker/lmdb-store/damage'
 import { profileFolder } from '@agent-tracker/node-host/hooks'
 import { CliError, EXIT } from '../cli-error.js'
 import { isDatabaseFile } from '../database-files.js'
 import type { CommandContext, ReadStore } from '../context.js'
+import { warnIfMarkedDamaged } from '../damage-warning.js'
+import { DAMAGE_FIX } from '../describe-failure.js'
+import { describeShortCollections, shortCollections } from '../export/completeness.js'
 import { CSV_COLUMNS, csvHeader, csvLine, toCsv } from '../export/csv.js'
 import type { OutputSink } from '../export/output-sink.js'
 import { outputSink } from '../export/output-sink.js'
@@ -26,7 +31,7 @@ type Table = (typeof TABLES)[number]
  * `export --format json|jsonl|csv|html [--out]`: the data for other tools, or a report for people.
  * Records stream a page at a time to the output, so memory stays flat whatever the database's size.
  */
-export async function exportCommand(ctx: CommandContext, options: ReportOptions & { format: string; out?: string; table?: string }): Promise<void> {
+export async function exportCommand(ctx: CommandContext, options: ReportOptions & { format: string; out?: string; table?: string }): Promise<number> {
   const format = options.format as Format
   if (!FORMATS.includes(format)) throw new CliError('INVALID_OPTION', `Invalid --format "${options.format}": accepted are ${FORMATS.join(', ')}.`, EXIT.usage)
   const table = (options.table ?? 'report') as Table
@@ -44,7 +49,7 @@ export async function exportCommand(ctx: CommandContext, options: ReportOptions 
   const { query, window } = await reportScope(ctx, store, options)
   if (ctx.missingDatabase && format === 'html') {
     ctx.print({ path: null, format, bytes: 0, rows: 0 }, () => '')
-    return
+    return EXIT.ok
   }
   // Data formats stay data: with no database the export is empty, and why goes to stderr.
   if (ctx.missingDatabase) ctx.note(`No data yet: there is no agent-tracker database at ${store.path}, so the export is empty.`)
@@ -58,19 +63,59 @@ export async function exportCommand(ctx: CommandContext, options: ReportOptions 
   // With --json and no file, the JSON document is the answer: streamed inside the envelope.
   const enveloped = ctx.json && path === undefined
   const progress = ctx.progress('Exporting')
+  // Whole collections are checked against LMDB's own counts after the export: see `warnIfIncomplete`.
+  const whole = Object.keys(exportFilters(query)).length === 0 ? wholeCollections(format, table) : undefined
+  const before = localInfo(ctx, store)?.lastTransaction
+  const tally = new Map<CollectionName, number>()
   let rows: number
+  let incomplete: boolean
   try {
     if (enveloped) await sink.write(`{\n  "version": ${String(JSON_ENVELOPE_VERSION)},\n  "command": "export",\n  "data": `)
-    rows = await writeExport(ctx, store, { query, window: window.description }, format, table, sink, (done) => { progress.update(done) })
+    rows = await writeExport(ctx, store, { query, window: window.description }, format, table, sink, (done) => { progress.update(done) }, tally)
+    progress.stop()
+    incomplete = warnIfIncomplete(ctx, store, whole, tally, before)
     if (enveloped) await sink.write(ctx.notices.length === 0 ? '}\n' : `,\n  "notices": ${JSON.stringify(ctx.notices, null, 2).replaceAll('\n', '\n  ')}\n}\n`)
   } finally {
     progress.stop()
     await sink.end()
   }
-  if (path !== undefined) ctx.print({ path, format, bytes: sink.bytes, rows }, () => `Wrote the ${format.toUpperCase()} export to ${path}`)
+  if (path !== undefined) ctx.print({ path, format, bytes: sink.bytes, rows }, () => `Wrote the ${format.toUpperCase()} export to ${path}${incomplete ? ', incomplete (see above)' : ''}`)
+  return incomplete ? EXIT.failure : EXIT.ok
 }
 
-async function writeExport(ctx: CommandContext, store: ReadStore, scope: { query: ReportQuery; window: string }, format: Format, table: Table, sink: OutputSink, onRecord: (done: number) => void): Promise<number> {
+/** The collections an export of the whole database holds every record of: none for the report tables (CSV report, HTML), which sum them up. */
+function wholeCollections(format: Format, table: Table): readonly CollectionName[] | undefined {
+  if (table !== 'report') return [table]
+  return format === 'json' || format === 'jsonl' ? EXPORT_ORDER : undefined
+}
+
+/** The sizes and counts of this machine's database, when the export reads one (not the team's, nor the empty stand-in for a missing one). */
+function localInfo(ctx: CommandContext, store: ReadStore): LmdbStoreInfo | undefined {
+  if (store.team === true || ctx.missingDatabase) return undefined
+  const lmdb = store as ReadStore & { info?: () => LmdbStoreInfo }
+  return lmdb.info?.()
+}
+
+/**
+ * Says when an export is not the whole of what was asked for, and returns true then. An export of
+ * whole collections (`whole`), with nothing written to the file while it read (the same last
+ * transaction before and after), must hold every record LMDB counts: one that holds fewer met a
+ * damaged page that ended a read early without an error, which is named, and remembered as
+ * damage. Any other export of a database marked damaged is said to be possibly short. What a
+ * filtered export, or one read while another process wrote, lacks cannot be told.
+ */
+function warnIfIncomplete(ctx: CommandContext, store: ReadStore, whole: readonly CollectionName[] | undefined, tally: ReadonlyMap<CollectionName, number>, before: number | undefined): boolean {
+  const after = whole === undefined || before === undefined ? undefined : localInfo(ctx, store)
+  const short = whole === undefined || after === undefined || after.lastTransaction !== before ? [] : shortCollections(tally, after.records, whole)
+  if (short.length === 0) return warnIfMarkedDamaged(ctx, store, 'this export')
+  const counts = describeShortCollections(short)
+  markDamaged(store.path, `an export read fewer records than the database counts (${counts})`)
+  ctx.warn('EXPORT_INCOMPLETE', `The export is incomplete: only ${counts} could be read from ${store.path}, and nothing was written to it meanwhile; its file is probably damaged. ${DAMAGE_FIX}`)
+  return true
+}
+
+/** Writes the export; `tally` counts the records written of each collection. */
+async function writeExport(ctx: CommandContext, store: ReadStore, scope: { query: ReportQuery; window: string }, format: Format, table: Table, sink: OutputSink, onRecord: (done: number) => void, tally: Map<CollectionName, number>): Promise<number> {
   const { query } = scope
   if (format === 'html') {
     const data = await htmlReportData(ctx, store, query, scope.window)
@@ -90,6 +135,7 @@ async function writeExport(ctx: CommandContext, store: ReadStore, scope: { query
     for await (const item of records) {
       if (only !== undefined && item.collection !== only) continue
       count += 1
+      tally.set(item.collection, (tally.get(item.collection) ?? 0) + 1)
       if (count % 1000 === 0) onRecord(count)
       yield item
     }

@@ -27,12 +27,15 @@ export async function salvageCommand(ctx: CommandContext, path: string, target: 
   if (!existsSync(dataFile)) throw new CliError('NO_DATABASE', `There is no database at ${path} to salvage.`)
   // A file of another kind is no damaged database: LMDB would crash on it, and a lock file would be left beside it.
   const file = checkDataFile(dataFile)
+  // An empty file is no database yet, as for every other command; LMDB would crash on it too.
+  if (file.ok && !file.exists) throw new CliError('NO_DATABASE', `There is no database at ${path} to salvage: ${dataFile} is empty, which is no database yet (the first write makes one there). Nothing was read or changed.`)
   if (!file.ok && !file.damaged) throw new CliError('NOT_A_DATABASE', `${dataFile} cannot be salvaged: ${file.problem}. Nothing was read or changed; point --db (or AGENT_TRACKER_DB) at the damaged agent-tracker database.`, EXIT.usage)
   const progress = ctx.progress('Salvaging')
   const salvaged = await salvageDatabase(path).finally(() => { progress.stop() })
   const records = Object.values(salvaged.records).reduce((sum, list) => sum + list.length, 0)
   if (salvaged.facts.length === 0 && records === 0) {
-    const why = salvaged.lost.map((loss) => `${loss.where}: ${loss.problem}`).join('; ')
+    const metaPage = salvaged.rebuiltMetaPage === undefined ? [] : [`its meta page ${String(salvaged.rebuiltMetaPage)} is damaged, and the state the other one names holds nothing readable`]
+    const why = [...metaPage, ...salvaged.lost.map((loss) => `${loss.where}: ${loss.problem}`)].join('; ')
     throw new CliError('NOTHING_READABLE', `Nothing in ${path} could be read${why === '' ? '' : ` (${why})`}; no new database was made. Restore a backup.`)
   }
   const size = statSync(dataFile).size
@@ -41,13 +44,20 @@ export async function salvageCommand(ctx: CommandContext, path: string, target: 
   const lostFacts = salvaged.lastFactSeq === undefined ? undefined : Math.max(0, salvaged.lastFactSeq - salvaged.facts.length)
   const data = {
     source: path, destination, facts: salvaged.facts.length, lostFacts: lostFacts ?? null, records,
-    lost: salvaged.lost, applied: report.facts.applied, refused: report.errors,
+    lost: salvaged.lost, applied: report.facts.applied, refused: report.errors, rebuiltMetaPage: salvaged.rebuiltMetaPage ?? null,
   }
   ctx.print(data, () => [
     `Salvaged ${path} into ${destination}: ${plural(salvaged.facts.length, 'fact')} read back${lostFacts === undefined ? '' : lostFacts === 0 ? ' (all of them)' : ` (${plural(lostFacts, 'fact')} could not be read)`}, and ${plural(records, 'record')}; scores recomputed from the facts.`,
+    ...(salvaged.rebuiltMetaPage === undefined ? [] : [metaPageNote(salvaged.rebuiltMetaPage)]),
     ...(salvaged.lost.length === 0 ? [] : [ctx.colours.yellow(`Skipped, unreadable:`), ...salvaged.lost.map((loss) => `  ${loss.where}: ${loss.problem}`)]),
     ...refusals(ctx, report),
     `The damaged database is unchanged. Check the new one with agent-tracker doctor --deep --db ${destination}, then use it with --db (or AGENT_TRACKER_DB), or move it into place.`,
   ].join('\n'))
   return EXIT.ok
+}
+
+/** What reading through the intact meta page means for the salvaged data. */
+function metaPageNote(page: 0 | 1): string {
+  const [damaged, intact] = page === 0 ? ['first', 'second'] : ['second', 'first']
+  return `Its ${damaged} meta page (page ${String(page)}) is damaged: everything was read through the ${intact} one (page ${String(1 - page)}), from a temporary copy. If the damaged page held the newest write, that one write is missing.`
 }

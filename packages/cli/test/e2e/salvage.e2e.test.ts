@@ -6,7 +6,7 @@ import { jsonData, runBuiltCli, tempFolder } from '../run-cli.js'
 
 const PAGE = 4096
 
-interface Salvage { facts: number; lostFacts: number | null; records: number; lost: { where: string; problem: string }[]; applied: number }
+interface Salvage { facts: number; lostFacts: number | null; records: number; lost: { where: string; problem: string }[]; applied: number; rebuiltMetaPage: number | null }
 interface Doctor { checks: { name: string; ok: boolean; detail: string }[] }
 
 describe('a damaged database', () => {
@@ -56,4 +56,34 @@ describe('a damaged database', () => {
     expect(again.stderr).toContain('exists already; salvage writes only into a new file')
     expect(existsSync(`${db}.damaged`)).toBe(true)
   }, 300_000)
+
+  it('whose first meta page alone is damaged is named so, and salvaged through the second one', async () => {
+    const folder = tempFolder('salvage-meta-')
+    const db = join(folder, 'tracker.lmdb')
+    // Two writes: the meta page left names the snapshot of the newest, or of the one before it.
+    const lines = ingestHistory(400).trimEnd().split('\n')
+    for (const [index, part] of [lines.slice(0, 200), lines.slice(200)].entries()) {
+      const history = join(folder, `history-${String(index)}.jsonl`)
+      writeFileSync(history, `${part.join('\n')}\n`)
+      expect((await runBuiltCli(['ingest', '--file', history, '--db', db])).code).toBe(0)
+    }
+    const damaged = readFileSync(db)
+    damaged.fill(0, 0, PAGE)
+    writeFileSync(db, damaged)
+
+    const deep = await runBuiltCli(['doctor', '--deep', '--db', db, '--json'])
+    expect(deep.code).toBe(1)
+    const detail = (jsonData(deep.stdout, 'doctor') as Doctor).checks.find((check) => check.name === 'Deep check')?.detail
+    expect(detail).toContain('its first meta page (page 0) is damaged; the second one (page 1) is intact')
+    expect(detail).not.toContain('not an LMDB database file')
+
+    const target = join(folder, 'salvaged.lmdb')
+    const salvage = await runBuiltCli(['doctor', '--salvage', target, '--db', db])
+    expect(salvage.code, salvage.stderr).toBe(0)
+    expect(salvage.stdout).toContain('Its first meta page (page 0) is damaged: everything was read through the second one (page 1), from a temporary copy. If the damaged page held the newest write, that one write is missing.')
+    expect(salvage.stdout).not.toContain('Skipped, unreadable')
+    const checked = await runBuiltCli(['doctor', '--deep', '--db', target, '--json'])
+    expect((jsonData(checked.stdout, 'doctor') as Doctor).checks.find((check) => check.name === 'Deep check')).toMatchObject({ ok: true })
+    expect(readFileSync(db).equals(damaged)).toBe(true)
+  }, 120_000)
 })
