@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { delimiter, join } from 'node:path'
+import { basename, delimiter, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { afterAll, beforeAll } from 'vitest'
 import type { Step } from './fake-llm.js'
@@ -90,6 +90,11 @@ export async function runOpencode(options: {
   command?: { name: string; arguments: string }
   /** A primary agent to run instead of build (`reviewer` is configured). */
   agent?: string
+  /**
+   * OpenCode's own data (its session database) kept per project, for runs at the same time: two
+   * processes on one OpenCode database may fail in OpenCode itself ("database is locked") under load.
+   */
+  ownData?: boolean
 }): Promise<OpencodeRun> {
   const llm = await startFakeLlm(options.script)
   try {
@@ -110,7 +115,7 @@ export async function runOpencode(options: {
       ...process.env,
       HOME: home,
       XDG_CONFIG_HOME: join(home, '.config'),
-      XDG_DATA_HOME: join(home, '.local', 'share'),
+      XDG_DATA_HOME: options.ownData === true ? join(home, '.local', `share-${basename(options.project)}`) : join(home, '.local', 'share'),
       XDG_CACHE_HOME: join(home, '.cache'),
       XDG_STATE_HOME: join(home, '.local', 'state'),
       OPENCODE_DISABLE_MODELS_FETCH: '1',

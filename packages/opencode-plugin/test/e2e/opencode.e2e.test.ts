@@ -137,7 +137,7 @@ describe('agent-tracker inside the real opencode binary', { timeout: 240_000 }, 
     const work = (name: string) => {
       const project = createProject(root, name)
       return runOpencode({
-        root, project, pluginOptions: { databasePath, flush: { maxPending: 1 } },
+        root, project, pluginOptions: { databasePath, flush: { maxPending: 1 } }, ownData: true,
         script: [...Array.from({ length: 6 }, (_, i) => bash(`echo ${name} ${String(i)}`)), bash(`echo ${name} > ${name}.txt && git add -A && git commit -m 'feat: ${name}'`), bash('git push origin main'), { text: 'Done.' }],
       })
     }
