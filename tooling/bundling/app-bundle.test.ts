@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { build } from 'esbuild'
@@ -29,6 +30,40 @@ function npmPackage(name: string, version: string, code: string, licence?: strin
     [`node_modules/${name}/index.js`]: code,
     ...(licence === undefined ? {} : { [`node_modules/${name}/LICENSE`]: licence }),
   }
+}
+
+/**
+ * A CommonJS package installed as pnpm installs one: in a store folder of its own
+ * (node_modules/.store/<name>/node_modules/<name>, the packages it depends on beside it there),
+ * linked from the app's node_modules only when `linked`.
+ */
+function storedPackage(root: string, name: string, manifest: Record<string, unknown>, files: Record<string, string>, options: { linked?: boolean; beside?: string } = {}): string {
+  const store = join(root, 'node_modules', '.store', options.beside ?? name, 'node_modules')
+  const folder = join(store, name)
+  for (const [path, text] of Object.entries({ 'package.json': JSON.stringify({ name, version: '1.0.0', license: 'MIT', ...manifest }), LICENSE: `MIT License\n\nCopyright (c) ${name}\n`, ...files })) {
+    mkdirSync(dirname(join(folder, path)), { recursive: true })
+    writeFileSync(join(folder, path), text)
+  }
+  if (options.linked === true) {
+    mkdirSync(dirname(join(root, 'node_modules', name)), { recursive: true })
+    symlinkSync(folder, join(root, 'node_modules', name), 'dir')
+  }
+  return realpathSync(folder)
+}
+
+/** The workspace's `@agent-tracker/node-host/native-libc`, linked into the app as pnpm links a workspace package: `withLibcNamed` names `LIBC` while it loads. */
+function workspaceNativeLibc(root: string): void {
+  const folder = join(root, 'workspace-node-host')
+  mkdirSync(folder, { recursive: true })
+  writeFileSync(join(folder, 'package.json'), JSON.stringify({ name: '@agent-tracker/node-host', type: 'module', exports: { './native-libc': './native-libc.js' } }))
+  writeFileSync(join(folder, 'native-libc.js'), "export function withLibcNamed(load) {\n  process.env.LIBC = 'named'\n  try { return load() } finally { delete process.env.LIBC }\n}\n")
+  mkdirSync(join(root, 'node_modules', '@agent-tracker'), { recursive: true })
+  symlinkSync(folder, join(root, 'node_modules', '@agent-tracker', 'node-host'), 'dir')
+}
+
+/** Runs a bundle's entry.js with Node from its own folder, and what it printed, parsed. */
+function run(outdir: string): unknown {
+  return JSON.parse(execFileSync(process.execPath, [join(outdir, 'entry.js')], { cwd: outdir, encoding: 'utf8' }))
 }
 
 /** Bundles the app's src/entry.js into its out/ folder as the apps' build scripts do. */
@@ -80,6 +115,68 @@ describe('bundling an app', () => {
     const root = app({}, { ...npmPackage('unlicensed', '0.1.0', 'export const x = 1\n'), 'src/entry.js': "import { x } from 'unlicensed'\nconsole.log(x)\n" })
     const { finish } = await bundle(root, ['unlicensed'])
     expect(finish).toThrow(/^unlicensed 0\.1\.0 ships no licence file \(looked for LICENSE, .*\); leave it outside the bundle\.$/)
+  })
+})
+
+describe('bundling an app with npm code built in', () => {
+  it('requires what that code imports but is not built in from where the importer is installed, which must declare it', async () => {
+    const root = app({ type: 'module', dependencies: { '@acme/inlined': '1.0.0' } }, {
+      'src/entry.js': "import { helperFile } from '@acme/inlined'\nconsole.log(JSON.stringify(helperFile))\n",
+    })
+    storedPackage(root, '@acme/inlined', { main: 'index.cjs', dependencies: { helper: '1.0.0' } }, { 'index.cjs': "exports.helperFile = require('helper').file\n" }, { linked: true })
+    // Only beside its importer, not in the app's node_modules: the app does not depend on it.
+    const helper = storedPackage(root, 'helper', { main: 'index.cjs' }, { 'index.cjs': 'exports.file = __filename\n' }, { beside: '@acme/inlined' })
+    const { outdir, finish } = await bundle(root, ['@acme/inlined'])
+    finish()
+    expect(readFileSync(join(outdir, 'entry.js'), 'utf8')).not.toContain('exports.file = __filename')
+    expect(run(outdir)).toBe(join(helper, 'index.cjs'))
+    expect(readFileSync(join(outdir, 'THIRD-PARTY-LICENSES.md'), 'utf8')).toContain('## @acme/inlined 1.0.0 (MIT)')
+  })
+
+  it('fails naming a package built-in code imports that its package does not declare, and leaves no bundle', async () => {
+    const root = app({ type: 'module', dependencies: { inlined: '1.0.0' } }, { 'src/entry.js': "import 'inlined'\n" })
+    storedPackage(root, 'inlined', { main: 'index.cjs' }, { 'index.cjs': "require('undeclared')\n" }, { linked: true })
+    const { outdir, finish } = await bundle(root, ['inlined'])
+    expect(finish).toThrow('Built-in packages import packages they do not declare, which could not be found beside them: undeclared (by inlined). Leave the importer outside the bundle.')
+    expect(existsSync(outdir)).toBe(false)
+  })
+
+  /** An app using a stand-in for lmdb: its CommonJS build tells where it runs from, what LIBC was as it loaded, and where its dependency came from. */
+  function lmdbApp(wanted: string): { root: string; installed: string; cache: string } {
+    const root = app({ type: 'module', dependencies: { lmdb: wanted } }, {
+      'src/entry.js': "import { open } from 'lmdb'\nconsole.log(JSON.stringify({ ...open(), libcAfter: process.env.LIBC ?? null }))\n",
+    })
+    workspaceNativeLibc(root)
+    const installed = storedPackage(root, 'lmdb', { version: '3.5.6', type: 'module', main: 'dist/index.cjs', exports: { '.': { node: { require: './dist/index.cjs', import: './node-index.js' } } }, dependencies: { 'weak-lru-cache': '1.0.0' } }, {
+      'dist/index.cjs': "'use strict';\nconst libc = process.env.LIBC\nconst { where } = require('weak-lru-cache')\nexports.open = () => ({ file: __filename, folder: __dirname, libc, cache: where, marker: 'the lmdb stand-in' })\n",
+      'node-index.js': "export const open = () => ({ file: 'the ES module entry' })\n",
+    }, { linked: true })
+    const cache = storedPackage(root, 'weak-lru-cache', { main: 'index.cjs' }, { 'index.cjs': 'exports.where = __filename\n' }, { beside: 'lmdb' })
+    return { root, installed, cache }
+  }
+
+  it('builds lmdb in when asked to, with its own path and its dependencies those of the installed lmdb, loaded with the C library named', async () => {
+    const { root, installed, cache } = lmdbApp('3.5.6')
+    const { outdir, finish } = await bundle(root, ['lmdb'])
+    finish()
+    expect(readFileSync(join(outdir, 'entry.js'), 'utf8')).toContain('the lmdb stand-in')
+    expect(run(outdir)).toEqual({ file: join(installed, 'dist', 'index.cjs'), folder: join(installed, 'dist'), libc: 'named', cache: join(cache, 'index.cjs'), marker: 'the lmdb stand-in', libcAfter: null })
+    expect(readFileSync(join(outdir, 'THIRD-PARTY-LICENSES.md'), 'utf8')).toContain('## lmdb 3.5.6 (MIT)')
+  })
+
+  it('leaves lmdb outside unless asked, loading its CommonJS build from the app with the C library named', async () => {
+    const { root, installed, cache } = lmdbApp('3.5.6')
+    const { outdir, finish } = await bundle(root, [])
+    finish()
+    expect(readFileSync(join(outdir, 'entry.js'), 'utf8')).not.toContain('the lmdb stand-in')
+    expect(run(outdir)).toEqual({ file: join(installed, 'dist', 'index.cjs'), folder: join(installed, 'dist'), libc: 'named', cache: join(cache, 'index.cjs'), marker: 'the lmdb stand-in', libcAfter: null })
+  })
+
+  it('refuses to build in an lmdb the app does not depend on at exactly that version: its addon comes from the install', async () => {
+    const { root } = lmdbApp('^3.5.0')
+    const { outdir, finish } = await bundle(root, ['lmdb'])
+    expect(finish).toThrow('The bundle built in lmdb 3.5.6, whose addon is found where lmdb is installed: demo-app must depend on exactly that version, not ^3.5.0.')
+    expect(existsSync(outdir)).toBe(false)
   })
 })
 

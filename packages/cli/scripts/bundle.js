@@ -19,9 +19,27 @@ const root = fileURLToPath(new URL('..', import.meta.url))
  * loaded ~30 of them, each resolved, read and linked on its own (~18 ms of every such command).
  * commander and picocolors, which every command loads, are CommonJS: Node found, read and
  * wrapped commander's seven files and parsed them for their exports (~9 ms of every command).
+ * lmdb's JavaScript — its CommonJS build and the plain JavaScript it requires — is built in too
+ * (its addon is still found where lmdb is installed; see tooling/bundling): left outside, Node
+ * found, read and compiled lmdb's file and its dependencies' at every start of a command or hook
+ * process that opens the database (a PreToolUse hook: every tool call); in the bundle its code
+ * cache has them compiled, and loading lmdb takes ~18 ms instead of ~31. weak-lru-cache ships no licence
+ * file, and msgpackr-extract is msgpackr's optional native accelerator: both stay packages,
+ * required from where their importers are installed.
  * Their licences go into the bundle beside them (THIRD-PARTY-LICENSES.md).
  */
-const INLINED = ['date-fns', '@date-fns/tz', 'commander', 'picocolors']
+const INLINED = [
+  'date-fns',
+  '@date-fns/tz',
+  'commander',
+  'picocolors',
+  'lmdb',
+  'msgpackr',
+  'ordered-binary',
+  '@harperfast/extended-iterable',
+  'node-gyp-build-optional-packages',
+  'detect-libc',
+]
 const bundling = appBundling({ root, inline: INLINED })
 
 const outdir = `${root}bundle`

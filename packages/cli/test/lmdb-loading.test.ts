@@ -1,12 +1,34 @@
 import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join, sep } from 'node:path'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
 import { describe, expect, it } from 'vitest'
 import { runBuiltCli, tempFolder } from './run-cli.js'
 
-// The bundle loads lmdb through withLibcNamed (@agent-tracker/node-host/native-libc).
+// The bundle loads lmdb through withLibcNamed (@agent-tracker/node-host/native-libc), with lmdb's
+// JavaScript built in and its addon from the installed package (see scripts/bundle.js).
 describe('lmdb in the built CLI', () => {
+  it('runs the JavaScript of lmdb built in, with the addon of the installed lmdb and its other dependencies where they are installed', { timeout: 60_000 }, async () => {
+    const folder = tempFolder('lmdb-built-in-')
+    const database = join(folder, 'tracker.lmdb')
+    await openLmdbStore({ databasePath: database }).close()
+    const loaded = join(folder, 'loaded.json')
+    const preload = join(folder, 'record-modules.cjs')
+    writeFileSync(preload, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(loaded)}, JSON.stringify(Object.keys(require.cache))))\n`)
+    const run = await runBuiltCli(['activity', '--db', database], { env: { NODE_OPTIONS: `--require ${preload}` } })
+    expect([run.code, run.stderr]).toEqual([0, ''])
+    const modules = JSON.parse(readFileSync(loaded, 'utf8')) as string[]
+    // Read from the install: lmdb's package.json (its addon finder reads its name), its addon, and
+    // weak-lru-cache (it ships no licence file, so it is not built in).
+    const lmdb = modules.find((path) => path.endsWith(`${sep}lmdb${sep}package.json`))
+    expect(lmdb).toBeDefined()
+    const installed = dirname(lmdb ?? '')
+    expect(modules.filter((path) => path.startsWith(`${installed}${sep}`))).toEqual([lmdb])
+    expect(modules.filter((path) => path.endsWith('.node') && path.includes(`${sep}@lmdb${sep}lmdb-${process.platform}-${process.arch}${sep}`))).toHaveLength(1)
+    expect(modules.filter((path) => /[\\/](msgpackr|ordered-binary|@harperfast)[\\/]/.test(path))).toEqual([])
+    expect(modules.filter((path) => path.includes(`${sep}weak-lru-cache${sep}`))).toHaveLength(1)
+  })
+
   it.runIf(process.platform === 'linux')('spares a command that opens the database the libc detection of the addon finder', { timeout: 60_000 }, async () => {
     const folder = tempFolder('libc-cli-')
     const database = join(folder, 'tracker.lmdb')
