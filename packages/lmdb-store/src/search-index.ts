@@ -101,18 +101,32 @@ export function findSearchEntries(table: Database<Uint8Array, Uint8Array>, query
   const start = query.until === undefined ? ABOVE_EVERY_KEY : timePrefix(query.until)
   const end = query.since === undefined ? undefined : timePrefix(query.since)
   for (const { key, value } of table.getRange({ start, ...(end === undefined ? {} : { end }), reverse: true, ...(query.limit === undefined ? {} : { limit: query.limit }) })) {
-    found.push(storedEntry(key as Buffer, value as Buffer))
+    found.push(new StoredEntry(key as Buffer, value as Buffer))
   }
   return found
 }
 
-function storedEntry(key: Buffer, value: Buffer): SearchEntry {
-  const length = digestLength(value)
-  return {
-    digest: value.subarray(0, length),
-    key: () => keyParts(key),
-    project: () => value.toString('utf8', length),
-    at: () => new Date(key.readUIntBE(0, TIME_BYTES)).toISOString(),
+/** An entry as read: its digest in place, the rest decoded when asked for (one object, no closures: a search makes thousands). */
+class StoredEntry implements SearchEntry {
+  readonly digest: Uint8Array
+  readonly #key: Buffer
+  readonly #value: Buffer
+  constructor(key: Buffer, value: Buffer) {
+    this.#key = key
+    this.#value = value
+    this.digest = value.subarray(0, digestLength(value))
+  }
+
+  key(): string[] {
+    return keyParts(this.#key)
+  }
+
+  project(): string {
+    return this.#value.toString('utf8', this.digest.length)
+  }
+
+  at(): string {
+    return new Date(this.#key.readUIntBE(0, TIME_BYTES)).toISOString()
   }
 }
 
