@@ -4,7 +4,8 @@ import type { Grade } from '../facts/grade.js'
 import type { RandomSource } from '../stats/seeded-random.js'
 import { seededRandom } from '../stats/seeded-random.js'
 import type { PriorArtRecords } from './prior-art.js'
-import type { RankedHit, SearchEntries } from './prior-art.js'
+import type { CommitRecord } from '../store/records.js'
+import type { PriorArtHit, RankedHit, SearchEntries } from './prior-art.js'
 import { entriesOf, priorArtHit, searchPriorArt, shownHits, startPriorArtSearch } from './prior-art.js'
 import type { SearchEntry, SearchedCollection, SearchedRecord } from './search-digest.js'
 import { searchDigest } from './search-digest.js'
@@ -118,7 +119,12 @@ describe('searchPriorArt against the plain tokenise-everything search', () => {
       const search = startPriorArtSearch(query, entries, { ...options, scopeOf: (project) => scopes.get(project) })
       search.scan(0, search.size)
       const ranked = search.ranked()
-      const shown = (hit: RankedHit) => priorArtHit(hit, recordOf.get(hit.entry) as SearchedRecord, hit.commit === undefined ? undefined : recordOf.get(hit.commit) as never)
+      const known = (entry: SearchEntry): SearchedRecord => {
+        const record = recordOf.get(entry)
+        if (record === undefined) throw new Error('The search gave back an entry it was not given.')
+        return record
+      }
+      const shown = (hit: RankedHit): PriorArtHit => priorArtHit(hit, known(hit.entry), hit.commit === undefined ? undefined : (known(hit.commit) as CommitRecord))
       const expected = searchPriorArtReference(query, records, options)
       expect({ query, patterns: ranked.patterns.map(shown), mistakes: ranked.mistakes.map(shown) }, `query ${JSON.stringify(query)}`).toEqual(expected)
       found += expected.patterns.length + expected.mistakes.length

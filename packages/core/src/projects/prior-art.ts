@@ -16,7 +16,7 @@ export interface PriorArtRecords {
 }
 
 /** What a search reads: each searched collection's entries (see {@link SearchEntry}). */
-export type SearchEntries = { readonly [C in SearchedCollection]: readonly SearchEntry[] }
+export type SearchEntries = Readonly<Record<SearchedCollection, readonly SearchEntry[]>>
 
 /** One piece of earlier work that matches the task. */
 export interface PriorArtHit {
@@ -119,8 +119,7 @@ export function entriesOf(records: Omit<PriorArtRecords, 'projects'>): SearchEnt
 
 /** A record as a search entry of its collection, holding the record. */
 export function recordEntry<C extends SearchedCollection>(collection: C, record: CollectionRecords[C]): SearchEntry {
-  const r = record as SearchedRecord
-  return { digest: NO_DIGEST, key: () => recordKey(collection, r), project: () => r.project, at: () => r.at, record: r }
+  return { digest: NO_DIGEST, key: () => recordKey(collection, record), project: () => record.project, at: () => record.at, record }
 }
 
 function recordKey(collection: SearchedCollection, record: SearchedRecord): RecordKey {
