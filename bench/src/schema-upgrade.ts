@@ -21,6 +21,52 @@ export interface UpgradeFigures {
   readonly indexBytes: number
   /** Rollup numbers `doctor --check` finds drifted after the upgrade. */
   readonly drift: number
+  /** The same records in a database of schema 2 (the release before the search indexes), upgraded in place. */
+  readonly fromSchema2: {
+    readonly upgradeMs: number
+    readonly drift: number
+    /** Retrospectives, activities, commits and bugs, and the entries of their search indexes after the upgrade. */
+    readonly searchedRecords: number
+    readonly searchEntries: number
+    /** Bytes of the search indexes (pages). */
+    readonly searchBytes: number
+  }
+}
+
+const SEARCH_TABLES = ['retrospectives-search', 'activities-search', 'commits-search', 'bugs-search']
+const SEARCHED_TABLES = ['retrospectives', 'activities', 'commits', 'bugs']
+
+/** Pages of a sub-database, in bytes. */
+function treeBytes(root: ReturnType<typeof open>, name: string, binary = false): number {
+  const stats = root.openDB(binary ? { name, keyEncoding: 'binary', encoding: 'binary' } : { name }).getStats() as { pageSize: number; treeBranchPageCount: number; treeLeafPageCount: number; overflowPages: number }
+  return (stats.treeBranchPageCount + stats.treeLeafPageCount + stats.overflowPages) * stats.pageSize
+}
+
+/**
+ * 5b. The generated database turned into one of schema 2, as the release before the search indexes
+ * wrote it (the same records and indexes, no search indexes), then opened by this release, which
+ * builds the search indexes in place.
+ */
+async function upgradeFromSchema2(path: string): Promise<UpgradeFigures['fromSchema2']> {
+  const root = open({ path, noSubdir: true, maxDbs: 32, mapSize: 2048 * 1024 * 1024, overlappingSync: false })
+  root.transactionSync(() => {
+    for (const name of SEARCH_TABLES) root.openDB({ name, keyEncoding: 'binary', encoding: 'binary' }).dropSync()
+    root.openDB({ name: 'meta' }).putSync('schemaVersion', 2)
+  })
+  await root.close()
+  const upgradeMs = await timeMs(async () => {
+    await openLmdbStore({ databasePath: path, maxDatabaseSize: 2048 * 1024 * 1024 }).close()
+  })
+  const after = open({ path, noSubdir: true, maxDbs: 32, readOnly: true })
+  // Each record table holds one more entry than records: its shared structures.
+  const searchedRecords = SEARCHED_TABLES.reduce((sum, name) => sum + (after.openDB({ name }).getStats() as { entryCount: number }).entryCount - 1, 0)
+  const searchEntries = SEARCH_TABLES.reduce((sum, name) => sum + (after.openDB({ name, keyEncoding: 'binary', encoding: 'binary' }).getStats() as { entryCount: number }).entryCount, 0)
+  const searchBytes = SEARCH_TABLES.reduce((sum, name) => sum + treeBytes(after, name, true), 0)
+  await after.close()
+  const store = openLmdbStore({ databasePath: path, readOnly: true })
+  const { drift } = await checkRollups(store)
+  await store.close()
+  return { upgradeMs, drift: drift.length, searchedRecords, searchEntries, searchBytes }
 }
 
 /**
@@ -73,15 +119,13 @@ export async function upgradeFigures(sizes: ScaleSizes): Promise<UpgradeFigures>
     let schema2Bytes = 0
     for (const name of RECORD_TABLES) for (const { value } of root.openDB({ name, encoding: 'binary' }).getRange({})) schema2Bytes += (value as Buffer).length
     let indexBytes = 0
-    for (const name of [...root.getKeys()].map(String).filter((table) => table.includes('-by-'))) {
-      const stats = root.openDB({ name }).getStats() as { pageSize: number; treeBranchPageCount: number; treeLeafPageCount: number; overflowPages: number }
-      indexBytes += (stats.treeBranchPageCount + stats.treeLeafPageCount + stats.overflowPages) * stats.pageSize
-    }
+    for (const name of [...root.getKeys()].map(String).filter((table) => table.includes('-by-'))) indexBytes += treeBytes(root, name)
     await root.close()
     const store = openLmdbStore({ databasePath: target, readOnly: true })
     const { drift } = await checkRollups(store)
     await store.close()
-    return { records, upgradeMs, bytesPerRecord: { schema1: Math.round(schema1Bytes / records), schema2: Math.round(schema2Bytes / records) }, indexBytes, drift: drift.length }
+    const fromSchema2 = await upgradeFromSchema2(source)
+    return { records, upgradeMs, bytesPerRecord: { schema1: Math.round(schema1Bytes / records), schema2: Math.round(schema2Bytes / records) }, indexBytes, drift: drift.length, fromSchema2 }
   } finally {
     rmSync(folder, { recursive: true, force: true })
   }

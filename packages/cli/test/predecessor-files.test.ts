@@ -129,7 +129,7 @@ describe('doctor on a project folder', () => {
     expect(after.stdout).toMatch(new RegExp(`Legacy +${project}: 3 legacy files: migrated on \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}, under the setup AgentTracker-Core, times without a zone read as Europe/Stockholm`))
     expect(after.stdout).not.toContain('run agent-tracker migrate')
     expect(after.stdout).toMatch(/Migrations +1 recorded; times without a zone read as Europe\/Stockholm/)
-    expect(after.stdout).toMatch(/Format +agent-tracker database, schema version 2/)
+    expect(after.stdout).toMatch(/Format +agent-tracker database, schema version 3/)
   })
 
   it('run in a subfolder of a repository, looks for legacy data in that subfolder, where the predecessor kept it', async () => {

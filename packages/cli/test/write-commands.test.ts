@@ -576,7 +576,7 @@ describe('doctor and init', () => {
     expect(code).toBe(0)
     expect(stdout).toMatch(new RegExp(`✓ Database +${db} \\(from --db\\)`))
     expect(stdout).toMatch(/✓ Size +[\d.]+ (KiB|MiB) used of the 512\.0 MiB limit/)
-    expect(stdout).toMatch(/✓ Schema +version 2 \(this release reads 2\)/)
+    expect(stdout).toMatch(/✓ Schema +version 3 \(this release reads 3\)/)
     expect(stdout).toMatch(new RegExp(`! Legacy +${root}: 1 legacy file: not migrated yet — run agent-tracker migrate ${root}\n`))
     expect(stdout).toContain(`! Plugin       no OpenCode config (looked in ${root}, and globally) — so OpenCode records nothing: run agent-tracker init (this project) or agent-tracker init --global`)
     expect(stdout).toContain('Nothing is broken; 2 things to look at (! above).')

@@ -181,6 +181,7 @@ export type { FolderProfiler, ProjectProfile } from './projects/project-profile.
 export type { ProjectFiles } from './projects/classify-project.js'
 export { PROFILE_FILES, classifyProject } from './projects/classify-project.js'
 export type { PriorArtHit, PriorArtResult } from './projects/prior-art.js'
+export type { SearchEntry, SearchedCollection } from './projects/search-digest.js'
 export type { CredibleInterval, ExplorationSuggestion, Recommendation, RecommendOptions, SetupRecommendation } from './projects/recommend.js'
 export type { HistoryEntry } from './reports/history.js'
 export type { LeaderboardRow, WindowCounts } from './reports/leaderboard.js'

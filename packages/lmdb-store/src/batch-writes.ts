@@ -1,10 +1,11 @@
 import type { CollectionName, CollectionRecords, Fact, RecordKey, UsageRecord } from '@agent-tracker/core'
-import type { DeletedRecord, PlannedRecord, RecordReader, TimelineCollection } from '@agent-tracker/core/store'
+import type { DeletedRecord, PlannedRecord, RecordReader, SearchedRecord, TimelineCollection } from '@agent-tracker/core/store'
 import { recordSlot } from '@agent-tracker/core/store'
 import type { Database, Key } from 'lmdb'
 import { encodeFactBatch } from './fact-log-codec.js'
 import type { SecondaryIndex } from './indexes.js'
 import { SECONDARY_INDEXES, sameKey } from './indexes.js'
+import { isSearched, putSearchEntry, removeSearchEntry } from './search-index.js'
 import { LAST_FACT_SEQ_KEY, factIdKey, keyPart, rememberLongParts, toLmdbKey } from './layout.js'
 import type { QueryTables } from './record-queries.js'
 import { findRecords } from './record-queries.js'
@@ -149,7 +150,9 @@ export function putRecords(db: QueryTables, writes: readonly PlannedRecord[], re
     const indexes = SECONDARY_INDEXES[write.collection] as readonly SecondaryIndex[]
     if (indexes.length > 0) {
       const movable = !fresh && indexes.some((index) => !index.fixed)
-      indexRecord(db, indexes, write.record, movable ? storedBefore(write, key) : undefined)
+      const previous = movable ? storedBefore(write, key) : undefined
+      indexRecord(db, indexes, write.record, previous)
+      if (isSearched(write.collection)) putSearchEntry(db.search, write.collection, write.key, write.record as SearchedRecord, previous as SearchedRecord | undefined)
     }
     // An import merges into the rollups it read: a rollup is never taken as new.
     if (write.collection === 'usage') totals.put(storedBefore(write, key) as UsageRecord | undefined, write.record)
@@ -167,6 +170,7 @@ export function deleteRecords(db: QueryTables, deletes: readonly DeletedRecord[]
     const stored = table.get(lmdbKey)
     if (stored === undefined) continue
     for (const index of SECONDARY_INDEXES[collection] as readonly SecondaryIndex[]) db.indexes[index.name].removeSync(indexKey(index, stored))
+    if (isSearched(collection)) removeSearchEntry(db.search, collection, key, stored as SearchedRecord)
     table.removeSync(lmdbKey)
     if (collection === 'usage') totals.removed(stored as UsageRecord)
   }

@@ -4,7 +4,7 @@ import { checkDataFile, locateDataFile } from './data-file.js'
 import type { TreeWalk } from './deep-walk.js'
 import { walkEveryTree } from './deep-walk.js'
 import { SECONDARY_INDEXES } from './indexes.js'
-import { COMMITS_BY_SETUP, FACT_LOG, INDEX_DATABASES, SUB_DATABASES } from './layout.js'
+import { COMMITS_BY_SETUP, FACT_LOG, INDEX_DATABASES, SEARCH_DATABASES, SUB_DATABASES } from './layout.js'
 import { readableProblem } from './readable-problem.js'
 
 /** The verdict on one tree of a deep check. */
@@ -29,20 +29,29 @@ export interface DeepCheck {
 /** Sub-databases whose values use shared msgpack structures (record tables and the fact log). */
 const STRUCTURED: ReadonlySet<string> = new Set([...Object.values(SUB_DATABASES), FACT_LOG])
 
-/** An index to check against its table: which parts of an index key make the key of its record there. */
+/** Sub-databases of raw bytes, keys and values (the search indexes). */
+const BINARY: ReadonlySet<string> = new Set(Object.values(SEARCH_DATABASES))
+
+/**
+ * An index to check against its table: which parts of an index key make the key of its record
+ * there, or (`parts` empty) a search index, whose keys hold the record's key after its time.
+ */
 interface IndexCheck {
   readonly index: string
   readonly table: string
   readonly parts: readonly number[]
 }
 
-/** Every secondary index, by sub-database, with its table and how its keys name a record there. */
-const INDEX_CHECKS: readonly IndexCheck[] = Object.values(SECONDARY_INDEXES).flat().map((index) => ({
-  index: index.name === 'commitsBySetup' ? COMMITS_BY_SETUP : INDEX_DATABASES[index.name],
-  table: SUB_DATABASES[index.collection],
-  // A key of numbered parts shows which of them the record's key is made of, in its order.
-  parts: index.entry(['0', '1', '2', '3'], []).primaryKey.map(Number),
-}))
+/** Every secondary and search index, by sub-database, with its table and how its keys name a record there. */
+const INDEX_CHECKS: readonly IndexCheck[] = [
+  ...Object.values(SECONDARY_INDEXES).flat().map((index) => ({
+    index: index.name === 'commitsBySetup' ? COMMITS_BY_SETUP : INDEX_DATABASES[index.name],
+    table: SUB_DATABASES[index.collection],
+    // A key of numbered parts shows which of them the record's key is made of, in its order.
+    parts: index.entry(['0', '1', '2', '3'], []).primaryKey.map(Number),
+  })),
+  ...Object.entries(SEARCH_DATABASES).map(([collection, index]) => ({ index, table: SUB_DATABASES[collection as keyof typeof SEARCH_DATABASES], parts: [] })),
+]
 
 /** How long the child reading every value may take before it counts as stuck. */
 const READ_TIMEOUT_MS = 10 * 60_000
@@ -67,7 +76,7 @@ export async function deepCheck(path: string): Promise<DeepCheck> {
   }
   if (typeof walked === 'string') return { dataFile, intact: false, problem: walked, trees: [] }
   const sound = walked.filter((tree) => tree.problem === undefined && tree.name !== 'the main tree' && tree.name !== 'the free-page tree')
-  const read = await readInChildren(VALUES_CHILD, path, noSubdir, sound.map((tree) => tree.name), JSON.stringify([...STRUCTURED]), (detail) => `its values cannot be read: ${detail}`)
+  const read = await readInChildren(VALUES_CHILD, path, noSubdir, sound.map((tree) => tree.name), JSON.stringify({ structured: [...STRUCTURED], binary: [...BINARY] }), (detail) => `its values cannot be read: ${detail}`)
   // Then every index entry's record, in each index whose pages and values and whose table's read back:
   // a record LMDB cannot find (a garbled key) is left out of every read through the index without a word.
   const readable = new Set(sound.map((tree) => tree.name).filter((name) => !read.has(name)))
@@ -84,12 +93,13 @@ export async function deepCheck(path: string): Promise<DeepCheck> {
 const VALUES_CHILD = `
 const { open } = require(process.argv[1]);
 const [path, noSubdir, names] = [process.argv[2], process.argv[3] === 'true', JSON.parse(process.argv[4])];
-const structured = new Set(JSON.parse(process.argv[5]));
+const kinds = JSON.parse(process.argv[5]);
+const [structured, binary] = [new Set(kinds.structured), new Set(kinds.binary)];
 const root = open({ path, noSubdir: noSubdir, readOnly: true, maxDbs: 32 });
 for (const name of names) {
   process.stdout.write('start\\t' + name + '\\n');
   try {
-    const db = root.openDB(structured.has(name) ? { name, sharedStructuresKey: Symbol.for('structures') } : { name });
+    const db = root.openDB(structured.has(name) ? { name, sharedStructuresKey: Symbol.for('structures') } : binary.has(name) ? { name, keyEncoding: 'binary', encoding: 'binary' } : { name });
     let count = 0;
     for (const { key, value } of db.getRange({ snapshot: true })) { if (value === undefined && key === undefined) throw new Error('empty entry'); count++; }
     process.stdout.write('done\\t' + name + '\\t' + count + '\\n');
@@ -112,12 +122,15 @@ for (const name of names) {
   process.stdout.write('start\\t' + name + '\\n');
   try {
     const { table, parts } = checks[name];
-    const index = root.openDB({ name });
+    const search = parts.length === 0;
+    const index = root.openDB(search ? { name, keyEncoding: 'binary', encoding: 'binary' } : { name });
     const records = root.openDB({ name: table, sharedStructuresKey: Symbol.for('structures') });
+    // A search key: 6 bytes of time, then each part of the record's key, bytes 0 and 1 written as 1 1 and 1 2, then a 0.
+    const searchParts = (key) => { const found = []; let part = []; for (let at = 6; at < key.length; at++) { const byte = key[at]; if (byte === 0) { found.push(Buffer.from(part).toString('utf8')); part = []; } else if (byte === 1) part.push(key[++at] - 1); else part.push(byte); } return found; };
     let count = 0, missing = 0, first;
     for (const key of index.getKeys({ snapshot: true })) {
       count++;
-      const primary = parts.map((at) => key[at]);
+      const primary = search ? searchParts(key) : parts.map((at) => key[at]);
       if (!records.doesExist(primary)) { missing++; if (first === undefined) first = primary; }
     }
     if (missing === 0) process.stdout.write('done\\t' + name + '\\t' + count + '\\n');

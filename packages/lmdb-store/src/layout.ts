@@ -36,6 +36,14 @@ export const INDEX_DATABASES = {
 /** The name of a secondary index. */
 export type IndexName = keyof typeof INDEX_DATABASES
 
+/** The search index of each searched collection (see `search-index.ts`): raw bytes, keys and values. */
+export const SEARCH_DATABASES = {
+  retrospectives: 'retrospectives-search',
+  activities: 'activities-search',
+  commits: 'commits-search',
+  bugs: 'bugs-search',
+} as const
+
 /** The fact log: the facts of each write as one batch, keyed by the sequence number of its first fact. */
 export const FACT_LOG = 'facts'
 
@@ -64,11 +72,12 @@ export const SCHEMA_VERSION_KEY = 'schemaVersion'
  */
 export const STRUCTURES_KEY = Symbol.for('structures')
 
-/** Every sub-database of schema 2, for recognising a database as ours. */
+/** Every sub-database of schema 3 (schema 2 lacks the search indexes), for recognising a database as ours. */
 export const ALL_SUB_DATABASES: readonly string[] = [
   ...Object.values(SUB_DATABASES),
   COMMITS_BY_SETUP,
   ...Object.values(INDEX_DATABASES),
+  ...Object.values(SEARCH_DATABASES),
   FACT_LOG,
   FACT_IDS,
   META,

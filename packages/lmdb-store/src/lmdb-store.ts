@@ -24,9 +24,9 @@ import type {
   SetupTotalsRecord,
   SyncTrackerStore,
 } from '@agent-tracker/core'
-import type { PlannedRecord } from '@agent-tracker/core/store'
-import { COLLECTIONS, SCHEMA_VERSION, validateFact } from '@agent-tracker/core'
-import { COUNTED_RECORDS, RollupRecount, attributedFact, checkFactLogQuery, normaliseQuery, planFacts, planImport, planReattribution, planSetupImport, withProfile } from '@agent-tracker/core/store'
+import type { PlannedRecord, SearchEntry, SearchedCollection, SearchedRecord } from '@agent-tracker/core/store'
+import { COLLECTIONS, SCHEMA_VERSION, TrackerError, validateFact } from '@agent-tracker/core'
+import { COUNTED_RECORDS, RollupRecount, attributedFact, checkFactLogQuery, normaliseQuery, planFacts, planImport, planReattribution, planSetupImport, recordEntry, withProfile } from '@agent-tracker/core/store'
 import type { LoggedReattribution } from '@agent-tracker/core/store'
 import { appendFactLog, createTransactionReader, deleteRecords, lastFactSeq, putRecords } from './batch-writes.js'
 import { prepareBackupPlace } from './backup.js'
@@ -40,6 +40,7 @@ import { findCommitRefs, findRecords, findSetupRecords } from './record-queries.
 import { checkSchemaVersion, storedSchemaVersion } from './schema-version.js'
 import { readSetupTotals, rebuildSetupTotals } from './setup-totals.js'
 import { SECONDARY_INDEXES } from './indexes.js'
+import { SEARCHED_COLLECTIONS, findSearchEntries, isSearched, searchEntrySize } from './search-index.js'
 import { encodedSizeBound, ensureRoom, ensureRoomByPages, factLogSizeBound, indexSizeBound } from './size-limit.js'
 import { closedError, translateWriteError } from './store-errors.js'
 
@@ -98,7 +99,7 @@ export class LmdbStore implements SyncTrackerStore {
   #residentMark = 0
 
   /** Use `openLmdbStore`. */
-  constructor(settings: { path: string; maxDatabaseSize: number; rules: ScoringRules; readOnly: boolean; temporary: string | undefined; unchecked?: boolean }) {
+  constructor(settings: { path: string; maxDatabaseSize: number; rules: ScoringRules; readOnly: boolean; temporary: string | undefined; unchecked?: boolean; asIs?: boolean }) {
     this.path = settings.path
     this.maxDatabaseSize = settings.maxDatabaseSize
     this.rules = settings.rules
@@ -113,7 +114,7 @@ export class LmdbStore implements SyncTrackerStore {
         throw new LmdbStoreError('DATABASE_UNREADABLE', `The agent-tracker database ${this.path} holds no data yet: it was never fully created. It is set up on the first write.`, { path: this.path, reason: 'missing' })
       }
       this.#guardWrite(() => {
-        checkSchemaVersion(this.#db.root, this.#db, this.path, settings.readOnly)
+        checkSchemaVersion(this.#db.root, this.#db, this.path, settings.readOnly, settings.asIs === true)
       })
     } catch (error) {
       void this.#db.root.close()
@@ -151,6 +152,21 @@ export class LmdbStore implements SyncTrackerStore {
     return (isLarge(query) ? nextTurn : later)(() => {
       this.#ensureOpen()
       return findRecords(this.#db, collection, normaliseQuery(collection, query))
+    })
+  }
+
+  /**
+   * A searched collection's search entries (see {@link TrackerStore.findSearchEntries}), from its
+   * search index; from its records in a database of schema 2 read as it is, which has none.
+   */
+  findSearchEntries(collection: SearchedCollection, query: RecordQuery = {}): Promise<SearchEntry[]> {
+    return (isLarge(query) ? nextTurn : later)(() => {
+      this.#ensureOpen()
+      if (!isSearched(collection)) throw new TrackerError('INVALID_QUERY', `Only ${SEARCHED_COLLECTIONS.join(', ')} have search entries, not ${String(collection)}.`)
+      const table = this.#db.search[collection]
+      const window = { ...(query.since === undefined ? {} : { since: query.since }), ...(query.until === undefined ? {} : { until: query.until }), ...(query.limit === undefined ? {} : { limit: query.limit }) }
+      if (table !== undefined) return findSearchEntries(table, normaliseQuery(collection, window))
+      return findRecords(this.#db, collection, normaliseQuery(collection, window)).map((record) => recordEntry(collection, record))
     })
   }
 
@@ -436,6 +452,8 @@ export class LmdbStore implements SyncTrackerStore {
       const bytes = keyBytes + encodedSizeBound(write.record)
       add(this.#db.tables[write.collection], 1, bytes)
       for (const index of SECONDARY_INDEXES[write.collection]) add(this.#db.indexes[index.name], 1, 2 * keyBytes)
+      const search = isSearched(write.collection) ? this.#db.search[write.collection] : undefined
+      if (search !== undefined) add(search as Database<unknown>, 1, searchEntrySize(write.collection as SearchedCollection, write.key, write.record as SearchedRecord))
       // A rollup moves its setup's totals, a record of about its size.
       if (write.collection === 'usage' && this.#db.setupTotals !== undefined) add(this.#db.setupTotals, 1, bytes)
     }

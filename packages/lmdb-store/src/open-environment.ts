@@ -11,7 +11,8 @@ import type { DatabaseFormat } from './database-format.js'
 import { describeDatabaseFormat, recogniseDataFile } from './database-format.js'
 import { LmdbStoreError } from './errors.js'
 import type { StoredFactBatch } from './fact-log-codec.js'
-import { COMMITS_BY_SETUP, FACT_IDS, FACT_LOG, INDEX_DATABASES, META, SETUP_TOTALS, STRUCTURES_KEY, SUB_DATABASES } from './layout.js'
+import { COMMITS_BY_SETUP, FACT_IDS, FACT_LOG, INDEX_DATABASES, META, SEARCH_DATABASES, SETUP_TOTALS, STRUCTURES_KEY, SUB_DATABASES } from './layout.js'
+import type { SearchTables } from './search-index.js'
 import type { QueryTables } from './record-queries.js'
 import { translateOpenError } from './store-errors.js'
 
@@ -67,8 +68,9 @@ export function openEnvironment(path: string, mapSize: number, readOnly: boolean
 }
 
 /**
- * Opens every sub-database of schema 2. Record tables and the fact log keep their records' field
- * names once, as shared structures under {@link STRUCTURES_KEY}; indexes hold small plain values.
+ * Opens every sub-database of schema 3. Record tables and the fact log keep their records' field
+ * names once, as shared structures under {@link STRUCTURES_KEY}; indexes hold small plain values;
+ * search indexes, raw bytes.
  */
 export function openTables(root: RootDatabase): QueryTables {
   const structured = (name: string): Database<unknown> => root.openDB({ name, sharedStructuresKey: STRUCTURES_KEY })
@@ -81,9 +83,11 @@ export function openTables(root: RootDatabase): QueryTables {
     ['commitsBySetup', plain(COMMITS_BY_SETUP)],
     ...Object.entries(INDEX_DATABASES).map(([name, database]) => [name, plain(database)]),
   ]) as QueryTables['indexes']
+  const search = Object.fromEntries(Object.entries(SEARCH_DATABASES).map(([collection, name]) => [collection, root.openDB<Uint8Array, Uint8Array>({ name, keyEncoding: 'binary', encoding: 'binary' })])) as unknown as SearchTables
   return {
     tables,
     indexes,
+    search,
     factLog: structured(FACT_LOG) as Database<StoredFactBatch>,
     factIds: plain(FACT_IDS) as Database<number>,
     factIdBytes: root.openDB<Uint8Array>({ name: FACT_IDS, encoding: 'binary' }),

@@ -5,6 +5,7 @@ import { LmdbStoreError } from './errors.js'
 import { DATABASE_ID_KEY, SCHEMA_VERSION_KEY, SETUP_TOTALS_KEY } from './layout.js'
 import { rebuildSetupTotals } from './setup-totals.js'
 import type { QueryTables } from './record-queries.js'
+import { buildSearchIndexes } from './search-index.js'
 import { upgradeFromSchema1 } from './upgrade-schema-1.js'
 
 /**
@@ -18,14 +19,18 @@ export function storedSchemaVersion(meta: Database<unknown>, path: string): numb
   throw new LmdbStoreError('DATABASE_UNREADABLE', `The agent-tracker database ${path} has an unreadable schema version (${describeValue(value)}); a whole number ≥ 1 is expected. Nothing was changed.`, { path, reason: 'schema' })
 }
 
+/** The oldest schema this release reads as it is, read-only: schema 2 holds schema 3's records, without the search indexes (a search then reads the records). */
+export const OLDEST_READ_AS_IS = 2
+
 /**
  * Checks the stored schema version on open: records this release's version in a database that has
  * none yet, and upgrades a database of an older schema in place, in one write transaction (which
  * another process may have run first: the version is read again inside it). Read-only, neither
- * happens: an older schema is refused instead.
+ * happens: an older schema is refused instead, unless `asIs` lets one from
+ * {@link OLDEST_READ_AS_IS} on be read as it is.
  * @throws {LmdbStoreError} DATABASE_TOO_NEW for a newer schema; DATABASE_NEEDS_UPGRADE for an older one read-only; DATABASE_UNREADABLE for a garbled one.
  */
-export function checkSchemaVersion(root: RootDatabase, db: QueryTables, path: string, readOnly: boolean): void {
+export function checkSchemaVersion(root: RootDatabase, db: QueryTables, path: string, readOnly: boolean, asIs = false): void {
   const stored = storedSchemaVersion(db.meta, path)
   if (stored !== undefined && stored > SCHEMA_VERSION) {
     throw new LmdbStoreError('DATABASE_TOO_NEW', `The agent-tracker database ${path} has schema version ${String(stored)}, newer than this release understands (${String(SCHEMA_VERSION)}). Upgrade agent-tracker.`, { path, schemaVersion: stored, supportedVersion: SCHEMA_VERSION })
@@ -40,7 +45,7 @@ export function checkSchemaVersion(root: RootDatabase, db: QueryTables, path: st
     return
   }
   if (readOnly) {
-    if (stored === undefined) return
+    if (stored === undefined || (asIs && stored >= OLDEST_READ_AS_IS)) return
     throw new LmdbStoreError('DATABASE_NEEDS_UPGRADE', `The agent-tracker database ${path} has schema version ${String(stored)} of an earlier release; this release upgrades it in place (to ${String(SCHEMA_VERSION)}) when it opens it for writing. Nothing was changed.`, { path, schemaVersion: stored, supportedVersion: SCHEMA_VERSION })
   }
   root.transactionSync(() => {
@@ -52,5 +57,10 @@ export function checkSchemaVersion(root: RootDatabase, db: QueryTables, path: st
       db.meta.putSync(SETUP_TOTALS_KEY, 1)
     }
     else if (now === 1) upgradeFromSchema1(root, db)
+    else if (now === 2) {
+      buildSearchIndexes(db)
+      if (db.meta.get(SETUP_TOTALS_KEY) === undefined) rebuildSetupTotals(db)
+      db.meta.putSync(SCHEMA_VERSION_KEY, SCHEMA_VERSION)
+    }
   })
 }

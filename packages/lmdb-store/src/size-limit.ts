@@ -1,7 +1,8 @@
 import type { Fact } from '@agent-tracker/core'
-import type { PlannedRecord } from '@agent-tracker/core/store'
+import type { PlannedRecord, SearchedRecord } from '@agent-tracker/core/store'
 import type { Database, RootDatabase } from 'lmdb'
 import { SECONDARY_INDEXES } from './indexes.js'
+import { isSearched, searchEntrySize } from './search-index.js'
 import { PAGE_HEADER_SIZE } from './lmdb-format.js'
 import { databaseFullError } from './store-errors.js'
 
@@ -79,12 +80,14 @@ export function factLogSizeBound(facts: readonly Fact[]): number {
   return bytes
 }
 
-/** An upper bound of the bytes the secondary index entries of these records take. */
+/** An upper bound of the bytes the secondary and search index entries of these records take. */
 export function indexSizeBound(writes: readonly PlannedRecord[]): number {
   let bytes = 0
   for (const write of writes) {
     const indexes = SECONDARY_INDEXES[write.collection].length
-    if (indexes > 0) bytes += indexes * (SMALL_ENTRY + 3 * write.key.reduce((sum, part) => sum + part.length, 0))
+    const keyBytes = SMALL_ENTRY + 3 * write.key.reduce((sum, part) => sum + part.length, 0)
+    if (indexes > 0) bytes += indexes * keyBytes
+    if (isSearched(write.collection)) bytes += SMALL_ENTRY + searchEntrySize(write.collection, write.key, write.record as SearchedRecord)
   }
   return bytes
 }

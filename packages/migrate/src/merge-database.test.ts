@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Fact, ProjectProfile } from '@agent-tracker/core'
 import { COLLECTIONS, checkRollups } from '@agent-tracker/core'
@@ -33,6 +33,32 @@ describe('mergeDatabase', () => {
     expect((await here.find('retrospectives')).map((review) => [review.commit, review.userGrade])).toEqual([[amended, 5]])
     expect((await here.get('setups', [SETUP]))?.state).toMatchObject({ commits: 1 })
     expect((await checkRollups(here)).drift).toEqual([])
+    await here.close()
+  })
+
+  it('merges a database of the release before the search indexes as it is, leaving its file unchanged', async () => {
+    const folder = tempFolder()
+    const source = join(folder, 'older.lmdb')
+    const older = openLmdbStore({ databasePath: source })
+    const s = createFactScript({ setup: SETUP, project: '/work/shop', start: '2026-01-01T00:00:00.000Z' })
+    await older.applyFacts([s.commit('aaaa0001', 'stripe webhook retries'), s.grade('aaaa0001', { by: 'user', userGrade: 5 }), s.activity('retry the webhook')])
+    await older.close()
+    // As that release left it: schema 2, no search indexes.
+    const root = open({ path: source, maxDbs: 32 })
+    root.transactionSync(() => {
+      for (const name of ['retrospectives-search', 'activities-search', 'commits-search', 'bugs-search']) root.openDB({ name, keyEncoding: 'binary', encoding: 'binary' }).dropSync()
+      root.openDB({ name: 'meta' }).putSync('schemaVersion', 2)
+    })
+    await root.close()
+    const before = readFileSync(source)
+
+    const here = openLmdbStore({ databasePath: join(folder, 'here.lmdb') })
+    const report = await mergeDatabase(source, here)
+    expect(report.errors).toEqual([])
+    expect(report.facts).toMatchObject({ applied: 3 })
+    expect(readFileSync(source).equals(before)).toBe(true)
+    // Merged records are searchable here: their search entries were written with them.
+    expect((await here.findSearchEntries('activities')).map((entry) => entry.key()[0])).toEqual([SETUP])
     await here.close()
   })
 

@@ -4,7 +4,11 @@ import type { Grade } from '../facts/grade.js'
 import type { RandomSource } from '../stats/seeded-random.js'
 import { seededRandom } from '../stats/seeded-random.js'
 import type { PriorArtRecords } from './prior-art.js'
-import { searchPriorArt, startPriorArtSearch } from './prior-art.js'
+import type { CommitRecord } from '../store/records.js'
+import type { PriorArtHit, RankedHit, SearchEntries } from './prior-art.js'
+import { entriesOf, priorArtHit, searchPriorArt, shownHits, startPriorArtSearch } from './prior-art.js'
+import type { SearchEntry, SearchedCollection, SearchedRecord } from './search-digest.js'
+import { searchDigest } from './search-digest.js'
 
 // Words chosen to meet every turn of the term rules: stems (-s, -es, -ed, -ing, -ies, -ied), words
 // a stem turns into a stopword or a query term, capitals, digits, and non-ASCII letters and digits
@@ -32,7 +36,8 @@ function history(random: RandomSource): PriorArtRecords {
   const setups = ['a@p/m1', 'b@p/m2', 'c@q/m3']
   const paths = ['/w/one', '/w/two', '/w/three', '/w/four']
   const at = (): string => `2026-0${String(1 + Math.floor(random() * 9))}-1${String(Math.floor(random() * 10))}T00:00:00.000Z`
-  const hashes = Array.from({ length: 12 }, (_, index) => `h${String(index)}`)
+  // Two hashes are also words a query may hold: a retrospective without a task is titled by its commit's hash when the search holds no message for it.
+  const hashes = [...Array.from({ length: 10 }, (_, index) => `h${String(index)}`), 'webhook', 'e2e']
   const maybe = (value: string): string | undefined => (random() < 0.3 ? undefined : value)
   const base = (): { v: 1; setup: string; project: string; at: string } => ({ v: 1, setup: pick(random, setups), project: pick(random, paths), at: at() })
   const many = <T>(most: number, make: (index: number) => T): T[] => Array.from({ length: Math.floor(random() * (most + 1)) }, (_, index) => make(index))
@@ -81,9 +86,49 @@ describe('searchPriorArt against the plain tokenise-everything search', () => {
     for (let round = 0; round < 50; round++) {
       const records = history(random)
       const query = text(random, 3)
-      const search = startPriorArtSearch(query, records, { scope: 'cli' })
+      const scopes = new Map(records.projects.map((project) => [project.path, project.profile?.scope]))
+      const search = startPriorArtSearch(query, entriesOf(records), { scope: 'cli', scopeOf: (project) => scopes.get(project) })
       for (let from = 0; from < search.size; from += 3) search.scan(from, from + 3)
-      expect(search.result()).toEqual(searchPriorArtReference(query, records, { scope: 'cli' }))
+      expect(shownHits(search.ranked())).toEqual(searchPriorArtReference(query, records, { scope: 'cli' }))
     }
+  })
+
+  it('finds the same hits from digests alone, the records read only for the hits shown', () => {
+    const random = seededRandom(23)
+    let found = 0
+    for (let round = 0; round < 300; round++) {
+      const records = history(random)
+      const query = text(random, 4)
+      const scope = pick(random, SCOPES)
+      const options = { limit: 1 + Math.floor(random() * 10), ...(scope === undefined ? {} : { scope }) }
+      // Entries as a store that keeps digests gives them: no record, nothing but the digest until asked.
+      const recordOf = new Map<SearchEntry, SearchedRecord>()
+      const digested = (collection: SearchedCollection, list: readonly SearchedRecord[]): SearchEntry[] => list.map((record) => {
+        const [key] = [entriesOf({ retrospectives: [], activities: [], commits: [], bugs: [], [collection]: [record] })[collection][0]?.key() ?? []]
+        const entry: SearchEntry = { digest: searchDigest(collection, record), key: () => key, project: () => record.project, at: () => record.at }
+        recordOf.set(entry, record)
+        return entry
+      })
+      const entries: SearchEntries = {
+        retrospectives: digested('retrospectives', records.retrospectives),
+        activities: digested('activities', records.activities),
+        commits: digested('commits', records.commits),
+        bugs: digested('bugs', records.bugs),
+      }
+      const scopes = new Map(records.projects.map((project) => [project.path, project.profile?.scope]))
+      const search = startPriorArtSearch(query, entries, { ...options, scopeOf: (project) => scopes.get(project) })
+      search.scan(0, search.size)
+      const ranked = search.ranked()
+      const known = (entry: SearchEntry): SearchedRecord => {
+        const record = recordOf.get(entry)
+        if (record === undefined) throw new Error('The search gave back an entry it was not given.')
+        return record
+      }
+      const shown = (hit: RankedHit): PriorArtHit => priorArtHit(hit, known(hit.entry), hit.commit === undefined ? undefined : (known(hit.commit) as CommitRecord))
+      const expected = searchPriorArtReference(query, records, options)
+      expect({ query, patterns: ranked.patterns.map(shown), mistakes: ranked.mistakes.map(shown) }, `query ${JSON.stringify(query)}`).toEqual(expected)
+      found += expected.patterns.length + expected.mistakes.length
+    }
+    expect(found).toBeGreaterThan(700)
   })
 })

@@ -1,5 +1,10 @@
 import type { Grade } from '../facts/grade.js'
-import type { ActivityRecord, BugRecord, CommitRecord, ProjectRecord, RetrospectiveRecord } from '../store/records.js'
+import type { ActivityRecord, BugRecord, CollectionRecords, CommitRecord, ProjectRecord, RecordKey, RetrospectiveRecord } from '../store/records.js'
+import type { DigestView, SearchEntry, SearchedCollection, SearchedRecord } from './search-digest.js'
+import { FAILED, FAILURE, HAS_COMMIT, HAS_TITLE, hashOf, pairHash, readDigest, wordAt } from './search-digest.js'
+import { terms, wantedTermCounter } from './search-terms.js'
+
+export { terms } from './search-terms.js'
 
 /** Where prior art can come from. */
 export interface PriorArtRecords {
@@ -9,6 +14,9 @@ export interface PriorArtRecords {
   readonly bugs: readonly BugRecord[]
   readonly projects: readonly ProjectRecord[]
 }
+
+/** What a search reads: each searched collection's entries (see {@link SearchEntry}). */
+export type SearchEntries = Readonly<Record<SearchedCollection, readonly SearchEntry[]>>
 
 /** One piece of earlier work that matches the task. */
 export interface PriorArtHit {
@@ -33,30 +41,41 @@ export interface PriorArtResult {
   readonly mistakes: readonly PriorArtHit[]
 }
 
-/** A hit as shown, before its scope and relevance are known. */
-type Document = Omit<PriorArtHit, 'scope' | 'relevance'>
-
-/** What orders a document among the hits: where and when, whether a pattern or a mistake, and its standing. */
-interface Ranking {
-  readonly project: string
-  readonly at: string
-  readonly verdict: 'positive' | 'neutral' | 'mistake'
-  /** Order among patterns: user-graded good work, then user-graded neutral, self-graded, ungraded. */
-  readonly standing: number
-}
-
-const STOPWORDS = new Set('a an and are as at be but by for from has have in into is it its of on or our that the their then this to was we were will with add added fix fixed make made use used update updated'.split(' '))
-const FAILURE = /\b(fail(ed|s|ure)?|broke|broken|revert(ed)?|regress(ion|ed)?|wrong|crash(ed)?)\b/i
-
 /** What a prior-art search is told besides the records: the scope to prefer and how many hits to give. */
 export interface PriorArtOptions {
   readonly scope?: string
   readonly limit?: number
 }
 
+/** {@link PriorArtOptions} for a search of entries: where a project's scope comes from. */
+export interface EntrySearchOptions extends PriorArtOptions {
+  /** The scope of a project (its path), asked only of projects with hits, and only when there is a scope to prefer. */
+  readonly scopeOf?: (project: string) => string | undefined
+}
+
+/** A hit found, before its record is read: which entry, how relevant, and what titles it. */
+export interface RankedHit {
+  readonly collection: SearchedCollection
+  readonly entry: SearchEntry
+  /** Rounded to three decimals, as shown. */
+  readonly relevance: number
+  readonly scope: 'same' | 'other'
+  /** A bug in the search names its commit. */
+  readonly buggy: boolean
+  /** The commit in the search whose message titles it: a retrospective's without a task, a bug's. */
+  readonly commit?: SearchEntry
+}
+
+/** Hits found, best first, their records not read yet. */
+export interface RankedHits {
+  readonly query: string
+  readonly patterns: readonly RankedHit[]
+  readonly mistakes: readonly RankedHit[]
+}
+
 /**
  * A prior-art search under way, to be run a slice of documents at a time (a host's event loop gets
- * a turn between slices): `scan` every index in `[0, size)`, then take the `result`.
+ * a turn between slices): `scan` every index in `[0, size)`, then take the hits.
  */
 export interface PriorArtSearch {
   /** Documents to scan. */
@@ -64,7 +83,7 @@ export interface PriorArtSearch {
   /** Scores documents `from` … `to − 1`. */
   scan(from: number, to: number): void
   /** The patterns and mistakes found, once every document is scanned. */
-  result(): PriorArtResult
+  ranked(): RankedHits
 }
 
 /**
@@ -76,30 +95,70 @@ export interface PriorArtSearch {
  * Relevance is TF-IDF over words of tasks, notes, messages and outcomes.
  */
 export function searchPriorArt(query: string, records: PriorArtRecords, options: PriorArtOptions = {}): PriorArtResult {
-  const search = startPriorArtSearch(query, records, options)
+  const scopes = new Map(records.projects.map((project) => [project.path, project.profile?.scope]))
+  const search = startPriorArtSearch(query, entriesOf(records), { ...options, scopeOf: (project) => scopes.get(project) })
   search.scan(0, search.size)
-  return search.result()
+  return shownHits(search.ranked())
 }
 
-/** {@link searchPriorArt} as a search to run a slice at a time. */
-export function startPriorArtSearch(query: string, records: PriorArtRecords, options: PriorArtOptions = {}): PriorArtSearch {
+/** Hits of entries that hold their records, as shown. */
+export function shownHits({ query, patterns, mistakes }: RankedHits): PriorArtResult {
+  const shown = (hit: RankedHit): PriorArtHit => priorArtHit(hit, recordOf(hit.entry), hit.commit?.record as CommitRecord | undefined)
+  return { query, patterns: patterns.map(shown), mistakes: mistakes.map(shown) }
+}
+
+/** Records as search entries, each holding its record. */
+export function entriesOf(records: Omit<PriorArtRecords, 'projects'>): SearchEntries {
+  return {
+    retrospectives: records.retrospectives.map((r) => recordEntry('retrospectives', r)),
+    activities: records.activities.map((a) => recordEntry('activities', a)),
+    commits: records.commits.map((c) => recordEntry('commits', c)),
+    bugs: records.bugs.map((b) => recordEntry('bugs', b)),
+  }
+}
+
+/** A record as a search entry of its collection, holding the record. */
+export function recordEntry<C extends SearchedCollection>(collection: C, record: CollectionRecords[C]): SearchEntry {
+  return { digest: NO_DIGEST, key: () => recordKey(collection, record), project: () => record.project, at: () => record.at, record }
+}
+
+function recordKey(collection: SearchedCollection, record: SearchedRecord): RecordKey {
+  switch (collection) {
+    case 'retrospectives': return [record.setup, (record as RetrospectiveRecord).commit]
+    case 'commits': return [record.project, (record as CommitRecord).hash]
+    case 'activities': return [record.setup, record.at, (record as ActivityRecord).id]
+    case 'bugs': return [record.setup, record.at, (record as BugRecord).id]
+  }
+}
+
+const NO_DIGEST = new Uint8Array(0)
+
+function recordOf(entry: SearchEntry): SearchedRecord {
+  if (entry.record === undefined) throw new RangeError('A search entry without its record was shown without reading it.')
+  return entry.record
+}
+
+/**
+ * {@link searchPriorArt} over entries, as a search to run a slice at a time. An entry holding its
+ * record is searched by the record's text; any other by its digest — the same words either way.
+ */
+export function startPriorArtSearch(query: string, entries: SearchEntries, options: EntrySearchOptions = {}): PriorArtSearch {
   const wanted = [...new Set(terms(query))]
   const limit = options.limit ?? 10
-  const corpus = wanted.length === 0 ? EMPTY_CORPUS : collect(records)
-  const counter = wantedTermCounter(wanted)
+  const corpus = wanted.length === 0 ? EMPTY_CORPUS : collect(entries, wanted)
   const candidates: Candidate[] = []
   const frequency = wanted.map(() => 0)
   return {
     size: corpus.size,
     scan(from, to) {
       for (let index = from; index < Math.min(to, corpus.size); index++) {
-        const counts = counter(corpus.textAt(index))
+        const counts = corpus.countsAt(index)
         if (counts === undefined) continue
         candidates.push({ index, counts })
         for (let term = 0; term < counts.length; term++) if ((counts[term] ?? 0) > 0) frequency[term] = (frequency[term] ?? 0) + 1
       }
     },
-    result: () => rank(query, candidates, frequency, corpus, records, options.scope, limit),
+    ranked: () => rank(query, candidates, frequency, corpus, options, limit),
   }
 }
 
@@ -109,10 +168,24 @@ interface Candidate {
   readonly counts: readonly number[]
 }
 
-function rank(query: string, candidates: readonly Candidate[], frequency: readonly number[], corpus: Corpus, records: PriorArtRecords, preferred: string | undefined, limit: number): PriorArtResult {
+/** What orders a document among the hits: where and when, whether a pattern or a mistake, and its standing. */
+interface Ranking {
+  readonly project: string
+  readonly at: string
+  readonly verdict: 'positive' | 'neutral' | 'mistake'
+  /** Order among patterns: user-graded good work, then user-graded neutral, self-graded, ungraded. */
+  readonly standing: number
+}
+
+function rank(query: string, candidates: readonly Candidate[], frequency: readonly number[], corpus: Corpus, options: EntrySearchOptions, limit: number): RankedHits {
   if (candidates.length === 0) return { query, patterns: [], mistakes: [] }
   const documents = corpus.size
-  const scopeOf = new Map(records.projects.map((project) => [project.path, project.profile?.scope]))
+  const preferred = options.scope !== undefined && options.scope !== 'unknown' ? options.scope : undefined
+  const scopes = new Map<string, string | undefined>()
+  const scopeOf = (project: string): string | undefined => {
+    if (!scopes.has(project)) scopes.set(project, options.scopeOf?.(project))
+    return scopes.get(project)
+  }
   const hits = candidates.map(({ index, counts }) => {
     let relevance = 0
     for (let term = 0; term < counts.length; term++) {
@@ -120,12 +193,12 @@ function rank(query: string, candidates: readonly Candidate[], frequency: readon
       if (count > 0) relevance += (count / (count + 1.2)) * Math.log(1 + documents / (frequency[term] ?? 1))
     }
     const ranking = corpus.rankingAt(index)
-    const scope: 'same' | 'other' = preferred !== undefined && preferred !== 'unknown' && scopeOf.get(ranking.project) === preferred ? 'same' : 'other'
+    const scope: 'same' | 'other' = preferred !== undefined && scopeOf(ranking.project) === preferred ? 'same' : 'other'
     return { index, ranking, relevance, scope }
   })
   const order = (a: typeof hits[number], b: typeof hits[number]): number =>
     Number(a.scope === 'other') - Number(b.scope === 'other') || b.relevance - a.relevance || (a.ranking.at < b.ranking.at ? 1 : -1)
-  const toHit = ({ index, relevance, scope }: typeof hits[number]): PriorArtHit => ({ ...corpus.documentAt(index), scope, relevance: Math.round(relevance * 1000) / 1000 })
+  const toHit = ({ index, relevance, scope }: typeof hits[number]): RankedHit => ({ ...corpus.hitAt(index), scope, relevance: Math.round(relevance * 1000) / 1000 })
   return {
     query,
     patterns: hits
@@ -138,110 +211,208 @@ function rank(query: string, candidates: readonly Candidate[], frequency: readon
 }
 
 /**
- * Every record as a search sees it, by index (retrospectives, activities, commits without a
- * retrospective, bugs): its searchable text (task, notes, message, outcome — its fields apart by a
- * space, which no term or probe holds), what ranks it, and the document shown — each made only
- * when asked for, the last only for the hits returned.
+ * The hit as shown: from its record, and the record of the commit that titles it (see
+ * {@link RankedHit.commit}; absent when the search held no such commit).
+ */
+export function priorArtHit(hit: RankedHit, record: SearchedRecord, commit: CommitRecord | undefined): PriorArtHit {
+  const { scope, relevance } = hit
+  const message = commit?.message
+  switch (hit.collection) {
+    case 'retrospectives': {
+      const x = record as RetrospectiveRecord
+      const gradedBy = x.userGrade !== undefined ? 'user' : x.agentGrade !== undefined ? 'agent' : undefined
+      const grade = x.userGrade ?? x.agentGrade
+      const detail = [x.userNote, x.agentNote, hit.buggy ? BUGGY_NOTE : undefined].filter((note) => note !== undefined).join(' · ')
+      return {
+        kind: 'retrospective', setup: x.setup, project: x.project, at: x.at, title: x.task ?? message ?? x.commit, detail,
+        ...(grade === undefined ? {} : { grade }),
+        ...(gradedBy === undefined ? {} : { gradedBy }),
+        scope, relevance,
+      }
+    }
+    case 'activities': {
+      const x = record as ActivityRecord
+      return { kind: 'activity', setup: x.setup, project: x.project, at: x.at, title: x.task, detail: [x.actions, x.outcome, x.decisions].filter((part) => part !== '').join(' · '), scope, relevance }
+    }
+    case 'commits': {
+      const x = record as CommitRecord
+      return { kind: 'commit', setup: x.setup, project: x.project, at: x.at, title: x.message, detail: `commit ${x.hash.slice(0, 8)}`, scope, relevance }
+    }
+    case 'bugs': {
+      const x = record as BugRecord
+      return { kind: 'bug', setup: x.setup, project: x.project, at: x.at, title: x.note ?? message ?? 'bug', detail: message ?? '', scope, relevance }
+    }
+  }
+}
+
+/**
+ * Every entry as a search sees it, by index (retrospectives, activities, commits without a
+ * retrospective, bugs): how often it holds each wanted term (its own words and those it takes from
+ * the entries beside it), what ranks it, and the hit it makes — the last two only when asked for.
  */
 interface Corpus {
   readonly size: number
-  textAt(index: number): string
+  countsAt(index: number): number[] | undefined
   rankingAt(index: number): Ranking
-  documentAt(index: number): Document
+  hitAt(index: number): Omit<RankedHit, 'scope' | 'relevance'>
 }
 
-const EMPTY_CORPUS: Corpus = { size: 0, textAt: noDocument, rankingAt: noDocument, documentAt: noDocument }
+const EMPTY_CORPUS: Corpus = { size: 0, countsAt: noDocument, rankingAt: noDocument, hitAt: noDocument }
 
-function collect(records: PriorArtRecords): Corpus {
-  // Pairs of strings (a setup or project, and a commit) are looked up through a map of maps,
-  // without joining every pair into one new string.
-  const retrospectiveCommits = pairMap(records.retrospectives, (r) => [r.setup, r.commit, true])
-  const buggyCommits = pairMap(records.bugs, (b) => (b.commit === undefined ? undefined : [b.project, b.commit, true]))
-  const messages = pairMap(records.commits, (c) => [c.project, c.hash, c.message])
-  const buggy = (project: string, commit: string): boolean => buggyCommits.get(project)?.get(commit) === true
-  const retrospectiveTitle = (r: RetrospectiveRecord): string => r.task ?? messages.get(r.project)?.get(r.commit) ?? r.commit
-  const bugMessage = (b: BugRecord): string | undefined => (b.commit === undefined ? undefined : messages.get(b.project)?.get(b.commit))
-  const commits = records.commits.filter((c) => retrospectiveCommits.get(c.setup)?.get(c.hash) !== true)
-  const activitiesFrom = records.retrospectives.length
-  const commitsFrom = activitiesFrom + records.activities.length
-  const bugsFrom = commitsFrom + commits.length
-  /** The record at an index, with its kind. */
-  const recordAt = (index: number): KindedRecord => {
-    if (index < activitiesFrom) return { kind: 'retrospective', record: nth(records.retrospectives, index) }
-    if (index < commitsFrom) return { kind: 'activity', record: nth(records.activities, index - activitiesFrom) }
-    if (index < bugsFrom) return { kind: 'commit', record: nth(commits, index - commitsFrom) }
-    return { kind: 'bug', record: nth(records.bugs, index - bugsFrom) }
+/** An entry's header: its digest's, or the same read off its record (no word lists: its text is at hand). */
+type Header = DigestView
+
+function headerOf(collection: SearchedCollection, entry: SearchEntry): Header {
+  const record = entry.record
+  if (record === undefined) return readDigest(entry.digest)
+  const none = { first: 0, firstCount: 0, secondCount: 0, userGrade: undefined, agentGrade: undefined }
+  switch (collection) {
+    case 'retrospectives': {
+      const r = record as RetrospectiveRecord
+      return { ...none, flags: r.task === undefined ? 0 : HAS_TITLE, userGrade: r.userGrade, agentGrade: r.agentGrade, commitLink: pairHash(r.project, r.commit), setupLink: pairHash(r.setup, r.commit) }
+    }
+    case 'activities': return { ...none, flags: FAILURE.test((record as ActivityRecord).outcome) ? FAILED : 0, commitLink: 0, setupLink: 0 }
+    case 'commits': {
+      const c = record as CommitRecord
+      return { ...none, flags: 0, commitLink: pairHash(c.project, c.hash), setupLink: pairHash(c.setup, c.hash) }
+    }
+    case 'bugs': {
+      const b = record as BugRecord
+      return { ...none, flags: (b.note === undefined ? 0 : HAS_TITLE) | (b.commit === undefined ? 0 : HAS_COMMIT), commitLink: b.commit === undefined ? 0 : pairHash(b.project, b.commit), setupLink: 0 }
+    }
   }
+}
+
+function collect(entries: SearchEntries, wanted: readonly string[]): Corpus {
+  const headers = {
+    retrospectives: entries.retrospectives.map((entry) => headerOf('retrospectives', entry)),
+    activities: entries.activities.map((entry) => headerOf('activities', entry)),
+    commits: entries.commits.map((entry) => headerOf('commits', entry)),
+    bugs: entries.bugs.map((entry) => headerOf('bugs', entry)),
+  }
+  // Joins by hashes of (setup, commit) and (project, commit) pairs: a commit with a retrospective of
+  // its setup is searched as that retrospective; a commit a bug names makes a mistake; a commit's
+  // message titles a retrospective without a task, and a bug (of two commits under one pair, the later read).
+  const retrospectiveOf = new Set(headers.retrospectives.map((h) => h.setupLink))
+  const buggyCommits = new Set(headers.bugs.filter((h) => (h.flags & HAS_COMMIT) !== 0).map((h) => h.commitLink))
+  const commitByLink = new Map<number, number>()
+  headers.commits.forEach((h, index) => commitByLink.set(h.commitLink, index))
+  const shownCommits = headers.commits.flatMap((h, index) => (retrospectiveOf.has(h.setupLink) ? [] : [index]))
+  const activitiesFrom = entries.retrospectives.length
+  const commitsFrom = activitiesFrom + entries.activities.length
+  const bugsFrom = commitsFrom + shownCommits.length
+  const size = bugsFrom + entries.bugs.length
+
+  const countText = wantedTermCounter(wanted)
+  const termOfHash = new Map<number, number>()
+  wanted.forEach((term, index) => {
+    const hash = hashOf(term)
+    if (!termOfHash.has(hash)) termOfHash.set(hash, index)
+  })
+  const buggyCounts = countText(BUGGY_NOTE)
+  const bugCounts = countText('bug')
+  /** Adds `more` to `counts` (either may be absent: no wanted term). */
+  const plus = (counts: number[] | undefined, more: readonly number[] | undefined): number[] | undefined => {
+    if (more === undefined) return counts
+    if (counts === undefined) return [...more]
+    for (let term = 0; term < more.length; term++) counts[term] = (counts[term] ?? 0) + (more[term] ?? 0)
+    return counts
+  }
+  /** Counts of a digest's word list, added to `counts`. */
+  const hashes = (counts: number[] | undefined, digest: Uint8Array, from: number, count: number): number[] | undefined => {
+    let result = counts
+    for (let at = from, end = from + 4 * count; at < end; at += 4) {
+      const term = termOfHash.get(wordAt(digest, at))
+      if (term === undefined) continue
+      result ??= wanted.map(() => 0)
+      result[term] = (result[term] ?? 0) + 1
+    }
+    return result
+  }
+  /** A commit's message words, added to `counts`. */
+  const message = (counts: number[] | undefined, index: number): number[] | undefined => {
+    const entry = entries.commits[index]
+    const h = headers.commits[index]
+    if (entry === undefined || h === undefined) return counts
+    return entry.record === undefined ? hashes(counts, entry.digest, h.first, h.firstCount) : plus(counts, countText((entry.record as CommitRecord).message))
+  }
+  const linkedCommit = (h: Header): number | undefined => commitByLink.get(h.commitLink)
+
   return {
-    size: bugsFrom + records.bugs.length,
-    // Asked of every document: the record is picked by its range, without the object `recordAt` makes.
-    textAt(index) {
+    size,
+    countsAt(index) {
       if (index < activitiesFrom) {
-        const x = nth(records.retrospectives, index)
-        return `${retrospectiveTitle(x)} ${x.userNote ?? ''} ${x.agentNote ?? ''}${buggy(x.project, x.commit) ? ` ${BUGGY_NOTE}` : ''}`
+        const entry = nth(entries.retrospectives, index)
+        const h = nth(headers.retrospectives, index)
+        const r = entry.record as RetrospectiveRecord | undefined
+        const titled = (h.flags & HAS_TITLE) !== 0 ? undefined : linkedCommit(h)
+        let counts = titled !== undefined ? message(undefined, titled)
+          : r === undefined ? hashes(undefined, entry.digest, h.first, h.firstCount) : countText(r.task ?? r.commit)
+        counts = r === undefined ? hashes(counts, entry.digest, h.first + 4 * h.firstCount, h.secondCount) : plus(counts, countText(`${r.userNote ?? ''} ${r.agentNote ?? ''}`))
+        return buggyCommits.has(h.commitLink) ? plus(counts, buggyCounts) : counts
       }
       if (index < commitsFrom) {
-        const x = nth(records.activities, index - activitiesFrom)
-        return `${x.task} ${x.actions} ${x.outcome} ${x.decisions}`
+        const entry = nth(entries.activities, index - activitiesFrom)
+        const a = entry.record as ActivityRecord | undefined
+        if (a !== undefined) return countText(`${a.task} ${a.actions} ${a.outcome} ${a.decisions}`)
+        const h = nth(headers.activities, index - activitiesFrom)
+        return hashes(undefined, entry.digest, h.first, h.firstCount)
       }
       if (index < bugsFrom) {
-        const x = nth(commits, index - commitsFrom)
-        return `${x.message} ${x.task ?? ''}`
+        const at = nth(shownCommits, index - commitsFrom)
+        const entry = nth(entries.commits, at)
+        const c = entry.record as CommitRecord | undefined
+        if (c !== undefined) return countText(`${c.message} ${c.task ?? ''}`)
+        const h = nth(headers.commits, at)
+        return hashes(undefined, entry.digest, h.first, h.firstCount + h.secondCount)
       }
-      const x = nth(records.bugs, index - bugsFrom)
-      return `${x.note ?? bugMessage(x) ?? 'bug'} ${bugMessage(x) ?? ''}`
+      const entry = nth(entries.bugs, index - bugsFrom)
+      const h = nth(headers.bugs, index - bugsFrom)
+      const b = entry.record as BugRecord | undefined
+      const commit = (h.flags & HAS_COMMIT) === 0 ? undefined : linkedCommit(h)
+      if ((h.flags & HAS_TITLE) !== 0) {
+        const counts = b === undefined ? hashes(undefined, entry.digest, h.first, h.firstCount) : countText(b.note ?? '')
+        return commit === undefined ? counts : message(counts, commit)
+      }
+      return commit === undefined ? plus(undefined, bugCounts) : message(message(undefined, commit), commit)
     },
     rankingAt(index) {
-      const { kind, record: x } = recordAt(index)
-      switch (kind) {
-        case 'retrospective': return { project: x.project, at: x.at, ...retrospectiveVerdict(x.userGrade, x.agentGrade, buggy(x.project, x.commit)) }
-        case 'activity': return { project: x.project, at: x.at, verdict: FAILURE.test(x.outcome) ? 'mistake' : 'neutral', standing: UNGRADED }
-        case 'commit': return { project: x.project, at: x.at, verdict: buggy(x.project, x.hash) ? 'mistake' : 'neutral', standing: UNGRADED }
-        case 'bug': return { project: x.project, at: x.at, verdict: 'mistake', standing: UNGRADED }
+      if (index < activitiesFrom) {
+        const entry = nth(entries.retrospectives, index)
+        const h = nth(headers.retrospectives, index)
+        return { project: entry.project(), at: entry.at(), ...retrospectiveVerdict(h.userGrade, h.agentGrade, buggyCommits.has(h.commitLink)) }
       }
+      if (index < commitsFrom) {
+        const entry = nth(entries.activities, index - activitiesFrom)
+        const h = nth(headers.activities, index - activitiesFrom)
+        return { project: entry.project(), at: entry.at(), verdict: (h.flags & FAILED) !== 0 ? 'mistake' : 'neutral', standing: UNGRADED }
+      }
+      if (index < bugsFrom) {
+        const at = nth(shownCommits, index - commitsFrom)
+        const entry = nth(entries.commits, at)
+        return { project: entry.project(), at: entry.at(), verdict: buggyCommits.has(nth(headers.commits, at).commitLink) ? 'mistake' : 'neutral', standing: UNGRADED }
+      }
+      const entry = nth(entries.bugs, index - bugsFrom)
+      return { project: entry.project(), at: entry.at(), verdict: 'mistake', standing: UNGRADED }
     },
-    documentAt(index) {
-      const { kind, record: x } = recordAt(index)
-      switch (kind) {
-        case 'retrospective': {
-          const gradedBy = x.userGrade !== undefined ? 'user' : x.agentGrade !== undefined ? 'agent' : undefined
-          const grade = x.userGrade ?? x.agentGrade
-          const detail = [x.userNote, x.agentNote, buggy(x.project, x.commit) ? BUGGY_NOTE : undefined].filter((note) => note !== undefined).join(' · ')
-          return {
-            kind, setup: x.setup, project: x.project, at: x.at, title: retrospectiveTitle(x), detail,
-            ...(grade === undefined ? {} : { grade }),
-            ...(gradedBy === undefined ? {} : { gradedBy }),
-          }
-        }
-        case 'activity': return { kind, setup: x.setup, project: x.project, at: x.at, title: x.task, detail: [x.actions, x.outcome, x.decisions].filter((part) => part !== '').join(' · ') }
-        case 'commit': return { kind, setup: x.setup, project: x.project, at: x.at, title: x.message, detail: `commit ${x.hash.slice(0, 8)}` }
-        case 'bug': {
-          const message = bugMessage(x)
-          return { kind, setup: x.setup, project: x.project, at: x.at, title: x.note ?? message ?? 'bug', detail: message ?? '' }
-        }
+    hitAt(index) {
+      const commitEntry = (at: number | undefined): { commit?: SearchEntry } => {
+        const entry = at === undefined ? undefined : entries.commits[at]
+        return entry === undefined ? {} : { commit: entry }
       }
+      if (index < activitiesFrom) {
+        const h = nth(headers.retrospectives, index)
+        return { collection: 'retrospectives', entry: nth(entries.retrospectives, index), buggy: buggyCommits.has(h.commitLink), ...commitEntry((h.flags & HAS_TITLE) !== 0 ? undefined : linkedCommit(h)) }
+      }
+      if (index < commitsFrom) return { collection: 'activities', entry: nth(entries.activities, index - activitiesFrom), buggy: false }
+      if (index < bugsFrom) {
+        const at = nth(shownCommits, index - commitsFrom)
+        return { collection: 'commits', entry: nth(entries.commits, at), buggy: buggyCommits.has(nth(headers.commits, at).commitLink) }
+      }
+      const h = nth(headers.bugs, index - bugsFrom)
+      return { collection: 'bugs', entry: nth(entries.bugs, index - bugsFrom), buggy: true, ...commitEntry((h.flags & HAS_COMMIT) === 0 ? undefined : linkedCommit(h)) }
     },
   }
-}
-
-type KindedRecord =
-  | { readonly kind: 'retrospective'; readonly record: RetrospectiveRecord }
-  | { readonly kind: 'activity'; readonly record: ActivityRecord }
-  | { readonly kind: 'commit'; readonly record: CommitRecord }
-  | { readonly kind: 'bug'; readonly record: BugRecord }
-
-/** Values by a pair of strings; of a pair given twice, the last value stays (as in a `Map` built from entries). */
-function pairMap<T, V>(items: readonly T[], pairOf: (item: T) => readonly [string, string, V] | undefined): Map<string, Map<string, V>> {
-  const map = new Map<string, Map<string, V>>()
-  for (const item of items) {
-    const pair = pairOf(item)
-    if (pair === undefined) continue
-    const [first, second, value] = pair
-    let inner = map.get(first)
-    if (inner === undefined) map.set(first, (inner = new Map<string, V>()))
-    inner.set(second, value)
-  }
-  return map
 }
 
 function noDocument(): never {
@@ -264,85 +435,4 @@ function retrospectiveVerdict(userGrade: Grade | undefined, agentGrade: Grade | 
   if (userGrade !== undefined) return userGrade >= 2 ? { verdict: 'positive', standing: 0 } : userGrade < 0 ? { verdict: 'mistake', standing: UNGRADED } : { verdict: 'neutral', standing: 1 }
   if (agentGrade !== undefined) return agentGrade < 0 ? { verdict: 'mistake', standing: UNGRADED } : { verdict: 'neutral', standing: 2 }
   return { verdict: 'neutral', standing: UNGRADED }
-}
-
-/** Lower-case word stems, without stopwords. */
-export function terms(text: string): string[] {
-  return (text.toLowerCase().match(WORDS) ?? [])
-    .filter((word) => word.length > 1 && !STOPWORDS.has(word))
-    .map(stem)
-}
-
-const WORDS = /[\p{L}\p{N}]+/gu
-
-/**
- * How often a text holds each wanted term (in `wanted`'s order), or undefined when it holds none —
- * what `terms` would find, without cutting every word out of every text. A stem only shortens or
- * swaps a word's end, so a word can stem to a wanted term only when it starts with that term less
- * its last letter (its probe): in ASCII text (its words runs of `a`–`z` and `0`–`9` once
- * lower-cased) one regular expression finds just the words that start with a probe; other text is
- * cut into words as `terms` cuts it, once it holds a probe at all.
- */
-function wantedTermCounter(wanted: readonly string[]): (text: string) => number[] | undefined {
-  const indexOf = new Map(wanted.map((term, index) => [term, index]))
-  const probes = wanted.map((term) => (term.length > 2 ? term.slice(0, -1) : term))
-  // Probes are runs of letters and digits: an ASCII one needs no escaping, and ASCII text cannot hold any other.
-  const asciiProbes = probes.filter((probe) => /^[a-z0-9]+$/.test(probe))
-  const probed = asciiProbes.length === 0 ? undefined : probedWords(asciiProbes)
-  // Runs once per document searched, most of which hold no wanted term: nothing is allocated for those.
-  return (text) => {
-    const lower = text.toLowerCase()
-    let words: readonly string[]
-    if (NON_ASCII.test(lower)) {
-      if (!probes.some((probe) => lower.includes(probe))) return undefined
-      words = lower.match(WORDS) ?? NO_WORDS
-    } else if (probed !== undefined) {
-      words = probed(lower)
-    } else {
-      return undefined
-    }
-    let counts: number[] | undefined
-    for (const word of words) {
-      const term = word.length < 2 || STOPWORDS.has(word) ? undefined : indexOf.get(stem(word))
-      if (term === undefined) continue
-      counts ??= wanted.map(() => 0)
-      counts[term] = (counts[term] ?? 0) + 1
-    }
-    return counts
-  }
-}
-
-const NO_WORDS: readonly string[] = []
-
-/**
- * The words of a lower-cased ASCII text that start with one of `probes`: found by one regular
- * expression for a query of everyday size, else (a pasted blob: V8 refuses, when first used, a
- * regular expression that large) by looking each word's starts up among the probes, which takes as
- * long whatever the query's size.
- */
-function probedWords(probes: readonly string[]): (lower: string) => readonly string[] {
-  const pattern = `(?<![a-z0-9])(?:${probes.join('|')})[a-z0-9]*`
-  if (pattern.length <= MAX_PROBE_PATTERN) {
-    const probed = new RegExp(pattern, 'g')
-    return (lower) => lower.match(probed) ?? NO_WORDS
-  }
-  const known = new Set(probes)
-  const lengths = [...new Set(probes.map((probe) => probe.length))].sort((a, b) => a - b)
-  return (lower) => (lower.match(ASCII_WORDS) ?? []).filter((word) => lengths.some((length) => length <= word.length && known.has(word.slice(0, length))))
-}
-
-/** The longest probe pattern built into one regular expression: far below what V8 refuses (a 32 K-character word). */
-const MAX_PROBE_PATTERN = 8_192
-
-const ASCII_WORDS = /[a-z0-9]+/g
-
-const NON_ASCII = /[\u0080-\uffff]/
-
-function stem(word: string): string {
-  if (word.length > 4 && (word.endsWith('ies') || word.endsWith('ied'))) return `${word.slice(0, -3)}y`
-  if (word.length > 5 && word.endsWith('ing')) return word.slice(0, -3)
-  if (word.length > 4 && word.endsWith('ed')) return word.slice(0, -2)
-  if (word.length > 4 && word.endsWith('es')) return word.slice(0, -2)
-  if (word.length > 3 && word.endsWith('s') && !word.endsWith('ss')) return word.slice(0, -1)
-  return word
 }

@@ -1,10 +1,10 @@
-import type { PriorArtResult } from '../projects/prior-art.js'
-import { startPriorArtSearch } from '../projects/prior-art.js'
+import type { PriorArtHit, PriorArtResult, RankedHit } from '../projects/prior-art.js'
+import { priorArtHit, recordEntry, startPriorArtSearch } from '../projects/prior-art.js'
+import type { SearchEntry, SearchedCollection } from '../projects/search-digest.js'
 import { UNKNOWN } from '../projects/project-profile.js'
 import type { TrackerStore } from '../store/tracker-store.js'
 import { DEFAULT_PRIOR_ART_LIMIT, DEFAULT_SEARCH_DEPTH, boundOf } from './read-limits.js'
-import { withProfiles } from './profiled-projects.js'
-import type { CollectionRecords } from '../store/records.js'
+import type { CollectionRecords, CommitRecord, ProjectRecord } from '../store/records.js'
 import { pagesInTime } from './paged-reads.js'
 import type { ProfileOptions, ReadOptions, TimeWindow } from './read-query.js'
 import { windowQuery } from './read-query.js'
@@ -39,28 +39,42 @@ export async function priorArt(store: TrackerStore, query: PriorArtQuery, option
   const limit = boundOf(query.limit, DEFAULT_PRIOR_ART_LIMIT)
   const newest = { ...windowQuery(query), limit: boundOf(query.depth, DEFAULT_SEARCH_DEPTH, 'depth') }
   const scope = query.scope ?? (query.project === undefined ? UNKNOWN : await scopeOf(store, query.project, options))
-  // With a pause, records come a page at a time and are scored a slice at a time, the host's
-  // event loop turning in between; without one, in one read per kind.
-  const read = async <C extends 'retrospectives' | 'activities' | 'commits' | 'bugs'>(collection: C): Promise<CollectionRecords[C][]> => {
-    if (options.pause === undefined) return store.find(collection, newest)
-    const found: CollectionRecords[C][] = []
+  // A store that keeps search digests gives them, a few bytes a record, and only the records of the
+  // hits are read; any other gives its records. With a pause, those come a page at a time and are
+  // scored a slice at a time, the host's event loop turning in between; without one, in one read per kind.
+  const read = async (collection: SearchedCollection): Promise<SearchEntry[]> => {
+    if (store.findSearchEntries !== undefined) return store.findSearchEntries(collection, newest)
+    if (options.pause === undefined) return (await store.find(collection, newest)).map((record) => recordEntry(collection, record))
+    const found: CollectionRecords[SearchedCollection][] = []
     for await (const record of pagesInTime(store, collection, newest, { pageSize: SLICE, betweenPages: options.pause })) found.push(record)
-    return found
+    return found.map((record) => recordEntry(collection, record))
   }
-  const retrospectives = await read('retrospectives')
-  const activities = await read('activities')
-  const commits = await read('commits')
-  const bugs = await read('bugs')
-  // Scopes only tell same-scope work from other work: without a scope to prefer, no profile is needed.
-  const worked = new Set([...retrospectives, ...activities, ...commits, ...bugs].map((record) => record.project))
-  const recorded = scope === UNKNOWN ? [] : (await store.find('projects', { order: 'any' })).filter((project) => worked.has(project.path))
-  const { projects } = withProfiles(recorded, options.profileFolder)
-  const search = startPriorArtSearch(query.task, { retrospectives, activities, commits, bugs, projects }, { scope, limit })
+  const entries = { retrospectives: await read('retrospectives'), activities: await read('activities'), commits: await read('commits'), bugs: await read('bugs') }
+  // Scopes only tell same-scope work from other work: without a scope to prefer, no profile is
+  // needed; with one, a project's is looked up only when it has a hit.
+  const projects = scope === UNKNOWN ? new Map<string, ProjectRecord>() : new Map((await store.find('projects', { order: 'any' })).map((project) => [project.path, project]))
+  const scopeOfProject = (path: string): string | undefined => {
+    const project = projects.get(path)
+    return project === undefined ? undefined : (project.profile ?? options.profileFolder?.(path))?.scope
+  }
+  const search = startPriorArtSearch(query.task, entries, { scope, limit, scopeOf: scopeOfProject })
   for (let from = 0; from < search.size; from += SLICE) {
     search.scan(from, from + SLICE)
     await options.pause?.()
   }
-  return { ...search.result(), scope }
+  const { patterns, mistakes } = search.ranked()
+  // A hit whose record is gone by now (moved to another setup meanwhile) is left out.
+  const shown = async (hits: readonly RankedHit[]): Promise<PriorArtHit[]> => {
+    const found: PriorArtHit[] = []
+    for (const hit of hits) {
+      const record = hit.entry.record ?? (await store.get(hit.collection, hit.entry.key()))
+      if (record === undefined) continue
+      const commit = hit.commit === undefined ? undefined : ((hit.commit.record as CommitRecord | undefined) ?? (await store.get('commits', hit.commit.key())))
+      found.push(priorArtHit(hit, record, commit))
+    }
+    return found
+  }
+  return { query: query.task, patterns: await shown(patterns), mistakes: await shown(mistakes), scope }
 }
 
 /** Records read per page, and documents scored per slice, when the host asks for pauses. */

@@ -22,3 +22,6 @@ export { COUNTED_COLLECTIONS, COUNTED_RECORDS, countInRollup, countersOf, emptyU
 export type { RollupCorrections } from '../rollups/check-rollups.js'
 export { RollupRecount } from '../rollups/check-rollups.js'
 export { dayOf } from '../time/iso-timestamp.js'
+export type { SearchEntry, SearchedCollection, SearchedRecord } from '../projects/search-digest.js'
+export { SEARCHED, digestLength, searchDigest } from '../projects/search-digest.js'
+export { recordEntry } from '../projects/prior-art.js'

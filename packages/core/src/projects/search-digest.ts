@@ -1,0 +1,186 @@
+import type { Grade } from '../facts/grade.js'
+import type { ActivityRecord, BugRecord, CommitRecord, RetrospectiveRecord } from '../store/records.js'
+import type { RecordKey } from '../store/records.js'
+import { terms } from './search-terms.js'
+
+/** The collections a prior-art search reads, and the kind of hit each gives. */
+export const SEARCHED = { retrospectives: 'retrospective', activities: 'activity', commits: 'commit', bugs: 'bug' } as const
+
+/** A collection a prior-art search reads. */
+export type SearchedCollection = keyof typeof SEARCHED
+
+/** A record of a searched collection. */
+export type SearchedRecord = RetrospectiveRecord | ActivityRecord | CommitRecord | BugRecord
+
+/**
+ * One record as a prior-art search first sees it: its digest (see {@link searchDigest}), and the
+ * rest only when asked — a store that keeps digests reads its strings for the few records that
+ * match. `record` is there when the entry was made from the record itself.
+ */
+export interface SearchEntry {
+  readonly digest: Uint8Array
+  /** Its key in its collection. */
+  key(): RecordKey
+  project(): string
+  at(): string
+  readonly record?: SearchedRecord
+}
+
+/**
+ * A record's search digest: the words of its own searchable text, and what joins it to the
+ * records beside it and ranks it — all a search needs to score it, in a few bytes, no string
+ * among them. Words are the search's terms (lower-case stems, no stopwords), each kept as a
+ * 32-bit hash (FNV-1a), once per time it occurs; two different words share a hash about once in
+ * four billion pairs. The text it draws from, by kind:
+ * - a retrospective: its task (else its commit's hash, the title it shows without one), then its notes;
+ * - an activity: task, actions, outcome and decisions;
+ * - a commit: its message, then its task;
+ * - a bug: its note.
+ *
+ * Layout (little-endian): format (1 byte), flags (1), user grade and agent grade (1 each: the grade
+ * + 128, 0 for none), the hash of its project and commit (4), the hash of its setup and commit
+ * (4), the number of hashes in its first and second word lists (2 each), then the two lists.
+ */
+export function searchDigest(collection: SearchedCollection, record: SearchedRecord): Uint8Array {
+  switch (collection) {
+    case 'retrospectives': {
+      const r = record as RetrospectiveRecord
+      const flags = r.task === undefined ? 0 : HAS_TITLE
+      return encode(flags, r.userGrade, r.agentGrade, pairHash(r.project, r.commit), pairHash(r.setup, r.commit), wordHashes(r.task ?? r.commit), [...wordHashes(r.userNote ?? ''), ...wordHashes(r.agentNote ?? '')])
+    }
+    case 'activities': {
+      const a = record as ActivityRecord
+      const words = [a.task, a.actions, a.outcome, a.decisions].flatMap(wordHashes)
+      return encode(FAILURE.test(a.outcome) ? FAILED : 0, undefined, undefined, 0, 0, words, [])
+    }
+    case 'commits': {
+      const c = record as CommitRecord
+      return encode(0, undefined, undefined, pairHash(c.project, c.hash), pairHash(c.setup, c.hash), wordHashes(c.message), wordHashes(c.task ?? ''))
+    }
+    case 'bugs': {
+      const b = record as BugRecord
+      const flags = (b.note === undefined ? 0 : HAS_TITLE) | (b.commit === undefined ? 0 : HAS_COMMIT)
+      return encode(flags, undefined, undefined, b.commit === undefined ? 0 : pairHash(b.project, b.commit), 0, wordHashes(b.note ?? ''), [])
+    }
+  }
+}
+
+/** A retrospective with a task, or a bug with a note. */
+export const HAS_TITLE = 1
+/** An activity whose outcome says something failed. */
+export const FAILED = 2
+/** A bug that names a commit. */
+export const HAS_COMMIT = 4
+
+/** Says when an outcome tells of a failure: a failed activity is a mistake to avoid. */
+export const FAILURE = /\b(fail(ed|s|ure)?|broke|broken|revert(ed)?|regress(ion|ed)?|wrong|crash(ed)?)\b/i
+
+const FORMAT = 1
+const HEADER = 16
+/** Hashes kept per word list: a text of more words than this (a pasted log) is searched by its first ones. */
+const MOST_WORDS = 0xffff
+
+/** A digest's fields, read without copying its word lists. */
+export interface DigestView {
+  readonly flags: number
+  readonly userGrade: Grade | undefined
+  readonly agentGrade: Grade | undefined
+  /** Hash of project and commit (0 for an activity, or a bug without a commit). */
+  readonly commitLink: number
+  /** Hash of setup and commit (retrospectives and commits). */
+  readonly setupLink: number
+  /** Where the first word list starts, and how many hashes each list holds. */
+  readonly first: number
+  readonly firstCount: number
+  readonly secondCount: number
+}
+
+/**
+ * Reads a digest's header.
+ * @throws {RangeError} for bytes that are no digest of this format (a damaged index entry).
+ */
+export function readDigest(bytes: Uint8Array): DigestView {
+  if (bytes.length < HEADER || bytes[0] !== FORMAT) throw new RangeError(`A search digest of ${String(bytes.length)} bytes is not of format ${String(FORMAT)}.`)
+  const firstCount = u16(bytes, 12)
+  const secondCount = u16(bytes, 14)
+  if (bytes.length < HEADER + 4 * (firstCount + secondCount)) throw new RangeError(`A search digest of ${String(bytes.length)} bytes is cut short: it lists ${String(firstCount + secondCount)} words.`)
+  return {
+    flags: bytes[1] ?? 0,
+    userGrade: gradeOf(bytes[2] ?? 0),
+    agentGrade: gradeOf(bytes[3] ?? 0),
+    commitLink: u32(bytes, 4),
+    setupLink: u32(bytes, 8),
+    first: HEADER,
+    firstCount,
+    secondCount,
+  }
+}
+
+/** The length of the digest at the start of `bytes` (a store may keep more after it). */
+export function digestLength(bytes: Uint8Array): number {
+  return HEADER + 4 * (u16(bytes, 12) + u16(bytes, 14))
+}
+
+/** The word hash at a position of a digest. */
+export function wordAt(bytes: Uint8Array, at: number): number {
+  return u32(bytes, at)
+}
+
+/** The hashes of a text's terms, in order, once per occurrence. */
+export function wordHashes(text: string): number[] {
+  return text === '' ? [] : terms(text).map(hashOf)
+}
+
+/** FNV-1a over a string's UTF-16 code units: the hash a digest keeps of a word. */
+export function hashOf(text: string): number {
+  let hash = 0x811c9dc5
+  for (let index = 0; index < text.length; index++) {
+    hash ^= text.charCodeAt(index)
+    hash = Math.imul(hash, 0x01000193)
+  }
+  return hash >>> 0
+}
+
+/** The hash of a pair of strings (a project or setup, and a commit): what joins records in a search. */
+export function pairHash(first: string, second: string): number {
+  return hashOf(`${first}\u0000${second}`)
+}
+
+function encode(flags: number, userGrade: Grade | undefined, agentGrade: Grade | undefined, commitLink: number, setupLink: number, first: readonly number[], second: readonly number[]): Uint8Array {
+  const firstCount = Math.min(first.length, MOST_WORDS)
+  const secondCount = Math.min(second.length, MOST_WORDS)
+  const bytes = new Uint8Array(HEADER + 4 * (firstCount + secondCount))
+  bytes[0] = FORMAT
+  bytes[1] = flags
+  bytes[2] = userGrade === undefined ? 0 : userGrade + 128
+  bytes[3] = agentGrade === undefined ? 0 : agentGrade + 128
+  putU32(bytes, 4, commitLink)
+  putU32(bytes, 8, setupLink)
+  bytes[12] = firstCount & 0xff
+  bytes[13] = firstCount >>> 8
+  bytes[14] = secondCount & 0xff
+  bytes[15] = secondCount >>> 8
+  let at = HEADER
+  for (let index = 0; index < firstCount; index++, at += 4) putU32(bytes, at, first[index] ?? 0)
+  for (let index = 0; index < secondCount; index++, at += 4) putU32(bytes, at, second[index] ?? 0)
+  return bytes
+}
+
+function gradeOf(code: number): Grade | undefined {
+  return code === 0 ? undefined : ((code - 128) as Grade)
+}
+
+function u16(bytes: Uint8Array, at: number): number {
+  return (bytes[at] ?? 0) | ((bytes[at + 1] ?? 0) << 8)
+}
+
+function u32(bytes: Uint8Array, at: number): number {
+  return ((bytes[at] ?? 0) | ((bytes[at + 1] ?? 0) << 8) | ((bytes[at + 2] ?? 0) << 16) | ((bytes[at + 3] ?? 0) << 24)) >>> 0
+}
+
+function putU32(bytes: Uint8Array, at: number, value: number): void {
+  bytes[at] = value & 0xff
+  bytes[at + 1] = (value >>> 8) & 0xff
+  bytes[at + 2] = (value >>> 16) & 0xff
+  bytes[at + 3] = (value >>> 24) & 0xff
+}

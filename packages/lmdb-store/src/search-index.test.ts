@@ -1,0 +1,161 @@
+import { join } from 'node:path'
+import type { Fact, RecordQuery, TrackerStore } from '@agent-tracker/core'
+import { SCHEMA_VERSION, priorArt } from '@agent-tracker/core'
+import type { SearchedCollection } from '@agent-tracker/core/store'
+import { recordEntry, searchDigest } from '@agent-tracker/core/store'
+import { createFactScript, createMemoryStore } from '@agent-tracker/core/testing'
+import { open } from 'lmdb'
+import { describe, expect, it } from 'vitest'
+import { tempFolder } from '@agent-tracker/test-folders'
+import { deepCheck } from './deep-check.js'
+import { META, SCHEMA_VERSION_KEY, SEARCH_DATABASES, SUB_DATABASES, STRUCTURES_KEY, toLmdbKey } from './layout.js'
+import { openLmdbStore } from './open-lmdb-store.js'
+import { keyParts, searchKey } from './search-index.js'
+
+const SONNET = 'build@anthropic/claude-sonnet-4-5'
+const GPT = 'plan@openai/gpt-5'
+const SHOP = '/home/dev/shop'
+const API = '/home/dev/api'
+const SEARCHED: readonly SearchedCollection[] = ['retrospectives', 'activities', 'commits', 'bugs']
+
+/** Two setups in two projects: every searched kind, grades that add notes later, bugs against commits. */
+function history(): Fact[] {
+  const shop = createFactScript({ setup: SONNET, project: SHOP, start: '2026-03-01T09:00:00.000Z', stepMs: 13 * 60_000, session: 'ses_1' })
+  const api = createFactScript({ setup: GPT, project: API, start: '2026-03-01T10:00:00.000Z', stepMs: 17 * 60_000 })
+  const facts: Fact[] = []
+  for (let i = 0; i < 15; i++) {
+    facts.push(shop.commit(`5a${String(i)}c0ffee`, `stripe webhook retries, part ${String(i)}`), shop.activity(`retry flaky webhook test ${String(i)}`, i % 4 === 0 ? 'the build broke' : 'done'))
+    facts.push(shop.retrospective(`5a${String(i)}c0ffee`, i % 3 === 0 ? { agentNote: 'kept it small' } : { task: `webhook idempotency ${String(i)}`, userNote: 'fine' }))
+    facts.push(api.commit(`ap${String(i)}beef`, `parser cache ${String(i)}`), api.activity(`cache invalidation ${String(i)}`))
+    if (i % 4 === 1) facts.push(api.bug('user', i % 8 === 1 ? undefined : `cache broke ${String(i)}`, `ap${String(i)}beef`))
+    if (i % 5 === 2) facts.push(shop.grade(`5a${String(i)}c0ffee`, { by: 'user', userGrade: 5, userNote: `excellent stripe handling ${String(i)}` }))
+  }
+  return facts
+}
+
+/** A collection's search entries, decoded: what the index holds. */
+async function indexed(store: TrackerStore, collection: SearchedCollection, query: RecordQuery = {}): Promise<unknown[]> {
+  const entries = (await store.findSearchEntries?.(collection, query)) ?? []
+  return entries.map((entry) => ({ key: entry.key(), at: entry.at(), project: entry.project(), digest: [...entry.digest] }))
+}
+
+/** The same, made from the collection's records: what the index should hold. */
+async function expected(store: TrackerStore, collection: SearchedCollection, query: RecordQuery = {}): Promise<unknown[]> {
+  return (await store.find(collection, query)).map((record) => ({ key: recordEntry(collection, record).key(), at: record.at, project: record.project, digest: [...searchDigest(collection, record)] }))
+}
+
+async function expectInStep(store: TrackerStore, query: RecordQuery = {}): Promise<void> {
+  for (const collection of SEARCHED) expect(await indexed(store, collection, query), collection).toEqual(await expected(store, collection, query))
+}
+
+/** Turns a database back into one of schema 2, as the release before the search indexes left it. */
+function asSchema2(databasePath: string): void {
+  const root = open({ path: databasePath, maxDbs: 32 })
+  try {
+    root.transactionSync(() => {
+      for (const name of Object.values(SEARCH_DATABASES)) root.openDB({ name, keyEncoding: 'binary', encoding: 'binary' }).dropSync()
+      root.openDB({ name: META }).putSync(SCHEMA_VERSION_KEY, 2)
+    })
+  } finally {
+    void root.close()
+  }
+}
+
+describe('the search indexes', () => {
+  it('hold each searched record’s digest, in time order, in step through grades, notes, bugs, imports, reattribution and merges', async () => {
+    const store = openLmdbStore({ databasePath: join(tempFolder(), 'tracker.lmdb') })
+    const facts = history()
+    for (let from = 0; from < facts.length; from += 7) await store.applyFacts(facts.slice(from, from + 7))
+    await expectInStep(store)
+    expect(await indexed(store, 'activities')).toHaveLength(30)
+
+    // Imports, then a reattribution that moves every record of the api project to Sonnet.
+    await store.importRecords({
+      commits: [{ v: 1, project: API, hash: 'imp1', setup: GPT, at: '2026-02-01T10:00:00.000Z', message: 'imported stripe change' }],
+      activities: [{ v: 1, id: 'imp-a', setup: GPT, project: API, at: '2026-02-01T11:00:00.000Z', task: 'imported webhook task', actions: '', outcome: 'failed', decisions: '' }],
+    })
+    await expectInStep(store)
+    await store.reattribute({ from: GPT, to: SONNET, project: API, source: 'journal' })
+    await expectInStep(store)
+    expect((await indexed(store, 'commits')).filter((entry) => (entry as { key: string[] }).key[0] === API)).toHaveLength(16)
+    await store.close()
+  })
+
+  it('give the newest entries of a window, at most the limit, as the records read by time do', async () => {
+    const store = openLmdbStore({ databasePath: join(tempFolder(), 'tracker.lmdb') })
+    await store.applyFacts(history())
+    for (const query of [{ limit: 5 }, { since: '2026-03-01T12:00:00.000Z' }, { until: '2026-03-01T13:00:00.000Z', limit: 4 }, { since: '2026-03-01T11:00:00.000Z', until: '2026-03-01T14:30:00.000Z' }, { limit: 0 }]) {
+      await expectInStep(store, query)
+    }
+    await store.close()
+  })
+
+  it('find the same prior art as a search of the records themselves', async () => {
+    const store = openLmdbStore({ databasePath: join(tempFolder(), 'tracker.lmdb') })
+    const reference = createMemoryStore()
+    const facts = history()
+    await store.applyFacts(facts)
+    await reference.applyFacts(facts)
+    let hits = 0
+    for (const task of ['stripe webhook retries', 'cache broke', 'parser', 'flaky test', 'kept small', 'nothing matches this']) {
+      for (const depth of [3, 2000]) {
+        const found = await priorArt(store, { task, depth })
+        expect(found).toEqual(await priorArt(reference, { task, depth }))
+        hits += found.patterns.length + found.mistakes.length
+      }
+    }
+    expect(hits).toBeGreaterThan(40)
+    await store.close()
+  })
+
+  it('are built when a database of schema 2 is upgraded; read-only and not upgraded, it is searched through its records', async () => {
+    const databasePath = join(tempFolder(), 'tracker.lmdb')
+    const writer = openLmdbStore({ databasePath })
+    await writer.applyFacts(history())
+    const before = await priorArt(writer, { task: 'stripe webhook cache' })
+    await writer.close()
+    asSchema2(databasePath)
+
+    // A merge source is opened so: left as it is, and read.
+    const asIs = openLmdbStore({ databasePath, readOnly: true, upgrade: false })
+    expect(await asIs.schemaVersion()).toBe(2)
+    const entries = await asIs.findSearchEntries('activities', { limit: 3 })
+    expect(entries.map((entry) => entry.record !== undefined)).toEqual([true, true, true])
+    expect(await priorArt(asIs, { task: 'stripe webhook cache' })).toEqual(before)
+    await asIs.close()
+
+    const upgraded = openLmdbStore({ databasePath, readOnly: true })
+    expect(await upgraded.schemaVersion()).toBe(SCHEMA_VERSION)
+    await expectInStep(upgraded)
+    expect((await upgraded.findSearchEntries('activities', { limit: 3 })).map((entry) => entry.record)).toEqual([undefined, undefined, undefined])
+    expect(await priorArt(upgraded, { task: 'stripe webhook cache' })).toEqual(before)
+    await upgraded.close()
+  })
+
+  it('keep key parts of any bytes, long ones as their digests, and the parts’ own order within a time', () => {
+    const at = '2026-03-01T09:00:00.000Z'
+    for (const key of [['a', 'b'], ['with\u0000nul', '\u0001\u0002'], ['ü', 'x'.repeat(5000), 'id']]) {
+      expect(keyParts(searchKey(at, key))).toEqual(toLmdbKey(key))
+    }
+    const sorted = [['a', 'z'], ['a\u0000', 'a'], ['a\u0001', 'a'], ['ab', ''], ['b', 'a']]
+    const keys = sorted.map((key) => searchKey(at, key))
+    expect([...keys].sort(Buffer.compare)).toEqual(keys)
+    expect(Buffer.compare(searchKey('2026-03-01T09:00:00.001Z', ['a']), searchKey(at, ['z']))).toBe(1)
+  })
+
+  it('are checked by a deep check: an entry whose record its table no longer gives back is named', async () => {
+    const databasePath = join(tempFolder(), 'tracker.lmdb')
+    const store = openLmdbStore({ databasePath })
+    await store.applyFacts(history())
+    await store.close()
+    expect((await deepCheck(databasePath)).intact).toBe(true)
+    // A record removed behind the indexes' back, as a damaged page would lose it.
+    const root = open({ path: databasePath, maxDbs: 32 })
+    const activities = root.openDB({ name: SUB_DATABASES.activities, sharedStructuresKey: STRUCTURES_KEY })
+    const [first] = [...activities.getKeys({ limit: 1, start: [SONNET] })]
+    root.transactionSync(() => activities.removeSync(first as never))
+    await root.close()
+    const check = await deepCheck(databasePath)
+    expect(check.trees.find((tree) => tree.name === 'activities-search')?.problem).toMatch(/^it lists 1 of its 30 records that activities does not give back \(the first: build@anthropic\/claude-sonnet-4-5 2026-03-01T\S+ \S+\)$/)
+  })
+})
