@@ -232,6 +232,21 @@ function busyNote(written: number): string {
 }
 
 /**
+ * The differences a check found, as `--check` shows them under its line: the first
+ * {@link DRIFT_SHOWN}, one indented line each, and how many more `--json` lists.
+ */
+function driftLines<T>(drift: readonly T[], describe: (difference: T) => string): string {
+  const lines = drift.slice(0, DRIFT_SHOWN).map((difference) => `\n    ${describe(difference)}`).join('')
+  const more = drift.length > DRIFT_SHOWN ? `\n    … and ${String(drift.length - DRIFT_SHOWN)} more (--json lists every one)` : ''
+  return `${lines}${more}`
+}
+
+/** A check's differences seen while facts were written: a finding, to check again (see {@link busyNote}). */
+function differedWhileWritten(counted: string, differences: number, listed: string, written: number): string {
+  return `${counted}: ${String(differences)} number(s) differed${listed}${busyNote(written)}`
+}
+
+/**
  * Each setup's scores (what the leaderboard, the status card and the halt read) against what its
  * records and logged facts add up to. The two are kept by different code on every write, so a
  * difference is a fault of agent-tracker's, not of the data: a problem, to report.
@@ -242,11 +257,10 @@ function scoreCheck(scores: ScoreCheck, busy?: number): Check & { readonly score
   if (checked === 0) return { ...check('Scores', 'ok', imported === 0 ? 'no setups yet' : apart), scores }
   const counted = `${plural(checked, "setup's scores", "setups' scores")} against what their records and facts add up to${apart === '' ? '' : ` (${apart})`}`
   if (drift.length === 0) return { ...check('Scores', 'ok', `${counted}: they agree`), scores }
-  const lines = drift.slice(0, DRIFT_SHOWN).map((d) => `\n    ${d.setup} ${d.field}: scores say ${String(d.stored)}, records and facts ${String(d.expected)}`)
-  const more = drift.length > DRIFT_SHOWN ? `\n    … and ${String(drift.length - DRIFT_SHOWN)} more (--json lists every one)` : ''
-  if (busy !== undefined) return { ...check('Scores', 'finding', `${counted}: ${String(drift.length)} number(s) differed${lines.join('')}${more}${busyNote(busy)}`), scores }
+  const listed = driftLines(drift, (d) => `${d.setup} ${d.field}: scores say ${String(d.stored)}, records and facts ${String(d.expected)}`)
+  if (busy !== undefined) return { ...check('Scores', 'finding', differedWhileWritten(counted, drift.length, listed, busy)), scores }
   const fix = '\n    The records, rollups and reports are as the records and facts say; the scores count otherwise. Records merged in from a database whose own scores never counted them do this; anything else is a fault of agent-tracker\'s: please report it with the output of agent-tracker doctor --check --json.'
-  return { ...check('Scores', 'problem', `${counted}: ${String(drift.length)} number(s) differ${lines.join('')}${more}${fix}`), scores }
+  return { ...check('Scores', 'problem', `${counted}: ${String(drift.length)} number(s) differ${listed}${fix}`), scores }
 }
 
 function rollupCheck(result: RollupCheck, busy?: number): Check & { readonly drift: RollupCheck['drift'] } {
@@ -254,11 +268,10 @@ function rollupCheck(result: RollupCheck, busy?: number): Check & { readonly dri
   const totals = setupTotals === undefined ? '' : `, ${String(setupTotals)} setup totals against the rollups`
   const counted = `${String(rollups)} day rollups against the records and ${String(facts)} logged facts${totals}`
   if (drift.length === 0) return { ...check('Rollups', 'ok', `${counted}: no drift`), drift }
-  const lines = drift.slice(0, DRIFT_SHOWN).map((d) => `\n    ${d.key.join(' · ')} ${d.field === 'rollup' ? 'counts nothing and nothing backs it' : `${d.field}: stored ${String(d.stored)}, expected ${String(d.expected)}`}`)
-  const more = drift.length > DRIFT_SHOWN ? `\n    … and ${String(drift.length - DRIFT_SHOWN)} more (--json lists every one)` : ''
-  if (busy !== undefined) return { ...check('Rollups', 'finding', `${counted}: ${String(drift.length)} number(s) differed${lines.join('')}${more}${busyNote(busy)}`), drift }
+  const listed = driftLines(drift, (d) => `${d.key.join(' · ')} ${d.field === 'rollup' ? 'counts nothing and nothing backs it' : `${d.field}: stored ${String(d.stored)}, expected ${String(d.expected)}`}`)
+  if (busy !== undefined) return { ...check('Rollups', 'finding', differedWhileWritten(counted, drift.length, listed, busy)), drift }
   const fix = '\n    agent-tracker doctor --repair rewrites them from what backs them (the records and the fact log).'
-  return { ...check('Rollups', 'problem', `${counted}: ${String(drift.length)} number(s) drifted${lines.join('')}${more}${fix}`), drift }
+  return { ...check('Rollups', 'problem', `${counted}: ${String(drift.length)} number(s) drifted${listed}${fix}`), drift }
 }
 
 const KIND_NOUNS: Readonly<Record<CommitNamingCollection, string>> = { retrospectives: 'retrospective', gradeEvents: 'grade event', bugs: 'bug' }
