@@ -714,7 +714,7 @@ describe('doctor and init', () => {
     expect((await runCli(['init'], { cwd: project })).stdout).toContain('is already in')
     const removed = await runCli(['init', '--remove'], { cwd: project })
     expect(removed.code).toBe(0)
-    expect(readFileSync(file, 'utf8')).toBe('\uFEFF{\n  "$schema": "https://opencode.ai/config.json",\n  "plugin": []\n}\n')
+    expect(readFileSync(file, 'utf8')).toBe(`\uFEFF${body}`)
   })
 
   it('names a config it cannot read or write and why, changing nothing', async () => {
