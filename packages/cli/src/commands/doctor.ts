@@ -57,9 +57,12 @@ export async function doctorCommand(ctx: CommandContext, folder?: string, option
   if (ctx.teamUrl !== undefined) {
     throw new CliError('USAGE', `doctor checks this machine's database, and the team database it syncs to (${TEAM_URL_VARIABLE} or team.url): give --db a local path, and the team URL there.`, EXIT.usage)
   }
-  if (folder !== undefined && !isFolder(absolutePath(ctx.io, folder))) {
+  // The folder checked (undefined when it is the working folder, or relative to it, and that was
+  // deleted under the shell): the database checks do not need it and still run.
+  const project = folderToCheck(ctx, folder)
+  if (folder !== undefined && project !== undefined && !isFolder(project)) {
     // A mistyped folder would otherwise pass every folder check: no legacy data, no secrets, nothing to fix.
-    throw new CliError('NOT_A_FOLDER', `${absolutePath(ctx.io, folder)} is not a folder: doctor [folder] checks a project folder (legacy data, protected files, hooks); leave it out for the current one.`, EXIT.usage)
+    throw new CliError('NOT_A_FOLDER', `${project} is not a folder: doctor [folder] checks a project folder (legacy data, protected files, hooks); leave it out for the current one.`, EXIT.usage)
   }
   const checks: Check[] = []
   let path: string
@@ -109,18 +112,32 @@ export async function doctorCommand(ctx: CommandContext, folder?: string, option
       checks.push(check('Open', 'problem', describeFailure(error).message))
     }
   }
-  const project = absolutePath(ctx.io, folder ?? '.')
-  const root = projectOf(ctx.io, folder)
-  // Hosts bring in the legacy data of the folder they run in, under the project holding it.
-  checks.push(legacyCheck(folderLegacyStatus(project, migrations)))
-  checks.push(pluginCheck(ctx, project, path))
-  const claudeCode = claudeCodeHealth(ctx.io, { folder: project, root }, path, CLI_VERSION, ctx.now())
-  checks.push(check('Claude Code', claudeCode.level, claudeCode.detail))
-  checks.push(protectionCheck(ctx, project))
+  if (project === undefined) {
+    const which = folder === undefined ? 'the current folder no longer exists' : `${folder} is relative to the current folder, which no longer exists`
+    checks.push(check('Folder', 'problem', `${which} (it was deleted or moved away after you entered it), so the folder's legacy data, OpenCode plugin config, Claude Code hooks and protected files were not checked: cd to a folder that exists and run agent-tracker doctor again, or give doctor a folder by its absolute path.`))
+  } else {
+    const root = projectOf(ctx.io, project)
+    // Hosts bring in the legacy data of the folder they run in, under the project holding it.
+    checks.push(legacyCheck(folderLegacyStatus(project, migrations)))
+    checks.push(pluginCheck(ctx, project, path))
+    const claudeCode = claudeCodeHealth(ctx.io, { folder: project, root }, path, CLI_VERSION, ctx.now())
+    checks.push(check('Claude Code', claudeCode.level, claudeCode.detail))
+    checks.push(protectionCheck(ctx, project))
+  }
   const session = agentSessionOfIo(ctx.io)
   checks.push(check('Grades', 'ok', session === undefined ? 'given here at a terminal, they count as yours (cli-terminal)' : `this runs inside an agent session (${session.evidence}): grades given here are recorded as cli-script and do not count`))
   checks.push(...await teamChecks(ctx, path, file.ok && file.exists))
   return report(ctx, checks)
+}
+
+/** The folder `doctor [folder]` checks, absolute; undefined when it needs the working folder and that no longer exists. */
+function folderToCheck(ctx: CommandContext, folder: string | undefined): string | undefined {
+  try {
+    return absolutePath(ctx.io, folder ?? '.')
+  } catch (error) {
+    if (error instanceof CliError && error.code === 'NO_WORKING_FOLDER') return undefined
+    throw error
+  }
 }
 
 /** Whether writes can reach the file: its permissions and its lock file's, a read-only file system, a full disk. */
@@ -376,7 +393,7 @@ function legacyCheck(status: FolderLegacyStatus): Check {
  * `database`, the one doctor checks (the CLI would not see what it records).
  */
 function pluginCheck(ctx: CommandContext, folder: string, database: string): Check {
-  const files = openCodeConfigFiles({ ...ctx.io, cwd: folder })
+  const files = openCodeConfigFiles({ env: ctx.io.env, homeDir: ctx.io.homeDir, cwd: folder })
   const root = files.folders.at(-1) ?? folder
   const looked = root === folder ? `looked in ${folder}` : `looked in ${folder} up to its repository's root ${root}`
   const { configuredIn, options, unreadable, predecessorIn } = findPlugin([...files.global, ...files.project])
