@@ -31,6 +31,8 @@ export interface RunOptions {
   readonly now?: Date
   /** How the in-process CLI would be started by full paths (default: this Node and the package's bin). */
   readonly launcher?: { readonly node: string; readonly bin: string }
+  /** The built CLI only: its working folder (`cwd`, empty) is removed before it starts, as a folder deleted under the shell in it. */
+  readonly cwdRemoved?: boolean
 }
 
 /**
@@ -76,7 +78,9 @@ export function runBuiltCli(args: readonly string[], options: RunOptions = {}): 
   const home = options.home ?? tempFolder('home-')
   const env = environment(process.env, home, options)
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, [BIN, ...args], { cwd: options.cwd ?? home, env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    // A shell in the folder removes it, then becomes the CLI there: Node starts in a folder that no longer exists.
+    const [file, argv] = options.cwdRemoved === true ? ['/bin/sh', ['-c', 'rmdir "$PWD" && exec "$@"', 'sh', process.execPath, BIN, ...args]] : [process.execPath, [BIN, ...args]]
+    const child = execFile(file, argv, { cwd: options.cwd ?? home, env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1
       resolve({ code, stdout, stderr, signal: error?.signal ?? null })
     })

@@ -628,6 +628,27 @@ describe('doctor and init', () => {
     expect(again.stdout).toMatch(/✓ Rollups +\d+ day rollups recounted from the records and \d+ logged facts: no drift, nothing to repair/)
   })
 
+  it('lists the first 20 numbers that drifted, one line each, and says how many more --json lists', async () => {
+    const { db, root } = await seedHistory()
+    // 25 day rollups of zeros that nothing backs, written behind the store's back.
+    const raw = open({ path: db, noSubdir: true, maxDbs: 32 })
+    const usage = raw.openDB<UsageRecord>({ name: 'usage', sharedStructuresKey: Symbol.for('structures') })
+    const [first] = usage.getRange({ limit: 1 })
+    if (first === undefined) throw new Error('the seeded history should have a day rollup')
+    const zeroed = (value: unknown): unknown => typeof value === 'number' ? 0 : Array.isArray(value) ? value.map(zeroed) : typeof value === 'object' && value !== null ? Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, zeroed(inner)])) : value
+    const days = Array.from({ length: 25 }, (_, index) => `2001-01-${String(index + 1).padStart(2, '0')}`)
+    for (const day of days) await usage.put([first.value.setup, first.value.project, day], { ...(zeroed(first.value) as UsageRecord), day })
+    await raw.close()
+    const text = await runCli(['doctor', '--check', '--db', db], { cwd: root })
+    expect(text.code).toBe(1)
+    const json = await runCli(['doctor', '--check', '--db', db, '--json'], { cwd: root })
+    const drift = (jsonData(json.stdout, 'doctor') as { checks: { name: string; drift?: unknown[] }[] }).checks.find((entry) => entry.name === 'Rollups')?.drift ?? []
+    expect(drift.length).toBeGreaterThanOrEqual(25)
+    const listed = days.slice(0, 20).map((day) => `\n    ${first.value.setup} · ${first.value.project} · ${day} counts nothing and nothing backs it`).join('')
+    expect(text.stdout).toMatch(/✗ Rollups +\d+ day rollups against the records and \d+ logged facts, \d+ setup totals against the rollups: \d+ number\(s\) drifted\n/)
+    expect(text.stdout).toContain(`: ${String(drift.length)} number(s) drifted${listed}\n    … and ${String(drift.length - 20)} more (--json lists every one)\n    agent-tracker doctor --repair rewrites them from what backs them (the records and the fact log).\n`)
+  })
+
   it('takes no team URL for --db: it checks this machine\'s database (and the team one it syncs to)', async () => {
     for (const args of [['doctor'], ['doctor', '--repair']]) {
       const refused = await runCli([...args, '--db', 'postgres://team@127.0.0.1:1/agents', '--json'])
@@ -693,7 +714,7 @@ describe('doctor and init', () => {
     expect((await runCli(['init'], { cwd: project })).stdout).toContain('is already in')
     const removed = await runCli(['init', '--remove'], { cwd: project })
     expect(removed.code).toBe(0)
-    expect(readFileSync(file, 'utf8')).toBe('\uFEFF{\n  "$schema": "https://opencode.ai/config.json",\n  "plugin": []\n}\n')
+    expect(readFileSync(file, 'utf8')).toBe(`\uFEFF${body}`)
   })
 
   it('names a config it cannot read or write and why, changing nothing', async () => {

@@ -1,6 +1,5 @@
-import { describeValue } from '@agent-tracker/core'
 import { formatBytes, isLmdbStoreError } from '@agent-tracker/lmdb-store/config'
-import { isWriteBufferError } from '@agent-tracker/write-buffer/options'
+import { flushOptionMessage } from '@agent-tracker/node-host/opencode-options'
 
 /**
  * An error as the plugin tells its user: what went wrong, and the fix in terms of the plugin's
@@ -8,10 +7,8 @@ import { isWriteBufferError } from '@agent-tracker/write-buffer/options'
  * (or its cause's: a flush that failed on a full database says how to get room).
  */
 export function inPluginTerms(error: unknown): string {
-  if (isWriteBufferError(error, 'INVALID_OPTION')) {
-    const { option, value, minimum } = error.details
-    return `Invalid agent-tracker option flush.${option}: ${describeValue(value)}; accepted: a whole number ≥ ${String(minimum)}, or false to turn it off.`
-  }
+  const flushOption = flushOptionMessage(error)
+  if (flushOption !== undefined) return flushOption
   const message = error instanceof Error ? error.message : String(error)
   const fix = fixFor(error) ?? fixFor((error as { cause?: unknown } | null)?.cause)
   return fix === undefined ? message : `${message} ${fix}`

@@ -57,9 +57,12 @@ export async function doctorCommand(ctx: CommandContext, folder?: string, option
   if (ctx.teamUrl !== undefined) {
     throw new CliError('USAGE', `doctor checks this machine's database, and the team database it syncs to (${TEAM_URL_VARIABLE} or team.url): give --db a local path, and the team URL there.`, EXIT.usage)
   }
-  if (folder !== undefined && !isFolder(absolutePath(ctx.io, folder))) {
+  // The folder checked (undefined when it is the working folder, or relative to it, and that was
+  // deleted under the shell): the database checks do not need it and still run.
+  const project = folderToCheck(ctx, folder)
+  if (folder !== undefined && project !== undefined && !isFolder(project)) {
     // A mistyped folder would otherwise pass every folder check: no legacy data, no secrets, nothing to fix.
-    throw new CliError('NOT_A_FOLDER', `${absolutePath(ctx.io, folder)} is not a folder: doctor [folder] checks a project folder (legacy data, protected files, hooks); leave it out for the current one.`, EXIT.usage)
+    throw new CliError('NOT_A_FOLDER', `${project} is not a folder: doctor [folder] checks a project folder (legacy data, protected files, hooks); leave it out for the current one.`, EXIT.usage)
   }
   const checks: Check[] = []
   let path: string
@@ -109,18 +112,32 @@ export async function doctorCommand(ctx: CommandContext, folder?: string, option
       checks.push(check('Open', 'problem', describeFailure(error).message))
     }
   }
-  const project = absolutePath(ctx.io, folder ?? '.')
-  const root = projectOf(ctx.io, folder)
-  // Hosts bring in the legacy data of the folder they run in, under the project holding it.
-  checks.push(legacyCheck(folderLegacyStatus(project, migrations)))
-  checks.push(pluginCheck(ctx, project, path))
-  const claudeCode = claudeCodeHealth(ctx.io, { folder: project, root }, path, CLI_VERSION, ctx.now())
-  checks.push(check('Claude Code', claudeCode.level, claudeCode.detail))
-  checks.push(protectionCheck(ctx, project))
+  if (project === undefined) {
+    const which = folder === undefined ? 'the current folder no longer exists' : `${folder} is relative to the current folder, which no longer exists`
+    checks.push(check('Folder', 'problem', `${which} (it was deleted or moved away after you entered it), so the folder's legacy data, OpenCode plugin config, Claude Code hooks and protected files were not checked: cd to a folder that exists and run agent-tracker doctor again, or give doctor a folder by its absolute path.`))
+  } else {
+    const root = projectOf(ctx.io, project)
+    // Hosts bring in the legacy data of the folder they run in, under the project holding it.
+    checks.push(legacyCheck(folderLegacyStatus(project, migrations)))
+    checks.push(pluginCheck(ctx, project, path))
+    const claudeCode = claudeCodeHealth(ctx.io, { folder: project, root }, path, CLI_VERSION, ctx.now())
+    checks.push(check('Claude Code', claudeCode.level, claudeCode.detail))
+    checks.push(protectionCheck(ctx, project))
+  }
   const session = agentSessionOfIo(ctx.io)
   checks.push(check('Grades', 'ok', session === undefined ? 'given here at a terminal, they count as yours (cli-terminal)' : `this runs inside an agent session (${session.evidence}): grades given here are recorded as cli-script and do not count`))
   checks.push(...await teamChecks(ctx, path, file.ok && file.exists))
   return report(ctx, checks)
+}
+
+/** The folder `doctor [folder]` checks, absolute; undefined when it needs the working folder and that no longer exists. */
+function folderToCheck(ctx: CommandContext, folder: string | undefined): string | undefined {
+  try {
+    return absolutePath(ctx.io, folder ?? '.')
+  } catch (error) {
+    if (error instanceof CliError && error.code === 'NO_WORKING_FOLDER') return undefined
+    throw error
+  }
 }
 
 /** Whether writes can reach the file: its permissions and its lock file's, a read-only file system, a full disk. */
@@ -232,6 +249,21 @@ function busyNote(written: number): string {
 }
 
 /**
+ * The differences a check found, as `--check` shows them under its line: the first
+ * {@link DRIFT_SHOWN}, one indented line each, and how many more `--json` lists.
+ */
+function driftLines<T>(drift: readonly T[], describe: (difference: T) => string): string {
+  const lines = drift.slice(0, DRIFT_SHOWN).map((difference) => `\n    ${describe(difference)}`).join('')
+  const more = drift.length > DRIFT_SHOWN ? `\n    … and ${String(drift.length - DRIFT_SHOWN)} more (--json lists every one)` : ''
+  return `${lines}${more}`
+}
+
+/** A check's differences seen while facts were written: a finding, to check again (see {@link busyNote}). */
+function differedWhileWritten(counted: string, differences: number, listed: string, written: number): string {
+  return `${counted}: ${String(differences)} number(s) differed${listed}${busyNote(written)}`
+}
+
+/**
  * Each setup's scores (what the leaderboard, the status card and the halt read) against what its
  * records and logged facts add up to. The two are kept by different code on every write, so a
  * difference is a fault of agent-tracker's, not of the data: a problem, to report.
@@ -242,11 +274,10 @@ function scoreCheck(scores: ScoreCheck, busy?: number): Check & { readonly score
   if (checked === 0) return { ...check('Scores', 'ok', imported === 0 ? 'no setups yet' : apart), scores }
   const counted = `${plural(checked, "setup's scores", "setups' scores")} against what their records and facts add up to${apart === '' ? '' : ` (${apart})`}`
   if (drift.length === 0) return { ...check('Scores', 'ok', `${counted}: they agree`), scores }
-  const lines = drift.slice(0, DRIFT_SHOWN).map((d) => `\n    ${d.setup} ${d.field}: scores say ${String(d.stored)}, records and facts ${String(d.expected)}`)
-  const more = drift.length > DRIFT_SHOWN ? `\n    … and ${String(drift.length - DRIFT_SHOWN)} more (--json lists every one)` : ''
-  if (busy !== undefined) return { ...check('Scores', 'finding', `${counted}: ${String(drift.length)} number(s) differed${lines.join('')}${more}${busyNote(busy)}`), scores }
+  const listed = driftLines(drift, (d) => `${d.setup} ${d.field}: scores say ${String(d.stored)}, records and facts ${String(d.expected)}`)
+  if (busy !== undefined) return { ...check('Scores', 'finding', differedWhileWritten(counted, drift.length, listed, busy)), scores }
   const fix = '\n    The records, rollups and reports are as the records and facts say; the scores count otherwise. Records merged in from a database whose own scores never counted them do this; anything else is a fault of agent-tracker\'s: please report it with the output of agent-tracker doctor --check --json.'
-  return { ...check('Scores', 'problem', `${counted}: ${String(drift.length)} number(s) differ${lines.join('')}${more}${fix}`), scores }
+  return { ...check('Scores', 'problem', `${counted}: ${String(drift.length)} number(s) differ${listed}${fix}`), scores }
 }
 
 function rollupCheck(result: RollupCheck, busy?: number): Check & { readonly drift: RollupCheck['drift'] } {
@@ -254,11 +285,10 @@ function rollupCheck(result: RollupCheck, busy?: number): Check & { readonly dri
   const totals = setupTotals === undefined ? '' : `, ${String(setupTotals)} setup totals against the rollups`
   const counted = `${String(rollups)} day rollups against the records and ${String(facts)} logged facts${totals}`
   if (drift.length === 0) return { ...check('Rollups', 'ok', `${counted}: no drift`), drift }
-  const lines = drift.slice(0, DRIFT_SHOWN).map((d) => `\n    ${d.key.join(' · ')} ${d.field === 'rollup' ? 'counts nothing and nothing backs it' : `${d.field}: stored ${String(d.stored)}, expected ${String(d.expected)}`}`)
-  const more = drift.length > DRIFT_SHOWN ? `\n    … and ${String(drift.length - DRIFT_SHOWN)} more (--json lists every one)` : ''
-  if (busy !== undefined) return { ...check('Rollups', 'finding', `${counted}: ${String(drift.length)} number(s) differed${lines.join('')}${more}${busyNote(busy)}`), drift }
+  const listed = driftLines(drift, (d) => `${d.key.join(' · ')} ${d.field === 'rollup' ? 'counts nothing and nothing backs it' : `${d.field}: stored ${String(d.stored)}, expected ${String(d.expected)}`}`)
+  if (busy !== undefined) return { ...check('Rollups', 'finding', differedWhileWritten(counted, drift.length, listed, busy)), drift }
   const fix = '\n    agent-tracker doctor --repair rewrites them from what backs them (the records and the fact log).'
-  return { ...check('Rollups', 'problem', `${counted}: ${String(drift.length)} number(s) drifted${lines.join('')}${more}${fix}`), drift }
+  return { ...check('Rollups', 'problem', `${counted}: ${String(drift.length)} number(s) drifted${listed}${fix}`), drift }
 }
 
 const KIND_NOUNS: Readonly<Record<CommitNamingCollection, string>> = { retrospectives: 'retrospective', gradeEvents: 'grade event', bugs: 'bug' }
@@ -363,7 +393,7 @@ function legacyCheck(status: FolderLegacyStatus): Check {
  * `database`, the one doctor checks (the CLI would not see what it records).
  */
 function pluginCheck(ctx: CommandContext, folder: string, database: string): Check {
-  const files = openCodeConfigFiles({ ...ctx.io, cwd: folder })
+  const files = openCodeConfigFiles({ env: ctx.io.env, homeDir: ctx.io.homeDir, cwd: folder })
   const root = files.folders.at(-1) ?? folder
   const looked = root === folder ? `looked in ${folder}` : `looked in ${folder} up to its repository's root ${root}`
   const { configuredIn, options, unreadable, predecessorIn } = findPlugin([...files.global, ...files.project])

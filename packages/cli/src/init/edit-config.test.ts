@@ -1,3 +1,4 @@
+import type { ParseError } from 'jsonc-parser'
 import { parse } from 'jsonc-parser'
 import { describe, expect, it } from 'vitest'
 import { addPluginToConfig, removePluginFromConfig } from './edit-config.js'
@@ -146,7 +147,6 @@ describe('removePluginFromConfig makes the smallest edit', () => {
   it('takes an entry among others on one line with its comma', () => {
     expect(removePluginFromConfig(`{ "plugin": ["${PLUGIN}", "other"] }`).text).toBe('{ "plugin": ["other"] }')
     expect(removePluginFromConfig(`{ "plugin": ["other", ["${PLUGIN}", {}]] }`).text).toBe('{ "plugin": ["other"] }')
-    expect(removePluginFromConfig(`{ "plugin": ["${PLUGIN}"] }`).text).toBe('{ "plugin": [] }')
   })
 
   it('takes every entry of the plugin, whatever version each names', () => {
@@ -154,10 +154,57 @@ describe('removePluginFromConfig makes the smallest edit', () => {
     expect(removePluginFromConfig(text)).toEqual({ removed: 2, text: '{\n  "plugin": [\n    "a"\n  ]\n}\n' })
   })
 
-  it('undoes what addPluginToConfig did', () => {
-    for (const text of ['{\n  "$schema": "https://opencode.ai/config.json"\n}\n', '{\n\t"plugin": [\n\t\t"a",\n\t],\n}\n', '{ "plugin": ["a"] }']) {
-      const added = addPluginToConfig(text, { databasePath: '/x' }).text
-      expect(parse(removePluginFromConfig(added).text)).toEqual(parse(text.includes('plugin') ? text : text.replace('"\n}', '",\n  "plugin": []\n}')))
+  it('undoes what addPluginToConfig did, to the character', () => {
+    for (const text of ['{\n  "$schema": "https://opencode.ai/config.json"\n}\n', '{\n\t"plugin": [\n\t\t"a",\n\t],\n}\n', '{ "plugin": ["a"] }', '{\r\n    "theme": "dark",\r\n    "share": "disabled"\r\n}\r\n', '{}']) {
+      for (const options of [{}, { databasePath: '/x' }]) expect(removePluginFromConfig(addPluginToConfig(text, options).text)).toEqual({ text, removed: 1 })
+    }
+  })
+
+  it('takes a list it leaves empty out too, with its line or its comma, leaving the config valid and tidy', () => {
+    expect(removePluginFromConfig(`{\n  "$schema": "https://opencode.ai/config.json",\n  "plugin": ["${PLUGIN}"]\n}\n`).text).toBe('{\n  "$schema": "https://opencode.ai/config.json"\n}\n')
+    expect(removePluginFromConfig(`{\n  "plugin": [\n    "${PLUGIN}", // tracking\n  ], // plugins\n  "model": "m"\n}\n`).text).toBe('{\n  "model": "m"\n}\n')
+    expect(removePluginFromConfig(`{ "theme": "dark", "plugin": ["${PLUGIN}"] }`).text).toBe('{ "theme": "dark" }')
+    expect(removePluginFromConfig(`{ "plugin": ["${PLUGIN}", "${PLUGIN}@0.1.0"], "theme": "dark" }`).text).toBe('{ "theme": "dark" }')
+    expect(removePluginFromConfig(`{ "plugin": ["${PLUGIN}"] }`).text).toBe('{}')
+    expect(removePluginFromConfig(`{\n  "plugin": [\n    "${PLUGIN}",\n  ],\n}\n`).text).toBe('{}\n')
+  })
+
+  it('keeps a list it leaves holding a comment, with the comment', () => {
+    const text = `{\n  "plugin": [\n    // "opencode-wakatime",\n    "${PLUGIN}"\n  ]\n}\n`
+    expect(removePluginFromConfig(text).text).toBe('{\n  "plugin": [\n    // "opencode-wakatime",\n  ]\n}\n')
+  })
+
+  it('finds the comma of an entry after a comment or on the next line, leaving no stray comma', () => {
+    expect(removePluginFromConfig(`{ "plugin": ["${PLUGIN}" /* ours */, "a"] }`).text).toBe('{ "plugin": ["a"] }')
+    expect(removePluginFromConfig(`{\n  "plugin": [\n    "${PLUGIN}" // ours\n    , "a"\n  ]\n}\n`).text).toBe('{\n  "plugin": [\n    "a"\n  ]\n}\n')
+    expect(removePluginFromConfig(`{\n  "plugin": [\n    "a" // keep\n    , "${PLUGIN}"\n  ]\n}\n`).text).toBe('{\n  "plugin": [\n    "a" // keep\n  ]\n}\n')
+  })
+
+  it('keeps a trailing comma the file had, with no space left before it', () => {
+    expect(removePluginFromConfig(`{ "plugin": ["a", "${PLUGIN}",] }`).text).toBe('{ "plugin": ["a",] }')
+    expect(removePluginFromConfig(`{\n  "plugin": [\n    "a", "${PLUGIN}",\n    "b"\n  ]\n}\n`).text).toBe('{\n  "plugin": [\n    "a",\n    "b"\n  ]\n}\n')
+  })
+
+  it('leaves valid JSONC holding the same config without the plugin, however the list is laid out', () => {
+    // Lists of the plugin and others, with spaces, line ends, comments and trailing commas between
+    // them in every arrangement a seeded generator makes.
+    let seed = 7
+    const pick = <T>(choices: readonly T[]): T => {
+      seed = (seed * 1103515245 + 12345) % 2147483648
+      return choices[seed % choices.length] as T
+    }
+    const gap = (): string => pick(['', ' ', '\n    ', ' /* c */ ', ' // c\n    ', '\n', '\r\n', '\t', ' /* m\n */ '])
+    for (let run = 0; run < 3000; run++) {
+      const entries = Array.from({ length: pick([1, 2, 3, 4]) }, () => pick([`"${PLUGIN}"`, `"${PLUGIN}@0.1.0"`, '"a"', `["${PLUGIN}", { "x": 1 }]`]))
+      const list = `[${gap()}${entries.map((entry, at) => `${entry}${gap()}${at < entries.length - 1 || pick([false, false, true]) ? `,${gap()}` : ''}`).join('')}]`
+      const text = `{${gap()}${pick(['', `"m": 1,${gap()}`])}"plugin":${gap()}${list}${gap()}${pick(['', `,${gap()}"t": 2`, `,${gap()}`])}${gap()}}`
+      const before = parse(text, [], { allowTrailingComma: true }) as { plugin: unknown[] }
+      const errors: ParseError[] = []
+      const after = parse(removePluginFromConfig(text).text, errors, { allowTrailingComma: true }) as { plugin?: unknown[] }
+      expect(errors, text).toEqual([])
+      const kept = before.plugin.filter((entry) => entry === 'a')
+      const rest = Object.fromEntries(Object.entries(before).filter(([key]) => key !== 'plugin'))
+      expect(after, text).toEqual(kept.length > 0 || after.plugin !== undefined ? { ...rest, plugin: kept } : rest)
     }
   })
 

@@ -131,8 +131,11 @@ function appendChildren(text: string, container: Node, children: readonly string
 /**
  * Takes every entry of the plugin (any version) out of an OpenCode config's `plugin` list with the
  * smallest edits: an entry on a line of its own goes with its line (and the comments on it); an
- * entry among others on one line goes with its comma. Every other character (a byte-order mark
- * too) stays. `removed` is how many entries went. The text must parse (check with `parseConfig` first).
+ * entry among others on one line goes with its comma. A list left empty goes too, with its line or
+ * its comma, as `init` adds one where there was none (an empty list and none load the same
+ * plugins); one left holding a comment stays, with the comment. Every other character (a
+ * byte-order mark too) stays, and the text stays valid JSONC, whichever line an entry's comma is
+ * on. `removed` is how many entries went. The text must parse (check with `parseConfig` first).
  */
 export function removePluginFromConfig(text: string): { readonly text: string; readonly removed: number } {
   const { mark, rest } = splitByteOrderMark(text)
@@ -143,42 +146,93 @@ export function removePluginFromConfig(text: string): { readonly text: string; r
   let edited = text
   let removed = 0
   for (;;) {
-    const once = removeFirstEntry(edited)
-    if (!once.removed) return { text: edited, removed }
-    edited = once.text
+    const list = pluginList(edited)
+    const index = list?.children?.findIndex((child) => isOurPluginEntry(getNodeValue(child))) ?? -1
+    if (list === undefined || index === -1) break
+    edited = removeChild(edited, list, index)
     removed += 1
+  }
+  return { text: removed === 0 ? edited : withoutEmptyPluginList(edited), removed }
+}
+
+function pluginList(text: string): Node | undefined {
+  const root = parseTree(text, [], { allowTrailingComma: true })
+  return root?.type === 'object' ? findNodeAtLocation(root, ['plugin']) : undefined
+}
+
+/** The config without its `plugin` list when that is empty: nothing but spaces between its brackets. */
+function withoutEmptyPluginList(text: string): string {
+  const list = pluginList(text)
+  const property = list?.parent
+  const root = property?.parent
+  if (list?.type !== 'array' || property === undefined || root === undefined || (list.children?.length ?? 0) > 0) return text
+  // A comment left in the list is the user's (a plugin put aside, a note): the list stays, with it.
+  if (text.slice(list.offset + 1, list.offset + list.length - 1).trim() !== '') return text
+  return removeChild(text, root, root.children?.indexOf(property) ?? -1)
+}
+
+/** The offset of the comma after a child, past spaces, line ends and comments; undefined when the container closes first. */
+function commaAfter(text: string, child: Node): number | undefined {
+  // After a value, outside any string: only spaces, comments, a comma or a closing bracket follow.
+  let at = child.offset + child.length
+  for (;;) {
+    if (/\s/.test(text[at] ?? '')) at++
+    else if (text.startsWith('//', at)) at = text.includes('\n', at) ? text.indexOf('\n', at) : text.length
+    else if (text.startsWith('/*', at)) at = text.includes('*/', at + 2) ? text.indexOf('*/', at + 2) + 2 : text.length
+    else return text[at] === ',' ? at : undefined
   }
 }
 
-/** {@link removePluginFromConfig} of the first entry only. */
-function removeFirstEntry(text: string): { readonly text: string; readonly removed: boolean } {
-  const root = parseTree(text, [], { allowTrailingComma: true })
-  const list = root === undefined ? undefined : findNodeAtLocation(root, ['plugin'])
-  const entries = list?.children ?? []
-  const index = entries.findIndex((child) => isOurPluginEntry(getNodeValue(child)))
-  const entry = entries[index]
-  if (list === undefined || entry === undefined) return { text, removed: false }
-  const { end, comma } = endOfChildLine(text, entry)
-  const lineStart = text.lastIndexOf('\n', entry.offset - 1) + 1
-  // A block comment before the entry on its line (`/* ours */ "…"`) is the entry's: it goes too.
-  const aloneOnItsLine = text.slice(lineStart, entry.offset).replace(/\/\*.*?\*\//g, '').trim() === '' && /^\s*(\r?\n|$)/.test(text.slice(end))
-  const previous = entries[index - 1]
-  const isLast = index === entries.length - 1
-  if (aloneOnItsLine && isMultiLine(text, list) && (previous === undefined || text.slice(previous.offset + previous.length, lineStart).includes('\n'))) {
-    const lineEnd = text.indexOf('\n', end)
-    const cut = { at: lineStart, remove: (lineEnd === -1 ? text.length : lineEnd + 1) - lineStart, text: '' }
-    // The last entry without a comma of its own leaves the one before it with a comma it never had.
-    const previousComma = isLast && comma === undefined && previous !== undefined ? endOfChildLine(text, previous).comma : undefined
-    return { text: done(text, previousComma === undefined ? [cut] : [cut, { at: previousComma, remove: 1, text: '' }], [], []).text, removed: true }
+/**
+ * The text without the `index`th child of an array or object (its entry, or its property), by the
+ * smallest edit that leaves the rest as it was and the text valid: the child with its line when it
+ * is alone on it, else with its comma, wherever that is (after a comment, on the next line).
+ */
+function removeChild(text: string, container: Node, index: number): string {
+  const children = container.children ?? []
+  const entry = children[index]
+  if (entry === undefined) return text
+  const cut = (from: number, to: number): string => {
+    // A line the cut leaves blank goes whole (a cut of whole lines, from a line's start, is left as it is).
+    const lineStart = text.lastIndexOf('\n', from - 1) + 1
+    let lineEnd = to
+    while (text[lineEnd] === ' ' || text[lineEnd] === '\t' || text[lineEnd] === '\r') lineEnd++
+    const blank = lineStart < from && text.slice(lineStart, from).trim() === '' && text[lineEnd] === '\n'
+    return blank ? text.slice(0, lineStart) + text.slice(lineEnd + 1) : text.slice(0, from) + text.slice(to)
   }
   const afterEntry = entry.offset + entry.length
-  if (comma !== undefined) {
-    // `ours, next` → `next`: the entry, its comma and the spaces after it.
-    let to = comma + 1
-    while (text[to] === ' ' || text[to] === '\t') to++
-    return { text: done(text, [{ at: entry.offset, remove: to - entry.offset, text: '' }], [], []).text, removed: true }
+  const open = container.offset + 1
+  const close = container.offset + container.length - 1
+  // The only child, with nothing but spaces (and its own trailing comma) around it: `[]`, `{}`.
+  if (children.length === 1 && text.slice(open, entry.offset).trim() === '' && /^[\s,]*$/.test(text.slice(afterEntry, close))) return cut(open, close)
+  const { end, comma } = endOfChildLine(text, entry)
+  const ownComma = commaAfter(text, entry)
+  const lineStart = text.lastIndexOf('\n', entry.offset - 1) + 1
+  // A block comment before the entry on its line (`/* ours */ "…"`) is the entry's: it goes too.
+  // An entry whose comma is on a later line is not alone on its own.
+  const aloneOnItsLine = text.slice(lineStart, entry.offset).replace(/\/\*.*?\*\//g, '').trim() === '' && /^\s*(\r?\n|$)/.test(text.slice(end)) && ownComma === comma
+  const previous = children[index - 1]
+  const isLast = index === children.length - 1
+  if (aloneOnItsLine && isMultiLine(text, container) && (previous === undefined || text.slice(previous.offset + previous.length, lineStart).includes('\n'))) {
+    const lineEnd = text.indexOf('\n', end)
+    const line = cut(lineStart, lineEnd === -1 ? text.length : lineEnd + 1)
+    // The last entry without a comma of its own leaves the one before it with a comma it never had.
+    const previousComma = isLast && comma === undefined && previous !== undefined ? commaAfter(text, previous) : undefined
+    return previousComma === undefined ? line : line.slice(0, previousComma) + line.slice(previousComma + 1)
   }
-  // The last entry without a comma: `before, ours` → `before`.
-  const start = previous === undefined ? entry.offset : (endOfChildLine(text, previous).comma ?? previous.offset + previous.length)
-  return { text: done(text, [{ at: start, remove: afterEntry - start, text: '' }], [], []).text, removed: true }
+  if (ownComma !== undefined && !isLast) {
+    // `ours, next` → `next`: the entry, its comma and the spaces after it; at a line's end, the
+    // spaces before it instead (`a, ours,⏎` → `a,⏎`).
+    let from = entry.offset
+    let to = ownComma + 1
+    while (text[to] === ' ' || text[to] === '\t') to++
+    if (/^(\r?\n|$)/.test(text.slice(to))) {
+      to = ownComma + 1
+      while (from > open && (text[from - 1] === ' ' || text[from - 1] === '\t')) from--
+    }
+    return cut(from, to)
+  }
+  // The last entry: `before, ours` → `before`, keeping a trailing comma (`before, ours,` → `before,`).
+  if (previous === undefined) return cut(entry.offset, ownComma === undefined ? afterEntry : ownComma + 1)
+  return cut(commaAfter(text, previous) ?? previous.offset + previous.length, ownComma ?? afterEntry)
 }

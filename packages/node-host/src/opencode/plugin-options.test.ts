@@ -1,6 +1,7 @@
 import { DEFAULT_PROTECTED_FILES, DEFAULT_RULES } from '@agent-tracker/core'
+import { WriteBufferError, resolveWriteBufferOptions } from '@agent-tracker/write-buffer/options'
 import { describe, expect, it } from 'vitest'
-import { readPluginOptions } from './plugin-options.js'
+import { flushOptionMessage, readPluginOptions } from './plugin-options.js'
 
 describe('readPluginOptions', () => {
   it('applies defaults', () => {
@@ -38,5 +39,28 @@ describe('readPluginOptions', () => {
     ['fast', 'Invalid agent-tracker option options: "fast"; accepted: an object.'],
   ])('rejects %j with a message naming it and what is accepted', (options, message) => {
     expect(() => readPluginOptions(options)).toThrow(message)
+  })
+})
+
+describe('flushOptionMessage', () => {
+  const complaint = (options: Parameters<typeof resolveWriteBufferOptions>[0]): unknown => {
+    try {
+      resolveWriteBufferOptions(options)
+    } catch (error) {
+      return error
+    }
+    throw new Error('expected a throw')
+  }
+
+  it('says the write buffer\'s complaint about an option in the plugin\'s option names', () => {
+    expect(flushOptionMessage(complaint({ maxPending: 0 }))).toBe('Invalid agent-tracker option flush.maxPending: 0; accepted: a whole number ≥ 1, or false to turn it off.')
+    expect(flushOptionMessage(complaint({ maxAgeMs: -5 }))).toMatch(/^Invalid agent-tracker option flush\.maxAgeMs: -5; accepted: a whole number ≥ \d+, or false to turn it off\.$/)
+  })
+
+  it('leaves every other error to its caller', () => {
+    expect(flushOptionMessage(new Error('Invalid something else'))).toBeUndefined()
+    expect(flushOptionMessage('thrown text')).toBeUndefined()
+    expect(flushOptionMessage(undefined)).toBeUndefined()
+    expect(flushOptionMessage(new WriteBufferError('FLUSH_FAILED', 'Could not flush.', { pending: 1, errors: [] }))).toBeUndefined()
   })
 })

@@ -1,9 +1,8 @@
 import type { HaltMode, ProtectedFiles, ScoringRules, SetupIdentity } from '@agent-tracker/core'
 import { SETUP_IDENTITIES, describeValue, resolveRules } from '@agent-tracker/core'
 import { validateMaxDatabaseSize } from '@agent-tracker/lmdb-store/config'
-import { isWriteBufferError } from '@agent-tracker/write-buffer'
 import type { WriteBufferOptions } from '@agent-tracker/write-buffer/options'
-import { resolveWriteBufferOptions } from '@agent-tracker/write-buffer/options'
+import { isWriteBufferError, resolveWriteBufferOptions } from '@agent-tracker/write-buffer/options'
 import type { StatusExportMode } from '../tracker/status-export.js'
 import { resolveProtectedFiles } from '../trust/protected-file-index.js'
 import { urlHoldsPassword } from '../team/team-url.js'
@@ -137,11 +136,18 @@ function boolean<T extends string>(given: Record<string, unknown>, name: string,
 
 /** An adapter's complaint about an option's value, in the plugin's option names. */
 function inOptionTerms(error: unknown): string {
-  if (isWriteBufferError(error, 'INVALID_OPTION')) {
-    const { option, value, minimum } = error.details
-    return `Invalid agent-tracker option flush.${option}: ${describeValue(value)}; accepted: a whole number ≥ ${String(minimum)}, or false to turn it off.`
-  }
-  return error instanceof Error ? error.message : String(error)
+  return flushOptionMessage(error) ?? (error instanceof Error ? error.message : String(error))
+}
+
+/**
+ * The write buffer's complaint about one of its options (`INVALID_OPTION`), said in the plugin's
+ * option names (`flush.maxPending`, `flush.maxAgeMs`); `undefined` for any other error. The
+ * option reader and the plugin's error messages both say it this way.
+ */
+export function flushOptionMessage(error: unknown): string | undefined {
+  if (!isWriteBufferError(error, 'INVALID_OPTION')) return undefined
+  const { option, value, minimum } = error.details
+  return `Invalid agent-tracker option flush.${option}: ${describeValue(value)}; accepted: a whole number ≥ ${String(minimum)}, or false to turn it off.`
 }
 
 function invalid(name: string, value: unknown, accepted: string): InvalidPluginOptionError {
