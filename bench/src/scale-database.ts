@@ -23,6 +23,13 @@ const TASKS = ['stripe webhook retries', 'cart totals in cents', 'login rate lim
 const COMMITS_PER_SESSION = 10
 const DAYS = 600
 const CHUNK = 20_000
+/**
+ * Activities imported at a time. Their times are spread over the whole history, so each dirties
+ * its own leaf in the activity table, the time index and the search index; the size limit counts
+ * those pages before each write, and a batch of 20,000 needed about 300 MiB of room a database of
+ * 2,000,000 activities near its 2 GiB limit no longer had.
+ */
+const ACTIVITY_CHUNK = 5000
 
 /**
  * Writes a database of the given size through the store's import path, in chunks. Work comes in
@@ -87,9 +94,9 @@ export async function addActivities(databasePath: string, sizes: ScaleSizes, fro
   const { sessions, sessionOf } = sessionsOf(sizes)
   const iso = (ms: number): string => new Date(ms).toISOString()
   const perSession = Math.max(sizes.activities, from + count) / sessions
-  for (let chunkStart = from; chunkStart < from + count; chunkStart += CHUNK) {
+  for (let chunkStart = from; chunkStart < from + count; chunkStart += ACTIVITY_CHUNK) {
     const activities: ActivityRecord[] = []
-    for (let i = chunkStart; i < Math.min(from + count, chunkStart + CHUNK); i++) {
+    for (let i = chunkStart; i < Math.min(from + count, chunkStart + ACTIVITY_CHUNK); i++) {
       const s = Math.min(sessions - 1, Math.floor((i % sizes.activities) / (sizes.activities / sessions)))
       const { setup, project, dayStart } = sessionOf(s)
       const at = iso(dayStart + 8 * 3_600_000 + Math.floor(((i - s * perSession) / perSession) * 10 * 3_600_000) + i)

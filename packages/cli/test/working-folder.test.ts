@@ -87,7 +87,7 @@ describe('doctor in a working folder that no longer exists', () => {
     const json = await runBuiltCli(['doctor', '--db', seeded.db, '--json'], { cwd: tempFolder('gone-'), cwdRemoved: true })
     const data = jsonData(json.stdout, 'doctor') as { healthy: boolean; problems: number; checks: { name: string; level: string; detail: string }[] }
     expect(data).toMatchObject({ healthy: false, problems: 1 })
-    expect(data.checks.map((entry) => entry.name)).toEqual(['Database', 'File', 'Writable', 'Format', 'Size', 'Schema', 'Readers', 'Records', 'Migrations', 'Folder', 'Grades', 'Team'])
+    expect(data.checks.map((entry) => entry.name)).toEqual(['Database', 'File', 'Writable', 'Format', 'Size', 'Schema', 'Readers', 'Records', 'Search', 'Migrations', 'Folder', 'Grades', 'Team'])
     expect(data.checks.find((entry) => entry.name === 'Folder')).toEqual({ name: 'Folder', ok: false, level: 'problem', detail: FOLDER_GONE })
   })
 

@@ -101,7 +101,14 @@ for (const name of names) {
   try {
     const db = root.openDB(structured.has(name) ? { name, sharedStructuresKey: Symbol.for('structures') } : binary.has(name) ? { name, keyEncoding: 'binary', encoding: 'binary' } : { name });
     let count = 0;
-    for (const { key, value } of db.getRange({ snapshot: true })) { if (value === undefined && key === undefined) throw new Error('empty entry'); count++; }
+    // A search digest: format 1, then its two word counts (at 16 and 20, little-endian) say its length.
+    const digestProblem = (value) => value.length < 24 || value[0] !== 1 ? 'a search digest is not of format 1' : value.length !== 24 + 4 * (value.readUInt32LE(16) + value.readUInt32LE(20)) ? 'a search digest is cut short or too long' : undefined;
+    for (const { key, value } of db.getRange({ snapshot: true })) {
+      if (value === undefined && key === undefined) throw new Error('empty entry');
+      const problem = binary.has(name) ? digestProblem(Buffer.from(value)) : undefined;
+      if (problem !== undefined) throw new Error(problem + ' (entry ' + (count + 1) + ')');
+      count++;
+    }
     process.stdout.write('done\\t' + name + '\\t' + count + '\\n');
   } catch (error) {
     process.stdout.write('error\\t' + name + '\\t' + String(error && error.message || error).replace(/\\s+/g, ' ') + '\\n');
@@ -125,8 +132,14 @@ for (const name of names) {
     const search = parts.length === 0;
     const index = root.openDB(search ? { name, keyEncoding: 'binary', encoding: 'binary' } : { name });
     const records = root.openDB({ name: table, sharedStructuresKey: Symbol.for('structures') });
-    // A search key: 6 bytes of time, then each part of the record's key, bytes 0 and 1 written as 1 1 and 1 2, then a 0.
-    const searchParts = (key) => { const found = []; let part = []; for (let at = 6; at < key.length; at++) { const byte = key[at]; if (byte === 0) { found.push(Buffer.from(part).toString('utf8')); part = []; } else if (byte === 1) part.push(key[++at] - 1); else part.push(byte); } return found; };
+    // A search key: 8 bytes of time, a form byte, then each part of the record's key, bytes 0 and 1
+    // written as 1 1 and 1 2, then a 0; form 1 leaves out a [setup, at, id] key's time, which the first bytes give.
+    const searchParts = (key) => {
+      const found = []; let part = [];
+      for (let at = 9; at < key.length; at++) { const byte = key[at]; if (byte === 0) { found.push(Buffer.from(part).toString('utf8')); part = []; } else if (byte === 1) part.push(key[++at] - 1); else part.push(byte); }
+      if (key[8] === 1) found.splice(1, 0, new Date(Number(Buffer.from(key).readBigUInt64BE(0) - 8640000000000000n)).toISOString());
+      return found;
+    };
     let count = 0, missing = 0, first;
     for (const key of index.getKeys({ snapshot: true })) {
       count++;

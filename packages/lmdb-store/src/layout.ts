@@ -62,6 +62,14 @@ export const SETUP_TOTALS_KEY = 'setupTotals'
 /** Meta key of the sequence number of the newest logged fact. */
 export const LAST_FACT_SEQ_KEY = 'lastFactSeq'
 
+/**
+ * Meta key of the fact sequence number through which the search indexes hold an entry for every
+ * record: written with each batch of facts by a release that keeps them. A process of an earlier
+ * release that had the database open before its upgrade writes facts without it, and so leaves the
+ * search indexes known to be behind (see `searchIndexesInStep`).
+ */
+export const SEARCHED_THROUGH_KEY = 'searchedThrough'
+
 /** Meta key of the schema version. */
 export const SCHEMA_VERSION_KEY = 'schemaVersion'
 

@@ -33,14 +33,14 @@ import { prepareBackupPlace } from './backup.js'
 import { locateDataFile } from './data-file.js'
 import { LmdbStoreError } from './errors.js'
 import { everyLoggedFact, readFactLog } from './fact-log.js'
-import { DATABASE_ID_KEY, MIGRATION_PREFIX, REATTRIBUTION_PREFIX, STRUCTURES_KEY, factIdKey, prefixRange, rememberLongParts, toLmdbKey } from './layout.js'
+import { DATABASE_ID_KEY, MIGRATION_PREFIX, REATTRIBUTION_PREFIX, SEARCH_DATABASES, STRUCTURES_KEY, factIdKey, prefixRange, rememberLongParts, toLmdbKey } from './layout.js'
 import type { Environment } from './open-environment.js'
 import { openEnvironment, reloadStructures } from './open-environment.js'
 import { findCommitRefs, findRecords, findSetupRecords } from './record-queries.js'
 import { checkSchemaVersion, storedSchemaVersion } from './schema-version.js'
 import { readSetupTotals, rebuildSetupTotals } from './setup-totals.js'
 import { SECONDARY_INDEXES } from './indexes.js'
-import { SEARCHED_COLLECTIONS, findSearchEntries, isSearched, searchEntrySize } from './search-index.js'
+import { SEARCHED_COLLECTIONS, buildSearchIndexes, findSearchEntries, isSearched, searchEntrySize, searchIndexesInStep } from './search-index.js'
 import { encodedSizeBound, ensureRoom, ensureRoomByPages, factLogSizeBound, indexSizeBound } from './size-limit.js'
 import { closedError, translateWriteError } from './store-errors.js'
 
@@ -157,16 +157,36 @@ export class LmdbStore implements SyncTrackerStore {
 
   /**
    * A searched collection's search entries (see {@link TrackerStore.findSearchEntries}), from its
-   * search index; from its records in a database of schema 2 read as it is, which has none.
+   * search index; from its records when the indexes are not in step (see {@link searchIndexes}) or
+   * absent (a database of schema 2 read as it is).
    */
   findSearchEntries(collection: SearchedCollection, query: RecordQuery = {}): Promise<SearchEntry[]> {
     return (isLarge(query) ? nextTurn : later)(() => {
       this.#ensureOpen()
       if (!isSearched(collection)) throw new TrackerError('INVALID_QUERY', `Only ${SEARCHED_COLLECTIONS.join(', ')} have search entries, not ${String(collection)}.`)
       const table = this.#db.search[collection]
-      const window = { ...(query.since === undefined ? {} : { since: query.since }), ...(query.until === undefined ? {} : { until: query.until }), ...(query.limit === undefined ? {} : { limit: query.limit }) }
-      if (table !== undefined) return findSearchEntries(table, normaliseQuery(collection, window))
-      return findRecords(this.#db, collection, normaliseQuery(collection, window)).map((record) => recordEntry(collection, record))
+      const window = normaliseQuery(collection, { ...(query.since === undefined ? {} : { since: query.since }), ...(query.until === undefined ? {} : { until: query.until }), ...(query.limit === undefined ? {} : { limit: query.limit }) })
+      if (table !== undefined && searchIndexesInStep(this.#db)) return findSearchEntries(table, SEARCH_DATABASES[collection], window)
+      return findRecords(this.#db, collection, window).map((record) => recordEntry(collection, record))
+    })
+  }
+
+  /**
+   * Whether the search indexes hold every record: `in step`; `behind` (a process of an earlier
+   * release wrote after the upgrade: searches read whole records until {@link repairSearchIndexes});
+   * or `absent` (a database of schema 2, read as it is).
+   */
+  searchIndexes(): 'in step' | 'behind' | 'absent' {
+    this.#ensureOpen()
+    if (SEARCHED_COLLECTIONS.some((collection) => this.#db.search[collection] === undefined)) return 'absent'
+    return searchIndexesInStep(this.#db) ? 'in step' : 'behind'
+  }
+
+  /** Rebuilds the search indexes from the records in one write transaction; gives the entries written. */
+  repairSearchIndexes(): Promise<number> {
+    return later(() => {
+      this.#ensureOpen()
+      return this.#write(() => buildSearchIndexes(this.#db))
     })
   }
 

@@ -26,8 +26,9 @@ export interface LmdbStoreOptions {
    * What to do with a database an earlier release wrote: upgrade it in place (default; also when
    * opening read-only, through a short writable open first), or refuse it with
    * DATABASE_NEEDS_UPGRADE (`false`; for files that must stay as they are, like a merge source).
-   * With `false`, a read-only open reads a database of schema 2 as it is: it holds this schema's
-   * records, without the search indexes (a search then reads its records).
+   * A read-only open reads a database of schema 2 as it is, whatever this says: it holds this
+   * schema's records, without the search indexes (a search then reads its records); the first
+   * writable open builds them.
    */
   readonly upgrade?: boolean
   /**
@@ -52,7 +53,7 @@ export function openLmdbStore(options: LmdbStoreOptions): LmdbStore {
   const readOnly = options.readOnly ?? false
   const unchecked = readOnly && options.unchecked === true
   try {
-    return new LmdbStore({ path, maxDatabaseSize, rules, readOnly, temporary, unchecked, asIs: readOnly && options.upgrade === false })
+    return new LmdbStore({ path, maxDatabaseSize, rules, readOnly, temporary, unchecked, asIs: readOnly })
   } catch (error) {
     if (temporary !== undefined) rmSync(temporary, { recursive: true, force: true })
     if (!readOnly || options.upgrade === false || !isLmdbStoreError(error, 'DATABASE_NEEDS_UPGRADE')) throw error

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { SCHEMA_VERSION, describeValue } from '@agent-tracker/core'
 import type { Database, RootDatabase } from 'lmdb'
 import { LmdbStoreError } from './errors.js'
-import { DATABASE_ID_KEY, SCHEMA_VERSION_KEY, SETUP_TOTALS_KEY } from './layout.js'
+import { DATABASE_ID_KEY, SCHEMA_VERSION_KEY, SEARCHED_THROUGH_KEY, SETUP_TOTALS_KEY } from './layout.js'
 import { rebuildSetupTotals } from './setup-totals.js'
 import type { QueryTables } from './record-queries.js'
 import { buildSearchIndexes } from './search-index.js'
@@ -55,6 +55,7 @@ export function checkSchemaVersion(root: RootDatabase, db: QueryTables, path: st
       db.meta.putSync(SCHEMA_VERSION_KEY, SCHEMA_VERSION)
       db.meta.putSync(DATABASE_ID_KEY, randomUUID())
       db.meta.putSync(SETUP_TOTALS_KEY, 1)
+      db.meta.putSync(SEARCHED_THROUGH_KEY, 0)
     }
     else if (now === 1) upgradeFromSchema1(root, db)
     else if (now === 2) {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Fact, RecordQuery, TrackerStore } from '@agent-tracker/core'
 import { SCHEMA_VERSION, priorArt } from '@agent-tracker/core'
@@ -8,7 +9,7 @@ import { open } from 'lmdb'
 import { describe, expect, it } from 'vitest'
 import { tempFolder } from '@agent-tracker/test-folders'
 import { deepCheck } from './deep-check.js'
-import { META, SCHEMA_VERSION_KEY, SEARCH_DATABASES, SUB_DATABASES, STRUCTURES_KEY, toLmdbKey } from './layout.js'
+import { META, SCHEMA_VERSION_KEY, SEARCHED_THROUGH_KEY, SEARCH_DATABASES, SUB_DATABASES, STRUCTURES_KEY, toLmdbKey } from './layout.js'
 import { openLmdbStore } from './open-lmdb-store.js'
 import { keyParts, searchKey } from './search-index.js'
 
@@ -36,12 +37,12 @@ function history(): Fact[] {
 /** A collection's search entries, decoded: what the index holds. */
 async function indexed(store: TrackerStore, collection: SearchedCollection, query: RecordQuery = {}): Promise<unknown[]> {
   const entries = (await store.findSearchEntries?.(collection, query)) ?? []
-  return entries.map((entry) => ({ key: entry.key(), at: entry.at(), project: entry.project(), digest: [...entry.digest] }))
+  return entries.map((entry) => ({ key: entry.key(), at: entry.at(), digest: [...entry.digest] }))
 }
 
 /** The same, made from the collection's records: what the index should hold. */
 async function expected(store: TrackerStore, collection: SearchedCollection, query: RecordQuery = {}): Promise<unknown[]> {
-  return (await store.find(collection, query)).map((record) => ({ key: recordEntry(collection, record).key(), at: record.at, project: record.project, digest: [...searchDigest(collection, record)] }))
+  return (await store.find(collection, query)).map((record) => ({ key: recordEntry(collection, record).key(), at: record.at, digest: [...searchDigest(collection, record)] }))
 }
 
 async function expectInStep(store: TrackerStore, query: RecordQuery = {}): Promise<void> {
@@ -108,39 +109,103 @@ describe('the search indexes', () => {
     await store.close()
   })
 
-  it('are built when a database of schema 2 is upgraded; read-only and not upgraded, it is searched through its records', async () => {
+  it('are built when a database of schema 2 is first opened for writing; read-only, it is read as it is and searched through its records', async () => {
     const databasePath = join(tempFolder(), 'tracker.lmdb')
     const writer = openLmdbStore({ databasePath })
     await writer.applyFacts(history())
     const before = await priorArt(writer, { task: 'stripe webhook cache' })
     await writer.close()
     asSchema2(databasePath)
+    const file = readFileSync(databasePath)
 
-    // A merge source is opened so: left as it is, and read.
-    const asIs = openLmdbStore({ databasePath, readOnly: true, upgrade: false })
-    expect(await asIs.schemaVersion()).toBe(2)
-    const entries = await asIs.findSearchEntries('activities', { limit: 3 })
-    expect(entries.map((entry) => entry.record !== undefined)).toEqual([true, true, true])
-    expect(await priorArt(asIs, { task: 'stripe webhook cache' })).toEqual(before)
-    await asIs.close()
+    // Read-only opens (read commands, a merge source) leave it as it is, and read it.
+    for (const options of [{ readOnly: true }, { readOnly: true, upgrade: false }]) {
+      const asIs = openLmdbStore({ databasePath, ...options })
+      expect(await asIs.schemaVersion()).toBe(2)
+      expect(asIs.searchIndexes()).toBe('absent')
+      const entries = await asIs.findSearchEntries('activities', { limit: 3 })
+      expect(entries.map((entry) => entry.record !== undefined)).toEqual([true, true, true])
+      expect(await priorArt(asIs, { task: 'stripe webhook cache' })).toEqual(before)
+      await asIs.close()
+    }
+    expect(readFileSync(databasePath).equals(file)).toBe(true)
 
-    const upgraded = openLmdbStore({ databasePath, readOnly: true })
+    const upgraded = openLmdbStore({ databasePath })
     expect(await upgraded.schemaVersion()).toBe(SCHEMA_VERSION)
+    expect(upgraded.searchIndexes()).toBe('in step')
     await expectInStep(upgraded)
     expect((await upgraded.findSearchEntries('activities', { limit: 3 })).map((entry) => entry.record)).toEqual([undefined, undefined, undefined])
     expect(await priorArt(upgraded, { task: 'stripe webhook cache' })).toEqual(before)
     await upgraded.close()
   })
 
-  it('keep key parts of any bytes, long ones as their digests, and the parts’ own order within a time', () => {
+  it('keep key parts of any bytes, long ones as their digests, the parts’ own order within a time, and times before 1970 in order', () => {
     const at = '2026-03-01T09:00:00.000Z'
-    for (const key of [['a', 'b'], ['with\u0000nul', '\u0001\u0002'], ['ü', 'x'.repeat(5000), 'id']]) {
-      expect(keyParts(searchKey(at, key))).toEqual(toLmdbKey(key))
+    for (const [collection, key] of [['commits', ['a', 'b']], ['retrospectives', ['with\u0000nul', '\u0001\u0002']], ['activities', ['ü', at, 'x'.repeat(5000)]], ['bugs', ['s', '2026-03-01T09:00:00Z', 'id']]] as const) {
+      expect(keyParts(searchKey(collection, at, key))).toEqual(toLmdbKey(key))
     }
     const sorted = [['a', 'z'], ['a\u0000', 'a'], ['a\u0001', 'a'], ['ab', ''], ['b', 'a']]
-    const keys = sorted.map((key) => searchKey(at, key))
+    const keys = sorted.map((key) => searchKey('commits', at, key))
     expect([...keys].sort(Buffer.compare)).toEqual(keys)
-    expect(Buffer.compare(searchKey('2026-03-01T09:00:00.001Z', ['a']), searchKey(at, ['z']))).toBe(1)
+    const times = ['1900-01-01T00:00:00.000Z', '1950-06-01T00:00:00.000Z', '1969-12-31T23:59:59.999Z', '1970-01-01T00:00:00.000Z', at, '9999-12-31T00:00:00.000Z']
+    const timed = times.map((time) => searchKey('retrospectives', time, ['z', 'z']))
+    expect([...timed].sort(Buffer.compare)).toEqual(timed)
+    // A journal entry's time is in its key once, as the entry's first bytes.
+    expect(searchKey('activities', at, ['s', at, 'id']).length).toBe(searchKey('commits', at, ['s', 'id']).length)
+  })
+
+  it('are known to be behind when a process that does not keep them wrote facts or records, and are then rebuilt by a repair', async () => {
+    const databasePath = join(tempFolder(), 'tracker.lmdb')
+    const store = openLmdbStore({ databasePath })
+    const reference = createMemoryStore()
+    const facts = history()
+    await store.applyFacts(facts.slice(0, 40))
+    await reference.applyFacts(facts.slice(0, 40))
+    expect(store.searchIndexes()).toBe('in step')
+    // An earlier release, open since before the upgrade, writes a batch: its facts and records, no search entry, no mark.
+    const earlier = open({ path: databasePath, maxDbs: 32 })
+    const meta = earlier.openDB({ name: META })
+    const through = meta.get(SEARCHED_THROUGH_KEY) as number
+    await store.applyFacts(facts.slice(40))
+    await reference.applyFacts(facts.slice(40))
+    earlier.transactionSync(() => {
+      meta.putSync(SEARCHED_THROUGH_KEY, through)
+      earlier.openDB({ name: SEARCH_DATABASES.retrospectives, keyEncoding: 'binary', encoding: 'binary' }).clearSync()
+    })
+    await earlier.close()
+    expect(store.searchIndexes()).toBe('behind')
+    // Searched through the records meanwhile: the same answers as ever.
+    for (const task of ['stripe webhook', 'excellent stripe handling', 'cache broke']) expect(await priorArt(store, { task })).toEqual(await priorArt(reference, { task }))
+    expect((await store.findSearchEntries('retrospectives', { limit: 1 }))[0]?.record).toBeDefined()
+    // A batch written now does not mark them in step again: only a rebuild does.
+    await store.applyFacts([createFactScript({ setup: SONNET, project: SHOP, start: '2026-04-01T00:00:00.000Z' }).activity('later work')])
+    expect(store.searchIndexes()).toBe('behind')
+    expect(await store.repairSearchIndexes()).toBeGreaterThan(60)
+    expect(store.searchIndexes()).toBe('in step')
+    await expectInStep(store)
+    await store.close()
+  })
+
+  it('say which entry is damaged, rather than search wrongly', async () => {
+    const databasePath = join(tempFolder(), 'tracker.lmdb')
+    const store = openLmdbStore({ databasePath })
+    await store.applyFacts(history())
+    await store.close()
+    const root = open({ path: databasePath, maxDbs: 32 })
+    const index = root.openDB<Buffer, Buffer>({ name: SEARCH_DATABASES.activities, keyEncoding: 'binary', encoding: 'binary' })
+    const [newest] = [...index.getRange({ reverse: true, limit: 1 })]
+    if (newest === undefined) throw new Error('no entry')
+    const garbled = Buffer.from(newest.value)
+    garbled[0] = 7
+    root.transactionSync(() => index.putSync(newest.key, garbled))
+    await root.close()
+    const reader = openLmdbStore({ databasePath, readOnly: true })
+    const failure = await priorArt(reader, { task: 'webhook' }).then(() => undefined, (error: unknown) => error)
+    expect(failure).toMatchObject({ code: 'DAMAGED_RECORD' })
+    expect((failure as Error).message).toMatch(/^The search index activities-search holds a damaged entry \(a search digest of \d+ bytes is not of format 1, under \S+ 2026-03-01T\S+ \S+\): the database file is probably damaged there\.$/)
+    await reader.close()
+    const check = await deepCheck(databasePath)
+    expect(check.trees.find((tree) => tree.name === 'activities-search')?.problem).toBe('its values cannot be read: a search digest is not of format 1 (entry 30)')
   })
 
   it('are checked by a deep check: an entry whose record its table no longer gives back is named', async () => {

@@ -1,9 +1,10 @@
 import type { RecordKey, RecordQuery } from '@agent-tracker/core'
 import type { SearchEntry, SearchedCollection, SearchedRecord } from '@agent-tracker/core/store'
-import { SEARCHED, digestLength, searchDigest } from '@agent-tracker/core/store'
+import { TrackerError } from '@agent-tracker/core'
+import { SEARCHED, digestProblem, searchDigest } from '@agent-tracker/core/store'
 import type { Database } from 'lmdb'
 import type { QueryTables } from './record-queries.js'
-import { keyPart } from './layout.js'
+import { LAST_FACT_SEQ_KEY, SEARCHED_THROUGH_KEY, STRUCTURES_KEY, keyPart } from './layout.js'
 
 /** The collections with a search index. */
 export const SEARCHED_COLLECTIONS = Object.keys(SEARCHED) as readonly SearchedCollection[]
@@ -17,29 +18,37 @@ export function isSearched(collection: string): collection is SearchedCollection
  * A collection's search index: each record's search digest (see `searchDigest` in core) in time
  * order, so a prior-art search reads a few bytes a record, contiguously, instead of every record.
  * Keys and values are raw bytes, decoded by hand: a string decoded per entry cost more than the rest.
- * - key: its time (milliseconds since 1970, 6 bytes, big-endian), then each part of its key as
- *   stored (see `keyPart`): its UTF-8 with bytes 0 and 1 written as 1 1 and 1 2, then a 0 — keys
- *   of one time sort as the parts themselves do;
- * - value: its digest, then its project's path (UTF-8).
+ * - key: its time (milliseconds since 1970 plus 8.64 × 10¹⁵ — every time a Date holds — 8 bytes,
+ *   big-endian); a form byte (1: a journal entry's or bug's key without its time, which the first
+ *   bytes give, when its time is written as `toISOString` writes it; 0: every part); then each key
+ *   part as stored (see `keyPart`): its UTF-8 with bytes 0 and 1 written as 1 1 and 1 2, then a 0 —
+ *   keys of one time sort as the parts themselves do;
+ * - value: its digest (which holds its project as a hash).
  * Read-only, a table is undefined in a database of schema 2, written before the index.
  */
 export type SearchTables = Readonly<Record<SearchedCollection, Database<Uint8Array, Uint8Array> | undefined>>
 
-const TIME_BYTES = 6
-/** Times are kept from 1970 up to 2^48 ms (the year 10889); earlier ones sort as 1970. */
-const LATEST = 2 ** 48 - 1
+const TIME_BYTES = 8
+/** Added to a time in milliseconds: the earliest a Date holds (−8.64 × 10¹⁵) becomes 0. */
+const EPOCH_OFFSET = 8_640_000_000_000_000n
+/** Form bytes: every part of the key, or a `[setup, at, id]` key without `at`. */
+const EVERY_PART = 0
+const WITHOUT_TIME = 1
 
 /** A record's key in its collection's search index. */
-export function searchKey(at: string, key: RecordKey): Buffer {
-  const parts = key.map((part) => Buffer.from(keyPart(part), 'utf8'))
-  let length = TIME_BYTES
+export function searchKey(collection: SearchedCollection, at: string, key: RecordKey): Buffer {
+  const time = timeOf(at)
+  const withoutTime = (collection === 'activities' || collection === 'bugs') && key.length === 3 && key[1] === at && isoOf(time) === at
+  const parts = (withoutTime ? [key[0] ?? '', key[2] ?? ''] : key).map((part) => Buffer.from(keyPart(part), 'utf8'))
+  let length = TIME_BYTES + 1
   for (const part of parts) {
     length += part.length + 1
     for (const byte of part) if (byte <= 1) length += 1
   }
   const bytes = Buffer.allocUnsafe(length)
-  bytes.writeUIntBE(timeOf(at), 0, TIME_BYTES)
-  let offset = TIME_BYTES
+  bytes.writeBigUInt64BE(time, 0)
+  bytes[TIME_BYTES] = withoutTime ? WITHOUT_TIME : EVERY_PART
+  let offset = TIME_BYTES + 1
   for (const part of parts) {
     for (const byte of part) {
       if (byte <= 1) bytes[offset++] = 1
@@ -51,26 +60,22 @@ export function searchKey(at: string, key: RecordKey): Buffer {
 }
 
 /**
- * A record's value in its collection's search index. Made once per record object: the room a
- * write needs is worked out from it before the write puts it.
+ * A record's value in its collection's search index: its digest. Made once per record object: the
+ * room a write needs is worked out from it before the write puts it.
  */
-export function searchValue(collection: SearchedCollection, record: SearchedRecord): Buffer {
+export function searchValue(collection: SearchedCollection, record: SearchedRecord): Uint8Array {
   const known = values.get(record)
   if (known !== undefined) return known
   const digest = searchDigest(collection, record)
-  const project = Buffer.from(record.project, 'utf8')
-  const bytes = Buffer.allocUnsafe(digest.length + project.length)
-  bytes.set(digest, 0)
-  project.copy(bytes, digest.length)
-  values.set(record, bytes)
-  return bytes
+  values.set(record, digest)
+  return digest
 }
 
-const values = new WeakMap<SearchedRecord, Buffer>()
+const values = new WeakMap<SearchedRecord, Uint8Array>()
 
 /** The bytes a record's search entry takes, key and value. */
 export function searchEntrySize(collection: SearchedCollection, key: RecordKey, record: SearchedRecord): number {
-  return searchKey(record.at, key).length + searchValue(collection, record).length
+  return searchKey(collection, record.at, key).length + searchValue(collection, record).length
 }
 
 /**
@@ -80,53 +85,54 @@ export function searchEntrySize(collection: SearchedCollection, key: RecordKey, 
 export function putSearchEntry(tables: SearchTables, collection: SearchedCollection, key: RecordKey, record: SearchedRecord, previous: SearchedRecord | undefined): void {
   const table = tables[collection]
   if (table === undefined) return
-  const entryKey = searchKey(record.at, key)
-  if (previous !== undefined && previous.at !== record.at) table.removeSync(searchKey(previous.at, key))
+  const entryKey = searchKey(collection, record.at, key)
+  if (previous !== undefined && previous.at !== record.at) table.removeSync(searchKey(collection, previous.at, key))
   table.putSync(entryKey, searchValue(collection, record))
 }
 
 /** Inside the caller's write transaction: removes a stored record's search entry. */
 export function removeSearchEntry(tables: SearchTables, collection: SearchedCollection, key: RecordKey, stored: SearchedRecord): void {
-  tables[collection]?.removeSync(searchKey(stored.at, key))
+  tables[collection]?.removeSync(searchKey(collection, stored.at, key))
 }
 
 /**
  * The search entries of a collection, newest first, between the query's `since` (inclusive) and
- * `until` (exclusive), at most its `limit`. Each entry's key, project and time are decoded only
- * when asked for: a search asks it of its hits alone.
+ * `until` (exclusive), at most its `limit`. Each entry's key and time are decoded only when asked
+ * for: a search asks it of its hits alone.
+ * @throws {TrackerError} DAMAGED_RECORD for an entry whose value is no digest (a damaged page).
  */
-export function findSearchEntries(table: Database<Uint8Array, Uint8Array>, query: RecordQuery): SearchEntry[] {
+export function findSearchEntries(table: Database<Uint8Array, Uint8Array>, name: string, query: RecordQuery): SearchEntry[] {
   const found: SearchEntry[] = []
   if (query.limit === 0) return found
   const start = query.until === undefined ? ABOVE_EVERY_KEY : timePrefix(query.until)
   const end = query.since === undefined ? undefined : timePrefix(query.since)
   for (const { key, value } of table.getRange({ start, ...(end === undefined ? {} : { end }), reverse: true, ...(query.limit === undefined ? {} : { limit: query.limit }) })) {
-    found.push(new StoredEntry(key as Buffer, value as Buffer))
+    const problem = digestProblem(value)
+    if (problem !== undefined) throw damagedEntry(name, key as Buffer, problem)
+    found.push(new StoredEntry(key as Buffer, value))
   }
   return found
 }
 
-/** An entry as read: its digest in place, the rest decoded when asked for (one object, no closures: a search makes thousands). */
+function damagedEntry(name: string, key: Buffer, problem: string): TrackerError {
+  return new TrackerError('DAMAGED_RECORD', `The search index ${name} holds a damaged entry (${problem}, under ${keyParts(key).join(' ')}): the database file is probably damaged there.`)
+}
+
+/** An entry as read: its digest, its key and time decoded when asked for (one object, no closures: a search makes thousands). */
 class StoredEntry implements SearchEntry {
   readonly digest: Uint8Array
   readonly #key: Buffer
-  readonly #value: Buffer
-  constructor(key: Buffer, value: Buffer) {
+  constructor(key: Buffer, digest: Uint8Array) {
     this.#key = key
-    this.#value = value
-    this.digest = value.subarray(0, digestLength(value))
+    this.digest = digest
   }
 
   key(): string[] {
     return keyParts(this.#key)
   }
 
-  project(): string {
-    return this.#value.toString('utf8', this.digest.length)
-  }
-
   at(): string {
-    return new Date(this.#key.readUIntBE(0, TIME_BYTES)).toISOString()
+    return isoOf(this.#key.readBigUInt64BE(0))
   }
 }
 
@@ -134,7 +140,7 @@ class StoredEntry implements SearchEntry {
 export function keyParts(key: Uint8Array): string[] {
   const parts: string[] = []
   let part: number[] = []
-  for (let offset = TIME_BYTES; offset < key.length; offset++) {
+  for (let offset = TIME_BYTES + 1; offset < key.length; offset++) {
     const byte = key[offset] ?? 0
     if (byte === 0) {
       parts.push(Buffer.from(part).toString('utf8'))
@@ -145,36 +151,75 @@ export function keyParts(key: Uint8Array): string[] {
       part.push(byte)
     }
   }
+  if (key[TIME_BYTES] === WITHOUT_TIME && key.length >= TIME_BYTES) parts.splice(1, 0, isoOf(Buffer.from(key.buffer, key.byteOffset, TIME_BYTES).readBigUInt64BE(0)))
   return parts
 }
 
 /** The key every entry of a time at or after `at` sorts at or after (and every earlier one before). */
 function timePrefix(at: string): Buffer {
   const bytes = Buffer.alloc(TIME_BYTES)
-  bytes.writeUIntBE(timeOf(at), 0, TIME_BYTES)
+  bytes.writeBigUInt64BE(timeOf(at), 0)
   return bytes
 }
 
 const ABOVE_EVERY_KEY = Buffer.alloc(TIME_BYTES + 1, 0xff)
 
-function timeOf(at: string): number {
+/** A time as its key bytes' number: an unreadable time (none is stored) sorts first. */
+function timeOf(at: string): bigint {
   const ms = Date.parse(at)
-  return Number.isNaN(ms) || ms < 0 ? 0 : Math.min(ms, LATEST)
+  return Number.isNaN(ms) ? 0n : BigInt(ms) + EPOCH_OFFSET
+}
+
+function isoOf(time: bigint): string {
+  return new Date(Number(time - EPOCH_OFFSET)).toISOString()
 }
 
 /**
- * Inside the caller's write transaction: builds the search indexes of a database of schema 2,
- * which had none, from every record of the searched collections.
+ * Inside the caller's write transaction: builds the search indexes from every record of the
+ * searched collections (emptying them first), and marks them in step through the last fact.
  */
-export function buildSearchIndexes(db: QueryTables): void {
+export function buildSearchIndexes(db: QueryTables): number {
+  let entries = 0
   for (const collection of SEARCHED_COLLECTIONS) {
     const table = db.search[collection]
     if (table === undefined) continue
+    table.clearSync()
     for (const { key, value } of db.tables[collection].getRange({ snapshot: false })) {
       // The table's shared structures are kept under a key of their own, not a record's.
       if (!Array.isArray(key)) continue
       const record = value as SearchedRecord
-      table.putSync(searchKey(record.at, key as string[]), searchValue(collection, record))
+      table.putSync(searchKey(collection, record.at, key as string[]), searchValue(collection, record))
+      entries += 1
     }
   }
+  db.meta.putSync(SEARCHED_THROUGH_KEY, lastSeq(db))
+  return entries
+}
+
+/**
+ * Whether the search indexes hold an entry for every record, as of the last write: every batch of
+ * facts was written by a release that keeps them (see {@link SEARCHED_THROUGH_KEY}), and each holds
+ * as many entries as its table holds records. When not, a search reads the records instead, and
+ * `doctor` says so (`doctor --repair` rebuilds them).
+ */
+export function searchIndexesInStep(db: QueryTables): boolean {
+  if (db.meta.get(SEARCHED_THROUGH_KEY) !== lastSeq(db)) return false
+  return SEARCHED_COLLECTIONS.every((collection) => {
+    const index = db.search[collection]
+    return index !== undefined && entryCount(index) === recordCount(db.tables[collection] as unknown as { getStats(): unknown; doesExist(key: typeof STRUCTURES_KEY): boolean })
+  })
+}
+
+function lastSeq(db: QueryTables): number {
+  const value = db.meta.get(LAST_FACT_SEQ_KEY)
+  return typeof value === 'number' ? value : 0
+}
+
+function entryCount(table: { getStats(): unknown }): number {
+  return (table.getStats() as { entryCount: number }).entryCount
+}
+
+/** Records in a table: its entries less the one of its shared structures. */
+function recordCount(table: { getStats(): unknown; doesExist(key: typeof STRUCTURES_KEY): boolean }): number {
+  return entryCount(table) - (table.doesExist(STRUCTURES_KEY) ? 1 : 0)
 }

@@ -5,7 +5,7 @@ import { COUNTED_COLLECTIONS, countInRollup, countersOf, dayOf, emptyUsage, reco
 import type { Database, Key, RootDatabase } from 'lmdb'
 import { putRecords } from './batch-writes.js'
 import { rebuildSetupTotals } from './setup-totals.js'
-import { LAST_FACT_SEQ_KEY, SCHEMA_VERSION_KEY, SUB_DATABASES, toLmdbKey } from './layout.js'
+import { LAST_FACT_SEQ_KEY, SCHEMA_VERSION_KEY, SEARCHED_THROUGH_KEY, SUB_DATABASES, toLmdbKey } from './layout.js'
 import type { QueryTables } from './record-queries.js'
 
 /** Records read and rewritten at a time: what the upgrade holds in memory besides the day rollups. */
@@ -46,6 +46,8 @@ export function upgradeFromSchema1(root: RootDatabase, db: QueryTables): void {
   for (const rollup of rollups.values()) usage.putSync(toLmdbKey([rollup.setup, rollup.project, rollup.day]), rollup)
   rebuildSetupTotals(db)
   db.meta.putSync(LAST_FACT_SEQ_KEY, 0)
+  // putRecords wrote every record's search entry.
+  db.meta.putSync(SEARCHED_THROUGH_KEY, 0)
   db.meta.putSync(SCHEMA_VERSION_KEY, SCHEMA_VERSION)
 }
 

@@ -8,7 +8,7 @@ import type { CommitRecord } from '../store/records.js'
 import type { PriorArtHit, RankedHit, SearchEntries } from './prior-art.js'
 import { entriesOf, priorArtHit, searchPriorArt, shownHits, startPriorArtSearch } from './prior-art.js'
 import type { SearchEntry, SearchedCollection, SearchedRecord } from './search-digest.js'
-import { searchDigest } from './search-digest.js'
+import { hashOf, searchDigest } from './search-digest.js'
 
 // Words chosen to meet every turn of the term rules: stems (-s, -es, -ed, -ing, -ies, -ied), words
 // a stem turns into a stopword or a query term, capitals, digits, and non-ASCII letters and digits
@@ -86,7 +86,7 @@ describe('searchPriorArt against the plain tokenise-everything search', () => {
     for (let round = 0; round < 50; round++) {
       const records = history(random)
       const query = text(random, 3)
-      const scopes = new Map(records.projects.map((project) => [project.path, project.profile?.scope]))
+      const scopes = new Map(records.projects.map((project) => [hashOf(project.path), project.profile?.scope]))
       const search = startPriorArtSearch(query, entriesOf(records), { scope: 'cli', scopeOf: (project) => scopes.get(project) })
       for (let from = 0; from < search.size; from += 3) search.scan(from, from + 3)
       expect(shownHits(search.ranked())).toEqual(searchPriorArtReference(query, records, { scope: 'cli' }))
@@ -105,7 +105,7 @@ describe('searchPriorArt against the plain tokenise-everything search', () => {
       const recordOf = new Map<SearchEntry, SearchedRecord>()
       const digested = (collection: SearchedCollection, list: readonly SearchedRecord[]): SearchEntry[] => list.map((record) => {
         const [key] = [entriesOf({ retrospectives: [], activities: [], commits: [], bugs: [], [collection]: [record] })[collection][0]?.key() ?? []]
-        const entry: SearchEntry = { digest: searchDigest(collection, record), key: () => key, project: () => record.project, at: () => record.at }
+        const entry: SearchEntry = { digest: searchDigest(collection, record), key: () => key, at: () => record.at }
         recordOf.set(entry, record)
         return entry
       })
@@ -115,7 +115,7 @@ describe('searchPriorArt against the plain tokenise-everything search', () => {
         commits: digested('commits', records.commits),
         bugs: digested('bugs', records.bugs),
       }
-      const scopes = new Map(records.projects.map((project) => [project.path, project.profile?.scope]))
+      const scopes = new Map(records.projects.map((project) => [hashOf(project.path), project.profile?.scope]))
       const search = startPriorArtSearch(query, entries, { ...options, scopeOf: (project) => scopes.get(project) })
       search.scan(0, search.size)
       const ranked = search.ranked()

@@ -49,8 +49,8 @@ export interface PriorArtOptions {
 
 /** {@link PriorArtOptions} for a search of entries: where a project's scope comes from. */
 export interface EntrySearchOptions extends PriorArtOptions {
-  /** The scope of a project (its path), asked only of projects with hits, and only when there is a scope to prefer. */
-  readonly scopeOf?: (project: string) => string | undefined
+  /** The scope of a project, by the hash of its path (see `hashOf`), asked only of projects with hits, and only when there is a scope to prefer. */
+  readonly scopeOf?: (projectLink: number) => string | undefined
 }
 
 /** A hit found, before its record is read: which entry, how relevant, and what titles it. */
@@ -95,7 +95,7 @@ export interface PriorArtSearch {
  * Relevance is TF-IDF over words of tasks, notes, messages and outcomes.
  */
 export function searchPriorArt(query: string, records: PriorArtRecords, options: PriorArtOptions = {}): PriorArtResult {
-  const scopes = new Map(records.projects.map((project) => [project.path, project.profile?.scope]))
+  const scopes = new Map(records.projects.map((project) => [hashOf(project.path), project.profile?.scope]))
   const search = startPriorArtSearch(query, entriesOf(records), { ...options, scopeOf: (project) => scopes.get(project) })
   search.scan(0, search.size)
   return shownHits(search.ranked())
@@ -119,7 +119,7 @@ export function entriesOf(records: Omit<PriorArtRecords, 'projects'>): SearchEnt
 
 /** A record as a search entry of its collection, holding the record. */
 export function recordEntry<C extends SearchedCollection>(collection: C, record: CollectionRecords[C]): SearchEntry {
-  return { digest: NO_DIGEST, key: () => recordKey(collection, record), project: () => record.project, at: () => record.at, record }
+  return { digest: NO_DIGEST, key: () => recordKey(collection, record), at: () => record.at, record }
 }
 
 function recordKey(collection: SearchedCollection, record: SearchedRecord): RecordKey {
@@ -170,7 +170,8 @@ interface Candidate {
 
 /** What orders a document among the hits: where and when, whether a pattern or a mistake, and its standing. */
 interface Ranking {
-  readonly project: string
+  /** The hash of its project's path. */
+  readonly project: number
   readonly at: string
   readonly verdict: 'positive' | 'neutral' | 'mistake'
   /** Order among patterns: user-graded good work, then user-graded neutral, self-graded, ungraded. */
@@ -181,8 +182,8 @@ function rank(query: string, candidates: readonly Candidate[], frequency: readon
   if (candidates.length === 0) return { query, patterns: [], mistakes: [] }
   const documents = corpus.size
   const preferred = options.scope !== undefined && options.scope !== 'unknown' ? options.scope : undefined
-  const scopes = new Map<string, string | undefined>()
-  const scopeOf = (project: string): string | undefined => {
+  const scopes = new Map<number, string | undefined>()
+  const scopeOf = (project: number): string | undefined => {
     if (!scopes.has(project)) scopes.set(project, options.scopeOf?.(project))
     return scopes.get(project)
   }
@@ -265,7 +266,7 @@ type Header = DigestView
 function headerOf(collection: SearchedCollection, entry: SearchEntry): Header {
   const record = entry.record
   if (record === undefined) return readDigest(entry.digest)
-  const none = { first: 0, firstCount: 0, secondCount: 0, userGrade: undefined, agentGrade: undefined }
+  const none = { first: 0, firstCount: 0, secondCount: 0, userGrade: undefined, agentGrade: undefined, projectLink: hashOf(record.project) }
   switch (collection) {
     case 'retrospectives': {
       const r = record as RetrospectiveRecord
@@ -380,20 +381,19 @@ function collect(entries: SearchEntries, wanted: readonly string[]): Corpus {
       if (index < activitiesFrom) {
         const entry = nth(entries.retrospectives, index)
         const h = nth(headers.retrospectives, index)
-        return { project: entry.project(), at: entry.at(), ...retrospectiveVerdict(h.userGrade, h.agentGrade, buggyCommits.has(h.commitLink)) }
+        return { project: h.projectLink, at: entry.at(), ...retrospectiveVerdict(h.userGrade, h.agentGrade, buggyCommits.has(h.commitLink)) }
       }
       if (index < commitsFrom) {
         const entry = nth(entries.activities, index - activitiesFrom)
         const h = nth(headers.activities, index - activitiesFrom)
-        return { project: entry.project(), at: entry.at(), verdict: (h.flags & FAILED) !== 0 ? 'mistake' : 'neutral', standing: UNGRADED }
+        return { project: h.projectLink, at: entry.at(), verdict: (h.flags & FAILED) !== 0 ? 'mistake' : 'neutral', standing: UNGRADED }
       }
       if (index < bugsFrom) {
         const at = nth(shownCommits, index - commitsFrom)
-        const entry = nth(entries.commits, at)
-        return { project: entry.project(), at: entry.at(), verdict: buggyCommits.has(nth(headers.commits, at).commitLink) ? 'mistake' : 'neutral', standing: UNGRADED }
+        const h = nth(headers.commits, at)
+        return { project: h.projectLink, at: nth(entries.commits, at).at(), verdict: buggyCommits.has(h.commitLink) ? 'mistake' : 'neutral', standing: UNGRADED }
       }
-      const entry = nth(entries.bugs, index - bugsFrom)
-      return { project: entry.project(), at: entry.at(), verdict: 'mistake', standing: UNGRADED }
+      return { project: nth(headers.bugs, index - bugsFrom).projectLink, at: nth(entries.bugs, index - bugsFrom).at(), verdict: 'mistake', standing: UNGRADED }
     },
     hitAt(index) {
       const commitEntry = (at: number | undefined): { commit?: SearchEntry } => {

@@ -15,13 +15,13 @@ export type SearchedRecord = RetrospectiveRecord | ActivityRecord | CommitRecord
 /**
  * One record as a prior-art search first sees it: its digest (see {@link searchDigest}), and the
  * rest only when asked — a store that keeps digests reads its strings for the few records that
- * match. `record` is there when the entry was made from the record itself.
+ * match (its project is in the digest, as a hash). `record` is there when the entry was made from
+ * the record itself.
  */
 export interface SearchEntry {
   readonly digest: Uint8Array
   /** Its key in its collection. */
   key(): RecordKey
-  project(): string
   at(): string
   readonly record?: SearchedRecord
 }
@@ -39,28 +39,29 @@ export interface SearchEntry {
  *
  * Layout (little-endian): format (1 byte), flags (1), user grade and agent grade (1 each: the grade
  * + 128, 0 for none), the hash of its project and commit (4), the hash of its setup and commit
- * (4), the number of hashes in its first and second word lists (2 each), then the two lists.
+ * (4), the hash of its project (4), the number of hashes in its first and second word lists (4
+ * each), then the two lists.
  */
 export function searchDigest(collection: SearchedCollection, record: SearchedRecord): Uint8Array {
   switch (collection) {
     case 'retrospectives': {
       const r = record as RetrospectiveRecord
       const flags = r.task === undefined ? 0 : HAS_TITLE
-      return encode(flags, r.userGrade, r.agentGrade, pairHash(r.project, r.commit), pairHash(r.setup, r.commit), wordHashes(r.task ?? r.commit), [...wordHashes(r.userNote ?? ''), ...wordHashes(r.agentNote ?? '')])
+      return encode(flags, r.userGrade, r.agentGrade, pairHash(r.project, r.commit), pairHash(r.setup, r.commit), hashOf(r.project), wordHashes(r.task ?? r.commit), [...wordHashes(r.userNote ?? ''), ...wordHashes(r.agentNote ?? '')])
     }
     case 'activities': {
       const a = record as ActivityRecord
       const words = [a.task, a.actions, a.outcome, a.decisions].flatMap(wordHashes)
-      return encode(FAILURE.test(a.outcome) ? FAILED : 0, undefined, undefined, 0, 0, words, [])
+      return encode(FAILURE.test(a.outcome) ? FAILED : 0, undefined, undefined, 0, 0, hashOf(a.project), words, [])
     }
     case 'commits': {
       const c = record as CommitRecord
-      return encode(0, undefined, undefined, pairHash(c.project, c.hash), pairHash(c.setup, c.hash), wordHashes(c.message), wordHashes(c.task ?? ''))
+      return encode(0, undefined, undefined, pairHash(c.project, c.hash), pairHash(c.setup, c.hash), hashOf(c.project), wordHashes(c.message), wordHashes(c.task ?? ''))
     }
     case 'bugs': {
       const b = record as BugRecord
       const flags = (b.note === undefined ? 0 : HAS_TITLE) | (b.commit === undefined ? 0 : HAS_COMMIT)
-      return encode(flags, undefined, undefined, b.commit === undefined ? 0 : pairHash(b.project, b.commit), 0, wordHashes(b.note ?? ''), [])
+      return encode(flags, undefined, undefined, b.commit === undefined ? 0 : pairHash(b.project, b.commit), 0, hashOf(b.project), wordHashes(b.note ?? ''), [])
     }
   }
 }
@@ -76,9 +77,7 @@ export const HAS_COMMIT = 4
 export const FAILURE = /\b(fail(ed|s|ure)?|broke|broken|revert(ed)?|regress(ion|ed)?|wrong|crash(ed)?)\b/i
 
 const FORMAT = 1
-const HEADER = 16
-/** Hashes kept per word list: a text of more words than this (a pasted log) is searched by its first ones. */
-const MOST_WORDS = 0xffff
+const HEADER = 24
 
 /** A digest's fields, read without copying its word lists. */
 export interface DigestView {
@@ -89,6 +88,8 @@ export interface DigestView {
   readonly commitLink: number
   /** Hash of setup and commit (retrospectives and commits). */
   readonly setupLink: number
+  /** Hash of its project's path (see {@link hashOf}). */
+  readonly projectLink: number
   /** Where the first word list starts, and how many hashes each list holds. */
   readonly first: number
   readonly firstCount: number
@@ -100,25 +101,29 @@ export interface DigestView {
  * @throws {RangeError} for bytes that are no digest of this format (a damaged index entry).
  */
 export function readDigest(bytes: Uint8Array): DigestView {
-  if (bytes.length < HEADER || bytes[0] !== FORMAT) throw new RangeError(`A search digest of ${String(bytes.length)} bytes is not of format ${String(FORMAT)}.`)
-  const firstCount = u16(bytes, 12)
-  const secondCount = u16(bytes, 14)
-  if (bytes.length < HEADER + 4 * (firstCount + secondCount)) throw new RangeError(`A search digest of ${String(bytes.length)} bytes is cut short: it lists ${String(firstCount + secondCount)} words.`)
+  const problem = digestProblem(bytes)
+  if (problem !== undefined) throw new RangeError(problem)
+  const firstCount = u32(bytes, 16)
+  const secondCount = u32(bytes, 20)
   return {
     flags: bytes[1] ?? 0,
     userGrade: gradeOf(bytes[2] ?? 0),
     agentGrade: gradeOf(bytes[3] ?? 0),
     commitLink: u32(bytes, 4),
     setupLink: u32(bytes, 8),
+    projectLink: u32(bytes, 12),
     first: HEADER,
     firstCount,
     secondCount,
   }
 }
 
-/** The length of the digest at the start of `bytes` (a store may keep more after it). */
-export function digestLength(bytes: Uint8Array): number {
-  return HEADER + 4 * (u16(bytes, 12) + u16(bytes, 14))
+/** What is wrong with bytes read as a digest (a damaged index entry), or undefined when they are one. */
+export function digestProblem(bytes: Uint8Array): string | undefined {
+  if (bytes.length < HEADER || bytes[0] !== FORMAT) return `a search digest of ${String(bytes.length)} bytes is not of format ${String(FORMAT)}`
+  const words = u32(bytes, 16) + u32(bytes, 20)
+  if (bytes.length !== HEADER + 4 * words) return `a search digest of ${String(bytes.length)} bytes lists ${String(words)} words`
+  return undefined
 }
 
 /** The word hash at a position of a digest. */
@@ -146,9 +151,9 @@ export function pairHash(first: string, second: string): number {
   return hashOf(`${first}\u0000${second}`)
 }
 
-function encode(flags: number, userGrade: Grade | undefined, agentGrade: Grade | undefined, commitLink: number, setupLink: number, first: readonly number[], second: readonly number[]): Uint8Array {
-  const firstCount = Math.min(first.length, MOST_WORDS)
-  const secondCount = Math.min(second.length, MOST_WORDS)
+function encode(flags: number, userGrade: Grade | undefined, agentGrade: Grade | undefined, commitLink: number, setupLink: number, projectLink: number, first: readonly number[], second: readonly number[]): Uint8Array {
+  const firstCount = first.length
+  const secondCount = second.length
   const bytes = new Uint8Array(HEADER + 4 * (firstCount + secondCount))
   bytes[0] = FORMAT
   bytes[1] = flags
@@ -156,10 +161,9 @@ function encode(flags: number, userGrade: Grade | undefined, agentGrade: Grade |
   bytes[3] = agentGrade === undefined ? 0 : agentGrade + 128
   putU32(bytes, 4, commitLink)
   putU32(bytes, 8, setupLink)
-  bytes[12] = firstCount & 0xff
-  bytes[13] = firstCount >>> 8
-  bytes[14] = secondCount & 0xff
-  bytes[15] = secondCount >>> 8
+  putU32(bytes, 12, projectLink)
+  putU32(bytes, 16, firstCount)
+  putU32(bytes, 20, secondCount)
   let at = HEADER
   for (let index = 0; index < firstCount; index++, at += 4) putU32(bytes, at, first[index] ?? 0)
   for (let index = 0; index < secondCount; index++, at += 4) putU32(bytes, at, second[index] ?? 0)
@@ -168,10 +172,6 @@ function encode(flags: number, userGrade: Grade | undefined, agentGrade: Grade |
 
 function gradeOf(code: number): Grade | undefined {
   return code === 0 ? undefined : ((code - 128) as Grade)
-}
-
-function u16(bytes: Uint8Array, at: number): number {
-  return (bytes[at] ?? 0) | ((bytes[at + 1] ?? 0) << 8)
 }
 
 function u32(bytes: Uint8Array, at: number): number {

@@ -1,6 +1,7 @@
 import type { PriorArtHit, PriorArtResult, RankedHit } from '../projects/prior-art.js'
 import { priorArtHit, recordEntry, startPriorArtSearch } from '../projects/prior-art.js'
 import type { SearchEntry, SearchedCollection } from '../projects/search-digest.js'
+import { hashOf } from '../projects/search-digest.js'
 import { UNKNOWN } from '../projects/project-profile.js'
 import type { TrackerStore } from '../store/tracker-store.js'
 import { DEFAULT_PRIOR_ART_LIMIT, DEFAULT_SEARCH_DEPTH, boundOf } from './read-limits.js'
@@ -52,10 +53,10 @@ export async function priorArt(store: TrackerStore, query: PriorArtQuery, option
   const entries = { retrospectives: await read('retrospectives'), activities: await read('activities'), commits: await read('commits'), bugs: await read('bugs') }
   // Scopes only tell same-scope work from other work: without a scope to prefer, no profile is
   // needed; with one, a project's is looked up only when it has a hit.
-  const projects = scope === UNKNOWN ? new Map<string, ProjectRecord>() : new Map((await store.find('projects', { order: 'any' })).map((project) => [project.path, project]))
-  const scopeOfProject = (path: string): string | undefined => {
-    const project = projects.get(path)
-    return project === undefined ? undefined : (project.profile ?? options.profileFolder?.(path))?.scope
+  const projects = scope === UNKNOWN ? new Map<number, ProjectRecord>() : new Map((await store.find('projects', { order: 'any' })).map((project) => [hashOf(project.path), project]))
+  const scopeOfProject = (link: number): string | undefined => {
+    const project = projects.get(link)
+    return project === undefined ? undefined : (project.profile ?? options.profileFolder?.(project.path))?.scope
   }
   const search = startPriorArtSearch(query.task, entries, { scope, limit, scopeOf: scopeOfProject })
   for (let from = 0; from < search.size; from += SLICE) {
