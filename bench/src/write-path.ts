@@ -55,9 +55,14 @@ export interface FlushFigures {
 function entriesOf(path: string): { database: string; key: Key; value: unknown }[] {
   const root = open({ path, noSubdir: true, maxDbs: 32, readOnly: true })
   const names = [...root.getKeys()].map(String)
-  const entries = names.flatMap((database) => [...root.openDB({ name: database, sharedStructuresKey: Symbol.for('structures') }).getRange({})].map(({ key, value }) => ({ database, key, value: value as unknown })))
+  const entries = names.flatMap((database) => [...root.openDB(openOptions(database)).getRange({})].map(({ key, value }) => ({ database, key, value: value as unknown })))
   void root.close()
   return entries
+}
+
+/** How a sub-database is opened: the search indexes hold raw bytes; every other table msgpack, with shared structures. */
+function openOptions(name: string): { name: string; sharedStructuresKey?: symbol; keyEncoding?: 'binary'; encoding?: 'binary' } {
+  return name.endsWith('-search') ? { name, keyEncoding: 'binary', encoding: 'binary' } : { name, sharedStructuresKey: Symbol.for('structures') }
 }
 
 /** Bytes the pages of some sub-databases take. */
@@ -117,7 +122,7 @@ export async function flushCost(sizes: WritePathSizes): Promise<FlushFigures> {
     const b = temp()
     const bare = open({ path: b.path, noSubdir: true, maxDbs: 32, overlappingSync: false })
     const tables = new Map<string, ReturnType<typeof bare.openDB>>()
-    for (const { database } of written) if (!tables.has(database)) tables.set(database, bare.openDB({ name: database, sharedStructuresKey: Symbol.for('structures') }))
+    for (const { database } of written) if (!tables.has(database)) tables.set(database, bare.openDB(openOptions(database)))
     const floorCpuBefore = process.cpuUsage()
     const floorMs = await timeMs(() => {
       bare.transactionSync(() => {

@@ -263,28 +263,43 @@ const EMPTY_CORPUS: Corpus = { size: 0, countsAt: noDocument, rankingAt: noDocum
 /** An entry's header: its digest's, or the same read off its record (no word lists: its text is at hand). */
 type Header = DigestView
 
-function headerOf(collection: SearchedCollection, entry: SearchEntry): Header {
-  const record = entry.record
-  if (record === undefined) return readDigest(entry.digest)
-  const none = { first: 0, firstCount: 0, secondCount: 0, userGrade: undefined, agentGrade: undefined, projectLink: hashOf(record.project) }
-  switch (collection) {
-    case 'retrospectives': {
-      const r = record as RetrospectiveRecord
-      return { ...none, flags: r.task === undefined ? 0 : HAS_TITLE, userGrade: r.userGrade, agentGrade: r.agentGrade, commitLink: pairHash(r.project, r.commit), setupLink: pairHash(r.setup, r.commit) }
-    }
-    case 'activities': return { ...none, flags: FAILURE.test((record as ActivityRecord).outcome) ? FAILED : 0, commitLink: 0, setupLink: 0 }
-    case 'commits': {
-      const c = record as CommitRecord
-      return { ...none, flags: 0, commitLink: pairHash(c.project, c.hash), setupLink: pairHash(c.setup, c.hash) }
-    }
-    case 'bugs': {
-      const b = record as BugRecord
-      return { ...none, flags: (b.note === undefined ? 0 : HAS_TITLE) | (b.commit === undefined ? 0 : HAS_COMMIT), commitLink: b.commit === undefined ? 0 : pairHash(b.project, b.commit), setupLink: 0 }
+/**
+ * Reads entries' headers: a digest's, or the same worked out from a record. Every entry's is read
+ * before a search scores any, so this makes one object of one shape each, and hashes each project
+ * path once.
+ */
+function headerReader(): (collection: SearchedCollection, entry: SearchEntry) => Header {
+  const projects = new Map<string, number>()
+  const projectLink = (path: string): number => {
+    let link = projects.get(path)
+    if (link === undefined) projects.set(path, (link = hashOf(path)))
+    return link
+  }
+  const header = (flags: number, userGrade: Grade | undefined, agentGrade: Grade | undefined, commitLink: number, setupLink: number, project: string): Header =>
+    ({ flags, userGrade, agentGrade, commitLink, setupLink, projectLink: projectLink(project), first: 0, firstCount: 0, secondCount: 0 })
+  return (collection, entry) => {
+    const record = entry.record
+    if (record === undefined) return readDigest(entry.digest)
+    switch (collection) {
+      case 'retrospectives': {
+        const r = record as RetrospectiveRecord
+        return header(r.task === undefined ? 0 : HAS_TITLE, r.userGrade, r.agentGrade, pairHash(r.project, r.commit), pairHash(r.setup, r.commit), r.project)
+      }
+      case 'activities': return header(FAILURE.test((record as ActivityRecord).outcome) ? FAILED : 0, undefined, undefined, 0, 0, record.project)
+      case 'commits': {
+        const c = record as CommitRecord
+        return header(0, undefined, undefined, pairHash(c.project, c.hash), pairHash(c.setup, c.hash), c.project)
+      }
+      case 'bugs': {
+        const b = record as BugRecord
+        return header((b.note === undefined ? 0 : HAS_TITLE) | (b.commit === undefined ? 0 : HAS_COMMIT), undefined, undefined, b.commit === undefined ? 0 : pairHash(b.project, b.commit), 0, b.project)
+      }
     }
   }
 }
 
 function collect(entries: SearchEntries, wanted: readonly string[]): Corpus {
+  const headerOf = headerReader()
   const headers = {
     retrospectives: entries.retrospectives.map((entry) => headerOf('retrospectives', entry)),
     activities: entries.activities.map((entry) => headerOf('activities', entry)),
