@@ -7,7 +7,9 @@ import { seedHistory } from './seed.js'
 function leaveSearchIndexesBehind(db: string): void {
   const root = open({ path: db, maxDbs: 32 })
   const meta = root.openDB({ name: 'meta' })
-  root.transactionSync(() => meta.putSync('searchedThrough', (meta.get('lastFactSeq') as number) - 1))
+  root.transactionSync(() => {
+    meta.putSync('searchedThrough', (meta.get('lastFactSeq') as number) - 1)
+  })
   void root.close()
 }
 

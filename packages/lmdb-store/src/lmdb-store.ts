@@ -473,7 +473,7 @@ export class LmdbStore implements SyncTrackerStore {
       add(this.#db.tables[write.collection], 1, bytes)
       for (const index of SECONDARY_INDEXES[write.collection]) add(this.#db.indexes[index.name], 1, 2 * keyBytes)
       const search = isSearched(write.collection) ? this.#db.search[write.collection] : undefined
-      if (search !== undefined) add(search as Database<unknown>, 1, searchEntrySize(write.collection as SearchedCollection, write.key, write.record as SearchedRecord))
+      if (search !== undefined) add(search, 1, searchEntrySize(write.collection as SearchedCollection, write.key, write.record as SearchedRecord))
       // A rollup moves its setup's totals, a record of about its size.
       if (write.collection === 'usage' && this.#db.setupTotals !== undefined) add(this.#db.setupTotals, 1, bytes)
     }

@@ -146,10 +146,10 @@ describe('the search indexes', () => {
     }
     const sorted = [['a', 'z'], ['a\u0000', 'a'], ['a\u0001', 'a'], ['ab', ''], ['b', 'a']]
     const keys = sorted.map((key) => searchKey('commits', at, key))
-    expect([...keys].sort(Buffer.compare)).toEqual(keys)
+    expect([...keys].sort((a, b) => Buffer.compare(a, b))).toEqual(keys)
     const times = ['1900-01-01T00:00:00.000Z', '1950-06-01T00:00:00.000Z', '1969-12-31T23:59:59.999Z', '1970-01-01T00:00:00.000Z', at, '9999-12-31T00:00:00.000Z']
     const timed = times.map((time) => searchKey('retrospectives', time, ['z', 'z']))
-    expect([...timed].sort(Buffer.compare)).toEqual(timed)
+    expect([...timed].sort((a, b) => Buffer.compare(a, b))).toEqual(timed)
     // A journal entry's time is in its key once, as the entry's first bytes.
     expect(searchKey('activities', at, ['s', at, 'id']).length).toBe(searchKey('commits', at, ['s', 'id']).length)
   })
@@ -197,7 +197,9 @@ describe('the search indexes', () => {
     if (newest === undefined) throw new Error('no entry')
     const garbled = Buffer.from(newest.value)
     garbled[0] = 7
-    root.transactionSync(() => index.putSync(newest.key, garbled))
+    root.transactionSync(() => {
+      index.putSync(newest.key, garbled)
+    })
     await root.close()
     const reader = openLmdbStore({ databasePath, readOnly: true })
     const failure = await priorArt(reader, { task: 'webhook' }).then(() => undefined, (error: unknown) => error)

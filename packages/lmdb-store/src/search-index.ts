@@ -187,7 +187,7 @@ export function buildSearchIndexes(db: QueryTables): number {
     for (const { key, value } of db.tables[collection].getRange({ snapshot: false })) {
       // The table's shared structures are kept under a key of their own, not a record's.
       if (!Array.isArray(key)) continue
-      const record = value as SearchedRecord
+      const record = value
       table.putSync(searchKey(collection, record.at, key as string[]), searchValue(collection, record))
       entries += 1
     }
@@ -206,7 +206,7 @@ export function searchIndexesInStep(db: QueryTables): boolean {
   if (db.meta.get(SEARCHED_THROUGH_KEY) !== lastSeq(db)) return false
   return SEARCHED_COLLECTIONS.every((collection) => {
     const index = db.search[collection]
-    return index !== undefined && entryCount(index) === recordCount(db.tables[collection] as unknown as { getStats(): unknown; doesExist(key: typeof STRUCTURES_KEY): boolean })
+    return index !== undefined && entryCount(index) === recordCount(db.tables[collection])
   })
 }
 
