@@ -99,7 +99,7 @@ export class LmdbStore implements SyncTrackerStore {
   #residentMark = 0
 
   /** Use `openLmdbStore`. */
-  constructor(settings: { path: string; maxDatabaseSize: number; rules: ScoringRules; readOnly: boolean; temporary: string | undefined; unchecked?: boolean; asIs?: boolean }) {
+  constructor(settings: { path: string; maxDatabaseSize: number; rules: ScoringRules; readOnly: boolean; temporary: string | undefined; unchecked?: boolean }) {
     this.path = settings.path
     this.maxDatabaseSize = settings.maxDatabaseSize
     this.rules = settings.rules
@@ -114,7 +114,7 @@ export class LmdbStore implements SyncTrackerStore {
         throw new LmdbStoreError('DATABASE_UNREADABLE', `The agent-tracker database ${this.path} holds no data yet: it was never fully created. It is set up on the first write.`, { path: this.path, reason: 'missing' })
       }
       this.#guardWrite(() => {
-        checkSchemaVersion(this.#db.root, this.#db, this.path, settings.readOnly, settings.asIs === true)
+        checkSchemaVersion(this.#db.root, this.#db, this.path, settings.readOnly)
       })
     } catch (error) {
       void this.#db.root.close()

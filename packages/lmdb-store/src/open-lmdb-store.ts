@@ -53,7 +53,7 @@ export function openLmdbStore(options: LmdbStoreOptions): LmdbStore {
   const readOnly = options.readOnly ?? false
   const unchecked = readOnly && options.unchecked === true
   try {
-    return new LmdbStore({ path, maxDatabaseSize, rules, readOnly, temporary, unchecked, asIs: readOnly })
+    return new LmdbStore({ path, maxDatabaseSize, rules, readOnly, temporary, unchecked })
   } catch (error) {
     if (temporary !== undefined) rmSync(temporary, { recursive: true, force: true })
     if (!readOnly || options.upgrade === false || !isLmdbStoreError(error, 'DATABASE_NEEDS_UPGRADE')) throw error

@@ -26,11 +26,10 @@ export const OLDEST_READ_AS_IS = 2
  * Checks the stored schema version on open: records this release's version in a database that has
  * none yet, and upgrades a database of an older schema in place, in one write transaction (which
  * another process may have run first: the version is read again inside it). Read-only, neither
- * happens: an older schema is refused instead, unless `asIs` lets one from
- * {@link OLDEST_READ_AS_IS} on be read as it is.
- * @throws {LmdbStoreError} DATABASE_TOO_NEW for a newer schema; DATABASE_NEEDS_UPGRADE for an older one read-only; DATABASE_UNREADABLE for a garbled one.
+ * happens: a schema from {@link OLDEST_READ_AS_IS} on is read as it is, an older one refused.
+ * @throws {LmdbStoreError} DATABASE_TOO_NEW for a newer schema; DATABASE_NEEDS_UPGRADE for schema 1 read-only; DATABASE_UNREADABLE for a garbled one.
  */
-export function checkSchemaVersion(root: RootDatabase, db: QueryTables, path: string, readOnly: boolean, asIs = false): void {
+export function checkSchemaVersion(root: RootDatabase, db: QueryTables, path: string, readOnly: boolean): void {
   const stored = storedSchemaVersion(db.meta, path)
   if (stored !== undefined && stored > SCHEMA_VERSION) {
     throw new LmdbStoreError('DATABASE_TOO_NEW', `The agent-tracker database ${path} has schema version ${String(stored)}, newer than this release understands (${String(SCHEMA_VERSION)}). Upgrade agent-tracker.`, { path, schemaVersion: stored, supportedVersion: SCHEMA_VERSION })
@@ -45,7 +44,7 @@ export function checkSchemaVersion(root: RootDatabase, db: QueryTables, path: st
     return
   }
   if (readOnly) {
-    if (stored === undefined || (asIs && stored >= OLDEST_READ_AS_IS)) return
+    if (stored === undefined || stored >= OLDEST_READ_AS_IS) return
     throw new LmdbStoreError('DATABASE_NEEDS_UPGRADE', `The agent-tracker database ${path} has schema version ${String(stored)} of an earlier release; this release upgrades it in place (to ${String(SCHEMA_VERSION)}) when it opens it for writing. Nothing was changed.`, { path, schemaVersion: stored, supportedVersion: SCHEMA_VERSION })
   }
   root.transactionSync(() => {

@@ -3,7 +3,7 @@ import type { AgentState, CollectionName, CollectionRecords, Fact, LoggedFact, P
 import { COLLECTIONS, REPEAT, gradeWithoutCommitReason, gradesWithoutCommit, validateFact, validateRecord } from '@agent-tracker/core'
 import { emptyUsage, recordKey } from '@agent-tracker/core/store'
 import type { LmdbStore } from '@agent-tracker/lmdb-store'
-import { MEMORY_PATH, isLmdbStoreError, openLmdbStore, recogniseDatabase } from '@agent-tracker/lmdb-store'
+import { MEMORY_PATH, openLmdbStore, recogniseDatabase } from '@agent-tracker/lmdb-store'
 import { importPredecessorDatabase } from './import-predecessor-database.js'
 import type { MigrationIssue, MigrationOptions, MigrationReport } from './migration-report.js'
 import { migrationId, recordMigrationRun } from './migration-history.js'
@@ -85,7 +85,9 @@ async function mergeFrom(source: string, target: TrackerStore, options: MergeOpt
   if (problem !== undefined) return { migrated: 0, skipped: 0, errors: [{ source, message: problem }], ...NOTHING_MERGED }
   let other: LmdbStore
   try {
-    other = openSource(source)
+    // Read-only: a database of schema 2 is read as it is, so a copy another release wrote stays
+    // readable to it; only schema 1, which this release cannot read as it is, is upgraded first.
+    other = openLmdbStore({ databasePath: source, readOnly: true })
   } catch (error) {
     return { migrated: 0, skipped: 0, errors: [{ source, message: messageOf(error) }], ...NOTHING_MERGED }
   }
@@ -98,20 +100,6 @@ async function mergeFrom(source: string, target: TrackerStore, options: MergeOpt
     return { ...report, errors: [...report.errors, { source, message: `could not be closed after merging: ${messageOf(error)}` }] }
   }
   return report
-}
-
-/**
- * Opens a database to merge read-only, as it is where this release reads it so (schema 2): the file
- * is someone's copy, and an upgrade in place would lock the release that wrote it out of it. A
- * database of schema 1 is upgraded first, as any open of it is.
- */
-function openSource(source: string): LmdbStore {
-  try {
-    return openLmdbStore({ databasePath: source, readOnly: true, upgrade: false })
-  } catch (error) {
-    if (!isLmdbStoreError(error, 'DATABASE_NEEDS_UPGRADE')) throw error
-  }
-  return openLmdbStore({ databasePath: source, readOnly: true })
 }
 
 /**
