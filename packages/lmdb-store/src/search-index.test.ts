@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import type { Fact, RecordQuery, TrackerStore } from '@agent-tracker/core'
 import { SCHEMA_VERSION, priorArt } from '@agent-tracker/core'
 import type { SearchedCollection } from '@agent-tracker/core/store'
-import { recordEntry, searchDigest } from '@agent-tracker/core/store'
+import { SEARCHED_COLLECTIONS, recordEntry, searchDigest } from '@agent-tracker/core/store'
 import { createFactScript, createMemoryStore } from '@agent-tracker/core/testing'
 import { open } from 'lmdb'
 import { describe, expect, it } from 'vitest'
@@ -17,7 +17,6 @@ const SONNET = 'build@anthropic/claude-sonnet-4-5'
 const GPT = 'plan@openai/gpt-5'
 const SHOP = '/home/dev/shop'
 const API = '/home/dev/api'
-const SEARCHED: readonly SearchedCollection[] = ['retrospectives', 'activities', 'commits', 'bugs']
 
 /** Two setups in two projects: every searched kind, grades that add notes later, bugs against commits. */
 function history(): Fact[] {
@@ -46,7 +45,7 @@ async function expected(store: TrackerStore, collection: SearchedCollection, que
 }
 
 async function expectInStep(store: TrackerStore, query: RecordQuery = {}): Promise<void> {
-  for (const collection of SEARCHED) expect(await indexed(store, collection, query), collection).toEqual(await expected(store, collection, query))
+  for (const collection of SEARCHED_COLLECTIONS) expect(await indexed(store, collection, query), collection).toEqual(await expected(store, collection, query))
 }
 
 /** Turns a database back into one of schema 2, as the release before the search indexes left it. */

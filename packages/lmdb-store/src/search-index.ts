@@ -1,17 +1,16 @@
 import type { RecordKey, RecordQuery } from '@agent-tracker/core'
 import type { SearchEntry, SearchedCollection, SearchedRecord } from '@agent-tracker/core/store'
 import { TrackerError } from '@agent-tracker/core'
-import { SEARCHED, digestProblem, searchDigest } from '@agent-tracker/core/store'
+import { SEARCHED_COLLECTIONS, digestProblem, searchDigest } from '@agent-tracker/core/store'
 import type { Database } from 'lmdb'
 import type { QueryTables } from './record-queries.js'
 import { LAST_FACT_SEQ_KEY, SEARCHED_THROUGH_KEY, STRUCTURES_KEY, keyPart } from './layout.js'
 
-/** The collections with a search index. */
-export const SEARCHED_COLLECTIONS = Object.keys(SEARCHED) as readonly SearchedCollection[]
+export { SEARCHED_COLLECTIONS }
 
 /** Whether a collection has a search index. */
 export function isSearched(collection: string): collection is SearchedCollection {
-  return Object.hasOwn(SEARCHED, collection)
+  return (SEARCHED_COLLECTIONS as readonly string[]).includes(collection)
 }
 
 /**

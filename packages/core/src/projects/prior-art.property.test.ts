@@ -5,6 +5,7 @@ import type { RandomSource } from '../stats/seeded-random.js'
 import { seededRandom } from '../stats/seeded-random.js'
 import type { PriorArtRecords } from './prior-art.js'
 import type { CommitRecord } from '../store/records.js'
+import { recordKey } from '../store/records.js'
 import type { PriorArtHit, RankedHit, SearchEntries } from './prior-art.js'
 import { entriesOf, priorArtHit, searchPriorArt, shownHits, startPriorArtSearch } from './prior-art.js'
 import type { SearchEntry, SearchedCollection, SearchedRecord } from './search-digest.js'
@@ -104,8 +105,7 @@ describe('searchPriorArt against the plain tokenise-everything search', () => {
       // Entries as a store that keeps digests gives them: no record, nothing but the digest until asked.
       const recordOf = new Map<SearchEntry, SearchedRecord>()
       const digested = (collection: SearchedCollection, list: readonly SearchedRecord[]): SearchEntry[] => list.map((record) => {
-        const [key] = [entriesOf({ retrospectives: [], activities: [], commits: [], bugs: [], [collection]: [record] })[collection][0]?.key() ?? []]
-        const entry: SearchEntry = { digest: searchDigest(collection, record), key: () => key, at: () => record.at }
+        const entry: SearchEntry = { digest: searchDigest(collection, record), key: () => recordKey(collection, record as never), at: () => record.at }
         recordOf.set(entry, record)
         return entry
       })

@@ -1,5 +1,6 @@
 import type { Grade } from '../facts/grade.js'
-import type { ActivityRecord, BugRecord, CollectionRecords, CommitRecord, ProjectRecord, RecordKey, RetrospectiveRecord } from '../store/records.js'
+import type { ActivityRecord, BugRecord, CollectionRecords, CommitRecord, ProjectRecord, RetrospectiveRecord } from '../store/records.js'
+import { recordKey } from '../store/records.js'
 import type { DigestView, SearchEntry, SearchedCollection, SearchedRecord } from './search-digest.js'
 import { FAILED, FAILURE, HAS_COMMIT, HAS_TITLE, hashOf, pairHash, readDigest, wordAt } from './search-digest.js'
 import { terms, wantedTermCounter } from './search-terms.js'
@@ -120,15 +121,6 @@ export function entriesOf(records: Omit<PriorArtRecords, 'projects'>): SearchEnt
 /** A record as a search entry of its collection, holding the record. */
 export function recordEntry<C extends SearchedCollection>(collection: C, record: CollectionRecords[C]): SearchEntry {
   return { digest: NO_DIGEST, key: () => recordKey(collection, record), at: () => record.at, record }
-}
-
-function recordKey(collection: SearchedCollection, record: SearchedRecord): RecordKey {
-  switch (collection) {
-    case 'retrospectives': return [record.setup, (record as RetrospectiveRecord).commit]
-    case 'commits': return [record.project, (record as CommitRecord).hash]
-    case 'activities': return [record.setup, record.at, (record as ActivityRecord).id]
-    case 'bugs': return [record.setup, record.at, (record as BugRecord).id]
-  }
 }
 
 const NO_DIGEST = new Uint8Array(0)

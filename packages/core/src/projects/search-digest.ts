@@ -3,11 +3,11 @@ import type { ActivityRecord, BugRecord, CommitRecord, RetrospectiveRecord } fro
 import type { RecordKey } from '../store/records.js'
 import { terms } from './search-terms.js'
 
-/** The collections a prior-art search reads, and the kind of hit each gives. */
-export const SEARCHED = { retrospectives: 'retrospective', activities: 'activity', commits: 'commit', bugs: 'bug' } as const
+/** The collections a prior-art search reads. */
+export const SEARCHED_COLLECTIONS = ['retrospectives', 'activities', 'commits', 'bugs'] as const
 
 /** A collection a prior-art search reads. */
-export type SearchedCollection = keyof typeof SEARCHED
+export type SearchedCollection = (typeof SEARCHED_COLLECTIONS)[number]
 
 /** A record of a searched collection. */
 export type SearchedRecord = RetrospectiveRecord | ActivityRecord | CommitRecord | BugRecord
