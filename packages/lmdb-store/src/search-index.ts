@@ -72,9 +72,23 @@ export function searchValue(collection: SearchedCollection, record: SearchedReco
 
 const values = new WeakMap<SearchedRecord, Uint8Array>()
 
+/**
+ * A record's key in its collection's search index, made once per record object, key and time: the
+ * room a write needs is worked out from it before the write puts it, as for its value.
+ */
+function entryKey(collection: SearchedCollection, key: RecordKey, record: SearchedRecord): Buffer {
+  const known = keys.get(record)
+  if (known?.key === key && known.at === record.at && known.collection === collection) return known.bytes
+  const bytes = searchKey(collection, record.at, key)
+  keys.set(record, { collection, key, at: record.at, bytes })
+  return bytes
+}
+
+const keys = new WeakMap<SearchedRecord, { readonly collection: SearchedCollection; readonly key: RecordKey; readonly at: string; readonly bytes: Buffer }>()
+
 /** The bytes a record's search entry takes, key and value. */
 export function searchEntrySize(collection: SearchedCollection, key: RecordKey, record: SearchedRecord): number {
-  return searchKey(collection, record.at, key).length + searchValue(collection, record).length
+  return entryKey(collection, key, record).length + searchValue(collection, record).length
 }
 
 /**
@@ -84,9 +98,8 @@ export function searchEntrySize(collection: SearchedCollection, key: RecordKey, 
 export function putSearchEntry(tables: SearchTables, collection: SearchedCollection, key: RecordKey, record: SearchedRecord, previous: SearchedRecord | undefined): void {
   const table = tables[collection]
   if (table === undefined) return
-  const entryKey = searchKey(collection, record.at, key)
   if (previous !== undefined && previous.at !== record.at) table.removeSync(searchKey(collection, previous.at, key))
-  table.putSync(entryKey, searchValue(collection, record))
+  table.putSync(entryKey(collection, key, record), searchValue(collection, record))
 }
 
 /** Inside the caller's write transaction: removes a stored record's search entry. */
