@@ -153,6 +153,42 @@ describe('the search indexes', () => {
     expect(searchKey('activities', at, ['s', at, 'id']).length).toBe(searchKey('commits', at, ['s', 'id']).length)
   })
 
+  it('write the layout docs/database.md gives for every time and part, the quick way or the general one', () => {
+    // The layout, written plainly: 8 bytes of time + 8.64e15 (0 for an unreadable time), the form,
+    // then each part's UTF-8 with bytes 0 and 1 escaped, each ended by 0.
+    const layout = (collection: SearchedCollection, at: string, key: readonly string[]): Buffer => {
+      const ms = Date.parse(at)
+      const time = Number.isNaN(ms) ? 0n : BigInt(ms) + 8_640_000_000_000_000n
+      const withoutTime = (collection === 'activities' || collection === 'bugs') && key.length === 3 && key[1] === at && new Date(Number(time - 8_640_000_000_000_000n)).toISOString() === at
+      const head = Buffer.alloc(9)
+      head.writeBigUInt64BE(time, 0)
+      head[8] = withoutTime ? 1 : 0
+      const parts = (withoutTime ? [key[0] ?? '', key[2] ?? ''] : key).map((part) => {
+        const bytes = [...Buffer.from(String(toLmdbKey([part])[0]), 'utf8')].flatMap((byte) => (byte <= 1 ? [1, byte + 1] : [byte]))
+        return Buffer.from([...bytes, 0])
+      })
+      return Buffer.concat([head, ...parts])
+    }
+    const times = [
+      '2026-03-01T09:00:00.000Z', '2024-02-29T23:59:59.999Z', '2026-02-29T00:00:00.000Z', '2026-02-30T00:00:00.000Z', '2026-04-31T12:00:00.000Z',
+      '2026-01-01T24:00:00.000Z', '2026-03-01T09:00:00Z', '2026-03-01T09:00:00.000+02:00', '1969-12-31T23:59:59.999Z', '0000-01-01T00:00:00.000Z',
+      '9999-12-31T23:59:59.999Z', '+275760-09-13T00:00:00.000Z', 'not a time', '',
+    ]
+    const parts = ['build@anthropic/claude-sonnet-4-5', 'ü/日本', 'with\u0000nul', '\u0001', '', 'x'.repeat(5000), 'act_1']
+    let compared = 0
+    for (const collection of SEARCHED_COLLECTIONS) {
+      for (const at of times) {
+        for (const part of parts) {
+          for (const key of [[part, at, 'id'], ['setup', at, part], [part, 'c0ffee'], ['setup', '2026-03-01T09:00:00.000Z', part]]) {
+            expect(searchKey(collection, at, key), `${collection} ${at} ${JSON.stringify(key).slice(0, 60)}`).toEqual(layout(collection, at, key))
+            compared += 1
+          }
+        }
+      }
+    }
+    expect(compared).toBe(SEARCHED_COLLECTIONS.length * times.length * parts.length * 4)
+  })
+
   it('are known to be behind when a process that does not keep them wrote facts or records, and are then rebuilt by a repair', async () => {
     const databasePath = join(tempFolder(), 'tracker.lmdb')
     const store = openLmdbStore({ databasePath })

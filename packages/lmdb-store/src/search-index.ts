@@ -1,7 +1,7 @@
 import type { RecordKey, RecordQuery } from '@agent-tracker/core'
 import type { SearchEntry, SearchedCollection, SearchedRecord } from '@agent-tracker/core/store'
 import { TrackerError } from '@agent-tracker/core'
-import { SEARCHED_COLLECTIONS, digestProblem, searchDigest } from '@agent-tracker/core/store'
+import { SEARCHED_COLLECTIONS, digestProblem, isCanonicalTimestamp, searchDigest } from '@agent-tracker/core/store'
 import type { Database } from 'lmdb'
 import type { QueryTables } from './record-queries.js'
 import { LAST_FACT_SEQ_KEY, SEARCHED_THROUGH_KEY, STRUCTURES_KEY, keyPart } from './layout.js'
@@ -34,8 +34,48 @@ const EPOCH_OFFSET = 8_640_000_000_000_000n
 const EVERY_PART = 0
 const WITHOUT_TIME = 1
 
-/** A record's key in its collection's search index. */
+/**
+ * A record's key in its collection's search index. Every record written and every record an
+ * upgrade indexes passes here, so the common case — a time as `toISOString` writes it (which the
+ * key's bytes give back exactly) before the year 13,000, parts without bytes 0 or 1 — writes
+ * straight into one buffer: no BigInt, no Date, no buffer per part. Anything else takes the
+ * general way, which writes the same bytes.
+ */
 export function searchKey(collection: SearchedCollection, at: string, key: RecordKey): Buffer {
+  const ms = isCanonicalTimestamp(at) ? Date.parse(at) : Number.NaN
+  const offsetTime = ms + EPOCH_OFFSET_MS
+  if (Number.isNaN(ms) || offsetTime > Number.MAX_SAFE_INTEGER) return generalSearchKey(collection, at, key)
+  const withoutTime = (collection === 'activities' || collection === 'bugs') && key.length === 3 && key[1] === at
+  const parts = withoutTime ? [keyPart(key[0] ?? ''), keyPart(key[2] ?? '')] : key.map(keyPart)
+  let length = TIME_BYTES + 1
+  for (const part of parts) {
+    if (hasLowBytes(part)) return generalSearchKey(collection, at, key)
+    length += Buffer.byteLength(part, 'utf8') + 1
+  }
+  const bytes = Buffer.allocUnsafe(length)
+  const high = Math.floor(offsetTime / 2 ** 32)
+  bytes.writeUInt32BE(high, 0)
+  bytes.writeUInt32BE(offsetTime - high * 2 ** 32, 4)
+  bytes[TIME_BYTES] = withoutTime ? WITHOUT_TIME : EVERY_PART
+  let offset = TIME_BYTES + 1
+  for (const part of parts) {
+    offset += bytes.write(part, offset, 'utf8')
+    bytes[offset++] = 0
+  }
+  return bytes
+}
+
+/** {@link EPOCH_OFFSET} as a number. */
+const EPOCH_OFFSET_MS = Number(EPOCH_OFFSET)
+
+/** Whether a key part holds the characters U+0000 or U+0001 — in UTF-8 the only ways to bytes 0 and 1. */
+function hasLowBytes(part: string): boolean {
+  for (let index = 0; index < part.length; index++) if (part.charCodeAt(index) <= 1) return true
+  return false
+}
+
+/** {@link searchKey} for any time and any parts: bytes 0 and 1 escaped, the time through BigInt. */
+function generalSearchKey(collection: SearchedCollection, at: string, key: RecordKey): Buffer {
   const time = timeOf(at)
   const withoutTime = (collection === 'activities' || collection === 'bugs') && key.length === 3 && key[1] === at && isoOf(time) === at
   const parts = (withoutTime ? [key[0] ?? '', key[2] ?? ''] : key).map((part) => Buffer.from(keyPart(part), 'utf8'))

@@ -35,7 +35,7 @@ export function dayOf(isoTimestamp: string): string {
  * True for a real UTC time written as `YYYY-MM-DDTHH:mm:ss.sssZ` (JavaScript engines roll Feb 30
  * over; this does not). Read by character codes: every fact's time passes here, on the hook path.
  */
-function isCanonicalTimestamp(text: string): boolean {
+export function isCanonicalTimestamp(text: string): boolean {
   if (text.length !== 24) return false
   for (const [at, code] of SEPARATORS) if (text.charCodeAt(at) !== code) return false
   const year = digitsAt(text, 0, 4)
