@@ -1,16 +1,20 @@
-import type { AppliedBatch, CollectionName, CollectionRecords, CommitRef, Fact, RecordKey, RecordQuery, SyncTrackerStore } from '@agent-tracker/core'
-import { resolveRules, validateFact } from '@agent-tracker/core'
-import type { TimelineCollection } from '@agent-tracker/core/store'
-import { matchesQuery, normaliseQuery, orderAndLimit, planFacts, selectCommitRefs } from '@agent-tracker/core/store'
+import type { AppliedBatch, CollectionName, CollectionRecords, CommitRef, Fact, RecordKey, RecordQuery, SetupTotalsRecord, SyncTrackerStore, UsageRecord } from '@agent-tracker/core'
+import { addRollupToTotals, emptySetupTotals, resolveRules, validateFact } from '@agent-tracker/core'
+import type { SearchedCollection, SearchedRecord, TimelineCollection } from '@agent-tracker/core/store'
+import { SEARCHED_COLLECTIONS, matchesQuery, normaliseQuery, orderAndLimit, planFacts, searchDigest, selectCommitRefs } from '@agent-tracker/core/store'
 import Database from 'better-sqlite3'
 
 /**
  * The store port on SQLite (better-sqlite3, WAL, `synchronous = FULL`: every commit is fsync'd,
  * as every LMDB flush is), with agent-tracker's own design: the same planner inside one
  * transaction per batch, fact ids claimed in a unique index, the facts of a batch logged as one
- * row, records as JSON keyed by collection and key, and commits indexed by setup, time, project
- * and hash as the LMDB store indexes them. Only what the benchmark's workload and report use is
- * implemented; it isolates the storage engine from everything else.
+ * row, records as JSON keyed by collection and key, commits indexed by setup, time, project and
+ * hash as the LMDB store indexes them, and what else the LMDB store keeps in step in the same
+ * transaction for its reads: a search digest per retrospective, journal entry, commit and bug (in
+ * time order), and each setup's totals moved by its day rollups (which the report then reads).
+ * Only what the benchmark's workload and report use is implemented; it isolates the storage
+ * engine from everything else. (The LMDB store's check that a batch fits its size limit has no
+ * counterpart: SQLite grows its file itself.)
  */
 export function openSqliteStore(path: string): SyncTrackerStore {
   const db = new Database(path)
@@ -26,6 +30,8 @@ export function openSqliteStore(path: string): SyncTrackerStore {
     CREATE TABLE IF NOT EXISTS fact_ids (id TEXT PRIMARY KEY, seq INTEGER NOT NULL) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS facts (seq INTEGER PRIMARY KEY, batch TEXT NOT NULL);
     CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS search (collection TEXT NOT NULL, at TEXT NOT NULL, key TEXT NOT NULL, digest BLOB NOT NULL, PRIMARY KEY (collection, at, key)) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS setup_totals (setup TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
   `)
   const rules = resolveRules()
   const select = db.prepare<[string, string], { value: string }>('SELECT value FROM records WHERE collection = ? AND key = ?')
@@ -41,9 +47,40 @@ export function openSqliteStore(path: string): SyncTrackerStore {
   const lastSeq = db.prepare<[], { value: number }>("SELECT value FROM meta WHERE key = 'last-seq'")
   const saveLastSeq = db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('last-seq', ?)")
   const log = db.prepare('INSERT INTO facts (seq, batch) VALUES (?, ?)')
-  const getRecord = <C extends CollectionName>(collection: C, key: RecordKey): CollectionRecords[C] | undefined => {
+  const putSearch = db.prepare('INSERT OR REPLACE INTO search (collection, at, key, digest) VALUES (?, ?, ?, ?)')
+  const removeSearch = db.prepare('DELETE FROM search WHERE collection = ? AND at = ? AND key = ?')
+  const selectTotals = db.prepare<[string], { value: string }>('SELECT value FROM setup_totals WHERE setup = ?')
+  const selectAllTotals = db.prepare<[], { value: string }>('SELECT value FROM setup_totals')
+  const putTotals = db.prepare('INSERT OR REPLACE INTO setup_totals (setup, value) VALUES (?, ?)')
+  const removeTotals = db.prepare('DELETE FROM setup_totals WHERE setup = ?')
+  // A rollup key as JSON begins `["<setup>","<project>",`: the rollups of a setup in a project share that prefix.
+  const firstRollup = db.prepare<[string, string], { key: string }>("SELECT key FROM records WHERE collection = 'usage' AND key >= ? AND key < ? LIMIT 1")
+  const hasRollups = (setup: string, project: string): boolean => {
+    const prefix = `${JSON.stringify([setup, project]).slice(0, -1)},`
+    return firstRollup.get(prefix, `${prefix}\uffff`) !== undefined
+  }
+  const readRecord = <C extends CollectionName>(collection: C, key: RecordKey): CollectionRecords[C] | undefined => {
     const row = select.get(collection, JSON.stringify(key))
     return row === undefined ? undefined : (JSON.parse(row.value) as CollectionRecords[C])
+  }
+  // Inside a batch: each key read once, so that its writes know the stored version planning read (as the LMDB store's reader does).
+  let read = new Map<string, unknown>()
+  const getRecord = <C extends CollectionName>(collection: C, key: RecordKey): CollectionRecords[C] | undefined => {
+    const id = `${collection}\u0000${JSON.stringify(key)}`
+    if (read.has(id)) return read.get(id) as CollectionRecords[C] | undefined
+    const record = readRecord(collection, key)
+    read.set(id, record)
+    return record
+  }
+  const isSearched = (collection: CollectionName): collection is SearchedCollection => (SEARCHED_COLLECTIONS as readonly string[]).includes(collection)
+  // Each setup's totals read once per batch, moved by every rollup of it, written once (as the LMDB store does).
+  const movedTotals = (): { moved: Map<string, SetupTotalsRecord>; totals: (setup: string) => SetupTotalsRecord } => {
+    const moved = new Map<string, SetupTotalsRecord>()
+    const totals = (setup: string): SetupTotalsRecord => {
+      const row = moved.has(setup) ? undefined : selectTotals.get(setup)
+      return moved.get(setup) ?? (row === undefined ? emptySetupTotals(setup) : (JSON.parse(row.value) as SetupTotalsRecord))
+    }
+    return { moved, totals }
   }
   const apply = db.transaction((facts: readonly Fact[]): AppliedBatch => {
     let next = (lastSeq.get()?.value ?? 0) + 1
@@ -53,14 +90,40 @@ export function openSqliteStore(path: string): SyncTrackerStore {
       collection === 'commits'
         ? commitsOfSetup.all(setup, since, until ?? '\uffff').flatMap(({ project, hash }) => getRecord(collection, [project, hash]) ?? [])
         : orderAndLimit(collection, selectAll.all(collection).map((row) => JSON.parse(row.value) as CollectionRecords[C]).filter((record) => record.setup === setup && record.at >= since && (until === undefined || record.at < until)), { order: 'oldest' })
+    read = new Map()
     const plan = planFacts({ get: getRecord, claimFact: (id) => claim.run(id, next).changes === 1 && Boolean(next++), recordsSince }, facts, rules)
+    const { moved, totals } = movedTotals()
     for (const { collection, key } of plan.deletes) {
+      const stored = getRecord(collection, key)
+      if (stored === undefined) continue
       remove.run(collection, JSON.stringify(key))
       if (collection === 'commits') unindexCommit.run(key[0], key[1])
+      if (isSearched(collection)) removeSearch.run(collection, (stored as SearchedRecord).at, JSON.stringify(key))
+      if (collection === 'usage') {
+        const rollup = stored as UsageRecord
+        moved.set(rollup.setup, addRollupToTotals(totals(rollup.setup), rollup, -1, hasRollups(rollup.setup, rollup.project) ? 0 : -1))
+      }
     }
     for (const write of plan.writes) {
-      upsert.run(write.collection, JSON.stringify(write.key), JSON.stringify(write.record))
+      const key = JSON.stringify(write.key)
+      const previous = getRecord(write.collection, write.key)
+      if (write.collection === 'usage') {
+        const before = previous as UsageRecord | undefined
+        const moving = before === undefined ? totals(write.record.setup) : addRollupToTotals(totals(write.record.setup), before, -1)
+        moved.set(write.record.setup, addRollupToTotals(moving, write.record, 1, before === undefined && !hasRollups(write.record.setup, write.record.project) ? 1 : 0))
+      }
+      upsert.run(write.collection, key, JSON.stringify(write.record))
       if (write.collection === 'commits') indexCommit.run(write.record.project, write.record.hash, write.record.setup, write.record.at)
+      if (isSearched(write.collection)) {
+        const record = write.record as SearchedRecord
+        const before = previous as SearchedRecord | undefined
+        if (before !== undefined && before.at !== record.at) removeSearch.run(write.collection, before.at, key)
+        putSearch.run(write.collection, record.at, key, searchDigest(write.collection, record))
+      }
+    }
+    for (const [setup, moves] of moved) {
+      if (moves.projects > 0) putTotals.run(setup, JSON.stringify(moves))
+      else removeTotals.run(setup)
     }
     if (plan.logged.length > 0) {
       log.run(first, JSON.stringify(plan.logged))
@@ -76,13 +139,14 @@ export function openSqliteStore(path: string): SyncTrackerStore {
     rules,
     applyFactsSync: (facts) => apply(facts.map((fact) => validateFact(fact))),
     applyFacts: (facts) => later(() => apply(facts.map((fact) => validateFact(fact)))),
-    get: (collection, key) => later(() => getRecord(collection, key)),
+    get: (collection, key) => later(() => readRecord(collection, key)),
     find: <C extends CollectionName>(collection: C, query: RecordQuery = {}) => later(() => {
       const normal = normaliseQuery(collection, query)
       const records = selectAll.all(collection).map((row) => JSON.parse(row.value) as CollectionRecords[C]).filter((record) => matchesQuery(collection, record, normal))
       return orderAndLimit(collection, records, normal)
     }),
     findCommitRefs: (query: RecordQuery = {}) => later(() => selectCommitRefs(commitRefs.all(), normaliseQuery('commits', query))),
+    setupTotals: () => later(() => selectAllTotals.all().map((row) => JSON.parse(row.value) as SetupTotalsRecord)),
     knownFactIds: unused,
     readFactLog: unused,
     lastFactSeq: unused,
