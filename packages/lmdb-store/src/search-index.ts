@@ -240,7 +240,8 @@ export function buildSearchIndexes(db: QueryTables): number {
       // The table's shared structures are kept under a key of their own, not a record's.
       if (!Array.isArray(key)) continue
       const record = value
-      table.putSync(searchKey(collection, record.at, key as string[]), searchValue(collection, record))
+      // searchDigest, not searchValue: an upgrade reads each record once, so nothing is kept for it.
+      table.putSync(searchKey(collection, record.at, key as string[]), searchDigest(collection, record))
       entries += 1
     }
   }
