@@ -9,7 +9,7 @@ import { open } from 'lmdb'
 import { describe, expect, it } from 'vitest'
 import { tempFolder } from '@agent-tracker/test-folders'
 import { deepCheck } from './deep-check.js'
-import { META, SCHEMA_VERSION_KEY, SEARCHED_THROUGH_KEY, SEARCH_DATABASES, SUB_DATABASES, STRUCTURES_KEY, toLmdbKey } from './layout.js'
+import { META, SCHEMA_VERSION_KEY, SEARCHED_THROUGH_KEY, SEARCH_DATABASES, SUB_DATABASES, STRUCTURES_KEY, keyPart, toLmdbKey } from './layout.js'
 import { openLmdbStore } from './open-lmdb-store.js'
 import { keyParts, searchKey } from './search-index.js'
 
@@ -164,7 +164,7 @@ describe('the search indexes', () => {
       head.writeBigUInt64BE(time, 0)
       head[8] = withoutTime ? 1 : 0
       const parts = (withoutTime ? [key[0] ?? '', key[2] ?? ''] : key).map((part) => {
-        const bytes = [...Buffer.from(String(toLmdbKey([part])[0]), 'utf8')].flatMap((byte) => (byte <= 1 ? [1, byte + 1] : [byte]))
+        const bytes = [...Buffer.from(keyPart(part), 'utf8')].flatMap((byte) => (byte <= 1 ? [1, byte + 1] : [byte]))
         return Buffer.from([...bytes, 0])
       })
       return Buffer.concat([head, ...parts])
