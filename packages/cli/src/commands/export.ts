@@ -16,6 +16,7 @@ import type { HtmlReportData } from '../html/report-data.js'
 import { loadBacktest } from '../backtest-file.js'
 import { backtestSection } from '../html/backtest-section.js'
 import { renderHtmlReport } from '../html/report-html.js'
+import { cutDaysNote } from '../cut-days.js'
 import { absolutePath } from '../io.js'
 import { JSON_ENVELOPE_VERSION } from '../json-envelope.js'
 import type { ReportOptions } from './report.js'
@@ -202,6 +203,7 @@ async function htmlReportData(ctx: CommandContext, store: ReadStore, query: Repo
   ])
   const filters = Object.entries(appliedFilters(query)).filter(([name]) => name !== 'since' && name !== 'until')
   const projects = new Map(known.map((project) => [project.path, project]))
+  const note = cutDaysNote(report.cutDays)
   return {
     generatedAt: ctx.now().toISOString(),
     database: store.path,
@@ -221,5 +223,6 @@ async function htmlReportData(ctx: CommandContext, store: ReadStore, query: Repo
       .sort((a, b) => b.rows.reduce((sum, row) => sum + row.commits, 0) - a.rows.reduce((sum, row) => sum + row.commits, 0) || a.name.localeCompare(b.name)),
     recommendations,
     extraSections: [backtestSection(store.team === true ? undefined : loadBacktest(store.path))],
+    ...(note === undefined ? {} : { cutDaysNote: note }),
   }
 }
