@@ -1,8 +1,6 @@
 import type { Mutable } from '../mutable.js'
 import type { CountedRecord } from '../rollups/usage-rollup.js'
 import { COUNTER_FIELDS, NO_GRADES, countInRollup, emptyUsage } from '../rollups/usage-rollup.js'
-import type { SetupFilter } from '../reports/setup-filter.js'
-import { matchesSetupFilter } from '../reports/setup-filter.js'
 import type { CollectionName, UsageRecord } from '../store/records.js'
 import { recordSlot } from '../store/records.js'
 import type { RecordQuery, TrackerStore } from '../store/tracker-store.js'
@@ -48,16 +46,16 @@ export function countersCountIn(window: Pick<RollupScope, 'since' | 'until'>): (
 }
 
 /**
- * The days a window cuts on which the rollups (of the setups `filter` names) hold per-day counters,
+ * The days a window cuts on which the rollups given (those of the setups a report shows) hold per-day counters,
  * oldest first, each with whether they count (see {@link countersCountIn}): what a report says so
  * that its tool calls and cost near the window's edges are read as whole days, not as exact.
  * @throws {TrackerError} INVALID_TIMESTAMP for a bad window.
  */
-export function cutDaysOf(window: Pick<RollupScope, 'since' | 'until'>, rollups: readonly UsageRecord[], filter: SetupFilter = {}): CutDay[] {
+export function cutDaysOf(window: Pick<RollupScope, 'since' | 'until'>, rollups: readonly UsageRecord[]): CutDay[] {
   const edges = new Set(edgeDays(window))
   if (edges.size === 0) return []
   const counts = countersCountIn(window)
-  const days = new Set(rollups.filter((rollup) => edges.has(rollup.day) && matchesSetupFilter(rollup.setup, filter) && hasCounters(rollup)).map((rollup) => rollup.day))
+  const days = new Set(rollups.filter((rollup) => edges.has(rollup.day) && hasCounters(rollup)).map((rollup) => rollup.day))
   return [...days].sort().map((day) => ({ day, counted: counts({ day }) }))
 }
 
@@ -65,11 +63,11 @@ export function cutDaysOf(window: Pick<RollupScope, 'since' | 'until'>, rollups:
 function edgeDays(window: Pick<RollupScope, 'since' | 'until'>): string[] {
   const since = window.since === undefined ? undefined : toIsoTimestamp(window.since, 'since')
   const until = window.until === undefined ? undefined : toIsoTimestamp(window.until, 'until')
-  return cutDayOf(since, until)
+  return daysCutBy(since, until)
 }
 
 /** The UTC days that window edges (canonical timestamps) fall inside: an edge at midnight, UTC, cuts none. */
-function cutDayOf(...edges: readonly (string | undefined)[]): string[] {
+function daysCutBy(...edges: readonly (string | undefined)[]): string[] {
   return edges.flatMap((edge) => (edge === undefined || edge.endsWith('T00:00:00.000Z') ? [] : [edge.slice(0, 10)]))
 }
 
@@ -93,7 +91,7 @@ export async function windowRollups(store: TrackerStore, scope: RollupScope): Pr
   const until = scope.until === undefined ? undefined : toIsoTimestamp(scope.until, 'until')
   const narrow = { ...(scope.setup === undefined ? {} : { setup: scope.setup }), ...(scope.project === undefined ? {} : { project: scope.project }) }
   const rollups = await store.find('usage', { ...narrow, ...(since === undefined ? {} : { since }), ...(until === undefined ? {} : { until }), order: 'any' })
-  const cutDays = cutDayOf(since, until)
+  const cutDays = daysCutBy(since, until)
   if (cutDays.length === 0) return rollups
   const recounted = new Map<string, Mutable<UsageRecord>>()
   const bySlot = new Map(rollups.map((rollup) => [recordSlot('usage', [rollup.setup, rollup.project, rollup.day]), rollup]))
