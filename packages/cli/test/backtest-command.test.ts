@@ -67,6 +67,26 @@ describe('backtest', () => {
     expect(after).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/)
   })
 
+  it('labels the HTML report\'s backtest as the whole database\'s when the report is narrowed by filters it does not follow', async () => {
+    expect((await runCli(['backtest', '--db', seeded.db, '--every', '2'])).code).toBe(0)
+    const section = async (args: readonly string[]): Promise<string> => {
+      const out = join(seeded.root, 'narrowed.html')
+      expect((await runCli(['export', '--format', 'html', '--db', seeded.db, '--out', out, ...args])).code).toBe(0)
+      return /<section id="calibration">[\s\S]*?<\/section>\n<section id="report">/.exec(readFileSync(out, 'utf8'))?.[0] ?? ''
+    }
+    const whole = await section([])
+    expect(whole).toContain('<h2>Is the recommendation right?</h2>')
+    expect(whole).not.toContain('not this report\'s filters')
+    const narrowed = await section(['--model', 'gpt-5', '--since', '2026-03-02T10:00Z'])
+    expect(narrowed).toContain('<h2>Is the recommendation right? (whole database)</h2>')
+    expect(narrowed).toContain('<b>Whole database, not this report\'s filters</b> (2026-03-02 10:00 – now (UTC) · model gpt-5): this section judges the model behind every recommendation over all of the history')
+    // The same saved backtest as without filters: 5 decision points, the replay of both projects.
+    expect(narrowed).toContain('5 decision points')
+    for (const filter of [['--agent', 'build'], ['--project', 'api'], ['--until', '2026-03-03']]) {
+      expect(await section(filter)).toContain('(whole database)')
+    }
+  })
+
   it('judges recommend on a history with known truth, played through the tracking path', { timeout: 60_000 }, async () => {
     const { code, stdout } = await runCli(['backtest', '--scenario', 'clear-winner', '--seeds', '1', '--json'])
     expect(code).toBe(0)

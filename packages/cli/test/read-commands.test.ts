@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { REPORT_GROUPINGS } from '@agent-tracker/core'
 import { KNOWN_TRUTH_SCENARIOS } from '@agent-tracker/core/backtest'
@@ -147,6 +147,24 @@ describe('report', () => {
     expect(byWeek.stdout).toContain('Models recorded: ')
     const window = jsonData((await runCli(['report', '--db', seeded.db, '--json', '--since', '2026-03-02', '--until', '2026-03-02'])).stdout, 'report') as { filters: Record<string, string> }
     expect(window.filters).toMatchObject({ since: '2026-03-02T00:00:00.000Z', until: '2026-03-03T00:00:00.000Z' })
+  })
+
+  it('says that on a day the window cuts, tool calls, tokens and cost count whole or not at all', async () => {
+    // Every tool call and cost of the seed falls on the morning of 2 March (UTC).
+    const fromTen = await runCli(['report', '--db', seeded.db, '--since', '2026-03-02T10:00Z'])
+    expect(fromTen.code).toBe(0)
+    expect(fromTen.stdout.replace(/\s+/g, ' ')).toContain('Tool calls, commands, pushes, messages, tokens and cost (and the XP+ they earn) are kept per UTC day, so on a day the window cuts they count whole or not at all: 2026-03-02 counts the whole day\'s (a cut day counts when its noon, UTC, falls inside the window). Commits, bugs and grades are counted exactly.')
+    const untilTen = jsonData((await runCli(['report', '--db', seeded.db, '--json', '--until', '2026-03-02T10:00Z'])).stdout, 'report') as { cutDays?: unknown; setups: { setup: string; commits: number; toolCalls: number }[] }
+    expect(untilTen.cutDays).toEqual([{ day: '2026-03-02', counted: false }])
+    expect(untilTen.setups[0]).toMatchObject({ setup: SONNET, toolCalls: 0 })
+    const byDay = await runCli(['report', '--db', seeded.db, '--by', 'day', '--until', '2026-03-02T10:00Z'])
+    expect(byDay.stdout.replace(/\s+/g, ' ')).toContain('2026-03-02 counts none (a cut day counts when its noon')
+    // Whole UTC days cut nothing, so there is nothing to say.
+    const whole = await runCli(['report', '--db', seeded.db, '--json', '--since', '2026-03-02', '--until', '2026-03-02'])
+    expect(jsonData(whole.stdout, 'report')).not.toHaveProperty('cutDays')
+    const out = join(tempFolder('html-'), 'report.html')
+    expect((await runCli(['export', '--format', 'html', '--out', out, '--db', seeded.db, '--since', '2026-03-02T10:00Z'])).code).toBe(0)
+    expect(readFileSync(out, 'utf8')).toContain('<p class="note">Tool calls, commands, pushes, messages, tokens and cost (and the XP+ they earn) are kept per UTC day')
   })
 
   it('rejects a bad date (exit 2) and an unknown project (exit 1) clearly', async () => {

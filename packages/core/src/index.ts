@@ -222,6 +222,7 @@ export { retrospectives } from './read-services/retrospectives.js'
 export { setupStatuses } from './read-services/setup-statuses.js'
 export type { GroupedReport, GroupedReportQuery, ReportQuery, SetupReport } from './read-services/setup-report.js'
 export { groupedReport, setupReport, setupTrends } from './read-services/setup-report.js'
+export type { CutDay } from './read-services/window-rollups.js'
 
 export type { RecordCheck, RollupCheck, RollupDrift } from './rollups/check-rollups.js'
 export type { ScoreCheck, ScoreDrift } from './rollups/check-scores.js'

@@ -16,6 +16,7 @@ import type { HtmlReportData } from '../html/report-data.js'
 import { loadBacktest } from '../backtest-file.js'
 import { backtestSection } from '../html/backtest-section.js'
 import { renderHtmlReport } from '../html/report-html.js'
+import { cutDaysNote } from '../cut-days.js'
 import { absolutePath } from '../io.js'
 import { JSON_ENVELOPE_VERSION } from '../json-envelope.js'
 import type { ReportOptions } from './report.js'
@@ -194,19 +195,22 @@ function recommendScope(query: ReportQuery): RecommendScope {
   return { since, until, project, setup, agent, model }
 }
 
-/** What the HTML report shows, from the read services: the report, trends, projects, a recommendation per kind of project (judged within the report's filters), and the last backtest saved beside the database. */
+/** What the HTML report shows, from the read services: the report, trends, projects, a recommendation per kind of project (judged within the report's filters), and the last backtest saved beside the database (of the whole database, and labelled so when the report is narrowed). */
 async function htmlReportData(ctx: CommandContext, store: ReadStore, query: ReportQuery, window: string): Promise<HtmlReportData> {
   const [report, trends, board, byProject, known, recommendations] = await Promise.all([
     setupReport(store, query), setupTrends(store, query), leaderboard(store, query),
     groupedReport(store, { ...query, by: 'project' }), projectList(store), recommendByProfile(store, {}, { profileFolder }, recommendScope(query)),
   ])
-  const filters = Object.entries(appliedFilters(query)).filter(([name]) => name !== 'since' && name !== 'until')
+  const filters = Object.entries(appliedFilters(query)).filter(([name]) => name !== 'since' && name !== 'until').map(([name, value]) => `${name} ${value}`).join(' · ')
   const projects = new Map(known.map((project) => [project.path, project]))
+  const note = cutDaysNote(report.cutDays)
+  // The backtest replays the whole database, whatever the filters: its section says so when there are any.
+  const narrowedTo = [window, filters].filter((part) => part !== '').join(' · ')
   return {
     generatedAt: ctx.now().toISOString(),
     database: store.path,
     window,
-    ...(filters.length === 0 ? {} : { filters: filters.map(([name, value]) => `${name} ${value}`).join(' · ') }),
+    ...(filters === '' ? {} : { filters }),
     rows: report.rows,
     projectCount: byProject.groups.filter((group) => group.rows.some((row) => row.commits > 0)).length,
     nonUserChannels: report.nonUserChannels,
@@ -220,6 +224,7 @@ async function htmlReportData(ctx: CommandContext, store: ReadStore, query: Repo
       })
       .sort((a, b) => b.rows.reduce((sum, row) => sum + row.commits, 0) - a.rows.reduce((sum, row) => sum + row.commits, 0) || a.name.localeCompare(b.name)),
     recommendations,
-    extraSections: [backtestSection(store.team === true ? undefined : loadBacktest(store.path))],
+    extraSections: [backtestSection(store.team === true ? undefined : loadBacktest(store.path), narrowedTo)],
+    ...(note === undefined ? {} : { cutDaysNote: note }),
   }
 }

@@ -3,6 +3,7 @@ import { REPORT_GROUPINGS, evidenceSummaries, groupedReport, parseSetupId, setup
 import { CliError, EXIT } from '../cli-error.js'
 import { evidenceTable } from '../evidence-table.js'
 import type { CommandContext } from '../context.js'
+import { cutDaysNote } from '../cut-days.js'
 import { costNotes, costPerCommitCell } from '../estimated-cost.js'
 import { gain, grade, percent, perCommit, plural, score, tokens } from '../format.js'
 import { CHANNELS_EXPLAINED, channelCell, channelsOf } from '../grade-channels.js'
@@ -77,14 +78,14 @@ export async function reportCommand(ctx: CommandContext, options: ReportOptions 
   const { query, window, narrowed } = await reportScope(ctx, store, options)
   const filters = appliedFilters(query)
   if (by === undefined) {
-    const { rows, nonUserChannels } = await setupReport(store, query)
+    const { rows, nonUserChannels, cutDays } = await setupReport(store, query)
     // Git evidence (agent-tracker evidence) beside the grades: all of it, for the project and setups asked about.
     const evidence = await evidenceSummaries(store, { ...setupFilterOf(query), ...(query.project === undefined ? {} : { project: query.project }) })
     const none = rows.length === 0 ? await noMatch(store, query) : ''
     const undated = narrowed ? [] : await undatedCounts(store, rows)
-    ctx.print({ filters, ...(narrowed ? { timeZone: window.timeZone } : {}), setups: rows, nonUserChannels, evidence, ...(undated.length === 0 ? {} : { undated }) }, () => {
+    ctx.print({ filters, ...(narrowed ? { timeZone: window.timeZone } : {}), setups: rows, nonUserChannels, evidence, ...(undated.length === 0 ? {} : { undated }), ...(cutDays.length === 0 ? {} : { cutDays }) }, () => {
       if (rows.length === 0) return none
-      const report = [heading(window), ctx.table(reportColumns(rows, { narrowed }), rows), ...costNotes(rows), ...undated.map((entry) => ctx.colours.dim(undatedNote(entry))), narrowed ? ctx.colours.dim(EARNED_NOTE) : ''].filter((part) => part !== '').join('\n')
+      const report = [heading(window), ctx.table(reportColumns(rows, { narrowed }), rows), ...costNotes(rows), ...undated.map((entry) => ctx.colours.dim(undatedNote(entry))), narrowed ? ctx.colours.dim(EARNED_NOTE) : '', ...dimmed(ctx, cutDaysNote(cutDays))].filter((part) => part !== '').join('\n')
       const evidenceLines = evidence.length === 0 ? [] : ['', ctx.colours.bold('Git evidence (all time)'), ...evidenceTable(ctx, evidence)]
       return [report, ...(nonUserChannels.length === 0 ? [] : ['', channelTable(ctx, rows)]), ...evidenceLines].join('\n')
     })
@@ -93,11 +94,11 @@ export async function reportCommand(ctx: CommandContext, options: ReportOptions 
   const report = await groupedReport(store, { ...query, by, timeZone: window.timeZone })
   const groups = report.groups.map((group) => ({ key: group.key, setups: group.rows }))
   const none = groups.length === 0 ? await noMatch(store, query) : ''
-  ctx.print({ filters, by, timeZone: report.timeZone, groups }, () => {
+  ctx.print({ filters, by, timeZone: report.timeZone, groups, ...(report.cutDays.length === 0 ? {} : { cutDays: report.cutDays }) }, () => {
     if (groups.length === 0) return none
     const title = (group: ReportGroup): string => ctx.colours.bold(groupTitle(by, group.key, report.timeZone))
     const sections = report.groups.map((group) => `${title(group)}\n${ctx.table(reportColumns(group.rows, { narrowed: true }), group.rows)}`)
-    return [heading(window), sections.join('\n\n'), ...costNotes(report.groups.flatMap((group) => group.rows)), ctx.colours.dim(EARNED_NOTE)].filter((part) => part !== '').join('\n')
+    return [heading(window), sections.join('\n\n'), ...costNotes(report.groups.flatMap((group) => group.rows)), ctx.colours.dim(EARNED_NOTE), ...dimmed(ctx, cutDaysNote(report.cutDays))].filter((part) => part !== '').join('\n')
   })
 }
 
@@ -132,6 +133,11 @@ function channelTable(ctx: CommandContext, rows: readonly SetupReportRow[]): str
   const graded = rows.filter((row) => row.userGradesByChannel.length > 0)
   const channels: Column<SetupReportRow>[] = channelsOf(graded).map((channel) => ({ header: channel.toUpperCase(), value: (r) => channelCell(r, channel), align: 'right', priority: 5 }))
   return [ctx.colours.bold('User grades by channel'), CHANNELS_EXPLAINED, ctx.table([{ header: 'SETUP', value: (r) => r.setup, priority: 10 }, ...channels], graded)].join('\n')
+}
+
+/** A note, dimmed as the report's other notes are; nothing when there is none. */
+function dimmed(ctx: CommandContext, note: string | undefined): string[] {
+  return note === undefined ? [] : [ctx.colours.dim(note)]
 }
 
 const EARNED_NOTE = 'XP+ and CS± are what the work shown earned; SP NOW is the current total.'

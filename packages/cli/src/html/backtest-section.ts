@@ -5,9 +5,26 @@ import { barChart } from './charts/bar-chart.js'
 import { escapeHtml, seriesColour } from './charts/svg.js'
 import type { HtmlSection } from './report-data.js'
 
-/** The report's "is the recommendation right?" section, from the last backtest; a pointer to `backtest` when there is none. */
-export function backtestSection(saved: SavedBacktest | undefined): HtmlSection {
-  return { id: 'calibration', title: 'Is the recommendation right?', html: backtestHtml(saved) }
+/**
+ * The report's "is the recommendation right?" section, from the last backtest; a pointer to
+ * `backtest` when there is none. A backtest replays the whole database (as `agent-tracker
+ * backtest` does, which takes no filters), so in a report narrowed by its filters (`narrowedTo`,
+ * as a person reads them) the section says plainly, in its title and first line, that it covers
+ * the whole database and not those filters.
+ */
+export function backtestSection(saved: SavedBacktest | undefined, narrowedTo = ''): HtmlSection {
+  const title = narrowedTo === '' ? 'Is the recommendation right?' : 'Is the recommendation right? (whole database)'
+  return { id: 'calibration', title, html: `${wholeDatabaseNote(narrowedTo)}${backtestHtml(saved)}` }
+}
+
+/**
+ * Why a narrowed report shows the whole database's backtest: replaying only the filtered work
+ * would judge few decisions or none (a decision is judged by the next graded commits after it),
+ * and the calibration of the model every recommendation comes from is best measured on all of it.
+ */
+function wholeDatabaseNote(narrowedTo: string): string {
+  if (narrowedTo === '') return ''
+  return `<p class="intro"><b>Whole database, not this report's filters</b> (${escapeHtml(narrowedTo)}): this section judges the model behind every recommendation over all of the history — every project, setup and day — as <code>agent-tracker backtest</code> replays it. It does not follow the filters the rest of this report follows.</p>\n`
 }
 
 function backtestHtml(saved: SavedBacktest | undefined): string {

@@ -40,6 +40,8 @@ export interface HtmlReportData {
   /** Judged only from the outcomes the report is narrowed to (window, project and setup filters), as the rest of the report is. */
   readonly recommendations: readonly ProfileRecommendation[]
   readonly extraSections?: readonly HtmlSection[]
+  /** What the report says about days the window cuts, whose tool calls, tokens and cost count whole or not at all (see `cutDaysNote`); absent when it cuts none. */
+  readonly cutDaysNote?: string
 }
 
 /** Every setup the report names, in one order, so each keeps one colour throughout. */

@@ -59,7 +59,7 @@ export function renderHtmlReport(data: HtmlReportData): string {
   <div class="kpi"><b>${String(graded)}</b><span>user-graded ${graded === 1 ? 'commit' : 'commits'}</span></div>
   <div class="kpi"><b>${escapeHtml(money(cost))}</b><span>spent on models</span></div>
 </section>
-${sections.map((entry) => `<section id="${escapeHtml(entry.id)}">\n<h2>${escapeHtml(entry.title)}</h2>\n${entry.html}\n</section>`).join('\n')}
+${data.cutDaysNote === undefined ? '' : `<p class="note">${escapeHtml(data.cutDaysNote)}</p>\n`}${sections.map((entry) => `<section id="${escapeHtml(entry.id)}">\n<h2>${escapeHtml(entry.title)}</h2>\n${entry.html}\n</section>`).join('\n')}
 <footer>Database: ${escapeHtml(data.database)} · ${escapeHtml(plural(data.rows.length, 'setup'))}. Grades: −1 bad, 1 neutral, 2 good, 5 excellence. Intervals are 90%: the range the true mean is likely in, wide while few commits are graded.${escapeHtml(costNotes(data.rows).map((note) => ` ${note}`).join(''))}</footer>
 </main>
 </body>

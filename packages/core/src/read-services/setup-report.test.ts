@@ -64,6 +64,28 @@ describe('setupReport', () => {
     expect((await setupReport(store, { limit: 1 })).rows).toHaveLength(1)
   })
 
+  it('says which days the window cuts hold tool calls and cost, and whether each counts them whole or not at all', async () => {
+    // Sonnet's tool calls and cost ($0.05 a commit) all fall on the morning of 2 March; GPT records none.
+    const store = await storeWithHistory()
+    const fromNine = await setupReport(store, { setup: SONNET, since: '2026-03-02T09:10:00Z' })
+    expect(fromNine.cutDays).toEqual([{ day: '2026-03-02', counted: true }])
+    expect(fromNine.rows[0]).toMatchObject({ commits: 4, toolCalls: 6 })
+    // A window that ends before noon counts none of the day's tool calls and cost, its commits exactly.
+    const untilNine = await setupReport(store, { setup: SONNET, until: '2026-03-02T09:10:00Z' })
+    expect(untilNine.cutDays).toEqual([{ day: '2026-03-02', counted: false }])
+    expect(untilNine.rows[0]).toMatchObject({ commits: 2, toolCalls: 0, cost: 0 })
+    // The weekly trend counts the cut day's cost as the report does.
+    expect((await setupTrends(store, { setup: SONNET, until: '2026-03-02T09:10:00Z' })).map((trend) => trend.points.map((point) => [point.commits, point.cost]))).toEqual([[[2, 0]]])
+    expect((await setupTrends(store, { setup: SONNET, since: '2026-03-02T09:10:00Z' }))[0]?.points[0]?.cost).toBeCloseTo(0.3, 10)
+    const grouped = await groupedReport(store, { by: 'project', until: '2026-03-02T09:10:00Z' })
+    expect(grouped.cutDays).toEqual([{ day: '2026-03-02', counted: false }])
+    // Whole UTC days, no window, or a cut day without tool calls or cost in the setups reported: nothing to say.
+    expect((await setupReport(store, { since: '2026-03-02', until: '2026-03-03' })).cutDays).toEqual([])
+    expect((await setupReport(store)).cutDays).toEqual([])
+    expect((await setupReport(store, { setup: GPT, since: '2026-03-09T09:01:00Z' })).cutDays).toEqual([])
+    expect((await setupReport(store, { agent: 'plan', since: '2026-03-02T09:10:00Z' })).cutDays).toEqual([])
+  })
+
   it('narrows by project, window and setup filter', async () => {
     const store = await storeWithHistory()
     expect((await setupReport(store, { project: API })).rows.map((row) => row.setup)).toEqual([GPT])

@@ -8,15 +8,13 @@ import { buildRollupReport, buildTotalsReport, nonUserChannels } from '../report
 import type { GradeChannel } from '../facts/grade-channel.js'
 import type { SetupTrend } from '../reports/trends.js'
 import { buildTrends } from '../reports/trends.js'
-import type { UsageRecord } from '../store/records.js'
 import type { RecordQuery, TrackerStore } from '../store/tracker-store.js'
-import { toIsoTimestamp } from '../time/iso-timestamp.js'
 import { checkTimeZone } from '../time/calendar.js'
 import type { TimeWindow } from './read-query.js'
 import { windowQuery } from './read-query.js'
 import { DEFAULT_CATALOGUE_LIMIT, boundOf } from './read-limits.js'
-import type { RollupScope } from './window-rollups.js'
-import { windowRollups } from './window-rollups.js'
+import type { CutDay, RollupScope } from './window-rollups.js'
+import { countersCountIn, cutDaysOf, windowRollups } from './window-rollups.js'
 
 /** A report question: outcomes per setup, narrowed by setup, project and time window. */
 export interface ReportQuery extends SetupFilter, TimeWindow {
@@ -35,6 +33,12 @@ export interface SetupReport {
    * any, apps show user grades by channel (`userGradesByChannel` of each row).
    */
   readonly nonUserChannels: readonly GradeChannel[]
+  /**
+   * The UTC days the window cuts on which the setups reported have tool calls, tokens or cost,
+   * oldest first: those are kept per day, so there they count whole or not at all (see
+   * `countersCountIn`), and apps say so. Empty without a window or when its edges fall at UTC midnight.
+   */
+  readonly cutDays: readonly CutDay[]
 }
 
 /**
@@ -52,37 +56,27 @@ export async function setupReport(store: TrackerStore, query: ReportQuery = {}):
   const totals = allTime ? await store.setupTotals?.() : undefined
   const [setups, rollups] = await Promise.all([store.find('setups'), totals === undefined ? windowRollups(store, rollupScope(query)) : []])
   const rows = (totals === undefined
-    ? buildRollupReport({ setups, rollups, countersCount: dayCounts(query) }, query, store.rules)
+    ? buildRollupReport({ setups, rollups, countersCount: countersCountIn(query) }, query, store.rules)
     : buildTotalsReport(setups, totals, query, store.rules)).slice(0, limit)
-  return { rows, nonUserChannels: nonUserChannels(rows) }
+  const reported = new Set(rows.map((row) => row.setup))
+  return { rows, nonUserChannels: nonUserChannels(rows), cutDays: cutDaysOf(query, rollups.filter((rollup) => reported.has(rollup.setup))) }
 }
 
 /**
  * Each setup's weekly commits, mean user grade and cost in the window, oldest week first, for
- * charts of trends over time; from the day rollups.
+ * charts of trends over time; from the day rollups. A day the window cuts counts its cost as
+ * {@link setupReport} does (see `countersCountIn`), so the two agree.
  * @throws {TrackerError} INVALID_QUERY for a bad limit, INVALID_TIMESTAMP for a bad window.
  */
 export async function setupTrends(store: TrackerStore, query: ReportQuery = {}): Promise<SetupTrend[]> {
   const limit = boundOf(query.limit, DEFAULT_CATALOGUE_LIMIT)
-  return buildTrends(await windowRollups(store, rollupScope(query)), query).slice(0, limit)
+  const counts = countersCountIn(query)
+  const rollups = (await windowRollups(store, rollupScope(query))).map((rollup) => (counts(rollup) ? rollup : { ...rollup, cost: 0 }))
+  return buildTrends(rollups, query).slice(0, limit)
 }
 
 function rollupScope(query: ReportQuery): RollupScope {
   return { ...windowQuery(query), ...(query.project === undefined ? {} : { project: query.project }), ...(query.setup === undefined ? {} : { setup: query.setup }) }
-}
-
-/**
- * Usage is kept per UTC day; a window that starts or ends within a day (a day in another time zone)
- * counts the days whose noon (UTC) falls inside it — for a window of whole UTC days, every day in it.
- */
-function dayCounts(window: TimeWindow): (day: Pick<UsageRecord, 'day'>) => boolean {
-  if (window.since === undefined && window.until === undefined) return () => true
-  const since = window.since === undefined ? undefined : toIsoTimestamp(window.since, 'since')
-  const until = window.until === undefined ? undefined : toIsoTimestamp(window.until, 'until')
-  return (day) => {
-    const noon = `${day.day}T12:00:00.000Z`
-    return (since === undefined || noon >= since) && (until === undefined || noon < until)
-  }
 }
 
 function windowScope(query: ReportQuery): RecordQuery {
@@ -101,6 +95,8 @@ export interface GroupedReport {
   readonly by: ReportGrouping
   readonly timeZone: string
   readonly groups: readonly ReportGroup[]
+  /** The days the window cuts on which the setups reported have tool calls, tokens or cost (see `SetupReport.cutDays`). */
+  readonly cutDays: readonly CutDay[]
 }
 
 /**
@@ -117,6 +113,7 @@ export async function groupedReport(store: TrackerStore, query: GroupedReportQue
   const [setups, commits, gradeEvents, bugs, days] = await Promise.all([
     store.find('setups'), store.findCommitRefs(scope), store.find('gradeEvents', scope), store.find('bugs', scope), store.find('usage', scope),
   ])
-  const groups = buildReportGroups({ setups, commits, gradeEvents, bugs, usage: days.filter(dayCounts(query)) }, query.by, { timeZone, filter: query, rules: store.rules })
-  return { by: query.by, timeZone, groups }
+  const groups = buildReportGroups({ setups, commits, gradeEvents, bugs, usage: days.filter(countersCountIn(query)) }, query.by, { timeZone, filter: query, rules: store.rules })
+  const reported = new Set(groups.flatMap((group) => group.rows.map((row) => row.setup)))
+  return { by: query.by, timeZone, groups, cutDays: cutDaysOf(query, days.filter((rollup) => reported.has(rollup.setup))) }
 }

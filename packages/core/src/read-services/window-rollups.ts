@@ -1,6 +1,6 @@
 import type { Mutable } from '../mutable.js'
 import type { CountedRecord } from '../rollups/usage-rollup.js'
-import { NO_GRADES, countInRollup, emptyUsage } from '../rollups/usage-rollup.js'
+import { COUNTER_FIELDS, NO_GRADES, countInRollup, emptyUsage } from '../rollups/usage-rollup.js'
 import type { CollectionName, UsageRecord } from '../store/records.js'
 import { recordSlot } from '../store/records.js'
 import type { RecordQuery, TrackerStore } from '../store/tracker-store.js'
@@ -17,10 +17,72 @@ export interface RollupScope {
 const DAY_MS = 86_400_000
 
 /**
+ * A UTC day a time window cuts (its start or end falls inside the day) on which the work in scope
+ * has tool calls, commands, pushes, messages, tokens or cost. Those are kept only per day, so on
+ * such a day they count whole or not at all — unlike commits, bugs and grades, which are counted
+ * from their records at their own time.
+ */
+export interface CutDay {
+  /** The UTC day, `YYYY-MM-DD`. */
+  readonly day: string
+  /** True when the whole day's tool calls, tokens and cost count (its noon, UTC, falls inside the window); false when none do. */
+  readonly counted: boolean
+}
+
+/**
+ * Whether a day rollup's tool calls, commands, pushes, messages, tokens and cost count in a window:
+ * they are kept per UTC day, so a day the window cuts counts them when its noon (UTC) falls inside
+ * the window — the nearer of "all" and "none" for most of a day — and every day does without a window.
+ * @throws {TrackerError} INVALID_TIMESTAMP for a bad window.
+ */
+export function countersCountIn(window: Pick<RollupScope, 'since' | 'until'>): (rollup: Pick<UsageRecord, 'day'>) => boolean {
+  if (window.since === undefined && window.until === undefined) return () => true
+  const since = window.since === undefined ? undefined : toIsoTimestamp(window.since, 'since')
+  const until = window.until === undefined ? undefined : toIsoTimestamp(window.until, 'until')
+  return (rollup) => {
+    const noon = `${rollup.day}T12:00:00.000Z`
+    return (since === undefined || noon >= since) && (until === undefined || noon < until)
+  }
+}
+
+/**
+ * The days a window cuts on which the rollups given (those of the setups a report shows) hold per-day counters,
+ * oldest first, each with whether they count (see {@link countersCountIn}): what a report says so
+ * that its tool calls and cost near the window's edges are read as whole days, not as exact.
+ * @throws {TrackerError} INVALID_TIMESTAMP for a bad window.
+ */
+export function cutDaysOf(window: Pick<RollupScope, 'since' | 'until'>, rollups: readonly UsageRecord[]): CutDay[] {
+  const edges = new Set(edgeDays(window))
+  if (edges.size === 0) return []
+  const counts = countersCountIn(window)
+  const days = new Set(rollups.filter((rollup) => edges.has(rollup.day) && hasCounters(rollup)).map((rollup) => rollup.day))
+  return [...days].sort().map((day) => ({ day, counted: counts({ day }) }))
+}
+
+/** The UTC days a window's edges fall inside. */
+function edgeDays(window: Pick<RollupScope, 'since' | 'until'>): string[] {
+  const since = window.since === undefined ? undefined : toIsoTimestamp(window.since, 'since')
+  const until = window.until === undefined ? undefined : toIsoTimestamp(window.until, 'until')
+  return daysCutBy(since, until)
+}
+
+/** The UTC days that window edges (canonical timestamps) fall inside: an edge at midnight, UTC, cuts none. */
+function daysCutBy(...edges: readonly (string | undefined)[]): string[] {
+  return edges.flatMap((edge) => (edge === undefined || edge.endsWith('T00:00:00.000Z') ? [] : [edge.slice(0, 10)]))
+}
+
+/** True when a rollup holds any counter kept only per day. */
+function hasCounters(rollup: UsageRecord): boolean {
+  const { tokens } = rollup
+  return COUNTER_FIELDS.some((field) => rollup[field] !== 0) || Object.values(tokens).some((value) => value !== 0)
+}
+
+/**
  * The day rollups in a scope, exact at the window's edges: a day wholly inside the window counts
  * as stored; on a day the window cuts, its commits, bugs and grades are counted again from that
- * day's records inside the window (tool calls, tokens and cost are only kept per day, so a cut
- * day keeps all of them, as it always did). Reads O(setups × projects × days) rollups, and the
+ * day's records inside the window. Tool calls, tokens and cost are only kept per day, so a cut day's
+ * rollup keeps all of them: a report counts them by {@link countersCountIn} and says which days
+ * it counted so ({@link cutDaysOf}). Reads O(setups × projects × days) rollups, and the
  * events of at most two days.
  * @throws {TrackerError} INVALID_TIMESTAMP for a bad window.
  */
@@ -29,7 +91,7 @@ export async function windowRollups(store: TrackerStore, scope: RollupScope): Pr
   const until = scope.until === undefined ? undefined : toIsoTimestamp(scope.until, 'until')
   const narrow = { ...(scope.setup === undefined ? {} : { setup: scope.setup }), ...(scope.project === undefined ? {} : { project: scope.project }) }
   const rollups = await store.find('usage', { ...narrow, ...(since === undefined ? {} : { since }), ...(until === undefined ? {} : { until }), order: 'any' })
-  const cutDays = [since, until].flatMap((edge) => (edge === undefined || edge.endsWith('T00:00:00.000Z') ? [] : [edge.slice(0, 10)]))
+  const cutDays = daysCutBy(since, until)
   if (cutDays.length === 0) return rollups
   const recounted = new Map<string, Mutable<UsageRecord>>()
   const bySlot = new Map(rollups.map((rollup) => [recordSlot('usage', [rollup.setup, rollup.project, rollup.day]), rollup]))

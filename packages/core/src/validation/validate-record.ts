@@ -1,6 +1,7 @@
 import { describeField, describeValue } from '../describe-value.js'
 import { TrackerError } from '../errors.js'
 import { EVIDENCE_SIGNALS } from '../facts/facts.js'
+import { GRADE_CHANNELS, UNRECORDED_CHANNEL } from '../facts/grade-channel.js'
 import { isGrade } from '../facts/grade.js'
 import { parseSetupId } from '../facts/setup-id.js'
 import { communicationCap } from '../scoring/agent-state.js'
@@ -119,6 +120,11 @@ const list = (check: FieldCheck): FieldCheck => (value, field, record) => {
   for (const [index, item] of (value as unknown[]).entries()) check(item, `${field}[${String(index)}]`, record)
 }
 
+/** Present only as `true`: a grade event is vouched for, or carries no `vouched` at all. */
+const onlyTrue: FieldCheck = (value, field) => {
+  if (value !== true) fail(field, value, 'true, or no field at all (a grade not vouched for)')
+}
+
 const fullHash: FieldCheck = (value, field) => {
   if (typeof value !== 'string' || !isFullCommitHash(value)) fail(field, value, FULL_COMMIT_HASH_ACCEPTED)
 }
@@ -132,6 +138,22 @@ const ID = key(LIMITS.idBytes)
 const TOKENS = nested({ input: amount(), output: amount(), reasoning: amount(), cacheRead: amount(), cacheWrite: amount() })
 const TALLY = nested({ count: count(), sum: score })
 const GRADE_SUMS = nested({ count: count(), sum: score, squares: amount() })
+/** The channel a grade came through: checked, since reports tell grades apart by it and scores count only some. */
+const CHANNEL = oneOf(GRADE_CHANNELS)
+const SHOWN_CHANNEL = oneOf([...GRADE_CHANNELS, UNRECORDED_CHANNEL])
+const CHANNEL_SUMS = nested({ grades: count(), counted: count(), sum: score })
+/**
+ * A day rollup's user grades by channel (see `GradeRollup.userByChannel`): keyed by a grade channel,
+ * or `unrecorded` for grades recorded before grades carried one; reports show them as they are.
+ */
+const BY_CHANNEL: FieldCheck = (value, field, record) => {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(field, value, 'an object of grade sums by channel')
+  for (const [channel, sums] of Object.entries(value as Fields)) {
+    SHOWN_CHANNEL(channel, `${field} key`, record)
+    CHANNEL_SUMS(sums, `${field}.${channel}`, record)
+  }
+}
+
 const USAGE_COUNTERS = { toolCalls: count(), toolFailures: count(), commands: count(), pushes: count(), messages: count(), tokens: TOKENS, cost: amount(LIMITS.cost) }
 
 const STATE = nested({
@@ -159,11 +181,11 @@ const SHAPES: Readonly<Record<CollectionName, Readonly<Record<string, FieldCheck
   commits: { project: PROJECT, hash: HASH, setup: setupId, at: time, message: NOTE, task: optional(NOTE), session: optional(key(LIMITS.keyPartBytes)), amends: optional(fullHash), replaced: optional(list(fullHash)) },
   retrospectives: {
     setup: setupId, commit: HASH, project: PROJECT_OR_NONE, at: time, updatedAt: time, task: optional(NOTE), agentGrade: optional(grade), userGrade: optional(grade),
-    agentNote: optional(NOTE), userNote: optional(NOTE), scoreBefore: optional(amount()), scoreAfter: optional(amount()), extra: optional(extra),
+    agentNote: optional(NOTE), userNote: optional(NOTE), agentGradeChannel: optional(CHANNEL), userGradeChannel: optional(CHANNEL), scoreBefore: optional(amount()), scoreAfter: optional(amount()), extra: optional(extra),
   },
   gradeEvents: {
     id: ID, setup: setupId, project: PROJECT, commit: HASH, at: time, by: party, agentGrade: optional(grade), userGrade: optional(grade),
-    scoreBefore: optional(amount()), scoreAfter: optional(amount()), note: optional(NOTE),
+    channel: optional(CHANNEL), vouched: optional(onlyTrue), scoreBefore: optional(amount()), scoreAfter: optional(amount()), note: optional(NOTE),
   },
   bugs: { id: ID, setup: setupId, project: PROJECT, at: time, by: party, commit: optional(HASH), note: optional(NOTE), skillPointsAfter: amount(LIMITS.skillPoints) },
   activities: { id: ID, setup: setupId, project: PROJECT_OR_NONE, at: time, session: optional(key(LIMITS.keyPartBytes)), task: NOTE, actions: NOTE, outcome: NOTE, decisions: NOTE, notes: optional(NOTE) },
@@ -172,7 +194,7 @@ const SHAPES: Readonly<Record<CollectionName, Readonly<Record<string, FieldCheck
     files: optional(list(NOTE)), lines: optional(count()), pattern: optional(NOTE), days: optional(count()), added: optional(count()), surviving: optional(count()),
     status: oneOf(['open', 'confirmed', 'dismissed', 'retracted']), decidedAt: optional(time), note: optional(NOTE),
   },
-  usage: { setup: setupId, project: PROJECT, day, ...USAGE_COUNTERS, commits: count(), bugs: count(), grades: nested({ agent: GRADE_SUMS, user: GRADE_SUMS, communication: optional(score) }), baseline: optional(nested(USAGE_COUNTERS)) },
+  usage: { setup: setupId, project: PROJECT, day, ...USAGE_COUNTERS, commits: count(), bugs: count(), grades: nested({ agent: GRADE_SUMS, user: GRADE_SUMS, userByChannel: optional(BY_CHANNEL), communication: optional(score) }), baseline: optional(nested(USAGE_COUNTERS)) },
 }
 
 /** A setup's scores must be ones the rules can reach: failures within calls, CS within its cap. */
