@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
-import type { SetupTotalsRecord } from '@agent-tracker/core'
+import type { CollectionName, SetupTotalsRecord } from '@agent-tracker/core'
 import { COLLECTIONS } from '@agent-tracker/core'
 import type { Database, RootDatabase } from 'lmdb'
 import { open } from 'lmdb'
@@ -79,6 +79,10 @@ export function openTables(root: RootDatabase): QueryTables {
   // halfway leaves a file that is still recognised as ours (meta beside our own names only).
   const meta = plain(META)
   const tables = Object.fromEntries(COLLECTIONS.map((c) => [c, structured(SUB_DATABASES[c])])) as unknown as QueryTables['tables']
+  // Read-only, a table an earlier schema lacks is not there (undefined), nor then its second opening.
+  const valuesOf = (c: CollectionName, table: Database<unknown> | undefined): Database<unknown> | undefined =>
+    table === undefined ? undefined : root.openDB({ name: SUB_DATABASES[c], sharedStructuresKey: STRUCTURES_KEY, ...valuesOnlyKeys(table) })
+  const values = Object.fromEntries(COLLECTIONS.map((c) => [c, valuesOf(c, tables[c] as Database<unknown> | undefined)])) as unknown as QueryTables['values']
   const indexes = Object.fromEntries([
     ['commitsBySetup', plain(COMMITS_BY_SETUP)],
     ...Object.entries(INDEX_DATABASES).map(([name, database]) => [name, plain(database)]),
@@ -86,6 +90,7 @@ export function openTables(root: RootDatabase): QueryTables {
   const search = Object.fromEntries(Object.entries(SEARCH_DATABASES).map(([collection, name]) => [collection, root.openDB<Uint8Array, Uint8Array>({ name, keyEncoding: 'binary', encoding: 'binary' })])) as unknown as SearchTables
   return {
     tables,
+    values,
     indexes,
     search,
     factLog: structured(FACT_LOG) as Database<StoredFactBatch>,
@@ -96,6 +101,26 @@ export function openTables(root: RootDatabase): QueryTables {
   }
 }
 
+/** How lmdb-js writes and reads the keys of a sub-database (its `keyEncoder`; ordered-binary by default). */
+interface KeyEncoder {
+  writeKey(key: unknown, target: Uint8Array, position: number): number
+  readKey(source: Uint8Array, start: number, end: number): unknown
+  /** lmdb-js calls it on a key encoder it is given: present, the keys stay null-terminated as lmdb-js's own are. */
+  enableNullTermination(): void
+}
+
+/**
+ * Options that open a sub-database again with the keys of `table` written as it writes them — so
+ * ranges and prefixes find the same records — and read as nothing: the range's entries then carry
+ * no key, and lmdb-js spends nothing decoding one. `enableNullTermination` does nothing, as lmdb-js
+ * enabled it for its default encoder on load; its presence keeps the keys of the kind lmdb-js's own
+ * are (not raw bytes).
+ */
+function valuesOnlyKeys(table: Database<unknown>): { keyEncoder: KeyEncoder } {
+  const { writeKey } = table as unknown as Pick<KeyEncoder, 'writeKey'>
+  return { keyEncoder: { writeKey, readKey: () => undefined, enableNullTermination: () => undefined } }
+}
+
 /**
  * Makes every table that keeps shared structures load them from the database again before its
  * next write. After a write transaction rolls back, structures it added exist only in memory; a
@@ -103,7 +128,7 @@ export function openTables(root: RootDatabase): QueryTables {
  */
 export function reloadStructures(db: QueryTables): void {
   // Read-only, a sub-database an earlier schema lacks is not there to open.
-  for (const table of [...Object.values(db.tables), db.factLog] as unknown[]) {
+  for (const table of [...Object.values(db.tables), ...Object.values(db.values), db.factLog] as unknown[]) {
     const structures = (table as { encoder?: { structures?: { uninitialized?: boolean } } } | undefined)?.encoder?.structures
     if (structures !== undefined) structures.uninitialized = true
   }

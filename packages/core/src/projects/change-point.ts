@@ -65,6 +65,9 @@ export interface ChangePointOptions {
 /** Run hypotheses less likely than e⁻¹⁴ (about 1e-6) are dropped. */
 const PRUNE = Math.exp(-14)
 
+/** 2π: `TWO_PI * v` is the same number as `2 * Math.PI * v`, which multiplies left to right. */
+const TWO_PI = 2 * Math.PI
+
 /**
  * At most this many run hypotheses are kept by default. In steady times no hypothesis becomes
  * unlikely enough to drop (each start keeps about the hazard's share), so the runs would grow with
@@ -91,6 +94,9 @@ export function currentLevel(batches: readonly GradeBatch[], options: ChangePoin
   const maxRuns = Math.max(2, options.maxRuns ?? MAX_RUNS)
   const s2 = spread ** 2
   const p2 = prior.sd ** 2
+  // Worked out once, not per run and batch: the same numbers as the expressions they stand for.
+  const priorPrecision = 1 / p2
+  const priorMeanPrecision = prior.mean / p2
   // Runs as parallel arrays (start, probability, Σw, Σw², Σw·grade) of which the first `runs` are
   // live: this loop runs for every batch of every setup at every recommendation — in a short-lived
   // process, mostly before the engine has optimised it — so it updates and prunes them in place in
@@ -134,12 +140,12 @@ export function currentLevel(batches: readonly GradeBatch[], options: ChangePoin
       for (let r = 0; r < runs; r++) {
         const w = weight[r] ?? 0
         const count = w ** 2 / (weightSquares[r] ?? 0)
-        const postVariance = 1 / (1 / p2 + count / s2)
-        const postMean = postVariance * (prior.mean / p2 + (count * (sum[r] ?? 0)) / (w * s2))
+        const postVariance = 1 / (priorPrecision + count / s2)
+        const postMean = postVariance * (priorMeanPrecision + (count * (sum[r] ?? 0)) / (w * s2))
         const variance = noise + postVariance
         const e = -((observed - postMean) ** 2) / (2 * variance)
         exponent[r] = e
-        scale[r] = 1 / Math.sqrt(2 * Math.PI * variance)
+        scale[r] = 1 / Math.sqrt(TWO_PI * variance)
         const p = probability[r] ?? 0
         mass += p
         if (p > 0 && e > top) top = e
@@ -152,7 +158,7 @@ export function currentLevel(batches: readonly GradeBatch[], options: ChangePoin
         total += grown
       }
       // A change now takes the hazard's share of the runs' probability before this batch (pruning may have left it under 1).
-      const logChangeScale = -0.5 * Math.log(2 * Math.PI * changeVariance)
+      const logChangeScale = -0.5 * Math.log(TWO_PI * changeVariance)
       let changed = mass * change * Math.exp(changeExponent - top + logChangeScale)
       if (!(total + changed > 0)) {
         // Only when the likeliest term itself underflowed (a vanishing run, or a hazard of 1): the same step by logarithms.
@@ -170,17 +176,17 @@ export function currentLevel(batches: readonly GradeBatch[], options: ChangePoin
         }
         changed = Math.exp(logChange - best)
       }
-      for (let r = 0; r < runs; r++) probability[r] = next[r] ?? 0
       start[runs] = index
-      probability[runs] = changed
+      next[runs] = changed
       weight[runs] = 0
       weightSquares[runs] = 0
       sum[runs] = 0
       runs += 1
       total += changed
+      // The grown probabilities (`next`), renormalised, into `probability`, the unlikely dropped.
       let kept = 0
       for (let r = 0; r < runs; r++) {
-        const value = (probability[r] ?? 0) / total
+        const value = (next[r] ?? 0) / total
         if (value < PRUNE && r !== runs - 1) continue
         start[kept] = start[r] ?? 0
         probability[kept] = value

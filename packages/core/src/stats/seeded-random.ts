@@ -1,11 +1,17 @@
 /** A source of uniform numbers in [0, 1). */
 export type RandomSource = () => number
 
-/** A deterministic pseudo-random generator (mulberry32): the same seed gives the same sequence everywhere. */
+/**
+ * A deterministic pseudo-random generator (mulberry32): the same seed gives the same sequence everywhere.
+ * Its state is kept as a signed 32-bit integer (`| 0`), which has the same bits as the usual
+ * unsigned one (`>>> 0`) and gives the same numbers — every use of it goes through 32-bit operations
+ * — but stays a small integer to the engine: an unsigned state above 2³¹ is a heap number, and a
+ * Monte Carlo that draws a million numbers would allocate one per draw.
+ */
 export function seededRandom(seed: number): RandomSource {
-  let state = seed >>> 0
+  let state = seed | 0
   return () => {
-    state = (state + 0x6d2b79f5) >>> 0
+    state = (state + 0x6d2b79f5) | 0
     let t = state
     t = Math.imul(t ^ (t >>> 15), t | 1)
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
