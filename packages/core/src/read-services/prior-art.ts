@@ -1,5 +1,5 @@
 import type { PriorArtHit, PriorArtResult, RankedHit } from '../projects/prior-art.js'
-import { priorArtHit, recordEntry, startPriorArtSearch } from '../projects/prior-art.js'
+import { preparePriorArtSearch, priorArtHit, recordEntry } from '../projects/prior-art.js'
 import type { SearchEntry, SearchedCollection } from '../projects/search-digest.js'
 import { hashOf } from '../projects/search-digest.js'
 import { UNKNOWN } from '../projects/project-profile.js'
@@ -49,7 +49,12 @@ export async function priorArt(store: TrackerStore, query: PriorArtQuery, option
     const project = projects.get(link)
     return project === undefined ? undefined : (project.profile ?? options.profileFolder?.(project.path))?.scope
   }
-  const search = startPriorArtSearch(query.task, entries, { scope, limit, scopeOf: scopeOfProject })
+  const setup = preparePriorArtSearch(query.task, entries, { scope, limit, scopeOf: scopeOfProject })
+  for (let from = 0; from < setup.size; from += HEADER_SLICE) {
+    setup.read(from, from + HEADER_SLICE)
+    await options.pause?.()
+  }
+  const search = setup.start()
   for (let from = 0; from < search.size; from += SLICE) {
     search.scan(from, from + SLICE)
     await options.pause?.()
@@ -73,7 +78,7 @@ export async function priorArt(store: TrackerStore, query: PriorArtQuery, option
  * A searched collection's entries for a search. A store that keeps search digests gives them, a
  * few bytes a record, and only the records of the hits are read later; any other gives its records.
  * With a pause, either comes a page at a time, the host's event loop turning in between (and the
- * entries are then scored a slice at a time); without one, in one read.
+ * entries are then set up and scored a slice at a time); without one, in one read.
  */
 async function searchEntries(store: TrackerStore, collection: SearchedCollection, query: RecordQuery, pause: (() => unknown) | undefined): Promise<SearchEntry[]> {
   const digests = store.findSearchEntries?.bind(store)
@@ -94,6 +99,9 @@ async function collected<T>(items: AsyncIterable<T>): Promise<T[]> {
 
 /** Records or search entries read per page, and documents scored per slice, when the host asks for pauses. */
 const SLICE = 250
+
+/** Entry headers read per slice when the host asks for pauses: each is a few fields, cheaper than scoring a document. */
+const HEADER_SLICE = 1000
 
 async function scopeOf(store: TrackerStore, project: string, options: ProfileOptions): Promise<string> {
   const stored = (await store.get('projects', [project]))?.profile
