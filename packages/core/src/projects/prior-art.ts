@@ -179,7 +179,8 @@ function searchOf(query: string, corpus: Corpus, wanted: readonly string[], opti
       for (let index = from; index < Math.min(to, corpus.size); index++) {
         const counts = corpus.countsAt(index)
         if (counts === undefined) continue
-        candidates.push({ index, counts })
+        // Its ranking (its time decoded among it) is taken now, a slice at a time, not all at once when ranked.
+        candidates.push({ index, counts, ranking: corpus.rankingAt(index) })
         for (let term = 0; term < counts.length; term++) if ((counts[term] ?? 0) > 0) frequency[term] = (frequency[term] ?? 0) + 1
       }
     },
@@ -187,10 +188,11 @@ function searchOf(query: string, corpus: Corpus, wanted: readonly string[], opti
   }
 }
 
-/** A document holding at least one wanted term: its index and how often it holds each. */
+/** A document holding at least one wanted term: its index, how often it holds each, and what ranks it. */
 interface Candidate {
   readonly index: number
   readonly counts: readonly number[]
+  readonly ranking: Ranking
 }
 
 /** What orders a document among the hits: where and when, whether a pattern or a mistake, and its standing. */
@@ -212,13 +214,12 @@ function rank(query: string, candidates: readonly Candidate[], frequency: readon
     if (!scopes.has(project)) scopes.set(project, options.scopeOf?.(project))
     return scopes.get(project)
   }
-  const hits = candidates.map(({ index, counts }) => {
+  const hits = candidates.map(({ index, counts, ranking }) => {
     let relevance = 0
     for (let term = 0; term < counts.length; term++) {
       const count = counts[term] ?? 0
       if (count > 0) relevance += (count / (count + 1.2)) * Math.log(1 + documents / (frequency[term] ?? 1))
     }
-    const ranking = corpus.rankingAt(index)
     const scope: 'same' | 'other' = preferred !== undefined && scopeOf(ranking.project) === preferred ? 'same' : 'other'
     return { index, ranking, relevance, scope }
   })

@@ -60,6 +60,8 @@ export async function priorArt(store: TrackerStore, query: PriorArtQuery, option
     await options.pause?.()
   }
   const { patterns, mistakes } = search.ranked()
+  // Ranking thousands of candidates, then reading the hits' records, is two stretches, not one.
+  await options.pause?.()
   // A hit whose record is gone by now (moved to another setup meanwhile) is left out.
   const shown = async (hits: readonly RankedHit[]): Promise<PriorArtHit[]> => {
     const found: PriorArtHit[] = []
