@@ -21,6 +21,7 @@ import type {
   TrackerStore,
 } from '@agent-tracker/core'
 import { TrackerError, validateFact } from '@agent-tracker/core'
+import type { SearchEntry, SearchedCollection } from '@agent-tracker/core/store'
 import { checkFactLogQuery, normaliseQuery, recordSlot, toCommitRef } from '@agent-tracker/core/store'
 import type { FlushResult, WriteBufferStats } from './flush-result.js'
 import { WriteBufferError } from './errors.js'
@@ -32,6 +33,10 @@ import { PendingOverlay } from './pending-overlay.js'
 import { PendingQueue } from './pending-queue.js'
 import { EMPTY_VIEW, planOnto } from './plan-pending.js'
 import { factsInScope, narrowScope, scopeOfKey } from './read-scope.js'
+import { mergeSearchEntries, replacedTimes } from './search-merge.js'
+
+/** How a store gives a searched collection's search entries (see `TrackerStore.findSearchEntries`). */
+type SearchEntryReader = (collection: SearchedCollection, query?: RecordQuery) => Promise<SearchEntry[]>
 
 /**
  * A store decorator: facts go to memory (no I/O), reads see stored records plus pending facts,
@@ -39,6 +44,12 @@ import { factsInScope, narrowScope, scopeOfKey } from './read-scope.js'
  */
 export class WriteBuffer implements TrackerStore {
   readonly rules: ScoringRules
+  /**
+   * Search entries as the wrapped store keeps them (a few bytes a record, no record read), with
+   * pending records laid over them; there only when the wrapped store keeps them, so that a search
+   * over any other still reads records a page at a time through {@link find}.
+   */
+  readonly findSearchEntries?: SearchEntryReader
   readonly #inner: TrackerStore
   readonly #queue = new PendingQueue()
   readonly #flusher: FlushRunner
@@ -50,6 +61,8 @@ export class WriteBuffer implements TrackerStore {
     this.rules = inner.rules
     this.#flusher = new FlushRunner(inner, this.#queue, resolveWriteBufferOptions(options))
     this.#overlay = new PendingOverlay(inner, inner.rules, this.#queue)
+    const stored = inner.findSearchEntries?.bind(inner)
+    if (stored !== undefined) this.findSearchEntries = (collection, query) => this.#searchEntries(stored, collection, query)
   }
 
   /** Facts waiting for the next flush. */
@@ -122,6 +135,23 @@ export class WriteBuffer implements TrackerStore {
       const pending = plannedIn('commits', (await this.#overlay.writesFor(narrowScope('commits', normal))).values())
       if (pending.length === 0) return this.#inner.findCommitRefs(normal)
       return mergeFound('commits', await this.#inner.find('commits', widenLimit(normal, pending)), pending, normal).map(toCommitRef)
+    })
+  }
+
+  /**
+   * A searched collection's search entries: the wrapped store's as they are when no pending fact
+   * changes a record of the collection (the usual case: most facts are tool calls and usage), else
+   * with the records the pending facts would put laid over them (see {@link mergeSearchEntries}).
+   * Like the wrapped store, it takes the query's window and limit only, so every pending fact counts.
+   */
+  #searchEntries(stored: SearchEntryReader, collection: SearchedCollection, query: RecordQuery = {}): Promise<SearchEntry[]> {
+    return this.#consistentRead(async () => {
+      const { since, until, limit } = query
+      const window = normaliseQuery(collection, { ...(since === undefined ? {} : { since }), ...(until === undefined ? {} : { until }), ...(limit === undefined ? {} : { limit }) })
+      const overlay = plannedIn(collection, (await this.#overlay.writesFor(narrowScope(collection, {}))).values())
+      if (overlay.length === 0) return stored(collection, window)
+      const replaced = await replacedTimes(this.#inner, collection, overlay)
+      return mergeSearchEntries(collection, await stored(collection, widenLimit(window, overlay)), overlay, replaced, window)
     })
   }
 

@@ -7,7 +7,7 @@ import type { PriorArtRecords } from './prior-art.js'
 import type { CommitRecord } from '../store/records.js'
 import { recordKey } from '../store/records.js'
 import type { PriorArtHit, RankedHit, SearchEntries } from './prior-art.js'
-import { entriesOf, priorArtHit, searchPriorArt, shownHits, startPriorArtSearch } from './prior-art.js'
+import { entriesOf, preparePriorArtSearch, priorArtHit, searchPriorArt, shownHits, startPriorArtSearch } from './prior-art.js'
 import type { SearchEntry, SearchedCollection, SearchedRecord } from './search-digest.js'
 import { hashOf, searchDigest } from './search-digest.js'
 
@@ -92,6 +92,32 @@ describe('searchPriorArt against the plain tokenise-everything search', () => {
       for (let from = 0; from < search.size; from += 3) search.scan(from, from + 3)
       expect(shownHits(search.ranked())).toEqual(searchPriorArtReference(query, records, { scope: 'cli' }))
     }
+  })
+
+  it('gives the same answer with its entry headers read a slice at a time, in any order, as in one pass', () => {
+    const random = seededRandom(11)
+    for (let round = 0; round < 50; round++) {
+      const records = history(random)
+      const query = text(random, 3)
+      const scopes = new Map(records.projects.map((project) => [hashOf(project.path), project.profile?.scope]))
+      const setup = preparePriorArtSearch(query, entriesOf(records), { scope: 'cli', scopeOf: (project) => scopes.get(project) })
+      // Slices of 1 to 4 entries, the last first: a slice may span two collections.
+      const slice = 1 + Math.floor(random() * 4)
+      for (let from = Math.floor((setup.size - 1) / slice) * slice; from >= 0; from -= slice) setup.read(from, from + slice)
+      const search = setup.start()
+      search.scan(0, search.size)
+      expect(shownHits(search.ranked()), `query ${JSON.stringify(query)}`).toEqual(searchPriorArtReference(query, records, { scope: 'cli' }))
+    }
+  })
+
+  it('refuses to start a search before every entry header is read', () => {
+    const records = history(seededRandom(5))
+    const setup = preparePriorArtSearch('webhook retries', entriesOf(records))
+    expect(setup.size).toBeGreaterThan(1)
+    setup.read(0, setup.size - 1)
+    expect(() => setup.start()).toThrow(RangeError)
+    setup.read(setup.size - 1, setup.size)
+    expect(setup.start().size).toBeGreaterThan(0)
   })
 
   it('finds the same hits from digests alone, the records read only for the hits shown', () => {

@@ -2,7 +2,7 @@ import type { Grade } from '../facts/grade.js'
 import type { ActivityRecord, BugRecord, CollectionRecords, CommitRecord, ProjectRecord, RetrospectiveRecord } from '../store/records.js'
 import { recordKey } from '../store/records.js'
 import type { DigestView, SearchEntry, SearchedCollection, SearchedRecord } from './search-digest.js'
-import { FAILED, FAILURE, HAS_COMMIT, HAS_TITLE, hashOf, pairHash, readDigest, wordAt } from './search-digest.js'
+import { FAILED, FAILURE, HAS_COMMIT, HAS_TITLE, SEARCHED_COLLECTIONS, hashOf, pairHash, readDigest, wordAt } from './search-digest.js'
 import { terms, wantedTermCounter } from './search-terms.js'
 
 export { terms } from './search-terms.js'
@@ -135,9 +135,42 @@ function recordOf(entry: SearchEntry): SearchedRecord {
  * record is searched by the record's text; any other by its digest — the same words either way.
  */
 export function startPriorArtSearch(query: string, entries: SearchEntries, options: EntrySearchOptions = {}): PriorArtSearch {
+  const setup = preparePriorArtSearch(query, entries, options)
+  setup.read(0, setup.size)
+  return setup.start()
+}
+
+/**
+ * A prior-art search being set up, to be run a slice of entries at a time as well: `read` the
+ * header of every entry in `[0, size)` (its digest's, or the same worked out from its record),
+ * then `start` the search. Headers are what join entries to each other, so every one is read
+ * before any document is scored; on a large database they are thousands.
+ */
+export interface PriorArtSearchSetup {
+  /** Entries whose headers to read. */
+  readonly size: number
+  /** Reads the headers of entries `from` … `to − 1` (retrospectives, then activities, commits and bugs). */
+  read(from: number, to: number): void
+  /** The search, once every header is read. */
+  start(): PriorArtSearch
+}
+
+/** {@link startPriorArtSearch} in steps: see {@link PriorArtSearchSetup}. */
+export function preparePriorArtSearch(query: string, entries: SearchEntries, options: EntrySearchOptions = {}): PriorArtSearchSetup {
   const wanted = [...new Set(terms(query))]
+  // Without a wanted term nothing can match: no header is needed.
+  const headers = wanted.length === 0 ? undefined : headerSlots(entries)
+  return {
+    size: headers?.size ?? 0,
+    read: (from, to) => {
+      headers?.read(from, to)
+    },
+    start: () => searchOf(query, headers === undefined ? EMPTY_CORPUS : collect(entries, headers.done(), wanted), wanted, options),
+  }
+}
+
+function searchOf(query: string, corpus: Corpus, wanted: readonly string[], options: EntrySearchOptions): PriorArtSearch {
   const limit = options.limit ?? 10
-  const corpus = wanted.length === 0 ? EMPTY_CORPUS : collect(entries, wanted)
   const candidates: Candidate[] = []
   const frequency = wanted.map(() => 0)
   return {
@@ -146,7 +179,8 @@ export function startPriorArtSearch(query: string, entries: SearchEntries, optio
       for (let index = from; index < Math.min(to, corpus.size); index++) {
         const counts = corpus.countsAt(index)
         if (counts === undefined) continue
-        candidates.push({ index, counts })
+        // Its ranking (its time decoded among it) is taken now, a slice at a time, not all at once when ranked.
+        candidates.push({ index, counts, ranking: corpus.rankingAt(index) })
         for (let term = 0; term < counts.length; term++) if ((counts[term] ?? 0) > 0) frequency[term] = (frequency[term] ?? 0) + 1
       }
     },
@@ -154,10 +188,11 @@ export function startPriorArtSearch(query: string, entries: SearchEntries, optio
   }
 }
 
-/** A document holding at least one wanted term: its index and how often it holds each. */
+/** A document holding at least one wanted term: its index, how often it holds each, and what ranks it. */
 interface Candidate {
   readonly index: number
   readonly counts: readonly number[]
+  readonly ranking: Ranking
 }
 
 /** What orders a document among the hits: where and when, whether a pattern or a mistake, and its standing. */
@@ -179,13 +214,12 @@ function rank(query: string, candidates: readonly Candidate[], frequency: readon
     if (!scopes.has(project)) scopes.set(project, options.scopeOf?.(project))
     return scopes.get(project)
   }
-  const hits = candidates.map(({ index, counts }) => {
+  const hits = candidates.map(({ index, counts, ranking }) => {
     let relevance = 0
     for (let term = 0; term < counts.length; term++) {
       const count = counts[term] ?? 0
       if (count > 0) relevance += (count / (count + 1.2)) * Math.log(1 + documents / (frequency[term] ?? 1))
     }
-    const ranking = corpus.rankingAt(index)
     const scope: 'same' | 'other' = preferred !== undefined && scopeOf(ranking.project) === preferred ? 'same' : 'other'
     return { index, ranking, relevance, scope }
   })
@@ -290,14 +324,41 @@ function headerReader(): (collection: SearchedCollection, entry: SearchEntry) =>
   }
 }
 
-function collect(entries: SearchEntries, wanted: readonly string[]): Corpus {
+/** Each searched collection's entry headers, by the entry's index in its collection. */
+type Headers = Readonly<Record<SearchedCollection, readonly Header[]>>
+
+/**
+ * Headers of entries to be read a slice at a time, by an index over every collection in turn
+ * (retrospectives, activities, commits, bugs); `done` gives them once all are read.
+ */
+function headerSlots(entries: SearchEntries): { readonly size: number; read(from: number, to: number): void; done(): Headers } {
   const headerOf = headerReader()
-  const headers = {
-    retrospectives: entries.retrospectives.map((entry) => headerOf('retrospectives', entry)),
-    activities: entries.activities.map((entry) => headerOf('activities', entry)),
-    commits: entries.commits.map((entry) => headerOf('commits', entry)),
-    bugs: entries.bugs.map((entry) => headerOf('bugs', entry)),
+  const headers: Record<SearchedCollection, Header[]> = { retrospectives: [], activities: [], commits: [], bugs: [] }
+  const order = SEARCHED_COLLECTIONS.map((collection) => ({ collection, list: entries[collection] }))
+  const size = order.reduce((total, { list }) => total + list.length, 0)
+  let filled = 0
+  return {
+    size,
+    read(from, to) {
+      let first = 0
+      for (const { collection, list } of order) {
+        const end = first + list.length
+        const slots = headers[collection]
+        for (let index = Math.max(from, first); index < Math.min(to, end); index++) {
+          if (slots[index - first] === undefined) filled += 1
+          slots[index - first] = headerOf(collection, nth(list, index - first))
+        }
+        first = end
+      }
+    },
+    done() {
+      if (filled < size) throw new RangeError(`A search was started with ${String(size - filled)} entry headers not read.`)
+      return headers
+    },
   }
+}
+
+function collect(entries: SearchEntries, headers: Headers, wanted: readonly string[]): Corpus {
   // Joins by hashes of (setup, commit) and (project, commit) pairs: a commit with a retrospective of
   // its setup is searched as that retrospective; a commit a bug names makes a mistake; a commit's
   // message titles a retrospective without a task, and a bug (of two commits under one pair, the later read).

@@ -1,3 +1,4 @@
+import type { SearchEntry } from '../projects/search-digest.js'
 import type { CollectionName, CollectionRecords } from '../store/records.js'
 import { recordKey, recordSlot, recordTime } from '../store/records.js'
 import type { RecordQuery, TrackerStore } from '../store/tracker-store.js'
@@ -47,4 +48,52 @@ export async function* pagesInTime<C extends CollectionName>(store: TrackerStore
     if (fresh === 0 || page.length < limit) return
     await read.betweenPages?.()
   }
+}
+
+/** Reads search entries of one collection (see `TrackerStore.findSearchEntries`): newest first, in a window, at most a limit. */
+export type SearchEntryRead = (query: RecordQuery) => Promise<SearchEntry[]>
+
+/**
+ * Search entries in the query's window (`since`, `until`), newest first, up to its limit, read a
+ * page at a time, each page older than the last: as one read gives them. A page ends with whole
+ * instants: the entries of the instant it ended at may go on past it, so those come with the next
+ * page, which ends just after that instant; an instant that fills a page alone is read whole. So
+ * only the times of a page's last few entries are read, and never a key.
+ */
+export async function* searchEntryPages(read: SearchEntryRead, query: RecordQuery, paged: PagedRead = {}): AsyncGenerator<SearchEntry> {
+  const pageSize = paged.pageSize ?? 1000
+  const window = (until: string | undefined, limit: number, since = query.since): RecordQuery => ({ ...(since === undefined ? {} : { since }), ...(until === undefined ? {} : { until }), limit })
+  let remaining = query.limit ?? Number.POSITIVE_INFINITY
+  let until = query.until
+  while (remaining > 0) {
+    const limit = Math.min(pageSize, remaining)
+    const page = await read(window(until, limit))
+    const last = page.at(-1)
+    if (last === undefined) return
+    // The last page of the read: every entry it has is one of the read's.
+    if (page.length < limit || limit === remaining) {
+      yield* page
+      return
+    }
+    const edge = last.at()
+    const whole = wholeInstants(page, edge)
+    // One instant filled the page: it is read whole (at most what is left), and the next page is older.
+    const given = whole.length > 0 ? whole : await read(window(justAfter(edge), remaining, edge))
+    yield* given
+    remaining -= given.length
+    until = whole.length > 0 ? justAfter(edge) : edge
+    await paged.betweenPages?.()
+  }
+}
+
+/** A page's entries before those of its last instant, `edge` (newest first: those are at its end). */
+function wholeInstants(page: readonly SearchEntry[], edge: string): readonly SearchEntry[] {
+  let end = page.length
+  while (end > 0 && page[end - 1]?.at() === edge) end -= 1
+  return page.slice(0, end)
+}
+
+/** The first instant after `at` that a store tells apart: `until` just after it takes in `at` (it is exclusive). */
+function justAfter(at: string): string {
+  return new Date(Date.parse(at) + 1).toISOString()
 }

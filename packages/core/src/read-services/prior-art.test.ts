@@ -2,6 +2,11 @@ import { describe, expect, it } from 'vitest'
 import { isTrackerError } from '../errors.js'
 import type { CollectionName, CollectionRecords } from '../store/records.js'
 import type { RecordQuery, TrackerStore } from '../store/tracker-store.js'
+import type { SearchEntry, SearchedCollection } from '../projects/search-digest.js'
+import { searchDigest } from '../projects/search-digest.js'
+import { recordKey } from '../store/records.js'
+import { createFactScript } from '../testing/fact-script.js'
+import { createMemoryStore } from '../testing/memory-store.js'
 import { API, PYTHON_API, SHOP, WEB_APP, storeWithHistory } from '../../test/read-history.js'
 import { priorArt } from './prior-art.js'
 
@@ -13,6 +18,16 @@ function recordingFinds(store: TrackerStore): { store: TrackerStore; finds: { co
     return store.find(collection, query)
   }
   return { store: { ...store, find }, finds }
+}
+
+/** The store, keeping search digests as the LMDB store does: entries made from its records, newest first, ties by key. */
+function withDigests(store: TrackerStore): TrackerStore {
+  const findSearchEntries = async (collection: SearchedCollection, query: RecordQuery = {}): Promise<SearchEntry[]> => {
+    const { since, until, limit } = query
+    const records = await store.find(collection, { ...(since === undefined ? {} : { since }), ...(until === undefined ? {} : { until }), ...(limit === undefined ? {} : { limit }), order: 'newest' })
+    return records.map((record) => ({ digest: searchDigest(collection, record), key: () => recordKey(collection, record), at: () => record.at }))
+  }
+  return { ...store, findSearchEntries }
 }
 
 describe('priorArt', () => {
@@ -75,5 +90,28 @@ describe('priorArt', () => {
       expect(paused).toEqual(await priorArt(store, query))
     }
     expect(pauses).toBeGreaterThanOrEqual(3)
+  })
+
+  it('gives the same answer from search digests read a page at a time, pages ending between instants of several entries', async () => {
+    const store = createMemoryStore()
+    // 3 setups log at the same instants: 900 journal entries and 300 commits over 300 instants.
+    const facts = ['build@fake/m1', 'plan@fake/m2', 'ask@fake/m3'].flatMap((setup, n) => {
+      const script = createFactScript({ setup, project: n === 2 ? API : SHOP, start: '2026-04-01T00:00:00.000Z', stepMs: 0 })
+      return Array.from({ length: 300 }, (_, i) => {
+        const at = new Date(Date.parse('2026-04-01T00:00:00.000Z') + i * 1000).toISOString()
+        return i % 3 === n ? [{ ...script.commit(`c${String(n)}${String(i).padStart(4, '0')}`, `webhook change ${String(i)}`), at }] : [{ ...script.activity(`webhook retries ${String(i)}`, i % 7 === 0 ? 'failed' : 'done'), at }]
+      }).flat()
+    })
+    await store.applyFacts(facts)
+    const digests = withDigests(store)
+    let pauses = 0
+    for (const query of [{ task: 'webhook retries', limit: 20 }, { task: 'webhook change', project: SHOP, limit: 20, depth: 400 }, { task: 'retries failed', since: '2026-04-01T00:01:00Z', limit: 30 }]) {
+      const whole = await priorArt(store, query)
+      expect(whole.patterns.length + whole.mistakes.length).toBeGreaterThan(10)
+      expect(await priorArt(digests, query)).toEqual(whole)
+      expect(await priorArt(digests, query, { pause: () => { pauses += 1 } })).toEqual(whole)
+    }
+    // Pages of 250 entries, and slices of headers and of documents.
+    expect(pauses).toBeGreaterThan(10)
   })
 })

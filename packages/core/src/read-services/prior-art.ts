@@ -1,12 +1,12 @@
 import type { PriorArtHit, PriorArtResult, RankedHit } from '../projects/prior-art.js'
-import { priorArtHit, recordEntry, startPriorArtSearch } from '../projects/prior-art.js'
+import { preparePriorArtSearch, priorArtHit, recordEntry } from '../projects/prior-art.js'
 import type { SearchEntry, SearchedCollection } from '../projects/search-digest.js'
 import { hashOf } from '../projects/search-digest.js'
 import { UNKNOWN } from '../projects/project-profile.js'
-import type { TrackerStore } from '../store/tracker-store.js'
+import type { RecordQuery, TrackerStore } from '../store/tracker-store.js'
 import { DEFAULT_PRIOR_ART_LIMIT, DEFAULT_SEARCH_DEPTH, boundOf } from './read-limits.js'
-import type { CollectionRecords, CommitRecord, ProjectRecord } from '../store/records.js'
-import { pagesInTime } from './paged-reads.js'
+import type { CommitRecord, ProjectRecord } from '../store/records.js'
+import { pagesInTime, searchEntryPages } from './paged-reads.js'
 import type { ProfileOptions, ReadOptions, TimeWindow } from './read-query.js'
 import { windowQuery } from './read-query.js'
 
@@ -40,16 +40,7 @@ export async function priorArt(store: TrackerStore, query: PriorArtQuery, option
   const limit = boundOf(query.limit, DEFAULT_PRIOR_ART_LIMIT)
   const newest = { ...windowQuery(query), limit: boundOf(query.depth, DEFAULT_SEARCH_DEPTH, 'depth') }
   const scope = query.scope ?? (query.project === undefined ? UNKNOWN : await scopeOf(store, query.project, options))
-  // A store that keeps search digests gives them, a few bytes a record, and only the records of the
-  // hits are read; any other gives its records. With a pause, those come a page at a time and are
-  // scored a slice at a time, the host's event loop turning in between; without one, in one read per kind.
-  const read = async (collection: SearchedCollection): Promise<SearchEntry[]> => {
-    if (store.findSearchEntries !== undefined) return store.findSearchEntries(collection, newest)
-    if (options.pause === undefined) return (await store.find(collection, newest)).map((record) => recordEntry(collection, record))
-    const found: CollectionRecords[SearchedCollection][] = []
-    for await (const record of pagesInTime(store, collection, newest, { pageSize: SLICE, betweenPages: options.pause })) found.push(record)
-    return found.map((record) => recordEntry(collection, record))
-  }
+  const read = (collection: SearchedCollection): Promise<SearchEntry[]> => searchEntries(store, collection, newest, options.pause)
   const entries = { retrospectives: await read('retrospectives'), activities: await read('activities'), commits: await read('commits'), bugs: await read('bugs') }
   // Scopes only tell same-scope work from other work: without a scope to prefer, no profile is
   // needed; with one, a project's is looked up only when it has a hit.
@@ -58,12 +49,19 @@ export async function priorArt(store: TrackerStore, query: PriorArtQuery, option
     const project = projects.get(link)
     return project === undefined ? undefined : (project.profile ?? options.profileFolder?.(project.path))?.scope
   }
-  const search = startPriorArtSearch(query.task, entries, { scope, limit, scopeOf: scopeOfProject })
+  const setup = preparePriorArtSearch(query.task, entries, { scope, limit, scopeOf: scopeOfProject })
+  for (let from = 0; from < setup.size; from += HEADER_SLICE) {
+    setup.read(from, from + HEADER_SLICE)
+    await options.pause?.()
+  }
+  const search = setup.start()
   for (let from = 0; from < search.size; from += SLICE) {
     search.scan(from, from + SLICE)
     await options.pause?.()
   }
   const { patterns, mistakes } = search.ranked()
+  // Ranking thousands of candidates, then reading the hits' records, is two stretches, not one.
+  await options.pause?.()
   // A hit whose record is gone by now (moved to another setup meanwhile) is left out.
   const shown = async (hits: readonly RankedHit[]): Promise<PriorArtHit[]> => {
     const found: PriorArtHit[] = []
@@ -78,8 +76,34 @@ export async function priorArt(store: TrackerStore, query: PriorArtQuery, option
   return { query: query.task, patterns: await shown(patterns), mistakes: await shown(mistakes), scope }
 }
 
-/** Records read per page, and documents scored per slice, when the host asks for pauses. */
+/**
+ * A searched collection's entries for a search. A store that keeps search digests gives them, a
+ * few bytes a record, and only the records of the hits are read later; any other gives its records.
+ * With a pause, either comes a page at a time, the host's event loop turning in between (and the
+ * entries are then set up and scored a slice at a time); without one, in one read.
+ */
+async function searchEntries(store: TrackerStore, collection: SearchedCollection, query: RecordQuery, pause: (() => unknown) | undefined): Promise<SearchEntry[]> {
+  const digests = store.findSearchEntries?.bind(store)
+  if (digests !== undefined) {
+    if (pause === undefined) return digests(collection, query)
+    return collected(searchEntryPages((window) => digests(collection, window), query, { pageSize: SLICE, betweenPages: pause }))
+  }
+  if (pause === undefined) return (await store.find(collection, query)).map((record) => recordEntry(collection, record))
+  const records = await collected(pagesInTime(store, collection, query, { pageSize: SLICE, betweenPages: pause }))
+  return records.map((record) => recordEntry(collection, record))
+}
+
+async function collected<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const found: T[] = []
+  for await (const item of items) found.push(item)
+  return found
+}
+
+/** Records or search entries read per page, and documents scored per slice, when the host asks for pauses. */
 const SLICE = 250
+
+/** Entry headers read per slice when the host asks for pauses: each is a few fields, cheaper than scoring a document. */
+const HEADER_SLICE = 1000
 
 async function scopeOf(store: TrackerStore, project: string, options: ProfileOptions): Promise<string> {
   const stored = (await store.get('projects', [project]))?.profile
