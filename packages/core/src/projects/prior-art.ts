@@ -1,8 +1,8 @@
 import type { Grade } from '../facts/grade.js'
 import type { ActivityRecord, BugRecord, CollectionRecords, CommitRecord, ProjectRecord, RetrospectiveRecord } from '../store/records.js'
 import { recordKey } from '../store/records.js'
-import type { DigestView, SearchEntry, SearchedCollection, SearchedRecord } from './search-digest.js'
-import { FAILED, FAILURE, HAS_COMMIT, HAS_TITLE, hashOf, pairHash, readDigest, wordAt } from './search-digest.js'
+import type { DigestHeader, SearchEntry, SearchedCollection, SearchedRecord } from './search-digest.js'
+import { FAILED, FAILURE, HAS_COMMIT, HAS_TITLE, hashKey, hashOf, pairHash, readDigestHeader, wordKeyAt } from './search-digest.js'
 import { terms, wantedTermCounter } from './search-terms.js'
 
 export { terms } from './search-terms.js'
@@ -162,7 +162,7 @@ interface Candidate {
 
 /** What orders a document among the hits: where and when, whether a pattern or a mistake, and its standing. */
 interface Ranking {
-  /** The hash of its project's path. */
+  /** The hash of its project's path, as a key (see `hashKey`). */
   readonly project: number
   readonly at: string
   readonly verdict: 'positive' | 'neutral' | 'mistake'
@@ -176,7 +176,7 @@ function rank(query: string, candidates: readonly Candidate[], frequency: readon
   const preferred = options.scope !== undefined && options.scope !== 'unknown' ? options.scope : undefined
   const scopes = new Map<number, string | undefined>()
   const scopeOf = (project: number): string | undefined => {
-    if (!scopes.has(project)) scopes.set(project, options.scopeOf?.(project))
+    if (!scopes.has(project)) scopes.set(project, options.scopeOf?.(project >>> 0))
     return scopes.get(project)
   }
   const hits = candidates.map(({ index, counts }) => {
@@ -252,8 +252,8 @@ interface Corpus {
 
 const EMPTY_CORPUS: Corpus = { size: 0, countsAt: noDocument, rankingAt: noDocument, hitAt: noDocument }
 
-/** An entry's header: its digest's, or the same read off its record (no word lists: its text is at hand). */
-type Header = DigestView
+/** An entry's header: its digest's, or the same read off its record (no word lists: its text is at hand); hashes as keys (see `hashKey`). */
+type Header = DigestHeader
 
 /**
  * Reads entries' headers: a digest's, or the same worked out from a record. Every entry's is read
@@ -264,14 +264,14 @@ function headerReader(): (collection: SearchedCollection, entry: SearchEntry) =>
   const projects = new Map<string, number>()
   const projectLink = (path: string): number => {
     let link = projects.get(path)
-    if (link === undefined) projects.set(path, (link = hashOf(path)))
+    if (link === undefined) projects.set(path, (link = hashKey(hashOf(path))))
     return link
   }
   const header = (flags: number, userGrade: Grade | undefined, agentGrade: Grade | undefined, commitLink: number, setupLink: number, project: string): Header =>
-    ({ flags, userGrade, agentGrade, commitLink, setupLink, projectLink: projectLink(project), first: 0, firstCount: 0, secondCount: 0 })
+    ({ flags, userGrade, agentGrade, commitLink: hashKey(commitLink), setupLink: hashKey(setupLink), projectLink: projectLink(project), first: 0, firstCount: 0, secondCount: 0 })
   return (collection, entry) => {
     const record = entry.record
-    if (record === undefined) return readDigest(entry.digest)
+    if (record === undefined) return readDigestHeader(entry.digest)
     switch (collection) {
       case 'retrospectives': {
         const r = record as RetrospectiveRecord
@@ -314,7 +314,7 @@ function collect(entries: SearchEntries, wanted: readonly string[]): Corpus {
   const countText = wantedTermCounter(wanted)
   const termOfHash = new Map<number, number>()
   wanted.forEach((term, index) => {
-    const hash = hashOf(term)
+    const hash = hashKey(hashOf(term))
     if (!termOfHash.has(hash)) termOfHash.set(hash, index)
   })
   const buggyCounts = countText(BUGGY_NOTE)
@@ -330,7 +330,7 @@ function collect(entries: SearchEntries, wanted: readonly string[]): Corpus {
   const hashes = (counts: number[] | undefined, digest: Uint8Array, from: number, count: number): number[] | undefined => {
     let result = counts
     for (let at = from, end = from + 4 * count; at < end; at += 4) {
-      const term = termOfHash.get(wordAt(digest, at))
+      const term = termOfHash.get(wordKeyAt(digest, at))
       if (term === undefined) continue
       result ??= wanted.map(() => 0)
       result[term] = (result[term] ?? 0) + 1

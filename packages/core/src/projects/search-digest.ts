@@ -101,20 +101,33 @@ export interface DigestView {
  * @throws {RangeError} for bytes that are no digest of this format (a damaged index entry).
  */
 export function readDigest(bytes: Uint8Array): DigestView {
+  const header = readDigestHeader(bytes)
+  return { ...header, commitLink: header.commitLink >>> 0, setupLink: header.setupLink >>> 0, projectLink: header.projectLink >>> 0 }
+}
+
+/**
+ * A digest's fields as a search keeps them for each of thousands of entries: {@link DigestView}
+ * with its hashes as keys (see {@link hashKey}).
+ */
+export type DigestHeader = DigestView
+
+/**
+ * Reads a digest's header, its hashes as keys (see {@link hashKey}).
+ * @throws {RangeError} for bytes that are no digest of this format (a damaged index entry).
+ */
+export function readDigestHeader(bytes: Uint8Array): DigestHeader {
   const problem = digestProblem(bytes)
   if (problem !== undefined) throw new RangeError(problem)
-  const firstCount = u32(bytes, 16)
-  const secondCount = u32(bytes, 20)
   return {
     flags: bytes[1] ?? 0,
     userGrade: gradeOf(bytes[2] ?? 0),
     agentGrade: gradeOf(bytes[3] ?? 0),
-    commitLink: u32(bytes, 4),
-    setupLink: u32(bytes, 8),
-    projectLink: u32(bytes, 12),
+    commitLink: i32(bytes, 4),
+    setupLink: i32(bytes, 8),
+    projectLink: i32(bytes, 12),
     first: HEADER,
-    firstCount,
-    secondCount,
+    firstCount: u32(bytes, 16),
+    secondCount: u32(bytes, 20),
   }
 }
 
@@ -126,9 +139,18 @@ export function digestProblem(bytes: Uint8Array): string | undefined {
   return undefined
 }
 
-/** The word hash at a position of a digest. */
-export function wordAt(bytes: Uint8Array, at: number): number {
-  return u32(bytes, at)
+/** The word hash at a position of a digest, as a key (see {@link hashKey}). */
+export function wordKeyAt(bytes: Uint8Array, at: number): number {
+  return i32(bytes, at)
+}
+
+/**
+ * A hash as a search compares it: the same 32 bits, signed (`hash | 0`). V8 keeps a signed 32-bit
+ * integer as a small integer, where an unsigned hash of 2³¹ or more — half of them — is a heap
+ * number: one allocation per word read, and a slower key in a Map or Set.
+ */
+export function hashKey(hash: number): number {
+  return hash | 0
 }
 
 /** The hashes of a text's terms, in order, once per occurrence. */
@@ -183,7 +205,11 @@ function gradeOf(code: number): Grade | undefined {
 }
 
 function u32(bytes: Uint8Array, at: number): number {
-  return ((bytes[at] ?? 0) | ((bytes[at + 1] ?? 0) << 8) | ((bytes[at + 2] ?? 0) << 16) | ((bytes[at + 3] ?? 0) << 24)) >>> 0
+  return i32(bytes, at) >>> 0
+}
+
+function i32(bytes: Uint8Array, at: number): number {
+  return (bytes[at] ?? 0) | ((bytes[at + 1] ?? 0) << 8) | ((bytes[at + 2] ?? 0) << 16) | ((bytes[at + 3] ?? 0) << 24)
 }
 
 function putU32(bytes: Uint8Array, at: number, value: number): void {
