@@ -1,8 +1,8 @@
 import type { Grade } from '../facts/grade.js'
 import type { ActivityRecord, BugRecord, CollectionRecords, CommitRecord, ProjectRecord, RetrospectiveRecord } from '../store/records.js'
 import { recordKey } from '../store/records.js'
-import type { DigestHeader, SearchEntry, SearchedCollection, SearchedRecord } from './search-digest.js'
-import { FAILED, FAILURE, HAS_COMMIT, HAS_TITLE, hashKey, hashOf, pairHash, readDigestHeader, wordKeyAt } from './search-digest.js'
+import type { SearchEntry, SearchedCollection, SearchedRecord } from './search-digest.js'
+import { DigestHeaders, FAILED, FAILURE, FIRST_WORD, HAS_COMMIT, HAS_TITLE, hashKey, hashOf, pairHash, wordKeyAt } from './search-digest.js'
 import { terms, wantedTermCounter } from './search-terms.js'
 
 export { terms } from './search-terms.js'
@@ -252,60 +252,73 @@ interface Corpus {
 
 const EMPTY_CORPUS: Corpus = { size: 0, countsAt: noDocument, rankingAt: noDocument, hitAt: noDocument }
 
-/** An entry's header: its digest's, or the same read off its record (no word lists: its text is at hand); hashes as keys (see `hashKey`). */
-type Header = DigestHeader
-
 /**
- * Reads entries' headers: a digest's, or the same worked out from a record. Every entry's is read
- * before a search scores any, so this makes one object of one shape each, and hashes each project
- * path once.
+ * Reads entries' headers into columns: a digest's, or the same worked out from a record. Every
+ * entry's is read before a search scores any; each project path is hashed once.
  */
-function headerReader(): (collection: SearchedCollection, entry: SearchEntry) => Header {
+function headerReader(): (collection: SearchedCollection, entries: readonly SearchEntry[]) => DigestHeaders {
   const projects = new Map<string, number>()
   const projectLink = (path: string): number => {
     let link = projects.get(path)
     if (link === undefined) projects.set(path, (link = hashKey(hashOf(path))))
     return link
   }
-  const header = (flags: number, userGrade: Grade | undefined, agentGrade: Grade | undefined, commitLink: number, setupLink: number, project: string): Header =>
-    ({ flags, userGrade, agentGrade, commitLink: hashKey(commitLink), setupLink: hashKey(setupLink), projectLink: projectLink(project), first: 0, firstCount: 0, secondCount: 0 })
-  return (collection, entry) => {
-    const record = entry.record
-    if (record === undefined) return readDigestHeader(entry.digest)
-    switch (collection) {
-      case 'retrospectives': {
-        const r = record as RetrospectiveRecord
-        return header(r.task === undefined ? 0 : HAS_TITLE, r.userGrade, r.agentGrade, pairHash(r.project, r.commit), pairHash(r.setup, r.commit), r.project)
-      }
-      case 'activities': return header(FAILURE.test((record as ActivityRecord).outcome) ? FAILED : 0, undefined, undefined, 0, 0, record.project)
-      case 'commits': {
-        const c = record as CommitRecord
-        return header(0, undefined, undefined, pairHash(c.project, c.hash), pairHash(c.setup, c.hash), c.project)
-      }
-      case 'bugs': {
-        const b = record as BugRecord
-        return header((b.note === undefined ? 0 : HAS_TITLE) | (b.commit === undefined ? 0 : HAS_COMMIT), undefined, undefined, b.commit === undefined ? 0 : pairHash(b.project, b.commit), 0, b.project)
-      }
+  return (collection, entries) => {
+    const headers = new DigestHeaders(entries.length)
+    const header = (row: number, flags: number, userGrade: Grade | undefined, agentGrade: Grade | undefined, commitLink: number, setupLink: number, project: string): void => {
+      headers.set(row, flags, userGrade, agentGrade, hashKey(commitLink), hashKey(setupLink), projectLink(project))
     }
+    entries.forEach((entry, row) => {
+      const record = entry.record
+      if (record === undefined) {
+        headers.readDigest(row, entry.digest)
+        return
+      }
+      switch (collection) {
+        case 'retrospectives': {
+          const r = record as RetrospectiveRecord
+          header(row, r.task === undefined ? 0 : HAS_TITLE, r.userGrade, r.agentGrade, pairHash(r.project, r.commit), pairHash(r.setup, r.commit), r.project)
+          return
+        }
+        case 'activities':
+          header(row, FAILURE.test((record as ActivityRecord).outcome) ? FAILED : 0, undefined, undefined, 0, 0, record.project)
+          return
+        case 'commits': {
+          const c = record as CommitRecord
+          header(row, 0, undefined, undefined, pairHash(c.project, c.hash), pairHash(c.setup, c.hash), c.project)
+          return
+        }
+        case 'bugs': {
+          const b = record as BugRecord
+          header(row, (b.note === undefined ? 0 : HAS_TITLE) | (b.commit === undefined ? 0 : HAS_COMMIT), undefined, undefined, b.commit === undefined ? 0 : pairHash(b.project, b.commit), 0, b.project)
+        }
+      }
+    })
+    return headers
   }
 }
 
 function collect(entries: SearchEntries, wanted: readonly string[]): Corpus {
   const headerOf = headerReader()
   const headers = {
-    retrospectives: entries.retrospectives.map((entry) => headerOf('retrospectives', entry)),
-    activities: entries.activities.map((entry) => headerOf('activities', entry)),
-    commits: entries.commits.map((entry) => headerOf('commits', entry)),
-    bugs: entries.bugs.map((entry) => headerOf('bugs', entry)),
+    retrospectives: headerOf('retrospectives', entries.retrospectives),
+    activities: headerOf('activities', entries.activities),
+    commits: headerOf('commits', entries.commits),
+    bugs: headerOf('bugs', entries.bugs),
   }
   // Joins by hashes of (setup, commit) and (project, commit) pairs: a commit with a retrospective of
   // its setup is searched as that retrospective; a commit a bug names makes a mistake; a commit's
   // message titles a retrospective without a task, and a bug (of two commits under one pair, the later read).
-  const retrospectiveOf = new Set(headers.retrospectives.map((h) => h.setupLink))
-  const buggyCommits = new Set(headers.bugs.filter((h) => (h.flags & HAS_COMMIT) !== 0).map((h) => h.commitLink))
+  const retrospectiveOf = new Set<number>()
+  for (let row = 0; row < headers.retrospectives.size; row++) retrospectiveOf.add(headers.retrospectives.setupLink(row))
+  const buggyCommits = new Set<number>()
+  for (let row = 0; row < headers.bugs.size; row++) if ((headers.bugs.flags(row) & HAS_COMMIT) !== 0) buggyCommits.add(headers.bugs.commitLink(row))
   const commitByLink = new Map<number, number>()
-  headers.commits.forEach((h, index) => commitByLink.set(h.commitLink, index))
-  const shownCommits = headers.commits.flatMap((h, index) => (retrospectiveOf.has(h.setupLink) ? [] : [index]))
+  const shownCommits: number[] = []
+  for (let row = 0; row < headers.commits.size; row++) {
+    commitByLink.set(headers.commits.commitLink(row), row)
+    if (!retrospectiveOf.has(headers.commits.setupLink(row))) shownCommits.push(row)
+  }
   const activitiesFrom = entries.retrospectives.length
   const commitsFrom = activitiesFrom + entries.activities.length
   const bugsFrom = commitsFrom + shownCommits.length
@@ -340,46 +353,44 @@ function collect(entries: SearchEntries, wanted: readonly string[]): Corpus {
   /** A commit's message words, added to `counts`. */
   const message = (counts: number[] | undefined, index: number): number[] | undefined => {
     const entry = entries.commits[index]
-    const h = headers.commits[index]
-    if (entry === undefined || h === undefined) return counts
-    return entry.record === undefined ? hashes(counts, entry.digest, h.first, h.firstCount) : plus(counts, countText((entry.record as CommitRecord).message))
+    if (entry === undefined) return counts
+    return entry.record === undefined ? hashes(counts, entry.digest, FIRST_WORD, headers.commits.firstCount(index)) : plus(counts, countText((entry.record as CommitRecord).message))
   }
-  const linkedCommit = (h: Header): number | undefined => commitByLink.get(h.commitLink)
+  const linkedCommit = (h: DigestHeaders, row: number): number | undefined => commitByLink.get(h.commitLink(row))
 
   return {
     size,
     countsAt(index) {
       if (index < activitiesFrom) {
         const entry = nth(entries.retrospectives, index)
-        const h = nth(headers.retrospectives, index)
+        const h = headers.retrospectives
         const r = entry.record as RetrospectiveRecord | undefined
-        const titled = (h.flags & HAS_TITLE) !== 0 ? undefined : linkedCommit(h)
+        const titled = (h.flags(index) & HAS_TITLE) !== 0 ? undefined : linkedCommit(h, index)
         let counts = titled !== undefined ? message(undefined, titled)
-          : r === undefined ? hashes(undefined, entry.digest, h.first, h.firstCount) : countText(r.task ?? r.commit)
-        counts = r === undefined ? hashes(counts, entry.digest, h.first + 4 * h.firstCount, h.secondCount) : plus(counts, countText(`${r.userNote ?? ''} ${r.agentNote ?? ''}`))
-        return buggyCommits.has(h.commitLink) ? plus(counts, buggyCounts) : counts
+          : r === undefined ? hashes(undefined, entry.digest, FIRST_WORD, h.firstCount(index)) : countText(r.task ?? r.commit)
+        counts = r === undefined ? hashes(counts, entry.digest, FIRST_WORD + 4 * h.firstCount(index), h.secondCount(index)) : plus(counts, countText(`${r.userNote ?? ''} ${r.agentNote ?? ''}`))
+        return buggyCommits.has(h.commitLink(index)) ? plus(counts, buggyCounts) : counts
       }
       if (index < commitsFrom) {
         const entry = nth(entries.activities, index - activitiesFrom)
         const a = entry.record as ActivityRecord | undefined
         if (a !== undefined) return countText(`${a.task} ${a.actions} ${a.outcome} ${a.decisions}`)
-        const h = nth(headers.activities, index - activitiesFrom)
-        return hashes(undefined, entry.digest, h.first, h.firstCount)
+        return hashes(undefined, entry.digest, FIRST_WORD, headers.activities.firstCount(index - activitiesFrom))
       }
       if (index < bugsFrom) {
         const at = nth(shownCommits, index - commitsFrom)
         const entry = nth(entries.commits, at)
         const c = entry.record as CommitRecord | undefined
         if (c !== undefined) return countText(`${c.message} ${c.task ?? ''}`)
-        const h = nth(headers.commits, at)
-        return hashes(undefined, entry.digest, h.first, h.firstCount + h.secondCount)
+        return hashes(undefined, entry.digest, FIRST_WORD, headers.commits.firstCount(at) + headers.commits.secondCount(at))
       }
-      const entry = nth(entries.bugs, index - bugsFrom)
-      const h = nth(headers.bugs, index - bugsFrom)
+      const row = index - bugsFrom
+      const entry = nth(entries.bugs, row)
+      const h = headers.bugs
       const b = entry.record as BugRecord | undefined
-      const commit = (h.flags & HAS_COMMIT) === 0 ? undefined : linkedCommit(h)
-      if ((h.flags & HAS_TITLE) !== 0) {
-        const counts = b === undefined ? hashes(undefined, entry.digest, h.first, h.firstCount) : countText(b.note ?? '')
+      const commit = (h.flags(row) & HAS_COMMIT) === 0 ? undefined : linkedCommit(h, row)
+      if ((h.flags(row) & HAS_TITLE) !== 0) {
+        const counts = b === undefined ? hashes(undefined, entry.digest, FIRST_WORD, h.firstCount(row)) : countText(b.note ?? '')
         return commit === undefined ? counts : message(counts, commit)
       }
       return commit === undefined ? plus(undefined, bugCounts) : message(message(undefined, commit), commit)
@@ -387,20 +398,20 @@ function collect(entries: SearchEntries, wanted: readonly string[]): Corpus {
     rankingAt(index) {
       if (index < activitiesFrom) {
         const entry = nth(entries.retrospectives, index)
-        const h = nth(headers.retrospectives, index)
-        return { project: h.projectLink, at: entry.at(), ...retrospectiveVerdict(h.userGrade, h.agentGrade, buggyCommits.has(h.commitLink)) }
+        const h = headers.retrospectives
+        return { project: h.projectLink(index), at: entry.at(), ...retrospectiveVerdict(h.userGrade(index), h.agentGrade(index), buggyCommits.has(h.commitLink(index))) }
       }
       if (index < commitsFrom) {
-        const entry = nth(entries.activities, index - activitiesFrom)
-        const h = nth(headers.activities, index - activitiesFrom)
-        return { project: h.projectLink, at: entry.at(), verdict: (h.flags & FAILED) !== 0 ? 'mistake' : 'neutral', standing: UNGRADED }
+        const row = index - activitiesFrom
+        const h = headers.activities
+        return { project: h.projectLink(row), at: nth(entries.activities, row).at(), verdict: (h.flags(row) & FAILED) !== 0 ? 'mistake' : 'neutral', standing: UNGRADED }
       }
       if (index < bugsFrom) {
         const at = nth(shownCommits, index - commitsFrom)
-        const h = nth(headers.commits, at)
-        return { project: h.projectLink, at: nth(entries.commits, at).at(), verdict: buggyCommits.has(h.commitLink) ? 'mistake' : 'neutral', standing: UNGRADED }
+        const h = headers.commits
+        return { project: h.projectLink(at), at: nth(entries.commits, at).at(), verdict: buggyCommits.has(h.commitLink(at)) ? 'mistake' : 'neutral', standing: UNGRADED }
       }
-      return { project: nth(headers.bugs, index - bugsFrom).projectLink, at: nth(entries.bugs, index - bugsFrom).at(), verdict: 'mistake', standing: UNGRADED }
+      return { project: headers.bugs.projectLink(index - bugsFrom), at: nth(entries.bugs, index - bugsFrom).at(), verdict: 'mistake', standing: UNGRADED }
     },
     hitAt(index) {
       const commitEntry = (at: number | undefined): { commit?: SearchEntry } => {
@@ -408,16 +419,17 @@ function collect(entries: SearchEntries, wanted: readonly string[]): Corpus {
         return entry === undefined ? {} : { commit: entry }
       }
       if (index < activitiesFrom) {
-        const h = nth(headers.retrospectives, index)
-        return { collection: 'retrospectives', entry: nth(entries.retrospectives, index), buggy: buggyCommits.has(h.commitLink), ...commitEntry((h.flags & HAS_TITLE) !== 0 ? undefined : linkedCommit(h)) }
+        const h = headers.retrospectives
+        return { collection: 'retrospectives', entry: nth(entries.retrospectives, index), buggy: buggyCommits.has(h.commitLink(index)), ...commitEntry((h.flags(index) & HAS_TITLE) !== 0 ? undefined : linkedCommit(h, index)) }
       }
       if (index < commitsFrom) return { collection: 'activities', entry: nth(entries.activities, index - activitiesFrom), buggy: false }
       if (index < bugsFrom) {
         const at = nth(shownCommits, index - commitsFrom)
-        return { collection: 'commits', entry: nth(entries.commits, at), buggy: buggyCommits.has(nth(headers.commits, at).commitLink) }
+        return { collection: 'commits', entry: nth(entries.commits, at), buggy: buggyCommits.has(headers.commits.commitLink(at)) }
       }
-      const h = nth(headers.bugs, index - bugsFrom)
-      return { collection: 'bugs', entry: nth(entries.bugs, index - bugsFrom), buggy: true, ...commitEntry((h.flags & HAS_COMMIT) === 0 ? undefined : linkedCommit(h)) }
+      const row = index - bugsFrom
+      const h = headers.bugs
+      return { collection: 'bugs', entry: nth(entries.bugs, row), buggy: true, ...commitEntry((h.flags(row) & HAS_COMMIT) === 0 ? undefined : linkedCommit(h, row)) }
     },
   }
 }

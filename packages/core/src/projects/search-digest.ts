@@ -101,33 +101,105 @@ export interface DigestView {
  * @throws {RangeError} for bytes that are no digest of this format (a damaged index entry).
  */
 export function readDigest(bytes: Uint8Array): DigestView {
-  const header = readDigestHeader(bytes)
-  return { ...header, commitLink: header.commitLink >>> 0, setupLink: header.setupLink >>> 0, projectLink: header.projectLink >>> 0 }
-}
-
-/**
- * A digest's fields as a search keeps them for each of thousands of entries: {@link DigestView}
- * with its hashes as keys (see {@link hashKey}).
- */
-export type DigestHeader = DigestView
-
-/**
- * Reads a digest's header, its hashes as keys (see {@link hashKey}).
- * @throws {RangeError} for bytes that are no digest of this format (a damaged index entry).
- */
-export function readDigestHeader(bytes: Uint8Array): DigestHeader {
   const problem = digestProblem(bytes)
   if (problem !== undefined) throw new RangeError(problem)
   return {
     flags: bytes[1] ?? 0,
     userGrade: gradeOf(bytes[2] ?? 0),
     agentGrade: gradeOf(bytes[3] ?? 0),
-    commitLink: i32(bytes, 4),
-    setupLink: i32(bytes, 8),
-    projectLink: i32(bytes, 12),
+    commitLink: u32(bytes, 4),
+    setupLink: u32(bytes, 8),
+    projectLink: u32(bytes, 12),
     first: HEADER,
     firstCount: u32(bytes, 16),
     secondCount: u32(bytes, 20),
+  }
+}
+
+/** Where a digest's first word list starts. */
+export const FIRST_WORD = HEADER
+
+/**
+ * The headers of a search's entries (see {@link DigestView}; links as keys, see {@link hashKey}),
+ * a row each, in columns: each entry's is kept until the search ranks, and an object of nine fields
+ * for each of 8,000 entries made every young-generation collection meanwhile copy them. A digest's
+ * first word list starts at {@link FIRST_WORD}; a row made from a record has no word lists.
+ */
+export class DigestHeaders {
+  readonly size: number
+  readonly #flags: Uint8Array
+  /** User then agent grade of each row, as a digest keeps them: the grade + 128, 0 for none. */
+  readonly #grades: Uint8Array
+  /** Commit, setup and project link of each row, as keys (see {@link hashKey}). */
+  readonly #links: Int32Array
+  /** The number of hashes in the first and second word list of each row. */
+  readonly #counts: Uint32Array
+
+  constructor(size: number) {
+    this.size = size
+    this.#flags = new Uint8Array(size)
+    this.#grades = new Uint8Array(2 * size)
+    this.#links = new Int32Array(3 * size)
+    this.#counts = new Uint32Array(2 * size)
+  }
+
+  /**
+   * Reads a digest's header into row `row`.
+   * @throws {RangeError} for bytes that are no digest of this format (a damaged index entry).
+   */
+  readDigest(row: number, bytes: Uint8Array): void {
+    const problem = digestProblem(bytes)
+    if (problem !== undefined) throw new RangeError(problem)
+    this.#flags[row] = bytes[1] ?? 0
+    this.#grades[2 * row] = bytes[2] ?? 0
+    this.#grades[2 * row + 1] = bytes[3] ?? 0
+    this.#links[3 * row] = i32(bytes, 4)
+    this.#links[3 * row + 1] = i32(bytes, 8)
+    this.#links[3 * row + 2] = i32(bytes, 12)
+    this.#counts[2 * row] = u32(bytes, 16)
+    this.#counts[2 * row + 1] = u32(bytes, 20)
+  }
+
+  /** Sets row `row` to a header worked out from a record (no word lists); links as keys. */
+  set(row: number, flags: number, userGrade: Grade | undefined, agentGrade: Grade | undefined, commitLink: number, setupLink: number, projectLink: number): void {
+    this.#flags[row] = flags
+    this.#grades[2 * row] = userGrade === undefined ? 0 : userGrade + 128
+    this.#grades[2 * row + 1] = agentGrade === undefined ? 0 : agentGrade + 128
+    this.#links[3 * row] = commitLink
+    this.#links[3 * row + 1] = setupLink
+    this.#links[3 * row + 2] = projectLink
+  }
+
+  flags(row: number): number {
+    return this.#flags[row] ?? 0
+  }
+
+  userGrade(row: number): Grade | undefined {
+    return gradeOf(this.#grades[2 * row] ?? 0)
+  }
+
+  agentGrade(row: number): Grade | undefined {
+    return gradeOf(this.#grades[2 * row + 1] ?? 0)
+  }
+
+  commitLink(row: number): number {
+    return this.#links[3 * row] ?? 0
+  }
+
+  setupLink(row: number): number {
+    return this.#links[3 * row + 1] ?? 0
+  }
+
+  projectLink(row: number): number {
+    return this.#links[3 * row + 2] ?? 0
+  }
+
+  firstCount(row: number): number {
+    return this.#counts[2 * row] ?? 0
+  }
+
+  secondCount(row: number): number {
+    return this.#counts[2 * row + 1] ?? 0
   }
 }
 
