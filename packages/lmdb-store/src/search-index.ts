@@ -105,11 +105,10 @@ export function findSearchEntries(table: Database<Uint8Array, Uint8Array>, name:
   if (query.limit === 0) return found
   const start = query.until === undefined ? ABOVE_EVERY_KEY : timePrefix(query.until)
   const end = query.since === undefined ? undefined : timePrefix(query.since)
-  const pool = new EntryPool()
   for (const { key, value } of table.getRange({ start, ...(end === undefined ? {} : { end }), reverse: true, ...(query.limit === undefined ? {} : { limit: query.limit }) })) {
     const problem = digestProblem(value)
     if (problem !== undefined) throw damagedEntry(name, key as Buffer, problem)
-    found.push(pool.entry(key, value))
+    found.push(new StoredEntry(key as Buffer, value))
   }
   return found
 }
@@ -118,61 +117,21 @@ function damagedEntry(name: string, key: Buffer, problem: string): TrackerError 
   return new TrackerError('DAMAGED_RECORD', `The search index ${name} holds a damaged entry (${problem}, under ${keyParts(key).join(' ')}): the database file is probably damaged there.`)
 }
 
-/**
- * Where a read's entries keep their bytes: each entry's key and digest copied side by side into
- * shared chunks, the entry keeping a view of its digest. lmdb gives each key and value as a Buffer
- * of its own: kept for the whole search, two Buffers and their bytes for each of 8,000 entries made
- * the young-generation collections that ran meanwhile copy them all (most of a search's
- * garbage-collection time; with the pool, about half of it goes).
- */
-class EntryPool {
-  #chunk = new Uint8Array(0)
-  #view = new DataView(this.#chunk.buffer)
-  #used = 0
-
-  /** An entry holding copies of `key` and `digest`. */
-  entry(key: Uint8Array, digest: Uint8Array): StoredEntry {
-    const size = key.length + digest.length
-    if (this.#used + size > this.#chunk.length) {
-      this.#chunk = new Uint8Array(Math.max(CHUNK_BYTES, size))
-      this.#view = new DataView(this.#chunk.buffer)
-      this.#used = 0
-    }
-    const keyAt = this.#used
-    this.#chunk.set(key, keyAt)
-    this.#chunk.set(digest, keyAt + key.length)
-    this.#used += size
-    return new StoredEntry(this.#view, keyAt, key.length, this.#chunk.subarray(keyAt + key.length, keyAt + size))
-  }
-}
-
-/** Bytes of a pool's chunk: a few hundred entries. */
-const CHUNK_BYTES = 64 * 1024
-
-/**
- * An entry as read: its digest, its key and time decoded when asked for (one object, no closures:
- * a search makes thousands). Plain `Uint8Array`s, not Buffers: a Buffer's view is made by a
- * constructor in JavaScript.
- */
+/** An entry as read: its digest, its key and time decoded when asked for (one object, no closures: a search makes thousands). */
 class StoredEntry implements SearchEntry {
   readonly digest: Uint8Array
-  readonly #chunk: DataView
-  readonly #keyAt: number
-  readonly #keyLength: number
-  /** `chunk` holds the key at `keyAt`; `digest` is a view of the same chunk. */
-  constructor(chunk: DataView, keyAt: number, keyLength: number, digest: Uint8Array) {
-    this.#chunk = chunk
-    this.#keyAt = keyAt
-    this.#keyLength = keyLength
+  readonly #key: Buffer
+  constructor(key: Buffer, digest: Uint8Array) {
+    this.#key = key
     this.digest = digest
   }
 
   key(): string[] {
-    return keyParts(new Uint8Array(this.#chunk.buffer, this.#keyAt, this.#keyLength))
+    return keyParts(this.#key)
   }
 
   at(): string {
-    return isoOf(this.#chunk.getBigUint64(this.#keyAt))
+    return isoOf(this.#key.readBigUInt64BE(0))
   }
 }
 
