@@ -1,8 +1,8 @@
 import type { Grade } from '../facts/grade.js'
 import type { ActivityRecord, BugRecord, CollectionRecords, CommitRecord, ProjectRecord, RetrospectiveRecord } from '../store/records.js'
 import { recordKey } from '../store/records.js'
-import type { DigestView, SearchEntry, SearchedCollection, SearchedRecord } from './search-digest.js'
-import { FAILED, FAILURE, HAS_COMMIT, HAS_TITLE, SEARCHED_COLLECTIONS, hashOf, pairHash, readDigest, wordAt } from './search-digest.js'
+import type { SearchEntry, SearchedCollection, SearchedRecord } from './search-digest.js'
+import { DigestHeaders, FAILED, FAILURE, FIRST_WORD, HAS_COMMIT, HAS_TITLE, SEARCHED_COLLECTIONS, hashKey, hashOf, pairHash, wordKeyAt } from './search-digest.js'
 import { terms, wantedTermCounter } from './search-terms.js'
 
 export { terms } from './search-terms.js'
@@ -197,7 +197,7 @@ interface Candidate {
 
 /** What orders a document among the hits: where and when, whether a pattern or a mistake, and its standing. */
 interface Ranking {
-  /** The hash of its project's path. */
+  /** The hash of its project's path, as a key (see `hashKey`). */
   readonly project: number
   readonly at: string
   readonly verdict: 'positive' | 'neutral' | 'mistake'
@@ -211,7 +211,7 @@ function rank(query: string, candidates: readonly Candidate[], frequency: readon
   const preferred = options.scope !== undefined && options.scope !== 'unknown' ? options.scope : undefined
   const scopes = new Map<number, string | undefined>()
   const scopeOf = (project: number): string | undefined => {
-    if (!scopes.has(project)) scopes.set(project, options.scopeOf?.(project))
+    if (!scopes.has(project)) scopes.set(project, options.scopeOf?.(project >>> 0))
     return scopes.get(project)
   }
   const hits = candidates.map(({ index, counts, ranking }) => {
@@ -286,46 +286,51 @@ interface Corpus {
 
 const EMPTY_CORPUS: Corpus = { size: 0, countsAt: noDocument, rankingAt: noDocument, hitAt: noDocument }
 
-/** An entry's header: its digest's, or the same read off its record (no word lists: its text is at hand). */
-type Header = DigestView
-
 /**
- * Reads entries' headers: a digest's, or the same worked out from a record. Every entry's is read
- * before a search scores any, so this makes one object of one shape each, and hashes each project
- * path once.
+ * Reads an entry's header into its row of a collection's columns: a digest's, or the same worked
+ * out from a record. Every entry's is read before a search scores any; each project path is
+ * hashed once.
  */
-function headerReader(): (collection: SearchedCollection, entry: SearchEntry) => Header {
+function headerReader(): (collection: SearchedCollection, headers: DigestHeaders, row: number, entry: SearchEntry) => void {
   const projects = new Map<string, number>()
   const projectLink = (path: string): number => {
     let link = projects.get(path)
-    if (link === undefined) projects.set(path, (link = hashOf(path)))
+    if (link === undefined) projects.set(path, (link = hashKey(hashOf(path))))
     return link
   }
-  const header = (flags: number, userGrade: Grade | undefined, agentGrade: Grade | undefined, commitLink: number, setupLink: number, project: string): Header =>
-    ({ flags, userGrade, agentGrade, commitLink, setupLink, projectLink: projectLink(project), first: 0, firstCount: 0, secondCount: 0 })
-  return (collection, entry) => {
+  return (collection, headers, row, entry) => {
     const record = entry.record
-    if (record === undefined) return readDigest(entry.digest)
+    if (record === undefined) {
+      headers.readDigest(row, entry.digest)
+      return
+    }
+    const header = (flags: number, userGrade: Grade | undefined, agentGrade: Grade | undefined, commitLink: number, setupLink: number, project: string): void => {
+      headers.set(row, flags, userGrade, agentGrade, hashKey(commitLink), hashKey(setupLink), projectLink(project))
+    }
     switch (collection) {
       case 'retrospectives': {
         const r = record as RetrospectiveRecord
-        return header(r.task === undefined ? 0 : HAS_TITLE, r.userGrade, r.agentGrade, pairHash(r.project, r.commit), pairHash(r.setup, r.commit), r.project)
+        header(r.task === undefined ? 0 : HAS_TITLE, r.userGrade, r.agentGrade, pairHash(r.project, r.commit), pairHash(r.setup, r.commit), r.project)
+        return
       }
-      case 'activities': return header(FAILURE.test((record as ActivityRecord).outcome) ? FAILED : 0, undefined, undefined, 0, 0, record.project)
+      case 'activities':
+        header(FAILURE.test((record as ActivityRecord).outcome) ? FAILED : 0, undefined, undefined, 0, 0, record.project)
+        return
       case 'commits': {
         const c = record as CommitRecord
-        return header(0, undefined, undefined, pairHash(c.project, c.hash), pairHash(c.setup, c.hash), c.project)
+        header(0, undefined, undefined, pairHash(c.project, c.hash), pairHash(c.setup, c.hash), c.project)
+        return
       }
       case 'bugs': {
         const b = record as BugRecord
-        return header((b.note === undefined ? 0 : HAS_TITLE) | (b.commit === undefined ? 0 : HAS_COMMIT), undefined, undefined, b.commit === undefined ? 0 : pairHash(b.project, b.commit), 0, b.project)
+        header((b.note === undefined ? 0 : HAS_TITLE) | (b.commit === undefined ? 0 : HAS_COMMIT), undefined, undefined, b.commit === undefined ? 0 : pairHash(b.project, b.commit), 0, b.project)
       }
     }
   }
 }
 
 /** Each searched collection's entry headers, by the entry's index in its collection. */
-type Headers = Readonly<Record<SearchedCollection, readonly Header[]>>
+type Headers = Readonly<Record<SearchedCollection, DigestHeaders>>
 
 /**
  * Headers of entries to be read a slice at a time, by an index over every collection in turn
@@ -333,27 +338,34 @@ type Headers = Readonly<Record<SearchedCollection, readonly Header[]>>
  */
 function headerSlots(entries: SearchEntries): { readonly size: number; read(from: number, to: number): void; done(): Headers } {
   const headerOf = headerReader()
-  const headers: Record<SearchedCollection, Header[]> = { retrospectives: [], activities: [], commits: [], bugs: [] }
-  const order = SEARCHED_COLLECTIONS.map((collection) => ({ collection, list: entries[collection] }))
+  const columns: Headers = {
+    retrospectives: new DigestHeaders(entries.retrospectives.length),
+    activities: new DigestHeaders(entries.activities.length),
+    commits: new DigestHeaders(entries.commits.length),
+    bugs: new DigestHeaders(entries.bugs.length),
+  }
+  // Which rows are read: a slice read twice counts once.
+  const order = SEARCHED_COLLECTIONS.map((collection) => ({ collection, list: entries[collection], headers: columns[collection], read: new Uint8Array(entries[collection].length) }))
   const size = order.reduce((total, { list }) => total + list.length, 0)
   let filled = 0
   return {
     size,
     read(from, to) {
       let first = 0
-      for (const { collection, list } of order) {
+      for (const { collection, list, headers, read } of order) {
         const end = first + list.length
-        const slots = headers[collection]
         for (let index = Math.max(from, first); index < Math.min(to, end); index++) {
-          if (slots[index - first] === undefined) filled += 1
-          slots[index - first] = headerOf(collection, nth(list, index - first))
+          const row = index - first
+          if (read[row] === 0) filled += 1
+          read[row] = 1
+          headerOf(collection, headers, row, nth(list, row))
         }
         first = end
       }
     },
     done() {
       if (filled < size) throw new RangeError(`A search was started with ${String(size - filled)} entry headers not read.`)
-      return headers
+      return columns
     },
   }
 }
@@ -362,11 +374,16 @@ function collect(entries: SearchEntries, headers: Headers, wanted: readonly stri
   // Joins by hashes of (setup, commit) and (project, commit) pairs: a commit with a retrospective of
   // its setup is searched as that retrospective; a commit a bug names makes a mistake; a commit's
   // message titles a retrospective without a task, and a bug (of two commits under one pair, the later read).
-  const retrospectiveOf = new Set(headers.retrospectives.map((h) => h.setupLink))
-  const buggyCommits = new Set(headers.bugs.filter((h) => (h.flags & HAS_COMMIT) !== 0).map((h) => h.commitLink))
+  const retrospectiveOf = new Set<number>()
+  for (let row = 0; row < headers.retrospectives.size; row++) retrospectiveOf.add(headers.retrospectives.setupLink(row))
+  const buggyCommits = new Set<number>()
+  for (let row = 0; row < headers.bugs.size; row++) if ((headers.bugs.flags(row) & HAS_COMMIT) !== 0) buggyCommits.add(headers.bugs.commitLink(row))
   const commitByLink = new Map<number, number>()
-  headers.commits.forEach((h, index) => commitByLink.set(h.commitLink, index))
-  const shownCommits = headers.commits.flatMap((h, index) => (retrospectiveOf.has(h.setupLink) ? [] : [index]))
+  const shownCommits: number[] = []
+  for (let row = 0; row < headers.commits.size; row++) {
+    commitByLink.set(headers.commits.commitLink(row), row)
+    if (!retrospectiveOf.has(headers.commits.setupLink(row))) shownCommits.push(row)
+  }
   const activitiesFrom = entries.retrospectives.length
   const commitsFrom = activitiesFrom + entries.activities.length
   const bugsFrom = commitsFrom + shownCommits.length
@@ -375,7 +392,7 @@ function collect(entries: SearchEntries, headers: Headers, wanted: readonly stri
   const countText = wantedTermCounter(wanted)
   const termOfHash = new Map<number, number>()
   wanted.forEach((term, index) => {
-    const hash = hashOf(term)
+    const hash = hashKey(hashOf(term))
     if (!termOfHash.has(hash)) termOfHash.set(hash, index)
   })
   const buggyCounts = countText(BUGGY_NOTE)
@@ -391,7 +408,7 @@ function collect(entries: SearchEntries, headers: Headers, wanted: readonly stri
   const hashes = (counts: number[] | undefined, digest: Uint8Array, from: number, count: number): number[] | undefined => {
     let result = counts
     for (let at = from, end = from + 4 * count; at < end; at += 4) {
-      const term = termOfHash.get(wordAt(digest, at))
+      const term = termOfHash.get(wordKeyAt(digest, at))
       if (term === undefined) continue
       result ??= wanted.map(() => 0)
       result[term] = (result[term] ?? 0) + 1
@@ -401,46 +418,44 @@ function collect(entries: SearchEntries, headers: Headers, wanted: readonly stri
   /** A commit's message words, added to `counts`. */
   const message = (counts: number[] | undefined, index: number): number[] | undefined => {
     const entry = entries.commits[index]
-    const h = headers.commits[index]
-    if (entry === undefined || h === undefined) return counts
-    return entry.record === undefined ? hashes(counts, entry.digest, h.first, h.firstCount) : plus(counts, countText((entry.record as CommitRecord).message))
+    if (entry === undefined) return counts
+    return entry.record === undefined ? hashes(counts, entry.digest, FIRST_WORD, headers.commits.firstCount(index)) : plus(counts, countText((entry.record as CommitRecord).message))
   }
-  const linkedCommit = (h: Header): number | undefined => commitByLink.get(h.commitLink)
+  const linkedCommit = (h: DigestHeaders, row: number): number | undefined => commitByLink.get(h.commitLink(row))
 
   return {
     size,
     countsAt(index) {
       if (index < activitiesFrom) {
         const entry = nth(entries.retrospectives, index)
-        const h = nth(headers.retrospectives, index)
+        const h = headers.retrospectives
         const r = entry.record as RetrospectiveRecord | undefined
-        const titled = (h.flags & HAS_TITLE) !== 0 ? undefined : linkedCommit(h)
+        const titled = (h.flags(index) & HAS_TITLE) !== 0 ? undefined : linkedCommit(h, index)
         let counts = titled !== undefined ? message(undefined, titled)
-          : r === undefined ? hashes(undefined, entry.digest, h.first, h.firstCount) : countText(r.task ?? r.commit)
-        counts = r === undefined ? hashes(counts, entry.digest, h.first + 4 * h.firstCount, h.secondCount) : plus(counts, countText(`${r.userNote ?? ''} ${r.agentNote ?? ''}`))
-        return buggyCommits.has(h.commitLink) ? plus(counts, buggyCounts) : counts
+          : r === undefined ? hashes(undefined, entry.digest, FIRST_WORD, h.firstCount(index)) : countText(r.task ?? r.commit)
+        counts = r === undefined ? hashes(counts, entry.digest, FIRST_WORD + 4 * h.firstCount(index), h.secondCount(index)) : plus(counts, countText(`${r.userNote ?? ''} ${r.agentNote ?? ''}`))
+        return buggyCommits.has(h.commitLink(index)) ? plus(counts, buggyCounts) : counts
       }
       if (index < commitsFrom) {
         const entry = nth(entries.activities, index - activitiesFrom)
         const a = entry.record as ActivityRecord | undefined
         if (a !== undefined) return countText(`${a.task} ${a.actions} ${a.outcome} ${a.decisions}`)
-        const h = nth(headers.activities, index - activitiesFrom)
-        return hashes(undefined, entry.digest, h.first, h.firstCount)
+        return hashes(undefined, entry.digest, FIRST_WORD, headers.activities.firstCount(index - activitiesFrom))
       }
       if (index < bugsFrom) {
         const at = nth(shownCommits, index - commitsFrom)
         const entry = nth(entries.commits, at)
         const c = entry.record as CommitRecord | undefined
         if (c !== undefined) return countText(`${c.message} ${c.task ?? ''}`)
-        const h = nth(headers.commits, at)
-        return hashes(undefined, entry.digest, h.first, h.firstCount + h.secondCount)
+        return hashes(undefined, entry.digest, FIRST_WORD, headers.commits.firstCount(at) + headers.commits.secondCount(at))
       }
-      const entry = nth(entries.bugs, index - bugsFrom)
-      const h = nth(headers.bugs, index - bugsFrom)
+      const row = index - bugsFrom
+      const entry = nth(entries.bugs, row)
+      const h = headers.bugs
       const b = entry.record as BugRecord | undefined
-      const commit = (h.flags & HAS_COMMIT) === 0 ? undefined : linkedCommit(h)
-      if ((h.flags & HAS_TITLE) !== 0) {
-        const counts = b === undefined ? hashes(undefined, entry.digest, h.first, h.firstCount) : countText(b.note ?? '')
+      const commit = (h.flags(row) & HAS_COMMIT) === 0 ? undefined : linkedCommit(h, row)
+      if ((h.flags(row) & HAS_TITLE) !== 0) {
+        const counts = b === undefined ? hashes(undefined, entry.digest, FIRST_WORD, h.firstCount(row)) : countText(b.note ?? '')
         return commit === undefined ? counts : message(counts, commit)
       }
       return commit === undefined ? plus(undefined, bugCounts) : message(message(undefined, commit), commit)
@@ -448,20 +463,20 @@ function collect(entries: SearchEntries, headers: Headers, wanted: readonly stri
     rankingAt(index) {
       if (index < activitiesFrom) {
         const entry = nth(entries.retrospectives, index)
-        const h = nth(headers.retrospectives, index)
-        return { project: h.projectLink, at: entry.at(), ...retrospectiveVerdict(h.userGrade, h.agentGrade, buggyCommits.has(h.commitLink)) }
+        const h = headers.retrospectives
+        return { project: h.projectLink(index), at: entry.at(), ...retrospectiveVerdict(h.userGrade(index), h.agentGrade(index), buggyCommits.has(h.commitLink(index))) }
       }
       if (index < commitsFrom) {
-        const entry = nth(entries.activities, index - activitiesFrom)
-        const h = nth(headers.activities, index - activitiesFrom)
-        return { project: h.projectLink, at: entry.at(), verdict: (h.flags & FAILED) !== 0 ? 'mistake' : 'neutral', standing: UNGRADED }
+        const row = index - activitiesFrom
+        const h = headers.activities
+        return { project: h.projectLink(row), at: nth(entries.activities, row).at(), verdict: (h.flags(row) & FAILED) !== 0 ? 'mistake' : 'neutral', standing: UNGRADED }
       }
       if (index < bugsFrom) {
         const at = nth(shownCommits, index - commitsFrom)
-        const h = nth(headers.commits, at)
-        return { project: h.projectLink, at: nth(entries.commits, at).at(), verdict: buggyCommits.has(h.commitLink) ? 'mistake' : 'neutral', standing: UNGRADED }
+        const h = headers.commits
+        return { project: h.projectLink(at), at: nth(entries.commits, at).at(), verdict: buggyCommits.has(h.commitLink(at)) ? 'mistake' : 'neutral', standing: UNGRADED }
       }
-      return { project: nth(headers.bugs, index - bugsFrom).projectLink, at: nth(entries.bugs, index - bugsFrom).at(), verdict: 'mistake', standing: UNGRADED }
+      return { project: headers.bugs.projectLink(index - bugsFrom), at: nth(entries.bugs, index - bugsFrom).at(), verdict: 'mistake', standing: UNGRADED }
     },
     hitAt(index) {
       const commitEntry = (at: number | undefined): { commit?: SearchEntry } => {
@@ -469,16 +484,17 @@ function collect(entries: SearchEntries, headers: Headers, wanted: readonly stri
         return entry === undefined ? {} : { commit: entry }
       }
       if (index < activitiesFrom) {
-        const h = nth(headers.retrospectives, index)
-        return { collection: 'retrospectives', entry: nth(entries.retrospectives, index), buggy: buggyCommits.has(h.commitLink), ...commitEntry((h.flags & HAS_TITLE) !== 0 ? undefined : linkedCommit(h)) }
+        const h = headers.retrospectives
+        return { collection: 'retrospectives', entry: nth(entries.retrospectives, index), buggy: buggyCommits.has(h.commitLink(index)), ...commitEntry((h.flags(index) & HAS_TITLE) !== 0 ? undefined : linkedCommit(h, index)) }
       }
       if (index < commitsFrom) return { collection: 'activities', entry: nth(entries.activities, index - activitiesFrom), buggy: false }
       if (index < bugsFrom) {
         const at = nth(shownCommits, index - commitsFrom)
-        return { collection: 'commits', entry: nth(entries.commits, at), buggy: buggyCommits.has(nth(headers.commits, at).commitLink) }
+        return { collection: 'commits', entry: nth(entries.commits, at), buggy: buggyCommits.has(headers.commits.commitLink(at)) }
       }
-      const h = nth(headers.bugs, index - bugsFrom)
-      return { collection: 'bugs', entry: nth(entries.bugs, index - bugsFrom), buggy: true, ...commitEntry((h.flags & HAS_COMMIT) === 0 ? undefined : linkedCommit(h)) }
+      const row = index - bugsFrom
+      const h = headers.bugs
+      return { collection: 'bugs', entry: nth(entries.bugs, row), buggy: true, ...commitEntry((h.flags(row) & HAS_COMMIT) === 0 ? undefined : linkedCommit(h, row)) }
     },
   }
 }

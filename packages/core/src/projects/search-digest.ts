@@ -103,8 +103,6 @@ export interface DigestView {
 export function readDigest(bytes: Uint8Array): DigestView {
   const problem = digestProblem(bytes)
   if (problem !== undefined) throw new RangeError(problem)
-  const firstCount = u32(bytes, 16)
-  const secondCount = u32(bytes, 20)
   return {
     flags: bytes[1] ?? 0,
     userGrade: gradeOf(bytes[2] ?? 0),
@@ -113,8 +111,95 @@ export function readDigest(bytes: Uint8Array): DigestView {
     setupLink: u32(bytes, 8),
     projectLink: u32(bytes, 12),
     first: HEADER,
-    firstCount,
-    secondCount,
+    firstCount: u32(bytes, 16),
+    secondCount: u32(bytes, 20),
+  }
+}
+
+/** Where a digest's first word list starts. */
+export const FIRST_WORD = HEADER
+
+/**
+ * The headers of a search's entries (see {@link DigestView}; links as keys, see {@link hashKey}),
+ * a row each, in columns: each entry's is kept until the search ranks, and an object of nine fields
+ * for each of 8,000 entries made every young-generation collection meanwhile copy them. A digest's
+ * first word list starts at {@link FIRST_WORD}; a row made from a record has no word lists.
+ */
+export class DigestHeaders {
+  readonly size: number
+  readonly #flags: Uint8Array
+  /** User then agent grade of each row, as a digest keeps them: the grade + 128, 0 for none. */
+  readonly #grades: Uint8Array
+  /** Commit, setup and project link of each row, as keys (see {@link hashKey}). */
+  readonly #links: Int32Array
+  /** The number of hashes in the first and second word list of each row. */
+  readonly #counts: Uint32Array
+
+  constructor(size: number) {
+    this.size = size
+    this.#flags = new Uint8Array(size)
+    this.#grades = new Uint8Array(2 * size)
+    this.#links = new Int32Array(3 * size)
+    this.#counts = new Uint32Array(2 * size)
+  }
+
+  /**
+   * Reads a digest's header into row `row`.
+   * @throws {RangeError} for bytes that are no digest of this format (a damaged index entry).
+   */
+  readDigest(row: number, bytes: Uint8Array): void {
+    const problem = digestProblem(bytes)
+    if (problem !== undefined) throw new RangeError(problem)
+    this.#flags[row] = bytes[1] ?? 0
+    this.#grades[2 * row] = bytes[2] ?? 0
+    this.#grades[2 * row + 1] = bytes[3] ?? 0
+    this.#links[3 * row] = i32(bytes, 4)
+    this.#links[3 * row + 1] = i32(bytes, 8)
+    this.#links[3 * row + 2] = i32(bytes, 12)
+    this.#counts[2 * row] = u32(bytes, 16)
+    this.#counts[2 * row + 1] = u32(bytes, 20)
+  }
+
+  /** Sets row `row` to a header worked out from a record (no word lists); links as keys. */
+  set(row: number, flags: number, userGrade: Grade | undefined, agentGrade: Grade | undefined, commitLink: number, setupLink: number, projectLink: number): void {
+    this.#flags[row] = flags
+    this.#grades[2 * row] = userGrade === undefined ? 0 : userGrade + 128
+    this.#grades[2 * row + 1] = agentGrade === undefined ? 0 : agentGrade + 128
+    this.#links[3 * row] = commitLink
+    this.#links[3 * row + 1] = setupLink
+    this.#links[3 * row + 2] = projectLink
+  }
+
+  flags(row: number): number {
+    return this.#flags[row] ?? 0
+  }
+
+  userGrade(row: number): Grade | undefined {
+    return gradeOf(this.#grades[2 * row] ?? 0)
+  }
+
+  agentGrade(row: number): Grade | undefined {
+    return gradeOf(this.#grades[2 * row + 1] ?? 0)
+  }
+
+  commitLink(row: number): number {
+    return this.#links[3 * row] ?? 0
+  }
+
+  setupLink(row: number): number {
+    return this.#links[3 * row + 1] ?? 0
+  }
+
+  projectLink(row: number): number {
+    return this.#links[3 * row + 2] ?? 0
+  }
+
+  firstCount(row: number): number {
+    return this.#counts[2 * row] ?? 0
+  }
+
+  secondCount(row: number): number {
+    return this.#counts[2 * row + 1] ?? 0
   }
 }
 
@@ -126,9 +211,18 @@ export function digestProblem(bytes: Uint8Array): string | undefined {
   return undefined
 }
 
-/** The word hash at a position of a digest. */
-export function wordAt(bytes: Uint8Array, at: number): number {
-  return u32(bytes, at)
+/** The word hash at a position of a digest, as a key (see {@link hashKey}). */
+export function wordKeyAt(bytes: Uint8Array, at: number): number {
+  return i32(bytes, at)
+}
+
+/**
+ * A hash as a search compares it: the same 32 bits, signed (`hash | 0`). V8 keeps a signed 32-bit
+ * integer as a small integer, where an unsigned hash of 2³¹ or more — half of them — is a heap
+ * number: one allocation per word read, and a slower key in a Map or Set.
+ */
+export function hashKey(hash: number): number {
+  return hash | 0
 }
 
 /** The hashes of a text's terms, in order, once per occurrence. */
@@ -183,7 +277,11 @@ function gradeOf(code: number): Grade | undefined {
 }
 
 function u32(bytes: Uint8Array, at: number): number {
-  return ((bytes[at] ?? 0) | ((bytes[at + 1] ?? 0) << 8) | ((bytes[at + 2] ?? 0) << 16) | ((bytes[at + 3] ?? 0) << 24)) >>> 0
+  return i32(bytes, at) >>> 0
+}
+
+function i32(bytes: Uint8Array, at: number): number {
+  return (bytes[at] ?? 0) | ((bytes[at + 1] ?? 0) << 8) | ((bytes[at + 2] ?? 0) << 16) | ((bytes[at + 3] ?? 0) << 24)
 }
 
 function putU32(bytes: Uint8Array, at: number, value: number): void {
