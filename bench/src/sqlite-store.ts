@@ -1,7 +1,7 @@
 import type { AppliedBatch, CollectionName, CollectionRecords, CommitRef, Fact, RecordKey, RecordQuery, SetupTotalsRecord, SyncTrackerStore, UsageRecord } from '@agent-tracker/core'
 import { addRollupToTotals, emptySetupTotals, resolveRules, validateFact } from '@agent-tracker/core'
-import type { SearchedCollection, SearchedRecord, TimelineCollection } from '@agent-tracker/core/store'
-import { SEARCHED_COLLECTIONS, matchesQuery, normaliseQuery, orderAndLimit, planFacts, searchDigest, selectCommitRefs } from '@agent-tracker/core/store'
+import type { SearchedRecord, TimelineCollection } from '@agent-tracker/core/store'
+import { isSearched, matchesQuery, normaliseQuery, orderAndLimit, planFacts, searchDigest, selectCommitRefs } from '@agent-tracker/core/store'
 import Database from 'better-sqlite3'
 
 /**
@@ -72,7 +72,6 @@ export function openSqliteStore(path: string): SyncTrackerStore {
     read.set(id, record)
     return record
   }
-  const isSearched = (collection: CollectionName): collection is SearchedCollection => (SEARCHED_COLLECTIONS as readonly string[]).includes(collection)
   // Each setup's totals read once per batch, moved by every rollup of it, written once (as the LMDB store does).
   const movedTotals = (): { moved: Map<string, SetupTotalsRecord>; totals: (setup: string) => SetupTotalsRecord } => {
     const moved = new Map<string, SetupTotalsRecord>()

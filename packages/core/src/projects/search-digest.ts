@@ -9,6 +9,11 @@ export const SEARCHED_COLLECTIONS = ['retrospectives', 'activities', 'commits', 
 /** A collection a prior-art search reads. */
 export type SearchedCollection = (typeof SEARCHED_COLLECTIONS)[number]
 
+/** Whether a collection is one a prior-art search reads (and a store keeps search entries of). */
+export function isSearched(collection: string): collection is SearchedCollection {
+  return (SEARCHED_COLLECTIONS as readonly string[]).includes(collection)
+}
+
 /** A record of a searched collection. */
 export type SearchedRecord = RetrospectiveRecord | ActivityRecord | CommitRecord | BugRecord
 

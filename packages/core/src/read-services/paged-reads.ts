@@ -37,7 +37,7 @@ export async function* pagesInTime<C extends CollectionName>(store: TrackerStore
         edge = time
         givenAtEdge = new Set()
         // Newest first, the next page ends just after this instant (`until` is exclusive).
-        bound = newest ? new Date(Date.parse(time) + 1).toISOString() : time
+        bound = newest ? justAfter(time) : time
       }
       givenAtEdge.add(slot)
       fresh += 1
