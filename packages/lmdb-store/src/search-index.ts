@@ -1,17 +1,12 @@
 import type { RecordKey, RecordQuery } from '@agent-tracker/core'
 import type { SearchEntry, SearchedCollection, SearchedRecord } from '@agent-tracker/core/store'
 import { TrackerError } from '@agent-tracker/core'
-import { SEARCHED_COLLECTIONS, digestProblem, isCanonicalTimestamp, searchDigest } from '@agent-tracker/core/store'
+import { SEARCHED_COLLECTIONS, digestProblem, isCanonicalTimestamp, isSearched, searchDigest } from '@agent-tracker/core/store'
 import type { Database } from 'lmdb'
 import type { QueryTables } from './record-queries.js'
 import { LAST_FACT_SEQ_KEY, SEARCHED_THROUGH_KEY, STRUCTURES_KEY, keyPart } from './layout.js'
 
-export { SEARCHED_COLLECTIONS }
-
-/** Whether a collection has a search index. */
-export function isSearched(collection: string): collection is SearchedCollection {
-  return (SEARCHED_COLLECTIONS as readonly string[]).includes(collection)
-}
+export { SEARCHED_COLLECTIONS, isSearched }
 
 /**
  * A collection's search index: each record's search digest (see `searchDigest` in core) in time
@@ -98,37 +93,30 @@ function generalSearchKey(collection: SearchedCollection, at: string, key: Recor
   return bytes
 }
 
-/**
- * A record's value in its collection's search index: its digest. Made once per record object: the
- * room a write needs is worked out from it before the write puts it.
- */
-export function searchValue(collection: SearchedCollection, record: SearchedRecord): Uint8Array {
-  const known = values.get(record)
-  if (known !== undefined) return known
-  const digest = searchDigest(collection, record)
-  values.set(record, digest)
-  return digest
+/** A record's entry in its collection's search index: its key, and its digest as the value. */
+interface Entry {
+  readonly key: Buffer
+  readonly value: Uint8Array
 }
 
-const values = new WeakMap<SearchedRecord, Uint8Array>()
-
 /**
- * A record's key in its collection's search index, made once per record object, key and time: the
- * room a write needs is worked out from it before the write puts it, as for its value.
+ * A record's search entry, made once per record object, key and time: the room a write needs is
+ * worked out from it before the write puts it.
  */
-function entryKey(collection: SearchedCollection, key: RecordKey, record: SearchedRecord): Buffer {
-  const known = keys.get(record)
-  if (known?.key === key && known.at === record.at && known.collection === collection) return known.bytes
-  const bytes = searchKey(collection, record.at, key)
-  keys.set(record, { collection, key, at: record.at, bytes })
-  return bytes
+function searchEntry(collection: SearchedCollection, key: RecordKey, record: SearchedRecord): Entry {
+  const known = entries.get(record)
+  if (known?.key === key && known.at === record.at && known.collection === collection) return known.entry
+  const entry = { key: searchKey(collection, record.at, key), value: searchDigest(collection, record) }
+  entries.set(record, { collection, key, at: record.at, entry })
+  return entry
 }
 
-const keys = new WeakMap<SearchedRecord, { readonly collection: SearchedCollection; readonly key: RecordKey; readonly at: string; readonly bytes: Buffer }>()
+const entries = new WeakMap<SearchedRecord, { readonly collection: SearchedCollection; readonly key: RecordKey; readonly at: string; readonly entry: Entry }>()
 
 /** The bytes a record's search entry takes, key and value. */
 export function searchEntrySize(collection: SearchedCollection, key: RecordKey, record: SearchedRecord): number {
-  return entryKey(collection, key, record).length + searchValue(collection, record).length
+  const entry = searchEntry(collection, key, record)
+  return entry.key.length + entry.value.length
 }
 
 /**
@@ -139,7 +127,8 @@ export function putSearchEntry(tables: SearchTables, collection: SearchedCollect
   const table = tables[collection]
   if (table === undefined) return
   if (previous !== undefined && previous.at !== record.at) table.removeSync(searchKey(collection, previous.at, key))
-  table.putSync(entryKey(collection, key, record), searchValue(collection, record))
+  const entry = searchEntry(collection, key, record)
+  table.putSync(entry.key, entry.value)
 }
 
 /** Inside the caller's write transaction: removes a stored record's search entry. */
@@ -240,7 +229,7 @@ export function buildSearchIndexes(db: QueryTables): number {
       // The table's shared structures are kept under a key of their own, not a record's.
       if (!Array.isArray(key)) continue
       const record = value
-      // searchDigest, not searchValue: an upgrade reads each record once, so nothing is kept for it.
+      // Not searchEntry: an upgrade reads each record once, so nothing is kept for it.
       table.putSync(searchKey(collection, record.at, key as string[]), searchDigest(collection, record))
       entries += 1
     }
