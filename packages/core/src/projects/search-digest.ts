@@ -18,18 +18,29 @@ export function isSearched(collection: string): collection is SearchedCollection
 export type SearchedRecord = RetrospectiveRecord | ActivityRecord | CommitRecord | BugRecord
 
 /**
- * One record as a prior-art search first sees it: its digest (see {@link searchDigest}), and the
- * rest only when asked — a store that keeps digests reads its strings for the few records that
- * match (its project is in the digest, as a hash). `record` is there when the entry was made from
- * the record itself.
+ * One record as a prior-art search first sees it, beside its digest (see {@link searchDigest}):
+ * the rest only when asked — a store that keeps digests reads its strings for the few records
+ * that match (its project is in the digest, as a hash). `record` is there when the entry was made
+ * from the record itself.
  */
 export interface SearchEntry {
-  readonly digest: Uint8Array
   /** Its key in its collection. */
   key(): RecordKey
   at(): string
   readonly record?: SearchedRecord
 }
+
+/** A search entry holding its digest (empty for an entry made from its record). */
+export interface DigestedEntry extends SearchEntry {
+  readonly digest: Uint8Array
+}
+
+/**
+ * Is given each search entry a store reads, in turn, with its digest (empty for an entry holding
+ * its record). The digest's bytes may be the store's read buffer, good only until the call
+ * returns: a visitor that keeps them copies them.
+ */
+export type SearchEntryVisitor = (entry: SearchEntry, digest: Uint8Array) => void
 
 /**
  * A record's search digest: the words of its own searchable text, and what joins it to the
@@ -121,58 +132,79 @@ export function readDigest(bytes: Uint8Array): DigestView {
   }
 }
 
-/** Where a digest's first word list starts. */
-export const FIRST_WORD = HEADER
-
 /**
- * The headers of a search's entries (see {@link DigestView}; links as keys, see {@link hashKey}),
- * a row each, in columns: each entry's is kept until the search ranks, and an object of nine fields
- * for each of 8,000 entries made every young-generation collection meanwhile copy them. A digest's
- * first word list starts at {@link FIRST_WORD}; a row made from a record has no word lists.
+ * What a search keeps of each of a collection's entries, a row each: the entry, its header (see
+ * {@link DigestView}; links as keys, see {@link hashKey}) in typed-array columns, and how often its
+ * first and second word lists hold each wanted term (undefined: none) — not its digest, which is
+ * read once, as it is taken, and let go. Each entry is kept until the search ranks: an object of
+ * nine fields, or a digest, for each of 8,000 entries made every young-generation collection
+ * meanwhile copy them. Rows are put in any order; the columns grow as needed.
  */
-export class DigestHeaders {
-  readonly size: number
-  readonly #flags: Uint8Array
+export class SearchRows {
+  /** One more than the last row put. */
+  size = 0
+  #flags: Uint8Array
   /** User then agent grade of each row, as a digest keeps them: the grade + 128, 0 for none. */
-  readonly #grades: Uint8Array
+  #grades: Uint8Array
   /** Commit, setup and project link of each row, as keys (see {@link hashKey}). */
-  readonly #links: Int32Array
-  /** The number of hashes in the first and second word list of each row. */
-  readonly #counts: Uint32Array
+  #links: Int32Array
+  readonly #entries: SearchEntry[] = []
+  readonly #first: (readonly number[] | undefined)[] = []
+  readonly #second: (readonly number[] | undefined)[] = []
 
-  constructor(size: number) {
-    this.size = size
-    this.#flags = new Uint8Array(size)
-    this.#grades = new Uint8Array(2 * size)
-    this.#links = new Int32Array(3 * size)
-    this.#counts = new Uint32Array(2 * size)
+  constructor(capacity = 64) {
+    this.#flags = new Uint8Array(capacity)
+    this.#grades = new Uint8Array(2 * capacity)
+    this.#links = new Int32Array(3 * capacity)
   }
 
   /**
-   * Reads a digest's header into row `row`.
+   * Puts an entry in row `row`, its header read from its digest and its word lists counted
+   * (`counter`: how often a list holds each wanted term).
    * @throws {RangeError} for bytes that are no digest of this format (a damaged index entry).
    */
-  readDigest(row: number, bytes: Uint8Array): void {
+  putDigest(row: number, entry: SearchEntry, bytes: Uint8Array, counter: WordListCounter): void {
     const problem = digestProblem(bytes)
     if (problem !== undefined) throw new RangeError(problem)
-    this.#flags[row] = bytes[1] ?? 0
-    this.#grades[2 * row] = bytes[2] ?? 0
-    this.#grades[2 * row + 1] = bytes[3] ?? 0
-    this.#links[3 * row] = i32(bytes, 4)
-    this.#links[3 * row + 1] = i32(bytes, 8)
-    this.#links[3 * row + 2] = i32(bytes, 12)
-    this.#counts[2 * row] = u32(bytes, 16)
-    this.#counts[2 * row + 1] = u32(bytes, 20)
+    const firstCount = u32(bytes, 16)
+    this.put(row, entry, bytes[1] ?? 0, bytes[2] ?? 0, bytes[3] ?? 0, i32(bytes, 4), i32(bytes, 8), i32(bytes, 12), counter(bytes, HEADER, firstCount), counter(bytes, HEADER + 4 * firstCount, u32(bytes, 20)))
   }
 
-  /** Sets row `row` to a header worked out from a record (no word lists); links as keys. */
-  set(row: number, flags: number, userGrade: Grade | undefined, agentGrade: Grade | undefined, commitLink: number, setupLink: number, projectLink: number): void {
+  /** Puts an entry in row `row`, with its header worked out from a record (grades as a digest keeps them, links as keys) and its word lists' counts. */
+  put(row: number, entry: SearchEntry, flags: number, userGrade: number, agentGrade: number, commitLink: number, setupLink: number, projectLink: number, first: readonly number[] | undefined, second: readonly number[] | undefined): void {
+    if (row >= this.#flags.length) this.#grow(row + 1)
+    if (row >= this.size) this.size = row + 1
     this.#flags[row] = flags
-    this.#grades[2 * row] = userGrade === undefined ? 0 : userGrade + 128
-    this.#grades[2 * row + 1] = agentGrade === undefined ? 0 : agentGrade + 128
+    this.#grades[2 * row] = userGrade
+    this.#grades[2 * row + 1] = agentGrade
     this.#links[3 * row] = commitLink
     this.#links[3 * row + 1] = setupLink
     this.#links[3 * row + 2] = projectLink
+    this.#entries[row] = entry
+    this.#first[row] = first
+    this.#second[row] = second
+  }
+
+  #grow(needed: number): void {
+    const capacity = Math.max(needed, 2 * this.#flags.length)
+    const grown = <T extends Uint8Array | Int32Array>(column: T, make: (size: number) => T, width: number): T => {
+      const wider = make(width * capacity)
+      wider.set(column)
+      return wider
+    }
+    this.#flags = grown(this.#flags, (size) => new Uint8Array(size), 1)
+    this.#grades = grown(this.#grades, (size) => new Uint8Array(size), 2)
+    this.#links = grown(this.#links, (size) => new Int32Array(size), 3)
+  }
+
+  /**
+   * The entry in row `row`.
+   * @throws {RangeError} when none was put there.
+   */
+  entry(row: number): SearchEntry {
+    const entry = this.#entries[row]
+    if (entry === undefined) throw new RangeError(`There is no document ${String(row)}.`)
+    return entry
   }
 
   flags(row: number): number {
@@ -199,14 +231,65 @@ export class DigestHeaders {
     return this.#links[3 * row + 2] ?? 0
   }
 
-  firstCount(row: number): number {
-    return this.#counts[2 * row] ?? 0
+  /** How often the row's first word list holds each wanted term; undefined when it holds none. */
+  first(row: number): readonly number[] | undefined {
+    return this.#first[row]
   }
 
-  secondCount(row: number): number {
-    return this.#counts[2 * row + 1] ?? 0
+  /** The same of its second word list. */
+  second(row: number): readonly number[] | undefined {
+    return this.#second[row]
   }
 }
+
+/** How often a digest's word list (`count` hashes from byte `from`) holds each wanted term; undefined when it holds none. */
+export type WordListCounter = (bytes: Uint8Array, from: number, count: number) => number[] | undefined
+
+/**
+ * A {@link WordListCounter} for wanted terms by their hashes as keys (see {@link hashKey}), in
+ * order: a word whose hash two terms share counts for the first. Few terms are compared in turn;
+ * many are looked up. A list whose bytes start on a multiple of four is read a word at a time
+ * (through one Int32Array over its buffer, on a little-endian machine), any other a byte at a time.
+ */
+export function wordListCounter(wanted: readonly number[]): WordListCounter {
+  const terms = wanted.length
+  const hashes = Int32Array.from(wanted)
+  const termOfHash = new Map<number, number>()
+  wanted.forEach((hash, index) => {
+    if (!termOfHash.has(hash)) termOfHash.set(hash, index)
+  })
+  const termOf = terms > FEW_TERMS ? (hash: number): number => termOfHash.get(hash) ?? -1 : (hash: number): number => {
+    for (let term = 0; term < terms; term++) if (hashes[term] === hash) return term
+    return -1
+  }
+  let wordBuffer: ArrayBufferLike | undefined
+  let words: Int32Array = new Int32Array(0)
+  return (bytes, from, count) => {
+    const aligned = LITTLE_ENDIAN && ((bytes.byteOffset + from) & 3) === 0
+    if (aligned && bytes.buffer !== wordBuffer) {
+      wordBuffer = bytes.buffer
+      words = new Int32Array(wordBuffer, 0, wordBuffer.byteLength >> 2)
+    }
+    const first = (bytes.byteOffset + from) >> 2
+    let counts: number[] | undefined
+    for (let word = 0; word < count; word++) {
+      const term = termOf(aligned ? (words[first + word] ?? 0) : i32(bytes, from + 4 * word))
+      if (term < 0) continue
+      if (counts === undefined) {
+        counts = []
+        for (let other = 0; other < terms; other++) counts.push(0)
+      }
+      counts[term] = (counts[term] ?? 0) + 1
+    }
+    return counts
+  }
+}
+
+/** Whether this machine keeps numbers little-endian, as a digest does. */
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1
+
+/** Wanted terms compared in turn with each word of a digest; more are looked up in a map. */
+const FEW_TERMS = 8
 
 /** What is wrong with bytes read as a digest (a damaged index entry), or undefined when they are one. */
 export function digestProblem(bytes: Uint8Array): string | undefined {
@@ -214,11 +297,6 @@ export function digestProblem(bytes: Uint8Array): string | undefined {
   const words = u32(bytes, 16) + u32(bytes, 20)
   if (bytes.length !== HEADER + 4 * words) return `a search digest of ${String(bytes.length)} bytes lists ${String(words)} words`
   return undefined
-}
-
-/** The word hash at a position of a digest, as a key (see {@link hashKey}). */
-export function wordKeyAt(bytes: Uint8Array, at: number): number {
-  return i32(bytes, at)
 }
 
 /**
