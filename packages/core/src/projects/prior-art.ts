@@ -1,8 +1,8 @@
 import type { Grade } from '../facts/grade.js'
 import type { ActivityRecord, BugRecord, CollectionRecords, CommitRecord, ProjectRecord, RetrospectiveRecord } from '../store/records.js'
 import { recordKey } from '../store/records.js'
-import type { DigestedEntry, SearchEntry, SearchedCollection, SearchedRecord, WordListCounter } from './search-digest.js'
-import { FAILED, FAILURE, HAS_COMMIT, HAS_TITLE, SEARCHED_COLLECTIONS, SearchRows, hashKey, hashOf, pairHash, wordListCounter } from './search-digest.js'
+import type { DigestedEntry, SearchEntry, SearchEntryVisitor, SearchedCollection, SearchedRecord } from './search-digest.js'
+import { DigestReader, FAILED, FAILURE, HAS_COMMIT, HAS_TITLE, SEARCHED_COLLECTIONS, SearchRows, hashKey, hashOf, pairHash } from './search-digest.js'
 import { terms, wantedTermCounter } from './search-terms.js'
 
 export { terms } from './search-terms.js'
@@ -176,12 +176,12 @@ export function preparePriorArtSearch(query: string, entries: SearchEntries, opt
  */
 export interface PriorArtIntake {
   /**
-   * Takes a collection's next entry (each collection's newest first, as a store gives them) and
-   * its digest, read now and not kept (see `SearchEntryVisitor`); an entry holding its record is
-   * read from the record.
-   * @throws {RangeError} for bytes that are no digest (a damaged index entry).
+   * What takes a collection's entries, in turn (each collection's newest first, as a store gives
+   * them), each with its digest, read as it is taken and not kept (see {@link SearchEntryVisitor});
+   * an entry holding its record is read from the record. It throws a RangeError for bytes that are
+   * no digest (a damaged index entry).
    */
-  take(collection: SearchedCollection, entry: SearchEntry, digest: Uint8Array): void
+  taker(collection: SearchedCollection): SearchEntryVisitor
   /** The search, once every entry is taken. */
   start(): PriorArtSearch
 }
@@ -189,16 +189,22 @@ export interface PriorArtIntake {
 /** {@link startPriorArtSearch} over entries taken one at a time: see {@link PriorArtIntake}. */
 export function priorArtIntake(query: string, options: EntrySearchOptions = {}): PriorArtIntake {
   const wanted = [...new Set(terms(query))]
-  if (wanted.length === 0) return { take: () => undefined, start: () => searchOf(query, EMPTY_CORPUS, wanted, options) }
+  if (wanted.length === 0) return { taker: () => ignore, start: () => searchOf(query, EMPTY_CORPUS, wanted, options) }
   const rows = emptyRows()
   const put = rowReader(wanted)
   return {
-    take: (collection, entry, digest) => {
+    taker: (collection) => {
       const list = rows[collection]
-      put(collection, list, list.size, entry, digest)
+      return (entry, digest) => {
+        put(collection, list, list.size, entry, digest)
+      }
     },
     start: () => searchOf(query, collect(rows, wanted), wanted, options),
   }
+}
+
+function ignore(): void {
+  // Without a wanted term nothing can match: nothing is read.
 }
 
 function searchOf(query: string, corpus: Corpus, wanted: readonly string[], options: EntrySearchOptions): PriorArtSearch {
@@ -324,7 +330,7 @@ const EMPTY_CORPUS: Corpus = { size: 0, countsAt: noDocument, rankingAt: noDocum
  * is read before a search scores any; each project path is hashed once.
  */
 function rowReader(wanted: readonly string[]): (collection: SearchedCollection, rows: SearchRows, row: number, entry: SearchEntry, digest: Uint8Array) => void {
-  const counter: WordListCounter = wordListCounter(wanted.map((term) => hashKey(hashOf(term))))
+  const reader = new DigestReader(wanted.map((term) => hashKey(hashOf(term))))
   const countText = wantedTermCounter(wanted)
   const projects = new Map<string, number>()
   const projectLink = (path: string): number => {
@@ -335,7 +341,7 @@ function rowReader(wanted: readonly string[]): (collection: SearchedCollection, 
   return (collection, rows, row, entry, digest) => {
     const record = entry.record
     if (record === undefined) {
-      rows.putDigest(row, entry, digest, counter)
+      rows.putDigest(row, entry, digest, reader)
       return
     }
     const put = (flags: number, userGrade: Grade | undefined, agentGrade: Grade | undefined, commitLink: number, setupLink: number, project: string, first: string, second: string): void => {

@@ -159,15 +159,28 @@ export class SearchRows {
   }
 
   /**
-   * Puts an entry in row `row`, its header read from its digest and its word lists counted
-   * (`counter`: how often a list holds each wanted term).
+   * Puts an entry in row `row`, its header read from its digest and its word lists counted by
+   * `reader` (the digest's bytes are not kept).
    * @throws {RangeError} for bytes that are no digest of this format (a damaged index entry).
    */
-  putDigest(row: number, entry: SearchEntry, bytes: Uint8Array, counter: WordListCounter): void {
-    const problem = digestProblem(bytes)
-    if (problem !== undefined) throw new RangeError(problem)
-    const firstCount = u32(bytes, 16)
-    this.put(row, entry, bytes[1] ?? 0, bytes[2] ?? 0, bytes[3] ?? 0, i32(bytes, 4), i32(bytes, 8), i32(bytes, 12), counter(bytes, HEADER, firstCount), counter(bytes, HEADER + 4 * firstCount, u32(bytes, 20)))
+  putDigest(row: number, entry: SearchEntry, bytes: Uint8Array, reader: DigestReader): void {
+    if (bytes.length < HEADER || bytes[0] !== FORMAT) throw new RangeError(digestProblem(bytes))
+    const words = reader.wordsOf(bytes)
+    const at = bytes.byteOffset >> 2
+    const firstCount = (words === undefined ? i32(bytes, 16) : (words[at + 4] ?? 0)) >>> 0
+    const secondCount = (words === undefined ? i32(bytes, 20) : (words[at + 5] ?? 0)) >>> 0
+    if (bytes.length !== HEADER + 4 * (firstCount + secondCount)) throw new RangeError(digestProblem(bytes))
+    if (row >= this.#flags.length) this.#grow(row + 1)
+    if (row >= this.size) this.size = row + 1
+    this.#flags[row] = bytes[1] ?? 0
+    this.#grades[2 * row] = bytes[2] ?? 0
+    this.#grades[2 * row + 1] = bytes[3] ?? 0
+    this.#links[3 * row] = words === undefined ? i32(bytes, 4) : (words[at + 1] ?? 0)
+    this.#links[3 * row + 1] = words === undefined ? i32(bytes, 8) : (words[at + 2] ?? 0)
+    this.#links[3 * row + 2] = words === undefined ? i32(bytes, 12) : (words[at + 3] ?? 0)
+    this.#entries[row] = entry
+    this.#first[row] = firstCount === 0 ? undefined : reader.count(bytes, words, HEADER, firstCount)
+    this.#second[row] = secondCount === 0 ? undefined : reader.count(bytes, words, HEADER + 4 * firstCount, secondCount)
   }
 
   /** Puts an entry in row `row`, with its header worked out from a record (grades as a digest keeps them, links as keys) and its word lists' counts. */
@@ -242,42 +255,71 @@ export class SearchRows {
   }
 }
 
-/** How often a digest's word list (`count` hashes from byte `from`) holds each wanted term; undefined when it holds none. */
-export type WordListCounter = (bytes: Uint8Array, from: number, count: number) => number[] | undefined
-
 /**
- * A {@link WordListCounter} for wanted terms by their hashes as keys (see {@link hashKey}), in
- * order: a word whose hash two terms share counts for the first. Few terms are compared in turn;
- * many are looked up. A list whose bytes start on a multiple of four is read a word at a time
- * (through one Int32Array over its buffer, on a little-endian machine), any other a byte at a time.
+ * Reads digests for a search: how often a word list holds each wanted term (by their hashes as
+ * keys, see {@link hashKey}, in order: a word whose hash two terms share counts for the first; few
+ * terms are compared in turn, many looked up). A digest that starts on a multiple of four bytes is
+ * read a word at a time, through one Int32Array over its buffer (on a little-endian machine, as
+ * digests are written), any other a byte at a time.
  */
-export function wordListCounter(wanted: readonly number[]): WordListCounter {
-  const terms = wanted.length
-  const hashes = Int32Array.from(wanted)
-  const termOfHash = new Map<number, number>()
-  wanted.forEach((hash, index) => {
-    if (!termOfHash.has(hash)) termOfHash.set(hash, index)
-  })
-  const termOf = terms > FEW_TERMS ? (hash: number): number => termOfHash.get(hash) ?? -1 : (hash: number): number => {
-    for (let term = 0; term < terms; term++) if (hashes[term] === hash) return term
-    return -1
-  }
-  let wordBuffer: ArrayBufferLike | undefined
-  let words: Int32Array = new Int32Array(0)
-  return (bytes, from, count) => {
-    const aligned = LITTLE_ENDIAN && ((bytes.byteOffset + from) & 3) === 0
-    if (aligned && bytes.buffer !== wordBuffer) {
-      wordBuffer = bytes.buffer
-      words = new Int32Array(wordBuffer, 0, wordBuffer.byteLength >> 2)
+export class DigestReader {
+  readonly #terms: number
+  readonly #hashes: Int32Array
+  /** Each wanted hash's first term, when there are many. */
+  readonly #termOfHash: Map<number, number> | undefined
+  #buffer: ArrayBufferLike | undefined
+  #words: Int32Array = new Int32Array(0)
+
+  constructor(wanted: readonly number[]) {
+    this.#terms = wanted.length
+    this.#hashes = Int32Array.from(wanted)
+    if (wanted.length > FEW_TERMS) {
+      const termOfHash = new Map<number, number>()
+      wanted.forEach((hash, index) => {
+        if (!termOfHash.has(hash)) termOfHash.set(hash, index)
+      })
+      this.#termOfHash = termOfHash
     }
+  }
+
+  /** The words of the buffer under `bytes` (indexed from its start), when `bytes` starts on a multiple of four; else undefined. */
+  wordsOf(bytes: Uint8Array): Int32Array | undefined {
+    if (!LITTLE_ENDIAN || (bytes.byteOffset & 3) !== 0) return undefined
+    const buffer = bytes.buffer
+    if (buffer !== this.#buffer) {
+      this.#buffer = buffer
+      this.#words = new Int32Array(buffer, 0, buffer.byteLength >> 2)
+    }
+    return this.#words
+  }
+
+  /**
+   * How often the word list of `count` hashes from byte `from` of a digest holds each wanted term;
+   * undefined when it holds none. `words`: {@link wordsOf} the digest.
+   */
+  count(bytes: Uint8Array, words: Int32Array | undefined, from: number, count: number): number[] | undefined {
+    const terms = this.#terms
+    const hashes = this.#hashes
+    const termOfHash = this.#termOfHash
     const first = (bytes.byteOffset + from) >> 2
     let counts: number[] | undefined
     for (let word = 0; word < count; word++) {
-      const term = termOf(aligned ? (words[first + word] ?? 0) : i32(bytes, from + 4 * word))
+      const hash = words === undefined ? i32(bytes, from + 4 * word) : (words[first + word] ?? 0)
+      let term = -1
+      if (termOfHash === undefined) {
+        for (let index = 0; index < terms; index++) {
+          if (hashes[index] === hash) {
+            term = index
+            break
+          }
+        }
+      } else {
+        term = termOfHash.get(hash) ?? -1
+      }
       if (term < 0) continue
       if (counts === undefined) {
         counts = []
-        for (let other = 0; other < terms; other++) counts.push(0)
+        for (let index = 0; index < terms; index++) counts.push(0)
       }
       counts[term] = (counts[term] ?? 0) + 1
     }

@@ -80,17 +80,16 @@ export async function priorArt(store: TrackerStore, query: PriorArtQuery, option
  * in one read.
  */
 async function takeEntries(store: TrackerStore, collection: SearchedCollection, query: RecordQuery, intake: PriorArtIntake, pause: (() => unknown) | undefined): Promise<void> {
+  const take = intake.taker(collection)
   if (store.visitSearchEntries !== undefined) {
-    if (pause === undefined) return store.visitSearchEntries(collection, query, (entry, digest) => {
-      intake.take(collection, entry, digest)
-    })
-    for await (const entry of searchEntryPages((window) => searchEntryList(store, collection, window), query, { pageSize: SLICE, betweenPages: pause })) intake.take(collection, entry, entry.digest)
+    if (pause === undefined) return store.visitSearchEntries(collection, query, take)
+    for await (const entry of searchEntryPages((window) => searchEntryList(store, collection, window), query, { pageSize: SLICE, betweenPages: pause })) take(entry, entry.digest)
     return
   }
   const records = pause === undefined ? await store.find(collection, query) : pagesInTime(store, collection, query, { pageSize: SLICE, betweenPages: pause })
   for await (const record of records) {
     const entry = recordEntry(collection, record)
-    intake.take(collection, entry, entry.digest)
+    take(entry, entry.digest)
   }
 }
 
