@@ -165,22 +165,22 @@ export class SearchRows {
    */
   putDigest(row: number, entry: SearchEntry, bytes: Uint8Array, reader: DigestReader): void {
     if (bytes.length < HEADER || bytes[0] !== FORMAT) throw new RangeError(digestProblem(bytes))
-    const words = reader.wordsOf(bytes)
-    const at = bytes.byteOffset >> 2
-    const firstCount = (words === undefined ? i32(bytes, 16) : (words[at + 4] ?? 0)) >>> 0
-    const secondCount = (words === undefined ? i32(bytes, 20) : (words[at + 5] ?? 0)) >>> 0
+    const words = reader.load(bytes)
+    const at = reader.base
+    const firstCount = (words[at + 4] ?? 0) >>> 0
+    const secondCount = (words[at + 5] ?? 0) >>> 0
     if (bytes.length !== HEADER + 4 * (firstCount + secondCount)) throw new RangeError(digestProblem(bytes))
     if (row >= this.#flags.length) this.#grow(row + 1)
     if (row >= this.size) this.size = row + 1
     this.#flags[row] = bytes[1] ?? 0
     this.#grades[2 * row] = bytes[2] ?? 0
     this.#grades[2 * row + 1] = bytes[3] ?? 0
-    this.#links[3 * row] = words === undefined ? i32(bytes, 4) : (words[at + 1] ?? 0)
-    this.#links[3 * row + 1] = words === undefined ? i32(bytes, 8) : (words[at + 2] ?? 0)
-    this.#links[3 * row + 2] = words === undefined ? i32(bytes, 12) : (words[at + 3] ?? 0)
+    this.#links[3 * row] = words[at + 1] ?? 0
+    this.#links[3 * row + 1] = words[at + 2] ?? 0
+    this.#links[3 * row + 2] = words[at + 3] ?? 0
     this.#entries[row] = entry
-    this.#first[row] = firstCount === 0 ? undefined : reader.count(bytes, words, HEADER, firstCount)
-    this.#second[row] = secondCount === 0 ? undefined : reader.count(bytes, words, HEADER + 4 * firstCount, secondCount)
+    this.#first[row] = firstCount === 0 ? undefined : reader.count(words, at + HEADER / 4, firstCount)
+    this.#second[row] = secondCount === 0 ? undefined : reader.count(words, at + HEADER / 4 + firstCount, secondCount)
   }
 
   /** Puts an entry in row `row`, with its header worked out from a record (grades as a digest keeps them, links as keys) and its word lists' counts. */
@@ -256,23 +256,29 @@ export class SearchRows {
 }
 
 /**
- * Reads digests for a search: how often a word list holds each wanted term (by their hashes as
- * keys, see {@link hashKey}, in order: a word whose hash two terms share counts for the first; few
- * terms are compared in turn, many looked up). A digest that starts on a multiple of four bytes is
- * read a word at a time, through one Int32Array over its buffer (on a little-endian machine, as
- * digests are written), any other a byte at a time.
+ * Reads digests for a search: their words as numbers, and how often a word list holds each wanted
+ * term (by their hashes as keys, see {@link hashKey}, in order: a word whose hash two terms share
+ * counts for the first). A digest that starts on a multiple of four bytes is read in place,
+ * through one Int32Array over its buffer (on a little-endian machine, as digests are written); any
+ * other is copied into one first. A word passes a filter of 1,024 slots, by its low bits,
+ * before it is compared with them (few terms) or looked up (many): most pass none.
  */
 export class DigestReader {
+  /** Where the digest last loaded starts in the words {@link load} gave. */
+  base = 0
   readonly #terms: number
   readonly #hashes: Int32Array
+  readonly #filter = new Uint8Array(FILTER_SIZE)
   /** Each wanted hash's first term, when there are many. */
   readonly #termOfHash: Map<number, number> | undefined
   #buffer: ArrayBufferLike | undefined
   #words: Int32Array = new Int32Array(0)
+  #copy: Int32Array = new Int32Array(0)
 
   constructor(wanted: readonly number[]) {
     this.#terms = wanted.length
     this.#hashes = Int32Array.from(wanted)
+    for (const hash of wanted) this.#filter[hash & (FILTER_SIZE - 1)] = 1
     if (wanted.length > FEW_TERMS) {
       const termOfHash = new Map<number, number>()
       wanted.forEach((hash, index) => {
@@ -282,50 +288,52 @@ export class DigestReader {
     }
   }
 
-  /** The words of the buffer under `bytes` (indexed from its start), when `bytes` starts on a multiple of four; else undefined. */
-  wordsOf(bytes: Uint8Array): Int32Array | undefined {
-    if (!LITTLE_ENDIAN || (bytes.byteOffset & 3) !== 0) return undefined
-    const buffer = bytes.buffer
-    if (buffer !== this.#buffer) {
-      this.#buffer = buffer
-      this.#words = new Int32Array(buffer, 0, buffer.byteLength >> 2)
+  /** The words of a digest (its length a multiple of four) from index {@link base} on: its buffer's own, or a copy. */
+  load(bytes: Uint8Array): Int32Array {
+    if (LITTLE_ENDIAN && (bytes.byteOffset & 3) === 0) {
+      const buffer = bytes.buffer
+      if (buffer !== this.#buffer) {
+        this.#buffer = buffer
+        this.#words = new Int32Array(buffer, 0, buffer.byteLength >> 2)
+      }
+      this.base = bytes.byteOffset >> 2
+      return this.#words
     }
-    return this.#words
+    const count = bytes.length >> 2
+    if (this.#copy.length < count) this.#copy = new Int32Array(Math.max(count, 2 * this.#copy.length))
+    const copy = this.#copy
+    for (let word = 0; word < count; word++) copy[word] = i32(bytes, 4 * word)
+    this.base = 0
+    return copy
   }
 
-  /**
-   * How often the word list of `count` hashes from byte `from` of a digest holds each wanted term;
-   * undefined when it holds none. `words`: {@link wordsOf} the digest.
-   */
-  count(bytes: Uint8Array, words: Int32Array | undefined, from: number, count: number): number[] | undefined {
-    const terms = this.#terms
-    const hashes = this.#hashes
-    const termOfHash = this.#termOfHash
-    const first = (bytes.byteOffset + from) >> 2
+  /** How often the `count` words from index `from` of `words` hold each wanted term; undefined when they hold none. */
+  count(words: Int32Array, from: number, count: number): number[] | undefined {
+    const filter = this.#filter
     let counts: number[] | undefined
-    for (let word = 0; word < count; word++) {
-      const hash = words === undefined ? i32(bytes, from + 4 * word) : (words[first + word] ?? 0)
-      let term = -1
-      if (termOfHash === undefined) {
-        for (let index = 0; index < terms; index++) {
-          if (hashes[index] === hash) {
-            term = index
-            break
-          }
-        }
-      } else {
-        term = termOfHash.get(hash) ?? -1
-      }
+    for (let word = from, end = from + count; word < end; word++) {
+      const hash = words[word] ?? 0
+      if (filter[hash & (FILTER_SIZE - 1)] === 0) continue
+      const term = this.#termOf(hash)
       if (term < 0) continue
       if (counts === undefined) {
         counts = []
-        for (let index = 0; index < terms; index++) counts.push(0)
+        for (let index = 0; index < this.#terms; index++) counts.push(0)
       }
       counts[term] = (counts[term] ?? 0) + 1
     }
     return counts
   }
+
+  #termOf(hash: number): number {
+    if (this.#termOfHash !== undefined) return this.#termOfHash.get(hash) ?? -1
+    for (let index = 0; index < this.#terms; index++) if (this.#hashes[index] === hash) return index
+    return -1
+  }
 }
+
+/** Slots in a reader's filter of wanted hashes (a power of two). */
+const FILTER_SIZE = 1024
 
 /** Whether this machine keeps numbers little-endian, as a digest does. */
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1
