@@ -1,5 +1,5 @@
-import type { DigestedEntry, SearchEntry, SearchedCollection } from '../projects/search-digest.js'
-import type { CollectionName, CollectionRecords } from '../store/records.js'
+import type { DigestedEntry, SearchEntry, SearchedCollection, SearchedRecord } from '../projects/search-digest.js'
+import type { CollectionName, CollectionRecords, RecordKey } from '../store/records.js'
 import { recordKey, recordSlot, recordTime } from '../store/records.js'
 import type { RecordQuery, TrackerStore } from '../store/tracker-store.js'
 
@@ -59,15 +59,30 @@ export async function searchEntryList(store: Pick<TrackerStore, 'visitSearchEntr
   if (store.visitSearchEntries === undefined) throw new RangeError('This store keeps no search entries.')
   const list: DigestedEntry[] = []
   await store.visitSearchEntries(collection, query, (entry, digest) => {
-    list.push(digestedEntry(entry, digest.slice()))
+    list.push(new KeptEntry(entry, digest.slice()))
   })
   return list
 }
 
-/** An entry with its digest. */
-function digestedEntry(entry: SearchEntry, digest: Uint8Array): DigestedEntry {
-  const { record } = entry
-  return { digest, key: () => entry.key(), at: () => entry.at(), ...(record === undefined ? {} : { record }) }
+/** An entry with a copy of its digest (one object: a page of a search holds hundreds). */
+class KeptEntry implements DigestedEntry {
+  readonly digest: Uint8Array
+  readonly record?: SearchedRecord
+  readonly #entry: SearchEntry
+
+  constructor(entry: SearchEntry, digest: Uint8Array) {
+    this.#entry = entry
+    this.digest = digest
+    if (entry.record !== undefined) this.record = entry.record
+  }
+
+  key(): RecordKey {
+    return this.#entry.key()
+  }
+
+  at(): string {
+    return this.#entry.at()
+  }
 }
 
 /** Reads search entries of one collection (see {@link searchEntryList}): newest first, in a window, at most a limit. */
