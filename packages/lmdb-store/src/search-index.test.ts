@@ -108,7 +108,7 @@ describe('the search indexes', () => {
     await store.close()
   })
 
-  it('are built when a database of schema 2 is first opened for writing; read-only, it is read as it is and searched through its records', async () => {
+  it('are built after a database of schema 2 is first opened for writing, a step at a time; read-only, it is read as it is and searched through its records', async () => {
     const databasePath = join(tempFolder(), 'tracker.lmdb')
     const writer = openLmdbStore({ databasePath })
     await writer.applyFacts(history())
@@ -131,11 +131,70 @@ describe('the search indexes', () => {
 
     const upgraded = openLmdbStore({ databasePath })
     expect(await upgraded.schemaVersion()).toBe(SCHEMA_VERSION)
+    // The open upgraded the schema and started the build: until it is done, searches read the records.
+    expect(upgraded.searchIndexes()).toBe('building')
+    const total = 30 + 15 + 30 + 4
+    expect(upgraded.searchIndexBuild()).toEqual({ built: 0, total, done: false })
+    expect(await priorArt(upgraded, { task: 'stripe webhook cache' })).toEqual(before)
+    expect(await upgraded.continueSearchIndexBuild(50)).toEqual({ built: 50, total, done: false })
+    expect(upgraded.searchIndexes()).toBe('building')
+    expect(await upgraded.continueSearchIndexBuild(50)).toEqual({ built: total, total, done: true })
     expect(upgraded.searchIndexes()).toBe('in step')
+    expect(upgraded.searchIndexBuild()).toBeUndefined()
+    expect(await upgraded.continueSearchIndexBuild()).toEqual({ built: 0, total: 0, done: true })
     await expectInStep(upgraded)
     expect((await upgraded.findSearchEntries('activities', { limit: 3 })).map((entry) => entry.record)).toEqual([undefined, undefined, undefined])
     expect(await priorArt(upgraded, { task: 'stripe webhook cache' })).toEqual(before)
     await upgraded.close()
+  })
+
+  it('stay in step with what is written between the steps of a build, in this process and another, and the build stops at the size limit', async () => {
+    const databasePath = join(tempFolder(), 'tracker.lmdb')
+    const facts = history()
+    const half = Math.floor(facts.length / 2)
+    const writer = openLmdbStore({ databasePath })
+    await writer.applyFacts(facts.slice(0, half))
+    await writer.close()
+    asSchema2(databasePath)
+
+    const store = openLmdbStore({ databasePath })
+    const other = openLmdbStore({ databasePath })
+    expect(store.searchIndexes()).toBe('building')
+    let steps = 0
+    for (let from = half; ; from += 5) {
+      // Writes ahead of the build and behind it, by both processes' stores, each a transaction of its own.
+      if (from < facts.length) await (steps % 2 === 0 ? store : other).applyFacts(facts.slice(from, from + 5))
+      const step = await (steps % 3 === 0 ? other : store).continueSearchIndexBuild(4)
+      steps += 1
+      if (step.done && from >= facts.length) break
+    }
+    expect(steps).toBeGreaterThan(10)
+    expect(other.searchIndexes()).toBe('in step')
+    await expectInStep(store)
+    const reference = createMemoryStore()
+    await reference.applyFacts(facts)
+    expect(await priorArt(store, { task: 'stripe webhook retries cache' })).toEqual(await priorArt(reference, { task: 'stripe webhook retries cache' }))
+    await other.close()
+    await store.close()
+
+    // A build whose entries would pass the size limit writes nothing, and says why; a smaller step fits.
+    const fullPath = join(tempFolder(), 'tracker.lmdb')
+    const filler = openLmdbStore({ databasePath: fullPath })
+    const journal = createFactScript({ setup: SONNET, project: SHOP, start: '2026-03-01T09:00:00.000Z', stepMs: 60_000 })
+    await filler.applyFacts(Array.from({ length: 700 }, (_, i) => journal.activity(`${String(i)} ${'stripe webhook retries '.repeat(60)}`)))
+    await filler.close()
+    asSchema2(fullPath)
+    const upgrading = openLmdbStore({ databasePath: fullPath })
+    const used = upgrading.info().usedBytes
+    await upgrading.close()
+    expect(used).toBeGreaterThan(1024 * 1024)
+    const tight = openLmdbStore({ databasePath: fullPath, maxDatabaseSize: used + 48 * 1024 })
+    const refused = await tight.continueSearchIndexBuild(10_000).catch((error: unknown) => error)
+    expect(refused).toMatchObject({ code: 'DATABASE_FULL' })
+    expect(tight.searchIndexBuild()).toEqual({ built: 0, total: 700, done: false })
+    expect(await tight.continueSearchIndexBuild(5)).toEqual({ built: 5, total: 700, done: false })
+    expect(tight.searchIndexes()).toBe('building')
+    await tight.close()
   })
 
   it('keep key parts of any bytes, long ones as their digests, the parts’ own order within a time, and times before 1970 in order', () => {
