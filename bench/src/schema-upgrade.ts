@@ -40,7 +40,7 @@ export interface UpgradeFigures {
 }
 
 /** Records a step of the search-index build gives their entries: as the hosts' background build (node-host's SEARCH_BUILD_STEP_RECORDS). */
-const SEARCH_BUILD_STEP = 1000
+const SEARCH_BUILD_STEP = 500
 
 const SEARCH_TABLES = ['retrospectives-search', 'activities-search', 'commits-search', 'bugs-search']
 const SEARCHED_TABLES = ['retrospectives', 'activities', 'commits', 'bugs']

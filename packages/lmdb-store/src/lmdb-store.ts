@@ -194,7 +194,7 @@ export class LmdbStore implements SyncTrackerStore {
 
   /**
    * Carries the search-index build under way on by up to `records` records, in one short write
-   * transaction (about 20 ms for 1,000 records); hosts call it in the background until `done`.
+   * transaction (about 10 ms for 500 records); hosts call it in the background until `done`.
    * Without a build under way it writes nothing and gives `done`.
    * @throws {LmdbStoreError} DATABASE_FULL when the entries would not fit in the size limit (nothing is written; the build stays where it was).
    */
@@ -549,8 +549,8 @@ function later<T>(work: () => T): Promise<T> {
   return Promise.resolve().then(work)
 }
 
-/** Records a step of a search-index build gives their entries by default: about 20 ms of a host's time. */
-const SEARCH_BUILD_STEP = 1000
+/** Records a step of a search-index build gives their entries by default: about 10 ms of a host's time. */
+const SEARCH_BUILD_STEP = 500
 
 /** Reads without a limit, or with a large one, above which a read waits for the host's next event-loop turn. */
 const LARGE_READ = 500
