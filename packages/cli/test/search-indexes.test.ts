@@ -1,5 +1,6 @@
 import { open } from 'lmdb'
 import { describe, expect, it } from 'vitest'
+import { asSchema2 } from '@agent-tracker/lmdb-store/testing'
 import { runCli } from './run-cli.js'
 import { SONNET, seedHistory } from './seed.js'
 
@@ -9,16 +10,6 @@ function leaveSearchIndexesBehind(db: string): void {
   const meta = root.openDB({ name: 'meta' })
   root.transactionSync(() => {
     meta.putSync('searchedThrough', (meta.get('lastFactSeq') as number) - 1)
-  })
-  void root.close()
-}
-
-/** Turns a database back into one of schema 2, as the release before the search indexes left it. */
-function asSchema2(db: string): void {
-  const root = open({ path: db, maxDbs: 32 })
-  root.transactionSync(() => {
-    for (const name of ['retrospectives-search', 'activities-search', 'commits-search', 'bugs-search']) root.openDB({ name, keyEncoding: 'binary', encoding: 'binary' }).dropSync()
-    root.openDB({ name: 'meta' }).putSync('schemaVersion', 2)
   })
   void root.close()
 }
@@ -46,7 +37,7 @@ describe('search indexes', () => {
 
   it('after an upgrade from schema 2 are built a step at a time: doctor says how far, search answers the same meanwhile, and --repair builds them at once', async () => {
     const { db } = await seedHistory()
-    asSchema2(db)
+    await asSchema2(db)
     // The first write of this release upgrades the database and starts the build; the CLI leaves the build to the plugin.
     expect((await runCli(['activity', SONNET, '--task', 'stripe webhook cart retries', '--project', 'shop', '--db', db])).code).toBe(0)
     const building = await runCli(['doctor', '--db', db])

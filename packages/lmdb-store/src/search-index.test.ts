@@ -9,9 +9,10 @@ import { open } from 'lmdb'
 import { describe, expect, it } from 'vitest'
 import { tempFolder } from '@agent-tracker/test-folders'
 import { deepCheck } from './deep-check.js'
-import { META, SCHEMA_VERSION_KEY, SEARCHED_THROUGH_KEY, SEARCH_DATABASES, SUB_DATABASES, STRUCTURES_KEY, keyPart, toLmdbKey } from './layout.js'
+import { META, SEARCHED_THROUGH_KEY, SEARCH_DATABASES, SUB_DATABASES, STRUCTURES_KEY, keyPart, toLmdbKey } from './layout.js'
 import { openLmdbStore } from './open-lmdb-store.js'
 import { keyParts, searchKey } from './search-index.js'
+import { asSchema2 } from './testing.js'
 
 const SONNET = 'build@anthropic/claude-sonnet-4-5'
 const GPT = 'plan@openai/gpt-5'
@@ -46,19 +47,6 @@ async function expected(store: TrackerStore, collection: SearchedCollection, que
 
 async function expectInStep(store: TrackerStore, query: RecordQuery = {}): Promise<void> {
   for (const collection of SEARCHED_COLLECTIONS) expect(await indexed(store, collection, query), collection).toEqual(await expected(store, collection, query))
-}
-
-/** Turns a database back into one of schema 2, as the release before the search indexes left it. */
-function asSchema2(databasePath: string): void {
-  const root = open({ path: databasePath, maxDbs: 32 })
-  try {
-    root.transactionSync(() => {
-      for (const name of Object.values(SEARCH_DATABASES)) root.openDB({ name, keyEncoding: 'binary', encoding: 'binary' }).dropSync()
-      root.openDB({ name: META }).putSync(SCHEMA_VERSION_KEY, 2)
-    })
-  } finally {
-    void root.close()
-  }
 }
 
 describe('the search indexes', () => {
@@ -114,7 +102,7 @@ describe('the search indexes', () => {
     await writer.applyFacts(history())
     const before = await priorArt(writer, { task: 'stripe webhook cache' })
     await writer.close()
-    asSchema2(databasePath)
+    await asSchema2(databasePath)
     const file = readFileSync(databasePath)
 
     // Read-only opens (read commands, a merge source) leave it as it is, and read it.
@@ -155,7 +143,7 @@ describe('the search indexes', () => {
     const writer = openLmdbStore({ databasePath })
     await writer.applyFacts(facts.slice(0, half))
     await writer.close()
-    asSchema2(databasePath)
+    await asSchema2(databasePath)
 
     const store = openLmdbStore({ databasePath })
     const other = openLmdbStore({ databasePath })
@@ -183,7 +171,7 @@ describe('the search indexes', () => {
     const journal = createFactScript({ setup: SONNET, project: SHOP, start: '2026-03-01T09:00:00.000Z', stepMs: 60_000 })
     await filler.applyFacts(Array.from({ length: 700 }, (_, i) => journal.activity(`${String(i)} ${'stripe webhook retries '.repeat(60)}`)))
     await filler.close()
-    asSchema2(fullPath)
+    await asSchema2(fullPath)
     const upgrading = openLmdbStore({ databasePath: fullPath })
     const used = upgrading.info().usedBytes
     await upgrading.close()

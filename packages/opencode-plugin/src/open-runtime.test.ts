@@ -2,7 +2,7 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { openLmdbStore, recogniseDatabase } from '@agent-tracker/lmdb-store'
 import { createFactScript } from '@agent-tracker/core/testing'
-import { open } from 'lmdb'
+import { asSchema2 } from '@agent-tracker/lmdb-store/testing'
 import { historyCounts, holdPredecessorDatabaseOpen, predecessorCentralHistory, writePredecessorCentralDatabase } from '@agent-tracker/predecessor'
 import { describe, expect, it } from 'vitest'
 import { fakeClient, tempFolder } from '../test/plugin-fixture.js'
@@ -42,13 +42,7 @@ describe('openRuntime on a database of the release before the search indexes', (
     const script = createFactScript({ setup: 'build@fake/m1', project: folder, start: '2026-03-01T09:00:00.000Z', stepMs: 60_000 })
     await store.applyFacts(Array.from({ length: 1500 }, (_, i) => script.activity(`stripe webhook retries ${String(i)}`)))
     await store.close()
-    // As that release left it: schema 2, no search indexes.
-    const root = open({ path: databasePath, maxDbs: 32 })
-    root.transactionSync(() => {
-      for (const name of ['retrospectives-search', 'activities-search', 'commits-search', 'bugs-search']) root.openDB({ name, keyEncoding: 'binary', encoding: 'binary' }).dropSync()
-      root.openDB({ name: 'meta' }).putSync('schemaVersion', 2)
-    })
-    await root.close()
+    await asSchema2(databasePath)
 
     const client = fakeClient()
     const { runtime, startup } = openRuntime(readPluginOptions({ databasePath }), folder, createNotifier(client))

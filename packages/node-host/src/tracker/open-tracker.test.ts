@@ -3,8 +3,8 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
+import { asSchema2 } from '@agent-tracker/lmdb-store/testing'
 import { createFactScript } from '@agent-tracker/core/testing'
-import { open as openLmdb } from 'lmdb'
 import { afterEach, describe, expect, it } from 'vitest'
 import { legacyHistory, writeLegacyDatabase } from '../../test/legacy-database.js'
 import { ScriptedHistory, lines } from '../../test/scripted-history.js'
@@ -180,12 +180,7 @@ async function schema2Database(activities: number): Promise<string> {
   const script = createFactScript({ setup: SETUP, project: '/home/dev/shop', start: '2026-03-01T09:00:00.000Z', stepMs: 60_000 })
   await store.applyFacts(Array.from({ length: activities }, (_, i) => script.activity(`stripe webhook retries ${String(i)}`)))
   await store.close()
-  const root = openLmdb({ path: databasePath, maxDbs: 32 })
-  root.transactionSync(() => {
-    for (const name of ['retrospectives-search', 'activities-search', 'commits-search', 'bugs-search']) root.openDB({ name, keyEncoding: 'binary', encoding: 'binary' }).dropSync()
-    root.openDB({ name: 'meta' }).putSync('schemaVersion', 2)
-  })
-  await root.close()
+  await asSchema2(databasePath)
   return databasePath
 }
 
