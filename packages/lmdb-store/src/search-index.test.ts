@@ -185,6 +185,31 @@ describe('the search indexes', () => {
     await tight.close()
   })
 
+  it('start a build again from the first record when where it stopped is garbled', async () => {
+    const databasePath = join(tempFolder(), 'tracker.lmdb')
+    const writer = openLmdbStore({ databasePath })
+    await writer.applyFacts(history())
+    await writer.close()
+    await asSchema2(databasePath)
+    const upgrading = openLmdbStore({ databasePath })
+    expect(await upgrading.continueSearchIndexBuild(30)).toMatchObject({ built: 30, done: false })
+    await upgrading.close()
+    for (const garbled of [{ collection: 'two', after: null, built: 30 }, { collection: 1, after: [7], built: 30 }, 'x']) {
+      const root = open({ path: databasePath, maxDbs: 32 })
+      root.transactionSync(() => { root.openDB({ name: META }).putSync('searchBuild', garbled); })
+      await root.close()
+      const store = openLmdbStore({ databasePath })
+      expect(store.searchIndexBuild()).toMatchObject({ built: 0, done: false })
+      let step = await store.continueSearchIndexBuild(40)
+      while (!step.done) step = await store.continueSearchIndexBuild(40)
+      expect(store.searchIndexes()).toBe('in step')
+      await expectInStep(store)
+      await store.close()
+      await asSchema2(databasePath)
+      await openLmdbStore({ databasePath }).close()
+    }
+  })
+
   it('keep key parts of any bytes, long ones as their digests, the parts’ own order within a time, and times before 1970 in order', () => {
     const at = '2026-03-01T09:00:00.000Z'
     for (const [collection, key] of [['commits', ['a', 'b']], ['retrospectives', ['with\u0000nul', '\u0001\u0002']], ['activities', ['ü', at, 'x'.repeat(5000)]], ['bugs', ['s', '2026-03-01T09:00:00Z', 'id']]] as const) {

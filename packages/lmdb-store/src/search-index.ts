@@ -327,9 +327,15 @@ export function continueSearchBuild(db: QueryTables, limit: number, ensureRoom: 
   return { built, total: searchedRecords(db), done: false }
 }
 
+/** The build's cursor; a garbled one starts the build again from the first record (putting an entry twice changes nothing). */
 function searchBuildCursor(db: QueryTables): SearchBuildCursor | undefined {
-  const value = db.meta.get(SEARCH_BUILD_KEY) as SearchBuildCursor | undefined
-  return value === undefined || typeof value !== 'object' ? undefined : value
+  const value = db.meta.get(SEARCH_BUILD_KEY) as Partial<SearchBuildCursor> | null | undefined
+  if (value === undefined) return undefined
+  const { collection, after, built } = value ?? {}
+  const wellFormed = Number.isInteger(collection) && (collection ?? -1) >= 0 && (collection ?? 0) <= SEARCHED_COLLECTIONS.length
+    && (after === null || (Array.isArray(after) && after.every((part) => typeof part === 'string')))
+    && Number.isInteger(built) && (built ?? -1) >= 0
+  return wellFormed ? (value as SearchBuildCursor) : { collection: 0, after: null, built: 0 }
 }
 
 function sameKey(a: readonly string[], b: readonly string[]): boolean {
