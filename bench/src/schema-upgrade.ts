@@ -6,7 +6,7 @@ import { openLmdbStore } from '@agent-tracker/lmdb-store'
 import { open } from 'lmdb'
 import type { ScaleSizes } from './scale-database.js'
 import { buildScaleDatabase } from './scale-database.js'
-import { timeMs } from './stats.js'
+import { round, timeMs } from './stats.js'
 
 /** The record tables of both schemas (schema 1's names; schema 2 kept them). */
 const RECORD_TABLES = ['agents', 'projects', 'commits', 'retrospectives', 'communication', 'bugs', 'activities', 'usage']
@@ -23,7 +23,13 @@ export interface UpgradeFigures {
   readonly drift: number
   /** The same records in a database of schema 2 (the release before the search indexes), upgraded in place. */
   readonly fromSchema2: {
+    /** The first writable open, which upgrades the schema and starts the search-index build: what a writer waits for. */
     readonly upgradeMs: number
+    /** The search-index build after it, step after step of {@link SEARCH_BUILD_STEP} records (a host pauses between them). */
+    readonly buildMs: number
+    readonly buildSteps: number
+    /** The longest of those steps: how long a host's event loop waits for one. */
+    readonly longestStepMs: number
     readonly drift: number
     /** Retrospectives, activities, commits and bugs, and the entries of their search indexes after the upgrade. */
     readonly searchedRecords: number
@@ -32,6 +38,9 @@ export interface UpgradeFigures {
     readonly searchBytes: number
   }
 }
+
+/** Records a step of the search-index build gives their entries: as the hosts' background build (node-host's SEARCH_BUILD_STEP_RECORDS). */
+const SEARCH_BUILD_STEP = 500
 
 const SEARCH_TABLES = ['retrospectives-search', 'activities-search', 'commits-search', 'bugs-search']
 const SEARCHED_TABLES = ['retrospectives', 'activities', 'commits', 'bugs']
@@ -54,19 +63,28 @@ async function upgradeFromSchema2(path: string): Promise<UpgradeFigures['fromSch
     root.openDB({ name: 'meta' }).putSync('schemaVersion', 2)
   })
   await root.close()
-  const upgradeMs = await timeMs(async () => {
-    await openLmdbStore({ databasePath: path, maxDatabaseSize: 2048 * 1024 * 1024 }).close()
+  const opening = performance.now()
+  const store = openLmdbStore({ databasePath: path, maxDatabaseSize: 2048 * 1024 * 1024 })
+  const upgradeMs = round(performance.now() - opening)
+  const steps: number[] = []
+  const buildMs = await timeMs(async () => {
+    for (let done = false; !done;) {
+      const start = performance.now()
+      done = (await store.continueSearchIndexBuild(SEARCH_BUILD_STEP)).done
+      steps.push(performance.now() - start)
+    }
   })
+  await store.close()
   const after = open({ path, noSubdir: true, maxDbs: 32, readOnly: true })
   // Each record table holds one more entry than records: its shared structures.
   const searchedRecords = SEARCHED_TABLES.reduce((sum, name) => sum + (after.openDB({ name }).getStats() as { entryCount: number }).entryCount - 1, 0)
   const searchEntries = SEARCH_TABLES.reduce((sum, name) => sum + (after.openDB({ name, keyEncoding: 'binary', encoding: 'binary' }).getStats() as { entryCount: number }).entryCount, 0)
   const searchBytes = SEARCH_TABLES.reduce((sum, name) => sum + treeBytes(after, name, true), 0)
   await after.close()
-  const store = openLmdbStore({ databasePath: path, readOnly: true })
-  const { drift } = await checkRollups(store)
-  await store.close()
-  return { upgradeMs, drift: drift.length, searchedRecords, searchEntries, searchBytes }
+  const reader = openLmdbStore({ databasePath: path, readOnly: true })
+  const { drift } = await checkRollups(reader)
+  await reader.close()
+  return { upgradeMs, buildMs, buildSteps: steps.length, longestStepMs: round(Math.max(...steps)), drift: drift.length, searchedRecords, searchEntries, searchBytes }
 }
 
 /**

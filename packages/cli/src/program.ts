@@ -105,6 +105,7 @@ function windowFilters(command: Command): Command {
 function reportFilters(command: Command): Command {
   return windowFilters(command)
     .option('--project <path-or-name>', 'only this project')
+    .option('--setup <id>', 'only this setup (agent@provider/model), e.g. build@anthropic/claude-sonnet-4-5')
     .option('--agent <name>', 'only setups of this agent, e.g. build')
     .option('--model <model>', 'only this model, e.g. anthropic/claude-sonnet-4-5 or gpt-5')
 }

@@ -21,6 +21,11 @@ describe('export applies the filters it accepts', () => {
     expect(byModel.collections.setups?.map((s) => s.id)).toEqual([SONNET])
     expect(byModel.collections.commits?.every((c) => c.setup === SONNET)).toBe(true)
     expect(byModel.collections.commits).toHaveLength(6)
+    const bySetup = JSON.parse((await runCli(['export', '--format', 'json', '--setup', GPT, '--db', db])).stdout) as Export
+    expect(bySetup.filters).toEqual({ setup: GPT })
+    expect(bySetup.collections.setups?.map((s) => s.id)).toEqual([GPT])
+    expect(bySetup.collections.commits?.map((c) => c.setup)).toEqual([GPT, GPT, GPT])
+    expect(bySetup.collections.bugs?.every((b) => b.setup === GPT)).toBe(true)
     const later = JSON.parse((await runCli(['export', '--format', 'json', '--since', '2026-04-01', '--db', db])).stdout) as Export
     expect(later.collections.commits).toEqual([])
     expect(later.collections.setups).toEqual([])

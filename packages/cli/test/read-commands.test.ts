@@ -114,6 +114,13 @@ describe('agents with filters', () => {
     const later = await runCli(['agents', '--db', seeded.db, '--since', '2026-04-01'])
     expect(later.code).toBe(0)
     expect(later.stdout).toContain('No setup worked in this window.')
+    const oneSetup = jsonData((await runCli(['agents', '--db', seeded.db, '--json', '--setup', SONNET])).stdout, 'agents') as { status: { setup: string } }[]
+    expect(oneSetup.map((r) => r.status.setup)).toEqual([SONNET])
+    // A filter that matches no setup says so, and what was recorded, rather than that none is.
+    const typo = await runCli(['agents', '--db', seeded.db, '--model', 'gpt5'])
+    expect(typo.stdout).toContain('No recorded work matches these filters (model gpt5).')
+    expect(typo.stdout).toContain('Models recorded: anthropic/claude-sonnet-4-5, openai/gpt-5.')
+    expect(typo.stdout).not.toContain('No setups recorded yet.')
   })
 })
 
@@ -137,6 +144,14 @@ describe('report', () => {
     expect(byProject.setups.map((r) => r.setup)).toEqual([GPT])
     const byModel = jsonData((await runCli(['report', '--db', seeded.db, '--json', '--model', 'claude-sonnet-4-5'])).stdout, 'report') as { setups: { setup: string }[] }
     expect(byModel.setups.map((r) => r.setup)).toEqual([SONNET])
+    const bySetup = jsonData((await runCli(['report', '--db', seeded.db, '--json', '--setup', GPT])).stdout, 'report') as { filters: Record<string, string>; setups: { setup: string; commits: number }[] }
+    expect(bySetup.filters).toEqual({ setup: GPT })
+    expect(bySetup.setups.map((r) => [r.setup, r.commits])).toEqual([[GPT, 3]])
+    // A setup that was never recorded (here its provider left out): the ones that were.
+    const unknownSetup = await runCli(['report', '--db', seeded.db, '--setup', 'build@gpt-5'])
+    expect(unknownSetup.code).toBe(0)
+    expect(unknownSetup.stdout).toContain('No recorded work matches these filters (setup build@gpt-5).')
+    expect(unknownSetup.stdout).toContain(`Setups recorded: ${SONNET}, ${GPT}.`)
     const none = await runCli(['report', '--db', seeded.db, '--since', '2026-04-01'])
     expect(none.stdout).toContain('No recorded work matches these filters (since 2026-04-01T00:00:00.000Z).')
     // A model or agent that was never recorded: the ones that were, so a typo shows.

@@ -1,7 +1,8 @@
 import { open } from 'lmdb'
 import { describe, expect, it } from 'vitest'
+import { asSchema2 } from '@agent-tracker/lmdb-store/testing'
 import { runCli } from './run-cli.js'
-import { seedHistory } from './seed.js'
+import { SONNET, seedHistory } from './seed.js'
 
 /** What a process of the release before the search indexes, open since before the upgrade, leaves: facts past the mark. */
 function leaveSearchIndexesBehind(db: string): void {
@@ -32,5 +33,21 @@ describe('search indexes', () => {
     expect(repaired.stdout).toMatch(/✓ Search +the search indexes were behind the records: rebuilt, \d+ entries\n/)
     expect((await runCli(['doctor', '--db', db])).stdout).toMatch(/✓ Search +the search indexes hold every/)
     expect((await runCli(['search', 'shop', 'cart', 'webhooks', '--db', db, '--json'])).stdout).toBe(before.stdout)
+  })
+
+  it('after an upgrade from schema 2 are built a step at a time: doctor says how far, search answers the same meanwhile, and --repair builds them at once', async () => {
+    const { db } = await seedHistory()
+    await asSchema2(db)
+    // The first write of this release upgrades the database and starts the build; the CLI leaves the build to the plugin.
+    expect((await runCli(['activity', SONNET, '--task', 'stripe webhook cart retries', '--project', 'shop', '--db', db])).code).toBe(0)
+    const building = await runCli(['doctor', '--db', db])
+    expect(building.stdout).toMatch(/! Search +the search indexes are being built \(0%, 0 of \d+ records\), as the upgrade to this release started: the OpenCode plugin builds them in the background, a few records at a time; search reads whole records, slower, until they are done, or until agent-tracker doctor --repair builds them at once\n/)
+    const meanwhile = await runCli(['search', 'shop', 'cart', 'webhooks', '--db', db, '--json'])
+    expect((JSON.parse(meanwhile.stdout) as { data: { patterns: unknown[] } }).data.patterns.length).toBeGreaterThan(0)
+
+    const built = await runCli(['doctor', '--repair', '--db', db])
+    expect(built.stdout).toMatch(/✓ Search +the search indexes were being built: built now, \d+ entries\n/)
+    expect((await runCli(['doctor', '--db', db])).stdout).toMatch(/✓ Search +the search indexes hold every/)
+    expect((await runCli(['search', 'shop', 'cart', 'webhooks', '--db', db, '--json'])).stdout).toBe(meanwhile.stdout)
   })
 })

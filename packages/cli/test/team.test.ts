@@ -40,7 +40,7 @@ describe('sync and team reads', () => {
 
   it('answers every read command from the team database as the machine that synced answers it', async () => {
     const reads = [
-      ['agents'], ['report'], ['report', '--since', '2026-03-02', '--model', 'gpt-5'], ['status', SONNET], ['history', SONNET], ['projects'],
+      ['agents'], ['agents', '--setup', SONNET], ['report'], ['report', '--since', '2026-03-02', '--model', 'gpt-5'], ['report', '--setup', GPT], ['status', SONNET], ['history', SONNET], ['projects'],
       ['retro'], ['activity'], ['search', 'stripe', 'webhook'], ['recommend', seeded.shop], ['evidence', '--list'], ['export', '--format', 'jsonl'], ['export', '--format', 'csv'],
     ]
     for (const args of reads) {

@@ -1,4 +1,5 @@
 export { restoreBackup } from './backup.js'
+export type { SearchBuildProgress } from './search-index.js'
 export type { DeepCheck, TreeCheck } from './deep-check.js'
 export { deepCheck } from './deep-check.js'
 export type { SalvageLoss, SalvagedData } from './salvage.js'

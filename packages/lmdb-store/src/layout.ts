@@ -70,6 +70,12 @@ export const LAST_FACT_SEQ_KEY = 'lastFactSeq'
  */
 export const SEARCHED_THROUGH_KEY = 'searchedThrough'
 
+/**
+ * Meta key of a search-index build under way (see `startSearchBuild`): where it stopped, so that it
+ * goes on in short write transactions, in the background, instead of one long one at the upgrade.
+ */
+export const SEARCH_BUILD_KEY = 'searchBuild'
+
 /** Meta key of the schema version. */
 export const SCHEMA_VERSION_KEY = 'schemaVersion'
 

@@ -9,9 +9,10 @@ import { open } from 'lmdb'
 import { describe, expect, it } from 'vitest'
 import { tempFolder } from '@agent-tracker/test-folders'
 import { deepCheck } from './deep-check.js'
-import { META, SCHEMA_VERSION_KEY, SEARCHED_THROUGH_KEY, SEARCH_DATABASES, SUB_DATABASES, STRUCTURES_KEY, keyPart, toLmdbKey } from './layout.js'
+import { META, SEARCHED_THROUGH_KEY, SEARCH_DATABASES, SUB_DATABASES, STRUCTURES_KEY, keyPart, toLmdbKey } from './layout.js'
 import { openLmdbStore } from './open-lmdb-store.js'
 import { keyParts, searchKey, searchReadOptions, visitSearchEntries } from './search-index.js'
+import { asSchema2 } from './testing.js'
 
 const SONNET = 'build@anthropic/claude-sonnet-4-5'
 const GPT = 'plan@openai/gpt-5'
@@ -46,19 +47,6 @@ async function expected(store: TrackerStore, collection: SearchedCollection, que
 
 async function expectInStep(store: TrackerStore, query: RecordQuery = {}): Promise<void> {
   for (const collection of SEARCHED_COLLECTIONS) expect(await indexed(store, collection, query), collection).toEqual(await expected(store, collection, query))
-}
-
-/** Turns a database back into one of schema 2, as the release before the search indexes left it. */
-function asSchema2(databasePath: string): void {
-  const root = open({ path: databasePath, maxDbs: 32 })
-  try {
-    root.transactionSync(() => {
-      for (const name of Object.values(SEARCH_DATABASES)) root.openDB({ name, keyEncoding: 'binary', encoding: 'binary' }).dropSync()
-      root.openDB({ name: META }).putSync(SCHEMA_VERSION_KEY, 2)
-    })
-  } finally {
-    void root.close()
-  }
 }
 
 describe('the search indexes', () => {
@@ -108,13 +96,13 @@ describe('the search indexes', () => {
     await store.close()
   })
 
-  it('are built when a database of schema 2 is first opened for writing; read-only, it is read as it is and searched through its records', async () => {
+  it('are built after a database of schema 2 is first opened for writing, a step at a time; read-only, it is read as it is and searched through its records', async () => {
     const databasePath = join(tempFolder(), 'tracker.lmdb')
     const writer = openLmdbStore({ databasePath })
     await writer.applyFacts(history())
     const before = await priorArt(writer, { task: 'stripe webhook cache' })
     await writer.close()
-    asSchema2(databasePath)
+    await asSchema2(databasePath)
     const file = readFileSync(databasePath)
 
     // Read-only opens (read commands, a merge source) leave it as it is, and read it.
@@ -131,11 +119,95 @@ describe('the search indexes', () => {
 
     const upgraded = openLmdbStore({ databasePath })
     expect(await upgraded.schemaVersion()).toBe(SCHEMA_VERSION)
+    // The open upgraded the schema and started the build: until it is done, searches read the records.
+    expect(upgraded.searchIndexes()).toBe('building')
+    const total = 30 + 15 + 30 + 4
+    expect(upgraded.searchIndexBuild()).toEqual({ built: 0, total, done: false })
+    expect(await priorArt(upgraded, { task: 'stripe webhook cache' })).toEqual(before)
+    expect(await upgraded.continueSearchIndexBuild(50)).toEqual({ built: 50, total, done: false })
+    expect(upgraded.searchIndexes()).toBe('building')
+    expect(await upgraded.continueSearchIndexBuild(50)).toEqual({ built: total, total, done: true })
     expect(upgraded.searchIndexes()).toBe('in step')
+    expect(upgraded.searchIndexBuild()).toBeUndefined()
+    expect(await upgraded.continueSearchIndexBuild()).toEqual({ built: 0, total: 0, done: true })
     await expectInStep(upgraded)
     expect((await searchEntryList(upgraded, 'activities', { limit: 3 })).map((entry) => entry.record)).toEqual([undefined, undefined, undefined])
     expect(await priorArt(upgraded, { task: 'stripe webhook cache' })).toEqual(before)
     await upgraded.close()
+  })
+
+  it('stay in step with what is written between the steps of a build, in this process and another, and the build stops at the size limit', async () => {
+    const databasePath = join(tempFolder(), 'tracker.lmdb')
+    const facts = history()
+    const half = Math.floor(facts.length / 2)
+    const writer = openLmdbStore({ databasePath })
+    await writer.applyFacts(facts.slice(0, half))
+    await writer.close()
+    await asSchema2(databasePath)
+
+    const store = openLmdbStore({ databasePath })
+    const other = openLmdbStore({ databasePath })
+    expect(store.searchIndexes()).toBe('building')
+    let steps = 0
+    for (let from = half; ; from += 5) {
+      // Writes ahead of the build and behind it, by both processes' stores, each a transaction of its own.
+      if (from < facts.length) await (steps % 2 === 0 ? store : other).applyFacts(facts.slice(from, from + 5))
+      const step = await (steps % 3 === 0 ? other : store).continueSearchIndexBuild(4)
+      steps += 1
+      if (step.done && from >= facts.length) break
+    }
+    expect(steps).toBeGreaterThan(10)
+    expect(other.searchIndexes()).toBe('in step')
+    await expectInStep(store)
+    const reference = createMemoryStore()
+    await reference.applyFacts(facts)
+    expect(await priorArt(store, { task: 'stripe webhook retries cache' })).toEqual(await priorArt(reference, { task: 'stripe webhook retries cache' }))
+    await other.close()
+    await store.close()
+
+    // A build whose entries would pass the size limit writes nothing, and says why; a smaller step fits.
+    const fullPath = join(tempFolder(), 'tracker.lmdb')
+    const filler = openLmdbStore({ databasePath: fullPath })
+    const journal = createFactScript({ setup: SONNET, project: SHOP, start: '2026-03-01T09:00:00.000Z', stepMs: 60_000 })
+    await filler.applyFacts(Array.from({ length: 700 }, (_, i) => journal.activity(`${String(i)} ${'stripe webhook retries '.repeat(60)}`)))
+    await filler.close()
+    await asSchema2(fullPath)
+    const upgrading = openLmdbStore({ databasePath: fullPath })
+    const used = upgrading.info().usedBytes
+    await upgrading.close()
+    expect(used).toBeGreaterThan(1024 * 1024)
+    const tight = openLmdbStore({ databasePath: fullPath, maxDatabaseSize: used + 48 * 1024 })
+    const refused = await tight.continueSearchIndexBuild(10_000).catch((error: unknown) => error)
+    expect(refused).toMatchObject({ code: 'DATABASE_FULL' })
+    expect(tight.searchIndexBuild()).toEqual({ built: 0, total: 700, done: false })
+    expect(await tight.continueSearchIndexBuild(5)).toEqual({ built: 5, total: 700, done: false })
+    expect(tight.searchIndexes()).toBe('building')
+    await tight.close()
+  })
+
+  it('start a build again from the first record when where it stopped is garbled', async () => {
+    const databasePath = join(tempFolder(), 'tracker.lmdb')
+    const writer = openLmdbStore({ databasePath })
+    await writer.applyFacts(history())
+    await writer.close()
+    await asSchema2(databasePath)
+    const upgrading = openLmdbStore({ databasePath })
+    expect(await upgrading.continueSearchIndexBuild(30)).toMatchObject({ built: 30, done: false })
+    await upgrading.close()
+    for (const garbled of [{ collection: 'two', after: null, built: 30 }, { collection: 1, after: [7], built: 30 }, 'x']) {
+      const root = open({ path: databasePath, maxDbs: 32 })
+      root.transactionSync(() => { root.openDB({ name: META }).putSync('searchBuild', garbled); })
+      await root.close()
+      const store = openLmdbStore({ databasePath })
+      expect(store.searchIndexBuild()).toMatchObject({ built: 0, done: false })
+      let step = await store.continueSearchIndexBuild(40)
+      while (!step.done) step = await store.continueSearchIndexBuild(40)
+      expect(store.searchIndexes()).toBe('in step')
+      await expectInStep(store)
+      await store.close()
+      await asSchema2(databasePath)
+      await openLmdbStore({ databasePath }).close()
+    }
   })
 
   it('keep key parts of any bytes, long ones as their digests, the parts’ own order within a time, and times before 1970 in order', () => {

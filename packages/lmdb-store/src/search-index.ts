@@ -4,7 +4,8 @@ import { TrackerError } from '@agent-tracker/core'
 import { SEARCHED_COLLECTIONS, digestProblem, isCanonicalTimestamp, isSearched, searchDigest } from '@agent-tracker/core/store'
 import type { Database } from 'lmdb'
 import type { QueryTables } from './record-queries.js'
-import { LAST_FACT_SEQ_KEY, SEARCHED_THROUGH_KEY, STRUCTURES_KEY, keyPart } from './layout.js'
+import { LAST_FACT_SEQ_KEY, SEARCHED_THROUGH_KEY, SEARCH_BUILD_KEY, STRUCTURES_KEY, keyPart } from './layout.js'
+import type { TreeWrites } from './size-limit.js'
 
 export { SEARCHED_COLLECTIONS, isSearched }
 
@@ -282,7 +283,115 @@ export function buildSearchIndexes(db: QueryTables): number {
     }
   }
   db.meta.putSync(SEARCHED_THROUGH_KEY, lastSeq(db))
+  db.meta.removeSync(SEARCH_BUILD_KEY)
   return entries
+}
+
+/** Where a search-index build under way stopped (kept in `meta`, see {@link SEARCH_BUILD_KEY}). */
+interface SearchBuildCursor {
+  /** The collection being read: its place in `SEARCHED_COLLECTIONS`. */
+  readonly collection: number
+  /** The key of the last record of it given its entry; null before the first. */
+  readonly after: readonly string[] | null
+  /** Records given their entries so far. */
+  readonly built: number
+}
+
+/** How far a search-index build has come: records given their entries, of those the searched collections hold. */
+export interface SearchBuildProgress {
+  readonly built: number
+  readonly total: number
+  /** True once every record has its entry and the indexes are in step. */
+  readonly done: boolean
+}
+
+/**
+ * Inside the caller's write transaction: empties the search indexes and starts a build of them
+ * that {@link continueSearchBuild} carries on a few records at a time. Until it is done the
+ * indexes are not in step, so a search reads the records; every write meanwhile keeps the entries
+ * of the records it writes, as always, so a record written ahead of the build has its entry
+ * already (the build puts the same again) and one removed ahead of it is never read.
+ */
+export function startSearchBuild(db: QueryTables): void {
+  for (const collection of SEARCHED_COLLECTIONS) db.search[collection]?.clearSync()
+  db.meta.removeSync(SEARCHED_THROUGH_KEY)
+  db.meta.putSync(SEARCH_BUILD_KEY, { collection: 0, after: null, built: 0 } satisfies SearchBuildCursor)
+}
+
+/** The progress of a search-index build under way; undefined when none is (see {@link startSearchBuild}). */
+export function searchBuildProgress(db: QueryTables): SearchBuildProgress | undefined {
+  const cursor = searchBuildCursor(db)
+  return cursor === undefined ? undefined : { built: cursor.built, total: searchedRecords(db), done: false }
+}
+
+/**
+ * Inside the caller's write transaction: gives up to `limit` more records their search entries,
+ * from where the build stopped; the step that reaches the end marks the indexes in step through
+ * the last fact. `ensureRoom` sees the entries' sizes per index before anything is put, and may
+ * refuse them (the size limit). Without a build under way, nothing happens.
+ */
+export function continueSearchBuild(db: QueryTables, limit: number, ensureRoom: (writes: readonly TreeWrites[]) => void): SearchBuildProgress {
+  const cursor = searchBuildCursor(db)
+  if (cursor === undefined) return { built: 0, total: searchedRecords(db), done: true }
+  let { collection, after } = cursor
+  const entries: { table: Database<Uint8Array, Uint8Array>; key: Buffer; value: Uint8Array }[] = []
+  while (collection < SEARCHED_COLLECTIONS.length && entries.length < limit) {
+    const name = SEARCHED_COLLECTIONS[collection]
+    const table = name === undefined ? undefined : db.search[name]
+    let ended = true
+    if (name !== undefined && table !== undefined) {
+      for (const { key, value } of db.tables[name].getRange({ ...(after === null ? {} : { start: after as string[] }), snapshot: false })) {
+        // The table's shared structures are kept under a key of their own, not a record's; the range starts at the last record read.
+        if (!Array.isArray(key) || (after !== null && sameKey(key as string[], after))) continue
+        if (entries.length === limit) {
+          ended = false
+          break
+        }
+        // Not searchEntry: the build reads each record once, so nothing is kept for it.
+        const record = value
+        entries.push({ table, key: searchKey(name, record.at, key as string[]), value: searchDigest(name, record) })
+        after = key as string[]
+      }
+    }
+    if (!ended) break
+    collection += 1
+    after = null
+  }
+  const trees = new Map<Database<Uint8Array, Uint8Array>, { entries: number; bytes: number }>()
+  for (const { table, key, value } of entries) {
+    const known = trees.get(table) ?? { entries: 0, bytes: 0 }
+    trees.set(table, { entries: known.entries + 1, bytes: known.bytes + key.length + value.length })
+  }
+  ensureRoom([...trees].map(([tree, size]) => ({ tree, ...size })))
+  for (const { table, key, value } of entries) table.putSync(key, value)
+  const built = cursor.built + entries.length
+  if (collection >= SEARCHED_COLLECTIONS.length) {
+    db.meta.removeSync(SEARCH_BUILD_KEY)
+    db.meta.putSync(SEARCHED_THROUGH_KEY, lastSeq(db))
+    return { built, total: searchedRecords(db), done: true }
+  }
+  db.meta.putSync(SEARCH_BUILD_KEY, { collection, after, built } satisfies SearchBuildCursor)
+  return { built, total: searchedRecords(db), done: false }
+}
+
+/** The build's cursor; a garbled one starts the build again from the first record (putting an entry twice changes nothing). */
+function searchBuildCursor(db: QueryTables): SearchBuildCursor | undefined {
+  const value = db.meta.get(SEARCH_BUILD_KEY) as Partial<SearchBuildCursor> | null | undefined
+  if (value === undefined) return undefined
+  const { collection, after, built } = value ?? {}
+  const wellFormed = Number.isInteger(collection) && (collection ?? -1) >= 0 && (collection ?? 0) <= SEARCHED_COLLECTIONS.length
+    && (after === null || (Array.isArray(after) && after.every((part) => typeof part === 'string')))
+    && Number.isInteger(built) && (built ?? -1) >= 0
+  return wellFormed ? (value as SearchBuildCursor) : { collection: 0, after: null, built: 0 }
+}
+
+function sameKey(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((part, index) => part === b[index])
+}
+
+/** Records in the searched collections. */
+function searchedRecords(db: QueryTables): number {
+  return SEARCHED_COLLECTIONS.reduce((sum, collection) => sum + recordCount(db.tables[collection]), 0)
 }
 
 /**

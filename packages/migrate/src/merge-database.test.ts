@@ -5,6 +5,7 @@ import { COLLECTIONS, checkRollups } from '@agent-tracker/core'
 import { searchEntryList } from '@agent-tracker/core/store'
 import { createFactScript } from '@agent-tracker/core/testing'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
+import { asSchema2 } from '@agent-tracker/lmdb-store/testing'
 import { copyPredecessorProjectFiles } from '@agent-tracker/predecessor'
 import { open } from 'lmdb'
 import { describe, expect, it } from 'vitest'
@@ -44,13 +45,7 @@ describe('mergeDatabase', () => {
     const s = createFactScript({ setup: SETUP, project: '/work/shop', start: '2026-01-01T00:00:00.000Z' })
     await older.applyFacts([s.commit('aaaa0001', 'stripe webhook retries'), s.grade('aaaa0001', { by: 'user', userGrade: 5 }), s.activity('retry the webhook')])
     await older.close()
-    // As that release left it: schema 2, no search indexes.
-    const root = open({ path: source, maxDbs: 32 })
-    root.transactionSync(() => {
-      for (const name of ['retrospectives-search', 'activities-search', 'commits-search', 'bugs-search']) root.openDB({ name, keyEncoding: 'binary', encoding: 'binary' }).dropSync()
-      root.openDB({ name: 'meta' }).putSync('schemaVersion', 2)
-    })
-    await root.close()
+    await asSchema2(source)
     const before = readFileSync(source)
 
     const here = openLmdbStore({ databasePath: join(folder, 'here.lmdb') })

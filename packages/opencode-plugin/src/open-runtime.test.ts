@@ -1,6 +1,8 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { recogniseDatabase } from '@agent-tracker/lmdb-store'
+import { openLmdbStore, recogniseDatabase } from '@agent-tracker/lmdb-store'
+import { createFactScript } from '@agent-tracker/core/testing'
+import { asSchema2 } from '@agent-tracker/lmdb-store/testing'
 import { historyCounts, holdPredecessorDatabaseOpen, predecessorCentralHistory, writePredecessorCentralDatabase } from '@agent-tracker/predecessor'
 import { describe, expect, it } from 'vitest'
 import { fakeClient, tempFolder } from '../test/plugin-fixture.js'
@@ -29,6 +31,32 @@ describe('openRuntime', () => {
     await startup
     expect(client.notices.map((notice) => [notice.kind, notice.level])).toEqual([['log', 'warn'], ['toast', 'warning']])
     expect(client.notices[0]?.message).toMatch(/^agent-tracker: tracking is paused — .*corrupt\.lmdb/)
+  })
+})
+
+describe('openRuntime on a database of the release before the search indexes', () => {
+  it('builds its search index in the background after the start, saying so in the log at the start and the end', async () => {
+    const folder = tempFolder()
+    const databasePath = join(folder, 'db.lmdb')
+    const store = openLmdbStore({ databasePath })
+    const script = createFactScript({ setup: 'build@fake/m1', project: folder, start: '2026-03-01T09:00:00.000Z', stepMs: 60_000 })
+    await store.applyFacts(Array.from({ length: 1500 }, (_, i) => script.activity(`stripe webhook retries ${String(i)}`)))
+    await store.close()
+    await asSchema2(databasePath)
+
+    const client = fakeClient()
+    const { runtime, startup } = openRuntime(readPluginOptions({ databasePath }), folder, createNotifier(client))
+    const opened = await runtime
+    await startup
+    expect(opened?.store.searchIndexes()).toBe('building')
+    while (opened?.store.searchIndexes() === 'building') await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(opened?.store.searchIndexes()).toBe('in step')
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(client.notices.filter((notice) => notice.kind === 'log').map((notice) => notice.message)).toEqual([
+      'agent-tracker is building its search index in the background (0 of 1500 records so far); until it is done, prior-art searches read whole records.',
+      'agent-tracker finished building its search index.',
+    ])
+    await opened?.close()
   })
 })
 

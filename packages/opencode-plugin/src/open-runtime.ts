@@ -61,6 +61,7 @@ export function openRuntime(settings: PluginSettings, project: string, notifier:
       return
     }
     setTimeout(() => void prepareProject(opened, notifier).finally(done), 0).unref()
+    buildSearchIndex(opened, notifier)
   }))
   return { runtime, startup }
 }
@@ -131,6 +132,22 @@ async function prepareProject(tracker: Tracker, notifier: Notifier): Promise<voi
     notifier.log('warn', `agent-tracker migration: ${issue.source}${issue.position === undefined ? '' : ` (${issue.position})`}: ${issue.message}`)
   }
   for (const problem of problems) notifier.log('warn', `agent-tracker start-up work failed (tracking continues): ${problem}`)
+}
+
+/**
+ * Carries on the search-index build an upgrade of the database started, in the background (see
+ * `Tracker.buildSearchIndexInBackground`), saying in the log when it starts and ends, and why it
+ * stopped if it did; prior-art searches read whole records until it is done.
+ */
+function buildSearchIndex(tracker: Tracker, notifier: Notifier): void {
+  const progress = tracker.store.searchIndexBuild()
+  if (progress === undefined) return
+  notifier.log('info', `agent-tracker is building its search index in the background (${String(progress.built)} of ${String(progress.total)} records so far); until it is done, prior-art searches read whole records.`)
+  void tracker.buildSearchIndexInBackground((error) => {
+    notifier.log('warn', `agent-tracker stopped building its search index (searches read whole records meanwhile; the next start goes on, or run agent-tracker doctor --repair): ${describeError(error)}`)
+  }).then((done) => {
+    if (done) notifier.log('info', 'agent-tracker finished building its search index.')
+  })
 }
 
 /** Resolves on a later turn of the event loop, after the work already waiting for it. */

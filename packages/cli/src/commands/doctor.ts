@@ -104,7 +104,8 @@ export async function doctorCommand(ctx: CommandContext, folder?: string, option
       checks.push(check('Schema', info.schemaVersion <= SCHEMA_VERSION ? 'ok' : 'problem', `version ${String(info.schemaVersion)} (this release reads ${String(SCHEMA_VERSION)})`))
       checks.push(check('Readers', info.readers < info.maxReaders ? 'ok' : 'problem', `${String(info.readers)} of ${String(info.maxReaders)} reader slots in use`))
       checks.push(check('Records', 'ok', Object.entries(info.records).map(([name, count]) => `${String(count)} ${name}`).join(', ')))
-      checks.push(options.repair === true && store.searchIndexes() === 'behind' ? await searchRepair(ctx, store) : searchCheck(store))
+      const search = store.searchIndexes()
+      checks.push(options.repair === true && (search === 'behind' || search === 'building') ? await searchRepair(ctx, store) : searchCheck(store))
       migrations = await store.listMigrations()
       checks.push(check('Migrations', 'ok', describeMigrations(migrations)))
       if (options.repair === true) checks.push(await rollupRepair(ctx, store))
@@ -339,15 +340,21 @@ function searchCheck(store: LmdbStore): Check {
   switch (store.searchIndexes()) {
     case 'in step': return check('Search', 'ok', 'the search indexes hold every retrospective, journal entry, commit and bug')
     case 'absent': return check('Search', 'finding', 'no search indexes yet (a database of schema 2, read as it is): search reads whole records until the first write of this release builds them')
+    case 'building': {
+      const progress = store.searchIndexBuild()
+      const share = progress === undefined || progress.total === 0 ? '' : ` (${String(Math.min(99, Math.floor((100 * progress.built) / progress.total)))}%, ${String(progress.built)} of ${String(progress.total)} records)`
+      return check('Search', 'finding', `the search indexes are being built${share}, as the upgrade to this release started: the OpenCode plugin builds them in the background, a few records at a time; search reads whole records, slower, until they are done, or until agent-tracker doctor --repair builds them at once`)
+    }
     case 'behind': return check('Search', 'finding', 'the search indexes are behind the records (a process of an earlier release wrote to the database after this release upgraded it): search reads whole records, slower, until agent-tracker doctor --repair rebuilds them')
   }
 }
 
-/** Rebuilds search indexes that are behind the records, in one write transaction (see `LmdbStore.repairSearchIndexes`). */
+/** Rebuilds search indexes that are behind the records or still being built, in one write transaction (see `LmdbStore.repairSearchIndexes`). */
 async function searchRepair(ctx: CommandContext, store: LmdbStore): Promise<Check> {
-  const progress = ctx.progress('Rebuilding the search indexes')
+  const building = store.searchIndexes() === 'building'
+  const progress = ctx.progress(building ? 'Building the search indexes' : 'Rebuilding the search indexes')
   const entries = await store.repairSearchIndexes().finally(() => { progress.stop() })
-  return check('Search', 'ok', `the search indexes were behind the records: rebuilt, ${plural(entries, 'entry', 'entries')}`)
+  return check('Search', 'ok', building ? `the search indexes were being built: built now, ${plural(entries, 'entry', 'entries')}` : `the search indexes were behind the records: rebuilt, ${plural(entries, 'entry', 'entries')}`)
 }
 
 /** Recounts the day rollups and rewrites those that drifted, in one write transaction (see `LmdbStore.repairRollups`). */

@@ -46,16 +46,24 @@ export function setupFilterOf(options: SetupFilter): SetupFilter {
   return Object.fromEntries(Object.entries({ setup: options.setup, agent: options.agent, model: options.model }).filter((entry) => entry[1] !== undefined))
 }
 
+/** Setups listed at most when a `--setup` filter matches none; beyond it, the count and where to see them. */
+const SETUPS_LISTED = 12
+
 /**
- * What to say when nothing matches: the filters, and for an agent or model filter the agents or
- * models that were recorded (a typo such as `--model gpt5` otherwise looks like no work at all).
+ * What to say when nothing matches: the filters, and for a setup, agent or model filter the
+ * setups, agents or models that were recorded (a typo such as `--model gpt5` otherwise looks like
+ * no work at all).
  */
-async function noMatch(store: TrackerStore, query: ReportQuery): Promise<string> {
+export async function noMatch(store: TrackerStore, query: ReportQuery): Promise<string> {
   const filters = Object.entries(appliedFilters(query)).map(([name, value]) => `${name} ${value}`)
   const lines = [`No recorded work matches these filters${filters.length === 0 ? '' : ` (${filters.join(', ')})`}.`]
-  if (query.agent === undefined && query.model === undefined) return lines[0] ?? ''
-  const parts = (await store.find('setups', { order: 'any' })).map((setup) => parseSetupId(setup.id))
+  if (query.setup === undefined && query.agent === undefined && query.model === undefined) return lines[0] ?? ''
+  const ids = (await store.find('setups', { order: 'any' })).map((setup) => setup.id)
+  const parts = ids.map((id) => parseSetupId(id))
   const known = (values: readonly (string | undefined)[]): string => [...new Set(values.filter((value): value is string => value !== undefined))].sort().join(', ') || 'none yet'
+  if (query.setup !== undefined && !ids.includes(query.setup)) {
+    lines.push(ids.length <= SETUPS_LISTED ? `Setups recorded: ${known(ids)}.` : `${String(ids.length)} setups are recorded, and none is ${query.setup}; agent-tracker agents lists them.`)
+  }
   if (query.agent !== undefined) lines.push(`Agents recorded: ${known(parts.map((part) => part.agent))}.`)
   if (query.model !== undefined) lines.push(`Models recorded: ${known(parts.map((part) => (part.provider === undefined ? part.model : `${part.provider}/${part.model ?? ''}`)))}.`)
   return lines.join('\n')

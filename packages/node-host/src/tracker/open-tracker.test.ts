@@ -3,6 +3,8 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
+import { asSchema2 } from '@agent-tracker/lmdb-store/testing'
+import { createFactScript } from '@agent-tracker/core/testing'
 import { afterEach, describe, expect, it } from 'vitest'
 import { legacyHistory, writeLegacyDatabase } from '../../test/legacy-database.js'
 import { ScriptedHistory, lines } from '../../test/scripted-history.js'
@@ -168,6 +170,55 @@ describe('openTracker', () => {
     expect(errors).toEqual([])
     expect(await tracker().scanEvidenceInBackground((error) => errors.push(error))).toBeUndefined()
     expect(errors).toEqual([])
+  })
+})
+
+/** A database of schema 2 (the release before the search indexes) with `activities` journal entries. */
+async function schema2Database(activities: number): Promise<string> {
+  const databasePath = join(tempFolder('db-'), 'tracker.lmdb')
+  const store = openLmdbStore({ databasePath })
+  const script = createFactScript({ setup: SETUP, project: '/home/dev/shop', start: '2026-03-01T09:00:00.000Z', stepMs: 60_000 })
+  await store.applyFacts(Array.from({ length: activities }, (_, i) => script.activity(`stripe webhook retries ${String(i)}`)))
+  await store.close()
+  await asSchema2(databasePath)
+  return databasePath
+}
+
+describe('the search-index build an upgrade starts', () => {
+  it('goes on in the background a step at a time, the host getting turns in between, until the indexes are in step', async () => {
+    const opened = tracker({ databasePath: await schema2Database(2500) })
+    expect(opened.store.searchIndexes()).toBe('building')
+    const errors: unknown[] = []
+    const build = opened.buildSearchIndexInBackground((error) => errors.push(error))
+    expect(await opened.buildSearchIndexInBackground()).toBe(false)
+    // The host's own turns: counted while the build runs.
+    let turns = 0
+    const building = { now: true }
+    void build.then(() => { building.now = false })
+    while (building.now) {
+      await new Promise((resolve) => setImmediate(resolve))
+      turns += 1
+    }
+    expect(await build).toBe(true)
+    expect(turns).toBeGreaterThan(10)
+    expect(errors).toEqual([])
+    expect(opened.store.searchIndexes()).toBe('in step')
+    expect(await tracker().buildSearchIndexInBackground()).toBe(false)
+  })
+
+  it('stops at close without waiting out its pause, and the next open goes on from where it stopped', async () => {
+    const databasePath = await schema2Database(2500)
+    const first = openTracker({ databasePath, project: tempFolder('project-'), flush: { maxPending: false, maxAgeMs: false } })
+    const build = first.buildSearchIndexInBackground()
+    await new Promise((resolve) => setTimeout(resolve, 40))
+    await first.close()
+    expect(await build).toBe(false)
+    const reopened = tracker({ databasePath })
+    const progress = reopened.store.searchIndexBuild()
+    expect(progress?.total).toBe(2500)
+    expect(progress?.built).toBeLessThan(2500)
+    expect(await reopened.buildSearchIndexInBackground()).toBe(true)
+    expect(reopened.store.searchIndexes()).toBe('in step')
   })
 })
 
