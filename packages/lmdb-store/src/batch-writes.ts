@@ -5,6 +5,7 @@ import type { Database, Key } from 'lmdb'
 import { encodeFactBatch } from './fact-log-codec.js'
 import type { SecondaryIndex } from './indexes.js'
 import { SECONDARY_INDEXES, sameKey } from './indexes.js'
+import type { SearchIndexEntry } from './search-index.js'
 import { isSearched, putSearchEntry, removeSearchEntry } from './search-index.js'
 import { LAST_FACT_SEQ_KEY, SEARCHED_THROUGH_KEY, factIdKey, keyPart, rememberLongParts, toLmdbKey } from './layout.js'
 import type { QueryTables } from './record-queries.js'
@@ -137,16 +138,19 @@ export function appendFactLog(db: QueryTables, firstSeq: number, facts: readonly
  * the setup totals in step: a record that moved in an index (a commit whose setup or time changed)
  * leaves no stale entry, and a day rollup moves its setup's totals by what it changed. The stored
  * version of a record comes from `reader` when planning read it, so it is not read twice; `fresh`
- * says every key is new (an import) but for day rollups, so the indexes look nothing up.
+ * says every key is new (an import) but for day rollups, so the indexes look nothing up; `entries`
+ * are the records' search entries when made already (see `searchEntries`).
  */
-export function putRecords(db: QueryTables, writes: readonly PlannedRecord[], reader?: TransactionReader, fresh = false): void {
+export function putRecords(db: QueryTables, writes: readonly PlannedRecord[], reader?: TransactionReader, fresh = false, entries?: readonly (SearchIndexEntry | undefined)[]): void {
   const storedBefore = (write: PlannedRecord, key: Key): unknown => {
     // Not `??`: a record planning found absent is `undefined`, and known.
     const known = reader === undefined ? UNREAD : reader.storedBefore(write.collection, write.key)
     return known === UNREAD ? (db.tables[write.collection] as Database<unknown>).get(key) : known
   }
   const totals = new TotalsInStep(db)
-  for (const write of writes) {
+  for (let position = 0; position < writes.length; position++) {
+    const write = writes[position]
+    if (write === undefined) continue
     const key = toLmdbKey(write.key)
     rememberLongParts(db.meta, write.key)
     const indexes = SECONDARY_INDEXES[write.collection] as readonly SecondaryIndex[]
@@ -154,7 +158,7 @@ export function putRecords(db: QueryTables, writes: readonly PlannedRecord[], re
       const movable = !fresh && indexes.some((index) => !index.fixed)
       const previous = movable ? storedBefore(write, key) : undefined
       indexRecord(db, indexes, write.record, previous)
-      if (isSearched(write.collection)) putSearchEntry(db.search, write.collection, write.key, write.record as SearchedRecord, previous as SearchedRecord | undefined)
+      if (isSearched(write.collection)) putSearchEntry(db.search, write.collection, write.key, write.record as SearchedRecord, previous as SearchedRecord | undefined, entries?.[position])
     }
     // An import merges into the rollups it read: a rollup is never taken as new.
     if (write.collection === 'usage') totals.put(storedBefore(write, key) as UsageRecord | undefined, write.record)
