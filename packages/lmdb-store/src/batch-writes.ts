@@ -38,42 +38,31 @@ export const UNREAD = Symbol('unread')
  * included (planning asks again for records it has not written yet, e.g. a retrospective). A
  * claimed fact id is put in the id index at once, with the next sequence number, only if absent:
  * one lookup both detects a repeat and records the id.
+ *
+ * Given the `batch` being planned, the reader claims every id of it at the first claim, in one
+ * loop of its own, and answers each claim from there: planning claims every fact of its batch
+ * once, in order (see `RecordReader.claimFact`), so the ids, their order and their sequence numbers
+ * are those of claims made one by one. The puts then sit in a small function of their own rather
+ * than inside the planner's loop, whose compiled code would carry lmdb-js's write path and be
+ * thrown away whenever that met a new environment.
  */
-export function createTransactionReader(db: QueryTables): TransactionReader {
+export function createTransactionReader(db: QueryTables, batch?: readonly Fact[]): TransactionReader {
   const seen = new Map<string, unknown>()
-  let firstClaimedSeq = 0
-  let nextSeq = 0
-  // The last key tried as an append, whether LMDB took it or refused it: the id index's last key is
-  // at or past it. Undefined before the first claim (see `claimFact`).
-  let appendAbove: string | undefined
-  const put = (key: string, options: typeof NO_OVERWRITE | typeof APPEND): boolean => {
-    const encoded = sequenceBytes(nextSeq)
-    // lmdb-js returns false when the put was refused (its typings say void).
-    // eslint-disable-next-line @typescript-eslint/no-confusing-void-expression
-    return (encoded === undefined ? db.factIds.putSync(key, nextSeq, options) : db.factIdBytes.putSync(key, encoded, options)) as unknown as boolean
-  }
+  const claims = new FactIdClaims(db)
+  // The batch's claims, made at the first claim: 1 for a new id, 0 for a repeat or a hole.
+  let claimed: Uint8Array | undefined
+  // Where the next claim of the batch is.
+  let next = 0
   return {
     get firstClaimedSeq() {
-      return firstClaimedSeq
+      return claims.firstClaimedSeq
     },
     claimFact(id: string): boolean {
-      if (nextSeq === 0) {
-        nextSeq = lastFactSeq(db) + 1
-        firstClaimedSeq = nextSeq
-      }
-      const key = factIdKey(id)
-      // Generated ids begin with their time, so most claims come in key order and can append (a
-      // third cheaper than a put that searches). An id is tried as an append only past the highest
-      // key seen, so ids in no order (hashes, a host's own ids) rarely pay for a refused append.
-      // The comparison is only a guess at LMDB's byte order: a wrong guess costs a put, not a claim.
-      let added = false
-      if (appendAbove === undefined || key > appendAbove) {
-        added = put(key, APPEND)
-        appendAbove = key
-      }
-      if (!added && !put(key, NO_OVERWRITE)) return false
-      nextSeq += 1
-      return true
+      if (batch === undefined) return claims.claim(id)
+      claimed ??= claims.claimAll(batch)
+      while (next < batch.length && batch[next] === undefined) next += 1
+      if (batch[next]?.id !== id) throw new Error(`Fact id ${id} was claimed out of the order of its batch: planning claims every fact of its batch once, in order.`)
+      return claimed[next++] === 1
     },
     get<C extends CollectionName>(collection: C, key: RecordKey): CollectionRecords[C] | undefined {
       const slot = recordSlot(collection, key)
@@ -92,6 +81,62 @@ export function createTransactionReader(db: QueryTables): TransactionReader {
   }
 }
 
+/** Fact ids claimed in the id index inside a write transaction, each with the next sequence number. */
+class FactIdClaims {
+  readonly #db: QueryTables
+  /** The sequence number the first claim got (0 before any claim). */
+  firstClaimedSeq = 0
+  #nextSeq = 0
+  /**
+   * The last key tried as an append, whether LMDB took it or refused it: the id index's last key is
+   * at or past it. Undefined before the first claim (see {@link claim}).
+   */
+  #appendAbove: string | undefined
+
+  constructor(db: QueryTables) {
+    this.#db = db
+  }
+
+  /** Claims every fact's id, in order: 1 where the id was new, 0 for a repeat (and for a hole in the array). */
+  claimAll(facts: readonly Fact[]): Uint8Array {
+    const claimed = new Uint8Array(facts.length)
+    for (let index = 0; index < facts.length; index++) {
+      const fact = facts[index]
+      if (fact !== undefined && this.claim(fact.id)) claimed[index] = 1
+    }
+    return claimed
+  }
+
+  /** Puts `id` in the id index with the next sequence number, unless it is there: true when it was new. */
+  claim(id: string): boolean {
+    if (this.#nextSeq === 0) {
+      this.#nextSeq = lastFactSeq(this.#db) + 1
+      this.firstClaimedSeq = this.#nextSeq
+    }
+    const key = factIdKey(id)
+    // Generated ids begin with their time, so most claims come in key order and can append (a
+    // third cheaper than a put that searches). An id is tried as an append only past the highest
+    // key seen, so ids in no order (hashes, a host's own ids) rarely pay for a refused append.
+    // The comparison is only a guess at LMDB's byte order: a wrong guess costs a put, not a claim.
+    let added = false
+    if (this.#appendAbove === undefined || key > this.#appendAbove) {
+      added = this.#put(key, APPEND)
+      this.#appendAbove = key
+    }
+    if (!added && !this.#put(key, NO_OVERWRITE)) return false
+    this.#nextSeq += 1
+    return true
+  }
+
+  #put(key: string, options: typeof NO_OVERWRITE | typeof APPEND): boolean {
+    const seq = this.#nextSeq
+    const encoded = sequenceBytes(seq)
+    // lmdb-js returns false when the put was refused (its typings say void).
+    // eslint-disable-next-line @typescript-eslint/no-confusing-void-expression
+    return (encoded === undefined ? this.#db.factIds.putSync(key, seq, options) : this.#db.factIdBytes.putSync(key, encoded, options)) as unknown as boolean
+  }
+}
+
 /** Where {@link sequenceBytes} writes: one buffer per width, reused — claims run inside a synchronous write transaction, whose puts copy the bytes at once. */
 const UINT16 = Buffer.alloc(3)
 const UINT32 = Buffer.alloc(5)
@@ -105,13 +150,18 @@ const UINT32 = Buffer.alloc(5)
  */
 export function sequenceBytes(seq: number): Buffer | undefined {
   if (!Number.isInteger(seq) || seq < 0x100 || seq > 0xffff_ffff) return undefined
+  // Byte by byte: Buffer's writers check their arguments on every call, and these are checked above.
   if (seq < 0x1_0000) {
     UINT16[0] = 0xcd
-    UINT16.writeUInt16BE(seq, 1)
+    UINT16[1] = seq >>> 8
+    UINT16[2] = seq & 0xff
     return UINT16
   }
   UINT32[0] = 0xce
-  UINT32.writeUInt32BE(seq, 1)
+  UINT32[1] = seq >>> 24
+  UINT32[2] = (seq >>> 16) & 0xff
+  UINT32[3] = (seq >>> 8) & 0xff
+  UINT32[4] = seq & 0xff
   return UINT32
 }
 

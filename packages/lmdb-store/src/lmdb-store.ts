@@ -128,7 +128,7 @@ export class LmdbStore implements SyncTrackerStore {
     const checked = checkedFacts(facts)
     return this.#write(() => {
       // Each setup is re-read here, inside the write transaction: never a state computed earlier.
-      const reader = createTransactionReader(this.#db)
+      const reader = createTransactionReader(this.#db, checked)
       const plan = planFacts(reader, checked, this.rules)
       const entries = searchEntries(plan.writes)
       this.#ensureRoomFor(plan.writes, entries, plan.logged)
