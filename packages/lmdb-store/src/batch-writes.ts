@@ -47,37 +47,54 @@ export const UNREAD = Symbol('unread')
  * thrown away whenever that met a new environment.
  */
 export function createTransactionReader(db: QueryTables, batch?: readonly Fact[]): TransactionReader {
-  const seen = new Map<string, unknown>()
-  const claims = new FactIdClaims(db)
-  // The batch's claims, made at the first claim: 1 for a new id, 0 for a repeat or a hole.
-  let claimed: Uint8Array | undefined
-  // Where the next claim of the batch is.
-  let next = 0
-  return {
-    get firstClaimedSeq() {
-      return claims.firstClaimedSeq
-    },
-    claimFact(id: string): boolean {
-      if (batch === undefined) return claims.claim(id)
-      claimed ??= claims.claimAll(batch)
-      while (next < batch.length && batch[next] === undefined) next += 1
-      if (batch[next]?.id !== id) throw new Error(`Fact id ${id} was claimed out of the order of its batch: planning claims every fact of its batch once, in order.`)
-      return claimed[next++] === 1
-    },
-    get<C extends CollectionName>(collection: C, key: RecordKey): CollectionRecords[C] | undefined {
-      const slot = recordSlot(collection, key)
-      if (seen.has(slot)) return seen.get(slot) as CollectionRecords[C] | undefined
-      const record = (db.tables[collection] as Database<CollectionRecords[C]>).get(toLmdbKey(key))
-      seen.set(slot, record)
-      return record
-    },
-    recordsSince<C extends TimelineCollection>(collection: C, setup: string, since: string, until?: string): readonly CollectionRecords[C][] {
-      return findRecords(db, collection, { setup, since, ...(until === undefined ? {} : { until }), order: 'oldest' })
-    },
-    storedBefore<C extends CollectionName>(collection: C, key: RecordKey): CollectionRecords[C] | undefined | typeof UNREAD {
-      const slot = recordSlot(collection, key)
-      return seen.has(slot) ? (seen.get(slot) as CollectionRecords[C] | undefined) : UNREAD
-    },
+  return new BatchReader(db, batch)
+}
+
+/** The reader of {@link createTransactionReader}: a class, so that its methods are the same functions for every batch, and code calling them is compiled once. */
+class BatchReader implements TransactionReader {
+  readonly #db: QueryTables
+  readonly #batch: readonly Fact[] | undefined
+  readonly #seen = new Map<string, unknown>()
+  readonly #claims: FactIdClaims
+  /** The batch's claims, made at the first claim: 1 for a new id, 0 for a repeat or a hole. */
+  #claimed: Uint8Array | undefined
+  /** Where the next claim of the batch is. */
+  #next = 0
+
+  constructor(db: QueryTables, batch: readonly Fact[] | undefined) {
+    this.#db = db
+    this.#batch = batch
+    this.#claims = new FactIdClaims(db)
+  }
+
+  get firstClaimedSeq(): number {
+    return this.#claims.firstClaimedSeq
+  }
+
+  claimFact(id: string): boolean {
+    const batch = this.#batch
+    if (batch === undefined) return this.#claims.claim(id)
+    this.#claimed ??= this.#claims.claimAll(batch)
+    while (this.#next < batch.length && batch[this.#next] === undefined) this.#next += 1
+    if (batch[this.#next]?.id !== id) throw new Error(`Fact id ${id} was claimed out of the order of its batch: planning claims every fact of its batch once, in order.`)
+    return this.#claimed[this.#next++] === 1
+  }
+
+  get<C extends CollectionName>(collection: C, key: RecordKey): CollectionRecords[C] | undefined {
+    const slot = recordSlot(collection, key)
+    if (this.#seen.has(slot)) return this.#seen.get(slot) as CollectionRecords[C] | undefined
+    const record = (this.#db.tables[collection] as Database<CollectionRecords[C]>).get(toLmdbKey(key))
+    this.#seen.set(slot, record)
+    return record
+  }
+
+  recordsSince<C extends TimelineCollection>(collection: C, setup: string, since: string, until?: string): readonly CollectionRecords[C][] {
+    return findRecords(this.#db, collection, { setup, since, ...(until === undefined ? {} : { until }), order: 'oldest' })
+  }
+
+  storedBefore<C extends CollectionName>(collection: C, key: RecordKey): CollectionRecords[C] | undefined | typeof UNREAD {
+    const slot = recordSlot(collection, key)
+    return this.#seen.has(slot) ? (this.#seen.get(slot) as CollectionRecords[C] | undefined) : UNREAD
   }
 }
 
