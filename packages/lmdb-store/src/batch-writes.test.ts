@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import type { CollectionName } from '@agent-tracker/core'
+import type { CollectionName, Fact } from '@agent-tracker/core'
 import { resolveRules } from '@agent-tracker/core'
 import { planFacts } from '@agent-tracker/core/store'
 import { createFactScript } from '@agent-tracker/core/testing'
@@ -113,7 +113,7 @@ describe('claiming fact ids', () => {
       const facts = Array.from({ length: 20 }, () => s.toolCall())
       db.root.transactionSync(() => {
         db.meta.putSync(LAST_FACT_SEQ_KEY, logged)
-        const reader = createTransactionReader(db)
+        const reader = createTransactionReader(db, facts)
         const plan = planFacts(reader, facts, resolveRules())
         putRecords(db, plan.writes, reader)
         appendFactLog(db, reader.firstClaimedSeq, plan.logged)
@@ -122,11 +122,13 @@ describe('claiming fact ids', () => {
     }
   })
 
-  it('claims each new id once in any key order, refuses repeats, and numbers the claims in turn', () => {
+  it.each(['one by one', 'given its batch'] as const)('claims each new id once in any key order, refuses repeats, and numbers the claims in turn (%s)', (mode) => {
     const db = environment()
+    const s = createFactScript({ setup: SETUP, project: '/p' })
     const claim = (ids: readonly string[]): boolean[] => db.root.transactionSync(() => {
-      const reader = createTransactionReader(db)
-      const claims = ids.map((id) => reader.claimFact(id))
+      const batch = ids.map((id) => ({ ...s.toolCall(), id }))
+      const reader = createTransactionReader(db, mode === 'given its batch' ? batch : undefined)
+      const claims = batch.map((fact) => reader.claimFact(fact.id))
       // As the fact log does: the next transaction numbers on from the last claim.
       const count = claims.filter(Boolean).length
       if (count > 0) db.meta.putSync(LAST_FACT_SEQ_KEY, reader.firstClaimedSeq + count - 1)
@@ -144,5 +146,27 @@ describe('claiming fact ids', () => {
     const claimed = ['m-1', 'm-2', 'm-3', 'a-1', 'z-9', 'n-1', 'm-4', 'b-1', 'z-10', '\u{10000}', '\u{FFFF}', 'zz', '\u{10FFFF}']
     expect(claimed.map((id) => db.factIds.get(id))).toEqual(claimed.map((_, index) => index + 1))
     expect([...db.factIds.getKeys()]).toHaveLength(claimed.length)
+  })
+
+  it('given its batch, answers claims in the batch\'s order past its holes, and refuses a claim out of that order, keeping none', () => {
+    const db = environment()
+    const s = createFactScript({ setup: SETUP, project: '/p' })
+    const [first, second, third] = [s.toolCall(), s.toolCall(), s.toolCall()]
+    // A hole, as a sparse array has: planning skips it without a claim.
+    const withHole: Fact[] = [first]
+    withHole[2] = second
+    db.root.transactionSync(() => {
+      const reader = createTransactionReader(db, withHole)
+      expect([reader.claimFact(first.id), reader.claimFact(second.id)]).toEqual([true, true])
+      db.meta.putSync(LAST_FACT_SEQ_KEY, 2)
+    })
+    expect([first, second].map((fact) => db.factIds.get(fact.id))).toEqual([1, 2])
+    expect(() => {
+      db.root.transactionSync(() => {
+        const reader = createTransactionReader(db, [first, second, third])
+        reader.claimFact(second.id)
+      })
+    }).toThrow(/claimed out of the order of its batch/)
+    expect(db.factIds.get(third.id)).toBeUndefined()
   })
 })

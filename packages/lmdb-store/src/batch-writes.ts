@@ -5,6 +5,7 @@ import type { Database, Key } from 'lmdb'
 import { encodeFactBatch } from './fact-log-codec.js'
 import type { SecondaryIndex } from './indexes.js'
 import { SECONDARY_INDEXES, sameKey } from './indexes.js'
+import type { SearchIndexEntry } from './search-index.js'
 import { isSearched, putSearchEntry, removeSearchEntry } from './search-index.js'
 import { LAST_FACT_SEQ_KEY, SEARCHED_THROUGH_KEY, factIdKey, keyPart, rememberLongParts, toLmdbKey } from './layout.js'
 import type { QueryTables } from './record-queries.js'
@@ -37,57 +38,119 @@ export const UNREAD = Symbol('unread')
  * included (planning asks again for records it has not written yet, e.g. a retrospective). A
  * claimed fact id is put in the id index at once, with the next sequence number, only if absent:
  * one lookup both detects a repeat and records the id.
+ *
+ * Given the `batch` being planned, the reader claims every id of it at the first claim, in one
+ * loop of its own, and answers each claim from there: planning claims every fact of its batch
+ * once, in order (see `RecordReader.claimFact`), so the ids, their order and their sequence numbers
+ * are those of claims made one by one. The puts then sit in a small function of their own rather
+ * than inside the planner's loop, whose compiled code would carry lmdb-js's write path and be
+ * thrown away whenever that met a new environment.
  */
-export function createTransactionReader(db: QueryTables): TransactionReader {
-  const seen = new Map<string, unknown>()
-  let firstClaimedSeq = 0
-  let nextSeq = 0
-  // The last key tried as an append, whether LMDB took it or refused it: the id index's last key is
-  // at or past it. Undefined before the first claim (see `claimFact`).
-  let appendAbove: string | undefined
-  const put = (key: string, options: typeof NO_OVERWRITE | typeof APPEND): boolean => {
-    const encoded = sequenceBytes(nextSeq)
+export function createTransactionReader(db: QueryTables, batch?: readonly Fact[]): TransactionReader {
+  return new BatchReader(db, batch)
+}
+
+/** The reader of {@link createTransactionReader}: a class, so that its methods are the same functions for every batch, and code calling them is compiled once. */
+class BatchReader implements TransactionReader {
+  readonly #db: QueryTables
+  readonly #batch: readonly Fact[] | undefined
+  readonly #seen = new Map<string, unknown>()
+  readonly #claims: FactIdClaims
+  /** The batch's claims, made at the first claim: 1 for a new id, 0 for a repeat or a hole. */
+  #claimed: Uint8Array | undefined
+  /** Where the next claim of the batch is. */
+  #next = 0
+
+  constructor(db: QueryTables, batch: readonly Fact[] | undefined) {
+    this.#db = db
+    this.#batch = batch
+    this.#claims = new FactIdClaims(db)
+  }
+
+  get firstClaimedSeq(): number {
+    return this.#claims.firstClaimedSeq
+  }
+
+  claimFact(id: string): boolean {
+    const batch = this.#batch
+    if (batch === undefined) return this.#claims.claim(id)
+    this.#claimed ??= this.#claims.claimAll(batch)
+    while (this.#next < batch.length && batch[this.#next] === undefined) this.#next += 1
+    if (batch[this.#next]?.id !== id) throw new Error(`Fact id ${id} was claimed out of the order of its batch: planning claims every fact of its batch once, in order.`)
+    return this.#claimed[this.#next++] === 1
+  }
+
+  get<C extends CollectionName>(collection: C, key: RecordKey): CollectionRecords[C] | undefined {
+    const slot = recordSlot(collection, key)
+    if (this.#seen.has(slot)) return this.#seen.get(slot) as CollectionRecords[C] | undefined
+    const record = (this.#db.tables[collection] as Database<CollectionRecords[C]>).get(toLmdbKey(key))
+    this.#seen.set(slot, record)
+    return record
+  }
+
+  recordsSince<C extends TimelineCollection>(collection: C, setup: string, since: string, until?: string): readonly CollectionRecords[C][] {
+    return findRecords(this.#db, collection, { setup, since, ...(until === undefined ? {} : { until }), order: 'oldest' })
+  }
+
+  storedBefore<C extends CollectionName>(collection: C, key: RecordKey): CollectionRecords[C] | undefined | typeof UNREAD {
+    const slot = recordSlot(collection, key)
+    return this.#seen.has(slot) ? (this.#seen.get(slot) as CollectionRecords[C] | undefined) : UNREAD
+  }
+}
+
+/** Fact ids claimed in the id index inside a write transaction, each with the next sequence number. */
+class FactIdClaims {
+  readonly #db: QueryTables
+  /** The sequence number the first claim got (0 before any claim). */
+  firstClaimedSeq = 0
+  #nextSeq = 0
+  /**
+   * The last key tried as an append, whether LMDB took it or refused it: the id index's last key is
+   * at or past it. Undefined before the first claim (see {@link claim}).
+   */
+  #appendAbove: string | undefined
+
+  constructor(db: QueryTables) {
+    this.#db = db
+  }
+
+  /** Claims every fact's id, in order: 1 where the id was new, 0 for a repeat (and for a hole in the array). */
+  claimAll(facts: readonly Fact[]): Uint8Array {
+    const claimed = new Uint8Array(facts.length)
+    for (let index = 0; index < facts.length; index++) {
+      const fact = facts[index]
+      if (fact !== undefined && this.claim(fact.id)) claimed[index] = 1
+    }
+    return claimed
+  }
+
+  /** Puts `id` in the id index with the next sequence number, unless it is there: true when it was new. */
+  claim(id: string): boolean {
+    if (this.#nextSeq === 0) {
+      this.#nextSeq = lastFactSeq(this.#db) + 1
+      this.firstClaimedSeq = this.#nextSeq
+    }
+    const key = factIdKey(id)
+    // Generated ids begin with their time, so most claims come in key order and can append (a
+    // third cheaper than a put that searches). An id is tried as an append only past the highest
+    // key seen, so ids in no order (hashes, a host's own ids) rarely pay for a refused append.
+    // The comparison is only a guess at LMDB's byte order: a wrong guess costs a put, not a claim.
+    let added = false
+    if (this.#appendAbove === undefined || key > this.#appendAbove) {
+      added = this.#put(key, APPEND)
+      this.#appendAbove = key
+    }
+    if (!added && !this.#put(key, NO_OVERWRITE)) return false
+    this.#nextSeq += 1
+    return true
+  }
+
+  #put(key: string, options: typeof NO_OVERWRITE | typeof APPEND): boolean {
+    const seq = this.#nextSeq
+    const encoded = sequenceBytes(seq)
     // lmdb-js returns false when the put was refused (its typings say void).
     // eslint-disable-next-line @typescript-eslint/no-confusing-void-expression
-    return (encoded === undefined ? db.factIds.putSync(key, nextSeq, options) : db.factIdBytes.putSync(key, encoded, options)) as unknown as boolean
-  }
-  return {
-    get firstClaimedSeq() {
-      return firstClaimedSeq
-    },
-    claimFact(id: string): boolean {
-      if (nextSeq === 0) {
-        nextSeq = lastFactSeq(db) + 1
-        firstClaimedSeq = nextSeq
-      }
-      const key = factIdKey(id)
-      // Generated ids begin with their time, so most claims come in key order and can append (a
-      // third cheaper than a put that searches). An id is tried as an append only past the highest
-      // key seen, so ids in no order (hashes, a host's own ids) rarely pay for a refused append.
-      // The comparison is only a guess at LMDB's byte order: a wrong guess costs a put, not a claim.
-      let added = false
-      if (appendAbove === undefined || key > appendAbove) {
-        added = put(key, APPEND)
-        appendAbove = key
-      }
-      if (!added && !put(key, NO_OVERWRITE)) return false
-      nextSeq += 1
-      return true
-    },
-    get<C extends CollectionName>(collection: C, key: RecordKey): CollectionRecords[C] | undefined {
-      const slot = recordSlot(collection, key)
-      if (seen.has(slot)) return seen.get(slot) as CollectionRecords[C] | undefined
-      const record = (db.tables[collection] as Database<CollectionRecords[C]>).get(toLmdbKey(key))
-      seen.set(slot, record)
-      return record
-    },
-    recordsSince<C extends TimelineCollection>(collection: C, setup: string, since: string, until?: string): readonly CollectionRecords[C][] {
-      return findRecords(db, collection, { setup, since, ...(until === undefined ? {} : { until }), order: 'oldest' })
-    },
-    storedBefore<C extends CollectionName>(collection: C, key: RecordKey): CollectionRecords[C] | undefined | typeof UNREAD {
-      const slot = recordSlot(collection, key)
-      return seen.has(slot) ? (seen.get(slot) as CollectionRecords[C] | undefined) : UNREAD
-    },
+    return (encoded === undefined ? this.#db.factIds.putSync(key, seq, options) : this.#db.factIdBytes.putSync(key, encoded, options)) as unknown as boolean
   }
 }
 
@@ -104,13 +167,18 @@ const UINT32 = Buffer.alloc(5)
  */
 export function sequenceBytes(seq: number): Buffer | undefined {
   if (!Number.isInteger(seq) || seq < 0x100 || seq > 0xffff_ffff) return undefined
+  // Byte by byte: Buffer's writers check their arguments on every call, and these are checked above.
   if (seq < 0x1_0000) {
     UINT16[0] = 0xcd
-    UINT16.writeUInt16BE(seq, 1)
+    UINT16[1] = seq >>> 8
+    UINT16[2] = seq & 0xff
     return UINT16
   }
   UINT32[0] = 0xce
-  UINT32.writeUInt32BE(seq, 1)
+  UINT32[1] = seq >>> 24
+  UINT32[2] = (seq >>> 16) & 0xff
+  UINT32[3] = (seq >>> 8) & 0xff
+  UINT32[4] = seq & 0xff
   return UINT32
 }
 
@@ -137,16 +205,19 @@ export function appendFactLog(db: QueryTables, firstSeq: number, facts: readonly
  * the setup totals in step: a record that moved in an index (a commit whose setup or time changed)
  * leaves no stale entry, and a day rollup moves its setup's totals by what it changed. The stored
  * version of a record comes from `reader` when planning read it, so it is not read twice; `fresh`
- * says every key is new (an import) but for day rollups, so the indexes look nothing up.
+ * says every key is new (an import) but for day rollups, so the indexes look nothing up; `entries`
+ * are the records' search entries when made already (see `searchEntries`).
  */
-export function putRecords(db: QueryTables, writes: readonly PlannedRecord[], reader?: TransactionReader, fresh = false): void {
+export function putRecords(db: QueryTables, writes: readonly PlannedRecord[], reader?: TransactionReader, fresh = false, entries?: readonly (SearchIndexEntry | undefined)[]): void {
   const storedBefore = (write: PlannedRecord, key: Key): unknown => {
     // Not `??`: a record planning found absent is `undefined`, and known.
     const known = reader === undefined ? UNREAD : reader.storedBefore(write.collection, write.key)
     return known === UNREAD ? (db.tables[write.collection] as Database<unknown>).get(key) : known
   }
   const totals = new TotalsInStep(db)
-  for (const write of writes) {
+  for (let position = 0; position < writes.length; position++) {
+    const write = writes[position]
+    if (write === undefined) continue
     const key = toLmdbKey(write.key)
     rememberLongParts(db.meta, write.key)
     const indexes = SECONDARY_INDEXES[write.collection] as readonly SecondaryIndex[]
@@ -154,7 +225,7 @@ export function putRecords(db: QueryTables, writes: readonly PlannedRecord[], re
       const movable = !fresh && indexes.some((index) => !index.fixed)
       const previous = movable ? storedBefore(write, key) : undefined
       indexRecord(db, indexes, write.record, previous)
-      if (isSearched(write.collection)) putSearchEntry(db.search, write.collection, write.key, write.record as SearchedRecord, previous as SearchedRecord | undefined)
+      if (isSearched(write.collection)) putSearchEntry(db.search, write.collection, write.key, write.record as SearchedRecord, previous as SearchedRecord | undefined, entries?.[position])
     }
     // An import merges into the rollups it read: a rollup is never taken as new.
     if (write.collection === 'usage') totals.put(storedBefore(write, key) as UsageRecord | undefined, write.record)

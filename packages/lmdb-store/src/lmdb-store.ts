@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto'
 import { rmSync } from 'node:fs'
-import type { Database } from 'lmdb'
 import type {
   AppliedBatch,
   CollectionName,
@@ -24,7 +23,7 @@ import type {
   SetupTotalsRecord,
   SyncTrackerStore,
 } from '@agent-tracker/core'
-import type { PlannedRecord, SearchEntryVisitor, SearchedCollection, SearchedRecord } from '@agent-tracker/core/store'
+import type { PlannedRecord, SearchEntryVisitor, SearchedCollection } from '@agent-tracker/core/store'
 import { COLLECTIONS, SCHEMA_VERSION, TrackerError, validateFact } from '@agent-tracker/core'
 import { COUNTED_RECORDS, RollupRecount, attributedFact, checkFactLogQuery, normaliseQuery, planFacts, planImport, planReattribution, planSetupImport, recordEntry, withProfile } from '@agent-tracker/core/store'
 import type { LoggedReattribution } from '@agent-tracker/core/store'
@@ -40,8 +39,9 @@ import { findCommitRefs, findRecords, findSetupRecords } from './record-queries.
 import { checkSchemaVersion, storedSchemaVersion } from './schema-version.js'
 import { readSetupTotals, rebuildSetupTotals } from './setup-totals.js'
 import { SECONDARY_INDEXES } from './indexes.js'
-import type { SearchBuildProgress } from './search-index.js'
-import { SEARCHED_COLLECTIONS, buildSearchIndexes, continueSearchBuild, isSearched, searchBuildProgress, searchEntrySize, searchIndexesInStep, visitSearchEntries } from './search-index.js'
+import type { SearchBuildProgress, SearchIndexEntry } from './search-index.js'
+import { SEARCHED_COLLECTIONS, buildSearchIndexes, continueSearchBuild, isSearched, searchBuildProgress, searchEntries, searchEntrySize, searchIndexesInStep, visitSearchEntries } from './search-index.js'
+import type { TreeWrites } from './size-limit.js'
 import { encodedSizeBound, ensureRoom, ensureRoomByPages, factLogSizeBound, indexSizeBound } from './size-limit.js'
 import { closedError, translateWriteError } from './store-errors.js'
 
@@ -128,11 +128,12 @@ export class LmdbStore implements SyncTrackerStore {
     const checked = checkedFacts(facts)
     return this.#write(() => {
       // Each setup is re-read here, inside the write transaction: never a state computed earlier.
-      const reader = createTransactionReader(this.#db)
+      const reader = createTransactionReader(this.#db, checked)
       const plan = planFacts(reader, checked, this.rules)
-      this.#ensureRoomFor(plan.writes, plan.logged)
+      const entries = searchEntries(plan.writes)
+      this.#ensureRoomFor(plan.writes, entries, plan.logged)
       deleteRecords(this.#db, plan.deletes)
-      putRecords(this.#db, plan.writes, reader)
+      putRecords(this.#db, plan.writes, reader, false, entries)
       appendFactLog(this.#db, reader.firstClaimedSeq, plan.logged)
       return { deferred: false, applied: plan.applied, skipped: plan.skipped, recordsWritten: plan.writes.length }
     })
@@ -293,9 +294,10 @@ export class LmdbStore implements SyncTrackerStore {
       return this.#write(() => {
         const reader = createTransactionReader(this.#db)
         const plan = planImport(reader, batch)
-        this.#ensureRoomFor(plan.writes, [])
+        const entries = searchEntries(plan.writes)
+        this.#ensureRoomFor(plan.writes, entries, [])
         // Imported records are new keys (planning skipped the rest); only rollups it read are not.
-        putRecords(this.#db, plan.writes, reader, true)
+        putRecords(this.#db, plan.writes, reader, true, entries)
         return { written: plan.written, skipped: plan.skipped }
       })
     })
@@ -308,8 +310,9 @@ export class LmdbStore implements SyncTrackerStore {
         const own = `database:${this.#databaseId(true) ?? ''}`
         const plan = planSetupImport((id) => this.#db.tables.setups.get(toLmdbKey([id])), setups, source, this.rules, own)
         const writes = plan.puts.map((record): PlannedRecord => ({ collection: 'setups', key: [record.id], record }))
-        this.#ensureRoom(writes)
-        putRecords(this.#db, writes)
+        const entries = searchEntries(writes)
+        this.#ensureRoom(writes, entries)
+        putRecords(this.#db, writes, undefined, false, entries)
         return plan.result
       })
     })
@@ -321,9 +324,10 @@ export class LmdbStore implements SyncTrackerStore {
       return this.#write(() => {
         const { records, fromHasOtherRecords } = findSetupRecords(this.#db, move.from, move.project)
         const plan = planReattribution(move, { records, fromHasOtherRecords, get: (collection, key) => this.#db.tables[collection].get(toLmdbKey(key)) }, this.rules)
-        this.#ensureRoom(plan.puts)
+        const entries = searchEntries(plan.puts)
+        this.#ensureRoom(plan.puts, entries)
         deleteRecords(this.#db, plan.deletes)
-        putRecords(this.#db, plan.puts)
+        putRecords(this.#db, plan.puts, undefined, false, entries)
         // Facts logged so far under `from` in the project are read as `to`'s from now on.
         const throughSeq = lastFactSeq(this.#db)
         if (throughSeq > 0) {
@@ -357,9 +361,10 @@ export class LmdbStore implements SyncTrackerStore {
         const totalsDrifted = totals !== undefined && recount.drift(totals).some((drift) => drift.key.length === 1)
         const { put, remove } = recount.corrections()
         const puts = put.map((record): PlannedRecord => ({ collection: 'usage', key: [record.setup, record.project, record.day], record }))
-        this.#ensureRoom(puts)
+        const entries = searchEntries(puts)
+        this.#ensureRoom(puts, entries)
         deleteRecords(this.#db, remove.map((record) => ({ collection: 'usage', key: [record.setup, record.project, record.day] })))
-        putRecords(this.#db, puts)
+        putRecords(this.#db, puts, undefined, false, entries)
         // Totals kept in step with the rewrites above stay off by what they were off before.
         if (totalsDrifted) rebuildSetupTotals(this.#db)
         return { rollups: recount.rollups, facts: recount.facts, rewritten: put.length, removed: remove.length, setupTotalsRebuilt: totalsDrifted }
@@ -372,7 +377,8 @@ export class LmdbStore implements SyncTrackerStore {
       this.#ensureOpen()
       return this.#write(() => {
         const record = withProfile(this.#db.tables.projects.get(toLmdbKey([path])), path, profile)
-        this.#ensureRoom([{ collection: 'projects', key: [path], record }])
+        const writes: PlannedRecord[] = [{ collection: 'projects', key: [path], record }]
+        this.#ensureRoom(writes, searchEntries(writes))
         rememberLongParts(this.#db.meta, [path])
         this.#db.tables.projects.putSync(toLmdbKey([path]), record)
         return record
@@ -493,39 +499,69 @@ export class LmdbStore implements SyncTrackerStore {
     }
   }
 
-  /** Refuses a batch that would not fit, by the pages it would really dirty and add (see `ensureRoomByPages`). */
-  #ensureRoomFor(writes: readonly PlannedRecord[], logged: readonly Fact[]): void {
-    const trees = new Map<Database<unknown>, { entries: number; bytes: number }>()
-    const add = (tree: Database<unknown>, entries: number, bytes: number): void => {
-      const known = trees.get(tree) ?? { entries: 0, bytes: 0 }
-      trees.set(tree, { entries: known.entries + entries, bytes: known.bytes + bytes })
+  /**
+   * Refuses a batch that would not fit, by the pages it would really dirty and add (see
+   * `ensureRoomByPages`); `entries` are the records' search entries (see `searchEntries`). The
+   * records are added up by collection, in the order collections first come: every tree a record
+   * writes (its table, its collection's indexes and search index, the setup totals for a rollup)
+   * follows from its collection, so no tree is looked up per record.
+   */
+  #ensureRoomFor(writes: readonly PlannedRecord[], entries: readonly (SearchIndexEntry | undefined)[], logged: readonly Fact[]): void {
+    const collections = new Map<CollectionName, CollectionWrites>()
+    for (let index = 0; index < writes.length; index++) {
+      const write = writes[index]
+      if (write === undefined) continue
+      let keyBytes = 16
+      for (const part of write.key) keyBytes += 3 * part.length
+      let sizes = collections.get(write.collection)
+      if (sizes === undefined) {
+        sizes = { records: 0, bytes: 0, indexBytes: 0, searchBytes: 0 }
+        collections.set(write.collection, sizes)
+      }
+      sizes.records += 1
+      sizes.bytes += keyBytes + encodedSizeBound(write.record)
+      sizes.indexBytes += 2 * keyBytes
+      const entry = entries[index]
+      if (entry !== undefined) sizes.searchBytes += searchEntrySize(entry)
     }
-    for (const write of writes) {
-      const keyBytes = write.key.reduce((sum, part) => sum + 3 * part.length, 16)
-      const bytes = keyBytes + encodedSizeBound(write.record)
-      add(this.#db.tables[write.collection], 1, bytes)
-      for (const index of SECONDARY_INDEXES[write.collection]) add(this.#db.indexes[index.name], 1, 2 * keyBytes)
-      const search = isSearched(write.collection) ? this.#db.search[write.collection] : undefined
-      if (search !== undefined) add(search, 1, searchEntrySize(write.collection as SearchedCollection, write.key, write.record as SearchedRecord))
+    const trees: TreeWrites[] = []
+    for (const [collection, sizes] of collections) {
+      const { records, bytes } = sizes
+      trees.push({ tree: this.#db.tables[collection], entries: records, bytes })
+      for (const index of SECONDARY_INDEXES[collection]) trees.push({ tree: this.#db.indexes[index.name], entries: records, bytes: sizes.indexBytes })
+      const search = isSearched(collection) ? this.#db.search[collection] : undefined
+      if (search !== undefined) trees.push({ tree: search, entries: records, bytes: sizes.searchBytes })
       // A rollup moves its setup's totals, a record of about its size.
-      if (write.collection === 'usage' && this.#db.setupTotals !== undefined) add(this.#db.setupTotals, 1, bytes)
+      if (collection === 'usage' && this.#db.setupTotals !== undefined) trees.push({ tree: this.#db.setupTotals, entries: records, bytes })
     }
     if (logged.length > 0) {
-      add(this.#db.factLog, 1, factLogSizeBound(logged))
-      add(this.#db.factIds, logged.length, logged.reduce((sum, fact) => sum + 3 * Math.min(fact.id.length, 80) + 24, 0))
-      add(this.#db.meta, 1, 32)
+      let idBytes = 0
+      // By index: thousands of facts, and no callback per fact.
+      // eslint-disable-next-line @typescript-eslint/prefer-for-of
+      for (let index = 0; index < logged.length; index++) idBytes += 3 * Math.min(logged[index]?.id.length ?? 0, 80) + 24
+      trees.push({ tree: this.#db.factLog, entries: 1, bytes: factLogSizeBound(logged) }, { tree: this.#db.factIds, entries: logged.length, bytes: idBytes }, { tree: this.#db.meta, entries: 1, bytes: 32 })
     }
     // Free pages are not counted as room: a reader anywhere (lmdb-js keeps one per process) can pin them.
-    ensureRoomByPages(this.#db.root, this.maxDatabaseSize, this.path, [...trees].map(([tree, size]) => ({ tree, ...size })))
+    ensureRoomByPages(this.#db.root, this.maxDatabaseSize, this.path, trees)
   }
 
-  #ensureRoom(writes: readonly PlannedRecord[], extraBytes = 0): void {
-    ensureRoom(this.#db.root, this.maxDatabaseSize, this.path, writes.map((write) => write.record), extraBytes + indexSizeBound(writes))
+  /** Refuses records that would not fit (see `ensureRoom`); `entries` are their search entries (see `searchEntries`). */
+  #ensureRoom(writes: readonly PlannedRecord[], entries: readonly (SearchIndexEntry | undefined)[]): void {
+    ensureRoom(this.#db.root, this.maxDatabaseSize, this.path, writes.map((write) => write.record), indexSizeBound(writes, entries))
   }
 
   #ensureOpen(): void {
     if (this.#closed) throw closedError()
   }
+}
+
+/** What a batch writes of one collection, added up (see `LmdbStore.#ensureRoomFor`). */
+interface CollectionWrites {
+  records: number
+  /** Upper bounds: of the records with their keys, of one index entry each, of their search entries. */
+  bytes: number
+  indexBytes: number
+  searchBytes: number
 }
 
 /** The reattributions made, in order (see `LoggedReattribution`). */

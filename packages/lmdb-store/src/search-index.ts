@@ -1,5 +1,5 @@
 import type { RecordKey, RecordQuery } from '@agent-tracker/core'
-import type { SearchEntry, SearchEntryVisitor, SearchedCollection, SearchedRecord } from '@agent-tracker/core/store'
+import type { PlannedRecord, SearchEntry, SearchEntryVisitor, SearchedCollection, SearchedRecord } from '@agent-tracker/core/store'
 import { TrackerError } from '@agent-tracker/core'
 import { SEARCHED_COLLECTIONS, digestProblem, isCanonicalTimestamp, isSearched, searchDigest } from '@agent-tracker/core/store'
 import type { Database } from 'lmdb'
@@ -95,41 +95,44 @@ function generalSearchKey(collection: SearchedCollection, at: string, key: Recor
 }
 
 /** A record's entry in its collection's search index: its key, and its digest as the value. */
-interface Entry {
+export interface SearchIndexEntry {
   readonly key: Buffer
   readonly value: Uint8Array
 }
 
-/**
- * A record's search entry, made once per record object, key and time: the room a write needs is
- * worked out from it before the write puts it.
- */
-function searchEntry(collection: SearchedCollection, key: RecordKey, record: SearchedRecord): Entry {
-  const known = entries.get(record)
-  if (known?.key === key && known.at === record.at && known.collection === collection) return known.entry
-  const entry = { key: searchKey(collection, record.at, key), value: searchDigest(collection, record) }
-  entries.set(record, { collection, key, at: record.at, entry })
-  return entry
+/** A record's search entry. */
+export function searchEntry(collection: SearchedCollection, key: RecordKey, record: SearchedRecord): SearchIndexEntry {
+  return { key: searchKey(collection, record.at, key), value: searchDigest(collection, record) }
 }
 
-const entries = new WeakMap<SearchedRecord, { readonly collection: SearchedCollection; readonly key: RecordKey; readonly at: string; readonly entry: Entry }>()
+/**
+ * The search entry of each planned record of a searched collection, by the record's place among
+ * `writes` (undefined for the others): made once, for the room a write needs and then for its put.
+ */
+export function searchEntries(writes: readonly PlannedRecord[]): readonly (SearchIndexEntry | undefined)[] {
+  const entries = new Array<SearchIndexEntry | undefined>(writes.length)
+  for (let index = 0; index < writes.length; index++) {
+    const write = writes[index]
+    entries[index] = write !== undefined && isSearched(write.collection) ? searchEntry(write.collection, write.key, write.record as SearchedRecord) : undefined
+  }
+  return entries
+}
 
-/** The bytes a record's search entry takes, key and value. */
-export function searchEntrySize(collection: SearchedCollection, key: RecordKey, record: SearchedRecord): number {
-  const entry = searchEntry(collection, key, record)
+/** The bytes a search entry takes, key and value. */
+export function searchEntrySize(entry: SearchIndexEntry): number {
   return entry.key.length + entry.value.length
 }
 
 /**
- * Inside the caller's write transaction: puts a record's search entry, removing the one its
- * earlier version had under another time.
+ * Inside the caller's write transaction: puts a record's search entry (`entry`, when made
+ * already), removing the one its earlier version had under another time.
  */
-export function putSearchEntry(tables: SearchTables, collection: SearchedCollection, key: RecordKey, record: SearchedRecord, previous: SearchedRecord | undefined): void {
+export function putSearchEntry(tables: SearchTables, collection: SearchedCollection, key: RecordKey, record: SearchedRecord, previous: SearchedRecord | undefined, entry?: SearchIndexEntry): void {
   const table = tables[collection]
   if (table === undefined) return
   if (previous !== undefined && previous.at !== record.at) table.removeSync(searchKey(collection, previous.at, key))
-  const entry = searchEntry(collection, key, record)
-  table.putSync(entry.key, entry.value)
+  const made = entry ?? searchEntry(collection, key, record)
+  table.putSync(made.key, made.value)
 }
 
 /** Inside the caller's write transaction: removes a stored record's search entry. */
@@ -277,7 +280,7 @@ export function buildSearchIndexes(db: QueryTables): number {
       // The table's shared structures are kept under a key of their own, not a record's.
       if (!Array.isArray(key)) continue
       const record = value
-      // Not searchEntry: an upgrade reads each record once, so nothing is kept for it.
+      // Put as made: an upgrade reads each record once.
       table.putSync(searchKey(collection, record.at, key as string[]), searchDigest(collection, record))
       entries += 1
     }
@@ -347,9 +350,7 @@ export function continueSearchBuild(db: QueryTables, limit: number, ensureRoom: 
           ended = false
           break
         }
-        // Not searchEntry: the build reads each record once, so nothing is kept for it.
-        const record = value
-        entries.push({ table, key: searchKey(name, record.at, key as string[]), value: searchDigest(name, record) })
+        entries.push({ table, ...searchEntry(name, key as string[], value) })
         after = key as string[]
       }
     }

@@ -1,8 +1,9 @@
 import type { Fact } from '@agent-tracker/core'
-import type { PlannedRecord, SearchedRecord } from '@agent-tracker/core/store'
+import type { PlannedRecord } from '@agent-tracker/core/store'
 import type { Database, RootDatabase } from 'lmdb'
 import { SECONDARY_INDEXES } from './indexes.js'
-import { isSearched, searchEntrySize } from './search-index.js'
+import type { SearchIndexEntry } from './search-index.js'
+import { searchEntrySize } from './search-index.js'
 import { PAGE_HEADER_SIZE } from './lmdb-format.js'
 import { databaseFullError } from './store-errors.js'
 
@@ -80,14 +81,20 @@ export function factLogSizeBound(facts: readonly Fact[]): number {
   return bytes
 }
 
-/** An upper bound of the bytes the secondary and search index entries of these records take. */
-export function indexSizeBound(writes: readonly PlannedRecord[]): number {
+/**
+ * An upper bound of the bytes the secondary and search index entries of these records take;
+ * `entries` are their search entries (see `searchEntries`).
+ */
+export function indexSizeBound(writes: readonly PlannedRecord[], entries: readonly (SearchIndexEntry | undefined)[]): number {
   let bytes = 0
-  for (const write of writes) {
+  for (let index = 0; index < writes.length; index++) {
+    const write = writes[index]
+    if (write === undefined) continue
     const indexes = SECONDARY_INDEXES[write.collection].length
     const keyBytes = SMALL_ENTRY + 3 * write.key.reduce((sum, part) => sum + part.length, 0)
     if (indexes > 0) bytes += indexes * keyBytes
-    if (isSearched(write.collection)) bytes += SMALL_ENTRY + searchEntrySize(write.collection, write.key, write.record as SearchedRecord)
+    const entry = entries[index]
+    if (entry !== undefined) bytes += SMALL_ENTRY + searchEntrySize(entry)
   }
   return bytes
 }

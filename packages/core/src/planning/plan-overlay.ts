@@ -96,82 +96,102 @@ const SEPARATOR = '\u0000'
 
 /** An overlay of no planned records over `reader`. */
 export function createPlanOverlay(reader: RecordReader): PlanOverlay {
-  const tables = new Map<CollectionName, Table>()
-  const order: Slot<CollectionName>[] = []
-  // The spans of time read from the store already: their records are among the slots.
-  const spans = new Set<string>()
-  const tableOf = (collection: CollectionName): Table => {
-    let table = tables.get(collection)
+  return new Overlay(reader)
+}
+
+/**
+ * The overlay as a class: its methods are the same functions for every plan, so code that calls
+ * them is compiled once, not again for the new functions each plan would otherwise bring.
+ */
+class Overlay implements PlanOverlay {
+  readonly #reader: RecordReader
+  readonly #tables = new Map<CollectionName, Table>()
+  readonly #order: Slot<CollectionName>[] = []
+  /** The spans of time read from the store already: their records are among the slots. */
+  readonly #spans = new Set<string>()
+
+  constructor(reader: RecordReader) {
+    this.#reader = reader
+  }
+
+  slot<C extends CollectionName>(collection: C, ...parts: KeyParts): PlanSlot<C> {
+    const table = this.#tableOf(collection)
+    const last = table.last
+    if (last !== undefined && sameKey(last.key, parts)) return last as Slot<C>
+    const id = slotId(parts)
+    let found = table.slots.get(id)
+    if (found === undefined) {
+      found = { collection, key: parts, record: this.#reader.get(collection, parts), planned: false }
+      table.slots.set(id, found)
+    }
+    table.last = found
+    return found as Slot<C>
+  }
+
+  put<C extends CollectionName>(slot: PlanSlot<C>, record: CollectionRecords[C]): void {
+    this.#write(slot, record)
+  }
+
+  putNew<C extends CollectionName>(collection: C, record: CollectionRecords[C]): void {
+    const key = recordKey(collection, record)
+    const slots = this.#tableOf(collection).slots
+    const id = slotId(key)
+    let found = slots.get(id)
+    if (found === undefined) {
+      found = { collection, key, record: undefined, planned: false }
+      slots.set(id, found)
+    }
+    this.#write(found, record)
+  }
+
+  remove(slot: PlanSlot<CollectionName>): void {
+    this.#write(slot, undefined)
+  }
+
+  since<C extends TimelineCollection>(collection: C, setup: string, since: string, until?: string): PlanSlot<C>[] {
+    const slots = this.#tableOf(collection).slots
+    const span = [collection, setup, since, until ?? ''].join(SEPARATOR)
+    // What the store holds joins the slots read or planned before, which it does not override.
+    for (const record of this.#spans.has(span) ? [] : this.#reader.recordsSince(collection, setup, since, until)) {
+      const key = recordKey(collection, record)
+      const id = slotId(key)
+      if (!slots.has(id)) slots.set(id, { collection, key, record, planned: false })
+    }
+    this.#spans.add(span)
+    const found: Slot<C>[] = []
+    for (const slot of slots.values()) {
+      const record = slot.record as CollectionRecords[C] | undefined
+      if (record?.setup === setup && record.at >= since && (until === undefined || record.at < until)) found.push(slot as Slot<C>)
+    }
+    return found.sort((a, b) => compareKeys(a.key, b.key))
+  }
+
+  writes(): PlannedRecord[] {
+    const writes: PlannedRecord[] = []
+    for (const slot of this.#order) if (slot.record !== undefined) writes.push({ collection: slot.collection, key: slot.key, record: slot.record } as PlannedRecord)
+    return writes
+  }
+
+  deletes(): DeletedRecord[] {
+    const deletes: DeletedRecord[] = []
+    for (const slot of this.#order) if (slot.record === undefined) deletes.push({ collection: slot.collection, key: slot.key })
+    return deletes
+  }
+
+  #tableOf(collection: CollectionName): Table {
+    let table = this.#tables.get(collection)
     if (table === undefined) {
       table = { slots: new Map(), last: undefined }
-      tables.set(collection, table)
+      this.#tables.set(collection, table)
     }
     return table
   }
-  const write = (slot: Slot<CollectionName>, record: unknown): void => {
+
+  #write(slot: Slot<CollectionName>, record: unknown): void {
     slot.record = record as CollectionRecords[CollectionName]
     if (slot.planned) return
     slot.planned = true
-    order.push(slot)
-  }
-  return {
-    slot<C extends CollectionName>(collection: C, ...parts: KeyParts): PlanSlot<C> {
-      const table = tableOf(collection)
-      const last = table.last
-      if (last !== undefined && sameKey(last.key, parts)) return last as Slot<C>
-      const id = slotId(parts)
-      let found = table.slots.get(id)
-      if (found === undefined) {
-        found = { collection, key: parts, record: reader.get(collection, parts), planned: false }
-        table.slots.set(id, found)
-      }
-      table.last = found
-      return found as Slot<C>
-    },
-    put<C extends CollectionName>(slot: PlanSlot<C>, record: CollectionRecords[C]): void {
-      write(slot, record)
-    },
-    putNew<C extends CollectionName>(collection: C, record: CollectionRecords[C]): void {
-      const key = recordKey(collection, record)
-      const slots = tableOf(collection).slots
-      const id = slotId(key)
-      let found = slots.get(id)
-      if (found === undefined) {
-        found = { collection, key, record: undefined, planned: false }
-        slots.set(id, found)
-      }
-      write(found, record)
-    },
-    remove(slot: PlanSlot<CollectionName>): void {
-      write(slot, undefined)
-    },
-    since<C extends TimelineCollection>(collection: C, setup: string, since: string, until?: string): PlanSlot<C>[] {
-      const slots = tableOf(collection).slots
-      const span = [collection, setup, since, until ?? ''].join(SEPARATOR)
-      // What the store holds joins the slots read or planned before, which it does not override.
-      for (const record of spans.has(span) ? [] : reader.recordsSince(collection, setup, since, until)) {
-        const key = recordKey(collection, record)
-        const id = slotId(key)
-        if (!slots.has(id)) slots.set(id, { collection, key, record, planned: false })
-      }
-      spans.add(span)
-      const found: Slot<C>[] = []
-      for (const slot of slots.values()) {
-        const record = slot.record as CollectionRecords[C] | undefined
-        if (record?.setup === setup && record.at >= since && (until === undefined || record.at < until)) found.push(slot as Slot<C>)
-      }
-      return found.sort((a, b) => compareKeys(a.key, b.key))
-    },
-    writes: () => {
-      const writes: PlannedRecord[] = []
-      for (const slot of order) if (slot.record !== undefined) writes.push({ collection: slot.collection, key: slot.key, record: slot.record } as PlannedRecord)
-      return writes
-    },
-    deletes: () => {
-      const deletes: DeletedRecord[] = []
-      for (const slot of order) if (slot.record === undefined) deletes.push({ collection: slot.collection, key: slot.key })
-      return deletes
-    },
+    this.#order.push(slot)
   }
 }
 
