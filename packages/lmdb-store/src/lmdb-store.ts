@@ -23,7 +23,7 @@ import type {
   SetupTotalsRecord,
   SyncTrackerStore,
 } from '@agent-tracker/core'
-import type { PlannedRecord, SearchEntry, SearchedCollection } from '@agent-tracker/core/store'
+import type { PlannedRecord, SearchEntryVisitor, SearchedCollection } from '@agent-tracker/core/store'
 import { COLLECTIONS, SCHEMA_VERSION, TrackerError, validateFact } from '@agent-tracker/core'
 import { COUNTED_RECORDS, RollupRecount, attributedFact, checkFactLogQuery, normaliseQuery, planFacts, planImport, planReattribution, planSetupImport, recordEntry, withProfile } from '@agent-tracker/core/store'
 import type { LoggedReattribution } from '@agent-tracker/core/store'
@@ -40,7 +40,7 @@ import { checkSchemaVersion, storedSchemaVersion } from './schema-version.js'
 import { readSetupTotals, rebuildSetupTotals } from './setup-totals.js'
 import { SECONDARY_INDEXES } from './indexes.js'
 import type { SearchBuildProgress, SearchIndexEntry } from './search-index.js'
-import { SEARCHED_COLLECTIONS, buildSearchIndexes, continueSearchBuild, findSearchEntries, isSearched, searchBuildProgress, searchEntries, searchEntrySize, searchIndexesInStep } from './search-index.js'
+import { SEARCHED_COLLECTIONS, buildSearchIndexes, continueSearchBuild, isSearched, searchBuildProgress, searchEntries, searchEntrySize, searchIndexesInStep, visitSearchEntries } from './search-index.js'
 import type { TreeWrites } from './size-limit.js'
 import { encodedSizeBound, ensureRoom, ensureRoomByPages, factLogSizeBound, indexSizeBound } from './size-limit.js'
 import { closedError, translateWriteError } from './store-errors.js'
@@ -158,18 +158,24 @@ export class LmdbStore implements SyncTrackerStore {
   }
 
   /**
-   * A searched collection's search entries (see {@link TrackerStore.findSearchEntries}), from its
-   * search index; from its records when the indexes are not in step (see {@link searchIndexes}) or
-   * absent (a database of schema 2 read as it is).
+   * Gives `visit` a searched collection's search entries (see {@link TrackerStore.visitSearchEntries}),
+   * from its search index; from its records when the indexes are not in step (see
+   * {@link searchIndexes}) or absent (a database of schema 2 read as it is).
    */
-  findSearchEntries(collection: SearchedCollection, query: RecordQuery = {}): Promise<SearchEntry[]> {
+  visitSearchEntries(collection: SearchedCollection, query: RecordQuery, visit: SearchEntryVisitor): Promise<void> {
     return (isLarge(query) ? nextTurn : later)(() => {
       this.#ensureOpen()
       if (!isSearched(collection)) throw new TrackerError('INVALID_QUERY', `Only ${SEARCHED_COLLECTIONS.join(', ')} have search entries, not ${String(collection)}.`)
-      const table = this.#db.search[collection]
+      const table = this.#db.searchReads[collection]
       const window = normaliseQuery(collection, { ...(query.since === undefined ? {} : { since: query.since }), ...(query.until === undefined ? {} : { until: query.until }), ...(query.limit === undefined ? {} : { limit: query.limit }) })
-      if (table !== undefined && searchIndexesInStep(this.#db)) return findSearchEntries(table, SEARCH_DATABASES[collection], window)
-      return findRecords(this.#db, collection, window).map((record) => recordEntry(collection, record))
+      if (table !== undefined && searchIndexesInStep(this.#db)) {
+        visitSearchEntries(table, SEARCH_DATABASES[collection], window, visit)
+        return
+      }
+      for (const record of findRecords(this.#db, collection, window)) {
+        const entry = recordEntry(collection, record)
+        visit(entry, entry.digest)
+      }
     })
   }
 

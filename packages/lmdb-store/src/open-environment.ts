@@ -12,7 +12,8 @@ import { describeDatabaseFormat, recogniseDataFile } from './database-format.js'
 import { LmdbStoreError } from './errors.js'
 import type { StoredFactBatch } from './fact-log-codec.js'
 import { COMMITS_BY_SETUP, FACT_IDS, FACT_LOG, INDEX_DATABASES, META, SEARCH_DATABASES, SETUP_TOTALS, STRUCTURES_KEY, SUB_DATABASES } from './layout.js'
-import type { SearchTables } from './search-index.js'
+import type { SearchReads, SearchTables } from './search-index.js'
+import { searchReadOptions } from './search-index.js'
 import type { QueryTables } from './record-queries.js'
 import { translateOpenError } from './store-errors.js'
 
@@ -88,11 +89,14 @@ export function openTables(root: RootDatabase): QueryTables {
     ...Object.entries(INDEX_DATABASES).map(([name, database]) => [name, plain(database)]),
   ]) as QueryTables['indexes']
   const search = Object.fromEntries(Object.entries(SEARCH_DATABASES).map(([collection, name]) => [collection, root.openDB<Uint8Array, Uint8Array>({ name, keyEncoding: 'binary', encoding: 'binary' })])) as unknown as SearchTables
+  // After `search`, which makes them in a new database: read-only, an index an earlier schema lacks is not there.
+  const searchReads = Object.fromEntries(Object.entries(SEARCH_DATABASES).map(([collection, name]) => [collection, root.openDB(searchReadOptions(name))])) as unknown as SearchReads
   return {
     tables,
     values,
     indexes,
     search,
+    searchReads,
     factLog: structured(FACT_LOG) as Database<StoredFactBatch>,
     factIds: plain(FACT_IDS) as Database<number>,
     factIdBytes: root.openDB<Uint8Array>({ name: FACT_IDS, encoding: 'binary' }),

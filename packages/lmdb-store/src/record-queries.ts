@@ -7,7 +7,7 @@ import type { IndexEntry, SecondaryIndex, TimeScope } from './indexes.js'
 import { KEYED_BY_SETUP_AND_TIME, SECONDARY_INDEXES, timeIndex } from './indexes.js'
 import type { IndexName } from './layout.js'
 import { ABOVE_ANY_STRING, COMMITS_BY_SETUP, INDEX_DATABASES, fullKeyPart, isDigestPart, keyPart, prefixRange, toLmdbKey } from './layout.js'
-import type { SearchTables } from './search-index.js'
+import type { SearchReads, SearchTables } from './search-index.js'
 import { missingRecordError } from './store-errors.js'
 
 /** The sub-databases a query reads. */
@@ -23,6 +23,8 @@ export interface QueryTables {
   readonly indexes: Readonly<Record<IndexName | 'commitsBySetup', Database<unknown>>>
   /** The search indexes (see `search-index.ts`). */
   readonly search: SearchTables
+  /** The same, opened again to be read without copies (see `searchReadOptions`). */
+  readonly searchReads: SearchReads
   /** The fact log: batches keyed by the sequence number of their first fact. */
   readonly factLog: Database<StoredFactBatch>
   /** Fact ids taken: `id` → sequence number. */

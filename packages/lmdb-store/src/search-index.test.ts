@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import type { Fact, RecordQuery, TrackerStore } from '@agent-tracker/core'
 import { SCHEMA_VERSION, priorArt } from '@agent-tracker/core'
 import type { SearchedCollection } from '@agent-tracker/core/store'
-import { SEARCHED_COLLECTIONS, recordEntry, searchDigest } from '@agent-tracker/core/store'
+import { SEARCHED_COLLECTIONS, recordEntry, searchDigest, searchEntryList } from '@agent-tracker/core/store'
 import { createFactScript, createMemoryStore } from '@agent-tracker/core/testing'
 import { open } from 'lmdb'
 import { describe, expect, it } from 'vitest'
@@ -11,7 +11,7 @@ import { tempFolder } from '@agent-tracker/test-folders'
 import { deepCheck } from './deep-check.js'
 import { META, SEARCHED_THROUGH_KEY, SEARCH_DATABASES, SUB_DATABASES, STRUCTURES_KEY, keyPart, toLmdbKey } from './layout.js'
 import { openLmdbStore } from './open-lmdb-store.js'
-import { keyParts, searchKey } from './search-index.js'
+import { keyParts, searchKey, searchReadOptions, visitSearchEntries } from './search-index.js'
 import { asSchema2 } from './testing.js'
 
 const SONNET = 'build@anthropic/claude-sonnet-4-5'
@@ -36,7 +36,7 @@ function history(): Fact[] {
 
 /** A collection's search entries, decoded: what the index holds. */
 async function indexed(store: TrackerStore, collection: SearchedCollection, query: RecordQuery = {}): Promise<unknown[]> {
-  const entries = (await store.findSearchEntries?.(collection, query)) ?? []
+  const entries = await searchEntryList(store, collection, query)
   return entries.map((entry) => ({ key: entry.key(), at: entry.at(), digest: [...entry.digest] }))
 }
 
@@ -110,7 +110,7 @@ describe('the search indexes', () => {
       const asIs = openLmdbStore({ databasePath, ...options })
       expect(await asIs.schemaVersion()).toBe(2)
       expect(asIs.searchIndexes()).toBe('absent')
-      const entries = await asIs.findSearchEntries('activities', { limit: 3 })
+      const entries = await searchEntryList(asIs, 'activities', { limit: 3 })
       expect(entries.map((entry) => entry.record !== undefined)).toEqual([true, true, true])
       expect(await priorArt(asIs, { task: 'stripe webhook cache' })).toEqual(before)
       await asIs.close()
@@ -131,7 +131,7 @@ describe('the search indexes', () => {
     expect(upgraded.searchIndexBuild()).toBeUndefined()
     expect(await upgraded.continueSearchIndexBuild()).toEqual({ built: 0, total: 0, done: true })
     await expectInStep(upgraded)
-    expect((await upgraded.findSearchEntries('activities', { limit: 3 })).map((entry) => entry.record)).toEqual([undefined, undefined, undefined])
+    expect((await searchEntryList(upgraded, 'activities', { limit: 3 })).map((entry) => entry.record)).toEqual([undefined, undefined, undefined])
     expect(await priorArt(upgraded, { task: 'stripe webhook cache' })).toEqual(before)
     await upgraded.close()
   })
@@ -225,6 +225,28 @@ describe('the search indexes', () => {
     expect(searchKey('activities', at, ['s', at, 'id']).length).toBe(searchKey('commits', at, ['s', 'id']).length)
   })
 
+  it('are read back, without copies, with the keys and times they were written under, of any bytes and any time', async () => {
+    const root = open({ path: join(tempFolder(), 'raw.lmdb'), maxDbs: 4 })
+    const index = root.openDB<Buffer, Buffer>({ name: SEARCH_DATABASES.commits, keyEncoding: 'binary', encoding: 'binary' })
+    const times = ['1900-01-01T00:00:00.000Z', '1969-12-31T23:59:59.999Z', '2026-03-01T09:00:00.000Z', '9999-12-31T23:59:59.999Z', '+275760-09-13T00:00:00.000Z']
+    const parts = ['ü/日本', 'with\u0000nul', '\u0001', 'x'.repeat(5000)]
+    const written = times.flatMap((at, n) => parts.map((part, p) => ({ at, key: [part, `c${String(n)}${String(p)}`], digest: searchDigest('commits', { v: 1, setup: part, project: '/w', at, hash: `c${String(n)}${String(p)}`, message: `commit ${part}` }) })))
+    root.transactionSync(() => {
+      for (const { at, key, digest } of written) index.putSync(searchKey('commits', at, key), Buffer.from(digest))
+    })
+    const reads = root.openDB<Uint8Array>(searchReadOptions(SEARCH_DATABASES.commits))
+    const read: { key: readonly string[]; at: string; digest: number[] }[] = []
+    visitSearchEntries(reads, SEARCH_DATABASES.commits, {}, (entry, digest) => read.push({ key: entry.key(), at: entry.at(), digest: [...digest] }))
+    // The index's order, reversed: by the key's bytes, greatest first.
+    const newestFirst = [...written].sort((a, b) => Buffer.compare(searchKey('commits', b.at, b.key), searchKey('commits', a.at, a.key)))
+    expect(read).toEqual(newestFirst.map(({ at, key, digest }) => ({ key: toLmdbKey(key), at, digest: [...digest] })))
+    // A window and a limit: the newest five from 1969 on, before the last instant of 9999.
+    const windowed: string[] = []
+    visitSearchEntries(reads, SEARCH_DATABASES.commits, { since: '1969-01-01T00:00:00.000Z', until: '9999-12-31T23:59:59.999Z', limit: 5 }, (entry) => windowed.push(entry.at()))
+    expect(windowed).toEqual(['2026-03-01T09:00:00.000Z', '2026-03-01T09:00:00.000Z', '2026-03-01T09:00:00.000Z', '2026-03-01T09:00:00.000Z', '1969-12-31T23:59:59.999Z'])
+    await root.close()
+  })
+
   it('write the layout docs/database.md gives for every time and part, the quick way or the general one', () => {
     // The layout, written plainly: 8 bytes of time + 8.64e15 (0 for an unreadable time), the form,
     // then each part's UTF-8 with bytes 0 and 1 escaped, each ended by 0.
@@ -283,7 +305,7 @@ describe('the search indexes', () => {
     expect(store.searchIndexes()).toBe('behind')
     // Searched through the records meanwhile: the same answers as ever.
     for (const task of ['stripe webhook', 'excellent stripe handling', 'cache broke']) expect(await priorArt(store, { task })).toEqual(await priorArt(reference, { task }))
-    expect((await store.findSearchEntries('retrospectives', { limit: 1 }))[0]?.record).toBeDefined()
+    expect((await searchEntryList(store, 'retrospectives', { limit: 1 }))[0]?.record).toBeDefined()
     // A batch written now does not mark them in step again: only a rebuild does.
     await store.applyFacts([createFactScript({ setup: SONNET, project: SHOP, start: '2026-04-01T00:00:00.000Z' }).activity('later work')])
     expect(store.searchIndexes()).toBe('behind')

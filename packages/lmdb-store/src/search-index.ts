@@ -1,5 +1,5 @@
 import type { RecordKey, RecordQuery } from '@agent-tracker/core'
-import type { PlannedRecord, SearchEntry, SearchedCollection, SearchedRecord } from '@agent-tracker/core/store'
+import type { PlannedRecord, SearchEntry, SearchEntryVisitor, SearchedCollection, SearchedRecord } from '@agent-tracker/core/store'
 import { TrackerError } from '@agent-tracker/core'
 import { SEARCHED_COLLECTIONS, digestProblem, isCanonicalTimestamp, isSearched, searchDigest } from '@agent-tracker/core/store'
 import type { Database } from 'lmdb'
@@ -141,43 +141,88 @@ export function removeSearchEntry(tables: SearchTables, collection: SearchedColl
 }
 
 /**
- * The search entries of a collection, newest first, between the query's `since` (inclusive) and
- * `until` (exclusive), at most its `limit`. Each entry's key and time are decoded only when asked
- * for: a search asks it of its hits alone.
+ * The search indexes opened again to be read without a copy of any entry (see
+ * {@link searchReadOptions}): keys as one-byte strings, values as views of lmdb-js's read buffer.
+ * Read-only, a table is undefined in a database of schema 2.
+ */
+export type SearchReads = Readonly<Record<SearchedCollection, Database<Uint8Array> | undefined>>
+
+/**
+ * Options that open a search index again to be read alone, lmdb-js copying nothing: a range
+ * otherwise copies every key and every value into a Buffer of its own — two array buffers an
+ * entry, which a search of 8,000 entries then keeps alive. Keys are written as the index writes
+ * them (raw bytes) and read as a one-byte string, a byte a character; a value is given as a view
+ * of the bytes lmdb-js read it into, good until the range moves on. Not for writes.
+ */
+export function searchReadOptions(name: string): { name: string; keyEncoder: object; encoder: object; create: false } {
+  return { name, keyEncoder: RAW_KEYS, encoder: VALUE_VIEWS, create: false }
+}
+
+const RAW_KEYS = {
+  writeKey: (key: Uint8Array, target: Uint8Array, start: number): number => {
+    target.set(key, start)
+    return start + key.length
+  },
+  // Buffer's own latin1Slice, which `toString('latin1', …)` calls after working out the encoding: thousands of calls a search.
+  readKey: (source: Buffer, start: number, end: number): string => (source as Buffer & Latin1Slice).latin1Slice(start, end),
+}
+
+/** Node's Buffer method that reads bytes as a one-byte string (under `toString('latin1')`; not in its types). */
+interface Latin1Slice {
+  latin1Slice(start: number, end: number): string
+}
+
+const VALUE_VIEWS = {
+  encode: (): never => {
+    throw new TypeError('A search index opened for reads takes no writes.')
+  },
+  decode: (bytes: Uint8Array, size: number): Uint8Array => new Uint8Array(bytes.buffer, bytes.byteOffset, size),
+}
+
+/**
+ * Gives `visit` the search entries of a collection, newest first, between the query's `since`
+ * (inclusive) and `until` (exclusive), at most its `limit`: each as an entry whose key and time
+ * are decoded only when asked for (a search asks it of its hits alone), and its digest as a view
+ * of lmdb-js's read buffer, good only during the call (see `SearchEntryVisitor`).
  * @throws {TrackerError} DAMAGED_RECORD for an entry whose value is no digest (a damaged page).
  */
-export function findSearchEntries(table: Database<Uint8Array, Uint8Array>, name: string, query: RecordQuery): SearchEntry[] {
-  const found: SearchEntry[] = []
-  if (query.limit === 0) return found
+export function visitSearchEntries(table: Database<Uint8Array>, name: string, query: RecordQuery, visit: SearchEntryVisitor): void {
+  if (query.limit === 0) return
   const start = query.until === undefined ? ABOVE_EVERY_KEY : timePrefix(query.until)
-  const end = query.since === undefined ? undefined : timePrefix(query.since)
-  for (const { key, value } of table.getRange({ start, ...(end === undefined ? {} : { end }), reverse: true, ...(query.limit === undefined ? {} : { limit: query.limit }) })) {
+  const end = query.since === undefined ? BELOW_EVERY_KEY : timePrefix(query.since)
+  for (const { key, value } of table.getRange({ start, end, reverse: true, ...(query.limit === undefined ? {} : { limit: query.limit }) })) {
+    // Read through searchReadOptions' key encoder: a one-byte string.
+    const bytes = key as string
     const problem = digestProblem(value)
-    if (problem !== undefined) throw damagedEntry(name, key as Buffer, problem)
-    found.push(new StoredEntry(key as Buffer, value))
+    if (problem !== undefined) throw damagedEntry(name, Buffer.from(bytes, 'latin1'), problem)
+    visit(new StoredEntry(bytes), value)
   }
-  return found
 }
 
 function damagedEntry(name: string, key: Buffer, problem: string): TrackerError {
   return new TrackerError('DAMAGED_RECORD', `The search index ${name} holds a damaged entry (${problem}, under ${keyParts(key).join(' ')}): the database file is probably damaged there.`)
 }
 
-/** An entry as read: its digest, its key and time decoded when asked for (one object, no closures: a search makes thousands). */
+/**
+ * An entry as read: its key's bytes as a one-byte string (no array buffer), its key and time
+ * decoded when asked for (one object, no closures: a search makes thousands).
+ */
 class StoredEntry implements SearchEntry {
-  readonly digest: Uint8Array
-  readonly #key: Buffer
-  constructor(key: Buffer, digest: Uint8Array) {
+  readonly #key: string
+  constructor(key: string) {
     this.#key = key
-    this.digest = digest
   }
 
   key(): string[] {
-    return keyParts(this.#key)
+    return keyParts(Buffer.from(this.#key, 'latin1'))
   }
 
   at(): string {
-    return isoOf(this.#key.readBigUInt64BE(0))
+    const key = this.#key
+    const high = key.charCodeAt(0) * 2 ** 24 + ((key.charCodeAt(1) << 16) | (key.charCodeAt(2) << 8) | key.charCodeAt(3))
+    const time = high * 2 ** 32 + key.charCodeAt(4) * 2 ** 24 + ((key.charCodeAt(5) << 16) | (key.charCodeAt(6) << 8) | key.charCodeAt(7))
+    // Exact below 2⁵³: every time before the year 13,000 or so; any other through BigInt.
+    return time <= Number.MAX_SAFE_INTEGER ? new Date(time - EPOCH_OFFSET_MS).toISOString() : isoOf(Buffer.from(key, 'latin1').readBigUInt64BE(0))
   }
 }
 
@@ -208,6 +253,8 @@ function timePrefix(at: string): Buffer {
 }
 
 const ABOVE_EVERY_KEY = Buffer.alloc(TIME_BYTES + 1, 0xff)
+/** Where a range newest first ends without a `since`: lmdb-js's own end for keys of raw bytes. */
+const BELOW_EVERY_KEY = Buffer.from([0])
 
 /** A time as its key bytes' number: an unreadable time (none is stored) sorts first. */
 function timeOf(at: string): bigint {

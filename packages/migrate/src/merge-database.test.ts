@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Fact, ProjectProfile } from '@agent-tracker/core'
 import { COLLECTIONS, checkRollups } from '@agent-tracker/core'
+import { searchEntryList } from '@agent-tracker/core/store'
 import { createFactScript } from '@agent-tracker/core/testing'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
 import { asSchema2 } from '@agent-tracker/lmdb-store/testing'
@@ -53,7 +54,7 @@ describe('mergeDatabase', () => {
     expect(report.facts).toMatchObject({ applied: 3 })
     expect(readFileSync(source).equals(before)).toBe(true)
     // Merged records are searchable here: their search entries were written with them.
-    expect((await here.findSearchEntries('activities')).map((entry) => entry.key()[0])).toEqual([SETUP])
+    expect((await searchEntryList(here, 'activities')).map((entry) => entry.key()[0])).toEqual([SETUP])
     await here.close()
   })
 

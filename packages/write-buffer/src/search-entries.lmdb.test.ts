@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import type { Fact, RecordQuery, TrackerStore } from '@agent-tracker/core'
 import { priorArt } from '@agent-tracker/core'
 import type { SearchedCollection } from '@agent-tracker/core/store'
-import { SEARCHED_COLLECTIONS, searchDigest } from '@agent-tracker/core/store'
+import { SEARCHED_COLLECTIONS, searchDigest, searchEntryList } from '@agent-tracker/core/store'
 import { createFactScript, createMemoryStore } from '@agent-tracker/core/testing'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -65,7 +65,7 @@ function pendingWork(): Fact[] {
 
 /** Search entries as a search reads them: key, time and words (a record's, or its digest's). */
 async function searchable(store: TrackerStore, collection: SearchedCollection, query: RecordQuery = {}): Promise<unknown[]> {
-  const entries = (await store.findSearchEntries?.(collection, query)) ?? []
+  const entries = await searchEntryList(store, collection, query)
   return entries.map((entry) => ({ key: entry.key(), at: entry.at(), words: [...(entry.record === undefined ? entry.digest : searchDigest(collection, entry.record))] }))
 }
 
@@ -76,7 +76,7 @@ describe('search entries through the write buffer over lmdb', () => {
     const shop = createFactScript({ setup: SETUP, project: SHOP, start: '2026-03-01T13:00:00.000Z' })
     buffer.append([shop.toolCall(), shop.toolCall('edit', false)])
     for (const collection of SEARCHED_COLLECTIONS) {
-      const entries = (await buffer.findSearchEntries?.(collection)) ?? []
+      const entries = await searchEntryList(buffer, collection)
       expect(entries.length, collection).toBeGreaterThan(0)
       expect(entries.map((entry) => entry.record), collection).toEqual(entries.map(() => undefined))
       expect(await searchable(buffer, collection), collection).toEqual(await searchable(store, collection))
@@ -118,8 +118,8 @@ describe('search entries through the write buffer over lmdb', () => {
 
   it('are offered only over a store that keeps them: over any other, a search reads records', async () => {
     const { buffer } = bufferedStore()
-    expect(buffer.findSearchEntries).toBeTypeOf('function')
-    expect(withWriteBuffer(createMemoryStore()).findSearchEntries).toBeUndefined()
+    expect(buffer.visitSearchEntries).toBeTypeOf('function')
+    expect(withWriteBuffer(createMemoryStore()).visitSearchEntries).toBeUndefined()
     await buffer.close()
   })
 })

@@ -1,5 +1,5 @@
 import type { RecordQuery, TrackerStore } from '@agent-tracker/core'
-import type { SearchEntry, SearchedCollection, SearchedRecord } from '@agent-tracker/core/store'
+import type { DigestedEntry, SearchedCollection, SearchedRecord } from '@agent-tracker/core/store'
 import { compareKeys, matchesQuery, recordEntry, recordSlot } from '@agent-tracker/core/store'
 import type { PlannedChange } from './plan-pending.js'
 
@@ -31,11 +31,11 @@ export async function replacedTimes(inner: TrackerStore, collection: SearchedCol
  */
 export function mergeSearchEntries(
   collection: SearchedCollection,
-  stored: readonly SearchEntry[],
+  stored: readonly DigestedEntry[],
   overlay: readonly PlannedChange[],
   replaced: ReplacedTimes,
   window: RecordQuery,
-): SearchEntry[] {
+): DigestedEntry[] {
   const times = new Set(replaced.values())
   const slots = new Set(replaced.keys())
   const kept = stored.filter((entry) => !times.has(entry.at()) || !slots.has(recordSlot(collection, entry.key())))
@@ -47,9 +47,9 @@ export function mergeSearchEntries(
 }
 
 /** Two lists each newest first, as one. */
-function mergeNewestFirst(stored: readonly SearchEntry[], added: readonly SearchEntry[]): SearchEntry[] {
+function mergeNewestFirst(stored: readonly DigestedEntry[], added: readonly DigestedEntry[]): DigestedEntry[] {
   if (added.length === 0) return [...stored]
-  const merged: SearchEntry[] = []
+  const merged: DigestedEntry[] = []
   let next = 0
   for (const entry of stored) {
     let pending = added[next]
@@ -64,7 +64,7 @@ function mergeNewestFirst(stored: readonly SearchEntry[], added: readonly Search
 }
 
 /** The index's order, reversed: newer first, and of one time the greater key first (keys are decoded only then). */
-function newestFirst(a: SearchEntry, b: SearchEntry): number {
+function newestFirst(a: DigestedEntry, b: DigestedEntry): number {
   const at = a.at()
   const bt = b.at()
   if (at !== bt) return at < bt ? 1 : -1

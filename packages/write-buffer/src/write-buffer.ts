@@ -21,8 +21,8 @@ import type {
   TrackerStore,
 } from '@agent-tracker/core'
 import { TrackerError, validateFact } from '@agent-tracker/core'
-import type { SearchEntry, SearchedCollection } from '@agent-tracker/core/store'
-import { checkFactLogQuery, normaliseQuery, recordSlot, toCommitRef } from '@agent-tracker/core/store'
+import type { SearchEntryVisitor, SearchedCollection } from '@agent-tracker/core/store'
+import { checkFactLogQuery, normaliseQuery, recordSlot, searchEntryList, toCommitRef } from '@agent-tracker/core/store'
 import type { FlushResult, WriteBufferStats } from './flush-result.js'
 import { WriteBufferError } from './errors.js'
 import { FlushRunner } from './flush-runner.js'
@@ -35,8 +35,8 @@ import { EMPTY_VIEW, planOnto } from './plan-pending.js'
 import { factsInScope, narrowScope, scopeOfKey } from './read-scope.js'
 import { mergeSearchEntries, replacedTimes } from './search-merge.js'
 
-/** How a store gives a searched collection's search entries (see `TrackerStore.findSearchEntries`). */
-type SearchEntryReader = (collection: SearchedCollection, query?: RecordQuery) => Promise<SearchEntry[]>
+/** How a store gives a searched collection's search entries (see `TrackerStore.visitSearchEntries`). */
+type SearchEntryReader = (collection: SearchedCollection, query: RecordQuery, visit: SearchEntryVisitor) => Promise<void>
 
 /**
  * A store decorator: facts go to memory (no I/O), reads see stored records plus pending facts,
@@ -49,7 +49,7 @@ export class WriteBuffer implements TrackerStore {
    * pending records laid over them; there only when the wrapped store keeps them, so that a search
    * over any other still reads records a page at a time through {@link find}.
    */
-  readonly findSearchEntries?: SearchEntryReader
+  readonly visitSearchEntries?: SearchEntryReader
   readonly #inner: TrackerStore
   readonly #queue = new PendingQueue()
   readonly #flusher: FlushRunner
@@ -61,8 +61,8 @@ export class WriteBuffer implements TrackerStore {
     this.rules = inner.rules
     this.#flusher = new FlushRunner(inner, this.#queue, resolveWriteBufferOptions(options))
     this.#overlay = new PendingOverlay(inner, inner.rules, this.#queue)
-    const stored = inner.findSearchEntries?.bind(inner)
-    if (stored !== undefined) this.findSearchEntries = (collection, query) => this.#searchEntries(stored, collection, query)
+    const stored = inner.visitSearchEntries?.bind(inner)
+    if (stored !== undefined) this.visitSearchEntries = (collection, query, visit) => this.#searchEntries(stored, collection, query, visit)
   }
 
   /** Facts waiting for the next flush. */
@@ -139,19 +139,21 @@ export class WriteBuffer implements TrackerStore {
   }
 
   /**
-   * A searched collection's search entries: the wrapped store's as they are when no pending fact
-   * changes a record of the collection (the usual case: most facts are tool calls and usage), else
-   * with the records the pending facts would put laid over them (see {@link mergeSearchEntries}).
-   * Like the wrapped store, it takes the query's window and limit only, so every pending fact counts.
+   * Gives `visit` a searched collection's search entries: the wrapped store's as they are when no
+   * pending fact changes a record of the collection (the usual case: most facts are tool calls and
+   * usage), else with the records the pending facts would put laid over them (see
+   * {@link mergeSearchEntries}; the stored entries' digests are then copied to be merged). Like the
+   * wrapped store, it takes the query's window and limit only, so every pending fact counts.
    */
-  #searchEntries(stored: SearchEntryReader, collection: SearchedCollection, query: RecordQuery = {}): Promise<SearchEntry[]> {
+  #searchEntries(stored: SearchEntryReader, collection: SearchedCollection, query: RecordQuery, visit: SearchEntryVisitor): Promise<void> {
     return this.#consistentRead(async () => {
       const { since, until, limit } = query
       const window = normaliseQuery(collection, { ...(since === undefined ? {} : { since }), ...(until === undefined ? {} : { until }), ...(limit === undefined ? {} : { limit }) })
       const overlay = plannedIn(collection, (await this.#overlay.writesFor(narrowScope(collection, {}))).values())
-      if (overlay.length === 0) return stored(collection, window)
+      if (overlay.length === 0) return stored(collection, window, visit)
       const replaced = await replacedTimes(this.#inner, collection, overlay)
-      return mergeSearchEntries(collection, await stored(collection, widenLimit(window, overlay)), overlay, replaced, window)
+      const storedEntries = await searchEntryList({ visitSearchEntries: stored }, collection, widenLimit(window, overlay))
+      for (const entry of mergeSearchEntries(collection, storedEntries, overlay, replaced, window)) visit(entry, entry.digest)
     })
   }
 

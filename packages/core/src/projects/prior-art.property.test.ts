@@ -8,7 +8,7 @@ import type { CommitRecord } from '../store/records.js'
 import { recordKey } from '../store/records.js'
 import type { PriorArtHit, RankedHit, SearchEntries } from './prior-art.js'
 import { entriesOf, preparePriorArtSearch, priorArtHit, searchPriorArt, shownHits, startPriorArtSearch } from './prior-art.js'
-import type { SearchEntry, SearchedCollection, SearchedRecord } from './search-digest.js'
+import type { DigestedEntry, SearchEntry, SearchedCollection, SearchedRecord } from './search-digest.js'
 import { hashOf, searchDigest } from './search-digest.js'
 
 // Words chosen to meet every turn of the term rules: stems (-s, -es, -ed, -ing, -ies, -ied), words
@@ -130,8 +130,8 @@ describe('searchPriorArt against the plain tokenise-everything search', () => {
       const options = { limit: 1 + Math.floor(random() * 10), ...(scope === undefined ? {} : { scope }) }
       // Entries as a store that keeps digests gives them: no record, nothing but the digest until asked.
       const recordOf = new Map<SearchEntry, SearchedRecord>()
-      const digested = (collection: SearchedCollection, list: readonly SearchedRecord[]): SearchEntry[] => list.map((record) => {
-        const entry: SearchEntry = { digest: searchDigest(collection, record), key: () => recordKey(collection, record as never), at: () => record.at }
+      const digested = (collection: SearchedCollection, list: readonly SearchedRecord[]): DigestedEntry[] => list.map((record) => {
+        const entry: DigestedEntry = { digest: searchDigest(collection, record), key: () => recordKey(collection, record as never), at: () => record.at }
         recordOf.set(entry, record)
         return entry
       })

@@ -1,8 +1,8 @@
 import type { Grade } from '../facts/grade.js'
 import type { ActivityRecord, BugRecord, CollectionRecords, CommitRecord, ProjectRecord, RetrospectiveRecord } from '../store/records.js'
 import { recordKey } from '../store/records.js'
-import type { SearchEntry, SearchedCollection, SearchedRecord } from './search-digest.js'
-import { DigestHeaders, FAILED, FAILURE, FIRST_WORD, HAS_COMMIT, HAS_TITLE, SEARCHED_COLLECTIONS, hashKey, hashOf, pairHash, wordKeyAt } from './search-digest.js'
+import type { DigestedEntry, SearchEntry, SearchEntryVisitor, SearchedCollection, SearchedRecord } from './search-digest.js'
+import { DigestReader, FAILED, FAILURE, HAS_COMMIT, HAS_TITLE, SEARCHED_COLLECTIONS, SearchRows, hashKey, hashOf, pairHash } from './search-digest.js'
 import { terms, wantedTermCounter } from './search-terms.js'
 
 export { terms } from './search-terms.js'
@@ -16,8 +16,8 @@ export interface PriorArtRecords {
   readonly projects: readonly ProjectRecord[]
 }
 
-/** What a search reads: each searched collection's entries (see {@link SearchEntry}). */
-export type SearchEntries = Readonly<Record<SearchedCollection, readonly SearchEntry[]>>
+/** What a search reads: each searched collection's entries (see {@link SearchEntry}), with their digests. */
+export type SearchEntries = Readonly<Record<SearchedCollection, readonly DigestedEntry[]>>
 
 /** One piece of earlier work that matches the task. */
 export interface PriorArtHit {
@@ -119,7 +119,7 @@ export function entriesOf(records: Omit<PriorArtRecords, 'projects'>): SearchEnt
 }
 
 /** A record as a search entry of its collection, holding the record. */
-export function recordEntry<C extends SearchedCollection>(collection: C, record: CollectionRecords[C]): SearchEntry {
+export function recordEntry<C extends SearchedCollection>(collection: C, record: CollectionRecords[C]): DigestedEntry {
   return { digest: NO_DIGEST, key: () => recordKey(collection, record), at: () => record.at, record }
 }
 
@@ -159,14 +159,52 @@ export interface PriorArtSearchSetup {
 export function preparePriorArtSearch(query: string, entries: SearchEntries, options: EntrySearchOptions = {}): PriorArtSearchSetup {
   const wanted = [...new Set(terms(query))]
   // Without a wanted term nothing can match: no header is needed.
-  const headers = wanted.length === 0 ? undefined : headerSlots(entries)
+  const slots = wanted.length === 0 ? undefined : rowSlots(entries, wanted)
   return {
-    size: headers?.size ?? 0,
+    size: slots?.size ?? 0,
     read: (from, to) => {
-      headers?.read(from, to)
+      slots?.read(from, to)
     },
-    start: () => searchOf(query, headers === undefined ? EMPTY_CORPUS : collect(entries, headers.done(), wanted), wanted, options),
+    start: () => searchOf(query, slots === undefined ? EMPTY_CORPUS : collect(slots.done(), wanted), wanted, options),
   }
+}
+
+/**
+ * A prior-art search taking its entries as a store reads them, one at a time: each entry's header
+ * and the wanted terms its words hold are read as it is taken, and its digest let go, so a search
+ * keeps a few numbers of each entry, not its bytes.
+ */
+export interface PriorArtIntake {
+  /**
+   * What takes a collection's entries, in turn (each collection's newest first, as a store gives
+   * them), each with its digest, read as it is taken and not kept (see {@link SearchEntryVisitor});
+   * an entry holding its record is read from the record. It throws a RangeError for bytes that are
+   * no digest (a damaged index entry).
+   */
+  taker(collection: SearchedCollection): SearchEntryVisitor
+  /** The search, once every entry is taken. */
+  start(): PriorArtSearch
+}
+
+/** {@link startPriorArtSearch} over entries taken one at a time: see {@link PriorArtIntake}. */
+export function priorArtIntake(query: string, options: EntrySearchOptions = {}): PriorArtIntake {
+  const wanted = [...new Set(terms(query))]
+  if (wanted.length === 0) return { taker: () => ignore, start: () => searchOf(query, EMPTY_CORPUS, wanted, options) }
+  const rows = emptyRows()
+  const put = rowReader(wanted)
+  return {
+    taker: (collection) => {
+      const list = rows[collection]
+      return (entry, digest) => {
+        put(collection, list, list.size, entry, digest)
+      }
+    },
+    start: () => searchOf(query, collect(rows, wanted), wanted, options),
+  }
+}
+
+function ignore(): void {
+  // Without a wanted term nothing can match: nothing is read.
 }
 
 function searchOf(query: string, corpus: Corpus, wanted: readonly string[], options: EntrySearchOptions): PriorArtSearch {
@@ -279,7 +317,7 @@ export function priorArtHit(hit: RankedHit, record: SearchedRecord, commit: Comm
  */
 interface Corpus {
   readonly size: number
-  countsAt(index: number): number[] | undefined
+  countsAt(index: number): readonly number[] | undefined
   rankingAt(index: number): Ranking
   hitAt(index: number): Omit<RankedHit, 'scope' | 'relevance'>
 }
@@ -287,216 +325,187 @@ interface Corpus {
 const EMPTY_CORPUS: Corpus = { size: 0, countsAt: noDocument, rankingAt: noDocument, hitAt: noDocument }
 
 /**
- * Reads an entry's header into its row of a collection's columns: a digest's, or the same worked
- * out from a record. Every entry's is read before a search scores any; each project path is
- * hashed once.
+ * Puts an entry in its row of a collection's columns: its header and its word lists' counts of
+ * the wanted terms, read from its digest, or the same worked out from its record. Every entry's
+ * is read before a search scores any; each project path is hashed once.
  */
-function headerReader(): (collection: SearchedCollection, headers: DigestHeaders, row: number, entry: SearchEntry) => void {
+function rowReader(wanted: readonly string[]): (collection: SearchedCollection, rows: SearchRows, row: number, entry: SearchEntry, digest: Uint8Array) => void {
+  const reader = new DigestReader(wanted.map((term) => hashKey(hashOf(term))))
+  const countText = wantedTermCounter(wanted)
   const projects = new Map<string, number>()
   const projectLink = (path: string): number => {
     let link = projects.get(path)
     if (link === undefined) projects.set(path, (link = hashKey(hashOf(path))))
     return link
   }
-  return (collection, headers, row, entry) => {
+  return (collection, rows, row, entry, digest) => {
     const record = entry.record
     if (record === undefined) {
-      headers.readDigest(row, entry.digest)
+      rows.putDigest(row, entry, digest, reader)
       return
     }
-    const header = (flags: number, userGrade: Grade | undefined, agentGrade: Grade | undefined, commitLink: number, setupLink: number, project: string): void => {
-      headers.set(row, flags, userGrade, agentGrade, hashKey(commitLink), hashKey(setupLink), projectLink(project))
+    const put = (flags: number, userGrade: Grade | undefined, agentGrade: Grade | undefined, commitLink: number, setupLink: number, project: string, first: string, second: string): void => {
+      rows.put(row, entry, flags, gradeCode(userGrade), gradeCode(agentGrade), hashKey(commitLink), hashKey(setupLink), projectLink(project), countText(first), second === '' ? undefined : countText(second))
     }
+    // The texts of a record's digest's two word lists (see `searchDigest`).
     switch (collection) {
       case 'retrospectives': {
         const r = record as RetrospectiveRecord
-        header(r.task === undefined ? 0 : HAS_TITLE, r.userGrade, r.agentGrade, pairHash(r.project, r.commit), pairHash(r.setup, r.commit), r.project)
+        put(r.task === undefined ? 0 : HAS_TITLE, r.userGrade, r.agentGrade, pairHash(r.project, r.commit), pairHash(r.setup, r.commit), r.project, r.task ?? r.commit, `${r.userNote ?? ''} ${r.agentNote ?? ''}`)
         return
       }
-      case 'activities':
-        header(FAILURE.test((record as ActivityRecord).outcome) ? FAILED : 0, undefined, undefined, 0, 0, record.project)
+      case 'activities': {
+        const a = record as ActivityRecord
+        put(FAILURE.test(a.outcome) ? FAILED : 0, undefined, undefined, 0, 0, a.project, `${a.task} ${a.actions} ${a.outcome} ${a.decisions}`, '')
         return
+      }
       case 'commits': {
         const c = record as CommitRecord
-        header(0, undefined, undefined, pairHash(c.project, c.hash), pairHash(c.setup, c.hash), c.project)
+        put(0, undefined, undefined, pairHash(c.project, c.hash), pairHash(c.setup, c.hash), c.project, c.message, c.task ?? '')
         return
       }
       case 'bugs': {
         const b = record as BugRecord
-        header((b.note === undefined ? 0 : HAS_TITLE) | (b.commit === undefined ? 0 : HAS_COMMIT), undefined, undefined, b.commit === undefined ? 0 : pairHash(b.project, b.commit), 0, b.project)
+        put((b.note === undefined ? 0 : HAS_TITLE) | (b.commit === undefined ? 0 : HAS_COMMIT), undefined, undefined, b.commit === undefined ? 0 : pairHash(b.project, b.commit), 0, b.project, b.note ?? '', '')
       }
     }
   }
 }
 
-/** Each searched collection's entry headers, by the entry's index in its collection. */
-type Headers = Readonly<Record<SearchedCollection, DigestHeaders>>
+/** A grade as a digest keeps it: the grade + 128, 0 for none. */
+function gradeCode(grade: Grade | undefined): number {
+  return grade === undefined ? 0 : grade + 128
+}
+
+/** Each searched collection's rows, by the entry's index in its collection. */
+type Rows = Readonly<Record<SearchedCollection, SearchRows>>
+
+function emptyRows(): Rows {
+  return { retrospectives: new SearchRows(), activities: new SearchRows(), commits: new SearchRows(), bugs: new SearchRows() }
+}
 
 /**
- * Headers of entries to be read a slice at a time, by an index over every collection in turn
+ * Rows of entries to be read a slice at a time, by an index over every collection in turn
  * (retrospectives, activities, commits, bugs); `done` gives them once all are read.
  */
-function headerSlots(entries: SearchEntries): { readonly size: number; read(from: number, to: number): void; done(): Headers } {
-  const headerOf = headerReader()
-  const columns: Headers = {
-    retrospectives: new DigestHeaders(entries.retrospectives.length),
-    activities: new DigestHeaders(entries.activities.length),
-    commits: new DigestHeaders(entries.commits.length),
-    bugs: new DigestHeaders(entries.bugs.length),
+function rowSlots(entries: SearchEntries, wanted: readonly string[]): { readonly size: number; read(from: number, to: number): void; done(): Rows } {
+  const put = rowReader(wanted)
+  const rows: Rows = {
+    retrospectives: new SearchRows(entries.retrospectives.length),
+    activities: new SearchRows(entries.activities.length),
+    commits: new SearchRows(entries.commits.length),
+    bugs: new SearchRows(entries.bugs.length),
   }
   // Which rows are read: a slice read twice counts once.
-  const order = SEARCHED_COLLECTIONS.map((collection) => ({ collection, list: entries[collection], headers: columns[collection], read: new Uint8Array(entries[collection].length) }))
+  const order = SEARCHED_COLLECTIONS.map((collection) => ({ collection, list: entries[collection], rows: rows[collection], read: new Uint8Array(entries[collection].length) }))
   const size = order.reduce((total, { list }) => total + list.length, 0)
   let filled = 0
   return {
     size,
     read(from, to) {
       let first = 0
-      for (const { collection, list, headers, read } of order) {
+      for (const { collection, list, rows, read } of order) {
         const end = first + list.length
         for (let index = Math.max(from, first); index < Math.min(to, end); index++) {
           const row = index - first
           if (read[row] === 0) filled += 1
           read[row] = 1
-          headerOf(collection, headers, row, nth(list, row))
+          const entry = nth(list, row)
+          put(collection, rows, row, entry, entry.digest)
         }
         first = end
       }
     },
     done() {
       if (filled < size) throw new RangeError(`A search was started with ${String(size - filled)} entry headers not read.`)
-      return columns
+      return rows
     },
   }
 }
 
-function collect(entries: SearchEntries, headers: Headers, wanted: readonly string[]): Corpus {
+function collect(rows: Rows, wanted: readonly string[]): Corpus {
+  const { retrospectives, activities, commits, bugs } = rows
   // Joins by hashes of (setup, commit) and (project, commit) pairs: a commit with a retrospective of
   // its setup is searched as that retrospective; a commit a bug names makes a mistake; a commit's
   // message titles a retrospective without a task, and a bug (of two commits under one pair, the later read).
   const retrospectiveOf = new Set<number>()
-  for (let row = 0; row < headers.retrospectives.size; row++) retrospectiveOf.add(headers.retrospectives.setupLink(row))
+  for (let row = 0; row < retrospectives.size; row++) retrospectiveOf.add(retrospectives.setupLink(row))
   const buggyCommits = new Set<number>()
-  for (let row = 0; row < headers.bugs.size; row++) if ((headers.bugs.flags(row) & HAS_COMMIT) !== 0) buggyCommits.add(headers.bugs.commitLink(row))
+  for (let row = 0; row < bugs.size; row++) if ((bugs.flags(row) & HAS_COMMIT) !== 0) buggyCommits.add(bugs.commitLink(row))
   const commitByLink = new Map<number, number>()
   const shownCommits: number[] = []
-  for (let row = 0; row < headers.commits.size; row++) {
-    commitByLink.set(headers.commits.commitLink(row), row)
-    if (!retrospectiveOf.has(headers.commits.setupLink(row))) shownCommits.push(row)
+  for (let row = 0; row < commits.size; row++) {
+    commitByLink.set(commits.commitLink(row), row)
+    if (!retrospectiveOf.has(commits.setupLink(row))) shownCommits.push(row)
   }
-  const activitiesFrom = entries.retrospectives.length
-  const commitsFrom = activitiesFrom + entries.activities.length
+  const activitiesFrom = retrospectives.size
+  const commitsFrom = activitiesFrom + activities.size
   const bugsFrom = commitsFrom + shownCommits.length
-  const size = bugsFrom + entries.bugs.length
+  const size = bugsFrom + bugs.size
 
   const countText = wantedTermCounter(wanted)
-  const termOfHash = new Map<number, number>()
-  wanted.forEach((term, index) => {
-    const hash = hashKey(hashOf(term))
-    if (!termOfHash.has(hash)) termOfHash.set(hash, index)
-  })
   const buggyCounts = countText(BUGGY_NOTE)
   const bugCounts = countText('bug')
-  /** Adds `more` to `counts` (either may be absent: no wanted term). */
-  const plus = (counts: number[] | undefined, more: readonly number[] | undefined): number[] | undefined => {
-    if (more === undefined) return counts
-    if (counts === undefined) return [...more]
-    for (let term = 0; term < more.length; term++) counts[term] = (counts[term] ?? 0) + (more[term] ?? 0)
-    return counts
-  }
-  /** Counts of a digest's word list, added to `counts`. */
-  const hashes = (counts: number[] | undefined, digest: Uint8Array, from: number, count: number): number[] | undefined => {
-    let result = counts
-    for (let at = from, end = from + 4 * count; at < end; at += 4) {
-      const term = termOfHash.get(wordKeyAt(digest, at))
-      if (term === undefined) continue
-      result ??= wanted.map(() => 0)
-      result[term] = (result[term] ?? 0) + 1
-    }
-    return result
-  }
-  /** A commit's message words, added to `counts`. */
-  const message = (counts: number[] | undefined, index: number): number[] | undefined => {
-    const entry = entries.commits[index]
-    if (entry === undefined) return counts
-    return entry.record === undefined ? hashes(counts, entry.digest, FIRST_WORD, headers.commits.firstCount(index)) : plus(counts, countText((entry.record as CommitRecord).message))
-  }
-  const linkedCommit = (h: DigestHeaders, row: number): number | undefined => commitByLink.get(h.commitLink(row))
+  const linkedCommit = (h: SearchRows, row: number): number | undefined => commitByLink.get(h.commitLink(row))
 
   return {
     size,
     countsAt(index) {
       if (index < activitiesFrom) {
-        const entry = nth(entries.retrospectives, index)
-        const h = headers.retrospectives
-        const r = entry.record as RetrospectiveRecord | undefined
-        const titled = (h.flags(index) & HAS_TITLE) !== 0 ? undefined : linkedCommit(h, index)
-        let counts = titled !== undefined ? message(undefined, titled)
-          : r === undefined ? hashes(undefined, entry.digest, FIRST_WORD, h.firstCount(index)) : countText(r.task ?? r.commit)
-        counts = r === undefined ? hashes(counts, entry.digest, FIRST_WORD + 4 * h.firstCount(index), h.secondCount(index)) : plus(counts, countText(`${r.userNote ?? ''} ${r.agentNote ?? ''}`))
-        return buggyCommits.has(h.commitLink(index)) ? plus(counts, buggyCounts) : counts
+        const titled = (retrospectives.flags(index) & HAS_TITLE) !== 0 ? undefined : linkedCommit(retrospectives, index)
+        const counts = plus(titled === undefined ? retrospectives.first(index) : commits.first(titled), retrospectives.second(index))
+        return buggyCommits.has(retrospectives.commitLink(index)) ? plus(counts, buggyCounts) : counts
       }
-      if (index < commitsFrom) {
-        const entry = nth(entries.activities, index - activitiesFrom)
-        const a = entry.record as ActivityRecord | undefined
-        if (a !== undefined) return countText(`${a.task} ${a.actions} ${a.outcome} ${a.decisions}`)
-        return hashes(undefined, entry.digest, FIRST_WORD, headers.activities.firstCount(index - activitiesFrom))
-      }
+      if (index < commitsFrom) return activities.first(index - activitiesFrom)
       if (index < bugsFrom) {
         const at = nth(shownCommits, index - commitsFrom)
-        const entry = nth(entries.commits, at)
-        const c = entry.record as CommitRecord | undefined
-        if (c !== undefined) return countText(`${c.message} ${c.task ?? ''}`)
-        return hashes(undefined, entry.digest, FIRST_WORD, headers.commits.firstCount(at) + headers.commits.secondCount(at))
+        return plus(commits.first(at), commits.second(at))
       }
       const row = index - bugsFrom
-      const entry = nth(entries.bugs, row)
-      const h = headers.bugs
-      const b = entry.record as BugRecord | undefined
-      const commit = (h.flags(row) & HAS_COMMIT) === 0 ? undefined : linkedCommit(h, row)
-      if ((h.flags(row) & HAS_TITLE) !== 0) {
-        const counts = b === undefined ? hashes(undefined, entry.digest, FIRST_WORD, h.firstCount(row)) : countText(b.note ?? '')
-        return commit === undefined ? counts : message(counts, commit)
-      }
-      return commit === undefined ? plus(undefined, bugCounts) : message(message(undefined, commit), commit)
+      const commit = (bugs.flags(row) & HAS_COMMIT) === 0 ? undefined : linkedCommit(bugs, row)
+      const message = commit === undefined ? undefined : commits.first(commit)
+      if ((bugs.flags(row) & HAS_TITLE) !== 0) return plus(bugs.first(row), message)
+      return commit === undefined ? bugCounts : plus(message, message)
     },
     rankingAt(index) {
       if (index < activitiesFrom) {
-        const entry = nth(entries.retrospectives, index)
-        const h = headers.retrospectives
-        return { project: h.projectLink(index), at: entry.at(), ...retrospectiveVerdict(h.userGrade(index), h.agentGrade(index), buggyCommits.has(h.commitLink(index))) }
+        const h = retrospectives
+        return { project: h.projectLink(index), at: h.entry(index).at(), ...retrospectiveVerdict(h.userGrade(index), h.agentGrade(index), buggyCommits.has(h.commitLink(index))) }
       }
       if (index < commitsFrom) {
         const row = index - activitiesFrom
-        const h = headers.activities
-        return { project: h.projectLink(row), at: nth(entries.activities, row).at(), verdict: (h.flags(row) & FAILED) !== 0 ? 'mistake' : 'neutral', standing: UNGRADED }
+        return { project: activities.projectLink(row), at: activities.entry(row).at(), verdict: (activities.flags(row) & FAILED) !== 0 ? 'mistake' : 'neutral', standing: UNGRADED }
       }
       if (index < bugsFrom) {
         const at = nth(shownCommits, index - commitsFrom)
-        const h = headers.commits
-        return { project: h.projectLink(at), at: nth(entries.commits, at).at(), verdict: buggyCommits.has(h.commitLink(at)) ? 'mistake' : 'neutral', standing: UNGRADED }
+        return { project: commits.projectLink(at), at: commits.entry(at).at(), verdict: buggyCommits.has(commits.commitLink(at)) ? 'mistake' : 'neutral', standing: UNGRADED }
       }
-      return { project: headers.bugs.projectLink(index - bugsFrom), at: nth(entries.bugs, index - bugsFrom).at(), verdict: 'mistake', standing: UNGRADED }
+      return { project: bugs.projectLink(index - bugsFrom), at: bugs.entry(index - bugsFrom).at(), verdict: 'mistake', standing: UNGRADED }
     },
     hitAt(index) {
-      const commitEntry = (at: number | undefined): { commit?: SearchEntry } => {
-        const entry = at === undefined ? undefined : entries.commits[at]
-        return entry === undefined ? {} : { commit: entry }
-      }
+      const commitEntry = (at: number | undefined): { commit?: SearchEntry } => (at === undefined ? {} : { commit: commits.entry(at) })
       if (index < activitiesFrom) {
-        const h = headers.retrospectives
-        return { collection: 'retrospectives', entry: nth(entries.retrospectives, index), buggy: buggyCommits.has(h.commitLink(index)), ...commitEntry((h.flags(index) & HAS_TITLE) !== 0 ? undefined : linkedCommit(h, index)) }
+        const h = retrospectives
+        return { collection: 'retrospectives', entry: h.entry(index), buggy: buggyCommits.has(h.commitLink(index)), ...commitEntry((h.flags(index) & HAS_TITLE) !== 0 ? undefined : linkedCommit(h, index)) }
       }
-      if (index < commitsFrom) return { collection: 'activities', entry: nth(entries.activities, index - activitiesFrom), buggy: false }
+      if (index < commitsFrom) return { collection: 'activities', entry: activities.entry(index - activitiesFrom), buggy: false }
       if (index < bugsFrom) {
         const at = nth(shownCommits, index - commitsFrom)
-        return { collection: 'commits', entry: nth(entries.commits, at), buggy: buggyCommits.has(headers.commits.commitLink(at)) }
+        return { collection: 'commits', entry: commits.entry(at), buggy: buggyCommits.has(commits.commitLink(at)) }
       }
       const row = index - bugsFrom
-      const h = headers.bugs
-      return { collection: 'bugs', entry: nth(entries.bugs, row), buggy: true, ...commitEntry((h.flags(row) & HAS_COMMIT) === 0 ? undefined : linkedCommit(h, row)) }
+      return { collection: 'bugs', entry: bugs.entry(row), buggy: true, ...commitEntry((bugs.flags(row) & HAS_COMMIT) === 0 ? undefined : linkedCommit(bugs, row)) }
     },
   }
+}
+
+/** Counts of wanted terms added up (either may be absent: no wanted term); neither is changed. */
+function plus(counts: readonly number[] | undefined, more: readonly number[] | undefined): readonly number[] | undefined {
+  if (more === undefined) return counts
+  if (counts === undefined) return more
+  const sum: number[] = []
+  for (let term = 0; term < counts.length; term++) sum.push((counts[term] ?? 0) + (more[term] ?? 0))
+  return sum
 }
 
 function noDocument(): never {

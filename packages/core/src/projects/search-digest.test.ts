@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { ActivityRecord } from '../store/records.js'
 import { entriesOf, shownHits, startPriorArtSearch } from './prior-art.js'
-import type { SearchEntry } from './search-digest.js'
+import type { DigestedEntry } from './search-digest.js'
 import { digestProblem, hashOf, readDigest, searchDigest } from './search-digest.js'
 
 const activity = (actions: string): ActivityRecord => ({ v: 1, id: 'a1', setup: 'build@p/m', project: '/w/shop', at: '2026-03-01T09:00:00.000Z', task: 'long log', actions, outcome: 'done', decisions: '' })
@@ -12,7 +12,7 @@ describe('searchDigest', () => {
     const digest = searchDigest('activities', record)
     // long, log, 70,000 × ok, zebraword, done.
     expect(readDigest(digest).firstCount).toBe(70_004)
-    const entry: SearchEntry = { digest, key: () => ['build@p/m', record.at, 'a1'], at: () => record.at }
+    const entry: DigestedEntry = { digest, key: () => ['build@p/m', record.at, 'a1'], at: () => record.at }
     const search = startPriorArtSearch('zebraword', { retrospectives: [], activities: [entry], commits: [], bugs: [] })
     search.scan(0, search.size)
     expect(search.ranked().patterns).toHaveLength(1)

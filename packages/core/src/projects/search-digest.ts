@@ -18,18 +18,29 @@ export function isSearched(collection: string): collection is SearchedCollection
 export type SearchedRecord = RetrospectiveRecord | ActivityRecord | CommitRecord | BugRecord
 
 /**
- * One record as a prior-art search first sees it: its digest (see {@link searchDigest}), and the
- * rest only when asked — a store that keeps digests reads its strings for the few records that
- * match (its project is in the digest, as a hash). `record` is there when the entry was made from
- * the record itself.
+ * One record as a prior-art search first sees it, beside its digest (see {@link searchDigest}):
+ * the rest only when asked — a store that keeps digests reads its strings for the few records
+ * that match (its project is in the digest, as a hash). `record` is there when the entry was made
+ * from the record itself.
  */
 export interface SearchEntry {
-  readonly digest: Uint8Array
   /** Its key in its collection. */
   key(): RecordKey
   at(): string
   readonly record?: SearchedRecord
 }
+
+/** A search entry holding its digest (empty for an entry made from its record). */
+export interface DigestedEntry extends SearchEntry {
+  readonly digest: Uint8Array
+}
+
+/**
+ * Is given each search entry a store reads, in turn, with its digest (empty for an entry holding
+ * its record). The digest's bytes may be the store's read buffer, good only until the call
+ * returns: a visitor that keeps them copies them.
+ */
+export type SearchEntryVisitor = (entry: SearchEntry, digest: Uint8Array) => void
 
 /**
  * A record's search digest: the words of its own searchable text, and what joins it to the
@@ -121,58 +132,92 @@ export function readDigest(bytes: Uint8Array): DigestView {
   }
 }
 
-/** Where a digest's first word list starts. */
-export const FIRST_WORD = HEADER
-
 /**
- * The headers of a search's entries (see {@link DigestView}; links as keys, see {@link hashKey}),
- * a row each, in columns: each entry's is kept until the search ranks, and an object of nine fields
- * for each of 8,000 entries made every young-generation collection meanwhile copy them. A digest's
- * first word list starts at {@link FIRST_WORD}; a row made from a record has no word lists.
+ * What a search keeps of each of a collection's entries, a row each: the entry, its header (see
+ * {@link DigestView}; links as keys, see {@link hashKey}) in typed-array columns, and how often its
+ * first and second word lists hold each wanted term (undefined: none) — not its digest, which is
+ * read once, as it is taken, and let go. Each entry is kept until the search ranks: an object of
+ * nine fields, or a digest, for each of 8,000 entries made every young-generation collection
+ * meanwhile copy them. Rows are put in any order; the columns grow as needed.
  */
-export class DigestHeaders {
-  readonly size: number
-  readonly #flags: Uint8Array
+export class SearchRows {
+  /** One more than the last row put. */
+  size = 0
+  #flags: Uint8Array
   /** User then agent grade of each row, as a digest keeps them: the grade + 128, 0 for none. */
-  readonly #grades: Uint8Array
+  #grades: Uint8Array
   /** Commit, setup and project link of each row, as keys (see {@link hashKey}). */
-  readonly #links: Int32Array
-  /** The number of hashes in the first and second word list of each row. */
-  readonly #counts: Uint32Array
+  #links: Int32Array
+  readonly #entries: SearchEntry[] = []
+  readonly #first: (readonly number[] | undefined)[] = []
+  readonly #second: (readonly number[] | undefined)[] = []
 
-  constructor(size: number) {
-    this.size = size
-    this.#flags = new Uint8Array(size)
-    this.#grades = new Uint8Array(2 * size)
-    this.#links = new Int32Array(3 * size)
-    this.#counts = new Uint32Array(2 * size)
+  constructor(capacity = 64) {
+    this.#flags = new Uint8Array(capacity)
+    this.#grades = new Uint8Array(2 * capacity)
+    this.#links = new Int32Array(3 * capacity)
   }
 
   /**
-   * Reads a digest's header into row `row`.
+   * Puts an entry in row `row`, its header read from its digest and its word lists counted by
+   * `reader` (the digest's bytes are not kept).
    * @throws {RangeError} for bytes that are no digest of this format (a damaged index entry).
    */
-  readDigest(row: number, bytes: Uint8Array): void {
-    const problem = digestProblem(bytes)
-    if (problem !== undefined) throw new RangeError(problem)
+  putDigest(row: number, entry: SearchEntry, bytes: Uint8Array, reader: DigestReader): void {
+    if (bytes.length < HEADER || bytes[0] !== FORMAT) throw new RangeError(digestProblem(bytes))
+    const words = reader.load(bytes)
+    const at = reader.base
+    const firstCount = (words[at + 4] ?? 0) >>> 0
+    const secondCount = (words[at + 5] ?? 0) >>> 0
+    if (bytes.length !== HEADER + 4 * (firstCount + secondCount)) throw new RangeError(digestProblem(bytes))
+    if (row >= this.#flags.length) this.#grow(row + 1)
+    if (row >= this.size) this.size = row + 1
     this.#flags[row] = bytes[1] ?? 0
     this.#grades[2 * row] = bytes[2] ?? 0
     this.#grades[2 * row + 1] = bytes[3] ?? 0
-    this.#links[3 * row] = i32(bytes, 4)
-    this.#links[3 * row + 1] = i32(bytes, 8)
-    this.#links[3 * row + 2] = i32(bytes, 12)
-    this.#counts[2 * row] = u32(bytes, 16)
-    this.#counts[2 * row + 1] = u32(bytes, 20)
+    this.#links[3 * row] = words[at + 1] ?? 0
+    this.#links[3 * row + 1] = words[at + 2] ?? 0
+    this.#links[3 * row + 2] = words[at + 3] ?? 0
+    this.#entries[row] = entry
+    this.#first[row] = firstCount === 0 ? undefined : reader.count(words, at + HEADER / 4, firstCount)
+    this.#second[row] = secondCount === 0 ? undefined : reader.count(words, at + HEADER / 4 + firstCount, secondCount)
   }
 
-  /** Sets row `row` to a header worked out from a record (no word lists); links as keys. */
-  set(row: number, flags: number, userGrade: Grade | undefined, agentGrade: Grade | undefined, commitLink: number, setupLink: number, projectLink: number): void {
+  /** Puts an entry in row `row`, with its header worked out from a record (grades as a digest keeps them, links as keys) and its word lists' counts. */
+  put(row: number, entry: SearchEntry, flags: number, userGrade: number, agentGrade: number, commitLink: number, setupLink: number, projectLink: number, first: readonly number[] | undefined, second: readonly number[] | undefined): void {
+    if (row >= this.#flags.length) this.#grow(row + 1)
+    if (row >= this.size) this.size = row + 1
     this.#flags[row] = flags
-    this.#grades[2 * row] = userGrade === undefined ? 0 : userGrade + 128
-    this.#grades[2 * row + 1] = agentGrade === undefined ? 0 : agentGrade + 128
+    this.#grades[2 * row] = userGrade
+    this.#grades[2 * row + 1] = agentGrade
     this.#links[3 * row] = commitLink
     this.#links[3 * row + 1] = setupLink
     this.#links[3 * row + 2] = projectLink
+    this.#entries[row] = entry
+    this.#first[row] = first
+    this.#second[row] = second
+  }
+
+  #grow(needed: number): void {
+    const capacity = Math.max(needed, 2 * this.#flags.length)
+    const grown = <T extends Uint8Array | Int32Array>(column: T, make: (size: number) => T, width: number): T => {
+      const wider = make(width * capacity)
+      wider.set(column)
+      return wider
+    }
+    this.#flags = grown(this.#flags, (size) => new Uint8Array(size), 1)
+    this.#grades = grown(this.#grades, (size) => new Uint8Array(size), 2)
+    this.#links = grown(this.#links, (size) => new Int32Array(size), 3)
+  }
+
+  /**
+   * The entry in row `row`.
+   * @throws {RangeError} when none was put there.
+   */
+  entry(row: number): SearchEntry {
+    const entry = this.#entries[row]
+    if (entry === undefined) throw new RangeError(`There is no document ${String(row)}.`)
+    return entry
   }
 
   flags(row: number): number {
@@ -199,14 +244,102 @@ export class DigestHeaders {
     return this.#links[3 * row + 2] ?? 0
   }
 
-  firstCount(row: number): number {
-    return this.#counts[2 * row] ?? 0
+  /** How often the row's first word list holds each wanted term; undefined when it holds none. */
+  first(row: number): readonly number[] | undefined {
+    return this.#first[row]
   }
 
-  secondCount(row: number): number {
-    return this.#counts[2 * row + 1] ?? 0
+  /** The same of its second word list. */
+  second(row: number): readonly number[] | undefined {
+    return this.#second[row]
   }
 }
+
+/**
+ * Reads digests for a search: their words as numbers, and how often a word list holds each wanted
+ * term (by their hashes as keys, see {@link hashKey}, in order: a word whose hash two terms share
+ * counts for the first). A digest that starts on a multiple of four bytes is read in place,
+ * through one Int32Array over its buffer (on a little-endian machine, as digests are written); any
+ * other is copied into one first. A word passes a filter of 1,024 slots, by its low bits,
+ * before it is compared with them (few terms) or looked up (many): most pass none.
+ */
+export class DigestReader {
+  /** Where the digest last loaded starts in the words {@link load} gave. */
+  base = 0
+  readonly #terms: number
+  readonly #hashes: Int32Array
+  readonly #filter = new Uint8Array(FILTER_SIZE)
+  /** Each wanted hash's first term, when there are many. */
+  readonly #termOfHash: Map<number, number> | undefined
+  #buffer: ArrayBufferLike | undefined
+  #words: Int32Array = new Int32Array(0)
+  #copy: Int32Array = new Int32Array(0)
+
+  constructor(wanted: readonly number[]) {
+    this.#terms = wanted.length
+    this.#hashes = Int32Array.from(wanted)
+    for (const hash of wanted) this.#filter[hash & (FILTER_SIZE - 1)] = 1
+    if (wanted.length > FEW_TERMS) {
+      const termOfHash = new Map<number, number>()
+      wanted.forEach((hash, index) => {
+        if (!termOfHash.has(hash)) termOfHash.set(hash, index)
+      })
+      this.#termOfHash = termOfHash
+    }
+  }
+
+  /** The words of a digest (its length a multiple of four) from index {@link base} on: its buffer's own, or a copy. */
+  load(bytes: Uint8Array): Int32Array {
+    if (LITTLE_ENDIAN && (bytes.byteOffset & 3) === 0) {
+      const buffer = bytes.buffer
+      if (buffer !== this.#buffer) {
+        this.#buffer = buffer
+        this.#words = new Int32Array(buffer, 0, buffer.byteLength >> 2)
+      }
+      this.base = bytes.byteOffset >> 2
+      return this.#words
+    }
+    const count = bytes.length >> 2
+    if (this.#copy.length < count) this.#copy = new Int32Array(Math.max(count, 2 * this.#copy.length))
+    const copy = this.#copy
+    for (let word = 0; word < count; word++) copy[word] = i32(bytes, 4 * word)
+    this.base = 0
+    return copy
+  }
+
+  /** How often the `count` words from index `from` of `words` hold each wanted term; undefined when they hold none. */
+  count(words: Int32Array, from: number, count: number): number[] | undefined {
+    const filter = this.#filter
+    let counts: number[] | undefined
+    for (let word = from, end = from + count; word < end; word++) {
+      const hash = words[word] ?? 0
+      if (filter[hash & (FILTER_SIZE - 1)] === 0) continue
+      const term = this.#termOf(hash)
+      if (term < 0) continue
+      if (counts === undefined) {
+        counts = []
+        for (let index = 0; index < this.#terms; index++) counts.push(0)
+      }
+      counts[term] = (counts[term] ?? 0) + 1
+    }
+    return counts
+  }
+
+  #termOf(hash: number): number {
+    if (this.#termOfHash !== undefined) return this.#termOfHash.get(hash) ?? -1
+    for (let index = 0; index < this.#terms; index++) if (this.#hashes[index] === hash) return index
+    return -1
+  }
+}
+
+/** Slots in a reader's filter of wanted hashes (a power of two). */
+const FILTER_SIZE = 1024
+
+/** Whether this machine keeps numbers little-endian, as a digest does. */
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1
+
+/** Wanted terms compared in turn with each word of a digest; more are looked up in a map. */
+const FEW_TERMS = 8
 
 /** What is wrong with bytes read as a digest (a damaged index entry), or undefined when they are one. */
 export function digestProblem(bytes: Uint8Array): string | undefined {
@@ -214,11 +347,6 @@ export function digestProblem(bytes: Uint8Array): string | undefined {
   const words = u32(bytes, 16) + u32(bytes, 20)
   if (bytes.length !== HEADER + 4 * words) return `a search digest of ${String(bytes.length)} bytes lists ${String(words)} words`
   return undefined
-}
-
-/** The word hash at a position of a digest, as a key (see {@link hashKey}). */
-export function wordKeyAt(bytes: Uint8Array, at: number): number {
-  return i32(bytes, at)
 }
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createFactScript } from '../testing/fact-script.js'
 import { createMemoryStore } from '../testing/memory-store.js'
-import type { SearchEntry } from '../projects/search-digest.js'
+import type { DigestedEntry } from '../projects/search-digest.js'
 import type { RecordQuery } from '../store/tracker-store.js'
 import { pagesInTime, searchEntryPages } from './paged-reads.js'
 
@@ -27,12 +27,12 @@ describe('pagesInTime', () => {
 describe('searchEntryPages', () => {
   /** Entries newest first as an index keeps them: instants of one, two, three and five entries (more than a page). */
   const sizes = [1, 3, 1, 5, 2, 1, 2, 1]
-  const entries: SearchEntry[] = sizes.flatMap((size, instant) => {
+  const entries: DigestedEntry[] = sizes.flatMap((size, instant) => {
     const at = new Date(Date.parse('2026-05-01T00:00:00.000Z') - instant).toISOString()
     return Array.from({ length: size }, (_, n) => ({ digest: new Uint8Array(0), key: () => { throw new Error('a page read a key') }, at: () => at, n: `${String(instant)}.${String(n)}` }))
   })
   /** What a store gives for a window: its entries in `[since, until)`, at most the limit. */
-  const read = (query: RecordQuery): Promise<SearchEntry[]> => {
+  const read = (query: RecordQuery): Promise<DigestedEntry[]> => {
     const within = entries.filter((entry) => (query.since === undefined || entry.at() >= query.since) && (query.until === undefined || entry.at() < query.until))
     return Promise.resolve(query.limit === undefined ? within : within.slice(0, query.limit))
   }
@@ -42,7 +42,7 @@ describe('searchEntryPages', () => {
     for (const pageSize of [1, 2, 3, 4, 50]) {
       for (const window of windows) {
         let pages = 0
-        const paged: SearchEntry[] = []
+        const paged: DigestedEntry[] = []
         for await (const entry of searchEntryPages(read, window, { pageSize, betweenPages: () => { pages += 1 } })) paged.push(entry)
         expect(paged, `${String(pageSize)} ${JSON.stringify(window)}`).toEqual(await read(window))
         if (pageSize < 4 && (window.limit ?? 99) > 4) expect(pages, `${String(pageSize)} ${JSON.stringify(window)}`).toBeGreaterThan(1)

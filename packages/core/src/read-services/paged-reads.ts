@@ -1,5 +1,5 @@
-import type { SearchEntry } from '../projects/search-digest.js'
-import type { CollectionName, CollectionRecords } from '../store/records.js'
+import type { DigestedEntry, SearchEntry, SearchedCollection, SearchedRecord } from '../projects/search-digest.js'
+import type { CollectionName, CollectionRecords, RecordKey } from '../store/records.js'
 import { recordKey, recordSlot, recordTime } from '../store/records.js'
 import type { RecordQuery, TrackerStore } from '../store/tracker-store.js'
 
@@ -50,8 +50,43 @@ export async function* pagesInTime<C extends CollectionName>(store: TrackerStore
   }
 }
 
-/** Reads search entries of one collection (see `TrackerStore.findSearchEntries`): newest first, in a window, at most a limit. */
-export type SearchEntryRead = (query: RecordQuery) => Promise<SearchEntry[]>
+/**
+ * A store's search entries of a collection (see `TrackerStore.visitSearchEntries`), newest first,
+ * in the query's window, at most its limit, as a list: each holding a copy of its digest.
+ * @throws {RangeError} for a store that keeps no search entries.
+ */
+export async function searchEntryList(store: Pick<TrackerStore, 'visitSearchEntries'>, collection: SearchedCollection, query: RecordQuery = {}): Promise<DigestedEntry[]> {
+  if (store.visitSearchEntries === undefined) throw new RangeError('This store keeps no search entries.')
+  const list: DigestedEntry[] = []
+  await store.visitSearchEntries(collection, query, (entry, digest) => {
+    list.push(new KeptEntry(entry, digest.slice()))
+  })
+  return list
+}
+
+/** An entry with a copy of its digest (one object: a page of a search holds hundreds). */
+class KeptEntry implements DigestedEntry {
+  readonly digest: Uint8Array
+  readonly record?: SearchedRecord
+  readonly #entry: SearchEntry
+
+  constructor(entry: SearchEntry, digest: Uint8Array) {
+    this.#entry = entry
+    this.digest = digest
+    if (entry.record !== undefined) this.record = entry.record
+  }
+
+  key(): RecordKey {
+    return this.#entry.key()
+  }
+
+  at(): string {
+    return this.#entry.at()
+  }
+}
+
+/** Reads search entries of one collection (see {@link searchEntryList}): newest first, in a window, at most a limit. */
+export type SearchEntryRead = (query: RecordQuery) => Promise<DigestedEntry[]>
 
 /**
  * Search entries in the query's window (`since`, `until`), newest first, up to its limit, read a
@@ -60,7 +95,7 @@ export type SearchEntryRead = (query: RecordQuery) => Promise<SearchEntry[]>
  * page, which ends just after that instant; an instant that fills a page alone is read whole. So
  * only the times of a page's last few entries are read, and never a key.
  */
-export async function* searchEntryPages(read: SearchEntryRead, query: RecordQuery, paged: PagedRead = {}): AsyncGenerator<SearchEntry> {
+export async function* searchEntryPages(read: SearchEntryRead, query: RecordQuery, paged: PagedRead = {}): AsyncGenerator<DigestedEntry> {
   const pageSize = paged.pageSize ?? 1000
   const window = (until: string | undefined, limit: number, since = query.since): RecordQuery => ({ ...(since === undefined ? {} : { since }), ...(until === undefined ? {} : { until }), limit })
   let remaining = query.limit ?? Number.POSITIVE_INFINITY
@@ -87,7 +122,7 @@ export async function* searchEntryPages(read: SearchEntryRead, query: RecordQuer
 }
 
 /** A page's entries before those of its last instant, `edge` (newest first: those are at its end). */
-function wholeInstants(page: readonly SearchEntry[], edge: string): readonly SearchEntry[] {
+function wholeInstants(page: readonly DigestedEntry[], edge: string): readonly DigestedEntry[] {
   let end = page.length
   while (end > 0 && page[end - 1]?.at() === edge) end -= 1
   return page.slice(0, end)

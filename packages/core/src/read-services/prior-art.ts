@@ -1,12 +1,13 @@
 import type { PriorArtHit, PriorArtResult, RankedHit } from '../projects/prior-art.js'
-import { preparePriorArtSearch, priorArtHit, recordEntry } from '../projects/prior-art.js'
-import type { SearchEntry, SearchedCollection } from '../projects/search-digest.js'
-import { hashOf } from '../projects/search-digest.js'
+import type { PriorArtIntake } from '../projects/prior-art.js'
+import { priorArtHit, priorArtIntake, recordEntry } from '../projects/prior-art.js'
+import type { SearchedCollection } from '../projects/search-digest.js'
+import { SEARCHED_COLLECTIONS, hashOf } from '../projects/search-digest.js'
 import { UNKNOWN } from '../projects/project-profile.js'
 import type { RecordQuery, TrackerStore } from '../store/tracker-store.js'
 import { DEFAULT_PRIOR_ART_LIMIT, DEFAULT_SEARCH_DEPTH, boundOf } from './read-limits.js'
 import type { CommitRecord, ProjectRecord } from '../store/records.js'
-import { pagesInTime, searchEntryPages } from './paged-reads.js'
+import { pagesInTime, searchEntryList, searchEntryPages } from './paged-reads.js'
 import type { ProfileOptions, ReadOptions, TimeWindow } from './read-query.js'
 import { windowQuery } from './read-query.js'
 
@@ -40,8 +41,6 @@ export async function priorArt(store: TrackerStore, query: PriorArtQuery, option
   const limit = boundOf(query.limit, DEFAULT_PRIOR_ART_LIMIT)
   const newest = { ...windowQuery(query), limit: boundOf(query.depth, DEFAULT_SEARCH_DEPTH, 'depth') }
   const scope = query.scope ?? (query.project === undefined ? UNKNOWN : await scopeOf(store, query.project, options))
-  const read = (collection: SearchedCollection): Promise<SearchEntry[]> => searchEntries(store, collection, newest, options.pause)
-  const entries = { retrospectives: await read('retrospectives'), activities: await read('activities'), commits: await read('commits'), bugs: await read('bugs') }
   // Scopes only tell same-scope work from other work: without a scope to prefer, no profile is
   // needed; with one, a project's is looked up only when it has a hit.
   const projects = scope === UNKNOWN ? new Map<number, ProjectRecord>() : new Map((await store.find('projects', { order: 'any' })).map((project) => [hashOf(project.path), project]))
@@ -49,12 +48,9 @@ export async function priorArt(store: TrackerStore, query: PriorArtQuery, option
     const project = projects.get(link)
     return project === undefined ? undefined : (project.profile ?? options.profileFolder?.(project.path))?.scope
   }
-  const setup = preparePriorArtSearch(query.task, entries, { scope, limit, scopeOf: scopeOfProject })
-  for (let from = 0; from < setup.size; from += HEADER_SLICE) {
-    setup.read(from, from + HEADER_SLICE)
-    await options.pause?.()
-  }
-  const search = setup.start()
+  const intake = priorArtIntake(query.task, { scope, limit, scopeOf: scopeOfProject })
+  for (const collection of SEARCHED_COLLECTIONS) await takeEntries(store, collection, newest, intake, options.pause)
+  const search = intake.start()
   for (let from = 0; from < search.size; from += SLICE) {
     search.scan(from, from + SLICE)
     await options.pause?.()
@@ -77,33 +73,28 @@ export async function priorArt(store: TrackerStore, query: PriorArtQuery, option
 }
 
 /**
- * A searched collection's entries for a search. A store that keeps search digests gives them, a
- * few bytes a record, and only the records of the hits are read later; any other gives its records.
- * With a pause, either comes a page at a time, the host's event loop turning in between (and the
- * entries are then set up and scored a slice at a time); without one, in one read.
+ * Gives a search a searched collection's entries. A store that keeps search digests gives them, a
+ * few bytes a record, each read as it is given (and let go), and only the records of the hits are
+ * read later; any other gives its records. With a pause, either comes a page at a time, the host's
+ * event loop turning in between (and the search is then scored a slice at a time); without one,
+ * in one read.
  */
-async function searchEntries(store: TrackerStore, collection: SearchedCollection, query: RecordQuery, pause: (() => unknown) | undefined): Promise<SearchEntry[]> {
-  const digests = store.findSearchEntries?.bind(store)
-  if (digests !== undefined) {
-    if (pause === undefined) return digests(collection, query)
-    return collected(searchEntryPages((window) => digests(collection, window), query, { pageSize: SLICE, betweenPages: pause }))
+async function takeEntries(store: TrackerStore, collection: SearchedCollection, query: RecordQuery, intake: PriorArtIntake, pause: (() => unknown) | undefined): Promise<void> {
+  const take = intake.taker(collection)
+  if (store.visitSearchEntries !== undefined) {
+    if (pause === undefined) return store.visitSearchEntries(collection, query, take)
+    for await (const entry of searchEntryPages((window) => searchEntryList(store, collection, window), query, { pageSize: SLICE, betweenPages: pause })) take(entry, entry.digest)
+    return
   }
-  if (pause === undefined) return (await store.find(collection, query)).map((record) => recordEntry(collection, record))
-  const records = await collected(pagesInTime(store, collection, query, { pageSize: SLICE, betweenPages: pause }))
-  return records.map((record) => recordEntry(collection, record))
-}
-
-async function collected<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const found: T[] = []
-  for await (const item of items) found.push(item)
-  return found
+  const records = pause === undefined ? await store.find(collection, query) : pagesInTime(store, collection, query, { pageSize: SLICE, betweenPages: pause })
+  for await (const record of records) {
+    const entry = recordEntry(collection, record)
+    take(entry, entry.digest)
+  }
 }
 
 /** Records or search entries read per page, and documents scored per slice, when the host asks for pauses. */
 const SLICE = 250
-
-/** Entry headers read per slice when the host asks for pauses: each is a few fields, cheaper than scoring a document. */
-const HEADER_SLICE = 1000
 
 async function scopeOf(store: TrackerStore, project: string, options: ProfileOptions): Promise<string> {
   const stored = (await store.get('projects', [project]))?.profile

@@ -22,6 +22,7 @@ export { COUNTED_COLLECTIONS, COUNTED_RECORDS, countInRollup, countersOf, emptyU
 export type { RollupCorrections } from '../rollups/check-rollups.js'
 export { RollupRecount } from '../rollups/check-rollups.js'
 export { dayOf, isCanonicalTimestamp } from '../time/iso-timestamp.js'
-export type { SearchEntry, SearchedCollection, SearchedRecord } from '../projects/search-digest.js'
+export type { DigestedEntry, SearchEntry, SearchEntryVisitor, SearchedCollection, SearchedRecord } from '../projects/search-digest.js'
 export { SEARCHED_COLLECTIONS, digestProblem, isSearched, searchDigest } from '../projects/search-digest.js'
 export { recordEntry } from '../projects/prior-art.js'
+export { searchEntryList } from '../read-services/paged-reads.js'

@@ -5,7 +5,7 @@ import type { AgentState } from '../scoring/agent-state.js'
 import type { CollectionName, CollectionRecords, ProjectRecord, RecordKey, SetupRecord } from './records.js'
 import type { ScoringRules } from '../scoring/rules.js'
 import type { SetupTotalsRecord } from '../rollups/setup-totals.js'
-import type { SearchEntry, SearchedCollection } from '../projects/search-digest.js'
+import type { SearchEntryVisitor, SearchedCollection } from '../projects/search-digest.js'
 
 /** A filter over one collection; every field is optional. */
 export interface RecordQuery {
@@ -206,11 +206,13 @@ export interface TrackerStore {
    */
   saveProjectProfile(path: string, profile: ProjectProfile): Promise<ProjectRecord>
   /**
-   * The search entries of a searched collection (see `SearchEntry`): newest first, in the query's
-   * window (`since`, `until`), at most its `limit`; its other fields are not taken. Optional: a
-   * store without it is searched through its records (`find`), at the cost of reading them whole.
+   * Gives `visit` the search entries of a searched collection (see `SearchEntry`), each with its
+   * digest: newest first, in the query's window (`since`, `until`), at most its `limit`; its other
+   * fields are not taken. A digest's bytes may be good only during its call (see
+   * `SearchEntryVisitor`): a search reads each as it is given and keeps none. Optional: a store
+   * without it is searched through its records (`find`), at the cost of reading them whole.
    */
-  findSearchEntries?(collection: SearchedCollection, query?: RecordQuery): Promise<SearchEntry[]>
+  visitSearchEntries?(collection: SearchedCollection, query: RecordQuery, visit: SearchEntryVisitor): Promise<void>
   /**
    * Each setup's day rollups added up over all time, where the store keeps them beside the rollups
    * (changed in the same writes); undefined where it does not, and the all-time report adds up the
