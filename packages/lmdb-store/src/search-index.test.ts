@@ -34,6 +34,15 @@ function history(): Fact[] {
   return facts
 }
 
+/** A closed database of schema 3 holding {@link history}. */
+async function storedHistory(): Promise<string> {
+  const databasePath = join(tempFolder(), 'tracker.lmdb')
+  const store = openLmdbStore({ databasePath })
+  await store.applyFacts(history())
+  await store.close()
+  return databasePath
+}
+
 /** A collection's search entries, decoded: what the index holds. */
 async function indexed(store: TrackerStore, collection: SearchedCollection, query: RecordQuery = {}): Promise<unknown[]> {
   const entries = await searchEntryList(store, collection, query)
@@ -186,10 +195,7 @@ describe('the search indexes', () => {
   })
 
   it('start a build again from the first record when where it stopped is garbled', async () => {
-    const databasePath = join(tempFolder(), 'tracker.lmdb')
-    const writer = openLmdbStore({ databasePath })
-    await writer.applyFacts(history())
-    await writer.close()
+    const databasePath = await storedHistory()
     await asSchema2(databasePath)
     const upgrading = openLmdbStore({ databasePath })
     expect(await upgrading.continueSearchIndexBuild(30)).toMatchObject({ built: 30, done: false })
@@ -316,10 +322,7 @@ describe('the search indexes', () => {
   })
 
   it('say which entry is damaged, rather than search wrongly', async () => {
-    const databasePath = join(tempFolder(), 'tracker.lmdb')
-    const store = openLmdbStore({ databasePath })
-    await store.applyFacts(history())
-    await store.close()
+    const databasePath = await storedHistory()
     const root = open({ path: databasePath, maxDbs: 32 })
     const index = root.openDB<Buffer, Buffer>({ name: SEARCH_DATABASES.activities, keyEncoding: 'binary', encoding: 'binary' })
     const [newest] = [...index.getRange({ reverse: true, limit: 1 })]
@@ -340,10 +343,7 @@ describe('the search indexes', () => {
   })
 
   it('are checked by a deep check: an entry whose record its table no longer gives back is named', async () => {
-    const databasePath = join(tempFolder(), 'tracker.lmdb')
-    const store = openLmdbStore({ databasePath })
-    await store.applyFacts(history())
-    await store.close()
+    const databasePath = await storedHistory()
     expect((await deepCheck(databasePath)).intact).toBe(true)
     // A record removed behind the indexes' back, as a damaged page would lose it.
     const root = open({ path: databasePath, maxDbs: 32 })
