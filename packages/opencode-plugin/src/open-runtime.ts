@@ -140,7 +140,13 @@ async function prepareProject(tracker: Tracker, notifier: Notifier): Promise<voi
  * stopped if it did; prior-art searches read whole records until it is done.
  */
 function buildSearchIndex(tracker: Tracker, notifier: Notifier): void {
-  const progress = tracker.store.searchIndexBuild()
+  let progress: ReturnType<Tracker['store']['searchIndexBuild']>
+  try {
+    progress = tracker.store.searchIndexBuild()
+  } catch (error) {
+    notifier.log('warn', `agent-tracker could not read how far its search index is built (searches read whole records meanwhile): ${describeError(error)}`)
+    return
+  }
   if (progress === undefined) return
   notifier.log('info', `agent-tracker is building its search index in the background (${String(progress.built)} of ${String(progress.total)} records so far); until it is done, prior-art searches read whole records.`)
   void tracker.buildSearchIndexInBackground((error) => {
