@@ -7,9 +7,9 @@ import type { PriorArtRecords } from './prior-art.js'
 import type { CommitRecord } from '../store/records.js'
 import { recordKey } from '../store/records.js'
 import type { PriorArtHit, RankedHit, SearchEntries } from './prior-art.js'
-import { entriesOf, preparePriorArtSearch, priorArtHit, searchPriorArt, shownHits, startPriorArtSearch } from './prior-art.js'
+import { entriesOf, preparePriorArtSearch, priorArtHit, projectScopes, searchPriorArt, shownHits, startPriorArtSearch } from './prior-art.js'
 import type { DigestedEntry, SearchEntry, SearchedCollection, SearchedRecord } from './search-digest.js'
-import { hashOf, searchDigest } from './search-digest.js'
+import { searchDigest } from './search-digest.js'
 
 // Words chosen to meet every turn of the term rules: stems (-s, -es, -ed, -ing, -ies, -ied), words
 // a stem turns into a stopword or a query term, capitals, digits, and non-ASCII letters and digits
@@ -87,8 +87,7 @@ describe('searchPriorArt against the plain tokenise-everything search', () => {
     for (let round = 0; round < 50; round++) {
       const records = history(random)
       const query = text(random, 3)
-      const scopes = new Map(records.projects.map((project) => [hashOf(project.path), project.profile?.scope]))
-      const search = startPriorArtSearch(query, entriesOf(records), { scope: 'cli', scopeOf: (project) => scopes.get(project) })
+      const search = startPriorArtSearch(query, entriesOf(records), { scope: 'cli', scopeOf: projectScopes(records.projects) })
       for (let from = 0; from < search.size; from += 3) search.scan(from, from + 3)
       expect(shownHits(search.ranked())).toEqual(searchPriorArtReference(query, records, { scope: 'cli' }))
     }
@@ -99,8 +98,7 @@ describe('searchPriorArt against the plain tokenise-everything search', () => {
     for (let round = 0; round < 50; round++) {
       const records = history(random)
       const query = text(random, 3)
-      const scopes = new Map(records.projects.map((project) => [hashOf(project.path), project.profile?.scope]))
-      const setup = preparePriorArtSearch(query, entriesOf(records), { scope: 'cli', scopeOf: (project) => scopes.get(project) })
+      const setup = preparePriorArtSearch(query, entriesOf(records), { scope: 'cli', scopeOf: projectScopes(records.projects) })
       // Slices of 1 to 4 entries, the last first: a slice may span two collections.
       const slice = 1 + Math.floor(random() * 4)
       for (let from = Math.floor((setup.size - 1) / slice) * slice; from >= 0; from -= slice) setup.read(from, from + slice)
@@ -141,8 +139,7 @@ describe('searchPriorArt against the plain tokenise-everything search', () => {
         commits: digested('commits', records.commits),
         bugs: digested('bugs', records.bugs),
       }
-      const scopes = new Map(records.projects.map((project) => [hashOf(project.path), project.profile?.scope]))
-      const search = startPriorArtSearch(query, entries, { ...options, scopeOf: (project) => scopes.get(project) })
+      const search = startPriorArtSearch(query, entries, { ...options, scopeOf: projectScopes(records.projects) })
       search.scan(0, search.size)
       const ranked = search.ranked()
       const known = (entry: SearchEntry): SearchedRecord => {

@@ -96,10 +96,15 @@ export interface PriorArtSearch {
  * Relevance is TF-IDF over words of tasks, notes, messages and outcomes.
  */
 export function searchPriorArt(query: string, records: PriorArtRecords, options: PriorArtOptions = {}): PriorArtResult {
-  const scopes = new Map(records.projects.map((project) => [hashOf(project.path), project.profile?.scope]))
-  const search = startPriorArtSearch(query, entriesOf(records), { ...options, scopeOf: (project) => scopes.get(project) })
+  const search = startPriorArtSearch(query, entriesOf(records), { ...options, scopeOf: projectScopes(records.projects) })
   search.scan(0, search.size)
   return shownHits(search.ranked())
+}
+
+/** The scope of each project by its link in a digest (the hash of its path; see {@link hashOf}), for `scopeOf`. */
+export function projectScopes(projects: PriorArtRecords['projects']): (projectLink: number) => string | undefined {
+  const scopes = new Map(projects.map((project) => [hashOf(project.path), project.profile?.scope]))
+  return (project) => scopes.get(project)
 }
 
 /** Hits of entries that hold their records, as shown. */
