@@ -279,9 +279,8 @@ export function buildSearchIndexes(db: QueryTables): number {
     for (const { key, value } of db.tables[collection].getRange({ snapshot: false })) {
       // The table's shared structures are kept under a key of their own, not a record's.
       if (!Array.isArray(key)) continue
-      const record = value
-      // Put as made: an upgrade reads each record once.
-      table.putSync(searchKey(collection, record.at, key as string[]), searchDigest(collection, record))
+      const entry = searchEntry(collection, key as string[], value)
+      table.putSync(entry.key, entry.value)
       entries += 1
     }
   }

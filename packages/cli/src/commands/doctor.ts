@@ -105,7 +105,7 @@ export async function doctorCommand(ctx: CommandContext, folder?: string, option
       checks.push(check('Readers', info.readers < info.maxReaders ? 'ok' : 'problem', `${String(info.readers)} of ${String(info.maxReaders)} reader slots in use`))
       checks.push(check('Records', 'ok', Object.entries(info.records).map(([name, count]) => `${String(count)} ${name}`).join(', ')))
       const search = store.searchIndexes()
-      checks.push(options.repair === true && (search === 'behind' || search === 'building') ? await searchRepair(ctx, store) : searchCheck(store))
+      checks.push(options.repair === true && (search === 'behind' || search === 'building') ? await searchRepair(ctx, store, search) : searchCheck(store, search))
       migrations = await store.listMigrations()
       checks.push(check('Migrations', 'ok', describeMigrations(migrations)))
       if (options.repair === true) checks.push(await rollupRepair(ctx, store))
@@ -336,8 +336,8 @@ function likelyText(reference: DanglingCommitReference): string {
 }
 
 /** Whether search reads the search indexes, or whole records (see `LmdbStore.searchIndexes`). */
-function searchCheck(store: LmdbStore): Check {
-  switch (store.searchIndexes()) {
+function searchCheck(store: LmdbStore, state: ReturnType<LmdbStore['searchIndexes']>): Check {
+  switch (state) {
     case 'in step': return check('Search', 'ok', 'the search indexes hold every retrospective, journal entry, commit and bug')
     case 'absent': return check('Search', 'finding', 'no search indexes yet (a database of schema 2, read as it is): search reads whole records until the first write of this release builds them')
     case 'building': {
@@ -350,8 +350,8 @@ function searchCheck(store: LmdbStore): Check {
 }
 
 /** Rebuilds search indexes that are behind the records or still being built, in one write transaction (see `LmdbStore.repairSearchIndexes`). */
-async function searchRepair(ctx: CommandContext, store: LmdbStore): Promise<Check> {
-  const building = store.searchIndexes() === 'building'
+async function searchRepair(ctx: CommandContext, store: LmdbStore, state: 'behind' | 'building'): Promise<Check> {
+  const building = state === 'building'
   const progress = ctx.progress(building ? 'Building the search indexes' : 'Rebuilding the search indexes')
   const entries = await store.repairSearchIndexes().finally(() => { progress.stop() })
   return check('Search', 'ok', building ? `the search indexes were being built: built now, ${plural(entries, 'entry', 'entries')}` : `the search indexes were behind the records: rebuilt, ${plural(entries, 'entry', 'entries')}`)
