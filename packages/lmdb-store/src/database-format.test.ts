@@ -6,11 +6,15 @@ import type { RootDatabase } from 'lmdb'
 import { open } from 'lmdb'
 import { describe, expect, it } from 'vitest'
 import { tempFolder } from '@agent-tracker/test-folders'
-import { describeDatabaseFormat, recogniseDatabase } from './database-format.js'
+import { describeDatabaseFormat, readStoredSchema, recogniseDatabase } from './database-format.js'
 import { isLmdbStoreError } from './errors.js'
 import { ALL_SUB_DATABASES } from './layout.js'
 import { openTables } from './open-environment.js'
 import { openLmdbStore } from './open-lmdb-store.js'
+import { writeSchema1Database } from './schema-1-database.js'
+import { upgradeRewritesRecords } from './schema-version.js'
+import { createFactScript } from '@agent-tracker/core/testing'
+import { COLLECTIONS, SCHEMA_VERSION } from '@agent-tracker/core'
 
 function predecessorCentral(version: 'final' | 'm3' = 'final'): string {
   const path = join(tempFolder(), version === 'final' ? 'agent-tracker.lmdb' : 'tracker')
@@ -84,6 +88,38 @@ describe('recogniseDatabase', () => {
     const garbage = join(tempFolder(), 'garbage.lmdb')
     writeFileSync(garbage, 'not a database')
     expect(recogniseDatabase(garbage)).toEqual({ kind: 'unreadable', problem: 'it is a text file, not an agent-tracker database' })
+  })
+})
+
+describe('readStoredSchema', () => {
+  it('reads the schema version and the record count from the bytes, without opening the database', async () => {
+    const script = createFactScript({ setup: 'build@anthropic/claude-sonnet-4-5', project: '/home/dev/shop', start: '2026-03-01T09:00:00.000Z', stepMs: 60_000 })
+    const facts = [script.activity('one'), script.commit('c0ffee1', 'first'), script.activity('two'), script.commit('c0ffee2', 'second'), script.toolCall('bash')]
+    const old = join(tempFolder(), 'old.lmdb')
+    await writeSchema1Database(old, { facts })
+    const before = readFileSync(old)
+    const stored = readStoredSchema(old)
+    expect(stored?.schemaVersion).toBe(1)
+    expect(upgradeRewritesRecords(stored?.schemaVersion)).toBe(true)
+    expect(readFileSync(old).equals(before)).toBe(true)
+
+    const store = openLmdbStore({ databasePath: old })
+    const records = (await Promise.all(COLLECTIONS.map((c) => store.find(c, {})))).reduce((sum, list) => sum + list.length, 0)
+    await store.close()
+    // Schema 1's tables hold the records alone.
+    expect(stored?.entries).toBe(records)
+    expect(readStoredSchema(old)?.schemaVersion).toBe(SCHEMA_VERSION)
+    expect(upgradeRewritesRecords(SCHEMA_VERSION)).toBe(false)
+    expect(upgradeRewritesRecords(2)).toBe(false)
+  })
+
+  it('says nothing of files that are not agent-tracker databases', async () => {
+    expect(readStoredSchema(join(tempFolder(), 'absent.lmdb'))).toBeUndefined()
+    expect(readStoredSchema(predecessorCentral())).toBeUndefined()
+    expect(readStoredSchema(await foreignDatabase(['things']))).toBeUndefined()
+    const garbage = join(tempFolder(), 'garbage.lmdb')
+    writeFileSync(garbage, Buffer.alloc(20_000, 7))
+    expect(readStoredSchema(garbage)).toBeUndefined()
   })
 })
 

@@ -3,7 +3,7 @@ import type { DataFileCheck } from './data-file.js'
 import { checkDataFile, locateDataFile, readSettled } from './data-file.js'
 import type { PageNode, TreeRecord } from './lmdb-format.js'
 import { META_SIZE, NODE_SUB_DATABASE, NO_PAGE, PAGE_BRANCH, PAGE_LEAF, pageType, readMeta, readNodes, readPageHeader, readTreeRecord } from './lmdb-format.js'
-import { ALL_SUB_DATABASES, META, SCHEMA_VERSION_KEY } from './layout.js'
+import { ALL_SUB_DATABASES, META, SCHEMA_VERSION_KEY, SUB_DATABASES } from './layout.js'
 
 /**
  * What a file at the database path holds, told from its bytes alone (nothing is mapped, locked or
@@ -50,41 +50,91 @@ export function recogniseDatabase(path: string): DatabaseFormat {
 export function recogniseDataFile(dataFile: string, check: DataFileCheck): DatabaseFormat {
   if (!check.ok) return { kind: 'unreadable', problem: check.problem }
   if (!check.exists || check.pageSize === undefined) return { kind: 'absent' }
-  let fd: number | undefined
   try {
-    fd = openSync(dataFile, 'r')
-    const file = fd
-    const pageSize = check.pageSize
-    const readPage = (pgno: bigint): Buffer => {
-      const page = Buffer.alloc(pageSize)
-      readSync(file, page, 0, pageSize, Number(pgno) * pageSize)
-      return page
-    }
-    return readSettled(file, () => {
-      const metas = [readPage(0n).subarray(0, META_SIZE), readPage(1n).subarray(0, META_SIZE)].map(readMeta)
-      const newest = (metas[1]?.txnId ?? 0n) > (metas[0]?.txnId ?? 0n) ? metas[1] : metas[0]
-      return newest === undefined ? { kind: 'unreadable', problem: 'its meta pages cannot be read' } : classify(newest.mainTree, readPage)
-    })
+    return readNewestTree(dataFile, check.pageSize, classify) ?? { kind: 'unreadable', problem: 'its meta pages cannot be read' }
   } catch (error) {
     return { kind: 'unreadable', problem: `it cannot be read (${(error as Error).message})` }
-  } finally {
-    if (fd !== undefined) closeSync(fd)
   }
 }
 
-function classify(mainTree: TreeRecord, readPage: (pgno: bigint) => Buffer): DatabaseFormat {
-  const subDatabases = new Map<string, TreeRecord>()
+/** What the bytes of an agent-tracker database say of its schema (see {@link readStoredSchema}). */
+export interface StoredSchema {
+  /** `meta["schemaVersion"]`; undefined when none is stored yet, or when it is not a whole number from 0 to 127 (opening it says what is wrong). */
+  readonly schemaVersion: number | undefined
+  /**
+   * Entries in its record tables (indexes and the fact log not counted): its records — what an
+   * upgrade from schema 1 rewrites — and, from schema 2 on, each table's shared structures.
+   */
+  readonly entries: number
+}
+
+/**
+ * The stored schema version of the agent-tracker database at `path`, and how many entries its
+ * record tables hold, read from its bytes as {@link recogniseDatabase} reads them (nothing is mapped, locked or
+ * written; a few pages are read): what a host asks before an open that would upgrade it. Undefined
+ * when the file is not an agent-tracker database, or cannot be read (opening it says why).
+ */
+export function readStoredSchema(path: string): StoredSchema | undefined {
+  const { dataFile } = locateDataFile(path)
+  const check = checkDataFile(dataFile)
+  if (!check.ok || !check.exists || check.pageSize === undefined) return undefined
+  try {
+    return readNewestTree(dataFile, check.pageSize, (mainTree, readPage) => {
+      if (classify(mainTree, readPage).kind !== 'agent-tracker') return undefined
+      const subDatabases = subDatabasesOf(mainTree, readPage).trees
+      const meta = subDatabases.get(META)
+      const stored = meta === undefined ? undefined : treeValue(meta, readPage, SCHEMA_VERSION_KEY)
+      // msgpack's positive fixint: the versions there are, and many more.
+      const schemaVersion = stored?.length === 1 && (stored[0] ?? 0x80) < 0x80 ? stored[0] : undefined
+      const entries = Object.values(SUB_DATABASES).reduce((sum, name) => sum + Number(subDatabases.get(name)?.entries ?? 0n), 0)
+      return { schemaVersion, entries }
+    })
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Reads the file's newest main tree (by the meta pages' transaction ids) with `read`, again when a
+ * commit came in between; undefined when its meta pages cannot be read.
+ */
+function readNewestTree<T>(dataFile: string, pageSize: number, read: (mainTree: TreeRecord, readPage: (pgno: bigint) => Buffer) => T): T | undefined {
+  const fd = openSync(dataFile, 'r')
+  try {
+    const readPage = (pgno: bigint): Buffer => {
+      const page = Buffer.alloc(pageSize)
+      readSync(fd, page, 0, pageSize, Number(pgno) * pageSize)
+      return page
+    }
+    return readSettled(fd, () => {
+      const metas = [readPage(0n).subarray(0, META_SIZE), readPage(1n).subarray(0, META_SIZE)].map(readMeta)
+      const newest = (metas[1]?.txnId ?? 0n) > (metas[0]?.txnId ?? 0n) ? metas[1] : metas[0]
+      return newest === undefined ? undefined : read(newest.mainTree, readPage)
+    })
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/** The named sub-databases of a main tree, and a sample of its plain keys (with their count). */
+function subDatabasesOf(mainTree: TreeRecord, readPage: (pgno: bigint) => Buffer): { trees: Map<string, TreeRecord>; keys: string[]; plainKeys: number } {
+  const trees = new Map<string, TreeRecord>()
   const keys: string[] = []
   let plainKeys = 0
   walkLeaves(mainTree, readPage, (node) => {
     if ((node.flags & NODE_SUB_DATABASE) !== 0) {
       // lmdb-js stores names with their terminating NUL.
-      subDatabases.set(node.key.toString('utf8').replace(/\0$/, ''), readTreeRecord(node.data, 0))
+      trees.set(node.key.toString('utf8').replace(/\0$/, ''), readTreeRecord(node.data, 0))
       return
     }
     plainKeys += 1
     if (keys.length < KEYS_SAMPLED) keys.push(node.key.toString('utf8'))
   })
+  return { trees, keys, plainKeys }
+}
+
+function classify(mainTree: TreeRecord, readPage: (pgno: bigint) => Buffer): DatabaseFormat {
+  const { trees: subDatabases, keys, plainKeys } = subDatabasesOf(mainTree, readPage)
   const names = [...subDatabases.keys()].sort()
   if (names.length === 0 && plainKeys === 0) return { kind: 'empty' }
   const meta = subDatabases.get(META)
@@ -101,10 +151,15 @@ function classify(mainTree: TreeRecord, readPage: (pgno: bigint) => Buffer): Dat
 }
 
 function treeHasKey(tree: TreeRecord, readPage: (pgno: bigint) => Buffer, key: string): boolean {
+  return treeValue(tree, readPage, key) !== undefined
+}
+
+/** The value stored under `key` in a small tree (inline values only: a big one reads as its overflow reference). */
+function treeValue(tree: TreeRecord, readPage: (pgno: bigint) => Buffer, key: string): Buffer | undefined {
   const wanted = Buffer.from(key, 'utf8')
-  let found = false
+  let found: Buffer | undefined
   walkLeaves(tree, readPage, (node) => {
-    if (node.key.equals(wanted)) found = true
+    if (node.key.equals(wanted)) found = node.data
   })
   return found
 }

@@ -23,6 +23,16 @@ export function storedSchemaVersion(meta: Database<unknown>, path: string): numb
 export const OLDEST_READ_AS_IS = 2
 
 /**
+ * True when opening a database of this stored schema for writing rewrites every record, in one
+ * write transaction that holds the opening thread for as long (schema 1: about 5 s for 120,000
+ * records): what a host that must not block, like an editor's plugin, opens in a worker first.
+ * Newer schemas upgrade in a short transaction (schema 2) or not at all.
+ */
+export function upgradeRewritesRecords(schemaVersion: number | undefined): boolean {
+  return schemaVersion !== undefined && schemaVersion < OLDEST_READ_AS_IS
+}
+
+/**
  * Checks the stored schema version on open: records this release's version in a database that has
  * none yet, and upgrades a database of an older schema in place, in one write transaction (which
  * another process may have run first: the version is read again inside it). Read-only, neither

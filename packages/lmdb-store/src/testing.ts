@@ -17,3 +17,6 @@ export async function asSchema2(databasePath: string): Promise<void> {
     await root.close()
   }
 }
+
+export type { Schema1Content } from './schema-1-database.js'
+export { writeSchema1Database } from './schema-1-database.js'
