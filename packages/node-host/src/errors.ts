@@ -1,5 +1,5 @@
 /** Stable codes of the errors the Node host kit raises (its adapters raise their own: `LmdbStoreError`, `WriteBufferError`). */
-export type NodeHostErrorCode = 'INVALID_DATABASE_PATH' | 'GIT_FAILED' | 'NOT_A_REPOSITORY' | 'SHALLOW_CLONE' | 'CANCELLED'
+export type NodeHostErrorCode = 'INVALID_DATABASE_PATH' | 'GIT_FAILED' | 'NOT_A_REPOSITORY' | 'SHALLOW_CLONE' | 'CANCELLED' | 'UPGRADE_WORKER_UNAVAILABLE'
 
 /** What each error is about, by code: the facts a host needs to phrase the fix in its own words. */
 export interface NodeHostErrorDetails {
@@ -22,6 +22,12 @@ export interface NodeHostErrorDetails {
   readonly SHALLOW_CLONE: { readonly folder: string }
   /** Long work stopped because its caller cancelled it. */
   readonly CANCELLED: { readonly folder: string }
+  /**
+   * The worker thread that upgrades a database of an earlier schema could not start, or ended
+   * without an answer: `worker` is its module, `reason` what went wrong. Nothing was changed; the
+   * host may open the database in its own thread, which upgrades it there.
+   */
+  readonly UPGRADE_WORKER_UNAVAILABLE: { readonly worker: string; readonly reason: string }
 }
 
 /** Base class of every error the kit raises; `code` is stable across releases and `details` says what it is about. */

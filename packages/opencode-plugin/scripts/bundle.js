@@ -28,7 +28,9 @@ await build({
   ...bundling.options,
   // index.js is the package's entry. plugin.js (not exported) shares its code and exposes
   // startTracking, the hooks with the background work, for the benchmark's start-up probes.
-  entryPoints: { index: 'dist/index.js', plugin: 'dist/plugin.js' },
+  // upgrade-worker.js is the worker thread that upgrades a database of release 0.1.0 off OpenCode's
+  // thread: the kit starts it as `./upgrade-worker.js` beside its own code, which the chunks are.
+  entryPoints: { index: 'dist/index.js', plugin: 'dist/plugin.js', 'upgrade-worker': fileURLToPath(import.meta.resolve('@agent-tracker/node-host/upgrade-worker')) },
   outdir,
   // What the plugin imports on use (the database code, after the hooks exist) stays a file loaded
   // on use.

@@ -1,4 +1,4 @@
-import type { TeamSyncOptions, Tracker, UpgradeOutcome } from '@agent-tracker/node-host'
+import type { TeamSyncOptions, Tracker, UpgradeOutcome, isNodeHostError, upgradeInWorker } from '@agent-tracker/node-host'
 import type { Notifier } from './notifier.js'
 import type { PluginSettings } from '@agent-tracker/node-host/opencode-options'
 import { inPluginTerms } from './plugin-errors.js'
@@ -25,7 +25,7 @@ export function openRuntime(settings: PluginSettings, project: string, notifier:
       // the rest on a later turn, so that OpenCode's own work comes in between.
       await import('@agent-tracker/lmdb-store')
       await nextTurn()
-      const { openTracker, upgradePredecessorDatabase } = await import('@agent-tracker/node-host')
+      const { openTracker, upgradePredecessorDatabase, upgradeInWorker, isNodeHostError } = await import('@agent-tracker/node-host')
       if (settings.upgradeOnStart) {
         const stopped = upgradeNotice(await upgradePredecessorDatabase({ databasePath: settings.databasePath, ...(settings.maxDatabaseSize === undefined ? {} : { maxDatabaseSize: settings.maxDatabaseSize }), waitMs: UPGRADE_WAIT_MS }), notifier)
         if (stopped !== undefined) {
@@ -33,6 +33,7 @@ export function openRuntime(settings: PluginSettings, project: string, notifier:
           return undefined
         }
       }
+      await upgradeEarlierRelease(settings, notifier, { upgradeInWorker, isNodeHostError })
       return openTracker({
         project,
         folder,
@@ -85,6 +86,36 @@ function teamSync(settings: PluginSettings, notifier: Notifier): TeamSyncOptions
       if (error !== undefined) notifier.log('warn', `agent-tracker could not sync to the team database; it will try again after a later flush: ${describeError(error)}`)
     },
   }
+}
+
+/**
+ * Upgrades a database of release 0.1.0 in a worker thread before it is opened: the open would
+ * rewrite every record in one transaction on OpenCode's thread (seconds for a hundred thousand
+ * records), and OpenCode would stand still meanwhile. Hooks wait for the runtime as they do for any
+ * open. Says when it starts and ends; a failed upgrade throws what the open would have (tracking
+ * then pauses), and a worker that cannot run leaves the upgrade to the open, as before.
+ */
+async function upgradeEarlierRelease(settings: PluginSettings, notifier: Notifier, kit: { upgradeInWorker: typeof upgradeInWorker; isNodeHostError: typeof isNodeHostError }): Promise<void> {
+  let upgraded: Awaited<ReturnType<typeof upgradeInWorker>>
+  try {
+    upgraded = await kit.upgradeInWorker({
+      databasePath: settings.databasePath,
+      maxDatabaseSize: settings.maxDatabaseSize,
+      onStart: ({ records }) => {
+        const message = `agent-tracker is upgrading its database from release 0.1.0 (${String(records)} records) in the background; tool calls wait for it, and tracking goes on when it is done.`
+        notifier.log('info', message)
+        notifier.toast(message, 'info')
+      },
+    })
+  } catch (error) {
+    if (!kit.isNodeHostError(error, 'UPGRADE_WORKER_UNAVAILABLE')) throw error
+    notifier.log('warn', `agent-tracker could not upgrade its database in a worker thread (${error.details.reason}); opening it upgrades it on OpenCode's thread.`)
+    return
+  }
+  if (upgraded === undefined) return
+  const message = `agent-tracker upgraded its database from release 0.1.0: ${String(upgraded.records)} records in ${(upgraded.ms / 1000).toFixed(1)} s.`
+  notifier.log('info', message)
+  notifier.toast(message, 'success')
 }
 
 /** How long a start waits for another OpenCode that is upgrading the predecessor's database. */

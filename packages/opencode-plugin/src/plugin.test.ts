@@ -3,6 +3,8 @@ import { join } from 'node:path'
 import type { Hooks } from '@opencode-ai/plugin'
 import { describe, expect, it } from 'vitest'
 import { SETUP, eventually, fakeClient, startPlugin, tempFolder } from '../test/plugin-fixture.js'
+import { createFactScript } from '@agent-tracker/core/testing'
+import { writeSchema1Database } from '@agent-tracker/lmdb-store/testing'
 import { startTracking } from './plugin.js'
 
 const malformed = (): readonly unknown[] => [undefined, null, {}, 'text', 42, { event: null }, { sessionID: 5, agent: {}, model: null, tool: null, args: 7, command: 'x' }]
@@ -85,6 +87,22 @@ describe('startTracking', () => {
     await plugin.dispose()
     expect((await plugin.read('setups', [SETUP]))?.state.toolCalls).toBe(2)
     expect(await plugin.read('projects', [project])).toMatchObject({ path: project })
+    expect(plugin.notices.filter((notice) => notice.level === 'error')).toEqual([])
+  })
+
+  it('upgrades a database of release 0.1.0 on its own thread, saying so, when no worker thread can run', async () => {
+    // Run from its sources, the kit finds no built worker module beside them: the fallback.
+    const databasePath = join(tempFolder(), 'release-0.1.0.lmdb')
+    const earlier = createFactScript({ setup: SETUP, project: '/home/dev/earlier', start: '2026-02-01T09:00:00.000Z', stepMs: 60_000 })
+    await writeSchema1Database(databasePath, { facts: [earlier.toolCall('bash'), earlier.commit('e001c0ffee', 'earlier change')] })
+    const plugin = await startPlugin({ databasePath })
+    await plugin.chat('ses_1')
+    await plugin.tool('ses_1', 'read', { filePath: 'README.md' })
+    await plugin.dispose()
+    expect((await plugin.read('setups', [SETUP]))?.state.toolCalls).toBe(2)
+    const logs = plugin.notices.filter((notice) => notice.kind === 'log').map((notice) => notice.message)
+    expect(logs).toContainEqual(expect.stringMatching(/^agent-tracker is upgrading its database from release 0\.1\.0 \(\d+ records\) in the background/))
+    expect(logs).toContainEqual(expect.stringMatching(/^agent-tracker could not upgrade its database in a worker thread \(.+\); opening it upgrades it on OpenCode's thread\.$/))
     expect(plugin.notices.filter((notice) => notice.level === 'error')).toEqual([])
   })
 

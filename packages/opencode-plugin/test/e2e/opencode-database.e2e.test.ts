@@ -1,7 +1,10 @@
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { locateDataFile, openLmdbStore, recogniseDatabase } from '@agent-tracker/lmdb-store'
+import { SCHEMA_VERSION } from '@agent-tracker/core'
+import { createFactScript } from '@agent-tracker/core/testing'
+import { locateDataFile, openLmdbStore, readStoredSchema, recogniseDatabase } from '@agent-tracker/lmdb-store'
+import { writeSchema1Database } from '@agent-tracker/lmdb-store/testing'
 import { copyPredecessorProjectFiles, historyCounts, predecessorCentralHistory, readPredecessorFile, writePredecessorCentralDatabase } from '@agent-tracker/predecessor'
 import { describe, expect, it } from 'vitest'
 import { createProject, mapSizesOf, opencodeLog, runOpencode, suiteFolder } from './harness.js'
@@ -74,6 +77,28 @@ describe('agent-tracker inside the real opencode binary: its database', { timeou
     await store.close()
     expect(readdirSync(join(databasePath, '..')).filter((name) => name.startsWith('agent-tracker.lmdb.predecessor-'))).toHaveLength(1)
     expect(opencodeLog(root)).toContain("agent-tracker: upgraded the predecessor's database to agent-tracker's")
+  })
+
+  it('9b. upgrades a database of release 0.1.0 in a worker thread on the first start, keeps its records, and tracks the session into it', async () => {
+    const project = createProject(root, 'schema-one')
+    const databasePath = join(root, 'release-0.1.0.lmdb')
+    const earlier = createFactScript({ setup: SETUP, project, start: '2026-02-01T09:00:00.000Z', stepMs: 60_000, session: 'ses_earlier' })
+    const facts = Array.from({ length: 40 }, (_, i) => [earlier.activity(`earlier task ${String(i)}`), earlier.toolCall('bash'), earlier.commit(`e${String(i).padStart(3, '0')}c0ffee`, `earlier change ${String(i)}`)]).flat()
+    await writeSchema1Database(databasePath, { facts })
+    expect(readStoredSchema(databasePath)?.schemaVersion).toBe(1)
+    const run = await runOpencode({ root, project, pluginOptions: { databasePath }, script: [bash('echo after the upgrade'), { text: 'Done.' }] })
+    expect(run.code).toBe(0)
+    expect(readStoredSchema(databasePath)?.schemaVersion).toBe(SCHEMA_VERSION)
+    const store = openLmdbStore({ databasePath, readOnly: true })
+    expect(await store.find('commits')).toHaveLength(40)
+    expect(await store.find('activities')).toHaveLength(40)
+    // The 40 tool calls of release 0.1.0 and the session's one.
+    expect((await store.get('setups', [SETUP]))?.state.toolCalls).toBe(41)
+    await store.close()
+    const log = opencodeLog(root)
+    expect(log).toContain('agent-tracker is upgrading its database from release 0.1.0 (')
+    expect(log).toMatch(/agent-tracker upgraded its database from release 0\.1\.0: \d+ records in [\d.]+ s\./)
+    expect(log).not.toContain('could not upgrade its database in a worker thread')
   })
 
   it('10. git evidence: a human fix of lines the agent committed is a suspected bug of its setup; /bug lists it, bug --confirm makes it a bug (SP −1), and running evidence again adds nothing', async () => {
