@@ -1,6 +1,6 @@
 import type { ScoringRulesInput } from '@agent-tracker/core'
 import type { LmdbStore } from '@agent-tracker/lmdb-store'
-import { openLmdbStore } from '@agent-tracker/lmdb-store'
+import { openLmdbStore, readStoredSchema, upgradeRewritesRecords } from '@agent-tracker/lmdb-store'
 import type { DatabasePathSources } from './database-path.js'
 import { resolveDatabasePath } from './database-path.js'
 
@@ -12,6 +12,11 @@ export interface DatabaseOptions extends DatabasePathSources {
   readonly rules?: ScoringRulesInput | undefined
   /** Open without writing anything (reads only; the database must exist). */
   readonly readOnly?: boolean | undefined
+  /**
+   * Called before an open that upgrades a database of release 0.1.0 (every record rewritten in one
+   * transaction: seconds for a large database), with the records to rewrite: a host says so first.
+   */
+  readonly onLongUpgrade?: ((upgrade: { readonly fromSchema: number; readonly records: number }) => void) | undefined
 }
 
 /**
@@ -21,8 +26,13 @@ export interface DatabaseOptions extends DatabasePathSources {
  * @throws {NodeHostError} INVALID_DATABASE_PATH; {LmdbStoreError} INVALID_OPTION, DATABASE_UNREADABLE, DATABASE_UNWRITABLE, DATABASE_TOO_NEW.
  */
 export function openDatabase(options: DatabaseOptions = {}): LmdbStore {
+  const databasePath = resolveDatabasePath(options)
+  if (options.onLongUpgrade !== undefined) {
+    const stored = readStoredSchema(databasePath)
+    if (stored !== undefined && upgradeRewritesRecords(stored.schemaVersion)) options.onLongUpgrade({ fromSchema: stored.schemaVersion ?? 0, records: stored.entries })
+  }
   return openLmdbStore({
-    databasePath: resolveDatabasePath(options),
+    databasePath,
     ...(options.maxDatabaseSize === undefined ? {} : { maxDatabaseSize: options.maxDatabaseSize }),
     ...(options.rules === undefined ? {} : { rules: options.rules }),
     readOnly: options.readOnly ?? false,
