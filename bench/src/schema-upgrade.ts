@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { checkRollups } from '@agent-tracker/core'
@@ -21,6 +21,12 @@ export interface UpgradeFigures {
   readonly indexBytes: number
   /** Rollup numbers `doctor --check` finds drifted after the upgrade. */
   readonly drift: number
+  /**
+   * The same schema-1 database opened by the OpenCode plugin, which upgrades it in a worker thread:
+   * when its database was open (the upgrade included), and the longest its event loop could not
+   * turn meanwhile (as the loop saw it, and the process's CPU in that stretch — the worker's too).
+   */
+  readonly inPlugin: PluginStart | undefined
   /** The same records in a database of schema 2 (the release before the search indexes), upgraded in place. */
   readonly fromSchema2: {
     /** The first writable open, which upgrades the schema and starts the search-index build: what a writer waits for. */
@@ -37,6 +43,13 @@ export interface UpgradeFigures {
     /** Bytes of the search indexes (pages). */
     readonly searchBytes: number
   }
+}
+
+/** A plugin's start against a database: when it was open, and the longest its event loop could not turn. */
+export interface PluginStart {
+  readonly databaseOpenMs: number
+  readonly maxBlockMs: number
+  readonly maxBlockCpuMs: number
 }
 
 /** Records a step of the search-index build gives their entries: as the hosts' background build (node-host's SEARCH_BUILD_STEP_RECORDS). */
@@ -92,7 +105,7 @@ async function upgradeFromSchema2(path: string): Promise<UpgradeFigures['fromSch
  * 1's sub-databases with lmdb-js's default encoding (each record with its field names), its commit
  * index and its day rollups (no bugs or grades) — opened by this release, which upgrades it in place.
  */
-export async function upgradeFigures(sizes: ScaleSizes): Promise<UpgradeFigures> {
+export async function upgradeFigures(sizes: ScaleSizes, pluginStart?: (databasePath: string) => Promise<PluginStart>): Promise<UpgradeFigures> {
   const folder = mkdtempSync(join(tmpdir(), 'bench-upgrade-'))
   try {
     const source = join(folder, 'schema-2.lmdb')
@@ -130,9 +143,13 @@ export async function upgradeFigures(sizes: ScaleSizes): Promise<UpgradeFigures>
     await from.close()
     await to.close()
 
+    // A copy for the plugin, upgraded there after the open below (one upgrade at a time).
+    const forPlugin = join(folder, 'schema-1-plugin.lmdb')
+    copyFileSync(target, forPlugin)
     const upgradeMs = await timeMs(async () => {
       await openLmdbStore({ databasePath: target, maxDatabaseSize: 2048 * 1024 * 1024 }).close()
     })
+    const inPlugin = pluginStart === undefined ? undefined : await pluginStart(forPlugin)
     const root = open({ path: target, noSubdir: true, maxDbs: 32, readOnly: true })
     let schema2Bytes = 0
     for (const name of RECORD_TABLES) for (const { value } of root.openDB({ name, encoding: 'binary' }).getRange({})) schema2Bytes += (value as Buffer).length
@@ -143,7 +160,7 @@ export async function upgradeFigures(sizes: ScaleSizes): Promise<UpgradeFigures>
     const { drift } = await checkRollups(store)
     await store.close()
     const fromSchema2 = await upgradeFromSchema2(source)
-    return { records, upgradeMs, bytesPerRecord: { schema1: Math.round(schema1Bytes / records), schema2: Math.round(schema2Bytes / records) }, indexBytes, drift: drift.length, fromSchema2 }
+    return { records, upgradeMs, bytesPerRecord: { schema1: Math.round(schema1Bytes / records), schema2: Math.round(schema2Bytes / records) }, indexBytes, drift: drift.length, inPlugin, fromSchema2 }
   } finally {
     rmSync(folder, { recursive: true, force: true })
   }
