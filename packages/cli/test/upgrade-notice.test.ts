@@ -20,7 +20,7 @@ describe('opening a database of release 0.1.0', () => {
     const records = readStoredSchema(db)?.entries
     const first = await runCliAtTerminal(['report', '--db', db])
     expect(first.code).toBe(0)
-    expect(first.stdout.match(NOTICE)?.[1]).toBe(String(records))
+    expect(NOTICE.exec(first.stdout)?.[1]).toBe(String(records))
     expect(readStoredSchema(db)?.schemaVersion).toBe(3)
     const again = await runCliAtTerminal(['report', '--db', db])
     expect(again.code).toBe(0)
