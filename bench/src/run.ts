@@ -375,7 +375,7 @@ export function formatResults(r: BenchResults): string {
   const alt = (label: string, c: { total: Spread; write: Spread; report: Spread; cpuMs: number }, note: string): void => {
     row(label, range(c.total), `${note}; write ${ms(c.write.median)}, report ${ms(c.report.median)}, CPU ${ms(c.cpuMs)}${label.includes('SQLite') ? '; WAL, synchronous=FULL' : ''}`)
   }
-  alt(`6. ${String(a.hooks)} hooks, commits, flushes, report: agent-tracker`, a.agentTracker, 'total (LMDB, fsync per flush)')
+  alt(`6. ${String(a.hooks)} hooks, commits, flushes, report: agent-tracker`, a.agentTracker, 'total (LMDB, fsync per flush: each commit waits for the disk twice — its pages, then its meta page, written O_DSYNC — where a SQLite WAL commit waits once)')
   alt('   SQLite buffered the same way', a.sqliteBuffered, `agent-tracker ahead ${mark(a.sqliteBuffered.ratio > 1)} (${String(a.sqliteBuffered.ratio)}×)`)
   alt('   SQLite, a transaction per hook', a.sqlitePerHook, `agent-tracker ahead ${mark(a.sqlitePerHook.ratio > 1)} (${String(a.sqlitePerHook.ratio)}×)`)
   alt('   legacy JSON files rewritten per hook (no fsync)', a.jsonFiles, `agent-tracker ahead ${mark(a.jsonFiles.ratio > 1)} (${String(a.jsonFiles.ratio)}×)`)
