@@ -62,7 +62,9 @@ export function openEnvironment(path: string, mapSize: number, readOnly: boolean
     // registers no exit hook of its own — that hook closes environments before a host's own
     // 'exit' listener can flush, and a transaction on a closed environment segfaults.
     const root = open({ path, noSubdir, mapSize, maxDbs: 32, readOnly, overlappingSync: false })
-    return { root, ...openTables(root), dataFile }
+    // A writer opens (and in a new database creates) every sub-database in one write transaction:
+    // one commit, where one each made a new database wait for the disk some fifty times.
+    return { root, ...(readOnly ? openTables(root) : root.transactionSync(() => openTables(root))), dataFile }
   } catch (error) {
     throw translateOpenError(error, path, !check.exists)
   }
@@ -76,8 +78,9 @@ export function openEnvironment(path: string, mapSize: number, readOnly: boolean
 export function openTables(root: RootDatabase): QueryTables {
   const structured = (name: string): Database<unknown> => root.openDB({ name, sharedStructuresKey: STRUCTURES_KEY })
   const plain = (name: string): Database<unknown> => root.openDB({ name })
-  // A new database gets its sub-databases one commit each: `meta` comes first, so a process killed
-  // halfway leaves a file that is still recognised as ours (meta beside our own names only).
+  // A writer creates a new database's sub-databases in one transaction (see `openEnvironment`).
+  // `meta` still comes first: earlier releases committed them one at a time, and a file their
+  // process left cut short halfway is recognised as ours by it (meta beside our own names only).
   const meta = plain(META)
   const tables = Object.fromEntries(COLLECTIONS.map((c) => [c, structured(SUB_DATABASES[c])])) as unknown as QueryTables['tables']
   // Read-only, a table an earlier schema lacks is not there (undefined), nor then its second opening.
