@@ -21,7 +21,7 @@ export function peekRecord<C extends CollectionName>(databasePath: string, colle
   try {
     // Records keep their field names as shared structures: the table must know where they are.
     const table = root.openDB({ name: SUB_DATABASES[collection], sharedStructuresKey: STRUCTURES_KEY }) as Database<CollectionRecords[C]> | undefined
-    // A database another process is creating gets its tables a commit at a time: one not made yet holds nothing.
+    // A database another process is creating has no tables until its first commit (an earlier release made them a commit at a time): one not made yet holds nothing.
     return table?.get(toLmdbKey(key))
   } finally {
     void root.close()
