@@ -25,12 +25,17 @@ export interface DetachedFailure {
  */
 export function recordDetachedOutcome(databasePath: string, event: string, reply: HookReply, now = new Date()): void {
   const file = failureFile(databasePath)
-  if (reply.exitCode === 0 && (reply.stderr ?? '').trim() === '') {
+  if (succeeded(reply)) {
     rmSync(file, { force: true })
     return
   }
   const message = (reply.stderr ?? '').trim().replace(/^agent-tracker:\s*/, '') || `it ended with exit code ${String(reply.exitCode)}`
   writeFailure(databasePath, { at: now.toISOString(), event, work: 'hook', message })
+}
+
+/** Whether a hook run succeeded: exit code 0 and nothing said on stderr (what {@link recordDetachedOutcome} takes for a success). */
+export function succeeded(reply: HookReply): boolean {
+  return reply.exitCode === 0 && (reply.stderr ?? '').trim() === ''
 }
 
 /**

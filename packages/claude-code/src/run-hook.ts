@@ -1,4 +1,4 @@
-import { recordDetachedOutcome, recordSearchBuildFailure } from './detached-outcome.js'
+import { recordDetachedOutcome, recordSearchBuildFailure, succeeded } from './detached-outcome.js'
 import type { HookInput } from './hook-input.js'
 import { readHookInput } from './hook-input.js'
 import type { HookOptions } from './hook-options.js'
@@ -61,8 +61,9 @@ export async function runDetachedHook(stdin: string, options: HookOptions, work:
     const databasePath = hookDatabasePath(options)
     const event = eventNameOf(stdin) ?? 'unknown'
     recordDetachedOutcome(databasePath, event, reply)
-    // Input the hook refused, or an event it does not handle, has no project to open the database for.
-    const input = reply.exitCode === 0 ? readHookInput(stdin) : undefined
+    // After a failure, the build waits for a run whose own work succeeded (its failure stays the one written down);
+    // an event the hook does not handle names no project to open the database for.
+    const input = succeeded(reply) ? readHookInput(stdin) : undefined
     if (input === undefined) return reply
     const { carrySearchBuildOn } = await import('./search-build.js')
     const built = await carrySearchBuildOn(input, options, work.searchBuildMs ?? SEARCH_BUILD_BUDGET_MS)
