@@ -4,10 +4,16 @@ import type { HookReply } from './hook-reply.js'
 import { pendingFolder } from './pending-facts.js'
 import { replaceFile } from '@agent-tracker/node-host/files'
 
-/** What a detached hook that failed left for the user to see: when, at which event, and why. */
+/** What a detached hook that failed left for the user to see: when, at which event, what failed, and why. */
 export interface DetachedFailure {
   readonly at: string
   readonly event: string
+  /**
+   * What failed: the hook's own work (`hook`: the end of the turn is not recorded, what it read
+   * waits for the next), or the search-index build it carries on after that work (`search-index
+   * build`: the turn is recorded, and the next detached run goes on with the build).
+   */
+  readonly work: 'hook' | 'search-index build'
   readonly message: string
 }
 
@@ -19,23 +25,42 @@ export interface DetachedFailure {
  */
 export function recordDetachedOutcome(databasePath: string, event: string, reply: HookReply, now = new Date()): void {
   const file = failureFile(databasePath)
-  if (reply.exitCode === 0 && (reply.stderr ?? '').trim() === '') {
+  if (succeeded(reply)) {
     rmSync(file, { force: true })
     return
   }
   const message = (reply.stderr ?? '').trim().replace(/^agent-tracker:\s*/, '') || `it ended with exit code ${String(reply.exitCode)}`
-  mkdirSync(pendingFolder(databasePath), { recursive: true })
-  replaceFile(file, JSON.stringify({ at: now.toISOString(), event, message } satisfies DetachedFailure))
+  writeFailure(databasePath, { at: now.toISOString(), event, work: 'hook', message })
+}
+
+/** Whether a hook run succeeded: exit code 0 and nothing said on stderr (what {@link recordDetachedOutcome} takes for a success). */
+export function succeeded(reply: HookReply): boolean {
+  return reply.exitCode === 0 && (reply.stderr ?? '').trim() === ''
+}
+
+/**
+ * Keeps word of a search-index build that a detached hook run carried on after its own work (which
+ * {@link recordDetachedOutcome} recorded) and that failed — a full database, say: its reason, for
+ * `doctor` to show until a later run succeeds.
+ */
+export function recordSearchBuildFailure(databasePath: string, event: string, error: unknown, now = new Date()): void {
+  writeFailure(databasePath, { at: now.toISOString(), event, work: 'search-index build', message: error instanceof Error ? error.message : String(error) })
 }
 
 /** The last failure a detached hook recorded for the database, if its problem has not gone since. */
 export function lastDetachedFailure(databasePath: string): DetachedFailure | undefined {
   try {
     const saved = JSON.parse(readFileSync(failureFile(databasePath), 'utf8')) as Partial<DetachedFailure>
-    return typeof saved.at === 'string' && typeof saved.event === 'string' && typeof saved.message === 'string' ? { at: saved.at, event: saved.event, message: saved.message } : undefined
+    // A failure written before the search-index build was carried on here names no work: the hook's.
+    return typeof saved.at === 'string' && typeof saved.event === 'string' && typeof saved.message === 'string' ? { at: saved.at, event: saved.event, work: saved.work === 'search-index build' ? saved.work : 'hook', message: saved.message } : undefined
   } catch {
     return undefined
   }
+}
+
+function writeFailure(databasePath: string, failure: DetachedFailure): void {
+  mkdirSync(pendingFolder(databasePath), { recursive: true })
+  replaceFile(failureFile(databasePath), JSON.stringify(failure))
 }
 
 function failureFile(databasePath: string): string {

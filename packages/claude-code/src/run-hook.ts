@@ -1,3 +1,4 @@
+import { recordDetachedOutcome, recordSearchBuildFailure, succeeded } from './detached-outcome.js'
 import type { HookInput } from './hook-input.js'
 import { readHookInput } from './hook-input.js'
 import type { HookOptions } from './hook-options.js'
@@ -33,4 +34,54 @@ export async function runClaudeCodeHook(stdin: string, options: HookOptions): Pr
     return trackingFailed(error)
   }
 }
+
+/** How long a detached run carries on a search-index build under way, by default: one minute, then the next run goes on. */
+const SEARCH_BUILD_BUDGET_MS = 60_000
+
+/** How a detached run goes about its work beyond the hook's (internal: tests make it short). */
+export interface DetachedWork {
+  /** How long it carries on a search-index build under way after the hook's work; default 60 s. */
+  readonly searchBuildMs?: number | undefined
+}
+
+/**
+ * The work of a hook run detached from Claude Code — what `Stop` and `SubagentStop` hand theirs to
+ * (`agent-tracker hook claude-code --detached`), so that nothing of it keeps Claude Code waiting:
+ * the hook's own work ({@link runClaudeCodeHook}), how it ended written down beside the database
+ * (`recordDetachedOutcome`, for `doctor`), and then, when that work succeeded and a search-index
+ * build is under way (a database upgraded from schema 2), the build carried on a step at a time
+ * for up to `searchBuildMs` (see `carrySearchBuildOn`), so that searches made from Claude Code
+ * alone come to read the indexes. Never throws: a failure of the build is written down beside the
+ * database too, and the answer is the hook's.
+ */
+export async function runDetachedHook(stdin: string, options: HookOptions, work: DetachedWork = {}): Promise<HookReply> {
+  const reply = await runClaudeCodeHook(stdin, options)
+  try {
+    const { hookDatabasePath } = await import('./hook-options.js')
+    const databasePath = hookDatabasePath(options)
+    const event = eventNameOf(stdin) ?? 'unknown'
+    recordDetachedOutcome(databasePath, event, reply)
+    // After a failure, the build waits for a run whose own work succeeded (its failure stays the one written down);
+    // an event the hook does not handle names no project to open the database for.
+    const input = succeeded(reply) ? readHookInput(stdin) : undefined
+    if (input === undefined) return reply
+    const { carrySearchBuildOn } = await import('./search-build.js')
+    const built = await carrySearchBuildOn(input, options, work.searchBuildMs ?? SEARCH_BUILD_BUDGET_MS)
+    if (built.kind === 'failed') recordSearchBuildFailure(databasePath, event, built.error)
+  } catch {
+    // Nowhere to write down how it went (no database path, a folder that cannot be written): the next run tries again.
+  }
+  return reply
+}
+
+/** The `hook_event_name` of a hook's input, even input the hook refuses for another reason. */
+function eventNameOf(json: string): string | undefined {
+  try {
+    const event = JSON.parse(json) as { hook_event_name?: unknown }
+    return typeof event.hook_event_name === 'string' ? event.hook_event_name : undefined
+  } catch {
+    return undefined
+  }
+}
+
 export { recordDetachedOutcome } from './detached-outcome.js'

@@ -21,8 +21,13 @@ export class HookSession {
 
   /** Sends a hook event (its JSON on stdin), with the fields every event has. */
   send(event: string, fields: Record<string, unknown> = {}): Promise<HookReply> {
+    return runClaudeCodeHook(this.input(event, fields), this.options)
+  }
+
+  /** A hook event's JSON, as Claude Code writes it on the hook's stdin, once the transcript is written as it stands. */
+  input(event: string, fields: Record<string, unknown> = {}): string {
     this.transcript.write(this.transcriptPath)
-    return runClaudeCodeHook(JSON.stringify({ session_id: this.session, transcript_path: this.transcriptPath, cwd: this.cwd, hook_event_name: event, ...fields }), this.options)
+    return JSON.stringify({ session_id: this.session, transcript_path: this.transcriptPath, cwd: this.cwd, hook_event_name: event, ...fields })
   }
 
   /** A tool call as Claude Code runs it: the response asking for it is written, then PreToolUse; unless denied, the call runs and PostToolUse (or PostToolUseFailure) follows. */

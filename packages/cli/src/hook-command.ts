@@ -15,7 +15,7 @@ export interface HookFlags {
   readonly envProtection: boolean
   /** Do the work of a `Stop` in this process instead of a detached one. */
   readonly foreground: boolean
-  /** This process is the detached worker of a `Stop` (internal): how it ends is written down for `doctor`. */
+  /** This process is the detached worker of a `Stop` (internal): how it ends is written down for `doctor`, and it carries on a search-index build under way. */
   readonly detached: boolean
 }
 
@@ -74,22 +74,16 @@ export async function runHookCommand(args: readonly string[], io: Io): Promise<n
   const stdin = Buffer.concat(chunks).toString('utf8')
   const event = eventNameOf(stdin)
   if (!flags.foreground && !flags.detached && event !== undefined && DETACHED_EVENTS.has(event) && (await detach(args, stdin, io))) return 0
-  const { recordDetachedOutcome, runClaudeCodeHook } = await import('@agent-tracker/claude-code/hook')
+  const { runClaudeCodeHook, runDetachedHook } = await import('@agent-tracker/claude-code/hook')
   const databasePath = flags.db === undefined || flags.db.startsWith('~') ? flags.db : absolutePath(io, flags.db)
-  const reply = await runClaudeCodeHook(stdin, {
+  const options = {
     databasePath, env: io.env, homeDir: io.homeDir, envProtection: flags.envProtection,
     ...(flags.identity === undefined ? {} : { identity: flags.identity }),
     ...(flags.enforceHalt === undefined ? {} : { enforceHalt: flags.enforceHalt }),
-  })
-  if (flags.detached) {
-    // Nobody reads this process's output: how it ended is written down beside the database instead.
-    try {
-      const { resolveDatabasePath } = await import('@agent-tracker/node-host/database-path')
-      recordDetachedOutcome(resolveDatabasePath({ databasePath, env: io.env, homeDir: io.homeDir }), event ?? 'unknown', reply)
-    } catch {
-      // No database path to write beside: nothing more to do.
-    }
   }
+  // Nobody reads the detached worker's output: it writes down how it ended beside the database, and
+  // then carries on a search-index build under way (see runDetachedHook).
+  const reply = flags.detached ? await runDetachedHook(stdin, options) : await runClaudeCodeHook(stdin, options)
   if (reply.stdout !== undefined) io.stdout.write(reply.stdout)
   if (reply.stderr !== undefined) io.stderr.write(reply.stderr)
   return reply.exitCode

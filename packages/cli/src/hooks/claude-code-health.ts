@@ -26,7 +26,8 @@ export interface ProjectPlace {
  * project's settings in the folder it is started in), naming the file each lives in; when none is
  * installed, naming the folders looked in — and whether they would run: a
  * problem when a hook's program is not found (every hook would fail without a word), and when the
- * end of a turn, recorded in a detached process, last failed; findings for facts the hooks read
+ * end of a turn, recorded in a detached process, last failed (a finding when only the search-index
+ * build that process carries on after it failed); findings for facts the hooks read
  * that a write failed to store (they wait beside the database), for sessions whose work could not be
  * tracked (no transcript), for a settings file that
  * cannot be read, hooks that run `hook claude-code` without being marked as agent-tracker's (an
@@ -99,8 +100,11 @@ export function claudeCodeHealth(io: Pick<Io, 'env' | 'homeDir'>, place: Project
   notes.unshift(...commandNotes)
   // The end of a turn is recorded in a detached process whose failure nobody sees but this.
   const failure = lastDetachedFailure(database)
-  if (failure !== undefined) {
+  if (failure?.work === 'hook') {
     notes.push({ level: 'problem', text: `the end of a turn (${failure.event}, ${failure.at}) could not be recorded: ${failure.message} — what it read waits for the next turn's end` })
+  } else if (failure !== undefined) {
+    // The turn was recorded; only the search indexes wait, and searches read whole records meanwhile.
+    notes.push({ level: 'finding', text: `the search-index build that the end of a turn carries on (${failure.event}, ${failure.at}) stopped: ${failure.message} — the next turn's end tries again; agent-tracker doctor --repair builds the indexes at once` })
   }
   const waiting = waitingNote(database, now)
   if (waiting !== undefined) notes.push(waiting)
