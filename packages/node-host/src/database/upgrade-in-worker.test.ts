@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { Fact } from '@agent-tracker/core'
 import { COLLECTIONS, SCHEMA_VERSION } from '@agent-tracker/core'
 import { createFactScript } from '@agent-tracker/core/testing'
@@ -11,6 +13,8 @@ import { upgradeInWorker } from './upgrade-in-worker.js'
 
 /** The worker as the kit's build has it (tests run this module from its source, which a worker thread cannot load). */
 const WORKER = new URL('../../dist/database/upgrade-worker.js', import.meta.url)
+/** A host process that upgrades in a worker, from the kit's build. */
+const CHILD = fileURLToPath(new URL('../../test/fixtures/upgrade-in-worker.mjs', import.meta.url))
 
 /** Sessions of two setups in two projects, `days` days of them: enough records that an upgrade takes a while. */
 function history(days: number): Fact[] {
@@ -62,6 +66,26 @@ describe('upgradeInWorker', () => {
     await writeSchema1Database(inThread, { facts })
     await openLmdbStore({ databasePath: inThread }).close()
     expect(await everything(path)).toEqual(await everything(inThread))
+  })
+
+  it('is safe in two processes at once: one upgrades, the other finds it done, and nothing is lost', async () => {
+    const path = join(tempFolder(), 'tracker.lmdb')
+    const facts = history(20)
+    await writeSchema1Database(path, { facts })
+    const reference = join(tempFolder(), 'tracker.lmdb')
+    await writeSchema1Database(reference, { facts })
+    await openLmdbStore({ databasePath: reference }).close()
+    // Each started before either ends: both read schema 1 and start a worker; the upgrade reads the version again in its transaction.
+    const answers = await Promise.all([0, 1].map(() => new Promise<{ upgraded?: { fromSchema: number } | null; error?: string }>((resolve, reject) => {
+      execFile(process.execPath, [CHILD, path], { timeout: 60_000 }, (error, stdout) => {
+        if (error === null) resolve(JSON.parse(stdout) as { upgraded?: { fromSchema: number } | null })
+        else reject(error)
+      })
+    })))
+    expect(answers.map((answer) => answer.error)).toEqual([undefined, undefined])
+    expect(answers.filter((answer) => answer.upgraded?.fromSchema === 1).length).toBeGreaterThanOrEqual(1)
+    expect(readStoredSchema(path)?.schemaVersion).toBe(SCHEMA_VERSION)
+    expect(await everything(path)).toEqual(await everything(reference))
   })
 
   it('leaves a current database, a new one and a missing one to the open, without a worker', async () => {
