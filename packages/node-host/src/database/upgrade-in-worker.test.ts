@@ -77,9 +77,9 @@ describe('upgradeInWorker', () => {
     await openLmdbStore({ databasePath: reference }).close()
     // Each started before either ends: both read schema 1 and start a worker; the upgrade reads the version again in its transaction.
     const answers = await Promise.all([0, 1].map(() => new Promise<{ upgraded?: { fromSchema: number } | null; error?: string }>((resolve, reject) => {
-      execFile(process.execPath, [CHILD, path], { timeout: 60_000 }, (error, stdout) => {
+      execFile(process.execPath, [CHILD, path], { timeout: 60_000 }, (error, stdout, stderr) => {
         if (error === null) resolve(JSON.parse(stdout) as { upgraded?: { fromSchema: number } | null })
-        else reject(error)
+        else reject(new Error(`the host process failed: ${stderr}`, { cause: error }))
       })
     })))
     expect(answers.map((answer) => answer.error)).toEqual([undefined, undefined])
