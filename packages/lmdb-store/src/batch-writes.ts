@@ -206,9 +206,10 @@ export function appendFactLog(db: QueryTables, firstSeq: number, facts: readonly
  * leaves no stale entry, and a day rollup moves its setup's totals by what it changed. The stored
  * version of a record comes from `reader` when planning read it, so it is not read twice; `fresh`
  * says every key is new (an import) but for day rollups, so the indexes look nothing up; `entries`
- * are the records' search entries when made already (see `searchEntries`).
+ * are the records' search entries when made already (see `searchEntries`), or `null` for none at
+ * all: a search-index build started in the same transaction gives them later (an upgrade).
  */
-export function putRecords(db: QueryTables, writes: readonly PlannedRecord[], reader?: TransactionReader, fresh = false, entries?: readonly (SearchIndexEntry | undefined)[]): void {
+export function putRecords(db: QueryTables, writes: readonly PlannedRecord[], reader?: TransactionReader, fresh = false, entries?: readonly (SearchIndexEntry | undefined)[] | null): void {
   const storedBefore = (write: PlannedRecord, key: Key): unknown => {
     // Not `??`: a record planning found absent is `undefined`, and known.
     const known = reader === undefined ? UNREAD : reader.storedBefore(write.collection, write.key)
@@ -225,7 +226,7 @@ export function putRecords(db: QueryTables, writes: readonly PlannedRecord[], re
       const movable = !fresh && indexes.some((index) => !index.fixed)
       const previous = movable ? storedBefore(write, key) : undefined
       indexRecord(db, indexes, write.record, previous)
-      if (isSearched(write.collection)) putSearchEntry(db.search, write.collection, write.key, write.record as SearchedRecord, previous as SearchedRecord | undefined, entries?.[position])
+      if (entries !== null && isSearched(write.collection)) putSearchEntry(db.search, write.collection, write.key, write.record as SearchedRecord, previous as SearchedRecord | undefined, entries?.[position])
     }
     // An import merges into the rollups it read: a rollup is never taken as new.
     if (write.collection === 'usage') totals.put(storedBefore(write, key) as UsageRecord | undefined, write.record)

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import type { CollectionName, Fact, TrackerStore } from '@agent-tracker/core'
-import { COLLECTIONS, SCHEMA_VERSION, checkRollups } from '@agent-tracker/core'
+import { COLLECTIONS, SCHEMA_VERSION, checkRollups, priorArt } from '@agent-tracker/core'
 import { createFactScript, createMemoryStore } from '@agent-tracker/core/testing'
 import { open } from 'lmdb'
 import { describe, expect, it } from 'vitest'
@@ -81,6 +81,28 @@ describe('a database written by release 0.1.0 (schema 1)', () => {
     await store.applyFacts([call, call, later.commit('5a0c0ffee')])
     expect((await store.get('setups', [SONNET]))?.state.toolCalls).toBe(25)
     expect(await checkRollups(store)).toMatchObject({ facts: 2, drift: [] })
+    await store.close()
+  })
+
+  it('leaves the search indexes to a build after the upgrade: the same prior art meanwhile, and once they are built', async () => {
+    const databasePath = join(tempFolder(), 'tracker.lmdb')
+    const { facts, imported } = history()
+    await writeSchema1Database(databasePath, { facts, importedCommits: imported })
+    const reference = createMemoryStore()
+    await reference.applyFacts(facts)
+    await reference.importRecords({ commits: imported })
+    const expected = await priorArt(reference, { task: 'api work shop change' })
+    expect(expected.patterns.length + expected.mistakes.length).toBeGreaterThan(2)
+
+    const store = openLmdbStore({ databasePath })
+    expect(store.searchIndexes()).toBe('building')
+    expect(store.searchIndexBuild()).toMatchObject({ built: 0 })
+    expect(await priorArt(store, { task: 'api work shop change' })).toEqual(expected)
+    let progress = await store.continueSearchIndexBuild(10)
+    expect(progress.done).toBe(false)
+    while (!progress.done) progress = await store.continueSearchIndexBuild(10)
+    expect(store.searchIndexes()).toBe('in step')
+    expect(await priorArt(store, { task: 'api work shop change' })).toEqual(expected)
     await store.close()
   })
 

@@ -5,7 +5,8 @@ import { COUNTED_COLLECTIONS, countInRollup, countersOf, dayOf, emptyUsage, reco
 import type { Database, Key, RootDatabase } from 'lmdb'
 import { putRecords } from './batch-writes.js'
 import { rebuildSetupTotals } from './setup-totals.js'
-import { LAST_FACT_SEQ_KEY, SCHEMA_VERSION_KEY, SEARCHED_THROUGH_KEY, SUB_DATABASES, toLmdbKey } from './layout.js'
+import { LAST_FACT_SEQ_KEY, SCHEMA_VERSION_KEY, SUB_DATABASES, toLmdbKey } from './layout.js'
+import { startSearchBuild } from './search-index.js'
 import type { QueryTables } from './record-queries.js'
 
 /** Records read and rewritten at a time: what the upgrade holds in memory besides the day rollups. */
@@ -23,7 +24,9 @@ type RollupOfSchema1 = Omit<UsageRecord, 'v' | 'bugs' | 'grades' | 'baseline'> &
  * - each day rollup keeps its tool calls, commands, pushes, messages, tokens and cost as its
  *   `baseline` (no fact log backs them), and its commits, bugs and grades are counted again from
  *   the stored commit, bug and grade-event records (schema 1 did not count imported ones);
- * - the fact log starts empty, and the schema version becomes this release's.
+ * - the fact log starts empty, and the schema version becomes this release's;
+ * - the search indexes are left to a build that goes on after (see `startSearchBuild`), as after
+ *   an upgrade from schema 2.
  */
 export function upgradeFromSchema1(root: RootDatabase, db: QueryTables): void {
   const old = Object.fromEntries(COLLECTIONS.map((c) => [c, root.openDB({ name: SUB_DATABASES[c] })])) as Record<CollectionName, Database<unknown>>
@@ -37,7 +40,8 @@ export function upgradeFromSchema1(root: RootDatabase, db: QueryTables): void {
     if (collection === 'usage') continue
     for (const chunk of chunkedEntries(old[collection])) {
       const writes = chunk.map(([key, record]) => ({ collection, key: key as string[], record }) as never)
-      putRecords(db, writes, undefined, true)
+      // No search entries here: the build started below gives them, a step at a time, after this transaction.
+      putRecords(db, writes, undefined, true, null)
       if (!COUNTED_COLLECTIONS.has(collection)) continue
       for (const [, record] of chunk) countRecord(rollups, collection, record as CountedRecord)
     }
@@ -46,8 +50,9 @@ export function upgradeFromSchema1(root: RootDatabase, db: QueryTables): void {
   for (const rollup of rollups.values()) usage.putSync(toLmdbKey([rollup.setup, rollup.project, rollup.day]), rollup)
   rebuildSetupTotals(db)
   db.meta.putSync(LAST_FACT_SEQ_KEY, 0)
-  // putRecords wrote every record's search entry.
-  db.meta.putSync(SEARCHED_THROUGH_KEY, 0)
+  // The search indexes are built after, as for schema 2 (`LmdbStore.continueSearchIndexBuild`): in
+  // this one transaction their entries were about two fifths of the upgrade's time.
+  startSearchBuild(db)
   db.meta.putSync(SCHEMA_VERSION_KEY, SCHEMA_VERSION)
 }
 
