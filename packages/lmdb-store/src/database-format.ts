@@ -80,8 +80,9 @@ export function readStoredSchema(path: string): StoredSchema | undefined {
   if (!check.ok || !check.exists || check.pageSize === undefined) return undefined
   try {
     return readNewestTree(dataFile, check.pageSize, (mainTree, readPage) => {
-      if (classify(mainTree, readPage).kind !== 'agent-tracker') return undefined
-      const subDatabases = subDatabasesOf(mainTree, readPage).trees
+      const found = subDatabasesOf(mainTree, readPage)
+      if (classifyFound(found, readPage).kind !== 'agent-tracker') return undefined
+      const subDatabases = found.trees
       const meta = subDatabases.get(META)
       const stored = meta === undefined ? undefined : treeValue(meta, readPage, SCHEMA_VERSION_KEY)
       // msgpack's positive fixint: the versions there are, and many more.
@@ -117,7 +118,13 @@ function readNewestTree<T>(dataFile: string, pageSize: number, read: (mainTree: 
 }
 
 /** The named sub-databases of a main tree, and a sample of its plain keys (with their count). */
-function subDatabasesOf(mainTree: TreeRecord, readPage: (pgno: bigint) => Buffer): { trees: Map<string, TreeRecord>; keys: string[]; plainKeys: number } {
+interface MainTreeContent {
+  readonly trees: Map<string, TreeRecord>
+  readonly keys: readonly string[]
+  readonly plainKeys: number
+}
+
+function subDatabasesOf(mainTree: TreeRecord, readPage: (pgno: bigint) => Buffer): MainTreeContent {
   const trees = new Map<string, TreeRecord>()
   const keys: string[] = []
   let plainKeys = 0
@@ -134,7 +141,10 @@ function subDatabasesOf(mainTree: TreeRecord, readPage: (pgno: bigint) => Buffer
 }
 
 function classify(mainTree: TreeRecord, readPage: (pgno: bigint) => Buffer): DatabaseFormat {
-  const { trees: subDatabases, keys, plainKeys } = subDatabasesOf(mainTree, readPage)
+  return classifyFound(subDatabasesOf(mainTree, readPage), readPage)
+}
+
+function classifyFound({ trees: subDatabases, keys, plainKeys }: MainTreeContent, readPage: (pgno: bigint) => Buffer): DatabaseFormat {
   const names = [...subDatabases.keys()].sort()
   if (names.length === 0 && plainKeys === 0) return { kind: 'empty' }
   const meta = subDatabases.get(META)
