@@ -117,13 +117,14 @@ function readNewestTree<T>(dataFile: string, pageSize: number, read: (mainTree: 
   }
 }
 
-/** The named sub-databases of a main tree, and a sample of its plain keys (with their count). */
+/** What a main tree holds: its named sub-databases, and a sample of its plain keys (with their count). */
 interface MainTreeContent {
   readonly trees: Map<string, TreeRecord>
   readonly keys: readonly string[]
   readonly plainKeys: number
 }
 
+/** Reads what a main tree holds (see {@link MainTreeContent}), within the page budget. */
 function subDatabasesOf(mainTree: TreeRecord, readPage: (pgno: bigint) => Buffer): MainTreeContent {
   const trees = new Map<string, TreeRecord>()
   const keys: string[] = []
