@@ -3,7 +3,7 @@ import { isTrackerError } from '../errors.js'
 import { API, GPT, PYTHON_API, SHOP, SONNET, WEB_APP, storeWithHistory } from '../../test/read-history.js'
 import { recommendSetups } from '../projects/recommend.js'
 import { createFactScript } from '../testing/fact-script.js'
-import { recommend, recommendByProfile } from './recommend.js'
+import { answerRecommendation, readRecommendation, recommend, recommendByProfile } from './recommend.js'
 
 describe('recommend', () => {
   it('ranks setups for a project by its stored profile, saying which projects it could not compare', async () => {
@@ -59,6 +59,17 @@ describe('recommend', () => {
     // Vouched for, the same praise counts.
     await store.applyFacts([shop.commit('7c4a0c0ffee', 'scripted 4'), shop.grade('7c4a0c0ffee', { by: 'user', userGrade: 5, channel: 'cli-script', vouched: true })])
     expect(sonnet(await recommend(store, { project: SHOP }))?.samples).toBe((sonnet(before)?.samples ?? 0) + 1)
+  })
+
+  it('answers from what was read once the store is closed, as it answers from the open store', async () => {
+    const store = await storeWithHistory()
+    const profileFolder = (path: string) => (path === API ? WEB_APP : undefined)
+    const open = await recommend(store, { project: SHOP, minSamples: 3 }, { profileFolder })
+    const reading = await readRecommendation(store, { project: SHOP, minSamples: 3 }, { profileFolder })
+    await store.close()
+    await expect(store.find('usage')).rejects.toThrow()
+    expect(answerRecommendation(reading)).toEqual(open)
+    expect(open.similarProjects.map((project) => project.path).sort()).toEqual([API, SHOP])
   })
 
   it('refuses a project with no profile to compare by', async () => {

@@ -32,17 +32,42 @@ export interface RecommendAnswer extends Recommendation {
  * Every recorded outcome counts, and the day rollups hold them all: commits, bugs, the user grades
  * that count and cost come from one record per setup, project and day (the model takes a setup's
  * grades a day at a time), git evidence one by one. The work grows with setups × projects × days,
- * not with the commits and grades behind them.
+ * not with the commits and grades behind them. The same as {@link readRecommendation} then
+ * {@link answerRecommendation}.
  * @throws {TrackerError} UNKNOWN_PROJECT when the project has no profile to compare by.
  */
 export async function recommend(store: TrackerStore, query: RecommendQuery, options: ProfileOptions = {}): Promise<RecommendAnswer> {
+  return answerRecommendation(await readRecommendation(store, query, options))
+}
+
+/** What {@link answerRecommendation} computes a recommendation from: the question and every record it needs, read. */
+export interface RecommendReading {
+  readonly project: string
+  readonly profile: ProjectProfile
+  readonly tuning: RecommendOptions
+  readonly records: Required<Pick<RecommendRecords, 'projects' | 'usage' | 'evidence'>>
+  readonly unprofiled: readonly string[]
+}
+
+/**
+ * The reads of {@link recommend}, apart from its work: a host that reads a database through a
+ * memory map can let the pages read go (close the store) before the model's work, and the two do
+ * not add up in the process's peak memory.
+ * @throws {TrackerError} UNKNOWN_PROJECT when the project has no profile to compare by.
+ */
+export async function readRecommendation(store: TrackerStore, query: RecommendQuery, options: ProfileOptions = {}): Promise<RecommendReading> {
   const { project, profile: given, ...tuning } = query
   const profile = given ?? options.profileFolder?.(project) ?? (await store.get('projects', [project]))?.profile
   if (profile === undefined) {
     throw new TrackerError('UNKNOWN_PROJECT', `No profile of ${project}: it has no stored profile and its folder cannot be read here, so there is nothing to compare other projects with.`)
   }
   const { projects, unprofiled, usage, evidence } = await recommendInputs(store, 'any', options, {})
-  return { project, ...recommendSetups(profile, { projects, usage, evidence }, tuning), unprofiledProjects: unprofiled }
+  return { project, profile, tuning, records: { projects, usage, evidence }, unprofiled }
+}
+
+/** The recommendation from what {@link readRecommendation} read: no store is needed. */
+export function answerRecommendation(reading: RecommendReading): RecommendAnswer {
+  return { project: reading.project, ...recommendSetups(reading.profile, reading.records, reading.tuning), unprofiledProjects: reading.unprofiled }
 }
 
 /**
