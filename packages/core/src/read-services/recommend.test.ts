@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { isTrackerError } from '../errors.js'
 import { API, GPT, PYTHON_API, SHOP, SONNET, WEB_APP, storeWithHistory } from '../../test/read-history.js'
 import { recommendSetups } from '../projects/recommend.js'
+import type { TrackerStore } from '../store/tracker-store.js'
 import { createFactScript } from '../testing/fact-script.js'
 import { answerRecommendation, readRecommendation, recommend, recommendByProfile } from './recommend.js'
 
@@ -70,6 +71,35 @@ describe('recommend', () => {
     await expect(store.find('usage')).rejects.toThrow()
     expect(answerRecommendation(reading)).toEqual(open)
     expect(open.similarProjects.map((project) => project.path).sort()).toEqual([API, SHOP])
+  })
+
+  it('counts each day rollup as the store gives it, keeping none, and answers as from all of them at once', async () => {
+    const store = await storeWithHistory()
+    const profileFolder = (path: string) => (path === API ? WEB_APP : undefined)
+    const all = { order: 'any' } as const
+    const [recorded, usage, evidence] = await Promise.all([store.find('projects', all), store.find('usage', all), store.find('evidence', all)])
+    const projects = recorded.map((project) => {
+      const profile = project.profile ?? profileFolder(project.path)
+      return profile === undefined ? project : { ...project, profile }
+    })
+    const fromAll = recommendSetups(WEB_APP, { projects, usage, evidence }, { minSamples: 3 })
+    // A store that gives the rollups one at a time, and no array of them.
+    let visited = 0
+    const streaming = {
+      get: store.get.bind(store),
+      find: (collection: string, query: object) => (collection === 'usage' ? Promise.reject(new Error('every rollup read at once')) : store.find(collection as 'projects', query)),
+      visitRecords: async (collection: 'usage', query: object, visit: (record: unknown) => void) => {
+        for (const record of await store.find(collection, query)) {
+          visited += 1
+          visit(record)
+        }
+      },
+    } as unknown as TrackerStore
+    const reading = await readRecommendation(streaming, { project: SHOP, profile: WEB_APP, minSamples: 3 }, { profileFolder })
+    expect(visited).toBe(usage.length)
+    expect(JSON.stringify(reading)).not.toContain('"day"')
+    expect(answerRecommendation(reading)).toEqual({ project: SHOP, ...fromAll, unprofiledProjects: [] })
+    expect(fromAll.setups.filter((s) => s.samples > 0).length).toBeGreaterThan(0)
   })
 
   it('refuses a project with no profile to compare by', async () => {
