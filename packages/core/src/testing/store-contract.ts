@@ -598,7 +598,7 @@ export const STORE_CONTRACT_CHECKS: readonly StoreContractCheck[] = [
           const hash = `${String(i)}${String(which)}aced`
           return [s.commit(hash), s.grade(hash, { by: 'user', userGrade: ([-1, 1, 2, 5] as const)[i] ?? 1 }), s.usage({ input: 100 * (i + 1) }, 0.5)]
         }).flat()))
-        const visited = async <C extends 'usage' | 'commits' | 'projects'>(collection: C, query: Parameters<TrackerStore['find']>[1]): Promise<unknown[]> => {
+        const visited = async (collection: 'usage' | 'commits' | 'projects', query: Parameters<TrackerStore['find']>[1]): Promise<unknown[]> => {
           const seen: unknown[] = []
           await visitRecords(store, collection, query ?? {}, (record) => seen.push(record))
           return seen
