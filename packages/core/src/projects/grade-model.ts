@@ -65,8 +65,12 @@ export interface SetupPosterior {
 /** The fitted model: a posterior per setup, and chances computed from the joint posterior. */
 export interface GradeModel {
   readonly setups: readonly SetupPosterior[]
-  /** P(score of `challenger` ≥ score of `leader`) under the joint posterior. */
-  chanceAtLeast(leader: string, challenger: string): number
+  /**
+   * P(score of `challenger` ≥ score of `leader`) under the joint posterior. Given `enough`, it stops
+   * once the chance has reached it, and answers what it has added up by then: at least `enough`,
+   * the same as the whole chance for a test of `≥ enough` (every term it adds is a probability).
+   */
+  chanceAtLeast(leader: string, challenger: string, enough?: number): number
   /** P(the setup has the highest score of all), by a fixed-seed Monte Carlo over the joint posterior. */
   readonly chanceBest: ReadonlyMap<string, number>
 }
@@ -106,7 +110,7 @@ export function fitGradeModel(evidence: readonly SetupEvidence[], options: Grade
     }
   })
 
-  const chanceAtLeast = (leader: string, challenger: string): number => {
+  const chanceAtLeast = (leader: string, challenger: string, enough = Infinity): number => {
     const a = summaries.find((s) => s.setup === leader)
     const b = summaries.find((s) => s.setup === challenger)
     const bugA = bugs.get(leader)
@@ -141,6 +145,8 @@ export function fitGradeModel(evidence: readonly SetupEvidence[], options: Grade
         inner += levelA.probability * acc
       }
       chance += g.weight * inner
+      // Sums of terms never below 0 never fall: what has reached `enough` stays there.
+      if (chance >= enough) return chance
     }
     return chance
   }

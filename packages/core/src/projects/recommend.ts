@@ -206,7 +206,7 @@ export function recommendFromOutcomes(profile: ProjectProfile, similar: readonly
   const graded = top !== undefined && top.samples >= minSamples
   const contenders = top === undefined
     ? []
-    : [top.setup, ...setups.filter((s) => s.setup !== top.setup && (s.samples > 0 || s.evidence !== null) && (!graded || model.chanceAtLeast(top.setup, s.setup) >= CONTENDER_CHANCE))
+    : [top.setup, ...setups.filter((s) => s.setup !== top.setup && (s.samples > 0 || s.evidence !== null) && (!graded || model.chanceAtLeast(top.setup, s.setup, CONTENDER_CHANCE) >= CONTENDER_CHANCE))
       .sort((a, b) => b.score - a.score || a.setup.localeCompare(b.setup)).map((s) => s.setup)]
   const explore = exploration(setups, top?.setup)
   const listed = [...ranked, ...unranked]
