@@ -92,6 +92,21 @@ export function readSettled<T>(fd: number, read: () => T, settled: (value: T) =>
 }
 
 /**
+ * Whether a data file is absent or empty — a database not there yet, as {@link checkDataFile}
+ * finds it — from its status alone, without opening or reading it: for a caller that only needs
+ * to know whether to open it (the open checks it in full).
+ */
+export function isDataFileAbsent(dataFile: string): boolean {
+  try {
+    const status = statSync(dataFile)
+    return status.isFile() && status.size === 0
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    return code === 'ENOENT' || code === 'ENOTDIR'
+  }
+}
+
+/**
  * Checks that a data file is an intact LMDB file before it is mapped: LMDB (and lmdb-js) crash the
  * whole process with a segfault or bus error on garbage, truncated or overwritten files. Reads the
  * two meta pages (magic number, format version, page size, that the file holds every page the

@@ -4,7 +4,7 @@ import type { ActivityFact } from '@agent-tracker/core'
 import { createFactScript } from '@agent-tracker/core/testing'
 import { describe, expect, it } from 'vitest'
 import { tempFolder } from '@agent-tracker/test-folders'
-import { checkDataFile } from './data-file.js'
+import { checkDataFile, isDataFileAbsent } from './data-file.js'
 import type { LmdbStoreError } from './errors.js'
 import { isLmdbStoreError } from './errors.js'
 import { MAX_DATABASE_SIZE } from './database-size.js'
@@ -72,6 +72,20 @@ describe('unreadable databases never crash the process', () => {
     writeFileSync(join(folder, 'empty.lmdb'), '')
     expect(checkDataFile(join(folder, 'empty.lmdb'))).toEqual({ ok: true, exists: false })
     expect(checkDataFile(join(folder, 'absent.lmdb'))).toEqual({ ok: true, exists: false })
+  })
+
+  it('tells an absent or empty data file from any other without reading it, as the full check does', async () => {
+    const folder = tempFolder()
+    const real = await realDatabase(folder)
+    writeFileSync(join(folder, 'empty.lmdb'), '')
+    writeFileSync(join(folder, 'text.lmdb'), 'not a database')
+    mkdirSync(join(folder, 'folder.lmdb'))
+    const files = [real, join(folder, 'empty.lmdb'), join(folder, 'absent.lmdb'), join(folder, 'empty.lmdb', 'under-a-file.lmdb'), join(folder, 'text.lmdb'), join(folder, 'folder.lmdb')]
+    expect(files.map(isDataFileAbsent)).toEqual([false, true, true, true, false, false])
+    for (const file of files) {
+      const full = checkDataFile(file)
+      expect(isDataFileAbsent(file), file).toBe(full.ok && !full.exists)
+    }
   })
 })
 

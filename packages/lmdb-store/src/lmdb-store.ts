@@ -35,7 +35,7 @@ import { everyLoggedFact, readFactLog } from './fact-log.js'
 import { DATABASE_ID_KEY, MIGRATION_PREFIX, REATTRIBUTION_PREFIX, SEARCH_DATABASES, STRUCTURES_KEY, factIdKey, prefixRange, rememberLongParts, toLmdbKey } from './layout.js'
 import type { Environment } from './open-environment.js'
 import { openEnvironment, reloadStructures } from './open-environment.js'
-import { findCommitRefs, findRecords, findSetupRecords } from './record-queries.js'
+import { findCommitRefs, findRecords, findSetupRecords, visitRecords } from './record-queries.js'
 import { checkSchemaVersion, storedSchemaVersion } from './schema-version.js'
 import { readSetupTotals, rebuildSetupTotals } from './setup-totals.js'
 import { SECONDARY_INDEXES } from './indexes.js'
@@ -154,6 +154,14 @@ export class LmdbStore implements SyncTrackerStore {
     return (isLarge(query) ? nextTurn : later)(() => {
       this.#ensureOpen()
       return findRecords(this.#db, collection, normaliseQuery(collection, query))
+    })
+  }
+
+  /** Gives `visit` the records `find` returns, as they are read where it can (see {@link TrackerStore.visitRecords}). */
+  visitRecords<C extends CollectionName>(collection: C, query: RecordQuery, visit: (record: CollectionRecords[C]) => void): Promise<void> {
+    return (isLarge(query) ? nextTurn : later)(() => {
+      this.#ensureOpen()
+      visitRecords(this.#db, collection, normaliseQuery(collection, query), visit)
     })
   }
 

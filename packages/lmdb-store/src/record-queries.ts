@@ -69,7 +69,7 @@ export function findRecords<C extends CollectionName>(db: QueryTables, collectio
     const refs = commitRefsByHash(db, query)
     return refs.map((ref) => db.tables.commits.get(toLmdbKey([ref.project, ref.hash])) ?? throwMissing('commits', 'commitsByHash', [ref.project, ref.hash])) as CollectionRecords[C][]
   }
-  const walk = TIME_ORDERED.has(collection) && !(query.order === 'any' && query.since === undefined && query.until === undefined) ? timeWalk(db, collection, query) : undefined
+  const walk = walksTime(collection, query) ? timeWalk(db, collection, query) : undefined
   if (walk !== undefined) {
     const found: CollectionRecords[C][] = []
     const index = walk.index
@@ -121,6 +121,28 @@ export function findRecords<C extends CollectionName>(db: QueryTables, collectio
     if (matchesQuery(collection, value, query)) matching.push(value)
   }
   return orderAndLimit(collection, matching, query)
+}
+
+/** Whether a query is read in time order, from a table or index whose keys start with the time (see {@link timeWalk}); else by key prefix. */
+function walksTime(collection: CollectionName, query: RecordQuery): boolean {
+  return TIME_ORDERED.has(collection) && !(query.order === 'any' && query.since === undefined && query.until === undefined)
+}
+
+/**
+ * Gives `visit` the records {@link findRecords} returns, in its order, each as it is read where
+ * findRecords reads by key prefix in any order and without a limit (the day rollups, for one): the
+ * reader then holds no array of them all. Other queries visit findRecords' array.
+ * @throws {TrackerError} DAMAGED_RECORD as findRecords does; whatever `visit` throws.
+ */
+export function visitRecords<C extends CollectionName>(db: QueryTables, collection: C, query: RecordQuery, visit: (record: CollectionRecords[C]) => void): void {
+  if (query.order !== 'any' || query.limit !== undefined || (query.hashPrefix !== undefined && collection === 'commits') || walksTime(collection, query)) {
+    for (const record of findRecords(db, collection, query)) visit(record)
+    return
+  }
+  const prefix = prefixOf(collection, query)
+  for (const { value } of (db.values[collection] as Database<CollectionRecords[C]>).getRange(prefix === undefined ? {} : prefixRange(prefix))) {
+    if (matchesQuery(collection, value, query)) visit(value)
+  }
 }
 
 /** Throws {@link missingRecordError}: a record its index lists is not in its table. */

@@ -162,19 +162,9 @@ export function currentLevel(batches: readonly GradeBatch[], options: ChangePoin
       let changed = mass * change * Math.exp(changeExponent - top + logChangeScale)
       if (!(total + changed > 0)) {
         // Only when the likeliest term itself underflowed (a vanishing run, or a hazard of 1): the same step by logarithms.
-        const logChange = Math.log(mass * change) + changeExponent + logChangeScale
-        let best = logChange
-        for (let r = 0; r < runs; r++) {
-          const p = probability[r] ?? 0
-          exponent[r] = p > 0 ? Math.log(p) + logStay + Math.log(scale[r] ?? 0) + (exponent[r] ?? 0) : -Infinity
-          best = Math.max(best, exponent[r] ?? -Infinity)
-        }
+        changed = stepByLogarithms(runs, { probability, scale, exponent, next }, logStay, Math.log(mass * change) + changeExponent + logChangeScale)
         total = 0
-        for (let r = 0; r < runs; r++) {
-          next[r] = Math.exp((exponent[r] ?? -Infinity) - best)
-          total += next[r] ?? 0
-        }
-        changed = Math.exp(logChange - best)
+        for (let r = 0; r < runs; r++) total += next[r] ?? 0
       }
       start[runs] = index
       next[runs] = changed
@@ -204,6 +194,15 @@ export function currentLevel(batches: readonly GradeBatch[], options: ChangePoin
       sum[r] = (sum[r] ?? 0) + g.sum
     }
   }
+  return levelOf(runs, { start, probability, weight, weightSquares, sum }, s2, grades)
+}
+
+/**
+ * The current level from the runs left after the last batch: apart from {@link currentLevel}'s
+ * loop, so that the engine compiles that loop — what a cold process waits for — without it.
+ */
+function levelOf(runs: number, arrays: RunArrays, s2: number, grades: readonly GradeBatch[]): CurrentLevel {
+  const { start, probability, weight, weightSquares, sum } = arrays
   let norm = 0
   for (let r = 0; r < runs; r++) norm += probability[r] ?? 0
   const hypotheses: RunHypothesis[] = []
@@ -236,6 +235,23 @@ export function currentLevel(batches: readonly GradeBatch[], options: ChangePoin
       return low === 0 ? 0 : (begun[low - 1] ?? 0)
     },
   }
+}
+
+/**
+ * A batch's step by logarithms, for when the likeliest term underflowed: each run's grown
+ * probability into `next`, up to a common factor; returns the change's, by the same factor.
+ * Apart from {@link currentLevel}'s loop, which it is almost never part of.
+ */
+function stepByLogarithms(runs: number, arrays: Pick<RunArrays, 'probability'> & { readonly scale: Float64Array; readonly exponent: Float64Array; readonly next: Float64Array }, logStay: number, logChange: number): number {
+  const { probability, scale, exponent, next } = arrays
+  let best = logChange
+  for (let r = 0; r < runs; r++) {
+    const p = probability[r] ?? 0
+    exponent[r] = p > 0 ? Math.log(p) + logStay + Math.log(scale[r] ?? 0) + (exponent[r] ?? 0) : -Infinity
+    best = Math.max(best, exponent[r] ?? -Infinity)
+  }
+  for (let r = 0; r < runs; r++) next[r] = Math.exp((exponent[r] ?? -Infinity) - best)
+  return Math.exp(logChange - best)
 }
 
 interface RunArrays {

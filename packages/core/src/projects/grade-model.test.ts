@@ -45,6 +45,21 @@ describe('fitGradeModel', () => {
     const model = fitGradeModel([evidence('good', cycle([5, 2, 2], 30)), evidence('fair', cycle([2, 1, 2], 30)), evidence('poor', cycle([1, -1, 1], 30))], OPTIONS)
     expect(model.chanceAtLeast('good', 'fair') + model.chanceAtLeast('fair', 'good')).toBeCloseTo(1, 6)
     expect(model.chanceAtLeast('good', 'poor')).toBeLessThan(0.01)
+    // Asked whether a chance reaches a threshold, it may stop adding early, and answers the same.
+    const names = ['good', 'fair', 'poor']
+    let stoppedEarly = 0
+    for (const leader of names) {
+      for (const challenger of names.filter((name) => name !== leader)) {
+        const whole = model.chanceAtLeast(leader, challenger)
+        for (const enough of [1e-9, 0.001, 0.025, 0.5, whole, 0.999]) {
+          const partial = model.chanceAtLeast(leader, challenger, enough)
+          expect(partial >= enough, `${leader} ${challenger} ${String(enough)}`).toBe(whole >= enough)
+          expect(partial).toBeLessThanOrEqual(whole)
+          if (partial < whole) stoppedEarly += 1
+        }
+      }
+    }
+    expect(stoppedEarly).toBeGreaterThan(0)
     const chances = [...model.chanceBest.values()]
     expect(chances.reduce((sum, p) => sum + p, 0)).toBeCloseTo(1, 9)
     expect(model.chanceBest.get('good')).toBeGreaterThan(0.9)

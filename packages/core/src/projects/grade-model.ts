@@ -1,4 +1,4 @@
-import type { NormalMixture } from '../stats/normal-mixture.js'
+import type { NormalComponent, NormalMixture } from '../stats/normal-mixture.js'
 import { mixtureMean } from '../stats/normal-mixture.js'
 import { normalCdf } from '../stats/normal.js'
 import type { GradeBatch, TimedGrade } from './change-point.js'
@@ -65,8 +65,12 @@ export interface SetupPosterior {
 /** The fitted model: a posterior per setup, and chances computed from the joint posterior. */
 export interface GradeModel {
   readonly setups: readonly SetupPosterior[]
-  /** P(score of `challenger` ≥ score of `leader`) under the joint posterior. */
-  chanceAtLeast(leader: string, challenger: string): number
+  /**
+   * P(score of `challenger` ≥ score of `leader`) under the joint posterior. Given `enough`, it stops
+   * once the chance has reached it, and answers what it has added up by then: at least `enough`,
+   * the same as the whole chance for a test of `≥ enough` (every term it adds is a probability).
+   */
+  chanceAtLeast(leader: string, challenger: string, enough?: number): number
   /** P(the setup has the highest score of all), by a fixed-seed Monte Carlo over the joint posterior. */
   readonly chanceBest: ReadonlyMap<string, number>
 }
@@ -89,8 +93,16 @@ export function fitGradeModel(evidence: readonly SetupEvidence[], options: Grade
 
   const setups = summaries.map((s): SetupPosterior => {
     const byLevel = parts.get(s.setup) ?? []
-    const grade = s.levels.flatMap((level, l) => grid.map((g, index) => ({ weight: level.probability * g.weight, ...pick(byLevel[l]?.[index]) })))
-      .filter((c) => c.weight > 1e-5)
+    // The components that weigh anything, as plain literals: no spread of a copy and no filtered
+    // copy (levels × 20 grid points each, for every setup, mostly before the engine optimises it).
+    const grade: NormalComponent[] = []
+    s.levels.forEach((level, l) => {
+      grid.forEach((g, index) => {
+        const weight = level.probability * g.weight
+        const c = byLevel[l]?.[index]
+        if (weight > 1e-5) grade.push({ weight, mean: c?.mean ?? 0, variance: c?.variance ?? 0 })
+      })
+    })
     const expectedGrade = mixtureMean(grade) / grade.reduce((sum, c) => sum + c.weight, 0)
     const bug = bugs.get(s.setup) ?? { shape: 0, rate: 0, mean: 0, variance: 0 }
     return {
@@ -106,7 +118,7 @@ export function fitGradeModel(evidence: readonly SetupEvidence[], options: Grade
     }
   })
 
-  const chanceAtLeast = (leader: string, challenger: string): number => {
+  const chanceAtLeast = (leader: string, challenger: string, enough = Infinity): number => {
     const a = summaries.find((s) => s.setup === leader)
     const b = summaries.find((s) => s.setup === challenger)
     const bugA = bugs.get(leader)
@@ -141,6 +153,8 @@ export function fitGradeModel(evidence: readonly SetupEvidence[], options: Grade
         inner += levelA.probability * acc
       }
       chance += g.weight * inner
+      // Sums of terms never below 0 never fall: what has reached `enough` stays there.
+      if (chance >= enough) return chance
     }
     return chance
   }
@@ -148,13 +162,9 @@ export function fitGradeModel(evidence: readonly SetupEvidence[], options: Grade
   return { setups, chanceAtLeast, chanceBest: chanceOfBest(summaries, grid, bugs, options.bugWeight) }
 }
 
-function pick(c: { mean: number; variance: number } | undefined): { mean: number; variance: number } {
-  return { mean: c?.mean ?? 0, variance: c?.variance ?? 0 }
-}
-
 function normalise(mixture: NormalMixture): NormalMixture {
   const total = mixture.reduce((sum, c) => sum + c.weight, 0)
-  return mixture.map((c) => ({ ...c, weight: c.weight / total }))
+  return mixture.map((c) => ({ weight: c.weight / total, mean: c.mean, variance: c.variance }))
 }
 
 /** Gamma–Poisson bug rates: commits and bugs of the setup's current level, with the pooled rate as prior. */

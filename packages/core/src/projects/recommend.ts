@@ -121,7 +121,7 @@ export interface Recommendation {
   /** `ranked`: at least one setup has enough data; `not-enough-data`: some data, too little; `no-data`: none. */
   readonly state: 'ranked' | 'not-enough-data' | 'no-data'
   readonly profile: ProjectProfile
-  readonly similarProjects: readonly { readonly path: string; readonly similarity: number }[]
+  readonly similarProjects: readonly SimilarProject[]
   readonly setups: readonly SetupRecommendation[]
   /**
    * The top-ranked setup and every graded setup with at least a {@link CONTENDER_CHANCE} chance of
@@ -154,13 +154,37 @@ const DEFAULTS = { minSamples: 5, priorStrength: 5, bugWeight: 2, changeRate: 0.
  * chance of scoring at least as well: evidence alone never names a best.
  */
 export function recommendSetups(profile: ProjectProfile, records: RecommendRecords, options: RecommendOptions = {}): Recommendation {
-  const minSamples = options.minSamples ?? DEFAULTS.minSamples
-  const bugWeight = options.bugWeight ?? DEFAULTS.bugWeight
-  const similar = records.projects
+  const similar = similarProjects(profile, records.projects)
+  return recommendFromOutcomes(profile, similar, collectOutcomes(records, similarityOf(similar)), options)
+}
+
+/** A project like the target, and how alike (see `projectSimilarity`). */
+export interface SimilarProject {
+  readonly path: string
+  readonly similarity: number
+}
+
+/** The profiled projects similar enough to the target to learn from (similarity ≥ 0.45), most similar first. */
+export function similarProjects(profile: ProjectProfile, projects: readonly ProjectRecord[]): SimilarProject[] {
+  return projects
     .flatMap((project) => (project.profile === undefined ? [] : [{ path: project.path, similarity: projectSimilarity(profile, project.profile) }]))
     .filter((entry) => isAboveThreshold(entry.similarity))
     .sort((a, b) => b.similarity - a.similarity || a.path.localeCompare(b.path))
-  const outcomes = collectOutcomes(records, new Map(similar.map((entry) => [entry.path, entry.similarity])))
+}
+
+/** Each similar project's similarity, by path: what `collectOutcomes` weighs a project's outcomes by. */
+export function similarityOf(similar: readonly SimilarProject[]): Map<string, number> {
+  return new Map(similar.map((entry) => [entry.path, entry.similarity]))
+}
+
+/**
+ * {@link recommendSetups} from the outcomes already collected (see `collectOutcomes` and
+ * `outcomeCollector`) on the `similar` projects: a reader that collects them as it reads the day
+ * rollups keeps no rollup.
+ */
+export function recommendFromOutcomes(profile: ProjectProfile, similar: readonly SimilarProject[], outcomes: readonly SetupOutcomes[], options: RecommendOptions = {}): Recommendation {
+  const minSamples = options.minSamples ?? DEFAULTS.minSamples
+  const bugWeight = options.bugWeight ?? DEFAULTS.bugWeight
   const evidenceWeight = options.evidenceWeight ?? EVIDENCE_WEIGHT
   const model = fitGradeModel(outcomes, {
     bugWeight,
@@ -182,7 +206,7 @@ export function recommendSetups(profile: ProjectProfile, records: RecommendRecor
   const graded = top !== undefined && top.samples >= minSamples
   const contenders = top === undefined
     ? []
-    : [top.setup, ...setups.filter((s) => s.setup !== top.setup && (s.samples > 0 || s.evidence !== null) && (!graded || model.chanceAtLeast(top.setup, s.setup) >= CONTENDER_CHANCE))
+    : [top.setup, ...setups.filter((s) => s.setup !== top.setup && (s.samples > 0 || s.evidence !== null) && (!graded || model.chanceAtLeast(top.setup, s.setup, CONTENDER_CHANCE) >= CONTENDER_CHANCE))
       .sort((a, b) => b.score - a.score || a.setup.localeCompare(b.setup)).map((s) => s.setup)]
   const explore = exploration(setups, top?.setup)
   const listed = [...ranked, ...unranked]

@@ -48,9 +48,28 @@ export interface OutcomeSources {
  * weighted by its project's similarity. Only grades that count (see `isCountedGrade`) are read: a
  * user grade that came through a channel not the user's own, unvouched, says nothing about the
  * setup. Git evidence, where given, becomes one pseudo-grade per commit with evidence, dated by its
- * commit.
+ * commit. The same as an {@link outcomeCollector} given every day rollup in turn.
  */
 export function collectOutcomes(sources: OutcomeSources, similarity: ReadonlyMap<string, number>): SetupOutcomes[] {
+  const collector = outcomeCollector(sources, similarity)
+  for (const day of sources.usage) collector.add(day)
+  return collector.finish(sources.evidence ?? [])
+}
+
+/** {@link collectOutcomes} a day rollup at a time: what a reader keeps of the rollups as it reads them, instead of them all. */
+export interface OutcomeCollector {
+  /** Counts one day rollup (one of another project is passed over). */
+  add(day: UsageRecord): void
+  /** The outcomes of the rollups added, with their git evidence: once, after the last rollup. */
+  finish(evidence: readonly EvidenceRecord[]): SetupOutcomes[]
+}
+
+/**
+ * Collects outcomes as {@link collectOutcomes} does, from the day rollups given one at a time
+ * (`add`, in the order `collectOutcomes` would read them) and the git evidence at the end
+ * (`finish`): the commits, grade events and bugs one by one, where given, are read at once.
+ */
+export function outcomeCollector(sources: Omit<OutcomeSources, 'usage' | 'evidence'>, similarity: ReadonlyMap<string, number>): OutcomeCollector {
   interface Gathered { days: Map<string, Mutable<GradeBatch>>; gradeCount: number; gradeSum: number; commits: TimedWeight[]; commitCount: number; bugs: TimedWeight[]; projects: Set<string>; cost: number; messages: number }
   const per = new Map<string, Gathered>()
   const slot = (setup: string, project: string): Gathered => {
@@ -87,9 +106,9 @@ export function collectOutcomes(sources: OutcomeSources, similarity: ReadonlyMap
     const weight = similarity.get(bug.project)
     if (weight !== undefined) slot(bug.setup, bug.project).bugs.push({ weight, at: bug.at })
   }
-  for (const day of sources.usage) {
+  const add = (day: UsageRecord): void => {
     const weight = similarity.get(day.project)
-    if (weight === undefined) continue
+    if (weight === undefined) return
     const s = slot(day.setup, day.project)
     s.cost += day.cost
     s.messages += day.messages
@@ -97,28 +116,31 @@ export function collectOutcomes(sources: OutcomeSources, similarity: ReadonlyMap
     const noon = `${day.day}T12:00:00.000Z`
     if (sources.gradeEvents === undefined && day.grades.user.count > 0) addGrades(s, day.day, weight, day.grades.user)
     if (sources.bugs === undefined && day.bugs > 0) s.bugs.push({ weight: weight * day.bugs, at: noon })
-    if (sources.commits !== undefined || day.commits === 0) continue
+    if (sources.commits !== undefined || day.commits === 0) return
     // A day's commits weigh as much as its commits one by one; when they were made, to the day.
     s.commits.push({ weight: weight * day.commits, at: noon })
     s.commitCount += day.commits
   }
-  const commitTimes = new Map((sources.commits ?? []).map((commit) => [commit.hash, commit.at]))
-  const git = gitEvidenceBySetup(sources.evidence ?? [], similarity, commitTimes)
-  for (const record of sources.evidence ?? []) if (git.has(record.setup) && similarity.has(record.project)) slot(record.setup, record.project)
-  const byTime = <T extends { at: string }>(items: T[]): T[] => items.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))
-  return [...per].map(([setup, s]) => ({
-    setup,
-    grades: byTime([...s.days.values()]),
-    commits: byTime(s.commits),
-    bugs: byTime(s.bugs),
-    commitCount: s.commitCount,
-    gradeCount: s.gradeCount,
-    rawMeanGrade: s.gradeCount === 0 ? null : s.gradeSum / s.gradeCount,
-    projects: s.projects,
-    cost: s.cost,
-    messages: s.messages,
-    ...gitOf(git.get(setup)),
-  }))
+  const finish = (evidence: readonly EvidenceRecord[]): SetupOutcomes[] => {
+    const commitTimes = new Map((sources.commits ?? []).map((commit) => [commit.hash, commit.at]))
+    const git = gitEvidenceBySetup(evidence, similarity, commitTimes)
+    for (const record of evidence) if (git.has(record.setup) && similarity.has(record.project)) slot(record.setup, record.project)
+    const byTime = <T extends { at: string }>(items: T[]): T[] => items.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))
+    return [...per].map(([setup, s]) => ({
+      setup,
+      grades: byTime([...s.days.values()]),
+      commits: byTime(s.commits),
+      bugs: byTime(s.bugs),
+      commitCount: s.commitCount,
+      gradeCount: s.gradeCount,
+      rawMeanGrade: s.gradeCount === 0 ? null : s.gradeSum / s.gradeCount,
+      projects: s.projects,
+      cost: s.cost,
+      messages: s.messages,
+      ...gitOf(git.get(setup)),
+    }))
+  }
+  return { add, finish }
 }
 
 function gitOf(git: SetupGitEvidence | undefined): { git: SetupGitEvidence | null; gitEvidence?: SetupGitEvidence['grades'] } {

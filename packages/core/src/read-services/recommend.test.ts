@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest'
 import { isTrackerError } from '../errors.js'
 import { API, GPT, PYTHON_API, SHOP, SONNET, WEB_APP, storeWithHistory } from '../../test/read-history.js'
 import { recommendSetups } from '../projects/recommend.js'
+import type { TrackerStore } from '../store/tracker-store.js'
 import { createFactScript } from '../testing/fact-script.js'
-import { recommend, recommendByProfile } from './recommend.js'
+import { answerRecommendation, readRecommendation, recommend, recommendByProfile } from './recommend.js'
 
 describe('recommend', () => {
   it('ranks setups for a project by its stored profile, saying which projects it could not compare', async () => {
@@ -59,6 +60,46 @@ describe('recommend', () => {
     // Vouched for, the same praise counts.
     await store.applyFacts([shop.commit('7c4a0c0ffee', 'scripted 4'), shop.grade('7c4a0c0ffee', { by: 'user', userGrade: 5, channel: 'cli-script', vouched: true })])
     expect(sonnet(await recommend(store, { project: SHOP }))?.samples).toBe((sonnet(before)?.samples ?? 0) + 1)
+  })
+
+  it('answers from what was read once the store is closed, as it answers from the open store', async () => {
+    const store = await storeWithHistory()
+    const profileFolder = (path: string) => (path === API ? WEB_APP : undefined)
+    const open = await recommend(store, { project: SHOP, minSamples: 3 }, { profileFolder })
+    const reading = await readRecommendation(store, { project: SHOP, minSamples: 3 }, { profileFolder })
+    await store.close()
+    await expect(store.find('usage')).rejects.toThrow()
+    expect(answerRecommendation(reading)).toEqual(open)
+    expect(open.similarProjects.map((project) => project.path).sort()).toEqual([API, SHOP])
+  })
+
+  it('counts each day rollup as the store gives it, keeping none, and answers as from all of them at once', async () => {
+    const store = await storeWithHistory()
+    const profileFolder = (path: string) => (path === API ? WEB_APP : undefined)
+    const all = { order: 'any' } as const
+    const [recorded, usage, evidence] = await Promise.all([store.find('projects', all), store.find('usage', all), store.find('evidence', all)])
+    const projects = recorded.map((project) => {
+      const profile = project.profile ?? profileFolder(project.path)
+      return profile === undefined ? project : { ...project, profile }
+    })
+    const fromAll = recommendSetups(WEB_APP, { projects, usage, evidence }, { minSamples: 3 })
+    // A store that gives the rollups one at a time, and no array of them.
+    let visited = 0
+    const streaming = {
+      get: store.get.bind(store),
+      find: (collection: string, query: object) => (collection === 'usage' ? Promise.reject(new Error('every rollup read at once')) : store.find(collection as 'projects', query)),
+      visitRecords: async (collection: 'usage', query: object, visit: (record: unknown) => void) => {
+        for (const record of await store.find(collection, query)) {
+          visited += 1
+          visit(record)
+        }
+      },
+    } as unknown as TrackerStore
+    const reading = await readRecommendation(streaming, { project: SHOP, profile: WEB_APP, minSamples: 3 }, { profileFolder })
+    expect(visited).toBe(usage.length)
+    expect(JSON.stringify(reading)).not.toContain('"day"')
+    expect(answerRecommendation(reading)).toEqual({ project: SHOP, ...fromAll, unprofiledProjects: [] })
+    expect(fromAll.setups.filter((s) => s.samples > 0).length).toBeGreaterThan(0)
   })
 
   it('refuses a project with no profile to compare by', async () => {

@@ -1,11 +1,14 @@
 import { TrackerError } from '../errors.js'
 import { storedRollup } from '../rollups/usage-rollup.js'
 import type { ProjectProfile } from '../projects/project-profile.js'
-import type { Recommendation, RecommendOptions, RecommendRecords } from '../projects/recommend.js'
-import { recommendSetups } from '../projects/recommend.js'
+import type { Recommendation, RecommendOptions, RecommendRecords, SimilarProject } from '../projects/recommend.js'
+import { recommendFromOutcomes, recommendSetups, similarProjects, similarityOf } from '../projects/recommend.js'
+import type { SetupOutcomes } from '../projects/setup-evidence.js'
+import { outcomeCollector } from '../projects/setup-evidence.js'
 import type { SetupFilter } from '../reports/setup-filter.js'
 import { matchesSetupFilter } from '../reports/setup-filter.js'
 import type { TrackerStore } from '../store/tracker-store.js'
+import { visitRecords } from '../store/tracker-store.js'
 import { toIsoTimestamp } from '../time/iso-timestamp.js'
 import type { ProfiledProjects } from './profiled-projects.js'
 import { withProfiles } from './profiled-projects.js'
@@ -32,17 +35,53 @@ export interface RecommendAnswer extends Recommendation {
  * Every recorded outcome counts, and the day rollups hold them all: commits, bugs, the user grades
  * that count and cost come from one record per setup, project and day (the model takes a setup's
  * grades a day at a time), git evidence one by one. The work grows with setups × projects × days,
- * not with the commits and grades behind them.
+ * not with the commits and grades behind them. The same as {@link readRecommendation} then
+ * {@link answerRecommendation}.
  * @throws {TrackerError} UNKNOWN_PROJECT when the project has no profile to compare by.
  */
 export async function recommend(store: TrackerStore, query: RecommendQuery, options: ProfileOptions = {}): Promise<RecommendAnswer> {
+  return answerRecommendation(await readRecommendation(store, query, options))
+}
+
+/** What {@link answerRecommendation} computes a recommendation from: the question, and what the reads gave for it. */
+export interface RecommendReading {
+  readonly project: string
+  readonly profile: ProjectProfile
+  readonly tuning: RecommendOptions
+  readonly similar: readonly SimilarProject[]
+  /** Each setup's outcomes on the similar projects, collected as the day rollups were read (see `outcomeCollector`). */
+  readonly outcomes: readonly SetupOutcomes[]
+  readonly unprofiled: readonly string[]
+}
+
+/**
+ * The reads of {@link recommend}, apart from its work: a host that reads a database through a
+ * memory map can let the pages read go (close the store) before the model's work, and the two do
+ * not add up in the process's peak memory. The projects are read first, so that each day rollup
+ * is counted into its setup's outcomes as it is read (a store's `visitRecords`) and none is kept:
+ * the same outcomes as from all of them at once, without holding 10,000 rollups through the read.
+ * @throws {TrackerError} UNKNOWN_PROJECT when the project has no profile to compare by;
+ * DAMAGED_RECORD for a rollup that lacks its grades.
+ */
+export async function readRecommendation(store: TrackerStore, query: RecommendQuery, options: ProfileOptions = {}): Promise<RecommendReading> {
   const { project, profile: given, ...tuning } = query
   const profile = given ?? options.profileFolder?.(project) ?? (await store.get('projects', [project]))?.profile
   if (profile === undefined) {
     throw new TrackerError('UNKNOWN_PROJECT', `No profile of ${project}: it has no stored profile and its folder cannot be read here, so there is nothing to compare other projects with.`)
   }
-  const { projects, unprofiled, usage, evidence } = await recommendInputs(store, 'any', options, {})
-  return { project, ...recommendSetups(profile, { projects, usage, evidence }, tuning), unprofiledProjects: unprofiled }
+  const [recorded, evidence] = await Promise.all([store.find('projects', { order: 'any' }), store.find('evidence', { order: 'any' })])
+  const { projects, unprofiled } = withProfiles(recorded, options.profileFolder)
+  const similar = similarProjects(profile, projects)
+  const collector = outcomeCollector({}, similarityOf(similar))
+  await visitRecords(store, 'usage', { order: 'any' }, (rollup) => {
+    collector.add(storedRollup(rollup))
+  })
+  return { project, profile, tuning, similar, outcomes: collector.finish(evidence), unprofiled }
+}
+
+/** The recommendation from what {@link readRecommendation} read: no store is needed. */
+export function answerRecommendation(reading: RecommendReading): RecommendAnswer {
+  return { project: reading.project, ...recommendFromOutcomes(reading.profile, reading.similar, reading.outcomes, reading.tuning), unprofiledProjects: reading.unprofiled }
 }
 
 /**

@@ -163,6 +163,14 @@ export interface TrackerStore {
    */
   find<C extends CollectionName>(collection: C, query?: RecordQuery): Promise<CollectionRecords[C][]>
   /**
+   * Gives `visit` the records `find(collection, query)` returns, in the same order, one at a time
+   * and as they are read: a reader that keeps a few numbers of each holds no array of them all, and
+   * a record it keeps nothing of is garbage at once (for 10,000 day rollups, most of a read's
+   * garbage collection). Optional: a store without it is read through `find` (see {@link visitRecords}).
+   * @throws {TrackerError} INVALID_QUERY for a malformed query; whatever `visit` throws, which ends the read.
+   */
+  visitRecords?<C extends CollectionName>(collection: C, query: RecordQuery, visit: (record: CollectionRecords[C]) => void): Promise<void>
+  /**
    * The commits `find('commits', query)` returns, as {@link CommitRef}s (no message or task), in
    * the same order: a store may answer from an index without reading the records.
    * @throws {TrackerError} INVALID_QUERY for a malformed query.
@@ -227,6 +235,18 @@ export interface TrackerStore {
   listMigrations(): Promise<MigrationRecord[]>
   /** Releases the store; later calls reject with STORE_CLOSED. */
   close(): Promise<void>
+}
+
+/**
+ * Gives `visit` the records `find(collection, query)` returns, in its order: one at a time as they
+ * are read where the store can (see {@link TrackerStore.visitRecords}), else from `find`'s array.
+ */
+export async function visitRecords<C extends CollectionName>(store: TrackerStore, collection: C, query: RecordQuery, visit: (record: CollectionRecords[C]) => void): Promise<void> {
+  if (store.visitRecords !== undefined) {
+    await store.visitRecords(collection, query, visit)
+    return
+  }
+  for (const record of await store.find(collection, query)) visit(record)
 }
 
 /** A store that can also apply a batch synchronously (for process-exit paths). */

@@ -8,7 +8,7 @@ import { parseSetupId } from '../facts/setup-id.js'
 import type { SetupRecord } from '../store/records.js'
 import { COLLECTIONS } from '../store/records.js'
 import type { TrackerStore } from '../store/tracker-store.js'
-import { REPEAT, SCHEMA_VERSION } from '../store/tracker-store.js'
+import { REPEAT, SCHEMA_VERSION, visitRecords } from '../store/tracker-store.js'
 import { checkRollups } from '../rollups/check-rollups.js'
 import { NO_GRADES } from '../rollups/usage-rollup.js'
 import { createFactScript } from './fact-script.js'
@@ -582,6 +582,44 @@ export const STORE_CONTRACT_CHECKS: readonly StoreContractCheck[] = [
         }
         expect(await store.findCommitRefs()).toHaveLength(18)
         await expectCode(store.findCommitRefs({ since: 'yesterday' }), 'INVALID_TIMESTAMP')
+      }),
+  },
+  {
+    name: 'visits the records find returns, in its order, for every filter, order and limit',
+    run: (factory) =>
+      withStore(factory, async (store) => {
+        // Two setups in two projects over several days: rollups, commits and grades to visit.
+        const scripts = [
+          createFactScript({ setup: SETUP, project: PROJECT, stepMs: 9 * 3_600_000 }),
+          createFactScript({ setup: OTHER, project: PROJECT, stepMs: 9 * 3_600_000 }),
+          createFactScript({ setup: SETUP, project: SECOND, stepMs: 9 * 3_600_000 }),
+        ]
+        await store.applyFacts(scripts.flatMap((s, which) => Array.from({ length: 4 }, (_, i) => {
+          const hash = `${String(i)}${String(which)}aced`
+          return [s.commit(hash), s.grade(hash, { by: 'user', userGrade: ([-1, 1, 2, 5] as const)[i] ?? 1 }), s.usage({ input: 100 * (i + 1) }, 0.5)]
+        }).flat()))
+        const visited = async (collection: 'usage' | 'commits' | 'projects', query: Parameters<TrackerStore['find']>[1]): Promise<unknown[]> => {
+          const seen: unknown[] = []
+          await visitRecords(store, collection, query ?? {}, (record) => seen.push(record))
+          return seen
+        }
+        const queries = [
+          {}, { order: 'any' as const }, { order: 'oldest' as const }, { setup: SETUP, order: 'any' as const }, { setup: SETUP, project: SECOND, order: 'any' as const }, { project: PROJECT, order: 'any' as const },
+          { since: '2026-01-02T00:00:00Z', order: 'any' as const }, { order: 'any' as const, limit: 2 }, { limit: 0 },
+        ]
+        for (const collection of ['usage', 'commits', 'projects'] as const) {
+          for (const query of queries) {
+            if (collection === 'projects' && query.setup !== undefined) continue
+            expect(await visited(collection, query), `${collection} ${JSON.stringify(query)}`).toEqual(await store.find(collection, query))
+          }
+        }
+        expect(await visited('usage', { order: 'any' })).toHaveLength(15)
+        await expectCode(visitRecords(store, 'commits', { since: 'yesterday' }, () => undefined), 'INVALID_TIMESTAMP')
+        // What the visitor throws ends the read, and the store reads on afterwards.
+        await expect(visitRecords(store, 'usage', { order: 'any' }, () => {
+          throw new Error('enough')
+        })).rejects.toThrow('enough')
+        expect(await store.find('usage', { order: 'any' })).toHaveLength(15)
       }),
   },
   {
