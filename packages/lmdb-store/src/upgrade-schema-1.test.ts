@@ -46,14 +46,20 @@ function fingerprint(path: string): string {
   return readFileSync(path).toString('base64')
 }
 
+/** The history written as release 0.1.0 wrote it, and the same history in an in-memory store of this release. */
+async function withReference(): Promise<{ databasePath: string; reference: TrackerStore }> {
+  const databasePath = join(tempFolder(), 'tracker.lmdb')
+  const { facts, imported } = history()
+  await writeSchema1Database(databasePath, { facts, importedCommits: imported })
+  const reference = createMemoryStore()
+  await reference.applyFacts(facts)
+  await reference.importRecords({ commits: imported })
+  return { databasePath, reference }
+}
+
 describe('a database written by release 0.1.0 (schema 1)', () => {
   it('is upgraded in place on open: the same records, compact, indexed, with exact day rollups', async () => {
-    const databasePath = join(tempFolder(), 'tracker.lmdb')
-    const { facts, imported } = history()
-    await writeSchema1Database(databasePath, { facts, importedCommits: imported })
-    const reference = createMemoryStore()
-    await reference.applyFacts(facts)
-    await reference.importRecords({ commits: imported })
+    const { databasePath, reference } = await withReference()
 
     const store = openLmdbStore({ databasePath })
     expect(await store.schemaVersion()).toBe(SCHEMA_VERSION)
@@ -85,12 +91,7 @@ describe('a database written by release 0.1.0 (schema 1)', () => {
   })
 
   it('leaves the search indexes to a build after the upgrade: the same prior art meanwhile, and once they are built', async () => {
-    const databasePath = join(tempFolder(), 'tracker.lmdb')
-    const { facts, imported } = history()
-    await writeSchema1Database(databasePath, { facts, importedCommits: imported })
-    const reference = createMemoryStore()
-    await reference.applyFacts(facts)
-    await reference.importRecords({ commits: imported })
+    const { databasePath, reference } = await withReference()
     const expected = await priorArt(reference, { task: 'api work shop change' })
     expect(expected.patterns.length + expected.mistakes.length).toBeGreaterThan(2)
 
