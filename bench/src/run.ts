@@ -183,21 +183,24 @@ async function measureHelp(runs: number): Promise<CommandFigures> {
 }
 
 async function measureStartup(runtime: string, runs: number): Promise<Startup> {
-  const plugin = fileURLToPath(import.meta.resolve('@agent-tracker/opencode-plugin'))
   const results: Startup[] = []
-  for (let i = 0; i < runs; i++) {
-    const folder = mkdtempSync(join(tmpdir(), 'bench-start-'))
-    try {
-      mkdirSync(join(folder, 'project'))
-      const { stdout } = await run(runtime, [join(CHILDREN, 'measure-startup.js'), plugin, join(folder, 'db.lmdb'), join(folder, 'project')])
-      results.push(JSON.parse(stdout) as Startup)
-    } finally {
-      rmSync(folder, { recursive: true, force: true })
-    }
-  }
+  for (let i = 0; i < runs; i++) results.push(await startPlugin(runtime))
   const mid = (pick: (r: Startup) => number): number => round(median(results.map(pick)))
   const worst = (pick: (r: Startup) => number): number => round(Math.max(...results.map(pick)))
   return { importMs: mid((r) => r.importMs), hooksReadyMs: mid((r) => r.hooksReadyMs), databaseOpenMs: mid((r) => r.databaseOpenMs), startupWorkMs: mid((r) => r.startupWorkMs), maxBlockMs: worst((r) => r.maxBlockMs), maxBlockCpuMs: worst((r) => r.maxBlockCpuMs) }
+}
+
+/** One start of the built plugin in a fresh project folder, against `databasePath` (default: a new database beside it). */
+async function startPlugin(runtime: string, databasePath?: string): Promise<Startup> {
+  const plugin = fileURLToPath(import.meta.resolve('@agent-tracker/opencode-plugin'))
+  const folder = mkdtempSync(join(tmpdir(), 'bench-start-'))
+  try {
+    mkdirSync(join(folder, 'project'))
+    const { stdout } = await run(runtime, [join(CHILDREN, 'measure-startup.js'), plugin, databasePath ?? join(folder, 'db.lmdb'), join(folder, 'project')])
+    return JSON.parse(stdout) as Startup
+  } finally {
+    rmSync(folder, { recursive: true, force: true })
+  }
 }
 
 /** The plugin's prior-art tool on the large database: the longest the event loop was blocked, and a call's time. */
@@ -284,15 +287,8 @@ async function benchmarks(sizes: BenchSizes, kind: 'full' | 'smoke', log: (line:
   log('5/12 upgrading a database of schema 1 …')
   // The plugin's database default size (512 MiB) holds the upgraded bench database with room to spare.
   const upgrade = await upgradeFigures(sizes.upgrade, async (databasePath) => {
-    const folder = mkdtempSync(join(tmpdir(), 'bench-start-'))
-    try {
-      mkdirSync(join(folder, 'project'))
-      const plugin = fileURLToPath(import.meta.resolve('@agent-tracker/opencode-plugin'))
-      const started = JSON.parse((await run(BUN, [join(CHILDREN, 'measure-startup.js'), plugin, databasePath, join(folder, 'project')])).stdout) as Startup
-      return { databaseOpenMs: round(started.databaseOpenMs), maxBlockMs: round(started.maxBlockMs), maxBlockCpuMs: round(started.maxBlockCpuMs) }
-    } finally {
-      rmSync(folder, { recursive: true, force: true })
-    }
+    const started = await startPlugin(BUN, databasePath)
+    return { databaseOpenMs: round(started.databaseOpenMs), maxBlockMs: round(started.maxBlockMs), maxBlockCpuMs: round(started.maxBlockCpuMs) }
   })
   log('6/12 alternatives …')
   const alternatives = await compareAlternatives(sizes.alternatives)
