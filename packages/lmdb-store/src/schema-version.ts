@@ -28,7 +28,7 @@ export const OLDEST_READ_AS_IS = 2
  * records): what a host that must not block, like an editor's plugin, opens in a worker first.
  * Newer schemas upgrade in a short transaction (schema 2) or not at all.
  */
-export function upgradeRewritesRecords(schemaVersion: number | undefined): boolean {
+export function upgradeRewritesRecords(schemaVersion: number | undefined): schemaVersion is number {
   return schemaVersion !== undefined && schemaVersion < OLDEST_READ_AS_IS
 }
 
@@ -54,7 +54,7 @@ export function checkSchemaVersion(root: RootDatabase, db: QueryTables, path: st
     return
   }
   if (readOnly) {
-    if (stored === undefined || stored >= OLDEST_READ_AS_IS) return
+    if (!upgradeRewritesRecords(stored)) return
     throw new LmdbStoreError('DATABASE_NEEDS_UPGRADE', `The agent-tracker database ${path} has schema version ${String(stored)} of an earlier release; this release upgrades it in place (to ${String(SCHEMA_VERSION)}) when it opens it for writing. Nothing was changed.`, { path, schemaVersion: stored, supportedVersion: SCHEMA_VERSION })
   }
   root.transactionSync(() => {

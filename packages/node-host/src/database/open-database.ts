@@ -29,7 +29,7 @@ export function openDatabase(options: DatabaseOptions = {}): LmdbStore {
   const databasePath = resolveDatabasePath(options)
   if (options.onLongUpgrade !== undefined) {
     const stored = readStoredSchema(databasePath)
-    if (stored !== undefined && upgradeRewritesRecords(stored.schemaVersion)) options.onLongUpgrade({ fromSchema: stored.schemaVersion ?? 0, records: stored.entries })
+    if (stored !== undefined && upgradeRewritesRecords(stored.schemaVersion)) options.onLongUpgrade({ fromSchema: stored.schemaVersion, records: stored.entries })
   }
   return openLmdbStore({
     databasePath,

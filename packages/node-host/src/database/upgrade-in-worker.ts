@@ -52,14 +52,14 @@ export async function upgradeInWorker(options: UpgradeInWorkerOptions = {}): Pro
   const stored = readStoredSchema(databasePath)
   if (stored === undefined || !upgradeRewritesRecords(stored.schemaVersion)) return undefined
   const input: UpgradeWorkerInput = { databasePath, maxDatabaseSize: options.maxDatabaseSize }
-  options.onStart?.({ fromSchema: stored.schemaVersion ?? 0, records: stored.entries })
+  options.onStart?.({ fromSchema: stored.schemaVersion, records: stored.entries })
   const reply = await runWorker(options.workerUrl ?? new URL('./upgrade-worker.js', import.meta.url), input)
   if (!reply.ok) {
     throw reply.code === undefined
       ? new Error(reply.message)
       : new LmdbStoreError(reply.code, reply.message, reply.details as LmdbStoreErrorDetails[typeof reply.code])
   }
-  return { fromSchema: stored.schemaVersion ?? 0, records: stored.entries, ms: reply.ms }
+  return { fromSchema: stored.schemaVersion, records: stored.entries, ms: reply.ms }
 }
 
 /** Runs the worker to its reply; rejects with UPGRADE_WORKER_UNAVAILABLE when it cannot start or ends without one. */
