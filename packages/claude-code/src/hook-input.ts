@@ -19,6 +19,16 @@ export interface HookInput {
   readonly fields: Readonly<Record<string, unknown>>
 }
 
+/** The `hook_event_name` of a hook's stdin, even of input {@link readHookInput} refuses for another reason; undefined when it names none. */
+export function hookEventName(stdin: string): string | undefined {
+  try {
+    const event = JSON.parse(stdin) as { hook_event_name?: unknown } | null
+    return typeof event?.hook_event_name === 'string' ? event.hook_event_name : undefined
+  } catch {
+    return undefined
+  }
+}
+
 /**
  * Reads a hook's stdin; undefined for an event agent-tracker does not handle.
  * @throws {Error} naming what is missing when the text is not a Claude Code hook's input.

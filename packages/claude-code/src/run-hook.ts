@@ -1,6 +1,6 @@
 import { recordDetachedOutcome, recordSearchBuildFailure, succeeded } from './detached-outcome.js'
 import type { HookInput } from './hook-input.js'
-import { readHookInput } from './hook-input.js'
+import { hookEventName, readHookInput } from './hook-input.js'
 import type { HookOptions } from './hook-options.js'
 import type { HookReply } from './hook-reply.js'
 import { trackingFailed } from './hook-reply.js'
@@ -59,7 +59,7 @@ export async function runDetachedHook(stdin: string, options: HookOptions, work:
   try {
     const { hookDatabasePath } = await import('./hook-options.js')
     const databasePath = hookDatabasePath(options)
-    const event = eventNameOf(stdin) ?? 'unknown'
+    const event = hookEventName(stdin) ?? 'unknown'
     recordDetachedOutcome(databasePath, event, reply)
     // After a failure, the build waits for a run whose own work succeeded (its failure stays the one written down);
     // an event the hook does not handle names no project to open the database for.
@@ -72,16 +72,6 @@ export async function runDetachedHook(stdin: string, options: HookOptions, work:
     // Nowhere to write down how it went (no database path, a folder that cannot be written): the next run tries again.
   }
   return reply
-}
-
-/** The `hook_event_name` of a hook's input, even input the hook refuses for another reason. */
-function eventNameOf(json: string): string | undefined {
-  try {
-    const event = JSON.parse(json) as { hook_event_name?: unknown }
-    return typeof event.hook_event_name === 'string' ? event.hook_event_name : undefined
-  } catch {
-    return undefined
-  }
 }
 
 export { recordDetachedOutcome } from './detached-outcome.js'

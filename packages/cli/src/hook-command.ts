@@ -1,4 +1,5 @@
 import type { HaltMode, SetupIdentity } from '@agent-tracker/core'
+import { hookEventName } from '@agent-tracker/claude-code/hook-input'
 import type { Io } from './io.js'
 import { absolutePath } from './io.js'
 
@@ -72,7 +73,7 @@ export async function runHookCommand(args: readonly string[], io: Io): Promise<n
   const chunks: Buffer[] = []
   for await (const chunk of io.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk)
   const stdin = Buffer.concat(chunks).toString('utf8')
-  const event = eventNameOf(stdin)
+  const event = hookEventName(stdin)
   if (!flags.foreground && !flags.detached && event !== undefined && DETACHED_EVENTS.has(event) && (await detach(args, stdin, io))) return 0
   const { runClaudeCodeHook, runDetachedHook } = await import('@agent-tracker/claude-code/hook')
   const databasePath = flags.db === undefined || flags.db.startsWith('~') ? flags.db : absolutePath(io, flags.db)
@@ -97,16 +98,6 @@ export async function runHookCommand(args: readonly string[], io: Io): Promise<n
  * `SessionEnd` stays in the foreground: the session is over, and `claude -p` exits after it.
  */
 const DETACHED_EVENTS: ReadonlySet<string> = new Set(['Stop', 'SubagentStop'])
-
-
-function eventNameOf(json: string): string | undefined {
-  try {
-    const event = JSON.parse(json) as { hook_event_name?: unknown }
-    return typeof event.hook_event_name === 'string' ? event.hook_event_name : undefined
-  } catch {
-    return undefined
-  }
-}
 
 /**
  * Starts this hook again, detached and in the foreground, handing it the event through its stdin
