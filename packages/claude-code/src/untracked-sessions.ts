@@ -64,5 +64,5 @@ export function untrackedSessions(databasePath: string, now = new Date()): Untra
       return []
     }
   })
-  return sessions.sort((a, b) => b.at.localeCompare(a.at))
+  return sessions.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0))
 }

@@ -5,6 +5,7 @@ export type { CoreErrorCode } from './errors.js'
 export { TrackerError, isTrackerError } from './errors.js'
 export { describeValue } from './describe-value.js'
 export { closestMatches, editDistance, looseForm } from './text/closeness.js'
+export { compareText } from './text/compare-text.js'
 export { plural } from './text/plural.js'
 export { dollars } from './text/dollars.js'
 

@@ -1,5 +1,5 @@
 import type { CollectionName, RecommendScope, ReportQuery } from '@agent-tracker/core'
-import { COLLECTIONS, EXPORT_ORDER, exportFilters, exportRecordStream, groupedReport, leaderboard, projectList, recommendByProfile, setupReport, setupTrends } from '@agent-tracker/core'
+import { COLLECTIONS, compareText, EXPORT_ORDER, exportFilters, exportRecordStream, groupedReport, leaderboard, projectList, recommendByProfile, setupReport, setupTrends } from '@agent-tracker/core'
 import type { LmdbStoreInfo } from '@agent-tracker/lmdb-store'
 import { markDamaged } from '@agent-tracker/lmdb-store/damage'
 import { profileFolder } from '@agent-tracker/node-host/hooks'
@@ -222,7 +222,7 @@ async function htmlReportData(ctx: CommandContext, store: ReadStore, query: Repo
         const profile = project?.profile
         return { path: group.key, name: project?.name ?? group.key.split(/[\\/]/).at(-1) ?? group.key, ...(profile === undefined ? {} : { kind: [profile.language, profile.framework, profile.scope].join('/') }), rows: group.rows }
       })
-      .sort((a, b) => b.rows.reduce((sum, row) => sum + row.commits, 0) - a.rows.reduce((sum, row) => sum + row.commits, 0) || a.name.localeCompare(b.name)),
+      .sort((a, b) => b.rows.reduce((sum, row) => sum + row.commits, 0) - a.rows.reduce((sum, row) => sum + row.commits, 0) || compareText(a.name, b.name)),
     recommendations,
     extraSections: [backtestSection(store.team === true ? undefined : loadBacktest(store.path), narrowedTo)],
     ...(note === undefined ? {} : { cutDaysNote: note }),

@@ -14,6 +14,7 @@ import type { RecordTimeline } from './record-timeline.js'
 import { countBefore, recordTimeline } from './record-timeline.js'
 import type { BacktestSummary } from './summarise-backtest.js'
 import { summariseBacktest } from './summarise-backtest.js'
+import { compareText } from '../text/compare-text.js'
 
 /** How to replay: the recommendation's own tuning, where to decide, and what to judge against. */
 export interface BacktestOptions extends Omit<RecommendOptions, 'levels'> {
@@ -63,7 +64,7 @@ export function backtestRecommendations(records: RecordsOneByOne, options: Backt
     const profile = profiles.get(project)
     return profile === undefined ? [] : commits.filter((_, index) => index % every === 0).map((commit) => ({ project, profile, at: commit.at }))
   })
-    .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.project.localeCompare(b.project)))
+    .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : compareText(a.project, b.project)))
   const { truth, horizon, onDecision, every: _every, ...recommendOptions } = options
   const tuning: RecommendOptions = { ...recommendOptions, levels: CALIBRATION_LEVELS }
   const realised = truth === undefined ? realisedOutcomes(timeline, profiles, { bugWeight, horizon: horizon ?? 20 }) : undefined

@@ -1,6 +1,7 @@
 import type { Recommendation, SetupRecommendation } from '../projects/recommend.js'
 import { CONTENDER_CHANCE } from '../projects/recommend.js'
 import { normalQuantile } from '../stats/normal.js'
+import { compareText } from '../text/compare-text.js'
 
 /** Interval levels every decision's intervals are checked at (the 90% one is the one `recommend` shows). */
 export const CALIBRATION_LEVELS: readonly number[] = [0.5, 0.8, 0.9, 0.95]
@@ -118,7 +119,7 @@ export function judgeDecision(
 }
 
 function leaderOf(setups: readonly SetupRecommendation[]): string {
-  return [...setups].sort((a, b) => b.score - a.score || a.setup.localeCompare(b.setup))[0]?.setup ?? ''
+  return [...setups].sort((a, b) => b.score - a.score || compareText(a.setup, b.setup))[0]?.setup ?? ''
 }
 
 function holdingBackWarranted(among: readonly SetupRecommendation[], leader: string, score: (setup: string) => number): boolean {

@@ -97,6 +97,22 @@ describe('recommendSetups', () => {
     expect(result.setups.some((setup) => setup.interval[0] === -1 || setup.interval[1] === 5)).toBe(true)
   })
 
+  it('orders setups tied on every figure by the code units of their names, the same under any locale', () => {
+    // Two setups with the same records: every figure ties, and only the tie-break orders them. A
+    // locale's collation folds case and puts "alpha" first; code units put "Zed" (capital) first.
+    const history = syntheticHistory(12)
+    const renamed = (setup: string): string => (setup === A ? 'Zed@p/m' : 'alpha@p/m')
+    const tied = {
+      ...history,
+      commits: (history.commits ?? []).filter((c) => c.setup === A).flatMap((c) => [A, B].map((s) => ({ ...c, setup: renamed(s), hash: `${c.hash}${renamed(s)}` }))),
+      gradeEvents: history.gradeEvents.filter((e) => e.setup === A).flatMap((e) => [A, B].map((s) => ({ ...e, setup: renamed(s), id: `${e.id}${renamed(s)}`, commit: `${e.commit}${renamed(s)}` }))),
+    }
+    const result = recommendSetups(TYPESCRIPT, tied)
+    expect(result.setups.map((s) => s.setup)).toEqual(['Zed@p/m', 'alpha@p/m'])
+    expect(result.setups[0]?.score).toBe(result.setups[1]?.score)
+    expect(result.setups[0]?.expectedGrade).toBe(result.setups[1]?.expectedGrade)
+  })
+
   it('shrinks a small sample towards the overall mean and widens its interval', () => {
     const history = syntheticHistory(8)
     const few = { ...history, gradeEvents: history.gradeEvents.filter((e) => e.setup !== B || e.at < '2026-01-01T00:20:00.000Z') }

@@ -10,6 +10,7 @@ import { isAboveThreshold, projectSimilarity } from './project-similarity.js'
 import type { SetupOutcomes } from './setup-evidence.js'
 import { collectOutcomes } from './setup-evidence.js'
 import { recommendationMessage, setupReason } from './recommend-text.js'
+import { compareText } from '../text/compare-text.js'
 
 /** Tuning of {@link recommendSetups}; the defaults are documented in docs/recommendation.md. */
 export interface RecommendOptions {
@@ -169,7 +170,7 @@ export function similarProjects(profile: ProjectProfile, projects: readonly Proj
   return projects
     .flatMap((project) => (project.profile === undefined ? [] : [{ path: project.path, similarity: projectSimilarity(profile, project.profile) }]))
     .filter((entry) => isAboveThreshold(entry.similarity))
-    .sort((a, b) => b.similarity - a.similarity || a.path.localeCompare(b.path))
+    .sort((a, b) => b.similarity - a.similarity || compareText(a.path, b.path))
 }
 
 /** Each similar project's similarity, by path: what `collectOutcomes` weighs a project's outcomes by. */
@@ -197,9 +198,9 @@ export function recommendFromOutcomes(profile: ProjectProfile, similar: readonly
   const setups = outcomes.map((o) => describeSetup(o, posteriors.get(o.setup), model, { minSamples, profile, levels: options.levels ?? [], evidenceWeight }))
   const ranked = setups
     .filter((s) => s.enoughData)
-    .sort((a, b) => b.score - a.score || (a.costPerCommit ?? Infinity) - (b.costPerCommit ?? Infinity) || a.setup.localeCompare(b.setup))
+    .sort((a, b) => b.score - a.score || (a.costPerCommit ?? Infinity) - (b.costPerCommit ?? Infinity) || compareText(a.setup, b.setup))
     .map((s, index) => ({ ...s, rank: index + 1 }))
-  const unranked = setups.filter((s) => !s.enoughData).sort((a, b) => b.samples - a.samples || b.score - a.score || a.setup.localeCompare(b.setup))
+  const unranked = setups.filter((s) => !s.enoughData).sort((a, b) => b.samples - a.samples || b.score - a.score || compareText(a.setup, b.setup))
   const state = ranked.length > 0 ? 'ranked' : setups.length > 0 ? 'not-enough-data' : 'no-data'
   const top = ranked[0]
   // Evidence alone never names a best: a leader short of minSamples grades of its own has every setup with data beside it.
@@ -207,7 +208,7 @@ export function recommendFromOutcomes(profile: ProjectProfile, similar: readonly
   const contenders = top === undefined
     ? []
     : [top.setup, ...setups.filter((s) => s.setup !== top.setup && (s.samples > 0 || s.evidence !== null) && (!graded || model.chanceAtLeast(top.setup, s.setup, CONTENDER_CHANCE) >= CONTENDER_CHANCE))
-      .sort((a, b) => b.score - a.score || a.setup.localeCompare(b.setup)).map((s) => s.setup)]
+      .sort((a, b) => b.score - a.score || compareText(a.setup, b.setup)).map((s) => s.setup)]
   const explore = exploration(setups, top?.setup)
   const listed = [...ranked, ...unranked]
   return {
@@ -275,7 +276,7 @@ function describeSetup(
 function exploration(setups: readonly SetupRecommendation[], bestBet: string | undefined): ExplorationSuggestion | null {
   const candidate = setups
     .filter((s) => s.setup !== bestBet)
-    .sort((a, b) => b.chanceBest - a.chanceBest || a.samples - b.samples || a.setup.localeCompare(b.setup))[0]
+    .sort((a, b) => b.chanceBest - a.chanceBest || a.samples - b.samples || compareText(a.setup, b.setup))[0]
   if (candidate === undefined || candidate.chanceBest < EXPLORE_CHANCE) return null
   const chance = `${String(Math.round(candidate.chanceBest * 100))}% chance of being the best`
   return {

@@ -14,6 +14,7 @@ import type { ProfiledProjects } from './profiled-projects.js'
 import { withProfiles } from './profiled-projects.js'
 import type { ProfileOptions, TimeWindow } from './read-query.js'
 import { windowRollups } from './window-rollups.js'
+import { compareText } from '../text/compare-text.js'
 
 /** A recommendation question: which setup for this project? */
 export interface RecommendQuery extends RecommendOptions {
@@ -149,5 +150,5 @@ export async function recommendByProfile(store: TrackerStore, tuning: RecommendO
   }
   return [...kinds]
     .map(([kind, found]) => ({ kind, projects: found.projects, recommendation: recommendSetups(found.profile, { projects, usage, evidence }, tuning) }))
-    .sort((a, b) => b.projects.length - a.projects.length || a.kind.localeCompare(b.kind))
+    .sort((a, b) => b.projects.length - a.projects.length || compareText(a.kind, b.kind))
 }

@@ -4,6 +4,7 @@ import type { AgentStatus } from '../scoring/status.js'
 import { toAgentStatus } from '../scoring/status.js'
 import type { SetupFilter } from './setup-filter.js'
 import { matchesSetupFilter } from './setup-filter.js'
+import { compareText } from '../text/compare-text.js'
 
 /** A setup's commits and bugs inside a project or time window. */
 export interface WindowCounts {
@@ -28,6 +29,6 @@ export function buildLeaderboard(setups: readonly SetupRecord[], rules: ScoringR
       || b.state.skillPoints - a.state.skillPoints
       || b.state.experience - a.state.experience
       || b.state.communication - a.state.communication
-      || a.setup.localeCompare(b.setup))
+      || compareText(a.setup, b.setup))
     .map((status, index) => ({ rank: index + 1, status }))
 }

@@ -15,6 +15,7 @@ import type { CommunicationTier, TrustTier } from '../scoring/tiers.js'
 import { communicationTier, trustTier } from '../scoring/tiers.js'
 import type { SetupFilter } from './setup-filter.js'
 import { matchesSetupFilter } from './setup-filter.js'
+import { compareText } from '../text/compare-text.js'
 
 /** Records a report is built from (already narrowed to a project and time window by the store). */
 export interface ReportRecords {
@@ -291,7 +292,7 @@ function reportRows(tallies: Tallies, setups: readonly SetupRecord[], rules: Sco
       halted: isHalted(state),
     })
   }
-  return rows.sort((a, b) => (b.meanUserGrade ?? -Infinity) - (a.meanUserGrade ?? -Infinity) || b.commits - a.commits || a.setup.localeCompare(b.setup))
+  return rows.sort((a, b) => (b.meanUserGrade ?? -Infinity) - (a.meanUserGrade ?? -Infinity) || b.commits - a.commits || compareText(a.setup, b.setup))
 }
 
 /** The experience the rules award for the tallied work (the reducer's gains, summed). */

@@ -1,6 +1,7 @@
 import type { UsageRecord } from '../store/records.js'
 import type { SetupFilter } from './setup-filter.js'
 import { matchesSetupFilter } from './setup-filter.js'
+import { compareText } from '../text/compare-text.js'
 
 /** One setup's outcomes in one week. */
 export interface TrendPoint {
@@ -51,7 +52,7 @@ export function buildTrends(rollups: readonly UsageRecord[], filter: SetupFilter
         .sort(([a], [b]) => (a < b ? -1 : 1))
         .map(([week, b]) => ({ week, commits: b.commits, meanUserGrade: b.grades === 0 ? null : b.gradeSum / b.grades, cost: b.cost })),
     }))
-    .sort((a, b) => a.setup.localeCompare(b.setup))
+    .sort((a, b) => compareText(a.setup, b.setup))
 }
 
 /** The Monday (UTC) of the week containing a timestamp. */

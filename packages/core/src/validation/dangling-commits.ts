@@ -2,6 +2,7 @@ import type { Mutable } from '../mutable.js'
 import type { CollectionRecords, CommitRecord } from '../store/records.js'
 import type { TrackerStore } from '../store/tracker-store.js'
 import { COMMIT_HASH_DIGITS } from './host-facts.js'
+import { compareText } from '../text/compare-text.js'
 
 /** The collections whose records name a commit: retrospectives and grade events always, bugs when they name one. */
 export type CommitNamingCollection = 'retrospectives' | 'gradeEvents' | 'bugs'
@@ -135,8 +136,4 @@ const KIND_ORDER: readonly CommitNamingCollection[] = ['retrospectives', 'gradeE
 
 function slotOf(project: string, commit: string): string {
   return `${project}\u0000${commit}`
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0
 }
