@@ -1,5 +1,6 @@
 import type { ProjectRecord, UsageRecord } from '../store/records.js'
 import type { TrackerStore } from '../store/tracker-store.js'
+import { visitRecords } from '../store/tracker-store.js'
 import { hasCounters } from '../rollups/usage-rollup.js'
 import { dayOf } from '../time/iso-timestamp.js'
 import { DEFAULT_CATALOGUE_LIMIT, boundOf } from './read-limits.js'
@@ -20,10 +21,11 @@ export interface ProjectSummary extends ProjectRecord {
  * @throws {TrackerError} INVALID_QUERY for a bad limit.
  */
 export async function projectList(store: TrackerStore, query: { readonly limit?: number | undefined } = {}): Promise<ProjectSummary[]> {
-  const [projects, rollups] = await Promise.all([store.find('projects', { limit: boundOf(query.limit, DEFAULT_CATALOGUE_LIMIT) }), store.find('usage', { order: 'any' })])
+  const projects = await store.find('projects', { limit: boundOf(query.limit, DEFAULT_CATALOGUE_LIMIT) })
+  // Each day rollup is counted as it is read, and none is kept (a store's `visitRecords`).
   const worked = new Map<string, { first: string; last: string; commits: number }>()
-  for (const rollup of rollups) {
-    if (!countsWork(rollup)) continue
+  await visitRecords(store, 'usage', { order: 'any' }, (rollup) => {
+    if (!countsWork(rollup)) return
     const known = worked.get(rollup.project)
     if (known === undefined) worked.set(rollup.project, { first: rollup.day, last: rollup.day, commits: rollup.commits })
     else {
@@ -31,7 +33,7 @@ export async function projectList(store: TrackerStore, query: { readonly limit?:
       if (rollup.day > known.last) known.last = rollup.day
       known.commits += rollup.commits
     }
-  }
+  })
   const summaries = await Promise.all(projects.map(async (project): Promise<ProjectSummary> => {
     const days = worked.get(project.path)
     if (days === undefined) return { ...project, commits: 0 }
