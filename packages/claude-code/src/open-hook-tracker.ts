@@ -1,7 +1,7 @@
 import type { Fact } from '@agent-tracker/core'
 import { isTrackerError, validateFact } from '@agent-tracker/core'
 import type { Tracker } from '@agent-tracker/node-host'
-import { openTracker } from '@agent-tracker/node-host'
+import { longUpgradeOf, openTracker } from '@agent-tracker/node-host'
 import type { HookInput } from './hook-input.js'
 import type { HookOptions } from './hook-options.js'
 import { hookDatabasePath, hookProject } from './hook-options.js'
@@ -38,4 +38,19 @@ export async function withHookTracker<T>(input: HookInput, options: HookOptions,
   await tracker.close()
   pending.done()
   return result
+}
+
+/**
+ * Writes the facts the hooks left pending ({@link withHookTracker} with no work of its own), from a
+ * hook Claude Code waits for — unless the database must first be upgraded from release 0.1.0, which
+ * rewrites every record (seconds for a large database) and would keep Claude Code waiting on this
+ * hook. The facts then stay pending for the turn's `Stop`, whose detached run upgrades the database
+ * where nobody waits, and writes them with its own.
+ * @returns whether they were written (false: they wait for the upgrade).
+ * @throws what {@link withHookTracker} throws.
+ */
+export async function writePendingFacts(input: HookInput, options: HookOptions, setup?: string): Promise<boolean> {
+  if (longUpgradeOf(hookDatabasePath(options)) !== undefined) return false
+  await withHookTracker(input, options, () => Promise.resolve(), setup)
+  return true
 }

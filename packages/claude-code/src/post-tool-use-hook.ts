@@ -14,7 +14,8 @@ import type { HookReply } from './hook-reply.js'
  * for Bash the commits git confirms and the pushes it made, under the ids the import of the
  * transcript derives too. The facts wait in the pending folder (no database opened) for the turn's
  * end; a push then writes everything at once, as the OpenCode plugin does — and when that write
- * fails, the push waits in the pending folder with the rest for the next write.
+ * fails, the push waits in the pending folder with the rest for the next write, as it does when the
+ * database must first be upgraded from release 0.1.0 (see `writePendingFacts`).
  *
  * A session without a transcript (`claude -p --no-session-persistence`) names no model to any
  * hook: its calls cannot be put under a setup, and are noted as untracked for `doctor` to show.
@@ -43,7 +44,7 @@ export async function postToolUseHook(input: HookInput, options: HookOptions): P
   // Written down before any write is tried: a write that fails then loses nothing.
   new PendingFacts(hookDatabasePath(options)).add(input.session, facts)
   if (!git.some((event) => event.kind === 'push')) return { exitCode: 0 }
-  const { withHookTracker } = await import('./open-hook-tracker.js')
-  await withHookTracker(input, options, () => Promise.resolve(), setup)
+  const { writePendingFacts } = await import('./open-hook-tracker.js')
+  await writePendingFacts(input, options, setup)
   return { exitCode: 0 }
 }

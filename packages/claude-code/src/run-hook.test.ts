@@ -1,7 +1,11 @@
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { openLmdbStore } from '@agent-tracker/lmdb-store'
+import { SCHEMA_VERSION } from '@agent-tracker/core'
+import { createFactScript } from '@agent-tracker/core/testing'
+import { openLmdbStore, readStoredSchema } from '@agent-tracker/lmdb-store'
+import { writeSchema1Database } from '@agent-tracker/lmdb-store/testing'
+import { longUpgradeOf } from '@agent-tracker/node-host'
 import { describe, expect, it } from 'vitest'
 import { gitRepository, headOf } from '../test/git-repository.js'
 import { HookSession } from '../test/hook-session.js'
@@ -75,6 +79,30 @@ describe('the Claude Code hook', () => {
     await session.call('toolu_1', 'Bash', { command: 'true' }, () => bash(repo, 'true'))
     await session.call('toolu_2', 'Bash', { command: 'git push -q origin main' }, () => bash(repo, 'git push -q origin main'))
     expect((await stored(databasePath)).setup?.state).toMatchObject({ toolCalls: 2, pushes: 1 })
+  })
+
+  it('leaves the upgrade of a release-0.1.0 database to the turn’s Stop: a push and a session’s end, which Claude Code waits for, keep their facts pending', async () => {
+    const repo = gitRepository(join(tempFolder('repo-'), 'shop'))
+    execFileSync('sh', ['-c', 'git init -q --bare ../shop.git && git remote add origin ../shop.git'], { cwd: repo })
+    const databasePath = join(tempFolder('db-'), 'tracker.lmdb')
+    const earlier = createFactScript({ setup: SETUP, project: repo, session: 's0' })
+    await writeSchema1Database(databasePath, { facts: [earlier.toolCall('bash', true), earlier.toolCall('bash', true)] })
+    const session = new HookSession('s11', repo, databasePath)
+    await session.call('toolu_1', 'Bash', { command: 'true' }, () => bash(repo, 'true'))
+    expect(await session.call('toolu_2', 'Bash', { command: 'git push -q origin main' }, () => bash(repo, 'git push -q origin main'))).toEqual({ exitCode: 0 })
+    session.transcript.response('msg_end', [{ type: 'text', text: 'Pushed.' }])
+    expect(await session.send('SessionEnd', { reason: 'other' })).toEqual({ exitCode: 0 })
+    // Neither opened the database for writing: it is still release 0.1.0's, and the facts wait.
+    expect(longUpgradeOf(databasePath)).toMatchObject({ fromSchema: 1 })
+    expect(waitingFacts(databasePath)).toMatchObject({ facts: 2 + 1 + 3, sessions: 1 })
+    // The next turn's Stop (the hook's detached run) upgrades it and writes them, each once.
+    const next = new HookSession('s12', repo, databasePath)
+    next.transcript.response('msg_next', [{ type: 'text', text: 'Done.' }])
+    expect(await next.send('Stop', { stop_hook_active: false })).toEqual({ exitCode: 0 })
+    expect(longUpgradeOf(databasePath)).toBeUndefined()
+    expect(readStoredSchema(databasePath)?.schemaVersion).toBe(SCHEMA_VERSION)
+    expect((await stored(databasePath)).setup?.state).toMatchObject({ toolCalls: 2 + 2, pushes: 1, messages: 3 + 1 })
+    expect(waitingFacts(databasePath)).toMatchObject({ facts: 0 })
   })
 
   it('keeps what it read when the database cannot be written — a push, a session’s usage at its end — until a later session writes, counting each once', async () => {

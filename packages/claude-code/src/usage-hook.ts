@@ -8,7 +8,7 @@ import type { HookInput } from './hook-input.js'
 import type { HookOptions } from './hook-options.js'
 import { hookDatabasePath } from './hook-options.js'
 import type { HookReply } from './hook-reply.js'
-import { withHookTracker } from './open-hook-tracker.js'
+import { withHookTracker, writePendingFacts } from './open-hook-tracker.js'
 import { PendingFacts } from './pending-facts.js'
 import { TranscriptReads } from './transcript-reads.js'
 import { waitForResponse } from './transcript-tail.js'
@@ -54,7 +54,10 @@ export async function usageHook(input: HookInput, options: HookOptions): Promise
     if (input.event === 'SessionEnd' || position === undefined) reads.forget(transcript)
     else reads.save(transcript, position)
   }
-  await withHookTracker(input, options, () => Promise.resolve())
+  // `Stop` and `SubagentStop` run detached (see `runDetachedHook`), so they may upgrade a database of
+  // release 0.1.0; Claude Code waits for `SessionEnd`, which leaves that upgrade and its facts to the next Stop.
+  if (input.event === 'SessionEnd') await writePendingFacts(input, options)
+  else await withHookTracker(input, options, () => Promise.resolve())
   return { exitCode: 0 }
 }
 

@@ -6,3 +6,5 @@ export type { DatabasePathOrigin, DatabasePathSources } from './database/databas
 export { DATABASE_PATH_VARIABLE, defaultDatabasePath, locateDatabase, resolveDatabasePath } from './database/database-path.js'
 export type { DatabaseOptions } from './database/open-database.js'
 export { openDatabase } from './database/open-database.js'
+export type { LongUpgrade } from './database/long-upgrade.js'
+export { longUpgradeOf } from './database/long-upgrade.js'

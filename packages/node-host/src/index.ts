@@ -7,6 +7,8 @@ export type { UpgradePredecessorOptions } from './database/upgrade-predecessor.j
 export { upgradePredecessorDatabase } from './database/upgrade-predecessor.js'
 export type { UpgradeInWorker, UpgradeInWorkerOptions } from './database/upgrade-in-worker.js'
 export { upgradeInWorker } from './database/upgrade-in-worker.js'
+export type { LongUpgrade } from './database/long-upgrade.js'
+export { longUpgradeOf } from './database/long-upgrade.js'
 export type { NodeHostErrorCode, NodeHostErrorDetails } from './errors.js'
 export { NodeHostError, isNodeHostError } from './errors.js'
 export { replaceFile } from './files/replace-file.js'

@@ -1,8 +1,10 @@
 import type { ScoringRulesInput } from '@agent-tracker/core'
 import type { LmdbStore } from '@agent-tracker/lmdb-store'
-import { openLmdbStore, readStoredSchema, upgradeRewritesRecords } from '@agent-tracker/lmdb-store'
+import { openLmdbStore } from '@agent-tracker/lmdb-store'
 import type { DatabasePathSources } from './database-path.js'
 import { resolveDatabasePath } from './database-path.js'
+import type { LongUpgrade } from './long-upgrade.js'
+import { longUpgradeOf } from './long-upgrade.js'
 
 /** Where the database is and how to open it. */
 export interface DatabaseOptions extends DatabasePathSources {
@@ -16,7 +18,7 @@ export interface DatabaseOptions extends DatabasePathSources {
    * Called before an open that upgrades a database of release 0.1.0 (every record rewritten in one
    * transaction: seconds for a large database), with the records to rewrite: a host says so first.
    */
-  readonly onLongUpgrade?: ((upgrade: { readonly fromSchema: number; readonly records: number }) => void) | undefined
+  readonly onLongUpgrade?: ((upgrade: LongUpgrade) => void) | undefined
 }
 
 /**
@@ -28,8 +30,8 @@ export interface DatabaseOptions extends DatabasePathSources {
 export function openDatabase(options: DatabaseOptions = {}): LmdbStore {
   const databasePath = resolveDatabasePath(options)
   if (options.onLongUpgrade !== undefined) {
-    const stored = readStoredSchema(databasePath)
-    if (stored !== undefined && upgradeRewritesRecords(stored.schemaVersion)) options.onLongUpgrade({ fromSchema: stored.schemaVersion, records: stored.entries })
+    const upgrade = longUpgradeOf(databasePath)
+    if (upgrade !== undefined) options.onLongUpgrade(upgrade)
   }
   return openLmdbStore({
     databasePath,

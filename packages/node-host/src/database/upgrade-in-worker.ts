@@ -1,9 +1,11 @@
 import { Worker } from 'node:worker_threads'
 import type { LmdbStoreErrorCode, LmdbStoreErrorDetails } from '@agent-tracker/lmdb-store'
-import { LmdbStoreError, readStoredSchema, upgradeRewritesRecords } from '@agent-tracker/lmdb-store'
+import { LmdbStoreError } from '@agent-tracker/lmdb-store'
 import { NodeHostError } from '../errors.js'
 import type { DatabasePathSources } from './database-path.js'
 import { resolveDatabasePath } from './database-path.js'
+import type { LongUpgrade } from './long-upgrade.js'
+import { longUpgradeOf } from './long-upgrade.js'
 
 /** Options of {@link upgradeInWorker}. */
 export interface UpgradeInWorkerOptions extends DatabasePathSources {
@@ -15,13 +17,11 @@ export interface UpgradeInWorkerOptions extends DatabasePathSources {
    */
   readonly workerUrl?: URL | undefined
   /** Called as the worker starts, with the schema it upgrades from and the records it rewrites: a host says so to its user. */
-  readonly onStart?: ((upgrade: { readonly fromSchema: number; readonly records: number }) => void) | undefined
+  readonly onStart?: ((upgrade: LongUpgrade) => void) | undefined
 }
 
 /** An upgrade {@link upgradeInWorker} made: from which schema, how many records it rewrote, how long it took. */
-export interface UpgradeInWorker {
-  readonly fromSchema: number
-  readonly records: number
+export interface UpgradeInWorker extends LongUpgrade {
   readonly ms: number
 }
 
@@ -49,17 +49,17 @@ export type UpgradeWorkerReply =
  */
 export async function upgradeInWorker(options: UpgradeInWorkerOptions = {}): Promise<UpgradeInWorker | undefined> {
   const databasePath = resolveDatabasePath(options)
-  const stored = readStoredSchema(databasePath)
-  if (stored === undefined || !upgradeRewritesRecords(stored.schemaVersion)) return undefined
+  const upgrade = longUpgradeOf(databasePath)
+  if (upgrade === undefined) return undefined
   const input: UpgradeWorkerInput = { databasePath, maxDatabaseSize: options.maxDatabaseSize }
-  options.onStart?.({ fromSchema: stored.schemaVersion, records: stored.entries })
+  options.onStart?.(upgrade)
   const reply = await runWorker(options.workerUrl ?? new URL('./upgrade-worker.js', import.meta.url), input)
   if (!reply.ok) {
     throw reply.code === undefined
       ? new Error(reply.message)
       : new LmdbStoreError(reply.code, reply.message, reply.details as LmdbStoreErrorDetails[typeof reply.code])
   }
-  return { fromSchema: stored.schemaVersion, records: stored.entries, ms: reply.ms }
+  return { ...upgrade, ms: reply.ms }
 }
 
 /** Runs the worker to its reply; rejects with UPGRADE_WORKER_UNAVAILABLE when it cannot start or ends without one. */
