@@ -2,6 +2,10 @@ import { execFile, execFileSync } from 'node:child_process'
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { SCHEMA_VERSION } from '@agent-tracker/core'
+import { createFactScript } from '@agent-tracker/core/testing'
+import { readStoredSchema } from '@agent-tracker/lmdb-store'
+import { writeSchema1Database } from '@agent-tracker/lmdb-store/testing'
 import { describe, expect, it } from 'vitest'
 import { jsonData, runCli, tempFolder } from '../run-cli.js'
 import type { ClaudeStep } from './fake-anthropic.js'
@@ -283,6 +287,35 @@ describe('agent-tracker with the real Claude Code CLI', { timeout: 300_000 }, ()
       await expect.poll(async () => (await live()).find((row) => row.setup === MAIN)?.state, { timeout: 20_000, interval: 300 }).toMatchObject({ toolCalls: 3, commits: 1, pushes: 1, messages: 5 })
       await expect.poll(waiting, { timeout: 20_000, interval: 300 }).not.toContain('not in the database yet')
       // What the hooks recorded is what the transcripts hold: an import adds nothing.
+      const again = await runCli(['import', 'claude-code', '--json'], { home, env })
+      const [summary] = (jsonData(again.stdout, 'import') as { sources: { facts: number; imported: number; repeats: number }[] }).sources
+      expect(summary).toMatchObject({ imported: 0, repeats: summary?.facts })
+    } finally {
+      await fake.close()
+    }
+  })
+
+  it('upgrades a database of release 0.1.0 in the first session after the update, and counts the session once beside what 0.1.0 recorded', async () => {
+    const home = tempFolder('cc-home-')
+    const root = tempFolder('cc-')
+    const shop = project(root)
+    const database = join(root, 'tracker.lmdb')
+    const earlier = createFactScript({ setup: MAIN, project: shop, session: 'release-0.1.0', start: '2026-02-01T09:00:00.000Z', stepMs: 60_000 })
+    await writeSchema1Database(database, { facts: [earlier.toolCall('bash'), earlier.toolCall('bash'), earlier.activity('checkout page')] })
+    const env = { AGENT_TRACKER_DB: database }
+    expect((await runCli(['hooks', 'install', 'claude-code', '--global'], { home, cwd: shop, env: { PATH: '/nonexistent' } })).code).toBe(0)
+    const fake = await startFakeAnthropic({ 'OLD-DB': [bash("echo a > a.txt && git add a.txt && git commit -m 'feat: a'"), bash('git push origin HEAD'), { text: 'Pushed.' }] })
+    try {
+      const session = await claude(home, shop, fake.baseURL, 'OLD-DB: commit and push', { env })
+      expect(session.code, session.result).toBe(0)
+      // The push's hook, which Claude Code waits for, leaves the upgrade to the turn's detached Stop
+      // (the hook's own tests show which run upgrades): the database is upgraded once that has run.
+      const live = async (): Promise<Setup[]> => jsonData((await runCli(['status', '--json'], { home, env })).stdout, 'status') as Setup[]
+      await expect.poll(async () => (await live()).find((row) => row.setup === MAIN)?.state, { timeout: 30_000, interval: 300 }).toMatchObject({ toolCalls: 2 + 2, commits: 1, pushes: 1, messages: 3 })
+      expect(readStoredSchema(database)?.schemaVersion).toBe(SCHEMA_VERSION)
+      const { entries } = jsonData((await runCli(['activity', '--json'], { home, env })).stdout, 'activity') as { entries: { task: string }[] }
+      expect(entries.map((entry) => entry.task)).toEqual(['checkout page'])
+      // What the hooks recorded is what the transcript holds: an import adds nothing.
       const again = await runCli(['import', 'claude-code', '--json'], { home, env })
       const [summary] = (jsonData(again.stdout, 'import') as { sources: { facts: number; imported: number; repeats: number }[] }).sources
       expect(summary).toMatchObject({ imported: 0, repeats: summary?.facts })
