@@ -5,6 +5,7 @@ import { calendarDayIn, periodOfDay } from '../time/calendar.js'
 import type { SetupFilter } from './setup-filter.js'
 import type { ReportRecords, SetupReportRow } from './setup-report.js'
 import { buildSetupReport } from './setup-report.js'
+import { compareText } from '../text/compare-text.js'
 
 /** What a grouped report splits the work by: a calendar period in a time zone, the project, or the setup's agent. */
 export type ReportGrouping = CalendarPeriod | 'project' | 'agent'
@@ -41,7 +42,7 @@ export function buildReportGroups(records: ReportRecords, by: ReportGrouping, op
   // Noon UTC falls on the same calendar day in every zone from UTC−12 to UTC+11.
   for (const day of records.usage) part(keyOf(day, `${day.day}T12:00:00.000Z`)).usage.push(day)
   return [...parts]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .sort(([a], [b]) => compareText(a, b))
     .map(([key, recordsOfGroup]) => ({ key, rows: buildSetupReport({ setups: records.setups, ...recordsOfGroup }, options.filter, options.rules) }))
     .filter((group) => group.rows.length > 0)
 }
