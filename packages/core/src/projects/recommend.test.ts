@@ -98,14 +98,15 @@ describe('recommendSetups', () => {
   })
 
   it('orders setups tied on every figure by the code units of their names, the same under any locale', () => {
-    // Two setups with the same records: every figure ties, and only the tie-break orders them. A
-    // locale's collation folds case and puts "alpha" first; code units put "Zed" (capital) first.
+    // Two setups with the same records, "alpha"'s listed first: every figure ties, and only the
+    // tie-break can put "Zed" first. A locale's collation folds case and puts "alpha" first; code
+    // units put "Zed" (capital) first.
     const history = syntheticHistory(12)
     const renamed = (setup: string): string => (setup === A ? 'Zed@p/m' : 'alpha@p/m')
     const tied = {
       ...history,
-      commits: (history.commits ?? []).filter((c) => c.setup === A).flatMap((c) => [A, B].map((s) => ({ ...c, setup: renamed(s), hash: `${c.hash}${renamed(s)}` }))),
-      gradeEvents: history.gradeEvents.filter((e) => e.setup === A).flatMap((e) => [A, B].map((s) => ({ ...e, setup: renamed(s), id: `${e.id}${renamed(s)}`, commit: `${e.commit}${renamed(s)}` }))),
+      commits: (history.commits ?? []).filter((c) => c.setup === A).flatMap((c) => [B, A].map((s) => ({ ...c, setup: renamed(s), hash: `${c.hash}${renamed(s)}` }))),
+      gradeEvents: history.gradeEvents.filter((e) => e.setup === A).flatMap((e) => [B, A].map((s) => ({ ...e, setup: renamed(s), id: `${e.id}${renamed(s)}`, commit: `${e.commit}${renamed(s)}` }))),
     }
     const result = recommendSetups(TYPESCRIPT, tied)
     expect(result.setups.map((s) => s.setup)).toEqual(['Zed@p/m', 'alpha@p/m'])
