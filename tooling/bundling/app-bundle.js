@@ -279,7 +279,8 @@ export function appBundling({ root, inline }) {
  * @returns {string}
  */
 function thirdPartyLicences(packages) {
-  const sections = [...packages].sort(([a], [b]) => a.localeCompare(b)).map(([name, folder]) => {
+  // Code-unit order, not localeCompare: the same file on every machine, whatever its locale.
+  const sections = [...packages].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, folder]) => {
     const { version, license } = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8'))
     const file = LICENCE_FILES.find((candidate) => existsSync(join(folder, candidate)))
     if (file === undefined) throw new Error(`${name} ${String(version)} ships no licence file (looked for ${LICENCE_FILES.join(', ')} in ${folder}); leave it outside the bundle.`)
