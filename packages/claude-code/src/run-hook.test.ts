@@ -95,7 +95,7 @@ describe('the Claude Code hook', () => {
     // Neither opened the database for writing: it is still release 0.1.0's, and the facts wait.
     expect(longUpgradeOf(databasePath)).toMatchObject({ fromSchema: 1 })
     expect(waitingFacts(databasePath)).toMatchObject({ facts: 2 + 1 + 3, sessions: 1 })
-    // The next turn's Stop (the hook's detached run) upgrades it and writes them, each once.
+    // The next turn's Stop (the work its detached run does) upgrades it and writes them, each once.
     const next = new HookSession('s12', repo, databasePath)
     next.transcript.response('msg_next', [{ type: 'text', text: 'Done.' }])
     expect(await next.send('Stop', { stop_hook_active: false })).toEqual({ exitCode: 0 })
