@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createFactScript } from '@agent-tracker/core/testing'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
@@ -18,9 +18,14 @@ describe('longUpgradeOf', () => {
     // The records the upgrade rewrites: at least the setup, the project, the commit and the activity.
     expect(upgrade?.records).toBeGreaterThanOrEqual(4)
     expect(readFileSync(path).equals(before)).toBe(true)
+    // The same file as a database folder's data.mdb.
+    const folder = join(tempFolder(), 'old-folder')
+    mkdirSync(folder)
+    renameSync(path, join(folder, 'data.mdb'))
+    expect(longUpgradeOf(folder)).toEqual(upgrade)
   })
 
-  it('is undefined for a current database, a missing one and a file that is no database', async () => {
+  it('is undefined for a current database, a missing one, a file that is no database and an empty folder', async () => {
     const folder = tempFolder()
     const current = join(folder, 'current.lmdb')
     await openLmdbStore({ databasePath: current }).close()
@@ -29,5 +34,8 @@ describe('longUpgradeOf', () => {
     expect(longUpgradeOf(current)).toBeUndefined()
     expect(longUpgradeOf(join(folder, 'absent.lmdb'))).toBeUndefined()
     expect(longUpgradeOf(notes)).toBeUndefined()
+    // A folder with no data.mdb in it: the open creates the database there.
+    mkdirSync(join(folder, 'empty'))
+    expect(longUpgradeOf(join(folder, 'empty'))).toBeUndefined()
   })
 })
