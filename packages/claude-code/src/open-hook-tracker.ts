@@ -20,7 +20,6 @@ export async function withHookTracker<T>(input: HookInput, options: HookOptions,
   const tracker = openTracker({ databasePath, env: options.env, homeDir: options.homeDir, project: hookProject(input, options), flushOnExit: false, ...(options.identity === undefined ? {} : { identity: options.identity }), ...(options.now === undefined ? {} : { now: options.now }) })
   let result: T
   try {
-    if (setup !== undefined) tracker.noteWork(setup)
     const facts = pending.facts.flatMap((fact): Fact[] => {
       try {
         return [validateFact(fact)]
@@ -29,6 +28,10 @@ export async function withHookTracker<T>(input: HookInput, options: HookOptions,
         throw error
       }
     })
+    // A push in this project that waited (its own write failed, or was left for a 0.1.0 upgrade)
+    // refreshes its setup's status file now, as its own write would have.
+    const worked = setup ?? facts.findLast((fact) => fact.kind === 'push' && fact.project === tracker.project)?.setup
+    if (worked !== undefined) tracker.noteWork(worked)
     if (facts.length > 0) await tracker.buffer.applyFacts(facts)
     result = await work(tracker)
   } catch (error) {

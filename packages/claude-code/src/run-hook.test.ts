@@ -87,6 +87,8 @@ describe('the Claude Code hook', () => {
     const databasePath = join(tempFolder('db-'), 'tracker.lmdb')
     const earlier = createFactScript({ setup: SETUP, project: repo, session: 's0' })
     await writeSchema1Database(databasePath, { facts: [earlier.toolCall('bash', true), earlier.toolCall('bash', true)] })
+    // The project keeps a status file, which a push refreshes.
+    mkdirSync(join(repo, '.agent'))
     const session = new HookSession('s11', repo, databasePath)
     await session.call('toolu_1', 'Bash', { command: 'true' }, () => bash(repo, 'true'))
     expect(await session.call('toolu_2', 'Bash', { command: 'git push -q origin main' }, () => bash(repo, 'git push -q origin main'))).toEqual({ exitCode: 0 })
@@ -95,6 +97,7 @@ describe('the Claude Code hook', () => {
     // Neither opened the database for writing: it is still release 0.1.0's, and the facts wait.
     expect(longUpgradeOf(databasePath)).toMatchObject({ fromSchema: 1 })
     expect(waitingFacts(databasePath)).toMatchObject({ facts: 2 + 1 + 3, sessions: 1 })
+    expect(existsSync(join(repo, '.agent', 'status.json'))).toBe(false)
     // The next turn's Stop (the work its detached run does) upgrades it and writes them, each once.
     const next = new HookSession('s12', repo, databasePath)
     next.transcript.response('msg_next', [{ type: 'text', text: 'Done.' }])
@@ -103,6 +106,8 @@ describe('the Claude Code hook', () => {
     expect(readStoredSchema(databasePath)?.schemaVersion).toBe(SCHEMA_VERSION)
     expect((await stored(databasePath)).setup?.state).toMatchObject({ toolCalls: 2 + 2, pushes: 1, messages: 3 + 1 })
     expect(waitingFacts(databasePath)).toMatchObject({ facts: 0 })
+    // The push that waited refreshed its setup's status file when it was written.
+    expect(JSON.parse(readFileSync(join(repo, '.agent', 'status.json'), 'utf8'))).toMatchObject({ setup: SETUP })
   })
 
   it('keeps what it read when the database cannot be written — a push, a session’s usage at its end — until a later session writes, counting each once', async () => {
