@@ -167,7 +167,7 @@ export class CommandContext {
       ...(maxSize === undefined ? {} : { maxDatabaseSize: parseSizeLimit(maxSize, flag === undefined ? 'AGENT_TRACKER_MAX_SIZE' : '--max-size') }),
       // In a terminal, a wait of seconds is said before it starts (scripts and --json are not told).
       ...(this.json || this.io.stderr.isTTY !== true ? {} : {
-        onLongUpgrade: ({ records }: { records: number }) => this.io.stderr.write(`Upgrading the database from release 0.1.0 (${String(records)} records, once); this can take a while…\n`),
+        onLongUpgrade: ({ records }) => this.io.stderr.write(`Upgrading the database from release 0.1.0 (${String(records)} records, once); this can take a while…\n`),
       }),
     })
     this.#stores.push(store)
