@@ -24,7 +24,7 @@ export const OLDEST_READ_AS_IS = 2
 
 /**
  * True when opening a database of this stored schema for writing rewrites every record, in one
- * write transaction that holds the opening thread for as long (schema 1: about 2 s for 120,000
+ * write transaction that holds the opening thread for as long (schema 1: 2–3 s for 120,000
  * records): what a host that must not block, like an editor's plugin, opens in a worker first.
  * Newer schemas upgrade in a short transaction (schema 2) or not at all.
  */
