@@ -231,6 +231,8 @@ export { checkRecords, checkRollups } from './rollups/check-rollups.js'
 export type { CommitNamingCollection, DanglingCommitReference, DanglingCommits, LikelyCommit } from './validation/dangling-commits.js'
 export type { SetupTotalsRecord } from './rollups/setup-totals.js'
 export { addRollupToTotals, emptySetupTotals, totalsOfRollups } from './rollups/setup-totals.js'
+export type { ProjectDayRecord, ProjectSpan } from './rollups/project-days.js'
+export { ProjectSpans, countsWork, projectDayMove, projectDaySlot, projectDaysOfRollups } from './rollups/project-days.js'
 
 export { toIsoTimestamp } from './time/iso-timestamp.js'
 export { toTimeWindow } from './time/time-window.js'

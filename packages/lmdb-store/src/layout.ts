@@ -59,6 +59,12 @@ export const SETUP_TOTALS = 'usage-by-setup'
 /** Meta key set once the setup totals add up every rollup (a database written before them has none). */
 export const SETUP_TOTALS_KEY = 'setupTotals'
 
+/** Each project's days of work (see `ProjectDayRecord`): `[project, day]` → `[rollups, commits]`. */
+export const PROJECT_DAYS = 'usage-by-project-day'
+
+/** Meta key set once the project days add up every rollup (a database written before them has none). */
+export const PROJECT_DAYS_KEY = 'projectDays'
+
 /** Meta key of the sequence number of the newest logged fact. */
 export const LAST_FACT_SEQ_KEY = 'lastFactSeq'
 
@@ -96,6 +102,7 @@ export const ALL_SUB_DATABASES: readonly string[] = [
   FACT_IDS,
   META,
   SETUP_TOTALS,
+  PROJECT_DAYS,
 ]
 
 /** Meta key of the database's own id, which names it as a source when it is merged elsewhere. */

@@ -1,10 +1,10 @@
-import { SCHEMA_VERSION } from '@agent-tracker/core'
+import { SCHEMA_VERSION, projectList } from '@agent-tracker/core'
 import { createFactScript, createMemoryStore } from '@agent-tracker/core/testing'
 import { describeStoreContract } from '@agent-tracker/core/testing/contract'
 import { open } from 'lmdb'
 import { describe, expect, it } from 'vitest'
 import { tempFolder } from '@agent-tracker/test-folders'
-import { META, SETUP_TOTALS, SETUP_TOTALS_KEY } from './layout.js'
+import { META, PROJECT_DAYS, PROJECT_DAYS_KEY, SETUP_TOTALS, SETUP_TOTALS_KEY } from './layout.js'
 import { openLmdbStore } from './open-lmdb-store.js'
 
 describeStoreContract('lmdb', ({ rules }) => Promise.resolve(openLmdbStore({ databasePath: ':memory:', ...(rules === undefined ? {} : { rules }) })))
@@ -135,6 +135,46 @@ describe('setup totals', () => {
     await reader.close()
     const writer = openLmdbStore({ databasePath })
     expect(await writer.setupTotals()).toEqual(kept)
+    await writer.close()
+  })
+})
+
+describe('project days', () => {
+  it('are added up on the first writable open of a database written before them; read-only, the project list adds up the rollups instead, to the same list', async () => {
+    const databasePath = `${tempFolder()}/tracker.lmdb`
+    const shop = createFactScript({ setup: SETUP, project: PROJECT, start: '2026-03-01T10:00:00.000Z', stepMs: 20 * 3600_000 })
+    const other = createFactScript({ setup: 'plan@openai/gpt-5', project: PROJECT, start: '2026-03-02T09:00:00.000Z' })
+    const api = createFactScript({ setup: SETUP, project: '/home/dev/api', start: '2026-03-04T10:00:00.000Z' })
+    const store = openLmdbStore({ databasePath })
+    await store.applyFacts([shop.commit('aaaa1111'), shop.grade('aaaa1111', { by: 'user', userGrade: 5 }), shop.toolCall(), shop.commit('aaaa2222'), other.commit('cccc3333'), api.toolCall('bash', false)])
+    // An activity alone counts no work: its day is no day of work.
+    await store.applyFacts([api.activity('read the code')])
+    const kept = await store.projectDays()
+    expect(kept).toEqual([
+      { project: '/home/dev/api', day: '2026-03-04', rollups: 1, commits: 0 },
+      { project: PROJECT, day: '2026-03-01', rollups: 1, commits: 1 },
+      { project: PROJECT, day: '2026-03-02', rollups: 2, commits: 1 },
+      { project: PROJECT, day: '2026-03-03', rollups: 1, commits: 1 },
+    ])
+    const listed = await projectList(store)
+    expect(listed.map((project) => [project.path, project.commits, project.firstSeenAt.slice(0, 10), project.lastSeenAt.slice(0, 10)])).toEqual([
+      ['/home/dev/api', 0, '2026-03-04', '2026-03-04'],
+      [PROJECT, 3, '2026-03-01', '2026-03-03'],
+    ])
+    await store.close()
+    // As a build before the project days left it: none, and no mark that they add up.
+    const root = open({ path: databasePath, noSubdir: true, maxDbs: 32 })
+    await root.openDB({ name: PROJECT_DAYS }).drop()
+    await root.openDB({ name: META }).remove(PROJECT_DAYS_KEY)
+    await root.close()
+
+    const reader = openLmdbStore({ databasePath, readOnly: true })
+    expect(await reader.projectDays()).toBeUndefined()
+    expect(await projectList(reader)).toEqual(listed)
+    await reader.close()
+    const writer = openLmdbStore({ databasePath })
+    expect(await writer.projectDays()).toEqual(kept)
+    expect(await projectList(writer)).toEqual(listed)
     await writer.close()
   })
 })

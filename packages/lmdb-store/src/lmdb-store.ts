@@ -10,6 +10,7 @@ import type {
   ImportResult,
   LoggedFact,
   MigrationRecord,
+  ProjectDayRecord,
   ProjectProfile,
   ProjectRecord,
   RecordBatch,
@@ -37,6 +38,7 @@ import type { Environment } from './open-environment.js'
 import { openEnvironment, reloadStructures } from './open-environment.js'
 import { findCommitRefs, findRecords, findSetupRecords, visitRecords } from './record-queries.js'
 import { checkSchemaVersion, storedSchemaVersion } from './schema-version.js'
+import { readProjectDays, rebuildProjectDays } from './project-days.js'
 import { readSetupTotals, rebuildSetupTotals } from './setup-totals.js'
 import { SECONDARY_INDEXES } from './indexes.js'
 import type { SearchBuildProgress, SearchIndexEntry } from './search-index.js'
@@ -57,6 +59,8 @@ export interface RollupRepair {
   readonly removed: number
   /** Whether the setup totals were rebuilt from the rollups. */
   readonly setupTotalsRebuilt: boolean
+  /** Whether the project days were rebuilt from the rollups. */
+  readonly projectDaysRebuilt: boolean
 }
 
 /** Sizes and counts of an open database, for `doctor`. */
@@ -366,16 +370,21 @@ export class LmdbStore implements SyncTrackerStore {
         const moves = readReattributions(this.#db.meta)
         for (const logged of everyLoggedFact(this.#db)) recount.addFact(moves.length === 0 ? logged.fact : attributedFact(logged.fact, logged.seq, moves))
         const totals = readSetupTotals(this.#db)
-        const totalsDrifted = totals !== undefined && recount.drift(totals).some((drift) => drift.key.length === 1)
+        const days = readProjectDays(this.#db)
+        // A setup's totals are keyed by the setup alone, a project's day by project and day.
+        const aside = totals === undefined && days === undefined ? [] : recount.drift(totals, days)
+        const totalsDrifted = aside.some((drift) => drift.key.length === 1)
+        const daysDrifted = aside.some((drift) => drift.key.length === 2)
         const { put, remove } = recount.corrections()
         const puts = put.map((record): PlannedRecord => ({ collection: 'usage', key: [record.setup, record.project, record.day], record }))
         const entries = searchEntries(puts)
         this.#ensureRoom(puts, entries)
         deleteRecords(this.#db, remove.map((record) => ({ collection: 'usage', key: [record.setup, record.project, record.day] })))
         putRecords(this.#db, puts, undefined, false, entries)
-        // Totals kept in step with the rewrites above stay off by what they were off before.
+        // Totals and days kept in step with the rewrites above stay off by what they were off before.
         if (totalsDrifted) rebuildSetupTotals(this.#db)
-        return { rollups: recount.rollups, facts: recount.facts, rewritten: put.length, removed: remove.length, setupTotalsRebuilt: totalsDrifted }
+        if (daysDrifted) rebuildProjectDays(this.#db)
+        return { rollups: recount.rollups, facts: recount.facts, rewritten: put.length, removed: remove.length, setupTotalsRebuilt: totalsDrifted, projectDaysRebuilt: daysDrifted }
       })
     })
   }
@@ -398,6 +407,13 @@ export class LmdbStore implements SyncTrackerStore {
     return later(() => {
       this.#ensureOpen()
       return readSetupTotals(this.#db)
+    })
+  }
+
+  projectDays(project?: string): Promise<ProjectDayRecord[] | undefined> {
+    return later(() => {
+      this.#ensureOpen()
+      return readProjectDays(this.#db, project)
     })
   }
 
@@ -541,6 +557,8 @@ export class LmdbStore implements SyncTrackerStore {
       if (search !== undefined) trees.push({ tree: search, entries: records, bytes: sizes.searchBytes })
       // A rollup moves its setup's totals, a record of about its size.
       if (collection === 'usage' && this.#db.setupTotals !== undefined) trees.push({ tree: this.#db.setupTotals, entries: records, bytes })
+      // And its project's day: a key of about the rollup's, and two numbers.
+      if (collection === 'usage' && this.#db.projectDays !== undefined) trees.push({ tree: this.#db.projectDays, entries: records, bytes: sizes.indexBytes + 16 * records })
     }
     if (logged.length > 0) {
       let idBytes = 0

@@ -11,10 +11,10 @@ import type { DatabaseFormat } from './database-format.js'
 import { describeDatabaseFormat, recogniseDataFile } from './database-format.js'
 import { LmdbStoreError } from './errors.js'
 import type { StoredFactBatch } from './fact-log-codec.js'
-import { COMMITS_BY_SETUP, FACT_IDS, FACT_LOG, INDEX_DATABASES, META, SEARCH_DATABASES, SETUP_TOTALS, STRUCTURES_KEY, SUB_DATABASES } from './layout.js'
+import { COMMITS_BY_SETUP, FACT_IDS, FACT_LOG, INDEX_DATABASES, META, PROJECT_DAYS, SEARCH_DATABASES, SETUP_TOTALS, STRUCTURES_KEY, SUB_DATABASES } from './layout.js'
 import type { SearchReads, SearchTables } from './search-index.js'
 import { searchReadOptions } from './search-index.js'
-import type { QueryTables } from './record-queries.js'
+import type { QueryTables, StoredProjectDay } from './record-queries.js'
 import { translateOpenError } from './store-errors.js'
 
 /** An open environment and its sub-databases. */
@@ -93,6 +93,8 @@ export function openTables(root: RootDatabase): QueryTables {
   ]) as QueryTables['indexes']
   const search = Object.fromEntries(Object.entries(SEARCH_DATABASES).map(([collection, name]) => [collection, root.openDB<Uint8Array, Uint8Array>({ name, keyEncoding: 'binary', encoding: 'binary' })])) as unknown as SearchTables
   // After `search`, which makes them in a new database: read-only, an index an earlier schema lacks is not there.
+  // Read-only, undefined in a database written before the project days existed.
+  const projectDays = plain(PROJECT_DAYS) as Database<StoredProjectDay> | undefined
   const searchReads = Object.fromEntries(Object.entries(SEARCH_DATABASES).map(([collection, name]) => [collection, root.openDB(searchReadOptions(name))])) as unknown as SearchReads
   return {
     tables,
@@ -105,6 +107,8 @@ export function openTables(root: RootDatabase): QueryTables {
     factIdBytes: root.openDB<Uint8Array>({ name: FACT_IDS, encoding: 'binary' }),
     meta,
     setupTotals: plain(SETUP_TOTALS) as Database<SetupTotalsRecord>,
+    projectDays,
+    projectDayValues: projectDays === undefined ? undefined : root.openDB<StoredProjectDay>({ name: PROJECT_DAYS, ...valuesOnlyKeys(projectDays) }),
   }
 }
 

@@ -38,7 +38,20 @@ export interface QueryTables {
    * a database written before it existed.
    */
   readonly setupTotals: Database<SetupTotalsRecord> | undefined
+  /**
+   * Each project's days of work as `[day number, rollups, commits]` under `[project, day]`, kept in
+   * step by every write of a rollup. Read-only, undefined in a database written before it existed.
+   */
+  readonly projectDays: Database<StoredProjectDay> | undefined
+  /** The same, opened again to be read without decoding keys (a project's days are a prefix range; the value names the day). */
+  readonly projectDayValues: Database<StoredProjectDay> | undefined
 }
+
+/**
+ * A project's day of work as stored: the day (days since 1970-01-01, UTC: a number decodes in a
+ * fraction of the time of a date's text), the rollups that count work that day, and their commits.
+ */
+export type StoredProjectDay = readonly [day: number, rollups: number, commits: number]
 
 const TIME_ORDERED: ReadonlySet<CollectionName> = new Set(['commits', 'retrospectives', 'gradeEvents', 'bugs', 'activities'])
 

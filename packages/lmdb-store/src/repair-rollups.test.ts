@@ -87,12 +87,40 @@ describe('repairRollups', () => {
       ]))
 
       const repaired = await store.repairRollups()
-      expect(repaired).toEqual({ rollups: exact.usage.length, facts: drifted.facts, rewritten: 2, removed: 1, setupTotalsRebuilt: true })
+      expect(repaired).toEqual({ rollups: exact.usage.length, facts: drifted.facts, rewritten: 2, removed: 1, setupTotalsRebuilt: true, projectDaysRebuilt: true })
       expect(await checkRollups(store)).toEqual(exact.check)
       expect(await store.find('usage', { order: 'any' })).toEqual(exact.usage)
 
       // Nothing left to repair: nothing is written.
-      expect(await store.repairRollups()).toEqual({ rollups: exact.usage.length, facts: drifted.facts, rewritten: 0, removed: 0, setupTotalsRebuilt: false })
+      expect(await store.repairRollups()).toEqual({ rollups: exact.usage.length, facts: drifted.facts, rewritten: 0, removed: 0, setupTotalsRebuilt: false, projectDaysRebuilt: false })
+    })
+  })
+
+  it('finds project days that no longer add up the rollups, and rebuilds them', async () => {
+    const databasePath = join(tempFolder(), 'tracker.lmdb')
+    await trackedHistory(databasePath)
+    const exact = await withStore(databasePath, async (store) => ({ check: await checkRollups(store), days: await store.projectDays() }))
+    expect(exact.days).toEqual(expect.arrayContaining([expect.objectContaining({ project: SHOP, day: '2026-03-01' })]))
+    const { root, projectDays } = openEnvironment(databasePath, MAP_SIZE, false)
+    root.transactionSync(() => {
+      const key = toLmdbKey([SHOP, '2026-03-01'])
+      const stored = projectDays?.get(key)
+      if (stored === undefined) throw new Error('the history should have a day of work in the shop on 2026-03-01')
+      projectDays?.putSync(key, [stored[0], stored[1], stored[2] + 100])
+      projectDays?.putSync(toLmdbKey([API, '2026-02-01']), [Date.UTC(2026, 1, 1) / 86_400_000, 1, 0])
+    })
+    await root.close()
+
+    await withStore(databasePath, async (store) => {
+      const { drift } = await checkRollups(store)
+      expect(drift).toEqual(expect.arrayContaining([
+        { key: [SHOP, '2026-03-01'], field: 'commits', stored: expect.any(Number) as unknown, expected: expect.any(Number) as unknown },
+        { key: [API, '2026-02-01'], field: 'rollups', stored: 1, expected: 0 },
+      ]))
+      expect(drift.every((entry) => entry.key.length === 2)).toBe(true)
+      expect(await store.repairRollups()).toMatchObject({ rewritten: 0, removed: 0, setupTotalsRebuilt: false, projectDaysRebuilt: true })
+      expect(await checkRollups(store)).toEqual(exact.check)
+      expect(await store.projectDays()).toEqual(exact.days)
     })
   })
 
@@ -110,7 +138,7 @@ describe('repairRollups', () => {
       const before = await store.find('usage', { order: 'any' })
       expect(before.map((rollup) => rollup.day)).toEqual(['2026-03-01', '2026-03-02', '2026-03-03'])
       expect((await checkRollups(store)).drift).toEqual([])
-      expect(await store.repairRollups()).toEqual({ rollups: 3, facts: 7, rewritten: 0, removed: 0, setupTotalsRebuilt: false })
+      expect(await store.repairRollups()).toEqual({ rollups: 3, facts: 7, rewritten: 0, removed: 0, setupTotalsRebuilt: false, projectDaysRebuilt: false })
       expect(await store.find('usage', { order: 'any' })).toEqual(before)
       expect((await checkRollups(store)).drift).toEqual([])
     })
@@ -124,7 +152,7 @@ describe('repairRollups', () => {
     tamper(databasePath, (usage) => { usage.put([SONNET, SHOP, '2026-03-09'], emptyUsage(SONNET, SHOP, '2026-03-09')) })
     await withStore(databasePath, async (store) => {
       expect((await checkRollups(store)).drift).toEqual([{ key: [SONNET, SHOP, '2026-03-09'], field: 'rollup', stored: 1, expected: 0 }])
-      expect(await store.repairRollups()).toMatchObject({ rewritten: 0, removed: 1, setupTotalsRebuilt: false })
+      expect(await store.repairRollups()).toMatchObject({ rewritten: 0, removed: 1, setupTotalsRebuilt: false, projectDaysRebuilt: false })
       expect(await store.find('usage', { order: 'any' })).toEqual(exact)
       expect((await checkRollups(store)).drift).toEqual([])
     })
@@ -149,7 +177,7 @@ describe('repairRollups', () => {
       expect(drift.filter((entry) => entry.key.length !== 1)).toEqual([])
       const before = await store.get('usage', key)
       expect(before?.baseline).toEqual(baseline)
-      expect(await store.repairRollups()).toMatchObject({ rewritten: 0, removed: 0, setupTotalsRebuilt: true })
+      expect(await store.repairRollups()).toMatchObject({ rewritten: 0, removed: 0, setupTotalsRebuilt: true, projectDaysRebuilt: false })
       expect(await store.get('usage', key)).toEqual(before)
       expect((await checkRollups(store)).drift).toEqual([])
     })

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto'
 import { SCHEMA_VERSION, describeValue } from '@agent-tracker/core'
 import type { Database, RootDatabase } from 'lmdb'
 import { LmdbStoreError } from './errors.js'
-import { DATABASE_ID_KEY, SCHEMA_VERSION_KEY, SEARCHED_THROUGH_KEY, SETUP_TOTALS_KEY } from './layout.js'
+import { DATABASE_ID_KEY, PROJECT_DAYS_KEY, SCHEMA_VERSION_KEY, SEARCHED_THROUGH_KEY, SETUP_TOTALS_KEY } from './layout.js'
+import { rebuildProjectDays } from './project-days.js'
 import { rebuildSetupTotals } from './setup-totals.js'
 import type { QueryTables } from './record-queries.js'
 import { startSearchBuild } from './search-index.js'
@@ -45,10 +46,11 @@ export function checkSchemaVersion(root: RootDatabase, db: QueryTables, path: st
     throw new LmdbStoreError('DATABASE_TOO_NEW', `The agent-tracker database ${path} has schema version ${String(stored)}, newer than this release understands (${String(SCHEMA_VERSION)}). Upgrade agent-tracker.`, { path, schemaVersion: stored, supportedVersion: SCHEMA_VERSION })
   }
   if (stored === SCHEMA_VERSION) {
-    // A database this schema wrote before setup totals existed gets them on its first writable open.
-    if (!readOnly && db.meta.get(SETUP_TOTALS_KEY) === undefined) {
+    // A database this schema wrote before the setup totals or the project days existed gets them on its first writable open.
+    if (!readOnly && (db.meta.get(SETUP_TOTALS_KEY) === undefined || db.meta.get(PROJECT_DAYS_KEY) === undefined)) {
       root.transactionSync(() => {
         if (db.meta.get(SETUP_TOTALS_KEY) === undefined) rebuildSetupTotals(db)
+        if (db.meta.get(PROJECT_DAYS_KEY) === undefined) rebuildProjectDays(db)
       })
     }
     return
@@ -64,6 +66,7 @@ export function checkSchemaVersion(root: RootDatabase, db: QueryTables, path: st
       db.meta.putSync(SCHEMA_VERSION_KEY, SCHEMA_VERSION)
       db.meta.putSync(DATABASE_ID_KEY, randomUUID())
       db.meta.putSync(SETUP_TOTALS_KEY, 1)
+      db.meta.putSync(PROJECT_DAYS_KEY, 1)
       db.meta.putSync(SEARCHED_THROUGH_KEY, 0)
     }
     else if (now === 1) upgradeFromSchema1(root, db)
@@ -72,6 +75,7 @@ export function checkSchemaVersion(root: RootDatabase, db: QueryTables, path: st
       // at a million records, building them here took a writer's process 16–23 s, OpenCode's included.
       startSearchBuild(db)
       if (db.meta.get(SETUP_TOTALS_KEY) === undefined) rebuildSetupTotals(db)
+      if (db.meta.get(PROJECT_DAYS_KEY) === undefined) rebuildProjectDays(db)
       db.meta.putSync(SCHEMA_VERSION_KEY, SCHEMA_VERSION)
     }
   })

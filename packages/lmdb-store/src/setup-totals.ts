@@ -2,20 +2,24 @@ import type { SetupTotalsRecord, UsageRecord } from '@agent-tracker/core'
 import { addRollupToTotals, emptySetupTotals, totalsOfRollups } from '@agent-tracker/core'
 import type { Database } from 'lmdb'
 import { SETUP_TOTALS_KEY, prefixRange, toLmdbKey } from './layout.js'
+import { ProjectDaysInStep } from './project-days.js'
 import type { QueryTables } from './record-queries.js'
 
 /**
- * Keeps the setup totals in step with the day rollups one call of `putRecords` or `deleteRecords`
- * writes, inside its write transaction: each setup's totals are read once, moved by every rollup
- * of it, and written once by {@link write}. A rollup's previous value must be what is stored
- * (planning replaces a rollup's nested objects, never changes them in place).
+ * Keeps the setup totals and the project days (see `ProjectDaysInStep`) in step with the day
+ * rollups one call of `putRecords` or `deleteRecords` writes, inside its write transaction: each
+ * setup's totals are read once, moved by every rollup of it, and written once by {@link write}. A
+ * rollup's previous value must be what is stored (planning replaces a rollup's nested objects,
+ * never changes them in place).
  */
 export class TotalsInStep {
   readonly #db: QueryTables
   readonly #moved = new Map<string, SetupTotalsRecord>()
+  readonly #days: ProjectDaysInStep
 
   constructor(db: QueryTables) {
     this.#db = db
+    this.#days = new ProjectDaysInStep(db)
   }
 
   /** Before a rollup is put over `previous` (undefined for a new one): a new rollup in a project where its setup has none adds the project. */
@@ -24,16 +28,19 @@ export class TotalsInStep {
     if (previous !== undefined) totals = addRollupToTotals(totals, previous, -1)
     const firstInProject = previous === undefined && !hasRollups(this.#db, rollup.setup, rollup.project)
     this.#moved.set(rollup.setup, addRollupToTotals(totals, rollup, 1, firstInProject ? 1 : 0))
+    this.#days.move(previous, rollup)
   }
 
   /** After a rollup was removed: the last one of a project takes the project away. */
   removed(rollup: UsageRecord): void {
     const lastInProject = !hasRollups(this.#db, rollup.setup, rollup.project)
     this.#moved.set(rollup.setup, addRollupToTotals(this.#totals(rollup.setup), rollup, -1, lastInProject ? -1 : 0))
+    this.#days.move(rollup, undefined)
   }
 
-  /** Writes the totals that moved; a setup left without rollups keeps none. */
+  /** Writes the totals and project days that moved; a setup left without rollups keeps no totals. */
   write(): void {
+    this.#days.write()
     if (this.#moved.size === 0) return
     const table = totalsTable(this.#db)
     for (const [setup, totals] of this.#moved) {

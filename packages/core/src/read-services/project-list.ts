@@ -1,7 +1,7 @@
-import type { ProjectRecord, UsageRecord } from '../store/records.js'
+import type { ProjectRecord } from '../store/records.js'
 import type { TrackerStore } from '../store/tracker-store.js'
 import { visitRecords } from '../store/tracker-store.js'
-import { hasCounters } from '../rollups/usage-rollup.js'
+import { ProjectSpans, countsWork } from '../rollups/project-days.js'
 import { dayOf } from '../time/iso-timestamp.js'
 import { DEFAULT_CATALOGUE_LIMIT, boundOf } from './read-limits.js'
 
@@ -16,30 +16,20 @@ export interface ProjectSummary extends ProjectRecord {
  * written (a migration writes records long after the work): the days come from the day rollups,
  * which count every commit, bug, grade and tool call, imported ones too; the times, from the
  * project record's own (recorded live, each fact widens them) and its first and last commits, where
- * they fall on those days, else the day from its start. Reads the projects, the day rollups and
- * two commits a project — never every event.
+ * they fall on those days, else the day from its start. Reads the projects, each project's days
+ * of work where the store keeps them (else the day rollups) and two commits a project — never
+ * every event.
  * @throws {TrackerError} INVALID_QUERY for a bad limit.
  */
 export async function projectList(store: TrackerStore, query: { readonly limit?: number | undefined } = {}): Promise<ProjectSummary[]> {
   const projects = await store.find('projects', { limit: boundOf(query.limit, DEFAULT_CATALOGUE_LIMIT) })
-  // Each day rollup is counted as it is read, and none is kept (a store's `visitRecords`).
-  const worked = new Map<string, { first: string; last: string; commits: number }>()
-  await visitRecords(store, 'usage', { order: 'any' }, (rollup) => {
-    if (!countsWork(rollup)) return
-    const known = worked.get(rollup.project)
-    if (known === undefined) worked.set(rollup.project, { first: rollup.day, last: rollup.day, commits: rollup.commits })
-    else {
-      if (rollup.day < known.first) known.first = rollup.day
-      if (rollup.day > known.last) known.last = rollup.day
-      known.commits += rollup.commits
-    }
-  })
+  const worked = await workSpans(store, projects)
   const summaries = await Promise.all(projects.map(async (project): Promise<ProjectSummary> => {
-    const days = worked.get(project.path)
-    if (days === undefined) return { ...project, commits: 0 }
+    const span = worked.get(project.path)
+    if (span === undefined) return { ...project, commits: 0 }
     // The project's first and last commits (two reads of its time index) time an imported history's days.
     const [first, last] = await Promise.all((['oldest', 'newest'] as const).map(async (order) => (await store.find('commits', { project: project.path, order, limit: 1 }))[0]?.at))
-    return { ...project, firstSeenAt: timeOn(days.first, [project.firstSeenAt, first], 'first'), lastSeenAt: timeOn(days.last, [project.lastSeenAt, last], 'last'), commits: days.commits }
+    return { ...project, firstSeenAt: timeOn(span.firstDay, [project.firstSeenAt, first], 'first'), lastSeenAt: timeOn(span.lastDay, [project.lastSeenAt, last], 'last'), commits: span.commits }
   }))
   return summaries.sort((a, b) => (a.lastSeenAt < b.lastSeenAt ? 1 : a.lastSeenAt > b.lastSeenAt ? -1 : 0))
 }
@@ -50,7 +40,21 @@ function timeOn(day: string, times: readonly (string | undefined)[], which: 'fir
   return (which === 'first' ? on[0] : on.at(-1)) ?? `${day}T00:00:00.000Z`
 }
 
-/** True for a day rollup that counts anything: one that holds only zeros is no work. */
-function countsWork(rollup: UsageRecord): boolean {
-  return rollup.commits + rollup.bugs + rollup.grades.agent.count + rollup.grades.user.count > 0 || hasCounters(rollup)
+/**
+ * The listed projects' days of work: from the store's project days where it keeps them (a few
+ * small records per project), else from every day rollup, each counted as it is read and none
+ * kept (a store's `visitRecords`).
+ */
+async function workSpans(store: TrackerStore, projects: readonly ProjectRecord[]): Promise<ProjectSpans> {
+  const spans = new ProjectSpans()
+  const read = store.projectDays?.bind(store)
+  const kept = read === undefined ? undefined : await Promise.all(projects.map((project) => read(project.path)))
+  if (kept?.every((days) => days !== undefined) === true) {
+    for (const days of kept) for (const day of days) spans.add(day.project, day.day, day.commits)
+    return spans
+  }
+  await visitRecords(store, 'usage', { order: 'any' }, (rollup) => {
+    if (countsWork(rollup)) spans.add(rollup.project, rollup.day, rollup.commits)
+  })
+  return spans
 }

@@ -10,12 +10,14 @@ import type { SetupTotalsRecord } from './setup-totals.js'
 import type { DanglingCommits } from '../validation/dangling-commits.js'
 import { DanglingCommitCheck } from '../validation/dangling-commits.js'
 import { emptySetupTotals, totalsOfRollups } from './setup-totals.js'
+import type { ProjectDayRecord } from './project-days.js'
+import { projectDaySlot, projectDaysOfRollups } from './project-days.js'
 import type { ScoreCheck } from './check-scores.js'
 import { checkScores } from './check-scores.js'
 
 /** One number of one day rollup that differs from what the facts and records add up to. */
 export interface RollupDrift {
-  /** The rollup's key: setup, project, day; a setup's totals: the setup. */
+  /** The rollup's key: setup, project, day; a setup's totals: the setup; a project's day of work: project, day. */
   readonly key: RecordKey
   /**
    * The field, dotted for nested ones: `commits`, `tokens.input`, `grades.user.sum`; `rollup` (stored
@@ -34,6 +36,8 @@ export interface RollupCheck {
   readonly facts: number
   /** Setup totals stored, where the store keeps them (their drift is listed by setup alone). */
   readonly setupTotals?: number
+  /** Project days stored, where the store keeps them (their drift is listed by project and day). */
+  readonly projectDays?: number
   /** Every difference; empty when the rollups (and setup totals) are exact. */
   readonly drift: readonly RollupDrift[]
   /** Each setup's scored state against the same recount (see `checkScores`). */
@@ -86,8 +90,11 @@ export class RollupRecount {
     if (COUNTED_FACTS.has(fact.kind)) countFact(this.#draftOf(fact.setup, fact.project, dayOf(fact.at)), fact)
   }
 
-  /** Every difference of the stored rollups, and of `totals` (a store's setup totals) from the stored rollups. */
-  drift(totals?: readonly SetupTotalsRecord[]): RollupDrift[] {
+  /**
+   * Every difference of the stored rollups, and of `totals` (a store's setup totals) and
+   * `projectDays` (its project days) from the stored rollups.
+   */
+  drift(totals?: readonly SetupTotalsRecord[], projectDays?: readonly ProjectDayRecord[]): RollupDrift[] {
     const drift: RollupDrift[] = []
     for (const [slot, draft] of this.#expected) compare(drift, [draft.setup, draft.project, draft.day], this.#stored.get(slot), draft)
     for (const [slot, rollup] of this.#stored) {
@@ -102,6 +109,20 @@ export class RollupRecount {
       const want = totalsOfRollups(this.#stored.values())
       const have = new Map(totals.map((record) => [record.setup, record]))
       for (const setup of new Set([...want.keys(), ...have.keys()])) compare(drift, [setup], have.get(setup), want.get(setup) ?? emptySetupTotals(setup))
+    }
+    if (projectDays !== undefined) {
+      const want = projectDaysOfRollups(this.#stored.values())
+      const have = new Map(projectDays.map((record) => [projectDaySlot(record.project, record.day), record]))
+      for (const slot of new Set([...want.keys(), ...have.keys()])) {
+        const stored = have.get(slot)
+        const expected = want.get(slot)
+        const { project, day } = expected ?? stored ?? { project: '', day: '' }
+        for (const field of ['rollups', 'commits'] as const) {
+          const actual = stored?.[field] ?? 0
+          const value = expected?.[field] ?? 0
+          if (actual !== value) drift.push({ key: [project, day], field, stored: actual, expected: value })
+        }
+      }
     }
     return drift
   }
@@ -185,10 +206,18 @@ async function recountStore(store: TrackerStore, dangling?: DanglingCommitCheck)
     dangling?.commit(commit)
   }
   for await (const { fact } of store.readFactLog()) recount.addFact(fact)
-  // A store's setup totals must add up its rollups as they are stored.
+  // A store's setup totals and project days must add up its rollups as they are stored.
   const totals = await store.setupTotals?.()
+  const projectDays = await store.projectDays?.()
   const scores = checkScores(await store.find('setups', { order: 'any' }), recount.expectedTotals())
-  return { rollups: recount.rollups, facts: recount.facts, drift: recount.drift(totals), scores, ...(totals === undefined ? {} : { setupTotals: totals.length }) }
+  return {
+    rollups: recount.rollups,
+    facts: recount.facts,
+    drift: recount.drift(totals, projectDays),
+    scores,
+    ...(totals === undefined ? {} : { setupTotals: totals.length }),
+    ...(projectDays === undefined ? {} : { projectDays: projectDays.length }),
+  }
 }
 
 /** The kinds of fact that {@link countFact} counts. */

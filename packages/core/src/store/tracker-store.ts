@@ -4,6 +4,7 @@ import type { ProjectProfile } from '../projects/project-profile.js'
 import type { AgentState } from '../scoring/agent-state.js'
 import type { CollectionName, CollectionRecords, ProjectRecord, RecordKey, SetupRecord } from './records.js'
 import type { ScoringRules } from '../scoring/rules.js'
+import type { ProjectDayRecord } from '../rollups/project-days.js'
 import type { SetupTotalsRecord } from '../rollups/setup-totals.js'
 import type { SearchEntryVisitor, SearchedCollection } from '../projects/search-digest.js'
 
@@ -227,6 +228,12 @@ export interface TrackerStore {
    * rollups instead.
    */
   setupTotals?(): Promise<SetupTotalsRecord[] | undefined>
+  /**
+   * The days of work of `project`, or of every project (see `ProjectDayRecord`), where the store
+   * keeps them beside the rollups (changed in the same writes); undefined where it does not, and
+   * the project list adds up the rollups instead.
+   */
+  projectDays?(project?: string): Promise<ProjectDayRecord[] | undefined>
   /** The schema version of the stored data. */
   schemaVersion(): Promise<number>
   /** Remembers that a migration ran (replaces an earlier record with the same id). */

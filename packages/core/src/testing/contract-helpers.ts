@@ -39,7 +39,7 @@ export async function withStore(factory: StoreFactory, body: (store: TrackerStor
 
 /**
  * After every scenario: each setup's scores count what its records and facts count, and a store
- * that keeps setup totals has them add up its rollups.
+ * that keeps setup totals or project days has them add up its rollups.
  */
 async function expectTotalsInStep(store: TrackerStore, scoresFollowRecords: boolean): Promise<void> {
   const check = await checkRollups(store).catch((error: unknown) => {
@@ -50,6 +50,7 @@ async function expectTotalsInStep(store: TrackerStore, scoresFollowRecords: bool
   if (check === undefined) return
   if (scoresFollowRecords) expect(check.scores.drift).toEqual([])
   if (check.setupTotals !== undefined) expect(check.drift.filter((drift) => drift.key.length === 1)).toEqual([])
+  if (check.projectDays !== undefined) expect(check.drift.filter((drift) => drift.key.length === 2)).toEqual([])
 }
 
 /** Every item of an async iterable, in order. */
