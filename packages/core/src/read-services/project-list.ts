@@ -27,8 +27,8 @@ export async function projectList(store: TrackerStore, query: { readonly limit?:
   const summaries = await Promise.all(projects.map(async (project): Promise<ProjectSummary> => {
     const span = worked.get(project.path)
     if (span === undefined) return { ...project, commits: 0 }
-    // The project's first and last commits (two reads of its time index) time an imported history's days.
-    const [first, last] = await Promise.all((['oldest', 'newest'] as const).map(async (order) => (await store.find('commits', { project: project.path, order, limit: 1 }))[0]?.at))
+    // The project's first and last commits (two reads of its time index, no commit record) time an imported history's days.
+    const [first, last] = await Promise.all((['oldest', 'newest'] as const).map(async (order) => (await store.findCommitRefs({ project: project.path, order, limit: 1 }))[0]?.at))
     return { ...project, firstSeenAt: timeOn(span.firstDay, [project.firstSeenAt, first], 'first'), lastSeenAt: timeOn(span.lastDay, [project.lastSeenAt, last], 'last'), commits: span.commits }
   }))
   return summaries.sort((a, b) => (a.lastSeenAt < b.lastSeenAt ? 1 : a.lastSeenAt > b.lastSeenAt ? -1 : 0))
