@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { isTrackerError } from '../errors.js'
 import { createMemoryStore } from '../testing/memory-store.js'
+import type { RecordQuery } from '../store/tracker-store.js'
 import { API, GPT, SHOP, SONNET, storeWithHistory } from '../../test/read-history.js'
 import { latestProjectOf, latestSetupIn, resolveProject, suggestSetups } from './lookups.js'
 import { projectList } from './project-list.js'
@@ -83,10 +84,21 @@ describe('catalogues', () => {
       { kind: 'tool_call', id: 't2', at: '2026-11-30T08:05:00.000Z', setup: SONNET, project: '/w/api', tool: 'bash', ok: true },
     ])
     const read = new Set<string>()
-    const watched = new Proxy(store, { get: (target, name, receiver) => name === 'find' ? (collection: string, query: unknown) => {
-      read.add(collection)
-      return target.find(collection as 'projects', query as never)
-    } : Reflect.get(target, name, receiver) as unknown })
+    const watched = new Proxy(store, { get: (target, name, receiver) => {
+      if (name === 'find') {
+        return (collection: string, query: unknown) => {
+          read.add(collection)
+          return target.find(collection as 'projects', query as never)
+        }
+      }
+      if (name === 'findCommitRefs') {
+        return (query: RecordQuery) => {
+          read.add('commits')
+          return target.findCommitRefs(query)
+        }
+      }
+      return Reflect.get(target, name, receiver) as unknown
+    } })
     expect(await projectList(watched)).toMatchObject([{ path: '/w/api', firstSeenAt: '2026-11-29T23:47:49.000Z', lastSeenAt: '2026-11-30T08:05:00.000Z', commits: 0 }])
     // Events are a database's bulk (a million activities): a project list reads their day rollups.
     expect([...read].sort()).toEqual(['commits', 'projects', 'usage'])
