@@ -257,7 +257,7 @@ async function benchmarks(sizes: BenchSizes, kind: 'full' | 'smoke', log: (line:
   let scale: BenchResults['scale']
   try {
     const databasePath = join(folder, 'scale.lmdb')
-    let content: ScaleContent = { sessions: 0, rollups: 0 }
+    let content: ScaleContent = { sessions: 0, rollups: 0, projectDays: 0 }
     const buildMs = await timeMs(async () => {
       content = await buildScaleDatabase(databasePath, sizes.scale)
     })
@@ -272,7 +272,7 @@ async function benchmarks(sizes: BenchSizes, kind: 'full' | 'smoke', log: (line:
       report: await measureCommand(databasePath, ['report'], runs, `${String(sizes.scale.setups)} setups and their totals (each setup's day rollups added up, kept as the store writes; ${rollups} in all)`),
       recommend: await measureCommand(databasePath, ['recommend', project], runs, `${String(sizes.scale.projects)} projects and ${rollups}: commits, bugs and the user grades that count from the rollups (the model takes each setup's grades a day at a time)`),
       agents: await measureCommand(databasePath, ['agents'], runs, `${String(sizes.scale.setups)} setups`),
-      projects: await measureCommand(databasePath, ['projects'], runs, `${String(sizes.scale.projects)} projects, ${rollups}, and each project's first and last commit`),
+      projects: await measureCommand(databasePath, ['projects'], runs, `${String(sizes.scale.projects)} projects, their ${String(content.projectDays)} project days (one per project and day worked; no day rollup), and each project's first and last commit reference`),
       help: await measureHelp(runs),
     }
     log('   the plugin’s prior-art tool and the event loop …')

@@ -16,6 +16,8 @@ export interface ScaleContent {
   readonly sessions: number
   /** Day rollups (one per setup, project and day worked). */
   readonly rollups: number
+  /** Project days (one per project and day worked, over every setup): what the project list reads. */
+  readonly projectDays: number
 }
 
 const LANGUAGES = [['typescript', 'react', 'web-app'], ['python', 'fastapi', 'api'], ['rust', 'clap', 'cli'], ['go', 'gin', 'api'], ['typescript', 'next', 'web-app']] as const
@@ -80,9 +82,10 @@ export async function buildScaleDatabase(databasePath: string, sizes: ScaleSizes
     if (batch.commits.length >= CHUNK) await flush()
   }
   await flush()
+  const projectDays = (await store.projectDays())?.length ?? 0
   await store.close()
   await addActivities(databasePath, sizes, 0, sizes.activities)
-  return { sessions, rollups: usage.length }
+  return { sessions, rollups: usage.length, projectDays }
 }
 
 /**
