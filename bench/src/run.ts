@@ -53,7 +53,7 @@ export interface BenchSizes {
 }
 
 export const FULL: BenchSizes = {
-  writePath: { bufferedHooks: 50_000, immediateHooks: 2000, flushFacts: 10_000, flushRepeats: 11, statusReads: 5000 },
+  writePath: { bufferedHooks: 50_000, immediateHooks: 2000, flushFacts: 10_000, flushRepeats: 21, statusReads: 5000 },
   scale: { commits: 100_000, activities: 1_000_000, setups: 50, projects: 200 },
   exportActivities: 2_000_000,
   upgrade: { commits: 10_000, activities: 100_000, setups: 20, projects: 50 },
