@@ -93,9 +93,9 @@ export function openTables(root: RootDatabase): QueryTables {
   ]) as QueryTables['indexes']
   const search = Object.fromEntries(Object.entries(SEARCH_DATABASES).map(([collection, name]) => [collection, root.openDB<Uint8Array, Uint8Array>({ name, keyEncoding: 'binary', encoding: 'binary' })])) as unknown as SearchTables
   // After `search`, which makes them in a new database: read-only, an index an earlier schema lacks is not there.
+  const searchReads = Object.fromEntries(Object.entries(SEARCH_DATABASES).map(([collection, name]) => [collection, root.openDB(searchReadOptions(name))])) as unknown as SearchReads
   // Read-only, undefined in a database written before the project days existed.
   const projectDays = plain(PROJECT_DAYS) as Database<StoredProjectDay> | undefined
-  const searchReads = Object.fromEntries(Object.entries(SEARCH_DATABASES).map(([collection, name]) => [collection, root.openDB(searchReadOptions(name))])) as unknown as SearchReads
   return {
     tables,
     values,

@@ -67,13 +67,12 @@ export function rebuildProjectDays(db: QueryTables): void {
 export function readProjectDays(db: QueryTables, project?: string): ProjectDayRecord[] | undefined {
   if (db.projectDays === undefined || db.projectDayValues === undefined || db.meta.get(PROJECT_DAYS_KEY) === undefined) return undefined
   const days: ProjectDayRecord[] = []
-  const texts = DAY_TEXTS
   if (project !== undefined) {
-    for (const { value } of db.projectDayValues.getRange(prefixRange([project]))) days.push({ project, day: texts.of(value[0]), rollups: value[1], commits: value[2] })
+    for (const { value } of db.projectDayValues.getRange(prefixRange([project]))) days.push({ project, day: DAY_TEXTS.of(value[0]), rollups: value[1], commits: value[2] })
     return days
   }
   for (const { key, value } of db.projectDays.getRange()) {
-    days.push({ project: fullKeyPart(db.meta, (key as [string, string])[0]), day: texts.of(value[0]), rollups: value[1], commits: value[2] })
+    days.push({ project: fullKeyPart(db.meta, (key as [string, string])[0]), day: DAY_TEXTS.of(value[0]), rollups: value[1], commits: value[2] })
   }
   return days
 }
@@ -103,10 +102,10 @@ class DayTexts {
   }
 }
 
+const DAY_TEXTS = new DayTexts()
+
 function table(db: QueryTables): Database<StoredProjectDay> {
   // Only a read-only open of an older file lacks it, and nothing is written there.
   if (db.projectDays === undefined) throw new Error('the project days are not open for writing')
   return db.projectDays
 }
-
-const DAY_TEXTS = new DayTexts()

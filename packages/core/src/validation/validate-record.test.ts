@@ -65,6 +65,13 @@ describe('validateRecord', () => {
     expect(() => validateRecord('retrospectives', { ...RETROSPECTIVE, agentGradeChannel: null }, resolveRules())).toThrow('field "agentGradeChannel" is null; accepted is one of slash-command')
   })
 
+  it('refuses a day rollup whose day is no day of the calendar, though it has the shape of one', () => {
+    expect(() => validateRecord('usage', { ...ROLLUP, day: '2026-02-30' }, resolveRules())).toThrow('Invalid usage record: field "day" is "2026-02-30"; accepted is a day of the calendar like 2026-03-01.')
+    expect(() => validateRecord('usage', { ...ROLLUP, day: '2026-13-01' }, resolveRules())).toThrow('field "day" is "2026-13-01"')
+    expect(() => validateRecord('usage', { ...ROLLUP, day: '2026-3-1' }, resolveRules())).toThrow('field "day" is "2026-3-1"')
+    expect(validateRecord('usage', { ...ROLLUP, day: '2028-02-29' }, resolveRules())).toMatchObject({ day: '2028-02-29' })
+  })
+
   it('refuses a day rollup whose user grades by channel name no channel or hold no sums', () => {
     const byChannel = (userByChannel: unknown): object => ({ ...ROLLUP, grades: { ...ROLLUP.grades, userByChannel } })
     expect(() => validateRecord('usage', byChannel({ terminal: { grades: 1, counted: 1, sum: 2 } }), resolveRules())).toThrow('Invalid usage record: field "grades.userByChannel key" is "terminal"; accepted is one of slash-command, cli-terminal, cli-script, ingest, agent-tool, import, unrecorded.')

@@ -76,7 +76,13 @@ const time: FieldCheck = (value, field) => {
 }
 
 const day: FieldCheck = (value, field) => {
-  if (typeof value !== 'string' || !DAY.test(value) || Number.isNaN(Date.parse(value))) fail(field, value, 'a day like 2026-03-01')
+  // Date.parse takes 2026-02-30 for 2026-03-02: a day must be the one it parses as.
+  if (typeof value !== 'string' || !DAY.test(value) || !isCalendarDay(value)) fail(field, value, 'a day of the calendar like 2026-03-01')
+}
+
+function isCalendarDay(value: string): boolean {
+  const ms = Date.parse(`${value}T00:00:00.000Z`)
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === value
 }
 
 const count = (max: number = LIMITS.counter): FieldCheck => (value, field) => {
