@@ -38,7 +38,7 @@ export interface RollupCheck {
   readonly setupTotals?: number
   /** Project days stored, where the store keeps them (their drift is listed by project and day). */
   readonly projectDays?: number
-  /** Every difference; empty when the rollups (and setup totals) are exact. */
+  /** Every difference; empty when the rollups (and the setup totals and project days) are exact. */
   readonly drift: readonly RollupDrift[]
   /** Each setup's scored state against the same recount (see `checkScores`). */
   readonly scores: ScoreCheck
