@@ -59,7 +59,7 @@ export const SETUP_TOTALS = 'usage-by-setup'
 /** Meta key set once the setup totals add up every rollup (a database written before them has none). */
 export const SETUP_TOTALS_KEY = 'setupTotals'
 
-/** Each project's days of work (see `ProjectDayRecord`): `[project, day]` → `[rollups, commits]`. */
+/** Each project's days of work (see `ProjectDayRecord`): `[project, day]` → `[day number, rollups, commits]` (see `StoredProjectDay`). */
 export const PROJECT_DAYS = 'usage-by-project-day'
 
 /** Meta key set once the project days add up every rollup (a database written before them has none). */

@@ -557,7 +557,7 @@ export class LmdbStore implements SyncTrackerStore {
       if (search !== undefined) trees.push({ tree: search, entries: records, bytes: sizes.searchBytes })
       // A rollup moves its setup's totals, a record of about its size.
       if (collection === 'usage' && this.#db.setupTotals !== undefined) trees.push({ tree: this.#db.setupTotals, entries: records, bytes })
-      // And its project's day: a key of about the rollup's, and two numbers.
+      // And its project's day: a key of about the rollup's, and three numbers.
       if (collection === 'usage' && this.#db.projectDays !== undefined) trees.push({ tree: this.#db.projectDays, entries: records, bytes: sizes.indexBytes + 16 * records })
     }
     if (logged.length > 0) {
