@@ -99,7 +99,11 @@ function daysInMonth(year: number, month: number): number {
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31
 }
 
-function hasValidCalendarDate(text: string): boolean {
+/**
+ * True when the `YYYY-MM-DD` that `text` begins with names a day of the calendar: not 2026-02-30,
+ * which `Date.parse` reads as 2026-03-02, nor a 13th month.
+ */
+export function hasValidCalendarDate(text: string): boolean {
   const [year, month, day] = text.slice(0, 10).split('-').map(Number) as [number, number, number]
   const probe = new Date(Date.UTC(year, month - 1, day))
   return probe.getUTCMonth() === month - 1 && probe.getUTCDate() === day

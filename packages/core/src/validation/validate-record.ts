@@ -8,6 +8,7 @@ import { communicationCap } from '../scoring/agent-state.js'
 import type { ScoringRules } from '../scoring/rules.js'
 import type { CollectionName, CollectionRecords } from '../store/records.js'
 import { RECORD_VERSIONS } from '../store/records.js'
+import { hasValidCalendarDate } from '../time/iso-timestamp.js'
 import { FULL_COMMIT_HASH_ACCEPTED, isFullCommitHash } from './host-facts.js'
 import { LIMITS, nestingDepth, utf8Bytes } from './limits.js'
 
@@ -76,13 +77,7 @@ const time: FieldCheck = (value, field) => {
 }
 
 const day: FieldCheck = (value, field) => {
-  // Date.parse takes 2026-02-30 for 2026-03-02: a day must be the one it parses as.
-  if (typeof value !== 'string' || !DAY.test(value) || !isCalendarDay(value)) fail(field, value, 'a day of the calendar like 2026-03-01')
-}
-
-function isCalendarDay(value: string): boolean {
-  const ms = Date.parse(`${value}T00:00:00.000Z`)
-  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === value
+  if (typeof value !== 'string' || !DAY.test(value) || !hasValidCalendarDate(value)) fail(field, value, 'a day of the calendar like 2026-03-01')
 }
 
 const count = (max: number = LIMITS.counter): FieldCheck => (value, field) => {
