@@ -114,6 +114,14 @@ describe('relieveMemory', () => {
   })
 })
 
+/** Leaves a database as a build before `subDatabase` existed did: without it, and without the meta key that marks it complete. */
+async function writtenBefore(databasePath: string, subDatabase: string, metaKey: string): Promise<void> {
+  const root = open({ path: databasePath, noSubdir: true, maxDbs: 32 })
+  await root.openDB({ name: subDatabase }).drop()
+  await root.openDB({ name: META }).remove(metaKey)
+  await root.close()
+}
+
 describe('setup totals', () => {
   it('are added up on the first writable open of a database written before them; read-only, the report adds up the rollups instead', async () => {
     const databasePath = `${tempFolder()}/tracker.lmdb`
@@ -125,10 +133,7 @@ describe('setup totals', () => {
     expect(kept).toEqual([expect.objectContaining({ setup: SETUP, projects: 2, commits: 2, toolCalls: 1, toolFailures: 1, cost: 0.25 })])
     await store.close()
     // As a release before the totals left it: no totals, and no mark that they add up.
-    const root = open({ path: databasePath, noSubdir: true, maxDbs: 32 })
-    await root.openDB({ name: SETUP_TOTALS }).drop()
-    await root.openDB({ name: META }).remove(SETUP_TOTALS_KEY)
-    await root.close()
+    await writtenBefore(databasePath, SETUP_TOTALS, SETUP_TOTALS_KEY)
 
     const reader = openLmdbStore({ databasePath, readOnly: true })
     expect(await reader.setupTotals()).toBeUndefined()
@@ -163,10 +168,7 @@ describe('project days', () => {
     ])
     await store.close()
     // As a build before the project days left it: none, and no mark that they add up.
-    const root = open({ path: databasePath, noSubdir: true, maxDbs: 32 })
-    await root.openDB({ name: PROJECT_DAYS }).drop()
-    await root.openDB({ name: META }).remove(PROJECT_DAYS_KEY)
-    await root.close()
+    await writtenBefore(databasePath, PROJECT_DAYS, PROJECT_DAYS_KEY)
 
     const reader = openLmdbStore({ databasePath, readOnly: true })
     expect(await reader.projectDays()).toBeUndefined()
