@@ -8,6 +8,7 @@ import type {
   ImportResult,
   LoggedFact,
   MigrationRecord,
+  ProjectDayRecord,
   ProjectProfile,
   ProjectRecord,
   Reattribution,
@@ -18,6 +19,7 @@ import type {
   ScoringRules,
   SetupImportResult,
   SetupRecord,
+  SetupTotalsRecord,
   TrackerStore,
 } from '@agent-tracker/core'
 import { TrackerError, validateFact } from '@agent-tracker/core'
@@ -32,6 +34,7 @@ import { mergeFound, mergeInKeyOrder, plannedIn, widenLimit } from './overlay-me
 import { PendingOverlay } from './pending-overlay.js'
 import { PendingQueue } from './pending-queue.js'
 import { EMPTY_VIEW, planOnto } from './plan-pending.js'
+import type { ReadScope } from './read-scope.js'
 import { factsInScope, narrowScope, scopeOfKey } from './read-scope.js'
 import { mergeSearchEntries, replacedTimes } from './search-merge.js'
 
@@ -50,6 +53,14 @@ export class WriteBuffer implements TrackerStore {
    * over any other still reads records a page at a time through {@link find}.
    */
   readonly visitSearchEntries?: SearchEntryReader
+  /**
+   * The wrapped store's setup totals and project days (kept beside its day rollups), there only
+   * when it keeps them. Pending facts that change a day rollup would move them; until a flush
+   * stores those, these answer undefined and a report or project list adds up the rollups as this
+   * buffer gives them (stored, with the pending ones laid over).
+   */
+  readonly setupTotals?: () => Promise<SetupTotalsRecord[] | undefined>
+  readonly projectDays?: (project?: string) => Promise<ProjectDayRecord[] | undefined>
   readonly #inner: TrackerStore
   readonly #queue = new PendingQueue()
   readonly #flusher: FlushRunner
@@ -63,6 +74,10 @@ export class WriteBuffer implements TrackerStore {
     this.#overlay = new PendingOverlay(inner, inner.rules, this.#queue)
     const stored = inner.visitSearchEntries?.bind(inner)
     if (stored !== undefined) this.visitSearchEntries = (collection, query, visit) => this.#searchEntries(stored, collection, query, visit)
+    const totals = inner.setupTotals?.bind(inner)
+    if (totals !== undefined) this.setupTotals = () => this.#keptBesideRollups({}, totals)
+    const days = inner.projectDays?.bind(inner)
+    if (days !== undefined) this.projectDays = (project) => this.#keptBesideRollups(project === undefined ? {} : { project }, () => days(project))
   }
 
   /** Facts waiting for the next flush. */
@@ -154,6 +169,19 @@ export class WriteBuffer implements TrackerStore {
       const replaced = await replacedTimes(this.#inner, collection, overlay)
       const storedEntries = await searchEntryList({ visitSearchEntries: stored }, collection, widenLimit(window, overlay))
       for (const entry of mergeSearchEntries(collection, storedEntries, overlay, replaced, window)) visit(entry, entry.digest)
+    })
+  }
+
+  /**
+   * What the wrapped store keeps beside its day rollups in `scope` (all of them, or one project's):
+   * undefined while a pending fact changes a day rollup there. (A scope's plan holds every pending
+   * commit, of any project: only the rollups of the scope's own project count.)
+   */
+  #keptBesideRollups<T>(scope: ReadScope, read: () => Promise<T | undefined>): Promise<T | undefined> {
+    return this.#consistentRead(async () => {
+      const changed = plannedIn('usage', (await this.#overlay.writesFor(narrowScope('usage', scope))).values())
+      if (changed.some(({ key }) => scope.project === undefined || key[1] === scope.project)) return undefined
+      return read()
     })
   }
 
