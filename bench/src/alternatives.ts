@@ -21,6 +21,12 @@ export interface WorkloadSizes {
   readonly commitEvery: number
   /** How many times each approach runs, taking turns; medians are compared. */
   readonly runs: number
+  /**
+   * How many pairs of runs compare agent-tracker with SQLite buffered the same way: the two run
+   * one after the other (which goes first alternates), and the figure is the median of the pairs'
+   * ratios. Both halves of a pair meet the same load on a shared machine.
+   */
+  readonly pairs: number
 }
 
 /** One approach's run: recording, the report afterwards, and both together (wall and CPU). */
@@ -39,6 +45,16 @@ export interface Compared {
   readonly cpuMs: number
   /** Its median total ÷ agent-tracker's: above 1, agent-tracker is ahead. */
   readonly ratio: number
+}
+
+/** SQLite buffered the same way against agent-tracker, run in pairs. */
+export interface PairCompared extends Compared {
+  /** The median of the pairs' ratios (its total ÷ agent-tracker's in the same pair): above 1, agent-tracker is ahead. */
+  readonly ratio: number
+  /** The pairs' ratios: median, range and how many. */
+  readonly ratios: Spread
+  /** Pairs in which agent-tracker took less time. */
+  readonly pairsAhead: number
 }
 
 const SETUP = BENCH_SETUPS[0] ?? 'build'
@@ -140,42 +156,75 @@ async function jsonFiles(folder: string, sizes: WorkloadSizes): Promise<Outcome>
   return { writeMs, reportMs, totalMs: round(writeMs + reportMs), cpuMs: cpu }
 }
 
-/** What figure 5 gives. */
+/** What figure 6 gives. */
 export interface AlternativeFigures {
   readonly hooks: number
   readonly runs: number
   readonly agentTracker: Omit<Compared, 'ratio'>
-  readonly sqliteBuffered: Compared
+  readonly sqliteBuffered: PairCompared
   readonly sqlitePerHook: Compared
   readonly jsonFiles: Compared
 }
 
+type Approach = (folder: string, sizes: WorkloadSizes) => Promise<Outcome>
+
+/** One run of an approach in a fresh folder. */
+async function runOnce(approach: Approach, sizes: WorkloadSizes): Promise<Outcome> {
+  const folder = mkdtempSync(join(tmpdir(), 'bench-alt-'))
+  try {
+    return await approach(folder, sizes)
+  } finally {
+    rmSync(folder, { recursive: true, force: true })
+  }
+}
+
+/** Runs summarised: the spreads of their write, report and total times, and the median CPU. */
+function summarised(runs: readonly Outcome[]): Omit<Compared, 'ratio'> {
+  return { write: spread(runs.map((o) => o.writeMs)), report: spread(runs.map((o) => o.reportMs)), total: spread(runs.map((o) => o.totalMs)), cpuMs: round(median(runs.map((o) => o.cpuMs))) }
+}
+
 /**
  * 6. The same workload on agent-tracker, SQLite buffered exactly like it (the storage engine alone
- * differs), SQLite per hook, and JSON files. Each runs `runs` times, the approaches taking turns
- * so that drift in the machine's load falls on all of them; totals (recording + report) compared.
+ * differs), SQLite per hook, and JSON files. agent-tracker and SQLite buffered run in `pairs`
+ * pairs, one right after the other, which one first alternating; their figure is the median of the
+ * pairs' ratios (as the flush's against its floor). On a shared machine the load drifts within
+ * seconds: medians of separate runs of two approaches a few tenths of a second apart differed by
+ * up to 40% from one run of the benchmark to the next, at the same code. SQLite per hook and the
+ * JSON files, several times slower, then run `runs` times, taking turns, against agent-tracker's
+ * runs of the pairs (medians of totals, recording + report).
  */
 export async function compareAlternatives(sizes: WorkloadSizes): Promise<AlternativeFigures> {
-  const approaches = { agentTracker, sqliteBuffered, sqlitePerHook, jsonFiles }
-  const outcomes = new Map<keyof typeof approaches, Outcome[]>()
+  const tracker: Outcome[] = []
+  const sqlite: Outcome[] = []
+  const ratios: number[] = []
+  // One pair more than measured: the first warms up the code of both sides and is left out.
+  for (let pair = -1; pair < sizes.pairs; pair++) {
+    const first = pair % 2 === 0
+    const a = first ? await runOnce(agentTracker, sizes) : undefined
+    const s = await runOnce(sqliteBuffered, sizes)
+    const t = a ?? (await runOnce(agentTracker, sizes))
+    if (pair < 0) continue
+    tracker.push(t)
+    sqlite.push(s)
+    ratios.push(s.totalMs / t.totalMs)
+  }
+  const others = { sqlitePerHook: [] as Outcome[], jsonFiles: [] as Outcome[] }
   for (let i = 0; i < sizes.runs; i++) {
-    for (const [name, approach] of Object.entries(approaches) as [keyof typeof approaches, typeof agentTracker][]) {
-      const folder = mkdtempSync(join(tmpdir(), 'bench-alt-'))
-      try {
-        outcomes.set(name, [...(outcomes.get(name) ?? []), await approach(folder, sizes)])
-      } finally {
-        rmSync(folder, { recursive: true, force: true })
-      }
-    }
+    others.sqlitePerHook.push(await runOnce(sqlitePerHook, sizes))
+    others.jsonFiles.push(await runOnce(jsonFiles, sizes))
   }
-  const summarised = (name: keyof typeof approaches): Omit<Compared, 'ratio'> => {
-    const runs = outcomes.get(name) ?? []
-    return { write: spread(runs.map((o) => o.writeMs)), report: spread(runs.map((o) => o.reportMs)), total: spread(runs.map((o) => o.totalMs)), cpuMs: round(median(runs.map((o) => o.cpuMs))) }
+  const trackerRuns = summarised(tracker)
+  const against = (runs: readonly Outcome[]): Compared => {
+    const outcome = summarised(runs)
+    return { ...outcome, ratio: round(outcome.total.median / trackerRuns.total.median) }
   }
-  const tracker = summarised('agentTracker')
-  const compared = (name: keyof typeof approaches): Compared => {
-    const outcome = summarised(name)
-    return { ...outcome, ratio: round(outcome.total.median / tracker.total.median) }
+  const pairs = spread(ratios)
+  return {
+    hooks: sizes.hooks,
+    runs: sizes.runs,
+    agentTracker: trackerRuns,
+    sqliteBuffered: { ...summarised(sqlite), ratio: pairs.median, ratios: pairs, pairsAhead: ratios.filter((ratio) => ratio > 1).length },
+    sqlitePerHook: against(others.sqlitePerHook),
+    jsonFiles: against(others.jsonFiles),
   }
-  return { hooks: sizes.hooks, runs: sizes.runs, agentTracker: tracker, sqliteBuffered: compared('sqliteBuffered'), sqlitePerHook: compared('sqlitePerHook'), jsonFiles: compared('jsonFiles') }
 }

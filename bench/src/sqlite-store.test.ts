@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import type { Fact } from '@agent-tracker/core'
 import { SEARCHED_COLLECTIONS } from '@agent-tracker/core/store'
 import { createFactScript } from '@agent-tracker/core/testing'
-import { totalsOfRollups } from '@agent-tracker/core'
+import { projectDaySlot, projectDaysOfRollups, totalsOfRollups } from '@agent-tracker/core'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
 import Database from 'better-sqlite3'
 import { describe, expect, it, onTestFinished } from 'vitest'
@@ -24,7 +24,7 @@ function history(): Fact[] {
 }
 
 describe('the benchmark’s SQLite store', () => {
-  it('keeps what the LMDB store keeps in step: the same records, a search entry per searched record, and setup totals that add up its rollups', async () => {
+  it('keeps what the LMDB store keeps in step: the same records, a search entry per searched record, and setup totals and project days that add up its rollups', async () => {
     const folder = { path: mkdtempSync(join(tmpdir(), 'sqlite-store-')) }
     onTestFinished(() => {
       rmSync(folder.path, { recursive: true, force: true })
@@ -45,6 +45,10 @@ describe('the benchmark’s SQLite store', () => {
     const totals = (await sqlite.setupTotals?.()) ?? []
     expect(new Map(totals.map((t) => [t.setup, t]))).toEqual(totalsOfRollups(usage))
     expect(totals).toEqual(await lmdb.setupTotals())
+    const days = (await sqlite.projectDays?.()) ?? []
+    expect(days.length).toBeGreaterThan(1)
+    expect(new Map(days.map((d) => [projectDaySlot(d.project, d.day), d]))).toEqual(projectDaysOfRollups(usage))
+    expect(days).toEqual(await lmdb.projectDays())
     await sqlite.close()
     await lmdb.close()
     const db = new Database(join(folder.path, 'tracker.sqlite'), { readonly: true })

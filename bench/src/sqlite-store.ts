@@ -1,5 +1,5 @@
-import type { AppliedBatch, CollectionName, CollectionRecords, CommitRef, Fact, RecordKey, RecordQuery, SetupTotalsRecord, SyncTrackerStore, UsageRecord } from '@agent-tracker/core'
-import { addRollupToTotals, emptySetupTotals, resolveRules, validateFact } from '@agent-tracker/core'
+import type { AppliedBatch, CollectionName, CollectionRecords, CommitRef, Fact, ProjectDayRecord, RecordKey, RecordQuery, SetupTotalsRecord, SyncTrackerStore, UsageRecord } from '@agent-tracker/core'
+import { addRollupToTotals, emptySetupTotals, projectDayMove, resolveRules, validateFact } from '@agent-tracker/core'
 import type { SearchedRecord, TimelineCollection } from '@agent-tracker/core/store'
 import { isSearched, matchesQuery, normaliseQuery, orderAndLimit, planFacts, searchDigest, selectCommitRefs } from '@agent-tracker/core/store'
 import Database from 'better-sqlite3'
@@ -11,7 +11,8 @@ import Database from 'better-sqlite3'
  * row, records as JSON keyed by collection and key, commits indexed by setup, time, project and
  * hash as the LMDB store indexes them, and what else the LMDB store keeps in step in the same
  * transaction for its reads: a search digest per retrospective, journal entry, commit and bug (in
- * time order), and each setup's totals moved by its day rollups (which the report then reads).
+ * time order), each setup's totals moved by its day rollups (which the report then reads), and
+each project's days of work moved by them too.
  * Only what the benchmark's workload and report use is implemented; it isolates the storage
  * engine from everything else. (The LMDB store's check that a batch fits its size limit has no
  * counterpart: SQLite grows its file itself.)
@@ -32,6 +33,7 @@ export function openSqliteStore(path: string): SyncTrackerStore {
     CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS search (collection TEXT NOT NULL, at TEXT NOT NULL, key TEXT NOT NULL, digest BLOB NOT NULL, PRIMARY KEY (collection, at, key)) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS setup_totals (setup TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS project_days (project TEXT NOT NULL, day TEXT NOT NULL, rollups INTEGER NOT NULL, commits INTEGER NOT NULL, PRIMARY KEY (project, day)) WITHOUT ROWID;
   `)
   const rules = resolveRules()
   const select = db.prepare<[string, string], { value: string }>('SELECT value FROM records WHERE collection = ? AND key = ?')
@@ -53,6 +55,18 @@ export function openSqliteStore(path: string): SyncTrackerStore {
   const selectAllTotals = db.prepare<[], { value: string }>('SELECT value FROM setup_totals')
   const putTotals = db.prepare('INSERT OR REPLACE INTO setup_totals (setup, value) VALUES (?, ?)')
   const removeTotals = db.prepare('DELETE FROM setup_totals WHERE setup = ?')
+  const selectDays = db.prepare<[], ProjectDayRecord>('SELECT project, day, rollups, commits FROM project_days ORDER BY project, day')
+  const selectDaysOf = db.prepare<[string], ProjectDayRecord>('SELECT project, day, rollups, commits FROM project_days WHERE project = ? ORDER BY day')
+  // A project's day moved by a rollup's change (see `projectDayMove`); a day left with no rollup that counts work keeps no row.
+  const moveDay = db.prepare('INSERT INTO project_days (project, day, rollups, commits) VALUES (?, ?, ?, ?) ON CONFLICT (project, day) DO UPDATE SET rollups = rollups + excluded.rollups, commits = commits + excluded.commits')
+  const dropEmptyDay = db.prepare('DELETE FROM project_days WHERE project = ? AND day = ? AND rollups <= 0')
+  const moveProjectDay = (previous: UsageRecord | undefined, next: UsageRecord | undefined): void => {
+    const rollup = next ?? previous
+    const move = projectDayMove(previous, next)
+    if (rollup === undefined || (move.rollups === 0 && move.commits === 0)) return
+    moveDay.run(rollup.project, rollup.day, move.rollups, move.commits)
+    if (move.rollups < 0) dropEmptyDay.run(rollup.project, rollup.day)
+  }
   // A rollup key as JSON begins `["<setup>","<project>",`: the rollups of a setup in a project share that prefix.
   const firstRollup = db.prepare<[string, string], { key: string }>("SELECT key FROM records WHERE collection = 'usage' AND key >= ? AND key < ? LIMIT 1")
   const hasRollups = (setup: string, project: string): boolean => {
@@ -101,6 +115,7 @@ export function openSqliteStore(path: string): SyncTrackerStore {
       if (collection === 'usage') {
         const rollup = stored as UsageRecord
         moved.set(rollup.setup, addRollupToTotals(totals(rollup.setup), rollup, -1, hasRollups(rollup.setup, rollup.project) ? 0 : -1))
+        moveProjectDay(rollup, undefined)
       }
     }
     for (const write of plan.writes) {
@@ -110,6 +125,7 @@ export function openSqliteStore(path: string): SyncTrackerStore {
         const before = previous as UsageRecord | undefined
         const moving = before === undefined ? totals(write.record.setup) : addRollupToTotals(totals(write.record.setup), before, -1)
         moved.set(write.record.setup, addRollupToTotals(moving, write.record, 1, before === undefined && !hasRollups(write.record.setup, write.record.project) ? 1 : 0))
+        moveProjectDay(before, write.record)
       }
       upsert.run(write.collection, key, JSON.stringify(write.record))
       if (write.collection === 'commits') indexCommit.run(write.record.project, write.record.hash, write.record.setup, write.record.at)
@@ -146,6 +162,7 @@ export function openSqliteStore(path: string): SyncTrackerStore {
     }),
     findCommitRefs: (query: RecordQuery = {}) => later(() => selectCommitRefs(commitRefs.all(), normaliseQuery('commits', query))),
     setupTotals: () => later(() => selectAllTotals.all().map((row) => JSON.parse(row.value) as SetupTotalsRecord)),
+    projectDays: (project?: string) => later(() => (project === undefined ? selectDays.all() : selectDaysOf.all(project))),
     knownFactIds: unused,
     readFactLog: unused,
     lastFactSeq: unused,
