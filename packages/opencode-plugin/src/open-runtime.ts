@@ -21,8 +21,11 @@ export interface OpeningRuntime {
 export function openRuntime(settings: PluginSettings, project: string, notifier: Notifier, folder: string = project): OpeningRuntime {
   const runtime = (async (): Promise<Tracker | undefined> => {
     try {
-      // Loading is one synchronous run of the host's event loop per module graph: LMDB's alone, then
-      // the rest on a later turn, so that OpenCode's own work comes in between.
+      // Loading is one synchronous run of the host's event loop per module graph: msgpackr's native
+      // extension, msgpackr, then LMDB's, then the rest, each on a turn of its own, so that
+      // OpenCode's own work comes in between.
+      const { loadLmdbDependenciesInTurns } = await import('@agent-tracker/node-host/native-libc')
+      await loadLmdbDependenciesInTurns(import.meta.url, nextTurn)
       await import('@agent-tracker/lmdb-store')
       await nextTurn()
       const { openTracker, upgradePredecessorDatabase, upgradeInWorker, isNodeHostError } = await import('@agent-tracker/node-host')
