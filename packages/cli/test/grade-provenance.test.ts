@@ -54,6 +54,26 @@ describe('where a grade came from', () => {
     expect((await runCliAtTerminal(['grade', SONNET, 'c0ffee01', '--user', 'bad', '--db', db])).stdout).toContain('user bad. CS 60.0 → 59.0')
   })
 
+  it('says the score just before the grade, not the one before the commit was first graded', async () => {
+    const db = await threeCommits()
+    // The agent grades its commit first (CS 60 → 62, as the agent's own grade counts), then the user grades another (62 → 67).
+    const selfGrade = factLine({ kind: 'grade', setup: SONNET, project: PROJECT, commit: 'c0ffee01', by: 'agent', agentGrade: 'good', at: '2026-06-01T10:00:00Z' })
+    expect((await runCli(['ingest', '--db', db], { input: selfGrade })).code).toBe(0)
+    const before = jsonData((await runCli(['status', SONNET, '--db', db, '--json'])).stdout, 'status') as { state: { communication: number } }
+    const other = await runCliAtTerminal(['grade', SONNET, 'c0ffee02', '--user', 'excellence', '--db', db])
+    expect(other.stdout).toContain(`CS ${before.state.communication.toFixed(1)} → `)
+    const middle = jsonData((await runCli(['status', SONNET, '--db', db, '--json'])).stdout, 'status') as { state: { communication: number } }
+    expect(middle.state.communication).toBeGreaterThan(before.state.communication)
+    // The user now grades the commit the agent graded: the message starts from the score of now.
+    const graded = await runCliAtTerminal(['grade', SONNET, 'c0ffee01', '--user', 'good', '--db', db])
+    const after = jsonData((await runCli(['status', SONNET, '--db', db, '--json'])).stdout, 'status') as { state: { communication: number } }
+    expect(graded.stdout).toContain(`agent good, user good. CS ${middle.state.communication.toFixed(1)} → ${after.state.communication.toFixed(1)}`)
+    // The JSON answer carries the grade's own event with the same two scores.
+    const json = await runCliAtTerminal(['grade', SONNET, 'c0ffee03', '--user', 'bad', '--db', db, '--json'])
+    const last = jsonData((await runCli(['status', SONNET, '--db', db, '--json'])).stdout, 'status') as { state: { communication: number } }
+    expect(jsonData(json.stdout, 'grade')).toMatchObject({ event: { scoreBefore: after.state.communication, scoreAfter: last.state.communication, userGrade: -1 } })
+  })
+
   it('counts a scripted grade vouched for with --trust, and refuses --trust inside an agent session', async () => {
     const db = await threeCommits()
     const vouched = await runCli(['grade', SONNET, 'c0ffee01', '--user', 'good', '--trust', '--db', db])

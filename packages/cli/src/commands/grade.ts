@@ -33,6 +33,8 @@ export async function gradeCommand(ctx: CommandContext, setup: string, commit: s
       retro?.agentGrade === undefined ? undefined : `agent ${gradeLabel(retro.agentGrade)}`,
       retro?.userGrade === undefined ? undefined : `user ${gradeLabel(retro.userGrade)}`,
     ].filter((part) => part !== undefined)
-    return `Graded ${commitText}: ${grades.join(', ')}. CS ${score(retro?.scoreBefore)} → ${score(outcome.status.state.communication)} (${outcome.status.communicationTier}).`
+    // The score around this grade (its event), not the retrospective's, which is from before the commit's first grade.
+    const before = outcome.event?.scoreBefore ?? outcome.status.state.communication
+    return `Graded ${commitText}: ${grades.join(', ')}. CS ${score(before)} → ${score(outcome.status.state.communication)} (${outcome.status.communicationTier}).`
   })
 }

@@ -7,7 +7,7 @@ import { isCountedGrade } from '../facts/grade-channel.js'
 import { NO_TOKENS } from '../facts/facts.js'
 import type { Grade } from '../facts/grade.js'
 import { gradeLabel, parseGrade } from '../facts/grade.js'
-import type { CommitRecord, RetrospectiveRecord } from '../store/records.js'
+import type { CommitRecord, GradeEventRecord, RetrospectiveRecord } from '../store/records.js'
 import { parseSetupId } from '../facts/setup-id.js'
 import type { AgentStatus } from '../scoring/status.js'
 import { toAgentStatus } from '../scoring/status.js'
@@ -62,6 +62,12 @@ export interface UserGradeInput extends Omit<FactContext, 'project'> {
 export interface GradeOutcome {
   readonly commit: CommitRecord
   readonly retrospective: RetrospectiveRecord | undefined
+  /**
+   * This grade as recorded, with the setup's communication score just before and after it
+   * (`scoreBefore`, `scoreAfter`); the retrospective's `scoreBefore` is the one before the commit's
+   * first grade, which may be long ago.
+   */
+  readonly event: GradeEventRecord | undefined
   readonly status: AgentStatus
   /** The channel the grade was recorded with. */
   readonly channel: GradeChannel
@@ -172,6 +178,7 @@ export function createTrackingService(options: TrackingServiceOptions): Tracking
     return {
       commit,
       retrospective,
+      event: await store.get('gradeEvents', [setup, fact.at, fact.id]),
       status: await requireStatus(setup),
       channel: fact.channel,
       counted: isCountedGrade(fact),
