@@ -16,5 +16,6 @@ describe('terminalSafe', () => {
 
   it('keeps a one-line field on one line', () => {
     expect(oneLine('first\r\nsecond\nthird\u001b[2J')).toBe('first\u2424second\u2424third\u241b[2J')
+    expect(oneLine('ok\tdone\t\tlater')).toBe('ok done  later')
   })
 })

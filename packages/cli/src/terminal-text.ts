@@ -18,9 +18,13 @@ export function terminalSafe(text: string): string {
   return text.replace(UNSAFE, (match) => (match.length > 1 ? match : picture(match.charCodeAt(0))))
 }
 
-/** A table cell or another one-line field: {@link terminalSafe}, and a line break as ␤, so it cannot break the layout. */
+/**
+ * A table cell or another one-line field: {@link terminalSafe}, a line break as ␤ and a tab as a
+ * space, so that neither can break the layout (a tab jumps to the terminal's next tab stop, past
+ * the column's width).
+ */
 export function oneLine(text: string): string {
-  return terminalSafe(text.replace(/\r\n|\n/g, '\u2424'))
+  return terminalSafe(text.replace(/\r\n|\n/g, '\u2424').replace(/\t/g, ' '))
 }
 
 function picture(code: number): string {

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { locateDatabase } from '@agent-tracker/node-host'
 import stringWidth from 'string-width'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { BUILT_BIN, factLine, jsonData, runBuiltCli, runCli, runCliAtTerminal, tempFolder } from './run-cli.js'
+import { BUILT_BIN, factLine, jsonData, jsonError, runBuiltCli, runCli, runCliAtTerminal, tempFolder } from './run-cli.js'
 import type { Seeded } from './seed.js'
 import { GPT, SONNET, seedHistory } from './seed.js'
 
@@ -445,6 +445,13 @@ describe('one voice', () => {
     }
     expect((await runCli(['report', '--max-size', '1GiB', '--db', seeded.db])).code).toBe(2)
     expect((await runCli(['doctor', '--help'])).stdout).toMatch(/--max-size <size>\s+the size limit to check the database against/)
+    // A bad limit is the command line's mistake (exit 2), not a database doctor found broken.
+    for (const size of ['abc', '0', '-5']) {
+      const bad = await runCli(['doctor', '--max-size', size, '--db', seeded.db, '--json'])
+      expect(bad.code, size).toBe(2)
+      expect(jsonError(bad.stdout), size).toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining(`Invalid --max-size "${size}"`) as unknown })
+    }
+    expect((await runCli(['doctor', '--db', seeded.db], { env: { AGENT_TRACKER_MAX_SIZE: '1KiB' } })).stderr).toContain('Invalid AGENT_TRACKER_MAX_SIZE "1KiB"')
   })
 
   it('says when a list has more than it shows, and how to see them', async () => {

@@ -1,10 +1,10 @@
-import { mkdirSync, readFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, renameSync } from 'node:fs'
 import { join } from 'node:path'
 import { REPORT_GROUPINGS } from '@agent-tracker/core'
 import { KNOWN_TRUTH_SCENARIOS } from '@agent-tracker/core/backtest'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { BACKTEST_SCENARIOS_HELP, REPORT_GROUPINGS_HELP } from '../src/program.js'
-import { factLine, jsonData, runBuiltCli, runCli, tempFolder } from './run-cli.js'
+import { factLine, jsonData, jsonError, runBuiltCli, runCli, tempFolder } from './run-cli.js'
 import type { Seeded } from './seed.js'
 import { GPT, SONNET, seedHistory } from './seed.js'
 
@@ -260,6 +260,22 @@ describe('history, projects, recommend and search', () => {
     expect(blob).toMatchObject({ code: 0, stderr: '' })
     expect(blob.stdout).toContain('Stripe payment webhooks')
     expect(blob.stdout).not.toContain('xxxx')
+  })
+
+  it('searches with --project a folder, or a recorded project whose folder is gone, and refuses a path that is neither', async () => {
+    expect((await runCli(['search', 'payment', '--project', seeded.shop, '--db', seeded.db])).code).toBe(0)
+    const missing = join(seeded.shop, 'no-such-folder')
+    const refused = await runCli(['search', 'payment', '--project', missing, '--db', seeded.db, '--json'])
+    expect(refused.code).toBe(2)
+    expect(jsonError(refused.stdout)).toMatchObject({ code: 'NOT_A_FOLDER', message: expect.stringContaining(`${missing} is not a folder, and no recorded project has that path`) as unknown })
+    // The recorded project, its folder moved away (a database from another machine): still searched by its stored profile.
+    const moved = `${seeded.shop}-moved`
+    renameSync(seeded.shop, moved)
+    try {
+      expect((await runCli(['search', 'payment', '--project', seeded.shop, '--db', seeded.db])).code).toBe(0)
+    } finally {
+      renameSync(moved, seeded.shop)
+    }
   })
 
   it('lists retrospectives and journal entries', async () => {

@@ -13,6 +13,7 @@ import { describeFailure, notOursAdvice } from '../describe-failure.js'
 import type { CommandContext } from '../context.js'
 import { plural, shortHash, when } from '../format.js'
 import { absolutePath } from '../io.js'
+import { parseSizeLimit } from '../parse-size.js'
 import { agentSessionOfIo } from '../trust.js'
 import { claudeCodeHealth } from '../hooks/claude-code-health.js'
 import { shellWord } from '../hooks/shell-quote.js'
@@ -64,6 +65,8 @@ export async function doctorCommand(ctx: CommandContext, folder?: string, option
     // A mistyped folder would otherwise pass every folder check: no legacy data, no secrets, nothing to fix.
     throw new CliError('NOT_A_FOLDER', `${project} is not a folder: doctor [folder] checks a project folder (legacy data, protected files, hooks); leave it out for the current one.`, EXIT.usage)
   }
+  // A bad size limit is the command line's mistake, said as such (exit 2), not a check of the database that failed.
+  if (ctx.maxSize !== undefined) parseSizeLimit(ctx.maxSize, ctx.maxSizeOrigin)
   const checks: Check[] = []
   let path: string
   try {

@@ -4,7 +4,7 @@ import { profileFolder } from '@agent-tracker/node-host/hooks'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { when } from '../format.js'
-import { projectOf } from './lookups.js'
+import { isFolder, projectOf } from './lookups.js'
 
 /** `search <task...>`: earlier work to learn from — patterns to repeat and mistakes to avoid. */
 export async function searchCommand(ctx: CommandContext, words: readonly string[], options: { project?: string; limit: number }): Promise<void> {
@@ -12,6 +12,10 @@ export async function searchCommand(ctx: CommandContext, words: readonly string[
   if (query === '') throw new CliError('MISSING_QUERY', 'Give some words describing the task, e.g. agent-tracker search "stripe webhooks".', EXIT.usage)
   const store = await ctx.readStore()
   const project = projectOf(ctx.io, options.project)
+  if (options.project !== undefined && !isFolder(project) && (await store.get('projects', [project])) === undefined) {
+    // A mistyped folder would otherwise weigh the hits by a scope no project has, and say nothing.
+    throw new CliError('NOT_A_FOLDER', `--project ${options.project}: ${project} is not a folder, and no recorded project has that path. Give the project folder whose scope to prefer, or leave --project out for the current one.`, EXIT.usage)
+  }
   const result = await priorArt(store, { task: query, project, limit: options.limit }, { profileFolder })
   ctx.print(result, () => {
     const c = ctx.colours

@@ -1,6 +1,7 @@
 import { createWriteStream, openSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { CliError, EXIT } from '../cli-error.js'
+import { isFolder } from '../commands/lookups.js'
 import type { Io } from '../io.js'
 
 /** Where an export writes, with backpressure: `write` waits while the destination is full. */
@@ -93,10 +94,11 @@ function openForWriting(path: string): number {
   }
 }
 
-/** Why a file could not be written, in words (its folder missing, a folder in its place or a file in its path, no permission, a read-only or full disk). */
+/** Why a file could not be written, in words (its folder missing, or one that makes no new files, a folder in its place or a file in its path, no permission, a read-only or full disk). */
 export function whyNotWritten(path: string, error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code
-  return code === 'ENOENT' ? `its folder ${dirname(path)} does not exist`
+  // ENOENT with the folder there: a file system that makes no new files (such as /proc).
+  return code === 'ENOENT' ? (isFolder(dirname(path)) ? `no file can be made in ${dirname(path)}` : `its folder ${dirname(path)} does not exist`)
     : code === 'EISDIR' ? 'it is a folder'
       : code === 'ENOTDIR' ? 'a part of its path is a file, not a folder'
         : code === 'EACCES' || code === 'EPERM' ? 'no permission to write there'
