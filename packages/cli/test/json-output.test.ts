@@ -23,7 +23,7 @@ const ANSWERS: readonly (readonly [string, () => string[], string[] | 'array'])[
   ['report', () => ['report'], ['evidence', 'filters', 'nonUserChannels', 'setups']],
   ['report', () => ['report', '--since', '2026-03-01'], ['evidence', 'filters', 'nonUserChannels', 'setups', 'timeZone']],
   ['report', () => ['report', '--by', 'week'], ['by', 'filters', 'groups', 'timeZone']],
-  ['recommend', () => ['recommend', seeded.shop], ['contenders', 'explore', 'message', 'profile', 'project', 'setups', 'similarProjects', 'state', 'unprofiledProjects']],
+  ['recommend', () => ['recommend', seeded.shop], ['contenders', 'explore', 'halted', 'message', 'profile', 'project', 'setups', 'similarProjects', 'state', 'unprofiledProjects']],
   ['backtest', () => ['backtest', '--no-save'], ['database', 'every', 'figures', 'horizon', 'savedTo', 'summary', 'unprofiledProjects']],
   ['search', () => ['search', 'webhooks'], ['mistakes', 'patterns', 'query', 'scope']],
   ['history', () => ['history', GPT], ['entries', 'more', 'setup']],
@@ -51,7 +51,7 @@ describe('--json prints one envelope { version: 1, command, data } for every com
     const ingest = await run(['ingest'], [factLine({ kind: 'commit', setup: SONNET, project: '/w/app', hash: 'abcd1234', message: 'one' }), 'not json'].join('\n'))
     expect(ingest.code).toBe(1)
     expect(jsonData(ingest.stdout, 'ingest')).toMatchObject({ lines: 2, ingested: 1, repeats: 0, rejected: [{ line: 2 }] })
-    expect(shape(jsonData((await run(['grade', SONNET, 'abcd1234', '--user', 'good', '--trust'])).stdout, 'grade'))).toEqual(['channel', 'commit', 'counted', 'retrospective', 'status'])
+    expect(shape(jsonData((await run(['grade', SONNET, 'abcd1234', '--user', 'good', '--trust'])).stdout, 'grade'))).toEqual(['channel', 'commit', 'counted', 'event', 'retrospective', 'status'])
     expect(jsonData((await run(['bug', SONNET])).stdout, 'bug')).toMatchObject({ setup: SONNET, halted: true })
     expect(jsonData((await run(['reinstate', SONNET])).stdout, 'reinstate')).toMatchObject({ reinstated: true })
     expect(jsonData((await run(['retro', SONNET, '--note', 'keep it small'])).stdout, 'retro')).toMatchObject({ userNote: 'keep it small' })

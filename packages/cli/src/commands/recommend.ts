@@ -29,13 +29,14 @@ export async function recommendCommand(ctx: CommandContext, projectDir: string |
   const result = answerRecommendation(reading)
   ctx.print(result, () => {
     const c = ctx.colours
+    const halted = new Set(result.halted)
     const kind = [profile.language, profile.framework, profile.scope].join(' / ')
     const lines = [`${c.bold('Project')}  ${folder}`, `${c.bold('Profile')}  ${kind}${profile.dependencies.length === 0 ? '' : ` · ${profile.dependencies.slice(0, 6).join(', ')}`}`]
     lines.push(`${c.bold('Similar')}  ${result.similarProjects.length === 0 ? 'none recorded' : result.similarProjects.slice(0, 5).map((p) => `${p.path.split(/[\\/]/).at(-1) ?? p.path} (${p.similarity.toFixed(2)})`).join(', ')}`)
     if (result.setups.length > 0) {
       lines.push('', ctx.table<SetupRecommendation>([
         { header: '#', value: (s) => (s.rank === null ? '–' : String(s.rank)), align: 'right', priority: 10 },
-        { header: 'SETUP', value: (s) => s.setup, priority: 10 },
+        { header: 'SETUP', value: (s) => (halted.has(s.setup) ? `${s.setup} ${c.red('(halted)')}` : s.setup), priority: 10 },
         { header: 'EXPECTED GRADE', value: (s) => `${grade(s.expectedGrade)} (${grade(s.interval[0])}–${grade(s.interval[1])})`, priority: 9 },
         { header: 'N', value: (s) => String(s.samples), align: 'right', priority: 8 },
         { header: 'SCORE', value: (s) => (s.enoughData ? score(s.score) : '–'), align: 'right', priority: 7 },
@@ -47,7 +48,10 @@ export async function recommendCommand(ctx: CommandContext, projectDir: string |
       lines.push('', c.bold('Why'), ...result.setups.map((s) => `  ${s.rank === null ? '–' : String(s.rank)}  ${s.setup}: ${s.reason}`))
     }
     lines.push('', result.state === 'ranked' ? c.green(result.message) : c.yellow(result.message))
-    if (result.explore !== null) lines.push(`${c.cyan('To learn (exploration, not the best bet):')} give the next task to ${result.explore.setup} — ${result.explore.reason}.`)
+    if (result.explore !== null) {
+      const stopped = halted.has(result.explore.setup) ? ` It is halted: reinstate it first (agent-tracker reinstate ${result.explore.setup}).` : ''
+      lines.push(`${c.cyan('To learn (exploration, not the best bet):')} give the next task to ${result.explore.setup} — ${result.explore.reason}.${stopped}`)
+    }
     if (result.unprofiledProjects.length > 0) lines.push(c.yellow(unprofiledNote(result.unprofiledProjects)))
     return lines.join('\n')
   })

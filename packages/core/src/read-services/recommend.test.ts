@@ -98,8 +98,31 @@ describe('recommend', () => {
     const reading = await readRecommendation(streaming, { project: SHOP, profile: WEB_APP, minSamples: 3 }, { profileFolder })
     expect(visited).toBe(usage.length)
     expect(JSON.stringify(reading)).not.toContain('"day"')
-    expect(answerRecommendation(reading)).toEqual({ project: SHOP, ...fromAll, unprofiledProjects: [] })
+    expect(answerRecommendation(reading)).toEqual({ project: SHOP, ...fromAll, unprofiledProjects: [], halted: [GPT] })
     expect(fromAll.setups.filter((s) => s.samples > 0).length).toBeGreaterThan(0)
+  })
+
+  it('marks a halted setup, and when the one it ranks first is halted, says so and names the best one that is not', async () => {
+    const store = await storeWithHistory()
+    const profileFolder = (path: string) => (path === API ? WEB_APP : undefined)
+    const ask = () => recommend(store, { project: SHOP, minSamples: 3 }, { profileFolder })
+    // The history's plan setup is halted already; the one ranked first is not, and the message is the model's.
+    const before = await ask()
+    expect(before.setups.map((s) => [s.setup, s.rank])).toEqual([[SONNET, 1], [GPT, 2]])
+    expect(before.halted).toEqual([GPT])
+    expect(before.message).not.toContain('halted')
+    // Bugs in a project not like the shop halt the first without moving the ranking.
+    const elsewhere = createFactScript({ setup: SONNET, project: '/work/other', session: 'ses_h', start: '2026-03-25T09:00:00.000Z' })
+    for (let i = 0; i < 20 && (await store.get('setups', [SONNET]))?.state.skillPoints !== 0; i++) await store.applyFacts([elsewhere.bug('user', `broke it ${String(i)}`)])
+    const bothHalted = await ask()
+    expect(bothHalted.setups.map((s) => [s.setup, s.rank])).toEqual([[SONNET, 1], [GPT, 2]])
+    expect(bothHalted.halted).toEqual([SONNET, GPT])
+    expect(bothHalted.message).toBe(`${before.message} ${SONNET} is halted, though: its tool calls are blocked until you reinstate it (agent-tracker reinstate ${SONNET}); no other ranked setup can take its place.`)
+    // The plan setup reinstated, it is the one to use meanwhile.
+    await store.applyFacts([createFactScript({ setup: GPT, project: API, session: 'ses_r', start: '2026-03-26T09:00:00.000Z' }).reinstate()])
+    const oneHalted = await ask()
+    expect(oneHalted.halted).toEqual([SONNET])
+    expect(oneHalted.message).toBe(`${before.message} ${SONNET} is halted, though: its tool calls are blocked until you reinstate it (agent-tracker reinstate ${SONNET}); the best ranked setup that is not halted is ${GPT}.`)
   })
 
   it('refuses a project with no profile to compare by', async () => {

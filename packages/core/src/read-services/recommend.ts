@@ -1,4 +1,5 @@
 import { TrackerError } from '../errors.js'
+import { isHalted } from '../scoring/agent-state.js'
 import { storedRollup } from '../rollups/usage-rollup.js'
 import type { ProjectProfile } from '../projects/project-profile.js'
 import type { Recommendation, RecommendOptions, RecommendRecords, SimilarProject } from '../projects/recommend.js'
@@ -29,6 +30,12 @@ export interface RecommendAnswer extends Recommendation {
   readonly project: string
   /** Recorded projects left out: no stored profile, and their folders could not be profiled. */
   readonly unprofiledProjects: readonly string[]
+  /**
+   * The setups listed that are halted (SP 0: the guard blocks their tool calls until the user
+   * reinstates them). They are ranked by their outcomes like any other; when the best one is
+   * halted, the message says so and names the best one that is not.
+   */
+  readonly halted: readonly string[]
 }
 
 /**
@@ -53,6 +60,8 @@ export interface RecommendReading {
   /** Each setup's outcomes on the similar projects, collected as the day rollups were read (see `outcomeCollector`). */
   readonly outcomes: readonly SetupOutcomes[]
   readonly unprofiled: readonly string[]
+  /** The setups that are halted now. */
+  readonly halted: readonly string[]
 }
 
 /**
@@ -70,19 +79,32 @@ export async function readRecommendation(store: TrackerStore, query: RecommendQu
   if (profile === undefined) {
     throw new TrackerError('UNKNOWN_PROJECT', `No profile of ${project}: it has no stored profile and its folder cannot be read here, so there is nothing to compare other projects with.`)
   }
-  const [recorded, evidence] = await Promise.all([store.find('projects', { order: 'any' }), store.find('evidence', { order: 'any' })])
+  const [recorded, evidence, setups] = await Promise.all([store.find('projects', { order: 'any' }), store.find('evidence', { order: 'any' }), store.find('setups')])
   const { projects, unprofiled } = withProfiles(recorded, options.profileFolder)
   const similar = similarProjects(profile, projects)
   const collector = outcomeCollector({}, similarityOf(similar))
   await visitRecords(store, 'usage', { order: 'any' }, (rollup) => {
     collector.add(storedRollup(rollup))
   })
-  return { project, profile, tuning, similar, outcomes: collector.finish(evidence), unprofiled }
+  const halted = setups.filter((setup) => isHalted(setup.state)).map((setup) => setup.id)
+  return { project, profile, tuning, similar, outcomes: collector.finish(evidence), unprofiled, halted }
 }
 
 /** The recommendation from what {@link readRecommendation} read: no store is needed. */
 export function answerRecommendation(reading: RecommendReading): RecommendAnswer {
-  return { project: reading.project, ...recommendFromOutcomes(reading.profile, reading.similar, reading.outcomes, reading.tuning), unprofiledProjects: reading.unprofiled }
+  const recommendation = recommendFromOutcomes(reading.profile, reading.similar, reading.outcomes, reading.tuning)
+  const stopped = new Set(reading.halted)
+  const halted = recommendation.setups.filter((s) => stopped.has(s.setup)).map((s) => s.setup)
+  return { project: reading.project, ...recommendation, message: haltedNote(recommendation, stopped), unprofiledProjects: reading.unprofiled, halted }
+}
+
+/** The recommendation's message, and, when the setup it puts first is halted, that it is and which ranked setup is the best that is not. */
+function haltedNote(recommendation: Recommendation, halted: ReadonlySet<string>): string {
+  const top = recommendation.setups.find((s) => s.rank === 1)
+  if (top === undefined || !halted.has(top.setup)) return recommendation.message
+  const next = recommendation.setups.filter((s) => s.rank !== null && !halted.has(s.setup)).sort((a, b) => (a.rank ?? 0) - (b.rank ?? 0))[0]
+  const instead = next === undefined ? 'no other ranked setup can take its place' : `the best ranked setup that is not halted is ${next.setup}`
+  return `${recommendation.message} ${top.setup} is halted, though: its tool calls are blocked until you reinstate it (agent-tracker reinstate ${top.setup}); ${instead}.`
 }
 
 /**
