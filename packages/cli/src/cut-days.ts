@@ -21,3 +21,14 @@ export function cutDaysNote(cutDays: readonly CutDay[]): string | undefined {
 function listed(days: readonly string[]): string {
   return days.length === 1 ? (days[0] ?? '') : `${days.slice(0, -1).join(', ')} and ${days.at(-1) ?? ''}`
 }
+
+/**
+ * What a report by day, week or month in a time zone other than UTC says of the counters kept per
+ * UTC day: each UTC day's tool calls, tokens and cost count in the period its noon (UTC) falls in,
+ * so a period's first or last hours may show commits whose cost sits in the period beside it.
+ * Undefined for UTC, and for groupings that are not periods of time.
+ */
+export function zonedPeriodsNote(by: string, timeZone: string): string | undefined {
+  if (!['day', 'week', 'month'].includes(by) || ['UTC', 'Etc/UTC', 'Etc/GMT', 'GMT'].includes(timeZone)) return undefined
+  return `Tool calls, commands, pushes, messages, tokens and cost are kept per UTC day: each UTC day counts whole in the ${by} of ${timeZone} its noon (UTC) falls in, so commits made early or late in a local ${by} may show beside cost counted in the ${by} next to it (a cost of $0.000 there need not mean none). Commits, bugs and grades are counted at their own time.`
+}

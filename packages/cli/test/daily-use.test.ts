@@ -329,6 +329,13 @@ describe('time windows', () => {
     expect((jsonData(byOffset.stdout, 'report') as { setups: unknown[]; timeZone: string })).toMatchObject({ timeZone: 'UTC+02:00', setups: [{ commits: 1 }] })
     const days = async (zone: string) => (jsonData((await runCli(['report', '--db', db, '--json', '--by', 'day', '--timezone', zone], { now })).stdout, 'report') as { groups: { key: string }[] }).groups.map((group) => group.key)
     expect(await days('UTC+2')).toEqual(await days('Europe/Berlin'))
+    // By local days, weeks or months, the report says how the counters kept per UTC day are placed; in UTC, or by project, it need not.
+    const note = 'each UTC day counts whole in the day of Europe/Berlin its noon (UTC) falls in'
+    expect((await runCli(['report', '--db', db, '--by', 'day', '--timezone', 'Europe/Berlin'], { now })).stdout.replace(/\s+/g, ' ')).toContain(note)
+    expect((await runCli(['report', '--db', db, '--by', 'week', '--timezone', 'Europe/Berlin'], { now })).stdout.replace(/\s+/g, ' ')).toContain('in the week of Europe/Berlin its noon (UTC)')
+    for (const args of [['--by', 'day', '--timezone', 'UTC'], ['--by', 'project', '--timezone', 'Europe/Berlin']]) {
+      expect((await runCli(['report', '--db', db, ...args], { now })).stdout, args.join(' ')).not.toContain('its noon (UTC) falls in, so')
+    }
   })
 
   it('takes the zone of a TZ that is a zoneinfo path, and UTC for a TZ naming no zone, where Intl names none', async () => {

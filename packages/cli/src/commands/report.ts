@@ -3,7 +3,7 @@ import { REPORT_GROUPINGS, evidenceSummaries, groupedReport, parseSetupId, setup
 import { CliError, EXIT } from '../cli-error.js'
 import { evidenceTable } from '../evidence-table.js'
 import type { CommandContext } from '../context.js'
-import { cutDaysNote } from '../cut-days.js'
+import { cutDaysNote, zonedPeriodsNote } from '../cut-days.js'
 import { costNotes, costPerCommitCell } from '../estimated-cost.js'
 import { gain, grade, percent, perCommit, plural, score, tokens } from '../format.js'
 import { CHANNELS_EXPLAINED, channelCell, channelsOf } from '../grade-channels.js'
@@ -106,7 +106,7 @@ export async function reportCommand(ctx: CommandContext, options: ReportOptions 
     if (groups.length === 0) return none
     const title = (group: ReportGroup): string => ctx.colours.bold(groupTitle(by, group.key, report.timeZone))
     const sections = report.groups.map((group) => `${title(group)}\n${ctx.table(reportColumns(group.rows, { narrowed: true }), group.rows)}`)
-    return [heading(window), sections.join('\n\n'), ...costNotes(report.groups.flatMap((group) => group.rows)), ctx.colours.dim(EARNED_NOTE), ...dimmed(ctx, cutDaysNote(report.cutDays))].filter((part) => part !== '').join('\n')
+    return [heading(window), sections.join('\n\n'), ...costNotes(report.groups.flatMap((group) => group.rows)), ctx.colours.dim(EARNED_NOTE), ...dimmed(ctx, cutDaysNote(report.cutDays)), ...dimmed(ctx, zonedPeriodsNote(by, report.timeZone))].filter((part) => part !== '').join('\n')
   })
 }
 
