@@ -152,12 +152,17 @@ describe('report', () => {
     expect(unknownSetup.code).toBe(0)
     expect(unknownSetup.stdout).toContain('No recorded work matches these filters (setup build@gpt-5).')
     expect(unknownSetup.stdout).toContain(`Setups recorded: ${SONNET}, ${GPT}.`)
+    // A typo is met with the setup, agent or model it is close to.
+    expect((await runCli(['report', '--db', seeded.db, '--setup', 'gpt5'])).stdout).toContain(`Did you mean --setup ${GPT}?`)
+    expect((await runCli(['report', '--db', seeded.db, '--setup', 'nothing-like-it'])).stdout).not.toContain('Did you mean')
     const none = await runCli(['report', '--db', seeded.db, '--since', '2026-04-01'])
     expect(none.stdout).toContain('No recorded work matches these filters (since 2026-04-01T00:00:00.000Z).')
     // A model or agent that was never recorded: the ones that were, so a typo shows.
     const typo = await runCli(['report', '--db', seeded.db, '--model', 'gpt5', '--agent', 'bild'])
     expect(typo.stdout).toContain('No recorded work matches these filters (agent bild, model gpt5).')
     expect(typo.stdout).toMatch(/Agents recorded: .*build.*\.\nModels recorded: .*anthropic\/claude-sonnet-4-5.*\./)
+    expect(typo.stdout).toContain('Did you mean --agent build?')
+    expect(typo.stdout).toContain('Did you mean --model openai/gpt-5?')
     const byWeek = await runCli(['report', '--db', seeded.db, '--by', 'week', '--model', 'gpt5'])
     expect(byWeek.stdout).toContain('Models recorded: ')
     const window = jsonData((await runCli(['report', '--db', seeded.db, '--json', '--since', '2026-03-02', '--until', '2026-03-02'])).stdout, 'report') as { filters: Record<string, string> }

@@ -1,5 +1,5 @@
 import type { ReportGroup, ReportQuery, SetupFilter, SetupReportRow, TrackerStore } from '@agent-tracker/core'
-import { REPORT_GROUPINGS, evidenceSummaries, groupedReport, parseSetupId, setupReport } from '@agent-tracker/core'
+import { REPORT_GROUPINGS, closestMatches, evidenceSummaries, groupedReport, parseSetupId, setupReport } from '@agent-tracker/core'
 import { CliError, EXIT } from '../cli-error.js'
 import { evidenceTable } from '../evidence-table.js'
 import type { CommandContext } from '../context.js'
@@ -61,12 +61,30 @@ export async function noMatch(store: TrackerStore, query: ReportQuery): Promise<
   const ids = (await store.find('setups', { order: 'any' })).map((setup) => setup.id)
   const parts = ids.map((id) => parseSetupId(id))
   const known = (values: readonly (string | undefined)[]): string => [...new Set(values.filter((value): value is string => value !== undefined))].sort().join(', ') || 'none yet'
+  const agents = [...new Set(parts.map((part) => part.agent))]
+  const models = [...new Set(parts.map((part) => (part.provider === undefined ? part.model : `${part.provider}/${part.model ?? ''}`)).filter((model): model is string => model !== undefined))]
+  const suggestions: string[] = []
   if (query.setup !== undefined && !ids.includes(query.setup)) {
+    suggestions.push(didYouMean('--setup', query.setup, ids) ?? '')
     lines.push(ids.length <= SETUPS_LISTED ? `Setups recorded: ${known(ids)}.` : `${String(ids.length)} setups are recorded, and none is ${query.setup}; agent-tracker agents lists them.`)
   }
-  if (query.agent !== undefined) lines.push(`Agents recorded: ${known(parts.map((part) => part.agent))}.`)
-  if (query.model !== undefined) lines.push(`Models recorded: ${known(parts.map((part) => (part.provider === undefined ? part.model : `${part.provider}/${part.model ?? ''}`)))}.`)
-  return lines.join('\n')
+  if (query.agent !== undefined) {
+    suggestions.push(didYouMean('--agent', query.agent, agents) ?? '')
+    lines.push(`Agents recorded: ${known(agents)}.`)
+  }
+  if (query.model !== undefined) {
+    suggestions.push(didYouMean('--model', query.model, models, (model) => [model, ...model.split('/')]) ?? '')
+    lines.push(`Models recorded: ${known(models)}.`)
+  }
+  return [...lines, ...suggestions.filter((line) => line !== '')].join('\n')
+}
+
+/** "Did you mean …?" for a filter value that names nothing recorded but is close to what is (see `closestMatches`); undefined when nothing is close, or it names one exactly. */
+function didYouMean(flag: string, typed: string, recorded: readonly string[], namesOf: (value: string) => readonly string[] = (value) => [value]): string | undefined {
+  if (recorded.some((value) => namesOf(value).includes(typed))) return undefined
+  const close = closestMatches(typed, recorded, namesOf).slice(0, 3)
+  if (close.length === 0) return undefined
+  return `Did you mean ${flag} ${close.length === 1 ? close[0] ?? '' : `one of ${close.join(', ')}`}?`
 }
 
 /** The filters a query applies, as JSON output shows them: window and project, then setup filter. */
