@@ -190,8 +190,8 @@ function summarised(runs: readonly Outcome[]): Omit<Compared, 'ratio'> {
  * pairs' ratios (as the flush's against its floor). On a shared machine the load drifts within
  * seconds: medians of separate runs of two approaches a few tenths of a second apart differed by
  * up to 40% from one run of the benchmark to the next, at the same code. SQLite per hook and the
- * JSON files, several times slower, then run `runs` times, taking turns, against agent-tracker's
- * runs of the pairs (medians of totals, recording + report).
+ * JSON files, several times slower, then run `runs` times, taking turns with agent-tracker runs of
+ * their own, and the medians of their totals (recording + report) are compared.
  */
 export async function compareAlternatives(sizes: WorkloadSizes): Promise<AlternativeFigures> {
   const tracker: Outcome[] = []
@@ -208,15 +208,18 @@ export async function compareAlternatives(sizes: WorkloadSizes): Promise<Alterna
     sqlite.push(s)
     ratios.push(s.totalMs / t.totalMs)
   }
-  const others = { sqlitePerHook: [] as Outcome[], jsonFiles: [] as Outcome[] }
+  // The slower alternatives take turns with agent-tracker runs of their own, so that both meet the same load.
+  const others = { agentTracker: [] as Outcome[], sqlitePerHook: [] as Outcome[], jsonFiles: [] as Outcome[] }
   for (let i = 0; i < sizes.runs; i++) {
+    others.agentTracker.push(await runOnce(agentTracker, sizes))
     others.sqlitePerHook.push(await runOnce(sqlitePerHook, sizes))
     others.jsonFiles.push(await runOnce(jsonFiles, sizes))
   }
   const trackerRuns = summarised(tracker)
+  const trackerBeside = summarised(others.agentTracker)
   const against = (runs: readonly Outcome[]): Compared => {
     const outcome = summarised(runs)
-    return { ...outcome, ratio: round(outcome.total.median / trackerRuns.total.median) }
+    return { ...outcome, ratio: round(outcome.total.median / trackerBeside.total.median) }
   }
   const pairs = spread(ratios)
   return {

@@ -12,7 +12,7 @@ import Database from 'better-sqlite3'
  * hash as the LMDB store indexes them, and what else the LMDB store keeps in step in the same
  * transaction for its reads: a search digest per retrospective, journal entry, commit and bug (in
  * time order), each setup's totals moved by its day rollups (which the report then reads), and
-each project's days of work moved by them too.
+ * each project's days of work moved by them too.
  * Only what the benchmark's workload and report use is implemented; it isolates the storage
  * engine from everything else. (The LMDB store's check that a batch fits its size limit has no
  * counterpart: SQLite grows its file itself.)

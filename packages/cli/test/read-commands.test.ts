@@ -267,12 +267,14 @@ describe('history, projects, recommend and search', () => {
     expect(blob.stdout).not.toContain('xxxx')
   })
 
-  it('searches with --project a folder, or a recorded project whose folder is gone, and refuses a path that is neither', async () => {
+  it('searches with --project a folder, a recorded project by name, or one whose folder is gone, and refuses a path that is none of them', async () => {
     expect((await runCli(['search', 'payment', '--project', seeded.shop, '--db', seeded.db])).code).toBe(0)
+    expect((await runCli(['search', 'payment', '--project', 'shop', '--db', seeded.db], { cwd: tempFolder() })).code).toBe(0)
     const missing = join(seeded.shop, 'no-such-folder')
     const refused = await runCli(['search', 'payment', '--project', missing, '--db', seeded.db, '--json'])
-    expect(refused.code).toBe(2)
-    expect(jsonError(refused.stdout)).toMatchObject({ code: 'NOT_A_FOLDER', message: expect.stringContaining(`${missing} is not a folder, and no recorded project has that path`) as unknown })
+    expect(refused.code).toBe(1)
+    expect(jsonError(refused.stdout)).toMatchObject({ code: 'UNKNOWN_PROJECT' })
+    expect(jsonError((await runCli(['search', 'payment', '--project', 'shopp', '--db', seeded.db, '--json'], { cwd: tempFolder() })).stdout)).toMatchObject({ code: 'UNKNOWN_PROJECT', message: expect.stringContaining('Did you mean shop?') as unknown })
     // The recorded project, its folder moved away (a database from another machine): still searched by its stored profile.
     const moved = `${seeded.shop}-moved`
     renameSync(seeded.shop, moved)

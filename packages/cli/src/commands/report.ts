@@ -1,5 +1,5 @@
 import type { ReportGroup, ReportQuery, SetupFilter, SetupReportRow, TrackerStore } from '@agent-tracker/core'
-import { REPORT_GROUPINGS, closestMatches, evidenceSummaries, groupedReport, parseSetupId, setupReport } from '@agent-tracker/core'
+import { REPORT_GROUPINGS, closestMatches, evidenceSummaries, groupedReport, parseSetupId, setupReport, suggestSetups } from '@agent-tracker/core'
 import { CliError, EXIT } from '../cli-error.js'
 import { evidenceTable } from '../evidence-table.js'
 import type { CommandContext } from '../context.js'
@@ -65,26 +65,27 @@ export async function noMatch(store: TrackerStore, query: ReportQuery): Promise<
   const models = [...new Set(parts.map((part) => (part.provider === undefined ? part.model : `${part.provider}/${part.model ?? ''}`)).filter((model): model is string => model !== undefined))]
   const suggestions: string[] = []
   if (query.setup !== undefined && !ids.includes(query.setup)) {
-    suggestions.push(didYouMean('--setup', query.setup, ids) ?? '')
+    // Compared as the setup argument of other commands is (its agent, provider, model and words count).
+    suggestions.push(didYouMean('--setup', (await suggestSetups(store, query.setup)).close))
     lines.push(ids.length <= SETUPS_LISTED ? `Setups recorded: ${known(ids)}.` : `${String(ids.length)} setups are recorded, and none is ${query.setup}; agent-tracker agents lists them.`)
   }
   if (query.agent !== undefined) {
-    suggestions.push(didYouMean('--agent', query.agent, agents) ?? '')
+    if (!agents.includes(query.agent)) suggestions.push(didYouMean('--agent', closestMatches(query.agent, agents, (agent) => [agent])))
     lines.push(`Agents recorded: ${known(agents)}.`)
   }
   if (query.model !== undefined) {
-    suggestions.push(didYouMean('--model', query.model, models, (model) => [model, ...model.split('/')]) ?? '')
+    const names = (model: string): string[] => [model, ...model.split('/')]
+    if (!models.some((model) => names(model).includes(query.model ?? ''))) suggestions.push(didYouMean('--model', closestMatches(query.model, models, names)))
     lines.push(`Models recorded: ${known(models)}.`)
   }
   return [...lines, ...suggestions.filter((line) => line !== '')].join('\n')
 }
 
-/** "Did you mean …?" for a filter value that names nothing recorded but is close to what is (see `closestMatches`); undefined when nothing is close, or it names one exactly. */
-function didYouMean(flag: string, typed: string, recorded: readonly string[], namesOf: (value: string) => readonly string[] = (value) => [value]): string | undefined {
-  if (recorded.some((value) => namesOf(value).includes(typed))) return undefined
-  const close = closestMatches(typed, recorded, namesOf).slice(0, 3)
-  if (close.length === 0) return undefined
-  return `Did you mean ${flag} ${close.length === 1 ? close[0] ?? '' : `one of ${close.join(', ')}`}?`
+/** "Did you mean …?" naming the values close to a filter's that matched nothing (at most three), as `requireSetup` words it; empty when none is close. */
+function didYouMean(flag: string, close: readonly string[]): string {
+  const shown = close.slice(0, 3)
+  if (shown.length === 0) return ''
+  return `Did you mean ${flag} ${shown.length === 1 ? shown[0] ?? '' : `one of ${shown.join(', ')}`}?`
 }
 
 /** The filters a query applies, as JSON output shows them: window and project, then setup filter. */

@@ -4,18 +4,18 @@ import { profileFolder } from '@agent-tracker/node-host/hooks'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { when } from '../format.js'
-import { isFolder, projectOf } from './lookups.js'
+import { absolutePath } from '../io.js'
+import { isFolder, projectOf, resolveProject } from './lookups.js'
 
 /** `search <task...>`: earlier work to learn from — patterns to repeat and mistakes to avoid. */
 export async function searchCommand(ctx: CommandContext, words: readonly string[], options: { project?: string; limit: number }): Promise<void> {
   const query = words.join(' ').trim()
   if (query === '') throw new CliError('MISSING_QUERY', 'Give some words describing the task, e.g. agent-tracker search "stripe webhooks".', EXIT.usage)
   const store = await ctx.readStore()
-  const project = projectOf(ctx.io, options.project)
-  if (options.project !== undefined && !isFolder(project) && (await store.get('projects', [project])) === undefined) {
-    // A mistyped folder would otherwise weigh the hits by a scope no project has, and say nothing.
-    throw new CliError('NOT_A_FOLDER', `--project ${options.project}: ${project} is not a folder, and no recorded project has that path. Give the project folder whose scope to prefer, or leave --project out for the current one.`, EXIT.usage)
-  }
+  // A folder (a new project's too: its profile is read there), else a recorded project by path or
+  // name, as --project is taken elsewhere; a mistyped one is said so, with what it is close to,
+  // rather than searched with a scope no project has.
+  const project = options.project === undefined || isFolder(absolutePath(ctx.io, options.project)) ? projectOf(ctx.io, options.project) : await resolveProject(store, options.project, ctx.io)
   const result = await priorArt(store, { task: query, project, limit: options.limit }, { profileFolder })
   ctx.print(result, () => {
     const c = ctx.colours

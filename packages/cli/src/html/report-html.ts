@@ -26,7 +26,7 @@ export function renderHtmlReport(data: HtmlReportData): string {
   const narrowed = data.window !== ''
   const scope = [data.window, data.filters ?? ''].filter((part) => part !== '').join(' · ')
   const sections: HtmlSection[] = [
-    section('recommendations', 'Which setup for which kind of project', recommendationsIntro(scope), recommendationsSection(data.recommendations, colourOf, scope !== '')),
+    section('recommendations', 'Which setup for which kind of project', recommendationsIntro(scope), recommendationsSection(data.recommendations, colourOf, scope !== '', new Set(data.leaderboard.filter((row) => row.status.halted).map((row) => row.status.setup)))),
     section('cost-quality', 'Cost against quality', 'Cheaper is left, better graded is up. Setups on the Pareto front are the ones worth choosing between.', `<div class="charts">${costQualitySection(data.rows, colourOf)}</div>`),
     section('compared', 'Setups compared', undefined, `<div class="charts">${comparisonCharts(data.rows, colourOf)}</div>`),
     section('evidence', 'Evidence by channel', 'Where each setup\'s grades and bugs come from.', evidenceSection(data.rows, data.nonUserChannels, colourOf)),

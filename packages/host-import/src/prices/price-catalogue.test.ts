@@ -65,23 +65,45 @@ describe('the price catalogue, priced without asking it again', () => {
     expect(compared).toBeGreaterThan(8000)
   })
 
-  it('asks the catalogue each time for prices that change with the time, or for counts that are not whole', async () => {
-    const estimate = await loadPriceCatalogue()
-    const tokens = { input: 200, output: 100, reasoning: 0, cacheRead: 1_000, cacheWrite: 0 }
-    // DeepSeek's prices change with the time of day: the same usage, priced at two hours, is matched once and priced by the hour each time.
-    const night = estimate({ provider: 'deepseek', model: 'deepseek-chat', tokens, at: '2026-11-29T17:30:00.000Z' })
-    const day = estimate({ provider: 'deepseek', model: 'deepseek-chat', tokens, at: '2026-11-29T05:00:00.000Z' })
+  it('asks the catalogue each time for prices that change with the time, or for counts that are not whole, and remembers no match from a throw', async () => {
     const { calcPrice } = await import('@pydantic/genai-prices')
+    let asked = 0
+    const estimate = catalogueEstimator((...call: Parameters<CalcPrice>) => {
+      asked += 1
+      return (calcPrice as unknown as CalcPrice)(...call)
+    })
+    const askedBy = (price: () => number | undefined): { price: number | undefined; asked: number } => {
+      const before = asked
+      return { price: price(), asked: asked - before }
+    }
+    const tokens = { input: 200, output: 100, reasoning: 0, cacheRead: 1_000, cacheWrite: 0 }
     const usage = { input_tokens: 1_200, cache_read_tokens: 1_000, cache_write_tokens: 0, output_tokens: 100 }
-    expect(night).toBe(calcPrice(usage, 'deepseek-chat', { providerId: 'deepseek', timestamp: new Date('2026-11-29T17:30:00.000Z') })?.total_price)
-    expect(day).toBe(calcPrice(usage, 'deepseek-chat', { providerId: 'deepseek', timestamp: new Date('2026-11-29T05:00:00.000Z') })?.total_price)
-    expect(night).not.toBe(day)
-    // Counts that are not whole go to the catalogue, which prices them as given.
+    const deepseek = (at: string) => estimate({ provider: 'deepseek', model: 'deepseek-chat', tokens, at })
+    const expected = (at: string) => calcPrice(usage, 'deepseek-chat', { providerId: 'deepseek', timestamp: new Date(at) })?.total_price
+    // A time the catalogue cannot read makes it throw for prices that change with the time: no price, and no match remembered.
+    expect(askedBy(() => deepseek('not a time'))).toEqual({ price: undefined, asked: 2 })
+    // DeepSeek's prices change with the time of day: matched, then asked again for every price.
+    const night = askedBy(() => deepseek('2026-11-29T17:30:00.000Z'))
+    const day = askedBy(() => deepseek('2026-11-29T05:00:00.000Z'))
+    expect(night).toEqual({ price: expected('2026-11-29T17:30:00.000Z'), asked: 1 })
+    expect(day).toEqual({ price: expected('2026-11-29T05:00:00.000Z'), asked: 1 })
+    expect(night.price).not.toBe(day.price)
+    // Opus's prices do not: after its match it is priced without asking, unless the counts are not whole.
     const opus = { provider: 'anthropic', model: 'claude-opus-4-8', at: AT }
-    expect(estimate({ ...opus, tokens: { input: 100, output: 20, reasoning: 0, cacheRead: 30, cacheWrite: 50 } })).toBeCloseTo(0.0013275, 10)
-    expect(estimate({ ...opus, tokens: { input: 100.5, output: 20, reasoning: 0, cacheRead: 30, cacheWrite: 50 } })).toBe(calcPrice({ input_tokens: 180.5, cache_read_tokens: 30, cache_write_tokens: 50, output_tokens: 20 }, 'claude-opus-4-8', { providerId: 'anthropic', timestamp: new Date(AT) })?.total_price)
-    // A model the catalogue does not have stays without a price on every call.
-    expect(estimate({ provider: 'fake', model: 'm1', tokens, at: AT })).toBeUndefined()
-    expect(estimate({ provider: 'fake', model: 'm1', tokens, at: AT })).toBeUndefined()
+    expect(askedBy(() => estimate({ ...opus, tokens: { input: 100, output: 20, reasoning: 0, cacheRead: 30, cacheWrite: 50 } })).asked).toBe(1)
+    const whole = askedBy(() => estimate({ ...opus, tokens: { input: 100, output: 20, reasoning: 0, cacheRead: 30, cacheWrite: 50 } }))
+    expect(whole.asked).toBe(0)
+    expect(whole.price).toBeCloseTo(0.0013275, 10)
+    const fraction = askedBy(() => estimate({ ...opus, tokens: { input: 100.5, output: 20, reasoning: 0, cacheRead: 30, cacheWrite: 50 } }))
+    expect(fraction).toEqual({ price: calcPrice({ input_tokens: 180.5, cache_read_tokens: 30, cache_write_tokens: 50, output_tokens: 20 }, 'claude-opus-4-8', { providerId: 'anthropic', timestamp: new Date(AT) })?.total_price, asked: 1 })
+    // A provider the catalogue does not know: matched by the model alone, and priced so after.
+    const proxy = { provider: 'my-proxy', model: 'gpt-5-codex', tokens, at: AT }
+    const first = askedBy(() => estimate(proxy))
+    expect(first.asked).toBe(2)
+    expect(first.price).toBe(calcPrice(usage, 'gpt-5-codex', { timestamp: new Date(AT) })?.total_price)
+    expect(askedBy(() => estimate(proxy))).toEqual({ price: first.price, asked: 0 })
+    // A model the catalogue does not have: asked once by the provider and once by the model, never again.
+    expect(askedBy(() => estimate({ provider: 'fake', model: 'm1', tokens, at: AT }))).toEqual({ price: undefined, asked: 2 })
+    expect(askedBy(() => estimate({ provider: 'fake', model: 'm1', tokens, at: AT }))).toEqual({ price: undefined, asked: 0 })
   })
 })

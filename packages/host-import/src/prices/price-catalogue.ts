@@ -44,12 +44,15 @@ export function catalogueEstimator(calcPrice: CalcPrice): CostEstimator {
         return undefined
       }
     }
-    if (known !== undefined) return price(known.providerId)?.total_price
+    // As the catalogue is asked without a match: by the provider, else (no match there, or a throw) by the model alone.
+    if (known !== undefined) return (price(known.providerId) ?? (known.providerId === undefined ? undefined : price(undefined)))?.total_price
     const byProvider = price(provider)
+    if (byProvider === undefined) return price(undefined)?.total_price
     const found = byProvider ?? price(undefined)
-    // A match is remembered only when the catalogue answered (a throw is this usage's, not the model's).
+    // A match is remembered only from the catalogue's answers: a throw is this usage's (a time it
+    // cannot read, say), not the model's, and says nothing of where the model is found.
     if (found === null) matched.set(key, 'unpriced')
-    else if (found !== undefined) matched.set(key, { providerId: byProvider === undefined || byProvider === null ? undefined : provider, flat: flatPrices(found) })
+    else if (found !== undefined) matched.set(key, { providerId: byProvider === null ? undefined : provider, flat: flatPrices(found) })
     return found?.total_price
   }
 }

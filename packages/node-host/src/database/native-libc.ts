@@ -27,8 +27,10 @@ export function withLibcNamed<T>(load: () => T, env: NodeJS.ProcessEnv = process
  * and Bun alike. Each is required as lmdb requires it, from where lmdb is found from `from` (the
  * caller's own file, from which it loads lmdb), so lmdb's load then finds both in the module cache
  * and takes what is left. A host that loads lmdb in the background (the OpenCode plugin) then never
- * holds its event loop for the whole of it. Best-effort: what cannot be found or loaded here is left
- * for lmdb's own load to report (msgpackr-extract is optional to msgpackr too).
+ * holds its event loop for the whole of it. For hosts that load lmdb's CommonJS build, as the apps'
+ * bundles do: lmdb's ES module build imports msgpackr's, which the CommonJS msgpackr loaded here is
+ * not. Best-effort: what cannot be found or loaded here is left for lmdb's own load to report
+ * (msgpackr-extract is optional to msgpackr too).
  */
 export async function loadLmdbDependenciesInTurns(from: string, nextTurn: () => Promise<void>): Promise<void> {
   let lmdb: string

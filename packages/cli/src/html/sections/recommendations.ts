@@ -4,17 +4,17 @@ import { intervalChart } from '../charts/interval-chart.js'
 import { escapeHtml } from '../charts/svg.js'
 
 /** The recommendation for each kind of project: the verdict in words, and every setup's expected grade with its interval; `narrowed` when the report's filters chose them. */
-export function recommendationsSection(recommendations: readonly ProfileRecommendation[], colourOf: (setup: string) => string, narrowed = false): string {
+export function recommendationsSection(recommendations: readonly ProfileRecommendation[], colourOf: (setup: string) => string, narrowed = false, halted: ReadonlySet<string> = new Set()): string {
   if (recommendations.length === 0 && narrowed) {
     return '<p class="note">No project with a profile was worked on within this report\'s filters, so there is nothing to recommend for here.</p>'
   }
   if (recommendations.length === 0) {
     return '<p class="note">No project has a profile yet, so there is nothing to recommend for. Run <code>agent-tracker projects --refresh</code> where the project folders are.</p>'
   }
-  return `<div class="cards">${recommendations.map((entry) => card(entry, colourOf)).join('\n')}</div>`
+  return `<div class="cards">${recommendations.map((entry) => card(entry, colourOf, halted)).join('\n')}</div>`
 }
 
-function card(entry: ProfileRecommendation, colourOf: (setup: string) => string): string {
+function card(entry: ProfileRecommendation, colourOf: (setup: string) => string, halted: ReadonlySet<string>): string {
   const { recommendation } = entry
   const names = entry.projects.map((path) => path.split(/[\\/]/).at(-1) ?? path)
   const shown = recommendation.setups.filter((setup) => setup.samples > 0)
@@ -28,7 +28,7 @@ function card(entry: ProfileRecommendation, colourOf: (setup: string) => string)
         ranked: setup.enoughData,
         detail: setup.reason,
       })), { label: 'Expected user grade, 90% interval', format: (v, places) => v.toFixed(places ?? 1), domain: [-1, 5] })
-  return `<article class="card verdict-${verdictOf(entry)}"><h3>${escapeHtml(kindLabel(entry.kind))}</h3><p class="sub">${escapeHtml(plural(names.length, 'project'))}: ${escapeHtml(names.join(', '))}</p>${verdict(entry)}${chart}</article>`
+  return `<article class="card verdict-${verdictOf(entry)}"><h3>${escapeHtml(kindLabel(entry.kind))}</h3><p class="sub">${escapeHtml(plural(names.length, 'project'))}: ${escapeHtml(names.join(', '))}</p>${verdict(entry)}${haltedNote(entry, halted)}${chart}</article>`
 }
 
 function verdictOf(entry: ProfileRecommendation): 'clear' | 'close' | 'unknown' {
@@ -51,6 +51,15 @@ function verdict(entry: ProfileRecommendation): string {
     return `<p class="verdict"><b>Not enough data</b> to recommend a setup yet${most === undefined ? '' : `: the most graded, ${escapeHtml(most.setup)}, has ${escapeHtml(plural(most.samples, 'graded commit'))} on projects like these`}. Grade commits with <code>/grade</code> or <code>agent-tracker grade</code>.</p>`
   }
   return '<p class="verdict"><b>No outcomes recorded</b> on projects like these yet.</p>'
+}
+
+/** When the setup a card puts first is halted: that it is, how to reinstate it, and the best ranked setup that is not (as `recommend` says). */
+function haltedNote(entry: ProfileRecommendation, halted: ReadonlySet<string>): string {
+  const ranked = entry.recommendation.setups.filter((setup) => setup.rank !== null)
+  const top = ranked[0]
+  if (entry.recommendation.state !== 'ranked' || top === undefined || !halted.has(top.setup)) return ''
+  const next = ranked.find((setup) => !halted.has(setup.setup))
+  return `<p class="note"><b>${escapeHtml(top.setup)} is halted</b>: its tool calls are blocked until you reinstate it (<code>agent-tracker reinstate ${escapeHtml(top.setup)}</code>); ${next === undefined ? 'no other ranked setup can take its place' : `the best ranked setup that is not halted is ${escapeHtml(next.setup)}`}.</p>`
 }
 
 function estimate(setup: SetupRecommendation): string {
