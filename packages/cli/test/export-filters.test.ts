@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process'
 import { closeSync, openSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { REPORT_CSV_COLUMNS } from '../src/export/csv.js'
 import { BUILT_BIN, jsonData, runCli, tempFolder } from './run-cli.js'
 import { GPT, SONNET, seedHistory } from './seed.js'
 
@@ -98,6 +99,21 @@ describe('export applies the filters it accepts', () => {
     const lines = (await runCli(['export', '--format', 'jsonl', '--table', 'commits', '--db', db])).stdout.trim().split('\n').map((line) => JSON.parse(line) as { collection: string })
     expect(lines).toHaveLength(all.collections.commits?.length ?? -1)
     expect(new Set(lines.map((line) => line.collection))).toEqual(new Set(['commits']))
+  })
+
+  it('writes the report as CSV with its header always, an empty database too, and a column for every field of a report row', async () => {
+    const { db } = await seedHistory()
+    const header = (text: string): string[] => (text.split('\r\n')[0] ?? '').split(',')
+    const csv = (await runCli(['export', '--format', 'csv', '--db', db])).stdout
+    expect(header(csv)).toEqual([...REPORT_CSV_COLUMNS])
+    expect(csv.trim().split('\r\n')).toHaveLength(3)
+    // Every field of a report row, nested ones dotted, has its column: a field added to the rows without one fails here.
+    const rows = (jsonData((await runCli(['report', '--db', db, '--json'])).stdout, 'report') as { setups: Record<string, unknown>[] }).setups
+    const fields = rows.flatMap((row) => Object.entries(row).flatMap(([key, value]) => (typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.keys(value).map((inner) => `${key}.${inner}`) : [key])))
+    expect(new Set(fields)).toEqual(new Set(REPORT_CSV_COLUMNS))
+    const empty = join(tempFolder('empty-'), 'tracker.lmdb')
+    expect((await runCli(['ingest', '--db', empty], { input: '' })).code).toBe(0)
+    expect((await runCli(['export', '--format', 'csv', '--db', empty])).stdout).toBe(`${REPORT_CSV_COLUMNS.join(',')}\r\n`)
   })
 
   it('says why it cannot write --out, before any work', async () => {

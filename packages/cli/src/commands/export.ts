@@ -9,7 +9,7 @@ import type { CommandContext, ReadStore } from '../context.js'
 import { warnIfMarkedDamaged } from '../damage-warning.js'
 import { DAMAGE_FIX } from '../describe-failure.js'
 import { describeShortCollections, shortCollections } from '../export/completeness.js'
-import { CSV_COLUMNS, csvHeader, csvLine, toCsv } from '../export/csv.js'
+import { CSV_COLUMNS, REPORT_CSV_COLUMNS, csvHeader, csvLine, toCsv } from '../export/csv.js'
 import type { OutputSink } from '../export/output-sink.js'
 import { outputSink } from '../export/output-sink.js'
 import type { HtmlReportData } from '../html/report-data.js'
@@ -125,7 +125,7 @@ async function writeExport(ctx: CommandContext, store: ReadStore, scope: { query
   }
   if (format === 'csv' && table === 'report') {
     const { rows } = await setupReport(store, query)
-    await sink.write(toCsv(rows))
+    await sink.write(toCsv(rows, REPORT_CSV_COLUMNS))
     return rows.length
   }
   const records = exportRecordStream(store, query, { betweenPages: () => { relieveMemory(store); } })

@@ -26,6 +26,18 @@ export const CSV_COLUMNS: Readonly<Record<CollectionName, readonly string[]>> = 
   ],
 }
 
+/**
+ * The columns of the report's CSV table (`--table report`, the default): a report row's fields,
+ * the token counts dotted, a list (the interval, grades by channel) as JSON. Fixed, so that an
+ * empty report still has its header and every report the same columns.
+ */
+export const REPORT_CSV_COLUMNS: readonly string[] = [
+  'setup', 'agent', 'provider', 'model', 'commits', 'pushes', 'bugs', 'bugsPerCommit', 'agentGrades', 'meanAgentGrade', 'userGrades', 'meanUserGrade',
+  'userGradeInterval', 'userGradesByChannel', 'toolCalls', 'toolFailures', 'toolFailureRate', 'messages', ...TOKENS, 'tokensPerCommit', 'cost', 'estimatedCost',
+  'unpricedMessages', 'costPerCommit', 'projects', 'experienceGained', 'communicationGained', 'skillPoints', 'experience', 'communication', 'trustTier',
+  'communicationTier', 'halted',
+]
+
 /** One CSV line (RFC 4180, CRLF) of the values at `columns` in `row`. */
 export function csvLine(columns: readonly string[], row: object): string {
   return `${columns.map((column) => csvCell(valueAt(row, column))).join(',')}\r\n`
@@ -36,9 +48,8 @@ export function csvHeader(columns: readonly string[]): string {
   return `${columns.map(csvCell).join(',')}\r\n`
 }
 
-/** Rows as CSV, nested objects flattened to dotted columns (for small tables, like the report). */
-export function toCsv(rows: readonly object[]): string {
-  const columns = [...new Set(rows.flatMap((row) => Object.keys(flatten(row))))]
+/** Rows as CSV at `columns`, else at their own fields, nested objects flattened to dotted columns (for small tables, like the report). */
+export function toCsv(rows: readonly object[], columns: readonly string[] = [...new Set(rows.flatMap((row) => Object.keys(flatten(row))))]): string {
   return csvHeader(columns) + rows.map((row) => csvLine(columns, row)).join('')
 }
 
