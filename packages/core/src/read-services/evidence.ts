@@ -71,7 +71,7 @@ export function verdictFacts(record: EvidenceRecord, verdict: Exclude<EvidenceVe
   const base = { at, setup: record.setup, project: record.project }
   const verdictFact: Fact = { ...base, id: verdictFactId(record.id, verdict), kind: 'verdict', evidence: record.id, verdict, ...(note === undefined ? {} : { note }) }
   if (verdict === 'dismissed') return [verdictFact]
-  const text = note ?? `confirmed suspected bug: ${record.source.slice(0, 7)} ${record.subject ?? ''} fixed lines of it`.trim()
+  const text = note ?? `confirmed suspected bug: ${[record.source.slice(0, 7), record.subject, 'fixed lines of it'].filter((part) => part !== undefined && part !== '').join(' ')}`
   return [verdictFact, { ...base, id: confirmedBugFactId(record.id), kind: 'bug', by: 'user', commit: record.commit, note: text }]
 }
 
