@@ -97,6 +97,10 @@ describe('backtest', () => {
     expect(result.scenarios[0]?.commits).toBeGreaterThan(200)
     expect(result.scenarios[0]?.figures.coverage).toBeGreaterThan(0.7)
     expect(result.overall.figures.coverage).toBe(result.scenarios[0]?.figures.coverage)
+    // With no grade at all, no interval is scored: the coverage line says so rather than ending in nothing.
+    const ungraded = await runCli(['backtest', '--scenario', 'clear-winner', '--seeds', '1', '--grade-rate', '0'])
+    expect(ungraded.code).toBe(0)
+    expect(ungraded.stdout).toContain('90% coverage by graded commits: none scored (no interval was checked against a graded outcome)')
   })
 
   it('names what it accepts when an option is wrong', async () => {

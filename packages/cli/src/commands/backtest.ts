@@ -167,7 +167,7 @@ function renderScenarios(ctx: CommandContext, runs: readonly ScenarioRun[], over
     c.dim('REGRET: score points lost per decision against always choosing the true best. x APART: median graded commits per setup before the better of two setups x grade points apart was named best (pairs told apart / pairs).'),
     '',
     `Calibration (nominal → realised): ${overall.calibration.map((cal) => `${String(Math.round(cal.level * 100))}% → ${percent(cal.scored === 0 ? null : cal.covered / cal.scored)}`).join(' · ')}`,
-    `90% coverage by graded commits: ${overall.coverageBySamples.filter((b) => b.scored > 0).map((b) => `${b.label} ${percent(b.covered / b.scored)} (${String(b.scored)})`).join(' · ')}`,
+    `90% coverage by graded commits: ${overall.coverageBySamples.filter((b) => b.scored > 0).map((b) => `${b.label} ${percent(b.covered / b.scored)} (${String(b.scored)})`).join(' · ') || 'none scored (no interval was checked against a graded outcome)'}`,
     ...(overall.spread === null ? [] : [`At the measured spread of one grade (${overall.spread.toFixed(2)}), naming the better of two setups takes about ${overall.separation.map((s) => `${String(s.planned?.even ?? '–')} graded commits each ${s.gap.toFixed(1)} points apart (${String(s.planned?.likely ?? '–')} for an 80% chance)`).join(', and ')}.`]),
   ]
   for (const run of runs.filter((r) => r.summary.drift.length > 0)) {

@@ -54,6 +54,8 @@ describe('resolveWindow', () => {
     expect(() => berlin({ since: '2026-10-20', until: '2026-10-15' })).toThrow('The window is empty: --since 2026-10-20 is not before --until 2026-10-15')
     expect(() => berlin({ since: '2026-10-15T10:00', until: '2026-10-15T10:00' })).toThrow('The window is empty')
     expect(() => berlin({ days: 7, since: '2026-10-01' })).toThrow('--days and --since both set where the window starts')
+    // --days counts back from today: with an --until before that, the advice is not to swap them.
+    expect(() => berlin({ days: '3', until: '2026-10-01' })).toThrow('The window is empty: --days 3 starts 2026-10-15T22:00:00.000Z, the last 3 days up to today, which is not before --until 2026-10-01 (2026-10-01T22:00:00.000Z). --days counts back from today: for days that end earlier, give --since and --until.')
     for (const days of ['0', '-3', '2.5', 'week', '1e3', '0x10', ' 7', '+7', '36601']) expect(() => berlin({ days })).toThrow(`Invalid --days "${days}": a whole number of days from 1 to 36600 (about 100 years), written in plain digits`)
     expect(berlin({ days: '36600' }).since).toBe(berlin({ since: '36600d' }).since)
   })

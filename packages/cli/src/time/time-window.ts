@@ -68,7 +68,11 @@ export function resolveWindow(flags: WindowFlags, options: { readonly timeZone: 
     throw new CliError('INVALID_OPTION', `The window is empty: --since ${flags.since ?? ''} is after now (${iso(since)}), and without --until the window ends now. Give a start in the past.`, EXIT.usage)
   }
   if (since !== undefined && until !== undefined && since.getTime() >= until.getTime()) {
-    throw new CliError('INVALID_OPTION', `The window is empty: --since ${flags.since ?? `(--days ${String(flags.days)})`} is not before --until ${flags.until ?? ''} (${iso(since)} ≥ ${iso(until)}). Swap them, or widen the window.`, EXIT.usage)
+    if (days !== undefined) {
+      // --days counts back from today, whatever --until says: swapping makes no sense of it.
+      throw new CliError('INVALID_OPTION', `The window is empty: --days ${String(flags.days)} starts ${iso(since)}, the last ${String(days)} days up to today, which is not before --until ${flags.until ?? ''} (${iso(until)}). --days counts back from today: for days that end earlier, give --since and --until.`, EXIT.usage)
+    }
+    throw new CliError('INVALID_OPTION', `The window is empty: --since ${flags.since ?? ''} is not before --until ${flags.until ?? ''} (${iso(since)} ≥ ${iso(until)}). Swap them, or widen the window.`, EXIT.usage)
   }
   return {
     ...(since === undefined ? {} : { since: iso(since) }),
