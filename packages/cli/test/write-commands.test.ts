@@ -59,7 +59,15 @@ describe('grading, bugs and reinstating', () => {
   it('reports bugs until the setup halts, then reinstates it', async () => {
     const { db } = await seedHistory()
     let status = jsonData((await runCli(['status', SONNET, '--db', db, '--json'])).stdout, 'status') as { state: { skillPoints: number } }
-    for (let sp = status.state.skillPoints; sp > 0; sp--) expect((await runCli(['bug', SONNET, '--note', 'regression', '--db', db])).code).toBe(0)
+    const said: string[] = []
+    for (let sp = status.state.skillPoints; sp > 0; sp--) {
+      const bug = await runCli(['bug', SONNET, '--note', 'regression', '--db', db])
+      expect(bug.code).toBe(0)
+      said.push(bug.stdout)
+    }
+    // Each bug says SP before and after; the last halts the setup, and one more says it stays halted.
+    expect(said.at(-1)).toMatch(new RegExp(`^Bug recorded against ${SONNET.replaceAll('.', '\\.')}: SP 1\\.0 → 0\\.0 \\(.*\\), \\d+ bugs\\. ${SONNET.replaceAll('.', '\\.')} is now HALTED`))
+    expect((await runCli(['bug', SONNET, '--note', 'again', '--db', db])).stdout).toContain(`${SONNET} stays HALTED`)
     status = jsonData((await runCli(['status', SONNET, '--db', db, '--json'])).stdout, 'status') as { state: { skillPoints: number }; halted: boolean }
     expect(status).toMatchObject({ halted: true, state: { skillPoints: 0 } })
     const card = await runCli(['status', SONNET, '--db', db])

@@ -35,7 +35,7 @@ export async function bugCommand(ctx: CommandContext, setup: string | undefined,
   }
   if (options.commit !== undefined) commitReference(options.commit, '--commit')
   const store = ctx.openStore('write')
-  await requireSetup(store, setup)
+  const before = await requireSetup(store, setup)
   const service = trackingService(store)
   const commit = options.commit === undefined ? undefined : await service.resolveCommit(setup, options.commit)
   const project = commit?.project ?? (await latestProjectOf(store, setup, projectOf(ctx.io)))
@@ -47,8 +47,10 @@ export async function bugCommand(ctx: CommandContext, setup: string | undefined,
     ...(options.note === undefined ? {} : { note: options.note }),
   })
   ctx.print(status, () => {
-    const halted = status.halted ? ctx.colours.red(` ${setup} is now HALTED: its tool calls are blocked until you run agent-tracker reinstate ${setup}.`) : ''
-    return `Bug recorded against ${setup}: SP now ${score(status.state.skillPoints)} (${status.trustTier}), ${plural(status.state.bugs, 'bug')}.${halted}`
+    const halted = status.halted ? ctx.colours.red(` ${setup} ${before.halted ? 'stays' : 'is now'} HALTED: its tool calls are blocked until you run agent-tracker reinstate ${setup}.`) : ''
+    // A setup with XP banked levels up again at once: the XP it spent is said, or SP would seem to have barely moved.
+    const experience = before.state.experience === status.state.experience ? '' : `, XP ${score(before.state.experience)} → ${score(status.state.experience)}`
+    return `Bug recorded against ${setup}: SP ${score(before.state.skillPoints)} → ${score(status.state.skillPoints)} (${status.trustTier})${experience}, ${plural(status.state.bugs, 'bug')}.${halted}`
   })
 }
 
