@@ -1,3 +1,4 @@
+import { TZDate } from '@date-fns/tz'
 import type { CutDay } from '@agent-tracker/core'
 
 /**
@@ -26,9 +27,15 @@ function listed(days: readonly string[]): string {
  * What a report by day, week or month in a time zone other than UTC says of the counters kept per
  * UTC day: each UTC day's tool calls, tokens and cost count in the period its noon (UTC) falls in,
  * so a period's first or last hours may show commits whose cost sits in the period beside it.
- * Undefined for UTC, and for groupings that are not periods of time.
+ * Undefined for groupings that are not periods of time, and for a zone at UTC's time in winter and
+ * summer alike (UTC by any name, Africa/Abidjan), whose days are UTC days.
  */
-export function zonedPeriodsNote(by: string, timeZone: string): string | undefined {
-  if (!['day', 'week', 'month'].includes(by) || ['UTC', 'Etc/UTC', 'Etc/GMT', 'GMT'].includes(timeZone)) return undefined
+export function zonedPeriodsNote(by: string, timeZone: string, now: Date = new Date()): string | undefined {
+  if (!['day', 'week', 'month'].includes(by) || alwaysUtc(timeZone, now.getUTCFullYear())) return undefined
   return `Tool calls, commands, pushes, messages, tokens and cost are kept per UTC day: each UTC day counts whole in the ${by} of ${timeZone} its noon (UTC) falls in, so commits made early or late in a local ${by} may show beside cost counted in the ${by} next to it (a cost of $0.000 there need not mean none). Commits, bugs and grades are counted at their own time.`
+}
+
+/** True for a zone whose offset from UTC is zero in January and in July of `year`. */
+function alwaysUtc(timeZone: string, year: number): boolean {
+  return [Date.UTC(year, 0, 1), Date.UTC(year, 6, 1)].every((at) => new TZDate(at, timeZone).getTimezoneOffset() === 0)
 }

@@ -174,6 +174,9 @@ describe('agent-tracker evidence and bug --confirm', () => {
     const noGit = await runCli(['evidence', plain, '--db', db])
     expect(noGit.code).toBe(1)
     expect(noGit.stderr).toContain(`${plain} is not a git repository with a commit`)
+    // A folder that is not there is said so.
+    const gone = join(plain, 'gone')
+    expect((await runCli(['evidence', gone, '--db', db])).stderr).toContain(`${gone} is a folder that does not exist`)
     // Named no folder, from one that is no project: how to name them.
     const here = await runCli(['evidence', '--db', db], { cwd: plain })
     expect(here.code).toBe(2)

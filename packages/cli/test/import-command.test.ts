@@ -96,6 +96,9 @@ describe('agent-tracker import', () => {
     expect(corrupt.stdout).toContain(`${join(data, 'opencode.db')}: not a readable SQLite database (file is not a database)`)
     expect(await runCli(['import', 'cursor'], { home })).toMatchObject({ code: 2, stderr: expect.stringContaining('Unknown source "cursor": accepted are all, opencode, claude-code, codex.') as unknown })
     expect(await runCli(['import', '--from', data], { home })).toMatchObject({ code: 2 })
+    // A --from that is not there is said so, not searched for history.
+    const missing = join(home, 'no-backup-here')
+    expect(await runCli(['import', 'claude-code', '--from', missing], { home })).toMatchObject({ code: 2, stderr: expect.stringContaining(`--from ${missing}: ${missing} does not exist. Give the folder or file that holds Claude Code's history.`) as unknown })
   })
 
   it('is offered by init when the machine holds agent history, and not otherwise', async () => {

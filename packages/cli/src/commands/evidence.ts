@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import type { EvidenceRecord, EvidenceSummary, TrackerStore } from '@agent-tracker/core'
 import { evidenceHandle, evidenceSummaries, fixDescription, listEvidence, parseFixPatterns } from '@agent-tracker/core'
 import type { EvidenceScan, ScanEvidenceOptions } from '@agent-tracker/node-host'
@@ -101,7 +102,7 @@ export async function scanOrSkip(store: TrackerStore, project: string, options: 
   try {
     return await scanEvidence(store, project, options)
   } catch (error) {
-    if (isNodeHostError(error, 'NOT_A_REPOSITORY')) return { project, code: error.code, reason: 'not a git repository with a commit', message: error.message }
+    if (isNodeHostError(error, 'NOT_A_REPOSITORY')) return { project, code: error.code, reason: existsSync(project) ? 'not a git repository with a commit' : 'a folder that does not exist', message: error.message }
     if (isNodeHostError(error, 'SHALLOW_CLONE')) return { project, code: error.code, reason: 'a shallow clone (git fetch --unshallow there, then scan again)', message: error.message }
     throw error
   }

@@ -42,6 +42,10 @@ export async function importCommand(ctx: CommandContext, source: string | undefi
   if (options.from !== undefined && chosen === 'all') {
     throw new CliError('INVALID_SOURCE', '--from names one source\'s history: give the source too, e.g. agent-tracker import claude-code --from ~/backup/projects.', EXIT.usage)
   }
+  if (options.from !== undefined && !existsSync(absolutePath(ctx.io, options.from))) {
+    // Said as what it is: a path that is not there, rather than a history that was looked for and not found.
+    throw new CliError('INVALID_OPTION', `--from ${options.from}: ${absolutePath(ctx.io, options.from)} does not exist. Give the folder or file that holds ${NAMES[chosen as HostName]}'s history.`, EXIT.usage)
+  }
   const identity = identityOf(options.identity)
   const { since } = ctx.window({ since: options.since })
   const found = historyLocations({ env: ctx.io.env, homeDir: ctx.io.homeDir })

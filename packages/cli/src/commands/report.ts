@@ -125,7 +125,7 @@ export async function reportCommand(ctx: CommandContext, options: ReportOptions 
     if (groups.length === 0) return none
     const title = (group: ReportGroup): string => ctx.colours.bold(groupTitle(by, group.key, report.timeZone))
     const sections = report.groups.map((group) => `${title(group)}\n${ctx.table(reportColumns(group.rows, { narrowed: true }), group.rows)}`)
-    return [heading(window), sections.join('\n\n'), ...costNotes(report.groups.flatMap((group) => group.rows)), ctx.colours.dim(EARNED_NOTE), ...dimmed(ctx, cutDaysNote(report.cutDays)), ...dimmed(ctx, zonedPeriodsNote(by, report.timeZone))].filter((part) => part !== '').join('\n')
+    return [heading(window), sections.join('\n\n'), ...costNotes(report.groups.flatMap((group) => group.rows)), ctx.colours.dim(EARNED_NOTE), ...dimmed(ctx, cutDaysNote(report.cutDays)), ...dimmed(ctx, zonedPeriodsNote(by, report.timeZone, ctx.now()))].filter((part) => part !== '').join('\n')
   })
 }
 
