@@ -116,6 +116,19 @@ describe('export applies the filters it accepts', () => {
     expect((await runCli(['export', '--format', 'csv', '--db', empty])).stdout).toBe(`${REPORT_CSV_COLUMNS.join(',')}\r\n`)
   })
 
+  it('says when a setup, agent or model filter matches nothing, as report does, and still writes the (empty) export', async () => {
+    const { db, root } = await seedHistory()
+    for (const format of ['html', 'csv', 'json']) {
+      const out = join(root, `typo.${format}`)
+      const typo = await runCli(['export', '--format', format, '--model', 'gpt5', '--out', out, '--db', db])
+      expect(typo.code, format).toBe(0)
+      expect(typo.stderr, format).toContain('No recorded work matches these filters (model gpt5).')
+      expect(typo.stderr, format).toContain('Did you mean --model openai/gpt-5?')
+      expect(readFileSync(out, 'utf8').length, format).toBeGreaterThan(0)
+    }
+    expect((await runCli(['export', '--format', 'csv', '--model', 'gpt-5', '--out', join(root, 'match.csv'), '--db', db])).stderr).not.toContain('No recorded work matches')
+  })
+
   it('says why it cannot write --out, before any work', async () => {
     const { db, root } = await seedHistory()
     const cases: (readonly [string, string])[] = [[join(root, 'missing', 'x.json'), `its folder ${join(root, 'missing')} does not exist`], [root, 'it is a folder']]
