@@ -18,9 +18,15 @@ export async function requireSetup(store: TrackerStore, setup: string): Promise<
   if (status !== undefined) return status
   const { close, recent } = await suggestSetups(store, setup)
   const hint = close.length > 0
-    ? `Did you mean ${close.length === 1 ? close[0] ?? '' : `one of ${close.join(', ')}`}?`
+    ? didYouMean(close)
     : recent.length === 0 ? 'No setups are recorded yet.' : `Known setups: ${recent.join(', ')}.`
   throw new CliError('UNKNOWN_SETUP', `Unknown setup "${setup}". ${hint} Run \`agent-tracker agents\` to list them.`)
+}
+
+/** "Did you mean …?" naming what was likely meant (`close`, closest first), after `flag` when given; empty when nothing is close. */
+export function didYouMean(close: readonly string[], flag?: string): string {
+  if (close.length === 0) return ''
+  return `Did you mean ${flag === undefined ? '' : `${flag} `}${close.length === 1 ? close[0] ?? '' : `one of ${close.join(', ')}`}?`
 }
 
 /** True for a folder (followed through links); false for a file or nothing. */

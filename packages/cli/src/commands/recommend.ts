@@ -1,5 +1,5 @@
 import type { SetupRecommendation } from '@agent-tracker/core'
-import { answerRecommendation, readRecommendation } from '@agent-tracker/core'
+import { answerRecommendation, haltedLead, readRecommendation } from '@agent-tracker/core'
 import { profileFolder } from '@agent-tracker/node-host/hooks'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
@@ -47,8 +47,7 @@ export async function recommendCommand(ctx: CommandContext, projectDir: string |
       lines.push(c.dim('SCORE = expected user grade − 2 × bugs per commit; N = user-graded commits on similar projects; P(BEST) = chance its score is the highest.'))
       lines.push('', c.bold('Why'), ...result.setups.map((s) => `  ${s.rank === null ? '–' : String(s.rank)}  ${s.setup}: ${s.reason}`))
     }
-    const topHalted = result.setups.some((s) => s.rank === 1 && halted.has(s.setup))
-    lines.push('', result.state === 'ranked' && !topHalted ? c.green(result.message) : c.yellow(result.message))
+    lines.push('', result.state === 'ranked' && haltedLead(result, halted) === undefined ? c.green(result.message) : c.yellow(result.message))
     if (result.explore !== null) {
       const stopped = halted.has(result.explore.setup) ? ` It is halted: reinstate it first (agent-tracker reinstate ${result.explore.setup}).` : ''
       lines.push(`${c.cyan('To learn (exploration, not the best bet):')} give the next task to ${result.explore.setup} — ${result.explore.reason}.${stopped}`)

@@ -9,7 +9,7 @@ import { gain, grade, percent, perCommit, plural, score, tokens } from '../forma
 import { CHANNELS_EXPLAINED, channelCell, channelsOf } from '../grade-channels.js'
 import type { Column } from '../table.js'
 import type { ResolvedWindow, WindowFlags } from '../time/time-window.js'
-import { resolveProject } from './lookups.js'
+import { didYouMean, resolveProject } from './lookups.js'
 
 /** Filters of `report`, `agents` and `export`. */
 export interface ReportOptions extends SetupFilter, WindowFlags {
@@ -48,6 +48,8 @@ export function setupFilterOf(options: SetupFilter): SetupFilter {
 
 /** Setups listed at most when a `--setup` filter matches none; beyond it, the count and where to see them. */
 const SETUPS_LISTED = 12
+/** Values named at most in a filter's "Did you mean". */
+const SUGGESTED = 3
 
 /**
  * What to say when nothing matches: the filters, and for a setup, agent or model filter the
@@ -66,26 +68,19 @@ export async function noMatch(store: TrackerStore, query: ReportQuery): Promise<
   const suggestions: string[] = []
   if (query.setup !== undefined && !ids.includes(query.setup)) {
     // Compared as the setup argument of other commands is (its agent, provider, model and words count).
-    suggestions.push(didYouMean('--setup', (await suggestSetups(store, query.setup)).close))
+    suggestions.push(didYouMean((await suggestSetups(store, query.setup)).close.slice(0, SUGGESTED), '--setup'))
     lines.push(ids.length <= SETUPS_LISTED ? `Setups recorded: ${known(ids)}.` : `${String(ids.length)} setups are recorded, and none is ${query.setup}; agent-tracker agents lists them.`)
   }
   if (query.agent !== undefined) {
-    if (!agents.includes(query.agent)) suggestions.push(didYouMean('--agent', closestMatches(query.agent, agents, (agent) => [agent])))
+    if (!agents.includes(query.agent)) suggestions.push(didYouMean(closestMatches(query.agent, agents, (agent) => [agent]).slice(0, SUGGESTED), '--agent'))
     lines.push(`Agents recorded: ${known(agents)}.`)
   }
   if (query.model !== undefined) {
     const names = (model: string): string[] => [model, ...model.split('/')]
-    if (!models.some((model) => names(model).includes(query.model ?? ''))) suggestions.push(didYouMean('--model', closestMatches(query.model, models, names)))
+    if (!models.some((model) => names(model).includes(query.model ?? ''))) suggestions.push(didYouMean(closestMatches(query.model, models, names).slice(0, SUGGESTED), '--model'))
     lines.push(`Models recorded: ${known(models)}.`)
   }
   return [...lines, ...suggestions.filter((line) => line !== '')].join('\n')
-}
-
-/** "Did you mean …?" naming the values close to a filter's that matched nothing (at most three), as `requireSetup` words it; empty when none is close. */
-function didYouMean(flag: string, close: readonly string[]): string {
-  const shown = close.slice(0, 3)
-  if (shown.length === 0) return ''
-  return `Did you mean ${flag} ${shown.length === 1 ? shown[0] ?? '' : `one of ${shown.join(', ')}`}?`
 }
 
 /** The filters a query applies, as JSON output shows them: window and project, then setup filter. */

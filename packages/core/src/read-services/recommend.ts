@@ -98,13 +98,26 @@ export function answerRecommendation(reading: RecommendReading): RecommendAnswer
   return { project: reading.project, ...recommendation, message: haltedNote(recommendation, stopped), unprofiledProjects: reading.unprofiled, halted }
 }
 
+/** A recommendation's first setup that is halted, and the best ranked setup that is not (undefined when every ranked one is). */
+export interface HaltedLead {
+  readonly setup: string
+  readonly instead: string | undefined
+}
+
+/** When the setup a recommendation ranks first is halted: it, and the best ranked setup that is not; undefined when the first is not halted (or none is ranked). */
+export function haltedLead(recommendation: Pick<Recommendation, 'setups'>, halted: ReadonlySet<string>): HaltedLead | undefined {
+  const top = recommendation.setups.find((s) => s.rank === 1)
+  if (top === undefined || !halted.has(top.setup)) return undefined
+  const next = recommendation.setups.filter((s) => s.rank !== null && !halted.has(s.setup)).sort((a, b) => (a.rank ?? 0) - (b.rank ?? 0))[0]
+  return { setup: top.setup, instead: next?.setup }
+}
+
 /** The recommendation's message, and, when the setup it puts first is halted, that it is and which ranked setup is the best that is not. */
 function haltedNote(recommendation: Recommendation, halted: ReadonlySet<string>): string {
-  const top = recommendation.setups.find((s) => s.rank === 1)
-  if (top === undefined || !halted.has(top.setup)) return recommendation.message
-  const next = recommendation.setups.filter((s) => s.rank !== null && !halted.has(s.setup)).sort((a, b) => (a.rank ?? 0) - (b.rank ?? 0))[0]
-  const instead = next === undefined ? 'no other ranked setup can take its place' : `the best ranked setup that is not halted is ${next.setup}`
-  return `${recommendation.message} ${top.setup} is halted, though: its tool calls are blocked until you reinstate it (agent-tracker reinstate ${top.setup}); ${instead}.`
+  const lead = haltedLead(recommendation, halted)
+  if (lead === undefined) return recommendation.message
+  const instead = lead.instead === undefined ? 'no other ranked setup can take its place' : `the best ranked setup that is not halted is ${lead.instead}`
+  return `${recommendation.message} ${lead.setup} is halted, though: its tool calls are blocked until you reinstate it (agent-tracker reinstate ${lead.setup}); ${instead}.`
 }
 
 /**

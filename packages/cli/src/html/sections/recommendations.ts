@@ -1,4 +1,5 @@
 import type { ProfileRecommendation, SetupRecommendation } from '@agent-tracker/core'
+import { haltedLead } from '@agent-tracker/core'
 import { grade, plural } from '../../format.js'
 import { intervalChart } from '../charts/interval-chart.js'
 import { escapeHtml } from '../charts/svg.js'
@@ -55,11 +56,9 @@ function verdict(entry: ProfileRecommendation): string {
 
 /** When the setup a card puts first is halted: that it is, how to reinstate it, and the best ranked setup that is not (as `recommend` says). */
 function haltedNote(entry: ProfileRecommendation, halted: ReadonlySet<string>): string {
-  const ranked = entry.recommendation.setups.filter((setup) => setup.rank !== null)
-  const top = ranked[0]
-  if (entry.recommendation.state !== 'ranked' || top === undefined || !halted.has(top.setup)) return ''
-  const next = ranked.find((setup) => !halted.has(setup.setup))
-  return `<p class="note"><b>${escapeHtml(top.setup)} is halted</b>: its tool calls are blocked until you reinstate it (<code>agent-tracker reinstate ${escapeHtml(top.setup)}</code>); ${next === undefined ? 'no other ranked setup can take its place' : `the best ranked setup that is not halted is ${escapeHtml(next.setup)}`}.</p>`
+  const lead = haltedLead(entry.recommendation, halted)
+  if (lead === undefined) return ''
+  return `<p class="note"><b>${escapeHtml(lead.setup)} is halted</b>: its tool calls are blocked until you reinstate it (<code>agent-tracker reinstate ${escapeHtml(lead.setup)}</code>); ${lead.instead === undefined ? 'no other ranked setup can take its place' : `the best ranked setup that is not halted is ${escapeHtml(lead.instead)}`}.</p>`
 }
 
 function estimate(setup: SetupRecommendation): string {
