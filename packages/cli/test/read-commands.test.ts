@@ -204,6 +204,19 @@ describe('report', () => {
     expect(stdout).toContain('USER⌀')
   })
 
+  it('lists setups as records in a terminal too narrow for most columns, every column still shown', async () => {
+    const { stdout, code } = await runCli(['agents', '--db', seeded.db], { env: { COLUMNS: '40' } })
+    expect(code).toBe(0)
+    expect(stdout).not.toContain('hidden to fit the terminal')
+    const records = stdout.trim().split('\n\n')
+    expect(records.length).toBeGreaterThan(1)
+    for (const record of records) {
+      const [heading, ...fields] = record.split('\n')
+      expect(heading).toMatch(/^\S+@\S+$/)
+      expect(fields.map((line) => line.trim().split(/\s{2,}/)[0])).toEqual(['#', 'SP', 'TRUST', 'XP', 'CS', 'COMMUNICATION', 'COMMITS', 'BUGS', 'STATE'])
+    }
+  })
+
   it('colours only when asked to or on a terminal', async () => {
     expect((await runCli(['agents', '--db', seeded.db], { env: { NO_COLOR: undefined } })).stdout).not.toContain('\u001b[')
     expect((await runCli(['agents', '--db', seeded.db], { env: { NO_COLOR: undefined, FORCE_COLOR: '1' } })).stdout).toContain('\u001b[')
