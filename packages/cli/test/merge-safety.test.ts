@@ -141,6 +141,50 @@ describe('merge --dry-run and --undo', () => {
   })
 })
 
+describe('merge --undo of an undo point the database has moved past', () => {
+  it('removes the later undo points when an earlier merge is undone, and refuses a point whose database was put back and written again', async () => {
+    const { db } = await seedHistory()
+    const other = join(tempFolder(), 'other.lmdb')
+    await runCli(['ingest', '--db', other], { input: [1, 2, 3].map((n) => factLine({ kind: 'commit', setup: 'review@x/y', project: '/w/z', hash: `beef000${String(n)}`, message: 'm' })).join('') })
+    const before = await collections(db)
+    const first = jsonData((await runCli(['merge', other, '--db', db, '--json'])).stdout, 'merge') as { undo: string }
+    const second = jsonData((await runCli(['merge', other, '--db', db, '--json'])).stdout, 'merge') as { undo: string; facts: { applied: number } }
+    expect(second.facts.applied).toBe(0)
+    const undone = await runCli(['merge', '--undo', first.undo, '--db', db, '--json'])
+    expect(jsonData(undone.stdout, 'merge')).toMatchObject({ undone: first.undo, removedUndoPoints: [second.undo] })
+    expect(await collections(db)).toEqual(before)
+    // The second merge's point held the first merge: it is gone, so it cannot bring that merge back.
+    const stale = await runCli(['merge', '--undo', second.undo, '--db', db])
+    expect(stale.code).toBe(2)
+    expect(stale.stderr).toContain(`No merge ${second.undo} to undo`)
+    expect(await collections(db)).toEqual(before)
+  })
+
+  it('refuses an undo point whose database was put back by other means and written up to the same length again', async () => {
+    const { db } = await seedHistory()
+    const other = join(tempFolder(), 'other.lmdb')
+    await runCli(['ingest', '--db', other], { input: factLine({ kind: 'commit', setup: 'review@x/y', project: '/w/z', hash: 'beef0001', message: 'm' }) })
+    const copy = join(tempFolder(), 'before.lmdb')
+    const store = openLmdbStore({ databasePath: db })
+    await store.backup(copy)
+    await store.close()
+    const merged = jsonData((await runCli(['merge', other, '--db', db, '--json'])).stdout, 'merge') as { undo: string; facts: { applied: number } }
+    expect(merged.facts.applied).toBe(1)
+    // The database put back as it was before the merge (a restore of a backup), then one new fact: the log is as long as the merge left it.
+    rmSync(db, { recursive: true, force: true })
+    rmSync(`${db}-lock`, { force: true })
+    const restored = openLmdbStore({ databasePath: copy })
+    await restored.backup(db)
+    await restored.close()
+    await runCli(['ingest', '--db', db], { input: factLine({ kind: 'tool_call', setup: SONNET, project: '/w/later', tool: 'bash', ok: true }) })
+    const later = await collections(db)
+    const refused = await runCli(['merge', '--undo', merged.undo, '--db', db, '--json'])
+    expect(refused.code).toBe(1)
+    expect(jsonError(refused.stdout)).toMatchObject({ code: 'REPLACED_SINCE', message: expect.stringContaining('is not the one merge') as unknown })
+    expect(await collections(db)).toEqual(later)
+  })
+})
+
 describe('merge and project profiles', () => {
   it("brings the other database's project profiles, so recommend weighs the work there; --undo takes them back", async () => {
     const root = tempFolder('merge-profiles-')

@@ -19,6 +19,12 @@ interface UndoPoint {
   readonly at: string
   /** The database's last fact sequence number right after the merge: a later one means later writes. */
   readonly factSeqAfter: number
+  /**
+   * The id of the fact at `factSeqAfter` (absent while the log was empty, and in undo points of
+   * earlier releases): the same sequence number holding another fact means the database was put
+   * back or replaced since, and has been written again up to the same length.
+   */
+  readonly lastFactId?: string
 }
 
 /** Refused items shown at most in text output (`--json` lists every one). */
@@ -49,7 +55,9 @@ export async function mergeCommand(ctx: CommandContext, other: string, options: 
   mkdirSync(folder, { recursive: true })
   await store.backup(join(folder, 'before.lmdb'))
   const report = await runMerge(ctx, store, source, timezone)
-  const point: UndoPoint = { id, source, at: at.toISOString(), factSeqAfter: await store.lastFactSeq() }
+  const factSeqAfter = await store.lastFactSeq()
+  const lastFactId = await factIdAt(store, factSeqAfter)
+  const point: UndoPoint = { id, source, at: at.toISOString(), factSeqAfter, ...(lastFactId === undefined ? {} : { lastFactId }) }
   writeFileSync(join(folder, 'undo.json'), `${JSON.stringify(point, null, 2)}\n`)
   ctx.print({ source, undo: id, ...report }, () => [
     `Merged ${source}: ${plural(report.facts.applied, 'fact')} applied (${String(report.facts.repeats)} already here)${added(report, '; added ')}.`,
@@ -62,26 +70,67 @@ export async function mergeCommand(ctx: CommandContext, other: string, options: 
 
 /**
  * `merge --undo <id>`: puts back the database as it was before that merge. Refused when anything
- * was recorded after the merge (it would be lost), unless `force`.
+ * was recorded after the merge (it would be lost), or when the database is no longer the one the
+ * merge left (put back by an earlier undo or a restore, then written again), unless `force`.
+ * Undoing a merge also removes the undo points of the merges after it: each holds a database
+ * with this merge in it, which putting back would bring this merge back.
  */
 export async function undoMergeCommand(ctx: CommandContext, id: string, options: { force?: boolean } = {}): Promise<number> {
   const store = ctx.openStore('write')
   const folder = undoFolder(store.path)
   const manifest = join(folder, id, 'undo.json')
+  const known = (): string[] => (existsSync(folder) ? readdirSync(folder).filter((name) => existsSync(join(folder, name, 'undo.json'))).sort() : [])
   if (!/^[\w.-]+$/.test(id) || !existsSync(manifest)) {
-    const known = existsSync(folder) ? readdirSync(folder).filter((name) => existsSync(join(folder, name, 'undo.json'))) : []
-    throw new CliError('UNKNOWN_UNDO', `No merge ${id} to undo for ${store.path}. ${known.length === 0 ? 'No merge has an undo point here.' : `Undo points: ${known.join(', ')}.`}`, EXIT.usage)
+    const points = known()
+    throw new CliError('UNKNOWN_UNDO', `No merge ${id} to undo for ${store.path}. ${points.length === 0 ? 'No merge has an undo point here.' : `Undo points: ${points.join(', ')}.`}`, EXIT.usage)
   }
   const point = JSON.parse(readFileSync(manifest, 'utf8')) as UndoPoint
-  const seq = await store.lastFactSeq()
-  if (seq !== point.factSeqAfter && options.force !== true) {
-    throw new CliError('WRITTEN_SINCE', `${plural(seq - point.factSeqAfter, 'fact')} ${seq - point.factSeqAfter === 1 ? 'was' : 'were'} recorded after merge ${id}; undoing it would lose them too. Nothing was changed. Run again with --force to undo anyway.`)
+  if (options.force !== true) {
+    const problem = await notAsMerged(store, point)
+    if (problem !== undefined) throw new CliError(problem.code, `${problem.message} Nothing was changed. Run again with --force to undo anyway.`)
   }
   await store.close()
   restoreBackup(store.path, join(folder, id, 'before.lmdb'))
-  rmSync(join(folder, id), { recursive: true, force: true })
-  ctx.print({ undone: id, source: point.source }, () => `Undid merge ${id} of ${point.source}: the database is as it was before it.`)
+  // Taken after this one: a later start, or the same millisecond and a later id (`…-2`).
+  const later = known().filter((name) => {
+    const taken = undoPointAt(folder, name)
+    return name !== id && (taken > point.at || (taken === point.at && name > id))
+  })
+  for (const name of [id, ...later]) rmSync(join(folder, name), { recursive: true, force: true })
+  ctx.print({ undone: id, source: point.source, removedUndoPoints: later }, () =>
+    [
+      `Undid merge ${id} of ${point.source}: the database is as it was before it.`,
+      ...(later.length === 0 ? [] : [`The undo ${later.length === 1 ? 'point' : 'points'} of the later ${later.length === 1 ? 'merge' : 'merges'} (${later.join(', ')}) ${later.length === 1 ? 'was' : 'were'} removed: ${later.length === 1 ? 'it holds' : 'they hold'} this merge, and putting ${later.length === 1 ? 'it' : 'them'} back would bring it back.`]),
+    ].join('\n'))
   return EXIT.ok
+}
+
+/** Why the database is not as merge `point` left it (facts recorded since, or put back or replaced since), or undefined when it is. */
+async function notAsMerged(store: LmdbStore, point: UndoPoint): Promise<{ readonly code: string; readonly message: string } | undefined> {
+  const seq = await store.lastFactSeq()
+  if (seq > point.factSeqAfter) {
+    const since = seq - point.factSeqAfter
+    return { code: 'WRITTEN_SINCE', message: `${plural(since, 'fact')} ${since === 1 ? 'was' : 'were'} recorded after merge ${point.id}; undoing it would lose them too.` }
+  }
+  const replaced = seq < point.factSeqAfter || (point.lastFactId !== undefined && (await factIdAt(store, seq)) !== point.lastFactId)
+  if (!replaced) return undefined
+  return { code: 'REPLACED_SINCE', message: `The database is not the one merge ${point.id} left: it was put back (by an earlier undo or a restore) or replaced since${seq < point.factSeqAfter ? `, and its fact log now ends at ${String(seq)}, before the merge's ${String(point.factSeqAfter)}` : ', and written again'}; putting back what it held before the merge would lose what was recorded since, and could bring back what was undone.` }
+}
+
+/** The id of the fact at sequence number `seq` of the fact log; undefined for 0 (an empty log) or a fact not there. */
+async function factIdAt(store: LmdbStore, seq: number): Promise<string | undefined> {
+  if (seq <= 0) return undefined
+  for await (const logged of store.readFactLog({ after: seq - 1, limit: 1 })) return logged.seq === seq ? logged.fact.id : undefined
+  return undefined
+}
+
+/** When the undo point `name` in `folder` was taken (its merge's start), or '' when unreadable. */
+function undoPointAt(folder: string, name: string): string {
+  try {
+    return (JSON.parse(readFileSync(join(folder, name, 'undo.json'), 'utf8')) as Partial<UndoPoint>).at ?? ''
+  } catch {
+    return ''
+  }
 }
 
 async function dryRun(ctx: CommandContext, store: LmdbStore, source: string, timezone: string | undefined): Promise<number> {
