@@ -157,14 +157,13 @@ export class CommandContext {
     if (this.teamUrl !== undefined) {
       throw new CliError('USAGE', `--db ${redactUrl(this.teamUrl)} names a team database: only read commands take one (with --team, they read the configured one); this command works on this machine's database.`, EXIT.usage)
     }
-    const flag = this.#options.maxSize
-    const maxSize = flag ?? this.io.env.AGENT_TRACKER_MAX_SIZE
+    const maxDatabaseSize = this.#maxDatabaseSize()
     const store = openDatabase({
       databasePath: this.databasePath,
       env: this.io.env,
       homeDir: this.io.homeDir,
       readOnly: mode === 'read',
-      ...(maxSize === undefined ? {} : { maxDatabaseSize: parseSizeLimit(maxSize, flag === undefined ? 'AGENT_TRACKER_MAX_SIZE' : '--max-size') }),
+      ...(maxDatabaseSize === undefined ? {} : { maxDatabaseSize }),
       // In a terminal, a wait of seconds is said before it starts (scripts and --json are not told).
       ...(this.json || this.io.stderr.isTTY !== true ? {} : {
         onLongUpgrade: ({ records }) => this.io.stderr.write(`Upgrading the database from release 0.1.0 (${String(records)} records, once); this can take a while…\n`),
@@ -172,6 +171,32 @@ export class CommandContext {
     })
     this.#stores.push(store)
     return store
+  }
+
+  /**
+   * Opens the database to change what it holds (a grade, a bug, a reinstatement, a note): as
+   * {@link openStore} to write, but only when it is there — there is nothing to change in a
+   * database that is not, and a mistyped `--db` must not leave an empty one behind.
+   * @throws {CliError} NO_DATABASE when there is no database at the path; what {@link openStore} throws.
+   */
+  openExistingStore(what: string): LmdbStore {
+    // A bad --max-size is a usage error whatever else is wrong.
+    this.#maxDatabaseSize()
+    if (this.#options.team !== true && this.teamUrl === undefined) {
+      const { path } = locateDatabase({ databasePath: this.databasePath, env: this.io.env, homeDir: this.io.homeDir })
+      const located = locateDataFile(path)
+      if (isDataFileAbsent(located.dataFile) && (located.noSubdir || !folderHoldsOtherFiles(path))) {
+        throw new CliError('NO_DATABASE', `There is no agent-tracker database at ${path}, so there is no ${what} there; nothing was created. Check --db (or AGENT_TRACKER_DB): agent-tracker doctor says which database the plugin and the hooks write to.`)
+      }
+    }
+    return this.openStore('write')
+  }
+
+  /** The size limit `--max-size` (else `AGENT_TRACKER_MAX_SIZE`) gives, if any. @throws {CliError} for one that is no size. */
+  #maxDatabaseSize(): number | undefined {
+    const flag = this.#options.maxSize
+    const maxSize = flag ?? this.io.env.AGENT_TRACKER_MAX_SIZE
+    return maxSize === undefined ? undefined : parseSizeLimit(maxSize, flag === undefined ? 'AGENT_TRACKER_MAX_SIZE' : '--max-size')
   }
 
   /** The team database URL given with `--db postgres://…`, if any. */

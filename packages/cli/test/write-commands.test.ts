@@ -118,6 +118,25 @@ describe('grading, bugs and reinstating', () => {
   })
 })
 
+describe('a command that changes what a database holds, given a database that is not there', () => {
+  it('says there is none (NO_DATABASE, exit 1) and creates nothing: grade, bug, bug --confirm, reinstate, retro --note', async () => {
+    const folder = join(tempFolder(), 'typo')
+    const db = join(folder, 'tracker.lmdb')
+    for (const args of [
+      ['grade', SONNET, 'abcd', '--user', 'good', '--trust'],
+      ['bug', SONNET],
+      ['bug', '--confirm', 'abcd1234'],
+      ['reinstate', SONNET],
+      ['retro', SONNET, '--note', 'kept'],
+    ]) {
+      const result = await runCli([...args, '--db', db, '--json'])
+      expect(result.code, args.join(' ')).toBe(1)
+      expect(jsonError(result.stdout)).toMatchObject({ code: 'NO_DATABASE', message: expect.stringContaining(`no agent-tracker database at ${db}`) as unknown })
+      expect(existsSync(folder), args.join(' ')).toBe(false)
+    }
+  })
+})
+
 describe('recorded text on a terminal', () => {
   it('shows control characters in stored text as pictures, in tables, messages and errors, and keeps them in JSON', async () => {
     const { db } = await seedHistory()

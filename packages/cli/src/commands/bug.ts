@@ -34,7 +34,7 @@ export async function bugCommand(ctx: CommandContext, setup: string | undefined,
     return
   }
   if (options.commit !== undefined) commitReference(options.commit, '--commit')
-  const store = ctx.openStore('write')
+  const store = ctx.openExistingStore('setup to report a bug against')
   const before = await requireSetup(store, setup)
   const service = trackingService(store)
   const commit = options.commit === undefined ? undefined : await service.resolveCommit(setup, options.commit)
@@ -55,7 +55,7 @@ export async function bugCommand(ctx: CommandContext, setup: string | undefined,
 }
 
 async function judgeSuspectedBug(ctx: CommandContext, setup: string | undefined, handle: string, verdict: 'confirmed' | 'dismissed', note: string | undefined): Promise<void> {
-  const store = ctx.openStore('write')
+  const store = ctx.openExistingStore('suspected bug to judge')
   const record = await findEvidence(store, handle, { signal: 'suspected-bug', ...(setup === undefined ? {} : { setup }) })
   const result = await store.applyFacts(verdictFacts(record, verdict, new Date().toISOString(), note))
   const recorded = result.applied > 0

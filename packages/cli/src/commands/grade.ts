@@ -13,7 +13,7 @@ import { trackingService } from './tracking.js'
 export async function gradeCommand(ctx: CommandContext, setup: string, commit: string, options: { user: string; agent?: string; note?: string; trust?: boolean }): Promise<void> {
   commitReference(commit, 'The <commit> argument')
   const provenance = gradeProvenanceOf(ctx.io, options)
-  const store = ctx.openStore('write')
+  const store = ctx.openExistingStore('commit to grade')
   await requireSetup(store, setup)
   const outcome = await trackingService(store).userGrade({
     setup,

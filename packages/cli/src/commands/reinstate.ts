@@ -15,7 +15,7 @@ export async function reinstateCommand(ctx: CommandContext, setup: string, optio
   if (agentSession !== undefined) {
     throw new CliError('REINSTATE_REFUSED', `reinstate lifts a halt, which is your call, so it is refused inside an agent session (${agentSession.evidence}, so ${agentSession.host} runs this command). Run it yourself, in your own terminal (in OpenCode: /reinstate).`, EXIT.usage)
   }
-  const store = ctx.openStore('write')
+  const store = ctx.openExistingStore('setup to reinstate')
   await requireSetup(store, setup)
   const project = await latestProjectOf(store, setup, ctx.io.cwd)
   const outcome = await trackingService(store).reinstate({ setup, project, ...(options.note === undefined ? {} : { note: options.note }) })

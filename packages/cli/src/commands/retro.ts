@@ -14,7 +14,7 @@ export async function retroCommand(ctx: CommandContext, setup: string | undefine
     givenText('--task', options.task, 'the task the commit was for')
     if (setup === undefined) throw new CliError('MISSING_SETUP', 'Name the setup whose retrospective the note is for: agent-tracker retro <setup> --commit <hash> --note "…".', EXIT.usage)
     if (options.commit !== undefined) commitReference(options.commit, '--commit')
-    const store = ctx.openStore('write')
+    const store = ctx.openExistingStore('retrospective to note')
     await requireSetup(store, setup)
     const service = trackingService(store)
     const commit = await service.resolveCommit(setup, options.commit)
