@@ -9,6 +9,13 @@ describe('terminalSafe', () => {
     expect(terminalSafe('a\u001bb')).toBe('a\u241bb')
   })
 
+  it('shows the bidirectional formatting characters by their code point: they would reorder what the line shows', () => {
+    expect(terminalSafe('failed \u202eevil.sh')).toBe('failed <U+202E>evil.sh')
+    expect(terminalSafe('\u202a\u202b\u202c\u202d\u2066\u2067\u2068\u2069')).toBe('<U+202A><U+202B><U+202C><U+202D><U+2066><U+2067><U+2068><U+2069>')
+    // Right-to-left text itself, and the marks that only hint a direction, stay.
+    expect(terminalSafe('שלום \u200f مرحبا')).toBe('שלום \u200f مرحبا')
+  })
+
   it('keeps line breaks, tabs, colour sequences and other text as they are', () => {
     const text = '\u001b[1mSETUP\u001b[22m\tCS\n\u001b[31mhalted\u001b[39m — 日本語 ✓'
     expect(terminalSafe(text)).toBe(text)

@@ -3,15 +3,17 @@
  * Recorded text — commit messages, tasks, notes, often written by an agent, or anything `ingest`
  * took — may hold them, and a terminal acts on them: `ESC [2K` and a carriage return rewrite the
  * line above, OSC sequences set the window title, a hyperlink or the clipboard, and a C1 code
- * (U+0080–U+009F) can stand for ESC and its bracket.
+ * (U+0080–U+009F) can stand for ESC and its bracket. The bidirectional formatting characters
+ * (U+202A–U+202E, U+2066–U+2069) count among them: they make the terminal show the rest of the line
+ * in another order than it is (text that reads as one thing and is another).
  */
 // eslint-disable-next-line no-control-regex -- control characters are what it finds
-const UNSAFE = /\u001b\[[0-9;:]*m|[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g
+const UNSAFE = /\u001b\[[0-9;:]*m|[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g
 
 /**
  * Text as a terminal may be given it: every control character but a line break and a tab shows
- * as its Unicode control picture (`ESC` as ␛, a carriage return as ␍, DEL as ␡; a C1 code as �),
- * so it is seen and does nothing. Colour sequences stay: agent-tracker colours its own output
+ * as its Unicode control picture (`ESC` as ␛, a carriage return as ␍, DEL as ␡; a C1 code as �;
+ * a bidirectional formatting character as `<U+202E>`), so it is seen and does nothing. Colour sequences stay: agent-tracker colours its own output
  * with them, and one in recorded text can only change a colour.
  */
 export function terminalSafe(text: string): string {
@@ -29,5 +31,6 @@ export function oneLine(text: string): string {
 
 function picture(code: number): string {
   if (code < 0x20) return String.fromCharCode(0x2400 + code)
+  if (code >= 0x202a) return `<U+${code.toString(16).toUpperCase()}>`
   return code === 0x7f ? '\u2421' : '\ufffd'
 }

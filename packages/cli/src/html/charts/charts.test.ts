@@ -3,6 +3,7 @@ import { niceTicks } from './axes.js'
 import { barChart } from './bar-chart.js'
 import { lineChart } from './line-chart.js'
 import { scatterChart } from './scatter-chart.js'
+import { escapeHtml } from './svg.js'
 
 /** Gridlines (y position, label) and data points (y position, title) of a rendered line chart. */
 function parse(svg: string): { ticks: { y: number; label: string }[]; dots: { y: number; title: string }[] } {
@@ -88,5 +89,13 @@ describe('niceTicks', () => {
     expect(niceTicks(0, 1, { integer: true }).ticks).toEqual([0, 1])
     expect(niceTicks(-1, 5)).toEqual({ ticks: [-2, 0, 2, 4, 6], places: 0 })
     expect(niceTicks(0, 0.07)).toEqual({ ticks: [0, 0.02, 0.04, 0.06, 0.08], places: 2 })
+  })
+})
+
+describe('escapeHtml', () => {
+  it('escapes markup, and shows a bidirectional formatting character by its code point instead of letting it reorder the text', () => {
+    expect(escapeHtml(`<b title="x">'a' & b</b>`)).toBe('&lt;b title=&quot;x&quot;&gt;&#39;a&#39; &amp; b&lt;/b&gt;')
+    expect(escapeHtml('fix \u202egnp.exe')).toBe('fix &lt;U+202E&gt;gnp.exe')
+    expect(escapeHtml('\u2066x\u2069 שלום')).toBe('&lt;U+2066&gt;x&lt;U+2069&gt; שלום')
   })
 })

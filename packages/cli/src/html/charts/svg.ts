@@ -1,6 +1,10 @@
-/** Escapes text for HTML and SVG. */
+/**
+ * Escapes text for HTML and SVG. A bidirectional formatting character (U+202A–U+202E,
+ * U+2066–U+2069) in recorded text is shown by its code point, `<U+202E>`: in the page it would show
+ * the rest of its element in another order than it is.
+ */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char] ?? char)
+  return text.replace(/[&<>"'\u202a-\u202e\u2066-\u2069]/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char] ?? `&lt;U+${char.charCodeAt(0).toString(16).toUpperCase()}&gt;`)
 }
 
 /** Series colours, as CSS variables the page defines for light and dark mode; a setup keeps its colour in every chart. */
