@@ -60,8 +60,9 @@ const LEGACY_ZONE = `the zone legacy times written without one are read in: ${ZO
 const limitOption = (): Option => new Option('--limit <n>', 'at most this many entries').default(20).argParser(positiveInteger)
 
 function positiveInteger(value: string): number {
-  const parsed = Number(value)
-  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError(`"${value}" is not a whole number ≥ 1.`)
+  // Plain digits: Number() would also take 0x10, 1e1 and ' 7 ', and round 99999999999999999999.
+  const parsed = /^\d+$/.test(value) ? Number(value) : Number.NaN
+  if (!Number.isSafeInteger(parsed) || parsed < 1) throw new InvalidArgumentError(`"${value}" is not a whole number ≥ 1 in plain digits (up to ${String(Number.MAX_SAFE_INTEGER)}).`)
   return parsed
 }
 

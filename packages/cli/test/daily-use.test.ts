@@ -361,6 +361,12 @@ describe('time windows', () => {
     expect(stderr).toContain(`error: ${message}`)
   })
 
+  it.each([['0x10'], ['1e1'], [' 7'], ['99999999999999999999'], ['0'], ['-3']])('refuses --limit %j: plain digits, ≥ 1 (exit 2)', async (value) => {
+    const { code, stdout, stderr } = await runCli(['activity', '--limit', value, '--db', db], { now })
+    expect({ code, stdout }).toEqual({ code: 2, stdout: '' })
+    expect(stderr).toContain(`"${value}" is not a whole number ≥ 1 in plain digits`)
+  })
+
   it('report --by day, week, month, project and agent, days in the time zone', async () => {
     const groups = async (...args: string[]) => (jsonData((await runCli(['report', '--db', db, '--json', ...args], { now })).stdout, 'report') as { groups: { key: string; setups: { commits: number }[] }[] }).groups.map((group) => [group.key, group.setups.reduce((sum, row) => sum + row.commits, 0)])
     expect(await groups('--by', 'day')).toEqual([['2026-10-12', 1], ['2026-10-14', 1], ['2026-10-15', 1]])

@@ -61,7 +61,7 @@ describe('resolveWindow', () => {
   })
 
   it('rejects a --since after now without --until as an empty window', () => {
-    expect(() => berlin({ since: '2030-01-01' })).toThrow('The window is empty: --since 2030-01-01 is after now (2029-12-31T23:00:00.000Z), and without --until the window ends now.')
+    expect(() => berlin({ since: '2030-01-01' })).toThrow('The window is empty: --since 2030-01-01 (2029-12-31T23:00:00.000Z) is after now (2026-10-18T13:00:00.000Z), and without --until the window ends now.')
     expect(() => berlin({ since: '2026-10-18T15:01' })).toThrow('The window is empty')
     expect(berlin({ since: '2026-10-18T15:00' }).since).toBe('2026-10-18T13:00:00.000Z')
     expect(berlin({ since: '2030-01-01', until: '2030-02-01' }).since).toBe('2029-12-31T23:00:00.000Z')

@@ -65,7 +65,7 @@ export function resolveWindow(flags: WindowFlags, options: { readonly timeZone: 
   const untilPoint = flags.until === undefined ? undefined : readPoint(flags.until, '--until', now, timeZone)
   const until = untilPoint === undefined ? undefined : untilPoint.day && !RELATIVE.test(flags.until?.trim() ?? '') ? addDays(untilPoint.at, 1) : untilPoint.at
   if (since !== undefined && until === undefined && since.getTime() > now.getTime()) {
-    throw new CliError('INVALID_OPTION', `The window is empty: --since ${flags.since ?? ''} is after now (${iso(since)}), and without --until the window ends now. Give a start in the past.`, EXIT.usage)
+    throw new CliError('INVALID_OPTION', `The window is empty: --since ${flags.since ?? ''} (${iso(since)}) is after now (${iso(now)}), and without --until the window ends now. Give a start in the past.`, EXIT.usage)
   }
   if (since !== undefined && until !== undefined && since.getTime() >= until.getTime()) {
     if (days !== undefined) {
