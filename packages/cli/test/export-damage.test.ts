@@ -1,5 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ingestHistory } from './ingest-history.js'
 import { dropLastNode, subDatabaseLeaves } from './lmdb-pages.js'
@@ -59,5 +59,24 @@ describe('an export of a damaged database', () => {
     const json = await runCli(['activity', '--db', db, '--json'])
     expect(json.code).toBe(1)
     expect(JSON.parse(json.stdout)).toMatchObject({ notices: [{ code: 'DATABASE_DAMAGED' }] })
+  })
+
+  it('that fails part way leaves the file at --out as it was, and says so', async () => {
+    const { db } = await history()
+    // A leaf page of the activities in the middle overwritten with garbage: the read stops there with an error.
+    const file = readFileSync(db)
+    const leaves = subDatabaseLeaves(file, 'activities')
+    const page = leaves[Math.floor(leaves.length / 2)] ?? 0
+    file.fill(0xff, page * 4096, (page + 1) * 4096)
+    writeFileSync(db, file)
+    const out = join(tempFolder('export-out-'), 'export.json')
+    writeFileSync(out, '{"the": "export before"}\n')
+    for (const format of ['json', 'jsonl', 'csv']) {
+      const exported = await runCli(['export', '--format', format, '--table', 'activities', '--out', out, '--db', db])
+      expect(exported.code, format).toBe(1)
+      expect(exported.stderr, format).toContain(`The export failed: ${out} was left as it was.`)
+      expect(readFileSync(out, 'utf8'), format).toBe('{"the": "export before"}\n')
+      expect(readdirSync(dirname(out)), format).toEqual(['export.json'])
+    }
   })
 })

@@ -70,6 +70,7 @@ export async function exportCommand(ctx: CommandContext, options: ReportOptions 
   const tally = new Map<CollectionName, number>()
   let rows: number
   let incomplete: boolean
+  let finished = false
   try {
     if (enveloped) await sink.write(`{\n  "version": ${String(JSON_ENVELOPE_VERSION)},\n  "command": "export",\n  "data": `)
     rows = await writeExport(ctx, store, { query, window: window.description }, format, table, sink, (done) => { progress.update(done) }, tally)
@@ -78,9 +79,15 @@ export async function exportCommand(ctx: CommandContext, options: ReportOptions 
     if (rows === 0 && !ctx.missingDatabase && (query.setup !== undefined || query.agent !== undefined || query.model !== undefined)) ctx.note(await noMatch(store, query))
     incomplete = warnIfIncomplete(ctx, store, whole, tally, before)
     if (enveloped) await sink.write(ctx.notices.length === 0 ? '}\n' : `,\n  "notices": ${JSON.stringify(ctx.notices, null, 2).replaceAll('\n', '\n  ')}\n}\n`)
+    finished = true
   } finally {
     progress.stop()
-    await sink.end()
+    // A failed export leaves no half-written file: the one that was there stays (see `outputSink`).
+    if (finished) await sink.end()
+    else {
+      const left = await sink.abort()
+      if (left !== undefined) ctx.note(`The export failed: ${left}.`)
+    }
   }
   if (path !== undefined) ctx.print({ path, format, bytes: sink.bytes, rows }, () => `Wrote the ${format.toUpperCase()} export to ${path}${incomplete ? ', incomplete (see above)' : ''}`)
   return incomplete ? EXIT.failure : EXIT.ok

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { lstatSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PassThrough } from 'node:stream'
@@ -57,5 +57,57 @@ describe('an export sink', () => {
     expect(stdout.written).toBe(150)
     expect(stdout.listenerCount('drain')).toBe(0)
     expect(stdout.listenerCount('error')).toBe(0)
+  })
+
+  it('writes a file beside its path and puts it in place at the end: no half-written file is ever seen there', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'sink-'))
+    folders.push(folder)
+    const path = join(folder, 'export.json')
+    writeFileSync(path, 'the export before\n')
+    const sink = outputSink(ioWith({ write: () => true, isTTY: false }), path)
+    await sink.write('{"new": ')
+    expect(readFileSync(path, 'utf8')).toBe('the export before\n')
+    await sink.write('true}\n')
+    await sink.end()
+    expect(readFileSync(path, 'utf8')).toBe('{"new": true}\n')
+    expect(readdirSync(folder)).toEqual(['export.json'])
+  })
+
+  it('given up after a failure, leaves the file that was there as it was, or none where there was none', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'sink-'))
+    folders.push(folder)
+    const io = ioWith({ write: () => true, isTTY: false })
+    const kept = join(folder, 'kept.jsonl')
+    writeFileSync(kept, 'old line\n')
+    const sink = outputSink(io, kept)
+    await sink.write('half a li')
+    expect(await sink.abort()).toBe(`${kept} was left as it was`)
+    expect(readFileSync(kept, 'utf8')).toBe('old line\n')
+    const fresh = join(folder, 'fresh.jsonl')
+    const other = outputSink(io, fresh)
+    await other.write('half')
+    expect(await other.abort()).toBe(`no file was written at ${fresh}`)
+    expect(readdirSync(folder)).toEqual(['kept.jsonl'])
+  })
+
+  it('replaces the file a link names, keeping the link, and writes a device as it is', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'sink-'))
+    folders.push(folder)
+    const real = join(folder, 'real.csv')
+    const link = join(folder, 'link.csv')
+    writeFileSync(real, 'before\n')
+    symlinkSync(real, link)
+    const io = ioWith({ write: () => true, isTTY: false })
+    const sink = outputSink(io, link)
+    await sink.write('after\n')
+    await sink.end()
+    expect(lstatSync(link).isSymbolicLink()).toBe(true)
+    expect(readlinkSync(link)).toBe(real)
+    expect(readFileSync(real, 'utf8')).toBe('after\n')
+    const device = outputSink(io, '/dev/null')
+    await device.write('gone\n')
+    await device.end()
+    expect(statSync('/dev/null').isCharacterDevice()).toBe(true)
+    expect(readdirSync('/dev').filter((name) => name.startsWith('.null.'))).toEqual([])
   })
 })

@@ -1,5 +1,5 @@
-import { createWriteStream, openSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { closeSync, createWriteStream, lstatSync, openSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
 import { CliError, EXIT } from '../cli-error.js'
 import { isFolder } from '../commands/lookups.js'
 import type { Io } from '../io.js'
@@ -7,8 +7,14 @@ import type { Io } from '../io.js'
 /** Where an export writes, with backpressure: `write` waits while the destination is full. */
 export interface OutputSink {
   write(text: string): Promise<void>
-  /** Finishes the output (closes a file); resolves once everything is written. */
+  /** Finishes the output (closes a file, and puts it in place); resolves once everything is written. */
   end(): Promise<void>
+  /**
+   * Gives up the output after a failure: a file being written is removed and a regular file that
+   * was at the path before is left as it was. Stdout (already written) is left alone.
+   * @returns what became of the path, for the failure's message: undefined for stdout.
+   */
+  abort(): Promise<string | undefined>
   /** Bytes written so far. */
   readonly bytes: number
 }
@@ -20,17 +26,57 @@ interface Drainable {
 }
 
 /**
- * A sink over stdout (not closed at the end) or over a new file at `path`, opened at once so that
+ * A sink over stdout (not closed at the end) or over a file at `path`. A regular file (or a path
+ * with none yet) is written beside it under a temporary name and put in its place at the end, so a
+ * failed export never leaves the file half written or emptied: what was there stays (see `abort`).
+ * A device or pipe (`/dev/stdout`, a FIFO) is written as it is. The file is opened at once, so that
  * a path that cannot be written is said before any work.
  * @throws {CliError} CANNOT_WRITE naming the path and why.
  */
 export function outputSink(io: Io, path: string | undefined): OutputSink {
-  const file = path === undefined ? undefined : createWriteStream(path, { fd: openForWriting(path) })
-  const target: Drainable = file ?? io.stdout
+  if (path === undefined) return streamSink(io.stdout, undefined, path)
+  const place = placeOf(path)
+  const file = createWriteStream(place.writing, { fd: openForWriting(path, place.writing) })
+  const sink = streamSink(file, file, path)
+  let settled = false
+  return {
+    get bytes() {
+      return sink.bytes
+    },
+    write: (text) => sink.write(text),
+    async end(): Promise<void> {
+      try {
+        await sink.end()
+        if (place.writing !== place.final) renameSync(place.writing, place.final)
+      } catch (error) {
+        removeQuietly(place.writing, place.final)
+        throw error instanceof CliError ? error : new CliError('CANNOT_WRITE', `Could not write ${path}: ${whyNotWritten(path, error)}.`, EXIT.failure, { cause: error })
+      } finally {
+        settled = true
+      }
+    },
+    async abort(): Promise<string | undefined> {
+      if (settled) return undefined
+      settled = true
+      await new Promise<void>((resolve) => {
+        if (file.closed || file.destroyed) resolve()
+        else file.destroy()
+        file.once('close', () => {
+          resolve()
+        })
+      })
+      removeQuietly(place.writing, place.final)
+      return place.writing === place.final ? `${path} holds what was written before the failure` : place.existed ? `${path} was left as it was` : `no file was written at ${path}`
+    },
+  }
+}
+
+/** A sink over one stream; `file` is the stream to end and whose errors to watch, when it is a file. */
+function streamSink(target: Drainable, file: ReturnType<typeof createWriteStream> | undefined, path: string | undefined): OutputSink {
   let bytes = 0
   let failure: Error | undefined
   // Opened fine, then refused (a full disk, a file system that takes no writes there: EIO, ENOSPC).
-  const cannotWrite = (error: NodeJS.ErrnoException): CliError => new CliError('CANNOT_WRITE', `Could not write ${path ?? ''}: ${error.code === 'ENOSPC' ? 'the disk is full' : error.message}. What was written so far is incomplete.`, EXIT.failure, { cause: error })
+  const cannotWrite = (error: NodeJS.ErrnoException): CliError => new CliError('CANNOT_WRITE', `Could not write ${path ?? ''}: ${error.code === 'ENOSPC' ? 'the disk is full' : error.message}.`, EXIT.failure, { cause: error })
   file?.on('error', (error: NodeJS.ErrnoException) => {
     failure = cannotWrite(error)
   })
@@ -63,6 +109,39 @@ export function outputSink(io: Io, path: string | undefined): OutputSink {
       const error = failed()
       if (error !== undefined) throw error
     },
+    abort: () => Promise.resolve(undefined),
+  }
+}
+
+/** Where a file export writes (`writing`) and where it ends up (`final`): the same path for a device or pipe. */
+interface FilePlace {
+  readonly writing: string
+  readonly final: string
+  /** Whether a file was at the path before. */
+  readonly existed: boolean
+}
+
+function placeOf(path: string): FilePlace {
+  let final = path
+  let existed = false
+  try {
+    // Through a link to the file it names: the link stays a link.
+    if (lstatSync(path).isSymbolicLink()) final = realpathSync(path)
+    const stats = statSync(final)
+    existed = true
+    if (!stats.isFile()) return { writing: final, final, existed }
+  } catch {
+    // Not there yet (or a link to nothing, which the open below says): a new file.
+  }
+  return { writing: join(dirname(final), `.${basename(final)}.${String(process.pid)}.tmp`), final, existed }
+}
+
+function removeQuietly(writing: string, final: string): void {
+  if (writing === final) return
+  try {
+    rmSync(writing, { force: true })
+  } catch {
+    // A temporary file that cannot be removed is left; the message names the export's path.
   }
 }
 
@@ -86,9 +165,15 @@ function drained(target: Drainable): Promise<void> {
   })
 }
 
-function openForWriting(path: string): number {
+function openForWriting(path: string, writing: string): number {
   try {
-    return openSync(path, 'w')
+    // The file itself must be one that may be written, though it is replaced rather than written through.
+    if (writing !== path) closeSync(openSync(path, 'r+'))
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new CliError('CANNOT_WRITE', `Cannot write ${path}: ${whyNotWritten(path, error)}. Give --out a file path in a folder you can write to.`, EXIT.failure)
+  }
+  try {
+    return openSync(writing, 'w')
   } catch (error) {
     throw new CliError('CANNOT_WRITE', `Cannot write ${path}: ${whyNotWritten(path, error)}. Give --out a file path in a folder you can write to.`, EXIT.failure)
   }
