@@ -34,10 +34,11 @@ interface Drainable {
  * @throws {CliError} CANNOT_WRITE naming the path and why.
  */
 export function outputSink(io: Io, path: string | undefined): OutputSink {
-  if (path === undefined) return streamSink(io.stdout, undefined, path)
+  if (path === undefined) return streamSink(io.stdout, undefined, path, true)
   const place = placeOf(path)
   const file = createWriteStream(place.writing, { fd: openForWriting(path, place.writing) })
-  const sink = streamSink(file, file, path)
+  const direct = place.writing === place.final
+  const sink = streamSink(file, file, path, direct)
   let settled = false
   return {
     get bytes() {
@@ -66,17 +67,23 @@ export function outputSink(io: Io, path: string | undefined): OutputSink {
         })
       })
       removeQuietly(place.writing, place.final)
-      return place.writing === place.final ? `${path} holds what was written before the failure` : place.existed ? `${path} was left as it was` : `no file was written at ${path}`
+      // A device or pipe was written as the export went: its failure's own message says so.
+      if (direct) return undefined
+      return place.existed ? `${path} was left as it was` : `no file was written at ${path}`
     },
   }
 }
 
-/** A sink over one stream; `file` is the stream to end and whose errors to watch, when it is a file. */
-function streamSink(target: Drainable, file: ReturnType<typeof createWriteStream> | undefined, path: string | undefined): OutputSink {
+/**
+ * A sink over one stream; `file` is the stream to end and whose errors to watch, when it is a file.
+ * `direct`: the stream is where the export ends up (stdout, a device), so what it took before a
+ * failure stays there, cut off.
+ */
+function streamSink(target: Drainable, file: ReturnType<typeof createWriteStream> | undefined, path: string | undefined, direct: boolean): OutputSink {
   let bytes = 0
   let failure: Error | undefined
   // Opened fine, then refused (a full disk, a file system that takes no writes there: EIO, ENOSPC).
-  const cannotWrite = (error: NodeJS.ErrnoException): CliError => new CliError('CANNOT_WRITE', `Could not write ${path ?? ''}: ${error.code === 'ENOSPC' ? 'the disk is full' : error.message}.`, EXIT.failure, { cause: error })
+  const cannotWrite = (error: NodeJS.ErrnoException): CliError => new CliError('CANNOT_WRITE', `Could not write ${path ?? ''}: ${error.code === 'ENOSPC' ? 'the disk is full' : error.message}.${direct ? ' What was written so far is incomplete.' : ''}`, EXIT.failure, { cause: error })
   file?.on('error', (error: NodeJS.ErrnoException) => {
     failure = cannotWrite(error)
   })
