@@ -8,6 +8,7 @@ import { MEMORY_PATH, folderHoldsOtherFiles, isDataFileAbsent, isLmdbStoreError,
 import { locateDatabase, openDatabase } from '@agent-tracker/node-host/database'
 import pc from 'picocolors'
 import { CliError, EXIT } from './cli-error.js'
+import { warnIfMarkedDamaged } from './damage-warning.js'
 import { firstRunText, noDatabaseNotice } from './first-run.js'
 import type { Io } from './io.js'
 import { absolutePath, colourEnabled, outputWidth } from './io.js'
@@ -54,6 +55,9 @@ export interface Progress {
 }
 
 /** What a command runs with: output, colours, the database. */
+/** What an answer from a database marked damaged is called in the warning, by command (default: this answer). */
+const DAMAGED_ANSWER: Readonly<Record<string, string>> = { activity: 'this list', export: 'this export', history: 'this history', retro: 'this list', search: 'this search', report: 'this report' }
+
 export class CommandContext {
   readonly io: Io
   readonly json: boolean
@@ -232,6 +236,12 @@ export class CommandContext {
     return Object.assign(store, { path: `team database ${store.schema}${member === undefined ? '' : ` (${member})`}`, team: true as const })
   }
 
+  /**
+   * Set once a read has warned that its database carries a damage mark (see `warnIfMarkedDamaged`):
+   * the command then exits 1 however it answered.
+   */
+  damageWarned = false
+
   #localReadStore(): ReadStore {
     const { path } = locateDatabase({ databasePath: this.databasePath, env: this.io.env, homeDir: this.io.homeDir })
     const located = locateDataFile(path)
@@ -239,13 +249,17 @@ export class CommandContext {
     // Whether the file is there is all this needs: the open checks it in full (a second full check
     // here read its meta pages and tree roots twice, ~2 ms of every read command).
     if (isDataFileAbsent(located.dataFile) && (located.noSubdir || !folderHoldsOtherFiles(path))) return this.#emptyStore(path)
+    let store: ReadStore
     try {
-      return this.openStore('read')
+      store = this.openStore('read')
     } catch (error) {
       // Removed between the check and the open.
       if (isLmdbStoreError(error, 'DATABASE_UNREADABLE') && error.details.reason === 'missing') return this.#emptyStore(path)
       throw error
     }
+    // Every answer from a file found damaged may be short: said before it, whatever the command.
+    warnIfMarkedDamaged(this, store, DAMAGED_ANSWER[this.#identity.command ?? ''] ?? 'this answer')
+    return store
   }
 
   /** Runs `closer` when the command ends (e.g. to close a connection it opened). */

@@ -25,6 +25,8 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     try {
       const code = await command(ctx)
       if (typeof code === 'number') exitCode = code
+      // An answer from a database marked damaged may lack records: it stands, but is no success.
+      if (ctx.damageWarned && exitCode === EXIT.ok) exitCode = EXIT.failure
     } catch (error) {
       const { describeFailure } = await import('./describe-failure.js')
       const failure = describeFailure(error)

@@ -59,6 +59,14 @@ describe('an export of a damaged database', () => {
     const json = await runCli(['activity', '--db', db, '--json'])
     expect(json.code).toBe(1)
     expect(JSON.parse(json.stdout)).toMatchObject({ notices: [{ code: 'DATABASE_DAMAGED' }] })
+    // Every other read says it too, once, and exits 1: its answer stands but may be short.
+    for (const args of [['agents'], ['report'], ['projects'], ['search', 'change'], ['history', 'build@openai/gpt-5'], ['retro']]) {
+      const read = await runCli([...args, '--db', db, '--json'])
+      expect(read.code, args[0]).toBe(1)
+      expect((JSON.parse(read.stdout) as { notices?: { code: string }[] }).notices?.map((notice) => notice.code), args[0]).toEqual(['DATABASE_DAMAGED'])
+      const text = await runCli([...args, '--db', db])
+      expect(text.stderr.split(' was found damaged (').length - 1, args[0]).toBe(1)
+    }
   })
 
   it('that fails part way leaves the file at --out as it was, and says so', async () => {
