@@ -1,5 +1,6 @@
 import type { PostgresServer } from '@agent-tracker/postgres-store/testing'
 import { startPostgresServer } from '@agent-tracker/postgres-store/testing'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -59,6 +60,39 @@ describe('sync and team reads', () => {
     // --db postgres://… names the team database directly.
     const named = await runCli(['agents', '--db', server.url, '--json'], { env: { AGENT_TRACKER_TEAM_SCHEMA: 'team_cli' } })
     expect(named.stdout).toEqual((await runCli(['agents', '--db', seeded.db, '--json'])).stdout)
+  })
+
+  it('recommends from the team database exactly as from the database that synced, whatever order the records were written in', async () => {
+    const root = tempFolder('cleo-')
+    const db = join(root, 'tracker.lmdb')
+    const [web, site] = [join(root, 'web'), join(root, 'site')]
+    for (const folder of [web, site]) {
+      mkdirSync(folder)
+      writeFileSync(join(folder, 'package.json'), JSON.stringify({ dependencies: { react: '19' }, devDependencies: { typescript: '5' } }))
+    }
+    // Setups first seen in the reverse of their ids' order, their days interleaved across two projects.
+    const setups = ['zeta@acme/m-3', 'mid@acme/m-2', 'alpha@acme/m-1']
+    const lines: string[] = []
+    let n = 0
+    for (let day = 1; day <= 6; day++) {
+      for (const [index, setup] of setups.entries()) {
+        for (const project of day % 2 === 0 ? [site, web] : [web, site]) {
+          n += 1
+          const hash = `c0de${String(n).padStart(4, '0')}`
+          const at = (minute: number): string => new Date(Date.UTC(2026, 2, day, 9 + index, minute)).toISOString()
+          lines.push(factLine({ setup, project, kind: 'commit', hash, message: `change ${String(n)}`, at: at(project === web ? 1 : 2) }))
+          lines.push(factLine({ setup, project, kind: 'grade', commit: hash, by: 'user', userGrade: ['bad', 'neutral', 'good', 'excellence'][(n * (index + 1)) % 4] ?? 'good', at: at(project === web ? 3 : 4) }))
+        }
+      }
+    }
+    expect((await runCli(['ingest', '--trust', '--db', db], { input: `${lines.join('\n')}\n` })).code).toBe(0)
+    expect((await runCli(['sync', '--db', db], { env: { ...env, AGENT_TRACKER_TEAM_MEMBER: 'cleo' } })).code).toBe(0)
+    const local = await runCli(['recommend', web, '--db', db, '--json'])
+    const team = await runCli(['recommend', web, '--team', '--member', 'cleo', '--json'], { env })
+    expect(team.code, team.stderr).toBe(0)
+    const answer = (stdout: string): unknown => (jsonData(stdout.replace(/"profiledAt": "[^"]*"/g, '"profiledAt": "…"'), 'recommend') as { setups: unknown[] }).setups
+    expect((answer(local.stdout) as unknown[]).length).toBe(3)
+    expect(answer(team.stdout)).toEqual(answer(local.stdout))
   })
 
   it('filters by member, and names the members when asked for one who never synced', async () => {

@@ -70,7 +70,9 @@ export function findStatement(table: string, member: string, collection: Collect
     if (query.until !== undefined) add((p) => `at < ${p}`, query.until)
   }
   const direction = query.order === 'oldest' ? 'ASC' : 'DESC'
-  const order = query.order === 'any' ? '' : ` ORDER BY at ${direction}, k1 ${direction}, k2 ${direction}, k3 ${direction}`
+  // 'any' is key order, as the LMDB store reads it (the primary key's order, so no sort): what is
+  // added up from the records — a recommendation's sums — is then added up in the same order.
+  const order = query.order === 'any' ? ' ORDER BY k1, k2, k3' : ` ORDER BY at ${direction}, k1 ${direction}, k2 ${direction}, k3 ${direction}`
   let limit = ''
   if (query.limit !== undefined) {
     values.push(query.limit)

@@ -126,7 +126,8 @@ export function outcomeCollector(sources: Omit<OutcomeSources, 'usage' | 'eviden
     const git = gitEvidenceBySetup(evidence, similarity, commitTimes)
     for (const record of evidence) if (git.has(record.setup) && similarity.has(record.project)) slot(record.setup, record.project)
     const byTime = <T extends { at: string }>(items: T[]): T[] => items.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))
-    return [...per].map(([setup, s]) => ({
+    // By setup id, whatever order the store read the rollups in: the model's draws go to the setups in this order.
+    return [...per].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([setup, s]) => ({
       setup,
       grades: byTime([...s.days.values()]),
       commits: byTime(s.commits),
