@@ -367,6 +367,12 @@ describe('migrate, merge and export', () => {
       { commit: 'def5678', timestamp: '2026-02-24T18:00:00Z', agent_grade: 2 },
     ]))
     const db = join(tempFolder(), 'm.lmdb')
+    for (const setup of ['bad setup!', 'build@openai', 'build@/gpt-5', ' build']) {
+      const refused = await runCli(['migrate', project, '--setup', setup, '--db', db])
+      expect(refused.code, setup).toBe(2)
+      expect(refused.stderr, setup).toContain(`Invalid --setup "${setup}": give a setup id without spaces`)
+    }
+    expect(existsSync(db)).toBe(false)
     const first = await runCli(['migrate', project, '--setup', 'build', '--db', db])
     expect(first.code).toBe(1)
     expect(first.stdout).toContain('(entry 2 (line 1) (commit def5678)): missing field "user_grade"')

@@ -14,6 +14,10 @@ import { scoreChanges } from './merge.js'
 export async function migrateCommand(ctx: CommandContext, dirs: readonly string[], options: { setup?: string; again?: boolean }): Promise<number> {
   const timeZone = ctx.timeZone
   const folders = (dirs.length === 0 ? ['.'] : dirs).map((dir) => absolutePath(ctx.io, dir))
+  if (options.setup !== undefined && !/^[^\s@/]+(@[^\s@/]+\/\S+)?$/.test(options.setup)) {
+    // A setup named here keeps the files for good (see docs/legacy-formats.md): only a whole id, as hosts record them.
+    throw new CliError('INVALID_SETUP_ID', `Invalid --setup "${options.setup}": give a setup id without spaces, <agent>@<provider>/<model> (e.g. build@anthropic/claude-sonnet-4-5), or an agent's name alone when the model is not known; the files imported go to it for good.`, EXIT.usage)
+  }
   const missing = folders.find((folder) => !isFolder(folder))
   if (missing !== undefined) throw new CliError('NOT_A_FOLDER', `${missing} is not a folder.`, EXIT.usage)
   const store = ctx.openStore('write')
