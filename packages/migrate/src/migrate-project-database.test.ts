@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, statSync, truncateSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { TrackerStore } from '@agent-tracker/core'
-import { setupReport } from '@agent-tracker/core'
+import { createTrackingService, setupReport } from '@agent-tracker/core'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
 import { describe, expect, it } from 'vitest'
 import { tempFolder } from '@agent-tracker/test-folders'
@@ -49,6 +49,23 @@ describe('migrateProjectDatabase', () => {
       expect(await target.listMigrations()).toEqual([expect.objectContaining({ id: `project-database:${source}`, kind: 'project-database', migrated: 7, timeZone: 'UTC' })])
     })
     expect(existsSync(source)).toBe(true)
+  })
+
+  it("makes each legacy-graded commit's grade final: a later user grade of it is refused, not counted twice", async () => {
+    const project = tempFolder()
+    await writeLegacyDatabase(project, shopHistory(project))
+    await withTarget(async (target) => {
+      await migrateProjectDatabase(project, target, { timeZone: 'UTC' })
+      const setup = 'build@anthropic/claude-sonnet-4-5'
+      expect(await target.get('retrospectives', [setup, 'a1b2c3d'])).toMatchObject({ userGrade: 5, userGradeChannel: 'import', at: (await target.find('gradeEvents', { setup, order: 'oldest' }))[0]?.at })
+      const before = (await target.get('setups', [setup]))?.state.userGrades
+      await expect(createTrackingService({ store: target }).userGrade({ setup, commit: 'a1b2c3d', userGrade: 'good', channel: 'cli-terminal' })).rejects.toMatchObject({ code: 'ALREADY_GRADED' })
+      expect((await target.get('setups', [setup]))?.state.userGrades).toEqual(before)
+      // A second run adds no retrospective and changes none.
+      const retrospectives = await target.find('retrospectives')
+      await migrateProjectDatabase(project, target, { timeZone: 'UTC' })
+      expect(await target.find('retrospectives')).toEqual(retrospectives)
+    })
   })
 
   it('is idempotent: a second run migrates nothing and skips everything', async () => {

@@ -1,4 +1,4 @@
-import type { CommitRecord, GradeEventRecord, ProjectRecord, SetupRecord, TrackerStore } from '@agent-tracker/core'
+import type { CommitRecord, GradeEventRecord, ProjectRecord, RetrospectiveRecord, SetupRecord, TrackerStore } from '@agent-tracker/core'
 import { databaseHasData, legacyDatabasePath } from './detect-legacy.js'
 import type { SetupTrace } from './legacy-database-records.js'
 import { commitFromLegacy, gradeEventFromLegacy, legacySetupId, parseLegacyKey, projectOf, setupFromLegacyAgent, setupFromTrace, sumTallies, traceSetup, tracedSetupsNote } from './legacy-database-records.js'
@@ -19,6 +19,7 @@ export interface ProjectDatabaseOptions extends MigrationOptions {
 interface Chunk {
   commits: CommitRecord[]
   gradeEvents: GradeEventRecord[]
+  retrospectives: RetrospectiveRecord[]
   entries: number
 }
 
@@ -63,6 +64,8 @@ async function copyLegacyDatabase(source: string, target: TrackerStore, options:
   // Whole-run, not per chunk: a project's commits may span chunks, and a project record, once
   // imported, is never overwritten — so it is imported once, spanning every commit, at the end.
   const projects = new Map<string, ProjectRecord>()
+  // The commits whose first legacy grade gave them a retrospective (see `addGradeEvent`).
+  const graded = new Set<string>()
   // The folder the predecessor recorded a record in, as the project holding it (see `MigrationOptions.projectOf`).
   const underProject = <R extends { readonly project: string }>(record: R): R => (options.projectOf === undefined ? record : { ...record, project: options.projectOf(record.project) })
 
@@ -71,6 +74,9 @@ async function copyLegacyDatabase(source: string, target: TrackerStore, options:
     const written = await target.importRecords({ commits: chunk.commits, gradeEvents: chunk.gradeEvents })
     migrated += written.written
     skipped += written.skipped
+    // The retrospectives the grades imply are no entries of the legacy database: not counted. A
+    // rerun makes them again, so one missing (a run cut off here) is added then.
+    if (chunk.retrospectives.length > 0) await target.importRecords({ retrospectives: chunk.retrospectives })
     processed += chunk.entries
     chunk = emptyChunk()
     options.onProgress?.({ source, processed, total, migrated, skipped })
@@ -96,7 +102,7 @@ async function copyLegacyDatabase(source: string, target: TrackerStore, options:
             trace(commit, commit.hash)
           } else {
             const event = underProject(gradeEventFromLegacy(entry, value, setupOf, zone))
-            addGradeEvent(chunk, grades, entry.agentId, event)
+            addGradeEvent(chunk, grades, entry.agentId, event, graded)
             trace(event)
           }
         } catch (error) {
@@ -144,8 +150,19 @@ function addCommit(chunk: Chunk, projects: Map<string, ProjectRecord>, commit: C
   widenProject(projects, projectOf(commit.project, commit.at))
 }
 
-function addGradeEvent(chunk: Chunk, grades: Map<string, { count: number; sum: number }>, agentId: string, event: GradeEventRecord): void {
+/**
+ * A legacy grade, and — for the first grade of its commit (keys sort a commit's grades by time) —
+ * the commit's retrospective holding it as the user's grade: a grade is final once a commit's
+ * retrospective holds it, so a later `grade` of the commit is refused rather than counted again.
+ * (A retrospective already stored, e.g. from the journal files, is kept as it is.)
+ */
+function addGradeEvent(chunk: Chunk, grades: Map<string, { count: number; sum: number }>, agentId: string, event: GradeEventRecord, graded: Set<string>): void {
   chunk.gradeEvents.push(event)
+  const commit = `${event.setup}\u0000${event.commit}`
+  if (event.userGrade !== undefined && !graded.has(commit)) {
+    graded.add(commit)
+    chunk.retrospectives.push({ v: 1, setup: event.setup, commit: event.commit, project: event.project, at: event.at, updatedAt: event.at, userGrade: event.userGrade, userGradeChannel: 'import' })
+  }
   const tally = grades.get(agentId) ?? { count: 0, sum: 0 }
   grades.set(agentId, { count: tally.count + 1, sum: tally.sum + (event.userGrade ?? 0) })
 }
@@ -160,5 +177,5 @@ function widenProject(projects: Map<string, ProjectRecord>, project: ProjectReco
 }
 
 function emptyChunk(): Chunk {
-  return { commits: [], gradeEvents: [], entries: 0 }
+  return { commits: [], gradeEvents: [], retrospectives: [], entries: 0 }
 }
