@@ -20,36 +20,56 @@ export interface HookFlags {
   readonly detached: boolean
 }
 
+/** The flags of a hook command, and what was wrong with the ones that could not be read. */
+export interface ReadHookFlags {
+  readonly flags: HookFlags
+  /** Each bad argument, and what is accepted: the flags above hold the defaults in their place. */
+  readonly problems: readonly string[]
+}
+
 /**
- * Reads `claude-code [--db <path>] [--identity agent+model|agent] [--enforce-halt block|warn|off] [--no-env-protection] [--foreground]`.
- * @throws {Error} naming the bad argument and what is accepted.
+ * Reads `claude-code [--db <path>] [--identity agent+model|agent] [--enforce-halt block|warn|off] [--no-env-protection] [--foreground]`,
+ * each option also as `--option=value`. A bad option does not stop the hook: it is named in
+ * `problems` and its default stands in — a hook that gave up on its flags would let through the
+ * tool calls its guard is there to stop (Claude Code goes on after a hook that fails).
+ * @throws {Error} only when the host is not one `hook` serves.
  */
-export function readHookFlags(args: readonly string[]): HookFlags {
+export function readHookFlags(args: readonly string[]): ReadHookFlags {
   const [host, ...rest] = args
   if (host !== 'claude-code') throw new Error(`agent-tracker hook serves ${HOOK_HOSTS.join(', ')}, got ${JSON.stringify(host ?? '')}: install it with agent-tracker hooks install claude-code.`)
   const flags: { -readonly [K in keyof HookFlags]: HookFlags[K] } = { envProtection: true, foreground: false, detached: false }
+  const problems: string[] = []
   for (let at = 0; at < rest.length; at++) {
-    const flag = rest[at]
-    const value = (): string => {
-      const next = rest[++at]
-      if (next === undefined) throw new Error(`${String(flag)} needs a value.`)
+    const given = rest[at] ?? ''
+    const equals = given.startsWith('--') ? given.indexOf('=') : -1
+    const flag = equals === -1 ? given : given.slice(0, equals)
+    const value = (): string | undefined => {
+      if (equals !== -1) return given.slice(equals + 1)
+      const next = rest[at + 1]
+      if (next === undefined || next.startsWith('--')) {
+        problems.push(`${flag} needs a value; the default is used.`)
+        return undefined
+      }
+      at += 1
       return next
     }
-    if (flag === '--db') flags.db = value()
-    else if (flag === '--identity') {
+    if (flag === '--db') {
+      const db = value()
+      if (db !== undefined) flags.db = db
+    } else if (flag === '--identity') {
       const identity = value()
-      if (identity !== 'agent+model' && identity !== 'agent') throw new Error(`Invalid --identity "${identity}": accepted are agent+model, agent.`)
-      flags.identity = identity
+      if (identity === 'agent+model' || identity === 'agent') flags.identity = identity
+      else if (identity !== undefined) problems.push(`Invalid --identity "${identity}": accepted are agent+model, agent; the default (agent+model) is used.`)
     } else if (flag === '--enforce-halt') {
       const mode = value()
-      if (!(HALT_MODES as readonly string[]).includes(mode)) throw new Error(`Invalid --enforce-halt "${mode}": accepted are ${HALT_MODES.join(', ')}.`)
-      flags.enforceHalt = mode as HaltMode
-    } else if (flag === '--no-env-protection') flags.envProtection = false
-    else if (flag === '--foreground') flags.foreground = true
-    else if (flag === '--detached') flags.detached = true
-    else throw new Error(`Unknown option ${JSON.stringify(flag)} of agent-tracker hook claude-code: accepted are --db, --identity, --enforce-halt, --no-env-protection, --foreground.`)
+      if (mode !== undefined && (HALT_MODES as readonly string[]).includes(mode)) flags.enforceHalt = mode as HaltMode
+      else if (mode !== undefined) problems.push(`Invalid --enforce-halt "${mode}": accepted are ${HALT_MODES.join(', ')}; the default (block) is used.`)
+    } else if (flag === '--no-env-protection' && equals === -1) flags.envProtection = false
+    else if (flag === '--foreground' && equals === -1) flags.foreground = true
+    else if (flag === '--detached' && equals === -1) flags.detached = true
+    else problems.push(`Unknown option ${JSON.stringify(given)} of agent-tracker hook claude-code, left out: accepted are --db, --identity, --enforce-halt, --no-env-protection, --foreground.`)
   }
-  return flags
+  return { flags, problems }
 }
 
 /**
@@ -57,13 +77,16 @@ export function readHookFlags(args: readonly string[]): HookFlags {
  * event's JSON on stdin and answering on stdout and by its exit code. Loads only the hook's code.
  */
 export async function runHookCommand(args: readonly string[], io: Io): Promise<number> {
-  let flags: HookFlags
+  let read: ReadHookFlags
   try {
-    flags = readHookFlags(args)
+    read = readHookFlags(args)
   } catch (error) {
     io.stderr.write(`agent-tracker: ${error instanceof Error ? error.message : String(error)}\n`)
     return 1
   }
+  const { flags } = read
+  // Said, and the hook goes on with the defaults in their place: its guard still runs (doctor names them too).
+  for (const problem of read.problems) io.stderr.write(`agent-tracker: ${problem} Fix the hook command in Claude Code's settings (agent-tracker hooks install claude-code writes it afresh).\n`)
   if (io.stdin.isTTY === true) {
     // Run by hand at a terminal, it would wait for an event that never comes.
     io.stderr.write('agent-tracker: hook claude-code reads one hook event as JSON on stdin, as Claude Code sends it, e.g.\n  echo \'{"hook_event_name":"UserPromptSubmit","session_id":"s1","cwd":"/tmp","prompt":"hi"}\' | agent-tracker hook claude-code\nClaude Code runs it by itself once agent-tracker hooks install claude-code has written its hooks.\n')

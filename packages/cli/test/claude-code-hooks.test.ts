@@ -179,6 +179,29 @@ describe('agent-tracker hooks install claude-code', () => {
   })
 })
 
+describe('a hook command with options the hook cannot read', () => {
+  it('still guards: a bad or unknown option is named and its default stands in, so .env stays unread; doctor names the options as a problem', async () => {
+    const home = tempFolder('home-')
+    const project = tempFolder('project-')
+    writeFileSync(join(project, '.env'), 'API_KEY=sk-live-secret\n')
+    const database = join(home, 'tracker.lmdb')
+    const transcript = new Transcript('s1', project).response('msg_1', [{ type: 'tool_use', id: 'toolu_1', name: 'Bash', input: { command: 'cat .env' } }]).write(join(home, 't.jsonl'))
+    const event = JSON.stringify({ session_id: 's1', transcript_path: transcript, cwd: project, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command: 'cat .env' }, tool_use_id: 'toolu_1' })
+    for (const options of [['--enforce-halt', 'maybe'], ['--identity', 'nonsense'], ['--bogus'], ['--enforce-halt'], [`--db=${database}`, '--enforce-halt=warn']]) {
+      const hook = await runCli(['hook', 'claude-code', ...options], { home, input: event })
+      expect(hook.code, options.join(' ')).toBe(0)
+      expect(JSON.parse(hook.stdout), options.join(' ')).toMatchObject({ hookSpecificOutput: { permissionDecision: 'deny' } })
+      if (options[0]?.includes('=') === true) expect(hook.stderr).toBe('')
+      else expect(hook.stderr, options.join(' ')).toMatch(/^agent-tracker: (Invalid|Unknown option|--enforce-halt needs a value)/)
+    }
+    const env = { PATH: pathOf(binFolder(true)) }
+    mkdirSync(join(project, '.claude'))
+    writeFileSync(SHARED(project), JSON.stringify({ hooks: { PreToolUse: [{ matcher: '*', hooks: [{ type: 'command', command: 'agent-tracker hook claude-code --enforce-halt maybe', statusMessage: 'agent-tracker' }] }] } }))
+    const doctor = jsonData((await runCli(['doctor', '--json'], { home, cwd: project, env })).stdout, 'doctor') as { checks: { name: string; level: string; detail: string }[] }
+    expect(doctor.checks.find((check) => check.name === 'Claude Code')).toMatchObject({ level: 'problem', detail: expect.stringContaining('whose options are wrong (Invalid --enforce-halt "maybe": accepted are block, warn, off; the default (block) is used.)') as unknown })
+  })
+})
+
 describe('hooks of a --command that does not name agent-tracker (a wrapper script)', () => {
   /** A folder for a fake PATH holding `track`, a wrapper script that starts agent-tracker. */
   function wrapperFolder(): string {
@@ -675,7 +698,7 @@ describe('agent-tracker hook claude-code', () => {
     expect(write.stderr).not.toContain('s3cret')
     // No way to hand it a file to read (and remove): the event comes on stdin only.
     expect(await runCli(['hook', 'claude-code', '--event-file', '/etc/hostname'], { input: '{}' })).toMatchObject({ code: 1, stderr: expect.stringContaining('Unknown option "--event-file"') as unknown })
-    expect(await runCli(['hook', 'claude-code', '--enforce-halt', 'maybe'], { input: '{}' })).toMatchObject({ code: 1, stderr: expect.stringContaining('Invalid --enforce-halt "maybe": accepted are block, warn, off.') as unknown })
+    expect(await runCli(['hook', 'claude-code', '--enforce-halt', 'maybe'], { input: '{}' })).toMatchObject({ code: 1, stderr: expect.stringContaining('Invalid --enforce-halt "maybe": accepted are block, warn, off; the default (block) is used.') as unknown })
     expect(await runCli(['hook', 'claude-code'], { input: '{"session_id":"s"}' })).toMatchObject({ code: 1, stderr: expect.stringContaining('has no "hook_event_name"') as unknown })
   })
 })

@@ -75,7 +75,10 @@ export function claudeCodeHealth(io: Pick<Io, 'env' | 'homeDir'>, place: Project
       commandNotes.push({ level: 'problem', text: `hooks in ${where} run \`${command}\`, but ${check.trouble}: every hook fails without a word and nothing is tracked — install agent-tracker for good (${INSTALL}), then run ${first.rerun}` })
       continue
     }
-    commandNotes.push({ level: 'ok', text: `hooks installed in ${where}${check.program === undefined ? '' : ` (they run ${check.program})`}` })
+    if (check.optionProblems !== undefined) {
+      // The hooks run, with defaults in place of what they could not read: a guard set to warn may block, a --db left out records elsewhere.
+      commandNotes.push({ level: 'problem', text: `hooks in ${where} run \`${command}\`, whose options are wrong (${check.optionProblems.join(' ')}), so the hooks run with the defaults in their place — run ${first.rerun} to write the command afresh` })
+    } else commandNotes.push({ level: 'ok', text: `hooks installed in ${where}${check.program === undefined ? '' : ` (they run ${check.program})`}` })
     const other = cliVersion === undefined ? undefined : otherVersion(check, cliVersion)
     if (other !== undefined && cliVersion !== undefined) {
       commandNotes.push({ level: 'finding', text: other.older

@@ -2,6 +2,8 @@ import { existsSync, readFileSync, realpathSync } from 'node:fs'
 import { basename, dirname, isAbsolute, join } from 'node:path'
 import type { ShellWord } from '@agent-tracker/core/host'
 import { parseShell } from '@agent-tracker/core/host'
+import type { ReadHookFlags } from '../hook-command.js'
+import { readHookFlags } from '../hook-command.js'
 import { findExecutable, isExecutableFile } from './find-executable.js'
 import type { Io } from '../io.js'
 
@@ -15,6 +17,8 @@ export interface HookCommandCheck {
   readonly databasePath?: string
   /** What it runs before `hook`, its program as found: the agent-tracker it starts (undefined when that cannot be told, or a package runner such as npx starts it). */
   readonly launch?: readonly string[]
+  /** What is wrong with the options it gives `hook claude-code` (the hooks run with the defaults in their place); absent when nothing is. */
+  readonly optionProblems?: readonly string[]
 }
 
 /**
@@ -27,9 +31,13 @@ export interface HookCommandCheck {
 export function checkHookCommand(command: string, options: { readonly env: Io['env']; readonly homeDir: string }): HookCommandCheck {
   const { words, hookAt } = hookCommandWords(command)
   const text = (word: ShellWord): string => (word.text === '~' || word.text.startsWith('~/') ? join(options.homeDir, word.text.slice(1)) : word.text)
-  const dbAt = hookAt < 0 ? -1 : words.findIndex((word, index) => index > hookAt && word.text === '--db')
-  const database = dbAt < 0 ? undefined : words[dbAt + 1]?.text
-  const found = { ...(database === undefined ? {} : { databasePath: database }) }
+  // The options as the hook reads them.
+  const given = hookAt < 0 ? undefined : hookOptions(words.slice(hookAt + 1))
+  const database = given?.flags.db
+  const found = {
+    ...(database === undefined ? {} : { databasePath: database }),
+    ...(given === undefined || given.problems.length === 0 ? {} : { optionProblems: given.problems }),
+  }
   const [first, ...rest] = words
   if (first === undefined) return { ...found, trouble: 'it runs nothing' }
   // An earlier version wrote ` hook claude-code` for an empty --command: the shell would look for a program `hook`.
@@ -109,6 +117,14 @@ export function machineSpecificPart(command: string): string | undefined {
 }
 
 /** The words of a hook command's first command, and where its `hook claude-code` starts (-1 when it has none). */
+function hookOptions(words: readonly ShellWord[]): ReadHookFlags | undefined {
+  try {
+    return readHookFlags(words.map((word) => word.text))
+  } catch {
+    return undefined
+  }
+}
+
 function hookCommandWords(command: string): { readonly words: readonly ShellWord[]; readonly hookAt: number } {
   const words = parseShell(command).commands.find((entry) => entry.depth === 0)?.words ?? []
   return { words, hookAt: words.findIndex((word, index) => word.text === 'hook' && words[index + 1]?.text === 'claude-code') }
