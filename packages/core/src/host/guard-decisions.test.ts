@@ -52,6 +52,15 @@ const TABLE: readonly (readonly [string, [string, unknown], Decision])[] = [
   ['python one-liner', bash('python3 -c "print(open(\'.env\', \'r\').read())"'), 'secret'],
   ['node one-liner', bash('node -e "console.log(require(\'fs\').readFileSync(\'.env\',\'utf8\'))"'), 'secret'],
   ['loop over a listing', bash('for f in $(ls -A); do cat "$f"; done'), 'secret'],
+  // Redirections of compound commands, and listings given as a command's output.
+  ['a while loop reading a redirect', bash('while read l; do echo "$l"; done < .env'), 'secret'],
+  ['a group reading a redirect', bash('{ cat; } < .env'), 'secret'],
+  ['a subshell reading a redirect', bash('( cat ) < .env'), 'secret'],
+  ['an if reading a redirect', bash('if true; then cat; fi < .env'), 'secret'],
+  ['a loop writing a protected file', bash('for v in A B; do echo "$v=1"; done > .env'), 'secret'],
+  ['cat of a listing', bash('cat $(ls -A)'), 'secret'],
+  ['cat of a listing in backticks', bash('cat `ls -A | grep env`'), 'secret'],
+  ['head of what find names', bash('head -n 5 $(find . -maxdepth 1 -name ".env")'), 'secret'],
   ['tar to strings', bash('tar cf - . | strings'), 'secret'],
   // More ways in.
   ['ruby one-liner', bash('ruby -e "puts File.read(%q(.env))"'), 'secret'],
@@ -97,6 +106,8 @@ const TABLE: readonly (readonly [string, [string, unknown], Decision])[] = [
   ["Claude Code's Grep, a type", ['Grep', { pattern: 'SECRET', type: 'ts', path: '/p' }], 'allow'],
   // Let through: reads nothing protected, or names it without reading it.
   ['.gitignore entry', bash('echo .env >> .gitignore'), 'allow'],
+  ['a loop reading another file', bash('while read l; do echo "$l"; done < .env.example'), 'allow'],
+  ['cat of a file a command names', bash('cat $(git rev-parse --show-toplevel)/README.md'), 'allow'],
   ['commit message', bash("git commit -m 'docs: explain .env'"), 'allow'],
   ['commit -am', bash('git commit -am ".env handling"'), 'allow'],
   ['template', bash('cat .env.example'), 'allow'],

@@ -38,7 +38,28 @@ export function bashAccess(command: string, context: GuardContext, nesting: numb
     const found = namedFileAccess(run, here, dotglob) ?? codeAccess(run, here, nesting) ?? treeAccess(run, runs, here)
     if (found !== undefined) return found
   }
-  return listingAccess(runs, context, dotglob)
+  return compoundRedirectAccess(runs, context, dotglob) ?? listingAccess(runs, context, dotglob)
+}
+
+/**
+ * A protected file redirected into or out of a compound command — `while read l; do …; done < .env`,
+ * `{ cat; } < .env`, `( cat ) < .env`, `if …; fi < .env` —: the redirection stands after the
+ * closing word, a command of no program of its own, so no program's redirections hold it; every
+ * command inside reads it.
+ */
+function compoundRedirectAccess(runs: readonly RunCommand[], context: GuardContext, dotglob: boolean): SecretAccess | undefined {
+  const scripts = new Set(runs.map((run) => run.script))
+  for (const script of scripts) {
+    for (const command of script) {
+      if (command.words.length > 0) continue
+      for (const redirect of command.redirects) {
+        if (!FILE_REDIRECTS.has(redirect.op) || redirect.target === undefined) continue
+        const file = protectedWord(redirect.target, context, dotglob)
+        if (file !== undefined) return { file, what: `redirects ${file}, a protected file, into the commands before it` }
+      }
+    }
+  }
+  return undefined
 }
 
 /** A protected file a program is given as an argument or a redirection. */
@@ -160,7 +181,8 @@ function treeAccess(run: RunCommand, runs: readonly RunCommand[], context: Guard
  * `for f in $(ls -A); do cat "$f"; done`, `find . -type f | xargs cat`, `ls -a | xargs head`.
  */
 function listingAccess(runs: readonly RunCommand[], context: GuardContext, dotglob: boolean): SecretAccess | undefined {
-  const readers = runs.filter((run) => !READS_NOTHING.has(run.name) && run.name !== 'find' && (run.feeder === 'xargs' || run.args.some((arg) => arg.dynamic && /^\$\{?[A-Za-z_@*0-9]/.test(arg.raw.replace(/^"/, '')))))
+  // A reader given a variable, or the output of a command (`$(ls -A)`, backticks), as its files.
+  const readers = runs.filter((run) => !READS_NOTHING.has(run.name) && run.name !== 'find' && (run.feeder === 'xargs' || run.args.some((arg) => arg.dynamic && /^(?:\$\{?[A-Za-z_@*0-9]|\$\(|`)/.test(arg.raw.replace(/^"/, '')))))
   if (readers.length === 0) return undefined
   for (const run of runs) {
     let read: TreeRead | undefined
