@@ -60,6 +60,13 @@ describe('startTracking', () => {
     await expect(hooks['tool.execute.before']?.({ tool: 'read', sessionID: 's', callID: 'c' }, { args: { filePath: '.env' } })).rejects.toThrow('agent-tracker blocked this read call')
   })
 
+  it("keeps guarding the user's own protected files while another option pauses tracking", async () => {
+    const project = tempFolder()
+    const { hooks } = startTracking(fakeClient(), project, { databasePath: `${project}/never.lmdb`, maxDatabaseSize: 10, protectedFiles: ['*.pem'] })
+    await expect(hooks['tool.execute.before']?.({ tool: 'bash', sessionID: 's', callID: 'c' }, { args: { command: 'cat server.pem' } })).rejects.toThrow('agent-tracker blocked this bash call')
+    await expect(hooks['tool.execute.before']?.({ tool: 'bash', sessionID: 's', callID: 'd' }, { args: { command: 'cat README.md' } })).resolves.toBeUndefined()
+  })
+
   it('reports a write past maxDatabaseSize with its code, keeps what was stored, and keeps the session going', async () => {
     const plugin = await startPlugin({ pluginOptions: { maxDatabaseSize: 1048576 } })
     await plugin.chat('ses_1')

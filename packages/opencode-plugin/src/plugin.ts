@@ -10,7 +10,7 @@ import { createNotifier } from './notifier.js'
 import type { OpeningRuntime } from './open-runtime.js'
 import { openRuntime, pausedNotice } from './open-runtime.js'
 import type { PluginSettings } from '@agent-tracker/node-host/opencode-options'
-import { readPluginOptions } from '@agent-tracker/node-host/opencode-options'
+import { protectionOfOptions, readPluginOptions } from '@agent-tracker/node-host/opencode-options'
 import { inPluginTerms } from './plugin-errors.js'
 import { slashCommandHook } from './slash-command-hook.js'
 import { pausedToolGuardHook, toolGuardHook } from './tool-guard-hook.js'
@@ -47,7 +47,8 @@ export function startTracking(client: NotifyClient, directory: string, options: 
     settings = readPluginOptions(options)
   } catch (error) {
     pausedNotice(notifier, inPluginTerms(error))
-    return { hooks: { 'tool.execute.before': pausedToolGuardHook({ notifier, directory }) }, runtime: Promise.resolve(undefined), startup: Promise.resolve() }
+    // The user's own protected files stay guarded while other options keep tracking paused.
+    return { hooks: { 'tool.execute.before': pausedToolGuardHook({ notifier, directory }, protectionOfOptions(options)) }, runtime: Promise.resolve(undefined), startup: Promise.resolve() }
   }
   const opening = openRuntime(settings, project, notifier, directory)
   const context = createTrackerContext(settings, project, opening.runtime, notifier, directory)

@@ -1,4 +1,4 @@
-import type { AgentStatus, ToolCallPolicy, ToolCallVerdict } from '@agent-tracker/core'
+import type { AgentStatus, ProtectedFiles, ToolCallPolicy, ToolCallVerdict } from '@agent-tracker/core'
 import { guardToolCall, runsGitCommit } from '@agent-tracker/core'
 import type { Tracker } from '@agent-tracker/node-host'
 import { ProtectedFileIndex, resolveProtectedFiles } from '@agent-tracker/node-host/hooks'
@@ -53,9 +53,12 @@ export function toolGuardHook(context: TrackerContext): (input: BeforeInput, out
   }, (error) => error instanceof BlockedToolError)
 }
 
-/** The hooks while tracking is paused (bad options): nothing is recorded; secrets and the user's channels are still guarded, with the default protection. */
-export function pausedToolGuardHook(context: Pick<TrackerContext, 'notifier' | 'directory'>): (input: BeforeInput, output: { args: unknown }) => Promise<void> {
-  const protection = resolveProtectedFiles([])
+/**
+ * The hooks while tracking is paused (bad options): nothing is recorded; secrets and the user's
+ * channels are still guarded — the protected files the options name where that option itself is
+ * good (see `protectionOfOptions`), else the defaults.
+ */
+export function pausedToolGuardHook(context: Pick<TrackerContext, 'notifier' | 'directory'>, protection: ProtectedFiles = resolveProtectedFiles([])): (input: BeforeInput, output: { args: unknown }) => Promise<void> {
   const policy: ToolCallPolicy = { protectedFiles: protection, lookup: new ProtectedFileIndex(context.directory, protection), enforceHalt: 'off' }
   return guardHook(context.notifier, 'tool.execute.before', (input: BeforeInput, output: { args: unknown }) => {
     enforce(guardToolCall({ tool: input.tool, args: output.args, cwd: input.tool === 'bash' ? bashWorkdir(output.args, context.directory) : context.directory }, policy))

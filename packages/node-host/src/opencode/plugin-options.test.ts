@@ -1,7 +1,7 @@
 import { DEFAULT_PROTECTED_FILES, DEFAULT_RULES } from '@agent-tracker/core'
 import { WriteBufferError, resolveWriteBufferOptions } from '@agent-tracker/write-buffer/options'
 import { describe, expect, it } from 'vitest'
-import { flushOptionMessage, readPluginOptions } from './plugin-options.js'
+import { flushOptionMessage, protectionOfOptions, readPluginOptions } from './plugin-options.js'
 
 describe('readPluginOptions', () => {
   it('applies defaults', () => {
@@ -39,6 +39,28 @@ describe('readPluginOptions', () => {
     ['fast', 'Invalid agent-tracker option options: "fast"; accepted: an object.'],
   ])('rejects %j with a message naming it and what is accepted', (options, message) => {
     expect(() => readPluginOptions(options)).toThrow(message)
+  })
+
+  it('names every bad option at once, not the first only', () => {
+    let message = ''
+    try {
+      readPluginOptions({ bogus: 1, other: 2, maxDatabaseSize: 5, enforceHalt: 'maybe', identity: 'agent' })
+    } catch (error) {
+      message = (error as Error).message
+    }
+    expect(message).toBe([
+      'Unknown agent-tracker options "bogus", "other"; known options are databasePath, maxDatabaseSize, identity, rules, enforceHalt, envProtection, protectedFiles, exportStatusFile, migrateOnStart, upgradeOnStart, flush, gitEvidence, team.',
+      'Invalid maxDatabaseSize 5: accepted is a whole number of bytes from 1048576 (1 MiB) to 2147483648 (2 GiB); the default is 536870912 (512 MiB).',
+      'Invalid agent-tracker option enforceHalt: "maybe"; accepted: "block" or "warn" or "off".',
+    ].join(' '))
+  })
+})
+
+describe('protectionOfOptions', () => {
+  it("keeps the user's protected files when other options are bad, and falls back to the defaults when that option is bad too", () => {
+    expect(protectionOfOptions({ protectedFiles: ['*.pem'], maxDatabaseSize: 5 }, { AGENT_TRACKER_PROTECTED_FILES: 'id_rsa*' }).patterns).toEqual([...DEFAULT_PROTECTED_FILES, '*.pem', 'id_rsa*'])
+    expect(protectionOfOptions({ protectedFiles: '*.pem' }, {}).patterns).toEqual(DEFAULT_PROTECTED_FILES)
+    expect(protectionOfOptions('fast', { AGENT_TRACKER_PROTECTED_FILES: 'id_rsa*' }).patterns).toEqual([...DEFAULT_PROTECTED_FILES, 'id_rsa*'])
   })
 })
 

@@ -49,41 +49,39 @@ export class InvalidPluginOptionError extends Error {
 
 /**
  * Reads the options of `["@agent-tracker/opencode-plugin", { … }]`.
- * @throws {InvalidPluginOptionError} naming the first bad option, its value and what is accepted.
+ * @throws {InvalidPluginOptionError} naming every bad option, its value and what is accepted (one sentence each).
  */
 export function readPluginOptions(input: unknown, env: Readonly<Record<string, string | undefined>> = process.env): PluginSettings {
   const options = input ?? {}
   if (typeof options !== 'object' || Array.isArray(options)) throw invalid('options', options, 'an object')
   const given = options as Record<string, unknown>
-  const unknown = Object.keys(given).find((key) => !(KNOWN as readonly string[]).includes(key))
-  if (unknown !== undefined) throw new InvalidPluginOptionError(`Unknown agent-tracker option "${unknown}"; known options are ${KNOWN.join(', ')}.`)
-  const wrap = <T>(name: string, read: () => T): T => {
+  // Every option is read, and every bad one named: fixing them one start at a time would take as many starts.
+  const problems: string[] = []
+  const unknown = Object.keys(given).filter((key) => !(KNOWN as readonly string[]).includes(key))
+  if (unknown.length > 0) problems.push(`Unknown agent-tracker option${unknown.length === 1 ? '' : 's'} ${unknown.map((key) => `"${key}"`).join(', ')}; known options are ${KNOWN.join(', ')}.`)
+  const read = <T>(fallback: T, reader: () => T): T => {
     try {
-      return read()
+      return reader()
     } catch (error) {
-      if (error instanceof InvalidPluginOptionError) throw error
       // Errors from core and the adapters name the option, its value and what is accepted; the
       // plugin says it in its own option names where they differ.
-      throw new InvalidPluginOptionError(inOptionTerms(error), { cause: error })
+      problems.push(error instanceof InvalidPluginOptionError ? error.message : inOptionTerms(error))
+      return fallback
     }
   }
-  return {
-    databasePath: optionalString(given, 'databasePath'),
-    maxDatabaseSize: given.maxDatabaseSize === undefined ? undefined : wrap('maxDatabaseSize', () => validateMaxDatabaseSize(given.maxDatabaseSize)),
-    identity: oneOf(given, 'identity', SETUP_IDENTITIES, 'agent+model'),
-    rules: wrap('rules', () => resolveRules(given.rules ?? {})),
-    enforceHalt: boolean(given, 'enforceHalt', { true: 'block', false: 'off' }, ['block', 'warn', 'off'], 'block'),
-    envProtection: oneOf(given, 'envProtection', [true, false], true),
-    protection: wrap('protectedFiles', () => {
-      const patterns: unknown = given.protectedFiles ?? []
-      if (!Array.isArray(patterns)) throw invalid('protectedFiles', patterns, 'an array of file name or path globs, e.g. ["*.pem", "id_rsa*", "!.env.test"]')
-      return resolveProtectedFiles(patterns, env)
-    }),
-    exportStatusFile: boolean(given, 'exportStatusFile', { true: 'existing', false: 'off' }, ['existing', 'always', 'off'], 'existing'),
-    migrateOnStart: oneOf(given, 'migrateOnStart', [true, false], true),
-    gitEvidence: oneOf(given, 'gitEvidence', [true, false], true),
-    upgradeOnStart: oneOf(given, 'upgradeOnStart', [true, false], true),
-    flush: wrap('flush', () => {
+  const settings: PluginSettings = {
+    databasePath: read(undefined, () => optionalString(given, 'databasePath')),
+    maxDatabaseSize: read(undefined, () => (given.maxDatabaseSize === undefined ? undefined : validateMaxDatabaseSize(given.maxDatabaseSize))),
+    identity: read('agent+model', () => oneOf(given, 'identity', SETUP_IDENTITIES, 'agent+model')),
+    rules: read(resolveRules({}), () => resolveRules(given.rules ?? {})),
+    enforceHalt: read('block', () => boolean(given, 'enforceHalt', { true: 'block', false: 'off' }, ['block', 'warn', 'off'], 'block')),
+    envProtection: read(true, () => oneOf(given, 'envProtection', [true, false], true)),
+    protection: read(resolveProtectedFiles([], env), () => protectedFilesOption(given, env)),
+    exportStatusFile: read('existing', () => boolean(given, 'exportStatusFile', { true: 'existing', false: 'off' }, ['existing', 'always', 'off'], 'existing')),
+    migrateOnStart: read(true, () => oneOf(given, 'migrateOnStart', [true, false], true)),
+    gitEvidence: read(true, () => oneOf(given, 'gitEvidence', [true, false], true)),
+    upgradeOnStart: read(true, () => oneOf(given, 'upgradeOnStart', [true, false], true)),
+    flush: read({}, () => {
       const flush: unknown = given.flush ?? {}
       if (typeof flush !== 'object' || flush === null || Array.isArray(flush)) throw invalid('flush', flush, 'an object like {"maxPending": 1000, "maxAgeMs": 30000}')
       const { maxPending, maxAgeMs, ...rest } = flush as Record<string, unknown>
@@ -93,8 +91,30 @@ export function readPluginOptions(input: unknown, env: Readonly<Record<string, s
       resolveWriteBufferOptions(chosen)
       return chosen
     }),
-    team: readTeamOption(given.team),
+    team: read(undefined, () => readTeamOption(given.team)),
   }
+  if (problems.length > 0) throw new InvalidPluginOptionError(problems.join(' '))
+  return settings
+}
+
+/**
+ * The protected files the options name (`protectedFiles`, with `AGENT_TRACKER_PROTECTED_FILES`),
+ * read alone: while other options are bad and tracking pauses, the guard still keeps the user's
+ * own protected files, not the defaults only. The defaults when this option too is bad or absent.
+ */
+export function protectionOfOptions(input: unknown, env: Readonly<Record<string, string | undefined>> = process.env): ProtectedFiles {
+  const given = typeof input === 'object' && input !== null && !Array.isArray(input) ? (input as Record<string, unknown>) : {}
+  try {
+    return protectedFilesOption(given, env)
+  } catch {
+    return resolveProtectedFiles([], env)
+  }
+}
+
+function protectedFilesOption(given: Record<string, unknown>, env: Readonly<Record<string, string | undefined>>): ProtectedFiles {
+  const patterns: unknown = given.protectedFiles ?? []
+  if (!Array.isArray(patterns)) throw invalid('protectedFiles', patterns, 'an array of file name or path globs, e.g. ["*.pem", "id_rsa*", "!.env.test"]')
+  return resolveProtectedFiles(patterns, env)
 }
 
 function readTeamOption(team: unknown): TeamOption | undefined {
