@@ -37,7 +37,8 @@ export async function usageHook(input: HookInput, options: HookOptions): Promise
   const reached = new Map<string, FilePosition | undefined>()
   for (const transcript of transcripts) {
     const read = await newUsage(transcript, reads.from(transcript), options.identity)
-    usage.push(...read.usage)
+    // One at a time: a spread passes every element as an argument, past the stack for a long session's transcript.
+    for (const event of read.usage) usage.push(event)
     reached.set(transcript, read.reached)
   }
   // The catalogue takes a while to load: only when there is something to price.

@@ -59,7 +59,8 @@ function mergeNewestFirst(stored: readonly DigestedEntry[], added: readonly Dige
     }
     merged.push(entry)
   }
-  merged.push(...added.slice(next))
+  // One at a time: a spread of a large remainder would pass more arguments than the stack holds.
+  for (const entry of added.slice(next)) merged.push(entry)
   return merged
 }
 

@@ -216,7 +216,8 @@ export async function scanEvidence(store: TrackerStore, folder: string, options:
       }
     })
 
-    survival.push(...await measureSurvival(store, project, head, refs, graph, options.survivalDays ?? [7, 30], now, git, progress))
+    // One at a time: a spread of a long history's measurements would pass more arguments than the stack holds.
+    for (const measured of await measureSurvival(store, project, head, refs, graph, options.survivalDays ?? [7, 30], now, git, progress)) survival.push(measured)
     for (const fact of survival) add(fact)
   } finally {
     graphCache?.remove()
