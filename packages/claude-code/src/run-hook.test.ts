@@ -193,6 +193,17 @@ describe('the Claude Code hook', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(200)
   })
 
+  it('finds the model of a response whose transcript line is longer than the end it reads first (a Write of a large file): a halted setup stays blocked', async () => {
+    const repo = gitRepository(tempFolder('repo-'))
+    const databasePath = join(tempFolder('db-'), 'tracker.lmdb')
+    const first = new HookSession('s10', repo, databasePath)
+    await first.call('toolu_1', 'Bash', { command: 'true' }, () => bash(repo, 'true'))
+    for (const note of ['broke it', 'broke it again']) await first.send('UserPromptSubmit', { prompt: `/bug ${note}` })
+    const next = new HookSession('s11', repo, databasePath)
+    const write = await next.call('toolu_big', 'Write', { file_path: join(repo, 'big.txt'), content: 'x'.repeat(1_500_000) }, () => ({ response: {} }))
+    expect(write.stdout).toContain(`agent-tracker blocked this Write call. ${SETUP} is halted`)
+  })
+
   it("takes the user's /grade from the prompt, keeping it from the model; other prompts pass untouched", async () => {
     const repo = gitRepository(tempFolder('repo-'))
     const session = new HookSession('s3', repo, join(tempFolder('db-'), 'tracker.lmdb'))
