@@ -150,11 +150,20 @@ function upgradeNotice(outcome: UpgradeOutcome, notifier: Notifier): string | un
   }
 }
 
+/** Why tracking is paused, by the notifier of the plugin instance that paused: for what must answer it later (a slash command). */
+const PAUSED = new WeakMap<Notifier, string>()
+
 /** Tells the user, once, that tracking is paused and why. */
 export function pausedNotice(notifier: Notifier, reason: string): void {
+  PAUSED.set(notifier, reason)
   const message = `agent-tracker: tracking is paused — ${reason}`
   notifier.log('warn', message)
   notifier.toast(message, 'warning')
+}
+
+/** Why tracking is paused for the plugin instance of this notifier, if it is (see {@link pausedNotice}). */
+export function pausedReason(notifier: Notifier): string | undefined {
+  return PAUSED.get(notifier)
 }
 
 /** Migrates the project's legacy data and refreshes its profile, telling the user what came in and what could not. */

@@ -1,3 +1,6 @@
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { tempFolder } from '@agent-tracker/test-folders'
 import { describe, expect, it } from 'vitest'
 import { SETUP, headOf, startPlugin } from '../test/plugin-fixture.js'
 
@@ -33,5 +36,18 @@ describe('the command.execute.before hook', () => {
     expect(await plugin.command('ses_1', 'review', 'all')).toBe('template')
     await plugin.event('session.idle', {})
     expect(await plugin.readAll('bugs')).toEqual([expect.objectContaining({ setup: SETUP, by: 'user', note: 'totals are wrong' })])
+  })
+
+  it('says /grade failed while tracking is paused by a database it cannot open, instead of passing the grade on to the model as if recorded', async () => {
+    const root = tempFolder()
+    const databasePath = join(root, 'tracker.lmdb')
+    writeFileSync(databasePath, 'not a database, and never one')
+    const plugin = await startPlugin({ databasePath })
+    expect(await plugin.tracking.runtime).toBeUndefined()
+    const prompt = await plugin.command('ses_1', 'grade', 'good')
+    expect(prompt).toContain('[agent-tracker] agent-tracker could not do /grade: tracking is paused — ')
+    expect(prompt).toContain('Nothing was recorded.')
+    expect(plugin.notices.at(-1)).toMatchObject({ kind: 'toast', level: 'error' })
+    expect(await plugin.command('ses_1', 'review', 'all')).toBe('template')
   })
 })

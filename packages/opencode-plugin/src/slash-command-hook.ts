@@ -2,6 +2,8 @@ import type { UserCommand } from '@agent-tracker/core'
 import { isUserCommand, opencodeCommandTurnPrompt } from '@agent-tracker/core'
 import type { Tracker } from '@agent-tracker/node-host'
 import { runUserCommand } from '@agent-tracker/node-host/hooks'
+import { guardHook } from './hook-guard.js'
+import { pausedReason } from './open-runtime.js'
 import { inPluginTerms } from './plugin-errors.js'
 import type { TrackerContext } from './tracker-context.js'
 
@@ -13,11 +15,15 @@ type CommandInput = { command: string; sessionID: string; arguments: string }
  * outcome and replaces the command's prompt with it, for the agent to acknowledge.
  */
 export function slashCommandHook(context: TrackerContext): (input: CommandInput, output: { parts: unknown[] }) => Promise<void> {
-  return context.whenTracking('command.execute.before', async (runtime, input: CommandInput, output: { parts: unknown[] }) => {
+  return guardHook(context.notifier, 'command.execute.before', async (input: CommandInput, output: { parts: unknown[] }) => {
     if (!isUserCommand(input.command)) return
+    const runtime = await context.runtime
     context.commandTurns.expect(input.sessionID)
     let reply: string
     try {
+      // Paused (a database that cannot be opened or written): said as a failure, or the command's own
+      // prompt would reach the model, which would take the grade for recorded.
+      if (runtime === undefined) throw new Error(`tracking is paused — ${pausedReason(context.notifier) ?? 'see agent-tracker doctor'}. Nothing was recorded.`)
       reply = await runSlashCommand(context, runtime, input.command, input.sessionID, input.arguments)
       context.notifier.toast(reply, 'success')
     } catch (error) {
