@@ -1,7 +1,12 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { SETUP, gitRepository, startPlugin, tempFolder } from '../test/plugin-fixture.js'
+import { readPluginOptions } from '@agent-tracker/node-host/opencode-options'
+import { SETUP, fakeClient, gitRepository, startPlugin, tempFolder } from '../test/plugin-fixture.js'
+import { chatParamsHook } from './chat-params-hook.js'
+import { createNotifier } from './notifier.js'
+import { toolGuardHook } from './tool-guard-hook.js'
+import { createTrackerContext } from './tracker-context.js'
 import type { PluginUnderTest } from '../test/plugin-fixture.js'
 
 const before = (plugin: PluginUnderTest, tool: string, args: Record<string, unknown>, sessionID = 'ses_1') => plugin.hooks['tool.execute.before']?.({ tool, sessionID, callID: 'call_x' }, { args })
@@ -40,6 +45,23 @@ describe('the tool.execute.before hook', () => {
     await expect(before(plugin, 'bash', { command: 'cat .env' })).resolves.toBeUndefined()
     await expect(before(plugin, 'bash', { command: `npx agent-tracker grade ${SETUP} HEAD --user excellence` })).rejects.toThrow('agent-tracker blocked this bash call: it runs agent-tracker grade, which only the user may use')
     await expect(before(plugin, 'bash', { command: 'opencode run --command grade excellence' })).rejects.toThrow('it runs opencode --command grade')
+  })
+
+  it('still blocks a halted setup while tracking is paused, reading its status from the database without opening it', async () => {
+    const plugin = await halted()
+    await plugin.dispose()
+    // Another start on the same database, whose tracking is paused (say its folder takes no writes).
+    const notifier = createNotifier(fakeClient())
+    const context = createTrackerContext(readPluginOptions({ databasePath: plugin.databasePath }), plugin.project, Promise.resolve(undefined), notifier)
+    await chatParamsHook(context.sessions, context.commandTurns, notifier)({ sessionID: 'ses_2', agent: 'build', model: { providerID: 'fake', id: 'm1' } })
+    const guard = toolGuardHook(context)
+    await expect(guard({ tool: 'bash', sessionID: 'ses_2', callID: 'c1' }, { args: { command: 'echo still working' } })).rejects.toThrow(`agent-tracker blocked this bash call. ${SETUP} is halted`)
+    // A session of another setup, and a database that is not there, pass.
+    await chatParamsHook(context.sessions, context.commandTurns, notifier)({ sessionID: 'ses_3', agent: 'plan', model: { providerID: 'fake', id: 'm1' } })
+    await expect(guard({ tool: 'bash', sessionID: 'ses_3', callID: 'c2' }, { args: { command: 'echo fine' } })).resolves.toBeUndefined()
+    const elsewhere = createTrackerContext(readPluginOptions({ databasePath: join(tempFolder(), 'none.lmdb') }), plugin.project, Promise.resolve(undefined), notifier)
+    await chatParamsHook(elsewhere.sessions, elsewhere.commandTurns, notifier)({ sessionID: 'ses_2', agent: 'build', model: { providerID: 'fake', id: 'm1' } })
+    await expect(toolGuardHook(elsewhere)({ tool: 'bash', sessionID: 'ses_2', callID: 'c3' }, { args: { command: 'echo fine' } })).resolves.toBeUndefined()
   })
 
   it('blocks a halted setup with why and how to reinstate, except read-only tracker tools, until /reinstate', async () => {

@@ -1,7 +1,8 @@
+import { homedir } from 'node:os'
 import type { AgentStatus, ProtectedFiles, ToolCallPolicy, ToolCallVerdict } from '@agent-tracker/core'
-import { guardToolCall, runsGitCommit } from '@agent-tracker/core'
+import { guardToolCall, runsGitCommit, toAgentStatus } from '@agent-tracker/core'
 import type { Tracker } from '@agent-tracker/node-host'
-import { ProtectedFileIndex, resolveProtectedFiles } from '@agent-tracker/node-host/hooks'
+import { ProtectedFileIndex, resolveDatabasePath, resolveProtectedFiles } from '@agent-tracker/node-host/hooks'
 import { READ_ONLY_TOOLS } from './agent-tools.js'
 import { bashCommand, bashWorkdir } from './bash-args.js'
 import { guardHook } from './hook-guard.js'
@@ -35,9 +36,19 @@ export function toolGuardHook(context: TrackerContext): (input: BeforeInput, out
   const policy: ToolCallPolicy = { envProtection: settings.envProtection, protectedFiles: settings.protection, lookup, enforceHalt: settings.enforceHalt }
   const warnedHalted = new Set<string>()
   const statusOf = async (runtime: Tracker | undefined, input: BeforeInput): Promise<AgentStatus | undefined> => {
-    if (runtime === undefined || settings.enforceHalt === 'off' || READ_ONLY_TOOLS.has(input.tool)) return undefined
+    if (settings.enforceHalt === 'off' || READ_ONLY_TOOLS.has(input.tool)) return undefined
     const setup = sessions.setupOf(input.sessionID)
-    return setup === undefined ? undefined : runtime.service.getStatus(setup)
+    if (setup === undefined) return undefined
+    if (runtime !== undefined) return runtime.service.getStatus(setup)
+    // Paused (a database it can read but not write, say): the halt is still read, one record, without opening the store.
+    try {
+      // Imported here: LMDB is loaded in the background at start-up, never before the hooks exist.
+      const { peekRecord } = await import('@agent-tracker/lmdb-store/peek')
+      const record = peekRecord(resolveDatabasePath({ databasePath: settings.databasePath, env: process.env, homeDir: homedir() }), 'setups', [setup])
+      return record === undefined ? undefined : toAgentStatus(record, settings.rules)
+    } catch {
+      return undefined
+    }
   }
   return guardHook(notifier, 'tool.execute.before', async (input: BeforeInput, output: { args: unknown }) => {
     const cwd = input.tool === 'bash' ? bashWorkdir(output.args, directory) : directory
