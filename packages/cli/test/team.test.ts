@@ -86,9 +86,11 @@ describe('sync and team reads', () => {
       }
     }
     expect((await runCli(['ingest', '--trust', '--db', db], { input: `${lines.join('\n')}\n` })).code).toBe(0)
-    expect((await runCli(['sync', '--db', db], { env: { ...env, AGENT_TRACKER_TEAM_MEMBER: 'cleo' } })).code).toBe(0)
+    // A schema of its own: the other tests count the setups and members of theirs.
+    const own = { ...env, AGENT_TRACKER_TEAM_SCHEMA: 'team_order', AGENT_TRACKER_TEAM_MEMBER: 'cleo' }
+    expect((await runCli(['sync', '--db', db], { env: own })).code).toBe(0)
     const local = await runCli(['recommend', web, '--db', db, '--json'])
-    const team = await runCli(['recommend', web, '--team', '--member', 'cleo', '--json'], { env })
+    const team = await runCli(['recommend', web, '--team', '--member', 'cleo', '--json'], { env: own })
     expect(team.code, team.stderr).toBe(0)
     const answer = (stdout: string): unknown => (jsonData(stdout.replace(/"profiledAt": "[^"]*"/g, '"profiledAt": "…"'), 'recommend') as { setups: unknown[] }).setups
     expect((answer(local.stdout) as unknown[]).length).toBe(3)
