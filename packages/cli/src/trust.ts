@@ -52,3 +52,27 @@ export function uncountedGradeNote(provenance: GradeProvenanceOfRun): string | u
     : 'for grades from your own scripts, add --trust'
   return `Recorded with channel ${channel}, not counted as your grade: ${why}. Give grades in your own terminal or with /grade; ${vouch}.`
 }
+
+/**
+ * Refuses, inside an agent session, a command that is the user's own call (lifting a halt, a
+ * verdict on a suspected bug, the user's note on a retrospective): an agent must not make it for
+ * them through the CLI.
+ * @throws {CliError} `code` (a usage error), saying why and where to do it instead.
+ */
+export function refuseInAgentSession(io: Io, code: string, what: string, instead: string): void {
+  const agentSession = agentSessionOfIo(io)
+  if (agentSession === undefined) return
+  throw new CliError(code, `${what}, which is your call, so it is refused inside an agent session (${agentSession.evidence}, so ${agentSession.host} runs this command). Run it yourself, in your own terminal${instead}.`, EXIT.usage)
+}
+
+/**
+ * What a fact does that is the user's own call — lifting a halt, a verdict on a suspected bug, a
+ * note as the user's — for `ingest`, which takes such a fact only with `--trust`; undefined for
+ * any other fact.
+ */
+export function usersOwnCall(fact: { readonly kind: string; readonly userNote?: string }): string | undefined {
+  if (fact.kind === 'reinstate') return 'A reinstatement lifts a halt'
+  if (fact.kind === 'verdict') return 'A verdict on a suspected bug changes skill points'
+  if (fact.kind === 'retrospective' && fact.userNote !== undefined) return "A retrospective's userNote is a note as the user's"
+  return undefined
+}

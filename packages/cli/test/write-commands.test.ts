@@ -79,6 +79,26 @@ describe('grading, bugs and reinstating', () => {
       expect(jsonError(refused.stdout)).toMatchObject({ code: 'REINSTATE_REFUSED', message: expect.stringContaining('reinstate lifts a halt, which is your call, so it is refused inside an agent session') as unknown })
     }
     expect(jsonData((await runCli(['status', SONNET, '--db', db, '--json'])).stdout, 'status')).toMatchObject({ halted: true })
+    // Nor through ingest: a reinstatement, a verdict or a note as the user's comes in with --trust only.
+    const lines = [
+      factLine({ kind: 'reinstate', setup: SONNET, project: '/w/shop' }),
+      factLine({ kind: 'retrospective', setup: SONNET, project: '/w/shop', commit: '5a1b0c0ffee', userNote: 'the user liked it' }),
+      factLine({ kind: 'tool_call', setup: SONNET, project: '/w/shop', tool: 'bash', ok: true }),
+    ].join('\n')
+    for (const env of [{ CLAUDECODE: '1' }, {}]) {
+      const ingested = await runCli(['ingest', '--db', db, '--json'], { env, input: lines })
+      expect(ingested.code).toBe(1)
+      expect((jsonData(ingested.stdout, 'ingest') as { rejected: { line: number; message: string }[] }).rejected).toEqual([
+        { line: 1, message: "A reinstatement lifts a halt, which is the user's own call: ingest it with --trust, from your own terminal (--trust is refused inside an agent session)." },
+        { line: 2, message: "A retrospective's userNote is a note as the user's, which is the user's own call: ingest it with --trust, from your own terminal (--trust is refused inside an agent session)." },
+      ])
+    }
+    expect(jsonData((await runCli(['status', SONNET, '--db', db, '--json'])).stdout, 'status')).toMatchObject({ halted: true })
+    for (const args of [['retro', SONNET, '--commit', '5a1b', '--note', 'mine'], ['bug', '--confirm', 'abcd1234']]) {
+      const refused = await runCli([...args, '--db', db, '--json'], { env: { OPENCODE: '1' } })
+      expect(refused.code, args.join(' ')).toBe(2)
+      expect(jsonError(refused.stdout).message, args.join(' ')).toContain('which is your call, so it is refused inside an agent session')
+    }
     const reinstated = await runCli(['reinstate', SONNET, '--db', db])
     expect(reinstated.stdout).toBe(`Reinstated ${SONNET}: SP 1.0, it may work again.\n`)
     expect((await runCli(['reinstate', SONNET, '--db', db])).stdout).toContain('is not halted')

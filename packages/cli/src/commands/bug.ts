@@ -6,6 +6,7 @@ import { plural, score, shortHash } from '../format.js'
 import { oneLine } from '../terminal-text.js'
 import { commitReference, latestProjectOf, projectOf, requireSetup } from './lookups.js'
 import { trackingService } from './tracking.js'
+import { refuseInAgentSession } from '../trust.js'
 
 /** Options of `bug`. */
 export interface BugOptions {
@@ -55,6 +56,7 @@ export async function bugCommand(ctx: CommandContext, setup: string | undefined,
 }
 
 async function judgeSuspectedBug(ctx: CommandContext, setup: string | undefined, handle: string, verdict: 'confirmed' | 'dismissed', note: string | undefined): Promise<void> {
+  refuseInAgentSession(ctx.io, 'VERDICT_REFUSED', `bug --${verdict === 'confirmed' ? 'confirm' : 'dismiss'} gives a verdict on a suspected bug`, '')
   const store = ctx.openExistingStore('suspected bug to judge')
   const record = await findEvidence(store, handle, { signal: 'suspected-bug', ...(setup === undefined ? {} : { setup }) })
   const result = await store.applyFacts(verdictFacts(record, verdict, new Date().toISOString(), note))

@@ -9,7 +9,7 @@ import { plural } from '../format.js'
 import { numberedLines } from '../ingest/json-lines.js'
 import { lineFactId } from '../ingest/line-fact-id.js'
 import { absolutePath } from '../io.js'
-import { gradeProvenanceOf, uncountedGradeNote } from '../trust.js'
+import { gradeProvenanceOf, uncountedGradeNote, usersOwnCall } from '../trust.js'
 
 const BATCH = 1000
 
@@ -141,6 +141,12 @@ export async function ingestCommand(ctx: CommandContext, options: { file?: strin
         try {
           const parsed: unknown = JSON.parse(text)
           const fact = checkHostFact(validateFact(parsed, { newId: () => lineFactId(line, text), now: () => ctx.now() }), ctx.now())
+          // What only the user may do comes in vouched for, or not at all (the CLI's own commands refuse it inside an agent session).
+          const userCall = provenance.vouched ? undefined : usersOwnCall(fact)
+          if (userCall !== undefined) {
+            rejected.push({ line, message: `${userCall}, which is the user's own call: ingest it with --trust, from your own terminal (--trust is refused inside an agent session).` })
+            continue
+          }
           if (fact.kind === 'grade') {
             const { vouched: _claimed, ...claims } = fact
             // A grade line without an id of its own, vouched for, is not the same line's uncounted grade.

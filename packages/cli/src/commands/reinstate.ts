@@ -1,7 +1,6 @@
-import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { score } from '../format.js'
-import { agentSessionOfIo } from '../trust.js'
+import { refuseInAgentSession } from '../trust.js'
 import { latestProjectOf, requireSetup } from './lookups.js'
 import { trackingService } from './tracking.js'
 
@@ -11,10 +10,7 @@ import { trackingService } from './tracking.js'
  * @throws {CliError} REINSTATE_REFUSED inside an agent session.
  */
 export async function reinstateCommand(ctx: CommandContext, setup: string, options: { note?: string }): Promise<void> {
-  const agentSession = agentSessionOfIo(ctx.io)
-  if (agentSession !== undefined) {
-    throw new CliError('REINSTATE_REFUSED', `reinstate lifts a halt, which is your call, so it is refused inside an agent session (${agentSession.evidence}, so ${agentSession.host} runs this command). Run it yourself, in your own terminal (in OpenCode: /reinstate).`, EXIT.usage)
-  }
+  refuseInAgentSession(ctx.io, 'REINSTATE_REFUSED', 'reinstate lifts a halt', ' (in OpenCode: /reinstate)')
   const store = ctx.openExistingStore('setup to reinstate')
   await requireSetup(store, setup)
   const project = await latestProjectOf(store, setup, ctx.io.cwd)

@@ -1,6 +1,7 @@
 import type { RetrospectiveRecord } from '@agent-tracker/core'
 import { retrospectives } from '@agent-tracker/core'
 import { CliError, EXIT } from '../cli-error.js'
+import { refuseInAgentSession } from '../trust.js'
 import type { CommandContext } from '../context.js'
 import { shortHash, truncate, when } from '../format.js'
 import { moreHint, pageOf } from '../pagination.js'
@@ -13,6 +14,7 @@ export async function retroCommand(ctx: CommandContext, setup: string | undefine
     givenText('--note', options.note, 'your note')
     givenText('--task', options.task, 'the task the commit was for')
     if (setup === undefined) throw new CliError('MISSING_SETUP', 'Name the setup whose retrospective the note is for: agent-tracker retro <setup> --commit <hash> --note "…".', EXIT.usage)
+    refuseInAgentSession(ctx.io, 'NOTE_REFUSED', 'retro --note records a note as yours', '')
     if (options.commit !== undefined) commitReference(options.commit, '--commit')
     const store = ctx.openExistingStore('retrospective to note')
     await requireSetup(store, setup)
