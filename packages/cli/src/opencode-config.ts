@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, isAbsolute, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { locateDatabase } from '@agent-tracker/node-host/database-path'
 import type { ParseError } from 'jsonc-parser'
 import { parse, printParseErrorCode } from 'jsonc-parser'
@@ -99,7 +100,34 @@ export function parseConfig(text: string): ParsedConfig {
 export function isOurPluginEntry(entry: unknown): boolean {
   const name = Array.isArray(entry) ? (entry as unknown[])[0] : entry
   if (typeof name !== 'string') return false
-  return name === PLUGIN_NAME || name.startsWith(`${PLUGIN_NAME}@`) || (/^(file:|\/|\.)/.test(name) && name.includes('agent-tracker') && name.includes('opencode-plugin'))
+  if (name === PLUGIN_NAME || name.startsWith(`${PLUGIN_NAME}@`)) return true
+  if (!/^(file:|\/|\.)/.test(name)) return false
+  // A local copy: known by the package it belongs to (a checkout at any path), else by its path's words.
+  return packageNameOf(name) === PLUGIN_NAME || (name.includes('agent-tracker') && name.includes('opencode-plugin'))
+}
+
+/** The name in the package.json nearest above a file given by absolute path or file: URL; undefined when there is none or it cannot be read. */
+function packageNameOf(location: string): string | undefined {
+  let path: string
+  try {
+    path = location.startsWith('file:') ? fileURLToPath(location) : location
+  } catch {
+    return undefined
+  }
+  if (!isAbsolute(path)) return undefined
+  for (let folder = dirname(path), steps = 0; steps < 8; folder = dirname(folder), steps++) {
+    const manifest = join(folder, 'package.json')
+    if (existsSync(manifest)) {
+      try {
+        const { name } = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown }
+        return typeof name === 'string' ? name : undefined
+      } catch {
+        return undefined
+      }
+    }
+    if (dirname(folder) === folder) return undefined
+  }
+  return undefined
 }
 
 /** The npm name of the plugin agent-tracker replaces: it writes its own format at the same database path. */

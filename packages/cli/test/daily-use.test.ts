@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { locateDatabase } from '@agent-tracker/node-host'
 import stringWidth from 'string-width'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -73,6 +74,15 @@ describe('first run: no database yet', () => {
     writeFileSync(join(repo, 'opencode.jsonc'), '{\n  // ours\n  "plugin": [["@agent-tracker/opencode-plugin", { "exportStatusFile": "always" }]]\n}\n')
     const project = await runCli(['doctor', '--db', seeded.db], { home, cwd: join(repo, 'src') })
     expect(project.stdout).toContain(`✓ Plugin       configured in ${join(repo, 'opencode.jsonc')} (looked in ${join(repo, 'src')} up to its repository's root ${repo}, and globally)\n`)
+    // A local copy of the plugin, loaded by file URL from a checkout whose path names neither agent-tracker nor the plugin.
+    const checkout = join(tempFolder('work-'), 'plugins', 'tracking')
+    mkdirSync(join(checkout, 'bundle'), { recursive: true })
+    writeFileSync(join(checkout, 'package.json'), JSON.stringify({ name: '@agent-tracker/opencode-plugin', version: '0.0.0' }))
+    writeFileSync(join(checkout, 'bundle', 'index.js'), 'export {}\n')
+    writeFileSync(join(repo, 'opencode.jsonc'), JSON.stringify({ plugin: [[pathToFileURL(join(checkout, 'bundle', 'index.js')).href, {}]] }))
+    expect((await runCli(['doctor', '--db', seeded.db], { home, cwd: repo })).stdout).toContain(`✓ Plugin       configured in ${join(repo, 'opencode.jsonc')}`)
+    writeFileSync(join(checkout, 'package.json'), JSON.stringify({ name: 'some-other-plugin' }))
+    expect((await runCli(['doctor', '--db', seeded.db], { home, cwd: repo })).stdout).toContain('! Plugin')
     writeFileSync(join(repo, 'opencode.jsonc'), '{ "plugin": [ "other" // no closing')
     expect((await runCli(['doctor', '--db', seeded.db], { home, cwd: repo })).stdout).toContain(`${join(repo, 'opencode.jsonc')} cannot be read (`)
   })
