@@ -161,7 +161,8 @@ export class CommandContext {
     if (this.teamUrl !== undefined) {
       throw new CliError('USAGE', `--db ${redactUrl(this.teamUrl)} names a team database: only read commands take one (with --team, they read the configured one); this command works on this machine's database.`, EXIT.usage)
     }
-    const maxDatabaseSize = this.#maxDatabaseSize()
+    // A read checks no size: a bad AGENT_TRACKER_MAX_SIZE stops the writes, not every command (doctor says what is wrong with it).
+    const maxDatabaseSize = mode === 'write' || this.#options.maxSize !== undefined ? this.#maxDatabaseSize() : this.#maxDatabaseSizeIfValid()
     const store = openDatabase({
       databasePath: this.databasePath,
       env: this.io.env,
@@ -194,6 +195,15 @@ export class CommandContext {
       }
     }
     return this.openStore('write')
+  }
+
+  /** {@link #maxDatabaseSize}, or undefined (the default) when it is no size. */
+  #maxDatabaseSizeIfValid(): number | undefined {
+    try {
+      return this.#maxDatabaseSize()
+    } catch {
+      return undefined
+    }
   }
 
   /** The size limit `--max-size` (else `AGENT_TRACKER_MAX_SIZE`) gives, if any. @throws {CliError} for one that is no size. */

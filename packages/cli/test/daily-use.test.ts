@@ -474,7 +474,10 @@ describe('one voice', () => {
       expect(bad.code, size).toBe(2)
       expect(jsonError(bad.stdout), size).toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining(`Invalid --max-size "${size}"`) as unknown })
     }
-    expect((await runCli(['doctor', '--db', seeded.db], { env: { AGENT_TRACKER_MAX_SIZE: '1KiB' } })).stderr).toContain('Invalid AGENT_TRACKER_MAX_SIZE "1KiB"')
+    // A bad AGENT_TRACKER_MAX_SIZE is the environment's: doctor names it as a problem and checks on.
+    const environment = await runCli(['doctor', '--db', seeded.db], { env: { AGENT_TRACKER_MAX_SIZE: '1KiB' } })
+    expect(environment.code).toBe(1)
+    expect(environment.stdout).toContain('✗ Size limit   Invalid AGENT_TRACKER_MAX_SIZE "1KiB"')
   })
 
   it('says when a list has more than it shows, and how to see them', async () => {

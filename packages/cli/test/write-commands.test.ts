@@ -861,6 +861,20 @@ describe('faults', () => {
     expect(stderr + fromEnvironment.stderr).not.toContain('maxDatabaseSize')
   })
 
+  it('reads, and doctor diagnoses, under a bad AGENT_TRACKER_MAX_SIZE; only writes refuse it', async () => {
+    const { db } = await seedHistory()
+    const env = { AGENT_TRACKER_MAX_SIZE: 'lots' }
+    expect((await runCli(['agents', '--db', db], { env })).code).toBe(0)
+    const doctor = await runCli(['doctor', '--db', db, '--json'], { env })
+    expect(doctor.code).toBe(1)
+    const checks = (jsonData(doctor.stdout, 'doctor') as { checks: { name: string; level: string; detail: string }[] }).checks
+    expect(checks[0]).toMatchObject({ name: 'Size limit', level: 'problem', detail: expect.stringContaining('Invalid AGENT_TRACKER_MAX_SIZE "lots"') as unknown })
+    expect(checks.find((check) => check.name === 'Size')).toMatchObject({ level: 'ok', detail: expect.stringContaining('of the 512.0 MiB limit') as unknown })
+    expect((await runCli(['bug', SONNET, '--db', db], { env })).code).toBe(2)
+    // An explicit --max-size stays the command line's own mistake.
+    expect((await runCli(['doctor', '--db', db, '--max-size', 'lots'])).code).toBe(2)
+  })
+
   it('says how to get room in its own words when the database is full, and keeps what was stored', async () => {
     const db = join(tempFolder(), 'small.lmdb')
     const small = factLine({ kind: 'activity', setup: SONNET, project: '/w/app', task: 'small' })

@@ -65,9 +65,12 @@ export async function doctorCommand(ctx: CommandContext, folder?: string, option
     // A mistyped folder would otherwise pass every folder check: no legacy data, no secrets, nothing to fix.
     throw new CliError('NOT_A_FOLDER', `${project} is not a folder: doctor [folder] checks a project folder (legacy data, protected files, hooks); leave it out for the current one.`, EXIT.usage)
   }
-  // A bad size limit is the command line's mistake, said as such (exit 2), not a check of the database that failed.
-  if (ctx.maxSize !== undefined) parseSizeLimit(ctx.maxSize, ctx.maxSizeOrigin)
+  // A bad --max-size is the command line's mistake, said as such (exit 2), not a check of the database that failed.
+  if (ctx.maxSizeOrigin === '--max-size' && ctx.maxSize !== undefined) parseSizeLimit(ctx.maxSize, ctx.maxSizeOrigin)
   const checks: Check[] = []
+  // A bad AGENT_TRACKER_MAX_SIZE is the environment's: a problem to name, and the checks go on with the default limit.
+  const sizeProblem = badSizeVariable(ctx)
+  if (sizeProblem !== undefined) checks.push(check('Size limit', 'problem', `${sizeProblem} Every command that writes refuses to run until it is fixed or unset; the hooks and the plugin do not read it. The checks below use the default limit.`))
   let path: string
   try {
     const located = locateDatabase({ databasePath: ctx.databasePath, env: ctx.io.env, homeDir: ctx.io.homeDir })
@@ -474,4 +477,15 @@ function report(ctx: CommandContext, checks: readonly Check[]): number {
     return [...checks.map((entry) => `${mark[entry.level]} ${entry.name.padEnd(width)}  ${entry.detail}`), '', summary].join('\n')
   })
   return healthy ? EXIT.ok : EXIT.failure
+}
+
+/** What is wrong with AGENT_TRACKER_MAX_SIZE (when --max-size does not stand in for it), or undefined. */
+function badSizeVariable(ctx: CommandContext): string | undefined {
+  if (ctx.maxSizeOrigin !== 'AGENT_TRACKER_MAX_SIZE' || ctx.maxSize === undefined) return undefined
+  try {
+    parseSizeLimit(ctx.maxSize, ctx.maxSizeOrigin)
+    return undefined
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error)
+  }
 }
