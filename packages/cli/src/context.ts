@@ -299,6 +299,11 @@ export class CommandContext {
     this.note(this.colours.yellow(message))
   }
 
+  /** Something a JSON reader is told among the envelope's notices, which people read in the answer itself (it is not said again on stderr). */
+  notice(code: string, message: string): void {
+    if (this.json) this.#notices.push({ code, message })
+  }
+
   /** A note for people (to stderr, never in JSON output). */
   note(text: string): void {
     if (!this.json) this.io.stderr.write(`${terminalSafe(text)}\n`)

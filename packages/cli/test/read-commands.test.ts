@@ -155,6 +155,12 @@ describe('report', () => {
     // A typo is met with the setup, agent or model it is close to.
     expect((await runCli(['report', '--db', seeded.db, '--setup', 'gpt5'])).stdout).toContain(`Did you mean --setup ${GPT}?`)
     expect((await runCli(['report', '--db', seeded.db, '--setup', 'nothing-like-it'])).stdout).not.toContain('Did you mean')
+    // A JSON reader is told the same among the notices, for report, report --by, agents and export alike.
+    for (const args of [['report'], ['report', '--by', 'week'], ['agents'], ['export', '--format', 'json']]) {
+      const json = JSON.parse((await runCli([...args, '--db', seeded.db, '--setup', 'gpt5', '--json'])).stdout) as { notices?: { code: string; message: string }[] }
+      expect(json.notices, args.join(' ')).toEqual([{ code: 'NO_MATCH', message: expect.stringContaining(`Did you mean --setup ${GPT}?`) as unknown }])
+    }
+    expect(JSON.parse((await runCli(['report', '--db', seeded.db, '--since', '2026-04-01', '--json'])).stdout)).not.toHaveProperty('notices')
     const none = await runCli(['report', '--db', seeded.db, '--since', '2026-04-01'])
     expect(none.stdout).toContain('No recorded work matches these filters (since 2026-04-01T00:00:00.000Z).')
     // A model or agent that was never recorded: the ones that were, so a typo shows.

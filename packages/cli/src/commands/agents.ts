@@ -3,7 +3,7 @@ import { leaderboard } from '@agent-tracker/core'
 import type { CommandContext } from '../context.js'
 import { score } from '../format.js'
 import type { ReportOptions } from './report.js'
-import { noMatch, reportScope } from './report.js'
+import { hasSetupFilter, noMatch, reportScope } from './report.js'
 
 /**
  * `agents`: the leaderboard. With `--project` or a window it lists only the setups that worked
@@ -14,7 +14,8 @@ export async function agentsCommand(ctx: CommandContext, options: ReportOptions)
   const { query, window, narrowed } = await reportScope(ctx, store, options)
   const rows = await leaderboard(store, query)
   // A setup, agent or model that matches nothing: the filters, and what was recorded (a typo shows).
-  const none = rows.length === 0 && (query.setup !== undefined || query.agent !== undefined || query.model !== undefined) ? await noMatch(store, query) : ''
+  const none = rows.length === 0 && hasSetupFilter(query) ? await noMatch(store, query) : ''
+  if (none !== '') ctx.notice('NO_MATCH', none)
   ctx.print(rows, () => {
     if (rows.length === 0) return none !== '' ? none : narrowed ? 'No setup worked in this window.' : 'No setups recorded yet.'
     const now = narrowed ? ' NOW' : ''

@@ -20,7 +20,7 @@ import { cutDaysNote } from '../cut-days.js'
 import { absolutePath } from '../io.js'
 import { JSON_ENVELOPE_VERSION } from '../json-envelope.js'
 import type { ReportOptions } from './report.js'
-import { appliedFilters, noMatch, reportScope } from './report.js'
+import { appliedFilters, hasSetupFilter, noMatch, reportScope } from './report.js'
 
 const FORMATS = ['json', 'jsonl', 'csv', 'html'] as const
 const TABLES = ['report', ...COLLECTIONS] as const
@@ -76,7 +76,11 @@ export async function exportCommand(ctx: CommandContext, options: ReportOptions 
     rows = await writeExport(ctx, store, { query, window: window.description }, format, table, sink, (done) => { progress.update(done) }, tally)
     progress.stop()
     // A setup, agent or model filter that matches nothing (a typo) is said, with what was recorded, as report says it.
-    if (rows === 0 && !ctx.missingDatabase && (query.setup !== undefined || query.agent !== undefined || query.model !== undefined)) ctx.note(await noMatch(store, query))
+    if (rows === 0 && !ctx.missingDatabase && hasSetupFilter(query)) {
+      const none = await noMatch(store, query)
+      ctx.note(none)
+      ctx.notice('NO_MATCH', none)
+    }
     incomplete = warnIfIncomplete(ctx, store, whole, tally, before)
     if (enveloped) await sink.write(ctx.notices.length === 0 ? '}\n' : `,\n  "notices": ${JSON.stringify(ctx.notices, null, 2).replaceAll('\n', '\n  ')}\n}\n`)
     finished = true

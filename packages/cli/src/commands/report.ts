@@ -83,6 +83,11 @@ export async function noMatch(store: TrackerStore, query: ReportQuery): Promise<
   return [...lines, ...suggestions.filter((line) => line !== '')].join('\n')
 }
 
+/** True when a query names a setup, agent or model: one that matches nothing may be a typo, said with what was recorded (see {@link noMatch}). */
+export function hasSetupFilter(query: ReportQuery): boolean {
+  return query.setup !== undefined || query.agent !== undefined || query.model !== undefined
+}
+
 /** The filters a query applies, as JSON output shows them: window and project, then setup filter. */
 export function appliedFilters(query: ReportQuery): Record<string, string> {
   const { since, until, project, setup, agent, model } = query
@@ -104,6 +109,7 @@ export async function reportCommand(ctx: CommandContext, options: ReportOptions 
     // Git evidence (agent-tracker evidence) beside the grades: all of it, for the project and setups asked about.
     const evidence = await evidenceSummaries(store, { ...setupFilterOf(query), ...(query.project === undefined ? {} : { project: query.project }) })
     const none = rows.length === 0 ? await noMatch(store, query) : ''
+    if (none !== '' && hasSetupFilter(query)) ctx.notice('NO_MATCH', none)
     const undated = narrowed ? [] : await undatedCounts(store, rows)
     ctx.print({ filters, ...(narrowed ? { timeZone: window.timeZone } : {}), setups: rows, nonUserChannels, evidence, ...(undated.length === 0 ? {} : { undated }), ...(cutDays.length === 0 ? {} : { cutDays }) }, () => {
       if (rows.length === 0) return none
@@ -116,6 +122,7 @@ export async function reportCommand(ctx: CommandContext, options: ReportOptions 
   const report = await groupedReport(store, { ...query, by, timeZone: window.timeZone })
   const groups = report.groups.map((group) => ({ key: group.key, setups: group.rows }))
   const none = groups.length === 0 ? await noMatch(store, query) : ''
+  if (none !== '' && hasSetupFilter(query)) ctx.notice('NO_MATCH', none)
   ctx.print({ filters, by, timeZone: report.timeZone, groups, ...(report.cutDays.length === 0 ? {} : { cutDays: report.cutDays }) }, () => {
     if (groups.length === 0) return none
     const title = (group: ReportGroup): string => ctx.colours.bold(groupTitle(by, group.key, report.timeZone))
