@@ -278,6 +278,13 @@ describe('history, projects, recommend and search', () => {
     const result = jsonData(stdout, 'search') as { patterns: { title: string }[]; mistakes: { title: string }[] }
     expect(result.patterns.map((p) => p.title)).toContain('Stripe payment webhooks')
     expect(result.mistakes.map((m) => m.title)).toContain('webhook retried twice')
+    // --limit cuts each list, and says so when it left some out.
+    const all = jsonData((await runCli(['search', 'shop', 'change', '--db', seeded.db, '--json'])).stdout, 'search') as { patterns: unknown[]; more: { patterns: boolean } }
+    expect(all.patterns.length).toBeGreaterThan(1)
+    expect(all.more.patterns).toBe(false)
+    const cut = jsonData((await runCli(['search', 'shop', 'change', '--limit', '1', '--db', seeded.db, '--json'])).stdout, 'search') as { patterns: unknown[]; more: { patterns: boolean } }
+    expect(cut).toMatchObject({ patterns: [all.patterns[0]], more: { patterns: true } })
+    expect((await runCli(['search', 'shop', 'change', '--limit', '1', '--db', seeded.db])).stdout).toMatch(/Showing the best 1 of each; there are more (of both|patterns): add --limit 2 \(or narrow with more words or --project\) to see them\./)
     expect((await runCli(['search', ' ', '--db', seeded.db])).code).toBe(2)
     // A pasted blob: one word of 40,000 letters is too large for one regular expression.
     const blob = await runCli(['search', 'payment', 'webhooks', 'x'.repeat(40_000), '--db', seeded.db])

@@ -16,7 +16,10 @@ export async function searchCommand(ctx: CommandContext, words: readonly string[
   // name, as --project is taken elsewhere; a mistyped one is said so, with what it is close to,
   // rather than searched with a scope no project has.
   const project = options.project === undefined || isFolder(absolutePath(ctx.io, options.project)) ? projectOf(ctx.io, options.project) : await resolveProject(store, options.project, ctx.io)
-  const result = await priorArt(store, { task: query, project, limit: options.limit }, { profileFolder })
+  // One more of each than shown, to know whether there are more.
+  const found = await priorArt(store, { task: query, project, limit: options.limit + 1 }, { profileFolder })
+  const more = { patterns: found.patterns.length > options.limit, mistakes: found.mistakes.length > options.limit }
+  const result = { ...found, patterns: found.patterns.slice(0, options.limit), mistakes: found.mistakes.slice(0, options.limit), more }
   ctx.print(result, () => {
     const c = ctx.colours
     const line = (hit: PriorArtHit): string => {
@@ -30,6 +33,7 @@ export async function searchCommand(ctx: CommandContext, words: readonly string[
       '',
       c.bold(`Mistakes to avoid (${String(result.mistakes.length)})`),
       ...(result.mistakes.length === 0 ? ['  none found'] : result.mistakes.map(line)),
+      ...(more.patterns || more.mistakes ? ['', c.dim(`Showing the best ${String(options.limit)} of each; there are more ${more.patterns && more.mistakes ? 'of both' : more.patterns ? 'patterns' : 'mistakes'}: add --limit ${String(options.limit * 2)} (or narrow with more words or --project) to see them.`)] : []),
     ]
     return sections.join('\n')
   })
