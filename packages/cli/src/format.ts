@@ -55,6 +55,11 @@ export { plural } from '@agent-tracker/core'
 
 /** `2026-03-04 09:15` from an ISO timestamp (UTC). */
 export function when(iso: string): string {
+  return `${utcCell(iso)} UTC`
+}
+
+/** A time for a table cell under a header that says `(UTC)`: `2026-03-02 11:20`. */
+export function utcCell(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)}`
 }
 

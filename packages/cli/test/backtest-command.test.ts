@@ -141,7 +141,7 @@ describe('backtest', () => {
     expect(code).toBe(0)
     const table = stdout.slice(stdout.indexOf('Decision points\n'))
     const [header, ...rows] = table.split('\n').slice(1).filter((line) => line.trim() !== '')
-    expect(header).toMatch(/^AT +PROJECT +ANSWER +BEST BET +BEST REALISED +JUDGED +90% HELD +REGRET$/)
+    expect(header).toMatch(/^AT \(UTC\) +PROJECT +ANSWER +BEST BET +BEST REALISED +JUDGED +90% HELD +REGRET$/)
     // The 5 decision points of the JSON, one row each: shop's commits 1, 3 and 5 and api's 1 and 3.
     expect(rows).toHaveLength(5)
     expect(rows.filter((row) => /^\d{4}-\d\d-\d\d \d\d:\d\d +shop /.test(row))).toHaveLength(3)

@@ -513,7 +513,7 @@ describe('projects and the demo', () => {
     const db = join(tempFolder(), 'p.lmdb')
     await runCli(['ingest', '--db', db], { input: [factLine({ kind: 'commit', setup: SONNET, project: '/w/old', hash: 'aaaa1111', at: '2025-11-03T10:00:00Z' }), factLine({ kind: 'commit', setup: SONNET, project: '/w/old', hash: 'aaaa2222', at: '2026-01-05T10:00:00Z' })].join('\n') })
     const { stdout } = await runCli(['projects', '--db', db])
-    expect(stdout).toMatch(/FIRST SEEN +LAST ACTIVE/)
+    expect(stdout).toMatch(/FIRST SEEN \(UTC\) +LAST ACTIVE \(UTC\)/)
     expect(stdout).toMatch(/2025-11-03 10:00 +2026-01-05 10:00/)
   })
 

@@ -126,7 +126,7 @@ describe('doctor on a project folder', () => {
     expect(legacyBefore?.detail).toBe(`${project}: 3 legacy files: not migrated yet — run agent-tracker migrate ${project}`)
     await runCli(['migrate', project, '--db', db, '--timezone', 'Europe/Stockholm'])
     const after = await runCli(['doctor', project, '--db', db])
-    expect(after.stdout).toMatch(new RegExp(`Legacy +${project}: 3 legacy files: migrated on \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}, under the setup AgentTracker-Core, times without a zone read as Europe/Stockholm`))
+    expect(after.stdout).toMatch(new RegExp(`Legacy +${project}: 3 legacy files: migrated on \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} UTC, under the setup AgentTracker-Core, times without a zone read as Europe/Stockholm`))
     expect(after.stdout).not.toContain('run agent-tracker migrate')
     expect(after.stdout).toMatch(/Migrations +1 recorded; times without a zone read as Europe\/Stockholm/)
     expect(after.stdout).toMatch(/Format +agent-tracker database, schema version 3/)

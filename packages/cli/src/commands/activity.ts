@@ -3,7 +3,7 @@ import { activity } from '@agent-tracker/core'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { warnIfMarkedDamaged } from '../damage-warning.js'
-import { truncate, when } from '../format.js'
+import { truncate, utcCell } from '../format.js'
 import { moreHint, pageOf } from '../pagination.js'
 import type { ProjectOfFolder } from './lookups.js'
 import { givenText, projectOfFolder, requireSetup, resolveProject } from './lookups.js'
@@ -43,7 +43,7 @@ export async function activityCommand(ctx: CommandContext, setup: string | undef
   ctx.print({ entries: page.entries, more: page.more }, () => {
     if (page.entries.length === 0) return 'No journal entries recorded.'
     const table = ctx.table<ActivityRecord>([
-      { header: 'WHEN (UTC)', value: (a) => when(a.at), priority: 8 },
+      { header: 'WHEN (UTC)', value: (a) => utcCell(a.at), priority: 8 },
       { header: 'SETUP', value: (a) => a.setup, priority: setup === undefined ? 9 : 1 },
       { header: 'TASK', value: (a) => truncate(a.task, 40), priority: 10 },
       { header: 'OUTCOME', value: (a) => truncate(a.outcome, 40), priority: 7 },

@@ -1,6 +1,6 @@
 import type { BacktestFigures, BacktestSummary, JudgedDecision } from '@agent-tracker/core'
 import { CALIBRATION_LEVELS } from '@agent-tracker/core/backtest'
-import { percent, when } from '../format.js'
+import { percent, utcCell } from '../format.js'
 import type { Column } from '../table.js'
 
 /** Lines describing a backtest's figures for people. */
@@ -58,7 +58,7 @@ function ninetyHeld(d: JudgedDecision): string {
 /** The columns of `backtest --decisions` for people: each decision point of a replay, what `recommend` answered there and how that held up against what was realised. */
 export function decisionColumns(): Column<JudgedDecision>[] {
   return [
-    { header: 'AT', value: (d) => when(d.at), priority: 6 },
+    { header: 'AT (UTC)', value: (d) => utcCell(d.at), priority: 6 },
     { header: 'PROJECT', value: (d) => d.project.split(/[\\/]/).at(-1) ?? d.project, priority: 10 },
     { header: 'ANSWER', value: (d) => VERDICTS[d.verdict], priority: 9 },
     { header: 'BEST BET', value: (d) => d.pick ?? '–', priority: 8 },

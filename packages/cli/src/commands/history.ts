@@ -1,7 +1,7 @@
 import type { HistoryEntry } from '@agent-tracker/core'
 import { history } from '@agent-tracker/core'
 import type { CommandContext } from '../context.js'
-import { when } from '../format.js'
+import { utcCell } from '../format.js'
 import { moreHint, pageOf } from '../pagination.js'
 import type { WindowFlags } from '../time/time-window.js'
 import { requireSetup, resolveProject } from './lookups.js'
@@ -22,7 +22,7 @@ export async function historyCommand(ctx: CommandContext, setup: string, options
   ctx.print({ setup, entries: page.entries, more: page.more }, () => {
     if (page.entries.length === 0) return `No commits, grades, bugs or journal entries recorded for ${setup}${project === undefined ? '' : ` in project ${project}`}${window.description === '' ? '' : ` in ${window.description}`}.`
     const table = ctx.table<HistoryEntry>([
-      { header: 'WHEN (UTC)', value: (e) => when(e.at), priority: 9 },
+      { header: 'WHEN (UTC)', value: (e) => utcCell(e.at), priority: 9 },
       { header: 'WHAT', value: (e) => kindLabel(ctx, e.kind), priority: 8 },
       { header: 'PROJECT', value: (e) => e.project.split(/[\\/]/).at(-1) ?? e.project, priority: 4 },
       { header: 'DETAIL', value: (e) => e.summary, priority: 10 },

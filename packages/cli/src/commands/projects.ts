@@ -2,7 +2,7 @@ import type { ProjectSummary } from '@agent-tracker/core'
 import { projectList, refreshProjectProfiles } from '@agent-tracker/core'
 import { profileFolder } from '@agent-tracker/node-host/hooks'
 import type { CommandContext } from '../context.js'
-import { plural, when } from '../format.js'
+import { plural, utcCell } from '../format.js'
 import { isFolder } from './lookups.js'
 
 /** `projects [--refresh]`: every project seen, with its profile; `--refresh` re-reads the folders. */
@@ -23,8 +23,8 @@ export async function projectsCommand(ctx: CommandContext, options: { refresh?: 
       { header: 'FRAMEWORK', value: (p) => p.profile?.framework ?? '?', priority: 6 },
       { header: 'SCOPE', value: (p) => p.profile?.scope ?? '?', priority: 7 },
       { header: 'COMMITS', value: (p) => String(p.commits), align: 'right', priority: 9 },
-      { header: 'FIRST SEEN', value: (p) => when(p.firstSeenAt), priority: 4 },
-      { header: 'LAST ACTIVE', value: (p) => when(p.lastSeenAt), priority: 5 },
+      { header: 'FIRST SEEN (UTC)', value: (p) => utcCell(p.firstSeenAt), priority: 4 },
+      { header: 'LAST ACTIVE (UTC)', value: (p) => utcCell(p.lastSeenAt), priority: 5 },
       { header: 'PATH', value: (p) => p.path, priority: 3 },
     ], rows)
     const readable = unprofiled.length - gone.length

@@ -3,7 +3,7 @@ import { retrospectives } from '@agent-tracker/core'
 import { CliError, EXIT } from '../cli-error.js'
 import { refuseInAgentSession } from '../trust.js'
 import type { CommandContext } from '../context.js'
-import { shortHash, truncate, when } from '../format.js'
+import { shortHash, truncate, utcCell } from '../format.js'
 import { moreHint, pageOf } from '../pagination.js'
 import { commitReference, givenText, requireSetup, resolveProject } from './lookups.js'
 import { trackingService } from './tracking.js'
@@ -34,7 +34,7 @@ export async function retroCommand(ctx: CommandContext, setup: string | undefine
   ctx.print({ entries: page.entries, more: page.more }, () => {
     if (page.entries.length === 0) return 'No retrospectives recorded.'
     const table = ctx.table<RetrospectiveRecord>([
-      { header: 'WHEN (UTC)', value: (r) => when(r.at), priority: 7 },
+      { header: 'WHEN (UTC)', value: (r) => utcCell(r.at), priority: 7 },
       { header: 'SETUP', value: (r) => r.setup, priority: setup === undefined ? 9 : 1 },
       { header: 'COMMIT', value: (r) => shortHash(r.commit), priority: 8 },
       { header: 'TASK', value: (r) => truncate(r.task ?? '', 40), priority: 6 },
