@@ -19,7 +19,9 @@ export async function retroCommand(ctx: CommandContext, setup: string | undefine
     const store = ctx.openExistingStore('retrospective to note')
     await requireSetup(store, setup)
     const service = trackingService(store)
-    const commit = await service.resolveCommit(setup, options.commit)
+    // --project narrows the commit to that project's (the latest there, or the one the hash names there).
+    const project = options.project === undefined ? undefined : await resolveProject(store, options.project, ctx.io)
+    const commit = await service.resolveCommit(setup, options.commit, project)
     // What the user had noted before: a note already among them is not added again, and is said so.
     const before = (await store.get('retrospectives', [setup, commit.hash]))?.userNote
     const retro = await service.recordRetrospective({ setup, by: 'user', note: options.note, commit: commit.hash, ...(options.task === undefined ? {} : { task: options.task }) })

@@ -150,6 +150,16 @@ describe('TrackingService', () => {
     expect((await failure(service.resolveCommit('new@fake/m3'))).message).toBe('new@fake/m3 has no recorded commit yet, so there is nothing to grade.')
   })
 
+  it('takes one hash recorded in two projects (two clones of one repository) as the one commit it is, by prefix or in full, and grades it once', async () => {
+    const hash = 'abce333333333333333333333333333333333333'
+    await service.recordCommit({ ...here, project: '/home/me/api', hash, message: 'in api' })
+    await service.recordCommit({ ...here, project: '/home/me/shop', hash, message: 'in shop' })
+    for (const ref of [hash, 'abce3333']) expect(await service.resolveCommit(SETUP, ref)).toMatchObject({ hash, project: '/home/me/shop' })
+    expect(await service.resolveCommit(SETUP, hash, '/home/me/api')).toMatchObject({ hash, project: '/home/me/api' })
+    await service.userGrade({ setup: SETUP, commit: hash, userGrade: 'good', channel: 'cli-terminal' })
+    expect((await failure(service.userGrade({ setup: SETUP, commit: 'abce3333', userGrade: 'good', channel: 'cli-terminal' }))).code).toBe('ALREADY_GRADED')
+  })
+
   it('reports an unknown setup with the known ones', async () => {
     await service.recordToolCall({ ...here, tool: 'bash', ok: true })
     const error = await failure(service.userGrade({ setup: 'ghost@x/y', userGrade: 2, channel: 'cli-terminal' }))

@@ -330,6 +330,10 @@ async function findCommit(store: TrackerStore, setup: string, ref: string | unde
   // The by-hash lookup reads the commits with this prefix only, however many the setup made.
   const mine = await store.find('commits', { setup, ...scope, hashPrefix: wanted })
   if (mine.length === 1 && mine[0] !== undefined) return mine[0]
+  // One hash in several projects is one commit (clones of one repository share their hashes, and its
+  // retrospective and grades are keyed by setup and hash): the newest record of it stands for it.
+  const newest = mine.reduce<CommitRecord | undefined>((best, commit) => (best === undefined || commit.at > best.at ? commit : best), undefined)
+  if (newest !== undefined && mine.length > 1 && mine.every((commit) => commit.hash === newest.hash)) return newest
   if (mine.length > 1) {
     throw new TrackerError(
       'AMBIGUOUS_COMMIT',
