@@ -55,6 +55,19 @@ describe('the Claude Code hook', () => {
     expect(readdirSync(`${databasePath}.pending`)).toEqual(['transcripts'])
   })
 
+  it('records a commit made in another repository under that project, not the session\'s', async () => {
+    const repo = gitRepository(tempFolder('repo-'))
+    const other = gitRepository(join(tempFolder('other-'), 'other'))
+    const databasePath = join(tempFolder('db-'), 'tracker.lmdb')
+    const session = new HookSession('s12', repo, databasePath)
+    const commit = `cd ${other} && echo a > a.txt && git add a.txt && git commit -q -m 'feat: elsewhere'`
+    await session.call('toolu_1', 'Bash', { command: commit }, () => bash(repo, commit))
+    session.transcript.response('msg_end', [{ type: 'text', text: 'Done.' }])
+    expect(await session.send('Stop', { stop_hook_active: false, last_assistant_message: 'Done.' })).toEqual({ exitCode: 0 })
+    const { commits } = await stored(databasePath)
+    expect(commits).toEqual([expect.objectContaining({ hash: headOf(other), message: 'feat: elsewhere', project: other })])
+  })
+
   it('records a commit amended in the session in the place of the one it replaced: one commit, counted once', async () => {
     const repo = gitRepository(tempFolder('repo-'))
     const databasePath = join(tempFolder('db-'), 'tracker.lmdb')

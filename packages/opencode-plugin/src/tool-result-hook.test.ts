@@ -49,6 +49,8 @@ describe('the tool.execute.after hook', () => {
     await plugin.event('session.idle', {})
     const commits = await plugin.readAll('commits')
     expect(commits.map((commit) => [commit.hash, commit.message]).sort()).toEqual([[inSub, 'feat: in sub'], [inOther, 'feat: in workdir']].sort())
+    // Each under the project of the repository it was made in, not the session's.
+    expect(Object.fromEntries(commits.map((commit) => [commit.message, commit.project]))).toEqual({ 'feat: in sub': sub, 'feat: in workdir': other })
   })
 
   it('records nothing for a commit that did not happen', async () => {

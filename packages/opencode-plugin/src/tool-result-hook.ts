@@ -1,4 +1,5 @@
 import { commitFactId, gitEventsOf, isTrackerTool, opencodeCallSucceeded, opencodeExitCode, pushFactId, toolCallFactId } from '@agent-tracker/core'
+import { projectRoot } from '@agent-tracker/node-host/project-root'
 import { bashCommand, bashWorkdir } from './bash-args.js'
 import { inPluginTerms } from './plugin-errors.js'
 import type { TrackerContext } from './tracker-context.js'
@@ -29,8 +30,11 @@ export function toolResultHook(context: TrackerContext): (input: AfterInput, out
     for (const git of events) {
       if (git.kind === 'commit') {
         context.track((async () => {
-          for (const commit of await context.commits.commitsAfter(input.callID, command, bashWorkdir(input.args, context.directory), git.hashes)) {
-            await runtime.service.recordCommit({ ...facts, id: commitFactId('opencode', input.sessionID, input.callID, commit.hash), hash: commit.hash, message: commit.subject, ...(commit.amends === undefined ? {} : { amends: commit.amends }) })
+          const workdir = bashWorkdir(input.args, context.directory)
+          for (const commit of await context.commits.commitsAfter(input.callID, command, workdir, git.hashes)) {
+            // A commit belongs to the project of the repository it was made in (`cd ../other && git commit`, a bash workdir elsewhere), not always the session's.
+            const where = { ...facts, project: projectRoot(commit.folder ?? workdir) }
+            await runtime.service.recordCommit({ ...where, id: commitFactId('opencode', input.sessionID, input.callID, commit.hash), hash: commit.hash, message: commit.subject, ...(commit.amends === undefined ? {} : { amends: commit.amends }) })
             await context.toastStatus(runtime, setup, `Commit ${commit.hash.slice(0, 7)} recorded${commit.amends === undefined ? '' : ` (amends ${commit.amends.slice(0, 7)})`}. `)
           }
         })().catch((error: unknown) => {

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import type { Fact } from '@agent-tracker/core'
 import { gitEventsOf, hostCommitFact, hostPushFact, reportedCommitsOf } from '@agent-tracker/core'
 import { commitsOfFinishedCall } from '@agent-tracker/node-host/hooks'
+import { projectRoot } from '@agent-tracker/node-host/project-root'
 import type { HistoryToolCall } from '../history-events.js'
 
 /**
@@ -28,9 +29,10 @@ export async function shellFacts(call: HistoryToolCall): Promise<Fact[]> {
       ? await commitsOfFinishedCall({ command: shell.command, workdir: shell.workdir, reported, ranFrom: new Date(shell.startedAt ?? call.context.at), ranTo: new Date(call.context.at) })
       : { checked: false, commits: [] }
     const commits = checked.checked
-      ? checked.commits.map((commit) => ({ hash: commit.hash, message: commit.subject, amends: commit.amends }))
-      : reported.map((hash) => ({ hash, message: printed.find((line) => line.hash === hash)?.subject ?? '' }))
-    for (const commit of commits) facts.push(hostCommitFact(call.context, call.callId, commit))
+      ? checked.commits.map((commit) => ({ hash: commit.hash, message: commit.subject, amends: commit.amends, folder: commit.folder }))
+      : reported.map((hash) => ({ hash, message: printed.find((line) => line.hash === hash)?.subject ?? '', folder: undefined }))
+    // A commit belongs to the project of the repository it was made in (`cd ../other && git commit`), not always the session's.
+    for (const { folder, ...commit } of commits) facts.push(hostCommitFact(folder === undefined ? call.context : { ...call.context, project: projectRoot(folder) }, call.callId, commit))
   }
   return facts
 }

@@ -39,7 +39,8 @@ describe('CommitWatch', () => {
     const watch = new CommitWatch()
     await watch.noteBefore('c1', command, folder)
     sh(folder, command)
-    expect(await watch.commitsAfter('c1', command, folder, [])).toEqual([{ hash: headOf(join(folder, 'fresh')), subject: 'root' }])
+    // Made in another folder than the command's: it says which, for the project it belongs to.
+    expect(await watch.commitsAfter('c1', command, folder, [])).toEqual([{ hash: headOf(join(folder, 'fresh')), subject: 'root', folder: join(folder, 'fresh') }])
   })
 
   it('confirms every commit git reported, and ignores hashes git does not know', async () => {

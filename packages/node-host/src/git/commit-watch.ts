@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import { folderStepsOf } from '@agent-tracker/core'
 import { withAmends } from './amended-commits.js'
+import { elsewhere } from './commit-folders.js'
 import type { MadeCommit } from './read-commits.js'
 import { GIT_TIMEOUT_MS, describeCommit, headCommit } from './read-commits.js'
 
@@ -76,7 +77,7 @@ export class CommitWatch {
       const commit = await describeCommit(folder, now, this.#timeoutMs)
       if (commit !== undefined) found.set(commit.hash, { folder, commit })
     }
-    return withAmends([...found.values()], this.#timeoutMs)
+    return elsewhere([...found.values()], await withAmends([...found.values()], this.#timeoutMs), workdir)
   }
 
   /** Drops what was noted for a call that made no commit. */

@@ -53,7 +53,7 @@ describe('commitsOfFinishedCall', () => {
     const command = "cd sub && git commit -q --allow-empty -m 'feat: quiet'"
     sh(repo, command)
     const to = new Date()
-    expect(await commitsOfFinishedCall({ command, workdir: repo, reported: [], ranFrom: from, ranTo: to })).toEqual({ checked: true, commits: [{ hash: headOf(sub), subject: 'feat: quiet' }] })
+    expect(await commitsOfFinishedCall({ command, workdir: repo, reported: [], ranFrom: from, ranTo: to })).toEqual({ checked: true, commits: [{ hash: headOf(sub), subject: 'feat: quiet', folder: sub }] })
     const later = new Date(to.getTime() + 60_000)
     expect((await commitsOfFinishedCall({ command, workdir: repo, reported: [], ranFrom: later, ranTo: later })).commits).toEqual([])
   })

@@ -1,4 +1,5 @@
 import { withAmends } from './amended-commits.js'
+import { elsewhere } from './commit-folders.js'
 import { commandFolders } from './commit-watch.js'
 import type { MadeCommit } from './read-commits.js'
 import { GIT_TIMEOUT_MS, commitsBetween, describeCommit, headCommit, reflogReadOnce } from './read-commits.js'
@@ -73,13 +74,14 @@ export async function commitsOfFinishedCall(call: FinishedShellCall, timeoutMs: 
   const messages = commitMessagesOf(call.command)
   // HEAD's reflog, read once per folder: it tells the commits made in the window and what they amended.
   const reflogOf = reflogReadOnce(timeoutMs)
-  if (call.ranFrom === undefined || call.reported.length >= Math.max(1, messages.length)) return { checked: true, commits: await withAmends([...reported.values()], timeoutMs, reflogOf) }
+  if (call.ranFrom === undefined || call.reported.length >= Math.max(1, messages.length)) return { checked: true, commits: elsewhere([...reported.values()], await withAmends([...reported.values()], timeoutMs, reflogOf), call.workdir) }
   const from = new Date(call.ranFrom.getTime() - SLACK_MS)
   const to = new Date((call.ranTo ?? call.ranFrom).getTime() + SLACK_MS)
   const made = new Map<string, { folder: string; commit: MadeCommit }>()
   for (const folder of folders) for (const commit of await commitsBetween(folder, from, to, timeoutMs, reflogOf)) made.set(commit.hash, { folder, commit })
   // Oldest first: a reported commit the window does not hold (its clock was set) before those made while the call ran.
-  const candidates = await withAmends([...[...reported.values()].filter(({ commit }) => !made.has(commit.hash)), ...made.values()], timeoutMs, reflogOf)
+  const found = [...[...reported.values()].filter(({ commit }) => !made.has(commit.hash)), ...made.values()]
+  const candidates = elsewhere(found, await withAmends(found, timeoutMs, reflogOf), call.workdir)
   // Other commits may fall in the window (the user's, an earlier call's): where the command's commits give messages, only a
   // commit with one of those subjects is the call's, and so is an amend of one of the call's (`--amend --no-edit`, `-F`).
   const subjects = new Set(messages.flatMap((message) => (message === undefined ? [] : [message.split('\n')[0]?.trim() ?? ''])))

@@ -4,6 +4,11 @@ import { execFile } from 'node:child_process'
 export interface MadeCommit {
   readonly hash: string
   readonly subject: string
+  /**
+   * The folder git confirmed it in, when that is not the folder the command ran in (`cd ../other &&
+   * git commit`): its repository, not the session's, is the project it belongs to.
+   */
+  readonly folder?: string
   /** The full hash of the commit `git commit --amend` replaced to make this one, when HEAD's reflog says so. */
   readonly amends?: string
 }
