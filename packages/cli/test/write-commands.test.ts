@@ -53,7 +53,19 @@ describe('grading, bugs and reinstating', () => {
       expect(refused.code).toBe(2)
       expect(jsonError(refused.stdout)).toMatchObject({ code: 'EMPTY_COMMIT', message: expect.stringMatching(/ is (empty|blank): give at least 4 characters of the commit's hash/) as unknown })
     }
+    // What is no hash, or too little of one, is the command line's mistake too.
+    for (const [args, message] of [
+      [['grade', SONNET, 'zzzz', '--user', 'bad', '--trust'], 'The <commit> argument "zzzz" is no commit hash: give at least 4 of its hex digits'],
+      [['grade', SONNET, 'ca', '--user', 'bad', '--trust'], 'The <commit> argument "ca" is too short: give at least 4 characters'],
+      [['bug', SONNET, '--commit', 'HEAD'], '--commit "HEAD" is no commit hash'],
+    ] as const) {
+      const refused = await runCli([...args, '--db', db, '--json'])
+      expect(refused.code, args.join(' ')).toBe(2)
+      expect(jsonError(refused.stdout), args.join(' ')).toMatchObject({ code: 'INVALID_COMMIT', message: expect.stringContaining(message) as unknown })
+    }
     expect(await snapshot(db)).toBe(before)
+    // Hex in capitals is the same hash.
+    expect((await runCli(['grade', SONNET, '5A6B0C0F', '--user', 'good', '--trust', '--db', db])).code).toBe(0)
   })
 
   it('reports bugs until the setup halts, then reinstates it', async () => {

@@ -34,11 +34,11 @@ export async function bugCommand(ctx: CommandContext, setup: string | undefined,
     await listPending(ctx)
     return
   }
-  if (options.commit !== undefined) commitReference(options.commit, '--commit')
+  const ref = options.commit === undefined ? undefined : commitReference(options.commit, '--commit')
   const store = ctx.openExistingStore('setup to report a bug against')
   const before = await requireSetup(store, setup)
   const service = trackingService(store)
-  const commit = options.commit === undefined ? undefined : await service.resolveCommit(setup, options.commit)
+  const commit = ref === undefined ? undefined : await service.resolveCommit(setup, ref)
   const project = commit?.project ?? (await latestProjectOf(store, setup, projectOf(ctx.io)))
   const status = await service.reportBug({
     setup,

@@ -10,8 +10,8 @@ import { trackingService } from './tracking.js'
  * It counts as the user's when given at an interactive terminal no agent session runs, or with
  * `--trust`; otherwise it is recorded as a `cli-script` grade that counts for nothing.
  */
-export async function gradeCommand(ctx: CommandContext, setup: string, commit: string, options: { user: string; agent?: string; note?: string; trust?: boolean }): Promise<void> {
-  commitReference(commit, 'The <commit> argument')
+export async function gradeCommand(ctx: CommandContext, setup: string, given: string, options: { user: string; agent?: string; note?: string; trust?: boolean }): Promise<void> {
+  const commit = commitReference(given, 'The <commit> argument')
   const provenance = gradeProvenanceOf(ctx.io, options)
   const store = ctx.openExistingStore('commit to grade')
   await requireSetup(store, setup)

@@ -45,8 +45,12 @@ export function isFolder(path: string): boolean {
  * @throws {CliError} EMPTY_COMMIT (a usage error) naming `what` (`<commit>`, `--commit`).
  */
 export function commitReference(ref: string, what: string): string {
-  if (ref.trim() !== '') return ref
-  throw new CliError('EMPTY_COMMIT', `${what} is ${ref === '' ? 'empty' : 'blank'}: give at least 4 characters of the commit's hash, as agent-tracker history lists it.`, EXIT.usage)
+  const given = ref.trim()
+  if (given === '') throw new CliError('EMPTY_COMMIT', `${what} is ${ref === '' ? 'empty' : 'blank'}: give at least 4 characters of the commit's hash, as agent-tracker history lists it.`, EXIT.usage)
+  // What can be no commit hash is the command line's mistake, said before any lookup (git takes hex in either case).
+  if (!/^[0-9a-f]+$/i.test(given)) throw new CliError('INVALID_COMMIT', `${what} "${ref}" is no commit hash: give at least 4 of its hex digits (0-9, a-f), as agent-tracker history lists it.`, EXIT.usage)
+  if (given.length < 4) throw new CliError('INVALID_COMMIT', `${what} "${ref}" is too short: give at least 4 characters of the commit's hash, as agent-tracker history lists it.`, EXIT.usage)
+  return given.toLowerCase()
 }
 
 /**

@@ -15,13 +15,13 @@ export async function retroCommand(ctx: CommandContext, setup: string | undefine
     givenText('--task', options.task, 'the task the commit was for')
     if (setup === undefined) throw new CliError('MISSING_SETUP', 'Name the setup whose retrospective the note is for: agent-tracker retro <setup> --commit <hash> --note "…".', EXIT.usage)
     refuseInAgentSession(ctx.io, 'NOTE_REFUSED', 'retro --note records a note as yours', '')
-    if (options.commit !== undefined) commitReference(options.commit, '--commit')
+    const ref = options.commit === undefined ? undefined : commitReference(options.commit, '--commit')
     const store = ctx.openExistingStore('retrospective to note')
     await requireSetup(store, setup)
     const service = trackingService(store)
     // --project narrows the commit to that project's (the latest there, or the one the hash names there).
     const project = options.project === undefined ? undefined : await resolveProject(store, options.project, ctx.io)
-    const commit = await service.resolveCommit(setup, options.commit, project)
+    const commit = await service.resolveCommit(setup, ref, project)
     // What the user had noted before: a note already among them is not added again, and is said so.
     const before = (await store.get('retrospectives', [setup, commit.hash]))?.userNote
     const retro = await service.recordRetrospective({ setup, by: 'user', note: options.note, commit: commit.hash, ...(options.task === undefined ? {} : { task: options.task }) })
