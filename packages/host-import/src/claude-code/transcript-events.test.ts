@@ -88,6 +88,17 @@ describe("Claude Code's transcripts", () => {
     expect((await events(transcriptEvents(file, { since: '2030-01-01T00:00:00Z' }))).filter((event) => event.kind === 'usage')).toEqual([])
   })
 
+  it('report a line that is JSON but no object, and a response whose token counts are no numbers, instead of reading them as nothing', async () => {
+    const transcript = new Transcript(SESSION, '/p').response('msg_1', [{ type: 'text', text: 'a' }]).response('msg_2', [{ type: 'text', text: 'b' }], { usage: { input_tokens: 'lots', output_tokens: 3 } })
+    const file = transcript.write(join(tempFolder(), 't.jsonl'), '[1,2,3]\n')
+    const found = await events(transcriptEvents(file))
+    expect(found).toEqual([
+      { kind: 'problem', file, line: 2, reason: 'a response whose usage field "input_tokens" is "lots", no count of tokens; it was left out' },
+      { kind: 'problem', file, line: 3, reason: 'a line that is no JSON object; it was left out' },
+      expect.objectContaining({ kind: 'usage', responseIds: ['msg_1', 'req_msg_1'] }),
+    ])
+  })
+
   it('go on from where an earlier read stopped: the first line of the last response, which later lines may complete, so each response counts whole', async () => {
     const file = join(tempFolder(), 't.jsonl')
     const transcript = new Transcript(SESSION, '/p').response('msg_1', [{ type: 'text', text: 'a' }]).response('msg_2', [{ type: 'thinking', thinking: 'hm' }], { usage: { input_tokens: 5, output_tokens: 1 } })

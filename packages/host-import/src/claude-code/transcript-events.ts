@@ -73,7 +73,12 @@ export async function* transcriptEvents(file: string, options: TranscriptOptions
         continue
       }
       const line = fields(read.value)
-      if (line === undefined || (line.type !== 'assistant' && line.type !== 'user')) continue
+      if (line === undefined) {
+        // JSON, but no object (`[1,2,3]`, a number): no line of a transcript.
+        yield { kind: 'problem', file, line: read.line, reason: 'a line that is no JSON object; it was left out' }
+        continue
+      }
+      if (line.type !== 'assistant' && line.type !== 'user') continue
       cwd = text(line.cwd) ?? cwd
       const session = text(line.sessionId)
       const at = timestamp(line.timestamp)
@@ -98,6 +103,12 @@ export async function* transcriptEvents(file: string, options: TranscriptOptions
         if (messageId === undefined || message.usage === undefined || (options.since !== undefined && at < options.since)) continue
         const requestId = text(line.requestId)
         const key = `${messageId}:${requestId ?? ''}`
+        const unreadable = unreadableUsage(message.usage)
+        if (unreadable !== undefined) {
+          // Counted as 0, it would be a response of no tokens, and no one the wiser.
+          yield { kind: 'problem', file, line: read.line, reason: `a response whose usage ${unreadable}; it was left out` }
+          continue
+        }
         lastResponse = firstLines.get(key) ?? start
         firstLines.set(key, lastResponse)
         const tokens = claudeCodeTokens(message.usage)
@@ -165,4 +176,15 @@ function subagentTypeOf(file: string): string | undefined {
   } catch {
     return undefined
   }
+}
+
+/** Token counts of a response's usage: what is wrong with one that is given but no count (`"input_tokens": "lots"`), or undefined. */
+function unreadableUsage(usage: unknown): string | undefined {
+  const given = fields(usage)
+  if (given === undefined) return 'is no object'
+  for (const name of ['input_tokens', 'output_tokens', 'cache_read_input_tokens', 'cache_creation_input_tokens']) {
+    const value = given[name]
+    if (value !== undefined && value !== null && !(typeof value === 'number' && Number.isFinite(value) && value >= 0)) return `field "${name}" is ${JSON.stringify(value)}, no count of tokens`
+  }
+  return undefined
 }
