@@ -31,6 +31,17 @@ describe("Codex's rollouts", () => {
     ])
   })
 
+  it('read a rollout left in both sessions and archived_sessions once, from the copy that went on longer', async () => {
+    const home = tempFolder()
+    const [sessions, archived] = [join(home, 'sessions'), join(home, 'archived_sessions')]
+    const name = 'rollout-2026-11-29T05-03-29-t1.jsonl'
+    new Rollout('t1', '/work/api', { provider: 'fake' }).exec('call_1', 'ls', 'a\n', 0).write(join(sessions, '2026', '11', '29', name))
+    new Rollout('t1', '/work/api', { provider: 'fake' }).exec('call_1', 'ls', 'a\n', 0).exec('call_2', 'ls -a', 'a\n', 0).write(join(archived, name))
+    const found = await events(codexHistory([sessions, archived]))
+    expect(found.flatMap((event) => (event.kind === 'tool_call' ? [event.callId] : []))).toEqual(['call_1', 'call_2'])
+    expect(found.at(-1)).toEqual({ kind: 'progress', done: 1, total: 1 })
+  })
+
   it('take usage from the growth of token_count totals when a rollout has no per-response records', async () => {
     const rollout = new Rollout('t2', '/p')
       .exec('call_1', 'ls', 'a\n', 0, { records: false, total: USAGE })

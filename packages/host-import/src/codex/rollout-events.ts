@@ -1,4 +1,5 @@
-import { resolve } from 'node:path'
+import { basename, resolve } from 'node:path'
+import { statSync } from 'node:fs'
 import type { HostEventContext, SetupIdentity, TokenUsage } from '@agent-tracker/core'
 import { NO_TOKENS, codexCallOutput, codexSetupParts, codexShellCall, codexTokens, formatSetupId, tokensSince } from '@agent-tracker/core'
 import { projectRoot } from '@agent-tracker/node-host/project-root'
@@ -16,8 +17,30 @@ import type { HistoryEvent, HistoryUsage, ReadOptions } from '../history-events.
  * several terminals), and an amend in one must not be read before the commit another made.
  */
 export function codexHistory(paths: readonly string[], options: ReadOptions = {}): AsyncGenerator<HistoryEvent> {
-  const files = historyFiles(paths, (name) => /^rollout-.*\.jsonl$/.test(name), options.since)
+  const files = oneCopyEach(historyFiles(paths, (name) => /^rollout-.*\.jsonl$/.test(name), options.since))
   return mergedByTime(files, (file) => rolloutEvents(file, options))
+}
+
+/**
+ * One copy of each rollout: Codex moves a thread's file from `sessions` to `archived_sessions` (its
+ * name, time and thread id, stays), and a copy left in both would read as two sessions of the same
+ * work — counted once by the facts' ids, but twice in the import's summary. The larger copy, the
+ * one a thread went on writing, is read.
+ */
+function oneCopyEach(files: readonly string[]): string[] {
+  const chosen = new Map<string, { file: string; size: number }>()
+  for (const file of files) {
+    const name = basename(file)
+    let size = 0
+    try {
+      size = statSync(file).size
+    } catch {
+      // Gone since it was found: the read says so.
+    }
+    const earlier = chosen.get(name)
+    if (earlier === undefined || size > earlier.size) chosen.set(name, { file, size })
+  }
+  return [...chosen.values()].map((entry) => entry.file)
 }
 
 interface Thread {
