@@ -17,7 +17,16 @@ export type JsonEnvelope =
  * digits: sums of floats such as 0.06375000000000003 print as 0.06375.
  */
 export function toJsonText(value: unknown): string {
-  return `${JSON.stringify(value, (_, inner: unknown) => (typeof inner === 'number' && !Number.isInteger(inner) && Number.isFinite(inner) ? Number(inner.toPrecision(12)) : inner), 2)}\n`
+  return `${roundedJson(value, 2)}\n`
+}
+
+/** JSON with every fractional number rounded to 12 significant digits (see docs/json-output.md): `0.3`, not `0.30000000000000004`. */
+export function roundedJson(value: unknown, indent?: number): string {
+  return JSON.stringify(value, roundFraction, indent)
+}
+
+function roundFraction(_: string, inner: unknown): unknown {
+  return typeof inner === 'number' && !Number.isInteger(inner) && Number.isFinite(inner) ? Number(inner.toPrecision(12)) : inner
 }
 
 /** The envelope of a command's answer. */

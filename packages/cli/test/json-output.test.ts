@@ -87,6 +87,10 @@ describe('--json prints one envelope { version: 1, command, data } for every com
     const { code, stdout } = await runCli(['agents', '--json', '--db', db])
     expect(code).toBe(0)
     expect(JSON.parse(stdout)).toEqual({ version: 1, command: 'agents', data: [], notices: [{ code: 'NO_DATABASE', message: expect.stringContaining(`No data yet: there is no agent-tracker database at ${db}.`) as string }] })
+    // A command about one setup answers with its empty shape, not null.
+    const history = await runCli(['history', SONNET, '--project', 'shop', '--json', '--db', db])
+    expect(history.code).toBe(0)
+    expect(JSON.parse(history.stdout)).toMatchObject({ command: 'history', data: { setup: SONNET, entries: [], more: false }, notices: [{ code: 'NO_DATABASE' }] })
   })
 
   it('with money rounded: no float noise like 0.30000000000000004', async () => {
@@ -97,6 +101,13 @@ describe('--json prints one envelope { version: 1, command, data } for every com
     expect(0.1 + 0.2).toBe(0.30000000000000004)
     expect(stdout).toContain('"cost": 0.3,')
     expect(stdout).not.toMatch(/\d\.\d{13,}/)
+    // The exports too: the setup's and the day rollup's summed costs.
+    const out = join(tempFolder(), 'export.jsonl')
+    await runCli(['export', '--format', 'jsonl', '--out', out, '--db', db])
+    for (const exported of [(await runCli(['export', '--format', 'json', '--json', '--db', db])).stdout, (await runCli(['export', '--format', 'json', '--db', db])).stdout, readFileSync(out, 'utf8'), (await runCli(['export', '--format', 'csv', '--table', 'usage', '--db', db])).stdout]) {
+      expect(exported).toMatch(/"?cost"?: ?0\.3\b|,0\.3,/)
+      expect(exported).not.toMatch(/\d\.\d{13,}/)
+    }
   })
 
   it('demo: one envelope with every section', { timeout: 120_000 }, async () => {

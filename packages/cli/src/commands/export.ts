@@ -18,7 +18,7 @@ import { backtestSection } from '../html/backtest-section.js'
 import { renderHtmlReport } from '../html/report-html.js'
 import { cutDaysNote } from '../cut-days.js'
 import { absolutePath } from '../io.js'
-import { JSON_ENVELOPE_VERSION } from '../json-envelope.js'
+import { JSON_ENVELOPE_VERSION, roundedJson } from '../json-envelope.js'
 import type { ReportOptions } from './report.js'
 import { appliedFilters, hasSetupFilter, noMatch, reportScope } from './report.js'
 
@@ -155,7 +155,7 @@ async function writeExport(ctx: CommandContext, store: ReadStore, scope: { query
     }
   }
   if (format === 'jsonl') {
-    for await (const item of counted()) await sink.write(`${JSON.stringify(item)}\n`)
+    for await (const item of counted()) await sink.write(`${roundedJson(item)}\n`)
   } else if (format === 'csv') {
     const columns = CSV_COLUMNS[table as CollectionName]
     await sink.write(csvHeader(columns))
@@ -191,7 +191,7 @@ async function writeJsonDocument(ctx: CommandContext, store: ReadStore, query: R
   for await (const { collection, record } of records) {
     const target = order.indexOf(collection)
     while (index < target) await openNext()
-    await sink.write(`${empty ? '\n' : ',\n'}${indent(JSON.stringify(record, null, 2), '      ')}`)
+    await sink.write(`${empty ? '\n' : ',\n'}${indent(roundedJson(record, 2), '      ')}`)
     empty = false
   }
   while (index < order.length - 1) await openNext()

@@ -10,8 +10,9 @@ import { requireSetup, resolveProject } from './lookups.js'
 export async function historyCommand(ctx: CommandContext, setup: string, options: WindowFlags & { project?: string; limit: number }): Promise<void> {
   const store = await ctx.readStore()
   const window = ctx.window(options)
-  await requireSetup(store, setup)
-  const project = options.project === undefined ? undefined : await resolveProject(store, options.project, ctx.io)
+  // With no database yet the answer is the empty history (and the note on how to start), of the shape the docs give.
+  if (!ctx.missingDatabase) await requireSetup(store, setup)
+  const project = options.project === undefined || ctx.missingDatabase ? undefined : await resolveProject(store, options.project, ctx.io)
   const read = await history(store, {
     setup, limit: options.limit + 1,
     ...(window.since === undefined ? {} : { since: window.since }),

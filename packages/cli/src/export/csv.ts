@@ -1,4 +1,5 @@
 import type { CollectionName } from '@agent-tracker/core'
+import { roundedJson } from '../json-envelope.js'
 
 const TOKENS = ['tokens.input', 'tokens.output', 'tokens.reasoning', 'tokens.cacheRead', 'tokens.cacheWrite']
 const STATE = ['skillPoints', 'experience', 'communication', 'commits', 'pushes', 'bugs', 'toolCalls', 'toolFailures', 'commands', 'agentGrades.count', 'agentGrades.sum', 'userGrades.count', 'userGrades.sum', 'messages', ...TOKENS.map((t) => t), 'cost'].map((field) => `state.${field}`)
@@ -54,9 +55,8 @@ export function toCsv(rows: readonly object[], columns: readonly string[] = [...
 }
 
 function csvCell(value: unknown): string {
-  // Fractional numbers to 12 significant digits, as JSON output has them: sums of costs are no exact decimals.
-  const number = typeof value === 'number' && !Number.isInteger(value) && Number.isFinite(value) ? Number(value.toPrecision(12)) : value
-  const raw = number === null || number === undefined ? '' : typeof number === 'string' ? number : JSON.stringify(number)
+  // Fractional numbers to 12 significant digits, as JSON output has them, in a cell of JSON (an interval) too: sums of costs are no exact decimals.
+  const raw = value === null || value === undefined ? '' : typeof value === 'string' ? value : roundedJson(value)
   // A text cell a spreadsheet would run as a formula (=, +, -, @, tab, CR) is written with a leading quote.
   const text = typeof value === 'string' && /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw
   return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
