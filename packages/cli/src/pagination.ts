@@ -15,5 +15,8 @@ export function pageOf<T>(entries: readonly T[], limit: number): Page<T> {
 
 /** The line under a page that is not the whole list: how many it shows and how to see more — a longer `--limit`, or the options `narrowers` the command has (`--since/--project`). */
 export function moreHint(page: Page<unknown>, narrowers: string, noun: string, irregular?: string): string {
-  return page.more ? `Showing the newest ${plural(page.limit, noun, irregular)}; there are more: add --limit ${String(page.limit * 2)} (or narrow with ${narrowers}) to see them.` : ''
+  // Only the ways to narrow not already taken: `activity --project shop` is told of no --project.
+  const left = narrowers.split('/').filter((option) => option !== '')
+  const narrow = left.length === 0 ? '' : ` (or narrow with ${left.join('/')})`
+  return page.more ? `Showing the newest ${plural(page.limit, noun, irregular)}; there are more: add --limit ${String(page.limit * 2)}${narrow} to see them.` : ''
 }

@@ -492,6 +492,9 @@ describe('one voice', () => {
     const retro = await runCli(['retro', '--limit', '2', '--db', seeded.db])
     expect(retro.stdout).toContain('Showing the newest 2 retrospectives; there are more: add --limit 4 (or narrow with --project) to see them.')
     for (const command of ['retro', 'activity']) expect((await runCli([command, '--help'])).stdout, command).not.toContain('--since')
+    // Nor what is already given.
+    expect((await runCli(['retro', '--limit', '1', '--project', 'shop', '--db', seeded.db])).stdout).toContain('Showing the newest 1 retrospective; there are more: add --limit 2 to see them.')
+    expect((await runCli(['history', SONNET, '--limit', '1', '--project', 'shop', '--db', seeded.db])).stdout).toContain('there are more: add --limit 2 (or narrow with --since) to see them.')
   })
 
   it('aligns tables by display width: CJK and emoji count two columns', async () => {

@@ -49,7 +49,7 @@ export async function activityCommand(ctx: CommandContext, setup: string | undef
       { header: 'OUTCOME', value: (a) => truncate(a.outcome, 40), priority: 7 },
       { header: 'DECISIONS', value: (a) => truncate(a.decisions, 40), priority: 4 },
     ], page.entries)
-    return page.more ? `${table}\n${ctx.colours.dim(moreHint(page, '--project', 'journal entry', 'journal entries'))}` : table
+    return page.more ? `${table}\n${ctx.colours.dim(moreHint(page, options.project === undefined ? '--project' : '', 'journal entry', 'journal entries'))}` : table
   })
   return damaged ? EXIT.failure : EXIT.ok
 }

@@ -28,7 +28,7 @@ export async function historyCommand(ctx: CommandContext, setup: string, options
       { header: 'PROJECT', value: (e) => e.project.split(/[\\/]/).at(-1) ?? e.project, priority: 4 },
       { header: 'DETAIL', value: (e) => e.summary, priority: 10 },
     ], page.entries)
-    const hint = moreHint(page, '--since/--project', 'entry', 'entries')
+    const hint = moreHint(page, [window.since === undefined ? '--since' : '', project === undefined ? '--project' : ''].join('/'), 'entry', 'entries')
     return hint === '' ? table : `${table}\n${ctx.colours.dim(hint)}`
   })
 }

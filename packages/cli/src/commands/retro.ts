@@ -45,6 +45,6 @@ export async function retroCommand(ctx: CommandContext, setup: string | undefine
       // The user's notes are one to a line; in a table's cell they read one after another.
       { header: 'NOTES', value: (r) => truncate([r.userNote, r.agentNote].filter((n) => n !== undefined).join(' · ').replace(/\s*\n\s*/g, ' / '), 60), priority: 5 },
     ], page.entries)
-    return page.more ? `${table}\n${ctx.colours.dim(moreHint(page, '--project', 'retrospective'))}` : table
+    return page.more ? `${table}\n${ctx.colours.dim(moreHint(page, options.project === undefined ? '--project' : '', 'retrospective'))}` : table
   })
 }
