@@ -538,7 +538,7 @@ describe('projects and the demo', () => {
   it('a read with --db naming a folder of other files is refused as a write is, not taken for "no data yet"', async () => {
     const folder = tempFolder('mine-')
     writeFileSync(join(folder, 'notes.txt'), 'mine')
-    for (const args of [['report'], ['agents'], ['grade', SONNET, 'abc', '--user', 'good']]) {
+    for (const args of [['report'], ['agents'], ['grade', SONNET, 'abcd', '--user', 'good']]) {
       const run = await runCli([...args, '--db', folder])
       expect(run.code, args.join(' ')).toBe(2)
       expect(run.stderr).toContain(`error: Invalid database path (--db or AGENT_TRACKER_DB) ${folder}: it is a folder with other files in it and no agent-tracker database. Give a file path in it instead, e.g. ${folder}/agent-tracker.lmdb.`)
