@@ -34,6 +34,16 @@ function bash(cwd: string, command: string): { response?: unknown; error?: strin
   }
 }
 
+/** A repository and a database in which session `session` worked, then two /bug reports halted its setup. */
+async function haltedInSession(session: string): Promise<{ repo: string; databasePath: string }> {
+  const repo = gitRepository(tempFolder('repo-'))
+  const databasePath = join(tempFolder('db-'), 'tracker.lmdb')
+  const first = new HookSession(session, repo, databasePath)
+  await first.call('toolu_1', 'Bash', { command: 'true' }, () => bash(repo, 'true'))
+  for (const note of ['broke it', 'broke it again']) await first.send('UserPromptSubmit', { prompt: `/bug ${note}` })
+  return { repo, databasePath }
+}
+
 describe('the Claude Code hook', () => {
   it('records tool calls, a failure with its exit code, and a commit git confirms; tokens and cost at Stop', async () => {
     const repo = gitRepository(tempFolder('repo-'))
@@ -185,11 +195,7 @@ describe('the Claude Code hook', () => {
   })
 
   it('waits for the transcript to name the model of a new session, so a halted setup’s first call is not let through unchecked', async () => {
-    const repo = gitRepository(tempFolder('repo-'))
-    const databasePath = join(tempFolder('db-'), 'tracker.lmdb')
-    const first = new HookSession('s6', repo, databasePath)
-    await first.call('toolu_1', 'Bash', { command: 'true' }, () => bash(repo, 'true'))
-    for (const note of ['broke it', 'broke it again']) await first.send('UserPromptSubmit', { prompt: `/bug ${note}` })
+    const { repo, databasePath } = await haltedInSession('s6')
     // A new session whose hook runs before Claude Code wrote the response asking for the call.
     const next = new HookSession('s7', repo, databasePath)
     const call = { tool_name: 'Bash', tool_input: { command: 'ls' }, tool_use_id: 'toolu_9' }
@@ -207,11 +213,7 @@ describe('the Claude Code hook', () => {
   })
 
   it('finds the model of a response whose transcript line is longer than the end it reads first (a Write of a large file): a halted setup stays blocked', async () => {
-    const repo = gitRepository(tempFolder('repo-'))
-    const databasePath = join(tempFolder('db-'), 'tracker.lmdb')
-    const first = new HookSession('s10', repo, databasePath)
-    await first.call('toolu_1', 'Bash', { command: 'true' }, () => bash(repo, 'true'))
-    for (const note of ['broke it', 'broke it again']) await first.send('UserPromptSubmit', { prompt: `/bug ${note}` })
+    const { repo, databasePath } = await haltedInSession('s10')
     const next = new HookSession('s11', repo, databasePath)
     const write = await next.call('toolu_big', 'Write', { file_path: join(repo, 'big.txt'), content: 'x'.repeat(1_500_000) }, () => ({ response: {} }))
     expect(write.stdout).toContain(`agent-tracker blocked this Write call. ${SETUP} is halted`)
