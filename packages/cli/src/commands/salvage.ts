@@ -47,11 +47,11 @@ export async function salvageCommand(ctx: CommandContext, path: string, target: 
     lost: salvaged.lost, applied: report.facts.applied, refused: report.errors, rebuiltMetaPage: salvaged.rebuiltMetaPage ?? null,
   }
   ctx.print(data, () => [
-    `Salvaged ${path} into ${destination}: ${plural(salvaged.facts.length, 'fact')} read back${lostFacts === undefined ? '' : lostFacts === 0 ? ' (all of them)' : ` (${plural(lostFacts, 'fact')} could not be read)`}, and ${plural(records, 'record')}; scores recomputed from the facts.`,
+    `Salvaged ${path} into ${destination}: ${plural(salvaged.facts.length, 'fact')} read back${lostFacts === undefined ? '' : lostFacts === 0 ? ' (all of them)' : ` (${plural(lostFacts, 'fact')} could not be read)`}, and ${plural(records, 'record')}; ${salvaged.facts.length === 0 ? 'scores as its setup records held them, as no fact could be read to recompute them from' : 'scores recomputed from the facts'}.`,
     ...(salvaged.rebuiltMetaPage === undefined ? [] : [metaPageNote(salvaged.rebuiltMetaPage)]),
     ...(salvaged.lost.length === 0 ? [] : [ctx.colours.yellow(`Skipped, unreadable:`), ...salvaged.lost.map((loss) => `  ${loss.where}: ${loss.problem}`)]),
     ...refusals(ctx, report),
-    `The damaged database is unchanged. Check the new one with agent-tracker doctor --deep --db ${destination}, then use it with --db (or AGENT_TRACKER_DB), or move it into place.`,
+    `${path} is unchanged. Check the new one with agent-tracker doctor --deep --db ${destination}, then use it with --db (or AGENT_TRACKER_DB), or move it into place.`,
   ].join('\n'))
   return EXIT.ok
 }

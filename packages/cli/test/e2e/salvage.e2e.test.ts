@@ -82,6 +82,8 @@ describe('a damaged database', () => {
     expect(salvage.code, salvage.stderr).toBe(0)
     expect(salvage.stdout).toContain('Its first meta page (page 0) is damaged: everything was read through the second one (page 1), from a temporary copy. If the damaged page held the newest write, that one write is missing.')
     expect(salvage.stdout).not.toContain('Skipped, unreadable')
+    expect(salvage.stdout).toContain('; scores recomputed from the facts.')
+    expect(salvage.stdout).toContain(`${db} is unchanged. Check the new one with agent-tracker doctor --deep --db ${target}`)
     const checked = await runBuiltCli(['doctor', '--deep', '--db', target, '--json'])
     expect((jsonData(checked.stdout, 'doctor') as Doctor).checks.find((check) => check.name === 'Deep check')).toMatchObject({ ok: true })
     expect(readFileSync(db).equals(damaged)).toBe(true)
