@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { dirname, join } from 'node:path'
 import type { CollectionName, SetupTotalsRecord } from '@agent-tracker/core'
 import { COLLECTIONS } from '@agent-tracker/core'
 import type { Database, RootDatabase } from 'lmdb'
@@ -32,7 +32,7 @@ export function openEnvironment(path: string, mapSize: number, readOnly: boolean
   const { dataFile, lockFile, noSubdir } = locateDataFile(path)
   if (!noSubdir && !existsSync(dataFile) && folderHoldsOtherFiles(path)) {
     // `--db ~` or any folder of one's own: LMDB would put data.mdb and lock.mdb among its files.
-    throw new LmdbStoreError('INVALID_OPTION', `Invalid databasePath ${path}: it is a folder with other files in it and no agent-tracker database. Give a file path in it instead, e.g. ${path}/agent-tracker.lmdb.`, { option: 'databasePath', value: path })
+    throw new LmdbStoreError('INVALID_OPTION', `Invalid databasePath ${path}: it is a folder with other files in it and no agent-tracker database. Give a file path in it instead, e.g. ${join(path, 'agent-tracker.lmdb')}.`, { option: 'databasePath', value: path })
   }
   // Unchecked (read-only, in a disposable child that salvages what it can): the file is taken as it is.
   const check: DataFileCheck = unchecked ? { ok: true, exists: true } : checkDataFile(dataFile)
