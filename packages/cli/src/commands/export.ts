@@ -60,14 +60,15 @@ export async function exportCommand(ctx: CommandContext, options: ReportOptions 
   if (path !== undefined && isDatabaseFile(path, store.path)) {
     throw new CliError('OUT_IS_DATABASE', `--out ${outFile ?? ''} is the database being exported (${store.path}), or one of its files: writing there would destroy it. Give the path of another file.`, EXIT.usage)
   }
-  const sink = outputSink(ctx.io, path)
   // With --json and no file, the JSON document is the answer: streamed inside the envelope.
   const enveloped = ctx.json && path === undefined
-  const progress = ctx.progress('Exporting')
   // Whole collections are checked against LMDB's own counts after the export: see `warnIfIncomplete`.
   const whole = Object.keys(exportFilters(query)).length === 0 ? wholeCollections(format, table) : undefined
   const before = localInfo(ctx, store)?.lastTransaction
   const tally = new Map<CollectionName, number>()
+  // Opened last before the export, so that nothing between leaves its temporary file behind.
+  const sink = outputSink(ctx.io, path)
+  const progress = ctx.progress('Exporting')
   let rows: number
   let incomplete: boolean
   let finished = false

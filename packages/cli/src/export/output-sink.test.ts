@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events'
-import { lstatSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import { execFileSync, spawn } from 'node:child_process'
+import { chmodSync, lstatSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PassThrough } from 'node:stream'
@@ -109,5 +110,49 @@ describe('an export sink', () => {
     await device.end()
     expect(statSync('/dev/null').isCharacterDevice()).toBe(true)
     expect(readdirSync('/dev').filter((name) => name.startsWith('.null.'))).toEqual([])
+  })
+
+  it('keeps the permissions of the file it replaces, and writes a file a dangling link names', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'sink-'))
+    folders.push(folder)
+    const io = ioWith({ write: () => true, isTTY: false })
+    const secret = join(folder, 'private.json')
+    writeFileSync(secret, 'old\n')
+    chmodSync(secret, 0o600)
+    const sink = outputSink(io, secret)
+    await sink.write('new\n')
+    await sink.end()
+    expect(statSync(secret).mode & 0o777).toBe(0o600)
+    expect(readFileSync(secret, 'utf8')).toBe('new\n')
+    const link = join(folder, 'later.csv')
+    symlinkSync(join(folder, 'target.csv'), link)
+    const through = outputSink(io, link)
+    await through.write('a,b\n')
+    await through.end()
+    expect(lstatSync(link).isSymbolicLink()).toBe(true)
+    expect(readFileSync(join(folder, 'target.csv'), 'utf8')).toBe('a,b\n')
+  })
+
+  it('writes a pipe as it is, by its name or through a link to it (as /dev/stdout is)', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'sink-'))
+    folders.push(folder)
+    const fifo = join(folder, 'pipe')
+    execFileSync('mkfifo', [fifo])
+    const link = join(folder, 'stdout')
+    symlinkSync(fifo, link)
+    for (const path of [fifo, link]) {
+      const reader = spawn('cat', [fifo])
+      let read = ''
+      reader.stdout.on('data', (chunk: Buffer) => {
+        read += chunk.toString('utf8')
+      })
+      const closed = new Promise((resolve) => reader.on('close', resolve))
+      const sink = outputSink(ioWith({ write: () => true, isTTY: false }), path)
+      await sink.write('through the pipe\n')
+      await sink.end()
+      await closed
+      expect(read, path).toBe('through the pipe\n')
+    }
+    expect(readdirSync(folder).sort()).toEqual(['pipe', 'stdout'])
   })
 })

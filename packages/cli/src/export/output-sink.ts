@@ -1,5 +1,7 @@
-import { closeSync, createWriteStream, lstatSync, openSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs'
-import { basename, dirname, join } from 'node:path'
+import { randomBytes } from 'node:crypto'
+import type { Stats } from 'node:fs'
+import { accessSync, constants, createWriteStream, fchmodSync, lstatSync, openSync, readlinkSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs'
+import { basename, dirname, join, resolve } from 'node:path'
 import { CliError, EXIT } from '../cli-error.js'
 import { isFolder } from '../commands/lookups.js'
 import type { Io } from '../io.js'
@@ -36,8 +38,9 @@ interface Drainable {
 export function outputSink(io: Io, path: string | undefined): OutputSink {
   if (path === undefined) return streamSink(io.stdout, undefined, path, true)
   const place = placeOf(path)
-  const file = createWriteStream(place.writing, { fd: openForWriting(path, place.writing) })
-  const direct = place.writing === place.final
+  const opened = openForWriting(path, place)
+  const file = createWriteStream(opened.writing, { fd: opened.fd })
+  const direct = opened.writing === place.final
   const sink = streamSink(file, file, path, direct)
   let settled = false
   return {
@@ -48,9 +51,9 @@ export function outputSink(io: Io, path: string | undefined): OutputSink {
     async end(): Promise<void> {
       try {
         await sink.end()
-        if (place.writing !== place.final) renameSync(place.writing, place.final)
+        if (!direct) renameSync(opened.writing, place.final)
       } catch (error) {
-        removeQuietly(place.writing, place.final)
+        removeQuietly(opened.writing, place.final)
         throw error instanceof CliError ? error : new CliError('CANNOT_WRITE', `Could not write ${path}: ${whyNotWritten(path, error)}.`, EXIT.failure, { cause: error })
       } finally {
         settled = true
@@ -66,7 +69,7 @@ export function outputSink(io: Io, path: string | undefined): OutputSink {
           resolve()
         })
       })
-      removeQuietly(place.writing, place.final)
+      removeQuietly(opened.writing, place.final)
       // A device or pipe was written as the export went: its failure's own message says so.
       if (direct) return undefined
       return place.existed ? `${path} was left as it was` : `no file was written at ${path}`
@@ -120,27 +123,76 @@ function streamSink(target: Drainable, file: ReturnType<typeof createWriteStream
   }
 }
 
-/** Where a file export writes (`writing`) and where it ends up (`final`): the same path for a device or pipe. */
+/** Where a file export ends up (`final`), and what is known of what is there. */
 interface FilePlace {
-  readonly writing: string
   readonly final: string
   /** Whether a file was at the path before. */
   readonly existed: boolean
+  /** Its permission bits, which the file that replaces it keeps. */
+  readonly mode?: number
+  /** A device, pipe or folder (or what cannot be looked at): written — or refused — as it is, never replaced. */
+  readonly direct: boolean
 }
 
 function placeOf(path: string): FilePlace {
-  let final = path
-  let existed = false
+  let stats: Stats | undefined
   try {
-    // Through a link to the file it names: the link stays a link.
-    if (lstatSync(path).isSymbolicLink()) final = realpathSync(path)
-    const stats = statSync(final)
-    existed = true
-    if (!stats.isFile()) return { writing: final, final, existed }
+    // Through links: `/dev/stdout` is a link to a pipe or terminal, written as it is.
+    stats = statSync(path)
   } catch {
-    // Not there yet (or a link to nothing, which the open below says): a new file.
+    stats = undefined
   }
-  return { writing: join(dirname(final), `.${basename(final)}.${String(process.pid)}.tmp`), final, existed }
+  if (stats !== undefined && !stats.isFile()) return { final: path, existed: true, direct: true }
+  let final = path
+  try {
+    // Through a link to the file it names (or will name): the link stays a link.
+    if (lstatSync(path).isSymbolicLink()) final = stats === undefined ? resolve(dirname(path), readlinkSync(path)) : realpathSync(path)
+  } catch {
+    // Nothing there yet: a new file at the path.
+  }
+  return { final, existed: stats !== undefined, ...(stats === undefined ? {} : { mode: stats.mode & 0o7777 }), direct: false }
+}
+
+/**
+ * Opens where the export is written: beside the file under a temporary name no one else has
+ * (created exclusively, with the permissions of the file it will replace), or — for a device or
+ * pipe, or a file in a folder that takes no new files though the file may be written — the path
+ * itself. Said before any work.
+ * @throws {CliError} CANNOT_WRITE naming the path and why.
+ */
+function openForWriting(path: string, place: FilePlace): { readonly fd: number; readonly writing: string } {
+  const refused = (error: unknown): CliError => new CliError('CANNOT_WRITE', `Cannot write ${path}: ${whyNotWritten(path, error)}. Give --out a file path in a folder you can write to.`, EXIT.failure)
+  if (place.direct) {
+    try {
+      return { fd: openSync(path, 'w'), writing: path }
+    } catch (error) {
+      throw refused(error)
+    }
+  }
+  if (place.existed) {
+    try {
+      // The file itself must be one that may be written, though it is replaced rather than written through.
+      accessSync(place.final, constants.W_OK)
+    } catch (error) {
+      throw refused(error)
+    }
+  }
+  const writing = join(dirname(place.final), `.${basename(place.final)}.${String(process.pid)}-${randomBytes(4).toString('hex')}.tmp`)
+  try {
+    const fd = openSync(writing, 'wx', place.mode ?? 0o666)
+    if (place.mode !== undefined) fchmodSync(fd, place.mode)
+    return { fd, writing }
+  } catch (error) {
+    // A folder that takes no new files, holding a file that may be written: written in place, as before.
+    if (place.existed && (error as NodeJS.ErrnoException).code === 'EACCES') {
+      try {
+        return { fd: openSync(place.final, 'w'), writing: place.final }
+      } catch (inPlace) {
+        throw refused(inPlace)
+      }
+    }
+    throw refused(error)
+  }
 }
 
 function removeQuietly(writing: string, final: string): void {
@@ -170,20 +222,6 @@ function drained(target: Drainable): Promise<void> {
     target.once?.('drain', onDrain)
     target.once?.('error', onError)
   })
-}
-
-function openForWriting(path: string, writing: string): number {
-  try {
-    // The file itself must be one that may be written, though it is replaced rather than written through.
-    if (writing !== path) closeSync(openSync(path, 'r+'))
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new CliError('CANNOT_WRITE', `Cannot write ${path}: ${whyNotWritten(path, error)}. Give --out a file path in a folder you can write to.`, EXIT.failure)
-  }
-  try {
-    return openSync(writing, 'w')
-  } catch (error) {
-    throw new CliError('CANNOT_WRITE', `Cannot write ${path}: ${whyNotWritten(path, error)}. Give --out a file path in a folder you can write to.`, EXIT.failure)
-  }
 }
 
 /** Why a file could not be written, in words (its folder missing, or one that makes no new files, a folder in its place or a file in its path, no permission, a read-only or full disk). */
