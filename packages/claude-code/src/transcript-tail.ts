@@ -12,8 +12,8 @@ export function subagentTranscript(sessionTranscript: string, agentId: string): 
 /**
  * The model of the response that asked for a tool call (the assistant line holding its id: Claude
  * Code writes it before the call's hooks run), else of the latest response. Reads the end of the
- * transcript, and further back only when that holds neither — a response whose line is longer
- * than the end read (a Write of a large file) is read whole — up to {@link MAX_TAIL_BYTES}.
+ * transcript, and further back only when that holds no response at all — a response whose line
+ * is longer than the end read (a Write of a large file) is read whole — up to {@link MAX_TAIL_BYTES}.
  * Undefined when no response is there yet.
  */
 export function responseModel(transcript: string, toolUseId?: string): string | undefined {
@@ -21,12 +21,14 @@ export function responseModel(transcript: string, toolUseId?: string): string | 
     const tail = tailLines(transcript, bytes)
     const found = modelIn(tail.lines, toolUseId)
     if (found.asked !== undefined) return found.asked
-    if ((toolUseId === undefined && found.latest !== undefined) || tail.whole || bytes >= MAX_TAIL_BYTES) return found.latest
+    // Further back only while the end read holds no response at all (one line longer than it): a response
+    // not written yet is waited for by the caller, which reads again, and must not cost a long read each time.
+    if (found.latest !== undefined || tail.whole || bytes >= MAX_TAIL_BYTES) return found.latest
   }
 }
 
-/** The farthest back {@link responseModel} reads for the response that asked for a tool call. */
-const MAX_TAIL_BYTES = 64 * TAIL_BYTES
+/** The farthest back {@link responseModel} reads for a response: 16 MiB, read at most 21 MiB in all. */
+const MAX_TAIL_BYTES = 16 * TAIL_BYTES
 
 /** In lines of a transcript: the model of the response holding `toolUseId` (or of the latest, without one), and of the latest response. */
 function modelIn(lines: readonly string[], toolUseId: string | undefined): { readonly asked?: string; readonly latest?: string } {

@@ -44,7 +44,12 @@ export function readHookFlags(args: readonly string[]): ReadHookFlags {
     const equals = given.startsWith('--') ? given.indexOf('=') : -1
     const flag = equals === -1 ? given : given.slice(0, equals)
     const value = (): string | undefined => {
-      if (equals !== -1) return given.slice(equals + 1)
+      if (equals !== -1) {
+        const inline = given.slice(equals + 1)
+        if (inline !== '') return inline
+        problems.push(`${flag} needs a value; the default is used.`)
+        return undefined
+      }
       const next = rest[at + 1]
       if (next === undefined || next.startsWith('--')) {
         problems.push(`${flag} needs a value; the default is used.`)

@@ -187,12 +187,12 @@ describe('a hook command with options the hook cannot read', () => {
     const database = join(home, 'tracker.lmdb')
     const transcript = new Transcript('s1', project).response('msg_1', [{ type: 'tool_use', id: 'toolu_1', name: 'Bash', input: { command: 'cat .env' } }]).write(join(home, 't.jsonl'))
     const event = JSON.stringify({ session_id: 's1', transcript_path: transcript, cwd: project, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command: 'cat .env' }, tool_use_id: 'toolu_1' })
-    for (const options of [['--enforce-halt', 'maybe'], ['--identity', 'nonsense'], ['--bogus'], ['--enforce-halt'], [`--db=${database}`, '--enforce-halt=warn']]) {
-      const hook = await runCli(['hook', 'claude-code', ...options], { home, input: event })
+    for (const options of [['--enforce-halt', 'maybe'], ['--identity', 'nonsense'], ['--bogus'], ['--enforce-halt'], ['--db='], [`--db=${database}`, '--enforce-halt=warn']]) {
+      const hook = await runCli(['hook', 'claude-code', ...options], { home, cwd: home, input: event })
       expect(hook.code, options.join(' ')).toBe(0)
       expect(JSON.parse(hook.stdout), options.join(' ')).toMatchObject({ hookSpecificOutput: { permissionDecision: 'deny' } })
-      if (options[0]?.includes('=') === true) expect(hook.stderr).toBe('')
-      else expect(hook.stderr, options.join(' ')).toMatch(/^agent-tracker: (Invalid|Unknown option|--enforce-halt needs a value)/)
+      if (options.length === 2 && options[1] === '--enforce-halt=warn') expect(hook.stderr).toBe('')
+      else expect(hook.stderr, options.join(' ')).toMatch(/^agent-tracker: (Invalid|Unknown option|--enforce-halt needs a value|--db needs a value)/)
     }
     const env = { PATH: pathOf(binFolder(true)) }
     mkdirSync(join(project, '.claude'))

@@ -28,11 +28,12 @@ export async function shellFacts(call: HistoryToolCall): Promise<Fact[]> {
     const checked = existsSync(shell.workdir)
       ? await commitsOfFinishedCall({ command: shell.command, workdir: shell.workdir, reported, ranFrom: new Date(shell.startedAt ?? call.context.at), ranTo: new Date(call.context.at) })
       : { checked: false, commits: [] }
+    // A commit git confirmed belongs to the project of the repository it was made in (`cd ../other && git commit`, a
+    // call whose workdir is another repository), as the OpenCode plugin records it; one it could not check, to the session's.
     const commits = checked.checked
-      ? checked.commits.map((commit) => ({ hash: commit.hash, message: commit.subject, amends: commit.amends, folder: commit.folder }))
-      : reported.map((hash) => ({ hash, message: printed.find((line) => line.hash === hash)?.subject ?? '', folder: undefined }))
-    // A commit belongs to the project of the repository it was made in (`cd ../other && git commit`), not always the session's.
-    for (const { folder, ...commit } of commits) facts.push(hostCommitFact(folder === undefined ? call.context : { ...call.context, project: projectRoot(folder) }, call.callId, commit))
+      ? checked.commits.map((commit) => ({ hash: commit.hash, message: commit.subject, amends: commit.amends, project: projectRoot(commit.folder ?? shell.workdir) }))
+      : reported.map((hash) => ({ hash, message: printed.find((line) => line.hash === hash)?.subject ?? '', project: call.context.project }))
+    for (const { project, ...commit } of commits) facts.push(hostCommitFact({ ...call.context, project }, call.callId, commit))
   }
   return facts
 }
