@@ -6,6 +6,7 @@ import type { ParseError } from 'jsonc-parser'
 import { parse, printParseErrorCode } from 'jsonc-parser'
 import { CliError, EXIT } from './cli-error.js'
 import type { Io } from './io.js'
+import { nearestManifest } from './package-manifest.js'
 
 /** The package name OpenCode loads the plugin by. */
 export const PLUGIN_NAME = '@agent-tracker/opencode-plugin'
@@ -114,20 +115,8 @@ function packageNameOf(location: string): string | undefined {
   } catch {
     return undefined
   }
-  if (!isAbsolute(path)) return undefined
-  for (let folder = dirname(path), steps = 0; steps < 8; folder = dirname(folder), steps++) {
-    const manifest = join(folder, 'package.json')
-    if (existsSync(manifest)) {
-      try {
-        const { name } = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown }
-        return typeof name === 'string' ? name : undefined
-      } catch {
-        return undefined
-      }
-    }
-    if (dirname(folder) === folder) return undefined
-  }
-  return undefined
+  const name = isAbsolute(path) ? nearestManifest(path, 8)?.name : undefined
+  return typeof name === 'string' ? name : undefined
 }
 
 /** The npm name of the plugin agent-tracker replaces: it writes its own format at the same database path. */

@@ -1,9 +1,10 @@
-import { existsSync, readFileSync, realpathSync } from 'node:fs'
-import { basename, dirname, isAbsolute, join } from 'node:path'
+import { existsSync, realpathSync } from 'node:fs'
+import { basename, isAbsolute, join } from 'node:path'
 import type { ShellWord } from '@agent-tracker/core/host'
 import { parseShell } from '@agent-tracker/core/host'
 import type { ReadHookFlags } from '../hook-command.js'
 import { readHookFlags } from '../hook-command.js'
+import { nearestManifest } from '../package-manifest.js'
 import { findExecutable, isExecutableFile } from './find-executable.js'
 import type { Io } from '../io.js'
 
@@ -86,21 +87,14 @@ function hookCommandVersion(check: HookCommandCheck): string | undefined {
 
 /** The version in the `package.json` of agent-tracker's package holding the file at `path` (links followed), at most a few folders up; undefined when there is none. */
 function packageVersionOf(path: string): string | undefined {
-  let folder: string
+  let file: string
   try {
-    folder = dirname(realpathSync(path))
+    file = realpathSync(path)
   } catch {
     return undefined
   }
-  for (let depth = 0; depth < 4; depth++, folder = dirname(folder)) {
-    try {
-      const manifest = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown }
-      return typeof manifest.name === 'string' && OUR_PACKAGES.has(manifest.name) && typeof manifest.version === 'string' && /^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/.test(manifest.version) ? manifest.version : undefined
-    } catch {
-      // No package.json here: one folder up.
-    }
-  }
-  return undefined
+  const manifest = nearestManifest(file, 4)
+  return typeof manifest?.name === 'string' && OUR_PACKAGES.has(manifest.name) && typeof manifest.version === 'string' && /^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/.test(manifest.version) ? manifest.version : undefined
 }
 
 /**
