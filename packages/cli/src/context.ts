@@ -187,12 +187,9 @@ export class CommandContext {
   openExistingStore(what: string): LmdbStore {
     // A bad --max-size is a usage error whatever else is wrong.
     this.#maxDatabaseSize()
-    if (this.#options.team !== true && this.teamUrl === undefined) {
-      const { path } = locateDatabase({ databasePath: this.databasePath, env: this.io.env, homeDir: this.io.homeDir })
-      const located = locateDataFile(path)
-      if (isDataFileAbsent(located.dataFile) && (located.noSubdir || !folderHoldsOtherFiles(path))) {
-        throw new CliError('NO_DATABASE', `There is no agent-tracker database at ${path}, so there is no ${what} there; nothing was created. Check --db (or AGENT_TRACKER_DB): agent-tracker doctor says which database the plugin and the hooks write to.`)
-      }
+    const local = this.#options.team === true || this.teamUrl !== undefined ? undefined : this.#localDatabase()
+    if (local?.absent === true) {
+      throw new CliError('NO_DATABASE', `There is no agent-tracker database at ${local.path}, so there is no ${what} there; nothing was created. Check --db (or AGENT_TRACKER_DB): agent-tracker doctor says which database the plugin and the hooks write to.`)
     }
     return this.openStore('write')
   }
@@ -252,13 +249,21 @@ export class CommandContext {
    */
   damageWarned = false
 
-  #localReadStore(): ReadStore {
+  /**
+   * The local database's path, and whether no database is there yet. A folder of other files
+   * is no database yet to be: opening it is refused, as writes do. Whether the file is there is all
+   * this needs: the open checks it in full (a second full check here read its meta pages and tree
+   * roots twice, ~2 ms of every read command).
+   */
+  #localDatabase(): { readonly path: string; readonly absent: boolean } {
     const { path } = locateDatabase({ databasePath: this.databasePath, env: this.io.env, homeDir: this.io.homeDir })
     const located = locateDataFile(path)
-    // A folder of other files is no database yet to be: the open below refuses it, as writes do.
-    // Whether the file is there is all this needs: the open checks it in full (a second full check
-    // here read its meta pages and tree roots twice, ~2 ms of every read command).
-    if (isDataFileAbsent(located.dataFile) && (located.noSubdir || !folderHoldsOtherFiles(path))) return this.#emptyStore(path)
+    return { path, absent: isDataFileAbsent(located.dataFile) && (located.noSubdir || !folderHoldsOtherFiles(path)) }
+  }
+
+  #localReadStore(): ReadStore {
+    const { path, absent } = this.#localDatabase()
+    if (absent) return this.#emptyStore(path)
     let store: ReadStore
     try {
       store = this.openStore('read')
