@@ -13,13 +13,19 @@ afterEach(() => {
   for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true })
 })
 
+/** A new folder for a test's files, removed after it. */
+function sinkFolder(): string {
+  const folder = mkdtempSync(join(tmpdir(), 'sink-'))
+  folders.push(folder)
+  return folder
+}
+
 /** An Io whose stdout is `stdout`; the rest is not used by a sink. */
 const ioWith = (stdout: Io['stdout']): Io => ({ stdout, stderr: stdout, stdin: new PassThrough(), env: {}, cwd: '/', homeDir: '/' })
 
 describe('an export sink', () => {
   it('waits for a full file to drain without leaving a listener behind each time', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'sink-'))
-    folders.push(folder)
+    const folder = sinkFolder()
     const warnings: string[] = []
     const onWarning = (warning: Error): void => {
       warnings.push(warning.name)
@@ -61,8 +67,7 @@ describe('an export sink', () => {
   })
 
   it('writes a file beside its path and puts it in place at the end: no half-written file is ever seen there', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'sink-'))
-    folders.push(folder)
+    const folder = sinkFolder()
     const path = join(folder, 'export.json')
     writeFileSync(path, 'the export before\n')
     const sink = outputSink(ioWith({ write: () => true, isTTY: false }), path)
@@ -75,8 +80,7 @@ describe('an export sink', () => {
   })
 
   it('given up after a failure, leaves the file that was there as it was, or none where there was none', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'sink-'))
-    folders.push(folder)
+    const folder = sinkFolder()
     const io = ioWith({ write: () => true, isTTY: false })
     const kept = join(folder, 'kept.jsonl')
     writeFileSync(kept, 'old line\n')
@@ -92,8 +96,7 @@ describe('an export sink', () => {
   })
 
   it('replaces the file a link names, keeping the link, and writes a device as it is', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'sink-'))
-    folders.push(folder)
+    const folder = sinkFolder()
     const real = join(folder, 'real.csv')
     const link = join(folder, 'link.csv')
     writeFileSync(real, 'before\n')
@@ -113,8 +116,7 @@ describe('an export sink', () => {
   })
 
   it('keeps the permissions of the file it replaces, and writes a file a dangling link names', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'sink-'))
-    folders.push(folder)
+    const folder = sinkFolder()
     const io = ioWith({ write: () => true, isTTY: false })
     const secret = join(folder, 'private.json')
     writeFileSync(secret, 'old\n')
@@ -134,8 +136,7 @@ describe('an export sink', () => {
   })
 
   it('writes a pipe as it is, by its name or through a link to it (as /dev/stdout is)', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'sink-'))
-    folders.push(folder)
+    const folder = sinkFolder()
     const fifo = join(folder, 'pipe')
     execFileSync('mkfifo', [fifo])
     const link = join(folder, 'stdout')
