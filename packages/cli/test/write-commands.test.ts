@@ -855,6 +855,19 @@ describe('faults', () => {
     expect(readFileSync(empty, 'utf8')).toBe('')
   })
 
+  it('refuses a check, a repair or a folder given beside --salvage, which would be passed over, and salvages nothing', async () => {
+    const { db } = await seedHistory()
+    const folder = tempFolder()
+    const target = join(folder, 'new.lmdb')
+    const both = await runCli(['doctor', '--db', db, '--salvage', target, '--check', '--deep'])
+    expect(both.code).toBe(2)
+    expect(both.stderr).toBe(`error: --salvage runs on its own, so --check, --deep would be passed over: run doctor --salvage ${target} alone, then check the new database with agent-tracker doctor --check --db ${target}.\n`)
+    const withFolder = await runCli(['doctor', folder, '--db', db, '--salvage', target, '--repair'])
+    expect(withFolder.code).toBe(2)
+    expect(withFolder.stderr).toContain(`so --repair, the folder ${folder} would be passed over`)
+    expect(existsSync(target)).toBe(false)
+  })
+
   it('says there is no data yet, and what to do, when there is no database (exit 0, nothing created)', async () => {
     const db = join(tempFolder(), 'none.lmdb')
     const { code, stdout, stderr } = await runCli(['agents', '--db', db])

@@ -22,6 +22,18 @@ import { TEAM_URL_VARIABLE, openTeamStore, teamSettings } from '../team.js'
 import { CLI_VERSION } from '../version.js'
 import { isFolder, projectOf } from './lookups.js'
 
+/**
+ * `--salvage` copies what is readable into a new database and checks nothing else: a check, a
+ * repair or a folder given beside it would be passed over without a word, so they are refused.
+ * The new database is checked afterwards, by its own path.
+ */
+function refuseWithSalvage(folder: string | undefined, options: { check?: boolean; deep?: boolean; salvage?: string; repair?: boolean }): void {
+  if (options.salvage === undefined) return
+  const others = [options.check === true ? '--check' : undefined, options.deep === true ? '--deep' : undefined, options.repair === true ? '--repair' : undefined, folder === undefined ? undefined : `the folder ${folder}`].filter((given) => given !== undefined)
+  if (others.length === 0) return
+  throw new CliError('USAGE', `--salvage runs on its own, so ${others.join(', ')} would be passed over: run doctor --salvage ${options.salvage} alone, then check the new database with agent-tracker doctor --check --db ${options.salvage}.`, EXIT.usage)
+}
+
 /** How a check came out: fine, a finding to look at (nothing broken), or a problem. */
 type Level = 'ok' | 'finding' | 'problem'
 
@@ -58,6 +70,7 @@ export async function doctorCommand(ctx: CommandContext, folder?: string, option
   if (ctx.teamUrl !== undefined) {
     throw new CliError('USAGE', `doctor checks this machine's database, and the team database it syncs to (${TEAM_URL_VARIABLE} or team.url): give --db a local path, and the team URL there.`, EXIT.usage)
   }
+  refuseWithSalvage(folder, options)
   // The folder checked (undefined when it is the working folder, or relative to it, and that was
   // deleted under the shell): the database checks do not need it and still run.
   const project = folderToCheck(ctx, folder)
