@@ -25,12 +25,30 @@ export function saveBacktest(saved: SavedBacktest): string {
   return path
 }
 
-/** The last backtest saved beside a database, or undefined when there is none or it cannot be read as one. */
-export function loadBacktest(databasePath: string): SavedBacktest | undefined {
+/** The last backtest beside a database: none saved, the saved one, or a file there that is not one (or cannot be read). */
+export type LoadedBacktest =
+  | { readonly status: 'none' }
+  | { readonly status: 'saved'; readonly saved: SavedBacktest }
+  | { readonly status: 'unreadable'; readonly path: string; readonly problem: string }
+
+/** The last backtest saved beside a database (see {@link LoadedBacktest}): a file that is there but is no backtest is said as such, not taken for none. */
+export function loadBacktest(databasePath: string): LoadedBacktest {
+  const path = backtestFilePath(databasePath)
+  let text: string
   try {
-    const saved = JSON.parse(readFileSync(backtestFilePath(databasePath), 'utf8')) as Partial<SavedBacktest>
-    return saved.format === 'agent-tracker-backtest' && saved.version === 1 && saved.summary !== undefined ? (saved as SavedBacktest) : undefined
-  } catch {
-    return undefined
+    text = readFileSync(path, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'none' }
+    return { status: 'unreadable', path, problem: (error as Error).message }
   }
+  let saved: Partial<SavedBacktest> | null
+  try {
+    saved = JSON.parse(text) as Partial<SavedBacktest> | null
+  } catch (error) {
+    return { status: 'unreadable', path, problem: `it is not JSON (${(error as Error).message})` }
+  }
+  if (saved?.format !== 'agent-tracker-backtest' || saved.version !== 1 || typeof saved.summary !== 'object' || typeof saved.figures !== 'object') {
+    return { status: 'unreadable', path, problem: 'it is not a backtest saved by this release (format agent-tracker-backtest, version 1, with a summary and figures)' }
+  }
+  return { status: 'saved', saved: saved as SavedBacktest }
 }

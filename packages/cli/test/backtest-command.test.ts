@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { envelope, jsonData, runCli } from './run-cli.js'
@@ -65,6 +65,24 @@ describe('backtest', () => {
     expect(after).toContain('Last backtest')
     expect(after).toContain('aria-label="Calibration: interval level vs share that held"')
     expect(after).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/)
+  })
+
+  it('says in the HTML report, and on stderr, when the saved backtest cannot be read, instead of "No backtest yet"', async () => {
+    const { db, root } = await seedHistory()
+    const out = join(root, 'report.html')
+    const section = (): string => /<section id="calibration">[\s\S]*?<\/section>/.exec(readFileSync(out, 'utf8'))?.[0] ?? ''
+    const none = await runCli(['export', '--format', 'html', '--db', db, '--out', out])
+    expect(none.code).toBe(0)
+    expect(section()).toContain('No backtest yet.')
+    writeFileSync(`${db}-backtest.json`, '{"format": "agent-tracker-backtest", "vers')
+    const garbled = await runCli(['export', '--format', 'html', '--db', db, '--out', out])
+    expect(garbled.code).toBe(0)
+    expect(garbled.stderr).toContain(`The last backtest could not be read from ${db}-backtest.json: it is not JSON (`)
+    expect(section()).toContain(`The last backtest could not be read from ${db}-backtest.json: it is not JSON (`)
+    expect(section()).not.toContain('No backtest yet')
+    writeFileSync(`${db}-backtest.json`, JSON.stringify({ format: 'agent-tracker-backtest', version: 2 }))
+    const json = await runCli(['export', '--format', 'html', '--db', db, '--out', out, '--json'])
+    expect(envelope(json.stdout).notices).toContainEqual({ code: 'BACKTEST_UNREADABLE', message: expect.stringContaining('it is not a backtest saved by this release') as unknown })
   })
 
   it('labels the HTML report\'s backtest as the whole database\'s when the report is narrowed by filters it does not follow', async () => {

@@ -13,6 +13,7 @@ import { CSV_COLUMNS, REPORT_CSV_COLUMNS, csvHeader, csvLine, toCsv } from '../e
 import type { OutputSink } from '../export/output-sink.js'
 import { outputSink } from '../export/output-sink.js'
 import type { HtmlReportData } from '../html/report-data.js'
+import type { LoadedBacktest } from '../backtest-file.js'
 import { loadBacktest } from '../backtest-file.js'
 import { backtestSection } from '../html/backtest-section.js'
 import { renderHtmlReport } from '../html/report-html.js'
@@ -209,6 +210,14 @@ function recommendScope(query: ReportQuery): RecommendScope {
   return { since, until, project, setup, agent, model }
 }
 
+/** The backtest saved beside a local database (a team database has none); one that cannot be read is also said on stderr. */
+function lastBacktest(ctx: CommandContext, store: ReadStore): LoadedBacktest {
+  if (store.team === true) return { status: 'none' }
+  const loaded = loadBacktest(store.path)
+  if (loaded.status === 'unreadable') ctx.warn('BACKTEST_UNREADABLE', `The last backtest could not be read from ${loaded.path}: ${loaded.problem}. The report says so in its place; run agent-tracker backtest again to replace it.`)
+  return loaded
+}
+
 /** What the HTML report shows, from the read services: the report, trends, projects, a recommendation per kind of project (judged within the report's filters), and the last backtest saved beside the database (of the whole database, and labelled so when the report is narrowed). */
 async function htmlReportData(ctx: CommandContext, store: ReadStore, query: ReportQuery, window: string): Promise<HtmlReportData> {
   const [report, trends, board, byProject, known, recommendations] = await Promise.all([
@@ -238,7 +247,7 @@ async function htmlReportData(ctx: CommandContext, store: ReadStore, query: Repo
       })
       .sort((a, b) => b.rows.reduce((sum, row) => sum + row.commits, 0) - a.rows.reduce((sum, row) => sum + row.commits, 0) || compareText(a.name, b.name)),
     recommendations,
-    extraSections: [backtestSection(store.team === true ? undefined : loadBacktest(store.path), narrowedTo)],
+    extraSections: [backtestSection(lastBacktest(ctx, store), narrowedTo)],
     ...(note === undefined ? {} : { cutDaysNote: note }),
   }
 }

@@ -1,4 +1,4 @@
-import type { SavedBacktest } from '../backtest-file.js'
+import type { LoadedBacktest } from '../backtest-file.js'
 import { percent } from '../format.js'
 import { calibrationChart } from './calibration-chart.js'
 import { barChart } from './charts/bar-chart.js'
@@ -12,9 +12,9 @@ import type { HtmlSection } from './report-data.js'
  * as a person reads them) the section says plainly, in its title and first line, that it covers
  * the whole database and not those filters.
  */
-export function backtestSection(saved: SavedBacktest | undefined, narrowedTo = ''): HtmlSection {
+export function backtestSection(loaded: LoadedBacktest, narrowedTo = ''): HtmlSection {
   const title = narrowedTo === '' ? 'Is the recommendation right?' : 'Is the recommendation right? (whole database)'
-  return { id: 'calibration', title, html: `${wholeDatabaseNote(narrowedTo)}${backtestHtml(saved)}` }
+  return { id: 'calibration', title, html: `${wholeDatabaseNote(narrowedTo)}${backtestHtml(loaded)}` }
 }
 
 /**
@@ -27,10 +27,14 @@ function wholeDatabaseNote(narrowedTo: string): string {
   return `<p class="intro"><b>Whole database, not this report's filters</b> (${escapeHtml(narrowedTo)}): this section judges the model behind every recommendation over all of the history — every project, setup and day — as <code>agent-tracker backtest</code> replays it. It does not follow the filters the rest of this report follows.</p>\n`
 }
 
-function backtestHtml(saved: SavedBacktest | undefined): string {
-  if (saved === undefined) {
+function backtestHtml(loaded: LoadedBacktest): string {
+  if (loaded.status === 'none') {
     return `<p class="intro">No backtest yet. Run <code>agent-tracker backtest</code> to replay this history and see how often <code>recommend</code>'s 90% intervals held what happened next; the next export shows it here.</p>`
   }
+  if (loaded.status === 'unreadable') {
+    return `<p class="intro">The last backtest could not be read from ${escapeHtml(loaded.path)}: ${escapeHtml(loaded.problem)}. Run <code>agent-tracker backtest</code> again to replace it; the next export shows it here.</p>`
+  }
+  const { saved } = loaded
   const { summary, figures } = saved
   const buckets = summary.coverageBySamples.filter((b) => b.scored > 0).map((b) => ({ label: `${b.label} graded commits`, value: b.covered / b.scored, colour: seriesColour(1), note: `n=${String(b.scored)}` }))
   const separation = summary.separation.flatMap((s) => (s.planned === null ? [] : [`${s.gap.toFixed(1)} grade points apart: about ${String(s.planned.even)} graded commits each for an even chance, ${String(s.planned.likely)} for 80%`]))
