@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
@@ -866,6 +867,18 @@ describe('faults', () => {
     expect(withFolder.code).toBe(2)
     expect(withFolder.stderr).toContain(`so --repair, the folder ${folder} would be passed over`)
     expect(existsSync(target)).toBe(false)
+  })
+
+  it('names a device or a named pipe given as --db, for reads and writes, instead of "no data yet" or waiting for a writer', async () => {
+    const pipe = join(tempFolder(), 'pipe.lmdb')
+    execFileSync('mkfifo', [pipe])
+    for (const [db, kind] of [['/dev/null', 'a character device'], [pipe, 'a named pipe']] as const) {
+      for (const args of [['agents'], ['grade', 'build@x/y', 'abc1234', '--user', 'good']]) {
+        const { code, stderr } = await runBuiltCli([...args, '--db', db])
+        expect(code).toBe(1)
+        expect(stderr).toContain(`The agent-tracker database ${db} is unreadable: it is ${kind}, not a database file.`)
+      }
+    }
   })
 
   it('says there is no data yet, and what to do, when there is no database (exit 0, nothing created)', async () => {

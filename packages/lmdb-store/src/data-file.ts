@@ -1,3 +1,4 @@
+import type { Stats } from 'node:fs'
 import { accessSync, closeSync, constants, fstatSync, lstatSync, openSync, readSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { checkTrees } from './check-trees.js'
@@ -115,6 +116,9 @@ export function isDataFileAbsent(dataFile: string): boolean {
  * database). A failure seen while another process commits is checked again.
  */
 export function checkDataFile(dataFile: string): DataFileCheck {
+  // Before it is opened: opening a named pipe waits for a writer, for good (a signal cannot end the wait).
+  const special = specialFileKind(dataFile)
+  if (special !== undefined) return { ok: false, problem: `it is ${special}, not a database file`, damaged: false }
   let fd: number
   try {
     fd = openSync(dataFile, 'r')
@@ -129,6 +133,22 @@ export function checkDataFile(dataFile: string): DataFileCheck {
   } finally {
     closeSync(fd)
   }
+}
+
+/** What a path is when it is neither a regular file nor a folder (a named pipe, a device, a socket); undefined otherwise, or when it cannot be told. */
+function specialFileKind(path: string): string | undefined {
+  let status: Stats
+  try {
+    status = statSync(path)
+  } catch {
+    return undefined
+  }
+  if (status.isFile() || status.isDirectory()) return undefined
+  if (status.isFIFO()) return 'a named pipe'
+  if (status.isCharacterDevice()) return 'a character device'
+  if (status.isBlockDevice()) return 'a block device'
+  if (status.isSocket()) return 'a socket'
+  return 'no regular file'
 }
 
 function inspect(fd: number): DataFileCheck {

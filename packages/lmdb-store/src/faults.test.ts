@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, readFileSync, readdirSync, truncateSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ActivityFact } from '@agent-tracker/core'
 import { createFactScript } from '@agent-tracker/core/testing'
@@ -192,6 +193,19 @@ describe('unwritable and locked locations', () => {
     const error = openError(folder)
     expect(isLmdbStoreError(error, 'INVALID_OPTION')).toBe(true)
     expect((error as Error).message).toBe(`Invalid databasePath ${folder}: it is a folder with other files in it and no agent-tracker database. Give a file path in it instead, e.g. ${folder}/agent-tracker.lmdb.`)
+  })
+
+  it('names a named pipe or a device given as the database without opening it (a pipe would wait for a writer for good)', () => {
+    const folder = tempFolder()
+    const pipe = join(folder, 'pipe.lmdb')
+    execFileSync('mkfifo', [pipe])
+    for (const [path, kind] of [[pipe, 'a named pipe'], ['/dev/null', 'a character device']] as const) {
+      expect(checkDataFile(path)).toEqual({ ok: false, problem: `it is ${kind}, not a database file`, damaged: false })
+      const error = openError(path)
+      expect(isLmdbStoreError(error, 'DATABASE_UNREADABLE')).toBe(true)
+      expect((error as Error).message).toBe(`The agent-tracker database ${path} is unreadable: it is ${kind}, not a database file. Nothing was opened or changed.`)
+    }
+    expect(readdirSync(folder)).toEqual(['pipe.lmdb'])
   })
 
   it('says a data.mdb that is a folder is one', () => {
