@@ -517,6 +517,40 @@ describe('ingest of an amended commit', () => {
   })
 })
 
+describe('grading a commit by another form of its hash', () => {
+  it('grades a commit recorded by its abbreviated hash when given in full (grade and ingest), and a replaced hash as its amend', async () => {
+    const db = join(tempFolder(), 'forms.lmdb')
+    const where = { setup: SONNET, project: '/w/shop' }
+    const full = 'abc1234def5678901234567890abcdef01234567'
+    const first = '1111111aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'
+    const amended = '2222222bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb'
+    const input = [
+      factLine({ ...where, kind: 'commit', hash: 'abc1234', message: 'Seen short', at: '2026-10-28T10:00:00Z' }),
+      factLine({ ...where, kind: 'commit', hash: 'fed9876', message: 'Also short', at: '2026-10-28T10:05:00Z' }),
+      factLine({ ...where, kind: 'commit', hash: first, message: 'Add cart', at: '2026-10-28T10:10:00Z' }),
+      factLine({ ...where, kind: 'commit', hash: amended, message: 'Add cart (fixed)', amends: first, at: '2026-10-28T10:20:00Z' }),
+    ].join('\n')
+    expect((await runCli(['ingest', '--db', db], { input })).code).toBe(0)
+    const short = await runCli(['grade', SONNET, full, '--user', 'good', '--trust', '--db', db])
+    expect(short.code).toBe(0)
+    expect(short.stdout).toMatch(/^Graded abc1234 \(Seen short\) of build@anthropic\/claude-sonnet-4-5: user good\./)
+    for (const ref of [first, first.slice(0, 7)]) {
+      const replaced = await runCli(['grade', SONNET, ref, '--user', 'excellence', '--trust', '--db', db])
+      if (ref === first) {
+        expect(replaced.code).toBe(0)
+        expect(replaced.stdout).toMatch(/^Graded 2222222b \(Add cart \(fixed\)\) of build@anthropic\/claude-sonnet-4-5: user excellence\./)
+      } else {
+        expect(replaced.stderr).toContain('Commit 2222222b already has the user grade (excellence); grades are final.')
+      }
+    }
+    // ingest takes a full hash to the commit stored abbreviated.
+    const ingested = await runCli(['ingest', '--db', db, '--trust'], { input: factLine({ ...where, kind: 'grade', commit: 'fed9876'.padEnd(40, '0'), by: 'user', userGrade: 1, at: '2026-10-28T11:00:00Z' }) })
+    expect(ingested.stdout).toContain('Ingested 1 fact')
+    const retro = jsonData((await runCli(['retro', SONNET, '--db', db, '--json'])).stdout, 'retro') as { entries: { commit: string; userGrade?: number }[] }
+    expect(retro.entries.map((r) => [r.commit, r.userGrade]).sort()).toEqual([[amended, 5], ['abc1234', 2], ['fed9876', 1]])
+  })
+})
+
 describe('ingest of a grade of a commit an amend replaced', () => {
   it('gives the grade to the replacement, alone or after a repeated line of the replaced commit, and holds back one long after it', async () => {
     const db = join(tempFolder(), 'orphan.lmdb')

@@ -150,6 +150,29 @@ describe('TrackingService', () => {
     expect((await failure(service.resolveCommit('new@fake/m3'))).message).toBe('new@fake/m3 has no recorded commit yet, so there is nothing to grade.')
   })
 
+  it('finds a commit recorded under its abbreviated hash when given in full, and the amend that replaced a hash given', async () => {
+    const full = 'abc1234d'.padEnd(40, 'e')
+    await service.recordCommit({ ...here, hash: 'abc1234', message: 'seen short' })
+    expect((await service.resolveCommit(SETUP, full)).hash).toBe('abc1234')
+    expect((await service.resolveCommit(SETUP, 'abc1234d')).hash).toBe('abc1234')
+    // A longer reference that only shares the first digits names another commit.
+    expect((await failure(service.resolveCommit(SETUP, 'abc1235'.padEnd(40, 'e')))).code).toBe('UNKNOWN_COMMIT')
+
+    const first = '1111111a'.padEnd(40, 'a')
+    const amended = '2222222b'.padEnd(40, 'b')
+    await service.recordCommit({ ...here, hash: first, message: 'feat: cart' })
+    await service.recordCommit({ ...here, hash: amended, message: 'feat: cart, fixed', amends: first })
+    for (const ref of [first, '1111111']) expect((await service.resolveCommit(SETUP, ref)).hash).toBe(amended)
+    const graded = await service.userGrade({ setup: SETUP, commit: first, userGrade: 'good', channel: 'cli-terminal' })
+    expect(graded.commit.hash).toBe(amended)
+    expect((await store.get('retrospectives', [SETUP, amended]))?.userGrade).toBe(2)
+    expect((await failure(service.userGrade({ setup: SETUP, commit: amended, userGrade: 'bad', channel: 'cli-terminal' }))).code).toBe('ALREADY_GRADED')
+    // Another setup's amend is not this setup's commit.
+    const theirs = '3333333c'.padEnd(40, 'c')
+    await service.recordCommit({ setup: 'plan@fake/m2', project: PROJECT, hash: '4444444d'.padEnd(40, 'd'), message: 'theirs', amends: theirs })
+    expect((await failure(service.resolveCommit(SETUP, theirs))).code).toBe('UNKNOWN_COMMIT')
+  })
+
   it('takes one hash recorded in two projects (two clones of one repository) as the one commit it is, by prefix or in full, and grades it once', async () => {
     const hash = 'abce333333333333333333333333333333333333'
     await service.recordCommit({ ...here, project: '/home/me/api', hash, message: 'in api' })

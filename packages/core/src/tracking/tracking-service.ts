@@ -15,7 +15,7 @@ import type { ApplyResult, DeferredBatch, TrackerStore } from '../store/tracker-
 import { REPEAT } from '../store/tracker-store.js'
 import { isoTimestampOfMs, toIsoTimestamp } from '../time/iso-timestamp.js'
 import { validateFact } from '../facts/validate-fact.js'
-import { COMMIT_HASH_DIGITS } from '../validation/host-facts.js'
+import { COMMIT_HASH_DIGITS, isFullCommitHash } from '../validation/host-facts.js'
 
 /** Where and when something happened, and which fact it is. */
 export interface FactContext {
@@ -340,6 +340,8 @@ async function findCommit(store: TrackerStore, setup: string, ref: string | unde
       `Commit reference ${describeValue(ref)} matches ${String(mine.length)} commits of ${setup} (${mine.slice(0, 5).map((c) => short(c.hash)).join(', ')}); give more characters.`,
     )
   }
+  const recorded = (await recordedAbbreviation(store, { setup, ...scope }, wanted)) ?? (await amendOf(store, { setup, ...scope }, wanted))
+  if (recorded !== undefined) return recorded
   const [elsewhere] = await store.find('commits', { ...scope, hashPrefix: wanted, limit: 1 })
   if (elsewhere !== undefined) {
     throw new TrackerError('UNKNOWN_COMMIT', `Commit ${short(elsewhere.hash)} was made by ${elsewhere.setup}, not ${setup}.`)
@@ -347,6 +349,32 @@ async function findCommit(store: TrackerStore, setup: string, ref: string | unde
   const recent = await store.find('commits', { setup, limit: 5 })
   const hint = recent.length === 0 ? `${setup} has no recorded commits.` : `Recent commits of ${setup}: ${recent.map((c) => short(c.hash)).join(', ')}.`
   throw new TrackerError('UNKNOWN_COMMIT', `No commit ${describeValue(ref)} is recorded for ${setup}. ${hint}`)
+}
+
+/**
+ * The commit recorded under a shorter form of `wanted` (a host that saw only `git commit`'s
+ * abbreviated hash records that), when one is: the longest such, as more digits name it better.
+ */
+async function recordedAbbreviation(store: TrackerStore, scope: { readonly setup: string; readonly project?: string }, wanted: string): Promise<CommitRecord | undefined> {
+  const shorter = (await store.find('commits', { ...scope, hashPrefix: wanted.slice(0, MIN_PREFIX) })).filter((commit) => commit.hash.length < wanted.length && wanted.startsWith(commit.hash))
+  return shorter.reduce<CommitRecord | undefined>((best, commit) => (best === undefined || commit.hash.length > best.hash.length ? commit : best), undefined)
+}
+
+/** Commits of a setup {@link amendOf} reads, newest first: an amend follows its commit within minutes, and is graded soon after. */
+const AMEND_LOOKBACK = 2000
+
+/**
+ * The recorded commit that replaced `wanted` by `git commit --amend` (directly or through amends of
+ * amends; it holds what was said of the one it replaced), among the setup's newest
+ * {@link AMEND_LOOKBACK} commits: `wanted` may be the replaced hash in full or its first digits,
+ * when they name one replaced hash only.
+ */
+async function amendOf(store: TrackerStore, scope: { readonly setup: string; readonly project?: string }, wanted: string): Promise<CommitRecord | undefined> {
+  const matches = (replaced: string): boolean => (isFullCommitHash(wanted) ? replaced === wanted : replaced.startsWith(wanted))
+  const found = (await store.find('commits', { ...scope, limit: AMEND_LOOKBACK })).filter((commit) => [commit.amends, ...(commit.replaced ?? [])].some((replaced) => replaced !== undefined && matches(replaced)))
+  // One hash in two projects (clones) is one commit: its newest record stands for it.
+  const newest = found.reduce<CommitRecord | undefined>((best, commit) => (best === undefined || commit.at > best.at ? commit : best), undefined)
+  return newest !== undefined && found.every((commit) => commit.hash === newest.hash) ? newest : undefined
 }
 
 async function knownSetups(store: TrackerStore): Promise<string[]> {

@@ -54,8 +54,20 @@ describe('expandCommitPrefixes', () => {
     const two = await expandCommitPrefixes(store, [s.grade('abc', { by: 'user', userGrade: 2 })])
     expect([...two.ambiguous]).toEqual([[0, `commit abc begins 2 commits in ${PROJECT} (abcd, abcdef0); give more of its hash`]])
   })
-})
 
+  it('takes a full hash to the commit stored under its abbreviated hash, the longest such', async () => {
+    const store = createMemoryStore()
+    const s = createFactScript({ setup: SETUP, project: PROJECT, start: '2026-06-01T10:00:00.000Z' })
+    const full = '4444444abcd'.padEnd(40, '5')
+    await store.applyFacts([s.commit('4444444', 'seen short'), s.commit('4444444abc', 'seen longer')])
+    const refs = async (commit: string): Promise<unknown[]> => (await expandCommitPrefixes(store, [s.grade(commit, { by: 'user', userGrade: 2 })])).facts.map((fact) => ('commit' in fact ? fact.commit : undefined))
+    expect(await refs(full)).toEqual(['4444444abc'])
+    // Not a commit of another project, nor a hash that only shares the first digits.
+    const elsewhere = createFactScript({ setup: SETUP, project: '/home/dev/api', start: '2026-06-01T11:00:00.000Z' })
+    expect((await expandCommitPrefixes(store, [elsewhere.grade(full, { by: 'user', userGrade: 2 })])).facts.map((fact) => ('commit' in fact ? fact.commit : undefined))).toEqual([full])
+    expect(await refs('4444445'.padEnd(40, '5'))).toEqual(['4444445'.padEnd(40, '5')])
+  })
+})
 
 describe('factsOnAnotherSetupsCommit', () => {
   it("names the grades, bugs and retrospectives of a commit another setup made, stored or made earlier in the batch", async () => {

@@ -1,6 +1,7 @@
 import type { Fact } from '../facts/facts.js'
 import { replaces, sameCommitSpan } from '../planning/plan-amend.js'
 import type { TrackerStore } from '../store/tracker-store.js'
+import { COMMIT_HASH_DIGITS } from './host-facts.js'
 
 /**
  * The referential rule at the door: a grade needs its commit. Returns the positions of the grade
@@ -91,7 +92,9 @@ export interface ExpandedCommits {
  * begins exactly one — stored, or made by a commit fact of the same batch — becomes that commit's
  * full hash, so a grade, bug or retrospective joins the commit the hosts recorded. A reference that
  * begins several is said, not guessed at; one that begins none is left to the rule that a grade
- * needs its commit (see {@link gradesWithoutCommit}).
+ * needs its commit (see {@link gradesWithoutCommit}). The other way round, a full hash of a commit
+ * stored under an abbreviated hash (a host that saw only what `git commit` printed) becomes the
+ * stored form.
  */
 export async function expandCommitPrefixes(store: Pick<TrackerStore, 'get' | 'find'>, facts: readonly Fact[]): Promise<ExpandedCommits> {
   const made = facts.flatMap((fact) => (fact.kind === 'commit' ? [{ project: fact.project, hash: fact.hash }] : []))
@@ -99,8 +102,15 @@ export async function expandCommitPrefixes(store: Pick<TrackerStore, 'get' | 'fi
   const expanded: Fact[] = []
   for (const [index, fact] of facts.entries()) {
     const ref = fact.kind === 'commit' || !('commit' in fact) ? undefined : fact.commit
-    if (typeof ref !== 'string' || ref.length >= 40 || made.some((commit) => commit.project === fact.project && commit.hash === ref) || (await store.get('commits', [fact.project, ref])) !== undefined) {
+    if (typeof ref !== 'string' || made.some((commit) => commit.project === fact.project && commit.hash === ref) || (await store.get('commits', [fact.project, ref])) !== undefined) {
       expanded.push(fact)
+      continue
+    }
+    if (ref.length >= 40) {
+      // A full hash of a commit a host recorded abbreviated (all `git commit` printed): the stored form.
+      const shorter = (await store.find('commits', { project: fact.project, hashPrefix: ref.slice(0, COMMIT_HASH_DIGITS.min) })).filter((commit) => commit.hash.length < ref.length && ref.startsWith(commit.hash))
+      const longest = shorter.reduce<string | undefined>((best, commit) => (best === undefined || commit.hash.length > best.length ? commit.hash : best), undefined)
+      expanded.push(longest === undefined ? fact : ({ ...fact, commit: longest } as Fact))
       continue
     }
     const stored = (await store.find('commits', { project: fact.project, hashPrefix: ref, limit: 6 })).map((commit) => commit.hash)
