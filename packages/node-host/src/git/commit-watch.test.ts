@@ -72,6 +72,35 @@ describe('CommitWatch', () => {
     expect(await watch.commitsAfter('c3', quiet, repo, [])).toEqual([{ hash: headOf(repo), subject: 'again', amends: linted }])
   })
 
+  it('takes the commits `git commit` made in the call, not the commit a checkout, a fast-forward or a merge left HEAD on', async () => {
+    const repo = gitRepository(tempFolder())
+    sh(repo, "git checkout -q -b side && git commit -q --allow-empty -m 'theirs' && git checkout -q main")
+    const theirs = execFileSync('git', ['rev-parse', 'side'], { cwd: repo, encoding: 'utf8' }).trim()
+    const watch = new CommitWatch()
+    const cases: [string, string][] = [
+      ["git commit -q --allow-empty -m 'mine, then a checkout' && git checkout -q side", 'mine, then a checkout'],
+      ["git checkout -q main && git commit -q --allow-empty -m 'mine, then a fast-forward' && git reset -q --hard side", 'mine, then a fast-forward'],
+      ["git checkout -q -b other && git commit -q --allow-empty -m 'side 2' && git checkout -q main && git merge -q --no-ff other -m merged", 'side 2'],
+    ]
+    for (const [index, [command, subject]] of cases.entries()) {
+      await watch.noteBefore(`c${String(index)}`, command, repo)
+      sh(repo, command)
+      const made = await watch.commitsAfter(`c${String(index)}`, command, repo, [])
+      expect(made.map((commit) => commit.subject)).toEqual([subject])
+      expect(made.map((commit) => commit.hash)).not.toContain(theirs)
+    }
+  })
+
+  it('compares HEAD before and after the call where the repository keeps no reflog', async () => {
+    const repo = gitRepository(tempFolder())
+    sh(repo, 'git config core.logAllRefUpdates false && rm -rf .git/logs')
+    const watch = new CommitWatch()
+    const command = "git commit -q --allow-empty -m 'no reflog'"
+    await watch.noteBefore('c1', command, repo)
+    sh(repo, command)
+    expect(await watch.commitsAfter('c1', command, repo, [])).toEqual([{ hash: headOf(repo), subject: 'no reflog' }])
+  })
+
   it('finds nothing when HEAD did not move, when nothing was noted, or after forget', async () => {
     const repo = gitRepository(tempFolder())
     const watch = new CommitWatch()

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process'
+import { resolve } from 'node:path'
 
 /** A commit git confirmed: full hash and subject. */
 export interface MadeCommit {
@@ -37,6 +38,32 @@ export async function describeCommit(folder: string, ref: string, timeoutMs: num
   return hash !== undefined && FULL_HASH.test(hash) ? { hash, subject: subject ?? '' } : undefined
 }
 
+/** Where a folder's repository keeps HEAD's reflog, and HEAD then (see {@link headCommit}); undefined when git did not answer in time. */
+export interface HeadLog {
+  readonly head: string | null
+  /** The reflog file (`git rev-parse --git-path logs/HEAD`), absolute; undefined where there is no repository. */
+  readonly file: string | undefined
+}
+
+/** HEAD and the file of its reflog in a folder's repository, by one git call. Never throws. */
+export async function headLog(folder: string, timeoutMs: number = GIT_TIMEOUT_MS): Promise<HeadLog | undefined> {
+  const answer = await runGit(folder, ['rev-parse', '--git-path', 'logs/HEAD', '--verify', '--quiet', 'HEAD^{commit}'], timeoutMs)
+  if (answer === undefined) return undefined
+  const [file, hash] = answer.stdout.split('\n').map((line) => line.trim())
+  // Without a commit yet, --verify fails but the path is still printed; without a repository, neither is.
+  return { head: answer.ok && hash !== undefined && FULL_HASH.test(hash) ? hash : null, file: file === undefined || file === '' ? undefined : resolve(folder, file) }
+}
+
+/**
+ * Whether a move of HEAD, as its reflog says why (`commit: …`, `commit (amend): …`, `commit
+ * (initial): …`, `commit (merge): …`), made a commit with `git commit`: not a checkout, reset,
+ * merge, pull, rebase or cherry-pick, which move HEAD to commits made elsewhere or rewrite ones
+ * made already. The one rule of both kinds of host (see `commitsBetween` and `CommitWatch`).
+ */
+export function madeByGitCommit(move: string): boolean {
+  return move.startsWith('commit')
+}
+
 /** How many of HEAD's newest reflog entries are read: a commit made in the last thousand moves of HEAD is found. */
 export const REFLOG_ENTRIES = 1000
 
@@ -47,15 +74,18 @@ export interface ReflogEntry {
   readonly time: number
   readonly subject: string
   readonly move: string
+  /** When HEAD moved (seconds), by the reflog's own clock. */
+  readonly movedAt: number
 }
 
 /** HEAD's newest {@link REFLOG_ENTRIES} moves, newest first; undefined when git did not answer (no repository, no reflog). Never throws. */
 export async function headReflog(folder: string, timeoutMs: number = GIT_TIMEOUT_MS): Promise<ReflogEntry[] | undefined> {
-  const answer = await runGit(folder, ['log', '-g', `-n${String(REFLOG_ENTRIES)}`, '--format=%H%x1f%P%x1f%ct%x1f%s%x1f%gs', 'HEAD', '--'], timeoutMs)
+  const answer = await runGit(folder, ['log', '-g', `-n${String(REFLOG_ENTRIES)}`, '--date=unix', '--format=%H%x1f%P%x1f%ct%x1f%s%x1f%gd%x1f%gs', 'HEAD', '--'], timeoutMs)
   if (answer?.ok !== true) return undefined
   return answer.stdout.split('\n').flatMap((line): ReflogEntry[] => {
-    const [hash, parents, time, subject, move] = line.split('\u001f')
-    return hash !== undefined && FULL_HASH.test(hash) ? [{ hash, parents: parents ?? '', time: Number(time), subject: subject ?? '', move: move ?? '' }] : []
+    const [hash, parents, time, subject, selector, ...move] = line.split('\u001f')
+    const movedAt = Number(/\{(\d+)\}$/.exec(selector ?? '')?.[1] ?? Number.NaN)
+    return hash !== undefined && FULL_HASH.test(hash) ? [{ hash, parents: parents ?? '', time: Number(time), subject: subject ?? '', move: move.join('\u001f'), movedAt }] : []
   })
 }
 
@@ -80,19 +110,23 @@ export function reflogReadOnce(timeoutMs: number = GIT_TIMEOUT_MS): ReflogReader
 
 /**
  * The commits made in a folder's repository in a time window (committer time, to the second, both
- * ends included), oldest first: those HEAD's history holds, and those HEAD's reflog says a `git
- * commit` made — also one a later `git commit --amend` replaced, which HEAD's history no longer
+ * ends included), oldest first: those HEAD's reflog says a `git commit` made (see
+ * {@link madeByGitCommit}) — also one a later `git commit --amend` replaced, which HEAD's history no
+ * longer holds — and, where the reflog does not reach back to the window, those HEAD's history
  * holds. Commits of the same second are in the order the reflog says they were made (a commit
- * and its amend in one call share a second), after any that only HEAD's history holds (brought
- * in by a pull or a merge). Empty when the folder is no repository or git did not answer. Never throws.
+ * and its amend in one call share a second), after any that only HEAD's history holds. Empty when
+ * the folder is no repository or git did not answer. Never throws.
  */
 export async function commitsBetween(folder: string, from: Date, to: Date, timeoutMs: number = GIT_TIMEOUT_MS, reflogOf: ReflogReader = (at) => headReflog(at, timeoutMs)): Promise<MadeCommit[]> {
   const since = Math.floor(from.getTime() / 1000)
   const until = Math.ceil(to.getTime() / 1000)
-  const [history, reflog] = await Promise.all([
-    runGit(folder, ['log', '--reverse', '--format=%H%x1f%ct%x1f%s', `--since=@${String(since)}`, `--until=@${String(until)}`, 'HEAD', '--'], timeoutMs),
-    reflogOf(folder),
-  ])
+  const reflog = await reflogOf(folder)
+  // HEAD's history holds what pulls, merges and checkouts brought in as well: it is read only where
+  // the reflog does not reach back to the window (a fresh clone, an expired reflog: a history
+  // imported long after), so that the commits made elsewhere are not taken for the call's.
+  const oldest = reflog?.at(-1)?.movedAt
+  const reflogCovers = oldest !== undefined && oldest <= since
+  const history = reflogCovers ? undefined : await runGit(folder, ['log', '--reverse', '--format=%H%x1f%ct%x1f%s', `--since=@${String(since)}`, `--until=@${String(until)}`, 'HEAD', '--'], timeoutMs)
   const found = new Map<string, MadeCommit & { readonly time: number }>()
   const add = (hash: string, time: number, subject: string): void => {
     if (time >= since && time <= until && !found.has(hash)) found.set(hash, { hash, subject, time })
@@ -107,7 +141,7 @@ export async function commitsBetween(folder: string, from: Date, to: Date, timeo
   // `commit (amend): …`) made a commit, not a checkout or reset.
   const made = new Map<string, number>()
   for (const entry of [...(reflog ?? [])].reverse()) {
-    if (!entry.move.startsWith('commit')) continue
+    if (!madeByGitCommit(entry.move)) continue
     add(entry.hash, entry.time, entry.subject)
     if (!made.has(entry.hash)) made.set(entry.hash, made.size)
   }
