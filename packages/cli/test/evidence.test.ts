@@ -179,7 +179,8 @@ describe('agent-tracker evidence and bug --confirm', () => {
     expect((await runCli(['evidence', gone, '--db', db])).stderr).toContain(`${gone} is a folder that does not exist`)
     // Named no folder, from one that is no project: how to name them.
     const here = await runCli(['evidence', '--db', db], { cwd: plain })
-    expect(here.code).toBe(2)
+    expect(here.code).toBe(1)
+    expect((await runCli(['evidence', '.', '--db', db], { cwd: plain })).code).toBe(1)
     expect(here.stderr).toContain('evidence reads the current folder when given none: name the project folders')
     const badPattern = await runCli(['evidence', repo, '--fix-pattern', 'fix(', '--db', db])
     expect(badPattern.code).not.toBe(0)

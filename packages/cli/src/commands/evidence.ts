@@ -51,10 +51,10 @@ export async function evidenceCommand(ctx: CommandContext, folders: readonly str
               progress.update(done, total, step)
             },
           })
-          // Run from a folder that is no project, with no folder named: say how to name them.
+          // Run from a folder that is no project, with no folder named: say how to name them (exit 1, as for that folder named).
           if ('reason' in scan && folders.length === 0) {
             if (scan.code === 'SHALLOW_CLONE') throw new CliError(scan.code, scan.message, EXIT.failure)
-            throw new CliError('NOT_A_REPOSITORY', `${scan.message} evidence reads the current folder when given none: name the project folders (agent-tracker evidence ~/code/shop ~/code/api), or show what was found before with --list.`, EXIT.usage)
+            throw new CliError('NOT_A_REPOSITORY', `${scan.message} evidence reads the current folder when given none: name the project folders (agent-tracker evidence ~/code/shop ~/code/api), or show what was found before with --list.`, EXIT.failure)
           }
           if ('reason' in scan) skipped.push({ project: scan.project, code: scan.code, reason: scan.reason })
           else scans.push(scan)
