@@ -22,6 +22,15 @@ describe('the pending folder', () => {
     expect(readdirSync(pending.folder).filter((name) => name.endsWith('.part'))).toEqual([])
   })
 
+  it('says which folder could not keep the facts, and that they are lost, not a raw error of a .part file', () => {
+    const databasePath = join(tempFolder('pending-'), 'tracker.lmdb')
+    // A file where the folder should be: as a folder without write permission is for another user.
+    writeFileSync(`${databasePath}.pending`, '')
+    expect(() => {
+      new PendingFacts(databasePath).add('s1', [fact('a'), fact('b')])
+    }).toThrow(new RegExp(`^could not keep 2 facts of this session for the database, which are lost: the folder ${databasePath}\\.pending, where the hooks keep facts until they are written, cannot be written \\(EEXIST: .+\\)\\. Make it writable; agent-tracker doctor checks the database and its folder\\.$`))
+  })
+
   it('counts the sessions waiting, files of an earlier version (one per session) too', () => {
     const databasePath = join(tempFolder('pending-'), 'tracker.lmdb')
     const pending = new PendingFacts(databasePath)

@@ -41,11 +41,22 @@ export class PendingFacts {
    */
   add(session: string, facts: readonly Fact[]): void {
     if (facts.length === 0) return
-    mkdirSync(this.folder, { recursive: true })
     addedHere += 1
     const name = join(this.folder, `${sessionFileName(session)}${SESSION_END}${String(process.pid)}-${String(Date.now())}-${String(addedHere)}`)
-    writeFileSync(`${name}.part`, facts.map((fact) => `${JSON.stringify(fact)}\n`).join(''), { flag: 'wx' })
-    renameSync(`${name}.part`, `${name}.jsonl`)
+    try {
+      mkdirSync(this.folder, { recursive: true })
+      writeFileSync(`${name}.part`, facts.map((fact) => `${JSON.stringify(fact)}\n`).join(''), { flag: 'wx' })
+      renameSync(`${name}.part`, `${name}.jsonl`)
+    } catch (error) {
+      try {
+        rmSync(`${name}.part`, { force: true })
+      } catch {
+        // Nothing was written there.
+      }
+      const code = (error as NodeJS.ErrnoException).code
+      const why = code === 'EACCES' || code === 'EPERM' ? 'it is not writable for you' : code === 'ENOSPC' ? 'the disk is full' : code === 'EROFS' ? 'it is on a read-only file system' : (error as Error).message
+      throw new Error(`could not keep ${String(facts.length)} fact${facts.length === 1 ? '' : 's'} of this session for the database, which are lost: the folder ${this.folder}, where the hooks keep facts until they are written, cannot be written (${why}). Make it writable; agent-tracker doctor checks the database and its folder.`, { cause: error })
+    }
   }
 
   /**
