@@ -4,6 +4,19 @@ const MAX_LENGTH = 200
 /** msgpackr's message for a value with bytes left over, followed by up to 100 characters of what it decoded. */
 const LEFT_OVER = /^Data read, but end of buffer not reached\b/
 
+/** An error code of LMDB's at the start of a message (`MDB_BAD_TXN: Transaction must abort, …`). */
+const LMDB_CODE = /^(?:Error: )?(MDB_[A-Z_]+)\b/
+
+/** What LMDB's codes mean for a read of a damaged database, said plainly. */
+const LMDB_PROBLEMS: Readonly<Record<string, string>> = {
+  MDB_BAD_TXN: 'the read stopped at a damaged page, and LMDB would read no further in it',
+  MDB_CORRUPTED: 'a page is damaged: it is not the kind of page its tree says it is',
+  MDB_PAGE_NOTFOUND: 'a page a tree points to is not in the file',
+  MDB_INVALID: 'the file is not an LMDB database, or its first pages are damaged',
+  MDB_BAD_VALSIZE: 'a stored key or value has a size LMDB cannot take: a damaged page',
+  MDB_BAD_DBI: 'a sub-database is missing or damaged',
+}
+
 /**
  * An error met reading a damaged database, as a person can read it: msgpackr quotes what it decoded
  * from a damaged value ("Data read, but end of buffer not reached ["\ufffdkE…"]"), which is only
@@ -12,6 +25,8 @@ const LEFT_OVER = /^Data read, but end of buffer not reached\b/
  */
 export function readableProblem(message: string): string {
   if (LEFT_OVER.test(message)) return 'a stored value does not decode (its bytes run on past the value: msgpack "Data read, but end of buffer not reached")'
+  const lmdb = LMDB_CODE.exec(message)?.[1]
+  if (lmdb !== undefined) return `${LMDB_PROBLEMS[lmdb] ?? 'LMDB stopped reading'} (LMDB says ${lmdb})`
   const line = message.split('\n')[0] ?? ''
   const raw = firstRawCharacter(line)
   const clean = (raw === undefined ? line : line.slice(0, raw)).trimEnd()

@@ -108,7 +108,12 @@ describe('readableProblem', () => {
     expect(readableProblem('Unknown extension type \ufffd\u0003garbage')).toBe('Unknown extension type … (unreadable bytes left out)')
     expect(readableProblem('\u0000\u0001')).toBe('unreadable bytes')
     expect(readableProblem('x'.repeat(300))).toBe(`${'x'.repeat(200)}…`)
-    expect(readableProblem('MDB_CORRUPTED: Located page was wrong type\nat …')).toBe('MDB_CORRUPTED: Located page was wrong type')
     expect(readableProblem('Unexpected end of MessagePack data')).toBe('Unexpected end of MessagePack data')
+  })
+
+  it("says LMDB's error codes plainly, keeping the code", () => {
+    expect(readableProblem('MDB_CORRUPTED: Located page was wrong type\nat …')).toBe('a page is damaged: it is not the kind of page its tree says it is (LMDB says MDB_CORRUPTED)')
+    expect(readableProblem('Error: MDB_BAD_TXN: Transaction must abort, has a child, or is invalid')).toBe('the read stopped at a damaged page, and LMDB would read no further in it (LMDB says MDB_BAD_TXN)')
+    expect(readableProblem('MDB_SOMETHING_NEW: what')).toBe('LMDB stopped reading (LMDB says MDB_SOMETHING_NEW)')
   })
 })
