@@ -33,9 +33,7 @@ export interface GradeProvenanceOfRun {
  */
 export function gradeProvenanceOf(io: Io, options: { trust?: boolean | undefined; channel?: UserGradeChannel }): GradeProvenanceOfRun {
   const agentSession = agentSessionOfIo(io)
-  if (options.trust === true && agentSession !== undefined) {
-    throw new CliError('TRUST_REFUSED', `--trust vouches that grades are yours, so it is refused inside an agent session (${agentSession.evidence}, so ${agentSession.host} runs this command). Run it yourself, in your own terminal.`, EXIT.usage)
-  }
+  if (options.trust === true && agentSession !== undefined) throw refusal('TRUST_REFUSED', '--trust vouches that grades are yours', agentSession, '')
   const channel = options.channel ?? cliGradeChannel({ stdinIsTerminal: io.stdin.isTTY === true, stdoutIsTerminal: io.stdout.isTTY === true, agentSession })
   return { channel, vouched: options.trust === true, agentSession }
 }
@@ -61,8 +59,12 @@ export function uncountedGradeNote(provenance: GradeProvenanceOfRun): string | u
  */
 export function refuseInAgentSession(io: Io, code: string, what: string, instead: string): void {
   const agentSession = agentSessionOfIo(io)
-  if (agentSession === undefined) return
-  throw new CliError(code, `${what}, which is your call, so it is refused inside an agent session (${agentSession.evidence}, so ${agentSession.host} runs this command). Run it yourself, in your own terminal${instead}.`, EXIT.usage)
+  if (agentSession !== undefined) throw refusal(code, what, agentSession, instead)
+}
+
+/** The one wording of a refusal inside an agent session: what the command does, that it is the user's call, and where to do it instead. */
+function refusal(code: string, what: string, agentSession: AgentSession, instead: string): CliError {
+  return new CliError(code, `${what}, which is your call, so it is refused inside an agent session (${agentSession.evidence}, so ${agentSession.host} runs this command). Run it yourself, in your own terminal${instead}.`, EXIT.usage)
 }
 
 /**

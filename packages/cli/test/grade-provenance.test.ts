@@ -81,7 +81,7 @@ describe('where a grade came from', () => {
     for (const env of [{ OPENCODE: '1' }, { CLAUDECODE: '1' }]) {
       const refused = await runCli(['grade', SONNET, 'c0ffee02', '--user', 'excellence', '--trust', '--db', db, '--json'], { env })
       expect(refused.code).toBe(2)
-      expect(jsonError(refused.stdout)).toMatchObject({ code: 'TRUST_REFUSED', message: expect.stringContaining('--trust vouches that grades are yours, so it is refused inside an agent session') as unknown })
+      expect(jsonError(refused.stdout)).toMatchObject({ code: 'TRUST_REFUSED', message: expect.stringContaining('--trust vouches that grades are yours, which is your call, so it is refused inside an agent session') as unknown })
     }
     const events = JSON.parse((await runCli(['export', '--format', 'json', '--db', db])).stdout) as { collections: { gradeEvents: unknown[] } }
     expect(events.collections.gradeEvents).toEqual([expect.objectContaining({ channel: 'cli-script', vouched: true, userGrade: 2 })])

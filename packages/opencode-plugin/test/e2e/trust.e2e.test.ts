@@ -42,7 +42,7 @@ describe('trust inside the real opencode binary', { timeout: 300_000 }, () => {
     expect(forging.toolResults[2]).toContain('agent-tracker blocked this bash call: it runs agent-tracker ingest, which only the user may use')
     expect(forging.toolResults[3]).toContain('agent-tracker blocked this bash call: it runs opencode --command grade, which only the user may use')
     expect(forging.toolResults[4]).toContain('Recorded with channel cli-script, not counted as your grade: it was given from inside an agent session (OPENCODE=1 is set).')
-    expect(forging.toolResults[5]).toContain('--trust vouches that grades are yours, so it is refused inside an agent session (OPENCODE=1 is set')
+    expect(forging.toolResults[5]).toContain('--trust vouches that grades are yours, which is your call, so it is refused inside an agent session (OPENCODE=1 is set')
     const forged = report(databasePath)
     expect(forged.setups).toEqual([expect.objectContaining({ setup: SETUP, userGrades: 0, userGradesByChannel: [{ channel: 'cli-script', grades: 1, counted: 0, meanGrade: 5 }] })])
     expect(forged.nonUserChannels).toEqual(['cli-script'])
