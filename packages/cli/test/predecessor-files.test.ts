@@ -38,6 +38,22 @@ describe('the predecessor\'s own project files, migrated', () => {
     expect((JSON.parse((await runCli(['export', '--format', 'json', '--db', db])).stdout) as { collections: { activities: unknown[] } }).collections.activities).toHaveLength(22)
   })
 
+  it('keep a status file\'s XP above its level-up threshold until the next fact, and the card says so', async () => {
+    const project = tempFolder('status-')
+    mkdirSync(join(project, '.agent'))
+    writeFileSync(join(project, '.agent', 'status.json'), JSON.stringify({ agent_name: 'build', skill_points: 4, experience_points: 46, total_commits: 23, total_bugs: 2, halted: false, communication_score: 78 }))
+    const db = join(tempFolder(), 'tracker.lmdb')
+    expect((await runCli(['migrate', project, '--setup', 'build@x/y', '--db', db])).code).toBe(0)
+    const before = await runCli(['status', 'build@x/y', '--db', db])
+    expect(before.stdout).toMatch(/Skill points +4\.0 /)
+    expect(before.stdout).toContain('Experience     46.0 / 40.0 to the next skill point: reached, it levels up with the next fact (imported scores add up without levelling up)')
+    const fact = JSON.stringify({ kind: 'tool_call', setup: 'build@x/y', project, tool: 'bash', ok: true, at: '2026-12-01T10:00:00Z' })
+    expect((await runCli(['ingest', '--db', db], { input: fact })).code).toBe(0)
+    const after = await runCli(['status', 'build@x/y', '--db', db])
+    expect(after.stdout).toMatch(/Skill points +5\.0 /)
+    expect(after.stdout).toContain('Experience     6.1 / 50.0 to the next skill point\n')
+  })
+
   it('come along in a merge, which names the records it adds without facts', async () => {
     const project = join(tempFolder(), 'opencode-agent-tracker')
     copyPredecessorProjectFiles(project)

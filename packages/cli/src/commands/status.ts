@@ -23,7 +23,7 @@ function card(ctx: CommandContext, status: AgentStatus): string {
   const lines = [
     c.bold(status.setup),
     `  Skill points   ${score(state.skillPoints)}  ${status.trustTier}`,
-    `  Experience     ${score(state.experience)} / ${score(status.nextLevelAt)} to the next skill point`,
+    `  Experience     ${score(state.experience)} / ${score(status.nextLevelAt)} ${!status.halted && state.experience >= status.nextLevelAt ? 'to the next skill point: reached, it levels up with the next fact (imported scores add up without levelling up)' : 'to the next skill point'}`,
     `  Communication  ${score(state.communication)}  ${status.communicationTier}`,
     `  Commits        ${String(state.commits)} (${plural(state.pushes, 'push', 'pushes')}), ${plural(state.bugs, 'bug')}`,
     `  Grades         agent ${state.agentGrades.count === 0 ? '–' : grade(state.agentGrades.sum / state.agentGrades.count)} (${String(state.agentGrades.count)}), user ${state.userGrades.count === 0 ? '–' : grade(state.userGrades.sum / state.userGrades.count)} (${String(state.userGrades.count)})`,
