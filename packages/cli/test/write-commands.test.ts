@@ -531,6 +531,9 @@ describe('grading a commit by another form of its hash', () => {
       factLine({ ...where, kind: 'commit', hash: amended, message: 'Add cart (fixed)', amends: first, at: '2026-10-28T10:20:00Z' }),
     ].join('\n')
     expect((await runCli(['ingest', '--db', db], { input })).code).toBe(0)
+    const tooLong = await runCli(['grade', SONNET, '1'.repeat(65), '--user', 'good', '--db', db])
+    expect(tooLong.code).toBe(2)
+    expect(tooLong.stderr).toContain('is longer than any commit hash: give 4 to 64 of its hex digits')
     const short = await runCli(['grade', SONNET, full, '--user', 'good', '--trust', '--db', db])
     expect(short.code).toBe(0)
     expect(short.stdout).toMatch(/^Graded abc1234 \(Seen short\) of build@anthropic\/claude-sonnet-4-5: user good\./)
@@ -542,6 +545,16 @@ describe('grading a commit by another form of its hash', () => {
       } else {
         expect(replaced.stderr).toContain('Commit 2222222b already has the user grade (excellence); grades are final.')
       }
+    }
+    // bug names the commit it took, in words and in JSON.
+    const bug = await runCli(['bug', SONNET, '--commit', first, '--db', db])
+    expect(bug.stdout).toMatch(/^Bug recorded against build@anthropic\/claude-sonnet-4-5's commit 2222222b \(Add cart \(fixed\)\): SP /)
+    const bugJson = await runCli(['bug', SONNET, '--commit', 'abc1234', '--db', db, '--json'])
+    expect(jsonData(bugJson.stdout, 'bug')).toMatchObject({ setup: SONNET, commit: 'abc1234' })
+    for (const args of [['grade', SONNET, amended, '--user', 'good'], ['bug', SONNET, '--commit', amended]]) {
+      const empty = await runCli([...args, '--note', ' ', '--db', db])
+      expect(empty.code).toBe(2)
+      expect(empty.stderr).toMatch(/^error: --note is blank: give /)
     }
     // ingest takes a full hash to the commit stored abbreviated.
     const ingested = await runCli(['ingest', '--db', db, '--trust'], { input: factLine({ ...where, kind: 'grade', commit: 'fed9876'.padEnd(40, '0'), by: 'user', userGrade: 1, at: '2026-10-28T11:00:00Z' }) })

@@ -2,9 +2,9 @@ import type { EvidenceRecord } from '@agent-tracker/core'
 import { evidenceHandle, findEvidence, fixDescription, listEvidence, verdictFacts } from '@agent-tracker/core'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
-import { plural, score, shortHash } from '../format.js'
+import { plural, score, shortHash, truncate } from '../format.js'
 import { oneLine } from '../terminal-text.js'
-import { commitReference, latestProjectOf, projectOf, requireSetup } from './lookups.js'
+import { commitReference, givenText, latestProjectOf, projectOf, requireSetup } from './lookups.js'
 import { trackingService } from './tracking.js'
 import { refuseInAgentSession } from '../trust.js'
 
@@ -25,6 +25,7 @@ export async function bugCommand(ctx: CommandContext, setup: string | undefined,
   if (options.confirm !== undefined && options.dismiss !== undefined) {
     throw new CliError('INVALID_OPTION', 'Give either --confirm or --dismiss, not both.', EXIT.usage)
   }
+  givenText('--note', options.note, 'what went wrong')
   const handle = options.confirm ?? options.dismiss
   if (handle !== undefined) {
     await judgeSuspectedBug(ctx, setup, handle, options.confirm === undefined ? 'dismissed' : 'confirmed', options.note)
@@ -47,11 +48,12 @@ export async function bugCommand(ctx: CommandContext, setup: string | undefined,
     ...(commit === undefined ? {} : { commit: commit.hash }),
     ...(options.note === undefined ? {} : { note: options.note }),
   })
-  ctx.print(status, () => {
+  ctx.print(commit === undefined ? status : { ...status, commit: commit.hash }, () => {
     const halted = status.halted ? ctx.colours.red(` ${setup} ${before.halted ? 'stays' : 'is now'} HALTED: its tool calls are blocked until you run agent-tracker reinstate ${setup}.`) : ''
     // A setup with XP banked levels up again at once: the XP it spent is said, or SP would seem to have barely moved.
     const experience = before.state.experience === status.state.experience ? '' : `, XP ${score(before.state.experience)} → ${score(status.state.experience)}`
-    return `Bug recorded against ${setup}: SP ${score(before.state.skillPoints)} → ${score(status.state.skillPoints)} (${status.trustTier})${experience}, ${plural(status.state.bugs, 'bug')}.${halted}`
+    const against = commit === undefined ? setup : `${setup}'s commit ${shortHash(commit.hash)} (${oneLine(truncate(commit.message, 60))})`
+    return `Bug recorded against ${against}: SP ${score(before.state.skillPoints)} → ${score(status.state.skillPoints)} (${status.trustTier})${experience}, ${plural(status.state.bugs, 'bug')}.${halted}`
   })
 }
 

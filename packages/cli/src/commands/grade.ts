@@ -2,7 +2,7 @@ import { gradeLabel } from '@agent-tracker/core'
 import type { CommandContext } from '../context.js'
 import { score, shortHash } from '../format.js'
 import { gradeProvenanceOf, uncountedGradeNote } from '../trust.js'
-import { commitReference, requireSetup } from './lookups.js'
+import { commitReference, givenText, requireSetup } from './lookups.js'
 import { trackingService } from './tracking.js'
 
 /**
@@ -12,6 +12,7 @@ import { trackingService } from './tracking.js'
  */
 export async function gradeCommand(ctx: CommandContext, setup: string, given: string, options: { user: string; agent?: string; note?: string; trust?: boolean }): Promise<void> {
   const commit = commitReference(given, 'The <commit> argument')
+  givenText('--note', options.note, 'your note on the commit')
   const provenance = gradeProvenanceOf(ctx.io, options)
   const store = ctx.openExistingStore('commit to grade')
   await requireSetup(store, setup)

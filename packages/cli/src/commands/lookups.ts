@@ -50,6 +50,7 @@ export function commitReference(ref: string, what: string): string {
   // What can be no commit hash is the command line's mistake, said before any lookup (git takes hex in either case).
   if (!/^[0-9a-f]+$/i.test(given)) throw new CliError('INVALID_COMMIT', `${what} "${ref}" is no commit hash: give at least 4 of its hex digits (0-9, a-f), as agent-tracker history lists it.`, EXIT.usage)
   if (given.length < 4) throw new CliError('INVALID_COMMIT', `${what} "${ref}" is too short: give at least 4 characters of the commit's hash, as agent-tracker history lists it.`, EXIT.usage)
+  if (given.length > 64) throw new CliError('INVALID_COMMIT', `${what} "${ref}" is longer than any commit hash: give 4 to 64 of its hex digits (a full hash has 40, or 64 in a SHA-256 repository).`, EXIT.usage)
   return given.toLowerCase()
 }
 

@@ -155,8 +155,11 @@ describe('TrackingService', () => {
     await service.recordCommit({ ...here, hash: 'abc1234', message: 'seen short' })
     expect((await service.resolveCommit(SETUP, full)).hash).toBe('abc1234')
     expect((await service.resolveCommit(SETUP, 'abc1234d')).hash).toBe('abc1234')
-    // A longer reference that only shares the first digits names another commit.
+    // A longer reference that only shares the first digits names another commit, and a full hash is no abbreviation of a longer reference.
     expect((await failure(service.resolveCommit(SETUP, 'abc1235'.padEnd(40, 'e')))).code).toBe('UNKNOWN_COMMIT')
+    const recordedFull = '7777777'.padEnd(40, '7')
+    await service.recordCommit({ ...here, hash: recordedFull, message: 'full' })
+    expect((await failure(service.resolveCommit(SETUP, `${recordedFull}7`))).code).toBe('UNKNOWN_COMMIT')
 
     const first = '1111111a'.padEnd(40, 'a')
     const amended = '2222222b'.padEnd(40, 'b')
@@ -167,6 +170,14 @@ describe('TrackingService', () => {
     expect(graded.commit.hash).toBe(amended)
     expect((await store.get('retrospectives', [SETUP, amended]))?.userGrade).toBe(2)
     expect((await failure(service.userGrade({ setup: SETUP, commit: amended, userGrade: 'bad', channel: 'cli-terminal' }))).code).toBe('ALREADY_GRADED')
+    // First digits that begin two replaced hashes name neither.
+    await service.recordCommit({ ...here, hash: '5555555a'.padEnd(40, 'a'), message: 'x' })
+    await service.recordCommit({ ...here, hash: '6666666a'.padEnd(40, 'a'), message: 'x, fixed', amends: '5555555a'.padEnd(40, 'a') })
+    await service.recordCommit({ ...here, hash: '5555555b'.padEnd(40, 'b'), message: 'y' })
+    await service.recordCommit({ ...here, hash: '6666666b'.padEnd(40, 'b'), message: 'y, fixed', amends: '5555555b'.padEnd(40, 'b') })
+    const two = await failure(service.resolveCommit(SETUP, '5555555'))
+    expect([two.code, two.message]).toEqual(['AMBIGUOUS_COMMIT', 'Commit reference "5555555" begins 2 commits of build@fake/m1 that amends replaced (now 6666666b, 6666666a); give more characters.'])
+    expect((await service.resolveCommit(SETUP, '5555555b')).hash).toBe('6666666b'.padEnd(40, 'b'))
     // Another setup's amend is not this setup's commit.
     const theirs = '3333333c'.padEnd(40, 'c')
     await service.recordCommit({ setup: 'plan@fake/m2', project: PROJECT, hash: '4444444d'.padEnd(40, 'd'), message: 'theirs', amends: theirs })

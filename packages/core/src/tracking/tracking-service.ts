@@ -341,6 +341,9 @@ async function findCommit(store: TrackerStore, setup: string, ref: string | unde
     )
   }
   const recorded = (await recordedAbbreviation(store, { setup, ...scope }, wanted)) ?? (await amendOf(store, { setup, ...scope }, wanted))
+  if (Array.isArray(recorded)) {
+    throw new TrackerError('AMBIGUOUS_COMMIT', `Commit reference ${describeValue(ref)} begins ${String(recorded.length)} commits of ${setup} that amends replaced (now ${recorded.slice(0, 5).map((c) => short(c.hash)).join(', ')}); give more characters.`)
+  }
   if (recorded !== undefined) return recorded
   const [elsewhere] = await store.find('commits', { ...scope, hashPrefix: wanted, limit: 1 })
   if (elsewhere !== undefined) {
@@ -356,9 +359,14 @@ async function findCommit(store: TrackerStore, setup: string, ref: string | unde
  * abbreviated hash records that), when one is: the longest such, as more digits name it better.
  */
 async function recordedAbbreviation(store: TrackerStore, scope: { readonly setup: string; readonly project?: string }, wanted: string): Promise<CommitRecord | undefined> {
-  const shorter = (await store.find('commits', { ...scope, hashPrefix: wanted.slice(0, MIN_PREFIX) })).filter((commit) => commit.hash.length < wanted.length && wanted.startsWith(commit.hash))
+  // Only a hash recorded short is an abbreviation: a full one that begins the reference names another object.
+  if (wanted.length > COMMIT_HASH_DIGITS.max) return undefined
+  const shorter = (await store.find('commits', { ...scope, hashPrefix: wanted.slice(0, MIN_PREFIX) })).filter((commit) => commit.hash.length < Math.min(wanted.length, FULL_SHA1_DIGITS) && wanted.startsWith(commit.hash))
   return shorter.reduce<CommitRecord | undefined>((best, commit) => (best === undefined || commit.hash.length > best.hash.length ? commit : best), undefined)
 }
+
+/** Hex digits of a full SHA-1 commit hash: a hash recorded with fewer is an abbreviation. */
+const FULL_SHA1_DIGITS = 40
 
 /** Commits of a setup {@link amendOf} reads, newest first: an amend follows its commit within minutes, and is graded soon after. */
 const AMEND_LOOKBACK = 2000
@@ -366,15 +374,20 @@ const AMEND_LOOKBACK = 2000
 /**
  * The recorded commit that replaced `wanted` by `git commit --amend` (directly or through amends of
  * amends; it holds what was said of the one it replaced), among the setup's newest
- * {@link AMEND_LOOKBACK} commits: `wanted` may be the replaced hash in full or its first digits,
- * when they name one replaced hash only.
+ * {@link AMEND_LOOKBACK} commits: `wanted` may be the replaced hash in full or its first digits.
+ * Several replacements (first digits that begin more than one replaced hash) are returned as a list.
  */
-async function amendOf(store: TrackerStore, scope: { readonly setup: string; readonly project?: string }, wanted: string): Promise<CommitRecord | undefined> {
+async function amendOf(store: TrackerStore, scope: { readonly setup: string; readonly project?: string }, wanted: string): Promise<CommitRecord | CommitRecord[] | undefined> {
   const matches = (replaced: string): boolean => (isFullCommitHash(wanted) ? replaced === wanted : replaced.startsWith(wanted))
   const found = (await store.find('commits', { ...scope, limit: AMEND_LOOKBACK })).filter((commit) => [commit.amends, ...(commit.replaced ?? [])].some((replaced) => replaced !== undefined && matches(replaced)))
   // One hash in two projects (clones) is one commit: its newest record stands for it.
-  const newest = found.reduce<CommitRecord | undefined>((best, commit) => (best === undefined || commit.at > best.at ? commit : best), undefined)
-  return newest !== undefined && found.every((commit) => commit.hash === newest.hash) ? newest : undefined
+  const newest = new Map<string, CommitRecord>()
+  for (const commit of found) {
+    const kept = newest.get(commit.hash)
+    if (kept === undefined || commit.at > kept.at) newest.set(commit.hash, commit)
+  }
+  const [only, ...others] = newest.values()
+  return others.length > 0 ? [...newest.values()] : only
 }
 
 async function knownSetups(store: TrackerStore): Promise<string[]> {

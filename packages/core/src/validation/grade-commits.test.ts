@@ -67,6 +67,16 @@ describe('expandCommitPrefixes', () => {
     expect((await expandCommitPrefixes(store, [elsewhere.grade(full, { by: 'user', userGrade: 2 })])).facts.map((fact) => ('commit' in fact ? fact.commit : undefined))).toEqual([full])
     expect(await refs('4444445'.padEnd(40, '5'))).toEqual(['4444445'.padEnd(40, '5')])
   })
+
+  it('writes out the first digits of a hash an amend replaced as the amend, and names two such as ambiguous', async () => {
+    const store = createMemoryStore()
+    const s = createFactScript({ setup: SETUP, project: PROJECT, start: '2026-06-01T10:00:00.000Z' })
+    await store.applyFacts([s.commit(FIRST, 'one'), s.amend(AMENDED, FIRST, 'one, fixed')])
+    expect((await expandCommitPrefixes(store, [s.grade('1111111', { by: 'user', userGrade: 2 })])).facts.map((fact) => ('commit' in fact ? fact.commit : undefined))).toEqual([AMENDED])
+    await store.applyFacts([s.commit('1111111'.padEnd(40, 'b'), 'two'), s.amend(NEVER, '1111111'.padEnd(40, 'b'), 'two, fixed')])
+    const two = await expandCommitPrefixes(store, [s.grade('1111111', { by: 'user', userGrade: 2 })])
+    expect([...two.ambiguous.values()]).toEqual([`commit 1111111 begins 2 commits in ${PROJECT} (${AMENDED.slice(0, 12)}, ${NEVER.slice(0, 12)}); give more of its hash`])
+  })
 })
 
 describe('factsOnAnotherSetupsCommit', () => {

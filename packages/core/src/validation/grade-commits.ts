@@ -79,6 +79,9 @@ export function gradeWithoutCommitReason(fact: Fact): string {
   return fact.kind === 'grade' ? `no commit ${fact.commit} is recorded in ${fact.project}; a grade needs its commit` : ''
 }
 
+/** The setup's newest commits {@link expandCommitPrefixes} reads for an amend that replaced a commit a reference begins. */
+const AMEND_LOOKBACK = 2000
+
 /** What {@link expandCommitPrefixes} made of a batch: the facts, abbreviated commit references written out in full, and the positions it could not. */
 export interface ExpandedCommits {
   readonly facts: readonly Fact[]
@@ -94,7 +97,8 @@ export interface ExpandedCommits {
  * begins several is said, not guessed at; one that begins none is left to the rule that a grade
  * needs its commit (see {@link gradesWithoutCommit}). The other way round, a full hash of a commit
  * stored under an abbreviated hash (a host that saw only what `git commit` printed) becomes the
- * stored form.
+ * stored form. A reference that begins no commit here but begins a hash an amend of the setup
+ * replaced (among its newest {@link AMEND_LOOKBACK} commits) becomes the amend's hash.
  */
 export async function expandCommitPrefixes(store: Pick<TrackerStore, 'get' | 'find'>, facts: readonly Fact[]): Promise<ExpandedCommits> {
   const made = facts.flatMap((fact) => (fact.kind === 'commit' ? [{ project: fact.project, hash: fact.hash }] : []))
@@ -108,13 +112,18 @@ export async function expandCommitPrefixes(store: Pick<TrackerStore, 'get' | 'fi
     }
     if (ref.length >= 40) {
       // A full hash of a commit a host recorded abbreviated (all `git commit` printed): the stored form.
-      const shorter = (await store.find('commits', { project: fact.project, hashPrefix: ref.slice(0, COMMIT_HASH_DIGITS.min) })).filter((commit) => commit.hash.length < ref.length && ref.startsWith(commit.hash))
+      const shorter = (await store.find('commits', { project: fact.project, hashPrefix: ref.slice(0, COMMIT_HASH_DIGITS.min) })).filter((commit) => commit.hash.length < 40 && ref.startsWith(commit.hash))
       const longest = shorter.reduce<string | undefined>((best, commit) => (best === undefined || commit.hash.length > best.length ? commit.hash : best), undefined)
       expanded.push(longest === undefined ? fact : ({ ...fact, commit: longest } as Fact))
       continue
     }
     const stored = (await store.find('commits', { project: fact.project, hashPrefix: ref, limit: 6 })).map((commit) => commit.hash)
     const candidates = [...new Set([...stored, ...made.filter((commit) => commit.project === fact.project && commit.hash.startsWith(ref)).map((commit) => commit.hash)])].sort()
+    // Begins no commit here: it may begin one an amend replaced (the setup's newest commits are read for it).
+    if (candidates.length === 0) {
+      const replacements = [...new Set((await store.find('commits', { setup: fact.setup, project: fact.project, limit: AMEND_LOOKBACK })).filter((commit) => [commit.amends, ...(commit.replaced ?? [])].some((replaced) => replaced?.startsWith(ref) === true)).map((commit) => commit.hash))]
+      candidates.push(...replacements.sort())
+    }
     const [only] = candidates
     if (candidates.length === 1 && only !== undefined) expanded.push({ ...fact, commit: only } as Fact)
     else {
