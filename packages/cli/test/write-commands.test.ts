@@ -739,6 +739,12 @@ describe('doctor and init', () => {
     expect(await windowed()).toBe(before)
     const again = await runCli(['doctor', '--repair', '--db', db], { cwd: root })
     expect(again.stdout).toMatch(/✓ Rollups +\d+ day rollups recounted from the records and \d+ logged facts: no drift, nothing to repair/)
+    expect(again.stdout).not.toMatch(/ Scores | Commits /)
+    // With --check as well, the rest of the check follows the repair.
+    const checked = await runCli(['doctor', '--repair', '--check', '--db', db], { cwd: root })
+    expect(checked.stdout).toMatch(/✓ Rollups +\d+ day rollups recounted/)
+    expect(checked.stdout).toMatch(/✓ Scores +/)
+    expect(checked.stdout).toMatch(/✓ Commits +/)
   })
 
   it('lists the first 20 numbers that drifted, one line each, and says how many more --json lists', async () => {

@@ -127,8 +127,11 @@ export async function doctorCommand(ctx: CommandContext, folder?: string, option
       checks.push(options.repair === true && (search === 'behind' || search === 'building') ? await searchRepair(ctx, store, search) : searchCheck(store, search))
       migrations = await store.listMigrations()
       checks.push(check('Migrations', 'ok', describeMigrations(migrations)))
-      if (options.repair === true) checks.push(await rollupRepair(ctx, store))
-      else if (options.check === true) checks.push(...await recordChecks(ctx, store))
+      if (options.repair === true) {
+        checks.push(await rollupRepair(ctx, store))
+        // With --check as well, the rest of the check follows, on the repaired rollups: scores and commit references.
+        if (options.check === true) checks.push(...(await recordChecks(ctx, store)).slice(1))
+      } else if (options.check === true) checks.push(...await recordChecks(ctx, store))
     } catch (error) {
       checks.push(check('Open', 'problem', describeFailure(error).message))
     }
