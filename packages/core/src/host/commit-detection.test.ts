@@ -67,7 +67,11 @@ describe('folderStepsOf', () => {
   it.each([
     ['git commit -q -m x', []],
     ['cd sub && git commit -m x', [{ target: 'sub', moves: true }]],
-    ['cd "a b" ; pushd c && git commit', [{ target: 'a', moves: true }, { target: 'c', moves: true }]],
+    ['cd "a b" ; pushd c && git commit', [{ target: 'a b', moves: true }, { target: 'c', moves: true }]],
+    ["(cd sub && git commit -m x)", [{ target: 'sub', moves: true }]],
+    ["{ cd 'my sub'; git commit -m x; }", [{ target: 'my sub', moves: true }]],
+    ['cd my\\ sub && git -C "other repo" commit', [{ target: 'my sub', moves: true }, { target: 'other repo', moves: false }]],
+    ['cd "$HOME/x" && cd "~literal" && git commit', [{ target: '~literal', moves: true }]],
     ['cd /elsewhere && git -C repo commit -m x', [{ target: '/elsewhere', moves: true }, { target: 'repo', moves: false }]],
     ['cd ~/x && cd $HOME && cd - && git commit', []],
   ])('reads the folders `%s` names', (command, steps) => {

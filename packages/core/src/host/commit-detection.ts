@@ -99,11 +99,63 @@ export function reportedCommitsOf(output: string): { hash: string; subject: stri
 export function folderStepsOf(command: string): FolderStep[] {
   const steps: FolderStep[] = []
   for (const simple of command.split(/&&|\|\||[;|\n]/)) {
-    const words = simple.trim().split(/\s+/).map((word) => word.replace(/^["']|["']$/g, ''))
-    const moves = words[0] === 'cd' || words[0] === 'pushd'
-    const target = moves ? words[1] : words[0] === 'git' && /^-[Cc]$/.test(words[1] ?? '') ? words[2] : undefined
-    if (target === undefined || target === '' || target === '-' || target.startsWith('~') || target.includes('$')) continue
+    // A subshell or a group around the command (`(cd sub && git commit)`) opens and closes it.
+    const words = shellWords(simple.replace(/^\s*[({]+/, '').replace(/[)}]+\s*$/, ''))
+    const moves = words[0]?.text === 'cd' || words[0]?.text === 'pushd'
+    const word = moves ? words[1] : words[0]?.text === 'git' && /^-[Cc]$/.test(words[1]?.text ?? '') ? words[2] : undefined
+    if (word === undefined) continue
+    const target = word.text
+    if (target === '' || target === '-' || (!word.quoted && target.startsWith('~')) || word.expands) continue
     steps.push({ target, moves })
   }
   return steps
+}
+
+/** A word of a command line as the shell reads it: its text with quotes and escapes taken out, whether any of it was quoted, and whether the shell would expand it (`$`, or a backquote, outside single quotes). */
+interface ShellWord {
+  readonly text: string
+  readonly quoted: boolean
+  readonly expands: boolean
+}
+
+/** The words of a simple command, split at blanks outside quotes: `cd "my sub"` is `cd` and `my sub`. */
+function shellWords(text: string): ShellWord[] {
+  const words: ShellWord[] = []
+  let word = ''
+  let started = false
+  let quoted = false
+  let expands = false
+  let quote: string | undefined
+  for (let index = 0; index < text.length; index++) {
+    const ch = text.charAt(index)
+    if (quote !== undefined) {
+      if (ch === quote) quote = undefined
+      else if (quote === '"' && ch === '\\' && index + 1 < text.length) word += text.charAt(++index)
+      else {
+        if (quote === '"' && (ch === '$' || ch === '`')) expands = true
+        word += ch
+      }
+      continue
+    }
+    if (ch === '"' || ch === "'") {
+      quote = ch
+      started = true
+      quoted = true
+    } else if (ch === '\\' && index + 1 < text.length) {
+      word += text.charAt(++index)
+      started = true
+    } else if (/\s/.test(ch)) {
+      if (started) words.push({ text: word, quoted, expands })
+      word = ''
+      started = false
+      quoted = false
+      expands = false
+    } else {
+      if (ch === '$' || ch === '`') expands = true
+      word += ch
+      started = true
+    }
+  }
+  if (started) words.push({ text: word, quoted, expands })
+  return words
 }

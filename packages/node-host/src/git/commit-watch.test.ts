@@ -14,7 +14,7 @@ describe('commandFolders', () => {
   it.each([
     ['git commit -q -m x', ['/p']],
     ['cd sub && git commit -m x', ['/p', '/p/sub']],
-    ['cd "a b" ; cd c && git commit', ['/p', '/p/a', '/p/a/c']],
+    ['cd "a b" ; cd c && git commit', ['/p', '/p/a b', '/p/a b/c']],
     ['cd /elsewhere && git -C repo commit -m x', ['/p', '/elsewhere', '/elsewhere/repo']],
     ['cd ~/x && cd $HOME && cd - && git commit', ['/p']],
     ['cd a && cd b && cd c && cd d && git commit', ['/p', '/p/a', '/p/a/b', '/p/a/b/c']],
@@ -89,6 +89,38 @@ describe('CommitWatch', () => {
       expect(made.map((commit) => commit.subject)).toEqual([subject])
       expect(made.map((commit) => commit.hash)).not.toContain(theirs)
     }
+  })
+
+  it('takes only the printed commits when git printed one for each `git commit`, not what others committed meanwhile', async () => {
+    const repo = gitRepository(tempFolder())
+    const watch = new CommitWatch()
+    const command = "git commit --allow-empty -m 'mine'"
+    await watch.noteBefore('c1', command, repo)
+    const printed = /\[main ([0-9a-f]+)\]/.exec(execFileSync('sh', ['-c', command], { cwd: repo, encoding: 'utf8' }))?.[1] ?? ''
+    // The user commits in another terminal while the call's result is on its way.
+    sh(repo, "git commit -q --allow-empty -m 'by the user'")
+    expect((await watch.commitsAfter('c1', command, repo, [printed])).map((commit) => commit.subject)).toEqual(['mine'])
+  })
+
+  it('leaves out a commit git printed for a cherry-pick, and finds the quiet commit of the same call', async () => {
+    const repo = gitRepository(tempFolder())
+    sh(repo, "git checkout -q -b side && git commit -q --allow-empty -m 'side work' && git checkout -q main")
+    const watch = new CommitWatch()
+    const command = "git commit -q --allow-empty -m 'mine' && git cherry-pick --allow-empty side"
+    await watch.noteBefore('c1', command, repo)
+    const printed = /\[main ([0-9a-f]+)\]/.exec(execFileSync('sh', ['-c', command], { cwd: repo, encoding: 'utf8' }))?.[1] ?? ''
+    expect(printed).not.toBe('')
+    expect((await watch.commitsAfter('c1', command, repo, [printed])).map((commit) => commit.subject)).toEqual(['mine'])
+  })
+
+  it('finds every commit of a call that rewrote the reflog first (git gc expiring old moves)', async () => {
+    const repo = gitRepository(tempFolder())
+    sh(repo, 'for i in 1 2 3; do GIT_COMMITTER_DATE=2020-01-01T00:00Z git commit -q --allow-empty -m old$i; done')
+    const watch = new CommitWatch()
+    const command = 'git reflog expire --expire=all --all && git commit -q --allow-empty -m a && git commit -q --allow-empty -m b && git commit -q --allow-empty -m c'
+    await watch.noteBefore('c1', command, repo)
+    sh(repo, command)
+    expect((await watch.commitsAfter('c1', command, repo, [])).map((commit) => commit.subject)).toEqual(['a', 'b', 'c'])
   })
 
   it('compares HEAD before and after the call where the repository keeps no reflog', async () => {

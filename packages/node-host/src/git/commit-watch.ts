@@ -1,9 +1,10 @@
-import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs'
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { folderStepsOf } from '@agent-tracker/core'
 import { withAmends } from './amended-commits.js'
 import { elsewhere } from './commit-folders.js'
 import type { MadeCommit } from './read-commits.js'
+import { commitMessagesOf } from './commit-messages.js'
 import { GIT_TIMEOUT_MS, describeCommit, headLog, madeByGitCommit } from './read-commits.js'
 
 const MAX_NOTED_CALLS = 64
@@ -24,12 +25,18 @@ export function commandFolders(command: string, workdir: string): string[] {
   return folders.slice(0, MAX_FOLDERS)
 }
 
-/** What {@link CommitWatch.noteBefore} keeps of a folder: HEAD, and how long its reflog was. */
+/** What {@link CommitWatch.noteBefore} keeps of a folder: HEAD, and where its reflog ended. */
 interface NotedFolder {
   readonly head: string | null
   readonly file: string | undefined
-  /** The reflog's size in bytes before the call (0 when there was none yet). */
+  readonly end: ReflogEnd
+}
+
+/** Where a reflog ended before a call: its size, its last line (to find the place again in a file rewritten meanwhile), and the time (seconds). */
+interface ReflogEnd {
   readonly size: number
+  readonly lastLine: string | undefined
+  readonly at: number
 }
 
 /** The most of a reflog's new part that is read after one call: some thousands of moves of HEAD. */
@@ -62,7 +69,7 @@ export class CommitWatch {
     const noted = new Map<string, NotedFolder>()
     folders.forEach((folder, index) => {
       const log = logs[index]
-      if (log !== undefined) noted.set(folder, { ...log, size: log.file === undefined ? 0 : fileSize(log.file) })
+      if (log !== undefined) noted.set(folder, { ...log, end: reflogEnd(log.file) })
     })
     this.#before.set(callID, noted)
     for (const oldest of this.#before.keys()) {
@@ -76,25 +83,37 @@ export class CommitWatch {
     const before = this.#before.get(callID)
     this.#before.delete(callID)
     const folders = commandFolders(command, workdir)
+    // The moves of HEAD the call added to each noted folder's reflog (undefined: none to read), and HEAD now.
+    const moved = new Map<string, { readonly moves: readonly Move[] | undefined; readonly head: string | null; readonly noted: NotedFolder }>()
+    for (const [folder, noted] of before ?? []) {
+      const now = await headLog(folder, this.#timeoutMs)
+      if (now === undefined) continue
+      moved.set(folder, { moves: now.file === undefined ? undefined : movesSince(now.file, now.file === noted.file ? noted.end : { size: 0, lastLine: undefined, at: 0 }), head: now.head, noted })
+    }
     const found = new Map<string, { folder: string; commit: MadeCommit }>()
     const add = async (folder: string, hash: string): Promise<boolean> => {
       if (found.has(hash)) return true
       const commit = await describeCommit(folder, hash, this.#timeoutMs)
-      if (commit !== undefined) found.set(commit.hash, { folder, commit })
-      return commit !== undefined
+      if (commit === undefined) return false
+      // Printed like a commit, but the reflog says a cherry-pick, a revert or a rebase made it: a copy of a commit made before.
+      const moves = moved.get(folder)?.moves?.filter((move) => move.hash === commit.hash)
+      if (moves !== undefined && moves.length > 0 && !moves.some((move) => madeByGitCommit(move.why))) return true
+      found.set(commit.hash, { folder, commit })
+      return true
     }
     for (const hash of reported) {
       for (const folder of folders) if (await add(folder, hash)) break
     }
-    for (const [folder, noted] of before ?? []) {
-      const now = await headLog(folder, this.#timeoutMs)
-      if (now === undefined) continue
-      const made = now.file === undefined ? undefined : movedSince(now.file, now.file === noted.file ? noted.size : 0)
-      if (made !== undefined) {
-        for (const hash of made) await add(folder, hash)
-      } else if (typeof now.head === 'string' && now.head !== noted.head) {
+    // Git printed a commit for each `git commit` of the command: those are its commits. Reading the
+    // reflog as well would add what other processes (the user, a call running beside this one)
+    // committed meanwhile.
+    if (found.size >= Math.max(1, commitMessagesOf(command).length)) return elsewhere([...found.values()], await withAmends([...found.values()], this.#timeoutMs), workdir)
+    for (const [folder, { moves, head, noted }] of moved) {
+      if (moves !== undefined) {
+        for (const move of moves) if (madeByGitCommit(move.why)) await add(folder, move.hash)
+      } else if (typeof head === 'string' && head !== noted.head) {
         // No reflog to read (core.logAllRefUpdates off): HEAD's move stands for the commit.
-        await add(folder, now.head)
+        await add(folder, head)
       }
     }
     return elsewhere([...found.values()], await withAmends([...found.values()], this.#timeoutMs), workdir)
@@ -106,22 +125,46 @@ export class CommitWatch {
   }
 }
 
-/** A file's size, 0 when it is not there (yet). */
-function fileSize(file: string): number {
+/** Where a reflog ends now (see {@link ReflogEnd}); size 0 when there is none yet. Never throws. */
+function reflogEnd(file: string | undefined): ReflogEnd {
+  const at = Math.floor(Date.now() / 1000)
+  if (file === undefined) return { size: 0, lastLine: undefined, at }
+  let fd: number
   try {
-    return statSync(file).size
+    fd = openSync(file, 'r')
   } catch {
-    return 0
+    return { size: 0, lastLine: undefined, at }
+  }
+  try {
+    const size = fstatSync(fd).size
+    const tail = Buffer.alloc(Math.min(size, TAIL_BYTES))
+    readSync(fd, tail, 0, tail.length, size - tail.length)
+    const lines = tail.toString('utf8').split('\n').filter((line) => line !== '')
+    return { size, lastLine: lines.at(-1), at }
+  } catch {
+    return { size: 0, lastLine: undefined, at }
+  } finally {
+    closeSync(fd)
   }
 }
 
+/** The end of a reflog read to remember its last line: a line longer than this is not found again, and the moves are then told by their time. */
+const TAIL_BYTES = 16 * 1024
+
+/** A move of HEAD a reflog line records: the commit HEAD went to, and why (`commit: …`, `cherry-pick: …`). */
+interface Move {
+  readonly hash: string
+  readonly why: string
+}
+
 /**
- * The commits `git commit` made, by the moves of HEAD a reflog gained past `offset` bytes, oldest
- * first; undefined when there is no reflog to read, or it is shorter than before (expired or
- * rewritten meanwhile: what it gained cannot be told). A line is `<old> <new> <who> <time> <zone>`,
+ * The moves of HEAD a reflog gained since `end`, oldest first; undefined when there is no reflog
+ * to read. A reflog that was rewritten meanwhile (`git gc`, `git reflog expire`, a repository made
+ * again) is read from its line that was last before, or, where that line is gone, from the moves
+ * made since the call began (by the reflog's clock). A line is `<old> <new> <who> <time> <zone>`,
  * a tab, and why HEAD moved.
  */
-function movedSince(file: string, offset: number): string[] | undefined {
+function movesSince(file: string, end: ReflogEnd): Move[] | undefined {
   let fd: number
   try {
     fd = openSync(file, 'r')
@@ -130,21 +173,36 @@ function movedSince(file: string, offset: number): string[] | undefined {
   }
   try {
     const size = fstatSync(fd).size
-    if (size < offset) return undefined
-    const from = Math.max(offset, size - MAX_REFLOG_READ)
+    const from = Math.max(0, size - MAX_REFLOG_READ)
     const bytes = Buffer.alloc(size - from)
     readSync(fd, bytes, 0, bytes.length, from)
-    const lines = bytes.toString('utf8').split('\n')
+    const text = bytes.toString('utf8')
+    // Appended to as it was: the part past the old end, when the old last line still ends there.
+    const appended = end.size === 0 || (size >= end.size && end.size > from && end.lastLine !== undefined && text.slice(0, end.size - from).endsWith(`${end.lastLine}\n`))
+    let lines: string[]
+    if (appended) lines = text.slice(Math.max(0, end.size - from)).split('\n')
+    else {
+      const all = text.split('\n')
+      const last = end.lastLine === undefined ? -1 : all.lastIndexOf(end.lastLine)
+      lines = last >= 0 ? all.slice(last + 1) : all.filter((line) => movedAt(line) >= end.at)
+    }
     // A read that had to start mid-file starts mid-line: its first line is no whole move.
-    if (from > offset) lines.shift()
-    return lines.flatMap((line) => {
+    if (from > 0 && appended && end.size <= from) lines.shift()
+    return lines.flatMap((line): Move[] => {
       const tab = line.indexOf('\t')
       const hash = line.split(' ', 2)[1]
-      return tab > 0 && hash !== undefined && madeByGitCommit(line.slice(tab + 1)) ? [hash] : []
+      return tab > 0 && hash !== undefined ? [{ hash, why: line.slice(tab + 1) }] : []
     })
   } catch {
     return undefined
   } finally {
     closeSync(fd)
   }
+}
+
+/** When a reflog line says HEAD moved (seconds), NaN for a line that says none. */
+function movedAt(line: string): number {
+  const tab = line.indexOf('\t')
+  const fields = (tab < 0 ? line : line.slice(0, tab)).trimEnd().split(' ')
+  return Number(fields.at(-2))
 }

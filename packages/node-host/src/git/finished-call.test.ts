@@ -58,6 +58,26 @@ describe('commitsOfFinishedCall', () => {
     expect((await commitsOfFinishedCall({ command, workdir: repo, reported: [], ranFrom: later, ranTo: later })).commits).toEqual([])
   })
 
+  it('leaves out a commit git printed for a cherry-pick, and finds the quiet commit of the same call', async () => {
+    const repo = gitRepository(tempFolder())
+    sh(repo, "git checkout -q -b side && git commit -q --allow-empty -m 'side work' && git checkout -q main")
+    const command = "git commit -q --allow-empty -m 'mine' && git cherry-pick --allow-empty side"
+    const from = new Date()
+    const printed = /\[main ([0-9a-f]+)\]/.exec(execFileSync('sh', ['-c', command], { cwd: repo, encoding: 'utf8' }))?.[1] ?? ''
+    const to = new Date()
+    expect(printed).not.toBe('')
+    expect((await commitsOfFinishedCall({ command, workdir: repo, reported: [printed], ranFrom: from, ranTo: to })).commits.map((commit) => commit.subject)).toEqual(['mine'])
+  })
+
+  it('reads `cd "a folder with spaces"` and a subshell for the folder a printed commit was made in', async () => {
+    const repo = gitRepository(tempFolder())
+    const sub = gitRepository(join(repo, 'my sub'))
+    for (const command of ["cd 'my sub' && git commit --allow-empty -m insub", "(cd 'my sub' && git commit --allow-empty -m again)"]) {
+      const printed = /\[main ([0-9a-f]+)\]/.exec(execFileSync('sh', ['-c', command], { cwd: repo, encoding: 'utf8' }))?.[1] ?? ''
+      expect((await commitsOfFinishedCall({ command, workdir: repo, reported: [printed] })).commits).toEqual([{ hash: headOf(sub), subject: expect.any(String) as unknown, folder: sub }])
+    }
+  })
+
   it('takes only the commit with the message the command gave from the window', async () => {
     const repo = gitRepository(tempFolder())
     const from = new Date()
@@ -117,6 +137,7 @@ describe('commitsOfFinishedCall', () => {
     ["git commit -q -m 'feat: a' && git commit -q --amend --no-edit", ['feat: a', undefined]],
     ["git commit -m 'feat: a' && git commit --amend -m \"feat: b\"; git -C sub commit --message=c", ['feat: a', 'feat: b', 'c']],
     ['git status', []],
+    ["git --no-pager commit -q -m mine && git --git-dir=.git -c user.name=x commit -m 'two'", ['mine', 'two']],
   ])('reads the message of each commit of `%s`', (command, messages) => {
     expect(commitMessagesOf(command)).toEqual(messages)
   })

@@ -2,7 +2,10 @@ import { withAmends } from './amended-commits.js'
 import { elsewhere } from './commit-folders.js'
 import { commandFolders } from './commit-watch.js'
 import type { MadeCommit } from './read-commits.js'
-import { GIT_TIMEOUT_MS, commitsBetween, describeCommit, headCommit, reflogReadOnce } from './read-commits.js'
+import { commitMessagesOf } from './commit-messages.js'
+import { GIT_TIMEOUT_MS, commitsBetween, describeCommit, headCommit, madeByGitCommit, reflogReadOnce } from './read-commits.js'
+
+export { commitMessageOf, commitMessagesOf } from './commit-messages.js'
 
 /** A shell call that ran `git commit`, seen after it finished by a host that noted nothing before it. */
 export interface FinishedShellCall {
@@ -26,26 +29,6 @@ export interface FinishedCallCommits {
 
 const SLACK_MS = 1000
 
-const GIT_COMMIT = /(^|[\s;&|(])git(\s+-[Cc]\s+\S+)*\s+commit\b/g
-const MESSAGE = /\s(?:-[a-zA-Z]*m|--message)(?:=|\s*)("((?:[^"\\]|\\.)*)"|'([^']*)'|([^\s;&|]+))/
-
-/**
- * The message each `git commit` of a command line gives with `-m`/`--message` (its first,
- * unquoted), in the order they come; undefined for one that gives none (`--amend --no-edit`, `-F`).
- */
-export function commitMessagesOf(command: string): (string | undefined)[] {
-  const commits = [...command.matchAll(GIT_COMMIT)]
-  return commits.map((commit, index) => {
-    const option = MESSAGE.exec(command.slice(commit.index + commit[0].length, commits[index + 1]?.index ?? command.length))
-    return option === null ? undefined : (option[2]?.replace(/\\(.)/g, '$1') ?? option[3] ?? option[4])
-  })
-}
-
-/** The message the first `git commit` of a command line gives with `-m`/`--message` (its first, unquoted), if any. */
-export function commitMessageOf(command: string): string | undefined {
-  return commitMessagesOf(command)[0]
-}
-
 /**
  * The commits a finished shell call made, confirmed by git, for a host that could not note HEAD
  * before the call (a hook per process, a history read later): each reported hash is looked up in
@@ -61,20 +44,23 @@ export async function commitsOfFinishedCall(call: FinishedShellCall, timeoutMs: 
     if (typeof (await headCommit(folder, timeoutMs)) === 'string') folders.push(folder)
   }
   if (folders.length === 0) return { checked: false, commits: [] }
+  // HEAD's reflog, read once per folder: it tells the commits made in the window and what they amended.
+  const reflogOf = reflogReadOnce(timeoutMs)
   const reported = new Map<string, { folder: string; commit: MadeCommit }>()
+  // Printed like commits, but made by a cherry-pick, a revert or a rebase (as HEAD's reflog says): copies of commits made before.
+  let copies = 0
   for (const hash of call.reported) {
     for (const folder of folders) {
       const commit = await describeCommit(folder, hash, timeoutMs)
-      if (commit !== undefined) {
-        reported.set(commit.hash, { folder, commit })
-        break
-      }
+      if (commit === undefined) continue
+      const moves = (await reflogOf(folder))?.filter((entry) => entry.hash === commit.hash) ?? []
+      if (moves.length > 0 && !moves.some((entry) => madeByGitCommit(entry.move))) copies += 1
+      else reported.set(commit.hash, { folder, commit })
+      break
     }
   }
   const messages = commitMessagesOf(call.command)
-  // HEAD's reflog, read once per folder: it tells the commits made in the window and what they amended.
-  const reflogOf = reflogReadOnce(timeoutMs)
-  if (call.ranFrom === undefined || call.reported.length >= Math.max(1, messages.length)) return { checked: true, commits: elsewhere([...reported.values()], await withAmends([...reported.values()], timeoutMs, reflogOf), call.workdir) }
+  if (call.ranFrom === undefined || call.reported.length - copies >= Math.max(1, messages.length)) return { checked: true, commits: elsewhere([...reported.values()], await withAmends([...reported.values()], timeoutMs, reflogOf), call.workdir) }
   const from = new Date(call.ranFrom.getTime() - SLACK_MS)
   const to = new Date((call.ranTo ?? call.ranFrom).getTime() + SLACK_MS)
   const made = new Map<string, { folder: string; commit: MadeCommit }>()

@@ -149,11 +149,15 @@ export async function commitsBetween(folder: string, from: Date, to: Date, timeo
   return [...found.values()].sort((a, b) => a.time - b.time || place(a.hash) - place(b.hash)).map(({ hash, subject }) => ({ hash, subject }))
 }
 
+/** The most output of one git call that is read: 64 MiB. */
+const GIT_OUTPUT_BYTES = 64 * 1024 * 1024
+
 /** Runs git; undefined when it timed out, `ok: false` when it failed or could not start. Never throws. */
 export function runGit(cwd: string, args: readonly string[], timeoutMs: number): Promise<{ ok: boolean; stdout: string } | undefined> {
   return new Promise((done) => {
     try {
-      execFile('git', args, { cwd, timeout: timeoutMs, windowsHide: true }, (error, stdout) => {
+      // Room for a thousand reflog entries of long subjects (the default 1 MiB ends the read, and git's answer is lost).
+      execFile('git', args, { cwd, timeout: timeoutMs, windowsHide: true, maxBuffer: GIT_OUTPUT_BYTES }, (error, stdout) => {
         done(error?.killed ? undefined : { ok: error === null, stdout })
       })
     } catch {
