@@ -62,6 +62,12 @@ const TABLE: readonly (readonly [string, [string, unknown], Decision])[] = [
   ['cat of a listing in backticks', bash('cat `ls -A | grep env`'), 'secret'],
   ['head of what find names', bash('head -n 5 $(find . -maxdepth 1 -name ".env")'), 'secret'],
   ['tar to strings', bash('tar cf - . | strings'), 'secret'],
+  // Brace expansion, which the shell does before anything else.
+  ['cat of a brace list', bash('cat {.env,README.md}'), 'secret'],
+  ['head of a brace list', bash('head -c 100 {README.md,.env}'), 'secret'],
+  ['a brace inside a name', bash('cat .{env,x}'), 'secret'],
+  ['a nested brace', bash('cat .e{n{v,x},y}'), 'secret'],
+  ['a brace redirect', bash('cat < .{env,x}'), 'secret'],
   // More ways in.
   ['ruby one-liner', bash('ruby -e "puts File.read(%q(.env))"'), 'secret'],
   ['perl -ne', bash("perl -ne 'print' .env"), 'secret'],
@@ -109,6 +115,9 @@ const TABLE: readonly (readonly [string, [string, unknown], Decision])[] = [
   ['a loop reading another file', bash('while read l; do echo "$l"; done < .env.example'), 'allow'],
   ['cat of a file a command names', bash('cat $(git rev-parse --show-toplevel)/README.md'), 'allow'],
   ['commit message', bash("git commit -m 'docs: explain .env'"), 'allow'],
+  ['a brace list of other files', bash('cat {README.md,.env.example}'), 'allow'],
+  ['a quoted brace', bash("cat '{.env,x}'"), 'allow'],
+  ['a brace range', bash('echo part{1..3}.txt'), 'allow'],
   ['commit -am', bash('git commit -am ".env handling"'), 'allow'],
   ['template', bash('cat .env.example'), 'allow'],
   ['copy the template', bash('cp .env.example .env.sample'), 'allow'],

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_PROTECTION, KEY_FILE_PATTERNS, isProtectedFile, protectedFiles, protectedNameMatching } from './protected-files.js'
+import { expandBraces } from './bash-reads.js'
 
 describe('protected files', () => {
   it.each(['.env', '/app/.env', '.env.local', 'config/.env.production', "'.env'", 'C:\\app\\.env', '.env.dist', '.env.example.bak'])('protects %s by default', (path) => {
@@ -35,5 +36,25 @@ describe('protected files', () => {
     expect(protectedNameMatching(DEFAULT_PROTECTION, '*.ts', true)).toBe('.env.ts')
     expect(protectedNameMatching(DEFAULT_PROTECTION, '[a-z]*.ts', true)).toBeUndefined()
     expect(protectedNameMatching(protectedFiles(['*.pem']), '*', false)).toBe('p.pem')
+  })
+})
+
+describe('expandBraces', () => {
+  it.each([
+    ['{.env,README.md}', ['.env', 'README.md']],
+    ['a{b,c}d', ['abd', 'acd']],
+    ['.e{n{v,x},y}', ['.env', '.enx', '.ey']],
+    ['part{1..3}', ['part1', 'part2', 'part3']],
+    ['{c..a}', ['c', 'b', 'a']],
+    ['{0..10..5}', ['0', '5', '10']],
+    ['{x}', ['{x}']],
+    ['{x}{a,b}', ['{x}a', '{x}b']],
+    ['{unclosed,', ['{unclosed,']],
+  ])('expands %s as the shell does', (text, words) => {
+    expect(expandBraces(text)).toEqual(words)
+  })
+
+  it('stops at 256 words', () => {
+    expect(expandBraces('{1..100000}')).toHaveLength(256)
   })
 })
