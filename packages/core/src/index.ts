@@ -125,7 +125,7 @@ export { refreshProjectProfiles } from './tracking/refresh-profiles.js'
 export type { AgentSession, AncestorProcess, CliRun } from './host/agent-session.js'
 export { agentSessionOf, cliGradeChannel } from './host/agent-session.js'
 export type { FolderStep, GitEvent } from './host/commit-detection.js'
-export { folderStepsOf, gitEventsOf, reportedCommitsOf, runsGitCommit } from './host/commit-detection.js'
+export { folderStepsOf, gitCommitsOf, gitEventsOf, reportedCommitsOf, runsGitCommit } from './host/commit-detection.js'
 export type { CostEstimator, HostEventContext, HostName, HostToolCall, HostUsage, ResponseCost } from './host/host-facts.js'
 export {
   commitFactId,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { folderStepsOf, gitEventsOf, reportedCommitsOf, runsGitCommit } from './commit-detection.js'
+import { folderStepsOf, gitCommitsOf, gitEventsOf, reportedCommitsOf, runsGitCommit } from './commit-detection.js'
 
 describe('gitEventsOf', () => {
   it.each([
@@ -76,5 +76,28 @@ describe('folderStepsOf', () => {
     ['cd ~/x && cd $HOME && cd - && git commit', []],
   ])('reads the folders `%s` names', (command, steps) => {
     expect(folderStepsOf(command)).toEqual(steps)
+  })
+})
+
+describe('gitCommitsOf', () => {
+  it.each([
+    ["git commit -q -m 'feat: a'", [{ subject: 'feat: a', given: true }]],
+    ['/usr/bin/git commit --allow-empty -m x', [{ subject: 'x', given: true }]],
+    ["git -c user.name='Agent Smith' commit -m y", [{ subject: 'y', given: true }]],
+    ['git -P --git-dir .git commit -qm z && git --no-pager commit --message=w', [{ subject: 'z', given: true }, { subject: 'w', given: true }]],
+    ["git commit -am 'it'\\''s'", [{ subject: "it's", given: true }]],
+    ['git commit -m "Fix parser\nso it reads\n\nBody."', [{ subject: 'Fix parser so it reads', given: true }]],
+    ['MSG=x; git commit -q -m "$MSG"', [{ subject: undefined, given: true }]],
+    ["git commit -q -m \"$(cat <<'EOF'\nAdd feature\n\nBody.\nEOF\n)\"", [{ subject: undefined, given: true }]],
+    ['git commit -F msg.txt && git commit --amend --no-edit', [{ subject: undefined, given: false }, { subject: undefined, given: false }]],
+    ['(cd sub && git commit -mquick)', [{ subject: 'quick', given: true }]],
+    ["echo 'git commit -m x'", []],
+    ['git status', []],
+  ])('reads the commits of `%s`', (command, commits) => {
+    expect(gitCommitsOf(command)).toEqual(commits)
+  })
+
+  it.each(['/usr/bin/git commit -m x', "git -c user.name='Agent Smith' commit -m y", 'git -P commit -q -m z', 'git --git-dir .git commit -q -m w'])('sees `%s` run git commit', (command) => {
+    expect(runsGitCommit(command)).toBe(true)
   })
 })

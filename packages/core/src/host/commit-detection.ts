@@ -1,3 +1,5 @@
+import type { ShellWord } from './shell/parse-shell.js'
+import { parseShell } from './shell/parse-shell.js'
 /** A shell command that ran `git commit`, or a successful one that ran `git push`. */
 export type GitEvent =
   /** `hashes`: the abbreviated hashes git reported (`[main 1a2b3c4] …`); none for `git commit -q`. */
@@ -19,9 +21,72 @@ const COMMIT_LINE = /^\[[^\]\n]*?\b([0-9a-f]{7,40})\] (.*)$/gm
 /** What git prints when a push failed; a pipe (`git push 2>&1 | tail`) hides its exit code, not this. */
 const PUSH_FAILED = /^(?:fatal: |error: failed to push)|\[(?:remote )?rejected\]/m
 
-/** True when a command line runs `git commit` (also `git -C dir commit`). */
+/** True when a command line runs `git commit` (also `git -C dir commit`, `/usr/bin/git -c user.name='A B' commit`). */
 export function runsGitCommit(command: string): boolean {
-  return COMMIT.test(command)
+  return COMMIT.test(command) || gitCommitsOf(command).length > 0
+}
+
+/**
+ * What one `git commit` of a command line gives as its message: `subject`, the subject git will
+ * record (`%s`: the first paragraph of the first `-m`/`--message`, its lines joined by spaces),
+ * when the command line spells it out; `given` says whether a message was given at all (`-m`),
+ * so that a subject left undefined is either none given (`-F`, `--no-edit`, `-C <commit>`: it
+ * comes from elsewhere) or one the shell builds (`-m "$MSG"`, a `$(cat <<EOF …)` heredoc).
+ */
+export interface GitCommitMessage {
+  readonly subject: string | undefined
+  readonly given: boolean
+}
+
+/** git's options before its subcommand that take the next word as their value. */
+const GIT_OPTIONS_WITH_VALUE = new Set(['-C', '-c', '--git-dir', '--work-tree', '--namespace', '--super-prefix', '--config-env', '--exec-path'])
+
+/**
+ * The `git commit`s a command line runs, in order (in `&&` lists, pipelines, subshells and
+ * `$(…)`), each with the message it gives (see {@link GitCommitMessage}). git is found by its name
+ * whatever its folder (`/usr/bin/git`), after its own options (`-C dir`, `-c name=value`, `-P`,
+ * `--no-pager`, `--git-dir .git`).
+ */
+export function gitCommitsOf(command: string): GitCommitMessage[] {
+  if (!command.includes('commit')) return []
+  const found: GitCommitMessage[] = []
+  for (const run of parseShell(command).commands) {
+    const words = run.words
+    if (!/(?:^|\/)git$/.test(words[0]?.text ?? '')) continue
+    let at = 1
+    while (at < words.length && (words[at]?.text ?? '').startsWith('-')) at += GIT_OPTIONS_WITH_VALUE.has(words[at]?.text ?? '') ? 2 : 1
+    if (words[at]?.text !== 'commit') continue
+    found.push(commitMessageOf(words.slice(at + 1)))
+  }
+  return found
+}
+
+/** The message `git commit`'s arguments give: the first `-m`/`--message` (also `-am <msg>`, `-mmsg`, `--message=msg`; short options that take no value may come before the `m`). */
+function commitMessageOf(args: readonly ShellWord[]): GitCommitMessage {
+  for (let index = 0; index < args.length; index++) {
+    const word = args[index]
+    if (word === undefined || word.text === '--') break
+    const text = word.text
+    let value: { readonly text: string; readonly dynamic: boolean } | undefined
+    if (text === '--message' || /^-[aqvsnepoiz]*m$/.test(text)) {
+      const next = args[index + 1]
+      if (next !== undefined) value = { text: next.text, dynamic: next.dynamic }
+    } else if (text.startsWith('--message=')) value = { text: text.slice('--message='.length), dynamic: word.dynamic }
+    else if (/^-[aqvsnepoiz]*m./.test(text)) value = { text: text.slice(text.indexOf('m') + 1), dynamic: word.dynamic }
+    if (value === undefined) continue
+    if (value.dynamic) return { subject: undefined, given: true }
+    return { subject: subjectOf(value.text), given: true }
+  }
+  return { subject: undefined, given: false }
+}
+
+/** The subject git records of a message (`%s`): its first paragraph, blank lines before it skipped, lines joined by spaces. */
+function subjectOf(message: string): string {
+  const lines = message.split('\n').map((line) => line.trim())
+  const start = lines.findIndex((line) => line !== '')
+  if (start === -1) return ''
+  const end = lines.indexOf('', start)
+  return lines.slice(start, end === -1 ? undefined : end).join(' ')
 }
 
 /**
@@ -112,15 +177,15 @@ export function folderStepsOf(command: string): FolderStep[] {
 }
 
 /** A word of a command line as the shell reads it: its text with quotes and escapes taken out, whether any of it was quoted, and whether the shell would expand it (`$`, or a backquote, outside single quotes). */
-interface ShellWord {
+interface PlainWord {
   readonly text: string
   readonly quoted: boolean
   readonly expands: boolean
 }
 
 /** The words of a simple command, split at blanks outside quotes: `cd "my sub"` is `cd` and `my sub`. */
-function shellWords(text: string): ShellWord[] {
-  const words: ShellWord[] = []
+function shellWords(text: string): PlainWord[] {
+  const words: PlainWord[] = []
   let word = ''
   let started = false
   let quoted = false

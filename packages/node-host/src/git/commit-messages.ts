@@ -1,21 +1,42 @@
-// What the `git commit`s of a command line say: how many there are, and the message each gives.
-/** A `git commit` of a command line, after any options of git's own (`-C <dir>`, `-c <name>=<value>`, `--no-pager`, `--git-dir=<dir>`). */
-const GIT_COMMIT = /(^|[\s;&|(])git(\s+-[Cc]\s+\S+|\s+--[\w-]+(?:=\S+)?)*\s+commit\b/g
-const MESSAGE = /\s(?:-[a-zA-Z]*m|--message)(?:=|\s*)("((?:[^"\\]|\\.)*)"|'([^']*)'|([^\s;&|]+))/
+// Which of the commits found while a shell call ran are the call's own, by what its `git commit`s
+// say: how many there are, and the subject each message gives.
+import type { GitCommitMessage } from '@agent-tracker/core/host'
+import { gitCommitsOf } from '@agent-tracker/core/host'
+import type { MadeCommit } from './read-commits.js'
 
 /**
- * The message each `git commit` of a command line gives with `-m`/`--message` (its first,
- * unquoted), in the order they come; undefined for one that gives none (`--amend --no-edit`, `-F`).
+ * The subject each `git commit` of a command line gives with `-m`/`--message`, in the order they
+ * come; undefined for one that gives none (`--amend --no-edit`, `-F`) or one the shell builds
+ * (`-m "$MSG"`).
  */
 export function commitMessagesOf(command: string): (string | undefined)[] {
-  const commits = [...command.matchAll(GIT_COMMIT)]
-  return commits.map((commit, index) => {
-    const option = MESSAGE.exec(command.slice(commit.index + commit[0].length, commits[index + 1]?.index ?? command.length))
-    return option === null ? undefined : (option[2]?.replace(/\\(.)/g, '$1') ?? option[3] ?? option[4])
-  })
+  return gitCommitsOf(command).map((commit) => commit.subject)
 }
 
-/** The message the first `git commit` of a command line gives with `-m`/`--message` (its first, unquoted), if any. */
+/** The subject the first `git commit` of a command line gives, if it spells one out. */
 export function commitMessageOf(command: string): string | undefined {
   return commitMessagesOf(command)[0]
+}
+
+/**
+ * The call's own commits among `candidates` (oldest first, each with what it amended), found in the
+ * time the call ran: other commits may be there too (the user's, a call running beside it). Where
+ * every `git commit` of the command spells out its message, a candidate is the call's when git
+ * printed it (`reported`), when its subject is one of those messages', or when it amends one of the
+ * call's (`--amend --no-edit`); a message the shell builds (`-m "$MSG"`, a heredoc) could be any
+ * subject, and none given (`-F`) says nothing: then every candidate is. Of a commit and the amends
+ * of it the call made, the newest stands (it names the one it replaced).
+ */
+export function ownCommits<T extends MadeCommit>(candidates: readonly T[], commits: readonly GitCommitMessage[], reported: ReadonlySet<string>): T[] {
+  const built = commits.some((commit) => commit.given && commit.subject === undefined)
+  const subjects = new Set(commits.flatMap((commit) => (commit.subject === undefined ? [] : [commit.subject])))
+  const filtered = !built && subjects.size > 0
+  const taken = new Set<string>()
+  for (const commit of candidates) {
+    if (!filtered || reported.has(commit.hash) || subjects.has(commit.subject) || (commit.amends !== undefined && taken.has(commit.amends))) taken.add(commit.hash)
+  }
+  // A commit that another of them amended is that one's: the newest of a chain is the call's commit and names the one before
+  // it, so a commit the database holds replaced already (an earlier call's, found in the window) cannot come back.
+  const amended = new Set(candidates.flatMap((commit) => (commit.amends !== undefined && taken.has(commit.hash) ? [commit.amends] : [])))
+  return candidates.filter((commit) => taken.has(commit.hash) && !amended.has(commit.hash))
 }

@@ -102,6 +102,16 @@ describe('CommitWatch', () => {
     expect((await watch.commitsAfter('c1', command, repo, [printed])).map((commit) => commit.subject)).toEqual(['mine'])
   })
 
+  it('leaves out a commit another process made while a quiet call ran, by the message the call gave', async () => {
+    const repo = gitRepository(tempFolder())
+    const watch = new CommitWatch()
+    const command = "git commit -q --allow-empty -m 'feat: slow agent'"
+    await watch.noteBefore('c1', command, repo)
+    sh(repo, "git commit -q --allow-empty -m 'human: my own work'")
+    sh(repo, command)
+    expect((await watch.commitsAfter('c1', command, repo, [])).map((commit) => commit.subject)).toEqual(['feat: slow agent'])
+  })
+
   it('leaves out a commit git printed for a cherry-pick, and finds the quiet commit of the same call', async () => {
     const repo = gitRepository(tempFolder())
     sh(repo, "git checkout -q -b side && git commit -q --allow-empty -m 'side work' && git checkout -q main")

@@ -1,10 +1,10 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { folderStepsOf } from '@agent-tracker/core'
+import { folderStepsOf, gitCommitsOf } from '@agent-tracker/core/host'
 import { withAmends } from './amended-commits.js'
 import { elsewhere } from './commit-folders.js'
 import type { MadeCommit } from './read-commits.js'
-import { commitMessagesOf } from './commit-messages.js'
+import { ownCommits } from './commit-messages.js'
 import { GIT_TIMEOUT_MS, describeCommit, headLog, madeByGitCommit } from './read-commits.js'
 
 const MAX_NOTED_CALLS = 64
@@ -107,7 +107,9 @@ export class CommitWatch {
     // Git printed a commit for each `git commit` of the command: those are its commits. Reading the
     // reflog as well would add what other processes (the user, a call running beside this one)
     // committed meanwhile.
-    if (found.size >= Math.max(1, commitMessagesOf(command).length)) return elsewhere([...found.values()], await withAmends([...found.values()], this.#timeoutMs), workdir)
+    const commits = gitCommitsOf(command)
+    const printed = new Set(found.keys())
+    if (found.size >= Math.max(1, commits.length)) return elsewhere([...found.values()], await withAmends([...found.values()], this.#timeoutMs), workdir)
     for (const [folder, { moves, head, noted }] of moved) {
       if (moves !== undefined) {
         for (const move of moves) if (madeByGitCommit(move.why)) await add(folder, move.hash)
@@ -116,7 +118,8 @@ export class CommitWatch {
         await add(folder, head)
       }
     }
-    return elsewhere([...found.values()], await withAmends([...found.values()], this.#timeoutMs), workdir)
+    // Others may have committed while the call ran (the user, a call beside it): see `ownCommits`.
+    return ownCommits(elsewhere([...found.values()], await withAmends([...found.values()], this.#timeoutMs), workdir), commits, printed)
   }
 
   /** Drops what was noted for a call that made no commit. */

@@ -58,6 +58,22 @@ describe('commitsOfFinishedCall', () => {
     expect((await commitsOfFinishedCall({ command, workdir: repo, reported: [], ranFrom: later, ranTo: later })).commits).toEqual([])
   })
 
+  it('finds a quiet commit whose message the shell builds, or whose first paragraph spans lines', async () => {
+    const repo = gitRepository(tempFolder())
+    for (const [command, subject] of [
+      ["MSG='feat: v'; git commit -q --allow-empty -m \"$MSG\"", 'feat: v'],
+      ["git commit -q --allow-empty -m \"$(cat <<'EOF'\nAdd feature\n\nBody.\nEOF\n)\"", 'Add feature'],
+      ["git commit -q --allow-empty -m 'Fix parser\nso it reads'", 'Fix parser so it reads'],
+      ["git commit -q --allow-empty -m 'it'\\''s'", "it's"],
+    ] as const) {
+      const from = new Date()
+      sh(repo, command)
+      const to = new Date()
+      expect((await commitsOfFinishedCall({ command, workdir: repo, reported: [], ranFrom: from, ranTo: to })).commits.map((commit) => commit.subject)).toContain(subject)
+      await new Promise((resolve) => setTimeout(resolve, 1100))
+    }
+  })
+
   it('leaves out a commit git printed for a cherry-pick, and finds the quiet commit of the same call', async () => {
     const repo = gitRepository(tempFolder())
     sh(repo, "git checkout -q -b side && git commit -q --allow-empty -m 'side work' && git checkout -q main")

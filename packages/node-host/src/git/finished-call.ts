@@ -2,7 +2,8 @@ import { withAmends } from './amended-commits.js'
 import { elsewhere } from './commit-folders.js'
 import { commandFolders } from './commit-watch.js'
 import type { MadeCommit } from './read-commits.js'
-import { commitMessagesOf } from './commit-messages.js'
+import { gitCommitsOf } from '@agent-tracker/core/host'
+import { ownCommits } from './commit-messages.js'
 import { GIT_TIMEOUT_MS, commitsBetween, describeCommit, headCommit, madeByGitCommit, reflogReadOnce } from './read-commits.js'
 
 export { commitMessageOf, commitMessagesOf } from './commit-messages.js'
@@ -59,8 +60,8 @@ export async function commitsOfFinishedCall(call: FinishedShellCall, timeoutMs: 
       break
     }
   }
-  const messages = commitMessagesOf(call.command)
-  if (call.ranFrom === undefined || call.reported.length - copies >= Math.max(1, messages.length)) return { checked: true, commits: elsewhere([...reported.values()], await withAmends([...reported.values()], timeoutMs, reflogOf), call.workdir) }
+  const commits = gitCommitsOf(call.command)
+  if (call.ranFrom === undefined || call.reported.length - copies >= Math.max(1, commits.length)) return { checked: true, commits: elsewhere([...reported.values()], await withAmends([...reported.values()], timeoutMs, reflogOf), call.workdir) }
   const from = new Date(call.ranFrom.getTime() - SLACK_MS)
   const to = new Date((call.ranTo ?? call.ranFrom).getTime() + SLACK_MS)
   const made = new Map<string, { folder: string; commit: MadeCommit }>()
@@ -68,15 +69,6 @@ export async function commitsOfFinishedCall(call: FinishedShellCall, timeoutMs: 
   // Oldest first: a reported commit the window does not hold (its clock was set) before those made while the call ran.
   const found = [...[...reported.values()].filter(({ commit }) => !made.has(commit.hash)), ...made.values()]
   const candidates = elsewhere(found, await withAmends(found, timeoutMs, reflogOf), call.workdir)
-  // Other commits may fall in the window (the user's, an earlier call's): where the command's commits give messages, only a
-  // commit with one of those subjects is the call's, and so is an amend of one of the call's (`--amend --no-edit`, `-F`).
-  const subjects = new Set(messages.flatMap((message) => (message === undefined ? [] : [message.split('\n')[0]?.trim() ?? ''])))
-  const taken = new Set<string>()
-  for (const commit of candidates) {
-    if (subjects.size === 0 || reported.has(commit.hash) || subjects.has(commit.subject) || (commit.amends !== undefined && taken.has(commit.amends))) taken.add(commit.hash)
-  }
-  // A commit that another of them amended is that one's: the newest of a chain is the call's commit and names the one before
-  // it, so a commit the database holds replaced already (an earlier call's, found in the window) cannot come back.
-  const amended = new Set(candidates.flatMap((commit) => (commit.amends !== undefined && taken.has(commit.hash) ? [commit.amends] : [])))
-  return { checked: true, commits: candidates.filter((commit) => taken.has(commit.hash) && !amended.has(commit.hash)) }
+  // Other commits may fall in the window (the user's, an earlier call's): see `ownCommits`.
+  return { checked: true, commits: ownCommits(candidates, commits, new Set(reported.keys())) }
 }
