@@ -29,7 +29,7 @@ export function saveBacktest(saved: SavedBacktest): string {
 export type LoadedBacktest =
   | { readonly status: 'none' }
   | { readonly status: 'saved'; readonly saved: SavedBacktest }
-  | { readonly status: 'unreadable'; readonly path: string; readonly problem: string }
+  | { readonly status: 'unreadable'; readonly path: string; readonly problem: string; /** What to do about it. */ readonly fix: string }
 
 /** The last backtest saved beside a database (see {@link LoadedBacktest}): a file that is there but is no backtest is said as such, not taken for none. */
 export function loadBacktest(databasePath: string): LoadedBacktest {
@@ -38,17 +38,19 @@ export function loadBacktest(databasePath: string): LoadedBacktest {
   try {
     text = readFileSync(path, 'utf8')
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'none' }
-    return { status: 'unreadable', path, problem: (error as Error).message }
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT') return { status: 'none' }
+    if (code === 'EISDIR') return { status: 'unreadable', path, problem: 'it is a folder, not a file', fix: 'remove or rename that folder, then run agent-tracker backtest to save one there' }
+    return { status: 'unreadable', path, problem: `it cannot be read (${code ?? (error as Error).message})`, fix: 'make it readable, or run agent-tracker backtest again to replace it' }
   }
   let saved: Partial<SavedBacktest> | null
   try {
     saved = JSON.parse(text) as Partial<SavedBacktest> | null
   } catch (error) {
-    return { status: 'unreadable', path, problem: `it is not JSON (${(error as Error).message})` }
+    return { status: 'unreadable', path, problem: `it is not JSON (${(error as Error).message})`, fix: 'run agent-tracker backtest again to replace it' }
   }
   if (saved?.format !== 'agent-tracker-backtest' || saved.version !== 1 || typeof saved.summary !== 'object' || typeof saved.figures !== 'object') {
-    return { status: 'unreadable', path, problem: 'it is not a backtest saved by this release (format agent-tracker-backtest, version 1, with a summary and figures)' }
+    return { status: 'unreadable', path, problem: 'it is not a backtest saved by this release (format agent-tracker-backtest, version 1, with a summary and figures)', fix: 'run agent-tracker backtest again to replace it' }
   }
   return { status: 'saved', saved: saved as SavedBacktest }
 }

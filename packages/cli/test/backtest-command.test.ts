@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { envelope, jsonData, runCli } from './run-cli.js'
@@ -83,6 +83,12 @@ describe('backtest', () => {
     writeFileSync(`${db}-backtest.json`, JSON.stringify({ format: 'agent-tracker-backtest', version: 2 }))
     const json = await runCli(['export', '--format', 'html', '--db', db, '--out', out, '--json'])
     expect(envelope(json.stdout).notices).toContainEqual({ code: 'BACKTEST_UNREADABLE', message: expect.stringContaining('it is not a backtest saved by this release') as unknown })
+    // A folder where the file goes: no Node error text, and advice that can work.
+    rmSync(`${db}-backtest.json`)
+    mkdirSync(`${db}-backtest.json`)
+    const folder = await runCli(['export', '--format', 'html', '--db', db, '--out', out])
+    expect(folder.stderr).toContain(`The last backtest could not be read from ${db}-backtest.json: it is a folder, not a file. The report says so in its place; remove or rename that folder, then run agent-tracker backtest to save one there.`)
+    expect(folder.stderr).not.toContain('EISDIR')
   })
 
   it('labels the HTML report\'s backtest as the whole database\'s when the report is narrowed by filters it does not follow', async () => {

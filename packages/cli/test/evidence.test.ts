@@ -150,7 +150,7 @@ describe('agent-tracker evidence and bug --confirm', () => {
     expect(reportText).toContain('Git evidence (all time)')
     expect(reportText).toMatch(/SUSPECTED BUGS/)
     expect(jsonData((await runCli(['report', '--agent', 'plan', '--db', db, '--json'])).stdout, 'report')).toMatchObject({ evidence: [] })
-    const twice = await runCli(['bug', '--confirm', handle, '--db', db])
+    const twice = await runCli(['bug', '--confirm', handle.toUpperCase(), '--db', db])
     expect(twice.stdout).toContain('is already confirmed; nothing recorded.')
     expect(jsonData((await runCli(['status', SONNET, '--db', db, '--json'])).stdout, 'status')).toMatchObject({ state: { bugs: after.state.bugs } })
     const dismiss = await runCli(['bug', '--dismiss', handle, '--db', db])

@@ -920,6 +920,11 @@ describe('faults', () => {
     expect(withFolder.code).toBe(2)
     expect(withFolder.stderr).toContain(`so --repair, the folder ${folder} would be passed over`)
     expect(existsSync(target)).toBe(false)
+    for (const given of ['--db', '']) {
+      const bad = await runCli(['doctor', '--salvage', given, '--db', db])
+      expect(bad.code).toBe(2)
+      expect(bad.stderr).toContain('--salvage takes the path of the new database to copy into')
+    }
   })
 
   it('names a device or a named pipe given as --db, for reads and writes, instead of "no data yet" or waiting for a writer', async () => {

@@ -29,6 +29,9 @@ import { isFolder, projectOf } from './lookups.js'
  */
 function refuseWithSalvage(folder: string | undefined, options: { check?: boolean; deep?: boolean; salvage?: string; repair?: boolean }): void {
   if (options.salvage === undefined) return
+  if (options.salvage.trim() === '' || options.salvage.startsWith('-')) {
+    throw new CliError('USAGE', `--salvage takes the path of the new database to copy into (e.g. --salvage ~/tracker-salvaged.lmdb), not ${options.salvage.trim() === '' ? 'an empty one' : `the option ${options.salvage}`}.`, EXIT.usage)
+  }
   const others = [options.check === true ? '--check' : undefined, options.deep === true ? '--deep' : undefined, options.repair === true ? '--repair' : undefined, folder === undefined ? undefined : `the folder ${folder}`].filter((given) => given !== undefined)
   if (others.length === 0) return
   throw new CliError('USAGE', `--salvage runs on its own, so ${others.join(', ')} would be passed over: run doctor --salvage ${options.salvage} alone, then check the new database with agent-tracker doctor --check --db ${options.salvage}.`, EXIT.usage)

@@ -214,7 +214,7 @@ function recommendScope(query: ReportQuery): RecommendScope {
 function lastBacktest(ctx: CommandContext, store: ReadStore): LoadedBacktest {
   if (store.team === true) return { status: 'none' }
   const loaded = loadBacktest(store.path)
-  if (loaded.status === 'unreadable') ctx.warn('BACKTEST_UNREADABLE', `The last backtest could not be read from ${loaded.path}: ${loaded.problem}. The report says so in its place; run agent-tracker backtest again to replace it.`)
+  if (loaded.status === 'unreadable') ctx.warn('BACKTEST_UNREADABLE', `The last backtest could not be read from ${loaded.path}: ${loaded.problem}. The report says so in its place; ${loaded.fix}.`)
   return loaded
 }
 

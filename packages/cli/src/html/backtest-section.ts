@@ -32,7 +32,7 @@ function backtestHtml(loaded: LoadedBacktest): string {
     return `<p class="intro">No backtest yet. Run <code>agent-tracker backtest</code> to replay this history and see how often <code>recommend</code>'s 90% intervals held what happened next; the next export shows it here.</p>`
   }
   if (loaded.status === 'unreadable') {
-    return `<p class="intro">The last backtest could not be read from ${escapeHtml(loaded.path)}: ${escapeHtml(loaded.problem)}. Run <code>agent-tracker backtest</code> again to replace it; the next export shows it here.</p>`
+    return `<p class="intro">The last backtest could not be read from ${escapeHtml(loaded.path)}: ${escapeHtml(loaded.problem)}: ${escapeHtml(loaded.fix)}; the next export shows it here.</p>`
   }
   const { saved } = loaded
   const { summary, figures } = saved

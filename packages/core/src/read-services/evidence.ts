@@ -52,7 +52,8 @@ export async function findEvidence(store: TrackerStore, idOrHandle: string, quer
 function matchingEvidence(records: readonly EvidenceRecord[], wanted: string): EvidenceRecord[] {
   const exact = records.find((record) => record.id === wanted)
   if (exact !== undefined) return [exact]
-  const [commit = '', source = ''] = wanted.split('-')
+  // A handle's hashes in capitals are the same hashes (git reads hex in either case).
+  const [commit = '', source = ''] = wanted.toLowerCase().split('-')
   return commit.length < 4 ? [] : records.filter((record) => {
     const handle = evidenceHandle(record).split('-')
     return record.commit.startsWith(commit) && (source === '' || (record.signal === 'survival' ? handle[1] === source : record.source.startsWith(source)))
