@@ -40,6 +40,9 @@ describe('an export of a damaged database', () => {
     const narrowed = await runCli(['export', '--format', 'jsonl', '--table', 'bugs', '--db', db, '--since', '2026-01-01'])
     expect(narrowed.code).toBe(1)
     expect(narrowed.stderr).toContain(`${db} was found damaged (`)
+    // doctor does not call it writable while writes to it are refused.
+    const doctor = await runCli(['doctor', '--db', db])
+    expect(doctor.stdout).toMatch(/✗ Writable +no: writes are refused while it is marked damaged/)
   })
 
   it('marked damaged says this export may lack records and exits 1, as a list of journal entries does, though every record was read', async () => {

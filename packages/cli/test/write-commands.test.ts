@@ -939,6 +939,24 @@ describe('faults', () => {
     }
   })
 
+  it('doctor names a database path where none can be made as a problem, and a deep check of none as nothing to check', async () => {
+    const folder = tempFolder()
+    writeFileSync(join(folder, 'notes.txt'), 'mine')
+    const text = join(folder, 'text.lmdb')
+    writeFileSync(text, 'not a folder')
+    const crowded = await runCli(['doctor', '--db', folder])
+    expect(crowded.code).toBe(1)
+    expect(crowded.stdout).toContain(`✗ File`)
+    expect(crowded.stdout).toContain(`no database yet, and none can be made there: ${folder} is a folder with other files in it.`)
+    const under = await runCli(['doctor', '--db', join(text, 'sub.lmdb')])
+    expect(under.code).toBe(1)
+    expect(under.stdout).toContain(`${text} is a file, where a folder of the path should be`)
+    const deep = await runCli(['doctor', '--deep', '--db', join(folder, 'absent.lmdb')])
+    expect(deep.code).toBe(0)
+    expect(deep.stdout).toMatch(/! Deep check +there is no database at .*absent\.lmdb yet, so there is nothing to check/)
+    expect(readdirSync(folder).sort()).toEqual(['notes.txt', 'text.lmdb'])
+  })
+
   it('says there is no data yet, and what to do, when there is no database (exit 0, nothing created)', async () => {
     const db = join(tempFolder(), 'none.lmdb')
     const { code, stdout, stderr } = await runCli(['agents', '--db', db])

@@ -1,9 +1,9 @@
-import { accessSync, constants, statSync, statfsSync } from 'node:fs'
+import { accessSync, constants, existsSync, statSync, statfsSync } from 'node:fs'
 import { dirname, relative } from 'node:path'
 import type { CommitNamingCollection, DanglingCommitReference, DanglingCommits, MigrationRecord, RollupCheck, ScoreCheck } from '@agent-tracker/core'
 import { SCHEMA_VERSION, checkRecords } from '@agent-tracker/core'
 import type { DeepCheck, LmdbStore, RollupRepair } from '@agent-tracker/lmdb-store'
-import { checkDataFile, clearDamage, damageMark, deepCheck, describeDatabaseFormat, formatBytes, locateDataFile, lockAccessProblem, markDamaged, recogniseDatabase } from '@agent-tracker/lmdb-store'
+import { checkDataFile, clearDamage, damageMark, deepCheck, describeDatabaseFormat, folderHoldsOtherFiles, formatBytes, isDataFileAbsent, locateDataFile, lockAccessProblem, markDamaged, recogniseDatabase } from '@agent-tracker/lmdb-store'
 import type { FolderLegacyStatus } from '@agent-tracker/migrate'
 import { folderLegacyStatus } from '@agent-tracker/migrate'
 import { DATABASE_PATH_VARIABLE, PROTECTED_FILES_VARIABLE, ProtectedFileIndex, locateDatabase, resolveProtectedFiles } from '@agent-tracker/node-host'
@@ -98,8 +98,8 @@ export async function doctorCommand(ctx: CommandContext, folder?: string, option
     return report(ctx, checks)
   }
   if (options.salvage !== undefined) return (await import('./salvage.js')).salvageCommand(ctx, path, options.salvage)
-  const { dataFile, lockFile } = locateDataFile(path)
-  if (options.deep === true) checks.push(await deepDamageCheck(ctx, path))
+  const { dataFile, lockFile, noSubdir } = locateDataFile(path)
+  if (options.deep === true) checks.push(isDataFileAbsent(dataFile) ? check('Deep check', 'finding', `there is no database at ${path} yet, so there is nothing to check`) : await deepDamageCheck(ctx, path))
   const damage = damageMark(path)
   if (damage !== undefined) checks.push(check('Damage', 'problem', `found damaged (${damage.at}): ${damage.problem}. Writes are refused until doctor --deep finds it intact: restore a backup (merge undo points are kept in ${path}.undo), or copy everything still readable into a new database with agent-tracker doctor --salvage <new-file>.`))
   const file = checkDataFile(dataFile)
@@ -109,14 +109,16 @@ export async function doctorCommand(ctx: CommandContext, folder?: string, option
     checks.push(check('File', 'problem', `${dataFile} is unreadable: ${file.problem}`))
   } else if (!file.exists) {
     const start = ctx.hasCommand('import') ? 'agent-tracker init, import, or demo to try it' : 'agent-tracker init, or demo to try it'
-    checks.push(check('File', 'finding', `no database yet, so nothing is recorded: it is created when the plugin records its first session (run ${start})`))
+    // The first write would make it: say now when that cannot work.
+    const cannot = uncreatable(path, noSubdir)
+    checks.push(cannot === undefined ? check('File', 'finding', `no database yet, so nothing is recorded: it is created when the plugin records its first session (run ${start})`) : check('File', 'problem', `no database yet, and none can be made there: ${cannot}. Point --db (or AGENT_TRACKER_DB, or the plugin's databasePath) at a file in a folder of your own.`))
   } else if (format.kind !== 'agent-tracker') {
     checks.push(check('File', 'ok', `${formatBytes(statSync(dataFile).size)} on disk`))
     const usable = format.kind === 'empty'
     checks.push(check('Format', usable ? 'ok' : 'problem', usable ? `${describeDatabaseFormat(format)}; it is set up as an agent-tracker database on the first write` : notOursAdvice(path, format)))
   } else {
     checks.push(check('File', 'ok', `${formatBytes(statSync(dataFile).size)} on disk`))
-    checks.push(writableCheck(dataFile, lockFile))
+    checks.push(damage === undefined ? writableCheck(dataFile, lockFile) : check('Writable', 'problem', 'no: writes are refused while it is marked damaged (see Damage above)'))
     try {
       const store = ctx.openStore(options.repair === true ? 'write' : 'read')
       const info = store.info()
@@ -168,6 +170,25 @@ function folderToCheck(ctx: CommandContext, folder: string | undefined): string 
 }
 
 /** Whether writes can reach the file: its permissions and its lock file's, a read-only file system, a full disk. */
+/**
+ * Why no database can be made at `path` (which holds none yet), if so: a folder of other files (as
+ * every command refuses it), a file where one of its folders should be, or a folder this user
+ * cannot write in.
+ */
+function uncreatable(path: string, noSubdir: boolean): string | undefined {
+  if (!noSubdir && folderHoldsOtherFiles(path)) return `${path} is a folder with other files in it`
+  let folder = noSubdir ? dirname(path) : path
+  while (!existsSync(folder) && dirname(folder) !== folder) folder = dirname(folder)
+  try {
+    if (!statSync(folder).isDirectory()) return `${folder} is a file, where a folder of the path should be`
+    accessSync(folder, constants.W_OK | constants.X_OK)
+    return undefined
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    return code === 'EROFS' ? `${folder} is on a read-only file system` : `the folder ${folder} is not writable for you (${code ?? (error as Error).message})`
+  }
+}
+
 function writableCheck(dataFile: string, lockFile: string): Check {
   try {
     accessSync(dataFile, constants.W_OK)
