@@ -194,6 +194,17 @@ export class CommandContext {
     return this.openStore('write')
   }
 
+  /**
+   * The database to write, opened as {@link openStore} does when it is there (so what is wrong with
+   * it is said at once); undefined when there is none yet, for a command that makes it only once it
+   * has something to write (an input of good lines, a source that can be merged).
+   */
+  openStoreIfThere(): LmdbStore | undefined {
+    this.#maxDatabaseSize()
+    const local = this.#options.team === true || this.teamUrl !== undefined ? undefined : this.#localDatabase()
+    return local?.absent === true ? undefined : this.openStore('write')
+  }
+
   /** {@link #maxDatabaseSize}, or undefined (the default) when it is no size. */
   #maxDatabaseSizeIfValid(): number | undefined {
     try {

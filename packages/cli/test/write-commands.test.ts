@@ -939,6 +939,20 @@ describe('faults', () => {
     }
   })
 
+  it('makes no database when it fails: a merge of no database, an activity for no setup, an ingest of nothing usable', async () => {
+    const folder = tempFolder()
+    const db = (name: string): string => join(folder, `${name}.lmdb`)
+    const merge = await runCli(['merge', join(folder, 'nothere.lmdb'), '--db', db('merge')])
+    expect(merge.code).toBe(1)
+    const activity = await runCli(['activity', 's@p/m', '--task', 'x', '--db', db('activity')])
+    expect(activity.code).toBe(1)
+    expect(activity.stderr).toContain('There is no agent-tracker database at')
+    const ingest = await runCli(['ingest', '--db', db('ingest')], { input: 'garbage\n' })
+    expect(ingest.code).toBe(1)
+    expect(ingest.stdout + ingest.stderr).toContain('line 1')
+    expect(readdirSync(folder)).toEqual([])
+  })
+
   it('doctor names a database path where none can be made as a problem, and a deep check of none as nothing to check', async () => {
     const folder = tempFolder()
     writeFileSync(join(folder, 'notes.txt'), 'mine')

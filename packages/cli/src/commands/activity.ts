@@ -21,7 +21,8 @@ export async function activityCommand(ctx: CommandContext, setup: string | undef
     const outcome = givenText('--outcome', options.outcome, 'how it ended')
     const decisions = givenText('--decisions', options.decisions, 'what it decided')
     if (setup === undefined) throw new CliError('MISSING_SETUP', 'Name the setup the activity belongs to: agent-tracker activity <setup> --task "…".', EXIT.usage)
-    const store = ctx.openStore('write')
+    // An entry is logged for a setup the database has: with no database, there is none, and nothing is made.
+    const store = ctx.openExistingStore('setup to log an activity for')
     await requireSetup(store, setup)
     const where: ProjectOfFolder = options.project === undefined ? await projectOfFolder(store, setup, ctx.io.cwd, ctx.io.homeDir) : { project: await resolveProject(store, options.project, ctx.io), source: 'known' }
     await trackingService(store).logActivity({

@@ -1,6 +1,7 @@
 import { createReadStream, statSync } from 'node:fs'
 import type { Fact, SkippedFact } from '@agent-tracker/core'
 import { REPEAT, checkHostFact, expandCommitPrefixes, factsOnAnotherSetupsCommit, gradeWithoutCommitReason, gradesWithoutCommit, isCountedGrade, validateFact } from '@agent-tracker/core'
+import type { LmdbStore } from '@agent-tracker/lmdb-store'
 import { isLmdbStoreError } from '@agent-tracker/lmdb-store'
 import { CliError, EXIT } from '../cli-error.js'
 import { describeFailure } from '../describe-failure.js'
@@ -52,7 +53,9 @@ const SIGNAL_CODES: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 1
 export async function ingestCommand(ctx: CommandContext, options: { file?: string; trust?: boolean }): Promise<number> {
   const input = openInput(ctx, options.file)
   const provenance = gradeProvenanceOf(ctx.io, { trust: options.trust, channel: 'ingest' })
-  const store = ctx.openStore('write')
+  // Opened with the first good batch: input whose every line is rejected makes no database.
+  let opened = ctx.openStoreIfThere()
+  const storeOf = (): LmdbStore => (opened ??= ctx.openStore('write'))
   const rejected: IngestedLine[] = []
   const ignored: IngestedLine[] = []
   let pending: { line: number; fact: Fact }[] = []
@@ -71,10 +74,10 @@ export async function ingestCommand(ctx: CommandContext, options: { file?: strin
   }
   const write = async (given: readonly { line: number; fact: Fact }[]): Promise<void> => {
     // An abbreviated commit reference (git rev-parse --short) is written out in full where it names one commit.
-    const expanded = await expandCommitPrefixes(store, given.map((entry) => entry.fact))
+    const expanded = await expandCommitPrefixes(storeOf(), given.map((entry) => entry.fact))
     const full = given.map((entry, index) => ({ line: entry.line, fact: expanded.facts[index] ?? entry.fact }))
     // A grade, bug or retrospective of a commit another setup made is refused, as grade and bug refuse it.
-    const another = await factsOnAnotherSetupsCommit(store, full.map((entry) => entry.fact))
+    const another = await factsOnAnotherSetupsCommit(storeOf(), full.map((entry) => entry.fact))
     const refuse = (line: number, message: string): void => {
       // A batch written again line by line (see writeOneByOne) meets the same line again.
       if (!rejected.some((entry) => entry.line === line && entry.message === message)) rejected.push({ line, message })
@@ -82,13 +85,13 @@ export async function ingestCommand(ctx: CommandContext, options: { file?: strin
     for (const [index, message] of [...expanded.ambiguous, ...another]) refuse(full[index]?.line ?? 0, message)
     const entries = full.filter((_, index) => !expanded.ambiguous.has(index) && !another.has(index))
     // A grade needs its commit: one for a commit never recorded is held back, by line.
-    const orphans = new Set(await gradesWithoutCommit(store, entries.map((entry) => entry.fact)))
+    const orphans = new Set(await gradesWithoutCommit(storeOf(), entries.map((entry) => entry.fact)))
     const batch = orphans.size === 0 ? entries : entries.filter((_, index) => !orphans.has(index))
     for (const index of orphans) {
       const entry = entries[index]
       if (entry !== undefined) ignored.push({ line: entry.line, message: gradeWithoutCommitReason(entry.fact) })
     }
-    const result = await store.applyFacts(batch.map((entry) => entry.fact))
+    const result = await storeOf().applyFacts(batch.map((entry) => entry.fact))
     ingested += result.applied
     noteSkipped(result.skipped, new Map(batch.map((entry) => [entry.fact.id, entry.line])))
     // Only grades stored now are told of: a rerun that skips them as repeats has nothing to say. A

@@ -38,14 +38,16 @@ const SHOWN = 20
  */
 export async function mergeCommand(ctx: CommandContext, other: string, options: { dryRun?: boolean } = {}): Promise<number> {
   const timezone = ctx.timeZone
-  const store = ctx.openStore('write')
   const source = absolutePath(ctx.io, other)
-  if (source === store.path || isDatabaseFile(locateDataFile(source).dataFile, store.path)) {
-    throw new CliError('SAME_DATABASE', `${source} is the database being merged into (${store.path}), by this name or another; give another one.`, EXIT.usage)
-  }
+  // This database's own problems come first; where there is none yet, it is made only for a source that can be merged.
+  const existing = ctx.openStoreIfThere()
   // Checked before the undo point is taken: a source that cannot be merged changes nothing and leaves nothing behind.
   const problem = mergeSourceProblem(source, recogniseDatabase(source))
   if (problem !== undefined) throw new CliError('NOT_MERGEABLE', `${problem} Nothing was merged.`, EXIT.failure)
+  const store = existing ?? ctx.openStore('write')
+  if (source === store.path || isDatabaseFile(locateDataFile(source).dataFile, store.path)) {
+    throw new CliError('SAME_DATABASE', `${source} is the database being merged into (${store.path}), by this name or another; give another one.`, EXIT.usage)
+  }
   if (options.dryRun === true) return dryRun(ctx, store, source, timezone)
   const at = new Date()
   const stamp = `merge-${at.toISOString().replace(/[-:]/g, '').replace('.', '-')}`
