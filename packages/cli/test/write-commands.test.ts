@@ -920,6 +920,9 @@ describe('faults', () => {
     expect(withFolder.code).toBe(2)
     expect(withFolder.stderr).toContain(`so --repair, the folder ${folder} would be passed over`)
     expect(existsSync(target)).toBe(false)
+    const proc = await runBuiltCli(['doctor', '--db', db, '--salvage', '/proc/salvaged.lmdb'])
+    expect(proc.code).toBe(1)
+    expect(proc.stderr).toMatch(/^error: --salvage \/proc\/salvaged\.lmdb: the new database cannot be made there \(.+\)\. Give a path in a folder you can write to; nothing was written\.\n$/)
     for (const given of ['--db', '']) {
       const bad = await runCli(['doctor', '--salvage', given, '--db', db])
       expect(bad.code).toBe(2)

@@ -44,8 +44,12 @@ export function translateOpenError(error: unknown, path: string, creating: boole
   if (creating) {
     return new LmdbStoreError('DATABASE_UNWRITABLE', `Cannot create the agent-tracker database ${path}: ${message}.`, { path, reason: 'create' }, { cause: error })
   }
-  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || /permission denied|read-only file system/i.test(message)) {
-    return new LmdbStoreError('DATABASE_UNWRITABLE', `Cannot open the agent-tracker database ${path}: ${message}.`, { path, reason: 'permission' }, { cause: error })
+  if (code === 'EROFS' || /read-only file system/i.test(message)) {
+    return new LmdbStoreError('DATABASE_UNWRITABLE', `Cannot open the agent-tracker database ${path} to write: it is on a read-only file system. Reads still work (read commands open it read-only).`, { path, reason: 'permission' }, { cause: error })
+  }
+  if (code === 'EACCES' || code === 'EPERM' || /permission denied/i.test(message)) {
+    // LMDB's own words ("Permission denied: Attempting to open main database file") name no file a person knows.
+    return new LmdbStoreError('DATABASE_UNWRITABLE', `Cannot open the agent-tracker database ${path} to write: its file (or its lock file) is not writable for you. Reads still work; give yourself write permission on it (its owner can), or use a database of your own.`, { path, reason: 'permission' }, { cause: error })
   }
   return new LmdbStoreError('DATABASE_UNREADABLE', `Cannot open the agent-tracker database ${path}: ${message}.`, { path, reason: 'open' }, { cause: error })
 }

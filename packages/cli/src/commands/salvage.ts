@@ -39,7 +39,14 @@ export async function salvageCommand(ctx: CommandContext, path: string, target: 
     throw new CliError('NOTHING_READABLE', `Nothing in ${path} could be read${why === '' ? '' : ` (${why})`}; no new database was made. Restore a backup.`)
   }
   const size = statSync(dataFile).size
-  const store = openLmdbStore({ databasePath: destination, maxDatabaseSize: Math.min(MAX_DATABASE_SIZE, Math.max(DEFAULT_DATABASE_SIZE, 2 * size)) })
+  let store: ReturnType<typeof openLmdbStore>
+  try {
+    store = openLmdbStore({ databasePath: destination, maxDatabaseSize: Math.min(MAX_DATABASE_SIZE, Math.max(DEFAULT_DATABASE_SIZE, 2 * size)) })
+  } catch (error) {
+    // The new database's path came from --salvage, not --db: said so, with what went wrong there.
+    const reason = error instanceof Error ? error.message : String(error)
+    throw new CliError('SALVAGE_TARGET_UNWRITABLE', `--salvage ${target}: the new database cannot be made there (${reason}). Give a path in a folder you can write to; nothing was written.`, EXIT.failure, { cause: error })
+  }
   const report = await mergeSalvaged(path, salvaged, store).finally(() => store.close())
   const lostFacts = salvaged.lastFactSeq === undefined ? undefined : Math.max(0, salvaged.lastFactSeq - salvaged.facts.length)
   const data = {
