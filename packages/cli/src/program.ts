@@ -117,7 +117,7 @@ export function buildProgram(io: Io, run: Runner, version: string): Command {
     .description('See how your coding agents perform across projects, and which setup (agent + model) to use next.')
     .version(version, '-v, --version')
     .showHelpAfterError('(add --help for usage)')
-    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
+    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text), outputError: (text, write) => { write(withAccepted(program, text)) } })
     .exitOverride()
 
   type Opts = CommonOptions & Record<string, unknown>
@@ -326,4 +326,15 @@ when a check found a problem, else 0; with --json, "healthy" says the same (find
     .exitOverride()
     .action((o: { dir?: string; json?: boolean }) => run(async () => (await load.demo()).demoCommand(io, o), {}))
   return program
+}
+
+/**
+ * commander's message for a required option left out ("required option '--format <format>' not
+ * specified"), with what the option accepts (its description) — as every other error names it.
+ */
+function withAccepted(program: Command, text: string): string {
+  const flags = /required option '([^']+)' not specified/.exec(text)?.[1]
+  if (flags === undefined) return text
+  const option = [program, ...program.commands].flatMap((command) => command.options).find((candidate) => candidate.flags === flags)
+  return option === undefined ? text : text.replace(/not specified\n?/, `not specified: give ${flags.split(' ')[0] ?? flags} ${option.description}\n`)
 }

@@ -27,6 +27,14 @@ describe('grading, bugs and reinstating', () => {
     expect(again.stderr).toContain("Commit 5a6b0c0f already has the user grade (excellence); grades are final.")
   })
 
+  it('names what a required option accepts when it is left out', async () => {
+    const grade = await runCli(['grade', SONNET, 'abcd', '--db', join(tempFolder(), 'x.lmdb')])
+    expect(grade.code).toBe(2)
+    expect(grade.stderr).toContain("error: required option '--user <grade>' not specified: give --user your grade: bad, neutral, good, excellence (or -1, 1, 2, 5)\n")
+    const exported = await runCli(['export', '--db', join(tempFolder(), 'x.lmdb')])
+    expect(exported.stderr).toContain("not specified: give --format json (one document), jsonl")
+  })
+
   it('rejects a bad grade (exit 2) listing the accepted values, and stores nothing', async () => {
     const { db } = await seedHistory()
     const before = await snapshot(db)
