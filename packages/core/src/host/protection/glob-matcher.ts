@@ -77,8 +77,9 @@ function globSource(glob: string, dotWildcards: boolean): string {
   return source
 }
 
+/** A character as itself in a regular expression with the `u` flag, outside a class (where `\-` is no escape and throws). */
 function escape(char: string): string {
-  return char.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')
+  return char.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&')
 }
 
 /** The index of the `}` closing the `{` at `open`, or -1. */

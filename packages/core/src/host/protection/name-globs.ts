@@ -89,7 +89,9 @@ export function accepts(token: NameToken, char: string): boolean {
 
 /** A regular expression matching the names the tokens match, wildcards matching a leading dot. */
 export function nameRegExp(tokens: readonly NameToken[]): RegExp {
-  const escape = (char: string): string => char.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')
+  // With the `u` flag, `\-` is an escape only inside a class: a name's `-` stays as it is outside one.
+  const escape = (char: string): string => char.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&')
+  const escapeInClass = (char: string): string => char.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')
   const source = tokens.map((token) => {
     switch (token.kind) {
       case 'char':
@@ -99,7 +101,7 @@ export function nameRegExp(tokens: readonly NameToken[]): RegExp {
       case 'star':
         return '.*'
       case 'class':
-        return `[${token.negated ? '^' : ''}${Array.from(token.chars).map(escape).join('')}${token.ranges.map(([from, to]) => `${escape(from)}-${escape(to)}`).join('')}]`
+        return `[${token.negated ? '^' : ''}${Array.from(token.chars).map(escapeInClass).join('')}${token.ranges.map(([from, to]) => `${escapeInClass(from)}-${escapeInClass(to)}`).join('')}]`
     }
   }).join('')
   return new RegExp(`^${source}$`, 'su')

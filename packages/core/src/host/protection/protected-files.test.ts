@@ -58,3 +58,13 @@ describe('expandBraces', () => {
     expect(expandBraces('{1..100000}')).toHaveLength(256)
   })
 })
+
+describe('protected patterns with a hyphen', () => {
+  it('are taken, and match their files (a regular expression of them threw)', () => {
+    const protection = protectedFiles(['key-01.json', 'service-account*.json', 'x[a-c-]y'])
+    expect(isProtectedFile(protection, 'config/key-01.json')).toBe(true)
+    expect(isProtectedFile(protection, 'service-account.prod.json')).toBe(true)
+    expect(isProtectedFile(protection, 'x-y')).toBe(true)
+    expect(isProtectedFile(protection, 'key-02.json')).toBe(false)
+  })
+})
