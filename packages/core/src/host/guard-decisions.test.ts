@@ -68,6 +68,12 @@ const TABLE: readonly (readonly [string, [string, unknown], Decision])[] = [
   ['a brace inside a name', bash('cat .{env,x}'), 'secret'],
   ['a nested brace', bash('cat .e{n{v,x},y}'), 'secret'],
   ['a brace redirect', bash('cat < .{env,x}'), 'secret'],
+  ['a brace list with a quoted closing brace', bash("cat {.env,'}'}"), 'secret'],
+  ['a brace list with an escaped closing brace', bash('cat {.env,\\}}'), 'secret'],
+  ['a brace list of 301 words', bash('cat {{1..300},.env}'), 'secret'],
+  ['a letter range with a step', bash('cat .en{u..w..1}'), 'secret'],
+  ['braces after an unmatched one', bash('cat x{/../{.env,y}'), 'secret'],
+  ['a brace expansion too large to check', bash(`cat ${'{a,b}'.repeat(3000)} notes.txt`), 'secret'],
   // More ways in.
   ['ruby one-liner', bash('ruby -e "puts File.read(%q(.env))"'), 'secret'],
   ['perl -ne', bash("perl -ne 'print' .env"), 'secret'],

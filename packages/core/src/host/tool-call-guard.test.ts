@@ -14,6 +14,14 @@ async function statuses(): Promise<{ working: AgentStatus; halted: AgentStatus }
   return { working, halted }
 }
 
+describe('a guard that cannot read a call through', () => {
+  it('holds the call back, saying so, instead of throwing (a host goes on after a guard that throws)', () => {
+    const lookup = { filesUnder: (): never => { throw new Error('index unreadable') } }
+    const verdict = guardSecretFiles({ tool: 'bash', args: { command: 'cat .e*' }, cwd: '/p' }, { lookup })
+    expect(verdict).toEqual({ action: 'block', reason: 'secret-file', file: '', message: 'agent-tracker blocked this bash call: agent-tracker could not check it for protected files (index unreadable). Split it into simpler commands.' })
+  })
+})
+
 describe('the tool-call guard', () => {
   it('blocks a protected file with the file named and what to do instead', () => {
     const instead = "Protected files hold the user's secrets: use .env.example for placeholders, and ask the user for any value you need."

@@ -51,7 +51,14 @@ const ALLOW: ToolCallVerdict = { action: 'allow' }
  * file, how the call reaches it, and how to do without it.
  */
 export function guardSecretFiles(call: ToolCall, policy: Pick<ToolCallPolicy, 'protectedFiles' | 'lookup'> = {}): ToolCallVerdict {
-  const access = secretAccessIn(call.tool, call.args, { protection: policy.protectedFiles, cwd: call.cwd, lookup: policy.lookup })
+  let access: ReturnType<typeof secretAccessIn>
+  try {
+    access = secretAccessIn(call.tool, call.args, { protection: policy.protectedFiles, cwd: call.cwd, lookup: policy.lookup })
+  } catch (error) {
+    // A call the guard could not read through is held back: a host goes on after a guard that throws.
+    const why = error instanceof Error ? error.message : String(error)
+    return { action: 'block', reason: 'secret-file', file: '', message: `${BLOCKED} ${call.tool} call: agent-tracker could not check it for protected files (${why}). Split it into simpler commands.` }
+  }
   if (access === undefined) return ALLOW
   const fix = access.fix === undefined ? '' : ` ${access.fix}`
   return { action: 'block', reason: 'secret-file', file: access.file, message: `${BLOCKED} ${call.tool} call: it ${access.what}.${fix} Protected files hold the user's secrets: use .env.example for placeholders, and ask the user for any value you need.` }

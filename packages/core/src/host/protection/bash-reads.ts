@@ -1,4 +1,5 @@
 import type { RunCommand } from '../shell/commands-run.js'
+import { expandBraceWord, hasBraceSyntax } from './brace-expansion.js'
 import { commandsRun } from '../shell/commands-run.js'
 import type { ShellWord } from '../shell/parse-shell.js'
 import { globMatcher } from './glob-matcher.js'
@@ -112,11 +113,13 @@ function fileWords(run: RunCommand): readonly ShellWord[] {
  */
 function protectedWord(word: ShellWord, context: GuardContext, dotglob: boolean): string | undefined {
   // Brace expansion comes first, as in the shell: `cat {.env,README.md}` names .env.
-  if (word.raw.replace(/'[^']*'|"(?:[^"\\]|\\.)*"|\\./g, '').includes('{')) {
-    const expanded = expandBraces(word.text)
-    if (expanded.length > 1 || expanded[0] !== word.text) {
-      for (const text of expanded) {
-        const file = protectedWord({ ...word, text, raw: text, glob: word.glob || /[*?[]/.test(text) }, context, dotglob)
+  if (hasBraceSyntax(word.raw)) {
+    const expanded = expandBraceWord(word.raw)
+    // Words it did not read could name a protected file: such a word is held back, said as what it is.
+    if ('tooLarge' in expanded) return `${word.raw.length > 60 ? `${word.raw.slice(0, 60)}…` : word.raw} (a brace expansion too large to check: ${expanded.tooLarge})`
+    if (expanded.words.length !== 1 || expanded.words[0] !== word.text) {
+      for (const text of expanded.words) {
+        const file = protectedWord({ ...word, text, raw: text.replace(/[{\\'"]/g, '\\$&'), glob: word.glob || /[*?[]/.test(text) }, context, dotglob)
         if (file !== undefined) return file
       }
       return undefined
@@ -143,61 +146,6 @@ function protectedWord(word: ShellWord, context: GuardContext, dotglob: boolean)
     if (present === undefined || name.startsWith('.')) return piece
   }
   return undefined
-}
-
-/** Words a brace expansion makes at most: past them, the rest is not looked at (a guard reads commands, not `{1..100000}`). */
-const MAX_BRACE_WORDS = 256
-
-/**
- * The words the shell's brace expansion makes of `text`, left to right: `a{b,c}d` is `abd acd`,
- * `{1..3}` is `1 2 3`, `{a..c}` is `a b c`, nested ones too; a brace with neither a comma nor a
- * range at its level stays as it is (`{x}`). At most {@link MAX_BRACE_WORDS}.
- */
-export function expandBraces(text: string): string[] {
-  for (let open = text.indexOf('{'); open !== -1; open = text.indexOf('{', open + 1)) {
-    let depth = 0
-    let close = -1
-    const commas: number[] = []
-    for (let at = open; at < text.length; at++) {
-      const char = text.charAt(at)
-      if (char === '{') depth++
-      else if (char === '}') {
-        depth--
-        if (depth === 0) {
-          close = at
-          break
-        }
-      } else if (char === ',' && depth === 1) commas.push(at)
-    }
-    if (close === -1) break
-    const parts = commas.length > 0 ? [open, ...commas].map((from, index) => text.slice(from + 1, [...commas, close][index])) : braceRange(text.slice(open + 1, close))
-    if (parts === undefined) continue
-    const words: string[] = []
-    for (const part of parts) {
-      for (const word of expandBraces(`${text.slice(0, open)}${part}${text.slice(close + 1)}`)) {
-        words.push(word)
-        if (words.length >= MAX_BRACE_WORDS) return words
-      }
-    }
-    return words
-  }
-  return [text]
-}
-
-/** The words of a brace range (`1..3`, `a..c`, `0..10..5`), or undefined when it is none. */
-function braceRange(inner: string): string[] | undefined {
-  const numbers = /^(-?\d+)\.\.(-?\d+)(?:\.\.(-?\d+))?$/.exec(inner)
-  const letters = /^([a-zA-Z])\.\.([a-zA-Z])$/.exec(inner)
-  if (numbers === null && letters === null) return undefined
-  const from = numbers === null ? (letters?.[1] ?? 'a').charCodeAt(0) : Number(numbers[1])
-  const to = numbers === null ? (letters?.[2] ?? 'a').charCodeAt(0) : Number(numbers[2])
-  const step = Math.max(1, Math.abs(Number(numbers?.[3] ?? 1)))
-  const words: string[] = []
-  for (let value = from; from <= to ? value <= to : value >= to; value += from <= to ? step : -step) {
-    words.push(numbers === null ? String.fromCharCode(value) : String(value))
-    if (words.length >= MAX_BRACE_WORDS) break
-  }
-  return words
 }
 
 /** The protected files directly in a folder, when the lookup knows them. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_PROTECTION, KEY_FILE_PATTERNS, isProtectedFile, protectedFiles, protectedNameMatching } from './protected-files.js'
-import { expandBraces } from './bash-reads.js'
+import { expandBraceWord } from './brace-expansion.js'
 
 describe('protected files', () => {
   it.each(['.env', '/app/.env', '.env.local', 'config/.env.production', "'.env'", 'C:\\app\\.env', '.env.dist', '.env.example.bak'])('protects %s by default', (path) => {
@@ -39,23 +39,33 @@ describe('protected files', () => {
   })
 })
 
-describe('expandBraces', () => {
+describe('expandBraceWord', () => {
   it.each([
     ['{.env,README.md}', ['.env', 'README.md']],
     ['a{b,c}d', ['abd', 'acd']],
     ['.e{n{v,x},y}', ['.env', '.enx', '.ey']],
+    ['{a,b}{c,d}', ['ac', 'ad', 'bc', 'bd']],
     ['part{1..3}', ['part1', 'part2', 'part3']],
     ['{c..a}', ['c', 'b', 'a']],
     ['{0..10..5}', ['0', '5', '10']],
+    ['{a..e..2}', ['a', 'c', 'e']],
+    ['key{01..03}', ['key01', 'key02', 'key03']],
     ['{x}', ['{x}']],
     ['{x}{a,b}', ['{x}a', '{x}b']],
     ['{unclosed,', ['{unclosed,']],
-  ])('expands %s as the shell does', (text, words) => {
-    expect(expandBraces(text)).toEqual(words)
+    ['x{/../{.env,y}', ['x{/../.env', 'x{/../y']],
+    ["{.env,'}'}", ['.env', '}']],
+    ['{.env,\\}}', ['.env', '}']],
+    ["'{.env,x}'", ['{.env,x}']],
+  ])('expands %s as bash does', (raw, words) => {
+    expect(expandBraceWord(raw)).toEqual({ words })
   })
 
-  it('stops at 256 words', () => {
-    expect(expandBraces('{1..100000}')).toHaveLength(256)
+  it('calls an expansion past 1024 words, or a very long word, too large to check', () => {
+    expect(expandBraceWord('{1..100000}')).toEqual({ tooLarge: 'more than 1024 words' })
+    expect(expandBraceWord('{a,b}'.repeat(11))).toEqual({ tooLarge: 'more than 1024 words' })
+    expect(expandBraceWord(`cat ${'{a,b}'.repeat(3000)}`)).toEqual({ tooLarge: 'a word of 15004 characters with braces' })
+    expect((expandBraceWord('{{1..300},.env}') as { words: string[] }).words.at(-1)).toBe('.env')
   })
 })
 

@@ -1,0 +1,117 @@
+/** One character of a word as the shell reads it, and whether quoting or a backslash made it literal. */
+interface WordChar {
+  readonly char: string
+  readonly quoted: boolean
+}
+
+/** What a brace expansion gives: its words, or that it is too large to check (see the limits below). */
+export type BraceExpansion = { readonly words: readonly string[] } | { readonly tooLarge: string }
+
+/** Words an expansion makes at most, before it is called too large to check. */
+export const MAX_BRACE_WORDS = 1024
+/** The longest word expanded: a longer one with brace syntax is too large to check. */
+const MAX_WORD_LENGTH = 4096
+/** Groups expanded at most for one word (each step reads the word once). */
+const MAX_STEPS = 4096
+
+/**
+ * The words the shell's brace expansion makes of a word, from its text as written (`raw`): quoted
+ * and escaped braces and commas are literal; `a{b,c}d` is `abd acd`, nested lists too, `{1..3}`,
+ * `{01..03}` (padded), `{0..10..5}`, `{a..e..2}` ranges; an unmatched `{` is left as it is and the
+ * groups after it are still expanded; a group with neither a comma nor a range stays (`{x}`). In
+ * bash's order. A word whose expansion passes the limits is `tooLarge` — the guard then holds it
+ * back rather than let words it did not read through.
+ */
+export function expandBraceWord(raw: string): BraceExpansion {
+  if (raw.length > MAX_WORD_LENGTH) return { tooLarge: `a word of ${String(raw.length)} characters with braces` }
+  const words: string[] = []
+  // Depth first, parts pushed last to first: the words come out in bash's order.
+  const stack: WordChar[][] = [charsOf(raw)]
+  let steps = 0
+  while (stack.length > 0) {
+    const chars = stack.pop() ?? []
+    const group = firstGroup(chars)
+    if (group === undefined) {
+      words.push(chars.map((c) => c.char).join(''))
+      if (words.length > MAX_BRACE_WORDS) return { tooLarge: `more than ${String(MAX_BRACE_WORDS)} words` }
+      continue
+    }
+    if (group.parts === TOO_LARGE || ++steps > MAX_STEPS || stack.length + words.length + group.parts.length > MAX_BRACE_WORDS) return { tooLarge: `more than ${String(MAX_BRACE_WORDS)} words` }
+    const prefix = chars.slice(0, group.open)
+    const suffix = chars.slice(group.close + 1)
+    for (let index = group.parts.length - 1; index >= 0; index--) stack.push([...prefix, ...(group.parts[index] ?? []), ...suffix])
+  }
+  return { words }
+}
+
+/** True when a word as written holds an unquoted `{`: only then can the shell expand braces in it. */
+export function hasBraceSyntax(raw: string): boolean {
+  return charsOf(raw).some((c) => c.char === '{' && !c.quoted)
+}
+
+/** A word's characters from its text as written: quotes and backslashes taken out, what they made literal marked. */
+function charsOf(raw: string): WordChar[] {
+  const chars: WordChar[] = []
+  let quote: string | undefined
+  for (let at = 0; at < raw.length; at++) {
+    const char = raw.charAt(at)
+    if (quote === "'") {
+      if (char === "'") quote = undefined
+      else chars.push({ char, quoted: true })
+    } else if (quote === '"') {
+      if (char === '"') quote = undefined
+      else if (char === '\\' && /["\\$`]/.test(raw.charAt(at + 1))) chars.push({ char: raw.charAt(++at), quoted: true })
+      else chars.push({ char, quoted: true })
+    } else if (char === "'" || char === '"') quote = char
+    else if (char === '\\' && at + 1 < raw.length) chars.push({ char: raw.charAt(++at), quoted: true })
+    else chars.push({ char, quoted: false })
+  }
+  return chars
+}
+
+/** A range of more words than {@link MAX_BRACE_WORDS}. */
+const TOO_LARGE = 'too-large'
+
+/** The leftmost group the shell expands: where it opens and closes, and its parts. One pass over the word. */
+function firstGroup(chars: readonly WordChar[]): { readonly open: number; readonly close: number; readonly parts: readonly (readonly WordChar[])[] | typeof TOO_LARGE } | undefined {
+  const opens: { at: number; commas: number[] }[] = []
+  let best: { open: number; close: number; parts: WordChar[][] | typeof TOO_LARGE } | undefined
+  for (let at = 0; at < chars.length; at++) {
+    const { char, quoted } = chars[at] ?? { char: '', quoted: true }
+    if (quoted) continue
+    if (char === '{') opens.push({ at, commas: [] })
+    else if (char === ',') opens.at(-1)?.commas.push(at)
+    else if (char === '}') {
+      const open = opens.pop()
+      if (open === undefined || (best !== undefined && best.open < open.at)) continue
+      const parts = open.commas.length > 0
+        ? [open.at, ...open.commas].map((from, index) => chars.slice(from + 1, [...open.commas, at][index]))
+        : rangeParts(chars.slice(open.at + 1, at))
+      if (parts !== undefined) best = { open: open.at, close: at, parts }
+    }
+  }
+  return best
+}
+
+/** The words of a range group (`1..3`, `01..10`, `0..10..5`, `a..e`, `a..e..2`) as characters, or undefined when it is none. */
+function rangeParts(inner: readonly WordChar[]): WordChar[][] | typeof TOO_LARGE | undefined {
+  if (inner.some((c) => c.quoted)) return undefined
+  const text = inner.map((c) => c.char).join('')
+  const numbers = /^(-?\d+)\.\.(-?\d+)(?:\.\.(-?\d+))?$/.exec(text)
+  const letters = /^([a-zA-Z])\.\.([a-zA-Z])(?:\.\.(-?\d+))?$/.exec(text)
+  if (numbers === null && letters === null) return undefined
+  const [, first = '', last = '', stepText] = numbers ?? letters ?? []
+  const from = numbers === null ? first.charCodeAt(0) : Number(first)
+  const to = numbers === null ? last.charCodeAt(0) : Number(last)
+  const step = Math.max(1, Math.abs(Number(stepText ?? 1)))
+  if (Math.abs(to - from) / step + 1 > MAX_BRACE_WORDS) return TOO_LARGE
+  // A leading zero on either end pads every number to the wider end's width.
+  const padded = numbers !== null && [first, last].some((end) => /^-?0\d/.test(end))
+  const width = Math.max(first.replace('-', '').length, last.replace('-', '').length)
+  const words: WordChar[][] = []
+  for (let value = from; from <= to ? value <= to : value >= to; value += from <= to ? step : -step) {
+    const word = numbers === null ? String.fromCharCode(value) : padded ? `${value < 0 ? '-' : ''}${String(Math.abs(value)).padStart(width, '0')}` : String(value)
+    words.push(Array.from(word, (char) => ({ char, quoted: true })))
+  }
+  return words
+}
