@@ -72,6 +72,9 @@ describe('folderStepsOf', () => {
     ["{ cd 'my sub'; git commit -m x; }", [{ target: 'my sub', moves: true }]],
     ['cd my\\ sub && git -C "other repo" commit', [{ target: 'my sub', moves: true }, { target: 'other repo', moves: false }]],
     ['cd "$HOME/x" && cd "~literal" && git commit', [{ target: '~literal', moves: true }]],
+    ['git -c user.name=B -C sub commit -q -m x', [{ target: 'sub', moves: false }]],
+    ['git --no-pager -C sub commit -m x && /usr/bin/git -Cother commit -m y', [{ target: 'sub', moves: false }, { target: 'other', moves: false }]],
+    ['cd -P real && git --git-dir .git -C "a b" commit', [{ target: 'real', moves: true }, { target: 'a b', moves: false }]],
     ['cd /elsewhere && git -C repo commit -m x', [{ target: '/elsewhere', moves: true }, { target: 'repo', moves: false }]],
     ['cd ~/x && cd $HOME && cd - && git commit', []],
   ])('reads the folders `%s` names', (command, steps) => {

@@ -39,7 +39,7 @@ export interface GitCommitMessage {
 }
 
 /** git's options before its subcommand that take the next word as their value. */
-const GIT_OPTIONS_WITH_VALUE = new Set(['-C', '-c', '--git-dir', '--work-tree', '--namespace', '--super-prefix', '--config-env', '--exec-path'])
+const GIT_OPTIONS_WITH_VALUE = new Set(['-C', '-c', '--git-dir', '--work-tree', '--namespace', '--super-prefix', '--config-env'])
 
 /**
  * The `git commit`s a command line runs, in order (in `&&` lists, pipelines, subshells and
@@ -163,64 +163,30 @@ export function reportedCommitsOf(output: string): { hash: string; subject: stri
  */
 export function folderStepsOf(command: string): FolderStep[] {
   const steps: FolderStep[] = []
-  for (const simple of command.split(/&&|\|\||[;|\n]/)) {
-    // A subshell or a group around the command (`(cd sub && git commit)`) opens and closes it.
-    const words = shellWords(simple.replace(/^\s*[({]+/, '').replace(/[)}]+\s*$/, ''))
-    const moves = words[0]?.text === 'cd' || words[0]?.text === 'pushd'
-    const word = moves ? words[1] : words[0]?.text === 'git' && /^-[Cc]$/.test(words[1]?.text ?? '') ? words[2] : undefined
-    if (word === undefined) continue
+  const add = (word: ShellWord | undefined, moves: boolean): void => {
+    if (word === undefined || word.dynamic) return
     const target = word.text
-    if (target === '' || target === '-' || (!word.quoted && target.startsWith('~')) || word.expands) continue
+    if (target === '' || target === '-' || word.raw.startsWith('~')) return
     steps.push({ target, moves })
+  }
+  for (const run of parseShell(command).commands) {
+    const words = run.words
+    const name = words[0]?.text
+    if (name === 'cd' || name === 'pushd') {
+      // `cd -P dir`, `cd -- dir`: the folder is the first word that is no option.
+      add(words.slice(1).find((word, index, rest) => !word.text.startsWith('-') || (index > 0 && rest[index - 1]?.text === '--')), true)
+      continue
+    }
+    if (!/(?:^|\/)git$/.test(name ?? '')) continue
+    // git's own options before its subcommand: each -C names a folder, relative to the one before.
+    for (let at = 1; at < words.length && (words[at]?.text ?? '').startsWith('-'); at++) {
+      const word = words[at]
+      const option = word?.text ?? ''
+      if (option === '-C') add(words[++at], false)
+      else if (word !== undefined && option.startsWith('-C')) add({ ...word, text: option.slice(2), raw: word.raw.slice(2) }, false)
+      else if (GIT_OPTIONS_WITH_VALUE.has(option)) at++
+    }
   }
   return steps
 }
 
-/** A word of a command line as the shell reads it: its text with quotes and escapes taken out, whether any of it was quoted, and whether the shell would expand it (`$`, or a backquote, outside single quotes). */
-interface PlainWord {
-  readonly text: string
-  readonly quoted: boolean
-  readonly expands: boolean
-}
-
-/** The words of a simple command, split at blanks outside quotes: `cd "my sub"` is `cd` and `my sub`. */
-function shellWords(text: string): PlainWord[] {
-  const words: PlainWord[] = []
-  let word = ''
-  let started = false
-  let quoted = false
-  let expands = false
-  let quote: string | undefined
-  for (let index = 0; index < text.length; index++) {
-    const ch = text.charAt(index)
-    if (quote !== undefined) {
-      if (ch === quote) quote = undefined
-      else if (quote === '"' && ch === '\\' && index + 1 < text.length) word += text.charAt(++index)
-      else {
-        if (quote === '"' && (ch === '$' || ch === '`')) expands = true
-        word += ch
-      }
-      continue
-    }
-    if (ch === '"' || ch === "'") {
-      quote = ch
-      started = true
-      quoted = true
-    } else if (ch === '\\' && index + 1 < text.length) {
-      word += text.charAt(++index)
-      started = true
-    } else if (/\s/.test(ch)) {
-      if (started) words.push({ text: word, quoted, expands })
-      word = ''
-      started = false
-      quoted = false
-      expands = false
-    } else {
-      if (ch === '$' || ch === '`') expands = true
-      word += ch
-      started = true
-    }
-  }
-  if (started) words.push({ text: word, quoted, expands })
-  return words
-}

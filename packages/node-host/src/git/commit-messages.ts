@@ -29,11 +29,13 @@ export function commitMessageOf(command: string): string | undefined {
  */
 export function ownCommits<T extends MadeCommit>(candidates: readonly T[], commits: readonly GitCommitMessage[], reported: ReadonlySet<string>): T[] {
   const built = commits.some((commit) => commit.given && commit.subject === undefined)
-  const subjects = new Set(commits.flatMap((commit) => (commit.subject === undefined ? [] : [commit.subject])))
+  // Compared with their blanks collapsed: git keeps a message's leading blanks in its subject, and joins a first paragraph's lines.
+  const same = (subject: string): string => subject.replace(/\s+/g, ' ').trim()
+  const subjects = new Set(commits.flatMap((commit) => (commit.subject === undefined ? [] : [same(commit.subject)])))
   const filtered = !built && subjects.size > 0
   const taken = new Set<string>()
   for (const commit of candidates) {
-    if (!filtered || reported.has(commit.hash) || subjects.has(commit.subject) || (commit.amends !== undefined && taken.has(commit.amends))) taken.add(commit.hash)
+    if (!filtered || reported.has(commit.hash) || subjects.has(same(commit.subject)) || (commit.amends !== undefined && taken.has(commit.amends))) taken.add(commit.hash)
   }
   // A commit that another of them amended is that one's: the newest of a chain is the call's commit and names the one before
   // it, so a commit the database holds replaced already (an earlier call's, found in the window) cannot come back.

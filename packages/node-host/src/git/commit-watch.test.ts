@@ -133,6 +133,16 @@ describe('CommitWatch', () => {
     expect((await watch.commitsAfter('c1', command, repo, [])).map((commit) => commit.subject)).toEqual(['a', 'b', 'c'])
   })
 
+  it('reads on from where the reflog ended when its last move has a subject beyond ASCII', async () => {
+    const repo = gitRepository(tempFolder())
+    sh(repo, "git commit -q --allow-empty -m 'café: déjà vu ✓'")
+    const watch = new CommitWatch()
+    const command = "git commit -q --allow-empty -m 'naïve two'"
+    await watch.noteBefore('c1', command, repo)
+    sh(repo, command)
+    expect(await watch.commitsAfter('c1', command, repo, [])).toEqual([{ hash: headOf(repo), subject: 'naïve two' }])
+  })
+
   it('compares HEAD before and after the call where the repository keeps no reflog', async () => {
     const repo = gitRepository(tempFolder())
     sh(repo, 'git config core.logAllRefUpdates false && rm -rf .git/logs')

@@ -176,31 +176,45 @@ function movesSince(file: string, end: ReflogEnd): Move[] | undefined {
   }
   try {
     const size = fstatSync(fd).size
-    const from = Math.max(0, size - MAX_REFLOG_READ)
-    const bytes = Buffer.alloc(size - from)
-    readSync(fd, bytes, 0, bytes.length, from)
-    const text = bytes.toString('utf8')
-    // Appended to as it was: the part past the old end, when the old last line still ends there.
-    const appended = end.size === 0 || (size >= end.size && end.size > from && end.lastLine !== undefined && text.slice(0, end.size - from).endsWith(`${end.lastLine}\n`))
-    let lines: string[]
-    if (appended) lines = text.slice(Math.max(0, end.size - from)).split('\n')
-    else {
-      const all = text.split('\n')
-      const last = end.lastLine === undefined ? -1 : all.lastIndexOf(end.lastLine)
-      lines = last >= 0 ? all.slice(last + 1) : all.filter((line) => movedAt(line) >= end.at)
+    const read = (from: number): string[] => {
+      const bytes = Buffer.alloc(size - from)
+      readSync(fd, bytes, 0, bytes.length, from)
+      return bytes.toString('utf8').split('\n')
     }
-    // A read that had to start mid-file starts mid-line: its first line is no whole move.
-    if (from > 0 && appended && end.size <= from) lines.shift()
-    return lines.flatMap((line): Move[] => {
-      const tab = line.indexOf('\t')
-      const hash = line.split(' ', 2)[1]
-      return tab > 0 && hash !== undefined ? [{ hash, why: line.slice(tab + 1) }] : []
-    })
+    // Appended to as it was (the usual case): its old last line still ends where it ended, and only what follows is read.
+    if (end.lastLine !== undefined && size >= end.size) {
+      const last = Buffer.from(`${end.lastLine}\n`)
+      const at = end.size - last.length
+      const found = Buffer.alloc(last.length)
+      if (at >= 0 && readSync(fd, found, 0, found.length, at) === found.length && found.equals(last)) {
+        const from = Math.max(end.size, size - MAX_REFLOG_READ)
+        const lines = read(from)
+        // A read that had to start further on starts mid-line: its first line is no whole move.
+        if (from > end.size) lines.shift()
+        return movesOf(lines)
+      }
+    }
+    // New, or rewritten meanwhile: its tail, from the line that was last before, or the moves made since the call began.
+    const from = Math.max(0, size - MAX_REFLOG_READ)
+    const all = read(from)
+    if (from > 0) all.shift()
+    if (end.size === 0) return movesOf(all)
+    const last = end.lastLine === undefined ? -1 : all.lastIndexOf(end.lastLine)
+    return movesOf(last >= 0 ? all.slice(last + 1) : all.filter((line) => movedAt(line) >= end.at))
   } catch {
     return undefined
   } finally {
     closeSync(fd)
   }
+}
+
+/** The moves of reflog lines: `<old> <new> <who> <time> <zone>`, a tab, and why HEAD moved. */
+function movesOf(lines: readonly string[]): Move[] {
+  return lines.flatMap((line): Move[] => {
+    const tab = line.indexOf('\t')
+    const hash = line.split(' ', 2)[1]
+    return tab > 0 && hash !== undefined ? [{ hash, why: line.slice(tab + 1) }] : []
+  })
 }
 
 /** When a reflog line says HEAD moved (seconds), NaN for a line that says none. */

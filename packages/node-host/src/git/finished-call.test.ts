@@ -65,11 +65,12 @@ describe('commitsOfFinishedCall', () => {
       ["git commit -q --allow-empty -m \"$(cat <<'EOF'\nAdd feature\n\nBody.\nEOF\n)\"", 'Add feature'],
       ["git commit -q --allow-empty -m 'Fix parser\nso it reads'", 'Fix parser so it reads'],
       ["git commit -q --allow-empty -m 'it'\\''s'", "it's"],
+      ["git commit -q --allow-empty -m '  indented subject'", 'indented subject'],
     ] as const) {
       const from = new Date()
       sh(repo, command)
       const to = new Date()
-      expect((await commitsOfFinishedCall({ command, workdir: repo, reported: [], ranFrom: from, ranTo: to })).commits.map((commit) => commit.subject)).toContain(subject)
+      expect((await commitsOfFinishedCall({ command, workdir: repo, reported: [], ranFrom: from, ranTo: to })).commits.map((commit) => commit.subject.trim())).toContain(subject)
       await new Promise((resolve) => setTimeout(resolve, 1100))
     }
   })
