@@ -564,6 +564,14 @@ describe('grading a commit by another form of its hash', () => {
       expect(empty.code).toBe(2)
       expect(empty.stderr).toMatch(/^error: --note is blank: give /)
     }
+    // retro --commit lists that commit's retrospective only, found as grade finds it.
+    const listed = jsonData((await runCli(['retro', SONNET, '--commit', first.slice(0, 7), '--db', db, '--json'])).stdout, 'retro') as { entries: { commit: string }[] }
+    expect(listed.entries.map((r) => r.commit)).toEqual([amended])
+    const unknown = await runCli(['retro', SONNET, '--commit', '9999999', '--db', db])
+    expect(unknown.code).toBe(1)
+    expect(unknown.stderr).toContain('No commit "9999999" is recorded')
+    expect((await runCli(['retro', '--commit', 'xyz', '--db', db])).code).toBe(2)
+    expect((await runCli(['retro', '--commit', 'abc1234', '--db', db])).stderr).toContain('Name the setup whose commit --commit is')
     // ingest takes a full hash to the commit stored abbreviated.
     const ingested = await runCli(['ingest', '--db', db, '--trust'], { input: factLine({ ...where, kind: 'grade', commit: 'fed9876'.padEnd(40, '0'), by: 'user', userGrade: 1, at: '2026-10-28T11:00:00Z' }) })
     expect(ingested.stdout).toContain('Ingested 1 fact')

@@ -29,10 +29,14 @@ export async function retroCommand(ctx: CommandContext, setup: string | undefine
     ctx.print(retro, () => [lead, ...(retro?.userNote ?? '').split('\n').map((line) => `  ${line}`)].join('\n'))
     return
   }
+  // --commit lists that commit's retrospective: a setup's commit, found as grade finds it.
+  const ref = options.commit === undefined ? undefined : commitReference(options.commit, '--commit')
+  if (ref !== undefined && setup === undefined) throw new CliError('MISSING_SETUP', 'Name the setup whose commit --commit is: agent-tracker retro <setup> --commit <hash>.', EXIT.usage)
   const store = await ctx.readStore()
   if (setup !== undefined) await requireSetup(store, setup)
   const project = options.project === undefined ? undefined : await resolveProject(store, options.project, ctx.io)
-  const page = pageOf(await retrospectives(store, { setup, project, limit: options.limit + 1 }), options.limit)
+  const one = ref === undefined || setup === undefined ? undefined : await store.get('retrospectives', [setup, (await trackingService(store).resolveCommit(setup, ref, project)).hash])
+  const page = ref !== undefined ? pageOf(one === undefined ? [] : [one], options.limit) : pageOf(await retrospectives(store, { setup, project, limit: options.limit + 1 }), options.limit)
   ctx.print({ entries: page.entries, more: page.more }, () => {
     if (page.entries.length === 0) return 'No retrospectives recorded.'
     const table = ctx.table<RetrospectiveRecord>([
