@@ -169,7 +169,6 @@ function folderToCheck(ctx: CommandContext, folder: string | undefined): string 
   }
 }
 
-/** Whether writes can reach the file: its permissions and its lock file's, a read-only file system, a full disk. */
 /**
  * Why no database can be made at `path` (which holds none yet), if so: a folder of other files (as
  * every command refuses it), a file where one of its folders should be, or a folder this user
@@ -189,6 +188,7 @@ function uncreatable(path: string, noSubdir: boolean): string | undefined {
   }
 }
 
+/** Whether writes can reach the file: its permissions and its lock file's, a read-only file system, a full disk. */
 function writableCheck(dataFile: string, lockFile: string): Check {
   try {
     accessSync(dataFile, constants.W_OK)

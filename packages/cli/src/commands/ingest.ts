@@ -53,7 +53,7 @@ const SIGNAL_CODES: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 1
 export async function ingestCommand(ctx: CommandContext, options: { file?: string; trust?: boolean }): Promise<number> {
   const input = openInput(ctx, options.file)
   const provenance = gradeProvenanceOf(ctx.io, { trust: options.trust, channel: 'ingest' })
-  // Opened with the first good batch: input whose every line is rejected makes no database.
+  // Opened now when it is there (its problems said first); else with the first good batch: input whose every line is rejected makes no database.
   let opened = ctx.openStoreIfThere()
   const storeOf = (): LmdbStore => (opened ??= ctx.openStore('write'))
   const rejected: IngestedLine[] = []
