@@ -166,7 +166,7 @@ export function folderStepsOf(command: string): FolderStep[] {
   const add = (word: ShellWord | undefined, moves: boolean): void => {
     if (word === undefined || word.dynamic) return
     const target = word.text
-    if (target === '' || target === '-' || word.raw.startsWith('~')) return
+    if (target === '' || target === '-' || /^[+-]\d+$/.test(target) || word.raw.startsWith('~')) return
     steps.push({ target, moves })
   }
   for (const run of parseShell(command).commands) {
@@ -174,7 +174,8 @@ export function folderStepsOf(command: string): FolderStep[] {
     const name = words[0]?.text
     if (name === 'cd' || name === 'pushd') {
       // `cd -P dir`, `cd -- dir`: the folder is the first word that is no option.
-      add(words.slice(1).find((word, index, rest) => !word.text.startsWith('-') || (index > 0 && rest[index - 1]?.text === '--')), true)
+      // Inside `$(…)` or a subshell a `cd` moves that shell only: its folder is watched, the folders after it stay where they were.
+      add(words.slice(1).find((word, index, rest) => !word.text.startsWith('-') || (index > 0 && rest[index - 1]?.text === '--')), run.depth === 0)
       continue
     }
     if (!/(?:^|\/)git$/.test(name ?? '')) continue

@@ -1,6 +1,7 @@
 import type { AgentStatus } from '../scoring/status.js'
 import type { ProtectedFileLookup } from './protection/secret-access.js'
 import { secretAccessIn } from './protection/secret-access.js'
+import { parseShell } from './shell/parse-shell.js'
 import type { ProtectedFiles } from './protection/protected-files.js'
 import { userChannelIn } from './user-channel-guard.js'
 
@@ -53,6 +54,9 @@ const ALLOW: ToolCallVerdict = { action: 'allow' }
 export function guardSecretFiles(call: ToolCall, policy: Pick<ToolCallPolicy, 'protectedFiles' | 'lookup'> = {}): ToolCallVerdict {
   let access: ReturnType<typeof secretAccessIn>
   try {
+    // Commands nested deeper than the parser reads are not read at all: such a call is held back.
+    const command = (call.args as { command?: unknown } | null | undefined)?.command
+    if (typeof command === 'string' && command.includes('$(') && parseShell(command).tooDeep) throw new Error('its commands are nested too deep to read')
     access = secretAccessIn(call.tool, call.args, { protection: policy.protectedFiles, cwd: call.cwd, lookup: policy.lookup })
   } catch (error) {
     // A call the guard could not read through is held back: a host goes on after a guard that throws.

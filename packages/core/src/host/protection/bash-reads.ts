@@ -1,5 +1,5 @@
 import type { RunCommand } from '../shell/commands-run.js'
-import { expandBraceWord, hasBraceSyntax } from './brace-expansion.js'
+import { braceGlob, bracePieces, expandBraceWord, hasBraceSyntax, hasUnquotedComma } from './brace-expansion.js'
 import { commandsRun } from '../shell/commands-run.js'
 import type { ShellWord } from '../shell/parse-shell.js'
 import { globMatcher } from './glob-matcher.js'
@@ -114,16 +114,20 @@ function fileWords(run: RunCommand): readonly ShellWord[] {
 function protectedWord(word: ShellWord, context: GuardContext, dotglob: boolean): string | undefined {
   // Brace expansion comes first, as in the shell: `cat {.env,README.md}` names .env.
   if (hasBraceSyntax(word.raw)) {
+    const literal = (text: string): ShellWord => ({ ...word, text, raw: text.replace(/[{}\\'"$`]/g, '\\$&'), glob: word.glob || /[*?[]/.test(text) })
     const expanded = expandBraceWord(word.raw)
-    // Words it did not read could name a protected file: such a word is held back, said as what it is.
-    if ('tooLarge' in expanded) return `${word.raw.length > 60 ? `${word.raw.slice(0, 60)}…` : word.raw} (a brace expansion too large to check: ${expanded.tooLarge})`
-    if (expanded.words.length !== 1 || expanded.words[0] !== word.text) {
-      for (const text of expanded.words) {
-        const file = protectedWord({ ...word, text, raw: text.replace(/[{\\'"]/g, '\\$&'), glob: word.glob || /[*?[]/.test(text) }, context, dotglob)
-        if (file !== undefined) return file
-      }
-      return undefined
+    if ('tooLarge' in expanded) {
+      // Ranges alone cannot spell a name: read as a glob (`frame*.png`). A list too large to read is held back.
+      if (!hasUnquotedComma(word.raw)) return protectedWord({ ...literal(braceGlob(word.text)), glob: true }, context, dotglob)
+      return `${word.raw.length > 60 ? `${word.raw.slice(0, 60)}…` : word.raw} (a brace expansion too large to check: ${expanded.tooLarge})`
     }
+    // What bash makes of it, and — for braces that do not pair as lists — every piece between them.
+    for (const text of new Set([...expanded.words, ...bracePieces(word.raw)])) {
+      if (text === word.text) continue
+      const file = protectedWord(literal(text), context, dotglob)
+      if (file !== undefined) return file
+    }
+    if (expanded.words.length !== 1 || expanded.words[0] !== word.text) return undefined
   }
   const pieces = [word.text, ...word.text.split(/[=:,]/).slice(1), word.text.replace(/^@/, '')]
   for (const piece of pieces) {

@@ -49,6 +49,9 @@ export function hasBraceSyntax(raw: string): boolean {
   return charsOf(raw).some((c) => c.char === '{' && !c.quoted)
 }
 
+/** The escapes of `$'…'` that stand for another character (others stand for themselves). */
+const ANSI_C: Readonly<Record<string, string>> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', e: '\x1b', f: '\f', v: '\v' }
+
 /** A word's characters from its text as written: quotes and backslashes taken out, what they made literal marked. */
 function charsOf(raw: string): WordChar[] {
   const chars: WordChar[] = []
@@ -62,6 +65,20 @@ function charsOf(raw: string): WordChar[] {
       if (char === '"') quote = undefined
       else if (char === '\\' && /["\\$`]/.test(raw.charAt(at + 1))) chars.push({ char: raw.charAt(++at), quoted: true })
       else chars.push({ char, quoted: true })
+    } else if (char === '$' && raw.charAt(at + 1) === "'") {
+      // `$'…'`: its escapes as bash reads them (the common ones), all of it literal.
+      at += 2
+      for (; at < raw.length && raw.charAt(at) !== "'"; at++) {
+        const next = raw.charAt(at)
+        if (next === '\\' && at + 1 < raw.length) {
+          const escaped = raw.charAt(++at)
+          chars.push({ char: ANSI_C[escaped] ?? escaped, quoted: true })
+        } else chars.push({ char: next, quoted: true })
+      }
+    } else if (char === '$' && raw.charAt(at + 1) === '"') {
+      // `$"…"`: a double-quoted text (translated by locale, which the guard leaves as it is).
+      quote = '"'
+      at += 1
     } else if (char === "'" || char === '"') quote = char
     else if (char === '\\' && at + 1 < raw.length) chars.push({ char: raw.charAt(++at), quoted: true })
     else chars.push({ char, quoted: false })
@@ -95,7 +112,8 @@ function firstGroup(chars: readonly WordChar[]): { readonly open: number; readon
 
 /** The words of a range group (`1..3`, `01..10`, `0..10..5`, `a..e`, `a..e..2`) as characters, or undefined when it is none. */
 function rangeParts(inner: readonly WordChar[]): WordChar[][] | typeof TOO_LARGE | undefined {
-  if (inner.some((c) => c.quoted)) return undefined
+  // A range is short (`-12..345..6`); a long inside, or one holding braces, is none (and is not read again at every step).
+  if (inner.length > 64 || inner.some((c) => c.quoted || c.char === '{')) return undefined
   const text = inner.map((c) => c.char).join('')
   const numbers = /^(-?\d+)\.\.(-?\d+)(?:\.\.(-?\d+))?$/.exec(text)
   const letters = /^([a-zA-Z])\.\.([a-zA-Z])(?:\.\.(-?\d+))?$/.exec(text)
@@ -104,14 +122,56 @@ function rangeParts(inner: readonly WordChar[]): WordChar[][] | typeof TOO_LARGE
   const from = numbers === null ? first.charCodeAt(0) : Number(first)
   const to = numbers === null ? last.charCodeAt(0) : Number(last)
   const step = Math.max(1, Math.abs(Number(stepText ?? 1)))
-  if (Math.abs(to - from) / step + 1 > MAX_BRACE_WORDS) return TOO_LARGE
+  // Past 2^53 a number no longer counts up by one: bash leaves such a range as it is written.
+  if (![from, to, step].every((n) => Number.isSafeInteger(n))) return undefined
+  const count = Math.floor(Math.abs(to - from) / step) + 1
+  if (count > MAX_BRACE_WORDS) return TOO_LARGE
   // A leading zero on either end pads every number to the wider end's width.
   const padded = numbers !== null && [first, last].some((end) => /^-?0\d/.test(end))
   const width = Math.max(first.replace('-', '').length, last.replace('-', '').length)
   const words: WordChar[][] = []
-  for (let value = from; from <= to ? value <= to : value >= to; value += from <= to ? step : -step) {
+  for (let index = 0; index < count; index++) {
+    const value = from <= to ? from + index * step : from - index * step
     const word = numbers === null ? String.fromCharCode(value) : padded ? `${value < 0 ? '-' : ''}${String(Math.abs(value)).padStart(width, '0')}` : String(value)
     words.push(Array.from(word, (char) => ({ char, quoted: true })))
   }
   return words
+}
+
+/**
+ * What a word with brace syntax could stand for beyond what {@link expandBraceWord} makes of it,
+ * read generously: the word with its unquoted braces taken out, and each piece between its
+ * unquoted braces and commas. bash's rules for braces that do not pair as lists (`.env{}},}` is
+ * `.env}} .env`) are subtle; a guard checks these too, so that no reading of them reaches a
+ * protected file it did not look at.
+ */
+export function bracePieces(raw: string): string[] {
+  const chars = charsOf(raw)
+  const whole = chars.filter((c) => c.quoted || (c.char !== '{' && c.char !== '}')).map((c) => c.char).join('')
+  const pieces: string[] = [whole]
+  let piece = ''
+  for (const c of chars) {
+    if (!c.quoted && (c.char === '{' || c.char === '}' || c.char === ',')) {
+      pieces.push(piece)
+      piece = ''
+    } else piece += c.char
+  }
+  pieces.push(piece)
+  return [...new Set(pieces.filter((text) => text !== ''))]
+}
+
+/** A word with brace syntax as a glob: each brace group of its text (innermost first) read as `*`. */
+export function braceGlob(text: string): string {
+  let glob = text
+  for (let round = 0; round < 64; round++) {
+    const next = glob.replace(/\{[^{}]*\}/g, '*')
+    if (next === glob) break
+    glob = next
+  }
+  return glob
+}
+
+/** True when a word as written holds an unquoted comma: a brace list, where a range-only word has none. */
+export function hasUnquotedComma(raw: string): boolean {
+  return charsOf(raw).some((c) => c.char === ',' && !c.quoted)
 }

@@ -67,6 +67,19 @@ describe('expandBraceWord', () => {
     expect(expandBraceWord(`cat ${'{a,b}'.repeat(3000)}`)).toEqual({ tooLarge: 'a word of 15004 characters with braces' })
     expect((expandBraceWord('{{1..300},.env}') as { words: string[] }).words.at(-1)).toBe('.env')
   })
+
+  it('leaves a range past 2^53 as written, and reads a long nested word at once', () => {
+    expect(expandBraceWord('{9007199254740992..9007199254740993}')).toEqual({ words: ['{9007199254740992..9007199254740993}'] })
+    const started = performance.now()
+    expandBraceWord(`${'{'.repeat(1365)}${'}'.repeat(1365)}${'{1..1}'.repeat(227)}`)
+    // Not a timing test of speed: a stall of seconds (it was 8 s) is a hang on OpenCode's thread.
+    expect(performance.now() - started).toBeLessThan(2000)
+  })
+
+  it("reads $'…' and $\"…\" inside braces as bash does", () => {
+    expect(expandBraceWord("{$'.env',x}")).toEqual({ words: ['.env', 'x'] })
+    expect(expandBraceWord('{$".env",x}')).toEqual({ words: ['.env', 'x'] })
+  })
 })
 
 describe('protected patterns with a hyphen', () => {

@@ -37,6 +37,8 @@ export interface ShellCommand {
 /** The simple commands of a script, from every nesting level, in the order they appear. */
 export interface ParsedShell {
   readonly commands: readonly ShellCommand[]
+  /** True when command lines were nested deeper than it reads (`$(…)` in `$(…)` … past 8 levels): what is in them is not among `commands`. */
+  readonly tooDeep: boolean
   /** Pipelines by number: their commands in order. */
   pipelines(): ShellCommand[][]
 }
@@ -53,10 +55,11 @@ const MAX_DEPTH = 8
  */
 export function parseShell(script: string): ParsedShell {
   const commands: ShellCommand[] = []
-  const counter = { pipelines: 0 }
+  const counter = { pipelines: 0, tooDeep: false }
   parseInto(script, 0, commands, counter)
   return {
     commands,
+    tooDeep: counter.tooDeep,
     pipelines: () => {
       const grouped = new Map<number, ShellCommand[]>()
       for (const command of commands) grouped.set(command.pipeline, [...(grouped.get(command.pipeline) ?? []), command])
@@ -79,7 +82,7 @@ interface PendingHeredoc {
   readonly redirect: { op: string; target: ShellWord; body: string }
 }
 
-function parseInto(script: string, depth: number, out: ShellCommand[], counter: { pipelines: number }): void {
+function parseInto(script: string, depth: number, out: ShellCommand[], counter: { pipelines: number; tooDeep: boolean }): void {
   let pipeline = counter.pipelines++
   let stage = 0
   let current: Builder = newBuilder()
@@ -94,6 +97,7 @@ function parseInto(script: string, depth: number, out: ShellCommand[], counter: 
   }
   const nested = (inner: string, innerDepth = depth + 1): void => {
     if (innerDepth <= MAX_DEPTH) parseInto(inner, innerDepth, out, counter)
+    else counter.tooDeep = true
   }
   let at = 0
   while (at < script.length) {
