@@ -86,6 +86,9 @@ function charsOf(raw: string): WordChar[] {
   return chars
 }
 
+/** The longest inside of a range group (`-12..345..6` is 11). */
+const MAX_RANGE_LENGTH = 64
+
 /** A range of more words than {@link MAX_BRACE_WORDS}. */
 const TOO_LARGE = 'too-large'
 
@@ -101,9 +104,10 @@ function firstGroup(chars: readonly WordChar[]): { readonly open: number; readon
     else if (char === '}') {
       const open = opens.pop()
       if (open === undefined || (best !== undefined && best.open < open.at)) continue
+      // A range is short: a longer inside is not copied to be tried as one (nested braces would make that quadratic).
       const parts = open.commas.length > 0
         ? [open.at, ...open.commas].map((from, index) => chars.slice(from + 1, [...open.commas, at][index]))
-        : rangeParts(chars.slice(open.at + 1, at))
+        : at - open.at - 1 <= MAX_RANGE_LENGTH ? rangeParts(chars.slice(open.at + 1, at)) : undefined
       if (parts !== undefined) best = { open: open.at, close: at, parts }
     }
   }
@@ -113,7 +117,7 @@ function firstGroup(chars: readonly WordChar[]): { readonly open: number; readon
 /** The words of a range group (`1..3`, `01..10`, `0..10..5`, `a..e`, `a..e..2`) as characters, or undefined when it is none. */
 function rangeParts(inner: readonly WordChar[]): WordChar[][] | typeof TOO_LARGE | undefined {
   // A range is short (`-12..345..6`); a long inside, or one holding braces, is none (and is not read again at every step).
-  if (inner.length > 64 || inner.some((c) => c.quoted || c.char === '{')) return undefined
+  if (inner.length > MAX_RANGE_LENGTH || inner.some((c) => c.quoted || c.char === '{')) return undefined
   const text = inner.map((c) => c.char).join('')
   const numbers = /^(-?\d+)\.\.(-?\d+)(?:\.\.(-?\d+))?$/.exec(text)
   const letters = /^([a-zA-Z])\.\.([a-zA-Z])(?:\.\.(-?\d+))?$/.exec(text)

@@ -70,10 +70,8 @@ describe('expandBraceWord', () => {
 
   it('leaves a range past 2^53 as written, and reads a long nested word at once', () => {
     expect(expandBraceWord('{9007199254740992..9007199254740993}')).toEqual({ words: ['{9007199254740992..9007199254740993}'] })
-    const started = performance.now()
-    expandBraceWord(`${'{'.repeat(1365)}${'}'.repeat(1365)}${'{1..1}'.repeat(227)}`)
-    // Not a timing test of speed: a stall of seconds (it was 8 s) is a hang on OpenCode's thread.
-    expect(performance.now() - started).toBeLessThan(2000)
+    const nested = `${'{'.repeat(1365)}${'}'.repeat(1365)}`
+    expect(expandBraceWord(`${nested}${'{1..1}'.repeat(227)}`)).toEqual({ words: [`${nested}${'1'.repeat(227)}`] })
   })
 
   it("reads $'…' and $\"…\" inside braces as bash does", () => {
