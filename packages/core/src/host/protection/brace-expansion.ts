@@ -46,7 +46,8 @@ export function expandBraceWord(raw: string): BraceExpansion {
 
 /** True when a word as written holds an unquoted `{`: only then can the shell expand braces in it. */
 export function hasBraceSyntax(raw: string): boolean {
-  return charsOf(raw).some((c) => c.char === '{' && !c.quoted)
+  // Every word of every shell call comes here: most have no brace at all, and are not read further.
+  return raw.includes('{') && charsOf(raw).some((c) => c.char === '{' && !c.quoted)
 }
 
 /** The escapes of `$'…'` that stand for another character (others stand for themselves). */
