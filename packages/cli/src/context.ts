@@ -185,13 +185,9 @@ export class CommandContext {
    * @throws {CliError} NO_DATABASE when there is no database at the path; what {@link openStore} throws.
    */
   openExistingStore(what: string): LmdbStore {
-    // A bad --max-size is a usage error whatever else is wrong.
-    this.#maxDatabaseSize()
-    const local = this.#options.team === true || this.teamUrl !== undefined ? undefined : this.#localDatabase()
-    if (local?.absent === true) {
-      throw new CliError('NO_DATABASE', `There is no agent-tracker database at ${local.path}, so there is no ${what} there; nothing was created. Check --db (or AGENT_TRACKER_DB): agent-tracker doctor says which database the plugin and the hooks write to.`)
-    }
-    return this.openStore('write')
+    const store = this.openStoreIfThere()
+    if (store !== undefined) return store
+    throw new CliError('NO_DATABASE', `There is no agent-tracker database at ${this.#localDatabase().path}, so there is no ${what} there; nothing was created. Check --db (or AGENT_TRACKER_DB): agent-tracker doctor says which database the plugin and the hooks write to.`)
   }
 
   /**
@@ -200,6 +196,7 @@ export class CommandContext {
    * has something to write (an input of good lines, a source that can be merged).
    */
   openStoreIfThere(): LmdbStore | undefined {
+    // A bad --max-size is a usage error whatever else is wrong.
     this.#maxDatabaseSize()
     const local = this.#options.team === true || this.teamUrl !== undefined ? undefined : this.#localDatabase()
     return local?.absent === true ? undefined : this.openStore('write')

@@ -5,7 +5,7 @@ import { withAmends } from './amended-commits.js'
 import { elsewhere } from './commit-folders.js'
 import type { MadeCommit } from './read-commits.js'
 import { ownCommits } from './commit-messages.js'
-import { GIT_TIMEOUT_MS, describeCommit, headLog, madeByGitCommit } from './read-commits.js'
+import { GIT_TIMEOUT_MS, copiedCommit, describeCommit, headLog, madeByGitCommit } from './read-commits.js'
 
 const MAX_NOTED_CALLS = 64
 const MAX_FOLDERS = 4
@@ -96,8 +96,7 @@ export class CommitWatch {
       const commit = await describeCommit(folder, hash, this.#timeoutMs)
       if (commit === undefined) return false
       // Printed like a commit, but the reflog says a cherry-pick, a revert or a rebase made it: a copy of a commit made before.
-      const moves = moved.get(folder)?.moves?.filter((move) => move.hash === commit.hash)
-      if (moves !== undefined && moves.length > 0 && !moves.some((move) => madeByGitCommit(move.why))) return true
+      if (copiedCommit(moved.get(folder)?.moves ?? [], commit.hash)) return true
       found.set(commit.hash, { folder, commit })
       return true
     }
@@ -112,7 +111,7 @@ export class CommitWatch {
     if (found.size >= Math.max(1, commits.length)) return elsewhere([...found.values()], await withAmends([...found.values()], this.#timeoutMs), workdir)
     for (const [folder, { moves, head, noted }] of moved) {
       if (moves !== undefined) {
-        for (const move of moves) if (madeByGitCommit(move.why)) await add(folder, move.hash)
+        for (const move of moves) if (madeByGitCommit(move.move)) await add(folder, move.hash)
       } else if (typeof head === 'string' && head !== noted.head) {
         // No reflog to read (core.logAllRefUpdates off): HEAD's move stands for the commit.
         await add(folder, head)
@@ -157,7 +156,7 @@ const TAIL_BYTES = 16 * 1024
 /** A move of HEAD a reflog line records: the commit HEAD went to, and why (`commit: …`, `cherry-pick: …`). */
 interface Move {
   readonly hash: string
-  readonly why: string
+  readonly move: string
 }
 
 /**
@@ -213,7 +212,7 @@ function movesOf(lines: readonly string[]): Move[] {
   return lines.flatMap((line): Move[] => {
     const tab = line.indexOf('\t')
     const hash = line.split(' ', 2)[1]
-    return tab > 0 && hash !== undefined ? [{ hash, why: line.slice(tab + 1) }] : []
+    return tab > 0 && hash !== undefined ? [{ hash, move: line.slice(tab + 1) }] : []
   })
 }
 

@@ -4,7 +4,7 @@ import { commandFolders } from './commit-watch.js'
 import type { MadeCommit } from './read-commits.js'
 import { gitCommitsOf } from '@agent-tracker/core/host'
 import { ownCommits } from './commit-messages.js'
-import { GIT_TIMEOUT_MS, commitsBetween, describeCommit, headCommit, madeByGitCommit, reflogReadOnce } from './read-commits.js'
+import { GIT_TIMEOUT_MS, commitsBetween, copiedCommit, describeCommit, headCommit, reflogReadOnce } from './read-commits.js'
 
 export { commitMessageOf, commitMessagesOf } from './commit-messages.js'
 
@@ -54,8 +54,7 @@ export async function commitsOfFinishedCall(call: FinishedShellCall, timeoutMs: 
     for (const folder of folders) {
       const commit = await describeCommit(folder, hash, timeoutMs)
       if (commit === undefined) continue
-      const moves = (await reflogOf(folder))?.filter((entry) => entry.hash === commit.hash) ?? []
-      if (moves.length > 0 && !moves.some((entry) => madeByGitCommit(entry.move))) copies += 1
+      if (copiedCommit((await reflogOf(folder)) ?? [], commit.hash)) copies += 1
       else reported.set(commit.hash, { folder, commit })
       break
     }

@@ -64,6 +64,16 @@ export function madeByGitCommit(move: string): boolean {
   return move.startsWith('commit')
 }
 
+/**
+ * True when the moves of HEAD a reflog records to `hash` are there and none of them is a `git
+ * commit` (see {@link madeByGitCommit}): git printed it like a commit, but a cherry-pick, a revert
+ * or a rebase made it, a copy of a commit made before.
+ */
+export function copiedCommit(moves: readonly { readonly hash: string; readonly move: string }[], hash: string): boolean {
+  const to = moves.filter((entry) => entry.hash === hash)
+  return to.length > 0 && !to.some((entry) => madeByGitCommit(entry.move))
+}
+
 /** How many of HEAD's newest reflog entries are read: a commit made in the last thousand moves of HEAD is found. */
 export const REFLOG_ENTRIES = 1000
 
