@@ -77,7 +77,8 @@ const TABLE: readonly (readonly [string, [string, unknown], Decision])[] = [
   ['braces that do not pair as a list', bash('cat .env{}},}'), 'secret'],
   ['braces around an ANSI-C quoted name', bash("cat {$'.env',x}"), 'secret'],
   ['braces around a locale quoted name', bash('cat {$".env",x}'), 'secret'],
-  ['commands nested too deep to read', bash(`echo ${'$(echo '.repeat(9)}$(cat .env)${')'.repeat(9)}`), 'secret'],
+  // Held back by the first guard that reads it, the user's channels.
+  ['commands nested too deep to read', bash(`echo ${'$(echo '.repeat(9)}$(cat .env)${')'.repeat(9)}`), 'channel'],
   // More ways in.
   ['ruby one-liner', bash('ruby -e "puts File.read(%q(.env))"'), 'secret'],
   ['perl -ne', bash("perl -ne 'print' .env"), 'secret'],
@@ -192,6 +193,8 @@ const TABLE: readonly (readonly [string, [string, unknown], Decision])[] = [
   ['node code loading the tracker', bash('node -e "import(\'@agent-tracker/core\').then(m => m)"'), 'channel'],
   ['removing the database', bash('rm -rf ~/.config/opencode/agent-tracker.lmdb'), 'channel'],
   ['shell piped into bash', bash("printf 'agent-tracker grade s c --user 5' | bash"), 'channel'],
+  ['eval seven times over', bash(`${'eval '.repeat(7)}agent-tracker grade s c --user 5`), 'channel'],
+  ['a grade nested deeper than the parser reads', bash(`echo ${'$(echo '.repeat(9)}$(agent-tracker grade s c --user 5)${')'.repeat(9)}`), 'channel'],
   // Reading the record is fine.
   ['status', bash('agent-tracker status build@fake/m1'), 'allow'],
   ['report', bash('agent-tracker report --json'), 'allow'],

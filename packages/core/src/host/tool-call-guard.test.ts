@@ -20,6 +20,31 @@ describe('a guard that cannot read a call through', () => {
     const verdict = guardSecretFiles({ tool: 'bash', args: { command: 'cat .e*' }, cwd: '/p' }, { lookup })
     expect(verdict).toEqual({ action: 'block', reason: 'secret-file', file: '', message: 'agent-tracker blocked this bash call: agent-tracker could not check it for protected files (index unreadable). Split it into simpler commands.' })
   })
+
+  /** `cat .env` inside `times` shells, each given the one before with `-c` or on its standard input. */
+  const nested = (times: number, form: 'bash -c' | 'piped'): string => {
+    let command = 'cat .env'
+    for (let level = 0; level < times; level++) {
+      const quoted = `'${command.replace(/'/g, "'\\''")}'`
+      command = form === 'bash -c' ? `bash -c ${quoted}` : `echo ${quoted} | sh`
+    }
+    return command
+  }
+
+  it('holds back shells nested deeper than it reads, however they nest (they passed unread)', () => {
+    for (const [times, form] of [[8, 'bash -c'], [12, 'bash -c'], [6, 'piped'], [9, 'piped']] as const) {
+      const verdict = guardSecretFiles({ tool: 'bash', args: { command: nested(times, form) }, cwd: '/p' })
+      expect([times, form, verdict.action, verdict.action === 'block' ? verdict.message : '']).toEqual([times, form, 'block', expect.stringMatching(/could not check it for protected files \(its .* are nested too deep to read\)/)])
+    }
+    // Nested as deep as anyone writes, still read — and a harmless command is let through.
+    expect(guardSecretFiles({ tool: 'bash', args: { command: nested(3, 'bash -c').replace('cat .env', 'cat README.md') }, cwd: '/p' }).action).toBe('allow')
+    expect(guardSecretFiles({ tool: 'bash', args: { command: nested(3, 'piped') }, cwd: '/p' })).toMatchObject({ action: 'block', file: '.env' })
+  })
+
+  it("holds back a command line too deep to check for the user's channels, saying so (eval seven times over ran a grade)", () => {
+    const verdict = guardToolCall({ tool: 'bash', args: { command: `${'eval '.repeat(7)}agent-tracker grade s c --user 5` }, cwd: '/p' })
+    expect(verdict).toEqual({ action: 'block', reason: 'user-channel', command: '', message: "agent-tracker blocked this bash call: agent-tracker could not check what it runs (its command lines (eval in eval …) are nested too deep to read). Split it into simpler commands." })
+  })
 })
 
 describe('the tool-call guard', () => {

@@ -1,7 +1,6 @@
 import type { AgentStatus } from '../scoring/status.js'
 import type { ProtectedFileLookup } from './protection/secret-access.js'
 import { secretAccessIn } from './protection/secret-access.js'
-import { parseShell } from './shell/parse-shell.js'
 import type { ProtectedFiles } from './protection/protected-files.js'
 import { userChannelIn } from './user-channel-guard.js'
 
@@ -54,9 +53,7 @@ const ALLOW: ToolCallVerdict = { action: 'allow' }
 export function guardSecretFiles(call: ToolCall, policy: Pick<ToolCallPolicy, 'protectedFiles' | 'lookup'> = {}): ToolCallVerdict {
   let access: ReturnType<typeof secretAccessIn>
   try {
-    // Commands nested deeper than the parser reads are not read at all: such a call is held back.
-    const command = (call.args as { command?: unknown } | null | undefined)?.command
-    if (typeof command === 'string' && command.includes('$(') && parseShell(command).tooDeep) throw new Error('its commands are nested too deep to read')
+    // Commands nested deeper than the guard reads throw (`ShellTooDeepError`): such a call is held back.
     access = secretAccessIn(call.tool, call.args, { protection: policy.protectedFiles, cwd: call.cwd, lookup: policy.lookup })
   } catch (error) {
     // A call the guard could not read through is held back: a host goes on after a guard that throws.
@@ -76,7 +73,14 @@ export function guardSecretFiles(call: ToolCall, policy: Pick<ToolCallPolicy, 'p
 export function guardUserChannels(call: ToolCall): ToolCallVerdict {
   const command = (call.args as { command?: unknown } | null | undefined)?.command
   if (call.tool.toLowerCase() !== 'bash' || typeof command !== 'string') return ALLOW
-  const use = userChannelIn(command)
+  let use: ReturnType<typeof userChannelIn>
+  try {
+    use = userChannelIn(command)
+  } catch (error) {
+    // A command line the guard could not read through (nested too deep) is held back, as for protected files.
+    const why = error instanceof Error ? error.message : String(error)
+    return { action: 'block', reason: 'user-channel', command: '', message: `${BLOCKED} ${call.tool} call: agent-tracker could not check what it runs (${why}). Split it into simpler commands.` }
+  }
   if (use === undefined) return ALLOW
   return {
     action: 'block', reason: 'user-channel', command: use.command,

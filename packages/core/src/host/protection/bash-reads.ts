@@ -1,6 +1,6 @@
 import type { RunCommand } from '../shell/commands-run.js'
 import { braceGlob, bracePieces, expandBraceWord, hasBraceSyntax, hasUnquotedComma } from './brace-expansion.js'
-import { commandsRun } from '../shell/commands-run.js'
+import { ShellTooDeepError, commandsRun } from '../shell/commands-run.js'
 import type { ShellWord } from '../shell/parse-shell.js'
 import { globMatcher } from './glob-matcher.js'
 import { codeTokens, inlineCodeOf, loadsEnvFiles } from './interpreter-code.js'
@@ -163,7 +163,8 @@ function filesIn(context: SecretGuardContext, folder: string): readonly string[]
 function codeAccess(run: RunCommand, context: GuardContext, nesting: number): SecretAccess | undefined {
   for (const code of inlineCodeOf(run)) {
     if (code.language === 'shell') {
-      const found = nesting < MAX_NESTING ? bashAccess(code.code, context, nesting + 1) : undefined
+      if (nesting >= MAX_NESTING) throw new ShellTooDeepError(`shell programs (${run.name} code in ${run.name} code …)`)
+      const found = bashAccess(code.code, context, nesting + 1)
       if (found !== undefined) return found
       continue
     }

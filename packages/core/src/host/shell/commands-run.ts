@@ -45,16 +45,31 @@ const PNPM_OWN = new Set(['add', 'install', 'i', 'remove', 'rm', 'update', 'up',
 const MAX_NESTING = 6
 
 /**
+ * Thrown by {@link commandsRun} for a command line it cannot read to the end: command lines
+ * nested in one another (`sh -c`, `eval`) deeper than {@link MAX_NESTING}, or commands nested
+ * deeper than the parser reads (`$(…)` in `$(…)` …). What it did not read could run anything, so a
+ * guard that meets it holds the call back.
+ */
+export class ShellTooDeepError extends Error {
+  constructor(what: string) {
+    super(`its ${what} are nested too deep to read`)
+    this.name = 'ShellTooDeepError'
+  }
+}
+
+/**
  * The programs a command line runs, at every nesting level: with `env`/`sudo`/`nohup`/`timeout`
  * and the like taken off, package runners (`npx`, `npm exec`, `pnpm exec`/`dlx`, `yarn`, `bunx`)
  * resolved to the package's program, `node script.js` to the script, the command lines of
  * `sh -c`/`bash -lc`/`eval`/`su -c`/`script -c` parsed in turn, and the programs `xargs` and
  * `find -exec` run marked as such.
+ * @throws {ShellTooDeepError} for a command line nested too deep to read to the end.
  */
 export function commandsRun(script: string, nesting = 0): readonly RunCommand[] {
   const known = nesting === 0 ? RECENT.get(script) : undefined
   if (known !== undefined) return known
   const parsed = parseShell(script)
+  if (parsed.tooDeep) throw new ShellTooDeepError('commands')
   const runs = parsed.commands.flatMap((command) => unwrap(command, command.words, parsed.commands, nesting))
   if (nesting === 0) {
     // Every guard of a tool call reads the same command line: parse it once.
@@ -75,8 +90,9 @@ function unwrap(source: ShellCommand, words: readonly ShellWord[], script: reado
     if (program === undefined) return []
     const name = programName(program)
     const args = rest.slice(1)
-    const nestedScript = nesting < MAX_NESTING ? inlineScript(name, args) : undefined
+    const nestedScript = inlineScript(name, args)
     if (nestedScript !== undefined) {
+      if (nesting >= MAX_NESTING) throw new ShellTooDeepError(`command lines (${name} in ${name} …)`)
       return [{ name, program, args, source, script, ...(via === undefined ? {} : { feeder: via }) }, ...commandsRun(nestedScript, nesting + 1)]
     }
     const runner = runnerTarget(name, args)
