@@ -95,7 +95,12 @@ describe('gitCommitsOf', () => {
     ["git commit -q -m \"$(cat <<'EOF'\nAdd feature\n\nBody.\nEOF\n)\"", [{ subject: undefined, given: true }]],
     ['git commit -F msg.txt && git commit --amend --no-edit', [{ subject: undefined, given: false }, { subject: undefined, given: false }]],
     ['(cd sub && git commit -mquick)', [{ subject: 'quick', given: true }]],
+    ["git commit -q -m 'feat: a' && git commit -q --amend --no-edit", [{ subject: 'feat: a', given: true }, { subject: undefined, given: false }]],
+    ["git commit -m 'feat: a' && git commit --amend -m \"feat: b\"; git -C sub commit --message=c", [{ subject: 'feat: a', given: true }, { subject: 'feat: b', given: true }, { subject: 'c', given: true }]],
+    ["git --no-pager commit -q -m mine && git --git-dir=.git -c user.name=x commit -m 'two'", [{ subject: 'mine', given: true }, { subject: 'two', given: true }]],
+    ['git add . && git commit -am "fix: \\"quoted\\"" && git push', [{ subject: 'fix: "quoted"', given: true }]],
     ["echo 'git commit -m x'", []],
+    ["echo -m 'x'", []],
     ['git status', []],
   ])('reads the commits of `%s`', (command, commits) => {
     expect(gitCommitsOf(command)).toEqual(commits)

@@ -51,14 +51,39 @@ export function gitCommitsOf(command: string): GitCommitMessage[] {
   if (!command.includes('commit')) return []
   const found: GitCommitMessage[] = []
   for (const run of parseShell(command).commands) {
-    const words = run.words
-    if (!/(?:^|\/)git$/.test(words[0]?.text ?? '')) continue
-    let at = 1
-    while (at < words.length && (words[at]?.text ?? '').startsWith('-')) at += GIT_OPTIONS_WITH_VALUE.has(words[at]?.text ?? '') ? 2 : 1
-    if (words[at]?.text !== 'commit') continue
-    found.push(commitMessageOf(words.slice(at + 1)))
+    const git = gitCommand(run.words)
+    if (git?.subcommand !== 'commit') continue
+    found.push(commitMessageOf(git.args))
   }
   return found
+}
+
+/** A git command's words read past git's own options: its subcommand, the words after it, and the folders its `-C` options name, in order. */
+interface GitCommand {
+  readonly subcommand: string | undefined
+  readonly args: readonly ShellWord[]
+  readonly folders: readonly ShellWord[]
+}
+
+/**
+ * Reads a simple command's words as git's, if its program is git whatever its folder
+ * (`/usr/bin/git`): its own options before the subcommand (`-C dir`, `-Cdir`, `-c name=value`,
+ * `-P`, `--no-pager`, `--git-dir .git`) are stepped over, each `-C` folder kept.
+ */
+function gitCommand(words: readonly ShellWord[]): GitCommand | undefined {
+  if (!/(?:^|\/)git$/.test(words[0]?.text ?? '')) return undefined
+  const folders: ShellWord[] = []
+  let at = 1
+  for (; at < words.length && (words[at]?.text ?? '').startsWith('-'); at++) {
+    const word = words[at]
+    const option = word?.text ?? ''
+    if (option === '-C') {
+      const folder = words[++at]
+      if (folder !== undefined) folders.push(folder)
+    } else if (word !== undefined && option.startsWith('-C')) folders.push({ ...word, text: option.slice(2), raw: word.raw.slice(2) })
+    else if (GIT_OPTIONS_WITH_VALUE.has(option)) at++
+  }
+  return { subcommand: words[at]?.text, args: words.slice(at + 1), folders }
 }
 
 /** The message `git commit`'s arguments give: the first `-m`/`--message` (also `-am <msg>`, `-mmsg`, `--message=msg`; short options that take no value may come before the `m`). */
@@ -178,15 +203,8 @@ export function folderStepsOf(command: string): FolderStep[] {
       add(words.slice(1).find((word, index, rest) => !word.text.startsWith('-') || (index > 0 && rest[index - 1]?.text === '--')), run.depth === 0)
       continue
     }
-    if (!/(?:^|\/)git$/.test(name ?? '')) continue
-    // git's own options before its subcommand: each -C names a folder, relative to the one before.
-    for (let at = 1; at < words.length && (words[at]?.text ?? '').startsWith('-'); at++) {
-      const word = words[at]
-      const option = word?.text ?? ''
-      if (option === '-C') add(words[++at], false)
-      else if (word !== undefined && option.startsWith('-C')) add({ ...word, text: option.slice(2), raw: word.raw.slice(2) }, false)
-      else if (GIT_OPTIONS_WITH_VALUE.has(option)) at++
-    }
+    // Each of git's -C options names a folder, relative to the one before.
+    for (const folder of gitCommand(words)?.folders ?? []) add(folder, false)
   }
   return steps
 }

@@ -1,22 +1,7 @@
 // Which of the commits found while a shell call ran are the call's own, by what its `git commit`s
 // say: how many there are, and the subject each message gives.
 import type { GitCommitMessage } from '@agent-tracker/core/host'
-import { gitCommitsOf } from '@agent-tracker/core/host'
 import type { MadeCommit } from './read-commits.js'
-
-/**
- * The subject each `git commit` of a command line gives with `-m`/`--message`, in the order they
- * come; undefined for one that gives none (`--amend --no-edit`, `-F`) or one the shell builds
- * (`-m "$MSG"`).
- */
-export function commitMessagesOf(command: string): (string | undefined)[] {
-  return gitCommitsOf(command).map((commit) => commit.subject)
-}
-
-/** The subject the first `git commit` of a command line gives, if it spells one out. */
-export function commitMessageOf(command: string): string | undefined {
-  return commitMessagesOf(command)[0]
-}
 
 /**
  * The call's own commits among `candidates` (oldest first, each with what it amended), found in the

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { gitRepository, headOf } from '../../test/git-repository.js'
 import { tempFolder } from '@agent-tracker/test-folders'
-import { commitMessageOf, commitMessagesOf, commitsOfFinishedCall } from './finished-call.js'
+import { commitsOfFinishedCall } from './finished-call.js'
 
 const sh = (cwd: string, command: string): string => execFileSync('sh', ['-c', command], { cwd, encoding: 'utf8' })
 
@@ -148,25 +148,6 @@ describe('commitsOfFinishedCall', () => {
         { hash: headOf(repo), subject: 'feat: r', amends: before(repo) },
       ])
     })
-  })
-
-  it.each([
-    ["git commit -q -m 'feat: a' && git commit -q --amend --no-edit", ['feat: a', undefined]],
-    ["git commit -m 'feat: a' && git commit --amend -m \"feat: b\"; git -C sub commit --message=c", ['feat: a', 'feat: b', 'c']],
-    ['git status', []],
-    ["git --no-pager commit -q -m mine && git --git-dir=.git -c user.name=x commit -m 'two'", ['mine', 'two']],
-  ])('reads the message of each commit of `%s`', (command, messages) => {
-    expect(commitMessagesOf(command)).toEqual(messages)
-  })
-
-  it.each([
-    ["git commit -q -m 'feat: a b'", 'feat: a b'],
-    ['git add . && git commit -am "fix: \\"quoted\\"" && git push', 'fix: "quoted"'],
-    ['git -C sub commit --message=wip', 'wip'],
-    ['git commit --amend --no-edit', undefined],
-    ["echo -m 'x'", undefined],
-  ])('reads the message of `%s`', (command, message) => {
-    expect(commitMessageOf(command)).toBe(message)
   })
 
   it('drops a hash git does not know, and says when there is no repository to ask', async () => {

@@ -6,7 +6,6 @@ import { gitCommitsOf } from '@agent-tracker/core/host'
 import { ownCommits } from './commit-messages.js'
 import { GIT_TIMEOUT_MS, commitsBetween, copiedCommit, describeCommit, headCommit, reflogReadOnce } from './read-commits.js'
 
-export { commitMessageOf, commitMessagesOf } from './commit-messages.js'
 
 /** A shell call that ran `git commit`, seen after it finished by a host that noted nothing before it. */
 export interface FinishedShellCall {
