@@ -1038,3 +1038,41 @@ describe('faults', () => {
     expect((jsonData((await runCli(['activity', '--db', db, '--json'])).stdout, 'activity') as { entries: unknown[] }).entries).toHaveLength(1 + stored)
   })
 })
+
+describe('grading a commit a rebase copied', () => {
+  /** A repository whose feature commit a host recorded, then rebased onto a newer main by the user: the recorded hash and the copy's. */
+  function rebased(): { repo: string; recorded: string; copy: string } {
+    const repo = tempFolder('rebased-')
+    const git = (command: string): string => execFileSync('sh', ['-c', command], { cwd: repo, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_AUTHOR_NAME: 'A', GIT_AUTHOR_EMAIL: 'a@example.com', GIT_COMMITTER_NAME: 'A', GIT_COMMITTER_EMAIL: 'a@example.com' } }).trim()
+    git("git init -q -b main && echo base > base.txt && git add base.txt && git commit -q -m 'chore: base'")
+    git("git checkout -q -b feature && echo cart > cart.txt && git add cart.txt && git commit -q -m 'feat: cart'")
+    const recorded = git('git rev-parse HEAD')
+    git("git checkout -q main && echo more >> base.txt && git commit -q -am 'chore: more' && git checkout -q feature && git rebase -q main")
+    return { repo, recorded, copy: git('git rev-parse HEAD') }
+  }
+
+  it('grades, blames and lists the recorded commit when given the hash git log shows after a rebase, and says so', async () => {
+    const { repo, recorded, copy } = rebased()
+    const db = join(tempFolder(), 'rebased.lmdb')
+    const input = [
+      factLine({ setup: SONNET, project: repo, kind: 'commit', hash: recorded, message: 'feat: cart', at: new Date().toISOString() }),
+      factLine({ setup: GPT, project: repo, kind: 'commit', hash: 'c0ffee0000000000000000000000000000000000', message: 'feat: other', at: new Date().toISOString() }),
+    ].join('\n')
+    expect((await runCli(['ingest', '--db', db], { input })).code).toBe(0)
+    // Outside the repository, git cannot say what the copy is: the hash is unknown, as before.
+    const elsewhere = await runCli(['grade', SONNET, copy.slice(0, 10), '--user', 'good', '--trust', '--db', db], { cwd: tempFolder() })
+    expect(elsewhere.code).toBe(1)
+    expect(elsewhere.stderr).toContain(`No commit "${copy.slice(0, 10)}" is recorded for ${SONNET}.`)
+    const graded = await runCli(['grade', SONNET, copy.slice(0, 10), '--user', 'good', '--trust', '--db', db], { cwd: repo })
+    expect([graded.code, graded.stderr]).toEqual([0, ''])
+    expect(graded.stdout).toMatch(new RegExp(`^${copy.slice(0, 8)} is a rebased copy of ${recorded.slice(0, 8)}, the commit recorded \\(the same change\\)\\.\\nGraded ${recorded.slice(0, 8)} \\(feat: cart\\) of build@anthropic/claude-sonnet-4-5: user good\\.`))
+    const bug = jsonData((await runCli(['bug', SONNET, '--commit', copy, '--db', db, '--json'], { cwd: repo })).stdout, 'bug') as { commit: string; rebased: { copy: string; because: string } }
+    expect([bug.commit, bug.rebased]).toEqual([recorded, { copy, because: 'same-change' }])
+    const listed = jsonData((await runCli(['retro', SONNET, '--commit', copy, '--db', db, '--json'], { cwd: repo })).stdout, 'retro') as { entries: { commit: string; userGrade: number }[] }
+    expect(listed.entries.map((entry) => [entry.commit, entry.userGrade])).toEqual([[recorded, 2]])
+    // Another setup's commit is not taken for it, however alike.
+    const other = await runCli(['grade', GPT, copy, '--user', 'good', '--trust', '--db', db], { cwd: repo })
+    expect(other.code).toBe(1)
+    expect(other.stderr).toContain(`No commit "${copy}" is recorded for ${GPT}.`)
+  })
+})

@@ -4,7 +4,7 @@ import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { plural, score, shortHash, truncate } from '../format.js'
 import { oneLine } from '../terminal-text.js'
-import { commitReference, givenText, latestProjectOf, projectOf, requireSetup } from './lookups.js'
+import { commitReference, findGivenCommit, givenText, latestProjectOf, projectOf, rebasedNote, requireSetup } from './lookups.js'
 import { trackingService } from './tracking.js'
 import { refuseInAgentSession } from '../trust.js'
 
@@ -39,7 +39,8 @@ export async function bugCommand(ctx: CommandContext, setup: string | undefined,
   const store = ctx.openExistingStore('setup to report a bug against')
   const before = await requireSetup(store, setup)
   const service = trackingService(store)
-  const commit = ref === undefined ? undefined : await service.resolveCommit(setup, ref)
+  const given = ref === undefined ? undefined : await findGivenCommit(store, setup, ref, ctx.io)
+  const commit = given?.commit
   const project = commit?.project ?? (await latestProjectOf(store, setup, projectOf(ctx.io)))
   const status = await service.reportBug({
     setup,
@@ -48,12 +49,13 @@ export async function bugCommand(ctx: CommandContext, setup: string | undefined,
     ...(commit === undefined ? {} : { commit: commit.hash }),
     ...(options.note === undefined ? {} : { note: options.note }),
   })
-  ctx.print(commit === undefined ? status : { ...status, commit: commit.hash }, () => {
+  ctx.print(commit === undefined ? status : { ...status, commit: commit.hash, ...(given?.rebased === undefined ? {} : { rebased: given.rebased }) }, () => {
     const halted = status.halted ? ctx.colours.red(` ${setup} ${before.halted ? 'stays' : 'is now'} HALTED: its tool calls are blocked until you run agent-tracker reinstate ${setup}.`) : ''
     // A setup with XP banked levels up again at once: the XP it spent is said, or SP would seem to have barely moved.
     const experience = before.state.experience === status.state.experience ? '' : `, XP ${score(before.state.experience)} → ${score(status.state.experience)}`
     const against = commit === undefined ? setup : `${setup}'s commit ${shortHash(commit.hash)} (${oneLine(truncate(commit.message, 60))})`
-    return `Bug recorded against ${against}: SP ${score(before.state.skillPoints)} → ${score(status.state.skillPoints)} (${status.trustTier})${experience}, ${plural(status.state.bugs, 'bug')}.${halted}`
+    const rebased = given === undefined ? '' : rebasedNote(given)
+    return `${rebased === '' ? '' : `${rebased}\n`}Bug recorded against ${against}: SP ${score(before.state.skillPoints)} → ${score(status.state.skillPoints)} (${status.trustTier})${experience}, ${plural(status.state.bugs, 'bug')}.${halted}`
   })
 }
 

@@ -2,7 +2,7 @@ import { gradeLabel } from '@agent-tracker/core'
 import type { CommandContext } from '../context.js'
 import { score, shortHash } from '../format.js'
 import { gradeProvenanceOf, uncountedGradeNote } from '../trust.js'
-import { commitReference, givenText, requireSetup } from './lookups.js'
+import { commitReference, findGivenCommit, givenText, rebasedNote, requireSetup } from './lookups.js'
 import { trackingService } from './tracking.js'
 
 /**
@@ -16,9 +16,11 @@ export async function gradeCommand(ctx: CommandContext, setup: string, given: st
   const provenance = gradeProvenanceOf(ctx.io, options)
   const store = ctx.openExistingStore('commit to grade')
   await requireSetup(store, setup)
+  // Found first, so that a rebased copy's hash grades the commit recorded.
+  const found = await findGivenCommit(store, setup, commit, ctx.io)
   const outcome = await trackingService(store).userGrade({
     setup,
-    commit,
+    commit: found.commit.hash,
     userGrade: options.user,
     ...(options.agent === undefined ? {} : { agentGrade: options.agent }),
     ...(options.note === undefined ? {} : { note: options.note }),
@@ -26,9 +28,11 @@ export async function gradeCommand(ctx: CommandContext, setup: string, given: st
     vouched: provenance.vouched,
   })
   const uncounted = outcome.counted ? undefined : uncountedGradeNote(provenance)
-  ctx.print(outcome, () => {
+  const rebased = rebasedNote(found)
+  ctx.print(found.rebased === undefined ? outcome : { ...outcome, rebased: found.rebased }, () => {
     const commitText = `${shortHash(outcome.commit.hash)} (${outcome.commit.message}) of ${setup}`
-    if (uncounted !== undefined) return ctx.colours.yellow(`${commitText}: ${uncounted}`)
+    const lead = rebased === '' ? '' : `${rebased}\n`
+    if (uncounted !== undefined) return `${lead}${ctx.colours.yellow(`${commitText}: ${uncounted}`)}`
     const retro = outcome.retrospective
     const grades = [
       retro?.agentGrade === undefined ? undefined : `agent ${gradeLabel(retro.agentGrade)}`,
@@ -36,6 +40,6 @@ export async function gradeCommand(ctx: CommandContext, setup: string, given: st
     ].filter((part) => part !== undefined)
     // The score around this grade (its event), not the retrospective's, which is from before the commit's first grade.
     const before = outcome.event?.scoreBefore ?? outcome.status.state.communication
-    return `Graded ${commitText}: ${grades.join(', ')}. CS ${score(before)} → ${score(outcome.status.state.communication)} (${outcome.status.communicationTier}).`
+    return `${lead}Graded ${commitText}: ${grades.join(', ')}. CS ${score(before)} → ${score(outcome.status.state.communication)} (${outcome.status.communicationTier}).`
   })
 }

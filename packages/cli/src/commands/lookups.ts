@@ -1,8 +1,10 @@
 import { existsSync, statSync } from 'node:fs'
 import { join, resolve, sep } from 'node:path'
-import type { AgentStatus, TrackerStore } from '@agent-tracker/core'
+import type { AgentStatus, CommitRecord, TrackerStore } from '@agent-tracker/core'
 import { createTrackingService, isTrackerError, latestProjectOf as latestProjectOfSetup, parseSetupId, resolveProject as resolveProjectReference, suggestSetups } from '@agent-tracker/core'
 import { projectRoot } from '@agent-tracker/node-host/project-root'
+import type { RebasedCommit } from '@agent-tracker/node-host/rebased-commits'
+import { rebasedOriginal } from '@agent-tracker/node-host/rebased-commits'
 import { CliError, EXIT } from '../cli-error.js'
 import type { Io } from '../io.js'
 import { absolutePath } from '../io.js'
@@ -60,6 +62,46 @@ export function commitReference(ref: string, what: string): string {
  */
 export function projectOf(io: Pick<Io, 'cwd' | 'homeDir'>, folder = '.'): string {
   return projectRoot(absolutePath(io, folder), { homeDir: io.homeDir })
+}
+
+/** A setup's commit found by the reference given on the command line (see {@link findGivenCommit}). */
+export interface GivenCommit {
+  readonly commit: CommitRecord
+  /** Set when the reference named a rebased copy of the commit: the copy's full hash, and how it was told (see `rebasedOriginal`). */
+  readonly rebased?: Pick<RebasedCommit<CommitRecord>, 'copy' | 'because'>
+}
+
+/** The setup's commits of a project read for the one a rebase copied: the newest, as a rebase comes before a merge. */
+const REBASE_LOOKBACK = 2000
+
+/**
+ * A commit of `setup` by reference, as the tracking service finds it (a recorded hash or its first
+ * digits, an amend's replaced hash, the latest without one); and when no commit of it is recorded
+ * by that reference, the recorded commit the project's repository says a rebase copied into the
+ * commit it names: `git rebase` rewrites every commit it moves, and the hash `git log` then shows
+ * is none a host saw. The project is `project`, else the one holding the working folder.
+ * @throws {TrackerError} UNKNOWN_COMMIT or AMBIGUOUS_COMMIT, as the tracking service says them.
+ */
+export async function findGivenCommit(store: TrackerStore, setup: string, ref: string | undefined, io: Pick<Io, 'cwd' | 'homeDir'>, project?: string): Promise<GivenCommit> {
+  try {
+    return { commit: await createTrackingService({ store }).resolveCommit(setup, ref, project) }
+  } catch (error) {
+    if (ref === undefined || !isTrackerError(error) || error.code !== 'UNKNOWN_COMMIT') throw error
+    // A commit another setup made is that setup's, however it was rebased.
+    if ((await store.find('commits', { hashPrefix: ref, limit: 1 })).length > 0) throw error
+    const root = project ?? projectOf(io)
+    const recorded = await store.find('commits', { setup, project: root, limit: REBASE_LOOKBACK })
+    const rebased = recorded.length === 0 || !isFolder(root) ? undefined : await rebasedOriginal(root, ref, recorded)
+    if (rebased === undefined) throw error
+    return { commit: rebased.recorded, rebased: { copy: rebased.copy, because: rebased.because } }
+  }
+}
+
+/** Says that a commit was found as the one a rebase copied (see {@link findGivenCommit}); empty for one found as recorded. */
+export function rebasedNote(given: GivenCommit): string {
+  if (given.rebased === undefined) return ''
+  const how = given.rebased.because === 'same-change' ? 'the same change' : 'its subject, authored when it was recorded'
+  return `${given.rebased.copy.slice(0, 8)} is a rebased copy of ${given.commit.hash.slice(0, 8)}, the commit recorded (${how}).`
 }
 
 /**

@@ -5,7 +5,7 @@ import { refuseInAgentSession } from '../trust.js'
 import type { CommandContext } from '../context.js'
 import { shortHash, truncate, utcCell } from '../format.js'
 import { moreHint, pageOf } from '../pagination.js'
-import { commitReference, givenText, requireSetup, resolveProject } from './lookups.js'
+import { commitReference, findGivenCommit, givenText, requireSetup, resolveProject } from './lookups.js'
 import { trackingService } from './tracking.js'
 
 /** `retro [setup]`: lists retrospectives; with `--note`, adds the user's note to one. */
@@ -21,7 +21,7 @@ export async function retroCommand(ctx: CommandContext, setup: string | undefine
     const service = trackingService(store)
     // --project narrows the commit to that project's (the latest there, or the one the hash names there).
     const project = options.project === undefined ? undefined : await resolveProject(store, options.project, ctx.io)
-    const commit = await service.resolveCommit(setup, ref, project)
+    const { commit } = await findGivenCommit(store, setup, ref, ctx.io, project)
     // What the user had noted before: a note already among them is not added again, and is said so.
     const before = (await store.get('retrospectives', [setup, commit.hash]))?.userNote
     const retro = await service.recordRetrospective({ setup, by: 'user', note: options.note, commit: commit.hash, ...(options.task === undefined ? {} : { task: options.task }) })
@@ -35,7 +35,7 @@ export async function retroCommand(ctx: CommandContext, setup: string | undefine
   const store = await ctx.readStore()
   if (setup !== undefined) await requireSetup(store, setup)
   const project = options.project === undefined ? undefined : await resolveProject(store, options.project, ctx.io)
-  const one = ref === undefined || setup === undefined ? undefined : await store.get('retrospectives', [setup, (await trackingService(store).resolveCommit(setup, ref, project)).hash])
+  const one = ref === undefined || setup === undefined ? undefined : await store.get('retrospectives', [setup, (await findGivenCommit(store, setup, ref, ctx.io, project)).commit.hash])
   const page = ref !== undefined ? pageOf(one === undefined ? [] : [one], options.limit) : pageOf(await retrospectives(store, { setup, project, limit: options.limit + 1 }), options.limit)
   ctx.print({ entries: page.entries, more: page.more }, () => {
     if (page.entries.length === 0) return 'No retrospectives recorded.'

@@ -162,14 +162,17 @@ export async function commitsBetween(folder: string, from: Date, to: Date, timeo
 /** The most output of one git call that is read: 64 MiB. */
 const GIT_OUTPUT_BYTES = 64 * 1024 * 1024
 
-/** Runs git; undefined when it timed out, `ok: false` when it failed or could not start. Never throws. */
-export function runGit(cwd: string, args: readonly string[], timeoutMs: number): Promise<{ ok: boolean; stdout: string } | undefined> {
+/** Runs git with `input` as its standard input (empty without); undefined when it timed out, `ok: false` when it failed or could not start. Never throws. */
+export function runGit(cwd: string, args: readonly string[], timeoutMs: number, input?: string): Promise<{ ok: boolean; stdout: string } | undefined> {
   return new Promise((done) => {
     try {
       // Room for a thousand reflog entries of long subjects (the default 1 MiB ends the read, and git's answer is lost).
-      execFile('git', args, { cwd, timeout: timeoutMs, windowsHide: true, maxBuffer: GIT_OUTPUT_BYTES }, (error, stdout) => {
+      const child = execFile('git', args, { cwd, timeout: timeoutMs, windowsHide: true, maxBuffer: GIT_OUTPUT_BYTES }, (error, stdout) => {
         done(error?.killed ? undefined : { ok: error === null, stdout })
       })
+      // A git that exits before it read its input all is answered as it is.
+      child.stdin?.on('error', () => undefined)
+      child.stdin?.end(input)
     } catch {
       done({ ok: false, stdout: '' })
     }
