@@ -39,6 +39,17 @@ describe('resolveWindow', () => {
     expect(resolveWindow({ since: '7d' }, { timeZone: 'Europe/Berlin', now: new Date('2026-10-27T12:00:00.000Z') }).since).toBe('2026-10-20T22:00:00.000Z')
   })
 
+  it('starts every day at its own start in a zone whose clocks skip midnight (Santiago began 2026-09-06 at 01:00)', () => {
+    const santiago = (flags: Parameters<typeof resolveWindow>[0], at = now) => resolveWindow(flags, { timeZone: 'America/Santiago', now: at })
+    // 2026-09-06 runs from 01:00 (UTC−4 before, 04:00Z) to the next midnight (UTC−3, 03:00Z).
+    expect(santiago({ since: '2026-09-06', until: '2026-09-06' })).toMatchObject({ since: '2026-09-06T04:00:00.000Z', until: '2026-09-07T03:00:00.000Z', description: '2026-09-06 – 2026-09-06 (America/Santiago)' })
+    const sunday = new Date('2026-09-06T18:00:00.000Z')
+    expect(santiago({ since: 'yesterday', until: 'yesterday' }, sunday)).toMatchObject({ since: '2026-09-05T04:00:00.000Z', until: '2026-09-06T04:00:00.000Z', description: '2026-09-05 – 2026-09-05 (America/Santiago)' })
+    for (const flags of [{ days: '2' }, { since: '2d' }]) expect(santiago(flags, sunday)).toMatchObject({ since: '2026-09-05T04:00:00.000Z', description: '2026-09-05 – now (America/Santiago)' })
+    expect(santiago({ since: '1w' }, new Date('2026-09-09T18:00:00.000Z')).since).toBe('2026-09-03T04:00:00.000Z')
+    expect(santiago({ since: '1m' }, new Date('2026-10-06T18:00:00.000Z')).since).toBe('2026-09-07T03:00:00.000Z')
+  })
+
   it.each([
     ['garbage', '--since'], ['03/02/2026', '--since'], ['2026-02-30', '--since'], ['20261301', '--since'], ['7x', '--since'], ['', '--since'], ['2026-10-15T25:00', '--since'],
   ])('rejects --since %j as a usage error naming the accepted forms', (value, flag) => {

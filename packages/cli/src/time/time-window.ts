@@ -61,9 +61,9 @@ export function resolveWindow(flags: WindowFlags, options: { readonly timeZone: 
     throw new CliError('INVALID_OPTION', '--days and --since both set where the window starts: give one of them.', EXIT.usage)
   }
   const days = flags.days === undefined ? undefined : parseDays(flags.days)
-  const since = days !== undefined ? subDays(startOfDay(now), days - 1) : flags.since === undefined ? undefined : readPoint(flags.since, '--since', now, timeZone).at
+  const since = days !== undefined ? daysBack(now, days - 1) : flags.since === undefined ? undefined : readPoint(flags.since, '--since', now, timeZone).at
   const untilPoint = flags.until === undefined ? undefined : readPoint(flags.until, '--until', now, timeZone)
-  const until = untilPoint === undefined ? undefined : untilPoint.day && !RELATIVE.test(flags.until?.trim() ?? '') ? addDays(untilPoint.at, 1) : untilPoint.at
+  const until = untilPoint === undefined ? undefined : untilPoint.day && !RELATIVE.test(flags.until?.trim() ?? '') ? startOfDay(addDays(untilPoint.at, 1)) : untilPoint.at
   if (since !== undefined && until === undefined && since.getTime() > now.getTime()) {
     throw new CliError('INVALID_OPTION', `The window is empty: --since ${flags.since ?? ''} (${iso(since)}) is after now (${iso(now)}), and without --until the window ends now. Give a start in the past.`, EXIT.usage)
   }
@@ -82,6 +82,15 @@ export function resolveWindow(flags: WindowFlags, options: { readonly timeZone: 
   }
 }
 
+/**
+ * The start of the day `days` days before `now`'s, in `now`'s zone. Started again after the step: in
+ * a zone whose clocks skip midnight (Santiago, Cairo, Havana, Beirut), a day can begin at 01:00,
+ * and stepping from it would carry that hour into every other day.
+ */
+function daysBack(now: TZDate, days: number): Date {
+  return startOfDay(subDays(startOfDay(now), days))
+}
+
 function parseDays(value: string | number): number {
   // Plain digits only: Number() would also take 1e3, 0x10 and " 7 ".
   const days = typeof value === 'number' ? value : /^\d+$/.test(value) ? Number(value) : Number.NaN
@@ -97,7 +106,7 @@ function parseDays(value: string | number): number {
  */
 function withinReach(point: Point, flag: string, text: string, now: TZDate): Point {
   // NaN too: a count of years past the calendar's end gives an invalid date.
-  if (!(point.at.getTime() >= subDays(startOfDay(now), MAX_DAYS - 1).getTime())) {
+  if (!(point.at.getTime() >= daysBack(now, MAX_DAYS - 1).getTime())) {
     throw new CliError('INVALID_OPTION', `Invalid ${flag} "${text}": a window starts ${REACH}.`, EXIT.usage)
   }
   return point
@@ -111,7 +120,7 @@ function parsePoint(text: string, flag: string, now: TZDate, timeZone: string): 
   const value = text.trim()
   const lower = value.toLowerCase()
   if (lower === 'today') return { at: startOfDay(now), day: true }
-  if (lower === 'yesterday') return { at: subDays(startOfDay(now), 1), day: true }
+  if (lower === 'yesterday') return { at: daysBack(now, 1), day: true }
   const relative = RELATIVE.exec(value)
   if (relative !== null) {
     const count = Number(relative[1])
@@ -121,10 +130,10 @@ function parsePoint(text: string, flag: string, now: TZDate, timeZone: string): 
     const today = startOfDay(now)
     switch (relative[2]?.toLowerCase()) {
       case 'h': return { at: subHours(now, count), day: false }
-      case 'd': return { at: subDays(today, Math.max(0, count - 1)), day: true }
-      case 'w': return { at: subDays(today, Math.max(0, count * 7 - 1)), day: true }
-      case 'm': return { at: addDays(subMonths(today, count), 1), day: true }
-      default: return { at: addDays(subYears(today, count), 1), day: true }
+      case 'd': return { at: daysBack(now, Math.max(0, count - 1)), day: true }
+      case 'w': return { at: daysBack(now, Math.max(0, count * 7 - 1)), day: true }
+      case 'm': return { at: startOfDay(addDays(subMonths(today, count), 1)), day: true }
+      default: return { at: startOfDay(addDays(subYears(today, count), 1)), day: true }
     }
   }
   const inZone = { in: tz(timeZone) }

@@ -29,9 +29,22 @@ describe('calendar days and periods in a time zone', () => {
     expect(checkTimeZone('-0530')).toBe('UTC-05:30')
     expect(checkTimeZone('UTC+2')).toBe('UTC+02:00')
     expect(checkTimeZone('+00:00')).toBe('UTC')
-    for (const bad of ['Mars/Olympus', '+15:00', '+14:30', 'soon', '']) {
+    for (const bad of ['Mars/Olympus', 'soon', '']) {
       expect(() => checkTimeZone(bad)).toThrow(`Invalid time zone "${bad}": use an IANA name such as Europe/Stockholm or America/New_York, UTC, or an offset such as +01:00.`)
     }
+    // Clocks run from 12 hours behind UTC to 14 ahead, as --since's offsets do.
+    expect([checkTimeZone('+14:00'), checkTimeZone('-12:00'), checkTimeZone('UTC-12')]).toEqual(['UTC+14:00', 'UTC-12:00', 'UTC-12:00'])
+    for (const bad of ['+15:00', '+14:30', '+14:01', '-12:30', '-13:00', 'UTC-14', '+05:60']) {
+      expect(() => checkTimeZone(bad)).toThrow(`Invalid time zone "${bad}": no clock is that far from UTC; offsets run from -12:00 to +14:00 (or use an IANA name`)
+    }
+  })
+
+  it('keeps an IANA name as given where the runtime knows the zone by an older name (Asia/Kathmandu, not Asia/Katmandu)', () => {
+    expect([checkTimeZone('Asia/Kathmandu'), checkTimeZone('Europe/Kyiv'), checkTimeZone('Asia/Kolkata')]).toEqual(['Asia/Kathmandu', 'Europe/Kyiv', 'Asia/Kolkata'])
+    expect(checkTimeZone('Etc/UTC')).toBe('UTC')
+    // The name kept is one the runtime reads: a day in Kathmandu (UTC+05:45) begins at 18:15 UTC.
+    expect(calendarDayIn('2026-06-15T18:14:00Z', checkTimeZone('Asia/Kathmandu'))).toBe('2026-06-15')
+    expect(calendarDayIn('2026-06-15T18:15:00Z', checkTimeZone('Asia/Kathmandu'))).toBe('2026-06-16')
   })
 })
 
@@ -74,5 +87,19 @@ describe('machineTimeZone', () => {
     expect(machineTimeZone('JST-9')).toBe('UTC+09:00')
     process.env.TZ = 'ABC+5'
     expect(machineTimeZone('ABC+5')).toBe('UTC-05:00')
+  })
+
+  it('reads a POSIX rule named like UTC or GMT as POSIX does, hours west of UTC, as the clock keeps it (UTC-5 is five hours ahead)', () => {
+    // As `TZ=… date +%z` prints them (+0500, -0300, -0530, +0545); Node's own clock agrees on whole hours.
+    for (const [tz, zone] of [['UTC-5', 'UTC+05:00'], ['GMT+3', 'UTC-03:00'], ['UTC+05:30', 'UTC-05:30'], ['<+0545>-5:45', 'UTC+05:45']] as const) {
+      process.env.TZ = tz
+      expect([tz, machineTimeZone(tz)]).toEqual([tz, zone])
+    }
+    process.env.TZ = 'UTC-5'
+    expect(new Date(Date.UTC(2026, 5, 15)).getTimezoneOffset()).toBe(-300)
+    process.env.TZ = 'GMT+3'
+    expect(new Date(Date.UTC(2026, 5, 15)).getTimezoneOffset()).toBe(180)
+    // A rule with a daylight-saving part names a zone of its own.
+    expect(machineTimeZone('EST5EDT')).toBe('EST5EDT')
   })
 })

@@ -17,7 +17,8 @@ const days = new Map<string, string>()
 /**
  * Reads a time zone and gives it in its canonical spelling: an IANA name (`Europe/Berlin`,
  * `america/new_york` → `America/New_York`), `UTC` (also `GMT`, `Z`), or a fixed offset (`+01:00`,
- * `-0530`, `UTC+2` → `UTC+01:00`, `UTC-05:30`, `UTC+02:00`; up to ±14:00). Every part of
+ * `-0530`, `UTC+2` → `UTC+01:00`, `UTC-05:30`, `UTC+02:00`; from -12:00 to +14:00). An IANA name
+ * that the runtime knows by another name (`Asia/Kathmandu`) is kept as given. Every part of
  * agent-tracker reads zones with this one function, and the canonical names are what date
  * libraries (`@date-fns/tz`) and {@link calendarDayIn} take.
  * @throws {TrackerError} INVALID_QUERY naming the value and what is accepted.
@@ -29,17 +30,35 @@ export function checkTimeZone(timeZone: string): string {
   if (offset !== null) {
     const hours = Number(offset[2])
     const minutes = Number(offset[3] ?? '0')
-    if (hours <= 14 && minutes < 60 && hours * 60 + minutes <= 14 * 60) {
+    // The offsets clocks use: from 12 hours behind UTC to 14 ahead, as `--since 2026-10-15T09:00-12:00` takes them.
+    if (minutes < 60 && hours * 60 + minutes <= (offset[1] === '-' ? 12 : 14) * 60) {
       return hours + minutes === 0 ? 'UTC' : `UTC${offset[1] ?? '+'}${String(hours).padStart(2, '0')}:${String(minutes).padStart(2, '0')}`
     }
+    throw new TrackerError('INVALID_QUERY', `Invalid time zone "${timeZone}": no clock is that far from UTC; offsets run from -12:00 to +14:00 (or use ${TIME_ZONE_FORMS}).`)
   } else if (text !== '') {
     try {
-      return formatOf(text).resolvedOptions().timeZone
+      const resolved = formatOf(text).resolvedOptions().timeZone
+      // The name as typed where it is another name of the zone (this runtime's ICU calls Asia/Kathmandu
+      // Asia/Katmandu, Europe/Kyiv Europe/Kiev): the user's name is the one they know. Spelt in
+      // another case only, or a name of UTC, the runtime's.
+      return resolved.toLowerCase() === text.toLowerCase() || resolved === 'UTC' ? resolved : text
     } catch {
       // Reported below.
     }
   }
   throw new TrackerError('INVALID_QUERY', `Invalid time zone "${timeZone}": use ${TIME_ZONE_FORMS}.`)
+}
+
+/**
+ * A `TZ` in POSIX's form without a daylight-saving part — a name of three or more letters (or
+ * `<…>`) then an offset, `UTC-5`, `GMT+3`, `JST-9`, `<+0530>-5:30` — as the fixed offset the
+ * machine's clock keeps: POSIX counts hours west of UTC, so `UTC-5` is five hours ahead (`+05:00`),
+ * the other way round from `--timezone UTC-5`. Undefined for any other `TZ`.
+ */
+function posixOffset(tz: string): string | undefined {
+  const rule = /^(?:[A-Za-z]{3,}|<[^>]+>)([+-]?)(\d{1,2})(?::(\d{2}))?(?::\d{2})?$/.exec(tz)
+  if (rule === null) return undefined
+  return zoneOrUndefined(`${rule[1] === '-' ? '+' : '-'}${(rule[2] ?? '0').padStart(2, '0')}:${rule[3] ?? '00'}`)
 }
 
 /**
@@ -50,13 +69,14 @@ export function checkTimeZone(timeZone: string): string {
  * zone the runtime reports, else the clock's offset from UTC now, as a fixed offset. `Intl`
  * reports no zone at all for a `TZ` that is a path or a POSIX rule (`JST-9`), or names no zone it
  * knows, while the runtime's clock follows the path or the rule (or runs on UTC): its offset is
- * then the best name there is, right until the next daylight-saving change.
+ * then the best name there is, right until the next daylight-saving change. A POSIX rule with no
+ * daylight-saving part (`UTC-5`, `GMT+3`) is read as POSIX reads it: hours west of UTC.
  */
 export function machineTimeZone(tz: string | undefined, resolveLink: (path: string) => string | undefined = () => undefined): string {
   const given = tz?.replace(/^:/, '').trim() ?? ''
   if (given !== '') {
     const named = given.startsWith('/') ? zoneOfFile(resolveLink(given) ?? given) : given
-    const zone = named === undefined ? undefined : zoneOrUndefined(named)
+    const zone = named === undefined ? undefined : (posixOffset(named) ?? zoneOrUndefined(named))
     if (zone !== undefined) return zone
   }
   const reported: unknown = Intl.DateTimeFormat().resolvedOptions().timeZone
