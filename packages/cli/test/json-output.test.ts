@@ -22,6 +22,8 @@ const ANSWERS: readonly (readonly [string, () => string[], string[] | 'array'])[
   ['agents', () => ['agents'], 'array'],
   ['report', () => ['report'], ['evidence', 'filters', 'nonUserChannels', 'setups']],
   ['report', () => ['report', '--since', '2026-03-01'], ['evidence', 'filters', 'nonUserChannels', 'setups', 'timeZone']],
+  // Narrowed to a project but no window: no day is cut, so no zone to say.
+  ['report', () => ['report', '--project', seeded.shop], ['evidence', 'filters', 'nonUserChannels', 'setups']],
   ['report', () => ['report', '--by', 'week'], ['by', 'filters', 'groups', 'timeZone']],
   ['recommend', () => ['recommend', seeded.shop], ['contenders', 'explore', 'halted', 'message', 'profile', 'project', 'setups', 'similarProjects', 'state', 'unprofiledProjects']],
   ['backtest', () => ['backtest', '--no-save'], ['database', 'every', 'figures', 'horizon', 'savedTo', 'summary', 'unprofiledProjects']],

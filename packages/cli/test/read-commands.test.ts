@@ -342,3 +342,31 @@ describe('--project inside a repository', () => {
     expect(await projects('.', join(shop, 'web'))).toEqual([shop])
   })
 })
+
+describe('a report of few records in a zone not UTC', () => {
+  it('opens no group of zeros for a day rollup that holds only a commit (Tokyo: one commit, one day)', async () => {
+    const db = join(tempFolder(), 'tokyo.lmdb')
+    const input = [
+      factLine({ setup: SONNET, project: '/p', kind: 'commit', hash: 'aaaa1111', message: 'm', at: '2026-06-15T20:00:00Z' }),
+      factLine({ setup: SONNET, project: '/p', kind: 'tool_call', tool: 'bash', ok: true, at: '2026-06-14T20:00:00Z' }),
+    ].join('\n')
+    expect((await runCli(['ingest', '--db', db], { input })).code).toBe(0)
+    const byDay = jsonData((await runCli(['report', '--db', db, '--by', 'day', '--timezone', 'Asia/Tokyo', '--json'])).stdout, 'report') as { groups: { key: string; setups: { commits: number; toolCalls: number }[] }[] }
+    // The commit is on the 16th in Tokyo; the tool call's day (the 14th, UTC) has its counters; the 15th, UTC, only the commit.
+    expect(byDay.groups.map((group) => [group.key, group.setups.map((row) => [row.commits, row.toolCalls])])).toEqual([['2026-06-14', [[0, 1]]], ['2026-06-16', [[1, 0]]]])
+  })
+
+  it('shows bugs in a window with no commit as a count, not a dash', async () => {
+    const db = join(tempFolder(), 'bug-only.lmdb')
+    const input = [
+      factLine({ setup: SONNET, project: '/p', kind: 'commit', hash: 'aaaa1111', message: 'm', at: '2026-06-15T10:00:00Z' }),
+      factLine({ setup: SONNET, project: '/p', kind: 'bug', by: 'user', note: 'broke', at: '2026-06-16T10:00:00Z' }),
+      factLine({ setup: SONNET, project: '/p', kind: 'bug', by: 'user', note: 'broke again', at: '2026-06-16T11:00:00Z' }),
+    ].join('\n')
+    expect((await runCli(['ingest', '--db', db], { input })).code).toBe(0)
+    const window = await runCli(['report', '--db', db, '--since', '2026-06-16', '--until', '2026-06-16'])
+    expect(window.stdout).toMatch(/build@anthropic\/claude-sonnet-4-5\s+0\s+2 bugs\s/)
+    // With commits, bugs are per commit as before.
+    expect((await runCli(['report', '--db', db])).stdout).toMatch(/build@anthropic\/claude-sonnet-4-5\s+1\s+2\.00\s/)
+  })
+})

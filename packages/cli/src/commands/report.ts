@@ -111,7 +111,7 @@ export async function reportCommand(ctx: CommandContext, options: ReportOptions 
     const none = rows.length === 0 ? await noMatch(store, query) : ''
     if (none !== '' && hasSetupFilter(query)) ctx.notice('NO_MATCH', none)
     const undated = narrowed ? [] : await undatedCounts(store, rows)
-    ctx.print({ filters, ...(narrowed ? { timeZone: window.timeZone } : {}), setups: rows, nonUserChannels, evidence, ...(undated.length === 0 ? {} : { undated }), ...(cutDays.length === 0 ? {} : { cutDays }) }, () => {
+    ctx.print({ filters, ...(window.description === '' ? {} : { timeZone: window.timeZone }), setups: rows, nonUserChannels, evidence, ...(undated.length === 0 ? {} : { undated }), ...(cutDays.length === 0 ? {} : { cutDays }) }, () => {
       if (rows.length === 0) return none
       const report = [heading(window), ctx.table(reportColumns(rows, { narrowed }), rows), ...costNotes(rows), ...undated.map((entry) => ctx.colours.dim(undatedNote(entry))), narrowed ? ctx.colours.dim(EARNED_NOTE) : '', ...dimmed(ctx, cutDaysNote(cutDays))].filter((part) => part !== '').join('\n')
       const evidenceLines = evidence.length === 0 ? [] : ['', ctx.colours.bold('Git evidence (all time)'), ...evidenceTable(ctx, evidence)]
@@ -213,7 +213,8 @@ export function reportColumns(rows: readonly SetupReportRow[], options: { readon
   return [
     { header: 'SETUP', value: (r) => r.setup, priority: 10 },
     { header: 'COMMITS', value: (r) => String(r.commits), align: 'right', priority: 9 },
-    { header: 'BUGS/C', value: (r) => perCommit(r.bugsPerCommit), align: 'right', priority: 8 },
+    // Bugs with no commit to count them per are shown as a count: a dash would hide them.
+    { header: 'BUGS/C', value: (r) => (r.commits === 0 && r.bugs > 0 ? plural(r.bugs, 'bug') : perCommit(r.bugsPerCommit)), align: 'right', priority: 8 },
     { header: 'USER⌀', value: (r) => (r.meanUserGrade === null ? '–' : `${grade(r.meanUserGrade)} (${String(r.userGrades)})`), align: 'right', priority: 9 },
     { header: 'AGENT⌀', value: (r) => grade(r.meanAgentGrade), align: 'right', priority: 4 },
     ...scores,

@@ -55,7 +55,7 @@ export function cutDaysOf(window: Pick<RollupScope, 'since' | 'until'>, rollups:
   const edges = new Set(edgeDays(window))
   if (edges.size === 0) return []
   const counts = countersCountIn(window)
-  const days = new Set(rollups.filter((rollup) => edges.has(rollup.day) && hasCounters(rollup)).map((rollup) => rollup.day))
+  const days = new Set(rollups.filter((rollup) => edges.has(rollup.day) && hasDayCounters(rollup)).map((rollup) => rollup.day))
   return [...days].sort().map((day) => ({ day, counted: counts({ day }) }))
 }
 
@@ -72,7 +72,7 @@ function daysCutBy(...edges: readonly (string | undefined)[]): string[] {
 }
 
 /** True when a rollup holds any counter kept only per day. */
-function hasCounters(rollup: UsageRecord): boolean {
+export function hasDayCounters(rollup: UsageRecord): boolean {
   const { tokens } = rollup
   return COUNTER_FIELDS.some((field) => rollup[field] !== 0) || Object.values(tokens).some((value) => value !== 0)
 }

@@ -2,6 +2,7 @@ import { parseSetupId } from '../facts/setup-id.js'
 import type { ScoringRules } from '../scoring/rules.js'
 import type { CalendarPeriod } from '../time/calendar.js'
 import { calendarDayIn, periodOfDay } from '../time/calendar.js'
+import { hasDayCounters } from '../read-services/window-rollups.js'
 import type { SetupFilter } from './setup-filter.js'
 import type { ReportRecords, SetupReportRow } from './setup-report.js'
 import { buildSetupReport } from './setup-report.js'
@@ -39,8 +40,10 @@ export function buildReportGroups(records: ReportRecords, by: ReportGrouping, op
   for (const commit of records.commits) part(keyOf(commit, commit.at)).commits.push(commit)
   for (const event of records.gradeEvents) part(keyOf(event, event.at)).gradeEvents.push(event)
   for (const bug of records.bugs) part(keyOf(bug, bug.at)).bugs.push(bug)
-  // Noon UTC falls on the same calendar day in every zone from UTC−12 to UTC+11.
-  for (const day of records.usage) part(keyOf(day, `${day.day}T12:00:00.000Z`)).usage.push(day)
+  // Noon UTC falls on the same calendar day in every zone from UTC−12 to UTC+11. A group is opened
+  // for a rollup's counters only: its commits, bugs and grades are counted from their records, and
+  // a rollup holding only those would open a group of zeros beside theirs (in a zone not UTC).
+  for (const day of records.usage) if (hasDayCounters(day)) part(keyOf(day, `${day.day}T12:00:00.000Z`)).usage.push(day)
   return [...parts]
     .sort(([a], [b]) => compareText(a, b))
     .map(([key, recordsOfGroup]) => ({ key, rows: buildSetupReport({ setups: records.setups, ...recordsOfGroup }, options.filter, options.rules) }))
