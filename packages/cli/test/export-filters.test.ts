@@ -3,7 +3,7 @@ import { closeSync, openSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { REPORT_CSV_COLUMNS } from '../src/export/csv.js'
-import { BUILT_BIN, jsonData, runCli, tempFolder } from './run-cli.js'
+import { BUILT_BIN, factLine, jsonData, runCli, tempFolder } from './run-cli.js'
 import { GPT, SONNET, seedHistory } from './seed.js'
 
 interface Export { filters?: Record<string, string>; collections: Record<string, { setup?: string; id?: string; path?: string; project?: string }[]> }
@@ -187,5 +187,32 @@ describe('export applies the filters it accepts', () => {
         closeSync(full)
       }
     }
+  })
+
+  it('exports a window\'s day rollups as its report counts them, so that they add up to it', async () => {
+    const db = join(tempFolder(), 'cut.lmdb')
+    const where = { setup: GPT, project: '/p' }
+    const input = [
+      factLine({ ...where, kind: 'commit', hash: 'aaaa0001', message: 'before', at: '2026-06-15T10:00:00Z' }),
+      factLine({ ...where, kind: 'tool_call', tool: 'bash', ok: true, at: '2026-06-15T10:00:00Z' }),
+      factLine({ ...where, kind: 'usage', tokens: { input: 1000, output: 100, reasoning: 0, cacheRead: 0, cacheWrite: 0 }, cost: 0.5, at: '2026-06-15T10:00:00Z' }),
+      factLine({ ...where, kind: 'commit', hash: 'aaaa0002', message: 'after', at: '2026-06-15T19:00:00Z' }),
+    ].join('\n')
+    expect((await runCli(['ingest', '--db', db], { input })).code).toBe(0)
+    interface Row { commits: number; toolCalls: number; cost: number; tokens?: { input: number } }
+    const total = (rows: readonly Row[]): Row => ({ commits: rows.reduce((n, r) => n + r.commits, 0), toolCalls: rows.reduce((n, r) => n + r.toolCalls, 0), cost: rows.reduce((n, r) => n + r.cost, 0) })
+    // The 15th's noon (UTC) is before a window from 15:00, after one from 11:00; in Kathmandu the 16th begins at 18:15 UTC on the 15th.
+    for (const [window, expected] of [
+      [['--since', '2026-06-15T15:00Z'], { commits: 1, toolCalls: 0, cost: 0 }],
+      [['--since', '2026-06-15T11:00Z'], { commits: 1, toolCalls: 1, cost: 0.5 }],
+      [['--since', '2026-06-16', '--until', '2026-06-16', '--timezone', 'Asia/Kathmandu'], { commits: 1, toolCalls: 0, cost: 0 }],
+    ] as const) {
+      const report = jsonData((await runCli(['report', ...window, '--json', '--db', db])).stdout, 'report') as { setups: Row[] }
+      const exported = JSON.parse((await runCli(['export', '--format', 'json', ...window, '--db', db])).stdout) as { collections: { usage: Row[]; commits: unknown[] } }
+      expect([window, total(report.setups), total(exported.collections.usage), exported.collections.commits.length]).toEqual([window, expected, expected, expected.commits])
+    }
+    // Without a window, the rollups as stored.
+    const all = JSON.parse((await runCli(['export', '--format', 'json', '--db', db])).stdout) as { collections: { usage: Row[] } }
+    expect(all.collections.usage.map((r) => [r.commits, r.toolCalls, r.cost, r.tokens?.input])).toEqual([[2, 1, 0.5, 1000]])
   })
 })

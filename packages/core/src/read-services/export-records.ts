@@ -1,12 +1,15 @@
 import { matchesSetupFilter } from '../reports/setup-filter.js'
+import { NO_COUNTERS } from '../rollups/usage-rollup.js'
 import { matchesQuery, normaliseQuery } from '../store/record-query.js'
-import type { CollectionName, CollectionRecords } from '../store/records.js'
+import type { CollectionName, CollectionRecords, UsageRecord } from '../store/records.js'
 import { COLLECTIONS } from '../store/records.js'
 import type { TrackerStore } from '../store/tracker-store.js'
 import type { ReportQuery } from './setup-report.js'
 import type { PagedRead } from './paged-reads.js'
 import { pagesInTime } from './paged-reads.js'
 import { windowQuery } from './read-query.js'
+import { countersCountIn, windowRollups } from './window-rollups.js'
+import { compareText } from '../text/compare-text.js'
 
 /** Every collection's records as exported, and the filters applied (empty when none). */
 export interface ExportedRecords {
@@ -36,7 +39,8 @@ export function exportFilters(query: ReportQuery): Record<string, string> {
 /**
  * Every record, narrowed by project, time window and setup filter, streamed a page at a time so
  * that memory stays flat however large the database: each timed collection oldest first, then
- * the day rollups (by key), then the setups and projects. Narrowed by project or time, the setups
+ * the day rollups (by key; in a window, as its report counts them: see {@link rollupsInWindow}),
+ * then the setups and projects. Narrowed by project or time, the setups
  * and projects are those the exported records name; narrowed by setup alone, the projects are.
  * @throws {TrackerError} INVALID_TIMESTAMP for a bad window.
  */
@@ -64,7 +68,7 @@ export async function* exportRecordStream(store: TrackerStore, query: ReportQuer
     note(evidence)
     yield { collection: 'evidence', record: evidence }
   }
-  for await (const rollup of store.scan('usage')) {
+  for await (const rollup of Object.keys(window).length === 0 ? store.scan('usage') : rollupsInWindow(store, window, query.project)) {
     if (!matchesQuery('usage', rollup, scope) || !matchesSetupFilter(rollup.setup, query)) continue
     note(rollup)
     yield { collection: 'usage', record: rollup }
@@ -76,6 +80,28 @@ export async function* exportRecordStream(store: TrackerStore, query: ReportQuer
   for (const project of await store.find('projects', { order: 'oldest', ...(query.project === undefined ? {} : { project: query.project }) })) {
     if (filtered && !projects.has(project.path)) continue
     yield { collection: 'projects', record: project }
+  }
+}
+
+/**
+ * The day rollups of a window as its report counts them (see `windowRollups`), by key: on a day the
+ * window cuts, the commits, bugs and grades of that day inside the window, and the day's tool calls,
+ * tokens and cost only where they count (the day's noon, UTC, is inside the window) — so that the
+ * rollups of a windowed export add up to its report. A cut day left with nothing is left out.
+ */
+async function* rollupsInWindow(store: TrackerStore, window: ReturnType<typeof windowQuery>, project: string | undefined): AsyncGenerator<UsageRecord> {
+  const counts = countersCountIn(window)
+  const rollups = await windowRollups(store, { ...window, ...(project === undefined ? {} : { project }) })
+  const key = (rollup: UsageRecord): string => `${rollup.setup}\u0000${rollup.project}\u0000${rollup.day}`
+  for (const rollup of rollups.sort((a, b) => compareText(key(a), key(b)))) {
+    if (counts(rollup)) {
+      yield rollup
+      continue
+    }
+    const { estimatedCost: _estimated, unpricedMessages: _unpriced, baseline: _baseline, ...rest } = rollup
+    const outcomes: UsageRecord = { ...rest, ...NO_COUNTERS }
+    const { grades } = outcomes
+    if (outcomes.commits > 0 || outcomes.bugs > 0 || grades.agent.count > 0 || Object.keys(grades.userByChannel).length > 0) yield outcomes
   }
 }
 
