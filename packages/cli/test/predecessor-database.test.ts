@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { historyCounts, predecessorCentralHistory, writePredecessorCentralDatabase } from '@agent-tracker/predecessor'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -102,5 +102,26 @@ describe('agent-tracker upgrade', () => {
     expect(again.stdout).toMatch(/^Nothing to upgrade: .* was upgraded from the predecessor's database on /)
     const doctor = await runCli(['doctor'], { home: copy })
     expect(doctor.stdout).toMatch(/Migrations +\d+ recorded; times without a zone read as UTC/)
+  })
+})
+
+describe('the predecessor\'s database merged after an upgrade', () => {
+  it('adds nothing again: not the file upgrade kept aside, nor a copy of it elsewhere', async () => {
+    const folder = tempFolder('merge-after-upgrade-')
+    const central = join(folder, 'central.lmdb')
+    const elsewhere = join(folder, 'laptop-copy.lmdb')
+    copyFileSync(database, central)
+    copyFileSync(database, elsewhere)
+    expect((await runCli(['upgrade', '--db', central, '--timezone', 'UTC'])).code).toBe(0)
+    const scores = async (): Promise<unknown> => jsonData((await runCli(['agents', '--db', central, '--json'])).stdout, 'agents')
+    const before = await scores()
+    const kept = readdirSync(folder).find((name) => name.startsWith('central.lmdb.predecessor-'))
+    expect(kept).toBeDefined()
+    for (const source of [join(folder, kept ?? ''), elsewhere]) {
+      const merged = await runCli(['merge', source, '--db', central, '--timezone', 'UTC'])
+      expect([source, merged.code]).toEqual([source, 0])
+      expect([source, await scores()]).toEqual([source, before])
+    }
+    expect((await runCli(['doctor', '--check', '--db', central])).code).toBe(0)
   })
 })

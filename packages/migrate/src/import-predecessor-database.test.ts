@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { COLLECTIONS, setupReport } from '@agent-tracker/core'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
@@ -74,6 +74,28 @@ describe('importPredecessorDatabase', () => {
     expect(await Promise.all(COLLECTIONS.map((c) => target.find(c)))).toEqual(snapshot)
     expect(createHash('sha256').update(readFileSync(join(path, 'data.mdb'))).digest('hex')).toBe(before)
     await target.close()
+  })
+
+  it('remembers each agent\'s part by the agent, not the file: a copy elsewhere adds nothing, and neither does one an earlier release imported by path', async () => {
+    const { path } = central()
+    const copy = join(tempFolder(), 'copy.lmdb')
+    writeFileSync(copy, readFileSync(path))
+    const first = openLmdbStore({ databasePath: ':memory:' })
+    await importPredecessorDatabase(path, first, { timeZone: 'UTC', kind: 'merge' })
+    const setups = await first.find('setups')
+    expect(setups.flatMap((setup) => Object.keys(setup.imports ?? {})).filter((source) => !/^predecessor-(?:agent|setup):/.test(source))).toEqual([])
+    await importPredecessorDatabase(copy, first, { timeZone: 'UTC', kind: 'merge' })
+    expect(await first.find('setups')).toEqual(setups)
+    // A database an earlier release filled, its parts remembered as predecessor:<path>#<agent>: the same parts, under the old names.
+    const earlier = openLmdbStore({ databasePath: ':memory:' })
+    for (const setup of setups) {
+      const [identity, part] = Object.entries(setup.imports ?? {})[0] ?? []
+      const suffix = identity?.startsWith('predecessor-agent:') === true ? `#${identity.slice('predecessor-agent:'.length).split('#created:')[0] ?? ''}` : `#setup:${setup.id}`
+      await earlier.importSetups(`predecessor:/old/home/agent-tracker.lmdb${suffix}`, [{ ...setup, imports: undefined, ...(part === undefined ? {} : { state: part }) }])
+    }
+    const before = await earlier.find('setups')
+    await importPredecessorDatabase(copy, earlier, { timeZone: 'UTC', kind: 'merge' })
+    expect((await earlier.find('setups')).map((setup) => [setup.id, setup.state])).toEqual(before.map((setup) => [setup.id, setup.state]))
   })
 
   it('is what merge does with the predecessor\'s central database', async () => {

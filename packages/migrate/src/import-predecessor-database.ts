@@ -1,4 +1,4 @@
-import type { CollectionName, MigrationRecord, ProjectRecord, RecordBatch, SetupRecord, TrackerStore } from '@agent-tracker/core'
+import type { AgentState, CollectionName, MigrationRecord, ProjectRecord, RecordBatch, SetupRecord, TrackerStore } from '@agent-tracker/core'
 import { recogniseDatabase } from '@agent-tracker/lmdb-store'
 import type { Database, RootDatabase } from 'lmdb'
 import { legacyDatabasePath } from './detect-legacy.js'
@@ -78,6 +78,8 @@ class PredecessorImport {
   completed = false
   readonly #read: Record<PredecessorKind, number> = { ...NOTHING_READ }
   readonly #agents = new Map<string, SetupRecord>()
+  /** Each agent's `created_at` as its record holds it (see {@link #sourceOf}). */
+  readonly #created = new Map<string, string>()
   /** The setups agent records make, and the records of other setups (agents without an agent record). */
   readonly #recordedSetups = new Set<string>()
   readonly #traces = new Map<string, SetupTrace>()
@@ -162,6 +164,10 @@ class PredecessorImport {
       case 'agents': {
         const setup = setupFromLegacyAgent(key, value, this.#now, this.zone)
         this.#agents.set(key, setup)
+        // As stored (a Date, as the predecessor wrote it; a string or number from older ones), not read in a zone.
+        const created = (value as { created_at?: unknown } | null)?.created_at
+        const born = created instanceof Date ? (Number.isNaN(created.getTime()) ? undefined : created.toISOString()) : typeof created === 'string' || typeof created === 'number' ? String(created) : undefined
+        if (born !== undefined) this.#created.set(key, born)
         this.#recordedSetups.add(setup.id)
         return []
       }
@@ -242,12 +248,31 @@ class PredecessorImport {
     for (const [agentId, setup] of this.#agents) {
       const grades = this.#grades.get(agentId)
       const state = grades === undefined ? setup.state : { ...setup.state, agentGrades: grades.agent, userGrades: grades.user }
-      const result = await this.target.importSetups(`predecessor:${this.source}#${agentId}`, [{ ...setup, state }])
+      const source = await this.#sourceOf(setup.id, `#${agentId}`, this.#created.get(agentId) === undefined ? undefined : `predecessor-agent:${agentId}#created:${this.#created.get(agentId) ?? ''}`, state)
+      const result = await this.target.importSetups(source, [{ ...setup, state }])
       this.#migrated += result.written
       this.#skipped += result.skipped
       this.#combined = [...this.#combined, ...result.combined]
     }
     await this.#importTracedSetups()
+  }
+
+  /**
+   * The import source a setup's scores from this database are remembered under (see
+   * `SetupRecord.imports`), so that importing the database again replaces its part rather than
+   * adding it twice: `identity`, which every copy of one predecessor database shares — an agent and
+   * the time the predecessor created it; a setup traced from records, and its first record's time —
+   * for the file `upgrade` moved aside, a copy of it, one on another machine. Parts an earlier
+   * release remembered by the database's path (`predecessor:<path><suffix>`) are kept: this path's,
+   * or another path's holding the very scores this copy reports. Without an identity, the path.
+   */
+  async #sourceOf(setupId: string, suffix: string, identity: string | undefined, state: AgentState): Promise<string> {
+    const byPath = `predecessor:${this.source}${suffix}`
+    const imports = (await this.target.get('setups', [setupId]))?.imports ?? {}
+    if (imports[byPath] !== undefined) return byPath
+    const copy = Object.entries(imports).find(([key, part]) => key.startsWith('predecessor:') && key.endsWith(suffix) && sameState(part, state))
+    if (copy !== undefined) return copy[0]
+    return identity ?? byPath
   }
 
   /** A setup for each agent whose records came without an agent record (see `setupFromTrace`), so that every listing shows their work. */
@@ -257,7 +282,9 @@ class PredecessorImport {
       if (this.#recordedSetups.has(id)) continue
       const tallies = [...this.#grades].filter(([agentId]) => !this.#agents.has(agentId) && legacySetupId({ id: agentId }) === id).map(([, tally]) => tally)
       const grades = { agent: sumTallies(tallies.map((tally) => tally.agent)), user: sumTallies(tallies.map((tally) => tally.user)) }
-      const result = await this.target.importSetups(`predecessor:${this.source}#setup:${id}`, [setupFromTrace(id, trace, grades, this.target.rules)])
+      const traced = setupFromTrace(id, trace, grades, this.target.rules)
+      const source = await this.#sourceOf(id, `#setup:${id}`, `predecessor-setup:${id}#first:${trace.first}`, traced.state)
+      const result = await this.target.importSetups(source, [traced])
       this.#migrated += result.written
       this.#skipped += result.skipped
       this.#combined = [...this.#combined, ...result.combined]
@@ -280,4 +307,11 @@ class PredecessorImport {
 /** A key of a shape the predecessor never wrote: its entry is reported and left out. */
 function malformedKey(shape: string): never {
   throw new LegacyShapeError(`not a key of the form ${shape}, as the predecessor wrote them; left out`)
+}
+
+/** Whether two score states hold the same numbers, field by field (however their fields are ordered). */
+function sameState(a: unknown, b: unknown): boolean {
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return a === b
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)])
+  return [...keys].every((key) => sameState((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]))
 }
