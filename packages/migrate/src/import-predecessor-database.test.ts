@@ -91,7 +91,8 @@ describe('importPredecessorDatabase', () => {
     for (const setup of setups) {
       const [identity, part] = Object.entries(setup.imports ?? {})[0] ?? []
       const suffix = identity?.startsWith('predecessor-agent:') === true ? `#${identity.slice('predecessor-agent:'.length).split('#created:')[0] ?? ''}` : `#setup:${setup.id}`
-      await earlier.importSetups(`predecessor:/old/home/agent-tracker.lmdb${suffix}`, [{ ...setup, imports: undefined, ...(part === undefined ? {} : { state: part }) }])
+      const { imports: _imports, ...plain } = setup
+      await earlier.importSetups(`predecessor:/old/home/agent-tracker.lmdb${suffix}`, [{ ...plain, ...(part === undefined ? {} : { state: part }) }])
     }
     const before = await earlier.find('setups')
     await importPredecessorDatabase(copy, earlier, { timeZone: 'UTC', kind: 'merge' })
