@@ -1,11 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
 import { join } from 'node:path'
 import type { Fact, ProjectProfile } from '@agent-tracker/core'
 import { COLLECTIONS, checkRollups } from '@agent-tracker/core'
 import { searchEntryList } from '@agent-tracker/core/store'
 import { createFactScript } from '@agent-tracker/core/testing'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
-import { asSchema2 } from '@agent-tracker/lmdb-store/testing'
+import { asSchema2, writeSchema1Database } from '@agent-tracker/lmdb-store/testing'
 import { copyPredecessorProjectFiles } from '@agent-tracker/predecessor'
 import { open } from 'lmdb'
 import { describe, expect, it } from 'vitest'
@@ -17,6 +18,28 @@ import { mergeDatabase } from './merge-database.js'
 const SETUP = 'build@anthropic/claude-sonnet-4-5'
 
 describe('mergeDatabase', () => {
+  it('merges a first release\'s database (schema 1) from an upgraded copy, leaving the file as that release wrote it, and its copies add nothing again', async () => {
+    const folder = tempFolder()
+    const s = createFactScript({ setup: 'old@x/y', project: '/p/old', start: '2026-10-01T10:00:00.000Z' })
+    const source = join(folder, 's1.lmdb')
+    await writeSchema1Database(source, { facts: [s.toolCall('bash', true), s.commit('c0ffee1', 'feat: a')] })
+    const copy = join(folder, 's1-copy.lmdb')
+    writeFileSync(copy, readFileSync(source))
+    const digest = (): string => createHash('sha256').update(readFileSync(source)).digest('hex')
+    const before = digest()
+    const here = openLmdbStore({ databasePath: join(folder, 'here.lmdb') })
+    expect((await mergeDatabase(source, here)).errors).toEqual([])
+    expect(digest()).toBe(before)
+    const merged = (await here.get('setups', ['old@x/y']))?.state
+    expect(merged).toMatchObject({ toolCalls: 1, commits: 1 })
+    for (const again of [source, copy]) {
+      expect((await mergeDatabase(again, here)).errors).toEqual([])
+      expect([again, (await here.get('setups', ['old@x/y']))?.state]).toEqual([again, merged])
+    }
+    expect(digest()).toBe(before)
+    await here.close()
+  })
+
   it('does not bring back a commit this database has since replaced by an amend, nor its review', async () => {
     const folder = tempFolder()
     const first = '1111111111111111111111111111111111111111'

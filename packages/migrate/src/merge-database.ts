@@ -1,9 +1,12 @@
-import { resolve } from 'node:path'
+import { createHash } from 'node:crypto'
+import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
 import type { AgentState, CollectionName, CollectionRecords, Fact, LoggedFact, ProjectRecord, RecordBatch, SetupRecord, TrackerStore, UsageRecord } from '@agent-tracker/core'
 import { COLLECTIONS, REPEAT, gradeWithoutCommitReason, gradesWithoutCommit, validateFact, validateRecord } from '@agent-tracker/core'
 import { emptyUsage, recordKey } from '@agent-tracker/core/store'
 import type { LmdbStore } from '@agent-tracker/lmdb-store'
-import { MEMORY_PATH, openLmdbStore, recogniseDatabase } from '@agent-tracker/lmdb-store'
+import { MEMORY_PATH, isLmdbStoreError, openLmdbStore, recogniseDatabase } from '@agent-tracker/lmdb-store'
 import { importPredecessorDatabase } from './import-predecessor-database.js'
 import type { MigrationIssue, MigrationOptions, MigrationReport } from './migration-report.js'
 import { migrationId, recordMigrationRun } from './migration-history.js'
@@ -84,22 +87,51 @@ async function mergeFrom(source: string, target: TrackerStore, options: MergeOpt
   const problem = mergeSourceProblem(source, format)
   if (problem !== undefined) return { migrated: 0, skipped: 0, errors: [{ source, message: problem }], ...NOTHING_MERGED }
   let other: LmdbStore
+  let upgradedCopy: string | undefined
   try {
     // Read-only: a database of schema 2 is read as it is, so a copy another release wrote stays
-    // readable to it; only schema 1, which this release cannot read as it is, is upgraded first.
-    other = openLmdbStore({ databasePath: source, readOnly: true })
+    // readable to it. Schema 1, which this release cannot read as it is, is upgraded in a copy:
+    // the source stays as its release wrote it (upgraded, it would be too new for that release).
+    try {
+      other = openLmdbStore({ databasePath: source, readOnly: true, upgrade: false })
+    } catch (error) {
+      if (!isLmdbStoreError(error, 'DATABASE_NEEDS_UPGRADE')) throw error
+      upgradedCopy = mkdtempSync(join(tmpdir(), 'agent-tracker-merge-'))
+      const copy = join(upgradedCopy, 'source.lmdb')
+      copyFileSync(statSync(source).isDirectory() ? join(source, 'data.mdb') : source, copy)
+      other = openLmdbStore({ databasePath: copy, readOnly: true })
+    }
   } catch (error) {
+    if (upgradedCopy !== undefined) rmSync(upgradedCopy, { recursive: true, force: true })
     return { migrated: 0, skipped: 0, errors: [{ source, message: messageOf(error) }], ...NOTHING_MERGED }
   }
-  // Named by its own id when it has one, so a copy of it at another path is still the same source.
-  const databaseId = other.info().databaseId
-  const report = await mergeFromSource(source, databaseId === undefined ? `merge:${source}` : `database:${databaseId}`, other, target, options, 'merge')
   try {
-    await other.close()
-  } catch (error) {
-    return { ...report, errors: [...report.errors, { source, message: `could not be closed after merging: ${messageOf(error)}` }] }
+    const report = await mergeFromSource(source, await sourceName(source, other, target), other, target, options, 'merge')
+    try {
+      await other.close()
+    } catch (error) {
+      return { ...report, errors: [...report.errors, { source, message: `could not be closed after merging: ${messageOf(error)}` }] }
+    }
+    return report
+  } finally {
+    if (upgradedCopy !== undefined) rmSync(upgradedCopy, { recursive: true, force: true })
   }
-  return report
+}
+
+/**
+ * The name another database's parts of the scores are remembered under (see
+ * `TrackerStore.importSetups`): its own id when it has one, so that a copy of it at another path is
+ * still the same source. One without (an early release's, upgraded from schema 1) is named by its
+ * setups and when each was first seen, which its copies share — unless an earlier merge named it
+ * by its path, which then stays its name.
+ */
+async function sourceName(source: string, other: LmdbStore, target: TrackerStore): Promise<string> {
+  const databaseId = other.info().databaseId
+  if (databaseId !== undefined) return `database:${databaseId}`
+  const byPath = `merge:${source}`
+  if ((await target.find('setups')).some((setup) => setup.imports?.[byPath] !== undefined)) return byPath
+  const setups = (await other.find('setups')).map((setup) => [setup.id, setup.firstSeenAt]).sort(([a], [b]) => ((a ?? '') < (b ?? '') ? -1 : 1))
+  return `merge:setups:${createHash('sha256').update(JSON.stringify(setups)).digest('hex').slice(0, 32)}`
 }
 
 /**
