@@ -243,4 +243,31 @@ describe('mergeDatabase of databases that migrated the same legacy files', () =>
     expect(await stockholm.get('setups', ['AgentTracker-Core'])).toEqual(before)
     await stockholm.close()
   })
+
+  it('finishes a merge stopped partway when run again, its scores then agreeing with its records, as a whole merge leaves them', async () => {
+    const project = tempFolder()
+    copyPredecessorProjectFiles(project)
+    const folder = tempFolder()
+    const source = openLmdbStore({ databasePath: join(folder, 'source.lmdb') })
+    expect((await importLegacyFiles(project, source, { timeZone: 'UTC' })).errors).toEqual([])
+    await source.applyFacts([createFactScript({ setup: SETUP, project: '/work/shop', start: '2026-11-28T10:00:00.000Z' }).commit('aaaa0001', 'feat: a')])
+    await source.close()
+    const whole = openLmdbStore({ databasePath: join(folder, 'whole.lmdb') })
+    expect((await mergeDatabase(join(folder, 'source.lmdb'), whole)).errors).toEqual([])
+    const expected = await whole.find('setups')
+    // Stopped at each step in turn (a kill, a full disk), then run again.
+    for (let stopAt = 1; stopAt <= 6; stopAt++) {
+      const here = openLmdbStore({ databasePath: join(folder, `stopped-${String(stopAt)}.lmdb`) })
+      let steps = 0
+      const stopped = await mergeDatabase(join(folder, 'source.lmdb'), here, { chunkSize: 5, onProgress: () => {
+        if (++steps === stopAt) throw new Error('stopped')
+      } })
+      expect(stopped.errors.map((error) => error.message)).toEqual([expect.stringMatching(/stopped/)])
+      expect((await mergeDatabase(join(folder, 'source.lmdb'), here)).errors).toEqual([])
+      expect([stopAt, (await checkRollups(here)).scores.drift]).toEqual([stopAt, []])
+      expect([stopAt, (await here.find('setups')).map((setup) => [setup.id, setup.state])]).toEqual([stopAt, expected.map((setup) => [setup.id, setup.state])])
+      await here.close()
+    }
+    await whole.close()
+  })
 })

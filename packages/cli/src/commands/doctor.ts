@@ -324,7 +324,7 @@ function scoreCheck(scores: ScoreCheck, busy?: number): Check & { readonly score
   if (drift.length === 0) return { ...check('Scores', 'ok', `${counted}: they agree`), scores }
   const listed = driftLines(drift, (d) => `${d.setup} ${d.field}: scores say ${String(d.stored)}, records and facts ${String(d.expected)}`)
   if (busy !== undefined) return { ...check('Scores', 'finding', differedWhileWritten(counted, drift.length, listed, busy)), scores }
-  const fix = '\n    The records, rollups and reports are as the records and facts say; the scores count otherwise. Records merged in from a database whose own scores never counted them do this; anything else is a fault of agent-tracker\'s: please report it with the output of agent-tracker doctor --check --json.'
+  const fix = '\n    The records, rollups and reports are as the records and facts say; the scores count otherwise. Records merged in from a database whose own scores never counted them do this, and so does a merge stopped before it finished (run the same merge again: it adds nothing twice, and finishes what it began); anything else is a fault of agent-tracker\'s: please report it with the output of agent-tracker doctor --check --json.'
   return { ...check('Scores', 'problem', `${counted}: ${String(drift.length)} number(s) differ${listed}${fix}`), scores }
 }
 
