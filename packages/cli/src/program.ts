@@ -330,11 +330,15 @@ when a check found a problem, else 0; with --json, "healthy" says the same (find
 
 /**
  * commander's message for a required option left out ("required option '--format <format>' not
- * specified"), with what the option accepts (its description) — as every other error names it.
+ * specified") or given without its value ("option '--by <group>' argument missing"), with what
+ * the option accepts (its description) — as every other error names it.
  */
 function withAccepted(program: Command, text: string): string {
-  const flags = /required option '([^']+)' not specified/.exec(text)?.[1]
-  if (flags === undefined) return text
+  const found = /(?:required option '([^']+)' not specified|option '([^']+)' argument missing)/.exec(text)
+  const flags = found?.[1] ?? found?.[2]
+  if (found === null || flags === undefined) return text
   const option = [program, ...program.commands].flatMap((command) => command.options).find((candidate) => candidate.flags === flags)
-  return option === undefined ? text : text.replace(/not specified\n?/, `not specified: give ${flags.split(' ')[0] ?? flags} ${option.description}\n`)
+  const ending = found[1] === undefined ? /argument missing\n?/ : /not specified\n?/
+  const said = found[1] === undefined ? 'argument missing' : 'not specified'
+  return option === undefined ? text : text.replace(ending, `${said}: give ${flags.split(' ')[0] ?? flags} ${option.description}\n`)
 }

@@ -369,4 +369,16 @@ describe('a report of few records in a zone not UTC', () => {
     // With commits, bugs are per commit as before.
     expect((await runCli(['report', '--db', db])).stdout).toMatch(/build@anthropic\/claude-sonnet-4-5\s+1\s+2\.00\s/)
   })
+
+  it('names projects two share a name with by their paths when none matches, and takes a blank --project as a usage error', async () => {
+    const db = join(tempFolder(), 'names.lmdb')
+    const input = ['/a/api', '/b/api', '/c/shop'].map((project, index) => factLine({ setup: SONNET, project, kind: 'commit', hash: `aaaa000${String(index)}`, message: 'm', at: '2026-06-15T10:00:00Z' })).join('\n')
+    expect((await runCli(['ingest', '--db', db], { input })).code).toBe(0)
+    const unknown = await runCli(['report', '--db', db, '--project', 'nowhere'])
+    expect(unknown.code).toBe(1)
+    expect(/Known projects: (.*)\.\n/.exec(unknown.stderr)?.[1]?.split(', ').sort()).toEqual(['/a/api', '/b/api', 'shop'])
+    const blank = await runCli(['report', '--db', db, '--project', ' '])
+    expect(blank.code).toBe(2)
+    expect(blank.stderr).toContain("error: The project is blank: give a recorded project's path or name (agent-tracker projects lists them).")
+  })
 })

@@ -35,6 +35,15 @@ describe('grading, bugs and reinstating', () => {
     expect(exported.stderr).toContain("not specified: give --format json (one document), jsonl")
   })
 
+  it('names what an option accepts when it is given without its value', async () => {
+    const db = join(tempFolder(), 'x.lmdb')
+    for (const [args, named] of [[['report', '--by'], '--by'], [['export', '--format', 'csv', '--table'], '--table'], [['agents', '--timezone'], '--timezone']] as const) {
+      const run = await runCli([...args], { env: { AGENT_TRACKER_DB: db } })
+      expect([args, run.code]).toEqual([args, 2])
+      expect(run.stderr).toMatch(new RegExp(`^error: option '${named} <[a-z-]+>' argument missing: give ${named} \\S`))
+    }
+  })
+
   it('rejects a bad grade (exit 2) listing the accepted values, and stores nothing', async () => {
     const { db } = await seedHistory()
     const before = await snapshot(db)

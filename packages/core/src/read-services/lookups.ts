@@ -19,10 +19,11 @@ export interface ProjectReference {
 /**
  * The recorded project a user means: the path as typed, else as resolved, else the one project
  * with that name.
- * @throws {TrackerError} UNKNOWN_PROJECT listing known project names, or AMBIGUOUS_PROJECT listing the paths.
+ * @throws {TrackerError} UNKNOWN_PROJECT listing known project names (paths for a name two share), AMBIGUOUS_PROJECT listing the paths, INVALID_QUERY for a blank one.
  */
 export async function resolveProject(store: TrackerStore, reference: ProjectReference): Promise<string> {
   const { ref, path } = reference
+  if (ref.trim() === '') throw new TrackerError('INVALID_QUERY', 'The project is blank: give a recorded project\'s path or name (agent-tracker projects lists them).')
   if ((await store.get('projects', [ref])) !== undefined) return ref
   if (path !== undefined && (await store.get('projects', [path])) !== undefined) return path
   const projects = await store.find('projects')
@@ -32,7 +33,9 @@ export async function resolveProject(store: TrackerStore, reference: ProjectRefe
     throw new TrackerError('AMBIGUOUS_PROJECT', `Several projects are named "${ref}": ${named.map((p) => p.path).join(', ')}. Give the path.`)
   }
   const close = [...new Set(closestMatches(ref, projects, (project) => [project.name, project.path]).map((project) => project.name))].slice(0, 3)
-  const names = projects.map((project) => project.name).slice(0, LISTED_PROJECTS)
+  // A name two projects share is listed as their paths: the name alone names neither.
+  const shared = new Set(projects.filter((project, index) => projects.findIndex((other) => other.name === project.name) !== index).map((project) => project.name))
+  const names = projects.map((project) => (shared.has(project.name) ? project.path : project.name)).slice(0, LISTED_PROJECTS)
   const meant = close.length === 0 ? '' : ` Did you mean ${orList(close)}?`
   throw new TrackerError('UNKNOWN_PROJECT', `No recorded project matches "${ref}" (as a path or a name).${meant}${names.length === 0 ? '' : ` Known projects: ${names.join(', ')}.`}`)
 }
