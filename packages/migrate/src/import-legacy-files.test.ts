@@ -231,6 +231,19 @@ describe('importLegacyFiles', () => {
     expect(await scores()).toEqual({ commits: 5, agentGrades: 3, userGrades: 3, commitRecords: 5, gradeEvents: 3 })
   })
 
+  it('imports a journal far larger than one write may be, within a size limit its records fit', async () => {
+    // 3,000 reviews (0.6 MB of JSON): their records take ~4 MB, but a store's check that one write
+    // fits counts on far more (about 24 MB), and refused a whole file written at once.
+    const entries = Array.from({ length: 3000 }, (_, i) => ({ commit: (0x1000000 + i).toString(16), timestamp: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(), task: `task ${String(i)}`, agent_grade: 2, user_grade: 5, agent_note: 'a note '.repeat(5), user_note: 'fine' }))
+    const root = project({ '.journal/communication.json': JSON.stringify(entries) })
+    const store = openLmdbStore({ databasePath: join(tempFolder(), 'small.lmdb'), maxDatabaseSize: 16 * 1024 * 1024 })
+    const report = await importLegacyFiles(root, store, { setup: 'build@x/y' })
+    expect(report.errors).toEqual([])
+    expect(await store.find('gradeEvents')).toHaveLength(3000)
+    expect((await store.get('setups', ['build@x/y']))?.state.userGrades.count).toBe(3000)
+    await store.close()
+  })
+
   it('does nothing for a project without legacy files', async () => {
     expect(await importLegacyFiles(tempFolder(), createMemoryStore())).toEqual({ migrated: 0, skipped: 0, errors: [] })
   })

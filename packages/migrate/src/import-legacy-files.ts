@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { basename, resolve } from 'node:path'
-import type { AgentState, CommitRecord, GradeEventRecord, GradeTally, MigrationRecord, SetupRecord, TrackerStore } from '@agent-tracker/core'
+import type { AgentState, CommitRecord, GradeEventRecord, GradeTally, MigrationRecord, RecordBatch, SetupRecord, TrackerStore } from '@agent-tracker/core'
 import { initialState, parseSetupId } from '@agent-tracker/core'
 import { projectName, recordKey } from '@agent-tracker/core/store'
 import { detectLegacy } from './detect-legacy.js'
@@ -109,9 +109,12 @@ async function importFiles(folder: string, target: TrackerStore, options: Legacy
       const fresh = await withoutZoneShiftedCopies(target, { commits, retrospectives, gradeEvents, activities })
       added.commits.push(...(await absent(target, 'commits', fresh.batch.commits ?? [])))
       added.gradeEvents.push(...(await absent(target, 'gradeEvents', fresh.batch.gradeEvents ?? [])))
-      const imported = await target.importRecords(fresh.batch)
-      migrated += imported.written
-      skipped += imported.skipped + fresh.dropped
+      for (const chunk of chunksOf(fresh.batch, IMPORT_CHUNK)) {
+        const imported = await target.importRecords(chunk)
+        migrated += imported.written
+        skipped += imported.skipped
+      }
+      skipped += fresh.dropped
       processed += 1
       options.onProgress?.({ source: file, processed, total: contents.size, migrated, skipped })
     }
@@ -179,6 +182,33 @@ function contribution(status: StatusFile | undefined, previous: AgentState | und
     agentGrades: tally(previous?.agentGrades, added.gradeEvents.map((event) => event.agentGrade)),
     userGrades: tally(previous?.userGrades, added.gradeEvents.map((event) => event.userGrade)),
   }
+}
+
+/**
+ * Records imported in one write at most. A store checks that a write fits its size limit by an
+ * upper bound of what it adds, which for a whole journal of a hundred thousand entries is
+ * many times the room it really takes: a file in writes of this size fits wherever its records
+ * do. A run stopped between them is finished by the next one (records already there are skipped).
+ */
+const IMPORT_CHUNK = 500
+
+/** A batch cut into batches of at most `size` records, collection by collection. */
+function chunksOf(batch: RecordBatch, size: number): RecordBatch[] {
+  const chunks: RecordBatch[] = []
+  let chunk: Record<string, unknown[]> = {}
+  let count = 0
+  for (const [collection, records] of Object.entries(batch) as [string, readonly unknown[]][]) {
+    for (const record of records) {
+      ;(chunk[collection] ??= []).push(record)
+      if (++count === size) {
+        chunks.push(chunk)
+        chunk = {}
+        count = 0
+      }
+    }
+  }
+  if (count > 0) chunks.push(chunk)
+  return chunks
 }
 
 /** The records of `records` the database does not hold yet: those an import of them adds. */
