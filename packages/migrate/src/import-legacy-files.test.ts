@@ -5,6 +5,7 @@ import { openLmdbStore } from '@agent-tracker/lmdb-store'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { tempFolder } from '@agent-tracker/test-folders'
 import { importLegacyFiles } from './import-legacy-files.js'
+import { mergeDatabase } from './merge-database.js'
 
 const COMMUNICATION = `[
   {
@@ -171,6 +172,51 @@ describe('importLegacyFiles', () => {
       expect((await store.find('retrospectives')).map((retrospective) => retrospective.commit)).toEqual(['e4f5a6b'])
       expect((await store.find('commits')).map((commit) => commit.hash)).toEqual(['e4f5a6b'])
       expect((await store.find('activities')).map((activity) => activity.task)).toEqual(['fine'])
+    } finally {
+      await store.close()
+    }
+  })
+
+  it.each([
+    ['skill_points', '1e308', 'field "skill_points" is 1e+308; accepted is a number from 0 to 10000'],
+    ['skill_points', '10001', 'field "skill_points" is 10001; accepted is a number from 0 to 10000'],
+    ['experience_points', '9007199254740993', 'field "experience_points" is 9007199254740992; accepted is a number from 0 to 1000000000000000'],
+    ['communication_score', '1e300', 'field "communication_score" is 1e+300; accepted is a number from 0 to 1000000000000000'],
+    ['total_commits', '1e20', 'field "total_commits" is 100000000000000000000; accepted is a whole number from 0 to 1000000000000000'],
+    ['total_bugs', '2e15', 'field "total_bugs" is 2000000000000000; accepted is a whole number from 0 to 1000000000000000'],
+  ])('reports a status file whose %s (%s) is out of the bounds of every setup, and stores none of its scores', async (field, value, message) => {
+    const root = project({ '.agent/status.json': `{"agent_name": "h1", "skill_points": 3, "${field}": ${value}}`, '.journal/2026-02-23.md': JOURNAL })
+    const path = join(tempFolder(), 'tracker.lmdb')
+    const store = openLmdbStore({ databasePath: path })
+    try {
+      const report = await importLegacyFiles(root, store, { timeZone: 'UTC' })
+      expect(report.errors[0]).toEqual({ source: join(root, '.agent', 'status.json'), message })
+      // As with any status file that cannot be used: the journal goes to the placeholder, at a new setup's scores.
+      expect((await store.find('setups')).map((setup) => [setup.id, setup.state.skillPoints, setup.state.experience, setup.state.commits])).toEqual([['unattributed-shop', 1, 0, 0]])
+    } finally {
+      await store.close()
+    }
+    // What was stored is what every other door takes: a merge of the database refuses nothing.
+    const other = openLmdbStore({ databasePath: join(tempFolder(), 'other.lmdb') })
+    try {
+      expect((await mergeDatabase(path, other)).errors).toEqual([])
+    } finally {
+      await other.close()
+    }
+  })
+
+  it('keeps status-file scores up to the bounds, and a communication score above the cap of its skill points as the predecessor kept it', async () => {
+    const highest = project({ '.agent/status.json': '{"agent_name": "h1", "skill_points": 10000, "experience_points": 1e15, "communication_score": 150, "total_commits": 1e15}' })
+    const past = project({ '.agent/status.json': '{"agent_name": "h2", "skill_points": 10000.5, "communication_score": 150}' })
+    const store = openLmdbStore({ databasePath: join(tempFolder(), 'tracker.lmdb') })
+    try {
+      expect(await importLegacyFiles(highest, store, { timeZone: 'UTC' })).toMatchObject({ errors: [], setup: 'h1' })
+      expect((await store.get('setups', ['h1']))?.state).toMatchObject({ skillPoints: 10000, experience: 1e15, communication: 150, commits: 1e15 })
+      expect((await importLegacyFiles(past, store, { timeZone: 'UTC' })).errors).toEqual([
+        { source: join(past, '.agent', 'status.json'), message: 'field "skill_points" is 10000.5; accepted is a number from 0 to 10000' },
+        expect.objectContaining({ source: past }),
+      ])
+      expect(await store.get('setups', ['h2'])).toBeUndefined()
     } finally {
       await store.close()
     }

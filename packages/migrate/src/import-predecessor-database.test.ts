@@ -180,6 +180,28 @@ describe('importPredecessorDatabase', () => {
     }
   })
 
+  it('reports an agent whose scores are out of the bounds of every setup, stores none of them, and leaves a database a merge takes whole', async () => {
+    const { path } = central('final', {
+      agents: [['huge', { id: 'huge', name: 'huge', skill_points: 1e308, experience_points: 1, communication_score: 60, total_commits: 1e20, created_at: new Date('2026-02-23T15:00:00.000Z') }]],
+    })
+    const upgraded = join(tempFolder(), 'upgraded.lmdb')
+    const target = openLmdbStore({ databasePath: upgraded })
+    try {
+      const report = await importPredecessorDatabase(path, target, { timeZone: 'UTC', kind: 'upgrade' })
+      expect(report.errors).toEqual([{ source: path, position: 'agents "huge"', message: 'field "skill_points" is 1e+308; accepted is a number from 0 to 10000' }])
+      expect(report.completed).toBe(true)
+      expect(await target.get('setups', ['huge'])).toBeUndefined()
+    } finally {
+      await target.close()
+    }
+    const other = openLmdbStore({ databasePath: join(tempFolder(), 'other.lmdb') })
+    try {
+      expect((await mergeDatabase(upgraded, other, { timeZone: 'UTC' })).errors).toEqual([])
+    } finally {
+      await other.close()
+    }
+  })
+
   it('takes null for a retrospective\'s optional scores as leaving them out', async () => {
     const { path } = central('final', {
       retrospectives: [['build:abcdef0', { commit: 'abcdef0', timestamp: '2026-02-23T15:00:00.000Z', agent_grade: 2, user_grade: 5, score_before: null, score_after: null, task: null }]],

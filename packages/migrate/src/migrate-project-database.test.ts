@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { tempFolder } from '@agent-tracker/test-folders'
 import { shopHistory, writeLegacyDatabase } from '../test/legacy-fixtures.js'
 import { detectLegacy, legacyDatabasePath } from './detect-legacy.js'
+import { mergeDatabase } from './merge-database.js'
 import { migrateProjectDatabase } from './migrate-project-database.js'
 import type { MigrationProgress } from './migration-report.js'
 
@@ -217,6 +218,31 @@ describe('migrateProjectDatabase', () => {
       expect(await target.get('commits', [project, 'badc0de'])).toBeUndefined()
     } finally {
       await target.close()
+    }
+  })
+
+  it('reports an agent record whose scores are out of the bounds of every setup, and stores none of them', async () => {
+    const project = tempFolder()
+    const source = await writeLegacyDatabase(project, {
+      ...shopHistory(project),
+      'agent:huge': { id: 'huge', name: 'huge', skill_points: 2, experience_points: 5e15, communication_score: 60, total_commits: 0 },
+    })
+    const path = join(tempFolder(), 'tracker.lmdb')
+    const target = openLmdbStore({ databasePath: path })
+    try {
+      const report = await migrateProjectDatabase(project, target, { timeZone: 'UTC' })
+      expect(report.errors).toEqual([{ source, position: 'key agent:huge', message: 'field "experience_points" is 5000000000000000; accepted is a number from 0 to 1000000000000000' }])
+      expect(await target.get('setups', ['huge'])).toBeUndefined()
+      expect(report.migrated).toBe(7)
+    } finally {
+      await target.close()
+    }
+    // What was stored is what every other door takes: a merge of the database refuses nothing.
+    const other = openLmdbStore({ databasePath: join(tempFolder(), 'other.lmdb') })
+    try {
+      expect((await mergeDatabase(path, other)).errors).toEqual([])
+    } finally {
+      await other.close()
     }
   })
 
