@@ -102,6 +102,27 @@ describe('importPredecessorDatabase', () => {
     await target.close()
   })
 
+  it('does not import its zone-less entries a second time when merged again in another time zone', async () => {
+    const { path } = central('final', {
+      communication: [['build:abcdef0:1771610700000', { agent_id: 'build', commit_hash: 'abcdef0', project_path: '/home/dev/x', grade: 2, timestamp: '2026-02-20T18:05:00' }]],
+      retrospectives: [['build:abcdef1', { commit: 'abcdef1', timestamp: '2026-02-20T18:05:00', agent_grade: 2, user_grade: 5 }]],
+      activities: [['build:2026-02-20T18:05:00', { timestamp: '2026-02-20T18:05:00', task: 'zone-less', actions: 'a', outcome: 'o', decisions: 'd' }]],
+    })
+    const target = openLmdbStore({ databasePath: join(tempFolder(), 'tracker.lmdb') })
+    try {
+      await importPredecessorDatabase(path, target, { timeZone: 'UTC', kind: 'upgrade' })
+      const before = { activities: await target.find('activities'), gradeEvents: await target.find('gradeEvents') }
+      const merged = await mergeDatabase(path, target, { timeZone: 'Europe/Stockholm' })
+      expect(merged.errors).toEqual([])
+      expect(merged.migrated).toBe(0)
+      expect(await target.find('activities')).toEqual(before.activities)
+      expect(await target.find('gradeEvents')).toEqual(before.gradeEvents)
+      expect((await target.find('activities')).filter((activity) => activity.task === 'zone-less').map((activity) => activity.at)).toEqual(['2026-02-20T18:05:00.000Z'])
+    } finally {
+      await target.close()
+    }
+  })
+
   it('reports entries whose keys are not of the form the predecessor wrote, and leaves them out', async () => {
     const at = new Date('2026-02-23T15:00:00.000Z')
     const { path } = central('final', {
