@@ -108,6 +108,24 @@ describe('migrateProjectDatabase', () => {
     })
   })
 
+  it('does not import a grade with a zone-less time a second time when migrated again in another time zone', async () => {
+    const project = tempFolder()
+    await writeLegacyDatabase(project, {
+      ...shopHistory(project),
+      'communication:build:e4f5a6b:1771610700000': { agent_id: 'build', commit_hash: 'e4f5a6b', project_path: project, grade: 1, timestamp: '2026-02-20T18:05:00' },
+    })
+    const target = openLmdbStore({ databasePath: join(tempFolder(), 'tracker.lmdb') })
+    try {
+      expect((await migrateProjectDatabase(project, target, { timeZone: 'UTC' })).errors).toEqual([])
+      const grades = await target.find('gradeEvents')
+      expect(grades.map((grade) => grade.at)).toContain('2026-02-20T18:05:00.000Z')
+      expect(await migrateProjectDatabase(project, target, { timeZone: 'Europe/Stockholm' })).toMatchObject({ migrated: 0, errors: [] })
+      expect(await target.find('gradeEvents')).toEqual(grades)
+    } finally {
+      await target.close()
+    }
+  })
+
   it('is a no-op without a legacy database', async () => {
     await withTarget(async (target) => {
       expect(await migrateProjectDatabase(tempFolder(), target)).toEqual({ migrated: 0, skipped: 0, errors: [] })
