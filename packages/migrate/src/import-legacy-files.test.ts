@@ -5,6 +5,7 @@ import { openLmdbStore } from '@agent-tracker/lmdb-store'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { tempFolder } from '@agent-tracker/test-folders'
 import { importLegacyFiles } from './import-legacy-files.js'
+import { folderLegacyStatus } from './legacy-status.js'
 import { mergeDatabase } from './merge-database.js'
 
 const COMMUNICATION = `[
@@ -263,6 +264,41 @@ describe('importLegacyFiles', () => {
     const report = await importLegacyFiles(project({ '.agent/status.json': own, '.journal/2026-02-23.md': JOURNAL }), store)
     expect(report).toMatchObject({ setup: 'build@openai/gpt-5', errors: [] })
     expect((await store.find('setups')).map((setup) => [setup.id, setup.state.commits, setup.state.skillPoints])).toEqual([['build@openai/gpt-5', 0, 1]])
+  })
+})
+
+describe('legacy files saved with a UTF-8 byte-order mark', () => {
+  const BOM = '\uFEFF'
+
+  it('read as without one: the status file\'s scores, every retrospective, and the journal\'s title date', async () => {
+    const retrospective = JSON.stringify({ commit: 'a1b2c3d', timestamp: '2026-02-23T18:00:00Z', task: 'Add the cart', agent_grade: 'good', user_grade: 'excellence' })
+    const root = project({
+      '.agent/status.json': `${BOM}{"agent_name":"bomagent","skill_points":3}`,
+      '.journal/communication.json': `${BOM}[\n${retrospective}\n]\n`,
+      // The title's date, not the file name's, dates the entry.
+      '.journal/2026-02-24.md': `${BOM}# Journal - 2026-02-23\n\n## 09:15\n- **Task**: Set up the cart module\n`,
+    })
+    const store = openLmdbStore({ databasePath: join(tempFolder(), 'tracker.lmdb') })
+    try {
+      const report = await importLegacyFiles(root, store, { timeZone: 'UTC' })
+      expect(report).toMatchObject({ errors: [], setup: 'bomagent' })
+      expect((await store.get('setups', ['bomagent']))?.state).toMatchObject({ skillPoints: 3, userGrades: { count: 1, sum: 5 } })
+      expect((await store.find('retrospectives')).map((record) => record.task)).toEqual(['Add the cart'])
+      expect((await store.find('activities')).map((activity) => [activity.at, activity.task])).toEqual([['2026-02-23T09:15:00.000Z', 'Set up the cart module']])
+    } finally {
+      await store.close()
+    }
+  })
+
+  it('still tell agent-tracker\'s own status export from legacy data, in doctor and in a migration', async () => {
+    const root = project({ '.agent/status.json': `${BOM}${JSON.stringify({ written_by: 'agent-tracker', agent_name: 'build', setup: 'build@openai/gpt-5', skill_points: 9 })}` })
+    expect(folderLegacyStatus(root, []).ownStatusExport).toBe(true)
+    const store = openLmdbStore({ databasePath: join(tempFolder(), 'tracker.lmdb') })
+    try {
+      expect(await importLegacyFiles(root, store)).toEqual({ migrated: 0, skipped: 0, errors: [] })
+    } finally {
+      await store.close()
+    }
   })
 })
 
