@@ -302,6 +302,57 @@ describe('legacy files saved with a UTF-8 byte-order mark', () => {
   })
 })
 
+describe('legacy files that are not UTF-8 text', () => {
+  const NOT_UTF8 = 'not UTF-8 text (saved as Latin-1 or Windows-1252, perhaps); accepted is UTF-8 text. Nothing of the file was imported: save it as UTF-8 and migrate again'
+  /** Latin-1 bytes: "é" is the single byte 0xE9, which UTF-8 never has alone. */
+  const latin1 = (text: string): Buffer => Buffer.from(text, 'latin1')
+
+  it('are reported by file and line, and none of their text is stored with characters replaced', async () => {
+    const root = project({ '.journal/2026-02-23.md': JOURNAL })
+    const status = join(root, '.agent', 'status.json')
+    const communication = join(root, '.journal', 'communication.json')
+    const journal = join(root, '.journal', '2026-02-24.md')
+    mkdirSync(join(root, '.agent'))
+    writeFileSync(status, latin1('{"agent_name": "café", "skill_points": 3}'))
+    writeFileSync(communication, latin1('[\n{"commit": "a1b2c3d", "timestamp": "2026-02-23T18:00:00Z", "task": "Add the café menu", "agent_grade": "good", "user_grade": "good"}\n]\n'))
+    writeFileSync(journal, latin1('# Journal - 2026-02-24\n\n## 09:15\n- **Task**: Order at the café\n'))
+    const store = openLmdbStore({ databasePath: join(tempFolder(), 'tracker.lmdb') })
+    try {
+      const report = await importLegacyFiles(root, store, { timeZone: 'UTC' })
+      expect(report.errors).toEqual([
+        { source: status, position: 'line 1', message: NOT_UTF8 },
+        { source: communication, position: 'line 2', message: NOT_UTF8 },
+        { source: journal, position: 'line 4', message: NOT_UTF8 },
+        { source: root, message: expect.stringMatching(/^\.agent\/status\.json, which names the agent that wrote them, cannot be read: the journal was imported under the setup "unattributed-shop"\./) as unknown },
+      ])
+      // The UTF-8 journal is imported; nothing of the other files is, under any setup.
+      expect((await store.find('setups')).map((setup) => setup.id)).toEqual(['unattributed-shop'])
+      expect(await store.find('retrospectives')).toEqual([])
+      expect((await store.find('activities')).map((activity) => activity.task)).not.toContain('Order at the caf\uFFFD')
+      expect(await store.find('activities')).toHaveLength(3)
+    } finally {
+      await store.close()
+    }
+  })
+
+  it('import once saved as UTF-8, under the setup the status file names', async () => {
+    const root = project({})
+    mkdirSync(join(root, '.agent'), { recursive: true })
+    const status = join(root, '.agent', 'status.json')
+    writeFileSync(status, latin1('{"agent_name": "café", "skill_points": 3}'))
+    const store = openLmdbStore({ databasePath: join(tempFolder(), 'tracker.lmdb') })
+    try {
+      expect((await importLegacyFiles(root, store, { timeZone: 'UTC' })).errors[0]).toEqual({ source: status, position: 'line 1', message: NOT_UTF8 })
+      expect(await store.find('setups')).toEqual([])
+      writeFileSync(status, '{"agent_name": "café", "skill_points": 3}')
+      expect(await importLegacyFiles(root, store, { timeZone: 'UTC' })).toMatchObject({ errors: [], setup: 'café' })
+      expect((await store.find('setups')).map((setup) => [setup.id, setup.state.skillPoints])).toEqual([['café', 3]])
+    } finally {
+      await store.close()
+    }
+  })
+})
+
 describe('legacy files whose status file does not say which setup wrote them', () => {
   const TRUNCATED = '{"agent_name": "build", "skill_points": 3.0, "experi'
 
