@@ -103,6 +103,19 @@ describe('agent-tracker upgrade', () => {
     const doctor = await runCli(['doctor'], { home: copy })
     expect(doctor.stdout).toMatch(/Migrations +\d+ recorded; times without a zone read as UTC/)
   })
+
+  it('keeps one copy of a zone-less journal entry when the kept old database is merged in another time zone', async () => {
+    const folder = tempFolder()
+    const path = join(folder, 'central.lmdb')
+    const activity = { timestamp: '2026-02-20T18:05:00', task: 'zone-less', actions: 'a', outcome: 'o', decisions: 'd' }
+    expect(writePredecessorCentralDatabase(path, { agents: [['build', { id: 'build', name: 'build', skill_points: 2 }]], activities: [['build:2026-02-20T18:05:00', activity]] }).available).toBe(true)
+    expect((await runCli(['upgrade', '--db', path, '--timezone', 'UTC'])).code).toBe(0)
+    const kept = readdirSync(folder).find((name) => name.startsWith('central.lmdb.predecessor-'))
+    expect(kept).toBeDefined()
+    expect((await runCli(['merge', join(folder, kept ?? ''), '--db', path, '--timezone', 'Europe/Stockholm'])).code).toBe(0)
+    const listed = await runCli(['activity', '--json', '--db', path])
+    expect((jsonData(listed.stdout, 'activity') as { entries: { at: string }[] }).entries.map((entry) => entry.at)).toEqual(['2026-02-20T18:05:00.000Z'])
+  })
 })
 
 describe('the predecessor\'s database merged after an upgrade', () => {

@@ -5,6 +5,8 @@ import { openLmdbStore } from '@agent-tracker/lmdb-store'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { tempFolder } from '@agent-tracker/test-folders'
 import { importLegacyFiles } from './import-legacy-files.js'
+import { folderLegacyStatus } from './legacy-status.js'
+import { mergeDatabase } from './merge-database.js'
 
 const COMMUNICATION = `[
   {
@@ -176,6 +178,51 @@ describe('importLegacyFiles', () => {
     }
   })
 
+  it.each([
+    ['skill_points', '1e308', 'field "skill_points" is 1e+308; accepted is a number from 0 to 10000'],
+    ['skill_points', '10001', 'field "skill_points" is 10001; accepted is a number from 0 to 10000'],
+    ['experience_points', '9007199254740993', 'field "experience_points" is 9007199254740992; accepted is a number from 0 to 1000000000000000'],
+    ['communication_score', '1e300', 'field "communication_score" is 1e+300; accepted is a number from 0 to 1000000000000000'],
+    ['total_commits', '1e20', 'field "total_commits" is 100000000000000000000; accepted is a whole number from 0 to 1000000000000000'],
+    ['total_bugs', '2e15', 'field "total_bugs" is 2000000000000000; accepted is a whole number from 0 to 1000000000000000'],
+  ])('reports a status file whose %s (%s) is out of the bounds of every setup, and stores none of its scores', async (field, value, message) => {
+    const root = project({ '.agent/status.json': `{"agent_name": "h1", "skill_points": 3, "${field}": ${value}}`, '.journal/2026-02-23.md': JOURNAL })
+    const path = join(tempFolder(), 'tracker.lmdb')
+    const store = openLmdbStore({ databasePath: path })
+    try {
+      const report = await importLegacyFiles(root, store, { timeZone: 'UTC' })
+      expect(report.errors[0]).toEqual({ source: join(root, '.agent', 'status.json'), message })
+      // As with any status file that cannot be used: the journal goes to the placeholder, at a new setup's scores.
+      expect((await store.find('setups')).map((setup) => [setup.id, setup.state.skillPoints, setup.state.experience, setup.state.commits])).toEqual([['unattributed-shop', 1, 0, 0]])
+    } finally {
+      await store.close()
+    }
+    // What was stored is what every other door takes: a merge of the database refuses nothing.
+    const other = openLmdbStore({ databasePath: join(tempFolder(), 'other.lmdb') })
+    try {
+      expect((await mergeDatabase(path, other)).errors).toEqual([])
+    } finally {
+      await other.close()
+    }
+  })
+
+  it('keeps status-file scores up to the bounds, and a communication score above the cap of its skill points as the predecessor kept it', async () => {
+    const highest = project({ '.agent/status.json': '{"agent_name": "h1", "skill_points": 10000, "experience_points": 1e15, "communication_score": 150, "total_commits": 1e15}' })
+    const past = project({ '.agent/status.json': '{"agent_name": "h2", "skill_points": 10000.5, "communication_score": 150}' })
+    const store = openLmdbStore({ databasePath: join(tempFolder(), 'tracker.lmdb') })
+    try {
+      expect(await importLegacyFiles(highest, store, { timeZone: 'UTC' })).toMatchObject({ errors: [], setup: 'h1' })
+      expect((await store.get('setups', ['h1']))?.state).toMatchObject({ skillPoints: 10000, experience: 1e15, communication: 150, commits: 1e15 })
+      expect((await importLegacyFiles(past, store, { timeZone: 'UTC' })).errors).toEqual([
+        { source: join(past, '.agent', 'status.json'), message: 'field "skill_points" is 10000.5; accepted is a number from 0 to 10000' },
+        expect.objectContaining({ source: past }),
+      ])
+      expect(await store.get('setups', ['h2'])).toBeUndefined()
+    } finally {
+      await store.close()
+    }
+  })
+
   it('reports a file that is not JSON by line and column and still imports the other files', async () => {
     const root = project({
       '.agent/status.json': '{"agent_name": "build", "skill_points": 2,\n  "total_commits": 4,,\n}',
@@ -257,6 +304,92 @@ describe('importLegacyFiles', () => {
     const report = await importLegacyFiles(project({ '.agent/status.json': own, '.journal/2026-02-23.md': JOURNAL }), store)
     expect(report).toMatchObject({ setup: 'build@openai/gpt-5', errors: [] })
     expect((await store.find('setups')).map((setup) => [setup.id, setup.state.commits, setup.state.skillPoints])).toEqual([['build@openai/gpt-5', 0, 1]])
+  })
+})
+
+describe('legacy files saved with a UTF-8 byte-order mark', () => {
+  const BOM = '\uFEFF'
+
+  it('read as without one: the status file\'s scores, every retrospective, and the journal\'s title date', async () => {
+    const retrospective = JSON.stringify({ commit: 'a1b2c3d', timestamp: '2026-02-23T18:00:00Z', task: 'Add the cart', agent_grade: 'good', user_grade: 'excellence' })
+    const root = project({
+      '.agent/status.json': `${BOM}{"agent_name":"bomagent","skill_points":3}`,
+      '.journal/communication.json': `${BOM}[\n${retrospective}\n]\n`,
+      // The title's date, not the file name's, dates the entry.
+      '.journal/2026-02-24.md': `${BOM}# Journal - 2026-02-23\n\n## 09:15\n- **Task**: Set up the cart module\n`,
+    })
+    const store = openLmdbStore({ databasePath: join(tempFolder(), 'tracker.lmdb') })
+    try {
+      const report = await importLegacyFiles(root, store, { timeZone: 'UTC' })
+      expect(report).toMatchObject({ errors: [], setup: 'bomagent' })
+      expect((await store.get('setups', ['bomagent']))?.state).toMatchObject({ skillPoints: 3, userGrades: { count: 1, sum: 5 } })
+      expect((await store.find('retrospectives')).map((record) => record.task)).toEqual(['Add the cart'])
+      expect((await store.find('activities')).map((activity) => [activity.at, activity.task])).toEqual([['2026-02-23T09:15:00.000Z', 'Set up the cart module']])
+    } finally {
+      await store.close()
+    }
+  })
+
+  it('still tell agent-tracker\'s own status export from legacy data, in doctor and in a migration', async () => {
+    const root = project({ '.agent/status.json': `${BOM}${JSON.stringify({ written_by: 'agent-tracker', agent_name: 'build', setup: 'build@openai/gpt-5', skill_points: 9 })}` })
+    expect(folderLegacyStatus(root, []).ownStatusExport).toBe(true)
+    const store = openLmdbStore({ databasePath: join(tempFolder(), 'tracker.lmdb') })
+    try {
+      expect(await importLegacyFiles(root, store)).toEqual({ migrated: 0, skipped: 0, errors: [] })
+    } finally {
+      await store.close()
+    }
+  })
+})
+
+describe('legacy files that are not UTF-8 text', () => {
+  const NOT_UTF8 = 'not UTF-8 text (saved as Latin-1 or Windows-1252, perhaps); accepted is UTF-8 text. Nothing of the file was imported: save it as UTF-8 and migrate again'
+  /** Latin-1 bytes: "é" is the single byte 0xE9, which UTF-8 never has alone. */
+  const latin1 = (text: string): Buffer => Buffer.from(text, 'latin1')
+
+  it('are reported by file and line, and none of their text is stored with characters replaced', async () => {
+    const root = project({ '.journal/2026-02-23.md': JOURNAL })
+    const status = join(root, '.agent', 'status.json')
+    const communication = join(root, '.journal', 'communication.json')
+    const journal = join(root, '.journal', '2026-02-24.md')
+    mkdirSync(join(root, '.agent'))
+    writeFileSync(status, latin1('{"agent_name": "café", "skill_points": 3}'))
+    writeFileSync(communication, latin1('[\n{"commit": "a1b2c3d", "timestamp": "2026-02-23T18:00:00Z", "task": "Add the café menu", "agent_grade": "good", "user_grade": "good"}\n]\n'))
+    writeFileSync(journal, latin1('# Journal - 2026-02-24\n\n## 09:15\n- **Task**: Order at the café\n'))
+    const store = openLmdbStore({ databasePath: join(tempFolder(), 'tracker.lmdb') })
+    try {
+      const report = await importLegacyFiles(root, store, { timeZone: 'UTC' })
+      expect(report.errors).toEqual([
+        { source: status, position: 'line 1', message: NOT_UTF8 },
+        { source: communication, position: 'line 2', message: NOT_UTF8 },
+        { source: journal, position: 'line 4', message: NOT_UTF8 },
+        { source: root, message: expect.stringMatching(/^\.agent\/status\.json, which names the agent that wrote them, cannot be read: the journal was imported under the setup "unattributed-shop"\./) as unknown },
+      ])
+      // The UTF-8 journal is imported; nothing of the other files is, under any setup.
+      expect((await store.find('setups')).map((setup) => setup.id)).toEqual(['unattributed-shop'])
+      expect(await store.find('retrospectives')).toEqual([])
+      expect((await store.find('activities')).map((activity) => activity.task)).not.toContain('Order at the caf\uFFFD')
+      expect(await store.find('activities')).toHaveLength(3)
+    } finally {
+      await store.close()
+    }
+  })
+
+  it('import once saved as UTF-8, under the setup the status file names', async () => {
+    const root = project({})
+    mkdirSync(join(root, '.agent'), { recursive: true })
+    const status = join(root, '.agent', 'status.json')
+    writeFileSync(status, latin1('{"agent_name": "café", "skill_points": 3}'))
+    const store = openLmdbStore({ databasePath: join(tempFolder(), 'tracker.lmdb') })
+    try {
+      expect((await importLegacyFiles(root, store, { timeZone: 'UTC' })).errors[0]).toEqual({ source: status, position: 'line 1', message: NOT_UTF8 })
+      expect(await store.find('setups')).toEqual([])
+      writeFileSync(status, '{"agent_name": "café", "skill_points": 3}')
+      expect(await importLegacyFiles(root, store, { timeZone: 'UTC' })).toMatchObject({ errors: [], setup: 'café' })
+      expect((await store.find('setups')).map((setup) => [setup.id, setup.state.skillPoints])).toEqual([['café', 3]])
+    } finally {
+      await store.close()
+    }
   })
 })
 

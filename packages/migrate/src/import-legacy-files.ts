@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs'
 import { basename, resolve } from 'node:path'
 import type { AgentState, CommitRecord, GradeEventRecord, GradeTally, MigrationRecord, RecordBatch, SetupRecord, TrackerStore } from '@agent-tracker/core'
 import { initialState, parseSetupId } from '@agent-tracker/core'
@@ -8,6 +7,7 @@ import type { LegacyFileContext, LegacyFileRecords, StatusFile } from './legacy-
 import { readCommunicationFile } from './legacy-communication-file.js'
 import { readStatusFile } from './legacy-files.js'
 import { readJournalFile } from './legacy-journal-file.js'
+import { readLegacyFile } from './legacy-text.js'
 import { resolveTimeZone } from './legacy-time.js'
 import type { MigrationIssue, MigrationOptions, MigrationReport } from './migration-report.js'
 import { migrationId, recordMigrationRun } from './migration-history.js'
@@ -60,16 +60,17 @@ async function importFiles(folder: string, target: TrackerStore, options: Legacy
   const zone = resolveTimeZone(options.timeZone)
   const errors: MigrationIssue[] = []
   const contents = new Map<string, string>()
+  let status: StatusFile | undefined
   for (const file of files) {
-    try {
-      contents.set(file, readFileSync(file, 'utf8'))
-    } catch (error) {
-      errors.push({ source: file, message: `cannot be read: ${messageOf(error)}` })
-    }
+    const read = readLegacyFile(file)
+    if (read.ok) contents.set(file, read.text)
+    // A status file that cannot be read is one that names no setup, and says why.
+    else if (file === found.statusFile) status = { kind: 'unreadable', issue: read.issue }
+    else errors.push(read.issue)
   }
   const statusContent = found.statusFile === undefined ? undefined : contents.get(found.statusFile)
-  const status = found.statusFile === undefined || statusContent === undefined ? undefined : readStatusFile(found.statusFile, statusContent, target.rules)
-  if (status?.kind === 'unreadable') errors.push(status.issue)
+  if (found.statusFile !== undefined && statusContent !== undefined) status = readStatusFile(found.statusFile, statusContent, target.rules)
+  if (status?.kind === 'unreadable') errors.unshift(status.issue)
   const id = legacyFilesMigrationId(folder)
   const previous = (await target.listMigrations()).find((record) => record.id === id)
   const chosen = chooseSetup(folder, options.setup, status, previous)

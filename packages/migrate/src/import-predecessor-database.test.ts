@@ -125,6 +125,27 @@ describe('importPredecessorDatabase', () => {
     await target.close()
   })
 
+  it('does not import its zone-less entries a second time when merged again in another time zone', async () => {
+    const { path } = central('final', {
+      communication: [['build:abcdef0:1771610700000', { agent_id: 'build', commit_hash: 'abcdef0', project_path: '/home/dev/x', grade: 2, timestamp: '2026-02-20T18:05:00' }]],
+      retrospectives: [['build:abcdef1', { commit: 'abcdef1', timestamp: '2026-02-20T18:05:00', agent_grade: 2, user_grade: 5 }]],
+      activities: [['build:2026-02-20T18:05:00', { timestamp: '2026-02-20T18:05:00', task: 'zone-less', actions: 'a', outcome: 'o', decisions: 'd' }]],
+    })
+    const target = openLmdbStore({ databasePath: join(tempFolder(), 'tracker.lmdb') })
+    try {
+      await importPredecessorDatabase(path, target, { timeZone: 'UTC', kind: 'upgrade' })
+      const before = { activities: await target.find('activities'), gradeEvents: await target.find('gradeEvents') }
+      const merged = await mergeDatabase(path, target, { timeZone: 'Europe/Stockholm' })
+      expect(merged.errors).toEqual([])
+      expect(merged.migrated).toBe(0)
+      expect(await target.find('activities')).toEqual(before.activities)
+      expect(await target.find('gradeEvents')).toEqual(before.gradeEvents)
+      expect((await target.find('activities')).filter((activity) => activity.task === 'zone-less').map((activity) => activity.at)).toEqual(['2026-02-20T18:05:00.000Z'])
+    } finally {
+      await target.close()
+    }
+  })
+
   it('reports entries whose keys are not of the form the predecessor wrote, and leaves them out', async () => {
     const at = new Date('2026-02-23T15:00:00.000Z')
     const { path } = central('final', {
@@ -200,6 +221,28 @@ describe('importPredecessorDatabase', () => {
       expect((await target.find('commits')).every((commit) => commit.hash.length < 1000)).toBe(true)
     } finally {
       await target.close()
+    }
+  })
+
+  it('reports an agent whose scores are out of the bounds of every setup, stores none of them, and leaves a database a merge takes whole', async () => {
+    const { path } = central('final', {
+      agents: [['huge', { id: 'huge', name: 'huge', skill_points: 1e308, experience_points: 1, communication_score: 60, total_commits: 1e20, created_at: new Date('2026-02-23T15:00:00.000Z') }]],
+    })
+    const upgraded = join(tempFolder(), 'upgraded.lmdb')
+    const target = openLmdbStore({ databasePath: upgraded })
+    try {
+      const report = await importPredecessorDatabase(path, target, { timeZone: 'UTC', kind: 'upgrade' })
+      expect(report.errors).toEqual([{ source: path, position: 'agents "huge"', message: 'field "skill_points" is 1e+308; accepted is a number from 0 to 10000' }])
+      expect(report.completed).toBe(true)
+      expect(await target.get('setups', ['huge'])).toBeUndefined()
+    } finally {
+      await target.close()
+    }
+    const other = openLmdbStore({ databasePath: join(tempFolder(), 'other.lmdb') })
+    try {
+      expect((await mergeDatabase(upgraded, other, { timeZone: 'UTC' })).errors).toEqual([])
+    } finally {
+      await other.close()
     }
   })
 

@@ -14,6 +14,7 @@ import { EMPTY_REPORT, messageOf, neverThrowing } from './migration-report.js'
 import { openLegacyDatabase } from './open-legacy-database.js'
 import { activityFromPredecessor, migrationFromPredecessor, projectFromPredecessor, retrospectiveFromPredecessor } from './predecessor-records.js'
 import { addMissingProfiles } from './project-profiles.js'
+import { withoutZoneShiftedCopies } from './zone-shifted-copies.js'
 
 /** The sub-databases of the predecessor's central database, in the order they are imported. */
 export const PREDECESSOR_KINDS = ['agents', 'commits', 'communication', 'retrospectives', 'activities', 'projects', 'migrations'] as const
@@ -113,9 +114,12 @@ class PredecessorImport {
       let size = 0
       const flush = async (): Promise<void> => {
         if (size === 0) return
-        const written = await this.target.importRecords(batch as RecordBatch)
+        // Zone-less times read in another zone than an earlier import of the same database (an
+        // upgrade, then a merge of the kept copy with another --timezone) are the same entries.
+        const fresh = await withoutZoneShiftedCopies(this.target, batch as RecordBatch)
+        const written = await this.target.importRecords(fresh.batch)
         this.#migrated += written.written
-        this.#skipped += written.skipped
+        this.#skipped += written.skipped + fresh.dropped
         processed += size
         batch = {}
         size = 0

@@ -3,7 +3,7 @@ import { formatSetupId, initialState, parseSetupId, resolveRules } from '@agent-
 import { projectName } from '@agent-tracker/core/store'
 import { splitCommitKey, splitCommunicationKey } from './legacy-keys.js'
 import type { LegacyTimeZone } from './legacy-time.js'
-import { EPOCH_ACCEPTED, IMPORTED_GRADE, LegacyShapeError, asFields, checkedRecord, grade, number, optionalText, text, timeOfEpoch, timestamp } from './legacy-values.js'
+import { EPOCH_ACCEPTED, IMPORTED_GRADE, LegacyShapeError, asFields, checkedRecord, checkedScores, grade, number, optionalText, text, timeOfEpoch, timestamp } from './legacy-values.js'
 
 /** An entry of the predecessor's flat database, routed by its key prefix. */
 export type LegacyEntry =
@@ -52,14 +52,15 @@ export function setupFromLegacyAgent(agentId: string, value: unknown, now: strin
     v: 1,
     id,
     ...parseSetupId(id),
-    state: {
+    // Scores out of the bounds every setup is held to leave the agent record out, as a malformed one.
+    state: checkedScores({
       ...initialState(rules),
       skillPoints: Math.max(0, number(fields, 'skill_points', rules.initial.skillPoints)),
       experience: Math.max(0, number(fields, 'experience_points', 0)),
       communication: Math.max(0, number(fields, 'communication_score', rules.initial.communication)),
       commits: Math.max(0, Math.round(number(fields, 'total_commits', 0))),
       bugs: Math.max(0, Math.round(number(fields, 'total_bugs', 0))),
-    },
+    }),
     firstSeenAt,
     lastSeenAt: timestamp(fields, 'updated_at', zone, firstSeenAt),
   }

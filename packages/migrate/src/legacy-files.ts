@@ -3,7 +3,8 @@ import { formatSetupId, initialState, parseSetupId, resolveRules } from '@agent-
 import type { MigrationIssue } from './migration-report.js'
 import { jsonErrorPosition } from './json-positions.js'
 import type { LegacyTimeZone } from './legacy-time.js'
-import { asFields, number, optionalText } from './legacy-values.js'
+import { withoutByteOrderMark } from './legacy-text.js'
+import { asFields, checkedScores, number, optionalText } from './legacy-values.js'
 import { isOwnStatusExport } from './own-status-export.js'
 
 /** Records read from one legacy file, and what could not be read. */
@@ -44,7 +45,7 @@ export type StatusFile =
 /** Reads `.agent/status.json`: `{agent_name, skill_points, experience_points, communication_score, total_commits, total_bugs, halted}`. */
 export function readStatusFile(source: string, content: string, rules: ScoringRules = resolveRules()): StatusFile {
   const parsed = noRecords()
-  const value = parseLegacyJson(source, content, parsed)
+  const value = parseLegacyJson(source, withoutByteOrderMark(content), parsed)
   const issue = parsed.errors[0]
   if (value === NOT_JSON && issue !== undefined) return { kind: 'unreadable', issue }
   if (isOwnStatusExport(value)) {
@@ -55,14 +56,15 @@ export function readStatusFile(source: string, content: string, rules: ScoringRu
     const fields = asFields(value, 'the status file')
     const name = optionalText(fields, 'agent_name')?.trim().replaceAll('@', '-')
     const halted = fields.halted === true
-    const state: AgentState = {
+    // Scores out of the bounds every setup is held to leave the whole file out, as a malformed one.
+    const state: AgentState = checkedScores({
       ...initialState(rules),
       skillPoints: halted ? 0 : Math.max(0, number(fields, 'skill_points', rules.initial.skillPoints)),
       experience: Math.max(0, number(fields, 'experience_points', 0)),
       communication: Math.max(0, number(fields, 'communication_score', rules.initial.communication)),
       commits: Math.max(0, Math.round(number(fields, 'total_commits', 0))),
       bugs: Math.max(0, Math.round(number(fields, 'total_bugs', 0))),
-    }
+    })
     return { kind: 'legacy', setup: name === undefined || name === '' ? undefined : formatSetupId({ agent: name }, 'agent'), state }
   } catch (error) {
     return { kind: 'unreadable', issue: { source, message: (error as Error).message } }

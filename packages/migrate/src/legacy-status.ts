@@ -4,6 +4,7 @@ import type { MigrationRecord } from '@agent-tracker/core'
 import type { LegacyData } from './detect-legacy.js'
 import { detectLegacy, legacyDatabasePath } from './detect-legacy.js'
 import { legacyFilesMigrationId } from './import-legacy-files.js'
+import { withoutByteOrderMark } from './legacy-text.js'
 import { migrationId } from './migration-history.js'
 import { isOwnStatusExport } from './own-status-export.js'
 
@@ -59,7 +60,7 @@ function legacyFiles(legacy: LegacyData, ownStatusExport: boolean): string[] {
 
 function isOwnExportFile(path: string): boolean {
   try {
-    return isOwnStatusExport(JSON.parse(readFileSync(path, 'utf8')))
+    return isOwnStatusExport(JSON.parse(withoutByteOrderMark(readFileSync(path, 'utf8'))))
   } catch {
     return false
   }

@@ -1,5 +1,5 @@
 import { LIMITS, describeValue, isGrade, isTrackerError, parseGrade, resolveRules, toIsoTimestamp, validateRecord } from '@agent-tracker/core'
-import type { CollectionName, CollectionRecords, Grade } from '@agent-tracker/core'
+import type { AgentState, CollectionName, CollectionRecords, Grade, ScoringRules } from '@agent-tracker/core'
 import type { LegacyTimeZone, LocalDateTime } from './legacy-time.js'
 
 /** A legacy object's fields. */
@@ -39,15 +39,15 @@ function withinTextLimit(value: string, name: string): string {
   throw new LegacyShapeError(`field "${name}" is ${String(bytes)} bytes of text; accepted is at most ${String(LIMITS.textBytes)} bytes (256 KiB), as everywhere free text enters`)
 }
 
-/** What `validateRecord` is given: its rules bound only setups, which {@link checkedRecord} does not take. */
+/** What `validateRecord` is given: its rules bound only setups, which {@link checkedRecord} does not take ({@link checkedScores} checks their scores). */
 const RULES = resolveRules()
 
 /**
  * A record a legacy entry became, held to the bounds every record entering from outside is held
  * to (core's `validateRecord`: free text at most 256 KiB, key parts within their limits, real UTC
  * times, grades among −1, 1, 2, 5), so that nothing an import stores is refused by another door or
- * unreadable to a command. Setups are not checked here: their scores are the predecessor's, which
- * kept a communication score above the cap this tracker's rules hold it to.
+ * unreadable to a command. Setups are not checked here: their scores are checked by
+ * {@link checkedScores}, without the communication cap the predecessor did not keep to.
  * @throws {LegacyShapeError} naming the record's field, what it held and what is accepted.
  */
 export function checkedRecord<C extends Exclude<CollectionName, 'setups'>>(collection: C, record: CollectionRecords[C]): CollectionRecords[C] {
@@ -62,6 +62,42 @@ export function checkedRecord<C extends Exclude<CollectionName, 'setups'>>(colle
     throw new LegacyShapeError(error.message.replace(/\.$/, ''))
   }
 }
+
+/**
+ * The rules legacy scores are checked under: the predecessor kept communication scores above the
+ * cap this tracker's rules hold a setup to (the cap applies with the setup's next fact), so the cap
+ * is lifted and only the bounds every setup's scores are held to apply.
+ */
+const UNCAPPED: ScoringRules = { ...RULES, communication: { ...RULES.communication, minimumCap: Number.POSITIVE_INFINITY } }
+
+/** The legacy names of a setup's scores (agent records and `.agent/status.json`), which messages use: the names a person finds in the file. */
+const LEGACY_SCORE_NAMES: Readonly<Record<string, string>> = {
+  skillPoints: 'skill_points', experience: 'experience_points', communication: 'communication_score', commits: 'total_commits', bugs: 'total_bugs',
+}
+
+/**
+ * Legacy scores held to the bounds every setup's scores are held to where they enter from outside
+ * (core's `validateRecord`, which `merge` applies, and whose `LIMITS` they are), so that an import
+ * stores nothing `status` shows as `Infinity` or a later merge of the database refuses.
+ * @throws {LegacyShapeError} naming the legacy field, what it held and what is accepted.
+ */
+export function checkedScores(state: AgentState): AgentState {
+  // Only the state is in question here: the probe's other fields are ones that always pass.
+  const probe = { v: 1, id: 'legacy', agent: 'legacy', state, firstSeenAt: PROBE_TIME, lastSeenAt: PROBE_TIME }
+  try {
+    validateRecord('setups', probe, UNCAPPED)
+    return state
+  } catch (error) {
+    if (!isTrackerError(error)) throw error
+    const message = error.message.replace(/^Invalid setups record: /, '').replace(/\.$/, '')
+    throw new LegacyShapeError(message.replace(/^field "state\.(\w+)"/, (field, name: string) => {
+      const legacy = LEGACY_SCORE_NAMES[name]
+      return legacy === undefined ? field : `field "${legacy}"`
+    }))
+  }
+}
+
+const PROBE_TIME = '2026-01-01T00:00:00.000Z'
 
 /** A number field (floats like `46.0` included); `fallback` when absent. */
 export function number(fields: Fields, name: string, fallback?: number): number {

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { tempFolder } from '@agent-tracker/test-folders'
 import { shopHistory, writeLegacyDatabase } from '../test/legacy-fixtures.js'
 import { detectLegacy, legacyDatabasePath } from './detect-legacy.js'
+import { mergeDatabase } from './merge-database.js'
 import { migrateProjectDatabase } from './migrate-project-database.js'
 import type { MigrationProgress } from './migration-report.js'
 
@@ -105,6 +106,24 @@ describe('migrateProjectDatabase', () => {
       await migrateProjectDatabase(project, target, { timeZone: 'UTC' })
       expect(await target.find('setups')).toEqual(settled)
     })
+  })
+
+  it('does not import a grade with a zone-less time a second time when migrated again in another time zone', async () => {
+    const project = tempFolder()
+    await writeLegacyDatabase(project, {
+      ...shopHistory(project),
+      'communication:build:e4f5a6b:1771610700000': { agent_id: 'build', commit_hash: 'e4f5a6b', project_path: project, grade: 1, timestamp: '2026-02-20T18:05:00' },
+    })
+    const target = openLmdbStore({ databasePath: join(tempFolder(), 'tracker.lmdb') })
+    try {
+      expect((await migrateProjectDatabase(project, target, { timeZone: 'UTC' })).errors).toEqual([])
+      const grades = await target.find('gradeEvents')
+      expect(grades.map((grade) => grade.at)).toContain('2026-02-20T18:05:00.000Z')
+      expect(await migrateProjectDatabase(project, target, { timeZone: 'Europe/Stockholm' })).toMatchObject({ migrated: 0, errors: [] })
+      expect(await target.find('gradeEvents')).toEqual(grades)
+    } finally {
+      await target.close()
+    }
   })
 
   it('is a no-op without a legacy database', async () => {
@@ -217,6 +236,31 @@ describe('migrateProjectDatabase', () => {
       expect(await target.get('commits', [project, 'badc0de'])).toBeUndefined()
     } finally {
       await target.close()
+    }
+  })
+
+  it('reports an agent record whose scores are out of the bounds of every setup, and stores none of them', async () => {
+    const project = tempFolder()
+    const source = await writeLegacyDatabase(project, {
+      ...shopHistory(project),
+      'agent:huge': { id: 'huge', name: 'huge', skill_points: 2, experience_points: 5e15, communication_score: 60, total_commits: 0 },
+    })
+    const path = join(tempFolder(), 'tracker.lmdb')
+    const target = openLmdbStore({ databasePath: path })
+    try {
+      const report = await migrateProjectDatabase(project, target, { timeZone: 'UTC' })
+      expect(report.errors).toEqual([{ source, position: 'key agent:huge', message: 'field "experience_points" is 5000000000000000; accepted is a number from 0 to 1000000000000000' }])
+      expect(await target.get('setups', ['huge'])).toBeUndefined()
+      expect(report.migrated).toBe(7)
+    } finally {
+      await target.close()
+    }
+    // What was stored is what every other door takes: a merge of the database refuses nothing.
+    const other = openLmdbStore({ databasePath: join(tempFolder(), 'other.lmdb') })
+    try {
+      expect((await mergeDatabase(path, other)).errors).toEqual([])
+    } finally {
+      await other.close()
     }
   })
 

@@ -7,6 +7,7 @@ import type { MigrationIssue, MigrationOptions, MigrationReport } from './migrat
 import { migrationId, recordMigrationRun } from './migration-history.js'
 import { EMPTY_REPORT, messageOf, neverThrowing } from './migration-report.js'
 import { openLegacyDatabase } from './open-legacy-database.js'
+import { withoutZoneShiftedCopies } from './zone-shifted-copies.js'
 
 /** Options of {@link migrateProjectDatabase}. */
 export interface ProjectDatabaseOptions extends MigrationOptions {
@@ -71,9 +72,12 @@ async function copyLegacyDatabase(source: string, target: TrackerStore, options:
 
   const flush = async (): Promise<void> => {
     if (chunk.entries === 0) return
-    const written = await target.importRecords({ commits: chunk.commits, gradeEvents: chunk.gradeEvents })
+    // A grade's zone-less time read in another zone than an earlier migration of this database
+    // (`migrate --again --timezone …`, or another machine's migration later merged) is the same grade.
+    const fresh = await withoutZoneShiftedCopies(target, { commits: chunk.commits, gradeEvents: chunk.gradeEvents })
+    const written = await target.importRecords(fresh.batch)
     migrated += written.written
-    skipped += written.skipped
+    skipped += written.skipped + fresh.dropped
     // The retrospectives the grades imply are no entries of the legacy database: not counted. A
     // rerun makes them again, so one missing (a run cut off here) is added then.
     if (chunk.retrospectives.length > 0) await target.importRecords({ retrospectives: chunk.retrospectives })
