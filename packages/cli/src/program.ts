@@ -223,7 +223,7 @@ Close OpenCode (with the old plugin) first: an upgrade waits while another proce
     }, o))
   reportFilters(teamReads(add('export', 'export data as JSON, JSON lines or CSV (streamed: any size, little memory), or a report with charts as one HTML file; the filters narrow every format', 'agent-tracker export --format html --out report.html')))
     .requiredOption('--format <format>', 'json (one document), jsonl (one record per line: {"collection", "record"}), csv or html')
-    .option('--out <file>', 'write to this file (default: stdout; agent-tracker-report.html for html)')
+    .option('--out <file>', 'write to this file; - is stdout (default: stdout; for html, agent-tracker-report.html)')
     .option('--table <name>', 'for csv: report (default) or a collection: setups, projects, commits, retrospectives, gradeEvents, bugs, activities, evidence, usage; for json and jsonl: one collection only (default: all); not for html')
     .action((o: Opts & ReportOptions & { format: string; out?: string; table?: string }) => run(async (ctx) => (await load.export()).exportCommand(ctx, o), o))
   addWriting('ingest', 'record facts from JSON lines on stdin (one fact per line), e.g. from another agent host', 'agent-tracker ingest < facts.jsonl')

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { closeSync, openSync, readFileSync } from 'node:fs'
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { REPORT_CSV_COLUMNS } from '../src/export/csv.js'
@@ -141,6 +141,32 @@ describe('export applies the filters it accepts', () => {
         expect(failed.stderr).toContain(`Cannot write ${out}: ${why}. Give --out a file path in a folder you can write to.`)
       }
     }
+  })
+
+  it('reads --out - as stdout: the export printed as without --out, the HTML report too, and no file named -', async () => {
+    const { db } = await seedHistory()
+    const cwd = tempFolder('out-')
+    const now = new Date('2026-03-03T12:00:00.000Z')
+    const run = (args: readonly string[]): ReturnType<typeof runCli> => runCli(['export', ...args, '--db', db], { cwd, now })
+    for (const format of [['json'], ['jsonl'], ['csv'], ['csv', '--table', 'commits']]) {
+      const printed = await run(['--format', ...format])
+      const dashed = await run(['--format', ...format, '--out', '-'])
+      expect(dashed, format.join(' ')).toEqual({ ...printed, stdout: expect.stringMatching(/\S/) as unknown })
+      expect(dashed.stdout, format.join(' ')).toBe(printed.stdout)
+    }
+    // The HTML report, which goes to a file of its own without --out, comes to stdout with --out - as it is written to a file.
+    const html = await run(['--format', 'html', '--out', '-'])
+    expect(html.code).toBe(0)
+    expect((await run(['--format', 'html', '--out', join(cwd, 'report.html')])).code).toBe(0)
+    expect(html.stdout).toBe(readFileSync(join(cwd, 'report.html'), 'utf8'))
+    expect(existsSync(join(cwd, '-'))).toBe(false)
+    // With --json, stdout holds the JSON: the envelope of a JSON export, as without --out; for the other formats, --out - is refused as no --out is.
+    expect((await run(['--format', 'json', '--out', '-', '--json'])).stdout).toBe((await run(['--format', 'json', '--json'])).stdout)
+    for (const format of ['csv', 'jsonl']) {
+      expect(await run(['--format', format, '--out', '-', '--json'])).toMatchObject({ code: 2, stderr: expect.stringContaining(`--json with --format ${format} needs --out <file>, not -: the export goes to the file and a JSON summary to stdout (or leave out --json to print the export).`) as unknown })
+    }
+    expect(await run(['--format', 'html', '--out', '-', '--json'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--json with --format html needs --out <file>, not -: the export goes to the file and a JSON summary to stdout (leave out --out to write agent-tracker-report.html, or leave out --json to print the report).') as unknown })
+    expect(existsSync(join(cwd, '-'))).toBe(false)
   })
 
   it('refuses a --table it would not use, and an empty --out, as usage errors', async () => {

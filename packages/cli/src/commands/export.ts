@@ -26,6 +26,9 @@ import { appliedFilters, hasSetupFilter, noMatch, reportScope } from './report.j
 const FORMATS = ['json', 'jsonl', 'csv', 'html'] as const
 const TABLES = ['report', ...COLLECTIONS] as const
 
+/** What `--out` takes for stdout. */
+const STDOUT = '-'
+
 type Format = (typeof FORMATS)[number]
 type Table = (typeof TABLES)[number]
 
@@ -44,8 +47,12 @@ export async function exportCommand(ctx: CommandContext, options: ReportOptions 
     throw new CliError('INVALID_OPTION', `--table report is for --format csv only; for ${format}, --table names one collection (${COLLECTIONS.join(', ')}), and without it every collection is exported.`, EXIT.usage)
   }
   if (options.out === '') throw new CliError('INVALID_OPTION', '--out needs a file path, got an empty one.', EXIT.usage)
-  if (ctx.json && (format === 'csv' || format === 'jsonl') && options.out === undefined) {
-    throw new CliError('INVALID_OPTION', `--json with --format ${format} needs --out <file>: the export goes to the file and a JSON summary to stdout (or leave out --json to print the export).`, EXIT.usage)
+  // `--out -` is stdout, as most tools read it (a file named - is `--out ./-`): the export is printed
+  // as it is without --out. So is the HTML report, which without --out goes to a file of its own.
+  const toStdout = options.out === STDOUT || (options.out === undefined && format !== 'html')
+  if (ctx.json && format !== 'json' && toStdout) {
+    const otherwise = format === 'html' ? 'leave out --out to write agent-tracker-report.html, or leave out --json to print the report' : 'or leave out --json to print the export'
+    throw new CliError('INVALID_OPTION', `--json with --format ${format} needs --out <file>${options.out === STDOUT ? ', not -' : ''}: the export goes to the file and a JSON summary to stdout (${otherwise}).`, EXIT.usage)
   }
   const store = await ctx.readStore()
   const { query, window } = await reportScope(ctx, store, options)
@@ -55,7 +62,7 @@ export async function exportCommand(ctx: CommandContext, options: ReportOptions 
   }
   // Data formats stay data: with no database the export is empty, and why goes to stderr.
   if (ctx.missingDatabase) ctx.note(`No data yet: there is no agent-tracker database at ${store.path}, so the export is empty.`)
-  const outFile = options.out ?? (format === 'html' ? 'agent-tracker-report.html' : undefined)
+  const outFile = toStdout ? undefined : (options.out ?? 'agent-tracker-report.html')
   const path = outFile === undefined ? undefined : absolutePath(ctx.io, outFile)
   // Checked before the file is opened: opening it for writing empties it.
   if (path !== undefined && isDatabaseFile(path, store.path)) {

@@ -67,6 +67,7 @@ export async function importCommand(ctx: CommandContext, source: string | undefi
       dryRun: options.dryRun === true,
       ...(since === undefined ? {} : { since }),
       identity,
+      now: () => ctx.now(),
       onProgress: (host, done, total) => {
         progress.update(done, total, NAMES[host])
       },

@@ -7,23 +7,26 @@ const SUMS = ['count', 'sum', 'squares']
 
 /**
  * The columns of each collection's CSV table, fixed so that a table streams without looking at
- * every record first: dotted paths into the record; a value that is itself an object (a legacy
- * retrospective's `extra`, a profile's dependency list, a rollup's user grades by channel) is
- * written as JSON.
+ * every record first: dotted paths into the record; a value that is itself an object or a list (a
+ * legacy retrospective's `extra`, a profile's dependency list, a rollup's user grades by channel,
+ * a setup's imported scores) is written as JSON. Columns are only ever added at the end of a
+ * table, as scripts read them by position; `csv.test.ts` holds every field of every record type to
+ * having one.
  */
 export const CSV_COLUMNS: Readonly<Record<CollectionName, readonly string[]>> = {
-  setups: ['v', 'id', 'agent', 'provider', 'model', ...STATE, 'firstSeenAt', 'lastSeenAt', 'haltedAt', 'reinstatedAt'],
-  projects: ['v', 'path', 'name', 'firstSeenAt', 'lastSeenAt', 'profile.language', 'profile.framework', 'profile.scope', 'profile.dependencies', 'profile.profiledAt'],
-  commits: ['v', 'project', 'hash', 'setup', 'at', 'message', 'task', 'session', 'amends'],
+  setups: ['v', 'id', 'agent', 'provider', 'model', ...STATE, 'firstSeenAt', 'lastSeenAt', 'haltedAt', 'reinstatedAt', 'imports'],
+  projects: ['v', 'path', 'name', 'firstSeenAt', 'lastSeenAt', 'profile.language', 'profile.framework', 'profile.scope', 'profile.dependencies', 'profile.profiledAt', 'profile.sources', 'profile.fingerprint'],
+  commits: ['v', 'project', 'hash', 'setup', 'at', 'message', 'task', 'session', 'amends', 'replaced'],
   retrospectives: ['v', 'setup', 'commit', 'project', 'at', 'updatedAt', 'task', 'agentGrade', 'userGrade', 'agentGradeChannel', 'userGradeChannel', 'agentNote', 'userNote', 'scoreBefore', 'scoreAfter', 'extra'],
   gradeEvents: ['v', 'id', 'setup', 'project', 'commit', 'at', 'by', 'agentGrade', 'userGrade', 'channel', 'vouched', 'scoreBefore', 'scoreAfter', 'note'],
   bugs: ['v', 'id', 'setup', 'project', 'at', 'by', 'commit', 'note', 'skillPointsAfter'],
-  activities: ['v', 'id', 'setup', 'project', 'at', 'session', 'task', 'actions', 'outcome', 'decisions'],
+  activities: ['v', 'id', 'setup', 'project', 'at', 'session', 'task', 'actions', 'outcome', 'decisions', 'notes'],
   evidence: ['v', 'id', 'setup', 'project', 'commit', 'at', 'signal', 'source', 'subject', 'files', 'lines', 'pattern', 'days', 'added', 'surviving', 'status', 'decidedAt', 'note'],
   usage: [
     'v', 'setup', 'project', 'day', 'toolCalls', 'toolFailures', 'commands', 'commits', 'pushes', 'messages', ...TOKENS, 'cost', 'bugs',
     ...SUMS.map((sum) => `grades.agent.${sum}`), ...SUMS.map((sum) => `grades.user.${sum}`), 'grades.userByChannel',
     ...['toolCalls', 'toolFailures', 'commands', 'pushes', 'messages', ...TOKENS, 'cost'].map((field) => `baseline.${field}`),
+    'estimatedCost', 'unpricedMessages', 'grades.communication', 'baseline.estimatedCost', 'baseline.unpricedMessages',
   ],
 }
 

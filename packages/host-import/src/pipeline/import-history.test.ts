@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { Transcript } from '../testing/claude-code-transcript.js'
 import { Rollout } from '../testing/codex-rollout.js'
 import { gitRepository, headOf } from '../../test/git-repository.js'
-import { assistant, bashPart, opencodeDatabase } from '../testing/opencode-history.js'
+import { assistant, bashPart, opencodeDatabase, opencodeStorage, toolPart } from '../testing/opencode-history.js'
 import { tempFolder } from '@agent-tracker/test-folders'
 import { givenLocation } from '../locations.js'
 import { importHistory } from './import-history.js'
@@ -184,6 +184,44 @@ describe('importHistory', () => {
       await importHistory({ store, locations: [givenLocation('claude-code', projects)] })
       const [again] = await importHistory({ store, dryRun: true, locations: [givenLocation('claude-code', projects)] })
       expect(again).toMatchObject({ facts: 1, imported: 0, repeats: 1 })
+    } finally {
+      await store.close()
+    }
+  })
+
+  it('holds imported facts to ingest\'s limits: a time more than a day ahead of now is reported by its session and skipped, the rest imported', async () => {
+    const now = new Date('2026-12-01T12:00:00.000Z')
+    const projects = tempFolder('projects-')
+    // A call the day before, and one whose request (its response's time) came at 2099-01-01T10:00:00.000Z, its result a line later.
+    new Transcript(SESSION, '/home/me/shop', { startAt: '2026-11-30T09:00:00.000Z' }).prompt('work')
+      .call('toolu_now', 'Read', { file_path: '/home/me/shop/a.ts' }, { content: 'a' })
+      .pause(Date.parse('2099-01-01T09:59:59.750Z') - Date.parse('2026-11-30T09:00:01.000Z'))
+      .call('toolu_later', 'Read', { file_path: '/home/me/shop/b.ts' }, { content: 'b' })
+      .write(join(projects, 'x', `${SESSION}.jsonl`))
+    // OpenCode's storage: a message finished within the day's slack, one in 2100 with a tool part ending then too.
+    const slack = Date.parse('2026-12-02T11:00:00.000Z')
+    const later = Date.parse('2100-01-01T00:00:00.000Z')
+    const storage = opencodeStorage(join(tempFolder(), 'storage'), [{ id: 'ses_1', directory: '/home/me/web', messages: [
+      { id: 'msg_1', data: assistant('build', { created: slack - 1000, completed: slack }) },
+      { id: 'msg_2', data: assistant('build', { created: later - 1000, completed: later }), parts: [{ id: 'prt_1', data: { ...toolPart('call_1', 'read', 'completed'), state: { status: 'completed', input: {}, output: 'ok', metadata: {}, time: { start: later - 500, end: later - 100 } } } }] },
+    ] }])
+    const store = openLmdbStore({ databasePath: join(tempFolder(), 'tracker.lmdb') })
+    try {
+      const [claude, opencode] = await importHistory({ store, now: () => now, locations: [givenLocation('claude-code', projects), givenLocation('opencode', storage)] })
+      const accepted = 'accepted is a time from 1970-01-01T00:00:00.000Z to a day after now (2026-12-02T12:00:00.000Z). Skipped.'
+      expect(claude).toMatchObject({ toolCalls: 1, messages: 1, facts: 2, imported: 2, problemCount: 2 })
+      expect(claude?.problems).toEqual([
+        { kind: 'problem', file: `claude-code session ${SESSION}`, reason: `Invalid tool_call fact: field "at" is "2099-01-01T10:00:00.250Z"; ${accepted}` },
+        { kind: 'problem', file: `claude-code session ${SESSION}`, reason: `Invalid usage fact: field "at" is "2099-01-01T10:00:00.000Z"; ${accepted}` },
+      ])
+      expect(opencode).toMatchObject({ toolCalls: 0, messages: 1, imported: 1, problemCount: 2 })
+      expect(opencode?.problems.map((problem) => problem.reason)).toEqual([
+        `Invalid tool_call fact: field "at" is "2099-12-31T23:59:59.900Z"; ${accepted}`,
+        `Invalid usage fact: field "at" is "2100-01-01T00:00:00.000Z"; ${accepted}`,
+      ])
+      // Nothing of 2099 or 2100 reached the setups or the day rollups.
+      expect((await store.find('setups')).map((setup) => setup.lastSeenAt.slice(0, 10)).sort()).toEqual(['2026-11-30', '2026-12-02'])
+      expect((await store.find('usage')).map((day) => day.day).sort()).toEqual(['2026-11-30', '2026-12-02'])
     } finally {
       await store.close()
     }

@@ -1,5 +1,5 @@
 import type { CostEstimator, Fact, HostName, SetupIdentity, TrackerStore } from '@agent-tracker/core'
-import { hostToolCallFact, hostUsageFact, responseCost, screenFacts } from '@agent-tracker/core'
+import { checkHostFact, hostToolCallFact, hostUsageFact, responseCost, screenFacts } from '@agent-tracker/core'
 import { claudeCodeHistory } from '../claude-code/transcript-events.js'
 import { codexHistory } from '../codex/rollout-events.js'
 import type { HistoryEvent, HistoryLocation, HistoryToolCall, HistoryUsage, ReadOptions } from '../history-events.js'
@@ -28,6 +28,8 @@ export interface ImportHistoryOptions {
   readonly batchSize?: number | undefined
   /** Called as each source's files or sessions are read. */
   readonly onProgress?: ((source: HostName, done: number, total: number) => void) | undefined
+  /** The time now, which no fact may be more than a day ahead of (as `ingest` holds its lines to); default the system clock. */
+  readonly now?: (() => Date) | undefined
 }
 
 const BATCH = 5000
@@ -43,6 +45,7 @@ const BATCH = 5000
 export async function importHistory(options: ImportHistoryOptions): Promise<SourceSummary[]> {
   const estimator = options.estimator ?? (await loadPriceCatalogue())
   const read: ReadOptions = { since: options.since, identity: options.identity }
+  const now = options.now ?? ((): Date => new Date())
   const summaries: SourceSummary[] = []
   for (const location of options.locations) {
     const tally = new SummaryTally(location)
@@ -70,7 +73,7 @@ export async function importHistory(options: ImportHistoryOptions): Promise<Sour
           continue
         case 'tool_call':
         case 'usage':
-          pending.push(...(await checkedFacts(event, estimator, tally)))
+          pending.push(...(await checkedFacts(event, estimator, tally, now)))
           break
       }
       if (pending.length >= (options.batchSize ?? BATCH)) {
@@ -95,9 +98,11 @@ async function factsOf(event: HistoryToolCall | HistoryUsage, estimator: CostEst
 /**
  * The door every imported fact goes through, one by one: a fact that cannot be built or fails its
  * check (an absurd token count, a field too large to store) is reported by its session and
- * skipped; the rest go in.
+ * skipped; the rest go in. The check is the one `ingest` holds another host's facts to
+ * (`checkHostFact`): a history is another host's word too, and a time years ahead of the clock
+ * would otherwise sit at the end of every window and make its setup look active until then.
  */
-async function checkedFacts(event: HistoryToolCall | HistoryUsage, estimator: CostEstimator, tally: SummaryTally): Promise<Fact[]> {
+async function checkedFacts(event: HistoryToolCall | HistoryUsage, estimator: CostEstimator, tally: SummaryTally, now: () => Date): Promise<Fact[]> {
   const file = `${event.context.host} session ${event.context.session}`
   let candidates: unknown[]
   try {
@@ -108,7 +113,15 @@ async function checkedFacts(event: HistoryToolCall | HistoryUsage, estimator: Co
   }
   const { facts, refused } = screenFacts(candidates, (candidate) => candidate, () => file)
   for (const item of refused) tally.addProblem({ kind: 'problem', file, reason: item.message })
-  return facts
+  return facts.filter((fact) => {
+    try {
+      checkHostFact(fact, now())
+      return true
+    } catch (error) {
+      tally.addProblem({ kind: 'problem', file, reason: `${error instanceof Error ? error.message : String(error)} Skipped.` })
+      return false
+    }
+  })
 }
 
 /** Every event of one host's history, source by source. */
