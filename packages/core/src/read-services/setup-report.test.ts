@@ -127,9 +127,13 @@ describe('groupedReport', () => {
     const late = createFactScript({ setup: SONNET, project: SHOP, start: '2026-03-02T23:30:00.000Z' })
     await store.applyFacts([late.commit('a1', 'late at night in London, early morning in Berlin')])
     expect((await groupedReport(store, { by: 'day' })).groups.map((group) => group.key)).toEqual(['2026-03-02'])
-    // The commit falls on the 3rd in Berlin; usage, kept per UTC day, stays with the 2nd.
+    // The commit falls on the 3rd in Berlin; its UTC day's rollup, which holds no tool call, token or cost, opens no group of the 2nd.
     const berlin = await groupedReport(store, { by: 'day', timeZone: 'Europe/Berlin' })
-    expect(berlin.groups.map((group) => [group.key, group.rows.map((row) => row.commits)])).toEqual([['2026-03-02', [0]], ['2026-03-03', [1]]])
+    expect(berlin.groups.map((group) => [group.key, group.rows.map((row) => row.commits)])).toEqual([['2026-03-03', [1]]])
+    // Usage, kept per UTC day, stays with the 2nd.
+    await store.applyFacts([late.toolCall('bash', true)])
+    const withUsage = await groupedReport(store, { by: 'day', timeZone: 'Europe/Berlin' })
+    expect(withUsage.groups.map((group) => [group.key, group.rows.map((row) => [row.commits, row.toolCalls])])).toEqual([['2026-03-02', [[0, 1]]], ['2026-03-03', [[1, 0]]]])
     // From Berlin's midnight of the 3rd, the day of usage whose noon falls before it stays out.
     const fromThird = await groupedReport(store, { by: 'day', timeZone: 'Europe/Berlin', since: '2026-03-02T23:00:00.000Z' })
     expect(fromThird.groups.map((group) => [group.key, group.rows.map((row) => row.commits)])).toEqual([['2026-03-03', [1]]])
