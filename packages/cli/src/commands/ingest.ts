@@ -138,8 +138,14 @@ export async function ingestCommand(ctx: CommandContext, options: { file?: strin
   for (const signal of signals) process.on(signal, stop)
   try {
     try {
-      for await (const { line, text } of numberedLines(input)) {
+      for await (const read of numberedLines(input)) {
+        const { line } = read
         lines = line
+        if ('problem' in read) {
+          rejected.push({ line, message: read.problem })
+          continue
+        }
+        const { text } = read
         if (text.trim() === '') continue
         try {
           const parsed: unknown = JSON.parse(text)

@@ -1,0 +1,34 @@
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import type { IngestSummary } from '../src/commands/ingest.js'
+import { main } from '../src/main.js'
+import { factLine, jsonData, tempFolder } from './run-cli.js'
+import { SONNET } from './seed.js'
+
+/** `ingest --json` reading `stdin`, in this process; its summary and exit code. */
+async function ingestFrom(stdin: AsyncIterable<Buffer>, args: readonly string[]): Promise<{ code: number; summary: IngestSummary }> {
+  const home = tempFolder('home-')
+  let stdout = ''
+  const io = { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: () => true }, stdin, env: { HOME: home, NO_COLOR: '1', TZ: 'UTC' }, cwd: home, homeDir: home }
+  const code = await main(['ingest', ...args, '--json'], io)
+  return { code, summary: jsonData(stdout, 'ingest') as IngestSummary }
+}
+
+const call = (tool: string): string => factLine({ kind: 'tool_call', setup: SONNET, project: '/w/app', tool, ok: true, at: '2026-03-01T10:00:00Z' })
+
+describe('ingest of a line past the longest a line may be', () => {
+  it('rejects it by number, saying what is accepted, and stores the lines around it', async () => {
+    // 64 MiB and one chunk of "x" on one line, made as it is read: the test holds one chunk.
+    const chunk = Buffer.alloc(64 * 1024, 'x')
+    // eslint-disable-next-line @typescript-eslint/require-await -- input streams are async; these chunks are made on the spot
+    async function* stdin(): AsyncGenerator<Buffer> {
+      yield Buffer.from(`${call('before')}\n`)
+      for (let sent = 0; sent <= 64 * 1024 * 1024; sent += chunk.length) yield chunk
+      yield Buffer.from(`\n${call('after')}\n`)
+    }
+    const { code, summary } = await ingestFrom(stdin(), ['--db', join(tempFolder(), 'long.lmdb')])
+    expect(code).toBe(1)
+    expect(summary).toMatchObject({ lines: 3, ingested: 2 })
+    expect(summary.rejected).toEqual([{ line: 2, message: "the line is longer than 64 MiB; accepted are lines of up to 64 MiB, one fact each (a fact's free text is at most 256 KiB)" }])
+  })
+})
