@@ -1,8 +1,10 @@
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { IngestSummary } from '../src/commands/ingest.js'
 import { main } from '../src/main.js'
-import { factLine, jsonData, tempFolder } from './run-cli.js'
+import { databaseContents } from './ingest-history.js'
+import { factLine, jsonData, runCli, tempFolder } from './run-cli.js'
 import { SONNET } from './seed.js'
 
 /** `ingest --json` reading `stdin`, in this process; its summary and exit code. */
@@ -30,5 +32,18 @@ describe('ingest of a line past the longest a line may be', () => {
     expect(code).toBe(1)
     expect(summary).toMatchObject({ lines: 3, ingested: 2 })
     expect(summary.rejected).toEqual([{ line: 2, message: "the line is longer than 64 MiB; accepted are lines of up to 64 MiB, one fact each (a fact's free text is at most 256 KiB)" }])
+  })
+})
+
+describe('ingest of a file that begins with a byte-order mark', () => {
+  it('reads its first line as the others, the mark left out', async () => {
+    const folder = tempFolder()
+    const file = join(folder, 'saved-on-windows.jsonl')
+    // As Notepad saves "UTF-8 with BOM": the mark, then the lines, each ended by CR LF.
+    writeFileSync(file, `\uFEFF${factLine({ kind: 'activity', setup: SONNET, project: '/w/app', task: 'first' })}\r\n${call('bash')}\r\n`)
+    const { code, stdout } = await runCli(['ingest', '--file', file, '--db', join(folder, 'bom.lmdb'), '--json'])
+    expect(jsonData(stdout, 'ingest')).toMatchObject({ lines: 2, ingested: 2, rejected: [] })
+    expect(code).toBe(0)
+    expect((await databaseContents(join(folder, 'bom.lmdb'))).records.activities).toMatchObject([{ task: 'first' }])
   })
 })

@@ -12,12 +12,12 @@ export const MAX_LINE_BYTES = 64 * 1024 * 1024
 export type NumberedLine = { readonly line: number; readonly text: string } | { readonly line: number; readonly problem: string }
 
 /**
- * The lines of a byte stream, numbered from 1, without their line ends. A line is decoded once it
- * is whole, so a character split between two chunks arrives whole. Each chunk is searched once for
- * line ends and a line's chunks are joined once, at its end: a line spread over many chunks costs
- * what its bytes cost (the whole line so far searched again at every chunk was quadratic: a 60 MB
- * line took 35 s). A line longer than `maxLineBytes` is given as a problem as soon as it passes
- * that, and the rest of it is skipped.
+ * The lines of a byte stream, numbered from 1, without their line ends (nor the stream's leading
+ * byte-order mark). A line is decoded once it is whole, so a character split between two chunks
+ * arrives whole. Each chunk is searched once for line ends and a line's chunks are joined once, at
+ * its end: a line spread over many chunks costs what its bytes cost (the whole line so far searched
+ * again at every chunk was quadratic: a 60 MB line took 35 s). A line longer than `maxLineBytes` is
+ * given as a problem as soon as it passes that, and the rest of it is skipped.
  */
 export async function* numberedLines(input: AsyncIterable<string | Buffer>, maxLineBytes: number = MAX_LINE_BYTES): AsyncGenerator<NumberedLine> {
   let line = 0
@@ -51,7 +51,9 @@ export async function* numberedLines(input: AsyncIterable<string | Buffer>, maxL
 }
 
 function decoded(line: number, bytes: Buffer): NumberedLine {
-  const text = bytes.toString('utf8')
+  let text = bytes.toString('utf8')
+  // A byte-order mark, which editors on Windows put before UTF-8 text, is no part of the first line's JSON.
+  if (line === 1 && text.startsWith('\uFEFF')) text = text.slice(1)
   return { line, text: text.endsWith('\r') ? text.slice(0, -1) : text }
 }
 
