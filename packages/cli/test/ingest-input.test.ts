@@ -47,3 +47,19 @@ describe('ingest of a file that begins with a byte-order mark', () => {
     expect((await databaseContents(join(folder, 'bom.lmdb'))).records.activities).toMatchObject([{ task: 'first' }])
   })
 })
+
+describe('ingest of a line that is not UTF-8', () => {
+  it('rejects it by number, saying so and what is accepted, instead of storing replaced characters; the other lines are stored', async () => {
+    const folder = tempFolder()
+    const file = join(folder, 'latin1.jsonl')
+    const activity = (task: string): string => factLine({ kind: 'activity', setup: SONNET, project: '/w/app', task, at: '2026-03-01T10:00:00Z' })
+    // "café" saved as Latin-1: é is the one byte 0xe9.
+    writeFileSync(file, Buffer.concat([Buffer.from(`${activity('tea')}\n`), Buffer.from(`${activity('café')}\n`, 'latin1'), Buffer.from(`${activity('crème')}\n`)]))
+    const { code, stdout } = await runCli(['ingest', '--file', file, '--db', join(folder, 'latin1.lmdb'), '--json'])
+    expect(code).toBe(1)
+    const at = activity('café').indexOf('é') + 1
+    expect(jsonData(stdout, 'ingest')).toMatchObject({ lines: 3, ingested: 2, rejected: [{ line: 2, message: `not valid UTF-8: byte ${String(at)} of the line, 0xe9, starts no UTF-8 character; accepted is UTF-8 text (convert other encodings first, e.g. iconv -f latin1 -t utf-8)` }] })
+    const tasks = (await databaseContents(join(folder, 'latin1.lmdb'))).records.activities.map((entry) => (entry as { task: string }).task)
+    expect(tasks.sort()).toEqual(['crème', 'tea'])
+  })
+})

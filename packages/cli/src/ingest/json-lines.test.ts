@@ -26,3 +26,26 @@ describe('the lines of ingest input', () => {
     ])
   })
 })
+
+describe('the lines of ingest input that are not UTF-8', () => {
+  it('are given as problems naming the first byte that starts no UTF-8 character; UTF-8 ones, U+FFFD itself among them, as text', async () => {
+    const lines: [string, Buffer][] = [
+      ['Latin-1 é', Buffer.from('"caf\xe9"', 'latin1')],
+      ['a lead byte cut short', Buffer.from([0x22, 0xe2, 0x82, 0x22])],
+      ['a continuation byte alone', Buffer.from([0x22, 0x80, 0x22])],
+      ['an overlong slash', Buffer.from([0x22, 0xc0, 0xaf, 0x22])],
+      ['a surrogate', Buffer.from([0x22, 0xed, 0xa0, 0x80, 0x22])],
+      ['past U+10FFFF', Buffer.from([0x22, 0xf4, 0x90, 0x80, 0x80, 0x22])],
+      ['the last byte, cut short', Buffer.from([0x22, 0x41, 0xf0, 0x9f])],
+      ['UTF-8', Buffer.from('"€ 𝄞 \uFFFD"', 'utf8')],
+    ]
+    // eslint-disable-next-line @typescript-eslint/require-await -- input streams are async; these chunks are made on the spot
+    async function* input(): AsyncGenerator<Buffer> {
+      for (const [, bytes] of lines) yield Buffer.concat([bytes, Buffer.from('\n')])
+    }
+    const seen: unknown[] = []
+    for await (const read of numberedLines(input())) seen.push(read)
+    const bad = (line: number, at: number, byte: string): unknown => ({ line, problem: `not valid UTF-8: byte ${String(at)} of the line, 0x${byte}, starts no UTF-8 character; accepted is UTF-8 text (convert other encodings first, e.g. iconv -f latin1 -t utf-8)` })
+    expect(seen).toEqual([bad(1, 5, 'e9'), bad(2, 2, 'e2'), bad(3, 2, '80'), bad(4, 2, 'c0'), bad(5, 2, 'ed'), bad(6, 2, 'f4'), bad(7, 3, 'f0'), { line: 8, text: '"€ 𝄞 \uFFFD"' }])
+  })
+})
