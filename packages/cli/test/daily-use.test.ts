@@ -450,7 +450,8 @@ describe('one voice', () => {
     const bug = await runCli(['bug', SONNET, '--db', db])
     expect(bug.stdout).toContain('1 bug.')
     expect((await runCli(['status', SONNET, '--db', db])).stdout).toMatch(/Commits +1 \(1 push\), 1 bug\n/)
-    expect((await runCli(['ingest', '--db', db], { input: factLine({ kind: 'push', setup: SONNET, project: '/w/app' }) })).stdout).toBe('Ingested 1 fact from 1 line.\n')
+    // Another push: the same line again, in a run of its own, would be the same push (a repeat).
+    expect((await runCli(['ingest', '--db', db], { input: factLine({ kind: 'push', setup: SONNET, project: '/w/app', branch: 'main' }) })).stdout).toBe('Ingested 1 fact from 1 line.\n')
   })
 
   it('prints a cost per commit with one precision everywhere', async () => {

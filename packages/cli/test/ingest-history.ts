@@ -5,7 +5,7 @@ import { openLmdbStore } from '@agent-tracker/lmdb-store'
 /**
  * A realistic ingest file without ids: tool calls and messages of two setups in two projects over
  * several days, commits graded after they are made, bugs and journal entries. Ids are derived
- * from the lines. Some lines repeat the same content on purpose: they are separate events.
+ * from the facts. Some lines repeat the same content on purpose: they are separate events.
  */
 export function ingestHistory(lines: number): string {
   const out: string[] = []

@@ -5,7 +5,7 @@ import { jsonData, runCli, tempFolder } from './run-cli.js'
 
 const LIMIT = 1024 * 1024
 
-/** 1,000 tool-call lines of batch `n` (ids derived from the lines; times make each batch distinct). */
+/** 1,000 tool-call lines of batch `n` (ids derived from their facts; the times make every line, and so each batch, distinct). */
 function batchFile(folder: string, n: number): string {
   const lines = Array.from({ length: 1000 }, (_, i) => JSON.stringify({ kind: 'tool_call', setup: 'build@anthropic/claude-sonnet-4-5', project: '/w/app', tool: 'bash', ok: i % 9 !== 0, at: new Date(Date.UTC(2026, 0, 1) + (n * 1000 + i) * 1000).toISOString() }))
   const file = join(folder, `batch-${String(n)}.jsonl`)

@@ -8,11 +8,13 @@ import { describeFailure } from '../describe-failure.js'
 import type { CommandContext } from '../context.js'
 import { plural } from '../format.js'
 import { numberedLines } from '../ingest/json-lines.js'
-import { lineFactId } from '../ingest/line-fact-id.js'
+import { InputFactIds } from '../ingest/input-fact-ids.js'
 import { absolutePath } from '../io.js'
 import { gradeProvenanceOf, uncountedGradeNote, usersOwnCall } from '../trust.js'
 
 const BATCH = 1000
+/** The id a fact without one has while it is checked: the one derived from it replaces it. */
+const UNNAMED = 'ingest:unnamed'
 
 /** A line that was not stored, and why. */
 export interface IngestedLine {
@@ -42,12 +44,12 @@ const SIGNAL_CODES: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 1
 
 /**
  * `ingest`: one fact per JSON line on stdin (or `--file`), the way other agent hosts feed the
- * tracker. Every fact has a stable id (its own, or one derived from the line), so ingesting the
- * same input again stores nothing twice. Bad lines are reported by number and skipped; every good
- * line is stored, in batches, each at once. A line's project must be an absolute path and its
- * commits git hashes, as the tracker's own hosts record them. Stopped by a signal, it says up to which line the
- * input is stored. Grades carry the channel `ingest` whatever a line says; user grades count only
- * with `--trust`.
+ * tracker. Every fact has a stable id (its own, or one derived from what it says: see
+ * {@link InputFactIds}), so ingesting the same input again, corrected or added to, stores nothing
+ * twice. Bad lines are reported by number and skipped; every good line is stored, in batches, each
+ * at once. A line's project must be an absolute path and its commits git hashes, as the tracker's
+ * own hosts record them. Stopped by a signal, it says up to which line the input is stored. Grades
+ * carry the channel `ingest` whatever a line says; user grades count only with `--trust`.
  * @throws {CliError} NO_INPUT at a terminal without `--file` or for a missing file; TRUST_REFUSED for `--trust` inside an agent session.
  */
 export async function ingestCommand(ctx: CommandContext, options: { file?: string; trust?: boolean }): Promise<number> {
@@ -65,6 +67,7 @@ export async function ingestCommand(ctx: CommandContext, options: { file?: strin
   let lastCommittedLine = 0
   let interrupted: NodeJS.Signals | undefined
   let uncountedGrades = 0
+  const ids = new InputFactIds()
   const progress = ctx.progress('Ingesting')
   const noteSkipped = (skipped: readonly SkippedFact[], lineOf: ReadonlyMap<string, number>): void => {
     for (const { id, reason } of skipped) {
@@ -95,7 +98,8 @@ export async function ingestCommand(ctx: CommandContext, options: { file?: strin
     ingested += result.applied
     noteSkipped(result.skipped, new Map(batch.map((entry) => [entry.fact.id, entry.line])))
     // Only grades stored now are told of: a rerun that skips them as repeats has nothing to say. A
-    // line given twice is stored once and skipped once, so skips are counted off by id, one each.
+    // line with its own id given twice is stored once and skipped once, so skips are counted off by
+    // id, one each.
     const skips = new Map<string, number>()
     for (const { id } of result.skipped) skips.set(id, (skips.get(id) ?? 0) + 1)
     for (const { fact } of batch) {
@@ -138,24 +142,32 @@ export async function ingestCommand(ctx: CommandContext, options: { file?: strin
   for (const signal of signals) process.on(signal, stop)
   try {
     try {
-      for await (const { line, text } of numberedLines(input)) {
+      for await (const read of numberedLines(input)) {
+        const { line } = read
         lines = line
+        if ('problem' in read) {
+          rejected.push({ line, message: read.problem })
+          continue
+        }
+        const { text } = read
         if (text.trim() === '') continue
         try {
           const parsed: unknown = JSON.parse(text)
-          const fact = checkHostFact(validateFact(parsed, { newId: () => lineFactId(line, text), now: () => ctx.now() }), ctx.now())
+          const checked = checkHostFact(validateFact(parsed, { newId: () => UNNAMED, now: () => ctx.now() }), ctx.now())
           // What only the user may do comes in vouched for, or not at all (the CLI's own commands refuse it inside an agent session).
-          const userCall = provenance.vouched ? undefined : usersOwnCall(fact)
+          const userCall = provenance.vouched ? undefined : usersOwnCall(checked)
           if (userCall !== undefined) {
             rejected.push({ line, message: `${userCall}, which is the user's own call: ingest it with --trust, from your own terminal (--trust is refused inside an agent session).` })
             continue
           }
+          let fact = checked
           if (fact.kind === 'grade') {
             const { vouched: _claimed, ...claims } = fact
-            // A grade line without an id of its own, vouched for, is not the same line's uncounted grade.
-            const id = provenance.vouched && !namesId(parsed) ? lineFactId(line, text, true) : fact.id
-            pending.push({ line, fact: validateFact({ ...claims, id, channel: provenance.channel, ...(provenance.vouched ? { vouched: true } : {}) }) })
-          } else pending.push({ line, fact })
+            fact = validateFact({ ...claims, channel: provenance.channel, ...(provenance.vouched ? { vouched: true } : {}) })
+          }
+          // Derived from the fact as it is stored: a grade vouched for gets another id than the same line's uncounted grade.
+          if (!namesId(parsed)) fact = validateFact({ ...fact, id: ids.idOf(fact, givesTime(parsed)) })
+          pending.push({ line, fact })
         } catch (error) {
           const message = error instanceof SyntaxError ? `not valid JSON (${error.message})` : describeFailure(error).message
           rejected.push({ line, message })
@@ -179,9 +191,19 @@ export async function ingestCommand(ctx: CommandContext, options: { file?: strin
   return rejected.length > 0 ? EXIT.failure : EXIT.ok
 }
 
-/** True when a parsed line gives its fact's id (any id: `validateFact` has checked it). */
+/** True when a parsed line gives its fact's id (any id: `validateFact` has checked it; it takes a null `id` as none). */
 function namesId(parsed: unknown): boolean {
-  return typeof parsed === 'object' && parsed !== null && (parsed as { id?: unknown }).id !== undefined
+  return gives(parsed, 'id')
+}
+
+/** True when a parsed line gives its fact's time, rather than leaving it to the time of the run (a null `at` is none). */
+function givesTime(parsed: unknown): boolean {
+  return gives(parsed, 'at')
+}
+
+function gives(parsed: unknown, field: string): boolean {
+  const value = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>)[field] : undefined
+  return value !== undefined && value !== null
 }
 
 function openInput(ctx: CommandContext, file: string | undefined): AsyncIterable<string | Buffer> {

@@ -1,25 +1,114 @@
-import { StringDecoder } from 'node:string_decoder'
+import { isUtf8 } from 'node:buffer'
+import { LIMITS } from '@agent-tracker/core'
 
 /**
- * The lines of a text stream, numbered from 1, without their line ends. Bytes are decoded as
- * UTF-8 across chunk borders, so a character split between two chunks arrives whole.
+ * The longest line read, in bytes: a longer one is rejected as soon as it passes this, and the
+ * rest of it is skipped rather than held in memory. No fact comes near it (free text is at most
+ * 256 KiB); it is the limit `import` reads the hosts' own JSON-lines files up to (host-import's
+ * `MAX_LINE_BYTES`), kept here rather than imported so that `ingest` does not load the host readers.
  */
-export async function* numberedLines(input: AsyncIterable<string | Buffer>): AsyncGenerator<{ readonly line: number; readonly text: string }> {
-  const decoder = new StringDecoder('utf8')
-  let rest = ''
+export const MAX_LINE_BYTES = 64 * 1024 * 1024
+
+/** A line of input, numbered from 1 and without its line end: its text, or why it cannot be read. */
+export type NumberedLine = { readonly line: number; readonly text: string } | { readonly line: number; readonly problem: string }
+
+/**
+ * The lines of a byte stream, numbered from 1, without their line ends (nor the stream's leading
+ * byte-order mark). A line is decoded once it is whole, so a character split between two chunks
+ * arrives whole; one that is not UTF-8 is given as a problem, naming its first bad byte. Each chunk
+ * is searched once for line ends and a line's chunks are joined once, at its end: a line spread
+ * over many chunks costs what its bytes cost (the whole line so far searched again at every chunk
+ * was quadratic: a 60 MB line took 35 s). A line longer than `maxLineBytes` is given as a problem
+ * as soon as it passes that, and the rest of it is skipped.
+ */
+export async function* numberedLines(input: AsyncIterable<string | Buffer>, maxLineBytes: number = MAX_LINE_BYTES): AsyncGenerator<NumberedLine> {
   let line = 0
+  /** The line under way: its bytes read so far, in the chunks they came in. */
+  let pieces: Buffer[] = []
+  let held = 0
+  /** The line under way has passed `maxLineBytes`: it was told of, and its bytes are not kept. */
+  let overlong = false
   for await (const chunk of input) {
-    rest += typeof chunk === 'string' ? chunk : decoder.write(chunk)
-    let start = 0
-    let newline = rest.indexOf('\n', start)
-    while (newline !== -1) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk
+    let at = 0
+    for (let newline = bytes.indexOf(0x0a, at); newline !== -1; newline = bytes.indexOf(0x0a, at)) {
       line += 1
-      yield { line, text: rest.slice(start, newline).replace(/\r$/, '') }
-      start = newline + 1
-      newline = rest.indexOf('\n', start)
+      if (overlong) overlong = false
+      else if (held + newline - at > maxLineBytes) yield { line, problem: tooLong(maxLineBytes) }
+      else yield decoded(line, pieces.length === 0 ? bytes.subarray(at, newline) : Buffer.concat([...pieces, bytes.subarray(at, newline)]))
+      pieces = []
+      held = 0
+      at = newline + 1
     }
-    rest = rest.slice(start)
+    if (at < bytes.length && !overlong) {
+      held += bytes.length - at
+      if (held > maxLineBytes) {
+        overlong = true
+        pieces = []
+        yield { line: line + 1, problem: tooLong(maxLineBytes) }
+      } else pieces.push(bytes.subarray(at))
+    }
   }
-  rest += decoder.end()
-  if (rest !== '') yield { line: line + 1, text: rest.replace(/\r$/, '') }
+  if (held > 0 && !overlong) yield decoded(line + 1, Buffer.concat(pieces))
+}
+
+function decoded(line: number, bytes: Buffer): NumberedLine {
+  // Decoding would put U+FFFD in place of bytes that are not UTF-8, and the fact would be stored
+  // with text it never had ("café" in Latin-1 as "caf�"): such a line is rejected instead.
+  if (!isUtf8(bytes)) return { line, problem: notUtf8(bytes) }
+  let text = bytes.toString('utf8')
+  // A byte-order mark, which editors on Windows put before UTF-8 text, is no part of the first line's JSON.
+  if (line === 1 && text.startsWith('\uFEFF')) text = text.slice(1)
+  return { line, text: text.endsWith('\r') ? text.slice(0, -1) : text }
+}
+
+function notUtf8(bytes: Buffer): string {
+  const at = firstNonUtf8Byte(bytes)
+  const where = at === -1 ? '' : `: byte ${String(at + 1)} of the line, 0x${(bytes[at] ?? 0).toString(16).padStart(2, '0')}, starts no UTF-8 character`
+  return `not valid UTF-8${where}; accepted is UTF-8 text (convert other encodings first, e.g. iconv -f latin1 -t utf-8)`
+}
+
+/** The position of the first byte that starts no UTF-8 character, or -1 when every one does. */
+function firstNonUtf8Byte(bytes: Buffer): number {
+  for (let at = 0; at < bytes.length;) {
+    const length = utf8CharacterLength(bytes, at)
+    if (length === 0) return at
+    at += length
+  }
+  return -1
+}
+
+/**
+ * The length of the UTF-8 character at `at`, or 0 when none starts there. As RFC 3629 has it (and
+ * `isUtf8`): the first byte says the length, and the second's range rules out overlong forms,
+ * surrogates (ED A0–BF) and code points past U+10FFFF.
+ */
+function utf8CharacterLength(bytes: Buffer, at: number): number {
+  const first = bytes[at] ?? 0
+  if (first < 0x80) return 1
+  const [length, low, high] =
+    first >= 0xc2 && first <= 0xdf ? [2, 0x80, 0xbf]
+    : first === 0xe0 ? [3, 0xa0, 0xbf]
+    : first === 0xed ? [3, 0x80, 0x9f]
+    : first >= 0xe1 && first <= 0xef ? [3, 0x80, 0xbf]
+    : first === 0xf0 ? [4, 0x90, 0xbf]
+    : first >= 0xf1 && first <= 0xf3 ? [4, 0x80, 0xbf]
+    : first === 0xf4 ? [4, 0x80, 0x8f]
+    : [0, 0, 0]
+  const second = bytes[at + 1]
+  if (length === 0 || second === undefined || second < low || second > high) return 0
+  for (let next = at + 2; next < at + length; next++) {
+    const byte = bytes[next]
+    if (byte === undefined || (byte & 0xc0) !== 0x80) return 0
+  }
+  return length
+}
+
+function tooLong(maxLineBytes: number): string {
+  return `the line is longer than ${inUnits(maxLineBytes)}; accepted are lines of up to ${inUnits(maxLineBytes)}, one fact each (a fact's free text is at most ${inUnits(LIMITS.textBytes)})`
+}
+
+function inUnits(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${String(bytes / (1024 * 1024))} MiB`
+  return bytes >= 1024 ? `${String(bytes / 1024)} KiB` : `${String(bytes)} bytes`
 }

@@ -1,0 +1,48 @@
+import { createHash } from 'node:crypto'
+import type { Fact } from '@agent-tracker/core'
+
+/**
+ * The ids of the facts of one input that name none. A fact's id is derived from what it says and
+ * from how many identical facts came before it in the input, never from where its line is: a line
+ * number changed whenever a line before it was removed, added or fixed, and the same facts
+ * ingested again were stored again as new ones. So the same input ingested again — corrected,
+ * with lines added anywhere, reordered, or written out again with other spacing, key order or time
+ * zones — stores nothing twice, while two identical lines in one input (two equal calls within a
+ * second) stay two events: the second identical fact is the second however the input changes.
+ *
+ * What the fact says is the fact as it will be stored, in a canonical form (see
+ * {@link canonicalJson}), without its id and without a time the line did not give (that is the
+ * time of the run, and would make every run's facts new). A grade's channel and `vouched` are
+ * part of it: a grade vouched for (`ingest --trust`) is another fact than the same line's
+ * uncounted grade, as a `grade --trust` after an uncounted `grade` is.
+ */
+export class InputFactIds {
+  /**
+   * How many facts of each content were given an id: one entry per distinct fact of the input, kept
+   * to its end. Keyed by the first 128 bits of the content's digest, one character a byte (as
+   * unique as a UUID): about 60 bytes a fact, where the digest's hex took 110.
+   */
+  readonly #seen = new Map<string, number>()
+
+  /** The id of the next fact without one; `timed` when its line gave its time (`at`). */
+  idOf(fact: Fact, timed: boolean): string {
+    const { id: _id, at, ...said } = fact
+    const content = createHash('sha256').update(canonicalJson(timed ? { ...said, at } : said)).digest()
+    const key = content.toString('latin1', 0, 16)
+    const occurrence = (this.#seen.get(key) ?? 0) + 1
+    this.#seen.set(key, occurrence)
+    return `ingest:${createHash('sha256').update(content).update(`\n${String(occurrence)}`).digest('hex').slice(0, 40)}`
+  }
+}
+
+/**
+ * JSON with every object's keys in one order (by UTF-16 code units), so that the same data gives
+ * the same text whatever order its keys came in. Objects are rebuilt with `Object.fromEntries`,
+ * which makes a key "__proto__" a key like any other.
+ */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) => {
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) return item
+    return Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+  })
+}

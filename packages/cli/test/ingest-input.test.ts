@@ -1,0 +1,120 @@
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import type { IngestSummary } from '../src/commands/ingest.js'
+import { main } from '../src/main.js'
+import { databaseContents } from './ingest-history.js'
+import { factLine, jsonData, runCli, tempFolder } from './run-cli.js'
+import { SONNET } from './seed.js'
+
+/** `ingest --json` reading `stdin`, in this process; its summary and exit code. */
+async function ingestFrom(stdin: AsyncIterable<Buffer>, args: readonly string[]): Promise<{ code: number; summary: IngestSummary }> {
+  const home = tempFolder('home-')
+  let stdout = ''
+  const io = { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: () => true }, stdin, env: { HOME: home, NO_COLOR: '1', TZ: 'UTC' }, cwd: home, homeDir: home }
+  const code = await main(['ingest', ...args, '--json'], io)
+  return { code, summary: jsonData(stdout, 'ingest') as IngestSummary }
+}
+
+const call = (tool: string): string => factLine({ kind: 'tool_call', setup: SONNET, project: '/w/app', tool, ok: true, at: '2026-03-01T10:00:00Z' })
+
+describe('ingest of a line past the longest a line may be', () => {
+  it('rejects it by number, saying what is accepted, and stores the lines around it', async () => {
+    // 64 MiB and one chunk of "x" on one line, made as it is read: the test holds one chunk.
+    const chunk = Buffer.alloc(64 * 1024, 'x')
+    // eslint-disable-next-line @typescript-eslint/require-await -- input streams are async; these chunks are made on the spot
+    async function* stdin(): AsyncGenerator<Buffer> {
+      yield Buffer.from(`${call('before')}\n`)
+      for (let sent = 0; sent <= 64 * 1024 * 1024; sent += chunk.length) yield chunk
+      yield Buffer.from(`\n${call('after')}\n`)
+    }
+    const { code, summary } = await ingestFrom(stdin(), ['--db', join(tempFolder(), 'long.lmdb')])
+    expect(code).toBe(1)
+    expect(summary).toMatchObject({ lines: 3, ingested: 2 })
+    expect(summary.rejected).toEqual([{ line: 2, message: "the line is longer than 64 MiB; accepted are lines of up to 64 MiB, one fact each (a fact's free text is at most 256 KiB)" }])
+  })
+})
+
+describe('ingest of a file that begins with a byte-order mark', () => {
+  it('reads its first line as the others, the mark left out', async () => {
+    const folder = tempFolder()
+    const file = join(folder, 'saved-on-windows.jsonl')
+    // As Notepad saves "UTF-8 with BOM": the mark, then the lines, each ended by CR LF.
+    writeFileSync(file, `\uFEFF${factLine({ kind: 'activity', setup: SONNET, project: '/w/app', task: 'first' })}\r\n${call('bash')}\r\n`)
+    const { code, stdout } = await runCli(['ingest', '--file', file, '--db', join(folder, 'bom.lmdb'), '--json'])
+    expect(jsonData(stdout, 'ingest')).toMatchObject({ lines: 2, ingested: 2, rejected: [] })
+    expect(code).toBe(0)
+    expect((await databaseContents(join(folder, 'bom.lmdb'))).records.activities).toMatchObject([{ task: 'first' }])
+  })
+})
+
+describe('ingest of a line that is not UTF-8', () => {
+  it('rejects it by number, saying so and what is accepted, instead of storing replaced characters; the other lines are stored', async () => {
+    const folder = tempFolder()
+    const file = join(folder, 'latin1.jsonl')
+    const activity = (task: string): string => factLine({ kind: 'activity', setup: SONNET, project: '/w/app', task, at: '2026-03-01T10:00:00Z' })
+    // "café" saved as Latin-1: é is the one byte 0xe9.
+    writeFileSync(file, Buffer.concat([Buffer.from(`${activity('tea')}\n`), Buffer.from(`${activity('café')}\n`, 'latin1'), Buffer.from(`${activity('crème')}\n`)]))
+    const { code, stdout } = await runCli(['ingest', '--file', file, '--db', join(folder, 'latin1.lmdb'), '--json'])
+    expect(code).toBe(1)
+    const at = activity('café').indexOf('é') + 1
+    expect(jsonData(stdout, 'ingest')).toMatchObject({ lines: 3, ingested: 2, rejected: [{ line: 2, message: `not valid UTF-8: byte ${String(at)} of the line, 0xe9, starts no UTF-8 character; accepted is UTF-8 text (convert other encodings first, e.g. iconv -f latin1 -t utf-8)` }] })
+    const tasks = (await databaseContents(join(folder, 'latin1.lmdb'))).records.activities.map((entry) => (entry as { task: string }).task)
+    expect(tasks.sort()).toEqual(['crème', 'tea'])
+  })
+})
+
+describe('ingest of lines without an id, run again', () => {
+  const where = { setup: SONNET, project: '/w/app' }
+  const toolCall = (second: number, ok: unknown = true): Record<string, unknown> => ({ ...where, kind: 'tool_call', tool: 'bash', ok, at: `2026-03-01T10:00:0${String(second)}Z` })
+  const usage = { ...where, kind: 'usage', tokens: { input: 1000, output: 200 }, cost: 0.25, at: '2026-03-01T10:00:09Z' }
+  const ingest = async (db: string, lines: readonly string[], now?: Date): Promise<{ code: number; summary: IngestSummary }> => {
+    const { code, stdout } = await runCli(['ingest', '--db', db, '--json'], { input: `${lines.join('\n')}\n`, ...(now === undefined ? {} : { now }) })
+    return { code, summary: jsonData(stdout, 'ingest') as IngestSummary }
+  }
+  const state = async (db: string): Promise<{ toolCalls: number; cost: number }> => {
+    const status = jsonData((await runCli(['status', SONNET, '--db', db, '--json'])).stdout, 'status') as { state: { toolCalls: number; cost: number } }
+    return status.state
+  }
+
+  it('stores nothing twice when the input comes again with a bad line removed or fixed, a line put before the others, or written out another way', async () => {
+    const db = join(tempFolder(), 'corrected.lmdb')
+    const calls = [1, 2, 3, 4, 5, 6].map((second) => toolCall(second))
+    const bad = toolCall(3, 'yes')
+    const first = await ingest(db, [...calls.slice(0, 2), bad, ...calls.slice(3)].map(factLine).concat(factLine(usage)))
+    expect(first.summary).toMatchObject({ ingested: 6, repeats: 0, rejected: [{ line: 3 }] })
+    // The bad line deleted: every line is now one place earlier.
+    const deleted = await ingest(db, [...calls.slice(0, 2), ...calls.slice(3), usage].map(factLine))
+    expect(deleted.summary).toMatchObject({ ingested: 0, repeats: 6, rejected: [] })
+    // The bad line fixed and back, a new line put first, and the rest written out again: keys in
+    // another order, spaces, the times in another zone, numbers in another notation.
+    const rewritten = (fact: Record<string, unknown>): string => {
+      const at = new Date(fact.at as string)
+      const inBerlin = `${new Date(at.getTime() + 3_600_000).toISOString().slice(0, 19)}+01:00`
+      return JSON.stringify(Object.fromEntries(Object.entries({ ...fact, at: inBerlin }).reverse()), null, 1).replaceAll('\n', ' ').replace('0.25', '2.5e-1')
+    }
+    const fixed = await ingest(db, [factLine({ ...where, kind: 'tool_call', tool: 'read', ok: true, at: '2026-03-01T09:59:00Z' }), ...calls.map(rewritten), rewritten(usage)])
+    expect(fixed.summary).toMatchObject({ ingested: 2, repeats: 6, rejected: [] })
+    expect(await state(db)).toMatchObject({ toolCalls: 7, cost: 0.25 })
+  })
+
+  it('counts identical lines of one input as separate events, and each once however the input grows', async () => {
+    const db = join(tempFolder(), 'identical.lmdb')
+    // Two equal calls within one second, as a host writes them, and a third another second.
+    const same = factLine(toolCall(1))
+    expect((await ingest(db, [same, same, factLine(toolCall(2))])).summary).toMatchObject({ ingested: 3, repeats: 0 })
+    // A third identical call, written first: the input's first two are the two stored.
+    expect((await ingest(db, [same, factLine(toolCall(2)), same, same])).summary).toMatchObject({ ingested: 1, repeats: 3 })
+    expect((await ingest(db, [same, same, same, factLine(toolCall(2))])).summary).toMatchObject({ ingested: 0, repeats: 4 })
+    expect(await state(db)).toMatchObject({ toolCalls: 4 })
+  })
+
+  it('knows a line without a time again in a later run, wherever it is in the input', async () => {
+    const db = join(tempFolder(), 'untimed.lmdb')
+    const untimed = (tool: string): string => factLine({ ...where, kind: 'tool_call', tool, ok: true })
+    expect((await ingest(db, [untimed('read'), untimed('bash')], new Date('2026-03-01T10:00:00Z'))).summary).toMatchObject({ ingested: 2 })
+    // An hour later, the second line alone: the time it was given (the time of the run) is no part of it.
+    expect((await ingest(db, [untimed('bash')], new Date('2026-03-01T11:00:00Z'))).summary).toMatchObject({ ingested: 0, repeats: 1 })
+    expect(await state(db)).toMatchObject({ toolCalls: 2 })
+  })
+})
