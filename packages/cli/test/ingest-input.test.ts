@@ -117,4 +117,12 @@ describe('ingest of lines without an id, run again', () => {
     expect((await ingest(db, [untimed('bash')], new Date('2026-03-01T11:00:00Z'))).summary).toMatchObject({ ingested: 0, repeats: 1 })
     expect(await state(db)).toMatchObject({ toolCalls: 2 })
   })
+
+  it('rejects a line that gives an id another line of the input gave to a different fact, instead of dropping it as a repeat', async () => {
+    const db = join(tempFolder(), 'same-id.lmdb')
+    const named = (fact: Record<string, unknown>): string => factLine({ ...where, ...fact, id: 'dup' })
+    const { summary } = await ingest(db, [named({ kind: 'tool_call', tool: 'bash', ok: true, at: '2026-03-01T10:00:00Z' }), named({ kind: 'bug', by: 'agent', note: 'x', at: '2026-03-01T10:01:00Z' }), named({ kind: 'tool_call', tool: 'bash', ok: true, at: '2026-03-01T10:00:00Z' })])
+    expect(summary).toMatchObject({ ingested: 1, repeats: 1, rejected: [{ line: 2, message: 'field "id" is "dup", which line 1 gave to a different fact; an id names one fact: give each fact an id of its own, or none (ingest then derives one from the fact).' }] })
+    expect(await state(db)).toMatchObject({ toolCalls: 1, bugs: 0 })
+  })
 })

@@ -167,6 +167,13 @@ export async function ingestCommand(ctx: CommandContext, options: { file?: strin
           }
           // Derived from the fact as it is stored: a grade vouched for gets another id than the same line's uncounted grade.
           if (!namesId(parsed)) fact = validateFact({ ...fact, id: ids.idOf(fact, givesTime(parsed)) })
+          else {
+            const clash = ids.clashOf(fact, givesTime(parsed), line)
+            if (clash !== undefined) {
+              rejected.push({ line, message: `field "id" is ${JSON.stringify(fact.id)}, which line ${String(clash)} gave to a different fact; an id names one fact: give each fact an id of its own, or none (ingest then derives one from the fact).` })
+              continue
+            }
+          }
           pending.push({ line, fact })
         } catch (error) {
           const message = error instanceof SyntaxError ? `not valid JSON (${error.message})` : describeFailure(error).message

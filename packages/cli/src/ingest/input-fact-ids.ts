@@ -24,15 +24,38 @@ export class InputFactIds {
    */
   readonly #seen = new Map<string, number>()
 
+  /** The line that first gave each id a line names, and the digest of what its fact says. */
+  readonly #named = new Map<string, { readonly line: number; readonly content: string }>()
+
   /** The id of the next fact without one; `timed` when its line gave its time (`at`). */
   idOf(fact: Fact, timed: boolean): string {
-    const { id: _id, at, ...said } = fact
-    const content = createHash('sha256').update(canonicalJson(timed ? { ...said, at } : said)).digest()
+    const content = contentOf(fact, timed)
     const key = content.toString('latin1', 0, 16)
     const occurrence = (this.#seen.get(key) ?? 0) + 1
     this.#seen.set(key, occurrence)
     return `ingest:${createHash('sha256').update(content).update(`\n${String(occurrence)}`).digest('hex').slice(0, 40)}`
   }
+
+  /**
+   * Notes the id a line (`line`) gives its fact, and returns the earlier line that gave the same id
+   * to a different fact, if one did: the store would take the second for a repeat of the first and
+   * drop it without a word. The same fact again under its id is a repeat, as the store says.
+   */
+  clashOf(fact: Fact, timed: boolean, line: number): number | undefined {
+    const content = contentOf(fact, timed).toString('latin1')
+    const earlier = this.#named.get(fact.id)
+    if (earlier === undefined) {
+      this.#named.set(fact.id, { line, content })
+      return undefined
+    }
+    return earlier.content === content ? undefined : earlier.line
+  }
+}
+
+/** The digest of what a fact says: without its id, and without a time its line did not give (see {@link InputFactIds}). */
+function contentOf(fact: Fact, timed: boolean): Buffer {
+  const { id: _id, at, ...said } = fact
+  return createHash('sha256').update(canonicalJson(timed ? { ...said, at } : said)).digest()
 }
 
 /**
