@@ -51,7 +51,7 @@ export type { SetupIdentity, SetupParts } from './facts/setup-id.js'
 export { SETUP_IDENTITIES, formatSetupId, parseSetupId } from './facts/setup-id.js'
 
 export type { AgentState, GradeTally } from './scoring/agent-state.js'
-export { initialState, isHalted } from './scoring/agent-state.js'
+export { communicationCap, initialState, isHalted } from './scoring/agent-state.js'
 export { applyFact, applyFacts } from './scoring/apply-fact.js'
 export type { ScoringRules, ScoringRulesInput } from './scoring/rules.js'
 export { DEFAULT_RULES, resolveRules } from './scoring/rules.js'

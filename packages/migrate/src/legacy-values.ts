@@ -68,7 +68,12 @@ export function checkedRecord<C extends Exclude<CollectionName, 'setups'>>(colle
  * cap this tracker's rules hold a setup to (the cap applies with the setup's next fact), so the cap
  * is lifted and only the bounds every setup's scores are held to apply.
  */
-const UNCAPPED: ScoringRules = { ...RULES, communication: { ...RULES.communication, minimumCap: Number.POSITIVE_INFINITY } }
+const UNCAPPED: ScoringRules = uncapped(RULES)
+
+/** `rules` with the communication cap lifted (see {@link UNCAPPED}): what scores that hold legacy parts are checked under. */
+export function uncapped(rules: ScoringRules): ScoringRules {
+  return { ...rules, communication: { ...rules.communication, minimumCap: Number.POSITIVE_INFINITY } }
+}
 
 /** The legacy names of a setup's scores (agent records and `.agent/status.json`), which messages use: the names a person finds in the file. */
 const LEGACY_SCORE_NAMES: Readonly<Record<string, string>> = {

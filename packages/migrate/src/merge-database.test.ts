@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
 import type { Fact, ProjectProfile } from '@agent-tracker/core'
@@ -18,6 +18,21 @@ import { mergeDatabase } from './merge-database.js'
 const SETUP = 'build@anthropic/claude-sonnet-4-5'
 
 describe('mergeDatabase', () => {
+  it('takes a migrated setup whose communication score is above its cap (as migrate keeps it) at the cap, which its next fact applies', async () => {
+    const project = tempFolder()
+    mkdirSync(join(project, '.agent'))
+    writeFileSync(join(project, '.agent', 'status.json'), '{"agent_name": "h1", "skill_points": 1, "communication_score": 150}')
+    const folder = tempFolder()
+    const migrated = openLmdbStore({ databasePath: join(folder, 'migrated.lmdb') })
+    expect((await importLegacyFiles(project, migrated, { timeZone: 'UTC' })).errors).toEqual([])
+    expect((await migrated.get('setups', ['h1']))?.state).toMatchObject({ skillPoints: 1, communication: 150 })
+    await migrated.close()
+    const here = openLmdbStore({ databasePath: join(folder, 'here.lmdb') })
+    expect((await mergeDatabase(join(folder, 'migrated.lmdb'), here)).errors).toEqual([])
+    expect((await here.get('setups', ['h1']))?.state).toMatchObject({ skillPoints: 1, communication: 100 })
+    await here.close()
+  })
+
   it('merges a first release\'s database (schema 1) from an upgraded copy, leaving the file as that release wrote it, and its copies add nothing again', async () => {
     const folder = tempFolder()
     const s = createFactScript({ setup: 'old@x/y', project: '/p/old', start: '2026-10-01T10:00:00.000Z' })

@@ -3,11 +3,12 @@ import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { AgentState, CollectionName, CollectionRecords, Fact, LoggedFact, ProjectRecord, RecordBatch, SetupRecord, TrackerStore, UsageRecord } from '@agent-tracker/core'
-import { COLLECTIONS, REPEAT, gradeWithoutCommitReason, gradesWithoutCommit, validateFact, validateRecord } from '@agent-tracker/core'
+import { COLLECTIONS, REPEAT, communicationCap, gradeWithoutCommitReason, gradesWithoutCommit, validateFact, validateRecord } from '@agent-tracker/core'
 import { emptyUsage, recordKey } from '@agent-tracker/core/store'
 import type { LmdbStore } from '@agent-tracker/lmdb-store'
 import { MEMORY_PATH, isLmdbStoreError, openLmdbStore, recogniseDatabase } from '@agent-tracker/lmdb-store'
 import { importPredecessorDatabase } from './import-predecessor-database.js'
+import { uncapped } from './legacy-values.js'
 import type { MigrationIssue, MigrationOptions, MigrationReport } from './migration-report.js'
 import { migrationId, recordMigrationRun } from './migration-history.js'
 import { messageOf, neverThrowing } from './migration-report.js'
@@ -344,7 +345,15 @@ class MergeRun {
 
   #check<C extends CollectionName>(collection: C, record: unknown): ReturnType<typeof validateRecord<C>> | undefined {
     try {
-      return validateRecord(collection, record, this.#target.rules)
+      // A setup holding imported parts may be above the communication cap, as migrate keeps legacy
+      // scores (the cap applies with its next fact): refused here, a migrated database could not be
+      // merged whole. It comes in at the cap, which its next fact would bring it to: the cap is
+      // lifted for the check only, so a source cannot plant more than the rules reach.
+      const imported = collection === 'setups' && typeof record === 'object' && record !== null && (record as { imports?: unknown }).imports !== undefined
+      if (!imported) return validateRecord(collection, record, this.#target.rules)
+      const setup = validateRecord('setups', record, uncapped(this.#target.rules))
+      const cap = communicationCap(setup.state.skillPoints, this.#target.rules)
+      return (setup.state.communication <= cap ? setup : { ...setup, state: { ...setup.state, communication: cap } }) as ReturnType<typeof validateRecord<C>>
     } catch (error) {
       this.#refuse(`${collection} ${describeKey(record)}`, error)
       this.#progress(1)
