@@ -1,7 +1,7 @@
 import { basename, resolve } from 'node:path'
-import type { AgentState, CommitRecord, GradeEventRecord, GradeTally, MigrationRecord, RecordBatch, SetupRecord, TrackerStore } from '@agent-tracker/core'
+import type { AgentState, GradeEventRecord, MigrationRecord, RecordBatch, SetupRecord, TrackerStore } from '@agent-tracker/core'
 import { initialState, parseSetupId } from '@agent-tracker/core'
-import { projectName, recordKey } from '@agent-tracker/core/store'
+import { projectName } from '@agent-tracker/core/store'
 import { detectLegacy } from './detect-legacy.js'
 import type { LegacyFileContext, LegacyFileRecords, StatusFile } from './legacy-files.js'
 import { readCommunicationFile } from './legacy-communication-file.js'
@@ -97,19 +97,12 @@ async function importFiles(folder: string, target: TrackerStore, options: Legacy
     }
     const context: LegacyFileContext = { setup, project, folder, now, zone }
     const read: LegacyFileRecords[] = []
-    // What this folder's files brought in before (their part of the setup's scores), and the
-    // commits and grades they bring in now: a commit or grade the database had already — a clone
-    // of the project whose journal another import read — is that import's, not counted again.
-    const previous = (await target.get('setups', [setup]))?.imports?.[id]
-    const added: { commits: CommitRecord[]; gradeEvents: GradeEventRecord[] } = { commits: [], gradeEvents: [] }
     for (const [file, content] of records) {
       const fileRecords = file === found.communicationFile ? readCommunicationFile(file, content, context) : readJournalFile(file, content, context, basename(file, '.md'))
       read.push(fileRecords)
       errors.push(...fileRecords.errors)
       const { commits, retrospectives, gradeEvents, activities } = fileRecords
       const fresh = await withoutZoneShiftedCopies(target, { commits, retrospectives, gradeEvents, activities })
-      added.commits.push(...(await absent(target, 'commits', fresh.batch.commits ?? [])))
-      added.gradeEvents.push(...(await absent(target, 'gradeEvents', fresh.batch.gradeEvents ?? [])))
       for (const chunk of chunksOf(fresh.batch, IMPORT_CHUNK)) {
         const imported = await target.importRecords(chunk)
         migrated += imported.written
@@ -119,7 +112,7 @@ async function importFiles(folder: string, target: TrackerStore, options: Legacy
       processed += 1
       options.onProgress?.({ source: file, processed, total: contents.size, migrated, skipped })
     }
-    const setups = await target.importSetups(id, [importedSetup(setup, contribution(status, previous, added, target), read, now)])
+    const setups = await target.importSetups(id, [importedSetup(setup, contribution(status, read, target), read, now)])
     migrated += setups.written
     skipped += setups.skipped
     combined = setups.combined
@@ -165,23 +158,24 @@ function chooseSetup(folder: string, given: string | undefined, status: StatusFi
 
 /**
  * What these files add to their setup's scores: the status file's (when it is legacy data), plus
- * the grades the journal records; with no status file to count them, the journal's commits too —
- * of those, what these files brought in before (`previous`, their part) and what they bring in now
- * (`added`): a commit or grade the database held already came with another import (a clone's
- * journal, read first) and counts there.
+ * the grades the journal records; with no status file to count them, the journal's commits too.
+ * Every entry read counts, whether this run stored it or an earlier one did: a run stopped partway
+ * is finished by the next. (So the same journal in two clones of a project counts its grades in
+ * each folder's part, though its grade records are stored once.)
  */
-function contribution(status: StatusFile | undefined, previous: AgentState | undefined, added: { readonly commits: readonly CommitRecord[]; readonly gradeEvents: readonly GradeEventRecord[] }, target: TrackerStore): AgentState {
+function contribution(status: StatusFile | undefined, read: readonly LegacyFileRecords[], target: TrackerStore): AgentState {
   const start = status?.kind === 'legacy' ? status.state : initialState(target.rules)
-  const tally = (before: GradeTally | undefined, grades: readonly (number | undefined)[]): GradeTally => {
+  const events: GradeEventRecord[] = read.flatMap((records) => records.gradeEvents)
+  const tally = (grades: readonly (number | undefined)[]): { count: number; sum: number } => {
     const given = grades.filter((grade): grade is number => grade !== undefined)
-    return { count: (before?.count ?? 0) + given.length, sum: (before?.sum ?? 0) + given.reduce((sum, grade) => sum + grade, 0) }
+    return { count: given.length, sum: given.reduce((sum, grade) => sum + grade, 0) }
   }
-  const commits = new Set(added.commits.map((commit) => commit.hash)).size
+  const commits = new Set(read.flatMap((records) => records.commits.map((commit) => commit.hash))).size
   return {
     ...start,
-    commits: status?.kind === 'legacy' ? start.commits : (previous?.commits ?? 0) + commits,
-    agentGrades: tally(previous?.agentGrades, added.gradeEvents.map((event) => event.agentGrade)),
-    userGrades: tally(previous?.userGrades, added.gradeEvents.map((event) => event.userGrade)),
+    commits: status?.kind === 'legacy' ? start.commits : commits,
+    agentGrades: tally(events.map((event) => event.agentGrade)),
+    userGrades: tally(events.map((event) => event.userGrade)),
   }
 }
 
@@ -210,12 +204,6 @@ function chunksOf(batch: RecordBatch, size: number): RecordBatch[] {
   }
   if (count > 0) chunks.push(chunk)
   return chunks
-}
-
-/** The records of `records` the database does not hold yet: those an import of them adds. */
-async function absent<C extends 'commits' | 'gradeEvents'>(target: TrackerStore, collection: C, records: readonly (C extends 'commits' ? CommitRecord : GradeEventRecord)[]): Promise<(C extends 'commits' ? CommitRecord : GradeEventRecord)[]> {
-  const found = await Promise.all(records.map(async (record) => ((await target.get(collection, recordKey(collection, record as never))) === undefined ? [record] : [])))
-  return found.flat()
 }
 
 /** The setup as these files know it: seen from their first entry to their last (or now, when they have none). */
