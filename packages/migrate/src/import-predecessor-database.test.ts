@@ -203,6 +203,26 @@ describe('importPredecessorDatabase', () => {
     }
   })
 
+  it('counts a setup traced from records once when its zone-less times are read in another zone', async () => {
+    const { path } = central('final', {
+      commits: [
+        ['/home/dev/x:bbbbbbb', { agent_id: 'nobody', commit_hash: 'bbbbbbb', project_path: '/home/dev/x', task_description: 'x', timestamp: '2026-02-23T16:00:00' }],
+        ['/home/dev/x:ccccccc', { agent_id: 'nobody', commit_hash: 'ccccccc', project_path: '/home/dev/x', task_description: 'y', timestamp: '2026-02-23T16:30:00' }],
+      ],
+      communication: [['nobody:bbbbbbb:1', { agent_id: 'nobody', commit_hash: 'bbbbbbb', project_path: '/home/dev/x', grade: 5, timestamp: '2026-02-23T16:01:00' }]],
+    })
+    const target = openLmdbStore({ databasePath: join(tempFolder(), 'tracker.lmdb') })
+    try {
+      expect((await importPredecessorDatabase(path, target, { timeZone: 'UTC', kind: 'upgrade' })).errors).toEqual([])
+      const once = (await target.get('setups', ['nobody']))?.state
+      expect(once).toMatchObject({ commits: 2, userGrades: { count: 1 } })
+      expect((await importPredecessorDatabase(path, target, { timeZone: 'Europe/Stockholm', kind: 'merge' })).errors).toEqual([])
+      expect((await target.get('setups', ['nobody']))?.state).toEqual(once)
+    } finally {
+      await target.close()
+    }
+  })
+
   it('holds what it imports to the limits of every other door: an entry over them is reported and left out', async () => {
     const at = '2026-02-23T15:00:00.000Z'
     const { path } = central('final', {

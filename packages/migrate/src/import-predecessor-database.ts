@@ -265,7 +265,7 @@ class PredecessorImport {
    * The import source a setup's scores from this database are remembered under (see
    * `SetupRecord.imports`), so that importing the database again replaces its part rather than
    * adding it twice: `identity`, which every copy of one predecessor database shares — an agent and
-   * the time the predecessor created it; a setup traced from records, and its first record's time —
+   * the time the predecessor created it; a setup traced from records, and its first commit —
    * for the file `upgrade` moved aside, a copy of it, one on another machine. Parts an earlier
    * release remembered by the database's path (`predecessor:<path><suffix>`) are kept: this path's,
    * or another path's holding the very scores this copy reports. Without an identity, the path.
@@ -287,7 +287,9 @@ class PredecessorImport {
       const tallies = [...this.#grades].filter(([agentId]) => !this.#agents.has(agentId) && legacySetupId({ id: agentId }) === id).map(([, tally]) => tally)
       const grades = { agent: sumTallies(tallies.map((tally) => tally.agent)), user: sumTallies(tallies.map((tally) => tally.user)) }
       const traced = setupFromTrace(id, trace, grades, this.target.rules)
-      const source = await this.#sourceOf(id, `#setup:${id}`, `predecessor-setup:${id}#first:${trace.first}`, traced.state)
+      // Named by its first commit, which is the same in any time zone its zone-less times are read in (its first time is not).
+      const first = trace.firstCommit
+      const source = await this.#sourceOf(id, `#setup:${id}`, first === undefined ? undefined : `predecessor-setup:${id}#commit:${first.hash}`, traced.state)
       const result = await this.target.importSetups(source, [traced])
       this.#migrated += result.written
       this.#skipped += result.skipped

@@ -71,18 +71,23 @@ export interface SetupTrace {
   first: string
   last: string
   readonly commits: Set<string>
+  /** Its earliest commit (ties: the lowest hash): what names it among imports in every time zone, as its records keep coming. */
+  firstCommit?: { readonly at: string; readonly hash: string }
 }
 
 /** Adds one record to the traces of the setups it names (`commit` when the record is a commit). */
 export function traceSetup(traces: Map<string, SetupTrace>, record: { readonly setup: string; readonly at: string }, commit?: string): void {
-  const trace = traces.get(record.setup)
+  let trace = traces.get(record.setup)
   if (trace === undefined) {
-    traces.set(record.setup, { first: record.at, last: record.at, commits: new Set(commit === undefined ? [] : [commit]) })
-    return
+    trace = { first: record.at, last: record.at, commits: new Set() }
+    traces.set(record.setup, trace)
   }
   if (record.at < trace.first) trace.first = record.at
   if (record.at > trace.last) trace.last = record.at
-  if (commit !== undefined) trace.commits.add(commit)
+  if (commit === undefined) return
+  trace.commits.add(commit)
+  const earliest = trace.firstCommit
+  if (earliest === undefined || record.at < earliest.at || (record.at === earliest.at && commit < earliest.hash)) trace.firstCommit = { at: record.at, hash: commit }
 }
 
 /** Grade tallies (count and sum) of a setup, by who graded. */

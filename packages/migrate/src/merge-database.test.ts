@@ -37,7 +37,8 @@ describe('mergeDatabase', () => {
     const folder = tempFolder()
     const s = createFactScript({ setup: 'old@x/y', project: '/p/old', start: '2026-10-01T10:00:00.000Z' })
     const source = join(folder, 's1.lmdb')
-    await writeSchema1Database(source, { facts: [s.toolCall('bash', true), s.commit('c0ffee1', 'feat: a')] })
+    const facts = [s.toolCall('bash', true), s.commit('c0ffee1', 'feat: a')]
+    await writeSchema1Database(source, { facts })
     const copy = join(folder, 's1-copy.lmdb')
     writeFileSync(copy, readFileSync(source))
     const digest = (): string => createHash('sha256').update(readFileSync(source)).digest('hex')
@@ -52,6 +53,13 @@ describe('mergeDatabase', () => {
       expect([again, (await here.get('setups', ['old@x/y']))?.state]).toEqual([again, merged])
     }
     expect(digest()).toBe(before)
+    // The first release went on using it: a setup more, and its old setup's scores come in once still.
+    const grown = join(folder, 's1-grown.lmdb')
+    const other = createFactScript({ setup: 'new@x/z', project: '/p/new', start: '2026-10-02T10:00:00.000Z' })
+    await writeSchema1Database(grown, { facts: [...facts, other.toolCall('bash', true)] })
+    expect((await mergeDatabase(grown, here)).errors).toEqual([])
+    expect((await here.get('setups', ['old@x/y']))?.state).toEqual(merged)
+    expect((await here.get('setups', ['new@x/z']))?.state).toMatchObject({ toolCalls: 1 })
     await here.close()
   })
 

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -120,19 +119,19 @@ async function mergeFrom(source: string, target: TrackerStore, options: MergeOpt
 }
 
 /**
- * The name another database's parts of the scores are remembered under (see
+ * The names another database's parts of the scores are remembered under (see
  * `TrackerStore.importSetups`): its own id when it has one, so that a copy of it at another path is
- * still the same source. One without (an early release's, upgraded from schema 1) is named by its
- * setups and when each was first seen, which its copies share — unless an earlier merge named it
- * by its path, which then stays its name.
+ * still the same source. In one without (an early release's, upgraded from schema 1), each setup's
+ * part is named by the setup and when it was first seen, which every copy shares, however many
+ * setups the database gains later — unless an earlier merge named the database by its path, which
+ * then stays its name.
  */
-async function sourceName(source: string, other: LmdbStore, target: TrackerStore): Promise<string> {
+async function sourceName(source: string, other: LmdbStore, target: TrackerStore): Promise<string | PartName> {
   const databaseId = other.info().databaseId
   if (databaseId !== undefined) return `database:${databaseId}`
   const byPath = `merge:${source}`
   if ((await target.find('setups')).some((setup) => setup.imports?.[byPath] !== undefined)) return byPath
-  const setups = (await other.find('setups')).map((setup) => [setup.id, setup.firstSeenAt]).sort(([a], [b]) => ((a ?? '') < (b ?? '') ? -1 : 1))
-  return `merge:setups:${createHash('sha256').update(JSON.stringify(setups)).digest('hex').slice(0, 32)}`
+  return (setup) => `merge:setup:${setup.id}#${setup.firstSeenAt}`
 }
 
 /**
@@ -154,7 +153,10 @@ async function neverThrowingMerge(source: string, run: () => Promise<MergeReport
   return 'facts' in report ? (report as MergeReport) : { ...report, ...NOTHING_MERGED }
 }
 
-async function mergeFromSource(source: string, name: string, other: MergeSource, target: TrackerStore, options: MergeOptions, kind: 'merge' | 'salvage'): Promise<MergeReport> {
+/** The name a setup's part from the other database is kept under in the target (see `SetupRecord.imports`). */
+type PartName = (setup: SetupRecord) => string
+
+async function mergeFromSource(source: string, name: string | PartName, other: MergeSource, target: TrackerStore, options: MergeOptions, kind: 'merge' | 'salvage'): Promise<MergeReport> {
   // The other database's facts replayed alone, to tell what its setups hold beyond them.
   const replay = openLmdbStore({ databasePath: MEMORY_PATH, rules: target.rules, maxDatabaseSize: 2 * 1024 ** 3 })
   const merge = new MergeRun(source, name, target, replay, options)
@@ -191,7 +193,7 @@ class MergeRun {
   combined: NonNullable<MigrationReport['combined']> = []
   readonly #source: string
   /** The name this database's part of a setup is kept under in the target. */
-  readonly #name: string
+  readonly #name: PartName
   readonly #target: TrackerStore
   readonly #replay: LmdbStore
   /** The ids of the other database's setups. */
@@ -201,9 +203,9 @@ class MergeRun {
   readonly #options: MergeOptions
   readonly #chunkSize: number
 
-  constructor(source: string, name: string, target: TrackerStore, replay: LmdbStore, options: MergeOptions) {
+  constructor(source: string, name: string | PartName, target: TrackerStore, replay: LmdbStore, options: MergeOptions) {
     this.#source = source
-    this.#name = name
+    this.#name = typeof name === 'string' ? () => name : name
     this.#target = target
     this.#replay = replay
     this.#options = options
@@ -328,10 +330,14 @@ class MergeRun {
       if (baseline !== undefined) baselines.push(baseline)
     }
     if (baselines.length === 0) return
-    const result = await this.#target.importSetups(this.#name, baselines)
-    this.migrated += result.written
-    this.skipped += result.skipped
-    this.combined = [...this.combined, ...result.combined]
+    const byName = new Map<string, SetupRecord[]>()
+    for (const baseline of baselines) byName.set(this.#name(baseline), [...(byName.get(this.#name(baseline)) ?? []), baseline])
+    for (const [name, setups] of byName) {
+      const result = await this.#target.importSetups(name, setups)
+      this.migrated += result.written
+      this.skipped += result.skipped
+      this.combined = [...this.combined, ...result.combined]
+    }
     this.#progress(baselines.length)
   }
 

@@ -22,12 +22,25 @@ export async function withoutZoneShiftedCopies(store: TrackerStore, batch: Recor
   for (const collection of TIME_KEYED) {
     const records = batch[collection] ?? []
     const bySetup = new Map<string, CollectionRecords[typeof collection][]>()
-    for (const record of records) if (record.id.startsWith(LEGACY_ID)) bySetup.set(record.setup, [...(bySetup.get(record.setup) ?? []), record])
+    // Pushed onto, and the span found by a loop: a journal of a hundred thousand entries, copied per
+    // entry or spread into Math.min, took quadratic time and then overflowed the stack.
+    for (const record of records) {
+      if (!record.id.startsWith(LEGACY_ID)) continue
+      const ofSetup = bySetup.get(record.setup)
+      if (ofSetup === undefined) bySetup.set(record.setup, [record])
+      else ofSetup.push(record)
+    }
     const shifted = new Set<CollectionRecords[typeof collection]>()
     for (const [setup, legacy] of bySetup) {
-      const times = legacy.map((record) => Date.parse(record.at))
-      const since = new Date(Math.min(...times) - ZONE_SPAN_MS).toISOString()
-      const until = new Date(Math.max(...times) + ZONE_SPAN_MS).toISOString()
+      let earliest = Number.POSITIVE_INFINITY
+      let latest = Number.NEGATIVE_INFINITY
+      for (const record of legacy) {
+        const time = Date.parse(record.at)
+        if (time < earliest) earliest = time
+        if (time > latest) latest = time
+      }
+      const since = new Date(earliest - ZONE_SPAN_MS).toISOString()
+      const until = new Date(latest + ZONE_SPAN_MS).toISOString()
       const stored = new Map((await store.find(collection, { setup, since, until, order: 'any' })).map((record) => [record.id, record.at]))
       for (const record of legacy) {
         const at = stored.get(record.id)
