@@ -79,6 +79,11 @@ const TABLE: readonly (readonly [string, [string, unknown], Decision])[] = [
   ['braces around a locale quoted name', bash('cat {$".env",x}'), 'secret'],
   // Held back by the first guard that reads it, the user's channels.
   ['commands nested too deep to read', bash(`echo ${'$(echo '.repeat(9)}$(cat .env)${')'.repeat(9)}`), 'channel'],
+  ['.env read in a here-document the shell expands', bash('cat <<EOF\n$(cat .env)\nEOF'), 'secret'],
+  ['.env read in arithmetic', bash('(( $(cat .env) ))'), 'secret'],
+  ['.env read by sh -c --', bash("sh -c -- 'cat .env'"), 'secret'],
+  ['.env read through env -S', bash("env -S 'cat .env'"), 'secret'],
+  ['.env read through env --split-string=', bash("env --split-string='cat .env'"), 'secret'],
   // More ways in.
   ['ruby one-liner', bash('ruby -e "puts File.read(%q(.env))"'), 'secret'],
   ['perl -ne', bash("perl -ne 'print' .env"), 'secret'],
@@ -194,6 +199,13 @@ const TABLE: readonly (readonly [string, [string, unknown], Decision])[] = [
   ['removing the database', bash('rm -rf ~/.config/opencode/agent-tracker.lmdb'), 'channel'],
   ['shell piped into bash', bash("printf 'agent-tracker grade s c --user 5' | bash"), 'channel'],
   ['eval seven times over', bash(`${'eval '.repeat(7)}agent-tracker grade s c --user 5`), 'channel'],
+  ['a grade in a here-document the shell expands', bash('cat <<EOF\n$(agent-tracker grade s c --user 5)\nEOF'), 'channel'],
+  ['a grade inside arithmetic expansion', bash('echo $(( $(agent-tracker grade s c --user 5) ))'), 'channel'],
+  ['a grade inside an arithmetic command', bash('(( $(agent-tracker grade s c --user 5) ))'), 'channel'],
+  ['sh -c -- before the command line', bash("sh -c -- 'agent-tracker grade s c --user 5'"), 'channel'],
+  ['time -p before the program', bash('time -p agent-tracker grade s c --user 5'), 'channel'],
+  ['env -S splitting a string into the command', bash("env -S 'agent-tracker grade s c --user 5'"), 'channel'],
+  ['sixteen wrappers', bash(`${'nohup '.repeat(16)}agent-tracker grade s c --user 5`), 'channel'],
   ['a grade nested deeper than the parser reads', bash(`echo ${'$(echo '.repeat(9)}$(agent-tracker grade s c --user 5)${')'.repeat(9)}`), 'channel'],
   // Reading the record is fine.
   ['status', bash('agent-tracker status build@fake/m1'), 'allow'],
@@ -201,6 +213,11 @@ const TABLE: readonly (readonly [string, [string, unknown], Decision])[] = [
   ['search mentioning bug', bash('agent-tracker search fix login bug'), 'allow'],
   ['nested opencode, status card', bash('opencode run --command tracker'), 'allow'],
   ['grep for grade in docs', bash('grep -rn "agent-tracker grade" docs'), 'allow'],
+  ['a quoted here-document naming a grade', bash("cat <<'EOF'\n$(agent-tracker grade s c --user 5)\nEOF"), 'allow'],
+  ['a commit message from a quoted here-document', bash("git commit -m \"$(cat <<'EOF'\nfix: read .env.example\n\nagent-tracker grade is the user's\nEOF\n)\""), 'allow'],
+  ['plain arithmetic', bash('echo $((1 + 2)) && (( i = 3 ))'), 'allow'],
+  ['time -p of a build', bash('time -p npm run build'), 'allow'],
+  ['env -S of a harmless command', bash("env -S 'node --version'"), 'allow'],
 ]
 
 describe('the tool-call guard, by decision table', () => {

@@ -85,12 +85,14 @@ const RECENT = new Map<string, readonly RunCommand[]>()
 function unwrap(source: ShellCommand, words: readonly ShellWord[], script: readonly ShellCommand[], nesting: number, feeder?: RunCommand['feeder']): RunCommand[] {
   let rest = words
   let via = feeder
-  for (let guard = 0; guard < 16; guard++) {
+  for (let guard = 0; ; guard++) {
+    // A command wrapped more times than anyone writes is not read on: it is held back, as one nested too deep.
+    if (guard >= MAX_WRAPPERS) throw new ShellTooDeepError(`wrappers (${rest.slice(0, 3).map((word) => word.text).join(' ')} …)`)
     const program = rest[0]
     if (program === undefined) return []
     const name = programName(program)
     const args = rest.slice(1)
-    const nestedScript = inlineScript(name, args)
+    const nestedScript = inlineScript(name, args) ?? splitString(name, args)
     if (nestedScript !== undefined) {
       if (nesting >= MAX_NESTING) throw new ShellTooDeepError(`command lines (${name} in ${name} …)`)
       return [{ name, program, args, source, script, ...(via === undefined ? {} : { feeder: via }) }, ...commandsRun(nestedScript, nesting + 1)]
@@ -154,10 +156,32 @@ function inlineScript(name: string, args: readonly ShellWord[]): string | undefi
     for (let index = 0; index < args.length; index++) {
       const text = args[index]?.text ?? ''
       if (text === '--') break
-      // `-c`, and bundled short options ending in c: `-lc`, `-ec`, `-xc`.
-      if (/^-[A-Za-z]*c$/.test(text) || text === '--command') return args[index + 1]?.text ?? ''
+      // `-c`, and bundled short options ending in c: `-lc`, `-ec`, `-xc`. The command line is the
+      // first word after it that is no option: `sh -c -- 'cmd'`, `bash -c -e 'cmd'`.
+      if (/^-[A-Za-z]*c$/.test(text) || text === '--command') {
+        let at = index + 1
+        while (at < args.length && (args[at]?.text ?? '').startsWith('-') && args[at]?.text !== '-') {
+          if (args[at++]?.text === '--') break
+        }
+        return args[at]?.text ?? ''
+      }
       if (text.startsWith('--command=')) return text.slice('--command='.length)
     }
+  }
+  return undefined
+}
+
+/** How many wrappers (`env`, `sudo`, `nohup`, runners …) around one command are read through. */
+const MAX_WRAPPERS = 16
+
+/** The command line `env -S 'cmd args'` (`--split-string`) splits into words and runs, with the words after it. */
+function splitString(name: string, args: readonly ShellWord[]): string | undefined {
+  if (name !== 'env') return undefined
+  for (let index = 0; index < args.length; index++) {
+    const text = args[index]?.text ?? ''
+    if (text === '--' || !text.startsWith('-')) return undefined
+    const value = text === '-S' || text === '--split-string' ? args[index + 1]?.text : text.startsWith('--split-string=') ? text.slice('--split-string='.length) : /^-S./.test(text) ? text.slice(2) : undefined
+    if (value !== undefined) return [value, ...args.slice(index + (text === '-S' || text === '--split-string' ? 2 : 1)).map((word) => word.text)].join(' ')
   }
   return undefined
 }

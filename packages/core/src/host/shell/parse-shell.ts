@@ -1,4 +1,4 @@
-import { matchingClose, readWord } from './shell-words.js'
+import { expansionsIn, matchingClose, readWord } from './shell-words.js'
 
 /** A word of a shell command, with quotes and escapes undone. */
 export interface ShellWord {
@@ -79,6 +79,8 @@ interface Builder {
 interface PendingHeredoc {
   readonly delimiter: string
   readonly strip: boolean
+  /** An unquoted delimiter: the shell expands the body, running the command lines in it. */
+  readonly expand: boolean
   readonly redirect: { op: string; target: ShellWord; body: string }
 }
 
@@ -89,7 +91,11 @@ function parseInto(script: string, depth: number, out: ShellCommand[], counter: 
   const pendingHeredocs: PendingHeredoc[] = []
   const finish = (): void => {
     const words = current.words
-    while (words.length > 0 && RESERVED.has(words[0]?.text ?? '') && words[0]?.raw === words[0]?.text) words.shift()
+    while (words.length > 0 && RESERVED.has(words[0]?.text ?? '') && words[0]?.raw === words[0]?.text) {
+      const reserved = words.shift()?.text
+      // `time -p cmd`: the keyword's own options are not the command.
+      if (reserved === 'time') while (words[0]?.text === '-p' || words[0]?.text === '--') words.shift()
+    }
     if (words.length > 0 || current.redirects.length > 0 || current.assignments.length > 0) {
       out.push({ words, redirects: current.redirects, assignments: current.assignments, pipeline, stage, depth })
     }
@@ -104,7 +110,9 @@ function parseInto(script: string, depth: number, out: ShellCommand[], counter: 
     const char = script[at] ?? ''
     if (char === '\n') {
       finish()
-      at = readHeredocBodies(script, at + 1, pendingHeredocs)
+      at = readHeredocBodies(script, at + 1, pendingHeredocs, (body) => {
+        expansionsIn(body, nested)
+      })
       pipeline = counter.pipelines++
       stage = 0
       continue
@@ -144,8 +152,9 @@ function parseInto(script: string, depth: number, out: ShellCommand[], counter: 
       if (char === '(' && current.words.length === 0) {
         const close = matchingClose(script, at + 1, '(', ')')
         const inner = script.slice(at + 1, close)
-        // `((…))` is arithmetic: nothing runs; `(…)` is a subshell.
-        if (!inner.startsWith('(')) nested(inner)
+        // `((…))` is arithmetic, which runs only the command lines in it; `(…)` is a subshell.
+        if (inner.startsWith('(')) expansionsIn(inner, nested)
+        else nested(inner)
         at = close + 1
         continue
       }
@@ -167,7 +176,7 @@ function parseInto(script: string, depth: number, out: ShellCommand[], counter: 
       delete current.pendingRedirect
       if (op === '<<' || op === '<<-') {
         const redirect = { op, target: word.word, body: '' }
-        pendingHeredocs.push({ delimiter: word.word.text, strip: op === '<<-', redirect })
+        pendingHeredocs.push({ delimiter: word.word.text, strip: op === '<<-', expand: !/['"\\]/.test(word.word.raw), redirect })
         current.redirects.push(redirect)
       } else current.redirects.push({ op, target: word.word })
       continue
@@ -186,7 +195,7 @@ function newBuilder(): Builder {
 }
 
 /** Reads the here-document bodies that start on the line at `at`; returns where the script goes on. */
-function readHeredocBodies(script: string, at: number, pending: PendingHeredoc[]): number {
+function readHeredocBodies(script: string, at: number, pending: PendingHeredoc[], expanded: (body: string) => void): number {
   let position = at
   while (pending.length > 0) {
     const heredoc = pending.shift()
@@ -200,6 +209,7 @@ function readHeredocBodies(script: string, at: number, pending: PendingHeredoc[]
       lines.push(line)
     }
     heredoc.redirect.body = lines.join('\n')
+    if (heredoc.expand) expanded(heredoc.redirect.body)
   }
   return position
 }

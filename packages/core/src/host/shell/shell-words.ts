@@ -130,6 +130,8 @@ function expansion(script: string, at: number, nested: (inner: string) => void):
   if (next === '(') {
     if (script[at + 2] === '(') {
       const close = matchingClose(script, at + 3, '(', ')')
+      // Arithmetic runs nothing itself, but the shell expands what is in it first: `$(( $(cmd) ))` runs cmd.
+      expansionsIn(script.slice(at + 3, close), nested)
       return { text: script.slice(at, close + 2), end: Math.min(script.length, close + 2) }
     }
     const close = matchingClose(script, at + 2, '(', ')')
@@ -146,6 +148,21 @@ function expansion(script: string, at: number, nested: (inner: string) => void):
   const name = /^(?:[A-Za-z_][A-Za-z0-9_]*|[0-9@*#?$!-])/.exec(script.slice(at + 1, at + 64))
   if (name === null) return { text: '$', end: at + 1 }
   return { text: `$${name[0]}`, end: at + 1 + name[0].length }
+}
+
+/**
+ * The command lines in `text` that the shell expands as it would inside double quotes — a
+ * here-document's body under an unquoted delimiter, an arithmetic expression —: each `$(…)`,
+ * backtick command, and `${…}` or `$((…))` holding one goes to `nested`.
+ */
+export function expansionsIn(text: string, nested: (inner: string) => void): void {
+  let at = 0
+  while (at < text.length) {
+    const char = text[at]
+    if (char === '\\') at += 2
+    else if (char === '$' || char === '`') at = expansion(text, at, nested).end
+    else at++
+  }
 }
 
 /** The index of the bracket closing one opened just before `start`, skipping quotes and nested pairs. */
