@@ -4,6 +4,7 @@ import { initialState } from './agent-state.js'
 import { combineSetup, planSetupImport, withoutSource } from './combine-setups.js'
 import type { SetupRecord } from '../store/records.js'
 import { DEFAULT_RULES } from './rules.js'
+import { validateRecord } from '../validation/validate-record.js'
 
 const START = initialState(DEFAULT_RULES)
 const ID = 'build@anthropic/claude-sonnet-4-5'
@@ -26,6 +27,13 @@ describe('combineSetup', () => {
     expect(record.state).toMatchObject({ skillPoints: 2, experience: 23, communication: 74, commits: 15, bugs: 3, toolCalls: 50, toolFailures: 4, cost: 1.75, userGrades: { count: 3, sum: 12 } })
     expect(record.firstSeenAt).toBe('2026-01-01T00:00:00.000Z')
     expect(record.imports).toEqual({ 'merge:/b': incoming.state })
+  })
+
+  it('holds scores summed from two sources to what a setup may hold, so that the result stays mergeable', () => {
+    const first = combined(combineSetup(undefined, setup({ skillPoints: 6000, cost: 6e8 }), 'legacy-files:/a', DEFAULT_RULES))
+    const both = combined(combineSetup(first, setup({ skillPoints: 6000, cost: 6e8 }), 'legacy-files:/b', DEFAULT_RULES))
+    expect(both.state).toMatchObject({ skillPoints: 10_000, cost: 1e9 })
+    expect(() => validateRecord('setups', both, DEFAULT_RULES)).not.toThrow()
   })
 
   it('gives the same counters whichever source comes first', () => {

@@ -5,6 +5,7 @@ import type { Mutable } from '../mutable.js'
 import type { SetupRecord } from '../store/records.js'
 import type { SetupImportResult } from '../store/tracker-store.js'
 import type { ScoringRules } from './rules.js'
+import { LIMITS } from '../validation/limits.js'
 
 /** What {@link combineSetup} does with a setup another source reports. */
 export type SetupCombination =
@@ -153,8 +154,21 @@ function zipTokens(a: TokenUsage, b: TokenUsage, n: Combine): TokenUsage {
 }
 
 /** Scores and counters of a combined state never go below zero. */
+/**
+ * Scores summed from several sources, held to what a setup may hold: never below 0, skill points
+ * at most {@link LIMITS.skillPoints}, experience and communication at most {@link LIMITS.counter},
+ * cost at most {@link LIMITS.cost} — each source within them could add up past them (two status
+ * files of one agent at 6,000 skill points), and a database holding such a setup could not be merged.
+ */
 function notBelowZero(state: AgentState): AgentState {
-  return { ...state, skillPoints: Math.max(0, state.skillPoints), experience: Math.max(0, state.experience), communication: Math.max(0, state.communication) }
+  const within = (value: number, most: number): number => Math.min(most, Math.max(0, value))
+  return {
+    ...state,
+    skillPoints: within(state.skillPoints, LIMITS.skillPoints),
+    experience: within(state.experience, LIMITS.counter),
+    communication: within(state.communication, LIMITS.counter),
+    cost: Math.min(LIMITS.cost, state.cost),
+  }
 }
 
 function addStates(a: AgentState, b: AgentState): AgentState {
