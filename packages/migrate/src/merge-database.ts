@@ -1,10 +1,11 @@
-import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs'
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { AgentState, CollectionName, CollectionRecords, Fact, LoggedFact, ProjectRecord, RecordBatch, SetupRecord, TrackerStore, UsageRecord } from '@agent-tracker/core'
 import { COLLECTIONS, REPEAT, communicationCap, gradeWithoutCommitReason, gradesWithoutCommit, validateFact, validateRecord } from '@agent-tracker/core'
 import { emptyUsage, recordKey } from '@agent-tracker/core/store'
 import type { LmdbStore } from '@agent-tracker/lmdb-store'
+import { open } from 'lmdb'
 import { MEMORY_PATH, isLmdbStoreError, openLmdbStore, recogniseDatabase } from '@agent-tracker/lmdb-store'
 import { importPredecessorDatabase } from './import-predecessor-database.js'
 import { uncapped } from './legacy-values.js'
@@ -98,7 +99,14 @@ async function mergeFrom(source: string, target: TrackerStore, options: MergeOpt
       if (!isLmdbStoreError(error, 'DATABASE_NEEDS_UPGRADE')) throw error
       upgradedCopy = mkdtempSync(join(tmpdir(), 'agent-tracker-merge-'))
       const copy = join(upgradedCopy, 'source.lmdb')
-      copyFileSync(statSync(source).isDirectory() ? join(source, 'data.mdb') : source, copy)
+      // Copied by LMDB inside a read transaction: the release that wrote it may be writing to it now,
+      // and a copy of its bytes as they lie could hold pages a commit was still changing.
+      const raw = open({ path: source, noSubdir: !statSync(source).isDirectory(), readOnly: true, maxDbs: 16 })
+      try {
+        await raw.backup(copy, false)
+      } finally {
+        await raw.close()
+      }
       other = openLmdbStore({ databasePath: copy, readOnly: true })
     }
   } catch (error) {
