@@ -21,18 +21,20 @@ export interface RebasedCommit<T extends RecordedCommit> {
   readonly because: 'same-change' | 'same-subject'
 }
 
-/** How long before its recording a pruned commit's copy may say it was authored: an amend keeps the first commit's author time. */
+/** How long before its recording a commit's copy may say it was authored: an amend keeps the first commit's author time. */
 const AUTHORED_BEFORE_MS = 7 * 24 * 3600 * 1000
 /** How long after its recording: clocks of one machine, a few minutes apart at most. */
 const AUTHORED_AFTER_MS = 5 * 60 * 1000
+/** Recorded commits asked about at most, the nearest in time first: three git calls each. */
+const MAX_CANDIDATES = 20
 
 /**
  * The recorded commit that `ref` — a commit of the repository at `folder` no host recorded — is a
  * copy of, made by `git rebase` (or a cherry-pick): rebasing rewrites every commit it moves, so the
  * hashes hosts recorded are no longer those `git log` shows. Among the `recorded` commits with the
- * copy's subject, the one git finds making the same change (`git patch-id --stable`), or — where
- * git pruned the recorded one — the one recorded when the copy was authored (a rebase keeps the
- * author time); one making the same change is taken over pruned ones. Undefined when git does not know `ref`, when none matches, and when more than one
+ * copy's subject and recorded when the copy was authored (a rebase keeps the author time), the
+ * one git finds making the same change (`git patch-id --stable`), or — where git pruned the
+ * recorded one — that one; one making the same change is taken over pruned ones. Undefined when git does not know `ref`, when none matches, and when more than one
  * does: a wrong guess would grade another commit for good. Never throws.
  */
 export async function rebasedOriginal<T extends RecordedCommit>(folder: string, ref: string, recorded: readonly T[], timeoutMs: number = GIT_TIMEOUT_MS): Promise<RebasedCommit<T> | undefined> {
@@ -42,7 +44,14 @@ export async function rebasedOriginal<T extends RecordedCommit>(folder: string, 
   if (copy === undefined || !/^[0-9a-f]{40,64}$/.test(copy) || subject === undefined) return undefined
   const authoredMs = Number(authored) * 1000
   const wanted = plainSubject(subject)
-  const alike = recorded.filter((commit) => commit.hash !== copy && plainSubject(commit.message) === wanted)
+  // A rebase keeps the author time, and a host records a commit when it is made (an amend, later):
+  // only commits recorded around the copy's authoring can be its original. The nearest few are asked
+  // about, each costing git calls ("wip" may be the subject of hundreds).
+  const recordedAround = (commit: T): number => Date.parse(commit.at) - authoredMs
+  const alike = recorded
+    .filter((commit) => commit.hash !== copy && plainSubject(commit.message) === wanted && recordedAround(commit) >= -AUTHORED_AFTER_MS && recordedAround(commit) <= AUTHORED_BEFORE_MS)
+    .sort((a, b) => recordedAround(a) - recordedAround(b))
+    .slice(0, MAX_CANDIDATES)
   if (alike.length === 0) return undefined
   const copyPatch = await patchId(folder, copy, timeoutMs)
   const matches: RebasedCommit<T>[] = []
@@ -50,12 +59,12 @@ export async function rebasedOriginal<T extends RecordedCommit>(folder: string, 
     const held = await runGit(folder, ['cat-file', '-e', `${commit.hash}^{commit}`], timeoutMs)
     if (held === undefined) return undefined
     if (held.ok) {
-      const patch = await patchId(folder, commit.hash, timeoutMs)
+      // A copy that changes nothing (an empty or merge commit) has no patch id to match.
+      const patch = copyPatch === undefined ? undefined : await patchId(folder, commit.hash, timeoutMs)
       if (patch !== undefined && patch === copyPatch) matches.push({ recorded: commit, copy, because: 'same-change' })
       continue
     }
-    const recordedMs = Date.parse(commit.at)
-    if (authoredMs <= recordedMs + AUTHORED_AFTER_MS && authoredMs >= recordedMs - AUTHORED_BEFORE_MS) matches.push({ recorded: commit, copy, because: 'same-subject' })
+    matches.push({ recorded: commit, copy, because: 'same-subject' })
   }
   // The same change, which git shows, is taken over a pruned commit that only looks the same.
   const strong = matches.filter((match) => match.because === 'same-change')
