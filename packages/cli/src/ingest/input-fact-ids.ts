@@ -24,8 +24,12 @@ export class InputFactIds {
    */
   readonly #seen = new Map<string, number>()
 
-  /** The line that first gave each id a line names, and the digest of what its fact says. */
-  readonly #named = new Map<string, { readonly line: number; readonly content: string }>()
+  /**
+   * For each id a line names: the first 8 bytes of the digest of what that line's fact says (one
+   * character a byte), then the line's number — one short string an id, as inputs run to millions
+   * of lines.
+   */
+  readonly #named = new Map<string, string>()
 
   /** The id of the next fact without one; `timed` when its line gave its time (`at`). */
   idOf(fact: Fact, timed: boolean): string {
@@ -42,13 +46,13 @@ export class InputFactIds {
    * drop it without a word. The same fact again under its id is a repeat, as the store says.
    */
   clashOf(fact: Fact, timed: boolean, line: number): number | undefined {
-    const content = contentOf(fact, timed).toString('latin1')
+    const content = contentOf(fact, timed).toString('latin1', 0, 8)
     const earlier = this.#named.get(fact.id)
     if (earlier === undefined) {
-      this.#named.set(fact.id, { line, content })
+      this.#named.set(fact.id, `${content}${String(line)}`)
       return undefined
     }
-    return earlier.content === content ? undefined : earlier.line
+    return earlier.startsWith(content) ? undefined : Number(earlier.slice(8))
   }
 }
 
