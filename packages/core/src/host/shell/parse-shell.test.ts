@@ -43,4 +43,12 @@ describe('commandsRun', () => {
     expect(runs('find . -name "*.ts" -exec grep -l x {} +')).toEqual(['find . -name *.ts -exec grep -l x {} +', 'grep -l x {}'])
     expect(commandsRun('ls | xargs -0 -n 1 cat').map((run) => [run.name, run.feeder])).toEqual([['ls', undefined], ['cat', 'xargs']])
   })
+
+  it('reads command lines inside arithmetic, and says arithmetic nested past eight levels is deeper than it reads, without overflowing', () => {
+    const inner = parseShell('echo $(( 1 + $(cat notes.txt) ))')
+    expect(inner.commands.map((command) => command.words.map((word) => word.text)).sort()).toEqual([['cat', 'notes.txt'], ['echo', '$(( 1 + $(cat notes.txt) ))']])
+    expect(parseShell(`echo ${'$(('.repeat(9)}$(cat .env)${'))'.repeat(9)}`).tooDeep).toBe(true)
+    expect(parseShell(`echo ${'$(('.repeat(8)}1${'))'.repeat(8)}`).tooDeep).toBe(false)
+    expect(parseShell(`echo ${'$(('.repeat(20_000)}1${'))'.repeat(20_000)}`).tooDeep).toBe(true)
+  })
 })

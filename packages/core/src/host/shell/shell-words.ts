@@ -119,7 +119,7 @@ function doubleQuoted(script: string, start: number, nested: (inner: string) => 
 }
 
 /** `$name`, `${…}`, `$(…)`, `$((…))` or a backtick command; command lines inside go to `nested`. */
-function expansion(script: string, at: number, nested: (inner: string) => void): { text: string; end: number } {
+function expansion(script: string, at: number, nested: (inner: string) => void, arithmetic = 0): { text: string; end: number } {
   if (script[at] === '`') {
     let close = at + 1
     while (close < script.length && script[close] !== '`') close += script[close] === '\\' ? 2 : 1
@@ -131,7 +131,7 @@ function expansion(script: string, at: number, nested: (inner: string) => void):
     if (script[at + 2] === '(') {
       const close = matchingClose(script, at + 3, '(', ')')
       // Arithmetic runs nothing itself, but the shell expands what is in it first: `$(( $(cmd) ))` runs cmd.
-      expansionsIn(script.slice(at + 3, close), nested)
+      expansionsIn(script.slice(at + 3, close), nested, arithmetic + 1)
       return { text: script.slice(at, close + 2), end: Math.min(script.length, close + 2) }
     }
     const close = matchingClose(script, at + 2, '(', ')')
@@ -155,15 +155,24 @@ function expansion(script: string, at: number, nested: (inner: string) => void):
  * here-document's body under an unquoted delimiter, an arithmetic expression —: each `$(…)`,
  * backtick command, and `${…}` or `$((…))` holding one goes to `nested`.
  */
-export function expansionsIn(text: string, nested: (inner: string) => void): void {
+export function expansionsIn(text: string, nested: (inner: string, depth?: number) => void, arithmetic = 0): void {
+  // Arithmetic nested past what anyone writes is not read on (its reading recurses): it goes to
+  // `nested` as deeper than the parser reads, which holds the command line back.
+  if (arithmetic > MAX_ARITHMETIC) {
+    nested(text, Number.POSITIVE_INFINITY)
+    return
+  }
   let at = 0
   while (at < text.length) {
     const char = text[at]
     if (char === '\\') at += 2
-    else if (char === '$' || char === '`') at = expansion(text, at, nested).end
+    else if (char === '$' || char === '`') at = expansion(text, at, nested, arithmetic).end
     else at++
   }
 }
+
+/** `$((…))` read inside one another at most (see {@link expansionsIn}). */
+const MAX_ARITHMETIC = 8
 
 /** The index of the bracket closing one opened just before `start`, skipping quotes and nested pairs. */
 export function matchingClose(script: string, start: number, open: string, close: string): number {
