@@ -158,13 +158,7 @@ function inlineScript(name: string, args: readonly ShellWord[]): string | undefi
       if (text === '--') break
       // `-c`, and bundled short options ending in c: `-lc`, `-ec`, `-xc`. The command line is the
       // first word after it that is no option: `sh -c -- 'cmd'`, `bash -c -e 'cmd'`.
-      if (/^-[A-Za-z]*c$/.test(text) || text === '--command') {
-        let at = index + 1
-        while (at < args.length && (args[at]?.text ?? '').startsWith('-') && args[at]?.text !== '-') {
-          if (args[at++]?.text === '--') break
-        }
-        return args[at]?.text ?? ''
-      }
+      if (/^-[A-Za-z]*c$/.test(text) || text === '--command') return afterOptions(args.slice(index + 1), new Set())[0]?.text ?? ''
       if (text.startsWith('--command=')) return text.slice('--command='.length)
     }
   }
@@ -180,8 +174,9 @@ function splitString(name: string, args: readonly ShellWord[]): string | undefin
   for (let index = 0; index < args.length; index++) {
     const text = args[index]?.text ?? ''
     if (text === '--' || !text.startsWith('-')) return undefined
-    const value = text === '-S' || text === '--split-string' ? args[index + 1]?.text : text.startsWith('--split-string=') ? text.slice('--split-string='.length) : /^-S./.test(text) ? text.slice(2) : undefined
-    if (value !== undefined) return [value, ...args.slice(index + (text === '-S' || text === '--split-string' ? 2 : 1)).map((word) => word.text)].join(' ')
+    const separate = text === '-S' || text === '--split-string'
+    const value = separate ? args[index + 1]?.text : text.startsWith('--split-string=') ? text.slice('--split-string='.length) : /^-S./.test(text) ? text.slice(2) : undefined
+    if (value !== undefined) return [value, ...args.slice(index + (separate ? 2 : 1)).map((word) => word.text)].join(' ')
   }
   return undefined
 }
