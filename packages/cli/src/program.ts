@@ -336,11 +336,9 @@ when a check found a problem, else 0; with --json, "healthy" says the same (find
  * the option accepts (its description) — as every other error names it.
  */
 function withAccepted(program: Command, text: string): string {
-  const found = /(?:required option '([^']+)' not specified|option '([^']+)' argument missing)/.exec(text)
-  const flags = found?.[1] ?? found?.[2]
-  if (found === null || flags === undefined) return text
+  const flags = /option '([^']+)' (?:not specified|argument missing)/.exec(text)?.[1]
   const option = [program, ...program.commands].flatMap((command) => command.options).find((candidate) => candidate.flags === flags)
-  const ending = found[1] === undefined ? /argument missing\n?/ : /not specified\n?/
-  const said = found[1] === undefined ? 'argument missing' : 'not specified'
-  return option === undefined ? text : text.replace(ending, `${said}: give ${flags.split(' ')[0] ?? flags} ${option.description}\n`)
+  if (flags === undefined || option === undefined) return text
+  // A replacer, not a replacement string: a description's `$` is text.
+  return text.replace(/(not specified|argument missing)\n?/, (_, said: string) => `${said}: give ${flags.split(' ')[0] ?? flags} ${option.description}\n`)
 }
