@@ -1,5 +1,5 @@
 import { matchesSetupFilter } from '../reports/setup-filter.js'
-import { NO_COUNTERS } from '../rollups/usage-rollup.js'
+import { NO_COUNTERS, hasOutcomes } from '../rollups/usage-rollup.js'
 import { matchesQuery, normaliseQuery } from '../store/record-query.js'
 import type { CollectionName, CollectionRecords, UsageRecord } from '../store/records.js'
 import { COLLECTIONS } from '../store/records.js'
@@ -99,9 +99,7 @@ async function* rollupsInWindow(store: TrackerStore, window: ReturnType<typeof w
       continue
     }
     const { estimatedCost: _estimated, unpricedMessages: _unpriced, baseline: _baseline, ...rest } = rollup
-    const outcomes: UsageRecord = { ...rest, ...NO_COUNTERS }
-    const { grades } = outcomes
-    if (outcomes.commits > 0 || outcomes.bugs > 0 || grades.agent.count > 0 || Object.keys(grades.userByChannel).length > 0) yield outcomes
+    if (hasOutcomes(rest)) yield { ...rest, ...NO_COUNTERS }
   }
 }
 

@@ -10,7 +10,7 @@ import { DEFAULT_RULES } from '../scoring/rules.js'
 import type { CommitRef } from '../store/commit-ref.js'
 import type { BugRecord, ChannelSums, GradeEventRecord, SetupRecord, UsageCounters, UsageRecord } from '../store/records.js'
 import type { SetupTotalsRecord } from '../rollups/setup-totals.js'
-import { communicationMoved, storedRollup } from '../rollups/usage-rollup.js'
+import { communicationMoved, hasOutcomes, storedRollup } from '../rollups/usage-rollup.js'
 import type { CommunicationTier, TrustTier } from '../scoring/tiers.js'
 import { communicationTier, trustTier } from '../scoring/tiers.js'
 import type { SetupFilter } from './setup-filter.js'
@@ -187,8 +187,7 @@ export function buildRollupReport(records: RollupReportRecords, filter: SetupFil
   for (const stored of records.rollups) {
     const rollup = storedRollup(stored)
     const counters = records.countersCount?.(rollup) ?? true
-    const { grades } = rollup
-    if (!counters && rollup.commits === 0 && rollup.bugs === 0 && grades.agent.count === 0 && Object.keys(grades.userByChannel).length === 0) continue
+    if (!counters && !hasOutcomes(rollup)) continue
     const t = tallies.of(rollup.setup, rollup.project)
     if (t === undefined) continue
     addOutcomes(t, rollup)

@@ -92,6 +92,11 @@ export function withGrades(grades: GradeRollup, event: GradeEventLike): GradeRol
 
 
 
+/** True when a rollup counts any commit, bug or grade (uncounted user grades too): the outcomes it holds beside its counters. */
+export function hasOutcomes(rollup: Pick<UsageRecord, 'commits' | 'bugs' | 'grades'>): boolean {
+  return rollup.commits > 0 || rollup.bugs > 0 || rollup.grades.agent.count > 0 || Object.keys(rollup.grades.userByChannel).length > 0
+}
+
 /** True when any counter (tool calls, commands, pushes, messages, tokens, cost) is above zero. */
 export function hasCounters(rollup: UsageCounters): boolean {
   const { tokens } = rollup
