@@ -1,7 +1,6 @@
 import type { LegacyFileContext, LegacyFileRecords } from './legacy-files.js'
 import { NOT_JSON, noRecords, parseLegacyJson } from './legacy-files.js'
 import { topLevelElementLines } from './json-positions.js'
-import { withoutByteOrderMark } from './legacy-text.js'
 import { IMPORTED_GRADE, LegacyShapeError, asFields, checkedRecord, grade, optionalNumber, optionalText, text, timestamp } from './legacy-values.js'
 
 const RETROSPECTIVE_FIELDS = new Set(['commit', 'timestamp', 'task', 'agent_grade', 'user_grade', 'score_before', 'score_after', 'agent_note', 'user_note'])
@@ -14,14 +13,13 @@ const RETROSPECTIVE_FIELDS = new Set(['commit', 'timestamp', 'task', 'agent_grad
  */
 export function readCommunicationFile(source: string, content: string, context: LegacyFileContext): LegacyFileRecords {
   const result = noRecords()
-  const json = withoutByteOrderMark(content)
-  const value = parseLegacyJson(source, json, result)
+  const value = parseLegacyJson(source, content, result)
   if (value === NOT_JSON) return result
   if (!Array.isArray(value)) {
     result.errors.push({ source, message: 'expected a JSON array of retrospectives' })
     return result
   }
-  const lines = topLevelElementLines(json)
+  const lines = topLevelElementLines(content)
   const imported = new Map<string, string>()
   value.forEach((raw: unknown, index) => {
     const line = lines[index]

@@ -3,7 +3,6 @@ import { formatSetupId, initialState, parseSetupId, resolveRules } from '@agent-
 import type { MigrationIssue } from './migration-report.js'
 import { jsonErrorPosition } from './json-positions.js'
 import type { LegacyTimeZone } from './legacy-time.js'
-import { withoutByteOrderMark } from './legacy-text.js'
 import { asFields, checkedScores, number, optionalText } from './legacy-values.js'
 import { isOwnStatusExport } from './own-status-export.js'
 
@@ -45,7 +44,7 @@ export type StatusFile =
 /** Reads `.agent/status.json`: `{agent_name, skill_points, experience_points, communication_score, total_commits, total_bugs, halted}`. */
 export function readStatusFile(source: string, content: string, rules: ScoringRules = resolveRules()): StatusFile {
   const parsed = noRecords()
-  const value = parseLegacyJson(source, withoutByteOrderMark(content), parsed)
+  const value = parseLegacyJson(source, content, parsed)
   const issue = parsed.errors[0]
   if (value === NOT_JSON && issue !== undefined) return { kind: 'unreadable', issue }
   if (isOwnStatusExport(value)) {

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { LegacyFileContext, LegacyFileRecords } from './legacy-files.js'
 import { noRecords } from './legacy-files.js'
-import { withoutByteOrderMark } from './legacy-text.js'
 import { LegacyShapeError, checkedRecord } from './legacy-values.js'
 
 type JournalField = 'task' | 'actions' | 'outcome' | 'decisions' | 'notes'
@@ -41,7 +40,7 @@ const FIELDS: Readonly<Record<string, JournalField>> = {
  */
 export function readJournalFile(source: string, content: string, context: LegacyFileContext, fileDate: string): LegacyFileRecords {
   const result = noRecords()
-  const lines = withoutByteOrderMark(content).split(/\r?\n/)
+  const lines = content.split(/\r?\n/)
   const titleDate = DATE.exec(lines.map((line) => TITLE.exec(line)?.[1]).find((title) => title !== undefined) ?? '')?.[0]
   const date = titleDate ?? fileDate
   const entries: Entry[] = []

@@ -4,7 +4,6 @@ import type { MigrationRecord } from '@agent-tracker/core'
 import type { LegacyData } from './detect-legacy.js'
 import { detectLegacy, legacyDatabasePath } from './detect-legacy.js'
 import { legacyFilesMigrationId } from './import-legacy-files.js'
-import { withoutByteOrderMark } from './legacy-text.js'
 import { migrationId } from './migration-history.js'
 import { isOwnStatusExport } from './own-status-export.js'
 
@@ -60,7 +59,8 @@ function legacyFiles(legacy: LegacyData, ownStatusExport: boolean): string[] {
 
 function isOwnExportFile(path: string): boolean {
   try {
-    return isOwnStatusExport(JSON.parse(withoutByteOrderMark(readFileSync(path, 'utf8'))))
+    // Decoded as migrate reads a status file (without a byte-order mark), but leniently: a file that is not ours stays legacy data.
+    return isOwnStatusExport(JSON.parse(new TextDecoder().decode(readFileSync(path))))
   } catch {
     return false
   }

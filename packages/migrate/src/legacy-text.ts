@@ -2,21 +2,20 @@ import { readFileSync } from 'node:fs'
 import type { MigrationIssue } from './migration-report.js'
 import { messageOf } from './migration-report.js'
 
-/** The character a UTF-8 byte-order mark decodes to. */
-const BYTE_ORDER_MARK = '\uFEFF'
-
 /**
  * Decodes UTF-8 strictly: bytes that are no UTF-8 (a file saved as Latin-1 or Windows-1252) throw,
  * where a lenient decoder would store U+FFFD in their place — an agent "café" would become a setup
- * "caf\uFFFD". A byte-order mark is kept, for {@link withoutByteOrderMark} to leave out.
+ * "caf\uFFFD". A byte-order mark some editors (Notepad, for one) write at the start of a UTF-8 file
+ * is left out: it is no part of the text, yet it made a status file or `communication.json` "not
+ * valid JSON" and hid a journal's `# Journal - <date>` title.
  */
-const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true })
 
 /** A legacy file's text, or the issue that says why it cannot be read. */
 export type LegacyFileText = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly issue: MigrationIssue }
 
 /**
- * Reads a legacy file as UTF-8 text. A file that cannot be read, or is not UTF-8, is an issue
+ * Reads a legacy file as UTF-8 text, without a byte-order mark. A file that cannot be read, or is not UTF-8, is an issue
  * naming the file (and for bytes that are no UTF-8, the first line holding some and what is
  * accepted), and nothing of it is imported.
  */
@@ -58,14 +57,4 @@ function firstLineNotUtf8(bytes: Uint8Array): number | undefined {
     start = end + 1
   }
   return undefined
-}
-
-/**
- * A legacy file's text without the byte-order mark some editors (Notepad, for one) write at the
- * start of a UTF-8 file: it is no part of the text, yet it made a status file or
- * `communication.json` "not valid JSON" and hid a journal's `# Journal - <date>` title. Every
- * legacy-file reader takes its text through this.
- */
-export function withoutByteOrderMark(text: string): string {
-  return text.startsWith(BYTE_ORDER_MARK) ? text.slice(BYTE_ORDER_MARK.length) : text
 }
