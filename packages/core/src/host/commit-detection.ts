@@ -100,13 +100,13 @@ function commitMessageOf(args: readonly ShellWord[]): GitCommitMessage {
     else if (/^-[aqvsnepoiz]*m./.test(text)) value = { text: text.slice(text.indexOf('m') + 1), dynamic: word.dynamic }
     if (value === undefined) continue
     if (value.dynamic) return { subject: undefined, given: true }
-    return { subject: subjectOf(value.text), given: true }
+    return { subject: commitSubject(value.text), given: true }
   }
   return { subject: undefined, given: false }
 }
 
 /** The subject git records of a message (`%s`): its first paragraph, blank lines before it skipped, lines joined by spaces. */
-function subjectOf(message: string): string {
+export function commitSubject(message: string): string {
   const lines = message.split('\n').map((line) => line.trim())
   const start = lines.findIndex((line) => line !== '')
   if (start === -1) return ''

@@ -4,7 +4,7 @@
 export type { AgentSession, AncestorProcess, CliRun } from './agent-session.js'
 export { agentSessionOf, cliGradeChannel } from './agent-session.js'
 export type { FolderStep, GitCommitMessage, GitEvent } from './commit-detection.js'
-export { folderStepsOf, gitCommitsOf, gitEventsOf, reportedCommitsOf, runsGitCommit } from './commit-detection.js'
+export { commitSubject, folderStepsOf, gitCommitsOf, gitEventsOf, reportedCommitsOf, runsGitCommit } from './commit-detection.js'
 export type { ProtectedFiles } from './protection/protected-files.js'
 export { DEFAULT_PROTECTED_FILES, KEY_FILE_PATTERNS, isProtectedFile, protectedFiles } from './protection/protected-files.js'
 export type { ProtectedFileLookup, SecretAccess, SecretGuardContext } from './protection/secret-access.js'

@@ -1,3 +1,4 @@
+import { commitSubject } from '@agent-tracker/core/host'
 import { GIT_TIMEOUT_MS, runGit } from './read-commits.js'
 
 /** A commit as a host recorded it: what {@link rebasedOriginal} compares a commit git knows with. */
@@ -74,10 +75,9 @@ export async function rebasedOriginal<T extends RecordedCommit>(folder: string, 
   return hashes.size === 1 ? taken[0] : undefined
 }
 
-/** A message's subject as git gives it (`%s`): its first paragraph, lines joined by a space, blanks collapsed. */
+/** A message's subject as git gives it (`%s`, see `commitSubject`), its blanks collapsed: a recorded message may be the whole message, or its subject as printed. */
 function plainSubject(message: string): string {
-  const paragraph = message.trim().split(/\n\s*\n/)[0] ?? ''
-  return paragraph.replace(/\s+/g, ' ').trim()
+  return commitSubject(message).replace(/\s+/g, ' ')
 }
 
 /** The stable patch id of a commit's change (`git patch-id --stable`), undefined for none (an empty or merge commit) or no answer. */
