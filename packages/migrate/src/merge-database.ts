@@ -172,11 +172,12 @@ async function mergeFromSource(source: string, name: string | PartName, other: M
     const now = (options.now ?? (() => new Date()))().toISOString()
     // The setups here before, to say which the other database held too, and how each changed.
     const before = new Map((await target.find('setups', { order: 'any' })).map((setup) => [setup.id, setup.state]))
+    await merge.readSetups(other)
     await merge.replayFacts(other)
     for (const collection of COPIED) await merge.copyRecords(other, collection)
     await merge.addProjectProfiles()
     await merge.addRollupBaselines(other)
-    await merge.addSetupBaselines(other)
+    await merge.addSetupBaselines()
     await merge.addSetupsInBoth(before)
     await recordMigrationRun(target, {
       id: migrationId('merge', kind === 'salvage' ? `salvage:${source}` : source), kind: 'merge', source, at: now, migrated: merge.migrated, skipped: merge.skipped, errors: merge.errors.length,
@@ -206,6 +207,10 @@ class MergeRun {
   readonly #replay: LmdbStore
   /** The ids of the other database's setups. */
   readonly #sourceSetups = new Set<string>()
+  /** The other database's setups, checked. */
+  #setups: SetupRecord[] = []
+  /** Where the replay started each setup that holds imported parts: those parts added up (see {@link readSetups}). */
+  readonly #replayedFrom = new Map<string, AgentState>()
   /** The other database's projects that have a profile, checked. */
   readonly #profiled: ProjectRecord[] = []
   readonly #options: MergeOptions
@@ -326,15 +331,45 @@ class MergeRun {
     }
   }
 
-  /** Adds what each setup holds beyond its replayed facts, checked, as the other database's part. */
-  async addSetupBaselines(other: MergeSource): Promise<void> {
-    const baselines: SetupRecord[] = []
+  /**
+   * Reads the other database's setups, checked, and starts each that holds imported parts (a
+   * migrated status file, a part another merge brought) in the replay at those parts added up,
+   * before any of its facts: its facts then meet the scores they met there. Replayed from the
+   * rules' start instead, a level-up that imported experience made there would be missing from the
+   * replay and be taken for a part of the setup's own beyond its facts: as skill points up and
+   * experience down, which the same facts replayed here make again — so merging back a database
+   * that levelled up a migrated setup applied the level-up twice.
+   */
+  async readSetups(other: MergeSource): Promise<void> {
     for await (const record of other.scan('setups')) {
       const checked = this.#check('setups', record)
       if (checked === undefined) continue
+      this.#setups.push(checked)
       this.#sourceSetups.add(checked.id)
-      const replayed = await this.#replay.get('setups', [checked.id])
-      const baseline = baselineOf(checked, replayed, this.#target.rules)
+    }
+    const bySource = new Map<string, SetupRecord[]>()
+    for (const setup of this.#setups) {
+      for (const [source, part] of Object.entries(setup.imports ?? {})) {
+        const { imports: _parts, ...own } = setup
+        const parts = bySource.get(source) ?? []
+        parts.push({ ...own, state: part })
+        bySource.set(source, parts)
+      }
+    }
+    // Added as the store adds any source's part: summed from the rules' start, held to a setup's bounds.
+    for (const [source, parts] of bySource) await this.#replay.importSetups(source, parts)
+    for (const setup of this.#setups) {
+      const seeded = setup.imports === undefined ? undefined : await this.#replay.get('setups', [setup.id])
+      if (seeded !== undefined) this.#replayedFrom.set(setup.id, seeded.state)
+    }
+  }
+
+  /** Adds what each setup holds beyond its replayed facts and its imported parts as the other database's part. */
+  async addSetupBaselines(): Promise<void> {
+    const baselines: SetupRecord[] = []
+    for (const setup of this.#setups) {
+      const replayed = await this.#replay.get('setups', [setup.id])
+      const baseline = baselineOf(setup, replayed, this.#target.rules, this.#replayedFrom.get(setup.id))
       if (baseline !== undefined) baselines.push(baseline)
     }
     if (baselines.length === 0) return
