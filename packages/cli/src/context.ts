@@ -298,7 +298,7 @@ export class CommandContext {
   print(data: unknown, render: () => string): void {
     if (this.json) this.io.stdout.write(toJsonText(answerEnvelope(this.#identity.command, data, this.#notices)))
     else if (this.#missingDatabase !== undefined) this.io.stdout.write(`${firstRunText(this.#missingDatabase, this.#identity.commands)}\n`)
-    else this.io.stdout.write(`${terminalSafe(render())}\n`)
+    else this.io.stdout.write(`${terminalSafe(render(), this.colours.isColorSupported)}\n`)
   }
 
   /** What a JSON reader is told besides the answer so far (e.g. that there is no database yet), for output written without {@link print}. */
@@ -319,12 +319,12 @@ export class CommandContext {
 
   /** A note for people (to stderr, never in JSON output). */
   note(text: string): void {
-    if (!this.json) this.io.stderr.write(`${terminalSafe(text)}\n`)
+    if (!this.json) this.io.stderr.write(`${terminalSafe(text, this.colours.isColorSupported)}\n`)
   }
 
   /** A table fitted to the terminal. */
   table<Row>(columns: readonly Column<Row>[], rows: readonly Row[]): string {
-    return renderTable(columns, rows, { width: outputWidth(this.io), colour: (text) => this.colours.bold(text) })
+    return renderTable(columns, rows, { width: outputWidth(this.io), colour: (text) => this.colours.bold(text), coloursOn: this.colours.isColorSupported })
   }
 
   /** A progress bar on stderr for long work. */

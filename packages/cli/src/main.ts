@@ -40,7 +40,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       if (failure.code === 'DATABASE_DAMAGED') await rememberDamage(ctx, failure.message)
       if (ctx.json) io.stdout.write(toJsonText(errorEnvelope(running, failure.code, failure.message)))
       // A usage error goes to stderr with --json too, for whoever watches the terminal (as commander's own do).
-      if (!ctx.json || failure.exitCode === EXIT.usage) io.stderr.write(`${ctx.colours.red('error:')} ${terminalSafe(failure.message)}\n`)
+      if (!ctx.json || failure.exitCode === EXIT.usage) io.stderr.write(`${ctx.colours.red('error:')} ${terminalSafe(failure.message, ctx.colours.isColorSupported)}\n`)
     } finally {
       await ctx.close()
     }

@@ -20,9 +20,9 @@ const GAP = '  '
  * headed by its most important value, then every other column as a labelled line — so that a
  * narrow terminal still shows everything (see {@link renderRecords}).
  */
-export function renderTable<Row>(columns: readonly Column<Row>[], rows: readonly Row[], options: { width: number; colour: (text: string) => string }): string {
+export function renderTable<Row>(columns: readonly Column<Row>[], rows: readonly Row[], options: { width: number; colour: (text: string) => string; coloursOn?: boolean }): string {
   // Cells hold recorded text: a control character or a line break in one would act on the terminal or break the rows.
-  const cells = rows.map((row) => columns.map((column) => oneLine(column.value(row))))
+  const cells = rows.map((row) => columns.map((column) => oneLine(column.value(row), options.coloursOn)))
   const widths = columns.map((column, index) => Math.max(displayWidth(column.header), ...cells.map((cell) => displayWidth(cell[index] ?? ''))))
   let kept = columns.map((_, index) => index)
   const total = (indexes: readonly number[]): number => indexes.reduce((sum, index) => sum + (widths[index] ?? 0), 0) + GAP.length * (indexes.length - 1)

@@ -21,6 +21,16 @@ describe('terminalSafe', () => {
     expect(terminalSafe(text)).toBe(text)
   })
 
+  it("lets through only agent-tracker's own colour sequences, and none with colours off: another can hide the rest of a line", () => {
+    // Conceal, reverse video, black on black, a reset and a 256-colour code: none is one of its own.
+    expect(terminalSafe('tidy\u001b[8m failed')).toBe('tidy\u241b[8m failed')
+    expect(terminalSafe('\u001b[7mx\u001b[30;40my\u001b[0m\u001b[38;5;16mz')).toBe('\u241b[7mx\u241b[30;40my\u241b[0m\u241b[38;5;16mz')
+    // With colours off (NO_COLOR, a pipe) agent-tracker writes none, so every one in the text is someone else's.
+    expect(terminalSafe('\u001b[31mred\u001b[39m \u001b[1mbold\u001b[22m', false)).toBe('\u241b[31mred\u241b[39m \u241b[1mbold\u241b[22m')
+    expect(oneLine('a\u001b[33mb', false)).toBe('a\u241b[33mb')
+    expect(oneLine('a\u001b[33mb')).toBe('a\u001b[33mb')
+  })
+
   it('keeps a one-line field on one line', () => {
     expect(oneLine('first\r\nsecond\nthird\u001b[2J')).toBe('first\u2424second\u2424third\u241b[2J')
     expect(oneLine('ok\tdone\t\tlater')).toBe('ok done  later')

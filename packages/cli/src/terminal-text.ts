@@ -11,13 +11,22 @@
 const UNSAFE = /\u001b\[[0-9;:]*m|[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g
 
 /**
+ * The colour sequences agent-tracker writes itself (picocolors' bold, dim, red, green, yellow and
+ * cyan, each opening and closing): the only ones let through, and only where colours are on.
+ */
+const OWN_COLOURS: ReadonlySet<string> = new Set(['\u001b[1m', '\u001b[2m', '\u001b[22m', '\u001b[31m', '\u001b[32m', '\u001b[33m', '\u001b[36m', '\u001b[39m'])
+
+/**
  * Text as a terminal may be given it: every control character but a line break and a tab shows
  * as its Unicode control picture (`ESC` as ␛, a carriage return as ␍, DEL as ␡; a C1 code as �;
- * a bidirectional formatting character as `<U+202E>`), so it is seen and does nothing. Colour sequences stay: agent-tracker colours its own output
- * with them, and one in recorded text can only change a colour.
+ * a bidirectional formatting character as `<U+202E>`), so it is seen and does nothing. A colour
+ * sequence stays only when it is one agent-tracker writes and `colours` are on (the default): its
+ * own output is coloured with them, and one of them in recorded text can only tint what follows.
+ * Any other (`ESC [8m` hides the rest of the line, `ESC [7m` or black on black hide it as well) and,
+ * with colours off (`NO_COLOR`, a pipe), every one shows as text.
  */
-export function terminalSafe(text: string): string {
-  return text.replace(UNSAFE, (match) => (match.length > 1 ? match : picture(match.charCodeAt(0))))
+export function terminalSafe(text: string, colours = true): string {
+  return text.replace(UNSAFE, (match) => (match.length === 1 ? picture(match.charCodeAt(0)) : colours && OWN_COLOURS.has(match) ? match : `\u241b${match.slice(1)}`))
 }
 
 /**
@@ -25,8 +34,8 @@ export function terminalSafe(text: string): string {
  * space, so that neither can break the layout (a tab jumps to the terminal's next tab stop, past
  * the column's width).
  */
-export function oneLine(text: string): string {
-  return terminalSafe(text.replace(/\r\n|\n/g, '\u2424').replace(/\t/g, ' '))
+export function oneLine(text: string, colours = true): string {
+  return terminalSafe(text.replace(/\r\n|\n/g, '\u2424').replace(/\t/g, ' '), colours)
 }
 
 function picture(code: number): string {

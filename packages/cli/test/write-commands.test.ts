@@ -204,6 +204,20 @@ describe('recorded text on a terminal', () => {
     expect(unknown.stderr).toContain('evil\u241b[2J@x/y')
     expect(unknown.stderr).not.toContain('\u001b[2J')
   })
+
+  it('shows a colour sequence in stored text as text: with colours off every one, with colours on all but its own', async () => {
+    const { db } = await seedHistory()
+    expect((await runCli(['activity', SONNET, '--task', 'tidy imports\u001b[8m', '--outcome', 'failed: deleted prod table \u001b[31mred', '--project', 'shop', '--db', db])).code).toBe(0)
+    const plain = await runCli(['activity', SONNET, '--limit', '1', '--db', db])
+    expect(plain.stdout).toContain('tidy imports\u241b[8m')
+    expect(plain.stdout).toContain('failed: deleted prod table \u241b[31mred')
+    expect(plain.stdout).not.toContain('\u001b')
+    const coloured = await runCli(['activity', SONNET, '--limit', '1', '--db', db], { env: { NO_COLOR: undefined, FORCE_COLOR: '1' } })
+    // Conceal would hide the rest of the row on a terminal: it shows as text; a red of its own palette only tints.
+    expect(coloured.stdout).toContain('tidy imports\u241b[8m')
+    expect(coloured.stdout).not.toContain('\u001b[8m')
+    expect(coloured.stdout).toContain('table \u001b[31mred')
+  })
 })
 
 describe('retro --note and activity --task', () => {
