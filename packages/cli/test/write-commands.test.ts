@@ -239,6 +239,15 @@ describe('retro --note and activity --task', () => {
     expect(await journal()).toBe(before)
   })
 
+  it('refuse a --task without the note it goes with, as activity refuses --outcome without --task, storing nothing', async () => {
+    const { db } = await seedHistory()
+    const before = (await runCli(['retro', '--db', db, '--json'])).stdout
+    const run = await runCli(['retro', SONNET, '--commit', '5a1b', '--task', 'new task', '--db', db, '--json'])
+    expect(run.code).toBe(2)
+    expect(jsonError(run.stdout)).toMatchObject({ code: 'MISSING_NOTE', message: expect.stringContaining('give your --note too') as unknown })
+    expect((await runCli(['retro', '--db', db, '--json'])).stdout).toBe(before)
+  })
+
   it('logs an entry in the project the working folder belongs to, and from a folder that is no project in the one the setup worked in last — saying where', async () => {
     const { db, shop, api } = await seedHistory()
     const inside = join(shop, 'src', 'cart')

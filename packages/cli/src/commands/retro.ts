@@ -10,6 +10,10 @@ import { trackingService } from './tracking.js'
 
 /** `retro [setup]`: lists retrospectives; with `--note`, adds the user's note to one. */
 export async function retroCommand(ctx: CommandContext, setup: string | undefined, options: { commit?: string; note?: string; task?: string; project?: string; limit: number }): Promise<void> {
+  if (options.note === undefined && options.task !== undefined) {
+    // --task names what a noted commit was for: alone it would list retrospectives and drop the task unsaid.
+    throw new CliError('MISSING_NOTE', '--task says what the commit was for, with a note: give your --note too (agent-tracker retro <setup> --commit <hash> --note "…" --task "…"). Without --note, retro lists retrospectives.', EXIT.usage)
+  }
   if (options.note !== undefined) {
     givenText('--note', options.note, 'your note')
     givenText('--task', options.task, 'the task the commit was for')
