@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync } from 'node:fs'
+import { mkdirSync, readFileSync, renameSync, symlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { REPORT_GROUPINGS } from '@agent-tracker/core'
 import { KNOWN_TRUTH_SCENARIOS } from '@agent-tracker/core/backtest'
@@ -380,5 +380,22 @@ describe('a report of few records in a zone not UTC', () => {
     const blank = await runCli(['report', '--db', db, '--project', ' '])
     expect(blank.code).toBe(2)
     expect(blank.stderr).toContain("error: The project is blank: give a recorded project's path or name (agent-tracker projects lists them).")
+  })
+
+  it('finds a project given through a symbolic link to its folder, or to a folder in it, as the hosts record it by its physical path', async () => {
+    const root = tempFolder()
+    const project = join(root, 'code', 'app')
+    mkdirSync(join(project, '.git'), { recursive: true })
+    mkdirSync(join(project, 'src'))
+    symlinkSync(project, join(root, 'app-link'))
+    const db = join(root, 'links.lmdb')
+    expect((await runCli(['ingest', '--db', db], { input: factLine({ setup: SONNET, project, kind: 'commit', hash: 'aaaa0001', message: 'm', at: '2026-06-15T10:00:00Z' }) })).code).toBe(0)
+    for (const given of [join(root, 'app-link'), `${join(root, 'app-link')}/`, join(root, 'app-link', 'src')]) {
+      const report = await runCli(['report', '--db', db, '--project', given, '--json'])
+      expect(report.code, given).toBe(0)
+      expect((jsonData(report.stdout, 'report') as { filters: { project?: string } }).filters.project, given).toBe(project)
+    }
+    const relative = await runCli(['report', '--db', db, '--project', 'app-link', '--json'], { cwd: root })
+    expect((jsonData(relative.stdout, 'report') as { filters: { project?: string } }).filters.project).toBe(project)
   })
 })

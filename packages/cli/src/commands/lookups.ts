@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs'
+import { existsSync, realpathSync, statSync } from 'node:fs'
 import { join, resolve, sep } from 'node:path'
 import type { AgentStatus, CommitRecord, TrackerStore } from '@agent-tracker/core'
 import { createTrackingService, isTrackerError, latestProjectOf as latestProjectOfSetup, parseSetupId, resolveProject as resolveProjectReference, suggestSetups } from '@agent-tracker/core'
@@ -109,7 +109,9 @@ export function rebasedNote(given: GivenCommit): string {
  * the working directory) when that is recorded — work recorded under a subfolder before projects
  * were repository roots; the name of a known project; and last the project holding that folder
  * (see {@link projectOf}). The name comes before the repository: in a monorepo, `--project api`
- * means the project named `api`, not the repository that happens to have an `api` folder.
+ * means the project named `api`, not the repository that happens to have an `api` folder. A
+ * folder reached through a symbolic link is looked for as the file system has it too: the hosts
+ * record a project by its physical path (their working folder), which a link does not name.
  * @throws {TrackerError} UNKNOWN_PROJECT or AMBIGUOUS_PROJECT.
  */
 export async function resolveProject(store: TrackerStore, value: string, io: Pick<Io, 'cwd' | 'homeDir'>): Promise<string> {
@@ -118,9 +120,20 @@ export async function resolveProject(store: TrackerStore, value: string, io: Pic
     return await resolveProjectReference(store, { ref: value, path: folder })
   } catch (error) {
     if (!isTrackerError(error, 'UNKNOWN_PROJECT')) throw error
-    const root = projectOf(io, value)
-    if (root !== folder && (await store.get('projects', [root])) !== undefined) return root
+    const physical = physicalPath(folder)
+    for (const candidate of [projectOf(io, value), ...(physical === folder ? [] : [physical, projectOf(io, physical)])]) {
+      if (candidate !== folder && (await store.get('projects', [candidate])) !== undefined) return candidate
+    }
     throw error
+  }
+}
+
+/** A folder as the file system has it, its links followed; as given when it is not there. */
+function physicalPath(folder: string): string {
+  try {
+    return realpathSync(folder)
+  } catch {
+    return folder
   }
 }
 
