@@ -118,6 +118,14 @@ describe('ingest of lines without an id, run again', () => {
     expect(await state(db)).toMatchObject({ toolCalls: 2 })
   })
 
+  it('takes a project path however it is spelt as the one folder it names: one project, its facts together', async () => {
+    const db = join(tempFolder(), 'spelt.lmdb')
+    const commit = (project: string, hash: string): string => factLine({ setup: SONNET, project, kind: 'commit', hash, message: 'm', at: '2026-03-01T10:00:00Z' })
+    expect((await ingest(db, [commit('/w/app', 'aaaa0001'), commit('/w/app/', 'aaaa0002'), commit('//w//app', 'aaaa0003'), commit('/w/x/../app', 'aaaa0004')])).summary).toMatchObject({ ingested: 4, rejected: [] })
+    const projects = await runCli(['projects', '--db', db, '--json'])
+    expect((jsonData(projects.stdout, 'projects') as { projects: { path: string; commits: number }[] }).projects).toEqual([expect.objectContaining({ path: '/w/app', commits: 4 })])
+  })
+
   it('rejects a line that gives an id another line of the input gave to a different fact, instead of dropping it as a repeat', async () => {
     const db = join(tempFolder(), 'same-id.lmdb')
     const named = (fact: Record<string, unknown>): string => factLine({ ...where, ...fact, id: 'dup' })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { validateFact } from '../facts/validate-fact.js'
-import { checkHostFact, isAbsolutePath, isCommitHash } from './host-facts.js'
+import { checkHostFact, isAbsolutePath, isCommitHash, normalProjectPath } from './host-facts.js'
 
 const SETUP = 'build@anthropic/claude-sonnet-4-5'
 const fact = (fields: Record<string, unknown>): ReturnType<typeof validateFact> => validateFact({ id: 'f1', at: '2026-03-01T09:30:00.000Z', setup: SETUP, project: '/home/me/shop', ...fields })
@@ -15,6 +15,12 @@ describe('checkHostFact', () => {
       fact({ kind: 'tool_call', tool: 'bash', ok: true, project: 'C:\\work\\shop' }),
     ]
     for (const given of facts) expect(checkHostFact(given)).toBe(given)
+  })
+
+  it('writes the project as the hosts do: one folder however its path is spelt', () => {
+    for (const project of ['/home/me/shop/', '//home//me/shop', '/home/me/./shop', '/home/me/api/../shop', '/home/me/shop//']) {
+      expect(checkHostFact(fact({ kind: 'commit', hash: 'a1b2c3d', project })).project, project).toBe('/home/me/shop')
+    }
   })
 
   it('refuses a relative project, naming the field, the value and what is accepted', () => {
@@ -66,5 +72,14 @@ describe('isCommitHash and isAbsolutePath', () => {
     expect(['abc', 'abcg', ' abcd', 'abcd\n', ''].map(isCommitHash)).toEqual([false, false, false, false, false])
     expect(['/', '/w/app', 'D:/w', '\\\\server\\share'].map(isAbsolutePath)).toEqual([true, true, true, true])
     expect(['w/app', './app', '', 'C:app'].map(isAbsolutePath)).toEqual([false, false, false, false])
+  })
+})
+
+describe('normalProjectPath', () => {
+  it('keeps a path as a host gives it, and writes any other spelling of it so', () => {
+    for (const path of ['/', '/w/app', 'C:\\', 'C:\\w\\app', '\\\\server\\share\\', '\\\\server\\share\\w']) expect(normalProjectPath(path), path).toBe(path)
+    expect(['/w/app/', '//w///app', '/./w/app/.', '/w/x/../app', '/../../w/app', '/w/..'].map(normalProjectPath)).toEqual(['/w/app', '/w/app', '/w/app', '/w/app', '/w/app', '/'])
+    expect(['C:\\w\\app\\', 'C:/w/app', 'D:\\w\\\\x\\..\\app', 'C:\\..'].map(normalProjectPath)).toEqual(['C:\\w\\app', 'C:\\w\\app', 'D:\\w\\app', 'C:\\'])
+    expect(['\\\\server\\share\\w\\', '\\\\server/share/w', '\\\\server\\share\\..\\..\\w', '\\\\server'].map(normalProjectPath)).toEqual(['\\\\server\\share\\w', '\\\\server\\share\\w', '\\\\server\\share\\w', '\\\\server\\'])
   })
 })

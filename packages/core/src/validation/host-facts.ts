@@ -38,6 +38,33 @@ export function isAbsolutePath(path: string): boolean {
 /** How far ahead of the reader's clock a fact's time may be: another machine's clock runs a little ahead, a year-2099 time is a mistake. */
 export const FUTURE_SLACK_MS = 24 * 60 * 60 * 1000
 
+/**
+ * An absolute path (see {@link isAbsolutePath}) as a host records its working folder: repeated
+ * separators as one, `.` segments left out, `..` taking the segment before it away (never above
+ * the root), and no separator at the end but the root's own — so `/p`, `/p/`, `//p` and `/q/../p`
+ * are one project. A Windows path (`C:\work\shop`, `\\server\share\…`) keeps its drive or
+ * share and is written with backslashes, as Windows gives a working folder.
+ */
+export function normalProjectPath(path: string): string {
+  // The part no `..` may go above, and the rest: `/`; `C:\`; `\\server\share\` (as much of it as is given).
+  const [root, rest, separator] = path.startsWith('\\\\')
+    ? uncParts(path)
+    : /^[A-Za-z]:[\\/]/.test(path) ? [`${path.slice(0, 2)}\\`, path.slice(3), '\\'] : ['/', path, '/']
+  const segments: string[] = []
+  for (const segment of rest.split(separator === '\\' ? /[\\/]+/ : /\/+/)) {
+    if (segment === '' || segment === '.') continue
+    if (segment === '..') segments.pop()
+    else segments.push(segment)
+  }
+  return `${root}${segments.join(separator)}`
+}
+
+/** A UNC path's `\\server\share\` (its root), the rest, and its separator. */
+function uncParts(path: string): [string, string, string] {
+  const share = /^\\\\[^\\/]+(?:[\\/][^\\/]+)?/.exec(path)?.[0] ?? '\\\\'
+  return [share.length > 2 ? `${share.replace(/\//g, '\\')}\\` : share, path.slice(share.length), '\\']
+}
+
 /** The earliest time a fact of another host may carry: git's and Unix's epoch. Work of a coding agent before it is a mistake, and calendars before year 100 trip JavaScript's dates. */
 export const EARLIEST_FACT_TIME = '1970-01-01T00:00:00.000Z'
 
@@ -52,7 +79,8 @@ const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/
  * joins the same project and commit as theirs; its setup id holds no control character; its time
  * is not before {@link EARLIEST_FACT_TIME} and, given `now`, not more than a day ahead of it (it
  * would sit at the end of every window until then); a tool call with a non-zero exit code is not
- * said to have gone well. Returns the fact.
+ * said to have gone well. Returns the fact, its project path as the hosts write one (see
+ * {@link normalProjectPath}).
  * @throws {TrackerError} INVALID_FACT naming the field, what it held and what is accepted.
  */
 export function checkHostFact(fact: Fact, now?: Date): Fact {
@@ -69,7 +97,8 @@ export function checkHostFact(fact: Fact, now?: Date): Fact {
   if (!(time >= Date.parse(EARLIEST_FACT_TIME)) || (latest !== undefined && time > latest)) {
     throw refused(fact, 'at', fact.at, `a time from ${EARLIEST_FACT_TIME}${latest === undefined ? '' : ` to a day after now (${new Date(latest).toISOString()})`}`)
   }
-  return fact
+  const project = normalProjectPath(fact.project)
+  return project === fact.project ? fact : { ...fact, project }
 }
 
 function refused(fact: Fact, field: string, value: string, accepted: string): TrackerError {
