@@ -1,7 +1,10 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { validateFact } from '@agent-tracker/core'
+import { openLmdbStore } from '@agent-tracker/lmdb-store'
 import type { IngestSummary } from '../src/commands/ingest.js'
+import { InputFactIds } from '../src/ingest/input-fact-ids.js'
 import { main } from '../src/main.js'
 import { databaseContents } from './ingest-history.js'
 import { factLine, jsonData, runCli, tempFolder } from './run-cli.js'
@@ -124,6 +127,17 @@ describe('ingest of lines without an id, run again', () => {
     expect((await ingest(db, [commit('/w/app', 'aaaa0001'), commit('/w/app/', 'aaaa0002'), commit('//w//app', 'aaaa0003'), commit('/w/x/../app', 'aaaa0004')])).summary).toMatchObject({ ingested: 4, rejected: [] })
     const projects = await runCli(['projects', '--db', db, '--json'])
     expect((jsonData(projects.stdout, 'projects') as { projects: { path: string; commits: number }[] }).projects).toEqual([expect.objectContaining({ path: '/w/app', commits: 4 })])
+  })
+
+  it('knows a line an earlier release stored under its project as spelt, when that input comes again', async () => {
+    const db = join(tempFolder(), 'spelt-before.lmdb')
+    const line = { setup: SONNET, kind: 'tool_call', tool: 'bash', ok: true, at: '2026-03-01T10:05:00Z' }
+    // As an earlier release stored the line: its project as spelt, its id derived from that.
+    const before = validateFact({ ...line, project: '/w/app/' }, { newId: () => 'unnamed' })
+    const store = openLmdbStore({ databasePath: db })
+    await store.applyFacts([{ ...before, id: new InputFactIds().idOf(before, true) }])
+    await store.close()
+    expect((await ingest(db, [factLine({ ...line, project: '/w/app/' })])).summary).toMatchObject({ ingested: 0, repeats: 1 })
   })
 
   it('rejects a line that gives an id another line of the input gave to a different fact, instead of dropping it as a repeat', async () => {

@@ -165,8 +165,10 @@ export async function ingestCommand(ctx: CommandContext, options: { file?: strin
             const { vouched: _claimed, ...claims } = fact
             fact = validateFact({ ...claims, channel: provenance.channel, ...(provenance.vouched ? { vouched: true } : {}) })
           }
-          // Derived from the fact as it is stored: a grade vouched for gets another id than the same line's uncounted grade.
-          if (!namesId(parsed)) fact = validateFact({ ...fact, id: ids.idOf(fact, givesTime(parsed)) })
+          // Derived from the fact as it is stored — a grade vouched for gets another id than the same line's uncounted
+          // grade — but for its project as the line spells it: a line an earlier release stored under `/w/app/`, before
+          // paths were written as the hosts write them, is the same fact, not a new one, when its input comes again.
+          if (!namesId(parsed)) fact = validateFact({ ...fact, id: ids.idOf({ ...fact, project: spelt(parsed, fact.project) }, givesTime(parsed)) })
           else {
             const clash = ids.clashOf(fact, givesTime(parsed), line)
             if (clash !== undefined) {
@@ -201,6 +203,12 @@ export async function ingestCommand(ctx: CommandContext, options: { file?: strin
 /** True when a parsed line gives its fact's id (any id: `validateFact` has checked it; it takes a null `id` as none). */
 function namesId(parsed: unknown): boolean {
   return gives(parsed, 'id')
+}
+
+/** The project path as a parsed line spells it (its fact passed the checks, so it gives one); `stored` if it somehow does not. */
+function spelt(parsed: unknown, stored: string): string {
+  const project = typeof parsed === 'object' && parsed !== null ? (parsed as { project?: unknown }).project : undefined
+  return typeof project === 'string' ? project : stored
 }
 
 /** True when a parsed line gives its fact's time, rather than leaving it to the time of the run (a null `at` is none). */
