@@ -34,43 +34,19 @@ describe('mergeDatabase', () => {
   })
 
   it('merges back a database that levelled up a migrated setup without applying the level-up twice', async () => {
-    const project = tempFolder()
-    mkdirSync(join(project, '.agent'))
-    // Past its level-up threshold (10 × SP = 40) as migrate keeps it: the next fact levels it up.
-    writeFileSync(join(project, '.agent', 'status.json'), '{"agent_name": "h1", "skill_points": 4, "experience_points": 46}')
-    const folder = tempFolder()
-    const laptop = openLmdbStore({ databasePath: join(folder, 'laptop.lmdb') })
-    expect((await importLegacyFiles(project, laptop, { timeZone: 'UTC' })).errors).toEqual([])
-    await laptop.close()
+    const { project, folder } = await migratedLaptop()
     const desktop = openLmdbStore({ databasePath: join(folder, 'desktop.lmdb') })
     expect((await mergeDatabase(join(folder, 'laptop.lmdb'), desktop)).errors).toEqual([])
     await desktop.applyFacts([createFactScript({ setup: 'h1', project, start: '2026-03-01T00:00:00.000Z' }).toolCall('bash', true)])
     const levelled = (await desktop.get('setups', ['h1']))?.state
     expect(levelled).toMatchObject({ skillPoints: 5, experience: 6.1, toolCalls: 1 })
     await desktop.close()
-
-    const back = openLmdbStore({ databasePath: join(folder, 'laptop.lmdb') })
-    expect((await mergeDatabase(join(folder, 'desktop.lmdb'), back)).errors).toEqual([])
-    // The tool call replayed here levels it up once, as it did there: the same scores on both machines.
-    expect((await back.get('setups', ['h1']))?.state).toEqual(levelled)
-    // And merging either way again changes nothing.
-    expect((await mergeDatabase(join(folder, 'desktop.lmdb'), back)).combined).toBeUndefined()
-    expect((await back.get('setups', ['h1']))?.state).toEqual(levelled)
-    await back.close()
-    const there = openLmdbStore({ databasePath: join(folder, 'desktop.lmdb') })
-    expect((await mergeDatabase(join(folder, 'laptop.lmdb'), there)).errors).toEqual([])
-    expect((await there.get('setups', ['h1']))?.state).toEqual(levelled)
-    await there.close()
+    // The tool call replayed on the laptop levels it up once, as it did there; merging either way again changes nothing.
+    await expectMergedBack(folder, levelled)
   })
 
   it('leaves both machines with the same scores when a database that levelled up before it took in a migrated part is merged back', async () => {
-    const project = tempFolder()
-    mkdirSync(join(project, '.agent'))
-    writeFileSync(join(project, '.agent', 'status.json'), '{"agent_name": "h1", "skill_points": 4, "experience_points": 46}')
-    const folder = tempFolder()
-    const laptop = openLmdbStore({ databasePath: join(folder, 'laptop.lmdb') })
-    expect((await importLegacyFiles(project, laptop, { timeZone: 'UTC' })).errors).toEqual([])
-    await laptop.close()
+    const { project, folder } = await migratedLaptop()
     const desktop = openLmdbStore({ databasePath: join(folder, 'desktop.lmdb') })
     // 100 tool calls first: 10 XP, a level-up to SP 2; then the laptop's migrated part (SP +3, XP +46).
     const s = createFactScript({ setup: 'h1', project, start: '2026-03-01T00:00:00.000Z' })
@@ -80,15 +56,7 @@ describe('mergeDatabase', () => {
     const there = (await desktop.get('setups', ['h1']))?.state
     expect(there).toMatchObject({ skillPoints: 5, experience: 46, toolCalls: 100 })
     await desktop.close()
-
-    const back = openLmdbStore({ databasePath: join(folder, 'laptop.lmdb') })
-    expect((await mergeDatabase(join(folder, 'desktop.lmdb'), back)).errors).toEqual([])
-    expect((await back.get('setups', ['h1']))?.state).toEqual(there)
-    await back.close()
-    const again = openLmdbStore({ databasePath: join(folder, 'desktop.lmdb') })
-    expect((await mergeDatabase(join(folder, 'laptop.lmdb'), again)).combined).toBeUndefined()
-    expect((await again.get('setups', ['h1']))?.state).toEqual(there)
-    await again.close()
+    await expectMergedBack(folder, there)
   })
 
   it('merges a first release\'s database (schema 1) from an upgraded copy, leaving the file as that release wrote it, and its copies add nothing again', async () => {
@@ -352,3 +320,28 @@ describe('mergeDatabase of databases that migrated the same legacy files', () =>
     await whole.close()
   })
 })
+
+/** A laptop's database holding setup h1 migrated from a status file past its level-up threshold (10 × SP = 40), as migrate keeps it: its next fact levels it up. */
+async function migratedLaptop(): Promise<{ project: string; folder: string }> {
+  const project = tempFolder()
+  mkdirSync(join(project, '.agent'))
+  writeFileSync(join(project, '.agent', 'status.json'), '{"agent_name": "h1", "skill_points": 4, "experience_points": 46}')
+  const folder = tempFolder()
+  const laptop = openLmdbStore({ databasePath: join(folder, 'laptop.lmdb') })
+  expect((await importLegacyFiles(project, laptop, { timeZone: 'UTC' })).errors).toEqual([])
+  await laptop.close()
+  return { project, folder }
+}
+
+/** Merges the desktop's database back into the laptop's, then each into the other again: h1 holds `state` in both, and the second merges combine nothing. */
+async function expectMergedBack(folder: string, state: unknown): Promise<void> {
+  const laptop = openLmdbStore({ databasePath: join(folder, 'laptop.lmdb') })
+  expect((await mergeDatabase(join(folder, 'desktop.lmdb'), laptop)).errors).toEqual([])
+  expect((await laptop.get('setups', ['h1']))?.state).toEqual(state)
+  expect((await mergeDatabase(join(folder, 'desktop.lmdb'), laptop)).combined).toBeUndefined()
+  await laptop.close()
+  const desktop = openLmdbStore({ databasePath: join(folder, 'desktop.lmdb') })
+  expect((await mergeDatabase(join(folder, 'laptop.lmdb'), desktop)).combined).toBeUndefined()
+  expect((await desktop.get('setups', ['h1']))?.state).toEqual(state)
+  await desktop.close()
+}
