@@ -1,6 +1,6 @@
 import type { PostgresServer } from '@agent-tracker/postgres-store/testing'
 import { startPostgresServer } from '@agent-tracker/postgres-store/testing'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -153,6 +153,26 @@ describe('sync and team reads', () => {
     const commits = async (member: string): Promise<unknown> =>
       (jsonData((await runCli(['agents', '--team', '--member', member, '--json'], { env: teamEnv })).stdout, 'agents') as { status: { state: { commits: number } } }[])[0]?.status.state.commits
     expect(await commits('dana')).toBe(2)
+  })
+
+  it('sends a database deleted and made anew at the same path whole, though it holds as many facts, the last the same', async () => {
+    const folder = tempFolder()
+    const db = join(folder, 'omar.lmdb')
+    const teamEnv = { ...env, AGENT_TRACKER_TEAM_SCHEMA: 'team_recreated', AGENT_TRACKER_TEAM_MEMBER: 'omar' }
+    const call = (tool: string, at: string): string => factLine({ id: `cc:${tool}:${at}`, kind: 'tool_call', setup: GPT, project: '/w/recreated', tool, ok: true, at })
+    const old1 = ['a', 'b', 'c'].map((tool) => call(tool, '2026-11-20T10:00:00Z'))
+    const old2 = ['a', 'b', 'c'].map((tool) => call(tool, '2026-11-27T10:00:00Z'))
+    expect((await runCli(['ingest', '--db', db], { input: [...old1, ...old2].join('\n') })).code).toBe(0)
+    expect((await runCli(['sync', '--db', db], { env: teamEnv })).stdout).toContain('Sent 6 facts')
+    rmSync(db, { force: true })
+    rmSync(`${db}-lock`, { force: true })
+    // Live work in the new database, then the second history imported again: the sixth fact is the one the team acknowledged.
+    const live = ['a', 'b', 'c'].map((tool) => call(tool, '2026-11-29T10:00:00Z'))
+    expect((await runCli(['ingest', '--db', db], { input: [...live, ...old2].join('\n') })).code).toBe(0)
+    const resent = await runCli(['sync', '--db', db, '--json'], { env: teamEnv })
+    expect(jsonData(resent.stdout, 'sync')).toMatchObject({ sent: 6, applied: 3, repeats: 3 })
+    const calls = (jsonData((await runCli(['agents', '--team', '--member', 'omar', '--json'], { env: teamEnv })).stdout, 'agents') as { status: { state: { toolCalls: number } } }[])[0]?.status.state.toolCalls
+    expect(calls).toBe(9)
   })
 
   it('doctor checks the team connection and schema, and says how far this machine lags', async () => {

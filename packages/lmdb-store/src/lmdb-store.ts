@@ -442,6 +442,12 @@ export class LmdbStore implements SyncTrackerStore {
     })
   }
 
+  /** This database's own id (see {@link LmdbStoreInfo.databaseId}), read from its meta alone. */
+  get databaseId(): string | undefined {
+    this.#ensureOpen()
+    return this.#databaseId(false)
+  }
+
   /** Sizes, limits, readers and record counts, for health checks. */
   info(): LmdbStoreInfo {
     this.#ensureOpen()

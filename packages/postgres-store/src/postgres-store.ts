@@ -36,6 +36,12 @@ export interface SyncSource {
   readonly member: string
   /** The machine's name. */
   readonly machine: string
+  /**
+   * The sending database's own id (see the LMDB store's `databaseId`), when it has one: a database
+   * deleted and made anew at the same path has another, and is then sent whole again, however its
+   * log compares with what the team acknowledged.
+   */
+  readonly database?: string | undefined
 }
 
 /** What the team database did with a batch. */
@@ -67,6 +73,8 @@ export interface Acknowledged {
   readonly id?: string
   /** The member the source last synced as; undefined for a new source. */
   readonly member?: string
+  /** The id of the database that sent up to `seq` (see `SyncSource.database`); undefined when not known. */
+  readonly database?: string
 }
 
 /** The meta entry holding the last fact acknowledged from a source. */
@@ -74,11 +82,12 @@ function ackedFactKey(source: string): string {
   return `acked_fact:${source}`
 }
 
-function parseAckedFact(value: string | null | undefined): { seq: number; id: string } | undefined {
+function parseAckedFact(value: string | null | undefined): { seq: number; id: string; database?: string } | undefined {
   if (value === null || value === undefined) return undefined
   try {
-    const parsed = JSON.parse(value) as { seq?: unknown; id?: unknown }
-    return typeof parsed.seq === 'number' && typeof parsed.id === 'string' ? { seq: parsed.seq, id: parsed.id } : undefined
+    const parsed = JSON.parse(value) as { seq?: unknown; id?: unknown; database?: unknown }
+    if (typeof parsed.seq !== 'number' || typeof parsed.id !== 'string') return undefined
+    return { seq: parsed.seq, id: parsed.id, ...(typeof parsed.database === 'string' ? { database: parsed.database } : {}) }
   } catch {
     return undefined
   }
@@ -351,7 +360,7 @@ export class PostgresStore implements TrackerStore {
       if (lastFact !== undefined) {
         await client.query(
           `INSERT INTO ${this.#s}.meta (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value`,
-          [ackedFactKey(from.source), JSON.stringify({ seq: lastFact.seq, id: lastFact.fact.id })])
+          [ackedFactKey(from.source), JSON.stringify({ seq: lastFact.seq, id: lastFact.fact.id, ...(from.database === undefined ? {} : { database: from.database }) })])
       }
       return { acknowledged: last, received: fresh.length, applied: team.applied, repeats: team.skipped.filter((s) => s.reason === REPEAT).length, refused }
     }))
@@ -359,8 +368,8 @@ export class PostgresStore implements TrackerStore {
 
   /**
    * How far the team database has acknowledged a source: the last sequence number (0 for a new
-   * source), the id of the fact it had there, when known (a source last synced by an older
-   * release has none), and the member it synced as.
+   * source), the id of the fact it had there and of the database that sent it, when known (a
+   * source last synced by an older release has neither), and the member it synced as.
    */
   acknowledged(source: string): Promise<Acknowledged> {
     return this.#run(async () => {
@@ -371,7 +380,7 @@ export class PostgresStore implements TrackerStore {
       const seq = Number(row.acked_seq)
       const fact = parseAckedFact(row.fact)
       // An older release may have moved the sequence number on without it: then the id is not known.
-      return { seq, member: row.member, ...(fact?.seq === seq ? { id: fact.id } : {}) }
+      return { seq, member: row.member, ...(fact?.seq === seq ? { id: fact.id, ...(fact.database === undefined ? {} : { database: fact.database }) } : {}) }
     })
   }
 

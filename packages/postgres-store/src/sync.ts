@@ -41,7 +41,8 @@ export const MAX_LISTED_REFUSALS = 50
  * cut short (the server went down, the process was killed) resumes exactly where it stopped on
  * the next run, and a resend changes nothing. Hooks never wait for this: it reads the local log.
  * The whole log is sent again when the database was replaced since (restored from a backup,
- * recreated), and when it syncs as another member than before (see `SyncProgress.movedFrom`).
+ * recreated: see `SyncSource.database`), and when it syncs as another member than before (see
+ * `SyncProgress.movedFrom`).
  * @throws {PostgresStoreError} TEAM_UNREACHABLE (and others) when the server fails; batches acknowledged before stay.
  */
 export async function syncToTeam(local: TrackerStore, team: PostgresStore, options: SyncOptions): Promise<SyncProgress> {
@@ -49,15 +50,15 @@ export async function syncToTeam(local: TrackerStore, team: PostgresStore, optio
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new PostgresStoreError('INVALID_OPTION', `Invalid sync batch size ${String(batchSize)}: a whole number ≥ 1 is required.`, { option: 'batchSize', value: batchSize })
   }
-  const from: SyncSource = { source: options.source, member: options.member, machine: options.machine }
+  const from: SyncSource = { source: options.source, member: options.member, machine: options.machine, ...(options.database === undefined ? {} : { database: options.database }) }
   const mark = await team.acknowledged(from.source)
   let acknowledged = mark.seq
   // Synced before as another member: the new member's share gets the whole log (the team's skips
   // every fact it has by id); the earlier member's keeps what it was sent.
   const movedFrom = mark.member !== undefined && mark.member !== from.member ? mark.member : undefined
-  if (acknowledged > 0 && (movedFrom !== undefined || await replaced(local, mark))) {
+  if (acknowledged > 0 && (movedFrom !== undefined || await replaced(local, mark, from.database))) {
     // Or the database was replaced (restored from a backup, recreated) since the team acknowledged
-    // it: its log is shorter, or holds another fact at that place. Send it all again.
+    // it: another database, its log shorter, or another fact at that place. Send it all again.
     await team.resetSource(from.source)
     acknowledged = 0
   }
@@ -88,8 +89,13 @@ export async function syncToTeam(local: TrackerStore, team: PostgresStore, optio
   }
 }
 
-/** True when the local log is not the one the team acknowledged up to `mark`: shorter, or another fact at its place. */
-async function replaced(local: TrackerStore, mark: Acknowledged): Promise<boolean> {
+/**
+ * True when the local log is not the one the team acknowledged up to `mark`: another database's
+ * (deleted and made anew: its log may even hold the same fact at that place, the same history
+ * imported again, and the facts after it would never be sent), shorter, or another fact at its place.
+ */
+async function replaced(local: TrackerStore, mark: Acknowledged, database: string | undefined): Promise<boolean> {
+  if (database !== undefined && mark.database !== undefined && database !== mark.database) return true
   if ((await local.lastFactSeq()) < mark.seq) return true
   if (mark.id === undefined) return false
   for await (const entry of local.readFactLog({ after: mark.seq - 1, limit: 1 })) return entry.seq !== mark.seq || entry.fact.id !== mark.id

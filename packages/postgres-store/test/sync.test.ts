@@ -67,6 +67,24 @@ describe('sync to a team database', () => {
     await team.close()
   })
 
+  it('sends a database made anew at the same path whole, even when the history imported again puts the same fact where the team acknowledged', async () => {
+    const team = await openTeam()
+    const s = createFactScript({ setup: SETUP, project: '/home/omar/shop' })
+    const [old1, old2, live] = [0, 1, 2].map(() => Array.from({ length: 6 }, () => s.toolCall()))
+    const source = { source: 'm:/db', member: 'omar', machine: 'm' }
+    const first = createMemoryStore()
+    await first.applyFacts([...(old1 ?? []), ...(old2 ?? [])])
+    expect(await syncToTeam(first, team, { ...source, database: 'db-1' })).toMatchObject({ sent: 12, acknowledged: 12 })
+    // Deleted; the new database records a live session, then the second history is imported again:
+    // 12 facts, the 12th the same fact as before, so neither the length nor that fact tells.
+    const again = createMemoryStore()
+    await again.applyFacts([...(live ?? []), ...(old2 ?? [])])
+    expect(await syncToTeam(again, team, { ...source, database: 'db-2' })).toMatchObject({ sent: 12, applied: 6, repeats: 6, acknowledged: 12 })
+    expect((await team.forMember('omar').get('setups', [SETUP]))?.state).toMatchObject({ toolCalls: 18 })
+    expect(await syncToTeam(again, team, { ...source, database: 'db-2' })).toMatchObject({ sent: 0 })
+    await team.close()
+  })
+
   it('gives the whole log to the member a database syncs as now, when it synced as another before, and says so', async () => {
     const team = await openTeam()
     const s = createFactScript({ setup: SETUP, project: '/home/ana/shop' })

@@ -36,6 +36,7 @@ export async function syncCommand(ctx: CommandContext, options: SyncCommandOptio
     ctx.onClose(() => team.close())
     last = await syncToTeam(local, team, {
       source: `${settings.machine}:${path}`,
+      database: local.databaseId,
       member: settings.member,
       machine: settings.machine,
       ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),

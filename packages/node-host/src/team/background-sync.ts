@@ -1,6 +1,6 @@
 import { hostname, userInfo } from 'node:os'
 import type { TrackerStore } from '@agent-tracker/core'
-import type { PostgresStore, PostgresStoreOptions, SyncProgress } from '@agent-tracker/postgres-store'
+import type { PostgresStore, PostgresStoreOptions, SyncProgress, SyncSource } from '@agent-tracker/postgres-store'
 
 /** Where a host syncs to in the background, and as whom. */
 export interface TeamSyncOptions {
@@ -34,7 +34,7 @@ export interface BackgroundSync {
  * from what the team database acknowledged, so a failed one loses nothing. `pg` is loaded on
  * the first sync, off the host's start-up path.
  */
-export function createBackgroundSync(local: TrackerStore, source: string, options: TeamSyncOptions): BackgroundSync {
+export function createBackgroundSync(local: TrackerStore, from: Pick<SyncSource, 'source' | 'database'>, options: TeamSyncOptions): BackgroundSync {
   const machine = hostname()
   const member = options.member ?? loginName()
   const retryAfterMs = options.retryAfterMs ?? 60_000
@@ -61,7 +61,7 @@ export function createBackgroundSync(local: TrackerStore, source: string, option
   const once = async (): Promise<void> => {
     try {
       const { syncToTeam } = await import('@agent-tracker/postgres-store')
-      const progress = await syncToTeam(local, await open(), { source, member, machine })
+      const progress = await syncToTeam(local, await open(), { ...from, member, machine })
       state.failures = 0
       options.onSync?.({ progress })
     } catch (error) {

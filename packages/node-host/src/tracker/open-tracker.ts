@@ -96,7 +96,7 @@ export class Tracker {
     this.buffer = withWriteBuffer(store, options.flush ?? {})
     this.service = createTrackingService({ store: this.buffer, newId: options.newId ?? (() => timeOrderedId()), ...(options.now === undefined ? {} : { now: options.now }) })
     this.#removeExitFlush = options.flushOnExit === false ? () => undefined : flushOnExit(() => this.flushSync())
-    this.teamSync = options.team === undefined ? undefined : createBackgroundSync(store, `${hostname()}:${store.path}`, options.team)
+    this.teamSync = options.team === undefined ? undefined : createBackgroundSync(store, { source: `${hostname()}:${store.path}`, database: store.databaseId }, options.team)
   }
 
   /** The setup that last worked in the project: the one `.agent/status.json` shows. */
