@@ -86,7 +86,7 @@ function fixInCliTerms(error: unknown): string | undefined {
     return 'Check its permissions, or point --db (or AGENT_TRACKER_DB) at a writable place.'
   }
   // `sync` says what becomes of the facts not sent (see `syncCommand`); a read has nothing to add.
-  if (isPostgresStoreError(error, 'TEAM_UNREACHABLE')) return undefined
+  if (isPostgresStoreError(error, 'TEAM_UNREACHABLE') || isPostgresStoreError(error, 'TEAM_BUSY')) return undefined
   if (isPostgresStoreError(error, 'TEAM_REFUSED')) return teamRefusedFix(error.details.sqlState, 'AGENT_TRACKER_TEAM_URL or team.url')
   if (isPostgresStoreError(error, 'TEAM_TLS')) {
     return 'TLS settings go in the URL (sslmode, sslrootcert, sslcert, sslkey in AGENT_TRACKER_TEAM_URL or team.url) or in team.ssl of ~/.config/agent-tracker/config.json.'

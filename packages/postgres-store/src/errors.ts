@@ -4,6 +4,7 @@ import { redactUrl } from './url.js'
 export type PostgresStoreErrorCode =
   | 'INVALID_OPTION'
   | 'TEAM_UNREACHABLE'
+  | 'TEAM_BUSY'
   | 'TEAM_REFUSED'
   | 'TEAM_TLS'
   | 'TEAM_TOO_NEW'
@@ -16,6 +17,8 @@ export interface PostgresStoreErrorDetails {
   readonly INVALID_OPTION: { readonly option: 'url' | 'schema' | 'member' | 'batchSize'; readonly value: unknown }
   /** The server could not be reached or went away (down, restarting, network); `url` has no password. */
   readonly TEAM_UNREACHABLE: { readonly url: string; readonly cause: string }
+  /** A write waited longer than its limit (`StallLimits.lockWaitMs`) for another member's write to let the lock go; it applied nothing. */
+  readonly TEAM_BUSY: { readonly url: string }
   /**
    * The server refused: authentication, permissions or a missing database (`sqlState` says which;
    * undefined when it asked for a password and none was found). `passwordFrom` says where the
@@ -52,8 +55,13 @@ export function isPostgresStoreError<C extends PostgresStoreErrorCode = Postgres
 
 export { redactUrl }
 
+/** The server ended this session's transaction, left idle past `idle_in_transaction_session_timeout` (this process stopped inside it): gone, as a restart is. */
+const IDLE_TRANSACTION_ENDED = '25P03'
+/** A statement gave up waiting for a lock past `lock_timeout`. */
+const LOCK_WAIT_ENDED = '55P03'
+
 /** SQLSTATE classes of a server that is gone or going: connection failures, shutdown, crash recovery. */
-const GONE = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '08007', '53300'])
+const GONE = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '08007', '53300', IDLE_TRANSACTION_ENDED])
 /** Node socket errors of a server that cannot be reached. */
 const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN'])
 
@@ -71,7 +79,10 @@ export function translatePgError(error: unknown, url: string, passwordFrom?: str
   const safe = redactUrl(url)
   const tls = tlsProblem(error, state)
   if (tls !== undefined) return new PostgresStoreError('TEAM_TLS', `The team database at ${safe} ${tls}`, { url: safe, cause: error.message }, { cause: error })
-  if ((state !== undefined && (GONE.has(state) || NETWORK.has(state))) || /Connection terminated|connection timeout|Client has encountered a connection error/i.test(error.message)) {
+  if (state === LOCK_WAIT_ENDED) {
+    return new PostgresStoreError('TEAM_BUSY', `The team database at ${safe} is busy: another write held the lock this one needs for longer than this one waits (${error.message}) — a sync stopped midway holds it until the server ends its idle transaction. Nothing was written by this one.`, { url: safe }, { cause: error })
+  }
+  if ((state !== undefined && (GONE.has(state) || NETWORK.has(state))) || /Connection terminated|connection timeout|Client has encountered a connection error|Query read timeout/i.test(error.message)) {
     return new PostgresStoreError('TEAM_UNREACHABLE', `The team database at ${safe} cannot be reached: ${error.message}.`, { url: safe, cause: error.message }, { cause: error })
   }
   if (state !== undefined && (state.startsWith('28') || state === '3D000' || state === '42501')) {

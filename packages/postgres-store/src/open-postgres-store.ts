@@ -43,6 +43,34 @@ export interface PostgresStoreOptions {
   readonly connectTimeoutMs?: number
   /** How concurrent writes are kept apart: `lock` (default) or `serializable` (see {@link WriteConcurrency}). */
   readonly concurrency?: WriteConcurrency
+  /** How long a stalled connection may hold up its writer and the team's (see {@link StallLimits}); defaults {@link STALL_LIMITS}. */
+  readonly stallLimits?: Partial<StallLimits>
+}
+
+/**
+ * How long one stalled member can hold up the others. A member's writes to the team take its
+ * write lock for a transaction; a sync stopped inside one (Ctrl-Z, a laptop asleep, a network
+ * that stops answering) would keep it, and every other member's sync would wait for it for good.
+ */
+export interface StallLimits {
+  /** A transaction idle this long is ended by the server, its lock let go (`idle_in_transaction_session_timeout`); what it wrote rolls back. */
+  readonly idleInTransactionMs: number
+  /** A statement waiting this long for a lock (another member's write under way) gives up (`lock_timeout`). */
+  readonly lockWaitMs: number
+  /** A statement the server has not answered in this long fails on this side (a network that stopped answering). */
+  readonly answerMs: number
+}
+
+/** The limits of {@link StallLimits} by default: far above what a batch of a thousand facts takes. */
+export const STALL_LIMITS: StallLimits = { idleInTransactionMs: 30_000, lockWaitMs: 60_000, answerMs: 120_000 }
+
+/**
+ * The session settings of every connection: {@link StallLimits} (the first two set on the server
+ * for the session, the third kept by `pg`) and TCP keep-alive, so that a server gone without a word
+ * is noticed by the operating system.
+ */
+export function stallSettings(limits: StallLimits): Pick<PoolConfig, 'idle_in_transaction_session_timeout' | 'lock_timeout' | 'query_timeout' | 'keepAlive' | 'keepAliveInitialDelayMillis'> {
+  return { idle_in_transaction_session_timeout: limits.idleInTransactionMs, lock_timeout: limits.lockWaitMs, query_timeout: limits.answerMs, keepAlive: true, keepAliveInitialDelayMillis: 10_000 }
 }
 
 /** The default schema of the tracker's tables. */
@@ -73,6 +101,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     ...connectionConfig(url, options.ssl, credentials),
     max: options.maxConnections ?? 4,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+    ...stallSettings({ ...STALL_LIMITS, ...options.stallLimits }),
   })
   const translate = (error: unknown): unknown => translatePgError(error, url, credentials.passwordFrom)
   // An idle connection the server drops (a restart) must not crash the process: the next query reconnects.

@@ -45,7 +45,7 @@ export async function syncCommand(ctx: CommandContext, options: SyncCommandOptio
       },
     })
   } catch (error) {
-    if (!isPostgresStoreError(error, 'TEAM_UNREACHABLE')) throw error
+    if (!isPostgresStoreError(error, 'TEAM_UNREACHABLE') && !isPostgresStoreError(error, 'TEAM_BUSY')) throw error
     throw new CliError(error.code, `${error.message} Nothing is lost: facts stay in this machine's database, and the next sync resumes where this one stopped.`, EXIT.failure)
   } finally {
     progress.stop()
