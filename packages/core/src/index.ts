@@ -237,4 +237,4 @@ export { ProjectSpans, countsWork, projectDayMove, projectDaySlot, projectDaysOf
 export { toIsoTimestamp } from './time/iso-timestamp.js'
 export { toTimeWindow } from './time/time-window.js'
 export type { CalendarPeriod } from './time/calendar.js'
-export { TIME_ZONE_FORMS, calendarDayIn, checkTimeZone, machineTimeZone, periodOfDay } from './time/calendar.js'
+export { TIME_ZONE_FORMS, calendarDayIn, checkTimeZone, machineTimeZone, periodOfDay, utcOffsetProblem } from './time/calendar.js'
