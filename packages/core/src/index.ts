@@ -1,7 +1,7 @@
 // The domain API hosts and apps use. Store implementers' helpers live in `@agent-tracker/core/store`,
 // test helpers in `@agent-tracker/core/testing`.
 
-export type { CoreErrorCode } from './errors.js'
+export type { CoreErrorCode, TrackerErrorDetails } from './errors.js'
 export { TrackerError, isTrackerError } from './errors.js'
 export { describeValue } from './describe-value.js'
 export { closestMatches, editDistance, looseForm } from './text/closeness.js'
