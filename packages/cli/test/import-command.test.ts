@@ -64,11 +64,11 @@ describe('agent-tracker import', () => {
     expect(shown.stdout).toContain('1 session · 1 setup: claude-code@anthropic/claude-opus-4-8')
   })
 
-  it('refuses a fact more than a day ahead of now, as ingest does: reported by its session, the rest imported', async () => {
+  it('refuses a fact more than a day ahead of now, as ingest does: reported by file and line, the rest imported', async () => {
     const home = tempFolder('home-')
     const db = join(tempFolder(), 't.lmdb')
-    // A call the day before, then one whose response came at 2099-01-01T10:00:00.000Z (a clock set wrong), its result a line later.
-    new Transcript('s1', '/work/shop', { startAt: '2026-11-30T09:00:00.000Z' })
+    // A call the day before (lines 1 and 2), then one whose response came at 2099-01-01T10:00:00.000Z (a clock set wrong, line 3), its result a line later.
+    const transcript = new Transcript('s1', '/work/shop', { startAt: '2026-11-30T09:00:00.000Z' })
       .call('toolu_1', 'Read', { file_path: '/work/shop/a.ts' }, { content: 'a' })
       .pause(Date.parse('2099-01-01T09:59:59.750Z') - Date.parse('2026-11-30T09:00:00.500Z'))
       .call('toolu_2', 'Read', { file_path: '/work/shop/b.ts' }, { content: 'b' })
@@ -78,15 +78,15 @@ describe('agent-tracker import', () => {
     expect(run.code).toBe(0)
     const accepted = 'accepted is a time from 1970-01-01T00:00:00.000Z to a day after now (2026-12-02T12:00:00.000Z). Skipped.'
     expect(jsonData(run.stdout, 'import')).toMatchObject({ sources: [{ toolCalls: 1, messages: 1, facts: 2, imported: 2, problemCount: 2, problems: [
-      { file: 'claude-code session s1', reason: `Invalid tool_call fact: field "at" is "2099-01-01T10:00:00.250Z"; ${accepted}` },
-      { file: 'claude-code session s1', reason: `Invalid usage fact: field "at" is "2099-01-01T10:00:00.000Z"; ${accepted}` },
+      { file: transcript, line: 4, reason: `Invalid tool_call fact: field "at" is "2099-01-01T10:00:00.250Z"; ${accepted}` },
+      { file: transcript, line: 3, reason: `Invalid usage fact: field "at" is "2099-01-01T10:00:00.000Z"; ${accepted}` },
     ] }] })
     // Nothing of 2099 reached the setup or the day rollups.
     const exported = JSON.parse((await runCli(['export', '--format', 'json', '--db', db], { home, now })).stdout) as { collections: { setups: { lastSeenAt: string }[]; usage: { day: string }[] } }
     expect(exported.collections.setups.map((setup) => setup.lastSeenAt)).toEqual(['2026-11-30T09:00:00.500Z'])
     expect(exported.collections.usage.map((day) => day.day)).toEqual(['2026-11-30'])
     const text = await runCli(['import', 'claude-code', '--db', db, '--no-evidence'], { home, now })
-    expect(text.stdout).toContain(`  2 parts could not be read and were skipped:\n    claude-code session s1: Invalid tool_call fact: field "at" is "2099-01-01T10:00:00.250Z"; ${accepted}\n`)
+    expect(text.stdout).toContain(`  2 parts could not be read and were skipped:\n    ${transcript}:4: Invalid tool_call fact: field "at" is "2099-01-01T10:00:00.250Z"; ${accepted}\n    ${transcript}:3: Invalid usage fact`)
   })
 
   it('writes nothing on a dry run, not even a new database', async () => {

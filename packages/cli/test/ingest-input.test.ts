@@ -1,5 +1,6 @@
-import { writeFileSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { Readable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
 import { validateFact } from '@agent-tracker/core'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
@@ -7,7 +8,7 @@ import type { IngestSummary } from '../src/commands/ingest.js'
 import { InputFactIds } from '../src/ingest/input-fact-ids.js'
 import { main } from '../src/main.js'
 import { databaseContents } from './ingest-history.js'
-import { factLine, jsonData, runCli, tempFolder } from './run-cli.js'
+import { factLine, jsonData, jsonError, runCli, tempFolder } from './run-cli.js'
 import { SONNET } from './seed.js'
 
 /** `ingest --json` reading `stdin`, in this process; its summary and exit code. */
@@ -64,6 +65,43 @@ describe('ingest of a line that is not UTF-8', () => {
     expect(jsonData(stdout, 'ingest')).toMatchObject({ lines: 3, ingested: 2, rejected: [{ line: 2, message: `not valid UTF-8: byte ${String(at)} of the line, 0xe9, starts no UTF-8 character; accepted is UTF-8 text (convert other encodings first, e.g. iconv -f latin1 -t utf-8)` }] })
     const tasks = (await databaseContents(join(folder, 'latin1.lmdb'))).records.activities.map((entry) => (entry as { task: string }).task)
     expect(tasks.sort()).toEqual(['crème', 'tea'])
+  })
+})
+
+describe('ingest of UTF-16 input', () => {
+  const activity = (task: string): string => factLine({ kind: 'activity', setup: SONNET, project: '/w/app', task, at: '2026-03-01T10:00:00Z' })
+  const text = `${activity('first')}\r\n${activity('second')}\r\n`
+
+  it('refuses a file, as PowerShell\'s > writes it, once: naming UTF-16 and its byte-order mark, what is read and how to convert it; what is stored stays, nothing is added', async () => {
+    const folder = tempFolder()
+    const db = join(folder, 'kept.lmdb')
+    expect((await runCli(['ingest', '--db', db], { input: `${activity('stored before')}\n` })).code).toBe(0)
+    const file = join(folder, 'from powershell.jsonl')
+    // UTF-16, little-endian, with its byte-order mark: what Windows PowerShell's > redirection writes.
+    writeFileSync(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]))
+    const { code, stdout } = await runCli(['ingest', '--file', file, '--db', db, '--json'])
+    expect(code).toBe(1)
+    expect(jsonError(stdout)).toEqual({
+      code: 'NOT_UTF8',
+      message: `--file ${file} is not UTF-8: it is UTF-16 (little-endian: it begins with the byte-order mark FF FE). ingest reads JSON lines in UTF-8 (a UTF-8 byte-order mark is fine). Convert it first, e.g. iconv -f UTF-16 -t UTF-8 '${file}' | agent-tracker ingest, or in PowerShell write it with Out-File -Encoding utf8 rather than >. Nothing was stored.`,
+    })
+    const contents = await databaseContents(db)
+    expect(contents.records.activities).toMatchObject([{ task: 'stored before' }])
+    expect(contents.facts).toBe(1)
+  })
+
+  it('refuses it on stdin too, big-endian and its mark arriving a byte at a time, and makes no database for it', async () => {
+    const folder = tempFolder()
+    const input = Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()])
+    const home = tempFolder('home-')
+    let stdout = ''
+    const io = { stdout: { write: (written: string) => (stdout += written) }, stderr: { write: () => true }, stdin: Readable.from([...input.subarray(0, 3)].map((byte) => Buffer.from([byte])).concat(input.subarray(3))), env: { HOME: home, NO_COLOR: '1', TZ: 'UTC' }, cwd: home, homeDir: home }
+    expect(await main(['ingest', '--db', join(folder, 'none.lmdb'), '--json'], io)).toBe(1)
+    expect(jsonError(stdout)).toEqual({
+      code: 'NOT_UTF8',
+      message: 'The input on stdin is not UTF-8: it is UTF-16 (big-endian: it begins with the byte-order mark FE FF). ingest reads JSON lines in UTF-8 (a UTF-8 byte-order mark is fine). Convert it first, e.g. … | iconv -f UTF-16 -t UTF-8 | agent-tracker ingest, or in PowerShell write it with Out-File -Encoding utf8 rather than >. Nothing was stored.',
+    })
+    expect(existsSync(join(folder, 'none.lmdb'))).toBe(false)
   })
 })
 

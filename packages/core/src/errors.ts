@@ -22,14 +22,23 @@ export type CoreErrorCode =
   | 'OTHER_SETUP_EVIDENCE'
   | 'STORE_CLOSED'
 
+/** What a {@link TrackerError} says beyond its message, for a caller to act on without reading the message. */
+export interface TrackerErrorDetails {
+  /** UNKNOWN_COMMIT: the setup that made the commit the reference names, when it was another setup. */
+  readonly madeBy?: string
+}
+
 /** Base class of every error core raises; `code` is stable across releases. */
 export class TrackerError extends Error {
   readonly code: CoreErrorCode
+  /** Set where an error has more to say than its code (see {@link TrackerErrorDetails}). */
+  readonly details?: TrackerErrorDetails
 
-  constructor(code: CoreErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options)
+  constructor(code: CoreErrorCode, message: string, options?: { cause?: unknown; details?: TrackerErrorDetails }) {
+    super(message, options === undefined || !('cause' in options) ? undefined : { cause: options.cause })
     this.name = 'TrackerError'
     this.code = code
+    if (options?.details !== undefined) this.details = options.details
   }
 }
 

@@ -1,7 +1,7 @@
 // The domain API hosts and apps use. Store implementers' helpers live in `@agent-tracker/core/store`,
 // test helpers in `@agent-tracker/core/testing`.
 
-export type { CoreErrorCode } from './errors.js'
+export type { CoreErrorCode, TrackerErrorDetails } from './errors.js'
 export { TrackerError, isTrackerError } from './errors.js'
 export { describeValue } from './describe-value.js'
 export { closestMatches, editDistance, looseForm } from './text/closeness.js'
@@ -237,4 +237,4 @@ export { ProjectSpans, countsWork, projectDayMove, projectDaySlot, projectDaysOf
 export { toIsoTimestamp } from './time/iso-timestamp.js'
 export { toTimeWindow } from './time/time-window.js'
 export type { CalendarPeriod } from './time/calendar.js'
-export { TIME_ZONE_FORMS, calendarDayIn, checkTimeZone, machineTimeZone, periodOfDay } from './time/calendar.js'
+export { TIME_ZONE_FORMS, calendarDayIn, checkTimeZone, machineTimeZone, periodOfDay, utcOffsetProblem } from './time/calendar.js'

@@ -12,6 +12,17 @@ export interface ShellRun {
   readonly startedAt?: string | undefined
 }
 
+/**
+ * Where in a host's history an event was read, so that a fact of it that is refused can be found:
+ * the file, and the line of it (a JSON-lines file, numbered from 1) or the record in it (a database).
+ */
+export interface HistorySource {
+  readonly file: string
+  readonly line?: number | undefined
+  /** In a file without lines (OpenCode's database): the record, e.g. `session ses_1, part prt_2`. */
+  readonly record?: string | undefined
+}
+
 /** A tool call that ran to the end, read from a host's history. */
 export interface HistoryToolCall {
   readonly kind: 'tool_call'
@@ -21,6 +32,8 @@ export interface HistoryToolCall {
   readonly ok: boolean
   readonly exitCode?: number | undefined
   readonly shell?: ShellRun | undefined
+  /** Where it was read: the line of its result (none from Claude Code's PostToolUse hook, which reads no history). */
+  readonly source?: HistorySource | undefined
 }
 
 /** One model response's usage, read from a host's history. */
@@ -36,6 +49,8 @@ export interface HistoryUsage {
   readonly provider: string
   readonly model: string
   readonly message?: string | undefined
+  /** Where it was read: the first line of the response. */
+  readonly source?: HistorySource | undefined
 }
 
 /** Something in the history that could not be read: the file, the line when there is one, and why. */

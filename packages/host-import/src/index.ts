@@ -1,6 +1,6 @@
 export type { HostImportErrorCode, HostImportErrorDetails } from './errors.js'
 export { HostImportError, isHostImportError } from './errors.js'
-export type { HistoryEvent, HistoryLocation, HistoryProblem, HistoryProgress, HistoryToolCall, HistoryUsage, ReadOptions, ShellRun } from './history-events.js'
+export type { HistoryEvent, HistoryLocation, HistoryProblem, HistoryProgress, HistorySource, HistoryToolCall, HistoryUsage, ReadOptions, ShellRun } from './history-events.js'
 export type { LocationSources } from './locations.js'
 export { claudeCodeLocation, codexLocation, givenLocation, historyLocations, opencodeLocation } from './locations.js'
 export type { TranscriptOptions } from './claude-code/transcript-events.js'

@@ -410,6 +410,34 @@ describe('legacy files whose status file does not say which setup wrote them', (
     expect(await importLegacyFiles(root, store, { timeZone: 'UTC' })).toMatchObject({ migrated: 0, setup: 'build@anthropic/claude-sonnet-4-5' })
   })
 
+  it('says that nothing was imported when its only legacy file is a status file that cannot be read, and imports it once repaired', async () => {
+    const root = project({ '.agent/status.json': TRUNCATED })
+    const store = createMemoryStore()
+    const first = await importLegacyFiles(root, store, { timeZone: 'UTC' })
+    expect(first.errors).toEqual([
+      { source: join(root, '.agent', 'status.json'), position: expect.any(String) as unknown, message: expect.stringMatching(/^not valid JSON: /) as unknown },
+      { source: root, message: `.agent/status.json cannot be read and there is no journal (.journal/), so nothing was imported. Fix the file and run \`agent-tracker migrate ${root}\` again.` },
+    ])
+    // No journal went anywhere, and no placeholder setup or migration run was made.
+    expect(first).toMatchObject({ migrated: 0, skipped: 0 })
+    expect(first.setup).toBeUndefined()
+    expect(await store.find('setups')).toEqual([])
+    expect(await store.listMigrations()).toEqual([])
+    writeFileSync(join(root, '.agent', 'status.json'), '{"agent_name": "build", "skill_points": 3.0}')
+    expect(await importLegacyFiles(root, store, { timeZone: 'UTC' })).toMatchObject({ setup: 'build', errors: [] })
+    expect((await store.find('setups')).map((setup) => [setup.id, setup.state.skillPoints])).toEqual([['build', 3]])
+  })
+
+  it('says it was the status file\'s scores that went to the placeholder when the status file names no agent and there is no journal', async () => {
+    const root = project({ '.agent/status.json': '{"skill_points": 3.0, "total_commits": 4}' })
+    const store = createMemoryStore()
+    const report = await importLegacyFiles(root, store, { timeZone: 'UTC' })
+    expect(report.errors).toEqual([
+      { source: root, message: `.agent/status.json names no agent: the status file's scores were imported under the setup "unattributed-shop". Run \`agent-tracker migrate ${root} --setup <agent or agent@provider/model>\` to move them to the setup they belong to.` },
+    ])
+    expect((await store.find('setups')).map((setup) => [setup.id, setup.state.skillPoints, setup.state.commits])).toEqual([['unattributed-shop', 3, 4]])
+  })
+
   it('moves the placeholder\'s records when the status file has been repaired, and adds its scores', async () => {
     const root = project({ '.agent/status.json': TRUNCATED, '.journal/2026-02-23.md': JOURNAL })
     const store = createMemoryStore()

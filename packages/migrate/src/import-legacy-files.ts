@@ -71,9 +71,14 @@ async function importFiles(folder: string, target: TrackerStore, options: Legacy
   const statusContent = found.statusFile === undefined ? undefined : contents.get(found.statusFile)
   if (found.statusFile !== undefined && statusContent !== undefined) status = readStatusFile(found.statusFile, statusContent, target.rules)
   if (status?.kind === 'unreadable') errors.unshift(status.issue)
+  const records = [...contents].filter(([file]) => file !== found.statusFile)
+  // Neither a journal nor a status file's scores to import: nothing goes under any setup, and where
+  // a file could not be used, that is what is said (not which setup something went to).
+  if (records.length === 0 && status?.kind !== 'legacy') return { ...EMPTY_REPORT, errors: errors.length === 0 ? [] : [...errors, nothingImported(folder, found.statusFile !== undefined && files.length === 1)] }
   const id = legacyFilesMigrationId(folder)
   const previous = (await target.listMigrations()).find((record) => record.id === id)
-  const chosen = chooseSetup(folder, options.setup, status, previous)
+  const imported = [...(status?.kind === 'legacy' ? ["the status file's scores"] : []), ...(records.length > 0 ? ['the journal'] : [])]
+  const chosen = chooseSetup(folder, options.setup, status, previous, imported)
   errors.push(...chosen.issues)
   const { setup } = chosen
   try {
@@ -82,8 +87,6 @@ async function importFiles(folder: string, target: TrackerStore, options: Legacy
     return { ...EMPTY_REPORT, errors: [...errors, { source: folder, message: messageOf(error) }] }
   }
   const project = options.projectOf?.(folder) ?? folder
-  const records = [...contents].filter(([file]) => file !== found.statusFile)
-  if (records.length === 0 && status?.kind !== 'legacy') return { ...EMPTY_REPORT, errors }
   let migrated = 0
   let skipped = 0
   let processed = 0
@@ -134,7 +137,17 @@ interface ChosenSetup {
   readonly issues: MigrationIssue[]
 }
 
-function chooseSetup(folder: string, given: string | undefined, status: StatusFile | undefined, previous: MigrationRecord | undefined): ChosenSetup {
+/** What is said when none of a folder's legacy files can be imported: that nothing was, and how to go on. */
+function nothingImported(folder: string, onlyStatusFile: boolean): MigrationIssue {
+  const why = onlyStatusFile ? '.agent/status.json cannot be read and there is no journal (.journal/), so nothing was imported' : 'none of its legacy files could be read, so nothing was imported'
+  return { source: folder, message: `${why}. Fix ${onlyStatusFile ? 'the file' : 'them'} and run \`agent-tracker migrate ${folder}\` again.` }
+}
+
+/**
+ * The setup the files go to, and what to say about it. `imported` names what they bring (the status
+ * file's scores, the journal): never empty, as a folder with nothing to import chooses none.
+ */
+function chooseSetup(folder: string, given: string | undefined, status: StatusFile | undefined, previous: MigrationRecord | undefined, imported: readonly string[]): ChosenSetup {
   const placeholder = placeholderSetup(folder)
   const earlier = previous?.setup
   // Who says which setup wrote the files: the user, or the legacy status file. The tracker's own
@@ -151,7 +164,9 @@ function chooseSetup(folder: string, given: string | undefined, status: StatusFi
   const setup = named ?? earlier ?? hint ?? placeholder
   if (setup === placeholder) {
     const why = status === undefined ? 'no .agent/status.json names the agent that wrote them' : status.kind === 'unreadable' ? '.agent/status.json, which names the agent that wrote them, cannot be read' : '.agent/status.json names no agent'
-    return { setup, issues: [{ source: folder, message: `${why}: the journal was imported under the setup "${placeholder}". Run \`agent-tracker migrate ${folder} --setup <agent or agent@provider/model>\` to move it to the setup it belongs to.` }] }
+    const what = imported.join(' and ')
+    const one = imported.length === 1 && imported[0] === 'the journal'
+    return { setup, issues: [{ source: folder, message: `${why}: ${what} ${one ? 'was' : 'were'} imported under the setup "${placeholder}". Run \`agent-tracker migrate ${folder} --setup <agent or agent@provider/model>\` to move ${one ? 'it' : 'them'} to the setup ${one ? 'it belongs' : 'they belong'} to.` }] }
   }
   return earlier === placeholder ? { setup, moveFrom: placeholder, issues: [] } : { setup, issues: [] }
 }

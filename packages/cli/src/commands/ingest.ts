@@ -7,9 +7,10 @@ import { CliError, EXIT } from '../cli-error.js'
 import { describeFailure } from '../describe-failure.js'
 import type { CommandContext } from '../context.js'
 import { plural } from '../format.js'
-import { numberedLines } from '../ingest/json-lines.js'
+import { NotUtf8Input, numberedLines } from '../ingest/json-lines.js'
 import { InputFactIds } from '../ingest/input-fact-ids.js'
 import { absolutePath } from '../io.js'
+import { shellWord } from '../hooks/shell-quote.js'
 import { gradeProvenanceOf, uncountedGradeNote, usersOwnCall } from '../trust.js'
 
 const BATCH = 1000
@@ -50,7 +51,7 @@ const SIGNAL_CODES: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 1
  * at once. A line's project must be an absolute path and its commits git hashes, as the tracker's
  * own hosts record them. Stopped by a signal, it says up to which line the input is stored. Grades
  * carry the channel `ingest` whatever a line says; user grades count only with `--trust`.
- * @throws {CliError} NO_INPUT at a terminal without `--file` or for a missing file; TRUST_REFUSED for `--trust` inside an agent session.
+ * @throws {CliError} NO_INPUT at a terminal without `--file` or for a missing file; NOT_UTF8 for input in UTF-16 or UTF-32 (by its byte-order mark), of which nothing is stored; TRUST_REFUSED for `--trust` inside an agent session.
  */
 export async function ingestCommand(ctx: CommandContext, options: { file?: string; trust?: boolean }): Promise<number> {
   const input = openInput(ctx, options.file)
@@ -185,6 +186,8 @@ export async function ingestCommand(ctx: CommandContext, options: { file?: strin
         if (interrupted !== undefined) break
       }
     } catch (error) {
+      // Refused before its first line is read: nothing of it is stored.
+      if (error instanceof NotUtf8Input) throw notUtf8Input(error, options.file)
       // A stream destroyed by the signal handler ends with a premature close: not a failure.
       if (interrupted === undefined) throw error
     }
@@ -237,6 +240,15 @@ function openInput(ctx: CommandContext, file: string | undefined): AsyncIterable
   }
   if (!isFile) throw new CliError('NO_INPUT', `--file ${file}: ${path} is not a file. Give a file of JSON lines, or pipe them to stdin.`, EXIT.usage)
   return createReadStream(path)
+}
+
+/** The error for input in UTF-16 or UTF-32: what it is, what ingest reads, and how to convert it. */
+function notUtf8Input(found: NotUtf8Input, file: string | undefined): CliError {
+  const what = file === undefined ? 'The input on stdin' : `--file ${file}`
+  const converted = file === undefined ? `… | iconv -f ${found.encoding} -t UTF-8 | agent-tracker ingest` : `iconv -f ${found.encoding} -t UTF-8 ${shellWord(file)} | agent-tracker ingest`
+  // Windows PowerShell's > and Out-File write UTF-16 (little-endian) unless told otherwise.
+  const powershell = found.encoding === 'UTF-16' ? ', or in PowerShell write it with Out-File -Encoding utf8 rather than >' : ''
+  return new CliError('NOT_UTF8', `${what} is not UTF-8: ${found.message}. ingest reads JSON lines in UTF-8 (a UTF-8 byte-order mark is fine). Convert it first, e.g. ${converted}${powershell}. Nothing was stored.`, EXIT.failure)
 }
 
 /** True for an error one fact can cause (a value the database refuses); false for the database's own state (full, unwritable, closed). */

@@ -79,7 +79,8 @@ const REBASE_LOOKBACK = 2000
  * digits, an amend's replaced hash, the latest without one); and when no commit of it is recorded
  * by that reference, the recorded commit the project's repository says a rebase copied into the
  * commit it names: `git rebase` rewrites every commit it moves, and the hash `git log` then shows
- * is none a host saw. The project is `project`, else the one holding the working folder.
+ * is none a host saw. The project is `project`, else the one holding the working folder. `ref` is
+ * as {@link commitReference} gives it (4 to 64 hex digits, lowercase).
  * @throws {TrackerError} UNKNOWN_COMMIT or AMBIGUOUS_COMMIT, as the tracking service says them.
  */
 export async function findGivenCommit(store: TrackerStore, setup: string, ref: string | undefined, io: Pick<Io, 'cwd' | 'homeDir'>, project?: string): Promise<GivenCommit> {
@@ -87,8 +88,10 @@ export async function findGivenCommit(store: TrackerStore, setup: string, ref: s
     return { commit: await createTrackingService({ store }).resolveCommit(setup, ref, project) }
   } catch (error) {
     if (ref === undefined || !isTrackerError(error) || error.code !== 'UNKNOWN_COMMIT') throw error
-    // A commit another setup made is that setup's, however it was rebased.
-    if ((await store.find('commits', { hashPrefix: ref, limit: 1 })).length > 0) throw error
+    // A commit another setup made is that setup's, however it was rebased: the lookup that failed
+    // says so when it found one. It looked in `project` only, when given one: beyond it, one more look.
+    if (error.details?.madeBy !== undefined) throw error
+    if (project !== undefined && (await store.find('commits', { hashPrefix: ref, limit: 1 })).length > 0) throw error
     const root = project ?? projectOf(io)
     const recorded = await store.find('commits', { setup, project: root, limit: REBASE_LOOKBACK })
     const rebased = recorded.length === 0 || !isFolder(root) ? undefined : await rebasedOriginal(root, ref, recorded)

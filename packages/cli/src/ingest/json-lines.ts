@@ -9,6 +9,38 @@ import { LIMITS } from '@agent-tracker/core'
  */
 export const MAX_LINE_BYTES = 64 * 1024 * 1024
 
+/**
+ * Input in another encoding than UTF-8, known by the byte-order mark it begins with (Windows
+ * PowerShell's `>` writes UTF-16 with one): none of its lines is read, since each would be refused
+ * on its own — the first as not UTF-8, every other as not JSON — and not one names the cause.
+ */
+export class NotUtf8Input extends Error {
+  /** `UTF-16` or `UTF-32`, as `iconv -f` takes it. */
+  readonly encoding: string
+  /** The byte-order mark as written: `FF FE`, `FE FF`, `FF FE 00 00` or `00 00 FE FF`. */
+  readonly mark: string
+  /** `little-endian` or `big-endian`. */
+  readonly byteOrder: string
+
+  constructor(encoding: string, byteOrder: string, mark: string) {
+    super(`it is ${encoding} (${byteOrder}: it begins with the byte-order mark ${mark})`)
+    this.name = 'NotUtf8Input'
+    this.encoding = encoding
+    this.byteOrder = byteOrder
+    this.mark = mark
+  }
+}
+
+/** Byte-order marks of encodings other than UTF-8, the longer first (UTF-32 LE begins as UTF-16 LE does). */
+const OTHER_MARKS: readonly { readonly bytes: Buffer; readonly encoding: string; readonly byteOrder: string }[] = [
+  { bytes: Buffer.from([0xff, 0xfe, 0x00, 0x00]), encoding: 'UTF-32', byteOrder: 'little-endian' },
+  { bytes: Buffer.from([0x00, 0x00, 0xfe, 0xff]), encoding: 'UTF-32', byteOrder: 'big-endian' },
+  { bytes: Buffer.from([0xff, 0xfe]), encoding: 'UTF-16', byteOrder: 'little-endian' },
+  { bytes: Buffer.from([0xfe, 0xff]), encoding: 'UTF-16', byteOrder: 'big-endian' },
+]
+/** The longest of {@link OTHER_MARKS}: the bytes held back to tell them apart. */
+const MARK_BYTES = 4
+
 /** A line of input, numbered from 1 and without its line end: its text, or why it cannot be read. */
 export type NumberedLine = { readonly line: number; readonly text: string } | { readonly line: number; readonly problem: string }
 
@@ -19,7 +51,9 @@ export type NumberedLine = { readonly line: number; readonly text: string } | { 
  * is searched once for line ends and a line's chunks are joined once, at its end: a line spread
  * over many chunks costs what its bytes cost (the whole line so far searched again at every chunk
  * was quadratic: a 60 MB line took 35 s). A line longer than `maxLineBytes` is given as a problem
- * as soon as it passes that, and the rest of it is skipped.
+ * as soon as it passes that, and the rest of it is skipped. Input that begins with the byte-order
+ * mark of UTF-16 or UTF-32 is not read at all.
+ * @throws {NotUtf8Input} before the first line, for input that begins with the byte-order mark of UTF-16 or UTF-32.
  */
 export async function* numberedLines(input: AsyncIterable<string | Buffer>, maxLineBytes: number = MAX_LINE_BYTES): AsyncGenerator<NumberedLine> {
   let line = 0
@@ -28,8 +62,7 @@ export async function* numberedLines(input: AsyncIterable<string | Buffer>, maxL
   let held = 0
   /** The line under way has passed `maxLineBytes`: it was told of, and its bytes are not kept. */
   let overlong = false
-  for await (const chunk of input) {
-    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk
+  for await (const bytes of utf8Checked(input)) {
     let at = 0
     for (let newline = bytes.indexOf(0x0a, at); newline !== -1; newline = bytes.indexOf(0x0a, at)) {
       line += 1
@@ -50,6 +83,36 @@ export async function* numberedLines(input: AsyncIterable<string | Buffer>, maxL
     }
   }
   if (held > 0 && !overlong) yield decoded(line + 1, Buffer.concat(pieces))
+}
+
+/**
+ * The input's bytes, as they come, once its first bytes show no byte-order mark of UTF-16 or
+ * UTF-32 (they are held back until there are enough of them to tell, however the input is cut).
+ * @throws {NotUtf8Input} for input that begins with one.
+ */
+async function* utf8Checked(input: AsyncIterable<string | Buffer>): AsyncGenerator<Buffer> {
+  let start: Buffer | undefined = Buffer.alloc(0)
+  for await (const chunk of input) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk
+    if (start === undefined) {
+      yield bytes
+      continue
+    }
+    start = Buffer.concat([start, bytes])
+    if (start.length < MARK_BYTES) continue
+    refuseOtherMarks(start)
+    yield start
+    start = undefined
+  }
+  if (start !== undefined && start.length > 0) {
+    refuseOtherMarks(start)
+    yield start
+  }
+}
+
+function refuseOtherMarks(start: Buffer): void {
+  const found = OTHER_MARKS.find((mark) => start.subarray(0, mark.bytes.length).equals(mark.bytes))
+  if (found !== undefined) throw new NotUtf8Input(found.encoding, found.byteOrder, [...found.bytes].map((byte) => byte.toString(16).padStart(2, '0').toUpperCase()).join(' '))
 }
 
 function decoded(line: number, bytes: Buffer): NumberedLine {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { checkTimeZone } from '@agent-tracker/core'
 import { resolveWindow } from './time-window.js'
 
 // A Sunday afternoon in Berlin, 15:00 local (CEST, UTC+2).
@@ -82,7 +83,10 @@ describe('resolveWindow', () => {
     for (const since of ['2026-10-01T09:00+25:00', '2026-10-01T09:00-13:00', '2026-10-01T09:00+14:30', '2026-10-01T09:00+02:75']) {
       expect(() => berlin({ since }), since).toThrow(`Invalid --since "${since}": the UTC offset`)
     }
-    expect(() => berlin({ since: '2026-10-01T09:00+25:00' })).toThrow('the UTC offset +25:00 does not exist; offsets run from -12:00 to +14:00')
+    expect(() => berlin({ since: '2026-10-01T09:00+25:00' })).toThrow('Invalid --since "2026-10-01T09:00+25:00": the UTC offset +25:00 does not exist; offsets run from -12:00 to +14:00 (or give Z for UTC).')
+    // --timezone holds an offset to the same range, and says it the same way.
+    expect(() => berlin({ since: '2026-10-01T09:00+14:30' })).toThrow('the UTC offset +14:30 does not exist; offsets run from -12:00 to +14:00')
+    expect(() => checkTimeZone('+14:30')).toThrow('Invalid time zone "+14:30": the UTC offset +14:30 does not exist; offsets run from -12:00 to +14:00')
     expect(berlin({ since: '2026-10-01T09:00+14:00' }).since).toBe('2026-09-30T19:00:00.000Z')
     expect(berlin({ since: '2026-10-01T09:00-12:00' }).since).toBe('2026-10-01T21:00:00.000Z')
     for (const since of ['0d', '0h', '0y']) expect(() => berlin({ since }), since).toThrow(`Invalid --since "${since}": a time back from now counts from 1`)

@@ -8,6 +8,7 @@ import { subDays } from 'date-fns/subDays'
 import { subHours } from 'date-fns/subHours'
 import { subMonths } from 'date-fns/subMonths'
 import { subYears } from 'date-fns/subYears'
+import { utcOffsetProblem } from '@agent-tracker/core'
 import { CliError, EXIT } from '../cli-error.js'
 
 /** The window flags `report`, `agents`, `export` and `history` take, as typed. */
@@ -141,10 +142,9 @@ function parsePoint(text: string, flag: string, now: TZDate, timeZone: string): 
   if (date !== undefined && isValid(date)) return { at: date, day: true }
   if (date === undefined && /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(value)) {
     const offset = OFFSET.exec(value)
-    const minutes = offset === null ? 0 : Number(offset[2]) * 60 + Number(offset[3] ?? 0)
-    if (offset !== null && (Number(offset[3] ?? 0) > 59 || minutes > (offset[1] === '+' ? 14 : 12) * 60)) {
-      throw new CliError('INVALID_OPTION', `Invalid ${flag} "${text}": the UTC offset ${offset[1] ?? ''}${offset[2] ?? ''}:${offset[3] ?? '00'} does not exist; offsets run from -12:00 to +14:00 (or give Z for UTC).`, EXIT.usage)
-    }
+    // The offsets clocks use, as --timezone takes them.
+    const problem = offset === null ? undefined : utcOffsetProblem(offset[1] === '-' ? '-' : '+', Number(offset[2]), Number(offset[3] ?? 0))
+    if (problem !== undefined) throw new CliError('INVALID_OPTION', `Invalid ${flag} "${text}": ${problem} (or give Z for UTC).`, EXIT.usage)
     const instant = parseISO(value.replace(' ', 'T'), inZone)
     if (isValid(instant)) return { at: instant, day: false }
   }

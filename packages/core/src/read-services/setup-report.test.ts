@@ -6,6 +6,8 @@ import { exportRecordStream, exportRecords } from './export-records.js'
 import { groupedReport, setupReport, setupTrends } from './setup-report.js'
 import { totalsOfRollups } from '../rollups/setup-totals.js'
 import type { TrackerStore } from '../store/tracker-store.js'
+import type { UsageRecord } from '../store/records.js'
+import { emptyUsage } from '../rollups/usage-rollup.js'
 
 describe('setupReport', () => {
   it('reports outcomes per setup, best mean user grade first, with the projects it spans', async () => {
@@ -84,6 +86,32 @@ describe('setupReport', () => {
     expect((await setupReport(store)).cutDays).toEqual([])
     expect((await setupReport(store, { setup: GPT, since: '2026-03-09T09:01:00Z' })).cutDays).toEqual([])
     expect((await setupReport(store, { agent: 'plan', since: '2026-03-02T09:10:00Z' })).cutDays).toEqual([])
+  })
+
+  it('counts and names a cut day whose rollup holds only an estimated cost or responses without a known price, as the grouped report does', async () => {
+    // Rollups an import brought (a legacy baseline): one holding only the estimated part of a cost, one only responses without a known price.
+    const store = await storeWithHistory()
+    const only = (day: string, counters: { estimatedCost?: number; unpricedMessages?: number }): UsageRecord => ({ ...emptyUsage(SONNET, SHOP, day), ...counters })
+    const imported = await store.importRecords({ usage: [only('2026-03-20', { estimatedCost: 0.25 }), only('2026-03-23', { unpricedMessages: 2 })] })
+    expect(imported.written).toBe(2)
+    const window = { setup: SONNET, since: '2026-03-20T09:00:00Z', until: '2026-03-23T15:00:00Z' }
+    const report = await setupReport(store, window)
+    expect(report.rows[0]).toMatchObject({ estimatedCost: 0.25, unpricedMessages: 2 })
+    // Kept per day, they count whole on both cut days, and the report says so.
+    expect(report.cutDays).toEqual([{ day: '2026-03-20', counted: true }, { day: '2026-03-23', counted: true }])
+    const byDay = await groupedReport(store, { ...window, by: 'day' })
+    expect(byDay.groups.map((group) => [group.key, group.rows[0]?.estimatedCost, group.rows[0]?.unpricedMessages])).toEqual([['2026-03-20', 0.25, 0], ['2026-03-23', 0, 2]])
+    expect(byDay.cutDays).toEqual(report.cutDays)
+    // Ending before the second day's noon, the window counts none of it, and says so.
+    const before = await setupReport(store, { ...window, until: '2026-03-23T09:00:00Z' })
+    expect(before.rows[0]).toMatchObject({ estimatedCost: 0.25, unpricedMessages: 0 })
+    expect(before.cutDays).toEqual([{ day: '2026-03-20', counted: true }, { day: '2026-03-23', counted: false }])
+    // An import takes such a rollup's counters into a day that holds only commits and grades (GPT's
+    // days hold no tool calls or cost), and counts them once however often it comes.
+    const gpt = { ...emptyUsage(GPT, API, '2026-03-09'), estimatedCost: 0.5 }
+    expect((await store.importRecords({ usage: [gpt] })).written).toBe(1)
+    expect((await store.importRecords({ usage: [gpt] })).written).toBe(0)
+    expect((await setupReport(store, { setup: GPT })).rows[0]).toMatchObject({ commits: 3, estimatedCost: 0.5 })
   })
 
   it('narrows by project, window and setup filter', async () => {

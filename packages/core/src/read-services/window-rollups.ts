@@ -1,6 +1,6 @@
 import type { Mutable } from '../mutable.js'
 import type { CountedRecord } from '../rollups/usage-rollup.js'
-import { COUNTER_FIELDS, NO_GRADES, countInRollup, emptyUsage } from '../rollups/usage-rollup.js'
+import { NO_GRADES, countInRollup, emptyUsage, hasCounters } from '../rollups/usage-rollup.js'
 import type { CollectionName, UsageRecord } from '../store/records.js'
 import { recordSlot } from '../store/records.js'
 import type { RecordQuery, TrackerStore } from '../store/tracker-store.js'
@@ -55,7 +55,7 @@ export function cutDaysOf(window: Pick<RollupScope, 'since' | 'until'>, rollups:
   const edges = new Set(edgeDays(window))
   if (edges.size === 0) return []
   const counts = countersCountIn(window)
-  const days = new Set(rollups.filter((rollup) => edges.has(rollup.day) && hasDayCounters(rollup)).map((rollup) => rollup.day))
+  const days = new Set(rollups.filter((rollup) => edges.has(rollup.day) && hasCounters(rollup)).map((rollup) => rollup.day))
   return [...days].sort().map((day) => ({ day, counted: counts({ day }) }))
 }
 
@@ -69,12 +69,6 @@ function edgeDays(window: Pick<RollupScope, 'since' | 'until'>): string[] {
 /** The UTC days that window edges (canonical timestamps) fall inside: an edge at midnight, UTC, cuts none. */
 function daysCutBy(...edges: readonly (string | undefined)[]): string[] {
   return edges.flatMap((edge) => (edge === undefined || edge.endsWith('T00:00:00.000Z') ? [] : [edge.slice(0, 10)]))
-}
-
-/** True when a rollup holds any counter kept only per day. */
-export function hasDayCounters(rollup: UsageRecord): boolean {
-  const { tokens } = rollup
-  return COUNTER_FIELDS.some((field) => rollup[field] !== 0) || Object.values(tokens).some((value) => value !== 0)
 }
 
 /**

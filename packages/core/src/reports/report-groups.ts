@@ -2,7 +2,7 @@ import { parseSetupId } from '../facts/setup-id.js'
 import type { ScoringRules } from '../scoring/rules.js'
 import type { CalendarPeriod } from '../time/calendar.js'
 import { calendarDayIn, periodOfDay } from '../time/calendar.js'
-import { hasDayCounters } from '../read-services/window-rollups.js'
+import { hasCounters } from '../rollups/usage-rollup.js'
 import type { SetupFilter } from './setup-filter.js'
 import type { ReportRecords, SetupReportRow } from './setup-report.js'
 import { buildSetupReport } from './setup-report.js'
@@ -43,7 +43,7 @@ export function buildReportGroups(records: ReportRecords, by: ReportGrouping, op
   // Noon UTC falls on the same calendar day in every zone from UTC−12 to UTC+11. A group is opened
   // for a rollup's counters only: its commits, bugs and grades are counted from their records, and
   // a rollup holding only those would open a group of zeros beside theirs (in a zone not UTC).
-  for (const day of records.usage) if (hasDayCounters(day)) part(keyOf(day, `${day.day}T12:00:00.000Z`)).usage.push(day)
+  for (const day of records.usage) if (hasCounters(day)) part(keyOf(day, `${day.day}T12:00:00.000Z`)).usage.push(day)
   return [...parts]
     .sort(([a], [b]) => compareText(a, b))
     .map(([key, recordsOfGroup]) => ({ key, rows: buildSetupReport({ setups: records.setups, ...recordsOfGroup }, options.filter, options.rules) }))

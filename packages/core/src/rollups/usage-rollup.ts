@@ -97,11 +97,18 @@ export function hasOutcomes(rollup: Pick<UsageRecord, 'commits' | 'bugs' | 'grad
   return rollup.commits > 0 || rollup.bugs > 0 || rollup.grades.agent.count > 0 || Object.keys(rollup.grades.userByChannel).length > 0
 }
 
-/** True when any counter (tool calls, commands, pushes, messages, tokens, cost) is above zero. */
+/**
+ * True when a rollup (or baseline) holds any counter kept only per day above zero: tool calls,
+ * commands, pushes, messages, tokens, cost — and the estimated part of the cost or the responses
+ * without a known price, which a report adds up from the same day rollups, so a day holding only
+ * those is one a window counts whole or not at all (and names: see `cutDaysOf`), a grouped report
+ * shows, and a rollup an import must not count twice. The one test of it for every caller.
+ */
 export function hasCounters(rollup: UsageCounters): boolean {
   const { tokens } = rollup
   return rollup.toolCalls + rollup.toolFailures + rollup.commands + rollup.pushes + rollup.messages + rollup.cost
-    + tokens.input + tokens.output + tokens.reasoning + tokens.cacheRead + tokens.cacheWrite > 0
+    + tokens.input + tokens.output + tokens.reasoning + tokens.cacheRead + tokens.cacheWrite
+    + (rollup.estimatedCost ?? 0) + (rollup.unpricedMessages ?? 0) > 0
 }
 
 /** The counters of a rollup (or baseline) alone. */

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { calendarDayIn, checkTimeZone, machineTimeZone, periodOfDay } from './calendar.js'
+import { calendarDayIn, checkTimeZone, machineTimeZone, periodOfDay, utcOffsetProblem } from './calendar.js'
 
 describe('calendar days and periods in a time zone', () => {
   it('puts an instant on the day it falls on in the zone', () => {
@@ -34,8 +34,9 @@ describe('calendar days and periods in a time zone', () => {
     }
     // Clocks run from 12 hours behind UTC to 14 ahead, as --since's offsets do.
     expect([checkTimeZone('+14:00'), checkTimeZone('-12:00'), checkTimeZone('UTC-12')]).toEqual(['UTC+14:00', 'UTC-12:00', 'UTC-12:00'])
-    for (const bad of ['+15:00', '+14:30', '+14:01', '-12:30', '-13:00', 'UTC-14', '+05:60']) {
-      expect(() => checkTimeZone(bad)).toThrow(`Invalid time zone "${bad}": no clock is that far from UTC; offsets run from -12:00 to +14:00 (or use an IANA name`)
+    const offsets: [string, string][] = [['+15:00', '+15:00'], ['+14:30', '+14:30'], ['+14:01', '+14:01'], ['-12:30', '-12:30'], ['-13:00', '-13:00'], ['UTC-14', '-14:00'], ['+05:60', '+05:60']]
+    for (const [bad, written] of offsets) {
+      expect(() => checkTimeZone(bad)).toThrow(`Invalid time zone "${bad}": the UTC offset ${written} does not exist; offsets run from -12:00 to +14:00 (or use an IANA name`)
     }
   })
 
@@ -101,5 +102,14 @@ describe('machineTimeZone', () => {
     expect(new Date(Date.UTC(2026, 5, 15)).getTimezoneOffset()).toBe(180)
     // A rule with a daylight-saving part names a zone of its own.
     expect(machineTimeZone('EST5EDT')).toBe('EST5EDT')
+  })
+})
+
+describe('the UTC offsets clocks use', () => {
+  it('run from -12:00 to +14:00, whole minutes under 60; one beyond is said as written, with the range', () => {
+    for (const [sign, hours, minutes] of [['-', 12, 0], ['+', 14, 0], ['+', 5, 45], ['-', 0, 0]] as const) expect(utcOffsetProblem(sign, hours, minutes)).toBeUndefined()
+    expect(utcOffsetProblem('-', 12, 1)).toBe('the UTC offset -12:01 does not exist; offsets run from -12:00 to +14:00')
+    expect(utcOffsetProblem('+', 14, 30)).toBe('the UTC offset +14:30 does not exist; offsets run from -12:00 to +14:00')
+    expect(utcOffsetProblem('+', 2, 75)).toBe('the UTC offset +02:75 does not exist; offsets run from -12:00 to +14:00')
   })
 })

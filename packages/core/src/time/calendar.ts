@@ -11,6 +11,25 @@ const OFFSET = /^(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?$/i
 /** The canonical name of a fixed offset, `UTC+05:30` (what {@link checkTimeZone} gives). */
 const CANONICAL_OFFSET = /^UTC([+-])(\d{2}):(\d{2})$/
 
+/** The UTC offsets clocks use, in minutes: from 12 hours behind UTC to 14 ahead (Kiribati's Line Islands). */
+const OFFSET_MINUTES = { behind: 12 * 60, ahead: 14 * 60 } as const
+
+/**
+ * Why a UTC offset — its sign, hours and minutes as written — is none a clock uses (past -12:00 or
+ * +14:00, or with 60 minutes or more), or undefined for one that is. Every place that reads an
+ * offset (`--timezone`, a date-time's `+02:00`) holds it to this one range and says it this one way.
+ */
+export function utcOffsetProblem(sign: '+' | '-', hours: number, minutes: number): string | undefined {
+  if (minutes < 60 && hours * 60 + minutes <= (sign === '-' ? OFFSET_MINUTES.behind : OFFSET_MINUTES.ahead)) return undefined
+  const written = `${sign}${String(hours).padStart(2, '0')}:${String(minutes).padStart(2, '0')}`
+  return `the UTC offset ${written} does not exist; offsets run from ${clock('-', OFFSET_MINUTES.behind)} to ${clock('+', OFFSET_MINUTES.ahead)}`
+}
+
+/** `-12:00`: an offset of `minutes` as a clock shows it. */
+function clock(sign: '+' | '-', minutes: number): string {
+  return `${sign}${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`
+}
+
 const formats = new Map<string, Intl.DateTimeFormat>()
 const days = new Map<string, string>()
 
@@ -28,13 +47,13 @@ export function checkTimeZone(timeZone: string): string {
   if (/^(utc|gmt|z)$/i.test(text)) return 'UTC'
   const offset = OFFSET.exec(text)
   if (offset !== null) {
+    const sign = offset[1] === '-' ? '-' : '+'
     const hours = Number(offset[2])
     const minutes = Number(offset[3] ?? '0')
-    // The offsets clocks use: from 12 hours behind UTC to 14 ahead, as `--since 2026-10-15T09:00-12:00` takes them.
-    if (minutes < 60 && hours * 60 + minutes <= (offset[1] === '-' ? 12 : 14) * 60) {
-      return hours + minutes === 0 ? 'UTC' : `UTC${offset[1] ?? '+'}${String(hours).padStart(2, '0')}:${String(minutes).padStart(2, '0')}`
-    }
-    throw new TrackerError('INVALID_QUERY', `Invalid time zone "${timeZone}": no clock is that far from UTC; offsets run from -12:00 to +14:00 (or use ${TIME_ZONE_FORMS}).`)
+    // The offsets clocks use, as `--since 2026-10-15T09:00-12:00` takes them.
+    const problem = utcOffsetProblem(sign, hours, minutes)
+    if (problem !== undefined) throw new TrackerError('INVALID_QUERY', `Invalid time zone "${timeZone}": ${problem} (or use ${TIME_ZONE_FORMS}).`)
+    return hours + minutes === 0 ? 'UTC' : `UTC${sign}${String(hours).padStart(2, '0')}:${String(minutes).padStart(2, '0')}`
   } else if (text !== '') {
     try {
       const resolved = formatOf(text).resolvedOptions().timeZone

@@ -347,7 +347,7 @@ async function findCommit(store: TrackerStore, setup: string, ref: string | unde
   if (recorded !== undefined) return recorded
   const [elsewhere] = await store.find('commits', { ...scope, hashPrefix: wanted, limit: 1 })
   if (elsewhere !== undefined) {
-    throw new TrackerError('UNKNOWN_COMMIT', `Commit ${short(elsewhere.hash)} was made by ${elsewhere.setup}, not ${setup}.`)
+    throw new TrackerError('UNKNOWN_COMMIT', `Commit ${short(elsewhere.hash)} was made by ${elsewhere.setup}, not ${setup}.`, { details: { madeBy: elsewhere.setup } })
   }
   const recent = await store.find('commits', { setup, limit: 5 })
   const hint = recent.length === 0 ? `${setup} has no recorded commits.` : `Recent commits of ${setup}: ${recent.map((c) => short(c.hash)).join(', ')}.`

@@ -44,12 +44,13 @@ describe("Claude Code's transcripts", () => {
     const found = await events(claudeCodeHistory([projects]))
     const context = { host: 'claude-code', session: SESSION, project: '/work/shop', setup: SETUP }
     expect(found.filter((event) => event.kind === 'tool_call')).toEqual([
-      { kind: 'tool_call', context: { ...context, at: expect.any(String) as unknown }, callId: 'toolu_1', tool: 'Bash', ok: true, shell: { command: "git commit -m 'add a' && git push origin HEAD", workdir: '/work/shop', startedAt: expect.any(String) as unknown, output: '[main bb48aff] add a\n', reportedHashes: ['bb48aff'] } },
+      { kind: 'tool_call', source: { file, line: 4 }, context: { ...context, at: expect.any(String) as unknown }, callId: 'toolu_1', tool: 'Bash', ok: true, shell: { command: "git commit -m 'add a' && git push origin HEAD", workdir: '/work/shop', startedAt: expect.any(String) as unknown, output: '[main bb48aff] add a\n', reportedHashes: ['bb48aff'] } },
       expect.objectContaining({ callId: 'toolu_2', ok: false, exitCode: 2 }),
     ])
     const usage = found.filter((event) => event.kind === 'usage')
     expect(usage.map((event) => event.responseIds)).toEqual([['msg_toolu_1', 'req_msg_toolu_1'], ['msg_toolu_2', 'req_msg_toolu_2'], ['msg_toolu_3', 'req_msg_toolu_3'], ['msg_toolu_4', 'req_msg_toolu_4'], ['msg_end', 'req_msg_end']])
-    expect(usage[0]).toMatchObject({ context, tokens: { input: 100, output: 20, reasoning: 0, cacheRead: 30, cacheWrite: 50 }, provider: 'anthropic', model: 'claude-opus-4-8' })
+    // Where each was read: a call at its result's line, a response at its first line.
+    expect(usage[0]).toMatchObject({ source: { file, line: 3 }, context, tokens: { input: 100, output: 20, reasoning: 0, cacheRead: 30, cacheWrite: 50 }, provider: 'anthropic', model: 'claude-opus-4-8' })
     expect(usage[0]).not.toHaveProperty('hostCost')
     expect(found.at(-1)).toEqual({ kind: 'progress', done: 1, total: 1 })
     expect(await events(transcriptEvents(file, { only: 'usage' }))).toHaveLength(5)

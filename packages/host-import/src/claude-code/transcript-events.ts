@@ -121,6 +121,7 @@ export async function* transcriptEvents(file: string, options: TranscriptOptions
         const costUSD = line.costUSD
         usage.set(key, {
           kind: 'usage',
+          source: { file, line: read.line },
           context: context(session, cwd, at, model, agent, identity),
           responseIds: requestId === undefined ? [messageId] : [messageId, requestId],
           tokens,
@@ -143,6 +144,7 @@ export async function* transcriptEvents(file: string, options: TranscriptOptions
         const command = call.name === 'Bash' ? claudeCodeCommand(call.input) : undefined
         const event: HistoryToolCall = {
           kind: 'tool_call',
+          source: { file, line: read.line },
           context: context(session, cwd, at, call.model, call.agent, identity),
           callId,
           tool: call.name,

@@ -16,15 +16,15 @@ const TOKENS = { input: 800, output: 43, reasoning: 7, cacheRead: 200, cacheWrit
 describe("Codex's rollouts", () => {
   it('read each call when its output arrives, and each response’s usage from its record', async () => {
     const sessions = tempFolder()
-    new Rollout('t1', '/work/api', { provider: 'fake' })
+    const file = new Rollout('t1', '/work/api', { provider: 'fake' })
       .exec('call_1', "git commit -m 'add a' && git push origin HEAD", '[main da7a16c] add a\n', 0)
       .exec('call_2', 'ls /nonexistent-dir', 'ls: cannot access\n', 2)
       .write(join(sessions, '2026', '11', '29', 'rollout-2026-11-29T05-03-29-t1.jsonl'))
     const found = await events(codexHistory([sessions]))
     const context = { host: 'codex', session: 't1', project: '/work/api', setup: 'codex@fake/gpt-5-codex', at: expect.any(String) as unknown }
     expect(found).toEqual([
-      { kind: 'usage', context, responseIds: ['t1', 'resp_call_1'], tokens: TOKENS, provider: 'fake', model: 'gpt-5-codex' },
-      { kind: 'tool_call', context, callId: 'call_1', tool: 'exec_command', ok: true, exitCode: 0, shell: { command: "git commit -m 'add a' && git push origin HEAD", output: '[main da7a16c] add a\n', workdir: '/work/api', reportedHashes: [], startedAt: expect.any(String) as unknown } },
+      { kind: 'usage', source: { file, line: 4 }, context, responseIds: ['t1', 'resp_call_1'], tokens: TOKENS, provider: 'fake', model: 'gpt-5-codex' },
+      { kind: 'tool_call', source: { file, line: 6 }, context, callId: 'call_1', tool: 'exec_command', ok: true, exitCode: 0, shell: { command: "git commit -m 'add a' && git push origin HEAD", output: '[main da7a16c] add a\n', workdir: '/work/api', reportedHashes: [], startedAt: expect.any(String) as unknown } },
       expect.objectContaining({ kind: 'usage', responseIds: ['t1', 'resp_call_2'] }),
       expect.objectContaining({ kind: 'tool_call', callId: 'call_2', ok: false, exitCode: 2 }),
       { kind: 'progress', done: 1, total: 1 },

@@ -8,7 +8,7 @@ import { jsonLines } from '../files/jsonl-lines.js'
 import { mergedByTime } from '../files/merge-by-time.js'
 import type { Fields } from '../read-values.js'
 import { fields, text, timestamp } from '../read-values.js'
-import type { HistoryEvent, HistoryUsage, ReadOptions } from '../history-events.js'
+import type { HistoryEvent, HistorySource, HistoryUsage, ReadOptions } from '../history-events.js'
 
 /**
  * Reads Codex's rollouts (`sessions/YYYY/MM/DD/rollout-*.jsonl`) under the given folders (or the
@@ -111,7 +111,7 @@ export async function* rolloutEvents(file: string, options: ReadOptions = {}): A
           exitCodes.delete(callId)
           const shell = codexShellCall(call.name, call.args)
           yield {
-            kind: 'tool_call', context, callId, tool: call.name, ok: exitCode === undefined || exitCode === 0,
+            kind: 'tool_call', source: { file, line: read.line }, context, callId, tool: call.name, ok: exitCode === undefined || exitCode === 0,
             ...(exitCode === undefined ? {} : { exitCode }),
             ...(shell === undefined ? {} : { shell: { command: shell.command, output: output.text, workdir: resolve(context.project, shell.workdir ?? '.'), reportedHashes: [], startedAt: call.at } }),
           }
@@ -128,7 +128,7 @@ export async function* rolloutEvents(file: string, options: ReadOptions = {}): A
         total = now
         const context = where(thread.model)
         if (context !== undefined && !skipped(at) && Object.values(spent).some((count) => count > 0)) {
-          counted.push(usageEvent(context, [thread.id, `line-${String(read.line)}`], spent, thread))
+          counted.push(usageEvent(context, [thread.id, `line-${String(read.line)}`], spent, thread, { file, line: read.line }))
         }
         break
       }
@@ -136,7 +136,7 @@ export async function* rolloutEvents(file: string, options: ReadOptions = {}): A
         records = true
         const responseId = text(payload.response_id)
         const context = where(thread.model)
-        if (responseId !== undefined && context !== undefined && !skipped(at)) yield usageEvent(context, [thread.id, responseId], codexTokens(payload.usage), thread)
+        if (responseId !== undefined && context !== undefined && !skipped(at)) yield usageEvent(context, [thread.id, responseId], codexTokens(payload.usage), thread, { file, line: read.line })
         break
       }
     }
@@ -150,8 +150,8 @@ export async function* rolloutEvents(file: string, options: ReadOptions = {}): A
   if (!records) yield* counted
 }
 
-function usageEvent(context: HostEventContext, responseIds: string[], tokens: TokenUsage, thread: Thread): HistoryUsage {
-  return { kind: 'usage', context, responseIds, tokens, provider: thread.provider ?? 'openai', model: thread.model ?? '' }
+function usageEvent(context: HostEventContext, responseIds: string[], tokens: TokenUsage, thread: Thread, source: HistorySource): HistoryUsage {
+  return { kind: 'usage', source, context, responseIds, tokens, provider: thread.provider ?? 'openai', model: thread.model ?? '' }
 }
 
 function threadOf(meta: Fields): Thread | undefined {

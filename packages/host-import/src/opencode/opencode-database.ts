@@ -60,6 +60,8 @@ export async function* opencodeDatabaseHistory(file: string, seen: Set<string>, 
           directory: String(row.directory),
           messages: records(messages.all(id) as Row[], (record) => ({ id: record.id, sessionID: record.session_id })),
           parts: records(parts.all(id) as Row[], (record) => ({ id: record.id, messageID: record.message_id, sessionID: record.session_id })),
+          // A database has no lines: a record is found by its session and id.
+          sourceOf: (kind: 'message' | 'part', record: Fields) => ({ file, record: `session ${id}, ${kind} ${String(record.id)}` }),
         }
       } catch (error) {
         yield { kind: 'problem', file, reason: `session ${id} could not be read (${messageOf(error)}); it was left out` }

@@ -26,15 +26,18 @@ export function* opencodeStorageHistory(storage: string, seen: Set<string>, opti
     if (seen.has(id) || (options.since !== undefined && typeof updated === 'number' && updated < Date.parse(options.since))) continue
     seen.add(id)
     const problems: HistoryEvent[] = []
+    // Each message and part is a file of its own: the file a fact was made of is where to look.
+    const paths = new Map<Fields, string>()
     const records = (folder: string): Fields[] => jsonFiles(folder).flatMap((path) => {
       const read = readJson(path)
       if (read.value === undefined) problems.push({ kind: 'problem', file: path, reason: read.problem ?? 'not a JSON object; it was left out' })
+      else paths.set(read.value, path)
       return read.value === undefined ? [] : [read.value]
     })
     const messages = records(join(storage, 'message', id)).sort((a, b) => createdAt(a) - createdAt(b))
     const parts = messages.flatMap((message) => (typeof message.id === 'string' ? records(join(storage, 'part', message.id)) : []))
     yield* problems
-    yield* opencodeSessionEvents({ id, directory, messages, parts }, options)
+    yield* opencodeSessionEvents({ id, directory, messages, parts, sourceOf: (_, record) => ({ file: paths.get(record) ?? file }) }, options)
     yield { kind: 'progress', done: index + 1, total: files.length }
   }
 }

@@ -2,7 +2,7 @@ import { resolve } from 'node:path'
 import type { HostEventContext, SetupIdentity } from '@agent-tracker/core'
 import { OPENCODE_TITLE_AGENT, formatSetupId, isOpencodeCommandTurnPrompt, isTrackerTool, opencodeMessageSetup, opencodeMessageUsage, opencodeToolOutcome } from '@agent-tracker/core'
 import { projectRoot } from '@agent-tracker/node-host/project-root'
-import type { HistoryEvent } from '../history-events.js'
+import type { HistoryEvent, HistorySource } from '../history-events.js'
 import type { Fields } from '../read-values.js'
 import { fields, text, timestamp } from '../read-values.js'
 
@@ -13,6 +13,8 @@ export interface OpencodeSession {
   readonly directory: string
   readonly messages: readonly Fields[]
   readonly parts: readonly Fields[]
+  /** Where a message or part was read, for the facts made of it (see `HistorySource`). */
+  readonly sourceOf?: ((kind: 'message' | 'part', record: Fields) => HistorySource) | undefined
 }
 
 /**
@@ -50,7 +52,7 @@ export function* opencodeSessionEvents(session: OpencodeSession, options: { sinc
     const command = outcome.tool === 'bash' ? text(fields(outcome.args)?.command) : undefined
     const workdir = text(fields(outcome.args)?.workdir)
     yield {
-      kind: 'tool_call', context: where, callId: outcome.callID, tool: outcome.tool, ok: outcome.ok,
+      kind: 'tool_call', ...sourceOf(session, 'part', part), context: where, callId: outcome.callID, tool: outcome.tool, ok: outcome.ok,
       ...(outcome.exitCode === undefined ? {} : { exitCode: outcome.exitCode }),
       ...(command === undefined ? {} : { shell: { command, output: outcome.output, workdir: resolve(session.directory, workdir ?? '.'), reportedHashes: [], startedAt: timestamp(started) } }),
     }
@@ -64,6 +66,10 @@ export function* opencodeSessionEvents(session: OpencodeSession, options: { sinc
     const where = usage === undefined || at === undefined ? undefined : context(usage.id, at)
     const known = usage === undefined ? undefined : setups.get(usage.id)
     if (usage === undefined || where === undefined || known === undefined) continue
-    yield { kind: 'usage', context: where, responseIds: [usage.id], tokens: usage.tokens, hostCost: usage.cost, provider: known.provider, model: known.model, message: usage.id }
+    yield { kind: 'usage', ...sourceOf(session, 'message', message), context: where, responseIds: [usage.id], tokens: usage.tokens, hostCost: usage.cost, provider: known.provider, model: known.model, message: usage.id }
   }
+}
+
+function sourceOf(session: OpencodeSession, kind: 'message' | 'part', record: Fields): { source?: HistorySource } {
+  return session.sourceOf === undefined ? {} : { source: session.sourceOf(kind, record) }
 }

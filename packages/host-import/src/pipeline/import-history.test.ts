@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
 import { describe, expect, it } from 'vitest'
@@ -12,6 +12,13 @@ import { givenLocation } from '../locations.js'
 import { importHistory } from './import-history.js'
 
 const sh = (cwd: string, command: string): string => execFileSync('sh', ['-c', command], { cwd, encoding: 'utf8' })
+/** The number (from 1) of the one line of `file` that holds `text`. */
+const lineOf = (file: string, text: string): number => {
+  const lines = readFileSync(file, 'utf8').split('\n')
+  const found = lines.flatMap((line, index) => (line.includes(text) ? [index + 1] : []))
+  if (found.length !== 1) throw new Error(`${String(found.length)} lines of ${file} hold ${text}`)
+  return found[0] ?? 0
+}
 const SESSION = '0f4c9979-527e-4cf9-8829-5b168ca319e6'
 
 /** A Claude Code history in a real repository: a commit git printed, a quiet one, a push, a failure, and a project folder that is gone. */
@@ -189,11 +196,11 @@ describe('importHistory', () => {
     }
   })
 
-  it('holds imported facts to ingest\'s limits: a time more than a day ahead of now is reported by its session and skipped, the rest imported', async () => {
+  it('holds imported facts to ingest\'s limits: a time more than a day ahead of now is reported where it was read and skipped, the rest imported', async () => {
     const now = new Date('2026-12-01T12:00:00.000Z')
     const projects = tempFolder('projects-')
     // A call the day before, and one whose request (its response's time) came at 2099-01-01T10:00:00.000Z, its result a line later.
-    new Transcript(SESSION, '/home/me/shop', { startAt: '2026-11-30T09:00:00.000Z' }).prompt('work')
+    const transcript = new Transcript(SESSION, '/home/me/shop', { startAt: '2026-11-30T09:00:00.000Z' }).prompt('work')
       .call('toolu_now', 'Read', { file_path: '/home/me/shop/a.ts' }, { content: 'a' })
       .pause(Date.parse('2099-01-01T09:59:59.750Z') - Date.parse('2026-11-30T09:00:01.000Z'))
       .call('toolu_later', 'Read', { file_path: '/home/me/shop/b.ts' }, { content: 'b' })
@@ -210,14 +217,16 @@ describe('importHistory', () => {
       const [claude, opencode] = await importHistory({ store, now: () => now, locations: [givenLocation('claude-code', projects), givenLocation('opencode', storage)] })
       const accepted = 'accepted is a time from 1970-01-01T00:00:00.000Z to a day after now (2026-12-02T12:00:00.000Z). Skipped.'
       expect(claude).toMatchObject({ toolCalls: 1, messages: 1, facts: 2, imported: 2, problemCount: 2 })
+      // The call where its result was read; the usage at its response's first line.
       expect(claude?.problems).toEqual([
-        { kind: 'problem', file: `claude-code session ${SESSION}`, reason: `Invalid tool_call fact: field "at" is "2099-01-01T10:00:00.250Z"; ${accepted}` },
-        { kind: 'problem', file: `claude-code session ${SESSION}`, reason: `Invalid usage fact: field "at" is "2099-01-01T10:00:00.000Z"; ${accepted}` },
+        { kind: 'problem', file: transcript, line: lineOf(transcript, '"tool_use_id":"toolu_later"'), reason: `Invalid tool_call fact: field "at" is "2099-01-01T10:00:00.250Z"; ${accepted}` },
+        { kind: 'problem', file: transcript, line: lineOf(transcript, '"id":"toolu_later"'), reason: `Invalid usage fact: field "at" is "2099-01-01T10:00:00.000Z"; ${accepted}` },
       ])
       expect(opencode).toMatchObject({ toolCalls: 0, messages: 1, imported: 1, problemCount: 2 })
-      expect(opencode?.problems.map((problem) => problem.reason)).toEqual([
-        `Invalid tool_call fact: field "at" is "2099-12-31T23:59:59.900Z"; ${accepted}`,
-        `Invalid usage fact: field "at" is "2100-01-01T00:00:00.000Z"; ${accepted}`,
+      // Every message and part of the old storage is a file of its own.
+      expect(opencode?.problems).toEqual([
+        { kind: 'problem', file: join(storage, 'part', 'msg_2', 'prt_1.json'), reason: `Invalid tool_call fact: field "at" is "2099-12-31T23:59:59.900Z"; ${accepted}` },
+        { kind: 'problem', file: join(storage, 'message', 'ses_1', 'msg_2.json'), reason: `Invalid usage fact: field "at" is "2100-01-01T00:00:00.000Z"; ${accepted}` },
       ])
       // Nothing of 2099 or 2100 reached the setups or the day rollups.
       expect((await store.find('setups')).map((setup) => setup.lastSeenAt.slice(0, 10)).sort()).toEqual(['2026-11-30', '2026-12-02'])
@@ -227,9 +236,39 @@ describe('importHistory', () => {
     }
   })
 
-  it('checks every fact at the door: an impossible one is reported by its session and skipped, the rest of its batch goes in', async () => {
+  it('reports a refused fact of a Codex rollout by file and line, and of OpenCode\'s database by its file and the record', async () => {
+    const now = new Date('2026-12-01T12:00:00.000Z')
+    const later = Date.parse('2100-01-01T00:00:00.000Z')
+    const rollout = new Rollout('thread-1', '/home/me/api', { startAt: '2026-11-30T09:00:00.000Z' })
+      .exec('call_now', 'ls', 'a\n', 0)
+      .pause(later - Date.parse('2026-11-30T09:00:01.000Z'))
+      .exec('call_later', 'ls', 'b\n', 0)
+      .write(join(tempFolder('codex-'), 'sessions', '2026', '11', '30', 'rollout-2026-11-30T09-00-00-thread-1.jsonl'))
+    const database = opencodeDatabase(join(tempFolder(), 'opencode.db'), [{ id: 'ses_db', directory: '/home/me/web', messages: [
+      { id: 'msg_ok', data: assistant('build') },
+      { id: 'msg_late', data: assistant('build', { created: later - 1000, completed: later }), parts: [{ id: 'prt_late', data: { ...toolPart('call_9', 'read', 'completed'), state: { status: 'completed', input: {}, output: 'ok', metadata: {}, time: { start: later - 500, end: later - 100 } } } }] },
+    ] }])
+    const store = openLmdbStore({ databasePath: join(tempFolder(), 'tracker.lmdb') })
+    try {
+      const [codex, opencode] = await importHistory({ store, now: () => now, locations: [givenLocation('codex', rollout), givenLocation('opencode', database)] })
+      expect(codex).toMatchObject({ toolCalls: 1, messages: 1, problemCount: 2 })
+      expect(codex?.problems.map(({ file, line, reason }) => ({ file, line, reason: reason.replace(/"at" is "[^"]*"; .*/, '"at" is …') }))).toEqual([
+        { file: rollout, line: lineOf(rollout, '"response_id":"resp_call_later"'), reason: 'Invalid usage fact: field "at" is …' },
+        { file: rollout, line: lineOf(rollout, '"type":"function_call_output","call_id":"call_later"'), reason: 'Invalid tool_call fact: field "at" is …' },
+      ])
+      expect(opencode).toMatchObject({ toolCalls: 0, messages: 1, problemCount: 2 })
+      expect(opencode?.problems.map(({ file, line, reason }) => ({ file, line, reason: reason.replace(/"at" is "[^"]*"; .*/, '"at" is …') }))).toEqual([
+        { file: database, line: undefined, reason: 'session ses_db, part prt_late: Invalid tool_call fact: field "at" is …' },
+        { file: database, line: undefined, reason: 'session ses_db, message msg_late: Invalid usage fact: field "at" is …' },
+      ])
+    } finally {
+      await store.close()
+    }
+  })
+
+  it('checks every fact at the door: an impossible one is reported by file and line and skipped, the rest of its batch goes in', async () => {
     const projects = tempFolder('projects-')
-    new Transcript(SESSION, '/home/me/shop').prompt('work')
+    const file = new Transcript(SESSION, '/home/me/shop').prompt('work')
       .response('msg_good', [{ type: 'text', text: 'ok' }])
       .response('msg_absurd', [{ type: 'text', text: 'ok' }], { usage: { input_tokens: 100, output_tokens: 5e12 } })
       .response('msg_good_too', [{ type: 'text', text: 'ok' }])
@@ -238,7 +277,7 @@ describe('importHistory', () => {
     try {
       const [summary] = await importHistory({ store, locations: [givenLocation('claude-code', projects)] })
       expect(summary).toMatchObject({ messages: 2, imported: 2, problemCount: 1 })
-      expect(summary?.problems[0]).toMatchObject({ file: `claude-code session ${SESSION}` })
+      expect(summary?.problems[0]).toMatchObject({ file, line: lineOf(file, '"id":"msg_absurd"') })
       expect(summary?.problems[0]?.reason).toMatch(/tokens\.output.*Skipped\.$/)
       expect((await store.find('usage')).reduce((sum, day) => sum + day.messages, 0)).toBe(2)
     } finally {

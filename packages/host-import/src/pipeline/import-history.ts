@@ -97,28 +97,32 @@ async function factsOf(event: HistoryToolCall | HistoryUsage, estimator: CostEst
 
 /**
  * The door every imported fact goes through, one by one: a fact that cannot be built or fails its
- * check (an absurd token count, a field too large to store) is reported by its session and
- * skipped; the rest go in. The check is the one `ingest` holds another host's facts to
+ * check (an absurd token count, a field too large to store) is reported where it was read — the
+ * file and its line, or in a database the record — and skipped; the rest go in. The check is the one `ingest` holds another host's facts to
  * (`checkHostFact`): a history is another host's word too, and a time years ahead of the clock
  * would otherwise sit at the end of every window and make its setup look active until then.
  */
 async function checkedFacts(event: HistoryToolCall | HistoryUsage, estimator: CostEstimator, tally: SummaryTally, now: () => Date): Promise<Fact[]> {
-  const file = `${event.context.host} session ${event.context.session}`
+  // An event without its place (none of the readers here makes one) is told of by its session.
+  const { file, line, record } = event.source ?? { file: `${event.context.host} session ${event.context.session}` }
+  const refuse = (reason: string): void => {
+    tally.addProblem({ kind: 'problem', file, ...(line === undefined ? {} : { line }), reason: record === undefined ? reason : `${record}: ${reason}` })
+  }
   let candidates: unknown[]
   try {
     candidates = await factsOf(event, estimator)
   } catch (error) {
-    tally.addProblem({ kind: 'problem', file, reason: `${error instanceof Error ? error.message : String(error)} Skipped.` })
+    refuse(`${error instanceof Error ? error.message : String(error)} Skipped.`)
     return []
   }
   const { facts, refused } = screenFacts(candidates, (candidate) => candidate, () => file)
-  for (const item of refused) tally.addProblem({ kind: 'problem', file, reason: item.message })
+  for (const item of refused) refuse(item.message)
   return facts.filter((fact) => {
     try {
       checkHostFact(fact, now())
       return true
     } catch (error) {
-      tally.addProblem({ kind: 'problem', file, reason: `${error instanceof Error ? error.message : String(error)} Skipped.` })
+      refuse(`${error instanceof Error ? error.message : String(error)} Skipped.`)
       return false
     }
   })
