@@ -829,6 +829,20 @@ describe('doctor and init', () => {
     expect(readFileSync(join(project, 'opencode.jsonc'), 'utf8')).toBe(updated)
   })
 
+  it("keeps the plugin entry's pinned version or local path when it adds options", async () => {
+    for (const spec of ['@agent-tracker/opencode-plugin@0.1.0', 'file:///home/me/agent-tracker/packages/opencode-plugin']) {
+      const project = tempFolder('oc-')
+      mkdirSync(join(project, '.git'))
+      writeFileSync(join(project, 'opencode.json'), JSON.stringify({ plugin: [spec] }))
+      const added = await runCli(['init', '--max-size', '1GiB', '--database-path', 'tracker.lmdb'], { cwd: project })
+      expect(added.code).toBe(0)
+      const options = { databasePath: join(project, 'tracker.lmdb'), maxDatabaseSize: 1073741824 }
+      expect(JSON.parse(readFileSync(join(project, 'opencode.json'), 'utf8'))).toEqual({ plugin: [[spec, options]] })
+      expect((await runCli(['init', '--max-size', '2GiB'], { cwd: project })).code).toBe(0)
+      expect(JSON.parse(readFileSync(join(project, 'opencode.json'), 'utf8'))).toEqual({ plugin: [[spec, { ...options, maxDatabaseSize: 2147483648 }]] })
+    }
+  })
+
   it('creates a global config with plugin options, and refuses to touch an invalid one', async () => {
     const home = tempFolder('home-')
     const made = await runCli(['init', '--global', '--database-path', '~/tracker.lmdb', '--max-size', '1GiB'], { home })

@@ -105,6 +105,22 @@ describe('addPluginToConfig makes the smallest edit', () => {
     expect(addPluginToConfig(bare, {})).toEqual({ text: bare, changes: [], keptOptions: [] })
   })
 
+  it("keeps the entry's own spec — a pinned version, a local copy's path — when it adds options", () => {
+    for (const spec of [`${PLUGIN}@0.1.0`, 'file:///home/me/agent-tracker/packages/opencode-plugin', './vendor/agent-tracker/packages/opencode-plugin']) {
+      const text = `{\n  "plugin": [\n    "opencode-wakatime",\n    ${JSON.stringify(spec)} // mine\n  ]\n}\n`
+      const edit = addPluginToConfig(text, { maxDatabaseSize: 1073741824 })
+      expect(edit.text).toBe(`{\n  "plugin": [\n    "opencode-wakatime",\n    [${JSON.stringify(spec)}, { "maxDatabaseSize": 1073741824 }] // mine\n  ]\n}\n`)
+      expect(edit.changes).toEqual([{ kind: 'option-added', option: 'maxDatabaseSize', value: 1073741824 }])
+      // Already [spec, options]: the spec and the other options stay.
+      const again = addPluginToConfig(edit.text, { databasePath: '/data/t.lmdb', maxDatabaseSize: 1073741824 })
+      expect(parse(again.text)).toEqual({ plugin: ['opencode-wakatime', [spec, { maxDatabaseSize: 1073741824, databasePath: '/data/t.lmdb' }]] })
+      expect(again.keptOptions).toEqual([])
+      const other = addPluginToConfig(`{ "plugin": [[${JSON.stringify(spec)}, { "exportStatus": "always" }]] }`, { databasePath: '/data/t.lmdb' })
+      expect(parse(other.text)).toEqual({ plugin: [[spec, { exportStatus: 'always', databasePath: '/data/t.lmdb' }]] })
+      expect(other.keptOptions).toEqual(['exportStatus'])
+    }
+  })
+
   it('recognises the plugin by a versioned name', () => {
     const text = `{ "plugin": ["${PLUGIN}@0.1.0"] }`
     expect(addPluginToConfig(text, {}).changes).toEqual([])

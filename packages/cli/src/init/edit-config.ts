@@ -27,10 +27,11 @@ interface Insertion {
 
 /**
  * Adds the plugin to an OpenCode config's `plugin` list (in the place of the predecessor's
- * `opencode-agent-tracker`, when that is there), or merges `options` into its entry, with the
- * smallest edits: every other character — comments, indentation, line endings, trailing
- * commas, a byte-order mark — stays where it was. New lines take the indentation of their
- * neighbours. The text must parse (check with `parseConfig` first).
+ * `opencode-agent-tracker`, when that is there), or merges `options` into its entry (which keeps
+ * its own spec: a pinned version, a local copy's path), with the smallest edits: every other
+ * character — comments, indentation, line endings, trailing commas, a byte-order mark — stays
+ * where it was. New lines take the indentation of their neighbours. The text must parse (check
+ * with `parseConfig` first).
  */
 export function addPluginToConfig(text: string, options: Readonly<Record<string, unknown>>): ConfigEdit {
   const { mark, rest } = splitByteOrderMark(text)
@@ -55,8 +56,10 @@ export function addPluginToConfig(text: string, options: Readonly<Record<string,
     return done(text, [{ at: predecessor.offset, remove: predecessor.length, text: entryText }], [{ kind: 'plugin-replaced', from }, ...added(options)], [])
   }
   if (entry === undefined) return done(text, [appendChildren(text, list, [entryText], layout)], [{ kind: 'plugin-added' }, ...added(options)], [])
-  if (entry.type === 'string' || entry.type !== 'array') {
-    return withOptions ? done(text, [{ at: entry.offset, remove: entry.length, text: entryText }], added(options), []) : done(text, [], [], [])
+  if (entry.type !== 'array') {
+    if (!withOptions) return done(text, [], [], [])
+    // The entry's own spec stays as written — a pinned version, a local copy's path —, the options beside it.
+    return done(text, [{ at: entry.offset, text: '[' }, { at: entry.offset + entry.length, text: `, ${inlineObject(options)}]` }], added(options), [])
   }
   const given = entry.children?.[1]
   if (given?.type !== 'object') {
