@@ -459,6 +459,11 @@ function legacyCheck(status: FolderLegacyStatus): Check {
   return check('Legacy', waiting ? 'finding' : 'ok', `${status.folder}${own}: ${parts.join('; ')}`)
 }
 
+/** The `init` that edits the configs OpenCode reads for `folder`: the global ones, or the project's from the folder up. */
+function initIn(ctx: CommandContext, folder: string, global: boolean): string {
+  return global ? 'agent-tracker init --global' : folder === ctx.io.cwd ? 'agent-tracker init' : `agent-tracker init in ${folder}`
+}
+
 /**
  * Whether OpenCode loads the plugin for the folder: its global config, or the project configs
  * OpenCode reads there, from the folder up to its repository's root (saying which folders it looked
@@ -473,7 +478,7 @@ function pluginCheck(ctx: CommandContext, folder: string, database: string): Che
   const broken = [
     ...unreadable.map((entry) => `${entry.file} cannot be read (${entry.problem})`),
     // Both loaded, the predecessor writes its own format at the database path agent-tracker uses.
-    ...predecessorIn.map((file) => `${file} loads the predecessor's ${PREDECESSOR_PLUGIN_NAME}, which writes its own format at the same database path: take it out (agent-tracker init puts agent-tracker in its place)`),
+    ...predecessorIn.map((file) => `${file} loads the predecessor's ${PREDECESSOR_PLUGIN_NAME}, which writes its own format at the same database path: take it out: ${initIn(ctx, folder, files.global.includes(file))} does (and adds agent-tracker, if missing)`),
   ].join('; ')
   if (configuredIn.length > 0) {
     const elsewhere = options.flatMap((entry) => {

@@ -1,7 +1,7 @@
 import type { ParseError } from 'jsonc-parser'
 import { parse } from 'jsonc-parser'
 import { describe, expect, it } from 'vitest'
-import { addPluginToConfig, removePluginFromConfig } from './edit-config.js'
+import { addPluginToConfig, removePluginFromConfig, removePredecessorFromConfig } from './edit-config.js'
 
 const PLUGIN = '@agent-tracker/opencode-plugin'
 
@@ -66,6 +66,21 @@ describe('addPluginToConfig makes the smallest edit', () => {
     expect(withOptions.changes).toEqual([{ kind: 'plugin-replaced', from: '["opencode-agent-tracker",{"x":1}]' }, { kind: 'option-added', option: 'databasePath', value: '~/t.lmdb' }])
     // A name that only starts alike is another plugin.
     expect(parse(addPluginToConfig('{ "plugin": ["opencode-agent-tracker-extra"] }', {}).text)).toEqual({ plugin: ['opencode-agent-tracker-extra', PLUGIN] })
+  })
+
+  it("takes the predecessor's plugin out when this one is in the list already, keeping comments and layout", () => {
+    const text = `{\n  // plugins\n  "plugin": [\n    "${PLUGIN}", // ours\n    "opencode-agent-tracker@1.4.0",\n    "opencode-wakatime" // keep\n  ]\n}\n`
+    const edit = addPluginToConfig(text, {})
+    expect(edit.text).toBe(`{\n  // plugins\n  "plugin": [\n    "${PLUGIN}", // ours\n    "opencode-wakatime" // keep\n  ]\n}\n`)
+    expect(edit.changes).toEqual([{ kind: 'predecessor-removed', from: '"opencode-agent-tracker@1.4.0"' }])
+    const withOptions = addPluginToConfig(`{ "plugin": [["opencode-agent-tracker", { "x": 1 }], "${PLUGIN}@0.1.0"] }`, { databasePath: '~/t.lmdb' })
+    expect(withOptions.text).toBe(`{ "plugin": [["${PLUGIN}@0.1.0", { "databasePath": "~/t.lmdb" }]] }`)
+    expect(withOptions.changes).toEqual([{ kind: 'option-added', option: 'databasePath', value: '~/t.lmdb' }, { kind: 'predecessor-removed', from: '["opencode-agent-tracker",{"x":1}]' }])
+    // Listed twice and this one not at all: the first entry takes its place, the second goes.
+    const twice = addPluginToConfig('{ "plugin": ["opencode-agent-tracker", "other", "opencode-agent-tracker@0.0.9"] }', {})
+    expect(twice.text).toBe(`{ "plugin": ["${PLUGIN}", "other"] }`)
+    expect(twice.changes).toEqual([{ kind: 'plugin-replaced', from: '"opencode-agent-tracker"' }, { kind: 'predecessor-removed', from: '"opencode-agent-tracker@0.0.9"' }])
+    expect(removePredecessorFromConfig('{\n  "plugin": ["opencode-agent-tracker"],\n  "theme": "dark"\n}\n')).toEqual({ text: '{\n  "theme": "dark"\n}\n', removed: ['"opencode-agent-tracker"'] })
   })
 
   it('keeps existing plugin options, adds new ones and changes only those given, saying which', () => {
