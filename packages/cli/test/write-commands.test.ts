@@ -815,6 +815,24 @@ describe('doctor and init', () => {
     expect(readdirSync(work)).toEqual([])
   })
 
+  it('says a relative path on the command line is taken from the working folder, and a relative databasePath from the home folder', async () => {
+    const home = tempFolder('home-')
+    const work = tempFolder('work-')
+    const accepted = 'Accepted are "~" or "~/..." (the home folder), an absolute path, or a path relative to'
+    const init = await runCli(['init', '--database-path', '~bob/x.lmdb'], { home, cwd: work })
+    expect(init.code).toBe(2)
+    expect(init.stderr).toContain(`Invalid database path "~bob/x.lmdb": "~user" paths are not supported. ${accepted} the working folder.`)
+    expect(readdirSync(work)).toEqual([])
+    const status = await runCli(['status', '--db', '~bob/x.lmdb'], { home, cwd: work })
+    expect(status.stderr).toContain(`${accepted} the working folder.`)
+    const doctor = await runCli(['doctor', '--db', '~bob/x.lmdb'], { home, cwd: work })
+    expect(doctor.stdout).toContain(`${accepted} the working folder.`)
+    // The plugin's databasePath and AGENT_TRACKER_DB are taken from the home folder.
+    writeFileSync(join(work, 'opencode.json'), JSON.stringify({ plugin: [['@agent-tracker/opencode-plugin', { databasePath: '~bob/x.lmdb' }]] }))
+    expect((await runCli(['doctor'], { home, cwd: work })).stdout).toContain(`${accepted} the home folder`)
+    expect((await runCli(['status'], { home, cwd: work, env: { AGENT_TRACKER_DB: '~bob/x.lmdb' } })).stderr).toContain(`Invalid AGENT_TRACKER_DB "~bob/x.lmdb": "~user" paths are not supported. ${accepted} the home folder.`)
+  })
+
   it('adds the plugin to opencode.json without clobbering the rest, once', async () => {
     const project = tempFolder('oc-')
     const config = '{\n  // my settings\n  "$schema": "https://opencode.ai/config.json",\n  "model": "anthropic/claude-sonnet-4-5",\n  "plugin": ["opencode-wakatime"],\n}\n'

@@ -12,7 +12,7 @@ import { CliError, EXIT } from '../cli-error.js'
 import { describeFailure, notOursAdvice } from '../describe-failure.js'
 import type { CommandContext } from '../context.js'
 import { plural, shortHash, when } from '../format.js'
-import { absolutePath } from '../io.js'
+import { WORKING_FOLDER, absolutePath } from '../io.js'
 import { parseSizeLimit } from '../parse-size.js'
 import { agentSessionOfIo } from '../trust.js'
 import { claudeCodeHealth } from '../hooks/claude-code-health.js'
@@ -89,7 +89,7 @@ export async function doctorCommand(ctx: CommandContext, folder?: string, option
   if (sizeProblem !== undefined) checks.push(check('Size limit', 'problem', `${sizeProblem} Every command that writes refuses to run until it is fixed or unset; the hooks and the plugin do not read it. The checks below use the default limit.`))
   let path: string
   try {
-    const located = locateDatabase({ databasePath: ctx.databasePath, env: ctx.io.env, homeDir: ctx.io.homeDir })
+    const located = locateDatabase({ databasePath: ctx.databasePath, env: ctx.io.env, homeDir: ctx.io.homeDir, relativeTo: WORKING_FOLDER })
     path = located.path
     const source = { explicit: '--db', environment: DATABASE_PATH_VARIABLE, default: 'default' }[located.origin]
     checks.push(check('Database', 'ok', `${path} (from ${source})`))

@@ -6,6 +6,7 @@ import { MEMORY_PATH } from '@agent-tracker/lmdb-store/config'
 import { DATABASE_PATH_VARIABLE, locateDatabase } from '@agent-tracker/node-host/database-path'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
+import { WORKING_FOLDER } from '../io.js'
 import { listSteps, stepsAfterInit } from '../first-run.js'
 import type { ConfigChange } from '../init/edit-config.js'
 import { addPluginToConfig, removePluginFromConfig, removePredecessorFromConfig } from '../init/edit-config.js'
@@ -162,7 +163,7 @@ function databasePathOption(given: string, ctx: CommandContext): string {
   // Resolved against the working folder, an empty path would name the project folder itself.
   if (path === '') throw new CliError('USAGE', `--database-path is ${given === '' ? 'empty' : 'blank'}: give the database file the plugin should use — an absolute path, ~/… (the home folder) or a path relative to this folder — or leave --database-path out to keep the shared default.`, EXIT.usage)
   const written = path.startsWith('~') || path === MEMORY_PATH || isAbsolute(path) ? path : resolve(ctx.io.cwd, path)
-  locateDatabase({ databasePath: written, env: ctx.io.env, homeDir: ctx.io.homeDir })
+  locateDatabase({ databasePath: written, env: ctx.io.env, homeDir: ctx.io.homeDir, relativeTo: WORKING_FOLDER })
   return written
 }
 
