@@ -54,6 +54,9 @@ describe('first run: no database yet', () => {
     const { code, stdout } = await runCli(['doctor'], { home, cwd: home })
     expect(code).toBe(0)
     expect(stdout).toMatch(/! File +no database yet, so nothing is recorded/)
+    // demo plays into a folder of its own: it is not offered as a way to make this database.
+    const file = (jsonData((await runCli(['doctor', '--json'], { home, cwd: home })).stdout, 'doctor') as { checks: { name: string; detail: string }[] }).checks.find((entry) => entry.name === 'File')
+    expect(file?.detail).toBe('no database yet, so nothing is recorded: it is created when the plugin records its first session (after agent-tracker init), or by agent-tracker import, which brings in the sessions you already had; agent-tracker demo shows the tracker on a sample history in a folder of its own, without making it')
     expect(stdout).toContain(`! Plugin       no OpenCode config (looked in ${home}, and globally) — so OpenCode records nothing`)
     expect(stdout).toContain(`✓ Claude Code  hooks not installed (looked in ${join(home, '.claude')}), so Claude Code is not tracked live`)
     expect(stdout).toContain('Nothing is broken; 2 things to look at (! above).')

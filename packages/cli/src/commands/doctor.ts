@@ -108,10 +108,12 @@ export async function doctorCommand(ctx: CommandContext, folder?: string, option
   if (!file.ok) {
     checks.push(check('File', 'problem', `${dataFile} is unreadable: ${file.problem}`))
   } else if (!file.exists) {
-    const start = ctx.hasCommand('import') ? 'agent-tracker init, import, or demo to try it' : 'agent-tracker init, or demo to try it'
+    // demo plays into a temporary folder of its own: it makes no database here.
+    const start = `it is created when the plugin records its first session (after agent-tracker init)${ctx.hasCommand('import') ? ', or by agent-tracker import, which brings in the sessions you already had' : ''}`
+    const demo = ctx.hasCommand('demo') ? '; agent-tracker demo shows the tracker on a sample history in a folder of its own, without making it' : ''
     // The first write would make it: say now when that cannot work.
     const cannot = uncreatable(path, noSubdir)
-    checks.push(cannot === undefined ? check('File', 'finding', `no database yet, so nothing is recorded: it is created when the plugin records its first session (run ${start})`) : check('File', 'problem', `no database yet, and none can be made there: ${cannot}. Point --db (or AGENT_TRACKER_DB, or the plugin's databasePath) at a file in a folder of your own.`))
+    checks.push(cannot === undefined ? check('File', 'finding', `no database yet, so nothing is recorded: ${start}${demo}`) : check('File', 'problem', `no database yet, and none can be made there: ${cannot}. Point --db (or AGENT_TRACKER_DB, or the plugin's databasePath) at a file in a folder of your own.`))
   } else if (format.kind !== 'agent-tracker') {
     checks.push(check('File', 'ok', `${formatBytes(statSync(dataFile).size)} on disk`))
     const usable = format.kind === 'empty'
