@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tempFolder } from '@agent-tracker/test-folders'
 import { claudeCodeFolder } from './claude-code-folder.js'
+import { FileChangeProblem, applyFileChanges } from './file-changes.js'
 import { installClaudeCodeHooks, isTrackerHook } from './install-hooks.js'
 import { installedClaudeCodeHooks } from './installed-hooks.js'
 import { removeClaudeCodeHooks, uninstallClaudeCodeHooks } from './uninstall-hooks.js'
@@ -193,5 +194,25 @@ describe('installClaudeCodeHooks', () => {
     expect(claudeCodeFolder({ global: true, env: {}, homeDir: '/home/me' })).toBe('/home/me/.claude')
     expect(claudeCodeFolder({ global: true, env: { CLAUDE_CONFIG_DIR: '/cfg/a,/cfg/b' }, homeDir: '/home/me' })).toBe('/cfg/a')
     expect(claudeCodeFolder({ global: false, project: '/work/shop' })).toBe('/work/shop/.claude')
+  })
+})
+
+describe('applyFileChanges', () => {
+  it('undoes the changes made before one that fails, leaving every file and folder as it was', () => {
+    const folder = tempFolder()
+    const kept = join(folder, 'settings.json')
+    writeFileSync(kept, '{ "model": "opus" }\n')
+    const made = join(folder, 'commands', 'deeper', 'grade.md')
+    let failure: unknown
+    try {
+      // The last change passes the check (its folder is writable), then fails: the file is not there.
+      applyFileChanges([{ kind: 'write', file: kept, text: '{}\n' }, { kind: 'write', file: made, text: 'x' }, { kind: 'remove', file: join(folder, 'gone.md') }])
+    } catch (error) {
+      failure = error
+    }
+    expect(failure).toBeInstanceOf(FileChangeProblem)
+    expect(failure).toMatchObject({ path: join(folder, 'gone.md'), action: 'remove', code: 'ENOENT', undone: true })
+    expect(readFileSync(kept, 'utf8')).toBe('{ "model": "opus" }\n')
+    expect(existsSync(join(folder, 'commands'))).toBe(false)
   })
 })

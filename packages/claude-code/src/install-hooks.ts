@@ -1,9 +1,14 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { usersOwnCommands, writeCommandFiles } from './command-files.js'
+import { commandFileWrites, usersOwnCommands } from './command-files.js'
+import { applyFileChanges } from './file-changes.js'
 import { CLAUDE_CODE_HOOK_EVENTS } from './hook-input.js'
-import type { HookEntry, SettingsFileName } from './settings-file.js'
+import type { SettingsFileName } from './settings-file.js'
 import { groupsOf, hooksOf, readSettingsFile, settingsText } from './settings-file.js'
+import { TRACKER_STATUS_MESSAGE, isTrackerHook } from './tracker-hooks.js'
+import type { RemovedHooks } from './uninstall-hooks.js'
+import { trackerHooksRemoval } from './uninstall-hooks.js'
+
+export { TRACKER_STATUS_MESSAGE, isTrackerHook, runsHookClaudeCode } from './tracker-hooks.js'
 
 /** The events whose hooks take a tool matcher. */
 const TOOL_EVENTS: ReadonlySet<string> = new Set(['PreToolUse', 'PostToolUse', 'PostToolUseFailure'])
@@ -19,6 +24,8 @@ export interface InstallOptions {
   readonly command: string
   /** The settings file to write: `settings.json` (the default), or a project's personal `settings.local.json`. */
   readonly settingsFileName?: SettingsFileName
+  /** The folder's other settings file, to take agent-tracker's hooks out of in the same change (so they do not run twice). */
+  readonly removeFrom?: SettingsFileName
 }
 
 /** What an install changed. */
@@ -30,34 +37,8 @@ export interface InstallResult {
   readonly commandFiles: readonly string[]
   /** The user commands whose names a command file of the user's own already takes there: kept, so agent-tracker's command of that name does not run where that file applies. */
   readonly keptCommands: readonly string[]
-}
-
-/**
- * The `statusMessage` of agent-tracker's hooks: Claude Code shows it while one runs (a field of its
- * hook settings), and it marks the hook as agent-tracker's whatever command runs it — a wrapper
- * script given with `--command` need not name agent-tracker.
- */
-export const TRACKER_STATUS_MESSAGE = 'agent-tracker'
-
-/**
- * True for a hook entry (`{ type, command, statusMessage? }` of Claude Code's settings) agent-tracker
- * installed: one marked with {@link TRACKER_STATUS_MESSAGE}, whatever its command; and, as earlier
- * versions wrote them unmarked, one whose command names agent-tracker and its `hook claude-code`
- * (`agent-tracker`, `npx agent-tracker`, `'/usr/bin/node' '/…/agent-tracker.js'`) — another tool's
- * `… hook claude-code` is not ours to replace or remove — or runs nothing before `hook claude-code`
- * (an earlier version wrote that for an empty `--command`; no other tool's hook starts that way).
- */
-export function isTrackerHook(hook: unknown): boolean {
-  if (typeof hook !== 'object' || hook === null) return false
-  const { command, statusMessage } = hook as HookEntry
-  if (typeof command !== 'string') return false
-  if (statusMessage === TRACKER_STATUS_MESSAGE) return true
-  return (command.includes('agent-tracker') && runsHookClaudeCode(command)) || /^\s*hook\s+claude-code(\s|$)/.test(command)
-}
-
-/** True for a command with `hook claude-code` among its words: agent-tracker's hooks run that, as may another tool's. */
-export function runsHookClaudeCode(command: string): boolean {
-  return /(^|\s)hook\s+claude-code(\s|$)/.test(command)
+  /** What was taken out of `removeFrom`, when that was given. */
+  readonly removed?: RemovedHooks
 }
 
 /**
@@ -67,8 +48,10 @@ export function runsHookClaudeCode(command: string): boolean {
  * an unmarked one of this very command, as an earlier version wrote for a `--command` that does
  * not name agent-tracker), and the user commands `/grade`, `/bug`, `/reinstate` and `/tracker` as
  * command files the model may not invoke (`disable-model-invocation`): so the prompt reaches the
- * hook, and only from the user.
- * @throws {SettingsFileProblem} when the settings file is not valid JSON or not a JSON object (nothing is changed).
+ * hook, and only from the user. All of it is written, or nothing: each file is checked before any
+ * is written (see `applyFileChanges`).
+ * @throws {SettingsFileProblem} when a settings file is not valid JSON or not a JSON object;
+ * {FileChangeProblem} when a file or folder cannot be written (then nothing is changed).
  */
 export function installClaudeCodeHooks(options: InstallOptions): InstallResult {
   const read = readSettingsFile(options.folder, options.settingsFileName)
@@ -81,8 +64,10 @@ export function installClaudeCodeHooks(options: InstallOptions): InstallResult {
     hooks[event] = [...groups, { ...(TOOL_EVENTS.has(event) ? { matcher: '*' } : {}), hooks: [hook] }]
   }
   const after = settingsText(read, { ...read.settings, hooks })
-  mkdirSync(options.folder, { recursive: true })
-  if (after !== read.text) writeFileSync(read.file, after)
+  const removal = options.removeFrom === undefined ? undefined : trackerHooksRemoval(readSettingsFile(options.folder, options.removeFrom))
   const commands = join(options.folder, 'commands')
-  return { settingsFile: read.file, changed: after !== read.text, commandFiles: writeCommandFiles(commands), keptCommands: usersOwnCommands(commands) }
+  const commandFiles = commandFileWrites(commands)
+  const changed = after !== read.text
+  applyFileChanges([...commandFiles.changes, ...(changed ? [{ kind: 'write', file: read.file, text: after } as const] : []), ...(removal?.changes ?? [])])
+  return { settingsFile: read.file, changed, commandFiles: commandFiles.files, keptCommands: usersOwnCommands(commands), ...(removal === undefined ? {} : { removed: removal.removed }) }
 }

@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { isTrackerHook, runsHookClaudeCode } from './install-hooks.js'
+import { isTrackerHook, runsHookClaudeCode } from './tracker-hooks.js'
 import { CLAUDE_CODE_HOOK_EVENTS } from './hook-input.js'
 import type { ClaudeCodeHookEvent } from './hook-input.js'
 import type { HookEntry, SettingsFileName } from './settings-file.js'

@@ -1,7 +1,8 @@
-import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { removeCommandFiles } from './command-files.js'
-import { isTrackerHook } from './install-hooks.js'
+import { commandFileRemovals } from './command-files.js'
+import type { FileChange } from './file-changes.js'
+import { applyFileChanges } from './file-changes.js'
+import { isTrackerHook } from './tracker-hooks.js'
 import type { HookEntry, SettingsFile, SettingsFileName } from './settings-file.js'
 import { SETTINGS_FILE_NAMES, groupsOf, hooksOf, readSettingsFile, settingsText } from './settings-file.js'
 
@@ -32,27 +33,34 @@ export interface UninstallResult {
  * unmarked ones running exactly one of `commands` (an earlier version wrote its hooks unmarked,
  * and a wrapper given with `--command` need not name agent-tracker) — and its user command files,
  * keeping every other setting, hook and command file and each file's indentation. An event (or
- * `hooks` itself) left empty by the removal goes too.
- * @throws {Error} when a settings file is not a JSON object (then nothing is changed).
+ * `hooks` itself) left empty by the removal goes too. All of it is done, or nothing.
+ * @throws {SettingsFileProblem} when a settings file is not a JSON object; {FileChangeProblem}
+ * when a file cannot be written or removed (then nothing is changed).
  */
 export function uninstallClaudeCodeHooks(options: { readonly folder: string; readonly settingsFileNames?: readonly SettingsFileName[]; readonly commands?: readonly string[] }): UninstallResult {
-  // Every file is read before any is written, so a bad one changes nothing.
+  // Every file is read, and every change checked, before any is made: a bad one changes nothing.
   const reads = (options.settingsFileNames ?? SETTINGS_FILE_NAMES).map((name) => readSettingsFile(options.folder, name))
-  const settingsFiles = reads.map((read) => removeTrackerHooks(read, options.commands ?? []))
+  const removals = reads.map((read) => trackerHooksRemoval(read, options.commands ?? []))
+  const commandFiles = commandFileRemovals(join(options.folder, 'commands'))
+  applyFileChanges([...removals.flatMap((removal) => removal.changes), ...commandFiles.changes])
+  const settingsFiles = removals.map((removal) => removal.removed)
   const removedHooks = settingsFiles.reduce((sum, file) => sum + file.removedHooks, 0)
-  return { settingsFiles, changed: removedHooks > 0, removedHooks, commandFiles: removeCommandFiles(join(options.folder, 'commands')) }
+  return { settingsFiles, changed: removedHooks > 0, removedHooks, commandFiles: commandFiles.files }
 }
 
 /**
  * Removes agent-tracker's hooks from the settings file `name` in `folder`, and nothing else (its
  * command files stay): for moving the hooks to the folder's other settings file.
- * @throws {Error} when the file is not a JSON object (nothing is changed).
+ * @throws {SettingsFileProblem} when the file is not a JSON object; {FileChangeProblem} when it cannot be written (nothing is changed).
  */
 export function removeClaudeCodeHooks(options: { readonly folder: string; readonly settingsFileName: SettingsFileName }): RemovedHooks {
-  return removeTrackerHooks(readSettingsFile(options.folder, options.settingsFileName))
+  const removal = trackerHooksRemoval(readSettingsFile(options.folder, options.settingsFileName))
+  applyFileChanges(removal.changes)
+  return removal.removed
 }
 
-function removeTrackerHooks(read: SettingsFile, commands: readonly string[] = []): RemovedHooks {
+/** What removing agent-tracker's hooks from a settings file as read would remove, and the change to make for it (none when it holds none). */
+export function trackerHooksRemoval(read: SettingsFile, commands: readonly string[] = []): { readonly removed: RemovedHooks; readonly changes: FileChange[] } {
   const ours = (hook: HookEntry): boolean => isTrackerHook(hook) || (typeof hook.command === 'string' && commands.includes(hook.command))
   const hooks: Record<string, unknown> = {}
   let removedHooks = 0
@@ -70,10 +78,9 @@ function removeTrackerHooks(read: SettingsFile, commands: readonly string[] = []
       .filter((group) => group.hooks.length > 0)
     if (kept.length > 0) hooks[event] = kept
   }
-  if (removedHooks > 0) {
-    const emptied = Object.keys(hooks).length === 0
-    const settings = Object.fromEntries(Object.entries(read.settings).flatMap(([key, value]) => (key !== 'hooks' ? [[key, value]] : emptied ? [] : [[key, hooks]])))
-    writeFileSync(read.file, settingsText(read, settings))
-  }
-  return { settingsFile: read.file, changed: removedHooks > 0, removedHooks }
+  const removed = { settingsFile: read.file, changed: removedHooks > 0, removedHooks }
+  if (removedHooks === 0) return { removed, changes: [] }
+  const emptied = Object.keys(hooks).length === 0
+  const settings = Object.fromEntries(Object.entries(read.settings).flatMap(([key, value]) => (key !== 'hooks' ? [[key, value]] : emptied ? [] : [[key, hooks]])))
+  return { removed, changes: [{ kind: 'write', file: read.file, text: settingsText(read, settings) }] }
 }

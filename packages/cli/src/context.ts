@@ -11,7 +11,7 @@ import { CliError, EXIT } from './cli-error.js'
 import { warnIfMarkedDamaged } from './damage-warning.js'
 import { firstRunText, noDatabaseNotice } from './first-run.js'
 import type { Io } from './io.js'
-import { absolutePath, colourEnabled, outputWidth } from './io.js'
+import { WORKING_FOLDER, absolutePath, colourEnabled, outputWidth } from './io.js'
 import type { JsonNotice } from './json-envelope.js'
 import { answerEnvelope, toJsonText } from './json-envelope.js'
 import { parseSizeLimit } from './parse-size.js'
@@ -165,6 +165,7 @@ export class CommandContext {
     const maxDatabaseSize = mode === 'write' || this.#options.maxSize !== undefined ? this.#maxDatabaseSize() : this.#maxDatabaseSizeIfValid()
     const store = openDatabase({
       databasePath: this.databasePath,
+      relativeTo: WORKING_FOLDER,
       env: this.io.env,
       homeDir: this.io.homeDir,
       readOnly: mode === 'read',
@@ -264,7 +265,7 @@ export class CommandContext {
    * roots twice, ~2 ms of every read command).
    */
   #localDatabase(): { readonly path: string; readonly absent: boolean } {
-    const { path } = locateDatabase({ databasePath: this.databasePath, env: this.io.env, homeDir: this.io.homeDir })
+    const { path } = locateDatabase({ databasePath: this.databasePath, env: this.io.env, homeDir: this.io.homeDir, relativeTo: WORKING_FOLDER })
     const located = locateDataFile(path)
     return { path, absent: isDataFileAbsent(located.dataFile) && (located.noSubdir || !folderHoldsOtherFiles(path)) }
   }

@@ -63,6 +63,9 @@ export function workingFolder(cwd: () => string = () => process.cwd()): string {
   }
 }
 
+/** Where the CLI takes a relative path given on its command line from (`--db`, `init --database-path`), as messages name it. */
+export const WORKING_FOLDER = 'the working folder'
+
 /** A path given to a command, made absolute: a relative one against the working folder (which an absolute one does not need). */
 export function absolutePath(io: Pick<Io, 'cwd'>, path: string): string {
   return isAbsolute(path) ? resolve(path) : resolve(io.cwd, path)

@@ -2,7 +2,7 @@ import type { Command } from 'commander'
 import { CommanderError } from 'commander'
 import { EXIT } from './cli-error.js'
 import type { Io } from './io.js'
-import { processIo } from './io.js'
+import { WORKING_FOLDER, processIo } from './io.js'
 import { errorEnvelope, toJsonText } from './json-envelope.js'
 import type { Runner } from './program.js'
 import { buildProgram } from './program.js'
@@ -77,7 +77,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
 async function rememberDamage(ctx: { readonly databasePath: string | undefined; readonly io: Io }, problem: string): Promise<void> {
   const [{ locateDatabase }, { markDamaged }] = await Promise.all([import('@agent-tracker/node-host/database-path'), import('@agent-tracker/lmdb-store/damage')])
   try {
-    markDamaged(locateDatabase({ databasePath: ctx.databasePath, env: ctx.io.env, homeDir: ctx.io.homeDir }).path, problem)
+    markDamaged(locateDatabase({ databasePath: ctx.databasePath, env: ctx.io.env, homeDir: ctx.io.homeDir, relativeTo: WORKING_FOLDER }).path, problem)
   } catch {
     // No database path to name: nothing to remember.
   }

@@ -838,6 +838,24 @@ describe('doctor and init', () => {
     expect(readdirSync(work)).toEqual([])
   })
 
+  it('says a relative path on the command line is taken from the working folder, and a relative databasePath from the home folder', async () => {
+    const home = tempFolder('home-')
+    const work = tempFolder('work-')
+    const accepted = 'Accepted are "~" or "~/..." (the home folder), an absolute path, or a path relative to'
+    const init = await runCli(['init', '--database-path', '~bob/x.lmdb'], { home, cwd: work })
+    expect(init.code).toBe(2)
+    expect(init.stderr).toContain(`Invalid database path "~bob/x.lmdb": "~user" paths are not supported. ${accepted} the working folder.`)
+    expect(readdirSync(work)).toEqual([])
+    const status = await runCli(['status', '--db', '~bob/x.lmdb'], { home, cwd: work })
+    expect(status.stderr).toContain(`${accepted} the working folder.`)
+    const doctor = await runCli(['doctor', '--db', '~bob/x.lmdb'], { home, cwd: work })
+    expect(doctor.stdout).toContain(`${accepted} the working folder.`)
+    // The plugin's databasePath and AGENT_TRACKER_DB are taken from the home folder.
+    writeFileSync(join(work, 'opencode.json'), JSON.stringify({ plugin: [['@agent-tracker/opencode-plugin', { databasePath: '~bob/x.lmdb' }]] }))
+    expect((await runCli(['doctor'], { home, cwd: work })).stdout).toContain(`${accepted} the home folder`)
+    expect((await runCli(['status'], { home, cwd: work, env: { AGENT_TRACKER_DB: '~bob/x.lmdb' } })).stderr).toContain(`Invalid AGENT_TRACKER_DB "~bob/x.lmdb": "~user" paths are not supported. ${accepted} the home folder.`)
+  })
+
   it('adds the plugin to opencode.json without clobbering the rest, once', async () => {
     const project = tempFolder('oc-')
     const config = '{\n  // my settings\n  "$schema": "https://opencode.ai/config.json",\n  "model": "anthropic/claude-sonnet-4-5",\n  "plugin": ["opencode-wakatime"],\n}\n'
@@ -850,6 +868,20 @@ describe('doctor and init', () => {
     expect(updated).toMatch(/"plugin": \[\s*"opencode-wakatime",\s*"@agent-tracker\/opencode-plugin"\s*\]/)
     expect((await runCli(['init'], { cwd: project })).stdout).toContain('is already in')
     expect(readFileSync(join(project, 'opencode.jsonc'), 'utf8')).toBe(updated)
+  })
+
+  it("keeps the plugin entry's pinned version or local path when it adds options", async () => {
+    for (const spec of ['@agent-tracker/opencode-plugin@0.1.0', 'file:///home/me/agent-tracker/packages/opencode-plugin']) {
+      const project = tempFolder('oc-')
+      mkdirSync(join(project, '.git'))
+      writeFileSync(join(project, 'opencode.json'), JSON.stringify({ plugin: [spec] }))
+      const added = await runCli(['init', '--max-size', '1GiB', '--database-path', 'tracker.lmdb'], { cwd: project })
+      expect(added.code).toBe(0)
+      const options = { databasePath: join(project, 'tracker.lmdb'), maxDatabaseSize: 1073741824 }
+      expect(JSON.parse(readFileSync(join(project, 'opencode.json'), 'utf8'))).toEqual({ plugin: [[spec, options]] })
+      expect((await runCli(['init', '--max-size', '2GiB'], { cwd: project })).code).toBe(0)
+      expect(JSON.parse(readFileSync(join(project, 'opencode.json'), 'utf8'))).toEqual({ plugin: [[spec, { ...options, maxDatabaseSize: 2147483648 }]] })
+    }
   })
 
   it('creates a global config with plugin options, and refuses to touch an invalid one', async () => {

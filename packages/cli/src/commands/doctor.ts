@@ -12,7 +12,7 @@ import { CliError, EXIT } from '../cli-error.js'
 import { describeFailure, notOursAdvice } from '../describe-failure.js'
 import type { CommandContext } from '../context.js'
 import { plural, shortHash, when } from '../format.js'
-import { absolutePath } from '../io.js'
+import { WORKING_FOLDER, absolutePath } from '../io.js'
 import { parseSizeLimit } from '../parse-size.js'
 import { agentSessionOfIo } from '../trust.js'
 import { claudeCodeHealth } from '../hooks/claude-code-health.js'
@@ -89,7 +89,7 @@ export async function doctorCommand(ctx: CommandContext, folder?: string, option
   if (sizeProblem !== undefined) checks.push(check('Size limit', 'problem', `${sizeProblem} Every command that writes refuses to run until it is fixed or unset; the hooks and the plugin do not read it. The checks below use the default limit.`))
   let path: string
   try {
-    const located = locateDatabase({ databasePath: ctx.databasePath, env: ctx.io.env, homeDir: ctx.io.homeDir })
+    const located = locateDatabase({ databasePath: ctx.databasePath, env: ctx.io.env, homeDir: ctx.io.homeDir, relativeTo: WORKING_FOLDER })
     path = located.path
     const source = { explicit: '--db', environment: DATABASE_PATH_VARIABLE, default: 'default' }[located.origin]
     checks.push(check('Database', 'ok', `${path} (from ${source})`))
@@ -108,10 +108,12 @@ export async function doctorCommand(ctx: CommandContext, folder?: string, option
   if (!file.ok) {
     checks.push(check('File', 'problem', `${dataFile} is unreadable: ${file.problem}`))
   } else if (!file.exists) {
-    const start = ctx.hasCommand('import') ? 'agent-tracker init, import, or demo to try it' : 'agent-tracker init, or demo to try it'
+    // demo plays into a temporary folder of its own: it makes no database here.
+    const start = `it is created when the plugin records its first session (after agent-tracker init)${ctx.hasCommand('import') ? ', or by agent-tracker import, which brings in the sessions you already had' : ''}`
+    const demo = ctx.hasCommand('demo') ? '; agent-tracker demo shows the tracker on a sample history in a folder of its own, without making it' : ''
     // The first write would make it: say now when that cannot work.
     const cannot = uncreatable(path, noSubdir)
-    checks.push(cannot === undefined ? check('File', 'finding', `no database yet, so nothing is recorded: it is created when the plugin records its first session (run ${start})`) : check('File', 'problem', `no database yet, and none can be made there: ${cannot}. Point --db (or AGENT_TRACKER_DB, or the plugin's databasePath) at a file in a folder of your own.`))
+    checks.push(cannot === undefined ? check('File', 'finding', `no database yet, so nothing is recorded: ${start}${demo}`) : check('File', 'problem', `no database yet, and none can be made there: ${cannot}. Point --db (or AGENT_TRACKER_DB, or the plugin's databasePath) at a file in a folder of your own.`))
   } else if (format.kind !== 'agent-tracker') {
     checks.push(check('File', 'ok', `${formatBytes(statSync(dataFile).size)} on disk`))
     const usable = format.kind === 'empty'
@@ -459,6 +461,11 @@ function legacyCheck(status: FolderLegacyStatus): Check {
   return check('Legacy', waiting ? 'finding' : 'ok', `${status.folder}${own}: ${parts.join('; ')}`)
 }
 
+/** The `init` that edits the configs OpenCode reads for `folder`: the global ones, or the project's from the folder up. */
+function initIn(ctx: CommandContext, folder: string, global: boolean): string {
+  return global ? 'agent-tracker init --global' : folder === ctx.io.cwd ? 'agent-tracker init' : `agent-tracker init in ${folder}`
+}
+
 /**
  * Whether OpenCode loads the plugin for the folder: its global config, or the project configs
  * OpenCode reads there, from the folder up to its repository's root (saying which folders it looked
@@ -473,7 +480,7 @@ function pluginCheck(ctx: CommandContext, folder: string, database: string): Che
   const broken = [
     ...unreadable.map((entry) => `${entry.file} cannot be read (${entry.problem})`),
     // Both loaded, the predecessor writes its own format at the database path agent-tracker uses.
-    ...predecessorIn.map((file) => `${file} loads the predecessor's ${PREDECESSOR_PLUGIN_NAME}, which writes its own format at the same database path: take it out (agent-tracker init puts agent-tracker in its place)`),
+    ...predecessorIn.map((file) => `${file} loads the predecessor's ${PREDECESSOR_PLUGIN_NAME}, which writes its own format at the same database path: take it out: ${initIn(ctx, folder, files.global.includes(file))} does (and adds agent-tracker, if missing)`),
   ].join('; ')
   if (configuredIn.length > 0) {
     const elsewhere = options.flatMap((entry) => {

@@ -1,6 +1,6 @@
 import { basename, dirname, join } from 'node:path'
-import type { RemovedHooks, SettingsFileName } from '@agent-tracker/claude-code'
-import { SETTINGS_FILE_NAMES, claudeCodeFolder, installClaudeCodeHooks, installedClaudeCodeHooks, removeClaudeCodeHooks, uninstallClaudeCodeHooks } from '@agent-tracker/claude-code'
+import type { SettingsFileName } from '@agent-tracker/claude-code'
+import { FileChangeProblem, SETTINGS_FILE_NAMES, SettingsFileProblem, claudeCodeFolder, installClaudeCodeHooks, installedClaudeCodeHooks, uninstallClaudeCodeHooks } from '@agent-tracker/claude-code'
 import { redactUrl } from '@agent-tracker/postgres-store/url'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
@@ -13,6 +13,8 @@ import { chooseHookCommand } from '../hooks/hook-command-choice.js'
 import { chooseSettingsFile, personalReason } from '../hooks/settings-file-choice.js'
 import { shellWord } from '../hooks/shell-quote.js'
 import { CLI_VERSION } from '../version.js'
+import { whyNotWritten } from '../export/output-sink.js'
+import { whyNotRead } from '../opencode-config.js'
 
 /** Hosts `hooks install` sets up. */
 export const HOOKED_HOSTS = ['claude-code'] as const
@@ -43,8 +45,11 @@ export function hooksInstallCommand(ctx: CommandContext, host: string, options: 
   const version = check === undefined || check.trouble !== undefined ? undefined : otherVersion(check, CLI_VERSION)
   const trouble = check?.trouble ?? (version === undefined ? undefined : `they start agent-tracker ${version.version}${check?.program === undefined ? '' : ` (${check.program})`}, not this ${CLI_VERSION}`)
   const target = chooseSettingsFile({ global: options.global === true, local: options.local === true, choice, databasePath: db })
-  const result = settingsEdit(() => installClaudeCodeHooks({ folder, command: choice.command, settingsFileName: target.name }))
-  const other = options.global === true ? undefined : settingsEdit(() => settleOtherProjectFile(folder, target.name, choice.command))
+  // The other project file is settled in the same change: all of it is written, or nothing.
+  const settle = options.global === true ? undefined : settleOtherProjectFile(folder, target.name, choice.command)
+  const again = `${rerun}${options.command === undefined ? '' : ` --command ${shellWord(options.command)}`}`
+  const { removed, ...result } = settingsEdit(again, () => installClaudeCodeHooks({ folder, command: choice.command, settingsFileName: target.name, ...(settle?.removeFrom === undefined ? {} : { removeFrom: settle.removeFrom }) }))
+  const other = settle === undefined ? undefined : { ...(removed === undefined ? {} : { removed }), ...(settle.alsoIn === undefined ? {} : { alsoIn: settle.alsoIn }) }
   // The hooks are in place by now: an exclude file that cannot be written is a warning, not a failure.
   const exclusion = target.name === 'settings.local.json' ? keepOutOfGit(result.settingsFile, ctx.io.env) : undefined
   const { command } = choice
@@ -74,17 +79,17 @@ export function hooksInstallCommand(ctx: CommandContext, host: string, options: 
 }
 
 /**
- * So that a project's hooks do not run twice: after writing `written`, agent-tracker's
- * hooks in the other one are removed when that one is the personal settings.local.json, or when
+ * So that a project's hooks do not run twice: with `written`, agent-tracker's hooks in the other
+ * one are to be removed (`removeFrom`) when that one is the personal settings.local.json, or when
  * they hold this machine's paths (written to the shared settings.json by an earlier version). The
  * shared file's portable hooks that run another command are the team's: they stay, and are named.
  */
-function settleOtherProjectFile(folder: string, written: SettingsFileName, command: string): { removed?: RemovedHooks; alsoIn?: { settingsFile: string; commands: readonly string[] } } {
+function settleOtherProjectFile(folder: string, written: SettingsFileName, command: string): { removeFrom?: SettingsFileName; alsoIn?: { settingsFile: string; commands: readonly string[] } } {
   const otherName: SettingsFileName = written === 'settings.json' ? 'settings.local.json' : 'settings.json'
   const installed = installedClaudeCodeHooks(folder, otherName)
   if (installed.problem !== undefined || installed.commands.length === 0) return {}
   if (otherName === 'settings.local.json' || installed.commands.every((entry) => machineSpecificPart(entry) !== undefined)) {
-    return { removed: removeClaudeCodeHooks({ folder, settingsFileName: otherName }) }
+    return { removeFrom: otherName }
   }
   // Claude Code runs identical commands of several files once.
   const different = installed.commands.filter((entry) => entry !== command)
@@ -117,7 +122,8 @@ export function hooksUninstallCommand(ctx: CommandContext, host: string, options
   })
   const given = options.command?.trim()
   const wrappers = given === undefined || given === '' ? [] : unmarked().map((hook) => hook.command).filter((command) => command === `${given} hook claude-code` || command.startsWith(`${given} hook claude-code `))
-  const result = settingsEdit(() => uninstallClaudeCodeHooks({ folder, settingsFileNames: names, commands: wrappers }))
+  const rerun = `agent-tracker hooks uninstall claude-code${options.global === true ? ' --global' : ''}${given === undefined || given === '' ? '' : ` --command ${shellWord(given)}`}`
+  const result = settingsEdit(rerun, () => uninstallClaudeCodeHooks({ folder, settingsFileNames: names, commands: wrappers }))
   const changed = result.settingsFiles.filter((file) => file.changed)
   const left = unmarked()
   ctx.print({ ...result, unmarkedHooks: left }, () => [
@@ -143,10 +149,33 @@ function hookFolder(ctx: CommandContext, host: string, options: { global?: boole
   return options.global === true ? claudeCodeFolder({ global: true, env: ctx.io.env, homeDir: ctx.io.homeDir }) : claudeCodeFolder({ global: false, project: ctx.io.cwd })
 }
 
-function settingsEdit<T>(edit: () => T): T {
+/**
+ * Runs an edit of Claude Code's settings, saying what stopped it: a settings file that is not
+ * Claude Code's settings (INVALID_CONFIG); a file or folder that cannot be written, by its path,
+ * why and what to do (CANNOT_WRITE); a settings file that cannot be read (CANNOT_READ).
+ */
+function settingsEdit<T>(rerun: string, edit: () => T): T {
   try {
     return edit()
   } catch (error) {
-    throw new CliError('INVALID_CONFIG', error instanceof Error ? error.message : String(error), EXIT.failure, { cause: error })
+    if (error instanceof SettingsFileProblem) throw new CliError('INVALID_CONFIG', error.message, EXIT.failure, { cause: error })
+    if (error instanceof FileChangeProblem) throw new CliError('CANNOT_WRITE', cannotChange(error, rerun), EXIT.failure, { cause: error })
+    const code = (error as NodeJS.ErrnoException).code
+    const path = (error as NodeJS.ErrnoException).path
+    if (path !== undefined && (code === 'EACCES' || code === 'EPERM' || code === 'EISDIR')) {
+      throw new CliError('CANNOT_READ', `Cannot read ${path}: ${whyNotRead(error)}; nothing was changed.${code === 'EISDIR' ? '' : ` Make it readable for you (e.g. chmod u+r), then run ${rerun} again.`}`, EXIT.failure, { cause: error })
+    }
+    throw error
   }
+}
+
+/** What stopped a change to Claude Code's folder, and for a permission what to do: in the words init uses for OpenCode's config. */
+function cannotChange(problem: FileChangeProblem, rerun: string): string {
+  const changed = problem.undone ? 'nothing was changed' : 'what was changed before it could not all be undone'
+  if (!problem.denied) return `Cannot ${problem.action} ${problem.path}: ${whyNotWritten(problem.path, problem.cause)}; ${changed}.`
+  const why = problem.action === 'write' ? 'it is not writable (no permission)'
+    : problem.action === 'create' ? `no permission to create a file in ${problem.folder}`
+      : `no permission to remove a file from ${problem.folder}`
+  const fix = problem.action === 'write' ? `Make it writable for you (e.g. chmod u+w ${shellWord(problem.path)})` : `Make ${problem.folder} writable for you (e.g. chmod u+w ${shellWord(problem.folder)})`
+  return `Cannot ${problem.action} ${problem.path}: ${why}; ${changed}. ${fix}, then run ${rerun} again.`
 }

@@ -10,7 +10,7 @@ import { CliError, EXIT } from '../cli-error.js'
 import { IMPORT_SOURCES } from './import-sources.js'
 import type { CommandContext } from '../context.js'
 import { money, plural, tokens } from '../format.js'
-import { absolutePath } from '../io.js'
+import { WORKING_FOLDER, absolutePath } from '../io.js'
 import { scanOrSkip } from './evidence.js'
 import { isFolder } from './lookups.js'
 
@@ -151,7 +151,7 @@ function identityOf(value: string | undefined): SetupIdentity {
 function openTarget(ctx: CommandContext, dryRun: boolean): LmdbStore | undefined {
   if (!dryRun) return ctx.openStore('write')
   const path = ctx.databasePath
-  const located = locateDatabase({ databasePath: path, env: ctx.io.env, homeDir: ctx.io.homeDir })
+  const located = locateDatabase({ databasePath: path, env: ctx.io.env, homeDir: ctx.io.homeDir, relativeTo: WORKING_FOLDER })
   return existsSync(located.path) ? ctx.openStore('read') : undefined
 }
 

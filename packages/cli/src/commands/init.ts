@@ -6,9 +6,10 @@ import { MEMORY_PATH } from '@agent-tracker/lmdb-store/config'
 import { DATABASE_PATH_VARIABLE, locateDatabase } from '@agent-tracker/node-host/database-path'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
+import { WORKING_FOLDER } from '../io.js'
 import { listSteps, stepsAfterInit } from '../first-run.js'
 import type { ConfigChange } from '../init/edit-config.js'
-import { addPluginToConfig, removePluginFromConfig } from '../init/edit-config.js'
+import { addPluginToConfig, removePluginFromConfig, removePredecessorFromConfig } from '../init/edit-config.js'
 import { writeConfig } from '../init/write-config.js'
 import { describeFailure } from '../describe-failure.js'
 import { shellWord } from '../hooks/shell-quote.js'
@@ -27,7 +28,9 @@ const NEW_CONFIG = '{\n  "$schema": "https://opencode.ai/config.json"\n}\n'
  * so the plugin is never listed twice. A relative `--database-path` is taken from the working
  * folder, as shells do, and written as an absolute path (the plugin would take it from the home
  * folder); when the plugin's database is not the one the CLI reads, it says how to make the CLI
- * read it. `--remove` takes the plugin out.
+ * read it. The predecessor's plugin (`opencode-agent-tracker`) is taken out wherever OpenCode
+ * would load it beside this one: of the config edited and of the others it reads with it (the
+ * project's from the working folder up, or the global ones). `--remove` takes the plugin out.
  */
 export function initCommand(ctx: CommandContext, options: { global?: boolean; databasePath?: string; maxSize?: string; remove?: boolean }): void {
   if (options.remove === true) {
@@ -43,27 +46,56 @@ export function initCommand(ctx: CommandContext, options: { global?: boolean; da
     ...(options.maxSize === undefined ? {} : { maxDatabaseSize: parseSizeLimit(options.maxSize, '--max-size') }),
   }
   const edit = addPluginToConfig(text, pluginOptions)
+  const predecessors = predecessorElsewhere(ctx, file, options.global === true)
   const importable = historyFound(ctx)
   const nextSteps = stepsAfterInit(ctx.commands).map((step) => (step.command === 'agent-tracker import' && importable.length > 0
     ? { ...step, does: `bring in the ${importable.map((host) => HOST_NAMES[host]).join(', ')} history already on this machine (try --dry-run first)` }
     : step))
-  const changed = edit.changes.length > 0
+  const changed = edit.changes.length > 0 || predecessors.length > 0
   // A project config not in the working folder is its repository's: said, so the user looks there.
   const where = options.global === true || dirname(file) === ctx.io.cwd ? '' : `, the config of the repository holding ${ctx.io.cwd}, which OpenCode reads wherever in it it starts`
   const databases = databasesAfter(ctx, edit.text)
-  if (changed) writeConfig(file, edit.text, { created, already: [], rerun: `agent-tracker init${options.global === true ? ' --global' : ''}` })
-  ctx.print({ file, created, changed, changes: edit.changes, keptOptions: edit.keptOptions, pluginDatabase: databases.plugin ?? null, cliDatabase: databases.cli, nextSteps, importable }, () => {
+  const rerun = `agent-tracker init${options.global === true ? ' --global' : ''}`
+  const written: string[] = []
+  if (edit.changes.length > 0) {
+    writeConfig(file, edit.text, { created, already: written, rerun })
+    written.push(file)
+  }
+  for (const other of predecessors) {
+    writeConfig(other.file, other.text, { created: false, already: written, rerun })
+    written.push(other.file)
+  }
+  const predecessorRemovedFrom = predecessors.map((other) => other.file)
+  ctx.print({ file, created, changed, changes: edit.changes, keptOptions: edit.keptOptions, predecessorRemovedFrom, pluginDatabase: databases.plugin ?? null, cliDatabase: databases.cli, nextSteps, importable }, () => {
+    const ours = edit.changes.filter((change) => change.kind !== 'predecessor-removed')
     const head = !changed
       ? `${PLUGIN_NAME} is already in ${file}${Object.keys(pluginOptions).length > 0 ? ' with these options' : ''}; nothing changed.`
       : edit.changes.some((change) => change.kind === 'plugin-added')
         ? `Added ${PLUGIN_NAME} to ${file}${created ? ' (a new file)' : ''}${where}. OpenCode installs it on its next start.`
         : edit.changes.some((change) => change.kind === 'plugin-replaced')
           ? `Put ${PLUGIN_NAME} in the place of the predecessor's plugin in ${file}${where}. OpenCode installs it on its next start, and it brings in the predecessor's database then (or run agent-tracker upgrade).`
-          : `Updated the ${PLUGIN_NAME} options in ${file}.`
-    const details = edit.changes.flatMap((change) => describeChange(change))
-    const kept = edit.keptOptions.length === 0 || !changed ? [] : [`  kept as they were: ${edit.keptOptions.join(', ')}`]
+          : ours.length > 0
+            ? `Updated the ${PLUGIN_NAME} options in ${file}.`
+            : `${PLUGIN_NAME} is already in ${file}${Object.keys(pluginOptions).length > 0 ? ' with these options' : ''}; took the predecessor's plugin out.`
+    const details = edit.changes.flatMap((change) => describeChange(change, file))
+    const elsewhere = predecessors.flatMap((other) => other.removed.flatMap((from) => describeChange({ kind: 'predecessor-removed', from }, other.file)))
+    const kept = edit.keptOptions.length === 0 || ours.length === 0 ? [] : [`  kept as they were: ${edit.keptOptions.join(', ')}`]
     const next = nextSteps.length === 0 ? [] : ['', 'Next:', listSteps(nextSteps)]
-    return [head, ...details, ...kept, ...databases.advice, ...next].join('\n')
+    return [head, ...details, ...kept, ...elsewhere, ...databases.advice, ...next].join('\n')
+  })
+}
+
+/**
+ * The predecessor's plugin taken out of the other configs OpenCode reads with `file` — the other
+ * project configs from the working folder up to its repository's root, or the other global ones:
+ * OpenCode would load it beside this plugin there too. Configs that cannot be read or do not
+ * parse are left as they are (doctor names them).
+ */
+function predecessorElsewhere(ctx: CommandContext, file: string, global: boolean): { file: string; text: string; removed: readonly string[] }[] {
+  const files = global ? configFilesIn(globalConfigFolder(ctx.io), true) : openCodeConfigFiles(ctx.io).project
+  return findPlugin(files.filter((other) => other !== file)).predecessorIn.flatMap((other) => {
+    const edit = removePredecessorFromConfig(readConfigFile(other))
+    return edit.removed.length === 0 ? [] : [{ file: other, ...edit }]
   })
 }
 
@@ -131,7 +163,7 @@ function databasePathOption(given: string, ctx: CommandContext): string {
   // Resolved against the working folder, an empty path would name the project folder itself.
   if (path === '') throw new CliError('USAGE', `--database-path is ${given === '' ? 'empty' : 'blank'}: give the database file the plugin should use — an absolute path, ~/… (the home folder) or a path relative to this folder — or leave --database-path out to keep the shared default.`, EXIT.usage)
   const written = path.startsWith('~') || path === MEMORY_PATH || isAbsolute(path) ? path : resolve(ctx.io.cwd, path)
-  locateDatabase({ databasePath: written, env: ctx.io.env, homeDir: ctx.io.homeDir })
+  locateDatabase({ databasePath: written, env: ctx.io.env, homeDir: ctx.io.homeDir, relativeTo: WORKING_FOLDER })
   return written
 }
 
@@ -162,11 +194,12 @@ function databasesAfter(ctx: CommandContext, text: string): { plugin?: string; c
   }
 }
 
-function describeChange(change: ConfigChange): string[] {
+function describeChange(change: ConfigChange, file: string): string[] {
   const shown = (option: string, value: unknown): string => (option === 'maxDatabaseSize' && typeof value === 'number' ? formatBytes(value) : JSON.stringify(value))
   switch (change.kind) {
     case 'plugin-added': return []
     case 'plugin-replaced': return [`  replaced: ${change.from} (the predecessor's plugin: both loaded, it would write its own format at the same database path)`]
+    case 'predecessor-removed': return [`  removed from ${file}: ${change.from} (the predecessor's plugin: both loaded, it would write its own format at the same database path)`]
     case 'option-added': return [`  ${change.option}: ${shown(change.option, change.value)} (added)`]
     case 'option-changed': return [`  ${change.option}: ${shown(change.option, change.from)} → ${shown(change.option, change.to)}`]
   }

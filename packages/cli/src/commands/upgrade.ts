@@ -4,6 +4,7 @@ import type { PredecessorKind, UpgradeOutcome, UpgradePlan } from '@agent-tracke
 import { locateDatabase, upgradePredecessorDatabase } from '@agent-tracker/node-host'
 import { EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
+import { WORKING_FOLDER } from '../io.js'
 import { plural, when } from '../format.js'
 import { parseSizeLimit } from '../parse-size.js'
 
@@ -21,7 +22,7 @@ const BECOMES: Readonly<Record<PredecessorKind, string>> = {
 /** `upgrade`: replaces the predecessor's central database at the path with agent-tracker's, importing everything. */
 export async function upgradeCommand(ctx: CommandContext, options: { dryRun?: boolean }): Promise<number> {
   const timeZone = ctx.timeZone
-  const { path } = locateDatabase({ databasePath: ctx.databasePath, env: ctx.io.env, homeDir: ctx.io.homeDir })
+  const { path } = locateDatabase({ databasePath: ctx.databasePath, env: ctx.io.env, homeDir: ctx.io.homeDir, relativeTo: WORKING_FOLDER })
   const maxSize = ctx.maxSize
   const progress = ctx.progress('Upgrading')
   const outcome = await upgradePredecessorDatabase({

@@ -1,7 +1,7 @@
 import type { ParseError } from 'jsonc-parser'
 import { parse } from 'jsonc-parser'
 import { describe, expect, it } from 'vitest'
-import { addPluginToConfig, removePluginFromConfig } from './edit-config.js'
+import { addPluginToConfig, removePluginFromConfig, removePredecessorFromConfig } from './edit-config.js'
 
 const PLUGIN = '@agent-tracker/opencode-plugin'
 
@@ -68,6 +68,21 @@ describe('addPluginToConfig makes the smallest edit', () => {
     expect(parse(addPluginToConfig('{ "plugin": ["opencode-agent-tracker-extra"] }', {}).text)).toEqual({ plugin: ['opencode-agent-tracker-extra', PLUGIN] })
   })
 
+  it("takes the predecessor's plugin out when this one is in the list already, keeping comments and layout", () => {
+    const text = `{\n  // plugins\n  "plugin": [\n    "${PLUGIN}", // ours\n    "opencode-agent-tracker@1.4.0",\n    "opencode-wakatime" // keep\n  ]\n}\n`
+    const edit = addPluginToConfig(text, {})
+    expect(edit.text).toBe(`{\n  // plugins\n  "plugin": [\n    "${PLUGIN}", // ours\n    "opencode-wakatime" // keep\n  ]\n}\n`)
+    expect(edit.changes).toEqual([{ kind: 'predecessor-removed', from: '"opencode-agent-tracker@1.4.0"' }])
+    const withOptions = addPluginToConfig(`{ "plugin": [["opencode-agent-tracker", { "x": 1 }], "${PLUGIN}@0.1.0"] }`, { databasePath: '~/t.lmdb' })
+    expect(withOptions.text).toBe(`{ "plugin": [["${PLUGIN}@0.1.0", { "databasePath": "~/t.lmdb" }]] }`)
+    expect(withOptions.changes).toEqual([{ kind: 'option-added', option: 'databasePath', value: '~/t.lmdb' }, { kind: 'predecessor-removed', from: '["opencode-agent-tracker",{"x":1}]' }])
+    // Listed twice and this one not at all: the first entry takes its place, the second goes.
+    const twice = addPluginToConfig('{ "plugin": ["opencode-agent-tracker", "other", "opencode-agent-tracker@0.0.9"] }', {})
+    expect(twice.text).toBe(`{ "plugin": ["${PLUGIN}", "other"] }`)
+    expect(twice.changes).toEqual([{ kind: 'plugin-replaced', from: '"opencode-agent-tracker"' }, { kind: 'predecessor-removed', from: '"opencode-agent-tracker@0.0.9"' }])
+    expect(removePredecessorFromConfig('{\n  "plugin": ["opencode-agent-tracker"],\n  "theme": "dark"\n}\n')).toEqual({ text: '{\n  "theme": "dark"\n}\n', removed: ['"opencode-agent-tracker"'] })
+  })
+
   it('keeps existing plugin options, adds new ones and changes only those given, saying which', () => {
     const text = `{
   "plugin": [
@@ -103,6 +118,22 @@ describe('addPluginToConfig makes the smallest edit', () => {
     expect(parse(edit.text)).toEqual({ plugin: ['opencode-wakatime', [PLUGIN, { databasePath: '/data/t.lmdb' }]] })
     expect(addPluginToConfig(edit.text, { databasePath: '/data/t.lmdb' })).toEqual({ text: edit.text, changes: [], keptOptions: [] })
     expect(addPluginToConfig(bare, {})).toEqual({ text: bare, changes: [], keptOptions: [] })
+  })
+
+  it("keeps the entry's own spec — a pinned version, a local copy's path — when it adds options", () => {
+    for (const spec of [`${PLUGIN}@0.1.0`, 'file:///home/me/agent-tracker/packages/opencode-plugin', './vendor/agent-tracker/packages/opencode-plugin']) {
+      const text = `{\n  "plugin": [\n    "opencode-wakatime",\n    ${JSON.stringify(spec)} // mine\n  ]\n}\n`
+      const edit = addPluginToConfig(text, { maxDatabaseSize: 1073741824 })
+      expect(edit.text).toBe(`{\n  "plugin": [\n    "opencode-wakatime",\n    [${JSON.stringify(spec)}, { "maxDatabaseSize": 1073741824 }] // mine\n  ]\n}\n`)
+      expect(edit.changes).toEqual([{ kind: 'option-added', option: 'maxDatabaseSize', value: 1073741824 }])
+      // Already [spec, options]: the spec and the other options stay.
+      const again = addPluginToConfig(edit.text, { databasePath: '/data/t.lmdb', maxDatabaseSize: 1073741824 })
+      expect(parse(again.text)).toEqual({ plugin: ['opencode-wakatime', [spec, { maxDatabaseSize: 1073741824, databasePath: '/data/t.lmdb' }]] })
+      expect(again.keptOptions).toEqual([])
+      const other = addPluginToConfig(`{ "plugin": [[${JSON.stringify(spec)}, { "exportStatus": "always" }]] }`, { databasePath: '/data/t.lmdb' })
+      expect(parse(other.text)).toEqual({ plugin: [[spec, { exportStatus: 'always', databasePath: '/data/t.lmdb' }]] })
+      expect(other.keptOptions).toEqual(['exportStatus'])
+    }
   })
 
   it('recognises the plugin by a versioned name', () => {

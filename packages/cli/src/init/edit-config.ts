@@ -9,6 +9,8 @@ export type ConfigChange =
   | { readonly kind: 'plugin-added' }
   /** The predecessor's plugin (`opencode-agent-tracker`) was in the list: this plugin took its place. */
   | { readonly kind: 'plugin-replaced'; readonly from: string }
+  /** The predecessor's plugin was in the list beside this one (or twice): its entry was taken out. */
+  | { readonly kind: 'predecessor-removed'; readonly from: string }
   | { readonly kind: 'option-added'; readonly option: string; readonly value: unknown }
   | { readonly kind: 'option-changed'; readonly option: string; readonly from: unknown; readonly to: unknown }
 
@@ -27,10 +29,11 @@ interface Insertion {
 
 /**
  * Adds the plugin to an OpenCode config's `plugin` list (in the place of the predecessor's
- * `opencode-agent-tracker`, when that is there), or merges `options` into its entry, with the
- * smallest edits: every other character — comments, indentation, line endings, trailing
- * commas, a byte-order mark — stays where it was. New lines take the indentation of their
- * neighbours. The text must parse (check with `parseConfig` first).
+ * `opencode-agent-tracker`, when that is there), or merges `options` into its entry (which keeps
+ * its own spec: a pinned version, a local copy's path), and takes out every entry of the
+ * predecessor's left beside it, with the smallest edits: every other character — comments,
+ * indentation, line endings, trailing commas, a byte-order mark — stays where it was. New lines
+ * take the indentation of their neighbours. The text must parse (check with `parseConfig` first).
  */
 export function addPluginToConfig(text: string, options: Readonly<Record<string, unknown>>): ConfigEdit {
   const { mark, rest } = splitByteOrderMark(text)
@@ -38,6 +41,38 @@ export function addPluginToConfig(text: string, options: Readonly<Record<string,
     const edit = addPluginToConfig(rest, options)
     return { ...edit, text: mark + edit.text }
   }
+  const edit = editOurEntry(text, options)
+  // Both loaded, the predecessor would write its own format at the database path this plugin uses.
+  const { text: without, removed } = removePredecessorFromConfig(edit.text)
+  return { ...edit, text: without, changes: [...edit.changes, ...removed.map((from): ConfigChange => ({ kind: 'predecessor-removed', from }))] }
+}
+
+/**
+ * Takes every entry of the predecessor's plugin (`opencode-agent-tracker`, any version, with its
+ * options) out of an OpenCode config's `plugin` list with the smallest edits, as
+ * {@link removePluginFromConfig} takes this plugin's. `removed` holds each entry taken out, as JSON.
+ * The text must parse (check with `parseConfig` first).
+ */
+export function removePredecessorFromConfig(text: string): { readonly text: string; readonly removed: readonly string[] } {
+  const { mark, rest } = splitByteOrderMark(text)
+  if (mark !== '') {
+    const edit = removePredecessorFromConfig(rest)
+    return { ...edit, text: mark + edit.text }
+  }
+  let edited = text
+  const removed: string[] = []
+  for (;;) {
+    const list = pluginList(edited)
+    const entry = list?.children?.find((child) => isPredecessorPluginEntry(getNodeValue(child)))
+    if (list === undefined || entry === undefined) break
+    removed.push(JSON.stringify(getNodeValue(entry)))
+    edited = removeChild(edited, list, list.children?.indexOf(entry) ?? -1)
+  }
+  return { text: removed.length === 0 ? edited : withoutEmptyPluginList(edited), removed }
+}
+
+/** {@link addPluginToConfig} but for the predecessor's entries beside this plugin's. */
+function editOurEntry(text: string, options: Readonly<Record<string, unknown>>): ConfigEdit {
   const layout = detectLayout(text)
   const root = parseTree(text, [], { allowTrailingComma: true })
   if (root?.type !== 'object') throw new Error('addPluginToConfig needs a config object')
@@ -48,15 +83,17 @@ export function addPluginToConfig(text: string, options: Readonly<Record<string,
     return done(text, [appendChildren(text, root, [`"plugin": [${entryText}]`], layout)], [{ kind: 'plugin-added' }, ...added(options)], [])
   }
   const entry = list.children?.find((child) => isOurPluginEntry(getNodeValue(child)))
-  // Both loaded, the predecessor would write its own format at the database path this plugin uses: it takes the predecessor's place.
+  // Not loaded yet, it takes the place of the predecessor's entry (any other of its entries goes after).
   const predecessor = entry === undefined ? list.children?.find((child) => isPredecessorPluginEntry(getNodeValue(child))) : undefined
   if (predecessor !== undefined) {
     const from = JSON.stringify(getNodeValue(predecessor))
     return done(text, [{ at: predecessor.offset, remove: predecessor.length, text: entryText }], [{ kind: 'plugin-replaced', from }, ...added(options)], [])
   }
   if (entry === undefined) return done(text, [appendChildren(text, list, [entryText], layout)], [{ kind: 'plugin-added' }, ...added(options)], [])
-  if (entry.type === 'string' || entry.type !== 'array') {
-    return withOptions ? done(text, [{ at: entry.offset, remove: entry.length, text: entryText }], added(options), []) : done(text, [], [], [])
+  if (entry.type !== 'array') {
+    if (!withOptions) return done(text, [], [], [])
+    // The entry's own spec stays as written — a pinned version, a local copy's path —, the options beside it.
+    return done(text, [{ at: entry.offset, text: '[' }, { at: entry.offset + entry.length, text: `, ${inlineObject(options)}]` }], added(options), [])
   }
   const given = entry.children?.[1]
   if (given?.type !== 'object') {

@@ -38,6 +38,13 @@ describe('resolveDatabasePath', () => {
     expect((failure as NodeHostError).details).toEqual({ value: databasePath, origin: 'explicit', reason: code })
   })
 
+  it('names where the caller took a relative explicit path from: the working folder for a command line', () => {
+    const accepted = 'Accepted are "~" or "~/..." (the home folder), an absolute path, or a path relative to'
+    expect(() => locateDatabase({ homeDir: home, env: {}, databasePath: '~bob/x.lmdb', relativeTo: 'the working folder' })).toThrow(`${accepted} the working folder.`)
+    // AGENT_TRACKER_DB is taken from the home folder whoever reads it.
+    expect(() => locateDatabase({ homeDir: home, env: { AGENT_TRACKER_DB: '~bob/x.lmdb' }, relativeTo: 'the working folder' })).toThrow(`${accepted} the home folder.`)
+  })
+
   it('reports the environment variable when the bad path comes from it', () => {
     expect(() => resolveDatabasePath({ homeDir: home, env: { AGENT_TRACKER_DB: '~zoe/x.lmdb' } })).toThrow(expect.objectContaining({
       message: expect.stringContaining('Invalid AGENT_TRACKER_DB "~zoe/x.lmdb"') as string,

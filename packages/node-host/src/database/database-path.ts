@@ -14,6 +14,12 @@ export interface DatabasePathSources {
   readonly env?: Readonly<Record<string, string | undefined>>
   /** The home folder; default `os.homedir()`. */
   readonly homeDir?: string
+  /**
+   * Where the caller took a relative explicit path from, as the error for a path not accepted
+   * names it: `the working folder` for a command line's path, resolved there before it comes here
+   * (`--db`); default `the home folder`, where this resolves a relative path itself.
+   */
+  readonly relativeTo?: string | undefined
 }
 
 /** Which source decided the database path. */
@@ -45,7 +51,8 @@ export function locateDatabase(sources: DatabasePathSources = {}): { readonly pa
   if (reason !== undefined) {
     const what = origin === 'environment' ? DATABASE_PATH_VARIABLE : 'database path'
     const why = reason === 'user-home' ? '"~user" paths are not supported' : 'a "~" folder inside a path is never expanded'
-    throw new NodeHostError('INVALID_DATABASE_PATH', `Invalid ${what} "${given}": ${why}. Accepted are "~" or "~/..." (the home folder), an absolute path, or a path relative to the home folder.`, { value: given, origin, reason })
+    const relativeTo = origin === 'explicit' ? sources.relativeTo ?? 'the home folder' : 'the home folder'
+    throw new NodeHostError('INVALID_DATABASE_PATH', `Invalid ${what} "${given}": ${why}. Accepted are "~" or "~/..." (the home folder), an absolute path, or a path relative to ${relativeTo}.`, { value: given, origin, reason })
   }
   if (first === '~') return { path: join(homeFolder(home, given, origin), ...rest), origin }
   return { path: isAbsolute(given) ? resolve(given) : resolve(homeFolder(home, given, origin), given), origin }
