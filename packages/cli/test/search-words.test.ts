@@ -1,0 +1,36 @@
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import type { PriorArtHit } from '@agent-tracker/core'
+import { factLine, jsonData, runCli, tempFolder } from './run-cli.js'
+
+const SETUP = 'build@a/b'
+
+type Found = { scope: string; patterns: PriorArtHit[]; mistakes: PriorArtHit[] }
+
+/** `search`'s JSON answer for `words`, run in `cwd`. */
+async function search(db: string, words: readonly string[], cwd?: string): Promise<Found> {
+  const run = await runCli(['search', ...words, '--db', db, '--json'], cwd === undefined ? {} : { cwd })
+  expect(run.code, run.stderr).toBe(0)
+  return jsonData(run.stdout, 'search') as Found
+}
+
+const titles = (found: Found): string[] => [...found.patterns, ...found.mistakes].map((hit) => hit.title)
+
+describe('search finds a graded commit by its message', () => {
+  it('as by its task and notes, once the commit has a retrospective', async () => {
+    const db = join(tempFolder(), 's.lmdb')
+    const project = tempFolder('shop-')
+    const commit = factLine({ kind: 'commit', setup: SETUP, project, hash: 'bbbb222', message: 'Rewrite the zebra totals', task: 'basket work', at: '2026-11-21T10:00:00Z' })
+    expect((await runCli(['ingest', '--db', db], { input: commit, now: new Date('2026-11-21T12:00:00Z') })).code).toBe(0)
+    expect(titles(await search(db, ['zebra']))).toEqual(['Rewrite the zebra totals'])
+
+    const graded = await runCli(['grade', SETUP, 'bbbb222', '--user', 'good', '--note', 'tidy giraffe diff', '--trust', '--db', db], { cwd: project, now: new Date('2026-11-21T12:00:00Z') })
+    expect(graded.code, graded.stderr).toBe(0)
+    // The retrospective stands for its commit: found by the commit's message, its task and its note, once each.
+    for (const word of ['zebra', 'basket', 'giraffe']) {
+      const found = await search(db, [word])
+      expect(found.patterns.map((hit) => [hit.kind, hit.title]), word).toEqual([['retrospective', 'basket work']])
+      expect(found.mistakes, word).toEqual([])
+    }
+  })
+})
