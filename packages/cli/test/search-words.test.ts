@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process'
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { PriorArtHit } from '@agent-tracker/core'
@@ -32,5 +34,27 @@ describe('search finds a graded commit by its message', () => {
       expect(found.patterns.map((hit) => [hit.kind, hit.title]), word).toEqual([['retrospective', 'basket work']])
       expect(found.mistakes, word).toEqual([])
     }
+  })
+})
+
+describe('search in a project of unknown scope', () => {
+  it("never calls the project's own work another scope", async () => {
+    const db = join(tempFolder(), 's.lmdb')
+    // A bare repository: nothing in it tells its scope.
+    const shop = join(tempFolder(), 'shop')
+    mkdirSync(shop)
+    execFileSync('git', ['init', '-q'], { cwd: shop })
+    const elsewhere = tempFolder('api-')
+    const commit = (project: string, hash: string, at: string): string => factLine({ kind: 'commit', setup: SETUP, project, hash, message: 'Parrot totals', at })
+    expect((await runCli(['ingest', '--db', db], { input: [commit(shop, 'aaaa111', '2026-03-01T10:00:00Z'), commit(elsewhere, 'cccc333', '2026-03-01T11:00:00Z')].join('\n') })).code).toBe(0)
+
+    const found = await search(db, ['parrot'], shop)
+    expect(found.scope).toBe('unknown')
+    // Its own work first, as its own scope, though the other is newer.
+    expect(found.patterns.map((hit) => [hit.project, hit.scope])).toEqual([[shop, 'same'], [elsewhere, 'other']])
+    const text = await runCli(['search', 'parrot', '--db', db], { cwd: shop })
+    expect(text.stdout).toMatch(/Parrot totals — commit, build@a\/b, shop, /)
+    // Nor, not knowing the project's scope, any other project's.
+    expect(text.stdout).not.toContain('(other scope)')
   })
 })

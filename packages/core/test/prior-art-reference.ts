@@ -32,7 +32,7 @@ export function searchPriorArtReference(query: string, records: PriorArtRecords,
         const count = found.filter((t) => t === term).length
         if (count > 0) relevance += (count / (count + 1.2)) * Math.log(1 + documents.length / (frequency.get(term) ?? 1))
       }
-      const scope: 'same' | 'other' = preferred !== undefined && preferred !== 'unknown' && scopeOf.get(document.project) === preferred ? 'same' : 'other'
+      const scope: 'same' | 'other' = document.project === options.project || (preferred !== undefined && preferred !== 'unknown' && scopeOf.get(document.project) === preferred) ? 'same' : 'other'
       return { document, relevance, scope }
     })
     .filter((hit) => hit.relevance > 0)

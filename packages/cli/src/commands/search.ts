@@ -24,7 +24,8 @@ export async function searchCommand(ctx: CommandContext, words: readonly string[
     const c = ctx.colours
     const line = (hit: PriorArtHit): string => {
       const grade = hit.grade === undefined ? '' : ` [${hit.gradedBy === 'agent' ? 'self-graded' : 'user grade'} ${gradeLabel(hit.grade)}]`
-      const where = `${hit.project.split(/[\\/]/).at(-1) ?? hit.project}${hit.scope === 'same' ? '' : ' (other scope)'}`
+      // Another project is said to be of another scope only when the current project's scope is known.
+      const where = `${hit.project.split(/[\\/]/).at(-1) ?? hit.project}${hit.scope === 'same' || result.scope === 'unknown' ? '' : ' (other scope)'}`
       return `  • ${hit.title}${grade} — ${hit.kind}, ${hit.setup}, ${where}, ${when(hit.at)}${hit.detail === '' ? '' : `\n    ${c.dim(hit.detail)}`}`
     }
     const sections = [

@@ -107,6 +107,14 @@ describe('searchPriorArt', () => {
     expect(retrospective?.detail).toBe('')
   })
 
+  it("takes the current project's own work as of its scope, known or not", () => {
+    const unprofiled: PriorArtRecords = { ...records, projects: [] }
+    const scopes = (options: { project?: string; scope?: string }): string[][] => searchPriorArt('payment', unprofiled, options).patterns.map((hit) => [hit.project, hit.scope])
+    expect(scopes({ project: '/w/shop' })).toEqual([['/w/shop', 'same'], ['/w/api', 'other']])
+    expect(scopes({ project: '/w/api', scope: 'unknown' })).toEqual([['/w/api', 'same'], ['/w/shop', 'other']])
+    expect(scopes({}).sort()).toEqual([['/w/api', 'other'], ['/w/shop', 'other']])
+  })
+
   it('ignores stopwords and finds nothing for unrelated words', () => {
     expect(terms('The payments were failing')).toEqual(['payment', 'fail'])
     expect(terms('retry retries retried')).toEqual(['retry', 'retry', 'retry'])

@@ -30,7 +30,7 @@ export interface PriorArtHit {
   readonly grade?: Grade
   /** Who gave `grade`: the user, or the agent itself (a self-grade, never taken as a verdict). */
   readonly gradedBy?: 'user' | 'agent'
-  /** Same scope as the current project, or another. */
+  /** The current project's own work or its scope's (`same`), or any other project's. */
   readonly scope: 'same' | 'other'
   readonly relevance: number
 }
@@ -42,8 +42,10 @@ export interface PriorArtResult {
   readonly mistakes: readonly PriorArtHit[]
 }
 
-/** What a prior-art search is told besides the records: the scope to prefer and how many hits to give. */
+/** What a prior-art search is told besides the records: the current project, the scope to prefer and how many hits to give. */
 export interface PriorArtOptions {
+  /** The current project's path: its own work is of its scope, whether that scope is known or not. */
+  readonly project?: string
   readonly scope?: string
   readonly limit?: number
 }
@@ -90,7 +92,7 @@ export interface PriorArtSearch {
 /**
  * Finds earlier work relevant to a task: patterns (work the user graded good or excellent first,
  * then user-graded neutral work, then work only the agent graded itself, then ungraded work),
- * from the current project's scope before other scopes; and mistakes to avoid (badly graded
+ * from the current project and its scope before other projects; and mistakes to avoid (badly graded
  * retrospectives, bugs, commits a bug was reported against — whatever their grade — and
  * activities whose outcome says something failed). Only a user grade makes a positive pattern.
  * Relevance is TF-IDF over words of tasks, notes, messages and outcomes.
@@ -252,6 +254,8 @@ function rank(query: string, candidates: readonly Candidate[], frequency: readon
   if (candidates.length === 0) return { query, patterns: [], mistakes: [] }
   const documents = corpus.size
   const preferred = options.scope !== undefined && options.scope !== 'unknown' ? options.scope : undefined
+  // The current project is of its own scope, known or not.
+  const own = options.project === undefined ? undefined : hashKey(hashOf(options.project))
   const scopes = new Map<number, string | undefined>()
   const scopeOf = (project: number): string | undefined => {
     if (!scopes.has(project)) scopes.set(project, options.scopeOf?.(project >>> 0))
@@ -263,7 +267,7 @@ function rank(query: string, candidates: readonly Candidate[], frequency: readon
       const count = counts[term] ?? 0
       if (count > 0) relevance += (count / (count + 1.2)) * Math.log(1 + documents / (frequency[term] ?? 1))
     }
-    const scope: 'same' | 'other' = preferred !== undefined && scopeOf(ranking.project) === preferred ? 'same' : 'other'
+    const scope: 'same' | 'other' = ranking.project === own || (preferred !== undefined && scopeOf(ranking.project) === preferred) ? 'same' : 'other'
     return { index, ranking, relevance, scope }
   })
   const order = (a: typeof hits[number], b: typeof hits[number]): number =>
