@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { PriorArtHit } from '@agent-tracker/core'
-import { factLine, jsonData, runCli, tempFolder } from './run-cli.js'
+import { factLine, jsonData, jsonError, runCli, tempFolder } from './run-cli.js'
 
 const SETUP = 'build@a/b'
 
@@ -34,6 +34,44 @@ describe('search finds a graded commit by its message', () => {
       expect(found.patterns.map((hit) => [hit.kind, hit.title]), word).toEqual([['retrospective', 'basket work']])
       expect(found.mistakes, word).toEqual([])
     }
+  })
+})
+
+describe('search words in every script', () => {
+  it('keeps combining marks in words, and reads text and query in one normal form, accents on Latin letters left out', async () => {
+    const db = join(tempFolder(), 's.lmdb')
+    const activity = (task: string, at: string): string => factLine({ kind: 'activity', setup: SETUP, project: '/w/app', task, outcome: 'ok', at })
+    const input = [
+      activity('हिन्दी अनुवाद जोड़ें', '2026-03-01T10:00:00Z'),
+      activity('Re\u0301sume\u0301 upload', '2026-03-01T11:00:00Z'),
+      activity('Café menu', '2026-03-01T12:00:00Z'),
+      activity('ｆｕｌｌｗｉｄｔｈ ｗｅｂｈｏｏｋ', '2026-03-01T13:00:00Z'),
+    ].join('\n')
+    expect((await runCli(['ingest', '--db', db], { input, now: new Date('2026-03-02T00:00:00Z') })).code).toBe(0)
+
+    expect(titles(await search(db, ['हिन्दी']))).toEqual(['हिन्दी अनुवाद जोड़ें'])
+    expect(titles(await search(db, ['अनुवाद']))).toEqual(['हिन्दी अनुवाद जोड़ें'])
+    // A word is not found by another that shares only its letters, not its vowel signs.
+    expect(titles(await search(db, ['अनार']))).toEqual([])
+    // Precomposed or decomposed, with or without its accents: the same word.
+    for (const query of ['résumé', 'Re\u0301sume\u0301', 'resume', 'RÉSUMÉ']) expect(titles(await search(db, [query])), query).toEqual(['Re\u0301sume\u0301 upload'])
+    expect(titles(await search(db, ['sume']))).toEqual([])
+    expect(titles(await search(db, ['cafe']))).toEqual(['Café menu'])
+    expect(titles(await search(db, ['café']))).toEqual(['Café menu'])
+    // Compatibility forms (full-width letters) are read as their plain letters.
+    expect(titles(await search(db, ['webhook']))).toEqual(['ｆｕｌｌｗｉｄｔｈ ｗｅｂｈｏｏｋ'])
+  })
+
+  it('refuses a query with no word to search for, saying what a word is', async () => {
+    const db = join(tempFolder(), 's.lmdb')
+    expect((await runCli(['ingest', '--db', db], { input: factLine({ kind: 'activity', setup: SETUP, project: '/w/app', task: 'cart 🛒 fixes', outcome: 'ok' }) })).code).toBe(0)
+    for (const query of ['🛒', '!!! ...', 'the and a']) {
+      const run = await runCli(['search', query, '--db', db, '--json'])
+      expect(run.code, query).toBe(2)
+      expect(jsonError(run.stdout), query).toMatchObject({ code: 'NO_SEARCH_WORDS', message: expect.stringMatching(/has no words to search for: .*letters or digits/) as unknown })
+    }
+    const text = await runCli(['search', '🛒', '--db', db])
+    expect(text.stderr).toMatch(/^error: "🛒" has no words to search for/)
   })
 })
 

@@ -19,6 +19,8 @@ const WORDS = [
   'tested', 'testing', 'Tes', 'the', 'The', 'used', 'uses', 'use', 'a', 'an', 'fix', 'fixes', 'İstanbul', 'ΣΟΦΟΣ',
   'σοφος', 'café', 'naïve', 'x²', 'v2', 'e2e', 'build', 'builds', 'cache', 'caches', 'broke', 'failed', 'failure',
   'wrong', 'crash', 'stripe', 'webhooks', 'webhook', 'payment', 'payments', 'class', 'classes', 'i', '42',
+  // Combining marks inside words, one word precomposed and decomposed, with and without accents, in compatibility forms.
+  'हिन्दी', 'अनुवाद', 'अनार', 'Re\u0301sume\u0301', 'résumé', 'RESUME', 'ｗｅｂｈｏｏｋ', 'йогурт', 'ﬁx', '\u0301',
 ]
 const GAPS = [' ', ' ', ' ', ', ', ': ', ' — ', ' · ', '/', '-', '_', '\n', '']
 const GRADES: readonly (Grade | undefined)[] = [undefined, -1, 1, 2, 5]

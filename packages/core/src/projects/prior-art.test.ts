@@ -115,6 +115,18 @@ describe('searchPriorArt', () => {
     expect(scopes({}).sort()).toEqual([['/w/api', 'other'], ['/w/shop', 'other']])
   })
 
+  it('reads words with their combining marks, in one normal form, the accents of Latin letters left out', () => {
+    expect(terms('हिन्दी अनुवाद जोड़ें')).toEqual(['हिन्दी', 'अनुवाद', 'जोड़ें'.normalize('NFC')])
+    expect(terms('Re\u0301sume\u0301 résumé RÉSUMÉ resume')).toEqual(['resume', 'resume', 'resume', 'resume'])
+    expect(terms('ｆｕｌｌｗｉｄｔｈ ﬁle x²')).toEqual(['fullwidth', 'file', 'x2'])
+    // Accents are left out of Latin letters only: other scripts' marks make other letters.
+    expect(terms('йогурт İstanbul naïve')).toEqual(['йогурт', 'istanbul', 'naive'])
+    expect(terms('🛒 !!! \u0301 a')).toEqual([])
+    const hindi: PriorArtRecords = { ...records, activities: [{ ...base, id: 'h1', project: '/w/shop', at: '2026-01-04T00:00:00.000Z', task: 'हिन्दी अनुवाद जोड़ें', actions: '', outcome: 'ok', decisions: '' }] }
+    expect(searchPriorArt('हिन्दी', hindi).patterns.map((hit) => hit.title)).toEqual(['हिन्दी अनुवाद जोड़ें'])
+    expect(searchPriorArt('अनार', hindi).patterns).toEqual([])
+  })
+
   it('ignores stopwords and finds nothing for unrelated words', () => {
     expect(terms('The payments were failing')).toEqual(['payment', 'fail'])
     expect(terms('retry retries retried')).toEqual(['retry', 'retry', 'retry'])
