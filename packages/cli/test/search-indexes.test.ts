@@ -6,8 +6,8 @@ import { SEARCHED_COLLECTIONS, recordEntry, searchEntryList } from '@agent-track
 import { createFactScript } from '@agent-tracker/core/testing'
 import { Transcript } from '@agent-tracker/host-import/testing'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
-import { asSchema2 } from '@agent-tracker/lmdb-store/testing'
-import { jsonData, runBuiltCli, runCli, tempFolder } from './run-cli.js'
+import { asSchema2, asSearchWords1 } from '@agent-tracker/lmdb-store/testing'
+import { factLine, jsonData, runBuiltCli, runCli, tempFolder } from './run-cli.js'
 import { SONNET, seedHistory } from './seed.js'
 
 /** What a process of the release before the search indexes, open since before the upgrade, leaves: facts past the mark. */
@@ -15,7 +15,7 @@ function leaveSearchIndexesBehind(db: string): void {
   const root = open({ path: db, maxDbs: 32 })
   const meta = root.openDB({ name: 'meta' })
   root.transactionSync(() => {
-    meta.putSync('searchedThrough', (meta.get('lastFactSeq') as number) - 1)
+    meta.putSync('searchedThrough@2', (meta.get('lastFactSeq') as number) - 1)
   })
   void root.close()
 }
@@ -55,6 +55,21 @@ describe('search indexes', () => {
     expect(built.stdout).toMatch(/✓ Search +the search indexes were being built: built now, \d+ entries\n/)
     expect((await runCli(['doctor', '--db', db])).stdout).toMatch(/✓ Search +the search indexes hold every/)
     expect((await runCli(['search', 'shop', 'cart', 'webhooks', '--db', db, '--json'])).stdout).toBe(meanwhile.stdout)
+  })
+
+  it('written by a release that split words at combining marks are rebuilt: search finds such words meanwhile, doctor says so and --repair rebuilds them', async () => {
+    const { db } = await seedHistory()
+    expect((await runCli(['ingest', '--db', db], { input: factLine({ kind: 'activity', setup: SONNET, project: '/w/app', task: 'हिन्दी अनुवाद जोड़ें', outcome: 'ok' }) })).code).toBe(0)
+    await asSearchWords1(db)
+    const hindi = async (): Promise<unknown[]> => (jsonData((await runCli(['search', 'हिन्दी', '--db', db, '--json'])).stdout, 'search') as { patterns: { title: string }[] }).patterns.map((hit) => hit.title)
+    expect((await runCli(['doctor', '--db', db])).stdout).toMatch(/! Search +the search indexes hold words as an earlier release read them: the first write of this release starts rebuilding them, and until they are rebuilt search reads whole records, slower; agent-tracker doctor --repair rebuilds them at once\n/)
+    const before = await searched(db)
+    expect(await hindi()).toEqual(['हिन्दी अनुवाद जोड़ें'])
+
+    expect((await runCli(['doctor', '--repair', '--db', db])).stdout).toMatch(/✓ Search +the search indexes were being built: built now, \d+ entries\n/)
+    expect((await runCli(['doctor', '--db', db])).stdout).toMatch(/✓ Search +the search indexes hold every/)
+    expect(await hindi()).toEqual(['हिन्दी अनुवाद जोड़ें'])
+    expect(await searched(db)).toBe(before)
   })
 })
 

@@ -206,6 +206,7 @@ export type { ProjectReference, SetupSuggestions } from './read-services/lookups
 export { latestProjectOf, latestSetupIn, resolveProject, suggestSetups } from './read-services/lookups.js'
 export type { PriorArtAnswer, PriorArtQuery } from './read-services/prior-art.js'
 export { priorArt } from './read-services/prior-art.js'
+export { hasSearchTerms } from './projects/search-terms.js'
 export type { ProjectSummary } from './read-services/project-list.js'
 export { projectList } from './read-services/project-list.js'
 export type { BacktestAnswer, BacktestQuery } from './read-services/backtest.js'

@@ -7,7 +7,8 @@ import { terms } from '../src/projects/prior-art.js'
 interface Document extends Omit<PriorArtHit, 'scope' | 'relevance'> {
   readonly verdict: 'positive' | 'neutral' | 'mistake'
   readonly standing: number
-  readonly text: string
+  /** Its terms, once per time it holds each. */
+  readonly words: readonly string[]
 }
 
 const FAILURE = /\b(fail(ed|s|ure)?|broke|broken|revert(ed)?|regress(ion|ed)?|wrong|crash(ed)?)\b/i
@@ -19,7 +20,7 @@ export function searchPriorArtReference(query: string, records: PriorArtRecords,
   const limit = options.limit ?? 10
   if (wanted.length === 0) return { query, patterns: [], mistakes: [] }
   const documents = collect(records)
-  const candidates = documents.map((document) => ({ document, found: terms(document.text) }))
+  const candidates = documents.map((document) => ({ document, found: document.words }))
   const frequency = new Map<string, number>()
   for (const { found } of candidates) for (const term of new Set(found)) if (wanted.includes(term)) frequency.set(term, (frequency.get(term) ?? 0) + 1)
   const scopeOf = new Map(records.projects.map((project) => [project.path, project.profile?.scope]))
@@ -31,14 +32,14 @@ export function searchPriorArtReference(query: string, records: PriorArtRecords,
         const count = found.filter((t) => t === term).length
         if (count > 0) relevance += (count / (count + 1.2)) * Math.log(1 + documents.length / (frequency.get(term) ?? 1))
       }
-      const scope: 'same' | 'other' = preferred !== undefined && preferred !== 'unknown' && scopeOf.get(document.project) === preferred ? 'same' : 'other'
+      const scope: 'same' | 'other' = document.project === options.project || (preferred !== undefined && preferred !== 'unknown' && scopeOf.get(document.project) === preferred) ? 'same' : 'other'
       return { document, relevance, scope }
     })
     .filter((hit) => hit.relevance > 0)
   const order = (a: typeof hits[number], b: typeof hits[number]): number =>
     Number(a.scope === 'other') - Number(b.scope === 'other') || b.relevance - a.relevance || (a.document.at < b.document.at ? 1 : -1)
   const toHit = ({ document, relevance, scope }: typeof hits[number]): PriorArtHit => {
-    const { verdict: _verdict, standing: _standing, text: _text, ...rest } = document
+    const { verdict: _verdict, standing: _standing, words: _words, ...rest } = document
     return { ...rest, scope, relevance: Math.round(relevance * 1000) / 1000 }
   }
   return {
@@ -55,37 +56,53 @@ export function searchPriorArtReference(query: string, records: PriorArtRecords,
 function collect(records: PriorArtRecords): Document[] {
   const retrospectiveCommits = new Set(records.retrospectives.map((r) => `${r.setup}\u0000${r.commit}`))
   const buggyCommits = new Set(records.bugs.flatMap((b) => (b.commit === undefined ? [] : [`${b.project}\u0000${b.commit}`])))
-  const messageOf = new Map(records.commits.map((c) => [`${c.project}\u0000${c.hash}`, c.message]))
+  const commitOf = new Map(records.commits.map((c) => [`${c.project}\u0000${c.hash}`, c]))
+  const messageOf = new Map([...commitOf].map(([link, c]) => [link, c.message]))
   const documents: Document[] = []
   for (const r of records.retrospectives) {
     const gradedBy = r.userGrade !== undefined ? 'user' : r.agentGrade !== undefined ? 'agent' : undefined
     const grade = r.userGrade ?? r.agentGrade
     const buggy = buggyCommits.has(`${r.project}\u0000${r.commit}`)
-    const detail = [r.userNote, r.agentNote, buggy ? 'a bug was reported against this commit' : undefined].filter((note) => note !== undefined).join(' · ')
-    const title = r.task ?? messageOf.get(`${r.project}\u0000${r.commit}`) ?? r.commit
+    const commit = commitOf.get(`${r.project}\u0000${r.commit}`)
+    const title = r.task ?? commit?.message ?? r.commit
+    const detail = [commit === undefined || commit.message === title || commit.message === '' ? undefined : commit.message, r.userNote, r.agentNote, buggy ? 'a bug was reported against this commit' : undefined].filter((note) => note !== undefined).join(' · ')
+    // It stands for its commit: its task's words (else its commit's hash, without the commit), and its
+    // commit's message's and task's, each as often as the one holding it most; then its notes.
+    const titleWords = commit === undefined ? terms(r.task ?? r.commit) : most(terms(r.task ?? ''), terms(commit.message), terms(commit.task ?? ''))
     documents.push({
       kind: 'retrospective', setup: r.setup, project: r.project, at: r.at, title, detail,
       ...(grade === undefined ? {} : { grade }),
       ...(gradedBy === undefined ? {} : { gradedBy }),
       ...verdictOf(r.userGrade, r.agentGrade, buggy),
-      text: `${title} ${detail}`,
+      words: [...titleWords, ...terms(`${r.userNote ?? ''} ${r.agentNote ?? ''}`), ...(buggy ? terms('a bug was reported against this commit') : [])],
     })
   }
   for (const a of records.activities) {
     const detail = [a.actions, a.outcome, a.decisions].filter((part) => part !== '').join(' · ')
-    documents.push({ kind: 'activity', setup: a.setup, project: a.project, at: a.at, title: a.task, detail, verdict: FAILURE.test(a.outcome) ? 'mistake' : 'neutral', standing: UNGRADED, text: `${a.task} ${detail}` })
+    documents.push({ kind: 'activity', setup: a.setup, project: a.project, at: a.at, title: a.task, detail, verdict: FAILURE.test(a.outcome) ? 'mistake' : 'neutral', standing: UNGRADED, words: terms(`${a.task} ${detail}`) })
   }
   for (const c of records.commits) {
     if (retrospectiveCommits.has(`${c.setup}\u0000${c.hash}`)) continue
     const buggy = buggyCommits.has(`${c.project}\u0000${c.hash}`)
-    documents.push({ kind: 'commit', setup: c.setup, project: c.project, at: c.at, title: c.message, detail: `commit ${c.hash.slice(0, 8)}`, verdict: buggy ? 'mistake' : 'neutral', standing: UNGRADED, text: `${c.message} ${c.task ?? ''}` })
+    documents.push({ kind: 'commit', setup: c.setup, project: c.project, at: c.at, title: c.message, detail: `commit ${c.hash.slice(0, 8)}`, verdict: buggy ? 'mistake' : 'neutral', standing: UNGRADED, words: terms(`${c.message} ${c.task ?? ''}`) })
   }
   for (const b of records.bugs) {
     const message = b.commit === undefined ? undefined : messageOf.get(`${b.project}\u0000${b.commit}`)
     const title = b.note ?? message ?? 'bug'
-    documents.push({ kind: 'bug', setup: b.setup, project: b.project, at: b.at, title, detail: message ?? '', verdict: 'mistake', standing: UNGRADED, text: `${title} ${message ?? ''}` })
+    documents.push({ kind: 'bug', setup: b.setup, project: b.project, at: b.at, title, detail: message ?? '', verdict: 'mistake', standing: UNGRADED, words: terms(`${title} ${message ?? ''}`) })
   }
   return documents
+}
+
+/** The words of several texts, each as often as the text holding it most holds it. */
+function most(...texts: readonly (readonly string[])[]): string[] {
+  const counts = new Map<string, number>()
+  for (const words of texts) {
+    const here = new Map<string, number>()
+    for (const word of words) here.set(word, (here.get(word) ?? 0) + 1)
+    for (const [word, count] of here) counts.set(word, Math.max(counts.get(word) ?? 0, count))
+  }
+  return [...counts].flatMap(([word, count]) => Array.from({ length: count }, () => word))
 }
 
 function verdictOf(userGrade: Grade | undefined, agentGrade: Grade | undefined, buggy: boolean): Pick<Document, 'verdict' | 'standing'> {

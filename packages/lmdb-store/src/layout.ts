@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { CollectionName, RecordKey } from '@agent-tracker/core'
+import { SEARCH_WORDS_VERSION } from '@agent-tracker/core/store'
 import type { Key } from 'lmdb'
 
 /**
@@ -70,17 +71,32 @@ export const LAST_FACT_SEQ_KEY = 'lastFactSeq'
 
 /**
  * Meta key of the fact sequence number through which the search indexes hold an entry for every
- * record: written with each batch of facts by a release that keeps them. A process of an earlier
- * release that had the database open before its upgrade writes facts without it, and so leaves the
- * search indexes known to be behind (see `searchIndexesInStep`).
+ * record, its words cut as this release cuts them (`SEARCH_WORDS_VERSION` in core, part of the key):
+ * written with each batch of facts by a release that keeps them. A process of an earlier release
+ * that had the database open before its upgrade writes facts without it, and a process of a release
+ * that cut words another way moves on only its own key (see {@link searchMarkKeys}), so either
+ * leaves the search indexes known to be behind (see `searchIndexesInStep`).
  */
-export const SEARCHED_THROUGH_KEY = 'searchedThrough'
+export const SEARCHED_THROUGH_KEY = searchMarkKeys(SEARCH_WORDS_VERSION).searchedThrough
 
 /**
  * Meta key of a search-index build under way (see `startSearchBuild`): where it stopped, so that it
  * goes on in short write transactions, in the background, instead of one long one at the upgrade.
+ * Versioned as {@link SEARCHED_THROUGH_KEY} is: a build another release started is not taken up.
  */
-export const SEARCH_BUILD_KEY = 'searchBuild'
+export const SEARCH_BUILD_KEY = searchMarkKeys(SEARCH_WORDS_VERSION).searchBuild
+
+/**
+ * The meta keys of the search indexes' mark and build, as the releases of a version of the search
+ * words keep them: version 1 (words split at combining marks, nothing normalised) as
+ * `searchedThrough` and `searchBuild`, each later one with `@` and its version after.
+ */
+export function searchMarkKeys(version: number): { readonly searchedThrough: string; readonly searchBuild: string } {
+  return version === 1 ? { searchedThrough: 'searchedThrough', searchBuild: 'searchBuild' } : { searchedThrough: `searchedThrough@${String(version)}`, searchBuild: `searchBuild@${String(version)}` }
+}
+
+/** The meta keys releases of earlier versions of the search words marked their search indexes with. */
+export const EARLIER_SEARCH_MARK_KEYS: readonly string[] = Array.from({ length: SEARCH_WORDS_VERSION - 1 }, (_, index) => Object.values(searchMarkKeys(index + 1))).flat()
 
 /** Meta key of the schema version. */
 export const SCHEMA_VERSION_KEY = 'schemaVersion'

@@ -42,7 +42,7 @@ import { readProjectDays, rebuildProjectDays } from './project-days.js'
 import { readSetupTotals, rebuildSetupTotals } from './setup-totals.js'
 import { SECONDARY_INDEXES } from './indexes.js'
 import type { SearchBuildProgress, SearchIndexEntry } from './search-index.js'
-import { SEARCHED_COLLECTIONS, buildSearchIndexes, continueSearchBuild, isSearched, searchBuildProgress, searchEntries, searchEntrySize, searchIndexesInStep, visitSearchEntries } from './search-index.js'
+import { SEARCHED_COLLECTIONS, buildSearchIndexes, continueSearchBuild, isSearched, searchBuildProgress, searchEntries, searchEntrySize, searchIndexesInStep, searchWordsOutdated, visitSearchEntries } from './search-index.js'
 import type { TreeWrites } from './size-limit.js'
 import { encodedSizeBound, ensureRoom, ensureRoomByPages, factLogSizeBound, indexSizeBound } from './size-limit.js'
 import { closedError, translateWriteError } from './store-errors.js'
@@ -193,16 +193,19 @@ export class LmdbStore implements SyncTrackerStore {
 
   /**
    * Whether the search indexes hold every record: `in step`; `building` (the upgrade of a database
-   * of schema 2 started a build that {@link continueSearchIndexBuild} carries on); `behind` (a
-   * process of an earlier release wrote after the upgrade); or `absent` (a database of schema 2,
-   * read as it is). Unless in step, searches read whole records, until the build is done or
-   * {@link repairSearchIndexes} rebuilds them.
+   * of schema 2, or of one whose words an earlier release cut another way, started a build that
+   * {@link continueSearchIndexBuild} carries on); `outdated` (their words were cut as an earlier
+   * release cut them, and this release has not opened the database for writing yet, which starts
+   * that build); `behind` (a process of an earlier release wrote after the upgrade); or `absent` (a
+   * database of schema 2, read as it is). Unless in step, searches read whole records, until the
+   * build is done or {@link repairSearchIndexes} rebuilds them.
    */
-  searchIndexes(): 'in step' | 'building' | 'behind' | 'absent' {
+  searchIndexes(): 'in step' | 'building' | 'outdated' | 'behind' | 'absent' {
     this.#ensureOpen()
     if (SEARCHED_COLLECTIONS.some((collection) => this.#db.search[collection] === undefined)) return 'absent'
     if (searchIndexesInStep(this.#db)) return 'in step'
-    return searchBuildProgress(this.#db) === undefined ? 'behind' : 'building'
+    if (searchBuildProgress(this.#db) !== undefined) return 'building'
+    return searchWordsOutdated(this.#db) ? 'outdated' : 'behind'
   }
 
   /** How far the search-index build under way has come; undefined when none is (see {@link searchIndexes}). */

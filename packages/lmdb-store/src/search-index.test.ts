@@ -9,10 +9,10 @@ import { open } from 'lmdb'
 import { describe, expect, it } from 'vitest'
 import { tempFolder } from '@agent-tracker/test-folders'
 import { deepCheck } from './deep-check.js'
-import { META, SEARCHED_THROUGH_KEY, SEARCH_DATABASES, SUB_DATABASES, STRUCTURES_KEY, keyPart, toLmdbKey } from './layout.js'
+import { META, SEARCHED_THROUGH_KEY, SEARCH_BUILD_KEY, SEARCH_DATABASES, SUB_DATABASES, STRUCTURES_KEY, keyPart, searchMarkKeys, toLmdbKey } from './layout.js'
 import { openLmdbStore } from './open-lmdb-store.js'
 import { keyParts, searchKey, searchReadOptions, visitSearchEntries } from './search-index.js'
-import { asSchema2 } from './testing.js'
+import { asSchema2, asSearchWords1 } from './testing.js'
 
 const SONNET = 'build@anthropic/claude-sonnet-4-5'
 const GPT = 'plan@openai/gpt-5'
@@ -145,6 +145,68 @@ describe('the search indexes', () => {
     await upgraded.close()
   })
 
+  it('are rebuilt once, a step at a time, in a database whose words a release cut as version 1 of the search words did; read-only, it is searched through its records', async () => {
+    const databasePath = join(tempFolder(), 'tracker.lmdb')
+    const later = createFactScript({ setup: SONNET, project: SHOP, start: '2026-04-01T00:00:00.000Z', stepMs: 60_000 })
+    const facts = [...history(), later.activity('हिन्दी अनुवाद जोड़ें'), later.activity('Re\u0301sume\u0301 upload'), later.activity('Café menu')]
+    const reference = createMemoryStore()
+    await reference.applyFacts(facts)
+    const writer = openLmdbStore({ databasePath })
+    await writer.applyFacts(facts)
+    await writer.close()
+    await asSearchWords1(databasePath)
+    const file = readFileSync(databasePath)
+    const queries = ['हिन्दी', 'अनार', 'résumé', 'cafe', 'stripe webhook cache']
+    const answers = await Promise.all(queries.map((task) => priorArt(reference, { task })))
+    expect(answers.map((answer) => answer.patterns.length)).toEqual([1, 0, 1, 1, 10])
+    const sameAnswers = async (store: TrackerStore): Promise<void> => {
+      for (const [index, task] of queries.entries()) expect(await priorArt(store, { task }), task).toEqual(answers[index])
+    }
+
+    // Read-only opens leave it as it is, and search its records, not its digests.
+    const asIs = openLmdbStore({ databasePath, readOnly: true })
+    expect(asIs.searchIndexes()).toBe('outdated')
+    expect((await searchEntryList(asIs, 'activities', { limit: 1 }))[0]?.record).toBeDefined()
+    await sameAnswers(asIs)
+    await asIs.close()
+    expect(readFileSync(databasePath).equals(file)).toBe(true)
+
+    // The first writable open starts the build; searches read the records until it is done.
+    const upgraded = openLmdbStore({ databasePath })
+    expect(await upgraded.schemaVersion()).toBe(SCHEMA_VERSION)
+    expect(upgraded.searchIndexes()).toBe('building')
+    const total = 30 + 18 + 30 + 4
+    expect(upgraded.searchIndexBuild()).toEqual({ built: 0, total, done: false })
+    await sameAnswers(upgraded)
+    expect(await upgraded.continueSearchIndexBuild(50)).toEqual({ built: 50, total, done: false })
+    expect(await upgraded.continueSearchIndexBuild(50)).toEqual({ built: total, total, done: true })
+    expect(upgraded.searchIndexes()).toBe('in step')
+    await expectInStep(upgraded)
+    expect((await searchEntryList(upgraded, 'activities', { limit: 1 }))[0]?.record).toBeUndefined()
+    await sameAnswers(upgraded)
+    await upgraded.close()
+
+    // Once: the next open finds them in step and starts nothing.
+    const reopened = openLmdbStore({ databasePath })
+    expect(reopened.searchIndexes()).toBe('in step')
+    await reopened.close()
+  })
+
+  it('are known to be behind when a release of version 1 of the search words marks them its way after they were rebuilt, until a repair', async () => {
+    const databasePath = await storedHistory()
+    // Its doctor --repair rebuilds them with its words and marks them under its own key.
+    const earlier = open({ path: databasePath, maxDbs: 32 })
+    const meta = earlier.openDB({ name: META })
+    expect(meta.get(SEARCHED_THROUGH_KEY)).toBeGreaterThan(0)
+    earlier.transactionSync(() => { meta.putSync(searchMarkKeys(1).searchedThrough, meta.get(SEARCHED_THROUGH_KEY)); })
+    await earlier.close()
+    const store = openLmdbStore({ databasePath })
+    expect(store.searchIndexes()).toBe('behind')
+    expect(await store.repairSearchIndexes()).toBeGreaterThan(60)
+    expect(store.searchIndexes()).toBe('in step')
+    await store.close()
+  })
+
   it('stay in step with what is written between the steps of a build, in this process and another, and the build stops at the size limit', async () => {
     const databasePath = join(tempFolder(), 'tracker.lmdb')
     const facts = history()
@@ -202,7 +264,7 @@ describe('the search indexes', () => {
     await upgrading.close()
     for (const garbled of [{ collection: 'two', after: null, built: 30 }, { collection: 1, after: [7], built: 30 }, 'x']) {
       const root = open({ path: databasePath, maxDbs: 32 })
-      root.transactionSync(() => { root.openDB({ name: META }).putSync('searchBuild', garbled); })
+      root.transactionSync(() => { root.openDB({ name: META }).putSync(SEARCH_BUILD_KEY, garbled); })
       await root.close()
       const store = openLmdbStore({ databasePath })
       expect(store.searchIndexBuild()).toMatchObject({ built: 0, done: false })

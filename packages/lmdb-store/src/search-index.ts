@@ -4,7 +4,7 @@ import { TrackerError } from '@agent-tracker/core'
 import { SEARCHED_COLLECTIONS, digestProblem, isCanonicalTimestamp, isSearched, searchDigest } from '@agent-tracker/core/store'
 import type { Database } from 'lmdb'
 import type { QueryTables } from './record-queries.js'
-import { LAST_FACT_SEQ_KEY, SEARCHED_THROUGH_KEY, SEARCH_BUILD_KEY, STRUCTURES_KEY, keyPart } from './layout.js'
+import { EARLIER_SEARCH_MARK_KEYS, LAST_FACT_SEQ_KEY, SEARCHED_THROUGH_KEY, SEARCH_BUILD_KEY, STRUCTURES_KEY, keyPart } from './layout.js'
 import type { TreeWrites } from './size-limit.js'
 
 export { SEARCHED_COLLECTIONS, isSearched }
@@ -286,7 +286,13 @@ export function buildSearchIndexes(db: QueryTables): number {
   }
   db.meta.putSync(SEARCHED_THROUGH_KEY, lastSeq(db))
   db.meta.removeSync(SEARCH_BUILD_KEY)
+  forgetEarlierMarks(db)
   return entries
+}
+
+/** Removes the marks and builds of the search indexes that releases cutting words another way kept. */
+function forgetEarlierMarks(db: QueryTables): void {
+  for (const key of EARLIER_SEARCH_MARK_KEYS) db.meta.removeSync(key)
 }
 
 /** Where a search-index build under way stopped (kept in `meta`, see {@link SEARCH_BUILD_KEY}). */
@@ -317,6 +323,7 @@ export interface SearchBuildProgress {
 export function startSearchBuild(db: QueryTables): void {
   for (const collection of SEARCHED_COLLECTIONS) db.search[collection]?.clearSync()
   db.meta.removeSync(SEARCHED_THROUGH_KEY)
+  forgetEarlierMarks(db)
   db.meta.putSync(SEARCH_BUILD_KEY, { collection: 0, after: null, built: 0 } satisfies SearchBuildCursor)
 }
 
@@ -374,6 +381,15 @@ export function continueSearchBuild(db: QueryTables, limit: number, ensureRoom: 
   return { built, total: searchedRecords(db), done: false }
 }
 
+/**
+ * Whether the search indexes hold words as a release that cut them another way wrote them (see
+ * `SEARCH_WORDS_VERSION` in core) and no build of this release's has started: a database this
+ * release has not written to yet. Its first writable open starts a build (see `checkSchemaVersion`).
+ */
+export function searchWordsOutdated(db: QueryTables): boolean {
+  return SEARCHED_COLLECTIONS.every((collection) => db.search[collection] !== undefined) && db.meta.get(SEARCHED_THROUGH_KEY) === undefined && db.meta.get(SEARCH_BUILD_KEY) === undefined
+}
+
 /** The build's cursor; a garbled one starts the build again from the first record (putting an entry twice changes nothing). */
 function searchBuildCursor(db: QueryTables): SearchBuildCursor | undefined {
   const value = db.meta.get(SEARCH_BUILD_KEY) as Partial<SearchBuildCursor> | null | undefined
@@ -402,6 +418,8 @@ function searchedRecords(db: QueryTables): number {
  */
 export function searchIndexesInStep(db: QueryTables): boolean {
   if (db.meta.get(SEARCHED_THROUGH_KEY) !== lastSeq(db)) return false
+  // A release that cut words another way marked them since (its doctor --repair rebuilt them its way).
+  if (EARLIER_SEARCH_MARK_KEYS.some((key) => db.meta.get(key) !== undefined)) return false
   return SEARCHED_COLLECTIONS.every((collection) => {
     const index = db.search[collection]
     return index !== undefined && entryCount(index) === recordCount(db.tables[collection])

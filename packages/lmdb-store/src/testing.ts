@@ -1,5 +1,9 @@
+import { SEARCHED_COLLECTIONS } from '@agent-tracker/core/store'
+import { searchDigestOfWords1 } from '@agent-tracker/core/testing'
 import { open } from 'lmdb'
-import { META, SCHEMA_VERSION_KEY, SEARCH_DATABASES } from './layout.js'
+import { META, SCHEMA_VERSION_KEY, SEARCHED_THROUGH_KEY, SEARCH_BUILD_KEY, SEARCH_DATABASES, searchMarkKeys } from './layout.js'
+import { openTables } from './open-environment.js'
+import { searchKey } from './search-index.js'
 
 /**
  * For tests of upgrades: turns a database this release wrote back into one of schema 2, as the
@@ -12,6 +16,37 @@ export async function asSchema2(databasePath: string): Promise<void> {
     root.transactionSync(() => {
       for (const name of Object.values(SEARCH_DATABASES)) root.openDB({ name, keyEncoding: 'binary', encoding: 'binary' }).dropSync()
       root.openDB({ name: META }).putSync(SCHEMA_VERSION_KEY, 2)
+    })
+  } finally {
+    await root.close()
+  }
+}
+
+/**
+ * For tests of upgrades: turns a database this release wrote back into one as the releases of
+ * version 1 of the search words left it (schema 3 too) — the same records, each search entry's
+ * digest with its words cut as they cut them, the indexes marked in step under their key. The
+ * database must not be open in this process.
+ */
+export async function asSearchWords1(databasePath: string): Promise<void> {
+  const root = open({ path: databasePath, maxDbs: 32 })
+  try {
+    const db = openTables(root)
+    const earlier = searchMarkKeys(1)
+    root.transactionSync(() => {
+      for (const collection of SEARCHED_COLLECTIONS) {
+        const index = db.search[collection]
+        if (index === undefined) throw new Error(`${databasePath} has no search index of ${collection}.`)
+        for (const { key, value } of db.tables[collection].getRange({ snapshot: false })) {
+          if (!Array.isArray(key)) continue
+          index.putSync(searchKey(collection, value.at, key as string[]), searchDigestOfWords1(collection, value))
+        }
+      }
+      const through = db.meta.get(SEARCHED_THROUGH_KEY)
+      if (through === undefined) throw new Error(`${databasePath} has search indexes out of step.`)
+      db.meta.removeSync(SEARCHED_THROUGH_KEY)
+      db.meta.removeSync(SEARCH_BUILD_KEY)
+      db.meta.putSync(earlier.searchedThrough, through)
     })
   } finally {
     await root.close()

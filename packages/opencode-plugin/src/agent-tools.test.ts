@@ -46,6 +46,8 @@ describe('the agent tools', () => {
     expect(found).toContain('- feat: invoice export (user grade excellence)')
     expect(found).toContain('- feat: invoice totals (self-graded good)')
     expect(found.indexOf('invoice export')).toBeLessThan(found.indexOf('invoice totals'))
+    // A task with nothing to search for is said so, not answered with nothing found.
+    expect(await plugin.agentTool('ses_1', 'tracker_prior_art', { task: '🛒 !!! the' })).toBe('"🛒 !!! the" has no words to search for: give words of two or more letters or digits (of any script), other than common words such as "the" or "fix".')
   })
 
   it('say when tracking is paused or the session is not known yet', async () => {

@@ -1,4 +1,4 @@
-import { gradeLabel, priorArt } from '@agent-tracker/core'
+import { gradeLabel, hasSearchTerms, priorArt } from '@agent-tracker/core'
 import type { Tracker } from '@agent-tracker/node-host'
 import { profileFolder, statusCardText } from '@agent-tracker/node-host/hooks'
 import type { tool as opencodeTool, ToolContext, ToolDefinition } from '@opencode-ai/plugin/tool'
@@ -119,6 +119,7 @@ export function agentTools(context: Pick<TrackerContext, 'runtime' | 'sessions' 
       description: 'Search earlier work (all projects) for a task: patterns that were graded well, and mistakes to avoid.',
       args: { task: string().describe('words describing the task') },
       async execute(args) {
+        if (!hasSearchTerms(args.task)) return `${JSON.stringify(args.task)} has no words to search for: give words of two or more letters or digits (of any script), other than common words such as "the" or "fix".`
         const runtime = await ready()
         // A page of records, then a slice of scoring, then OpenCode's event loop turns: never a long block.
         const result = await priorArt(runtime.buffer, { task: args.task, project: runtime.project, limit: PRIOR_ART_HITS }, { profileFolder, pause: nextTurn })

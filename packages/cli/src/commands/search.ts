@@ -1,5 +1,5 @@
 import type { PriorArtHit } from '@agent-tracker/core'
-import { gradeLabel, priorArt } from '@agent-tracker/core'
+import { gradeLabel, hasSearchTerms, priorArt } from '@agent-tracker/core'
 import { profileFolder } from '@agent-tracker/node-host/hooks'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
@@ -11,6 +11,8 @@ import { isFolder, projectOf, resolveProject } from './lookups.js'
 export async function searchCommand(ctx: CommandContext, words: readonly string[], options: { project?: string; limit: number }): Promise<void> {
   const query = words.join(' ').trim()
   if (query === '') throw new CliError('MISSING_QUERY', 'Give some words describing the task, e.g. agent-tracker search "stripe webhooks".', EXIT.usage)
+  // Only punctuation, emoji, single characters or common words: a search for it would find nothing, whatever was recorded.
+  if (!hasSearchTerms(query)) throw new CliError('NO_SEARCH_WORDS', `${JSON.stringify(query)} has no words to search for: give words of two or more letters or digits (of any script), other than common words such as "the" or "fix", e.g. agent-tracker search "stripe webhooks".`, EXIT.usage)
   const store = await ctx.readStore()
   // A folder (a new project's too: its profile is read there), else a recorded project by path or
   // name, as --project is taken elsewhere; a mistyped one is said so, with what it is close to,
@@ -24,7 +26,8 @@ export async function searchCommand(ctx: CommandContext, words: readonly string[
     const c = ctx.colours
     const line = (hit: PriorArtHit): string => {
       const grade = hit.grade === undefined ? '' : ` [${hit.gradedBy === 'agent' ? 'self-graded' : 'user grade'} ${gradeLabel(hit.grade)}]`
-      const where = `${hit.project.split(/[\\/]/).at(-1) ?? hit.project}${hit.scope === 'same' ? '' : ' (other scope)'}`
+      // Another project is said to be of another scope only when the current project's scope is known.
+      const where = `${hit.project.split(/[\\/]/).at(-1) ?? hit.project}${hit.scope === 'same' || result.scope === 'unknown' ? '' : ' (other scope)'}`
       return `  • ${hit.title}${grade} — ${hit.kind}, ${hit.setup}, ${where}, ${when(hit.at)}${hit.detail === '' ? '' : `\n    ${c.dim(hit.detail)}`}`
     }
     const sections = [

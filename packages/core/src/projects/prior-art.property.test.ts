@@ -19,10 +19,14 @@ const WORDS = [
   'tested', 'testing', 'Tes', 'the', 'The', 'used', 'uses', 'use', 'a', 'an', 'fix', 'fixes', 'İstanbul', 'ΣΟΦΟΣ',
   'σοφος', 'café', 'naïve', 'x²', 'v2', 'e2e', 'build', 'builds', 'cache', 'caches', 'broke', 'failed', 'failure',
   'wrong', 'crash', 'stripe', 'webhooks', 'webhook', 'payment', 'payments', 'class', 'classes', 'i', '42',
+  // Combining marks inside words, one word precomposed and decomposed, with and without accents, in compatibility forms.
+  'हिन्दी', 'अनुवाद', 'अनार', 'Re\u0301sume\u0301', 'résumé', 'RESUME', 'ｗｅｂｈｏｏｋ', 'йогурт', 'ﬁx', '\u0301',
 ]
 const GAPS = [' ', ' ', ' ', ', ', ': ', ' — ', ' · ', '/', '-', '_', '\n', '']
 const GRADES: readonly (Grade | undefined)[] = [undefined, -1, 1, 2, 5]
 const SCOPES = [undefined, 'cli', 'web-app', 'unknown']
+/** The project a search is for: none, one of the history's, or one it has no work of. */
+const CURRENT_PROJECTS = [undefined, '/w/one', '/w/two', '/w/elsewhere']
 
 function pick<T>(random: RandomSource, values: readonly T[]): T {
   return values[Math.floor(random() * values.length)] as T
@@ -73,7 +77,8 @@ describe('searchPriorArt against the plain tokenise-everything search', () => {
       const records = history(random)
       const query = text(random, 4)
       const scope = pick(random, SCOPES)
-      const options = { limit: 1 + Math.floor(random() * 10), ...(scope === undefined ? {} : { scope }) }
+      const project = pick(random, CURRENT_PROJECTS)
+      const options = { limit: 1 + Math.floor(random() * 10), ...(scope === undefined ? {} : { scope }), ...(project === undefined ? {} : { project }) }
       const expected = searchPriorArtReference(query, records, options)
       expect(searchPriorArt(query, records, options), `query ${JSON.stringify(query)}`).toEqual(expected)
       found += expected.patterns.length + expected.mistakes.length
@@ -125,7 +130,8 @@ describe('searchPriorArt against the plain tokenise-everything search', () => {
       const records = history(random)
       const query = text(random, 4)
       const scope = pick(random, SCOPES)
-      const options = { limit: 1 + Math.floor(random() * 10), ...(scope === undefined ? {} : { scope }) }
+      const project = pick(random, CURRENT_PROJECTS)
+      const options = { limit: 1 + Math.floor(random() * 10), ...(scope === undefined ? {} : { scope }), ...(project === undefined ? {} : { project }) }
       // Entries as a store that keeps digests gives them: no record, nothing but the digest until asked.
       const recordOf = new Map<SearchEntry, SearchedRecord>()
       const digested = (collection: SearchedCollection, list: readonly SearchedRecord[]): DigestedEntry[] => list.map((record) => {

@@ -78,6 +78,55 @@ describe('searchPriorArt', () => {
     expect(titles(blob)).toEqual([[], []])
   })
 
+  it('finds a graded commit by its message as by its task and notes: its retrospective stands for it', () => {
+    const at = '2026-01-10T00:00:00.000Z'
+    const graded: PriorArtRecords = {
+      ...records,
+      commits: [...records.commits, { ...base, project: '/w/shop', hash: 'c5', at, message: 'Rewrite the zebra totals', task: 'basket work' }],
+      retrospectives: [...records.retrospectives, { ...base, commit: 'c5', project: '/w/shop', at, updatedAt: at, task: 'basket work', userGrade: 2, userNote: 'tidy giraffe diff' }],
+    }
+    for (const query of ['zebra totals', 'basket', 'giraffe']) {
+      const result = searchPriorArt(query, graded)
+      expect(result.patterns.map((hit) => [hit.kind, hit.title, hit.detail]), query).toEqual([['retrospective', 'basket work', 'Rewrite the zebra totals · tidy giraffe diff']])
+      expect(result.mistakes, query).toEqual([])
+    }
+  })
+
+  it('counts a word of a task that is its commit\'s message once', () => {
+    const at = '2026-01-10T00:00:00.000Z'
+    const twoCommits: PriorArtRecords = {
+      ...records,
+      commits: [{ ...base, project: '/w/shop', hash: 'c5', at, message: 'Zebra totals' }, { ...base, project: '/w/api', hash: 'c6', at, message: 'Zebra totals' }],
+      // The task a grade takes from a commit without one: its message.
+      retrospectives: [{ ...base, commit: 'c5', project: '/w/shop', at, updatedAt: at, task: 'Zebra totals', userGrade: 1 }],
+      bugs: [],
+    }
+    const [retrospective, commit] = searchPriorArt('zebra', twoCommits).patterns
+    expect([retrospective?.kind, commit?.kind]).toEqual(['retrospective', 'commit'])
+    expect(retrospective?.relevance).toBe(commit?.relevance)
+    expect(retrospective?.detail).toBe('')
+  })
+
+  it("takes the current project's own work as of its scope, known or not", () => {
+    const unprofiled: PriorArtRecords = { ...records, projects: [] }
+    const scopes = (options: { project?: string; scope?: string }): string[][] => searchPriorArt('payment', unprofiled, options).patterns.map((hit) => [hit.project, hit.scope])
+    expect(scopes({ project: '/w/shop' })).toEqual([['/w/shop', 'same'], ['/w/api', 'other']])
+    expect(scopes({ project: '/w/api', scope: 'unknown' })).toEqual([['/w/api', 'same'], ['/w/shop', 'other']])
+    expect(scopes({}).sort()).toEqual([['/w/api', 'other'], ['/w/shop', 'other']])
+  })
+
+  it('reads words with their combining marks, in one normal form, the accents of Latin letters left out', () => {
+    expect(terms('हिन्दी अनुवाद जोड़ें')).toEqual(['हिन्दी', 'अनुवाद', 'जोड़ें'.normalize('NFC')])
+    expect(terms('Re\u0301sume\u0301 résumé RÉSUMÉ resume')).toEqual(['resume', 'resume', 'resume', 'resume'])
+    expect(terms('ｆｕｌｌｗｉｄｔｈ ﬁle x²')).toEqual(['fullwidth', 'file', 'x2'])
+    // Accents are left out of Latin letters only: other scripts' marks make other letters.
+    expect(terms('йогурт İstanbul naïve')).toEqual(['йогурт', 'istanbul', 'naive'])
+    expect(terms('🛒 !!! \u0301 a')).toEqual([])
+    const hindi: PriorArtRecords = { ...records, activities: [{ ...base, id: 'h1', project: '/w/shop', at: '2026-01-04T00:00:00.000Z', task: 'हिन्दी अनुवाद जोड़ें', actions: '', outcome: 'ok', decisions: '' }] }
+    expect(searchPriorArt('हिन्दी', hindi).patterns.map((hit) => hit.title)).toEqual(['हिन्दी अनुवाद जोड़ें'])
+    expect(searchPriorArt('अनार', hindi).patterns).toEqual([])
+  })
+
   it('ignores stopwords and finds nothing for unrelated words', () => {
     expect(terms('The payments were failing')).toEqual(['payment', 'fail'])
     expect(terms('retry retries retried')).toEqual(['retry', 'retry', 'retry'])

@@ -30,7 +30,7 @@ export interface PriorArtHit {
   readonly grade?: Grade
   /** Who gave `grade`: the user, or the agent itself (a self-grade, never taken as a verdict). */
   readonly gradedBy?: 'user' | 'agent'
-  /** Same scope as the current project, or another. */
+  /** The current project's own work or its scope's (`same`), or any other project's. */
   readonly scope: 'same' | 'other'
   readonly relevance: number
 }
@@ -42,8 +42,10 @@ export interface PriorArtResult {
   readonly mistakes: readonly PriorArtHit[]
 }
 
-/** What a prior-art search is told besides the records: the scope to prefer and how many hits to give. */
+/** What a prior-art search is told besides the records: the current project, the scope to prefer and how many hits to give. */
 export interface PriorArtOptions {
+  /** The current project's path: its own work is of its scope, whether that scope is known or not. */
+  readonly project?: string
   readonly scope?: string
   readonly limit?: number
 }
@@ -63,7 +65,7 @@ export interface RankedHit {
   readonly scope: 'same' | 'other'
   /** A bug in the search names its commit. */
   readonly buggy: boolean
-  /** The commit in the search whose message titles it: a retrospective's without a task, a bug's. */
+  /** Its commit in the search, whose message titles a bug or a retrospective without a task, and is told beside a retrospective's task. */
   readonly commit?: SearchEntry
 }
 
@@ -90,7 +92,7 @@ export interface PriorArtSearch {
 /**
  * Finds earlier work relevant to a task: patterns (work the user graded good or excellent first,
  * then user-graded neutral work, then work only the agent graded itself, then ungraded work),
- * from the current project's scope before other scopes; and mistakes to avoid (badly graded
+ * from the current project and its scope before other projects; and mistakes to avoid (badly graded
  * retrospectives, bugs, commits a bug was reported against — whatever their grade — and
  * activities whose outcome says something failed). Only a user grade makes a positive pattern.
  * Relevance is TF-IDF over words of tasks, notes, messages and outcomes.
@@ -252,6 +254,8 @@ function rank(query: string, candidates: readonly Candidate[], frequency: readon
   if (candidates.length === 0) return { query, patterns: [], mistakes: [] }
   const documents = corpus.size
   const preferred = options.scope !== undefined && options.scope !== 'unknown' ? options.scope : undefined
+  // The current project is of its own scope, known or not.
+  const own = options.project === undefined ? undefined : hashKey(hashOf(options.project))
   const scopes = new Map<number, string | undefined>()
   const scopeOf = (project: number): string | undefined => {
     if (!scopes.has(project)) scopes.set(project, options.scopeOf?.(project >>> 0))
@@ -263,7 +267,7 @@ function rank(query: string, candidates: readonly Candidate[], frequency: readon
       const count = counts[term] ?? 0
       if (count > 0) relevance += (count / (count + 1.2)) * Math.log(1 + documents / (frequency[term] ?? 1))
     }
-    const scope: 'same' | 'other' = preferred !== undefined && scopeOf(ranking.project) === preferred ? 'same' : 'other'
+    const scope: 'same' | 'other' = ranking.project === own || (preferred !== undefined && scopeOf(ranking.project) === preferred) ? 'same' : 'other'
     return { index, ranking, relevance, scope }
   })
   const order = (a: typeof hits[number], b: typeof hits[number]): number =>
@@ -292,9 +296,11 @@ export function priorArtHit(hit: RankedHit, record: SearchedRecord, commit: Comm
       const x = record as RetrospectiveRecord
       const gradedBy = x.userGrade !== undefined ? 'user' : x.agentGrade !== undefined ? 'agent' : undefined
       const grade = x.userGrade ?? x.agentGrade
-      const detail = [x.userNote, x.agentNote, hit.buggy ? BUGGY_NOTE : undefined].filter((note) => note !== undefined).join(' · ')
+      const title = x.task ?? message ?? x.commit
+      // The commit's message, when the task titles it: a search finds the retrospective by its words too.
+      const detail = [message === title || message === '' ? undefined : message, x.userNote, x.agentNote, hit.buggy ? BUGGY_NOTE : undefined].filter((note) => note !== undefined).join(' · ')
       return {
-        kind: 'retrospective', setup: x.setup, project: x.project, at: x.at, title: x.task ?? message ?? x.commit, detail,
+        kind: 'retrospective', setup: x.setup, project: x.project, at: x.at, title, detail,
         ...(grade === undefined ? {} : { grade }),
         ...(gradedBy === undefined ? {} : { gradedBy }),
         scope, relevance,
@@ -452,13 +458,23 @@ function collect(rows: Rows, wanted: readonly string[]): Corpus {
   const buggyCounts = countText(BUGGY_NOTE)
   const bugCounts = countText('bug')
   const linkedCommit = (h: SearchRows, row: number): number | undefined => commitByLink.get(h.commitLink(row))
+  // A retrospective stands for its commit, which is not searched on its own: its title words are its
+  // task's (else its commit's hash), and — its commit in the search — its commit's message and task,
+  // each word counted as often as the one of them holding it most often holds it (a task is often
+  // the message itself, taken when the commit was graded: its words count once). Without a task
+  // its commit's hash is left out then, as it is not shown.
+  const retrospectiveTitle = (row: number): readonly number[] | undefined => {
+    const commit = linkedCommit(retrospectives, row)
+    if (commit === undefined) return retrospectives.first(row)
+    const task = (retrospectives.flags(row) & HAS_TITLE) !== 0 ? retrospectives.first(row) : undefined
+    return most(most(task, commits.first(commit)), commits.second(commit))
+  }
 
   return {
     size,
     countsAt(index) {
       if (index < activitiesFrom) {
-        const titled = (retrospectives.flags(index) & HAS_TITLE) !== 0 ? undefined : linkedCommit(retrospectives, index)
-        const counts = plus(titled === undefined ? retrospectives.first(index) : commits.first(titled), retrospectives.second(index))
+        const counts = plus(retrospectiveTitle(index), retrospectives.second(index))
         return buggyCommits.has(retrospectives.commitLink(index)) ? plus(counts, buggyCounts) : counts
       }
       if (index < commitsFrom) return activities.first(index - activitiesFrom)
@@ -491,7 +507,7 @@ function collect(rows: Rows, wanted: readonly string[]): Corpus {
       const commitEntry = (at: number | undefined): { commit?: SearchEntry } => (at === undefined ? {} : { commit: commits.entry(at) })
       if (index < activitiesFrom) {
         const h = retrospectives
-        return { collection: 'retrospectives', entry: h.entry(index), buggy: buggyCommits.has(h.commitLink(index)), ...commitEntry((h.flags(index) & HAS_TITLE) !== 0 ? undefined : linkedCommit(h, index)) }
+        return { collection: 'retrospectives', entry: h.entry(index), buggy: buggyCommits.has(h.commitLink(index)), ...commitEntry(linkedCommit(h, index)) }
       }
       if (index < commitsFrom) return { collection: 'activities', entry: activities.entry(index - activitiesFrom), buggy: false }
       if (index < bugsFrom) {
@@ -502,6 +518,15 @@ function collect(rows: Rows, wanted: readonly string[]): Corpus {
       return { collection: 'bugs', entry: bugs.entry(row), buggy: true, ...commitEntry((bugs.flags(row) & HAS_COMMIT) === 0 ? undefined : linkedCommit(bugs, row)) }
     },
   }
+}
+
+/** Counts of wanted terms, each the greater of the two (either may be absent: no wanted term); neither is changed. */
+function most(counts: readonly number[] | undefined, more: readonly number[] | undefined): readonly number[] | undefined {
+  if (more === undefined) return counts
+  if (counts === undefined) return more
+  const greater: number[] = []
+  for (let term = 0; term < counts.length; term++) greater.push(Math.max(counts[term] ?? 0, more[term] ?? 0))
+  return greater
 }
 
 /** Counts of wanted terms added up (either may be absent: no wanted term); neither is changed. */

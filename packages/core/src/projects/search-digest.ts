@@ -45,9 +45,10 @@ export type SearchEntryVisitor = (entry: SearchEntry, digest: Uint8Array) => voi
 /**
  * A record's search digest: the words of its own searchable text, and what joins it to the
  * records beside it and ranks it — all a search needs to score it, in a few bytes, no string
- * among them. Words are the search's terms (lower-case stems, no stopwords), each kept as a
- * 32-bit hash (FNV-1a), once per time it occurs; two different words share a hash about once in
- * four billion pairs. The text it draws from, by kind:
+ * among them. Words are the search's terms (lower-case stems, no stopwords, as `terms` of
+ * `SEARCH_WORDS_VERSION` cuts them; `hashWords` gives another cut, for tests of what an earlier
+ * release wrote), each kept as a 32-bit hash (FNV-1a), once per time it occurs; two different
+ * words share a hash about once in four billion pairs. The text it draws from, by kind:
  * - a retrospective: its task (else its commit's hash, the title it shows without one), then its notes;
  * - an activity: task, actions, outcome and decisions;
  * - a commit: its message, then its task;
@@ -58,26 +59,26 @@ export type SearchEntryVisitor = (entry: SearchEntry, digest: Uint8Array) => voi
  * (4), the hash of its project (4), the number of hashes in its first and second word lists (4
  * each), then the two lists.
  */
-export function searchDigest(collection: SearchedCollection, record: SearchedRecord): Uint8Array {
+export function searchDigest(collection: SearchedCollection, record: SearchedRecord, hashWords: (text: string) => number[] = wordHashes): Uint8Array {
   switch (collection) {
     case 'retrospectives': {
       const r = record as RetrospectiveRecord
       const flags = r.task === undefined ? 0 : HAS_TITLE
-      return encode(flags, r.userGrade, r.agentGrade, pairHash(r.project, r.commit), pairHash(r.setup, r.commit), hashOf(r.project), wordHashes(r.task ?? r.commit), [...wordHashes(r.userNote ?? ''), ...wordHashes(r.agentNote ?? '')])
+      return encode(flags, r.userGrade, r.agentGrade, pairHash(r.project, r.commit), pairHash(r.setup, r.commit), hashOf(r.project), hashWords(r.task ?? r.commit), [...hashWords(r.userNote ?? ''), ...hashWords(r.agentNote ?? '')])
     }
     case 'activities': {
       const a = record as ActivityRecord
-      const words = [a.task, a.actions, a.outcome, a.decisions].flatMap(wordHashes)
+      const words = [a.task, a.actions, a.outcome, a.decisions].flatMap(hashWords)
       return encode(FAILURE.test(a.outcome) ? FAILED : 0, undefined, undefined, 0, 0, hashOf(a.project), words, [])
     }
     case 'commits': {
       const c = record as CommitRecord
-      return encode(0, undefined, undefined, pairHash(c.project, c.hash), pairHash(c.setup, c.hash), hashOf(c.project), wordHashes(c.message), wordHashes(c.task ?? ''))
+      return encode(0, undefined, undefined, pairHash(c.project, c.hash), pairHash(c.setup, c.hash), hashOf(c.project), hashWords(c.message), hashWords(c.task ?? ''))
     }
     case 'bugs': {
       const b = record as BugRecord
       const flags = (b.note === undefined ? 0 : HAS_TITLE) | (b.commit === undefined ? 0 : HAS_COMMIT)
-      return encode(flags, undefined, undefined, b.commit === undefined ? 0 : pairHash(b.project, b.commit), 0, hashOf(b.project), wordHashes(b.note ?? ''), [])
+      return encode(flags, undefined, undefined, b.commit === undefined ? 0 : pairHash(b.project, b.commit), 0, hashOf(b.project), hashWords(b.note ?? ''), [])
     }
   }
 }

@@ -3,14 +3,50 @@
 
 const STOPWORDS = new Set('a an and are as at be but by for from has have in into is it its of on or our that the their then this to was we were will with add added fix fixed make made use used update updated'.split(' '))
 
-/** Lower-case word stems, without stopwords. */
+/**
+ * The version of the rules below that cut a text into terms. Stores that keep terms (as search
+ * digests do) keep this beside them, and rebuild what an earlier version cut: version 1 split words
+ * at combining marks and normalised nothing.
+ */
+export const SEARCH_WORDS_VERSION = 2
+
+/**
+ * Lower-case word stems, without stopwords: the words of the text {@link searchForm} gives (runs of
+ * letters, digits and the combining marks after them), less one-character words and stopwords,
+ * their English endings stemmed.
+ */
 export function terms(text: string): string[] {
-  return (text.toLowerCase().match(WORDS) ?? [])
-    .filter((word) => word.length > 1 && !STOPWORDS.has(word))
-    .map(stem)
+  return wordTerms(searchForm(text).match(WORDS) ?? [])
 }
 
-const WORDS = /[\p{L}\p{N}]+/gu
+/** The terms of lower-case words: one-character words and stopwords left out, English endings stemmed. */
+export function wordTerms(words: readonly string[]): string[] {
+  return words.filter((word) => word.length > 1 && !STOPWORDS.has(word)).map(stem)
+}
+
+/** Whether a query holds a term to look for (see {@link terms}): not only punctuation, emoji, single characters or stopwords. */
+export function hasSearchTerms(query: string): boolean {
+  return terms(query).length > 0
+}
+
+/**
+ * A text as its words are read: in Unicode's compatibility form (NFKC: full-width and other
+ * compatibility letters and digits become their plain ones, and a letter typed as a base letter and
+ * an accent is one with the letter typed precomposed), lower-cased, and with the accents of Latin
+ * letters left out (`résumé` reads `resume`, as full-text search commonly does for Latin). The
+ * combining marks of other scripts are kept: a Devanagari vowel sign or virama is part of its word.
+ * ASCII text is only lower-cased: the rest changes none of it.
+ */
+export function searchForm(text: string): string {
+  if (!NON_ASCII.test(text)) return text.toLowerCase()
+  return text.normalize('NFKC').toLowerCase().normalize('NFD').replace(LATIN_ACCENTS, '$1').normalize('NFC')
+}
+
+/** A word starts with a letter or digit and runs on through letters, digits and combining marks. */
+const WORDS = /[\p{L}\p{N}][\p{L}\p{M}\p{N}]*/gu
+
+/** The combining marks after a Latin letter, in a text decomposed (NFD): its accents. */
+const LATIN_ACCENTS = /(\p{Script=Latin})\p{M}+/gu
 
 /**
  * How often a text holds each wanted term (in `wanted`'s order), or undefined when it holds none —
@@ -18,7 +54,7 @@ const WORDS = /[\p{L}\p{N}]+/gu
  * swaps a word's end, so a word can stem to a wanted term only when it starts with that term less
  * its last letter (its probe): in ASCII text (its words runs of `a`–`z` and `0`–`9` once
  * lower-cased) one regular expression finds just the words that start with a probe; other text is
- * cut into words as `terms` cuts it, once it holds a probe at all.
+ * put in its search form and cut into words as `terms` cuts it, once it holds a probe at all.
  */
 export function wantedTermCounter(wanted: readonly string[]): (text: string) => number[] | undefined {
   const indexOf = new Map(wanted.map((term, index) => [term, index]))
@@ -28,13 +64,13 @@ export function wantedTermCounter(wanted: readonly string[]): (text: string) => 
   const probed = asciiProbes.length === 0 ? undefined : probedWords(asciiProbes)
   // Runs once per document searched, most of which hold no wanted term: nothing is allocated for those.
   return (text) => {
-    const lower = text.toLowerCase()
     let words: readonly string[]
-    if (NON_ASCII.test(lower)) {
-      if (!probes.some((probe) => lower.includes(probe))) return undefined
-      words = lower.match(WORDS) ?? NO_WORDS
+    if (NON_ASCII.test(text)) {
+      const form = searchForm(text)
+      if (!probes.some((probe) => form.includes(probe))) return undefined
+      words = form.match(WORDS) ?? NO_WORDS
     } else if (probed !== undefined) {
-      words = probed(lower)
+      words = probed(text.toLowerCase())
     } else {
       return undefined
     }

@@ -64,11 +64,13 @@ describe('priorArt', () => {
     }
     const stored = await priorArt(store, { task: 'payment webhook', project: API })
     expect(stored.scope).toBe('unknown')
-    expect(stored.mistakes.every((hit) => hit.scope === 'other')).toBe(true)
+    // Its scope unknown, the project's own work is still of its scope.
+    expect(stored.mistakes.map((hit) => [hit.title, hit.project, hit.scope])).toEqual([['payment webhook retried twice', API, 'same']])
     const profiled = await priorArt(store, { task: 'payment webhook', project: API }, { profileFolder })
     expect(profiled.scope).toBe('api')
     expect(profiled.mistakes.map((hit) => [hit.title, hit.scope])).toEqual([['payment webhook retried twice', 'same']])
-    expect(asked).toEqual([API, API])
+    // The project's scope, once: its hit is its own work, whose scope is not looked up again.
+    expect(asked).toEqual([API])
     expect(await priorArt(store, { task: 'payment webhook', scope: WEB_APP.scope }, { profileFolder })).toMatchObject({ scope: 'web-app' })
   })
 

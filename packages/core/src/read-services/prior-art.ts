@@ -48,7 +48,7 @@ export async function priorArt(store: TrackerStore, query: PriorArtQuery, option
     const project = projects.get(link)
     return project === undefined ? undefined : (project.profile ?? options.profileFolder?.(project.path))?.scope
   }
-  const intake = priorArtIntake(query.task, { scope, limit, scopeOf: scopeOfProject })
+  const intake = priorArtIntake(query.task, { ...(query.project === undefined ? {} : { project: query.project }), scope, limit, scopeOf: scopeOfProject })
   for (const collection of SEARCHED_COLLECTIONS) await takeEntries(store, collection, newest, intake, options.pause)
   const search = intake.start()
   for (let from = 0; from < search.size; from += SLICE) {
