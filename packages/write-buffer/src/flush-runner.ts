@@ -51,6 +51,9 @@ export class FlushRunner {
     const next = this.#chain.then(() => this.#flushOnce())
     this.#chain = next.finally(() => {
       this.#queued -= 1
+      // Facts that came while this flush wrote (it may have waited for another process's lock)
+      // found it queued; the valve looks at them now that it is done.
+      if (this.#queued === 0) this.checkValve()
     })
     return next
   }
