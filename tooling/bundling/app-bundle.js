@@ -200,7 +200,7 @@ export function appBundling({ root, inline }) {
       builder.onLoad({ filter: /.*/, namespace: 'lmdb-as-commonjs' }, async () => {
         if (!lmdbBuiltIn) {
           return {
-            contents: "import { createRequire } from 'node:module'\nimport { withLibcNamed } from '@agent-tracker/node-host/native-libc'\nexport const { open } = withLibcNamed(() => createRequire(import.meta.url)('lmdb'))\n",
+            contents: "import { createRequire } from 'node:module'\nimport { withLibcNamed } from '@agent-tracker/node-host/native-libc'\nexport const { open, openAsClass } = withLibcNamed(() => createRequire(import.meta.url)('lmdb'))\n",
             loader: 'js',
             resolveDir: root,
           }
@@ -211,7 +211,7 @@ export function appBundling({ root, inline }) {
         importedBy.set('lmdb', undefined)
         // `require`, in the function: the built-in lmdb runs when it is loaded, as it did left outside.
         return {
-          contents: `import { withLibcNamed } from '@agent-tracker/node-host/native-libc'\nexport const { open } = withLibcNamed(() => require(${JSON.stringify(found.path)}))\n`,
+          contents: `import { withLibcNamed } from '@agent-tracker/node-host/native-libc'\nexport const { open, openAsClass } = withLibcNamed(() => require(${JSON.stringify(found.path)}))\n`,
           loader: 'js',
           resolveDir: root,
         }

@@ -129,8 +129,28 @@ export class LmdbStore implements SyncTrackerStore {
 
   applyFactsSync(facts: readonly Fact[]): AppliedBatch {
     this.#ensureOpen()
-    const checked = checkedFacts(facts)
-    return this.#write(() => {
+    return this.#write(this.#applying(checkedFacts(facts)))
+  }
+
+  /**
+   * {@link applyFactsSync} in a write transaction that waits for LMDB's write lock off the calling
+   * thread (see {@link #writeOffThread}): while a writer of another process holds the lock, the
+   * host's event loop keeps turning, and the promise settles once the batch is on disk.
+   */
+  applyFacts(facts: readonly Fact[]): Promise<AppliedBatch> {
+    let checked: readonly Fact[]
+    try {
+      this.#ensureOpen()
+      checked = checkedFacts(facts)
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)))
+    }
+    return this.#writeOffThread(this.#applying(checked))
+  }
+
+  /** The body of a transaction that applies `checked` facts. */
+  #applying(checked: readonly Fact[]): () => AppliedBatch {
+    return () => {
       // Each setup is re-read here, inside the write transaction: never a state computed earlier.
       const reader = createTransactionReader(this.#db, checked)
       const plan = planFacts(reader, checked, this.rules)
@@ -140,11 +160,7 @@ export class LmdbStore implements SyncTrackerStore {
       putRecords(this.#db, plan.writes, reader, false, entries)
       appendFactLog(this.#db, reader.firstClaimedSeq, plan.logged)
       return { deferred: false, applied: plan.applied, skipped: plan.skipped, recordsWritten: plan.writes.length }
-    })
-  }
-
-  applyFacts(facts: readonly Fact[]): Promise<AppliedBatch> {
-    return later(() => this.applyFactsSync(facts))
+    }
   }
 
   get<C extends CollectionName>(collection: C, key: RecordKey): Promise<CollectionRecords[C] | undefined> {
@@ -220,15 +236,15 @@ export class LmdbStore implements SyncTrackerStore {
    * Without a build under way it writes nothing and gives `done`.
    * @throws {LmdbStoreError} DATABASE_FULL when the entries would not fit in the size limit (nothing is written; the build stays where it was).
    */
-  continueSearchIndexBuild(records = SEARCH_BUILD_STEP): Promise<SearchBuildProgress> {
-    return later(() => {
+  async continueSearchIndexBuild(records = SEARCH_BUILD_STEP): Promise<SearchBuildProgress> {
+    const pending = await later(() => {
       this.#ensureOpen()
-      const pending = searchBuildProgress(this.#db)
-      if (pending === undefined) return { built: 0, total: 0, done: true }
-      return this.#write(() => continueSearchBuild(this.#db, records, (trees) => {
-        ensureRoomByPages(this.#db.root, this.maxDatabaseSize, this.path, trees)
-      }))
+      return searchBuildProgress(this.#db)
     })
+    if (pending === undefined) return { built: 0, total: 0, done: true }
+    return this.#writeOffThread(() => continueSearchBuild(this.#db, records, (trees) => {
+      ensureRoomByPages(this.#db.root, this.maxDatabaseSize, this.path, trees)
+    }))
   }
 
   /** Rebuilds the search indexes from the records in one write transaction (a build under way included); gives the entries written. */
@@ -304,32 +320,26 @@ export class LmdbStore implements SyncTrackerStore {
   }
 
   importRecords(batch: RecordBatch): Promise<ImportResult> {
-    return later(() => {
-      this.#ensureOpen()
-      return this.#write(() => {
-        const reader = createTransactionReader(this.#db)
-        const plan = planImport(reader, batch)
-        const entries = searchEntries(plan.writes)
-        this.#ensureRoomFor(plan.writes, entries, [])
-        // Imported records are new keys (planning skipped the rest); only rollups it read are not.
-        putRecords(this.#db, plan.writes, reader, true, entries)
-        return { written: plan.written, skipped: plan.skipped }
-      })
+    return this.#writeOffThread(() => {
+      const reader = createTransactionReader(this.#db)
+      const plan = planImport(reader, batch)
+      const entries = searchEntries(plan.writes)
+      this.#ensureRoomFor(plan.writes, entries, [])
+      // Imported records are new keys (planning skipped the rest); only rollups it read are not.
+      putRecords(this.#db, plan.writes, reader, true, entries)
+      return { written: plan.written, skipped: plan.skipped }
     })
   }
 
   importSetups(source: string, setups: readonly SetupRecord[]): Promise<SetupImportResult> {
-    return later(() => {
-      this.#ensureOpen()
-      return this.#write(() => {
-        const own = `database:${this.#databaseId(true) ?? ''}`
-        const plan = planSetupImport((id) => this.#db.tables.setups.get(toLmdbKey([id])), setups, source, this.rules, own)
-        const writes = plan.puts.map((record): PlannedRecord => ({ collection: 'setups', key: [record.id], record }))
-        const entries = searchEntries(writes)
-        this.#ensureRoom(writes, entries)
-        putRecords(this.#db, writes, undefined, false, entries)
-        return plan.result
-      })
+    return this.#writeOffThread(() => {
+      const own = `database:${this.#databaseId(true) ?? ''}`
+      const plan = planSetupImport((id) => this.#db.tables.setups.get(toLmdbKey([id])), setups, source, this.rules, own)
+      const writes = plan.puts.map((record): PlannedRecord => ({ collection: 'setups', key: [record.id], record }))
+      const entries = searchEntries(writes)
+      this.#ensureRoom(writes, entries)
+      putRecords(this.#db, writes, undefined, false, entries)
+      return plan.result
     })
   }
 
@@ -393,16 +403,13 @@ export class LmdbStore implements SyncTrackerStore {
   }
 
   saveProjectProfile(path: string, profile: ProjectProfile): Promise<ProjectRecord> {
-    return later(() => {
-      this.#ensureOpen()
-      return this.#write(() => {
-        const record = withProfile(this.#db.tables.projects.get(toLmdbKey([path])), path, profile)
-        const writes: PlannedRecord[] = [{ collection: 'projects', key: [path], record }]
-        this.#ensureRoom(writes, searchEntries(writes))
-        rememberLongParts(this.#db.meta, [path])
-        this.#db.tables.projects.putSync(toLmdbKey([path]), record)
-        return record
-      })
+    return this.#writeOffThread(() => {
+      const record = withProfile(this.#db.tables.projects.get(toLmdbKey([path])), path, profile)
+      const writes: PlannedRecord[] = [{ collection: 'projects', key: [path], record }]
+      this.#ensureRoom(writes, searchEntries(writes))
+      rememberLongParts(this.#db.meta, [path])
+      this.#db.tables.projects.putSync(toLmdbKey([path]), record)
+      return record
     })
   }
 
@@ -428,12 +435,9 @@ export class LmdbStore implements SyncTrackerStore {
   }
 
   recordMigration(record: MigrationRecord): Promise<void> {
-    return later(() => {
-      this.#ensureOpen()
-      this.#write(() => {
-        ensureRoom(this.#db.root, this.maxDatabaseSize, this.path, [record])
-        this.#db.meta.putSync([MIGRATION_PREFIX, record.id], record)
-      })
+    return this.#writeOffThread(() => {
+      ensureRoom(this.#db.root, this.maxDatabaseSize, this.path, [record])
+      this.#db.meta.putSync([MIGRATION_PREFIX, record.id], record)
     })
   }
 
@@ -511,6 +515,24 @@ export class LmdbStore implements SyncTrackerStore {
     const id = randomUUID()
     this.#db.meta.putSync(DATABASE_ID_KEY, id)
     return id
+  }
+
+  /**
+   * Runs `body` in one write transaction whose lock is waited for off the calling thread: lmdb-js's
+   * writer thread takes LMDB's write lock (however long another process holds it), then `body`
+   * runs here as a child transaction of its batch — a throw rolls back everything `body` wrote —
+   * and the writer thread commits; the promise settles once the commit is on disk. Only the
+   * waiting leaves the thread: `body` itself is the same synchronous work as in {@link #write}.
+   */
+  async #writeOffThread<T>(body: () => T): Promise<T> {
+    this.#ensureOpen()
+    try {
+      return await this.#db.root.childTransaction(() => this.#guardWrite(body))
+    } catch (error) {
+      // A commit that failed after `body` ran (the disk) rolled its shared structures back too.
+      reloadStructures(this.#db)
+      throw translateWriteError(error, { path: this.path, maxDatabaseSize: this.maxDatabaseSize, closed: this.#closed })
+    }
   }
 
   /** Runs `body` in one synchronous write transaction; a throw rolls everything back. */

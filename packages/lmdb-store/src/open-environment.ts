@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path'
 import type { CollectionName, SetupTotalsRecord } from '@agent-tracker/core'
 import { COLLECTIONS } from '@agent-tracker/core'
 import type { Database, RootDatabase } from 'lmdb'
-import { open } from 'lmdb'
+import { open, openAsClass } from 'lmdb'
 import { damageMark, folderHoldsOtherFiles } from './damage-mark.js'
 import type { DataFileCheck } from './data-file.js'
 import { checkDataFile, checkLockFile, locateDataFile, lockAccessProblem } from './data-file.js'
@@ -61,12 +61,74 @@ export function openEnvironment(path: string, mapSize: number, readOnly: boolean
     // overlappingSync off: a commit is on disk when transactionSync returns, and lmdb-js then
     // registers no exit hook of its own — that hook closes environments before a host's own
     // 'exit' listener can flush, and a transaction on a closed environment segfaults.
-    const root = open({ path, noSubdir, mapSize, maxDbs: 32, readOnly, overlappingSync: false })
-    // A writer opens (and in a new database creates) every sub-database in one write transaction:
-    // one commit, where one each made a new database wait for the disk some fifty times.
-    return { root, ...(readOnly ? openTables(root) : root.transactionSync(() => openTables(root))), dataFile }
+    const options = { path, noSubdir, mapSize, maxDbs: 32, readOnly, overlappingSync: false }
+    if (readOnly) {
+      const root = open(options)
+      return { root, ...openTables(root), dataFile }
+    }
+    // A database that holds its sub-databases already is opened without the write lock, so that a
+    // writer of another process (a merge, an import, a CLI stopped with Ctrl-Z) never holds the open up.
+    const unlocked = check.exists ? openWithoutWriteLock(options) : undefined
+    if (unlocked?.tables !== undefined) return { root: unlocked.root, ...unlocked.tables, dataFile }
+    const root = unlocked?.root ?? open(options)
+    // A writer creates a new database's sub-databases (or those an earlier schema lacks) in one
+    // write transaction: one commit, where one each made a new database wait for the disk some fifty times.
+    return { root, ...root.transactionSync(() => openTables(root)), dataFile }
   } catch (error) {
     throw translateOpenError(error, path, !check.exists)
+  }
+}
+
+/** The options {@link openEnvironment} opens an environment with. */
+interface EnvironmentOptions {
+  readonly path: string
+  readonly noSubdir: boolean
+  readonly mapSize: number
+  readonly maxDbs: number
+  readonly readOnly: boolean
+  readonly overlappingSync: boolean
+}
+
+/** What lmdb-js's stores do to read (see {@link openWithoutWriteLock}). */
+interface ReadTransactions {
+  resetReadTxn(): void
+  ensureReadTxn(): void
+}
+
+type TransactionSync = (this: ReadTransactions, callback: () => unknown, flags?: number) => unknown
+
+/**
+ * Opens a writable environment and its sub-databases without LMDB's write lock, which a writer of
+ * another process may hold for as long as it likes. lmdb-js opens every database handle of a
+ * writable environment — the root's too — in a synchronous write transaction; LMDB itself opens
+ * the handle of an existing sub-database in a read transaction as well (what lmdb-js does for a
+ * read-only environment, and what the handle then is: environment-wide, the same for later write
+ * transactions). So while the root and the tables are made, lmdb-js's `transactionSync` of this
+ * environment's stores (a class of its own per environment) runs the opening in a fresh read
+ * transaction instead, as read-only opens do; it is put back before anything else can run. A
+ * sub-database missing (a new database, an earlier schema) makes LMDB refuse to create it there:
+ * `tables` is then undefined and the caller opens them in a write transaction.
+ */
+function openWithoutWriteLock(options: EnvironmentOptions): { root: RootDatabase; tables: QueryTables | undefined } {
+  const Root = openAsClass(options) as unknown as new (name: null, options: object) => RootDatabase
+  const prototype = Root.prototype as unknown as { transactionSync: TransactionSync }
+  const writing = prototype.transactionSync
+  prototype.transactionSync = function openInReadTransaction(this: ReadTransactions, callback: () => unknown): unknown {
+    this.resetReadTxn()
+    this.ensureReadTxn()
+    return callback()
+  }
+  try {
+    const root = new Root(null, { ...options, isRoot: true })
+    try {
+      return { root, tables: openTables(root) }
+    } catch {
+      // The read transaction that was refused a sub-database ends here, before a write transaction opens them.
+      ;(root as unknown as ReadTransactions).resetReadTxn()
+      return { root, tables: undefined }
+    }
+  } finally {
+    prototype.transactionSync = writing
   }
 }
 

@@ -1,3 +1,4 @@
+import { writeSync } from 'node:fs'
 import { SEARCHED_COLLECTIONS } from '@agent-tracker/core/store'
 import { searchDigestOfWords1 } from '@agent-tracker/core/testing'
 import { open } from 'lmdb'
@@ -55,3 +56,27 @@ export async function asSearchWords1(databasePath: string): Promise<void> {
 
 export type { Schema1Content } from './schema-1-database.js'
 export { writeSchema1Database } from './schema-1-database.js'
+
+/**
+ * For tests of what another process's write lock does to a host: holds the write lock of the
+ * database at `databasePath` as another agent-tracker writer would (a merge, an import), inside a
+ * write transaction that has written something. `wait` keeps it for `ms` milliseconds, blocking
+ * this process; `stop` stops this process inside the transaction (as Ctrl-Z does to a CLI
+ * command) until it gets SIGCONT. Writes `locked` to stdout once it holds the lock, and
+ * `released` once it committed. Call it in a process of its own.
+ */
+export async function holdWriteLock(databasePath: string, mode: 'wait' | 'stop', ms = 3000): Promise<void> {
+  const root = open({ path: databasePath, noSubdir: true, maxDbs: 32, overlappingSync: false })
+  try {
+    const meta = root.openDB({ name: META })
+    root.transactionSync(() => {
+      meta.putSync('heldBy', process.pid)
+      writeSync(1, 'locked\n')
+      if (mode === 'stop') process.kill(process.pid, 'SIGSTOP')
+      else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
+    })
+    writeSync(1, 'released\n')
+  } finally {
+    await root.close()
+  }
+}

@@ -33,6 +33,9 @@ export interface Tracking extends OpeningRuntime {
   readonly hooks: Hooks
 }
 
+/** How long OpenCode's exit (`dispose`) waits for the last write when another process holds the database's write lock. */
+export const DISPOSE_WAIT_MS = 5000
+
 /**
  * Composes the plugin for the folder OpenCode runs in: options → runtime → hooks. Work is recorded
  * under the project holding that folder — the git work tree root (`projectRoot`), so a session
@@ -60,9 +63,11 @@ export function startTracking(client: NotifyClient, directory: string, options: 
     'command.execute.before': slashCommandHook(context),
     config: configHook(notifier),
     tool: agentTools(context),
+    // Another process may hold the database's write lock for as long as it likes: OpenCode's exit
+    // waits for the last write DISPOSE_WAIT_MS at most, and the log says how many facts it lost.
     dispose: context.whenTracking('dispose', async (runtime) => {
       await context.settled()
-      await runtime.close()
+      await runtime.close({ waitMs: DISPOSE_WAIT_MS })
     }),
   }
   return { ...opening, hooks }

@@ -1,5 +1,5 @@
 /** Stable codes of the errors the write buffer raises. */
-export type WriteBufferErrorCode = 'INVALID_OPTION' | 'SYNC_FLUSH_UNSUPPORTED' | 'FLUSH_FAILED'
+export type WriteBufferErrorCode = 'INVALID_OPTION' | 'SYNC_FLUSH_UNSUPPORTED' | 'FLUSH_UNDER_WAY' | 'FLUSH_FAILED'
 
 /** What each error is about, by code: the facts a host needs to phrase it in its own terms. */
 export interface WriteBufferErrorDetails {
@@ -7,6 +7,8 @@ export interface WriteBufferErrorDetails {
   readonly INVALID_OPTION: { readonly option: 'maxPending' | 'maxAgeMs'; readonly value: unknown; readonly minimum: number }
   /** The wrapped store has no synchronous apply. */
   readonly SYNC_FLUSH_UNSUPPORTED: { readonly operation: 'flushSync' }
+  /** `flushSync()` while an asynchronous flush is under way (it may wait for another process's write lock); the facts are still pending. */
+  readonly FLUSH_UNDER_WAY: { readonly pending: number }
   /** Pending facts could not be written before closing (or before a direct write); they are still pending. */
   readonly FLUSH_FAILED: { readonly pending: number; readonly errors: readonly string[] }
 }

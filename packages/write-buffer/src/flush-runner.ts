@@ -28,7 +28,11 @@ export class FlushRunner {
     this.#inner = inner
     this.#queue = queue
     this.#onFlushError = options.onFlushError
-    this.#valve = new SafetyValve(options, () => void this.flush())
+    // A flush already queued or under way (one waiting for another process's write lock, say) takes
+    // every fact pending when it starts: the valve adds none behind it, the one after it checks again.
+    this.#valve = new SafetyValve(options, () => {
+      if (this.#queued === 0) void this.flush()
+    })
   }
 
   /** Counters: pending facts, flushes, facts and entries written, the last error. */
@@ -47,16 +51,27 @@ export class FlushRunner {
     const next = this.#chain.then(() => this.#flushOnce())
     this.#chain = next.finally(() => {
       this.#queued -= 1
+      // Facts that came while this flush wrote (it may have waited for another process's lock)
+      // found it queued; the valve looks at them now that it is done.
+      if (this.#queued === 0) this.checkValve()
     })
     return next
   }
 
-  /** Applies everything pending synchronously. Never throws; SYNC_FLUSH_UNSUPPORTED is reported. */
+  /**
+   * Applies everything pending synchronously. Never throws; SYNC_FLUSH_UNSUPPORTED is reported, and
+   * so is FLUSH_UNDER_WAY while an asynchronous write is under way: it may be waiting for a write
+   * lock another process holds, and a synchronous write would wait for that lock on this thread.
+   */
   flushSync(): FlushResult {
     if (this.#queue.length === 0) return EMPTY_FLUSH
     const inner = this.#inner
     if (!supportsSyncApply(inner)) {
       return this.#failed(new WriteBufferError('SYNC_FLUSH_UNSUPPORTED', 'The wrapped store cannot apply facts synchronously; call flush() instead.', { operation: 'flushSync' }))
+    }
+    if (this.#writing !== undefined) {
+      const pending = this.#queue.length
+      return this.#failed(new WriteBufferError('FLUSH_UNDER_WAY', `${String(pending)} pending fact${pending === 1 ? ' was' : 's were'} not written: a flush is still waiting for the database (another process may hold its write lock), and a synchronous write would wait for it too.`, { pending }))
     }
     const batch = this.#queue.snapshot()
     try {
@@ -80,9 +95,10 @@ export class FlushRunner {
   async #flushOnce(): Promise<FlushResult> {
     this.#valve.stop()
     if (this.#queue.length === 0) return EMPTY_FLUSH
-    // A store that writes synchronously applies and dequeues the batch in one step: no reader and
-    // no flushSync() can ever see it both stored and pending.
-    if (supportsSyncApply(this.#inner)) return this.flushSync()
+    // Always the asynchronous write, also where the store could write synchronously: a store may
+    // wait for a write lock meanwhile (the LMDB store does, off the host's thread). The batch stays
+    // in the queue until it is stored, and reads tell a stored batch by its facts' ids (see
+    // `WriteBuffer.#consistentRead`), so none is counted twice or missed.
     const batch = this.#queue.snapshot()
     const write = this.#inner.applyFacts(batch)
     this.#queue.touch()

@@ -80,6 +80,12 @@ export class PendingOverlay {
     return view.writes
   }
 
+  /** Forgets every plan and every stored id looked up: the store took facts meanwhile (see `WriteBuffer.#consistentRead`). */
+  forget(): void {
+    this.#plans.clear()
+    this.#storedIds.clear()
+  }
+
   /** The stored records read again: undefined when all are as planned from, else all as they are now. */
   async #changedRecords(fetched: ReadonlyMap<string, FetchedRecord>): Promise<Map<string, FetchedRecord> | undefined> {
     if (fetched.size === 0) return undefined

@@ -65,6 +65,8 @@ export class WriteBuffer implements TrackerStore {
   readonly #queue = new PendingQueue()
   readonly #flusher: FlushRunner
   readonly #overlay: PendingOverlay
+  /** The store's last fact sequence number when the overlay's remembered stored ids were last known good, during a write. */
+  #overlaySeq: number | undefined
   #closed = false
 
   constructor(inner: TrackerStore, options: WriteBufferOptions = {}) {
@@ -297,15 +299,34 @@ export class WriteBuffer implements TrackerStore {
   /**
    * Runs a read, again if facts left the queue or a flush's write started or ended meanwhile:
    * otherwise a batch could be counted both as stored and as pending.
+   *
+   * A read never waits for a flush's write, which may wait long for a write lock another process
+   * holds. The batch being written stays in the queue until it is stored, so a read plans it with
+   * the rest; planning skips a fact whose id the store has taken (a repeat), so the batch counts
+   * once whether its transaction committed or not — provided the store did not commit facts
+   * between the read's first look and its last. So while a write is under way, the read takes the
+   * store's last fact sequence number before and after, and runs again when it moved; the stored
+   * ids the overlay remembered are forgotten whenever it moved since they were looked up.
    */
   async #consistentRead<T>(read: () => Promise<T>): Promise<T> {
     this.#ensureOpen()
     for (;;) {
-      const writing = this.#flusher.writing
-      if (writing !== undefined) await writing.catch(() => undefined)
       const generation = this.#queue.generation
+      const writing = this.#flusher.writing
+      if (writing === undefined) {
+        const result = await read()
+        if (generation === this.#queue.generation && this.#flusher.writing === undefined) return result
+        continue
+      }
+      const before = await this.#inner.lastFactSeq()
+      if (generation !== this.#queue.generation) continue
+      if (before !== this.#overlaySeq) {
+        this.#overlay.forget()
+        this.#overlaySeq = before
+      }
       const result = await read()
-      if (generation === this.#queue.generation && this.#flusher.writing === undefined) return result
+      if (generation !== this.#queue.generation || this.#flusher.writing !== writing) continue
+      if ((await this.#inner.lastFactSeq()) === before && generation === this.#queue.generation) return result
     }
   }
 

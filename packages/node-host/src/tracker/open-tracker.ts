@@ -4,7 +4,7 @@ import type { SetupIdentity, SetupParts, TrackingService } from '@agent-tracker/
 import { createTrackingService, formatSetupId } from '@agent-tracker/core'
 import type { LmdbStore } from '@agent-tracker/lmdb-store'
 import type { FlushResult, WriteBuffer, WriteBufferOptions } from '@agent-tracker/write-buffer'
-import { withWriteBuffer } from '@agent-tracker/write-buffer'
+import { WriteBufferError, withWriteBuffer } from '@agent-tracker/write-buffer'
 import { folderLegacyStatus } from '@agent-tracker/migrate'
 import type { DatabaseOptions } from '../database/open-database.js'
 import { openDatabase } from '../database/open-database.js'
@@ -224,17 +224,26 @@ export class Tracker {
   }
 
   /**
-   * Flushes, closes the database and stops flushing on exit.
-   * @throws {WriteBufferError} FLUSH_FAILED when the last flush fails (the facts stay pending and the database open).
+   * Flushes, closes the database and stops flushing on exit. The flush waits for the database's
+   * write lock, which another process may hold for as long as it likes (a merge, an import, a CLI
+   * command stopped with Ctrl-Z): with `waitMs`, it is waited for that long at most, and then the
+   * close gives up, saying how many facts were not written.
+   * @throws {WriteBufferError} FLUSH_FAILED when the last flush fails or did not end within `waitMs` (the facts stay pending and the database open).
    */
-  async close(): Promise<void> {
+  async close(options: { readonly waitMs?: number } = {}): Promise<void> {
     const evidence = this.#evidenceScan
     evidence?.stop()
     await evidence?.scan
     const searchBuild = this.#searchBuild
     searchBuild?.stop()
     await searchBuild?.build
-    await this.flush()
+    const { waitMs } = options
+    if (waitMs === undefined) await this.flush()
+    else if ((await withinTime(this.flush(), waitMs)) === undefined) {
+      const pending = this.buffer.pendingCount
+      const error = `the database stayed locked by another process (an agent-tracker merge, import or doctor --repair, or a command stopped with Ctrl-Z) for ${(waitMs / 1000).toFixed(0)} s`
+      throw new WriteBufferError('FLUSH_FAILED', `${String(pending)} pending fact${pending === 1 ? ' was' : 's were'} not written: ${error}. They are lost if this process ends before that process lets go of the lock.`, { pending, errors: [error] })
+    }
     await this.teamSync?.close()
     await this.buffer.close()
     this.#removeExitFlush()
@@ -252,6 +261,22 @@ export class Tracker {
     const files = folderLegacyStatus(this.project, await this.buffer.listMigrations()).sources.find((source) => source.kind === 'legacy-files')
     const statusFile = join(this.project, '.agent', 'status.json')
     return files?.migration?.errors === 0 && files.found.includes(statusFile) && !files.changedSince.includes(statusFile)
+  }
+}
+
+/** What `work` gives when it settles within `ms`, else undefined (a timer that keeps no process alive). */
+async function withinTime<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => {
+      resolve(undefined)
+    }, ms)
+    timer.unref()
+  })
+  try {
+    return await Promise.race([work, late])
+  } finally {
+    clearTimeout(timer)
   }
 }
 

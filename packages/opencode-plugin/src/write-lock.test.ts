@@ -1,0 +1,96 @@
+import type { ChildProcess } from 'node:child_process'
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { SETUP, startPlugin } from '../test/plugin-fixture.js'
+import { DISPOSE_WAIT_MS } from './plugin.js'
+
+const HOLDER = fileURLToPath(new URL('../test/fixtures/hold-write-lock.mjs', import.meta.url))
+/** A stopped holder goes on by itself after this long, so that a frozen event loop fails the test instead of hanging it. */
+const WATCHDOG_MS = 15_000
+
+/** A second process (an agent-tracker writer), stopped inside a write transaction on the database, once it holds the lock. */
+async function stoppedHolder(databasePath: string): Promise<{ child: ChildProcess; exited: Promise<unknown> }> {
+  const child = spawn(process.execPath, [HOLDER, databasePath, 'stop'], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  await new Promise<void>((resolve, reject) => {
+    child.once('error', reject)
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('locked')) resolve()
+    })
+  })
+  spawn(process.execPath, ['-e', `setTimeout(() => { try { process.kill(${String(child.pid)}, 'SIGCONT') } catch {} }, ${String(WATCHDOG_MS)})`], { stdio: 'ignore' }).unref()
+  return { child, exited }
+}
+
+/** Watches the event loop: the longest time it went without a turn since the start. */
+function stallWatch(): { readonly longestMs: () => number; stop(): void } {
+  let last = Date.now()
+  let longest = 0
+  const timer = setInterval(() => {
+    const now = Date.now()
+    longest = Math.max(longest, now - last)
+    last = now
+  }, 10)
+  return { longestMs: () => Math.max(longest, Date.now() - last), stop: () => { clearInterval(timer); } }
+}
+
+/** A database the plugin already wrote one tool call to. */
+async function existingDatabase(): Promise<{ databasePath: string; project: string }> {
+  const first = await startPlugin()
+  await first.chat('ses_0')
+  await first.tool('ses_0', 'read', { filePath: 'README.md' })
+  await first.dispose()
+  return { databasePath: first.databasePath, project: first.project }
+}
+
+describe('another process holding the write lock', () => {
+  it('lets the plugin start, guard and record tool calls with the event loop turning, and stores every fact once it is let go', { timeout: 60_000 }, async () => {
+    const { databasePath, project } = await existingDatabase()
+    const { child, exited } = await stoppedHolder(databasePath)
+    const watch = stallWatch()
+    try {
+      const plugin = await startPlugin({ databasePath, project, waitForStartup: false })
+      expect(await plugin.tracking.runtime).toBeDefined()
+      await plugin.chat('ses_1')
+      await plugin.tool('ses_1', 'read', { filePath: 'README.md' })
+      await plugin.tool('ses_1', 'read', { filePath: 'README.md' })
+      // The flush waits for the lock; tool calls go on meanwhile, each through the guard's halt check.
+      const idle = plugin.event('session.idle', {})
+      await plugin.tool('ses_1', 'read', { filePath: 'README.md' })
+      // Four tool calls, each counted once: one stored, two in the flush waiting for the lock, one pending (0.1 XP each).
+      expect(await plugin.agentTool('ses_1', 'tracker_status', {})).toContain('XP 0.4/10.0')
+      await new Promise((resolve) => setTimeout(resolve, 2000))
+      expect(watch.longestMs()).toBeLessThan(1000)
+      child.kill('SIGCONT')
+      await idle
+      await exited
+      await plugin.event('session.idle', {})
+      expect((await plugin.read('setups', [SETUP]))?.state.toolCalls).toBe(4)
+      await plugin.dispose()
+    } finally {
+      watch.stop()
+      child.kill('SIGCONT')
+    }
+  })
+
+  it('ends a dispose that waits for the lock after a bounded time, saying how many facts were not written', { timeout: 60_000 }, async () => {
+    const { databasePath, project } = await existingDatabase()
+    const { child, exited } = await stoppedHolder(databasePath)
+    try {
+      const plugin = await startPlugin({ databasePath, project, waitForStartup: false })
+      await plugin.tracking.runtime
+      await plugin.chat('ses_1')
+      await plugin.tool('ses_1', 'read', { filePath: 'README.md' })
+      const started = Date.now()
+      await plugin.dispose()
+      expect(Date.now() - started).toBeGreaterThanOrEqual(DISPOSE_WAIT_MS - 100)
+      expect(Date.now() - started).toBeLessThan(WATCHDOG_MS - 2000)
+      expect(plugin.notices).toContainEqual(expect.objectContaining({ kind: 'log', level: 'error', message: expect.stringMatching(/1 pending fact was not written: the database stayed locked by another process/) as string }))
+      child.kill('SIGCONT')
+      await exited
+    } finally {
+      child.kill('SIGCONT')
+    }
+  })
+})
