@@ -38,6 +38,17 @@ describe('jsonLines', () => {
     ])
   })
 
+  it('leaves out a byte-order mark at the start of the file, its first line read as JSON, its offsets as the bytes lie', async () => {
+    const file = join(tempFolder(), 'bom.jsonl')
+    writeFileSync(file, '\ufeff{"a":1}\n{"b":2}\n')
+    expect(await all(file)).toEqual([{ line: 1, start: 0, end: 11, value: { a: 1 } }, { line: 2, start: 11, end: 19, value: { b: 2 } }])
+    // A file of one line, its newline not written yet; and a mark later in a file is a character of its line.
+    writeFileSync(file, '\ufeff{"a":1}')
+    expect(await all(file)).toEqual([{ line: 1, start: 0, value: { a: 1 } }])
+    writeFileSync(file, '{"a":1}\n\ufeff{"b":2}\n')
+    expect(await all(file)).toEqual([{ line: 1, start: 0, end: 8, value: { a: 1 } }, { line: 2, start: 8, end: 19, problem: expect.stringMatching(/^not valid JSON/) as unknown }])
+  })
+
   it('tells a last line cut off mid-write from a bad one, and gives it no end', async () => {
     const file = join(tempFolder(), 'b.jsonl')
     writeFileSync(file, '{"a":1}\n{"b":')

@@ -99,7 +99,7 @@ export class JsonLinesFile {
         if (overlong || end - 1 - lineStart > MAX_LINE_BYTES) {
           yield { line, start: lineStart, end, problem: tooLong(end - 1 - lineStart) }
         } else {
-          const text = pieces.length === 0 ? chunk.toString('utf8', at, newline) : Buffer.concat([...pieces, chunk.subarray(at, newline)]).toString('utf8')
+          const text = withoutMark(pieces.length === 0 ? chunk.toString('utf8', at, newline) : Buffer.concat([...pieces, chunk.subarray(at, newline)]).toString('utf8'), lineStart)
           if (text.trim() !== '') yield parsed(text, { line, start: lineStart, end })
         }
         pieces = []
@@ -120,7 +120,7 @@ export class JsonLinesFile {
       yield { line: line + 1, start: lineStart, problem: `${tooLong(chunkStart - lineStart)}; it is the last line, which may still be being written` }
       return
     }
-    const last = Buffer.concat(pieces).toString('utf8')
+    const last = withoutMark(Buffer.concat(pieces).toString('utf8'), lineStart)
     if (last.trim() === '') return
     const read = parsed(last, { line: line + 1, start: lineStart })
     yield 'problem' in read ? { ...read, problem: 'the last line is incomplete (the file may still be being written); it was left out' } : read
@@ -148,6 +148,14 @@ export async function* jsonLines(file: string): AsyncGenerator<JsonLine> {
   } finally {
     await reader.close()
   }
+}
+
+/**
+ * A line's text without the byte-order mark an editor or a Windows tool may have put at the start
+ * of the file (as `ingest` leaves it out): read as part of the first line, it made that line no JSON.
+ */
+function withoutMark(text: string, start: number): string {
+  return start === 0 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
 }
 
 function parsed(text: string, place: { line: number; start: number; end?: number }): JsonLine {
