@@ -66,6 +66,9 @@ export function notOursAdvice(path: string, format: DatabaseFormat): string {
 export function teamRefusedFix(sqlState: string | undefined, urlFrom: string): string | undefined {
   if (sqlState === undefined) return undefined
   if (sqlState === '28P01') return `Check the user in the URL (${urlFrom}) and that password.`
+  if (sqlState === '42501') {
+    return 'The connection and the password are fine: the first sync makes the schema and its tables, so its user needs CREATE on the database (or the schema made and granted to it beforehand); later syncs need only the rights on the schema\'s tables.'
+  }
   return `Check the user and database in the URL (${urlFrom}), and the password in PGPASSWORD or ~/.pgpass.`
 }
 

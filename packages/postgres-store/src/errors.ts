@@ -57,6 +57,8 @@ export { redactUrl }
 
 /** The server ended this session's transaction, left idle past `idle_in_transaction_session_timeout` (this process stopped inside it): gone, as a restart is. */
 const IDLE_TRANSACTION_ENDED = '25P03'
+/** The user may not do what a statement does (`permission denied for …`): connected, the password right. */
+const INSUFFICIENT_PRIVILEGE = '42501'
 /** A statement gave up waiting for a lock past `lock_timeout`. */
 const LOCK_WAIT_ENDED = '55P03'
 
@@ -85,7 +87,11 @@ export function translatePgError(error: unknown, url: string, passwordFrom?: str
   if ((state !== undefined && (GONE.has(state) || NETWORK.has(state))) || /Connection terminated|connection timeout|Client has encountered a connection error|Query read timeout/i.test(error.message)) {
     return new PostgresStoreError('TEAM_UNREACHABLE', `The team database at ${safe} cannot be reached: ${error.message}.`, { url: safe, cause: error.message }, { cause: error })
   }
-  if (state !== undefined && (state.startsWith('28') || state === '3D000' || state === '42501')) {
+  if (state === INSUFFICIENT_PRIVILEGE) {
+    // Connected, with the password taken: the role may not do what this statement does (make the schema, or its tables).
+    return new PostgresStoreError('TEAM_REFUSED', `The team database at ${safe} refused a statement of this user: ${error.message}.`, { url: safe, sqlState: state, passwordFrom }, { cause: error })
+  }
+  if (state !== undefined && (state.startsWith('28') || state === '3D000')) {
     const from = state === '28P01' && passwordFrom !== undefined ? ` (the password came from ${passwordFrom})` : ''
     return new PostgresStoreError('TEAM_REFUSED', `The team database at ${safe} refused the connection: ${error.message}${from}.`, { url: safe, sqlState: state, passwordFrom }, { cause: error })
   }

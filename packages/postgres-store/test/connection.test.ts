@@ -1,7 +1,29 @@
+import pg from 'pg'
 import { describe, expect, inject, it } from 'vitest'
 import { isPostgresStoreError, openPostgresStore } from '../src/index.js'
 
 // The run's server takes plain connections only (no TLS) and trusts everyone (no password).
+
+describe('a user the server lets in', () => {
+  it('is told a statement was refused, not the connection, when it may not make the schema', async () => {
+    const url = inject('postgresUrl')
+    const admin = new pg.Client({ connectionString: url })
+    await admin.connect()
+    const role = `limited_${String(process.pid)}`
+    await admin.query(`CREATE ROLE ${role} LOGIN`)
+    try {
+      const limited = new URL(url)
+      limited.username = role
+      const error: unknown = await openPostgresStore({ url: limited.href, schema: `${role}_schema` }).catch((caught: unknown) => caught)
+      expect(isPostgresStoreError(error, 'TEAM_REFUSED')).toBe(true)
+      expect((error as Error).message).toContain('refused a statement of this user: permission denied for database')
+      expect((error as Error).message).not.toContain('refused the connection')
+    } finally {
+      await admin.query(`DROP ROLE ${role}`)
+      await admin.end()
+    }
+  })
+})
 
 describe('the connection settings', () => {
   it('says the server has TLS off when the URL asks for TLS', async () => {
