@@ -47,6 +47,18 @@ export async function appliedMigration(client: PoolClient, schema: string): Prom
 }
 
 /**
+ * The tables of a schema that holds no agent-tracker migrations (another program's), sorted, at most
+ * five: empty when the schema is not there, is empty, or is agent-tracker's.
+ */
+export async function foreignTables(client: PoolClient, schema: string): Promise<string[]> {
+  const result = await client.query<{ name: string }>(
+    `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = $1 AND NOT EXISTS
+       (SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'schema_migrations')
+     ORDER BY table_name COLLATE "C" LIMIT 5`, [schema])
+  return result.rows.map((row) => row.name)
+}
+
+/**
  * Brings the schema up to {@link LATEST_MIGRATION}, under a lock so that processes opening it at
  * once run each migration once. Returns the version before and after.
  */

@@ -7,7 +7,7 @@ import { parse } from 'pg-connection-string'
 import type { PasswordTarget } from './credentials.js'
 import { findPassword } from './credentials.js'
 import { PostgresStoreError, redactUrl, translatePgError } from './errors.js'
-import { LATEST_MIGRATION, appliedMigration, migrate } from './migrations.js'
+import { LATEST_MIGRATION, appliedMigration, foreignTables, migrate } from './migrations.js'
 import type { WriteConcurrency } from './postgres-store.js'
 import { PostgresStore } from './postgres-store.js'
 
@@ -114,6 +114,13 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       const applied = await appliedMigration(client, schema)
       if (applied > LATEST_MIGRATION) {
         throw new PostgresStoreError('TEAM_TOO_NEW', `The team database at ${redactUrl(url)} was set up by a newer agent-tracker (migration ${String(applied)}; this release knows ${String(LATEST_MIGRATION)}): upgrade agent-tracker.`, { url: redactUrl(url), migration: applied, supportedMigration: LATEST_MIGRATION })
+      }
+      if (applied === 0) {
+        // Another program's tables there: neither set up by agent-tracker, nor to be set up over them.
+        const foreign = await foreignTables(client, schema)
+        if (foreign.length > 0) {
+          throw new PostgresStoreError('INVALID_OPTION', `Schema "${schema}" of the team database at ${redactUrl(url)} holds tables that are not agent-tracker's (${foreign.join(', ')}): give agent-tracker a schema of its own (team.schema, AGENT_TRACKER_TEAM_SCHEMA; by default ${DEFAULT_SCHEMA}).`, { option: 'schema', value: schema })
+        }
       }
       if (applied < LATEST_MIGRATION) {
         if (options.mode === 'read') {

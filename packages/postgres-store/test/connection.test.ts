@@ -25,6 +25,29 @@ describe('a user the server lets in', () => {
   })
 })
 
+describe('a schema of another program', () => {
+  it('is named as such, for writing and for reading, and nothing is set up in it', async () => {
+    const url = inject('postgresUrl')
+    const admin = new pg.Client({ connectionString: url })
+    await admin.connect()
+    const schema = `other_${String(process.pid)}`
+    await admin.query(`CREATE SCHEMA ${schema}`)
+    await admin.query(`CREATE TABLE ${schema}.records (id int)`)
+    try {
+      for (const mode of ['write', 'read'] as const) {
+        const error: unknown = await openPostgresStore({ url, schema, mode }).catch((caught: unknown) => caught)
+        expect(isPostgresStoreError(error, 'INVALID_OPTION'), mode).toBe(true)
+        expect((error as Error).message, mode).toContain(`Schema "${schema}" of the team database at ${url} holds tables that are not agent-tracker's (records): give agent-tracker a schema of its own`)
+      }
+      const tables = await admin.query<{ name: string }>('SELECT table_name AS name FROM information_schema.tables WHERE table_schema = $1', [schema])
+      expect(tables.rows.map((row) => row.name)).toEqual(['records'])
+    } finally {
+      await admin.query(`DROP SCHEMA ${schema} CASCADE`)
+      await admin.end()
+    }
+  })
+})
+
 describe('the connection settings', () => {
   it('says the server has TLS off when the URL asks for TLS', async () => {
     const error: unknown = await openPostgresStore({ url: `${inject('postgresUrl')}?sslmode=verify-full`, mode: 'read' }).catch((caught: unknown) => caught)
