@@ -1,4 +1,6 @@
-import type { PoolClient } from 'pg'
+import type { PoolClient, QueryConfig } from 'pg'
+import type { StallLimits } from './stall-limits.js'
+import { transactionLimits } from './stall-limits.js'
 
 /**
  * The team database's versioned migrations, oldest first: each runs once, in its own
@@ -34,6 +36,9 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
   },
 ]
 
+/** How long a migration statement may take before this side gives up on it: a day. */
+const MIGRATION_ANSWER_MS = 24 * 60 * 60 * 1000
+
 /** The newest migration this release knows. */
 export const LATEST_MIGRATION = MIGRATIONS.at(-1)?.version ?? 0
 
@@ -62,17 +67,23 @@ export async function foreignTables(client: PoolClient, schema: string): Promise
  * Brings the schema up to {@link LATEST_MIGRATION}, under a lock so that processes opening it at
  * once run each migration once. Returns the version before and after.
  */
-export async function migrate(client: PoolClient, schema: string): Promise<{ from: number; to: number }> {
+export async function migrate(client: PoolClient, schema: string, stall: Pick<StallLimits, 'idleInTransactionMs' | 'lockWaitMs'>): Promise<{ from: number; to: number }> {
   const s = quoteIdentifier(schema)
   await client.query('BEGIN')
   try {
+    await client.query(transactionLimits(stall))
     await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`agent-tracker:migrate:${schema}`])
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`)
     await client.query(`CREATE TABLE IF NOT EXISTS ${s}.schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`)
     const from = await appliedMigration(client, schema)
     for (const migration of MIGRATIONS) {
       if (migration.version <= from) continue
-      for (const statement of migration.statements) await client.query(statement.replaceAll('{S}', s))
+      // Given all the time it takes (a table or index built over a large team's rows), not the connections' answer limit.
+      for (const statement of migration.statements) {
+        // `pg` reads a query's own `query_timeout` (its types leave it out).
+        const query: QueryConfig & { readonly query_timeout: number } = { text: statement.replaceAll('{S}', s), query_timeout: MIGRATION_ANSWER_MS }
+        await client.query(query)
+      }
       await client.query(`INSERT INTO ${s}.schema_migrations (version, name) VALUES ($1, $2)`, [migration.version, migration.name])
     }
     await client.query('COMMIT')

@@ -8,6 +8,8 @@ import type { PasswordTarget } from './credentials.js'
 import { findPassword } from './credentials.js'
 import { PostgresStoreError, redactUrl, translatePgError } from './errors.js'
 import { LATEST_MIGRATION, appliedMigration, foreignTables, migrate } from './migrations.js'
+import type { StallLimits } from './stall-limits.js'
+import { STALL_LIMITS, stallSettings } from './stall-limits.js'
 import type { WriteConcurrency } from './postgres-store.js'
 import { PostgresStore } from './postgres-store.js'
 
@@ -47,31 +49,6 @@ export interface PostgresStoreOptions {
   readonly stallLimits?: Partial<StallLimits>
 }
 
-/**
- * How long one stalled member can hold up the others. A member's writes to the team take its
- * write lock for a transaction; a sync stopped inside one (Ctrl-Z, a laptop asleep, a network
- * that stops answering) would keep it, and every other member's sync would wait for it for good.
- */
-export interface StallLimits {
-  /** A transaction idle this long is ended by the server, its lock let go (`idle_in_transaction_session_timeout`); what it wrote rolls back. */
-  readonly idleInTransactionMs: number
-  /** A statement waiting this long for a lock (another member's write under way) gives up (`lock_timeout`). */
-  readonly lockWaitMs: number
-  /** A statement the server has not answered in this long fails on this side (a network that stopped answering). */
-  readonly answerMs: number
-}
-
-/** The limits of {@link StallLimits} by default: far above what a batch of a thousand facts takes. */
-export const STALL_LIMITS: StallLimits = { idleInTransactionMs: 30_000, lockWaitMs: 60_000, answerMs: 120_000 }
-
-/**
- * The session settings of every connection: {@link StallLimits} (the first two set on the server
- * for the session, the third kept by `pg`) and TCP keep-alive, so that a server gone without a word
- * is noticed by the operating system.
- */
-export function stallSettings(limits: StallLimits): Pick<PoolConfig, 'idle_in_transaction_session_timeout' | 'lock_timeout' | 'query_timeout' | 'keepAlive' | 'keepAliveInitialDelayMillis'> {
-  return { idle_in_transaction_session_timeout: limits.idleInTransactionMs, lock_timeout: limits.lockWaitMs, query_timeout: limits.answerMs, keepAlive: true, keepAliveInitialDelayMillis: 10_000 }
-}
 
 /** The default schema of the tracker's tables. */
 export const DEFAULT_SCHEMA = 'agent_tracker'
@@ -97,11 +74,12 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   }
   const rules = resolveRules(options.rules ?? {})
   const credentials: Credentials = { passwordFrom: undefined }
+  const stall: StallLimits = { ...STALL_LIMITS, ...options.stallLimits }
   const pool = new pg.Pool({
     ...connectionConfig(url, options.ssl, credentials),
     max: options.maxConnections ?? 4,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
-    ...stallSettings({ ...STALL_LIMITS, ...options.stallLimits }),
+    ...stallSettings(stall),
   })
   const translate = (error: unknown): unknown => translatePgError(error, url, credentials.passwordFrom)
   // An idle connection the server drops (a restart) must not crash the process: the next query reconnects.
@@ -126,7 +104,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         if (options.mode === 'read') {
           if (applied === 0) throw new PostgresStoreError('TEAM_NOT_SET_UP', `The team database at ${redactUrl(url)} has no agent-tracker data yet (schema "${schema}"): the first sync sets it up.`, { url: redactUrl(url), schema })
         } else {
-          await migrate(client, schema)
+          await migrate(client, schema, stall)
         }
       }
     } finally {
@@ -137,7 +115,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     await pool.end().catch(() => undefined)
     throw translate(error)
   }
-  return new PostgresStore({ pool, translate, schema, member, concurrency: options.concurrency ?? 'lock' }, rules, true)
+  return new PostgresStore({ pool, translate, schema, member, concurrency: options.concurrency ?? 'lock', stall }, rules, true)
 }
 
 /** What a password function sees of the `pg` client calling it. */

@@ -26,6 +26,8 @@ import type { DeletedRecord, FactPlan, LoggedReattribution, PlannedRecord, Reatt
 import { REATTRIBUTED_COLLECTIONS, attributedFact, checkFactLogQuery, normaliseQuery, planFacts, planImport, planReattribution, planSetupImport, toCommitRef, withProfile } from '@agent-tracker/core/store'
 import type { Pool, PoolClient } from 'pg'
 import { quoteIdentifier } from './migrations.js'
+import type { StallLimits } from './stall-limits.js'
+import { transactionLimits } from './stall-limits.js'
 import { findStatement, keyColumns, writeColumns } from './record-rows.js'
 
 /** Who sends a batch: one machine's database, and the team member it belongs to. */
@@ -105,6 +107,8 @@ export interface StoreLocation {
   readonly member: string
   /** How concurrent writes are kept apart (see {@link WriteConcurrency}). */
   readonly concurrency: WriteConcurrency
+  /** The server-side stall limits each write transaction sets for itself (see `StallLimits`). */
+  readonly stall: Pick<StallLimits, 'idleInTransactionMs' | 'lockWaitMs'>
 }
 
 /**
@@ -139,6 +143,7 @@ export class PostgresStore implements TrackerStore {
   readonly #s: string
   readonly #ownsPool: boolean
   readonly #concurrency: WriteConcurrency
+  readonly #stall: StoreLocation['stall']
   #closed = false
   #retries = 0
 
@@ -152,6 +157,7 @@ export class PostgresStore implements TrackerStore {
     this.rules = rules
     this.#ownsPool = ownsPool
     this.#concurrency = location.concurrency
+    this.#stall = location.stall
   }
 
   /** Transactions run again after losing a race (only with `serializable` writes). */
@@ -161,7 +167,7 @@ export class PostgresStore implements TrackerStore {
 
   /** The same database seen as another member's share (sharing this store's connections). */
   forMember(member: string): PostgresStore {
-    return new PostgresStore({ pool: this.#pool, translate: this.#translate, schema: this.schema, member, concurrency: this.#concurrency }, this.rules, false)
+    return new PostgresStore({ pool: this.#pool, translate: this.#translate, schema: this.schema, member, concurrency: this.#concurrency, stall: this.#stall }, this.rules, false)
   }
 
   applyFacts(facts: readonly Fact[]): Promise<AppliedBatch> {
@@ -462,6 +468,7 @@ export class PostgresStore implements TrackerStore {
     client.on('error', onError)
     try {
       await client.query(this.#concurrency === 'serializable' ? 'BEGIN ISOLATION LEVEL SERIALIZABLE' : 'BEGIN')
+      await client.query(transactionLimits(this.#stall))
       const result = await work(client)
       await client.query('COMMIT')
       return result

@@ -3,7 +3,7 @@ import type { AddressInfo, Server, Socket } from 'node:net'
 import { createFactScript, createMemoryStore } from '@agent-tracker/core/testing'
 import pg from 'pg'
 import { describe, expect, inject, it } from 'vitest'
-import { STALL_LIMITS, isPostgresStoreError, openPostgresStore, stallSettings, syncToTeam } from '../src/index.js'
+import { STALL_LIMITS, isPostgresStoreError, openPostgresStore, syncToTeam, transactionLimits } from '../src/index.js'
 
 const SETUP = 'build@anthropic/claude-sonnet-4-5'
 let next = 0
@@ -17,12 +17,16 @@ async function memberLog(): Promise<ReturnType<typeof createMemoryStore>> {
   return local
 }
 
-/** A connection that takes the team's write lock, as a member's write does, and then stops: a sync stopped inside its transaction. */
-async function stoppedWriter(url: string, schema: string, settings: pg.ClientConfig = {}): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: url, ...settings })
+/**
+ * A connection that takes the team's write lock, as a member's write does, and then stops: a sync
+ * stopped inside its transaction. With `limits`, its transaction sets them as every write of the store does.
+ */
+async function stoppedWriter(url: string, schema: string, limits?: typeof STALL_LIMITS): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url })
   client.on('error', () => undefined)
   await client.connect()
   await client.query('BEGIN')
+  if (limits !== undefined) await client.query(transactionLimits(limits))
   await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`agent-tracker:write:${schema}:`])
   return client
 }
@@ -32,8 +36,8 @@ describe('a member whose sync stalls', () => {
     const url = inject('postgresUrl')
     const schema = schemaName()
     const team = await openPostgresStore({ url, schema })
-    // Stopped with the settings every connection of the store has (here ended after a second idle, not thirty).
-    const stopped = await stoppedWriter(url, schema, stallSettings({ ...STALL_LIMITS, idleInTransactionMs: 1000 }))
+    // Stopped with the limits every write transaction of the store sets (here ended after a second idle, not thirty).
+    const stopped = await stoppedWriter(url, schema, { ...STALL_LIMITS, idleInTransactionMs: 1000 })
     try {
       const synced = await syncToTeam(await memberLog(), team, { source: 'b:/db', member: 'ben', machine: 'b' })
       expect(synced).toMatchObject({ sent: 5, applied: 5 })
