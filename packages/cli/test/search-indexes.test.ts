@@ -62,11 +62,11 @@ describe('search indexes', () => {
     expect((await runCli(['ingest', '--db', db], { input: factLine({ kind: 'activity', setup: SONNET, project: '/w/app', task: 'हिन्दी अनुवाद जोड़ें', outcome: 'ok' }) })).code).toBe(0)
     await asSearchWords1(db)
     const hindi = async (): Promise<unknown[]> => (jsonData((await runCli(['search', 'हिन्दी', '--db', db, '--json'])).stdout, 'search') as { patterns: { title: string }[] }).patterns.map((hit) => hit.title)
-    expect((await runCli(['doctor', '--db', db])).stdout).toMatch(/! Search +the search indexes hold words as an earlier release read them: the first write of this release starts rebuilding them, and until they are rebuilt search reads whole records, slower; agent-tracker doctor --repair rebuilds them at once\n/)
+    expect((await runCli(['doctor', '--db', db])).stdout).toMatch(/! Search +the search indexes hold words as an earlier release read them: the OpenCode plugin, and Claude Code's hooks at the end of each turn, rebuild them in the background, and until they are rebuilt search reads whole records, slower; agent-tracker doctor --repair rebuilds them at once\n/)
     const before = await searched(db)
     expect(await hindi()).toEqual(['हिन्दी अनुवाद जोड़ें'])
 
-    expect((await runCli(['doctor', '--repair', '--db', db])).stdout).toMatch(/✓ Search +the search indexes were being built: built now, \d+ entries\n/)
+    expect((await runCli(['doctor', '--repair', '--db', db])).stdout).toMatch(/✓ Search +the search indexes held words as an earlier release read them: rebuilt, \d+ entries\n/)
     expect((await runCli(['doctor', '--db', db])).stdout).toMatch(/✓ Search +the search indexes hold every/)
     expect(await hindi()).toEqual(['हिन्दी अनुवाद जोड़ें'])
     expect(await searched(db)).toBe(before)

@@ -42,7 +42,7 @@ import { readProjectDays, rebuildProjectDays } from './project-days.js'
 import { readSetupTotals, rebuildSetupTotals } from './setup-totals.js'
 import { SECONDARY_INDEXES } from './indexes.js'
 import type { SearchBuildProgress, SearchIndexEntry } from './search-index.js'
-import { SEARCHED_COLLECTIONS, buildSearchIndexes, continueSearchBuild, isSearched, searchBuildProgress, searchEntries, searchEntrySize, searchIndexesInStep, searchWordsOutdated, visitSearchEntries } from './search-index.js'
+import { SEARCHED_COLLECTIONS, buildSearchIndexes, continueSearchBuild, isSearched, searchBuildProgress, searchEntries, searchEntrySize, searchIndexesInStep, searchWordsOutdated, startSearchBuild, visitSearchEntries } from './search-index.js'
 import type { TreeWrites } from './size-limit.js'
 import { encodedSizeBound, ensureRoom, ensureRoomByPages, factLogSizeBound, indexSizeBound } from './size-limit.js'
 import { closedError, translateWriteError } from './store-errors.js'
@@ -209,10 +209,9 @@ export class LmdbStore implements SyncTrackerStore {
 
   /**
    * Whether the search indexes hold every record: `in step`; `building` (the upgrade of a database
-   * of schema 2, or of one whose words an earlier release cut another way, started a build that
-   * {@link continueSearchIndexBuild} carries on); `outdated` (their words were cut as an earlier
-   * release cut them, and this release has not opened the database for writing yet, which starts
-   * that build); `behind` (a process of an earlier release wrote after the upgrade); or `absent` (a
+   * of schema 2 started a build, or a writer's first step of one, that {@link continueSearchIndexBuild}
+   * carries on); `outdated` (their words were cut as an earlier release cut them: the first step of
+   * {@link continueSearchIndexBuild} starts that build); `behind` (a process of an earlier release wrote after the upgrade); or `absent` (a
    * database of schema 2, read as it is). Unless in step, searches read whole records, until the
    * build is done or {@link repairSearchIndexes} rebuilds them.
    */
@@ -239,12 +238,17 @@ export class LmdbStore implements SyncTrackerStore {
   async continueSearchIndexBuild(records = SEARCH_BUILD_STEP): Promise<SearchBuildProgress> {
     const pending = await later(() => {
       this.#ensureOpen()
-      return searchBuildProgress(this.#db)
+      return searchBuildProgress(this.#db) !== undefined || searchWordsOutdated(this.#db)
     })
-    if (pending === undefined) return { built: 0, total: 0, done: true }
-    return this.#writeOffThread(() => continueSearchBuild(this.#db, records, (trees) => {
-      ensureRoomByPages(this.#db.root, this.maxDatabaseSize, this.path, trees)
-    }))
+    if (!pending) return { built: 0, total: 0, done: true }
+    return this.#writeOffThread(() => {
+      // Indexes of words an earlier release cut: the first step empties them and starts the build
+      // (another process may have started it meanwhile: read again inside the transaction).
+      if (searchBuildProgress(this.#db) === undefined && searchWordsOutdated(this.#db)) startSearchBuild(this.#db)
+      return continueSearchBuild(this.#db, records, (trees) => {
+        ensureRoomByPages(this.#db.root, this.maxDatabaseSize, this.path, trees)
+      })
+    })
   }
 
   /** Rebuilds the search indexes from the records in one write transaction (a build under way included); gives the entries written. */

@@ -6,7 +6,7 @@ import { DATABASE_ID_KEY, PROJECT_DAYS_KEY, SCHEMA_VERSION_KEY, SEARCHED_THROUGH
 import { rebuildProjectDays } from './project-days.js'
 import { rebuildSetupTotals } from './setup-totals.js'
 import type { QueryTables } from './record-queries.js'
-import { searchWordsOutdated, startSearchBuild } from './search-index.js'
+import { startSearchBuild } from './search-index.js'
 import { upgradeFromSchema1 } from './upgrade-schema-1.js'
 
 /**
@@ -47,13 +47,13 @@ export function checkSchemaVersion(root: RootDatabase, db: QueryTables, path: st
   }
   if (stored === SCHEMA_VERSION) {
     // A database this schema wrote before the setup totals or the project days existed gets them on
-    // its first writable open; one whose search indexes hold words cut as an earlier release cut
-    // them has them rebuilt, in the background, as after an upgrade from schema 2.
-    if (!readOnly && (db.meta.get(SETUP_TOTALS_KEY) === undefined || db.meta.get(PROJECT_DAYS_KEY) === undefined || searchWordsOutdated(db))) {
+    // its first writable open. One whose search indexes hold words cut as an earlier release cut
+    // them is not touched here: the first step of the background build (`continueSearchIndexBuild`,
+    // which waits for the write lock off the host's thread) empties them and starts it.
+    if (!readOnly && (db.meta.get(SETUP_TOTALS_KEY) === undefined || db.meta.get(PROJECT_DAYS_KEY) === undefined)) {
       root.transactionSync(() => {
         if (db.meta.get(SETUP_TOTALS_KEY) === undefined) rebuildSetupTotals(db)
         if (db.meta.get(PROJECT_DAYS_KEY) === undefined) rebuildProjectDays(db)
-        if (searchWordsOutdated(db)) startSearchBuild(db)
       })
     }
     return

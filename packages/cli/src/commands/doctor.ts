@@ -131,7 +131,7 @@ export async function doctorCommand(ctx: CommandContext, folder?: string, option
       checks.push(check('Readers', info.readers < info.maxReaders ? 'ok' : 'problem', `${String(info.readers)} of ${String(info.maxReaders)} reader slots in use`))
       checks.push(check('Records', 'ok', Object.entries(info.records).map(([name, count]) => `${String(count)} ${name}`).join(', ')))
       const search = store.searchIndexes()
-      checks.push(options.repair === true && (search === 'behind' || search === 'building') ? await searchRepair(ctx, store, search) : searchCheck(store, search))
+      checks.push(options.repair === true && (search === 'behind' || search === 'building' || search === 'outdated') ? await searchRepair(ctx, store, search) : searchCheck(store, search))
       migrations = await store.listMigrations()
       checks.push(check('Migrations', 'ok', describeMigrations(migrations)))
       if (options.repair === true) {
@@ -395,17 +395,18 @@ function searchCheck(store: LmdbStore, state: ReturnType<LmdbStore['searchIndexe
       const share = progress === undefined || progress.total === 0 ? '' : ` (${String(Math.min(99, Math.floor((100 * progress.built) / progress.total)))}%, ${String(progress.built)} of ${String(progress.total)} records)`
       return check('Search', 'finding', `the search indexes are being built${share}, as the upgrade to this release started: the OpenCode plugin, and Claude Code's hooks at the end of each turn, build them in the background, a few records at a time; search reads whole records, slower, until they are done, or until agent-tracker doctor --repair builds them at once`)
     }
-    case 'outdated': return check('Search', 'finding', 'the search indexes hold words as an earlier release read them: the first write of this release starts rebuilding them, and until they are rebuilt search reads whole records, slower; agent-tracker doctor --repair rebuilds them at once')
+    case 'outdated': return check('Search', 'finding', 'the search indexes hold words as an earlier release read them: the OpenCode plugin, and Claude Code\'s hooks at the end of each turn, rebuild them in the background, and until they are rebuilt search reads whole records, slower; agent-tracker doctor --repair rebuilds them at once')
     case 'behind': return check('Search', 'finding', 'the search indexes are behind the records (a process of an earlier release wrote to the database after this release upgraded it): search reads whole records, slower, until agent-tracker doctor --repair rebuilds them')
   }
 }
 
 /** Rebuilds search indexes that are behind the records or still being built, in one write transaction (see `LmdbStore.repairSearchIndexes`). */
-async function searchRepair(ctx: CommandContext, store: LmdbStore, state: 'behind' | 'building'): Promise<Check> {
+async function searchRepair(ctx: CommandContext, store: LmdbStore, state: 'behind' | 'building' | 'outdated'): Promise<Check> {
   const building = state === 'building'
   const progress = ctx.progress(building ? 'Building the search indexes' : 'Rebuilding the search indexes')
   const entries = await store.repairSearchIndexes().finally(() => { progress.stop() })
-  return check('Search', 'ok', building ? `the search indexes were being built: built now, ${plural(entries, 'entry', 'entries')}` : `the search indexes were behind the records: rebuilt, ${plural(entries, 'entry', 'entries')}`)
+  const was = building ? 'were being built: built now' : state === 'outdated' ? 'held words as an earlier release read them: rebuilt' : 'were behind the records: rebuilt'
+  return check('Search', 'ok', `the search indexes ${was}, ${plural(entries, 'entry', 'entries')}`)
 }
 
 /** Recounts the day rollups and rewrites those that drifted, in one write transaction (see `LmdbStore.repairRollups`). */

@@ -196,7 +196,8 @@ export class Tracker {
     // The pause under way: stopping ends it at once, so that close() waits for no timer.
     const pause: { current?: { readonly timer: NodeJS.Timeout; readonly end: () => void } | undefined } = {}
     const build = (async (): Promise<boolean> => {
-      if (this.store.searchIndexes() !== 'building') return false
+      const indexes = this.store.searchIndexes()
+      if (indexes !== 'building' && indexes !== 'outdated') return false
       for (;;) {
         await new Promise<void>((end) => {
           pause.current = { timer: setTimeout(end, SEARCH_BUILD_PAUSE_MS).unref(), end }
@@ -224,26 +225,36 @@ export class Tracker {
   }
 
   /**
-   * Flushes, closes the database and stops flushing on exit. The flush waits for the database's
-   * write lock, which another process may hold for as long as it likes (a merge, an import, a CLI
-   * command stopped with Ctrl-Z): with `waitMs`, it is waited for that long at most, and then the
-   * close gives up, saying how many facts were not written.
-   * @throws {WriteBufferError} FLUSH_FAILED when the last flush fails or did not end within `waitMs` (the facts stay pending and the database open).
+   * Flushes, closes the database and stops flushing on exit. Every step waits for what is under
+   * way — the evidence scan's and the search build's last write, the flush, the team sync — and a
+   * write waits for the database's write lock, which another process may hold for as long as it
+   * likes (a merge, an import, a CLI command stopped with Ctrl-Z). With `waitMs`, the whole close is
+   * waited for that long at most: then it gives up, saying how many facts were not written, and no
+   * longer flushes on exit (which would wait for the lock on the way out).
+   * @throws {WriteBufferError} FLUSH_FAILED when the last flush fails or the close did not end within `waitMs` (the facts stay pending).
    */
   async close(options: { readonly waitMs?: number } = {}): Promise<void> {
+    const { waitMs } = options
+    if (waitMs === undefined) return this.#closeAll()
+    const closing = this.#closeAll().then(() => true as const)
+    if ((await withinTime(closing, waitMs)) === undefined) {
+      // Settled later, if ever: its failure is what this error already says.
+      closing.catch(() => undefined)
+      this.#removeExitFlush()
+      const pending = this.buffer.pendingCount
+      const error = `the database stayed locked by another process (an agent-tracker merge, import or doctor --repair, or a command stopped with Ctrl-Z) for ${(waitMs / 1000).toFixed(0)} s`
+      throw new WriteBufferError('FLUSH_FAILED', `${String(pending)} pending fact${pending === 1 ? ' was' : 's were'} not written: ${error}. They are lost if this process ends before that process lets go of the lock.`, { pending, errors: [error] })
+    }
+  }
+
+  async #closeAll(): Promise<void> {
     const evidence = this.#evidenceScan
     evidence?.stop()
     await evidence?.scan
     const searchBuild = this.#searchBuild
     searchBuild?.stop()
     await searchBuild?.build
-    const { waitMs } = options
-    if (waitMs === undefined) await this.flush()
-    else if ((await withinTime(this.flush(), waitMs)) === undefined) {
-      const pending = this.buffer.pendingCount
-      const error = `the database stayed locked by another process (an agent-tracker merge, import or doctor --repair, or a command stopped with Ctrl-Z) for ${(waitMs / 1000).toFixed(0)} s`
-      throw new WriteBufferError('FLUSH_FAILED', `${String(pending)} pending fact${pending === 1 ? ' was' : 's were'} not written: ${error}. They are lost if this process ends before that process lets go of the lock.`, { pending, errors: [error] })
-    }
+    await this.flush()
     await this.teamSync?.close()
     await this.buffer.close()
     this.#removeExitFlush()
