@@ -1,3 +1,5 @@
+import type { ChildProcess } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { writeSync } from 'node:fs'
 import { SEARCHED_COLLECTIONS } from '@agent-tracker/core/store'
 import { searchDigestOfWords1 } from '@agent-tracker/core/testing'
@@ -78,5 +80,49 @@ export async function holdWriteLock(databasePath: string, mode: 'wait' | 'stop',
     writeSync(1, 'released\n')
   } finally {
     await root.close()
+  }
+}
+
+/** What {@link holdWriteLock} runs as in its own process: this module, as the caller's folder resolves it (built). */
+const HOLDER = "import { holdWriteLock } from '@agent-tracker/lmdb-store/testing'; const [path, mode, ms] = process.argv.slice(1); await holdWriteLock(path, mode, Number(ms))"
+
+/**
+ * Starts a second process that holds the write lock of the database at `databasePath` (see
+ * {@link holdWriteLock}) and resolves once it does: `wait` keeps it `heldMs` (default 3 s); `stop`
+ * stops that process inside its transaction until it gets SIGCONT — or, whatever happens, after
+ * `watchdogMs` (default 10 s), so that a host it freezes (what such a test is about) fails the test
+ * instead of hanging it. `exited` settles when that process ends. Run it from a package that
+ * depends on this one, built.
+ */
+export async function startWriteLockHolder(databasePath: string, mode: 'wait' | 'stop', options: { readonly heldMs?: number; readonly watchdogMs?: number } = {}): Promise<{ readonly child: ChildProcess; readonly exited: Promise<unknown> }> {
+  const child = spawn(process.execPath, ['--input-type=module', '-e', HOLDER, databasePath, mode, String(options.heldMs ?? 3000)], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  await new Promise<void>((resolve, reject) => {
+    child.once('error', reject)
+    child.once('exit', (code) => {
+      reject(new Error(`the write-lock holder ended (${String(code)}) before it held the lock`))
+    })
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('locked')) resolve()
+    })
+  })
+  if (mode === 'stop') spawn(process.execPath, ['-e', `setTimeout(() => { try { process.kill(${String(child.pid)}, 'SIGCONT') } catch {} }, ${String(options.watchdogMs ?? 10_000)})`], { stdio: 'ignore' }).unref()
+  return { child, exited }
+}
+
+/** Watches this process's event loop (a 10 ms timer): the longest time it went without a turn since the start. */
+export function stallWatch(): { readonly longestMs: () => number; readonly stop: () => void } {
+  let last = Date.now()
+  let longest = 0
+  const timer = setInterval(() => {
+    const now = Date.now()
+    longest = Math.max(longest, now - last)
+    last = now
+  }, 10)
+  return {
+    longestMs: () => Math.max(longest, Date.now() - last),
+    stop: () => {
+      clearInterval(timer)
+    },
   }
 }

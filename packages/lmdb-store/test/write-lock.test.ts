@@ -1,47 +1,21 @@
-import type { ChildProcess } from 'node:child_process'
-import { spawn } from 'node:child_process'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { Fact } from '@agent-tracker/core'
 import { describe, expect, it } from 'vitest'
 import { openLmdbStore } from '../src/open-lmdb-store.js'
+import { startWriteLockHolder, stallWatch } from '../src/testing.js'
 import { tempFolder } from '@agent-tracker/test-folders'
 
-const holder = fileURLToPath(new URL('fixtures/hold-write-lock.mjs', import.meta.url))
 const HELD_MS = 3000
-/** When a stopped holder goes on by itself. */
-const WATCHDOG_MS = 10_000
 const SETUP = 'build@fake/m1'
 
-/** A second process holding the database's write lock, once it says it does. */
-async function holdWriteLock(databasePath: string, mode: 'wait' | 'stop'): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [holder, databasePath, mode, String(HELD_MS)], { stdio: ['ignore', 'pipe', 'inherit'] })
-  await new Promise<void>((resolve, reject) => {
-    child.once('error', reject)
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('locked')) resolve()
-    })
-  })
-  // A stopped holder goes on after 10 s whatever happens here, so that a host frozen by it (what this tests) fails instead of hanging.
-  if (mode === 'stop') spawn(process.execPath, ['-e', `setTimeout(() => { try { process.kill(${String(child.pid)}, 'SIGCONT') } catch {} }, ${String(WATCHDOG_MS)})`], { stdio: 'ignore' }).unref()
-  return child
-}
-
-/** The longest time the event loop went without a turn while `work` ran (a 10 ms timer measures it). */
+/** The longest time the event loop went without a turn while `work` ran. */
 async function longestStall<T>(work: () => Promise<T>): Promise<{ value: T; stallMs: number }> {
-  let last = Date.now()
-  let stallMs = 0
-  const timer = setInterval(() => {
-    const now = Date.now()
-    stallMs = Math.max(stallMs, now - last)
-    last = now
-  }, 10)
+  const watch = stallWatch()
   try {
     const value = await work()
-    stallMs = Math.max(stallMs, Date.now() - last)
-    return { value, stallMs }
+    return { value, stallMs: watch.longestMs() }
   } finally {
-    clearInterval(timer)
+    watch.stop()
   }
 }
 
@@ -55,8 +29,7 @@ describe('another process holding the write lock', () => {
     const created = openLmdbStore({ databasePath })
     await created.applyFacts([toolCall('before')])
     await created.close()
-    const child = await holdWriteLock(databasePath, 'wait')
-    const exited = new Promise((resolve) => child.once('exit', resolve))
+    const { exited } = await startWriteLockHolder(databasePath, 'wait', { heldMs: HELD_MS })
     const started = Date.now()
     const { value: store, stallMs: openStall } = await longestStall(() => Promise.resolve(openLmdbStore({ databasePath })))
     // Opening did not wait for the lock (3 s): far less than a second, however loaded the machine.
@@ -78,8 +51,7 @@ describe('another process holding the write lock', () => {
     const created = openLmdbStore({ databasePath })
     await created.applyFacts([toolCall('before')])
     await created.close()
-    const child = await holdWriteLock(databasePath, 'stop')
-    const exited = new Promise((resolve) => child.once('exit', resolve))
+    const { child, exited } = await startWriteLockHolder(databasePath, 'stop')
     try {
       const { value: store, stallMs: openStall } = await longestStall(() => Promise.resolve(openLmdbStore({ databasePath })))
       expect(openStall).toBeLessThan(1000)

@@ -1,39 +1,10 @@
-import type { ChildProcess } from 'node:child_process'
-import { spawn } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
+import { startWriteLockHolder, stallWatch } from '@agent-tracker/lmdb-store/testing'
 import { describe, expect, it } from 'vitest'
 import { SETUP, startPlugin } from '../test/plugin-fixture.js'
 import { DISPOSE_WAIT_MS } from './plugin.js'
 
-const HOLDER = fileURLToPath(new URL('../test/fixtures/hold-write-lock.mjs', import.meta.url))
 /** A stopped holder goes on by itself after this long, so that a frozen event loop fails the test instead of hanging it. */
 const WATCHDOG_MS = 15_000
-
-/** A second process (an agent-tracker writer), stopped inside a write transaction on the database, once it holds the lock. */
-async function stoppedHolder(databasePath: string): Promise<{ child: ChildProcess; exited: Promise<unknown> }> {
-  const child = spawn(process.execPath, [HOLDER, databasePath, 'stop'], { stdio: ['ignore', 'pipe', 'inherit'] })
-  const exited = new Promise((resolve) => child.once('exit', resolve))
-  await new Promise<void>((resolve, reject) => {
-    child.once('error', reject)
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('locked')) resolve()
-    })
-  })
-  spawn(process.execPath, ['-e', `setTimeout(() => { try { process.kill(${String(child.pid)}, 'SIGCONT') } catch {} }, ${String(WATCHDOG_MS)})`], { stdio: 'ignore' }).unref()
-  return { child, exited }
-}
-
-/** Watches the event loop: the longest time it went without a turn since the start. */
-function stallWatch(): { readonly longestMs: () => number; stop(): void } {
-  let last = Date.now()
-  let longest = 0
-  const timer = setInterval(() => {
-    const now = Date.now()
-    longest = Math.max(longest, now - last)
-    last = now
-  }, 10)
-  return { longestMs: () => Math.max(longest, Date.now() - last), stop: () => { clearInterval(timer); } }
-}
 
 /** A database the plugin already wrote one tool call to. */
 async function existingDatabase(): Promise<{ databasePath: string; project: string }> {
@@ -47,7 +18,7 @@ async function existingDatabase(): Promise<{ databasePath: string; project: stri
 describe('another process holding the write lock', () => {
   it('lets the plugin start, guard and record tool calls with the event loop turning, and stores every fact once it is let go', { timeout: 60_000 }, async () => {
     const { databasePath, project } = await existingDatabase()
-    const { child, exited } = await stoppedHolder(databasePath)
+    const { child, exited } = await startWriteLockHolder(databasePath, 'stop', { watchdogMs: WATCHDOG_MS })
     const watch = stallWatch()
     try {
       const plugin = await startPlugin({ databasePath, project, waitForStartup: false })
@@ -76,7 +47,7 @@ describe('another process holding the write lock', () => {
 
   it('ends a dispose that waits for the lock after a bounded time, saying how many facts were not written', { timeout: 60_000 }, async () => {
     const { databasePath, project } = await existingDatabase()
-    const { child, exited } = await stoppedHolder(databasePath)
+    const { child, exited } = await startWriteLockHolder(databasePath, 'stop', { watchdogMs: WATCHDOG_MS })
     try {
       const plugin = await startPlugin({ databasePath, project, waitForStartup: false })
       await plugin.tracking.runtime

@@ -1,49 +1,18 @@
-import type { ChildProcess } from 'node:child_process'
-import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { Fact } from '@agent-tracker/core'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
+import { startWriteLockHolder, stallWatch } from '@agent-tracker/lmdb-store/testing'
 import { afterEach, describe, expect, it } from 'vitest'
 import { withWriteBuffer } from './write-buffer.js'
 
-const HOLDER = fileURLToPath(new URL('../test/fixtures/hold-write-lock.mjs', import.meta.url))
 const SETUP = 'build@fake/m1'
-/** A stopped holder goes on by itself after this long, so that a frozen event loop fails the test instead of hanging it. */
-const WATCHDOG_MS = 10_000
 const folders: string[] = []
 
 afterEach(() => {
   for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true })
 })
-
-/** A second process, stopped inside a write transaction on the database, once it holds the lock. */
-async function stoppedHolder(databasePath: string): Promise<{ child: ChildProcess; exited: Promise<unknown> }> {
-  const child = spawn(process.execPath, [HOLDER, databasePath, 'stop'], { stdio: ['ignore', 'pipe', 'inherit'] })
-  const exited = new Promise((resolve) => child.once('exit', resolve))
-  await new Promise<void>((resolve, reject) => {
-    child.once('error', reject)
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('locked')) resolve()
-    })
-  })
-  spawn(process.execPath, ['-e', `setTimeout(() => { try { process.kill(${String(child.pid)}, 'SIGCONT') } catch {} }, ${String(WATCHDOG_MS)})`], { stdio: 'ignore' }).unref()
-  return { child, exited }
-}
-
-/** Watches the event loop: the longest time it went without a turn since the start. */
-function stallWatch(): { readonly longestMs: () => number; stop(): void } {
-  let last = Date.now()
-  let longest = 0
-  const timer = setInterval(() => {
-    const now = Date.now()
-    longest = Math.max(longest, now - last)
-    last = now
-  }, 10)
-  return { longestMs: () => Math.max(longest, Date.now() - last), stop: () => { clearInterval(timer); } }
-}
 
 function toolCalls(prefix: string, count: number): Fact[] {
   return Array.from({ length: count }, (_, index) => ({ kind: 'tool_call', id: `${prefix}-${String(index)}`, at: '2026-05-05T10:00:00.000Z', setup: SETUP, project: '/p', session: 's', tool: 'bash', ok: true }))
@@ -59,7 +28,7 @@ describe('a flush while another process holds the write lock', () => {
     const buffer = withWriteBuffer(store, { maxPending: false, maxAgeMs: false })
     const toolCallsNow = async (): Promise<number | undefined> => (await buffer.get('setups', [SETUP]))?.state.toolCalls
     buffer.append(toolCalls('first', 5))
-    const { child, exited } = await stoppedHolder(databasePath)
+    const { child, exited } = await startWriteLockHolder(databasePath, 'stop')
     const watch = stallWatch()
     try {
       const state = { flushed: false }

@@ -1,13 +1,10 @@
-import { spawn } from 'node:child_process'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { isWriteBufferError } from '@agent-tracker/write-buffer'
-import { asSearchWords1 } from '@agent-tracker/lmdb-store/testing'
+import { asSearchWords1, startWriteLockHolder } from '@agent-tracker/lmdb-store/testing'
 import { tempFolder } from '@agent-tracker/test-folders'
 import { describe, expect, it } from 'vitest'
 import { openTracker } from './open-tracker.js'
 
-const HOLDER = fileURLToPath(new URL('../../test/fixtures/hold-write-lock.mjs', import.meta.url))
 const SETUP = 'build@fake/m1'
 /** The stopped holder goes on by itself after this long: a close that waits for it takes that long. */
 const WATCHDOG_MS = 15_000
@@ -21,12 +18,7 @@ describe('closing while another process holds the write lock', () => {
     await first.close()
     // Indexes of words an earlier release cut: the tracker's background build has a step to write.
     await asSearchWords1(databasePath)
-    const holder = spawn(process.execPath, [HOLDER, databasePath, 'stop'], { stdio: ['ignore', 'pipe', 'inherit'] })
-    const exited = new Promise((resolve) => holder.once('exit', resolve))
-    await new Promise<void>((resolve) => holder.stdout.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('locked')) resolve()
-    }))
-    spawn(process.execPath, ['-e', `setTimeout(() => { try { process.kill(${String(holder.pid)}, 'SIGCONT') } catch {} }, ${String(WATCHDOG_MS)})`], { stdio: 'ignore' }).unref()
+    const { child: holder, exited } = await startWriteLockHolder(databasePath, 'stop', { watchdogMs: WATCHDOG_MS })
     const tracker = openTracker({ databasePath, project, flush: { maxPending: false, maxAgeMs: false } })
     void tracker.buildSearchIndexInBackground()
     await tracker.service.recordToolCall({ setup: SETUP, project, tool: 'bash', ok: true })
