@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { isAbsolute, resolve } from 'node:path'
 import type { AgentSession } from '@agent-tracker/core'
@@ -65,6 +66,15 @@ export function workingFolder(cwd: () => string = () => process.cwd()): string {
 
 /** Where the CLI takes a relative path given on its command line from (`--db`, `init --database-path`), as messages name it. */
 export const WORKING_FOLDER = 'the working folder'
+
+/** Where a path leads, its links followed (`/etc/localtime`, a folder given through a link); undefined when it cannot be read. */
+export function realPath(path: string): string | undefined {
+  try {
+    return realpathSync(path)
+  } catch {
+    return undefined
+  }
+}
 
 /** A path given to a command, made absolute: a relative one against the working folder (which an absolute one does not need). */
 export function absolutePath(io: Pick<Io, 'cwd'>, path: string): string {

@@ -19,14 +19,8 @@ const SETUP = 'build@anthropic/claude-sonnet-4-5'
 
 describe('mergeDatabase', () => {
   it('takes a migrated setup whose communication score is above its cap (as migrate keeps it) at the cap, which its next fact applies', async () => {
-    const project = tempFolder()
-    mkdirSync(join(project, '.agent'))
-    writeFileSync(join(project, '.agent', 'status.json'), '{"agent_name": "h1", "skill_points": 1, "communication_score": 150}')
-    const folder = tempFolder()
-    const migrated = openLmdbStore({ databasePath: join(folder, 'migrated.lmdb') })
-    expect((await importLegacyFiles(project, migrated, { timeZone: 'UTC' })).errors).toEqual([])
-    expect((await migrated.get('setups', ['h1']))?.state).toMatchObject({ skillPoints: 1, communication: 150 })
-    await migrated.close()
+    const { folder, state } = await migratedDatabase('{"agent_name": "h1", "skill_points": 1, "communication_score": 150}', 'migrated.lmdb')
+    expect(state).toMatchObject({ skillPoints: 1, communication: 150 })
     const here = openLmdbStore({ databasePath: join(folder, 'here.lmdb') })
     expect((await mergeDatabase(join(folder, 'migrated.lmdb'), here)).errors).toEqual([])
     expect((await here.get('setups', ['h1']))?.state).toMatchObject({ skillPoints: 1, communication: 100 })
@@ -321,16 +315,22 @@ describe('mergeDatabase of databases that migrated the same legacy files', () =>
   })
 })
 
-/** A laptop's database holding setup h1 migrated from a status file past its level-up threshold (10 × SP = 40), as migrate keeps it: its next fact levels it up. */
-async function migratedLaptop(): Promise<{ project: string; folder: string }> {
+/** A database (`name` in a new folder) holding setup h1 migrated from a project's `.agent/status.json` of `status`, and h1's state there. */
+async function migratedDatabase(status: string, name: string): Promise<{ project: string; folder: string; state: unknown }> {
   const project = tempFolder()
   mkdirSync(join(project, '.agent'))
-  writeFileSync(join(project, '.agent', 'status.json'), '{"agent_name": "h1", "skill_points": 4, "experience_points": 46}')
+  writeFileSync(join(project, '.agent', 'status.json'), status)
   const folder = tempFolder()
-  const laptop = openLmdbStore({ databasePath: join(folder, 'laptop.lmdb') })
-  expect((await importLegacyFiles(project, laptop, { timeZone: 'UTC' })).errors).toEqual([])
-  await laptop.close()
-  return { project, folder }
+  const migrated = openLmdbStore({ databasePath: join(folder, name) })
+  expect((await importLegacyFiles(project, migrated, { timeZone: 'UTC' })).errors).toEqual([])
+  const state = (await migrated.get('setups', ['h1']))?.state
+  await migrated.close()
+  return { project, folder, state }
+}
+
+/** A laptop's database holding setup h1 migrated from a status file past its level-up threshold (10 × SP = 40), as migrate keeps it: its next fact levels it up. */
+async function migratedLaptop(): Promise<{ project: string; folder: string }> {
+  return migratedDatabase('{"agent_name": "h1", "skill_points": 4, "experience_points": 46}', 'laptop.lmdb')
 }
 
 /** Merges the desktop's database back into the laptop's, then each into the other again: h1 holds `state` in both, and the second merges combine nothing. */

@@ -205,10 +205,8 @@ class MergeRun {
   readonly #name: PartName
   readonly #target: TrackerStore
   readonly #replay: LmdbStore
-  /** The ids of the other database's setups. */
-  readonly #sourceSetups = new Set<string>()
   /** The other database's setups, checked. */
-  #setups: SetupRecord[] = []
+  readonly #setups: SetupRecord[] = []
   /** Where the replay started each setup that holds imported parts: those parts added up (see {@link readSetups}). */
   readonly #replayedFrom = new Map<string, AgentState>()
   /** The other database's projects that have a profile, checked. */
@@ -322,7 +320,7 @@ class MergeRun {
    */
   async addSetupsInBoth(before: ReadonlyMap<string, AgentState>): Promise<void> {
     const listed = new Set(this.combined.map((entry) => entry.id))
-    for (const id of [...this.#sourceSetups].sort()) {
+    for (const id of [...new Set(this.#setups.map((setup) => setup.id))].sort()) {
       const was = before.get(id)
       if (was === undefined || listed.has(id)) continue
       const now = await this.#target.get('setups', [id])
@@ -345,7 +343,6 @@ class MergeRun {
       const checked = this.#check('setups', record)
       if (checked === undefined) continue
       this.#setups.push(checked)
-      this.#sourceSetups.add(checked.id)
     }
     const bySource = new Map<string, SetupRecord[]>()
     for (const setup of this.#setups) {

@@ -4,36 +4,39 @@ import { isPostgresStoreError, openPostgresStore } from '../src/index.js'
 
 // The run's server takes plain connections only (no TLS) and trusts everyone (no password).
 
+/** Runs `work` with `setup` made by the server's superuser, and `cleanup` run afterwards whatever happens. */
+async function asSuperuser(url: string, setup: readonly string[], cleanup: readonly string[], work: (admin: pg.Client) => Promise<void>): Promise<void> {
+  const admin = new pg.Client({ connectionString: url })
+  await admin.connect()
+  try {
+    for (const statement of setup) await admin.query(statement)
+    await work(admin)
+  } finally {
+    for (const statement of cleanup) await admin.query(statement)
+    await admin.end()
+  }
+}
+
 describe('a user the server lets in', () => {
   it('is told a statement was refused, not the connection, when it may not make the schema', async () => {
     const url = inject('postgresUrl')
-    const admin = new pg.Client({ connectionString: url })
-    await admin.connect()
     const role = `limited_${String(process.pid)}`
-    await admin.query(`CREATE ROLE ${role} LOGIN`)
-    try {
+    await asSuperuser(url, [`CREATE ROLE ${role} LOGIN`], [`DROP ROLE ${role}`], async () => {
       const limited = new URL(url)
       limited.username = role
       const error: unknown = await openPostgresStore({ url: limited.href, schema: `${role}_schema` }).catch((caught: unknown) => caught)
       expect(isPostgresStoreError(error, 'TEAM_REFUSED')).toBe(true)
       expect((error as Error).message).toContain('refused a statement of this user: permission denied for database')
       expect((error as Error).message).not.toContain('refused the connection')
-    } finally {
-      await admin.query(`DROP ROLE ${role}`)
-      await admin.end()
-    }
+    })
   })
 })
 
 describe('a schema of another program', () => {
   it('is named as such, for writing and for reading, and nothing is set up in it', async () => {
     const url = inject('postgresUrl')
-    const admin = new pg.Client({ connectionString: url })
-    await admin.connect()
     const schema = `other_${String(process.pid)}`
-    await admin.query(`CREATE SCHEMA ${schema}`)
-    await admin.query(`CREATE TABLE ${schema}.records (id int)`)
-    try {
+    await asSuperuser(url, [`CREATE SCHEMA ${schema}`, `CREATE TABLE ${schema}.records (id int)`], [`DROP SCHEMA ${schema} CASCADE`], async (admin) => {
       for (const mode of ['write', 'read'] as const) {
         const error: unknown = await openPostgresStore({ url, schema, mode }).catch((caught: unknown) => caught)
         expect(isPostgresStoreError(error, 'INVALID_OPTION'), mode).toBe(true)
@@ -41,10 +44,7 @@ describe('a schema of another program', () => {
       }
       const tables = await admin.query<{ name: string }>('SELECT table_name AS name FROM information_schema.tables WHERE table_schema = $1', [schema])
       expect(tables.rows.map((row) => row.name)).toEqual(['records'])
-    } finally {
-      await admin.query(`DROP SCHEMA ${schema} CASCADE`)
-      await admin.end()
-    }
+    })
   })
 })
 

@@ -1,4 +1,4 @@
-import { existsSync, realpathSync, statSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import { join, resolve, sep } from 'node:path'
 import type { AgentStatus, CommitRecord, TrackerStore } from '@agent-tracker/core'
 import { createTrackingService, isTrackerError, latestProjectOf as latestProjectOfSetup, parseSetupId, resolveProject as resolveProjectReference, suggestSetups } from '@agent-tracker/core'
@@ -7,7 +7,7 @@ import type { RebasedCommit } from '@agent-tracker/node-host/rebased-commits'
 import { rebasedOriginal } from '@agent-tracker/node-host/rebased-commits'
 import { CliError, EXIT } from '../cli-error.js'
 import type { Io } from '../io.js'
-import { absolutePath } from '../io.js'
+import { absolutePath, realPath } from '../io.js'
 
 /**
  * The status of a known setup.
@@ -123,7 +123,7 @@ export async function resolveProject(store: TrackerStore, value: string, io: Pic
     return await resolveProjectReference(store, { ref: value, path: folder })
   } catch (error) {
     if (!isTrackerError(error, 'UNKNOWN_PROJECT')) throw error
-    const physical = physicalPath(folder)
+    const physical = realPath(folder) ?? folder
     for (const candidate of [projectOf(io, value), ...(physical === folder ? [] : [physical, projectOf(io, physical)])]) {
       if (candidate !== folder && (await store.get('projects', [candidate])) !== undefined) return candidate
     }
@@ -131,14 +131,6 @@ export async function resolveProject(store: TrackerStore, value: string, io: Pic
   }
 }
 
-/** A folder as the file system has it, its links followed; as given when it is not there. */
-function physicalPath(folder: string): string {
-  try {
-    return realpathSync(folder)
-  } catch {
-    return folder
-  }
-}
 
 /** Where a fact the user records from the working folder `cwd` without `--project` goes, and why there. */
 export interface ProjectOfFolder {

@@ -1,4 +1,4 @@
-import { existsSync, realpathSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { basename, isAbsolute, join } from 'node:path'
 import type { ShellWord } from '@agent-tracker/core/host'
 import { parseShell } from '@agent-tracker/core/host'
@@ -7,6 +7,7 @@ import { readHookFlags } from '../hook-command.js'
 import { nearestManifest } from '../package-manifest.js'
 import { findExecutable, isExecutableFile } from './find-executable.js'
 import type { Io } from '../io.js'
+import { realPath } from '../io.js'
 
 /** What a hook command would do when the agent host runs it, as far as can be told without running it. */
 export interface HookCommandCheck {
@@ -87,12 +88,8 @@ function hookCommandVersion(check: HookCommandCheck): string | undefined {
 
 /** The version in the `package.json` of agent-tracker's package holding the file at `path` (links followed), at most a few folders up; undefined when there is none. */
 function packageVersionOf(path: string): string | undefined {
-  let file: string
-  try {
-    file = realpathSync(path)
-  } catch {
-    return undefined
-  }
+  const file = realPath(path)
+  if (file === undefined) return undefined
   const manifest = nearestManifest(file, 4)
   return typeof manifest?.name === 'string' && OUR_PACKAGES.has(manifest.name) && typeof manifest.version === 'string' && /^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/.test(manifest.version) ? manifest.version : undefined
 }

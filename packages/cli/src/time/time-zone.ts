@@ -1,6 +1,6 @@
-import { realpathSync } from 'node:fs'
 import { TIME_ZONE_FORMS, checkTimeZone, isTrackerError, machineTimeZone } from '@agent-tracker/core'
 import { CliError, EXIT } from '../cli-error.js'
+import { realPath } from '../io.js'
 
 /**
  * The zone of `--timezone` wherever it appears (report windows and days, legacy times that carry
@@ -19,13 +19,4 @@ export function resolveTimeZone(flag: string | undefined, env: Readonly<Record<s
     }
   }
   return machineTimeZone(env.TZ, realPath)
-}
-
-/** Where a link such as `/etc/localtime` leads; undefined when it cannot be read. */
-function realPath(path: string): string | undefined {
-  try {
-    return realpathSync(path)
-  } catch {
-    return undefined
-  }
 }
