@@ -2,14 +2,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TrackerStore } from '@agent-tracker/core'
-import { createTrackingService, setupReport } from '@agent-tracker/core'
+import { commitFactId, createTrackingService, setupReport, toolCallFactId, usageFactId } from '@agent-tracker/core'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
 import { withWriteBuffer } from '@agent-tracker/write-buffer'
 import Database from 'better-sqlite3'
 import { openSqliteStore } from './sqlite-store.js'
 import type { Spread } from './stats.js'
 import { cpuMs, median, round, spread, timeMs } from './stats.js'
-import { BENCH_SETUPS } from './workload.js'
+import { BENCH_SETUPS, OpencodeIds } from './workload.js'
 
 /**
  * The same session workload on each approach — hooks (tool calls and token usage), commits, a
@@ -64,14 +64,18 @@ const PROJECTS = ['/bench/shop', '/bench/api']
 async function buffered(store: TrackerStore, sizes: WorkloadSizes): Promise<Outcome> {
   const buffer = withWriteBuffer(store, { maxPending: false, maxAgeMs: false })
   const service = createTrackingService({ store: buffer })
+  // The ids the OpenCode plugin gives these facts; the same on both stores.
+  const ids = new OpencodeIds()
+  const session = ids.session(Date.UTC(2026, 0, 1))
   const cpuBefore = process.cpuUsage()
   const writeMs = await timeMs(async () => {
     for (let i = 1; i <= sizes.hooks; i++) {
       const project = PROJECTS[Math.floor(i / 500) % PROJECTS.length] ?? ''
-      await service.recordToolCall({ setup: SETUP, project, tool: 'bash', ok: i % 17 !== 0 })
-      if (i % 10 === 0) await service.recordUsage({ setup: SETUP, project, tokens: { input: 1200, output: 300 }, cost: 0.01 })
+      await service.recordToolCall({ id: toolCallFactId('opencode', session, ids.call()), setup: SETUP, project, session, tool: 'bash', ok: i % 17 !== 0 })
+      if (i % 10 === 0) await service.recordUsage({ id: usageFactId('opencode', ids.message(Date.UTC(2026, 0, 1) + i)), setup: SETUP, project, session, tokens: { input: 1200, output: 300 }, cost: 0.01 })
       if (i % sizes.commitEvery === 0) {
-        await service.recordCommit({ setup: SETUP, project, hash: `h${String(i)}`, message: 'change' })
+        const hash = `h${String(i)}`
+        await service.recordCommit({ id: commitFactId('opencode', session, ids.call(), hash), setup: SETUP, project, session, hash, message: 'change' })
         if ((i / sizes.commitEvery) % 10 === 0) await buffer.flush()
       }
     }

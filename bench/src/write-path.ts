@@ -1,14 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createTrackingService, initialState, resolveRules } from '@agent-tracker/core'
+import { createTrackingService, initialState, resolveRules, toolCallFactId } from '@agent-tracker/core'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
 import { withWriteBuffer } from '@agent-tracker/write-buffer'
 import type { Key } from 'lmdb'
 import { open } from 'lmdb'
 import type { Spread, Timing } from './stats.js'
 import { cpuMs, median, round, spread, summarise, timeEach, timeMs } from './stats.js'
-import { BENCH_SETUPS, mixedFacts } from './workload.js'
+import { BENCH_SETUPS, OpencodeIds, mixedFacts } from './workload.js'
 
 /** Sizes of the write-path benchmarks. */
 export interface WritePathSizes {
@@ -177,16 +177,19 @@ export async function hookCost(sizes: WritePathSizes, flush: FlushFigures): Prom
   const store = openLmdbStore({ databasePath: a.path })
   const buffer = withWriteBuffer(store, { maxPending: false, maxAgeMs: false })
   const service = createTrackingService({ store: buffer })
-  const context = { setup: BENCH_SETUPS[0] ?? 'build', project: '/bench/project', session: 'ses_bench' }
-  for (let i = 0; i < 1000; i++) await service.recordToolCall({ ...context, tool: 'bash', ok: true })
-  const buffered = summarise(await timeEach(sizes.bufferedHooks, () => service.recordToolCall({ ...context, tool: 'bash', ok: true })))
+  // With the id the plugin gives a tool call (its session's and the provider's call id).
+  const ids = new OpencodeIds()
+  const context = { setup: BENCH_SETUPS[0] ?? 'build', project: '/bench/project', session: ids.session(Date.now()) }
+  const toolCall = (): Promise<unknown> => service.recordToolCall({ ...context, id: toolCallFactId('opencode', context.session, ids.call()), tool: 'bash', ok: true })
+  for (let i = 0; i < 1000; i++) await toolCall()
+  const buffered = summarise(await timeEach(sizes.bufferedHooks, toolCall))
   // What the OpenCode plugin does per tool call: a status read for the halt check before the
   // call, and the record after it, with the session's earlier calls pending — from none up to the
   // plugin's default safety valve (1,000 pending facts).
   await buffer.flush()
   const pluginCall = summarise(await timeEach(Math.min(sizes.bufferedHooks, 1000), async () => {
     await service.getStatus(context.setup)
-    await service.recordToolCall({ ...context, tool: 'bash', ok: true })
+    await toolCall()
   }))
   await buffer.close()
   a.done()
