@@ -1,6 +1,6 @@
 import { TrackerError } from '@agent-tracker/core'
 import type { DatabaseFormat } from '@agent-tracker/lmdb-store'
-import { describeDatabaseFormat, formatBytes, isLmdbStoreError } from '@agent-tracker/lmdb-store'
+import { describeDatabaseFormat, formatBytes, isLmdbStoreError, readableProblem } from '@agent-tracker/lmdb-store'
 import { isNodeHostError } from '@agent-tracker/node-host/hooks'
 // The errors alone: describing any failure must not load the PostgreSQL driver.
 import { isPostgresStoreError } from '@agent-tracker/postgres-store/errors'
@@ -12,19 +12,27 @@ export const DAMAGE_FIX = 'Run agent-tracker doctor --deep to see where; then re
 
 const USAGE_CODES: ReadonlySet<string> = new Set(['INVALID_GRADE', 'INVALID_TIMESTAMP', 'INVALID_QUERY', 'INVALID_SETUP_ID', 'INVALID_RULES', 'INVALID_OPTION', 'INVALID_DATABASE_PATH'])
 
+/** A command's failure in the CLI's terms. */
+export interface Failure {
+  readonly code: string
+  readonly message: string
+  readonly exitCode: number
+  /** For DATABASE_DAMAGED: what was found, without what to do about it (what a damage mark keeps). */
+  readonly problem?: string
+}
+
 /**
  * The code, message and exit code of anything thrown by a command. Errors of core and the
  * adapters keep their code; where the fix depends on how the CLI is told things, it is added in
  * the CLI's own terms (`--db`, `--max-size`, `AGENT_TRACKER_DB`), from the error's code and data.
+ * What an error of the database library quotes of damaged bytes is left out (see `readableProblem`).
  */
-export function describeFailure(error: unknown): { code: string; message: string; exitCode: number } {
+export function describeFailure(error: unknown): Failure {
   if (error instanceof CliError) return { code: error.code, message: error.message, exitCode: error.exitCode }
   if (isLmdbStoreError(error, 'NOT_AGENT_TRACKER_DATABASE')) {
     return { code: error.code, message: notOursAdvice(error.details.path, error.details.format), exitCode: EXIT.failure }
   }
-  if (error instanceof TrackerError && error.code === 'DAMAGED_RECORD') {
-    return { code: 'DATABASE_DAMAGED', message: `${error.message} ${DAMAGE_FIX}`, exitCode: EXIT.failure }
-  }
+  if (error instanceof TrackerError && error.code === 'DAMAGED_RECORD') return damaged(error.message)
   if (isLmdbStoreError(error, 'INVALID_OPTION') && error.message.startsWith('Invalid databasePath ')) {
     // The store names the plugin's option; here the path came from --db, AGENT_TRACKER_DB or the default.
     return { code: error.code, message: error.message.replace('Invalid databasePath ', 'Invalid database path (--db or AGENT_TRACKER_DB) '), exitCode: EXIT.usage }
@@ -36,14 +44,18 @@ export function describeFailure(error: unknown): { code: string; message: string
   }
   const message = error instanceof Error ? error.message : String(error)
   const lmdbCode = /\bMDB_(CORRUPTED|PAGE_NOTFOUND|BAD_TXN|BAD_VALSIZE|BAD_DBI|INVALID|PANIC|TLS_FULL|INCOMPATIBLE|VERSION_MISMATCH|KEYEXIST|NOTFOUND)\b/.exec(message)
-  if (lmdbCode !== null) {
-    return { code: 'DATABASE_DAMAGED', message: `The database could not be read (${lmdbCode[0]}): its file is probably damaged. ${DAMAGE_FIX}`, exitCode: EXIT.failure }
-  }
+  if (lmdbCode !== null) return damaged(`The database could not be read (${readableProblem(message.slice(lmdbCode.index))}): its file is probably damaged.`)
   // The store decodes every value it reads with MessagePack: a value that does not decode was damaged on disk.
   if (/\bMessagePack\b|end of buffer not reached|Unexpected end of buffer|Unknown extension type/.test(message)) {
-    return { code: 'DATABASE_DAMAGED', message: `The database could not be read (a stored value does not decode: ${message}): its file is probably damaged. ${DAMAGE_FIX}`, exitCode: EXIT.failure }
+    const said = readableProblem(message)
+    return damaged(`The database could not be read (${said.startsWith('a stored value does not decode') ? said : `a stored value does not decode: ${said}`}): its file is probably damaged.`)
   }
   return { code: 'UNEXPECTED', message: `Unexpected error: ${message}`, exitCode: EXIT.failure }
+}
+
+/** A damaged database: what was found, and what to do. */
+function damaged(problem: string): Failure {
+  return { code: 'DATABASE_DAMAGED', message: `${problem} ${DAMAGE_FIX}`, exitCode: EXIT.failure, problem }
 }
 
 /** One line: what is at the database path instead of an agent-tracker database, and what to do. */

@@ -37,7 +37,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       }
       exitCode = failure.exitCode
       // Remembered, so the next reads of this file run under a supervisor and writers refuse it.
-      if (failure.code === 'DATABASE_DAMAGED') await rememberDamage(ctx, failure.message)
+      if (failure.code === 'DATABASE_DAMAGED') await rememberDamage(ctx, failure.problem ?? failure.message)
       if (ctx.json) io.stdout.write(toJsonText(errorEnvelope(running, failure.code, failure.message)))
       // A usage error goes to stderr with --json too, for whoever watches the terminal (as commander's own do).
       if (!ctx.json || failure.exitCode === EXIT.usage) io.stderr.write(`${ctx.colours.red('error:')} ${terminalSafe(failure.message, ctx.colours.isColorSupported)}\n`)

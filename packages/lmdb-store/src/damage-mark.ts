@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { locateDataFile } from './data-file.js'
 
@@ -8,30 +8,68 @@ export interface DamageMark {
   readonly problem: string
 }
 
+/** A data file's identity: its device and inode, as decimal strings (an inode may pass 2⁵³). */
+interface FileIdentity {
+  readonly dev: string
+  readonly ino: string
+}
+
 /** The file beside the data file that remembers it was found damaged. */
 export function damageMarkFile(path: string): string {
   return `${locateDataFile(path).dataFile}.damaged`
 }
 
-/** Remembers that the database at `path` was found damaged: writers refuse it until {@link clearDamage}. Never throws. */
+/**
+ * Remembers that the database at `path` was found damaged: writers refuse it until {@link clearDamage}.
+ * The mark names the data file it was made for (its device and inode), so that a file put in its
+ * place later — a salvaged copy moved there, a backup restored by a rename — is not refused for the
+ * damage of the one it replaced. It is written whole or not at all (a new file renamed over the
+ * mark): on a full disk no empty mark is left. Never throws.
+ */
 export function markDamaged(path: string, problem: string, at: Date = new Date()): void {
+  const { dataFile } = locateDataFile(path)
+  const mark = damageMarkFile(path)
+  const temporary = `${mark}.${String(process.pid)}.tmp`
   try {
-    writeFileSync(damageMarkFile(path), `${JSON.stringify({ at: at.toISOString(), problem } satisfies DamageMark)}\n`)
+    const file = identityOf(dataFile)
+    writeFileSync(temporary, `${JSON.stringify({ at: at.toISOString(), problem, ...(file === undefined ? {} : { file }) })}\n`, { flag: 'w' })
+    renameSync(temporary, mark)
   } catch {
-    // A folder we cannot write to: the next open's own checks still run.
+    // A folder we cannot write to, or a full disk: the next open's own checks still run.
+  } finally {
+    rmSync(temporary, { force: true })
   }
 }
 
-/** The damage last found in the database at `path`, if it has not been cleared. */
+/**
+ * The damage last found in the database at `path`, if it has not been cleared and was found in the
+ * file now there: a mark made for another file at this path (see {@link markDamaged}) says nothing
+ * of this one. A mark of an earlier release names no file, and counts for whatever file is there.
+ */
 export function damageMark(path: string): DamageMark | undefined {
   try {
-    const mark = JSON.parse(readFileSync(damageMarkFile(path), 'utf8')) as Partial<DamageMark>
+    const mark = JSON.parse(readFileSync(damageMarkFile(path), 'utf8')) as Partial<DamageMark> & { file?: Partial<FileIdentity> }
+    if (mark.file !== undefined && !sameFile(mark.file, identityOf(locateDataFile(path).dataFile))) return undefined
     return { at: String(mark.at), problem: String(mark.problem) }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined
     return { at: 'unknown', problem: 'its damage mark is unreadable' }
   }
+}
+
+/** A file's device and inode; undefined when it is not there (or cannot be looked at). */
+function identityOf(file: string): FileIdentity | undefined {
+  try {
+    const stats = statSync(file, { bigint: true })
+    return { dev: String(stats.dev), ino: String(stats.ino) }
+  } catch {
+    return undefined
+  }
+}
+
+function sameFile(marked: Partial<FileIdentity>, now: FileIdentity | undefined): boolean {
+  return String(marked.dev) === now?.dev && String(marked.ino) === now.ino
 }
 
 /** Forgets earlier damage, and the trails of reads that died (after a deep check found the database intact). */

@@ -1,4 +1,5 @@
 import type { Stats } from 'node:fs'
+import * as fs from 'node:fs'
 import { accessSync, closeSync, constants, fstatSync, lstatSync, openSync, readSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { checkTrees } from './check-trees.js'
@@ -66,6 +67,41 @@ export function lockAccessProblem(lockFile: string): string | undefined {
     if (code === 'ENOENT') return undefined
     return `its lock file ${lockFile} is missing and cannot be made: the folder ${folder} is not writable for you (${code ?? (error as Error).message})`
   }
+}
+
+/**
+ * Room a lock file may need on disk as LMDB maps it: LMDB sizes it (about 8 KiB for its header and
+ * reader table) without writing it, and the disk gives it blocks only as processes touch them.
+ */
+const LOCK_FILE_ROOM = 64 * 1024
+
+/**
+ * Why LMDB could not map the lock file, if so: it is not there yet, or not all of it has blocks on
+ * disk, and the file system holding it has less than {@link LOCK_FILE_ROOM} free. LMDB maps the
+ * lock file even to read, and a page of it the full disk cannot back takes the process down with
+ * SIGBUS — which would look like a damaged database. Undefined when the lock file has all its
+ * blocks, there is room, or the free space cannot be told (a runtime without `statfs`).
+ */
+export function lockFileRoomProblem(lockFile: string, room: number = LOCK_FILE_ROOM): string | undefined {
+  try {
+    const stats = statSync(lockFile)
+    if (stats.size > 0 && stats.blocks * 512 >= stats.size) return undefined
+  } catch {
+    // Not there yet: LMDB makes it.
+  }
+  const statfs = (fs as { statfsSync?: (path: string) => { blocks: number | bigint; bavail: number | bigint; bsize: number | bigint } }).statfsSync
+  if (typeof statfs !== 'function') return undefined
+  const folder = dirname(lockFile)
+  let free: number
+  try {
+    const stats = statfs(folder)
+    // A file system of no blocks (sysfs, procfs) keeps no files: its own errors say why.
+    if (Number(stats.blocks) === 0) return undefined
+    free = Number(stats.bavail) * Number(stats.bsize)
+  } catch {
+    return undefined
+  }
+  return free >= room ? undefined : `the disk holding ${folder} is full (${String(free)} bytes free), and LMDB needs room there for the database's lock file even to read it`
 }
 
 /** Reads retried while other processes keep committing under them. */

@@ -21,8 +21,8 @@ export interface LmdbStoreErrorDetails {
   readonly DATABASE_FULL: { readonly path: string; readonly usedBytes: number; readonly limitBytes: number; readonly maximumBytes: number }
   /** `damaged`: the file failed its check; `missing`: nothing to open read-only; `schema`: a garbled schema version; `open`: LMDB refused it. */
   readonly DATABASE_UNREADABLE: { readonly path: string; readonly reason: 'damaged' | 'missing' | 'schema' | 'open' }
-  /** `create`: the database could not be created; `permission`: no write access; `folder`: its folder cannot be made; `lock-file`: a bad lock file; `write`: a write failed. */
-  readonly DATABASE_UNWRITABLE: { readonly path: string; readonly reason: 'create' | 'permission' | 'folder' | 'not-a-folder' | 'lock-file' | 'write' }
+  /** `create`: the database could not be created; `permission`: no write access; `folder`: its folder cannot be made; `lock-file`: a bad lock file; `disk-full`: no room on disk for the lock file, which even reads map; `write`: a write failed. */
+  readonly DATABASE_UNWRITABLE: { readonly path: string; readonly reason: 'create' | 'permission' | 'folder' | 'not-a-folder' | 'lock-file' | 'disk-full' | 'write' }
   /** A database written by a newer release. */
   readonly DATABASE_TOO_NEW: { readonly path: string; readonly schemaVersion: number; readonly supportedVersion: number }
   /** A database of an older schema, opened read-only with upgrades turned off: it must be opened for writing once to upgrade in place. */

@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, readFileSync, readdirSync, truncateSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, readdirSync, statSync, truncateSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ActivityFact } from '@agent-tracker/core'
 import { createFactScript } from '@agent-tracker/core/testing'
 import { describe, expect, it } from 'vitest'
 import { tempFolder } from '@agent-tracker/test-folders'
-import { checkDataFile, isDataFileAbsent } from './data-file.js'
+import { checkDataFile, isDataFileAbsent, lockFileRoomProblem } from './data-file.js'
 import type { LmdbStoreError } from './errors.js'
 import { isLmdbStoreError } from './errors.js'
 import { MAX_DATABASE_SIZE } from './database-size.js'
@@ -227,6 +227,29 @@ describe('unwritable and locked locations', () => {
       expect((error as Error).message).toBe(`Cannot create the folder ${folder} for the agent-tracker database: ${blocker} is a file, not a folder. Give a database path whose folders are folders, or move ${blocker} aside.`)
       expect((error as LmdbStoreError).details).toEqual({ path: blocker, reason: 'not-a-folder' })
     }
+  })
+
+  it('refuses to map a lock file a full disk could not back (LMDB would die with SIGBUS, which looks like damage), and only then', async () => {
+    const folder = tempFolder()
+    const databasePath = await realDatabase(folder, 10)
+    const lockFile = `${databasePath}-lock`
+    // More room than any disk has: as a full disk looks to a lock file that needs blocks.
+    const full = Number.MAX_SAFE_INTEGER
+    // A lock file LMDB has sized but not written (sparse), or none yet, needs room.
+    truncateSync(lockFile, 0)
+    truncateSync(lockFile, 8272)
+    expect(statSync(lockFile).blocks * 512).toBeLessThan(8272)
+    expect(lockFileRoomProblem(lockFile, full)).toMatch(new RegExp(`^the disk holding ${folder} is full \\(\\d+ bytes free\\), and LMDB needs room there for the database's lock file even to read it$`))
+    expect(lockFileRoomProblem(join(folder, 'other.lmdb-lock'), full)).toMatch(/is full/)
+    // One with every block on disk needs none; and this disk has room.
+    writeFileSync(lockFile, Buffer.alloc(8272, 1))
+    expect(lockFileRoomProblem(lockFile, full)).toBeUndefined()
+    truncateSync(lockFile, 0)
+    truncateSync(lockFile, 8272)
+    expect(lockFileRoomProblem(lockFile)).toBeUndefined()
+    const store = openLmdbStore({ databasePath })
+    expect(await store.schemaVersion()).toBeGreaterThan(0)
+    await store.close()
   })
 
   it('explains, instead of crashing, a lock path that is not a file', () => {

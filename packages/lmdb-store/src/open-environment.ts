@@ -6,7 +6,7 @@ import type { Database, RootDatabase } from 'lmdb'
 import { open, openAsClass } from 'lmdb'
 import { damageMark, folderHoldsOtherFiles } from './damage-mark.js'
 import type { DataFileCheck } from './data-file.js'
-import { checkDataFile, checkLockFile, locateDataFile, lockAccessProblem } from './data-file.js'
+import { checkDataFile, checkLockFile, locateDataFile, lockAccessProblem, lockFileRoomProblem } from './data-file.js'
 import type { DatabaseFormat } from './database-format.js'
 import { describeDatabaseFormat, recogniseDataFile } from './database-format.js'
 import { LmdbStoreError } from './errors.js'
@@ -56,6 +56,10 @@ export function openEnvironment(path: string, mapSize: number, readOnly: boolean
   const access = readOnly || !check.exists ? undefined : lockAccessProblem(lockFile)
   if (access !== undefined) {
     throw new LmdbStoreError('DATABASE_UNWRITABLE', `The agent-tracker database ${path} cannot be written: ${access}. Reads still work.`, { path: lockFile, reason: 'permission' })
+  }
+  const room = lockFileRoomProblem(lockFile)
+  if (room !== undefined) {
+    throw new LmdbStoreError('DATABASE_UNWRITABLE', `The agent-tracker database ${path} cannot be ${check.exists ? 'opened' : 'created'}: ${room}. Nothing was opened or changed; free some space on that disk and try again.`, { path: lockFile, reason: 'disk-full' })
   }
   try {
     // overlappingSync off: a commit is on disk when transactionSync returns, and lmdb-js then

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ingestHistory } from '../ingest-history.js'
@@ -55,6 +55,18 @@ describe('a damaged database', () => {
     expect(again.code).toBe(2)
     expect(again.stderr).toContain('exists already; salvage writes only into a new file')
     expect(existsSync(`${db}.damaged`)).toBe(true)
+
+    // As salvage advises, the new database moved into place: the damage mark was the damaged file's, so the new one is written to.
+    const aside = join(folder, 'damaged.lmdb')
+    renameSync(db, aside)
+    renameSync(target, db)
+    const written = await runBuiltCli(['bug', 'build@anthropic/claude-sonnet-4-5', '--db', db])
+    expect(written.code, written.stderr).toBe(0)
+    expect((await runBuiltCli(['doctor', '--db', db])).stdout).not.toContain('found damaged')
+    // Moved back, the damaged file is refused again: the mark names it.
+    renameSync(db, target)
+    renameSync(aside, db)
+    expect((await runBuiltCli(['bug', 'build@anthropic/claude-sonnet-4-5', '--db', db])).stderr).toMatch(/was found damaged .*nothing is written to it/)
   }, 300_000)
 
   it('whose first meta page alone is damaged is named so, and salvaged through the second one', async () => {
