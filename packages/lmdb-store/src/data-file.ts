@@ -317,6 +317,45 @@ export function damagedMetaPage(dataFile: string): MetaPageDamage | undefined {
   }
 }
 
+/** A data file shorter than its pages need: its size, and the size its newest meta page's last page needs. */
+export interface CutShort {
+  readonly size: number
+  readonly needed: number
+  /**
+   * The newest meta page (0 or 1), when the other one names a snapshot (the one before the newest
+   * write) whose pages all lie inside the file: that snapshot is whole, and can be read instead.
+   */
+  readonly newestOfTwo?: 0 | 1
+  readonly pageSize: number
+}
+
+/**
+ * Whether a data file is cut short (a copy that stopped, a disk that filled): undefined when its
+ * meta pages cannot be read, or it holds every page the newest one names. LMDB maps the file, and
+ * a read of a page past its end takes the process down with SIGBUS; see `salvageDatabase`.
+ */
+export function cutShort(dataFile: string): CutShort | undefined {
+  let fd: number
+  try {
+    fd = openSync(dataFile, 'r')
+  } catch {
+    return undefined
+  }
+  try {
+    const metas = readMetas(fd)
+    if (typeof metas === 'string') return undefined
+    const newestPage = metas[1].txnId > metas[0].txnId ? 1 : 0
+    const pageSize = metas[0].pageSize
+    const needed = Number((metas[newestPage].lastPage + 1n) * BigInt(pageSize))
+    const size = fstatSync(fd).size
+    if (size >= needed) return undefined
+    const older = metas[newestPage === 1 ? 0 : 1]
+    return { size, needed, pageSize, ...(older.lastPage >= 1n && Number((older.lastPage + 1n) * BigInt(pageSize)) <= size ? { newestOfTwo: newestPage } : {}) }
+  } finally {
+    closeSync(fd)
+  }
+}
+
 function newestTxnId(fd: number): bigint | undefined {
   const metas = readMetas(fd)
   if (typeof metas === 'string') return undefined

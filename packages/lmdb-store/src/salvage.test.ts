@@ -1,12 +1,12 @@
 import { execFile } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { createFactScript } from '@agent-tracker/core/testing'
 import { describe, expect, it } from 'vitest'
 import { tempFolder } from '@agent-tracker/test-folders'
-import { checkDataFile, damagedMetaPage } from './data-file.js'
+import { checkDataFile, cutShort, damagedMetaPage } from './data-file.js'
 import { deepCheck } from './deep-check.js'
 import { PAGE_HEADER_SIZE, PAGE_OVERFLOW, pageType, readPageHeader } from './lmdb-format.js'
 import { openLmdbStore } from './open-lmdb-store.js'
@@ -72,6 +72,37 @@ describe('a damaged meta page beside an intact one', () => {
     expect(salvaged.lost).toEqual([])
     expect(salvaged.rebuiltMetaPage).toBeUndefined()
     expect(salvaged.facts.length).toBe(ACTIVITIES)
+  })
+})
+
+describe('a file cut short', () => {
+  it('is read as it stood before its newest write when that snapshot lies whole inside the file; the file is left as it is', async () => {
+    const path = await realDatabase()
+    const whole = statSync(path).size
+    // The newest write's pages (and its tree roots) were put at the end: cut the last page off.
+    truncateSync(path, whole - PAGE)
+    const cut = readFileSync(path)
+    expect(cutShort(path)).toMatchObject({ size: cut.length, needed: whole, pageSize: PAGE })
+    expect(cutShort(path)?.newestOfTwo).toBeDefined()
+    const salvaged = await salvageDatabase(path)
+    expect(salvaged.lost).toEqual([{ where: 'the end of the file', problem: `the file is cut short (${String(cut.length)} bytes of the ${String(whole)} its pages need): it was read as it stood before its newest write, whose pages lay past the end; that write is gone` }])
+    // Every fact of the writes before the last, in order.
+    expect(salvaged.facts.map((entry) => entry.seq)).toEqual(Array.from({ length: 2 * ACTIVITIES / 3 }, (_, i) => i + 1))
+    expect(salvaged.records.activities.length).toBe(2 * ACTIVITIES / 3)
+    expect(readFileSync(path).equals(cut)).toBe(true)
+  })
+
+  it('cut deeper, is read through a copy as long as its pages need, so no reader dies past its end (SIGBUS); what is gone is said', async () => {
+    const path = await realDatabase()
+    const whole = statSync(path).size
+    truncateSync(path, Math.floor((whole * 0.6) / PAGE) * PAGE)
+    const cut = readFileSync(path)
+    expect(cutShort(path)).toEqual({ size: cut.length, needed: whole, pageSize: PAGE })
+    const salvaged = await salvageDatabase(path)
+    expect(salvaged.lost[0]).toEqual({ where: 'the end of the file', problem: `the file is cut short (${String(cut.length)} bytes of the ${String(whole)} its pages need): what lay past its end is gone, and what the rest of it points there cannot be read` })
+    expect(salvaged.lost.length).toBeGreaterThan(1)
+    expect(salvaged.lost.some((loss) => loss.problem.includes('SIG'))).toBe(false)
+    expect(readFileSync(path).equals(cut)).toBe(true)
   })
 })
 

@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { constants, copyFileSync, mkdtempSync, rmSync, truncateSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { CollectionName, LoggedFact } from '@agent-tracker/core'
 import { COLLECTIONS } from '@agent-tracker/core'
-import { damagedMetaPage, locateDataFile } from './data-file.js'
+import type { CutShort, MetaPageDamage } from './data-file.js'
+import { cutShort, damagedMetaPage, locateDataFile } from './data-file.js'
 import { copyWithMetaPageRebuilt } from './meta-page-copy.js'
 import { readableProblem } from './readable-problem.js'
 
@@ -95,35 +96,62 @@ function packageEntry(): string {
  * child processes open it read-only and stream the fact log and every collection back. When a
  * child dies on a damaged page (a signal) or an error, what it sent stays; a collection is then
  * given up from that point, and the fact log is read on from further and further past the last
- * fact read, so the facts beyond the damage are found. A damaged meta page beside an intact one
- * is read through the intact one, in a temporary copy of the file (in the system's temporary
- * folder) whose damaged page is rebuilt from it. Never throws for a damaged file.
+ * fact read, so the facts beyond the damage are found. Two kinds of damage are read through a
+ * temporary copy of the file (in the system's temporary folder), never by writing the file itself:
+ * a damaged meta page beside an intact one, rebuilt in the copy from the intact one; and a file cut
+ * short, whose copy is made as long as its pages need, the missing ones empty — LMDB then finds
+ * them damaged (an error) where a read past the end of the file would end the reader by SIGBUS,
+ * so what lies before and between them is read. Never throws for a damaged file.
  */
 export async function salvageDatabase(path: string): Promise<SalvagedData> {
   const { dataFile } = locateDataFile(path)
   const damage = damagedMetaPage(dataFile)
-  if (damage === undefined) return salvageFrom(path)
-  // LMDB reads both meta pages on open, and a damaged one can crash it: read a copy whose damaged
-  // page is rebuilt from the intact one. The damaged file itself is never written.
+  const cut = cutShort(dataFile)
+  if (damage === undefined && cut === undefined) return salvageFrom(path)
   let folder: string | undefined
   let copy: string
   try {
     folder = mkdtempSync(join(tmpdir(), 'agent-tracker-salvage-'))
     copy = join(folder, 'salvage.lmdb')
-    copyWithMetaPageRebuilt(dataFile, damage, copy)
+    copyRepaired(dataFile, copy, damage, cut)
   } catch (error) {
     if (folder !== undefined) rmSync(folder, { recursive: true, force: true })
-    return { facts: [], records: emptyRecords(), lost: [{ where: 'the whole database', problem: copyProblem(damage.page, folder ?? tmpdir(), error) }] }
+    return { facts: [], records: emptyRecords(), lost: [{ where: 'the whole database', problem: copyProblem(damage, cut, folder ?? tmpdir(), error) }] }
   }
   try {
-    return { ...await salvageFrom(copy), rebuiltMetaPage: damage.page }
+    const salvaged = await salvageFrom(copy)
+    const lost = cut === undefined ? salvaged.lost : [{ where: 'the end of the file', problem: cutShortProblem(cut) }, ...salvaged.lost]
+    return { ...salvaged, lost, ...(damage === undefined ? {} : { rebuiltMetaPage: damage.page }) }
   } finally {
     rmSync(folder, { recursive: true, force: true })
   }
 }
 
-function copyProblem(page: 0 | 1, folder: string, error: unknown): string {
-  return `its meta page ${String(page)} is damaged, and the copy to read it through the other one could not be made in ${folder} (${(error as Error).message}); make room there, or point TMPDIR at a folder with room for a copy of the file`
+/** Copies the data file to `copy` (a new file), its damaged meta page rebuilt and its missing end made of empty pages. */
+function copyRepaired(dataFile: string, copy: string, damage: MetaPageDamage | undefined, cut: CutShort | undefined): void {
+  if (damage !== undefined) {
+    copyWithMetaPageRebuilt(dataFile, damage, copy)
+  } else if (cut?.newestOfTwo !== undefined) {
+    // The snapshot before the newest write lies whole inside the file: both meta pages of the copy name it.
+    copyWithMetaPageRebuilt(dataFile, { page: cut.newestOfTwo, pageSize: cut.pageSize }, copy)
+    return
+  } else {
+    // A copy-on-write clone where the file system offers one; a plain copy elsewhere. Never over an existing file.
+    copyFileSync(dataFile, copy, constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE)
+  }
+  if (cut !== undefined) truncateSync(copy, cut.needed)
+}
+
+function cutShortProblem(cut: CutShort): string {
+  const said = `the file is cut short (${String(cut.size)} bytes of the ${String(cut.needed)} its pages need)`
+  return cut.newestOfTwo === undefined
+    ? `${said}: what lay past its end is gone, and what the rest of it points there cannot be read`
+    : `${said}: it was read as it stood before its newest write, whose pages lay past the end; that write is gone`
+}
+
+function copyProblem(damage: MetaPageDamage | undefined, cut: CutShort | undefined, folder: string, error: unknown): string {
+  const why = [damage === undefined ? undefined : `its meta page ${String(damage.page)} is damaged`, cut === undefined ? undefined : `it is cut short (${String(cut.size)} bytes of the ${String(cut.needed)} its pages need)`].filter((part) => part !== undefined).join(', and ')
+  return `${why}, and the copy to read it through could not be made in ${folder} (${(error as Error).message}); make room there, or point TMPDIR at a folder with room for a copy of the file`
 }
 
 function emptyRecords(): SalvagedData['records'] {
