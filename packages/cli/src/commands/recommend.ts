@@ -4,6 +4,7 @@ import { profileFolder } from '@agent-tracker/node-host/hooks'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { grade, moneyPerCommit, perCommit, plural, score } from '../format.js'
+import { estimateMark } from '../estimated-cost.js'
 import { projectOf } from './lookups.js'
 
 /** `recommend [project-dir]`: which setup to use for a project like this one. */
@@ -42,9 +43,9 @@ export async function recommendCommand(ctx: CommandContext, projectDir: string |
         { header: 'SCORE', value: (s) => (s.enoughData ? score(s.score) : '–'), align: 'right', priority: 7 },
         { header: 'P(BEST)', value: (s) => `${String(Math.round(s.chanceBest * 100))}%`, align: 'right', priority: 6 },
         { header: 'BUGS/C', value: (s) => perCommit(s.bugsPerCommit), align: 'right', priority: 6 },
-        { header: 'COST/C', value: (s) => moneyPerCommit(s.costPerCommit), align: 'right', priority: 5 },
+        { header: 'COST/C', value: (s) => `${estimateMark(s.costEstimated)}${moneyPerCommit(s.costPerCommit)}`, align: 'right', priority: 5 },
       ], result.setups))
-      lines.push(c.dim('SCORE = expected user grade − 2 × bugs per commit; N = user-graded commits on similar projects; P(BEST) = chance its score is the highest.'))
+      lines.push(c.dim(`SCORE = expected user grade − 2 × bugs per commit; N = user-graded commits on similar projects; P(BEST) = chance its score is the highest.${result.setups.some((s) => s.costEstimated) ? ' ~ cost estimated from list prices.' : ''}${result.setups.some((s) => s.commits > 0 && s.costPerCommit === null) ? ' COST/C – : unknown (no usage recorded, or a model without a known price).' : ''}`))
       lines.push('', c.bold('Why'), ...result.setups.map((s) => `  ${s.rank === null ? '–' : String(s.rank)}  ${s.setup}: ${s.reason}`))
     }
     lines.push('', result.state === 'ranked' && haltedLead(result, halted) === undefined ? c.green(result.message) : c.yellow(result.message))
