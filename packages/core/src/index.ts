@@ -222,7 +222,7 @@ export type { HaltedLead, ProfileRecommendation, RecommendAnswer, RecommendQuery
 export { answerRecommendation, haltedLead, readRecommendation, recommend, recommendByProfile } from './read-services/recommend.js'
 export { retrospectives } from './read-services/retrospectives.js'
 export { setupStatuses } from './read-services/setup-statuses.js'
-export type { GroupedReport, GroupedReportQuery, ReportQuery, SetupReport } from './read-services/setup-report.js'
+export type { GroupedReport, GroupedReportQuery, ReportQuery, SetupReport, TrendsQuery } from './read-services/setup-report.js'
 export { groupedReport, setupReport, setupTrends } from './read-services/setup-report.js'
 export type { CutDay } from './read-services/window-rollups.js'
 
