@@ -192,6 +192,7 @@ export { paretoFront } from './reports/pareto-front.js'
 export type { ReportGroup, ReportGrouping } from './reports/report-groups.js'
 export { REPORT_GROUPINGS } from './reports/report-groups.js'
 export type { ChannelGrades, SetupReportRow } from './reports/setup-report.js'
+export { nonUserChannels } from './reports/setup-report.js'
 export type { SetupTrend, TrendPoint } from './reports/trends.js'
 
 export type { ListQuery, ProfileOptions, ReadOptions, TimeWindow } from './read-services/read-query.js'
