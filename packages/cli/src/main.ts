@@ -4,6 +4,7 @@ import { EXIT } from './cli-error.js'
 import type { Io } from './io.js'
 import { WORKING_FOLDER, processIo } from './io.js'
 import { errorEnvelope, toJsonText } from './json-envelope.js'
+import { jsonWithoutCommand } from './json-without-command.js'
 import type { Runner } from './program.js'
 import { buildProgram } from './program.js'
 import { terminalSafe } from './terminal-text.js'
@@ -54,6 +55,13 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     // Run bare, it shows what it can do, as --help does (and pnpm, cargo and gh do): nothing went wrong.
     program.outputHelp()
     return EXIT.ok
+  }
+  // `agent-tracker --json` asks a command's answer of no command: the usage error says which commands answer in JSON.
+  const noCommand = jsonWithoutCommand(argv, known)
+  if (noCommand !== undefined) {
+    io.stdout.write(toJsonText(errorEnvelope(null, 'USAGE', noCommand)))
+    io.stderr.write(`error: ${noCommand}\n`)
+    return EXIT.usage
   }
   // `statu --help` would show the program's help and exit 0: the unknown command is said instead.
   const names = new Set([...program.commands.flatMap((command) => [command.name(), ...command.aliases()]), 'help'])

@@ -47,7 +47,7 @@ describe('where a grade came from', () => {
     expect((await runCli(['export', '--format', 'html', '--out', out, '--db', db])).code).toBe(0)
     const html = readFileSync(out, 'utf8')
     expect(html).toContain('<h2>Evidence by channel</h2>')
-    expect(html).toContain('Only grades given with /grade or at your own terminal, and grades vouched for with --trust, count as yours')
+    expect(html).toContain('How user grades count, by channel: cli-script (agent-tracker grade from a script, a pipe or an agent session) counts only when vouched for with --trust.')
     expect(html).toContain('<th>cli-script</th>')
     expect(html).toContain('<td class="num">2 (0 counted) <span class="muted">(⌀ 5.0)</span></td>')
     // The user's own grade still finds the commit ungraded.

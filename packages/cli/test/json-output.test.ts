@@ -18,13 +18,13 @@ function shape(data: unknown): string[] | 'array' {
 // One row per command: its arguments and the shape of its `data` (docs/json-output.md lists the same).
 const ANSWERS: readonly (readonly [string, () => string[], string[] | 'array'])[] = [
   ['status', () => ['status'], 'array'],
-  ['status', () => ['status', SONNET], ['agent', 'communicationTier', 'firstSeenAt', 'halted', 'lastSeenAt', 'model', 'nextLevelAt', 'provider', 'setup', 'state', 'trustTier']],
+  ['status', () => ['status', SONNET], ['agent', 'communicationTier', 'estimatedCost', 'firstSeenAt', 'halted', 'lastSeenAt', 'model', 'nextLevelAt', 'provider', 'setup', 'state', 'trustTier', 'unpricedMessages']],
   ['agents', () => ['agents'], 'array'],
   ['report', () => ['report'], ['evidence', 'filters', 'nonUserChannels', 'setups']],
   ['report', () => ['report', '--since', '2026-03-01'], ['evidence', 'filters', 'nonUserChannels', 'setups', 'timeZone']],
   // Narrowed to a project but no window: no day is cut, so no zone to say.
   ['report', () => ['report', '--project', seeded.shop], ['evidence', 'filters', 'nonUserChannels', 'setups']],
-  ['report', () => ['report', '--by', 'week'], ['by', 'filters', 'groups', 'timeZone']],
+  ['report', () => ['report', '--by', 'week'], ['by', 'evidence', 'filters', 'groups', 'nonUserChannels', 'timeZone']],
   ['recommend', () => ['recommend', seeded.shop], ['contenders', 'explore', 'halted', 'message', 'profile', 'project', 'setups', 'similarProjects', 'state', 'unprofiledProjects']],
   ['backtest', () => ['backtest', '--no-save'], ['database', 'every', 'figures', 'horizon', 'savedTo', 'summary', 'unprofiledProjects']],
   ['search', () => ['search', 'webhooks'], ['mistakes', 'more', 'patterns', 'query', 'scope']],

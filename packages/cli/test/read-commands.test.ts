@@ -204,7 +204,7 @@ describe('report', () => {
 
   it('fits narrow terminals by hiding the least important columns', async () => {
     const { stdout } = await runCli(['report', '--db', seeded.db], { env: { COLUMNS: '70' } })
-    const table = stdout.split('\n').filter((line) => line.includes('build@'))
+    const table = stdout.split('\n').filter((line) => line.startsWith('build@'))
     expect(table.every((line) => line.length <= 70)).toBe(true)
     expect(stdout).toContain('hidden to fit the terminal; widen it or use --json')
     expect(stdout).toContain('USER⌀')

@@ -192,6 +192,7 @@ export { paretoFront } from './reports/pareto-front.js'
 export type { ReportGroup, ReportGrouping } from './reports/report-groups.js'
 export { REPORT_GROUPINGS } from './reports/report-groups.js'
 export type { ChannelGrades, SetupReportRow } from './reports/setup-report.js'
+export { nonUserChannels } from './reports/setup-report.js'
 export type { SetupTrend, TrendPoint } from './reports/trends.js'
 
 export type { ListQuery, ProfileOptions, ReadOptions, TimeWindow } from './read-services/read-query.js'
@@ -222,7 +223,7 @@ export type { HaltedLead, ProfileRecommendation, RecommendAnswer, RecommendQuery
 export { answerRecommendation, haltedLead, readRecommendation, recommend, recommendByProfile } from './read-services/recommend.js'
 export { retrospectives } from './read-services/retrospectives.js'
 export { setupStatuses } from './read-services/setup-statuses.js'
-export type { GroupedReport, GroupedReportQuery, ReportQuery, SetupReport } from './read-services/setup-report.js'
+export type { GroupedReport, GroupedReportQuery, ReportQuery, SetupReport, TrendsQuery } from './read-services/setup-report.js'
 export { groupedReport, setupReport, setupTrends } from './read-services/setup-report.js'
 export type { CutDay } from './read-services/window-rollups.js'
 

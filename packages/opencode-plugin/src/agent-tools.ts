@@ -82,7 +82,7 @@ export function agentTools(context: Pick<TrackerContext, 'runtime' | 'sessions' 
         const { runtime, context } = await here(ctx)
         const outcome = await runtime.service.selfGrade({ ...context, grade: args.grade, ...(args.note === undefined ? {} : { note: args.note }), ...(args.commit === undefined ? {} : { commit: args.commit }) })
         const grade = outcome.retrospective?.agentGrade
-        return `Recorded your grade ${grade === undefined ? '' : gradeLabel(grade)} for ${outcome.commit.hash.slice(0, 8)} (${outcome.commit.message}). The user's grade comes separately.`
+        return `Recorded your grade ${grade === undefined ? '' : gradeLabel(grade)} for ${outcome.commit.hash.slice(0, 8)}${outcome.commit.message.trim() === '' ? '' : ` (${outcome.commit.message})`}. The user's grade comes separately.`
       },
     }),
     tracker_report_bug: tool({

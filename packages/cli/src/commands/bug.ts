@@ -2,8 +2,9 @@ import type { EvidenceRecord } from '@agent-tracker/core'
 import { evidenceHandle, findEvidence, fixDescription, listEvidence, verdictFacts } from '@agent-tracker/core'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
-import { plural, score, shortHash, truncate } from '../format.js'
+import { plural, score, shortHash } from '../format.js'
 import { oneLine } from '../terminal-text.js'
+import { commitLabel } from '../commit-label.js'
 import { commitReference, findGivenCommit, givenText, latestProjectOf, projectOf, rebasedNote, requireSetup } from './lookups.js'
 import { trackingService } from './tracking.js'
 import { refuseInAgentSession } from '../trust.js'
@@ -53,7 +54,7 @@ export async function bugCommand(ctx: CommandContext, setup: string | undefined,
     const halted = status.halted ? ctx.colours.red(` ${setup} ${before.halted ? 'stays' : 'is now'} HALTED: its tool calls are blocked until you run agent-tracker reinstate ${setup}.`) : ''
     // A setup with XP banked levels up again at once: the XP it spent is said, or SP would seem to have barely moved.
     const experience = before.state.experience === status.state.experience ? '' : `, XP ${score(before.state.experience)} → ${score(status.state.experience)}`
-    const against = commit === undefined ? setup : `${setup}'s commit ${shortHash(commit.hash)} (${oneLine(truncate(commit.message, 60))})`
+    const against = commit === undefined ? setup : `${setup}'s commit ${commitLabel(commit)}`
     const rebased = given === undefined ? '' : rebasedNote(given)
     return `${rebased === '' ? '' : `${rebased}\n`}Bug recorded against ${against}: SP ${score(before.state.skillPoints)} → ${score(status.state.skillPoints)} (${status.trustTier})${experience}, ${plural(status.state.bugs, 'bug')}.${halted}`
   })

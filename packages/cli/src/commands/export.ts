@@ -82,7 +82,7 @@ export async function exportCommand(ctx: CommandContext, options: ReportOptions 
   let finished = false
   try {
     if (enveloped) await sink.write(`{\n  "version": ${String(JSON_ENVELOPE_VERSION)},\n  "command": "export",\n  "data": `)
-    rows = await writeExport(ctx, store, { query, window: window.description }, format, table, sink, (done) => { progress.update(done) }, tally)
+    rows = await writeExport(ctx, store, { query, window: window.description, timeZone: window.timeZone }, format, table, sink, (done) => { progress.update(done) }, tally)
     progress.stop()
     // A setup, agent or model filter that matches nothing (a typo) is said, with what was recorded, as report says it.
     if (rows === 0 && !ctx.missingDatabase && hasSetupFilter(query)) {
@@ -138,10 +138,10 @@ function warnIfIncomplete(ctx: CommandContext, store: ReadStore, whole: readonly
 }
 
 /** Writes the export; `tally` counts the records written of each collection. */
-async function writeExport(ctx: CommandContext, store: ReadStore, scope: { query: ReportQuery; window: string }, format: Format, table: Table, sink: OutputSink, onRecord: (done: number) => void, tally: Map<CollectionName, number>): Promise<number> {
+async function writeExport(ctx: CommandContext, store: ReadStore, scope: { query: ReportQuery; window: string; timeZone: string }, format: Format, table: Table, sink: OutputSink, onRecord: (done: number) => void, tally: Map<CollectionName, number>): Promise<number> {
   const { query } = scope
   if (format === 'html') {
-    const data = await htmlReportData(ctx, store, query, scope.window)
+    const data = await htmlReportData(ctx, store, query, scope)
     await sink.write(renderHtmlReport(data))
     return data.rows.length
   }
@@ -226,9 +226,9 @@ function lastBacktest(ctx: CommandContext, store: ReadStore): LoadedBacktest {
 }
 
 /** What the HTML report shows, from the read services: the report, trends, projects, a recommendation per kind of project (judged within the report's filters), and the last backtest saved beside the database (of the whole database, and labelled so when the report is narrowed). */
-async function htmlReportData(ctx: CommandContext, store: ReadStore, query: ReportQuery, window: string): Promise<HtmlReportData> {
+async function htmlReportData(ctx: CommandContext, store: ReadStore, query: ReportQuery, { window, timeZone }: { window: string; timeZone: string }): Promise<HtmlReportData> {
   const [report, trends, board, byProject, known, recommendations] = await Promise.all([
-    setupReport(store, query), setupTrends(store, query), leaderboard(store, query),
+    setupReport(store, query), setupTrends(store, { ...query, timeZone }), leaderboard(store, query),
     groupedReport(store, { ...query, by: 'project' }), projectList(store), recommendByProfile(store, {}, { profileFolder }, recommendScope(query)),
   ])
   const filters = Object.entries(appliedFilters(query)).filter(([name]) => name !== 'since' && name !== 'until').map(([name, value]) => `${name} ${value}`).join(' · ')
@@ -245,6 +245,7 @@ async function htmlReportData(ctx: CommandContext, store: ReadStore, query: Repo
     projectCount: byProject.groups.filter((group) => group.rows.some((row) => row.commits > 0)).length,
     nonUserChannels: report.nonUserChannels,
     trends,
+    trendsTimeZone: timeZone,
     leaderboard: board,
     projects: byProject.groups
       .map((group) => {

@@ -1,6 +1,7 @@
 import { gradeLabel } from '@agent-tracker/core'
 import type { CommandContext } from '../context.js'
-import { score, shortHash } from '../format.js'
+import { commitLabel } from '../commit-label.js'
+import { score } from '../format.js'
 import { gradeProvenanceOf, uncountedGradeNote } from '../trust.js'
 import { commitReference, findGivenCommit, givenText, rebasedNote, requireSetup } from './lookups.js'
 import { trackingService } from './tracking.js'
@@ -30,7 +31,7 @@ export async function gradeCommand(ctx: CommandContext, setup: string, given: st
   const uncounted = outcome.counted ? undefined : uncountedGradeNote(provenance)
   const rebased = rebasedNote(found)
   ctx.print(found.rebased === undefined ? outcome : { ...outcome, rebased: found.rebased }, () => {
-    const commitText = `${shortHash(outcome.commit.hash)} (${outcome.commit.message}) of ${setup}`
+    const commitText = `${commitLabel(outcome.commit)} of ${setup}`
     const lead = rebased === '' ? '' : `${rebased}\n`
     if (uncounted !== undefined) return `${lead}${ctx.colours.yellow(`${commitText}: ${uncounted}`)}`
     const retro = outcome.retrospective

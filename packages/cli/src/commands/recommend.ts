@@ -4,6 +4,8 @@ import { profileFolder } from '@agent-tracker/node-host/hooks'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { grade, moneyPerCommit, perCommit, plural, score } from '../format.js'
+import { estimateMark } from '../estimated-cost.js'
+import { oneLine } from '../terminal-text.js'
 import { projectOf } from './lookups.js'
 
 /** `recommend [project-dir]`: which setup to use for a project like this one. */
@@ -29,10 +31,12 @@ export async function recommendCommand(ctx: CommandContext, projectDir: string |
   const result = answerRecommendation(reading)
   ctx.print(result, () => {
     const c = ctx.colours
+    // Recorded text (paths, a profile's dependencies read from a project's files) on one line each: a line break in it would print a forged line.
+    const text = (value: string): string => oneLine(value, c.isColorSupported)
     const halted = new Set(result.halted)
     const kind = [profile.language, profile.framework, profile.scope].join(' / ')
-    const lines = [`${c.bold('Project')}  ${folder}`, `${c.bold('Profile')}  ${kind}${profile.dependencies.length === 0 ? '' : ` · ${profile.dependencies.slice(0, 6).join(', ')}`}`]
-    lines.push(`${c.bold('Similar')}  ${result.similarProjects.length === 0 ? 'none recorded' : result.similarProjects.slice(0, 5).map((p) => `${p.path.split(/[\\/]/).at(-1) ?? p.path} (${p.similarity.toFixed(2)})`).join(', ')}`)
+    const lines = [`${c.bold('Project')}  ${text(folder)}`, `${c.bold('Profile')}  ${text(`${kind}${profile.dependencies.length === 0 ? '' : ` · ${profile.dependencies.slice(0, 6).join(', ')}`}`)}`]
+    lines.push(`${c.bold('Similar')}  ${result.similarProjects.length === 0 ? 'none recorded' : result.similarProjects.slice(0, 5).map((p) => `${text(p.path.split(/[\\/]/).at(-1) ?? p.path)} (${p.similarity.toFixed(2)})`).join(', ')}`)
     if (result.setups.length > 0) {
       lines.push('', ctx.table<SetupRecommendation>([
         { header: '#', value: (s) => (s.rank === null ? '–' : String(s.rank)), align: 'right', priority: 10 },
@@ -42,17 +46,17 @@ export async function recommendCommand(ctx: CommandContext, projectDir: string |
         { header: 'SCORE', value: (s) => (s.enoughData ? score(s.score) : '–'), align: 'right', priority: 7 },
         { header: 'P(BEST)', value: (s) => `${String(Math.round(s.chanceBest * 100))}%`, align: 'right', priority: 6 },
         { header: 'BUGS/C', value: (s) => perCommit(s.bugsPerCommit), align: 'right', priority: 6 },
-        { header: 'COST/C', value: (s) => moneyPerCommit(s.costPerCommit), align: 'right', priority: 5 },
+        { header: 'COST/C', value: (s) => `${estimateMark(s.costEstimated)}${moneyPerCommit(s.costPerCommit)}`, align: 'right', priority: 5 },
       ], result.setups))
-      lines.push(c.dim('SCORE = expected user grade − 2 × bugs per commit; N = user-graded commits on similar projects; P(BEST) = chance its score is the highest.'))
-      lines.push('', c.bold('Why'), ...result.setups.map((s) => `  ${s.rank === null ? '–' : String(s.rank)}  ${s.setup}: ${s.reason}`))
+      lines.push(c.dim(`SCORE = expected user grade − 2 × bugs per commit; N = user-graded commits on similar projects; P(BEST) = chance its score is the highest.${result.setups.some((s) => s.costEstimated) ? ' ~ cost estimated from list prices.' : ''}${result.setups.some((s) => s.commits > 0 && s.costPerCommit === null) ? ' COST/C – : unknown (no usage recorded, or a model without a known price).' : ''}`))
+      lines.push('', c.bold('Why'), ...result.setups.map((s) => `  ${s.rank === null ? '–' : String(s.rank)}  ${s.setup}: ${text(s.reason)}`))
     }
     lines.push('', result.state === 'ranked' && haltedLead(result, halted) === undefined ? c.green(result.message) : c.yellow(result.message))
     if (result.explore !== null) {
       const stopped = halted.has(result.explore.setup) ? ` It is halted: reinstate it first (agent-tracker reinstate ${result.explore.setup}).` : ''
       lines.push(`${c.cyan('To learn (exploration, not the best bet):')} give the next task to ${result.explore.setup} — ${result.explore.reason}.${stopped}`)
     }
-    if (result.unprofiledProjects.length > 0) lines.push(c.yellow(unprofiledNote(result.unprofiledProjects)))
+    if (result.unprofiledProjects.length > 0) lines.push(c.yellow(text(unprofiledNote(result.unprofiledProjects))))
     return lines.join('\n')
   })
 }

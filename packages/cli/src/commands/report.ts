@@ -1,12 +1,13 @@
 import type { ReportGroup, ReportQuery, SetupFilter, SetupReportRow, TrackerStore } from '@agent-tracker/core'
-import { REPORT_GROUPINGS, closestMatches, evidenceSummaries, groupedReport, parseSetupId, setupReport, suggestSetups } from '@agent-tracker/core'
+import { REPORT_GROUPINGS, closestMatches, evidenceSummaries, groupedReport, nonUserChannels as channelsNotTheUsers, parseSetupId, setupReport, suggestSetups } from '@agent-tracker/core'
 import { CliError, EXIT } from '../cli-error.js'
 import { evidenceTable } from '../evidence-table.js'
 import type { CommandContext } from '../context.js'
 import { cutDaysNote, zonedPeriodsNote } from '../cut-days.js'
 import { costNotes, costPerCommitCell } from '../estimated-cost.js'
 import { gain, grade, percent, perCommit, plural, score, tokens } from '../format.js'
-import { CHANNELS_EXPLAINED, channelCell, channelsOf } from '../grade-channels.js'
+import type { ChannelRow } from '../grade-channels.js'
+import { channelCell, channelRowsBySetup, channelsExplained, channelsOf } from '../grade-channels.js'
 import type { Column } from '../table.js'
 import type { ResolvedWindow, WindowFlags } from '../time/time-window.js'
 import { didYouMean, resolveProject } from './lookups.js'
@@ -104,31 +105,44 @@ export async function reportCommand(ctx: CommandContext, options: ReportOptions 
   const store = await ctx.readStore()
   const { query, window, narrowed } = await reportScope(ctx, store, options)
   const filters = appliedFilters(query)
+  // Git evidence (agent-tracker evidence) beside the grades: all of it, for the project and setups asked about.
+  const evidenceOf = (): ReturnType<typeof evidenceSummaries> => evidenceSummaries(store, { ...setupFilterOf(query), ...(query.project === undefined ? {} : { project: query.project }) })
   if (by === undefined) {
     const { rows, nonUserChannels, cutDays } = await setupReport(store, query)
-    // Git evidence (agent-tracker evidence) beside the grades: all of it, for the project and setups asked about.
-    const evidence = await evidenceSummaries(store, { ...setupFilterOf(query), ...(query.project === undefined ? {} : { project: query.project }) })
+    const evidence = await evidenceOf()
     const none = rows.length === 0 ? await noMatch(store, query) : ''
     if (none !== '' && hasSetupFilter(query)) ctx.notice('NO_MATCH', none)
     const undated = narrowed ? [] : await undatedCounts(store, rows)
     ctx.print({ filters, ...(window.description === '' ? {} : { timeZone: window.timeZone }), setups: rows, nonUserChannels, evidence, ...(undated.length === 0 ? {} : { undated }), ...(cutDays.length === 0 ? {} : { cutDays }) }, () => {
       if (rows.length === 0) return none
       const report = [heading(window), ctx.table(reportColumns(rows, { narrowed }), rows), ...costNotes(rows), ...undated.map((entry) => ctx.colours.dim(undatedNote(entry))), narrowed ? ctx.colours.dim(EARNED_NOTE) : '', ...dimmed(ctx, cutDaysNote(cutDays))].filter((part) => part !== '').join('\n')
-      const evidenceLines = evidence.length === 0 ? [] : ['', ctx.colours.bold('Git evidence (all time)'), ...evidenceTable(ctx, evidence)]
-      return [report, ...(nonUserChannels.length === 0 ? [] : ['', channelTable(ctx, rows)]), ...evidenceLines].join('\n')
+      return [report, ...disclosures(ctx, rows, nonUserChannels, evidence)].join('\n')
     })
     return
   }
   const report = await groupedReport(store, { ...query, by, timeZone: window.timeZone })
   const groups = report.groups.map((group) => ({ key: group.key, setups: group.rows }))
+  const allRows = report.groups.flatMap((group) => group.rows)
+  // What the plain report says beside its table, said of the groups together: the channels grades came through, and git's evidence.
+  const nonUserChannels = channelsNotTheUsers(allRows)
+  const evidence = await evidenceOf()
   const none = groups.length === 0 ? await noMatch(store, query) : ''
   if (none !== '' && hasSetupFilter(query)) ctx.notice('NO_MATCH', none)
-  ctx.print({ filters, by, timeZone: report.timeZone, groups, ...(report.cutDays.length === 0 ? {} : { cutDays: report.cutDays }) }, () => {
+  ctx.print({ filters, by, timeZone: report.timeZone, groups, nonUserChannels, evidence, ...(report.cutDays.length === 0 ? {} : { cutDays: report.cutDays }) }, () => {
     if (groups.length === 0) return none
     const title = (group: ReportGroup): string => ctx.colours.bold(groupTitle(by, group.key, report.timeZone))
     const sections = report.groups.map((group) => `${title(group)}\n${ctx.table(reportColumns(group.rows, { narrowed: true }), group.rows)}`)
-    return [heading(window), sections.join('\n\n'), ...costNotes(report.groups.flatMap((group) => group.rows)), ctx.colours.dim(EARNED_NOTE), ...dimmed(ctx, cutDaysNote(report.cutDays)), ...dimmed(ctx, zonedPeriodsNote(by, report.timeZone, ctx.now()))].filter((part) => part !== '').join('\n')
+    const body = [heading(window), sections.join('\n\n'), ...costNotes(allRows), ctx.colours.dim(EARNED_NOTE), ...dimmed(ctx, cutDaysNote(report.cutDays)), ...dimmed(ctx, zonedPeriodsNote(by, report.timeZone, ctx.now()))].filter((part) => part !== '').join('\n')
+    return [body, ...disclosures(ctx, channelRowsBySetup(allRows), nonUserChannels, evidence)].join('\n')
   })
+}
+
+/** What follows the report's tables: user grades by channel when any came through a channel not the user's own, and git's evidence. */
+function disclosures(ctx: CommandContext, rows: readonly ChannelRow[], nonUserChannels: readonly string[], evidence: Awaited<ReturnType<typeof evidenceSummaries>>): string[] {
+  return [
+    ...(nonUserChannels.length === 0 ? [] : ['', channelTable(ctx, rows)]),
+    ...(evidence.length === 0 ? [] : ['', ctx.colours.bold('Git evidence (all time)'), ...evidenceTable(ctx, evidence)]),
+  ]
 }
 
 /** Commits and bugs a setup's scores count beyond the dated records a report counts. */
@@ -158,10 +172,11 @@ function undatedNote({ setup, commits, bugs }: UndatedCounts): string {
 }
 
 /** User grades by the channel they came through, shown when any came through a channel not the user's own. */
-function channelTable(ctx: CommandContext, rows: readonly SetupReportRow[]): string {
+function channelTable(ctx: CommandContext, rows: readonly ChannelRow[]): string {
   const graded = rows.filter((row) => row.userGradesByChannel.length > 0)
-  const channels: Column<SetupReportRow>[] = channelsOf(graded).map((channel) => ({ header: channel.toUpperCase(), value: (r) => channelCell(r, channel), align: 'right', priority: 5 }))
-  return [ctx.colours.bold('User grades by channel'), CHANNELS_EXPLAINED, ctx.table([{ header: 'SETUP', value: (r) => r.setup, priority: 10 }, ...channels], graded)].join('\n')
+  const shown = channelsOf(graded)
+  const channels: Column<ChannelRow>[] = shown.map((channel) => ({ header: channel.toUpperCase(), value: (r) => channelCell(r, channel), align: 'right', priority: 5 }))
+  return [ctx.colours.bold('User grades by channel'), channelsExplained(shown), ctx.table([{ header: 'SETUP', value: (r) => r.setup, priority: 10 }, ...channels], graded)].join('\n')
 }
 
 /** A note, dimmed as the report's other notes are; nothing when there is none. */

@@ -5,6 +5,7 @@ import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { when } from '../format.js'
 import { absolutePath } from '../io.js'
+import { oneLine } from '../terminal-text.js'
 import { isFolder, projectOf, resolveProject } from './lookups.js'
 
 /** `search <task...>`: earlier work to learn from — patterns to repeat and mistakes to avoid. */
@@ -24,11 +25,13 @@ export async function searchCommand(ctx: CommandContext, words: readonly string[
   const result = { ...found, patterns: found.patterns.slice(0, options.limit), mistakes: found.mistakes.slice(0, options.limit), more }
   ctx.print(result, () => {
     const c = ctx.colours
+    // Recorded text (titles, notes, project paths) on one line each: a line break in a note would print a forged line of the list.
+    const text = (value: string): string => oneLine(value, c.isColorSupported)
     const line = (hit: PriorArtHit): string => {
       const grade = hit.grade === undefined ? '' : ` [${hit.gradedBy === 'agent' ? 'self-graded' : 'user grade'} ${gradeLabel(hit.grade)}]`
       // Another project is said to be of another scope only when the current project's scope is known.
-      const where = `${hit.project.split(/[\\/]/).at(-1) ?? hit.project}${hit.scope === 'same' || result.scope === 'unknown' ? '' : ' (other scope)'}`
-      return `  • ${hit.title}${grade} — ${hit.kind}, ${hit.setup}, ${where}, ${when(hit.at)}${hit.detail === '' ? '' : `\n    ${c.dim(hit.detail)}`}`
+      const where = `${text(hit.project.split(/[\\/]/).at(-1) ?? hit.project)}${hit.scope === 'same' || result.scope === 'unknown' ? '' : ' (other scope)'}`
+      return `  • ${text(hit.title)}${grade} — ${hit.kind}, ${text(hit.setup)}, ${where}, ${when(hit.at)}${hit.detail === '' ? '' : `\n    ${c.dim(text(hit.detail))}`}`
     }
     const sections = [
       c.bold(`Patterns to repeat (${String(result.patterns.length)})`),

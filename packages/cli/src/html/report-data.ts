@@ -32,7 +32,10 @@ export interface HtmlReportData {
   readonly rows: readonly SetupReportRow[]
   /** Projects the reported setups committed to. */
   readonly projectCount: number
+  /** Weekly, in {@link trendsTimeZone}: the weeks `report --by week` shows in the same zone. */
   readonly trends: readonly SetupTrend[]
+  /** The zone the trends' weeks (from Monday) are counted in: `--timezone`, else the machine's. */
+  readonly trendsTimeZone: string
   readonly leaderboard: readonly LeaderboardRow[]
   readonly projects: readonly ProjectReport[]
   /** Channels other than the user's own that brought user grades; the evidence section says what counts. */

@@ -30,7 +30,7 @@ export function renderHtmlReport(data: HtmlReportData): string {
     section('cost-quality', 'Cost against quality', 'Cheaper is left, better graded is up. Setups on the Pareto front are the ones worth choosing between.', `<div class="charts">${costQualitySection(data.rows, colourOf)}</div>`),
     section('compared', 'Setups compared', undefined, `<div class="charts">${comparisonCharts(data.rows, colourOf)}</div>`),
     section('evidence', 'Evidence by channel', 'Where each setup\'s grades and bugs come from.', evidenceSection(data.rows, data.nonUserChannels, colourOf)),
-    section('trends', 'Trends over time', undefined, `<div class="charts">${trendCharts(data.trends, colourOf)}</div>`),
+    section('trends', 'Trends over time', undefined, `<div class="charts">${trendCharts(data.trends, colourOf, data.trendsTimeZone)}</div>`),
     section('projects', 'Projects', 'Who worked on each project, and how it went there.', projectsSection(data.projects, colourOf)),
     ...(data.extraSections ?? []),
     section('report', 'Report', narrowed ? 'CS± and XP+ are what the work in this window earned; SP is the current total.' : undefined, reportTable(data.rows, colourOf, narrowed)),

@@ -12,7 +12,7 @@ function setup(name: string, rank: number | null, samples: number, centre: numbe
     setup: name, rank, enoughData: rank !== null, projects: 1, commits: samples, samples, evidence: null, effectiveSamples: samples, meanUserGrade: centre, expectedGrade: centre,
     interval: [centre - halfWidth, centre + halfWidth],
     intervals: CALIBRATION_LEVELS.map((level) => ({ level, low: centre - halfWidth * level / 0.9, high: centre + halfWidth * level / 0.9 })),
-    gradeSpread: 1.7, bugsPerCommit: 0, costPerCommit: null, score, chanceBest: 0.5, reason: '',
+    gradeSpread: 1.7, bugsPerCommit: 0, costPerCommit: null, costEstimated: false, score, chanceBest: 0.5, reason: '',
   }
 }
 

@@ -13,6 +13,7 @@ interface Described {
   readonly interval: readonly [number, number]
   readonly bugsPerCommit: number
   readonly costPerCommit: number | null
+  readonly costEstimated: boolean
 }
 
 /** The one-line reason shown beside a setup. */
@@ -24,7 +25,8 @@ export function setupReason(s: Described, context: { minSamples: number; profile
       : `not enough data: ${plural(s.samples, 'graded commit')}${git} on similar projects count as ${s.effectiveSamples.toFixed(1)}, ${String(context.minSamples)} needed`
   }
   const interval = `90% ${s.interval[0].toFixed(1)}–${s.interval[1].toFixed(1)}`
-  const cost = s.costPerCommit === null ? '' : `; ${dollars(s.costPerCommit, 3)}/commit`
+  // An estimate from list prices is marked `~`, as every app marks it; an unknown cost is not said to be any.
+  const cost = s.costPerCommit === null ? '' : `; ${s.costEstimated ? '~' : ''}${dollars(s.costPerCommit, 3)}/commit`
   const share = s.evidence === null ? '' : `; ${String(Math.round(s.evidence.share * 100))}% of the estimate from git evidence`
   return `expected user grade ${s.expectedGrade.toFixed(1)} (${interval}) from ${plural(s.samples, 'graded commit')}${git} on ${plural(s.projects, 'project')} similar to this one${describeProfile(context.profile)}${share}; ${s.bugsPerCommit.toFixed(2)} bugs/commit${cost}`
 }

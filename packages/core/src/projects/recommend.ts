@@ -11,6 +11,7 @@ import type { SetupOutcomes } from './setup-evidence.js'
 import { collectOutcomes } from './setup-evidence.js'
 import { recommendationMessage, setupReason } from './recommend-text.js'
 import { compareText } from '../text/compare-text.js'
+import { costPerCommit as knownCostPerCommit } from '../reports/cost-per-commit.js'
 
 /** Tuning of {@link recommendSetups}; the defaults are documented in docs/recommendation.md. */
 export interface RecommendOptions {
@@ -101,7 +102,10 @@ export interface SetupRecommendation {
   /** Estimated standard deviation of one of its grades (how much one commit's grade varies). */
   readonly gradeSpread: number
   readonly bugsPerCommit: number
+  /** Null when unknown: without commits, without recorded usage, or with responses of a model without a known price. */
   readonly costPerCommit: number | null
+  /** True when part of `costPerCommit` is estimated from list prices (the host recorded no cost): apps mark it `~`. */
+  readonly costEstimated: boolean
   /** expectedGrade − bugWeight × bugsPerCommit: what ranks. */
   readonly score: number
   /** Posterior probability that its score is the highest of the setups listed (what Thompson sampling picks by). */
@@ -241,7 +245,7 @@ function describeSetup(
   const interval = onGradeScale(mixtureInterval(grade, 0.9))
   const expectedGrade = posterior?.expectedGrade ?? 0
   const bugsPerCommit = posterior?.bugRate.mean ?? 0
-  const costPerCommit = o.commitCount === 0 || o.messages === 0 ? null : o.cost / o.commitCount
+  const costPerCommit = knownCostPerCommit({ commits: o.commitCount, messages: o.messages, cost: o.cost, unpricedMessages: o.unpricedMessages })
   const git = context.evidenceWeight > 0 ? o.git : null
   const evidence: EvidenceUsed | null = git === null
     ? null
@@ -267,6 +271,7 @@ function describeSetup(
     gradeSpread: posterior?.spread ?? 0,
     bugsPerCommit,
     costPerCommit,
+    costEstimated: costPerCommit !== null && o.estimatedCost > 0,
     score: posterior?.expectedScore ?? 0,
     chanceBest: model.chanceBest.get(o.setup) ?? 0,
   }

@@ -20,6 +20,10 @@ export interface SetupOutcomes extends SetupEvidence {
   readonly cost: number
   /** Assistant messages whose cost was recorded; without any, cost per commit is unknown. */
   readonly messages: number
+  /** The part of `cost` estimated from list prices. */
+  readonly estimatedCost: number
+  /** Messages of models without a known price: their cost is in no sum, so cost per commit is unknown. */
+  readonly unpricedMessages: number
   /** Its git evidence on the similar projects; null without any that counts. */
   readonly git: SetupGitEvidence | null
 }
@@ -70,10 +74,10 @@ export interface OutcomeCollector {
  * (`finish`): the commits, grade events and bugs one by one, where given, are read at once.
  */
 export function outcomeCollector(sources: Omit<OutcomeSources, 'usage' | 'evidence'>, similarity: ReadonlyMap<string, number>): OutcomeCollector {
-  interface Gathered { days: Map<string, Mutable<GradeBatch>>; gradeCount: number; gradeSum: number; commits: TimedWeight[]; commitCount: number; bugs: TimedWeight[]; projects: Set<string>; cost: number; messages: number }
+  interface Gathered { days: Map<string, Mutable<GradeBatch>>; gradeCount: number; gradeSum: number; commits: TimedWeight[]; commitCount: number; bugs: TimedWeight[]; projects: Set<string>; cost: number; messages: number; estimatedCost: number; unpricedMessages: number }
   const per = new Map<string, Gathered>()
   const slot = (setup: string, project: string): Gathered => {
-    const found = per.get(setup) ?? { days: new Map(), gradeCount: 0, gradeSum: 0, commits: [], commitCount: 0, bugs: [], projects: new Set<string>(), cost: 0, messages: 0 }
+    const found = per.get(setup) ?? { days: new Map(), gradeCount: 0, gradeSum: 0, commits: [], commitCount: 0, bugs: [], projects: new Set<string>(), cost: 0, messages: 0, estimatedCost: 0, unpricedMessages: 0 }
     per.set(setup, found)
     found.projects.add(project)
     return found
@@ -112,6 +116,8 @@ export function outcomeCollector(sources: Omit<OutcomeSources, 'usage' | 'eviden
     const s = slot(day.setup, day.project)
     s.cost += day.cost
     s.messages += day.messages
+    s.estimatedCost += day.estimatedCost ?? 0
+    s.unpricedMessages += day.unpricedMessages ?? 0
     // What is not given one by one counts from the rollup: commits and bugs at the day's noon, grades as the day's.
     const noon = `${day.day}T12:00:00.000Z`
     if (sources.gradeEvents === undefined && day.grades.user.count > 0) addGrades(s, day.day, weight, day.grades.user)
@@ -138,6 +144,8 @@ export function outcomeCollector(sources: Omit<OutcomeSources, 'usage' | 'eviden
       projects: s.projects,
       cost: s.cost,
       messages: s.messages,
+      estimatedCost: s.estimatedCost,
+      unpricedMessages: s.unpricedMessages,
       ...gitOf(git.get(setup)),
     }))
   }

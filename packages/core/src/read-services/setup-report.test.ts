@@ -76,8 +76,8 @@ describe('setupReport', () => {
     const untilNine = await setupReport(store, { setup: SONNET, until: '2026-03-02T09:10:00Z' })
     expect(untilNine.cutDays).toEqual([{ day: '2026-03-02', counted: false }])
     expect(untilNine.rows[0]).toMatchObject({ commits: 2, toolCalls: 0, cost: 0 })
-    // The weekly trend counts the cut day's cost as the report does.
-    expect((await setupTrends(store, { setup: SONNET, until: '2026-03-02T09:10:00Z' })).map((trend) => trend.points.map((point) => [point.commits, point.cost]))).toEqual([[[2, 0]]])
+    // The weekly trend counts the cut day's cost as the report does: not at all, so nothing in the window says what its work cost.
+    expect((await setupTrends(store, { setup: SONNET, until: '2026-03-02T09:10:00Z' })).map((trend) => trend.points.map((point) => [point.commits, point.cost]))).toEqual([[[2, null]]])
     expect((await setupTrends(store, { setup: SONNET, since: '2026-03-02T09:10:00Z' }))[0]?.points[0]?.cost).toBeCloseTo(0.3, 10)
     const grouped = await groupedReport(store, { by: 'project', until: '2026-03-02T09:10:00Z' })
     expect(grouped.cutDays).toEqual([{ day: '2026-03-02', counted: false }])

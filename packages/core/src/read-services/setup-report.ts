@@ -7,7 +7,7 @@ import type { SetupReportRow } from '../reports/setup-report.js'
 import { buildRollupReport, buildTotalsReport, nonUserChannels } from '../reports/setup-report.js'
 import type { GradeChannel } from '../facts/grade-channel.js'
 import type { SetupTrend } from '../reports/trends.js'
-import { buildTrends } from '../reports/trends.js'
+import { trendsOfWeeks } from '../reports/trends.js'
 import type { RecordQuery, TrackerStore } from '../store/tracker-store.js'
 import { checkTimeZone } from '../time/calendar.js'
 import type { TimeWindow } from './read-query.js'
@@ -62,17 +62,23 @@ export async function setupReport(store: TrackerStore, query: ReportQuery = {}):
   return { rows, nonUserChannels: nonUserChannels(rows), cutDays: cutDaysOf(query, rollups.filter((rollup) => reported.has(rollup.setup))) }
 }
 
+/** A trends question: the report's filters, and the zone whose weeks (from Monday) are counted. */
+export interface TrendsQuery extends ReportQuery {
+  /** The IANA zone (or UTC offset) weeks are counted in; default UTC. */
+  readonly timeZone?: string | undefined
+}
+
 /**
  * Each setup's weekly commits, mean user grade and cost in the window, oldest week first, for
- * charts of trends over time; from the day rollups. A day the window cuts counts its cost as
- * {@link setupReport} does (see `countersCountIn`), so the two agree.
- * @throws {TrackerError} INVALID_QUERY for a bad limit, INVALID_TIMESTAMP for a bad window.
+ * charts of trends over time: the weeks of {@link groupedReport} by `week` in the query's time
+ * zone, so a chart and `report --by week` agree. A day the window cuts counts its cost as
+ * {@link setupReport} does (see `countersCountIn`).
+ * @throws {TrackerError} INVALID_QUERY for a bad limit or time zone, INVALID_TIMESTAMP for a bad window.
  */
-export async function setupTrends(store: TrackerStore, query: ReportQuery = {}): Promise<SetupTrend[]> {
+export async function setupTrends(store: TrackerStore, query: TrendsQuery = {}): Promise<SetupTrend[]> {
   const limit = boundOf(query.limit, DEFAULT_CATALOGUE_LIMIT)
-  const counts = countersCountIn(query)
-  const rollups = (await windowRollups(store, rollupScope(query))).map((rollup) => (counts(rollup) ? rollup : { ...rollup, cost: 0 }))
-  return buildTrends(rollups, query).slice(0, limit)
+  const weeks = await groupedReport(store, { ...query, by: 'week' })
+  return trendsOfWeeks(weeks.groups).slice(0, limit)
 }
 
 function rollupScope(query: ReportQuery): RollupScope {

@@ -6,7 +6,8 @@ import type { TrackerStore } from '../store/tracker-store.js'
 import { buildHistory } from './history.js'
 import { buildLeaderboard } from './leaderboard.js'
 import { buildSetupReport, nonUserChannels } from './setup-report.js'
-import { buildTrends, weekOf } from './trends.js'
+import { buildReportGroups } from './report-groups.js'
+import { trendsOfWeeks } from './trends.js'
 
 async function records(store: TrackerStore, query = {}) {
   return {
@@ -84,7 +85,7 @@ describe('buildSetupReport', () => {
     ])
     expect(nonUserChannels(rows)).toEqual(['cli-script', 'ingest'])
     expect(nonUserChannels(buildSetupReport(await records(await history())))).toEqual([])
-    const [week] = buildTrends((await records(store)).usage)[0]?.points ?? []
+    const [week] = trendsOfWeeks(buildReportGroups(await records(store), 'week', { timeZone: 'UTC' }))[0]?.points ?? []
     expect(week?.meanUserGrade).toBe(2)
     expect(buildHistory(await records(store)).filter((entry) => entry.kind === 'grade').map((entry) => entry.summary)).toEqual([
       'c3 graded agent excellence via agent-tool',
@@ -136,12 +137,18 @@ describe('buildSetupReport', () => {
       ['grade', 'g1 graded user bad'],
       ['commit', 'g1 auth'],
     ])
-    const trends = buildTrends((await records(store)).usage)
+    const trends = trendsOfWeeks(buildReportGroups(await records(store), 'week', { timeZone: 'UTC' }))
     expect(trends.map((t) => [t.setup, t.points.map((p) => [p.week, p.commits, p.meanUserGrade])])).toEqual([
       ['build@anthropic/claude-sonnet-4-5', [['2026-03-02', 2, 3.5]]],
       ['build@openai/gpt-5', [['2026-03-09', 1, -1]]],
     ])
-    expect(weekOf('2026-03-08T23:59:59.000Z')).toBe('2026-03-02')
+    // Weeks are those of the zone asked for: in Tokyo, Sonnet's Monday-morning (UTC) work is still that Monday's week,
+    // and a commit late on Sunday 8 March (UTC) is on Monday 9 March there.
+    const late = await history()
+    await late.applyFacts([createFactScript({ setup: 'build@anthropic/claude-sonnet-4-5', project: '/w/shop', start: '2026-03-08T20:00:00.000Z' }).commit('s3', 'late')])
+    const weeksIn = async (timeZone: string): Promise<unknown> => trendsOfWeeks(buildReportGroups(await records(late), 'week', { timeZone }))[0]?.points.map((p) => [p.week, p.commits])
+    expect(await weeksIn('UTC')).toEqual([['2026-03-02', 3]])
+    expect(await weeksIn('Asia/Tokyo')).toEqual([['2026-03-02', 2], ['2026-03-09', 1]])
   })
 
   it('makes a bare --until date include that whole day', () => {

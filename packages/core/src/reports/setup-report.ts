@@ -16,6 +16,7 @@ import { communicationTier, trustTier } from '../scoring/tiers.js'
 import type { SetupFilter } from './setup-filter.js'
 import { matchesSetupFilter } from './setup-filter.js'
 import { compareText } from '../text/compare-text.js'
+import { costPerCommit, tokensPerCommit } from './cost-per-commit.js'
 
 /** Records a report is built from (already narrowed to a project and time window by the store). */
 export interface ReportRecords {
@@ -62,12 +63,15 @@ export interface SetupReportRow {
   readonly toolFailureRate: number | null
   readonly messages: number
   readonly tokens: TokenUsage
+  /** Null without commits, and without any recorded usage (tokens unknown, not none). */
   readonly tokensPerCommit: number | null
+  /** The summed cost of the priced responses (0 without any). */
   readonly cost: number
   /** The part of `cost` estimated from list prices, where the host recorded no cost; reports mark such costs. */
   readonly estimatedCost: number
   /** Responses of models without a known price: their cost is missing from `cost`. */
   readonly unpricedMessages: number
+  /** Null when unknown: without commits, without recorded usage, or with any response of a model without a known price (see `costPerCommit`). */
   readonly costPerCommit: number | null
   readonly projects: number
   /** Experience earned by the work counted here (before level-ups turn experience into skill points). */
@@ -275,11 +279,11 @@ function reportRows(tallies: Tallies, setups: readonly SetupRecord[], rules: Sco
       toolFailureRate: ratio(t.toolFailures, t.toolCalls),
       messages: t.messages,
       tokens: t.tokens,
-      tokensPerCommit: ratio(totalTokens, t.commits),
+      tokensPerCommit: tokensPerCommit(t, totalTokens),
       cost: t.cost,
       estimatedCost: t.estimatedCost,
       unpricedMessages: t.unpricedMessages,
-      costPerCommit: ratio(t.cost, t.commits),
+      costPerCommit: costPerCommit(t),
       projects: t.projectCount ?? t.projects.size,
       experienceGained: experienceEarned(t, rules),
       communicationGained: roundScore(t.communicationGained),

@@ -150,6 +150,10 @@ describe('TrackingService', () => {
     expect(unknown.message).toContain('Recent commits of build@fake/m1: abcd2222, abcd1111.')
     expect((await failure(service.resolveCommit(SETUP, 'ab'))).message).toContain('too short')
     expect((await service.resolveCommit(SETUP, 'abcd1')).hash).toBe('abcd1111')
+    // Hashes that share their first 8 characters are listed with as many as tell them apart.
+    for (const tail of ['a1', 'b2', 'c3']) await service.recordCommit({ ...here, hash: `00000000${tail}${'0'.repeat(30)}`, message: tail })
+    expect((await failure(service.resolveCommit(SETUP, '0000'))).message).toMatch(/matches 3 commits of build@fake\/m1 \((00000000[abc], ){2}00000000[abc]\); give more characters\.$/)
+    expect((await failure(service.resolveCommit(SETUP, '7777'))).message).toMatch(/Recent commits of build@fake\/m1: (00000000[abc]|abcd2222|abcd1111)(, (00000000[abc]|abcd2222|abcd1111)){4}\.$/)
     expect((await failure(service.resolveCommit('new@fake/m3'))).message).toBe('new@fake/m3 has no recorded commit yet, so there is nothing to grade.')
   })
 

@@ -16,6 +16,7 @@ import { REPEAT } from '../store/tracker-store.js'
 import { isoTimestampOfMs, toIsoTimestamp } from '../time/iso-timestamp.js'
 import { validateFact } from '../facts/validate-fact.js'
 import { COMMIT_HASH_DIGITS, isFullCommitHash } from '../validation/host-facts.js'
+import { distinctShortHashes } from '../text/short-hashes.js'
 
 /** Where and when something happened, and which fact it is. */
 export interface FactContext {
@@ -337,12 +338,12 @@ async function findCommit(store: TrackerStore, setup: string, ref: string | unde
   if (mine.length > 1) {
     throw new TrackerError(
       'AMBIGUOUS_COMMIT',
-      `Commit reference ${describeValue(ref)} matches ${String(mine.length)} commits of ${setup} (${mine.slice(0, 5).map((c) => short(c.hash)).join(', ')}); give more characters.`,
+      `Commit reference ${describeValue(ref)} matches ${String(mine.length)} commits of ${setup} (${distinctShortHashes(mine.slice(0, 5).map((c) => c.hash)).join(', ')}); give more characters.`,
     )
   }
   const recorded = (await recordedAbbreviation(store, { setup, ...scope }, wanted)) ?? (await amendOf(store, { setup, ...scope }, wanted))
   if (Array.isArray(recorded)) {
-    throw new TrackerError('AMBIGUOUS_COMMIT', `Commit reference ${describeValue(ref)} begins ${String(recorded.length)} commits of ${setup} that amends replaced (now ${recorded.slice(0, 5).map((c) => short(c.hash)).join(', ')}); give more characters.`)
+    throw new TrackerError('AMBIGUOUS_COMMIT', `Commit reference ${describeValue(ref)} begins ${String(recorded.length)} commits of ${setup} that amends replaced (now ${distinctShortHashes(recorded.slice(0, 5).map((c) => c.hash)).join(', ')}); give more characters.`)
   }
   if (recorded !== undefined) return recorded
   const [elsewhere] = await store.find('commits', { ...scope, hashPrefix: wanted, limit: 1 })
@@ -350,7 +351,7 @@ async function findCommit(store: TrackerStore, setup: string, ref: string | unde
     throw new TrackerError('UNKNOWN_COMMIT', `Commit ${short(elsewhere.hash)} was made by ${elsewhere.setup}, not ${setup}.`, { details: { madeBy: elsewhere.setup } })
   }
   const recent = await store.find('commits', { setup, limit: 5 })
-  const hint = recent.length === 0 ? `${setup} has no recorded commits.` : `Recent commits of ${setup}: ${recent.map((c) => short(c.hash)).join(', ')}.`
+  const hint = recent.length === 0 ? `${setup} has no recorded commits.` : `Recent commits of ${setup}: ${distinctShortHashes(recent.map((c) => c.hash)).join(', ')}.`
   throw new TrackerError('UNKNOWN_COMMIT', `No commit ${describeValue(ref)} is recorded for ${setup}. ${hint}`)
 }
 

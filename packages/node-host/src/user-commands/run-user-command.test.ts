@@ -27,6 +27,12 @@ describe('runUserCommand', () => {
     await expect(runUserCommand(service, store, { command: 'grade', arguments: 'superb', project: PROJECT })).rejects.toMatchObject({ code: 'INVALID_GRADE' })
   })
 
+  it('names a commit recorded without a message by its hash alone', async () => {
+    const { store, service } = tracked()
+    await service.recordCommit({ setup: SETUP, project: PROJECT, hash: 'abcd1234ef', message: '' })
+    expect(await runUserCommand(service, store, { command: 'grade', arguments: 'good', project: PROJECT })).toBe(`Graded abcd1234 of ${SETUP}: user good. Communication score now 62.0 (Neutral).`)
+  })
+
   it("records a user's bug, reinstates a halted setup, and shows the status card of the session's setup", async () => {
     const { store, service } = tracked()
     const other = 'plan@openai/gpt-5'

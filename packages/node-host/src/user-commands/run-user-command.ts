@@ -35,7 +35,7 @@ export async function runUserCommand(service: TrackingService, store: TrackerSto
       const outcome = await service.userGrade({ ...facts, channel: 'slash-command', userGrade, ...(agentGrade === undefined ? {} : { agentGrade }), ...(note === undefined ? {} : { note }) })
       const retro = outcome.retrospective
       const grades = [retro?.agentGrade === undefined ? undefined : `agent ${gradeLabel(retro.agentGrade)}`, `user ${gradeLabel(userGrade)}`].filter((part) => part !== undefined).join(', ')
-      return `Graded ${outcome.commit.hash.slice(0, 8)} (${outcome.commit.message}) of ${setup}: ${grades}. Communication score now ${outcome.status.state.communication.toFixed(1)} (${outcome.status.communicationTier}).`
+      return `Graded ${outcome.commit.hash.slice(0, 8)}${outcome.commit.message.trim() === '' ? '' : ` (${outcome.commit.message})`} of ${setup}: ${grades}. Communication score now ${outcome.status.state.communication.toFixed(1)} (${outcome.status.communicationTier}).`
     }
     case 'bug': {
       const note = unquoteArguments(input.arguments)

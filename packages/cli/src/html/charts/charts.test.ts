@@ -59,12 +59,12 @@ describe('lineChart', () => {
 describe('scatterChart', () => {
   it('draws every setup with its interval, and the Pareto front through the setups no other beats', () => {
     const point = (name: string, cost: number, quality: number) => ({ name, colour: '#000', cost, quality, interval: [quality - 0.5, quality + 0.5] as const, samples: 9 })
-    const svg = scatterChart('Cost against quality', [point('cheap', 0.01, 1), point('beaten', 0.3, 2), point('middle', 0.1, 3), point('best', 0.5, 4.5)], { x: 'Cost', y: 'Grade', formatCost: (v) => v.toFixed(2), formatQuality: (v) => v.toFixed(1) }, ['nograde'])
+    const svg = scatterChart('Cost against quality', [point('cheap', 0.01, 1), point('beaten', 0.3, 2), point('middle', 0.1, 3), point('best', 0.5, 4.5)], { x: 'Cost', y: 'Grade', formatCost: (v) => v.toFixed(2), formatQuality: (v) => v.toFixed(1) }, 'Not plotted, no user grade yet: nograde.')
     expect(svg.match(/class="front-ring"/g)).toHaveLength(3)
     expect(svg).toContain('middle: 0.10 per commit, mean user grade 3.0 (90% 2.5–3.5, n=9), on the Pareto front')
     expect(svg).toContain('beaten: 0.30 per commit, mean user grade 2.0 (90% 1.5–2.5, n=9)</title>')
     expect(svg.match(/class="whisker"/g)).toHaveLength(12)
-    expect(svg).toContain('Not plotted (no cost or no user grade yet): nograde.')
+    expect(svg).toContain('Not plotted, no user grade yet: nograde.')
   })
 })
 

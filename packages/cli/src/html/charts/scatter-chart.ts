@@ -20,8 +20,7 @@ const HEIGHT = 330
  * whisker, and the Pareto front (the setups no other is both cheaper and better graded than)
  * as a dashed line through ringed points.
  */
-export function scatterChart(title: string, points: readonly QualityPoint[], axis: { readonly x: string; readonly y: string; readonly formatCost: (value: number, places?: number) => string; readonly formatQuality: (value: number, places?: number) => string }, left: readonly string[] = []): string {
-  const leftOut = left.length === 0 ? undefined : `Not plotted (no cost or no user grade yet): ${left.join(', ')}.`
+export function scatterChart(title: string, points: readonly QualityPoint[], axis: { readonly x: string; readonly y: string; readonly formatCost: (value: number, places?: number) => string; readonly formatQuality: (value: number, places?: number) => string }, leftOut?: string): string {
   if (points.length === 0) return emptyFigure(title, leftOut ?? 'No setup has both a cost and a user grade yet.')
   const area = plotArea(HEIGHT)
   const x = linearScale(points.map((p) => p.cost), { from: area.left + 8, to: area.right - 8 }, { include: [0], steps: 4 })

@@ -12,20 +12,34 @@ export function costQualitySection(rows: readonly SetupReportRow[], colourOf: (s
   const points: QualityPoint[] = rows.flatMap((row) => (row.costPerCommit === null || row.meanUserGrade === null || row.userGradeInterval === null
     ? []
     : [{ name: row.setup, colour: colourOf(row.setup), cost: row.costPerCommit, quality: row.meanUserGrade, interval: row.userGradeInterval, samples: row.userGrades }]))
-  const left = rows.filter((row) => !points.some((point) => point.name === row.setup)).map((row) => row.setup)
+  const leftOut = leftOutNote(rows.filter((row) => !points.some((point) => point.name === row.setup)))
   return `${scatterChart('Cost per commit against mean user grade', points, {
     x: 'Cost per commit (USD)',
     y: 'Mean user grade',
     formatCost: (value, places) => (places === undefined ? moneyPerCommit(value) : `$${value.toFixed(places)}`),
     formatQuality: (value, places) => (places === undefined ? grade(value) : value.toFixed(places)),
-  }, left)}\n${frontTable(points)}`
+  }, leftOut)}\n${frontTable(points, leftOut)}`
+}
+
+/**
+ * Why setups are missing from the comparison: an unknown cost (no usage recorded, or a model
+ * without a known price) is no cost of zero, so such a setup is left out rather than ranked cheapest.
+ */
+function leftOutNote(left: readonly SetupReportRow[]): string | undefined {
+  const unknownCost = left.filter((row) => row.commits > 0 && row.costPerCommit === null).map((row) => row.setup)
+  const ungraded = left.filter((row) => !unknownCost.includes(row.setup)).map((row) => row.setup)
+  const notes = [
+    unknownCost.length === 0 ? '' : `Left out, their cost unknown (no usage recorded, or a model without a known price): ${unknownCost.join(', ')}.`,
+    ungraded.length === 0 ? '' : `Not plotted, no cost or no user grade yet: ${ungraded.join(', ')}.`,
+  ].filter((note) => note !== '')
+  return notes.length === 0 ? undefined : notes.join(' ')
 }
 
 /** The setups on the Pareto front, cheapest first: what each costs and how it is graded. */
-function frontTable(points: readonly QualityPoint[]): string {
+function frontTable(points: readonly QualityPoint[], leftOut: string | undefined): string {
   const front = new Set(paretoFront(points))
   const rows = [...points].sort((a, b) => a.cost - b.cost).map((p) => `<tr${front.has(p) ? ' class="front-row"' : ''}><td><span class="swatch" style="background:${p.colour}"></span>${escapeHtml(p.name)}${front.has(p) ? '' : ' <span class="muted">(beaten)</span>'}</td><td class="num">${escapeHtml(moneyPerCommit(p.cost))}</td><td class="num">${escapeHtml(grade(p.quality))} <span class="muted">${escapeHtml(grade(p.interval[0]))}–${escapeHtml(grade(p.interval[1]))}</span></td></tr>`)
-  return `<figure class="chart"><figcaption>The choices, cheapest first</figcaption><div class="scroll"><table><thead><tr><th>Setup</th><th class="num">Cost/commit</th><th class="num">User ⌀, 90%</th></tr></thead><tbody>${rows.join('')}</tbody></table></div><p class="note">Bold: on the Pareto front. A setup is beaten when another is at most as costly and at least as well graded. Between the setups on the front, pay more only for a grade you need.</p></figure>`
+  return `<figure class="chart"><figcaption>The choices, cheapest first</figcaption><div class="scroll"><table><thead><tr><th>Setup</th><th class="num">Cost/commit</th><th class="num">User ⌀, 90%</th></tr></thead><tbody>${rows.join('')}</tbody></table></div><p class="note">Bold: on the Pareto front. A setup is beaten when another is at most as costly and at least as well graded. Between the setups on the front, pay more only for a grade you need.${leftOut === undefined ? '' : ` ${escapeHtml(leftOut)}`}</p></figure>`
 }
 
 /** Setups side by side: mean user grade, bugs per commit, cost per commit, commits. */

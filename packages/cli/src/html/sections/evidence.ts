@@ -1,6 +1,6 @@
 import type { SetupReportRow } from '@agent-tracker/core'
 import { grade } from '../../format.js'
-import { CHANNELS_EXPLAINED, channelCell, channelsOf } from '../../grade-channels.js'
+import { channelCell, channelsExplained, channelsOf } from '../../grade-channels.js'
 import { escapeHtml } from '../charts/svg.js'
 
 /**
@@ -29,7 +29,7 @@ export function evidenceSection(rows: readonly SetupReportRow[], nonUserChannels
   })
   const note = nonUserChannels.length === 0
     ? 'User grades by the channel they came through: /grade in OpenCode (slash-command) or agent-tracker grade at your terminal (cli-terminal). Self-grades are what the agent said of its own work and never count as yours.'
-    : `${CHANNELS_EXPLAINED} Self-grades are what the agent said of its own work and never count as yours.`
+    : `${channelsExplained(channels)} Self-grades are what the agent said of its own work and never count as yours.`
   const spans = channels.length === 0 ? '' : `<tr><th></th><th colspan="${String(channels.length)}">User grades by channel (⌀)</th><th colspan="3"></th></tr>`
   return `<p class="note">${escapeHtml(note)}</p><div class="scroll"><table><thead>${spans}<tr><th>Setup</th>${head}<th>Self-grades (⌀)</th><th>Bugs</th><th>Commits</th></tr></thead><tbody>${body.join('')}</tbody></table></div>`
 }

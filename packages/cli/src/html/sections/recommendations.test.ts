@@ -4,7 +4,7 @@ import { recommendationsSection } from './recommendations.js'
 
 /** A ranked setup as the renderer reads it. */
 function setup(name: string, rank: number | null): SetupRecommendation {
-  return { setup: name, rank, enoughData: rank !== null, projects: 1, commits: 10, samples: 6, evidence: null, effectiveSamples: 6, meanUserGrade: 2, expectedGrade: 2, interval: [1, 3], gradeSpread: 1, bugsPerCommit: 0, costPerCommit: null, score: 2, chanceBest: rank === 1 ? 0.99 : 0.01, reason: 'from 6 graded commits' }
+  return { setup: name, rank, enoughData: rank !== null, projects: 1, commits: 10, samples: 6, evidence: null, effectiveSamples: 6, meanUserGrade: 2, expectedGrade: 2, interval: [1, 3], gradeSpread: 1, bugsPerCommit: 0, costPerCommit: null, costEstimated: false, score: 2, chanceBest: rank === 1 ? 0.99 : 0.01, reason: 'from 6 graded commits' }
 }
 
 function entry(setups: readonly SetupRecommendation[]): ProfileRecommendation {
