@@ -32,7 +32,7 @@ describe('search indexes', () => {
     leaveSearchIndexesBehind(db)
     const behind = await runCli(['doctor', '--db', db])
     expect(behind.code).toBe(0)
-    expect(behind.stdout).toMatch(/! Search +the search indexes are behind the records \(a process of an earlier release wrote to the database after this release upgraded it\): search reads whole records, slower, until agent-tracker doctor --repair rebuilds them\n/)
+    expect(behind.stdout).toMatch(/! Search +the search indexes are behind the records \(a process of an earlier release wrote to the database after this release upgraded it\): the OpenCode plugin, and Claude Code's hooks at the end of each turn, rebuild them in the background, and until they are rebuilt search reads whole records, slower; agent-tracker doctor --repair rebuilds them at once\n/)
     expect((await runCli(['search', 'shop', 'cart', 'webhooks', '--db', db, '--json'])).stdout).toBe(before.stdout)
 
     const repaired = await runCli(['doctor', '--repair', '--db', db])

@@ -196,8 +196,7 @@ export class Tracker {
     // The pause under way: stopping ends it at once, so that close() waits for no timer.
     const pause: { current?: { readonly timer: NodeJS.Timeout; readonly end: () => void } | undefined } = {}
     const build = (async (): Promise<boolean> => {
-      const indexes = this.store.searchIndexes()
-      if (indexes !== 'building' && indexes !== 'outdated') return false
+      if (!this.store.searchIndexBuildPending()) return false
       for (;;) {
         await new Promise<void>((end) => {
           pause.current = { timer: setTimeout(end, SEARCH_BUILD_PAUSE_MS).unref(), end }
