@@ -393,10 +393,10 @@ function searchCheck(store: LmdbStore, state: ReturnType<LmdbStore['searchIndexe
     case 'building': {
       const progress = store.searchIndexBuild()
       const share = progress === undefined || progress.total === 0 ? '' : ` (${String(Math.min(99, Math.floor((100 * progress.built) / progress.total)))}%, ${String(progress.built)} of ${String(progress.total)} records)`
-      return check('Search', 'finding', `the search indexes are being built${share}, as the upgrade to this release started: the OpenCode plugin, and Claude Code's hooks at the end of each turn, build them in the background, a few records at a time; search reads whole records, slower, until they are done, or until agent-tracker doctor --repair builds them at once`)
+      return check('Search', 'finding', `the search indexes are being built${share}, as the upgrade to this release started: the OpenCode plugin, Claude Code's hooks at the end of each turn, and agent-tracker search build them in the background, a few records at a time; search reads whole records, slower, until they are done, or until agent-tracker doctor --repair builds them at once`)
     }
-    case 'outdated': return check('Search', 'finding', 'the search indexes hold words as an earlier release read them: the OpenCode plugin, and Claude Code\'s hooks at the end of each turn, rebuild them in the background, and until they are rebuilt search reads whole records, slower; agent-tracker doctor --repair rebuilds them at once')
-    case 'behind': return check('Search', 'finding', 'the search indexes are behind the records (a process of an earlier release wrote to the database after this release upgraded it): the OpenCode plugin, and Claude Code\'s hooks at the end of each turn, rebuild them in the background, and until they are rebuilt search reads whole records, slower; agent-tracker doctor --repair rebuilds them at once')
+    case 'outdated': return check('Search', 'finding', 'the search indexes hold words as an earlier release read them: the OpenCode plugin, Claude Code\'s hooks at the end of each turn, and agent-tracker search rebuild them in the background, and until they are rebuilt search reads whole records, slower; agent-tracker doctor --repair rebuilds them at once')
+    case 'behind': return check('Search', 'finding', 'the search indexes are behind the records (a process of an earlier release wrote to the database after this release upgraded it): the OpenCode plugin, Claude Code\'s hooks at the end of each turn, and agent-tracker search rebuild them in the background, and until they are rebuilt search reads whole records, slower; agent-tracker doctor --repair rebuilds them at once')
   }
 }
 
