@@ -359,6 +359,22 @@ export class LmdbStore implements SyncTrackerStore {
     })
   }
 
+  /**
+   * Writes setup records as they are given, in place of the stored ones: for a merge whose source
+   * holds the whole history of a setup here (every fact and every imported part of it), and
+   * replayed it in its own order, which a sum of parts cannot reproduce (see `mergeDatabase`). The
+   * caller checks the records (`validateRecord`); nothing else is changed. Gives the records written.
+   */
+  replaceSetups(setups: readonly SetupRecord[]): Promise<number> {
+    return this.#writeOffThread(() => {
+      const writes = setups.map((record): PlannedRecord => ({ collection: 'setups', key: [record.id], record }))
+      const entries = searchEntries(writes)
+      this.#ensureRoom(writes, entries)
+      putRecords(this.#db, writes, undefined, false, entries)
+      return writes.length
+    })
+  }
+
   reattribute(move: Reattribution): Promise<ReattributeResult> {
     return later(() => {
       this.#ensureOpen()
