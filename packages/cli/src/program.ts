@@ -309,7 +309,7 @@ Example:
     .exitOverride()
     .action((_host: string, _o: unknown, command: Command) => run(async () => (await load.hook()).runHookCommand(command.args, io), {}))
   add('doctor [folder]', 'check the database (path, what it is, size and limit, schema, readers, migrations), a project folder\'s legacy data (default: the current folder), the plugin in OpenCode\'s config, Claude Code\'s hooks, protected files, and whether grades given here count', 'agent-tracker doctor ~/code/shop --check')
-    .option('--check', 'also recompute the day rollups from the records and the fact log (and the setup totals from the rollups), and report any drift, and any setup whose scores disagree with them; and list the grades, reviews and bugs that name a commit not recorded in their project (reads everything)')
+    .option('--check', 'also recompute the day rollups from the records and the fact log (and the setup totals from the rollups), and report any drift, and any setup whose scores disagree with them; list the grades, reviews and bugs that name a commit not recorded in their project; and read every search entry against its record (reads everything)')
     .option('--repair', 'recompute the day rollups and setup totals as --check does and rewrite those that drifted, in one write (other writers wait meanwhile)')
     .option('--deep', 'also walk every page and read every value (in a child process), and report damage by sub-database')
     .option('--max-size <size>', 'the size limit to check the database against, e.g. the plugin\'s maxDatabaseSize (default: $AGENT_TRACKER_MAX_SIZE, else 512 MiB)')

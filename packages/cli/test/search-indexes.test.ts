@@ -6,7 +6,7 @@ import { SEARCHED_COLLECTIONS, recordEntry, searchEntryList } from '@agent-track
 import { createFactScript } from '@agent-tracker/core/testing'
 import { Transcript } from '@agent-tracker/host-import/testing'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
-import { asSchema2, asSearchWords1 } from '@agent-tracker/lmdb-store/testing'
+import { asSchema2, asSearchWords1, writeSearchEntryOfWords1 } from '@agent-tracker/lmdb-store/testing'
 import { factLine, jsonData, runBuiltCli, runCli, tempFolder } from './run-cli.js'
 import { SONNET, seedHistory } from './seed.js'
 
@@ -87,6 +87,24 @@ describe('search indexes', () => {
     await expect.poll(async () => (await runCli(['doctor', '--db', db])).stdout, { timeout: 30_000, interval: 200 }).toMatch(/✓ Search +the search indexes hold every/)
     expect(await hindi()).toEqual(['हिन्दी अनुवाद जोड़ें'])
     expect(await searched(db)).toBe(before)
+  })
+})
+
+describe('search entries an earlier release wrote its way without a fact', () => {
+  it('are found by doctor --check though the indexes are marked in step, and rebuilt by --repair', async () => {
+    const { db } = await seedHistory()
+    expect((await runCli(['doctor', '--check', '--db', db])).stdout).toMatch(/✓ Search +the search indexes hold every/)
+    const reader = openLmdbStore({ databasePath: db, readOnly: true })
+    const [record] = await reader.find('activities', { limit: 1 })
+    await reader.close()
+    if (record === undefined) throw new Error('the seeded history has journal entries')
+    // A merge of a release of version 1 of the search words while a rebuild ran: its record's entry its way, and no fact.
+    await writeSearchEntryOfWords1(db, 'activities', recordEntry('activities', record).key(), record, { task: 'Café menu' })
+    expect((await runCli(['doctor', '--db', db])).stdout).toMatch(/✓ Search +the search indexes hold every/)
+    const checked = await runCli(['doctor', '--check', '--db', db])
+    expect(checked.stdout).toMatch(/! Search +the search entries of 1 record hold other words than their records \(activities .+\): a process of an earlier release wrote them its way \(a merge or an import while the indexes were rebuilt\), and search may miss those records; agent-tracker doctor --repair rebuilds the indexes\n/)
+    expect((await runCli(['doctor', '--check', '--repair', '--db', db])).stdout).toMatch(/✓ Search +the search entries of 1 record hold other words than their records .*: rebuilt, \d+ entries\n/)
+    expect((await runCli(['doctor', '--check', '--db', db])).stdout).toMatch(/✓ Search +the search indexes hold every/)
   })
 })
 

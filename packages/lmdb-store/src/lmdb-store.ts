@@ -42,7 +42,7 @@ import { readProjectDays, rebuildProjectDays } from './project-days.js'
 import { readSetupTotals, rebuildSetupTotals } from './setup-totals.js'
 import { SECONDARY_INDEXES } from './indexes.js'
 import type { SearchBuildProgress, SearchIndexEntry } from './search-index.js'
-import { SEARCHED_COLLECTIONS, buildSearchIndexes, continueSearchBuild, isSearched, searchBuildProgress, searchEntries, searchEntrySize, searchIndexesInStep, searchWordsOutdated, startSearchBuild, visitSearchEntries } from './search-index.js'
+import { SEARCHED_COLLECTIONS, buildSearchIndexes, continueSearchBuild, staleSearchEntries, isSearched, searchBuildProgress, searchEntries, searchEntrySize, searchIndexesInStep, searchWordsOutdated, startSearchBuild, visitSearchEntries } from './search-index.js'
 import type { TreeWrites } from './size-limit.js'
 import { encodedSizeBound, ensureRoom, ensureRoomByPages, factLogSizeBound, indexSizeBound } from './size-limit.js'
 import { closedError, translateWriteError } from './store-errors.js'
@@ -260,6 +260,19 @@ export class LmdbStore implements SyncTrackerStore {
       return continueSearchBuild(this.#db, records, (trees) => {
         ensureRoomByPages(this.#db.root, this.maxDatabaseSize, this.path, trees)
       })
+    })
+  }
+
+  /**
+   * Reads every searched record and its entry in the search indexes: the records whose entry is
+   * missing or holds another digest than this release makes of it — words an earlier release cut
+   * its way, written without a fact while a rebuild ran (a merge's or import's records), which no
+   * mark shows. Gives how many, and the first `list` of them (collection and key). Reads everything.
+   */
+  searchEntriesOutOfStep(list = 5): Promise<{ readonly count: number; readonly first: readonly { readonly collection: SearchedCollection; readonly key: readonly string[] }[] }> {
+    return later(() => {
+      this.#ensureOpen()
+      return staleSearchEntries(this.#db, list)
     })
   }
 

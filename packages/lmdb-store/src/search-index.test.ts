@@ -15,7 +15,7 @@ import { LAST_FACT_SEQ_KEY, META, SEARCHED_THROUGH_KEY, SEARCH_BUILD_KEY, SEARCH
 import { openTables } from './open-environment.js'
 import { openLmdbStore } from './open-lmdb-store.js'
 import { keyParts, searchKey, searchReadOptions, visitSearchEntries } from './search-index.js'
-import { asSchema2, asSearchWords1 } from './testing.js'
+import { asSchema2, asSearchWords1, writeSearchEntryOfWords1 } from './testing.js'
 
 const SONNET = 'build@anthropic/claude-sonnet-4-5'
 const GPT = 'plan@openai/gpt-5'
@@ -230,6 +230,24 @@ describe('the search indexes', () => {
     const found = await priorArt(store, { task: 'cafe' })
     expect(found).toEqual(await priorArt(reference, { task: 'cafe' }))
     expect(found.patterns).toHaveLength(1)
+    await store.close()
+  })
+
+  it('name the entries an earlier release wrote its way without a fact during a rebuild (a merge\'s records), which no mark shows, until a repair', async () => {
+    const databasePath = await storedHistory()
+    const written = openLmdbStore({ databasePath })
+    expect(await written.searchEntriesOutOfStep()).toEqual({ count: 0, first: [] })
+    const [record] = await written.find('activities', { limit: 1 })
+    await written.close()
+    if (record === undefined) throw new Error('the history has journal entries')
+    const key = recordEntry('activities', record).key()
+    // A merge of a release of version 1 of the search words, while the build ran: its records' entries its way, no fact.
+    await writeSearchEntryOfWords1(databasePath, 'activities', key, record, { task: 'Café menu' })
+    const store = openLmdbStore({ databasePath })
+    expect(store.searchIndexes()).toBe('in step')
+    expect(await store.searchEntriesOutOfStep()).toEqual({ count: 1, first: [{ collection: 'activities', key }] })
+    await store.repairSearchIndexes()
+    expect(await store.searchEntriesOutOfStep()).toEqual({ count: 0, first: [] })
     await store.close()
   })
 

@@ -468,3 +468,25 @@ function entryCount(table: { getStats(): unknown }): number {
 function recordCount(table: { getStats(): unknown; doesExist(key: typeof STRUCTURES_KEY): boolean }): number {
   return entryCount(table) - (table.doesExist(STRUCTURES_KEY) ? 1 : 0)
 }
+
+/**
+ * Every searched record whose entry in its search index is missing or holds another digest than
+ * {@link searchEntry} makes of it now: how many, and the first `list` (see `LmdbStore.searchEntriesOutOfStep`).
+ */
+export function staleSearchEntries(db: QueryTables, list: number): { count: number; first: { collection: SearchedCollection; key: string[] }[] } {
+  let count = 0
+  const first: { collection: SearchedCollection; key: string[] }[] = []
+  for (const collection of SEARCHED_COLLECTIONS) {
+    const index = db.search[collection]
+    if (index === undefined) continue
+    for (const { key, value } of db.tables[collection].getRange({ snapshot: false })) {
+      if (!Array.isArray(key)) continue
+      const entry = searchEntry(collection, key as string[], value)
+      const stored = index.get(entry.key)
+      if (stored !== undefined && Buffer.compare(Buffer.from(stored), Buffer.from(entry.value)) === 0) continue
+      count += 1
+      if (first.length < list) first.push({ collection, key: key as string[] })
+    }
+  }
+  return { count, first }
+}
