@@ -124,7 +124,11 @@ export function createBackgroundSync(local: TrackerStore, from: Pick<SyncSource,
       }
       const opened = team
       team = undefined
-      if (opened !== undefined) await opened.then((store) => store.close({ abandon: stopping.signal.aborted }), () => undefined)
+      const closing = opened?.then((store) => store.close({ abandon: stopping.signal.aborted }), () => undefined)
+      // Once stopped, a connection still being made (a server that accepts and never answers) is not
+      // waited for either: it is closed when it is made, or fails; it reads nothing of the local store.
+      if (stopping.signal.aborted) void closing?.catch(() => undefined)
+      else await closing
     },
   }
 }
