@@ -3,7 +3,7 @@ import type { Fact, PriorArtAnswer } from '@agent-tracker/core'
 import { priorArt } from '@agent-tracker/core'
 import { createFactScript } from '@agent-tracker/core/testing'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
-import { asSchema2 } from '@agent-tracker/lmdb-store/testing'
+import { asSchema2, asSearchWords1 } from '@agent-tracker/lmdb-store/testing'
 import { tempFolder } from '@agent-tracker/test-folders'
 import { describe, expect, it } from 'vitest'
 import { HookSession } from '../test/hook-session.js'
@@ -84,6 +84,23 @@ describe('the detached run of a Stop on a database upgraded from schema 2', () =
     session.transcript.prompt('Once more.').response('msg_3', text('three'))
     expect(await runDetachedHook(session.input('Stop', { stop_hook_active: false }), session.options)).toEqual({ exitCode: 0 })
     expect(await readBack(databasePath)).toEqual({ indexes: 'in step', build: undefined, messages: 3, found: before })
+    expect(lastDetachedFailure(databasePath)).toBeUndefined()
+  })
+})
+
+describe('the detached run of a Stop on a database whose search words an earlier release cut', () => {
+  it('starts the rebuild itself and carries it to its end: nothing else has to start it', async () => {
+    const { databasePath, before } = await schema2Database(600)
+    // This release's indexes, built, then turned back into those of version 1 of the search words.
+    const upgraded = openLmdbStore({ databasePath })
+    await upgraded.repairSearchIndexes()
+    await upgraded.close()
+    await asSearchWords1(databasePath)
+    expect(await readBack(databasePath)).toMatchObject({ indexes: 'outdated', build: undefined, found: before })
+    const session = new HookSession('s3', tempFolder('project-'), databasePath)
+    session.transcript.prompt('Start.').response('msg_1', text('one'))
+    expect(await runDetachedHook(session.input('Stop', { stop_hook_active: false }), session.options)).toEqual({ exitCode: 0 })
+    expect(await readBack(databasePath)).toEqual({ indexes: 'in step', build: undefined, messages: 1, found: before })
     expect(lastDetachedFailure(databasePath)).toBeUndefined()
   })
 })

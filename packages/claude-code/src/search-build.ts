@@ -8,13 +8,14 @@ import { hookDatabasePath } from './hook-options.js'
 export type SearchBuildOutcome = { readonly kind: 'none' | 'built' | 'out of time' } | { readonly kind: 'failed'; readonly error: unknown }
 
 /**
- * Carries on the search-index build an upgrade from schema 2 started (see `LmdbStore.searchIndexes`),
+ * Carries on the search-index build an upgrade from schema 2 started, or starts one for indexes whose
+ * words an earlier release cut or that are behind the records (see `LmdbStore.searchIndexBuildPending`),
  * in a process Claude Code does not wait for: through `Tracker.buildSearchIndexInBackground`, a step
  * of 500 records in one short write transaction, then a 25 ms pause in which other writers (the next
  * hook, OpenCode) take the write lock, until the indexes are in step or `budgetMs` has passed. Where
  * the build stands is kept in the database and each step reads it in its own write transaction, so
  * the next run goes on from where this one stopped, and two runs at once take turns at it. Opens the
- * database only to look; with no build under way, writes nothing. Never throws.
+ * database only to look; with nothing to build, writes nothing. Never throws.
  */
 export async function carrySearchBuildOn(input: HookInput, options: HookOptions, budgetMs: number): Promise<SearchBuildOutcome> {
   let tracker: Tracker
@@ -29,7 +30,8 @@ export async function carrySearchBuildOn(input: HookInput, options: HookOptions,
   // A timer that keeps the process alive: the build's own pauses do not.
   let budget: NodeJS.Timeout | undefined
   try {
-    if (tracker.store.searchIndexBuild() === undefined) outcome = { kind: 'none' }
+    // Outdated or behind too: the build's first step starts it.
+    if (!tracker.store.searchIndexBuildPending()) outcome = { kind: 'none' }
     else {
       const outOfTime = new Promise<'out of time'>((resolve) => {
         budget = setTimeout(() => { resolve('out of time') }, budgetMs)

@@ -34,6 +34,7 @@ const load = {
   report: () => import('./commands/report.js'),
   retro: () => import('./commands/retro.js'),
   search: () => import('./commands/search.js'),
+  searchBuild: () => import('./search-build.js'),
   sync: () => import('./commands/sync.js'),
   status: () => import('./commands/status.js'),
   upgrade: () => import('./commands/upgrade.js'),
@@ -154,6 +155,11 @@ there is no --by member table yet.`)
   teamReads(add('search <task...>', 'prior art: earlier work on similar tasks — patterns to repeat, mistakes to avoid', 'agent-tracker search stripe webhook retries'))
     .option('--project <dir>', 'the project whose scope to prefer (default: the current folder)')
     .addOption(limitOption().default(10))
+    .addHelpText('after', `
+Search reads the search indexes. While they are rebuilt (after an upgrade, or once a process of an
+earlier release wrote), it reads whole records instead — the same answers, slower — and, after
+answering, starts a background process that carries the rebuild on for up to a minute; each
+search goes on from where the last stopped (doctor says how far; doctor --repair rebuilds at once).`)
     .action((words: string[], o: Opts & { project?: string; limit: number }) => run(async (ctx) => (await load.search()).searchCommand(ctx, words, o), o))
   windowFilters(teamReads(add('history <setup>', "a setup's commits, grades, bugs and journal, newest first", 'agent-tracker history build@openai/gpt-5 --limit 50')))
     .option('--project <path-or-name>', 'only this project').addOption(limitOption())
@@ -303,7 +309,7 @@ Example:
     .exitOverride()
     .action((_host: string, _o: unknown, command: Command) => run(async () => (await load.hook()).runHookCommand(command.args, io), {}))
   add('doctor [folder]', 'check the database (path, what it is, size and limit, schema, readers, migrations), a project folder\'s legacy data (default: the current folder), the plugin in OpenCode\'s config, Claude Code\'s hooks, protected files, and whether grades given here count', 'agent-tracker doctor ~/code/shop --check')
-    .option('--check', 'also recompute the day rollups from the records and the fact log (and the setup totals from the rollups), and report any drift, and any setup whose scores disagree with them; and list the grades, reviews and bugs that name a commit not recorded in their project (reads everything)')
+    .option('--check', 'also recompute the day rollups from the records and the fact log (and the setup totals from the rollups), and report any drift, and any setup whose scores disagree with them; list the grades, reviews and bugs that name a commit not recorded in their project; and read every search entry against its record (reads everything)')
     .option('--repair', 'recompute the day rollups and setup totals as --check does and rewrite those that drifted, in one write (other writers wait meanwhile)')
     .option('--deep', 'also walk every page and read every value (in a child process), and report damage by sub-database')
     .option('--max-size <size>', 'the size limit to check the database against, e.g. the plugin\'s maxDatabaseSize (default: $AGENT_TRACKER_MAX_SIZE, else 512 MiB)')
@@ -321,6 +327,9 @@ when a check found a problem, else 0; with --json, "healthy" says the same (find
     .option('--max-size <size>', 'plugin option maxDatabaseSize, e.g. 1GiB')
     .option('--remove', 'take the plugin out of that config instead (OpenCode stops recording; the database stays)')
     .action((o: Opts & { global?: boolean; databasePath?: string; remove?: boolean }) => run(async (ctx) => { (await load.init()).initCommand(ctx, o) }, o))
+  // Started by search, detached, when the search indexes are not in step (see search-build.ts).
+  program.command('search-index-build', { hidden: true }).requiredOption('--db <path>').exitOverride()
+    .action((o: { db: string }) => run(async () => (await load.searchBuild()).runSearchBuild(o.db, io), {}))
   program.command('demo').description('play a realistic multi-project history into a temporary database and show the report and recommendations')
     .option('--dir <folder>', 'where to create the demo (default: a new temporary folder)')
     .option('--json', 'print only JSON on stdout')

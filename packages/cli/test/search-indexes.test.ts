@@ -6,7 +6,7 @@ import { SEARCHED_COLLECTIONS, recordEntry, searchEntryList } from '@agent-track
 import { createFactScript } from '@agent-tracker/core/testing'
 import { Transcript } from '@agent-tracker/host-import/testing'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
-import { asSchema2, asSearchWords1 } from '@agent-tracker/lmdb-store/testing'
+import { asSchema2, asSearchWords1, writeSearchEntryOfWords1 } from '@agent-tracker/lmdb-store/testing'
 import { factLine, jsonData, runBuiltCli, runCli, tempFolder } from './run-cli.js'
 import { SONNET, seedHistory } from './seed.js'
 
@@ -21,7 +21,7 @@ function leaveSearchIndexesBehind(db: string): void {
 }
 
 describe('search indexes', () => {
-  it('are said to be in step; behind, search still answers the same, doctor says so and --repair rebuilds them', async () => {
+  it('are said to be in step; behind, search still answers the same, doctor says so and --repair rebuilds them, and search rebuilds them in the background', async () => {
     const { db } = await seedHistory()
     const healthy = await runCli(['doctor', '--db', db])
     expect(healthy.stdout).toMatch(/✓ Search +the search indexes hold every retrospective, journal entry, commit and bug\n/)
@@ -32,43 +32,92 @@ describe('search indexes', () => {
     leaveSearchIndexesBehind(db)
     const behind = await runCli(['doctor', '--db', db])
     expect(behind.code).toBe(0)
-    expect(behind.stdout).toMatch(/! Search +the search indexes are behind the records \(a process of an earlier release wrote to the database after this release upgraded it\): search reads whole records, slower, until agent-tracker doctor --repair rebuilds them\n/)
-    expect((await runCli(['search', 'shop', 'cart', 'webhooks', '--db', db, '--json'])).stdout).toBe(before.stdout)
+    expect(behind.stdout).toMatch(/! Search +the search indexes are behind the records \(a process of an earlier release wrote to the database after this release upgraded it\): the OpenCode plugin, Claude Code's hooks at the end of each turn, and agent-tracker search rebuild them in the background, and until they are rebuilt search reads whole records, slower; agent-tracker doctor --repair rebuilds them at once\n/)
 
     const repaired = await runCli(['doctor', '--repair', '--db', db])
     expect(repaired.stdout).toMatch(/✓ Search +the search indexes were behind the records: rebuilt, \d+ entries\n/)
     expect((await runCli(['doctor', '--db', db])).stdout).toMatch(/✓ Search +the search indexes hold every/)
     expect((await runCli(['search', 'shop', 'cart', 'webhooks', '--db', db, '--json'])).stdout).toBe(before.stdout)
+
+    // Behind again: search answers the same from the records, and the process it starts rebuilds them.
+    leaveSearchIndexesBehind(db)
+    expect((await runCli(['search', 'shop', 'cart', 'webhooks', '--db', db, '--json'])).stdout).toBe(before.stdout)
+    await expect.poll(async () => (await runCli(['doctor', '--db', db])).stdout, { timeout: 30_000, interval: 200 }).toMatch(/✓ Search +the search indexes hold every/)
+    expect((await runCli(['search', 'shop', 'cart', 'webhooks', '--db', db, '--json'])).stdout).toBe(before.stdout)
   })
 
-  it('after an upgrade from schema 2 are built a step at a time: doctor says how far, search answers the same meanwhile, and --repair builds them at once', async () => {
+  it('after an upgrade from schema 2 are built a step at a time: doctor says how far, --repair builds them at once, and search answers the same meanwhile and builds them in the background', async () => {
     const { db } = await seedHistory()
     await asSchema2(db)
-    // The first write of this release upgrades the database and starts the build; the CLI leaves the build to the plugin.
+    // The first write of this release upgrades the database and starts the build.
     expect((await runCli(['activity', SONNET, '--task', 'stripe webhook cart retries', '--project', 'shop', '--db', db])).code).toBe(0)
     const building = await runCli(['doctor', '--db', db])
-    expect(building.stdout).toMatch(/! Search +the search indexes are being built \(0%, 0 of \d+ records\), as the upgrade to this release started: the OpenCode plugin, and Claude Code's hooks at the end of each turn, build them in the background, a few records at a time; search reads whole records, slower, until they are done, or until agent-tracker doctor --repair builds them at once\n/)
-    const meanwhile = await runCli(['search', 'shop', 'cart', 'webhooks', '--db', db, '--json'])
-    expect((JSON.parse(meanwhile.stdout) as { data: { patterns: unknown[] } }).data.patterns.length).toBeGreaterThan(0)
-
+    expect(building.stdout).toMatch(/! Search +the search indexes are being built \(0%, 0 of \d+ records\), as the upgrade to this release started: the OpenCode plugin, Claude Code's hooks at the end of each turn, and agent-tracker search build them in the background, a few records at a time; search reads whole records, slower, until they are done, or until agent-tracker doctor --repair builds them at once\n/)
     const built = await runCli(['doctor', '--repair', '--db', db])
     expect(built.stdout).toMatch(/✓ Search +the search indexes were being built: built now, \d+ entries\n/)
     expect((await runCli(['doctor', '--db', db])).stdout).toMatch(/✓ Search +the search indexes hold every/)
-    expect((await runCli(['search', 'shop', 'cart', 'webhooks', '--db', db, '--json'])).stdout).toBe(meanwhile.stdout)
+    const after = await runCli(['search', 'shop', 'cart', 'webhooks', '--db', db, '--json'])
+    expect((JSON.parse(after.stdout) as { data: { patterns: unknown[] } }).data.patterns.length).toBeGreaterThan(0)
+
+    // Upgraded again by a writer (a write command), the build under way: search answers the same meanwhile, and builds them.
+    await asSchema2(db)
+    await openLmdbStore({ databasePath: db }).close()
+    expect((await runCli(['doctor', '--db', db])).stdout).toMatch(/! Search +the search indexes are being built \(0%/)
+    expect((await runCli(['search', 'shop', 'cart', 'webhooks', '--db', db, '--json'])).stdout).toBe(after.stdout)
+    await expect.poll(async () => (await runCli(['doctor', '--db', db])).stdout, { timeout: 30_000, interval: 200 }).toMatch(/✓ Search +the search indexes hold every/)
+    expect((await runCli(['search', 'shop', 'cart', 'webhooks', '--db', db, '--json'])).stdout).toBe(after.stdout)
   })
 
-  it('written by a release that split words at combining marks are rebuilt: search finds such words meanwhile, doctor says so and --repair rebuilds them', async () => {
+  it('written by a release that split words at combining marks are rebuilt: search finds such words meanwhile, doctor says so, --repair rebuilds them, and so does search in the background', async () => {
     const { db } = await seedHistory()
     expect((await runCli(['ingest', '--db', db], { input: factLine({ kind: 'activity', setup: SONNET, project: '/w/app', task: 'हिन्दी अनुवाद जोड़ें', outcome: 'ok' }) })).code).toBe(0)
+    const before = await searched(db)
     await asSearchWords1(db)
     const hindi = async (): Promise<unknown[]> => (jsonData((await runCli(['search', 'हिन्दी', '--db', db, '--json'])).stdout, 'search') as { patterns: { title: string }[] }).patterns.map((hit) => hit.title)
-    expect((await runCli(['doctor', '--db', db])).stdout).toMatch(/! Search +the search indexes hold words as an earlier release read them: the OpenCode plugin, and Claude Code's hooks at the end of each turn, rebuild them in the background, and until they are rebuilt search reads whole records, slower; agent-tracker doctor --repair rebuilds them at once\n/)
-    const before = await searched(db)
-    expect(await hindi()).toEqual(['हिन्दी अनुवाद जोड़ें'])
+    expect((await runCli(['doctor', '--db', db])).stdout).toMatch(/! Search +the search indexes hold words as an earlier release read them: the OpenCode plugin, Claude Code's hooks at the end of each turn, and agent-tracker search rebuild them in the background, and until they are rebuilt search reads whole records, slower; agent-tracker doctor --repair rebuilds them at once\n/)
 
     expect((await runCli(['doctor', '--repair', '--db', db])).stdout).toMatch(/✓ Search +the search indexes held words as an earlier release read them: rebuilt, \d+ entries\n/)
     expect((await runCli(['doctor', '--db', db])).stdout).toMatch(/✓ Search +the search indexes hold every/)
     expect(await hindi()).toEqual(['हिन्दी अनुवाद जोड़ें'])
+    expect(await searched(db)).toBe(before)
+
+    // Outdated again: search finds the word meanwhile, and the process it starts rebuilds them.
+    await asSearchWords1(db)
+    expect(await hindi()).toEqual(['हिन्दी अनुवाद जोड़ें'])
+    await expect.poll(async () => (await runCli(['doctor', '--db', db])).stdout, { timeout: 30_000, interval: 200 }).toMatch(/✓ Search +the search indexes hold every/)
+    expect(await hindi()).toEqual(['हिन्दी अनुवाद जोड़ें'])
+    expect(await searched(db)).toBe(before)
+  })
+})
+
+describe('search entries an earlier release wrote its way without a fact', () => {
+  it('are found by doctor --check though the indexes are marked in step, and rebuilt by --repair', async () => {
+    const { db } = await seedHistory()
+    expect((await runCli(['doctor', '--check', '--db', db])).stdout).toMatch(/✓ Search +the search indexes hold every/)
+    const reader = openLmdbStore({ databasePath: db, readOnly: true })
+    const [record] = await reader.find('activities', { limit: 1 })
+    await reader.close()
+    if (record === undefined) throw new Error('the seeded history has journal entries')
+    // A merge of a release of version 1 of the search words while a rebuild ran: its record's entry its way, and no fact.
+    await writeSearchEntryOfWords1(db, 'activities', recordEntry('activities', record).key(), record, { task: 'Café menu' })
+    expect((await runCli(['doctor', '--db', db])).stdout).toMatch(/✓ Search +the search indexes hold every/)
+    const checked = await runCli(['doctor', '--check', '--db', db])
+    expect(checked.stdout).toMatch(/! Search +the search entries of 1 record hold other words than their records \(activities .+\): a process of an earlier release wrote them its way \(a merge or an import while the indexes were rebuilt\), and search may miss those records; agent-tracker doctor --repair rebuilds the indexes\n/)
+    expect((await runCli(['doctor', '--check', '--repair', '--db', db])).stdout).toMatch(/✓ Search +the search entries of 1 record hold other words than their records .*: rebuilt, \d+ entries\n/)
+    expect((await runCli(['doctor', '--check', '--db', db])).stdout).toMatch(/✓ Search +the search indexes hold every/)
+  })
+})
+
+describe('search indexes with the CLI alone', () => {
+  it('are built by search: it answers from the records at once, and the process it starts builds them a step at a time', async () => {
+    const { db, before } = await schema2History(1500)
+    // A write command of this release upgrades the database and starts the build; searches go on it.
+    await openLmdbStore({ databasePath: db }).close()
+    const home = tempFolder('home-')
+    const answered = await runBuiltCli(['search', 'shop', 'cart', 'webhooks', '--db', db, '--json'], { home })
+    expect(answered).toMatchObject({ code: 0, stdout: before, stderr: '' })
+    await expect.poll(async () => (await checks(db, home)).get('Search'), { timeout: 30_000, interval: 200 }).toMatchObject({ level: 'ok', detail: 'the search indexes hold every retrospective, journal entry, commit and bug' })
+    await indexesHoldTheRecords(db)
     expect(await searched(db)).toBe(before)
   })
 })

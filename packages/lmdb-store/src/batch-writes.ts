@@ -6,7 +6,7 @@ import { encodeFactBatch } from './fact-log-codec.js'
 import type { SecondaryIndex } from './indexes.js'
 import { SECONDARY_INDEXES, sameKey } from './indexes.js'
 import type { SearchIndexEntry } from './search-index.js'
-import { isSearched, putSearchEntry, removeSearchEntry } from './search-index.js'
+import { isSearched, noteBuildWrite, putSearchEntry, removeSearchEntry } from './search-index.js'
 import { LAST_FACT_SEQ_KEY, SEARCHED_THROUGH_KEY, factIdKey, keyPart, rememberLongParts, toLmdbKey } from './layout.js'
 import type { QueryTables } from './record-queries.js'
 import { findRecords } from './record-queries.js'
@@ -198,6 +198,8 @@ export function appendFactLog(db: QueryTables, firstSeq: number, facts: readonly
   db.meta.putSync(LAST_FACT_SEQ_KEY, firstSeq + facts.length - 1)
   // The search indexes stay known to be in step only while every batch before kept them so.
   if (db.meta.get(SEARCHED_THROUGH_KEY) === firstSeq - 1) db.meta.putSync(SEARCHED_THROUGH_KEY, firstSeq + facts.length - 1)
+  // And a build under way ends only once a pass saw no batch of another release's.
+  else noteBuildWrite(db, firstSeq, firstSeq + facts.length - 1)
 }
 
 /**

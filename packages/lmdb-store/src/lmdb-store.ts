@@ -42,7 +42,7 @@ import { readProjectDays, rebuildProjectDays } from './project-days.js'
 import { readSetupTotals, rebuildSetupTotals } from './setup-totals.js'
 import { SECONDARY_INDEXES } from './indexes.js'
 import type { SearchBuildProgress, SearchIndexEntry } from './search-index.js'
-import { SEARCHED_COLLECTIONS, buildSearchIndexes, continueSearchBuild, isSearched, searchBuildProgress, searchEntries, searchEntrySize, searchIndexesInStep, searchWordsOutdated, startSearchBuild, visitSearchEntries } from './search-index.js'
+import { SEARCHED_COLLECTIONS, buildSearchIndexes, continueSearchBuild, staleSearchEntries, isSearched, searchBuildProgress, searchEntries, searchEntrySize, searchIndexesInStep, searchWordsOutdated, startSearchBuild, visitSearchEntries } from './search-index.js'
 import type { TreeWrites } from './size-limit.js'
 import { encodedSizeBound, ensureRoom, ensureRoomByPages, factLogSizeBound, indexSizeBound } from './size-limit.js'
 import { closedError, translateWriteError } from './store-errors.js'
@@ -211,9 +211,11 @@ export class LmdbStore implements SyncTrackerStore {
    * Whether the search indexes hold every record: `in step`; `building` (the upgrade of a database
    * of schema 2 started a build, or a writer's first step of one, that {@link continueSearchIndexBuild}
    * carries on); `outdated` (their words were cut as an earlier release cut them: the first step of
-   * {@link continueSearchIndexBuild} starts that build); `behind` (a process of an earlier release wrote after the upgrade); or `absent` (a
-   * database of schema 2, read as it is). Unless in step, searches read whole records, until the
-   * build is done or {@link repairSearchIndexes} rebuilds them.
+   * {@link continueSearchIndexBuild} starts that build); `behind` (a process of an earlier release
+   * wrote after the upgrade: the first step of {@link continueSearchIndexBuild} starts a build again);
+   * or `absent` (a database of schema 2, read as it is). Unless in step, searches read whole records,
+   * until the build is done or {@link repairSearchIndexes} rebuilds them. A build ends only with a
+   * pass during which no process of another release wrote (see `continueSearchBuild`).
    */
   searchIndexes(): 'in step' | 'building' | 'outdated' | 'behind' | 'absent' {
     this.#ensureOpen()
@@ -221,6 +223,15 @@ export class LmdbStore implements SyncTrackerStore {
     if (searchIndexesInStep(this.#db)) return 'in step'
     if (searchBuildProgress(this.#db) !== undefined) return 'building'
     return searchWordsOutdated(this.#db) ? 'outdated' : 'behind'
+  }
+
+  /**
+   * Whether {@link continueSearchIndexBuild} has work to do: the search indexes are `building`,
+   * `outdated` or `behind` (see {@link searchIndexes}); its first step starts a build when none is under way.
+   */
+  searchIndexBuildPending(): boolean {
+    const state = this.searchIndexes()
+    return state === 'building' || state === 'outdated' || state === 'behind'
   }
 
   /** How far the search-index build under way has come; undefined when none is (see {@link searchIndexes}). */
@@ -238,16 +249,30 @@ export class LmdbStore implements SyncTrackerStore {
   async continueSearchIndexBuild(records = SEARCH_BUILD_STEP): Promise<SearchBuildProgress> {
     const pending = await later(() => {
       this.#ensureOpen()
-      return searchBuildProgress(this.#db) !== undefined || searchWordsOutdated(this.#db)
+      return this.searchIndexBuildPending()
     })
     if (!pending) return { built: 0, total: 0, done: true }
     return this.#writeOffThread(() => {
-      // Indexes of words an earlier release cut: the first step empties them and starts the build
-      // (another process may have started it meanwhile: read again inside the transaction).
-      if (searchBuildProgress(this.#db) === undefined && searchWordsOutdated(this.#db)) startSearchBuild(this.#db)
+      // Indexes of words an earlier release cut, or behind the records (a process of an earlier
+      // release wrote since): the first step empties them and starts the build (another process may
+      // have started it, or finished it, meanwhile: read again inside the transaction).
+      if (searchBuildProgress(this.#db) === undefined && !searchIndexesInStep(this.#db)) startSearchBuild(this.#db)
       return continueSearchBuild(this.#db, records, (trees) => {
         ensureRoomByPages(this.#db.root, this.maxDatabaseSize, this.path, trees)
       })
+    })
+  }
+
+  /**
+   * Reads every searched record and its entry in the search indexes: the records whose entry is
+   * missing or holds another digest than this release makes of it — words an earlier release cut
+   * its way, written without a fact while a rebuild ran (a merge's or import's records), which no
+   * mark shows. Gives how many, and the first `list` of them (collection and key). Reads everything.
+   */
+  searchEntriesOutOfStep(list = 5): Promise<{ readonly count: number; readonly first: readonly { readonly collection: SearchedCollection; readonly key: readonly string[] }[] }> {
+    return later(() => {
+      this.#ensureOpen()
+      return staleSearchEntries(this.#db, list)
     })
   }
 
@@ -344,6 +369,22 @@ export class LmdbStore implements SyncTrackerStore {
       this.#ensureRoom(writes, entries)
       putRecords(this.#db, writes, undefined, false, entries)
       return plan.result
+    })
+  }
+
+  /**
+   * Writes setup records as they are given, in place of the stored ones: for a merge whose source
+   * holds the whole history of a setup here (every fact and every imported part of it), and
+   * replayed it in its own order, which a sum of parts cannot reproduce (see `mergeDatabase`). The
+   * caller checks the records (`validateRecord`); nothing else is changed. Gives the records written.
+   */
+  replaceSetups(setups: readonly SetupRecord[]): Promise<number> {
+    return this.#writeOffThread(() => {
+      const writes = setups.map((record): PlannedRecord => ({ collection: 'setups', key: [record.id], record }))
+      const entries = searchEntries(writes)
+      this.#ensureRoom(writes, entries)
+      putRecords(this.#db, writes, undefined, false, entries)
+      return writes.length
     })
   }
 

@@ -4,15 +4,18 @@ import type { Fact, RecordQuery, TrackerStore } from '@agent-tracker/core'
 import { SCHEMA_VERSION, priorArt } from '@agent-tracker/core'
 import type { SearchedCollection } from '@agent-tracker/core/store'
 import { SEARCHED_COLLECTIONS, recordEntry, searchDigest, searchEntryList } from '@agent-tracker/core/store'
-import { createFactScript, createMemoryStore } from '@agent-tracker/core/testing'
+import { createFactScript, createMemoryStore, searchDigestOfWords1 } from '@agent-tracker/core/testing'
 import { open } from 'lmdb'
 import { describe, expect, it } from 'vitest'
 import { tempFolder } from '@agent-tracker/test-folders'
+import { lastFactSeq } from './batch-writes.js'
 import { deepCheck } from './deep-check.js'
-import { META, SEARCHED_THROUGH_KEY, SEARCH_BUILD_KEY, SEARCH_DATABASES, SUB_DATABASES, STRUCTURES_KEY, keyPart, searchMarkKeys, toLmdbKey } from './layout.js'
+import { encodeFactBatch } from './fact-log-codec.js'
+import { LAST_FACT_SEQ_KEY, META, SEARCHED_THROUGH_KEY, SEARCH_BUILD_KEY, SEARCH_DATABASES, SUB_DATABASES, STRUCTURES_KEY, keyPart, searchMarkKeys, toLmdbKey } from './layout.js'
+import { openTables } from './open-environment.js'
 import { openLmdbStore } from './open-lmdb-store.js'
 import { keyParts, searchKey, searchReadOptions, visitSearchEntries } from './search-index.js'
-import { asSchema2, asSearchWords1 } from './testing.js'
+import { asSchema2, asSearchWords1, writeSearchEntryOfWords1 } from './testing.js'
 
 const SONNET = 'build@anthropic/claude-sonnet-4-5'
 const GPT = 'plan@openai/gpt-5'
@@ -195,6 +198,76 @@ describe('the search indexes', () => {
     const reopened = openLmdbStore({ databasePath })
     expect(reopened.searchIndexes()).toBe('in step')
     await reopened.close()
+  })
+
+  it('are built again when a process of version 1 of the search words wrote, during the build, a record the build had passed: none keeps words cut the old way', async () => {
+    const databasePath = join(tempFolder(), 'tracker.lmdb')
+    const later = createFactScript({ setup: SONNET, project: SHOP, start: '2026-04-01T00:00:00.000Z', stepMs: 60_000 })
+    const oldWrite = later.activity('Café menu')
+    const reference = createMemoryStore()
+    await reference.applyFacts([...history(), oldWrite])
+    const written = openLmdbStore({ databasePath })
+    await written.applyFacts(history())
+    await written.close()
+    await asSearchWords1(databasePath)
+    const store = openLmdbStore({ databasePath })
+    // 15 retrospectives and 30 activities, 30 commits, 4 bugs: the first step ends among the commits.
+    expect(await store.continueSearchIndexBuild(60)).toEqual({ built: 60, total: 79, done: false })
+    // A process of the earlier release (open since before) writes an activity now: its fact, its
+    // record, and its search entry with the words cut its way; it knows nothing of this build.
+    await writeActivityAsSearchWords1(databasePath, reference, oldWrite)
+    expect(store.searchIndexes()).toBe('building')
+    // The pass that reaches the end sees a batch of another release since it began, and takes another.
+    expect(await store.continueSearchIndexBuild(60)).toMatchObject({ built: 0, done: false })
+    for (let step = 0; step < 10 && !(await store.continueSearchIndexBuild(60)).done; step++) { /* until done */ }
+    expect(store.searchIndexes()).toBe('in step')
+    // Its record's entry holds the words as this release cuts them, and a search finds it.
+    const [record] = (await reference.find('activities', {})).filter((activity) => activity.at === oldWrite.at)
+    if (record === undefined) throw new Error('the reference lacks the activity')
+    const entry = (await searchEntryList(store, 'activities', { since: oldWrite.at })).find((each) => each.at() === oldWrite.at)
+    expect(entry?.record).toBeUndefined()
+    expect([...entry?.digest ?? []]).toEqual([...searchDigest('activities', record)])
+    const found = await priorArt(store, { task: 'cafe' })
+    expect(found).toEqual(await priorArt(reference, { task: 'cafe' }))
+    expect(found.patterns).toHaveLength(1)
+    await store.close()
+  })
+
+  it('name the entries an earlier release wrote its way without a fact during a rebuild (a merge\'s records), which no mark shows, until a repair', async () => {
+    const databasePath = await storedHistory()
+    const written = openLmdbStore({ databasePath })
+    expect(await written.searchEntriesOutOfStep()).toEqual({ count: 0, first: [] })
+    const [record] = await written.find('activities', { limit: 1 })
+    await written.close()
+    if (record === undefined) throw new Error('the history has journal entries')
+    const key = recordEntry('activities', record).key()
+    // A merge of a release of version 1 of the search words, while the build ran: its records' entries its way, no fact.
+    await writeSearchEntryOfWords1(databasePath, 'activities', key, record, { task: 'Café menu' })
+    const store = openLmdbStore({ databasePath })
+    expect(store.searchIndexes()).toBe('in step')
+    expect(await store.searchEntriesOutOfStep()).toEqual({ count: 1, first: [{ collection: 'activities', key }] })
+    await store.repairSearchIndexes()
+    expect(await store.searchEntriesOutOfStep()).toEqual({ count: 0, first: [] })
+    await store.close()
+  })
+
+  it('are rebuilt by the background build once behind, as a repair would: a step at a time, from the first record', async () => {
+    const databasePath = await storedHistory()
+    // A release of version 1 of the search words rebuilt them its way and marked them under its key.
+    const earlier = open({ path: databasePath, maxDbs: 32 })
+    const meta = earlier.openDB({ name: META })
+    earlier.transactionSync(() => { meta.putSync(searchMarkKeys(1).searchedThrough, meta.get(SEARCHED_THROUGH_KEY)); })
+    await earlier.close()
+    const store = openLmdbStore({ databasePath })
+    expect(store.searchIndexes()).toBe('behind')
+    expect(store.searchIndexBuildPending()).toBe(true)
+    expect(await store.continueSearchIndexBuild(50)).toMatchObject({ built: 50, done: false })
+    expect(store.searchIndexes()).toBe('building')
+    expect(await store.continueSearchIndexBuild(50)).toMatchObject({ done: true })
+    expect(store.searchIndexes()).toBe('in step')
+    expect(store.searchIndexBuildPending()).toBe(false)
+    await expectInStep(store)
+    await store.close()
   })
 
   it('are known to be behind when a release of version 1 of the search words marks them its way after they were rebuilt, until a repair', async () => {
@@ -422,3 +495,32 @@ describe('the search indexes', () => {
     expect(check.trees.find((tree) => tree.name === 'activities-search')?.problem).toMatch(/^it lists 1 of its 30 records that activities does not give back \(the first: build@anthropic\/claude-sonnet-4-5 2026-03-01T\S+ \S+\)$/)
   })
 })
+
+/**
+ * Writes the journal entry `fact` into the database at `databasePath` as a process of version 1 of
+ * the search words writes it: the fact appended to the log, its record (as `reference`, which
+ * applied it, holds it) put, with its search entry under words cut that way; the search marks are left as
+ * that release leaves them when its own is not in step (during a build of this release's, it is gone).
+ */
+async function writeActivityAsSearchWords1(databasePath: string, reference: TrackerStore, fact: Fact): Promise<void> {
+  const earlier = open({ path: databasePath, maxDbs: 32 })
+  try {
+    const db = openTables(earlier)
+    earlier.transactionSync(() => {
+      const seq = lastFactSeq(db) + 1
+      db.factLog.putSync(seq, encodeFactBatch([fact]))
+      db.meta.putSync(LAST_FACT_SEQ_KEY, seq)
+      if (db.meta.get(searchMarkKeys(1).searchedThrough) === seq - 1) db.meta.putSync(searchMarkKeys(1).searchedThrough, seq)
+    })
+    for (const record of await reference.find('activities', {})) {
+      if (record.at !== fact.at) continue
+      const key = recordEntry('activities', record).key()
+      earlier.transactionSync(() => {
+        db.tables.activities.putSync(toLmdbKey(key), record)
+        db.search.activities?.putSync(searchKey('activities', record.at, key), searchDigestOfWords1('activities', record))
+      })
+    }
+  } finally {
+    await earlier.close()
+  }
+}

@@ -303,6 +303,14 @@ interface SearchBuildCursor {
   readonly after: readonly string[] | null
   /** Records given their entries so far. */
   readonly built: number
+  /**
+   * The fact sequence number through which every batch since the build (or its pass) started was
+   * written by a release that keeps this build's words (see `noteBuildWrite`). A process of an
+   * earlier release writes without it: its records may hold entries with words cut its way behind
+   * the build's cursor, so the build takes another pass. Undefined in a cursor of a release that did
+   * not keep it (the same: another pass).
+   */
+  readonly writtenThrough?: number
 }
 
 /** How far a search-index build has come: records given their entries, of those the searched collections hold. */
@@ -324,7 +332,18 @@ export function startSearchBuild(db: QueryTables): void {
   for (const collection of SEARCHED_COLLECTIONS) db.search[collection]?.clearSync()
   db.meta.removeSync(SEARCHED_THROUGH_KEY)
   forgetEarlierMarks(db)
-  db.meta.putSync(SEARCH_BUILD_KEY, { collection: 0, after: null, built: 0 } satisfies SearchBuildCursor)
+  db.meta.putSync(SEARCH_BUILD_KEY, { collection: 0, after: null, built: 0, writtenThrough: lastSeq(db) } satisfies SearchBuildCursor)
+}
+
+/**
+ * Inside the caller's write transaction, after it appended the facts `firstSeq` to `lastSeq` to
+ * the log: while a build is under way, moves on how far every batch was written by this release
+ * (see {@link SearchBuildCursor.writtenThrough}), unless a batch of another release came between.
+ */
+export function noteBuildWrite(db: QueryTables, firstSeq: number, last: number): void {
+  const cursor = db.meta.get(SEARCH_BUILD_KEY) as Partial<SearchBuildCursor> | null | undefined
+  if (cursor?.writtenThrough !== firstSeq - 1) return
+  db.meta.putSync(SEARCH_BUILD_KEY, { ...cursor, writtenThrough: last })
 }
 
 /** The progress of a search-index build under way; undefined when none is (see {@link startSearchBuild}). */
@@ -372,12 +391,20 @@ export function continueSearchBuild(db: QueryTables, limit: number, ensureRoom: 
   ensureRoom([...trees].map(([tree, size]) => ({ tree, ...size })))
   for (const { table, key, value } of entries) table.putSync(key, value)
   const built = cursor.built + entries.length
+  const through = lastSeq(db)
   if (collection >= SEARCHED_COLLECTIONS.length) {
+    if (cursor.writtenThrough !== through) {
+      // A process of another release wrote since the pass began: a record of its behind the cursor
+      // may hold an entry with words cut its way. Another pass puts every entry again, this
+      // release's way (entries are replaced, not emptied first: searches read the records meanwhile).
+      db.meta.putSync(SEARCH_BUILD_KEY, { collection: 0, after: null, built: 0, writtenThrough: through } satisfies SearchBuildCursor)
+      return { built: 0, total: searchedRecords(db), done: false }
+    }
     db.meta.removeSync(SEARCH_BUILD_KEY)
-    db.meta.putSync(SEARCHED_THROUGH_KEY, lastSeq(db))
+    db.meta.putSync(SEARCHED_THROUGH_KEY, through)
     return { built, total: searchedRecords(db), done: true }
   }
-  db.meta.putSync(SEARCH_BUILD_KEY, { collection, after, built } satisfies SearchBuildCursor)
+  db.meta.putSync(SEARCH_BUILD_KEY, { collection, after, built, ...(cursor.writtenThrough === undefined ? {} : { writtenThrough: cursor.writtenThrough }) } satisfies SearchBuildCursor)
   return { built, total: searchedRecords(db), done: false }
 }
 
@@ -394,10 +421,12 @@ export function searchWordsOutdated(db: QueryTables): boolean {
 function searchBuildCursor(db: QueryTables): SearchBuildCursor | undefined {
   const value = db.meta.get(SEARCH_BUILD_KEY) as Partial<SearchBuildCursor> | null | undefined
   if (value === undefined) return undefined
-  const { collection, after, built } = value ?? {}
+  const { collection, after, built, writtenThrough } = value ?? {}
   const wellFormed = Number.isInteger(collection) && (collection ?? -1) >= 0 && (collection ?? 0) <= SEARCHED_COLLECTIONS.length
     && (after === null || (Array.isArray(after) && after.every((part) => typeof part === 'string')))
     && Number.isInteger(built) && (built ?? -1) >= 0
+    && (writtenThrough === undefined || Number.isInteger(writtenThrough))
+  // A garbled one does not know who wrote since: the pass it starts is not the last (see continueSearchBuild).
   return wellFormed ? (value as SearchBuildCursor) : { collection: 0, after: null, built: 0 }
 }
 
@@ -438,4 +467,26 @@ function entryCount(table: { getStats(): unknown }): number {
 /** Records in a table: its entries less the one of its shared structures. */
 function recordCount(table: { getStats(): unknown; doesExist(key: typeof STRUCTURES_KEY): boolean }): number {
   return entryCount(table) - (table.doesExist(STRUCTURES_KEY) ? 1 : 0)
+}
+
+/**
+ * Every searched record whose entry in its search index is missing or holds another digest than
+ * {@link searchEntry} makes of it now: how many, and the first `list` (see `LmdbStore.searchEntriesOutOfStep`).
+ */
+export function staleSearchEntries(db: QueryTables, list: number): { count: number; first: { collection: SearchedCollection; key: string[] }[] } {
+  let count = 0
+  const first: { collection: SearchedCollection; key: string[] }[] = []
+  for (const collection of SEARCHED_COLLECTIONS) {
+    const index = db.search[collection]
+    if (index === undefined) continue
+    for (const { key, value } of db.tables[collection].getRange({ snapshot: false })) {
+      if (!Array.isArray(key)) continue
+      const entry = searchEntry(collection, key as string[], value)
+      const stored = index.get(entry.key)
+      if (stored !== undefined && Buffer.compare(Buffer.from(stored), Buffer.from(entry.value)) === 0) continue
+      count += 1
+      if (first.length < list) first.push({ collection, key: key as string[] })
+    }
+  }
+  return { count, first }
 }

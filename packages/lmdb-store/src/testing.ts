@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process'
 import { spawn } from 'node:child_process'
 import { writeSync } from 'node:fs'
+import type { SearchedCollection, SearchedRecord } from '@agent-tracker/core/store'
 import { SEARCHED_COLLECTIONS } from '@agent-tracker/core/store'
 import { searchDigestOfWords1 } from '@agent-tracker/core/testing'
 import { open } from 'lmdb'
@@ -50,6 +51,24 @@ export async function asSearchWords1(databasePath: string): Promise<void> {
       db.meta.removeSync(SEARCHED_THROUGH_KEY)
       db.meta.removeSync(SEARCH_BUILD_KEY)
       db.meta.putSync(earlier.searchedThrough, through)
+    })
+  } finally {
+    await root.close()
+  }
+}
+
+/**
+ * For tests of what a release of version 1 of the search words leaves: writes the search entry of
+ * `record` (of `collection`, under `key`) as that release writes it — its words cut its way — as a
+ * merge or an import of it does, without a fact. `as` stands in for the record's fields when given
+ * (words of its own). The database must not be open in this process.
+ */
+export async function writeSearchEntryOfWords1(databasePath: string, collection: SearchedCollection, key: readonly string[], record: SearchedRecord, as: Partial<SearchedRecord> = {}): Promise<void> {
+  const root = open({ path: databasePath, maxDbs: 32 })
+  try {
+    const index = root.openDB({ name: SEARCH_DATABASES[collection], keyEncoding: 'binary', encoding: 'binary' })
+    root.transactionSync(() => {
+      index.putSync(searchKey(collection, record.at, key), searchDigestOfWords1(collection, { ...record, ...as }))
     })
   } finally {
     await root.close()

@@ -68,6 +68,11 @@ const MADE_BY_FACTS: ReadonlySet<CollectionName> = new Set(['gradeEvents', 'bugs
  * - what a setup or day rollup holds beyond its facts (a baseline from a legacy import) is checked
  *   and added as that database's part, once (see `TrackerStore.importSetups`: a setup in both gets
  *   the other's part added to its own, and merging the same database again adds only what changed);
+ * - a setup whose whole history here the other database holds (every fact of it here is in its
+ *   log, every part it imported here it has the same) takes the other's scores, checked: sums of
+ *   parts lose the order in which parts came among its facts, on which level-ups, the
+ *   communication cap and the floors at 0 depend (only where the target can write a setup as it
+ *   is, `LmdbStore.replaceSetups`);
  * - a project comes with its profile (what kind of project it is, read on the other machine, for
  *   `recommend` and `search`): a project this database lacks comes whole, and one it has without a
  *   profile gets the other's; a profile this database has is kept;
@@ -171,13 +176,15 @@ async function mergeFromSource(source: string, name: string | PartName, other: M
   try {
     const now = (options.now ?? (() => new Date()))().toISOString()
     // The setups here before, to say which the other database held too, and how each changed.
-    const before = new Map((await target.find('setups', { order: 'any' })).map((setup) => [setup.id, setup.state]))
+    const setupsBefore = await target.find('setups', { order: 'any' })
+    const before = new Map(setupsBefore.map((setup) => [setup.id, setup.state]))
     await merge.readSetups(other)
-    await merge.replayFacts(other)
+    await merge.replayFacts(other, new Set(before.keys()))
     for (const collection of COPIED) await merge.copyRecords(other, collection)
     await merge.addProjectProfiles()
     await merge.addRollupBaselines(other)
     await merge.addSetupBaselines()
+    await merge.takeWholeHistories(new Map(setupsBefore.map((setup) => [setup.id, setup])))
     await merge.addSetupsInBoth(before)
     await recordMigrationRun(target, {
       id: migrationId('merge', kind === 'salvage' ? `salvage:${source}` : source), kind: 'merge', source, at: now, migrated: merge.migrated, skipped: merge.skipped, errors: merge.errors.length,
@@ -223,8 +230,14 @@ class MergeRun {
     this.#chunkSize = options.chunkSize ?? 1000
   }
 
-  /** Applies the other database's fact log here, checked fact by fact, in its order. */
-  async replayFacts(other: MergeSource): Promise<void> {
+  /** The ids of the other database's facts of each setup this database had before the merge (see {@link takeWholeHistories}). */
+  readonly #factIds = new Map<string, Set<string>>()
+
+  /**
+   * Applies the other database's fact log here, checked fact by fact, in its order; notes the ids
+   * of the facts of the setups `here` (this database's before the merge).
+   */
+  async replayFacts(other: MergeSource, here: ReadonlySet<string>): Promise<void> {
     let batch: Fact[] = []
     let seqs: number[] = []
     const flush = async (): Promise<void> => {
@@ -253,8 +266,14 @@ class MergeRun {
     }
     for await (const { seq, fact } of other.readFactLog()) {
       try {
-        batch.push(validateFact(fact))
+        const checked = validateFact(fact)
+        batch.push(checked)
         seqs.push(seq)
+        if (here.has(checked.setup)) {
+          const ids = this.#factIds.get(checked.setup) ?? new Set<string>()
+          ids.add(checked.id)
+          this.#factIds.set(checked.setup, ids)
+        }
       } catch (error) {
         this.#refuse(`fact #${String(seq)}`, error)
       }
@@ -361,6 +380,47 @@ class MergeRun {
     }
   }
 
+  /**
+   * Gives each setup whose whole history here the other database holds — every fact this database
+   * has of it is in the other's log, and every part it imported the other has too, the same — the
+   * scores the other database has for it (checked): the other database played that history in its
+   * own order. Its parts and facts added here as sums can end elsewhere: level-ups, the
+   * communication cap and the floors at 0 depend on the order, and a part that came in there in the
+   * middle of the setup's facts (a merge of a migrated database) is here either before them all (a
+   * database merged back) or after them all (a setup new here). A setup with facts or parts of its
+   * own here keeps the sums. Only where the target can write a setup as it is (the LMDB store).
+   */
+  async takeWholeHistories(before: ReadonlyMap<string, SetupRecord>): Promise<void> {
+    const target = this.#target as TrackerStore & Partial<Pick<LmdbStore, 'replaceSetups'>>
+    if (target.replaceSetups === undefined) return
+    const whole = new Map<string, SetupRecord>()
+    for (const setup of this.#setups) {
+      const was = before.get(setup.id)
+      if (was === undefined || sameParts(was.imports, setup.imports)) whole.set(setup.id, setup)
+    }
+    // A fact here that the other database lacks: that setup's history here is not all there.
+    const shared = new Set([...whole.keys()].filter((id) => before.has(id)))
+    if (shared.size > 0) {
+      for await (const { fact } of target.readFactLog()) {
+        if (shared.has(fact.setup) && this.#factIds.get(fact.setup)?.has(fact.id) !== true) whole.delete(fact.setup)
+      }
+    }
+    const replaced: SetupRecord[] = []
+    for (const [id, setup] of whole) {
+      const now = await target.get('setups', [id])
+      if (now === undefined || JSON.stringify(now.state) === JSON.stringify(setup.state)) continue
+      // Its parts stay as the sums left them, so that a later merge of a history that parted adds none twice.
+      replaced.push({ ...now, state: setup.state, ...haltsOf(setup) })
+    }
+    if (replaced.length > 0) await target.replaceSetups(replaced)
+    // What the sums combined on the way is said as it ended: a setup back where it was combined nothing.
+    this.combined = this.combined.flatMap((entry) => {
+      const taken = whole.get(entry.id)
+      if (taken === undefined) return [entry]
+      return JSON.stringify(taken.state) === JSON.stringify(entry.before) ? [] : [{ ...entry, after: taken.state }]
+    })
+  }
+
   /** Adds what each setup holds beyond its replayed facts and its imported parts as the other database's part. */
   async addSetupBaselines(): Promise<void> {
     const baselines: SetupRecord[] = []
@@ -416,6 +476,16 @@ class MergeRun {
     this.processed += items
     this.#options.onProgress?.({ source: this.#source, processed: this.processed, migrated: this.migrated, skipped: this.skipped })
   }
+}
+
+/** Whether every part `here` holds is among `there`'s, the same. */
+function sameParts(here: SetupRecord['imports'], there: SetupRecord['imports']): boolean {
+  return Object.entries(here ?? {}).every(([source, part]) => there?.[source] !== undefined && JSON.stringify(there[source]) === JSON.stringify(part))
+}
+
+/** A setup's halt and reinstatement, as its record has them (absent ones left out). */
+function haltsOf(setup: SetupRecord): Pick<SetupRecord, 'haltedAt' | 'reinstatedAt'> {
+  return { ...(setup.haltedAt === undefined ? {} : { haltedAt: setup.haltedAt }), ...(setup.reinstatedAt === undefined ? {} : { reinstatedAt: setup.reinstatedAt }) }
 }
 
 /** A short name of a record that failed its check: its id, path or hash, if it has one that reads. */

@@ -10,6 +10,7 @@ export type PostgresStoreErrorCode =
   | 'TEAM_TOO_NEW'
   | 'TEAM_NOT_SET_UP'
   | 'TEAM_QUERY_FAILED'
+  | 'SYNC_STOPPED'
 
 /** What each error is about, by code: facts a host phrases in its own words. */
 export interface PostgresStoreErrorDetails {
@@ -33,6 +34,8 @@ export interface PostgresStoreErrorDetails {
   readonly TEAM_NOT_SET_UP: { readonly url: string; readonly schema: string }
   /** A statement failed for another reason; a write that failed applied nothing. */
   readonly TEAM_QUERY_FAILED: { readonly url: string; readonly sqlState: string | undefined }
+  /** A sync was stopped by its `signal` (the host is closing): what the team acknowledged stays, the next sync sends the rest. */
+  readonly SYNC_STOPPED: { readonly acknowledged: number }
 }
 
 /** Base class of every error postgres-store raises; `code` is stable across releases. */

@@ -146,6 +146,8 @@ export class PostgresStore implements TrackerStore {
   readonly #stall: StoreLocation['stall']
   #closed = false
   #retries = 0
+  /** The connections checked out of this store's own pool: a statement or transaction under way on each. */
+  readonly #busy = new Set<PoolClient>()
 
   /** Use `openPostgresStore`. */
   constructor(location: StoreLocation, rules: ScoringRules, ownsPool: boolean) {
@@ -158,6 +160,11 @@ export class PostgresStore implements TrackerStore {
     this.#ownsPool = ownsPool
     this.#concurrency = location.concurrency
     this.#stall = location.stall
+    if (ownsPool) {
+      this.#pool.on('acquire', (client) => this.#busy.add(client))
+      this.#pool.on('release', (_error, client) => this.#busy.delete(client))
+      this.#pool.on('remove', (client) => this.#busy.delete(client))
+    }
   }
 
   /** Transactions run again after losing a race (only with `serializable` writes). */
@@ -433,8 +440,16 @@ export class PostgresStore implements TrackerStore {
     })
   }
 
-  /** Closes the connections (unless this store shares another's); later calls reject with STORE_CLOSED. */
-  async close(): Promise<void> {
+  /**
+   * Closes the connections (unless this store shares another's); later calls reject with
+   * STORE_CLOSED. A statement under way is waited for — on a network gone quiet, up to
+   * `StallLimits.answerMs` — unless `abandon` is set: then its connection is cut at once, the
+   * statement rejects, and the server rolls its transaction back as for any lost connection.
+   */
+  async close(options: { readonly abandon?: boolean } = {}): Promise<void> {
+    if (this.#ownsPool && options.abandon === true) {
+      for (const client of this.#busy) (client as unknown as { readonly connection?: { readonly stream?: { destroy(): void } } }).connection?.stream?.destroy()
+    }
     if (this.#closed) return
     this.#closed = true
     if (this.#ownsPool) await this.#pool.end()

@@ -1,9 +1,8 @@
-import { connect, createServer } from 'node:net'
-import type { AddressInfo, Server, Socket } from 'node:net'
 import { createFactScript, createMemoryStore } from '@agent-tracker/core/testing'
 import pg from 'pg'
 import { describe, expect, inject, it } from 'vitest'
 import { STALL_LIMITS, isPostgresStoreError, openPostgresStore, syncToTeam, transactionLimits } from '../src/index.js'
+import { startQuietableProxy } from '../src/testing/index.js'
 
 const SETUP = 'build@anthropic/claude-sonnet-4-5'
 let next = 0
@@ -71,13 +70,9 @@ describe('a member whose sync stalls', () => {
   })
 
   it('gives up a statement the server stopped answering (a network that went quiet), saying it cannot be reached, instead of waiting for good', async () => {
-    const target = new URL(inject('postgresUrl'))
-    const proxy = await quietableProxy(target.hostname, Number(target.port))
-    const through = new URL(target.href)
-    through.hostname = '127.0.0.1'
-    through.port = String(proxy.port)
+    const proxy = await startQuietableProxy(inject('postgresUrl'))
     const schema = schemaName()
-    const team = await openPostgresStore({ url: through.href, schema, stallLimits: { answerMs: 1000 } })
+    const team = await openPostgresStore({ url: proxy.url, schema, stallLimits: { answerMs: 1000 } })
     try {
       proxy.goQuiet()
       const error: unknown = await syncToTeam(await memberLog(), team, { source: 'b:/db', member: 'ben', machine: 'b' }).catch((caught: unknown) => caught)
@@ -89,30 +84,45 @@ describe('a member whose sync stalls', () => {
   })
 })
 
-/** A TCP proxy to the server that can stop forwarding what the server sends, without closing anything: a network gone quiet. */
-async function quietableProxy(host: string, port: number): Promise<{ port: number; goQuiet: () => void; close: () => Promise<void> }> {
-  let quiet = false
-  const sockets: Socket[] = []
-  const server: Server = createServer((client) => {
-    const upstream = connect(port, host)
-    sockets.push(client, upstream)
-    client.on('data', (data: Buffer) => upstream.write(data))
-    upstream.on('data', (data: Buffer) => {
-      if (!quiet) client.write(data)
+describe('a sync stopped by its signal', () => {
+  it('rejects with SYNC_STOPPED at once while the team holds a statement, reads the local store no more, and the next sync sends everything', async () => {
+    const url = inject('postgresUrl')
+    const schema = schemaName()
+    const team = await openPostgresStore({ url, schema })
+    const local = await memberLog()
+    // Every read of the local store after the stop is counted: none may come.
+    const stop = new AbortController()
+    let readsAfterStop = 0
+    const counted = new Proxy(local, {
+      get: (target, name, receiver) => {
+        const value: unknown = Reflect.get(target, name, receiver)
+        if (typeof value !== 'function') return value
+        return (...args: unknown[]) => {
+          if (stop.signal.aborted) readsAfterStop++
+          return (value as (...a: unknown[]) => unknown).apply(target, args)
+        }
+      },
     })
-    for (const socket of [client, upstream]) socket.on('error', () => undefined)
+    // Held by a connection without limits: the sync's write waits for it (60 s by default).
+    const holder = await stoppedWriter(url, schema)
+    try {
+      const syncing = syncToTeam(counted, team, { source: 'b:/db', member: 'ben', machine: 'b', signal: stop.signal }).catch((caught: unknown) => caught)
+      await new Promise((resolve) => setTimeout(resolve, 500))
+      const started = Date.now()
+      stop.abort()
+      const error = await syncing
+      expect(Date.now() - started).toBeLessThan(200)
+      expect(isPostgresStoreError(error, 'SYNC_STOPPED')).toBe(true)
+      expect((error as Error).message).toContain('the next sync sends the rest')
+      expect(readsAfterStop).toBe(0)
+      // A stopped sync's connection is cut rather than waited for.
+      await team.close({ abandon: true })
+    } finally {
+      await holder.query('ROLLBACK')
+      await holder.end()
+    }
+    const again = await openPostgresStore({ url, schema })
+    expect(await syncToTeam(local, again, { source: 'b:/db', member: 'ben', machine: 'b' })).toMatchObject({ sent: 5, applied: 5, acknowledged: 5 })
+    await again.close()
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return {
-    port: (server.address() as AddressInfo).port,
-    goQuiet: () => {
-      quiet = true
-    },
-    close: () => new Promise<void>((resolve) => {
-      for (const socket of sockets) socket.destroy()
-      server.close(() => {
-        resolve()
-      })
-    }),
-  }
-}
+})

@@ -131,7 +131,9 @@ export async function doctorCommand(ctx: CommandContext, folder?: string, option
       checks.push(check('Readers', info.readers < info.maxReaders ? 'ok' : 'problem', `${String(info.readers)} of ${String(info.maxReaders)} reader slots in use`))
       checks.push(check('Records', 'ok', Object.entries(info.records).map(([name, count]) => `${String(count)} ${name}`).join(', ')))
       const search = store.searchIndexes()
-      checks.push(options.repair === true && (search === 'behind' || search === 'building' || search === 'outdated') ? await searchRepair(ctx, store, search) : searchCheck(store, search))
+      checks.push(options.repair === true && (search === 'behind' || search === 'building' || search === 'outdated') ? await searchRepair(ctx, store, search)
+        : search === 'in step' && (options.check === true || options.repair === true) ? await searchEntriesCheck(ctx, store, options.repair === true)
+        : searchCheck(store, search))
       migrations = await store.listMigrations()
       checks.push(check('Migrations', 'ok', describeMigrations(migrations)))
       if (options.repair === true) {
@@ -393,11 +395,28 @@ function searchCheck(store: LmdbStore, state: ReturnType<LmdbStore['searchIndexe
     case 'building': {
       const progress = store.searchIndexBuild()
       const share = progress === undefined || progress.total === 0 ? '' : ` (${String(Math.min(99, Math.floor((100 * progress.built) / progress.total)))}%, ${String(progress.built)} of ${String(progress.total)} records)`
-      return check('Search', 'finding', `the search indexes are being built${share}, as the upgrade to this release started: the OpenCode plugin, and Claude Code's hooks at the end of each turn, build them in the background, a few records at a time; search reads whole records, slower, until they are done, or until agent-tracker doctor --repair builds them at once`)
+      return check('Search', 'finding', `the search indexes are being built${share}, as the upgrade to this release started: the OpenCode plugin, Claude Code's hooks at the end of each turn, and agent-tracker search build them in the background, a few records at a time; search reads whole records, slower, until they are done, or until agent-tracker doctor --repair builds them at once`)
     }
-    case 'outdated': return check('Search', 'finding', 'the search indexes hold words as an earlier release read them: the OpenCode plugin, and Claude Code\'s hooks at the end of each turn, rebuild them in the background, and until they are rebuilt search reads whole records, slower; agent-tracker doctor --repair rebuilds them at once')
-    case 'behind': return check('Search', 'finding', 'the search indexes are behind the records (a process of an earlier release wrote to the database after this release upgraded it): search reads whole records, slower, until agent-tracker doctor --repair rebuilds them')
+    case 'outdated': return check('Search', 'finding', 'the search indexes hold words as an earlier release read them: the OpenCode plugin, Claude Code\'s hooks at the end of each turn, and agent-tracker search rebuild them in the background, and until they are rebuilt search reads whole records, slower; agent-tracker doctor --repair rebuilds them at once')
+    case 'behind': return check('Search', 'finding', 'the search indexes are behind the records (a process of an earlier release wrote to the database after this release upgraded it): the OpenCode plugin, Claude Code\'s hooks at the end of each turn, and agent-tracker search rebuild them in the background, and until they are rebuilt search reads whole records, slower; agent-tracker doctor --repair rebuilds them at once')
   }
+}
+
+/**
+ * With --check (or --repair), indexes in step are read entry by entry against their records (see
+ * `LmdbStore.searchEntriesOutOfStep`): a process of an earlier release that wrote records without a
+ * fact while a rebuild ran (a merge, an import) leaves entries with words cut its way, which no mark
+ * shows. --repair rebuilds them.
+ */
+async function searchEntriesCheck(ctx: CommandContext, store: LmdbStore, repair: boolean): Promise<Check> {
+  const progress = ctx.progress('Checking the search indexes')
+  const stale = await store.searchEntriesOutOfStep().finally(() => { progress.stop() })
+  if (stale.count === 0) return searchCheck(store, 'in step')
+  const named = stale.first.map((entry) => `${entry.collection} ${entry.key.join(' ')}`).join('; ')
+  const what = `the search entries of ${plural(stale.count, 'record')} hold other words than their records (${named}${stale.count > stale.first.length ? '; …' : ''}): a process of an earlier release wrote them its way (a merge or an import while the indexes were rebuilt), and search may miss those records`
+  if (!repair) return check('Search', 'finding', `${what}; agent-tracker doctor --repair rebuilds the indexes`)
+  const entries = await store.repairSearchIndexes()
+  return check('Search', 'ok', `${what}: rebuilt, ${plural(entries, 'entry', 'entries')}`)
 }
 
 /** Rebuilds search indexes that are behind the records or still being built, in one write transaction (see `LmdbStore.repairSearchIndexes`). */

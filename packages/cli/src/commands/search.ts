@@ -1,11 +1,13 @@
 import type { PriorArtHit } from '@agent-tracker/core'
 import { gradeLabel, hasSearchTerms, priorArt } from '@agent-tracker/core'
+import type { LmdbStore } from '@agent-tracker/lmdb-store'
 import { profileFolder } from '@agent-tracker/node-host/hooks'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { when } from '../format.js'
 import { absolutePath } from '../io.js'
 import { oneLine } from '../terminal-text.js'
+import { carrySearchBuildOnDetached } from '../search-build.js'
 import { isFolder, projectOf, resolveProject } from './lookups.js'
 
 /** `search <task...>`: earlier work to learn from — patterns to repeat and mistakes to avoid. */
@@ -43,4 +45,10 @@ export async function searchCommand(ctx: CommandContext, words: readonly string[
     ]
     return sections.join('\n')
   })
+  // Said first, then the search-index build carried on in a process of its own: this search waits for nothing.
+  if (store.team !== true && isLmdbStore(store)) await carrySearchBuildOnDetached(store, ctx.io)
+}
+
+function isLmdbStore(store: object): store is LmdbStore {
+  return 'searchIndexBuildPending' in store
 }

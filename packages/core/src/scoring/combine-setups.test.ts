@@ -36,6 +36,15 @@ describe('combineSetup', () => {
     expect(() => validateRecord('setups', both, DEFAULT_RULES)).not.toThrow()
   })
 
+  it('keeps a source\'s own part at 0 or above when its record holds less than the parts it imported, so that the result stays mergeable', () => {
+    // Another database took in a migrated part (XP 46) and then levelled up on its next facts: its
+    // record holds less experience than that part, and its own part would be below 0.
+    const incoming = setup({ skillPoints: 5, experience: 6 }, { imports: { 'legacy-files:/a': { ...START, skillPoints: 4, experience: 46 } } })
+    const record = combined(combineSetup(undefined, incoming, 'database:b', DEFAULT_RULES))
+    expect(record.imports?.['database:b']?.experience).toBe(0)
+    expect(() => validateRecord('setups', record, DEFAULT_RULES)).not.toThrow()
+  })
+
   it('gives the same counters whichever source comes first', () => {
     const a = setup({ commits: 3, bugs: 1, messages: 7, agentGrades: { count: 2, sum: 4 } })
     const b = setup({ commits: 4, pushes: 2, messages: 1, agentGrades: { count: 1, sum: 5 } })

@@ -97,11 +97,16 @@ export function isUntouchedSetup(record: SetupRecord, rules: ScoringRules): bool
   return Object.keys(record.imports ?? {}).length === 0 && isZero(subtractStates(record.state, initialState(rules)))
 }
 
-/** The incoming record's own part: its state without what it imported from elsewhere. */
+/**
+ * The incoming record's own part: its state without what it imported from elsewhere, never below
+ * 0. A record can hold less than its imported parts add up to — a level-up turned a migrated part's
+ * experience into skill points, bugs took skill points it brought — and a part below 0 is no state
+ * a record may hold: the record it went into could not be merged again (its setup was refused).
+ */
 function nativePart(incoming: SetupRecord, start: AgentState): AgentState {
   let part = incoming.state
   for (const imported of Object.values(incoming.imports ?? {})) part = subtractStates(part, subtractStates(imported, start))
-  return part
+  return notBelowZero(part)
 }
 
 function spanOf(stored: SetupRecord, incoming: SetupRecord): Pick<SetupRecord, 'firstSeenAt' | 'lastSeenAt'> & Partial<Pick<SetupRecord, 'haltedAt' | 'reinstatedAt'>> {

@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { openPostgresStore } from '@agent-tracker/postgres-store'
 import type { PostgresServer } from '@agent-tracker/postgres-store/testing'
-import { startPostgresServer } from '@agent-tracker/postgres-store/testing'
+import { startPostgresServer, startQuietableProxy } from '@agent-tracker/postgres-store/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tempFolder } from '@agent-tracker/test-folders'
 import { openTracker } from '../tracker/open-tracker.js'
@@ -79,4 +79,40 @@ describe('sync to the team database after each flush', () => {
     expect(await teamToolCalls('server_down')).toBe(4)
     await tracker.close()
   })
+})
+
+describe('closing while the team database does not answer', () => {
+  it('stops the sync within the close\'s bound, leaves no connection open, and the next sync sends the rest', async () => {
+    const proxy = await startQuietableProxy(server.url)
+    const databasePath = join(tempFolder('db-'), 'tracker.lmdb')
+    const project = tempFolder('project-')
+    const outcomes: string[] = []
+    const tracker = openTracker({
+      databasePath, project, flush: { maxPending: false, maxAgeMs: false }, flushOnExit: false,
+      team: { url: proxy.url, schema: 'quiet_close', member: 'ana', onSync: ({ progress, error }) => outcomes.push(error === undefined ? `sent ${String(progress?.sent)}` : 'failed') },
+    })
+    const call = (): Promise<unknown> => tracker.service.recordToolCall({ setup: SETUP, project: tracker.project, tool: 'bash', ok: true })
+    try {
+      await call()
+      await tracker.flush()
+      await tracker.teamSync?.idle()
+      expect(outcomes).toEqual(['sent 1'])
+      // The network goes quiet: the last flush's sync waits for an answer (120 s by default).
+      proxy.goQuiet()
+      for (let i = 0; i < 3; i++) await call()
+      const started = Date.now()
+      await tracker.close({ waitMs: 5000 })
+      expect(Date.now() - started).toBeLessThan(5000)
+      // The stopped sync's connection is not left open to keep the process alive.
+      await expect.poll(() => proxy.openConnections(), { timeout: 2000 }).toBe(0)
+    } finally {
+      await proxy.close()
+    }
+    // The facts were written locally; the next sync (the network back) sends them.
+    const again = openTracker({ databasePath, project, flushOnExit: false, team: { url: server.url, schema: 'quiet_close', member: 'ana' } })
+    again.teamSync?.request()
+    await again.teamSync?.idle()
+    await again.close()
+    expect(await teamToolCalls('quiet_close')).toBe(4)
+  }, 60_000)
 })

@@ -24,9 +24,17 @@ export interface BackgroundSync {
   request(): void
   /** The sync under way, if any, finished. */
   idle(): Promise<void>
-  /** Waits for the sync under way and closes the connection. */
-  close(): Promise<void>
+  /**
+   * Lets the sync under way finish for `waitMs` at most (default {@link SYNC_CLOSE_WAIT_MS}), then
+   * stops it: it reads nothing more of the local store, and its connection is cut (the server rolls
+   * back the batch under way). When this resolves, the sync reads the local store no more, so the
+   * host may close it. What was not acknowledged is sent by the next sync. Never throws.
+   */
+  close(options?: { readonly waitMs?: number }): Promise<void>
 }
+
+/** How long {@link BackgroundSync.close} lets the sync under way finish by default. */
+export const SYNC_CLOSE_WAIT_MS = 2000
 
 /**
  * Syncs a local store's fact log to the team database after each flush, in the background: one
@@ -43,6 +51,13 @@ export function createBackgroundSync(local: TrackerStore, from: Pick<SyncSource,
   let running: Promise<void> | undefined
   /** `again`: a flush asked for a sync while one was under way. */
   const state = { again: false, closed: false, failures: 0, quietUntil: 0 }
+  const stopping = new AbortController()
+  const stopped = new Promise<never>((_resolve, reject) => {
+    stopping.signal.addEventListener('abort', () => {
+      reject(new Error('stopped'))
+    }, { once: true })
+  })
+  stopped.catch(() => undefined)
 
   const open = (): Promise<PostgresStore> => {
     team ??= import('@agent-tracker/postgres-store').then(({ openPostgresStore }) => openPostgresStore({
@@ -61,10 +76,13 @@ export function createBackgroundSync(local: TrackerStore, from: Pick<SyncSource,
   const once = async (): Promise<void> => {
     try {
       const { syncToTeam } = await import('@agent-tracker/postgres-store')
-      const progress = await syncToTeam(local, await open(), { ...from, member, machine })
+      // Connecting is not waited for either once stopped (a server that accepts and never answers).
+      const team = await Promise.race([open(), stopped])
+      const progress = await syncToTeam(local, team, { ...from, member, machine, signal: stopping.signal })
       state.failures = 0
       options.onSync?.({ progress })
     } catch (error) {
+      if (stopping.signal.aborted) return
       state.failures += 1
       state.quietUntil = now() + retryAfterMs * 2 ** Math.min(4, state.failures - 1)
       options.onSync?.({ error })
@@ -96,13 +114,38 @@ export function createBackgroundSync(local: TrackerStore, from: Pick<SyncSource,
     idle: async () => {
       await running
     },
-    close: async () => {
+    close: async ({ waitMs = SYNC_CLOSE_WAIT_MS } = {}) => {
       state.closed = true
-      await running
+      const under = running
+      if (under !== undefined && !(await settlesWithin(under, waitMs))) {
+        // A statement the team has not answered (a network gone quiet) is not waited for.
+        stopping.abort()
+        await under
+      }
       const opened = team
       team = undefined
-      if (opened !== undefined) await opened.then((store) => store.close(), () => undefined)
+      const closing = opened?.then((store) => store.close({ abandon: stopping.signal.aborted }), () => undefined)
+      // Once stopped, a connection still being made (a server that accepts and never answers) is not
+      // waited for either: it is closed when it is made, or fails; it reads nothing of the local store.
+      if (stopping.signal.aborted) void closing?.catch(() => undefined)
+      else await closing
     },
+  }
+}
+
+/** True when `work` settles within `ms` (on a timer that keeps no process alive). */
+async function settlesWithin(work: Promise<void>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => {
+      resolve(false)
+    }, ms)
+    timer.unref()
+  })
+  try {
+    return await Promise.race([work.then(() => true as const), late])
+  } finally {
+    clearTimeout(timer)
   }
 }
 

@@ -15,7 +15,7 @@ import type { EvidenceScan } from '../evidence/scan-evidence.js'
 import { scanEvidence } from '../evidence/scan-evidence.js'
 import { isNodeHostError } from '../errors.js'
 import type { BackgroundSync, TeamSyncOptions } from '../team/background-sync.js'
-import { createBackgroundSync } from '../team/background-sync.js'
+import { SYNC_CLOSE_WAIT_MS, createBackgroundSync } from '../team/background-sync.js'
 import { flushOnExit } from './exit-flush.js'
 import { timeOrderedId } from './fact-id.js'
 import type { StatusExportMode } from './status-export.js'
@@ -196,8 +196,7 @@ export class Tracker {
     // The pause under way: stopping ends it at once, so that close() waits for no timer.
     const pause: { current?: { readonly timer: NodeJS.Timeout; readonly end: () => void } | undefined } = {}
     const build = (async (): Promise<boolean> => {
-      const indexes = this.store.searchIndexes()
-      if (indexes !== 'building' && indexes !== 'outdated') return false
+      if (!this.store.searchIndexBuildPending()) return false
       for (;;) {
         await new Promise<void>((end) => {
           pause.current = { timer: setTimeout(end, SEARCH_BUILD_PAUSE_MS).unref(), end }
@@ -226,17 +225,19 @@ export class Tracker {
 
   /**
    * Flushes, closes the database and stops flushing on exit. Every step waits for what is under
-   * way — the evidence scan's and the search build's last write, the flush, the team sync — and a
+   * way — the evidence scan's and the search build's last write, the flush — and a
    * write waits for the database's write lock, which another process may hold for as long as it
    * likes (a merge, an import, a CLI command stopped with Ctrl-Z). With `waitMs`, the whole close is
    * waited for that long at most: then it gives up, saying how many facts were not written, and no
-   * longer flushes on exit (which would wait for the lock on the way out).
+   * longer flushes on exit (which would wait for the lock on the way out). The team sync the last
+   * flush asked for gets {@link SYNC_CLOSE_WAIT_MS} (with `waitMs`, half of it at most) and is then
+   * stopped before the database closes: the next sync sends what it did not.
    * @throws {WriteBufferError} FLUSH_FAILED when the last flush fails or the close did not end within `waitMs` (the facts stay pending).
    */
   async close(options: { readonly waitMs?: number } = {}): Promise<void> {
     const { waitMs } = options
-    if (waitMs === undefined) return this.#closeAll()
-    const closing = this.#closeAll().then(() => true as const)
+    if (waitMs === undefined) return this.#closeAll(undefined)
+    const closing = this.#closeAll(waitMs).then(() => true as const)
     if ((await withinTime(closing, waitMs)) === undefined) {
       // Settled later, if ever: its failure is what this error already says.
       closing.catch(() => undefined)
@@ -247,7 +248,7 @@ export class Tracker {
     }
   }
 
-  async #closeAll(): Promise<void> {
+  async #closeAll(waitMs: number | undefined): Promise<void> {
     const evidence = this.#evidenceScan
     evidence?.stop()
     await evidence?.scan
@@ -255,7 +256,8 @@ export class Tracker {
     searchBuild?.stop()
     await searchBuild?.build
     await this.flush()
-    await this.teamSync?.close()
+    // Stopped, if it does not end in time, before the database closes: it reads the fact log.
+    await this.teamSync?.close(waitMs === undefined ? {} : { waitMs: Math.min(SYNC_CLOSE_WAIT_MS, waitMs / 2) })
     await this.buffer.close()
     this.#removeExitFlush()
   }

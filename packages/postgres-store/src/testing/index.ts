@@ -6,3 +6,5 @@ export type { PostgresServer, PostgresServerOptions } from './postgres-server.js
 export { startPostgresServer } from './postgres-server.js'
 export type { SyntheticActivities } from './synthetic-activities.js'
 export { insertSyntheticActivities } from './synthetic-activities.js'
+export type { QuietableProxy } from './quietable-proxy.js'
+export { startQuietableProxy } from './quietable-proxy.js'
