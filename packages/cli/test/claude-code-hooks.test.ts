@@ -420,6 +420,26 @@ describe('agent-tracker hooks uninstall claude-code', () => {
   })
 })
 
+describe('a settings file that starts with a byte order mark (as some Windows editors write it)', () => {
+  it('is read as Claude Code reads it: install, doctor and uninstall take it, and the mark stays', async () => {
+    const home = tempFolder('home-')
+    const folder = join(home, '.claude')
+    mkdirSync(folder, { recursive: true })
+    const before = `\uFEFF${JSON.stringify({ model: 'opus' }, null, 4)}\n`
+    writeFileSync(join(folder, 'settings.json'), before)
+    const env = { PATH: pathOf(binFolder(true)) }
+    const installed = await runCli(['hooks', 'install', 'claude-code', '--global'], { home, env })
+    expect(installed).toMatchObject({ code: 0, stderr: '' })
+    const text = readFileSync(join(folder, 'settings.json'), 'utf8')
+    expect(text.startsWith('\uFEFF{\n    "model": "opus",\n    "hooks": {')).toBe(true)
+    const doctor = await runCli(['doctor', '--json'], { home, env })
+    const check = (jsonData(doctor.stdout, 'doctor') as { checks: { name: string; level: string; detail: string }[] }).checks.find((entry) => entry.name === 'Claude Code')
+    expect(check).toMatchObject({ level: 'ok', detail: expect.stringContaining(`hooks installed in ${join(folder, 'settings.json')}`) as unknown })
+    expect((await runCli(['hooks', 'uninstall', 'claude-code', '--global'], { home, env })).code).toBe(0)
+    expect(readFileSync(join(folder, 'settings.json'), 'utf8')).toBe(before)
+  })
+})
+
 describe('doctor on Claude Code', () => {
   type Check = { name: string; level: string; detail: string }
   const claudeCheck = async (options: Parameters<typeof runCli>[1]): Promise<{ code: number; check: Check | undefined }> => {
