@@ -56,7 +56,7 @@ export function readSettingsFile(folder: string, name: SettingsFileName = 'setti
   const text = existsSync(file) ? readFileSync(file, 'utf8') : undefined
   // A byte order mark is no JSON, but Claude Code reads past it: so does this, and writes it back.
   const bom = text?.startsWith(BOM) === true
-  const json = bom ? text?.slice(BOM.length) : text
+  const json = text !== undefined && bom ? text.slice(BOM.length) : text
   if (json === undefined || json.trim() === '') return { file, text, settings: {}, indent: '  ', ...(bom ? { bom } : {}) }
   let value: unknown
   try {
