@@ -222,8 +222,8 @@ describe('hooks of a --command that does not name agent-tracker (a wrapper scrip
     expect(doctor.checks.find((check) => check.name === 'Claude Code')).toMatchObject({ level: 'ok', detail: `hooks installed in ${SHARED(project)} (they run ${join(wrappers, 'track')})` })
     expect((await runCli(['hooks', 'install', 'claude-code', '--command', 'track'], { home, cwd: project, env })).stdout).toContain(`agent-tracker's Claude Code hooks are already in ${SHARED(project)}; nothing changed.`)
     const removed = await runCli(['hooks', 'uninstall', 'claude-code'], { home, cwd: project, env })
-    expect(removed.stdout).toContain(`Removed agent-tracker's Claude Code hooks from ${SHARED(project)} (7 hooks); everything else in it stays.`)
-    expect(JSON.parse(readFileSync(SHARED(project), 'utf8'))).toEqual({})
+    expect(removed.stdout).toContain(`Removed ${SHARED(project)}: it held nothing but agent-tracker's Claude Code hooks (7 hooks).`)
+    expect(existsSync(SHARED(project))).toBe(false)
   })
 
   it('an earlier version wrote unmarked: doctor names them, and installing that --command again marks them instead of adding a second set', async () => {
@@ -321,7 +321,8 @@ describe("hooks that hold this machine's paths go into the project's personal se
     expect(jsonData(shared.stdout, 'install')).toMatchObject({ settingsFile: SHARED(project), settingsFileReason: 'shared', removedFrom: { settingsFile: LOCAL(project), removedHooks: 7 } })
     expect(jsonData(shared.stdout, 'install')).not.toHaveProperty('git')
     expect(commandsIn(SHARED(project))).toEqual(['npx agent-tracker hook claude-code'])
-    expect(JSON.parse(readFileSync(LOCAL(project), 'utf8'))).toEqual({})
+    // It held nothing but the hooks install had put there: it goes with them.
+    expect(existsSync(LOCAL(project))).toBe(false)
 
     const local = await runCli(['hooks', 'install', 'claude-code', '--local'], { home, cwd: project, env })
     expect(local.stdout).toContain(`Installed agent-tracker's Claude Code hooks in ${LOCAL(project)}.\nThey run: agent-tracker hook claude-code\n`)
@@ -383,9 +384,35 @@ describe("hooks that hold this machine's paths go into the project's personal se
     mkdirSync(join(project, '.claude'), { recursive: true })
     writeFileSync(SHARED(project), JSON.stringify({ hooks: { Stop: [{ hooks: [{ type: 'command', command: 'agent-tracker hook claude-code' }] }] } }))
     const removed = await runCli(['hooks', 'uninstall', 'claude-code'], { home, cwd: project })
-    expect(removed.stdout).toContain(`Removed agent-tracker's Claude Code hooks from ${SHARED(project)} (1 hooks); everything else in it stays.\nRemoved agent-tracker's Claude Code hooks from ${LOCAL(project)} (7 hooks); everything else in it stays.\n`)
-    expect(readFileSync(SHARED(project), 'utf8')).toBe('{}\n')
-    expect(readFileSync(LOCAL(project), 'utf8')).toBe('{}\n')
+    expect(removed.stdout).toContain(`Removed ${SHARED(project)}: it held nothing but agent-tracker's Claude Code hooks (1 hooks).\nRemoved ${LOCAL(project)}: it held nothing but agent-tracker's Claude Code hooks (7 hooks).\n`)
+    expect(existsSync(join(project, '.claude'))).toBe(false)
+  })
+
+  it('uninstall leaves the project as install found it: the settings file it made, the folder and its lines in .git/info/exclude go', async () => {
+    const home = tempFolder('home-')
+    const { top, project, git } = gitProject()
+    const exclude = join(top, '.git', 'info', 'exclude')
+    const before = readFileSync(exclude, 'utf8')
+    expect((await runCli(['hooks', 'install', 'claude-code', '--db', 'tracker.lmdb'], { home, cwd: project, env: { PATH: pathOf(binFolder(true), '/usr/bin') } })).code).toBe(0)
+    expect(readFileSync(exclude, 'utf8')).not.toBe(before)
+    const removed = await runCli(['hooks', 'uninstall', 'claude-code', '--json'], { home, cwd: project, env: { PATH: pathOf('/usr/bin') } })
+    expect(jsonData(removed.stdout, 'uninstall')).toMatchObject({ folderRemoved: true, git: { kind: 'released', excludeFile: exclude, pattern: '/.claude/settings.local.json' }, settingsFiles: [{ settingsFile: SHARED(project), changed: false }, { settingsFile: LOCAL(project), changed: true, fileRemoved: true, removedHooks: 7 }] })
+    expect(existsSync(join(project, '.claude'))).toBe(false)
+    expect(readFileSync(exclude, 'utf8')).toBe(before)
+    expect(git('status', '--porcelain', '--untracked-files=all').stdout).toBe('?? .gitignore\n')
+  })
+
+  it('uninstall keeps a settings.local.json that holds settings of the user\'s, and with it the line that keeps it out of git', async () => {
+    const home = tempFolder('home-')
+    const { top, project } = gitProject()
+    const env = { PATH: pathOf(binFolder(true), '/usr/bin') }
+    expect((await runCli(['hooks', 'install', 'claude-code', '--local'], { home, cwd: project, env })).code).toBe(0)
+    const installed = readFileSync(join(top, '.git', 'info', 'exclude'), 'utf8')
+    writeFileSync(LOCAL(project), JSON.stringify({ ...JSON.parse(readFileSync(LOCAL(project), 'utf8')) as object, model: 'opus' }))
+    const removed = await runCli(['hooks', 'uninstall', 'claude-code'], { home, cwd: project, env })
+    expect(removed.stdout).toContain(`Removed agent-tracker's Claude Code hooks from ${LOCAL(project)} (7 hooks); everything else in it stays.`)
+    expect(JSON.parse(readFileSync(LOCAL(project), 'utf8'))).toEqual({ model: 'opus' })
+    expect(readFileSync(join(top, '.git', 'info', 'exclude'), 'utf8')).toBe(installed)
   })
 })
 
@@ -414,8 +441,9 @@ describe('agent-tracker hooks uninstall claude-code', () => {
     const env = { CLAUDE_CONFIG_DIR: config, PATH: pathOf(binFolder(true)) }
     expect((await runCli(['hooks', 'install', 'claude-code', '--global'], { home, env })).code).toBe(0)
     const removed = await runCli(['hooks', 'uninstall', 'claude-code', '--global'], { home, env })
-    expect(removed.stdout).toContain(`Removed agent-tracker's Claude Code hooks from ${join(config, 'settings.json')} (7 hooks); everything else in it stays.\nRemoved the user commands grade.md, bug.md, reinstate.md, tracker.md.`)
-    expect(readFileSync(join(config, 'settings.json'), 'utf8')).toBe('{}\n')
+    expect(removed.stdout).toContain(`Removed ${join(config, 'settings.json')}: it held nothing but agent-tracker's Claude Code hooks (7 hooks).\nRemoved the user commands grade.md, bug.md, reinstate.md, tracker.md.\nRemoved ${config}, left empty.`)
+    // What install made in an empty home is gone: no settings.json holding {}, no empty folder.
+    expect(existsSync(config)).toBe(false)
     expect(await runCli(['hooks', 'uninstall', 'codex'], { home })).toMatchObject({ code: 2, stderr: expect.stringContaining('agent-tracker installs hooks for claude-code, not "codex".') as unknown })
   })
 })
