@@ -121,7 +121,7 @@ describe("Claude Code's folder when the user cannot write to it", () => {
     expect(readdirSync(commands)).toHaveLength(4)
     chmodSync(commands, 0o755)
     expect((await runAsUser(['hooks', 'uninstall', 'claude-code'], home, project)).code).toBe(0)
-    expect(readFileSync(settings, 'utf8')).toBe('{}\n')
+    expect(existsSync(settings)).toBe(false)
     expect(existsSync(commands)).toBe(false)
   })
 })
