@@ -157,6 +157,27 @@ describe('agent-tracker hooks install claude-code', () => {
     expect(existsSync(join(project, '.claude'))).toBe(false)
   })
 
+  it('refuses a --command with words after the program, which would land before `hook` and fail every hook, saying what is accepted and where the database goes', async () => {
+    const home = tempFolder('home-')
+    const project = tempFolder('project-')
+    const env = { PATH: pathOf(binFolder(true)) }
+    const refused = await runCli(['hooks', 'install', 'claude-code', '--global', '--command', 'agent-tracker --db /x.lmdb'], { home, cwd: project, env })
+    expect(refused.code).toBe(2)
+    expect(refused.stderr).toContain('error: --command "agent-tracker --db /x.lmdb" has --db /x.lmdb after the program that starts agent-tracker, and names only that program')
+    expect(refused.stderr).toContain('Accepted: a path or a name on PATH (agent-tracker, /usr/local/bin/agent-tracker), optionally after an interpreter or a wrapper (node /abs/bin/agent-tracker.js')
+    expect(refused.stderr).toContain("The database goes with hooks install's own --db, which puts it after `hook claude-code`: agent-tracker hooks install claude-code --global --db /x.lmdb --command agent-tracker\n")
+    const options = await runCli(['hooks', 'install', 'claude-code', '--command', `node ${BUILT_BIN} --json`], { home, cwd: project, env })
+    expect(options.code).toBe(2)
+    expect(options.stderr).toContain(`Options of agent-tracker do not go there: agent-tracker hooks install claude-code --command 'node ${BUILT_BIN}'`)
+    // A wrapper of the user's may take options of its own, but a --db only agent-tracker takes.
+    expect((await runCli(['hooks', 'install', 'claude-code', '--command', 'my-wrapper --db=/x.lmdb'], { home, cwd: project, env })).code).toBe(2)
+    expect(existsSync(join(home, '.claude'))).toBe(false)
+    expect(existsSync(join(project, '.claude'))).toBe(false)
+    for (const given of ['env -u NODE_EXTRA_CA_CERTS agent-tracker', 'npx -y @agent-tracker/cli@1', `'${process.execPath}' '${BUILT_BIN}'`, 'my-wrapper --quiet']) {
+      expect((await runCli(['hooks', 'install', 'claude-code', '--global', '--command', given], { home, cwd: project, env })).code, given).toBe(0)
+    }
+  })
+
   it("replaces its own earlier hooks, whatever command they ran, and keeps everyone else's", async () => {
     const home = tempFolder('home-')
     const folder = join(home, '.claude')
@@ -630,6 +651,28 @@ describe('doctor on Claude Code', () => {
     expect(deleted.check?.detail).toContain(`no hook for UserPromptSubmit, PreToolUse, PostToolUse, PostToolUseFailure, SubagentStop, SessionEnd in ${join(project, '.claude', 'settings.json')}`)
   })
 
+  it('finds hooks whose words would not reach `hook claude-code` (an option before it, a misspelled command), naming the right fix, and an AGENT_TRACKER_DB they set', async () => {
+    const home = tempFolder('home-')
+    const env = { PATH: pathOf(binFolder(true)) }
+    const settings = join(home, '.claude', 'settings.json')
+    const installWith = (command: string): void => {
+      mkdirSync(join(home, '.claude'), { recursive: true })
+      writeFileSync(settings, JSON.stringify({ hooks: Object.fromEntries(['UserPromptSubmit', 'PreToolUse', 'PostToolUse', 'PostToolUseFailure', 'Stop', 'SubagentStop', 'SessionEnd'].map((event) => [event, [{ hooks: [{ type: 'command', command, statusMessage: 'agent-tracker' }] }]])) }))
+    }
+    installWith('agent-tracker --db /x.lmdb hook claude-code')
+    const before = await claudeCheck({ home, env })
+    expect(before.code).toBe(1)
+    expect(before.check).toMatchObject({ level: 'problem', detail: `hooks in ${settings} run \`agent-tracker --db /x.lmdb hook claude-code\`, but \`--db /x.lmdb\` comes between agent-tracker and \`hook claude-code\`, where agent-tracker refuses it before the hook runs (options of the hook go after \`hook claude-code\`): every hook fails without a word and nothing is tracked — run agent-tracker hooks install claude-code --global to write the command afresh (a database goes with its --db, which puts it after \`hook claude-code\`; --command names only the program)` })
+    // The path is the database's, not a program's: it is not said to be missing.
+    expect(before.check?.detail).not.toContain('does not exist')
+    installWith(`'${process.execPath}' '${BUILT_BIN}' hok claude-code`)
+    expect((await claudeCheck({ home, env })).check).toMatchObject({ level: 'problem', detail: expect.stringContaining('but `hok` stands where `hook claude-code` should, so agent-tracker handles no hook event (a word that is none of its commands, it refuses before any hook runs)') as unknown })
+    installWith('agent-tracker hook claude')
+    expect((await claudeCheck({ home, env })).check?.detail).toContain("but it runs `hook claude`, but agent-tracker's hook serves claude-code")
+    installWith('AGENT_TRACKER_DB=/elsewhere.lmdb agent-tracker hook claude-code')
+    expect((await claudeCheck({ home, env })).check).toMatchObject({ level: 'finding', detail: expect.stringContaining(`they set AGENT_TRACKER_DB=/elsewhere.lmdb, so they record into /elsewhere.lmdb, not ${join(home, '.config', 'opencode', 'agent-tracker.lmdb')} checked here`) as unknown })
+  })
+
   it('finds, and uninstall removes, the hooks an earlier version wrote for an empty --command, which run no program', async () => {
     const home = tempFolder('home-')
     const project = tempFolder('project-')
@@ -731,6 +774,20 @@ describe('agent-tracker hook claude-code', () => {
     appendFileSync(file, lines(new Transcript('s1', cwd).response('msg_2', [{ type: 'text', text: 'two' }]).prompt('Go on.').response('msg_3', [{ type: 'text', text: 'three' }])))
     expect(await stop()).toEqual({ messages: 3, tokens: expect.objectContaining({ input: 300, output: 60 }) as unknown })
     expect(await stop()).toEqual({ messages: 3, tokens: expect.objectContaining({ input: 300, output: 60 }) as unknown })
+  })
+
+  it('exits 1, never 2 (which Claude Code takes as a block), when the hook command line cannot be read, and says how to fix it', async () => {
+    const home = tempFolder('home-')
+    const event = JSON.stringify({ hook_event_name: 'UserPromptSubmit', session_id: 's1', cwd: home, prompt: 'hi' })
+    const inProcess = await runCli(['--db', '/x.lmdb', 'hook', 'claude-code'], { home, input: event })
+    expect(inProcess.code).toBe(1)
+    expect(inProcess.stderr).toContain("error: unknown option '--db'")
+    expect(inProcess.stderr).toContain('agent-tracker: this hook command cannot be read, so the hook did not run. agent-tracker doctor says what is wrong with it')
+    // As Claude Code runs it: through the shell, the built binary.
+    const shell = await runHookLine(`'${process.execPath}' '${BUILT_BIN}' --db /x.lmdb hook claude-code`, event, { HOME: home, PATH: process.env.PATH ?? '' })
+    expect(shell.code).toBe(1)
+    // Any other command's usage error stays exit 2.
+    expect((await runCli(['--db', '/x.lmdb', 'status'], { home })).code).toBe(2)
   })
 
   it('says what is wrong with its arguments or input, as a hook error that never stops Claude Code', async () => {
