@@ -173,7 +173,7 @@ describe('agent-tracker hooks install claude-code', () => {
     expect((await runCli(['hooks', 'install', 'claude-code', '--command', 'my-wrapper --db=/x.lmdb'], { home, cwd: project, env })).code).toBe(2)
     expect(existsSync(join(home, '.claude'))).toBe(false)
     expect(existsSync(join(project, '.claude'))).toBe(false)
-    for (const given of ['env -u NODE_EXTRA_CA_CERTS agent-tracker', 'npx -y @agent-tracker/cli@1', `'${process.execPath}' '${BUILT_BIN}'`, 'my-wrapper --quiet']) {
+    for (const given of ['env -u NODE_EXTRA_CA_CERTS agent-tracker', 'npx -y @agent-tracker/cli@1', 'npx --package @agent-tracker/cli agent-tracker', `'${process.execPath}' '${BUILT_BIN}'`, 'my-wrapper --quiet']) {
       expect((await runCli(['hooks', 'install', 'claude-code', '--global', '--command', given], { home, cwd: project, env })).code, given).toBe(0)
     }
   })

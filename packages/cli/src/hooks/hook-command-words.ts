@@ -12,9 +12,16 @@ export function namesAgentTracker(word: string): boolean {
   return OUR_BIN.test(basename(word.replace(/\\/g, '/'))) || OUR_PACKAGE.test(word)
 }
 
-/** The place of the word that starts agent-tracker itself (see {@link namesAgentTracker}) among `words`, the first one; -1 when none does (a wrapper of the user's). */
+/**
+ * The place of the word that starts agent-tracker itself (see {@link namesAgentTracker}) among
+ * `words`, the first one — a package a runner is told to fetch (`npx --package @agent-tracker/cli
+ * agent-tracker`, `-p …`) is not it —; -1 when none does (a wrapper of the user's).
+ */
 export function agentTrackerAt(words: readonly ShellWord[]): number {
-  return words.findIndex((word) => !word.dynamic && namesAgentTracker(word.text))
+  return words.findIndex((word, index) => {
+    const previous = words[index - 1]?.text
+    return !word.dynamic && !word.text.startsWith('--package=') && previous !== '--package' && previous !== '-p' && namesAgentTracker(word.text)
+  })
 }
 
 /** The variable that moves the database when the command line sets it (`AGENT_TRACKER_DB=… agent-tracker …`, `env AGENT_TRACKER_DB=… …`). */
