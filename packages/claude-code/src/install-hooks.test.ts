@@ -75,7 +75,7 @@ describe('installClaudeCodeHooks', () => {
     expect(installedClaudeCodeHooks(folder).commands).toEqual([COMMAND])
     installClaudeCodeHooks({ folder, command: wrapper })
     expect(uninstallClaudeCodeHooks({ folder, settingsFileNames: ['settings.json'] })).toMatchObject({ changed: true, removedHooks: 7 })
-    expect(readFileSync(join(folder, 'settings.json'), 'utf8')).toBe('{}\n')
+    expect(existsSync(join(folder, 'settings.json'))).toBe(false)
   })
 
   it("names the unmarked hooks an earlier version wrote for such a --command, and installing that command again marks them instead of adding a second set", () => {
@@ -142,11 +142,20 @@ describe('installClaudeCodeHooks', () => {
     expect(uninstallClaudeCodeHooks({ folder })).toMatchObject({ changed: false, removedHooks: 0, commandFiles: [] })
   })
 
-  it('uninstalling drops the hooks object it emptied and the commands folder it emptied, and writes no settings.json where there was none', () => {
+  it('uninstalling removes what install made in an empty folder: the settings file left holding nothing, and the folder', () => {
     const folder = join(tempFolder(), '.claude')
     installClaudeCodeHooks({ folder, command: COMMAND })
+    expect(uninstallClaudeCodeHooks({ folder })).toMatchObject({ changed: true, folderRemoved: true, settingsFiles: [{ settingsFile: join(folder, 'settings.json'), fileRemoved: true, removedHooks: 7 }, { changed: false }] })
+    expect(existsSync(folder)).toBe(false)
+  })
+
+  it('uninstalling drops the hooks object it emptied and the commands folder it emptied, and writes no settings.json where there was none', () => {
+    const folder = join(tempFolder(), '.claude')
+    mkdirSync(folder, { recursive: true })
+    writeFileSync(join(folder, 'settings.json'), '{ "model": "opus" }\n')
+    installClaudeCodeHooks({ folder, command: COMMAND })
     expect(uninstallClaudeCodeHooks({ folder }).changed).toBe(true)
-    expect(readFileSync(join(folder, 'settings.json'), 'utf8')).toBe('{}\n')
+    expect(readFileSync(join(folder, 'settings.json'), 'utf8')).toBe('{\n  "model": "opus"\n}\n')
     expect(existsSync(join(folder, 'commands'))).toBe(false)
     const empty = join(tempFolder(), '.claude')
     expect(uninstallClaudeCodeHooks({ folder: empty, settingsFileNames: ['settings.json'] })).toEqual({ settingsFiles: [{ settingsFile: join(empty, 'settings.json'), changed: false, removedHooks: 0 }], changed: false, removedHooks: 0, commandFiles: [] })

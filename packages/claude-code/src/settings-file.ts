@@ -20,7 +20,12 @@ export interface SettingsFile {
   readonly settings: Readonly<Record<string, unknown>>
   /** The indentation the file is written with (two spaces when it shows none), kept when it is written again. */
   readonly indent: string
+  /** True when the file starts with a UTF-8 byte order mark (some Windows editors write one; Claude Code reads past it): kept when it is written again. */
+  readonly bom?: boolean
 }
+
+/** The UTF-8 byte order mark, as `readFileSync(…, 'utf8')` leaves it: the first character of the text. */
+const BOM = '\uFEFF'
 
 /** One hook of a group, as Claude Code's settings hold it (`statusMessage` is what Claude Code shows while it runs). */
 export type HookEntry = { type?: string; command?: string; timeout?: number; statusMessage?: string }
@@ -49,10 +54,13 @@ export class SettingsFileProblem extends Error {
 export function readSettingsFile(folder: string, name: SettingsFileName = 'settings.json'): SettingsFile {
   const file = join(folder, name)
   const text = existsSync(file) ? readFileSync(file, 'utf8') : undefined
-  if (text === undefined || text.trim() === '') return { file, text, settings: {}, indent: '  ' }
+  // A byte order mark is no JSON, but Claude Code reads past it: so does this, and writes it back.
+  const bom = text?.startsWith(BOM) === true
+  const json = text !== undefined && bom ? text.slice(BOM.length) : text
+  if (json === undefined || json.trim() === '') return { file, text, settings: {}, indent: '  ', ...(bom ? { bom } : {}) }
   let value: unknown
   try {
-    value = JSON.parse(text)
+    value = JSON.parse(json)
   } catch (error) {
     // On one line: the parser's message may quote the file, line breaks and all.
     throw new SettingsFileProblem(file, `not valid JSON (${(error as Error).message.replace(/\s+/g, ' ')})`)
@@ -60,7 +68,7 @@ export function readSettingsFile(folder: string, name: SettingsFileName = 'setti
   if (!isObject(value)) throw new SettingsFileProblem(file, 'not a JSON object')
   const wrong = hooksProblem(value.hooks)
   if (wrong !== undefined) throw new SettingsFileProblem(file, `not valid Claude Code settings (${wrong})`)
-  return { file, text, settings: value, indent: /^[ \t]+(?=\S)/m.exec(text)?.[0] ?? '  ' }
+  return { file, text, settings: value, indent: /^[ \t]+(?=\S)/m.exec(json)?.[0] ?? '  ', ...(bom ? { bom } : {}) }
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -90,9 +98,9 @@ function hooksProblem(hooks: unknown): string | undefined {
   return undefined
 }
 
-/** The text to write back: `settings` in the file's own indentation, with a final newline. */
+/** The text to write back: `settings` in the file's own indentation, with a final newline (and the byte order mark it started with). */
 export function settingsText(read: SettingsFile, settings: Readonly<Record<string, unknown>>): string {
-  return `${JSON.stringify(settings, null, read.indent)}\n`
+  return `${read.bom === true ? BOM : ''}${JSON.stringify(settings, null, read.indent)}\n`
 }
 
 /** The settings' `hooks` object (a copy), empty when there is none or it is not an object. */

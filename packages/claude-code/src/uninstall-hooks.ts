@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { commandFileRemovals } from './command-files.js'
 import type { FileChange } from './file-changes.js'
@@ -13,6 +14,8 @@ export interface RemovedHooks {
   readonly changed: boolean
   /** How many of agent-tracker's hooks were removed. */
   readonly removedHooks: number
+  /** True when the file held nothing else (as install leaves a file it made), so the file was removed. */
+  readonly fileRemoved?: true
 }
 
 /** What an uninstall removed. */
@@ -25,6 +28,8 @@ export interface UninstallResult {
   readonly removedHooks: number
   /** agent-tracker's user command files removed (`commands/grade.md`, …); the user's own files of the same name stay. */
   readonly commandFiles: readonly string[]
+  /** True when Claude Code's folder held nothing else, so it was removed too (as install made it). */
+  readonly folderRemoved?: true
 }
 
 /**
@@ -33,7 +38,9 @@ export interface UninstallResult {
  * unmarked ones running exactly one of `commands` (an earlier version wrote its hooks unmarked,
  * and a wrapper given with `--command` need not name agent-tracker) — and its user command files,
  * keeping every other setting, hook and command file and each file's indentation. An event (or
- * `hooks` itself) left empty by the removal goes too. All of it is done, or nothing.
+ * `hooks` itself) left empty by the removal goes too; so does a settings file left holding nothing
+ * (as install leaves one it made), and the folder itself when nothing else is left in it. All of it
+ * is done, or nothing.
  * @throws {SettingsFileProblem} when a settings file is not a JSON object; {FileChangeProblem}
  * when a file cannot be written or removed (then nothing is changed).
  */
@@ -41,11 +48,25 @@ export function uninstallClaudeCodeHooks(options: { readonly folder: string; rea
   // Every file is read, and every change checked, before any is made: a bad one changes nothing.
   const reads = (options.settingsFileNames ?? SETTINGS_FILE_NAMES).map((name) => readSettingsFile(options.folder, name))
   const removals = reads.map((read) => trackerHooksRemoval(read, options.commands ?? []))
-  const commandFiles = commandFileRemovals(join(options.folder, 'commands'))
-  applyFileChanges([...removals.flatMap((removal) => removal.changes), ...commandFiles.changes])
+  const commands = join(options.folder, 'commands')
+  const commandFiles = commandFileRemovals(commands)
+  const changes = [...removals.flatMap((removal) => removal.changes), ...commandFiles.changes]
+  const emptied = leftEmpty(options.folder, changes)
+  applyFileChanges([...changes, ...(emptied ? [{ kind: 'remove-folder', folder: options.folder } as const] : [])])
   const settingsFiles = removals.map((removal) => removal.removed)
   const removedHooks = settingsFiles.reduce((sum, file) => sum + file.removedHooks, 0)
-  return { settingsFiles, changed: removedHooks > 0, removedHooks, commandFiles: commandFiles.files }
+  return { settingsFiles, changed: removedHooks > 0, removedHooks, commandFiles: commandFiles.files, ...(emptied ? { folderRemoved: true as const } : {}) }
+}
+
+/** True when `changes` remove everything `folder` holds (and remove something): the folder is left empty. */
+function leftEmpty(folder: string, changes: readonly FileChange[]): boolean {
+  const gone = new Set(changes.flatMap((change) => (change.kind === 'remove' ? [change.file] : change.kind === 'remove-folder' ? [change.folder] : [])))
+  if (gone.size === 0) return false
+  try {
+    return readdirSync(folder).every((name) => gone.has(join(folder, name)))
+  } catch {
+    return false
+  }
 }
 
 /**
@@ -82,5 +103,7 @@ export function trackerHooksRemoval(read: SettingsFile, commands: readonly strin
   if (removedHooks === 0) return { removed, changes: [] }
   const emptied = Object.keys(hooks).length === 0
   const settings = Object.fromEntries(Object.entries(read.settings).flatMap(([key, value]) => (key !== 'hooks' ? [[key, value]] : emptied ? [] : [[key, hooks]])))
+  // Nothing but agent-tracker's hooks: the file goes, as install made it (or left nothing else in it).
+  if (Object.keys(settings).length === 0) return { removed: { ...removed, fileRemoved: true }, changes: [{ kind: 'remove', file: read.file }] }
   return { removed, changes: [{ kind: 'write', file: read.file, text: settingsText(read, settings) }] }
 }

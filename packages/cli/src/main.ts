@@ -76,9 +76,24 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       const named = argv.find((arg) => known.includes(arg)) ?? null
       io.stdout.write(toJsonText(errorEnvelope(named, 'USAGE', error.message.replace(/^error: /, ''))))
     }
+    if (isHookCommandLine(argv)) {
+      // Claude Code blocks the prompt (or the tool call) when a hook exits 2: a hook command it cannot read is a hook error, never a block.
+      io.stderr.write("agent-tracker: this hook command cannot be read, so the hook did not run. agent-tracker doctor says what is wrong with it; agent-tracker hooks install claude-code writes it afresh.\n")
+      return EXIT.failure
+    }
     return EXIT.usage
   }
   return exitCode
+}
+
+/**
+ * True for the command line of an agent host's hook: `hook claude-code` among its words, wherever
+ * (an installed command with words before `hook`, such as `agent-tracker --db /x hook claude-code`,
+ * fails to parse). Its usage errors exit 1, not 2: Claude Code takes exit code 2 from a hook as
+ * "block", and would stop every prompt.
+ */
+export function isHookCommandLine(argv: readonly string[]): boolean {
+  return argv.some((arg, index) => arg === 'hook' && argv[index + 1] === 'claude-code')
 }
 
 /** Marks the command's database damaged (see `markDamaged`); nothing when it cannot be told which. */

@@ -276,7 +276,7 @@ Then each imported project's git history is read for evidence (suspected bugs, r
   common(hooks.command('install <host>').description("write agent-tracker's hooks into Claude Code's settings (this project's .claude/, or yours with --global), keeping what is there, and the /grade /bug /reinstate /tracker commands"), 'agent-tracker hooks install claude-code --global')
     .option('--global', "install for every project: $CLAUDE_CONFIG_DIR or ~/.claude instead of ./.claude")
     .option('--local', "install in this project's .claude/settings.local.json, your personal settings for it (kept out of git), not the shared settings.json")
-    .option('--command <command>', 'how Claude Code runs agent-tracker, e.g. a wrapper script of yours (default: agent-tracker when it is on your PATH, else this copy by its full path)')
+    .option('--command <command>', 'the program Claude Code starts agent-tracker with, and nothing after it (the hooks add `hook claude-code`; the database goes with --db), e.g. node /abs/bin/agent-tracker.js or a wrapper script of yours (default: agent-tracker when it is on your PATH, else this copy by its full path)')
     .addHelpText('after', `
 In a project, the hooks go into .claude/settings.json, which teams commit, when their command runs the
 same on every machine (agent-tracker on your PATH, or --command). When it holds this machine's paths —

@@ -157,6 +157,27 @@ describe('agent-tracker hooks install claude-code', () => {
     expect(existsSync(join(project, '.claude'))).toBe(false)
   })
 
+  it('refuses a --command with words after the program, which would land before `hook` and fail every hook, saying what is accepted and where the database goes', async () => {
+    const home = tempFolder('home-')
+    const project = tempFolder('project-')
+    const env = { PATH: pathOf(binFolder(true)) }
+    const refused = await runCli(['hooks', 'install', 'claude-code', '--global', '--command', 'agent-tracker --db /x.lmdb'], { home, cwd: project, env })
+    expect(refused.code).toBe(2)
+    expect(refused.stderr).toContain('error: --command "agent-tracker --db /x.lmdb" has --db /x.lmdb after the program that starts agent-tracker, and names only that program')
+    expect(refused.stderr).toContain('Accepted: a path or a name on PATH (agent-tracker, /usr/local/bin/agent-tracker), optionally after an interpreter or a wrapper (node /abs/bin/agent-tracker.js')
+    expect(refused.stderr).toContain("The database goes with hooks install's own --db, which puts it after `hook claude-code`: agent-tracker hooks install claude-code --global --db /x.lmdb --command agent-tracker\n")
+    const options = await runCli(['hooks', 'install', 'claude-code', '--command', `node ${BUILT_BIN} --json`], { home, cwd: project, env })
+    expect(options.code).toBe(2)
+    expect(options.stderr).toContain(`Options of agent-tracker do not go there: agent-tracker hooks install claude-code --command 'node ${BUILT_BIN}'`)
+    // A wrapper of the user's may take options of its own, but a --db only agent-tracker takes.
+    expect((await runCli(['hooks', 'install', 'claude-code', '--command', 'my-wrapper --db=/x.lmdb'], { home, cwd: project, env })).code).toBe(2)
+    expect(existsSync(join(home, '.claude'))).toBe(false)
+    expect(existsSync(join(project, '.claude'))).toBe(false)
+    for (const given of ['env -u NODE_EXTRA_CA_CERTS agent-tracker', 'npx -y @agent-tracker/cli@1', 'npx --package @agent-tracker/cli agent-tracker', `'${process.execPath}' '${BUILT_BIN}'`, 'my-wrapper --quiet']) {
+      expect((await runCli(['hooks', 'install', 'claude-code', '--global', '--command', given], { home, cwd: project, env })).code, given).toBe(0)
+    }
+  })
+
   it("replaces its own earlier hooks, whatever command they ran, and keeps everyone else's", async () => {
     const home = tempFolder('home-')
     const folder = join(home, '.claude')
@@ -222,8 +243,8 @@ describe('hooks of a --command that does not name agent-tracker (a wrapper scrip
     expect(doctor.checks.find((check) => check.name === 'Claude Code')).toMatchObject({ level: 'ok', detail: `hooks installed in ${SHARED(project)} (they run ${join(wrappers, 'track')})` })
     expect((await runCli(['hooks', 'install', 'claude-code', '--command', 'track'], { home, cwd: project, env })).stdout).toContain(`agent-tracker's Claude Code hooks are already in ${SHARED(project)}; nothing changed.`)
     const removed = await runCli(['hooks', 'uninstall', 'claude-code'], { home, cwd: project, env })
-    expect(removed.stdout).toContain(`Removed agent-tracker's Claude Code hooks from ${SHARED(project)} (7 hooks); everything else in it stays.`)
-    expect(JSON.parse(readFileSync(SHARED(project), 'utf8'))).toEqual({})
+    expect(removed.stdout).toContain(`Removed ${SHARED(project)}: it held nothing but agent-tracker's Claude Code hooks (7 hooks).`)
+    expect(existsSync(SHARED(project))).toBe(false)
   })
 
   it('an earlier version wrote unmarked: doctor names them, and installing that --command again marks them instead of adding a second set', async () => {
@@ -321,7 +342,8 @@ describe("hooks that hold this machine's paths go into the project's personal se
     expect(jsonData(shared.stdout, 'install')).toMatchObject({ settingsFile: SHARED(project), settingsFileReason: 'shared', removedFrom: { settingsFile: LOCAL(project), removedHooks: 7 } })
     expect(jsonData(shared.stdout, 'install')).not.toHaveProperty('git')
     expect(commandsIn(SHARED(project))).toEqual(['npx agent-tracker hook claude-code'])
-    expect(JSON.parse(readFileSync(LOCAL(project), 'utf8'))).toEqual({})
+    // It held nothing but the hooks install had put there: it goes with them.
+    expect(existsSync(LOCAL(project))).toBe(false)
 
     const local = await runCli(['hooks', 'install', 'claude-code', '--local'], { home, cwd: project, env })
     expect(local.stdout).toContain(`Installed agent-tracker's Claude Code hooks in ${LOCAL(project)}.\nThey run: agent-tracker hook claude-code\n`)
@@ -383,9 +405,35 @@ describe("hooks that hold this machine's paths go into the project's personal se
     mkdirSync(join(project, '.claude'), { recursive: true })
     writeFileSync(SHARED(project), JSON.stringify({ hooks: { Stop: [{ hooks: [{ type: 'command', command: 'agent-tracker hook claude-code' }] }] } }))
     const removed = await runCli(['hooks', 'uninstall', 'claude-code'], { home, cwd: project })
-    expect(removed.stdout).toContain(`Removed agent-tracker's Claude Code hooks from ${SHARED(project)} (1 hooks); everything else in it stays.\nRemoved agent-tracker's Claude Code hooks from ${LOCAL(project)} (7 hooks); everything else in it stays.\n`)
-    expect(readFileSync(SHARED(project), 'utf8')).toBe('{}\n')
-    expect(readFileSync(LOCAL(project), 'utf8')).toBe('{}\n')
+    expect(removed.stdout).toContain(`Removed ${SHARED(project)}: it held nothing but agent-tracker's Claude Code hooks (1 hooks).\nRemoved ${LOCAL(project)}: it held nothing but agent-tracker's Claude Code hooks (7 hooks).\n`)
+    expect(existsSync(join(project, '.claude'))).toBe(false)
+  })
+
+  it('uninstall leaves the project as install found it: the settings file it made, the folder and its lines in .git/info/exclude go', async () => {
+    const home = tempFolder('home-')
+    const { top, project, git } = gitProject()
+    const exclude = join(top, '.git', 'info', 'exclude')
+    const before = readFileSync(exclude, 'utf8')
+    expect((await runCli(['hooks', 'install', 'claude-code', '--db', 'tracker.lmdb'], { home, cwd: project, env: { PATH: pathOf(binFolder(true), '/usr/bin') } })).code).toBe(0)
+    expect(readFileSync(exclude, 'utf8')).not.toBe(before)
+    const removed = await runCli(['hooks', 'uninstall', 'claude-code', '--json'], { home, cwd: project, env: { PATH: pathOf('/usr/bin') } })
+    expect(jsonData(removed.stdout, 'uninstall')).toMatchObject({ folderRemoved: true, git: { kind: 'released', excludeFile: exclude, pattern: '/.claude/settings.local.json' }, settingsFiles: [{ settingsFile: SHARED(project), changed: false }, { settingsFile: LOCAL(project), changed: true, fileRemoved: true, removedHooks: 7 }] })
+    expect(existsSync(join(project, '.claude'))).toBe(false)
+    expect(readFileSync(exclude, 'utf8')).toBe(before)
+    expect(git('status', '--porcelain', '--untracked-files=all').stdout).toBe('?? .gitignore\n')
+  })
+
+  it('uninstall keeps a settings.local.json that holds settings of the user\'s, and with it the line that keeps it out of git', async () => {
+    const home = tempFolder('home-')
+    const { top, project } = gitProject()
+    const env = { PATH: pathOf(binFolder(true), '/usr/bin') }
+    expect((await runCli(['hooks', 'install', 'claude-code', '--local'], { home, cwd: project, env })).code).toBe(0)
+    const installed = readFileSync(join(top, '.git', 'info', 'exclude'), 'utf8')
+    writeFileSync(LOCAL(project), JSON.stringify({ ...JSON.parse(readFileSync(LOCAL(project), 'utf8')) as object, model: 'opus' }))
+    const removed = await runCli(['hooks', 'uninstall', 'claude-code'], { home, cwd: project, env })
+    expect(removed.stdout).toContain(`Removed agent-tracker's Claude Code hooks from ${LOCAL(project)} (7 hooks); everything else in it stays.`)
+    expect(JSON.parse(readFileSync(LOCAL(project), 'utf8'))).toEqual({ model: 'opus' })
+    expect(readFileSync(join(top, '.git', 'info', 'exclude'), 'utf8')).toBe(installed)
   })
 })
 
@@ -414,9 +462,30 @@ describe('agent-tracker hooks uninstall claude-code', () => {
     const env = { CLAUDE_CONFIG_DIR: config, PATH: pathOf(binFolder(true)) }
     expect((await runCli(['hooks', 'install', 'claude-code', '--global'], { home, env })).code).toBe(0)
     const removed = await runCli(['hooks', 'uninstall', 'claude-code', '--global'], { home, env })
-    expect(removed.stdout).toContain(`Removed agent-tracker's Claude Code hooks from ${join(config, 'settings.json')} (7 hooks); everything else in it stays.\nRemoved the user commands grade.md, bug.md, reinstate.md, tracker.md.`)
-    expect(readFileSync(join(config, 'settings.json'), 'utf8')).toBe('{}\n')
+    expect(removed.stdout).toContain(`Removed ${join(config, 'settings.json')}: it held nothing but agent-tracker's Claude Code hooks (7 hooks).\nRemoved the user commands grade.md, bug.md, reinstate.md, tracker.md.\nRemoved ${config}, left empty.`)
+    // What install made in an empty home is gone: no settings.json holding {}, no empty folder.
+    expect(existsSync(config)).toBe(false)
     expect(await runCli(['hooks', 'uninstall', 'codex'], { home })).toMatchObject({ code: 2, stderr: expect.stringContaining('agent-tracker installs hooks for claude-code, not "codex".') as unknown })
+  })
+})
+
+describe('a settings file that starts with a byte order mark (as some Windows editors write it)', () => {
+  it('is read as Claude Code reads it: install, doctor and uninstall take it, and the mark stays', async () => {
+    const home = tempFolder('home-')
+    const folder = join(home, '.claude')
+    mkdirSync(folder, { recursive: true })
+    const before = `\uFEFF${JSON.stringify({ model: 'opus' }, null, 4)}\n`
+    writeFileSync(join(folder, 'settings.json'), before)
+    const env = { PATH: pathOf(binFolder(true)) }
+    const installed = await runCli(['hooks', 'install', 'claude-code', '--global'], { home, env })
+    expect(installed).toMatchObject({ code: 0, stderr: '' })
+    const text = readFileSync(join(folder, 'settings.json'), 'utf8')
+    expect(text.startsWith('\uFEFF{\n    "model": "opus",\n    "hooks": {')).toBe(true)
+    const doctor = await runCli(['doctor', '--json'], { home, env })
+    const check = (jsonData(doctor.stdout, 'doctor') as { checks: { name: string; level: string; detail: string }[] }).checks.find((entry) => entry.name === 'Claude Code')
+    expect(check).toMatchObject({ level: 'ok', detail: expect.stringContaining(`hooks installed in ${join(folder, 'settings.json')}`) as unknown })
+    expect((await runCli(['hooks', 'uninstall', 'claude-code', '--global'], { home, env })).code).toBe(0)
+    expect(readFileSync(join(folder, 'settings.json'), 'utf8')).toBe(before)
   })
 })
 
@@ -582,6 +651,28 @@ describe('doctor on Claude Code', () => {
     expect(deleted.check?.detail).toContain(`no hook for UserPromptSubmit, PreToolUse, PostToolUse, PostToolUseFailure, SubagentStop, SessionEnd in ${join(project, '.claude', 'settings.json')}`)
   })
 
+  it('finds hooks whose words would not reach `hook claude-code` (an option before it, a misspelled command), naming the right fix, and an AGENT_TRACKER_DB they set', async () => {
+    const home = tempFolder('home-')
+    const env = { PATH: pathOf(binFolder(true)) }
+    const settings = join(home, '.claude', 'settings.json')
+    const installWith = (command: string): void => {
+      mkdirSync(join(home, '.claude'), { recursive: true })
+      writeFileSync(settings, JSON.stringify({ hooks: Object.fromEntries(['UserPromptSubmit', 'PreToolUse', 'PostToolUse', 'PostToolUseFailure', 'Stop', 'SubagentStop', 'SessionEnd'].map((event) => [event, [{ hooks: [{ type: 'command', command, statusMessage: 'agent-tracker' }] }]])) }))
+    }
+    installWith('agent-tracker --db /x.lmdb hook claude-code')
+    const before = await claudeCheck({ home, env })
+    expect(before.code).toBe(1)
+    expect(before.check).toMatchObject({ level: 'problem', detail: `hooks in ${settings} run \`agent-tracker --db /x.lmdb hook claude-code\`, but \`--db /x.lmdb\` comes between agent-tracker and \`hook claude-code\`, where agent-tracker refuses it before the hook runs (options of the hook go after \`hook claude-code\`): every hook fails without a word and nothing is tracked — run agent-tracker hooks install claude-code --global to write the command afresh (a database goes with its --db, which puts it after \`hook claude-code\`; --command names only the program)` })
+    // The path is the database's, not a program's: it is not said to be missing.
+    expect(before.check?.detail).not.toContain('does not exist')
+    installWith(`'${process.execPath}' '${BUILT_BIN}' hok claude-code`)
+    expect((await claudeCheck({ home, env })).check).toMatchObject({ level: 'problem', detail: expect.stringContaining('but `hok` stands where `hook claude-code` should, so agent-tracker handles no hook event (a word that is none of its commands, it refuses before any hook runs)') as unknown })
+    installWith('agent-tracker hook claude')
+    expect((await claudeCheck({ home, env })).check?.detail).toContain("but it runs `hook claude`, but agent-tracker's hook serves claude-code")
+    installWith('AGENT_TRACKER_DB=/elsewhere.lmdb agent-tracker hook claude-code')
+    expect((await claudeCheck({ home, env })).check).toMatchObject({ level: 'finding', detail: expect.stringContaining(`they set AGENT_TRACKER_DB=/elsewhere.lmdb, so they record into /elsewhere.lmdb, not ${join(home, '.config', 'opencode', 'agent-tracker.lmdb')} checked here`) as unknown })
+  })
+
   it('finds, and uninstall removes, the hooks an earlier version wrote for an empty --command, which run no program', async () => {
     const home = tempFolder('home-')
     const project = tempFolder('project-')
@@ -683,6 +774,20 @@ describe('agent-tracker hook claude-code', () => {
     appendFileSync(file, lines(new Transcript('s1', cwd).response('msg_2', [{ type: 'text', text: 'two' }]).prompt('Go on.').response('msg_3', [{ type: 'text', text: 'three' }])))
     expect(await stop()).toEqual({ messages: 3, tokens: expect.objectContaining({ input: 300, output: 60 }) as unknown })
     expect(await stop()).toEqual({ messages: 3, tokens: expect.objectContaining({ input: 300, output: 60 }) as unknown })
+  })
+
+  it('exits 1, never 2 (which Claude Code takes as a block), when the hook command line cannot be read, and says how to fix it', async () => {
+    const home = tempFolder('home-')
+    const event = JSON.stringify({ hook_event_name: 'UserPromptSubmit', session_id: 's1', cwd: home, prompt: 'hi' })
+    const inProcess = await runCli(['--db', '/x.lmdb', 'hook', 'claude-code'], { home, input: event })
+    expect(inProcess.code).toBe(1)
+    expect(inProcess.stderr).toContain("error: unknown option '--db'")
+    expect(inProcess.stderr).toContain('agent-tracker: this hook command cannot be read, so the hook did not run. agent-tracker doctor says what is wrong with it')
+    // As Claude Code runs it: through the shell, the built binary.
+    const shell = await runHookLine(`'${process.execPath}' '${BUILT_BIN}' --db /x.lmdb hook claude-code`, event, { HOME: home, PATH: process.env.PATH ?? '' })
+    expect(shell.code).toBe(1)
+    // Any other command's usage error stays exit 2.
+    expect((await runCli(['--db', '/x.lmdb', 'status'], { home })).code).toBe(2)
   })
 
   it('says what is wrong with its arguments or input, as a hook error that never stops Claude Code', async () => {

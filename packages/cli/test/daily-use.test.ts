@@ -202,10 +202,10 @@ describe('init', () => {
       '',
     ].join('\n'))
     const again = await runCli(['init', '--remove', '--json'], { home, cwd: project })
-    expect(jsonData(again.stdout, 'init')).toEqual({ removed: false, removedFrom: [], stillConfiguredIn: [global] })
+    expect(jsonData(again.stdout, 'init')).toEqual({ removed: false, removedFrom: [], filesRemoved: [], stillConfiguredIn: [global] })
     expect((await runCli(['init', '--remove', '--global'], { home, cwd: project })).code).toBe(0)
-    // init --global made the file; --remove leaves it as init found it, with no empty "plugin" list.
-    expect(readFileSync(global, 'utf8')).toBe('{\n  "$schema": "https://opencode.ai/config.json"\n}\n')
+    // init --global made the file, and it holds nothing else: --remove takes it away, as init found none.
+    expect(existsSync(global)).toBe(false)
     const doctor = await runCli(['doctor', '--db', join(home, 'none.lmdb')], { home, cwd: project })
     expect(doctor.stdout).toMatch(/! Plugin +not in /)
     expect((await runCli(['init', '--remove', '--max-size', '1GiB'], { home, cwd: project })).code).toBe(2)
@@ -217,7 +217,7 @@ describe('init', () => {
     writeFileSync(join(project, 'opencode.jsonc'), '{\n  "model": "anthropic/claude-sonnet-4-5"\n}\n')
     writeFileSync(join(project, 'opencode.json'), '{\n  "plugin": ["@agent-tracker/opencode-plugin", "a", "@agent-tracker/opencode-plugin@0.1.0"]\n}\n')
     const removed = await runCli(['init', '--remove', '--json'], { home, cwd: project })
-    expect(jsonData(removed.stdout, 'init')).toEqual({ removed: true, removedFrom: [join(project, 'opencode.json')], stillConfiguredIn: [] })
+    expect(jsonData(removed.stdout, 'init')).toEqual({ removed: true, removedFrom: [join(project, 'opencode.json')], filesRemoved: [], stillConfiguredIn: [] })
     expect(readFileSync(join(project, 'opencode.json'), 'utf8')).toBe('{\n  "plugin": ["a"]\n}\n')
     expect(readFileSync(join(project, 'opencode.jsonc'), 'utf8')).toBe('{\n  "model": "anthropic/claude-sonnet-4-5"\n}\n')
   })
@@ -241,7 +241,7 @@ describe('init', () => {
     expect(readFileSync(join(repo, 'opencode.json'), 'utf8')).toBe('{ "model": "anthropic/claude-sonnet-4-5" }\n')
     writeFileSync(join(repo, 'opencode.json'), '{ "plugin": ["@agent-tracker/opencode-plugin"] }\n')
     const removed = await runCli(['init', '--remove', '--json'], { home, cwd: sub })
-    expect(jsonData(removed.stdout, 'init')).toEqual({ removed: true, removedFrom: [join(sub, 'opencode.json'), join(repo, 'opencode.json')], stillConfiguredIn: [] })
+    expect(jsonData(removed.stdout, 'init')).toEqual({ removed: true, removedFrom: [join(sub, 'opencode.json'), join(repo, 'opencode.json')], filesRemoved: [], stillConfiguredIn: [] })
     const none = await runCli(['init', '--remove'], { home, cwd: sub })
     expect(none.stdout).toContain('is not in ')
   })

@@ -48,6 +48,17 @@ async function databaseInReadOnlyFolder(): Promise<{ database: string; home: str
   return { database, home }
 }
 
+describe('a database file the user cannot write to', () => {
+  it.runIf(canDrop)('doctor names the file and what to do, beside what it means', async () => {
+    const { database, home } = await databaseInReadOnlyFolder()
+    const folder = join(database, '..')
+    chmodSync(folder, 0o755)
+    chmodSync(database, 0o444)
+    const doctor = await runAsUser(['doctor', '--db', database], home)
+    expect(doctor.stdout).toContain(`✗ Writable     no: ${database} is not writable for you (EACCES), so nothing can be recorded; reads still work. Make it writable (chmod u+w ${database}), or point --db (or AGENT_TRACKER_DB, or the plugin's databasePath) at a database in a place you can write.`)
+  })
+})
+
 describe('a database whose folder the user cannot write to', () => {
   it.runIf(canDrop)('is refused for writing with the reason (no lock file can be made there), read as before, and doctor says so', async () => {
     const { database, home } = await databaseInReadOnlyFolder()
@@ -58,7 +69,7 @@ describe('a database whose folder the user cannot write to', () => {
     const read = await runAsUser(['report', '--db', database], home)
     expect([read.code, read.stdout]).toEqual([0, expect.stringContaining('build@openai/gpt-5') as unknown])
     const doctor = await runAsUser(['doctor', '--db', database], home)
-    expect(doctor.stdout).toMatch(/✗ Writable +its lock file .* is missing and cannot be made: the folder .* is not writable for you \(EACCES\): nothing can be recorded\. Reads still work\./)
+    expect(doctor.stdout).toMatch(/✗ Writable +no: its lock file .* is missing and cannot be made: the folder .* is not writable for you \(EACCES\), so nothing can be recorded; reads still work\. Make it writable for you \(chmod u\+w on the file, or its folder\), or point --db/)
     // Nothing was marked damaged: once the folder is writable again, writing works.
     chmodSync(join(database, '..'), 0o755)
     expect((await runAsUser(['bug', 'build@openai/gpt-5', '--note', 'x', '--db', database], home)).code).toBe(0)
@@ -121,7 +132,7 @@ describe("Claude Code's folder when the user cannot write to it", () => {
     expect(readdirSync(commands)).toHaveLength(4)
     chmodSync(commands, 0o755)
     expect((await runAsUser(['hooks', 'uninstall', 'claude-code'], home, project)).code).toBe(0)
-    expect(readFileSync(settings, 'utf8')).toBe('{}\n')
+    expect(existsSync(settings)).toBe(false)
     expect(existsSync(commands)).toBe(false)
   })
 })

@@ -899,6 +899,20 @@ describe('doctor and init', () => {
     expect((await runCli(['init', '--max-size', '3GiB'], { cwd: tempFolder() })).code).toBe(2)
   })
 
+  it('--remove takes away the config init made and left holding nothing else, and keeps one the user wrote', async () => {
+    const home = tempFolder('home-')
+    const file = join(home, '.config', 'opencode', 'opencode.json')
+    expect((await runCli(['init', '--global'], { home })).code).toBe(0)
+    const removed = await runCli(['init', '--global', '--remove', '--json'], { home })
+    expect(jsonData(removed.stdout, 'init')).toMatchObject({ removed: true, removedFrom: [file], filesRemoved: [file] })
+    expect(existsSync(file)).toBe(false)
+    // Written by the user (its own layout, a setting of theirs): only the plugin goes.
+    writeFileSync(file, '{ "$schema": "https://opencode.ai/config.json", "plugin": ["@agent-tracker/opencode-plugin"] }\n')
+    const kept = await runCli(['init', '--global', '--remove'], { home })
+    expect(kept.stdout).not.toContain(`Removed ${file}:`)
+    expect(readFileSync(file, 'utf8')).toBe('{ "$schema": "https://opencode.ai/config.json" }\n')
+  })
+
   it('edits a config that starts with a byte-order mark, keeping the mark byte for byte', async () => {
     const project = tempFolder('oc-')
     const file = join(project, 'opencode.json')

@@ -96,6 +96,48 @@ describe('repairRollups', () => {
     })
   })
 
+  it('reports a drifted day rollup alone, not the setup totals and project days that are right, and the repair leaves all of them right', async () => {
+    const databasePath = join(tempFolder(), 'tracker.lmdb')
+    await trackedHistory(databasePath)
+    const exact = await withStore(databasePath, async (store) => ({ check: await checkRollups(store), usage: await store.find('usage', { order: 'any' }), totals: await store.setupTotals(), days: await store.projectDays() }))
+    const first = exact.usage.find((rollup) => rollup.commits > 0)
+    if (first === undefined) throw new Error('the history should leave a day rollup with commits')
+    // The day rollup drifts, as a doubled write of it alone would leave it; the totals and days stay right.
+    tamper(databasePath, (usage) => { usage.put([first.setup, first.project, first.day], { ...first, toolCalls: first.toolCalls + 7, commits: first.commits + 1 }) })
+    await withStore(databasePath, async (store) => {
+      expect((await checkRollups(store)).drift).toEqual([
+        { key: [first.setup, first.project, first.day], field: 'toolCalls', stored: first.toolCalls + 7, expected: first.toolCalls },
+        { key: [first.setup, first.project, first.day], field: 'commits', stored: first.commits + 1, expected: first.commits },
+      ])
+      expect(await store.repairRollups()).toMatchObject({ rewritten: 1, removed: 0 })
+      expect(await checkRollups(store)).toEqual(exact.check)
+      expect(await store.setupTotals()).toEqual(exact.totals)
+      expect(await store.projectDays()).toEqual(exact.days)
+    })
+  })
+
+  it('reports setup totals that drifted with their rollup at the recounted sum, not the drifted one', async () => {
+    const databasePath = join(tempFolder(), 'tracker.lmdb')
+    await trackedHistory(databasePath)
+    const exact = await withStore(databasePath, async (store) => ({ check: await checkRollups(store), usage: await store.find('usage', { order: 'any' }), totals: await store.setupTotals() }))
+    const first = exact.usage[0]
+    const right = exact.totals?.find((totals) => totals.setup === first?.setup)
+    if (first === undefined || right === undefined) throw new Error('the history should leave a day rollup and its setup\'s totals')
+    // Both off by the same, as a write that counted a tool call twice would leave them.
+    tamper(databasePath, (usage, totals) => {
+      usage.put([first.setup, first.project, first.day], { ...first, toolCalls: first.toolCalls + 7 })
+      totals.put(first.setup, (stored) => ({ ...stored, toolCalls: (stored.toolCalls as number) + 7 }))
+    })
+    await withStore(databasePath, async (store) => {
+      expect((await checkRollups(store)).drift).toEqual([
+        { key: [first.setup, first.project, first.day], field: 'toolCalls', stored: first.toolCalls + 7, expected: first.toolCalls },
+        { key: [first.setup], field: 'toolCalls', stored: right.toolCalls + 7, expected: right.toolCalls },
+      ])
+      await store.repairRollups()
+      expect(await checkRollups(store)).toEqual(exact.check)
+    })
+  })
+
   it('finds project days that no longer add up the rollups, and rebuilds them', async () => {
     const databasePath = join(tempFolder(), 'tracker.lmdb')
     await trackedHistory(databasePath)

@@ -3,13 +3,13 @@ import { dirname, relative } from 'node:path'
 import type { CommitNamingCollection, DanglingCommitReference, DanglingCommits, MigrationRecord, RollupCheck, ScoreCheck } from '@agent-tracker/core'
 import { SCHEMA_VERSION, checkRecords } from '@agent-tracker/core'
 import type { DeepCheck, LmdbStore, RollupRepair } from '@agent-tracker/lmdb-store'
-import { checkDataFile, clearDamage, damageMark, deepCheck, describeDatabaseFormat, folderHoldsOtherFiles, formatBytes, isDataFileAbsent, locateDataFile, lockAccessProblem, markDamaged, recogniseDatabase } from '@agent-tracker/lmdb-store'
+import { checkDataFile, clearDamage, damageMark, deepCheck, describeDatabaseFormat, folderHoldsOtherFiles, formatBytes, isDataFileAbsent, locateDataFile, lockAccessProblem, markDamaged, readStoredSchema, recogniseDatabase } from '@agent-tracker/lmdb-store'
 import type { FolderLegacyStatus } from '@agent-tracker/migrate'
 import { folderLegacyStatus } from '@agent-tracker/migrate'
 import { DATABASE_PATH_VARIABLE, PROTECTED_FILES_VARIABLE, ProtectedFileIndex, locateDatabase, resolveProtectedFiles } from '@agent-tracker/node-host'
 import { InvalidPluginOptionError, readPluginOptions } from '@agent-tracker/node-host/opencode-options'
 import { CliError, EXIT } from '../cli-error.js'
-import { describeFailure, notOursAdvice } from '../describe-failure.js'
+import { DAMAGE_FIX, describeFailure, notOursAdvice } from '../describe-failure.js'
 import type { CommandContext } from '../context.js'
 import { plural, shortHash, when } from '../format.js'
 import { WORKING_FOLDER, absolutePath } from '../io.js'
@@ -48,7 +48,13 @@ interface Check {
   readonly detail: string
 }
 
-/** Below this much free disk space, writes are about to fail. */
+/** An upgrade of the database's schema that opening it made: from the stored schema, to this release's. */
+interface Upgrade {
+  readonly from: number
+  readonly to: number
+}
+
+/** Below this much free disk space, a write that makes the database grow may fail. */
 const LOW_DISK_BYTES = 1024 * 1024
 
 function check(name: string, level: Level, detail: string): Check {
@@ -84,6 +90,8 @@ export async function doctorCommand(ctx: CommandContext, folder?: string, option
   // A bad --max-size is the command line's mistake, said as such (exit 2), not a check of the database that failed.
   if (ctx.maxSizeOrigin === '--max-size' && ctx.maxSize !== undefined) parseSizeLimit(ctx.maxSize, ctx.maxSizeOrigin)
   const checks: Check[] = []
+  /** The schemas of an upgrade that opening the database made, if it made one. */
+  let upgraded: Upgrade | undefined
   // A bad AGENT_TRACKER_MAX_SIZE is the environment's: a problem to name, and the checks go on with the default limit.
   const sizeProblem = badSizeVariable(ctx)
   if (sizeProblem !== undefined) checks.push(check('Size limit', 'problem', `${sizeProblem} Every command that writes refuses to run until it is fixed or unset; the hooks and the plugin do not read it. The checks below use the default limit.`))
@@ -95,7 +103,7 @@ export async function doctorCommand(ctx: CommandContext, folder?: string, option
     checks.push(check('Database', 'ok', `${path} (from ${source})`))
   } catch (error) {
     checks.push(check('Database', 'problem', describeFailure(error).message))
-    return report(ctx, checks)
+    return report(ctx, checks, upgraded)
   }
   if (options.salvage !== undefined) return (await import('./salvage.js')).salvageCommand(ctx, path, options.salvage)
   const { dataFile, lockFile, noSubdir } = locateDataFile(path)
@@ -106,7 +114,7 @@ export async function doctorCommand(ctx: CommandContext, folder?: string, option
   const format = recogniseDatabase(path)
   let migrations: MigrationRecord[] = []
   if (!file.ok) {
-    checks.push(check('File', 'problem', `${dataFile} is unreadable: ${file.problem}`))
+    checks.push(check('File', 'problem', `${dataFile} is unreadable: ${file.problem}. ${unreadableFix(dataFile, file)}`))
   } else if (!file.exists) {
     // demo plays into a temporary folder of its own: it makes no database here.
     const start = `it is created when the plugin records its first session (after agent-tracker init)${ctx.hasCommand('import') ? ', or by agent-tracker import, which brings in the sessions you already had' : ''}`
@@ -119,14 +127,20 @@ export async function doctorCommand(ctx: CommandContext, folder?: string, option
     const usable = format.kind === 'empty'
     checks.push(check('Format', usable ? 'ok' : 'problem', usable ? `${describeDatabaseFormat(format)}; it is set up as an agent-tracker database on the first write` : notOursAdvice(path, format)))
   } else {
-    checks.push(check('File', 'ok', `${formatBytes(statSync(dataFile).size)} on disk`))
+    // Opening a database of an earlier schema upgrades it in place: the schema it had is read first, and the file's size after.
+    const storedSchema = readStoredSchema(path)?.schemaVersion
+    const fileAt = checks.push(check('File', 'ok', `${formatBytes(statSync(dataFile).size)} on disk`)) - 1
     checks.push(damage === undefined ? writableCheck(dataFile, lockFile) : check('Writable', 'problem', 'no: writes are refused while it is marked damaged (see Damage above)'))
     try {
       const store = ctx.openStore(options.repair === true ? 'write' : 'read')
       const info = store.info()
+      if (storedSchema !== undefined && storedSchema < info.schemaVersion) {
+        upgraded = { from: storedSchema, to: info.schemaVersion }
+        checks[fileAt] = check('File', 'ok', `${formatBytes(statSync(dataFile).size)} on disk (after the upgrade below)`)
+        checks.push(check('Upgrade', 'ok', `upgraded in place from schema ${String(storedSchema)}${storedSchema === 1 ? ' (written by release 0.1.0)' : ''} to schema ${String(info.schemaVersion)} as doctor opened it: every record was kept, and releases older than this one can no longer open it`))
+      }
       checks.push(check('Format', 'ok', `agent-tracker database, schema version ${String(info.schemaVersion)}`))
-      const share = info.usedBytes / info.maxDatabaseSize
-      checks.push(check('Size', share < 0.9 ? 'ok' : 'problem', `${formatBytes(info.usedBytes)} used of the ${formatBytes(info.maxDatabaseSize)} limit (${(share * 100).toFixed(1)}%)${share >= 0.9 ? ' — raise the limit soon (--max-size on a writing command, maxDatabaseSize in the plugin options)' : ''}`))
+      checks.push(sizeCheck(info.usedBytes, info.maxDatabaseSize))
       checks.push(check('Schema', info.schemaVersion <= SCHEMA_VERSION ? 'ok' : 'problem', `version ${String(info.schemaVersion)} (this release reads ${String(SCHEMA_VERSION)})`))
       checks.push(check('Readers', info.readers < info.maxReaders ? 'ok' : 'problem', `${String(info.readers)} of ${String(info.maxReaders)} reader slots in use`))
       checks.push(check('Records', 'ok', Object.entries(info.records).map(([name, count]) => `${String(count)} ${name}`).join(', ')))
@@ -160,7 +174,7 @@ export async function doctorCommand(ctx: CommandContext, folder?: string, option
   const session = agentSessionOfIo(ctx.io)
   checks.push(check('Grades', 'ok', session === undefined ? 'given here at a terminal, they count as yours (cli-terminal)' : `this runs inside an agent session (${session.evidence}): grades given here are recorded as cli-script and do not count`))
   checks.push(...await teamChecks(ctx, path, file.ok && file.exists))
-  return report(ctx, checks)
+  return report(ctx, checks, upgraded)
 }
 
 /** The folder `doctor [folder]` checks, absolute; undefined when it needs the working folder and that no longer exists. */
@@ -194,23 +208,43 @@ function uncreatable(path: string, noSubdir: boolean): string | undefined {
 
 /** Whether writes can reach the file: its permissions and its lock file's, a read-only file system, a full disk. */
 function writableCheck(dataFile: string, lockFile: string): Check {
+  const elsewhere = 'or point --db (or AGENT_TRACKER_DB, or the plugin\'s databasePath) at a database in a place you can write'
   try {
     accessSync(dataFile, constants.W_OK)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
-    const why = code === 'EROFS' ? 'it is on a read-only file system' : `it is not writable (${code ?? (error as Error).message})`
-    return check('Writable', 'problem', `${why}: nothing can be recorded. Reads still work.`)
+    if (code === 'EROFS') return check('Writable', 'problem', `no: ${dataFile} is on a read-only file system, so nothing can be recorded; reads still work. Mount it writable, ${elsewhere}.`)
+    return check('Writable', 'problem', `no: ${dataFile} is not writable for you (${code ?? (error as Error).message}), so nothing can be recorded; reads still work. Make it writable (chmod u+w ${shellWord(dataFile)}), ${elsewhere}.`)
   }
   const lock = lockAccessProblem(lockFile)
-  if (lock !== undefined) return check('Writable', 'problem', `${lock}: nothing can be recorded. Reads still work.`)
+  if (lock !== undefined) return check('Writable', 'problem', `no: ${lock}, so nothing can be recorded; reads still work. Make it writable for you (chmod u+w on the file, or its folder), ${elsewhere}.`)
   try {
     const { bavail, bsize } = statfsSync(dirname(dataFile))
     const free = bavail * bsize
-    if (free < LOW_DISK_BYTES) return check('Writable', 'problem', `the disk holding it has ${formatBytes(free)} free: writes will fail. Free some space.`)
+    // Writes that fit in the pages the file holds already still work: only one that makes it grow needs the disk.
+    if (free < LOW_DISK_BYTES) return check('Writable', 'finding', `yes, but the disk holding ${dataFile} has only ${formatBytes(free)} free: a write that makes the database grow past that fails (writes that fit in the space it holds already still work). Free some space on that disk.`)
     return check('Writable', 'ok', `yes; ${formatBytes(free)} free on its disk`)
   } catch {
     return check('Writable', 'ok', 'yes')
   }
+}
+
+/** What `doctor` says of how full the database is against its size limit: fine below 90 %, a problem from there, and over the limit, that writes are refused now. */
+function sizeCheck(used: number, limit: number): Check {
+  const share = used / limit
+  const usage = `${formatBytes(used)} used of the ${formatBytes(limit)} limit (${(share * 100).toFixed(1)}%)`
+  const raise = '--max-size on a writing command, AGENT_TRACKER_MAX_SIZE, maxDatabaseSize in the plugin options'
+  if (share >= 1) return check('Size', 'problem', `${usage} — over the limit already: every write that adds to it is refused (nothing is recorded) until you raise the limit above ${formatBytes(used)} (${raise})`)
+  if (share >= 0.9) return check('Size', 'problem', `${usage} — raise the limit soon (${raise}): writes are refused once it is reached`)
+  return check('Size', 'ok', usage)
+}
+
+/** What to do about a data file that cannot be read as a database: by what `checkDataFile` found. */
+function unreadableFix(dataFile: string, file: { readonly problem: string; readonly damaged: boolean }): string {
+  const elsewhere = 'point --db (or AGENT_TRACKER_DB) at another database'
+  if (file.damaged) return `${DAMAGE_FIX} A file that was never a database: move it aside, or ${elsewhere}.`
+  if (file.problem.startsWith('it cannot be read')) return `Make it readable for you (chmod u+r ${shellWord(dataFile)}), or ${elsewhere}.`
+  return `Move the file aside, or ${elsewhere}.`
 }
 
 /** Walks every page and reads every value (in a child process); remembers the verdict for writers. */
@@ -531,11 +565,11 @@ function pluginCheck(ctx: CommandContext, folder: string, database: string): Che
  * Prints the checks; exit 1 when one found a problem. Findings alone leave the database healthy
  * (`healthy` in JSON, exit 0, "Nothing is broken"), but are never "All good".
  */
-function report(ctx: CommandContext, checks: readonly Check[]): number {
+function report(ctx: CommandContext, checks: readonly Check[], upgraded?: Upgrade): number {
   const problems = checks.filter((entry) => entry.level === 'problem').length
   const findings = checks.filter((entry) => entry.level === 'finding').length
   const healthy = problems === 0
-  ctx.print({ healthy, problems, findings, checks }, () => {
+  ctx.print({ healthy, problems, findings, ...(upgraded === undefined ? {} : { upgraded }), checks }, () => {
     const c = ctx.colours
     const mark = { ok: c.green('✓'), finding: c.yellow('!'), problem: c.red('✗') }
     const width = Math.max(...checks.map((entry) => entry.name.length))

@@ -6,7 +6,7 @@ import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { thisCliLauncher } from '../hooks/cli-launcher.js'
 import type { GitExclusion } from '../hooks/git-exclude.js'
-import { keepOutOfGit } from '../hooks/git-exclude.js'
+import { keepOutOfGit, releaseFromGit } from '../hooks/git-exclude.js'
 import { OLDER_HOOKS, checkHookCommand, machineSpecificPart, otherVersion } from '../hooks/hook-command-check.js'
 import type { HookCommandChoice } from '../hooks/hook-command-choice.js'
 import { chooseHookCommand } from '../hooks/hook-command-choice.js'
@@ -125,12 +125,20 @@ export function hooksUninstallCommand(ctx: CommandContext, host: string, options
   const rerun = `agent-tracker hooks uninstall claude-code${options.global === true ? ' --global' : ''}${given === undefined || given === '' ? '' : ` --command ${shellWord(given)}`}`
   const result = settingsEdit(rerun, () => uninstallClaudeCodeHooks({ folder, settingsFileNames: names, commands: wrappers }))
   const changed = result.settingsFiles.filter((file) => file.changed)
+  // The lines install added to .git/info/exclude for the personal settings.local.json go with it.
+  const local = result.settingsFiles.find((file) => file.fileRemoved === true && basename(file.settingsFile) === 'settings.local.json')
+  const released = local === undefined ? undefined : releaseFromGit(local.settingsFile, ctx.io.env)
   const left = unmarked()
-  ctx.print({ ...result, unmarkedHooks: left }, () => [
+  ctx.print({ ...result, unmarkedHooks: left, ...(released === undefined || released.kind === 'none' ? {} : { git: released }) }, () => [
     ...(result.changed
-      ? changed.map((file) => `Removed agent-tracker's Claude Code hooks from ${file.settingsFile} (${String(file.removedHooks)} hooks); everything else in it stays.`)
+      ? changed.map((file) => (file.fileRemoved === true
+        ? `Removed ${file.settingsFile}: it held nothing but agent-tracker's Claude Code hooks (${String(file.removedHooks)} hooks).`
+        : `Removed agent-tracker's Claude Code hooks from ${file.settingsFile} (${String(file.removedHooks)} hooks); everything else in it stays.`))
       : [`No agent-tracker hooks in ${result.settingsFiles.map((file) => file.settingsFile).join(' or ')}${result.commandFiles.length === 0 ? '; nothing changed' : ''}.`]),
     ...(result.commandFiles.length === 0 ? [] : [`Removed the user commands ${result.commandFiles.map((file) => basename(file)).join(', ')}.`]),
+    ...(result.folderRemoved === true ? [`Removed ${folder}, left empty.`] : []),
+    ...(released?.kind === 'released' ? [`Took ${released.pattern} out of ${released.excludeFile}, as hooks install added it.`] : []),
+    ...(released?.kind === 'failed' ? [`  Warning: ${released.excludeFile} could not be written (${released.reason}), so the line ${released.pattern} that hooks install added stays in it: take it out by hand.`] : []),
     ...(result.changed ? ['Claude Code stops running them from its next session. What was tracked stays in the database.'] : []),
     ...left.map((hook) => `Hooks in ${hook.settingsFile} run \`${hook.command}\`, not marked as agent-tracker's: if they are (an earlier version wrote them so for a --command that does not name agent-tracker), take them out with agent-tracker hooks uninstall claude-code${options.global === true ? ' --global' : ''} --command ${shellWord(hook.command.slice(0, hook.command.search(/\s+hook\s+claude-code/)))}.`),
   ].join('\n'))

@@ -10,7 +10,7 @@ import { WORKING_FOLDER } from '../io.js'
 import { listSteps, stepsAfterInit } from '../first-run.js'
 import type { ConfigChange } from '../init/edit-config.js'
 import { addPluginToConfig, removePluginFromConfig, removePredecessorFromConfig } from '../init/edit-config.js'
-import { writeConfig } from '../init/write-config.js'
+import { removeConfig, writeConfig } from '../init/write-config.js'
 import { describeFailure } from '../describe-failure.js'
 import { shellWord } from '../hooks/shell-quote.js'
 import { PLUGIN_NAME, configFileIn, configFilesIn, findPlugin, globalConfigFolder, openCodeConfigFiles, parseConfig, pluginDatabase, pluginOptionsIn, readConfigFile } from '../opencode-config.js'
@@ -128,20 +128,34 @@ function removePlugin(ctx: CommandContext, options: { global?: boolean; database
   })
   const removedFrom = edits.filter((edit) => edit.removed > 0)
   const written: string[] = []
+  // A config left as init makes a new one, the plugin aside, holds nothing of the user's: it goes.
+  const deleted = removedFrom.filter((edit) => isNewConfig(edit.text)).map((edit) => edit.file)
   for (const edit of removedFrom) {
-    writeConfig(edit.file, edit.text, { created: false, already: written, rerun: `agent-tracker init --remove${options.global === true ? ' --global' : ''}` })
+    const write = { created: false, already: written, rerun: `agent-tracker init --remove${options.global === true ? ' --global' : ''}` }
+    if (deleted.includes(edit.file)) removeConfig(edit.file, write)
+    else writeConfig(edit.file, edit.text, write)
     written.push(edit.file)
   }
   const everywhere = openCodeConfigFiles(ctx.io)
   const elsewhere = findPlugin([...everywhere.global, ...everywhere.project]).configuredIn
   const none = options.global === true ? `${configFileIn(folder, true)} (there is no such file)` : `any OpenCode config from ${folder} up to its repository's root (there is none)`
   const looked = files.length === 0 ? none : files.join(', ')
-  ctx.print({ removed: removedFrom.length > 0, removedFrom: removedFrom.map((edit) => edit.file), stillConfiguredIn: elsewhere }, () => [
+  ctx.print({ removed: removedFrom.length > 0, removedFrom: removedFrom.map((edit) => edit.file), filesRemoved: deleted, stillConfiguredIn: elsewhere }, () => [
     removedFrom.length > 0
       ? `Removed ${PLUGIN_NAME} from ${removedFrom.map((edit) => edit.file).join(', ')}. OpenCode stops recording from its next start; what was recorded stays in the database.`
       : `${PLUGIN_NAME} is not in ${looked}; nothing changed.`,
+    ...(deleted.length === 0 ? [] : [`Removed ${deleted.join(', ')}: ${deleted.length === 1 ? 'it' : 'each'} held nothing else, as agent-tracker init made it.`]),
     ...elsewhere.map((other) => `OpenCode still loads it from ${other}: ${other.startsWith(globalConfigFolder(ctx.io)) ? 'agent-tracker init --remove --global' : `agent-tracker init --remove in ${dirname(other)}`}.`),
   ].join('\n'))
+}
+
+/**
+ * True for a config that is, byte for byte, what `init` writes into a new one ({@link NEW_CONFIG}):
+ * it holds nothing of the user's (a `$schema` alone changes nothing OpenCode does), so `--remove`
+ * takes it away rather than leave it behind. A file laid out otherwise is the user's, and stays.
+ */
+function isNewConfig(text: string): boolean {
+  return text === NEW_CONFIG
 }
 
 /** Refuses a config `init` cannot edit: one that does not parse, or whose `plugin` is not a list. */

@@ -72,7 +72,10 @@ export function claudeCodeHealth(io: Pick<Io, 'env' | 'homeDir'>, place: Project
     const where = [first, ...more].map((entry) => entry.settingsFile).join(' and ')
     const check = checkHookCommand(command, io)
     if (check.trouble !== undefined) {
-      commandNotes.push({ level: 'problem', text: `hooks in ${where} run \`${command}\`, but ${check.trouble}: every hook fails without a word and nothing is tracked — install agent-tracker for good (${INSTALL}), then run ${first.rerun}` })
+      const fix = check.malformed === true
+        ? `run ${first.rerun} to write the command afresh (a database goes with its --db, which puts it after \`hook claude-code\`; --command names only the program)`
+        : `install agent-tracker for good (${INSTALL}), then run ${first.rerun}`
+      commandNotes.push({ level: 'problem', text: `hooks in ${where} run \`${command}\`, but ${check.trouble}: every hook fails without a word and nothing is tracked — ${fix}` })
       continue
     }
     if (check.optionProblems !== undefined) {
@@ -85,9 +88,11 @@ export function claudeCodeHealth(io: Pick<Io, 'env' | 'homeDir'>, place: Project
         ? `they start agent-tracker ${other.version}, older than this ${cliVersion}: ${OLDER_HOOKS} — update the one they start (${INSTALL}, or run ${first.rerun} from the agent-tracker to keep)`
         : `they start agent-tracker ${other.version}, newer than this ${cliVersion}: this doctor may not know all it records` })
     }
-    const recorded = hookDatabase(check.databasePath, io, first.base)
+    // A --db of the hook wins over the variable, as the hook reads them.
+    const recorded = hookDatabase(check.databasePath ?? check.databaseVariable, io, first.base)
     if (recorded !== undefined && recorded !== database) {
-      commandNotes.push({ level: 'finding', text: `they record into ${recorded}, not ${database} checked here — to read theirs: export AGENT_TRACKER_DB=${shellWord(recorded)} (or --db)` })
+      const how = check.databasePath === undefined ? `they set AGENT_TRACKER_DB=${shellWord(check.databaseVariable ?? '')}, so they ` : 'they '
+      commandNotes.push({ level: 'finding', text: `${how}record into ${recorded}, not ${database} checked here — to read theirs: export AGENT_TRACKER_DB=${shellWord(recorded)} (or --db)` })
     }
   }
   if (commands.size > 1) {

@@ -6,6 +6,7 @@ import type { ReadHookFlags } from '../hook-command.js'
 import { readHookFlags } from '../hook-command.js'
 import { nearestManifest } from '../package-manifest.js'
 import { findExecutable, isExecutableFile } from './find-executable.js'
+import { agentTrackerAt, databaseVariableOf } from './hook-command-words.js'
 import type { Io } from '../io.js'
 import { realPath } from '../io.js'
 
@@ -21,6 +22,10 @@ export interface HookCommandCheck {
   readonly launch?: readonly string[]
   /** What is wrong with the options it gives `hook claude-code` (the hooks run with the defaults in their place); absent when nothing is. */
   readonly optionProblems?: readonly string[]
+  /** True when `trouble` is in the command's own words (they would not reach `hook claude-code`): writing the command afresh is the fix, not installing agent-tracker. */
+  readonly malformed?: true
+  /** The `AGENT_TRACKER_DB` the command sets for agent-tracker (`AGENT_TRACKER_DB=… agent-tracker …`), as written: the hooks record there unless `--db` says otherwise. */
+  readonly databaseVariable?: string
 }
 
 /**
@@ -31,13 +36,15 @@ export interface HookCommandCheck {
  * cannot be told and counts as starting.
  */
 export function checkHookCommand(command: string, options: { readonly env: Io['env']; readonly homeDir: string }): HookCommandCheck {
-  const { words, hookAt } = hookCommandWords(command)
+  const { words, hookAt, assignments } = hookCommandWords(command)
   const text = (word: ShellWord): string => (word.text === '~' || word.text.startsWith('~/') ? join(options.homeDir, word.text.slice(1)) : word.text)
   // The options as the hook reads them.
   const given = hookAt < 0 ? undefined : hookOptions(words.slice(hookAt + 1))
   const database = given?.flags.db
+  const variable = databaseVariableOf(assignments, words)
   const found = {
     ...(database === undefined ? {} : { databasePath: database }),
+    ...(variable === undefined ? {} : { databaseVariable: variable }),
     ...(given === undefined || given.problems.length === 0 ? {} : { optionProblems: given.problems }),
   }
   const [first, ...rest] = words
@@ -58,8 +65,13 @@ export function checkHookCommand(command: string, options: { readonly env: Io['e
     program = onPath
   }
   const before = rest.slice(0, hookAt < 0 ? undefined : hookAt - 1)
-  const gone = before.filter((word) => !word.dynamic).map(text).find((path) => isAbsolute(path) && !existsSync(path))
+  // The files that start agent-tracker: the words up to the one naming it (the words after it are arguments to agent-tracker, such as a --db).
+  const at = agentTrackerAt(words)
+  const starts = at < 0 ? before.filter((word, index) => !word.text.startsWith('-') && before[index - 1]?.text.startsWith('--') !== true) : rest.slice(0, at)
+  const gone = starts.filter((word) => !word.dynamic).map(text).find((path) => isAbsolute(path) && !existsSync(path))
   if (gone !== undefined) return { ...found, program, trouble: `${gone} does not exist` }
+  const unreached = unreachedHook(words, hookAt, at)
+  if (unreached !== undefined) return { ...found, program, trouble: unreached, malformed: true }
   const runsItself = hookAt >= 0 && !PACKAGE_RUNNERS.has(basename(name).replace(/\.(cmd|exe)$/i, '')) && before.every((word) => !word.dynamic)
   return { ...found, program, ...(runsItself ? { launch: [program, ...before.map(text)] } : {}) }
 }
@@ -107,6 +119,30 @@ export function machineSpecificPart(command: string): string | undefined {
   return hookAt >= 0 && words.slice(hookAt).some((word) => word.text === '--db' || word.text.startsWith('--db=')) ? '--db' : undefined
 }
 
+/**
+ * Why the words of a hook command would not reach agent-tracker's `hook claude-code`, or
+ * undefined: given the place of the word that starts agent-tracker (`at`, -1 for a wrapper), words
+ * between it and `hook` (an option such as `--db /x.lmdb`: agent-tracker refuses it, a usage error,
+ * before any hook runs), a misspelled command in the place of `hook`, or `hook` for another host;
+ * for a wrapper, a `--db` before `hook`, which only agent-tracker takes.
+ */
+function unreachedHook(words: readonly ShellWord[], hookAt: number, at: number): string | undefined {
+  const shown = (from: number, to?: number): string => words.slice(from, to).map((word) => word.raw).join(' ')
+  if (at >= 0 && hookAt > at + 1) return `\`${shown(at + 1, hookAt)}\` comes between agent-tracker and \`hook claude-code\`, where agent-tracker refuses it before the hook runs (options of the hook go after \`hook claude-code\`)`
+  if (at >= 0 && hookAt < 0) {
+    const next = words[at + 1]
+    if (next === undefined) return 'it runs agent-tracker without `hook claude-code`, so no hook is handled'
+    if (next.text === 'hook') return `it runs \`hook ${words[at + 2]?.raw ?? ''}\`, but agent-tracker's hook serves claude-code: \`hook claude-code\``
+    if (next.text.startsWith('-')) return `\`${shown(at + 1)}\` comes after agent-tracker where \`hook claude-code\` should, and agent-tracker refuses it before any hook runs`
+    return `\`${next.raw}\` stands where \`hook claude-code\` should, so agent-tracker handles no hook event (a word that is none of its commands, it refuses before any hook runs)`
+  }
+  if (at < 0 && hookAt > 0) {
+    const database = words.slice(1, hookAt).find((word) => word.text === '--db' || word.text.startsWith('--db='))
+    if (database !== undefined) return `\`${database.raw}\` comes before \`hook claude-code\`, where agent-tracker refuses it before the hook runs (the hook's --db goes after \`hook claude-code\`)`
+  }
+  return undefined
+}
+
 /** The words of a hook command's first command, and where its `hook claude-code` starts (-1 when it has none). */
 function hookOptions(words: readonly ShellWord[]): ReadHookFlags | undefined {
   try {
@@ -116,9 +152,10 @@ function hookOptions(words: readonly ShellWord[]): ReadHookFlags | undefined {
   }
 }
 
-function hookCommandWords(command: string): { readonly words: readonly ShellWord[]; readonly hookAt: number } {
-  const words = parseShell(command).commands.find((entry) => entry.depth === 0)?.words ?? []
-  return { words, hookAt: words.findIndex((word, index) => word.text === 'hook' && words[index + 1]?.text === 'claude-code') }
+function hookCommandWords(command: string): { readonly words: readonly ShellWord[]; readonly hookAt: number; readonly assignments: readonly ShellWord[] } {
+  const first = parseShell(command).commands.find((entry) => entry.depth === 0)
+  const words = first?.words ?? []
+  return { words, hookAt: words.findIndex((word, index) => word.text === 'hook' && words[index + 1]?.text === 'claude-code'), assignments: first?.assignments ?? [] }
 }
 
 /** What an older agent-tracker in the hooks means: said by `doctor` and by `hooks install`. */

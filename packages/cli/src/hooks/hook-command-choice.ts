@@ -1,8 +1,10 @@
+import { parseShell } from '@agent-tracker/core/host'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CliLauncher } from './cli-launcher.js'
 import { runnerCacheOf } from './cli-launcher.js'
 import { findExecutable } from './find-executable.js'
-import { shellQuote } from './shell-quote.js'
+import { agentTrackerAt } from './hook-command-words.js'
+import { shellQuote, shellWord } from './shell-quote.js'
 import type { Io } from '../io.js'
 
 /** The hook command to install, and why it is that one. */
@@ -29,7 +31,7 @@ export interface HookCommandSources {
  * The command an agent host's hooks run to reach agent-tracker (`… hook claude-code [--db '<path>']`):
  * what `--command` gave; else `agent-tracker` when it is on the lasting PATH; else the running Node
  * and this CLI's bin script by their absolute paths, shell-quoted.
- * @throws {CliError} USAGE for an empty or blank `--command`; NOT_INSTALLED when that copy lives in a package runner's cache (npx's), which
+ * @throws {CliError} USAGE for an empty or blank `--command`, or one with words after the program (see `givenCommandProblem`); NOT_INSTALLED when that copy lives in a package runner's cache (npx's), which
  * may be deleted at any time: the error says how to install agent-tracker for good.
  */
 export function chooseHookCommand(sources: HookCommandSources): HookCommandChoice {
@@ -38,6 +40,8 @@ export function chooseHookCommand(sources: HookCommandSources): HookCommandChoic
     if (sources.given.trim() === '') {
       throw new CliError('USAGE', `--command is ${sources.given === '' ? 'empty' : 'blank'}: give the command that starts agent-tracker (such as --command agent-tracker or --command "npx agent-tracker"; the hooks add \`hook claude-code\` to it), or leave --command out to have it chosen. Nothing was written.`, EXIT.usage)
     }
+    const refused = givenCommandProblem(sources.given, sources.rerun)
+    if (refused !== undefined) throw new CliError('USAGE', refused, EXIT.usage)
     return { kind: 'given', command: `${sources.given} ${tail}` }
   }
   const executable = findExecutable('agent-tracker', sources.env)
@@ -59,4 +63,36 @@ export function chooseHookCommand(sources: HookCommandSources): HookCommandChoic
     ].join('\n'), EXIT.failure)
   }
   return { kind: 'full-path', command: `${shellQuote(launcher.node)} ${shellQuote(launcher.bin)} ${tail}` }
+}
+
+/** What `--command` accepts, for the errors that refuse one. */
+const ACCEPTED_COMMAND = 'a path or a name on PATH (agent-tracker, /usr/local/bin/agent-tracker), optionally after an interpreter or a wrapper (node /abs/bin/agent-tracker.js, npx agent-tracker, env -u NODE_EXTRA_CA_CERTS agent-tracker), or a wrapper script of yours'
+
+/**
+ * Why `--command` cannot be installed, or undefined: the hooks run it with `hook claude-code …`
+ * after it, so any word after agent-tracker itself (`agent-tracker --db /x.lmdb`) lands before
+ * `hook`, where agent-tracker refuses it as a usage error and every hook fails; and a wrapper's
+ * `--db` (which only agent-tracker takes) would land there too. The message says what is accepted,
+ * and where a database goes instead: `hooks install --db`, which puts it after `hook claude-code`.
+ */
+export function givenCommandProblem(given: string, rerun: string): string | undefined {
+  const words = parseShell(given).commands.find((entry) => entry.depth === 0)?.words ?? []
+  const at = agentTrackerAt(words)
+  const extra = at >= 0 ? words.slice(at + 1) : words.slice(1).filter((word, index, all) => isDatabaseOption(word.text) || (index > 0 && all[index - 1]?.text === '--db'))
+  if (extra.length === 0) return undefined
+  const program = at >= 0 ? words.slice(0, at + 1).map((word) => word.raw).join(' ') : words.filter((word) => !extra.includes(word)).map((word) => word.raw).join(' ')
+  const databaseAt = extra.findIndex((word) => isDatabaseOption(word.text))
+  const inline = databaseAt < 0 ? undefined : extra[databaseAt]?.text.match(/^--db=(.+)$/)?.[1]
+  const database = inline ?? (databaseAt < 0 ? undefined : extra[databaseAt + 1]?.text)
+  const again = `${database === undefined || rerun.includes(' --db ') ? rerun : `${rerun} --db ${shellWord(database)}`} --command ${shellWord(program)}`
+  return [
+    `--command "${given}" has ${extra.map((word) => word.raw).join(' ')} after the program that starts agent-tracker, and names only that program: the hooks add \`hook claude-code\` after it, so these words would come before \`hook\`, where agent-tracker refuses them and every hook would fail. Nothing was written.`,
+    `Accepted: ${ACCEPTED_COMMAND}.`,
+    `${database === undefined ? 'Options of agent-tracker do not go there' : 'The database goes with hooks install\'s own --db, which puts it after `hook claude-code`'}: ${again}`,
+  ].join('\n')
+}
+
+/** `--db` or `--db=…`: the option only agent-tracker takes, which a wrapper would pass on before `hook`. */
+function isDatabaseOption(word: string): boolean {
+  return word === '--db' || word.startsWith('--db=')
 }

@@ -73,8 +73,10 @@ describe('checking a hook command', () => {
     expect(checkHookCommand("agent-tracker hook claude-code --db '/x y.lmdb'", io)).toEqual({ program: onPath, databasePath: '/x y.lmdb', launch: [onPath] })
     expect(checkHookCommand(`${shellQuote(process.execPath)} ${shellQuote(join(spaced, 'agent-tracker.js'))} hook claude-code`, io)).toEqual({ program: process.execPath, launch: [process.execPath, join(spaced, 'agent-tracker.js')] })
     expect(checkHookCommand(`~/run/agent-tracker hook claude-code --db ~/t.lmdb`, io)).toEqual({ program: onPath, databasePath: '~/t.lmdb', launch: [onPath] })
-    // Not a hook command of agent-tracker's: nothing to ask for a version.
-    expect(checkHookCommand('agent-tracker status', io)).toEqual({ program: onPath })
+    // Installed as agent-tracker's hook, it would handle no event: its words never reach `hook claude-code`.
+    expect(checkHookCommand('agent-tracker status', io)).toEqual({ program: onPath, malformed: true, trouble: '`status` stands where `hook claude-code` should, so agent-tracker handles no hook event (a word that is none of its commands, it refuses before any hook runs)' })
+    expect(checkHookCommand('agent-tracker --db /x.lmdb hook claude-code', io)).toMatchObject({ program: onPath, malformed: true, trouble: expect.stringContaining('`--db /x.lmdb` comes between agent-tracker and `hook claude-code`') as unknown })
+    expect(checkHookCommand('env AGENT_TRACKER_DB=/y.lmdb agent-tracker hook claude-code', io)).toMatchObject({ databaseVariable: '/y.lmdb' })
     expect(checkHookCommand('"$AT_BIN" hook claude-code', io)).toEqual({})
   })
 

@@ -1,4 +1,4 @@
-import { accessSync, constants, mkdirSync, realpathSync, statSync, writeFileSync } from 'node:fs'
+import { accessSync, constants, mkdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { replaceFile } from '@agent-tracker/node-host/files'
 import { dirname } from 'node:path'
 import { CliError, EXIT } from '../cli-error.js'
@@ -38,6 +38,18 @@ export function writeConfig(file: string, text: string, write: ConfigWrite): voi
       if (code !== 'EACCES' && code !== 'EPERM') throw error
       writeFileSync(target, text)
     }
+  } catch (error) {
+    throw cannotWriteConfig(file, error, write)
+  }
+}
+
+/**
+ * Removes a config that `init --remove` left holding nothing of the user's (the file init made).
+ * @throws {CliError} CANNOT_WRITE, see {@link cannotWriteConfig}.
+ */
+export function removeConfig(file: string, write: ConfigWrite): void {
+  try {
+    rmSync(file)
   } catch (error) {
     throw cannotWriteConfig(file, error, write)
   }

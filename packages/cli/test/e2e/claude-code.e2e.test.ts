@@ -108,8 +108,9 @@ describe('agent-tracker with the real Claude Code CLI', { timeout: 300_000 }, ()
       await fake.close()
     }
     const removed = await runCli(['hooks', 'uninstall', 'claude-code', '--global'], { home, cwd: shop })
-    expect(removed.stdout).toContain(`Removed agent-tracker's Claude Code hooks from ${join(home, '.claude', 'settings.json')} (7 hooks)`)
-    expect(JSON.parse(readFileSync(join(home, '.claude', 'settings.json'), 'utf8'))).toEqual({})
+    // It held nothing but the hooks install wrote there: it goes, as install made it.
+    expect(removed.stdout).toContain(`Removed ${join(home, '.claude', 'settings.json')}: it held nothing but agent-tracker's Claude Code hooks (7 hooks).`)
+    expect(existsSync(join(home, '.claude', 'settings.json'))).toBe(false)
   })
 
   it('records a session started in a subfolder under the repository, so /grade from the root grades the newest agent commit, and import agrees', async () => {

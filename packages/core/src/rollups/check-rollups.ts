@@ -92,9 +92,14 @@ export class RollupRecount {
 
   /**
    * Every difference of the stored rollups, and of `totals` (a store's setup totals) and
-   * `projectDays` (its project days) from the stored rollups.
+   * `projectDays` (its project days) from the rollups `against`: the `recounted` ones (what the
+   * records and facts add up to, as a repair would leave them: what a check reports, so a total that
+   * is right is not called drifted, nor given a drifted rollup's sum as expected), or the `stored`
+   * ones (the default: what a repair needs, as it moves the totals and days in step with each rollup
+   * it rewrites, and must rebuild only those that were off apart from the rollups).
    */
-  drift(totals?: readonly SetupTotalsRecord[], projectDays?: readonly ProjectDayRecord[]): RollupDrift[] {
+  drift(totals?: readonly SetupTotalsRecord[], projectDays?: readonly ProjectDayRecord[], against: 'stored' | 'recounted' = 'stored'): RollupDrift[] {
+    const base = against === 'stored' ? [...this.#stored.values()] : this.#recounted()
     const drift: RollupDrift[] = []
     for (const [slot, draft] of this.#expected) compare(drift, [draft.setup, draft.project, draft.day], this.#stored.get(slot), draft)
     for (const [slot, rollup] of this.#stored) {
@@ -106,12 +111,12 @@ export class RollupRecount {
       if (drift.length === before) drift.push({ key, field: 'rollup', stored: 1, expected: 0 })
     }
     if (totals !== undefined) {
-      const want = totalsOfRollups(this.#stored.values())
+      const want = totalsOfRollups(base)
       const have = new Map(totals.map((record) => [record.setup, record]))
       for (const setup of new Set([...want.keys(), ...have.keys()])) compare(drift, [setup], have.get(setup), want.get(setup) ?? emptySetupTotals(setup))
     }
     if (projectDays !== undefined) {
-      const want = projectDaysOfRollups(this.#stored.values())
+      const want = projectDaysOfRollups(base)
       const have = new Map(projectDays.map((record) => [projectDaySlot(record.project, record.day), record]))
       for (const slot of new Set([...want.keys(), ...have.keys()])) {
         const stored = have.get(slot)
@@ -125,6 +130,16 @@ export class RollupRecount {
       }
     }
     return drift
+  }
+
+  /** The day rollups as the records and facts add them up, those a repair would leave stored: each one stored, or counting something. */
+  #recounted(): UsageRecord[] {
+    return [...this.#expected].flatMap(([slot, draft]) => {
+      if (this.#stored.has(slot)) return [draft]
+      const found: RollupDrift[] = []
+      compare(found, [], undefined, draft)
+      return found.length === 0 ? [] : [draft]
+    })
   }
 
   /** Each setup's totals as the records and facts add them up: the recounted day rollups, added up. */
@@ -164,7 +179,8 @@ export class RollupRecount {
  * stored commit, bug and grade-event records; tool calls, commands, pushes, messages, tokens and
  * cost from the fact log plus each rollup's `baseline` (what no logged fact backs). Reads every
  * rollup, those records and the whole log, a piece at a time; a check, not a hot path. A store
- * that keeps setup totals has them checked against its rollups too, and each setup's scored state
+ * that keeps setup totals and project days has them checked too, against the recounted rollups (so
+ * a drifted rollup is reported once, not again in the totals it does not match), and each setup's scored state
  * is checked against the recount (see `checkScores`).
  */
 export function checkRollups(store: TrackerStore): Promise<RollupCheck> {
@@ -206,14 +222,14 @@ async function recountStore(store: TrackerStore, dangling?: DanglingCommitCheck)
     dangling?.commit(commit)
   }
   for await (const { fact } of store.readFactLog()) recount.addFact(fact)
-  // A store's setup totals and project days must add up its rollups as they are stored.
+  // A store's setup totals and project days must add up the rollups as the records and facts have them.
   const totals = await store.setupTotals?.()
   const projectDays = await store.projectDays?.()
   const scores = checkScores(await store.find('setups', { order: 'any' }), recount.expectedTotals())
   return {
     rollups: recount.rollups,
     facts: recount.facts,
-    drift: recount.drift(totals, projectDays),
+    drift: recount.drift(totals, projectDays, 'recounted'),
     scores,
     ...(totals === undefined ? {} : { setupTotals: totals.length }),
     ...(projectDays === undefined ? {} : { projectDays: projectDays.length }),
