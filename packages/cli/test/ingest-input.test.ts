@@ -159,6 +159,24 @@ describe('ingest of lines without an id, run again', () => {
     expect(await state(db)).toMatchObject({ toolCalls: 2 })
   })
 
+  it('rejects a line whose time says no zone, naming the forms accepted, in whatever zone it is run: it would be another fact from another zone', async () => {
+    const db = join(tempFolder(), 'zoneless.lmdb')
+    const zoneless = factLine({ ...where, kind: 'tool_call', tool: 'bash', ok: true, at: '2026-11-10T10:00:00' })
+    const machine = process.env.TZ
+    try {
+      for (const zone of ['UTC', 'America/New_York']) {
+        process.env.TZ = zone
+        const { code, summary } = await ingest(db, [zoneless, factLine(toolCall(1))])
+        expect(code).toBe(1)
+        expect(summary.rejected).toEqual([{ line: 1, message: expect.stringContaining('field "at" "2026-11-10T10:00:00": a date-time needs its zone, Z (UTC) or an offset ±hh:mm, as in 2026-11-10T10:00:00Z or 2026-11-10T10:00:00+02:00') as unknown }])
+      }
+    } finally {
+      if (machine === undefined) delete process.env.TZ
+      else process.env.TZ = machine
+    }
+    expect(await state(db)).toMatchObject({ toolCalls: 1 })
+  })
+
   it('takes a project path however it is spelt as the one folder it names: one project, its facts together', async () => {
     const db = join(tempFolder(), 'spelt.lmdb')
     const commit = (project: string, hash: string): string => factLine({ setup: SONNET, project, kind: 'commit', hash, message: 'm', at: '2026-03-01T10:00:00Z' })

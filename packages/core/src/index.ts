@@ -235,7 +235,7 @@ export { addRollupToTotals, emptySetupTotals, totalsOfRollups } from './rollups/
 export type { ProjectDayRecord, ProjectSpan } from './rollups/project-days.js'
 export { ProjectSpans, countsWork, projectDayMove, projectDaySlot, projectDaysOfRollups } from './rollups/project-days.js'
 
-export { toIsoTimestamp } from './time/iso-timestamp.js'
+export { toFactTimestamp, toIsoTimestamp } from './time/iso-timestamp.js'
 export { toTimeWindow } from './time/time-window.js'
 export type { CalendarPeriod } from './time/calendar.js'
 export { TIME_ZONE_FORMS, calendarDayIn, checkTimeZone, machineTimeZone, periodOfDay, utcOffsetProblem } from './time/calendar.js'
