@@ -196,6 +196,32 @@ describe('ingest of lines without an id, run again', () => {
     expect((await ingest(db, [factLine({ ...line, project: '/w/app/' })])).summary).toMatchObject({ ingested: 0, repeats: 1 })
   })
 
+  it('takes a line sent again with its project spelt another way for the repeat it is', async () => {
+    const db = join(tempFolder(), 'respelt.lmdb')
+    const line = (project: string, tool = 'bash'): string => factLine({ setup: SONNET, project, kind: 'tool_call', tool, ok: true, at: '2026-03-01T10:05:00Z' })
+    expect((await ingest(db, [line('/x/shop'), line('/x/shop', 'read')])).summary).toMatchObject({ ingested: 2, repeats: 0 })
+    expect((await ingest(db, [line('/x/shop/'), line('/x/../x/shop', 'read')])).summary).toMatchObject({ ingested: 0, repeats: 2 })
+    expect((await ingest(db, [line('//x//shop/.')])).summary).toMatchObject({ ingested: 0, repeats: 1 })
+    expect(await state(db)).toMatchObject({ toolCalls: 2 })
+  })
+
+  it('knows a line an earlier release stored under its project as spelt, among lines spelt alike and otherwise, when that input comes again', async () => {
+    const db = join(tempFolder(), 'spelt-mixed.lmdb')
+    const line = { setup: SONNET, kind: 'tool_call', tool: 'bash', ok: true, at: '2026-03-01T10:05:00Z' }
+    const spellings = ['/w/app/', '/w/app', '/w/app/']
+    // As an earlier release stored these three lines of one input: each id from its project as spelt, counted among the lines spelt alike.
+    const earlierRule = new InputFactIds()
+    const store = openLmdbStore({ databasePath: db })
+    await store.applyFacts(spellings.map((project) => {
+      const before = validateFact({ ...line, project }, { newId: () => 'unnamed' })
+      return { ...validateFact({ ...line, project: '/w/app' }, { newId: () => 'unnamed' }), id: earlierRule.idOf(before, true) }
+    }))
+    await store.close()
+    expect(await state(db)).toMatchObject({ toolCalls: 3 })
+    expect((await ingest(db, spellings.map((project) => factLine({ ...line, project })))).summary).toMatchObject({ ingested: 0, repeats: 3 })
+    expect(await state(db)).toMatchObject({ toolCalls: 3 })
+  })
+
   it('rejects a line that gives an id another line of the input gave to a different fact, instead of dropping it as a repeat', async () => {
     const db = join(tempFolder(), 'same-id.lmdb')
     const named = (fact: Record<string, unknown>): string => factLine({ ...where, ...fact, id: 'dup' })
