@@ -177,6 +177,23 @@ describe('ingest of lines without an id, run again', () => {
     expect(await state(db)).toMatchObject({ toolCalls: 1 })
   })
 
+  it('rejects a line with a field its kind does not take, naming it and the fields taken, instead of storing the rest without it', async () => {
+    const db = join(tempFolder(), 'unknown-fields.lmdb')
+    const { code, summary } = await ingest(db, [
+      factLine({ ...where, kind: 'commit', hash: 'abcd1234', message: 'Add cart', at: '2026-03-01T10:00:00Z' }),
+      factLine({ ...where, kind: 'grade', commit: 'abcd1234', by: 'agent', agentGrade: 'good', user_note: 'lovely', at: '2026-03-01T10:01:00Z' }),
+      factLine({ ...where, kind: 'tool_call', tool: 'bash', ok: false, exit_code: 2, at: '2026-03-01T10:02:00Z' }),
+      factLine({ ...where, kind: 'commit', hash: 'abcd5678', mesage: 'Fix cart', at: '2026-03-01T10:03:00Z' }),
+    ])
+    expect(code).toBe(1)
+    expect(summary).toMatchObject({ ingested: 1, rejected: [
+      { line: 2, message: 'Invalid grade fact: unknown field "user_note" (did you mean "userNote"?); a grade fact takes kind, id, at, setup, project, session, commit, by, agentGrade, userGrade, agentNote, userNote, task, channel, vouched.' },
+      { line: 3, message: expect.stringContaining('unknown field "exit_code" (did you mean "exitCode"?)') as unknown },
+      { line: 4, message: expect.stringContaining('unknown field "mesage" (did you mean "message"?)') as unknown },
+    ] })
+    expect(await state(db)).toMatchObject({ toolCalls: 0 })
+  })
+
   it('takes a project path however it is spelt as the one folder it names: one project, its facts together', async () => {
     const db = join(tempFolder(), 'spelt.lmdb')
     const commit = (project: string, hash: string): string => factLine({ setup: SONNET, project, kind: 'commit', hash, message: 'm', at: '2026-03-01T10:00:00Z' })

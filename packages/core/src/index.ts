@@ -35,6 +35,7 @@ export type {
 export { COST_SOURCES, EVIDENCE_SIGNALS, FACT_KINDS, NO_TOKENS } from './facts/facts.js'
 export type { FactDefaults } from './facts/validate-fact.js'
 export { validateFact } from './facts/validate-fact.js'
+export { COMMON_FACT_FIELDS, FACT_FIELDS, TOKEN_FIELDS, checkFactFields } from './facts/fact-fields.js'
 export { createFactIdGenerator, hostFactId } from './facts/fact-ids.js'
 export { LIMITS } from './validation/limits.js'
 export { validateRecord } from './validation/validate-record.js'

@@ -1,6 +1,6 @@
 import { createReadStream, statSync } from 'node:fs'
 import type { Fact, SkippedFact } from '@agent-tracker/core'
-import { REPEAT, checkHostFact, expandCommitPrefixes, factsOnAnotherSetupsCommit, gradeWithoutCommitReason, gradesWithoutCommit, isCountedGrade, validateFact } from '@agent-tracker/core'
+import { REPEAT, checkFactFields, checkHostFact, expandCommitPrefixes, factsOnAnotherSetupsCommit, gradeWithoutCommitReason, gradesWithoutCommit, isCountedGrade, validateFact } from '@agent-tracker/core'
 import type { LmdbStore } from '@agent-tracker/lmdb-store'
 import { isLmdbStoreError } from '@agent-tracker/lmdb-store'
 import { CliError, EXIT } from '../cli-error.js'
@@ -166,6 +166,8 @@ export async function ingestCommand(ctx: CommandContext, options: { file?: strin
         if (text.trim() === '') continue
         try {
           const parsed: unknown = JSON.parse(text)
+          // A field the kind does not take (`user_note`, `mesage`) would be dropped: the whole line is refused instead, naming it.
+          checkFactFields(parsed)
           const checked = checkHostFact(validateFact(parsed, { newId: () => UNNAMED, now: () => ctx.now() }), ctx.now())
           // What only the user may do comes in vouched for, or not at all (the CLI's own commands refuse it inside an agent session).
           const userCall = provenance.vouched ? undefined : usersOwnCall(checked)
