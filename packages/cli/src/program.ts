@@ -53,7 +53,7 @@ export const BACKTEST_SCENARIOS_HELP: readonly string[] = ['clear-winner', 'clos
 export type Runner = (run: (ctx: CommandContext) => unknown, options: CommonOptions) => Promise<void>
 
 /** The zones `--timezone` accepts, and its default: one option, read one way, wherever it appears. */
-const ZONES = 'an IANA name (Europe/Stockholm), UTC or an offset (+01:00); default $TZ, else this machine\'s'
+const ZONES = 'an IANA name (Europe/Stockholm), UTC or an offset (+01:00; UTC+3 is three hours ahead of UTC, as ISO 8601 writes it, while TZ=UTC+3 is POSIX\'s three hours behind); default $TZ, else this machine\'s'
 /** `--timezone` of the commands that read legacy data. */
 const LEGACY_ZONE = `the zone legacy times written without one are read in: ${ZONES}`
 

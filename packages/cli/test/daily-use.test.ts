@@ -391,6 +391,19 @@ describe('time windows', () => {
     expect(await zoneUnder('Foo/Bar')).toBe('UTC')
   })
 
+  it('warns once of a TZ that names no zone it reads, naming it and the zone used instead, rather than silently counting in UTC', async () => {
+    const cet = 'CET-1CEST,M3.5.0,M10.5.0/3'
+    const text = await runCli(['report', '--db', db, '--by', 'day', '--since', '2026-10-16'], { now, env: { TZ: cet } })
+    const warning = `TZ=${cet} names no time zone agent-tracker reads (a POSIX rule with daylight saving, which agent-tracker does not follow): days are counted and dates read in UTC instead. Set TZ to an IANA name (TZ=Europe/Berlin) or give --timezone`
+    expect(text.code).toBe(0)
+    expect(text.stderr.split(warning)).toHaveLength(2)
+    const json = await runCli(['report', '--db', db, '--json', '--since', '2026-10-16'], { now, env: { TZ: 'Mars/Olympus' } })
+    expect(JSON.parse(json.stdout)).toMatchObject({ data: { timeZone: 'UTC' }, notices: [{ code: 'TIME_ZONE_NOT_READ', message: expect.stringContaining('TZ=Mars/Olympus names no time zone agent-tracker reads: days are counted and dates read in UTC instead.') as unknown }] })
+    // A TZ it reads, or --timezone given, says nothing.
+    for (const options of [{ env: { TZ: 'Europe/Berlin' } }, { env: { TZ: 'UTC-5' } }]) expect((await runCli(['report', '--db', db, '--since', '2026-10-16'], { now, ...options })).stderr).not.toContain('names no time zone')
+    expect((await runCli(['report', '--db', db, '--since', '2026-10-16', '--timezone', 'Europe/Berlin'], { now, env: { TZ: cet } })).stderr).not.toContain('names no time zone')
+  })
+
   it.each([
     [['--since', '2026-10-20', '--until', '2026-10-15'], 'The window is empty: --since 2026-10-20 is not before --until 2026-10-15'],
     [['--since', 'next tuesday'], 'Invalid --since "next tuesday": use a date (2026-10-15 or 20261015)'],

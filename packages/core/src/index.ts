@@ -238,5 +238,5 @@ export { ProjectSpans, countsWork, projectDayMove, projectDaySlot, projectDaysOf
 
 export { toFactTimestamp, toIsoTimestamp } from './time/iso-timestamp.js'
 export { toTimeWindow } from './time/time-window.js'
-export type { CalendarPeriod } from './time/calendar.js'
-export { TIME_ZONE_FORMS, calendarDayIn, checkTimeZone, machineTimeZone, periodOfDay, utcOffsetProblem } from './time/calendar.js'
+export type { CalendarPeriod, MachineTimeZone } from './time/calendar.js'
+export { TIME_ZONE_FORMS, calendarDayIn, checkTimeZone, machineTimeZone, periodOfDay, readMachineTimeZone, utcOffsetProblem } from './time/calendar.js'

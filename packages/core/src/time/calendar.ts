@@ -6,6 +6,7 @@ export type CalendarPeriod = 'day' | 'week' | 'month'
 /** What a time zone may be given as, for errors and help texts. */
 export const TIME_ZONE_FORMS = 'an IANA name such as Europe/Stockholm or America/New_York, UTC, or an offset such as +01:00'
 
+
 /** `+01:00`, `-0530`, `UTC+2`, `GMT-03:30`: a fixed offset from UTC. */
 const OFFSET = /^(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?$/i
 /** The canonical name of a fixed offset, `UTC+05:30` (what {@link checkTimeZone} gives). */
@@ -92,12 +93,35 @@ function posixOffset(tz: string): string | undefined {
  * daylight-saving part (`UTC-5`, `GMT+3`) is read as POSIX reads it: hours west of UTC.
  */
 export function machineTimeZone(tz: string | undefined, resolveLink: (path: string) => string | undefined = () => undefined): string {
+  return readMachineTimeZone(tz, resolveLink).zone
+}
+
+/** The machine's zone (see {@link machineTimeZone}), and the `TZ` it could not read, if any: what to warn of. */
+export interface MachineTimeZone {
+  readonly zone: string
+  /** `TZ` as given, when it names no zone agent-tracker reads (a POSIX rule with daylight saving, a name no zone has): `zone` is then a guess. */
+  readonly unread?: string
+}
+
+/**
+ * {@link machineTimeZone}, saying when `TZ` was set but named no zone this reads — `CET-1CEST,M3.5.0,M10.5.0/3`
+ * (a POSIX rule with daylight saving, which `date` follows but JavaScript's clock does not: it runs
+ * on UTC), `Mars/Olympus` — so that the caller can warn: the zone used instead is the runtime's or
+ * the clock's offset, UTC for such a rule, not the zone the user meant.
+ */
+export function readMachineTimeZone(tz: string | undefined, resolveLink: (path: string) => string | undefined = () => undefined): MachineTimeZone {
   const given = tz?.replace(/^:/, '').trim() ?? ''
   if (given !== '') {
     const named = given.startsWith('/') ? zoneOfFile(resolveLink(given) ?? given) : given
     const zone = named === undefined ? undefined : (posixOffset(named) ?? zoneOrUndefined(named))
-    if (zone !== undefined) return zone
+    if (zone !== undefined) return { zone }
   }
+  const zone = runtimeTimeZone()
+  return given === '' ? { zone } : { zone, unread: tz ?? '' }
+}
+
+/** The zone the runtime reports, else the clock's offset from UTC now, as a fixed offset. */
+function runtimeTimeZone(): string {
   const reported: unknown = Intl.DateTimeFormat().resolvedOptions().timeZone
   const zone = typeof reported === 'string' && reported !== 'Etc/Unknown' ? zoneOrUndefined(reported) : undefined
   if (zone !== undefined) return zone
