@@ -27,6 +27,6 @@ export function resolveTimeZone(flag: string | undefined, env: Readonly<Record<s
 
 /** The warning for a `TZ` that names no zone agent-tracker reads: what it is, what is used instead, and what to set. */
 export function unreadTzWarning(tz: string, used: string): string {
-  const rule = /,/.test(tz) || /^[A-Za-z]{3,}[+-]?\d/.test(tz) ? ' (a POSIX rule with daylight saving, which agent-tracker does not follow)' : ''
+  const rule = tz.includes(',') || /^[A-Za-z]{3,}[+-]?\d/.test(tz) ? ' (a POSIX rule with daylight saving, which agent-tracker does not follow)' : ''
   return `TZ=${tz} names no time zone agent-tracker reads${rule}: days are counted and dates read in ${used} instead. Set TZ to an IANA name (TZ=Europe/Berlin) or give --timezone (${TIME_ZONE_FORMS}).`
 }

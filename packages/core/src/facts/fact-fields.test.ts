@@ -26,7 +26,7 @@ const FULL: Readonly<Record<FactKind, Record<string, unknown>>> = {
 describe('the fields a fact takes', () => {
   it.each(FACT_KINDS)('are, for a %s, every field validateFact keeps of it, and no other', (kind) => {
     const input = { ...base, kind, ...FULL[kind] }
-    expect(() => checkFactFields(input)).not.toThrow()
+    expect(() => { checkFactFields(input) }).not.toThrow()
     const kept = Object.keys(validateFact(input))
     expect(kept.sort()).toEqual([...COMMON_FACT_FIELDS, ...FACT_FIELDS[kind]].sort())
   })
@@ -37,12 +37,12 @@ describe('the fields a fact takes', () => {
     [{ ...base, kind: 'commit', hash: 'abcd123', mesage: 'Add cart', branch: null }, 'Invalid commit fact: unknown fields "mesage" (did you mean "message"?), "branch"; a commit fact takes kind, id, at, setup, project, session, hash, message, task, amends.'],
     [{ ...base, kind: 'usage', tokens: { input: 1, ouput: 2 }, cost: 0 }, 'Invalid usage fact: unknown field "tokens.ouput" (did you mean "tokens.output"?); "tokens" takes tokens.input, tokens.output, tokens.reasoning, tokens.cacheRead, tokens.cacheWrite.'],
   ])('refuses %j, naming the field, what it was likely meant to be and what the kind takes', (input, message) => {
-    expect(() => checkFactFields(input)).toThrow(message)
+    expect(() => { checkFactFields(input) }).toThrow(message)
     // validateFact alone would have kept the rest and dropped the field without a word.
     expect(() => validateFact(input)).not.toThrow()
   })
 
   it('leaves what is no fact of a known kind to validateFact', () => {
-    for (const input of [null, 'x', [1], { kind: 'gossip', rumour: 1 }, { rumour: 1 }]) expect(() => checkFactFields(input)).not.toThrow()
+    for (const input of [null, 'x', [1], { kind: 'gossip', rumour: 1 }, { rumour: 1 }]) expect(() => { checkFactFields(input) }).not.toThrow()
   })
 })
