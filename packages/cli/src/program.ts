@@ -231,7 +231,8 @@ Close OpenCode (with the old plugin) first: an upgrade waits while another proce
     .option('--trust', 'count the user grades in the input as yours (they come from your own tool); refused inside an agent session')
     .addHelpText('after', `
 Grades are recorded with the channel "ingest"; user grades count as yours only with --trust.
-One fact per line; "id" and "at" (ISO 8601) are optional. A line without "id" gets one from what its fact
+One fact per line; "id" and "at" (ISO 8601, with Z or ±hh:mm, or a bare date: midnight UTC) are optional;
+a field its kind does not take (below) rejects the line. A line without "id" gets one from what its fact
 says (identical lines are told apart by their order), so input ingested again, corrected or added to,
 stores nothing twice. Kinds and their fields:
   tool_call {tool, ok, exitCode?}   command {command}   commit {hash, message?, task?, amends?}   push {remote?, branch?}
