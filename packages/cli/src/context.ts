@@ -90,8 +90,11 @@ export class CommandContext {
    * @throws {CliError} INVALID_OPTION (usage) for an unknown zone.
    */
   get timeZone(): string {
-    // Read once: a TZ that names no zone is warned of once, however often a command asks.
-    return (this.#timeZone ??= resolveTimeZone(this.#options.timezone, this.io.env, (message) => { this.warn('TIME_ZONE_NOT_READ', message) }))
+    // Read once: a TZ that names no zone is warned of once (a POSIX rule read as a zone noted once), however often a command asks.
+    return (this.#timeZone ??= resolveTimeZone(this.#options.timezone, this.io.env, {
+      warn: (message) => { this.warn('TIME_ZONE_NOT_READ', message) },
+      note: (message) => { this.note(this.colours.dim(message)) },
+    }))
   }
 
   /**

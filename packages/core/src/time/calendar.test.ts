@@ -112,11 +112,20 @@ describe('readMachineTimeZone', () => {
     else process.env.TZ = saved
   })
 
-  it('says which TZ it could not read, and the zone it used instead, so that the caller can warn', () => {
+  it('reads a POSIX rule with daylight saving as the IANA zone that keeps its clock, and says so', () => {
     // What `date` reads as Central European Time, and JavaScript's clock as UTC.
     const cet = 'CET-1CEST,M3.5.0,M10.5.0/3'
     process.env.TZ = cet
-    expect(readMachineTimeZone(cet)).toEqual({ zone: 'UTC', unread: cet })
+    expect(readMachineTimeZone(cet)).toEqual({ zone: expect.stringMatching(/^Europe\//) as unknown, rule: cet })
+    expect(calendarDayIn('2026-07-01T22:30:00.000Z', readMachineTimeZone(cet).zone)).toBe('2026-07-02')
+    expect(calendarDayIn('2026-01-01T22:30:00.000Z', readMachineTimeZone(cet).zone)).toBe('2026-01-01')
+  })
+
+  it('says which TZ it could not read, and the zone it used instead, so that the caller can warn', () => {
+    // A rule whose clock no zone keeps (an offset of 1:17).
+    const odd = 'XXX-1:17YYY,M3.5.0,M10.5.0/3'
+    process.env.TZ = odd
+    expect(readMachineTimeZone(odd)).toMatchObject({ unread: odd })
     process.env.TZ = 'Foo/Bar'
     expect(readMachineTimeZone('Foo/Bar')).toEqual({ zone: 'UTC', unread: 'Foo/Bar' })
     process.env.TZ = '/home/me/not-a-zone'

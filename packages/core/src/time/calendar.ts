@@ -1,4 +1,5 @@
 import { TrackerError } from '../errors.js'
+import { ianaZoneOfRule, parsePosixRule } from './posix-tz.js'
 
 /** Calendar periods reports group by. */
 export type CalendarPeriod = 'day' | 'week' | 'month'
@@ -99,15 +100,19 @@ export function machineTimeZone(tz: string | undefined, resolveLink: (path: stri
 /** The machine's zone (see {@link machineTimeZone}), and the `TZ` it could not read, if any: what to warn of. */
 export interface MachineTimeZone {
   readonly zone: string
-  /** `TZ` as given, when it names no zone agent-tracker reads (a POSIX rule with daylight saving, a name no zone has): `zone` is then a guess. */
+  /** `TZ` as given, when it names no zone agent-tracker reads (a name no zone has, a rule no zone keeps): `zone` is then a guess. */
   readonly unread?: string
+  /** `TZ` as given, when it is a POSIX rule with daylight saving that `zone`, an IANA zone, keeps (see `ianaZoneOfRule`). */
+  readonly rule?: string
 }
 
 /**
- * {@link machineTimeZone}, saying when `TZ` was set but named no zone this reads — `CET-1CEST,M3.5.0,M10.5.0/3`
- * (a POSIX rule with daylight saving, which `date` follows but JavaScript's clock does not: it runs
- * on UTC), `Mars/Olympus` — so that the caller can warn: the zone used instead is the runtime's or
- * the clock's offset, UTC for such a rule, not the zone the user meant.
+ * {@link machineTimeZone}, saying when `TZ` was set but named no zone this reads — `Mars/Olympus`,
+ * a file that is no zoneinfo file — so that the caller can warn: the zone used instead is the
+ * runtime's or the clock's offset, not the zone the user meant. A POSIX rule with daylight saving
+ * (`CET-1CEST,M3.5.0,M10.5.0/3`, which `date` follows but JavaScript's clock does not: it runs on
+ * UTC) is read as the IANA zone that keeps the same clock in the years around now (`rule` says so);
+ * one that no zone keeps is not read.
  */
 export function readMachineTimeZone(tz: string | undefined, resolveLink: (path: string) => string | undefined = () => undefined): MachineTimeZone {
   const given = tz?.replace(/^:/, '').trim() ?? ''
@@ -115,6 +120,9 @@ export function readMachineTimeZone(tz: string | undefined, resolveLink: (path: 
     const named = given.startsWith('/') ? zoneOfFile(resolveLink(given) ?? given) : given
     const zone = named === undefined ? undefined : (posixOffset(named) ?? zoneOrUndefined(named))
     if (zone !== undefined) return { zone }
+    const rule = named === undefined ? undefined : parsePosixRule(named)
+    const kept = rule === undefined ? undefined : ianaZoneOfRule(rule, new Date())
+    if (kept !== undefined) return { zone: kept, rule: tz ?? '' }
   }
   const zone = runtimeTimeZone()
   return given === '' ? { zone } : { zone, unread: tz ?? '' }
