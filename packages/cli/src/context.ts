@@ -68,6 +68,8 @@ export class CommandContext {
   readonly #notices: JsonNotice[] = []
   /** The database path, when a read found no database there. */
   #missingDatabase: string | undefined
+  /** The zone of {@link timeZone}, once read. */
+  #timeZone: string | undefined
   readonly #closers: (() => Promise<void>)[] = []
 
   constructor(io: Io, options: CommonOptions, identity: CommandIdentity = { command: null, commands: [] }) {
@@ -88,7 +90,11 @@ export class CommandContext {
    * @throws {CliError} INVALID_OPTION (usage) for an unknown zone.
    */
   get timeZone(): string {
-    return resolveTimeZone(this.#options.timezone, this.io.env)
+    // Read once: a TZ that names no zone is warned of once (a POSIX rule read as a zone noted once), however often a command asks.
+    return (this.#timeZone ??= resolveTimeZone(this.#options.timezone, this.io.env, {
+      warn: (message) => { this.warn('TIME_ZONE_NOT_READ', message) },
+      note: (message) => { this.note(this.colours.dim(message)) },
+    }))
   }
 
   /**

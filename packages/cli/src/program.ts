@@ -54,7 +54,7 @@ export const BACKTEST_SCENARIOS_HELP: readonly string[] = ['clear-winner', 'clos
 export type Runner = (run: (ctx: CommandContext) => unknown, options: CommonOptions) => Promise<void>
 
 /** The zones `--timezone` accepts, and its default: one option, read one way, wherever it appears. */
-const ZONES = 'an IANA name (Europe/Stockholm), UTC or an offset (+01:00); default $TZ, else this machine\'s'
+const ZONES = 'an IANA name (Europe/Stockholm), UTC or an offset (+01:00; UTC+3 is three hours ahead of UTC, as ISO 8601 writes it, while TZ=UTC+3 is POSIX\'s three hours behind); default $TZ, else this machine\'s'
 /** `--timezone` of the commands that read legacy data. */
 const LEGACY_ZONE = `the zone legacy times written without one are read in: ${ZONES}`
 
@@ -237,7 +237,8 @@ Close OpenCode (with the old plugin) first: an upgrade waits while another proce
     .option('--trust', 'count the user grades in the input as yours (they come from your own tool); refused inside an agent session')
     .addHelpText('after', `
 Grades are recorded with the channel "ingest"; user grades count as yours only with --trust.
-One fact per line; "id" and "at" (ISO 8601) are optional. A line without "id" gets one from what its fact
+One fact per line; "id" and "at" (ISO 8601, with Z or ±hh:mm, or a bare date: midnight UTC) are optional;
+a field its kind does not take (below) rejects the line. A line without "id" gets one from what its fact
 says (identical lines are told apart by their order), so input ingested again, corrected or added to,
 stores nothing twice. Kinds and their fields:
   tool_call {tool, ok, exitCode?}   command {command}   commit {hash, message?, task?, amends?}   push {remote?, branch?}

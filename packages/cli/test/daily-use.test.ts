@@ -391,6 +391,31 @@ describe('time windows', () => {
     expect(await zoneUnder('Foo/Bar')).toBe('UTC')
   })
 
+  it('warns once of a TZ that names no zone it reads, naming it and the zone used instead, rather than silently counting in UTC', async () => {
+    const odd = 'XXX-1:17YYY,M3.5.0,M10.5.0/3'
+    const text = await runCli(['report', '--db', db, '--by', 'day', '--since', '2026-10-16'], { now, env: { TZ: odd } })
+    const warning = `TZ=${odd} names no time zone agent-tracker reads (a POSIX rule whose clock changes no IANA zone keeps in the years around now): days are counted and dates read in UTC instead. Set TZ to an IANA name (TZ=Europe/Berlin) or give --timezone`
+    expect(text.code).toBe(0)
+    expect(text.stderr.split(warning)).toHaveLength(2)
+    const json = await runCli(['report', '--db', db, '--json', '--since', '2026-10-16'], { now, env: { TZ: 'Mars/Olympus' } })
+    expect(JSON.parse(json.stdout)).toMatchObject({ data: { timeZone: 'UTC' }, notices: [{ code: 'TIME_ZONE_NOT_READ', message: expect.stringContaining('TZ=Mars/Olympus names no time zone agent-tracker reads: days are counted and dates read in UTC instead.') as unknown }] })
+    // A TZ it reads, or --timezone given, says nothing.
+    for (const options of [{ env: { TZ: 'Europe/Berlin' } }, { env: { TZ: 'UTC-5' } }]) expect((await runCli(['report', '--db', db, '--since', '2026-10-16'], { now, ...options })).stderr).not.toContain('names no time zone')
+    expect((await runCli(['report', '--db', db, '--since', '2026-10-16', '--timezone', 'Europe/Berlin'], { now, env: { TZ: odd } })).stderr).not.toContain('names no time zone')
+  })
+
+  it('counts days in the zone a POSIX TZ rule with daylight saving describes, as date does, and says which zone it read it as', async () => {
+    const cet = 'CET-1CEST,M3.5.0,M10.5.0/3'
+    const byRule = await runCli(['report', '--db', db, '--json', '--since', '2026-10-16'], { now, env: { TZ: cet } })
+    const { timeZone, setups } = jsonData(byRule.stdout, 'report') as { setups: unknown[]; timeZone: string }
+    expect(timeZone).toMatch(/^Europe\//)
+    // As in Berlin (TZ=Europe/Berlin above): the commit of 2026-10-15 23:30 UTC is on the 16th there.
+    expect(setups).toMatchObject([{ commits: 1 }])
+    const text = await runCli(['report', '--db', db, '--since', '2026-10-16'], { now, env: { TZ: cet } })
+    expect(text.stderr).toContain(`TZ=${cet} is read as ${timeZone}, which changes its clocks at the same times in the years around now`)
+    expect(text.stderr).not.toContain('names no time zone')
+  })
+
   it.each([
     [['--since', '2026-10-20', '--until', '2026-10-15'], 'The window is empty: --since 2026-10-20 is not before --until 2026-10-15'],
     [['--since', 'next tuesday'], 'Invalid --since "next tuesday": use a date (2026-10-15 or 20261015)'],

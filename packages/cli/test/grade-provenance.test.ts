@@ -54,6 +54,25 @@ describe('where a grade came from', () => {
     expect((await runCliAtTerminal(['grade', SONNET, 'c0ffee01', '--user', 'bad', '--db', db])).stdout).toContain('user bad. CS 60.0 → 59.0')
   })
 
+  it('keeps the note of a grade that does not count on its grade event, as of one that counts, and shows it in history and export', async () => {
+    const db = await threeCommits()
+    const scripted = await runCli(['grade', SONNET, 'c0ffee01', '--user', 'bad', '--note', 'broke the cart totals', '--db', db])
+    expect(scripted.stdout).toContain('Recorded with channel cli-script, not counted as your grade')
+    expect((await runCliAtTerminal(['grade', SONNET, 'c0ffee02', '--user', 'good', '--note', 'clean refactor', '--db', db])).code).toBe(0)
+    const selfGrade = factLine({ kind: 'grade', setup: SONNET, project: PROJECT, commit: 'c0ffee03', by: 'agent', agentGrade: 'good', agentNote: 'tests added', at: '2026-06-01T10:00:00Z' })
+    expect((await runCli(['ingest', '--db', db], { input: selfGrade })).code).toBe(0)
+    const exported = JSON.parse((await runCli(['export', '--format', 'json', '--db', db])).stdout) as { collections: { gradeEvents: { commit: string; note?: string }[] } }
+    expect(Object.fromEntries(exported.collections.gradeEvents.map((event) => [event.commit, event.note]))).toEqual({ c0ffee01: 'broke the cart totals', c0ffee02: 'clean refactor', c0ffee03: 'tests added' })
+    const history = jsonData((await runCli(['history', SONNET, '--db', db, '--json'])).stdout, 'history') as { entries: { kind: string; summary: string }[] }
+    expect(history.entries.filter((entry) => entry.kind === 'grade').map((entry) => entry.summary)).toEqual(expect.arrayContaining([
+      'c0ffee01 graded user bad via cli-script (broke the cart totals) — not counted: not the user\'s own channel',
+      'c0ffee02 graded user good via cli-terminal (clean refactor)',
+    ]))
+    // Search reads what counts: the uncounted grade's note is not a lesson of the commit's (see docs/scoring.md).
+    const search = jsonData((await runCli(['search', 'cart totals', '--db', db, '--json'])).stdout, 'search') as { patterns: unknown[]; mistakes: unknown[] }
+    expect([...search.patterns, ...search.mistakes]).toEqual([])
+  })
+
   it('says the score just before the grade, not the one before the commit was first graded', async () => {
     const db = await threeCommits()
     // The agent grades its commit first (CS 60 → 62, as the agent's own grade counts), then the user grades another (62 → 67).

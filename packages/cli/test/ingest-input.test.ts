@@ -159,6 +159,41 @@ describe('ingest of lines without an id, run again', () => {
     expect(await state(db)).toMatchObject({ toolCalls: 2 })
   })
 
+  it('rejects a line whose time says no zone, naming the forms accepted, in whatever zone it is run: it would be another fact from another zone', async () => {
+    const db = join(tempFolder(), 'zoneless.lmdb')
+    const zoneless = factLine({ ...where, kind: 'tool_call', tool: 'bash', ok: true, at: '2026-11-10T10:00:00' })
+    const machine = process.env.TZ
+    try {
+      for (const zone of ['UTC', 'America/New_York']) {
+        process.env.TZ = zone
+        const { code, summary } = await ingest(db, [zoneless, factLine(toolCall(1))])
+        expect(code).toBe(1)
+        expect(summary.rejected).toEqual([{ line: 1, message: expect.stringContaining('field "at" "2026-11-10T10:00:00": a date-time needs its zone, Z (UTC) or an offset ±hh:mm, as in 2026-11-10T10:00:00Z or 2026-11-10T10:00:00+02:00') as unknown }])
+      }
+    } finally {
+      if (machine === undefined) delete process.env.TZ
+      else process.env.TZ = machine
+    }
+    expect(await state(db)).toMatchObject({ toolCalls: 1 })
+  })
+
+  it('rejects a line with a field its kind does not take, naming it and the fields taken, instead of storing the rest without it', async () => {
+    const db = join(tempFolder(), 'unknown-fields.lmdb')
+    const { code, summary } = await ingest(db, [
+      factLine({ ...where, kind: 'commit', hash: 'abcd1234', message: 'Add cart', at: '2026-03-01T10:00:00Z' }),
+      factLine({ ...where, kind: 'grade', commit: 'abcd1234', by: 'agent', agentGrade: 'good', user_note: 'lovely', at: '2026-03-01T10:01:00Z' }),
+      factLine({ ...where, kind: 'tool_call', tool: 'bash', ok: false, exit_code: 2, at: '2026-03-01T10:02:00Z' }),
+      factLine({ ...where, kind: 'commit', hash: 'abcd5678', mesage: 'Fix cart', at: '2026-03-01T10:03:00Z' }),
+    ])
+    expect(code).toBe(1)
+    expect(summary).toMatchObject({ ingested: 1, rejected: [
+      { line: 2, message: 'Invalid grade fact: unknown field "user_note" (did you mean "userNote"?); a grade fact takes kind, id, at, setup, project, session, commit, by, agentGrade, userGrade, agentNote, userNote, task, channel, vouched.' },
+      { line: 3, message: expect.stringContaining('unknown field "exit_code" (did you mean "exitCode"?)') as unknown },
+      { line: 4, message: expect.stringContaining('unknown field "mesage" (did you mean "message"?)') as unknown },
+    ] })
+    expect(await state(db)).toMatchObject({ toolCalls: 0 })
+  })
+
   it('takes a project path however it is spelt as the one folder it names: one project, its facts together', async () => {
     const db = join(tempFolder(), 'spelt.lmdb')
     const commit = (project: string, hash: string): string => factLine({ setup: SONNET, project, kind: 'commit', hash, message: 'm', at: '2026-03-01T10:00:00Z' })
@@ -176,6 +211,32 @@ describe('ingest of lines without an id, run again', () => {
     await store.applyFacts([{ ...before, id: new InputFactIds().idOf(before, true) }])
     await store.close()
     expect((await ingest(db, [factLine({ ...line, project: '/w/app/' })])).summary).toMatchObject({ ingested: 0, repeats: 1 })
+  })
+
+  it('takes a line sent again with its project spelt another way for the repeat it is', async () => {
+    const db = join(tempFolder(), 'respelt.lmdb')
+    const line = (project: string, tool = 'bash'): string => factLine({ setup: SONNET, project, kind: 'tool_call', tool, ok: true, at: '2026-03-01T10:05:00Z' })
+    expect((await ingest(db, [line('/x/shop'), line('/x/shop', 'read')])).summary).toMatchObject({ ingested: 2, repeats: 0 })
+    expect((await ingest(db, [line('/x/shop/'), line('/x/../x/shop', 'read')])).summary).toMatchObject({ ingested: 0, repeats: 2 })
+    expect((await ingest(db, [line('//x//shop/.')])).summary).toMatchObject({ ingested: 0, repeats: 1 })
+    expect(await state(db)).toMatchObject({ toolCalls: 2 })
+  })
+
+  it('knows a line an earlier release stored under its project as spelt, among lines spelt alike and otherwise, when that input comes again', async () => {
+    const db = join(tempFolder(), 'spelt-mixed.lmdb')
+    const line = { setup: SONNET, kind: 'tool_call', tool: 'bash', ok: true, at: '2026-03-01T10:05:00Z' }
+    const spellings = ['/w/app/', '/w/app', '/w/app/']
+    // As an earlier release stored these three lines of one input: each id from its project as spelt, counted among the lines spelt alike.
+    const earlierRule = new InputFactIds()
+    const store = openLmdbStore({ databasePath: db })
+    await store.applyFacts(spellings.map((project) => {
+      const before = validateFact({ ...line, project }, { newId: () => 'unnamed' })
+      return { ...validateFact({ ...line, project: '/w/app' }, { newId: () => 'unnamed' }), id: earlierRule.idOf(before, true) }
+    }))
+    await store.close()
+    expect(await state(db)).toMatchObject({ toolCalls: 3 })
+    expect((await ingest(db, spellings.map((project) => factLine({ ...line, project })))).summary).toMatchObject({ ingested: 0, repeats: 3 })
+    expect(await state(db)).toMatchObject({ toolCalls: 3 })
   })
 
   it('rejects a line that gives an id another line of the input gave to a different fact, instead of dropping it as a repeat', async () => {

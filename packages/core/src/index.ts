@@ -35,6 +35,7 @@ export type {
 export { COST_SOURCES, EVIDENCE_SIGNALS, FACT_KINDS, NO_TOKENS } from './facts/facts.js'
 export type { FactDefaults } from './facts/validate-fact.js'
 export { validateFact } from './facts/validate-fact.js'
+export { COMMON_FACT_FIELDS, FACT_FIELDS, TOKEN_FIELDS, checkFactFields } from './facts/fact-fields.js'
 export { createFactIdGenerator, hostFactId } from './facts/fact-ids.js'
 export { LIMITS } from './validation/limits.js'
 export { validateRecord } from './validation/validate-record.js'
@@ -236,7 +237,7 @@ export { addRollupToTotals, emptySetupTotals, totalsOfRollups } from './rollups/
 export type { ProjectDayRecord, ProjectSpan } from './rollups/project-days.js'
 export { ProjectSpans, countsWork, projectDayMove, projectDaySlot, projectDaysOfRollups } from './rollups/project-days.js'
 
-export { toIsoTimestamp } from './time/iso-timestamp.js'
+export { toFactTimestamp, toIsoTimestamp } from './time/iso-timestamp.js'
 export { toTimeWindow } from './time/time-window.js'
-export type { CalendarPeriod } from './time/calendar.js'
-export { TIME_ZONE_FORMS, calendarDayIn, checkTimeZone, machineTimeZone, periodOfDay, utcOffsetProblem } from './time/calendar.js'
+export type { CalendarPeriod, MachineTimeZone } from './time/calendar.js'
+export { TIME_ZONE_FORMS, calendarDayIn, checkTimeZone, machineTimeZone, periodOfDay, readMachineTimeZone, utcOffsetProblem } from './time/calendar.js'

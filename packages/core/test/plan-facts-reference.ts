@@ -3,6 +3,7 @@ import { communicationCap, initialState, isHalted, roundScore } from '../src/sco
 import { addTokens } from '../src/scoring/apply-fact.js'
 import type { CommitFact, Fact, GradeFact, RetrospectiveFact, ToolCallFact } from '../src/facts/facts.js'
 import { NO_TOKENS } from '../src/facts/facts.js'
+import { gradeNote } from '../src/facts/notes.js'
 import type { Grade } from '../src/facts/grade.js'
 import type { FactPlan } from '../src/planning/plan-facts.js'
 import type { PlannedRecord, RecordReader } from '../src/planning/plan-overlay.js'
@@ -259,6 +260,7 @@ function recordEffect(overlay: Overlay, fact: Fact, before: AgentState, after: A
         ...(fact.userGrade === undefined ? {} : { userGrade: fact.userGrade }),
         ...(fact.channel === undefined ? {} : { channel: fact.channel }),
         ...(fact.vouched === true ? { vouched: true } : {}),
+        ...noteOf(fact),
         scoreBefore: before.communication,
         scoreAfter: after.communication,
       })
@@ -461,4 +463,10 @@ function tally(current: GradeTally, grade: Grade | undefined): GradeTally {
 /** Whether a grade counts: the agent's own always; a user grade from the user's own channels, vouched for, or recorded without a channel. */
 function counts(fact: GradeFact): boolean {
   return fact.by === 'agent' || fact.channel === undefined || fact.vouched === true || fact.channel === 'slash-command' || fact.channel === 'cli-terminal'
+}
+
+/** The note a grade event keeps (see `gradeNote`), as the field it is written in. */
+function noteOf(fact: GradeFact): { note?: string } {
+  const note = gradeNote(fact)
+  return note === undefined ? {} : { note }
 }

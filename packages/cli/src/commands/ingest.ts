@@ -1,6 +1,6 @@
 import { createReadStream, statSync } from 'node:fs'
 import type { Fact, SkippedFact } from '@agent-tracker/core'
-import { REPEAT, checkHostFact, expandCommitPrefixes, factsOnAnotherSetupsCommit, gradeWithoutCommitReason, gradesWithoutCommit, isCountedGrade, validateFact } from '@agent-tracker/core'
+import { REPEAT, checkFactFields, checkHostFact, expandCommitPrefixes, factsOnAnotherSetupsCommit, gradeWithoutCommitReason, gradesWithoutCommit, isCountedGrade, validateFact } from '@agent-tracker/core'
 import type { LmdbStore } from '@agent-tracker/lmdb-store'
 import { isLmdbStoreError } from '@agent-tracker/lmdb-store'
 import { CliError, EXIT } from '../cli-error.js'
@@ -61,7 +61,8 @@ export async function ingestCommand(ctx: CommandContext, options: { file?: strin
   const storeOf = (): LmdbStore => (opened ??= ctx.openStore('write'))
   const rejected: IngestedLine[] = []
   const ignored: IngestedLine[] = []
-  let pending: { line: number; fact: Fact }[] = []
+  /** Lines to store; `earlier` is the id an earlier release gave a line's fact, where it differs (see {@link InputFactIds.idsOf}). */
+  let pending: { line: number; fact: Fact; earlier?: string }[] = []
   let lines = 0
   let ingested = 0
   let repeats = 0
@@ -110,6 +111,16 @@ export async function ingestCommand(ctx: CommandContext, options: { file?: strin
       else uncountedGrades += 1
     }
   }
+  /** The lines of a batch but those stored under the id an earlier release gave them: counted as the repeats they are. */
+  const withoutStoredBefore = async (batch: readonly { line: number; fact: Fact; earlier?: string }[]): Promise<readonly { line: number; fact: Fact }[]> => {
+    const earlier = batch.flatMap((entry) => (entry.earlier === undefined ? [] : [entry.earlier]))
+    if (earlier.length === 0) return batch
+    const stored = await storeOf().knownFactIds(earlier)
+    if (stored.size === 0) return batch
+    const kept = batch.filter((entry) => entry.earlier === undefined || !stored.has(entry.earlier))
+    repeats += batch.length - kept.length
+    return kept
+  }
   /** Writes a batch; when the database is nearly full, as much of it as fits, in halves, before giving up. */
   const writeFitting = async (batch: readonly { line: number; fact: Fact }[]): Promise<void> => {
     try {
@@ -129,10 +140,11 @@ export async function ingestCommand(ctx: CommandContext, options: { file?: strin
   }
   const flush = async (): Promise<void> => {
     if (pending.length === 0) return
-    const batch = pending
+    const taken = pending
     pending = []
-    await writeFitting(batch)
-    lastCommittedLine = batch.at(-1)?.line ?? lastCommittedLine
+    const batch = await withoutStoredBefore(taken)
+    if (batch.length > 0) await writeFitting(batch)
+    lastCommittedLine = taken.at(-1)?.line ?? lastCommittedLine
     progress.update(lines, undefined, `${String(ingested)} stored`)
   }
   const stop = (signal: NodeJS.Signals): void => {
@@ -154,6 +166,8 @@ export async function ingestCommand(ctx: CommandContext, options: { file?: strin
         if (text.trim() === '') continue
         try {
           const parsed: unknown = JSON.parse(text)
+          // A field the kind does not take (`user_note`, `mesage`) would be dropped: the whole line is refused instead, naming it.
+          checkFactFields(parsed)
           const checked = checkHostFact(validateFact(parsed, { newId: () => UNNAMED, now: () => ctx.now() }), ctx.now())
           // What only the user may do comes in vouched for, or not at all (the CLI's own commands refuse it inside an agent session).
           const userCall = provenance.vouched ? undefined : usersOwnCall(checked)
@@ -167,17 +181,21 @@ export async function ingestCommand(ctx: CommandContext, options: { file?: strin
             fact = validateFact({ ...claims, channel: provenance.channel, ...(provenance.vouched ? { vouched: true } : {}) })
           }
           // Derived from the fact as it is stored — a grade vouched for gets another id than the same line's uncounted
-          // grade — but for its project as the line spells it: a line an earlier release stored under `/w/app/`, before
-          // paths were written as the hosts write them, is the same fact, not a new one, when its input comes again.
-          if (!namesId(parsed)) fact = validateFact({ ...fact, id: ids.idOf({ ...fact, project: spelt(parsed, fact.project) }, givesTime(parsed)) })
-          else {
+          // grade, and `/w/app/` and `/w/app` are one project — with the id an earlier release derived from the path as
+          // the line spelt it: a line stored under that one is the same fact, not a new one, when its input comes again.
+          let earlier: string | undefined
+          if (!namesId(parsed)) {
+            const derived = ids.idsOf(fact, spelt(parsed, fact.project), givesTime(parsed))
+            fact = validateFact({ ...fact, id: derived.id })
+            earlier = derived.earlier
+          } else {
             const clash = ids.clashOf(fact, givesTime(parsed), line)
             if (clash !== undefined) {
               rejected.push({ line, message: `field "id" is ${JSON.stringify(fact.id)}, which line ${String(clash)} gave to a different fact; an id names one fact: give each fact an id of its own, or none (ingest then derives one from the fact).` })
               continue
             }
           }
-          pending.push({ line, fact })
+          pending.push(earlier === undefined ? { line, fact } : { line, fact, earlier })
         } catch (error) {
           const message = error instanceof SyntaxError ? `not valid JSON (${error.message})` : describeFailure(error).message
           rejected.push({ line, message })

@@ -31,13 +31,41 @@ export class InputFactIds {
    */
   readonly #named = new Map<string, string>()
 
+  /**
+   * Of the contents in {@link #seen}: how many of the facts counted there had their project spelt
+   * otherwise by their line (`/w/app/` for `/w/app`). Only inputs that spell paths so hold entries.
+   */
+  readonly #otherSpellings = new Map<string, number>()
+
+  /** {@link #seen} for the contents of such facts with their project as spelt: what an earlier release derived ids from. */
+  readonly #speltSeen = new Map<string, number>()
+
   /** The id of the next fact without one; `timed` when its line gave its time (`at`). */
   idOf(fact: Fact, timed: boolean): string {
+    return this.idsOf(fact, fact.project, timed).id
+  }
+
+  /**
+   * The id of the next fact without one, its project as stored (see core's `normalProjectPath`),
+   * and — where it differs — the id an earlier release gave the same line, derived from its project
+   * as the line spelt it (`spelt`) and counted among the lines spelt so. A line stored under either
+   * id is the same fact: a line sent again with its path spelt another way (`/w/app/`, `/w/x/../app`)
+   * is a repeat, and so is a line an earlier release stored.
+   */
+  idsOf(fact: Fact, spelt: string, timed: boolean): { readonly id: string; readonly earlier?: string } {
     const content = contentOf(fact, timed)
     const key = content.toString('latin1', 0, 16)
     const occurrence = (this.#seen.get(key) ?? 0) + 1
     this.#seen.set(key, occurrence)
-    return `ingest:${createHash('sha256').update(content).update(`\n${String(occurrence)}`).digest('hex').slice(0, 40)}`
+    const id = idOfContent(content, occurrence)
+    const others = this.#otherSpellings.get(key) ?? 0
+    if (spelt === fact.project) return others === 0 ? { id } : { id, earlier: idOfContent(content, occurrence - others) }
+    this.#otherSpellings.set(key, others + 1)
+    const speltContent = contentOf({ ...fact, project: spelt }, timed)
+    const speltKey = speltContent.toString('latin1', 0, 16)
+    const speltOccurrence = (this.#speltSeen.get(speltKey) ?? 0) + 1
+    this.#speltSeen.set(speltKey, speltOccurrence)
+    return { id, earlier: idOfContent(speltContent, speltOccurrence) }
   }
 
   /**
@@ -54,6 +82,11 @@ export class InputFactIds {
     }
     return earlier.startsWith(content) ? undefined : Number(earlier.slice(8))
   }
+}
+
+/** The id of the `occurrence`th fact of one content in an input. */
+function idOfContent(content: Buffer, occurrence: number): string {
+  return `ingest:${createHash('sha256').update(content).update(`\n${String(occurrence)}`).digest('hex').slice(0, 40)}`
 }
 
 /** The digest of what a fact says: without its id, and without a time its line did not give (see {@link InputFactIds}). */

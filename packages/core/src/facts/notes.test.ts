@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { createFactScript } from '../testing/fact-script.js'
 import { createMemoryStore } from '../testing/memory-store.js'
 import { LIMITS } from '../validation/limits.js'
-import { noteTooLong, withNote } from './notes.js'
+import { gradeNote, noteTooLong, withNote } from './notes.js'
 
 const SETUP = 'build@fake/m1'
 const PROJECT = '/work/shop'
@@ -47,5 +47,17 @@ describe("the user's notes on a commit", () => {
     expect(await store.get('retrospectives', [SETUP, 'c0ffee1'])).toMatchObject({ agentGrade: 2, agentNote: 'learned to test totals\ntested\nsecond lesson' })
     const big = await store.applyFacts([s.retrospective('c0ffee1', { agentNote: 'z'.repeat(LIMITS.textBytes - 20) })])
     expect(big).toMatchObject({ applied: 0, skipped: [{ reason: expect.stringContaining('would pass 256 KiB') as unknown }] })
+  })
+})
+
+describe('the note a grade event keeps', () => {
+  it("is the grader's own, then the other's on a line of its own; the grader's alone when both would pass the limit", () => {
+    expect(gradeNote({ by: 'user' })).toBeUndefined()
+    expect(gradeNote({ by: 'user', userNote: 'mine' })).toBe('mine')
+    expect(gradeNote({ by: 'user', agentNote: 'its' })).toBe('its')
+    expect(gradeNote({ by: 'user', userNote: 'mine', agentNote: 'its' })).toBe('mine\nits')
+    expect(gradeNote({ by: 'agent', userNote: 'mine', agentNote: 'its' })).toBe('its\nmine')
+    const long = 'x'.repeat(LIMITS.textBytes - 10)
+    expect(gradeNote({ by: 'user', userNote: long, agentNote: 'a note of twenty chars' })).toBe(long)
   })
 })

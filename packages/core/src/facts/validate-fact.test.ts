@@ -39,6 +39,7 @@ describe('validateFact', () => {
     [{ ...base, kind: 'bug', by: 'ci' }, 'Invalid bug fact: field "by" is "ci"; accepted are "agent" and "user".'],
     [{ ...base, kind: 'usage', tokens: { input: -5 } }, 'Invalid fact: field "tokens.input" must be a number from 0 to 1000000000, got -5.'],
     [{ ...base, kind: 'push', at: 'soon' }, 'Invalid push fact: Invalid field "at" "soon": use an ISO 8601 date'],
+    [{ ...base, kind: 'push', at: '2026-11-10T10:00:00' }, 'Invalid push fact: Invalid field "at" "2026-11-10T10:00:00": a date-time needs its zone, Z (UTC) or an offset ±hh:mm'],
     [{ ...base, kind: 'push', setup: 'build@x' }, 'Invalid push fact: Invalid setup id "build@x"'],
     [{ kind: 'push', setup: 'build', project: '/p', at: base.at }, 'Invalid push fact: field "id" is required: a non-empty string.'],
     [{ ...base, kind: 'usage', cost: 1, costSource: 'guess' }, 'Invalid usage fact: field "costSource" is "guess"; accepted are "host", "estimate", "unknown".'],

@@ -7,7 +7,7 @@ import type { GradeChannel } from './grade-channel.js'
 import { GRADE_CHANNELS, isGradeChannel } from './grade-channel.js'
 import { parseGrade } from './grade.js'
 import { parseSetupId } from './setup-id.js'
-import { toIsoTimestamp } from '../time/iso-timestamp.js'
+import { toFactTimestamp } from '../time/iso-timestamp.js'
 import { LIMITS, nestingDepth, utf8Bytes } from '../validation/limits.js'
 import { FULL_COMMIT_HASH_ACCEPTED, isFullCommitHash } from '../validation/host-facts.js'
 
@@ -73,7 +73,7 @@ function base(fields: Fields, defaults: FactDefaults): FactBase {
   const setup = requiredText(fields, 'setup', LIMITS.keyPartBytes)
   parseSetupId(setup)
   const session = optionalText(fields, 'session', LIMITS.keyPartBytes)
-  const made: { -readonly [K in keyof FactBase]: FactBase[K] } = { id, at: toIsoTimestamp(rawAt, 'field "at"'), setup, project: requiredText(fields, 'project', LIMITS.projectBytes) }
+  const made: { -readonly [K in keyof FactBase]: FactBase[K] } = { id, at: toFactTimestamp(rawAt, 'field "at"'), setup, project: requiredText(fields, 'project', LIMITS.projectBytes) }
   if (session !== undefined) made.session = session
   return made
 }

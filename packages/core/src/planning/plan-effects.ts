@@ -1,7 +1,7 @@
 import type { AgentState } from '../scoring/agent-state.js'
 import type { CommitFact, Fact, GradeFact, RetrospectiveFact, ToolCallFact } from '../facts/facts.js'
 import { isCountedGrade } from '../facts/grade-channel.js'
-import { noteTooLong, withNote } from '../facts/notes.js'
+import { gradeNote, noteTooLong, withNote } from '../facts/notes.js'
 import type { Mutable } from '../mutable.js'
 import type { PlanOverlay, PlanSlot } from './plan-overlay.js'
 import type { CollectionRecords, RetrospectiveRecord, UsageRecord } from '../store/records.js'
@@ -88,6 +88,7 @@ export function recordEffect(overlay: PlanOverlay, fact: SingleFact, communicati
         ...(fact.userGrade === undefined ? {} : { userGrade: fact.userGrade }),
         ...(fact.channel === undefined ? {} : { channel: fact.channel }),
         ...(fact.vouched === true ? { vouched: true } : {}),
+        ...noteField(gradeNote(fact)),
         scoreBefore: communicationBefore,
         scoreAfter: after.communication,
       })
@@ -123,6 +124,10 @@ export function recordEffect(overlay: PlanOverlay, fact: SingleFact, communicati
     case 'verdict':
       break
   }
+}
+
+function noteField(note: string | undefined): { note?: string } {
+  return note === undefined ? {} : { note }
 }
 
 /** The rollup of the fact's setup, project and day, planned and the plan's own to change. */

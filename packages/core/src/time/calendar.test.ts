@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { calendarDayIn, checkTimeZone, machineTimeZone, periodOfDay, utcOffsetProblem } from './calendar.js'
+import { calendarDayIn, checkTimeZone, machineTimeZone, periodOfDay, readMachineTimeZone, utcOffsetProblem } from './calendar.js'
 
 describe('calendar days and periods in a time zone', () => {
   it('puts an instant on the day it falls on in the zone', () => {
@@ -102,6 +102,44 @@ describe('machineTimeZone', () => {
     expect(new Date(Date.UTC(2026, 5, 15)).getTimezoneOffset()).toBe(180)
     // A rule with a daylight-saving part names a zone of its own.
     expect(machineTimeZone('EST5EDT')).toBe('EST5EDT')
+  })
+})
+
+describe('readMachineTimeZone', () => {
+  const saved = process.env.TZ
+  afterEach(() => {
+    if (saved === undefined) delete process.env.TZ
+    else process.env.TZ = saved
+  })
+
+  it('reads a POSIX rule with daylight saving as the IANA zone that keeps its clock, and says so', () => {
+    // What `date` reads as Central European Time, and JavaScript's clock as UTC.
+    const cet = 'CET-1CEST,M3.5.0,M10.5.0/3'
+    process.env.TZ = cet
+    expect(readMachineTimeZone(cet)).toEqual({ zone: expect.stringMatching(/^Europe\//) as unknown, rule: cet })
+    expect(calendarDayIn('2026-07-01T22:30:00.000Z', readMachineTimeZone(cet).zone)).toBe('2026-07-02')
+    expect(calendarDayIn('2026-01-01T22:30:00.000Z', readMachineTimeZone(cet).zone)).toBe('2026-01-01')
+  })
+
+  it('says which TZ it could not read, and the zone it used instead, so that the caller can warn', () => {
+    // A rule whose clock no zone keeps (an offset of 1:17).
+    const odd = 'XXX-1:17YYY,M3.5.0,M10.5.0/3'
+    process.env.TZ = odd
+    expect(readMachineTimeZone(odd)).toMatchObject({ unread: odd })
+    process.env.TZ = 'Foo/Bar'
+    expect(readMachineTimeZone('Foo/Bar')).toEqual({ zone: 'UTC', unread: 'Foo/Bar' })
+    process.env.TZ = '/home/me/not-a-zone'
+    expect(readMachineTimeZone('/home/me/not-a-zone')).toMatchObject({ unread: '/home/me/not-a-zone' })
+  })
+
+  it('says nothing of a TZ it reads, nor of none', () => {
+    for (const [tz, zone] of [['Europe/Berlin', 'Europe/Berlin'], ['UTC-5', 'UTC+05:00'], [':/usr/share/zoneinfo/Asia/Tokyo', 'Asia/Tokyo']] as const) {
+      process.env.TZ = tz
+      expect(readMachineTimeZone(tz)).toEqual({ zone })
+    }
+    process.env.TZ = 'Asia/Tokyo'
+    expect(readMachineTimeZone(undefined)).toEqual({ zone: 'Asia/Tokyo' })
+    expect(readMachineTimeZone('  ')).toEqual({ zone: 'Asia/Tokyo' })
   })
 })
 

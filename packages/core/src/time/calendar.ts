@@ -1,10 +1,12 @@
 import { TrackerError } from '../errors.js'
+import { ianaZoneOfRule, parsePosixRule } from './posix-tz.js'
 
 /** Calendar periods reports group by. */
 export type CalendarPeriod = 'day' | 'week' | 'month'
 
 /** What a time zone may be given as, for errors and help texts. */
 export const TIME_ZONE_FORMS = 'an IANA name such as Europe/Stockholm or America/New_York, UTC, or an offset such as +01:00'
+
 
 /** `+01:00`, `-0530`, `UTC+2`, `GMT-03:30`: a fixed offset from UTC. */
 const OFFSET = /^(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?$/i
@@ -92,12 +94,42 @@ function posixOffset(tz: string): string | undefined {
  * daylight-saving part (`UTC-5`, `GMT+3`) is read as POSIX reads it: hours west of UTC.
  */
 export function machineTimeZone(tz: string | undefined, resolveLink: (path: string) => string | undefined = () => undefined): string {
+  return readMachineTimeZone(tz, resolveLink).zone
+}
+
+/** The machine's zone (see {@link machineTimeZone}), and the `TZ` it could not read, if any: what to warn of. */
+export interface MachineTimeZone {
+  readonly zone: string
+  /** `TZ` as given, when it names no zone agent-tracker reads (a name no zone has, a rule no zone keeps): `zone` is then a guess. */
+  readonly unread?: string
+  /** `TZ` as given, when it is a POSIX rule with daylight saving that `zone`, an IANA zone, keeps (see `ianaZoneOfRule`). */
+  readonly rule?: string
+}
+
+/**
+ * {@link machineTimeZone}, saying when `TZ` was set but named no zone this reads — `Mars/Olympus`,
+ * a file that is no zoneinfo file — so that the caller can warn: the zone used instead is the
+ * runtime's or the clock's offset, not the zone the user meant. A POSIX rule with daylight saving
+ * (`CET-1CEST,M3.5.0,M10.5.0/3`, which `date` follows but JavaScript's clock does not: it runs on
+ * UTC) is read as the IANA zone that keeps the same clock in the years around now (`rule` says so);
+ * one that no zone keeps is not read.
+ */
+export function readMachineTimeZone(tz: string | undefined, resolveLink: (path: string) => string | undefined = () => undefined): MachineTimeZone {
   const given = tz?.replace(/^:/, '').trim() ?? ''
   if (given !== '') {
     const named = given.startsWith('/') ? zoneOfFile(resolveLink(given) ?? given) : given
     const zone = named === undefined ? undefined : (posixOffset(named) ?? zoneOrUndefined(named))
-    if (zone !== undefined) return zone
+    if (zone !== undefined) return { zone }
+    const rule = named === undefined ? undefined : parsePosixRule(named)
+    const kept = rule === undefined ? undefined : ianaZoneOfRule(rule, new Date())
+    if (kept !== undefined) return { zone: kept, rule: tz ?? '' }
   }
+  const zone = runtimeTimeZone()
+  return given === '' ? { zone } : { zone, unread: tz ?? '' }
+}
+
+/** The zone the runtime reports, else the clock's offset from UTC now, as a fixed offset. */
+function runtimeTimeZone(): string {
   const reported: unknown = Intl.DateTimeFormat().resolvedOptions().timeZone
   const zone = typeof reported === 'string' && reported !== 'Etc/Unknown' ? zoneOrUndefined(reported) : undefined
   if (zone !== undefined) return zone

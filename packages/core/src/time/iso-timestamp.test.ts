@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { dayOf, isoTimestampOfMs, toIsoTimestamp } from './iso-timestamp.js'
+import { dayOf, isoTimestampOfMs, toFactTimestamp, toIsoTimestamp } from './iso-timestamp.js'
 
 describe('toIsoTimestamp', () => {
   let zone: string | undefined
@@ -37,6 +37,36 @@ describe('toIsoTimestamp', () => {
 
   it('gives the UTC day', () => {
     expect(dayOf('2026-02-23T23:59:59.999Z')).toBe('2026-02-23')
+  })
+})
+
+describe('toFactTimestamp', () => {
+  let zone: string | undefined
+  beforeEach(() => {
+    zone = process.env.TZ
+  })
+  afterEach(() => {
+    if (zone === undefined) delete process.env.TZ
+    else process.env.TZ = zone
+  })
+
+  it('refuses a date-time without a zone, naming Z and ±hh:mm, in every zone the machine may be in', () => {
+    for (const machine of ['UTC', 'America/New_York', 'Asia/Tokyo']) {
+      process.env.TZ = machine
+      for (const text of ['2026-11-10T10:00:00', '2026-11-10T10:00', ' 2026-11-10T10:00:00.250 ']) {
+        expect(() => toFactTimestamp(text, 'field "at"')).toThrow(/^Invalid field "at" .*: a date-time needs its zone, Z \(UTC\) or an offset ±hh:mm, as in 2026-11-10T10:00(:00(\.250)?)?Z or/)
+      }
+    }
+  })
+
+  it('reads a date-time with its zone, and a bare date, to the same instant in every zone the machine may be in', () => {
+    const read = (machine: string): string[] => {
+      process.env.TZ = machine
+      return ['2026-11-10', '2026-11-10T10:00:00Z', '2026-11-10T10:00:00-05:00', '2026-11-10T10:00:00.000Z'].map((text) => toFactTimestamp(text))
+    }
+    expect(read('Asia/Tokyo')).toEqual(['2026-11-10T00:00:00.000Z', '2026-11-10T10:00:00.000Z', '2026-11-10T15:00:00.000Z', '2026-11-10T10:00:00.000Z'])
+    expect(read('America/New_York')).toEqual(read('Asia/Tokyo'))
+    expect(toFactTimestamp(new Date(Date.UTC(2026, 10, 10)))).toBe('2026-11-10T00:00:00.000Z')
   })
 })
 

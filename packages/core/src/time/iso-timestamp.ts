@@ -26,6 +26,25 @@ export function toIsoTimestamp(input: unknown, what = 'timestamp'): string {
   )
 }
 
+/** A date-time that says no zone: `2026-02-23T18:00` or `2026-02-23T18:00:00.5`. */
+const ZONELESS_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/
+
+/**
+ * A stored fact's time (a fact's `at`), normalised as {@link toIsoTimestamp} does, but a date-time
+ * must say its zone (`Z` or `±hh:mm`): read in the machine's zone, the same line sent from
+ * machines in two zones would be two facts at two times. A bare date is midnight UTC anywhere.
+ * @throws {TrackerError} INVALID_TIMESTAMP naming the value and the accepted forms.
+ */
+export function toFactTimestamp(input: unknown, what = 'timestamp'): string {
+  if (typeof input === 'string' && !isCanonicalTimestamp(input) && ZONELESS_DATE_TIME.test(input.trim())) {
+    throw new TrackerError(
+      'INVALID_TIMESTAMP',
+      `Invalid ${what} ${describeValue(input)}: a date-time needs its zone, Z (UTC) or an offset ±hh:mm, as in ${input.trim()}Z or ${input.trim()}+02:00; a stored time is not read in the zone of the machine that reads it (a bare date, 2026-02-23, is midnight UTC).`,
+    )
+  }
+  return toIsoTimestamp(input, what)
+}
+
 /** The UTC calendar day (`YYYY-MM-DD`) of a normalised timestamp. */
 export function dayOf(isoTimestamp: string): string {
   return isoTimestamp.slice(0, 10)

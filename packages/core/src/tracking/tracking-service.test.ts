@@ -105,6 +105,17 @@ describe('TrackingService', () => {
     expect(self.status.state).toMatchObject({ communication: 64, userGrades: { count: 1, sum: 2 }, agentGrades: { count: 1, sum: 2 } })
   })
 
+  it('keeps the note given with a grade on its event, whether the grade counts or not', async () => {
+    await service.recordCommit({ ...here, hash: 'a1b2c3d4', message: 'feat: cart' })
+    const scripted = await service.userGrade({ setup: SETUP, userGrade: 'bad', note: 'broke the totals', channel: 'cli-script' })
+    expect(scripted).toMatchObject({ counted: false, retrospective: undefined, event: { note: 'broke the totals' } })
+    const own = await service.userGrade({ setup: SETUP, userGrade: 'good', note: 'fixed after all', channel: 'cli-terminal' })
+    expect(own).toMatchObject({ counted: true, retrospective: { userNote: 'fixed after all' }, event: { note: 'fixed after all' } })
+    const self = await service.selfGrade({ ...here, grade: 'good', note: 'tests pass' })
+    expect(self.event).toMatchObject({ note: 'tests pass' })
+    expect((await store.find('gradeEvents', { setup: SETUP, order: 'oldest' })).map((event) => event.note)).toEqual(['broke the totals', 'fixed after all', 'tests pass'])
+  })
+
   it('says a grade was not taken when another of the commit got in while it was written (two processes at once)', async () => {
     await service.recordCommit({ ...here, hash: 'a1b2c3d4', message: 'feat: cart' })
     // Another process's grade lands after this one's check and before its write.

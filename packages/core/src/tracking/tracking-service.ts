@@ -13,7 +13,7 @@ import type { AgentStatus } from '../scoring/status.js'
 import { toAgentStatus } from '../scoring/status.js'
 import type { ApplyResult, DeferredBatch, TrackerStore } from '../store/tracker-store.js'
 import { REPEAT } from '../store/tracker-store.js'
-import { isoTimestampOfMs, toIsoTimestamp } from '../time/iso-timestamp.js'
+import { isoTimestampOfMs, toFactTimestamp, toIsoTimestamp } from '../time/iso-timestamp.js'
 import { validateFact } from '../facts/validate-fact.js'
 import { COMMIT_HASH_DIGITS, isFullCommitHash } from '../validation/host-facts.js'
 import { distinctShortHashes } from '../text/short-hashes.js'
@@ -146,7 +146,7 @@ export function createTrackingService(options: TrackingServiceOptions): Tracking
   const newId = options.newId ?? createFactIdGenerator()
 
   const base = (input: FactContext): FactBase => {
-    const made: { -readonly [K in keyof FactBase]: FactBase[K] } = { id: input.id ?? newId(), at: input.at === undefined ? stamp() : toIsoTimestamp(input.at, 'at'), setup: input.setup, project: input.project }
+    const made: { -readonly [K in keyof FactBase]: FactBase[K] } = { id: input.id ?? newId(), at: input.at === undefined ? stamp() : toFactTimestamp(input.at, 'at'), setup: input.setup, project: input.project }
     if (input.session !== undefined) made.session = input.session
     return made
   }
