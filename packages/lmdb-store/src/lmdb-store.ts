@@ -46,6 +46,7 @@ import { SEARCHED_COLLECTIONS, buildSearchIndexes, continueSearchBuild, isSearch
 import type { TreeWrites } from './size-limit.js'
 import { encodedSizeBound, ensureRoom, ensureRoomByPages, factLogSizeBound, indexSizeBound } from './size-limit.js'
 import { closedError, translateWriteError } from './store-errors.js'
+import { countWrite } from './writes-under-way.js'
 
 /** What {@link LmdbStore.repairRollups} found and wrote. */
 export interface RollupRepair {
@@ -531,7 +532,8 @@ export class LmdbStore implements SyncTrackerStore {
   async #writeOffThread<T>(body: () => T): Promise<T> {
     this.#ensureOpen()
     try {
-      return await this.#db.root.childTransaction(() => this.#guardWrite(body))
+      // Counted while under way: the process must not be made to exit meanwhile (see `writesUnderWay`).
+      return await countWrite(this.#db.root.childTransaction(() => this.#guardWrite(body)))
     } catch (error) {
       // A commit that failed after `body` ran (the disk) rolled its shared structures back too.
       reloadStructures(this.#db)
