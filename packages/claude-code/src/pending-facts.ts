@@ -94,6 +94,17 @@ export class PendingFacts {
     return { facts, unwritten, sessions: sessions.size, since: since === undefined ? undefined : new Date(since) }
   }
 
+  /** The facts every file holds now — those a write has taken too — without taking them (a user command reads them). */
+  read(): unknown[] {
+    let names: string[]
+    try {
+      names = readdirSync(this.folder)
+    } catch {
+      return []
+    }
+    return readFacts(names.filter((name) => name.endsWith('.jsonl') || name.endsWith('.taken')).map((name) => join(this.folder, name)))
+  }
+
   /**
    * Takes every file (renamed first, so hooks running meanwhile start new ones), with files a flush
    * that failed left behind; `done` removes them once their facts are written.
@@ -121,23 +132,28 @@ export class PendingFacts {
         // Another hook took it first.
       }
     }
-    const facts = taken.flatMap((file) => {
-      try {
-        return readFileSync(file, 'utf8').split('\n').filter((line) => line.trim() !== '').flatMap((line) => {
-          try {
-            return [JSON.parse(line) as unknown]
-          } catch {
-            return []
-          }
-        })
-      } catch {
-        return []
-      }
-    })
+    const facts = readFacts(taken)
     return { facts, done: () => {
       for (const file of taken) rmSync(file, { force: true })
     } }
   }
+}
+
+/** The facts of pending files, one JSON value a line; a line that is no JSON (cut off), or a file gone meanwhile, gives none. */
+function readFacts(files: readonly string[]): unknown[] {
+  return files.flatMap((file) => {
+    try {
+      return readFileSync(file, 'utf8').split('\n').filter((line) => line.trim() !== '').flatMap((line) => {
+        try {
+          return [JSON.parse(line) as unknown]
+        } catch {
+          return []
+        }
+      })
+    } catch {
+      return []
+    }
+  })
 }
 
 /** Where a pending file's name leaves its session's (`<session>~<pid>-<time>-<n>.jsonl`; a session's name never holds `~`). */
