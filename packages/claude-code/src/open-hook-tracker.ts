@@ -18,7 +18,8 @@ import { PendingFacts } from './pending-facts.js'
 export async function withHookTracker<T>(input: HookInput, options: HookOptions, work: (tracker: Tracker) => Promise<T>, setup?: string): Promise<T> {
   const databasePath = hookDatabasePath(options)
   const pending = new PendingFacts(databasePath).take()
-  const tracker = openTracker({ databasePath, env: options.env, homeDir: options.homeDir, project: hookProject(input, options), flushOnExit: false, ...(options.identity === undefined ? {} : { identity: options.identity }), ...(options.now === undefined ? {} : { now: options.now }) })
+  // The pending folder is taken here, once: the tracker's flush does not take it again.
+  const tracker = openTracker({ databasePath, env: options.env, homeDir: options.homeDir, project: hookProject(input, options), flushOnExit: false, writeKeptFacts: false, ...(options.identity === undefined ? {} : { identity: options.identity }), ...(options.now === undefined ? {} : { now: options.now }) })
   let result: T
   try {
     const facts = validFacts(pending.facts)
@@ -74,7 +75,7 @@ export async function withHookReads<T>(input: HookInput, options: HookOptions & 
   const databasePath = hookDatabasePath(options)
   const pending = new PendingFacts(databasePath)
   // No safety valve and no flush on exit: nothing of this process reaches the database.
-  const tracker = openTracker({ databasePath, env: options.env, homeDir: options.homeDir, project: hookProject(input, options), flushOnExit: false, flush: { maxPending: false, maxAgeMs: false }, exportStatusFile: 'off', migrateOnStart: false, ...(options.identity === undefined ? {} : { identity: options.identity }), ...(options.now === undefined ? {} : { now: options.now }) })
+  const tracker = openTracker({ databasePath, env: options.env, homeDir: options.homeDir, project: hookProject(input, options), flushOnExit: false, flush: { maxPending: false, maxAgeMs: false }, exportStatusFile: 'off', migrateOnStart: false, writeKeptFacts: false, ...(options.identity === undefined ? {} : { identity: options.identity }), ...(options.now === undefined ? {} : { now: options.now }) })
   let result: T
   let recorded: readonly Fact[]
   try {

@@ -46,7 +46,7 @@ import { SEARCHED_COLLECTIONS, buildSearchIndexes, continueSearchBuild, isSearch
 import type { TreeWrites } from './size-limit.js'
 import { encodedSizeBound, ensureRoom, ensureRoomByPages, factLogSizeBound, indexSizeBound } from './size-limit.js'
 import { closedError, translateWriteError } from './store-errors.js'
-import { countWrite } from './writes-under-way.js'
+import { countWrite, writesUnderWay } from './writes-under-way.js'
 
 /** What {@link LmdbStore.repairRollups} found and wrote. */
 export interface RollupRepair {
@@ -500,6 +500,15 @@ export class LmdbStore implements SyncTrackerStore {
     } catch (error) {
       throw new LmdbStoreError('DATABASE_UNWRITABLE', `Could not back up ${this.path} to ${to}: ${(error as Error).message}.`, { path: to, reason: 'write' }, { cause: error })
     }
+  }
+
+  /**
+   * Whether an asynchronous write of this process is under way on lmdb-js's writer thread (of any
+   * store: see `writesUnderWay`), which may be waiting for another process's write lock: a
+   * synchronous write now would wait for that lock on the calling thread.
+   */
+  asyncWriteUnderWay(): boolean {
+    return writesUnderWay().count > 0
   }
 
   /** Flushes and releases the environment; later calls reject with STORE_CLOSED. */
