@@ -17,7 +17,7 @@ import { isNodeHostError } from '../errors.js'
 import type { BackgroundSync, TeamSyncOptions } from '../team/background-sync.js'
 import { createBackgroundSync } from '../team/background-sync.js'
 import { flushOnExit } from './exit-flush.js'
-import { PendingFacts } from './pending-facts.js'
+import { KEPT_AT_EXIT, PendingFacts } from './pending-facts.js'
 import { timeOrderedId } from './fact-id.js'
 import type { StatusExportMode } from './status-export.js'
 import { writeStatusExport } from './status-export.js'
@@ -321,9 +321,6 @@ export class Tracker {
     return files?.migration?.errors === 0 && files.found.includes(statusFile) && !files.changedSince.includes(statusFile)
   }
 }
-
-/** The name the facts a tracker keeps at its exit go under in the pending folder (where Claude Code's hooks name a session). */
-const KEPT_AT_EXIT = 'kept-at-exit'
 
 /** What `work` gives when it settles within `ms`, else undefined (a timer that keeps no process alive). */
 async function withinTime<T>(work: Promise<T>, ms: number): Promise<T | undefined> {

@@ -78,7 +78,8 @@ export class PendingFacts {
     let unwritten = 0
     let since: number | undefined
     for (const name of names) {
-      const taken = name.endsWith('.taken')
+      // Kept at a tracker's exit: a write that could not be made, as a taken file is.
+      const taken = name.endsWith('.taken') || name.startsWith(`${KEPT_AT_EXIT}${SESSION_END}`)
       if (!taken && !name.endsWith('.jsonl')) continue
       let lines: number
       try {
@@ -158,6 +159,9 @@ function readFacts(files: readonly string[]): unknown[] {
   })
 }
 
+/** The name a tracker keeps what its exit could not write under (see `Tracker`), where Claude Code's hooks name a session. */
+export const KEPT_AT_EXIT = 'kept-at-exit'
+
 /** Where a pending file's name leaves its session's (`<session>~<pid>-<time>-<n>.jsonl`; a session's name never holds `~`). */
 const SESSION_END = '~'
 
@@ -174,7 +178,7 @@ function sessionOf(name: string): string {
 export interface WaitingFacts {
   /** Facts waiting in all. */
   readonly facts: number
-  /** Of them, those a write took and did not store (it failed, or is under way). */
+  /** Of them, those a write took and did not store (it failed, or is under way), and those a tracker kept at its exit. */
   readonly unwritten: number
   /** The sessions they come from. */
   readonly sessions: number
