@@ -24,7 +24,23 @@ export interface HookOptions {
   /** Prices responses (Claude Code records no cost); default the price catalogue. */
   readonly estimator?: CostEstimator | undefined
   readonly now?: (() => Date) | undefined
+  /**
+   * Writes the facts waiting in the pending folder in a process of its own (the CLI starts
+   * `agent-tracker hook claude-code --write-pending`, given this event), and says how it went within
+   * `waitMs`: `written`, `failed` (it ended without writing them: see `lastDetachedFailure`), or
+   * `waiting` (still at it: another process holds the write lock). The hooks Claude Code waits for
+   * (a push, `SessionEnd`, a user command) then never wait longer than that: a write waiting for the
+   * lock keeps a process from ending at all (lmdb-js's writer thread), so that write must not be the
+   * hook's own. Without it, the hook writes in its own process, however long that takes.
+   */
+  readonly writeElsewhere?: ((waitMs: number) => Promise<PendingWrite>) | undefined
 }
+
+/** How a write of the pending facts in another process went, within the time a hook waits for it (see `HookOptions.writeElsewhere`). */
+export type PendingWrite = 'written' | 'failed' | 'waiting'
+
+/** How long a hook Claude Code waits for waits for the write of the pending facts (see `HookOptions.writeElsewhere`): well within the 10 s Claude Code gives it. */
+export const HOOK_WRITE_WAIT_MS = 4000
 
 /**
  * The setup of the agent a hook is about: Claude Code's main agent, or the subagent the event came

@@ -74,4 +74,32 @@ export async function runDetachedHook(stdin: string, options: HookOptions, work:
   return reply
 }
 
+/**
+ * The work of `agent-tracker hook claude-code --write-pending`, a process of its own that a hook
+ * Claude Code waits for starts (see `HookOptions.writeElsewhere`): writes the facts waiting in the
+ * pending folder, `stdin` being that hook's event, and writes down how it ended beside the
+ * database, as a detached run does (for `doctor`, and for the hook's answer when it ends in time).
+ * Never throws.
+ */
+export async function runPendingWrite(stdin: string, options: HookOptions): Promise<HookReply> {
+  let reply: HookReply
+  try {
+    const input = readHookInput(stdin)
+    if (input === undefined) return { exitCode: 0 }
+    const { withHookTracker } = await import('./open-hook-tracker.js')
+    await withHookTracker(input, options, () => Promise.resolve())
+    reply = { exitCode: 0 }
+  } catch (error) {
+    reply = trackingFailed(error)
+  }
+  try {
+    const { hookDatabasePath } = await import('./hook-options.js')
+    recordDetachedOutcome(hookDatabasePath(options), hookEventName(stdin) ?? 'unknown', reply)
+  } catch {
+    // Nowhere to write down how it went: the next run tries again.
+  }
+  return reply
+}
+
 export { recordDetachedOutcome } from './detached-outcome.js'
+export type { PendingWrite } from './hook-options.js'

@@ -1,14 +1,17 @@
 import { join } from 'node:path'
 import { isUserCommand } from '@agent-tracker/core/host'
+import type { Tracker } from '@agent-tracker/node-host'
 import { runUserCommand } from '@agent-tracker/node-host'
 import { claudeCodeFolder } from './claude-code-folder.js'
 import { usersOwnCommands } from './command-files.js'
 import type { HookInput } from './hook-input.js'
 import type { HookOptions } from './hook-options.js'
-import { hookProject, hookSetup } from './hook-options.js'
+import { hookDatabasePath, hookProject, hookSetup } from './hook-options.js'
 import type { HookReply } from './hook-reply.js'
 import { blockPrompt } from './hook-reply.js'
-import { withHookTracker } from './open-hook-tracker.js'
+import { lastDetachedFailure } from './detached-outcome.js'
+import { withHookReads, withHookTracker } from './open-hook-tracker.js'
+import { pendingFolder } from './pending-facts.js'
 
 /**
  * `UserPromptSubmit`: the user's own `/grade`, `/bug`, `/reinstate` and `/tracker` — only a user
@@ -26,10 +29,21 @@ export async function userPromptHook(input: HookInput, options: HookOptions): Pr
   const projects = [...new Set([input.cwd, hookProject(input, options)])]
   const folders = [...projects.map((project) => claudeCodeFolder({ global: false, project })), claudeCodeFolder({ global: true, env: options.env, homeDir: options.homeDir })]
   if (folders.some((folder) => usersOwnCommands(join(folder, 'commands')).includes(name))) return { exitCode: 0 }
+  const command = (tracker: Tracker): Promise<string> => runUserCommand(tracker.service, tracker.buffer, { command: name, arguments: args, project: tracker.project, session: input.session, sessionSetup: hookSetup(input, options) })
   try {
-    const reply = await withHookTracker(input, options, (tracker) => runUserCommand(tracker.service, tracker.buffer, { command: name, arguments: args, project: tracker.project, session: input.session, sessionSetup: hookSetup(input, options) }))
-    return blockPrompt(`[agent-tracker] ${reply}`)
+    const { writeElsewhere } = options
+    if (writeElsewhere === undefined) return blockPrompt(`[agent-tracker] ${await withHookTracker(input, options, command)}`)
+    // Answered from this process, written by another: a write lock another process holds keeps the answer waiting 4 s at most.
+    const { result, write } = await withHookReads(input, { ...options, writeElsewhere }, command)
+    return blockPrompt(`[agent-tracker] ${result}${write === 'written' ? '' : ` ${notWrittenYet(write, hookDatabasePath(options))}`}`)
   } catch (error) {
     return blockPrompt(`[agent-tracker] /${name} failed: ${error instanceof Error ? error.message : String(error)}`)
   }
+}
+
+/** What a user command's answer adds when what it recorded is not in the database yet, and why. */
+function notWrittenYet(write: 'failed' | 'waiting', databasePath: string): string {
+  const where = `It waits in ${pendingFolder(databasePath)} and is written with the next write that succeeds`
+  if (write === 'waiting') return `(Not in the database yet: another process holds its write lock — an agent-tracker merge, import or doctor --repair, or a command stopped with Ctrl-Z. ${where}, counted once.)`
+  return `(Not in the database yet: ${lastDetachedFailure(databasePath)?.message ?? 'writing it failed'}. ${where}; agent-tracker doctor says more.)`
 }

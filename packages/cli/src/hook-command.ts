@@ -1,4 +1,5 @@
 import type { HaltMode, SetupIdentity } from '@agent-tracker/core'
+import type { PendingWrite } from '@agent-tracker/claude-code/hook'
 import { hookEventName } from '@agent-tracker/claude-code/hook-input'
 import type { Io } from './io.js'
 import { absolutePath } from './io.js'
@@ -18,6 +19,8 @@ export interface HookFlags {
   readonly foreground: boolean
   /** This process is the detached worker of a `Stop` (internal): how it ends is written down for `doctor`, and it carries on a search-index build under way. */
   readonly detached: boolean
+  /** This process writes the pending facts for a hook that does not wait for the write lock (internal; see `HookOptions.writeElsewhere`). */
+  readonly writePending: boolean
 }
 
 /** The flags of a hook command, and what was wrong with the ones that could not be read. */
@@ -37,7 +40,7 @@ export interface ReadHookFlags {
 export function readHookFlags(args: readonly string[]): ReadHookFlags {
   const [host, ...rest] = args
   if (host !== 'claude-code') throw new Error(`agent-tracker hook serves ${HOOK_HOSTS.join(', ')}, got ${JSON.stringify(host ?? '')}: install it with agent-tracker hooks install claude-code.`)
-  const flags: { -readonly [K in keyof HookFlags]: HookFlags[K] } = { envProtection: true, foreground: false, detached: false }
+  const flags: { -readonly [K in keyof HookFlags]: HookFlags[K] } = { envProtection: true, foreground: false, detached: false, writePending: false }
   const problems: string[] = []
   for (let at = 0; at < rest.length; at++) {
     const given = rest[at] ?? ''
@@ -72,6 +75,7 @@ export function readHookFlags(args: readonly string[]): ReadHookFlags {
     } else if (flag === '--no-env-protection' && equals === -1) flags.envProtection = false
     else if (flag === '--foreground' && equals === -1) flags.foreground = true
     else if (flag === '--detached' && equals === -1) flags.detached = true
+    else if (flag === '--write-pending' && equals === -1) flags.writePending = true
     else problems.push(`Unknown option ${JSON.stringify(given)} of agent-tracker hook claude-code, left out: accepted are --db, --identity, --enforce-halt, --no-env-protection, --foreground.`)
   }
   return { flags, problems }
@@ -103,19 +107,89 @@ export async function runHookCommand(args: readonly string[], io: Io): Promise<n
   const stdin = Buffer.concat(chunks).toString('utf8')
   const event = hookEventName(stdin)
   if (!flags.foreground && !flags.detached && event !== undefined && DETACHED_EVENTS.has(event) && (await detach(args, stdin, io))) return 0
-  const { runClaudeCodeHook, runDetachedHook } = await import('@agent-tracker/claude-code/hook')
+  const { runClaudeCodeHook, runDetachedHook, runPendingWrite } = await import('@agent-tracker/claude-code/hook')
   const databasePath = flags.db === undefined || flags.db.startsWith('~') ? flags.db : absolutePath(io, flags.db)
+  const worker = flags.detached || flags.writePending
   const options = {
     databasePath, env: io.env, homeDir: io.homeDir, envProtection: flags.envProtection,
     ...(flags.identity === undefined ? {} : { identity: flags.identity }),
     ...(flags.enforceHalt === undefined ? {} : { enforceHalt: flags.enforceHalt }),
+    // A hook Claude Code waits for hands its write to a process of its own (see HookOptions.writeElsewhere).
+    ...(worker ? {} : { writeElsewhere: (waitMs: number) => writeElsewhere(args, stdin, io, waitMs) }),
   }
-  // Nobody reads the detached worker's output: it writes down how it ended beside the database, and
-  // then carries on a search-index build under way (see runDetachedHook).
-  const reply = flags.detached ? await runDetachedHook(stdin, options) : await runClaudeCodeHook(stdin, options)
-  if (reply.stdout !== undefined) io.stdout.write(reply.stdout)
-  if (reply.stderr !== undefined) io.stderr.write(reply.stderr)
-  return reply.exitCode
+  // Nobody reads a worker's output: it writes down how it ended beside the database, and a detached
+  // Stop then carries on a search-index build under way (see runDetachedHook). Its time is bounded.
+  const limit = worker ? await limitWorker(stdin, { databasePath, env: io.env, homeDir: io.homeDir }) : undefined
+  try {
+    const reply = flags.writePending ? await runPendingWrite(stdin, options) : flags.detached ? await runDetachedHook(stdin, options) : await runClaudeCodeHook(stdin, options)
+    if (reply.stdout !== undefined) io.stdout.write(reply.stdout)
+    if (reply.stderr !== undefined) io.stderr.write(reply.stderr)
+    return reply.exitCode
+  } finally {
+    clearTimeout(limit)
+  }
+}
+
+/** How long a worker of a hook (a detached `Stop`, a write of the pending facts) may run: its work, then a search-index build's minute. */
+export const WORKER_LIMIT_MS = 90_000
+
+/**
+ * Ends this worker of a hook once {@link WORKER_LIMIT_MS} (or `AGENT_TRACKER_HOOK_WORKER_MS`, for
+ * tests) has passed, writing down why for `doctor`. Its write may wait that long only for a write
+ * lock another process holds — a merge, an import, a command stopped with Ctrl-Z —, and a process
+ * whose write waits for the lock on lmdb-js's writer thread cannot end by itself, nor by
+ * `process.exit()` (that hangs inside lmdb-js): SIGKILL is what ends it. Nothing is lost: what it
+ * took from the pending folder stays there, and its transcript positions were saved only once its
+ * facts were in that folder, so the next hook that writes writes them, each once.
+ */
+async function limitWorker(stdin: string, where: { readonly databasePath: string | undefined; readonly env: Io['env']; readonly homeDir: string }): Promise<NodeJS.Timeout> {
+  const [{ recordDetachedOutcome }, { resolveDatabasePath }, { writesUnderWay }] = await Promise.all([import('@agent-tracker/claude-code/hook'), import('@agent-tracker/node-host/database-path'), import('@agent-tracker/lmdb-store/writes-under-way')])
+  const given = Number(where.env.AGENT_TRACKER_HOOK_WORKER_MS)
+  const limitMs = Number.isInteger(given) && given > 0 ? given : WORKER_LIMIT_MS
+  const timer = setTimeout(() => {
+    try {
+      const databasePath = resolveDatabasePath(where)
+      const seconds = `${String(Math.round(limitMs / 1000))} s`
+      const why = writesUnderWay().count > 0 ? `it waited ${seconds} for the database's write lock, which another process held (an agent-tracker merge, import or doctor --repair, or a command stopped with Ctrl-Z)` : `it did not end within ${seconds}`
+      recordDetachedOutcome(databasePath, hookEventName(stdin) ?? 'unknown', { exitCode: 1, stderr: `${why}, and was stopped; what it read waits in ${databasePath}.pending for the next hook that writes` })
+    } finally {
+      process.kill(process.pid, 'SIGKILL')
+    }
+  }, limitMs)
+  // Only the write it waits for keeps the process going: once its work is done, this keeps nothing alive.
+  timer.unref()
+  return timer
+}
+
+/**
+ * Writes the pending facts in a process of its own — this hook again, with `--write-pending`, given
+ * the event on its stdin — and waits for it `waitMs` at most (see `HookOptions.writeElsewhere`): a
+ * write waiting for another process's lock then keeps that process going, not this hook. `failed`
+ * when it cannot be started (the facts wait for the next hook that writes).
+ */
+async function writeElsewhere(args: readonly string[], event: string, io: Io, waitMs: number): Promise<PendingWrite> {
+  const [childProcess, { thisCliLauncher }] = await Promise.all([import('node:child_process'), import('./hooks/cli-launcher.js')])
+  try {
+    const { node, bin } = thisCliLauncher()
+    const child = childProcess.spawn(node, [bin, 'hook', ...args, '--write-pending'], { detached: true, stdio: ['pipe', 'ignore', 'ignore'], cwd: io.cwd, env: { ...io.env }, windowsHide: true })
+    const ended = new Promise<PendingWrite>((resolve) => {
+      child.once('error', () => { resolve('failed') })
+      child.once('exit', (code) => { resolve(code === 0 ? 'written' : 'failed') })
+    })
+    child.stdin.on('error', () => undefined)
+    child.stdin.end(event)
+    let timer: NodeJS.Timeout | undefined
+    const late = new Promise<PendingWrite>((resolve) => {
+      timer = setTimeout(() => { resolve('waiting') }, waitMs)
+    })
+    const outcome = await Promise.race([ended, late])
+    clearTimeout(timer)
+    // Still writing: it goes on by itself, and this hook answers.
+    child.unref()
+    return outcome
+  } catch {
+    return 'failed'
+  }
 }
 
 /**

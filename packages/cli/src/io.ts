@@ -2,6 +2,7 @@ import { realpathSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { isAbsolute, resolve } from 'node:path'
 import type { AgentSession } from '@agent-tracker/core'
+import { whenWritesSettle } from '@agent-tracker/lmdb-store/writes-under-way'
 import { CliError, EXIT } from './cli-error.js'
 
 /**
@@ -88,14 +89,25 @@ let watchingStdout = false
  * with status 0, as Unix tools do, rather than failing on the next write (EPIPE). Any other failure
  * to write stdout (`> /dev/full`: the disk is full) stops it with one line saying so and status 1,
  * not a stack trace. Pending facts are still flushed by the exit handlers of the hosts that hold any.
+ *
+ * Not while a database write is under way, though: `process.exit()` while lmdb-js's writer thread
+ * has a write (one waiting for another process's write lock, or only committing) hangs the process
+ * for good. Then the exit code is set, the output (a destroyed stream) takes no more, and the process
+ * exits as that write settles — written, as the command meant it to be — however long the other
+ * process holds the lock.
  */
 function stopWhenReaderLeaves(): void {
   if (watchingStdout) return
   watchingStdout = true
+  let stopping = false
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(0)
-    process.stderr.write(`error: could not write the output: ${error.code === 'ENOSPC' ? 'the disk is full' : error.message}.\n`)
-    process.exit(1)
+    // Writes after the first failure fail too: one stop, one line.
+    if (stopping) return
+    stopping = true
+    const code = error.code === 'EPIPE' ? EXIT.ok : EXIT.failure
+    if (code !== EXIT.ok) process.stderr.write(`error: could not write the output: ${error.code === 'ENOSPC' ? 'the disk is full' : error.message}.\n`)
+    process.exitCode = code
+    whenWritesSettle(() => process.exit(code))
   })
 }
 

@@ -46,6 +46,7 @@ import { SEARCHED_COLLECTIONS, buildSearchIndexes, continueSearchBuild, staleSea
 import type { TreeWrites } from './size-limit.js'
 import { encodedSizeBound, ensureRoom, ensureRoomByPages, factLogSizeBound, indexSizeBound } from './size-limit.js'
 import { closedError, translateWriteError } from './store-errors.js'
+import { countWrite, writesUnderWay } from './writes-under-way.js'
 
 /** What {@link LmdbStore.repairRollups} found and wrote. */
 export interface RollupRepair {
@@ -542,6 +543,15 @@ export class LmdbStore implements SyncTrackerStore {
     }
   }
 
+  /**
+   * Whether an asynchronous write of this process is under way on lmdb-js's writer thread (of any
+   * store: see `writesUnderWay`), which may be waiting for another process's write lock: a
+   * synchronous write now would wait for that lock on the calling thread.
+   */
+  asyncWriteUnderWay(): boolean {
+    return writesUnderWay().count > 0
+  }
+
   /** Flushes and releases the environment; later calls reject with STORE_CLOSED. */
   async close(): Promise<void> {
     if (this.#closed) return
@@ -572,7 +582,8 @@ export class LmdbStore implements SyncTrackerStore {
   async #writeOffThread<T>(body: () => T): Promise<T> {
     this.#ensureOpen()
     try {
-      return await this.#db.root.childTransaction(() => this.#guardWrite(body))
+      // Counted while under way: the process must not be made to exit meanwhile (see `writesUnderWay`).
+      return await countWrite(this.#db.root.childTransaction(() => this.#guardWrite(body)))
     } catch (error) {
       // A commit that failed after `body` ran (the disk) rolled its shared structures back too.
       reloadStructures(this.#db)

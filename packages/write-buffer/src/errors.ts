@@ -7,7 +7,7 @@ export interface WriteBufferErrorDetails {
   readonly INVALID_OPTION: { readonly option: 'maxPending' | 'maxAgeMs'; readonly value: unknown; readonly minimum: number }
   /** The wrapped store has no synchronous apply. */
   readonly SYNC_FLUSH_UNSUPPORTED: { readonly operation: 'flushSync' }
-  /** `flushSync()` while an asynchronous flush is under way (it may wait for another process's write lock); the facts are still pending. */
+  /** `flushSync()` while an asynchronous flush, or another asynchronous write of the process, is under way (it may wait for another process's write lock); the facts are still pending. */
   readonly FLUSH_UNDER_WAY: { readonly pending: number }
   /** Pending facts could not be written before closing (or before a direct write); they are still pending. */
   readonly FLUSH_FAILED: { readonly pending: number; readonly errors: readonly string[] }

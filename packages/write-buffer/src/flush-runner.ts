@@ -60,8 +60,9 @@ export class FlushRunner {
 
   /**
    * Applies everything pending synchronously. Never throws; SYNC_FLUSH_UNSUPPORTED is reported, and
-   * so is FLUSH_UNDER_WAY while an asynchronous write is under way: it may be waiting for a write
-   * lock another process holds, and a synchronous write would wait for that lock on this thread.
+   * so is FLUSH_UNDER_WAY while an asynchronous write is under way — this buffer's flush, or any the
+   * store says of (`asyncWriteUnderWay`): it may be waiting for a write lock another process holds,
+   * and a synchronous write would wait for that lock on this thread.
    */
   flushSync(): FlushResult {
     if (this.#queue.length === 0) return EMPTY_FLUSH
@@ -69,9 +70,11 @@ export class FlushRunner {
     if (!supportsSyncApply(inner)) {
       return this.#failed(new WriteBufferError('SYNC_FLUSH_UNSUPPORTED', 'The wrapped store cannot apply facts synchronously; call flush() instead.', { operation: 'flushSync' }))
     }
-    if (this.#writing !== undefined) {
+    // A write of this process under way elsewhere — another store's, a search-build step, a profile — may be waiting for the lock too.
+    const waiting = this.#writing !== undefined ? 'a flush is' : inner.asyncWriteUnderWay?.() === true ? 'another write of this process is' : undefined
+    if (waiting !== undefined) {
       const pending = this.#queue.length
-      return this.#failed(new WriteBufferError('FLUSH_UNDER_WAY', `${String(pending)} pending fact${pending === 1 ? ' was' : 's were'} not written: a flush is still waiting for the database (another process may hold its write lock), and a synchronous write would wait for it too.`, { pending }))
+      return this.#failed(new WriteBufferError('FLUSH_UNDER_WAY', `${String(pending)} pending fact${pending === 1 ? ' was' : 's were'} not written: ${waiting} still waiting for the database (another process may hold its write lock), and a synchronous write would wait for it too.`, { pending }))
     }
     const batch = this.#queue.snapshot()
     try {

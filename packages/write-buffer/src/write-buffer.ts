@@ -87,6 +87,11 @@ export class WriteBuffer implements TrackerStore {
     return this.#queue.length
   }
 
+  /** The facts waiting for the next flush, oldest first (a copy): what a host keeps elsewhere when it cannot wait for the write. */
+  get pendingFacts(): readonly Fact[] {
+    return [...this.#queue.facts]
+  }
+
   /** Counters: pending facts, flushes, facts and entries written, the last error. */
   get stats(): WriteBufferStats {
     return this.#flusher.stats

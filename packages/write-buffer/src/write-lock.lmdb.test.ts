@@ -66,4 +66,34 @@ describe('a flush while another process holds the write lock', () => {
       await buffer.close()
     }
   })
+
+  it('does not write synchronously while another write of the process waits for the lock: flushSync says so at once and keeps the facts', { timeout: 30_000 }, async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'write-lock-'))
+    folders.push(folder)
+    const databasePath = join(folder, 'tracker.lmdb')
+    const store = openLmdbStore({ databasePath })
+    await store.applyFacts(toolCalls('stored', 1))
+    const buffer = withWriteBuffer(store, { maxPending: false, maxAgeMs: false })
+    buffer.append(toolCalls('pending', 2))
+    const { child, exited } = await startWriteLockHolder(databasePath, 'stop')
+    try {
+      // Straight to the store, as a search-build step or an evidence scan writes: not the buffer's flush.
+      const direct = store.applyFacts(toolCalls('direct', 1))
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      const started = Date.now()
+      const result = buffer.flushSync()
+      expect(Date.now() - started).toBeLessThan(1000)
+      expect(result.errors).toEqual(['2 pending facts were not written: another write of this process is still waiting for the database (another process may hold its write lock), and a synchronous write would wait for it too.'])
+      expect(buffer.pendingFacts.map((fact) => fact.id)).toEqual(['pending-0', 'pending-1'])
+      child.kill('SIGCONT')
+      await direct
+      // With nothing of the process waiting, it writes.
+      expect(buffer.flushSync()).toMatchObject({ factsWritten: 2, errors: [] })
+    } finally {
+      child.kill('SIGCONT')
+      await exited
+    }
+    expect((await store.get('setups', [SETUP]))?.state.toolCalls).toBe(4)
+    await buffer.close()
+  })
 })

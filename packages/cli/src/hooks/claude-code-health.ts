@@ -155,5 +155,5 @@ function waitingNote(database: string, now: Date): { level: ClaudeCodeHealth['le
   const one = waiting.facts === 1
   if (waiting.unwritten === 0 && !stale) return { level: 'ok', text: `${facts} of a turn under way ${one ? 'waits' : 'wait'} for its end` }
   const why = waiting.unwritten > 0 ? 'a write to the database failed' : 'their session ended without writing them'
-  return { level: 'finding', text: `${facts} the hooks read (${sessions}${since}) ${one ? 'is' : 'are'} not in the database yet — ${why}: ${one ? 'it waits' : 'they wait'} in ${database}.pending and ${one ? 'goes' : 'go'} in with the next write of a Claude Code hook (the end of any session's turn), counted once` }
+  return { level: 'finding', text: `${facts} the hooks read (${sessions}${since}) ${one ? 'is' : 'are'} not in the database yet — ${why}: ${one ? 'it waits' : 'they wait'} in ${database}.pending and ${one ? 'goes' : 'go'} in with the next write of a Claude Code hook (the end of any session's turn) or of the OpenCode plugin, counted once` }
 }

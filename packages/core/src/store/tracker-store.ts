@@ -260,6 +260,12 @@ export async function visitRecords<C extends CollectionName>(store: TrackerStore
 export interface SyncTrackerStore extends TrackerStore {
   /** Like {@link TrackerStore.applyFacts}, synchronously and always written at once. */
   applyFactsSync(facts: readonly Fact[]): AppliedBatch
+  /**
+   * Whether an asynchronous write of this process is under way — one that may be waiting for a
+   * write lock another process holds, on a thread of its own. A synchronous write would then wait
+   * for that lock on the calling thread, however long it is held. Absent: never.
+   */
+  asyncWriteUnderWay?(): boolean
 }
 
 /** True when the store can apply facts synchronously. */

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os'
 import { join, resolve } from 'node:path'
-import type { SetupIdentity, SetupParts, TrackingService } from '@agent-tracker/core'
-import { createTrackingService, formatSetupId } from '@agent-tracker/core'
+import type { Fact, SetupIdentity, SetupParts, TrackingService } from '@agent-tracker/core'
+import { createTrackingService, formatSetupId, validateFact } from '@agent-tracker/core'
 import type { LmdbStore } from '@agent-tracker/lmdb-store'
 import type { FlushResult, WriteBuffer, WriteBufferOptions } from '@agent-tracker/write-buffer'
 import { WriteBufferError, withWriteBuffer } from '@agent-tracker/write-buffer'
@@ -17,6 +17,7 @@ import { isNodeHostError } from '../errors.js'
 import type { BackgroundSync, TeamSyncOptions } from '../team/background-sync.js'
 import { SYNC_CLOSE_WAIT_MS, createBackgroundSync } from '../team/background-sync.js'
 import { flushOnExit } from './exit-flush.js'
+import { KEPT_AT_EXIT, PendingFacts } from './pending-facts.js'
 import { timeOrderedId } from './fact-id.js'
 import type { StatusExportMode } from './status-export.js'
 import { writeStatusExport } from './status-export.js'
@@ -39,8 +40,15 @@ export interface OpenTrackerOptions extends Omit<DatabaseOptions, 'readOnly'> {
   readonly exportStatusFile?: StatusExportMode | undefined
   /** The write buffer's safety valve and its flush-failure callback. */
   readonly flush?: WriteBufferOptions | undefined
-  /** Flush synchronously on process exit, SIGINT and SIGTERM (keeping the host's own signal handling); default true. */
+  /**
+   * Flush synchronously on process exit, SIGINT and SIGTERM (keeping the host's own signal
+   * handling); default true. What that cannot write at once — another write of this process waits
+   * for the write lock, which a synchronous write would wait for too — is kept in the pending folder
+   * beside the database (see `PendingFacts`) for the next flush of any tracker or Claude Code hook.
+   */
   readonly flushOnExit?: boolean | undefined
+  /** Each flush also writes the facts waiting in the pending folder beside the database (kept at another tracker's exit, or by Claude Code's hooks); default true. */
+  readonly writeKeptFacts?: boolean | undefined
   /** Fact ids where the host gives none; default time-ordered UUIDs (version 7), unique across processes. */
   readonly newId?: (() => string) | undefined
   /** The clock; default the system's. */
@@ -95,7 +103,7 @@ export class Tracker {
     this.identity = options.identity ?? 'agent+model'
     this.buffer = withWriteBuffer(store, options.flush ?? {})
     this.service = createTrackingService({ store: this.buffer, newId: options.newId ?? (() => timeOrderedId()), ...(options.now === undefined ? {} : { now: options.now }) })
-    this.#removeExitFlush = options.flushOnExit === false ? () => undefined : flushOnExit(() => this.flushSync())
+    this.#removeExitFlush = options.flushOnExit === false ? () => undefined : flushOnExit(() => { this.#flushAtExit() })
     this.teamSync = options.team === undefined ? undefined : createBackgroundSync(store, { source: `${hostname()}:${store.path}`, database: store.databaseId }, options.team)
   }
 
@@ -141,7 +149,10 @@ export class Tracker {
    * team database, asks for a background sync (never awaited here). Never throws.
    */
   async flush(): Promise<FlushResult> {
+    const kept = this.#options.writeKeptFacts === false ? undefined : this.#takeKeptFacts()
     const result = await this.buffer.flush()
+    // Written: their files go. Else they stay for the next flush, which finds them again (their ids count them once).
+    if (result.errors.length === 0) kept?.done()
     if (result.errors.length === 0 && result.factsWritten > 0) {
       await this.#exportStatus()
       this.teamSync?.request()
@@ -152,6 +163,42 @@ export class Tracker {
   /** Writes everything pending synchronously (process exit). Never throws. */
   flushSync(): FlushResult {
     return this.buffer.flushSync()
+  }
+
+  /**
+   * The exit flush: writes what is pending synchronously, unless another write of this process is
+   * under way (`FLUSH_UNDER_WAY`: it may be waiting for another process's write lock, and so would
+   * a synchronous write, keeping the process from ending) or the write fails; then the pending
+   * facts are kept in the pending folder beside the database for the next flush. Never throws.
+   */
+  #flushAtExit(): void {
+    const result = this.flushSync()
+    if (result.errors.length === 0 || this.buffer.pendingCount === 0) return
+    try {
+      new PendingFacts(this.store.path).add(KEPT_AT_EXIT, this.buffer.pendingFacts)
+    } catch {
+      // Exiting: nothing left to report to; the facts are lost with the process, as without this.
+    }
+  }
+
+  /** Adds the facts kept in the pending folder to the buffer (a line that is no valid fact is dropped); `done` removes their files once written. */
+  #takeKeptFacts(): { readonly done: () => void } | undefined {
+    const kept = new PendingFacts(this.store.path).take()
+    if (kept.facts.length === 0) return kept
+    const facts = kept.facts.flatMap((fact): Fact[] => {
+      try {
+        return [validateFact(fact)]
+      } catch {
+        return []
+      }
+    })
+    try {
+      this.buffer.append(facts)
+    } catch {
+      // The buffer is closed: they stay for another tracker.
+      return undefined
+    }
+    return kept
   }
 
   /**
