@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { open } from 'lmdb'
 import { describe, expect, it } from 'vitest'
-import { SEARCHED_COLLECTIONS, recordEntry, searchEntryList } from '@agent-tracker/core/store'
+import { SEARCHED_COLLECTIONS, SEARCH_WORDS_VERSION, recordEntry, searchEntryList } from '@agent-tracker/core/store'
 import { createFactScript } from '@agent-tracker/core/testing'
 import { Transcript } from '@agent-tracker/host-import/testing'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
@@ -15,7 +15,7 @@ function leaveSearchIndexesBehind(db: string): void {
   const root = open({ path: db, maxDbs: 32 })
   const meta = root.openDB({ name: 'meta' })
   root.transactionSync(() => {
-    meta.putSync('searchedThrough@2', (meta.get('lastFactSeq') as number) - 1)
+    meta.putSync(`searchedThrough@${String(SEARCH_WORDS_VERSION)}`, (meta.get('lastFactSeq') as number) - 1)
   })
   void root.close()
 }

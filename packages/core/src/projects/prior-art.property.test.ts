@@ -21,6 +21,8 @@ const WORDS = [
   'wrong', 'crash', 'stripe', 'webhooks', 'webhook', 'payment', 'payments', 'class', 'classes', 'i', '42',
   // Combining marks inside words, one word precomposed and decomposed, with and without accents, in compatibility forms.
   'हिन्दी', 'अनुवाद', 'अनार', 'Re\u0301sume\u0301', 'résumé', 'RESUME', 'ｗｅｂｈｏｏｋ', 'йогурт', 'ﬁx', '\u0301',
+  // Scripts read as pairs of characters, alone, in runs, beside Latin letters, past U+FFFF.
+  '数据库', '数据', '连接', '库', 'データ', 'ベース', '데이터를', 'api接口', '𠀀𠀁', 'ー',
 ]
 const GAPS = [' ', ' ', ' ', ', ', ': ', ' — ', ' · ', '/', '-', '_', '\n', '']
 const GRADES: readonly (Grade | undefined)[] = [undefined, -1, 1, 2, 5]

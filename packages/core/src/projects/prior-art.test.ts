@@ -127,6 +127,20 @@ describe('searchPriorArt', () => {
     expect(searchPriorArt('अनार', hindi).patterns).toEqual([])
   })
 
+  it('reads Chinese, Japanese and Korean text as overlapping pairs of characters, so a query of two or more of them finds it', () => {
+    expect(terms('修复了数据库连接问题')).toEqual(['修复', '复了', '了数', '数据', '据库', '库连', '连接', '接问', '问题'])
+    expect(terms('データベース接続を修正')).toEqual(['デー', 'ータ', 'タベ', 'ベー', 'ース', 'ス接', '接続', '続を', 'を修', '修正'])
+    expect(terms('데이터베이스를 연결')).toEqual(['데이', '이터', '터베', '베이', '이스', '스를', '연결'])
+    // Only the run of such letters is cut: the rest of a word stays whole; a lone character is left out, as one-character words are.
+    expect(terms('api接口 Stripe 支払い 库')).toEqual(['api', '接口', 'stripe', '支払', '払い'])
+    // A character past U+FFFF is one character.
+    expect(terms('𠀀𠀁𠀂')).toEqual(['𠀀𠀁', '𠀁𠀂'])
+    const chinese: PriorArtRecords = { ...records, activities: [{ ...base, id: 'z1', project: '/w/shop', at: '2026-01-04T00:00:00.000Z', task: '修复了数据库连接问题', actions: '重试', outcome: 'ok', decisions: '' }] }
+    expect(searchPriorArt('数据库连接', chinese).patterns.map((hit) => hit.title)).toEqual(['修复了数据库连接问题'])
+    expect(searchPriorArt('数据库', chinese).patterns.map((hit) => hit.title)).toEqual(['修复了数据库连接问题'])
+    expect(searchPriorArt('网络', chinese).patterns).toEqual([])
+  })
+
   it('ignores stopwords and finds nothing for unrelated words', () => {
     expect(terms('The payments were failing')).toEqual(['payment', 'fail'])
     expect(terms('retry retries retried')).toEqual(['retry', 'retry', 'retry'])

@@ -6,18 +6,58 @@ const STOPWORDS = new Set('a an and are as at be but by for from has have in int
 /**
  * The version of the rules below that cut a text into terms. Stores that keep terms (as search
  * digests do) keep this beside them, and rebuild what an earlier version cut: version 1 split words
- * at combining marks and normalised nothing.
+ * at combining marks and normalised nothing; version 2 read a run of Chinese, Japanese or Korean
+ * letters as one word.
  */
-export const SEARCH_WORDS_VERSION = 2
+export const SEARCH_WORDS_VERSION = 3
 
 /**
  * Lower-case word stems, without stopwords: the words of the text {@link searchForm} gives (runs of
- * letters, digits and the combining marks after them), less one-character words and stopwords,
- * their English endings stemmed.
+ * letters, digits and the combining marks after them, with the letters of scripts written without
+ * spaces cut into pairs, see {@link cutWords}), less one-character words and stopwords, their
+ * English endings stemmed.
  */
 export function terms(text: string): string[] {
-  return wordTerms(searchForm(text).match(WORDS) ?? [])
+  return wordTerms(cutWords(searchForm(text).match(WORDS) ?? NO_WORDS))
 }
+
+/**
+ * Words as a search reads them: a run of Han, Hiragana, Katakana or Hangul inside a word — scripts
+ * written without spaces between words, or (Korean) with particles joined to them — is cut into its
+ * overlapping pairs of characters (`数据库连接` reads `数据`, `据库`, `库连`, `连接`), as full-text
+ * search engines commonly read these scripts without a dictionary; so a query of two or more such
+ * characters finds the texts that hold them. A run of one character is left out, as one-character
+ * words are. The rest of a word (`api` in `api接口`) stays whole.
+ */
+export function cutWords(words: readonly string[]): readonly string[] {
+  if (!words.some((word) => PAIRED.test(word))) return words
+  const cut: string[] = []
+  for (const word of words) {
+    if (!PAIRED.test(word)) {
+      cut.push(word)
+      continue
+    }
+    for (const part of word.match(PAIRED_PARTS) ?? NO_WORDS) {
+      if (!PAIRED.test(part)) {
+        cut.push(part)
+        continue
+      }
+      // By code point: a Han character past U+FFFF is one character, two UTF-16 units.
+      const characters = Array.from(part)
+      for (let index = 0; index + 1 < characters.length; index++) cut.push(`${characters[index] ?? ''}${characters[index + 1] ?? ''}`)
+    }
+  }
+  return cut
+}
+
+/**
+ * A letter of a script whose words are read in pairs (see {@link cutWords}), or a mark or sign used
+ * with one (Script_Extensions: the Katakana-Hiragana prolonged sound mark `ー`, the iteration mark `々`).
+ */
+const PAIRED = /[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{scx=Hangul}]/u
+
+/** A word's runs of such letters, and the runs between them. */
+const PAIRED_PARTS = /[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{scx=Hangul}]+|[^\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{scx=Hangul}]+/gu
 
 /** The terms of lower-case words: one-character words and stopwords left out, English endings stemmed. */
 export function wordTerms(words: readonly string[]): string[] {
@@ -68,7 +108,7 @@ export function wantedTermCounter(wanted: readonly string[]): (text: string) => 
     if (NON_ASCII.test(text)) {
       const form = searchForm(text)
       if (!probes.some((probe) => form.includes(probe))) return undefined
-      words = form.match(WORDS) ?? NO_WORDS
+      words = cutWords(form.match(WORDS) ?? NO_WORDS)
     } else if (probed !== undefined) {
       words = probed(text.toLowerCase())
     } else {
