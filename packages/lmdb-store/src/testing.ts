@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process'
 import { writeSync } from 'node:fs'
 import type { SearchedCollection, SearchedRecord } from '@agent-tracker/core/store'
 import { SEARCHED_COLLECTIONS } from '@agent-tracker/core/store'
-import { searchDigestOfWords1 } from '@agent-tracker/core/testing'
+import { searchDigestOfWords1, searchDigestOfWords2 } from '@agent-tracker/core/testing'
 import { open } from 'lmdb'
 import { META, SCHEMA_VERSION_KEY, SEARCHED_THROUGH_KEY, SEARCH_BUILD_KEY, SEARCH_DATABASES, searchMarkKeys } from './layout.js'
 import { openTables } from './open-environment.js'
@@ -32,18 +32,28 @@ export async function asSchema2(databasePath: string): Promise<void> {
  * digest with its words cut as they cut them, the indexes marked in step under their key. The
  * database must not be open in this process.
  */
-export async function asSearchWords1(databasePath: string): Promise<void> {
+export function asSearchWords1(databasePath: string): Promise<void> {
+  return asEarlierSearchWords(databasePath, 1)
+}
+
+/** As {@link asSearchWords1}, for version 2 of the search words (a run of Chinese, Japanese or Korean letters one word). */
+export function asSearchWords2(databasePath: string): Promise<void> {
+  return asEarlierSearchWords(databasePath, 2)
+}
+
+async function asEarlierSearchWords(databasePath: string, version: 1 | 2): Promise<void> {
+  const digestOf = version === 1 ? searchDigestOfWords1 : searchDigestOfWords2
   const root = open({ path: databasePath, maxDbs: 32 })
   try {
     const db = openTables(root)
-    const earlier = searchMarkKeys(1)
+    const earlier = searchMarkKeys(version)
     root.transactionSync(() => {
       for (const collection of SEARCHED_COLLECTIONS) {
         const index = db.search[collection]
         if (index === undefined) throw new Error(`${databasePath} has no search index of ${collection}.`)
         for (const { key, value } of db.tables[collection].getRange({ snapshot: false })) {
           if (!Array.isArray(key)) continue
-          index.putSync(searchKey(collection, value.at, key as string[]), searchDigestOfWords1(collection, value))
+          index.putSync(searchKey(collection, value.at, key as string[]), digestOf(collection, value))
         }
       }
       const through = db.meta.get(SEARCHED_THROUGH_KEY)
