@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process'
-import { mkdirSync, readFileSync, readdirSync, statSync, truncateSync, writeFileSync } from 'node:fs'
+import { execFileSync, spawnSync } from 'node:child_process'
+import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, statfsSync, truncateSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ActivityFact } from '@agent-tracker/core'
 import { createFactScript } from '@agent-tracker/core/testing'
@@ -259,5 +259,46 @@ describe('unwritable and locked locations', () => {
     expect(isLmdbStoreError(error, 'DATABASE_UNWRITABLE')).toBe(true)
     expect((error as Error).message).toBe(`The agent-tracker database ${databasePath} cannot be opened: its lock file ${databasePath}-lock is not a regular file. Remove it; LMDB recreates it.`)
     expect((error as LmdbStoreError).details).toEqual({ path: `${databasePath}-lock`, reason: 'lock-file' })
+  })
+})
+
+/** A small file system of its own (tmpfs) in a temporary folder, where the disk can be made full; only as root, where mounting is allowed. */
+function smallDisk(bytes: number): { folder: string; unmount: () => void } | undefined {
+  if (process.getuid?.() !== 0) return undefined
+  const folder = join(tempFolder(), 'disk')
+  mkdirSync(folder)
+  if (spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${String(bytes)}`, 'tmpfs', folder]).status !== 0) return undefined
+  return { folder, unmount: () => { spawnSync('umount', [folder]) } }
+}
+
+describe('a full disk', () => {
+  it('fails a batch with DATABASE_UNWRITABLE saying so, without ending the process, keeps what was stored, and takes the batch once there is room', async (ctx) => {
+    const disk = smallDisk(8 * MIB)
+    if (disk === undefined) {
+      ctx.skip()
+      return
+    }
+    try {
+      const databasePath = join(disk.folder, 'tracker.lmdb')
+      const store = openLmdbStore({ databasePath })
+      const s = createFactScript({ setup: SETUP, project: PROJECT })
+      await store.applyFacts([s.activity('stored before the disk filled')])
+      // Fill the disk but for a few pages: the next batch cannot be committed.
+      const { bavail, bsize } = statfsSync(disk.folder)
+      writeFileSync(join(disk.folder, 'ballast'), Buffer.alloc(Math.max(0, bavail * bsize - 8 * 1024)))
+      const big: ActivityFact[] = Array.from({ length: 200 }, (_, i) => s.activity(`task ${String(i)} ${'x'.repeat(2000)}`))
+      // lmdb-js also rejected a promise of its own that nobody held: unhandled, that ended the process (and fails this test).
+      const failure = await store.applyFacts(big).then(() => undefined, (error: unknown) => error)
+      expect(isLmdbStoreError(failure, 'DATABASE_UNWRITABLE')).toBe(true)
+      expect((failure as Error).message).toMatch(new RegExp(`^Could not write to the agent-tracker database ${databasePath}: the disk holding it is full or failing \\(.+\\)\\. Nothing from this batch was written; free some space and try again\\.$`))
+      expect((await store.find('activities', { setup: SETUP })).map((activity) => activity.task)).toEqual(['stored before the disk filled'])
+      // Room again: the same store takes the batch.
+      rmSync(join(disk.folder, 'ballast'))
+      await store.applyFacts(big)
+      expect((await store.find('activities', { setup: SETUP })).length).toBe(201)
+      await store.close()
+    } finally {
+      disk.unmount()
+    }
   })
 })

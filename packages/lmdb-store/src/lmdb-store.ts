@@ -585,9 +585,11 @@ export class LmdbStore implements SyncTrackerStore {
       // Counted while under way: the process must not be made to exit meanwhile (see `writesUnderWay`).
       return await countWrite(this.#db.root.childTransaction(() => this.#guardWrite(body)))
     } catch (error) {
+      // Taken at once: lmdb-js rejects its own promise of the cause too, which unhandled ends the process.
+      const cause = commitFailure(error)
       // A commit that failed after `body` ran (the disk) rolled its shared structures back too.
       reloadStructures(this.#db)
-      throw translateWriteError(error, { path: this.path, maxDatabaseSize: this.maxDatabaseSize, closed: this.#closed })
+      throw translateWriteError(await cause, { path: this.path, maxDatabaseSize: this.maxDatabaseSize, closed: this.#closed })
     }
   }
 
@@ -722,4 +724,35 @@ function nextTurn<T>(work: () => T): Promise<T> {
   return new Promise<void>((resolve) => {
     setImmediate(resolve)
   }).then(work)
+}
+
+/** How long a failed commit's cause is waited for (lmdb-js gives it as its writer thread says it). */
+const COMMIT_CAUSE_WAIT_MS = 1000
+
+/**
+ * Why a commit failed. lmdb-js rejects a write whose commit failed (a full or failing disk) with
+ * "Commit failed (see commitError for details)", and the cause in a promise of its own
+ * (`commitError`) that rejects once its writer thread has said why: that promise is taken here, at
+ * once, for the cause — left alone, its rejection would end the process as unhandled, printing
+ * lmdb-js's source. Any other error is its own cause.
+ */
+function commitFailure(error: unknown): Promise<unknown> {
+  const detail = (error as { commitError?: unknown } | null | undefined)?.commitError
+  if (!(detail instanceof Promise)) return Promise.resolve(error)
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      resolve(error)
+    }, COMMIT_CAUSE_WAIT_MS)
+    timer.unref()
+    detail.then(
+      () => {
+        clearTimeout(timer)
+        resolve(error)
+      },
+      (cause: unknown) => {
+        clearTimeout(timer)
+        resolve(cause ?? error)
+      },
+    )
+  })
 }

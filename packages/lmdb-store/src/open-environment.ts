@@ -65,7 +65,10 @@ export function openEnvironment(path: string, mapSize: number, readOnly: boolean
     // overlappingSync off: a commit is on disk when transactionSync returns, and lmdb-js then
     // registers no exit hook of its own — that hook closes environments before a host's own
     // 'exit' listener can flush, and a transaction on a closed environment segfaults.
-    const options = { path, noSubdir, mapSize, maxDbs: 32, readOnly, overlappingSync: false }
+    // eventTurnBatching off: lmdb-js wraps the async writes of an event turn in a batch whose own
+    // promise it keeps nowhere, so a failed commit (a full disk) rejected it unhandled, ending the
+    // process; the store's only async writes are its child transactions, each a batch of its own.
+    const options = { path, noSubdir, mapSize, maxDbs: 32, readOnly, overlappingSync: false, eventTurnBatching: false }
     if (readOnly) {
       const root = open(options)
       return { root, ...openTables(root), dataFile }
