@@ -14,15 +14,22 @@ const BOUND_MS = 20_000
 
 /**
  * A CLI command run in a process of its own with the process's real streams (the built CLI), which
- * prints a line 0.5 s in — while its write waits for the lock another process holds — as a command
- * that reports as it goes does. No command prints before its last write today: the line stands for
- * the first one that will.
+ * prints a line once its write is under way — waiting for the lock another process holds — as a
+ * command that reports as it goes does. No command prints before its last write today: the line
+ * stands for the first one that will. (Printed at a fixed time instead, on a loaded machine it could
+ * come before the write began: the command then stops at once, with nothing to wait for.)
  */
 const COMMAND = `
 import { main, processIo } from '@agent-tracker/cli'
+import { writesUnderWay } from '@agent-tracker/lmdb-store/writes-under-way'
 const [databasePath, input] = process.argv.slice(1)
-setTimeout(() => { process.stdout.write('ingesting\\n') }, 500)
+const watch = setInterval(() => {
+  if (writesUnderWay().count === 0) return
+  clearInterval(watch)
+  process.stdout.write('ingesting\\n')
+}, 10)
 process.exitCode = await main(['ingest', '--db', databasePath, '--file', input], processIo())
+clearInterval(watch)
 `
 
 /** Runs {@link COMMAND} with `stdout`; its exit code (null: it had not ended within {@link BOUND_MS}, and was killed) and stderr. */
