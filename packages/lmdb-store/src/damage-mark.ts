@@ -68,8 +68,13 @@ function identityOf(file: string): FileIdentity | undefined {
   }
 }
 
+/**
+ * Whether the marked file is the one now there: by its inode. The device is not compared — it can
+ * change across a reboot or remount (btrfs subvolumes, NFS, LVM) while the file stays the one that
+ * was found damaged.
+ */
 function sameFile(marked: Partial<FileIdentity>, now: FileIdentity | undefined): boolean {
-  return String(marked.dev) === now?.dev && String(marked.ino) === now.ino
+  return String(marked.ino) === now?.ino
 }
 
 /** Forgets earlier damage, and the trails of reads that died (after a deep check found the database intact). */

@@ -75,17 +75,22 @@ export function lockAccessProblem(lockFile: string): string | undefined {
  */
 const LOCK_FILE_ROOM = 64 * 1024
 
+/** The first page of a lock file: its header and the first reader slots. */
+const LOCK_FILE_FIRST_PAGE = 4096
+
 /**
- * Why LMDB could not map the lock file, if so: it is not there yet, or not all of it has blocks on
- * disk, and the file system holding it has less than {@link LOCK_FILE_ROOM} free. LMDB maps the
+ * Why LMDB could not map the lock file, if so: it is not there yet, or its first page has no blocks
+ * on disk, and the file system holding it has less than {@link LOCK_FILE_ROOM} free. LMDB maps the
  * lock file even to read, and a page of it the full disk cannot back takes the process down with
  * SIGBUS — which would look like a damaged database. Undefined when the lock file has all its
  * blocks, there is room, or the free space cannot be told (a runtime without `statfs`).
  */
 export function lockFileRoomProblem(lockFile: string, room: number = LOCK_FILE_ROOM): string | undefined {
   try {
+    // Its first page on disk (its header, and the reader slots of the first processes): as much as
+    // a process maps and touches on open. LMDB leaves the rest of its reader table unwritten.
     const stats = statSync(lockFile)
-    if (stats.size > 0 && stats.blocks * 512 >= stats.size) return undefined
+    if (stats.size > 0 && stats.blocks * 512 >= Math.min(stats.size, LOCK_FILE_FIRST_PAGE)) return undefined
   } catch {
     // Not there yet: LMDB makes it.
   }

@@ -31,12 +31,6 @@ export class InputFactIds {
    */
   readonly #named = new Map<string, string>()
 
-  /**
-   * Of the contents in {@link #seen}: how many of the facts counted there had their project spelt
-   * otherwise by their line (`/w/app/` for `/w/app`). Only inputs that spell paths so hold entries.
-   */
-  readonly #otherSpellings = new Map<string, number>()
-
   /** {@link #seen} for the contents of such facts with their project as spelt: what an earlier release derived ids from. */
   readonly #speltSeen = new Map<string, number>()
 
@@ -58,9 +52,11 @@ export class InputFactIds {
     const occurrence = (this.#seen.get(key) ?? 0) + 1
     this.#seen.set(key, occurrence)
     const id = idOfContent(content, occurrence)
-    const others = this.#otherSpellings.get(key) ?? 0
-    if (spelt === fact.project) return others === 0 ? { id } : { id, earlier: idOfContent(content, occurrence - others) }
-    this.#otherSpellings.set(key, others + 1)
+    // A line spelt as stored had the same id from an earlier release — but for its count among the
+    // lines spelt so, which an input that spells the path both ways makes smaller: that id is then
+    // the one this run gives an earlier line of the same fact, and cannot tell the two apart. So
+    // such a line is a repeat by its own id only (see docs: ingest).
+    if (spelt === fact.project) return { id }
     const speltContent = contentOf({ ...fact, project: spelt }, timed)
     const speltKey = speltContent.toString('latin1', 0, 16)
     const speltOccurrence = (this.#speltSeen.get(speltKey) ?? 0) + 1
