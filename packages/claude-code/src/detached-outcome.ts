@@ -66,3 +66,20 @@ function writeFailure(databasePath: string, failure: DetachedFailure): void {
 function failureFile(databasePath: string): string {
   return join(pendingFolder(databasePath), 'detached-failure.json')
 }
+
+const WORK_RECORDED = Symbol.for('@agent-tracker/claude-code/hook-work-recorded')
+
+/**
+ * Notes that this worker's own work (a detached hook's, a write of the pending facts) is done and
+ * its outcome written down: what it does after (carrying a search-index build on) may be cut short
+ * at the worker's time limit without that being a failure of the hook. Kept on `globalThis`, so that
+ * every copy of this package in the process sees it.
+ */
+export function noteHookWorkRecorded(): void {
+  ;(globalThis as unknown as Record<symbol, boolean | undefined>)[WORK_RECORDED] = true
+}
+
+/** Whether {@link noteHookWorkRecorded} was called in this process. */
+export function hookWorkRecorded(): boolean {
+  return (globalThis as unknown as Record<symbol, boolean | undefined>)[WORK_RECORDED] === true
+}

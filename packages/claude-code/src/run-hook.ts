@@ -1,4 +1,4 @@
-import { recordDetachedOutcome, recordSearchBuildFailure, succeeded } from './detached-outcome.js'
+import { noteHookWorkRecorded, recordDetachedOutcome, recordSearchBuildFailure, succeeded } from './detached-outcome.js'
 import type { HookInput } from './hook-input.js'
 import { hookEventName, readHookInput } from './hook-input.js'
 import type { HookOptions } from './hook-options.js'
@@ -42,6 +42,8 @@ const SEARCH_BUILD_BUDGET_MS = 60_000
 export interface DetachedWork {
   /** How long it carries on a search-index build under way after the hook's work; default 60 s. */
   readonly searchBuildMs?: number | undefined
+  /** When (`Date.now()`) the build must have stopped, however long the hook's work took: the worker's time limit, less a margin. */
+  readonly searchBuildDeadline?: number | undefined
 }
 
 /**
@@ -61,12 +63,14 @@ export async function runDetachedHook(stdin: string, options: HookOptions, work:
     const databasePath = hookDatabasePath(options)
     const event = hookEventName(stdin) ?? 'unknown'
     recordDetachedOutcome(databasePath, event, reply)
+    noteHookWorkRecorded()
     // After a failure, the build waits for a run whose own work succeeded (its failure stays the one written down);
     // an event the hook does not handle names no project to open the database for.
     const input = succeeded(reply) ? readHookInput(stdin) : undefined
     if (input === undefined) return reply
     const { carrySearchBuildOn } = await import('./search-build.js')
-    const built = await carrySearchBuildOn(input, options, work.searchBuildMs ?? SEARCH_BUILD_BUDGET_MS)
+    const budgetMs = Math.max(0, Math.min(work.searchBuildMs ?? SEARCH_BUILD_BUDGET_MS, (work.searchBuildDeadline ?? Number.POSITIVE_INFINITY) - Date.now()))
+    const built = await carrySearchBuildOn(input, options, budgetMs)
     if (built.kind === 'failed') recordSearchBuildFailure(databasePath, event, built.error)
   } catch {
     // Nowhere to write down how it went (no database path, a folder that cannot be written): the next run tries again.
@@ -95,11 +99,12 @@ export async function runPendingWrite(stdin: string, options: HookOptions): Prom
   try {
     const { hookDatabasePath } = await import('./hook-options.js')
     recordDetachedOutcome(hookDatabasePath(options), hookEventName(stdin) ?? 'unknown', reply)
+    noteHookWorkRecorded()
   } catch {
     // Nowhere to write down how it went: the next run tries again.
   }
   return reply
 }
 
-export { recordDetachedOutcome } from './detached-outcome.js'
+export { hookWorkRecorded, recordDetachedOutcome } from './detached-outcome.js'
 export type { PendingWrite } from './hook-options.js'

@@ -7,7 +7,7 @@ import { asSchema2, asSearchWords1 } from '@agent-tracker/lmdb-store/testing'
 import { tempFolder } from '@agent-tracker/test-folders'
 import { describe, expect, it } from 'vitest'
 import { HookSession } from '../test/hook-session.js'
-import { lastDetachedFailure } from './detached-outcome.js'
+import { hookWorkRecorded, lastDetachedFailure } from './detached-outcome.js'
 import { runDetachedHook } from './run-hook.js'
 
 const SETUP = 'claude-code@anthropic/claude-opus-4-8'
@@ -81,9 +81,17 @@ describe('the detached run of a Stop on a database upgraded from schema 2', () =
     expect(second).toMatchObject({ indexes: 'building', messages: 2 })
     expect(second.build?.built).toBeGreaterThan(first.build?.built ?? Infinity)
 
-    session.transcript.prompt('Once more.').response('msg_3', text('three'))
+    // Its worker's time already spent (a write that waited long for another process's lock): the turn is written, the build waits for the next.
+    session.transcript.prompt('And then.').response('msg_3', text('three'))
+    expect(await runDetachedHook(session.input('Stop', { stop_hook_active: false }), session.options, { searchBuildDeadline: Date.now() - 1 })).toEqual({ exitCode: 0 })
+    const third = await readBack(databasePath)
+    expect(third).toMatchObject({ indexes: 'building', messages: 3 })
+    expect(third.build?.built).toBe(second.build?.built)
+    expect(hookWorkRecorded()).toBe(true)
+
+    session.transcript.prompt('Once more.').response('msg_4', text('four'))
     expect(await runDetachedHook(session.input('Stop', { stop_hook_active: false }), session.options)).toEqual({ exitCode: 0 })
-    expect(await readBack(databasePath)).toEqual({ indexes: 'in step', build: undefined, messages: 3, found: before })
+    expect(await readBack(databasePath)).toEqual({ indexes: 'in step', build: undefined, messages: 4, found: before })
     expect(lastDetachedFailure(databasePath)).toBeUndefined()
   })
 })

@@ -121,17 +121,21 @@ export async function runHookCommand(args: readonly string[], io: Io): Promise<n
   // Stop then carries on a search-index build under way (see runDetachedHook). Its time is bounded.
   const limit = worker ? await limitWorker(stdin, { databasePath, env: io.env, homeDir: io.homeDir }) : undefined
   try {
-    const reply = flags.writePending ? await runPendingWrite(stdin, options) : flags.detached ? await runDetachedHook(stdin, options) : await runClaudeCodeHook(stdin, options)
+    // The build after a detached hook's work gets what is left of the worker's time, less a margin (a minute at most).
+    const reply = flags.writePending ? await runPendingWrite(stdin, options) : flags.detached ? await runDetachedHook(stdin, options, { searchBuildDeadline: limit === undefined ? undefined : limit.endsAt - BUILD_MARGIN_MS }) : await runClaudeCodeHook(stdin, options)
     if (reply.stdout !== undefined) io.stdout.write(reply.stdout)
     if (reply.stderr !== undefined) io.stderr.write(reply.stderr)
     return reply.exitCode
   } finally {
-    clearTimeout(limit)
+    clearTimeout(limit?.timer)
   }
 }
 
 /** How long a worker of a hook (a detached `Stop`, a write of the pending facts) may run: its work, then a search-index build's minute. */
 export const WORKER_LIMIT_MS = 90_000
+
+/** A detached hook's search-index build (a minute at most) stops this long before the worker's limit. */
+const BUILD_MARGIN_MS = 5000
 
 /**
  * Ends this worker of a hook once {@link WORKER_LIMIT_MS} (or `AGENT_TRACKER_HOOK_WORKER_MS`, for
@@ -142,12 +146,15 @@ export const WORKER_LIMIT_MS = 90_000
  * took from the pending folder stays there, and its transcript positions were saved only once its
  * facts were in that folder, so the next hook that writes writes them, each once.
  */
-async function limitWorker(stdin: string, where: { readonly databasePath: string | undefined; readonly env: Io['env']; readonly homeDir: string }): Promise<NodeJS.Timeout> {
-  const [{ recordDetachedOutcome }, { resolveDatabasePath }, { writesUnderWay }] = await Promise.all([import('@agent-tracker/claude-code/hook'), import('@agent-tracker/node-host/database-path'), import('@agent-tracker/lmdb-store/writes-under-way')])
+async function limitWorker(stdin: string, where: { readonly databasePath: string | undefined; readonly env: Io['env']; readonly homeDir: string }): Promise<{ readonly timer: NodeJS.Timeout; readonly endsAt: number }> {
+  const [{ hookWorkRecorded, recordDetachedOutcome }, { resolveDatabasePath }, { writesUnderWay }] = await Promise.all([import('@agent-tracker/claude-code/hook'), import('@agent-tracker/node-host/database-path'), import('@agent-tracker/lmdb-store/writes-under-way')])
   const given = Number(where.env.AGENT_TRACKER_HOOK_WORKER_MS)
   const limitMs = Number.isInteger(given) && given > 0 ? given : WORKER_LIMIT_MS
   const timer = setTimeout(() => {
     try {
+      // Its own work done and written down, what it went on with (a search-index build, taken up
+      // again by the next run from where it stopped) is no failure of the hook's: nothing to record.
+      if (hookWorkRecorded()) return
       const databasePath = resolveDatabasePath(where)
       const seconds = `${String(Math.round(limitMs / 1000))} s`
       const why = writesUnderWay().count > 0 ? `it waited ${seconds} for the database's write lock, which another process held (an agent-tracker merge, import or doctor --repair, or a command stopped with Ctrl-Z)` : `it did not end within ${seconds}`
@@ -158,7 +165,7 @@ async function limitWorker(stdin: string, where: { readonly databasePath: string
   }, limitMs)
   // Only the write it waits for keeps the process going: once its work is done, this keeps nothing alive.
   timer.unref()
-  return timer
+  return { timer, endsAt: Date.now() + limitMs }
 }
 
 /**
