@@ -304,6 +304,18 @@ export interface MetaPageDamage {
  * `copyWithMetaPageRebuilt`. Undefined when both are intact, both are damaged, or the file cannot be read.
  */
 export function damagedMetaPage(dataFile: string): MetaPageDamage | undefined {
+  return readDataFile(dataFile, (fd) => {
+    const first = intactMeta(readAt(fd, 0, META_SIZE))
+    if (first === undefined) {
+      const second = findSecondMetaPage(fd)
+      return second === undefined ? undefined : { page: 0, pageSize: second.pageSize }
+    }
+    return intactMeta(readAt(fd, first.pageSize, META_SIZE), first.pageSize) === undefined ? { page: 1, pageSize: first.pageSize } : undefined
+  })
+}
+
+/** `read` of a data file opened for reading, and closed after; undefined when it cannot be opened. */
+function readDataFile<T>(dataFile: string, read: (fd: number) => T | undefined): T | undefined {
   let fd: number
   try {
     fd = openSync(dataFile, 'r')
@@ -311,12 +323,7 @@ export function damagedMetaPage(dataFile: string): MetaPageDamage | undefined {
     return undefined
   }
   try {
-    const first = intactMeta(readAt(fd, 0, META_SIZE))
-    if (first === undefined) {
-      const second = findSecondMetaPage(fd)
-      return second === undefined ? undefined : { page: 0, pageSize: second.pageSize }
-    }
-    return intactMeta(readAt(fd, first.pageSize, META_SIZE), first.pageSize) === undefined ? { page: 1, pageSize: first.pageSize } : undefined
+    return read(fd)
   } finally {
     closeSync(fd)
   }
@@ -340,13 +347,7 @@ export interface CutShort {
  * a read of a page past its end takes the process down with SIGBUS; see `salvageDatabase`.
  */
 export function cutShort(dataFile: string): CutShort | undefined {
-  let fd: number
-  try {
-    fd = openSync(dataFile, 'r')
-  } catch {
-    return undefined
-  }
-  try {
+  return readDataFile(dataFile, (fd) => {
     const metas = readMetas(fd)
     if (typeof metas === 'string') return undefined
     const newestPage = metas[1].txnId > metas[0].txnId ? 1 : 0
@@ -356,9 +357,7 @@ export function cutShort(dataFile: string): CutShort | undefined {
     if (size >= needed) return undefined
     const older = metas[newestPage === 1 ? 0 : 1]
     return { size, needed, pageSize, ...(older.lastPage >= 1n && Number((older.lastPage + 1n) * BigInt(pageSize)) <= size ? { newestOfTwo: newestPage } : {}) }
-  } finally {
-    closeSync(fd)
-  }
+  })
 }
 
 function newestTxnId(fd: number): bigint | undefined {
