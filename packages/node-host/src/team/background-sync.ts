@@ -1,6 +1,7 @@
 import { hostname, userInfo } from 'node:os'
 import type { TrackerStore } from '@agent-tracker/core'
 import type { PostgresStore, PostgresStoreOptions, SyncProgress, SyncSource } from '@agent-tracker/postgres-store'
+import { settlesWithin } from '../time/within-time.js'
 
 /** Where a host syncs to in the background, and as whom. */
 export interface TeamSyncOptions {
@@ -130,22 +131,6 @@ export function createBackgroundSync(local: TrackerStore, from: Pick<SyncSource,
       if (stopping.signal.aborted) void closing?.catch(() => undefined)
       else await closing
     },
-  }
-}
-
-/** True when `work` settles within `ms` (on a timer that keeps no process alive). */
-async function settlesWithin(work: Promise<void>, ms: number): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const late = new Promise<false>((resolve) => {
-    timer = setTimeout(() => {
-      resolve(false)
-    }, ms)
-    timer.unref()
-  })
-  try {
-    return await Promise.race([work.then(() => true as const), late])
-  } finally {
-    clearTimeout(timer)
   }
 }
 

@@ -21,6 +21,7 @@ import { KEPT_AT_EXIT, PendingFacts } from './pending-facts.js'
 import { timeOrderedId } from './fact-id.js'
 import type { StatusExportMode } from './status-export.js'
 import { writeStatusExport } from './status-export.js'
+import { withinTime } from '../time/within-time.js'
 
 /** Options of {@link openTracker}: where the database is, the project the host works in, and how it tracks. */
 export interface OpenTrackerOptions extends Omit<DatabaseOptions, 'readOnly'> {
@@ -321,22 +322,6 @@ export class Tracker {
     const files = folderLegacyStatus(this.project, await this.buffer.listMigrations()).sources.find((source) => source.kind === 'legacy-files')
     const statusFile = join(this.project, '.agent', 'status.json')
     return files?.migration?.errors === 0 && files.found.includes(statusFile) && !files.changedSince.includes(statusFile)
-  }
-}
-
-/** What `work` gives when it settles within `ms`, else undefined (a timer that keeps no process alive). */
-async function withinTime<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const late = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => {
-      resolve(undefined)
-    }, ms)
-    timer.unref()
-  })
-  try {
-    return await Promise.race([work, late])
-  } finally {
-    clearTimeout(timer)
   }
 }
 
