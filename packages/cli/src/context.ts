@@ -13,6 +13,7 @@ import { firstRunText, noDatabaseNotice } from './first-run.js'
 import type { Io } from './io.js'
 import { WORKING_FOLDER, absolutePath, colourEnabled, outputWidth } from './io.js'
 import type { JsonNotice } from './json-envelope.js'
+import { watchLockWaits } from './lock-wait-notice.js'
 import { answerEnvelope, toJsonText } from './json-envelope.js'
 import { parseSizeLimit } from './parse-size.js'
 import type { Column } from './table.js'
@@ -54,10 +55,10 @@ export interface Progress {
   stop(): void
 }
 
-/** What a command runs with: output, colours, the database. */
 /** What an answer from a database marked damaged is called in the warning, by command (default: this answer). */
 const DAMAGED_ANSWER: Readonly<Record<string, string>> = { activity: 'this list', export: 'this export', history: 'this history', retro: 'this list', search: 'this search', report: 'this report' }
 
+/** What a command runs with: output, colours, the database. */
 export class CommandContext {
   readonly io: Io
   readonly json: boolean
@@ -71,6 +72,8 @@ export class CommandContext {
   /** The zone of {@link timeZone}, once read. */
   #timeZone: string | undefined
   readonly #closers: (() => Promise<void>)[] = []
+  /** Whether the writes are watched for waits on the write lock (see {@link #watchLockWaits}). */
+  #lockWatch = false
 
   constructor(io: Io, options: CommonOptions, identity: CommandIdentity = { command: null, commands: [] }) {
     this.io = io
@@ -182,7 +185,21 @@ export class CommandContext {
       }),
     })
     this.#stores.push(store)
+    if (mode === 'write') this.#watchLockWaits(store.path)
     return store
+  }
+
+  /** In a terminal, says when a write of this command waits for another process's write lock (see `watchLockWaits`); once per command. */
+  #watchLockWaits(path: string): void {
+    if (this.json || this.io.stderr.isTTY !== true || this.#lockWatch) return
+    this.#lockWatch = true
+    const stop = watchLockWaits(path, (text) => {
+      this.note(this.colours.yellow(text))
+    })
+    this.onClose(() => {
+      stop()
+      return Promise.resolve()
+    })
   }
 
   /**

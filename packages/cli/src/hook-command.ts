@@ -157,7 +157,8 @@ async function limitWorker(stdin: string, where: { readonly databasePath: string
       if (hookWorkRecorded()) return
       const databasePath = resolveDatabasePath(where)
       const seconds = `${String(Math.round(limitMs / 1000))} s`
-      const why = writesUnderWay().count > 0 ? `it waited ${seconds} for the database's write lock, which another process held (an agent-tracker merge, import or doctor --repair, or a command stopped with Ctrl-Z)` : `it did not end within ${seconds}`
+      // Said only of a write that never got the lock: one that holds it and is slow is no other process's doing.
+      const why = writesUnderWay().waitingSince !== undefined ? `it waited ${seconds} for the database's write lock, which another process held (an agent-tracker merge, import or doctor --repair, or a command stopped with Ctrl-Z)` : `it did not end within ${seconds}`
       recordDetachedOutcome(databasePath, hookEventName(stdin) ?? 'unknown', { exitCode: 1, stderr: `${why}, and was stopped; what it read waits in ${databasePath}.pending for the next hook that writes` })
     } finally {
       process.kill(process.pid, 'SIGKILL')

@@ -33,6 +33,8 @@ export interface RunOptions {
   readonly launcher?: { readonly node: string; readonly bin: string }
   /** The built CLI only: its working folder (`cwd`, empty) is removed before it starts, as a folder deleted under the shell in it. */
   readonly cwdRemoved?: boolean
+  /** The in-process CLI only: its stderr is a terminal (a person watches it). */
+  readonly terminal?: boolean
 }
 
 /**
@@ -61,7 +63,7 @@ export async function runCli(args: readonly string[], options: RunOptions = {}):
   let stderr = ''
   const io: Io = {
     stdout: { write: (text: string) => (stdout += text), isTTY: false },
-    stderr: { write: (text: string) => (stderr += text), isTTY: false },
+    stderr: { write: (text: string) => (stderr += text), isTTY: options.terminal === true },
     stdin: Readable.from(options.input === undefined ? [] : [options.input]),
     env: environment({}, home, options),
     cwd: options.cwd ?? home,

@@ -583,7 +583,12 @@ export class LmdbStore implements SyncTrackerStore {
     this.#ensureOpen()
     try {
       // Counted while under way: the process must not be made to exit meanwhile (see `writesUnderWay`).
-      return await countWrite(this.#db.root.childTransaction(() => this.#guardWrite(body)))
+      return await countWrite((began) =>
+        this.#db.root.childTransaction(() => {
+          began()
+          return this.#guardWrite(body)
+        }),
+      )
     } catch (error) {
       // Taken at once: lmdb-js rejects its own promise of the cause too, which unhandled ends the process.
       const cause = commitFailure(error)

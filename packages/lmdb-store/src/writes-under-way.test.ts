@@ -19,7 +19,7 @@ describe('writesUnderWay', () => {
     await Promise.all([write, second])
     seen.push('awaiter')
     expect(seen).toEqual(['none under way', 'settled', 'awaiter'])
-    expect(writesUnderWay()).toEqual({ count: 0, oldestSince: undefined })
+    expect(writesUnderWay()).toEqual({ count: 0, oldestSince: undefined, waitingSince: undefined })
     await store.close()
   })
 })

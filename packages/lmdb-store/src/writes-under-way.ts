@@ -13,6 +13,11 @@ interface WritesUnderWay {
   count: number
   /** The oldest write under way's start (`Date.now()`), per write. */
   readonly started: Map<number, number>
+  /**
+   * The writes whose transaction has not begun yet: they wait for the write lock (`Date.now()` of
+   * their start). Added after the rest: made where a copy of this package that knew none made the state.
+   */
+  lockWaits?: Map<number, number>
   next: number
   /** Called, once, when the count next comes to 0. */
   waiting: (() => void)[]
@@ -23,16 +28,25 @@ const KEY = Symbol.for('@agent-tracker/lmdb-store/writes-under-way')
 function state(): WritesUnderWay {
   const global = globalThis as unknown as Record<symbol, WritesUnderWay | undefined>
   const kept = global[KEY] ?? { count: 0, started: new Map<number, number>(), next: 0, waiting: [] }
+  kept.lockWaits ??= new Map<number, number>()
   global[KEY] = kept
   return kept
 }
 
-/** How many asynchronous LMDB writes of this process are under way, and since when the oldest is (`Date.now()`; undefined with none). */
-export function writesUnderWay(): { readonly count: number; readonly oldestSince: number | undefined } {
-  const { count, started } = state()
+/**
+ * How many asynchronous LMDB writes of this process are under way, since when the oldest is, and
+ * since when the oldest of those still waiting for the write lock (their transaction not begun:
+ * another process holds the lock) waits (`Date.now()`; undefined with none).
+ */
+export function writesUnderWay(): { readonly count: number; readonly oldestSince: number | undefined; readonly waitingSince: number | undefined } {
+  const { count, started, lockWaits } = state()
+  return { count, oldestSince: oldestOf(started), waitingSince: lockWaits === undefined ? undefined : oldestOf(lockWaits) }
+}
+
+function oldestOf(times: ReadonlyMap<number, number>): number | undefined {
   let oldest: number | undefined
-  for (const at of started.values()) oldest = Math.min(oldest ?? at, at)
-  return { count, oldestSince: oldest }
+  for (const at of times.values()) oldest = Math.min(oldest ?? at, at)
+  return oldest
 }
 
 /**
@@ -46,15 +60,25 @@ export function whenWritesSettle(then: () => void): void {
   else writes.waiting.push(then)
 }
 
-/** Counts `write` (a promise an asynchronous write returned at once) as under way until it settles. */
-export function countWrite<T>(write: Promise<T>): Promise<T> {
+/**
+ * Counts the write `start` starts (it returns the asynchronous write's promise at once) as under
+ * way until it settles, and as waiting for the write lock until it calls `began` (from inside its
+ * transaction, which runs once the lock is held).
+ */
+export function countWrite<T>(start: (began: () => void) => Promise<T>): Promise<T> {
   const writes = state()
   const id = writes.next++
   writes.count += 1
-  writes.started.set(id, Date.now())
+  const now = Date.now()
+  writes.started.set(id, now)
+  writes.lockWaits?.set(id, now)
+  const began = (): void => {
+    writes.lockWaits?.delete(id)
+  }
   const settle = (): void => {
     writes.count -= 1
     writes.started.delete(id)
+    writes.lockWaits?.delete(id)
     if (writes.count > 0) return
     for (const then of writes.waiting.splice(0)) {
       try {
@@ -65,6 +89,13 @@ export function countWrite<T>(write: Promise<T>): Promise<T> {
         })
       }
     }
+  }
+  let write: Promise<T>
+  try {
+    write = start(began)
+  } catch (error) {
+    settle()
+    throw error
   }
   return write.then(
     (value) => {

@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import type { Fact } from '@agent-tracker/core'
 import { describe, expect, it } from 'vitest'
 import { openLmdbStore } from '../src/open-lmdb-store.js'
+import { writesUnderWay } from '../src/writes-under-way.js'
 import { startWriteLockHolder, stallWatch } from '../src/testing.js'
 import { tempFolder } from '@agent-tracker/test-folders'
 
@@ -69,6 +70,34 @@ describe('another process holding the write lock', () => {
       await store.close()
     } finally {
       child.kill('SIGCONT')
+    }
+  })
+
+  it('tells a write that waits for the lock from one that holds it', { timeout: 30_000 }, async () => {
+    const databasePath = join(tempFolder(), 'waiting.lmdb')
+    const store = openLmdbStore({ databasePath })
+    await store.applyFacts([toolCall('before')])
+    // Unhindered, a write is never seen waiting once its transaction ran.
+    const free = store.applyFacts([toolCall('free')])
+    await free
+    expect(writesUnderWay()).toEqual({ count: 0, oldestSince: undefined, waitingSince: undefined })
+    const { child, exited } = await startWriteLockHolder(databasePath, 'stop')
+    try {
+      const asked = Date.now()
+      const write = store.applyFacts([toolCall('during')])
+      await new Promise((resolve) => setTimeout(resolve, 500))
+      const waiting = writesUnderWay()
+      expect(waiting.count).toBe(1)
+      expect(waiting.waitingSince).toBeGreaterThanOrEqual(asked)
+      expect(waiting.waitingSince).toBe(waiting.oldestSince)
+      child.kill('SIGCONT')
+      await write
+      await exited
+      expect(writesUnderWay()).toEqual({ count: 0, oldestSince: undefined, waitingSince: undefined })
+      expect((await store.get('setups', [SETUP]))?.state.toolCalls).toBe(3)
+    } finally {
+      child.kill('SIGCONT')
+      await store.close()
     }
   })
 })
