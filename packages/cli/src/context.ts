@@ -5,6 +5,7 @@ import type * as CliProgress from 'cli-progress'
 import { createMemoryStore } from '@agent-tracker/core/testing'
 import type { LmdbStore } from '@agent-tracker/lmdb-store'
 import { MEMORY_PATH, folderHoldsOtherFiles, isDataFileAbsent, isLmdbStoreError, locateDataFile } from '@agent-tracker/lmdb-store'
+import { quietCommitFailureLogs } from '@agent-tracker/lmdb-store/writes-under-way'
 import { locateDatabase, openDatabase } from '@agent-tracker/node-host/database'
 import pc from 'picocolors'
 import { CliError, EXIT } from './cli-error.js'
@@ -185,7 +186,11 @@ export class CommandContext {
       }),
     })
     this.#stores.push(store)
-    if (mode === 'write') this.#watchLockWaits(store.path)
+    if (mode === 'write') {
+      // lmdb-js's own log of a failed commit is said again, readably, by the error this command ends with.
+      quietCommitFailureLogs()
+      this.#watchLockWaits(store.path)
+    }
     return store
   }
 

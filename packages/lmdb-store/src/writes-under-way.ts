@@ -108,3 +108,30 @@ export function countWrite<T>(start: (began: () => void) => Promise<T>): Promise
     },
   )
 }
+
+/** Whether {@link quietCommitFailureLogs} replaced `console.error` in this process. */
+const QUIET_KEY = Symbol.for('@agent-tracker/lmdb-store/quiet-commit-failures')
+
+/**
+ * For an app that owns its process's stderr (the CLI): lmdb-js logs a failed commit's native
+ * error itself, with its stack (`console.error`), once for each write waiting in the batch, before
+ * it rejects the write whose failure the store turns into an error naming the database and what
+ * to do. From now on in this process, while an asynchronous write of this package is under way,
+ * `console.error` passes on everything but such a log: one Error, with the numeric `code` of
+ * LMDB's native errors (Node's own errors carry a string code). Called again, it does nothing.
+ */
+export function quietCommitFailureLogs(): void {
+  const global = globalThis as unknown as Record<symbol, true | undefined>
+  if (global[QUIET_KEY] === true) return
+  global[QUIET_KEY] = true
+  const original = console.error.bind(console)
+  console.error = (...args: unknown[]): void => {
+    if (args.length === 1 && state().count > 0 && isNativeLmdbError(args[0])) return
+    original(...args)
+  }
+}
+
+/** An Error as lmdb-js's native code makes them: a numeric `code` (an errno or an MDB_ code). */
+function isNativeLmdbError(value: unknown): boolean {
+  return value instanceof Error && typeof (value as { code?: unknown }).code === 'number'
+}
