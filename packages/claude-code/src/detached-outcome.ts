@@ -47,12 +47,18 @@ export function recordSearchBuildFailure(databasePath: string, event: string, er
   writeFailure(databasePath, { at: now.toISOString(), event, work: 'search-index build', message: error instanceof Error ? error.message : String(error) })
 }
 
-/** The last failure a detached hook recorded for the database, if its problem has not gone since. */
-export function lastDetachedFailure(databasePath: string): DetachedFailure | undefined {
+/**
+ * The last failure a detached hook recorded for the database, if its problem has not gone since;
+ * with `since`, only one recorded then or later (what a write started then could have met, not an
+ * older run's failure).
+ */
+export function lastDetachedFailure(databasePath: string, since?: Date): DetachedFailure | undefined {
   try {
     const saved = JSON.parse(readFileSync(failureFile(databasePath), 'utf8')) as Partial<DetachedFailure>
+    if (typeof saved.at !== 'string' || typeof saved.event !== 'string' || typeof saved.message !== 'string') return undefined
+    if (since !== undefined && !(Date.parse(saved.at) >= since.getTime())) return undefined
     // A failure written before the search-index build was carried on here names no work: the hook's.
-    return typeof saved.at === 'string' && typeof saved.event === 'string' && typeof saved.message === 'string' ? { at: saved.at, event: saved.event, work: saved.work === 'search-index build' ? saved.work : 'hook', message: saved.message } : undefined
+    return { at: saved.at, event: saved.event, work: saved.work === 'search-index build' ? saved.work : 'hook', message: saved.message }
   } catch {
     return undefined
   }

@@ -54,8 +54,10 @@ export async function writePendingFacts(input: HookInput, options: HookOptions, 
   const databasePath = hookDatabasePath(options)
   if (longUpgradeOf(databasePath) !== undefined) return false
   if (options.writeElsewhere !== undefined) {
+    const asked = new Date()
     const write = await options.writeElsewhere(HOOK_WRITE_WAIT_MS)
-    if (write === 'failed') throw new Error(lastDetachedFailure(databasePath)?.message ?? 'the facts could not be written; they wait in the pending folder for the next hook that writes')
+    // Only this write's failure is its reason: the failure file may hold an older run's.
+    if (write === 'failed') throw new Error(lastDetachedFailure(databasePath, asked)?.message ?? 'the facts could not be written; they wait in the pending folder for the next hook that writes')
     return write === 'written'
   }
   await withHookTracker(input, options, () => Promise.resolve(), setup)

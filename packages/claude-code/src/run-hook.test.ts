@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest'
 import { gitRepository, headOf } from '../test/git-repository.js'
 import { HookSession } from '../test/hook-session.js'
 import { tempFolder } from '@agent-tracker/test-folders'
+import { recordDetachedOutcome } from './detached-outcome.js'
 import { waitingFacts } from './pending-facts.js'
 import { runClaudeCodeHook } from './run-hook.js'
 import { untrackedSessions } from './untracked-sessions.js'
@@ -229,6 +230,27 @@ describe('the Claude Code hook', () => {
     expect(JSON.parse(graded.stdout ?? '{}')).toEqual({ decision: 'block', reason: expect.stringMatching(new RegExp(`^\\[agent-tracker\\] Graded ${headOf(repo).slice(0, 8)} \\(feat: graded\\) of ${SETUP}: agent good, user excellence\\.`)) as unknown })
     const bad = await session.send('UserPromptSubmit', { prompt: '/grade superb' })
     expect((JSON.parse(bad.stdout ?? '{}') as { reason: string }).reason).toContain('[agent-tracker] /grade failed: Invalid grade')
+  })
+
+  it('says why a user command was not written only from a failure of its own write, not an older run\'s', async () => {
+    const repo = gitRepository(tempFolder('repo-'))
+    const databasePath = join(tempFolder('db-'), 'tracker.lmdb')
+    const session = new HookSession('s-failed', repo, databasePath)
+    await session.call('toolu_1', 'Bash', { command: 'true' }, () => bash(repo, 'true'))
+    // An hour ago, a detached Stop failed: its word stays for doctor.
+    recordDetachedOutcome(databasePath, 'Stop', { exitCode: 1, stderr: 'agent-tracker: the database is full (an hour ago)' }, new Date(Date.now() - 3_600_000))
+    const failing = { ...session.options, writeElsewhere: () => Promise.resolve('failed' as const) }
+    const reason = async (): Promise<string> => (JSON.parse((await runClaudeCodeHook(session.input('UserPromptSubmit', { prompt: '/bug it broke' }), failing)).stdout ?? '{}') as { reason: string }).reason
+    const stale = await reason()
+    expect(stale).toContain('(Not in the database yet: writing it failed.')
+    expect(stale).not.toContain('an hour ago')
+    // The write's own worker wrote down why it failed: that is said.
+    const writeNow = { ...failing, writeElsewhere: () => {
+      recordDetachedOutcome(databasePath, 'UserPromptSubmit', { exitCode: 1, stderr: 'agent-tracker: the disk holding it is full' })
+      return Promise.resolve('failed' as const)
+    } }
+    const fresh = (JSON.parse((await runClaudeCodeHook(session.input('UserPromptSubmit', { prompt: '/bug it broke again' }), writeNow)).stdout ?? '{}') as { reason: string }).reason
+    expect(fresh).toContain('(Not in the database yet: the disk holding it is full.')
   })
 
   it("leaves a /grade the user has a command file of their own for (in the project or their own commands) to that file", async () => {

@@ -34,16 +34,17 @@ export async function userPromptHook(input: HookInput, options: HookOptions): Pr
     const { writeElsewhere } = options
     if (writeElsewhere === undefined) return blockPrompt(`[agent-tracker] ${await withHookTracker(input, options, command)}`)
     // Answered from this process, written by another: a write lock another process holds keeps the answer waiting 4 s at most.
+    const asked = new Date()
     const { result, write } = await withHookReads(input, { ...options, writeElsewhere }, command)
-    return blockPrompt(`[agent-tracker] ${result}${write === 'written' ? '' : ` ${notWrittenYet(write, hookDatabasePath(options))}`}`)
+    return blockPrompt(`[agent-tracker] ${result}${write === 'written' ? '' : ` ${notWrittenYet(write, hookDatabasePath(options), asked)}`}`)
   } catch (error) {
     return blockPrompt(`[agent-tracker] /${name} failed: ${error instanceof Error ? error.message : String(error)}`)
   }
 }
 
-/** What a user command's answer adds when what it recorded is not in the database yet, and why. */
-function notWrittenYet(write: 'failed' | 'waiting', databasePath: string): string {
+/** What a user command's answer adds when what it recorded is not in the database yet, and why (a failure recorded since `asked`). */
+function notWrittenYet(write: 'failed' | 'waiting', databasePath: string, asked: Date): string {
   const where = `It waits in ${pendingFolder(databasePath)} and is written with the next write that succeeds`
   if (write === 'waiting') return `(Not in the database yet: another process holds its write lock — an agent-tracker merge, import or doctor --repair, or a command stopped with Ctrl-Z. ${where}, counted once.)`
-  return `(Not in the database yet: ${lastDetachedFailure(databasePath)?.message ?? 'writing it failed'}. ${where}; agent-tracker doctor says more.)`
+  return `(Not in the database yet: ${lastDetachedFailure(databasePath, asked)?.message ?? 'writing it failed'}. ${where}; agent-tracker doctor says more.)`
 }
