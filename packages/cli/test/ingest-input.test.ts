@@ -256,3 +256,37 @@ describe('ingest of lines without an id, run again', () => {
     expect(await state(db)).toMatchObject({ toolCalls: 1, bugs: 0 })
   })
 })
+
+describe('ingest of a verdict on a suspected bug', () => {
+  const commit = '1111111111111111111111111111111111111111'
+  const fix = '2222222222222222222222222222222222222222'
+  const lines = (db: string, ...more: string[]): Promise<Awaited<ReturnType<typeof runCli>>> => runCli(['ingest', '--trust', '--db', db, '--json'], { input: `${more.join('\n')}\n` })
+  const suspected = (id: string, signal = 'suspected-bug'): string => factLine({ kind: 'evidence', id, setup: SONNET, project: '/w/app', signal, commit, source: fix, at: '2026-03-02T10:00:00Z' })
+  const confirmed = (evidence: string): string => factLine({ kind: 'verdict', setup: SONNET, project: '/w/app', evidence, verdict: 'confirmed', at: '2026-03-03T10:00:00Z' })
+  const status = async (db: string): Promise<{ skillPoints: number; bugs: number }> => {
+    const setup = jsonData((await runCli(['status', SONNET, '--db', db, '--json'])).stdout, 'status') as { state: { skillPoints: number; bugs: number } }
+    return { skillPoints: setup.state.skillPoints, bugs: setup.state.bugs }
+  }
+
+  it('counts a confirmation as bug --confirm does — the user\'s bug, SP −1 — once, however often it comes or is confirmed again', async () => {
+    const db = join(tempFolder(), 'tracker.lmdb')
+    expect((await lines(db, factLine({ kind: 'commit', setup: SONNET, project: '/w/app', hash: commit, at: '2026-03-01T10:00:00Z' }), suspected('e1'))).code).toBe(0)
+    const before = await status(db)
+    const first = await lines(db, confirmed('e1'))
+    expect(first.code, first.stderr).toBe(0)
+    expect(await status(db)).toEqual({ skillPoints: before.skillPoints - 1, bugs: before.bugs + 1 })
+    // The same verdict again, and the same confirmation by the command: nothing more.
+    expect((jsonData((await lines(db, confirmed('e1'))).stdout, 'ingest') as IngestSummary).repeats).toBe(2)
+    expect((await runCli(['bug', '--confirm', 'e1', '--db', db])).stdout).toContain('is already confirmed; nothing recorded')
+    expect(await status(db)).toEqual({ skillPoints: before.skillPoints - 1, bugs: before.bugs + 1 })
+  })
+
+  it('takes the evidence from earlier in the same input, and refuses a confirmation of evidence that is no suspected bug, saying why', async () => {
+    const db = join(tempFolder(), 'tracker.lmdb')
+    const run = await lines(db, factLine({ kind: 'commit', setup: SONNET, project: '/w/app', hash: commit, at: '2026-03-01T10:00:00Z' }), suspected('e2'), confirmed('e2'), suspected('r1', 'revert'), confirmed('r1'))
+    expect(run.code).toBe(1)
+    const summary = jsonData(run.stdout, 'ingest') as IngestSummary
+    expect(summary.rejected).toEqual([{ line: 5, message: expect.stringContaining('Only suspected bugs are confirmed or dismissed') as unknown }])
+    expect((await status(db)).bugs).toBe(1)
+  })
+})

@@ -90,7 +90,8 @@ export type { FixDescriptionOptions } from './evidence/fix-description.js'
 export { fixDescription } from './evidence/fix-description.js'
 export type { EvidenceQuery } from './read-services/evidence.js'
 export { EVIDENCE_BIAS_SD, EVIDENCE_WEIGHT } from './evidence/evidence-grades.js'
-export { evidenceSummaries, findEvidence, listEvidence, verdictFacts } from './read-services/evidence.js'
+export type { ConfirmationBugs } from './read-services/evidence.js'
+export { bugsOfConfirmations, evidenceSummaries, findEvidence, listEvidence, verdictFacts } from './read-services/evidence.js'
 export type { CommitRef } from './store/commit-ref.js'
 export type {
   AppliedBatch,

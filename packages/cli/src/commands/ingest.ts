@@ -1,6 +1,6 @@
 import { createReadStream, statSync } from 'node:fs'
 import type { Fact, SkippedFact } from '@agent-tracker/core'
-import { REPEAT, checkFactFields, checkHostFact, expandCommitPrefixes, factsOnAnotherSetupsCommit, gradeWithoutCommitReason, gradesWithoutCommit, isCountedGrade, validateFact } from '@agent-tracker/core'
+import { REPEAT, bugsOfConfirmations, checkFactFields, checkHostFact, expandCommitPrefixes, factsOnAnotherSetupsCommit, gradeWithoutCommitReason, gradesWithoutCommit, isCountedGrade, validateFact, verdictFactId } from '@agent-tracker/core'
 import type { LmdbStore } from '@agent-tracker/lmdb-store'
 import { isLmdbStoreError } from '@agent-tracker/lmdb-store'
 import { CliError, EXIT } from '../cli-error.js'
@@ -87,8 +87,14 @@ export async function ingestCommand(ctx: CommandContext, options: { file?: strin
       // A batch written again line by line (see writeOneByOne) meets the same line again.
       if (!rejected.some((entry) => entry.line === line && entry.message === message)) rejected.push({ line, message })
     }
-    for (const [index, message] of [...expanded.ambiguous, ...another]) refuse(full[index]?.line ?? 0, message)
-    const entries = full.filter((_, index) => !expanded.ambiguous.has(index) && !another.has(index))
+    // A confirmation of a suspected bug brings the user's bug against its commit, as `bug --confirm` records it.
+    const confirmations = await bugsOfConfirmations(storeOf(), full.map((entry) => entry.fact))
+    for (const [index, message] of [...expanded.ambiguous, ...another, ...confirmations.refused]) refuse(full[index]?.line ?? 0, message)
+    const entries = full.flatMap((entry, index) => {
+      if (expanded.ambiguous.has(index) || another.has(index) || confirmations.refused.has(index)) return []
+      const bug = confirmations.bugs.get(index)
+      return bug === undefined ? [entry] : [entry, { line: entry.line, fact: bug }]
+    })
     // A grade needs its commit: one for a commit never recorded is held back, by line.
     const orphans = new Set(await gradesWithoutCommit(storeOf(), entries.map((entry) => entry.fact)))
     const batch = orphans.size === 0 ? entries : entries.filter((_, index) => !orphans.has(index))
@@ -186,8 +192,14 @@ export async function ingestCommand(ctx: CommandContext, options: { file?: strin
           let earlier: string | undefined
           if (!namesId(parsed)) {
             const derived = ids.idsOf(fact, spelt(parsed, fact.project), givesTime(parsed))
-            fact = validateFact({ ...fact, id: derived.id })
-            earlier = derived.earlier
+            if (fact.kind === 'verdict') {
+              // A verdict's id is its evidence's and the verdict, as `bug --confirm` and `--dismiss` give it: the same verdict counts once however it came.
+              fact = validateFact({ ...fact, id: verdictFactId(fact.evidence, fact.verdict) })
+              earlier = derived.id
+            } else {
+              fact = validateFact({ ...fact, id: derived.id })
+              earlier = derived.earlier
+            }
           } else {
             const clash = ids.clashOf(fact, givesTime(parsed), line)
             if (clash !== undefined) {

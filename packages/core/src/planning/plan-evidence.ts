@@ -29,7 +29,8 @@ export function planEvidence(overlay: PlanOverlay, fact: EvidenceFact | VerdictF
   return undefined
 }
 
-function evidenceRecord(fact: EvidenceFact): EvidenceRecord {
+/** The record an evidence fact makes: open, until a verdict decides it. */
+export function evidenceRecord(fact: EvidenceFact): EvidenceRecord {
   const { kind: _kind, session: _session, ...fields } = fact
   return { v: 1, ...fields, status: 'open' }
 }

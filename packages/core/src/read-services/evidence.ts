@@ -1,6 +1,7 @@
 import { TrackerError } from '../errors.js'
 import type { EvidenceVerdict, Fact } from '../facts/facts.js'
 import { confirmedBugFactId, verdictFactId } from '../evidence/evidence-ids.js'
+import { evidenceRecord } from '../planning/plan-evidence.js'
 import type { EvidenceSummary } from '../evidence/evidence-summary.js'
 import { evidenceHandle, summariseEvidence } from '../evidence/evidence-summary.js'
 import type { EvidenceRecord, EvidenceStatus } from '../store/records.js'
@@ -74,6 +75,44 @@ export function verdictFacts(record: EvidenceRecord, verdict: Exclude<EvidenceVe
   if (verdict === 'dismissed') return [verdictFact]
   const text = note ?? `confirmed suspected bug: ${[record.source.slice(0, 7), record.subject, 'fixed lines of it'].filter((part) => part !== undefined && part !== '').join(' ')}`
   return [verdictFact, { ...base, id: confirmedBugFactId(record.id), kind: 'bug', by: 'user', commit: record.commit, note: text }]
+}
+
+/** What {@link bugsOfConfirmations} found for a batch of facts, by position in it. */
+export interface ConfirmationBugs {
+  /** The bug each confirmation brings, to be written right after it. */
+  readonly bugs: ReadonlyMap<number, Fact>
+  /** Confirmations refused, and why: their evidence is no suspected bug. */
+  readonly refused: ReadonlyMap<number, string>
+}
+
+/**
+ * The user's bug each confirming verdict among `facts` brings (see {@link verdictFacts}), for a
+ * writer of facts from elsewhere (`ingest`): a confirmation recorded there counts as `bug
+ * --confirm` counts it — the bug's id derives from the evidence's, so a confirmation given again,
+ * here or by `bug --confirm`, counts one bug. The evidence is looked for among the facts before the
+ * verdict, then in the store; a verdict on evidence found in neither brings no bug (the store skips
+ * such a verdict, saying why).
+ */
+export async function bugsOfConfirmations(store: Pick<TrackerStore, 'get'>, facts: readonly Fact[]): Promise<ConfirmationBugs> {
+  const given = new Map<string, EvidenceRecord>()
+  const bugs = new Map<number, Fact>()
+  const refused = new Map<number, string>()
+  for (const [index, fact] of facts.entries()) {
+    if (fact.kind === 'evidence') {
+      given.set(`${fact.setup}\u0000${fact.id}`, evidenceRecord(fact))
+      continue
+    }
+    if (fact.kind !== 'verdict' || fact.verdict !== 'confirmed') continue
+    const record = given.get(`${fact.setup}\u0000${fact.evidence}`) ?? (await store.get('evidence', [fact.setup, fact.evidence]))
+    if (record === undefined) continue
+    try {
+      const [, bug] = verdictFacts(record, 'confirmed', fact.at, fact.note)
+      if (bug !== undefined) bugs.set(index, bug)
+    } catch (error) {
+      refused.set(index, error instanceof Error ? error.message : String(error))
+    }
+  }
+  return { bugs, refused }
 }
 
 /**
