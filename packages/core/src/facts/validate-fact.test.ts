@@ -37,7 +37,7 @@ describe('validateFact', () => {
     [{ ...base, kind: 'grade', commit: 'a', by: 'user', userGrade: 5, channel: 'agent-tool' }, 'Invalid grade fact: a grade "by": "user" cannot come through the "agent-tool" channel.'],
     [{ ...base, kind: 'grade', commit: 'a', by: 'user', userGrade: 5, vouched: 'yes' }, 'Invalid grade fact: field "vouched" must be true or false, got "yes".'],
     [{ ...base, kind: 'bug', by: 'ci' }, 'Invalid bug fact: field "by" is "ci"; accepted are "agent" and "user".'],
-    [{ ...base, kind: 'usage', tokens: { input: -5 } }, 'Invalid fact: field "tokens.input" must be a number from 0 to 1000000000, got -5.'],
+    [{ ...base, kind: 'usage', tokens: { input: -5 } }, 'Invalid usage fact: field "tokens.input" must be a number from 0 to 1000000000, got -5.'],
     [{ ...base, kind: 'push', at: 'soon' }, 'Invalid push fact: Invalid field "at" "soon": use an ISO 8601 date'],
     [{ ...base, kind: 'push', at: '2026-11-10T10:00:00' }, 'Invalid push fact: Invalid field "at" "2026-11-10T10:00:00": a date-time needs its zone, Z (UTC) or an offset ±hh:mm'],
     [{ ...base, kind: 'push', setup: 'build@x' }, 'Invalid push fact: Invalid setup id "build@x"'],

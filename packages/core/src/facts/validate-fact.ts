@@ -171,7 +171,7 @@ function buildFact(kind: FactKind, f: Fields, b: FactBase): Fact {
       break
     case 'usage':
       fact.tokens = tokens(f)
-      fact.cost = nonNegative(f, 'cost', LIMITS.costPerMessage)
+      fact.cost = nonNegative(f.kind, f, 'cost', LIMITS.costPerMessage)
       set('costSource', costSource(f))
       set('message', optionalText(f, 'message'))
       break
@@ -194,11 +194,11 @@ function tokens(f: Fields): TokenUsage {
   }
   const t = raw as Fields
   return {
-    input: nonNegative(t, 'input', LIMITS.tokensPerMessage, 'tokens.'),
-    output: nonNegative(t, 'output', LIMITS.tokensPerMessage, 'tokens.'),
-    reasoning: nonNegative(t, 'reasoning', LIMITS.tokensPerMessage, 'tokens.'),
-    cacheRead: nonNegative(t, 'cacheRead', LIMITS.tokensPerMessage, 'tokens.'),
-    cacheWrite: nonNegative(t, 'cacheWrite', LIMITS.tokensPerMessage, 'tokens.'),
+    input: nonNegative(f.kind, t, 'input', LIMITS.tokensPerMessage, 'tokens.'),
+    output: nonNegative(f.kind, t, 'output', LIMITS.tokensPerMessage, 'tokens.'),
+    reasoning: nonNegative(f.kind, t, 'reasoning', LIMITS.tokensPerMessage, 'tokens.'),
+    cacheRead: nonNegative(f.kind, t, 'cacheRead', LIMITS.tokensPerMessage, 'tokens.'),
+    cacheWrite: nonNegative(f.kind, t, 'cacheWrite', LIMITS.tokensPerMessage, 'tokens.'),
   }
 }
 
@@ -301,12 +301,12 @@ function optionalInteger(f: Fields, field: string): number | undefined {
   return value
 }
 
-/** A number from 0 to `max`; 0 when absent. */
-function nonNegative(f: Fields, field: string, max: number, prefix = ''): number {
+/** A number from 0 to `max` in `f` (a fact of `kind`, or a part of one); 0 when absent. */
+function nonNegative(kind: unknown, f: Fields, field: string, max: number, prefix = ''): number {
   const value = f[field]
   if (value === undefined || value === null) return 0
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > max) {
-    throw invalidFact(undefined, `field "${prefix}${field}" must be a number from 0 to ${String(max)}, got ${describeValue(value)}`)
+    throw invalidFact(kind, `field "${prefix}${field}" must be a number from 0 to ${String(max)}, got ${describeValue(value)}`)
   }
   return value
 }

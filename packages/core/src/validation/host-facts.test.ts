@@ -36,6 +36,14 @@ describe('checkHostFact', () => {
     expect(() => checkHostFact(fact({ kind: 'retrospective', commit: 'f'.repeat(65) }))).toThrow(/field "commit" is "f{57}\.\.\."/)
   })
 
+  it('refuses a usage fact that counts part of a token, naming the count', () => {
+    const tokens = { input: 1200, output: 300, reasoning: 0, cacheRead: 0, cacheWrite: 0 }
+    expect(() => checkHostFact(fact({ kind: 'usage', tokens: { ...tokens, input: 0.5 }, cost: 0.01 }))).toThrow('Invalid usage fact: field "tokens.input" is 0.5; accepted is a whole number of tokens from 0 to 1000000000.')
+    expect(() => checkHostFact(fact({ kind: 'usage', tokens: { ...tokens, cacheWrite: 1e-9 }, cost: 0.01 }))).toThrow(/field "tokens\.cacheWrite" is 1e-9/)
+    const whole = fact({ kind: 'usage', tokens, cost: 0.015 })
+    expect(checkHostFact(whole)).toBe(whole)
+  })
+
   it('refuses a tool call said to have gone well that exited non-zero, and takes the consistent ones', () => {
     expect(() => checkHostFact(fact({ kind: 'tool_call', tool: 'bash', ok: true, exitCode: 1 }))).toThrow('Invalid tool_call fact: field "ok" is true, but "exitCode" is 1; a call that exits non-zero failed: send "ok": false (or leave "exitCode" out).')
     for (const fields of [{ ok: true, exitCode: 0 }, { ok: false, exitCode: 2 }, { ok: false }, { ok: true }]) {

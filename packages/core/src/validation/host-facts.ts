@@ -1,6 +1,7 @@
 import { describeField } from '../describe-value.js'
 import { TrackerError } from '../errors.js'
 import type { Fact } from '../facts/facts.js'
+import { LIMITS } from './limits.js'
 
 /**
  * A commit hash as git prints it, abbreviated or whole: lowercase hex digits, at least as many as
@@ -79,7 +80,7 @@ const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/
  * joins the same project and commit as theirs; its setup id holds no control character; its time
  * is not before {@link EARLIEST_FACT_TIME} and, given `now`, not more than a day ahead of it (it
  * would sit at the end of every window until then); a tool call with a non-zero exit code is not
- * said to have gone well. Returns the fact, its project path as the hosts write one (see
+ * said to have gone well; a usage fact counts whole tokens. Returns the fact, its project path as the hosts write one (see
  * {@link normalProjectPath}).
  * @throws {TrackerError} INVALID_FACT naming the field, what it held and what is accepted.
  */
@@ -91,6 +92,11 @@ export function checkHostFact(fact: Fact, now?: Date): Fact {
   // A call that exited non-zero failed (see scoring): a line that says it went well contradicts itself.
   if (fact.kind === 'tool_call' && fact.ok && fact.exitCode !== undefined && fact.exitCode !== 0) {
     throw new TrackerError('INVALID_FACT', `Invalid tool_call fact: field "ok" is true, but "exitCode" is ${String(fact.exitCode)}; a call that exits non-zero failed: send "ok": false (or leave "exitCode" out).`)
+  }
+  // Tokens are counted, not measured: a fraction is no count a host gives (stored facts keep theirs).
+  if (fact.kind === 'usage') {
+    const fraction = Object.entries(fact.tokens).find(([, count]) => !Number.isInteger(count))
+    if (fraction !== undefined) throw new TrackerError('INVALID_FACT', `Invalid usage fact: field "tokens.${fraction[0]}" is ${String(fraction[1])}; accepted is a whole number of tokens from 0 to ${String(LIMITS.tokensPerMessage)}.`)
   }
   const time = Date.parse(fact.at)
   const latest = now === undefined ? undefined : now.getTime() + FUTURE_SLACK_MS
