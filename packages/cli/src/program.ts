@@ -213,7 +213,7 @@ grade: reports show it by channel, and it counts for nothing.`)
     .addHelpText('after', `
 The old database is kept, unchanged, as <database>.predecessor-<time>. Stopped at any moment, the
 upgrade leaves either the old database at the path or the new one complete; run it again to finish.
-Close OpenCode (with the old plugin) first: an upgrade waits while another process has the database open.`)
+Close OpenCode (with the old plugin) first: while another process has the old database open, upgrade names it and changes nothing.`)
     .action((o: Opts & { dryRun?: boolean; timezone?: string }) => run(async (ctx) => (await load.upgrade()).upgradeCommand(ctx, o), o))
   addWriting('merge [db]', "add another agent-tracker database (e.g. another machine's) to this one, recomputed from its facts; every merge can be undone", 'agent-tracker merge ~/Downloads/laptop.lmdb --dry-run')
     .option('--dry-run', 'merge into a scratch copy and say what would change; change nothing')
