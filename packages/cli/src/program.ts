@@ -223,7 +223,12 @@ Close OpenCode (with the old plugin) first: an upgrade waits while another proce
     .addHelpText('after', MERGE_HELP)
     .action((other: string | undefined, o: Opts & { dryRun?: boolean; undo?: string; force?: boolean; timezone?: string }) => run(async (ctx) => {
       const merge = await load.merge()
-      if (o.undo !== undefined) return merge.undoMergeCommand(ctx, o.undo, o)
+      if (o.undo !== undefined) {
+        // An undo puts this database back; a database named beside it would be silently unused.
+        if (other !== undefined) throw new CliError('USAGE', `merge --undo ${o.undo} takes no database to merge from, and ${other} was given too: an undo only puts this database (--db) back as it was before that merge. Run merge <db> to merge, or merge --undo <id> alone to undo.`, EXIT.usage)
+        return merge.undoMergeCommand(ctx, o.undo, o)
+      }
+      if (o.force === true) throw new CliError('USAGE', '--force goes only with --undo <id> (to undo a merge though facts were recorded after it); a merge itself takes no --force.', EXIT.usage)
       if (other === undefined) throw new CliError('USAGE', 'merge needs the database to merge from (agent-tracker merge <db>), or --undo <id>.', EXIT.usage)
       return merge.mergeCommand(ctx, other, o)
     }, o))

@@ -141,6 +141,25 @@ describe('merge --dry-run and --undo', () => {
   })
 })
 
+describe('merge options that do not go together', () => {
+  it('refuses a database to merge from beside --undo, and --force without --undo, changing nothing', async () => {
+    const { db } = await seedHistory()
+    const other = join(tempFolder(), 'other.lmdb')
+    await runCli(['ingest', '--db', other], { input: factLine({ kind: 'commit', setup: 'review@x/y', project: '/w/z', hash: 'beef0001', message: 'm' }) })
+    const merged = jsonData((await runCli(['merge', other, '--db', db, '--json'])).stdout, 'merge') as { undo: string }
+    const after = await collections(db)
+    const both = await runCli(['merge', other, '--undo', merged.undo, '--db', db, '--json'])
+    expect(both.code).toBe(2)
+    expect(jsonError(both.stdout)).toMatchObject({ code: 'USAGE', message: expect.stringContaining(`merge --undo ${merged.undo} takes no database to merge from, and ${other} was given too`) as unknown })
+    const forced = await runCli(['merge', other, '--force', '--db', db, '--json'])
+    expect(forced.code).toBe(2)
+    expect(jsonError(forced.stdout)).toMatchObject({ code: 'USAGE', message: expect.stringContaining('--force goes only with --undo <id>') as unknown })
+    // Neither undid the merge nor merged again.
+    expect(await collections(db)).toEqual(after)
+    expect((await runCli(['merge', '--undo', merged.undo, '--db', db])).code).toBe(0)
+  })
+})
+
 describe('merge --undo of an undo point the database has moved past', () => {
   it('removes the later undo points when an earlier merge is undone, and refuses a point whose database was put back and written again', async () => {
     const { db } = await seedHistory()
