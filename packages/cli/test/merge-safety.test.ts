@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { IMPOSSIBLE, writeHostileRecords } from '@agent-tracker/core/testing'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
@@ -79,6 +79,19 @@ describe('merge --dry-run and --undo', () => {
     expect(dry.stdout).toContain(`would apply 1 fact (0 already here).\n`)
     expect(await collections(db)).toEqual(before)
     expect(existsSync(`${db}.undo`)).toBe(false)
+  })
+
+  it('makes no database when the one merged into is not there yet', async () => {
+    const other = join(tempFolder(), 'other.lmdb')
+    await runCli(['ingest', '--db', other], { input: factLine({ kind: 'commit', setup: 'review@x/y', project: '/w/z', hash: 'beef0001', message: 'm' }) })
+    const folder = tempFolder()
+    const typo = join(folder, 'typo.lmdb')
+    const dry = await runCli(['merge', other, '--db', typo, '--dry-run'])
+    expect(dry.code).toBe(0)
+    expect(dry.stdout).toContain(`Dry run, nothing was changed. Merging ${other} would apply 1 fact (0 already here).\nThere is no database at ${typo} yet: the merge would make it.\n`)
+    const json = await runCli(['merge', other, '--db', typo, '--dry-run', '--json'])
+    expect(jsonData(json.stdout, 'merge')).toMatchObject({ dryRun: true, facts: { applied: 1, repeats: 0 } })
+    expect(readdirSync(folder)).toEqual([])
   })
 
   it('names each setup in both databases that it changed, with its counts before and after (text and JSON)', async () => {

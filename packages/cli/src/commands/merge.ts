@@ -6,11 +6,13 @@ import type { LmdbStore } from '@agent-tracker/lmdb-store'
 import { locateDataFile, openLmdbStore, recogniseDatabase, restoreBackup } from '@agent-tracker/lmdb-store'
 import type { MergeReport, MigrationReport } from '@agent-tracker/migrate'
 import { mergeDatabase, mergeSourceProblem } from '@agent-tracker/migrate'
+import { locateDatabase } from '@agent-tracker/node-host/database'
 import { CliError, EXIT } from '../cli-error.js'
 import { isDatabaseFile } from '../database-files.js'
 import type { CommandContext } from '../context.js'
 import { plural, score } from '../format.js'
-import { absolutePath } from '../io.js'
+import { WORKING_FOLDER, absolutePath } from '../io.js'
+import { parseSizeLimit } from '../parse-size.js'
 
 /** An undo point: the database as it was before a merge, and how far its fact log reached after it. */
 interface UndoPoint {
@@ -44,11 +46,12 @@ export async function mergeCommand(ctx: CommandContext, other: string, options: 
   // Checked before the undo point is taken: a source that cannot be merged changes nothing and leaves nothing behind.
   const problem = mergeSourceProblem(source, recogniseDatabase(source))
   if (problem !== undefined) throw new CliError('NOT_MERGEABLE', `${problem} Nothing was merged.`, EXIT.failure)
-  const store = existing ?? ctx.openStore('write')
-  if (source === store.path || isDatabaseFile(locateDataFile(source).dataFile, store.path)) {
-    throw new CliError('SAME_DATABASE', `${source} is the database being merged into (${store.path}), by this name or another; give another one.`, EXIT.usage)
+  if (existing !== undefined && (source === existing.path || isDatabaseFile(locateDataFile(source).dataFile, existing.path))) {
+    throw new CliError('SAME_DATABASE', `${source} is the database being merged into (${existing.path}), by this name or another; give another one.`, EXIT.usage)
   }
-  if (options.dryRun === true) return dryRun(ctx, store, source, timezone)
+  // A dry run makes no database where there is none: it merges into an empty scratch one instead.
+  if (options.dryRun === true) return dryRun(ctx, existing, source, timezone)
+  const store = existing ?? ctx.openStore('write')
   const at = new Date()
   const stamp = `merge-${at.toISOString().replace(/[-:]/g, '').replace('.', '-')}`
   let id = stamp
@@ -135,12 +138,17 @@ function undoPointAt(folder: string, name: string): string {
   }
 }
 
-async function dryRun(ctx: CommandContext, store: LmdbStore, source: string, timezone: string | undefined): Promise<number> {
+/**
+ * Merges `source` into a scratch copy of `store` (an empty scratch database when there is no
+ * database yet, `store` undefined) and says what the merge would do; the database, and its path
+ * when there is none, are left as they are.
+ */
+async function dryRun(ctx: CommandContext, store: LmdbStore | undefined, source: string, timezone: string | undefined): Promise<number> {
   const scratch = mkdtempSync(join(tmpdir(), 'agent-tracker-dry-run-'))
   try {
     const copyPath = join(scratch, 'copy.lmdb')
-    await store.backup(copyPath)
-    const copy = openLmdbStore({ databasePath: copyPath, maxDatabaseSize: store.maxDatabaseSize, rules: store.rules })
+    if (store !== undefined) await store.backup(copyPath)
+    const copy = openLmdbStore({ databasePath: copyPath, ...(store === undefined ? scratchSize(ctx) : { maxDatabaseSize: store.maxDatabaseSize, rules: store.rules }) })
     let report: MergeReport
     try {
       report = await runMerge(ctx, copy, source, timezone)
@@ -149,6 +157,7 @@ async function dryRun(ctx: CommandContext, store: LmdbStore, source: string, tim
     }
     ctx.print({ source, dryRun: true, ...report }, () => [
       `Dry run, nothing was changed. Merging ${source} would apply ${plural(report.facts.applied, 'fact')} (${String(report.facts.repeats)} already here)${added(report, ' and add ')}.`,
+      ...(store === undefined ? [`There is no database at ${targetPath(ctx)} yet: the merge would make it.`] : []),
       ...combinedLines(report),
       ...refusals(ctx, report),
     ].join('\n'))
@@ -156,6 +165,17 @@ async function dryRun(ctx: CommandContext, store: LmdbStore, source: string, tim
   } finally {
     rmSync(scratch, { recursive: true, force: true })
   }
+}
+
+/** The size limit a scratch database for a dry run into no database yet gets: the one the merge would make it with (`--max-size`, else `AGENT_TRACKER_MAX_SIZE`, else the default). */
+function scratchSize(ctx: CommandContext): { maxDatabaseSize?: number } {
+  const limit = ctx.maxSize
+  return limit === undefined ? {} : { maxDatabaseSize: parseSizeLimit(limit, ctx.maxSizeOrigin) }
+}
+
+/** Where the database merged into is (`--db`, else `AGENT_TRACKER_DB`, else the default), whether or not it is there. */
+function targetPath(ctx: CommandContext): string {
+  return locateDatabase({ databasePath: ctx.databasePath, env: ctx.io.env, homeDir: ctx.io.homeDir, relativeTo: WORKING_FOLDER }).path
 }
 
 async function runMerge(ctx: CommandContext, target: LmdbStore, source: string, timezone: string | undefined): Promise<MergeReport> {
