@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { IMPOSSIBLE, writeHostileRecords } from '@agent-tracker/core/testing'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
@@ -151,6 +151,73 @@ describe('merge --dry-run and --undo', () => {
     expect(refused.stderr).toContain('1 fact was recorded after merge')
     expect((await runCli(['merge', '--undo', again.undo, '--db', db, '--force'])).code).toBe(0)
     expect(await collections(db)).toEqual(before)
+  })
+})
+
+describe('merge --undo --dry-run', () => {
+  /** A seeded database with one merge of a database of `facts` new facts into it, and that merge's undo id. */
+  async function merged(facts = 1): Promise<{ db: string; other: string; undo: string }> {
+    const { db } = await seedHistory()
+    const other = join(tempFolder(), 'other.lmdb')
+    await runCli(['ingest', '--db', other], { input: Array.from({ length: facts }, (_, n) => factLine({ kind: 'commit', setup: 'review@x/y', project: '/w/z', hash: `beef000${String(n)}`, message: 'm' })).join('\n') })
+    const { undo } = jsonData((await runCli(['merge', other, '--db', db, '--json'])).stdout, 'merge') as { undo: string }
+    return { db, other, undo }
+  }
+
+  it('says what the undo would take away, and changes nothing (text and JSON)', async () => {
+    const { db, other, undo } = await merged(2)
+    const before = await collections(db)
+    const dry = await runCli(['merge', '--undo', undo, '--dry-run', '--db', db])
+    expect(dry.code, dry.stderr).toBe(0)
+    expect(dry.stdout).toBe(`Dry run, nothing was changed. Undoing merge ${undo} of ${other} would put ${db} back as it was before it: the 2 facts it applied, and every record it added, would go.\n`)
+    const json = await runCli(['merge', '--undo', undo, '--dry-run', '--db', db, '--json'])
+    expect(jsonData(json.stdout, 'merge')).toEqual({ dryRun: true, undo, source: other, facts: 2, wouldUndo: true, removedUndoPoints: [] })
+    expect(await collections(db)).toEqual(before)
+    // The undo point is still there: the undo itself runs after its dry run.
+    expect((await runCli(['merge', '--undo', undo, '--db', db])).code).toBe(0)
+  })
+
+  it('says when facts recorded since would be lost, and that --force is needed, keeping them', async () => {
+    const { db, undo } = await merged()
+    await runCli(['ingest', '--db', db], { input: factLine({ kind: 'tool_call', setup: SONNET, project: '/w/later', tool: 'bash', ok: true }) })
+    const later = await collections(db)
+    const refused = await runCli(['merge', '--undo', undo, '--dry-run', '--db', db, '--json'])
+    expect(refused.code).toBe(1)
+    expect(jsonData(refused.stdout, 'merge')).toMatchObject({ dryRun: true, wouldUndo: false, refusal: { code: 'WRITTEN_SINCE', message: `1 fact was recorded after merge ${undo}; undoing it would lose them too.` } })
+    const text = await runCli(['merge', '--undo', undo, '--dry-run', '--db', db])
+    expect(text.stdout).toContain(`would be refused: 1 fact was recorded after merge ${undo}; undoing it would lose them too. Run it with --force to undo anyway.`)
+    const forced = await runCli(['merge', '--undo', undo, '--dry-run', '--force', '--db', db])
+    expect(forced.code).toBe(0)
+    expect(forced.stdout).toContain('the 1 fact it applied, and every record it added, would go.\n')
+    expect(forced.stdout).toContain(`With --force it would undo it anyway: 1 fact was recorded after merge ${undo}; undoing it would lose them too.`)
+    expect(await collections(db)).toEqual(later)
+  })
+
+  it('names the later undo points it would remove, and removes none', async () => {
+    const { db, other, undo } = await merged()
+    const second = jsonData((await runCli(['merge', other, '--db', db, '--json'])).stdout, 'merge') as { undo: string }
+    const dry = await runCli(['merge', '--undo', undo, '--dry-run', '--db', db, '--json'])
+    expect(jsonData(dry.stdout, 'merge')).toMatchObject({ wouldUndo: true, facts: 1, removedUndoPoints: [second.undo] })
+    expect(readdirSync(`${db}.undo`).sort()).toEqual([undo, second.undo].sort())
+  })
+
+  it("counts the merge's facts of an undo point of an earlier release from its backup, writing nothing beside it", async () => {
+    const { db, undo } = await merged(3)
+    const manifest = join(`${db}.undo`, undo, 'undo.json')
+    const { factSeqBefore, ...earlier } = JSON.parse(readFileSync(manifest, 'utf8')) as { factSeqBefore: number }
+    expect(factSeqBefore).toBeGreaterThan(0)
+    writeFileSync(manifest, JSON.stringify(earlier))
+    const dry = await runCli(['merge', '--undo', undo, '--dry-run', '--db', db, '--json'])
+    expect(jsonData(dry.stdout, 'merge')).toMatchObject({ facts: 3 })
+    expect(readdirSync(join(`${db}.undo`, undo)).sort()).toEqual(['before.lmdb', 'undo.json'])
+  })
+
+  it('makes no database where there is none', async () => {
+    const folder = tempFolder()
+    const refused = await runCli(['merge', '--undo', 'merge-1', '--dry-run', '--db', join(folder, 'none.lmdb')])
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toContain('so there is no merge to undo there; nothing was created')
+    expect(readdirSync(folder)).toEqual([])
   })
 })
 
