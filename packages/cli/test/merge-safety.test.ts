@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { IMPOSSIBLE, writeHostileRecords } from '@agent-tracker/core/testing'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
 import { describe, expect, it } from 'vitest'
-import { factLine, jsonData, jsonError, runCli, tempFolder } from './run-cli.js'
+import { envelope, factLine, jsonData, jsonError, runCli, tempFolder } from './run-cli.js'
 import { SONNET, seedHistory } from './seed.js'
 
 /** Every record, as `export` gives them. */
@@ -218,6 +218,18 @@ describe('merge --undo --dry-run', () => {
     expect(refused.code).toBe(1)
     expect(refused.stderr).toContain('so there is no merge to undo there; nothing was created')
     expect(readdirSync(folder)).toEqual([])
+  })
+
+  it('says when the team database could not be asked whether the merge was synced, and still undoes', async () => {
+    const { db, undo } = await merged()
+    const env = { AGENT_TRACKER_TEAM_URL: 'postgres://nobody@127.0.0.1:1/tracker' }
+    const dry = await runCli(['merge', '--undo', undo, '--dry-run', '--db', db, '--json'], { env })
+    expect(dry.code).toBe(0)
+    expect(envelope(dry.stdout).notices).toEqual([{ code: 'TEAM_NOT_ASKED', message: expect.stringMatching(/^Could not ask the team database postgres:\/\/nobody@127\.0\.0\.1:1\/tracker whether facts of this merge were synced to it: .*ECONNREFUSED.* Any it was sent would stay counted there/) as unknown }])
+    const undone = await runCli(['merge', '--undo', undo, '--db', db], { env })
+    expect(undone.code).toBe(0)
+    expect(undone.stderr).toContain('Any it was sent stay counted there')
+    expect(undone.stdout).toContain(`Undid merge ${undo}`)
   })
 })
 

@@ -5,6 +5,8 @@ import { restoreBackup } from '@agent-tracker/lmdb-store'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { plural } from '../format.js'
+import type { MergedFactsOnTeam } from './merge-team.js'
+import { mergedFactsOnTeam } from './merge-team.js'
 import type { UndoPoint } from './undo-point.js'
 import { factIdAt, factSeqBefore, undoFolder } from './undo-point.js'
 
@@ -27,9 +29,10 @@ interface Refusal {
  * was recorded after the merge (it would be lost), or when the database is no longer the one the
  * merge left (put back by an earlier undo or a restore, then written again), unless `force`.
  * Undoing a merge also removes the undo points of the merges after it: each holds a database
- * with this merge in it, which putting back would bring this merge back. With `dryRun`, it opens
- * the database read-only, says all this as what the undo would do (and whether it would be refused
- * without `--force`), and changes nothing.
+ * with this merge in it, which putting back would bring this merge back. The merge's facts that
+ * `sync` had sent to the team database stay counted there (it keeps every fact it is sent): the
+ * answer says how many. With `dryRun`, it opens the database read-only, says all this as what
+ * the undo would do (and whether it would be refused without `--force`), and changes nothing.
  * @throws {CliError} NO_DATABASE when there is no database (none is made); UNKNOWN_UNDO (usage) for an id with no undo point; WRITTEN_SINCE or REPLACED_SINCE when refused.
  */
 export async function undoMergeCommand(ctx: CommandContext, id: string, options: UndoMergeOptions = {}): Promise<number> {
@@ -52,15 +55,19 @@ export async function undoMergeCommand(ctx: CommandContext, id: string, options:
     return name !== id && (taken > point.at || (taken === point.at && name > id))
   })
   const before = await factSeqBefore(point, backup)
+  const onTeam = await mergedFactsOnTeam(ctx.io, store, { after: before, upTo: point.factSeqAfter })
   const facts = Math.max(0, point.factSeqAfter - before)
-  if (dryRun) return previewUndo(ctx, { point, facts, refusal, force: options.force === true, later, path: store.path })
+  const synced = onTeam !== undefined && 'synced' in onTeam ? { syncedToTeam: onTeam.synced } : {}
+  if (dryRun) return previewUndo(ctx, { point, facts, refusal, force: options.force === true, later, onTeam, path: store.path })
+  sayTeamShare(ctx, onTeam, facts, 'stay')
   await store.close()
   restoreBackup(store.path, backup)
   for (const name of [id, ...later]) rmSync(join(folder, name), { recursive: true, force: true })
-  ctx.print({ undone: id, source: point.source, facts, removedUndoPoints: later }, () =>
+  ctx.print({ undone: id, source: point.source, facts, removedUndoPoints: later, ...synced }, () =>
     [
       `Undid merge ${id} of ${point.source}: the database is as it was before it.`,
       ...(later.length === 0 ? [] : [`The undo ${later.length === 1 ? 'point' : 'points'} of the later ${later.length === 1 ? 'merge' : 'merges'} (${later.join(', ')}) ${later.length === 1 ? 'was' : 'were'} removed: ${later.length === 1 ? 'it holds' : 'they hold'} this merge, and putting ${later.length === 1 ? 'it' : 'them'} back would bring it back.`]),
+      ...teamLines(onTeam, facts, 'stay'),
     ].join('\n'))
   return EXIT.ok
 }
@@ -73,16 +80,19 @@ interface UndoPreview {
   readonly refusal: Refusal | undefined
   readonly force: boolean
   readonly later: readonly string[]
+  readonly onTeam: MergedFactsOnTeam | undefined
   readonly path: string
 }
 
 /** Says what the undo would do, changing nothing; exits 1 when the undo would be refused (as the undo itself would). */
 function previewUndo(ctx: CommandContext, preview: UndoPreview): number {
-  const { point, facts, refusal, force, later } = preview
+  const { point, facts, refusal, force, later, onTeam } = preview
   const refused = refusal !== undefined && !force ? refusal : undefined
+  sayTeamShare(ctx, onTeam, facts, 'would stay')
   const data = {
     dryRun: true, undo: point.id, source: point.source, facts, wouldUndo: refused === undefined, removedUndoPoints: refused === undefined ? later : [],
     ...(refusal === undefined ? {} : { refusal }),
+    ...(onTeam !== undefined && 'synced' in onTeam ? { syncedToTeam: onTeam.synced } : {}),
   }
   const lead = `Dry run, nothing was changed. Undoing merge ${point.id} of ${point.source}`
   ctx.print(data, () => [
@@ -91,8 +101,35 @@ function previewUndo(ctx: CommandContext, preview: UndoPreview): number {
       : `${lead} would put ${preview.path} back as it was before it: ${facts === 0 ? 'every record it added would go (it applied no fact)' : `the ${plural(facts, 'fact')} it applied, and every record it added, would go`}.`,
     ...(refusal !== undefined && force ? [`With --force it would undo it anyway: ${refusal.message}`] : []),
     ...(refused !== undefined || later.length === 0 ? [] : [`It would remove the undo ${later.length === 1 ? 'point' : 'points'} of the later ${later.length === 1 ? 'merge' : 'merges'} (${later.join(', ')}): ${later.length === 1 ? 'it holds' : 'they hold'} this merge.`]),
+    ...teamLines(onTeam, facts, 'would stay'),
   ].join('\n'))
   return refused === undefined ? EXIT.ok : EXIT.failure
+}
+
+/** The sentence on the merge's facts the team database was sent, when there are any. */
+function teamShareText(onTeam: MergedFactsOnTeam | undefined, facts: number, stay: string): string | undefined {
+  if (onTeam === undefined || !('synced' in onTeam) || onTeam.synced === 0) return undefined
+  const which = onTeam.synced === 1 ? (facts === 1 ? 'The fact' : `1 of the ${String(facts)} facts`) : onTeam.synced === facts ? `All ${String(facts)} facts` : `${String(onTeam.synced)} of the ${String(facts)} facts`
+  return `${which} this merge applied had already been synced to the team database ${onTeam.team}, and ${onTeam.synced === 1 ? 'it' : 'they'} ${stay} counted there: the team database keeps every fact it is sent, and an undo puts back only this machine's database.`
+}
+
+/** The answer's lines on the team database: what of the merge it keeps. */
+function teamLines(onTeam: MergedFactsOnTeam | undefined, facts: number, stay: string): string[] {
+  const text = teamShareText(onTeam, facts, stay)
+  return text === undefined ? [] : [text]
+}
+
+/**
+ * Tells a JSON reader (in the envelope's notices) what the team database keeps of the merge, which
+ * people read in the answer; and says, to both, when the team database could not be asked.
+ */
+function sayTeamShare(ctx: CommandContext, onTeam: MergedFactsOnTeam | undefined, facts: number, stay: string): void {
+  if (onTeam !== undefined && 'problem' in onTeam) {
+    ctx.warn('TEAM_NOT_ASKED', `Could not ask the team database ${onTeam.team} whether facts of this merge were synced to it: ${onTeam.problem.replace(/\.?$/, '.')} Any it was sent ${stay} counted there (it keeps every fact it is sent).`)
+    return
+  }
+  const text = teamShareText(onTeam, facts, stay)
+  if (text !== undefined) ctx.notice('MERGE_SYNCED_TO_TEAM', text)
 }
 
 /** Why the database is not as merge `point` left it (facts recorded since, or put back or replaced since), or undefined when it is. */
