@@ -210,11 +210,12 @@ export class CommandContext {
   /**
    * Opens the database to change what it holds (a grade, a bug, a reinstatement, a note): as
    * {@link openStore} to write, but only when it is there — there is nothing to change in a
-   * database that is not, and a mistyped `--db` must not leave an empty one behind.
+   * database that is not, and a mistyped `--db` must not leave an empty one behind. `read` opens
+   * it read-only, for a dry run of such a change.
    * @throws {CliError} NO_DATABASE when there is no database at the path; what {@link openStore} throws.
    */
-  openExistingStore(what: string): LmdbStore {
-    const store = this.openStoreIfThere()
+  openExistingStore(what: string, mode: 'read' | 'write' = 'write'): LmdbStore {
+    const store = this.openStoreIfThere(mode)
     if (store !== undefined) return store
     throw new CliError('NO_DATABASE', `There is no agent-tracker database at ${this.#localDatabase().path}, so there is no ${what} there; nothing was created. Check --db (or AGENT_TRACKER_DB): agent-tracker doctor says which database the plugin and the hooks write to.`)
   }
@@ -222,13 +223,14 @@ export class CommandContext {
   /**
    * The database to write, opened as {@link openStore} does when it is there (so what is wrong with
    * it is said at once); undefined when there is none yet, for a command that makes it only once it
-   * has something to write (an input of good lines, a source that can be merged).
+   * has something to write (an input of good lines, a source that can be merged); `read` opens it
+   * read-only instead.
    */
-  openStoreIfThere(): LmdbStore | undefined {
+  openStoreIfThere(mode: 'read' | 'write' = 'write'): LmdbStore | undefined {
     // A bad --max-size is a usage error whatever else is wrong.
     this.#maxDatabaseSize()
     const local = this.#options.team === true || this.teamUrl !== undefined ? undefined : this.#localDatabase()
-    return local?.absent === true ? undefined : this.openStore('write')
+    return local?.absent === true ? undefined : this.openStore(mode)
   }
 
   /** {@link #maxDatabaseSize}, or undefined (the default) when it is no size. */

@@ -27,6 +27,7 @@ const load = {
   ingest: () => import('./commands/ingest.js'),
   init: () => import('./commands/init.js'),
   merge: () => import('./commands/merge.js'),
+  mergeUndo: () => import('./commands/merge-undo.js'),
   migrate: () => import('./commands/migrate.js'),
   projects: () => import('./commands/projects.js'),
   recommend: () => import('./commands/recommend.js'),
@@ -216,16 +217,20 @@ upgrade leaves either the old database at the path or the new one complete; run 
 Close OpenCode (with the old plugin) first: while another process has the old database open, upgrade names it and changes nothing.`)
     .action((o: Opts & { dryRun?: boolean; timezone?: string }) => run(async (ctx) => (await load.upgrade()).upgradeCommand(ctx, o), o))
   addWriting('merge [db]', "add another agent-tracker database (e.g. another machine's) to this one, recomputed from its facts; every merge can be undone", 'agent-tracker merge ~/Downloads/laptop.lmdb --dry-run')
-    .option('--dry-run', 'merge into a scratch copy and say what would change; change nothing')
+    .option('--dry-run', 'merge into a scratch copy and say what would change (with --undo: what the undo would do); change nothing')
     .option('--undo <id>', 'put the database back as it was before that merge (its id is printed by the merge)')
     .option('--force', 'with --undo: undo even though facts were recorded after the merge (they are lost)')
     .option('--timezone <zone>', LEGACY_ZONE)
     .addHelpText('after', MERGE_HELP)
     .action((other: string | undefined, o: Opts & { dryRun?: boolean; undo?: string; force?: boolean; timezone?: string }) => run(async (ctx) => {
-      const merge = await load.merge()
-      if (o.undo !== undefined) return merge.undoMergeCommand(ctx, o.undo, o)
+      if (o.undo !== undefined) {
+        // An undo puts this database back; a database named beside it would be silently unused.
+        if (other !== undefined) throw new CliError('USAGE', `merge --undo ${o.undo} takes no database to merge from, and ${other} was given too: an undo only puts this database (--db) back as it was before that merge. Run merge <db> to merge, or merge --undo <id> alone to undo.`, EXIT.usage)
+        return (await load.mergeUndo()).undoMergeCommand(ctx, o.undo, o)
+      }
+      if (o.force === true) throw new CliError('USAGE', '--force goes only with --undo <id> (to undo a merge though facts were recorded after it); a merge itself takes no --force.', EXIT.usage)
       if (other === undefined) throw new CliError('USAGE', 'merge needs the database to merge from (agent-tracker merge <db>), or --undo <id>.', EXIT.usage)
-      return merge.mergeCommand(ctx, other, o)
+      return (await load.merge()).mergeCommand(ctx, other, o)
     }, o))
   reportFilters(teamReads(add('export', 'export data as JSON, JSON lines or CSV (streamed: any size, little memory), or a report with charts as one HTML file; the filters narrow every format', 'agent-tracker export --format html --out report.html')))
     .requiredOption('--format <format>', 'json (one document), jsonl (one record per line: {"collection", "record"}), csv or html')

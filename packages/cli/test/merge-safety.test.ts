@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { IMPOSSIBLE, writeHostileRecords } from '@agent-tracker/core/testing'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
 import { describe, expect, it } from 'vitest'
-import { factLine, jsonData, jsonError, runCli, tempFolder } from './run-cli.js'
+import { envelope, factLine, jsonData, jsonError, runCli, tempFolder } from './run-cli.js'
 import { SONNET, seedHistory } from './seed.js'
 
 /** Every record, as `export` gives them. */
@@ -81,6 +81,19 @@ describe('merge --dry-run and --undo', () => {
     expect(existsSync(`${db}.undo`)).toBe(false)
   })
 
+  it('makes no database when the one merged into is not there yet', async () => {
+    const other = join(tempFolder(), 'other.lmdb')
+    await runCli(['ingest', '--db', other], { input: factLine({ kind: 'commit', setup: 'review@x/y', project: '/w/z', hash: 'beef0001', message: 'm' }) })
+    const folder = tempFolder()
+    const typo = join(folder, 'typo.lmdb')
+    const dry = await runCli(['merge', other, '--db', typo, '--dry-run'])
+    expect(dry.code).toBe(0)
+    expect(dry.stdout).toContain(`Dry run, nothing was changed. Merging ${other} would apply 1 fact (0 already here).\nThere is no database at ${typo} yet: the merge would make it.\n`)
+    const json = await runCli(['merge', other, '--db', typo, '--dry-run', '--json'])
+    expect(jsonData(json.stdout, 'merge')).toMatchObject({ dryRun: true, facts: { applied: 1, repeats: 0 } })
+    expect(readdirSync(folder)).toEqual([])
+  })
+
   it('names each setup in both databases that it changed, with its counts before and after (text and JSON)', async () => {
     const { db } = await seedHistory()
     const other = join(tempFolder(), 'other.lmdb')
@@ -138,6 +151,104 @@ describe('merge --dry-run and --undo', () => {
     expect(refused.stderr).toContain('1 fact was recorded after merge')
     expect((await runCli(['merge', '--undo', again.undo, '--db', db, '--force'])).code).toBe(0)
     expect(await collections(db)).toEqual(before)
+  })
+})
+
+describe('merge --undo --dry-run', () => {
+  /** A seeded database with one merge of a database of `facts` new facts into it, and that merge's undo id. */
+  async function merged(facts = 1): Promise<{ db: string; other: string; undo: string }> {
+    const { db } = await seedHistory()
+    const other = join(tempFolder(), 'other.lmdb')
+    await runCli(['ingest', '--db', other], { input: Array.from({ length: facts }, (_, n) => factLine({ kind: 'commit', setup: 'review@x/y', project: '/w/z', hash: `beef000${String(n)}`, message: 'm' })).join('\n') })
+    const { undo } = jsonData((await runCli(['merge', other, '--db', db, '--json'])).stdout, 'merge') as { undo: string }
+    return { db, other, undo }
+  }
+
+  it('says what the undo would take away, and changes nothing (text and JSON)', async () => {
+    const { db, other, undo } = await merged(2)
+    const before = await collections(db)
+    const dry = await runCli(['merge', '--undo', undo, '--dry-run', '--db', db])
+    expect(dry.code, dry.stderr).toBe(0)
+    expect(dry.stdout).toBe(`Dry run, nothing was changed. Undoing merge ${undo} of ${other} would put ${db} back as it was before it: the 2 facts it applied, and every record it added, would go.\n`)
+    const json = await runCli(['merge', '--undo', undo, '--dry-run', '--db', db, '--json'])
+    expect(jsonData(json.stdout, 'merge')).toEqual({ dryRun: true, undo, source: other, facts: 2, wouldUndo: true, removedUndoPoints: [] })
+    expect(await collections(db)).toEqual(before)
+    // The undo point is still there: the undo itself runs after its dry run.
+    expect((await runCli(['merge', '--undo', undo, '--db', db])).code).toBe(0)
+  })
+
+  it('says when facts recorded since would be lost, and that --force is needed, keeping them', async () => {
+    const { db, undo } = await merged()
+    await runCli(['ingest', '--db', db], { input: factLine({ kind: 'tool_call', setup: SONNET, project: '/w/later', tool: 'bash', ok: true }) })
+    const later = await collections(db)
+    const refused = await runCli(['merge', '--undo', undo, '--dry-run', '--db', db, '--json'])
+    expect(refused.code).toBe(1)
+    expect(jsonData(refused.stdout, 'merge')).toMatchObject({ dryRun: true, wouldUndo: false, refusal: { code: 'WRITTEN_SINCE', message: `1 fact was recorded after merge ${undo}; undoing it would lose them too.` } })
+    const text = await runCli(['merge', '--undo', undo, '--dry-run', '--db', db])
+    expect(text.stdout).toContain(`would be refused: 1 fact was recorded after merge ${undo}; undoing it would lose them too. Run it with --force to undo anyway.`)
+    const forced = await runCli(['merge', '--undo', undo, '--dry-run', '--force', '--db', db])
+    expect(forced.code).toBe(0)
+    expect(forced.stdout).toContain('the 1 fact it applied, and every record it added, would go.\n')
+    expect(forced.stdout).toContain(`With --force it would undo it anyway: 1 fact was recorded after merge ${undo}; undoing it would lose them too.`)
+    expect(await collections(db)).toEqual(later)
+  })
+
+  it('names the later undo points it would remove, and removes none', async () => {
+    const { db, other, undo } = await merged()
+    const second = jsonData((await runCli(['merge', other, '--db', db, '--json'])).stdout, 'merge') as { undo: string }
+    const dry = await runCli(['merge', '--undo', undo, '--dry-run', '--db', db, '--json'])
+    expect(jsonData(dry.stdout, 'merge')).toMatchObject({ wouldUndo: true, facts: 1, removedUndoPoints: [second.undo] })
+    expect(readdirSync(`${db}.undo`).sort()).toEqual([undo, second.undo].sort())
+  })
+
+  it("counts the merge's facts of an undo point of an earlier release from its backup, writing nothing beside it", async () => {
+    const { db, undo } = await merged(3)
+    const manifest = join(`${db}.undo`, undo, 'undo.json')
+    const { factSeqBefore, ...earlier } = JSON.parse(readFileSync(manifest, 'utf8')) as { factSeqBefore: number }
+    expect(factSeqBefore).toBeGreaterThan(0)
+    writeFileSync(manifest, JSON.stringify(earlier))
+    const dry = await runCli(['merge', '--undo', undo, '--dry-run', '--db', db, '--json'])
+    expect(jsonData(dry.stdout, 'merge')).toMatchObject({ facts: 3 })
+    expect(readdirSync(join(`${db}.undo`, undo)).sort()).toEqual(['before.lmdb', 'undo.json'])
+  })
+
+  it('makes no database where there is none', async () => {
+    const folder = tempFolder()
+    const refused = await runCli(['merge', '--undo', 'merge-1', '--dry-run', '--db', join(folder, 'none.lmdb')])
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toContain('so there is no merge to undo there; nothing was created')
+    expect(readdirSync(folder)).toEqual([])
+  })
+
+  it('says when the team database could not be asked whether the merge was synced, and still undoes', async () => {
+    const { db, undo } = await merged()
+    const env = { AGENT_TRACKER_TEAM_URL: 'postgres://nobody@127.0.0.1:1/tracker' }
+    const dry = await runCli(['merge', '--undo', undo, '--dry-run', '--db', db, '--json'], { env })
+    expect(dry.code).toBe(0)
+    expect(envelope(dry.stdout).notices).toEqual([{ code: 'TEAM_NOT_ASKED', message: expect.stringMatching(/^Could not ask the team database postgres:\/\/nobody@127\.0\.0\.1:1\/tracker whether facts of this merge were synced to it: .*ECONNREFUSED.* Any it was sent would stay counted there/) as unknown }])
+    const undone = await runCli(['merge', '--undo', undo, '--db', db], { env })
+    expect(undone.code).toBe(0)
+    expect(undone.stderr).toContain('Any it was sent stay counted there')
+    expect(undone.stdout).toContain(`Undid merge ${undo}`)
+  })
+})
+
+describe('merge options that do not go together', () => {
+  it('refuses a database to merge from beside --undo, and --force without --undo, changing nothing', async () => {
+    const { db } = await seedHistory()
+    const other = join(tempFolder(), 'other.lmdb')
+    await runCli(['ingest', '--db', other], { input: factLine({ kind: 'commit', setup: 'review@x/y', project: '/w/z', hash: 'beef0001', message: 'm' }) })
+    const merged = jsonData((await runCli(['merge', other, '--db', db, '--json'])).stdout, 'merge') as { undo: string }
+    const after = await collections(db)
+    const both = await runCli(['merge', other, '--undo', merged.undo, '--db', db, '--json'])
+    expect(both.code).toBe(2)
+    expect(jsonError(both.stdout)).toMatchObject({ code: 'USAGE', message: expect.stringContaining(`merge --undo ${merged.undo} takes no database to merge from, and ${other} was given too`) as unknown })
+    const forced = await runCli(['merge', other, '--force', '--db', db, '--json'])
+    expect(forced.code).toBe(2)
+    expect(jsonError(forced.stdout)).toMatchObject({ code: 'USAGE', message: expect.stringContaining('--force goes only with --undo <id>') as unknown })
+    // Neither undid the merge nor merged again.
+    expect(await collections(db)).toEqual(after)
+    expect((await runCli(['merge', '--undo', merged.undo, '--db', db])).code).toBe(0)
   })
 })
 

@@ -4,7 +4,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { factLine, jsonData, jsonError, runCli, tempFolder } from './run-cli.js'
+import { envelope, factLine, jsonData, jsonError, runCli, tempFolder } from './run-cli.js'
 import type { Seeded } from './seed.js'
 import { GPT, SONNET, seedHistory } from './seed.js'
 
@@ -217,5 +217,41 @@ describe('sync from two machines, one of which amended a commit the other graded
     expect(history.entries.map((entry) => [entry.kind, entry.summary.slice(0, 8)])).toEqual([['grade', amended.slice(0, 8)], ['commit', amended.slice(0, 8)]])
     const report = jsonData((await runCli(['report', '--team', '--json'], { env: teamEnv })).stdout, 'report') as { setups: { setup: string; commits: number }[] }
     expect(report.setups).toEqual([expect.objectContaining({ setup: SONNET, commits: 1 })])
+  })
+})
+
+describe('merge --undo of a merge whose facts were synced', () => {
+  it("says how many of the merge's facts the team database was sent (they stay counted there), and says nothing of a merge not sent", async () => {
+    const teamEnv = { AGENT_TRACKER_TEAM_URL: server.url, AGENT_TRACKER_TEAM_SCHEMA: 'team_undo', AGENT_TRACKER_TEAM_MEMBER: 'ana' }
+    const fact = (tool: string, day: number): string => factLine({ kind: 'tool_call', setup: GPT, project: '/w/api', tool, ok: true, at: `2026-11-${String(day)}T10:00:00Z` })
+    const mine = join(tempFolder(), 'mine.lmdb')
+    const theirs = join(tempFolder(), 'theirs.lmdb')
+    const unsynced = join(tempFolder(), 'unsynced.lmdb')
+    expect((await runCli(['ingest', '--db', mine], { input: fact('bash', 20) })).code).toBe(0)
+    expect((await runCli(['ingest', '--db', unsynced], { input: fact('grep', 20) })).code).toBe(0)
+    expect((await runCli(['ingest', '--db', theirs], { input: [fact('read', 21), fact('edit', 22)].join('\n') })).code).toBe(0)
+    const merge = async (db: string): Promise<string> => (jsonData((await runCli(['merge', theirs, '--db', db, '--json'])).stdout, 'merge') as { undo: string }).undo
+    const undo = await merge(mine)
+    expect((await runCli(['sync', '--db', mine], { env: teamEnv })).code).toBe(0)
+
+    const dry = await runCli(['merge', '--undo', undo, '--dry-run', '--db', mine, '--json'], { env: teamEnv })
+    expect(dry.code, dry.stderr).toBe(0)
+    const said = `All 2 facts this merge applied had already been synced to the team database ${server.url}, and they would stay counted there: the team database keeps every fact it is sent, and an undo puts back only this machine's database.`
+    expect(envelope(dry.stdout)).toMatchObject({ data: { dryRun: true, facts: 2, syncedToTeam: 2 }, notices: [{ code: 'MERGE_SYNCED_TO_TEAM', message: said }] })
+    const undone = await runCli(['merge', '--undo', undo, '--db', mine], { env: teamEnv })
+    expect(undone.code, undone.stderr).toBe(0)
+    expect(undone.stdout).toContain(`Undid merge ${undo} of ${theirs}: the database is as it was before it.\nAll 2 facts this merge applied had already been synced to the team database ${server.url}, and they stay counted there`)
+    // As said: the team still counts the three tool calls.
+    const team = jsonData((await runCli(['status', GPT, '--team', '--json'], { env: teamEnv })).stdout, 'status') as { state: { toolCalls: number } }
+    expect(team.state.toolCalls).toBe(3)
+
+    // Another database's merge of the same facts, made after its last sync: the team has those
+    // facts (from the first database), but not from this one, and its undo leaves nothing there.
+    expect((await runCli(['sync', '--db', unsynced], { env: teamEnv })).code).toBe(0)
+    const notSent = await merge(unsynced)
+    const quiet = await runCli(['merge', '--undo', notSent, '--db', unsynced, '--json'], { env: teamEnv })
+    expect(quiet.code).toBe(0)
+    expect(envelope(quiet.stdout)).toMatchObject({ data: { facts: 2, syncedToTeam: 0 } })
+    expect(envelope(quiet.stdout).notices).toBeUndefined()
   })
 })

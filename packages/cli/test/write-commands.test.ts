@@ -459,6 +459,17 @@ describe('migrate, merge and export', () => {
     expect((await runCli(['migrate', 'no/such/folder', '--db', db])).code).toBe(2)
   })
 
+  it('makes no database when no folder holds legacy data and there is none yet (text and JSON)', async () => {
+    const db = join(tempFolder(), 'new.lmdb')
+    const empty = await runCli(['migrate', tempFolder(), '--db', db])
+    expect(empty.code).toBe(0)
+    expect(empty.stdout).toContain('No legacy data found')
+    const json = await runCli(['migrate', tempFolder(), tempFolder(), '--db', db, '--json'])
+    expect(jsonData(json.stdout, 'migrate')).toMatchObject({ folders: [{ found: false, database: { outcome: 'none' }, files: { outcome: 'none' } }, { found: false }], issues: 0 })
+    expect(existsSync(db)).toBe(false)
+    expect(existsSync(`${db}-lock`)).toBe(false)
+  })
+
   it('does not repeat a migration that finished without problems, unless asked --again', async () => {
     const project = tempFolder('legacy-')
     mkdirSync(join(project, '.journal'))

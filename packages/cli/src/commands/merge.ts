@@ -1,31 +1,20 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { AgentState } from '@agent-tracker/core'
 import type { LmdbStore } from '@agent-tracker/lmdb-store'
-import { locateDataFile, openLmdbStore, recogniseDatabase, restoreBackup } from '@agent-tracker/lmdb-store'
+import { locateDataFile, openLmdbStore, recogniseDatabase } from '@agent-tracker/lmdb-store'
 import type { MergeReport, MigrationReport } from '@agent-tracker/migrate'
 import { mergeDatabase, mergeSourceProblem } from '@agent-tracker/migrate'
+import { locateDatabase } from '@agent-tracker/node-host/database'
 import { CliError, EXIT } from '../cli-error.js'
 import { isDatabaseFile } from '../database-files.js'
 import type { CommandContext } from '../context.js'
 import { plural, score } from '../format.js'
-import { absolutePath } from '../io.js'
-
-/** An undo point: the database as it was before a merge, and how far its fact log reached after it. */
-interface UndoPoint {
-  readonly id: string
-  readonly source: string
-  readonly at: string
-  /** The database's last fact sequence number right after the merge: a later one means later writes. */
-  readonly factSeqAfter: number
-  /**
-   * The id of the fact at `factSeqAfter` (absent while the log was empty, and in undo points of
-   * earlier releases): the same sequence number holding another fact means the database was put
-   * back or replaced since, and has been written again up to the same length.
-   */
-  readonly lastFactId?: string
-}
+import { WORKING_FOLDER, absolutePath } from '../io.js'
+import { parseSizeLimit } from '../parse-size.js'
+import type { UndoPoint } from './undo-point.js'
+import { factIdAt, undoFolder } from './undo-point.js'
 
 /** Refused items shown at most in text output (`--json` lists every one). */
 const SHOWN = 20
@@ -44,22 +33,24 @@ export async function mergeCommand(ctx: CommandContext, other: string, options: 
   // Checked before the undo point is taken: a source that cannot be merged changes nothing and leaves nothing behind.
   const problem = mergeSourceProblem(source, recogniseDatabase(source))
   if (problem !== undefined) throw new CliError('NOT_MERGEABLE', `${problem} Nothing was merged.`, EXIT.failure)
-  const store = existing ?? ctx.openStore('write')
-  if (source === store.path || isDatabaseFile(locateDataFile(source).dataFile, store.path)) {
-    throw new CliError('SAME_DATABASE', `${source} is the database being merged into (${store.path}), by this name or another; give another one.`, EXIT.usage)
+  if (existing !== undefined && (source === existing.path || isDatabaseFile(locateDataFile(source).dataFile, existing.path))) {
+    throw new CliError('SAME_DATABASE', `${source} is the database being merged into (${existing.path}), by this name or another; give another one.`, EXIT.usage)
   }
-  if (options.dryRun === true) return dryRun(ctx, store, source, timezone)
+  // A dry run makes no database where there is none: it merges into an empty scratch one instead.
+  if (options.dryRun === true) return dryRun(ctx, existing, source, timezone)
+  const store = existing ?? ctx.openStore('write')
   const at = new Date()
   const stamp = `merge-${at.toISOString().replace(/[-:]/g, '').replace('.', '-')}`
   let id = stamp
   for (let n = 2; existsSync(join(undoFolder(store.path), id)); n++) id = `${stamp}-${String(n)}`
   const folder = join(undoFolder(store.path), id)
   mkdirSync(folder, { recursive: true })
+  const factSeqBefore = await store.lastFactSeq()
   await store.backup(join(folder, 'before.lmdb'))
   const report = await runMerge(ctx, store, source, timezone)
   const factSeqAfter = await store.lastFactSeq()
   const lastFactId = await factIdAt(store, factSeqAfter)
-  const point: UndoPoint = { id, source, at: at.toISOString(), factSeqAfter, ...(lastFactId === undefined ? {} : { lastFactId }) }
+  const point: UndoPoint = { id, source, at: at.toISOString(), factSeqBefore, factSeqAfter, ...(lastFactId === undefined ? {} : { lastFactId }) }
   writeFileSync(join(folder, 'undo.json'), `${JSON.stringify(point, null, 2)}\n`)
   ctx.print({ source, undo: id, ...report }, () => [
     `Merged ${source}: ${plural(report.facts.applied, 'fact')} applied (${String(report.facts.repeats)} already here)${added(report, '; added ')}.`,
@@ -71,76 +62,16 @@ export async function mergeCommand(ctx: CommandContext, other: string, options: 
 }
 
 /**
- * `merge --undo <id>`: puts back the database as it was before that merge. Refused when anything
- * was recorded after the merge (it would be lost), or when the database is no longer the one the
- * merge left (put back by an earlier undo or a restore, then written again), unless `force`.
- * Undoing a merge also removes the undo points of the merges after it: each holds a database
- * with this merge in it, which putting back would bring this merge back.
+ * Merges `source` into a scratch copy of `store` (an empty scratch database when there is no
+ * database yet, `store` undefined) and says what the merge would do; the database, and its path
+ * when there is none, are left as they are.
  */
-export async function undoMergeCommand(ctx: CommandContext, id: string, options: { force?: boolean } = {}): Promise<number> {
-  const store = ctx.openStore('write')
-  const folder = undoFolder(store.path)
-  const manifest = join(folder, id, 'undo.json')
-  const known = (): string[] => (existsSync(folder) ? readdirSync(folder).filter((name) => existsSync(join(folder, name, 'undo.json'))).sort() : [])
-  if (!/^[\w.-]+$/.test(id) || !existsSync(manifest)) {
-    const points = known()
-    throw new CliError('UNKNOWN_UNDO', `No merge ${id} to undo for ${store.path}. ${points.length === 0 ? 'No merge has an undo point here.' : `Undo points: ${points.join(', ')}.`}`, EXIT.usage)
-  }
-  const point = JSON.parse(readFileSync(manifest, 'utf8')) as UndoPoint
-  if (options.force !== true) {
-    const problem = await notAsMerged(store, point)
-    if (problem !== undefined) throw new CliError(problem.code, `${problem.message} Nothing was changed. Run again with --force to undo anyway.`)
-  }
-  await store.close()
-  restoreBackup(store.path, join(folder, id, 'before.lmdb'))
-  // Taken after this one: a later start, or the same millisecond and a later id (`…-2`).
-  const later = known().filter((name) => {
-    const taken = undoPointAt(folder, name)
-    return name !== id && (taken > point.at || (taken === point.at && name > id))
-  })
-  for (const name of [id, ...later]) rmSync(join(folder, name), { recursive: true, force: true })
-  ctx.print({ undone: id, source: point.source, removedUndoPoints: later }, () =>
-    [
-      `Undid merge ${id} of ${point.source}: the database is as it was before it.`,
-      ...(later.length === 0 ? [] : [`The undo ${later.length === 1 ? 'point' : 'points'} of the later ${later.length === 1 ? 'merge' : 'merges'} (${later.join(', ')}) ${later.length === 1 ? 'was' : 'were'} removed: ${later.length === 1 ? 'it holds' : 'they hold'} this merge, and putting ${later.length === 1 ? 'it' : 'them'} back would bring it back.`]),
-    ].join('\n'))
-  return EXIT.ok
-}
-
-/** Why the database is not as merge `point` left it (facts recorded since, or put back or replaced since), or undefined when it is. */
-async function notAsMerged(store: LmdbStore, point: UndoPoint): Promise<{ readonly code: string; readonly message: string } | undefined> {
-  const seq = await store.lastFactSeq()
-  if (seq > point.factSeqAfter) {
-    const since = seq - point.factSeqAfter
-    return { code: 'WRITTEN_SINCE', message: `${plural(since, 'fact')} ${since === 1 ? 'was' : 'were'} recorded after merge ${point.id}; undoing it would lose them too.` }
-  }
-  const replaced = seq < point.factSeqAfter || (point.lastFactId !== undefined && (await factIdAt(store, seq)) !== point.lastFactId)
-  if (!replaced) return undefined
-  return { code: 'REPLACED_SINCE', message: `The database is not the one merge ${point.id} left: it was put back (by an earlier undo or a restore) or replaced since${seq < point.factSeqAfter ? `, and its fact log now ends at ${String(seq)}, before the merge's ${String(point.factSeqAfter)}` : ', and written again'}; putting back what it held before the merge would lose what was recorded since, and could bring back what was undone.` }
-}
-
-/** The id of the fact at sequence number `seq` of the fact log; undefined for 0 (an empty log) or a fact not there. */
-async function factIdAt(store: LmdbStore, seq: number): Promise<string | undefined> {
-  if (seq <= 0) return undefined
-  for await (const logged of store.readFactLog({ after: seq - 1, limit: 1 })) return logged.seq === seq ? logged.fact.id : undefined
-  return undefined
-}
-
-/** When the undo point `name` in `folder` was taken (its merge's start), or '' when unreadable. */
-function undoPointAt(folder: string, name: string): string {
-  try {
-    return (JSON.parse(readFileSync(join(folder, name, 'undo.json'), 'utf8')) as Partial<UndoPoint>).at ?? ''
-  } catch {
-    return ''
-  }
-}
-
-async function dryRun(ctx: CommandContext, store: LmdbStore, source: string, timezone: string | undefined): Promise<number> {
+async function dryRun(ctx: CommandContext, store: LmdbStore | undefined, source: string, timezone: string | undefined): Promise<number> {
   const scratch = mkdtempSync(join(tmpdir(), 'agent-tracker-dry-run-'))
   try {
     const copyPath = join(scratch, 'copy.lmdb')
-    await store.backup(copyPath)
-    const copy = openLmdbStore({ databasePath: copyPath, maxDatabaseSize: store.maxDatabaseSize, rules: store.rules })
+    if (store !== undefined) await store.backup(copyPath)
+    const copy = openLmdbStore({ databasePath: copyPath, ...(store === undefined ? scratchSize(ctx) : { maxDatabaseSize: store.maxDatabaseSize, rules: store.rules }) })
     let report: MergeReport
     try {
       report = await runMerge(ctx, copy, source, timezone)
@@ -149,6 +80,7 @@ async function dryRun(ctx: CommandContext, store: LmdbStore, source: string, tim
     }
     ctx.print({ source, dryRun: true, ...report }, () => [
       `Dry run, nothing was changed. Merging ${source} would apply ${plural(report.facts.applied, 'fact')} (${String(report.facts.repeats)} already here)${added(report, ' and add ')}.`,
+      ...(store === undefined ? [`There is no database at ${targetPath(ctx)} yet: the merge would make it.`] : []),
       ...combinedLines(report),
       ...refusals(ctx, report),
     ].join('\n'))
@@ -156,6 +88,17 @@ async function dryRun(ctx: CommandContext, store: LmdbStore, source: string, tim
   } finally {
     rmSync(scratch, { recursive: true, force: true })
   }
+}
+
+/** The size limit a scratch database for a dry run into no database yet gets: the one the merge would make it with (`--max-size`, else `AGENT_TRACKER_MAX_SIZE`, else the default). */
+function scratchSize(ctx: CommandContext): { maxDatabaseSize?: number } {
+  const limit = ctx.maxSize
+  return limit === undefined ? {} : { maxDatabaseSize: parseSizeLimit(limit, ctx.maxSizeOrigin) }
+}
+
+/** Where the database merged into is (`--db`, else `AGENT_TRACKER_DB`, else the default), whether or not it is there. */
+function targetPath(ctx: CommandContext): string {
+  return locateDatabase({ databasePath: ctx.databasePath, env: ctx.io.env, homeDir: ctx.io.homeDir, relativeTo: WORKING_FOLDER }).path
 }
 
 async function runMerge(ctx: CommandContext, target: LmdbStore, source: string, timezone: string | undefined): Promise<MergeReport> {
@@ -194,11 +137,6 @@ export function refusals(ctx: CommandContext, report: MergeReport): string[] {
   const lines = report.errors.slice(0, SHOWN).map((e) => ctx.colours.red(`  ${e.position === undefined ? '' : `${e.position}: `}${e.message}`))
   const more = report.errors.length > SHOWN ? [`  … and ${String(report.errors.length - SHOWN)} more (--json lists every one)`] : []
   return [ctx.colours.red(`${plural(report.errors.length, 'item')} refused (nothing from them was stored):`), ...lines, ...more]
-}
-
-/** Where the undo points of merges into the database at `path` are kept: beside it. */
-function undoFolder(path: string): string {
-  return `${path}.undo`
 }
 
 /** The lines that say what a merge (or an import of the predecessor's database) did. */

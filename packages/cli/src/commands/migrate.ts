@@ -1,3 +1,6 @@
+import type { TrackerStore } from '@agent-tracker/core'
+import { createMemoryStore } from '@agent-tracker/core/testing'
+import { detectLegacy, hasLegacyData } from '@agent-tracker/migrate'
 import type { ProjectMigration, SourceMigration } from '@agent-tracker/node-host'
 import { migrateProject } from '@agent-tracker/node-host'
 import { CliError, EXIT } from '../cli-error.js'
@@ -20,7 +23,9 @@ export async function migrateCommand(ctx: CommandContext, dirs: readonly string[
   }
   const missing = folders.find((folder) => !isFolder(folder))
   if (missing !== undefined) throw new CliError('NOT_A_FOLDER', `${missing} is not a folder.`, EXIT.usage)
-  const store = ctx.openStore('write')
+  // With no database yet and no legacy data in any folder, there is nothing to write: the same
+  // answer comes from an empty store in memory, and no empty database is left at the path.
+  const store: TrackerStore = ctx.openStoreIfThere() ?? (folders.some((folder) => hasLegacyData(detectLegacy(folder))) ? ctx.openStore('write') : createMemoryStore())
   const results: ProjectMigration[] = []
   for (const folder of folders) {
     const progress = ctx.progress(`Migrating ${folder}`)
