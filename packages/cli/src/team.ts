@@ -41,9 +41,11 @@ interface TeamConfig {
  * `AGENT_TRACKER_TEAM_MEMBER`, `team.member`, else the login name. Passwords stay out of both:
  * they come from `PGPASSWORD` or `~/.pgpass`. `team.ssl` holds TLS options for `pg`.
  * @returns undefined when no team database is configured.
- * @throws {CliError} TEAM_CONFIG for an unreadable config file, a password in the config file, or TLS options `pg` cannot take.
+ * @throws {CliError} TEAM_CONFIG for an unreadable config file, a password in the config file, or TLS options `pg` cannot take;
+ * USAGE for an empty `--url` or a `--member` the team database cannot take (see {@link checkGiven}).
  */
 export function teamSettings(io: Io, given: { url?: string | undefined; member?: string | undefined } = {}): TeamSettings | undefined {
+  checkGiven(given)
   const file = configFile(io)
   const config = readTeamConfig(file)
   const fromEnv = nonEmpty(io.env[TEAM_URL_VARIABLE])
@@ -65,6 +67,30 @@ export function teamSettings(io: Io, given: { url?: string | undefined; member?:
     ...(schema === undefined ? {} : { schema }),
     ...(ssl === undefined ? {} : { ssl }),
   }
+}
+
+/** Most characters of a member's name: the team database's limit (see `openPostgresStore`). */
+const MEMBER_NAME_LIMIT = 200
+
+/**
+ * A `--url` or `--member` given on the command line is used as given: an empty one (a script's
+ * unset variable, `--member ""`) is refused rather than taken for none, which put the work in the
+ * login name's share, or synced to another database than the one meant, without a word.
+ * @throws {CliError} USAGE for an empty `--url`, or a `--member` that is empty, longer than the team database takes, or holds control characters.
+ */
+function checkGiven(given: { url?: string | undefined; member?: string | undefined }): void {
+  if (given.url?.trim() === '') {
+    throw new CliError('USAGE', '--url is empty: give the team database\'s URL (e.g. --url postgres://me@db.example.com/tracker), or leave --url out to use AGENT_TRACKER_TEAM_URL, else team.url in the config file.', EXIT.usage)
+  }
+  const member = given.member
+  if (member === undefined) return
+  // The team database's own rule (see `openPostgresStore`): at most 200 UTF-16 units, none below a space.
+  const problem = member.trim() === '' ? 'is empty'
+    : member.length > MEMBER_NAME_LIMIT ? `is ${String(member.length)} characters long`
+      : Array.from(member).some((character) => character < ' ') ? 'holds a control character' : undefined
+  if (problem === undefined) return
+  const shown = JSON.stringify(member.length > 40 ? `${member.slice(0, 40)}…` : member)
+  throw new CliError('USAGE', `--member ${shown} ${problem}: give your name in the team, 1 to ${String(MEMBER_NAME_LIMIT)} characters without control characters (e.g. --member ana), or leave --member out to use ${TEAM_MEMBER_VARIABLE}, else team.member in the config file, else your login name.`, EXIT.usage)
 }
 
 /** The team settings, or a clear error saying how to configure them. */

@@ -1,7 +1,7 @@
 import type { PostgresServer } from '@agent-tracker/postgres-store/testing'
 import { startPostgresServer } from '@agent-tracker/postgres-store/testing'
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
-import { hostname } from 'node:os'
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { hostname, userInfo } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { factLine, jsonData, jsonError, runCli, tempFolder } from './run-cli.js'
@@ -138,6 +138,36 @@ describe('sync and team reads', () => {
     const noDatabase = await runCli(['sync', '--db', seeded.db, '--url', server.url.replace(/\/[^/?]*(\?|$)/, '/nodb$1')])
     expect(noDatabase.code).toBe(1)
     expect(noDatabase.stderr).toContain('Check the user and database in the URL (from the command line)')
+  })
+
+  it('refuses a team database URL as the database to sync from, and an empty --member or --url, saying what is accepted', async () => {
+    const teamUrl = 'postgres://pwuser:s3cret@127.0.0.1:1/tracker'
+    for (const given of [env, {}]) {
+      const cwd = tempFolder()
+      const run = await runCli(['sync', '--db', teamUrl], { env: given, cwd })
+      expect(run.code, run.stderr).toBe(2)
+      expect(run.stderr).toContain("--db postgres://pwuser:***@127.0.0.1:1/tracker names a team database: only read commands take one (with --team, they read the configured one); this command works on this machine's database.")
+      expect(run.stdout + run.stderr).not.toContain('s3cret')
+      // Not taken for a folder of the working directory.
+      expect(readdirSync(cwd)).toEqual([])
+    }
+    const json = await runCli(['sync', '--db', teamUrl, '--json'], { env })
+    expect(jsonError(json.stdout)).toMatchObject({ code: 'USAGE', message: expect.stringContaining('postgres://pwuser:***@127.0.0.1:1/tracker names a team database') as unknown })
+    for (const member of ['', '  ']) {
+      const empty = await runCli(['sync', '--db', seeded.db, '--member', member], { env })
+      expect(empty.code, empty.stderr).toBe(2)
+      expect(empty.stderr).toContain(`--member ${JSON.stringify(member)} is empty: give your name in the team, 1 to 200 characters without control characters (e.g. --member ana), or leave --member out to use AGENT_TRACKER_TEAM_MEMBER, else team.member in the config file, else your login name.`)
+    }
+    const control = await runCli(['sync', '--db', seeded.db, '--member', 'ana\u001b[31m'], { env })
+    expect(control.code).toBe(2)
+    expect(control.stderr).toContain('--member "ana\\u001b[31m" holds a control character')
+    const noUrl = await runCli(['sync', '--db', seeded.db, '--url', ''], { env })
+    expect(noUrl.code).toBe(2)
+    expect(noUrl.stderr).toContain('--url is empty: give the team database\'s URL')
+    // Nothing reached the team database under the login name, which an empty --member fell back to.
+    const login = userInfo().username
+    const share = await runCli(['report', '--team', '--member', login], { env })
+    expect(share.stderr).toContain(`No member "${login}" has synced to the team database`)
   })
 
   it('gives all of a database\'s work to the member it syncs as now, and says so', async () => {

@@ -1,11 +1,9 @@
 import type { PostgresStore, SyncProgress } from '@agent-tracker/postgres-store'
 import { isPostgresStoreError, redactUrl, syncToTeam } from '@agent-tracker/postgres-store'
-import { locateDatabase } from '@agent-tracker/node-host'
 import { existsSync } from 'node:fs'
 import { locateDataFile } from '@agent-tracker/lmdb-store'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
-import { WORKING_FOLDER } from '../io.js'
 import { plural } from '../format.js'
 import { openTeamStore, requireTeamSettings } from '../team.js'
 
@@ -22,8 +20,9 @@ export interface SyncCommandOptions {
  * counted twice; a sync the server cut short resumes where it stopped.
  */
 export async function syncCommand(ctx: CommandContext, options: SyncCommandOptions): Promise<void> {
+  // The database to send from first: a `--db postgres://…` is a usage error, not a folder named so here.
+  const path = ctx.localDatabasePath()
   const settings = requireTeamSettings(ctx.io, options)
-  const { path } = locateDatabase({ databasePath: ctx.databasePath, env: ctx.io.env, homeDir: ctx.io.homeDir, relativeTo: WORKING_FOLDER })
   const url = redactUrl(settings.url)
   if (!existsSync(locateDataFile(path).dataFile)) {
     ctx.print({ team: url, member: settings.member, sent: 0, applied: 0, repeats: 0, acknowledged: 0, local: 0, refusedCount: 0, refused: [] }, () => `Nothing to sync yet: ${path} has no data.`)
