@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { urlHoldsPassword } from '@agent-tracker/node-host/hooks'
 import type { PostgresStore, PostgresStoreOptions } from '@agent-tracker/postgres-store'
 import { CliError, EXIT } from './cli-error.js'
+import type { TeamAccess } from './describe-failure.js'
 import { teamRefusedFix } from './describe-failure.js'
 import type { Io } from './io.js'
 
@@ -107,7 +108,7 @@ export function requireTeamSettings(io: Io, given: { url?: string | undefined; m
  * connection is said with where the URL came from.
  */
 export async function openTeamStore(settings: TeamSettings, mode: 'read' | 'write', member = ''): Promise<PostgresStore> {
-  const { isPostgresStoreError, openPostgresStore } = await import('@agent-tracker/postgres-store')
+  const { DEFAULT_SCHEMA, isPostgresStoreError, openPostgresStore } = await import('@agent-tracker/postgres-store')
   try {
     return await openPostgresStore({
       url: settings.url,
@@ -117,9 +118,20 @@ export async function openTeamStore(settings: TeamSettings, mode: 'read' | 'writ
       ...(settings.ssl === undefined ? {} : { ssl: settings.ssl }),
     })
   } catch (error) {
-    const fix = isPostgresStoreError(error, 'TEAM_REFUSED') ? teamRefusedFix(error.details.sqlState, `from ${settings.origin}`) : undefined
+    const access: TeamAccess = mode === 'write' ? { mode } : { mode, schema: settings.schema ?? DEFAULT_SCHEMA, user: urlUser(settings.url) }
+    const fix = isPostgresStoreError(error, 'TEAM_REFUSED') ? teamRefusedFix(error.details.sqlState, `from ${settings.origin}`, access) : undefined
     if (fix === undefined || !isPostgresStoreError(error)) throw error
     throw new CliError(error.code, `${error.message} ${fix}`, EXIT.failure)
+  }
+}
+
+/** The user a URL names, if it names one (else `pg` takes `PGUSER`, or the login name). */
+function urlUser(url: string): string | undefined {
+  try {
+    const user = decodeURIComponent(new URL(url).username)
+    return user === '' ? undefined : user
+  } catch {
+    return undefined
   }
 }
 

@@ -1,12 +1,21 @@
 import type { PostgresServer } from '@agent-tracker/postgres-store/testing'
 import { startPostgresServer } from '@agent-tracker/postgres-store/testing'
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { hostname, userInfo } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { factLine, jsonData, jsonError, runCli, tempFolder } from './run-cli.js'
 import type { Seeded } from './seed.js'
 import { GPT, SONNET, seedHistory } from './seed.js'
+
+/** The little of `pg` (a dependency of the CLI, without types here) the tests use to grant rights as the server's superuser. */
+interface AdminClient {
+  connect(): Promise<void>
+  query(statement: string): Promise<unknown>
+  end(): Promise<void>
+}
+const { Client } = createRequire(import.meta.url)('pg') as { Client: new (config: { connectionString: string }) => AdminClient }
 
 let server: PostgresServer
 let seeded: Seeded
@@ -227,6 +236,43 @@ describe('sync and team reads', () => {
     expect(down.checks.find((c) => c.name === 'Team')).toMatchObject({ ok: false, level: 'problem', detail: expect.stringContaining('cannot be reached') as unknown })
     const none = await runCli(['doctor', '--db', seeded.db, '--json'])
     expect((jsonData(none.stdout, 'doctor') as { checks: { name: string; detail: string }[] }).checks.find((c) => c.name === 'Team')?.detail).toMatch(/^not configured/)
+  })
+})
+
+describe('a user that may only read the team database', () => {
+  it('is told what a read needs (USAGE on the schema, SELECT on its tables), which is then enough, not CREATE for a first sync', async () => {
+    const schema = 'team_grants'
+    const role = `reader_${String(process.pid)}`
+    const db = join(tempFolder(), 'grants.lmdb')
+    expect((await runCli(['ingest', '--db', db], { input: factLine({ kind: 'commit', setup: GPT, project: '/w/grants', hash: 'aa0001', message: 'init' }) })).code).toBe(0)
+    expect((await runCli(['sync', '--db', db], { env: { ...env, AGENT_TRACKER_TEAM_SCHEMA: schema } })).code).toBe(0)
+    const admin = new Client({ connectionString: server.url })
+    await admin.connect()
+    try {
+      await admin.query(`CREATE ROLE ${role} LOGIN`)
+      const reader = new URL(server.url)
+      reader.username = role
+      const readerEnv = { AGENT_TRACKER_TEAM_URL: reader.href, AGENT_TRACKER_TEAM_SCHEMA: schema }
+      const advice = `The connection and the password are fine, but this user may not read the team database's schema "${schema}": a read needs USAGE on the schema and SELECT on its tables (it creates nothing). Ask the schema's owner to grant them: GRANT USAGE ON SCHEMA ${schema} TO ${role}; GRANT SELECT ON ALL TABLES IN SCHEMA ${schema} TO ${role};`
+      const noUsage = await runCli(['status', '--team'], { env: readerEnv })
+      expect(noUsage.code).toBe(1)
+      expect(noUsage.stderr).toContain(`permission denied for schema ${schema}. ${advice}`)
+      expect(noUsage.stderr).not.toContain('CREATE on the database')
+      const doctor = await runCli(['doctor', '--db', db, '--json'], { env: readerEnv })
+      expect((jsonData(doctor.stdout, 'doctor') as { checks: { name: string; detail: string }[] }).checks.find((c) => c.name === 'Team')?.detail).toContain(advice)
+      await admin.query(`GRANT USAGE ON SCHEMA ${schema} TO ${role}`)
+      const noSelect = await runCli(['status', '--team'], { env: readerEnv })
+      expect(noSelect.code).toBe(1)
+      expect(noSelect.stderr).toContain(`permission denied for table schema_migrations. ${advice}`)
+      await admin.query(`GRANT SELECT ON ALL TABLES IN SCHEMA ${schema} TO ${role}`)
+      const granted = await runCli(['status', '--team'], { env: readerEnv })
+      expect(granted.code, granted.stderr).toBe(0)
+      expect(granted.stdout).toContain(GPT)
+    } finally {
+      await admin.query(`DROP OWNED BY ${role}`).catch(() => undefined)
+      await admin.query(`DROP ROLE IF EXISTS ${role}`)
+      await admin.end()
+    }
   })
 })
 
