@@ -4,8 +4,9 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { hostname, userInfo } from 'node:os'
 import { join } from 'node:path'
+import { predecessorCentralHistory, writePredecessorCentralDatabase } from '@agent-tracker/predecessor'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { factLine, jsonData, jsonError, runCli, tempFolder } from './run-cli.js'
+import { envelope, factLine, jsonData, jsonError, runCli, tempFolder } from './run-cli.js'
 import type { Seeded } from './seed.js'
 import { GPT, SONNET, seedHistory } from './seed.js'
 
@@ -177,6 +178,59 @@ describe('sync and team reads', () => {
     const login = userInfo().username
     const share = await runCli(['report', '--team', '--member', login], { env })
     expect(share.stderr).toContain(`No member "${login}" has synced to the team database`)
+  })
+
+  it('says, in sync and doctor, that history imported by migrate, upgrade or a merge of a predecessor database stays on this machine', async () => {
+    const teamEnv = { ...env, AGENT_TRACKER_TEAM_SCHEMA: 'team_imported' }
+    const notSynced = "History imported by migrate, upgrade or merge stays on this machine: the imported part of 1 setup's scores (build) and 4 records from 1 import of the predecessor's data are not in the team database. Sync sends facts only — the work tracked as it happens."
+    // The predecessor's per-project files, migrated: records and a part of the scores, no facts.
+    const root = tempFolder('imported-')
+    const shop = join(root, 'shop')
+    mkdirSync(join(shop, '.agent'), { recursive: true })
+    mkdirSync(join(shop, '.journal'))
+    writeFileSync(join(shop, '.agent', 'status.json'), JSON.stringify({ agent_name: 'build', skill_points: 4, experience_points: 12, total_commits: 23, total_bugs: 2, halted: false, communication_score: 78 }))
+    writeFileSync(join(shop, '.journal', 'communication.json'), JSON.stringify([{ commit: 'a1b2c3d', timestamp: '2026-02-23T18:00:00', task: 'Add cart', agent_grade: 'good', user_grade: 'excellence' }]))
+    const db = join(root, 'local.lmdb')
+    expect((await runCli(['migrate', shop, '--db', db, '--timezone', 'UTC'])).code).toBe(0)
+    const text = await runCli(['sync', '--db', db], { env: teamEnv })
+    expect(text.code, text.stderr).toBe(0)
+    expect(text.stdout).toBe(`Up to date with ${server.url} (0 facts acknowledged).\n${notSynced}\n`)
+    const json = await runCli(['sync', '--db', db, '--json'], { env: teamEnv })
+    expect(jsonData(json.stdout, 'sync')).toMatchObject({ sent: 0, importedHistory: { setups: ['build'], records: 4, imports: 1 } })
+    expect(envelope(json.stdout).notices).toEqual([{ code: 'IMPORTED_HISTORY_NOT_SYNCED', message: notSynced }])
+    // It is so: the team has none of it.
+    expect((await runCli(['status', '--team'], { env: teamEnv })).stdout).toContain('No setups recorded yet.')
+    const doctor = jsonData((await runCli(['doctor', '--db', db, '--json'], { env: teamEnv })).stdout, 'doctor') as { checks: { name: string; level: string; detail: string }[] }
+    expect(doctor.checks.find((c) => c.name === 'Sync')).toMatchObject({
+      level: 'finding',
+      // No fact sent yet: the team has no row for this database.
+      detail: "facts up to date (0 facts acknowledged; never synced); history imported by migrate, upgrade or merge stays on this machine, not in the team database: the imported part of 1 setup's scores (build) and 4 records from 1 import of the predecessor's data (sync sends facts only)",
+    })
+    // The predecessor's central database merged into a database with live work: its facts go, what it imported stays.
+    const predecessor = join(root, 'predecessor.lmdb')
+    expect(writePredecessorCentralDatabase(predecessor, predecessorCentralHistory()).available).toBe(true)
+    const live = join(root, 'live.lmdb')
+    expect((await runCli(['ingest', '--db', live], { input: factLine({ kind: 'commit', setup: GPT, project: '/w/live', hash: 'bb0001', message: 'live' }) })).code).toBe(0)
+    expect((await runCli(['merge', '--db', live, predecessor, '--timezone', 'UTC'])).code).toBe(0)
+    const merged = await runCli(['sync', '--db', live, '--json'], { env: { ...teamEnv, AGENT_TRACKER_TEAM_MEMBER: 'ben' } })
+    const sent = jsonData(merged.stdout, 'sync') as { sent: number; importedHistory: { setups: string[]; records: number; imports: number } }
+    expect(sent.sent).toBe(1)
+    expect(sent.importedHistory.setups.length).toBeGreaterThan(0)
+    expect(sent.importedHistory).toMatchObject({ imports: 1, records: expect.any(Number) as unknown })
+    expect(sent.importedHistory.records).toBeGreaterThan(0)
+    expect(envelope(merged.stdout).notices?.[0]?.code).toBe('IMPORTED_HISTORY_NOT_SYNCED')
+    // The predecessor's central database upgraded in place: all of it imported, none of it facts.
+    const upgraded = join(root, 'upgraded.lmdb')
+    expect(writePredecessorCentralDatabase(upgraded, predecessorCentralHistory()).available).toBe(true)
+    const upgrade = await runCli(['upgrade', '--db', upgraded, '--timezone', 'UTC'])
+    expect(upgrade.code, upgrade.stderr).toBe(0)
+    const fromUpgrade = jsonData((await runCli(['sync', '--db', upgraded, '--json'], { env: { ...teamEnv, AGENT_TRACKER_TEAM_MEMBER: 'cleo' } })).stdout, 'sync') as { sent: number; importedHistory: { setups: string[]; records: number; imports: number } }
+    expect(fromUpgrade.sent).toBe(0)
+    expect(fromUpgrade.importedHistory).toMatchObject({ setups: sent.importedHistory.setups, records: sent.importedHistory.records, imports: 1 })
+    // A database of facts only is told nothing of the kind.
+    const factsOnly = await runCli(['sync', '--db', seeded.db, '--json'], { env })
+    expect(jsonData(factsOnly.stdout, 'sync')).not.toHaveProperty('importedHistory')
+    expect(envelope(factsOnly.stdout).notices).toBeUndefined()
   })
 
   it('gives all of a database\'s work to the member it syncs as now, and says so', async () => {
