@@ -168,9 +168,7 @@ export class CommandContext {
     if (this.#options.team === true && mode === 'write') {
       throw new CliError('USAGE', '--team reads the team database; this command writes to this machine\'s database (run sync to send it on).', EXIT.usage)
     }
-    if (this.teamUrl !== undefined) {
-      throw new CliError('USAGE', `--db ${redactUrl(this.teamUrl)} names a team database: only read commands take one (with --team, they read the configured one); this command works on this machine's database.`, EXIT.usage)
-    }
+    this.#refuseTeamUrl()
     // A read checks no size: a bad AGENT_TRACKER_MAX_SIZE stops the writes, not every command (doctor says what is wrong with it).
     const maxDatabaseSize = mode === 'write' || this.#options.maxSize !== undefined ? this.#maxDatabaseSize() : this.#maxDatabaseSizeIfValid()
     const store = openDatabase({
@@ -192,6 +190,25 @@ export class CommandContext {
       this.#watchLockWaits(store.path)
     }
     return store
+  }
+
+  /**
+   * Where this machine's database is (`--db`, else `AGENT_TRACKER_DB`, else the default), for a
+   * command that looks for it before opening it (`sync` says when there is nothing to send yet).
+   * A `--db postgres://…` is refused here as {@link openStore} refuses it: taken for a path, it
+   * named a folder of the working directory, and a message about that folder showed the password.
+   * @throws {CliError} USAGE when `--db` names a team database.
+   */
+  localDatabasePath(): string {
+    this.#refuseTeamUrl()
+    return this.#localDatabase().path
+  }
+
+  /** @throws {CliError} USAGE when `--db` names a team database, for a command that works on this machine's. */
+  #refuseTeamUrl(): void {
+    if (this.teamUrl !== undefined) {
+      throw new CliError('USAGE', `--db ${redactUrl(this.teamUrl)} names a team database: only read commands take one (with --team, they read the configured one); this command works on this machine's database.`, EXIT.usage)
+    }
   }
 
   /** In a terminal, says when a write of this command waits for another process's write lock (see `watchLockWaits`); once per command. */

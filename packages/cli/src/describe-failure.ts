@@ -71,17 +71,36 @@ export function notOursAdvice(path: string, format: DatabaseFormat): string {
   }
 }
 
+/** What a refused statement of the team database was for, when the command knows: its open for reading (with the schema and user it reads as), or for writing. */
+export type TeamAccess = { readonly mode: 'read'; readonly schema: string; readonly user: string | undefined } | { readonly mode: 'write' }
+
 /**
  * What to check when the team database refused the connection, naming where its URL came from;
- * undefined when no password was found (the message says where one was looked for).
+ * undefined when no password was found (the message says where one was looked for). A statement
+ * refused to a user that is connected (42501) needs other rights for a read than for a sync: a read
+ * creates nothing, so it is told what a read needs (USAGE on the schema, SELECT on its tables), not
+ * CREATE for a first sync; when what it was for is not known, what each needs.
  */
-export function teamRefusedFix(sqlState: string | undefined, urlFrom: string): string | undefined {
+export function teamRefusedFix(sqlState: string | undefined, urlFrom: string, access?: TeamAccess): string | undefined {
   if (sqlState === undefined) return undefined
   if (sqlState === '28P01') return `Check the user in the URL (${urlFrom}) and that password.`
   if (sqlState === '42501') {
-    return 'The connection and the password are fine: the first sync makes the schema and its tables, so its user needs CREATE on the database (or the schema made and granted to it beforehand); later syncs need only the rights on the schema\'s tables.'
+    const fine = 'The connection and the password are fine'
+    const forSync = 'the first sync makes the schema and its tables, so its user needs CREATE on the database (or the schema made and granted to it beforehand); later syncs need only the rights on the schema\'s tables.'
+    if (access?.mode === 'write') return `${fine}: ${forSync}`
+    if (access?.mode === 'read') {
+      const schema = sqlIdentifier(access.schema)
+      const user = access.user === undefined ? '<user>' : sqlIdentifier(access.user)
+      return `${fine}, but this user may not read the team database's schema "${access.schema}": a read needs USAGE on the schema and SELECT on its tables (it creates nothing). Ask the schema's owner to grant them: GRANT USAGE ON SCHEMA ${schema} TO ${user}; GRANT SELECT ON ALL TABLES IN SCHEMA ${schema} TO ${user};`
+    }
+    return `${fine}, but this user lacks a right on the team database's schema: a read needs USAGE on the schema and SELECT on its tables; ${forSync}`
   }
   return `Check the user and database in the URL (${urlFrom}), and the password in PGPASSWORD or ~/.pgpass.`
+}
+
+/** A name as SQL takes it: as it is when it needs no quotes, else in double quotes. */
+function sqlIdentifier(name: string): string {
+  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replaceAll('"', '""')}"`
 }
 
 function fixInCliTerms(error: unknown): string | undefined {

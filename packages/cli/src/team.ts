@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { urlHoldsPassword } from '@agent-tracker/node-host/hooks'
 import type { PostgresStore, PostgresStoreOptions } from '@agent-tracker/postgres-store'
 import { CliError, EXIT } from './cli-error.js'
+import type { TeamAccess } from './describe-failure.js'
 import { teamRefusedFix } from './describe-failure.js'
 import type { Io } from './io.js'
 
@@ -41,9 +42,11 @@ interface TeamConfig {
  * `AGENT_TRACKER_TEAM_MEMBER`, `team.member`, else the login name. Passwords stay out of both:
  * they come from `PGPASSWORD` or `~/.pgpass`. `team.ssl` holds TLS options for `pg`.
  * @returns undefined when no team database is configured.
- * @throws {CliError} TEAM_CONFIG for an unreadable config file, a password in the config file, or TLS options `pg` cannot take.
+ * @throws {CliError} TEAM_CONFIG for an unreadable config file, a password in the config file, or TLS options `pg` cannot take;
+ * USAGE for an empty `--url` or a `--member` the team database cannot take (see {@link checkGiven}).
  */
 export function teamSettings(io: Io, given: { url?: string | undefined; member?: string | undefined } = {}): TeamSettings | undefined {
+  checkGiven(given)
   const file = configFile(io)
   const config = readTeamConfig(file)
   const fromEnv = nonEmpty(io.env[TEAM_URL_VARIABLE])
@@ -67,6 +70,30 @@ export function teamSettings(io: Io, given: { url?: string | undefined; member?:
   }
 }
 
+/** Most characters of a member's name: the team database's limit (see `openPostgresStore`). */
+const MEMBER_NAME_LIMIT = 200
+
+/**
+ * A `--url` or `--member` given on the command line is used as given: an empty one (a script's
+ * unset variable, `--member ""`) is refused rather than taken for none, which put the work in the
+ * login name's share, or synced to another database than the one meant, without a word.
+ * @throws {CliError} USAGE for an empty `--url`, or a `--member` that is empty, longer than the team database takes, or holds control characters.
+ */
+function checkGiven(given: { url?: string | undefined; member?: string | undefined }): void {
+  if (given.url?.trim() === '') {
+    throw new CliError('USAGE', '--url is empty: give the team database\'s URL (e.g. --url postgres://me@db.example.com/tracker), or leave --url out to use AGENT_TRACKER_TEAM_URL, else team.url in the config file.', EXIT.usage)
+  }
+  const member = given.member
+  if (member === undefined) return
+  // The team database's own rule (see `openPostgresStore`): at most 200 UTF-16 units, none below a space.
+  const problem = member.trim() === '' ? 'is empty'
+    : member.length > MEMBER_NAME_LIMIT ? `is ${String(member.length)} characters long`
+      : Array.from(member).some((character) => character < ' ') ? 'holds a control character' : undefined
+  if (problem === undefined) return
+  const shown = JSON.stringify(member.length > 40 ? `${member.slice(0, 40)}…` : member)
+  throw new CliError('USAGE', `--member ${shown} ${problem}: give your name in the team, 1 to ${String(MEMBER_NAME_LIMIT)} characters without control characters (e.g. --member ana), or leave --member out to use ${TEAM_MEMBER_VARIABLE}, else team.member in the config file, else your login name.`, EXIT.usage)
+}
+
 /** The team settings, or a clear error saying how to configure them. */
 export function requireTeamSettings(io: Io, given: { url?: string | undefined; member?: string | undefined } = {}): TeamSettings {
   const settings = teamSettings(io, given)
@@ -81,7 +108,7 @@ export function requireTeamSettings(io: Io, given: { url?: string | undefined; m
  * connection is said with where the URL came from.
  */
 export async function openTeamStore(settings: TeamSettings, mode: 'read' | 'write', member = ''): Promise<PostgresStore> {
-  const { isPostgresStoreError, openPostgresStore } = await import('@agent-tracker/postgres-store')
+  const { DEFAULT_SCHEMA, isPostgresStoreError, openPostgresStore } = await import('@agent-tracker/postgres-store')
   try {
     return await openPostgresStore({
       url: settings.url,
@@ -91,9 +118,20 @@ export async function openTeamStore(settings: TeamSettings, mode: 'read' | 'writ
       ...(settings.ssl === undefined ? {} : { ssl: settings.ssl }),
     })
   } catch (error) {
-    const fix = isPostgresStoreError(error, 'TEAM_REFUSED') ? teamRefusedFix(error.details.sqlState, `from ${settings.origin}`) : undefined
+    const access: TeamAccess = mode === 'write' ? { mode } : { mode, schema: settings.schema ?? DEFAULT_SCHEMA, user: urlUser(settings.url) }
+    const fix = isPostgresStoreError(error, 'TEAM_REFUSED') ? teamRefusedFix(error.details.sqlState, `from ${settings.origin}`, access) : undefined
     if (fix === undefined || !isPostgresStoreError(error)) throw error
     throw new CliError(error.code, `${error.message} ${fix}`, EXIT.failure)
+  }
+}
+
+/** The user a URL names, if it names one (else `pg` takes `PGUSER`, or the login name). */
+function urlUser(url: string): string | undefined {
+  try {
+    const user = decodeURIComponent(new URL(url).username)
+    return user === '' ? undefined : user
+  } catch {
+    return undefined
   }
 }
 

@@ -1,12 +1,22 @@
 import type { PostgresServer } from '@agent-tracker/postgres-store/testing'
 import { startPostgresServer } from '@agent-tracker/postgres-store/testing'
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
-import { hostname } from 'node:os'
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { hostname, userInfo } from 'node:os'
 import { join } from 'node:path'
+import { predecessorCentralHistory, writePredecessorCentralDatabase } from '@agent-tracker/predecessor'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { envelope, factLine, jsonData, jsonError, runCli, tempFolder } from './run-cli.js'
 import type { Seeded } from './seed.js'
 import { GPT, SONNET, seedHistory } from './seed.js'
+
+/** The little of `pg` (a dependency of the CLI, without types here) the tests use to grant rights as the server's superuser. */
+interface AdminClient {
+  connect(): Promise<void>
+  query(statement: string): Promise<unknown>
+  end(): Promise<void>
+}
+const { Client } = createRequire(import.meta.url)('pg') as { Client: new (config: { connectionString: string }) => AdminClient }
 
 let server: PostgresServer
 let seeded: Seeded
@@ -140,6 +150,89 @@ describe('sync and team reads', () => {
     expect(noDatabase.stderr).toContain('Check the user and database in the URL (from the command line)')
   })
 
+  it('refuses a team database URL as the database to sync from, and an empty --member or --url, saying what is accepted', async () => {
+    const teamUrl = 'postgres://pwuser:s3cret@127.0.0.1:1/tracker'
+    for (const given of [env, {}]) {
+      const cwd = tempFolder()
+      const run = await runCli(['sync', '--db', teamUrl], { env: given, cwd })
+      expect(run.code, run.stderr).toBe(2)
+      expect(run.stderr).toContain("--db postgres://pwuser:***@127.0.0.1:1/tracker names a team database: only read commands take one (with --team, they read the configured one); this command works on this machine's database.")
+      expect(run.stdout + run.stderr).not.toContain('s3cret')
+      // Not taken for a folder of the working directory.
+      expect(readdirSync(cwd)).toEqual([])
+    }
+    const json = await runCli(['sync', '--db', teamUrl, '--json'], { env })
+    expect(jsonError(json.stdout)).toMatchObject({ code: 'USAGE', message: expect.stringContaining('postgres://pwuser:***@127.0.0.1:1/tracker names a team database') as unknown })
+    for (const member of ['', '  ']) {
+      const empty = await runCli(['sync', '--db', seeded.db, '--member', member], { env })
+      expect(empty.code, empty.stderr).toBe(2)
+      expect(empty.stderr).toContain(`--member ${JSON.stringify(member)} is empty: give your name in the team, 1 to 200 characters without control characters (e.g. --member ana), or leave --member out to use AGENT_TRACKER_TEAM_MEMBER, else team.member in the config file, else your login name.`)
+    }
+    const control = await runCli(['sync', '--db', seeded.db, '--member', 'ana\u001b[31m'], { env })
+    expect(control.code).toBe(2)
+    expect(control.stderr).toContain('--member "ana\\u001b[31m" holds a control character')
+    const noUrl = await runCli(['sync', '--db', seeded.db, '--url', ''], { env })
+    expect(noUrl.code).toBe(2)
+    expect(noUrl.stderr).toContain('--url is empty: give the team database\'s URL')
+    // Nothing reached the team database under the login name, which an empty --member fell back to.
+    const login = userInfo().username
+    const share = await runCli(['report', '--team', '--member', login], { env })
+    expect(share.stderr).toContain(`No member "${login}" has synced to the team database`)
+  })
+
+  it('says, in sync and doctor, that history imported by migrate, upgrade or a merge of a predecessor database stays on this machine', async () => {
+    const teamEnv = { ...env, AGENT_TRACKER_TEAM_SCHEMA: 'team_imported' }
+    const notSynced = "History imported by migrate, upgrade or merge stays on this machine: the imported part of 1 setup's scores (build) and 4 records from 1 import of the predecessor's data are not in the team database. Sync sends facts only — the work tracked as it happens."
+    // The predecessor's per-project files, migrated: records and a part of the scores, no facts.
+    const root = tempFolder('imported-')
+    const shop = join(root, 'shop')
+    mkdirSync(join(shop, '.agent'), { recursive: true })
+    mkdirSync(join(shop, '.journal'))
+    writeFileSync(join(shop, '.agent', 'status.json'), JSON.stringify({ agent_name: 'build', skill_points: 4, experience_points: 12, total_commits: 23, total_bugs: 2, halted: false, communication_score: 78 }))
+    writeFileSync(join(shop, '.journal', 'communication.json'), JSON.stringify([{ commit: 'a1b2c3d', timestamp: '2026-02-23T18:00:00', task: 'Add cart', agent_grade: 'good', user_grade: 'excellence' }]))
+    const db = join(root, 'local.lmdb')
+    expect((await runCli(['migrate', shop, '--db', db, '--timezone', 'UTC'])).code).toBe(0)
+    const text = await runCli(['sync', '--db', db], { env: teamEnv })
+    expect(text.code, text.stderr).toBe(0)
+    expect(text.stdout).toBe(`Up to date with ${server.url} (0 facts acknowledged).\n${notSynced}\n`)
+    const json = await runCli(['sync', '--db', db, '--json'], { env: teamEnv })
+    expect(jsonData(json.stdout, 'sync')).toMatchObject({ sent: 0, importedHistory: { setups: ['build'], records: 4, imports: 1 } })
+    expect(envelope(json.stdout).notices).toEqual([{ code: 'IMPORTED_HISTORY_NOT_SYNCED', message: notSynced }])
+    // It is so: the team has none of it.
+    expect((await runCli(['status', '--team'], { env: teamEnv })).stdout).toContain('No setups recorded yet.')
+    const doctor = jsonData((await runCli(['doctor', '--db', db, '--json'], { env: teamEnv })).stdout, 'doctor') as { checks: { name: string; level: string; detail: string }[] }
+    expect(doctor.checks.find((c) => c.name === 'Sync')).toMatchObject({
+      level: 'finding',
+      // No fact sent yet: the team has no row for this database.
+      detail: "facts up to date (0 facts acknowledged; never synced); history imported by migrate, upgrade or merge stays on this machine, not in the team database: the imported part of 1 setup's scores (build) and 4 records from 1 import of the predecessor's data (sync sends facts only)",
+    })
+    // The predecessor's central database merged into a database with live work: its facts go, what it imported stays.
+    const predecessor = join(root, 'predecessor.lmdb')
+    expect(writePredecessorCentralDatabase(predecessor, predecessorCentralHistory()).available).toBe(true)
+    const live = join(root, 'live.lmdb')
+    expect((await runCli(['ingest', '--db', live], { input: factLine({ kind: 'commit', setup: GPT, project: '/w/live', hash: 'bb0001', message: 'live' }) })).code).toBe(0)
+    expect((await runCli(['merge', '--db', live, predecessor, '--timezone', 'UTC'])).code).toBe(0)
+    const merged = await runCli(['sync', '--db', live, '--json'], { env: { ...teamEnv, AGENT_TRACKER_TEAM_MEMBER: 'ben' } })
+    const sent = jsonData(merged.stdout, 'sync') as { sent: number; importedHistory: { setups: string[]; records: number; imports: number } }
+    expect(sent.sent).toBe(1)
+    expect(sent.importedHistory.setups.length).toBeGreaterThan(0)
+    expect(sent.importedHistory).toMatchObject({ imports: 1, records: expect.any(Number) as unknown })
+    expect(sent.importedHistory.records).toBeGreaterThan(0)
+    expect(envelope(merged.stdout).notices?.[0]?.code).toBe('IMPORTED_HISTORY_NOT_SYNCED')
+    // The predecessor's central database upgraded in place: all of it imported, none of it facts.
+    const upgraded = join(root, 'upgraded.lmdb')
+    expect(writePredecessorCentralDatabase(upgraded, predecessorCentralHistory()).available).toBe(true)
+    const upgrade = await runCli(['upgrade', '--db', upgraded, '--timezone', 'UTC'])
+    expect(upgrade.code, upgrade.stderr).toBe(0)
+    const fromUpgrade = jsonData((await runCli(['sync', '--db', upgraded, '--json'], { env: { ...teamEnv, AGENT_TRACKER_TEAM_MEMBER: 'cleo' } })).stdout, 'sync') as { sent: number; importedHistory: { setups: string[]; records: number; imports: number } }
+    expect(fromUpgrade.sent).toBe(0)
+    expect(fromUpgrade.importedHistory).toMatchObject({ setups: sent.importedHistory.setups, records: sent.importedHistory.records, imports: 1 })
+    // A database of facts only is told nothing of the kind.
+    const factsOnly = await runCli(['sync', '--db', seeded.db, '--json'], { env })
+    expect(jsonData(factsOnly.stdout, 'sync')).not.toHaveProperty('importedHistory')
+    expect(envelope(factsOnly.stdout).notices).toBeUndefined()
+  })
+
   it('gives all of a database\'s work to the member it syncs as now, and says so', async () => {
     const db = join(tempFolder(), 'renamed.lmdb')
     const commit = (hash: string): string => factLine({ kind: 'commit', setup: GPT, project: '/w/renamed', hash, message: hash })
@@ -197,6 +290,43 @@ describe('sync and team reads', () => {
     expect(down.checks.find((c) => c.name === 'Team')).toMatchObject({ ok: false, level: 'problem', detail: expect.stringContaining('cannot be reached') as unknown })
     const none = await runCli(['doctor', '--db', seeded.db, '--json'])
     expect((jsonData(none.stdout, 'doctor') as { checks: { name: string; detail: string }[] }).checks.find((c) => c.name === 'Team')?.detail).toMatch(/^not configured/)
+  })
+})
+
+describe('a user that may only read the team database', () => {
+  it('is told what a read needs (USAGE on the schema, SELECT on its tables), which is then enough, not CREATE for a first sync', async () => {
+    const schema = 'team_grants'
+    const role = `reader_${String(process.pid)}`
+    const db = join(tempFolder(), 'grants.lmdb')
+    expect((await runCli(['ingest', '--db', db], { input: factLine({ kind: 'commit', setup: GPT, project: '/w/grants', hash: 'aa0001', message: 'init' }) })).code).toBe(0)
+    expect((await runCli(['sync', '--db', db], { env: { ...env, AGENT_TRACKER_TEAM_SCHEMA: schema } })).code).toBe(0)
+    const admin = new Client({ connectionString: server.url })
+    await admin.connect()
+    try {
+      await admin.query(`CREATE ROLE ${role} LOGIN`)
+      const reader = new URL(server.url)
+      reader.username = role
+      const readerEnv = { AGENT_TRACKER_TEAM_URL: reader.href, AGENT_TRACKER_TEAM_SCHEMA: schema }
+      const advice = `The connection and the password are fine, but this user may not read the team database's schema "${schema}": a read needs USAGE on the schema and SELECT on its tables (it creates nothing). Ask the schema's owner to grant them: GRANT USAGE ON SCHEMA ${schema} TO ${role}; GRANT SELECT ON ALL TABLES IN SCHEMA ${schema} TO ${role};`
+      const noUsage = await runCli(['status', '--team'], { env: readerEnv })
+      expect(noUsage.code).toBe(1)
+      expect(noUsage.stderr).toContain(`permission denied for schema ${schema}. ${advice}`)
+      expect(noUsage.stderr).not.toContain('CREATE on the database')
+      const doctor = await runCli(['doctor', '--db', db, '--json'], { env: readerEnv })
+      expect((jsonData(doctor.stdout, 'doctor') as { checks: { name: string; detail: string }[] }).checks.find((c) => c.name === 'Team')?.detail).toContain(advice)
+      await admin.query(`GRANT USAGE ON SCHEMA ${schema} TO ${role}`)
+      const noSelect = await runCli(['status', '--team'], { env: readerEnv })
+      expect(noSelect.code).toBe(1)
+      expect(noSelect.stderr).toContain(`permission denied for table schema_migrations. ${advice}`)
+      await admin.query(`GRANT SELECT ON ALL TABLES IN SCHEMA ${schema} TO ${role}`)
+      const granted = await runCli(['status', '--team'], { env: readerEnv })
+      expect(granted.code, granted.stderr).toBe(0)
+      expect(granted.stdout).toContain(GPT)
+    } finally {
+      await admin.query(`DROP OWNED BY ${role}`).catch(() => undefined)
+      await admin.query(`DROP ROLE IF EXISTS ${role}`)
+      await admin.end()
+    }
   })
 })
 

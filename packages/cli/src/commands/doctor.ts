@@ -18,6 +18,7 @@ import { agentSessionOfIo } from '../trust.js'
 import { claudeCodeHealth } from '../hooks/claude-code-health.js'
 import { shellWord } from '../hooks/shell-quote.js'
 import { PREDECESSOR_PLUGIN_NAME, findPlugin, openCodeConfigFiles, pluginDatabase } from '../opencode-config.js'
+import { describeImportedHistory, importedHistory } from '../imported-history.js'
 import { TEAM_URL_VARIABLE, openTeamStore, teamSettings } from '../team.js'
 import { CLI_VERSION } from '../version.js'
 import { isFolder, projectOf } from './lookups.js'
@@ -285,13 +286,17 @@ async function teamChecks(ctx: CommandContext, path: string, hasData: boolean): 
     const migration = await team.migration()
     checks.push(check('Team schema', migration <= LATEST_MIGRATION ? 'ok' : 'problem', `migration ${String(migration)} (this release knows ${String(LATEST_MIGRATION)})`))
     const source = (await team.syncSources()).find((s) => s.source === `${settings.machine}:${path}`)
-    const local = hasData ? await ctx.openStore('read').lastFactSeq() : 0
+    const store = hasData ? ctx.openStore('read') : undefined
+    const local = store === undefined ? 0 : await store.lastFactSeq()
     const acknowledged = source?.acknowledged ?? 0
     const lag = Math.max(0, local - acknowledged)
     const since = source === undefined ? 'never synced' : `last sync ${source.lastSyncAt}`
+    // What no fact carries is never sent: "up to date" speaks of the facts only, and says what stays here.
+    const imported = store === undefined ? undefined : await importedHistory(store)
+    const stays = imported === undefined ? '' : `; history imported by migrate, upgrade or merge stays on this machine, not in the team database: ${describeImportedHistory(imported)} (sync sends facts only)`
     checks.push(lag === 0
-      ? check('Sync', 'ok', `up to date (${String(acknowledged)} facts acknowledged; ${since})`)
-      : check('Sync', 'finding', `${plural(lag, 'fact')} not sent yet (${since}) — run agent-tracker sync`))
+      ? check('Sync', imported === undefined ? 'ok' : 'finding', `${imported === undefined ? '' : 'facts '}up to date (${String(acknowledged)} facts acknowledged; ${since})${stays}`)
+      : check('Sync', 'finding', `${plural(lag, 'fact')} not sent yet (${since}) — run agent-tracker sync${stays}`))
     return checks
   } catch (error) {
     return [check('Team', 'problem', describeFailure(error).message)]
