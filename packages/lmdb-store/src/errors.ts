@@ -9,6 +9,7 @@ export type LmdbStoreErrorCode =
   | 'DATABASE_TOO_NEW'
   | 'DATABASE_NEEDS_UPGRADE'
   | 'NOT_AGENT_TRACKER_DATABASE'
+  | 'DATABASE_BUSY'
 
 /**
  * What each error is about, by code: the facts a host needs to phrase the fix in its own words
@@ -23,6 +24,8 @@ export interface LmdbStoreErrorDetails {
   readonly DATABASE_UNREADABLE: { readonly path: string; readonly reason: 'damaged' | 'missing' | 'schema' | 'open' }
   /** `create`: the database could not be created; `permission`: no write access; `folder`: its folder cannot be made; `lock-file`: a bad lock file; `disk-full`: no room on disk for the lock file, which even reads map; `write`: a write failed. */
   readonly DATABASE_UNWRITABLE: { readonly path: string; readonly reason: 'create' | 'permission' | 'folder' | 'not-a-folder' | 'lock-file' | 'disk-full' | 'write' }
+  /** An asynchronous write refused while another process (`pid`) held the write lock (see `LmdbStoreOptions.whileLocked`): nothing was written. */
+  readonly DATABASE_BUSY: { readonly path: string; readonly pid: number }
   /** A database written by a newer release. */
   readonly DATABASE_TOO_NEW: { readonly path: string; readonly schemaVersion: number; readonly supportedVersion: number }
   /** A database of an older schema, opened read-only with upgrades turned off: it must be opened for writing once to upgrade in place. */

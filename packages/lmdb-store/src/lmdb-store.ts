@@ -47,6 +47,8 @@ import type { TreeWrites } from './size-limit.js'
 import { encodedSizeBound, ensureRoom, ensureRoomByPages, factLogSizeBound, indexSizeBound } from './size-limit.js'
 import { closedError, translateWriteError } from './store-errors.js'
 import { countWrite, writesUnderWay } from './writes-under-way.js'
+import type { WriteLockHolder } from './write-lock-holder.js'
+import { writeLockHolder } from './write-lock-holder.js'
 
 /** What {@link LmdbStore.repairRollups} found and wrote. */
 export interface RollupRepair {
@@ -98,6 +100,10 @@ export class LmdbStore implements SyncTrackerStore {
   readonly #temporary: string | undefined
   /** Opened without the data file checks (see `LmdbStoreOptions.unchecked`). */
   readonly #unchecked: boolean
+  /** Refuse an asynchronous write while another process holds the write lock (see `LmdbStoreOptions.whileLocked`). */
+  readonly #refuseWhileLocked: boolean
+  /** The lock file, once a write looked at who holds the lock. */
+  #lockFile: string | undefined
   #closed = false
   /** Scans and fact-log reads under way: they hold the environment across awaits. */
   #streams = 0
@@ -105,13 +111,14 @@ export class LmdbStore implements SyncTrackerStore {
   #residentMark = 0
 
   /** Use `openLmdbStore`. */
-  constructor(settings: { path: string; maxDatabaseSize: number; rules: ScoringRules; readOnly: boolean; temporary: string | undefined; unchecked?: boolean }) {
+  constructor(settings: { path: string; maxDatabaseSize: number; rules: ScoringRules; readOnly: boolean; temporary: string | undefined; unchecked?: boolean; whileLocked?: 'wait' | 'refuse' }) {
     this.path = settings.path
     this.maxDatabaseSize = settings.maxDatabaseSize
     this.rules = settings.rules
     this.#temporary = settings.temporary
     this.#readOnly = settings.readOnly
     this.#unchecked = settings.unchecked === true
+    this.#refuseWhileLocked = settings.whileLocked === 'refuse'
     this.#db = openEnvironment(settings.path, settings.maxDatabaseSize, settings.readOnly, this.#unchecked)
     this.#residentMark = process.memoryUsage.rss()
     try {
@@ -552,6 +559,11 @@ export class LmdbStore implements SyncTrackerStore {
     return writesUnderWay().count > 0
   }
 
+  /** Who holds this database's write lock now, without taking it or waiting (see `writeLockHolder`). */
+  writeLockHolder(): WriteLockHolder {
+    return writeLockHolder((this.#lockFile ??= locateDataFile(this.path).lockFile))
+  }
+
   /** Flushes and releases the environment; later calls reject with STORE_CLOSED. */
   async close(): Promise<void> {
     if (this.#closed) return
@@ -581,6 +593,11 @@ export class LmdbStore implements SyncTrackerStore {
    */
   async #writeOffThread<T>(body: () => T): Promise<T> {
     this.#ensureOpen()
+    if (this.#refuseWhileLocked) {
+      // A write queued now would wait for that process for as long as it likes, and could not be called off.
+      const holder = this.writeLockHolder()
+      if (holder.state === 'held') throw new LmdbStoreError('DATABASE_BUSY', `Another process (${String(holder.pid)}) is writing to the agent-tracker database ${this.path}: nothing was written, so that this process need not wait for it; try again once it is done.`, { path: this.path, pid: holder.pid })
+    }
     try {
       // Counted while under way: the process must not be made to exit meanwhile (see `writesUnderWay`).
       return await countWrite((began) =>

@@ -36,6 +36,15 @@ export interface LmdbStoreOptions {
    * process on a damaged file: only for a disposable child process that reads what it can (salvage).
    */
   readonly unchecked?: boolean
+  /**
+   * What an asynchronous write (`applyFacts` and the other writes that wait off the calling thread)
+   * does while another process holds the write lock: `wait` for it (default; as long as that
+   * process holds it), or `refuse` — throw DATABASE_BUSY at once, writing nothing — for a host that
+   * must be able to end at any moment: a write waiting for the lock cannot be called off, and keeps
+   * its process from ending. Where the lock's holder cannot be told (see `writeLockHolder`: only on
+   * Linux), writes wait.
+   */
+  readonly whileLocked?: 'wait' | 'refuse'
 }
 
 /**
@@ -53,7 +62,7 @@ export function openLmdbStore(options: LmdbStoreOptions): LmdbStore {
   const readOnly = options.readOnly ?? false
   const unchecked = readOnly && options.unchecked === true
   try {
-    return new LmdbStore({ path, maxDatabaseSize, rules, readOnly, temporary, unchecked })
+    return new LmdbStore({ path, maxDatabaseSize, rules, readOnly, temporary, unchecked, ...(options.whileLocked === undefined ? {} : { whileLocked: options.whileLocked }) })
   } catch (error) {
     if (temporary !== undefined) rmSync(temporary, { recursive: true, force: true })
     if (!readOnly || options.upgrade === false || !isLmdbStoreError(error, 'DATABASE_NEEDS_UPGRADE')) throw error

@@ -100,4 +100,24 @@ describe('another process holding the write lock', () => {
       await store.close()
     }
   })
+
+  it.runIf(process.platform === 'linux')('refuses a write at once, writing nothing, when told to refuse while another process holds the lock', { timeout: 30_000 }, async () => {
+    const databasePath = join(tempFolder(), 'refusing.lmdb')
+    const store = openLmdbStore({ databasePath, whileLocked: 'refuse' })
+    await store.applyFacts([toolCall('before')])
+    const { child, exited } = await startWriteLockHolder(databasePath, 'stop')
+    try {
+      const started = Date.now()
+      const refused = await store.applyFacts([toolCall('during')]).then(() => undefined, (error: unknown) => error)
+      expect(Date.now() - started).toBeLessThan(1000)
+      expect(refused).toMatchObject({ code: 'DATABASE_BUSY', details: { path: databasePath, pid: child.pid } })
+      expect(writesUnderWay().count).toBe(0)
+    } finally {
+      child.kill('SIGCONT')
+    }
+    await exited
+    await store.applyFacts([toolCall('after')])
+    expect((await store.get('setups', [SETUP]))?.state.toolCalls).toBe(2)
+    await store.close()
+  })
 })
