@@ -47,10 +47,13 @@ export function openRuntime(settings: PluginSettings, project: string, notifier:
         migrateOnStart: settings.migrateOnStart,
         exportStatusFile: settings.exportStatusFile,
         team: teamSync(settings, notifier),
+        // OpenCode must be able to end at any moment: a write waiting for another process's lock could not be called off.
+        whileLocked: 'keep',
         flush: {
           ...settings.flush,
           onFlushError: (error) => {
-            notifier.log('error', `agent-tracker could not write to its database; the facts stay pending: ${describeError(error)}`)
+            if (isBusy(error)) notifier.log('info', `agent-tracker waits: ${describeError(error)} The facts wait in memory meanwhile (and beside the database, should OpenCode end first).`)
+            else notifier.log('error', `agent-tracker could not write to its database; the facts stay pending: ${describeError(error)}`)
           },
         },
       })
@@ -207,4 +210,9 @@ function nextTurn(): Promise<void> {
 function describeError(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code
   return typeof code === 'string' ? `${code}: ${inPluginTerms(error)}` : inPluginTerms(error)
+}
+
+/** Whether a write was refused because another process holds the database's write lock (`DATABASE_BUSY`): no failure, a wait. */
+function isBusy(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'DATABASE_BUSY'
 }

@@ -41,5 +41,8 @@ export function slashCommandHook(context: TrackerContext): (input: CommandInput,
 export async function runSlashCommand(context: TrackerContext, runtime: Tracker, command: UserCommand, sessionID: string, text: string): Promise<string> {
   // A commit made just before is still being recorded in the background.
   await context.settled()
-  return runUserCommand(runtime.service, runtime.buffer, { command, arguments: text, project: context.project, session: sessionID, sessionSetup: context.sessions.setupOf(sessionID) })
+  const answer = await runUserCommand(runtime.service, runtime.buffer, { command, arguments: text, project: context.project, session: sessionID, sessionSetup: context.sessions.setupOf(sessionID) })
+  // Recorded, but written only once another process lets go of the write lock (or by the next host, should OpenCode end first).
+  const holder = runtime.store.writeLockHolder()
+  return holder.state === 'held' ? `${answer} (Not in the database yet: another process (${String(holder.pid)}) holds its write lock — an agent-tracker merge, import or doctor --repair, or a command stopped with Ctrl-Z. It is written once that process lets go; should OpenCode end first, it waits in ${runtime.store.path}.pending for the next write of any agent-tracker host.)` : answer
 }

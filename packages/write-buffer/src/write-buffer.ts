@@ -293,6 +293,23 @@ export class WriteBuffer implements TrackerStore {
     await this.#inner.close()
   }
 
+  /**
+   * Closes without the final flush, for a host that keeps the pending facts elsewhere (a file the
+   * next flush of any host writes) because the store cannot take them now — another process holds
+   * its write lock, and a write waiting for it could not be called off. Stops flushing, closes the
+   * wrapped store once no flush is under way, and returns the facts that were pending.
+   */
+  async closeKeeping(): Promise<readonly Fact[]> {
+    if (this.#closed) return []
+    this.#closed = true
+    this.#flusher.stop()
+    // A flush under way ends (written or failed) before the store closes; what it wrote is no longer pending.
+    await this.#flusher.writing?.catch(() => undefined)
+    const kept = this.#queue.snapshot()
+    await this.#inner.close()
+    return kept
+  }
+
   async #flushBeforeDirectWrite(what: string): Promise<void> {
     this.#ensureOpen()
     const flushed = await this.flush()

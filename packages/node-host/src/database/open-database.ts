@@ -19,6 +19,8 @@ export interface DatabaseOptions extends DatabasePathSources {
    * transaction: seconds for a large database), with the records to rewrite: a host says so first.
    */
   readonly onLongUpgrade?: ((upgrade: LongUpgrade) => void) | undefined
+  /** What a write does while another process holds the write lock: `wait` (default) or `refuse` (see `LmdbStoreOptions.whileLocked`). */
+  readonly whileLocked?: 'wait' | 'refuse' | undefined
 }
 
 /**
@@ -38,5 +40,6 @@ export function openDatabase(options: DatabaseOptions = {}): LmdbStore {
     ...(options.maxDatabaseSize === undefined ? {} : { maxDatabaseSize: options.maxDatabaseSize }),
     ...(options.rules === undefined ? {} : { rules: options.rules }),
     readOnly: options.readOnly ?? false,
+    ...(options.whileLocked === undefined ? {} : { whileLocked: options.whileLocked }),
   })
 }

@@ -50,4 +50,34 @@ describe('the exit flush while another process holds the write lock', () => {
     expect((await next.flush()).factsWritten).toBe(0)
     await next.close()
   })
+
+  it.runIf(process.platform === 'linux')('does not wait for the lock with no other write under way either: the exit keeps the pending facts instead of writing them', { timeout: 90_000 }, async () => {
+    const databasePath = join(tempFolder('db-'), 'tracker.lmdb')
+    const project = tempFolder('project-')
+    const first = openTracker({ databasePath, project })
+    await first.service.recordToolCall({ setup: SETUP, project, tool: 'bash', ok: true })
+    await first.close()
+    const { child: holder, exited } = await startWriteLockHolder(databasePath, 'stop', { watchdogMs: WATCHDOG_MS })
+    try {
+      const ended = await new Promise<{ by: NodeJS.Signals | null; ms: number }>((resolve) => {
+        const child = spawn(process.execPath, [CHILD, databasePath, project, 'idle'], { stdio: ['ignore', 'pipe', 'inherit'] })
+        let signalled = 0
+        child.stdout.once('data', () => {
+          signalled = Date.now()
+          child.kill('SIGTERM')
+        })
+        child.once('exit', (_code, by) => { resolve({ by, ms: Date.now() - signalled }) })
+      })
+      expect(ended.by).toBe('SIGTERM')
+      expect(ended.ms).toBeLessThan(5000)
+      expect(waitingFacts(databasePath)).toMatchObject({ facts: 1 })
+    } finally {
+      holder.kill('SIGCONT')
+      await exited
+    }
+    const next = openTracker({ databasePath, project })
+    expect((await next.flush()).errors).toEqual([])
+    expect((await next.buffer.get('setups', [SETUP]))?.state.toolCalls).toBe(2)
+    await next.close()
+  })
 })

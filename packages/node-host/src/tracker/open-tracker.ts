@@ -17,14 +17,14 @@ import { isNodeHostError } from '../errors.js'
 import type { BackgroundSync, TeamSyncOptions } from '../team/background-sync.js'
 import { SYNC_CLOSE_WAIT_MS, createBackgroundSync } from '../team/background-sync.js'
 import { flushOnExit } from './exit-flush.js'
-import { KEPT_AT_EXIT, PendingFacts } from './pending-facts.js'
+import { KEPT_AT_EXIT, PendingFacts, pendingFolder } from './pending-facts.js'
 import { timeOrderedId } from './fact-id.js'
 import type { StatusExportMode } from './status-export.js'
 import { writeStatusExport } from './status-export.js'
 import { withinTime } from '../time/within-time.js'
 
 /** Options of {@link openTracker}: where the database is, the project the host works in, and how it tracks. */
-export interface OpenTrackerOptions extends Omit<DatabaseOptions, 'readOnly'> {
+export interface OpenTrackerOptions extends Omit<DatabaseOptions, 'readOnly' | 'whileLocked'> {
   /** The project folder the host works in (resolved against the working directory). */
   readonly project: string
   /**
@@ -48,6 +48,16 @@ export interface OpenTrackerOptions extends Omit<DatabaseOptions, 'readOnly'> {
    * beside the database (see `PendingFacts`) for the next flush of any tracker or Claude Code hook.
    */
   readonly flushOnExit?: boolean | undefined
+  /**
+   * What a write does while another process holds the database's write lock (a merge, an import, a
+   * CLI command stopped with Ctrl-Z): `wait` for it (default), or `keep` the facts — in memory while
+   * the host runs (the buffer tries again later), and at {@link Tracker.close} or exit in the
+   * pending folder beside the database, for the next flush of any tracker or Claude Code hook. A
+   * host that must be able to end at any moment keeps: a write waiting for the lock cannot be
+   * called off, and keeps its process from ending. Where the lock's holder cannot be told (only
+   * Linux tells), writes wait.
+   */
+  readonly whileLocked?: 'wait' | 'keep' | undefined
   /** Each flush also writes the facts waiting in the pending folder beside the database (kept at another tracker's exit, or by Claude Code's hooks); default true. */
   readonly writeKeptFacts?: boolean | undefined
   /** Fact ids where the host gives none; default time-ordered UUIDs (version 7), unique across processes. */
@@ -173,8 +183,10 @@ export class Tracker {
    * facts are kept in the pending folder beside the database for the next flush. Never throws.
    */
   #flushAtExit(): void {
-    const result = this.flushSync()
-    if (result.errors.length === 0 || this.buffer.pendingCount === 0) return
+    if (this.buffer.pendingCount === 0) return
+    // A synchronous write would wait on the way out for as long as that process holds the lock.
+    const result = this.store.writeLockHolder().state === 'held' ? undefined : this.flushSync()
+    if (result?.errors.length === 0 || this.buffer.pendingCount === 0) return
     try {
       new PendingFacts(this.store.path).add(KEPT_AT_EXIT, this.buffer.pendingFacts)
     } catch {
@@ -306,6 +318,15 @@ export class Tracker {
     await this.flush()
     // Stopped, if it does not end in time, before the database closes: it reads the fact log.
     await this.teamSync?.close(waitMs === undefined ? {} : { waitMs: Math.min(SYNC_CLOSE_WAIT_MS, waitMs / 2) })
+    const holder = this.#options.whileLocked === 'keep' && this.buffer.pendingCount > 0 ? this.store.writeLockHolder() : undefined
+    if (holder?.state === 'held') {
+      // Not written because another process holds the lock: kept beside the database, where the next flush of any host takes them.
+      const kept = await this.buffer.closeKeeping()
+      this.#removeExitFlush()
+      if (kept.length === 0) return
+      new PendingFacts(this.store.path).add(KEPT_AT_EXIT, kept)
+      throw new WriteBufferError('FLUSH_FAILED', `${String(kept.length)} pending fact${kept.length === 1 ? ' was' : 's were'} not written: another process (${String(holder.pid)}) holds the database's write lock (an agent-tracker merge, import or doctor --repair, or a command stopped with Ctrl-Z). They are kept in ${pendingFolder(this.store.path)}, and the next write of any agent-tracker host writes them.`, { pending: kept.length, errors: ['the database is busy'] })
+    }
     await this.buffer.close()
     this.#removeExitFlush()
   }
@@ -333,7 +354,7 @@ export class Tracker {
  * @throws {NodeHostError} INVALID_DATABASE_PATH; {LmdbStoreError} INVALID_OPTION, DATABASE_UNREADABLE, DATABASE_UNWRITABLE, DATABASE_TOO_NEW; {WriteBufferError} INVALID_OPTION.
  */
 export function openTracker(options: OpenTrackerOptions): Tracker {
-  const store = openDatabase(options)
+  const store = openDatabase({ ...options, whileLocked: options.whileLocked === 'keep' ? 'refuse' : 'wait' })
   try {
     return new Tracker(store, options)
   } catch (error) {
