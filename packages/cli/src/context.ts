@@ -187,7 +187,7 @@ export class CommandContext {
     if (mode === 'write') {
       // lmdb-js's own log of a failed commit is said again, readably, by the error this command ends with.
       quietCommitFailureLogs()
-      this.#watchLockWaits(store.path)
+      this.#watchLockWaits(store)
     }
     return store
   }
@@ -212,12 +212,16 @@ export class CommandContext {
   }
 
   /** In a terminal, says when a write of this command waits for another process's write lock (see `watchLockWaits`); once per command. */
-  #watchLockWaits(path: string): void {
+  #watchLockWaits(store: LmdbStore): void {
     if (this.json || this.io.stderr.isTTY !== true || this.#lockWatch) return
     this.#lockWatch = true
-    const stop = watchLockWaits(path, (text) => {
+    const holder = (): number | undefined => {
+      const found = store.writeLockHolder()
+      return found.state === 'held' ? found.pid : undefined
+    }
+    const stop = watchLockWaits(store.path, (text) => {
       this.note(this.colours.yellow(text))
-    })
+    }, holder)
     this.onClose(() => {
       stop()
       return Promise.resolve()
