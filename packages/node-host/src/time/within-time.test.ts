@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { settlesWithin, withinTime } from './within-time.js'
 
-const after = <T>(ms: number, value: T): Promise<T> => new Promise((resolve) => setTimeout(() => resolve(value), ms))
+const after = <T>(ms: number, value: T): Promise<T> => new Promise((resolve) => setTimeout(() => { resolve(value) }, ms))
 
 describe('withinTime', () => {
   it('gives what the work gives when it settles in time, and undefined when it does not', async () => {
