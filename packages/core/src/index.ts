@@ -168,7 +168,7 @@ export {
 export { CODEX_AGENT, codexCallOutput, codexSetupParts, codexShellCall, codexTokens, tokensSince } from './host/codex-records.js'
 export type { ProtectedFiles } from './host/protection/protected-files.js'
 export { DEFAULT_PROTECTED_FILES, KEY_FILE_PATTERNS, isProtectedFile, protectedFiles } from './host/protection/protected-files.js'
-export type { ProtectedFileLookup, SecretAccess, SecretGuardContext } from './host/protection/secret-access.js'
+export type { ProtectedFileLookup, SecretAccess, SecretGuardContext, StagedFile } from './host/protection/secret-access.js'
 export { secretAccessIn } from './host/protection/secret-access.js'
 export type { FileFilter } from './host/protection/tree-reads.js'
 export { rgGlob } from './host/protection/tree-reads.js'
