@@ -1,7 +1,9 @@
 import { execFile, spawnSync } from 'node:child_process'
 import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { delimiter, join } from 'node:path'
+import { hostToolCallFact } from '@agent-tracker/core/host'
 import { Transcript } from '@agent-tracker/host-import/testing'
+import { KEPT_AT_EXIT, PendingFacts } from '@agent-tracker/node-host/pending-facts'
 import { describe, expect, it } from 'vitest'
 import { BUILT_BIN, factLine, jsonData, jsonError, runBuiltCli, runCli, tempFolder } from './run-cli.js'
 
@@ -531,6 +533,28 @@ describe('doctor on Claude Code', () => {
     writeFileSync(transcript, new Transcript('s1', cwd).prompt('Start.').response('msg_1', [{ type: 'tool_use', id: 'toolu_2', name: 'Bash', input: { command: 'ls' } }]).lines.map((line) => `${JSON.stringify(line)}\n`).join(''))
     expect((await runCli(['hook', 'claude-code', '--db', database], { home, input: post('s1', 'toolu_2', transcript) })).code).toBe(0)
     expect((await claudeCheck({ home, cwd, env: { AGENT_TRACKER_DB: database } })).check?.detail).toMatch(/^1 fact of a turn under way waits for its end; 1 session in the last 30 days/)
+  })
+
+  it('tells facts a tracker kept at its exit (the OpenCode plugin, the CLI) from those the hooks read: a Pending line of their own, not the Claude Code line', async () => {
+    const home = tempFolder('home-')
+    const cwd = tempFolder('project-')
+    const database = join(home, 'x.lmdb')
+    const doctorChecks = async (): Promise<Check[]> => (jsonData((await runCli(['doctor', '--json'], { home, cwd, env: { AGENT_TRACKER_DB: database } })).stdout, 'doctor') as { checks: Check[] }).checks
+    // What the OpenCode plugin's tracker keeps when its write at exit cannot be made.
+    const context = { host: 'opencode' as const, session: 'ses_1', setup: 'build@anthropic/claude-sonnet-4-5', project: cwd, at: new Date().toISOString() }
+    new PendingFacts(database).add(KEPT_AT_EXIT, [hostToolCallFact(context, { callId: 'call_1', tool: 'bash', ok: true }), hostToolCallFact(context, { callId: 'call_2', tool: 'bash', ok: true })])
+    const keptOnly = await doctorChecks()
+    // Claude Code is not installed, and nothing of it waits.
+    expect(keptOnly.find((entry) => entry.name === 'Claude Code')).toMatchObject({ level: 'ok', detail: expect.stringMatching(/^hooks not installed/) as unknown })
+    expect(keptOnly.find((entry) => entry.name === 'Pending')).toMatchObject({ level: 'finding', detail: expect.stringMatching(new RegExp(`^2 facts that an agent-tracker process \\(the OpenCode plugin, or the CLI\\) could not write at its exit \\(the oldest from \\d{4}-[^)]*\\) are not in the database yet — .*: they wait in ${database}\\.pending and go in with the next write`)) as unknown })
+    // A hook's fact beside them: the Claude Code line counts it alone.
+    const transcript = join(home, 's1.jsonl')
+    writeFileSync(transcript, new Transcript('s1', cwd).prompt('Start.').response('msg_1', [{ type: 'tool_use', id: 'toolu_1', name: 'Bash', input: { command: 'ls' } }]).lines.map((line) => `${JSON.stringify(line)}\n`).join(''))
+    const post = JSON.stringify({ session_id: 's1', transcript_path: transcript, cwd, hook_event_name: 'PostToolUse', tool_name: 'Bash', tool_input: { command: 'ls' }, tool_use_id: 'toolu_1', tool_response: { stdout: '' } })
+    expect((await runCli(['hook', 'claude-code', '--db', database], { home, input: post })).code).toBe(0)
+    const both = await doctorChecks()
+    expect(both.find((entry) => entry.name === 'Claude Code')?.detail).toMatch(/^1 fact of a turn under way waits for its end$/)
+    expect(both.find((entry) => entry.name === 'Pending')?.detail).toMatch(/^2 facts that an agent-tracker process/)
   })
 
   it("says where the hooks are installed (the user's settings under $CLAUDE_CONFIG_DIR, the project's) and what they run", async () => {

@@ -20,3 +20,23 @@ describe('--json without a command', () => {
     }
   })
 })
+
+describe('a mistyped command with --json', () => {
+  it.each([[['staus', '--json'], 'staus', /\(Did you mean status\?\)/], [['foo', '--json'], 'foo', undefined], [['staus', '--json', '--db', '/nowhere/tracker.lmdb'], 'staus', /\(Did you mean status\?\)/]])(
+    '%j: the unknown-command usage error, in the envelope and on stderr, exit 2',
+    async (args, word, suggestion) => {
+      const run = await runCli(args)
+      const plain = await runCli(args.filter((arg) => arg !== '--json'))
+      expect(run.code).toBe(2)
+      expect(plain.code).toBe(2)
+      const answer = envelope(run.stdout)
+      expect(answer).toMatchObject({ version: 1, command: null, error: { code: 'USAGE' } })
+      expect(answer.error?.message).toContain(`unknown command '${word}'`)
+      expect(answer.error?.message).not.toContain('--json needs a command')
+      if (suggestion !== undefined) expect(answer.error?.message).toMatch(suggestion)
+      expect(run.stderr).toContain(`unknown command '${word}'`)
+      // The same words as without --json.
+      expect(run.stderr).toBe(plain.stderr)
+    },
+  )
+})

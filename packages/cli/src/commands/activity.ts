@@ -23,7 +23,7 @@ export async function activityCommand(ctx: CommandContext, setup: string | undef
     if (setup === undefined) throw new CliError('MISSING_SETUP', 'Name the setup the activity belongs to: agent-tracker activity <setup> --task "…".', EXIT.usage)
     // An entry is logged for a setup the database has: with no database, there is none, and nothing is made.
     const store = ctx.openExistingStore('setup to log an activity for')
-    await requireSetup(store, setup)
+    setup = (await requireSetup(store, setup)).setup
     const where: ProjectOfFolder = options.project === undefined ? await projectOfFolder(store, setup, ctx.io.cwd, ctx.io.homeDir) : { project: await resolveProject(store, options.project, ctx.io), source: 'known' }
     await trackingService(store).logActivity({
       setup, project: where.project, task: task ?? '',
@@ -36,7 +36,7 @@ export async function activityCommand(ctx: CommandContext, setup: string | undef
     return EXIT.ok
   }
   const store = await ctx.readStore()
-  if (setup !== undefined) await requireSetup(store, setup)
+  if (setup !== undefined) setup = (await requireSetup(store, setup)).setup
   const project = options.project === undefined ? undefined : await resolveProject(store, options.project, ctx.io)
   const page = pageOf(await activity(store, { setup, project, limit: options.limit + 1 }), options.limit)
   // Said before the list, and in its JSON notices: a list read from a damaged file may lack entries.

@@ -5,7 +5,7 @@ import type { CommandContext } from '../context.js'
 import { plural, score, shortHash } from '../format.js'
 import { oneLine } from '../terminal-text.js'
 import { commitLabel } from '../commit-label.js'
-import { commitReference, findGivenCommit, givenText, latestProjectOf, projectOf, rebasedNote, requireSetup } from './lookups.js'
+import { commitReference, findGivenCommit, givenText, latestProjectOf, projectOf, rebasedNote, recordedSetupId, requireSetup } from './lookups.js'
 import { trackingService } from './tracking.js'
 import { refuseInAgentSession } from '../trust.js'
 
@@ -39,6 +39,7 @@ export async function bugCommand(ctx: CommandContext, setup: string | undefined,
   const ref = options.commit === undefined ? undefined : commitReference(options.commit, '--commit')
   const store = ctx.openExistingStore('setup to report a bug against')
   const before = await requireSetup(store, setup)
+  setup = before.setup
   const service = trackingService(store)
   const given = ref === undefined ? undefined : await findGivenCommit(store, setup, ref, ctx.io)
   const commit = given?.commit
@@ -63,7 +64,7 @@ export async function bugCommand(ctx: CommandContext, setup: string | undefined,
 async function judgeSuspectedBug(ctx: CommandContext, setup: string | undefined, handle: string, verdict: 'confirmed' | 'dismissed', note: string | undefined): Promise<void> {
   refuseInAgentSession(ctx.io, 'VERDICT_REFUSED', `bug --${verdict === 'confirmed' ? 'confirm' : 'dismiss'} gives a verdict on a suspected bug`, '')
   const store = ctx.openExistingStore('suspected bug to judge')
-  const record = await findEvidence(store, handle, { signal: 'suspected-bug', ...(setup === undefined ? {} : { setup }) })
+  const record = await findEvidence(store, handle, { signal: 'suspected-bug', ...(setup === undefined ? {} : { setup: await recordedSetupId(store, setup) }) })
   const result = await store.applyFacts(verdictFacts(record, verdict, new Date().toISOString(), note))
   const recorded = result.applied > 0
   const status = await trackingService(store).getStatus(record.setup)

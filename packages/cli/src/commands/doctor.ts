@@ -8,6 +8,7 @@ import type { FolderLegacyStatus } from '@agent-tracker/migrate'
 import { folderLegacyStatus } from '@agent-tracker/migrate'
 import { DATABASE_PATH_VARIABLE, PROTECTED_FILES_VARIABLE, ProtectedFileIndex, locateDatabase, resolveProtectedFiles } from '@agent-tracker/node-host'
 import { InvalidPluginOptionError, readPluginOptions } from '@agent-tracker/node-host/opencode-options'
+import { waitingFacts } from '@agent-tracker/node-host/pending-facts'
 import { CliError, EXIT } from '../cli-error.js'
 import { DAMAGE_FIX, describeFailure, notOursAdvice } from '../describe-failure.js'
 import type { CommandContext } from '../context.js'
@@ -160,6 +161,8 @@ export async function doctorCommand(ctx: CommandContext, folder?: string, option
       checks.push(check('Open', 'problem', describeFailure(error).message))
     }
   }
+  const kept = keptAtExitCheck(path)
+  if (kept !== undefined) checks.push(kept)
   if (project === undefined) {
     const which = folder === undefined ? 'the current folder no longer exists' : `${folder} is relative to the current folder, which no longer exists`
     checks.push(check('Folder', 'problem', `${which} (it was deleted or moved away after you entered it), so the folder's legacy data, OpenCode plugin config, Claude Code hooks and protected files were not checked: cd to a folder that exists and run agent-tracker doctor again, or give doctor a folder by its absolute path.`))
@@ -176,6 +179,19 @@ export async function doctorCommand(ctx: CommandContext, folder?: string, option
   checks.push(check('Grades', 'ok', session === undefined ? 'given here at a terminal, they count as yours (cli-terminal)' : `this runs inside an agent session (${session.evidence}): grades given here are recorded as cli-script and do not count`))
   checks.push(...await teamChecks(ctx, path, file.ok && file.exists))
   return report(ctx, checks, upgraded)
+}
+
+/**
+ * Facts a tracker (the OpenCode plugin's, or the CLI's) could not write at its exit and kept in the
+ * pending folder beside the database, if any: a line of their own, as they are no sign of Claude
+ * Code, whose hooks keep theirs in the same folder (the Claude Code line counts only those).
+ */
+function keptAtExitCheck(database: string): Check | undefined {
+  const kept = waitingFacts(database).keptAtExit
+  if (kept.facts === 0) return undefined
+  const one = kept.facts === 1
+  const since = kept.since === undefined ? '' : ` (the oldest from ${kept.since.toISOString()})`
+  return check('Pending', 'finding', `${plural(kept.facts, 'fact')} that an agent-tracker process (the OpenCode plugin, or the CLI) could not write at its exit${since} ${one ? 'is' : 'are'} not in the database yet — another process held its write lock, or the write failed: ${one ? 'it waits' : 'they wait'} in ${database}.pending and ${one ? 'goes' : 'go'} in with the next write of the OpenCode plugin or of a Claude Code hook, counted once`)
 }
 
 /** The folder `doctor [folder]` checks, absolute; undefined when it needs the working folder and that no longer exists. */

@@ -16,7 +16,7 @@ export async function gradeCommand(ctx: CommandContext, setup: string, given: st
   givenText('--note', options.note, 'your note on the commit')
   const provenance = gradeProvenanceOf(ctx.io, options)
   const store = ctx.openExistingStore('commit to grade')
-  await requireSetup(store, setup)
+  setup = (await requireSetup(store, setup)).setup
   // Found first, so that a rebased copy's hash grades the commit recorded.
   const found = await findGivenCommit(store, setup, commit, ctx.io)
   const outcome = await trackingService(store).userGrade({

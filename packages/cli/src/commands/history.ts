@@ -11,7 +11,7 @@ export async function historyCommand(ctx: CommandContext, setup: string, options
   const store = await ctx.readStore()
   const window = ctx.window(options)
   // With no database yet the answer is the empty history (and the note on how to start), of the shape the docs give.
-  if (!ctx.missingDatabase) await requireSetup(store, setup)
+  if (!ctx.missingDatabase) setup = (await requireSetup(store, setup)).setup
   const project = options.project === undefined || ctx.missingDatabase ? undefined : await resolveProject(store, options.project, ctx.io)
   const read = await history(store, {
     setup, limit: options.limit + 1,

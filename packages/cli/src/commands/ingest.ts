@@ -8,6 +8,7 @@ import { describeFailure } from '../describe-failure.js'
 import type { CommandContext } from '../context.js'
 import { plural } from '../format.js'
 import { NotUtf8Input, numberedLines } from '../ingest/json-lines.js'
+import type { SpeltAs } from '../ingest/input-fact-ids.js'
 import { InputFactIds } from '../ingest/input-fact-ids.js'
 import { absolutePath } from '../io.js'
 import { shellWord } from '../hooks/shell-quote.js'
@@ -187,11 +188,11 @@ export async function ingestCommand(ctx: CommandContext, options: { file?: strin
             fact = validateFact({ ...claims, channel: provenance.channel, ...(provenance.vouched ? { vouched: true } : {}) })
           }
           // Derived from the fact as it is stored — a grade vouched for gets another id than the same line's uncounted
-          // grade, and `/w/app/` and `/w/app` are one project — with the id an earlier release derived from the path as
-          // the line spelt it: a line stored under that one is the same fact, not a new one, when its input comes again.
+          // grade, `/w/app/` and `/w/app` are one project, and a setup id is composed (NFC) — with the id an earlier release
+          // derived from the path and setup as the line spelt them: a line stored under that one is the same fact, not a new one, when its input comes again.
           let earlier: string | undefined
           if (!namesId(parsed)) {
-            const derived = ids.idsOf(fact, spelt(parsed, fact.project), givesTime(parsed))
+            const derived = ids.idsOf(fact, spelt(parsed, fact), givesTime(parsed))
             if (fact.kind === 'verdict') {
               // A verdict's id is its evidence's and the verdict, as `bug --confirm` and `--dismiss` give it: the same verdict counts once however it came.
               fact = validateFact({ ...fact, id: verdictFactId(fact.evidence, fact.verdict) })
@@ -238,10 +239,10 @@ function namesId(parsed: unknown): boolean {
   return gives(parsed, 'id')
 }
 
-/** The project path as a parsed line spells it (its fact passed the checks, so it gives one); `stored` if it somehow does not. */
-function spelt(parsed: unknown, stored: string): string {
-  const project = typeof parsed === 'object' && parsed !== null ? (parsed as { project?: unknown }).project : undefined
-  return typeof project === 'string' ? project : stored
+/** The project path and setup id as a parsed line spells them (its fact passed the checks, so it gives them); as `stored` where it somehow does not. */
+function spelt(parsed: unknown, stored: Fact): SpeltAs {
+  const { project, setup } = typeof parsed === 'object' && parsed !== null ? (parsed as { project?: unknown; setup?: unknown }) : {}
+  return { project: typeof project === 'string' ? project : stored.project, setup: typeof setup === 'string' ? setup : stored.setup }
 }
 
 /** True when a parsed line gives its fact's time, rather than leaving it to the time of the run (a null `at` is none). */

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs'
 import { join, resolve, sep } from 'node:path'
 import type { AgentStatus, CommitRecord, TrackerStore } from '@agent-tracker/core'
-import { createTrackingService, isTrackerError, latestProjectOf as latestProjectOfSetup, parseSetupId, resolveProject as resolveProjectReference, suggestSetups } from '@agent-tracker/core'
+import { createTrackingService, isTrackerError, latestProjectOf as latestProjectOfSetup, normalSetupId, parseSetupId, resolveProject as resolveProjectReference, suggestSetups } from '@agent-tracker/core'
 import { projectRoot } from '@agent-tracker/node-host/project-root'
 import type { RebasedCommit } from '@agent-tracker/node-host/rebased-commits'
 import { rebasedOriginal } from '@agent-tracker/node-host/rebased-commits'
@@ -10,19 +10,34 @@ import type { Io } from '../io.js'
 import { absolutePath, realPath } from '../io.js'
 
 /**
- * The status of a known setup.
+ * The status of a known setup, found by its id composed (NFC, as setups are recorded from `ingest`
+ * on), else as given (a setup recorded before, spelt decomposed): `ü` typed either way names one
+ * setup. The status names the setup as recorded, which is what a command records for it.
  * @throws {TrackerError} INVALID_SETUP_ID (a usage error) for what cannot be a setup id at all, e.g. "bad@".
  * @throws {CliError} UNKNOWN_SETUP naming the setups the user may have meant (close to what was typed), else the known ones.
  */
 export async function requireSetup(store: TrackerStore, setup: string): Promise<AgentStatus> {
   parseSetupId(setup)
-  const status = await createTrackingService({ store }).getStatus(setup)
+  const service = createTrackingService({ store })
+  const composed = normalSetupId(setup)
+  const status = (await service.getStatus(composed)) ?? (composed === setup ? undefined : await service.getStatus(setup))
   if (status !== undefined) return status
-  const { close, recent } = await suggestSetups(store, setup)
+  const { close, recent } = await suggestSetups(store, composed)
   const hint = close.length > 0
     ? didYouMean(close)
     : recent.length === 0 ? 'No setups are recorded yet.' : `Known setups: ${recent.join(', ')}.`
-  throw new CliError('UNKNOWN_SETUP', `Unknown setup "${setup}". ${hint} Run \`agent-tracker agents\` to list them.`)
+  throw new CliError('UNKNOWN_SETUP', `Unknown setup "${composed}". ${hint} Run \`agent-tracker agents\` to list them.`)
+}
+
+/**
+ * The setup id a filter (`--setup`) names as recorded: composed (NFC) when a setup is recorded so,
+ * else as given when one is recorded so (before setup ids were composed), else composed — so a
+ * setup whose id has an accented letter is matched however the letter was typed.
+ */
+export async function recordedSetupId(store: TrackerStore, setup: string): Promise<string> {
+  const composed = normalSetupId(setup)
+  if (composed === setup || (await store.get('setups', [composed])) !== undefined) return composed
+  return (await store.get('setups', [setup])) === undefined ? composed : setup
 }
 
 /** "Did you mean …?" naming what was likely meant (`close`, closest first), after `flag` when given; empty when nothing is close. */

@@ -12,7 +12,7 @@ import { trackingService } from './tracking.js'
 export async function reinstateCommand(ctx: CommandContext, setup: string, options: { note?: string }): Promise<void> {
   refuseInAgentSession(ctx.io, 'REINSTATE_REFUSED', 'reinstate lifts a halt', ' (in OpenCode: /reinstate)')
   const store = ctx.openExistingStore('setup to reinstate')
-  await requireSetup(store, setup)
+  setup = (await requireSetup(store, setup)).setup
   const project = await latestProjectOf(store, setup, ctx.io.cwd)
   const outcome = await trackingService(store).reinstate({ setup, project, ...(options.note === undefined ? {} : { note: options.note }) })
   ctx.print(outcome, () =>

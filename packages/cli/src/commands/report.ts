@@ -10,7 +10,7 @@ import type { ChannelRow } from '../grade-channels.js'
 import { channelCell, channelRowsBySetup, channelsExplained, channelsOf } from '../grade-channels.js'
 import type { Column } from '../table.js'
 import type { ResolvedWindow, WindowFlags } from '../time/time-window.js'
-import { didYouMean, resolveProject } from './lookups.js'
+import { didYouMean, recordedSetupId, resolveProject } from './lookups.js'
 
 /** Filters of `report`, `agents` and `export`. */
 export interface ReportOptions extends SetupFilter, WindowFlags {
@@ -37,7 +37,7 @@ export async function reportScope(ctx: CommandContext, store: TrackerStore, opti
     ...(window.since === undefined ? {} : { since: window.since }),
     ...(window.until === undefined ? {} : { until: window.until }),
     ...(project === undefined ? {} : { project }),
-    ...setupFilterOf(options),
+    ...setupFilterOf(options.setup === undefined ? options : { ...options, setup: await recordedSetupId(store, options.setup) }),
   }
   return { query, window, narrowed: project !== undefined || window.description !== '' }
 }

@@ -21,7 +21,7 @@ export async function retroCommand(ctx: CommandContext, setup: string | undefine
     refuseInAgentSession(ctx.io, 'NOTE_REFUSED', 'retro --note records a note as yours', '')
     const ref = options.commit === undefined ? undefined : commitReference(options.commit, '--commit')
     const store = ctx.openExistingStore('retrospective to note')
-    await requireSetup(store, setup)
+    setup = (await requireSetup(store, setup)).setup
     const service = trackingService(store)
     // --project narrows the commit to that project's (the latest there, or the one the hash names there).
     const project = options.project === undefined ? undefined : await resolveProject(store, options.project, ctx.io)
@@ -37,7 +37,7 @@ export async function retroCommand(ctx: CommandContext, setup: string | undefine
   const ref = options.commit === undefined ? undefined : commitReference(options.commit, '--commit')
   if (ref !== undefined && setup === undefined) throw new CliError('MISSING_SETUP', 'Name the setup whose commit --commit is: agent-tracker retro <setup> --commit <hash>.', EXIT.usage)
   const store = await ctx.readStore()
-  if (setup !== undefined) await requireSetup(store, setup)
+  if (setup !== undefined) setup = (await requireSetup(store, setup)).setup
   const project = options.project === undefined ? undefined : await resolveProject(store, options.project, ctx.io)
   const one = ref === undefined || setup === undefined ? undefined : await store.get('retrospectives', [setup, (await findGivenCommit(store, setup, ref, ctx.io, project)).commit.hash])
   const page = ref !== undefined ? pageOf(one === undefined ? [] : [one], options.limit) : pageOf(await retrospectives(store, { setup, project, limit: options.limit + 1 }), options.limit)

@@ -28,7 +28,8 @@ export interface ProjectPlace {
  * problem when a hook's program is not found (every hook would fail without a word), and when the
  * end of a turn, recorded in a detached process, last failed (a finding when only the search-index
  * build that process carries on after it failed); findings for facts the hooks read
- * that a write failed to store (they wait beside the database), for sessions whose work could not be
+ * that a write failed to store (they wait beside the database; not those a tracker kept there at
+ * its exit, which are no sign of Claude Code), for sessions whose work could not be
  * tracked (no transcript), for a settings file that
  * cannot be read, hooks that run `hook claude-code` without being marked as agent-tracker's (an
  * earlier version's, for a `--command` not naming agent-tracker), events left without a hook, hooks of different commands in several files (Claude
@@ -144,9 +145,13 @@ function hookDatabase(given: string | undefined, io: Pick<Io, 'env' | 'homeDir'>
 /** A turn's facts wait for its end; longer than this, its session ended without a hook that writes. */
 const TURN_WAIT_MS = 60 * 60 * 1000
 
-/** What the hooks read and the database does not hold yet, if anything waits beside it. */
+/**
+ * What the hooks read and the database does not hold yet, if anything waits beside it. Facts a
+ * tracker (the OpenCode plugin's, the CLI's) kept there at its exit are not the hooks': doctor's
+ * `Pending` line names those.
+ */
 function waitingNote(database: string, now: Date): { level: ClaudeCodeHealth['level']; text: string } | undefined {
-  const waiting = waitingFacts(database)
+  const waiting = waitingFacts(database).fromHooks
   if (waiting.facts === 0) return undefined
   const facts = waiting.facts === 1 ? '1 fact' : `${String(waiting.facts)} facts`
   const sessions = waiting.sessions === 1 ? '1 session' : `${String(waiting.sessions)} sessions`

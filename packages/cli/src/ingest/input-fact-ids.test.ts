@@ -21,7 +21,7 @@ describe('the ids of facts whose lines spell their project in several ways', () 
 
   it('derives each from the path as stored, so every spelling is the same fact, counted by its order', () => {
     const ids = new InputFactIds()
-    const derived = spellings.map((spelt) => ids.idsOf(stored(spelt), spelt, true).id)
+    const derived = spellings.map((spelt) => ids.idsOf(stored(spelt), { project: spelt, setup: 'build@fake/m1' }, true).id)
     const plain = new InputFactIds()
     expect(derived).toEqual(spellings.map(() => plain.idOf(call('/w/app'), true)))
   })
@@ -30,7 +30,7 @@ describe('the ids of facts whose lines spell their project in several ways', () 
     const ids = new InputFactIds()
     const earlierRule = new InputFactIds()
     for (const spelt of spellings) {
-      const { id, earlier } = ids.idsOf(stored(spelt), spelt, true)
+      const { id, earlier } = ids.idsOf(stored(spelt), { project: spelt, setup: 'build@fake/m1' }, true)
       const before = earlierRule.idOf(call(spelt), true)
       // A line spelt as stored gets its own id only: its earlier one could be the id this run gives an earlier line.
       if (spelt === stored(spelt).project) expect(earlier).toBeUndefined()
@@ -41,6 +41,16 @@ describe('the ids of facts whose lines spell their project in several ways', () 
 
   it('gives no second id for an input that spells every path as stored', () => {
     const ids = new InputFactIds()
-    expect([1, 2].map(() => ids.idsOf(call('/w/app'), '/w/app', true).earlier)).toEqual([undefined, undefined])
+    expect([1, 2].map(() => ids.idsOf(call('/w/app'), { project: '/w/app', setup: 'build@fake/m1' }, true).earlier)).toEqual([undefined, undefined])
+  })
+
+  it('gives, for a line whose setup id is decomposed (stored composed now), the id an earlier release derived from it as spelt', () => {
+    const decomposed = 'build@\u00fc/m1'.normalize('NFD')
+    const line = validateFact({ kind: 'tool_call', id: 'unnamed', setup: decomposed, project: '/w/app', tool: 'bash', ok: true, at: '2026-03-01T10:00:00Z' })
+    const fact = checkHostFact(line)
+    expect(fact.setup).toBe('build@\u00fc/m1')
+    const { id, earlier } = new InputFactIds().idsOf(fact, { project: '/w/app', setup: decomposed }, true)
+    expect(earlier).toBe(new InputFactIds().idOf(line, true))
+    expect(id).toBe(new InputFactIds().idOf(fact, true))
   })
 })

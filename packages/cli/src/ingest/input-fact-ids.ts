@@ -31,22 +31,23 @@ export class InputFactIds {
    */
   readonly #named = new Map<string, string>()
 
-  /** {@link #seen} for the contents of such facts with their project as spelt: what an earlier release derived ids from. */
+  /** {@link #seen} for the contents of such facts with their project and setup as spelt: what an earlier release derived ids from. */
   readonly #speltSeen = new Map<string, number>()
 
   /** The id of the next fact without one; `timed` when its line gave its time (`at`). */
   idOf(fact: Fact, timed: boolean): string {
-    return this.idsOf(fact, fact.project, timed).id
+    return this.idsOf(fact, fact, timed).id
   }
 
   /**
-   * The id of the next fact without one, its project as stored (see core's `normalProjectPath`),
-   * and — where it differs — the id an earlier release gave the same line, derived from its project
-   * as the line spelt it (`spelt`) and counted among the lines spelt so. A line stored under either
-   * id is the same fact: a line sent again with its path spelt another way (`/w/app/`, `/w/x/../app`)
-   * is a repeat, and so is a line an earlier release stored.
+   * The id of the next fact without one, its project and setup as stored (see core's
+   * `normalProjectPath` and `normalSetupId`), and — where it differs — the id an earlier release
+   * gave the same line, derived from its project and setup as the line spelt them (`spelt`) and
+   * counted among the lines spelt so. A line stored under either id is the same fact: a line sent
+   * again with its path spelt another way (`/w/app/`, `/w/x/../app`) is a repeat, and so is a line
+   * an earlier release stored (with its setup id decomposed, as one stored it then).
    */
-  idsOf(fact: Fact, spelt: string, timed: boolean): { readonly id: string; readonly earlier?: string } {
+  idsOf(fact: Fact, spelt: SpeltAs, timed: boolean): { readonly id: string; readonly earlier?: string } {
     const content = contentOf(fact, timed)
     const key = content.toString('latin1', 0, 16)
     const occurrence = (this.#seen.get(key) ?? 0) + 1
@@ -56,8 +57,8 @@ export class InputFactIds {
     // lines spelt so, which an input that spells the path both ways makes smaller: that id is then
     // the one this run gives an earlier line of the same fact, and cannot tell the two apart. So
     // such a line is a repeat by its own id only (see docs: ingest).
-    if (spelt === fact.project) return { id }
-    const speltContent = contentOf({ ...fact, project: spelt }, timed)
+    if (spelt.project === fact.project && spelt.setup === fact.setup) return { id }
+    const speltContent = contentOf({ ...fact, project: spelt.project, setup: spelt.setup }, timed)
     const speltKey = speltContent.toString('latin1', 0, 16)
     const speltOccurrence = (this.#speltSeen.get(speltKey) ?? 0) + 1
     this.#speltSeen.set(speltKey, speltOccurrence)
@@ -78,6 +79,12 @@ export class InputFactIds {
     }
     return earlier.startsWith(content) ? undefined : Number(earlier.slice(8))
   }
+}
+
+/** A fact's project and setup as its line spelt them, before they were written as stored. */
+export interface SpeltAs {
+  readonly project: string
+  readonly setup: string
 }
 
 /** The id of the `occurrence`th fact of one content in an input. */

@@ -7,7 +7,7 @@ export type { FolderStep, GitCommitMessage, GitEvent } from './commit-detection.
 export { commitSubject, folderStepsOf, gitCommitsOf, gitEventsOf, reportedCommitsOf, runsGitCommit } from './commit-detection.js'
 export type { ProtectedFiles } from './protection/protected-files.js'
 export { DEFAULT_PROTECTED_FILES, KEY_FILE_PATTERNS, isProtectedFile, protectedFiles } from './protection/protected-files.js'
-export type { ProtectedFileLookup, SecretAccess, SecretGuardContext } from './protection/secret-access.js'
+export type { ProtectedFileLookup, SecretAccess, SecretGuardContext, StagedFile } from './protection/secret-access.js'
 export { secretAccessIn } from './protection/secret-access.js'
 export type { UserChannelUse } from './user-channel-guard.js'
 export { USER_CHANNEL_COMMANDS, userChannelIn } from './user-channel-guard.js'

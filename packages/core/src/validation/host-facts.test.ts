@@ -23,6 +23,14 @@ describe('checkHostFact', () => {
     }
   })
 
+  it('writes the setup id composed (NFC): one setup however its letters are spelt, its fact id and its project path kept', () => {
+    const composed = 'build@\u00fc/\u65e5\u672c'
+    const decomposed = composed.normalize('NFD')
+    expect(decomposed).not.toBe(composed)
+    const checked = checkHostFact(fact({ kind: 'commit', hash: 'a1b2c3d', setup: decomposed, project: '/home/me/Mu\u0308nchen' }))
+    expect(checked).toMatchObject({ id: 'f1', setup: composed, project: '/home/me/Mu\u0308nchen' })
+  })
+
   it('refuses a relative project, naming the field, the value and what is accepted', () => {
     expect(() => checkHostFact(fact({ kind: 'push', project: 'w/app' }))).toThrow('Invalid push fact: field "project" is "w/app"; accepted is an absolute path to the project folder, like /home/me/shop.')
     expect(() => checkHostFact(fact({ kind: 'push', project: '~/shop' }))).toThrow(/field "project" is "~\/shop"/)

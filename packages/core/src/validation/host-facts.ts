@@ -81,7 +81,7 @@ const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/
  * is not before {@link EARLIEST_FACT_TIME} and, given `now`, not more than a day ahead of it (it
  * would sit at the end of every window until then); a tool call with a non-zero exit code is not
  * said to have gone well; a usage fact counts whole tokens. Returns the fact, its project path as the hosts write one (see
- * {@link normalProjectPath}).
+ * {@link normalProjectPath}) and its setup id composed (see {@link normalSetupId}); its id is kept.
  * @throws {TrackerError} INVALID_FACT naming the field, what it held and what is accepted.
  */
 export function checkHostFact(fact: Fact, now?: Date): Fact {
@@ -104,7 +104,18 @@ export function checkHostFact(fact: Fact, now?: Date): Fact {
     throw refused(fact, 'at', fact.at, `a time from ${EARLIEST_FACT_TIME}${latest === undefined ? '' : ` to a day after now (${new Date(latest).toISOString()})`}`)
   }
   const project = normalProjectPath(fact.project)
-  return project === fact.project ? fact : { ...fact, project }
+  const setup = normalSetupId(fact.setup)
+  return project === fact.project && setup === fact.setup ? fact : { ...fact, project, setup }
+}
+
+/**
+ * A setup id in Unicode's composed form (NFC): `ü` typed as one character and as `u` with a
+ * combining diaeresis look alike and are one setup, as a user reading `agents` takes them to be
+ * (an `ingest` line spelt decomposed made a second row that looked the same). Project paths are not
+ * so normalised: a path names a folder, and on most file systems two spellings are two folders.
+ */
+export function normalSetupId(setup: string): string {
+  return setup.normalize('NFC')
 }
 
 function refused(fact: Fact, field: string, value: string, accepted: string): TrackerError {

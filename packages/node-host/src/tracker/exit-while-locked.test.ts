@@ -37,7 +37,7 @@ describe('the exit flush while another process holds the write lock', () => {
       expect(ended.by).toBe('SIGTERM')
       // Not the holder's whole stop: a moment.
       expect(ended.ms).toBeLessThan(5000)
-      expect(waitingFacts(databasePath)).toMatchObject({ facts: 1, unwritten: 1 })
+      expect(waitingFacts(databasePath)).toMatchObject({ facts: 1, unwritten: 1, keptAtExit: { facts: 1, unwritten: 1 }, fromHooks: { facts: 0 } })
     } finally {
       holder.kill('SIGCONT')
       await exited

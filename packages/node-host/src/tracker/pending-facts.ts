@@ -64,37 +64,47 @@ export class PendingFacts {
   /**
    * What waits to be written: the facts of a turn still running (its session's file), and those a
    * write that failed left behind (taken files; also, for a moment, those of a write under way),
-   * with the time the oldest file was last written.
+   * with the time the oldest file was last written; in all, and apart for Claude Code's hooks and
+   * for what a tracker kept at its exit.
    */
   waiting(): WaitingFacts {
     let names: string[]
     try {
       names = readdirSync(this.folder)
     } catch {
-      return { facts: 0, unwritten: 0, sessions: 0, since: undefined }
+      return { ...NOTHING_WAITING, fromHooks: NOTHING_WAITING, keptAtExit: NOTHING_WAITING }
     }
-    const sessions = new Set<string>()
-    let facts = 0
-    let unwritten = 0
-    let since: number | undefined
+    const hooks = new WaitingCount()
+    const kept = new WaitingCount()
     for (const name of names) {
       // Kept at a tracker's exit: a write that could not be made, as a taken file is.
-      const taken = name.endsWith('.taken') || name.startsWith(`${KEPT_AT_EXIT}${SESSION_END}`)
+      const keptAtExit = name.startsWith(`${KEPT_AT_EXIT}${SESSION_END}`)
+      const taken = name.endsWith('.taken') || keptAtExit
       if (!taken && !name.endsWith('.jsonl')) continue
       let lines: number
+      let written: number
       try {
         const file = join(this.folder, name)
         lines = readFileSync(file, 'utf8').split('\n').filter((line) => line.trim() !== '').length
-        since = Math.min(since ?? Infinity, statSync(file).mtimeMs)
+        written = statSync(file).mtimeMs
       } catch {
         // Written and removed meanwhile.
         continue
       }
-      facts += lines
-      if (taken) unwritten += lines
-      sessions.add(sessionOf(name))
+      const share = keptAtExit ? kept : hooks
+      share.count(sessionOf(name), lines, taken, written)
     }
-    return { facts, unwritten, sessions: sessions.size, since: since === undefined ? undefined : new Date(since) }
+    const fromHooks = hooks.result()
+    const keptAtExit = kept.result()
+    const oldest = Math.min(fromHooks.since?.getTime() ?? Infinity, keptAtExit.since?.getTime() ?? Infinity)
+    return {
+      facts: fromHooks.facts + keptAtExit.facts,
+      unwritten: fromHooks.unwritten + keptAtExit.unwritten,
+      sessions: fromHooks.sessions + keptAtExit.sessions,
+      since: oldest === Infinity ? undefined : new Date(oldest),
+      fromHooks,
+      keptAtExit,
+    }
   }
 
   /** The facts every file holds now — those a write has taken too — without taking them (a user command reads them). */
@@ -174,14 +184,48 @@ function sessionOf(name: string): string {
   return name.slice(0, end >= 0 ? end : name.indexOf('.jsonl'))
 }
 
-/** What waits in a database's pending folder. */
-export interface WaitingFacts {
-  /** Facts waiting in all. */
+/** What waits in a database's pending folder, or a share of it. */
+export interface WaitingShare {
+  /** Facts waiting. */
   readonly facts: number
   /** Of them, those a write took and did not store (it failed, or is under way), and those a tracker kept at its exit. */
   readonly unwritten: number
-  /** The sessions they come from. */
+  /** The sessions they come from (those kept at a tracker's exit count as one). */
   readonly sessions: number
   /** When the oldest waiting file was last written. */
   readonly since: Date | undefined
+}
+
+/**
+ * What waits in a database's pending folder: in all, and apart by who left it there — Claude Code's
+ * hooks, or a tracker (the OpenCode plugin's, the CLI's) that could not write at its exit. doctor
+ * names them apart: facts a tracker kept are no sign of Claude Code at all.
+ */
+export interface WaitingFacts extends WaitingShare {
+  /** What Claude Code's hooks read and left for a write. */
+  readonly fromHooks: WaitingShare
+  /** What a tracker could not write at its exit (see {@link KEPT_AT_EXIT}). */
+  readonly keptAtExit: WaitingShare
+}
+
+const NOTHING_WAITING: WaitingShare = { facts: 0, unwritten: 0, sessions: 0, since: undefined }
+
+/** Counts pending files into a {@link WaitingShare}. */
+class WaitingCount {
+  #facts = 0
+  #unwritten = 0
+  #since: number | undefined
+  readonly #sessions = new Set<string>()
+
+  /** Counts a file of `session` holding `lines` facts, last written at `written` (ms); `taken`: no write stored them. */
+  count(session: string, lines: number, taken: boolean, written: number): void {
+    this.#facts += lines
+    if (taken) this.#unwritten += lines
+    this.#since = Math.min(this.#since ?? Infinity, written)
+    this.#sessions.add(session)
+  }
+
+  result(): WaitingShare {
+    return { facts: this.#facts, unwritten: this.#unwritten, sessions: this.#sessions.size, since: this.#since === undefined ? undefined : new Date(this.#since) }
+  }
 }

@@ -1,8 +1,9 @@
+import { spawnSync } from 'node:child_process'
 import type { Dirent } from 'node:fs'
 import { readdirSync } from 'node:fs'
 import { readdir } from 'node:fs/promises'
 import { join, resolve, sep } from 'node:path'
-import type { ProtectedFileLookup, ProtectedFiles } from '@agent-tracker/core/host'
+import type { ProtectedFileLookup, ProtectedFiles, StagedFile } from '@agent-tracker/core/host'
 import { isProtectedFile, protectedFiles } from '@agent-tracker/core/host'
 
 /** Options of {@link ProtectedFileIndex}. */
@@ -40,6 +41,8 @@ export class ProtectedFileIndex implements ProtectedFileLookup {
   readonly #now: () => number
   #scan: Scan | undefined
   #refreshing: Promise<void> | undefined
+  /** Work-tree tops by working folder (see {@link ProtectedFileIndex.stagedByGit}). */
+  readonly #tops = new Map<string, { readonly top: string | undefined; readonly at: number }>()
 
   constructor(root: string, protection: ProtectedFiles = protectedFiles(), options: ProtectedFileIndexOptions = {}) {
     this.root = resolve(root)
@@ -57,6 +60,43 @@ export class ProtectedFileIndex implements ProtectedFileLookup {
     if (this.#now() - scan.at > this.#refreshMs) this.#refreshInBackground()
     if (scan.unfinished.some((unfinished) => target === unfinished || target.startsWith(`${unfinished}${sep}`) || unfinished.startsWith(`${target}${sep}`))) return undefined
     return target === this.root ? scan.files : scan.files.filter((file) => file.startsWith(`${target}${sep}`))
+  }
+
+  /**
+   * Of these protected files (`'all'`: every one of the project), those git would stage from `cwd`
+   * (see `ProtectedFileLookup.stagedByGit`): one `git status` of just those files — tracked with
+   * changes, or untracked and not ignored (`??`; ignored files are not listed) — so a `git add -A`
+   * in a repository that ignores `.env` passes at the cost of one short git run. Undefined when
+   * git cannot say (not a repository, git not found, a run over {@link GIT_TIMEOUT_MS}); a folder
+   * found to be in no repository is remembered for the index's refresh time, so such a command
+   * there costs no git run each time.
+   */
+  stagedByGit(cwd: string, files: readonly string[] | 'all', trackedOnly: boolean): readonly StagedFile[] | undefined {
+    const candidates = files === 'all' ? this.filesUnder(this.root) : files
+    if (candidates === undefined) return undefined
+    if (candidates.length === 0) return []
+    const top = this.#workTreeTop(cwd)
+    if (top === undefined) return undefined
+    const listed = runGit(cwd, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames', '--', ...candidates])
+    if (listed === undefined) return undefined
+    const known = new Set(candidates)
+    return listed.split('\0').flatMap((entry) => {
+      // `XY path`, the path from the work tree's top; `??` untracked (and not ignored), else tracked with changes.
+      if (entry.length < 4 || entry.startsWith('!!') || (trackedOnly && entry.startsWith('??'))) return []
+      const file = resolve(top, entry.slice(3))
+      return known.has(file) ? [{ file, tracked: !entry.startsWith('??') }] : []
+    })
+  }
+
+  /** The top of the git work tree holding `cwd` (as `cwd` spells it, links not followed), remembered; undefined outside one. */
+  #workTreeTop(cwd: string): string | undefined {
+    const remembered = this.#tops.get(cwd)
+    if (remembered !== undefined && (remembered.top !== undefined || this.#now() - remembered.at <= this.#refreshMs)) return remembered.top
+    const up = runGit(cwd, ['rev-parse', '--show-cdup'])
+    const top = up === undefined ? undefined : resolve(cwd, up.trim())
+    if (this.#tops.size > 64) this.#tops.clear()
+    this.#tops.set(cwd, { top, at: this.#now() })
+    return top
   }
 
   /** Scans the project now, synchronously. */
@@ -150,4 +190,13 @@ export const PROTECTED_FILES_VARIABLE = 'AGENT_TRACKER_PROTECTED_FILES'
 export function resolveProtectedFiles(patterns: readonly unknown[] = [], env: Readonly<Record<string, string | undefined>> = process.env): ProtectedFiles {
   const fromEnv = (env[PROTECTED_FILES_VARIABLE] ?? '').split(',').map((pattern) => pattern.trim()).filter((pattern) => pattern !== '')
   return protectedFiles([...patterns, ...fromEnv])
+}
+
+/** How long the guard waits for git at most: a tool call waits for it. */
+const GIT_TIMEOUT_MS = 3000
+
+/** What git prints running `args` in `cwd`, without taking the index lock (`GIT_OPTIONAL_LOCKS=0`); undefined when it fails. */
+function runGit(cwd: string, args: readonly string[]): string | undefined {
+  const result = spawnSync('git', ['-C', cwd, ...args], { encoding: 'utf8', timeout: GIT_TIMEOUT_MS, stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' }, maxBuffer: 16 * 1024 * 1024 })
+  return result.status === 0 ? result.stdout : undefined
 }

@@ -7,6 +7,7 @@ import { codeTokens, inlineCodeOf, loadsEnvFiles } from './interpreter-code.js'
 import { baseName, relativeTo, resolvePath } from './paths.js'
 import { isProtectedFile, protectedNameMatching } from './protected-files.js'
 import type { GuardContext, SecretAccess, SecretGuardContext } from './secret-access.js'
+import { gitStageAccess } from './git-stage.js'
 import { treeHit } from './tree-hit.js'
 import type { TreeRead } from './tree-reads.js'
 import { findTrees, treeReadOf } from './tree-reads.js'
@@ -36,7 +37,7 @@ export function bashAccess(command: string, context: GuardContext, nesting: numb
       continue
     }
     const here = { ...context, cwd }
-    const found = namedFileAccess(run, here, dotglob) ?? codeAccess(run, here, nesting) ?? treeAccess(run, runs, here)
+    const found = namedFileAccess(run, here, dotglob) ?? codeAccess(run, here, nesting) ?? treeAccess(run, runs, here) ?? gitStageAccess(run, here)
     if (found !== undefined) return found
   }
   return compoundRedirectAccess(runs, context, dotglob) ?? listingAccess(runs, context, dotglob)

@@ -10,6 +10,22 @@ import { treeHit } from './tree-hit.js'
 export interface ProtectedFileLookup {
   /** The protected files under an absolute folder, as absolute paths; undefined when it cannot say (outside the project). */
   filesUnder(folder: string): readonly string[] | undefined
+  /**
+   * Of these protected files (absolute; `'all'`: every one the project holds), those git would
+   * stage from the working folder `cwd`: tracked with changes (`tracked`), and — unless
+   * `trackedOnly` — untracked and not ignored. Undefined when it cannot say (no git, not a
+   * repository). Asked only for a `git add` or `git commit` of whole folders (see
+   * `gitStageAccess`): it may run git.
+   */
+  stagedByGit?(cwd: string, files: readonly string[] | 'all', trackedOnly: boolean): readonly StagedFile[] | undefined
+}
+
+/** A protected file git would stage (see `ProtectedFileLookup.stagedByGit`). */
+export interface StagedFile {
+  /** Its absolute path. */
+  readonly file: string
+  /** Git tracks it (its changes would be staged); else it is untracked and not ignored. */
+  readonly tracked: boolean
 }
 
 /** What the secret guard knows besides the tool call. */
@@ -41,7 +57,9 @@ export interface SecretAccess {
  * - bash: files its programs are given (arguments, redirections; `echo`, `ls`, `test`, a commit
  *   message, a grep pattern read nothing), folders read whole (`grep -r`, `rg`, `ag`,
  *   `git grep --no-index`, `tar c`, `zip -r`, `cp -r`, `rsync -a`, `diff -r`, `git stash -u`,
- *   `find -exec`) that hold protected files their filters let through, loops and `xargs` that read
+ *   `find -exec`) that hold protected files their filters let through, a `git add` of whole folders
+ *   (`-A`, `.`, a folder) or `git commit -a` that would stage a protected file git does not ignore
+ *   (asked of git through the lookup), loops and `xargs` that read
  *   what a listing of hidden files gives them, and interpreter code (`python -c`, `node -e`, …,
  *   and code piped or here-documented into an interpreter or a shell) that names a protected file
  *   or loads `.env` files;
