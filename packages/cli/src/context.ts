@@ -215,9 +215,9 @@ export class CommandContext {
   #watchLockWaits(store: LmdbStore): void {
     if (this.json || this.io.stderr.isTTY !== true || this.#lockWatch) return
     this.#lockWatch = true
-    const holder = (): number | undefined => {
+    const holder = (): number | 'none' | undefined => {
       const found = store.writeLockHolder()
-      return found.state === 'held' ? found.pid : undefined
+      return found.state === 'held' ? found.pid : found.state === 'free' ? 'none' : undefined
     }
     const stop = watchLockWaits(store.path, (text) => {
       this.note(this.colours.yellow(text))

@@ -89,6 +89,9 @@ export interface LmdbStoreInfo {
   readonly lastTransaction: number
 }
 
+/** How long a store that refuses writes while another process holds the lock (`whileLocked: 'refuse'`) looks again before refusing: another host's flush holds it for milliseconds. */
+const BUSY_GRACE_MS = 250
+
 /** The LMDB implementation of the store port: one environment, named sub-databases. */
 export class LmdbStore implements SyncTrackerStore {
   readonly rules: ScoringRules
@@ -594,8 +597,15 @@ export class LmdbStore implements SyncTrackerStore {
   async #writeOffThread<T>(body: () => T): Promise<T> {
     this.#ensureOpen()
     if (this.#refuseWhileLocked) {
-      // A write queued now would wait for that process for as long as it likes, and could not be called off.
-      const holder = this.writeLockHolder()
+      // A write queued now would wait for that process for as long as it likes, and could not be
+      // called off. Another host's flush holds the lock for milliseconds: looked at again a while.
+      let holder = this.writeLockHolder()
+      const until = Date.now() + BUSY_GRACE_MS
+      while (holder.state === 'held' && Date.now() < until) {
+        await new Promise((resolve) => setTimeout(resolve, 10))
+        holder = this.writeLockHolder()
+      }
+      this.#ensureOpen()
       if (holder.state === 'held') throw new LmdbStoreError('DATABASE_BUSY', `Another process (${String(holder.pid)}) is writing to the agent-tracker database ${this.path}: nothing was written, so that this process need not wait for it; try again once it is done.`, { path: this.path, pid: holder.pid })
     }
     try {

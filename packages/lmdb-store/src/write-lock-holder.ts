@@ -19,10 +19,11 @@ const TID_MASK = 0x3fffffff
  * Who holds the write lock of the database whose lock file is `lockFile`, without taking it or
  * waiting for it: LMDB offers no way to try the lock, and a write that waits for it cannot be
  * called off (a process with one waiting cannot even end). Read from the lock file: the writer
- * mutex's lock word and owner, the owner's process from `/proc`. `free` when no thread holds it, or
- * one of this process does (its writes queue behind each other anyway), or its owner is gone (the
- * next writer takes it over); `held` with the process id of another process holding it; `unknown`
- * where the lock file is not laid out as on Linux with glibc (then nothing can be told).
+ * mutex's lock word and owner, the owner's process from `/proc`. `free` when no thread holds it (the
+ * kernel clears a dead owner's), or one of this process does (its writes queue behind each other
+ * anyway); `held` with the process id of another process holding it; `unknown` where the lock file
+ * is not laid out as on Linux with glibc, or its owner is a thread `/proc` does not show (another
+ * PID namespace's): then nothing can be told.
  */
 export function writeLockHolder(lockFile: string): WriteLockHolder {
   if (process.platform !== 'linux') return { state: 'unknown' }
@@ -38,7 +39,9 @@ export function writeLockHolder(lockFile: string): WriteLockHolder {
   // A glibc mutex held names its owner twice; anything else is a layout this cannot read.
   if (word !== bytes.readUInt32LE(WRITER_MUTEX + OWNER_OFFSET)) return { state: 'unknown' }
   const pid = processOfThread(word)
-  return pid === undefined || pid === process.pid ? { state: 'free' } : { state: 'held', pid }
+  // A thread /proc does not know: another PID namespace's (a container sharing the file), most likely.
+  if (pid === undefined) return { state: 'unknown' }
+  return pid === process.pid ? { state: 'free' } : { state: 'held', pid }
 }
 
 /** The process a thread id belongs to (its thread group), from `/proc`; undefined when no such thread lives. */

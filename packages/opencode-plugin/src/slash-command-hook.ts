@@ -41,8 +41,9 @@ export function slashCommandHook(context: TrackerContext): (input: CommandInput,
 export async function runSlashCommand(context: TrackerContext, runtime: Tracker, command: UserCommand, sessionID: string, text: string): Promise<string> {
   // A commit made just before is still being recorded in the background.
   await context.settled()
+  const pendingBefore = runtime.buffer.pendingCount
   const answer = await runUserCommand(runtime.service, runtime.buffer, { command, arguments: text, project: context.project, session: sessionID, sessionSetup: context.sessions.setupOf(sessionID) })
-  // Recorded, but written only once another process lets go of the write lock (or by the next host, should OpenCode end first).
-  const holder = runtime.store.writeLockHolder()
-  return holder.state === 'held' ? `${answer} (Not in the database yet: another process (${String(holder.pid)}) holds its write lock — an agent-tracker merge, import or doctor --repair, or a command stopped with Ctrl-Z. It is written once that process lets go; should OpenCode end first, it waits in ${runtime.store.path}.pending for the next write of any agent-tracker host.)` : answer
+  // Recorded (it added facts), but written only once another process lets go of the write lock (or by the next host, should OpenCode end first).
+  const holder = runtime.buffer.pendingCount > pendingBefore ? runtime.store.writeLockHolder() : undefined
+  return holder?.state === 'held' ? `${answer} (Not in the database yet: another process (${String(holder.pid)}) holds its write lock — an agent-tracker merge, import or doctor --repair, or a command stopped with Ctrl-Z. It is written once that process lets go; should OpenCode end first, it waits in ${runtime.store.path}.pending for the next write of any agent-tracker host.)` : answer
 }

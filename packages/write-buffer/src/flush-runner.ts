@@ -97,7 +97,8 @@ export class FlushRunner {
 
   async #flushOnce(): Promise<FlushResult> {
     this.#valve.stop()
-    if (this.#queue.length === 0) return EMPTY_FLUSH
+    // Stopped: the buffer closed (or closed keeping its facts), and its store may be closed too.
+    if (this.#queue.length === 0 || this.#stopped) return EMPTY_FLUSH
     // Always the asynchronous write, also where the store could write synchronously: a store may
     // wait for a write lock meanwhile (the LMDB store does, off the host's thread). The batch stays
     // in the queue until it is stored, and reads tell a stored batch by its facts' ids (see

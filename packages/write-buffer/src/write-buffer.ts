@@ -302,11 +302,15 @@ export class WriteBuffer implements TrackerStore {
   async closeKeeping(): Promise<readonly Fact[]> {
     if (this.#closed) return []
     this.#closed = true
+    // No flush starts from now on, not even one already queued.
     this.#flusher.stop()
-    // A flush under way ends (written or failed) before the store closes; what it wrote is no longer pending.
-    await this.#flusher.writing?.catch(() => undefined)
+    // A flush under way ends (written or failed) before the store closes; what it wrote is no longer
+    // pending. One that waits longer waits for a lock it got after all: its facts are kept too (their
+    // ids count them once should it land), and the store is left to it.
+    const writing = this.#flusher.writing
+    const settled = writing === undefined || (await settlesWithin(writing, CLOSE_KEEPING_WAIT_MS))
     const kept = this.#queue.snapshot()
-    await this.#inner.close()
+    if (settled) await this.#inner.close()
     return kept
   }
 
@@ -373,4 +377,23 @@ function asError(error: unknown): Error {
 /** Wraps a store in a write buffer. */
 export function withWriteBuffer(store: TrackerStore, options?: WriteBufferOptions): WriteBuffer {
   return new WriteBuffer(store, options)
+}
+
+/** How long {@link WriteBuffer.closeKeeping} waits for a flush under way. */
+const CLOSE_KEEPING_WAIT_MS = 1000
+
+/** True when `work` settles (either way) within `ms`; the timer keeps no process alive. */
+async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => {
+      resolve(false)
+    }, ms)
+    timer.unref()
+  })
+  try {
+    return await Promise.race([work.then(() => true as const, () => true as const), late])
+  } finally {
+    clearTimeout(timer)
+  }
 }

@@ -311,7 +311,8 @@ async function teamChecks(ctx: CommandContext, path: string, hasData: boolean): 
     const imported = store === undefined ? undefined : await importedHistory(store)
     const stays = imported === undefined ? '' : `; history imported by migrate, upgrade or merge stays on this machine, not in the team database: ${describeImportedHistory(imported)} (sync sends facts only)`
     checks.push(lag === 0
-      ? check('Sync', imported === undefined ? 'ok' : 'finding', `${imported === undefined ? '' : 'facts '}up to date (${String(acknowledged)} facts acknowledged; ${since})${stays}`)
+      // Said, but no finding: nothing the user could do would change it.
+      ? check('Sync', 'ok', `${imported === undefined ? '' : 'facts '}up to date (${String(acknowledged)} facts acknowledged; ${since})${stays}`)
       : check('Sync', 'finding', `${plural(lag, 'fact')} not sent yet (${since}) — run agent-tracker sync${stays}`))
     return checks
   } catch (error) {

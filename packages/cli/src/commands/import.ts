@@ -5,12 +5,12 @@ import type { SourceSummary } from '@agent-tracker/host-import'
 import { givenLocation, historyLocations, importHistory, isHostImportError } from '@agent-tracker/host-import'
 import type { LmdbStore } from '@agent-tracker/lmdb-store'
 import type { EvidenceScan } from '@agent-tracker/node-host'
-import { isNodeHostError, locateDatabase } from '@agent-tracker/node-host'
+import { isNodeHostError } from '@agent-tracker/node-host'
 import { CliError, EXIT } from '../cli-error.js'
 import { IMPORT_SOURCES } from './import-sources.js'
 import type { CommandContext } from '../context.js'
 import { money, plural, tokens } from '../format.js'
-import { WORKING_FOLDER, absolutePath } from '../io.js'
+import { absolutePath } from '../io.js'
 import { scanOrSkip } from './evidence.js'
 import { isFolder } from './lookups.js'
 
@@ -150,9 +150,7 @@ function identityOf(value: string | undefined): SetupIdentity {
 /** The database to import into; for a dry run, the existing one read-only (or none), so nothing is created. */
 function openTarget(ctx: CommandContext, dryRun: boolean): LmdbStore | undefined {
   if (!dryRun) return ctx.openStore('write')
-  const path = ctx.databasePath
-  const located = locateDatabase({ databasePath: path, env: ctx.io.env, homeDir: ctx.io.homeDir, relativeTo: WORKING_FOLDER })
-  return existsSync(located.path) ? ctx.openStore('read') : undefined
+  return existsSync(ctx.localDatabasePath()) ? ctx.openStore('read') : undefined
 }
 
 function describeSummary(summary: SourceSummary, dryRun: boolean): string {

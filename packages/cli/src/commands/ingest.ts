@@ -88,11 +88,13 @@ export async function ingestCommand(ctx: CommandContext, options: { file?: strin
       // A batch written again line by line (see writeOneByOne) meets the same line again.
       if (!rejected.some((entry) => entry.line === line && entry.message === message)) rejected.push({ line, message })
     }
-    // A confirmation of a suspected bug brings the user's bug against its commit, as `bug --confirm` records it.
-    const confirmations = await bugsOfConfirmations(storeOf(), full.map((entry) => entry.fact))
-    for (const [index, message] of [...expanded.ambiguous, ...another, ...confirmations.refused]) refuse(full[index]?.line ?? 0, message)
-    const entries = full.flatMap((entry, index) => {
-      if (expanded.ambiguous.has(index) || another.has(index) || confirmations.refused.has(index)) return []
+    for (const [index, message] of [...expanded.ambiguous, ...another]) refuse(full[index]?.line ?? 0, message)
+    const accepted = full.filter((_, index) => !expanded.ambiguous.has(index) && !another.has(index))
+    // A confirmation of a suspected bug brings the user's bug against its commit, as `bug --confirm` records it (evidence refused above brings none).
+    const confirmations = await bugsOfConfirmations(storeOf(), accepted.map((entry) => entry.fact))
+    for (const [index, message] of confirmations.refused) refuse(accepted[index]?.line ?? 0, message)
+    const entries = accepted.flatMap((entry, index) => {
+      if (confirmations.refused.has(index)) return []
       const bug = confirmations.bugs.get(index)
       return bug === undefined ? [entry] : [entry, { line: entry.line, fact: bug }]
     })

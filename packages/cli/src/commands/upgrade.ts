@@ -1,10 +1,9 @@
 import { statSync } from 'node:fs'
 import { describeDatabaseFormat, locateDataFile } from '@agent-tracker/lmdb-store'
 import type { PredecessorKind, UpgradeOutcome, UpgradePlan } from '@agent-tracker/migrate'
-import { locateDatabase, upgradePredecessorDatabase } from '@agent-tracker/node-host'
+import { upgradePredecessorDatabase } from '@agent-tracker/node-host'
 import { EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
-import { WORKING_FOLDER } from '../io.js'
 import { plural, when } from '../format.js'
 import { parseSizeLimit } from '../parse-size.js'
 
@@ -22,7 +21,8 @@ const BECOMES: Readonly<Record<PredecessorKind, string>> = {
 /** `upgrade`: replaces the predecessor's central database at the path with agent-tracker's, importing everything. */
 export async function upgradeCommand(ctx: CommandContext, options: { dryRun?: boolean }): Promise<number> {
   const timeZone = ctx.timeZone
-  const { path } = locateDatabase({ databasePath: ctx.databasePath, env: ctx.io.env, homeDir: ctx.io.homeDir, relativeTo: WORKING_FOLDER })
+  // A --db postgres://… is refused here: taken for a path, the message about it showed the password.
+  const path = ctx.localDatabasePath()
   const maxSize = ctx.maxSize
   const progress = ctx.progress('Upgrading')
   const outcome = await upgradePredecessorDatabase({

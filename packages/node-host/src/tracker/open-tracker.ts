@@ -2,7 +2,7 @@ import { hostname } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { Fact, SetupIdentity, SetupParts, TrackingService } from '@agent-tracker/core'
 import { createTrackingService, formatSetupId, validateFact } from '@agent-tracker/core'
-import type { LmdbStore } from '@agent-tracker/lmdb-store'
+import type { LmdbStore, WriteLockHolder } from '@agent-tracker/lmdb-store'
 import type { FlushResult, WriteBuffer, WriteBufferOptions } from '@agent-tracker/write-buffer'
 import { WriteBufferError, withWriteBuffer } from '@agent-tracker/write-buffer'
 import { folderLegacyStatus } from '@agent-tracker/migrate'
@@ -78,6 +78,9 @@ export interface ProjectPreparation {
   readonly problems: readonly string[]
 }
 
+/** How long a closing tracker that keeps its facts while another process holds the lock looks again before keeping them. */
+const CLOSE_LOCK_GRACE_MS = 1000
+
 /** Records a background step of a search-index build gives their entries: about 10 ms of the host's time (50 ms at worst, measured under load). */
 export const SEARCH_BUILD_STEP_RECORDS = 500
 /** The pause between two background steps of a search-index build. */
@@ -105,6 +108,10 @@ export class Tracker {
   #evidenceScan: { readonly scan: Promise<EvidenceScan | undefined>; readonly stop: () => void } | undefined
   #searchBuild: { readonly build: Promise<boolean>; readonly stop: () => void } | undefined
   #lastSetup: string | undefined
+  /** Ids of the facts taken from the pending folder into the buffer and not written yet. */
+  readonly #keptInBuffer = new Set<string>()
+  /** The pending-folder files those facts came from (taken: renamed, left until written or kept again). */
+  #keptFiles: { readonly done: () => void } | undefined
 
   /** Use {@link openTracker}. */
   constructor(store: LmdbStore, options: OpenTrackerOptions) {
@@ -163,7 +170,11 @@ export class Tracker {
     const kept = this.#options.writeKeptFacts === false ? undefined : this.#takeKeptFacts()
     const result = await this.buffer.flush()
     // Written: their files go. Else they stay for the next flush, which finds them again (their ids count them once).
-    if (result.errors.length === 0) kept?.done()
+    if (result.errors.length === 0) {
+      kept?.done()
+      this.#keptInBuffer.clear()
+      this.#keptFiles = undefined
+    }
     if (result.errors.length === 0 && result.factsWritten > 0) {
       await this.#exportStatus()
       this.teamSync?.request()
@@ -188,7 +199,7 @@ export class Tracker {
     const result = this.store.writeLockHolder().state === 'held' ? undefined : this.flushSync()
     if (result?.errors.length === 0 || this.buffer.pendingCount === 0) return
     try {
-      new PendingFacts(this.store.path).add(KEPT_AT_EXIT, this.buffer.pendingFacts)
+      this.#keep(this.buffer.pendingFacts)
     } catch {
       // Exiting: nothing left to report to; the facts are lost with the process, as without this.
     }
@@ -205,13 +216,29 @@ export class Tracker {
         return []
       }
     })
+    // A flush that failed left its files taken, and the next takes them again: their facts are in the buffer already.
+    const fresh = facts.filter((fact) => !this.#keptInBuffer.has(fact.id))
     try {
-      this.buffer.append(facts)
+      this.buffer.append(fresh)
     } catch {
       // The buffer is closed: they stay for another tracker.
       return undefined
     }
+    for (const fact of fresh) this.#keptInBuffer.add(fact.id)
+    this.#keptFiles = kept
     return kept
+  }
+
+  /**
+   * Keeps `facts` in the pending folder for the next flush of any host, and lets go of the files
+   * taken from it whose facts are among them (in the buffer since): a fact is kept once, not once
+   * more per flush the lock refused. Throws what writing the file throws (the taken files then stay).
+   */
+  #keep(facts: readonly Fact[]): void {
+    new PendingFacts(this.store.path).add(KEPT_AT_EXIT, facts)
+    this.#keptFiles?.done()
+    this.#keptFiles = undefined
+    this.#keptInBuffer.clear()
   }
 
   /**
@@ -318,17 +345,33 @@ export class Tracker {
     await this.flush()
     // Stopped, if it does not end in time, before the database closes: it reads the fact log.
     await this.teamSync?.close(waitMs === undefined ? {} : { waitMs: Math.min(SYNC_CLOSE_WAIT_MS, waitMs / 2) })
-    const holder = this.#options.whileLocked === 'keep' && this.buffer.pendingCount > 0 ? this.store.writeLockHolder() : undefined
+    const holder = this.#options.whileLocked === 'keep' && this.buffer.pendingCount > 0 ? await this.#lockHolderAfter(waitMs === undefined ? CLOSE_LOCK_GRACE_MS : Math.min(CLOSE_LOCK_GRACE_MS, waitMs / 2)) : undefined
     if (holder?.state === 'held') {
       // Not written because another process holds the lock: kept beside the database, where the next flush of any host takes them.
       const kept = await this.buffer.closeKeeping()
       this.#removeExitFlush()
       if (kept.length === 0) return
-      new PendingFacts(this.store.path).add(KEPT_AT_EXIT, kept)
+      this.#keep(kept)
       throw new WriteBufferError('FLUSH_FAILED', `${String(kept.length)} pending fact${kept.length === 1 ? ' was' : 's were'} not written: another process (${String(holder.pid)}) holds the database's write lock (an agent-tracker merge, import or doctor --repair, or a command stopped with Ctrl-Z). They are kept in ${pendingFolder(this.store.path)}, and the next write of any agent-tracker host writes them.`, { pending: kept.length, errors: ['the database is busy'] })
     }
     await this.buffer.close()
     this.#removeExitFlush()
+  }
+
+  /**
+   * Who holds the write lock, looked at again every few milliseconds for up to `ms` while another
+   * process does: another host's flush holds it for milliseconds, a merge or a stopped command for
+   * as long as it likes. Then, if the lock came free, one more flush.
+   */
+  async #lockHolderAfter(ms: number): Promise<WriteLockHolder> {
+    const until = Date.now() + ms
+    let holder = this.store.writeLockHolder()
+    while (holder.state === 'held' && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      holder = this.store.writeLockHolder()
+    }
+    if (holder.state !== 'held') await this.flush()
+    return holder
   }
 
   async #exportStatus(): Promise<void> {

@@ -1,0 +1,41 @@
+import { join } from 'node:path'
+import type { Fact } from '@agent-tracker/core'
+import { startWriteLockHolder } from '@agent-tracker/lmdb-store/testing'
+import { tempFolder } from '@agent-tracker/test-folders'
+import { describe, expect, it } from 'vitest'
+import { openTracker } from './open-tracker.js'
+import { PendingFacts, waitingFacts } from './pending-facts.js'
+
+const SETUP = 'build@fake/m1'
+
+describe.runIf(process.platform === 'linux')('a tracker that keeps its facts while another process holds the write lock', () => {
+  it('takes the pending folder\'s facts once however often the lock refuses a flush, keeps each once at close, and the next tracker writes each once', { timeout: 60_000 }, async () => {
+    const databasePath = join(tempFolder('db-'), 'tracker.lmdb')
+    const project = tempFolder('project-')
+    const first = openTracker({ databasePath, project })
+    await first.service.recordToolCall({ setup: SETUP, project, tool: 'bash', ok: true })
+    await first.close()
+    // Three facts a hook left for the next flush.
+    const left: Fact[] = ['a', 'b', 'c'].map((id) => ({ kind: 'tool_call', id: `hook-${id}`, at: new Date().toISOString(), setup: SETUP, project, session: 's', tool: 'read', ok: true }))
+    new PendingFacts(databasePath).add('s', left)
+    const { child, exited } = await startWriteLockHolder(databasePath, 'stop', { watchdogMs: 30_000 })
+    try {
+      const tracker = openTracker({ databasePath, project, whileLocked: 'keep', flush: { maxPending: false, maxAgeMs: false } })
+      await tracker.service.recordToolCall({ setup: SETUP, project, tool: 'edit', ok: true })
+      for (let attempt = 0; attempt < 3; attempt++) expect((await tracker.flush()).errors).toHaveLength(1)
+      expect(tracker.buffer.pendingCount).toBe(4)
+      const started = Date.now()
+      await expect(tracker.close({ waitMs: 5000 })).rejects.toThrow(`4 pending facts were not written: another process (${String(child.pid)}) holds the database's write lock`)
+      expect(Date.now() - started).toBeLessThan(4000)
+      expect(waitingFacts(databasePath).facts).toBe(4)
+    } finally {
+      child.kill('SIGCONT')
+    }
+    await exited
+    const next = openTracker({ databasePath, project })
+    expect((await next.flush()).errors).toEqual([])
+    expect(waitingFacts(databasePath).facts).toBe(0)
+    expect((await next.buffer.get('setups', [SETUP]))?.state.toolCalls).toBe(5)
+    await next.close()
+  })
+})
