@@ -171,7 +171,8 @@ export function pausedReason(notifier: Notifier): string | undefined {
 
 /** Migrates the project's legacy data and refreshes its profile, telling the user what came in and what could not. */
 async function prepareProject(tracker: Tracker, notifier: Notifier): Promise<void> {
-  const { migration, problems } = await tracker.prepareProject()
+  const { migration, problems, deferred } = await tracker.prepareProject()
+  if (deferred !== undefined) notifier.log('info', `agent-tracker put its start-up work (legacy migration, project profile) off to the next start: ${deferred}`)
   const migrated = (migration?.database.migrated ?? 0) + (migration?.files.migrated ?? 0)
   if (migrated > 0) notifier.toast(`Migrated ${String(migrated)} legacy record(s) of this project into the central database.`, 'success')
   for (const issue of migration?.issues ?? []) {

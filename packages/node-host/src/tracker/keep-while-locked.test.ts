@@ -1,6 +1,8 @@
 import { join } from 'node:path'
 import type { Fact } from '@agent-tracker/core'
-import { startWriteLockHolder } from '@agent-tracker/lmdb-store/testing'
+import { openLmdbStore } from '@agent-tracker/lmdb-store'
+import { asSchema2, startWriteLockHolder } from '@agent-tracker/lmdb-store/testing'
+import { createFactScript } from '@agent-tracker/core/testing'
 import { tempFolder } from '@agent-tracker/test-folders'
 import { describe, expect, it } from 'vitest'
 import { openTracker } from './open-tracker.js'
@@ -37,5 +39,34 @@ describe.runIf(process.platform === 'linux')('a tracker that keeps its facts whi
     expect(waitingFacts(databasePath).facts).toBe(0)
     expect((await next.buffer.get('setups', [SETUP]))?.state.toolCalls).toBe(5)
     await next.close()
+  })
+
+  it('lets its search-index build wait for the lock instead of stopping, and finishes once it is free', { timeout: 60_000 }, async () => {
+    const databasePath = join(tempFolder('db-'), 'tracker.lmdb')
+    const project = tempFolder('project-')
+    const store = openLmdbStore({ databasePath })
+    const script = createFactScript({ setup: SETUP, project, start: '2026-03-01T09:00:00.000Z', stepMs: 60_000 })
+    await store.applyFacts(Array.from({ length: 600 }, (_, i) => script.activity(`stripe webhook retries ${String(i)}`)))
+    await store.close()
+    await asSchema2(databasePath)
+    const tracker = openTracker({ databasePath, project, whileLocked: 'keep', flush: { maxPending: false, maxAgeMs: false } })
+    expect(tracker.store.searchIndexes()).toBe('building')
+    const { child, exited } = await startWriteLockHolder(databasePath, 'stop', { watchdogMs: 30_000 })
+    const errors: unknown[] = []
+    let settled = false
+    const build = tracker.buildSearchIndexInBackground((error) => errors.push(error)).finally(() => {
+      settled = true
+    })
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 1500))
+      expect({ settled, errors }).toEqual({ settled: false, errors: [] })
+    } finally {
+      child.kill('SIGCONT')
+    }
+    await exited
+    expect(await build).toBe(true)
+    expect(errors).toEqual([])
+    expect(tracker.store.searchIndexes()).toBe('in step')
+    await tracker.close()
   })
 })

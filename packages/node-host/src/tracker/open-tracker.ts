@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path'
 import type { Fact, SetupIdentity, SetupParts, TrackingService } from '@agent-tracker/core'
 import { createTrackingService, formatSetupId, validateFact } from '@agent-tracker/core'
 import type { LmdbStore, WriteLockHolder } from '@agent-tracker/lmdb-store'
+import { isLmdbStoreError } from '@agent-tracker/lmdb-store'
 import type { FlushResult, WriteBuffer, WriteBufferOptions } from '@agent-tracker/write-buffer'
 import { WriteBufferError, withWriteBuffer } from '@agent-tracker/write-buffer'
 import { folderLegacyStatus } from '@agent-tracker/migrate'
@@ -76,6 +77,8 @@ export interface ProjectPreparation {
   readonly profile?: ProjectMigration['profile']
   /** What failed besides the migration (whose issues it reports itself); tracking goes on regardless. */
   readonly problems: readonly string[]
+  /** Why the work was put off, when another process held the write lock (`whileLocked: 'keep'`): the next start does it. */
+  readonly deferred?: string
 }
 
 /** How long a closing tracker that keeps its facts while another process holds the lock looks again before keeping them. */
@@ -85,6 +88,13 @@ const CLOSE_LOCK_GRACE_MS = 1000
 export const SEARCH_BUILD_STEP_RECORDS = 500
 /** The pause between two background steps of a search-index build. */
 export const SEARCH_BUILD_PAUSE_MS = 25
+/** The longest pause of a search-index build waiting for another process's write lock (1 s, doubling). */
+const SEARCH_BUILD_BUSY_MAX_MS = 60_000
+
+/** Whether a write was refused because another process holds the write lock (`DATABASE_BUSY`, see `whileLocked`). */
+function isBusy(error: unknown): boolean {
+  return isLmdbStoreError(error, 'DATABASE_BUSY')
+}
 
 /**
  * A host's tracker: the central LMDB store behind a write buffer (hooks only append to memory),
@@ -157,7 +167,9 @@ export class Tracker {
       if (this.#options.migrateOnStart !== false) migration = await migrateProject(resolve(this.#options.folder ?? this.project), this.buffer, { ...(this.#options.now === undefined ? {} : { now: this.#options.now }) })
       profile = migration?.profile ?? (await refreshProjectProfile(this.buffer, this.project, this.#options.now?.()))
     } catch (error) {
-      problems.push(error instanceof Error ? error.message : String(error))
+      const message = error instanceof Error ? error.message : String(error)
+      if (isBusy(error)) return { ...(migration === undefined ? {} : { migration }), problems, deferred: message }
+      problems.push(message)
     }
     return { ...(migration === undefined ? {} : { migration }), ...(profile === undefined ? {} : { profile }), problems }
   }
@@ -284,13 +296,21 @@ export class Tracker {
     const pause: { current?: { readonly timer: NodeJS.Timeout; readonly end: () => void } | undefined } = {}
     const build = (async (): Promise<boolean> => {
       if (!this.store.searchIndexBuildPending()) return false
+      let pauseMs = SEARCH_BUILD_PAUSE_MS
       for (;;) {
         await new Promise<void>((end) => {
-          pause.current = { timer: setTimeout(end, SEARCH_BUILD_PAUSE_MS).unref(), end }
+          pause.current = { timer: setTimeout(end, pauseMs).unref(), end }
         })
         pause.current = undefined
         if (stopping.signal.aborted) return false
-        if ((await this.store.continueSearchIndexBuild(SEARCH_BUILD_STEP_RECORDS)).done) return true
+        try {
+          if ((await this.store.continueSearchIndexBuild(SEARCH_BUILD_STEP_RECORDS)).done) return true
+          pauseMs = SEARCH_BUILD_PAUSE_MS
+        } catch (error) {
+          // Another process holds the write lock (`whileLocked: 'keep'`): the build waits for it, looking again less and less often.
+          if (!isBusy(error)) throw error
+          pauseMs = Math.min(SEARCH_BUILD_BUSY_MAX_MS, Math.max(1000, pauseMs * 2))
+        }
       }
     })()
       .catch((error: unknown) => {
