@@ -1,23 +1,14 @@
-import { spawnSync } from 'node:child_process'
-import { mkdirSync, statfsSync, writeFileSync } from 'node:fs'
+import { statfsSync, writeFileSync } from 'node:fs'
+import { smallDisk } from '@agent-tracker/lmdb-store/testing'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { factLine, jsonData, runBuiltCli, tempFolder } from './run-cli.js'
 
 const SETUP = 'build@fake/m1'
 
-/** A small file system of its own (tmpfs), where the disk can be made full; only as root, where mounting is allowed. */
-function smallDisk(bytes: number): { folder: string; unmount: () => void } | undefined {
-  if (process.getuid?.() !== 0) return undefined
-  const folder = join(tempFolder(), 'disk')
-  mkdirSync(folder)
-  if (spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${String(bytes)}`, 'tmpfs', folder]).status !== 0) return undefined
-  return { folder, unmount: () => { spawnSync('umount', [folder]) } }
-}
-
 describe('a command whose write finds the disk full', () => {
   it('ends with one error line saying so, not the database library\'s own stack traces, and keeps what was stored', { timeout: 60_000 }, async (ctx) => {
-    const disk = smallDisk(8 * 1024 * 1024)
+    const disk = smallDisk(join(tempFolder(), 'disk'), 8 * 1024 * 1024)
     if (disk === undefined) {
       ctx.skip()
       return

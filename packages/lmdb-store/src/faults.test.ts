@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, statfsSync, truncateSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ActivityFact } from '@agent-tracker/core'
@@ -11,6 +11,7 @@ import { isLmdbStoreError } from './errors.js'
 import { MAX_DATABASE_SIZE } from './database-size.js'
 import { openLmdbStore } from './open-lmdb-store.js'
 import { databaseFullError } from './store-errors.js'
+import { smallDisk } from './testing.js'
 
 const SETUP = 'build@fake/m1'
 const PROJECT = '/home/dev/app'
@@ -267,18 +268,9 @@ describe('unwritable and locked locations', () => {
   })
 })
 
-/** A small file system of its own (tmpfs) in a temporary folder, where the disk can be made full; only as root, where mounting is allowed. */
-function smallDisk(bytes: number): { folder: string; unmount: () => void } | undefined {
-  if (process.getuid?.() !== 0) return undefined
-  const folder = join(tempFolder(), 'disk')
-  mkdirSync(folder)
-  if (spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${String(bytes)}`, 'tmpfs', folder]).status !== 0) return undefined
-  return { folder, unmount: () => { spawnSync('umount', [folder]) } }
-}
-
 describe('a full disk', () => {
   it('fails a batch with DATABASE_UNWRITABLE saying so, without ending the process, keeps what was stored, and takes the batch once there is room', async (ctx) => {
-    const disk = smallDisk(8 * MIB)
+    const disk = smallDisk(join(tempFolder(), 'disk'), 8 * MIB)
     if (disk === undefined) {
       ctx.skip()
       return

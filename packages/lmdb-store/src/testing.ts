@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process'
-import { spawn } from 'node:child_process'
-import { writeSync } from 'node:fs'
+import { spawn, spawnSync } from 'node:child_process'
+import { mkdirSync, writeSync } from 'node:fs'
 import type { SearchedCollection, SearchedRecord } from '@agent-tracker/core/store'
 import { SEARCHED_COLLECTIONS } from '@agent-tracker/core/store'
 import { searchDigestOfWords1, searchDigestOfWords2 } from '@agent-tracker/core/testing'
@@ -154,4 +154,16 @@ export function stallWatch(): { readonly longestMs: () => number; readonly stop:
       clearInterval(timer)
     },
   }
+}
+
+/**
+ * For tests of a full disk: mounts a small file system of its own (tmpfs, `bytes` in size) at
+ * `folder` (made here), where the disk can be filled. Only as root, where mounting is allowed:
+ * undefined elsewhere, or when the mount fails. `unmount` takes it away again.
+ */
+export function smallDisk(folder: string, bytes: number): { readonly folder: string; readonly unmount: () => void } | undefined {
+  if (process.getuid?.() !== 0) return undefined
+  mkdirSync(folder, { recursive: true })
+  if (spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${String(bytes)}`, 'tmpfs', folder]).status !== 0) return undefined
+  return { folder, unmount: () => { spawnSync('umount', [folder]) } }
 }

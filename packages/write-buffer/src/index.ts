@@ -5,3 +5,4 @@ export { DEFAULT_MAX_AGE_MS, DEFAULT_MAX_PENDING, resolveWriteBufferOptions } fr
 export type { FlushResult, WriteBufferStats } from './flush-result.js'
 export { WriteBuffer, withWriteBuffer } from './write-buffer.js'
 export { installExitFlush } from './exit-flush.js'
+export { settlesWithin, withinTime } from './within-time.js'

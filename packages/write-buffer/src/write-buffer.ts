@@ -27,6 +27,7 @@ import type { SearchEntryVisitor, SearchedCollection } from '@agent-tracker/core
 import { checkFactLogQuery, normaliseQuery, recordSlot, searchEntryList, toCommitRef } from '@agent-tracker/core/store'
 import type { FlushResult, WriteBufferStats } from './flush-result.js'
 import { WriteBufferError } from './errors.js'
+import { settlesWithin } from './within-time.js'
 import { FlushRunner } from './flush-runner.js'
 import type { WriteBufferOptions } from './options.js'
 import { resolveWriteBufferOptions } from './options.js'
@@ -308,7 +309,7 @@ export class WriteBuffer implements TrackerStore {
     // pending. One that waits longer waits for a lock it got after all: its facts are kept too (their
     // ids count them once should it land), and the store is left to it.
     const writing = this.#flusher.writing
-    const settled = writing === undefined || (await settlesWithin(writing, CLOSE_KEEPING_WAIT_MS))
+    const settled = writing === undefined || (await settlesWithin(writing.catch(() => undefined), CLOSE_KEEPING_WAIT_MS))
     const kept = this.#queue.snapshot()
     if (settled) await this.#inner.close()
     return kept
@@ -381,19 +382,3 @@ export function withWriteBuffer(store: TrackerStore, options?: WriteBufferOption
 
 /** How long {@link WriteBuffer.closeKeeping} waits for a flush under way. */
 const CLOSE_KEEPING_WAIT_MS = 1000
-
-/** True when `work` settles (either way) within `ms`; the timer keeps no process alive. */
-async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const late = new Promise<false>((resolve) => {
-    timer = setTimeout(() => {
-      resolve(false)
-    }, ms)
-    timer.unref()
-  })
-  try {
-    return await Promise.race([work.then(() => true as const, () => true as const), late])
-  } finally {
-    clearTimeout(timer)
-  }
-}

@@ -1,7 +1,7 @@
 import { hostname, userInfo } from 'node:os'
 import type { TrackerStore } from '@agent-tracker/core'
 import type { PostgresStore, PostgresStoreOptions, SyncProgress, SyncSource } from '@agent-tracker/postgres-store'
-import { settlesWithin } from '../time/within-time.js'
+import { settlesWithin } from '@agent-tracker/write-buffer'
 
 /** Where a host syncs to in the background, and as whom. */
 export interface TeamSyncOptions {

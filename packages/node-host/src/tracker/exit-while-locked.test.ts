@@ -1,11 +1,10 @@
 import { spawn } from 'node:child_process'
-import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startWriteLockHolder } from '@agent-tracker/lmdb-store/testing'
-import { tempFolder } from '@agent-tracker/test-folders'
 import { describe, expect, it } from 'vitest'
 import { openTracker } from './open-tracker.js'
 import { waitingFacts } from './pending-facts.js'
+import { databaseWithOneToolCall } from '../../test/tracked-database.js'
 
 const CHILD = fileURLToPath(new URL('../../test/fixtures/exit-while-writing.mjs', import.meta.url))
 const SETUP = 'build@fake/m1'
@@ -14,11 +13,7 @@ const WATCHDOG_MS = 30_000
 
 describe('the exit flush while another process holds the write lock', () => {
   it('does not wait for the lock another write of the process waits for: the process ends by its signal at once, its pending facts kept beside the database for the next flush', { timeout: 90_000 }, async () => {
-    const databasePath = join(tempFolder('db-'), 'tracker.lmdb')
-    const project = tempFolder('project-')
-    const first = openTracker({ databasePath, project })
-    await first.service.recordToolCall({ setup: SETUP, project, tool: 'bash', ok: true })
-    await first.close()
+    const { databasePath, project } = await databaseWithOneToolCall(SETUP)
     const { child: holder, exited } = await startWriteLockHolder(databasePath, 'stop', { watchdogMs: WATCHDOG_MS })
     let ended: { by: NodeJS.Signals | null; ms: number }
     try {
@@ -52,11 +47,7 @@ describe('the exit flush while another process holds the write lock', () => {
   })
 
   it.runIf(process.platform === 'linux')('does not wait for the lock with no other write under way either: the exit keeps the pending facts instead of writing them', { timeout: 90_000 }, async () => {
-    const databasePath = join(tempFolder('db-'), 'tracker.lmdb')
-    const project = tempFolder('project-')
-    const first = openTracker({ databasePath, project })
-    await first.service.recordToolCall({ setup: SETUP, project, tool: 'bash', ok: true })
-    await first.close()
+    const { databasePath, project } = await databaseWithOneToolCall(SETUP)
     const { child: holder, exited } = await startWriteLockHolder(databasePath, 'stop', { watchdogMs: WATCHDOG_MS })
     try {
       const ended = await new Promise<{ by: NodeJS.Signals | null; ms: number }>((resolve) => {

@@ -7,16 +7,13 @@ import { tempFolder } from '@agent-tracker/test-folders'
 import { describe, expect, it } from 'vitest'
 import { openTracker } from './open-tracker.js'
 import { PendingFacts, waitingFacts } from './pending-facts.js'
+import { databaseWithOneToolCall } from '../../test/tracked-database.js'
 
 const SETUP = 'build@fake/m1'
 
 describe.runIf(process.platform === 'linux')('a tracker that keeps its facts while another process holds the write lock', () => {
   it('takes the pending folder\'s facts once however often the lock refuses a flush, keeps each once at close, and the next tracker writes each once', { timeout: 60_000 }, async () => {
-    const databasePath = join(tempFolder('db-'), 'tracker.lmdb')
-    const project = tempFolder('project-')
-    const first = openTracker({ databasePath, project })
-    await first.service.recordToolCall({ setup: SETUP, project, tool: 'bash', ok: true })
-    await first.close()
+    const { databasePath, project } = await databaseWithOneToolCall(SETUP)
     // Three facts a hook left for the next flush.
     const left: Fact[] = ['a', 'b', 'c'].map((id) => ({ kind: 'tool_call', id: `hook-${id}`, at: new Date().toISOString(), setup: SETUP, project, session: 's', tool: 'read', ok: true }))
     new PendingFacts(databasePath).add('s', left)

@@ -5,7 +5,7 @@ import { createTrackingService, formatSetupId, validateFact } from '@agent-track
 import type { LmdbStore, WriteLockHolder } from '@agent-tracker/lmdb-store'
 import { isLmdbStoreError } from '@agent-tracker/lmdb-store'
 import type { FlushResult, WriteBuffer, WriteBufferOptions } from '@agent-tracker/write-buffer'
-import { WriteBufferError, withWriteBuffer } from '@agent-tracker/write-buffer'
+import { WriteBufferError, withWriteBuffer, withinTime } from '@agent-tracker/write-buffer'
 import { folderLegacyStatus } from '@agent-tracker/migrate'
 import type { DatabaseOptions } from '../database/open-database.js'
 import { openDatabase } from '../database/open-database.js'
@@ -22,7 +22,6 @@ import { KEPT_AT_EXIT, PendingFacts, pendingFolder } from './pending-facts.js'
 import { timeOrderedId } from './fact-id.js'
 import type { StatusExportMode } from './status-export.js'
 import { writeStatusExport } from './status-export.js'
-import { withinTime } from '../time/within-time.js'
 
 /** Options of {@link openTracker}: where the database is, the project the host works in, and how it tracks. */
 export interface OpenTrackerOptions extends Omit<DatabaseOptions, 'readOnly' | 'whileLocked'> {
