@@ -64,7 +64,8 @@ export function createTrackerContext(settings: PluginSettings, project: string, 
     flush: async (opened, reason) => {
       await settled()
       const result = await opened.flush()
-      if (result.errors.length > 0) notifier.log('warn', `agent-tracker flush on ${reason} failed; facts kept for the next flush: ${result.errors.join('; ')}`)
+      // The buffer's onFlushError said why already — as a wait when another process holds the lock — so only the occasion is added, and only for a failure.
+      if (result.errors.length > 0 && opened.store.writeLockHolder().state !== 'held') notifier.log('warn', `agent-tracker flush on ${reason} failed; facts kept for the next flush: ${result.errors.join('; ')}`)
     },
     toastStatus: async (opened, setup, prefix = '') => {
       const status = await opened.service.getStatus(setup)

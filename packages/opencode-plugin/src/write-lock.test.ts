@@ -55,6 +55,10 @@ describe('another process holding the write lock', () => {
       await plugin.chat('ses_1')
       await plugin.tool('ses_1', 'read', { filePath: 'README.md' })
       expect(await plugin.agentTool('ses_1', 'tracker_status', {})).toContain('XP 0.2/10.0')
+      // A flush the lock refuses is a wait, said once as such: no warning that the flush failed.
+      await plugin.event('session.idle', {})
+      expect(plugin.notices).toContainEqual(expect.objectContaining({ kind: 'log', level: 'info', message: expect.stringContaining('agent-tracker waits: DATABASE_BUSY') as string }))
+      expect(plugin.notices.filter((notice) => notice.kind === 'log' && notice.level !== 'info')).toEqual([])
       const started = Date.now()
       await plugin.dispose()
       // No write was left waiting for the lock: OpenCode can end now, and did not wait DISPOSE_WAIT_MS.

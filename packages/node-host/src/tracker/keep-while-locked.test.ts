@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest'
 import { openTracker } from './open-tracker.js'
 import { PendingFacts, waitingFacts } from './pending-facts.js'
 import { databaseWithOneToolCall } from '../../test/tracked-database.js'
+import { ScriptedHistory, lines } from '../../test/scripted-history.js'
 
 const SETUP = 'build@fake/m1'
 
@@ -64,6 +65,29 @@ describe.runIf(process.platform === 'linux')('a tracker that keeps its facts whi
     expect(await build).toBe(true)
     expect(errors).toEqual([])
     expect(tracker.store.searchIndexes()).toBe('in step')
+    await tracker.close()
+  })
+
+  it('lets an evidence scan refused by the lock end quietly, and the next scan record what it found', { timeout: 60_000 }, async () => {
+    const history = new ScriptedHistory(join(tempFolder('repo-'), 'shop'), 2)
+    history.commit('initial', { 'a.js': lines('a', 3) })
+    const databasePath = join(tempFolder('db-'), 'tracker.lmdb')
+    const tracker = openTracker({ databasePath, project: history.folder, whileLocked: 'keep', flush: { maxPending: false, maxAgeMs: false } })
+    const agentCommit = history.commit('Add b', { 'b.js': lines('b', 3) })
+    await tracker.service.recordCommit({ setup: SETUP, project: history.folder, hash: agentCommit, message: 'Add b' })
+    await tracker.flush()
+    history.commit('fix: b2', { 'b.js': lines('b', 3).replace('b2 = 2', 'b2 = 3') })
+    const errors: unknown[] = []
+    const { child, exited } = await startWriteLockHolder(databasePath, 'stop', { watchdogMs: 30_000 })
+    try {
+      expect(await tracker.scanEvidenceInBackground((error) => errors.push(error))).toBeUndefined()
+      expect(errors).toEqual([])
+    } finally {
+      child.kill('SIGCONT')
+    }
+    await exited
+    expect(await tracker.scanEvidenceInBackground((error) => errors.push(error))).toMatchObject({ suspectedBugs: 1, recorded: 1 })
+    expect(errors).toEqual([])
     await tracker.close()
   })
 })

@@ -256,7 +256,8 @@ export class Tracker {
    * Scans the project's git history for evidence in the background (see `scanEvidence`), one scan
    * at a time: a scan asked for while one runs is skipped. {@link close} stops a scan under way.
    * Never throws; the promise resolves with the scan, or undefined when skipped, failed (`onError`
-   * hears why, unless it was stopped by close) or not a git repository.
+   * hears why, unless it was stopped by close, or refused while another process holds the write
+   * lock: the next scan goes on) or not a git repository.
    */
   scanEvidenceInBackground(onError: (error: unknown) => void = () => undefined): Promise<EvidenceScan | undefined> {
     if (this.#evidenceScan !== undefined) return Promise.resolve(undefined)
@@ -265,7 +266,8 @@ export class Tracker {
     // the scan records how far it got, so a crash never leaves the cursor ahead of the facts.
     const scan = scanEvidence(this.store, this.project, { signal: controller.signal })
       .catch((error: unknown) => {
-        if (!isNodeHostError(error, 'CANCELLED') && !isNodeHostError(error, 'NOT_A_REPOSITORY') && !isNodeHostError(error, 'SHALLOW_CLONE')) onError(error)
+        // Refused while another process holds the write lock (`whileLocked: 'keep'`): the next scan goes on from where this one stopped.
+        if (!isNodeHostError(error, 'CANCELLED') && !isNodeHostError(error, 'NOT_A_REPOSITORY') && !isNodeHostError(error, 'SHALLOW_CLONE') && !isBusy(error)) onError(error)
         return undefined
       })
       .finally(() => {
