@@ -91,6 +91,8 @@ export interface LmdbStoreInfo {
 
 /** How long a store that refuses writes while another process holds the lock (`whileLocked: 'refuse'`) looks again before refusing: another host's flush holds it for milliseconds. */
 const BUSY_GRACE_MS = 250
+/** How often {@link LmdbStore.writeLockHolderWithin} looks at the lock again. */
+const LOCK_LOOK_EVERY_MS = 10
 
 /** The LMDB implementation of the store port: one environment, named sub-databases. */
 export class LmdbStore implements SyncTrackerStore {
@@ -567,6 +569,21 @@ export class LmdbStore implements SyncTrackerStore {
     return writeLockHolder((this.#lockFile ??= locateDataFile(this.path).lockFile))
   }
 
+  /**
+   * {@link writeLockHolder}, looked at again every {@link LOCK_LOOK_EVERY_MS} for up to `ms` while
+   * another process holds the lock: another host's flush holds it for milliseconds, a merge or a
+   * command stopped with Ctrl-Z for as long as it likes. What the last look saw.
+   */
+  async writeLockHolderWithin(ms: number): Promise<WriteLockHolder> {
+    const until = Date.now() + ms
+    let holder = this.writeLockHolder()
+    while (holder.state === 'held' && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, LOCK_LOOK_EVERY_MS))
+      holder = this.writeLockHolder()
+    }
+    return holder
+  }
+
   /** Flushes and releases the environment; later calls reject with STORE_CLOSED. */
   async close(): Promise<void> {
     if (this.#closed) return
@@ -599,12 +616,7 @@ export class LmdbStore implements SyncTrackerStore {
     if (this.#refuseWhileLocked) {
       // A write queued now would wait for that process for as long as it likes, and could not be
       // called off. Another host's flush holds the lock for milliseconds: looked at again a while.
-      let holder = this.writeLockHolder()
-      const until = Date.now() + BUSY_GRACE_MS
-      while (holder.state === 'held' && Date.now() < until) {
-        await new Promise((resolve) => setTimeout(resolve, 10))
-        holder = this.writeLockHolder()
-      }
+      const holder = await this.writeLockHolderWithin(BUSY_GRACE_MS)
       this.#ensureOpen()
       if (holder.state === 'held') throw new LmdbStoreError('DATABASE_BUSY', `Another process (${String(holder.pid)}) is writing to the agent-tracker database ${this.path}: nothing was written, so that this process need not wait for it; try again once it is done.`, { path: this.path, pid: holder.pid })
     }

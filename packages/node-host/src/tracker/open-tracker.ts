@@ -379,18 +379,9 @@ export class Tracker {
     this.#removeExitFlush()
   }
 
-  /**
-   * Who holds the write lock, looked at again every few milliseconds for up to `ms` while another
-   * process does: another host's flush holds it for milliseconds, a merge or a stopped command for
-   * as long as it likes. Then, if the lock came free, one more flush.
-   */
+  /** Who holds the write lock after looking again for up to `ms` (see `LmdbStore.writeLockHolderWithin`); if it came free, one more flush. */
   async #lockHolderAfter(ms: number): Promise<WriteLockHolder> {
-    const until = Date.now() + ms
-    let holder = this.store.writeLockHolder()
-    while (holder.state === 'held' && Date.now() < until) {
-      await new Promise((resolve) => setTimeout(resolve, 20))
-      holder = this.store.writeLockHolder()
-    }
+    const holder = await this.store.writeLockHolderWithin(ms)
     if (holder.state !== 'held') await this.flush()
     return holder
   }
