@@ -26,7 +26,7 @@ export function openRuntime(settings: PluginSettings, project: string, notifier:
       // OpenCode's own work comes in between.
       const { loadLmdbDependenciesInTurns } = await import('@agent-tracker/node-host/native-libc')
       await loadLmdbDependenciesInTurns(import.meta.url, nextTurn)
-      await import('@agent-tracker/lmdb-store')
+      const { isLmdbStoreError } = await import('@agent-tracker/lmdb-store')
       await nextTurn()
       const { openTracker, upgradePredecessorDatabase, upgradeInWorker, isNodeHostError } = await import('@agent-tracker/node-host')
       if (settings.upgradeOnStart) {
@@ -52,7 +52,7 @@ export function openRuntime(settings: PluginSettings, project: string, notifier:
         flush: {
           ...settings.flush,
           onFlushError: (error) => {
-            if (isBusy(error)) notifier.log('info', `agent-tracker waits: ${describeError(error)} The facts wait in memory meanwhile (and beside the database, should OpenCode end first).`)
+            if (isLmdbStoreError(error, 'DATABASE_BUSY')) notifier.log('info', `agent-tracker waits: ${describeError(error)} The facts wait in memory meanwhile (and beside the database, should OpenCode end first).`)
             else notifier.log('error', `agent-tracker could not write to its database; the facts stay pending: ${describeError(error)}`)
           },
         },
@@ -211,9 +211,4 @@ function nextTurn(): Promise<void> {
 function describeError(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code
   return typeof code === 'string' ? `${code}: ${inPluginTerms(error)}` : inPluginTerms(error)
-}
-
-/** Whether a write was refused because another process holds the database's write lock (`DATABASE_BUSY`): no failure, a wait. */
-function isBusy(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'DATABASE_BUSY'
 }
