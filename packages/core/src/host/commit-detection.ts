@@ -1,5 +1,6 @@
 import type { ShellWord } from './shell/parse-shell.js'
 import { parseShell } from './shell/parse-shell.js'
+import { gitCommand } from './git-command.js'
 /** A shell command that ran `git commit`, or a successful one that ran `git push`. */
 export type GitEvent =
   /** `hashes`: the abbreviated hashes git reported (`[main 1a2b3c4] …`); none for `git commit -q`. */
@@ -38,9 +39,6 @@ export interface GitCommitMessage {
   readonly given: boolean
 }
 
-/** git's options before its subcommand that take the next word as their value. */
-const GIT_OPTIONS_WITH_VALUE = new Set(['-C', '-c', '--git-dir', '--work-tree', '--namespace', '--super-prefix', '--config-env'])
-
 /**
  * The `git commit`s a command line runs, in order (in `&&` lists, pipelines, subshells and
  * `$(…)`), each with the message it gives (see {@link GitCommitMessage}). git is found by its name
@@ -56,34 +54,6 @@ export function gitCommitsOf(command: string): GitCommitMessage[] {
     found.push(commitMessageOf(git.args))
   }
   return found
-}
-
-/** A git command's words read past git's own options: its subcommand, the words after it, and the folders its `-C` options name, in order. */
-interface GitCommand {
-  readonly subcommand: string | undefined
-  readonly args: readonly ShellWord[]
-  readonly folders: readonly ShellWord[]
-}
-
-/**
- * Reads a simple command's words as git's, if its program is git whatever its folder
- * (`/usr/bin/git`): its own options before the subcommand (`-C dir`, `-Cdir`, `-c name=value`,
- * `-P`, `--no-pager`, `--git-dir .git`) are stepped over, each `-C` folder kept.
- */
-function gitCommand(words: readonly ShellWord[]): GitCommand | undefined {
-  if (!/(?:^|\/)git$/.test(words[0]?.text ?? '')) return undefined
-  const folders: ShellWord[] = []
-  let at = 1
-  for (; at < words.length && (words[at]?.text ?? '').startsWith('-'); at++) {
-    const word = words[at]
-    const option = word?.text ?? ''
-    if (option === '-C') {
-      const folder = words[++at]
-      if (folder !== undefined) folders.push(folder)
-    } else if (word !== undefined && option.startsWith('-C')) folders.push({ ...word, text: option.slice(2), raw: word.raw.slice(2) })
-    else if (GIT_OPTIONS_WITH_VALUE.has(option)) at++
-  }
-  return { subcommand: words[at]?.text, args: words.slice(at + 1), folders }
 }
 
 /** The message `git commit`'s arguments give: the first `-m`/`--message` (also `-am <msg>`, `-mmsg`, `--message=msg`; short options that take no value may come before the `m`). */

@@ -1,3 +1,4 @@
+import { gitArguments } from '../git-command.js'
 import type { RunCommand } from '../shell/commands-run.js'
 import { baseName, relativeTo, resolvePath } from './paths.js'
 import type { GuardContext, SecretAccess } from './secret-access.js'
@@ -32,9 +33,13 @@ const COMMIT_VALUE_LETTERS = /[mFCct]$/
  */
 export function gitStageAccess(run: RunCommand, context: GuardContext): SecretAccess | undefined {
   if (run.name !== 'git' || context.lookup?.stagedByGit === undefined) return undefined
-  const { cwd, words } = afterGlobalOptions(run.args.map((arg) => ({ text: arg.text, glob: arg.glob })), context.cwd)
+  const git = gitArguments(run.args)
+  // Another work tree or repository than the folder's: not one the lookup can judge.
+  if (git.elsewhere || git.subcommand === undefined) return undefined
+  // Each -C names a folder relative to the one before.
+  const cwd = git.folders.reduce<string | undefined>((folder, next) => resolvePath(folder, next.text), context.cwd)
   if (cwd === undefined) return undefined
-  const stage = gitStageOf(words, cwd)
+  const stage = gitStageOf([{ text: git.subcommand, glob: false }, ...git.args.map((arg) => ({ text: arg.text, glob: arg.glob }))], cwd)
   if (stage === undefined) return undefined
   const candidates = stage.folders === undefined ? 'all' : [...new Set(stage.folders.flatMap((folder) => context.lookup?.filesUnder(folder) ?? []))]
   if (candidates !== 'all' && candidates.length === 0) return undefined
@@ -51,20 +56,6 @@ export function gitStageAccess(run: RunCommand, context: GuardContext): SecretAc
       ? `Stage the files you need by name (git add <file>…) and commit without -a or folders; to stop tracking it, the user can run git rm --cached ${file} and add ${name} to .gitignore.`
       : `Add ${name} to .gitignore (echo '${name}' >> .gitignore), or add the other files by name (git add <file>…).`,
   }
-}
-
-/** The words of a git command line after git's own options (`-C <folder>` moves the working folder; `-c <setting>` is skipped). */
-function afterGlobalOptions(words: readonly { text: string; glob: boolean }[], cwd: string | undefined): { cwd: string | undefined; words: readonly { text: string; glob: boolean }[] } {
-  let folder = cwd
-  let index = 0
-  while (index < words.length && (words[index]?.text ?? '').startsWith('-')) {
-    const option = words[index]?.text ?? ''
-    if (option === '-C') folder = resolvePath(folder, words[index + 1]?.text ?? '')
-    // Another work tree or repository than the folder's: not one the lookup can judge.
-    if (/^--(?:git-dir|work-tree)(?:=|$)/.test(option)) return { cwd: undefined, words: [] }
-    index += option === '-C' || option === '-c' ? 2 : 1
-  }
-  return { cwd: folder, words: words.slice(index) }
 }
 
 /** What a git command line stages of whole folders (see {@link GitStage}); undefined when it stages none, or is no `add` or `commit`. */
