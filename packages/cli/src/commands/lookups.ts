@@ -18,10 +18,10 @@ import { absolutePath, realPath } from '../io.js'
  */
 export async function requireSetup(store: TrackerStore, setup: string): Promise<AgentStatus> {
   parseSetupId(setup)
-  const service = createTrackingService({ store })
-  const composed = normalSetupId(setup)
-  const status = (await service.getStatus(composed)) ?? (composed === setup ? undefined : await service.getStatus(setup))
+  const recorded = await recordedSetupId(store, setup)
+  const status = await createTrackingService({ store }).getStatus(recorded)
   if (status !== undefined) return status
+  const composed = normalSetupId(setup)
   const { close, recent } = await suggestSetups(store, composed)
   const hint = close.length > 0
     ? didYouMean(close)
