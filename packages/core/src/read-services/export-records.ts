@@ -2,13 +2,13 @@ import { matchesSetupFilter } from '../reports/setup-filter.js'
 import { NO_COUNTERS, hasOutcomes } from '../rollups/usage-rollup.js'
 import { matchesQuery, normaliseQuery } from '../store/record-query.js'
 import type { CollectionName, CollectionRecords, UsageRecord } from '../store/records.js'
-import { COLLECTIONS } from '../store/records.js'
-import type { TrackerStore } from '../store/tracker-store.js'
+import { COLLECTIONS, recordSlot } from '../store/records.js'
+import type { RecordQuery, TrackerStore } from '../store/tracker-store.js'
 import type { ReportQuery } from './setup-report.js'
 import type { PagedRead } from './paged-reads.js'
 import { pagesInTime } from './paged-reads.js'
 import { windowQuery } from './read-query.js'
-import { countersCountIn, windowRollups } from './window-rollups.js'
+import { countersCountIn, cutDayRollups } from './window-rollups.js'
 import { compareText } from '../text/compare-text.js'
 
 /** Every collection's records as exported, and the filters applied (empty when none). */
@@ -63,12 +63,13 @@ export async function* exportRecordStream(store: TrackerStore, query: ReportQuer
       yield { collection, record } as ExportedRecord
     }
   }
-  for (const evidence of await store.find('evidence', { ...scope, order: 'oldest' })) {
-    if (!matchesSetupFilter(evidence.setup, query)) continue
+  // Evidence has no time order to page by: it is read by key (setup, then id), one record at a time.
+  for await (const evidence of store.scan('evidence')) {
+    if (!matchesQuery('evidence', evidence, scope) || !matchesSetupFilter(evidence.setup, query)) continue
     note(evidence)
     yield { collection: 'evidence', record: evidence }
   }
-  for await (const rollup of Object.keys(window).length === 0 ? store.scan('usage') : rollupsInWindow(store, window, query.project)) {
+  for await (const rollup of Object.keys(window).length === 0 ? store.scan('usage') : rollupsInWindow(store, window, scope)) {
     if (!matchesQuery('usage', rollup, scope) || !matchesSetupFilter(rollup.setup, query)) continue
     note(rollup)
     yield { collection: 'usage', record: rollup }
@@ -88,18 +89,31 @@ export async function* exportRecordStream(store: TrackerStore, query: ReportQuer
  * window cuts, the commits, bugs and grades of that day inside the window, and the day's tool calls,
  * tokens and cost only where they count (the day's noon, UTC, is inside the window) — so that the
  * rollups of a windowed export add up to its report. A cut day left with nothing is left out.
+ * Streamed: the stored rollups are read one at a time, and only those of the (at most two) cut
+ * days are held, recounted, to take the stored ones' place — memory does not grow with the
+ * window. A recounted rollup with no stored one (records of a day whose rollup is missing) comes
+ * after the rest.
  */
-async function* rollupsInWindow(store: TrackerStore, window: ReturnType<typeof windowQuery>, project: string | undefined): AsyncGenerator<UsageRecord> {
+async function* rollupsInWindow(store: TrackerStore, window: ReturnType<typeof windowQuery>, scope: RecordQuery): AsyncGenerator<UsageRecord> {
   const counts = countersCountIn(window)
-  const rollups = await windowRollups(store, { ...window, ...(project === undefined ? {} : { project }) })
-  const key = (rollup: UsageRecord): string => `${rollup.setup}\u0000${rollup.project}\u0000${rollup.day}`
-  for (const rollup of rollups.sort((a, b) => compareText(key(a), key(b)))) {
-    if (counts(rollup)) {
-      yield rollup
-      continue
-    }
+  const recounted = await cutDayRollups(store, { ...window, ...(scope.project === undefined ? {} : { project: scope.project }) })
+  const given = (rollup: UsageRecord): UsageRecord | undefined => {
+    if (counts(rollup)) return rollup
     const { estimatedCost: _estimated, unpricedMessages: _unpriced, baseline: _baseline, ...rest } = rollup
-    if (hasOutcomes(rest)) yield { ...rest, ...NO_COUNTERS }
+    return hasOutcomes(rest) ? { ...rest, ...NO_COUNTERS } : undefined
+  }
+  for await (const stored of store.scan('usage')) {
+    if (!matchesQuery('usage', stored, scope)) continue
+    const slot = recordSlot('usage', [stored.setup, stored.project, stored.day])
+    const rollup = recounted.get(slot) ?? stored
+    recounted.delete(slot)
+    const kept = given(rollup)
+    if (kept !== undefined) yield kept
+  }
+  const key = (rollup: UsageRecord): string => `${rollup.setup}\u0000${rollup.project}\u0000${rollup.day}`
+  for (const rollup of [...recounted.values()].sort((a, b) => compareText(key(a), key(b)))) {
+    const kept = given(rollup)
+    if (kept !== undefined) yield kept
   }
 }
 

@@ -137,6 +137,45 @@ describe('exportRecordStream', () => {
     expect(streamed).toHaveLength(12)
     expect(pauses).toBeGreaterThan(3)
   })
+
+  it('holds no more than a page of records at once, however many evidence records and day rollups a window spans', async () => {
+    const store = createMemoryStore()
+    const facts = []
+    // Forty days of work in two projects, each day with a tool call (its rollup) and twenty pieces of evidence.
+    for (let day = 0; day < 40; day++) {
+      for (const project of [SHOP, API]) {
+        const script = createFactScript({ setup: SONNET, project, start: new Date(Date.UTC(2026, 2, 1 + day, 9)).toISOString() })
+        facts.push(script.toolCall('bash', true), script.commit(`c${String(day)}${project.length}`))
+        for (let n = 0; n < 20; n++) {
+          const base = script.activity('scan')
+          facts.push({ id: `git:survival:${project}:${String(day)}:${String(n)}`, at: base.at, setup: SONNET, project, kind: 'evidence' as const, signal: 'survival' as const, commit: 'a'.repeat(40), source: 'b'.repeat(40), days: 7, added: 10, surviving: 9 })
+        }
+      }
+    }
+    await store.applyFacts(facts)
+    let largest = 0
+    const counting: TrackerStore = new Proxy(store, {
+      get(target, name, receiver) {
+        const value = Reflect.get(target, name, receiver) as unknown
+        if (name !== 'find' || typeof value !== 'function') return value
+        return async (...args: unknown[]) => {
+          const found = (await (value as (...a: unknown[]) => Promise<unknown[]>).apply(target, args))
+          largest = Math.max(largest, found.length)
+          return found
+        }
+      },
+    })
+    // A window that cuts its first and last days, so that their rollups are counted again.
+    const window = { since: '2026-03-02T15:00:00.000Z', until: '2026-04-08T06:00:00.000Z' }
+    const counts = new Map<string, number>()
+    for await (const item of exportRecordStream(counting, window, { pageSize: 25 })) counts.set(item.collection, (counts.get(item.collection) ?? 0) + 1)
+    // The work of 3 March to 7 April: on the cut days (2 March and 8 April) it is at 09:00, outside the
+    // window, and their usage does not count (their noon is outside it too), so their rollups are left out.
+    expect(counts.get('evidence')).toBe(36 * 2 * 20)
+    expect(counts.get('usage')).toBe(36 * 2)
+    // A page of 25 and the records it gave already at the instant the next page starts from.
+    expect(largest).toBeLessThanOrEqual(30)
+  })
 })
 
 describe('groupedReport', () => {

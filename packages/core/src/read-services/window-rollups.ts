@@ -74,27 +74,41 @@ function daysCutBy(...edges: readonly (string | undefined)[]): string[] {
 /**
  * The day rollups in a scope, exact at the window's edges: a day wholly inside the window counts
  * as stored; on a day the window cuts, its commits, bugs and grades are counted again from that
- * day's records inside the window. Tool calls, tokens and cost are only kept per day, so a cut day's
- * rollup keeps all of them: a report counts them by {@link countersCountIn} and says which days
- * it counted so ({@link cutDaysOf}). Reads O(setups × projects × days) rollups, and the
- * events of at most two days.
+ * day's records inside the window (see {@link cutDayRollups}). Tool calls, tokens and cost are only
+ * kept per day, so a cut day's rollup keeps all of them: a report counts them by
+ * {@link countersCountIn} and says which days it counted so ({@link cutDaysOf}). Reads
+ * O(setups × projects × days) rollups, and the events of at most two days.
  * @throws {TrackerError} INVALID_TIMESTAMP for a bad window.
  */
 export async function windowRollups(store: TrackerStore, scope: RollupScope): Promise<UsageRecord[]> {
-  const since = scope.since === undefined ? undefined : toIsoTimestamp(scope.since, 'since')
-  const until = scope.until === undefined ? undefined : toIsoTimestamp(scope.until, 'until')
-  const narrow = { ...(scope.setup === undefined ? {} : { setup: scope.setup }), ...(scope.project === undefined ? {} : { project: scope.project }) }
+  const { since, until, narrow } = canonicalScope(scope)
   const rollups = await store.find('usage', { ...narrow, ...(since === undefined ? {} : { since }), ...(until === undefined ? {} : { until }), order: 'any' })
-  const cutDays = daysCutBy(since, until)
-  if (cutDays.length === 0) return rollups
-  const recounted = new Map<string, Mutable<UsageRecord>>()
+  const recounted = await cutDayRollups(store, scope)
+  if (recounted.size === 0) return rollups
   const bySlot = new Map(rollups.map((rollup) => [recordSlot('usage', [rollup.setup, rollup.project, rollup.day]), rollup]))
-  for (const day of new Set(cutDays)) {
-    for (const rollup of rollups) {
-      if (rollup.day === day) recounted.set(recordSlot('usage', [rollup.setup, rollup.project, day]), { ...rollup, commits: 0, bugs: 0, grades: NO_GRADES })
-    }
+  for (const [slot, rollup] of recounted) bySlot.set(slot, rollup)
+  return [...bySlot.values()]
+}
+
+/**
+ * The day rollups of the days a window cuts, in its scope, recounted (see {@link windowRollups}),
+ * by slot (`recordSlot('usage', …)`): the stored rollups of those days with their commits, bugs and
+ * grades counted again from the records inside the window, and a rollup of its own for a setup and
+ * project with such records on such a day but no stored rollup. Reads the rollups and the events of
+ * at most two days, however long the window: what a streamed read of a window's rollups puts in
+ * place of the stored ones on those days. Empty for a window that cuts no day.
+ * @throws {TrackerError} INVALID_TIMESTAMP for a bad window.
+ */
+export async function cutDayRollups(store: TrackerStore, scope: RollupScope): Promise<Map<string, UsageRecord>> {
+  const { since, until, narrow } = canonicalScope(scope)
+  const recounted = new Map<string, Mutable<UsageRecord>>()
+  for (const day of new Set(daysCutBy(since, until))) {
     const start = `${day}T00:00:00.000Z`
     const end = new Date(Date.parse(start) + DAY_MS).toISOString()
+    // The day's rollups: a day matches a window it overlaps, and [start, end) overlaps that day alone.
+    for (const rollup of await store.find('usage', { ...narrow, since: start, until: end, order: 'any' })) {
+      if (rollup.day === day) recounted.set(recordSlot('usage', [rollup.setup, rollup.project, day]), { ...rollup, commits: 0, bugs: 0, grades: NO_GRADES })
+    }
     const query: RecordQuery = { ...narrow, since: since !== undefined && since > start ? since : start, until: until !== undefined && until < end ? until : end, order: 'any' }
     const [commits, bugs, gradeEvents] = await Promise.all([store.findCommitRefs(query), store.find('bugs', query), store.find('gradeEvents', query)])
     const count = (collection: CollectionName, record: Pick<CountedRecord, 'setup' | 'project'>): void => {
@@ -110,6 +124,14 @@ export async function windowRollups(store: TrackerStore, scope: RollupScope): Pr
     for (const bug of bugs) count('bugs', bug)
     for (const event of gradeEvents) count('gradeEvents', event)
   }
-  for (const [slot, rollup] of recounted) bySlot.set(slot, rollup)
-  return [...bySlot.values()]
+  return recounted
+}
+
+/** A rollup scope's window as canonical timestamps, and its setup and project as a query's. */
+function canonicalScope(scope: RollupScope): { since: string | undefined; until: string | undefined; narrow: Pick<RecordQuery, 'setup' | 'project'> } {
+  return {
+    since: scope.since === undefined ? undefined : toIsoTimestamp(scope.since, 'since'),
+    until: scope.until === undefined ? undefined : toIsoTimestamp(scope.until, 'until'),
+    narrow: { ...(scope.setup === undefined ? {} : { setup: scope.setup }), ...(scope.project === undefined ? {} : { project: scope.project }) },
+  }
 }
