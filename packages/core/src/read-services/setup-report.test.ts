@@ -145,7 +145,7 @@ describe('exportRecordStream', () => {
     for (let day = 0; day < 40; day++) {
       for (const project of [SHOP, API]) {
         const script = createFactScript({ setup: SONNET, project, start: new Date(Date.UTC(2026, 2, 1 + day, 9)).toISOString() })
-        facts.push(script.toolCall('bash', true), script.commit(`c${String(day)}${project.length}`))
+        facts.push(script.toolCall('bash', true), script.commit(`c${String(day)}${String(project.length)}`))
         for (let n = 0; n < 20; n++) {
           const base = script.activity('scan')
           facts.push({ id: `git:survival:${project}:${String(day)}:${String(n)}`, at: base.at, setup: SONNET, project, kind: 'evidence' as const, signal: 'survival' as const, commit: 'a'.repeat(40), source: 'b'.repeat(40), days: 7, added: 10, surviving: 9 })
