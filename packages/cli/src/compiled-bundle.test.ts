@@ -139,6 +139,26 @@ describe('a bundle run through the code cache', () => {
   })
 })
 
+describe('the text of a bundle', () => {
+  it('is read as written, in a bundle of ASCII and in one with UTF-8 text in a regular expression or a string', () => {
+    writeFileSync(file, `(function (exports) { exports.text = '\\u2192 caf\\u00e9'; exports.dash = /^[\\-\\u2013]+$/.test('\\u2013-') })`)
+    const ascii = loadCompiled(file, 'search', location).exports as unknown as { text: string; dash: boolean }
+    expect([ascii.text, ascii.dash]).toEqual(['→ café', true])
+    writeFileSync(file, '(function (exports) { exports.text = "→ café"; exports.dash = /^[\\-–]+$/.test("–-") })')
+    const utf8 = loadCompiled(file, 'report', location).exports as unknown as { text: string; dash: boolean }
+    expect([utf8.text, utf8.dash]).toEqual(['→ café', true])
+  })
+
+  it('is ASCII in the built command and hook bundles, which then load as Latin-1, copied rather than decoded', () => {
+    for (const name of ['main.script.js', 'hook.script.js']) {
+      const bytes = readFileSync(join(import.meta.dirname, '..', 'bundle', name))
+      const first = bytes.findIndex((byte) => byte > 0x7f)
+      // A character beyond ASCII is most likely in a regular expression literal, which esbuild leaves as written: write it as \\u2013.
+      expect(first === -1 ? 'ASCII' : `${name} has a byte beyond ASCII at ${String(first)}: …${bytes.subarray(Math.max(0, first - 60), first + 20).toString('utf8')}…`).toBe('ASCII')
+    }
+  })
+})
+
 describe('a cache folder someone else could write to', () => {
   it('is never read from nor written to: others may write to it, it is not the user\'s, or it is a link', () => {
     const first = loadCompiled(file, 'agents', location)

@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer'
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, isAbsolute, join } from 'node:path'
@@ -59,7 +60,10 @@ export function loadCompiled(file: string, profile: string, location: CacheLocat
   const cacheFile = folder === undefined ? undefined : join(folder, `${build}-${safeProfile(profile)}.bin`)
   const stored = cacheFile === undefined || !present ? undefined : readCache(cacheFile)
   const cachedData = stored === 'damaged' ? undefined : stored
-  const script = new Script(source.toString('utf8'), {
+  // esbuild escapes what is not ASCII in the bundle's strings (not in its regular expressions, which
+  // the sources write with \u escapes): an ASCII bundle is read as Latin-1, the same text as UTF-8
+  // gives it, copied byte for byte instead of decoded (~5 ms of each start for the 1.4 MB bundle).
+  const script = new Script(source.toString(isAscii(source) ? 'latin1' : 'utf8'), {
     filename: file,
     ...(cachedData === undefined ? {} : { cachedData }),
   })

@@ -105,7 +105,7 @@ function openEntry(heading: string, line: number, fileDate: string): Entry | str
   const day = own?.[0] ?? fileDate
   if (!isRealDate(day)) return `the date ${day} is not a real date`
   const date = hour === 24 ? nextDay(day) : day
-  const title = heading.replace(time[0], ' ').replace(own?.[0] ?? '\0', ' ').replace(/\(\s*\)/g, ' ').replace(/^[\s\-–—:|,]+|[\s\-–—:|,]+$/g, '').replace(/\s{2,}/g, ' ')
+  const title = heading.replace(time[0], ' ').replace(own?.[0] ?? '\0', ' ').replace(/\(\s*\)/g, ' ').replace(/^[\s\-\u2013\u2014:|,]+|[\s\-\u2013\u2014:|,]+$/g, '').replace(/\s{2,}/g, ' ')
   const fields: Entry['fields'] = title === '' ? {} : { notes: [title] }
   return { line, date, time: `${String(hour % 24).padStart(2, '0')}:${String(minute).padStart(2, '0')}`, fields, current: 'notes' }
 }
@@ -123,7 +123,7 @@ function addLine(entry: Entry, text: string): void {
     const field = FIELDS[normaliseLabel(labelled[1] ?? '')]
     if (field !== undefined) {
       entry.current = field
-      const value = (labelled[2] ?? '').replace(/^[:\-–—]\s*/, '').trim()
+      const value = (labelled[2] ?? '').replace(/^[:\-\u2013\u2014]\s*/, '').trim()
       if (value !== '') append(entry, field, value)
       return
     }
