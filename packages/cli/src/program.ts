@@ -6,6 +6,7 @@ import type { CommandContext, CommonOptions } from './context.js'
 import type { Io } from './io.js'
 import { CliError, EXIT } from './cli-error.js'
 import type { WindowFlags } from './time/time-window.js'
+import { plainWholeNumber } from './plain-number.js'
 
 /**
  * Each command's module, loaded only when that command runs: `--help`, a usage error or one
@@ -62,9 +63,8 @@ const LEGACY_ZONE = `the zone legacy times written without one are read in: ${ZO
 const limitOption = (): Option => new Option('--limit <n>', 'at most this many entries').default(20).argParser(positiveInteger)
 
 function positiveInteger(value: string): number {
-  // Plain digits: Number() would also take 0x10, 1e1 and ' 7 ', and round 99999999999999999999.
-  const parsed = /^\d+$/.test(value) ? Number(value) : Number.NaN
-  if (!Number.isSafeInteger(parsed) || parsed < 1) throw new InvalidArgumentError(`"${value}" is not a whole number ≥ 1 in plain digits (up to ${String(Number.MAX_SAFE_INTEGER)}).`)
+  const parsed = plainWholeNumber(value)
+  if (parsed === undefined || parsed < 1) throw new InvalidArgumentError(`"${value}" is not a whole number ≥ 1 in plain digits (up to ${String(Number.MAX_SAFE_INTEGER)}).`)
   return parsed
 }
 

@@ -133,7 +133,14 @@ describe('backtest', () => {
     expect(scenario.stderr).toContain('Unknown --scenario "nope": accepted are all, clear-winner, closer-than-noise, web-vs-api, newcomer, drift.')
     const every = await runCli(['backtest', '--db', seeded.db, '--every', '0'])
     expect(every.code).toBe(2)
-    expect(every.stderr).toContain('Invalid --every "0": a whole number ≥ 1.')
+    expect(every.stderr).toContain('Invalid --every "0": a whole number ≥ 1 in plain digits.')
+    // Only plain digits: Number() would take these as 16, 10 and 5, and round the last to 1e20.
+    for (const value of ['0x10', '1e1', ' 5', '99999999999999999999']) {
+      const odd = await runCli(['backtest', '--db', seeded.db, '--no-save', '--every', value])
+      expect([odd.code, odd.stderr], value).toEqual([2, expect.stringContaining(`Invalid --every "${value}": a whole number ≥ 1 in plain digits.`) as unknown])
+    }
+    const samples = await runCli(['recommend', seeded.shop, '--db', seeded.db, '--min-samples', '0x5'])
+    expect([samples.code, samples.stderr]).toEqual([2, expect.stringContaining('Invalid --min-samples "0x5": a whole number ≥ 1 in plain digits.') as unknown])
     for (const [args, flags] of [[['--seeds', '3'], '--seeds changes'], [['--seed', '2', '--grade-rate', '0.5'], '--grade-rate, --seed change']] as const) {
       const refused = await runCli(['backtest', '--db', seeded.db, '--no-save', ...args])
       expect(refused.code, args.join(' ')).toBe(2)
@@ -149,7 +156,7 @@ describe('backtest', () => {
     for (const horizon of ['0', '1', '2']) {
       const refused = await runCli(['backtest', '--db', db, '--every', '2', '--horizon', horizon])
       expect(refused.code, horizon).toBe(2)
-      expect(refused.stderr).toContain(`Invalid --horizon "${horizon}": a whole number ≥ 3 (a setup is judged by the mean of its next n grades on similar projects, which takes at least 3).`)
+      expect(refused.stderr).toContain(`Invalid --horizon "${horizon}": a whole number ≥ 3 in plain digits (a setup is judged by the mean of its next n grades on similar projects, which takes at least 3).`)
       expect(refused.stdout).toBe('')
     }
     expect(readFileSync(file, 'utf8')).toBe(saved)

@@ -15,6 +15,7 @@ import { playHistory } from '../demo/play-history.js'
 import { whyNotWritten } from '../export/output-sink.js'
 import { percent } from '../format.js'
 import { decisionColumns, describeBacktest } from './backtest-text.js'
+import { plainWholeNumber } from '../plain-number.js'
 
 /** Options of `backtest`. */
 export interface BacktestOptions {
@@ -191,7 +192,7 @@ function share(value: string | undefined, option: string, fallback: number): num
 
 function wholeNumber(value: string | undefined, option: string, fallback: number, least = 1, why?: string): number {
   if (value === undefined) return fallback
-  const parsed = Number(value)
-  if (!Number.isInteger(parsed) || parsed < least) throw new CliError('INVALID_OPTION', `Invalid ${option} "${value}": a whole number ≥ ${String(least)}${why === undefined ? '' : ` (${why})`}.`, EXIT.usage)
+  const parsed = plainWholeNumber(value)
+  if (parsed === undefined || parsed < least) throw new CliError('INVALID_OPTION', `Invalid ${option} "${value}": a whole number ≥ ${String(least)} in plain digits${why === undefined ? '' : ` (${why})`}.`, EXIT.usage)
   return parsed
 }

@@ -7,6 +7,7 @@ import { grade, moneyPerCommit, perCommit, plural, score } from '../format.js'
 import { estimateMark } from '../estimated-cost.js'
 import { oneLine } from '../terminal-text.js'
 import { projectOf } from './lookups.js'
+import { plainWholeNumber } from '../plain-number.js'
 
 /** `recommend [project-dir]`: which setup to use for a project like this one. */
 export async function recommendCommand(ctx: CommandContext, projectDir: string | undefined, options: { minSamples?: string }): Promise<void> {
@@ -19,9 +20,9 @@ export async function recommendCommand(ctx: CommandContext, projectDir: string |
   if (profile === undefined) {
     throw new CliError('NOT_A_FOLDER', `"${projectDir ?? '.'}" is not a project folder (looked at ${folder}).`, EXIT.usage)
   }
-  const minSamples = options.minSamples === undefined ? undefined : Number(options.minSamples)
-  if (minSamples !== undefined && (!Number.isInteger(minSamples) || minSamples < 1)) {
-    throw new CliError('INVALID_OPTION', `Invalid --min-samples "${options.minSamples ?? ''}": a whole number ≥ 1.`, EXIT.usage)
+  const minSamples = options.minSamples === undefined ? undefined : plainWholeNumber(options.minSamples) ?? 0
+  if (minSamples !== undefined && minSamples < 1) {
+    throw new CliError('INVALID_OPTION', `Invalid --min-samples "${options.minSamples ?? ''}": a whole number ≥ 1 in plain digits.`, EXIT.usage)
   }
   const store = await ctx.readStore()
   const reading = await readRecommendation(store, { project: folder, profile, ...(minSamples === undefined ? {} : { minSamples }) }, { profileFolder })
