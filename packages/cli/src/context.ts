@@ -7,6 +7,7 @@ import type { LmdbStore } from '@agent-tracker/lmdb-store'
 import { MEMORY_PATH, folderHoldsOtherFiles, isDataFileAbsent, isLmdbStoreError, locateDataFile } from '@agent-tracker/lmdb-store'
 import { quietCommitFailureLogs } from '@agent-tracker/lmdb-store/writes-under-way'
 import { locateDatabase, openDatabase } from '@agent-tracker/node-host/database'
+import { DATABASE_PATH_VARIABLE } from '@agent-tracker/node-host/database-path'
 import pc from 'picocolors'
 import { CliError, EXIT } from './cli-error.js'
 import { warnIfMarkedDamaged } from './damage-warning.js'
@@ -138,6 +139,8 @@ export class CommandContext {
   get databasePath(): string | undefined {
     const db = this.#options.db
     if (db === undefined) return undefined
+    // An empty one (a script's unset variable) is no path: resolved, it would be the working folder.
+    if (db.trim() === '') throw new CliError('USAGE', `--db is ${db === '' ? 'empty' : 'blank'}: give the database's path (e.g. --db ~/agent-tracker.lmdb), or leave --db out for the default ($${DATABASE_PATH_VARIABLE}, else ~/.config/opencode/agent-tracker.lmdb).`, EXIT.usage)
     return db.startsWith('~') || db === MEMORY_PATH ? db : absolutePath(this.io, db)
   }
 

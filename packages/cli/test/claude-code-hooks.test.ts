@@ -159,6 +159,27 @@ describe('agent-tracker hooks install claude-code', () => {
     expect(existsSync(join(project, '.claude'))).toBe(false)
   })
 
+  it('refuses a --db the hooks could never open — empty, blank, or a folder of other files — writing nothing', async () => {
+    const home = tempFolder('home-')
+    const project = tempFolder('project-')
+    writeFileSync(join(project, 'file.txt'), 'mine')
+    const env = { PATH: pathOf(binFolder(true)) }
+    for (const given of ['', '   ']) {
+      const refused = await runCli(['hooks', 'install', 'claude-code', '--db', given], { home, cwd: project, env })
+      expect([refused.code, refused.stderr], JSON.stringify(given)).toEqual([2, expect.stringContaining(`error: --db is ${given === '' ? 'empty' : 'blank'}: give the database's path`) as unknown])
+    }
+    for (const given of ['.', project]) {
+      const refused = await runCli(['hooks', 'install', 'claude-code', '--db', given], { home, cwd: project, env })
+      expect([refused.code, refused.stderr], given).toEqual([2, expect.stringContaining(`Invalid --db ${project}: it is a folder with other files in it and no agent-tracker database. Give a file path in it instead, e.g. ${join(project, 'agent-tracker.lmdb')}. Nothing was installed.`) as unknown])
+    }
+    expect(existsSync(join(project, '.claude'))).toBe(false)
+    // Every other command refuses an empty --db too, rather than taking the working folder for it.
+    const report = await runCli(['report', '--db', ''], { home, cwd: project, env })
+    expect([report.code, report.stderr]).toEqual([2, expect.stringContaining('error: --db is empty') as unknown])
+    // A file path in the folder is what it takes.
+    expect((await runCli(['hooks', 'install', 'claude-code', '--db', join(project, 'agent-tracker.lmdb')], { home, cwd: project, env })).code).toBe(0)
+  })
+
   it('refuses a --command with words after the program, which would land before `hook` and fail every hook, saying what is accepted and where the database goes', async () => {
     const home = tempFolder('home-')
     const project = tempFolder('project-')
@@ -709,6 +730,20 @@ describe('doctor on Claude Code', () => {
     const removed = await runCli(['hooks', 'uninstall', 'claude-code'], { home, cwd: project })
     expect(removed.stdout).toContain(`Removed agent-tracker's Claude Code hooks from ${SHARED(project)} (2 hooks); everything else in it stays.`)
     expect(JSON.parse(readFileSync(SHARED(project), 'utf8'))).toEqual({ model: 'opus', hooks: { PreToolUse: [{ matcher: '*', hooks: [{ type: 'command', command: 'my-linter hook claude-code' }] }] } })
+  })
+
+  it('calls hooks that record into a folder of other files a problem, naming a file path to install them with', async () => {
+    const home = tempFolder('home-')
+    const project = tempFolder('project-')
+    writeFileSync(join(project, 'file.txt'), 'mine')
+    const env = { PATH: pathOf(binFolder(true)) }
+    // As an earlier release installed them for `--db .`, which it took as the project folder.
+    expect((await runCli(['hooks', 'install', 'claude-code', '--db', join(project, 'agent-tracker.lmdb')], { home, cwd: project, env })).code).toBe(0)
+    const local = join(project, '.claude', 'settings.local.json')
+    writeFileSync(local, readFileSync(local, 'utf8').replaceAll(join(project, 'agent-tracker.lmdb'), project))
+    const found = await claudeCheck({ home, cwd: project, env })
+    expect(found.code).toBe(1)
+    expect(found.check).toMatchObject({ level: 'problem', detail: expect.stringContaining(`record into ${project}, which cannot be a database: it is a folder with other files in it and no agent-tracker database. Give a file path in it instead, e.g. ${join(project, 'agent-tracker.lmdb')}. Every write of theirs fails and nothing reaches a database — run agent-tracker hooks install claude-code --db ${join(project, 'agent-tracker.lmdb')} (in ${project}) (or leave --db out, for the default)`) as unknown })
   })
 
   it('notes hooks that record into another database than the one doctor checks, and a settings file Claude Code cannot read', async () => {

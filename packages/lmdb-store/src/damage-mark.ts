@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { locateDataFile } from './data-file.js'
 
@@ -129,6 +129,18 @@ export function folderHoldsOtherFiles(path: string): boolean {
   const data = basename(locateDataFile(path).dataFile)
   const trail = `${data}.reading-`
   return readdirSync(path).some((name) => !name.startsWith(trail) && name !== `${data}.damaged`)
+}
+
+/**
+ * Why `path` cannot be a database, when it is a folder with other files in it and no
+ * agent-tracker database (`--db ~`, `--db .`, any folder of one's own: LMDB would put its
+ * `data.mdb` and `lock.mdb` among those files); undefined otherwise. What a host checks before it
+ * writes a path it will open later (a hook's command line) as this store checks before it opens one.
+ */
+export function folderOfOtherFiles(path: string): string | undefined {
+  const { dataFile, noSubdir } = locateDataFile(path)
+  if (noSubdir || existsSync(dataFile) || !folderHoldsOtherFiles(path)) return undefined
+  return `it is a folder with other files in it and no agent-tracker database. Give a file path in it instead, e.g. ${join(path, 'agent-tracker.lmdb')}.`
 }
 
 /** Removes trails (after a supervised read got through the file). */

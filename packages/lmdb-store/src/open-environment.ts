@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { dirname } from 'node:path'
 import type { CollectionName, SetupTotalsRecord } from '@agent-tracker/core'
 import { COLLECTIONS } from '@agent-tracker/core'
 import type { Database, RootDatabase } from 'lmdb'
 import { open, openAsClass } from 'lmdb'
-import { damageMark, folderHoldsOtherFiles } from './damage-mark.js'
+import { damageMark, folderOfOtherFiles } from './damage-mark.js'
 import type { DataFileCheck } from './data-file.js'
 import { checkDataFile, checkLockFile, locateDataFile, lockAccessProblem, lockFileRoomProblem } from './data-file.js'
 import type { DatabaseFormat } from './database-format.js'
@@ -30,10 +30,8 @@ export interface Environment extends QueryTables {
  */
 export function openEnvironment(path: string, mapSize: number, readOnly: boolean, unchecked = false): Environment {
   const { dataFile, lockFile, noSubdir } = locateDataFile(path)
-  if (!noSubdir && !existsSync(dataFile) && folderHoldsOtherFiles(path)) {
-    // `--db ~` or any folder of one's own: LMDB would put data.mdb and lock.mdb among its files.
-    throw new LmdbStoreError('INVALID_OPTION', `Invalid databasePath ${path}: it is a folder with other files in it and no agent-tracker database. Give a file path in it instead, e.g. ${join(path, 'agent-tracker.lmdb')}.`, { option: 'databasePath', value: path })
-  }
+  const folder = folderOfOtherFiles(path)
+  if (folder !== undefined) throw new LmdbStoreError('INVALID_OPTION', `Invalid databasePath ${path}: ${folder}`, { option: 'databasePath', value: path })
   // Unchecked (read-only, in a disposable child that salvages what it can): the file is taken as it is.
   const check: DataFileCheck = unchecked ? { ok: true, exists: true } : checkDataFile(dataFile)
   if (!check.ok) {

@@ -1,6 +1,7 @@
 import { basename, dirname, join } from 'node:path'
 import type { SettingsFileName } from '@agent-tracker/claude-code'
 import { FileChangeProblem, SETTINGS_FILE_NAMES, SettingsFileProblem, claudeCodeFolder, installClaudeCodeHooks, installedClaudeCodeHooks, uninstallClaudeCodeHooks } from '@agent-tracker/claude-code'
+import { MEMORY_PATH, folderOfOtherFiles } from '@agent-tracker/lmdb-store'
 import { redactUrl } from '@agent-tracker/postgres-store/url'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
@@ -39,6 +40,9 @@ export function hooksInstallCommand(ctx: CommandContext, host: string, options: 
   }
   const folder = hookFolder(ctx, host, options)
   const db = ctx.databasePath
+  // The hooks would open it at every event and fail without a word (`--db .`, `--db ~`): said now, nothing written.
+  const unusable = db === undefined || db === MEMORY_PATH ? undefined : folderOfOtherFiles(db.startsWith('~') ? join(ctx.io.homeDir, db.slice(1)) : db)
+  if (unusable !== undefined) throw new CliError('INVALID_OPTION', `Invalid --db ${db ?? ''}: ${unusable} Nothing was installed.`, EXIT.usage)
   const rerun = `agent-tracker hooks install claude-code${options.global === true ? ' --global' : ''}${options.local === true ? ' --local' : ''}${db === undefined ? '' : ` --db ${shellWord(db)}`}`
   const choice = chooseHookCommand({ given: options.command, databasePath: db, env: ctx.io.env, launcher: () => ctx.io.launcher ?? thisCliLauncher(), rerun })
   const check = choice.kind === 'full-path' ? undefined : checkHookCommand(choice.command, { env: ctx.io.env, homeDir: ctx.io.homeDir })

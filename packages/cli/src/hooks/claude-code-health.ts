@@ -1,5 +1,6 @@
-import { isAbsolute, resolve } from 'node:path'
+import { isAbsolute, join, resolve } from 'node:path'
 import { SETTINGS_FILE_NAMES, claudeCodeFolder, installedClaudeCodeHooks, lastDetachedFailure, untrackedSessions, waitingFacts } from '@agent-tracker/claude-code'
+import { folderOfOtherFiles } from '@agent-tracker/lmdb-store'
 import { locateDatabase } from '@agent-tracker/node-host/database-path'
 import type { Io } from '../io.js'
 import { OLDER_HOOKS, checkHookCommand, otherVersion } from './hook-command-check.js'
@@ -91,7 +92,11 @@ export function claudeCodeHealth(io: Pick<Io, 'env' | 'homeDir'>, place: Project
     }
     // A --db of the hook wins over the variable, as the hook reads them.
     const recorded = hookDatabase(check.databasePath ?? check.databaseVariable, io, first.base)
-    if (recorded !== undefined && recorded !== database) {
+    const unusable = recorded === undefined ? undefined : folderOfOtherFiles(recorded)
+    if (recorded !== undefined && unusable !== undefined) {
+      // A `--db .` or `--db ""` of an earlier install: each hook's write fails, and what they read waits unwritten.
+      commandNotes.push({ level: 'problem', text: `hooks in ${where} record into ${recorded}, which cannot be a database: ${unusable} Every write of theirs fails and nothing reaches a database — run ${withOption(first.rerun, `--db ${shellWord(join(recorded, 'agent-tracker.lmdb'))}`)} (or leave --db out, for the default)` })
+    } else if (recorded !== undefined && recorded !== database) {
       const how = check.databasePath === undefined ? `they set AGENT_TRACKER_DB=${shellWord(check.databaseVariable ?? '')}, so they ` : 'they '
       commandNotes.push({ level: 'finding', text: `${how}record into ${recorded}, not ${database} checked here — to read theirs: export AGENT_TRACKER_DB=${shellWord(recorded)} (or --db)` })
     }
@@ -161,4 +166,10 @@ function waitingNote(database: string, now: Date): { level: ClaudeCodeHealth['le
   if (waiting.unwritten === 0 && !stale) return { level: 'ok', text: `${facts} of a turn under way ${one ? 'waits' : 'wait'} for its end` }
   const why = waiting.unwritten > 0 ? 'a write to the database failed' : 'their session ended without writing them'
   return { level: 'finding', text: `${facts} the hooks read (${sessions}${since}) ${one ? 'is' : 'are'} not in the database yet — ${why}: ${one ? 'it waits' : 'they wait'} in ${database}.pending and ${one ? 'goes' : 'go'} in with the next write of a Claude Code hook (the end of any session's turn) or of the OpenCode plugin, counted once` }
+}
+
+/** A rerun command (`agent-tracker hooks install claude-code (in /project)`) with an option added before its note of where to run it. */
+function withOption(rerun: string, option: string): string {
+  const at = rerun.indexOf(' (in ')
+  return at === -1 ? `${rerun} ${option}` : `${rerun.slice(0, at)} ${option}${rerun.slice(at)}`
 }
