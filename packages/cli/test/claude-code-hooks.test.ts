@@ -362,11 +362,13 @@ describe("hooks that hold this machine's paths go into the project's personal se
     expect(existsSync(SHARED(project))).toBe(false)
 
     const shared = await runCli(['hooks', 'install', 'claude-code', '--command', 'npx agent-tracker', '--json'], { home, cwd: project, env })
-    expect(jsonData(shared.stdout, 'install')).toMatchObject({ settingsFile: SHARED(project), settingsFileReason: 'shared', removedFrom: { settingsFile: LOCAL(project), removedHooks: 7 } })
+    const excludeFile = join(top, '.git', 'info', 'exclude')
+    expect(jsonData(shared.stdout, 'install')).toMatchObject({ settingsFile: SHARED(project), settingsFileReason: 'shared', removedFrom: { settingsFile: LOCAL(project), removedHooks: 7 }, gitReleased: { kind: 'released', excludeFile, pattern: '/apps/web shop/.claude/settings.local.json' } })
     expect(jsonData(shared.stdout, 'install')).not.toHaveProperty('git')
     expect(commandsIn(SHARED(project))).toEqual(['npx agent-tracker hook claude-code'])
-    // It held nothing but the hooks install had put there: it goes with them.
+    // It held nothing but the hooks install had put there: it goes with them, and so do its lines in the exclude file.
     expect(existsSync(LOCAL(project))).toBe(false)
+    expect(readFileSync(excludeFile, 'utf8')).not.toContain('settings.local.json')
 
     const local = await runCli(['hooks', 'install', 'claude-code', '--local'], { home, cwd: project, env })
     expect(local.stdout).toContain(`Installed agent-tracker's Claude Code hooks in ${LOCAL(project)}.\nThey run: agent-tracker hook claude-code\n`)

@@ -6,7 +6,7 @@ import { redactUrl } from '@agent-tracker/postgres-store/url'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
 import { thisCliLauncher } from '../hooks/cli-launcher.js'
-import type { GitExclusion } from '../hooks/git-exclude.js'
+import type { GitExclusion, GitRelease } from '../hooks/git-exclude.js'
 import { keepOutOfGit, releaseFromGit } from '../hooks/git-exclude.js'
 import { OLDER_HOOKS, checkHookCommand, machineSpecificPart, otherVersion } from '../hooks/hook-command-check.js'
 import type { HookCommandChoice } from '../hooks/hook-command-choice.js'
@@ -56,6 +56,8 @@ export function hooksInstallCommand(ctx: CommandContext, host: string, options: 
   const other = settle === undefined ? undefined : { ...(removed === undefined ? {} : { removed }), ...(settle.alsoIn === undefined ? {} : { alsoIn: settle.alsoIn }) }
   // The hooks are in place by now: an exclude file that cannot be written is a warning, not a failure.
   const exclusion = target.name === 'settings.local.json' ? keepOutOfGit(result.settingsFile, ctx.io.env) : undefined
+  // Hooks moved out of a settings.local.json left with nothing else: its lines in .git/info/exclude go with it, as at uninstall.
+  const released = removed?.fileRemoved === true && basename(removed.settingsFile) === 'settings.local.json' ? releaseFromGit(removed.settingsFile, ctx.io.env) : undefined
   const { command } = choice
   const personal = personalReason(target.reason)
   ctx.print({
@@ -65,6 +67,7 @@ export function hooksInstallCommand(ctx: CommandContext, host: string, options: 
     ...(other?.removed === undefined ? {} : { removedFrom: other.removed }),
     ...(other?.alsoIn === undefined ? {} : { alsoInstalledIn: other.alsoIn }),
     ...(exclusion === undefined ? {} : { git: exclusion }),
+    ...(released === undefined || released.kind === 'none' ? {} : { gitReleased: released }),
   }, () => [
     result.changed ? `Installed agent-tracker's Claude Code hooks in ${result.settingsFile}.` : `agent-tracker's Claude Code hooks are already in ${result.settingsFile}; nothing changed.`,
     `They run: ${command}`,
@@ -75,6 +78,7 @@ export function hooksInstallCommand(ctx: CommandContext, host: string, options: 
     ...(personal === undefined ? [] : [`That is the project's settings.local.json, your personal settings for it, not the shared settings.json the project commits: ${personal}.`]),
     ...(exclusion === undefined ? [] : exclusionLines(exclusion, result.settingsFile)),
     ...(other?.removed === undefined ? [] : [`Removed agent-tracker's earlier hooks from ${other.removed.settingsFile} (${String(other.removed.removedHooks)} hooks), so they do not run twice.`]),
+    ...(released === undefined ? [] : releaseLines(released)),
     ...(other?.alsoIn === undefined ? [] : [`  Warning: ${other.alsoIn.settingsFile} has agent-tracker's hooks too, running ${other.alsoIn.commands.map((entry) => `\`${entry}\``).join(', ')}: Claude Code runs both, so every event would be recorded twice. They look shared with the project, so they stay: to keep yours alone, remove them there.`]),
     `User commands ${result.commandFiles.length === 0 ? 'were not written (files of the same name exist)' : `/grade, /bug, /reinstate and /tracker: ${result.commandFiles.map((file) => basename(file)).join(', ')}`}.`,
     ...result.keptCommands.map((name) => `Your own /${name} (${join(dirname(result.settingsFile), 'commands', `${name}.md`)}) stays yours: Claude Code runs it, and agent-tracker's /${name} does not there — \`agent-tracker ${name === 'tracker' ? 'status' : name}\` does what it would.`),
@@ -98,6 +102,15 @@ function settleOtherProjectFile(folder: string, written: SettingsFileName, comma
   // Claude Code runs identical commands of several files once.
   const different = installed.commands.filter((entry) => entry !== command)
   return different.length === 0 ? {} : { alsoIn: { settingsFile: installed.settingsFile, commands: different } }
+}
+
+/** What taking a removed settings.local.json's lines out of .git/info/exclude did, as lines of the answer. */
+function releaseLines(released: GitRelease): string[] {
+  switch (released.kind) {
+    case 'none': return []
+    case 'released': return [`Took ${released.pattern} out of ${released.excludeFile}, as hooks install added it.`]
+    case 'failed': return [`  Warning: ${released.excludeFile} could not be written (${released.reason}), so the line ${released.pattern} that hooks install added stays in it: take it out by hand.`]
+  }
 }
 
 function exclusionLines(exclusion: GitExclusion, file: string): string[] {
@@ -141,8 +154,7 @@ export function hooksUninstallCommand(ctx: CommandContext, host: string, options
       : [`No agent-tracker hooks in ${result.settingsFiles.map((file) => file.settingsFile).join(' or ')}${result.commandFiles.length === 0 ? '; nothing changed' : ''}.`]),
     ...(result.commandFiles.length === 0 ? [] : [`Removed the user commands ${result.commandFiles.map((file) => basename(file)).join(', ')}.`]),
     ...(result.folderRemoved === true ? [`Removed ${folder}, left empty.`] : []),
-    ...(released?.kind === 'released' ? [`Took ${released.pattern} out of ${released.excludeFile}, as hooks install added it.`] : []),
-    ...(released?.kind === 'failed' ? [`  Warning: ${released.excludeFile} could not be written (${released.reason}), so the line ${released.pattern} that hooks install added stays in it: take it out by hand.`] : []),
+    ...(released === undefined ? [] : releaseLines(released)),
     ...(result.changed ? ['Claude Code stops running them from its next session. What was tracked stays in the database.'] : []),
     ...left.map((hook) => `Hooks in ${hook.settingsFile} run \`${hook.command}\`, not marked as agent-tracker's: if they are (an earlier version wrote them so for a --command that does not name agent-tracker), take them out with agent-tracker hooks uninstall claude-code${options.global === true ? ' --global' : ''} --command ${shellWord(hook.command.slice(0, hook.command.search(/\s+hook\s+claude-code/)))}.`),
   ].join('\n'))
