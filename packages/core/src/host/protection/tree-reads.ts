@@ -1,6 +1,6 @@
+import { commandOperands } from './command-operands.js'
 import { globMatcher } from './glob-matcher.js'
 import type { RunCommand } from '../shell/commands-run.js'
-import type { ShellWord } from '../shell/parse-shell.js'
 
 /**
  * What a command reads of whole folders: the folders (as written), and the filters that narrow
@@ -156,22 +156,9 @@ function tarRead(text: readonly string[]): TreeRead | undefined {
 }
 
 /** The file operands of a grep-like program: the words after the pattern, skipping options and their values. */
-function grepOperands(args: readonly ShellWord[], withValue: ReadonlySet<string>): string[] {
-  const text = args.map((arg) => arg.text)
-  const patternGiven = text.some((arg) => /^(?:-e|-f|--regexp|--file)(?:=|$)/.test(arg) || /^-[A-Za-z]*[ef]$/.test(arg))
-  const words: string[] = []
-  for (let index = 0; index < text.length; index++) {
-    const arg = text[index] ?? ''
-    if (arg === '--') {
-      words.push(...text.slice(index + 1))
-      break
-    }
-    if (arg.startsWith('-') && arg !== '-') {
-      if (withValue.has(arg)) index++
-      continue
-    }
-    words.push(arg)
-  }
+function grepOperands(args: readonly { readonly text: string }[], withValue: ReadonlySet<string>): string[] {
+  const patternGiven = args.some(({ text }) => /^(?:-e|-f|--regexp|--file)(?:=|$)/.test(text) || /^-[A-Za-z]*[ef]$/.test(text))
+  const words = commandOperands(args, (option) => withValue.has(option)).map((word) => word.text)
   return patternGiven ? words : words.slice(1)
 }
 
