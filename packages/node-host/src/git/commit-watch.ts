@@ -5,6 +5,7 @@ import { withAmends } from './amended-commits.js'
 import { elsewhere } from './commit-folders.js'
 import type { MadeCommit } from './read-commits.js'
 import { ownCommits } from './commit-messages.js'
+import { readMessageFiles } from './message-files.js'
 import { GIT_TIMEOUT_MS, copiedCommit, describeCommit, headLog, madeByGitCommit } from './read-commits.js'
 
 const MAX_NOTED_CALLS = 64
@@ -118,7 +119,7 @@ export class CommitWatch {
       }
     }
     // Others may have committed while the call ran (the user, a call beside it): see `ownCommits`.
-    return ownCommits(elsewhere([...found.values()], await withAmends([...found.values()], this.#timeoutMs), workdir), commits, printed)
+    return ownCommits(elsewhere([...found.values()], await withAmends([...found.values()], this.#timeoutMs), workdir), readMessageFiles(commits, folders), printed)
   }
 
   /** Drops what was noted for a call that made no commit. */

@@ -4,6 +4,7 @@ import { commandFolders } from './commit-watch.js'
 import type { MadeCommit } from './read-commits.js'
 import { gitCommitsOf } from '@agent-tracker/core/host'
 import { ownCommits } from './commit-messages.js'
+import { readMessageFiles } from './message-files.js'
 import { GIT_TIMEOUT_MS, commitsBetween, copiedCommit, describeCommit, headCommit, reflogReadOnce } from './read-commits.js'
 
 
@@ -68,5 +69,5 @@ export async function commitsOfFinishedCall(call: FinishedShellCall, timeoutMs: 
   const found = [...[...reported.values()].filter(({ commit }) => !made.has(commit.hash)), ...made.values()]
   const candidates = elsewhere(found, await withAmends(found, timeoutMs, reflogOf), call.workdir)
   // Other commits may fall in the window (the user's, an earlier call's): see `ownCommits`.
-  return { checked: true, commits: ownCommits(candidates, commits, new Set(reported.keys())) }
+  return { checked: true, commits: ownCommits(candidates, readMessageFiles(commits, commandFolders(call.command, call.workdir)), new Set(reported.keys())) }
 }
