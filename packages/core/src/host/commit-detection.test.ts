@@ -104,6 +104,8 @@ describe('gitCommitsOf', () => {
     ["git commit -m 'feat: a' && git commit --amend -m \"feat: b\"; git -C sub commit --message=c", [{ subject: 'feat: a', given: true }, { subject: 'feat: b', given: true }, { subject: 'c', given: true }]],
     ["git --no-pager commit -q -m mine && git --git-dir=.git -c user.name=x commit -m 'two'", [{ subject: 'mine', given: true }, { subject: 'two', given: true }]],
     ['git add . && git commit -am "fix: \\"quoted\\"" && git push', [{ subject: 'fix: "quoted"', given: true }]],
+    ["env GIT_COMMITTER_DATE='2020-01-01' git commit -q -m 'feat: dated' && GIT_AUTHOR_DATE=x nohup git commit -m two", [{ subject: 'feat: dated', given: true }, { subject: 'two', given: true }]],
+    ["timeout 60 git -C sub commit -m three; sh -c \"git commit -m 'four'\"", [{ subject: 'three', given: true }, { subject: 'four', given: true }]],
     ["echo 'git commit -m x'", []],
     ["echo -m 'x'", []],
     ['git status', []],

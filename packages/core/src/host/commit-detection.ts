@@ -1,6 +1,8 @@
 import type { ShellRedirect, ShellWord } from './shell/parse-shell.js'
 import { parseShell } from './shell/parse-shell.js'
-import { gitCommand } from './git-command.js'
+import { gitArguments, gitCommand } from './git-command.js'
+import type { RunCommand } from './shell/commands-run.js'
+import { commandsRun } from './shell/commands-run.js'
 /** A shell command that ran `git commit`, or a successful one that ran `git push`. */
 export type GitEvent =
   /** `hashes`: the abbreviated hashes git reported (`[main 1a2b3c4] …`); none for `git commit -q`. */
@@ -48,19 +50,30 @@ export interface GitCommitMessage {
 
 /**
  * The `git commit`s a command line runs, in order (in `&&` lists, pipelines, subshells and
- * `$(…)`), each with the message it gives (see {@link GitCommitMessage}). git is found by its name
- * whatever its folder (`/usr/bin/git`), after its own options (`-C dir`, `-c name=value`, `-P`,
- * `--no-pager`, `--git-dir .git`).
+ * `$(…)`, `sh -c` and `eval`), each with the message it gives (see {@link GitCommitMessage}). git
+ * is found by its name whatever its folder (`/usr/bin/git`) and the wrappers around it
+ * (`env GIT_COMMITTER_DATE=… git`, `nohup`, `timeout 60`), after its own options (`-C dir`,
+ * `-c name=value`, `-P`, `--no-pager`, `--git-dir .git`).
  */
 export function gitCommitsOf(command: string): GitCommitMessage[] {
   if (!command.includes('commit')) return []
   const found: GitCommitMessage[] = []
-  for (const run of parseShell(command).commands) {
-    const git = gitCommand(run.words)
-    if (git?.subcommand !== 'commit') continue
-    found.push(commitMessageOf(git.args, run.redirects))
+  for (const run of programsRun(command)) {
+    if (run.name !== 'git') continue
+    const git = gitArguments(run.args)
+    if (git.subcommand !== 'commit') continue
+    found.push(commitMessageOf(git.args, run.source.redirects))
   }
   return found
+}
+
+/** The programs a command line runs, wrappers taken off (see `commandsRun`); for one nested too deep to read to the end, its simple commands as they stand. */
+function programsRun(command: string): readonly Pick<RunCommand, 'name' | 'args' | 'source'>[] {
+  try {
+    return commandsRun(command)
+  } catch {
+    return parseShell(command).commands.map((source) => ({ name: (source.words[0]?.text ?? '').replace(/^.*\//, ''), args: source.words.slice(1), source }))
+  }
 }
 
 /**
