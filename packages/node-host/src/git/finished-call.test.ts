@@ -115,20 +115,16 @@ describe('commitsOfFinishedCall', () => {
       expect(commits.map(({ hash, subject }) => ({ hash, subject }))).toEqual([{ hash: headOf(repo), subject }])
     }
 
-    it('by the message its file gives (`-F file`, `--file=file`, `-Ffile`, after a `cd`)', async () => {
-      await own("printf 'feat: from a file\\n\\nBody.\\n' > msg.txt && git commit -q --allow-empty -F msg.txt", 'feat: from a file')
-      await own("printf 'feat: long option\\n' > sub/m && git commit -q --allow-empty --file=sub/m", 'feat: long option')
-      await own("cd sub && printf 'feat: in sub\\n' > m && git commit -q --allow-empty -Fm", 'feat: in sub')
-    })
-
-    it('by the message a here-document or here-string gives `-F -`', async () => {
-      await own("git commit -q --allow-empty -F - <<'EOF'\nfeat: from stdin\n\nBody.\nEOF", 'feat: from stdin')
-      await own("git commit -q --allow-empty -F - <<< 'feat: here-string'", 'feat: here-string')
-    })
-
-    it('as the newest of the window when its message cannot be read (the file was removed, a pipe fed it)', async () => {
-      await own("printf 'feat: gone\\n' > /tmp/at-msg-$$ && git commit -q --allow-empty -F /tmp/at-msg-$$ && rm /tmp/at-msg-$$", 'feat: gone')
-      await own("printf 'feat: piped\\n' | git commit -q --allow-empty -F -", 'feat: piped')
+    it.each([
+      ['its file gives (`-F file`)', "printf 'feat: from a file\\n\\nBody.\\n' > msg.txt && git commit -q --allow-empty -F msg.txt", 'feat: from a file'],
+      ['its file gives (`--file=file`)', "printf 'feat: long option\\n' > sub/m && git commit -q --allow-empty --file=sub/m", 'feat: long option'],
+      ['its file gives (`-Ffile`, after a `cd`)', "cd sub && printf 'feat: in sub\\n' > m && git commit -q --allow-empty -Fm", 'feat: in sub'],
+      ['a here-document gives (`-F -`)', "git commit -q --allow-empty -F - <<'EOF'\nfeat: from stdin\n\nBody.\nEOF", 'feat: from stdin'],
+      ['a here-string gives (`-F -`)', "git commit -q --allow-empty -F - <<< 'feat: here-string'", 'feat: here-string'],
+      ['none, as the newest of the window: the file was removed', "printf 'feat: gone\\n' > /tmp/at-msg-$$ && git commit -q --allow-empty -F /tmp/at-msg-$$ && rm /tmp/at-msg-$$", 'feat: gone'],
+      ['none, as the newest of the window: a pipe fed it', "printf 'feat: piped\\n' | git commit -q --allow-empty -F -", 'feat: piped'],
+    ] as const)('by the message %s', async (_how, command, subject) => {
+      await own(command, subject)
     })
   })
 
