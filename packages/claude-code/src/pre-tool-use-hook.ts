@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs'
-import type { AgentStatus, ToolCall, ToolCallPolicy } from '@agent-tracker/core/host'
-import { DEFAULT_RULES, guardToolCall, toAgentStatus } from '@agent-tracker/core/host'
+import type { AgentStatus, ToolCall, ToolCallPolicy, ToolCallVerdict } from '@agent-tracker/core/host'
+import { DEFAULT_RULES, claudeCodeCommand, guardToolCall, runsGitCommit, toAgentStatus } from '@agent-tracker/core/host'
 import { ProtectedFileIndex, resolveProtectedFiles } from '@agent-tracker/node-host/trust'
+import { commitNotesOf } from './commit-notes.js'
 import type { HookInput } from './hook-input.js'
 import type { HookOptions } from './hook-options.js'
 import { hookDatabasePath, hookSetup } from './hook-options.js'
@@ -14,18 +15,44 @@ import { isUntrackedSession } from './untracked-sessions.js'
  * files (`.env` and the patterns of `AGENT_TRACKER_PROTECTED_FILES`; needs no database), then the
  * halt — a halted setup's call is denied with the reason and how the user reinstates it (or, with
  * `enforceHalt: warn`, the user is warned). Reads the database only for the setup's status.
+ * A Bash call it lets run that runs `git commit` has HEAD's reflog noted first (see
+ * {@link noteCommitsBefore}).
  */
 export async function preToolUseHook(input: HookInput, options: HookOptions): Promise<HookReply> {
+  const verdict = await guardVerdict(input, options)
+  if (verdict.action === 'block') return denyToolCall(verdict.message)
+  await noteCommitsBefore(input, options)
+  return verdict.action === 'warn' ? warnUser(verdict.message) : { exitCode: 0 }
+}
+
+/** What the guard says of the call: the user's channels and protected files first, then (unless `enforceHalt` is off) the halt. */
+async function guardVerdict(input: HookInput, options: HookOptions): Promise<ToolCallVerdict> {
   const protection = resolveProtectedFiles([], options.env)
   const call: ToolCall = { tool: typeof input.fields.tool_name === 'string' ? input.fields.tool_name : '', args: input.fields.tool_input, cwd: input.cwd }
   const policy: ToolCallPolicy = { envProtection: options.envProtection, protectedFiles: protection, lookup: new ProtectedFileIndex(input.cwd, protection), enforceHalt: options.enforceHalt }
   const first = guardToolCall(call, { ...policy, enforceHalt: 'off' })
-  if (first.action === 'block') return denyToolCall(first.message)
-  if (options.enforceHalt === 'off') return { exitCode: 0 }
+  if (first.action === 'block' || options.enforceHalt === 'off') return first
   const setup = await awaitSetup(input, options, typeof input.fields.tool_use_id === 'string' ? input.fields.tool_use_id : undefined)
-  const verdict = setup === undefined ? first : guardToolCall({ ...call, status: await statusOf(setup, options) }, policy)
-  if (verdict.action === 'block') return denyToolCall(verdict.message)
-  return verdict.action === 'warn' ? warnUser(verdict.message) : { exitCode: 0 }
+  return setup === undefined ? first : guardToolCall({ ...call, status: await statusOf(setup, options) }, policy)
+}
+
+/**
+ * Notes HEAD and where its reflog ends in each folder a Bash command that runs `git commit` may
+ * commit in, for PostToolUse to read the moves the call added (see `noteCommitFolders`): the
+ * commits it made are then found by their place in the reflog, not by a time the command can set
+ * (`GIT_COMMITTER_DATE=2020-01-01 git commit -q`). Never throws: without a note, PostToolUse
+ * finds them by the time the call ran.
+ */
+async function noteCommitsBefore(input: HookInput, options: HookOptions): Promise<void> {
+  const callId = input.fields.tool_use_id
+  const command = input.fields.tool_name === 'Bash' ? claudeCodeCommand(input.fields.tool_input) : undefined
+  if (typeof callId !== 'string' || command === undefined || !runsGitCommit(command)) return
+  try {
+    const { noteCommitFolders } = await import('@agent-tracker/node-host/hooks')
+    ;(await commitNotesOf(options)).save(callId, await noteCommitFolders(command, input.cwd))
+  } catch {
+    // Found by the time the call ran instead.
+  }
 }
 
 /** How long a first tool call of a session waits for the transcript to name its model. */

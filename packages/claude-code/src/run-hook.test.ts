@@ -79,6 +79,23 @@ describe('the Claude Code hook', () => {
     expect(commits).toEqual([expect.objectContaining({ hash: headOf(other), message: 'feat: elsewhere', project: other })])
   })
 
+  it('records a quiet commit whose committer date was set outside the call (`GIT_COMMITTER_DATE=…`, `env GIT_COMMITTER_DATE=…`), and not one the user made meanwhile', async () => {
+    const repo = gitRepository(tempFolder('repo-'))
+    const databasePath = join(tempFolder('db-'), 'tracker.lmdb')
+    const session = new HookSession('s13', repo, databasePath)
+    const dated = "GIT_COMMITTER_DATE='2020-01-01T00:00:00Z' git commit -q --allow-empty -m 'feat: dated'"
+    await session.call('toolu_1', 'Bash', { command: dated }, () => bash(repo, dated))
+    const first = headOf(repo)
+    const viaEnv = "env GIT_COMMITTER_DATE='2030-06-01T00:00:00Z' GIT_AUTHOR_DATE='2030-06-01T00:00:00Z' git commit -q --allow-empty -m 'feat: future'"
+    // The user commits in another terminal while the call runs.
+    await session.call('toolu_2', 'Bash', { command: viaEnv }, () => bash(repo, `git commit -q --allow-empty -m 'human: mine' && ${viaEnv}`))
+    session.transcript.response('msg_end', [{ type: 'text', text: 'Done.' }])
+    expect(await session.send('Stop', { stop_hook_active: false, last_assistant_message: 'Done.' })).toEqual({ exitCode: 0 })
+    const { commits } = await stored(databasePath)
+    expect(commits.map((commit) => [commit.hash, commit.message])).toEqual(expect.arrayContaining([[first, 'feat: dated'], [headOf(repo), 'feat: future']]))
+    expect(commits).toHaveLength(2)
+  })
+
   it('records a commit amended in the session in the place of the one it replaced: one commit, counted once', async () => {
     const repo = gitRepository(tempFolder('repo-'))
     const databasePath = join(tempFolder('db-'), 'tracker.lmdb')

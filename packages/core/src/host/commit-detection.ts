@@ -1,6 +1,8 @@
-import type { ShellWord } from './shell/parse-shell.js'
+import type { ShellRedirect, ShellWord } from './shell/parse-shell.js'
 import { parseShell } from './shell/parse-shell.js'
-import { gitCommand } from './git-command.js'
+import { gitArguments, gitCommand } from './git-command.js'
+import type { RunCommand } from './shell/commands-run.js'
+import { commandsRun } from './shell/commands-run.js'
 /** A shell command that ran `git commit`, or a successful one that ran `git push`. */
 export type GitEvent =
   /** `hashes`: the abbreviated hashes git reported (`[main 1a2b3c4] …`); none for `git commit -q`. */
@@ -29,50 +31,104 @@ export function runsGitCommit(command: string): boolean {
 
 /**
  * What one `git commit` of a command line gives as its message: `subject`, the subject git will
- * record (`%s`: the first paragraph of the first `-m`/`--message`, its lines joined by spaces),
- * when the command line spells it out; `given` says whether a message was given at all (`-m`),
- * so that a subject left undefined is either none given (`-F`, `--no-edit`, `-C <commit>`: it
- * comes from elsewhere) or one the shell builds (`-m "$MSG"`, a `$(cat <<EOF …)` heredoc).
+ * record (`%s`: the first paragraph of the message, its lines joined by spaces), when the command
+ * line spells it out — by the first `-m`/`--message`, or by a here-document or here-string fed to
+ * `-F -`; `given` says whether it gave one so (`-m`, `-F -` from a here-document), so that a
+ * subject left undefined is either one the shell builds (`-m "$MSG"`, a `$(cat <<EOF …)` heredoc)
+ * or none given (`--no-edit`, `-C <commit>`, a file: it comes from elsewhere).
  */
 export interface GitCommitMessage {
   readonly subject: string | undefined
   readonly given: boolean
+  /**
+   * Set when the message comes from a file (`-F <file>`, `--file=<file>`, `-F -` fed by a pipe):
+   * `path` as written, relative to the folder git runs in, for a host to read the message from
+   * (see node-host's commit watch); undefined when only the shell knows it (`-F "$F"`, stdin).
+   */
+  readonly file?: { readonly path: string | undefined }
 }
 
 /**
  * The `git commit`s a command line runs, in order (in `&&` lists, pipelines, subshells and
- * `$(…)`), each with the message it gives (see {@link GitCommitMessage}). git is found by its name
- * whatever its folder (`/usr/bin/git`), after its own options (`-C dir`, `-c name=value`, `-P`,
- * `--no-pager`, `--git-dir .git`).
+ * `$(…)`, `sh -c` and `eval`), each with the message it gives (see {@link GitCommitMessage}). git
+ * is found by its name whatever its folder (`/usr/bin/git`) and the wrappers around it
+ * (`env GIT_COMMITTER_DATE=… git`, `nohup`, `timeout 60`), after its own options (`-C dir`,
+ * `-c name=value`, `-P`, `--no-pager`, `--git-dir .git`).
  */
 export function gitCommitsOf(command: string): GitCommitMessage[] {
   if (!command.includes('commit')) return []
   const found: GitCommitMessage[] = []
-  for (const run of parseShell(command).commands) {
-    const git = gitCommand(run.words)
-    if (git?.subcommand !== 'commit') continue
-    found.push(commitMessageOf(git.args))
+  for (const run of programsRun(command)) {
+    if (run.name !== 'git') continue
+    const git = gitArguments(run.args)
+    if (git.subcommand !== 'commit') continue
+    found.push(commitMessageOf(git.args, run.source.redirects))
   }
   return found
 }
 
-/** The message `git commit`'s arguments give: the first `-m`/`--message` (also `-am <msg>`, `-mmsg`, `--message=msg`; short options that take no value may come before the `m`). */
-function commitMessageOf(args: readonly ShellWord[]): GitCommitMessage {
+/** The programs a command line runs, wrappers taken off (see `commandsRun`); for one nested too deep to read to the end, its simple commands as they stand. */
+function programsRun(command: string): readonly Pick<RunCommand, 'name' | 'args' | 'source'>[] {
+  try {
+    return commandsRun(command)
+  } catch {
+    return parseShell(command).commands.map((source) => ({ name: (source.words[0]?.text ?? '').replace(/^.*\//, ''), args: source.words.slice(1), source }))
+  }
+}
+
+/**
+ * The message `git commit`'s arguments give: the first `-m`/`--message` (also `-am <msg>`,
+ * `-mmsg`, `--message=msg`; short options that take no value may come before the `m`) or
+ * `-F`/`--file` (`-F <file>`, `-Ffile`, `--file=<file>`, `-F -` with the command's standard input).
+ */
+function commitMessageOf(args: readonly ShellWord[], redirects: readonly ShellRedirect[]): GitCommitMessage {
   for (let index = 0; index < args.length; index++) {
     const word = args[index]
     if (word === undefined || word.text === '--') break
-    const text = word.text
-    let value: { readonly text: string; readonly dynamic: boolean } | undefined
-    if (text === '--message' || /^-[aqvsnepoiz]*m$/.test(text)) {
-      const next = args[index + 1]
-      if (next !== undefined) value = { text: next.text, dynamic: next.dynamic }
-    } else if (text.startsWith('--message=')) value = { text: text.slice('--message='.length), dynamic: word.dynamic }
-    else if (/^-[aqvsnepoiz]*m./.test(text)) value = { text: text.slice(text.indexOf('m') + 1), dynamic: word.dynamic }
-    if (value === undefined) continue
-    if (value.dynamic) return { subject: undefined, given: true }
-    return { subject: commitSubject(value.text), given: true }
+    const message = optionValue(args, index, 'm', '--message')
+    if (message !== undefined) {
+      if (message.dynamic) return { subject: undefined, given: true }
+      return { subject: commitSubject(message.text), given: true }
+    }
+    const file = optionValue(args, index, 'F', '--file')
+    if (file === undefined) continue
+    if (file.text === '-' && !file.dynamic) {
+      const stdin = standardInput(redirects)
+      return stdin === undefined ? { subject: undefined, given: false, file: { path: undefined } } : { subject: commitSubject(stdin), given: true }
+    }
+    return { subject: undefined, given: false, file: { path: file.dynamic ? undefined : file.text } }
   }
   return { subject: undefined, given: false }
+}
+
+/** The value `args[index]` gives a `git commit` option: `-<letter> v`, `-<letter>v`, `<long> v`, `<long>=v`, after letters of options that take no value (`-am v`). */
+function optionValue(args: readonly ShellWord[], index: number, letter: string, long: string): { readonly text: string; readonly dynamic: boolean } | undefined {
+  const word = args[index]
+  if (word === undefined) return undefined
+  const text = word.text
+  if (text === long || new RegExp(`^-[aqvsnepoiz]*${letter}$`).test(text)) {
+    const next = args[index + 1]
+    return next === undefined ? undefined : { text: next.text, dynamic: next.dynamic }
+  }
+  if (text.startsWith(`${long}=`)) return { text: text.slice(long.length + 1), dynamic: word.dynamic }
+  if (new RegExp(`^-[aqvsnepoiz]*${letter}.`).test(text)) return { text: text.slice(text.indexOf(letter) + 1), dynamic: word.dynamic }
+  return undefined
+}
+
+/**
+ * What a command's own redirections put on its standard input, when the command line spells it
+ * out: a here-document the shell does not expand (its delimiter quoted, or nothing in it to
+ * expand) or a here-string of a fixed word (with the line end the shell adds); undefined otherwise
+ * (a pipe, a file, an expansion).
+ */
+function standardInput(redirects: readonly ShellRedirect[]): string | undefined {
+  const input = redirects.findLast((redirect) => redirect.op === '<' || redirect.op === '<<' || redirect.op === '<<-' || redirect.op === '<<<')
+  if (input?.target === undefined) return undefined
+  if (input.op === '<<<') return input.target.dynamic ? undefined : `${input.target.text}\n`
+  if (input.op === '<') return undefined
+  const body = input.body ?? ''
+  const quoted = input.target.raw !== input.target.text
+  return quoted || !/[$`\\]/.test(body) ? body : undefined
 }
 
 /** The subject git records of a message (`%s`): its first paragraph, blank lines before it skipped, lines joined by spaces. */

@@ -112,6 +112,20 @@ describe('CommitWatch', () => {
     expect((await watch.commitsAfter('c1', command, repo, [])).map((commit) => commit.subject)).toEqual(['feat: slow agent'])
   })
 
+  it('leaves out a commit another process made while a quiet `git commit -F` ran, by its file\'s message or else as not the newest', async () => {
+    for (const [command, subject] of [
+      ["printf 'feat: from a file\\n' > msg.txt && git commit -q --allow-empty -F msg.txt", 'feat: from a file'],
+      ["printf 'feat: gone\\n' > m && git commit -q --allow-empty --file m && rm m", 'feat: gone'],
+    ] as const) {
+      const repo = gitRepository(tempFolder())
+      const watch = new CommitWatch()
+      await watch.noteBefore('c1', command, repo)
+      sh(repo, "git commit -q --allow-empty -m 'human: my own work'")
+      sh(repo, command)
+      expect((await watch.commitsAfter('c1', command, repo, [])).map((commit) => commit.subject)).toEqual([subject])
+    }
+  })
+
   it('leaves out a commit git printed for a cherry-pick, and finds the quiet commit of the same call', async () => {
     const repo = gitRepository(tempFolder())
     sh(repo, "git checkout -q -b side && git commit -q --allow-empty -m 'side work' && git checkout -q main")

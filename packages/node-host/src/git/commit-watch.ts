@@ -5,6 +5,7 @@ import { withAmends } from './amended-commits.js'
 import { elsewhere } from './commit-folders.js'
 import type { MadeCommit } from './read-commits.js'
 import { ownCommits } from './commit-messages.js'
+import { readMessageFiles } from './message-files.js'
 import { GIT_TIMEOUT_MS, copiedCommit, describeCommit, headLog, madeByGitCommit } from './read-commits.js'
 
 const MAX_NOTED_CALLS = 64
@@ -25,7 +26,7 @@ export function commandFolders(command: string, workdir: string): string[] {
   return folders.slice(0, MAX_FOLDERS)
 }
 
-/** What {@link CommitWatch.noteBefore} keeps of a folder: HEAD, and where its reflog ended. */
+/** What a {@link CommitNote} keeps of a folder: HEAD, and where its reflog ended. */
 interface NotedFolder {
   readonly head: string | null
   readonly file: string | undefined
@@ -39,8 +40,76 @@ interface ReflogEnd {
   readonly at: number
 }
 
+/**
+ * What {@link noteCommitFolders} noted before a shell call: HEAD and where its reflog ended in each
+ * folder the call may commit in. Plain data (JSON), so a host with a process per hook can keep it
+ * from the hook before the call to the one after it (see {@link CommitNotes}).
+ */
+export interface CommitNote {
+  readonly folders: readonly (readonly [string, NotedFolder])[]
+}
+
 /** The most of a reflog's new part that is read after one call: some thousands of moves of HEAD. */
 const MAX_REFLOG_READ = 1 << 20
+
+/** Notes HEAD and its reflog's length in each folder a command may commit in, before it runs (a folder git cannot answer for in time is skipped). Never throws. */
+export async function noteCommitFolders(command: string, workdir: string, timeoutMs: number = GIT_TIMEOUT_MS): Promise<CommitNote> {
+  const folders = commandFolders(command, workdir)
+  const logs = await Promise.all(folders.map((folder) => headLog(folder, timeoutMs)))
+  return {
+    folders: folders.flatMap((folder, index): [string, NotedFolder][] => {
+      const log = logs[index]
+      return log === undefined ? [] : [[folder, { ...log, end: reflogEnd(log.file) }]]
+    }),
+  }
+}
+
+/**
+ * The commits a shell call made since `note` was taken before it (see {@link CommitWatch}), each
+ * once, oldest report first; with no note (undefined), only the hashes reported, confirmed by git.
+ * The moves HEAD's reflog gained are told by their place in the file, not by any time, so a commit
+ * whose committer date was set (`GIT_COMMITTER_DATE=2020-01-01 git commit`, which dates its reflog
+ * line too) is found like any. Never throws.
+ */
+export async function commitsSinceNote(note: CommitNote | undefined, command: string, workdir: string, reported: readonly string[], timeoutMs: number = GIT_TIMEOUT_MS): Promise<MadeCommit[]> {
+  const folders = commandFolders(command, workdir)
+  // The moves of HEAD the call added to each noted folder's reflog (undefined: none to read), and HEAD now.
+  const moved = new Map<string, { readonly moves: readonly Move[] | undefined; readonly head: string | null; readonly noted: NotedFolder }>()
+  for (const [folder, noted] of note?.folders ?? []) {
+    const now = await headLog(folder, timeoutMs)
+    if (now === undefined) continue
+    moved.set(folder, { moves: now.file === undefined ? undefined : movesSince(now.file, now.file === noted.file ? noted.end : { size: 0, lastLine: undefined, at: 0 }), head: now.head, noted })
+  }
+  const found = new Map<string, { folder: string; commit: MadeCommit }>()
+  const add = async (folder: string, hash: string): Promise<boolean> => {
+    if (found.has(hash)) return true
+    const commit = await describeCommit(folder, hash, timeoutMs)
+    if (commit === undefined) return false
+    // Printed like a commit, but the reflog says a cherry-pick, a revert or a rebase made it: a copy of a commit made before.
+    if (copiedCommit(moved.get(folder)?.moves ?? [], commit.hash)) return true
+    found.set(commit.hash, { folder, commit })
+    return true
+  }
+  for (const hash of reported) {
+    for (const folder of folders) if (await add(folder, hash)) break
+  }
+  // Git printed a commit for each `git commit` of the command: those are its commits. Reading the
+  // reflog as well would add what other processes (the user, a call running beside this one)
+  // committed meanwhile.
+  const commits = gitCommitsOf(command)
+  const printed = new Set(found.keys())
+  if (found.size >= Math.max(1, commits.length)) return elsewhere([...found.values()], await withAmends([...found.values()], timeoutMs), workdir)
+  for (const [folder, { moves, head, noted }] of moved) {
+    if (moves !== undefined) {
+      for (const move of moves) if (madeByGitCommit(move.move)) await add(folder, move.hash)
+    } else if (typeof head === 'string' && head !== noted.head) {
+      // No reflog to read (core.logAllRefUpdates off): HEAD's move stands for the commit.
+      await add(folder, head)
+    }
+  }
+  // Others may have committed while the call ran (the user, a call beside it): see `ownCommits`.
+  return ownCommits(elsewhere([...found.values()], await withAmends([...found.values()], timeoutMs), workdir), readMessageFiles(commits, folders), printed)
+}
 
 /**
  * Tells which commits a shell command made, so a commit is recorded even when git printed nothing
@@ -51,74 +120,32 @@ const MAX_REFLOG_READ = 1 << 20
  * hashes git reported are looked up in those folders. Where a repository keeps no reflog, HEAD
  * before and after the call is compared instead. Only commits git confirms are returned, each with
  * the commit it replaced when `git commit --amend` made it (see `amendedCommits`).
- * For hosts whose hooks run in one process; a host with a process per hook passes the hashes it
- * saw to {@link CommitWatch.commitsAfter} without a note (they are still confirmed by git).
+ * For hosts whose hooks run in one process; a host with a process per hook keeps the note
+ * between its hooks (see {@link CommitNotes}) and calls {@link commitsSinceNote}, or passes the
+ * hashes it saw to {@link CommitWatch.commitsAfter} without a note (they are still confirmed by git).
  */
 export class CommitWatch {
-  readonly #before = new Map<string, Map<string, NotedFolder>>()
+  readonly #before = new Map<string, CommitNote>()
   readonly #timeoutMs: number
 
   constructor(options: { readonly timeoutMs?: number } = {}) {
     this.#timeoutMs = options.timeoutMs ?? GIT_TIMEOUT_MS
   }
 
-  /** Notes HEAD and its reflog's length in each folder before the call runs (a folder git cannot answer for in time is skipped). Never throws. */
+  /** Notes HEAD and its reflog's length in each folder before the call runs (see {@link noteCommitFolders}). Never throws. */
   async noteBefore(callID: string, command: string, workdir: string): Promise<void> {
-    const folders = commandFolders(command, workdir)
-    const logs = await Promise.all(folders.map((folder) => headLog(folder, this.#timeoutMs)))
-    const noted = new Map<string, NotedFolder>()
-    folders.forEach((folder, index) => {
-      const log = logs[index]
-      if (log !== undefined) noted.set(folder, { ...log, end: reflogEnd(log.file) })
-    })
-    this.#before.set(callID, noted)
+    this.#before.set(callID, await noteCommitFolders(command, workdir, this.#timeoutMs))
     for (const oldest of this.#before.keys()) {
       if (this.#before.size <= MAX_NOTED_CALLS) break
       this.#before.delete(oldest)
     }
   }
 
-  /** The commits the call made, each once, oldest report first. Never throws. */
+  /** The commits the call made, each once, oldest report first (see {@link commitsSinceNote}). Never throws. */
   async commitsAfter(callID: string, command: string, workdir: string, reported: readonly string[]): Promise<MadeCommit[]> {
     const before = this.#before.get(callID)
     this.#before.delete(callID)
-    const folders = commandFolders(command, workdir)
-    // The moves of HEAD the call added to each noted folder's reflog (undefined: none to read), and HEAD now.
-    const moved = new Map<string, { readonly moves: readonly Move[] | undefined; readonly head: string | null; readonly noted: NotedFolder }>()
-    for (const [folder, noted] of before ?? []) {
-      const now = await headLog(folder, this.#timeoutMs)
-      if (now === undefined) continue
-      moved.set(folder, { moves: now.file === undefined ? undefined : movesSince(now.file, now.file === noted.file ? noted.end : { size: 0, lastLine: undefined, at: 0 }), head: now.head, noted })
-    }
-    const found = new Map<string, { folder: string; commit: MadeCommit }>()
-    const add = async (folder: string, hash: string): Promise<boolean> => {
-      if (found.has(hash)) return true
-      const commit = await describeCommit(folder, hash, this.#timeoutMs)
-      if (commit === undefined) return false
-      // Printed like a commit, but the reflog says a cherry-pick, a revert or a rebase made it: a copy of a commit made before.
-      if (copiedCommit(moved.get(folder)?.moves ?? [], commit.hash)) return true
-      found.set(commit.hash, { folder, commit })
-      return true
-    }
-    for (const hash of reported) {
-      for (const folder of folders) if (await add(folder, hash)) break
-    }
-    // Git printed a commit for each `git commit` of the command: those are its commits. Reading the
-    // reflog as well would add what other processes (the user, a call running beside this one)
-    // committed meanwhile.
-    const commits = gitCommitsOf(command)
-    const printed = new Set(found.keys())
-    if (found.size >= Math.max(1, commits.length)) return elsewhere([...found.values()], await withAmends([...found.values()], this.#timeoutMs), workdir)
-    for (const [folder, { moves, head, noted }] of moved) {
-      if (moves !== undefined) {
-        for (const move of moves) if (madeByGitCommit(move.move)) await add(folder, move.hash)
-      } else if (typeof head === 'string' && head !== noted.head) {
-        // No reflog to read (core.logAllRefUpdates off): HEAD's move stands for the commit.
-        await add(folder, head)
-      }
-    }
-    // Others may have committed while the call ran (the user, a call beside it): see `ownCommits`.
-    return ownCommits(elsewhere([...found.values()], await withAmends([...found.values()], this.#timeoutMs), workdir), commits, printed)
+    return commitsSinceNote(before, command, workdir, reported, this.#timeoutMs)
   }
 
   /** Drops what was noted for a call that made no commit. */

@@ -104,6 +104,30 @@ describe('commitsOfFinishedCall', () => {
     expect((await commitsOfFinishedCall({ command, workdir: repo, reported: [], ranFrom: from, ranTo: new Date() })).commits).toEqual([{ hash: headOf(repo), subject: 'feat: mine' }])
   })
 
+  describe('a quiet `git commit -F`: only its commit of the window, not another made meanwhile', () => {
+    const own = async (command: string, subject: string): Promise<void> => {
+      const repo = gitRepository(tempFolder())
+      const from = new Date()
+      sh(repo, "mkdir -p sub && git commit -q --allow-empty -m 'someone else'")
+      // bash, for the here-string.
+      execFileSync('bash', ['-c', command], { cwd: repo })
+      const { commits } = await commitsOfFinishedCall({ command, workdir: repo, reported: [], ranFrom: from, ranTo: new Date() })
+      expect(commits.map(({ hash, subject }) => ({ hash, subject }))).toEqual([{ hash: headOf(repo), subject }])
+    }
+
+    it.each([
+      ['its file gives (`-F file`)', "printf 'feat: from a file\\n\\nBody.\\n' > msg.txt && git commit -q --allow-empty -F msg.txt", 'feat: from a file'],
+      ['its file gives (`--file=file`)', "printf 'feat: long option\\n' > sub/m && git commit -q --allow-empty --file=sub/m", 'feat: long option'],
+      ['its file gives (`-Ffile`, after a `cd`)', "cd sub && printf 'feat: in sub\\n' > m && git commit -q --allow-empty -Fm", 'feat: in sub'],
+      ['a here-document gives (`-F -`)', "git commit -q --allow-empty -F - <<'EOF'\nfeat: from stdin\n\nBody.\nEOF", 'feat: from stdin'],
+      ['a here-string gives (`-F -`)', "git commit -q --allow-empty -F - <<< 'feat: here-string'", 'feat: here-string'],
+      ['none, as the newest of the window: the file was removed', "printf 'feat: gone\\n' > /tmp/at-msg-$$ && git commit -q --allow-empty -F /tmp/at-msg-$$ && rm /tmp/at-msg-$$", 'feat: gone'],
+      ['none, as the newest of the window: a pipe fed it', "printf 'feat: piped\\n' | git commit -q --allow-empty -F -", 'feat: piped'],
+    ] as const)('by the message %s', async (_how, command, subject) => {
+      await own(command, subject)
+    })
+  })
+
   describe('a commit and its amend in one call (both made in the same second): the amend, naming the commit', () => {
     const at = new Date(Date.UTC(2026, 10, 28, 12, 0))
     const run = (repo: string, command: string): string => execFileSync('sh', ['-c', command], { cwd: repo, encoding: 'utf8', env: { ...process.env, GIT_COMMITTER_DATE: `@${String(at.getTime() / 1000)}` } })

@@ -1,9 +1,11 @@
 import { withAmends } from './amended-commits.js'
 import { elsewhere } from './commit-folders.js'
-import { commandFolders } from './commit-watch.js'
+import type { CommitNote } from './commit-watch.js'
+import { commandFolders, commitsSinceNote } from './commit-watch.js'
 import type { MadeCommit } from './read-commits.js'
 import { gitCommitsOf } from '@agent-tracker/core/host'
 import { ownCommits } from './commit-messages.js'
+import { readMessageFiles } from './message-files.js'
 import { GIT_TIMEOUT_MS, commitsBetween, copiedCommit, describeCommit, headCommit, reflogReadOnce } from './read-commits.js'
 
 
@@ -17,6 +19,12 @@ export interface FinishedShellCall {
   /** When the call ran; with no hash reported, the commits made in this window are the call's. */
   readonly ranFrom?: Date | undefined
   readonly ranTo?: Date | undefined
+  /**
+   * HEAD and its reflog's end noted before the call (see `noteCommitFolders`), by a host that
+   * could: then the call's commits are the moves `git commit` added to the reflog since, whatever
+   * their dates say, and the window is not read.
+   */
+  readonly before?: CommitNote | undefined
 }
 
 /** What git says about a finished call's commits. */
@@ -36,7 +44,10 @@ const SLACK_MS = 1000
  * commit` (`git commit -q`, or a printed commit and a quiet amend of it), the commits made there
  * while the call ran are its commits too — of a commit and its amends, the newest. They come
  * oldest first, each with the commit it replaced when `git commit --amend` made it, as HEAD's
- * reflog still says (see `amendedCommits`). Never throws.
+ * reflog still says (see `amendedCommits`). The window is read by committer time, which a
+ * command may set (`GIT_COMMITTER_DATE=…`, which dates the reflog's line too): a host that can
+ * note HEAD's reflog before the call passes that note (`before`), and the moves made since are
+ * read instead. Never throws.
  */
 export async function commitsOfFinishedCall(call: FinishedShellCall, timeoutMs: number = GIT_TIMEOUT_MS): Promise<FinishedCallCommits> {
   const folders: string[] = []
@@ -44,6 +55,7 @@ export async function commitsOfFinishedCall(call: FinishedShellCall, timeoutMs: 
     if (typeof (await headCommit(folder, timeoutMs)) === 'string') folders.push(folder)
   }
   if (folders.length === 0) return { checked: false, commits: [] }
+  if (call.before !== undefined) return { checked: true, commits: await commitsSinceNote(call.before, call.command, call.workdir, call.reported, timeoutMs) }
   // HEAD's reflog, read once per folder: it tells the commits made in the window and what they amended.
   const reflogOf = reflogReadOnce(timeoutMs)
   const reported = new Map<string, { folder: string; commit: MadeCommit }>()
@@ -68,5 +80,5 @@ export async function commitsOfFinishedCall(call: FinishedShellCall, timeoutMs: 
   const found = [...[...reported.values()].filter(({ commit }) => !made.has(commit.hash)), ...made.values()]
   const candidates = elsewhere(found, await withAmends(found, timeoutMs, reflogOf), call.workdir)
   // Other commits may fall in the window (the user's, an earlier call's): see `ownCommits`.
-  return { checked: true, commits: ownCommits(candidates, commits, new Set(reported.keys())) }
+  return { checked: true, commits: ownCommits(candidates, readMessageFiles(commits, commandFolders(call.command, call.workdir)), new Set(reported.keys())) }
 }

@@ -1,4 +1,5 @@
 import { gitArguments } from '../git-command.js'
+import { commandOperands } from './command-operands.js'
 import type { RunCommand } from '../shell/commands-run.js'
 import { baseName, relativeTo, resolvePath } from './paths.js'
 import type { GuardContext, SecretAccess } from './secret-access.js'
@@ -61,7 +62,6 @@ export function gitStageAccess(run: RunCommand, context: GuardContext): SecretAc
 /** What a git command line stages of whole folders (see {@link GitStage}); undefined when it stages none, or is no `add` or `commit`. */
 function gitStageOf(words: readonly { text: string; glob: boolean }[], cwd: string): GitStage | undefined {
   const text = words.map((word) => word.text)
-  const globs = words.map((word) => word.glob)
   const sub = text[0]
   if (sub === 'add') {
     const options = optionsBefore(text.slice(1))
@@ -69,7 +69,7 @@ function gitStageOf(words: readonly { text: string; glob: boolean }[], cwd: stri
     if (options.some((option) => /^(?:-[A-Za-z]*[nfpie][A-Za-z]*|--dry-run|--force|--patch|--interactive|--edit|--pathspec-from-file(?:=.*)?)$/.test(option))) return undefined
     const all = options.some((option) => /^(?:-[A-Za-z]*A[A-Za-z]*|--all|--no-ignore-removal)$/.test(option))
     const update = !all && options.some((option) => /^(?:-[A-Za-z]*u[A-Za-z]*|--update)$/.test(option))
-    const paths = pathsOf(text.slice(1), globs.slice(1), new Set(['--chmod']))
+    const paths = pathsOf(words.slice(1), new Set(['--chmod']))
     if (paths.length === 0) return all || update ? { folders: undefined, trackedOnly: update, command: `git add ${all ? '-A' : '-u'}` } : undefined
     const folders = foldersOf(paths, cwd)
     return folders.length === 0 ? undefined : { folders, trackedOnly: update, command: `git add ${text.slice(1).join(' ')}` }
@@ -78,7 +78,7 @@ function gitStageOf(words: readonly { text: string; glob: boolean }[], cwd: stri
     const options = optionsBefore(text.slice(1), COMMIT_VALUE_OPTIONS, COMMIT_VALUE_LETTERS)
     if (options.some((option) => /^(?:--dry-run|-[A-Za-z]*p[A-Za-z]*|--patch|--interactive)$/.test(option))) return undefined
     const all = options.some((option) => /^(?:-[A-Za-z]*a[A-Za-z]*|--all)$/.test(option))
-    const paths = pathsOf(text.slice(1), globs.slice(1), COMMIT_VALUE_OPTIONS, COMMIT_VALUE_LETTERS)
+    const paths = pathsOf(words.slice(1), COMMIT_VALUE_OPTIONS, COMMIT_VALUE_LETTERS)
     // `git commit <paths>` commits the tracked files' changes there, as -a does for the whole tree.
     if (paths.length > 0) {
       const folders = foldersOf(paths, cwd)
@@ -103,21 +103,8 @@ function optionsBefore(words: readonly string[], withValue: ReadonlySet<string> 
 }
 
 /** The pathspecs of a command's words: its operands, and every word after `--`. */
-function pathsOf(words: readonly string[], globs: readonly boolean[], withValue: ReadonlySet<string>, valueLetters?: RegExp): { text: string; glob: boolean }[] {
-  const paths: { text: string; glob: boolean }[] = []
-  for (let index = 0; index < words.length; index++) {
-    const word = words[index] ?? ''
-    if (word === '--') {
-      paths.push(...words.slice(index + 1).map((text, offset) => ({ text, glob: globs[index + 1 + offset] ?? false })))
-      break
-    }
-    if (word.startsWith('-') && word !== '-') {
-      if (takesValue(word, withValue, valueLetters)) index++
-      continue
-    }
-    paths.push({ text: word, glob: globs[index] ?? false })
-  }
-  return paths
+function pathsOf(words: readonly { text: string; glob: boolean }[], withValue: ReadonlySet<string>, valueLetters?: RegExp): { text: string; glob: boolean }[] {
+  return commandOperands(words, (option) => takesValue(option, withValue, valueLetters))
 }
 
 function takesValue(word: string, withValue: ReadonlySet<string>, valueLetters: RegExp | undefined): boolean {

@@ -1,3 +1,5 @@
+import { gitArguments } from '../git-command.js'
+import { commandOperands } from './command-operands.js'
 import { globMatcher } from './glob-matcher.js'
 import type { RunCommand } from '../shell/commands-run.js'
 import type { ShellWord } from '../shell/parse-shell.js'
@@ -59,12 +61,8 @@ export function treeReadOf(run: RunCommand): TreeRead | undefined {
         fix: (name) => (run.name === 'rg' ? `-g '!${name}'` : `--ignore '${name}'`),
       }
     }
-    case run.name === 'git' && text[0] === 'grep' && text.some((arg) => arg === '--no-index' || arg === '--untracked'): {
-      const operands = grepOperands(args.slice(1), new Set(['-e', '-f', '-m', '-A', '-B', '-C', '--max-depth', '--threads', '-O', '--open-files-in-pager']))
-      const paths = operands.filter((operand) => !/^:(?:!|\^|\(exclude\))/.test(operand))
-      const excluded = operands.filter((operand) => /^:(?:!|\^|\(exclude\))/.test(operand)).map((operand) => operand.replace(/^:(?:!|\^|\(exclude\))/, ''))
-      return { trees: paths.length === 0 ? ['.'] : paths, include: [], exclude: excluded.map(pathOrNameGlob), hidden: true, fix: (name) => `':!${name}'` }
-    }
+    case run.name === 'git':
+      return gitTreeRead(args)
     case run.name === 'tar' || run.name === 'bsdtar' || run.name === 'gtar':
       return tarRead(text)
     case run.name === 'zip' && text.some((arg) => /^(?:-[A-Za-z]*r[A-Za-z]*|-R|--recurse-paths)$/.test(arg)): {
@@ -93,15 +91,43 @@ export function treeReadOf(run: RunCommand): TreeRead | undefined {
     }
     case run.name === 'diff' && text.some((arg) => /^(?:-[A-Za-z]*r[A-Za-z]*|--recursive)$/.test(arg)):
       return { trees: text.filter((arg) => !arg.startsWith('-')), include: [], exclude: [...longValues(text, '--exclude'), ...pairValues(text, '-x')].map((glob) => nameGlob(glob)), hidden: true, fix: (name) => `--exclude='${name}'` }
-    case run.name === 'git' && text[0] === 'diff' && text.includes('--no-index'):
-      return { trees: text.slice(1).filter((arg) => !arg.startsWith('-')), include: [], exclude: [], hidden: true, fix: () => 'compare the files you need by name' }
-    case run.name === 'git' && text[0] === 'stash' && text.some((arg) => /^(?:-[A-Za-z]*[ua][A-Za-z]*|--include-untracked|--all)$/.test(arg)): {
+    default:
+      return undefined
+  }
+}
+
+/**
+ * What a git command reads of whole folders, read past git's own options (`git -C sub stash -u`,
+ * `git -c core.x=y add -f .`, `git --no-pager grep --no-index`): `grep --no-index`/`--untracked`,
+ * `diff --no-index`, `stash -u`/`-a` and `add -f`. Its trees are relative to the folder its `-C`
+ * options lead to, each relative to the one before.
+ */
+function gitTreeRead(args: readonly ShellWord[]): TreeRead | undefined {
+  const git = gitArguments(args)
+  const read = gitSubcommandRead(git.subcommand, git.args.map((arg) => arg.text))
+  if (read === undefined || git.folders.length === 0) return read
+  const folder = git.folders.reduce((before, next) => (next.text.startsWith('/') || before === '.' ? next.text : `${before}/${next.text}`), '.')
+  return { ...read, trees: read.trees.map((tree) => (tree.startsWith('/') ? tree : tree === '.' ? folder : `${folder}/${tree}`)) }
+}
+
+/** What a git subcommand with its arguments `text` reads of whole folders (see {@link gitTreeRead}). */
+function gitSubcommandRead(subcommand: string | undefined, text: readonly string[]): TreeRead | undefined {
+  switch (true) {
+    case subcommand === 'grep' && text.some((arg) => arg === '--no-index' || arg === '--untracked'): {
+      const operands = grepOperands(text.map((arg) => ({ text: arg })), new Set(['-e', '-f', '-m', '-A', '-B', '-C', '--max-depth', '--threads', '-O', '--open-files-in-pager']))
+      const paths = operands.filter((operand) => !/^:(?:!|\^|\(exclude\))/.test(operand))
+      const excluded = operands.filter((operand) => /^:(?:!|\^|\(exclude\))/.test(operand)).map((operand) => operand.replace(/^:(?:!|\^|\(exclude\))/, ''))
+      return { trees: paths.length === 0 ? ['.'] : paths, include: [], exclude: excluded.map(pathOrNameGlob), hidden: true, fix: (name) => `':!${name}'` }
+    }
+    case subcommand === 'diff' && text.includes('--no-index'):
+      return { trees: text.filter((arg) => !arg.startsWith('-')), include: [], exclude: [], hidden: true, fix: () => 'compare the files you need by name' }
+    case subcommand === 'stash' && text.some((arg) => /^(?:-[A-Za-z]*[ua][A-Za-z]*|--include-untracked|--all)$/.test(arg)): {
       const separator = text.indexOf('--')
       const paths = separator === -1 ? [] : text.slice(separator + 1)
       return { trees: paths.length === 0 ? ['.'] : paths, include: [], exclude: [], hidden: true, fix: () => 'stash without -u/-a, or name the paths to stash' }
     }
-    case run.name === 'git' && text[0] === 'add' && text.some((arg) => /^(?:-[A-Za-z]*f[A-Za-z]*|--force)$/.test(arg)):
-      return { trees: text.slice(1).filter((arg) => !arg.startsWith('-')), include: [], exclude: [], hidden: true, fix: () => 'add the files you need by name, without -f' }
+    case subcommand === 'add' && text.some((arg) => /^(?:-[A-Za-z]*f[A-Za-z]*|--force)$/.test(arg)):
+      return { trees: text.filter((arg) => !arg.startsWith('-')), include: [], exclude: [], hidden: true, fix: () => 'add the files you need by name, without -f' }
     default:
       return undefined
   }
@@ -156,22 +182,9 @@ function tarRead(text: readonly string[]): TreeRead | undefined {
 }
 
 /** The file operands of a grep-like program: the words after the pattern, skipping options and their values. */
-function grepOperands(args: readonly ShellWord[], withValue: ReadonlySet<string>): string[] {
-  const text = args.map((arg) => arg.text)
-  const patternGiven = text.some((arg) => /^(?:-e|-f|--regexp|--file)(?:=|$)/.test(arg) || /^-[A-Za-z]*[ef]$/.test(arg))
-  const words: string[] = []
-  for (let index = 0; index < text.length; index++) {
-    const arg = text[index] ?? ''
-    if (arg === '--') {
-      words.push(...text.slice(index + 1))
-      break
-    }
-    if (arg.startsWith('-') && arg !== '-') {
-      if (withValue.has(arg)) index++
-      continue
-    }
-    words.push(arg)
-  }
+function grepOperands(args: readonly { readonly text: string }[], withValue: ReadonlySet<string>): string[] {
+  const patternGiven = args.some(({ text }) => /^(?:-e|-f|--regexp|--file)(?:=|$)/.test(text) || /^-[A-Za-z]*[ef]$/.test(text))
+  const words = commandOperands(args, (option) => withValue.has(option)).map((word) => word.text)
   return patternGiven ? words : words.slice(1)
 }
 
