@@ -8,6 +8,7 @@ import { baseName, relativeTo, resolvePath } from './paths.js'
 import { isProtectedFile, protectedNameMatching } from './protected-files.js'
 import type { GuardContext, SecretAccess, SecretGuardContext } from './secret-access.js'
 import { gitStageAccess } from './git-stage.js'
+import { gitArguments } from '../git-command.js'
 import { treeHit } from './tree-hit.js'
 import type { TreeRead } from './tree-reads.js'
 import { findTrees, treeReadOf } from './tree-reads.js'
@@ -77,7 +78,9 @@ function namedFileAccess(run: RunCommand, context: GuardContext, dotglob: boolea
 /** The words of a program that could be files it reads or writes. */
 function fileWords(run: RunCommand): readonly ShellWord[] {
   const args = run.args
-  if (READS_NOTHING.has(run.name) || (run.name === 'git' && GIT_READS_NOTHING.has(args[0]?.text ?? ''))) return []
+  // git's own options come before its subcommand (`git -C sub grep …`, `git -c a=b commit -m …`).
+  const git = run.name === 'git' ? gitArguments(args) : undefined
+  if (READS_NOTHING.has(run.name) || (git !== undefined && GIT_READS_NOTHING.has(git.subcommand ?? ''))) return []
   const dropped = new Set<ShellWord>()
   const dropAfter = (option: RegExp): void => {
     args.forEach((arg, index) => {
@@ -85,15 +88,15 @@ function fileWords(run: RunCommand): readonly ShellWord[] {
       if (option.test(arg.text) && value !== undefined) dropped.add(value)
     })
   }
-  if (run.name === 'git' && args[0]?.text === 'commit') dropAfter(/^(?:-[A-Za-z]*m|--message)$/)
+  if (git?.subcommand === 'commit') dropAfter(/^(?:-[A-Za-z]*m|--message)$/)
   // Filters are globs over names, not files: `--exclude='.env*'`, `-g '!*.pem'`, `-name '.env*'`.
   dropAfter(FILTER_OPTIONS)
   if (run.name === 'rg' || run.name === 'ag') dropAfter(/^-g$/)
   if (run.name === 'zip') dropAfter(/^-x$/)
   if (run.name === 'find') dropAfter(/^-(?:i?name|i?path|i?wholename|i?regex)$/)
-  if (GREPS.test(run.name) || (run.name === 'git' && args[0]?.text === 'grep')) {
+  if (GREPS.test(run.name) || git?.subcommand === 'grep') {
     dropAfter(/^(?:-e|--regexp)$/)
-    const ownArgs = run.name === 'git' ? args.slice(1) : args
+    const ownArgs = git === undefined ? args : git.args
     const patternGiven = ownArgs.some((arg) => /^(?:-e|-f|--regexp|--file)(?:=|$)/.test(arg.text))
     const pattern = patternGiven ? undefined : ownArgs.find((arg, index) => !arg.text.startsWith('-') && !GREP_VALUE_OPTIONS.test(ownArgs[index - 1]?.text ?? '') && !(FILTER_OPTIONS.test(ownArgs[index - 1]?.text ?? '') || ownArgs[index - 1]?.text === '-g'))
     if (pattern !== undefined) dropped.add(pattern)
