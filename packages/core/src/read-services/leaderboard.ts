@@ -5,7 +5,8 @@ import type { TrackerStore } from '../store/tracker-store.js'
 import { DEFAULT_CATALOGUE_LIMIT, boundOf } from './read-limits.js'
 import type { TimeWindow } from './read-query.js'
 import { windowQuery } from './read-query.js'
-import { windowRollups } from './window-rollups.js'
+import { countersCountIn, windowRollups } from './window-rollups.js'
+import { hasOutcomes, storedRollup } from '../rollups/usage-rollup.js'
 
 /** A leaderboard question: setups by filter, optionally only those that worked in a project or window. */
 export interface LeaderboardQuery extends SetupFilter, TimeWindow {
@@ -28,9 +29,14 @@ export async function leaderboard(store: TrackerStore, query: LeaderboardQuery =
   if (query.project === undefined && query.since === undefined && query.until === undefined) {
     return buildLeaderboard(setups, store.rules, query).slice(0, limit)
   }
-  const rollups = await windowRollups(store, { ...windowQuery(query), ...(query.project === undefined ? {} : { project: query.project }) })
+  const window = windowQuery(query)
+  const rollups = await windowRollups(store, { ...window, ...(query.project === undefined ? {} : { project: query.project }) })
+  // As the report counts a window: a day it cuts counts its tool calls, tokens and cost only when its
+  // noon is inside the window, so a setup whose only work that day lies outside it did no work there.
+  const countersCount = countersCountIn(window)
   const counts = new Map<string, { commits: number; bugs: number }>()
   for (const day of rollups) {
+    if (!countersCount(day) && !hasOutcomes(storedRollup(day))) continue
     const found = counts.get(day.setup) ?? { commits: 0, bugs: 0 }
     found.commits += day.commits
     found.bugs += day.bugs
