@@ -103,4 +103,19 @@ describe('catalogues', () => {
     // Events are a database's bulk (a million activities): a project list reads their day rollups.
     expect([...read].sort()).toEqual(['commits', 'projects', 'usage'])
   })
+
+  it('never dates the last work before the first: a journal entry a day after the work moves no time off its day', async () => {
+    const later = createMemoryStore()
+    await later.applyFacts([
+      { kind: 'tool_call', id: 't1', at: '2026-11-10T10:00:00.000Z', setup: SONNET, project: '/w/app', tool: 'bash', ok: true },
+      { kind: 'activity', id: 'a1', at: '2026-11-11T10:00:00.000Z', setup: SONNET, project: '/w/app', task: 'notes', actions: 'a', outcome: 'b', decisions: 'c' },
+    ])
+    expect(await projectList(later)).toMatchObject([{ firstSeenAt: '2026-11-10T10:00:00.000Z', lastSeenAt: '2026-11-10T10:00:00.000Z' }])
+    const earlier = createMemoryStore()
+    await earlier.applyFacts([
+      { kind: 'activity', id: 'a1', at: '2026-11-10T10:00:00.000Z', setup: SONNET, project: '/w/app', task: 'notes', actions: 'a', outcome: 'b', decisions: 'c' },
+      { kind: 'tool_call', id: 't1', at: '2026-11-11T10:00:00.000Z', setup: SONNET, project: '/w/app', tool: 'bash', ok: true },
+    ])
+    expect(await projectList(earlier)).toMatchObject([{ firstSeenAt: '2026-11-11T10:00:00.000Z', lastSeenAt: '2026-11-11T10:00:00.000Z' }])
+  })
 })

@@ -29,7 +29,11 @@ export async function projectList(store: TrackerStore, query: { readonly limit?:
     if (span === undefined) return { ...project, commits: 0 }
     // The project's first and last commits (two reads of its time index, no commit record) time an imported history's days.
     const [first, last] = await Promise.all((['oldest', 'newest'] as const).map(async (order) => (await store.findCommitRefs({ project: project.path, order, limit: 1 }))[0]?.at))
-    return { ...project, firstSeenAt: timeOn(span.firstDay, [project.firstSeenAt, first], 'first'), lastSeenAt: timeOn(span.lastDay, [project.lastSeenAt, last], 'last'), commits: span.commits }
+    // Any known time may fall on the first or the last day of work (a journal entry a day later moves lastSeenAt off it).
+    const known = [project.firstSeenAt, project.lastSeenAt, first, last]
+    const firstSeenAt = timeOn(span.firstDay, known, 'first')
+    const lastSeenAt = timeOn(span.lastDay, known, 'last')
+    return { ...project, firstSeenAt, lastSeenAt: lastSeenAt < firstSeenAt ? firstSeenAt : lastSeenAt, commits: span.commits }
   }))
   return summaries.sort((a, b) => (a.lastSeenAt < b.lastSeenAt ? 1 : a.lastSeenAt > b.lastSeenAt ? -1 : 0))
 }
