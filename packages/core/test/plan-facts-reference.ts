@@ -206,8 +206,9 @@ function nextSetup(setup: SetupRecord, before: AgentState, after: AgentState, fa
     state: after,
     firstSeenAt: fact.at < setup.firstSeenAt ? fact.at : setup.firstSeenAt,
     lastSeenAt: fact.at > setup.lastSeenAt ? fact.at : setup.lastSeenAt,
-    ...(haltedNow ? { haltedAt: fact.at } : {}),
-    ...(reinstatedNow ? { reinstatedAt: fact.at } : {}),
+    // Never one before the other: a bug recorded late may halt a setup a later reinstatement freed.
+    ...(haltedNow ? { haltedAt: setup.reinstatedAt !== undefined && setup.reinstatedAt > fact.at ? setup.reinstatedAt : fact.at } : {}),
+    ...(reinstatedNow ? { reinstatedAt: setup.haltedAt !== undefined && setup.haltedAt > fact.at ? setup.haltedAt : fact.at } : {}),
   }
 }
 

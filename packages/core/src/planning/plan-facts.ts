@@ -195,6 +195,14 @@ function markSeen(setup: SetupDraft, wasHalted: boolean, fact: Fact): void {
   setup.firstSeenAt = fact.at < setup.firstSeenAt ? fact.at : setup.firstSeenAt
   setup.lastSeenAt = fact.at > setup.lastSeenAt ? fact.at : setup.lastSeenAt
   const halted = isHalted(setup.state)
-  if (!wasHalted && halted) setup.haltedAt = fact.at
-  if (wasHalted && !halted) setup.reinstatedAt = fact.at
+  // Facts come in the order they are recorded, not in time: a bug recorded late may halt a setup a
+  // reinstatement freed since. Neither time is put before the other, so the card never reads as
+  // halted before it was last reinstated (or the reverse).
+  if (!wasHalted && halted) setup.haltedAt = notBefore(fact.at, setup.reinstatedAt)
+  if (wasHalted && !halted) setup.reinstatedAt = notBefore(fact.at, setup.haltedAt)
+}
+
+/** `at`, or `floor` when that is later. */
+function notBefore(at: string, floor: string | undefined): string {
+  return floor !== undefined && floor > at ? floor : at
 }

@@ -229,6 +229,10 @@ describe('TrackingService', () => {
     const back = await service.reinstate({ ...here, note: 'second chance' })
     expect(back.reinstated).toBe(true)
     expect(back.status).toMatchObject({ halted: false, reinstatedAt: '2026-04-01T09:00:03.000Z' })
+    // A bug recorded late, with a time before the reinstatement, halts it again: since the reinstatement, not before it.
+    await store.applyFacts([{ kind: 'bug', id: 'late-bug', at: '2026-04-01T08:00:00.000Z', setup: here.setup, project: here.project, by: 'user' }])
+    const again = await service.getStatus(here.setup)
+    expect(again).toMatchObject({ halted: true, haltedAt: '2026-04-01T09:00:03.000Z', reinstatedAt: '2026-04-01T09:00:03.000Z' })
   })
 
   it('records retrospective narratives in the caller’s voice and journal activities', async () => {
