@@ -33,6 +33,7 @@ export type {
   VerdictFact,
 } from './facts/facts.js'
 export { COST_SOURCES, EVIDENCE_SIGNALS, FACT_KINDS, NO_TOKENS } from './facts/facts.js'
+export { countedCost } from './facts/counted-cost.js'
 export type { FactDefaults } from './facts/validate-fact.js'
 export { validateFact } from './facts/validate-fact.js'
 export { COMMON_FACT_FIELDS, FACT_FIELDS, TOKEN_FIELDS, checkFactFields } from './facts/fact-fields.js'

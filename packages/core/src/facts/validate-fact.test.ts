@@ -66,8 +66,8 @@ describe('usage cost sources', () => {
     const usage = { ...base, kind: 'usage', tokens: { input: 100 }, cost: 0.25 }
     expect(validateFact({ ...usage, costSource: 'estimate' })).toMatchObject({ cost: 0.25, costSource: 'estimate' })
     expect(validateFact({ ...usage, cost: 0, costSource: 'unknown' })).toMatchObject({ cost: 0, costSource: 'unknown' })
-    // A response without a known price counts with cost 0, whatever figure came with it: it is in no sum.
-    expect(validateFact({ ...usage, cost: 0.5, costSource: 'unknown' })).toMatchObject({ cost: 0, costSource: 'unknown' })
+    // Kept as given (its id, made from it, stays the same), and counted with cost 0: see countedCost.
+    expect(validateFact({ ...usage, cost: 0.5, costSource: 'unknown' })).toMatchObject({ cost: 0.5, costSource: 'unknown' })
     expect(() => validateFact({ ...usage, cost: -1, costSource: 'unknown' })).toThrow('field "cost"')
     expect(validateFact({ ...usage, costSource: 'host' })).not.toHaveProperty('costSource')
   })

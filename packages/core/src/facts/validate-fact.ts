@@ -173,8 +173,6 @@ function buildFact(kind: FactKind, f: Fields, b: FactBase): Fact {
       fact.tokens = tokens(f)
       fact.cost = nonNegative(f.kind, f, 'cost', LIMITS.costPerMessage)
       set('costSource', costSource(f))
-      // A response without a known price counts with cost 0 in every sum: a figure given with it is no price.
-      if (fact.costSource === 'unknown') fact.cost = 0
       set('message', optionalText(f, 'message'))
       break
   }

@@ -226,3 +226,14 @@ describe('exportRecords', () => {
     expect(gpt.collections.projects.map((project) => project.path)).toEqual([API])
   })
 })
+
+describe('the cost of a response without a known price', () => {
+  it('is in no sum — the setup\'s, its rollups\', the report\'s — whatever figure came with it, and is counted apart', async () => {
+    const store = createMemoryStore()
+    const script = createFactScript({ setup: SONNET, project: SHOP, start: '2026-11-10T10:00:00.000Z' })
+    await store.applyFacts([script.usage({ input: 100 }, 0.2), { ...script.usage({ input: 100 }, 0.5), costSource: 'unknown' as const }])
+    expect((await setupReport(store)).rows[0]).toMatchObject({ cost: 0.2, unpricedMessages: 1 })
+    expect((await store.get('setups', [SONNET]))?.state.cost).toBe(0.2)
+    expect((await store.find('usage')).map((rollup) => [rollup.cost, rollup.unpricedMessages])).toEqual([[0.2, 1]])
+  })
+})

@@ -6,6 +6,7 @@ import { NO_TOKENS } from '../facts/facts.js'
 import type { Grade } from '../facts/grade.js'
 import type { Mutable } from '../mutable.js'
 import { addTokens } from '../scoring/apply-fact.js'
+import { countedCost } from '../facts/counted-cost.js'
 import type { CollectionName, CollectionRecords, GradeRollup, GradeSums, UsageCounters, UsageRecord } from '../store/records.js'
 
 /** No grades. */
@@ -136,7 +137,7 @@ export function addCountersInPlace(counters: Mutable<UsageCounters>, more: Usage
 export function countUsageInPlace(counters: Mutable<UsageCounters>, fact: Pick<UsageFact, 'tokens' | 'cost' | 'costSource'>): void {
   counters.messages = counters.messages + 1
   counters.tokens = addTokens(counters.tokens, fact.tokens)
-  counters.cost = counters.cost + fact.cost
+  counters.cost = counters.cost + countedCost(fact)
   if (fact.costSource === 'estimate') counters.estimatedCost = (counters.estimatedCost ?? 0) + fact.cost
   if (fact.costSource === 'unknown') counters.unpricedMessages = (counters.unpricedMessages ?? 0) + 1
 }

@@ -106,6 +106,9 @@ describe('applyFact under the default rules', () => {
     expect(state.tokens).toEqual({ input: 1010, output: 200, reasoning: 7, cacheRead: 50, cacheWrite: 0 })
     expect(state.messages).toBe(2)
     expect(state.cost).toBeCloseTo(0.021, 12)
+    // A response without a known price counts with cost 0, whatever figure came with it.
+    const unpriced = run([s.usage({ input: 100 }, 0.2), { ...s.usage({ input: 100 }, 0.5), costSource: 'unknown' }])
+    expect([unpriced.messages, unpriced.cost]).toEqual([2, 0.2])
   })
 
   it('changes no score for activities and retrospective narratives', () => {

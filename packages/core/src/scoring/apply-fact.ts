@@ -4,6 +4,7 @@ import type { Fact, TokenUsage } from '../facts/facts.js'
 import type { Grade } from '../facts/grade.js'
 import { isCountedGrade } from '../facts/grade-channel.js'
 import type { Mutable } from '../mutable.js'
+import { countedCost } from '../facts/counted-cost.js'
 import type { ScoringRules } from './rules.js'
 
 /**
@@ -71,7 +72,7 @@ function applyEffect(state: Mutable<AgentState>, fact: Fact, rules: ScoringRules
     case 'usage':
       state.messages = state.messages + 1
       state.tokens = addTokens(state.tokens, fact.tokens)
-      state.cost = state.cost + fact.cost
+      state.cost = state.cost + countedCost(fact)
       return
     case 'retrospective':
     case 'activity':

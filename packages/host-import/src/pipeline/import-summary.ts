@@ -1,5 +1,5 @@
 import type { Fact, HostName, TokenUsage } from '@agent-tracker/core'
-import { NO_TOKENS } from '@agent-tracker/core'
+import { NO_TOKENS, countedCost } from '@agent-tracker/core'
 import type { HistoryLocation, HistoryProblem } from '../history-events.js'
 
 /** What one source's import read and did. */
@@ -79,7 +79,7 @@ export class SummaryTally {
         break
       case 'usage': {
         counts.messages += 1
-        counts.cost += fact.cost
+        counts.cost += countedCost(fact)
         if (fact.costSource === 'estimate') counts.estimatedCost += fact.cost
         if (fact.costSource === 'unknown') counts.unpricedMessages += 1
         const t = this.#tokens

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync } from 'node:fs'
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { GitCommitMessage } from '@agent-tracker/core/host'
 import { commitSubject } from '@agent-tracker/core/host'
@@ -35,15 +35,21 @@ export function readMessageFiles(commits: readonly GitCommitMessage[], folders: 
   })
 }
 
-/** The start of a file as UTF-8 text, undefined when it cannot be read (gone, a folder, no access). */
+/**
+ * The start of a regular file as UTF-8 text, undefined when it cannot be read (gone, a folder, no
+ * access) or is no regular file: a named pipe, `/dev/stdin` or a terminal would block the read —
+ * inside OpenCode's process, its whole event loop — until something wrote to it, so it is opened
+ * without waiting and left unread.
+ */
 function readStart(file: string): string | undefined {
   let fd: number
   try {
-    fd = openSync(file, 'r')
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK)
   } catch {
     return undefined
   }
   try {
+    if (!fstatSync(fd).isFile()) return undefined
     const bytes = Buffer.alloc(MESSAGE_BYTES)
     const read = readSync(fd, bytes, 0, bytes.length, 0)
     return bytes.subarray(0, read).toString('utf8')
