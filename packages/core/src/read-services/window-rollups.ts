@@ -83,7 +83,7 @@ function daysCutBy(...edges: readonly (string | undefined)[]): string[] {
 export async function windowRollups(store: TrackerStore, scope: RollupScope): Promise<UsageRecord[]> {
   const { since, until, narrow } = canonicalScope(scope)
   const rollups = await store.find('usage', { ...narrow, ...(since === undefined ? {} : { since }), ...(until === undefined ? {} : { until }), order: 'any' })
-  const recounted = await cutDayRollups(store, scope)
+  const recounted = await cutDayRollups(store, scope, rollups)
   if (recounted.size === 0) return rollups
   const bySlot = new Map(rollups.map((rollup) => [recordSlot('usage', [rollup.setup, rollup.project, rollup.day]), rollup]))
   for (const [slot, rollup] of recounted) bySlot.set(slot, rollup)
@@ -96,17 +96,19 @@ export async function windowRollups(store: TrackerStore, scope: RollupScope): Pr
  * grades counted again from the records inside the window, and a rollup of its own for a setup and
  * project with such records on such a day but no stored rollup. Reads the rollups and the events of
  * at most two days, however long the window: what a streamed read of a window's rollups puts in
- * place of the stored ones on those days. Empty for a window that cuts no day.
+ * place of the stored ones on those days. Empty for a window that cuts no day. `windowRead`: the
+ * window's rollups in the same scope, when the caller has read them, so that they are not read again.
  * @throws {TrackerError} INVALID_TIMESTAMP for a bad window.
  */
-export async function cutDayRollups(store: TrackerStore, scope: RollupScope): Promise<Map<string, UsageRecord>> {
+export async function cutDayRollups(store: TrackerStore, scope: RollupScope, windowRead?: readonly UsageRecord[]): Promise<Map<string, UsageRecord>> {
   const { since, until, narrow } = canonicalScope(scope)
   const recounted = new Map<string, Mutable<UsageRecord>>()
   for (const day of new Set(daysCutBy(since, until))) {
     const start = `${day}T00:00:00.000Z`
     const end = new Date(Date.parse(start) + DAY_MS).toISOString()
-    // The day's rollups: a day matches a window it overlaps, and [start, end) overlaps that day alone.
-    for (const rollup of await store.find('usage', { ...narrow, since: start, until: end, order: 'any' })) {
+    // The day's rollups: among the window's when the caller read them (a store may read every rollup
+    // to answer a window), else read: a day matches a window it overlaps, and [start, end) that day alone.
+    for (const rollup of windowRead ?? await store.find('usage', { ...narrow, since: start, until: end, order: 'any' })) {
       if (rollup.day === day) recounted.set(recordSlot('usage', [rollup.setup, rollup.project, day]), { ...rollup, commits: 0, bugs: 0, grades: NO_GRADES })
     }
     const query: RecordQuery = { ...narrow, since: since !== undefined && since > start ? since : start, until: until !== undefined && until < end ? until : end, order: 'any' }
