@@ -1,4 +1,4 @@
-import { openSync, readSync } from 'node:fs'
+import { closeSync, openSync, readSync } from 'node:fs'
 
 /** What a {@link watchEventLoop} saw: the longest stretch between two 1 ms ticks, less the period, and the most CPU the event loop's thread spent in one. */
 export interface LoopStretch {
@@ -16,7 +16,8 @@ export interface LoopStretch {
  * starts later.
  */
 export function watchEventLoop(): { restart(): void; stop(): LoopStretch } {
-  const cpuMs = threadCpuClock()
+  const clock = threadCpuClock()
+  const cpuMs = clock.now
   let longest = 0
   let longestCpu = 0
   let last = performance.now()
@@ -36,6 +37,7 @@ export function watchEventLoop(): { restart(): void; stop(): LoopStretch } {
     },
     stop() {
       clearInterval(timer)
+      clock.close()
       return { maxBlockMs: longest, maxBlockCpuMs: longestCpu }
     },
   }
@@ -44,20 +46,25 @@ export function watchEventLoop(): { restart(): void; stop(): LoopStretch } {
 /**
  * A clock of the CPU time, in ms, of the thread that calls it: the first field of
  * `/proc/thread-self/schedstat` (nanoseconds on the CPU), read again in place each time; where that
- * cannot be read, the process's CPU time (every thread's).
+ * cannot be read, the process's CPU time (every thread's). `close` lets its file go.
  */
-export function threadCpuClock(): () => number {
-  const process = (): number => {
-    const usage = globalThis.process.cpuUsage()
+export function threadCpuClock(): { readonly now: () => number; close(): void } {
+  const processCpu = (): number => {
+    const usage = process.cpuUsage()
     return (usage.user + usage.system) / 1000
   }
   let fd: number
   try {
     fd = openSync('/proc/thread-self/schedstat', 'r')
   } catch {
-    return process
+    return { now: processCpu, close: () => undefined }
   }
   const bytes = Buffer.alloc(96)
   const read = (): number => Number(bytes.toString('latin1', 0, readSync(fd, bytes, 0, bytes.length, 0)).split(' ')[0]) / 1e6
-  return Number.isFinite(read()) ? read : process
+  const close = (): void => {
+    closeSync(fd)
+  }
+  if (Number.isFinite(read())) return { now: read, close }
+  close()
+  return { now: processCpu, close: () => undefined }
 }

@@ -170,7 +170,7 @@ describe('agent-tracker hooks install claude-code', () => {
     }
     for (const given of ['.', project]) {
       const refused = await runCli(['hooks', 'install', 'claude-code', '--db', given], { home, cwd: project, env })
-      expect([refused.code, refused.stderr], given).toEqual([2, expect.stringContaining(`Invalid --db ${project}: it is a folder with other files in it and no agent-tracker database. Give a file path in it instead, e.g. ${join(project, 'agent-tracker.lmdb')}. Nothing was installed.`) as unknown])
+      expect([refused.code, refused.stderr], given).toEqual([2, expect.stringContaining(`Invalid --db ${project}: it is a folder with other files in it and no agent-tracker database. Give a file path in it instead, e.g. ${join(project, 'agent-tracker.lmdb')}. Or leave --db out, for the default database; a database in a project's folder could be committed with it. Nothing was installed.`) as unknown])
     }
     expect(existsSync(join(project, '.claude'))).toBe(false)
     // Every other command refuses an empty --db too, rather than taking the working folder for it.
@@ -745,7 +745,7 @@ describe('doctor on Claude Code', () => {
     writeFileSync(local, readFileSync(local, 'utf8').replaceAll(join(project, 'agent-tracker.lmdb'), project))
     const found = await claudeCheck({ home, cwd: project, env })
     expect(found.code).toBe(1)
-    expect(found.check).toMatchObject({ level: 'problem', detail: expect.stringContaining(`record into ${project}, which cannot be a database: it is a folder with other files in it and no agent-tracker database. Give a file path in it instead, e.g. ${join(project, 'agent-tracker.lmdb')}. Every write of theirs fails and nothing reaches a database — run agent-tracker hooks install claude-code --db ${join(project, 'agent-tracker.lmdb')} (in ${project}) (or leave --db out, for the default)`) as unknown })
+    expect(found.check).toMatchObject({ level: 'problem', detail: expect.stringContaining(`record into ${project}, which cannot be a database: it is a folder with other files in it and no agent-tracker database. Give a file path in it instead, e.g. ${join(project, 'agent-tracker.lmdb')}. Every write of theirs fails and nothing reaches a database — run agent-tracker hooks install claude-code (in ${project}) again without --db, for the default database, or with --db naming a file outside any project (a database inside one could be committed with it)`) as unknown })
   })
 
   it('notes hooks that record into another database than the one doctor checks, and a settings file Claude Code cannot read', async () => {

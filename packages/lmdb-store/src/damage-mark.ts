@@ -139,7 +139,14 @@ export function folderHoldsOtherFiles(path: string): boolean {
  */
 export function folderOfOtherFiles(path: string): string | undefined {
   const { dataFile, noSubdir } = locateDataFile(path)
-  if (noSubdir || existsSync(dataFile) || !folderHoldsOtherFiles(path)) return undefined
+  let others: boolean
+  try {
+    others = !noSubdir && !existsSync(dataFile) && folderHoldsOtherFiles(path)
+  } catch {
+    // A folder that cannot be listed: opening it says why, as it says for any folder it cannot use.
+    return undefined
+  }
+  if (!others) return undefined
   return `it is a folder with other files in it and no agent-tracker database. Give a file path in it instead, e.g. ${join(path, 'agent-tracker.lmdb')}.`
 }
 

@@ -42,7 +42,7 @@ export function hooksInstallCommand(ctx: CommandContext, host: string, options: 
   const db = ctx.databasePath
   // The hooks would open it at every event and fail without a word (`--db .`, `--db ~`): said now, nothing written.
   const unusable = db === undefined || db === MEMORY_PATH ? undefined : folderOfOtherFiles(db.startsWith('~') ? join(ctx.io.homeDir, db.slice(1)) : db)
-  if (unusable !== undefined) throw new CliError('INVALID_OPTION', `Invalid --db ${db ?? ''}: ${unusable} Nothing was installed.`, EXIT.usage)
+  if (unusable !== undefined) throw new CliError('INVALID_OPTION', `Invalid --db ${db ?? ''}: ${unusable} Or leave --db out, for the default database; a database in a project's folder could be committed with it. Nothing was installed.`, EXIT.usage)
   const rerun = `agent-tracker hooks install claude-code${options.global === true ? ' --global' : ''}${options.local === true ? ' --local' : ''}${db === undefined ? '' : ` --db ${shellWord(db)}`}`
   const choice = chooseHookCommand({ given: options.command, databasePath: db, env: ctx.io.env, launcher: () => ctx.io.launcher ?? thisCliLauncher(), rerun })
   const check = choice.kind === 'full-path' ? undefined : checkHookCommand(choice.command, { env: ctx.io.env, homeDir: ctx.io.homeDir })

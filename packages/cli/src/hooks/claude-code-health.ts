@@ -1,4 +1,4 @@
-import { isAbsolute, join, resolve } from 'node:path'
+import { isAbsolute, resolve } from 'node:path'
 import { SETTINGS_FILE_NAMES, claudeCodeFolder, installedClaudeCodeHooks, lastDetachedFailure, untrackedSessions, waitingFacts } from '@agent-tracker/claude-code'
 import { folderOfOtherFiles } from '@agent-tracker/lmdb-store'
 import { locateDatabase } from '@agent-tracker/node-host/database-path'
@@ -95,7 +95,7 @@ export function claudeCodeHealth(io: Pick<Io, 'env' | 'homeDir'>, place: Project
     const unusable = recorded === undefined ? undefined : folderOfOtherFiles(recorded)
     if (recorded !== undefined && unusable !== undefined) {
       // A `--db .` or `--db ""` of an earlier install: each hook's write fails, and what they read waits unwritten.
-      commandNotes.push({ level: 'problem', text: `hooks in ${where} record into ${recorded}, which cannot be a database: ${unusable} Every write of theirs fails and nothing reaches a database — run ${withOption(first.rerun, `--db ${shellWord(join(recorded, 'agent-tracker.lmdb'))}`)} (or leave --db out, for the default)` })
+      commandNotes.push({ level: 'problem', text: `hooks in ${where} record into ${recorded}, which cannot be a database: ${unusable} Every write of theirs fails and nothing reaches a database — run ${first.rerun} again without --db, for the default database, or with --db naming a file outside any project (a database inside one could be committed with it)` })
     } else if (recorded !== undefined && recorded !== database) {
       const how = check.databasePath === undefined ? `they set AGENT_TRACKER_DB=${shellWord(check.databaseVariable ?? '')}, so they ` : 'they '
       commandNotes.push({ level: 'finding', text: `${how}record into ${recorded}, not ${database} checked here — to read theirs: export AGENT_TRACKER_DB=${shellWord(recorded)} (or --db)` })
@@ -168,8 +168,3 @@ function waitingNote(database: string, now: Date): { level: ClaudeCodeHealth['le
   return { level: 'finding', text: `${facts} the hooks read (${sessions}${since}) ${one ? 'is' : 'are'} not in the database yet — ${why}: ${one ? 'it waits' : 'they wait'} in ${database}.pending and ${one ? 'goes' : 'go'} in with the next write of a Claude Code hook (the end of any session's turn) or of the OpenCode plugin, counted once` }
 }
 
-/** A rerun command (`agent-tracker hooks install claude-code (in /project)`) with an option added before its note of where to run it. */
-function withOption(rerun: string, option: string): string {
-  const at = rerun.indexOf(' (in ')
-  return at === -1 ? `${rerun} ${option}` : `${rerun.slice(0, at)} ${option}${rerun.slice(at)}`
-}
