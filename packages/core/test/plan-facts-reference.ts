@@ -244,7 +244,8 @@ function recordEffect(overlay: Overlay, fact: Fact, before: AgentState, after: A
       break
     case 'usage':
       bumpUsage(overlay, fact, (u) => ({
-        ...u, messages: u.messages + 1, tokens: addTokens(u.tokens, fact.tokens), cost: u.cost + fact.cost,
+        // A response without a known price counts with cost 0, whatever figure came with it.
+        ...u, messages: u.messages + 1, tokens: addTokens(u.tokens, fact.tokens), cost: u.cost + (fact.costSource === 'unknown' ? 0 : fact.cost),
         ...(fact.costSource === 'estimate' ? { estimatedCost: (u.estimatedCost ?? 0) + fact.cost } : {}),
         ...(fact.costSource === 'unknown' ? { unpricedMessages: (u.unpricedMessages ?? 0) + 1 } : {}),
       }))
@@ -417,7 +418,7 @@ function applyEffect(state: AgentState, fact: Fact, rules: ScoringRules): AgentS
         ...state,
         messages: state.messages + 1,
         tokens: addTokens(state.tokens, fact.tokens),
-        cost: state.cost + fact.cost,
+        cost: state.cost + (fact.costSource === 'unknown' ? 0 : fact.cost),
       }
     case 'retrospective':
     case 'evidence':
