@@ -1,7 +1,8 @@
 import { basename, dirname, join } from 'node:path'
 import type { SettingsFileName } from '@agent-tracker/claude-code'
 import { FileChangeProblem, SETTINGS_FILE_NAMES, SettingsFileProblem, claudeCodeFolder, installClaudeCodeHooks, installedClaudeCodeHooks, uninstallClaudeCodeHooks } from '@agent-tracker/claude-code'
-import { MEMORY_PATH, folderOfOtherFiles } from '@agent-tracker/lmdb-store'
+import { folderOfOtherFiles } from '@agent-tracker/lmdb-store'
+import { locateDatabase } from '@agent-tracker/node-host/database-path'
 import { redactUrl } from '@agent-tracker/postgres-store/url'
 import { CliError, EXIT } from '../cli-error.js'
 import type { CommandContext } from '../context.js'
@@ -41,7 +42,8 @@ export function hooksInstallCommand(ctx: CommandContext, host: string, options: 
   const folder = hookFolder(ctx, host, options)
   const db = ctx.databasePath
   // The hooks would open it at every event and fail without a word (`--db .`, `--db ~`): said now, nothing written.
-  const unusable = db === undefined || db === MEMORY_PATH ? undefined : folderOfOtherFiles(db.startsWith('~') ? join(ctx.io.homeDir, db.slice(1)) : db)
+  const located = db === undefined ? undefined : locatedDatabase(db, ctx)
+  const unusable = located === undefined ? undefined : folderOfOtherFiles(located)
   if (unusable !== undefined) throw new CliError('INVALID_OPTION', `Invalid --db ${db ?? ''}: ${unusable} Or leave --db out, for the default database; a database in a project's folder could be committed with it. Nothing was installed.`, EXIT.usage)
   const rerun = `agent-tracker hooks install claude-code${options.global === true ? ' --global' : ''}${options.local === true ? ' --local' : ''}${db === undefined ? '' : ` --db ${shellWord(db)}`}`
   const choice = chooseHookCommand({ given: options.command, databasePath: db, env: ctx.io.env, launcher: () => ctx.io.launcher ?? thisCliLauncher(), rerun })
@@ -102,6 +104,15 @@ function settleOtherProjectFile(folder: string, written: SettingsFileName, comma
   // Claude Code runs identical commands of several files once.
   const different = installed.commands.filter((entry) => entry !== command)
   return different.length === 0 ? {} : { alsoIn: { settingsFile: installed.settingsFile, commands: different } }
+}
+
+/** A `--db` as the hooks will resolve it (`~`, `~/…`); undefined for a path they would refuse, which the install leaves to them to say. */
+function locatedDatabase(db: string, ctx: CommandContext): string | undefined {
+  try {
+    return locateDatabase({ databasePath: db, env: ctx.io.env, homeDir: ctx.io.homeDir }).path
+  } catch {
+    return undefined
+  }
 }
 
 /** What taking a removed settings.local.json's lines out of .git/info/exclude did, as lines of the answer. */
