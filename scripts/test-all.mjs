@@ -43,6 +43,9 @@ const LANES = 2
 /** @type {Set<import('node:child_process').ChildProcess>} */
 const running = new Set()
 let failed = false
+/** Each finished step and how long it took, for the summary at the end. */
+/** @type {string[]} */
+const took = []
 
 /** Runs one step, its output line by line behind its label; resolves to whether it passed. */
 function run(/** @type {Step} */ step) {
@@ -71,6 +74,7 @@ function run(/** @type {Step} */ step) {
     child.on('close', (code, signal) => {
       running.delete(child)
       const seconds = ((Date.now() - started) / 1000).toFixed(0)
+      took.push(`${step.label} ${seconds} s`)
       if (code === 0) {
         console.log(`[${step.label}] passed in ${seconds} s`)
         return resolve(true)
@@ -110,6 +114,7 @@ await Promise.all(Array.from({ length: LANES }, async () => {
   for (let step = queue.shift(); step !== undefined && !failed; step = queue.shift()) await run(step)
 }))
 const minutes = ((Date.now() - started) / 60_000).toFixed(1)
+console.log(`Steps, in the order they ended: ${took.join(', ')}.`)
 if (failed) {
   console.error(`pnpm test: failed after ${minutes} min.`)
   process.exit(1)

@@ -16,8 +16,8 @@ export default defineConfig({
       {
         extends: true,
         // Each end-to-end scenario drives several real opencode processes.
-        // Two files at a time: a run waits on its fake model and on git as much as it computes, and
-        // the suite is the last task of `pnpm test`, when the other core is free.
+        // Two files at a time: a run waits on its fake model and on git as much as it computes. Under
+        // the repository's `pnpm test` the suite starts first, on a lane of its own (scripts/test-all.mjs).
         test: { name: 'opencode-plugin:e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 240_000, maxWorkers: 2, globalSetup: ['test/e2e/global-setup.ts'] },
       },
     ],
