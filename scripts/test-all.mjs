@@ -27,8 +27,8 @@ const first = [
  * longest (~520 s of CPU), and one lane keeps it busy to the end. The other lane gives lint and
  * typecheck results early, then the unit suites (~560 s of CPU, two packages at a time so that
  * they use a core the OpenCode suite leaves idle), and each lane ends with about as much to do.
+ * @type {Step[]}
  */
-/** @type {Step[]} */
 const rest = [
   { label: 'e2e opencode-plugin', command: 'turbo', args: ['run', 'test:e2e', '--filter=@agent-tracker/opencode-plugin', '--output-logs=new-only'] },
   { label: 'lint', command: 'eslint', args: ['.'] },
@@ -43,8 +43,7 @@ const LANES = 2
 /** @type {Set<import('node:child_process').ChildProcess>} */
 const running = new Set()
 let failed = false
-/** Each finished step and how long it took, for the summary at the end. */
-/** @type {string[]} */
+/** @type {string[]} Each finished step and how long it took, for the summary at the end. */
 const took = []
 
 /** Runs one step, its output line by line behind its label; resolves to whether it passed. */
@@ -54,22 +53,23 @@ function run(/** @type {Step} */ step) {
     const started = Date.now()
     console.log(`[${step.label}] ${step.command} ${step.args.join(' ')}`)
     // Its own process group, so that a failure elsewhere stops it and everything it started.
-    const child = spawn(step.command, step.args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+    // turbo, eslint and tsc are .cmd shims on Windows, which only a shell runs (as in build-quietly.mjs).
+    const child = spawn(step.command, step.args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, shell: process.platform === 'win32' })
     running.add(child)
     for (const stream of [child.stdout, child.stderr]) {
-      let rest = ''
+      let partial = ''
       stream.setEncoding('utf8')
       stream.on('data', (/** @type {string} */ chunk) => {
-        const lines = (rest + chunk).split('\n')
-        rest = lines.pop() ?? ''
+        const lines = (partial + chunk).split('\n')
+        partial = lines.pop() ?? ''
         for (const line of lines) console.log(`[${step.label}] ${line}`)
       })
       stream.on('end', () => {
-        if (rest !== '') console.log(`[${step.label}] ${rest}`)
+        if (partial !== '') console.log(`[${step.label}] ${partial}`)
       })
     }
     child.on('error', (error) => {
-      console.error(`[${step.label}] could not start ${step.command}: ${error.message}`)
+      console.error(`[${step.label}] could not start ${step.command}: ${error.message} (run it through pnpm, which puts the workspace's tools on the PATH)`)
     })
     child.on('close', (code, signal) => {
       running.delete(child)
@@ -91,7 +91,9 @@ function run(/** @type {Step} */ step) {
 
 function stop(/** @type {import('node:child_process').ChildProcess} */ child) {
   try {
-    if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM')
+    // The whole group on POSIX; Windows has no process groups to signal.
+    if (child.pid !== undefined && process.platform !== 'win32') process.kill(-child.pid, 'SIGTERM')
+    else child.kill()
   } catch {
     // Already gone.
   }

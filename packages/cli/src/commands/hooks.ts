@@ -1,7 +1,7 @@
 import { basename, dirname, join } from 'node:path'
 import type { SettingsFileName } from '@agent-tracker/claude-code'
 import { FileChangeProblem, SETTINGS_FILE_NAMES, SettingsFileProblem, claudeCodeFolder, installClaudeCodeHooks, installedClaudeCodeHooks, uninstallClaudeCodeHooks } from '@agent-tracker/claude-code'
-import { folderOfOtherFiles } from '@agent-tracker/lmdb-store'
+import { MEMORY_PATH, folderOfOtherFiles } from '@agent-tracker/lmdb-store'
 import { locateDatabase } from '@agent-tracker/node-host/database-path'
 import { redactUrl } from '@agent-tracker/postgres-store/url'
 import { CliError, EXIT } from '../cli-error.js'
@@ -43,7 +43,7 @@ export function hooksInstallCommand(ctx: CommandContext, host: string, options: 
   const db = ctx.databasePath
   // The hooks would open it at every event and fail without a word (`--db .`, `--db ~`): said now, nothing written.
   const located = db === undefined ? undefined : locatedDatabase(db, ctx)
-  const unusable = located === undefined ? undefined : folderOfOtherFiles(located)
+  const unusable = located === undefined || located === MEMORY_PATH ? undefined : folderOfOtherFiles(located)
   if (unusable !== undefined) throw new CliError('INVALID_OPTION', `Invalid --db ${db ?? ''}: ${unusable} Or leave --db out, for the default database; a database in a project's folder could be committed with it. Nothing was installed.`, EXIT.usage)
   const rerun = `agent-tracker hooks install claude-code${options.global === true ? ' --global' : ''}${options.local === true ? ' --local' : ''}${db === undefined ? '' : ` --db ${shellWord(db)}`}`
   const choice = chooseHookCommand({ given: options.command, databasePath: db, env: ctx.io.env, launcher: () => ctx.io.launcher ?? thisCliLauncher(), rerun })
