@@ -171,15 +171,25 @@ async function measureCommand(databasePath: string, command: readonly string[], 
   }
 }
 
-/** `agent-tracker --help` through the real binary, taking turns with `node -e 0`. */
+/**
+ * `agent-tracker --help` through the real binary, taking turns with `node -e 0`, with caches of its
+ * own: its first run finds none (it compiles the commands' bundle, renders the help and keeps both),
+ * the others print the help text the first kept.
+ */
 async function measureHelp(runs: number): Promise<CommandFigures> {
   const walls: number[] = []
   const baselines: number[] = []
-  for (let i = 0; i < runs; i++) {
-    baselines.push(...(await nodeBaseline(1)))
-    walls.push(await timeMs(() => run(process.execPath, [CLI_BIN, '--help'])))
+  const caches = mkdtempSync(join(tmpdir(), 'bench-help-cache-'))
+  try {
+    const env = { ...process.env, AGENT_TRACKER_COMPILE_CACHE: caches }
+    for (let i = 0; i < runs; i++) {
+      baselines.push(...(await nodeBaseline(1)))
+      walls.push(await timeMs(() => run(process.execPath, [CLI_BIN, '--help'], { env })))
+    }
+  } finally {
+    rmSync(caches, { recursive: true, force: true })
   }
-  return { reads: 'nothing: the command list (no command module, no database code)', process: spread(walls), ownMs: round(median(walls) - median(baselines)), firstOwnMs: round((walls[0] ?? 0) - median(baselines)), commandMs: 0, cpuMs: 0, maxRssMb: 0 }
+  return { reads: 'the help text its first run rendered and kept (one small file; no command bundle, no database code)', process: spread(walls), ownMs: round(median(walls) - median(baselines)), firstOwnMs: round((walls[0] ?? 0) - median(baselines)), commandMs: 0, cpuMs: 0, maxRssMb: 0 }
 }
 
 async function measureStartup(runtime: string, runs: number): Promise<Startup> {
@@ -350,7 +360,7 @@ export function formatResults(r: BenchResults): string {
     const limits = name === 'help' ? `own ≤ 60 ms ${mark(c.ownMs <= 60)}` : `own ≤ 150 ms ${mark(c.ownMs <= 150)}, RSS ≤ 150 MB ${mark(c.maxRssMb <= 150)}`
     row(`   ${name === 'help' ? '--help' : name}: own time (process − node -e 0)`, ms(c.ownMs), limits)
     row(name === 'help' ? '      process' : '      command / CPU / peak RSS', name === 'help' ? range(c.process) : `${ms(c.commandMs)} / ${ms(c.cpuMs)} / ${String(c.maxRssMb)} MB`, `reads ${c.reads}`)
-    row('      first run: own time', ms(c.firstOwnMs), 'it compiles the command and writes the code cache the other runs use')
+    row('      first run: own time', ms(c.firstOwnMs), name === 'help' ? 'no cache yet: it compiles the commands, renders the help and keeps it with the code cache' : 'it compiles the command and writes the code cache the other runs use')
   }
   const e = s.export
   row(`   export --format json of ${String(e.activities)} activities`, `${String(round(e.commandMs / 1000))} s, RSS ${String(e.maxRssMb)} MB`, `completes, RSS ≤ 200 MB ${mark(e.maxRssMb <= 200)}; reads ${e.reads}`)

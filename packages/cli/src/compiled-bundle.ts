@@ -119,7 +119,7 @@ export function cacheFolder({ env, homeDir, platform = process.platform }: Cache
  * system's and lets no one else rename them (not writable by others, or sticky as /tmp is). Always
  * true where files have no such owners (Windows).
  */
-function isPrivateFolder(folder: string): boolean {
+export function isPrivateFolder(folder: string): boolean {
   const uid = process.getuid?.()
   if (uid === undefined) return true
   const owned = (path: string, strict: boolean): boolean => {
@@ -151,8 +151,8 @@ function safeProfile(profile: string): string {
 
 const HELP_OR_VERSION: ReadonlySet<string> = new Set(['--help', '-h', '--version', '-V'])
 
-/** The V8 data of a cache file; undefined when there is none, `damaged` when it is not what was written. */
-function readCache(file: string): Buffer | 'damaged' | undefined {
+/** The data of a cache file (V8's, or a help text); undefined when there is none, `damaged` when it is not what was written. */
+export function readCache(file: string): Buffer | 'damaged' | undefined {
   let bytes: Buffer
   try {
     bytes = readFileSync(file)
@@ -167,10 +167,11 @@ function readCache(file: string): Buffer | 'damaged' | undefined {
 
 /**
  * Writes a cache file whole or not at all (temporary file, then rename) into a folder only this
- * user may write to, and removes other builds' caches, other V8 versions' caches and temporary
- * files not touched for a month.
+ * user may write to, and removes other builds' caches (files named `bundlePrefix…` but not
+ * `build-…`), other V8 versions' caches and temporary files not touched for a month. Throws when
+ * it cannot write.
  */
-function writeCache(file: string, data: Buffer, bundlePrefix: string, build: string): void {
+export function writeCache(file: string, data: Buffer, bundlePrefix: string, build: string): void {
   const folder = dirname(file)
   mkdirSync(folder, { recursive: true, mode: 0o700 })
   if (!isPrivateFolder(folder)) return

@@ -2,8 +2,10 @@ import { homedir } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import type { CompiledBundle } from './compiled-bundle.js'
 import { loadCompiled, profileOf } from './compiled-bundle.js'
+import { helpCache, isProgramHelp } from './help-cache.js'
 import type { Io } from './io.js'
 import { runSupervised } from './supervise.js'
+import { CLI_VERSION } from './version.js'
 
 // What the `agent-tracker` binary and the package's `./main` export run (bundled as bundle/launch.js):
 // it loads the command's bundle (bundle/main.script.js, or bundle/hook.script.js for a hook process) through the
@@ -11,6 +13,7 @@ import { runSupervised } from './supervise.js'
 
 interface MainBundle {
   main(argv: readonly string[], io?: Io): Promise<number>
+  processIo(): Io
 }
 
 interface HookBundle {
@@ -30,7 +33,39 @@ export async function launch(script: string, args: readonly string[]): Promise<n
   if (args[0] === 'hook' && args[1] !== '--help' && args[1] !== '-h' && args.length > 1) {
     return runCompiled('hook', args, { env: process.env, homeDir: homedir() }, (hook) => hook.runHookCommand(args.slice(1), hook.processIo()))
   }
+  if (isProgramHelp(args)) return programHelp(args)
   return runSupervised(script, args, (argv) => main(argv))
+}
+
+/**
+ * Prints the program's help (see `isProgramHelp`): the text kept by an earlier run for this build
+ * and width, else the one the commands' bundle renders, which is then kept.
+ */
+async function programHelp(args: readonly string[]): Promise<number> {
+  const where = { env: process.env, homeDir: homedir() }
+  // The width commander wraps the help to: the terminal's, or its default when the output is no terminal.
+  const width = process.stdout.isTTY ? process.stdout.columns : undefined
+  const cache = helpCache(fileURLToPath(new URL('./main.script.js', import.meta.url)), CLI_VERSION, width, where)
+  const kept = cache.read()
+  if (kept !== undefined) {
+    // A reader that leaves early (`agent-tracker --help | head -3`) is no failure.
+    process.stdout.on('error', () => undefined)
+    process.stdout.write(kept)
+    return 0
+  }
+  const printed = { text: '', elsewhere: false }
+  const code = await runCompiled('main', args, where, (bundle) => {
+    const io = bundle.processIo()
+    // Everything else read through the process's own (its working folder is read only when asked).
+    const teed: Io = Object.create(io, {
+      stdout: { value: { write: (chunk: string) => ((printed.text += chunk), io.stdout.write(chunk)), isTTY: io.stdout.isTTY, columns: io.stdout.columns } },
+      stderr: { value: { write: (chunk: string) => ((printed.elsewhere = true), io.stderr.write(chunk)), isTTY: io.stderr.isTTY } },
+    }) as Io
+    return bundle.main(args, teed)
+  })
+  // Only a help printed whole and alone is kept.
+  if (code === 0 && !printed.elsewhere && printed.text !== '') cache.save(printed.text)
+  return code
 }
 
 /** Runs the CLI with the given arguments (and the process's own streams unless `io` is given); returns the exit code. */

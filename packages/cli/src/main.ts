@@ -10,6 +10,9 @@ import { buildProgram } from './program.js'
 import { terminalSafe } from './terminal-text.js'
 import { CLI_VERSION } from './version.js'
 
+/** The process's own streams and environment, for the launcher to run `main` with (see launch.ts). */
+export { processIo }
+
 /** Errors that, when there is no database yet, only mean nothing was recorded: the answer is empty. */
 const EMPTY_WITHOUT_DATABASE: ReadonlySet<string> = new Set(['UNKNOWN_SETUP', 'UNKNOWN_PROJECT'])
 

@@ -1,6 +1,7 @@
 import { execFile, spawn } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { crc32 } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { BUILT_BIN, factLine, jsonData, jsonError, runBuiltCli, tempFolder } from '../run-cli.js'
 
@@ -96,6 +97,36 @@ describe('the built agent-tracker binary', () => {
     const uncached = tempFolder('home-')
     expect(await runBuiltCli(['status', SETUP, '--db', db, '--json'], { home: uncached, env: { AGENT_TRACKER_COMPILE_CACHE: 'off' } })).toEqual(first)
     expect(existsSync(join(uncached, '.cache'))).toBe(false)
+  })
+
+  it('prints the program help from the text its first run kept, and renders it again when that text is damaged', async () => {
+    const home = tempFolder('home-')
+    const first = await runBuiltCli(['--help'], { home })
+    expect(first).toMatchObject({ code: 0, stderr: '' })
+    expect(first.stdout).toMatch(/^Usage: agent-tracker \[options\] \[command\]\n[\s\S]*\n {2}doctor /)
+    const folder = join(home, '.cache', 'agent-tracker', 'compile-cache')
+    const texts = readdirSync(folder, { recursive: true, encoding: 'utf8' }).filter((name) => /(^|\/)help-.*-pipe\.bin$/.test(name))
+    expect(texts).toHaveLength(1)
+    const file = join(folder, texts[0] ?? '')
+    // What is kept is what is printed: a text put in its place (whole, with its check) is printed as it is.
+    const marked = Buffer.from(`${first.stdout}(kept)\n`)
+    const header = Buffer.alloc(8)
+    header.writeUInt32LE(0x41544331, 0)
+    header.writeUInt32LE(crc32(marked), 4)
+    writeFileSync(file, Buffer.concat([header, marked]))
+    expect(await runBuiltCli(['--help'], { home })).toEqual({ ...first, stdout: `${first.stdout}(kept)\n` })
+    expect(await runBuiltCli([], { home })).toEqual({ ...first, stdout: `${first.stdout}(kept)\n` })
+    // Damaged, it is rendered again, and kept anew.
+    writeFileSync(file, Buffer.concat([header, Buffer.from(`${first.stdout}(kEpt)\n`)]))
+    expect(await runBuiltCli(['-h'], { home })).toEqual(first)
+    expect(await runBuiltCli(['--help'], { home })).toEqual(first)
+    expect(readFileSync(file).subarray(8).toString()).toBe(first.stdout)
+    // Printed from what is kept, to a reader gone before the first line: a quiet stop, as rendered.
+    const child = spawn(process.execPath, [BUILT_BIN, '--help'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOME: home, XDG_CACHE_HOME: '', AGENT_TRACKER_COMPILE_CACHE: '' } })
+    child.stdout.destroy()
+    let stderr = ''
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    expect({ code: await new Promise<number | null>((resolve) => child.on('close', resolve)), stderr }).toEqual({ code: 0, stderr: '' })
   })
 
   it('finds the database through AGENT_TRACKER_DB and resolves ~ against its own HOME', async () => {
