@@ -34,6 +34,12 @@ export async function launch(script: string, args: readonly string[]): Promise<n
     return runCompiled('hook', args, { env: process.env, homeDir: homedir() }, (hook) => hook.runHookCommand(args.slice(1), hook.processIo()))
   }
   if (isProgramHelp(args)) return programHelp(args)
+  // The version alone, as commander prints it, without loading the commands.
+  if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
+    process.stdout.on('error', () => undefined)
+    process.stdout.write(`${CLI_VERSION}\n`)
+    return 0
+  }
   return runSupervised(script, args, (argv) => main(argv))
 }
 

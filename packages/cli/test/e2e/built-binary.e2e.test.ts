@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { join } from 'node:path'
 import { crc32 } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
-import { BUILT_BIN, factLine, jsonData, jsonError, runBuiltCli, tempFolder } from '../run-cli.js'
+import { BUILT_BIN, factLine, jsonData, jsonError, runBuiltCli, runCli, tempFolder } from '../run-cli.js'
 
 // The rest of the suite runs the CLI in-process through main(argv, io). These few run the built
 // binary, for what only a real process shows: exit codes, streams, the environment it starts with.
@@ -15,6 +15,9 @@ describe('the built agent-tracker binary', () => {
   it('exits 0 with its version, and 2 with usage on an unknown command', async () => {
     const version = await runBuiltCli(['--version'])
     expect(version).toMatchObject({ code: 0, stdout: `${VERSION}\n` })
+    // Printed by the launcher alone, as the program itself (commander) prints it.
+    expect(await runBuiltCli(['-v'])).toEqual(version)
+    expect((await runCli(['--version'])).stdout).toBe(version.stdout)
     const unknown = await runBuiltCli(['reprot'])
     expect(unknown.code).toBe(2)
     expect(unknown.stderr).toContain("unknown command 'reprot'")
