@@ -107,6 +107,8 @@ describe('the built agent-tracker binary', () => {
     const first = await runBuiltCli(['--help'], { home })
     expect(first).toMatchObject({ code: 0, stderr: '' })
     expect(first.stdout).toMatch(/^Usage: agent-tracker \[options\] \[command\]\n[\s\S]*\n {2}doctor /)
+    // One text serves all three: rendered afresh, bare and -h print what --help prints.
+    for (const args of [[], ['-h']]) expect(await runBuiltCli(args, { env: { AGENT_TRACKER_COMPILE_CACHE: 'off' } })).toEqual(first)
     const folder = join(home, '.cache', 'agent-tracker', 'compile-cache')
     const texts = readdirSync(folder, { recursive: true, encoding: 'utf8' }).filter((name) => /(^|\/)help-.*-pipe\.bin$/.test(name))
     expect(texts).toHaveLength(1)
