@@ -5,7 +5,6 @@ import { loadCompiled, profileOf } from './compiled-bundle.js'
 import { helpCache, isProgramHelp } from './help-cache.js'
 import type { Io } from './io.js'
 import { runSupervised } from './supervise.js'
-import { CLI_VERSION } from './version.js'
 
 // What the `agent-tracker` binary and the package's `./main` export run (bundled as bundle/launch.js):
 // it loads the command's bundle (bundle/main.script.js, or bundle/hook.script.js for a hook process) through the
@@ -36,6 +35,7 @@ export async function launch(script: string, args: readonly string[]): Promise<n
   if (isProgramHelp(args)) return programHelp(args)
   // The version alone, as commander prints it, without loading the commands.
   if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
+    const { CLI_VERSION } = await import('./version.js')
     process.stdout.on('error', () => undefined)
     process.stdout.write(`${CLI_VERSION}\n`)
     return 0
@@ -51,6 +51,8 @@ async function programHelp(args: readonly string[]): Promise<number> {
   const where = { env: process.env, homeDir: homedir() }
   // The width commander wraps the help to: the terminal's, or its default when the output is no terminal.
   const width = process.stdout.isTTY ? process.stdout.columns : undefined
+  // Read here, not by every command's launch: its package.json is read only for the help and the version.
+  const { CLI_VERSION } = await import('./version.js')
   const cache = helpCache(fileURLToPath(new URL('./main.script.js', import.meta.url)), CLI_VERSION, width, where)
   const kept = cache.read()
   if (kept !== undefined) {
