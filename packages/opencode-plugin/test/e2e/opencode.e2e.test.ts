@@ -87,6 +87,8 @@ describe('agent-tracker inside the real opencode binary', { timeout: 240_000 }, 
     await store.close()
   })
 
+  // Five OpenCode runs, where the others take one to three: up to 175 s of the suite's 240 s in CI,
+  // beside every other package's tests.
   it('4. a setup whose bugs took all its skill points is blocked with the reason, until /reinstate', async () => {
     const project = createProject(root, 'halt')
     const databasePath = join(root, 'four.lmdb')
@@ -103,7 +105,7 @@ describe('agent-tracker inside the real opencode binary', { timeout: 240_000 }, 
     const working = await runOpencode({ root, project, pluginOptions, script: [bash('echo back to work'), { text: 'Done.' }] })
     expect(working.toolResults[0]).toContain('back to work')
     expect((await readSetup(databasePath))?.state).toMatchObject({ skillPoints: 1, bugs: 1 })
-  })
+  }, 360_000)
 
   it('5. blocks cat .env, read .env and globs that reach it; lets .env.example and a mere mention of .env through', async () => {
     const project = createProject(root, 'secrets', { '.env.example': 'API_KEY=changeme\n' })
