@@ -36,9 +36,7 @@ export async function launch(script: string, args: readonly string[]): Promise<n
   // The version alone, as commander prints it, without loading the commands.
   if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
     const { CLI_VERSION } = await import('./version.js')
-    process.stdout.on('error', () => undefined)
-    process.stdout.write(`${CLI_VERSION}\n`)
-    return 0
+    return printAlone(`${CLI_VERSION}\n`)
   }
   return runSupervised(script, args, (argv) => main(argv))
 }
@@ -55,12 +53,7 @@ async function programHelp(args: readonly string[]): Promise<number> {
   const { CLI_VERSION } = await import('./version.js')
   const cache = helpCache(fileURLToPath(new URL('./main.script.js', import.meta.url)), CLI_VERSION, width, where)
   const kept = cache.read()
-  if (kept !== undefined) {
-    // A reader that leaves early (`agent-tracker --help | head -3`) is no failure.
-    process.stdout.on('error', () => undefined)
-    process.stdout.write(kept)
-    return 0
-  }
+  if (kept !== undefined) return printAlone(kept)
   const printed = { text: '', elsewhere: false }
   const code = await runCompiled('main', args, where, (bundle) => {
     const io = bundle.processIo()
@@ -74,6 +67,16 @@ async function programHelp(args: readonly string[]): Promise<number> {
   // Only a help printed whole and alone is kept.
   if (code === 0 && !printed.elsewhere && printed.text !== '') cache.save(printed.text)
   return code
+}
+
+/**
+ * Prints what the launcher answers by itself (the kept help, the version) and exits 0: a reader
+ * that leaves early (`agent-tracker --help | head -3`) is no failure.
+ */
+function printAlone(text: string): number {
+  process.stdout.on('error', () => undefined)
+  process.stdout.write(text)
+  return 0
 }
 
 /** Runs the CLI with the given arguments (and the process's own streams unless `io` is given); returns the exit code. */
