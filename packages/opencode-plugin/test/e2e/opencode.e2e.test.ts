@@ -87,7 +87,7 @@ describe('agent-tracker inside the real opencode binary', { timeout: 240_000 }, 
     await store.close()
   })
 
-  // Five OpenCode runs, where the others take one to three: up to 175 s of the suite's 240 s in CI,
+  // Five OpenCode runs, where the others take one to three: 169–198 s of the suite's 240 s in CI,
   // beside every other package's tests.
   it('4. a setup whose bugs took all its skill points is blocked with the reason, until /reinstate', async () => {
     const project = createProject(root, 'halt')
