@@ -39,6 +39,12 @@ export default tseslint.config(
     languageOptions: { globals: globals.node },
   },
   {
+    // The binaries are CommonJS (their folder's package.json): Node starts them without its ES module loader.
+    files: ['packages/*/bin/**/*.js'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // Layering: core is the pure domain. No I/O, no Node built-ins, no LMDB, no sibling package.
     files: ['packages/core/src/**/*.ts'],
     rules: {

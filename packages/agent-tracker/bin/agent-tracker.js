@@ -1,7 +1,15 @@
 #!/usr/bin/env node
+'use strict'
 // The unscoped name of the agent-tracker command: `npx agent-tracker …` runs @agent-tracker/cli
 // as its own binary does (its bundled build, under a supervisor where a command needs one).
-import { fileURLToPath } from 'node:url'
-import { launch } from '@agent-tracker/cli/main'
+// CommonJS (bin/package.json), and so is the launcher it requires, by its file in that package (its
+// `./main` export is the ES module build): Node starts them without its ES module loader, ~20 ms
+// of every command.
+const { dirname, join } = require('node:path')
 
-process.exitCode = await launch(fileURLToPath(import.meta.url), process.argv.slice(2))
+/** @type {{ launch(script: string, args: readonly string[]): Promise<number> }} */
+const { launch } = require(join(dirname(require.resolve('@agent-tracker/cli/package.json')), 'bundle', 'launch.cjs'))
+
+void launch(__filename, process.argv.slice(2)).then((code) => {
+  process.exitCode = code
+})

@@ -55,6 +55,19 @@ await build({
   // CommonJS built in asks for Node's own modules with `require`, which an ES module lacks.
   banner: { js: "import { createRequire as __createRequire } from 'node:module';const require = __createRequire(import.meta.url);" },
 })
+// The same launcher as one CommonJS file (launch.cjs), which the binary requires: Node starts a
+// CommonJS entry without its ES module loader, which took ~20 ms of every command's start and every
+// hook process's (resolving and linking the launcher's modules, wrapping each built-in it imports).
+// Its imports on use (the version) are built in.
+await build({
+  ...bundling.options,
+  entryPoints: ['dist/launch.js'],
+  outfile: join(outdir, 'launch.cjs'),
+  format: 'cjs',
+  supported: { 'dynamic-import': false },
+  define: { 'import.meta.url': '__importMetaUrl' },
+  banner: { js: "var __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+})
 // The commands (main.script.js) and the hook process (hook.script.js), each one CommonJS function run
 // by the launcher through V8's code cache (see src/compiled-bundle.ts), which only a script — not an
 // ES module — can be given in Node 20. Each file is the function expression itself, so the launcher
