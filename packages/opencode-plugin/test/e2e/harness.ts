@@ -102,6 +102,9 @@ export async function runOpencode(options: {
       $schema: 'https://opencode.ai/config.json',
       autoupdate: false,
       share: 'disabled',
+      // OpenCode's own undo snapshots (a git index of the project per step), which the plugin never
+      // reads: about a second of each run's CPU, 29 runs a suite run (measured on 1.18.33).
+      snapshot: false,
       provider: { fake: { npm: '@ai-sdk/openai-compatible', name: 'Fake', options: { baseURL: llm.baseURL, apiKey: 'test' }, models: { m1: { name: 'Fake model', tool_call: true } } } },
       model: 'fake/m1',
       permission: { bash: 'allow', edit: 'allow', read: 'allow' },
