@@ -19,7 +19,7 @@ export default tseslint.config(
       // One program for the whole workspace (and one for the checked JavaScript), as `pnpm typecheck`
       // builds: with a program per package (the project service's way, by each file's nearest
       // tsconfig.json), every package's program reached its siblings' sources through their source
-      // condition, and lint type-checked core's code once per package (~220 s of CI, not ~90).
+      // condition, and lint type-checked core's code once per package (`eslint .` took 79 s here, now 58 s).
       parserOptions: { project: ['./tsconfig.check.json', './tsconfig.check-js.json'], tsconfigRootDir: import.meta.dirname },
     },
     rules: {
