@@ -15,7 +15,9 @@ const PROBE = '__layering_probe__.ts'
 describe('ESLint no-restricted-imports', () => {
   const eslint = new ESLint({
     cwd: ROOT,
-    overrideConfig: { languageOptions: { parserOptions: { projectService: { allowDefaultProject: [`packages/*/src/${PROBE}`] } } } },
+    // A probe file is in no tsconfig: the project service gives it a program of its own, instead of
+    // the workspace's programs the config names.
+    overrideConfig: { languageOptions: { parserOptions: { project: false, projectService: { allowDefaultProject: [`packages/*/src/${PROBE}`] } } } },
   })
   const restricted = async (pkg: string, code: string): Promise<string[]> => {
     const [result] = await eslint.lintText(code, { filePath: join(ROOT, 'packages', pkg, 'src', PROBE) })
