@@ -44,8 +44,16 @@ const bundling = appBundling({ root, inline: INLINED })
 
 const outdir = `${root}bundle`
 rmSync(outdir, { recursive: true, force: true })
-// The launcher (ES modules): what the binary and the package's `./main` export load first. It
-// decides how a command runs (in this process or under a supervisor) and loads the command's bundle.
+/**
+ * CommonJS built from the ES modules of dist/: their `import.meta.url` becomes the file's own URL
+ * (`__importMetaUrl`, which each build's banner defines) and their dynamic imports become requires.
+ */
+const COMMON_JS = { format: 'cjs', supported: { 'dynamic-import': false }, define: { 'import.meta.url': '__importMetaUrl' } }
+const IMPORT_META_URL = "var __importMetaUrl = require('node:url').pathToFileURL(__filename).href;"
+
+// The launcher: what the binary (launch.cjs, below) and the package's `./main` export (launch.js, ES
+// modules) load first. It decides how a command runs (in this process or under a supervisor) and
+// loads the command's bundle.
 await build({
   ...bundling.options,
   entryPoints: ['dist/launch.js'],
@@ -63,10 +71,8 @@ await build({
   ...bundling.options,
   entryPoints: ['dist/launch.js'],
   outfile: join(outdir, 'launch.cjs'),
-  format: 'cjs',
-  supported: { 'dynamic-import': false },
-  define: { 'import.meta.url': '__importMetaUrl' },
-  banner: { js: "var __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  ...COMMON_JS,
+  banner: { js: IMPORT_META_URL },
 })
 // The commands (main.script.js) and the hook process (hook.script.js), each one CommonJS function run
 // by the launcher through V8's code cache (see src/compiled-bundle.ts), which only a script — not an
@@ -77,12 +83,10 @@ for (const [entry, name] of [['dist/main.js', 'main'], ['dist/hook-entry.js', 'h
     ...bundling.options,
     entryPoints: [entry],
     outfile: join(outdir, `${name}.script.js`),
-    format: 'cjs',
     // Dynamic imports become requires: V8 drops Node's import() handler from a script it makes from
     // cached data (Node 20), and every module the commands import on use is CommonJS or loads as such.
-    supported: { 'dynamic-import': false },
-    define: { 'import.meta.url': '__importMetaUrl' },
-    banner: { js: `// agent-tracker's ${name === 'main' ? 'commands' : 'hook process'}: one CommonJS function, run by launch.js (not a module to require).\n(function (exports, require, module, __filename, __dirname) {"use strict";var __importMetaUrl = require('node:url').pathToFileURL(__filename).href;` },
+    ...COMMON_JS,
+    banner: { js: `// agent-tracker's ${name === 'main' ? 'commands' : 'hook process'}: one CommonJS function, run by the launcher (not a module to require).\n(function (exports, require, module, __filename, __dirname) {"use strict";${IMPORT_META_URL}` },
     footer: { js: '\n})' },
   })
 }

@@ -6,7 +6,8 @@ import { helpCache, isProgramHelp } from './help-cache.js'
 import type { Io } from './io.js'
 import { runSupervised } from './supervise.js'
 
-// What the `agent-tracker` binary and the package's `./main` export run (bundled as bundle/launch.js):
+// What the `agent-tracker` binary and the package's `./main` export run (bundled as bundle/launch.cjs
+// for the binary, bundle/launch.js for the export):
 // it loads the command's bundle (bundle/main.script.js, or bundle/hook.script.js for a hook process) through the
 // code cache, and runs the command in this process or under a supervisor (see supervise.ts).
 
