@@ -43,8 +43,9 @@ export default tseslint.config(
     languageOptions: { globals: globals.node },
   },
   {
-    // The binaries are CommonJS (their folder's package.json): Node starts them without its ES module loader.
-    files: ['packages/*/bin/**/*.js'],
+    // The binaries are CommonJS (their folder's package.json): Node starts them without its ES module
+    // loader. So is what the bench preloads into them (`node --require`), to measure them as they run.
+    files: ['packages/*/bin/**/*.js', 'bench/children/*.cjs'],
     languageOptions: { sourceType: 'commonjs' },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

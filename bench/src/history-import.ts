@@ -6,10 +6,10 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { Transcript } from '@agent-tracker/host-import/testing'
 import { median, round, timeMs } from './stats.js'
+import { CLI_BIN as CLI, runBinary } from './binary-run.js'
 
 const run = promisify(execFile)
 const CHILDREN = fileURLToPath(new URL('../dist/', import.meta.url))
-const CLI = fileURLToPath(import.meta.resolve('@agent-tracker/cli/package.json').replace(/package\.json$/, 'bin/agent-tracker.js'))
 
 /** What figure 7 measured: `import claude-code` of a transcript history in a fresh process, against the floor of reading its lines. */
 export interface HistoryImportFigure {
@@ -60,10 +60,8 @@ export async function historyImport(lines: number, runs: number): Promise<Histor
     const floors: { ms: number; maxRssMb: number }[] = []
     for (let i = 0; i < runs; i++) {
       const database = join(folder, `import-${String(i)}.lmdb`)
-      const { stdout } = await run(process.execPath, [join(CHILDREN, 'measure-command.js'), database, 'import', 'claude-code', '--from', projects], { maxBuffer: 64 * 1024 * 1024 })
-      const measured = JSON.parse(stdout) as { code: number; ms: number; maxRssMb: number }
-      if (measured.code !== 0) throw new Error(`import failed with exit code ${String(measured.code)}`)
-      imports.push({ ...measured, facts: 0 })
+      const measured = await runBinary(['import', 'claude-code', '--from', projects, '--db', database, '--json'])
+      imports.push({ ms: measured.ms, maxRssMb: measured.maxRssMb, facts: 0 })
       floors.push(JSON.parse((await run(process.execPath, [join(CHILDREN, 'measure-read-lines.js'), projects])).stdout) as { ms: number; maxRssMb: number })
     }
     const facts = await countFacts(join(folder, 'import-0.lmdb'))

@@ -1,18 +1,8 @@
-import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 
 /**
- * This process's peak resident memory, in MB, since it began running its program. Linux's
- * `getrusage` maxrss (what `process.resourceUsage().maxRSS` reports) keeps the high-water mark of
- * the process image it replaced: a child the bench spawns starts as a copy of the bench, so a
- * command that used 60 MB reported the bench's 95 MB, or more. The kernel's figure for the running
- * image (VmHWM) is read instead where there is one.
+ * This process's peak resident memory, in MB, since it began running its program: the kernel's
+ * figure for the running image where there is one (see `children/peak-rss.cjs`, which the
+ * preload measuring the binary shares).
  */
-export function peakRssMb(): number {
-  try {
-    const hwm = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]
-    if (hwm !== undefined) return Number(hwm) / 1024
-  } catch {
-    // No /proc (macOS, Windows): getrusage's figure, which there is the process's own.
-  }
-  return process.resourceUsage().maxRSS / 1024
-}
+export const peakRssMb = (createRequire(import.meta.url)('../children/peak-rss.cjs') as { peakRssMb: () => number }).peakRssMb

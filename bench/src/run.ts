@@ -20,6 +20,7 @@ import { median, round, spread, timeMs } from './stats.js'
 import type { FlushFigures, HookFigures, WritePathSizes } from './write-path.js'
 import { flushCost, hookCost, statusReads } from './write-path.js'
 import { guardCost } from './guard-cost.js'
+import { CLI_BIN, runBinary, runTimed } from './binary-run.js'
 import type { HistoryImportFigure, HookProcessFigure } from './history-import.js'
 import { historyImport, hookProcesses } from './history-import.js'
 import type { StopHookFigure } from './stop-hook.js'
@@ -30,7 +31,6 @@ const HERE = dirname(fileURLToPath(import.meta.url))
 /** Child scripts run built, whether this module runs from src (tests) or dist (pnpm bench). */
 const CHILDREN = fileURLToPath(new URL('../dist/', import.meta.url))
 const BUN = fileURLToPath(new URL('../node_modules/.bin/bun', import.meta.url))
-const CLI_BIN = fileURLToPath(new URL('../../packages/cli/bin/agent-tracker.js', import.meta.url))
 
 /** How big each benchmark is: `full` for `pnpm bench`, `smoke` to prove the harness runs. */
 export interface BenchSizes {
@@ -94,6 +94,7 @@ export interface CommandFigures {
   readonly ownMs: number
   /** The first run's own time: it compiles the command and writes its code cache, which the others use. */
   readonly firstOwnMs: number
+  /** The program's time inside the process, from its start (after Node's own) to its exit. */
   readonly commandMs: number
   readonly cpuMs: number
   readonly maxRssMb: number
@@ -138,27 +139,26 @@ export interface BenchResults {
 
 interface EventLoopFigures { readonly maxBlockMs: number; readonly maxBlockCpuMs: number; readonly callMs: number }
 
-/** Wall times of `node -e 0`, the floor every process pays. */
+/** Wall times of `node -e 0`, the floor every process pays, started as every measured process is (see `runTimed`). */
 async function nodeBaseline(runs: number): Promise<number[]> {
   const times: number[] = []
-  for (let i = 0; i < runs; i++) times.push(await timeMs(() => run(process.execPath, ['-e', '0'])))
+  for (let i = 0; i < runs; i++) times.push((await runTimed(process.execPath, ['-e', '0'])).wallMs)
   return times
 }
 
-/** A CLI command against a database, each run in a fresh process, taking turns with `node -e 0`. */
+/**
+ * A CLI command against a database, through the real binary (see `runBinary`), with `--json`, each
+ * run in a fresh process, taking turns with `node -e 0`.
+ */
 async function measureCommand(databasePath: string, command: readonly string[], runs: number, reads: string): Promise<CommandFigures> {
   const walls: number[] = []
   const baselines: number[] = []
-  const inside: { code: number; ms: number; cpuMs: number; maxRssMb: number; outputBytes: number }[] = []
+  const inside: { ms: number; cpuMs: number; maxRssMb: number }[] = []
   for (let i = 0; i < runs; i++) {
     baselines.push(...(await nodeBaseline(1)))
-    let stdout = ''
-    walls.push(await timeMs(async () => {
-      stdout = (await run(process.execPath, [join(CHILDREN, 'measure-command.js'), databasePath, ...command], { maxBuffer: 64 * 1024 * 1024 })).stdout
-    }))
-    const parsed = JSON.parse(stdout) as (typeof inside)[number]
-    if (parsed.code !== 0) throw new Error(`${command.join(' ')} failed with exit code ${String(parsed.code)}`)
-    inside.push(parsed)
+    const measured = await runBinary([...command, '--db', databasePath, '--json'])
+    walls.push(measured.wallMs)
+    inside.push(measured)
   }
   return {
     reads,
@@ -184,7 +184,9 @@ async function measureHelp(runs: number): Promise<CommandFigures> {
     const env = { ...process.env, AGENT_TRACKER_COMPILE_CACHE: caches }
     for (let i = 0; i < runs; i++) {
       baselines.push(...(await nodeBaseline(1)))
-      walls.push(await timeMs(() => run(process.execPath, [CLI_BIN, '--help'], { env })))
+      const help = await runTimed(process.execPath, [CLI_BIN, '--help'], env)
+      if (help.exitCode !== 0) throw new Error(`agent-tracker --help failed (exit code ${String(help.exitCode)}): ${help.stderr.trim()}`)
+      walls.push(help.wallMs)
     }
   } finally {
     rmSync(caches, { recursive: true, force: true })
