@@ -79,6 +79,13 @@ function dependenciesOf(folder) {
  * would read the package's `exports` to name a file (~2 ms the first time in a process, for a
  * folder alone). A package in no node_modules folder (Yarn's Plug'n'Play) is found by
  * `require.resolve`, then the folder above its entry with its package.json.
+ *
+ * `requirePackage` requires a package left outside the bundle (weak-lru-cache, beside lmdb) as
+ * `require` would, by the file its `exports` name for `require` — its main entry under the first of
+ * the `node`, `require` and `default` conditions, when that is a plain path and every condition
+ * there is one Node 20 knows — given by its path: Node then reads no `exports` itself, whose
+ * resolver it loads on first use (~3 ms of every process that opens the database). A package
+ * without `exports`, or with any other shape of them, is left to `require`, which reads them.
  */
 const FINDER = `import { createRequire } from 'node:module'
 import { readFileSync, realpathSync, statSync } from 'node:fs'
@@ -95,6 +102,26 @@ export function installedFolder(name, from) {
     if (dirname(folder) === folder) throw Object.assign(new Error(\`Cannot find the folder of module '\${name}'\`), { code: 'MODULE_NOT_FOUND' })
   }
 }
+export function requirePackage(from, name) {
+  let folder, manifest
+  try {
+    folder = installedFolder(name, from)
+    manifest = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8'))
+  } catch {
+    return from(name)
+  }
+  const entry = commonJsEntry(manifest.exports)
+  return entry === undefined ? from(name) : from(join(folder, entry))
+}
+const CONDITIONS = new Set(['node', 'require', 'default', 'import', 'types'])
+function commonJsEntry(exports) {
+  const main = typeof exports === 'object' && exports !== null && !Array.isArray(exports) && Object.keys(exports).some((key) => key.startsWith('.')) ? exports['.'] : exports
+  if (typeof main === 'string') return main.startsWith('./') ? main : undefined
+  if (typeof main !== 'object' || main === null || Array.isArray(main) || Object.keys(main).some((key) => !CONDITIONS.has(key))) return undefined
+  const key = Object.keys(main).find((condition) => condition === 'node' || condition === 'require' || condition === 'default')
+  const target = key === undefined ? undefined : main[key]
+  return typeof target === 'string' && target.startsWith('./') ? target : undefined
+}
 `
 
 /**
@@ -107,7 +134,7 @@ export function installedFolder(name, from) {
  */
 function locationModule(name, from) {
   const parent = from === undefined ? 'const parent = appRequire\n' : `import { requireOf as parent } from ${JSON.stringify(`npm-location:${from}`)}\n`
-  return `import { join } from 'node:path'\nimport { appRequire, installedFolder as find, requireIn } from 'npm-location'\n${parent}let folder, found\nexport const installedFolder = () => (folder ??= find(${JSON.stringify(name)}, parent()))\nexport const installedFile = (path) => join(installedFolder(), path)\nexport const requireOf = () => (found ??= requireIn(installedFolder()))\n`
+  return `import { join } from 'node:path'\nimport { appRequire, installedFolder as find, requireIn, requirePackage as findPackage } from 'npm-location'\n${parent}let folder, found\nexport const installedFolder = () => (folder ??= find(${JSON.stringify(name)}, parent()))\nexport const installedFile = (path) => join(installedFolder(), path)\nexport const requireOf = () => (found ??= requireIn(installedFolder()))\nexport const requirePackage = (name) => findPackage(requireOf(), name)\n`
 }
 
 /**
@@ -170,7 +197,7 @@ export function appBundling({ root, inline }) {
       })
       // CommonJS, so that the importer's `require` gets the package itself, as it would have.
       builder.onLoad({ filter: /.*/, namespace: 'npm-beside' }, ({ pluginData }) => ({
-        contents: `module.exports = require(${JSON.stringify(`npm-location:${String(pluginData.from)}`)}).requireOf()(${JSON.stringify(pluginData.path)})\n`,
+        contents: `module.exports = require(${JSON.stringify(`npm-location:${String(pluginData.from)}`)}).${pluginData.path === packageOf(pluginData.path) ? 'requirePackage' : 'requireOf()'}(${JSON.stringify(pluginData.path)})\n`,
         loader: 'js',
         resolveDir: root,
       }))

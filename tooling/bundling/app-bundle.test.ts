@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { build } from 'esbuild'
@@ -177,6 +178,47 @@ describe('bundling an app with npm code built in', () => {
     const { outdir, finish } = await bundle(root, ['lmdb'])
     expect(finish).toThrow('The bundle built in lmdb 3.5.6, whose addon is found where lmdb is installed: demo-app must depend on exactly that version, not ^3.5.0.')
     expect(existsSync(outdir)).toBe(false)
+  })
+})
+
+/** What a CommonJS bundle (as the CLI's are) begins with: `import.meta.url` as the apps define it. */
+const COMMON_JS = { format: 'cjs', define: { 'import.meta.url': '__importMetaUrl' }, minifyWhitespace: true } as const
+function commonJsBanner(): { js: string } {
+  return { js: "var __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" }
+}
+
+describe('a package left outside, required beside built-in code', () => {
+  /** An app (CommonJS) whose built-in `@acme/inlined` requires `helper`, installed beside it with this package.json and these files; the entry prints what `helper` is and whether Node loaded its resolver of `exports`. */
+  async function besideApp(helperManifest: Record<string, unknown>, files: Record<string, string>): Promise<{ outdir: string; helper: string }> {
+    const root = app({ dependencies: { '@acme/inlined': '1.0.0' } }, {
+      'src/entry.js': "const { helperFile } = require('@acme/inlined')\nconsole.log(JSON.stringify({ helperFile, exportsResolver: process.moduleLoadList.includes('NativeModule internal/modules/esm/resolve') }))\n",
+    })
+    storedPackage(root, '@acme/inlined', { main: 'index.cjs', dependencies: { helper: '1.0.0' } }, { 'index.cjs': "exports.helperFile = require('helper').file\n" }, { linked: true })
+    const helper = storedPackage(root, 'helper', helperManifest, files, { beside: '@acme/inlined' })
+    const bundling = appBundling({ root, inline: ['@acme/inlined'] })
+    const outdir = join(root, 'out')
+    await build({ absWorkingDir: root, entryPoints: ['src/entry.js'], outfile: join(outdir, 'entry.js'), bundle: true, platform: 'node', plugins: bundling.plugins, logLevel: 'silent', ...COMMON_JS, banner: commonJsBanner() })
+    bundling.finish(outdir)
+    return { outdir, helper }
+  }
+
+  it('is the file its exports name for require, required by its path: Node never loads its resolver of exports', async () => {
+    const { outdir, helper } = await besideApp({ type: 'module', exports: { '.': { import: './index.js', require: './dist/index.cjs' } } }, { 'index.js': 'export const file = import.meta.url\n', 'dist/index.cjs': 'exports.file = __filename\n' })
+    expect(run(outdir)).toEqual({ helperFile: join(helper, 'dist', 'index.cjs'), exportsResolver: false })
+  })
+
+  it('is left to require when its exports take more than one look: nested conditions, a condition Node 20 may not know', async () => {
+    const nested = await besideApp({ exports: { '.': { node: { require: './nested.cjs' } } } }, { 'nested.cjs': 'exports.file = __filename\n' })
+    expect(run(nested.outdir)).toEqual({ helperFile: join(nested.helper, 'nested.cjs'), exportsResolver: true })
+    const unknown = await besideApp({ exports: { 'module-sync': './sync.cjs', default: './default.cjs' } }, { 'sync.cjs': 'exports.file = __filename\n', 'default.cjs': 'exports.file = __filename\n' })
+    // Whichever file require picks there (module-sync's, where Node knows that condition).
+    const picked = createRequire(join(dirname(unknown.helper), 'importer.js')).resolve('helper')
+    expect(run(unknown.outdir)).toEqual({ helperFile: picked, exportsResolver: true })
+  })
+
+  it('is left to require without exports', async () => {
+    const { outdir, helper } = await besideApp({ main: 'main.cjs' }, { 'main.cjs': 'exports.file = __filename\n' })
+    expect(run(outdir)).toEqual({ helperFile: join(helper, 'main.cjs'), exportsResolver: false })
   })
 })
 
