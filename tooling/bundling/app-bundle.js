@@ -138,6 +138,52 @@ function locationModule(name, from) {
 }
 
 /**
+ * Node's own modules a bundle loads when first used rather than when the code that imports them is
+ * loaded: crypto (with its eleven internal modules) and child_process (with net and streams) were
+ * ~3–4 ms of every command's and hook process's start, and most need neither — a key part too long
+ * to be a key is hashed, a git repository is read, now and then.
+ */
+const LAZY_BUILTINS = ['crypto', 'child_process']
+
+/** Stands for `require` where a bundle loads one of {@link LAZY_BUILTINS}: as long, so that no column moves and the source map holds. */
+const LAZY_REQUIRE = '__rlazy'
+
+/**
+ * Makes the bundle `file` (CommonJS, as esbuild writes it, with {@link lazyBuiltinsBanner} in its
+ * banner) load {@link LAZY_BUILTINS} on first use. Each `x = require("node:crypto")` becomes
+ * `x = __rlazy("node:crypto")`, an object that requires the module at its first property read: what
+ * esbuild's code does with such a module (`(0, x.createHash)(…)`), and npm code with
+ * `childProcess.spawn(…)`. A module imported on use (`__toESM(require(…))`) is left as it is.
+ * @param {string} file
+ * @returns {number} the requires made lazy
+ * @throws {Error} when the bundle lacks the banner's helper, or already uses its name elsewhere
+ */
+export function makeBuiltinsLazy(file) {
+  const code = readFileSync(file, 'utf8')
+  const banner = lazyBuiltinsBanner()
+  const at = code.indexOf(banner)
+  if (at === -1) throw new Error(`${file} lacks the helper that loads built-in modules on use: put lazyBuiltinsBanner() in its banner.`)
+  if (code.indexOf(LAZY_REQUIRE, at + banner.length) !== -1) throw new Error(`${file} uses the name ${LAZY_REQUIRE} itself: choose another name for the helper that loads built-in modules on use.`)
+  let count = 0
+  const pattern = new RegExp(`(=\\s*)require\\("((?:node:)?(?:${LAZY_BUILTINS.join('|')}))"\\)`, 'g')
+  const lazy = code.replace(pattern, (_, assignment, id) => {
+    count += 1
+    return `${String(assignment)}${LAZY_REQUIRE}(${JSON.stringify(id)})`
+  })
+  writeFileSync(file, lazy)
+  return count
+}
+
+/**
+ * The helper {@link makeBuiltinsLazy} points the requires at, for the banner of a CommonJS bundle:
+ * one line, in the scope of the bundle's `require`.
+ * @returns {string}
+ */
+export function lazyBuiltinsBanner() {
+  return `var ${LAZY_REQUIRE}=(id)=>{let loaded;return new Proxy({},{get:(_,key)=>(loaded??=require(id))[key]})};`
+}
+
+/**
  * @typedef {object} AppBundling
  * @property {import('esbuild').Plugin[]} plugins for every esbuild build of the app (they turn its metafile on)
  * @property {import('esbuild').BuildOptions} options what every esbuild build of the app shares: these

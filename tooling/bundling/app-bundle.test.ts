@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { build } from 'esbuild'
 import { afterAll, describe, expect, it } from 'vitest'
-import { appBundling, npmPackageOf, packageOf } from './app-bundle.js'
+import { appBundling, lazyBuiltinsBanner, makeBuiltinsLazy, npmPackageOf, packageOf } from './app-bundle.js'
 
 const workspace = mkdtempSync(join(tmpdir(), 'app-bundle-test-'))
 afterAll(() => {
@@ -181,10 +181,10 @@ describe('bundling an app with npm code built in', () => {
   })
 })
 
-/** What a CommonJS bundle (as the CLI's are) begins with: `import.meta.url` as the apps define it. */
+/** What a CommonJS bundle (as the CLI's are) begins with: `import.meta.url` as the apps define it, then `extra`. */
 const COMMON_JS = { format: 'cjs', define: { 'import.meta.url': '__importMetaUrl' }, minifyWhitespace: true } as const
-function commonJsBanner(): { js: string } {
-  return { js: "var __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" }
+function commonJsBanner(extra = ''): { js: string } {
+  return { js: `var __importMetaUrl = require('node:url').pathToFileURL(__filename).href;${extra}` }
 }
 
 describe('a package left outside, required beside built-in code', () => {
@@ -219,6 +219,40 @@ describe('a package left outside, required beside built-in code', () => {
   it('is left to require without exports', async () => {
     const { outdir, helper } = await besideApp({ main: 'main.cjs' }, { 'main.cjs': 'exports.file = __filename\n' })
     expect(run(outdir)).toEqual({ helperFile: join(helper, 'main.cjs'), exportsResolver: false })
+  })
+})
+
+describe("Node's crypto and child_process in a bundle", () => {
+  it('load when the bundle first uses them, not when it loads', async () => {
+    const root = app({}, {
+      'src/entry.js': [
+        "import { createHash } from 'node:crypto'",
+        "import { execFileSync } from 'node:child_process'",
+        "const loaded = () => ['crypto', 'child_process'].filter((id) => process.moduleLoadList.includes(`NativeModule ${id}`))",
+        'const before = loaded()',
+        "const digest = createHash('sha256').update('x').digest('hex').slice(0, 8)",
+        "const printed = execFileSync(process.execPath, ['-e', 'process.stdout.write(\"hi\")'], { encoding: 'utf8' })",
+        'console.log(JSON.stringify({ before, digest, printed, after: loaded() }))',
+        '',
+      ].join('\n'),
+    })
+    const outdir = join(root, 'out')
+    const entry = join(outdir, 'entry.js')
+    await build({ absWorkingDir: root, entryPoints: ['src/entry.js'], outfile: entry, bundle: true, platform: 'node', logLevel: 'silent', ...COMMON_JS, banner: commonJsBanner(lazyBuiltinsBanner()) })
+    const size = readFileSync(entry).length
+    expect(makeBuiltinsLazy(entry)).toBe(2)
+    // As long as before: the source map's columns still hold.
+    expect(readFileSync(entry).length).toBe(size)
+    expect(run(outdir)).toEqual({ before: [], digest: '2d711642', printed: 'hi', after: ['crypto', 'child_process'] })
+  })
+
+  it('are left as they are in a bundle without the helper in its banner, which is refused', async () => {
+    const root = app({}, { 'src/entry.js': "import { randomUUID } from 'node:crypto'\nconsole.log(JSON.stringify(randomUUID().length))\n" })
+    const entry = join(root, 'out', 'entry.js')
+    await build({ absWorkingDir: root, entryPoints: ['src/entry.js'], outfile: entry, bundle: true, platform: 'node', logLevel: 'silent', ...COMMON_JS, banner: commonJsBanner() })
+    const before = readFileSync(entry, 'utf8')
+    expect(() => makeBuiltinsLazy(entry)).toThrow(`${entry} lacks the helper that loads built-in modules on use: put lazyBuiltinsBanner() in its banner.`)
+    expect(readFileSync(entry, 'utf8')).toBe(before)
   })
 })
 

@@ -8,7 +8,7 @@
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { appBundling } from '@agent-tracker/bundling'
+import { appBundling, lazyBuiltinsBanner, makeBuiltinsLazy } from '@agent-tracker/bundling'
 import { build } from 'esbuild'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -86,8 +86,10 @@ for (const [entry, name] of [['dist/main.js', 'main'], ['dist/hook-entry.js', 'h
     // Dynamic imports become requires: V8 drops Node's import() handler from a script it makes from
     // cached data (Node 20), and every module the commands import on use is CommonJS or loads as such.
     ...COMMON_JS,
-    banner: { js: `// agent-tracker's ${name === 'main' ? 'commands' : 'hook process'}: one CommonJS function, run by the launcher (not a module to require).\n(function (exports, require, module, __filename, __dirname) {"use strict";${IMPORT_META_URL}` },
+    banner: { js: `// agent-tracker's ${name === 'main' ? 'commands' : 'hook process'}: one CommonJS function, run by the launcher (not a module to require).\n(function (exports, require, module, __filename, __dirname) {"use strict";${IMPORT_META_URL}${lazyBuiltinsBanner()}` },
     footer: { js: '\n})' },
   })
+  // crypto and child_process load when first used: most commands and hooks need neither.
+  makeBuiltinsLazy(join(outdir, `${name}.script.js`))
 }
 bundling.finish(outdir)
