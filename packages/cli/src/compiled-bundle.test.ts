@@ -1,4 +1,4 @@
-import { chmodSync, chownSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import { chmodSync, chownSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -92,15 +92,26 @@ describe('a bundle run through the code cache', () => {
     expect(loadCompiled(file, 'agents', location).cache).toBe('refused')
   })
 
-  it('never uses the cache of another build of the bundle, and drops it when saving its own', () => {
+  it('never uses the cache of another build of the bundle, and drops it when saving its own once it is a day old', () => {
     loadCompiled(file, 'agents', location).save()
-    const [old] = cacheFiles()
+    const [old = ''] = cacheFiles()
+    const firstBuild = readFileSync(file)
     writeFileSync(file, bundleSource(2))
     const rebuilt = loadCompiled(file, 'agents', location)
     expect(rebuilt.cache).toBe('missing')
     expect(rebuilt.exports.sum(2)).toBe((0 * 3 + 2) + (1 * 3 + 2))
     rebuilt.save()
-    expect(cacheFiles()).toHaveLength(1)
+    // Written just now, the other build's cache stays: two installs used by turns keep theirs.
+    expect(cacheFiles()).toHaveLength(2)
+    expect(cacheFiles()).toContain(old)
+    writeFileSync(file, firstBuild)
+    expect(loadCompiled(file, 'agents', location).cache).toBe('used')
+    writeFileSync(file, bundleSource(2))
+    // A day and a minute old, it goes at the next save.
+    const dayAgo = (Date.now() - 24 * 60 * 60 * 1000 - 60_000) / 1000
+    utimesSync(join(cacheFolder(location) ?? '', old), dayAgo, dayAgo)
+    loadCompiled(file, 'search', location).save()
+    expect(cacheFiles()).toHaveLength(2)
     expect(cacheFiles()).not.toContain(old)
   })
 

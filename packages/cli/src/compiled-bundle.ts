@@ -45,8 +45,8 @@ const HEADER_BYTES = 8
  * per bundle build, V8 version and flags, and `profile`: the command about to run, since each
  * command compiles different functions. A cache is used only from folders that are the user's own
  * and that no one else can write to: V8 runs what a cache file holds, and checks no more than the
- * length of the source it was made from. Saving removes other builds' caches, and caches of other
- * V8 versions and temporary files left for a month.
+ * length of the source it was made from. Saving removes other builds' caches written over a day
+ * before, and caches of other V8 versions and temporary files left for a month.
  */
 export function loadCompiled(file: string, profile: string, location: CacheLocation): CompiledBundle {
   const source = readFileSync(file)
@@ -168,8 +168,8 @@ export function readCache(file: string): Buffer | 'damaged' | undefined {
 /**
  * Writes a cache file whole or not at all (temporary file, then rename) into a folder only this
  * user may write to, and removes other builds' caches (files named `bundlePrefix…` but not
- * `build-…`), other V8 versions' caches and temporary files not touched for a month. Throws when
- * it cannot write.
+ * `build-…`) written over a day before ({@link OTHER_BUILD_MS}), other V8 versions' caches and
+ * temporary files not touched for a month. Throws when it cannot write.
  */
 export function writeCache(file: string, data: Buffer, bundlePrefix: string, build: string): void {
   const folder = dirname(file)
@@ -182,7 +182,9 @@ export function writeCache(file: string, data: Buffer, bundlePrefix: string, bui
   const stale = Date.now() - STALE_MS
   for (const entry of readdirSync(folder)) {
     const path = join(folder, entry)
-    if (entry.endsWith('.bin') && entry.startsWith(bundlePrefix) && !entry.startsWith(`${build}-`)) rmSync(path, { force: true })
+    if (entry.endsWith('.bin') && entry.startsWith(bundlePrefix) && !entry.startsWith(`${build}-`)) {
+      if (lstatSync(path).mtimeMs < Date.now() - OTHER_BUILD_MS) rmSync(path, { force: true })
+    }
     else if (entry.endsWith('.tmp') && lstatSync(path).mtimeMs < stale) rmSync(path, { force: true })
   }
   const base = dirname(folder)
@@ -194,6 +196,14 @@ export function writeCache(file: string, data: Buffer, bundlePrefix: string, bui
 
 /** A month: caches of another V8, or temporary files, left that long are removed. */
 const STALE_MS = 30 * 24 * 60 * 60 * 1000
+
+/**
+ * A day: another build's caches written longer ago are removed when this build saves one. Two
+ * installs of different releases used by turns — a global one and a project's, or the Claude Code
+ * hooks and a newer CLI — each keep theirs: removed at every save, each made the other compile
+ * every command anew at every run (~60 ms). An upgraded install's old caches go within a day.
+ */
+const OTHER_BUILD_MS = 24 * 60 * 60 * 1000
 
 /** The command a CLI command line runs, as a cache profile: `search`, `hook-claude-code`; `help` for none, and for help or the version of any. */
 export function profileOf(argv: readonly string[]): string {

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -44,14 +44,20 @@ describe('the kept text of the program help', () => {
     expect(helpCache(bundle, '1.0.0', 120, location).read()).toBe('wide\n')
   })
 
-  it('is not served for another build of the bundle, and another build saving its own drops it', () => {
+  it('is not served for another build of the bundle, and another build saving its own drops it once it is a day old', () => {
     helpCache(bundle, '1.0.0', undefined, location).save('old\n')
+    const [old = ''] = kept()
     writeFileSync(bundle, '(function () { /* rebuilt */ })')
     const rebuilt = helpCache(bundle, '1.0.0', undefined, location)
     expect(rebuilt.read()).toBeUndefined()
     rebuilt.save('new\n')
-    expect(kept()).toHaveLength(1)
+    expect(kept()).toHaveLength(2)
     expect(rebuilt.read()).toBe('new\n')
+    const dayAgo = (Date.now() - 24 * 60 * 60 * 1000 - 60_000) / 1000
+    utimesSync(join(cacheFolder(location) ?? '', old), dayAgo, dayAgo)
+    helpCache(bundle, '1.0.0', 120, location).save('wide\n')
+    expect(kept()).toHaveLength(2)
+    expect(kept()).not.toContain(old)
   })
 
   it('is not served damaged: a changed byte makes it missing', () => {
