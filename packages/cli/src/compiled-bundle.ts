@@ -180,12 +180,11 @@ export function writeCache(file: string, data: Buffer, bundlePrefix: string, bui
   header.writeUInt32LE(crc32(data), 4)
   replaceFile(file, Buffer.concat([header, data]), { mode: 0o600 })
   const stale = Date.now() - STALE_MS
+  const otherBuildStale = Date.now() - OTHER_BUILD_MS
   for (const entry of readdirSync(folder)) {
     const path = join(folder, entry)
-    if (entry.endsWith('.bin') && entry.startsWith(bundlePrefix) && !entry.startsWith(`${build}-`)) {
-      if (lstatSync(path).mtimeMs < Date.now() - OTHER_BUILD_MS) rmSync(path, { force: true })
-    }
-    else if (entry.endsWith('.tmp') && lstatSync(path).mtimeMs < stale) rmSync(path, { force: true })
+    const otherBuild = entry.endsWith('.bin') && entry.startsWith(bundlePrefix) && !entry.startsWith(`${build}-`)
+    if (otherBuild ? lstatSync(path).mtimeMs < otherBuildStale : entry.endsWith('.tmp') && lstatSync(path).mtimeMs < stale) rmSync(path, { force: true })
   }
   const base = dirname(folder)
   for (const entry of readdirSync(base)) {
