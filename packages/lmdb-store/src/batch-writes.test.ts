@@ -148,6 +148,33 @@ describe('claiming fact ids', () => {
     expect([...db.factIds.getKeys()]).toHaveLength(claimed.length)
   })
 
+  it('given its batch, claims and numbers a large batch in no key order, partly stored already, as one by one does', () => {
+    const s = createFactScript({ setup: SETUP, project: '/p' })
+    // Ids in no order (a provider's), some stored by an earlier batch, some repeated within the batch.
+    let state = 7
+    const random = (): number => (state = (state * 1_103_515_245 + 12_345) % 2 ** 31)
+    const ids = Array.from({ length: 3000 }, () => `opencode:ses_1:toolu_${random().toString(36)}`)
+    const earlier = ids.filter((_, index) => index % 7 === 3)
+    const batch = [...ids, ...ids.filter((_, index) => index % 11 === 5)].map((id) => ({ ...s.toolCall(), id }))
+    const outcome = (mode: 'one by one' | 'given its batch'): { claims: boolean[]; stored: unknown[] } => {
+      const db = environment()
+      db.root.transactionSync(() => {
+        earlier.forEach((id, index) => db.factIds.putSync(id, index + 1))
+        db.meta.putSync(LAST_FACT_SEQ_KEY, earlier.length)
+      })
+      const claims = db.root.transactionSync(() => {
+        const reader = createTransactionReader(db, mode === 'given its batch' ? batch : undefined)
+        return batch.map((fact) => reader.claimFact(fact.id))
+      })
+      return { claims, stored: ids.map((id) => db.factIds.get(id)) }
+    }
+    const given = outcome('given its batch')
+    expect(given).toEqual(outcome('one by one'))
+    // Every stored id kept its number; the new ones are numbered on from them, in the batch's order.
+    expect(given.claims.filter(Boolean)).toHaveLength(new Set(ids).size - new Set(earlier).size)
+    expect(new Set(given.stored).size).toBe(new Set(ids).size)
+  })
+
   it('given its batch, answers claims in the batch\'s order past its holes, and refuses a claim out of that order, keeping none', () => {
     const db = environment()
     const s = createFactScript({ setup: SETUP, project: '/p' })
