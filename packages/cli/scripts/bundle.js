@@ -89,7 +89,8 @@ for (const [entry, name] of [['dist/main.js', 'main'], ['dist/hook-entry.js', 'h
     banner: { js: `// agent-tracker's ${name === 'main' ? 'commands' : 'hook process'}: one CommonJS function, run by the launcher (not a module to require).\n(function (exports, require, module, __filename, __dirname) {"use strict";${IMPORT_META_URL}${lazyBuiltinsBanner()}` },
     footer: { js: '\n})' },
   })
-  // crypto and child_process load when first used: most commands and hooks need neither.
-  makeBuiltinsLazy(join(outdir, `${name}.script.js`))
+  // crypto and child_process load when first used: most commands and hooks need neither. Both
+  // bundles use them, so none made lazy means esbuild now writes these requires another way.
+  if (makeBuiltinsLazy(join(outdir, `${name}.script.js`)) === 0) throw new Error(`No require of crypto or child_process in ${name}.script.js was made lazy: does esbuild write them another way? See makeBuiltinsLazy in tooling/bundling.`)
 }
 bundling.finish(outdir)
