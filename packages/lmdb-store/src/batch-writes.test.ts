@@ -159,7 +159,9 @@ describe('claiming fact ids', () => {
     const outcome = (mode: 'one by one' | 'given its batch'): { claims: boolean[]; stored: unknown[] } => {
       const db = environment()
       db.root.transactionSync(() => {
-        earlier.forEach((id, index) => db.factIds.putSync(id, index + 1))
+        earlier.forEach((id, index) => {
+          db.factIds.putSync(id, index + 1)
+        })
         db.meta.putSync(LAST_FACT_SEQ_KEY, earlier.length)
       })
       const claims = db.root.transactionSync(() => {
