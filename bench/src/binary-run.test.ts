@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { runBinary } from './binary-run.js'
+import { nodeStartFaults, pageFaultCost, runBinary } from './binary-run.js'
 
 const folder = mkdtempSync(join(tmpdir(), 'binary-run-test-'))
 afterAll(() => {
@@ -20,6 +20,18 @@ describe('a run of the binary', () => {
     expect(exported.wallMs).toBeGreaterThan(exported.ms)
     const read = await runBinary(['agents', '--db', database, '--json'])
     expect(read.processes).toBe(1)
+  })
+
+  it('counts the page faults of a command\'s processes beside those of node -e 0, and prices one', { timeout: 60_000 }, async () => {
+    const database = join(folder, 'faults.lmdb')
+    const start = await nodeStartFaults()
+    const read = await runBinary(['agents', '--db', database, '--json'])
+    expect(start).toBeGreaterThan(0)
+    // Loading the commands and the database touches far more memory than Node's start does.
+    expect(read.minorFaults).toBeGreaterThan(start)
+    const cost = await pageFaultCost()
+    expect(cost.faults).toBeGreaterThan(0)
+    expect(cost.usPerFault).toBeGreaterThan(0)
   })
 
   it('says what failed, with what the command said', { timeout: 60_000 }, async () => {

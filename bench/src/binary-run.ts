@@ -1,8 +1,9 @@
-import { spawn } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 
 /** The agent-tracker binary a user runs. */
 export const CLI_BIN = fileURLToPath(new URL('../../packages/cli/bin/agent-tracker.js', import.meta.url))
@@ -45,6 +46,8 @@ export interface BinaryRun {
   readonly cpuMs: number
   /** The highest peak memory of those processes. */
   readonly maxRssMb: number
+  /** Minor page faults of those processes, added up: Node's own start-up's among them. */
+  readonly minorFaults: number
   /** Processes that reported (2 under a supervisor). */
   readonly processes: number
 }
@@ -55,6 +58,7 @@ interface ProcessFigures {
   readonly ms: number
   readonly cpuMs: number
   readonly maxRssMb: number
+  readonly minorFaults: number
 }
 
 /**
@@ -62,25 +66,56 @@ interface ProcessFigures {
  * @throws {Error} when it exits other than 0, with what it said on stderr.
  */
 export async function runBinary(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<BinaryRun> {
+  const { run, processes } = await runReported([CLI_BIN, ...args], env)
+  const started = processes.find((figures) => figures.pid === run.pid)
+  if (started?.code !== 0) {
+    throw new Error(`agent-tracker ${args.join(' ')} failed (exit code ${String(started?.code ?? run.exitCode)}): ${run.stderr.trim()}`)
+  }
+  return {
+    wallMs: run.wallMs,
+    code: started.code,
+    ms: started.ms,
+    cpuMs: processes.reduce((sum, figures) => sum + figures.cpuMs, 0),
+    maxRssMb: Math.max(...processes.map((figures) => figures.maxRssMb)),
+    minorFaults: processes.reduce((sum, figures) => sum + figures.minorFaults, 0),
+    processes: processes.length,
+  }
+}
+
+/**
+ * The minor page faults of `node -e 0` started as {@link runBinary} starts the binary (the same
+ * preload): what every process pays before its program runs.
+ */
+export async function nodeStartFaults(): Promise<number> {
+  const { run, processes } = await runReported(['-e', '0'], process.env)
+  const started = processes.find((figures) => figures.pid === run.pid)
+  if (started === undefined) throw new Error(`node -e 0 reported no figures (exit code ${String(run.exitCode)}): ${run.stderr.trim()}`)
+  return started.minorFaults
+}
+
+/** Runs Node with `args` and the figures preload; what each of its processes reported. */
+async function runReported(args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ run: ProcessRun; processes: ProcessFigures[] }> {
   const folder = mkdtempSync(join(tmpdir(), 'bench-figures-'))
   try {
     const report = join(folder, 'figures.jsonl')
-    const run = await runTimed(process.execPath, ['--require', COMMAND_FIGURES, CLI_BIN, ...args], { ...env, AGENT_TRACKER_BENCH_FIGURES: report })
+    const run = await runTimed(process.execPath, ['--require', COMMAND_FIGURES, ...args], { ...env, AGENT_TRACKER_BENCH_FIGURES: report })
     const lines = existsSync(report) ? readFileSync(report, 'utf8').split('\n').filter((line) => line !== '') : []
-    const processes = lines.map((line) => JSON.parse(line) as ProcessFigures)
-    const started = processes.find((figures) => figures.pid === run.pid)
-    if (started?.code !== 0) {
-      throw new Error(`agent-tracker ${args.join(' ')} failed (exit code ${String(started?.code ?? run.exitCode)}): ${run.stderr.trim()}`)
-    }
-    return {
-      wallMs: run.wallMs,
-      code: started.code,
-      ms: started.ms,
-      cpuMs: processes.reduce((sum, figures) => sum + figures.cpuMs, 0),
-      maxRssMb: Math.max(...processes.map((figures) => figures.maxRssMb)),
-      processes: processes.length,
-    }
+    return { run, processes: lines.map((line) => JSON.parse(line) as ProcessFigures) }
   } finally {
     rmSync(folder, { recursive: true, force: true })
   }
+}
+
+/**
+ * What a minor page fault costs here: a fresh process touches 32 MB of fresh memory a page at a
+ * time, and the time it took is shared among the faults it caused. On hardware a fault is a
+ * fraction of a microsecond; on a virtual machine each can cost tens of times that, and a
+ * command's own time then goes largely to the pages it touches first (its code, its heap, the
+ * map of the database).
+ */
+export async function pageFaultCost(): Promise<{ readonly usPerFault: number; readonly faults: number }> {
+  const script = 'const u=()=>process.resourceUsage().minorPageFault,f=u(),t=process.hrtime.bigint(),b=Buffer.allocUnsafeSlow(32<<20);for(let i=0;i<b.length;i+=4096)b[i]=1;const ns=Number(process.hrtime.bigint()-t);process.stdout.write(JSON.stringify({ns,faults:u()-f}))'
+  const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], { encoding: 'utf8' })
+  const { ns, faults } = JSON.parse(stdout) as { ns: number; faults: number }
+  return { usPerFault: faults > 0 ? ns / 1000 / faults : 0, faults }
 }

@@ -20,7 +20,7 @@ import { median, round, spread, timeMs } from './stats.js'
 import type { FlushFigures, HookFigures, WritePathSizes } from './write-path.js'
 import { flushCost, hookCost, statusReads } from './write-path.js'
 import { guardCost } from './guard-cost.js'
-import { CLI_BIN, runBinary, runTimed } from './binary-run.js'
+import { CLI_BIN, nodeStartFaults, pageFaultCost, runBinary, runTimed } from './binary-run.js'
 import type { HistoryImportFigure, HookProcessFigure } from './history-import.js'
 import { historyImport, hookProcesses } from './history-import.js'
 import type { StopHookFigure } from './stop-hook.js'
@@ -101,6 +101,8 @@ export interface CommandFigures {
   readonly commandMs: number
   readonly cpuMs: number
   readonly maxRssMb: number
+  /** Minor page faults of its processes (median), Node's start-up's among them (see `nodeStartFaults`). */
+  readonly minorFaults: number
 }
 
 interface Startup {
@@ -125,6 +127,8 @@ export interface BenchResults {
     readonly content: ScaleContent
     readonly buildMs: number
     readonly nodeBaseline: Spread
+    /** Minor page faults of `node -e 0` (median), and what one costs on this machine (see `pageFaultCost`). */
+    readonly faults: { readonly nodeStart: number; readonly usPerFault: number }
     readonly commands: Readonly<Record<'search' | 'activity' | 'report' | 'recommend' | 'agents' | 'projects' | 'help', CommandFigures>>
     readonly export: CommandFigures & { readonly activities: number }
     readonly eventLoop: { readonly bun: EventLoopFigures; readonly node: EventLoopFigures }
@@ -156,7 +160,7 @@ async function nodeBaseline(runs: number): Promise<number[]> {
 async function measureCommand(databasePath: string, command: readonly string[], runs: number, reads: string): Promise<CommandFigures> {
   const walls: number[] = []
   const baselines: number[] = []
-  const inside: { ms: number; cpuMs: number; maxRssMb: number }[] = []
+  const inside: { ms: number; cpuMs: number; maxRssMb: number; minorFaults: number }[] = []
   for (let i = 0; i < runs; i++) {
     baselines.push(...(await nodeBaseline(1)))
     const measured = await runBinary([...command, '--db', databasePath, '--json'])
@@ -171,6 +175,7 @@ async function measureCommand(databasePath: string, command: readonly string[], 
     commandMs: round(median(inside.map((r) => r.ms))),
     cpuMs: round(median(inside.map((r) => r.cpuMs))),
     maxRssMb: round(Math.max(...inside.map((r) => r.maxRssMb))),
+    minorFaults: median(inside.map((r) => r.minorFaults)),
   }
 }
 
@@ -194,7 +199,7 @@ async function measureHelp(runs: number): Promise<CommandFigures> {
   } finally {
     rmSync(caches, { recursive: true, force: true })
   }
-  return { reads: 'the help text its first run rendered and kept (one small file; no command bundle, no database code)', process: spread(walls), ownMs: round(median(walls) - median(baselines)), firstOwnMs: round((walls[0] ?? 0) - median(baselines)), commandMs: 0, cpuMs: 0, maxRssMb: 0 }
+  return { reads: 'the help text its first run rendered and kept (one small file; no command bundle, no database code)', process: spread(walls), ownMs: round(median(walls) - median(baselines)), firstOwnMs: round((walls[0] ?? 0) - median(baselines)), commandMs: 0, cpuMs: 0, maxRssMb: 0, minorFaults: 0 }
 }
 
 async function measureStartup(runtime: string, runs: number): Promise<Startup> {
@@ -295,7 +300,10 @@ async function benchmarks(sizes: BenchSizes, kind: 'full' | 'smoke', log: (line:
     log(`   adding activities up to ${String(sizes.exportActivities)} and exporting them as JSON …`)
     await addActivities(databasePath, sizes.scale, sizes.scale.activities, sizes.exportActivities - sizes.scale.activities)
     const exported = await measureCommand(databasePath, ['export', '--format', 'json'], 1, `every record: ${String(sizes.exportActivities)} activities, ${String(sizes.scale.commits)} commits and the rest, a page at a time`)
-    scale = { sizes: sizes.scale, content, buildMs, nodeBaseline: spread(await nodeBaseline(runs)), commands, export: { ...exported, activities: sizes.exportActivities }, eventLoop }
+    const startFaults: number[] = []
+    for (let i = 0; i < runs; i++) startFaults.push(await nodeStartFaults())
+    const faults = { nodeStart: median(startFaults), usPerFault: round((await pageFaultCost()).usPerFault) }
+    scale = { sizes: sizes.scale, content, buildMs, nodeBaseline: spread(await nodeBaseline(runs)), faults, commands, export: { ...exported, activities: sizes.exportActivities }, eventLoop }
   } finally {
     rmSync(folder, { recursive: true, force: true })
   }
@@ -361,10 +369,12 @@ export function formatResults(r: BenchResults): string {
   row(`   status read, ${String(r.statusRead.pending)} facts pending (median / p99)`, `${String(r.statusRead.withPending.medianUs)} / ${String(r.statusRead.withPending.p99Us)} µs`, 'stored setup + pending facts in scope')
   const s = r.scale
   row(`4. a database of ${String(s.sizes.commits)} commits, ${String(s.sizes.activities)} activities`, `built in ${String(round(s.buildMs / 1000))} s`, `${String(s.sizes.setups)} setups, ${String(s.sizes.projects)} projects, ${String(s.content.sessions)} sessions; node -e 0: ${range(s.nodeBaseline)}`)
+  row('   a minor page fault here (first touch of a fresh page)', `${String(s.faults.usPerFault)} µs`, `context: node -e 0 takes ${String(s.faults.nodeStart)}; each command's faults past those are shown with what they cost at this rate`)
   for (const [name, c] of Object.entries(s.commands)) {
     const limits = name === 'help' ? `own ≤ 60 ms ${mark(c.ownMs <= 60)}` : `own ≤ 150 ms ${mark(c.ownMs <= 150)}, RSS ≤ 150 MB ${mark(c.maxRssMb <= 150)}`
     row(`   ${name === 'help' ? '--help' : name}: own time (process − node -e 0)`, ms(c.ownMs), limits)
     row(name === 'help' ? '      process' : '      command / CPU / peak RSS', name === 'help' ? range(c.process) : `${ms(c.commandMs)} / ${ms(c.cpuMs)} / ${String(c.maxRssMb)} MB`, `reads ${c.reads}`)
+    if (name !== 'help') row('      page faults past node -e 0', String(c.minorFaults - s.faults.nodeStart), `≈ ${ms(round(((c.minorFaults - s.faults.nodeStart) * s.faults.usPerFault) / 1000))} of its own time at ${String(s.faults.usPerFault)} µs each`)
     row('      first run: own time', ms(c.firstOwnMs), name === 'help' ? 'no cache yet: it compiles the commands, renders the help and keeps it with the code cache' : 'it compiles the command and writes the code cache the other runs use')
   }
   const e = s.export
