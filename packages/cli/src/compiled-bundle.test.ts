@@ -115,6 +115,19 @@ describe('a bundle run through the code cache', () => {
     expect(cacheFiles()).not.toContain(old)
   })
 
+  it('takes a bundle written again, as long and with its old modification time, for another build', () => {
+    loadCompiled(file, 'agents', location).save()
+    const before = statSync(file)
+    // The same length, other code: V8, which checks no more than the length, would take the cache.
+    const changed = bundleSource(1).replace('x * 2 + 1 }', 'x * 2 + 9 }')
+    expect(changed).toHaveLength(bundleSource(1).length)
+    writeFileSync(file, changed)
+    utimesSync(file, before.atime, before.mtime)
+    const run = loadCompiled(file, 'agents', location)
+    expect(run.cache).toBe('missing')
+    expect(run.exports.sum(1)).toBe(9)
+  })
+
   it('keeps no cache when told so, and runs without one where none can be written', () => {
     location = { env: { AGENT_TRACKER_COMPILE_CACHE: 'off' }, homeDir: join(folder, 'home') }
     const off = loadCompiled(file, 'agents', location)
