@@ -2,6 +2,7 @@ import type { SetupRecommendation } from '@agent-tracker/core'
 import { answerRecommendation, haltedLead, readRecommendation } from '@agent-tracker/core'
 import { profileFolder } from '@agent-tracker/node-host/hooks'
 import { CliError, EXIT } from '../cli-error.js'
+import { withLoopsCompiledAtOnce } from '../compile-at-once.js'
 import type { CommandContext } from '../context.js'
 import { grade, moneyPerCommit, perCommit, plural, score } from '../format.js'
 import { estimateMark } from '../estimated-cost.js'
@@ -29,7 +30,7 @@ export async function recommendCommand(ctx: CommandContext, projectDir: string |
   // Nothing more is read: the database's pages the reads touched (~40 MB of a large database's
   // mapped file, resident) are let go before the model's work, which allocates most of the rest.
   await ctx.close()
-  const result = answerRecommendation(reading)
+  const result = withLoopsCompiledAtOnce(() => answerRecommendation(reading))
   ctx.print(result, () => {
     const c = ctx.colours
     // Recorded text (paths, a profile's dependencies read from a project's files) on one line each: a line break in it would print a forged line.
