@@ -41,8 +41,8 @@ export const UNREAD = Symbol('unread')
  * claimed fact id is put in the id index at once, with the next sequence number, only if absent:
  * one lookup both detects a repeat and records the id.
  *
- * Given the `batch` being planned, the reader claims every id of it at the first claim, in key
- * order (see `FactIdClaims.claimAll`), and answers each claim from there: planning claims every
+ * Given the `batch` being planned, the reader claims every id of it at the first claim (see
+ * `FactIdClaims.claimAll`), and answers each claim from there: planning claims every
  * fact of its batch once, in order (see `RecordReader.claimFact`), so the ids claimed and their
  * sequence numbers are those of claims made one by one. The puts then sit in a small function of
  * their own rather than inside the planner's loop, whose compiled code would carry lmdb-js's write
@@ -118,12 +118,15 @@ class FactIdClaims {
 
   /**
    * Claims every fact's id as {@link claim} would one by one, in order: 1 where the id was new, 0 for
-   * a repeat (and for a hole in the array). The ids are put in key order, not the batch's: a tool
-   * call's id is the provider's, in no order, and put in turn each landed on another page of the
-   * index; sorted, each page is written once, and ids past the index's last key append (a batch of
-   * 10,000 into an empty index: ~10 ms instead of ~28). Their sequence numbers are the batch's
-   * order all the same: each first occurrence is numbered as if new, and when some turn out to be
-   * stored already (a replay), the claims after them are put again with their numbers moved down.
+   * a repeat (and for a hole in the array). Ids past the index's last key — those of a host's newest
+   * session, whose ids begin with its time — are put in key order, appending: put in the batch's
+   * order they landed in no order (a tool call's id ends with the provider's own), each a put that
+   * searched, and pages split half full (a batch of 10,000 into an empty index: ~13 ms instead of
+   * ~29). Ids among the stored ones are put in the batch's order, as before: sorted, they would all
+   * go into one stretch of pages, which then split half full, slower than in no order. The
+   * sequence numbers are the batch's order all the same: each first occurrence is numbered as if
+   * new, and when some turn out to be stored already (a replay), the claims after them are put
+   * again with their numbers moved down.
    */
   claimAll(facts: readonly Fact[]): Uint8Array {
     const claimed = new Uint8Array(facts.length)
@@ -142,10 +145,19 @@ class FactIdClaims {
       keys[index] = key
       seqs[index] = seq++
     }
-    // JavaScript's order of the keys (UTF-16) is LMDB's (UTF-8 bytes) but for characters past
-    // U+FFFF: there an append is refused and the claim is put the other way (see `claim`).
+    // JavaScript compares keys as UTF-16, LMDB as UTF-8 bytes: the same order but for characters
+    // past U+FFFF. A key on the wrong side of the last one only takes the other way to its claim.
+    const last = this.#lastKey()
+    const past: string[] = []
     let repeats = 0
-    for (const key of [...firstAt.keys()].sort()) {
+    for (let index = 0; index < facts.length; index++) {
+      const key = keys[index]
+      if (key === undefined) continue
+      if (last === undefined || key > last) past.push(key)
+      else if (this.#put(key, seqs[index] ?? 0, NO_OVERWRITE)) claimed[index] = 1
+      else repeats += 1
+    }
+    for (const key of past.sort()) {
       const index = firstAt.get(key) ?? 0
       if (this.#putKey(key, seqs[index] ?? 0)) claimed[index] = 1
       else repeats += 1
@@ -163,6 +175,12 @@ class FactIdClaims {
     }
     this.#nextSeq = seq
     return claimed
+  }
+
+  /** The id index's last key; undefined when it is empty. */
+  #lastKey(): string | undefined {
+    for (const key of this.#db.factIds.getKeys({ reverse: true, limit: 1 })) return typeof key === 'string' ? key : undefined
+    return undefined
   }
 
   /** Puts `id` in the id index with the next sequence number, unless it is there: true when it was new. */
