@@ -364,6 +364,7 @@ export function formatResults(r: BenchResults): string {
   row('   floor: the same entries in one bare lmdb transaction', range(f.floor), `CPU ${ms(f.floorCpuMs)}; same tables, encoding, fsync on commit; measured right after each flush`)
   row('   → flush / floor: median of the paired runs\' ratios', `${String(f.ratio)}×`, `target ≤ 1.5× ${mark(f.ratio <= 1.5)} (pairs ${String(f.ratios.min)}–${String(f.ratios.max)}×, ${String(f.ratios.runs)} pairs; CPU ${String(round(f.flushCpuMs / Math.max(0.001, f.floorCpuMs)))}×)`)
   row('   (one put per fact, uncollapsed, in one transaction)', ms(f.perFactFloorMs), 'context')
+  row(`   the same flush into a database of ${String(2 * f.facts)} facts of later sessions`, range(f.amongStored), 'context: its ids fall among stored ones, none past the last (the empty database\'s case above)')
   row('   fact log + fact-id index, per fact', `${String(f.factLogBytesPerFact)} bytes`, 'their pages over the facts')
   row('3. status read, nothing pending (median / p99)', `${String(r.statusRead.storedOnly.medianUs)} / ${String(r.statusRead.storedOnly.p99Us)} µs`, '1 setup record')
   row(`   status read, ${String(r.statusRead.pending)} facts pending (median / p99)`, `${String(r.statusRead.withPending.medianUs)} / ${String(r.statusRead.withPending.p99Us)} µs`, 'stored setup + pending facts in scope')

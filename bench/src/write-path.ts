@@ -47,6 +47,11 @@ export interface FlushFigures {
   readonly ratio: number
   /** For context: one put per fact (a store without collapsing), in one bare transaction. */
   readonly perFactFloorMs: number
+  /**
+   * For context: the same flush into a database that holds twice as many facts of later sessions,
+   * so that its ids fall among stored ones rather than past the last (the empty database's case).
+   */
+  readonly amongStored: Spread
   /** Bytes the fact log and the fact-id index take per fact (their pages over the facts). */
   readonly factLogBytesPerFact: number
 }
@@ -92,6 +97,7 @@ export async function flushCost(sizes: WritePathSizes): Promise<FlushFigures> {
   const floorCpu: number[] = []
   const ratios: number[] = []
   const perFact: number[] = []
+  const amongStored: number[] = []
   let records = 0
   let entries = 0
   let logBytes = 0
@@ -145,11 +151,25 @@ export async function flushCost(sizes: WritePathSizes): Promise<FlushFigures> {
     }
     await bare.close()
     b.done()
+
+    const c = temp()
+    const later = withWriteBuffer(openLmdbStore({ databasePath: c.path }), { maxPending: false, maxAgeMs: false })
+    for (const months of [6, 9]) {
+      later.append(mixedFacts(sizes.flushFacts, Date.UTC(2026, months, 1) + (repeat + 1) * 1e9))
+      await later.flush()
+    }
+    later.append(facts)
+    const amongMs = await timeMs(async () => {
+      await later.flush()
+    })
+    if (repeat >= 0) amongStored.push(amongMs)
+    await later.close()
+    c.done()
   }
   const flush = spread(flushes)
   const floor = spread(floors)
   const paired = spread(ratios)
-  return { facts: sizes.flushFacts, records, entries, flush, flushCpuMs: round(median(cpu)), floor, floorCpuMs: round(median(floorCpu)), ratios: paired, ratio: paired.median, perFactFloorMs: round(median(perFact)), factLogBytesPerFact: round(logBytes) }
+  return { facts: sizes.flushFacts, records, entries, flush, flushCpuMs: round(median(cpu)), floor, floorCpuMs: round(median(floorCpu)), ratios: paired, ratio: paired.median, perFactFloorMs: round(median(perFact)), factLogBytesPerFact: round(logBytes), amongStored: spread(amongStored) }
 }
 
 /** Hook costs: buffered alone, buffered with its share of the flushes, the plugin's whole per-call work, and the immediate-write pattern. */
