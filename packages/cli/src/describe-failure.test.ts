@@ -11,6 +11,46 @@ describe('describeFailure', () => {
     expect(describeFailure(new Error('something else'))).toMatchObject({ code: 'UNEXPECTED' })
   })
 
+  it('calls the stack overflowing while MessagePack reloads a table\'s record layouts damage, and any other overflow unexpected', () => {
+    // As msgpackr's decoder does when a table's shared structures refer to one they lack: it loads them again to find it.
+    const overflow = (recurse: () => unknown): unknown => {
+      try {
+        return recurse()
+      } catch (error) {
+        return error
+      }
+    }
+    function loadStructures(): unknown {
+      return loadStructures()
+    }
+    function walk(): unknown {
+      return walk()
+    }
+    const layouts = describeFailure(overflow(loadStructures))
+    expect(layouts).toMatchObject({ code: 'DATABASE_DAMAGED', problem: 'The database could not be read (a table\'s record layouts do not decode): its file is probably damaged.' })
+    expect(describeFailure(overflow(walk))).toMatchObject({ code: 'UNEXPECTED', message: 'Unexpected error: Maximum call stack size exceeded' })
+  })
+
+  it('calls an error thrown while the database library decoded a stored key damage, and the same error elsewhere unexpected', () => {
+    // As ordered-binary does with a damaged number key: BigInt(NaN), inside lmdb-js's LMDBStore.readKey.
+    const thrown = (read: () => unknown): unknown => {
+      try {
+        return read()
+      } catch (error) {
+        return error
+      }
+    }
+    class LMDBStore {
+      readKey(): bigint {
+        return BigInt(Number.NaN)
+      }
+    }
+    const key = describeFailure(thrown(() => new LMDBStore().readKey()))
+    expect(key).toMatchObject({ code: 'DATABASE_DAMAGED' })
+    expect(key.problem).toMatch(/^The database could not be read \(a stored key does not decode: The number NaN cannot be converted to a BigInt/)
+    expect(describeFailure(thrown(() => BigInt(Number.NaN)))).toMatchObject({ code: 'UNEXPECTED' })
+  })
+
   it('leaves out what a damaged value decoded to, and keeps the problem apart from the fix for the damage mark', () => {
     const leftOver = describeFailure(new Error('Data read, but end of buffer not reached {"v":1,"setup":"build@openai/gpt-5","commit":"e25d\u0001\ufffd"'))
     expect(leftOver.problem).toBe('The database could not be read (a stored value does not decode (its bytes run on past the value: msgpack "Data read, but end of buffer not reached")): its file is probably damaged.')

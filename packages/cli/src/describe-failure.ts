@@ -50,6 +50,15 @@ export function describeFailure(error: unknown): Failure {
     const said = readableProblem(message)
     return damaged(`The database could not be read (${said.startsWith('a stored value does not decode') ? said : `a stored value does not decode: ${said}`}): its file is probably damaged.`)
   }
+  // Thrown while the database library decoded what it read: from bytes that do not decode. A table's
+  // record layouts (MessagePack's shared structures, an entry of the table) that refer to a layout
+  // they lack make the decoder load them again to find it, and again, until the stack overflows; a
+  // damaged key can decode to a number no integer holds.
+  const stack = error instanceof Error ? error.stack ?? '' : ''
+  if (/\b(loadStructures|getStructures)\b/.test(stack) && /Maximum call stack size exceeded/.test(message)) {
+    return damaged('The database could not be read (a table\'s record layouts do not decode): its file is probably damaged.')
+  }
+  if (/\bLMDBStore\.readKey\b/.test(stack)) return damaged(`The database could not be read (a stored key does not decode: ${readableProblem(message)}): its file is probably damaged.`)
   return { code: 'UNEXPECTED', message: `Unexpected error: ${message}`, exitCode: EXIT.failure }
 }
 
