@@ -55,7 +55,7 @@ export function describeFailure(error: unknown): Failure {
   // they lack make the decoder load them again to find it, and again, until the stack overflows; a
   // damaged key can decode to a number no integer holds.
   const stack = error instanceof Error ? error.stack ?? '' : ''
-  if (/\b(loadStructures|getStructures)\b/.test(stack) && /Maximum call stack size exceeded/.test(message)) {
+  if (/\b(loadStructures|getStructures)\b/.test(stack) && message.includes('Maximum call stack size exceeded')) {
     return damaged('The database could not be read (a table\'s record layouts do not decode): its file is probably damaged.')
   }
   if (/\bLMDBStore\.readKey\b/.test(stack)) return damaged(`The database could not be read (a stored key does not decode: ${readableProblem(message)}): its file is probably damaged.`)
