@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import { describeFailure } from './describe-failure.js'
 
+/** What `run` throws (it is meant to throw). */
+function thrownBy(run: () => unknown): unknown {
+  try {
+    return run()
+  } catch (error) {
+    return error
+  }
+}
+
 describe('describeFailure', () => {
   it('calls a value that no longer decodes damage, with the fix, not an unexpected error', () => {
     for (const message of ['Unexpected end of buffer reading string', 'Data read, but end of buffer not reached 93', 'Unknown extension type 18', 'Unexpected end of MessagePack data']) {
@@ -13,42 +22,28 @@ describe('describeFailure', () => {
 
   it('calls the stack overflowing while MessagePack reloads a table\'s record layouts damage, and any other overflow unexpected', () => {
     // As msgpackr's decoder does when a table's shared structures refer to one they lack: it loads them again to find it.
-    const overflow = (recurse: () => unknown): unknown => {
-      try {
-        return recurse()
-      } catch (error) {
-        return error
-      }
-    }
     function loadStructures(): unknown {
       return loadStructures()
     }
     function walk(): unknown {
       return walk()
     }
-    const layouts = describeFailure(overflow(loadStructures))
+    const layouts = describeFailure(thrownBy(loadStructures))
     expect(layouts).toMatchObject({ code: 'DATABASE_DAMAGED', problem: 'The database could not be read (a table\'s record layouts do not decode): its file is probably damaged.' })
-    expect(describeFailure(overflow(walk))).toMatchObject({ code: 'UNEXPECTED', message: 'Unexpected error: Maximum call stack size exceeded' })
+    expect(describeFailure(thrownBy(walk))).toMatchObject({ code: 'UNEXPECTED', message: 'Unexpected error: Maximum call stack size exceeded' })
   })
 
   it('calls an error thrown while the database library decoded a stored key damage, and the same error elsewhere unexpected', () => {
     // As ordered-binary does with a damaged number key: BigInt(NaN), inside lmdb-js's LMDBStore.readKey.
-    const thrown = (read: () => unknown): unknown => {
-      try {
-        return read()
-      } catch (error) {
-        return error
-      }
-    }
     class LMDBStore {
       readKey(): bigint {
         return BigInt(Number.NaN)
       }
     }
-    const key = describeFailure(thrown(() => new LMDBStore().readKey()))
+    const key = describeFailure(thrownBy(() => new LMDBStore().readKey()))
     expect(key).toMatchObject({ code: 'DATABASE_DAMAGED' })
     expect(key.problem).toMatch(/^The database could not be read \(a stored key does not decode: The number NaN cannot be converted to a BigInt/)
-    expect(describeFailure(thrown(() => BigInt(Number.NaN)))).toMatchObject({ code: 'UNEXPECTED' })
+    expect(describeFailure(thrownBy(() => BigInt(Number.NaN)))).toMatchObject({ code: 'UNEXPECTED' })
   })
 
   it('leaves out what a damaged value decoded to, and keeps the problem apart from the fix for the damage mark', () => {
