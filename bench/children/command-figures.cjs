@@ -5,9 +5,10 @@
 // appends one JSON line to the file named by AGENT_TRACKER_BENCH_FIGURES: the process id, the exit
 // code, the time from here to exit (the program's own, after Node's start-up), the process's CPU
 // time, its peak memory and its minor page faults (each first touch of a fresh page of memory: on
-// a virtual machine the kernel's dearest step, see `pageFaultCost`). A command that runs under a supervisor (export, import, every writer)
-// does its work in a child started with the same Node options, this file among them: each process
-// adds its line. CommonJS and Node's own modules alone: it adds no module loader to what it measures.
+// a virtual machine the kernel's dearest step, see `pageFaultCost`). A command that runs under a
+// supervisor (export, import, every writer) does its work in a child started with the same Node
+// options, this file among them: each process adds its line. CommonJS and Node's own modules
+// alone: it adds no module loader to what it measures.
 const { appendFileSync } = require('node:fs')
 const { peakRssMb } = require('./peak-rss.cjs')
 
