@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Fact } from '@agent-tracker/core'
+import type { Fact, OutcomeDay } from '@agent-tracker/core'
 import { SEARCHED_COLLECTIONS } from '@agent-tracker/core/store'
 import { createFactScript } from '@agent-tracker/core/testing'
-import { projectDaySlot, projectDaysOfRollups, totalsOfRollups } from '@agent-tracker/core'
+import { outcomeDaySlot, outcomeDaysOfRollups, projectDaySlot, projectDaysOfRollups, totalsOfRollups } from '@agent-tracker/core'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
 import Database from 'better-sqlite3'
 import { describe, expect, it, onTestFinished } from 'vitest'
@@ -24,7 +24,7 @@ function history(): Fact[] {
 }
 
 describe('the benchmark’s SQLite store', () => {
-  it('keeps what the LMDB store keeps in step: the same records, a search entry per searched record, and setup totals and project days that add up its rollups', async () => {
+  it('keeps what the LMDB store keeps in step: the same records, a search entry per searched record, and setup totals, project days and outcome days that add up its rollups', async () => {
     const folder = { path: mkdtempSync(join(tmpdir(), 'sqlite-store-')) }
     onTestFinished(() => {
       rmSync(folder.path, { recursive: true, force: true })
@@ -49,6 +49,10 @@ describe('the benchmark’s SQLite store', () => {
     expect(days.length).toBeGreaterThan(1)
     expect(new Map(days.map((d) => [projectDaySlot(d.project, d.day), d]))).toEqual(projectDaysOfRollups(usage))
     expect(days).toEqual(await lmdb.projectDays())
+    const outcomes = (await sqlite.outcomeDays?.()) ?? []
+    expect(new Map(outcomes.map((day) => [outcomeDaySlot(day), day]))).toEqual(outcomeDaysOfRollups(usage))
+    const byKey = (all: readonly OutcomeDay[]): OutcomeDay[] => [...all].sort((a, b) => outcomeDaySlot(a).localeCompare(outcomeDaySlot(b)))
+    expect(byKey(outcomes)).toEqual(byKey((await lmdb.outcomeDays()) ?? []))
     await sqlite.close()
     await lmdb.close()
     const db = new Database(join(folder.path, 'tracker.sqlite'), { readonly: true })

@@ -1,5 +1,5 @@
 import type { AppliedBatch, CollectionName, CollectionRecords, CommitRef, Fact, ProjectDayRecord, RecordKey, RecordQuery, SetupTotalsRecord, SyncTrackerStore, UsageRecord } from '@agent-tracker/core'
-import { addRollupToTotals, emptySetupTotals, projectDayMove, resolveRules, validateFact } from '@agent-tracker/core'
+import { addRollupToTotals, emptySetupTotals, outcomeDayFrom, outcomeDayMove, outcomeNumbers, projectDayMove, resolveRules, validateFact } from '@agent-tracker/core'
 import type { SearchedRecord, TimelineCollection } from '@agent-tracker/core/store'
 import { isSearched, matchesQuery, normaliseQuery, orderAndLimit, planFacts, searchDigest, selectCommitRefs } from '@agent-tracker/core/store'
 import Database from 'better-sqlite3'
@@ -12,7 +12,7 @@ import Database from 'better-sqlite3'
  * hash as the LMDB store indexes them, and what else the LMDB store keeps in step in the same
  * transaction for its reads: a search digest per retrospective, journal entry, commit and bug (in
  * time order), each setup's totals moved by its day rollups (which the report then reads), and
- * each project's days of work moved by them too.
+ * each project's days of work and each rollup's outcome day moved by them too.
  * Only what the benchmark's workload and report use is implemented; it isolates the storage
  * engine from everything else. (The LMDB store's check that a batch fits its size limit has no
  * counterpart: SQLite grows its file itself.)
@@ -34,6 +34,7 @@ export function openSqliteStore(path: string): SyncTrackerStore {
     CREATE TABLE IF NOT EXISTS search (collection TEXT NOT NULL, at TEXT NOT NULL, key TEXT NOT NULL, digest BLOB NOT NULL, PRIMARY KEY (collection, at, key)) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS setup_totals (setup TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS project_days (project TEXT NOT NULL, day TEXT NOT NULL, rollups INTEGER NOT NULL, commits INTEGER NOT NULL, PRIMARY KEY (project, day)) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS outcome_days (project TEXT NOT NULL, day TEXT NOT NULL, setup TEXT NOT NULL, numbers TEXT NOT NULL, PRIMARY KEY (project, day, setup)) WITHOUT ROWID;
   `)
   const rules = resolveRules()
   const select = db.prepare<[string, string], { value: string }>('SELECT value FROM records WHERE collection = ? AND key = ?')
@@ -66,6 +67,17 @@ export function openSqliteStore(path: string): SyncTrackerStore {
     if (rollup === undefined || (move.rollups === 0 && move.commits === 0)) return
     moveDay.run(rollup.project, rollup.day, move.rollups, move.commits)
     if (move.rollups < 0) dropEmptyDay.run(rollup.project, rollup.day)
+  }
+  // A rollup's outcome day (see `outcomeDayMove`): a row per rollup that counts work, its numbers as JSON.
+  const putOutcome = db.prepare('INSERT OR REPLACE INTO outcome_days (project, day, setup, numbers) VALUES (?, ?, ?, ?)')
+  const removeOutcome = db.prepare('DELETE FROM outcome_days WHERE project = ? AND day = ? AND setup = ?')
+  const selectOutcomes = db.prepare<[], { project: string; day: string; setup: string; numbers: string }>('SELECT project, day, setup, numbers FROM outcome_days ORDER BY project, setup, day')
+  const moveOutcomeDay = (previous: UsageRecord | undefined, next: UsageRecord | undefined): void => {
+    const rollup = next ?? previous
+    const move = outcomeDayMove(previous, next)
+    if (rollup === undefined || move === 'keep') return
+    if (move === 'remove') removeOutcome.run(rollup.project, rollup.day, rollup.setup)
+    else putOutcome.run(rollup.project, rollup.day, rollup.setup, JSON.stringify(outcomeNumbers(move)))
   }
   // A rollup key as JSON begins `["<setup>","<project>",`: the rollups of a setup in a project share that prefix.
   const firstRollup = db.prepare<[string, string], { key: string }>("SELECT key FROM records WHERE collection = 'usage' AND key >= ? AND key < ? LIMIT 1")
@@ -116,6 +128,7 @@ export function openSqliteStore(path: string): SyncTrackerStore {
         const rollup = stored as UsageRecord
         moved.set(rollup.setup, addRollupToTotals(totals(rollup.setup), rollup, -1, hasRollups(rollup.setup, rollup.project) ? 0 : -1))
         moveProjectDay(rollup, undefined)
+        moveOutcomeDay(rollup, undefined)
       }
     }
     for (const write of plan.writes) {
@@ -126,6 +139,7 @@ export function openSqliteStore(path: string): SyncTrackerStore {
         const moving = before === undefined ? totals(write.record.setup) : addRollupToTotals(totals(write.record.setup), before, -1)
         moved.set(write.record.setup, addRollupToTotals(moving, write.record, 1, before === undefined && !hasRollups(write.record.setup, write.record.project) ? 1 : 0))
         moveProjectDay(before, write.record)
+        moveOutcomeDay(before, write.record)
       }
       upsert.run(write.collection, key, JSON.stringify(write.record))
       if (write.collection === 'commits') indexCommit.run(write.record.project, write.record.hash, write.record.setup, write.record.at)
@@ -163,6 +177,10 @@ export function openSqliteStore(path: string): SyncTrackerStore {
     findCommitRefs: (query: RecordQuery = {}) => later(() => selectCommitRefs(commitRefs.all(), normaliseQuery('commits', query))),
     setupTotals: () => later(() => selectAllTotals.all().map((row) => JSON.parse(row.value) as SetupTotalsRecord)),
     projectDays: (project?: string) => later(() => (project === undefined ? selectDays.all() : selectDaysOf.all(project))),
+    outcomeDays: (projects?: readonly string[]) => later(() => {
+      const wanted = projects === undefined ? undefined : new Set(projects)
+      return selectOutcomes.all().filter((row) => wanted === undefined || wanted.has(row.project)).map((row) => outcomeDayFrom(row.setup, row.project, row.day, JSON.parse(row.numbers) as number[]))
+    }),
     knownFactIds: unused,
     readFactLog: unused,
     lastFactSeq: unused,

@@ -75,7 +75,7 @@ describe('doctor --check: records that name a commit no commit record holds', ()
 
     const text = await runBuiltCli(['doctor', '--check', '--db', db], { cwd: root })
     expect(text.code).toBe(0)
-    expect(text.stdout).toMatch(/✓ Rollups +\d+ day rollups against the records and \d+ logged facts, \d+ setup totals and \d+ project days against the rollups: no drift\n/)
+    expect(text.stdout).toMatch(/✓ Rollups +\d+ day rollups against the records and \d+ logged facts, \d+ setup totals, \d+ project days and \d+ outcome days against the rollups: no drift\n/)
     expect(text.stdout).toContain([
       '! Commits      1 retrospective, 3 grade events, 2 bugs name a commit that no commit record of their project holds:',
       `    ${api} · ${GPT} · ${LOST}: 1 bug`,

@@ -753,7 +753,7 @@ describe('doctor and init', () => {
     expect(stdout).toContain(`! Plugin       no OpenCode config (looked in ${root}, and globally) — so OpenCode records nothing: run agent-tracker init (this project) or agent-tracker init --global`)
     expect(stdout).toContain('Nothing is broken; 2 things to look at (! above).')
     const checked = await runCli(['doctor', '--check', '--db', db], { cwd: root })
-    expect(checked.stdout).toMatch(/✓ Rollups +\d+ day rollups against the records and \d+ logged facts, \d+ setup totals and \d+ project days against the rollups: no drift/)
+    expect(checked.stdout).toMatch(/✓ Rollups +\d+ day rollups against the records and \d+ logged facts, \d+ setup totals, \d+ project days and \d+ outcome days against the rollups: no drift/)
   })
 
   it('calls a database with findings alone healthy in --json, as its words and exit code do; a problem makes it unhealthy', async () => {
@@ -823,7 +823,7 @@ describe('doctor and init', () => {
     const drift = (jsonData(json.stdout, 'doctor') as { checks: { name: string; drift?: unknown[] }[] }).checks.find((entry) => entry.name === 'Rollups')?.drift ?? []
     expect(drift.length).toBeGreaterThanOrEqual(25)
     const listed = days.slice(0, 20).map((day) => `\n    ${first.value.setup} · ${first.value.project} · ${day} counts nothing and nothing backs it`).join('')
-    expect(text.stdout).toMatch(/✗ Rollups +\d+ day rollups against the records and \d+ logged facts, \d+ setup totals and \d+ project days against the rollups: \d+ number\(s\) drifted\n/)
+    expect(text.stdout).toMatch(/✗ Rollups +\d+ day rollups against the records and \d+ logged facts, \d+ setup totals, \d+ project days and \d+ outcome days against the rollups: \d+ number\(s\) drifted\n/)
     expect(text.stdout).toContain(`: ${String(drift.length)} number(s) drifted${listed}\n    … and ${String(drift.length - 20)} more (--json lists every one)\n    agent-tracker doctor --repair rewrites them from what backs them (the records and the fact log).\n`)
   })
 

@@ -238,6 +238,8 @@ export type { SetupTotalsRecord } from './rollups/setup-totals.js'
 export { addRollupToTotals, emptySetupTotals, totalsOfRollups } from './rollups/setup-totals.js'
 export type { ProjectDayRecord, ProjectSpan } from './rollups/project-days.js'
 export { ProjectSpans, countsWork, projectDayMove, projectDaySlot, projectDaysOfRollups } from './rollups/project-days.js'
+export type { OutcomeDay } from './rollups/outcome-days.js'
+export { OUTCOME_FIELDS, outcomeDayFrom, outcomeDayMove, outcomeDayOf, outcomeDaySlot, outcomeDaysOfRollups, outcomeNumbers } from './rollups/outcome-days.js'
 
 export { toFactTimestamp, toIsoTimestamp } from './time/iso-timestamp.js'
 export { toTimeWindow } from './time/time-window.js'

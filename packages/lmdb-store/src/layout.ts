@@ -66,6 +66,15 @@ export const PROJECT_DAYS = 'usage-by-project-day'
 /** Meta key set once the project days add up every rollup (a database written before them has none). */
 export const PROJECT_DAYS_KEY = 'projectDays'
 
+/**
+ * Each project's outcome days by month (see `OutcomeDay`): `[project, 'YYYY-MM']` → the setups and
+ * one entry per day rollup (see `StoredOutcomeMonth`), what a recommendation reads of the rollups.
+ */
+export const OUTCOME_DAYS = 'usage-by-project-month'
+
+/** Meta key set once the outcome days hold every rollup's (a database written before them has none). */
+export const OUTCOME_DAYS_KEY = 'outcomeDays'
+
 /** Meta key of the sequence number of the newest logged fact. */
 export const LAST_FACT_SEQ_KEY = 'lastFactSeq'
 
@@ -119,6 +128,7 @@ export const ALL_SUB_DATABASES: readonly string[] = [
   META,
   SETUP_TOTALS,
   PROJECT_DAYS,
+  OUTCOME_DAYS,
 ]
 
 /** Meta key of the database's own id, which names it as a source when it is merged elsewhere. */

@@ -10,6 +10,7 @@ import type {
   ImportResult,
   LoggedFact,
   MigrationRecord,
+  OutcomeDay,
   ProjectDayRecord,
   ProjectProfile,
   ProjectRecord,
@@ -39,6 +40,7 @@ import { openEnvironment, reloadStructures } from './open-environment.js'
 import { findCommitRefs, findRecords, findSetupRecords, visitRecords } from './record-queries.js'
 import { checkSchemaVersion, storedSchemaVersion } from './schema-version.js'
 import { readProjectDays, rebuildProjectDays } from './project-days.js'
+import { outcomeMonthWrites, readOutcomeDays, readableOutcomeDays, rebuildOutcomeDays } from './outcome-days.js'
 import { readSetupTotals, rebuildSetupTotals } from './setup-totals.js'
 import { SECONDARY_INDEXES } from './indexes.js'
 import type { SearchBuildProgress, SearchIndexEntry } from './search-index.js'
@@ -64,6 +66,8 @@ export interface RollupRepair {
   readonly setupTotalsRebuilt: boolean
   /** Whether the project days were rebuilt from the rollups. */
   readonly projectDaysRebuilt: boolean
+  /** Whether the outcome days were rebuilt from the rollups. */
+  readonly outcomeDaysRebuilt: boolean
 }
 
 /** Sizes and counts of an open database, for `doctor`. */
@@ -442,10 +446,13 @@ export class LmdbStore implements SyncTrackerStore {
         for (const logged of everyLoggedFact(this.#db)) recount.addFact(moves.length === 0 ? logged.fact : attributedFact(logged.fact, logged.seq, moves))
         const totals = readSetupTotals(this.#db)
         const days = readProjectDays(this.#db)
-        // A setup's totals are keyed by the setup alone, a project's day by project and day.
-        const aside = totals === undefined && days === undefined ? [] : recount.drift(totals, days)
+        // Outcome days that cannot be read are written again all the same.
+        const outcomes = readableOutcomeDays(this.#db)
+        // A setup's totals are keyed by the setup alone, a project's day by project and day, an outcome day's fields begin with `outcome`.
+        const aside = recount.drift({ totals, projectDays: days, outcomeDays: outcomes === 'damaged' ? undefined : outcomes })
         const totalsDrifted = aside.some((drift) => drift.key.length === 1)
         const daysDrifted = aside.some((drift) => drift.key.length === 2)
+        const outcomesDrifted = outcomes === 'damaged' || aside.some((drift) => drift.field.startsWith('outcome'))
         const { put, remove } = recount.corrections()
         const puts = put.map((record): PlannedRecord => ({ collection: 'usage', key: [record.setup, record.project, record.day], record }))
         const entries = searchEntries(puts)
@@ -455,7 +462,8 @@ export class LmdbStore implements SyncTrackerStore {
         // Totals and days kept in step with the rewrites above stay off by what they were off before.
         if (totalsDrifted) rebuildSetupTotals(this.#db)
         if (daysDrifted) rebuildProjectDays(this.#db)
-        return { rollups: recount.rollups, facts: recount.facts, rewritten: put.length, removed: remove.length, setupTotalsRebuilt: totalsDrifted, projectDaysRebuilt: daysDrifted }
+        if (outcomesDrifted) rebuildOutcomeDays(this.#db)
+        return { rollups: recount.rollups, facts: recount.facts, rewritten: put.length, removed: remove.length, setupTotalsRebuilt: totalsDrifted, projectDaysRebuilt: daysDrifted, outcomeDaysRebuilt: outcomesDrifted }
       })
     })
   }
@@ -482,6 +490,13 @@ export class LmdbStore implements SyncTrackerStore {
     return later(() => {
       this.#ensureOpen()
       return readProjectDays(this.#db, project)
+    })
+  }
+
+  outcomeDays(projects?: readonly string[]): Promise<OutcomeDay[] | undefined> {
+    return later(() => {
+      this.#ensureOpen()
+      return readOutcomeDays(this.#db, projects)
     })
   }
 
@@ -665,6 +680,7 @@ export class LmdbStore implements SyncTrackerStore {
    */
   #ensureRoomFor(writes: readonly PlannedRecord[], entries: readonly (SearchIndexEntry | undefined)[], logged: readonly Fact[]): void {
     const collections = new Map<CollectionName, CollectionWrites>()
+    const rollupKeys: RecordKey[] = []
     for (let index = 0; index < writes.length; index++) {
       const write = writes[index]
       if (write === undefined) continue
@@ -676,6 +692,7 @@ export class LmdbStore implements SyncTrackerStore {
         collections.set(write.collection, sizes)
       }
       sizes.records += 1
+      if (write.collection === 'usage') rollupKeys.push(write.key)
       sizes.bytes += keyBytes + encodedSizeBound(write.record)
       sizes.indexBytes += 2 * keyBytes
       const entry = entries[index]
@@ -692,6 +709,8 @@ export class LmdbStore implements SyncTrackerStore {
       if (collection === 'usage' && this.#db.setupTotals !== undefined) trees.push({ tree: this.#db.setupTotals, entries: records, bytes })
       // And its project's day: a key of about the rollup's, and three numbers.
       if (collection === 'usage' && this.#db.projectDays !== undefined) trees.push({ tree: this.#db.projectDays, entries: records, bytes: sizes.indexBytes + 16 * records })
+      // And its project's month of outcome days, rewritten whole.
+      if (collection === 'usage' && this.#db.outcomeDays !== undefined) trees.push({ tree: this.#db.outcomeDays, ...outcomeMonthWrites(this.#db, rollupKeys) })
     }
     if (logged.length > 0) {
       let idBytes = 0

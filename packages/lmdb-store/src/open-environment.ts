@@ -11,10 +11,11 @@ import type { DatabaseFormat } from './database-format.js'
 import { describeDatabaseFormat, recogniseDataFile } from './database-format.js'
 import { LmdbStoreError } from './errors.js'
 import type { StoredFactBatch } from './fact-log-codec.js'
-import { COMMITS_BY_SETUP, FACT_IDS, FACT_LOG, INDEX_DATABASES, META, PROJECT_DAYS, SEARCH_DATABASES, SETUP_TOTALS, STRUCTURES_KEY, SUB_DATABASES } from './layout.js'
+import { COMMITS_BY_SETUP, FACT_IDS, FACT_LOG, INDEX_DATABASES, META, OUTCOME_DAYS, PROJECT_DAYS, SEARCH_DATABASES, SETUP_TOTALS, STRUCTURES_KEY, SUB_DATABASES } from './layout.js'
 import type { SearchReads, SearchTables } from './search-index.js'
 import { searchReadOptions } from './search-index.js'
 import type { QueryTables, StoredProjectDay } from './record-queries.js'
+import type { StoredOutcomeMonth } from './outcome-days.js'
 import { translateOpenError } from './store-errors.js'
 
 /** An open environment and its sub-databases. */
@@ -163,6 +164,8 @@ export function openTables(root: RootDatabase): QueryTables {
   const searchReads = Object.fromEntries(Object.entries(SEARCH_DATABASES).map(([collection, name]) => [collection, root.openDB(searchReadOptions(name))])) as unknown as SearchReads
   // Read-only, undefined in a database written before the project days existed.
   const projectDays = plain(PROJECT_DAYS) as Database<StoredProjectDay> | undefined
+  // Likewise in a database written before the outcome days existed.
+  const outcomeDays = plain(OUTCOME_DAYS) as Database<StoredOutcomeMonth> | undefined
   return {
     tables,
     values,
@@ -176,6 +179,8 @@ export function openTables(root: RootDatabase): QueryTables {
     setupTotals: plain(SETUP_TOTALS) as Database<SetupTotalsRecord>,
     projectDays,
     projectDayValues: projectDays === undefined ? undefined : root.openDB<StoredProjectDay>({ name: PROJECT_DAYS, ...valuesOnlyKeys(projectDays) }),
+    outcomeDays,
+    outcomeDayValues: outcomeDays === undefined ? undefined : root.openDB<StoredOutcomeMonth>({ name: OUTCOME_DAYS, ...valuesOnlyKeys(outcomeDays) }),
   }
 }
 

@@ -3,6 +3,7 @@ import { projectDayMove, projectDaySlot, projectDaysOfRollups } from '@agent-tra
 import type { Database, Key } from 'lmdb'
 import { PROJECT_DAYS_KEY, fullKeyPart, prefixRange, toLmdbKey } from './layout.js'
 import type { QueryTables, StoredProjectDay } from './record-queries.js'
+import { DAY_TEXTS, dayNumber } from './day-numbers.js'
 
 /**
  * Keeps the project days in step with the day rollups one call of `putRecords` or `deleteRecords`
@@ -76,33 +77,6 @@ export function readProjectDays(db: QueryTables, project?: string): ProjectDayRe
   }
   return days
 }
-
-const DAY_MS = 86_400_000
-
-/** A `YYYY-MM-DD` day as days since 1970-01-01 (UTC). */
-function dayNumber(day: string): number {
-  return Math.round(Date.parse(`${day}T00:00:00.000Z`) / DAY_MS)
-}
-
-/**
- * Days since 1970-01-01 as `YYYY-MM-DD`, each worked out once per process: a project list reads
- * the days of every project, and they are a few hundred or thousand dates (one per day worked,
- * whatever the number of projects and setups).
- */
-class DayTexts {
-  readonly #known = new Map<number, string>()
-
-  of(day: number): string {
-    let text = this.#known.get(day)
-    if (text === undefined) {
-      text = new Date(day * DAY_MS).toISOString().slice(0, 10)
-      this.#known.set(day, text)
-    }
-    return text
-  }
-}
-
-const DAY_TEXTS = new DayTexts()
 
 function table(db: QueryTables): Database<StoredProjectDay> {
   // Only a read-only open of an older file lacks it, and nothing is written there.

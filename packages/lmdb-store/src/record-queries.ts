@@ -3,6 +3,7 @@ import type { ReattributedCollection, ReattributionInput } from '@agent-tracker/
 import { matchesQuery, orderAndLimit, selectCommitRefs } from '@agent-tracker/core/store'
 import type { Database, Key, RangeOptions } from 'lmdb'
 import type { StoredFactBatch } from './fact-log-codec.js'
+import type { StoredOutcomeMonth } from './outcome-days.js'
 import type { IndexEntry, SecondaryIndex, TimeScope } from './indexes.js'
 import { KEYED_BY_SETUP_AND_TIME, SECONDARY_INDEXES, timeIndex } from './indexes.js'
 import type { IndexName } from './layout.js'
@@ -45,6 +46,13 @@ export interface QueryTables {
   readonly projectDays: Database<StoredProjectDay> | undefined
   /** The same, opened again to be read without decoding keys (a project's days are a prefix range; the value names the day). */
   readonly projectDayValues: Database<StoredProjectDay> | undefined
+  /**
+   * Each project's outcome days by month under `[project, month]` (see `StoredOutcomeMonth`), kept
+   * in step by every write of a rollup. Read-only, undefined in a database written before it existed.
+   */
+  readonly outcomeDays: Database<StoredOutcomeMonth> | undefined
+  /** The same, opened again to be read without decoding keys (a project's months are a prefix range; the entries name their days). */
+  readonly outcomeDayValues: Database<StoredOutcomeMonth> | undefined
 }
 
 /**

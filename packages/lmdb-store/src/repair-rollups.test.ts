@@ -87,12 +87,12 @@ describe('repairRollups', () => {
       ]))
 
       const repaired = await store.repairRollups()
-      expect(repaired).toEqual({ rollups: exact.usage.length, facts: drifted.facts, rewritten: 2, removed: 1, setupTotalsRebuilt: true, projectDaysRebuilt: true })
+      expect(repaired).toEqual({ rollups: exact.usage.length, facts: drifted.facts, rewritten: 2, removed: 1, setupTotalsRebuilt: true, projectDaysRebuilt: true, outcomeDaysRebuilt: true })
       expect(await checkRollups(store)).toEqual(exact.check)
       expect(await store.find('usage', { order: 'any' })).toEqual(exact.usage)
 
       // Nothing left to repair: nothing is written.
-      expect(await store.repairRollups()).toEqual({ rollups: exact.usage.length, facts: drifted.facts, rewritten: 0, removed: 0, setupTotalsRebuilt: false, projectDaysRebuilt: false })
+      expect(await store.repairRollups()).toEqual({ rollups: exact.usage.length, facts: drifted.facts, rewritten: 0, removed: 0, setupTotalsRebuilt: false, projectDaysRebuilt: false, outcomeDaysRebuilt: false })
     })
   })
 
@@ -160,7 +160,7 @@ describe('repairRollups', () => {
         { key: [API, '2026-02-01'], field: 'rollups', stored: 1, expected: 0 },
       ]))
       expect(drift.every((entry) => entry.key.length === 2)).toBe(true)
-      expect(await store.repairRollups()).toMatchObject({ rewritten: 0, removed: 0, setupTotalsRebuilt: false, projectDaysRebuilt: true })
+      expect(await store.repairRollups()).toMatchObject({ rewritten: 0, removed: 0, setupTotalsRebuilt: false, projectDaysRebuilt: true, outcomeDaysRebuilt: false })
       expect(await checkRollups(store)).toEqual(exact.check)
       expect(await store.projectDays()).toEqual(exact.days)
     })
@@ -180,7 +180,7 @@ describe('repairRollups', () => {
       const before = await store.find('usage', { order: 'any' })
       expect(before.map((rollup) => rollup.day)).toEqual(['2026-03-01', '2026-03-02', '2026-03-03'])
       expect((await checkRollups(store)).drift).toEqual([])
-      expect(await store.repairRollups()).toEqual({ rollups: 3, facts: 7, rewritten: 0, removed: 0, setupTotalsRebuilt: false, projectDaysRebuilt: false })
+      expect(await store.repairRollups()).toEqual({ rollups: 3, facts: 7, rewritten: 0, removed: 0, setupTotalsRebuilt: false, projectDaysRebuilt: false, outcomeDaysRebuilt: false })
       expect(await store.find('usage', { order: 'any' })).toEqual(before)
       expect((await checkRollups(store)).drift).toEqual([])
     })
@@ -194,7 +194,7 @@ describe('repairRollups', () => {
     tamper(databasePath, (usage) => { usage.put([SONNET, SHOP, '2026-03-09'], emptyUsage(SONNET, SHOP, '2026-03-09')) })
     await withStore(databasePath, async (store) => {
       expect((await checkRollups(store)).drift).toEqual([{ key: [SONNET, SHOP, '2026-03-09'], field: 'rollup', stored: 1, expected: 0 }])
-      expect(await store.repairRollups()).toMatchObject({ rewritten: 0, removed: 1, setupTotalsRebuilt: false, projectDaysRebuilt: false })
+      expect(await store.repairRollups()).toMatchObject({ rewritten: 0, removed: 1, setupTotalsRebuilt: false, projectDaysRebuilt: false, outcomeDaysRebuilt: false })
       expect(await store.find('usage', { order: 'any' })).toEqual(exact)
       expect((await checkRollups(store)).drift).toEqual([])
     })
@@ -213,13 +213,13 @@ describe('repairRollups', () => {
       usage.put(key, { ...found, toolCalls: found.toolCalls + 40, toolFailures: found.toolFailures + 2, pushes: found.pushes + 3, messages: found.messages + 5, cost: found.cost + 1.5, tokens: { ...found.tokens, input: found.tokens.input + 100, output: found.tokens.output + 10 }, baseline })
     })
     await withStore(databasePath, async (store) => {
-      // The setup totals were not moved with the import above: only they drift.
+      // The setup totals and the outcome day (its messages and cost) were not moved with the import above: only they drift.
       const { drift } = await checkRollups(store)
       expect(drift.length).toBeGreaterThan(0)
-      expect(drift.filter((entry) => entry.key.length !== 1)).toEqual([])
+      expect(drift.filter((entry) => entry.key.length !== 1).map((entry) => [entry.key, entry.field])).toEqual([[key, 'outcome.cost'], [key, 'outcome.messages']])
       const before = await store.get('usage', key)
       expect(before?.baseline).toEqual(baseline)
-      expect(await store.repairRollups()).toMatchObject({ rewritten: 0, removed: 0, setupTotalsRebuilt: true, projectDaysRebuilt: false })
+      expect(await store.repairRollups()).toMatchObject({ rewritten: 0, removed: 0, setupTotalsRebuilt: true, projectDaysRebuilt: false, outcomeDaysRebuilt: true })
       expect(await store.get('usage', key)).toEqual(before)
       expect((await checkRollups(store)).drift).toEqual([])
     })

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto'
 import { SCHEMA_VERSION, describeValue } from '@agent-tracker/core'
 import type { Database, RootDatabase } from 'lmdb'
 import { LmdbStoreError } from './errors.js'
-import { DATABASE_ID_KEY, PROJECT_DAYS_KEY, SCHEMA_VERSION_KEY, SEARCHED_THROUGH_KEY, SETUP_TOTALS_KEY } from './layout.js'
+import { DATABASE_ID_KEY, OUTCOME_DAYS_KEY, PROJECT_DAYS_KEY, SCHEMA_VERSION_KEY, SEARCHED_THROUGH_KEY, SETUP_TOTALS_KEY } from './layout.js'
+import { rebuildOutcomeDays } from './outcome-days.js'
 import { rebuildProjectDays } from './project-days.js'
 import { rebuildSetupTotals } from './setup-totals.js'
 import type { QueryTables } from './record-queries.js'
@@ -46,14 +47,14 @@ export function checkSchemaVersion(root: RootDatabase, db: QueryTables, path: st
     throw new LmdbStoreError('DATABASE_TOO_NEW', `The agent-tracker database ${path} has schema version ${String(stored)}, newer than this release understands (${String(SCHEMA_VERSION)}). Upgrade agent-tracker.`, { path, schemaVersion: stored, supportedVersion: SCHEMA_VERSION })
   }
   if (stored === SCHEMA_VERSION) {
-    // A database this schema wrote before the setup totals or the project days existed gets them on
-    // its first writable open. One whose search indexes hold words cut as an earlier release cut
-    // them is not touched here: the first step of the background build (`continueSearchIndexBuild`,
-    // which waits for the write lock off the host's thread) empties them and starts it.
-    if (!readOnly && (db.meta.get(SETUP_TOTALS_KEY) === undefined || db.meta.get(PROJECT_DAYS_KEY) === undefined)) {
+    // A database this schema wrote before the setup totals, the project days or the outcome days
+    // existed gets them on its first writable open. One whose search indexes hold words cut as an
+    // earlier release cut them is not touched here: the first step of the background build
+    // (`continueSearchIndexBuild`, which waits for the write lock off the host's thread) empties
+    // them and starts it.
+    if (!readOnly && KEPT_BESIDE_ROLLUPS.some((key) => db.meta.get(key) === undefined)) {
       root.transactionSync(() => {
-        if (db.meta.get(SETUP_TOTALS_KEY) === undefined) rebuildSetupTotals(db)
-        if (db.meta.get(PROJECT_DAYS_KEY) === undefined) rebuildProjectDays(db)
+        rebuildWhatIsMissing(db)
       })
     }
     return
@@ -68,8 +69,7 @@ export function checkSchemaVersion(root: RootDatabase, db: QueryTables, path: st
     if (now === undefined) {
       db.meta.putSync(SCHEMA_VERSION_KEY, SCHEMA_VERSION)
       db.meta.putSync(DATABASE_ID_KEY, randomUUID())
-      db.meta.putSync(SETUP_TOTALS_KEY, 1)
-      db.meta.putSync(PROJECT_DAYS_KEY, 1)
+      for (const key of KEPT_BESIDE_ROLLUPS) db.meta.putSync(key, 1)
       db.meta.putSync(SEARCHED_THROUGH_KEY, 0)
     }
     else if (now === 1) upgradeFromSchema1(root, db)
@@ -77,9 +77,18 @@ export function checkSchemaVersion(root: RootDatabase, db: QueryTables, path: st
       // The search indexes are built after, a few records a transaction (`LmdbStore.continueSearchIndexBuild`):
       // at a million records, building them here took a writer's process 16–23 s, OpenCode's included.
       startSearchBuild(db)
-      if (db.meta.get(SETUP_TOTALS_KEY) === undefined) rebuildSetupTotals(db)
-      if (db.meta.get(PROJECT_DAYS_KEY) === undefined) rebuildProjectDays(db)
+      rebuildWhatIsMissing(db)
       db.meta.putSync(SCHEMA_VERSION_KEY, SCHEMA_VERSION)
     }
   })
+}
+
+/** The meta keys that mark what a store keeps beside the rollups as complete (see {@link rebuildWhatIsMissing}). */
+const KEPT_BESIDE_ROLLUPS = [SETUP_TOTALS_KEY, PROJECT_DAYS_KEY, OUTCOME_DAYS_KEY] as const
+
+/** Inside a write transaction: adds up from the rollups what a database written before it existed lacks — the setup totals, the project days, the outcome days. */
+function rebuildWhatIsMissing(db: QueryTables): void {
+  if (db.meta.get(SETUP_TOTALS_KEY) === undefined) rebuildSetupTotals(db)
+  if (db.meta.get(PROJECT_DAYS_KEY) === undefined) rebuildProjectDays(db)
+  if (db.meta.get(OUTCOME_DAYS_KEY) === undefined) rebuildOutcomeDays(db)
 }

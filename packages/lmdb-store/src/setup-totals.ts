@@ -2,24 +2,27 @@ import type { SetupTotalsRecord, UsageRecord } from '@agent-tracker/core'
 import { addRollupToTotals, emptySetupTotals, totalsOfRollups } from '@agent-tracker/core'
 import type { Database } from 'lmdb'
 import { SETUP_TOTALS_KEY, prefixRange, toLmdbKey } from './layout.js'
+import { OutcomeDaysInStep } from './outcome-days.js'
 import { ProjectDaysInStep } from './project-days.js'
 import type { QueryTables } from './record-queries.js'
 
 /**
- * Keeps the setup totals and the project days (see `ProjectDaysInStep`) in step with the day
- * rollups one call of `putRecords` or `deleteRecords` writes, inside its write transaction: each
- * setup's totals are read once, moved by every rollup of it, and written once by {@link write}. A
- * rollup's previous value must be what is stored (planning replaces a rollup's nested objects,
- * never changes them in place).
+ * Keeps the setup totals, the project days and the outcome days (see `ProjectDaysInStep` and
+ * `OutcomeDaysInStep`) in step with the day rollups one call of `putRecords` or `deleteRecords`
+ * writes, inside its write transaction: each setup's totals are read once, moved by every rollup
+ * of it, and written once by {@link write}. A rollup's previous value must be what is stored
+ * (planning replaces a rollup's nested objects, never changes them in place).
  */
 export class TotalsInStep {
   readonly #db: QueryTables
   readonly #moved = new Map<string, SetupTotalsRecord>()
   readonly #days: ProjectDaysInStep
+  readonly #outcomes: OutcomeDaysInStep
 
   constructor(db: QueryTables) {
     this.#db = db
     this.#days = new ProjectDaysInStep(db)
+    this.#outcomes = new OutcomeDaysInStep(db)
   }
 
   /** Before a rollup is put over `previous` (undefined for a new one): a new rollup in a project where its setup has none adds the project. */
@@ -29,6 +32,7 @@ export class TotalsInStep {
     const firstInProject = previous === undefined && !hasRollups(this.#db, rollup.setup, rollup.project)
     this.#moved.set(rollup.setup, addRollupToTotals(totals, rollup, 1, firstInProject ? 1 : 0))
     this.#days.move(previous, rollup)
+    this.#outcomes.move(previous, rollup)
   }
 
   /** After a rollup was removed: the last one of a project takes the project away. */
@@ -36,11 +40,13 @@ export class TotalsInStep {
     const lastInProject = !hasRollups(this.#db, rollup.setup, rollup.project)
     this.#moved.set(rollup.setup, addRollupToTotals(this.#totals(rollup.setup), rollup, -1, lastInProject ? -1 : 0))
     this.#days.move(rollup, undefined)
+    this.#outcomes.move(rollup, undefined)
   }
 
-  /** Writes the totals and project days that moved; a setup left without rollups keeps no totals. */
+  /** Writes the totals, project days and outcome days that moved; a setup left without rollups keeps no totals. */
   write(): void {
     this.#days.write()
+    this.#outcomes.write()
     if (this.#moved.size === 0) return
     const table = totalsTable(this.#db)
     for (const [setup, totals] of this.#moved) {

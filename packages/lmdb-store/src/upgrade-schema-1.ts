@@ -4,6 +4,7 @@ import type { CountedRecord } from '@agent-tracker/core/store'
 import { COUNTED_COLLECTIONS, countInRollup, countersOf, dayOf, emptyUsage, recordSlot } from '@agent-tracker/core/store'
 import type { Database, Key, RootDatabase } from 'lmdb'
 import { putRecords } from './batch-writes.js'
+import { rebuildOutcomeDays } from './outcome-days.js'
 import { rebuildProjectDays } from './project-days.js'
 import { rebuildSetupTotals } from './setup-totals.js'
 import { LAST_FACT_SEQ_KEY, SCHEMA_VERSION_KEY, SUB_DATABASES, toLmdbKey } from './layout.js'
@@ -51,6 +52,7 @@ export function upgradeFromSchema1(root: RootDatabase, db: QueryTables): void {
   for (const rollup of rollups.values()) usage.putSync(toLmdbKey([rollup.setup, rollup.project, rollup.day]), rollup)
   rebuildSetupTotals(db)
   rebuildProjectDays(db)
+  rebuildOutcomeDays(db)
   db.meta.putSync(LAST_FACT_SEQ_KEY, 0)
   // The search indexes are built after, as for schema 2 (`LmdbStore.continueSearchIndexBuild`): in
   // this one transaction their entries were about two fifths of the upgrade's time.

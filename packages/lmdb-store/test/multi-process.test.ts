@@ -44,13 +44,13 @@ describe('many processes, one database', () => {
     expect(await shared.find('retrospectives')).toHaveLength(1600)
     expect(await shared.find('gradeEvents')).toHaveLength(1600)
     expect(await shared.find('usage')).toEqual(await reference.find('usage'))
-    // The fact log holds every fact once, the day rollups add up to it, the setup totals and project days to them, and each setup's scores count what they do (what `doctor --check` checks).
+    // The fact log holds every fact once, the day rollups add up to it, the setup totals, project days and outcome days to them, and each setup's scores count what they do (what `doctor --check` checks).
     expect(await shared.lastFactSeq()).toBe(WORKERS * FACTS_PER_WORKER)
     const logged = new Set<string>()
     for await (const { fact } of shared.readFactLog()) logged.add(fact.id)
     expect(logged.size).toBe(WORKERS * FACTS_PER_WORKER)
     const rollups = await shared.find('usage')
-    expect(await checkRollups(shared)).toEqual({ rollups: rollups.length, facts: WORKERS * FACTS_PER_WORKER, setupTotals: new Set(rollups.map((rollup) => rollup.setup)).size, projectDays: new Set(rollups.map((rollup) => `${rollup.project} ${rollup.day}`)).size, drift: [], scores: { checked: SETUPS.length, imported: 0, drift: [] } })
+    expect(await checkRollups(shared)).toEqual({ rollups: rollups.length, facts: WORKERS * FACTS_PER_WORKER, setupTotals: new Set(rollups.map((rollup) => rollup.setup)).size, projectDays: new Set(rollups.map((rollup) => `${rollup.project} ${rollup.day}`)).size, outcomeDays: rollups.length, drift: [], scores: { checked: SETUPS.length, imported: 0, drift: [] } })
     await shared.close()
   })
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Fact, TrackerStore } from '@agent-tracker/core'
-import { projectList, setupReport } from '@agent-tracker/core'
+import { projectList, readRecommendation, setupReport } from '@agent-tracker/core'
 import { createFactScript, createMemoryStore } from '@agent-tracker/core/testing'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -39,7 +39,7 @@ function pendingShopWork(): Fact[] {
   return [shop.toolCall('bash'), shop.commit(hashOf(50), 'shop change after'), shop.usage({ input: 1000, output: 200 }, 0.02)]
 }
 
-describe('setup totals and project days through the write buffer', () => {
+describe('setup totals, project days and outcome days through the write buffer', () => {
   it('gives the stored ones while no pending fact changes a day rollup they add up', async () => {
     const { store, buffer } = await bufferedStore()
     const stored = await store.setupTotals?.()
@@ -71,9 +71,29 @@ describe('setup totals and project days through the write buffer', () => {
     await buffer.close()
   })
 
+  it('gives the outcome days of the projects asked for unless pending facts change a rollup of theirs, and a recommendation reads the pending work either way', async () => {
+    const { store, buffer } = await bufferedStore()
+    expect(await buffer.outcomeDays?.()).toEqual(await store.outcomeDays?.())
+    await buffer.applyFacts(pendingShopWork())
+    expect(await buffer.outcomeDays?.([SHOP, API])).toBeUndefined()
+    expect(await buffer.outcomeDays?.()).toBeUndefined()
+    // Nothing pending in the api: its outcome days are the stored ones.
+    expect(await buffer.outcomeDays?.([API])).toEqual(await store.outcomeDays?.([API]))
+    const profile = { language: 'typescript', framework: 'react', scope: 'web-app', dependencies: [], sources: [], fingerprint: 'x', profiledAt: '2026-03-01T00:00:00.000Z' }
+    await store.saveProjectProfile(SHOP, profile)
+    const question = { project: '/home/dev/new-shop', profile }
+    const pending = await readRecommendation(buffer, question)
+    expect(pending.outcomes.find((outcome) => outcome.setup === BUILD)?.commitCount).toBe(7)
+    await buffer.flush()
+    expect(await buffer.outcomeDays?.([SHOP])).toEqual(await store.outcomeDays?.([SHOP]))
+    expect(await readRecommendation(buffer, question)).toEqual(pending)
+    await buffer.close()
+  })
+
   it('is absent over a store that keeps neither', () => {
     const buffer = withWriteBuffer(createMemoryStore(), { maxPending: false, maxAgeMs: false })
     expect(buffer.setupTotals).toBeUndefined()
     expect(buffer.projectDays).toBeUndefined()
+    expect(buffer.outcomeDays).toBeUndefined()
   })
 })

@@ -8,6 +8,7 @@ import type {
   ImportResult,
   LoggedFact,
   MigrationRecord,
+  OutcomeDay,
   ProjectDayRecord,
   ProjectProfile,
   ProjectRecord,
@@ -55,13 +56,14 @@ export class WriteBuffer implements TrackerStore {
    */
   readonly visitSearchEntries?: SearchEntryReader
   /**
-   * The wrapped store's setup totals and project days (kept beside its day rollups), there only
-   * when it keeps them. Pending facts that change a day rollup would move them; until a flush
-   * stores those, these answer undefined and a report or project list adds up the rollups as this
-   * buffer gives them (stored, with the pending ones laid over).
+   * The wrapped store's setup totals, project days and outcome days (kept beside its day rollups),
+   * there only when it keeps them. Pending facts that change a day rollup would move them; until a
+   * flush stores those, these answer undefined and a report, project list or recommendation reads
+   * the rollups as this buffer gives them (stored, with the pending ones laid over).
    */
   readonly setupTotals?: () => Promise<SetupTotalsRecord[] | undefined>
   readonly projectDays?: (project?: string) => Promise<ProjectDayRecord[] | undefined>
+  readonly outcomeDays?: (projects?: readonly string[]) => Promise<OutcomeDay[] | undefined>
   readonly #inner: TrackerStore
   readonly #queue = new PendingQueue()
   readonly #flusher: FlushRunner
@@ -81,6 +83,8 @@ export class WriteBuffer implements TrackerStore {
     if (totals !== undefined) this.setupTotals = () => this.#keptBesideRollups({}, totals)
     const days = inner.projectDays?.bind(inner)
     if (days !== undefined) this.projectDays = (project) => this.#keptBesideRollups(project === undefined ? {} : { project }, () => days(project))
+    const outcomes = inner.outcomeDays?.bind(inner)
+    if (outcomes !== undefined) this.outcomeDays = (projects) => this.#keptBesideRollups({}, () => outcomes(projects), projects)
   }
 
   /** Facts waiting for the next flush. */
@@ -181,14 +185,16 @@ export class WriteBuffer implements TrackerStore {
   }
 
   /**
-   * What the wrapped store keeps beside its day rollups in `scope` (all of them, or one project's):
-   * undefined while a pending fact changes a day rollup there. (A scope's plan holds every pending
-   * commit, of any project: only the rollups of the scope's own project count.)
+   * What the wrapped store keeps beside its day rollups in `scope` (all of them, or one project's),
+   * or of the `projects` given: undefined while a pending fact changes a day rollup there. (A
+   * scope's plan holds every pending commit, of any project: only the rollups of the scope's own
+   * project count.)
    */
-  #keptBesideRollups<T>(scope: ReadScope, read: () => Promise<T | undefined>): Promise<T | undefined> {
+  #keptBesideRollups<T>(scope: ReadScope, read: () => Promise<T | undefined>, projects?: readonly string[]): Promise<T | undefined> {
     return this.#consistentRead(async () => {
       const changed = plannedIn('usage', (await this.#overlay.writesFor(narrowScope('usage', scope))).values())
-      if (changed.some(({ key }) => scope.project === undefined || key[1] === scope.project)) return undefined
+      const within = projects === undefined ? undefined : new Set(projects)
+      if (changed.some(({ key }) => (scope.project === undefined || key[1] === scope.project) && (within === undefined || within.has(key[1] ?? '')))) return undefined
       return read()
     })
   }

@@ -389,10 +389,13 @@ function scoreCheck(scores: ScoreCheck, busy?: number): Check & { readonly score
 }
 
 function rollupCheck(result: RollupCheck, busy?: number): Check & { readonly drift: RollupCheck['drift'] } {
-  const { rollups, facts, drift, setupTotals, projectDays } = result
-  const totals = setupTotals === undefined ? '' : `, ${String(setupTotals)} setup totals`
-  const days = projectDays === undefined ? '' : `${totals === '' ? ',' : ' and'} ${String(projectDays)} project days`
-  const aside = totals === '' && days === '' ? '' : `${totals}${days} against the rollups`
+  const { rollups, facts, drift, setupTotals, projectDays, outcomeDays } = result
+  const kept = [
+    ...(setupTotals === undefined ? [] : [`${String(setupTotals)} setup totals`]),
+    ...(projectDays === undefined ? [] : [`${String(projectDays)} project days`]),
+    ...(outcomeDays === undefined ? [] : [`${String(outcomeDays)} outcome days`]),
+  ]
+  const aside = kept.length === 0 ? '' : `, ${kept.length === 1 ? kept.join('') : `${kept.slice(0, -1).join(', ')} and ${kept.at(-1) ?? ''}`} against the rollups`
   const counted = `${String(rollups)} day rollups against the records and ${String(facts)} logged facts${aside}`
   if (drift.length === 0) return { ...check('Rollups', 'ok', `${counted}: no drift`), drift }
   const listed = driftLines(drift, (d) => `${d.key.join(' · ')} ${d.field === 'rollup' ? 'counts nothing and nothing backs it' : `${d.field}: stored ${String(d.stored)}, expected ${String(d.expected)}`}`)
@@ -494,6 +497,7 @@ async function rollupRepair(ctx: CommandContext, store: LmdbStore): Promise<Chec
     ...(repair.removed > 0 ? [`${plural(repair.removed, 'day rollup')} that nothing backs removed`] : []),
     ...(repair.setupTotalsRebuilt ? ['the setup totals rebuilt'] : []),
     ...(repair.projectDaysRebuilt ? ['the project days rebuilt'] : []),
+    ...(repair.outcomeDaysRebuilt ? ['the outcome days rebuilt'] : []),
   ]
   return { ...check('Rollups', 'ok', changes.length === 0 ? `${counted}: no drift, nothing to repair` : `${counted}: repaired — ${changes.join(', ')}`), repair }
 }

@@ -5,6 +5,7 @@ import type { CommitRef } from '../store/commit-ref.js'
 import type { Mutable } from '../mutable.js'
 import type { BugRecord, EvidenceRecord, GradeEventRecord, GradeSums, UsageRecord } from '../store/records.js'
 import { dayOf } from '../time/iso-timestamp.js'
+import type { OutcomeDay } from '../rollups/outcome-days.js'
 import type { SetupEvidence, TimedWeight } from './grade-model.js'
 import type { GradeBatch } from './change-point.js'
 
@@ -62,8 +63,8 @@ export function collectOutcomes(sources: OutcomeSources, similarity: ReadonlyMap
 
 /** {@link collectOutcomes} a day rollup at a time: what a reader keeps of the rollups as it reads them, instead of them all. */
 export interface OutcomeCollector {
-  /** Counts one day rollup (one of another project is passed over). */
-  add(day: UsageRecord): void
+  /** Counts one day rollup, or its outcome day (one of another project is passed over). */
+  add(day: OutcomeDay): void
   /** The outcomes of the rollups added, with their git evidence: once, after the last rollup. */
   finish(evidence: readonly EvidenceRecord[]): SetupOutcomes[]
 }
@@ -71,7 +72,9 @@ export interface OutcomeCollector {
 /**
  * Collects outcomes as {@link collectOutcomes} does, from the day rollups given one at a time
  * (`add`, in the order `collectOutcomes` would read them) and the git evidence at the end
- * (`finish`): the commits, grade events and bugs one by one, where given, are read at once.
+ * (`finish`): the commits, grade events and bugs one by one, where given, are read at once. A
+ * rollup's outcome day (see `OutcomeDay`) counts as the rollup does. Each setup's sums depend on
+ * the order of that setup's rollups alone: project by project, each project's days in time order.
  */
 export function outcomeCollector(sources: Omit<OutcomeSources, 'usage' | 'evidence'>, similarity: ReadonlyMap<string, number>): OutcomeCollector {
   interface Gathered { days: Map<string, Mutable<GradeBatch>>; gradeCount: number; gradeSum: number; commits: TimedWeight[]; commitCount: number; bugs: TimedWeight[]; projects: Set<string>; cost: number; messages: number; estimatedCost: number; unpricedMessages: number }
@@ -110,7 +113,7 @@ export function outcomeCollector(sources: Omit<OutcomeSources, 'usage' | 'eviden
     const weight = similarity.get(bug.project)
     if (weight !== undefined) slot(bug.setup, bug.project).bugs.push({ weight, at: bug.at })
   }
-  const add = (day: UsageRecord): void => {
+  const add = (day: OutcomeDay): void => {
     const weight = similarity.get(day.project)
     if (weight === undefined) return
     const s = slot(day.setup, day.project)

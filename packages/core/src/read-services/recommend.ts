@@ -42,8 +42,9 @@ export interface RecommendAnswer extends Recommendation {
  * Ranks setups for a project from their outcomes on similar projects (see `recommendSetups`).
  * Every recorded outcome counts, and the day rollups hold them all: commits, bugs, the user grades
  * that count and cost come from one record per setup, project and day (the model takes a setup's
- * grades a day at a time), git evidence one by one. The work grows with setups × projects × days,
- * not with the commits and grades behind them. The same as {@link readRecommendation} then
+ * grades a day at a time), git evidence one by one. The work grows with setups × projects × days
+ * — only the similar projects' where the store keeps their outcome days — not with the commits and
+ * grades behind them. The same as {@link readRecommendation} then
  * {@link answerRecommendation}.
  * @throws {TrackerError} UNKNOWN_PROJECT when the project has no profile to compare by.
  */
@@ -67,9 +68,10 @@ export interface RecommendReading {
 /**
  * The reads of {@link recommend}, apart from its work: a host that reads a database through a
  * memory map can let the pages read go (close the store) before the model's work, and the two do
- * not add up in the process's peak memory. The projects are read first, so that each day rollup
- * is counted into its setup's outcomes as it is read (a store's `visitRecords`) and none is kept:
- * the same outcomes as from all of them at once, without holding 10,000 rollups through the read.
+ * not add up in the process's peak memory. The projects are read first: then only the outcome days
+ * of the similar projects are read, where the store keeps them (see `TrackerStore.outcomeDays`);
+ * else each day rollup is counted into its setup's outcomes as it is read (a store's
+ * `visitRecords`) and none is kept. Either way the same outcomes as from all rollups at once.
  * @throws {TrackerError} UNKNOWN_PROJECT when the project has no profile to compare by;
  * DAMAGED_RECORD for a rollup that lacks its grades.
  */
@@ -83,9 +85,14 @@ export async function readRecommendation(store: TrackerStore, query: RecommendQu
   const { projects, unprofiled } = withProfiles(recorded, options.profileFolder)
   const similar = similarProjects(profile, projects)
   const collector = outcomeCollector({}, similarityOf(similar))
-  await visitRecords(store, 'usage', { order: 'any' }, (rollup) => {
-    collector.add(storedRollup(rollup))
-  })
+  // The similar projects' outcome days where the store keeps them: the others' are never read.
+  const days = similar.length === 0 ? [] : await store.outcomeDays?.(similar.map((entry) => entry.path))
+  if (days !== undefined) for (const day of days) collector.add(day)
+  else {
+    await visitRecords(store, 'usage', { order: 'any' }, (rollup) => {
+      collector.add(storedRollup(rollup))
+    })
+  }
   const halted = setups.filter((setup) => isHalted(setup.state)).map((setup) => setup.id)
   return { project, profile, tuning, similar, outcomes: collector.finish(evidence), unprofiled, halted }
 }

@@ -12,20 +12,31 @@ import { DanglingCommitCheck } from '../validation/dangling-commits.js'
 import { emptySetupTotals, totalsOfRollups } from './setup-totals.js'
 import type { ProjectDayRecord } from './project-days.js'
 import { projectDaySlot, projectDaysOfRollups } from './project-days.js'
+import type { OutcomeDay } from './outcome-days.js'
+import { OUTCOME_FIELDS, outcomeDaySlot, outcomeDaysOfRollups, outcomeNumbers } from './outcome-days.js'
 import type { ScoreCheck } from './check-scores.js'
 import { checkScores } from './check-scores.js'
 
 /** One number of one day rollup that differs from what the facts and records add up to. */
 export interface RollupDrift {
-  /** The rollup's key: setup, project, day; a setup's totals: the setup; a project's day of work: project, day. */
+  /** The rollup's key: setup, project, day (also for its outcome day); a setup's totals: the setup; a project's day of work: project, day. */
   readonly key: RecordKey
   /**
    * The field, dotted for nested ones: `commits`, `tokens.input`, `grades.user.sum`; `rollup` (stored
-   * 1, expected 0) for a stored day rollup that counts nothing and that nothing backs.
+   * 1, expected 0) for a stored day rollup that counts nothing and that nothing backs; an outcome
+   * day's prefixed with `outcome.` (`outcome.commits`), and `outcome` (1 or 0) for one stored without
+   * its rollup or missing beside it.
    */
   readonly field: string
   readonly stored: number
   readonly expected: number
+}
+
+/** What a store keeps beside its rollups, as read, for {@link RollupRecount.drift}: each where the store keeps it. */
+export interface KeptBesideRollups {
+  readonly totals?: readonly SetupTotalsRecord[] | undefined
+  readonly projectDays?: readonly ProjectDayRecord[] | undefined
+  readonly outcomeDays?: readonly OutcomeDay[] | undefined
 }
 
 /** What {@link checkRollups} found. */
@@ -38,7 +49,9 @@ export interface RollupCheck {
   readonly setupTotals?: number
   /** Project days stored, where the store keeps them (their drift is listed by project and day). */
   readonly projectDays?: number
-  /** Every difference; empty when the rollups (and the setup totals and project days) are exact. */
+  /** Outcome days stored, where the store keeps them (their drift is listed by their rollup's key, each field as `outcome.<field>`). */
+  readonly outcomeDays?: number
+  /** Every difference; empty when the rollups (and the setup totals, project days and outcome days) are exact. */
   readonly drift: readonly RollupDrift[]
   /** Each setup's scored state against the same recount (see `checkScores`). */
   readonly scores: ScoreCheck
@@ -91,14 +104,15 @@ export class RollupRecount {
   }
 
   /**
-   * Every difference of the stored rollups, and of `totals` (a store's setup totals) and
-   * `projectDays` (its project days) from the rollups `against`: the `recounted` ones (what the
-   * records and facts add up to, as a repair would leave them: what a check reports, so a total that
-   * is right is not called drifted, nor given a drifted rollup's sum as expected), or the `stored`
-   * ones (the default: what a repair needs, as it moves the totals and days in step with each rollup
-   * it rewrites, and must rebuild only those that were off apart from the rollups).
+   * Every difference of the stored rollups, and of what a store keeps beside them — its setup
+   * totals, project days and outcome days, each where given — from the rollups `against`: the
+   * `recounted` ones (what the records and facts add up to, as a repair would leave them: what a
+   * check reports, so a total that is right is not called drifted, nor given a drifted rollup's sum
+   * as expected), or the `stored` ones (the default: what a repair needs, as it moves them in step
+   * with each rollup it rewrites, and must rebuild only those that were off apart from the rollups).
    */
-  drift(totals?: readonly SetupTotalsRecord[], projectDays?: readonly ProjectDayRecord[], against: 'stored' | 'recounted' = 'stored'): RollupDrift[] {
+  drift(aside: KeptBesideRollups = {}, against: 'stored' | 'recounted' = 'stored'): RollupDrift[] {
+    const { totals, projectDays, outcomeDays } = aside
     const base = against === 'stored' ? [...this.#stored.values()] : this.#recounted()
     const drift: RollupDrift[] = []
     for (const [slot, draft] of this.#expected) compare(drift, [draft.setup, draft.project, draft.day], this.#stored.get(slot), draft)
@@ -129,6 +143,7 @@ export class RollupRecount {
         }
       }
     }
+    if (outcomeDays !== undefined) outcomeDrift(drift, outcomeDaysOfRollups(base), outcomeDays)
     return drift
   }
 
@@ -225,14 +240,16 @@ async function recountStore(store: TrackerStore, dangling?: DanglingCommitCheck)
   // A store's setup totals and project days must add up the rollups as the records and facts have them.
   const totals = await store.setupTotals?.()
   const projectDays = await store.projectDays?.()
+  const outcomeDays = await store.outcomeDays?.()
   const scores = checkScores(await store.find('setups', { order: 'any' }), recount.expectedTotals())
   return {
     rollups: recount.rollups,
     facts: recount.facts,
-    drift: recount.drift(totals, projectDays, 'recounted'),
+    drift: recount.drift({ totals, projectDays, outcomeDays }, 'recounted'),
     scores,
     ...(totals === undefined ? {} : { setupTotals: totals.length }),
     ...(projectDays === undefined ? {} : { projectDays: projectDays.length }),
+    ...(outcomeDays === undefined ? {} : { outcomeDays: outcomeDays.length }),
   }
 }
 
@@ -286,7 +303,33 @@ function compare<R extends Counted>(drift: RollupDrift[], key: RecordKey, stored
   for (const field of new Set([...want.keys(), ...have.keys()])) {
     const value = want.get(field) ?? 0
     const actual = have.get(field) ?? 0
-    // Sums of costs added in another order may differ in their last bits.
-    if (Math.abs(actual - value) > 1e-9 * Math.max(1, Math.abs(actual), Math.abs(value))) drift.push({ key, field, stored: actual, expected: value })
+    if (differs(actual, value)) drift.push({ key, field, stored: actual, expected: value })
+  }
+}
+
+/** Whether two sums differ by more than their last bits: sums of costs added in another order may differ there. */
+function differs(actual: number, expected: number): boolean {
+  return Math.abs(actual - expected) > 1e-9 * Math.max(1, Math.abs(actual), Math.abs(expected))
+}
+
+/** Adds the differences of stored outcome days from those of the rollups (`want`, by slot): every number, and an outcome day without its rollup or a rollup without one. */
+function outcomeDrift(drift: RollupDrift[], want: ReadonlyMap<string, OutcomeDay>, stored: readonly OutcomeDay[]): void {
+  const have = new Map(stored.map((day) => [outcomeDaySlot(day), day]))
+  for (const slot of new Set([...want.keys(), ...have.keys()])) {
+    const actual = have.get(slot)
+    const expected = want.get(slot)
+    const { setup, project, day } = expected ?? actual ?? { setup: '', project: '', day: '' }
+    const key = [setup, project, day]
+    if (actual === undefined || expected === undefined) {
+      drift.push({ key, field: 'outcome', stored: actual === undefined ? 0 : 1, expected: expected === undefined ? 0 : 1 })
+      continue
+    }
+    const a = outcomeNumbers(actual)
+    const e = outcomeNumbers(expected)
+    OUTCOME_FIELDS.forEach((field, index) => {
+      const value = a[index] ?? 0
+      const want = e[index] ?? 0
+      if (differs(value, want)) drift.push({ key, field: `outcome.${field}`, stored: value, expected: want })
+    })
   }
 }

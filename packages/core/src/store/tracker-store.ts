@@ -4,6 +4,7 @@ import type { ProjectProfile } from '../projects/project-profile.js'
 import type { AgentState } from '../scoring/agent-state.js'
 import type { CollectionName, CollectionRecords, ProjectRecord, RecordKey, SetupRecord } from './records.js'
 import type { ScoringRules } from '../scoring/rules.js'
+import type { OutcomeDay } from '../rollups/outcome-days.js'
 import type { ProjectDayRecord } from '../rollups/project-days.js'
 import type { SetupTotalsRecord } from '../rollups/setup-totals.js'
 import type { SearchEntryVisitor, SearchedCollection } from '../projects/search-digest.js'
@@ -234,6 +235,14 @@ export interface TrackerStore {
    * the project list adds up the rollups instead.
    */
   projectDays?(project?: string): Promise<ProjectDayRecord[] | undefined>
+  /**
+   * The outcome day of every day rollup of the `projects` given, or of every project (see
+   * `OutcomeDay`), where the store keeps them beside the rollups (changed in the same writes);
+   * undefined where it does not, and a recommendation reads the rollups instead. Project by project,
+   * in the order of the rollups' keys, and each project's in time order, setup by setup within a
+   * month: each setup's outcome days come in the order of its rollups.
+   */
+  outcomeDays?(projects?: readonly string[]): Promise<OutcomeDay[] | undefined>
   /** The schema version of the stored data. */
   schemaVersion(): Promise<number>
   /** Remembers that a migration ran (replaces an earlier record with the same id). */

@@ -39,7 +39,7 @@ export async function withStore(factory: StoreFactory, body: (store: TrackerStor
 
 /**
  * After every scenario: each setup's scores count what its records and facts count, and a store
- * that keeps setup totals or project days has them add up its rollups.
+ * that keeps setup totals, project days or outcome days has them add up its rollups.
  */
 async function expectTotalsInStep(store: TrackerStore, scoresFollowRecords: boolean): Promise<void> {
   const check = await checkRollups(store).catch((error: unknown) => {
@@ -51,6 +51,7 @@ async function expectTotalsInStep(store: TrackerStore, scoresFollowRecords: bool
   if (scoresFollowRecords) expect(check.scores.drift).toEqual([])
   if (check.setupTotals !== undefined) expect(check.drift.filter((drift) => drift.key.length === 1)).toEqual([])
   if (check.projectDays !== undefined) expect(check.drift.filter((drift) => drift.key.length === 2)).toEqual([])
+  if (check.outcomeDays !== undefined) expect(check.drift.filter((drift) => drift.field.startsWith('outcome'))).toEqual([])
 }
 
 /** Every item of an async iterable, in order. */
