@@ -10,7 +10,7 @@ import type { HistorySizes } from './evidence-history.js'
 import type { EvidenceFigures } from './evidence-scan.js'
 import { evidenceFigures } from './evidence-scan.js'
 import type { ScaleContent, ScaleSizes } from './scale-database.js'
-import { addActivities, buildScaleDatabase } from './scale-database.js'
+import { addActivities, buildScaleDatabase, recommendReads } from './scale-database.js'
 import type { UpgradeFigures } from './schema-upgrade.js'
 import { upgradeFigures } from './schema-upgrade.js'
 import type { Spread } from './stats.js'
@@ -286,11 +286,12 @@ async function benchmarks(sizes: BenchSizes, kind: 'full' | 'smoke', log: (line:
     writeFileSync(join(project, 'package.json'), JSON.stringify({ dependencies: { react: '19' }, devDependencies: { typescript: '5' } }))
     const runs = sizes.queryRuns
     const rollups = `${String(content.rollups)} day rollups`
+    const reads = await recommendReads(databasePath, project)
     const commands = {
       search: await measureCommand(databasePath, ['search', 'stripe', 'webhook', 'retries', '--project', project], runs, 'the search digests of the newest 2,000 retrospectives, activities, commits and bugs (search indexes), then the records of the hits shown, and the projects'),
       activity: await measureCommand(databasePath, ['activity'], runs, 'the newest 20 activities across setups (time index, then 20 records)'),
       report: await measureCommand(databasePath, ['report'], runs, `${String(sizes.scale.setups)} setups and their totals (each setup's day rollups added up, kept as the store writes; ${rollups} in all)`),
-      recommend: await measureCommand(databasePath, ['recommend', project], runs, `${String(sizes.scale.projects)} projects and ${rollups}: commits, bugs and the user grades that count from the rollups (the model takes each setup's grades a day at a time)`),
+      recommend: await measureCommand(databasePath, ['recommend', project], runs, `${String(sizes.scale.projects)} projects, then the outcome days of the ${String(reads.similarProjects)} like it: ${String(reads.outcomeDays)} of the ${rollups}' commits, bugs, user grades that count and cost, in ${String(reads.months)} project months (the model takes each setup's grades a day at a time)`),
       agents: await measureCommand(databasePath, ['agents'], runs, `${String(sizes.scale.setups)} setups`),
       projects: await measureCommand(databasePath, ['projects'], runs, `${String(sizes.scale.projects)} projects, their ${String(content.projectDays)} project days (one per project and day worked; no day rollup), and each project's first and last commit reference`),
       help: await measureHelp(runs),

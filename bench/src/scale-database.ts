@@ -1,5 +1,6 @@
 import type { ActivityRecord, BugRecord, CommitRecord, GradeEventRecord, ProjectRecord, RecordBatch, RetrospectiveRecord, SetupRecord, UsageRecord } from '@agent-tracker/core'
-import { initialState, parseSetupId, resolveRules } from '@agent-tracker/core'
+import { initialState, parseSetupId, readRecommendation, resolveRules } from '@agent-tracker/core'
+import { profileFolder } from '@agent-tracker/node-host'
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
 
 /** Sizes of the large database. */
@@ -109,6 +110,25 @@ export async function addActivities(databasePath: string, sizes: ScaleSizes, fro
     await store.importRecords({ activities })
   }
 
+}
+
+/** What `recommend` of a project reads of a database built by {@link buildScaleDatabase}: its similar projects, and their outcome days and months. */
+export interface RecommendReads {
+  readonly similarProjects: number
+  readonly outcomeDays: number
+  readonly months: number
+}
+
+/** What `recommend <project>` reads of the database at `databasePath` (see {@link RecommendReads}), as it reads it. */
+export async function recommendReads(databasePath: string, project: string): Promise<RecommendReads> {
+  const store = openLmdbStore({ databasePath, readOnly: true })
+  try {
+    const { similar } = await readRecommendation(store, { project, profile: profileFolder(project) }, { profileFolder })
+    const days = (await store.outcomeDays(similar.map((entry) => entry.path))) ?? []
+    return { similarProjects: similar.length, outcomeDays: days.length, months: new Set(days.map((day) => `${day.project} ${day.day.slice(0, 7)}`)).size }
+  } finally {
+    await store.close()
+  }
 }
 
 const START = Date.UTC(2025, 0, 1)

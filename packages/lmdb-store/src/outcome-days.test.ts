@@ -150,13 +150,18 @@ describe('outcome days', () => {
       await drifted.close()
     }
 
-    // A month that is no month at all, as a damaged file would hold it.
-    tamper((months) => { months.put([SHOP, shopDay.day.slice(0, 7)], 'not a month') })
+    // Months that are no months, as a damaged file would hold them: each is said as damage, never read as numbers.
+    const nine = [0, 0, 0, 0, 0, 0, 0, 0, 0]
+    for (const garbled of [[[SONNET], [0, 1e12, ...nine]], [[SONNET], [3, 20_500, ...nine]], [[SONNET], [0, 20_500, 'x', ...nine.slice(1)]], [[SONNET], [0, 20_500]], 'not a month']) {
+      tamper((months) => { months.put([SHOP, shopDay.day.slice(0, 7)], garbled) })
+      const reader = openLmdbStore({ databasePath, readOnly: true })
+      const failure = await reader.outcomeDays([SHOP]).then(() => undefined, (error: unknown) => error)
+      await reader.close()
+      expect(failure, JSON.stringify(garbled)).toBeInstanceOf(TrackerError)
+      expect(failure).toMatchObject({ code: 'DAMAGED_RECORD', message: expect.stringContaining(`outcome days of ${SHOP}`) as unknown })
+    }
     const damaged = openLmdbStore({ databasePath })
     try {
-      const failure = await damaged.outcomeDays([SHOP]).then(() => undefined, (error: unknown) => error)
-      expect(failure).toBeInstanceOf(TrackerError)
-      expect(failure).toMatchObject({ code: 'DAMAGED_RECORD', message: expect.stringContaining(`outcome days of ${SHOP}`) as unknown })
       // A write onto the damaged month goes through, and takes the month from the day rollups.
       const later = createFactScript({ setup: SONNET, project: SHOP, start: `${shopDay.day}T23:00:00.000Z` })
       await damaged.applyFacts([later.commit('feedf00d')])

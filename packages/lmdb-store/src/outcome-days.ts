@@ -118,12 +118,12 @@ const ENTRY_BYTES = ENTRY * 9
  * whole — its stored bytes, an entry more per rollup and its setup's name.
  */
 export function outcomeMonthWrites(db: QueryTables, keys: readonly RecordKey[]): { entries: number; bytes: number } {
-  const months = new Map<string, number>()
+  const months = new Set<string>()
   let bytes = 0
   for (const [setup = '', project = '', day = ''] of keys) {
     const slot = `${project}\u0000${day.slice(0, 7)}`
     if (!months.has(slot)) {
-      months.set(slot, 0)
+      months.add(slot)
       bytes += db.outcomeDays?.getBinaryFast(toLmdbKey([project, day.slice(0, 7)]))?.length ?? 0
     }
     bytes += ENTRY_BYTES + 5 + 3 * setup.length
@@ -180,15 +180,17 @@ function outcomeDaysOfMonth(project: string, stored: StoredOutcomeMonth, days: O
     for (let field = at; field < at + ENTRY; field++) if (typeof numbers[field] !== 'number') throw damaged(project)
     const setup = names[numbers[at] as number]
     const day = numbers[at + 1] as number
-    if (typeof setup !== 'string' || !Number.isInteger(day)) throw damaged(project)
+    // Days a date can hold: ±100,000,000 days from 1970.
+    if (typeof setup !== 'string' || !Number.isInteger(day) || Math.abs(day) > 1e8) throw damaged(project)
     days.push(outcomeDayFrom(setup, project, DAY_TEXTS.of(day), numbers as readonly number[], at + 2))
   }
   return days
 }
 
-/** A month's outcome days as stored: the setups in the order of their keys, each one's days in time order. */
+/** A month's outcome days as stored: setup by setup, each one's days in time order. */
 function storedMonth(days: Iterable<OutcomeDay>): StoredOutcomeMonth {
-  const sorted = [...days].sort((a, b) => compareKeyParts(a.setup, b.setup) || (a.day < b.day ? -1 : a.day > b.day ? 1 : 0))
+  const order = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
+  const sorted = [...days].sort((a, b) => order(a.setup, b.setup) || order(a.day, b.day))
   const setups: string[] = []
   const entries: number[] = []
   for (const day of sorted) {
@@ -196,10 +198,6 @@ function storedMonth(days: Iterable<OutcomeDay>): StoredOutcomeMonth {
     entries.push(setups.length - 1, dayNumber(day.day), ...outcomeNumbers(day))
   }
   return [setups, entries]
-}
-
-function compareKeyParts(a: string, b: string): number {
-  return a === b ? 0 : Buffer.compare(Buffer.from(a), Buffer.from(b))
 }
 
 function damaged(project: string): TrackerError {
