@@ -102,6 +102,7 @@ export type {
   ImportResult,
   LoggedFact,
   MigrationRecord,
+  PagedRead,
   Reattribution,
   ReattributeResult,
   RecordBatch,

@@ -114,6 +114,38 @@ describe('relieveMemory', () => {
   })
 })
 
+describe('scan in pages', () => {
+  it('gives every record once in key order, a page at a time, and lets the file be mapped again between pages', async () => {
+    const store = openLmdbStore({ databasePath: `${tempFolder()}/tracker.lmdb` })
+    const facts = ['/a/shop', '/b/api', '/c/web'].flatMap((project, p) => {
+      const s = createFactScript({ setup: SETUP, project, start: `2026-03-0${String(p + 1)}T10:00:00.000Z` })
+      return Array.from({ length: 7 }, (_, i) => s.activity(`${project} ${String(i)}`))
+    })
+    await store.applyFacts(facts)
+    const whole: unknown[] = []
+    for await (const activity of store.scan('activities')) whole.push(activity)
+    expect(whole).toHaveLength(21)
+    for (const pageSize of [1, 4, 7, 21, 50]) {
+      const paged: unknown[] = []
+      let remapped = 0
+      let pauses = 0
+      for await (const activity of store.scan('activities', { pageSize, betweenPages: () => {
+        pauses += 1
+        // Between pages no read is under way: the file can be unmapped and mapped again.
+        if (store.relieveMemory(Number.NEGATIVE_INFINITY)) remapped += 1
+      } })) paged.push(activity)
+      expect(paged, `pages of ${String(pageSize)}`).toEqual(whole)
+      expect(remapped, `pages of ${String(pageSize)}`).toBe(pauses)
+      // A pause after every full page: the one after the last full page finds nothing more.
+      expect(pauses, `pages of ${String(pageSize)}`).toBe(Math.floor(21 / pageSize))
+    }
+    await expect(async () => {
+      for await (const _ of store.scan('activities', { pageSize: 0, betweenPages: () => undefined })) break
+    }).rejects.toThrow(/page size must be a whole number of at least 1, got 0/)
+    await store.close()
+  })
+})
+
 /** Leaves a database as a build before `subDatabase` existed did: without it, and without the meta key that marks it complete. */
 async function writtenBefore(databasePath: string, subDatabase: string, metaKey: string): Promise<void> {
   const root = open({ path: databasePath, noSubdir: true, maxDbs: 32 })

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { rmSync } from 'node:fs'
+import type { Database, Key } from 'lmdb'
 import type {
   AppliedBatch,
   CollectionName,
@@ -11,6 +12,7 @@ import type {
   LoggedFact,
   MigrationRecord,
   OutcomeDay,
+  PagedRead,
   ProjectDayRecord,
   ProjectProfile,
   ProjectRecord,
@@ -336,7 +338,11 @@ export class LmdbStore implements SyncTrackerStore {
     })
   }
 
-  async *scan<C extends CollectionName>(collection: C): AsyncIterable<CollectionRecords[C]> {
+  async *scan<C extends CollectionName>(collection: C, read: PagedRead = {}): AsyncIterable<CollectionRecords[C]> {
+    if (read.betweenPages !== undefined) {
+      yield* this.#scanInPages(collection, read.pageSize ?? 1000, read.betweenPages)
+      return
+    }
     this.#ensureOpen()
     this.#streams += 1
     try {
@@ -345,6 +351,34 @@ export class LmdbStore implements SyncTrackerStore {
       }
     } finally {
       this.#streams -= 1
+    }
+  }
+
+  /**
+   * {@link scan} a page at a time: each page read whole and its read ended before its records are
+   * given, so that `betweenPages` may map the file again (see {@link relieveMemory}) — a table whose
+   * pages lie all over a large file maps far more than itself at one read: the kernel maps the
+   * cached neighbours of every page touched (64 KB around each, on Linux), so the 3 MB of 10,000
+   * day rollups took 44 MB of a 1.7 GB file.
+   */
+  async *#scanInPages<C extends CollectionName>(collection: C, pageSize: number, betweenPages: () => unknown): AsyncIterable<CollectionRecords[C]> {
+    if (!Number.isInteger(pageSize) || pageSize < 1) throw new RangeError(`A scan's page size must be a whole number of at least 1, got ${String(pageSize)}.`)
+    let after: Key | undefined
+    for (;;) {
+      this.#ensureOpen()
+      const page: { key: Key; value: CollectionRecords[C] }[] = []
+      const table = this.#db.tables[collection] as Database<CollectionRecords[C]>
+      for (const entry of table.getRange(after === undefined ? { limit: pageSize } : { start: after, limit: pageSize + 1 })) {
+        // The page starts at the last key of the one before (`start` is inclusive).
+        if (after !== undefined && page.length === 0 && sameKey(entry.key, after)) continue
+        page.push(entry)
+        if (page.length === pageSize) break
+      }
+      for (const { value } of page) yield value
+      const last = page.at(-1)
+      if (last === undefined || page.length < pageSize) return
+      after = last.key
+      await betweenPages()
     }
   }
 
@@ -740,6 +774,12 @@ interface CollectionWrites {
   bytes: number
   indexBytes: number
   searchBytes: number
+}
+
+/** Whether two of LMDB's keys (as lmdb-js gives them) are the same. */
+function sameKey(a: Key, b: Key): boolean {
+  if (!Array.isArray(a) || !Array.isArray(b)) return a === b
+  return a.length === b.length && a.every((part, index) => part === b[index])
 }
 
 /** The reattributions made, in order (see `LoggedReattribution`). */

@@ -9,6 +9,7 @@ import type {
   LoggedFact,
   MigrationRecord,
   OutcomeDay,
+  PagedRead,
   ProjectDayRecord,
   ProjectProfile,
   ProjectRecord,
@@ -225,12 +226,13 @@ export class WriteBuffer implements TrackerStore {
   /**
    * Every record in key order. A scan streams for a while and cannot be retried like the other
    * reads, so it first flushes what is pending and then merges in only facts that arrive meanwhile.
+   * `read` goes to the wrapped store's scan.
    */
-  async *scan<C extends CollectionName>(collection: C): AsyncIterable<CollectionRecords[C]> {
+  async *scan<C extends CollectionName>(collection: C, read?: PagedRead): AsyncIterable<CollectionRecords[C]> {
     this.#ensureOpen()
     await this.flush()
     const planned = await planOnto(this.#inner, this.rules, factsInScope(this.#queue, 0, this.#queue.length, {}), EMPTY_VIEW, new Map())
-    yield* mergeInKeyOrder(collection, this.#inner.scan(collection), plannedIn(collection, planned.writes.values()))
+    yield* mergeInKeyOrder(collection, this.#inner.scan(collection, read), plannedIn(collection, planned.writes.values()))
   }
 
   /**

@@ -150,13 +150,12 @@ async function writeExport(ctx: CommandContext, store: ReadStore, scope: { query
     await sink.write(toCsv(rows, REPORT_CSV_COLUMNS))
     return rows.length
   }
-  const records = exportRecordStream(store, query, { betweenPages: () => { relieveMemory(store); } })
-  // A table narrows json and jsonl to that collection, as it does csv.
+  // A table narrows json and jsonl to that collection, as it does csv: the others are not read.
   const only = table === 'report' ? undefined : table
+  const records = exportRecordStream(store, query, { only, betweenPages: () => { relieveMemory(store); } })
   let count = 0
   const counted = async function* () {
     for await (const item of records) {
-      if (only !== undefined && item.collection !== only) continue
       count += 1
       tally.set(item.collection, (tally.get(item.collection) ?? 0) + 1)
       if (count % 1000 === 0) onRecord(count)

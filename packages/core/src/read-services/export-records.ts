@@ -21,7 +21,14 @@ export interface ExportedRecords {
 export type ExportedRecord = { readonly [C in CollectionName]: { readonly collection: C; readonly record: CollectionRecords[C] } }[CollectionName]
 
 /** How an export reads: pages, and what to do between them (a store may release memory there: see `LmdbStore.relieveMemory`). */
-export type ExportOptions = PagedRead
+export interface ExportOptions extends PagedRead {
+  /**
+   * Only this collection's records are given (`export --table`): the others are not read, but for
+   * the setups or projects of an export narrowed by project or time, which are those the exported
+   * records name, and so need them read.
+   */
+  readonly only?: CollectionName | undefined
+}
 
 /** The order collections are exported in: the records in time, then the setups and projects they name. */
 export const EXPORT_ORDER: readonly CollectionName[] = ['commits', 'retrospectives', 'gradeEvents', 'bugs', 'activities', 'evidence', 'usage', 'setups', 'projects']
@@ -55,32 +62,45 @@ export async function* exportRecordStream(store: TrackerStore, query: ReportQuer
     setups.add(record.setup)
     projects.add(record.project)
   }
-  for (const collection of TIMED) {
+  const { only } = options
+  const given = (collection: CollectionName): boolean => only === undefined || only === collection
+  // The setups of a narrowed export are those its records name, and so are the projects of a filtered one.
+  const naming = (only === 'setups' && scoped) || (only === 'projects' && filtered)
+  const read = (collection: CollectionName): boolean => naming || given(collection)
+  for (const collection of TIMED.filter(read)) {
     for await (const record of pagesInTime(store, collection, { ...scope, order: 'oldest' }, options)) {
-      const named = record as { readonly setup: string; readonly project: string }
-      if (!matchesSetupFilter(named.setup, query)) continue
-      note(named)
-      yield { collection, record } as ExportedRecord
+      const owned = record as { readonly setup: string; readonly project: string }
+      if (!matchesSetupFilter(owned.setup, query)) continue
+      note(owned)
+      if (given(collection)) yield { collection, record } as ExportedRecord
     }
   }
-  // Evidence has no time order to page by: it is read by key (setup, then id), one record at a time.
-  for await (const evidence of store.scan('evidence')) {
-    if (!matchesQuery('evidence', evidence, scope) || !matchesSetupFilter(evidence.setup, query)) continue
-    note(evidence)
-    yield { collection: 'evidence', record: evidence }
+  // Evidence has no time order to page by: it is read by key (setup, then id), a page at a time.
+  if (read('evidence')) {
+    for await (const evidence of store.scan('evidence', options)) {
+      if (!matchesQuery('evidence', evidence, scope) || !matchesSetupFilter(evidence.setup, query)) continue
+      note(evidence)
+      if (given('evidence')) yield { collection: 'evidence', record: evidence }
+    }
   }
-  for await (const rollup of Object.keys(window).length === 0 ? store.scan('usage') : rollupsInWindow(store, window, scope)) {
-    if (!matchesQuery('usage', rollup, scope) || !matchesSetupFilter(rollup.setup, query)) continue
-    note(rollup)
-    yield { collection: 'usage', record: rollup }
+  if (read('usage')) {
+    for await (const rollup of Object.keys(window).length === 0 ? store.scan('usage', options) : rollupsInWindow(store, window, scope, options)) {
+      if (!matchesQuery('usage', rollup, scope) || !matchesSetupFilter(rollup.setup, query)) continue
+      note(rollup)
+      if (given('usage')) yield { collection: 'usage', record: rollup }
+    }
   }
-  for (const setup of await store.find('setups', { order: 'oldest' })) {
-    if (!matchesSetupFilter(setup.id, query) || (scoped && !setups.has(setup.id))) continue
-    yield { collection: 'setups', record: setup }
+  if (given('setups')) {
+    for (const setup of await store.find('setups', { order: 'oldest' })) {
+      if (!matchesSetupFilter(setup.id, query) || (scoped && !setups.has(setup.id))) continue
+      yield { collection: 'setups', record: setup }
+    }
   }
-  for (const project of await store.find('projects', { order: 'oldest', ...(query.project === undefined ? {} : { project: query.project }) })) {
-    if (filtered && !projects.has(project.path)) continue
-    yield { collection: 'projects', record: project }
+  if (given('projects')) {
+    for (const project of await store.find('projects', { order: 'oldest', ...(query.project === undefined ? {} : { project: query.project }) })) {
+      if (filtered && !projects.has(project.path)) continue
+      yield { collection: 'projects', record: project }
+    }
   }
 }
 
@@ -94,7 +114,7 @@ export async function* exportRecordStream(store: TrackerStore, query: ReportQuer
  * window. A recounted rollup with no stored one (records of a day whose rollup is missing) comes
  * after the rest.
  */
-async function* rollupsInWindow(store: TrackerStore, window: ReturnType<typeof windowQuery>, scope: RecordQuery): AsyncGenerator<UsageRecord> {
+async function* rollupsInWindow(store: TrackerStore, window: ReturnType<typeof windowQuery>, scope: RecordQuery, paged: PagedRead): AsyncGenerator<UsageRecord> {
   const counts = countersCountIn(window)
   const recounted = await cutDayRollups(store, { ...window, ...(scope.project === undefined ? {} : { project: scope.project }) })
   const given = (rollup: UsageRecord): UsageRecord | undefined => {
@@ -102,7 +122,7 @@ async function* rollupsInWindow(store: TrackerStore, window: ReturnType<typeof w
     const { estimatedCost: _estimated, unpricedMessages: _unpriced, baseline: _baseline, ...rest } = rollup
     return hasOutcomes(rest) ? { ...rest, ...NO_COUNTERS } : undefined
   }
-  for await (const stored of store.scan('usage')) {
+  for await (const stored of store.scan('usage', paged)) {
     if (!matchesQuery('usage', stored, scope)) continue
     const slot = recordSlot('usage', [stored.setup, stored.project, stored.day])
     const rollup = recounted.get(slot) ?? stored

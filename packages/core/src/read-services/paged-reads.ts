@@ -1,15 +1,9 @@
 import type { DigestedEntry, SearchEntry, SearchedCollection, SearchedRecord } from '../projects/search-digest.js'
 import type { CollectionName, CollectionRecords, RecordKey } from '../store/records.js'
 import { recordKey, recordSlot, recordTime } from '../store/records.js'
-import type { RecordQuery, TrackerStore } from '../store/tracker-store.js'
+import type { PagedRead, RecordQuery, TrackerStore } from '../store/tracker-store.js'
 
-/** How a long read goes: pages of this many records, and what to do between pages. */
-export interface PagedRead {
-  /** Records per store query; default 1,000. */
-  readonly pageSize?: number | undefined
-  /** Called between pages: a host lets its event loop turn, a store releases memory. */
-  readonly betweenPages?: (() => unknown) | undefined
-}
+export type { PagedRead } from '../store/tracker-store.js'
 
 /**
  * A timed collection's records in the query's scope and order (oldest first, or newest first),

@@ -176,6 +176,38 @@ describe('exportRecordStream', () => {
     // A page of 25 and the records it gave already at the instant the next page starts from.
     expect(largest).toBeLessThanOrEqual(30)
   })
+
+  it('reads only the collection asked for, but for the records that name the setups or projects of a narrowed export', async () => {
+    const store = await storeWithHistory()
+    const reads: string[] = []
+    const watched: TrackerStore = new Proxy(store, {
+      get(target, name, receiver) {
+        const value = Reflect.get(target, name, receiver) as unknown
+        if ((name !== 'find' && name !== 'scan') || typeof value !== 'function') return value
+        return (collection: string, ...rest: unknown[]) => {
+          reads.push(collection)
+          return (value as (...a: unknown[]) => unknown).apply(target, [collection, ...rest])
+        }
+      },
+    })
+    const given = async (query: Parameters<typeof exportRecordStream>[1], only: 'setups' | 'usage' | 'projects'): Promise<string[]> => {
+      reads.length = 0
+      const keys: string[] = []
+      for await (const item of exportRecordStream(watched, query, { only })) {
+        expect(item.collection).toBe(only)
+        keys.push(item.collection === 'setups' ? item.record.id : item.collection === 'projects' ? item.record.path : item.collection === 'usage' ? `${item.record.setup} ${item.record.day}` : '')
+      }
+      return keys
+    }
+    expect((await given({}, 'setups')).sort()).toEqual([GPT, SONNET].sort())
+    expect([...new Set(reads)]).toEqual(['setups'])
+    expect(await given({}, 'usage')).toHaveLength((await store.find('usage')).length)
+    expect([...new Set(reads)]).toEqual(['usage'])
+    // Narrowed to the API project, the setups are those its records name: every collection is read to name them.
+    expect(await given({ project: API }, 'setups')).toEqual([GPT])
+    expect(reads).toEqual(expect.arrayContaining(['commits', 'activities', 'usage', 'setups']))
+    expect(await given({ project: API }, 'projects')).toEqual([API])
+  })
 })
 
 describe('groupedReport', () => {

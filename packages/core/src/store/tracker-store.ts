@@ -140,6 +140,14 @@ export interface ReattributeResult {
   readonly removedSetup: boolean
 }
 
+/** How a long read goes: pages of this many records, and what to do between pages. */
+export interface PagedRead {
+  /** Records per store query; default 1,000. */
+  readonly pageSize?: number | undefined
+  /** Called between pages: a host lets its event loop turn, a store releases memory. */
+  readonly betweenPages?: (() => unknown) | undefined
+}
+
 /**
  * The store port. State changes cross it only as facts, which the store applies to the
  * current stored state inside its own atomic write, so that no concurrent writer's increment
@@ -192,8 +200,14 @@ export interface TrackerStore {
   readFactLog(query?: FactLogQuery): AsyncIterable<LoggedFact>
   /** The sequence number of the newest logged fact; 0 while the log is empty. */
   lastFactSeq(): Promise<number>
-  /** Every record of a collection in key order, without loading them all at once. */
-  scan<C extends CollectionName>(collection: C): AsyncIterable<CollectionRecords[C]>
+  /**
+   * Every record of a collection in key order, without loading them all at once. Given
+   * `read.betweenPages`, the store may read a page of `read.pageSize` records at a time, each page
+   * a read of its own, and calls it between pages (where a store that maps its file can let the
+   * pages it read leave memory): a write between two pages may then be seen in part, as in any
+   * paged read. Without it, one consistent read.
+   */
+  scan<C extends CollectionName>(collection: C, read?: PagedRead): AsyncIterable<CollectionRecords[C]>
   /** Writes records whose key is absent; never overwrites. Atomic. */
   importRecords(batch: RecordBatch): Promise<ImportResult>
   /**
