@@ -60,10 +60,33 @@ describe('an export sink', () => {
     }
     const stdout = new SlowStdout()
     const sink = outputSink(ioWith(stdout), undefined)
-    for (let index = 0; index < 30; index++) await sink.write('line\n')
-    expect(stdout.written).toBe(150)
+    // Lines of 5,000 characters: every second one fills a chunk, which waits for the drain.
+    const line = `${'l'.repeat(4999)}\n`
+    for (let index = 0; index < 30; index++) await sink.write(line)
+    await sink.end()
+    expect(stdout.written).toBe(150_000)
     expect(stdout.listenerCount('drain')).toBe(0)
     expect(stdout.listenerCount('error')).toBe(0)
+  })
+
+  it('hands many small writes to stdout in a few chunks, in order, and what it gathered when given up', async () => {
+    const writes: string[] = []
+    const stdout = { isTTY: false, write: (text: string) => writes.push(text) > 0 }
+    const sink = outputSink(ioWith(stdout), undefined)
+    const lines = Array.from({ length: 10_000 }, (_, index) => `{"n": ${String(index)}, "é": true}\n`)
+    for (const line of lines) await sink.write(line)
+    expect(writes.length).toBeGreaterThan(0)
+    expect(sink.bytes).toBe(Buffer.byteLength(lines.join('')))
+    await sink.end()
+    expect(writes.join('')).toBe(lines.join(''))
+    expect(writes.length).toBeLessThan(10)
+    // A failed export's stdout keeps what it was given, to the last write.
+    writes.length = 0
+    const failed = outputSink(ioWith(stdout), undefined)
+    await failed.write('first\n')
+    await failed.write('second\n')
+    expect(await failed.abort()).toBeUndefined()
+    expect(writes.join('')).toBe('first\nsecond\n')
   })
 
   it('writes a file beside its path and puts it in place at the end: no half-written file is ever seen there', async () => {

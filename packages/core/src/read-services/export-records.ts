@@ -58,7 +58,8 @@ export async function* exportRecordStream(store: TrackerStore, query: ReportQuer
   const scoped = query.project !== undefined || Object.keys(window).length > 0
   const setups = new Set<string>()
   const projects = new Set<string>()
-  const note = (record: { readonly setup: string; readonly project: string }): void => {
+  // The setups and projects the records name are wanted only to narrow those lists.
+  const note = !filtered ? (): void => undefined : (record: { readonly setup: string; readonly project: string }): void => {
     setups.add(record.setup)
     projects.add(record.project)
   }

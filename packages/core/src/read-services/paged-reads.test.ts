@@ -12,13 +12,16 @@ describe('pagesInTime', () => {
     const spread = createFactScript({ setup: 'plan@fake/m2', project: '/w/b', start: '2026-05-01T00:00:00.001Z', stepMs: 1 })
     await store.applyFacts([...Array.from({ length: 5 }, (_, i) => tied.activity(`tied ${String(i)}`)), ...Array.from({ length: 6 }, (_, i) => spread.activity(`spread ${String(i)}`))])
     for (const order of ['newest', 'oldest'] as const) {
-      for (const limit of [undefined, 7]) {
+      for (const limit of [undefined, 7, 3]) {
         const expected = (await store.find('activities', { order, ...(limit === undefined ? {} : { limit }) })).map((a) => a.task)
-        let pages = 0
-        const read: string[] = []
-        for await (const record of pagesInTime(store, 'activities', { order, ...(limit === undefined ? {} : { limit }) }, { pageSize: 2, betweenPages: () => { pages += 1 } })) read.push(record.task)
-        expect(read, `${order} ${String(limit)}`).toEqual(expected)
-        expect(pages).toBeGreaterThan(1)
+        // Pages smaller than the five tied records, as large, and larger than them all.
+        for (const pageSize of [1, 2, 3, 5, 50]) {
+          let pages = 0
+          const read: string[] = []
+          for await (const record of pagesInTime(store, 'activities', { order, ...(limit === undefined ? {} : { limit }) }, { pageSize, betweenPages: () => { pages += 1 } })) read.push(record.task)
+          expect(read, `${order} ${String(limit)} pages of ${String(pageSize)}`).toEqual(expected)
+          if (pageSize < (limit ?? 11)) expect(pages, `${order} ${String(limit)} pages of ${String(pageSize)}`).toBeGreaterThan(0)
+        }
       }
     }
   })

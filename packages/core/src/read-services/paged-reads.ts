@@ -16,6 +16,7 @@ export async function* pagesInTime<C extends CollectionName>(store: TrackerStore
   const newest = query.order !== 'oldest'
   let remaining = query.limit ?? Number.POSITIVE_INFINITY
   let bound = newest ? query.until : query.since
+  // The instant the last page ended at, and the records of it given already: the next page starts there again.
   let edge: string | undefined
   let givenAtEdge = new Set<string>()
   while (remaining > 0) {
@@ -23,23 +24,30 @@ export async function* pagesInTime<C extends CollectionName>(store: TrackerStore
     const window = newest ? { ...(bound === undefined ? {} : { until: bound }) } : { ...(bound === undefined ? {} : { since: bound }) }
     const page = await store.find(collection, { ...query, ...window, order: newest ? 'newest' : 'oldest', limit })
     let fresh = 0
+    // Where this page's records at `edge` begin, and whether they go on from the page before.
+    let edgeFrom = 0
+    let carried = true
+    let index = -1
     for (const record of page) {
-      const slot = recordSlot(collection, recordKey(collection, record))
+      index += 1
       const time = recordTime(collection, record)
-      if (time === edge && givenAtEdge.has(slot)) continue
       if (time !== edge) {
         edge = time
-        givenAtEdge = new Set()
+        edgeFrom = index
+        carried = false
         // Newest first, the next page ends just after this instant (`until` is exclusive).
         bound = newest ? justAfter(time) : time
-      }
-      givenAtEdge.add(slot)
+      } else if (carried && givenAtEdge.has(recordSlot(collection, recordKey(collection, record)))) continue
       fresh += 1
       remaining -= 1
       yield record
       if (remaining === 0) return
     }
     if (fresh === 0 || page.length < limit) return
+    // The records of the page's last instant, not a set per record read: those given on earlier
+    // pages came first in this one (it started at that instant), so the page holds them all.
+    givenAtEdge = new Set()
+    for (const record of page.slice(edgeFrom)) givenAtEdge.add(recordSlot(collection, recordKey(collection, record)))
     await read.betweenPages?.()
   }
 }
