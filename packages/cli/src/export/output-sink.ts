@@ -81,8 +81,8 @@ export function outputSink(io: Io, path: string | undefined): OutputSink {
 
 /**
  * Text is handed to the stream in chunks of about this many characters: an export writes a record
- * at a time, and each write to stdout redirected to a file is a system call of its own (2,000,000
- * of them took 7 of an export's 15 seconds).
+ * at a time, and each write to stdout redirected to a file is a system call of its own (a JSON
+ * lines export of 2,000,000 activities to a file took 15.5 s so, 13.5 s in chunks).
  */
 const CHUNK_LENGTH = 64 * 1024
 
