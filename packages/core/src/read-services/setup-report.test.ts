@@ -8,6 +8,10 @@ import { totalsOfRollups } from '../rollups/setup-totals.js'
 import type { TrackerStore } from '../store/tracker-store.js'
 import type { UsageRecord } from '../store/records.js'
 import { emptyUsage } from '../rollups/usage-rollup.js'
+import { buildReportGroups } from '../reports/report-groups.js'
+import type { ReportGrouping } from '../reports/report-groups.js'
+import { countersCountIn } from './window-rollups.js'
+import type { Fact } from '../facts/facts.js'
 
 describe('setupReport', () => {
   it('reports outcomes per setup, best mean user grade first, with the projects it spans', async () => {
@@ -211,6 +215,66 @@ describe('exportRecordStream', () => {
 })
 
 describe('groupedReport', () => {
+  /** Three setups in two projects over six weeks: work at all hours (some near midnight), grades days later, bugs, usage. */
+  async function busyStore(): Promise<TrackerStore> {
+    const store = createMemoryStore()
+    const facts: Fact[] = []
+    const setups = [SONNET, GPT, 'build@google/gemini-2.5-pro']
+    for (let day = 0; day < 42; day++) {
+      for (const [s, setup] of setups.entries()) {
+        if ((day + s) % 3 === 0) continue
+        const project = (day + s) % 2 === 0 ? SHOP : API
+        const hour = (day * 7 + s * 5) % 24
+        const script = createFactScript({ setup, project, session: `ses_${String(day)}_${String(s)}`, start: new Date(Date.UTC(2026, 2, 1 + day, hour, 50)).toISOString(), stepMs: 7 * 60_000 })
+        const hash = `c${String(day).padStart(2, '0')}${String(s)}0ffee`
+        facts.push(script.toolCall('bash', day % 5 !== 0), script.usage({ input: 1000 + day, output: 200 }, 0.01 * (s + 1)), script.commit(hash))
+        if (day % 4 !== 1) facts.push(script.grade(hash, { by: 'user', userGrade: ([-1, 1, 2, 5] as const)[(day + s) % 4] ?? 1, agentGrade: 1, ...(day % 7 === 3 ? { channel: 'cli-script' as const } : {}) }))
+        if (day % 9 === 2) facts.push(script.bug('user', 'broke the cart', hash))
+      }
+    }
+    await store.applyFacts(facts)
+    return store
+  }
+
+  it('splits by project and agent in any zone, and by period in UTC, from the day rollups: the groups the records give, without reading them', async () => {
+    const store = await busyStore()
+    const reads: string[] = []
+    const watched: TrackerStore = new Proxy(store, {
+      get(target, name, receiver) {
+        const value = Reflect.get(target, name, receiver) as unknown
+        if ((name !== 'find' && name !== 'findCommitRefs') || typeof value !== 'function') return value
+        return (...args: unknown[]) => {
+          reads.push(name === 'find' ? String(args[0]) : 'commits')
+          return (value as (...a: unknown[]) => unknown).apply(target, args)
+        }
+      },
+    })
+    // The groups as the records give them, the way every grouping is counted in a zone the rollups do not split.
+    const fromRecords = async (query: Parameters<typeof groupedReport>[1]): Promise<unknown> => {
+      const scope = { ...(query.since === undefined ? {} : { since: query.since }), ...(query.until === undefined ? {} : { until: query.until }), order: 'any' as const }
+      const [setups, commits, gradeEvents, bugs, usage] = await Promise.all([store.find('setups'), store.findCommitRefs(scope), store.find('gradeEvents', scope), store.find('bugs', scope), store.find('usage', scope)])
+      return buildReportGroups({ setups, commits, gradeEvents, bugs, usage: usage.filter(countersCountIn(query)) }, query.by, { timeZone: query.timeZone ?? 'UTC', filter: query, rules: store.rules })
+    }
+    const windows = [{}, { since: '2026-03-10T15:30:00.000Z' }, { until: '2026-04-02T06:00:00.000Z' }, { since: '2026-03-05T20:00:00.000Z', until: '2026-03-29T03:00:00.000Z', agent: 'build' }]
+    const groupings: [ReportGrouping, string][] = [['project', 'UTC'], ['agent', 'UTC'], ['project', 'Asia/Tokyo'], ['agent', 'America/New_York'], ['day', 'UTC'], ['week', 'UTC'], ['month', 'UTC']]
+    for (const window of windows) {
+      for (const [by, timeZone] of groupings) {
+        const query = { ...window, by, timeZone }
+        reads.length = 0
+        const report = await groupedReport(watched, query)
+        expect(report.groups.length, `${by} ${timeZone} ${JSON.stringify(window)}`).toBeGreaterThan(0)
+        expect(report.groups, `${by} ${timeZone} ${JSON.stringify(window)}`).toEqual(await fromRecords(query))
+        // Only a day the window cuts has its records read, to recount that day.
+        if (Object.keys(window).length === 0) expect([...new Set(reads)].sort()).toEqual(['setups', 'usage'])
+      }
+    }
+    // In a zone whose periods start inside UTC days, the records are read.
+    reads.length = 0
+    const tokyo = await groupedReport(watched, { by: 'week', timeZone: 'Asia/Tokyo' })
+    expect(tokyo.groups).toEqual(await fromRecords({ by: 'week', timeZone: 'Asia/Tokyo' }))
+    expect(reads).toEqual(expect.arrayContaining(['commits', 'gradeEvents']))
+  })
+
   it('splits the report by week, project and agent', async () => {
     const store = await storeWithHistory()
     const weeks = await groupedReport(store, { by: 'week' })

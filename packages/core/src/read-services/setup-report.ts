@@ -1,7 +1,7 @@
 import { describeValue } from '../describe-value.js'
 import { TrackerError } from '../errors.js'
 import type { ReportGroup, ReportGrouping } from '../reports/report-groups.js'
-import { REPORT_GROUPINGS, buildReportGroups } from '../reports/report-groups.js'
+import { REPORT_GROUPINGS, buildReportGroups, buildRollupReportGroups, rollupsSplitBy } from '../reports/report-groups.js'
 import type { SetupFilter } from '../reports/setup-filter.js'
 import type { SetupReportRow } from '../reports/setup-report.js'
 import { buildRollupReport, buildTotalsReport, nonUserChannels } from '../reports/setup-report.js'
@@ -107,7 +107,10 @@ export interface GroupedReport {
 
 /**
  * The report of each day, week (from Monday), month, project or agent in the window (see
- * `buildReportGroups`), each group's rows ranked as in {@link setupReport}.
+ * `buildReportGroups`), each group's rows ranked as in {@link setupReport}. By project or agent, and
+ * by period in UTC, it reads the window's day rollups as {@link setupReport} does (see
+ * `buildRollupReportGroups`); by period in another zone, whose days start inside UTC days, the
+ * window's commits, grades and bugs.
  * @throws {TrackerError} INVALID_QUERY for an unknown grouping or time zone, INVALID_TIMESTAMP for a bad window.
  */
 export async function groupedReport(store: TrackerStore, query: GroupedReportQuery): Promise<GroupedReport> {
@@ -115,6 +118,13 @@ export async function groupedReport(store: TrackerStore, query: GroupedReportQue
     throw new TrackerError('INVALID_QUERY', `Invalid grouping ${describeValue(query.by)}: accepted are ${REPORT_GROUPINGS.join(', ')}.`)
   }
   const timeZone = checkTimeZone(query.timeZone ?? 'UTC')
+  if (rollupsSplitBy(query.by, timeZone)) {
+    // The window's day rollups, exact at its edges, as `setupReport` reads them: their cost follows the days worked, not the commits made.
+    const [setups, rollups] = await Promise.all([store.find('setups'), windowRollups(store, rollupScope(query))])
+    const groups = buildRollupReportGroups({ setups, rollups, countersCount: countersCountIn(query) }, query.by, { timeZone, filter: query, rules: store.rules })
+    const reported = new Set(groups.flatMap((group) => group.rows.map((row) => row.setup)))
+    return { by: query.by, timeZone, groups, cutDays: cutDaysOf(query, rollups.filter((rollup) => reported.has(rollup.setup))) }
+  }
   const scope = windowScope(query)
   const [setups, commits, gradeEvents, bugs, days] = await Promise.all([
     store.find('setups'), store.findCommitRefs(scope), store.find('gradeEvents', scope), store.find('bugs', scope), store.find('usage', scope),

@@ -4,8 +4,8 @@ import type { CalendarPeriod } from '../time/calendar.js'
 import { calendarDayIn, periodOfDay } from '../time/calendar.js'
 import { hasCounters } from '../rollups/usage-rollup.js'
 import type { SetupFilter } from './setup-filter.js'
-import type { ReportRecords, SetupReportRow } from './setup-report.js'
-import { buildSetupReport } from './setup-report.js'
+import type { ReportRecords, RollupReportRecords, SetupReportRow } from './setup-report.js'
+import { buildRollupReport, buildSetupReport } from './setup-report.js'
 import { compareText } from '../text/compare-text.js'
 
 /** What a grouped report splits the work by: a calendar period in a time zone, the project, or the setup's agent. */
@@ -47,6 +47,38 @@ export function buildReportGroups(records: ReportRecords, by: ReportGrouping, op
   return [...parts]
     .sort(([a], [b]) => compareText(a, b))
     .map(([key, recordsOfGroup]) => ({ key, rows: buildSetupReport({ setups: records.setups, ...recordsOfGroup }, options.filter, options.rules) }))
+    .filter((group) => group.rows.length > 0)
+}
+
+/**
+ * Whether the day rollups alone split the work by `by` exactly as its records do: by project and by
+ * agent, each rollup is of one project and one setup; by day, week or month in UTC, each rollup's
+ * day (a UTC day) lies in one period. In another zone a period starts inside a UTC day, whose
+ * rollup holds work of both sides.
+ */
+export function rollupsSplitBy(by: ReportGrouping, timeZone: string): boolean {
+  return by === 'project' || by === 'agent' || timeZone === 'UTC'
+}
+
+/**
+ * {@link buildReportGroups} from the window's day rollups (see `buildRollupReport`): the same groups
+ * and rows, read from one record per setup, project and day. Only for a grouping the rollups split
+ * exactly (see {@link rollupsSplitBy}).
+ * @throws {RangeError} for a grouping they do not.
+ */
+export function buildRollupReportGroups(records: RollupReportRecords, by: ReportGrouping, options: { readonly timeZone: string; readonly filter?: SetupFilter; readonly rules?: ScoringRules }): ReportGroup[] {
+  if (!rollupsSplitBy(by, options.timeZone)) throw new RangeError(`Day rollups do not split the work by ${by} in ${options.timeZone}: its records do.`)
+  const keyOf = groupKey(by, 'UTC')
+  const parts = new Map<string, RollupReportRecords['rollups'][number][]>()
+  for (const rollup of records.rollups) {
+    const key = keyOf(rollup, `${rollup.day}T12:00:00.000Z`)
+    const part = parts.get(key)
+    if (part === undefined) parts.set(key, [rollup])
+    else part.push(rollup)
+  }
+  return [...parts]
+    .sort(([a], [b]) => compareText(a, b))
+    .map(([key, rollups]) => ({ key, rows: buildRollupReport({ ...records, rollups }, options.filter, options.rules) }))
     .filter((group) => group.rows.length > 0)
 }
 
