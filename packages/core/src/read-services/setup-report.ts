@@ -1,7 +1,8 @@
 import { describeValue } from '../describe-value.js'
 import { TrackerError } from '../errors.js'
 import type { ReportGroup, ReportGrouping } from '../reports/report-groups.js'
-import { REPORT_GROUPINGS, buildReportGroups, buildRollupReportGroups, rollupsSplitBy } from '../reports/report-groups.js'
+import { REPORT_GROUPINGS, buildReportGroups, buildRollupReportGroups, rollupPartGroups, rollupsSplitBy } from '../reports/report-groups.js'
+import { periodRollups } from './period-rollups.js'
 import type { SetupFilter } from '../reports/setup-filter.js'
 import type { SetupReportRow } from '../reports/setup-report.js'
 import { buildRollupReport, buildTotalsReport, nonUserChannels } from '../reports/setup-report.js'
@@ -109,8 +110,9 @@ export interface GroupedReport {
  * The report of each day, week (from Monday), month, project or agent in the window (see
  * `buildReportGroups`), each group's rows ranked as in {@link setupReport}. By project or agent, and
  * by period in UTC, it reads the window's day rollups as {@link setupReport} does (see
- * `buildRollupReportGroups`); by period in another zone, whose days start inside UTC days, the
- * window's commits, grades and bugs.
+ * `buildRollupReportGroups`); by week or month in another zone, the rollups and the records of the
+ * one UTC day each period starts inside (see `periodRollups`); by day in another zone, whose every
+ * day starts inside a UTC day, the window's commits, grades and bugs.
  * @throws {TrackerError} INVALID_QUERY for an unknown grouping or time zone, INVALID_TIMESTAMP for a bad window.
  */
 export async function groupedReport(store: TrackerStore, query: GroupedReportQuery): Promise<GroupedReport> {
@@ -122,6 +124,13 @@ export async function groupedReport(store: TrackerStore, query: GroupedReportQue
     // The window's day rollups, exact at its edges, as `setupReport` reads them: their cost follows the days worked, not the commits made.
     const [setups, rollups] = await Promise.all([store.find('setups'), windowRollups(store, rollupScope(query))])
     const groups = buildRollupReportGroups({ setups, rollups, countersCount: countersCountIn(query) }, query.by, { timeZone, filter: query, rules: store.rules })
+    const reported = new Set(groups.flatMap((group) => group.rows.map((row) => row.setup)))
+    return { by: query.by, timeZone, groups, cutDays: cutDaysOf(query, rollups.filter((rollup) => reported.has(rollup.setup))) }
+  }
+  if (query.by === 'week' || query.by === 'month') {
+    // The rollups of the UTC days inside one period, and the records of the day each period starts inside.
+    const [setups, { parts, rollups }] = await Promise.all([store.find('setups'), periodRollups(store, rollupScope(query), query.by, timeZone)])
+    const groups = rollupPartGroups(parts, { setups, countersCount: countersCountIn(query) }, { filter: query, rules: store.rules })
     const reported = new Set(groups.flatMap((group) => group.rows.map((row) => row.setup)))
     return { by: query.by, timeZone, groups, cutDays: cutDaysOf(query, rollups.filter((rollup) => reported.has(rollup.setup))) }
   }

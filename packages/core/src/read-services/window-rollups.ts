@@ -130,7 +130,7 @@ export async function cutDayRollups(store: TrackerStore, scope: RollupScope, win
 }
 
 /** A rollup scope's window as canonical timestamps, and its setup and project as a query's. */
-function canonicalScope(scope: RollupScope): { since: string | undefined; until: string | undefined; narrow: Pick<RecordQuery, 'setup' | 'project'> } {
+export function canonicalScope(scope: RollupScope): { since: string | undefined; until: string | undefined; narrow: Pick<RecordQuery, 'setup' | 'project'> } {
   return {
     since: scope.since === undefined ? undefined : toIsoTimestamp(scope.since, 'since'),
     until: scope.until === undefined ? undefined : toIsoTimestamp(scope.until, 'until'),

@@ -76,6 +76,15 @@ export function buildRollupReportGroups(records: RollupReportRecords, by: Report
     if (part === undefined) parts.set(key, [rollup])
     else part.push(rollup)
   }
+  return rollupPartGroups(parts, records, options)
+}
+
+/**
+ * The groups of rollups already split by group (see `periodRollups` for the periods of a zone the
+ * rollups do not split), each reported as `buildRollupReport` reports a window: sorted by key, empty
+ * groups left out.
+ */
+export function rollupPartGroups(parts: ReadonlyMap<string, RollupReportRecords['rollups']>, records: Omit<RollupReportRecords, 'rollups'>, options: { readonly filter?: SetupFilter; readonly rules?: ScoringRules }): ReportGroup[] {
   return [...parts]
     .sort(([a], [b]) => compareText(a, b))
     .map(([key, rollups]) => ({ key, rows: buildRollupReport({ ...records, rollups }, options.filter, options.rules) }))
