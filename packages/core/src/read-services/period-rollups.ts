@@ -1,13 +1,10 @@
 import type { Mutable } from '../mutable.js'
-import type { CountedRecord } from '../rollups/usage-rollup.js'
-import { NO_GRADES, countInRollup, emptyUsage, hasCounters } from '../rollups/usage-rollup.js'
-import type { CollectionName, UsageRecord } from '../store/records.js'
-import type { RecordQuery, TrackerStore } from '../store/tracker-store.js'
+import { NO_GRADES, emptyUsage, hasCounters } from '../rollups/usage-rollup.js'
+import type { UsageRecord } from '../store/records.js'
+import type { TrackerStore } from '../store/tracker-store.js'
 import { calendarDayIn, periodOfDay } from '../time/calendar.js'
 import type { RollupScope } from './window-rollups.js'
-import { canonicalScope, windowRollups } from './window-rollups.js'
-
-const DAY_MS = 86_400_000
+import { canonicalScope, countDayRecords, windowRollups } from './window-rollups.js'
 
 /** A window's day rollups split into the weeks or months of a time zone (see {@link periodRollups}). */
 export interface PeriodRollups {
@@ -28,7 +25,7 @@ export interface PeriodRollups {
  */
 export async function periodRollups(store: TrackerStore, scope: RollupScope, period: 'week' | 'month', timeZone: string): Promise<PeriodRollups> {
   const rollups = await windowRollups(store, scope)
-  const { since, until, narrow } = canonicalScope(scope)
+  const window = canonicalScope(scope)
   const periodAt = (at: string): string => periodOfDay(calendarDayIn(at, timeZone), period)
   const parts = new Map<string, UsageRecord[]>()
   const add = (key: string, rollup: UsageRecord): void => {
@@ -49,12 +46,8 @@ export async function periodRollups(store: TrackerStore, scope: RollupScope, per
     if (hasCounters(rollup)) add(periodAt(`${rollup.day}T12:00:00.000Z`), { ...rollup, commits: 0, bugs: 0, grades: NO_GRADES })
   }
   for (const day of [...split].sort()) {
-    const start = `${day}T00:00:00.000Z`
-    const end = new Date(Date.parse(start) + DAY_MS).toISOString()
-    const query: RecordQuery = { ...narrow, since: since !== undefined && since > start ? since : start, until: until !== undefined && until < end ? until : end, order: 'any' }
-    const [commits, bugs, gradeEvents] = await Promise.all([store.findCommitRefs(query), store.find('bugs', query), store.find('gradeEvents', query)])
     const counted = new Map<string, Mutable<UsageRecord>>()
-    const count = (collection: CollectionName, record: Pick<CountedRecord, 'setup' | 'project' | 'at'>): void => {
+    await countDayRecords(store, window, day, (record) => {
       const key = periodAt(record.at)
       const slot = `${key}\u0000${record.setup}\u0000${record.project}`
       let rollup = counted.get(slot)
@@ -63,11 +56,8 @@ export async function periodRollups(store: TrackerStore, scope: RollupScope, per
         counted.set(slot, rollup)
         add(key, rollup)
       }
-      countInRollup(rollup, collection, record as CountedRecord)
-    }
-    for (const commit of commits) count('commits', commit)
-    for (const bug of bugs) count('bugs', bug)
-    for (const event of gradeEvents) count('gradeEvents', event)
+      return rollup
+    })
   }
   return { parts, rollups }
 }

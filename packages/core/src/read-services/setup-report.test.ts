@@ -126,6 +126,25 @@ describe('setupReport', () => {
   })
 })
 
+/**
+ * `store`, noting each collection read: the one `find` and `scan` are given, `commits` for
+ * `findCommitRefs`.
+ */
+function watchReads(store: TrackerStore): { watched: TrackerStore; reads: string[] } {
+  const reads: string[] = []
+  const watched: TrackerStore = new Proxy(store, {
+    get(target, name, receiver) {
+      const value = Reflect.get(target, name, receiver) as unknown
+      if ((name !== 'find' && name !== 'scan' && name !== 'findCommitRefs') || typeof value !== 'function') return value
+      return (...args: unknown[]) => {
+        reads.push(name === 'findCommitRefs' ? 'commits' : String(args[0]))
+        return (value as (...a: unknown[]) => unknown).apply(target, args)
+      }
+    },
+  })
+  return { watched, reads }
+}
+
 describe('exportRecordStream', () => {
   it('gives every record once, oldest first, a page at a time, also when many share one instant', async () => {
     const store = createMemoryStore()
@@ -183,17 +202,7 @@ describe('exportRecordStream', () => {
 
   it('reads only the collection asked for, but for the records that name the setups or projects of a narrowed export', async () => {
     const store = await storeWithHistory()
-    const reads: string[] = []
-    const watched: TrackerStore = new Proxy(store, {
-      get(target, name, receiver) {
-        const value = Reflect.get(target, name, receiver) as unknown
-        if ((name !== 'find' && name !== 'scan') || typeof value !== 'function') return value
-        return (collection: string, ...rest: unknown[]) => {
-          reads.push(collection)
-          return (value as (...a: unknown[]) => unknown).apply(target, [collection, ...rest])
-        }
-      },
-    })
+    const { watched, reads } = watchReads(store)
     const given = async (query: Parameters<typeof exportRecordStream>[1], only: 'setups' | 'usage' | 'projects'): Promise<string[]> => {
       reads.length = 0
       const keys: string[] = []
@@ -238,17 +247,7 @@ describe('groupedReport', () => {
 
   it('splits by project and agent in any zone, and by period in UTC, from the day rollups: the groups the records give, without reading them', async () => {
     const store = await busyStore()
-    const reads: string[] = []
-    const watched: TrackerStore = new Proxy(store, {
-      get(target, name, receiver) {
-        const value = Reflect.get(target, name, receiver) as unknown
-        if ((name !== 'find' && name !== 'findCommitRefs') || typeof value !== 'function') return value
-        return (...args: unknown[]) => {
-          reads.push(name === 'find' ? String(args[0]) : 'commits')
-          return (value as (...a: unknown[]) => unknown).apply(target, args)
-        }
-      },
-    })
+    const { watched, reads } = watchReads(store)
     // The groups as the records give them, the way every grouping is counted in a zone the rollups do not split.
     const fromRecords = async (query: Parameters<typeof groupedReport>[1]): Promise<unknown> => {
       const scope = { ...(query.since === undefined ? {} : { since: query.since }), ...(query.until === undefined ? {} : { until: query.until }), order: 'any' as const }

@@ -9,6 +9,7 @@ import { buildRollupReport, buildTotalsReport, nonUserChannels } from '../report
 import type { GradeChannel } from '../facts/grade-channel.js'
 import type { SetupTrend } from '../reports/trends.js'
 import { trendsOfWeeks } from '../reports/trends.js'
+import type { UsageRecord } from '../store/records.js'
 import type { RecordQuery, TrackerStore } from '../store/tracker-store.js'
 import { checkTimeZone } from '../time/calendar.js'
 import type { TimeWindow } from './read-query.js'
@@ -120,25 +121,27 @@ export async function groupedReport(store: TrackerStore, query: GroupedReportQue
     throw new TrackerError('INVALID_QUERY', `Invalid grouping ${describeValue(query.by)}: accepted are ${REPORT_GROUPINGS.join(', ')}.`)
   }
   const timeZone = checkTimeZone(query.timeZone ?? 'UTC')
+  const { groups, rollups } = await reportGroups(store, query, timeZone)
+  const reported = new Set(groups.flatMap((group) => group.rows.map((row) => row.setup)))
+  return { by: query.by, timeZone, groups, cutDays: cutDaysOf(query, rollups.filter((rollup) => reported.has(rollup.setup))) }
+}
+
+/** {@link groupedReport}'s groups, and the window's day rollups it read (for its cut days). */
+async function reportGroups(store: TrackerStore, query: GroupedReportQuery, timeZone: string): Promise<{ groups: ReportGroup[]; rollups: readonly UsageRecord[] }> {
+  const countersCount = countersCountIn(query)
   if (rollupsSplitBy(query.by, timeZone)) {
     // The window's day rollups, exact at its edges, as `setupReport` reads them: their cost follows the days worked, not the commits made.
     const [setups, rollups] = await Promise.all([store.find('setups'), windowRollups(store, rollupScope(query))])
-    const groups = buildRollupReportGroups({ setups, rollups, countersCount: countersCountIn(query) }, query.by, { timeZone, filter: query, rules: store.rules })
-    const reported = new Set(groups.flatMap((group) => group.rows.map((row) => row.setup)))
-    return { by: query.by, timeZone, groups, cutDays: cutDaysOf(query, rollups.filter((rollup) => reported.has(rollup.setup))) }
+    return { groups: buildRollupReportGroups({ setups, rollups, countersCount }, query.by, { timeZone, filter: query, rules: store.rules }), rollups }
   }
   if (query.by === 'week' || query.by === 'month') {
     // The rollups of the UTC days inside one period, and the records of the day each period starts inside.
     const [setups, { parts, rollups }] = await Promise.all([store.find('setups'), periodRollups(store, rollupScope(query), query.by, timeZone)])
-    const groups = rollupPartGroups(parts, { setups, countersCount: countersCountIn(query) }, { filter: query, rules: store.rules })
-    const reported = new Set(groups.flatMap((group) => group.rows.map((row) => row.setup)))
-    return { by: query.by, timeZone, groups, cutDays: cutDaysOf(query, rollups.filter((rollup) => reported.has(rollup.setup))) }
+    return { groups: rollupPartGroups(parts, { setups, countersCount }, { filter: query, rules: store.rules }), rollups }
   }
   const scope = windowScope(query)
   const [setups, commits, gradeEvents, bugs, days] = await Promise.all([
     store.find('setups'), store.findCommitRefs(scope), store.find('gradeEvents', scope), store.find('bugs', scope), store.find('usage', scope),
   ])
-  const groups = buildReportGroups({ setups, commits, gradeEvents, bugs, usage: days.filter(countersCountIn(query)) }, query.by, { timeZone, filter: query, rules: store.rules })
-  const reported = new Set(groups.flatMap((group) => group.rows.map((row) => row.setup)))
-  return { by: query.by, timeZone, groups, cutDays: cutDaysOf(query, days.filter((rollup) => reported.has(rollup.setup))) }
+  return { groups: buildReportGroups({ setups, commits, gradeEvents, bugs, usage: days.filter(countersCount) }, query.by, { timeZone, filter: query, rules: store.rules }), rollups: days }
 }

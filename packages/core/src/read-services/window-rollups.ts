@@ -111,22 +111,35 @@ export async function cutDayRollups(store: TrackerStore, scope: RollupScope, win
     for (const rollup of windowRead ?? await store.find('usage', { ...narrow, since: start, until: end, order: 'any' })) {
       if (rollup.day === day) recounted.set(recordSlot('usage', [rollup.setup, rollup.project, day]), { ...rollup, commits: 0, bugs: 0, grades: NO_GRADES })
     }
-    const query: RecordQuery = { ...narrow, since: since !== undefined && since > start ? since : start, until: until !== undefined && until < end ? until : end, order: 'any' }
-    const [commits, bugs, gradeEvents] = await Promise.all([store.findCommitRefs(query), store.find('bugs', query), store.find('gradeEvents', query)])
-    const count = (collection: CollectionName, record: Pick<CountedRecord, 'setup' | 'project'>): void => {
+    await countDayRecords(store, { since, until, narrow }, day, (record) => {
       const slot = recordSlot('usage', [record.setup, record.project, day])
       let rollup = recounted.get(slot)
       if (rollup === undefined) {
         rollup = emptyUsage(record.setup, record.project, day)
         recounted.set(slot, rollup)
       }
-      countInRollup(rollup, collection, record as CountedRecord)
-    }
-    for (const commit of commits) count('commits', commit)
-    for (const bug of bugs) count('bugs', bug)
-    for (const event of gradeEvents) count('gradeEvents', event)
+      return rollup
+    })
   }
   return recounted
+}
+
+/**
+ * Counts the commits, bugs and grade events of one UTC day that fall inside a window (canonical, see
+ * {@link canonicalScope}) and its narrowing, each into the rollup `into` gives for it (see `countInRollup`).
+ */
+export async function countDayRecords(store: TrackerStore, window: ReturnType<typeof canonicalScope>, day: string, into: (record: Pick<CountedRecord, 'setup' | 'project' | 'at'>) => Mutable<UsageRecord>): Promise<void> {
+  const { since, until, narrow } = window
+  const start = `${day}T00:00:00.000Z`
+  const end = new Date(Date.parse(start) + DAY_MS).toISOString()
+  const query: RecordQuery = { ...narrow, since: since !== undefined && since > start ? since : start, until: until !== undefined && until < end ? until : end, order: 'any' }
+  const [commits, bugs, gradeEvents] = await Promise.all([store.findCommitRefs(query), store.find('bugs', query), store.find('gradeEvents', query)])
+  const count = (collection: CollectionName, record: Pick<CountedRecord, 'setup' | 'project' | 'at'>): void => {
+    countInRollup(into(record), collection, record as CountedRecord)
+  }
+  for (const commit of commits) count('commits', commit)
+  for (const bug of bugs) count('bugs', bug)
+  for (const event of gradeEvents) count('gradeEvents', event)
 }
 
 /** A rollup scope's window as canonical timestamps, and its setup and project as a query's. */
