@@ -70,7 +70,13 @@ export function createProject(root: string, name: string, files: Record<string, 
 /** What one `opencode run` did. */
 export interface OpencodeRun {
   readonly code: number
+  /** What `opencode run` printed: its stdout, and its stderr but for the log lines. */
   readonly output: string
+  /**
+   * OpenCode's log of the run (where the plugin's log lines go), from `--print-logs`: the log file
+   * loses its tail when a short run exits before OpenCode's buffered writer flushes it.
+   */
+  readonly log: string
   /** Tool results the fake model was sent. */
   readonly toolResults: readonly string[]
   /** User prompts the fake model was sent. */
@@ -113,7 +119,7 @@ export async function runOpencode(options: {
     }, null, 2))
     const home = join(options.root, 'home')
     seedConfig(home)
-    const args = [...(options.command === undefined ? ['run', options.message ?? 'Do the task.'] : ['run', '--command', options.command.name, options.command.arguments]), ...(options.agent === undefined ? [] : ['--agent', options.agent])]
+    const args = ['--print-logs', ...(options.command === undefined ? ['run', options.message ?? 'Do the task.'] : ['run', '--command', options.command.name, options.command.arguments]), ...(options.agent === undefined ? [] : ['--agent', options.agent])]
     const env = {
       ...process.env,
       HOME: home,
@@ -127,15 +133,21 @@ export async function runOpencode(options: {
       PATH: `${shimFolder(options.root)}${delimiter}${process.env.PATH ?? ''}`,
     }
     delete (env as Record<string, string | undefined>).AGENT_TRACKER_DB
-    const { code, output } = await new Promise<{ code: number; output: string }>((resolve) => {
+    const { code, output, log } = await new Promise<{ code: number; output: string; log: string }>((resolve) => {
       // Under the tests' 240 s: a run takes seconds alone, but shares two cores with every other suite in CI.
       const child = execFile(OPENCODE, args, { cwd: options.project, env, timeout: 210_000, maxBuffer: 32 * 1024 * 1024 }, (error, stdout, stderr) => {
-        resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, output: stdout + stderr })
+        const lines = stderr.split('\n')
+        const isLog = (line: string): boolean => line.startsWith('timestamp=')
+        resolve({
+          code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1,
+          output: stdout + lines.filter((line) => !isLog(line)).join('\n'),
+          log: lines.filter(isLog).join('\n'),
+        })
       })
       // `opencode run` reads piped stdin as more of the message: give it an empty one.
       child.stdin?.end()
     })
-    return { code, output, toolResults: [...llm.toolResults], prompts: [...llm.prompts] }
+    return { code, output, log, toolResults: [...llm.toolResults], prompts: [...llm.prompts] }
   } finally {
     await llm.close()
   }
@@ -156,11 +168,3 @@ export function mapSizesOf(dataFile: string): number[] {
   return [0, pageSize].map((page) => Number(data.readBigUInt64LE(page + magic + 16)))
 }
 
-/** OpenCode's own log of a suite (where the plugin's log lines go). */
-export function opencodeLog(root: string): string {
-  try {
-    return readFileSync(join(root, 'home', '.local', 'share', 'opencode', 'log', 'opencode.log'), 'utf8')
-  } catch {
-    return ''
-  }
-}

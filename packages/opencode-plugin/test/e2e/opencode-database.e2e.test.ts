@@ -7,7 +7,7 @@ import { locateDataFile, openLmdbStore, readStoredSchema, recogniseDatabase } fr
 import { writeSchema1Database } from '@agent-tracker/lmdb-store/testing'
 import { copyPredecessorProjectFiles, historyCounts, predecessorCentralHistory, readPredecessorFile, writePredecessorCentralDatabase } from '@agent-tracker/predecessor'
 import { describe, expect, it } from 'vitest'
-import { createProject, mapSizesOf, opencodeLog, runOpencode, suiteFolder } from './harness.js'
+import { createProject, mapSizesOf, runOpencode, suiteFolder } from './harness.js'
 import { CLI, SETUP, bash, head, readSetup } from './session-steps.js'
 
 describe('agent-tracker inside the real opencode binary: its database', { timeout: 240_000 }, () => {
@@ -25,14 +25,15 @@ describe('agent-tracker inside the real opencode binary: its database', { timeou
     expect((await readSetup(custom))?.state.toolCalls).toBe(1)
     expect(mapSizesOf(locateDataFile(custom).dataFile)).toEqual([1048576, 1048576])
 
-    // Past the limit: the batch is refused whole (the typed DATABASE_FULL log line is checked in
-    // src/plugin.test.ts: OpenCode drops plugin log lines sent this close to its exit).
+    // Past the limit: the batch is refused whole, and the plugin logs why (its full wording is
+    // checked in src/plugin.test.ts).
     const full = await runOpencode({ root, project, pluginOptions, script: [bash('echo more'), ...PAST_LIMIT, { text: 'Finished regardless.' }] })
     expect(full.code).toBe(0)
     expect(full.output).toContain('Finished regardless.')
     for (const result of full.toolResults.slice(1)) expect(result).toContain('Logged.')
     expect((await readSetup(custom))?.state).toMatchObject({ toolCalls: 1, messages: 2 })
     expect(mapSizesOf(locateDataFile(custom).dataFile)).toEqual([1048576, 1048576])
+    expect(full.log).toContain('DATABASE_FULL: The agent-tracker database')
 
     const elsewhere = join(root, 'never', 'tracker.lmdb')
     const invalid = await runOpencode({ root, project, pluginOptions: { databasePath: elsewhere, maxDatabaseSize: 10 }, script: [bash('echo still fine'), { text: 'Finished anyway.' }] })
@@ -41,7 +42,7 @@ describe('agent-tracker inside the real opencode binary: its database', { timeou
     expect(invalid.toolResults[0]).toContain('still fine')
     expect(existsSync(elsewhere)).toBe(false)
     // The toast OpenCode shows with this line is not observable headless; src/plugin.test.ts checks it.
-    expect(opencodeLog(root)).toContain('agent-tracker: tracking is paused — Invalid maxDatabaseSize 10: accepted is a whole number of bytes from 1048576 (1 MiB) to 2147483648 (2 GiB)')
+    expect(invalid.log).toContain('agent-tracker: tracking is paused — Invalid maxDatabaseSize 10: accepted is a whole number of bytes from 1048576 (1 MiB) to 2147483648 (2 GiB)')
   })
 
   it('8. imports a hand-written .agent/status.json (the predecessor\'s own) on start and keeps it; a CLI migrate of the folder afterwards adds nothing', async () => {
@@ -76,7 +77,7 @@ describe('agent-tracker inside the real opencode binary: its database', { timeou
     expect((await store.get('setups', [SETUP]))?.state.toolCalls).toBe(1)
     await store.close()
     expect(readdirSync(join(databasePath, '..')).filter((name) => name.startsWith('agent-tracker.lmdb.predecessor-'))).toHaveLength(1)
-    expect(opencodeLog(root)).toContain("agent-tracker: upgraded the predecessor's database to agent-tracker's")
+    expect(run.log).toContain("agent-tracker: upgraded the predecessor's database to agent-tracker's")
   })
 
   it('9b. upgrades a database of release 0.1.0 in a worker thread on the first start, keeps its records, and tracks the session into it', async () => {
@@ -95,7 +96,7 @@ describe('agent-tracker inside the real opencode binary: its database', { timeou
     // The 40 tool calls of release 0.1.0 and the session's one.
     expect((await store.get('setups', [SETUP]))?.state.toolCalls).toBe(41)
     await store.close()
-    const log = opencodeLog(root)
+    const { log } = run
     expect(log).toContain('agent-tracker is upgrading its database from release 0.1.0 (')
     expect(log).toMatch(/agent-tracker upgraded its database from release 0\.1\.0: \d+ records in [\d.]+ s\./)
     expect(log).not.toContain('could not upgrade its database in a worker thread')
