@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { nodeStartFaults, pageFaultCost, runBinary } from './binary-run.js'
+import { HungProcessError, nodeStartFaults, pageFaultCost, runBinary, runReported } from './binary-run.js'
 
 const folder = mkdtempSync(join(tmpdir(), 'binary-run-test-'))
 afterAll(() => {
@@ -36,5 +36,19 @@ describe('a run of the binary', () => {
 
   it('says what failed, with what the command said', { timeout: 60_000 }, async () => {
     await expect(runBinary(['no-such-command'])).rejects.toThrow(/^agent-tracker no-such-command failed \(exit code 2\): .*no-such-command/s)
+  })
+
+  it('kills a process that does not exit in time, runs it once more, and fails, naming it, when that one hangs too', { timeout: 60_000 }, async () => {
+    // Hangs the first time (it leaves a mark), exits the second.
+    const mark = join(folder, 'hung-once')
+    const once = "const fs = require('node:fs'); if (!fs.existsSync(process.env.MARK)) { fs.writeFileSync(process.env.MARK, ''); setInterval(() => {}, 1000) }"
+    const { run, processes } = await runReported(['-e', once], { ...process.env, MARK: mark }, 1000)
+    expect(existsSync(mark)).toBe(true)
+    expect(run.exitCode).toBe(0)
+    expect(processes).toHaveLength(1)
+
+    const always = runReported(['-e', 'setInterval(() => {}, 1000)'], process.env, 1000)
+    await expect(always).rejects.toThrow(HungProcessError)
+    await expect(always).rejects.toThrow(/setInterval.* did not exit within 1 s and was killed\. .*nodejs\/node#54918/)
   })
 })
