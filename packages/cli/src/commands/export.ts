@@ -1,5 +1,5 @@
 import type { CollectionName, RecommendScope, ReportQuery } from '@agent-tracker/core'
-import { COLLECTIONS, compareText, EXPORT_ORDER, exportFilters, exportRecordStream, groupedReport, leaderboard, projectList, recommendByProfile, setupReport, setupTrends } from '@agent-tracker/core'
+import { COLLECTIONS, compareText, EXPORT_ORDER, exportFilters, exportRecordStream, groupedReport, leaderboard, projectList, recommendByProfile, setupReport, setupTrends, withSharedFinds } from '@agent-tracker/core'
 import type { LmdbStoreInfo } from '@agent-tracker/lmdb-store'
 import { markDamaged } from '@agent-tracker/lmdb-store/damage'
 import { profileFolder } from '@agent-tracker/node-host/hooks'
@@ -226,9 +226,11 @@ function lastBacktest(ctx: CommandContext, store: ReadStore): LoadedBacktest {
 
 /** What the HTML report shows, from the read services: the report, trends, projects, a recommendation per kind of project (judged within the report's filters), and the last backtest saved beside the database (of the whole database, and labelled so when the report is narrowed). */
 async function htmlReportData(ctx: CommandContext, store: ReadStore, query: ReportQuery, { window, timeZone }: { window: string; timeZone: string }): Promise<HtmlReportData> {
+  // The parts read the same setups and day rollups: each is read once, for all of them.
+  const shared = withSharedFinds(store)
   const [report, trends, board, byProject, known, recommendations] = await Promise.all([
-    setupReport(store, query), setupTrends(store, { ...query, timeZone }), leaderboard(store, query),
-    groupedReport(store, { ...query, by: 'project' }), projectList(store), recommendByProfile(store, {}, { profileFolder }, recommendScope(query)),
+    setupReport(shared, query), setupTrends(shared, { ...query, timeZone }), leaderboard(shared, query),
+    groupedReport(shared, { ...query, by: 'project' }), projectList(shared), recommendByProfile(shared, {}, { profileFolder }, recommendScope(query)),
   ])
   const filters = Object.entries(appliedFilters(query)).filter(([name]) => name !== 'since' && name !== 'until').map(([name, value]) => `${name} ${value}`).join(' · ')
   const projects = new Map(known.map((project) => [project.path, project]))
