@@ -7,9 +7,12 @@
 // of every command.
 const { dirname, join } = require('node:path')
 
-/** @type {{ launch(script: string, args: readonly string[]): Promise<number> }} */
-const { launch } = require(join(dirname(require.resolve('@agent-tracker/cli/package.json')), 'bundle', 'launch.cjs'))
+/** @type {{ launch(script: string, args: readonly string[]): Promise<number>, exitOnceWritten(code: number): void }} */
+const { launch, exitOnceWritten } = require(join(dirname(require.resolve('@agent-tracker/cli/package.json')), 'bundle', 'launch.cjs'))
 
+// Ended once its output is out, not when Node's event loop runs empty: on Node 20 that end can hang
+// for good (see exitOnceWritten).
 void launch(__filename, process.argv.slice(2)).then((code) => {
   process.exitCode = code
+  exitOnceWritten(code)
 })

@@ -27,6 +27,8 @@ interface Bundles {
   readonly hook: HookBundle
 }
 
+export { exitOnceWritten } from './exit-once-written.js'
+
 /** Runs the command line `args` as the binary `script` does; returns the exit code. */
 export async function launch(script: string, args: readonly string[]): Promise<number> {
   // A hook process runs once per event of an agent host: it loads only the hook's code.
