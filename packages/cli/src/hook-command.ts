@@ -176,10 +176,10 @@ async function limitWorker(stdin: string, where: { readonly databasePath: string
  * when it cannot be started (the facts wait for the next hook that writes).
  */
 async function writeElsewhere(args: readonly string[], event: string, io: Io, waitMs: number): Promise<PendingWrite> {
-  const [childProcess, { thisCliLauncher }] = await Promise.all([import('node:child_process'), import('./hooks/cli-launcher.js')])
+  const [childProcess, { thisCliLauncher }, { childNodeFlags }] = await Promise.all([import('node:child_process'), import('./hooks/cli-launcher.js'), import('./compile-at-once.js')])
   try {
     const { node, bin } = thisCliLauncher()
-    const child = childProcess.spawn(node, [bin, 'hook', ...args, '--write-pending'], { detached: true, stdio: ['pipe', 'ignore', 'ignore'], cwd: io.cwd, env: { ...io.env }, windowsHide: true })
+    const child = childProcess.spawn(node, [...childNodeFlags(), bin, 'hook', ...args, '--write-pending'], { detached: true, stdio: ['pipe', 'ignore', 'ignore'], cwd: io.cwd, env: { ...io.env }, windowsHide: true })
     const ended = new Promise<PendingWrite>((resolve) => {
       child.once('error', () => { resolve('failed') })
       child.once('exit', (code) => { resolve(code === 0 ? 'written' : 'failed') })
@@ -214,10 +214,10 @@ const DETACHED_EVENTS: ReadonlySet<string> = new Set(['Stop', 'SubagentStop'])
  * (the pipe holds it: an event is a few hundred bytes); false when it cannot (then it runs here).
  */
 async function detach(args: readonly string[], event: string, io: Io): Promise<boolean> {
-  const [childProcess, { thisCliLauncher }] = await Promise.all([import('node:child_process'), import('./hooks/cli-launcher.js')])
+  const [childProcess, { thisCliLauncher }, { childNodeFlags }] = await Promise.all([import('node:child_process'), import('./hooks/cli-launcher.js'), import('./compile-at-once.js')])
   try {
     const { node, bin } = thisCliLauncher()
-    const child = childProcess.spawn(node, [bin, 'hook', ...args, '--detached'], { detached: true, stdio: ['pipe', 'ignore', 'ignore'], cwd: io.cwd, env: { ...io.env }, windowsHide: true })
+    const child = childProcess.spawn(node, [...childNodeFlags(), bin, 'hook', ...args, '--detached'], { detached: true, stdio: ['pipe', 'ignore', 'ignore'], cwd: io.cwd, env: { ...io.env }, windowsHide: true })
     child.on('error', () => undefined)
     const { stdin } = child
     await new Promise<void>((resolve, reject) => {

@@ -19,9 +19,9 @@ export const SEARCH_BUILD_COMMAND = 'search-index-build'
 export async function carrySearchBuildOnDetached(store: LmdbStore, io: Io): Promise<boolean> {
   try {
     if (!store.searchIndexBuildPending()) return false
-    const [childProcess, { thisCliLauncher }] = await Promise.all([import('node:child_process'), import('./hooks/cli-launcher.js')])
+    const [childProcess, { thisCliLauncher }, { childNodeFlags }] = await Promise.all([import('node:child_process'), import('./hooks/cli-launcher.js'), import('./compile-at-once.js')])
     const { node, bin } = thisCliLauncher()
-    const child = childProcess.spawn(node, [bin, SEARCH_BUILD_COMMAND, '--db', store.path], { detached: true, stdio: 'ignore', cwd: io.cwd, env: { ...io.env }, windowsHide: true })
+    const child = childProcess.spawn(node, [...childNodeFlags(), bin, SEARCH_BUILD_COMMAND, '--db', store.path], { detached: true, stdio: 'ignore', cwd: io.cwd, env: { ...io.env }, windowsHide: true })
     child.on('error', () => undefined)
     child.unref()
     return true

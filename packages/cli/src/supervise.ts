@@ -73,8 +73,8 @@ export async function runSupervised(script: string, argv: readonly string[], run
     process.on('disconnect', () => process.kill(process.pid, 'SIGKILL'))
     return runCommand(argv)
   }
-  const { spawn } = await import('node:child_process')
-  const child = spawn(process.execPath, [...process.execArgv, script, ...argv], { stdio: ['inherit', 'inherit', 'inherit', 'ipc'], env: { ...process.env, [SUPERVISED]: '1' } })
+  const [{ spawn }, { childNodeFlags }] = await Promise.all([import('node:child_process'), import('./compile-at-once.js')])
+  const child = spawn(process.execPath, [...process.execArgv, ...childNodeFlags(), script, ...argv], { stdio: ['inherit', 'inherit', 'inherit', 'ipc'], env: { ...process.env, [SUPERVISED]: '1' } })
   const passOn = (signal: NodeJS.Signals): void => {
     child.kill(signal)
   }
