@@ -185,13 +185,15 @@ async function writeElsewhere(args: readonly string[], event: string, io: Io, wa
       child.once('exit', (code) => { resolve(code === 0 ? 'written' : 'failed') })
     })
     child.stdin.on('error', () => undefined)
-    child.stdin.end(event)
+    // Handed to the pipe before this hook may end its process (it ends itself once it answers).
+    const sent = new Promise<void>((resolve) => child.stdin.end(event, resolve))
     let timer: NodeJS.Timeout | undefined
     const late = new Promise<PendingWrite>((resolve) => {
       timer = setTimeout(() => { resolve('waiting') }, waitMs)
     })
     const outcome = await Promise.race([ended, late])
     clearTimeout(timer)
+    await Promise.race([sent, ended])
     // Still writing: it goes on by itself, and this hook answers.
     child.unref()
     return outcome
