@@ -86,10 +86,10 @@ interface ProcessFigures {
 /**
  * Runs `agent-tracker <args>` through its real binary in a fresh process, as a user runs it.
  * @throws {Error} when it exits other than 0, with what it said on stderr.
- * @throws {HungProcessError} when it has not exited after `limitMs`.
+ * @throws {HungProcessError} when it hung twice (see {@link runReported}).
  */
-export async function runBinary(args: readonly string[], env: NodeJS.ProcessEnv = process.env, limitMs = HUNG_AFTER_MS): Promise<BinaryRun> {
-  const { run, processes } = await runReported([CLI_BIN, ...args], env, limitMs)
+export async function runBinary(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<BinaryRun> {
+  const { run, processes } = await runReported([CLI_BIN, ...args], env)
   const started = processes.find((figures) => figures.pid === run.pid)
   if (started?.code !== 0) {
     throw new Error(`agent-tracker ${args.join(' ')} failed (exit code ${String(started?.code ?? run.exitCode)}): ${run.stderr.trim()}`)

@@ -14,7 +14,7 @@ const CHOSEN = /concurrent-osr|concurrent-recompilation|single-threaded|--jitles
  * Left as it is when the Node options say anything about compiling (the user's choice), and
  * where the engine takes no such flag (another runtime: `work` simply runs).
  */
-export function withLoopsCompiledAtOnce<T>(work: () => T, engine: Engine = { options: [...process.execArgv, process.env.NODE_OPTIONS ?? ''], setFlags: setFlagsFromString }): T {
+export function withLoopsCompiledAtOnce<T>(work: () => T, engine: Engine = { options: nodeOptionsGiven(), setFlags: setFlagsFromString }): T {
   if (engine.options.some((option) => CHOSEN.test(option))) return work()
   let set = false
   try {
@@ -28,6 +28,11 @@ export function withLoopsCompiledAtOnce<T>(work: () => T, engine: Engine = { opt
   } finally {
     if (set) engine.setFlags('--concurrent-osr')
   }
+}
+
+/** The Node options this process was started with: its command line's and NODE_OPTIONS. */
+function nodeOptionsGiven(): string[] {
+  return [...process.execArgv, process.env.NODE_OPTIONS ?? '']
 }
 
 /** The Node options the process was started with, and how its engine's flags are set. */
@@ -45,7 +50,7 @@ export interface Engine {
  * as it starts: only a process started with it gains it. None when the Node options given say how
  * to compile (the user's choice), or under another runtime.
  */
-export function childNodeFlags(options: readonly string[] = [...process.execArgv, process.env.NODE_OPTIONS ?? ''], versions: NodeJS.ProcessVersions = process.versions): readonly string[] {
+export function childNodeFlags(options: readonly string[] = nodeOptionsGiven(), versions: NodeJS.ProcessVersions = process.versions): readonly string[] {
   if (versions.bun !== undefined) return []
   return options.some((option) => CHOSEN.test(option)) ? [] : ['--no-concurrent-recompilation']
 }
