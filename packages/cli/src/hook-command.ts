@@ -3,6 +3,7 @@ import type { PendingWrite } from '@agent-tracker/claude-code/hook'
 import { hookEventName } from '@agent-tracker/claude-code/hook-input'
 import type { Io } from './io.js'
 import { absolutePath } from './io.js'
+import { startThisCliDetached } from './this-cli-child.js'
 
 /** What `agent-tracker hook` serves. */
 export const HOOK_HOSTS = ['claude-code'] as const
@@ -176,10 +177,8 @@ async function limitWorker(stdin: string, where: { readonly databasePath: string
  * when it cannot be started (the facts wait for the next hook that writes).
  */
 async function writeElsewhere(args: readonly string[], event: string, io: Io, waitMs: number): Promise<PendingWrite> {
-  const [childProcess, { thisCliLauncher }, { childNodeFlags }] = await Promise.all([import('node:child_process'), import('./hooks/cli-launcher.js'), import('./compile-at-once.js')])
   try {
-    const { node, bin } = thisCliLauncher()
-    const child = childProcess.spawn(node, [...childNodeFlags(), bin, 'hook', ...args, '--write-pending'], { detached: true, stdio: ['pipe', 'ignore', 'ignore'], cwd: io.cwd, env: { ...io.env }, windowsHide: true })
+    const child = await startThisCliDetached(['hook', ...args, '--write-pending'], io, 'pipe')
     const ended = new Promise<PendingWrite>((resolve) => {
       child.once('error', () => { resolve('failed') })
       child.once('exit', (code) => { resolve(code === 0 ? 'written' : 'failed') })
@@ -216,10 +215,8 @@ const DETACHED_EVENTS: ReadonlySet<string> = new Set(['Stop', 'SubagentStop'])
  * (the pipe holds it: an event is a few hundred bytes); false when it cannot (then it runs here).
  */
 async function detach(args: readonly string[], event: string, io: Io): Promise<boolean> {
-  const [childProcess, { thisCliLauncher }, { childNodeFlags }] = await Promise.all([import('node:child_process'), import('./hooks/cli-launcher.js'), import('./compile-at-once.js')])
   try {
-    const { node, bin } = thisCliLauncher()
-    const child = childProcess.spawn(node, [...childNodeFlags(), bin, 'hook', ...args, '--detached'], { detached: true, stdio: ['pipe', 'ignore', 'ignore'], cwd: io.cwd, env: { ...io.env }, windowsHide: true })
+    const child = await startThisCliDetached(['hook', ...args, '--detached'], io, 'pipe')
     child.on('error', () => undefined)
     const { stdin } = child
     await new Promise<void>((resolve, reject) => {

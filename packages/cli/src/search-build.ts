@@ -1,5 +1,6 @@
 import type { LmdbStore } from '@agent-tracker/lmdb-store'
 import type { Io } from './io.js'
+import { startThisCliDetached } from './this-cli-child.js'
 
 /** How long the detached process `search` starts carries the search-index build on at most, before it leaves the rest to the next. */
 export const SEARCH_BUILD_BUDGET_MS = 60_000
@@ -19,9 +20,7 @@ export const SEARCH_BUILD_COMMAND = 'search-index-build'
 export async function carrySearchBuildOnDetached(store: LmdbStore, io: Io): Promise<boolean> {
   try {
     if (!store.searchIndexBuildPending()) return false
-    const [childProcess, { thisCliLauncher }, { childNodeFlags }] = await Promise.all([import('node:child_process'), import('./hooks/cli-launcher.js'), import('./compile-at-once.js')])
-    const { node, bin } = thisCliLauncher()
-    const child = childProcess.spawn(node, [...childNodeFlags(), bin, SEARCH_BUILD_COMMAND, '--db', store.path], { detached: true, stdio: 'ignore', cwd: io.cwd, env: { ...io.env }, windowsHide: true })
+    const child = await startThisCliDetached([SEARCH_BUILD_COMMAND, '--db', store.path], io, 'ignore')
     child.on('error', () => undefined)
     child.unref()
     return true
