@@ -39,7 +39,7 @@ export interface HookOptions {
 /** How a write of the pending facts in another process went, within the time a hook waits for it (see `HookOptions.writeElsewhere`). */
 export type PendingWrite = 'written' | 'failed' | 'waiting'
 
-/** How long a hook Claude Code waits for waits for the write of the pending facts (see `HookOptions.writeElsewhere`): well within the 10 s Claude Code gives it. */
+/** How long a hook Claude Code waits for waits for the write of the pending facts (see `HookOptions.writeElsewhere`): well within the 10 s Claude Code gives each hook (see `HOOK_TIMEOUT_S`). */
 export const HOOK_WRITE_WAIT_MS = 4000
 
 /**

@@ -21,14 +21,14 @@ describe('installClaudeCodeHooks', () => {
     expect(first.changed).toBe(true)
     const settings = JSON.parse(readFileSync(first.settingsFile, 'utf8')) as { model: string; hooks: Record<string, unknown[]> }
     expect(settings.model).toBe('opus')
-    expect(settings.hooks.PreToolUse).toEqual([theirs, { matcher: '*', hooks: [{ type: 'command', command: COMMAND, ...MARK }] }])
+    expect(settings.hooks.PreToolUse).toEqual([theirs, { matcher: '*', hooks: [{ type: 'command', command: COMMAND, timeout: 10, ...MARK }] }])
     expect(settings.hooks.Notification).toEqual([{ hooks: [{ type: 'command', command: 'notify' }] }])
     expect(settings.hooks.SessionEnd).toEqual([{ hooks: [{ type: 'command', command: COMMAND, timeout: 10, ...MARK }] }])
     expect(Object.keys(settings.hooks).sort()).toEqual(['Notification', 'PostToolUse', 'PostToolUseFailure', 'PreToolUse', 'SessionEnd', 'Stop', 'SubagentStop', 'UserPromptSubmit'])
     expect(installClaudeCodeHooks({ folder, command: COMMAND }).changed).toBe(false)
     const moved = installClaudeCodeHooks({ folder, command: `${COMMAND} --db /x.lmdb` })
     expect(moved.changed).toBe(true)
-    expect((JSON.parse(readFileSync(moved.settingsFile, 'utf8')) as typeof settings).hooks.Stop).toEqual([{ hooks: [{ type: 'command', command: `${COMMAND} --db /x.lmdb`, ...MARK }] }])
+    expect((JSON.parse(readFileSync(moved.settingsFile, 'utf8')) as typeof settings).hooks.Stop).toEqual([{ hooks: [{ type: 'command', command: `${COMMAND} --db /x.lmdb`, timeout: 10, ...MARK }] }])
   })
 
   it('replaces its earlier hooks whatever command they ran, and keeps the indentation of the file', () => {
@@ -41,8 +41,8 @@ describe('installClaudeCodeHooks', () => {
     const text = readFileSync(join(folder, 'settings.json'), 'utf8')
     expect(text).toMatch(/^\{\n\t"hooks": \{\n\t\t"Stop": \[/)
     const settings = JSON.parse(text) as { hooks: Record<string, unknown[]> }
-    expect(settings.hooks.Stop).toEqual([theirs, { hooks: [{ type: 'command', command: COMMAND, ...MARK }] }])
-    expect(settings.hooks.PreToolUse).toEqual([{ matcher: '*', hooks: [{ type: 'command', command: COMMAND, ...MARK }] }])
+    expect(settings.hooks.Stop).toEqual([theirs, { hooks: [{ type: 'command', command: COMMAND, timeout: 10, ...MARK }] }])
+    expect(settings.hooks.PreToolUse).toEqual([{ matcher: '*', hooks: [{ type: 'command', command: COMMAND, timeout: 10, ...MARK }] }])
     expect(installedClaudeCodeHooks(folder)).toEqual({ settingsFile: join(folder, 'settings.json'), commands: [COMMAND], missingEvents: [], lookalikes: [] })
   })
 
@@ -87,8 +87,8 @@ describe('installClaudeCodeHooks', () => {
     expect(installedClaudeCodeHooks(folder)).toMatchObject({ commands: [], lookalikes: [wrapper] })
     installClaudeCodeHooks({ folder, command: wrapper })
     const settings = JSON.parse(readFileSync(join(folder, 'settings.json'), 'utf8')) as { hooks: Record<string, unknown[]> }
-    expect(settings.hooks.Stop).toEqual([theirs, { hooks: [{ type: 'command', command: wrapper, ...MARK }] }])
-    expect(settings.hooks.PreToolUse).toEqual([{ matcher: '*', hooks: [{ type: 'command', command: wrapper, ...MARK }] }])
+    expect(settings.hooks.Stop).toEqual([theirs, { hooks: [{ type: 'command', command: wrapper, timeout: 10, ...MARK }] }])
+    expect(settings.hooks.PreToolUse).toEqual([{ matcher: '*', hooks: [{ type: 'command', command: wrapper, timeout: 10, ...MARK }] }])
     expect(installedClaudeCodeHooks(folder)).toMatchObject({ commands: [wrapper], lookalikes: [] })
   })
 

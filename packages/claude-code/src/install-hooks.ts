@@ -13,8 +13,15 @@ export { TRACKER_STATUS_MESSAGE, isTrackerHook, runsHookClaudeCode } from './tra
 /** The events whose hooks take a tool matcher. */
 const TOOL_EVENTS: ReadonlySet<string> = new Set(['PreToolUse', 'PostToolUse', 'PostToolUseFailure'])
 
-/** Seconds the session-end hook may take: Claude Code cancels those hooks after 1.5 s unless a hook asks for more. */
-const SESSION_END_TIMEOUT_S = 10
+/**
+ * Seconds Claude Code gives each of agent-tracker's hooks before it cancels it and goes on. A hook
+ * waits 4 s at most for anything (a write in another process, the transcript naming the model):
+ * this is room for that on a busy machine, not a figure it needs. Without it, Claude Code would
+ * wait for a hook stuck by something outside it (a stalled disk, a process that does not exit) for
+ * its default — 600 s for command hooks in current releases, 60 s in earlier ones — and cancel a
+ * session-end hook after 1.5 s, before its write.
+ */
+export const HOOK_TIMEOUT_S = 10
 
 /** How `installClaudeCodeHooks` installs. */
 export interface InstallOptions {
@@ -60,7 +67,7 @@ export function installClaudeCodeHooks(options: InstallOptions): InstallResult {
     const groups = groupsOf(hooks, event)
       .map((group) => ({ ...group, hooks: (group.hooks ?? []).filter((hook) => !isTrackerHook(hook) && hook.command !== options.command) }))
       .filter((group) => group.hooks.length > 0)
-    const hook = { type: 'command', command: options.command, ...(event === 'SessionEnd' ? { timeout: SESSION_END_TIMEOUT_S } : {}), statusMessage: TRACKER_STATUS_MESSAGE }
+    const hook = { type: 'command', command: options.command, timeout: HOOK_TIMEOUT_S, statusMessage: TRACKER_STATUS_MESSAGE }
     hooks[event] = [...groups, { ...(TOOL_EVENTS.has(event) ? { matcher: '*' } : {}), hooks: [hook] }]
   }
   const after = settingsText(read, { ...read.settings, hooks })

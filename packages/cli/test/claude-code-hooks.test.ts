@@ -83,7 +83,7 @@ describe('agent-tracker hooks install claude-code', () => {
     const run = await runCli(['hooks', 'install', 'claude-code', '--global'], { home, env: { PATH: pathOf(tempFolder('empty-'), found) } })
     expect(run.code).toBe(0)
     expect(run.stdout).toContain(`They run: agent-tracker hook claude-code\n  agent-tracker is on your PATH (${join(found, 'agent-tracker')}).`)
-    expect(settingsIn(join(home, '.claude')).hooks.Stop).toEqual([{ hooks: [{ type: 'command', command: 'agent-tracker hook claude-code', statusMessage: 'agent-tracker' }] }])
+    expect(settingsIn(join(home, '.claude')).hooks.Stop).toEqual([{ hooks: [{ type: 'command', command: 'agent-tracker hook claude-code', timeout: 10, statusMessage: 'agent-tracker' }] }])
   })
 
   it("keeps the user's own /grade and says that it stays theirs, with the command that does what agent-tracker's would", async () => {
@@ -216,7 +216,7 @@ describe('agent-tracker hooks install claude-code', () => {
     expect((await runCli(['hooks', 'install', 'claude-code', '--global'], { home, env })).code).toBe(0)
     const settings = settingsIn(folder) as Settings & { model: string }
     expect(settings.model).toBe('opus')
-    expect(settings.hooks.PreToolUse).toEqual([theirs, { matcher: '*', hooks: [{ type: 'command', command: 'agent-tracker hook claude-code', statusMessage: 'agent-tracker' }] }])
+    expect(settings.hooks.PreToolUse).toEqual([theirs, { matcher: '*', hooks: [{ type: 'command', command: 'agent-tracker hook claude-code', timeout: 10, statusMessage: 'agent-tracker' }] }])
     const ours = Object.values(settings.hooks).flat().flatMap((group) => group.hooks.map((hook) => hook.command)).filter((command) => command !== theirs.hooks[0]?.command)
     expect(new Set(ours)).toEqual(new Set(['agent-tracker hook claude-code']))
     expect(ours).toHaveLength(7)
@@ -281,8 +281,8 @@ describe('hooks of a --command that does not name agent-tracker (a wrapper scrip
     expect(doctor.checks.find((check) => check.name === 'Claude Code')).toMatchObject({ level: 'finding', detail: `hooks in ${SHARED(project)} run \`track hook claude-code\`, not marked as agent-tracker's — if they are (an earlier version wrote them so for a --command that does not name agent-tracker), run agent-tracker hooks install claude-code (in ${project}) again with that --command to mark them, so hooks uninstall and doctor know them` })
     expect((await runCli(['hooks', 'install', 'claude-code', '--command', 'track'], { home, cwd: project, env })).code).toBe(0)
     const settings = settingsIn(join(project, '.claude'))
-    expect(settings.hooks.Stop).toEqual([{ hooks: [{ ...unmarked, statusMessage: 'agent-tracker' }] }])
-    expect(settings.hooks.PreToolUse).toEqual([{ matcher: '*', hooks: [{ ...unmarked, statusMessage: 'agent-tracker' }] }])
+    expect(settings.hooks.Stop).toEqual([{ hooks: [{ ...unmarked, timeout: 10, statusMessage: 'agent-tracker' }] }])
+    expect(settings.hooks.PreToolUse).toEqual([{ matcher: '*', hooks: [{ ...unmarked, timeout: 10, statusMessage: 'agent-tracker' }] }])
   })
 
   it('an earlier version wrote unmarked: uninstall names them and says how to take them out, and takes them out given that --command', async () => {

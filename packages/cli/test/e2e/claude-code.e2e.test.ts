@@ -113,6 +113,28 @@ describe('agent-tracker with the real Claude Code CLI', { timeout: 300_000 }, ()
     expect(existsSync(join(home, '.claude', 'settings.json'))).toBe(false)
   })
 
+  it('goes on after 10 s when a hook is stuck: install gives each hook a timeout, and Claude Code cancels it there', async () => {
+    const home = tempFolder('cc-home-')
+    const shop = project(tempFolder('cc-'))
+    // A wrapper whose PreToolUse never answers, as a hook stuck on a stalled disk would not; every other event reaches the hook.
+    const wrapper = join(tempFolder('cc-wrapper-'), 'track')
+    writeFileSync(wrapper, `#!/bin/sh\ninput=$(cat)\ncase "$input" in *'"PreToolUse"'*) exec sleep 600 ;; esac\nprintf '%s' "$input" | exec '${process.execPath}' '${BIN}' "$@"\n`)
+    chmodSync(wrapper, 0o755)
+    const installed = await runCli(['hooks', 'install', 'claude-code', '--global', '--command', wrapper], { home, cwd: shop, env: { PATH: '/usr/bin:/bin' } })
+    expect(installed.code, installed.stdout).toBe(0)
+    const fake = await startFakeAnthropic({ 'STUCK-TASK': [bash('ls'), { text: 'Listed.' }] })
+    try {
+      // Without the timeout Claude Code would wait its default (600 s) here, past this run's 120 s.
+      const work = await claude(home, shop, fake.baseURL, 'STUCK-TASK: list the files')
+      expect(work.code, work.result).toBe(0)
+      expect(fake.toolResults[0]).toContain('README.md')
+      const live = async (): Promise<Setup[]> => jsonData((await runCli(['status', '--json'], { home })).stdout, 'status') as Setup[]
+      await expect.poll(async () => (await live()).find((row) => row.setup === MAIN)?.state, { timeout: 20_000, interval: 200 }).toMatchObject({ toolCalls: 1 })
+    } finally {
+      await fake.close()
+    }
+  })
+
   it('records a session started in a subfolder under the repository, so /grade from the root grades the newest agent commit, and import agrees', async () => {
     const home = tempFolder('cc-home-')
     const shop = project(tempFolder('cc-'))
