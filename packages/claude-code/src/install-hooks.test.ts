@@ -43,7 +43,7 @@ describe('installClaudeCodeHooks', () => {
     const settings = JSON.parse(text) as { hooks: Record<string, unknown[]> }
     expect(settings.hooks.Stop).toEqual([theirs, { hooks: [{ type: 'command', command: COMMAND, timeout: 10, ...MARK }] }])
     expect(settings.hooks.PreToolUse).toEqual([{ matcher: '*', hooks: [{ type: 'command', command: COMMAND, timeout: 10, ...MARK }] }])
-    expect(installedClaudeCodeHooks(folder)).toEqual({ settingsFile: join(folder, 'settings.json'), commands: [COMMAND], missingEvents: [], lookalikes: [] })
+    expect(installedClaudeCodeHooks(folder)).toEqual({ settingsFile: join(folder, 'settings.json'), commands: [COMMAND], missingEvents: [], untimedEvents: [], lookalikes: [] })
   })
 
   it("writes the user commands so the model cannot invoke them, and leaves a user's own command file alone", () => {
@@ -69,7 +69,7 @@ describe('installClaudeCodeHooks', () => {
     const folder = join(tempFolder(), '.claude')
     const wrapper = '~/bin/track hook claude-code'
     installClaudeCodeHooks({ folder, command: wrapper })
-    expect(installedClaudeCodeHooks(folder)).toEqual({ settingsFile: join(folder, 'settings.json'), commands: [wrapper], missingEvents: [], lookalikes: [] })
+    expect(installedClaudeCodeHooks(folder)).toEqual({ settingsFile: join(folder, 'settings.json'), commands: [wrapper], missingEvents: [], untimedEvents: [], lookalikes: [] })
     expect(installClaudeCodeHooks({ folder, command: wrapper }).changed).toBe(false)
     installClaudeCodeHooks({ folder, command: COMMAND })
     expect(installedClaudeCodeHooks(folder).commands).toEqual([COMMAND])
@@ -90,6 +90,18 @@ describe('installClaudeCodeHooks', () => {
     expect(settings.hooks.Stop).toEqual([theirs, { hooks: [{ type: 'command', command: wrapper, timeout: 10, ...MARK }] }])
     expect(settings.hooks.PreToolUse).toEqual([{ matcher: '*', hooks: [{ type: 'command', command: wrapper, timeout: 10, ...MARK }] }])
     expect(installedClaudeCodeHooks(folder)).toMatchObject({ commands: [wrapper], lookalikes: [] })
+  })
+
+  it('names the events whose hooks an earlier release wrote without a timeout, and installing again gives each one', () => {
+    const folder = join(tempFolder(), '.claude')
+    mkdirSync(folder)
+    const earlier = { type: 'command', command: COMMAND, ...MARK }
+    const theirs = { type: 'command', command: 'notify' }
+    writeFileSync(join(folder, 'settings.json'), JSON.stringify({ hooks: { Stop: [{ hooks: [theirs, earlier] }], PreToolUse: [{ matcher: '*', hooks: [earlier] }], SessionEnd: [{ hooks: [{ ...earlier, timeout: 10 }] }] } }))
+    // Another tool's hook without a timeout is none of agent-tracker's business.
+    expect(installedClaudeCodeHooks(folder).untimedEvents).toEqual(['PreToolUse', 'Stop'])
+    installClaudeCodeHooks({ folder, command: COMMAND })
+    expect(installedClaudeCodeHooks(folder)).toMatchObject({ untimedEvents: [], missingEvents: [] })
   })
 
   it('changes nothing in a settings.json that is not JSON, or not a JSON object, and says which', () => {
@@ -170,7 +182,7 @@ describe('installClaudeCodeHooks', () => {
     const local = installClaudeCodeHooks({ folder, command: `${COMMAND} --db '/home/me/x.lmdb'`, settingsFileName: 'settings.local.json' })
     expect(local).toMatchObject({ settingsFile: join(folder, 'settings.local.json'), changed: true })
     expect(readFileSync(join(folder, 'settings.json'), 'utf8')).toBe(shared)
-    expect(installedClaudeCodeHooks(folder, 'settings.local.json')).toEqual({ settingsFile: join(folder, 'settings.local.json'), commands: [`${COMMAND} --db '/home/me/x.lmdb'`], missingEvents: [], lookalikes: [] })
+    expect(installedClaudeCodeHooks(folder, 'settings.local.json')).toEqual({ settingsFile: join(folder, 'settings.local.json'), commands: [`${COMMAND} --db '/home/me/x.lmdb'`], missingEvents: [], untimedEvents: [], lookalikes: [] })
     expect(installedClaudeCodeHooks(folder)).toMatchObject({ settingsFile: join(folder, 'settings.json'), commands: [] })
     // Moving them back to the shared file: the personal one loses only agent-tracker's hooks.
     installClaudeCodeHooks({ folder, command: COMMAND })

@@ -698,13 +698,29 @@ describe('doctor on Claude Code', () => {
     expect(deleted.check?.detail).toContain(`no hook for UserPromptSubmit, PreToolUse, PostToolUse, PostToolUseFailure, SubagentStop, SessionEnd in ${join(project, '.claude', 'settings.json')}`)
   })
 
+  it('notes the hooks an earlier release installed without a timeout, until installing again gives each one', async () => {
+    const home = tempFolder('home-')
+    const env = { PATH: pathOf(binFolder(true)) }
+    const settings = join(home, '.claude', 'settings.json')
+    await runCli(['hooks', 'install', 'claude-code', '--global'], { home, env })
+    expect((await claudeCheck({ home, env })).check).toMatchObject({ level: 'ok' })
+    // As an earlier release wrote them: a timeout on SessionEnd's only.
+    const written = JSON.parse(readFileSync(settings, 'utf8')) as { hooks: Record<string, { hooks: { timeout?: number }[] }[]> }
+    for (const [event, groups] of Object.entries(written.hooks)) if (event !== 'SessionEnd') for (const group of groups) for (const hook of group.hooks) delete hook.timeout
+    writeFileSync(settings, JSON.stringify(written))
+    const untimed = await claudeCheck({ home, env })
+    expect(untimed.check).toMatchObject({ level: 'finding', detail: expect.stringContaining(`agent-tracker's hooks for UserPromptSubmit, PreToolUse, PostToolUse, PostToolUseFailure, Stop, SubagentStop in ${settings} set no timeout, so Claude Code would wait up to its default (600 s) for one that is stuck — run agent-tracker hooks install claude-code --global again to give each 10 s`) as unknown })
+    await runCli(['hooks', 'install', 'claude-code', '--global'], { home, env })
+    expect((await claudeCheck({ home, env })).check).toMatchObject({ level: 'ok' })
+  })
+
   it('finds hooks whose words would not reach `hook claude-code` (an option before it, a misspelled command), naming the right fix, and an AGENT_TRACKER_DB they set', async () => {
     const home = tempFolder('home-')
     const env = { PATH: pathOf(binFolder(true)) }
     const settings = join(home, '.claude', 'settings.json')
     const installWith = (command: string): void => {
       mkdirSync(join(home, '.claude'), { recursive: true })
-      writeFileSync(settings, JSON.stringify({ hooks: Object.fromEntries(['UserPromptSubmit', 'PreToolUse', 'PostToolUse', 'PostToolUseFailure', 'Stop', 'SubagentStop', 'SessionEnd'].map((event) => [event, [{ hooks: [{ type: 'command', command, statusMessage: 'agent-tracker' }] }]])) }))
+      writeFileSync(settings, JSON.stringify({ hooks: Object.fromEntries(['UserPromptSubmit', 'PreToolUse', 'PostToolUse', 'PostToolUseFailure', 'Stop', 'SubagentStop', 'SessionEnd'].map((event) => [event, [{ hooks: [{ type: 'command', command, timeout: 10, statusMessage: 'agent-tracker' }] }]])) }))
     }
     installWith('agent-tracker --db /x.lmdb hook claude-code')
     const before = await claudeCheck({ home, env })

@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path'
-import { SETTINGS_FILE_NAMES, claudeCodeFolder, installedClaudeCodeHooks, lastDetachedFailure, untrackedSessions, waitingFacts } from '@agent-tracker/claude-code'
+import { HOOK_TIMEOUT_S, SETTINGS_FILE_NAMES, claudeCodeFolder, installedClaudeCodeHooks, lastDetachedFailure, untrackedSessions, waitingFacts } from '@agent-tracker/claude-code'
 import { folderOfOtherFiles } from '@agent-tracker/lmdb-store'
 import { locateDatabase } from '@agent-tracker/node-host/database-path'
 import type { Io } from '../io.js'
@@ -66,6 +66,9 @@ export function claudeCodeHealth(io: Pick<Io, 'env' | 'homeDir'>, place: Project
     }
     if (installed.commands.length > 0 && installed.missingEvents.length > 0) {
       notes.push({ level: 'finding', text: `no hook for ${installed.missingEvents.join(', ')} in ${installed.settingsFile} — run ${rerun} again` })
+    }
+    if (installed.commands.length > 0 && installed.untimedEvents.length > 0) {
+      notes.push({ level: 'finding', text: `agent-tracker's hooks for ${installed.untimedEvents.join(', ')} in ${installed.settingsFile} set no timeout, so Claude Code would wait up to its default (600 s) for one that is stuck — run ${rerun} again to give each ${String(HOOK_TIMEOUT_S)} s` })
     }
   }
   const commandNotes: typeof notes = []
