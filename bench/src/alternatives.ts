@@ -6,6 +6,7 @@ import { commitFactId, createTrackingService, setupReport, toolCallFactId, usage
 import { openLmdbStore } from '@agent-tracker/lmdb-store'
 import { withWriteBuffer } from '@agent-tracker/write-buffer'
 import Database from 'better-sqlite3'
+import { open } from 'lmdb'
 import { openSqliteStore } from './sqlite-store.js'
 import type { Spread } from './stats.js'
 import { cpuMs, median, round, spread, timeMs } from './stats.js'
@@ -27,6 +28,8 @@ export interface WorkloadSizes {
    * ratios. Both halves of a pair meet the same load on a shared machine.
    */
   readonly pairs: number
+  /** The engines alone (see {@link compareEngines}): transactions of new fact ids, ids in each, and pairs of runs. */
+  readonly engines: { readonly transactions: number; readonly ids: number; readonly pairs: number }
 }
 
 /** One approach's run: recording, the report afterwards, and both together (wall and CPU). */
@@ -160,6 +163,28 @@ async function jsonFiles(folder: string, sizes: WorkloadSizes): Promise<Outcome>
   return { writeMs, reportMs, totalMs: round(writeMs + reportMs), cpuMs: cpu }
 }
 
+/** One engine's runs of {@link compareEngines}: wall time and CPU time of each run. */
+export interface EngineRuns {
+  readonly wall: Spread
+  readonly cpu: Spread
+}
+
+/** The engines alone, in one insertion order: LMDB's runs, SQLite's, and the pairs' ratios (LMDB ÷ SQLite: above 1, SQLite is faster). */
+export interface EngineComparison {
+  readonly lmdb: EngineRuns
+  readonly sqlite: EngineRuns
+  /** The median of the pairs' ratios of CPU time, LMDB's over SQLite's. */
+  readonly cpuRatio: number
+}
+
+/** What {@link compareEngines} gives: new fact ids in no order (a tool call's), and appended (ids that begin with their time). */
+export interface EngineFigures {
+  readonly transactions: number
+  readonly ids: number
+  readonly unordered: EngineComparison
+  readonly appended: EngineComparison
+}
+
 /** What figure 6 gives. */
 export interface AlternativeFigures {
   readonly hooks: number
@@ -168,6 +193,98 @@ export interface AlternativeFigures {
   readonly sqliteBuffered: PairCompared
   readonly sqlitePerHook: Compared
   readonly jsonFiles: Compared
+  readonly engines: EngineFigures
+}
+
+/** Wall and CPU time (the whole process's: LMDB commits on lmdb-js's writer thread) of `work`. */
+async function timed(work: () => Promise<void>): Promise<{ wall: number; cpu: number }> {
+  const cpuBefore = process.cpuUsage()
+  const wall = await timeMs(work)
+  return { wall, cpu: cpuMs(process.cpuUsage(cpuBefore)) }
+}
+
+/** `batches` of new ids claimed into a unique index on LMDB, as the store claims them: `noOverwrite` puts in a transaction lmdb-js's writer thread commits and fsyncs. */
+async function lmdbClaims(folder: string, batches: readonly (readonly string[])[]): Promise<{ wall: number; cpu: number }> {
+  const root = open({ path: join(folder, 'ids.lmdb'), noSubdir: true, maxDbs: 4, overlappingSync: false, eventTurnBatching: false })
+  const ids = root.openDB<number, string>({ name: 'fact-ids' })
+  let seq = 1000
+  try {
+    return await timed(async () => {
+      for (const batch of batches) {
+        await root.childTransaction(() => {
+          for (const id of batch) ids.putSync(id, seq++, { noOverwrite: true })
+        })
+      }
+    })
+  } finally {
+    await root.close()
+  }
+}
+
+/** The same claims on SQLite: `INSERT OR IGNORE` into a `WITHOUT ROWID` table, a transaction per batch, WAL, `synchronous = FULL`. */
+async function sqliteClaims(folder: string, batches: readonly (readonly string[])[]): Promise<{ wall: number; cpu: number }> {
+  const db = new Database(join(folder, 'ids.sqlite'))
+  try {
+    db.pragma('journal_mode = WAL')
+    db.pragma('synchronous = FULL')
+    db.exec('CREATE TABLE fact_ids (id TEXT PRIMARY KEY, seq INTEGER NOT NULL) WITHOUT ROWID')
+    const claim = db.prepare('INSERT OR IGNORE INTO fact_ids (id, seq) VALUES (?, ?)')
+    const commit = db.transaction((batch: readonly string[], first: number) => {
+      batch.forEach((id, index) => claim.run(id, first + index))
+    })
+    let seq = 1000
+    return await timed(async () => {
+      for (const batch of batches) {
+        commit(batch, seq)
+        seq += batch.length
+        await Promise.resolve()
+      }
+    })
+  } finally {
+    db.close()
+  }
+}
+
+/** Runs both engines on `batches` in `pairs` pairs (which goes first alternating; one pair more warms up and is left out). */
+async function enginePairs(batches: readonly (readonly string[])[], pairs: number): Promise<EngineComparison> {
+  const runs = { lmdb: [] as { wall: number; cpu: number }[], sqlite: [] as { wall: number; cpu: number }[] }
+  const ratios: number[] = []
+  for (let pair = -1; pair < pairs; pair++) {
+    const order = pair % 2 === 0 ? (['lmdb', 'sqlite'] as const) : (['sqlite', 'lmdb'] as const)
+    const got: Partial<Record<'lmdb' | 'sqlite', { wall: number; cpu: number }>> = {}
+    for (const engine of order) {
+      const folder = mkdtempSync(join(tmpdir(), 'bench-engine-'))
+      try {
+        got[engine] = await (engine === 'lmdb' ? lmdbClaims : sqliteClaims)(folder, batches)
+      } finally {
+        rmSync(folder, { recursive: true, force: true })
+      }
+    }
+    const { lmdb, sqlite } = got
+    if (pair < 0 || lmdb === undefined || sqlite === undefined) continue
+    runs.lmdb.push(lmdb)
+    runs.sqlite.push(sqlite)
+    ratios.push(lmdb.cpu / Math.max(0.001, sqlite.cpu))
+  }
+  const engine = (list: readonly { wall: number; cpu: number }[]): EngineRuns => ({ wall: spread(list.map((r) => r.wall)), cpu: spread(list.map((r) => r.cpu)) })
+  return { lmdb: engine(runs.lmdb), sqlite: engine(runs.sqlite), cpuRatio: spread(ratios).median }
+}
+
+/**
+ * 6, the engines alone: `transactions` commits of `ids` new fact ids each into one unique index —
+ * the claims every flush makes, nothing else — on LMDB as the store writes (lmdb-js) and on SQLite
+ * (better-sqlite3), with the same durability (every commit fsync'd). Once with the ids of tool
+ * calls in one session (`opencode:<session>:<call>`, whose call ids come in no order, so each
+ * commit's ids land all over the index), once with ids that begin with their time (appended).
+ * It shows how much of figure 6's gap is the engines' own, whatever agent-tracker does above them.
+ */
+export async function compareEngines(sizes: WorkloadSizes['engines']): Promise<EngineFigures> {
+  const ids = new OpencodeIds()
+  const session = ids.session(Date.UTC(2026, 0, 1))
+  const batchesOf = (id: (index: number) => string): string[][] => Array.from({ length: sizes.transactions }, (_, t) => Array.from({ length: sizes.ids }, (_, i) => id(t * sizes.ids + i)))
+  const unordered = batchesOf(() => toolCallFactId('opencode', session, ids.call()))
+  const appended = batchesOf((index) => usageFactId('opencode', ids.message(Date.UTC(2026, 0, 1) + index)))
+  return { transactions: sizes.transactions, ids: sizes.ids, unordered: await enginePairs(unordered, sizes.pairs), appended: await enginePairs(appended, sizes.pairs) }
 }
 
 type Approach = (folder: string, sizes: WorkloadSizes) => Promise<Outcome>
@@ -233,5 +350,6 @@ export async function compareAlternatives(sizes: WorkloadSizes): Promise<Alterna
     sqliteBuffered: { ...summarised(sqlite), ratio: pairs.median, ratios: pairs, pairsAhead: ratios.filter((ratio) => ratio > 1).length },
     sqlitePerHook: against(others.sqlitePerHook),
     jsonFiles: against(others.jsonFiles),
+    engines: await compareEngines(sizes.engines),
   }
 }

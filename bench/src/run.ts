@@ -4,7 +4,7 @@ import { cpus, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import type { AlternativeFigures, WorkloadSizes } from './alternatives.js'
+import type { AlternativeFigures, EngineComparison, WorkloadSizes } from './alternatives.js'
 import { compareAlternatives } from './alternatives.js'
 import type { HistorySizes } from './evidence-history.js'
 import type { EvidenceFigures } from './evidence-scan.js'
@@ -57,7 +57,7 @@ export const FULL: BenchSizes = {
   scale: { commits: 100_000, activities: 1_000_000, setups: 50, projects: 200 },
   exportActivities: 2_000_000,
   upgrade: { commits: 10_000, activities: 100_000, setups: 20, projects: 50 },
-  alternatives: { hooks: 5000, commitEvery: 25, runs: 11, pairs: 31 },
+  alternatives: { hooks: 5000, commitEvery: 25, runs: 11, pairs: 31, engines: { transactions: 40, ids: 270, pairs: 11 } },
   startupRuns: 7,
   // Nine, not five: of five runs (the first compiling the command), slow runs on a shared machine
   // made the median — agents at 169 ms own, the same as its cold first run, where every other
@@ -77,7 +77,7 @@ export const SMOKE: BenchSizes = {
   scale: { commits: 2000, activities: 5000, setups: 5, projects: 10 },
   exportActivities: 8000,
   upgrade: { commits: 200, activities: 1000, setups: 3, projects: 5 },
-  alternatives: { hooks: 200, commitEvery: 25, runs: 1, pairs: 1 },
+  alternatives: { hooks: 200, commitEvery: 25, runs: 1, pairs: 1, engines: { transactions: 2, ids: 20, pairs: 1 } },
   startupRuns: 2,
   queryRuns: 2,
   guardCalls: 120,
@@ -403,6 +403,13 @@ export function formatResults(r: BenchResults): string {
   alt('   SQLite buffered the same way, run in pairs with agent-tracker', b, `agent-tracker ahead ${mark(b.ratio > 1)} (${String(b.ratio)}×: median of the pairs' ratios, ${String(b.ratios.min)}–${String(b.ratios.max)}×; ahead in ${String(b.pairsAhead)} of ${String(b.ratios.runs)} pairs)`)
   alt('   SQLite, a transaction per hook', a.sqlitePerHook, `agent-tracker ahead ${mark(a.sqlitePerHook.ratio > 1)} (${String(a.sqlitePerHook.ratio)}×)`)
   alt('   legacy JSON files rewritten per hook (no fsync)', a.jsonFiles, `agent-tracker ahead ${mark(a.jsonFiles.ratio > 1)} (${String(a.jsonFiles.ratio)}×)`)
+  const en = a.engines
+  const engine = (label: string, c: EngineComparison): void => {
+    row(label, `${ms(c.lmdb.cpu.median)} / ${ms(c.sqlite.cpu.median)} CPU`, `context: LMDB ${String(c.cpuRatio)}× SQLite's CPU (median of the pairs' ratios); wall ${ms(c.lmdb.wall.median)} / ${ms(c.sqlite.wall.median)}`)
+  }
+  row(`   the engines alone: ${String(en.transactions)} commits of ${String(en.ids)} new fact ids into a unique index, each fsync'd (LMDB / SQLite)`, '', 'context: the claims a flush makes and nothing else, as lmdb-js and better-sqlite3 write them')
+  engine('      ids of tool calls, in no order (each commit\'s ids land all over the index)', en.unordered)
+  engine('      ids that begin with their time (appended)', en.appended)
   row('7. plugin start-up under Bun: hooks ready (what OpenCode waits for)', ms(r.startup.bun.hooksReadyMs), `target ≤ 50 ms ${mark(r.startup.bun.hooksReadyMs <= 50)}`)
   row('   database open, in the background', ms(r.startup.bun.databaseOpenMs), '')
   row('   + migration check and project profile, in the background', ms(r.startup.bun.startupWorkMs), `≤ 50 ms ${mark(r.startup.bun.startupWorkMs <= 50)}`)
