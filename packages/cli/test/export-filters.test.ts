@@ -30,9 +30,12 @@ describe('export applies the filters it accepts', () => {
     const later = JSON.parse((await runCli(['export', '--format', 'json', '--since', '2026-04-01', '--db', db])).stdout) as Export
     expect(later.collections.commits).toEqual([])
     expect(later.collections.setups).toEqual([])
-    const unfiltered = JSON.parse((await runCli(['export', '--format', 'json', '--db', db])).stdout) as Export
+    const text = (await runCli(['export', '--format', 'json', '--db', db])).stdout
+    const unfiltered = JSON.parse(text) as Export
     expect(unfiltered.filters).toBeUndefined()
     expect(unfiltered.collections.commits).toHaveLength(9)
+    // Streamed a record at a time, the document reads as JSON.stringify would lay it out whole: two spaces a level.
+    expect(text).toBe(`${JSON.stringify(unfiltered, null, 2)}\n`)
   })
 
   it('narrows the HTML leaderboard to the project, with the commits and bugs there, as agents does', async () => {
