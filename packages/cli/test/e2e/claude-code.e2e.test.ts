@@ -16,6 +16,8 @@ import { startFakeAnthropic } from './fake-anthropic.js'
 
 const CLAUDE = fileURLToPath(new URL('../../node_modules/.bin/claude', import.meta.url))
 const BIN = fileURLToPath(new URL('../../bin/agent-tracker.js', import.meta.url))
+/** This CLI by its full path, as a shell word each. */
+const CLI = `'${process.execPath}' '${BIN}'`
 const MAIN = 'claude-code@anthropic/claude-opus-4-8'
 const SUBAGENT = 'general-purpose@anthropic/claude-opus-4-8'
 
@@ -64,6 +66,20 @@ type Setup = { setup: string; state: { toolCalls: number; toolFailures: number; 
 
 const numbers = ({ setup, state }: Setup): object => ({ setup, toolCalls: state.toolCalls, toolFailures: state.toolFailures, commits: state.commits, pushes: state.pushes, messages: state.messages, tokens: state.tokens, cost: state.cost.toFixed(9) })
 
+/** The setups `agent-tracker status` reports from the database in `home`, as they stand. */
+async function liveSetups(home: string, env?: Record<string, string>): Promise<Setup[]> {
+  return jsonData((await runCli(['status', '--json'], { home, ...(env === undefined ? {} : { env }) })).stdout, 'status') as Setup[]
+}
+
+/** Installs the hooks in `home` with `--command` a wrapper script: `body` after its `#!/bin/sh` line (it runs this CLI as {@link CLI}). */
+async function installThroughWrapper(home: string, shop: string, body: string): Promise<void> {
+  const wrapper = join(tempFolder('cc-wrapper-'), 'track')
+  writeFileSync(wrapper, `#!/bin/sh\n${body}`)
+  chmodSync(wrapper, 0o755)
+  const installed = await runCli(['hooks', 'install', 'claude-code', '--global', '--command', wrapper], { home, cwd: shop, env: { PATH: '/usr/bin:/bin' } })
+  expect(installed.code, installed.stdout).toBe(0)
+}
+
 describe('agent-tracker with the real Claude Code CLI', { timeout: 300_000 }, () => {
   it("fires the hooks installed in the project's settings.local.json, where a command with this machine's paths goes, kept out of git", async () => {
     const home = tempFolder('cc-home-')
@@ -83,7 +99,7 @@ describe('agent-tracker with the real Claude Code CLI', { timeout: 300_000 }, ()
       expect(work.code, work.result).toBe(0)
       // PreToolUse from settings.local.json denied the .env read; PostToolUse and Stop recorded the rest.
       expect(fake.toolResults[1]).toContain(`agent-tracker blocked this Read call: it touches ${join(shop, '.env')}, a protected file.`)
-      const live = async (): Promise<Setup[]> => jsonData((await runCli(['status', '--json'], { home })).stdout, 'status') as Setup[]
+      const live = (): Promise<Setup[]> => liveSetups(home)
       await expect.poll(async () => (await live()).find((row) => row.setup === MAIN)?.state, { timeout: 20_000, interval: 200 }).toMatchObject({ toolCalls: 1, messages: 3 })
     } finally {
       await fake.close()
@@ -93,16 +109,12 @@ describe('agent-tracker with the real Claude Code CLI', { timeout: 300_000 }, ()
   it('fires hooks installed with a --command that does not name agent-tracker (a wrapper script), marked so that uninstall knows them', async () => {
     const home = tempFolder('cc-home-')
     const shop = project(tempFolder('cc-'))
-    const wrapper = join(tempFolder('cc-wrapper-'), 'track')
-    writeFileSync(wrapper, `#!/bin/sh\nexec '${process.execPath}' '${BIN}' "$@"\n`)
-    chmodSync(wrapper, 0o755)
-    const installed = await runCli(['hooks', 'install', 'claude-code', '--global', '--command', wrapper], { home, cwd: shop, env: { PATH: '/usr/bin:/bin' } })
-    expect(installed.code, installed.stdout).toBe(0)
+    await installThroughWrapper(home, shop, `exec ${CLI} "$@"\n`)
     const fake = await startFakeAnthropic({ 'WRAPPED-TASK': [bash('ls'), { text: 'Listed.' }] })
     try {
       const work = await claude(home, shop, fake.baseURL, 'WRAPPED-TASK: list the files')
       expect(work.code, work.result).toBe(0)
-      const live = async (): Promise<Setup[]> => jsonData((await runCli(['status', '--json'], { home })).stdout, 'status') as Setup[]
+      const live = (): Promise<Setup[]> => liveSetups(home)
       await expect.poll(async () => (await live()).find((row) => row.setup === MAIN)?.state, { timeout: 20_000, interval: 200 }).toMatchObject({ toolCalls: 1 })
     } finally {
       await fake.close()
@@ -117,18 +129,14 @@ describe('agent-tracker with the real Claude Code CLI', { timeout: 300_000 }, ()
     const home = tempFolder('cc-home-')
     const shop = project(tempFolder('cc-'))
     // A wrapper whose PreToolUse never answers, as a hook stuck on a stalled disk would not; every other event reaches the hook.
-    const wrapper = join(tempFolder('cc-wrapper-'), 'track')
-    writeFileSync(wrapper, `#!/bin/sh\ninput=$(cat)\ncase "$input" in *'"PreToolUse"'*) exec sleep 600 ;; esac\nprintf '%s' "$input" | exec '${process.execPath}' '${BIN}' "$@"\n`)
-    chmodSync(wrapper, 0o755)
-    const installed = await runCli(['hooks', 'install', 'claude-code', '--global', '--command', wrapper], { home, cwd: shop, env: { PATH: '/usr/bin:/bin' } })
-    expect(installed.code, installed.stdout).toBe(0)
+    await installThroughWrapper(home, shop, `input=$(cat)\ncase "$input" in *'"PreToolUse"'*) exec sleep 600 ;; esac\nprintf '%s' "$input" | exec ${CLI} "$@"\n`)
     const fake = await startFakeAnthropic({ 'STUCK-TASK': [bash('ls'), { text: 'Listed.' }] })
     try {
       // Without the timeout Claude Code would wait its default (600 s) here, past this run's 120 s.
       const work = await claude(home, shop, fake.baseURL, 'STUCK-TASK: list the files')
       expect(work.code, work.result).toBe(0)
       expect(fake.toolResults[0]).toContain('README.md')
-      const live = async (): Promise<Setup[]> => jsonData((await runCli(['status', '--json'], { home })).stdout, 'status') as Setup[]
+      const live = (): Promise<Setup[]> => liveSetups(home)
       await expect.poll(async () => (await live()).find((row) => row.setup === MAIN)?.state, { timeout: 20_000, interval: 200 }).toMatchObject({ toolCalls: 1 })
     } finally {
       await fake.close()
@@ -243,7 +251,7 @@ describe('agent-tracker with the real Claude Code CLI', { timeout: 300_000 }, ()
       expect(graded.result).toContain(`[agent-tracker] Graded ${head.slice(0, 8)} (feat: a) of ${MAIN}: user excellence.`)
       expect(fake.requests).toBe(asked)
 
-      const live = async (): Promise<Setup[]> => jsonData((await runCli(['status', '--json'], { home })).stdout, 'status') as Setup[]
+      const live = (): Promise<Setup[]> => liveSetups(home)
       const before = await live()
       expect(before.find((row) => row.setup === MAIN)?.state).toMatchObject({ toolCalls: 3, toolFailures: 1, commits: 1, pushes: 1, userGrades: { count: 1, sum: 5 } })
       expect(before.find((row) => row.setup === SUBAGENT)?.state).toMatchObject({ toolCalls: 1, toolFailures: 0, messages: 2 })
@@ -306,7 +314,7 @@ describe('agent-tracker with the real Claude Code CLI', { timeout: 300_000 }, ()
       renameSync(database, join(root, 'notes.moved'))
       const fixed = await claude(home, shop, fake.baseURL, 'FIXED-DB: say hi', { env })
       expect(fixed.code, fixed.result).toBe(0)
-      const live = async (): Promise<Setup[]> => jsonData((await runCli(['status', '--json'], { home, env })).stdout, 'status') as Setup[]
+      const live = (): Promise<Setup[]> => liveSetups(home, env)
       await expect.poll(async () => (await live()).find((row) => row.setup === MAIN)?.state, { timeout: 20_000, interval: 300 }).toMatchObject({ toolCalls: 3, commits: 1, pushes: 1, messages: 5 })
       await expect.poll(waiting, { timeout: 20_000, interval: 300 }).not.toContain('not in the database yet')
       // What the hooks recorded is what the transcripts hold: an import adds nothing.
@@ -333,7 +341,7 @@ describe('agent-tracker with the real Claude Code CLI', { timeout: 300_000 }, ()
       expect(session.code, session.result).toBe(0)
       // The push's hook, which Claude Code waits for, leaves the upgrade to the turn's detached Stop
       // (the hook's own tests show which run upgrades): the database is upgraded once that has run.
-      const live = async (): Promise<Setup[]> => jsonData((await runCli(['status', '--json'], { home, env })).stdout, 'status') as Setup[]
+      const live = (): Promise<Setup[]> => liveSetups(home, env)
       await expect.poll(async () => (await live()).find((row) => row.setup === MAIN)?.state, { timeout: 30_000, interval: 300 }).toMatchObject({ toolCalls: 2 + 2, commits: 1, pushes: 1, messages: 3 })
       expect(readStoredSchema(database)?.schemaVersion).toBe(SCHEMA_VERSION)
       const { entries } = jsonData((await runCli(['activity', '--json'], { home, env })).stdout, 'activity') as { entries: { task: string }[] }
