@@ -22,6 +22,7 @@ describe('the benchmark harness (smoke sizes)', () => {
     expect(results.upgrade.fromSchema2.searchedRecords).toBeGreaterThan(1000)
     expect(results.alternatives.sqliteBuffered.ratio).toBeGreaterThan(0)
     expect(results.startup.bun.databaseOpenMs).toBeGreaterThanOrEqual(results.startup.bun.hooksReadyMs)
+    expect(results.startup.later.startupWorkMs).toBeGreaterThanOrEqual(results.startup.later.databaseOpenMs)
     expect(results.guard.guard.samples).toBe(120)
     expect(results.guard.blocked).toBe(20)
     expect(results.team.sync.factsPerSecond).toBeGreaterThan(0)
