@@ -15,7 +15,7 @@ const CHOSEN = /concurrent-osr|concurrent-recompilation|single-threaded|--jitles
  * where the engine takes no such flag (another runtime: `work` simply runs).
  */
 export function withLoopsCompiledAtOnce<T>(work: () => T, engine: Engine = { options: nodeOptionsGiven(), setFlags: setFlagsFromString }): T {
-  if (engine.options.some((option) => CHOSEN.test(option))) return work()
+  if (compilingChosen(engine.options)) return work()
   let set = false
   try {
     engine.setFlags('--no-concurrent-osr')
@@ -28,6 +28,11 @@ export function withLoopsCompiledAtOnce<T>(work: () => T, engine: Engine = { opt
   } finally {
     if (set) engine.setFlags('--concurrent-osr')
   }
+}
+
+/** Whether the Node options say how V8 compiles (see {@link CHOSEN}): then agent-tracker leaves it be. */
+function compilingChosen(options: readonly string[]): boolean {
+  return options.some((option) => CHOSEN.test(option))
 }
 
 /** The Node options this process was started with: its command line's and NODE_OPTIONS. */
@@ -52,5 +57,5 @@ export interface Engine {
  */
 export function childNodeFlags(options: readonly string[] = nodeOptionsGiven(), versions: NodeJS.ProcessVersions = process.versions): readonly string[] {
   if (versions.bun !== undefined) return []
-  return options.some((option) => CHOSEN.test(option)) ? [] : ['--no-concurrent-recompilation']
+  return compilingChosen(options) ? [] : ['--no-concurrent-recompilation']
 }
